@@ -1,0 +1,48 @@
+/** @module Normalising what is remembered: content cleanup, canonical form and hashes for duplicate detection. */
+
+/** Trims, unifies line endings and drops NUL and other control characters that only corrupt display. */
+export function cleanContent(text: string): string {
+  return text
+    .replace(/\r\n?/g, "\n")
+    .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g, "")
+    .trim();
+}
+
+/**
+ * The canonical form used to detect "the same memory written differently": Unicode NFKC, lower case,
+ * markdown emphasis and heading marks removed, whitespace collapsed, trailing punctuation dropped.
+ */
+export function canonicalize(text: string): string {
+  return text
+    .normalize("NFKC")
+    .toLowerCase()
+    .replace(/[`*_~#>]+/g, "")
+    .replace(/^\s*[-+]\s+/gm, "")
+    .replace(/\s+/g, " ")
+    .replace(/[\s.!?;:,]+$/u, "")
+    .trim();
+}
+
+export function sha256(text: string): string {
+  return new Bun.CryptoHasher("sha256").update(text).digest("hex");
+}
+
+export function contentHashes(content: string): { contentHash: string; canonicalHash: string } {
+  return { contentHash: sha256(content), canonicalHash: sha256(canonicalize(content)) };
+}
+
+/** Tags are trimmed, lower-cased, de-duplicated and sorted so equal sets compare equal. */
+export function normalizeTags(tags: Iterable<string>): string[] {
+  const out = new Set<string>();
+  for (const raw of tags) {
+    const tag = raw.trim().toLowerCase().replace(/\s+/g, "-");
+    if (tag) out.add(tag);
+  }
+  return [...out].sort();
+}
+
+/** Splits a comma-separated tag list as given on a command line. */
+export function parseTagList(value: string | undefined): string[] {
+  if (!value) return [];
+  return normalizeTags(value.split(","));
+}

@@ -1,0 +1,46 @@
+/** @module Where cairn keeps its data and config: platform conventions, overridable with CAIRN_HOME. */
+import { homedir } from "node:os";
+import { join } from "node:path";
+
+export interface Paths {
+  /** Directory holding the database (mode 0700). */
+  dataDir: string;
+  /** The SQLite database file (mode 0600). */
+  dbFile: string;
+  /** The optional JSON config file. */
+  configFile: string;
+  /** Where the paths came from, for `cairn doctor` and `cairn config --explain`. */
+  source: "CAIRN_HOME" | "platform";
+}
+
+type Env = Record<string, string | undefined>;
+
+/**
+ * Resolves cairn's directories.
+ * - `CAIRN_HOME` set: data and config both live there (handy for tests and portable installs).
+ * - Linux and other Unix: `$XDG_DATA_HOME/cairn` (default `~/.local/share/cairn`) and
+ *   `$XDG_CONFIG_HOME/cairn/config.json` (default `~/.config/cairn`).
+ * - macOS: `~/Library/Application Support/cairn` for both.
+ * - Windows: `%APPDATA%\cairn` for both.
+ */
+export function resolvePaths(env: Env = process.env, platform: NodeJS.Platform = process.platform): Paths {
+  const home = env.HOME || homedir();
+  if (env.CAIRN_HOME) {
+    return make(env.CAIRN_HOME, env.CAIRN_HOME, "CAIRN_HOME");
+  }
+  if (platform === "darwin") {
+    const dir = join(home, "Library", "Application Support", "cairn");
+    return make(dir, dir, "platform");
+  }
+  if (platform === "win32") {
+    const dir = join(env.APPDATA || join(home, "AppData", "Roaming"), "cairn");
+    return make(dir, dir, "platform");
+  }
+  const data = join(env.XDG_DATA_HOME || join(home, ".local", "share"), "cairn");
+  const config = join(env.XDG_CONFIG_HOME || join(home, ".config"), "cairn");
+  return make(data, config, "platform");
+}
+
+function make(dataDir: string, configDir: string, source: Paths["source"]): Paths {
+  return { dataDir, dbFile: join(dataDir, "cairn.db"), configFile: join(configDir, "config.json"), source };
+}

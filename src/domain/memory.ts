@@ -1,0 +1,52 @@
+/** @module The memory record and the shapes that move between layers. */
+import type { MemoryType } from "./kinds.ts";
+
+export const STATUSES = ["active", "superseded", "archived"] as const;
+export type Status = (typeof STATUSES)[number];
+
+/** A stored memory. Times are milliseconds since the epoch (UTC). `project: null` is the global scope. */
+export interface Memory {
+  id: string;
+  content: string;
+  type: MemoryType;
+  tags: string[];
+  project: string | null;
+  sessionId: string | null;
+  agent: string | null;
+  source: string | null;
+  createdAt: number;
+  updatedAt: number;
+  /** When the remembered thing happened, if that differs from when it was stored. */
+  eventTime: number | null;
+  expiresAt: number | null;
+  priority: number;
+  accessCount: number;
+  lastAccessedAt: number | null;
+  contentHash: string;
+  canonicalHash: string;
+  status: Status;
+  supersededBy: string | null;
+  metadata: Record<string, unknown>;
+}
+
+/** Which memories an operation may see. `projects` lists project keys; `includeGlobal` adds the global scope. */
+export interface Scope {
+  /** null = every project. */
+  projects: string[] | null;
+  includeGlobal: boolean;
+}
+
+/** Filters shared by list, recall and export. */
+export interface MemoryFilter {
+  scope: Scope;
+  types?: MemoryType[];
+  tags?: string[];
+  /** Inclusive lower bound on the memory's time (event time when known, else creation time). */
+  since?: number;
+  /** Exclusive upper bound on the memory's time. */
+  until?: number;
+  /** Statuses to include; default active only. */
+  statuses?: Status[];
+  /** Include memories whose TTL has passed (default false). */
+  includeExpired?: boolean;
+}

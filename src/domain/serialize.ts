@@ -1,0 +1,47 @@
+/** @module The stable external shape of a memory (snake_case, ISO times): JSON output, export and import. */
+import type { Memory } from "./memory.ts";
+import { toIso } from "./time.ts";
+
+export interface MemoryJson {
+  id: string;
+  content: string;
+  type: string;
+  tags: string[];
+  project: string | null;
+  event_time: string | null;
+  created_at: string;
+  updated_at: string;
+  expires_at: string | null;
+  priority: number;
+  status: string;
+  superseded_by: string | null;
+  session_id: string | null;
+  agent: string | null;
+  source: string | null;
+  access_count: number;
+  last_accessed_at: string | null;
+  metadata: Record<string, unknown>;
+}
+
+export function memoryToJson(m: Memory): MemoryJson {
+  return {
+    id: m.id,
+    content: m.content,
+    type: m.type,
+    tags: m.tags,
+    project: m.project,
+    event_time: toIso(m.eventTime),
+    created_at: toIso(m.createdAt)!,
+    updated_at: toIso(m.updatedAt)!,
+    expires_at: toIso(m.expiresAt),
+    priority: m.priority,
+    status: m.status,
+    superseded_by: m.supersededBy,
+    session_id: m.sessionId,
+    agent: m.agent,
+    source: m.source,
+    access_count: m.accessCount,
+    last_accessed_at: toIso(m.lastAccessedAt),
+    metadata: m.metadata,
+  };
+}

@@ -1,0 +1,49 @@
+/** @module Reading user-given times: ISO 8601, dates, and relative offsets like 3d or 2w (meaning "ago"). */
+import { cairnError } from "../errors.ts";
+
+const UNIT_MS: Record<string, number> = {
+  s: 1000,
+  m: 60_000,
+  h: 3_600_000,
+  d: 86_400_000,
+  w: 7 * 86_400_000,
+  mo: 30 * 86_400_000,
+  y: 365 * 86_400_000,
+};
+
+const RELATIVE = /^(\d+(?:\.\d+)?)\s*(s|m|h|d|w|mo|y)(?:\s*ago)?$/i;
+const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
+
+/**
+ * Parses a time given by a user or an agent and returns epoch milliseconds.
+ * Accepts `now`, `today`, `yesterday`, relative offsets (`90m`, `3d`, `2w`, `1y`, optionally followed by
+ * "ago"), ISO dates (`2024-05-01`, read as UTC midnight), ISO date-times, and other formats `Date`
+ * understands (`8 May 2023`). Throws BAD_TIME otherwise.
+ */
+export function parseTime(input: string, now: number): number {
+  const text = input.trim();
+  const lower = text.toLowerCase();
+  if (lower === "now") return now;
+  if (lower === "today") return startOfUtcDay(now);
+  if (lower === "yesterday") return startOfUtcDay(now) - UNIT_MS.d!;
+  const rel = RELATIVE.exec(lower);
+  if (rel) return now - Math.round(Number(rel[1]) * UNIT_MS[rel[2]!.toLowerCase()]!);
+  if (/^\d{12,}$/.test(text)) return Number(text);
+  const ms = DATE_ONLY.test(text) ? Date.parse(`${text}T00:00:00Z`) : Date.parse(text);
+  if (Number.isNaN(ms)) throw cairnError("BAD_TIME", [input]);
+  return ms;
+}
+
+/** Same as {@link parseTime} but passes undefined/empty through. */
+export function parseOptionalTime(input: string | undefined | null, now: number): number | undefined {
+  if (input === undefined || input === null || input.trim() === "") return undefined;
+  return parseTime(input, now);
+}
+
+export function toIso(ms: number | null): string | null {
+  return ms === null ? null : new Date(ms).toISOString();
+}
+
+function startOfUtcDay(ms: number): number {
+  return ms - (ms % UNIT_MS.d!);
+}

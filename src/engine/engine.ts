@@ -1,0 +1,116 @@
+/**
+ * @module The Engine: the one API every transport (CLI, MCP, hooks) uses. It owns no I/O of its own; it
+ * works over a {@link Store} and retrieval channels handed to it, so tests run it on an in-memory database.
+ */
+import type { Memory, MemoryFilter } from "../domain/memory.ts";
+import type { MemoryJson } from "../domain/serialize.ts";
+import type { RetrievalChannel } from "../retrieve/channel.ts";
+import { KeywordChannel } from "../retrieve/keyword-channel.ts";
+import type { AuditEntry, IntegrityReport, Store, StoreStats } from "../store/store.ts";
+import type { EngineContext } from "./context.ts";
+import { type ListInput, type ListResult, listMemories } from "./list.ts";
+import {
+  type ForgetResult,
+  forgetMemory,
+  getMemory,
+  history,
+  restoreMemory,
+  type UpdateInput,
+  updateMemory,
+} from "./modify.ts";
+import { type RecallInput, type RecallResult, recall } from "./recall.ts";
+import { type RememberInput, type RememberResult, remember } from "./remember.ts";
+import { resolveScope, type ScopeOptions } from "./scope.ts";
+import { exportRecords, type ImportReport, importJsonl, type Progress } from "./transfer.ts";
+
+export interface EngineOptions {
+  store: Store;
+  /** The project operations default to. */
+  project: string;
+  /** Who acts, for the audit log. Default "api". */
+  actor?: string;
+  now?: () => number;
+  /** Extra retrieval channels (e.g. dense) by name; the keyword channel is always present. */
+  channels?: Record<string, RetrievalChannel>;
+}
+
+export class Engine {
+  readonly #ctx: EngineContext;
+
+  constructor(opts: EngineOptions) {
+    this.#ctx = {
+      store: opts.store,
+      project: opts.project,
+      actor: opts.actor ?? "api",
+      now: opts.now ?? Date.now,
+      channels: { keyword: new KeywordChannel(opts.store), ...opts.channels },
+    };
+  }
+
+  /** The project this engine defaults to. */
+  get project(): string {
+    return this.#ctx.project;
+  }
+
+  get store(): Store {
+    return this.#ctx.store;
+  }
+
+  remember(input: RememberInput): RememberResult {
+    return remember(this.#ctx, input);
+  }
+
+  recall(input: RecallInput): Promise<RecallResult> {
+    return recall(this.#ctx, input);
+  }
+
+  get(idOrPrefix: string, opts: { track?: boolean } = {}): Memory {
+    return getMemory(this.#ctx, idOrPrefix, opts.track ?? true);
+  }
+
+  history(idOrPrefix: string): { id: string; entries: AuditEntry[] } {
+    return history(this.#ctx, idOrPrefix);
+  }
+
+  update(idOrPrefix: string, patch: UpdateInput): Memory {
+    return updateMemory(this.#ctx, idOrPrefix, patch);
+  }
+
+  forget(idOrPrefix: string, opts: { reason?: string; hard?: boolean } = {}): ForgetResult {
+    return forgetMemory(this.#ctx, idOrPrefix, opts);
+  }
+
+  restore(idOrPrefix: string): Memory {
+    return restoreMemory(this.#ctx, idOrPrefix);
+  }
+
+  list(input: ListInput = {}): ListResult {
+    return listMemories(this.#ctx, input);
+  }
+
+  stats(): StoreStats {
+    return this.#ctx.store.stats(this.#ctx.now());
+  }
+
+  check(): IntegrityReport {
+    return this.#ctx.store.check();
+  }
+
+  import(jsonl: string, onProgress?: Progress): ImportReport {
+    return importJsonl(this.#ctx, jsonl, onProgress);
+  }
+
+  /** Export everything in scope (default: all projects, all statuses, expired included). */
+  export(scope: ScopeOptions = { allProjects: true }, filter: Partial<MemoryFilter> = {}): Iterable<MemoryJson> {
+    return exportRecords(this.#ctx, {
+      statuses: ["active", "superseded", "archived"],
+      includeExpired: true,
+      ...filter,
+      scope: resolveScope(this.#ctx, scope),
+    });
+  }
+
+  close(): void {
+    this.#ctx.store.close();
+  }
+}

@@ -1,0 +1,132 @@
+/** @module Changing stored memories: get (with access tracking), update (old version kept in the audit log), forget. */
+import { contentHashes, normalizeTags } from "../capture/normalize.ts";
+import type { Memory } from "../domain/memory.ts";
+import { cairnError } from "../errors.ts";
+import type { AuditEntry } from "../store/store.ts";
+import type { EngineContext } from "./context.ts";
+import { resolveId } from "./ids.ts";
+import { checkContent, checkMetadata, checkPriority, checkType } from "./validate.ts";
+
+export function getMemory(ctx: EngineContext, idOrPrefix: string, track = true): Memory {
+  const id = resolveId(ctx.store, idOrPrefix);
+  if (track) ctx.store.touch([id], ctx.now());
+  return ctx.store.get(id)!;
+}
+
+export function history(ctx: EngineContext, idOrPrefix: string): { id: string; entries: AuditEntry[] } {
+  const id = idOrPrefix.length >= 36 ? idOrPrefix : resolveId(ctx.store, idOrPrefix);
+  const entries = ctx.store.history(id);
+  if (entries.length === 0) throw cairnError("NOT_FOUND", [idOrPrefix]);
+  return { id, entries };
+}
+
+export interface UpdateInput {
+  content?: string;
+  type?: string;
+  tags?: string[];
+  priority?: number;
+  /** epoch ms; null clears it. */
+  eventTime?: number | null;
+  metadata?: Record<string, unknown>;
+  /** A project key; null moves the memory to the global scope. */
+  project?: string | null;
+}
+
+/** Applies `patch`; the replaced content is kept in the audit log so `cairn get --history` can show it. */
+export function updateMemory(ctx: EngineContext, idOrPrefix: string, patch: UpdateInput): Memory {
+  const hasChange = Object.values(patch).some((v) => v !== undefined);
+  if (!hasChange) throw cairnError("NOTHING_TO_UPDATE");
+  const content = patch.content === undefined ? undefined : checkContent(patch.content);
+  const type = patch.type === undefined ? undefined : checkType(patch.type);
+  const metadata = patch.metadata === undefined ? undefined : checkMetadata(patch.metadata);
+  return ctx.store.transaction(() => {
+    const id = resolveId(ctx.store, idOrPrefix);
+    const old = ctx.store.get(id)!;
+    if (old.status !== "active") throw cairnError("NOT_ACTIVE", [id, old.status]);
+    const now = ctx.now();
+    const next: Memory = {
+      ...old,
+      ...(content === undefined ? {} : { content, ...contentHashes(content) }),
+      type: type ?? old.type,
+      tags: patch.tags === undefined ? old.tags : normalizeTags(patch.tags),
+      priority: checkPriority(patch.priority, old.priority),
+      eventTime: patch.eventTime === undefined ? old.eventTime : patch.eventTime,
+      metadata: metadata ?? old.metadata,
+      project: patch.project === undefined ? old.project : patch.project,
+      updatedAt: now,
+    };
+    const changed = (Object.keys(patch) as Array<keyof UpdateInput>).filter(
+      (k) => patch[k] !== undefined && JSON.stringify(old[k]) !== JSON.stringify(next[k]),
+    );
+    if (changed.length === 0) return old;
+    ctx.store.replace(next);
+    ctx.store.appendAudit({
+      at: now,
+      actor: ctx.actor,
+      op: "update",
+      memoryId: id,
+      hashBefore: old.contentHash,
+      hashAfter: next.contentHash,
+      contentBefore: changed.includes("content") ? old.content : null,
+      detail: { changed, before: Object.fromEntries(changed.filter((k) => k !== "content").map((k) => [k, old[k]])) },
+    });
+    return next;
+  });
+}
+
+export interface ForgetResult {
+  id: string;
+  status: "archived" | "purged";
+}
+
+/**
+ * Soft delete (default): the memory is archived and no longer recalled, but stays restorable and in
+ * the audit log. Hard delete purges the content everywhere: the row, the full-text index, vectors,
+ * edges, and old versions in the audit log (only hashes and the fact of deletion remain).
+ */
+export function forgetMemory(ctx: EngineContext, idOrPrefix: string, opts: { reason?: string; hard?: boolean }): ForgetResult {
+  return ctx.store.transaction(() => {
+    const id = resolveId(ctx.store, idOrPrefix);
+    const old = ctx.store.get(id)!;
+    const now = ctx.now();
+    const entry = { at: now, actor: ctx.actor, memoryId: id, hashBefore: old.contentHash, contentBefore: null };
+    if (opts.hard) {
+      ctx.store.purge(id);
+      ctx.store.appendAudit({ ...entry, op: "purge", hashAfter: null, detail: { reason: opts.reason ?? null } });
+      return { id, status: "purged" };
+    }
+    if (old.status !== "archived") {
+      ctx.store.replace({ ...old, status: "archived", updatedAt: now });
+      ctx.store.appendAudit({
+        ...entry,
+        op: "forget",
+        hashAfter: old.contentHash,
+        detail: { reason: opts.reason ?? null, statusBefore: old.status },
+      });
+    }
+    return { id, status: "archived" };
+  });
+}
+
+/** Brings an archived (forgotten) or superseded memory back to active. */
+export function restoreMemory(ctx: EngineContext, idOrPrefix: string): Memory {
+  return ctx.store.transaction(() => {
+    const id = resolveId(ctx.store, idOrPrefix);
+    const old = ctx.store.get(id)!;
+    if (old.status === "active") return old;
+    const now = ctx.now();
+    const next: Memory = { ...old, status: "active", supersededBy: null, updatedAt: now };
+    ctx.store.replace(next);
+    ctx.store.appendAudit({
+      at: now,
+      actor: ctx.actor,
+      op: "restore",
+      memoryId: id,
+      hashBefore: old.contentHash,
+      hashAfter: old.contentHash,
+      contentBefore: null,
+      detail: { statusBefore: old.status },
+    });
+    return next;
+  });
+}

@@ -1,0 +1,108 @@
+/** @module The read path: run the mode's channels in parallel, fuse, apply the token budget, record access. */
+import type { Memory, MemoryFilter, Status } from "../domain/memory.ts";
+import { cairnError } from "../errors.ts";
+import { applyBudget } from "../retrieve/budget.ts";
+import type { RecallMode, RetrievalChannel } from "../retrieve/channel.ts";
+import { fuse } from "../retrieve/fusion.ts";
+import type { EngineContext } from "./context.ts";
+import { resolveScope, type ScopeOptions } from "./scope.ts";
+import { checkType } from "./validate.ts";
+
+export interface RecallInput extends ScopeOptions {
+  query: string;
+  limit?: number;
+  types?: string[];
+  tags?: string[];
+  since?: number;
+  until?: number;
+  mode?: RecallMode;
+  /** Trim the results to about this many tokens. */
+  budget?: number;
+  statuses?: Status[];
+  /** Record the access on the returned memories (default true). */
+  track?: boolean;
+}
+
+export interface RecallHit {
+  memory: Memory;
+  score: number;
+  /** True when the content was cut to fit the budget. */
+  truncated: boolean;
+  /** Per channel: rank and raw score, for --explain. */
+  channels: Record<string, { rank: number; score: number }>;
+}
+
+export interface RecallResult {
+  results: RecallHit[];
+  mode: RecallMode;
+  channels: string[];
+}
+
+export const DEFAULT_RECALL_LIMIT = 10;
+const MAX_RECALL_LIMIT = 1000;
+
+/** Which channels each mode uses, and their fusion weights. */
+const MODE_CHANNELS: Record<RecallMode, Array<{ name: string; weight: number }>> = {
+  keyword: [{ name: "keyword", weight: 1 }],
+  semantic: [{ name: "dense", weight: 1 }],
+  hybrid: [
+    { name: "keyword", weight: 1 },
+    { name: "dense", weight: 1 },
+  ],
+};
+
+function channelsFor(ctx: EngineContext, mode: RecallMode): Array<{ channel: RetrievalChannel; weight: number }> {
+  const wanted = MODE_CHANNELS[mode];
+  const available = wanted.flatMap(({ name, weight }) => {
+    const channel = ctx.channels[name];
+    return channel ? [{ channel, weight }] : [];
+  });
+  if (available.length < wanted.length) {
+    const missing = wanted.filter((w) => !ctx.channels[w.name]).map((w) => w.name);
+    throw cairnError("USAGE", [
+      `Recall mode "${mode}" needs the ${missing.join(", ")} channel, which is not available: no embedding model is installed. Use --mode keyword.`,
+    ]);
+  }
+  return available;
+}
+
+export async function recall(ctx: EngineContext, input: RecallInput): Promise<RecallResult> {
+  const limit = input.limit ?? DEFAULT_RECALL_LIMIT;
+  if (!Number.isInteger(limit) || limit < 1 || limit > MAX_RECALL_LIMIT) {
+    throw cairnError("USAGE", [`Limit must be a whole number from 1 to ${MAX_RECALL_LIMIT}, got ${limit}.`]);
+  }
+  if (input.budget !== undefined && (!Number.isInteger(input.budget) || input.budget < 1)) {
+    throw cairnError("USAGE", [`Budget must be a positive whole number of tokens, got ${input.budget}.`]);
+  }
+  if (input.query.trim() === "") throw cairnError("USAGE", ["Give some words to recall, e.g. `cairn recall \"database migrations\"`."]);
+  const mode = input.mode ?? "keyword";
+  const channels = channelsFor(ctx, mode);
+  const now = ctx.now();
+  const filter: MemoryFilter = {
+    scope: resolveScope(ctx, input),
+    types: input.types?.map((t) => checkType(t)),
+    tags: input.tags,
+    since: input.since,
+    until: input.until,
+    statuses: input.statuses,
+  };
+  const candidates = channels.length === 1 ? limit : Math.max(limit * 3, 30);
+  const lists = await Promise.all(
+    channels.map(async ({ channel, weight }) => ({
+      channel: channel.name,
+      weight,
+      hits: await channel.search({ text: input.query, filter, now, limit: candidates }),
+    })),
+  );
+  const fused = fuse(lists).slice(0, limit);
+  const shaped = fused.map((f) => ({ ...f, content: f.memory.content }));
+  const kept = input.budget === undefined ? shaped.map((s) => ({ ...s, truncated: false })) : applyBudget(shaped, input.budget);
+  const results: RecallHit[] = kept.map((k) => ({
+    memory: k.truncated ? { ...k.memory, content: k.content } : k.memory,
+    score: k.score,
+    truncated: k.truncated,
+    channels: k.channels,
+  }));
+  if (input.track !== false) ctx.store.touch(results.map((r) => r.memory.id), now);
+  return { results, mode, channels: channels.map((c) => c.channel.name) };
+}

@@ -1,0 +1,116 @@
+/** @module The write path: validate, normalise, detect duplicates (reinforcing instead of copying), insert. */
+import { contentHashes, normalizeTags } from "../capture/normalize.ts";
+import { KIND_DEFAULTS, type MemoryType } from "../domain/kinds.ts";
+import type { Memory } from "../domain/memory.ts";
+import type { EngineContext } from "./context.ts";
+import { newId } from "./ids.ts";
+import { checkContent, checkMetadata, checkPriority, checkType } from "./validate.ts";
+
+export interface RememberInput {
+  content: string;
+  type?: string;
+  tags?: string[];
+  /** A project key; null = the global scope; undefined = the type's default (current project, or global for preferences). */
+  project?: string | null;
+  /** When the remembered thing happened (epoch ms). */
+  eventTime?: number | null;
+  /** Overrides the type's default lifetime; null = never expires. */
+  ttlMs?: number | null;
+  priority?: number;
+  metadata?: Record<string, unknown>;
+  sessionId?: string | null;
+  agent?: string | null;
+  source?: string | null;
+}
+
+export type RememberStatus = "created" | "duplicate";
+
+export interface RememberResult {
+  id: string;
+  status: RememberStatus;
+  memory: Memory;
+}
+
+/** Builds a complete new memory record from validated input (no I/O). */
+export function buildMemory(ctx: EngineContext, input: RememberInput, now: number): Memory {
+  const content = checkContent(input.content);
+  const type: MemoryType = checkType(input.type);
+  const defaults = KIND_DEFAULTS[type];
+  const ttl = input.ttlMs === undefined ? defaults.ttlMs : input.ttlMs;
+  const project = input.project === undefined ? (defaults.globalByDefault ? null : ctx.project) : input.project;
+  return {
+    id: newId(),
+    content,
+    type,
+    tags: normalizeTags(input.tags ?? []),
+    project,
+    sessionId: input.sessionId ?? null,
+    agent: input.agent ?? null,
+    source: input.source ?? null,
+    createdAt: now,
+    updatedAt: now,
+    eventTime: input.eventTime ?? null,
+    expiresAt: ttl === null ? null : now + ttl,
+    priority: checkPriority(input.priority, defaults.priority),
+    accessCount: 0,
+    lastAccessedAt: null,
+    ...contentHashes(content),
+    status: "active",
+    supersededBy: null,
+    metadata: checkMetadata(input.metadata),
+  };
+}
+
+/**
+ * Stores `candidate` unless an active memory in the same scope already says the same thing (exactly or
+ * up to case, whitespace and markdown). A duplicate is reinforced instead: its access count rises, new
+ * tags are merged in, its lifetime is extended and its priority raised to the higher of the two.
+ * Must run inside a store transaction so the check and the write are atomic across processes.
+ */
+export function storeOrReinforce(ctx: EngineContext, candidate: Memory, now: number): RememberResult {
+  const { store } = ctx;
+  const existing = store.findDuplicate(candidate.project, candidate.contentHash, candidate.canonicalHash);
+  if (!existing) {
+    store.insert(candidate);
+    store.appendAudit({
+      at: now,
+      actor: ctx.actor,
+      op: "create",
+      memoryId: candidate.id,
+      hashBefore: null,
+      hashAfter: candidate.contentHash,
+      contentBefore: null,
+      detail: { type: candidate.type },
+    });
+    return { id: candidate.id, status: "created", memory: candidate };
+  }
+  const reinforced: Memory = {
+    ...existing,
+    tags: normalizeTags([...existing.tags, ...candidate.tags]),
+    accessCount: existing.accessCount + 1,
+    lastAccessedAt: now,
+    expiresAt:
+      existing.expiresAt === null || candidate.expiresAt === null
+        ? null
+        : Math.max(existing.expiresAt, candidate.expiresAt),
+    priority: Math.max(existing.priority, candidate.priority),
+  };
+  store.replace(reinforced);
+  store.appendAudit({
+    at: now,
+    actor: ctx.actor,
+    op: "reinforce",
+    memoryId: existing.id,
+    hashBefore: existing.contentHash,
+    hashAfter: existing.contentHash,
+    contentBefore: null,
+    detail: { exact: existing.contentHash === candidate.contentHash },
+  });
+  return { id: existing.id, status: "duplicate", memory: reinforced };
+}
+
+export function remember(ctx: EngineContext, input: RememberInput): RememberResult {
+  const now = ctx.now();
+  const candidate = buildMemory(ctx, input, now);
+  return ctx.store.transaction(() => storeOrReinforce(ctx, candidate, now));
+}

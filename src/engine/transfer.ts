@@ -1,0 +1,159 @@
+/**
+ * @module Import and export as JSONL, one memory per line in the {@link MemoryJson} shape. An import is
+ * validated completely before anything is written and then applied in one transaction, so a bad line
+ * or a crash never leaves half an import behind. Export then import reproduces every field.
+ */
+import { z } from "zod";
+import { contentHashes, normalizeTags } from "../capture/normalize.ts";
+import type { Memory, MemoryFilter } from "../domain/memory.ts";
+import { STATUSES } from "../domain/memory.ts";
+import { memoryToJson, type MemoryJson } from "../domain/serialize.ts";
+import { parseTime } from "../domain/time.ts";
+import { CairnError, cairnError, describeError } from "../errors.ts";
+import type { EngineContext } from "./context.ts";
+import { buildMemory, storeOrReinforce } from "./remember.ts";
+import { checkPriority } from "./validate.ts";
+
+const time = z.union([z.string(), z.number()]).nullish();
+
+/** One import line. Only `content` is required; the rest is what `cairn export` writes. */
+const ImportLine = z
+  .object({
+    content: z.string(),
+    type: z.string().optional(),
+    tags: z.union([z.array(z.string()), z.string()]).optional(),
+    project: z.string().nullish(),
+    event_time: time,
+    metadata: z.record(z.string(), z.unknown()).optional(),
+    id: z.string().min(1).max(100).optional(),
+    created_at: time,
+    updated_at: time,
+    expires_at: time,
+    priority: z.number().int().optional(),
+    status: z.enum(STATUSES).optional(),
+    superseded_by: z.string().nullish(),
+    session_id: z.string().nullish(),
+    agent: z.string().nullish(),
+    source: z.string().nullish(),
+    access_count: z.number().int().min(0).optional(),
+    last_accessed_at: time,
+  })
+  .strict();
+type ImportLine = z.infer<typeof ImportLine>;
+
+export interface ImportReport {
+  lines: number;
+  created: number;
+  duplicates: number;
+}
+
+export type Progress = (done: number, total: number) => void;
+
+/** Parses and validates every line, then writes them all in one transaction. */
+export function importJsonl(ctx: EngineContext, text: string, onProgress?: Progress): ImportReport {
+  const now = ctx.now();
+  const records: Memory[] = [];
+  const lines = text.split("\n");
+  lines.forEach((raw, i) => {
+    const line = raw.trim();
+    if (line === "") return;
+    try {
+      records.push(toMemory(ctx, parseLine(line), now));
+    } catch (err) {
+      const why = err instanceof CairnError ? err.message : describeError(err);
+      throw cairnError("BAD_IMPORT_LINE", [i + 1, why], err);
+    }
+  });
+  const report: ImportReport = { lines: records.length, created: 0, duplicates: 0 };
+  const { store } = ctx;
+  store.transaction(() => {
+    records.forEach((memory, i) => {
+      const result = store.get(memory.id) ? "duplicate" : insertImported(ctx, memory, now);
+      if (result === "created") report.created++;
+      else report.duplicates++;
+      if (onProgress && ((i + 1) % 1000 === 0 || i + 1 === records.length)) onProgress(i + 1, records.length);
+    });
+  });
+  return report;
+}
+
+function parseLine(line: string): ImportLine {
+  let json: unknown;
+  try {
+    json = JSON.parse(line);
+  } catch (err) {
+    throw new Error(`not valid JSON (${describeError(err)})`);
+  }
+  const parsed = ImportLine.safeParse(json);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    const where = issue.path.length > 0 ? `field "${issue.path.join(".")}"` : "line";
+    throw new Error(`${where}: ${issue.message}`);
+  }
+  return parsed.data;
+}
+
+function toMemory(ctx: EngineContext, line: ImportLine, now: number): Memory {
+  const t = (v: string | number | null | undefined) =>
+    v === undefined || v === null ? null : typeof v === "number" ? v : parseTime(v, now);
+  const tags = typeof line.tags === "string" ? line.tags.split(",") : (line.tags ?? []);
+  const base = buildMemory(
+    ctx,
+    {
+      content: line.content,
+      type: line.type,
+      tags,
+      project: line.project,
+      eventTime: t(line.event_time),
+      metadata: line.metadata,
+      sessionId: line.session_id,
+      agent: line.agent,
+      source: line.source,
+    },
+    now,
+  );
+  const createdAt = t(line.created_at) ?? base.createdAt;
+  return {
+    ...base,
+    id: line.id ?? base.id,
+    tags: normalizeTags(tags),
+    createdAt,
+    updatedAt: t(line.updated_at) ?? createdAt,
+    expiresAt: line.expires_at === undefined ? base.expiresAt : t(line.expires_at),
+    priority: checkPriority(line.priority, base.priority),
+    status: line.status ?? "active",
+    supersededBy: line.superseded_by ?? null,
+    accessCount: line.access_count ?? 0,
+    lastAccessedAt: t(line.last_accessed_at),
+    ...contentHashes(base.content),
+  };
+}
+
+/** Active memories go through duplicate detection; archived or superseded ones are history, stored as given. */
+function insertImported(ctx: EngineContext, memory: Memory, now: number): "created" | "duplicate" {
+  if (memory.status === "active") return storeOrReinforce(ctx, memory, now).status;
+  ctx.store.insert(memory);
+  ctx.store.appendAudit({
+    at: now,
+    actor: ctx.actor,
+    op: "create",
+    memoryId: memory.id,
+    hashBefore: null,
+    hashAfter: memory.contentHash,
+    contentBefore: null,
+    detail: { imported: true, status: memory.status },
+  });
+  return "created";
+}
+
+const EXPORT_PAGE = 1000;
+
+/** Every memory matching `filter`, oldest first, as export records. Pages through the store to bound memory. */
+export function* exportRecords(ctx: EngineContext, filter: MemoryFilter): Generator<MemoryJson> {
+  const now = ctx.now();
+  for (let offset = 0; ; offset += EXPORT_PAGE) {
+    const page = ctx.store.list(filter, now, { limit: EXPORT_PAGE, offset, order: "oldest" });
+    for (const m of page) yield memoryToJson(m);
+    if (page.length < EXPORT_PAGE) return;
+  }
+}

@@ -1,0 +1,38 @@
+/** @module Checks shared by every write path, so CLI, MCP, hooks and import reject bad input the same way. */
+import { cleanContent } from "../capture/normalize.ts";
+import { DEFAULT_TYPE, isMemoryType, MEMORY_TYPES, type MemoryType } from "../domain/kinds.ts";
+import { cairnError } from "../errors.ts";
+
+/** Memories are notes, not documents; larger text should be split so recall can point at the right part. */
+export const MAX_CONTENT_BYTES = 64 * 1024;
+
+export function checkContent(raw: string): string {
+  const content = cleanContent(raw);
+  if (content === "") throw cairnError("EMPTY_CONTENT");
+  const bytes = Buffer.byteLength(content, "utf8");
+  if (bytes > MAX_CONTENT_BYTES) throw cairnError("CONTENT_TOO_LARGE", [bytes, MAX_CONTENT_BYTES]);
+  return content;
+}
+
+export function checkType(value: string | undefined): MemoryType {
+  if (value === undefined || value === "") return DEFAULT_TYPE;
+  const type = value.trim().toLowerCase();
+  if (!isMemoryType(type)) throw cairnError("BAD_TYPE", [value, MEMORY_TYPES.join(", ")]);
+  return type;
+}
+
+export function checkPriority(value: number | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (!Number.isInteger(value) || value < 1 || value > 5) {
+    throw cairnError("USAGE", [`Priority must be a whole number from 1 (low) to 5 (high), got ${value}.`]);
+  }
+  return value;
+}
+
+export function checkMetadata(value: unknown): Record<string, unknown> {
+  if (value === undefined || value === null) return {};
+  if (typeof value !== "object" || Array.isArray(value)) {
+    throw cairnError("USAGE", ["Metadata must be a JSON object, e.g. {\"ticket\": \"ABC-12\"}."]);
+  }
+  return value as Record<string, unknown>;
+}

@@ -1,0 +1,29 @@
+/**
+ * @module The retrieval-channel port. A channel turns a query into scored candidates from one signal
+ * (keyword BM25 today; dense vectors and time later). Channels run in parallel and are fused.
+ */
+import type { Memory, MemoryFilter } from "../domain/memory.ts";
+
+export interface ChannelQuery {
+  text: string;
+  filter: MemoryFilter;
+  now: number;
+  /** How many candidates the channel should return at most. */
+  limit: number;
+}
+
+export interface ChannelHit {
+  memory: Memory;
+  /** The channel's own score; higher is better. Only comparable within one channel. */
+  score: number;
+}
+
+export interface RetrievalChannel {
+  /** Short stable name shown by --explain (e.g. "keyword"). */
+  readonly name: string;
+  search(query: ChannelQuery): Promise<ChannelHit[]>;
+}
+
+/** Recall modes a caller can ask for; each maps to a set of channels. */
+export const RECALL_MODES = ["keyword", "semantic", "hybrid"] as const;
+export type RecallMode = (typeof RECALL_MODES)[number];

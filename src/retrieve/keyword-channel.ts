@@ -1,0 +1,19 @@
+/** @module The keyword channel: SQLite FTS5 BM25 over content and tags, through the safe query builder. */
+import type { Store } from "../store/store.ts";
+import type { ChannelHit, ChannelQuery, RetrievalChannel } from "./channel.ts";
+import { buildKeywordQuery } from "./fts-query.ts";
+
+export class KeywordChannel implements RetrievalChannel {
+  readonly name = "keyword";
+  readonly #store: Store;
+
+  constructor(store: Store) {
+    this.#store = store;
+  }
+
+  async search(query: ChannelQuery): Promise<ChannelHit[]> {
+    const { match } = buildKeywordQuery(query.text);
+    if (match === null) return [];
+    return this.#store.searchText(match, query.filter, query.now, query.limit);
+  }
+}

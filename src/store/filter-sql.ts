@@ -1,0 +1,52 @@
+/** @module Turns a {@link MemoryFilter} into a SQL WHERE clause over `memories m`, with bound parameters. */
+import type { MemoryFilter } from "../domain/memory.ts";
+
+export type SqlParam = string | number | null;
+export interface SqlWhere {
+  sql: string;
+  params: SqlParam[];
+}
+
+export function filterToSql(filter: MemoryFilter, now: number): SqlWhere {
+  const clauses: string[] = [];
+  const params: SqlParam[] = [];
+
+  const { projects, includeGlobal } = filter.scope;
+  if (projects !== null) {
+    const parts: string[] = [];
+    if (projects.length > 0) {
+      parts.push(`m.project IN (${projects.map(() => "?").join(", ")})`);
+      params.push(...projects);
+    }
+    if (includeGlobal) parts.push("m.project IS NULL");
+    clauses.push(parts.length > 0 ? `(${parts.join(" OR ")})` : "0");
+  } else if (!includeGlobal) {
+    clauses.push("m.project IS NOT NULL");
+  }
+
+  const statuses = filter.statuses ?? ["active"];
+  clauses.push(`m.status IN (${statuses.map(() => "?").join(", ")})`);
+  params.push(...statuses);
+
+  if (filter.types && filter.types.length > 0) {
+    clauses.push(`m.type IN (${filter.types.map(() => "?").join(", ")})`);
+    params.push(...filter.types);
+  }
+  for (const tag of filter.tags ?? []) {
+    clauses.push("m.seq IN (SELECT memory_seq FROM memory_tags WHERE tag = ?)");
+    params.push(tag);
+  }
+  if (filter.since !== undefined) {
+    clauses.push("coalesce(m.event_time, m.created_at) >= ?");
+    params.push(filter.since);
+  }
+  if (filter.until !== undefined) {
+    clauses.push("coalesce(m.event_time, m.created_at) < ?");
+    params.push(filter.until);
+  }
+  if (!filter.includeExpired) {
+    clauses.push("(m.expires_at IS NULL OR m.expires_at > ?)");
+    params.push(now);
+  }
+  return { sql: clauses.join(" AND "), params };
+}

@@ -1,0 +1,125 @@
+/**
+ * @module Forward-only schema migrations, tracked in `PRAGMA user_version`. Migration N takes a database at
+ * version N-1 to version N; a migration is never edited once released, only followed by a new one.
+ */
+import type { Database } from "bun:sqlite";
+import { cairnError } from "../errors.ts";
+import { writeTransaction } from "./db.ts";
+
+export const MIGRATIONS: ReadonlyArray<{ version: number; name: string; sql: string }> = [
+  {
+    version: 1,
+    name: "memories, fts, vectors, edges, tags, audit",
+    sql: `
+      CREATE TABLE memories (
+        seq              INTEGER PRIMARY KEY,
+        id               TEXT NOT NULL UNIQUE,
+        content          TEXT NOT NULL,
+        type             TEXT NOT NULL,
+        tags             TEXT NOT NULL DEFAULT '[]',
+        project          TEXT,
+        session_id       TEXT,
+        agent            TEXT,
+        source           TEXT,
+        created_at       INTEGER NOT NULL,
+        updated_at       INTEGER NOT NULL,
+        event_time       INTEGER,
+        expires_at       INTEGER,
+        priority         INTEGER NOT NULL CHECK (priority BETWEEN 1 AND 5),
+        access_count     INTEGER NOT NULL DEFAULT 0,
+        last_accessed_at INTEGER,
+        content_hash     TEXT NOT NULL,
+        canonical_hash   TEXT NOT NULL,
+        status           TEXT NOT NULL DEFAULT 'active' CHECK (status IN ('active', 'superseded', 'archived')),
+        superseded_by    TEXT,
+        metadata         TEXT NOT NULL DEFAULT '{}'
+      ) STRICT;
+      CREATE INDEX memories_scope ON memories (project, status, created_at);
+      CREATE INDEX memories_canonical ON memories (canonical_hash);
+      CREATE INDEX memories_type ON memories (type, created_at);
+      CREATE INDEX memories_time ON memories (coalesce(event_time, created_at));
+
+      -- Contentless: the store writes index rows itself, in the same transaction as the memory row, so
+      -- stored content can later be encrypted while the index keeps working.
+      CREATE VIRTUAL TABLE memories_fts USING fts5 (
+        content, tags,
+        content = '', contentless_delete = 1,
+        tokenize = 'porter unicode61 remove_diacritics 2'
+      );
+
+      CREATE TABLE memory_tags (
+        tag        TEXT NOT NULL,
+        memory_seq INTEGER NOT NULL REFERENCES memories (seq) ON DELETE CASCADE,
+        PRIMARY KEY (tag, memory_seq)
+      ) STRICT, WITHOUT ROWID;
+      CREATE INDEX memory_tags_memory ON memory_tags (memory_seq);
+
+      CREATE TABLE vectors (
+        memory_seq INTEGER NOT NULL REFERENCES memories (seq) ON DELETE CASCADE,
+        model      TEXT NOT NULL,
+        dims       INTEGER NOT NULL CHECK (dims > 0),
+        vector     BLOB NOT NULL,
+        created_at INTEGER NOT NULL,
+        PRIMARY KEY (memory_seq, model)
+      ) STRICT, WITHOUT ROWID;
+      CREATE INDEX vectors_model ON vectors (model);
+
+      CREATE TABLE edges (
+        from_seq   INTEGER NOT NULL REFERENCES memories (seq) ON DELETE CASCADE,
+        to_seq     INTEGER NOT NULL REFERENCES memories (seq) ON DELETE CASCADE,
+        relation   TEXT NOT NULL,
+        weight     REAL NOT NULL DEFAULT 1.0,
+        created_at INTEGER NOT NULL,
+        metadata   TEXT NOT NULL DEFAULT '{}',
+        PRIMARY KEY (from_seq, to_seq, relation)
+      ) STRICT, WITHOUT ROWID;
+      CREATE INDEX edges_to ON edges (to_seq);
+
+      -- Append-only: rows are never deleted, and the only change allowed is erasing the stored old
+      -- content when a memory is purged (cairn forget --hard), so purged text survives nowhere.
+      CREATE TABLE audit (
+        seq            INTEGER PRIMARY KEY,
+        at             INTEGER NOT NULL,
+        actor          TEXT NOT NULL,
+        op             TEXT NOT NULL,
+        memory_id      TEXT NOT NULL,
+        hash_before    TEXT,
+        hash_after     TEXT,
+        content_before TEXT,
+        detail         TEXT NOT NULL DEFAULT '{}'
+      ) STRICT;
+      CREATE INDEX audit_memory ON audit (memory_id, seq);
+      CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit
+        BEGIN SELECT RAISE(ABORT, 'audit log is append-only'); END;
+      CREATE TRIGGER audit_only_purge BEFORE UPDATE ON audit
+        WHEN NEW.content_before IS NOT NULL OR NEW.seq IS NOT OLD.seq OR NEW.at IS NOT OLD.at
+          OR NEW.op IS NOT OLD.op OR NEW.memory_id IS NOT OLD.memory_id OR NEW.actor IS NOT OLD.actor
+          OR NEW.hash_before IS NOT OLD.hash_before OR NEW.hash_after IS NOT OLD.hash_after
+        BEGIN SELECT RAISE(ABORT, 'audit log is append-only'); END;
+    `,
+  },
+];
+
+export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;
+
+export function schemaVersion(db: Database): number {
+  return (db.query("PRAGMA user_version").get() as { user_version: number }).user_version;
+}
+
+/**
+ * Brings the database to `target` (default: latest). Runs inside one IMMEDIATE transaction and re-reads
+ * the version there, so many processes opening a fresh database at once migrate it exactly once.
+ */
+export function migrate(db: Database, target: number = SCHEMA_VERSION): number {
+  if (schemaVersion(db) === target) return target;
+  return writeTransaction(db, () => {
+    const current = schemaVersion(db);
+    if (current > SCHEMA_VERSION) throw cairnError("DB_TOO_NEW", [current, SCHEMA_VERSION]);
+    for (const m of MIGRATIONS) {
+      if (m.version <= current || m.version > target) continue;
+      db.run(m.sql);
+      db.run(`PRAGMA user_version = ${m.version}`);
+    }
+    return schemaVersion(db);
+  });
+}

@@ -1,0 +1,223 @@
+/** @module The SQLite implementation of {@link Store} on bun:sqlite. */
+import type { Database } from "bun:sqlite";
+import type { Memory, MemoryFilter } from "../domain/memory.ts";
+import { appendAudit, auditHistory, eraseAuditContent } from "./audit.ts";
+import { encodeContent } from "./content-codec.ts";
+import { openDatabase, writeTransaction } from "./db.ts";
+import { filterToSql } from "./filter-sql.ts";
+import { FTS_RANK_EXPR, ftsDelete, ftsInsert } from "./fts.ts";
+import { checkIntegrity } from "./integrity.ts";
+import { migrate } from "./migrations.ts";
+import { MEMORY_COLUMNS, type MemoryRow, rowToMemory } from "./rows.ts";
+import { collectStats } from "./stats.ts";
+import type { AuditEntry, IntegrityReport, ListOptions, Store, StoreStats, TextHit } from "./store.ts";
+
+export class SqliteStore implements Store {
+  readonly location: string;
+  readonly #db: Database;
+
+  /** Opens the database at `path` (":memory:" for a throwaway one) and migrates it to the latest schema. */
+  constructor(path: string) {
+    this.location = path;
+    this.#db = openDatabase(path);
+    try {
+      migrate(this.#db);
+    } catch (err) {
+      this.#db.close();
+      throw err;
+    }
+  }
+
+  /** The raw connection, for migration tests and diagnostics only. */
+  get database(): Database {
+    return this.#db;
+  }
+
+  transaction<T>(fn: () => T): T {
+    if (this.#db.inTransaction) return fn();
+    return writeTransaction(this.#db, fn);
+  }
+
+  insert(m: Memory): void {
+    this.transaction(() => {
+      const seq = this.#db
+        .query(
+          `INSERT INTO memories (id, content, type, tags, project, session_id, agent, source, created_at, updated_at,
+             event_time, expires_at, priority, access_count, last_accessed_at, content_hash, canonical_hash, status,
+             superseded_by, metadata)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING seq`,
+        )
+        .get(
+          m.id,
+          encodeContent(m.content),
+          m.type,
+          JSON.stringify(m.tags),
+          m.project,
+          m.sessionId,
+          m.agent,
+          m.source,
+          m.createdAt,
+          m.updatedAt,
+          m.eventTime,
+          m.expiresAt,
+          m.priority,
+          m.accessCount,
+          m.lastAccessedAt,
+          m.contentHash,
+          m.canonicalHash,
+          m.status,
+          m.supersededBy,
+          JSON.stringify(m.metadata),
+        ) as { seq: number };
+      ftsInsert(this.#db, seq.seq, m);
+      this.#writeTags(seq.seq, m.tags);
+    });
+  }
+
+  replace(m: Memory): void {
+    this.transaction(() => {
+      const old = this.#row(m.id);
+      if (!old) throw new Error(`replace: memory ${m.id} does not exist`);
+      this.#db
+        .query(
+          `UPDATE memories SET content = ?, type = ?, tags = ?, project = ?, session_id = ?, agent = ?, source = ?,
+             updated_at = ?, event_time = ?, expires_at = ?, priority = ?, access_count = ?, last_accessed_at = ?,
+             content_hash = ?, canonical_hash = ?, status = ?, superseded_by = ?, metadata = ?
+           WHERE seq = ?`,
+        )
+        .run(
+          encodeContent(m.content),
+          m.type,
+          JSON.stringify(m.tags),
+          m.project,
+          m.sessionId,
+          m.agent,
+          m.source,
+          m.updatedAt,
+          m.eventTime,
+          m.expiresAt,
+          m.priority,
+          m.accessCount,
+          m.lastAccessedAt,
+          m.contentHash,
+          m.canonicalHash,
+          m.status,
+          m.supersededBy,
+          JSON.stringify(m.metadata),
+          old.seq,
+        );
+      const tagsChanged = old.tags !== JSON.stringify(m.tags);
+      if (old.content_hash !== m.contentHash || tagsChanged) {
+        ftsDelete(this.#db, old.seq);
+        ftsInsert(this.#db, old.seq, m);
+      }
+      // Vectors describe the old text; they are recomputed by the embedding pipeline, never reused.
+      if (old.content_hash !== m.contentHash) this.#db.query("DELETE FROM vectors WHERE memory_seq = ?").run(old.seq);
+      if (tagsChanged) {
+        this.#db.query("DELETE FROM memory_tags WHERE memory_seq = ?").run(old.seq);
+        this.#writeTags(old.seq, m.tags);
+      }
+    });
+  }
+
+  purge(id: string): void {
+    this.transaction(() => {
+      const old = this.#row(id);
+      if (!old) return;
+      ftsDelete(this.#db, old.seq);
+      // vectors, edges and tags go with the row (ON DELETE CASCADE).
+      this.#db.query("DELETE FROM memories WHERE seq = ?").run(old.seq);
+      eraseAuditContent(this.#db, id);
+    });
+  }
+
+  get(id: string): Memory | null {
+    const row = this.#row(id);
+    return row ? rowToMemory(row) : null;
+  }
+
+  idsWithPrefix(prefix: string, limit: number): string[] {
+    const rows = this.#db
+      .query("SELECT id FROM memories WHERE id >= ? AND id < ? ORDER BY id LIMIT ?")
+      .all(prefix, `${prefix}\uffff`, limit) as Array<{ id: string }>;
+    return rows.map((r) => r.id);
+  }
+
+  findDuplicate(project: string | null, contentHash: string, canonicalHash: string): Memory | null {
+    const row = this.#db
+      .query(
+        `SELECT ${MEMORY_COLUMNS} FROM memories m
+         WHERE m.canonical_hash = ? AND m.project IS ? AND m.status = 'active'
+         ORDER BY (m.content_hash = ?) DESC, m.seq LIMIT 1`,
+      )
+      .get(canonicalHash, project, contentHash) as MemoryRow | null;
+    return row ? rowToMemory(row) : null;
+  }
+
+  list(filter: MemoryFilter, now: number, options: ListOptions): Memory[] {
+    const where = filterToSql(filter, now);
+    const dir = options.order === "oldest" ? "ASC" : "DESC";
+    const rows = this.#db
+      .query(`SELECT ${MEMORY_COLUMNS} FROM memories m WHERE ${where.sql} ORDER BY m.created_at ${dir}, m.seq ${dir} LIMIT ? OFFSET ?`)
+      .all(...where.params, options.limit, options.offset ?? 0) as MemoryRow[];
+    return rows.map(rowToMemory);
+  }
+
+  count(filter: MemoryFilter, now: number): number {
+    const where = filterToSql(filter, now);
+    const row = this.#db.query(`SELECT count(*) AS n FROM memories m WHERE ${where.sql}`).get(...where.params) as {
+      n: number;
+    };
+    return row.n;
+  }
+
+  searchText(match: string, filter: MemoryFilter, now: number, limit: number): TextHit[] {
+    const where = filterToSql(filter, now);
+    const rows = this.#db
+      .query(
+        `SELECT ${MEMORY_COLUMNS}, ${FTS_RANK_EXPR} AS rank
+         FROM memories_fts JOIN memories m ON m.seq = memories_fts.rowid
+         WHERE memories_fts MATCH ? AND ${where.sql}
+         ORDER BY rank, m.created_at DESC LIMIT ?`,
+      )
+      .all(match, ...where.params, limit) as Array<MemoryRow & { rank: number }>;
+    return rows.map((r) => ({ memory: rowToMemory(r), score: -r.rank }));
+  }
+
+  touch(ids: readonly string[], now: number): void {
+    if (ids.length === 0) return;
+    this.transaction(() => {
+      const stmt = this.#db.query("UPDATE memories SET access_count = access_count + 1, last_accessed_at = ? WHERE id = ?");
+      for (const id of ids) stmt.run(now, id);
+    });
+  }
+
+  appendAudit(entry: AuditEntry): void {
+    appendAudit(this.#db, entry);
+  }
+
+  history(id: string): AuditEntry[] {
+    return auditHistory(this.#db, id);
+  }
+
+  stats(now: number): StoreStats {
+    return collectStats(this.#db, now);
+  }
+
+  check(): IntegrityReport {
+    return checkIntegrity(this.#db);
+  }
+
+  close(): void {
+    this.#db.close();
+  }
+
+  #row(id: string): MemoryRow | null {
+    return this.#db.query(`SELECT ${MEMORY_COLUMNS} FROM memories m WHERE m.id = ?`).get(id) as MemoryRow | null;
+  }
+
+  #writeTags(seq: number, tags: readonly string[]): void {
+    const stmt = this.#db.query("INSERT OR IGNORE INTO memory_tags (tag, memory_seq) VALUES (?, ?)");
+    for (const tag of tags) stmt.run(tag, seq);
+  }
+}

@@ -1,0 +1,80 @@
+/** @module The storage port: everything the engine needs from persistence, and nothing about SQL. */
+import type { Memory, MemoryFilter } from "../domain/memory.ts";
+
+export type AuditOp = "create" | "update" | "reinforce" | "forget" | "restore" | "purge";
+
+export interface AuditEntry {
+  at: number;
+  actor: string;
+  op: AuditOp;
+  memoryId: string;
+  hashBefore: string | null;
+  hashAfter: string | null;
+  /** Previous content, kept for updates so old versions can be shown; erased when the memory is purged. */
+  contentBefore: string | null;
+  detail: Record<string, unknown>;
+}
+
+export interface TextHit {
+  memory: Memory;
+  /** Higher is better (negated BM25). */
+  score: number;
+}
+
+export interface ListOptions {
+  limit: number;
+  offset?: number;
+  /** Newest first by default. */
+  order?: "newest" | "oldest";
+}
+
+export interface StoreStats {
+  total: number;
+  byStatus: Record<string, number>;
+  byType: Record<string, number>;
+  byProject: Array<{ project: string | null; count: number }>;
+  expired: number;
+  vectors: number;
+  edges: number;
+  auditEntries: number;
+  oldest: number | null;
+  newest: number | null;
+  dbBytes: number;
+}
+
+export interface IntegrityReport {
+  schemaVersion: number;
+  integrity: string[];
+  ftsErrors: string[];
+  ftsMissing: number;
+  ftsOrphans: number;
+  tagMismatches: number;
+}
+
+export interface Store {
+  /** Where the data lives (":memory:" for tests). */
+  readonly location: string;
+  /** Runs `fn` as one write transaction (all or nothing), retrying politely when other processes hold the lock. */
+  transaction<T>(fn: () => T): T;
+  insert(memory: Memory): void;
+  /** Writes every field of an existing memory (matched by id), keeping the index and tags in step. */
+  replace(memory: Memory): void;
+  /** Deletes a memory and everything derived from it: index entries, vectors, edges, tags. */
+  purge(id: string): void;
+  get(id: string): Memory | null;
+  /** Ids starting with `prefix` (at most `limit`). */
+  idsWithPrefix(prefix: string, limit: number): string[];
+  /** An active memory in the same scope with the same exact or canonical content. */
+  findDuplicate(project: string | null, contentHash: string, canonicalHash: string): Memory | null;
+  list(filter: MemoryFilter, now: number, options: ListOptions): Memory[];
+  count(filter: MemoryFilter, now: number): number;
+  /** Full-text search; `match` must already be a safe FTS5 expression. */
+  searchText(match: string, filter: MemoryFilter, now: number, limit: number): TextHit[];
+  /** Records that memories were read (access count and time). */
+  touch(ids: readonly string[], now: number): void;
+  appendAudit(entry: AuditEntry): void;
+  history(id: string): AuditEntry[];
+  stats(now: number): StoreStats;
+  check(): IntegrityReport;
+  close(): void;
+}
