@@ -1,5 +1,4 @@
 /** @module Where cairn keeps its data and config: platform conventions, overridable with CAIRN_HOME. */
-import { homedir } from "node:os";
 import { join } from "node:path";
 
 export interface Paths {
@@ -24,7 +23,8 @@ type Env = Record<string, string | undefined>;
  * - Windows: `%APPDATA%\cairn` for both.
  */
 export function resolvePaths(env: Env = process.env, platform: NodeJS.Platform = process.platform): Paths {
-  const home = env.HOME || homedir();
+  // node:os is loaded only when HOME is unset: importing it costs start-up time on every call.
+  const home = env.HOME || env.USERPROFILE || (require("node:os") as typeof import("node:os")).homedir();
   if (env.CAIRN_HOME) {
     return make(env.CAIRN_HOME, env.CAIRN_HOME, "CAIRN_HOME");
   }

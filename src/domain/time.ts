@@ -26,12 +26,24 @@ export function parseTime(input: string, now: number): number {
   if (lower === "now") return now;
   if (lower === "today") return startOfUtcDay(now);
   if (lower === "yesterday") return startOfUtcDay(now) - UNIT_MS.d!;
-  const rel = RELATIVE.exec(lower);
-  if (rel) return now - Math.round(Number(rel[1]) * UNIT_MS[rel[2]!.toLowerCase()]!);
+  const ago = durationMs(lower);
+  if (ago !== null) return now - ago;
   if (/^\d{12,}$/.test(text)) return Number(text);
   const ms = DATE_ONLY.test(text) ? Date.parse(`${text}T00:00:00Z`) : Date.parse(text);
   if (Number.isNaN(ms)) throw cairnError("BAD_TIME", [input]);
   return ms;
+}
+
+/** Reads a duration like `90m`, `7d`, `2w`, `1y`; throws BAD_TIME otherwise. */
+export function parseDuration(input: string): number {
+  const ms = durationMs(input.trim().toLowerCase());
+  if (ms === null) throw cairnError("BAD_TIME", [input]);
+  return ms;
+}
+
+function durationMs(text: string): number | null {
+  const rel = RELATIVE.exec(text);
+  return rel ? Math.round(Number(rel[1]) * UNIT_MS[rel[2]!]!) : null;
 }
 
 /** Same as {@link parseTime} but passes undefined/empty through. */

@@ -3,7 +3,7 @@
  * validated completely before anything is written and then applied in one transaction, so a bad line
  * or a crash never leaves half an import behind. Export then import reproduces every field.
  */
-import { z } from "zod";
+import * as z from "zod/mini";
 import { contentHashes, normalizeTags } from "../capture/normalize.ts";
 import type { Memory, MemoryFilter } from "../domain/memory.ts";
 import { STATUSES } from "../domain/memory.ts";
@@ -14,31 +14,30 @@ import type { EngineContext } from "./context.ts";
 import { buildMemory, storeOrReinforce } from "./remember.ts";
 import { checkPriority } from "./validate.ts";
 
-const time = z.union([z.string(), z.number()]).nullish();
+const time = z.nullish(z.union([z.string(), z.number()]));
+const text = z.nullish(z.string());
 
 /** One import line. Only `content` is required; the rest is what `cairn export` writes. */
-const ImportLine = z
-  .object({
-    content: z.string(),
-    type: z.string().optional(),
-    tags: z.union([z.array(z.string()), z.string()]).optional(),
-    project: z.string().nullish(),
-    event_time: time,
-    metadata: z.record(z.string(), z.unknown()).optional(),
-    id: z.string().min(1).max(100).optional(),
-    created_at: time,
-    updated_at: time,
-    expires_at: time,
-    priority: z.number().int().optional(),
-    status: z.enum(STATUSES).optional(),
-    superseded_by: z.string().nullish(),
-    session_id: z.string().nullish(),
-    agent: z.string().nullish(),
-    source: z.string().nullish(),
-    access_count: z.number().int().min(0).optional(),
-    last_accessed_at: time,
-  })
-  .strict();
+const ImportLine = z.strictObject({
+  content: z.string(),
+  type: z.optional(z.string()),
+  tags: z.optional(z.union([z.array(z.string()), z.string()])),
+  project: text,
+  event_time: time,
+  metadata: z.optional(z.record(z.string(), z.unknown())),
+  id: z.optional(z.string().check(z.minLength(1), z.maxLength(100))),
+  created_at: time,
+  updated_at: time,
+  expires_at: time,
+  priority: z.optional(z.int()),
+  status: z.optional(z.enum(STATUSES)),
+  superseded_by: text,
+  session_id: text,
+  agent: text,
+  source: text,
+  access_count: z.optional(z.int().check(z.minimum(0))),
+  last_accessed_at: time,
+});
 type ImportLine = z.infer<typeof ImportLine>;
 
 export interface ImportReport {

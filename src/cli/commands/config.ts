@@ -1,0 +1,67 @@
+/** @module `cairn config`: show effective settings and where each comes from; get, set and unset keys in the file. */
+import { defineCommand } from "citty";
+import { existsSync, mkdirSync, writeFileSync } from "node:fs";
+import { dirname } from "node:path";
+import * as z from "zod/mini";
+import { CONFIG_KEYS, coerce, loadConfig, readConfigFile } from "../../config/load.ts";
+import { resolvePaths } from "../../config/paths.ts";
+import { type ConfigKey, ConfigSchema, DESCRIPTIONS, ENV_NAMES } from "../../config/schema.ts";
+import { cairnError } from "../../errors.ts";
+import { jsonFlag } from "../flags.ts";
+import { output } from "../output.ts";
+
+export default defineCommand({
+  meta: { name: "config", description: "Show settings (`cairn config`), or `config get <key>`, `config set <key> <value>`, `config unset <key>`, `config path`." },
+  args: {
+    action: { type: "positional", required: false, description: "show (default) | get | set | unset | path" },
+    key: { type: "positional", required: false, description: "setting name" },
+    value: { type: "positional", required: false, description: "new value (for set)" },
+    explain: { type: "boolean", description: "with show: also the environment variable and description of each key" },
+    ...jsonFlag,
+  },
+  run({ args }) {
+    const paths = resolvePaths();
+    const action = args.action ?? "show";
+    if (action === "path") return args.json ? output.json({ file: paths.configFile }) : output.text(paths.configFile);
+    if (action === "show") {
+      const config = loadConfig(paths.configFile);
+      if (args.json) return output.json({ file: paths.configFile, values: config.values, sources: config.sources });
+      return output.text(
+        CONFIG_KEYS.map((k) => {
+          const line = `${k.padEnd(9)} ${String(config.values[k]).padEnd(9)} (${config.sources[k]})`;
+          return args.explain ? `${line}  ${ENV_NAMES[k]}: ${DESCRIPTIONS[k]}` : line;
+        }).join("\n") + `\n\nfile: ${paths.configFile}${existsSync(paths.configFile) ? "" : " (not created yet)"}`,
+      );
+    }
+    const key = checkKey(args.key);
+    if (action === "get") {
+      const config = loadConfig(paths.configFile);
+      return args.json ? output.json({ key, value: config.values[key], source: config.sources[key] }) : output.text(String(config.values[key]));
+    }
+    if (action !== "set" && action !== "unset") throw cairnError("USAGE", [`Unknown config action "${action}". Use show, get, set, unset or path.`]);
+    const file = readConfigFile(paths.configFile);
+    if (action === "set") {
+      if (args.value === undefined) throw cairnError("USAGE", [`Give a value: cairn config set ${key} <value>.`]);
+      const candidate = { ...file, [key]: coerce(key, args.value) };
+      const parsed = z.partial(ConfigSchema).safeParse(candidate);
+      if (!parsed.success) throw cairnError("USAGE", [`Invalid value for ${key}: ${parsed.error.issues[0]?.message}.`]);
+      save(paths.configFile, parsed.data);
+    } else {
+      const { [key]: _removed, ...rest } = file;
+      save(paths.configFile, rest);
+    }
+    if (args.json) return output.json({ key, action, file: paths.configFile });
+    output.text(action === "set" ? `Set ${key} = ${args.value} in ${paths.configFile}` : `Removed ${key} from ${paths.configFile}`);
+  },
+});
+
+function checkKey(key: string | undefined): ConfigKey {
+  if (key === undefined) throw cairnError("USAGE", [`Give a key: one of ${CONFIG_KEYS.join(", ")}.`]);
+  if (!(CONFIG_KEYS as string[]).includes(key)) throw cairnError("CONFIG_KEY", [key, CONFIG_KEYS.join(", ")]);
+  return key as ConfigKey;
+}
+
+function save(file: string, values: object): void {
+  mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
+  writeFileSync(file, `${JSON.stringify(values, null, 2)}\n`, { mode: 0o600 });
+}

@@ -1,0 +1,44 @@
+/** @module `cairn edit <id>`: change a memory; the previous version stays in the audit log. */
+import { defineCommand } from "citty";
+import { resolveProjectArg } from "../../config/project.ts";
+import { memoryToJson } from "../../domain/serialize.ts";
+import { parseTime } from "../../domain/time.ts";
+import { cairnError } from "../../errors.ts";
+import { intFlag, jsonFlag } from "../flags.ts";
+import { parseTagList } from "../../capture/normalize.ts";
+import { output } from "../output.ts";
+import { withEngine } from "../session.ts";
+import { readStdinText } from "../stdin.ts";
+
+export default defineCommand({
+  meta: { name: "edit", description: "Change a memory's content or fields. `cairn get <id> --history` shows old versions." },
+  args: {
+    id: { type: "positional", required: true, description: "memory id or unique prefix" },
+    content: { type: "string", description: "new content (- reads stdin)", valueHint: "text" },
+    type: { type: "string", description: "new type" },
+    tags: { type: "string", description: "replace the tags (comma-separated; empty string clears)", valueHint: "a,b" },
+    priority: { type: "string", description: "new priority 1-5", valueHint: "1-5" },
+    "event-time": { type: "string", description: "new event time ('none' clears it)", valueHint: "time" },
+    project: { type: "string", description: "move to another project (a directory or a name)", valueHint: "dir|name" },
+    global: { type: "boolean", description: "move to the global scope" },
+    ...jsonFlag,
+  },
+  async run({ args }) {
+    let content = args.content;
+    if (content === "-") content = await readStdinText();
+    if (args.project !== undefined && args.global) throw cairnError("USAGE", ["Use either --project or --global, not both."]);
+    const eventTime = args["event-time"];
+    await withEngine(({ engine }) => {
+      const updated = engine.update(args.id, {
+        content,
+        type: args.type,
+        tags: args.tags === undefined ? undefined : parseTagList(args.tags),
+        priority: intFlag("priority", args.priority, undefined),
+        eventTime: eventTime === undefined ? undefined : eventTime === "none" ? null : parseTime(eventTime, Date.now()),
+        project: args.global ? null : args.project === undefined ? undefined : resolveProjectArg(args.project),
+      });
+      if (args.json) return output.json(memoryToJson(updated));
+      output.text(`Updated ${updated.id}. The previous version is kept: cairn get ${updated.id} --history`);
+    });
+  },
+});

@@ -1,0 +1,50 @@
+/** @module `cairn get <id>`: one memory in full, optionally with its change history. */
+import { defineCommand } from "citty";
+import { memoryToJson } from "../../domain/serialize.ts";
+import { toIso } from "../../domain/time.ts";
+import { jsonFlag } from "../flags.ts";
+import { formatDate, formatDetail } from "../format.ts";
+import { output } from "../output.ts";
+import { withEngine } from "../session.ts";
+
+export default defineCommand({
+  meta: { name: "get", description: "Show one memory by id (a unique prefix of the id is enough)." },
+  args: {
+    id: { type: "positional", required: true, description: "memory id or unique prefix" },
+    history: { type: "boolean", description: "also show every change from the audit log, with old versions" },
+    ...jsonFlag,
+  },
+  async run({ args }) {
+    await withEngine(({ engine }) => {
+      const memory = engine.get(args.id);
+      const entries = args.history ? engine.history(memory.id).entries : undefined;
+      if (args.json) {
+        return output.json({
+          ...memoryToJson(memory),
+          ...(entries
+            ? {
+                history: entries.map((e) => ({
+                  at: toIso(e.at),
+                  actor: e.actor,
+                  op: e.op,
+                  hash_before: e.hashBefore,
+                  hash_after: e.hashAfter,
+                  content_before: e.contentBefore,
+                  detail: e.detail,
+                })),
+              }
+            : {}),
+        });
+      }
+      let text = formatDetail(memory);
+      if (entries) {
+        text += "\n\nHistory:";
+        for (const e of entries) {
+          text += `\n  ${formatDate(e.at)}  ${e.op.padEnd(9)} by ${e.actor}`;
+          if (e.contentBefore !== null) text += `\n    was: ${e.contentBefore.replace(/\n/g, "\n         ")}`;
+        }
+      }
+      output.text(text);
+    });
+  },
+});

@@ -1,0 +1,40 @@
+/** @module `cairn import <file.jsonl|->`: all-or-nothing import of JSONL memories, with progress on stderr. */
+import { defineCommand } from "citty";
+import { readFileSync } from "node:fs";
+import { cairnError, describeError } from "../../errors.ts";
+import { jsonFlag } from "../flags.ts";
+import { output, progress } from "../output.ts";
+import { withEngine } from "../session.ts";
+import { readStdinText } from "../stdin.ts";
+
+export default defineCommand({
+  meta: {
+    name: "import",
+    description:
+      "Import JSONL, one memory per line: {content, type?, tags?, event_time?, project?, metadata?} (or what `cairn export` writes). A bad line stops the import before anything is written.",
+  },
+  args: {
+    file: { type: "positional", required: true, description: "a .jsonl file, or - for stdin" },
+    quiet: { type: "boolean", description: "no progress on stderr" },
+    ...jsonFlag,
+  },
+  async run({ args }) {
+    let text: string;
+    try {
+      text = args.file === "-" ? await readStdinText() : readFileSync(args.file, "utf8");
+    } catch (err) {
+      throw cairnError("IMPORT_READ", [args.file, describeError(err)], err);
+    }
+    await withEngine(({ engine }) => {
+      const started = performance.now();
+      const report = engine.import(text, (done, total) => {
+        if (!args.quiet) progress(`import: ${done}/${total} written`);
+      });
+      const seconds = (performance.now() - started) / 1000;
+      if (args.json) return output.json({ ...report, seconds: Math.round(seconds * 1000) / 1000 });
+      output.text(
+        `Imported ${report.lines} lines in ${seconds.toFixed(2)} s: ${report.created} new, ${report.duplicates} already known.`,
+      );
+    });
+  },
+});

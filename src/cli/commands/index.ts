@@ -1,0 +1,20 @@
+/** @module The command table. Each command loads lazily, so `cairn version` never pays for the database. */
+import type { CommandDef } from "citty";
+
+type Loader = () => Promise<CommandDef<any>>;
+
+export const COMMANDS: Record<string, { description: string; load: Loader }> = {
+  remember: { description: "store a memory", load: () => import("./remember.ts").then((m) => m.default) },
+  recall: { description: "find memories relevant to a query", load: () => import("./recall.ts").then((m) => m.default) },
+  get: { description: "show one memory (and its history)", load: () => import("./get.ts").then((m) => m.default) },
+  list: { description: "list memories by type, tag, project, time, status", load: () => import("./list.ts").then((m) => m.default) },
+  edit: { description: "change a memory's content or fields", load: () => import("./edit.ts").then((m) => m.default) },
+  forget: { description: "archive a memory, or purge it with --hard", load: () => import("./forget.ts").then((m) => m.default) },
+  restore: { description: "bring a forgotten memory back", load: () => import("./restore.ts").then((m) => m.default) },
+  stats: { description: "counts by type, project and status; database size", load: () => import("./stats.ts").then((m) => m.default) },
+  import: { description: "import memories from JSONL (file or -)", load: () => import("./import.ts").then((m) => m.default) },
+  export: { description: "export memories as JSONL", load: () => import("./export.ts").then((m) => m.default) },
+  doctor: { description: "check the database, index, config and assets", load: () => import("./doctor.ts").then((m) => m.default) },
+  config: { description: "show or change configuration", load: () => import("./config.ts").then((m) => m.default) },
+  version: { description: "print the version", load: () => import("./version.ts").then((m) => m.default) },
+};

@@ -1,0 +1,43 @@
+/** @module `cairn list`: memories by filter, newest first. */
+import { defineCommand } from "citty";
+import { memoryToJson } from "../../domain/serialize.ts";
+import { parseOptionalTime } from "../../domain/time.ts";
+import { filterFlags, intFlag, jsonFlag, listFlag, scopeFlags, scopeFrom, statusFlag } from "../flags.ts";
+import { formatMemory } from "../format.ts";
+import { output } from "../output.ts";
+import { withEngine } from "../session.ts";
+
+export default defineCommand({
+  meta: { name: "list", description: "List memories, newest first (current project + global by default)." },
+  args: {
+    limit: { type: "string", description: "how many (default 20)", valueHint: "n" },
+    offset: { type: "string", description: "skip this many (for paging)", valueHint: "n" },
+    status: { type: "string", description: "active (default), superseded, archived, or all", valueHint: "status" },
+    expired: { type: "boolean", description: "include memories whose lifetime has passed" },
+    oldest: { type: "boolean", description: "oldest first" },
+    ...filterFlags,
+    ...scopeFlags,
+    ...jsonFlag,
+  },
+  async run({ args }) {
+    await withEngine(({ engine }) => {
+      const now = Date.now();
+      const { memories, total } = engine.list({
+        limit: intFlag("limit", args.limit, 20),
+        offset: intFlag("offset", args.offset, 0, 0),
+        statuses: statusFlag(args.status),
+        includeExpired: args.expired,
+        order: args.oldest ? "oldest" : "newest",
+        types: listFlag(args.type),
+        tags: listFlag(args.tags),
+        since: parseOptionalTime(args.since, now),
+        until: parseOptionalTime(args.until, now),
+        ...scopeFrom(args),
+      });
+      if (args.json) return output.json({ memories: memories.map(memoryToJson), total });
+      if (memories.length === 0) return output.text("No memories match.");
+      const more = total > memories.length ? `\n\n${memories.length} of ${total} shown; use --limit/--offset for more.` : "";
+      output.text(memories.map((m) => formatMemory(m)).join("\n\n") + more);
+    });
+  },
+});

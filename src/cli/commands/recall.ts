@@ -1,0 +1,71 @@
+/** @module `cairn recall <query>`: the memories most relevant to a query, best first. */
+import { defineCommand } from "citty";
+import { memoryToJson } from "../../domain/serialize.ts";
+import { parseOptionalTime } from "../../domain/time.ts";
+import { RECALL_MODES } from "../../retrieve/channel.ts";
+import { filterFlags, intFlag, jsonFlag, listFlag, positionalText, scopeFlags, scopeFrom } from "../flags.ts";
+import { formatMemory } from "../format.ts";
+import { output } from "../output.ts";
+import { withEngine } from "../session.ts";
+
+export default defineCommand({
+  meta: { name: "recall", description: "Find the memories most relevant to a query (current project + global by default)." },
+  args: {
+    query: { type: "positional", required: true, description: "what to look for (any text)" },
+    limit: { type: "string", description: "maximum number of results (default 10, or config `limit`)", valueHint: "n" },
+    mode: { type: "enum", options: [...RECALL_MODES], description: "retrieval channels to use (default: config `mode`)" },
+    budget: { type: "string", description: "trim results to about this many tokens", valueHint: "tokens" },
+    explain: { type: "boolean", description: "show each channel's rank and score per result" },
+    ...filterFlags,
+    ...scopeFlags,
+    ...jsonFlag,
+  },
+  async run({ args }) {
+    await withEngine(async ({ engine, config }) => {
+      const now = Date.now();
+      const budget = intFlag("budget", args.budget, config.values.budget, 0);
+      const result = await engine.recall({
+        query: positionalText(args),
+        limit: intFlag("limit", args.limit, config.values.limit),
+        mode: (args.mode as (typeof RECALL_MODES)[number] | undefined) ?? config.values.mode,
+        budget: budget === 0 ? undefined : budget,
+        types: listFlag(args.type),
+        tags: listFlag(args.tags),
+        since: parseOptionalTime(args.since, now),
+        until: parseOptionalTime(args.until, now),
+        ...scopeFrom(args),
+      });
+      if (args.json) {
+        return output.json({
+          results: result.results.map((r) => {
+            const m = memoryToJson(r.memory);
+            return {
+              id: m.id,
+              content: m.content,
+              type: m.type,
+              score: Math.round(r.score * 10_000) / 10_000,
+              project: m.project,
+              created_at: m.created_at,
+              event_time: m.event_time,
+              tags: m.tags,
+              ...(r.truncated ? { truncated: true } : {}),
+              ...(args.explain ? { channels: r.channels } : {}),
+            };
+          }),
+          mode: result.mode,
+        });
+      }
+      if (result.results.length === 0) return output.text("No matching memories.");
+      output.text(
+        result.results
+          .map((r) => {
+            const explain = args.explain
+              ? [Object.entries(r.channels).map(([c, v]) => `${c} #${v.rank} ${v.score.toFixed(3)}`).join(", ")]
+              : [];
+            return formatMemory(r.memory, [`score ${r.score.toFixed(3)}`, ...explain, ...(r.truncated ? ["(cut to budget)"] : [])]);
+          })
+          .join("\n\n"),
+      );
+    });
+  },
+});

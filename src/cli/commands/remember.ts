@@ -1,0 +1,57 @@
+/** @module `cairn remember <text>`: store a memory (or reinforce the one that already says it). */
+import { defineCommand } from "citty";
+import { parseDuration, parseOptionalTime } from "../../domain/time.ts";
+import { cairnError } from "../../errors.ts";
+import { intFlag, jsonFlag, listFlag, positionalText, scopeFlags, scopeFrom } from "../flags.ts";
+import { projectLabel } from "../format.ts";
+import { output } from "../output.ts";
+import { withEngine } from "../session.ts";
+import { readStdinText, stdinIsPiped } from "../stdin.ts";
+
+export default defineCommand({
+  meta: { name: "remember", description: "Store a memory. Text from the arguments, or from stdin with - (or when piped)." },
+  args: {
+    text: { type: "positional", required: false, description: "what to remember (- reads stdin)" },
+    type: { type: "string", description: "decision | lesson | error | preference | fact | task | checkpoint | note", default: undefined },
+    tags: { type: "string", description: "comma-separated tags", valueHint: "a,b" },
+    "event-time": { type: "string", description: "when it happened, if not now (ISO date or 3d, 2w …)", valueHint: "time" },
+    priority: { type: "string", description: "1 (low) … 5 (high); default depends on the type", valueHint: "1-5" },
+    ttl: { type: "string", description: "expire after this long (e.g. 7d); 'never' to keep forever", valueHint: "duration" },
+    ...scopeFlags,
+    ...jsonFlag,
+  },
+  async run({ args }) {
+    let text = positionalText(args);
+    if (text === "-" || (text === "" && stdinIsPiped())) text = await readStdinText();
+    if (text.trim() === "") throw cairnError("EMPTY_CONTENT");
+    await withEngine(({ engine }) => {
+      const now = Date.now();
+      const scope = scopeFrom(args);
+      if (scope.allProjects) throw cairnError("USAGE", ["A memory belongs to one project; use --project or --global."]);
+      const result = engine.remember({
+        content: text,
+        type: args.type,
+        tags: listFlag(args.tags),
+        project: scope.project,
+        eventTime: parseOptionalTime(args["event-time"], now) ?? null,
+        priority: intFlag("priority", args.priority, undefined),
+        ttlMs: parseTtl(args.ttl),
+        source: "cli",
+      });
+      if (args.json) return output.json({ id: result.id, status: result.status });
+      const m = result.memory;
+      const where = `${m.type}, ${projectLabel(m.project)}`;
+      output.text(
+        result.status === "created"
+          ? `Remembered ${m.id} (${where})`
+          : `Already remembered as ${m.id} (${where}); reinforced it instead of storing a copy.`,
+      );
+    });
+  },
+});
+
+function parseTtl(value: string | undefined): number | null | undefined {
+  if (value === undefined || value === "") return undefined;
+  if (value === "never") return null;
+  return parseDuration(value);
+}

@@ -1,0 +1,63 @@
+/** @module Flag definitions shared by several commands, and parsing of the values citty leaves as strings. */
+import type { ArgsDef } from "citty";
+import { resolveProjectArg } from "../config/project.ts";
+import type { Status } from "../domain/memory.ts";
+import { STATUSES } from "../domain/memory.ts";
+import { cairnError } from "../errors.ts";
+import type { ScopeOptions } from "../engine/scope.ts";
+import { parseTagList } from "../capture/normalize.ts";
+
+export const jsonFlag = {
+  json: { type: "boolean", description: "machine-readable JSON output on stdout" },
+} as const satisfies ArgsDef;
+
+export const scopeFlags = {
+  project: { type: "string", description: "project (a directory or a name); default: the git root of the current directory", valueHint: "dir|name" },
+  global: { type: "boolean", description: "the global scope (memories about the user, shared by all projects)" },
+  "all-projects": { type: "boolean", description: "every project" },
+} as const satisfies ArgsDef;
+
+export const filterFlags = {
+  type: { type: "string", description: "only these types (comma-separated)", valueHint: "decision,lesson,…" },
+  tags: { type: "string", description: "only memories with all of these tags (comma-separated)", valueHint: "a,b" },
+  since: { type: "string", description: "only memories from this time on (ISO date or 3d, 2w …)", valueHint: "time" },
+  until: { type: "string", description: "only memories before this time", valueHint: "time" },
+} as const satisfies ArgsDef;
+
+/** Parses a whole-number flag, or returns `fallback` when it was not given. */
+export function intFlag(name: string, value: unknown, fallback: number, min?: number): number;
+export function intFlag(name: string, value: unknown, fallback: undefined, min?: number): number | undefined;
+export function intFlag(name: string, value: unknown, fallback: number | undefined, min = 1): number | undefined {
+  if (value === undefined || value === "") return fallback;
+  const text = String(value).trim();
+  if (!/^\d+$/.test(text) || Number(text) < min) throw cairnError("BAD_NUMBER", [name, String(value), min > 0 ? ` ≥ ${min}` : ""]);
+  return Number(text);
+}
+
+/** Scope from --project / --global / --all-projects. */
+export function scopeFrom(args: { project?: string; global?: boolean; "all-projects"?: boolean }): ScopeOptions {
+  const chosen = [args.project !== undefined, args.global === true, args["all-projects"] === true].filter(Boolean).length;
+  if (chosen > 1) throw cairnError("USAGE", ["Use only one of --project, --global and --all-projects."]);
+  if (args["all-projects"]) return { allProjects: true };
+  if (args.global) return { project: null };
+  if (args.project !== undefined) return { project: resolveProjectArg(args.project) };
+  return {};
+}
+
+export function listFlag(value: string | undefined): string[] | undefined {
+  const list = parseTagList(value);
+  return list.length > 0 ? list : undefined;
+}
+
+export function statusFlag(value: string | undefined): Status[] | undefined {
+  if (value === undefined || value === "") return undefined;
+  const wanted = value.split(",").map((s) => s.trim().toLowerCase());
+  if (wanted.includes("all")) return [...STATUSES];
+  for (const s of wanted) if (!(STATUSES as readonly string[]).includes(s)) throw cairnError("BAD_STATUS", [s]);
+  return wanted as Status[];
+}
+
+/** All positional words joined, so `cairn remember we use pnpm` works without quotes. */
+export function positionalText(args: { _: string[] }): string {
+  return args._.join(" ");
+}

@@ -1,0 +1,52 @@
+/** @module Human-readable rendering of memories for the terminal. */
+import { basename } from "node:path";
+import type { Memory } from "../domain/memory.ts";
+
+export function projectLabel(project: string | null): string {
+  if (project === null) return "global";
+  return project.includes("/") ? basename(project) || project : project;
+}
+
+export function formatDate(ms: number | null): string {
+  if (ms === null) return "-";
+  return new Date(ms).toISOString().slice(0, 16).replace("T", " ");
+}
+
+/** Two-part block: a header line with id and fields, then the content indented. */
+export function formatMemory(m: Memory, extra: string[] = []): string {
+  const fields = [
+    m.type,
+    projectLabel(m.project),
+    formatDate(m.eventTime ?? m.createdAt),
+    ...(m.tags.length > 0 ? [m.tags.map((t) => `#${t}`).join(" ")] : []),
+    ...(m.status !== "active" ? [m.status] : []),
+    ...extra,
+  ];
+  const body = m.content
+    .split("\n")
+    .map((l) => `  ${l}`)
+    .join("\n");
+  return `${m.id}  ${fields.join("  ")}\n${body}`;
+}
+
+/** Full detail for `cairn get`. */
+export function formatDetail(m: Memory): string {
+  const rows: Array<[string, string]> = [
+    ["id", m.id],
+    ["type", m.type],
+    ["status", m.status + (m.supersededBy ? ` (by ${m.supersededBy})` : "")],
+    ["project", m.project ?? "global"],
+    ["tags", m.tags.join(", ") || "-"],
+    ["priority", String(m.priority)],
+    ["created", formatDate(m.createdAt)],
+    ["updated", formatDate(m.updatedAt)],
+    ["event time", formatDate(m.eventTime)],
+    ["expires", formatDate(m.expiresAt)],
+    ["accessed", `${m.accessCount}× (last ${formatDate(m.lastAccessedAt)})`],
+    ...(m.source || m.agent || m.sessionId
+      ? ([["origin", [m.agent, m.source, m.sessionId].filter(Boolean).join(" / ")]] as Array<[string, string]>)
+      : []),
+    ...(Object.keys(m.metadata).length > 0 ? ([["metadata", JSON.stringify(m.metadata)]] as Array<[string, string]>) : []),
+  ];
+  return `${rows.map(([k, v]) => `${k.padEnd(10)}  ${v}`).join("\n")}\n\n${m.content}`;
+}

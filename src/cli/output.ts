@@ -1,0 +1,39 @@
+/**
+ * @module The only writer of stdout for CLI commands (under `cairn mcp`, stdout is JSON-RPC's alone).
+ * Output is buffered and written with `Bun.write(Bun.stdout)`: touching `process.stdout` builds Node's
+ * stream machinery, which measured ~15 ms of start-up on every CLI call. `cli/run.ts` flushes at the end.
+ */
+
+let pending = "";
+
+/** Writes a chunk now when the buffer grows large (exports), so memory stays bounded. */
+const FLUSH_AT = 1 << 20;
+
+export const output = {
+  /** Human-readable text; a trailing newline is added. */
+  text(text: string): void {
+    pending += text.endsWith("\n") ? text : `${text}\n`;
+  },
+  /** One JSON document on one line (stable machine output). */
+  json(value: unknown): void {
+    pending += `${JSON.stringify(value)}\n`;
+  },
+  /** Raw chunk, no newline added (exports and streams). Await it so large outputs stream. */
+  async raw(chunk: string): Promise<void> {
+    pending += chunk;
+    if (pending.length >= FLUSH_AT) await flushOutput();
+  },
+};
+
+/** Writes everything buffered so far to stdout. */
+export async function flushOutput(): Promise<void> {
+  if (pending === "") return;
+  const chunk = pending;
+  pending = "";
+  await Bun.write(Bun.stdout, chunk);
+}
+
+/** Progress and notices for people go to stderr, so stdout stays parseable. */
+export function progress(message: string): void {
+  process.stderr.write(`${message}\n`);
+}

@@ -1,0 +1,119 @@
+/**
+ * @module The CLI boundary: finds the command, rejects unknown flags, runs it, and turns every error into
+ * a message on stderr and an exit code (0 ok, 1 failure, 2 usage). The only place that decides exit codes.
+ */
+import { type ArgsDef, type CommandDef, renderUsage, runCommand } from "citty";
+import { CairnError, describeError } from "../errors.ts";
+import { COMMANDS } from "./commands/index.ts";
+import { flushOutput, output } from "./output.ts";
+import { VERSION } from "../version.ts";
+
+export const EXIT_OK = 0;
+export const EXIT_FAILURE = 1;
+export const EXIT_USAGE = 2;
+
+export async function main(argv: string[]): Promise<number> {
+  const code = await dispatch(argv);
+  await flushOutput();
+  return code;
+}
+
+async function dispatch(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined) {
+    process.stderr.write(`${rootHelp()}\n`);
+    return EXIT_USAGE;
+  }
+  if (name === "--help" || name === "-h" || name === "help") {
+    output.text(rootHelp());
+    return EXIT_OK;
+  }
+  if (name === "--version" || name === "-v") {
+    output.text(VERSION);
+    return EXIT_OK;
+  }
+  const wantsJson = rest.includes("--json");
+  try {
+    const entry = COMMANDS[name];
+    if (!entry) throw new UsageError(`Unknown command "${name}".${suggest(name)} Run \`cairn --help\` to see all commands.`);
+    const cmd = await entry.load();
+    if (rest.includes("--help") || rest.includes("-h")) {
+      output.text(await renderUsage(cmd, { meta: { name: "cairn" } }));
+      return EXIT_OK;
+    }
+    rejectUnknownFlags(rest, (await resolve(cmd.args)) ?? {});
+    await runCommand(cmd, { rawArgs: rest });
+    return typeof process.exitCode === "number" ? process.exitCode : EXIT_OK;
+  } catch (err) {
+    return report(err, name, wantsJson);
+  }
+}
+
+/** A mistake in how cairn was called (exit code 2). */
+export class UsageError extends Error {}
+
+function report(err: unknown, command: string, json: boolean): number {
+  const usage =
+    err instanceof UsageError ||
+    (err instanceof CairnError && err.isUsage) ||
+    (err as { name?: string })?.name === "CLIError";
+  const code = err instanceof CairnError ? err.code : usage ? "USAGE" : "INTERNAL";
+  let message = describeError(err).replace(/\u001b\[[0-9;]*m/g, "");
+  if ((err as { name?: string })?.name === "CLIError") message += ` Run \`cairn ${command} --help\` for usage.`;
+  if (code === "INTERNAL" && !(err instanceof CairnError)) {
+    message = `Internal error: ${message}. Please report it with the output of \`cairn doctor\`.`;
+    if (process.env.CAIRN_LOG_LEVEL === "debug" && err instanceof Error && err.stack) process.stderr.write(`${err.stack}\n`);
+  }
+  if (json) output.json({ error: { code, message } });
+  process.stderr.write(`cairn: ${message}\n`);
+  return usage ? EXIT_USAGE : EXIT_FAILURE;
+}
+
+function rootHelp(): string {
+  const width = Math.max(...Object.keys(COMMANDS).map((n) => n.length));
+  const lines = Object.entries(COMMANDS).map(([n, c]) => `  ${n.padEnd(width)}  ${c.description}`);
+  return [
+    `cairn ${VERSION} — local-first long-term memory for AI agents`,
+    "",
+    "Usage: cairn <command> [options]      (every command takes --json and --help)",
+    "",
+    "Commands:",
+    ...lines,
+    "",
+    "Data lives in CAIRN_HOME if set, else the platform data directory (see `cairn doctor`).",
+  ].join("\n");
+}
+
+function suggest(name: string): string {
+  const close = Object.keys(COMMANDS).find((c) => c.startsWith(name.slice(0, 3)) || name.startsWith(c.slice(0, 3)));
+  return close ? ` Did you mean "${close}"?` : "";
+}
+
+async function resolve<T>(value: T | Promise<T> | (() => T | Promise<T>) | undefined): Promise<T | undefined> {
+  return typeof value === "function" ? await (value as () => T | Promise<T>)() : await value;
+}
+
+const toKebab = (s: string) => s.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+
+/** citty ignores flags it does not know; a typo like --limt must not silently change nothing. */
+function rejectUnknownFlags(rawArgs: string[], argsDef: ArgsDef): void {
+  const known = new Set<string>();
+  for (const [name, def] of Object.entries(argsDef)) {
+    if (def.type === "positional") continue;
+    known.add(name).add(toKebab(name));
+    if (def.type === "boolean") known.add(`no-${name}`).add(`no-${toKebab(name)}`);
+    const aliases = "alias" in def && def.alias ? (Array.isArray(def.alias) ? def.alias : [def.alias]) : [];
+    for (const a of aliases) known.add(a);
+  }
+  for (const arg of rawArgs) {
+    if (arg === "--") break;
+    if (!arg.startsWith("-") || arg === "-" || /^-\d/.test(arg)) continue;
+    const flag = arg.replace(/^--?/, "").split("=")[0]!;
+    if (!known.has(flag)) {
+      const list = [...known].filter((k) => !k.startsWith("no-") && k.length > 1).map((k) => `--${k}`);
+      throw new UsageError(`Unknown option "${arg.split("=")[0]}". Known options: ${list.join(", ")}.`);
+    }
+  }
+}
+
+export type { CommandDef };

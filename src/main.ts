@@ -1,0 +1,8 @@
+/** @module The entry point of the `cairn` binary. */
+
+// A dynamic import keeps every module behind a lazy initialiser in the compiled bundle; measured, this
+// halves the start-up time of the binary (about 32 ms → 16 ms), which every hook and CLI call pays.
+export {};
+const { main } = await import("./cli/run.ts");
+// exitCode rather than exit(): lets piped stdout (e.g. a large export) drain before the process ends.
+process.exitCode = await main(process.argv.slice(2));
