@@ -1,0 +1,131 @@
+/** @module Engine read paths: recall scope, filters, expiry, budget and ranking; list; import and export. */
+import { describe, expect, test } from "bun:test";
+import { testEngine, T0 } from "../helpers/engine.ts";
+
+const DAY = 86_400_000;
+
+describe("recall", () => {
+  test("defaults to the current project plus global; --all-projects widens; --project picks one", async () => {
+    const { engine } = testEngine({ project: "/work/app" });
+    engine.remember({ content: "deploy with kubectl rollout" });
+    engine.remember({ content: "deploy with fly deploy", project: "/work/other" });
+    engine.remember({ content: "always deploy on weekdays", type: "preference" });
+    const contents = async (opts: object) =>
+      (await engine.recall({ query: "deploy", ...opts })).results.map((r) => r.memory.content).sort();
+    expect(await contents({})).toEqual(["always deploy on weekdays", "deploy with kubectl rollout"]);
+    expect(await contents({ allProjects: true })).toHaveLength(3);
+    expect(await contents({ project: "/work/other" })).toEqual(["always deploy on weekdays", "deploy with fly deploy"]);
+    expect(await contents({ project: null })).toEqual(["always deploy on weekdays"]);
+  });
+
+  test("filters by type, tags and time; expired memories are not recalled", async () => {
+    const { engine, advance } = testEngine();
+    engine.remember({ content: "cache bug in redis client", type: "error", tags: ["redis"], eventTime: T0 - 10 * DAY });
+    engine.remember({ content: "cache decision: use redis", type: "decision", tags: ["redis", "arch"] });
+    engine.remember({ content: "cache task: warm it nightly", type: "task" });
+    const ids = async (opts: object) => (await engine.recall({ query: "cache", ...opts })).results.map((r) => r.memory.type);
+    expect(await ids({ types: ["error"] })).toEqual(["error"]);
+    expect(await ids({ tags: ["redis", "arch"] })).toEqual(["decision"]);
+    expect((await ids({ since: T0 - DAY })).sort()).toEqual(["decision", "task"]);
+    expect(await ids({ until: T0 - DAY })).toEqual(["error"]);
+    advance(31 * DAY); // the task's 30-day TTL passes
+    expect((await ids({})).sort()).toEqual(["decision", "error"]);
+  });
+
+  test("ranks by BM25 and breaks ties by recency", async () => {
+    const { engine, advance } = testEngine();
+    const old = engine.remember({ content: "vitest config lives in vite.config.ts" }).id;
+    advance(1000);
+    const recent = engine.remember({ content: "vitest config lives in vitest.config.ts" }).id;
+    engine.remember({ content: "unrelated words entirely" });
+    const r = await engine.recall({ query: "vitest config" });
+    expect(r.results.map((x) => x.memory.id)).toEqual([recent, old]);
+    expect(r.results[0]!.score).toBeGreaterThanOrEqual(r.results[1]!.score);
+  });
+
+  test("limit and token budget trim the results", async () => {
+    const { engine } = testEngine();
+    for (let i = 0; i < 20; i++) engine.remember({ content: `alpha memory ${i} ${"padding ".repeat(20)}` });
+    expect((await engine.recall({ query: "alpha", limit: 5 })).results).toHaveLength(5);
+    const budgeted = await engine.recall({ query: "alpha", limit: 20, budget: 120 });
+    expect(budgeted.results.length).toBeGreaterThan(0);
+    expect(budgeted.results.length).toBeLessThan(5);
+    const tiny = await engine.recall({ query: "alpha", budget: 15 });
+    expect(tiny.results).toHaveLength(1);
+    expect(tiny.results[0]!.truncated).toBe(true);
+  });
+
+  test("records access on recalled memories unless told not to", async () => {
+    const { engine } = testEngine();
+    const { id } = engine.remember({ content: "tracked item" });
+    await engine.recall({ query: "tracked" });
+    await engine.recall({ query: "tracked", track: false });
+    expect(engine.get(id, { track: false }).accessCount).toBe(1);
+  });
+
+  test("rejects empty queries, bad limits and unavailable modes with advice", async () => {
+    const { engine } = testEngine();
+    await expect(engine.recall({ query: "  " })).rejects.toThrow(/Give some words/);
+    await expect(engine.recall({ query: "x", limit: 0 })).rejects.toThrow(/Limit/);
+    await expect(engine.recall({ query: "x", mode: "semantic" })).rejects.toThrow(/--mode keyword/);
+  });
+});
+
+describe("list", () => {
+  test("filters by status and pages newest first", () => {
+    const { engine, advance } = testEngine();
+    const ids: string[] = [];
+    for (let i = 0; i < 5; i++) {
+      ids.push(engine.remember({ content: `item ${i}` }).id);
+      advance(10);
+    }
+    engine.forget(ids[0]!);
+    const page = engine.list({ limit: 2, offset: 1 });
+    expect(page.total).toBe(4);
+    expect(page.memories.map((m) => m.content)).toEqual(["item 3", "item 2"]);
+    expect(engine.list({ statuses: ["archived"] }).memories[0]!.id).toBe(ids[0]!);
+  });
+});
+
+describe("import and export", () => {
+  const lines = [
+    { content: "Use pnpm", type: "decision", tags: ["tooling"], event_time: "2024-05-01" },
+    { content: "User likes dark mode", type: "preference", project: null },
+    { content: "Build needs python3", metadata: { ticket: "OPS-1" } },
+  ];
+
+  test("imports valid JSONL and reports duplicates", () => {
+    const { engine } = testEngine();
+    const text = `${lines.map((l) => JSON.stringify(l)).join("\n")}\n${JSON.stringify(lines[0])}\n`;
+    const progress: number[] = [];
+    expect(engine.import(text, (done) => progress.push(done))).toEqual({ lines: 4, created: 3, duplicates: 1 });
+    expect(progress.at(-1)).toBe(4);
+    const decision = engine.list({ types: ["decision"] }).memories[0]!;
+    expect(decision.eventTime).toBe(Date.parse("2024-05-01T00:00:00Z"));
+  });
+
+  test.each([
+    ["invalid JSON", "{nope", 2],
+    ["unknown type", JSON.stringify({ content: "x", type: "gossip" }), 2],
+    ["missing content", JSON.stringify({ type: "note" }), 2],
+    ["unknown field", JSON.stringify({ content: "x", colour: "red" }), 2],
+    ["bad time", JSON.stringify({ content: "x", event_time: "someday" }), 2],
+  ])("a bad line (%s) names its line number and imports nothing", (_name, bad, lineNo) => {
+    const { engine } = testEngine();
+    const text = [JSON.stringify(lines[0]), bad, JSON.stringify(lines[2])].join("\n");
+    expect(() => engine.import(text)).toThrow(new RegExp(`line ${lineNo}`));
+    expect(engine.stats().total).toBe(0);
+  });
+
+  test("export then import reproduces every field", () => {
+    const a = testEngine();
+    a.engine.import(lines.map((l) => JSON.stringify(l)).join("\n"));
+    const archived = a.engine.remember({ content: "old approach", type: "lesson", priority: 1 }).id;
+    a.engine.forget(archived);
+    const exported = [...a.engine.export()].map((r) => JSON.stringify(r)).join("\n");
+    const b = testEngine({ project: "/somewhere/else" });
+    expect(b.engine.import(exported).created).toBe(4);
+    const again = [...b.engine.export()].map((r) => JSON.stringify(r)).join("\n");
+    expect(again).toBe(exported);
+  });
+});

@@ -1,0 +1,156 @@
+/** @module Engine write paths: remember with defaults and duplicates, update with history, forget and purge. */
+import { describe, expect, test } from "bun:test";
+import { KIND_DEFAULTS } from "../../src/domain/kinds.ts";
+import { CairnError } from "../../src/errors.ts";
+import { T0, testEngine } from "../helpers/engine.ts";
+
+const DAY = 86_400_000;
+
+describe("remember", () => {
+  test("applies the type's default TTL, priority and scope", () => {
+    const { engine } = testEngine();
+    const task = engine.remember({ content: "Finish the migration tests", type: "task" }).memory;
+    expect(task.expiresAt).toBe(T0 + KIND_DEFAULTS.task.ttlMs!);
+    expect(task.priority).toBe(KIND_DEFAULTS.task.priority);
+    expect(task.project).toBe("/work/app");
+    const pref = engine.remember({ content: "User prefers tabs", type: "preference" }).memory;
+    expect(pref.project).toBeNull();
+    expect(pref.expiresAt).toBeNull();
+    const note = engine.remember({ content: "plain note" }).memory;
+    expect(note.type).toBe("note");
+  });
+
+  test("caller overrides TTL, priority and scope", () => {
+    const { engine } = testEngine();
+    const m = engine.remember({ content: "x marks", type: "task", ttlMs: null, priority: 5, project: "other" }).memory;
+    expect(m.expiresAt).toBeNull();
+    expect(m.priority).toBe(5);
+    expect(m.project).toBe("other");
+  });
+
+  test("exact and canonical duplicates reinforce the existing memory", () => {
+    const { engine, advance } = testEngine();
+    const first = engine.remember({ content: "We use pnpm, not npm", tags: ["tooling"] });
+    expect(first.status).toBe("created");
+    advance(1000);
+    const exact = engine.remember({ content: "We use pnpm, not npm" });
+    const canonical = engine.remember({ content: "  we use **PNPM**,   not npm. ", tags: ["build"] });
+    expect(exact).toMatchObject({ id: first.id, status: "duplicate" });
+    expect(canonical).toMatchObject({ id: first.id, status: "duplicate" });
+    const stored = engine.get(first.id, { track: false });
+    expect(stored.accessCount).toBe(2);
+    expect(stored.tags).toEqual(["build", "tooling"]);
+    expect(engine.list({ allProjects: true }).total).toBe(1);
+  });
+
+  test("the same text in another project is a separate memory", () => {
+    const { engine } = testEngine();
+    const a = engine.remember({ content: "Run make before tests" });
+    const b = engine.remember({ content: "Run make before tests", project: "/work/other" });
+    expect(b.status).toBe("created");
+    expect(b.id).not.toBe(a.id);
+  });
+
+  test.each([
+    ["empty", { content: "   " }, "EMPTY_CONTENT"],
+    ["bad type", { content: "x", type: "rumour" }, "BAD_TYPE"],
+    ["bad priority", { content: "x", priority: 9 }, "USAGE"],
+    ["huge", { content: "x".repeat(70_000) }, "CONTENT_TOO_LARGE"],
+  ] as const)("rejects %s input and stores nothing", (_name, input, code) => {
+    const { engine } = testEngine();
+    let caught: unknown;
+    try {
+      engine.remember(input);
+    } catch (err) {
+      caught = err;
+    }
+    expect(caught).toBeInstanceOf(CairnError);
+    expect((caught as CairnError).code).toBe(code);
+    expect(engine.stats().total).toBe(0);
+  });
+
+  test("ids are unique and time-sortable", () => {
+    const { engine } = testEngine();
+    const ids = Array.from({ length: 50 }, (_, i) => engine.remember({ content: `memory number ${i}` }).id);
+    expect(new Set(ids).size).toBe(50);
+    expect([...ids].sort()).toEqual(ids);
+  });
+});
+
+describe("update", () => {
+  test("keeps the old version in the audit log and re-indexes the new text", async () => {
+    const { engine, advance } = testEngine();
+    const { id } = engine.remember({ content: "Deploys run on Fridays", type: "decision" });
+    advance(DAY);
+    const updated = engine.update(id, { content: "Deploys run on Tuesdays", tags: ["ops"] });
+    expect(updated.updatedAt).toBe(T0 + DAY);
+    expect((await engine.recall({ query: "Fridays" })).results).toHaveLength(0);
+    expect((await engine.recall({ query: "Tuesdays" })).results[0]?.memory.id).toBe(id);
+    expect((await engine.recall({ query: "ops" })).results[0]?.memory.id).toBe(id);
+    const history = engine.history(id).entries;
+    expect(history.map((e) => e.op)).toEqual(["create", "update"]);
+    expect(history[1]!.contentBefore).toBe("Deploys run on Fridays");
+    expect(engine.check()).toMatchObject({ ftsMissing: 0, ftsOrphans: 0, tagMismatches: 0, ftsErrors: [] });
+  });
+
+  test("rejects an empty patch and edits of archived memories", () => {
+    const { engine } = testEngine();
+    const { id } = engine.remember({ content: "something" });
+    expect(() => engine.update(id, {})).toThrow(/Nothing to change/);
+    engine.forget(id);
+    expect(() => engine.update(id, { content: "new" })).toThrow(/archived/);
+  });
+
+  test("resolves unique id prefixes and refuses ambiguous ones", () => {
+    const { engine } = testEngine();
+    const a = engine.remember({ content: "first" }).id;
+    engine.remember({ content: "second" });
+    expect(engine.get(a.slice(0, 30)).id).toBe(a);
+    expect(() => engine.get(a.slice(0, 8))).toThrow(/matches|No memory/);
+    expect(() => engine.get("ffffffff-nope")).toThrow(/No memory with id/);
+  });
+});
+
+describe("forget", () => {
+  test("soft delete hides the memory from recall and list, restore brings it back", async () => {
+    const { engine } = testEngine();
+    const { id } = engine.remember({ content: "The staging password rotates monthly" });
+    expect(engine.forget(id, { reason: "outdated" })).toEqual({ id, status: "archived" });
+    expect((await engine.recall({ query: "staging" })).results).toHaveLength(0);
+    expect(engine.list().total).toBe(0);
+    expect(engine.list({ statuses: ["archived"] }).total).toBe(1);
+    expect(engine.history(id).entries.at(-1)?.detail).toMatchObject({ reason: "outdated" });
+    engine.restore(id);
+    expect((await engine.recall({ query: "staging" })).results).toHaveLength(1);
+  });
+
+  test("hard delete purges the row, index, vectors, edges, tags and old versions", async () => {
+    const { engine, store } = testEngine();
+    const { id } = engine.remember({ content: "secret marker zebra-42", tags: ["t"] });
+    const other = engine.remember({ content: "unrelated memory" }).id;
+    engine.update(id, { content: "secret marker zebra-43" });
+    const db = store.database;
+    const seq = (db.query("SELECT seq FROM memories WHERE id = ?").get(id) as { seq: number }).seq;
+    const otherSeq = (db.query("SELECT seq FROM memories WHERE id = ?").get(other) as { seq: number }).seq;
+    db.query("INSERT INTO vectors (memory_seq, model, dims, vector, created_at) VALUES (?, 'm', 2, x'00000000', 0)").run(seq);
+    db.query("INSERT INTO edges (from_seq, to_seq, relation, created_at) VALUES (?, ?, 'related', 0)").run(seq, otherSeq);
+
+    expect(engine.forget(id, { hard: true }).status).toBe("purged");
+    const count = (sql: string) => (db.query(sql).get() as { n: number }).n;
+    expect(count("SELECT count(*) AS n FROM memories WHERE content LIKE '%zebra%'")).toBe(0);
+    expect(count("SELECT count(*) AS n FROM vectors")).toBe(0);
+    expect(count("SELECT count(*) AS n FROM edges")).toBe(0);
+    expect(count("SELECT count(*) AS n FROM memory_tags")).toBe(0);
+    expect(count("SELECT count(*) AS n FROM audit WHERE content_before IS NOT NULL")).toBe(0);
+    expect((await engine.recall({ query: "zebra" })).results).toHaveLength(0);
+    expect(engine.history(id).entries.map((e) => e.op)).toEqual(["create", "update", "purge"]);
+    expect(engine.check()).toMatchObject({ ftsMissing: 0, ftsOrphans: 0, integrity: [] });
+  });
+
+  test("the audit log refuses deletes and rewrites", () => {
+    const { engine, store } = testEngine();
+    engine.remember({ content: "audited" });
+    expect(() => store.database.run("DELETE FROM audit")).toThrow(/append-only/);
+    expect(() => store.database.run("UPDATE audit SET op = 'x'")).toThrow(/append-only/);
+  });
+});

@@ -1,0 +1,92 @@
+/** @module The safe FTS5 query builder: any text yields a valid MATCH expression that finds what it should. */
+import { describe, expect, test } from "bun:test";
+import { Engine } from "../../src/engine/engine.ts";
+import { buildKeywordQuery } from "../../src/retrieve/fts-query.ts";
+import { SqliteStore } from "../../src/store/sqlite-store.ts";
+
+const HOSTILE = [
+  '"unbalanced',
+  "NEAR(a b)",
+  "a AND OR NOT b",
+  "(((",
+  "*",
+  "-foo",
+  "col:val",
+  "content:secret",
+  "^start",
+  "a + b",
+  "'; DROP TABLE memories; --",
+  "🎉🔥 emoji",
+  "\u0000\u0001control",
+  "日本語",
+  "{}[]<>|\\/",
+  "",
+  "   ",
+  "NOT",
+  "AND",
+  '""',
+  "x".repeat(5000),
+];
+
+describe("buildKeywordQuery", () => {
+  const store = new SqliteStore(":memory:");
+  const engine = new Engine({ store, project: "/p" });
+  engine.remember({ content: "We use pnpm workspaces, not npm" });
+  engine.remember({ content: "日本語のテストです" });
+  engine.remember({ content: "node-gyp failed: python3 missing in PATH" });
+
+  test.each(HOSTILE.map((t) => [t.length > 40 ? `${t.slice(0, 20)}… (${t.length} chars)` : t, t]))("never raises an FTS syntax error: %p", async (_label, text) => {
+    const q = buildKeywordQuery(text);
+    if (q.match !== null) expect(() => store.searchText(q.match!, { scope: { projects: null, includeGlobal: true } }, Date.now(), 5)).not.toThrow();
+  });
+
+  test("random printable and unicode garbage never raises", () => {
+    let seed = 42;
+    const rand = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+    const alphabet = ' "\'*-+^():{}[]ANDORNOTNEAR日本🎉\\/.,;abc';
+    for (let i = 0; i < 500; i++) {
+      let text = "";
+      const len = Math.floor(rand() * 30);
+      for (let j = 0; j < len; j++) text += alphabet[Math.floor(rand() * alphabet.length)];
+      const q = buildKeywordQuery(text);
+      if (q.match === null) continue;
+      expect(() => store.searchText(q.match!, { scope: { projects: null, includeGlobal: true } }, Date.now(), 5)).not.toThrow();
+    }
+  });
+
+  test("FTS operators in the input are searched as words", async () => {
+    const r = await engine.recall({ query: "NOT pnpm" });
+    expect(r.results.map((x) => x.memory.content)).toContain("We use pnpm workspaces, not npm");
+  });
+
+  test("compound tokens become phrases", () => {
+    expect(buildKeywordQuery("node-gyp").match).toBe('"node gyp"');
+    expect(buildKeywordQuery("src/app.ts").match).toBe('"src app ts"');
+  });
+
+  test("CJK runs are searchable by substring", async () => {
+    const r = await engine.recall({ query: "日本" });
+    expect(r.results[0]?.memory.content).toBe("日本語のテストです");
+    expect(buildKeywordQuery("日本").match).toBe('"日 本"');
+  });
+
+  test("stop words are dropped unless nothing else is left", () => {
+    expect(buildKeywordQuery("what is the pnpm").terms).toEqual(['"pnpm"']);
+    expect(buildKeywordQuery("what is the").terms).toEqual(['"what"', '"is"', '"the"']);
+  });
+
+  test("a trailing * on a word is a prefix search", async () => {
+    expect(buildKeywordQuery("work*").match).toBe('"work"*');
+    const r = await engine.recall({ query: "workspa*" });
+    expect(r.results).toHaveLength(1);
+  });
+
+  test("text without any word yields no query", () => {
+    expect(buildKeywordQuery("*** --- ((( ").match).toBeNull();
+  });
+
+  test("long input is capped to a bounded number of terms", () => {
+    const words = Array.from({ length: 100 }, (_, i) => `word${i}`).join(" ");
+    expect(buildKeywordQuery(words).terms.length).toBe(32);
+  });
+});

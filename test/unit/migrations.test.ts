@@ -1,0 +1,86 @@
+/** @module Schema migrations: every earlier version migrates forward with its data intact; newer schemas are refused. */
+import { Database } from "bun:sqlite";
+import { afterEach, describe, expect, test } from "bun:test";
+import { mkdtempSync, rmSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { Engine } from "../../src/engine/engine.ts";
+import { migrate, MIGRATIONS, SCHEMA_VERSION, schemaVersion } from "../../src/store/migrations.ts";
+import { SqliteStore } from "../../src/store/sqlite-store.ts";
+
+const dirs: string[] = [];
+function tempDb(): string {
+  const dir = mkdtempSync(join(tmpdir(), "cairn-mig-"));
+  dirs.push(dir);
+  return join(dir, "cairn.db");
+}
+afterEach(() => {
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+});
+
+/**
+ * Data written by a database at each schema version, in that version's own SQL. When a migration is
+ * added, add the fixture for the version it leaves behind, so the upgrade path keeps being tested.
+ */
+const FIXTURES: Record<number, (db: Database) => void> = {
+  0: () => {},
+  1: (db) => {
+    db.run(`INSERT INTO memories (id, content, type, tags, project, created_at, updated_at, priority, content_hash, canonical_hash)
+            VALUES ('01900000-0000-7000-8000-000000000001', 'fixture memory about rollbacks', 'lesson', '["ops"]', '/p', 1, 1, 4, 'h', 'c')`);
+    db.run("INSERT INTO memories_fts (rowid, content, tags) VALUES (1, 'fixture memory about rollbacks', 'ops')");
+    db.run("INSERT INTO memory_tags (tag, memory_seq) VALUES ('ops', 1)");
+  },
+};
+
+describe("migrations", () => {
+  test("versions are consecutive from 1 and every earlier version has a fixture", () => {
+    expect(MIGRATIONS.map((m) => m.version)).toEqual(MIGRATIONS.map((_, i) => i + 1));
+    for (let v = 0; v <= SCHEMA_VERSION; v++) expect(FIXTURES[v]).toBeDefined();
+  });
+
+  for (let from = 0; from <= SCHEMA_VERSION; from++) {
+    test(`migrates a database at version ${from} to ${SCHEMA_VERSION} keeping its data`, async () => {
+      const path = tempDb();
+      const raw = new Database(path, { create: true, strict: true });
+      migrate(raw, from);
+      expect(schemaVersion(raw)).toBe(from);
+      FIXTURES[from]!(raw);
+      raw.close();
+
+      const store = new SqliteStore(path);
+      expect(schemaVersion(store.database)).toBe(SCHEMA_VERSION);
+      const engine = new Engine({ store, project: "/p" });
+      expect(engine.check()).toMatchObject({ integrity: [], ftsErrors: [], ftsMissing: 0, ftsOrphans: 0, tagMismatches: 0 });
+      if (from >= 1) {
+        const r = await engine.recall({ query: "rollbacks" });
+        expect(r.results[0]?.memory.content).toBe("fixture memory about rollbacks");
+      }
+      engine.close();
+    });
+  }
+
+  test("migrating twice is a no-op", () => {
+    const db = new Database(":memory:");
+    expect(migrate(db)).toBe(SCHEMA_VERSION);
+    expect(migrate(db)).toBe(SCHEMA_VERSION);
+  });
+
+  test("a database from a newer cairn is refused, not modified", () => {
+    const path = tempDb();
+    const raw = new Database(path, { create: true });
+    raw.run(`PRAGMA user_version = ${SCHEMA_VERSION + 1}`);
+    raw.close();
+    expect(() => new SqliteStore(path)).toThrow(/newer than this cairn/);
+    const again = new Database(path);
+    expect(schemaVersion(again)).toBe(SCHEMA_VERSION + 1);
+    again.close();
+  });
+
+  test("the database file and directory are private", () => {
+    const path = join(tempDb().replace("cairn.db", "nested"), "cairn.db");
+    const store = new SqliteStore(path);
+    expect(statSync(path).mode & 0o777).toBe(0o600);
+    expect(statSync(join(path, "..")).mode & 0o777).toBe(0o700);
+    store.close();
+  });
+});

@@ -1,0 +1,128 @@
+/** @module Pure helpers: time parsing, token budgets, rank fusion, canonical form, paths, project detection, config. */
+import { describe, expect, test } from "bun:test";
+import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { canonicalize, normalizeTags } from "../../src/capture/normalize.ts";
+import { loadConfig } from "../../src/config/load.ts";
+import { resolvePaths } from "../../src/config/paths.ts";
+import { detectProject, resolveProjectArg } from "../../src/config/project.ts";
+import type { Memory } from "../../src/domain/memory.ts";
+import { parseDuration, parseTime } from "../../src/domain/time.ts";
+import { applyBudget, estimateTokens } from "../../src/retrieve/budget.ts";
+import { fuse } from "../../src/retrieve/fusion.ts";
+
+const NOW = Date.parse("2026-03-10T12:00:00Z");
+
+describe("parseTime", () => {
+  test.each([
+    ["2024-05-01", Date.parse("2024-05-01T00:00:00Z")],
+    ["2024-05-01T14:30:00Z", Date.parse("2024-05-01T14:30:00Z")],
+    ["3d", NOW - 3 * 86_400_000],
+    ["2w ago", NOW - 14 * 86_400_000],
+    ["90m", NOW - 90 * 60_000],
+    ["now", NOW],
+    ["today", Date.parse("2026-03-10T00:00:00Z")],
+    ["yesterday", Date.parse("2026-03-09T00:00:00Z")],
+    ["8 May 2023", Date.parse("8 May 2023")],
+  ])("%s", (input, expected) => {
+    expect(parseTime(input, NOW)).toBe(expected);
+  });
+
+  test("rejects what it cannot read, with the accepted forms", () => {
+    expect(() => parseTime("someday", NOW)).toThrow(/ISO 8601/);
+    expect(() => parseDuration("2024-01-01")).toThrow(/Cannot read/);
+    expect(parseDuration("7d")).toBe(7 * 86_400_000);
+  });
+});
+
+describe("budget", () => {
+  test("estimates tokens for prose and CJK", () => {
+    expect(estimateTokens("abcd".repeat(10))).toBe(10);
+    expect(estimateTokens("日本語")).toBe(3);
+  });
+
+  test("keeps results in order while they fit, always keeping the first", () => {
+    const items = [{ content: "a".repeat(400) }, { content: "b".repeat(40) }, { content: "c".repeat(4000) }, { content: "d" }];
+    const kept = applyBudget(items, 150);
+    expect(kept.map((k) => k.content[0])).toEqual(["a", "b", "d"]);
+    const cut = applyBudget([{ content: "x".repeat(1000) }], 20);
+    expect(cut).toHaveLength(1);
+    expect(cut[0]!.truncated).toBe(true);
+    expect(estimateTokens(cut[0]!.content)).toBeLessThanOrEqual(20);
+  });
+});
+
+describe("fuse", () => {
+  const mem = (id: string, createdAt = 0) => ({ id, createdAt }) as Memory;
+  test("a single channel keeps its own scores", () => {
+    const fused = fuse([{ channel: "keyword", weight: 1, hits: [{ memory: mem("a"), score: 7 }, { memory: mem("b"), score: 3 }] }]);
+    expect(fused.map((f) => [f.memory.id, f.score])).toEqual([["a", 7], ["b", 3]]);
+  });
+  test("several channels combine by reciprocal rank; agreement wins", () => {
+    const fused = fuse([
+      { channel: "keyword", weight: 1, hits: [{ memory: mem("a"), score: 9 }, { memory: mem("b"), score: 8 }] },
+      { channel: "dense", weight: 1, hits: [{ memory: mem("b"), score: 0.9 }, { memory: mem("c"), score: 0.8 }] },
+    ]);
+    expect(fused[0]!.memory.id).toBe("b");
+    expect(fused[0]!.channels).toEqual({ keyword: { rank: 2, score: 8 }, dense: { rank: 1, score: 0.9 } });
+    expect(fused.map((f) => f.memory.id).sort()).toEqual(["a", "b", "c"]);
+  });
+});
+
+describe("canonical form", () => {
+  test("ignores case, whitespace, markdown and trailing punctuation", () => {
+    expect(canonicalize("  We use **PNPM**,\n\n not   npm. ")).toBe(canonicalize("we use pnpm, not npm"));
+    expect(canonicalize("use pnpm")).not.toBe(canonicalize("use npm"));
+  });
+  test("tags are normalised", () => {
+    expect(normalizeTags([" Foo ", "bar baz", "foo", ""])).toEqual(["bar-baz", "foo"]);
+  });
+});
+
+describe("paths", () => {
+  test("CAIRN_HOME wins", () => {
+    expect(resolvePaths({ CAIRN_HOME: "/x", HOME: "/h" }, "linux")).toMatchObject({ dbFile: "/x/cairn.db", configFile: "/x/config.json" });
+  });
+  test("XDG on Linux, Application Support on macOS", () => {
+    expect(resolvePaths({ HOME: "/h" }, "linux")).toMatchObject({ dataDir: "/h/.local/share/cairn", configFile: "/h/.config/cairn/config.json" });
+    expect(resolvePaths({ HOME: "/h", XDG_DATA_HOME: "/d", XDG_CONFIG_HOME: "/c" }, "linux")).toMatchObject({ dataDir: "/d/cairn", configFile: "/c/cairn/config.json" });
+    expect(resolvePaths({ HOME: "/h" }, "darwin").dataDir).toBe("/h/Library/Application Support/cairn");
+  });
+});
+
+describe("project detection", () => {
+  const root = mkdtempSync(join(tmpdir(), "cairn-proj-"));
+  mkdirSync(join(root, "repo", ".git"), { recursive: true });
+  mkdirSync(join(root, "repo", "src", "deep"), { recursive: true });
+  mkdirSync(join(root, "plain"), { recursive: true });
+  test("the git root of a nested directory, else the directory", () => {
+    expect(detectProject(join(root, "repo", "src", "deep"))).toBe(join(root, "repo"));
+    expect(detectProject(join(root, "plain"))).toBe(join(root, "plain"));
+  });
+  test("--project takes a directory or a name", () => {
+    expect(resolveProjectArg("repo/src", root)).toBe(join(root, "repo"));
+    expect(resolveProjectArg("billing-service", root)).toBe("billing-service");
+  });
+});
+
+describe("config", () => {
+  const dir = mkdtempSync(join(tmpdir(), "cairn-cfg-"));
+  const file = join(dir, "config.json");
+  test("flags > env > file > defaults, with sources", () => {
+    writeFileSync(file, JSON.stringify({ limit: 7, budget: 500 }));
+    const c = loadConfig(file, { budget: 100 }, { CAIRN_LIMIT: "12" });
+    expect(c.values).toMatchObject({ limit: 12, budget: 100, mode: "keyword" });
+    expect(c.sources).toMatchObject({ limit: "env", budget: "flag", mode: "default" });
+  });
+  test("invalid values name where they came from", () => {
+    writeFileSync(file, JSON.stringify({ limit: 0 }));
+    expect(() => loadConfig(file, {}, {})).toThrow(/config.json/);
+    writeFileSync(file, "{}");
+    expect(() => loadConfig(file, {}, { CAIRN_MODE: "psychic" })).toThrow(/CAIRN_MODE/);
+    writeFileSync(file, "{not json");
+    expect(() => loadConfig(file, {}, {})).toThrow(/Invalid configuration/);
+    writeFileSync(file, JSON.stringify({ colour: "red" }));
+    expect(() => loadConfig(file, {}, {})).toThrow(/Invalid configuration/);
+  });
+});
