@@ -17,6 +17,8 @@ const catalog = {
   BAD_IMPORT_LINE: "Import stopped at line {0}: {1}. Nothing was imported; fix that line and run the import again.",
   IMPORT_READ: 'Cannot read import file "{0}": {1}.',
   NOT_ACTIVE: 'Memory "{0}" is {1}; only active memories can be edited. Restore it first or remember the text anew.',
+  BAD_RELATION: 'Unknown relation "{0}". Use one of: {1} (read as "from <relation> to").',
+  SELF_LINK: "Memory {0} cannot be linked to itself. Give two different memory ids.",
   NOTHING_TO_UPDATE: "Nothing to change: give new content or at least one of --type, --tags, --priority, --event-time.",
   DB_OPEN: 'Cannot open the memory database at "{0}": {1}. Check the path and its permissions, or set CAIRN_HOME.',
   DB_TOO_NEW: "The memory database has schema version {0}, newer than this cairn understands ({1}). Upgrade cairn.",
@@ -31,10 +33,15 @@ export type ErrorCode = keyof typeof catalog;
 /** Codes that mean "the caller asked wrongly" (exit code 2) rather than "something failed" (exit code 1). */
 const usageCodes: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
   "USAGE",
+  "EMPTY_CONTENT",
+  "CONTENT_TOO_LARGE",
+  "NOTHING_TO_UPDATE",
   "BAD_TYPE",
   "BAD_TIME",
   "BAD_NUMBER",
   "BAD_STATUS",
+  "BAD_RELATION",
+  "SELF_LINK",
   "CONFIG_KEY",
 ]);
 
