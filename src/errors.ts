@@ -25,6 +25,9 @@ const catalog = {
   DB_BUSY: "The memory database stayed locked for {0} ms by other cairn processes. Try again; if it persists, run `cairn doctor`.",
   CONFIG_INVALID: 'Invalid configuration in {0}: {1}. Fix or delete the file, or run `cairn config --explain`.',
   CONFIG_KEY: 'Unknown configuration key "{0}". Known keys: {1}.',
+  MODEL_UNAVAILABLE: 'Model "{0}" is unavailable: {1}. Recall runs keyword-only meanwhile; run `cairn doctor`, or pick another model with `cairn models use <id>`.',
+  MODEL_NOT_FOUND: 'No model "{0}". Run `cairn models list` to see the models you can use.',
+  MODEL_INVALID: 'Cannot use the model folder "{0}": {1}.',
   INTERNAL: "Internal error: {0}. Please report it with the output of `cairn doctor`.",
 } as const;
 
@@ -43,6 +46,8 @@ const usageCodes: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
   "BAD_RELATION",
   "SELF_LINK",
   "CONFIG_KEY",
+  "MODEL_NOT_FOUND",
+  "MODEL_INVALID",
 ]);
 
 export class CairnError extends Error {

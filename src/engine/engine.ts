@@ -7,6 +7,8 @@ import type { MemoryJson } from "../domain/serialize.ts";
 import type { RetrievalChannel } from "../retrieve/channel.ts";
 import { KeywordChannel } from "../retrieve/keyword-channel.ts";
 import type { AuditEntry, IntegrityReport, Store, StoreStats } from "../store/store.ts";
+import { type Briefing, type BriefingInput, briefing } from "./briefing.ts";
+import { type CheckpointInput, type CheckpointResult, checkpoint, type ResumeResult, resume } from "./checkpoint.ts";
 import type { EngineContext } from "./context.ts";
 import { type ListInput, type ListResult, listMemories } from "./list.ts";
 import {
@@ -20,7 +22,9 @@ import {
 } from "./modify.ts";
 import { type RecallInput, type RecallResult, recall } from "./recall.ts";
 import { type RememberInput, type RememberResult, remember } from "./remember.ts";
+import { type Link, links, type RelateResult, relate } from "./relate.ts";
 import { resolveScope, type ScopeOptions } from "./scope.ts";
+import { type TimelineInput, type TimelineResult, timeline } from "./timeline.ts";
 import { exportRecords, type ImportReport, importJsonl, type Progress } from "./transfer.ts";
 
 export interface EngineOptions {
@@ -36,8 +40,10 @@ export interface EngineOptions {
 
 export class Engine {
   readonly #ctx: EngineContext;
+  readonly #opts: EngineOptions;
 
   constructor(opts: EngineOptions) {
+    this.#opts = opts;
     this.#ctx = {
       store: opts.store,
       project: opts.project,
@@ -52,8 +58,21 @@ export class Engine {
     return this.#ctx.project;
   }
 
+  /** The engine's clock (injectable), so transports read relative times like "3d" against the same now. */
+  now(): number {
+    return this.#ctx.now();
+  }
+
   get store(): Store {
     return this.#ctx.store;
+  }
+
+  /**
+   * The same engine (store, channels, actor) defaulting to another project. For long-lived transports
+   * whose project changes while they run (an MCP client's roots); closing it closes the shared store.
+   */
+  forProject(project: string): Engine {
+    return project === this.#ctx.project ? this : new Engine({ ...this.#opts, project });
   }
 
   remember(input: RememberInput): RememberResult {
@@ -86,6 +105,32 @@ export class Engine {
 
   list(input: ListInput = {}): ListResult {
     return listMemories(this.#ctx, input);
+  }
+
+  /** Links two memories with a typed relation; `supersedes` also retires the target. */
+  relate(from: string, to: string, relation: string): RelateResult {
+    return relate(this.#ctx, from, to, relation);
+  }
+
+  /** The typed links of a memory (full id), from its side. */
+  links(id: string): Link[] {
+    return links(this.#ctx, id);
+  }
+
+  timeline(input: TimelineInput = {}): TimelineResult {
+    return timeline(this.#ctx, input);
+  }
+
+  checkpoint(input: CheckpointInput): CheckpointResult {
+    return checkpoint(this.#ctx, input);
+  }
+
+  resume(input: { task?: string } & ScopeOptions = {}): ResumeResult {
+    return resume(this.#ctx, input);
+  }
+
+  briefing(input: BriefingInput = {}): Briefing {
+    return briefing(this.#ctx, input);
   }
 
   stats(): StoreStats {

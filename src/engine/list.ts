@@ -1,6 +1,7 @@
 /** @module Listing memories by filter, newest first, and the store-wide numbers behind `cairn stats`. */
 import type { Memory, Status } from "../domain/memory.ts";
 import { cairnError } from "../errors.ts";
+import type { ListOptions } from "../store/store.ts";
 import type { EngineContext } from "./context.ts";
 import { resolveScope, type ScopeOptions } from "./scope.ts";
 import { checkType } from "./validate.ts";
@@ -14,7 +15,8 @@ export interface ListInput extends ScopeOptions {
   includeExpired?: boolean;
   limit?: number;
   offset?: number;
-  order?: "newest" | "oldest";
+  order?: ListOptions["order"];
+  by?: ListOptions["by"];
 }
 
 export interface ListResult {
@@ -37,7 +39,7 @@ export function listMemories(ctx: EngineContext, input: ListInput): ListResult {
   };
   const now = ctx.now();
   return {
-    memories: ctx.store.list(filter, now, { limit, offset: input.offset, order: input.order }),
+    memories: ctx.store.list(filter, now, { limit, offset: input.offset, order: input.order, by: input.by }),
     total: ctx.store.count(filter, now),
   };
 }

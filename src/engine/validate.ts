@@ -29,10 +29,17 @@ export function checkPriority(value: number | undefined, fallback: number): numb
   return value;
 }
 
+/** Metadata is for small structured facts (ticket ids, file names); long text belongs in the content. */
+export const MAX_METADATA_BYTES = 16 * 1024;
+
 export function checkMetadata(value: unknown): Record<string, unknown> {
   if (value === undefined || value === null) return {};
   if (typeof value !== "object" || Array.isArray(value)) {
     throw cairnError("USAGE", ["Metadata must be a JSON object, e.g. {\"ticket\": \"ABC-12\"}."]);
+  }
+  const bytes = Buffer.byteLength(JSON.stringify(value), "utf8");
+  if (bytes > MAX_METADATA_BYTES) {
+    throw cairnError("USAGE", [`Metadata is ${bytes} bytes as JSON; the limit is ${MAX_METADATA_BYTES}. Keep metadata small and put text in the content.`]);
   }
   return value as Record<string, unknown>;
 }

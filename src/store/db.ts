@@ -25,6 +25,8 @@ export function openDatabase(path: string): Database {
     if (path !== ":memory:") withBusyRetry(() => db.run("PRAGMA journal_mode = WAL"));
     db.run("PRAGMA synchronous = NORMAL");
     db.run("PRAGMA foreign_keys = ON");
+    // Freed pages are zeroed, so a purged memory's text does not linger in the file (see scrub.ts).
+    db.run("PRAGMA secure_delete = ON");
     db.run("PRAGMA temp_store = MEMORY");
     db.run("PRAGMA cache_size = -16000");
   } catch (err) {

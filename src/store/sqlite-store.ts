@@ -1,20 +1,25 @@
 /** @module The SQLite implementation of {@link Store} on bun:sqlite. */
 import type { Database } from "bun:sqlite";
+import type { Edge } from "../domain/edge.ts";
 import type { Memory, MemoryFilter } from "../domain/memory.ts";
 import { appendAudit, auditHistory, eraseAuditContent } from "./audit.ts";
 import { encodeContent } from "./content-codec.ts";
 import { openDatabase, writeTransaction } from "./db.ts";
 import { filterToSql } from "./filter-sql.ts";
+import { edgesOf, insertEdge } from "./edges.ts";
 import { FTS_RANK_EXPR, ftsDelete, ftsInsert } from "./fts.ts";
 import { checkIntegrity } from "./integrity.ts";
 import { migrate } from "./migrations.ts";
 import { MEMORY_COLUMNS, type MemoryRow, rowToMemory } from "./rows.ts";
+import { scrubDeleted } from "./scrub.ts";
 import { collectStats } from "./stats.ts";
 import type { AuditEntry, IntegrityReport, ListOptions, Store, StoreStats, TextHit } from "./store.ts";
 
 export class SqliteStore implements Store {
   readonly location: string;
   readonly #db: Database;
+  /** Set by purge; the physical scrub runs once the purging transaction has committed. */
+  #scrubPending = false;
 
   /** Opens the database at `path` (":memory:" for a throwaway one) and migrates it to the latest schema. */
   constructor(path: string) {
@@ -35,7 +40,12 @@ export class SqliteStore implements Store {
 
   transaction<T>(fn: () => T): T {
     if (this.#db.inTransaction) return fn();
-    return writeTransaction(this.#db, fn);
+    const result = writeTransaction(this.#db, fn);
+    if (this.#scrubPending) {
+      this.#scrubPending = false;
+      scrubDeleted(this.#db);
+    }
+    return result;
   }
 
   insert(m: Memory): void {
@@ -128,6 +138,7 @@ export class SqliteStore implements Store {
       // vectors, edges and tags go with the row (ON DELETE CASCADE).
       this.#db.query("DELETE FROM memories WHERE seq = ?").run(old.seq);
       eraseAuditContent(this.#db, id);
+      this.#scrubPending = true;
     });
   }
 
@@ -146,7 +157,9 @@ export class SqliteStore implements Store {
   findDuplicate(project: string | null, contentHash: string, canonicalHash: string): Memory | null {
     const row = this.#db
       .query(
-        `SELECT ${MEMORY_COLUMNS} FROM memories m
+        // INDEXED BY: left to itself the planner picks memories_scope (project, status) and scans the whole
+        // project, which made every remember O(n) — 26 ms per call at 50k memories instead of 0.02 ms.
+        `SELECT ${MEMORY_COLUMNS} FROM memories m INDEXED BY memories_canonical
          WHERE m.canonical_hash = ? AND m.project IS ? AND m.status = 'active'
          ORDER BY (m.content_hash = ?) DESC, m.seq LIMIT 1`,
       )
@@ -157,8 +170,13 @@ export class SqliteStore implements Store {
   list(filter: MemoryFilter, now: number, options: ListOptions): Memory[] {
     const where = filterToSql(filter, now);
     const dir = options.order === "oldest" ? "ASC" : "DESC";
+    const time = options.by === "event" ? "coalesce(m.event_time, m.created_at)" : "m.created_at";
+    const order =
+      options.order === "priority"
+        ? "m.priority DESC, m.access_count DESC, m.created_at DESC, m.seq DESC"
+        : `${time} ${dir}, m.seq ${dir}`;
     const rows = this.#db
-      .query(`SELECT ${MEMORY_COLUMNS} FROM memories m WHERE ${where.sql} ORDER BY m.created_at ${dir}, m.seq ${dir} LIMIT ? OFFSET ?`)
+      .query(`SELECT ${MEMORY_COLUMNS} FROM memories m WHERE ${where.sql} ORDER BY ${order} LIMIT ? OFFSET ?`)
       .all(...where.params, options.limit, options.offset ?? 0) as MemoryRow[];
     return rows.map(rowToMemory);
   }
@@ -194,6 +212,14 @@ export class SqliteStore implements Store {
 
   appendAudit(entry: AuditEntry): void {
     appendAudit(this.#db, entry);
+  }
+
+  addEdge(edge: Edge): boolean {
+    return this.transaction(() => insertEdge(this.#db, edge));
+  }
+
+  edges(id: string): Edge[] {
+    return edgesOf(this.#db, id);
   }
 
   history(id: string): AuditEntry[] {

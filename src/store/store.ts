@@ -1,7 +1,8 @@
 /** @module The storage port: everything the engine needs from persistence, and nothing about SQL. */
+import type { Edge } from "../domain/edge.ts";
 import type { Memory, MemoryFilter } from "../domain/memory.ts";
 
-export type AuditOp = "create" | "update" | "reinforce" | "forget" | "restore" | "purge";
+export type AuditOp = "create" | "update" | "reinforce" | "forget" | "restore" | "purge" | "link";
 
 export interface AuditEntry {
   at: number;
@@ -24,8 +25,10 @@ export interface TextHit {
 export interface ListOptions {
   limit: number;
   offset?: number;
-  /** Newest first by default. */
-  order?: "newest" | "oldest";
+  /** Newest first by default; "priority" = highest priority, then most used, then newest. */
+  order?: "newest" | "oldest" | "priority";
+  /** Which time newest/oldest refers to: creation (default) or when it happened (event time, else creation). */
+  by?: "created" | "event";
 }
 
 export interface StoreStats {
@@ -73,6 +76,10 @@ export interface Store {
   /** Records that memories were read (access count and time). */
   touch(ids: readonly string[], now: number): void;
   appendAudit(entry: AuditEntry): void;
+  /** Links two existing memories; false when that exact link already exists. */
+  addEdge(edge: Edge): boolean;
+  /** Every link from or to memory `id`. */
+  edges(id: string): Edge[];
   history(id: string): AuditEntry[];
   stats(now: number): StoreStats;
   check(): IntegrityReport;

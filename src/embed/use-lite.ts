@@ -1,0 +1,88 @@
+/**
+ * @module The built-in embedder: Universal Sentence Encoder Lite, converted to ONNX at build time
+ * (scripts/convert-use-lite.ts) and run on onnxruntime-node from bytes embedded in the binary.
+ */
+import { cairnError, describeError } from "../errors.ts";
+import { assets } from "./assets.ts";
+import { loadOrt } from "./ort.ts";
+import type { EmbedKind, Embedder } from "./port.ts";
+import { UseTokenizer, type Vocabulary } from "./use-tokenizer.ts";
+
+export const USE_LITE_ID = "use-lite";
+const DIMS = 512;
+/** The TF graph clips positions at 128 (ClipToMaxLength); later tokens never reach the model. */
+export const USE_LITE_MAX_TOKENS = 128;
+const BATCH = 32;
+
+type Ort = ReturnType<typeof loadOrt>;
+type Session = Awaited<ReturnType<Ort["InferenceSession"]["create"]>>;
+
+export class UseLiteEmbedder implements Embedder {
+  readonly model = USE_LITE_ID;
+  readonly dims = DIMS;
+  readonly tokenizer: UseTokenizer;
+  readonly #ort: Ort;
+  readonly #session: Session;
+
+  private constructor(ort: Ort, session: Session, tokenizer: UseTokenizer) {
+    this.#ort = ort;
+    this.#session = session;
+    this.tokenizer = tokenizer;
+  }
+
+  static async open(): Promise<UseLiteEmbedder> {
+    const ort = loadOrt();
+    let bytes: Uint8Array;
+    let vocab: Vocabulary;
+    try {
+      [bytes, vocab] = await Promise.all([Bun.file(assets.useLite.model).bytes(), Bun.file(assets.useLite.vocab).json()]);
+    } catch (err) {
+      const hint = assets.embedded ? "the binary is incomplete; reinstall cairn" : "run `npm run build` to convert it";
+      throw cairnError("MODEL_UNAVAILABLE", [USE_LITE_ID, `cannot read ${assets.useLite.model} (${describeError(err)}); ${hint}`], err);
+    }
+    try {
+      const session = await ort.InferenceSession.create(bytes, { graphOptimizationLevel: "all" });
+      return new UseLiteEmbedder(ort, session, new UseTokenizer(vocab));
+    } catch (err) {
+      throw cairnError("MODEL_UNAVAILABLE", [USE_LITE_ID, `the ONNX model does not load (${describeError(err)})`], err);
+    }
+  }
+
+  /** Token ids as the model sees them (clipped to 128). */
+  ids(text: string): number[] {
+    return this.tokenizer.encode(text).slice(0, USE_LITE_MAX_TOKENS);
+  }
+
+  async embed(texts: string[], _kind: EmbedKind): Promise<Float32Array[]> {
+    const out: Float32Array[] = new Array(texts.length);
+    const tokens = texts.map((t) => this.ids(t));
+    // Similar lengths share a batch, so little time goes into padding.
+    const order = tokens.map((_, i) => i).sort((a, b) => tokens[a]!.length - tokens[b]!.length);
+    for (let b = 0; b < order.length; b += BATCH) {
+      const idx = order.slice(b, b + BATCH);
+      const width = Math.max(1, ...idx.map((i) => tokens[i]!.length));
+      const ids = new BigInt64Array(idx.length * width);
+      const mask = new BigInt64Array(idx.length * width);
+      idx.forEach((i, row) => {
+        tokens[i]!.forEach((id, col) => {
+          ids[row * width + col] = BigInt(id);
+          mask[row * width + col] = 1n;
+        });
+      });
+      const shape = [idx.length, width];
+      const result = await this.#session.run({
+        input_ids: new this.#ort.Tensor("int64", ids, shape),
+        attention_mask: new this.#ort.Tensor("int64", mask, shape),
+      });
+      const data = result.embedding!.data as Float32Array;
+      idx.forEach((i, row) => {
+        out[i] = data.slice(row * DIMS, (row + 1) * DIMS);
+      });
+    }
+    return out;
+  }
+
+  async dispose(): Promise<void> {
+    await this.#session.release();
+  }
+}

@@ -1,0 +1,47 @@
+/**
+ * @module The session briefing: what an agent starting work on a project should know first — the user's
+ * top preferences, recent decisions, lessons, known pitfalls (errors and their fixes), and where work stopped.
+ */
+import type { MemoryType } from "../domain/kinds.ts";
+import type { Memory } from "../domain/memory.ts";
+import type { ListOptions } from "../store/store.ts";
+import type { EngineContext } from "./context.ts";
+import { resolveScope } from "./scope.ts";
+
+export interface Briefing {
+  project: string;
+  preferences: Memory[];
+  decisions: Memory[];
+  lessons: Memory[];
+  pitfalls: Memory[];
+  /** The newest checkpoint in the project, if any. */
+  checkpoint: Memory | null;
+}
+
+export interface BriefingInput {
+  /** Project key; undefined = the engine's project. */
+  project?: string;
+  /** Most memories per section (default 8). */
+  perSection?: number;
+}
+
+/**
+ * Preferences and lessons are ranked by priority and use, since the most relied-on ones matter most;
+ * decisions and pitfalls by recency, since newer ones replace older thinking. The briefing is read
+ * without recording access: it is shown every session and would otherwise inflate use counts.
+ */
+export function briefing(ctx: EngineContext, input: BriefingInput = {}): Briefing {
+  const project = input.project ?? ctx.project;
+  const limit = input.perSection ?? 8;
+  const now = ctx.now();
+  const section = (type: MemoryType, order: ListOptions["order"], includeGlobal = true): Memory[] =>
+    ctx.store.list({ scope: resolveScope(ctx, { project, includeGlobal }), types: [type] }, now, { limit, order });
+  return {
+    project,
+    preferences: section("preference", "priority"),
+    decisions: section("decision", "newest"),
+    lessons: section("lesson", "priority"),
+    pitfalls: section("error", "newest"),
+    checkpoint: section("checkpoint", "newest", false)[0] ?? null,
+  };
+}

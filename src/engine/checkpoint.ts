@@ -1,0 +1,148 @@
+/**
+ * @module Handing work across sessions: `checkpoint` stores where a task stands (progress, next steps,
+ * files, decisions) and `resume` finds the latest checkpoint again, for this task or for the project.
+ */
+import type { Memory } from "../domain/memory.ts";
+import { cairnError } from "../errors.ts";
+import { buildKeywordQuery } from "../retrieve/fts-query.ts";
+import type { EngineContext } from "./context.ts";
+import { buildMemory, type RememberStatus, storeOrReinforce } from "./remember.ts";
+import { resolveScope, type ScopeOptions } from "./scope.ts";
+
+export interface CheckpointState {
+  task: string;
+  progress: string;
+  next_steps: string[];
+  files: string[];
+  decisions: string[];
+}
+
+export interface CheckpointInput {
+  task: string;
+  progress: string;
+  nextSteps: string[];
+  files?: string[];
+  decisions?: string[];
+  /** Project key; null = global; undefined = the engine's project. */
+  project?: string | null;
+  sessionId?: string | null;
+  agent?: string | null;
+}
+
+export interface CheckpointResult {
+  id: string;
+  status: RememberStatus;
+  /** Each decision is also remembered on its own (type decision), so it outlives the checkpoint. */
+  decisions: Array<{ id: string; status: RememberStatus }>;
+}
+
+export interface ResumeResult {
+  checkpoint: Memory | null;
+  state: CheckpointState | null;
+}
+
+const MAX_TASK_CHARS = 300;
+const MAX_ITEMS = 100;
+
+/** A stable tag per task, so resume finds a task's checkpoints exactly rather than by keyword luck. */
+export function taskTag(task: string): string {
+  const slug = task
+    .normalize("NFKC")
+    .toLowerCase()
+    .replace(/[^\p{L}\p{N}]+/gu, "-")
+    .replace(/^-+|-+$/g, "")
+    .slice(0, 60);
+  return `task:${slug || "untitled"}`;
+}
+
+function checkList(name: string, items: readonly string[] | undefined): string[] {
+  const list = (items ?? []).map((s) => s.trim()).filter((s) => s !== "");
+  if (list.length > MAX_ITEMS) throw cairnError("USAGE", [`Give at most ${MAX_ITEMS} ${name}, got ${list.length}.`]);
+  return list;
+}
+
+function render(s: CheckpointState): string {
+  const bullets = (items: string[]) => items.map((i) => `- ${i}`).join("\n");
+  return [
+    `Checkpoint: ${s.task}`,
+    `Progress: ${s.progress}`,
+    s.next_steps.length > 0 ? `Next steps:\n${bullets(s.next_steps)}` : "Next steps: none (task complete)",
+    ...(s.files.length > 0 ? [`Files: ${s.files.join(", ")}`] : []),
+    ...(s.decisions.length > 0 ? [`Decisions:\n${bullets(s.decisions)}`] : []),
+  ].join("\n");
+}
+
+export function checkpoint(ctx: EngineContext, input: CheckpointInput): CheckpointResult {
+  const task = input.task.trim();
+  if (task === "") throw cairnError("USAGE", ["Name the task the checkpoint is for, e.g. \"migrate auth to OAuth\"."]);
+  if (task.length > MAX_TASK_CHARS) throw cairnError("USAGE", [`Keep the task name under ${MAX_TASK_CHARS} characters; put detail in progress.`]);
+  const progress = input.progress.trim();
+  if (progress === "") throw cairnError("USAGE", ["Say what is done so far in progress."]);
+  const state: CheckpointState = {
+    task,
+    progress,
+    next_steps: checkList("next steps", input.nextSteps),
+    files: checkList("files", input.files),
+    decisions: checkList("decisions", input.decisions),
+  };
+  const now = ctx.now();
+  const common = { project: input.project, sessionId: input.sessionId, agent: input.agent, source: "checkpoint" };
+  // The state goes into metadata unchecked: its size is bounded by the rendered content's limit instead.
+  const cp = {
+    ...buildMemory(ctx, { ...common, content: render(state), type: "checkpoint", tags: ["checkpoint", taskTag(task)] }, now),
+    metadata: { checkpoint: state },
+  };
+  const decisions = state.decisions.map((d) =>
+    buildMemory(ctx, { ...common, content: d, type: "decision", tags: [taskTag(task)] }, now),
+  );
+  return ctx.store.transaction(() => {
+    const saved = storeOrReinforce(ctx, cp, now);
+    const savedDecisions = decisions.map((d) => storeOrReinforce(ctx, d, now));
+    for (const d of savedDecisions) {
+      ctx.store.addEdge({ fromId: d.id, toId: saved.id, relation: "part_of", weight: 1, createdAt: now, metadata: {} });
+    }
+    return {
+      id: saved.id,
+      status: saved.status,
+      decisions: savedDecisions.map((d) => ({ id: d.id, status: d.status })),
+    };
+  });
+}
+
+/** The newest checkpoint for `task` (matched by its tag, then by words), or the project's newest one. */
+export function resume(ctx: EngineContext, input: { task?: string } & ScopeOptions): ResumeResult {
+  // Checkpoints belong to a project; global ones are only wanted when asked for (project null).
+  const scope = resolveScope(ctx, { ...input, includeGlobal: input.project === null });
+  const filter = { scope, types: ["checkpoint" as const] };
+  const now = ctx.now();
+  const newest = (tags?: string[]) => ctx.store.list({ ...filter, tags }, now, { limit: 1 })[0] ?? null;
+  let found: Memory | null;
+  const task = input.task?.trim();
+  if (task) {
+    found = newest([taskTag(task)]);
+    if (!found) {
+      const { match } = buildKeywordQuery(task);
+      const best = match === null ? undefined : ctx.store.searchText(match, filter, now, 1)[0]?.memory;
+      // The words pick the task; that task's newest checkpoint is the one to resume from.
+      const tag = best?.tags.find((t) => t.startsWith("task:"));
+      found = (tag ? newest([tag]) : null) ?? best ?? null;
+    }
+  } else {
+    found = newest();
+  }
+  if (!found) return { checkpoint: null, state: null };
+  ctx.store.touch([found.id], now);
+  return { checkpoint: found, state: readState(found) };
+}
+
+function readState(m: Memory): CheckpointState {
+  const raw = m.metadata.checkpoint as Partial<CheckpointState> | undefined;
+  const list = (v: unknown) => (Array.isArray(v) ? v.filter((x): x is string => typeof x === "string") : []);
+  return {
+    task: typeof raw?.task === "string" ? raw.task : m.content.split("\n")[0]!.replace(/^Checkpoint:\s*/, ""),
+    progress: typeof raw?.progress === "string" ? raw.progress : m.content,
+    next_steps: list(raw?.next_steps),
+    files: list(raw?.files),
+    decisions: list(raw?.decisions),
+  };
+}

@@ -1,0 +1,79 @@
+/** @module The session briefing as Markdown, offered both as a resource and as a prompt. */
+import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
+import * as z from "zod";
+import type { Briefing } from "../engine/briefing.ts";
+import type { Engine } from "../engine/engine.ts";
+import type { Memory } from "../domain/memory.ts";
+import type { ProjectScope } from "./scope.ts";
+import { resolveProjectArg } from "../config/project.ts";
+
+export const BRIEFING_URI = "cairn://briefing";
+
+/** Long memories are cut so the briefing stays a briefing; `get` shows the rest. */
+const MAX_ITEM_CHARS = 400;
+
+function item(m: Memory): string {
+  const text = m.content.replace(/\s*\n\s*/g, " ");
+  const cut = text.length > MAX_ITEM_CHARS ? `${text.slice(0, MAX_ITEM_CHARS)}…` : text;
+  return `- ${cut} (${m.id})`;
+}
+
+export function renderBriefing(b: Briefing): string {
+  const sections: Array<[string, Memory[]]> = [
+    ["Preferences", b.preferences],
+    ["Recent decisions", b.decisions],
+    ["Lessons", b.lessons],
+    ["Pitfalls (errors and their fixes)", b.pitfalls],
+  ];
+  const out = [`# cairn briefing for ${b.project}`];
+  if (b.checkpoint) out.push("", "## Where work stopped", b.checkpoint.content, `(checkpoint ${b.checkpoint.id}; call resume for details)`);
+  for (const [title, memories] of sections) {
+    if (memories.length > 0) out.push("", `## ${title}`, ...memories.map(item));
+  }
+  if (out.length === 1) {
+    out.push(
+      "",
+      "Nothing is remembered for this project yet. As you work, remember decisions, lessons, errors with their fixes, and the user's preferences.",
+    );
+  }
+  return out.join("\n");
+}
+
+/** Registers the briefing resource (current project) and the `briefing` prompt (any project). */
+export function registerBriefing(server: McpServer, deps: { engine: Engine; scope: ProjectScope }): void {
+  const forProject = async (project?: string) => {
+    const current = await deps.scope.current();
+    const chosen = project ? resolveProjectArg(project) : undefined;
+    return renderBriefing(deps.engine.forProject(current).briefing({ project: chosen }));
+  };
+  server.registerResource(
+    "briefing",
+    BRIEFING_URI,
+    {
+      title: "Session briefing",
+      description: "Top preferences, recent decisions, lessons and pitfalls for the current project, and where work stopped.",
+      mimeType: "text/markdown",
+    },
+    async (uri) => ({ contents: [{ uri: uri.href, mimeType: "text/markdown", text: await forProject() }] }),
+  );
+  server.registerPrompt(
+    "briefing",
+    {
+      title: "cairn briefing",
+      description: "Load what memory knows about this project (preferences, decisions, lessons, pitfalls) into the conversation.",
+      argsSchema: { project: z.string().max(4096).optional().describe("a project directory or name; default: the current project") },
+    },
+    async ({ project }) => ({
+      description: "What cairn remembers for this project",
+      messages: [
+        {
+          role: "user" as const,
+          content: {
+            type: "text" as const,
+            text: `${await forProject(project)}\n\nKeep these in mind for this session. Use recall for anything more specific.`,
+          },
+        },
+      ],
+    }),
+  );
+}

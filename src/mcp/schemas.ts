@@ -1,0 +1,107 @@
+/** @module Zod pieces shared by the MCP tools: argument parsing (scope, times) and the memory shapes they return. */
+import * as z from "zod";
+import { resolveProjectArg } from "../config/project.ts";
+import { MEMORY_TYPES } from "../domain/kinds.ts";
+import type { Memory } from "../domain/memory.ts";
+import { memoryToJson } from "../domain/serialize.ts";
+import { parseOptionalTime } from "../domain/time.ts";
+import type { ScopeOptions } from "../engine/scope.ts";
+import { cairnError } from "../errors.ts";
+
+export const memoryType = z.enum(MEMORY_TYPES);
+
+/** One type or several; agents write both. */
+export const typeFilter = z
+  .union([memoryType, z.array(memoryType).max(MEMORY_TYPES.length)])
+  .optional()
+  .describe("only these memory types");
+
+export const tags = z.array(z.string().min(1).max(100)).max(50);
+
+export const projectArg = z
+  .string()
+  .min(1)
+  .max(4096)
+  .optional()
+  .describe('a project directory or name; default: the current project. "global" = memories shared by all projects');
+
+export const readProjectArg = projectArg.describe(
+  'a project directory or name; default: the current project (plus global memories). "global" = only global memories, "all" = every project',
+);
+
+export const timeArg = (what: string) =>
+  z.string().min(1).max(100).optional().describe(`${what}: ISO 8601 (2024-05-01, 2024-05-01T14:30:00Z) or relative (3d, 12h, 2w ago)`);
+
+export const memoryId = z.string().min(1).max(100).describe("a memory id, or a unique prefix of one (at least 4 characters)");
+
+/** The `project` argument of a read tool as engine scope options. */
+export function scopeArg(project: string | undefined): ScopeOptions {
+  if (project === undefined) return {};
+  if (project === "all" || project === "*") return { allProjects: true };
+  if (project === "global") return { project: null };
+  return { project: resolveProjectArg(project) };
+}
+
+/** The `project` argument of a write tool: a project key, null for global, undefined for the default. */
+export function writeProjectArg(project: string | undefined): string | null | undefined {
+  if (project === undefined) return undefined;
+  if (project === "all" || project === "*") throw cairnError("USAGE", ['A memory belongs to one project: give a project, "global", or leave project out.']);
+  return project === "global" ? null : resolveProjectArg(project);
+}
+
+export function timeArgValue(value: string | undefined, now: number): number | undefined {
+  return parseOptionalTime(value, now);
+}
+
+export function typesArg(value: string | string[] | undefined): string[] | undefined {
+  if (value === undefined) return undefined;
+  return Array.isArray(value) ? value : [value];
+}
+
+/** The compact shape lists, timelines and recall return. */
+export const memorySummary = z.object({
+  id: z.string(),
+  content: z.string(),
+  type: z.string(),
+  project: z.string().nullable(),
+  created_at: z.string(),
+  event_time: z.string().nullable(),
+  tags: z.array(z.string()),
+  priority: z.number(),
+});
+
+export function summaryOf(m: Memory): z.infer<typeof memorySummary> {
+  const j = memoryToJson(m);
+  return {
+    id: j.id,
+    content: j.content,
+    type: j.type,
+    project: j.project,
+    created_at: j.created_at,
+    event_time: j.event_time,
+    tags: j.tags,
+    priority: j.priority,
+  };
+}
+
+/** The full stable shape ({@link memoryToJson}), as `get` and `update` return it. */
+export const memoryFull = z.object({
+  id: z.string(),
+  content: z.string(),
+  type: z.string(),
+  tags: z.array(z.string()),
+  project: z.string().nullable(),
+  event_time: z.string().nullable(),
+  created_at: z.string(),
+  updated_at: z.string(),
+  expires_at: z.string().nullable(),
+  priority: z.number(),
+  status: z.string(),
+  superseded_by: z.string().nullable(),
+  session_id: z.string().nullable(),
+  agent: z.string().nullable(),
+  source: z.string().nullable(),
+  access_count: z.number(),
+  last_accessed_at: z.string().nullable(),
+  metadata: z.record(z.string(), z.unknown()),
+});

@@ -1,0 +1,42 @@
+/** @module createMcpServer: the cairn MCP server (tools, resources, prompts) over an Engine, for any transport. */
+import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
+import type { Engine } from "../engine/engine.ts";
+import { VERSION } from "../version.ts";
+import { registerBriefing } from "./briefing.ts";
+import { INSTRUCTIONS } from "./instructions.ts";
+import { registerResources } from "./resources.ts";
+import { ProjectScope } from "./scope.ts";
+import type { ToolDefaults } from "./tool.ts";
+import { registerTools } from "./tools/index.ts";
+
+export interface McpDeps {
+  engine: Engine;
+  /** Which project the session works in; default: the engine's project, updated from the client's roots. */
+  scope?: ProjectScope;
+  defaults?: Partial<ToolDefaults>;
+}
+
+const DEFAULTS: ToolDefaults = { limit: 10, mode: "keyword", budget: 0 };
+
+/** Elicitation is never used, so the SDK's default JSON-Schema validator (Ajv) need not be built at start-up. */
+const noValidator = {
+  getValidator: () => () => ({ valid: false as const, data: undefined, errorMessage: "cairn does not validate elicitation" }),
+};
+
+export function createMcpServer(deps: McpDeps): McpServer {
+  const scope = deps.scope ?? new ProjectScope({ fallback: deps.engine.project });
+  const server = new McpServer(
+    { name: "cairn", title: "cairn memory", version: VERSION },
+    {
+      instructions: INSTRUCTIONS,
+      capabilities: { tools: {}, resources: {}, prompts: {} },
+      jsonSchemaValidator: noValidator,
+    },
+  );
+  scope.attach(server.server);
+  const ctx = { engine: deps.engine, scope };
+  registerTools(server, { ...ctx, defaults: { ...DEFAULTS, ...deps.defaults } });
+  registerResources(server, ctx);
+  registerBriefing(server, ctx);
+  return server;
+}

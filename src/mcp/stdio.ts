@@ -1,0 +1,201 @@
+/**
+ * @module The stdio transport: newline-delimited JSON-RPC on a byte stream. Replaces the SDK's
+ * StdioServerTransport, which ignores EOF, drops unparseable lines without a reply and closes itself on
+ * an oversized message. Here a bad or oversized line gets a JSON-RPC error reply and the session goes
+ * on, EOF is reported, and requests still being answered are tracked so shutdown can wait for them.
+ */
+import type { Transport } from "@modelcontextprotocol/sdk/shared/transport.js";
+import { type JSONRPCMessage, JSONRPCMessageSchema } from "@modelcontextprotocol/sdk/types.js";
+import { describeError } from "../errors.ts";
+
+/** The input side: a Node-style readable (process.stdin, or a PassThrough in tests). */
+export interface LineInput {
+  on(event: "data", fn: (chunk: Buffer) => void): unknown;
+  on(event: "end" | "close", fn: () => void): unknown;
+  on(event: "error", fn: (err: Error) => void): unknown;
+  off(event: string, fn: (...args: any[]) => void): unknown;
+  pause(): unknown;
+}
+
+/** Writes one serialised line; resolves when it may be written again (backpressure). */
+export type LineOutput = (line: string) => Promise<void>;
+
+/** Far above any valid cairn request (content is capped at 64 KB), far below what could exhaust memory. */
+export const MAX_MESSAGE_BYTES = 4 * 1024 * 1024;
+
+type Id = string | number;
+
+export class LineTransport implements Transport {
+  onclose?: () => void;
+  onerror?: (error: Error) => void;
+  onmessage?: (message: JSONRPCMessage) => void;
+  /** Called once when the input reaches end of file (the client went away). */
+  onend?: () => void;
+
+  readonly #input: LineInput;
+  readonly #write: LineOutput;
+  readonly #max: number;
+  #parts: Buffer[] = [];
+  #size = 0;
+  #oversized = false;
+  #reading = false;
+  #closed = false;
+  /** Requests received and not yet answered. */
+  readonly #pending = new Set<Id>();
+  #idleWaiters: Array<() => void> = [];
+
+  constructor(input: LineInput, write: LineOutput, opts: { maxMessageBytes?: number } = {}) {
+    this.#input = input;
+    this.#write = write;
+    this.#max = opts.maxMessageBytes ?? MAX_MESSAGE_BYTES;
+  }
+
+  async start(): Promise<void> {
+    if (this.#reading) throw new Error("LineTransport already started");
+    this.#reading = true;
+    this.#input.on("data", this.#onData);
+    this.#input.on("end", this.#onEnd);
+    this.#input.on("close", this.#onEnd);
+    this.#input.on("error", this.#onError);
+  }
+
+  /** Stops taking new messages; replies to earlier ones can still be sent. */
+  stopReading(): void {
+    if (!this.#reading) return;
+    this.#reading = false;
+    this.#input.off("data", this.#onData);
+    this.#input.off("end", this.#onEnd);
+    this.#input.off("close", this.#onEnd);
+    this.#input.pause();
+  }
+
+  /** Resolves once every request received so far has been answered. */
+  idle(): Promise<void> {
+    if (this.#pending.size === 0) return Promise.resolve();
+    return new Promise((resolve) => this.#idleWaiters.push(resolve));
+  }
+
+  get pendingRequests(): number {
+    return this.#pending.size;
+  }
+
+  async send(message: JSONRPCMessage): Promise<void> {
+    if ("id" in message && !("method" in message)) this.#settle(message.id as Id);
+    try {
+      await this.#write(`${JSON.stringify(message)}\n`);
+    } catch (err) {
+      this.onerror?.(new Error(`cannot write to stdout: ${describeError(err)}`));
+    }
+  }
+
+  async close(): Promise<void> {
+    this.stopReading();
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#pending.clear();
+    this.#wakeIdle();
+    this.onclose?.();
+  }
+
+  #onData = (chunk: Buffer): void => {
+    let start = 0;
+    for (;;) {
+      // A newline byte never occurs inside a multi-byte UTF-8 character, so splitting bytes is safe.
+      const nl = chunk.indexOf(10, start);
+      if (nl === -1) {
+        this.#append(chunk.subarray(start));
+        return;
+      }
+      this.#append(chunk.subarray(start, nl));
+      this.#endLine();
+      start = nl + 1;
+      if (!this.#reading) return;
+    }
+  };
+
+  #onEnd = (): void => {
+    if (!this.#reading) return;
+    if (this.#size > 0) this.#endLine();
+    this.stopReading();
+    this.onend?.();
+  };
+
+  #onError = (err: Error): void => {
+    this.onerror?.(err);
+  };
+
+  #append(part: Buffer): void {
+    if (this.#oversized || part.length === 0) return;
+    if (this.#size + part.length > this.#max) {
+      this.#oversized = true;
+      this.#parts = [];
+      this.#size = 0;
+      return;
+    }
+    this.#parts.push(part);
+    this.#size += part.length;
+  }
+
+  #endLine(): void {
+    if (this.#oversized) {
+      this.#oversized = false;
+      this.#reply(null, -32600, `Message too large: the limit is ${this.#max} bytes per JSON-RPC message.`);
+      return;
+    }
+    const line = (this.#parts.length === 1 ? this.#parts[0]! : Buffer.concat(this.#parts)).toString("utf8").trim();
+    this.#parts = [];
+    this.#size = 0;
+    if (line !== "") this.#handle(line);
+  }
+
+  #handle(line: string): void {
+    let value: unknown;
+    try {
+      value = JSON.parse(line);
+    } catch (err) {
+      this.#reply(null, -32700, `Parse error: ${describeError(err)}. Send one JSON-RPC message per line.`);
+      return;
+    }
+    const parsed = JSONRPCMessageSchema.safeParse(value);
+    if (!parsed.success) {
+      const id = (value as { id?: unknown } | null)?.id;
+      const validId = typeof id === "string" || typeof id === "number" ? id : null;
+      this.#reply(validId, -32600, "Invalid Request: not a JSON-RPC 2.0 message (batches are not supported).");
+      return;
+    }
+    const message = parsed.data;
+    if ("method" in message) {
+      if ("id" in message) this.#pending.add(message.id);
+      // A cancelled request gets no reply (the SDK drops it), so it must not hold up shutdown.
+      else if (message.method === "notifications/cancelled") this.#settle((message.params as { requestId?: Id })?.requestId);
+    }
+    this.onmessage?.(message);
+  }
+
+  #reply(id: Id | null, code: number, message: string): void {
+    this.#write(`${JSON.stringify({ jsonrpc: "2.0", id, error: { code, message } })}\n`).catch((err) =>
+      this.onerror?.(new Error(`cannot write to stdout: ${describeError(err)}`)),
+    );
+  }
+
+  #settle(id: Id | undefined): void {
+    if (id === undefined || !this.#pending.delete(id)) return;
+    if (this.#pending.size === 0) this.#wakeIdle();
+  }
+
+  #wakeIdle(): void {
+    const waiters = this.#idleWaiters;
+    this.#idleWaiters = [];
+    for (const wake of waiters) wake();
+  }
+}
+
+/** A {@link LineOutput} over a Node-style writable, honouring backpressure. */
+export function streamOutput(stream: NodeJS.WritableStream): LineOutput {
+  return (line) =>
+    new Promise((resolve, reject) => {
+      const ok = stream.write(line, (err) => err && reject(err));
+      if (ok) resolve();
+      else stream.once("drain", resolve);
+    });
+}

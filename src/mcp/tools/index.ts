@@ -1,0 +1,58 @@
+/** @module The tool table and its registration: binds each call to the session's project and wraps results. */
+import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
+import type { Engine } from "../../engine/engine.ts";
+import { CairnError, cairnError, describeError } from "../../errors.ts";
+import { log } from "../../log.ts";
+import type { ProjectScope } from "../scope.ts";
+import { type ToolDef, type ToolDefaults, toolResult } from "../tool.ts";
+import checkpoint from "./checkpoint.ts";
+import forget from "./forget.ts";
+import get from "./get.ts";
+import list from "./list.ts";
+import recall from "./recall.ts";
+import relate from "./relate.ts";
+import remember from "./remember.ts";
+import resume from "./resume.ts";
+import stats from "./stats.ts";
+import timeline from "./timeline.ts";
+import update from "./update.ts";
+
+/** In the order clients list them: the everyday pair first. */
+export const TOOLS: readonly ToolDef<any, any>[] = [
+  recall,
+  remember,
+  get,
+  list,
+  update,
+  forget,
+  relate,
+  timeline,
+  checkpoint,
+  resume,
+  stats,
+];
+
+export interface ToolDeps {
+  engine: Engine;
+  scope: ProjectScope;
+  defaults: ToolDefaults;
+}
+
+export function registerTools(server: McpServer, deps: ToolDeps): void {
+  let bound = deps.engine;
+  for (const tool of TOOLS) {
+    server.registerTool(tool.name, tool.config, async (args: unknown) => {
+      const project = await deps.scope.current();
+      if (bound.project !== project) bound = deps.engine.forProject(project);
+      const ctx = { engine: bound, project, defaults: deps.defaults };
+      try {
+        return toolResult(await tool.handler(args, ctx));
+      } catch (err) {
+        if (err instanceof CairnError) throw err;
+        // A bug, not the agent's mistake: keep the stack for the user's logs, give the agent a short message.
+        log.error(`tool ${tool.name} failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+        throw cairnError("INTERNAL", [describeError(err)], err);
+      }
+    });
+  }
+}

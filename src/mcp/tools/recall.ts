@@ -1,0 +1,75 @@
+/** @module MCP tool `recall`: the memories most relevant to a query, best first, or an explicit abstention. */
+import * as z from "zod";
+import { memoryToJson } from "../../domain/serialize.ts";
+import { RECALL_MODES } from "../../retrieve/channel.ts";
+import { defineTool, READ_ONLY } from "../tool.ts";
+import { readProjectArg, scopeArg, tags, timeArg, timeArgValue, typeFilter, typesArg } from "../schemas.ts";
+
+const hit = z.object({
+  id: z.string(),
+  content: z.string(),
+  type: z.string(),
+  score: z.number(),
+  project: z.string().nullable(),
+  created_at: z.string(),
+  event_time: z.string().nullable(),
+  tags: z.array(z.string()),
+  truncated: z.boolean().optional().describe("content was cut to fit the budget; `get` returns all of it"),
+});
+
+export default defineTool({
+  name: "recall",
+  config: {
+    title: "Recall memories",
+    description:
+      "Search long-term memory. Call it before acting on a task (\"how do we run tests\", \"auth token refresh bug\"), " +
+      "before answering questions about past decisions, and when an error looks familiar. Searches the current project " +
+      "and global memories by default. Returns the best matches with scores; `abstained: true` means nothing relevant " +
+      "is stored, so do not invent an answer from memory.",
+    inputSchema: z.strictObject({
+      query: z.string().max(10_000).describe("what to look for, in words likely to appear in the memory"),
+      limit: z.number().int().min(1).max(100).optional().describe("most results to return (default 10)"),
+      type: typeFilter,
+      tags: tags.optional().describe("only memories with all of these tags"),
+      project: readProjectArg,
+      mode: z.enum(RECALL_MODES).optional().describe("retrieval channels (default keyword)"),
+      since: timeArg("only memories from this time on"),
+      until: timeArg("only memories before this time"),
+      budget: z.number().int().min(1).max(100_000).optional().describe("trim the results to about this many tokens"),
+    }),
+    outputSchema: z.object({
+      results: z.array(hit),
+      abstained: z.boolean().describe("true when nothing relevant was found"),
+    }),
+    annotations: READ_ONLY,
+  },
+  async handler(args, { engine, defaults }) {
+    const budget = args.budget ?? (defaults.budget > 0 ? defaults.budget : undefined);
+    const result = await engine.recall({
+      query: args.query,
+      limit: args.limit ?? defaults.limit,
+      mode: args.mode ?? defaults.mode,
+      budget,
+      types: typesArg(args.type),
+      tags: args.tags,
+      since: timeArgValue(args.since, engine.now()),
+      until: timeArgValue(args.until, engine.now()),
+      ...scopeArg(args.project),
+    });
+    const results = result.results.map((r) => {
+      const m = memoryToJson(r.memory);
+      return {
+        id: m.id,
+        content: m.content,
+        type: m.type,
+        score: Math.round(r.score * 10_000) / 10_000,
+        project: m.project,
+        created_at: m.created_at,
+        event_time: m.event_time,
+        tags: m.tags,
+        ...(r.truncated ? { truncated: true } : {}),
+      };
+    });
+    return { results, abstained: results.length === 0 };
+  },
+});

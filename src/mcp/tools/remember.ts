@@ -1,0 +1,45 @@
+/** @module MCP tool `remember`: store one durable memory (or reinforce the one that already says it). */
+import * as z from "zod";
+import { ADDITIVE, defineTool } from "../tool.ts";
+import { memoryType, projectArg, tags, timeArg, timeArgValue, writeProjectArg } from "../schemas.ts";
+
+export default defineTool({
+  name: "remember",
+  config: {
+    title: "Remember",
+    description:
+      "Store one durable memory for future sessions. Use it right after you make a decision (and why), learn a lesson " +
+      "the hard way, fix an error (the symptom and the fix), or learn how the user likes things done (type preference, " +
+      "shared by all projects). One idea per memory, written so it makes sense on its own later. Do not store secrets, " +
+      "whole files or transient chatter. Saying the same thing twice reinforces the existing memory instead of copying it.",
+    inputSchema: z.strictObject({
+      content: z.string().describe("the memory, self-contained, e.g. \"Use pnpm, not npm: the lockfile is pnpm-lock.yaml\""),
+      type: memoryType
+        .optional()
+        .describe("decision | lesson | error | preference | fact | task | checkpoint | note (default note)"),
+      tags: tags.optional().describe("a few lowercase keywords, e.g. [\"build\", \"ci\"]"),
+      project: projectArg,
+      event_time: timeArg("when it happened, if not now"),
+      priority: z.number().int().min(1).max(5).optional().describe("1 (low) … 5 (high); default depends on the type"),
+      metadata: z.record(z.string(), z.unknown()).optional().describe("small structured facts, e.g. {\"ticket\": \"ABC-12\"}"),
+    }),
+    outputSchema: z.object({
+      id: z.string(),
+      status: z.enum(["created", "duplicate"]).describe("duplicate = an existing memory said this already and was reinforced"),
+    }),
+    annotations: ADDITIVE,
+  },
+  handler(args, { engine }) {
+    const result = engine.remember({
+      content: args.content,
+      type: args.type,
+      tags: args.tags,
+      project: writeProjectArg(args.project),
+      eventTime: timeArgValue(args.event_time, engine.now()) ?? null,
+      priority: args.priority,
+      metadata: args.metadata,
+      source: "mcp",
+    });
+    return { id: result.id, status: result.status };
+  },
+});

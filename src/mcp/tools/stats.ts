@@ -1,0 +1,43 @@
+/** @module MCP tool `stats`: how much is remembered, of which kinds, in which projects. */
+import * as z from "zod";
+import { toIso } from "../../domain/time.ts";
+import { defineTool, READ_ONLY } from "../tool.ts";
+
+export default defineTool({
+  name: "stats",
+  config: {
+    title: "Memory statistics",
+    description:
+      "Counts of stored memories by status, type and project, plus the current project and database size. Use it to " +
+      "see whether memory holds anything for this project before relying on it.",
+    inputSchema: z.strictObject({}),
+    outputSchema: z.object({
+      current_project: z.string(),
+      total: z.number(),
+      by_status: z.record(z.string(), z.number()),
+      by_type: z.record(z.string(), z.number()),
+      by_project: z.array(z.object({ project: z.string().nullable(), count: z.number() })),
+      expired: z.number(),
+      edges: z.number(),
+      oldest: z.string().nullable(),
+      newest: z.string().nullable(),
+      db_bytes: z.number(),
+    }),
+    annotations: READ_ONLY,
+  },
+  handler(_args, { engine, project }) {
+    const s = engine.stats();
+    return {
+      current_project: project,
+      total: s.total,
+      by_status: s.byStatus,
+      by_type: s.byType,
+      by_project: s.byProject,
+      expired: s.expired,
+      edges: s.edges,
+      oldest: toIso(s.oldest),
+      newest: toIso(s.newest),
+      db_bytes: s.dbBytes,
+    };
+  },
+});

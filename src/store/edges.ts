@@ -1,0 +1,43 @@
+/** @module The `edges` table: typed links between memories, stored by row sequence and read back by id. */
+import type { Database } from "bun:sqlite";
+import type { Edge, Relation } from "../domain/edge.ts";
+
+interface EdgeRow {
+  from_id: string;
+  to_id: string;
+  relation: string;
+  weight: number;
+  created_at: number;
+  metadata: string;
+}
+
+/** Inserts the edge unless the same (from, to, relation) exists; false when either memory is missing or it existed. */
+export function insertEdge(db: Database, e: Edge): boolean {
+  const result = db
+    .query(
+      `INSERT OR IGNORE INTO edges (from_seq, to_seq, relation, weight, created_at, metadata)
+       SELECT f.seq, t.seq, ?, ?, ?, ? FROM memories f, memories t WHERE f.id = ? AND t.id = ?`,
+    )
+    .run(e.relation, e.weight, e.createdAt, JSON.stringify(e.metadata), e.fromId, e.toId);
+  return result.changes > 0;
+}
+
+/** Every edge touching memory `id`, in either direction, oldest first. */
+export function edgesOf(db: Database, id: string): Edge[] {
+  const rows = db
+    .query(
+      `SELECT f.id AS from_id, t.id AS to_id, e.relation, e.weight, e.created_at, e.metadata
+       FROM edges e JOIN memories f ON f.seq = e.from_seq JOIN memories t ON t.seq = e.to_seq
+       WHERE e.from_seq = (SELECT seq FROM memories WHERE id = ?1) OR e.to_seq = (SELECT seq FROM memories WHERE id = ?1)
+       ORDER BY e.created_at, e.relation`,
+    )
+    .all(id) as EdgeRow[];
+  return rows.map((r) => ({
+    fromId: r.from_id,
+    toId: r.to_id,
+    relation: r.relation as Relation,
+    weight: r.weight,
+    createdAt: r.created_at,
+    metadata: JSON.parse(r.metadata) as Record<string, unknown>,
+  }));
+}

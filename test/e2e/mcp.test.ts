@@ -1,0 +1,132 @@
+/**
+ * @module End to end: the compiled `dist/cairn mcp` spoken to over stdio as a client would, asserting that
+ * every stdout line is JSON-RPC, bad input gets error replies, it exits promptly on EOF and signals, and
+ * six servers on one database see each other's writes without losing any.
+ */
+import { afterEach, beforeEach, describe, expect, test } from "bun:test";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { McpProcess } from "./mcp-process.ts";
+
+const BIN = join(import.meta.dir, "../../dist/cairn");
+
+let home: string;
+let procs: McpProcess[] = [];
+beforeEach(() => {
+  if (!existsSync(BIN)) throw new Error(`${BIN} is missing: run \`npm run build\` first (npm test does).`);
+  home = mkdtempSync(join(tmpdir(), "cairn-e2e-mcp-"));
+});
+afterEach(async () => {
+  for (const p of procs) await p.kill();
+  procs = [];
+  rmSync(home, { recursive: true, force: true });
+});
+
+function start(): McpProcess {
+  const p = new McpProcess(BIN, { home, cwd: home });
+  procs.push(p);
+  return p;
+}
+
+describe("cairn mcp over stdio", () => {
+  test("initialize, tools, resources, prompts; stdout is JSON-RPC only; exits on stdin EOF within 1 s", async () => {
+    const p = start();
+    const init = await p.initialize();
+    expect(init.result.serverInfo.name).toBe("cairn");
+    expect(init.result.instructions).toContain("recall");
+
+    const tools = await p.request("tools/list");
+    expect(tools.result.tools).toHaveLength(11);
+
+    const saved = await p.call("remember", { content: "The e2e suite spawns the compiled binary", type: "fact", tags: ["test"] });
+    expect(saved.result.isError).toBeUndefined();
+    const id = saved.result.structuredContent.id;
+    const found = await p.call("recall", { query: "compiled binary" });
+    expect(found.result.structuredContent.results.map((r: any) => r.id)).toEqual([id]);
+    expect(JSON.parse(found.result.content[0].text)).toEqual(found.result.structuredContent);
+
+    const resources = await p.request("resources/list");
+    expect(resources.result.resources.map((r: any) => r.uri)).toContain(`cairn://memory/${id}`);
+    const read = await p.request("resources/read", { uri: `cairn://memory/${id}` });
+    expect(JSON.parse(read.result.contents[0].text).content).toBe("The e2e suite spawns the compiled binary");
+    const briefing = await p.request("prompts/get", { name: "briefing", arguments: {} });
+    expect(briefing.result.messages[0].content.text).toContain("cairn briefing");
+
+    const started = performance.now();
+    p.closeStdin();
+    expect(await p.exited).toBe(0);
+    expect(performance.now() - started).toBeLessThan(1000);
+    p.assertAllStdoutIsJsonRpc();
+    expect(p.lines.length).toBeGreaterThanOrEqual(7);
+  });
+
+  test("malformed JSON, invalid requests, wrong argument types and unknown methods get errors, never a crash", async () => {
+    const p = start();
+    await p.initialize();
+    p.send("this is not json");
+    p.send('{"jsonrpc":"2.0","id":41,"method":');
+    p.send(JSON.stringify({ id: 42, hello: "world" }));
+    const wrongType = await p.call("recall", { query: 12345 });
+    expect(wrongType.result.isError).toBe(true);
+    expect(wrongType.result.content[0].text).toContain("Input validation error");
+    const tooBig = await p.call("remember", { content: "x".repeat(100_000) });
+    expect(tooBig.result.isError).toBe(true);
+    expect(tooBig.result.content[0].text).toContain("limit is 65536");
+    const unknown = await p.request("no/such/method");
+    expect(unknown.error.code).toBe(-32601);
+    const errors = p.messages.filter((m) => m.error && (m.id === null || m.id === 42));
+    expect(errors.map((m) => m.error.code).sort((a, b) => a - b)).toEqual([-32700, -32700, -32600]);
+    // Still serving after all that.
+    expect((await p.call("stats")).result.structuredContent.total).toBe(0);
+    p.closeStdin();
+    expect(await p.exited).toBe(0);
+    p.assertAllStdoutIsJsonRpc();
+  });
+
+  test("SIGTERM exits cleanly and promptly; a write it acknowledged is stored", async () => {
+    const p = start();
+    await p.initialize();
+    expect((await p.call("remember", { content: "written before SIGTERM" })).result.structuredContent.status).toBe("created");
+    // Racing the signal: the server may or may not read this request before it stops reading.
+    const racing = p.call("remember", { content: "racing the SIGTERM" }).catch(() => null);
+    const started = performance.now();
+    p.signal("SIGTERM");
+    expect(await p.exited).toBe(0);
+    expect(performance.now() - started).toBeLessThan(1000);
+    const reply = await racing;
+    p.assertAllStdoutIsJsonRpc();
+
+    const check = start();
+    await check.initialize();
+    const found = await check.call("recall", { query: "SIGTERM", limit: 10 });
+    const contents = found.result.structuredContent.results.map((r: any) => r.content);
+    expect(contents).toContain("written before SIGTERM");
+    if (reply?.result?.structuredContent?.status === "created") expect(contents).toContain("racing the SIGTERM");
+  });
+});
+
+describe("many servers, one database", () => {
+  test("6 servers writing at once lose nothing, and each recalls the others' memories on its next call", async () => {
+    const servers = Array.from({ length: 6 }, () => start());
+    await Promise.all(servers.map((s) => s.initialize()));
+    // Warm each server's read path first, so any stale in-memory state would show up below.
+    for (const s of servers) expect((await s.call("recall", { query: "walrus" })).result.structuredContent.abstained).toBe(true);
+    const PER_SERVER = 25;
+    const writes = servers.flatMap((s, i) =>
+      Array.from({ length: PER_SERVER }, (_, j) => s.call("remember", { content: `walrus fact from server${i} number ${j}` })),
+    );
+    const replies = await Promise.all(writes);
+    for (const r of replies) expect(r.result.structuredContent.status).toBe("created");
+    for (const s of servers) {
+      for (let i = 0; i < servers.length; i++) {
+        const hits = await s.call("recall", { query: `server${i}`, limit: 100 });
+        expect(hits.result.structuredContent.results).toHaveLength(PER_SERVER);
+      }
+      expect((await s.call("stats")).result.structuredContent.total).toBe(6 * PER_SERVER);
+    }
+    for (const s of servers) s.closeStdin();
+    expect(await Promise.all(servers.map((s) => s.exited))).toEqual([0, 0, 0, 0, 0, 0]);
+    for (const s of servers) s.assertAllStdoutIsJsonRpc();
+  }, 30_000);
+});

@@ -1,0 +1,135 @@
+/** @module The line transport and the lifecycle: bad input gets replies, EOF and signals shut down after in-flight work. */
+import { describe, expect, test } from "bun:test";
+import { EventEmitter } from "node:events";
+import { PassThrough } from "node:stream";
+import type { JSONRPCMessage } from "@modelcontextprotocol/sdk/types.js";
+import { manageLifecycle } from "../../src/mcp/lifecycle.ts";
+import { LineTransport } from "../../src/mcp/stdio.ts";
+
+function wire(maxMessageBytes?: number) {
+  const input = new PassThrough();
+  const lines: any[] = [];
+  const received: JSONRPCMessage[] = [];
+  const transport = new LineTransport(input, async (line) => void lines.push(JSON.parse(line)), { maxMessageBytes });
+  transport.onmessage = (m) => received.push(m);
+  return { input, lines, received, transport };
+}
+
+/** Resolves when `check` holds, polling the event loop (no fixed sleeps). */
+async function until(check: () => boolean, ms = 2000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!check()) {
+    if (Date.now() > end) throw new Error("condition not reached");
+    await new Promise((r) => setImmediate(r));
+  }
+}
+
+const ping = (id: number) => `${JSON.stringify({ jsonrpc: "2.0", id, method: "ping" })}\n`;
+
+describe("LineTransport", () => {
+  test("splits messages across and within chunks, multi-byte text included", async () => {
+    const { input, received, transport } = wire();
+    await transport.start();
+    const msg = JSON.stringify({ jsonrpc: "2.0", method: "notifications/x", params: { text: "größe ✓ 記憶" } });
+    const bytes = Buffer.from(`${msg}\n${ping(1)}${ping(2)}`);
+    for (let i = 0; i < bytes.length; i += 7) input.write(bytes.subarray(i, i + 7));
+    await until(() => received.length === 3);
+    expect((received[0] as any).params.text).toBe("größe ✓ 記憶");
+    expect(received.slice(1).map((m: any) => m.id)).toEqual([1, 2]);
+  });
+
+  test("malformed JSON and non-JSON-RPC lines get error replies, and the session goes on", async () => {
+    const { input, lines, received, transport } = wire();
+    await transport.start();
+    input.write('{"jsonrpc": "2.0", "id": 1, "method":\n');
+    input.write('{"id": 7, "hello": "world"}\n');
+    input.write("[1, 2]\n\n   \n");
+    input.write(ping(3));
+    await until(() => lines.length === 3 && received.length === 1);
+    expect(lines[0]).toMatchObject({ jsonrpc: "2.0", id: null, error: { code: -32700 } });
+    expect(lines[1]).toMatchObject({ jsonrpc: "2.0", id: 7, error: { code: -32600 } });
+    expect(lines[2]).toMatchObject({ jsonrpc: "2.0", id: null, error: { code: -32600 } });
+    expect(received[0]).toMatchObject({ id: 3, method: "ping" });
+  });
+
+  test("an oversized message is refused with an error, then the next one is read", async () => {
+    const { input, lines, received, transport } = wire(1024);
+    await transport.start();
+    input.write(`{"jsonrpc":"2.0","id":1,"method":"x","params":{"a":"${"y".repeat(600)}`);
+    input.write(`${"z".repeat(600)}"}}\n`);
+    input.write(ping(2));
+    await until(() => lines.length === 1 && received.length === 1);
+    expect(lines[0].error.code).toBe(-32600);
+    expect(lines[0].error.message).toContain("1024 bytes");
+    expect(received[0]).toMatchObject({ id: 2 });
+  });
+
+  test("reports EOF once, after delivering a last line without a newline", async () => {
+    const { input, received, transport } = wire();
+    let ends = 0;
+    transport.onend = () => ends++;
+    await transport.start();
+    input.end(ping(1).trim());
+    await until(() => ends === 1);
+    expect(received).toHaveLength(1);
+  });
+
+  test("idle() waits until every received request is answered (or cancelled)", async () => {
+    const { input, received, transport } = wire();
+    await transport.start();
+    input.write(ping(1) + ping(2));
+    await until(() => received.length === 2);
+    let idle = false;
+    void transport.idle().then(() => (idle = true));
+    await transport.send({ jsonrpc: "2.0", id: 1, result: {} });
+    await Bun.sleep(0);
+    expect(idle).toBe(false);
+    input.write(`${JSON.stringify({ jsonrpc: "2.0", method: "notifications/cancelled", params: { requestId: 2 } })}\n`);
+    await until(() => idle);
+  });
+});
+
+describe("lifecycle", () => {
+  function setup() {
+    const w = wire();
+    const proc = Object.assign(new EventEmitter(), { exit: (code?: number) => void exits.push(code ?? 0) }) as any;
+    const exits: number[] = [];
+    const steps: string[] = [];
+    const life = manageLifecycle({
+      transport: w.transport,
+      closeServer: async () => void steps.push("server"),
+      release: () => void steps.push("release"),
+      flush: async () => void steps.push("flush"),
+      proc,
+    });
+    return { ...w, proc, exits, steps, life };
+  }
+
+  test("stdin EOF waits for in-flight requests, then closes server, database and stdout in order", async () => {
+    const s = setup();
+    await s.transport.start();
+    s.input.write(ping(1));
+    await until(() => s.received.length === 1);
+    s.input.end();
+    await Bun.sleep(5);
+    expect(s.steps).toEqual([]);
+    await s.transport.send({ jsonrpc: "2.0", id: 1, result: {} });
+    expect(await s.life.done).toBe(0);
+    expect(s.steps).toEqual(["server", "release", "flush"]);
+  });
+
+  test("SIGTERM shuts down; a second signal exits at once", async () => {
+    const s = setup();
+    await s.transport.start();
+    s.input.write(ping(1));
+    await until(() => s.received.length === 1);
+    s.proc.emit("SIGTERM", "SIGTERM");
+    s.input.write(ping(2));
+    await Bun.sleep(5);
+    expect(s.received).toHaveLength(1);
+    s.proc.emit("SIGINT", "SIGINT");
+    expect(s.exits).toEqual([130]);
+    await s.transport.send({ jsonrpc: "2.0", id: 1, result: {} });
+    expect(await s.life.done).toBe(0);
+  });
+});

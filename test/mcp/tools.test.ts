@@ -1,0 +1,246 @@
+/** @module MCP tools through a real SDK Client: schemas, annotations, results, and errors the agent can act on. */
+import { afterEach, describe, expect, test } from "bun:test";
+import { INSTRUCTIONS } from "../../src/mcp/instructions.ts";
+import { connect, errorText, type Harness, PROJECT } from "./helpers.ts";
+
+let h: Harness;
+afterEach(async () => h?.close());
+
+const TOOL_NAMES = ["checkpoint", "forget", "get", "list", "recall", "relate", "remember", "resume", "stats", "timeline", "update"];
+
+describe("tools/list", () => {
+  test("every tool has a title, a teaching description, schemas and all four annotations", async () => {
+    h = await connect();
+    const { tools } = await h.client.listTools();
+    expect(tools.map((t) => t.name).sort()).toEqual(TOOL_NAMES);
+    for (const tool of tools) {
+      // Claude's model-facing name is mcp__<server>__<tool>, limited to 64 characters of [a-zA-Z0-9_-].
+      expect(`mcp__cairn__${tool.name}`).toMatch(/^[a-zA-Z0-9_-]{1,64}$/);
+      expect(tool.title).toBeTruthy();
+      expect(tool.description!.length).toBeGreaterThan(80);
+      expect(tool.description!.length).toBeLessThan(2048);
+      expect(tool.inputSchema.type).toBe("object");
+      expect(tool.outputSchema?.type).toBe("object");
+      const a = tool.annotations!;
+      expect(typeof a.readOnlyHint).toBe("boolean");
+      expect(typeof a.destructiveHint).toBe("boolean");
+      expect(typeof a.idempotentHint).toBe("boolean");
+      expect(a.openWorldHint).toBe(false);
+    }
+    const byName = Object.fromEntries(tools.map((t) => [t.name, t.annotations!]));
+    expect(byName.recall!.readOnlyHint).toBe(true);
+    expect(byName.remember!.readOnlyHint).toBe(false);
+    expect(byName.forget!.destructiveHint).toBe(true);
+  });
+
+  test("instructions fit Claude Code's 2 KB and teach the protocol", async () => {
+    h = await connect();
+    const sent = h.client.getInstructions()!;
+    expect(sent).toBe(INSTRUCTIONS);
+    expect(Buffer.byteLength(sent)).toBeLessThanOrEqual(2048);
+    for (const word of ["recall", "remember", "decision", "lesson", "error", "preference", "checkpoint"]) expect(sent).toContain(word);
+  });
+});
+
+describe("remember and recall", () => {
+  test("a remembered memory is recalled; text content carries the same JSON as structuredContent", async () => {
+    h = await connect();
+    const saved = await h.call("remember", { content: "Use pnpm, not npm: the lockfile is pnpm-lock.yaml", type: "decision", tags: ["build"] });
+    expect(saved.isError).toBeFalsy();
+    expect(JSON.parse(saved.content[0]!.text)).toEqual(saved.structuredContent!);
+    const { id, status } = saved.structuredContent as { id: string; status: string };
+    expect(status).toBe("created");
+
+    const found = await h.call("recall", { query: "which package manager pnpm" });
+    expect(JSON.parse(found.content[0]!.text)).toEqual(found.structuredContent!);
+    const out = found.structuredContent as any;
+    expect(out.abstained).toBe(false);
+    expect(out.results).toHaveLength(1);
+    expect(out.results[0]).toMatchObject({ id, type: "decision", project: PROJECT, tags: ["build"], event_time: null });
+    expect(out.results[0].created_at).toBe("2026-01-01T00:00:00.000Z");
+  });
+
+  test("saying the same thing again reinforces instead of copying", async () => {
+    h = await connect();
+    const a = await h.ok("remember", { content: "Tests run with bun test" });
+    const b = await h.ok("remember", { content: "tests run with  Bun test." });
+    expect(b).toEqual({ id: a.id, status: "duplicate" });
+  });
+
+  test("abstains when nothing matches", async () => {
+    h = await connect();
+    await h.ok("remember", { content: "The staging database is Postgres 16" });
+    expect(await h.ok("recall", { query: "kubernetes helm chart" })).toEqual({ results: [], abstained: true });
+  });
+
+  test("filters by type, tags, time and honours limit and budget", async () => {
+    h = await connect();
+    await h.ok("remember", { content: "deploy error: missing env var DATABASE_URL; fixed by adding it to .env", type: "error", tags: ["deploy"] });
+    await h.ok("remember", { content: "deploy with fly deploy from main", type: "fact", event_time: "2025-06-01" });
+    await h.ok("remember", { content: `deploy notes ${"long text ".repeat(200)}`, type: "note" });
+    const errors = await h.ok("recall", { query: "deploy", type: "error" });
+    expect(errors.results.map((r: any) => r.type)).toEqual(["error"]);
+    const tagged = await h.ok("recall", { query: "deploy", tags: ["deploy"] });
+    expect(tagged.results).toHaveLength(1);
+    const old = await h.ok("recall", { query: "deploy", until: "2025-12-01" });
+    expect(old.results.map((r: any) => r.type)).toEqual(["fact"]);
+    expect((await h.ok("recall", { query: "deploy", limit: 2 })).results).toHaveLength(2);
+    const cut = await h.ok("recall", { query: "deploy notes long text", budget: 30, type: "note" });
+    expect(cut.results[0].truncated).toBe(true);
+  });
+
+  test("preferences default to the global scope and are recalled from any project", async () => {
+    h = await connect();
+    await h.ok("remember", { content: "The user prefers tabs over spaces", type: "preference" });
+    const elsewhere = await h.ok("recall", { query: "tabs spaces", project: "some-other-project" });
+    expect(elsewhere.results[0].project).toBeNull();
+  });
+});
+
+describe("bad input gets an error result the agent can act on", () => {
+  test("wrong argument types and missing arguments", async () => {
+    h = await connect();
+    expect(errorText(await h.call("remember", { content: 42 }))).toContain("Input validation error");
+    expect(errorText(await h.call("recall", {}))).toContain("query");
+    expect(errorText(await h.call("recall", { query: "x", limit: "ten" }))).toContain("limit");
+    expect(errorText(await h.call("recall", { query: "x", limit: 0 }))).toContain("limit");
+    expect(errorText(await h.call("remember", { content: "x", type: "opinion" }))).toContain("type");
+  });
+
+  test("unknown arguments are rejected, not silently ignored", async () => {
+    h = await connect();
+    expect(errorText(await h.call("recall", { query: "x", limt: 3 }))).toContain("limt");
+  });
+
+  test("oversized content, metadata and bad times say what to do", async () => {
+    h = await connect();
+    expect(errorText(await h.call("remember", { content: "x".repeat(70_000) }))).toContain("Split it into smaller memories");
+    expect(errorText(await h.call("remember", { content: "x", metadata: { blob: "y".repeat(20_000) } }))).toContain("limit");
+    expect(errorText(await h.call("recall", { query: "x", since: "last tuesday-ish" }))).toContain("relative time like 3d");
+    expect(errorText(await h.call("remember", { content: "   " }))).toContain("empty");
+  });
+
+  test("unknown ids, unknown tools and writes to every project", async () => {
+    h = await connect();
+    expect(errorText(await h.call("get", { id: "0000dead" }))).toContain("No memory with id");
+    expect(errorText(await h.call("nonexistent"))).toContain("not found");
+    expect(errorText(await h.call("remember", { content: "x", project: "all" }))).toContain("belongs to one project");
+  });
+});
+
+describe("get, update, forget, list, stats", () => {
+  test("update changes only given fields, forget archives, recall then skips it", async () => {
+    h = await connect();
+    const { id } = await h.ok("remember", { content: "API rate limit is 100 requests per minute", type: "fact" });
+    const got = await h.ok("get", { id: id.slice(0, 13) });
+    expect(got.memory).toMatchObject({ id, content: "API rate limit is 100 requests per minute", status: "active" });
+    expect(got.links).toEqual([]);
+
+    const updated = await h.ok("update", { id, content: "API rate limit is 500 requests per minute", tags: ["api"] });
+    expect(updated.memory).toMatchObject({ id, content: "API rate limit is 500 requests per minute", type: "fact", tags: ["api"] });
+    expect(errorText(await h.call("update", { id }))).toContain("Nothing to change");
+
+    expect(await h.ok("forget", { id, reason: "limit removed" })).toEqual({ id, status: "archived" });
+    expect((await h.ok("recall", { query: "rate limit" })).abstained).toBe(true);
+    const archived = await h.ok("list", { status: "archived" });
+    expect(archived.memories.map((m: any) => m.id)).toEqual([id]);
+  });
+
+  test("list filters and pages; stats counts", async () => {
+    h = await connect();
+    for (let i = 0; i < 5; i++) {
+      h.clock.now += 1000;
+      await h.ok("remember", { content: `decision number ${i}`, type: "decision" });
+    }
+    await h.ok("remember", { content: "a lesson", type: "lesson" });
+    const page = await h.ok("list", { type: "decision", limit: 2, offset: 1 });
+    expect(page.total).toBe(5);
+    expect(page.memories.map((m: any) => m.content)).toEqual(["decision number 3", "decision number 2"]);
+    expect((await h.ok("list", { type: ["decision", "lesson"] })).total).toBe(6);
+    const stats = await h.ok("stats");
+    expect(stats).toMatchObject({ current_project: PROJECT, total: 6, by_type: { decision: 5, lesson: 1 } });
+  });
+});
+
+describe("relate and timeline", () => {
+  test("supersedes retires the old memory; links show on both sides; relating twice is harmless", async () => {
+    h = await connect();
+    const old = await h.ok("remember", { content: "We deploy with Heroku", type: "decision" });
+    const neu = await h.ok("remember", { content: "We deploy with Fly.io instead of Heroku", type: "decision" });
+    const linked = await h.ok("relate", { from: neu.id, to: old.id, relation: "supersedes" });
+    expect(linked).toEqual({ from: neu.id, to: old.id, relation: "supersedes", status: "created", superseded: true });
+    expect((await h.ok("relate", { from: neu.id, to: old.id, relation: "supersedes" })).status).toBe("exists");
+    const hits = await h.ok("recall", { query: "deploy Heroku" });
+    expect(hits.results.map((r: any) => r.id)).toEqual([neu.id]);
+    const oldGot = await h.ok("get", { id: old.id });
+    expect(oldGot.memory).toMatchObject({ status: "superseded", superseded_by: neu.id });
+    expect(oldGot.links).toEqual([{ relation: "supersedes", direction: "in", id: neu.id }]);
+    expect((await h.ok("get", { id: neu.id })).links).toEqual([{ relation: "supersedes", direction: "out", id: old.id }]);
+  });
+
+  test("relate rejects unknown relations and self links", async () => {
+    h = await connect();
+    const a = await h.ok("remember", { content: "a thing" });
+    expect(errorText(await h.call("relate", { from: a.id, to: a.id, relation: "blocks" }))).toContain("relation");
+    expect(errorText(await h.call("relate", { from: a.id, to: a.id, relation: "fixes" }))).toContain("itself");
+  });
+
+  test("timeline orders by when things happened, within the window", async () => {
+    h = await connect();
+    await h.ok("remember", { content: "released v2", event_time: "2025-12-20" });
+    await h.ok("remember", { content: "started v2", event_time: "2025-11-01" });
+    await h.ok("remember", { content: "hotfix v2.0.1", event_time: "2025-12-22T10:00:00Z" });
+    await h.ok("remember", { content: "stored today" });
+    const all = await h.ok("timeline");
+    expect(all.events.map((e: any) => e.content)).toEqual(["started v2", "released v2", "hotfix v2.0.1", "stored today"]);
+    expect(all.events[0].time).toBe("2025-11-01T00:00:00.000Z");
+    const dec = await h.ok("timeline", { since: "2025-12-01", until: "2025-12-31" });
+    expect(dec.events.map((e: any) => e.content)).toEqual(["released v2", "hotfix v2.0.1"]);
+    const latest = await h.ok("timeline", { limit: 2 });
+    expect(latest).toMatchObject({ total: 4 });
+    expect(latest.events.map((e: any) => e.content)).toEqual(["hotfix v2.0.1", "stored today"]);
+  });
+});
+
+describe("checkpoint and resume", () => {
+  test("resume returns the newest checkpoint for a task, and decisions outlive it", async () => {
+    h = await connect();
+    expect(await h.ok("resume")).toEqual({ found: false });
+    await h.ok("checkpoint", { task: "Migrate auth to OAuth", progress: "token endpoint done", next_steps: ["refresh flow"] });
+    h.clock.now += 60_000;
+    const cp = await h.ok("checkpoint", {
+      task: "Migrate auth to OAuth",
+      progress: "token endpoint and refresh flow done",
+      next_steps: ["remove old session code", "update docs"],
+      files: ["src/auth/oauth.ts"],
+      decisions: ["Keep refresh tokens in the OS keychain, not on disk"],
+    });
+    expect(cp.decisions).toHaveLength(1);
+    h.clock.now += 60_000;
+    await h.ok("checkpoint", { task: "Upgrade the linter", progress: "half the rules fixed", next_steps: ["the rest"] });
+
+    const byTask = await h.ok("resume", { task: "migrate auth to oauth" });
+    expect(byTask).toEqual({
+      found: true,
+      checkpoint: {
+        id: cp.id,
+        created_at: new Date(h.clock.now - 60_000).toISOString(),
+        task: "Migrate auth to OAuth",
+        progress: "token endpoint and refresh flow done",
+        next_steps: ["remove old session code", "update docs"],
+        files: ["src/auth/oauth.ts"],
+        decisions: ["Keep refresh tokens in the OS keychain, not on disk"],
+      },
+    });
+    expect((await h.ok("resume", { task: "OAuth" })).checkpoint.id).toBe(cp.id);
+    expect((await h.ok("resume")).checkpoint.task).toBe("Upgrade the linter");
+    const decision = await h.ok("recall", { query: "refresh tokens keychain", type: "decision" });
+    expect(decision.results[0].id).toBe(cp.decisions[0].id);
+  });
+
+  test("checkpoint needs a task and progress", async () => {
+    h = await connect();
+    expect(errorText(await h.call("checkpoint", { task: " ", progress: "x", next_steps: [] }))).toContain("Name the task");
+    expect(errorText(await h.call("checkpoint", { task: "t", next_steps: [] }))).toContain("progress");
+  });
+});
