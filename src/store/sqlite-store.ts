@@ -4,7 +4,8 @@ import type { Edge } from "../domain/edge.ts";
 import type { Memory, MemoryFilter } from "../domain/memory.ts";
 import { appendAudit, auditHistory, eraseAuditContent } from "./audit.ts";
 import { encodeContent } from "./content-codec.ts";
-import { openDatabase, writeTransaction } from "./db.ts";
+import { BUSY_TIMEOUT_MS, isBusy, openDatabase, writeTransaction } from "./db.ts";
+import { log } from "../log.ts";
 import { filterToSql } from "./filter-sql.ts";
 import { edgesOf, insertEdge } from "./edges.ts";
 import { FTS_RANK_EXPR, ftsDelete, ftsInsert } from "./fts.ts";
@@ -14,6 +15,9 @@ import { MEMORY_COLUMNS, type MemoryRow, rowToMemory } from "./rows.ts";
 import { scrubDeleted } from "./scrub.ts";
 import { collectStats } from "./stats.ts";
 import type { AuditEntry, IntegrityReport, ListOptions, Store, StoreStats, TextHit } from "./store.ts";
+
+/** How long a recall waits to record access counts before skipping them. */
+const TOUCH_WAIT_MS = 50;
 
 export class SqliteStore implements Store {
   readonly location: string;
@@ -204,10 +208,22 @@ export class SqliteStore implements Store {
 
   touch(ids: readonly string[], now: number): void {
     if (ids.length === 0) return;
-    this.transaction(() => {
+    const update = () => {
       const stmt = this.#db.query("UPDATE memories SET access_count = access_count + 1, last_accessed_at = ? WHERE id = ?");
       for (const id of ids) stmt.run(now, id);
-    });
+    };
+    if (this.#db.inTransaction) return update();
+    // Access counts are statistics on the read path: a recall must never queue behind a long import for
+    // them, so this write waits at most briefly for the lock and is skipped when another process holds it.
+    this.#db.run(`PRAGMA busy_timeout = ${TOUCH_WAIT_MS}`);
+    try {
+      this.#db.transaction(update).immediate();
+    } catch (err) {
+      if (!isBusy(err)) throw err;
+      log.debug("access tracking skipped: the database is busy with another writer");
+    } finally {
+      this.#db.run(`PRAGMA busy_timeout = ${BUSY_TIMEOUT_MS}`);
+    }
   }
 
   appendAudit(entry: AuditEntry): void {
