@@ -6,7 +6,7 @@
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { BuiltDb, Workspace } from "./fixture.ts";
-import { progress } from "./measure.ts";
+import { progress, spawnMeasured } from "./measure.ts";
 
 export interface FootprintResult {
   size: number;
@@ -32,14 +32,7 @@ export async function recallRssProbe(ws: Workspace, built: BuiltDb, queries: rea
   const file = join(ws.root, "probe-queries.json");
   writeFileSync(file, JSON.stringify(queries));
   const script = new URL("./rss-probe.ts", import.meta.url).pathname;
-  const proc = Bun.spawn([process.execPath, "run", script, built.db, ws.project, file], { stdout: "pipe", stderr: "pipe" });
-  const [out, err, code] = await Promise.all([new Response(proc.stdout).text(), new Response(proc.stderr).text(), proc.exited]);
-  if (code !== 0) throw new Error(`rss-probe exited ${code}: ${err.trim()}`);
-  const report = JSON.parse(out) as { baselineRssBytes: number };
-  return {
-    size: built.size,
-    queries: queries.length,
-    peakRssBytes: proc.resourceUsage()?.maxRSS ?? 0,
-    baselineRssBytes: report.baselineRssBytes,
-  };
+  const run = await spawnMeasured([process.execPath, "run", script, built.db, ws.project, file], { cwd: ws.root, env: process.env });
+  const report = JSON.parse(run.stdout) as { baselineRssBytes: number; peakRssBytes: number };
+  return { size: built.size, queries: queries.length, ...report };
 }

@@ -76,11 +76,14 @@ export function toJson(r: AllResults, extra: Record<string, unknown>): Record<st
     cli: {
       size: r.cliImport.size,
       import: { seconds: round(r.cliImport.wallSeconds), per_second: round(r.cliImport.perSecond, 1), peak_rss_bytes: r.cliImport.peakRssBytes },
+      // null peak RSS: no /usr/bin/time on this machine, and rusage of a spawned child is not trustworthy.
       cold_start: {
         runs: r.coldStart.runs,
         size: r.coldStart.recallSize,
         version_ms: pct(r.coldStart.version),
+        version_cpu_ms: pct(r.coldStart.versionCpu),
         recall_ms: pct(r.coldStart.recall),
+        recall_cpu_ms: pct(r.coldStart.recallCpu),
         recall_peak_rss_bytes: r.coldStart.recallPeakRssBytes,
       },
     },
@@ -94,7 +97,7 @@ export function toJson(r: AllResults, extra: Record<string, unknown>): Record<st
 
 const int = (n: number) => Math.round(n).toLocaleString("en-US");
 const ms = (n: number) => (n < 10 ? n.toFixed(2) : n.toFixed(1));
-const mb = (bytes: number) => `${(bytes / 1048576).toFixed(1)} MB`;
+const mb = (bytes: number | null) => (bytes === null ? "n/a (no /usr/bin/time)" : `${(bytes / 1048576).toFixed(1)} MB`);
 const trio = (p: Percentiles) => `${ms(p.p50)} / ${ms(p.p95)} / ${ms(p.p99)} ms`;
 
 export function toTable(r: AllResults): string {
@@ -120,8 +123,9 @@ export function toTable(r: AllResults): string {
   const c = r.cliImport;
   row("import, cairn binary (spawn to exit)", c.size, `${int(c.perSecond)} /s (${c.wallSeconds.toFixed(2)} s)`, `import (cairn binary) @${c.size}`);
   const cs = r.coldStart;
-  row(`cold start cairn version p50/p95/p99`, "-", trio(cs.version));
-  row(`cold start cairn recall p50/p95/p99`, cs.recallSize, trio(cs.recall), `cairn recall cold start p50 @${cs.recallSize}`);
+  const cpu = (p: Percentiles) => `(cpu p50 ${ms(p.p50)} ms)`;
+  row(`cold start cairn version p50/p95/p99`, "-", `${trio(cs.version)} ${cpu(cs.versionCpu)}`);
+  row(`cold start cairn recall p50/p95/p99`, cs.recallSize, `${trio(cs.recall)} ${cpu(cs.recallCpu)}`, `cairn recall cold start p50 @${cs.recallSize}`);
   row("peak RSS cairn recall", cs.recallSize, mb(cs.recallPeakRssBytes));
   row("peak RSS cairn import", c.size, mb(c.peakRssBytes));
   row(`peak RSS engine recall (child, ${int(r.probe.queries)} q)`, r.probe.size, `${mb(r.probe.peakRssBytes)} (after open ${mb(r.probe.baselineRssBytes)})`);

@@ -2,6 +2,7 @@
 import { readFileSync } from "node:fs";
 import { Engine } from "../src/engine/engine.ts";
 import { SqliteStore } from "../src/store/sqlite-store.ts";
+import { selfPeakRss } from "./measure.ts";
 
 const [db, project, queriesFile] = process.argv.slice(2);
 if (!db || !project || !queriesFile) throw new Error("usage: rss-probe.ts <db> <project> <queries.json>");
@@ -10,4 +11,4 @@ const engine = new Engine({ store: new SqliteStore(db), project, actor: "bench" 
 const baselineRssBytes = process.memoryUsage().rss;
 for (const query of queries) await engine.recall({ query, limit: 10, mode: "keyword" });
 engine.close();
-process.stdout.write(`${JSON.stringify({ baselineRssBytes })}\n`);
+process.stdout.write(`${JSON.stringify({ baselineRssBytes, peakRssBytes: selfPeakRss() })}\n`);

@@ -3,8 +3,9 @@
  * then measures write throughput, in-process recall latency, cold start and peak RSS of the binary, and
  * database size per memory. Table on stdout, progress on stderr, results in bench/out/foundation.json.
  *
- * Flags: --quick (small sizes, for the smoke test), --json (one JSON object as the last stdout line),
- * --sizes 1000,10000,100000, --binary dist/cairn, --build-budget <seconds per database build>.
+ * Flags: --quick (small sizes, for the smoke test; results go to bench/out/foundation-quick.json), --json
+ * (one JSON object as the last stdout line), --sizes 1000,10000,100000, --binary dist/cairn,
+ * --build-budget <seconds per database build, default 180>.
  */
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { cpus } from "node:os";
@@ -101,11 +102,12 @@ async function main(): Promise<void> {
       created_at: new Date().toISOString(),
       machine: { platform: process.platform, arch: process.arch, cpus: cpus().length, bun: Bun.version },
     });
+    const outFile = `bench/out/foundation${opts.quick ? "-quick" : ""}.json`;
     mkdirSync(`${root}bench/out`, { recursive: true });
-    writeFileSync(`${root}bench/out/foundation.json`, `${JSON.stringify(json, null, 2)}\n`);
+    writeFileSync(`${root}${outFile}`, `${JSON.stringify(json, null, 2)}\n`);
     process.stdout.write(`${toTable(results)}\n`);
     if (opts.json) process.stdout.write(`${JSON.stringify(json)}\n`);
-    progress(`results written to bench/out/foundation.json`);
+    progress(`results written to ${outFile}`);
   } finally {
     ws.dispose();
   }

@@ -7,7 +7,7 @@ import { join } from "node:path";
 import type { BenchMemory } from "./corpus.ts";
 import { toJsonl } from "./corpus.ts";
 import { type BuiltDb, homeFor, openEngine, type Workspace } from "./fixture.ts";
-import { nowMs, progress } from "./measure.ts";
+import { nowMs, progress, spawnMeasured } from "./measure.ts";
 
 export interface RememberResult {
   size: number;
@@ -37,8 +37,8 @@ export interface CliImportResult {
   size: number;
   wallSeconds: number;
   perSecond: number;
-  /** Peak resident set size of the `cairn import` process. */
-  peakRssBytes: number;
+  /** Peak resident set size of the `cairn import` process, when measurable. */
+  peakRssBytes: number | null;
 }
 
 /** Runs `cairn import file.jsonl` against an empty CAIRN_HOME, from the project directory. */
@@ -47,22 +47,14 @@ export async function cliImport(ws: Workspace, binary: string, memories: readonl
   const file = join(ws.root, `import-${memories.length}.jsonl`);
   writeFileSync(file, toJsonl(memories));
   progress(`cairn import: ${memories.length} memories through the binary`);
-  const started = nowMs();
-  const proc = Bun.spawn([binary, "import", file, "--quiet", "--json"], {
+  // GNU time's own start-up (~1 ms) is noise against an import of thousands, so one run gives both numbers.
+  const run = await spawnMeasured([binary, "import", file, "--quiet", "--json"], {
     cwd: ws.project,
     env: { ...process.env, CAIRN_HOME: home },
-    stdout: "pipe",
-    stderr: "pipe",
+    rss: true,
   });
-  const [out, err, code] = await Promise.all([new Response(proc.stdout).text(), new Response(proc.stderr).text(), proc.exited]);
-  const wallSeconds = (nowMs() - started) / 1000;
-  if (code !== 0) throw new Error(`cairn import exited ${code}: ${err.trim() || out.trim()}`);
-  const report = JSON.parse(out) as { lines: number };
+  const report = JSON.parse(run.stdout) as { lines: number };
   if (report.lines !== memories.length) throw new Error(`cairn import read ${report.lines} lines, expected ${memories.length}`);
-  return {
-    size: memories.length,
-    wallSeconds,
-    perSecond: memories.length / wallSeconds,
-    peakRssBytes: proc.resourceUsage()?.maxRSS ?? 0,
-  };
+  const wallSeconds = run.ms / 1000;
+  return { size: memories.length, wallSeconds, perSecond: memories.length / wallSeconds, peakRssBytes: run.peakRss };
 }

@@ -8,6 +8,7 @@ import { detectProject } from "../config/project.ts";
 import { Engine } from "../engine/engine.ts";
 import { setLogLevel } from "../log.ts";
 import { SqliteStore } from "../store/sqlite-store.ts";
+import { buildRetrieval } from "./retrieval.ts";
 
 export interface CliSession {
   engine: Engine;
@@ -26,10 +27,18 @@ export function loadCliConfig(): { config: LoadedConfig; paths: Paths } {
 export async function withEngine<T>(fn: (s: CliSession) => T | Promise<T>): Promise<T> {
   const { config, paths } = loadCliConfig();
   const store = new SqliteStore(paths.dbFile);
-  const engine = new Engine({ store, project: detectProject(), actor: "cli" });
+  const retrieval = buildRetrieval(store, paths, config);
+  const engine = new Engine({
+    store,
+    project: detectProject(),
+    actor: "cli",
+    channels: { dense: retrieval.dense },
+    reranker: retrieval.reranker,
+  });
   try {
     return await fn({ engine, config, paths });
   } finally {
+    await retrieval.dispose();
     engine.close();
   }
 }

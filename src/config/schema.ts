@@ -11,6 +11,10 @@ export const ConfigSchema = z.strictObject({
   mode: z.enum(RECALL_MODES),
   /** Default token budget for recall results; 0 = no budget. */
   budget: z.int().check(z.minimum(0)),
+  /** The embedding model for dense recall (an id from `cairn models list`). */
+  model: z.string().check(z.minLength(1)),
+  /** Cross-encoder for reranking: "auto" (the first installed one), "none", or a model id. */
+  reranker: z.string().check(z.minLength(1)),
   /** stderr log level. */
   logLevel: z.enum(["debug", "info", "warn", "error", "silent"]),
 });
@@ -20,9 +24,11 @@ export type ConfigKey = keyof Config;
 
 export const DEFAULTS: Config = {
   limit: 10,
-  // Keyword until an embedding model is installed; hybrid becomes the default once dense recall ships.
-  mode: "keyword",
+  // Keyword BM25 fused with the embedded model; a model that cannot load degrades to keyword with a warning.
+  mode: "hybrid",
   budget: 0,
+  model: "use-lite",
+  reranker: "auto",
   logLevel: "warn",
 };
 
@@ -30,6 +36,8 @@ export const ENV_NAMES: Record<ConfigKey, string> = {
   limit: "CAIRN_LIMIT",
   mode: "CAIRN_MODE",
   budget: "CAIRN_BUDGET",
+  model: "CAIRN_MODEL",
+  reranker: "CAIRN_RERANKER",
   logLevel: "CAIRN_LOG_LEVEL",
 };
 
@@ -37,5 +45,7 @@ export const DESCRIPTIONS: Record<ConfigKey, string> = {
   limit: "default number of recall results",
   mode: `default recall mode (${RECALL_MODES.join(" | ")})`,
   budget: "default token budget for recall output (0 = none)",
+  model: "embedding model for semantic/hybrid recall (see `cairn models list`)",
+  reranker: "cross-encoder reranker: auto | none | <model id>",
   logLevel: "log level on stderr (debug | info | warn | error | silent)",
 };

@@ -7,6 +7,8 @@ export interface Embedder {
   /** The model id vectors are stored under; vectors of different ids are never compared. */
   readonly model: string;
   readonly dims: number;
+  /** Cosine below which a match is noise for this model (dense recall drops it); 0 keeps everything. */
+  readonly minScore?: number;
   /** One unit-length vector per text, in order. */
   embed(texts: string[], kind: EmbedKind): Promise<Float32Array[]>;
   dispose(): Promise<void>;

@@ -1,5 +1,6 @@
 /** @module What every engine operation works with: the store, the clock, who is acting, and the default scope. */
 import type { RetrievalChannel } from "../retrieve/channel.ts";
+import type { RerankStage } from "../retrieve/rerank.ts";
 import type { Store } from "../store/store.ts";
 
 export interface EngineContext {
@@ -12,4 +13,6 @@ export interface EngineContext {
   project: string;
   /** Retrieval channels by name, e.g. { keyword: KeywordChannel }. */
   channels: Readonly<Record<string, RetrievalChannel>>;
+  /** Optional cross-encoder stage over the fused candidates (present only when a reranker is installed). */
+  reranker?: RerankStage;
 }

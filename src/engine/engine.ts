@@ -5,6 +5,7 @@
 import type { Memory, MemoryFilter } from "../domain/memory.ts";
 import type { MemoryJson } from "../domain/serialize.ts";
 import type { RetrievalChannel } from "../retrieve/channel.ts";
+import type { RerankStage } from "../retrieve/rerank.ts";
 import { KeywordChannel } from "../retrieve/keyword-channel.ts";
 import type { AuditEntry, IntegrityReport, Store, StoreStats } from "../store/store.ts";
 import { type Briefing, type BriefingInput, briefing } from "./briefing.ts";
@@ -36,6 +37,10 @@ export interface EngineOptions {
   now?: () => number;
   /** Extra retrieval channels (e.g. dense) by name; the keyword channel is always present. */
   channels?: Record<string, RetrievalChannel>;
+  /** Cross-encoder stage applied to fused candidates, when a reranker is installed. */
+  reranker?: RerankStage;
+  /** Called after content was written (remember, update, import): long-lived processes embed it soon. */
+  onWrite?: () => void;
 }
 
 export class Engine {
@@ -50,6 +55,7 @@ export class Engine {
       actor: opts.actor ?? "api",
       now: opts.now ?? Date.now,
       channels: { keyword: new KeywordChannel(opts.store), ...opts.channels },
+      reranker: opts.reranker,
     };
   }
 
@@ -76,7 +82,9 @@ export class Engine {
   }
 
   remember(input: RememberInput): RememberResult {
-    return remember(this.#ctx, input);
+    const result = remember(this.#ctx, input);
+    this.#opts.onWrite?.();
+    return result;
   }
 
   recall(input: RecallInput): Promise<RecallResult> {
@@ -92,7 +100,9 @@ export class Engine {
   }
 
   update(idOrPrefix: string, patch: UpdateInput): Memory {
-    return updateMemory(this.#ctx, idOrPrefix, patch);
+    const memory = updateMemory(this.#ctx, idOrPrefix, patch);
+    this.#opts.onWrite?.();
+    return memory;
   }
 
   forget(idOrPrefix: string, opts: { reason?: string; hard?: boolean } = {}): ForgetResult {
@@ -142,7 +152,9 @@ export class Engine {
   }
 
   import(jsonl: string, onProgress?: Progress): ImportReport {
-    return importJsonl(this.#ctx, jsonl, onProgress);
+    const report = importJsonl(this.#ctx, jsonl, onProgress);
+    this.#opts.onWrite?.();
+    return report;
   }
 
   /** Export everything in scope (default: all projects, all statuses, expired included). */

@@ -1,6 +1,6 @@
 /** @module The read path: run the mode's channels in parallel, fuse, apply the token budget, record access. */
 import type { Memory, MemoryFilter, Status } from "../domain/memory.ts";
-import { cairnError } from "../errors.ts";
+import { CairnError, cairnError, describeError } from "../errors.ts";
 import { applyBudget } from "../retrieve/budget.ts";
 import type { RecallMode, RetrievalChannel } from "../retrieve/channel.ts";
 import { fuse } from "../retrieve/fusion.ts";
@@ -36,6 +36,8 @@ export interface RecallResult {
   results: RecallHit[];
   mode: RecallMode;
   channels: string[];
+  /** Things the caller should show the user: a model that failed to load, partial vector coverage. */
+  warnings: string[];
 }
 
 export const DEFAULT_RECALL_LIMIT = 10;
@@ -86,15 +88,33 @@ export async function recall(ctx: EngineContext, input: RecallInput): Promise<Re
     until: input.until,
     statuses: input.statuses,
   };
-  const candidates = channels.length === 1 ? limit : Math.max(limit * 3, 30);
-  const lists = await Promise.all(
-    channels.map(async ({ channel, weight }) => ({
-      channel: channel.name,
-      weight,
-      hits: await channel.search({ text: input.query, filter, now, limit: candidates }),
-    })),
-  );
-  const fused = fuse(lists).slice(0, limit);
+  const candidates = channels.length === 1 && !ctx.reranker ? limit : Math.max(limit * 3, 30);
+  const warnings: string[] = [];
+  const search = async ({ channel, weight }: { channel: RetrievalChannel; weight: number }) => {
+    try {
+      const hits = await channel.search({ text: input.query, filter, now, limit: candidates });
+      warnings.push(...(channel.takeWarnings?.() ?? []));
+      return [{ channel: channel.name, weight, hits }];
+    } catch (err) {
+      // A model that cannot load degrades recall to the remaining channels, visibly, never silently.
+      if (!(err instanceof CairnError && err.code === "MODEL_UNAVAILABLE")) throw err;
+      warnings.push(`${describeError(err)}`);
+      return [];
+    }
+  };
+  let lists = (await Promise.all(channels.map(search))).flat();
+  const keyword = ctx.channels.keyword;
+  if (lists.length === 0 && keyword && !channels.some((c) => c.channel === keyword)) lists = await search({ channel: keyword, weight: 1 });
+  let fused = fuse(lists);
+  if (ctx.reranker) {
+    try {
+      fused = await ctx.reranker.rerank(input.query, fused);
+    } catch (err) {
+      if (!(err instanceof CairnError && err.code === "MODEL_UNAVAILABLE")) throw err;
+      warnings.push(`Reranking skipped: ${describeError(err)}`);
+    }
+  }
+  fused = fused.slice(0, limit);
   const shaped = fused.map((f) => ({ ...f, content: f.memory.content }));
   const kept = input.budget === undefined ? shaped.map((s) => ({ ...s, truncated: false })) : applyBudget(shaped, input.budget);
   const results: RecallHit[] = kept.map((k) => ({
@@ -104,5 +124,5 @@ export async function recall(ctx: EngineContext, input: RecallInput): Promise<Re
     channels: k.channels,
   }));
   if (input.track !== false) ctx.store.touch(results.map((r) => r.memory.id), now);
-  return { results, mode, channels: channels.map((c) => c.channel.name) };
+  return { results, mode, channels: lists.map((l) => l.channel), warnings };
 }

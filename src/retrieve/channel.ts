@@ -22,6 +22,8 @@ export interface RetrievalChannel {
   /** Short stable name shown by --explain (e.g. "keyword"). */
   readonly name: string;
   search(query: ChannelQuery): Promise<ChannelHit[]>;
+  /** Notices about the last search the user should see (e.g. partial vector coverage); reading clears them. */
+  takeWarnings?(): string[];
 }
 
 /** Recall modes a caller can ask for; each maps to a set of channels. */

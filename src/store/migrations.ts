@@ -98,6 +98,29 @@ export const MIGRATIONS: ReadonlyArray<{ version: number; name: string; sql: str
         BEGIN SELECT RAISE(ABORT, 'audit log is append-only'); END;
     `,
   },
+  {
+    version: 2,
+    name: "vectors as a rowid table, blob last, covering index per model",
+    // Version 1 kept vectors WITHOUT ROWID with the blob before created_at: a 2 KB vector then spills to
+    // overflow pages, and every fingerprint or pending check walked them (measured: 0.4 s each at 10k
+    // memories). A rowid table stores the blob in the page; the index answers per-model counts, sums and
+    // "has a vector" checks without touching blobs.
+    sql: `
+      CREATE TABLE vectors_v2 (
+        memory_seq INTEGER NOT NULL REFERENCES memories (seq) ON DELETE CASCADE,
+        model      TEXT NOT NULL,
+        dims       INTEGER NOT NULL CHECK (dims > 0),
+        created_at INTEGER NOT NULL,
+        vector     BLOB NOT NULL,
+        PRIMARY KEY (memory_seq, model)
+      ) STRICT;
+      INSERT INTO vectors_v2 (memory_seq, model, dims, created_at, vector)
+        SELECT memory_seq, model, dims, created_at, vector FROM vectors;
+      DROP TABLE vectors;
+      ALTER TABLE vectors_v2 RENAME TO vectors;
+      CREATE INDEX vectors_model ON vectors (model, created_at, memory_seq, dims);
+    `,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

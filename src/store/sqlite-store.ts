@@ -8,19 +8,21 @@ import { BUSY_TIMEOUT_MS, isBusy, openDatabase, writeTransaction } from "./db.ts
 import { log } from "../log.ts";
 import { filterToSql } from "./filter-sql.ts";
 import { edgesOf, insertEdge } from "./edges.ts";
-import { FTS_RANK_EXPR, ftsDelete, ftsInsert } from "./fts.ts";
+import { ftsDelete, ftsInsert, ftsSearch } from "./fts.ts";
 import { checkIntegrity } from "./integrity.ts";
 import { migrate } from "./migrations.ts";
 import { MEMORY_COLUMNS, type MemoryRow, rowToMemory } from "./rows.ts";
 import { scrubDeleted } from "./scrub.ts";
 import { collectStats } from "./stats.ts";
 import type { AuditEntry, IntegrityReport, ListOptions, Store, StoreStats, TextHit } from "./store.ts";
+import { SqliteVectors } from "./vectors.ts";
 
 /** How long a recall waits to record access counts before skipping them. */
 const TOUCH_WAIT_MS = 50;
 
 export class SqliteStore implements Store {
   readonly location: string;
+  readonly vectors: SqliteVectors;
   readonly #db: Database;
   /** Set by purge; the physical scrub runs once the purging transaction has committed. */
   #scrubPending = false;
@@ -35,6 +37,7 @@ export class SqliteStore implements Store {
       this.#db.close();
       throw err;
     }
+    this.vectors = new SqliteVectors(this.#db);
   }
 
   /** The raw connection, for migration tests and diagnostics only. */
@@ -194,16 +197,7 @@ export class SqliteStore implements Store {
   }
 
   searchText(match: string, filter: MemoryFilter, now: number, limit: number): TextHit[] {
-    const where = filterToSql(filter, now);
-    const rows = this.#db
-      .query(
-        `SELECT ${MEMORY_COLUMNS}, ${FTS_RANK_EXPR} AS rank
-         FROM memories_fts JOIN memories m ON m.seq = memories_fts.rowid
-         WHERE memories_fts MATCH ? AND ${where.sql}
-         ORDER BY rank, m.created_at DESC LIMIT ?`,
-      )
-      .all(match, ...where.params, limit) as Array<MemoryRow & { rank: number }>;
-    return rows.map((r) => ({ memory: rowToMemory(r), score: -r.rank }));
+    return ftsSearch(this.#db, match, filterToSql(filter, now), limit).map((h) => ({ memory: rowToMemory(h.row), score: -h.rank }));
   }
 
   touch(ids: readonly string[], now: number): void {

@@ -1,6 +1,7 @@
 /** @module The storage port: everything the engine needs from persistence, and nothing about SQL. */
 import type { Edge } from "../domain/edge.ts";
 import type { Memory, MemoryFilter } from "../domain/memory.ts";
+import type { VectorStore } from "./vector-store.ts";
 
 export type AuditOp = "create" | "update" | "reinforce" | "forget" | "restore" | "purge" | "link";
 
@@ -57,6 +58,8 @@ export interface IntegrityReport {
 export interface Store {
   /** Where the data lives (":memory:" for tests). */
   readonly location: string;
+  /** Per-model embedding vectors (src/store/vectors.ts). */
+  readonly vectors: VectorStore;
   /** Runs `fn` as one write transaction (all or nothing), retrying politely when other processes hold the lock. */
   transaction<T>(fn: () => T): T;
   insert(memory: Memory): void;

@@ -121,7 +121,9 @@ describe("many servers, one database", () => {
     for (const s of servers) {
       for (let i = 0; i < servers.length; i++) {
         const hits = await s.call("recall", { query: `server${i}`, limit: 100 });
-        expect(hits.result.structuredContent.results).toHaveLength(PER_SERVER);
+        // Hybrid recall may add semantically close memories from other servers; every one of server i's must be there.
+        const contents: string[] = hits.result.structuredContent.results.map((r: { content: string }) => r.content);
+        expect(contents.filter((c) => c.includes(`from server${i} `))).toHaveLength(PER_SERVER);
       }
       expect((await s.call("stats")).result.structuredContent.total).toBe(6 * PER_SERVER);
     }

@@ -29,7 +29,9 @@ const FIXTURES: Record<number, (db: Database) => void> = {
             VALUES ('01900000-0000-7000-8000-000000000001', 'fixture memory about rollbacks', 'lesson', '["ops"]', '/p', 1, 1, 4, 'h', 'c')`);
     db.run("INSERT INTO memories_fts (rowid, content, tags) VALUES (1, 'fixture memory about rollbacks', 'ops')");
     db.run("INSERT INTO memory_tags (tag, memory_seq) VALUES ('ops', 1)");
+    db.run("INSERT INTO vectors (memory_seq, model, dims, vector, created_at) VALUES (1, 'use-lite', 2, x'0000803f00000000', 5)");
   },
+  2: (db) => FIXTURES[1]!(db),
 };
 
 describe("migrations", () => {
@@ -54,6 +56,8 @@ describe("migrations", () => {
       if (from >= 1) {
         const r = await engine.recall({ query: "rollbacks" });
         expect(r.results[0]?.memory.content).toBe("fixture memory about rollbacks");
+        const [v] = store.vectors.read("use-lite", 2);
+        expect(v && Array.from(v.vector)).toEqual([1, 0]);
       }
       engine.close();
     });

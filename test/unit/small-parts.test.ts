@@ -112,7 +112,7 @@ describe("config", () => {
   test("flags > env > file > defaults, with sources", () => {
     writeFileSync(file, JSON.stringify({ limit: 7, budget: 500 }));
     const c = loadConfig(file, { budget: 100 }, { CAIRN_LIMIT: "12" });
-    expect(c.values).toMatchObject({ limit: 12, budget: 100, mode: "keyword" });
+    expect(c.values).toMatchObject({ limit: 12, budget: 100, mode: "hybrid" });
     expect(c.sources).toMatchObject({ limit: "env", budget: "flag", mode: "default" });
   });
   test("invalid values name where they came from", () => {

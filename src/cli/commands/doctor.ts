@@ -11,6 +11,7 @@ import { VERSION } from "../../version.ts";
 import { jsonFlag } from "../flags.ts";
 import { output } from "../output.ts";
 import { detectProject } from "../../config/project.ts";
+import { modelChecks } from "../doctor-models.ts";
 
 type Level = "ok" | "warn" | "fail" | "info";
 interface Check {
@@ -22,8 +23,8 @@ interface Check {
 export default defineCommand({
   meta: { name: "doctor", description: "Check database integrity, the search index, schema, permissions, config and assets." },
   args: { ...jsonFlag },
-  run({ args }) {
-    const checks = runChecks();
+  async run({ args }) {
+    const checks = await runChecks();
     const failed = checks.some((c) => c.level === "fail");
     if (args.json) output.json({ ok: !failed, version: VERSION, checks });
     else output.text(checks.map((c) => `${c.level.toUpperCase().padEnd(4)}  ${c.name.padEnd(12)}  ${c.detail}`).join("\n"));
@@ -31,7 +32,7 @@ export default defineCommand({
   },
 });
 
-function runChecks(): Check[] {
+async function runChecks(): Promise<Check[]> {
   const checks: Check[] = [];
   const paths = resolvePaths();
   checks.push({ name: "data dir", level: "info", detail: `${paths.dataDir} (from ${paths.source})` });
@@ -77,7 +78,11 @@ function runChecks(): Check[] {
     });
     const s = engine.stats();
     checks.push({ name: "memories", level: "info", detail: `${s.total} stored, ${s.expired} expired, ${(s.dbBytes / 1048576).toFixed(2)} MiB` });
-    checks.push({ name: "assets", level: "info", detail: "no embedding model in this build: recall is keyword (BM25) only" });
+    try {
+      checks.push(...(await modelChecks(engine.store, paths, loadConfig(paths.configFile))));
+    } catch (err) {
+      checks.push({ name: "model", level: "fail", detail: `${describeError(err)} Recall runs keyword-only until then.` });
+    }
   } finally {
     engine.close();
   }

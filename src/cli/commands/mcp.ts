@@ -8,6 +8,7 @@ import { ProjectScope } from "../../mcp/scope.ts";
 import { createMcpServer } from "../../mcp/server.ts";
 import { LineTransport, streamOutput } from "../../mcp/stdio.ts";
 import { SqliteStore } from "../../store/sqlite-store.ts";
+import { buildRetrieval } from "../retrieval.ts";
 import { loadCliConfig } from "../session.ts";
 
 export default defineCommand({
@@ -29,7 +30,17 @@ export default defineCommand({
       fixed: args.project ? resolveProjectArg(args.project) : undefined,
       fallback: process.env.CLAUDE_PROJECT_DIR ? detectProject(process.env.CLAUDE_PROJECT_DIR) : cwdProject,
     });
-    const engine = new Engine({ store: new SqliteStore(paths.dbFile), project: cwdProject, actor: "mcp" });
+    const store = new SqliteStore(paths.dbFile);
+    // Dense recall + reranking; new memories are embedded in the background after each write.
+    const retrieval = buildRetrieval(store, paths, config);
+    const engine = new Engine({
+      store,
+      project: cwdProject,
+      actor: "mcp",
+      channels: { dense: retrieval.dense },
+      reranker: retrieval.reranker,
+      onWrite: () => retrieval.dense.schedule(),
+    });
     const server = createMcpServer({ engine, scope, defaults: config.values });
     const transport = new LineTransport(process.stdin, streamOutput(process.stdout));
     transport.onerror = (err) => log.warn(`mcp: ${err.message}`);

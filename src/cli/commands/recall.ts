@@ -5,7 +5,7 @@ import { parseOptionalTime } from "../../domain/time.ts";
 import { RECALL_MODES } from "../../retrieve/channel.ts";
 import { filterFlags, intFlag, jsonFlag, listFlag, positionalText, scopeFlags, scopeFrom } from "../flags.ts";
 import { formatMemory } from "../format.ts";
-import { output } from "../output.ts";
+import { output, progress } from "../output.ts";
 import { withEngine } from "../session.ts";
 
 export default defineCommand({
@@ -35,6 +35,8 @@ export default defineCommand({
         until: parseOptionalTime(args.until, now),
         ...scopeFrom(args),
       });
+      // One line per distinct problem, on stderr, so degraded recall is never silent (stdout stays parseable).
+      for (const w of new Set(result.warnings)) progress(`warning: ${w}`);
       if (args.json) {
         return output.json({
           results: result.results.map((r) => {
@@ -53,6 +55,8 @@ export default defineCommand({
             };
           }),
           mode: result.mode,
+          channels: result.channels,
+          ...(result.warnings.length > 0 ? { warnings: [...new Set(result.warnings)] } : {}),
         });
       }
       if (result.results.length === 0) return output.text("No matching memories.");

@@ -1,0 +1,160 @@
+/** @module `cairn models list|add|use|remove|reembed`: the embedding models and rerankers cairn can use. */
+import { defineCommand } from "citty";
+import { spawn } from "node:child_process";
+import { mkdirSync, openSync, rmSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { loadConfig, readConfigFile } from "../../config/load.ts";
+import { findModel, listModels, readUserManifest, writeUserManifest } from "../../embed/registry.ts";
+import { embedPending } from "../../engine/embedding.ts";
+import { cairnError } from "../../errors.ts";
+import { SqliteStore } from "../../store/sqlite-store.ts";
+import { jsonFlag } from "../flags.ts";
+import { addModelFolder } from "../models-add.ts";
+import { output, progress } from "../output.ts";
+import { openModelEmbedder } from "../retrieval.ts";
+import { loadCliConfig } from "../session.ts";
+
+export default defineCommand({
+  meta: { name: "models", description: "List, add, switch, remove embedding models and rerankers; re-embed memories." },
+  args: {
+    action: { type: "positional", required: false, description: "list (default) | add <dir> | use <id> | remove <id> | reembed" },
+    target: { type: "positional", required: false, description: "model folder (add) or model id (use, remove)" },
+    id: { type: "string", description: "add: the id to register the folder under (default: folder name)" },
+    kind: { type: "enum", options: ["embedder", "reranker"], description: "add: override the detected kind" },
+    pooling: { type: "enum", options: ["mean", "cls"], description: "add: sentence pooling (default: detected)" },
+    "query-prefix": { type: "string", description: "add: text put before queries (e.g. \"query: \")" },
+    "document-prefix": { type: "string", description: "add: text put before memories (e.g. \"passage: \")" },
+    "max-length": { type: "string", description: "add: maximum tokens per text", valueHint: "n" },
+    "no-normalize": { type: "boolean", description: "add: keep vectors unnormalised" },
+    "min-score": { type: "string", description: "add: cosine below which dense matches are dropped as noise (default 0)", valueHint: "0..1" },
+    wait: { type: "boolean", description: "use: re-embed in the foreground, with progress, instead of in the background" },
+    ...jsonFlag,
+  },
+  async run({ args }) {
+    const { paths, config } = loadCliConfig();
+    const action = args.action ?? "list";
+    const target = args.target;
+    const need = (what: string) => {
+      if (!target) throw cairnError("USAGE", [`Give ${what}: cairn models ${action} <${what}>.`]);
+      return target;
+    };
+    if (action === "list") return list(paths.dataDir, paths.dbFile, config.values.model, config.values.reranker, Boolean(args.json));
+    if (action === "add") {
+      const maxLength = args["max-length"] === undefined ? undefined : Number(args["max-length"]);
+      if (maxLength !== undefined && !(Number.isInteger(maxLength) && maxLength > 0)) throw cairnError("BAD_NUMBER", ["max-length", String(args["max-length"]), ""]);
+      const entry = await addModelFolder(paths.dataDir, need("dir"), {
+        id: args.id, kind: args.kind, pooling: args.pooling, queryPrefix: args["query-prefix"], documentPrefix: args["document-prefix"],
+        maxLength, normalize: args["no-normalize"] ? false : undefined,
+        minScore: args["min-score"] === undefined ? undefined : Number(args["min-score"]),
+      }, async (entry, dir) => {
+        const { openEmbedder, openReranker } = await import("../../embed/open.ts");
+        const info = { entry, origin: "user" as const, available: true, dir };
+        if (entry.kind === "reranker") {
+          const r = await openReranker(info);
+          await r.score("probe", ["probe"]).finally(() => r.dispose());
+          return undefined;
+        }
+        const e = await openEmbedder(info);
+        await e.dispose();
+        return e.dims;
+      });
+      // Vectors stored under this id may come from other weights; they are never reused.
+      withStore(paths.dbFile, (s) => s.vectors.deleteModel(entry.id));
+      if (args.json) return output.json({ added: entry });
+      return output.text(`Added ${entry.kind} ${entry.id}${entry.dims ? ` (${entry.dims}-d)` : ""}. ${entry.kind === "embedder" ? `Switch to it with \`cairn models use ${entry.id}\`.` : "Recall reranks with it when `reranker` is auto."}`);
+    }
+    if (action === "use") return use(paths, need("id"), Boolean(args.wait), Boolean(args.json));
+    if (action === "remove") {
+      const id = need("id");
+      const manifest = readUserManifest(paths.dataDir);
+      if (!manifest.models.some((m) => m.id === id)) {
+        throw cairnError("USAGE", [findModel(paths.dataDir, id) ? `"${id}" is built into cairn and cannot be removed.` : `No added model "${id}". Run \`cairn models list\`.`]);
+      }
+      if (config.values.model === id) throw cairnError("USAGE", [`"${id}" is the active model. Switch first: cairn models use use-lite.`]);
+      writeUserManifest(paths.dataDir, { models: manifest.models.filter((m) => m.id !== id) });
+      rmSync(join(paths.dataDir, "models", id), { recursive: true, force: true });
+      const dropped = withStore(paths.dbFile, (s) => s.vectors.deleteModel(id));
+      return args.json ? output.json({ removed: id, vectors_deleted: dropped }) : output.text(`Removed ${id} and its ${dropped} vectors.`);
+    }
+    if (action === "reembed") return reembed(paths.dataDir, paths.dbFile, target ?? config.values.model, Boolean(args.json));
+    throw cairnError("USAGE", [`Unknown models action "${action}". Use list, add, use, remove or reembed.`]);
+  },
+});
+
+function withStore<T>(dbFile: string, fn: (s: SqliteStore) => T): T {
+  const store = new SqliteStore(dbFile);
+  try {
+    return fn(store);
+  } finally {
+    store.close();
+  }
+}
+
+function list(dataDir: string, dbFile: string, active: string, reranker: string, json: boolean): void {
+  const counts = withStore(dbFile, (s) => s.vectors.models());
+  const rows = listModels(dataDir).map((m) => ({
+    id: m.entry.id,
+    kind: m.entry.kind,
+    origin: m.origin,
+    available: m.available,
+    active: m.entry.kind === "embedder" ? m.entry.id === active : reranker === m.entry.id || (reranker === "auto" && m.available),
+    dims: m.entry.dims ?? null,
+    vectors: counts.filter((c) => c.model === m.entry.id).reduce((n, c) => n + c.count, 0),
+    ...(m.problem ? { problem: m.problem } : {}),
+  }));
+  if (json) return output.json({ models: rows, model: active, reranker });
+  output.text(
+    rows
+      .map((r) => `${r.active ? "*" : " "} ${r.id.padEnd(24)} ${r.kind.padEnd(8)} ${r.origin.padEnd(7)} ${r.available ? (r.dims ? `${r.dims}-d` : "ready").padEnd(6) : "absent"} ${r.kind === "embedder" ? `${r.vectors} vectors` : ""}${r.problem && r.origin === "user" ? `  (${r.problem})` : ""}`)
+      .join("\n"),
+  );
+}
+
+async function use(paths: { dataDir: string; dbFile: string; configFile: string }, id: string, wait: boolean, json: boolean): Promise<void> {
+  const info = findModel(paths.dataDir, id);
+  if (!info) throw cairnError("MODEL_NOT_FOUND", [id]);
+  if (!info.available) throw cairnError("MODEL_INVALID", [id, info.problem ?? "its files are missing"]);
+  const key = info.entry.kind === "reranker" ? "reranker" : "model";
+  const file = readConfigFile(paths.configFile);
+  mkdirSync(dirname(paths.configFile), { recursive: true, mode: 0o700 });
+  writeFileSync(paths.configFile, `${JSON.stringify({ ...file, [key]: id }, null, 2)}\n`, { mode: 0o600 });
+  loadConfig(paths.configFile); // fails loudly if the file is now invalid
+  if (key === "reranker") return json ? output.json({ reranker: id }) : output.text(`Recall now reranks with ${id}.`);
+  if (wait) return reembed(paths.dataDir, paths.dbFile, id, json);
+  const pending = withStore(paths.dbFile, (s) => s.vectors.pendingCount(id));
+  let pid: number | undefined;
+  if (pending > 0) {
+    // Re-embedding runs detached, so switching is instant; recall meanwhile uses keyword plus whatever
+    // already has a vector for the new model, and says so.
+    const log = openSync(join(paths.dataDir, "reembed.log"), "a", 0o600);
+    const self = process.argv[1] && !process.argv[1].startsWith("/$bunfs") && /\.[mc]?[jt]s$/.test(process.argv[1]) ? [process.argv[1]] : [];
+    const child = spawn(process.execPath, [...self, "models", "reembed", id], { detached: true, stdio: ["ignore", "ignore", log] });
+    child.unref();
+    pid = child.pid;
+  }
+  if (json) return output.json({ model: id, pending, reembed_pid: pid ?? null });
+  output.text(`Active model: ${id}.${pending > 0 ? ` Re-embedding ${pending} memories in the background (pid ${pid}); run \`cairn models reembed\` to follow it.` : ""}`);
+}
+
+async function reembed(dataDir: string, dbFile: string, id: string, json: boolean): Promise<void> {
+  const embedder = await openModelEmbedder(dataDir, id);
+  const store = new SqliteStore(dbFile);
+  const started = performance.now();
+  let shown = 0;
+  try {
+    const result = await embedPending(store, embedder, {
+      onProgress: ({ done, total }) => {
+        // About one line per second, plus the last one, so a 10k re-embed does not flood the terminal.
+        if (done < total && performance.now() - shown < 1000) return;
+        shown = performance.now();
+        progress(`${id}: embedded ${done}/${total} (${Math.round(done / ((shown - started) / 1000))}/s)`);
+      },
+    });
+    const seconds = (performance.now() - started) / 1000;
+    if (json) return output.json({ model: id, embedded: result.embedded, remaining: result.remaining, seconds: Math.round(seconds * 10) / 10 });
+    output.text(`${id}: embedded ${result.embedded} memories in ${seconds.toFixed(1)} s; ${result.remaining} left.`);
+  } finally {
+    await embedder.dispose();
+    store.close();
+  }
+}

@@ -1,0 +1,78 @@
+/**
+ * @module `cairn doctor`'s model checks: the ONNX runtime loads, the active embedding model loads and
+ * produces sane vectors, memories have vectors for it, and the reranker (if any) works. A failure says
+ * what recall does meanwhile (keyword only) and how to fix it.
+ */
+import type { LoadedConfig } from "../config/load.ts";
+import type { Paths } from "../config/paths.ts";
+import { findModel, pickReranker } from "../embed/registry.ts";
+import { describeError } from "../errors.ts";
+import type { Store } from "../store/store.ts";
+import { openModelEmbedder } from "./retrieval.ts";
+
+export interface ModelCheck {
+  name: string;
+  level: "ok" | "warn" | "fail" | "info";
+  detail: string;
+}
+
+export async function modelChecks(store: Store, paths: Paths, config: LoadedConfig): Promise<ModelCheck[]> {
+  const checks: ModelCheck[] = [];
+  const id = config.values.model;
+  const started = performance.now();
+  try {
+    const { loadOrt } = await import("../embed/ort.ts");
+    loadOrt();
+    checks.push({ name: "onnxruntime", level: "ok", detail: `loaded for ${process.platform}-${process.arch}` });
+  } catch (err) {
+    checks.push({ name: "onnxruntime", level: "fail", detail: `${describeError(err)} Reinstall cairn for this platform.` });
+    return checks;
+  }
+  try {
+    const embedder = await openModelEmbedder(paths.dataDir, id);
+    try {
+      const [v] = await embedder.embed(["cairn doctor checks that the model works"], "document");
+      let sum = 0;
+      for (const x of v!) sum += x * x;
+      if (v!.length !== embedder.dims || !Number.isFinite(sum) || Math.abs(Math.sqrt(sum) - 1) > 1e-3) {
+        throw new Error(`it returned a ${v!.length}-d vector of norm ${Math.sqrt(sum).toFixed(3)}, expected ${embedder.dims}-d unit vectors`);
+      }
+      const ms = Math.round(performance.now() - started);
+      checks.push({ name: "model", level: "ok", detail: `${id} (${findModel(paths.dataDir, id)?.origin ?? "?"}, ${embedder.dims}-d) loads and embeds in ${ms} ms` });
+    } finally {
+      await embedder.dispose();
+    }
+  } catch (err) {
+    const fix = id === "use-lite" ? "Reinstall cairn (the built-in model is part of the binary)." : `Fix or re-add it (\`cairn models add <dir>\`), or switch back: \`cairn models use use-lite\`.`;
+    checks.push({ name: "model", level: "fail", detail: `${describeError(err)} Recall runs keyword-only until then. ${fix}` });
+  }
+  const pending = store.vectors.pendingCount(id);
+  checks.push({
+    name: "vectors",
+    level: pending === 0 ? "ok" : "warn",
+    detail: pending === 0 ? `every memory has a ${id} vector` : `${pending} memories have no ${id} vector yet; run \`cairn models reembed\``,
+  });
+  const others = store.vectors.models().filter((m) => m.model !== id);
+  if (others.length > 0) {
+    checks.push({ name: "old vectors", level: "info", detail: `${others.map((m) => `${m.count} × ${m.model} (${m.dims}-d)`).join(", ")}; unused, removed with \`cairn models remove <id>\`` });
+  }
+  const setting = config.values.reranker;
+  const info = pickReranker(paths.dataDir, setting);
+  if (!info) {
+    checks.push(
+      setting === "auto" || setting === "none"
+        ? { name: "reranker", level: "info", detail: setting === "none" ? "disabled (reranker = none)" : "none installed; recall skips reranking (`cairn models add <cross-encoder dir>` adds one)" }
+        : { name: "reranker", level: "fail", detail: `reranker "${setting}" is not installed; recall skips reranking. Run \`cairn models list\` or \`cairn config set reranker auto\`.` },
+    );
+    return checks;
+  }
+  try {
+    const { openReranker } = await import("../embed/open.ts");
+    const r = await openReranker(info);
+    await r.score("doctor", ["cairn doctor checks the reranker"]).finally(() => r.dispose());
+    checks.push({ name: "reranker", level: "ok", detail: `${info.entry.id} loads and scores` });
+  } catch (err) {
+    checks.push({ name: "reranker", level: "fail", detail: `${describeError(err)} Recall skips reranking until then.` });
+  }
+  return checks;
+}

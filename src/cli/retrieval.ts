@@ -1,0 +1,48 @@
+/**
+ * @module Composition of the model-backed parts of recall for CLI commands and the MCP server: the dense
+ * channel for the configured model and, when one is installed, the reranker. Nothing loads until a recall
+ * needs it (the model runtime is a dynamic import), so other commands keep their fast start.
+ */
+import type { LoadedConfig } from "../config/load.ts";
+import type { Paths } from "../config/paths.ts";
+import type { Embedder, Reranker } from "../embed/port.ts";
+import { findModel, pickReranker } from "../embed/registry.ts";
+import { cairnError } from "../errors.ts";
+import { DenseChannel } from "../retrieve/dense-channel.ts";
+import { CrossEncoderStage } from "../retrieve/rerank.ts";
+import type { Store } from "../store/store.ts";
+
+export interface Retrieval {
+  dense: DenseChannel;
+  reranker?: CrossEncoderStage;
+  dispose(): Promise<void>;
+}
+
+/** Opens the embedder for model `id`, or fails with MODEL_UNAVAILABLE saying why. */
+export async function openModelEmbedder(dataDir: string, id: string): Promise<Embedder> {
+  const info = findModel(dataDir, id);
+  if (!info) throw cairnError("MODEL_UNAVAILABLE", [id, "no model with this id is installed (see `cairn models list`)"]);
+  const { openEmbedder } = await import("../embed/open.ts");
+  return openEmbedder(info);
+}
+
+export function buildRetrieval(store: Store, paths: Paths, config: LoadedConfig): Retrieval {
+  const dense = new DenseChannel({ store, open: () => openModelEmbedder(paths.dataDir, config.values.model) });
+  const setting = config.values.reranker;
+  const info = pickReranker(paths.dataDir, setting);
+  let reranker: CrossEncoderStage | undefined;
+  if (info || (setting !== "auto" && setting !== "none")) {
+    reranker = new CrossEncoderStage(info?.entry.id ?? setting, async (): Promise<Reranker> => {
+      if (!info) throw cairnError("MODEL_UNAVAILABLE", [setting, "no reranker with this id is installed (see `cairn models list`)"]);
+      const { openReranker } = await import("../embed/open.ts");
+      return openReranker(info);
+    });
+  }
+  return {
+    dense,
+    reranker,
+    async dispose() {
+      await Promise.all([dense.dispose(), reranker?.dispose()]);
+    },
+  };
+}

@@ -1,0 +1,54 @@
+/**
+ * @module Loading a HuggingFace ONNX folder through @huggingface/transformers, from local files only: remote
+ * loading is switched off before anything is resolved, so a missing file is an error, never a download.
+ */
+import { basename, dirname } from "node:path";
+import { cairnError, describeError } from "../errors.ts";
+import type { ModelEntry } from "./manifest.ts";
+import { loadOrt } from "./ort.ts";
+
+type Transformers = typeof import("@huggingface/transformers");
+let lib: Transformers | undefined;
+
+export async function transformers(): Promise<Transformers> {
+  if (lib) return lib;
+  // transformers requires onnxruntime-node itself; its native library must be resident first.
+  loadOrt();
+  const t = await import("@huggingface/transformers");
+  t.env.allowRemoteModels = false;
+  t.env.allowLocalModels = true;
+  t.env.useBrowserCache = false;
+  t.env.useFSCache = false;
+  lib = t;
+  return t;
+}
+
+/** Resolves `dir` the way transformers wants it: a model name under `localModelPath`. */
+export async function loadFolder<T>(
+  entry: ModelEntry,
+  dir: string,
+  load: (t: Transformers, name: string, options: Record<string, unknown>) => Promise<T>,
+): Promise<T> {
+  const t = await transformers();
+  // env is global; loads are awaited one at a time by their callers, so setting it here is safe.
+  t.env.localModelPath = `${dirname(dir)}/`;
+  try {
+    return await load(t, basename(dir), {
+      local_files_only: true,
+      device: "cpu",
+      dtype: "fp32",
+      ...(entry.onnxFile ? { model_file_name: entry.onnxFile } : {}),
+    });
+  } catch (err) {
+    throw cairnError("MODEL_UNAVAILABLE", [entry.id, `cannot load ${dir} (${describeError(err)})`], err);
+  }
+}
+
+/** Pulls a [batch, …] float tensor's data out of a transformers output object. */
+export function tensorData(value: unknown, name: string, entryId: string): { data: Float32Array; dims: number[] } {
+  const t = value as { data?: unknown; dims?: number[] } | undefined;
+  if (!t || !(t.data instanceof Float32Array) || !Array.isArray(t.dims)) {
+    throw cairnError("MODEL_UNAVAILABLE", [entryId, `the model returned no float "${name}" output`]);
+  }
+  return { data: t.data, dims: t.dims };
+}

@@ -1,0 +1,101 @@
+/**
+ * @module The dense channel: cosine similarity between the query's embedding and stored memory vectors of
+ * the active model only (never across models or widths). Before each search it embeds a bounded number of
+ * memories still lacking vectors and catches up with vectors other processes wrote; if coverage is still
+ * partial, it says so instead of answering as if it were complete.
+ */
+import type { Embedder } from "../embed/port.ts";
+import { embedPending } from "../engine/embedding.ts";
+import type { Store } from "../store/store.ts";
+import type { ChannelHit, ChannelQuery, RetrievalChannel } from "./channel.ts";
+import { VectorIndex } from "./vector-index.ts";
+
+export interface DenseChannelOptions {
+  store: Store;
+  /** Opens the active model; called once, on first use (loading a model costs tens of milliseconds). */
+  open: () => Promise<Embedder>;
+  /** Most memories embedded before one search (default 256); the rest waits for `cairn models reembed`. */
+  catchUpLimit?: number;
+  /** Time budget for that catch-up in ms (default 2000). */
+  catchUpMs?: number;
+}
+
+export class DenseChannel implements RetrievalChannel {
+  readonly name = "dense";
+  readonly #opts: DenseChannelOptions;
+  #embedder: Promise<Embedder> | undefined;
+  #index: VectorIndex | undefined;
+  #warnings: string[] = [];
+  #background: Promise<unknown> = Promise.resolve();
+
+  constructor(opts: DenseChannelOptions) {
+    this.#opts = opts;
+  }
+
+  /** The loaded model (rejects with MODEL_UNAVAILABLE when it cannot load; the failure is remembered). */
+  embedder(): Promise<Embedder> {
+    this.#embedder ??= this.#opts.open();
+    return this.#embedder;
+  }
+
+  /** Notices from the last search, e.g. partial coverage. Reading clears them. */
+  takeWarnings(): string[] {
+    const w = this.#warnings;
+    this.#warnings = [];
+    return w;
+  }
+
+  /** Embeds new memories soon, off the caller's path (long-lived processes call this after writes). */
+  schedule(): void {
+    this.#background = this.#background
+      .then(async () => embedPending(this.#opts.store, await this.embedder(), { max: 1024 }))
+      .catch(() => undefined); // a broken model is reported by recall and doctor, not by a write
+  }
+
+  async search(query: ChannelQuery): Promise<ChannelHit[]> {
+    const embedder = await this.embedder();
+    const { store } = this.#opts;
+    await this.#background;
+    const { remaining } = await embedPending(store, embedder, {
+      max: this.#opts.catchUpLimit ?? 256,
+      deadline: performance.now() + (this.#opts.catchUpMs ?? 2000),
+    });
+    if (remaining > 0) {
+      this.#warnings.push(
+        `${remaining} memories have no ${embedder.model} vector yet, so semantic matches cover only part of your memories; run \`cairn models reembed\`.`,
+      );
+    }
+    if (!this.#index || this.#index.model !== embedder.model || this.#index.dims !== embedder.dims) {
+      this.#index = new VectorIndex(embedder.model, embedder.dims);
+    }
+    this.#index.sync(store.vectors);
+    if (this.#index.size === 0) return [];
+    const [q] = await embedder.embed([query.text], "query");
+    const { seqs, scores } = this.#index.scores(q!);
+    // Nearest neighbours always exist; below the model's floor they are noise, and injecting them would
+    // pull hybrid results below keyword alone (and make recall answer queries that match nothing).
+    const floor = embedder.minScore ?? 0;
+    const order = Array.from(scores.keys())
+      .filter((i) => scores[i]! >= floor)
+      .sort((a, b) => scores[b]! - scores[a]!);
+    const hits: ChannelHit[] = [];
+    let chunk = Math.max(query.limit * 4, 100);
+    for (let at = 0; at < order.length && hits.length < query.limit; at += chunk, chunk *= 2) {
+      const slice = order.slice(at, at + chunk);
+      const found = store.vectors.memoriesBySeq(slice.map((i) => seqs[i]!), query.filter, query.now);
+      for (const i of slice) {
+        const memory = found.get(seqs[i]!);
+        if (memory) hits.push({ memory, score: scores[i]! });
+        if (hits.length >= query.limit) break;
+      }
+    }
+    return hits;
+  }
+
+  async dispose(): Promise<void> {
+    await this.#background;
+    const e = this.#embedder;
+    this.#embedder = undefined;
+    if (e) await e.then((m) => m.dispose()).catch(() => undefined);
+  }
+}

@@ -1,0 +1,111 @@
+/**
+ * @module The compiled binary with its embedded models: a copy in an empty directory runs hybrid recall
+ * offline (ONNX runtime + USE-lite from inside the binary); switching to an added HF model re-embeds; a
+ * missing or corrupt model gives a doctor failure, a visible recall warning and keyword results.
+ */
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { copyFileSync, existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { makeFixtureModels } from "../../scripts/make-fixture-models.ts";
+import { requireBinary } from "../helpers/bin.ts";
+
+let root: string;
+let bin: string;
+let fixtures: { embedder: string; reranker: string };
+
+beforeAll(() => {
+  root = mkdtempSync(join(tmpdir(), "cairn-binmodels-"));
+  bin = join(root, "empty", "cairn");
+  Bun.spawnSync(["mkdir", "-p", join(root, "empty")]);
+  copyFileSync(requireBinary(), bin);
+  Bun.spawnSync(["chmod", "755", bin]);
+  fixtures = makeFixtureModels(join(root, "fixtures"));
+});
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+async function cairn(home: string, args: string[], env: Record<string, string> = {}) {
+  const proc = Bun.spawn([bin, ...args], {
+    cwd: join(root, "empty"),
+    // Nothing inherited: no PATH to node_modules, no HOME caches; the binary must bring everything.
+    env: { CAIRN_HOME: home, HOME: join(root, "nohome"), ...env },
+    stdout: "pipe",
+    stderr: "pipe",
+  });
+  const [stdout, stderr, exitCode] = await Promise.all([new Response(proc.stdout).text(), new Response(proc.stderr).text(), proc.exited]);
+  return { stdout, stderr, exitCode };
+}
+
+function seed(home: string) {
+  return Promise.all([
+    cairn(home, ["remember", "We deploy database migrations every Friday afternoon."]),
+    cairn(home, ["remember", "The office cat likes sleeping on the warm keyboard."]),
+    cairn(home, ["remember", "Use pnpm instead of npm for installing packages."]),
+  ]);
+}
+
+describe("embedded models in the compiled binary", () => {
+  test("hybrid recall works from a copy in an empty directory, with no warnings", async () => {
+    const home = join(root, "h1");
+    for (const r of await seed(home)) expect(r.exitCode).toBe(0);
+    const r = await cairn(home, ["recall", "kitten napping on a computer", "--json", "--explain"]);
+    expect(r.exitCode).toBe(0);
+    const out = JSON.parse(r.stdout);
+    expect(out.mode).toBe("hybrid");
+    expect(out.channels).toEqual(["keyword", "dense"]);
+    expect(out.warnings).toBeUndefined();
+    expect(r.stderr).toBe("");
+    // No shared word with the query: only the embedding can find it.
+    expect(out.results[0].content).toMatch(/cat/);
+    expect(existsSync(join(home, "cache", "ort"))).toBe(true);
+    const doctor = await cairn(home, ["doctor", "--json"]);
+    expect(doctor.exitCode).toBe(0);
+    const checks = JSON.parse(doctor.stdout).checks as Array<{ name: string; level: string }>;
+    expect(checks.find((c) => c.name === "model")?.level).toBe("ok");
+    expect(checks.find((c) => c.name === "vectors")?.level).toBe("ok");
+  });
+
+  test("models add + use --wait re-embeds under the new id; reembed reports on stderr", async () => {
+    const home = join(root, "h2");
+    await seed(home);
+    expect((await cairn(home, ["models", "add", fixtures.embedder])).exitCode).toBe(0);
+    const use = await cairn(home, ["models", "use", "tiny-bert", "--wait", "--json"]);
+    expect(use.exitCode).toBe(0);
+    expect(JSON.parse(use.stdout)).toMatchObject({ model: "tiny-bert", embedded: 3, remaining: 0 });
+    expect(use.stderr).toMatch(/tiny-bert: embedded 3\/3/);
+    const list = JSON.parse((await cairn(home, ["models", "list", "--json"])).stdout);
+    expect(list.model).toBe("tiny-bert");
+    expect(list.models.find((m: { id: string }) => m.id === "tiny-bert")).toMatchObject({ active: true, vectors: 3, dims: 32 });
+    const r = JSON.parse((await cairn(home, ["recall", "database", "--json"])).stdout);
+    expect(r.channels).toEqual(["keyword", "dense"]);
+    expect(r.warnings).toBeUndefined();
+  });
+
+  for (const kind of ["missing", "corrupt"] as const) {
+    test(`a ${kind} model: doctor fails, recall warns once on stderr and returns keyword results`, async () => {
+      const home = join(root, `h-${kind}`);
+      await seed(home);
+      let env: Record<string, string> = {};
+      if (kind === "missing") env = { CAIRN_MODEL: "no-such-model" };
+      else {
+        expect((await cairn(home, ["models", "add", fixtures.embedder])).exitCode).toBe(0);
+        expect((await cairn(home, ["models", "use", "tiny-bert", "--wait"])).exitCode).toBe(0);
+        writeFileSync(join(home, "models", "tiny-bert", "onnx", "model.onnx"), "garbage, not protobuf");
+      }
+      const doctor = await cairn(home, ["doctor", "--json"], env);
+      expect(doctor.exitCode).toBe(1);
+      const model = JSON.parse(doctor.stdout).checks.find((c: { name: string }) => c.name === "model");
+      expect(model.level).toBe("fail");
+      expect(model.detail).toMatch(/keyword-only/);
+      const human = await cairn(home, ["recall", "database migrations"], env);
+      expect(human.exitCode).toBe(0);
+      expect(human.stdout).toMatch(/Friday/);
+      expect(human.stderr.match(/warning:/g)).toHaveLength(1);
+      expect(human.stderr).toMatch(/unavailable/);
+      const json = JSON.parse((await cairn(home, ["recall", "database migrations", "--json"], env)).stdout);
+      expect(json.channels).toEqual(["keyword"]);
+      expect(json.results[0].content).toMatch(/Friday/);
+      expect(json.warnings[0]).toMatch(/keyword-only/);
+    });
+  }
+});

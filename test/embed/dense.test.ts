@@ -1,0 +1,132 @@
+/**
+ * @module The dense channel and embedding pipeline over real SQLite files: vectors are kept per model and
+ * width and never compared across them; switching models re-embeds; another connection's writes are seen;
+ * a model that cannot load degrades recall to keyword with a warning.
+ */
+import { afterEach, describe, expect, test } from "bun:test";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { Engine } from "../../src/engine/engine.ts";
+import { embedPending } from "../../src/engine/embedding.ts";
+import { cairnError } from "../../src/errors.ts";
+import { DenseChannel } from "../../src/retrieve/dense-channel.ts";
+import { SqliteStore } from "../../src/store/sqlite-store.ts";
+import { WordHashEmbedder } from "../helpers/fake-embedder.ts";
+
+const dirs: string[] = [];
+afterEach(() => {
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+});
+
+function setup(embedder = new WordHashEmbedder()) {
+  const dir = mkdtempSync(join(tmpdir(), "cairn-dense-"));
+  dirs.push(dir);
+  const file = join(dir, "cairn.db");
+  const store = new SqliteStore(file);
+  const dense = new DenseChannel({ store, open: async () => embedder });
+  const engine = new Engine({ store, project: "/p", actor: "test", channels: { dense } });
+  return { file, store, dense, engine, embedder };
+}
+
+describe("dense channel", () => {
+  test("semantic recall finds memories by vector, embedding pending ones first", async () => {
+    const { engine, store, embedder } = setup();
+    engine.remember({ content: "alpha beta gamma" });
+    engine.remember({ content: "delta epsilon" });
+    expect(store.vectors.pendingCount(embedder.model)).toBe(2);
+    const r = await engine.recall({ query: "epsilon delta", mode: "semantic" });
+    expect(r.results[0]!.memory.content).toBe("delta epsilon");
+    expect(r.warnings).toEqual([]);
+    expect(store.vectors.pendingCount(embedder.model)).toBe(0);
+    engine.close();
+  });
+
+  test("vectors of other models or widths are never compared", async () => {
+    const { engine, store } = setup(new WordHashEmbedder("m1", 64));
+    const a = engine.remember({ content: "shared words here" }).memory;
+    engine.remember({ content: "other text entirely" });
+    // Vectors under another model id, and a wrong-width vector under the active id, must be ignored.
+    const seqOf = (id: string) => (store.database.query("SELECT seq FROM memories WHERE id = ?").get(id) as { seq: number }).seq;
+    store.vectors.put("m2", 8, [{ seq: seqOf(a.id), contentHash: a.contentHash, vector: new Float32Array(8).fill(0.35) }], 1);
+    await engine.recall({ query: "shared", mode: "semantic" });
+    store.database.query("UPDATE vectors SET dims = 32, vector = zeroblob(128) WHERE model = 'm1' AND memory_seq = ?").run(seqOf(a.id));
+    const r = await engine.recall({ query: "shared words here", mode: "semantic" });
+    expect(r.results.map((h) => h.memory.id)).not.toContain(a.id);
+    expect(store.vectors.models().map((m) => `${m.model}:${m.dims}`).sort()).toEqual(["m1:32", "m1:64", "m2:8"]);
+    engine.close();
+  });
+
+  test("switching models embeds everything again under the new id; the old vectors stay apart", async () => {
+    const { store } = setup();
+    const engine = new Engine({ store, project: "/p", actor: "test" });
+    for (let i = 0; i < 150; i++) engine.remember({ content: `note number ${i} about topic ${i % 7}` });
+    const first = new WordHashEmbedder("first", 64);
+    expect((await embedPending(store, first, { batch: 40 })).embedded).toBe(150);
+    const second = new WordHashEmbedder("second", 16);
+    const progress: number[] = [];
+    const r = await embedPending(store, second, { batch: 40, onProgress: (p) => progress.push(p.done) });
+    expect(r).toEqual({ embedded: 150, remaining: 0 });
+    expect(progress).toEqual([40, 80, 120, 150]);
+    expect(store.vectors.models()).toEqual([
+      { model: "first", dims: 64, count: 150 },
+      { model: "second", dims: 16, count: 150 },
+    ]);
+    engine.close();
+  });
+
+  test("edited content loses its vector and gets a new one", async () => {
+    const { engine, store, embedder } = setup();
+    const m = engine.remember({ content: "original words" }).memory;
+    await engine.recall({ query: "original", mode: "semantic" });
+    engine.update(m.id, { content: "replacement phrase" });
+    expect(store.vectors.pendingCount(embedder.model)).toBe(1);
+    const r = await engine.recall({ query: "replacement phrase", mode: "semantic" });
+    expect(r.results[0]!.score).toBeGreaterThan(0.99);
+    engine.close();
+  });
+
+  test("sees another connection's writes (another process) before answering", async () => {
+    const { engine, file, embedder } = setup();
+    engine.remember({ content: "first memory about cats" });
+    expect((await engine.recall({ query: "cats", mode: "semantic" })).results).toHaveLength(1);
+    const other = new SqliteStore(file);
+    const otherEngine = new Engine({ store: other, project: "/p", actor: "other" });
+    const added = otherEngine.remember({ content: "second memory about dogs" }).memory;
+    await embedPending(other, embedder);
+    const r = await engine.recall({ query: "dogs", mode: "semantic" });
+    expect(r.results[0]!.memory.id).toBe(added.id);
+    otherEngine.forget(added.id, { hard: true });
+    const after = await engine.recall({ query: "dogs", mode: "semantic" });
+    expect(after.results.map((h) => h.memory.id)).not.toContain(added.id);
+    other.close();
+    engine.close();
+  });
+
+  test("respects filters: scope, type, status", async () => {
+    const { engine } = setup();
+    const a = engine.remember({ content: "deploy on friday", type: "decision" }).memory;
+    engine.remember({ content: "deploy on friday evening", type: "note", project: "/elsewhere" });
+    const b = engine.remember({ content: "deploy friday lesson", type: "lesson" }).memory;
+    engine.forget(b.id);
+    const r = await engine.recall({ query: "deploy friday", mode: "semantic" });
+    expect(r.results.map((h) => h.memory.id)).toEqual([a.id]);
+    engine.close();
+  });
+
+  test("a model that cannot load: recall warns and runs keyword-only", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "cairn-dense-"));
+    dirs.push(dir);
+    const store = new SqliteStore(join(dir, "cairn.db"));
+    const dense = new DenseChannel({ store, open: async () => Promise.reject(cairnError("MODEL_UNAVAILABLE", ["broken", "its onnx file is corrupt"])) });
+    const engine = new Engine({ store, project: "/p", actor: "test", channels: { dense } });
+    engine.remember({ content: "keyword still works" });
+    for (const mode of ["hybrid", "semantic"] as const) {
+      const r = await engine.recall({ query: "keyword", mode });
+      expect(r.results).toHaveLength(1);
+      expect(r.channels).toEqual(["keyword"]);
+      expect(r.warnings.join(" ")).toMatch(/Model "broken" is unavailable.*keyword-only/);
+    }
+    engine.close();
+  });
+});
