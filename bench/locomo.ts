@@ -6,9 +6,16 @@
  *   npm run bench:locomo -- --data ../shared/data/locomo/locomo10.json [--errata …/locomo10_audit_errors.json]
  *                           [--mode keyword|semantic|hybrid] [--conversations 0,2,4] [--json]
  */
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { parseArgs } from "node:util";
+import { openModelEmbedder } from "../src/cli/retrieval.ts";
+import type { Embedder } from "../src/embed/port.ts";
+import { embedPending } from "../src/engine/embedding.ts";
 import { Engine } from "../src/engine/engine.ts";
-import type { RecallMode } from "../src/retrieve/channel.ts";
+import { DenseChannel } from "../src/retrieve/dense-channel.ts";
+import type { RecallMode, RetrievalChannel } from "../src/retrieve/channel.ts";
 import { SqliteStore } from "../src/store/sqlite-store.ts";
 import { CATEGORY_NAMES, type Conversation, loadLocomo, turnContent } from "./locomo/dataset.ts";
 import { type Aggregate, aggregate, percentile, type QuestionScore, scoreQuestion, SESSION_K, TURN_K } from "./locomo/metrics.ts";
@@ -17,7 +24,9 @@ const { values } = parseArgs({
   options: {
     data: { type: "string" },
     errata: { type: "string" },
-    mode: { type: "string", default: "keyword" },
+    mode: { type: "string", default: "hybrid" },
+    model: { type: "string", default: "use-lite" },
+    "dense-floor": { type: "string" },
     conversations: { type: "string" },
     json: { type: "boolean", default: false },
   },
@@ -27,6 +36,15 @@ if (!values.data) {
   process.exit(2);
 }
 const mode = values.mode as RecallMode;
+const embedder = mode === "keyword" ? null : await openBenchEmbedder();
+
+/** The configured model, shared by every conversation; `--dense-floor` overrides its noise floor. */
+async function openBenchEmbedder(): Promise<Embedder> {
+  const model = await openModelEmbedder(mkdtempSync(join(tmpdir(), "cairn-locomo-")), values.model!);
+  if (values["dense-floor"] === undefined) return model;
+  const minScore = Number(values["dense-floor"]);
+  return { model: model.model, dims: model.dims, minScore, embed: (t, k) => model.embed(t, k), dispose: () => model.dispose() };
+}
 
 interface RunResult {
   scores: QuestionScore[];
@@ -38,13 +56,16 @@ interface RunResult {
 }
 
 async function runConversation(conv: Conversation, errataConv: Conversation | null): Promise<RunResult> {
-  const engine = new Engine({ store: new SqliteStore(":memory:"), project: conv.id, actor: "bench" });
+  const store = new SqliteStore(":memory:");
+  const channels: Record<string, RetrievalChannel> = embedder ? { dense: new DenseChannel({ store, open: async () => embedder }) } : {};
+  const engine = new Engine({ store, project: conv.id, actor: "bench", channels });
   const idToTurns = new Map<string, string[]>();
   const started = performance.now();
   for (const t of conv.turns) {
     const { id } = engine.remember({ content: turnContent(t), eventTime: t.time, metadata: { dia_id: t.diaId } });
     idToTurns.set(id, [...(idToTurns.get(id) ?? []), t.diaId]);
   }
+  if (embedder) await embedPending(store, embedder);
   const ingestMs = performance.now() - started;
   const latencies: number[] = [];
   const ranking = new Map<string, string[][]>();
@@ -98,6 +119,7 @@ const summary = {
   ...(errataConvs ? { errata: { turn: { overall: turnObj(aggregate(runs.flatMap((r) => r.errataScores ?? []))) } } } : {}),
 };
 
+await embedder?.dispose();
 printTable();
 if (values.json) process.stdout.write(`${JSON.stringify(summary)}\n`);
 

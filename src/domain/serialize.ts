@@ -45,3 +45,31 @@ export function memoryToJson(m: Memory): MemoryJson {
     metadata: m.metadata,
   };
 }
+
+/** The compact shape of one recall result, shared by `cairn recall --json` and the MCP `recall` tool. */
+export interface RecallHitJson {
+  id: string;
+  content: string;
+  type: string;
+  score: number;
+  project: string | null;
+  created_at: string;
+  event_time: string | null;
+  tags: string[];
+  truncated?: true;
+}
+
+export function recallHitToJson(hit: { memory: Memory; score: number; truncated: boolean }): RecallHitJson {
+  const m = hit.memory;
+  return {
+    id: m.id,
+    content: m.content,
+    type: m.type,
+    score: Math.round(hit.score * 10_000) / 10_000,
+    project: m.project,
+    created_at: toIso(m.createdAt)!,
+    event_time: toIso(m.eventTime),
+    tags: m.tags,
+    ...(hit.truncated ? { truncated: true as const } : {}),
+  };
+}

@@ -43,13 +43,17 @@ export interface RecallResult {
 export const DEFAULT_RECALL_LIMIT = 10;
 const MAX_RECALL_LIMIT = 1000;
 
-/** Which channels each mode uses, and their fusion weights. */
+/**
+ * Which channels each mode uses, and their fusion weights. Hybrid's 0.7/0.3 was fitted on LoCoMo
+ * conversations 0–4 and checked on 5–9 (held out): R@5 57.8 vs 54.5 for BM25 alone; weights from 0.6 to
+ * 0.8 all beat keyword-only, so the choice is not knife-edge.
+ */
 const MODE_CHANNELS: Record<RecallMode, Array<{ name: string; weight: number }>> = {
   keyword: [{ name: "keyword", weight: 1 }],
   semantic: [{ name: "dense", weight: 1 }],
   hybrid: [
-    { name: "keyword", weight: 1 },
-    { name: "dense", weight: 1 },
+    { name: "keyword", weight: 0.7 },
+    { name: "dense", weight: 0.3 },
   ],
 };
 
@@ -88,13 +92,13 @@ export async function recall(ctx: EngineContext, input: RecallInput): Promise<Re
     until: input.until,
     statuses: input.statuses,
   };
-  const candidates = channels.length === 1 && !ctx.reranker ? limit : Math.max(limit * 3, 30);
+  const candidates = channels.length === 1 && !ctx.reranker ? limit : Math.max(limit * 4, 50);
   const warnings: string[] = [];
   const search = async ({ channel, weight }: { channel: RetrievalChannel; weight: number }) => {
     try {
       const hits = await channel.search({ text: input.query, filter, now, limit: candidates });
       warnings.push(...(channel.takeWarnings?.() ?? []));
-      return [{ channel: channel.name, weight, hits }];
+      return [{ channel: channel.name, weight, scale: channel.scale, hits }];
     } catch (err) {
       // A model that cannot load degrades recall to the remaining channels, visibly, never silently.
       if (!(err instanceof CairnError && err.code === "MODEL_UNAVAILABLE")) throw err;
@@ -105,7 +109,7 @@ export async function recall(ctx: EngineContext, input: RecallInput): Promise<Re
   let lists = (await Promise.all(channels.map(search))).flat();
   const keyword = ctx.channels.keyword;
   if (lists.length === 0 && keyword && !channels.some((c) => c.channel === keyword)) lists = await search({ channel: keyword, weight: 1 });
-  let fused = fuse(lists);
+  let fused = fuse(lists).filter((f) => !f.weak);
   if (ctx.reranker) {
     try {
       fused = await ctx.reranker.rerank(input.query, fused);

@@ -16,11 +16,24 @@ export interface ChannelHit {
   memory: Memory;
   /** The channel's own score; higher is better. Only comparable within one channel. */
   score: number;
+  /**
+   * Below the channel's relevance bar: it helps rank memories other channels found, but is not enough to
+   * return the memory on its own (a nearest neighbour always exists, relevant or not).
+   */
+  weak?: boolean;
 }
+
+/**
+ * How a channel's scores behave, which decides how fusion normalises them: "ratio" scores have a true
+ * zero (BM25: no matching term), "interval" scores only order (cosine: unrelated text still scores ~0.3).
+ */
+export type ScoreScale = "ratio" | "interval";
 
 export interface RetrievalChannel {
   /** Short stable name shown by --explain (e.g. "keyword"). */
   readonly name: string;
+  /** Default "interval". */
+  readonly scale?: ScoreScale;
   search(query: ChannelQuery): Promise<ChannelHit[]>;
   /** Notices about the last search the user should see (e.g. partial vector coverage); reading clears them. */
   takeWarnings?(): string[];

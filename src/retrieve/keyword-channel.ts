@@ -5,6 +5,7 @@ import { buildKeywordQuery } from "./fts-query.ts";
 
 export class KeywordChannel implements RetrievalChannel {
   readonly name = "keyword";
+  readonly scale = "ratio";
   readonly #store: Store;
 
   constructor(store: Store) {

@@ -59,14 +59,22 @@ describe("fuse", () => {
     const fused = fuse([{ channel: "keyword", weight: 1, hits: [{ memory: mem("a"), score: 7 }, { memory: mem("b"), score: 3 }] }]);
     expect(fused.map((f) => [f.memory.id, f.score])).toEqual([["a", 7], ["b", 3]]);
   });
-  test("several channels combine by reciprocal rank; agreement wins", () => {
+  test("several channels combine normalised scores by weight; agreement wins", () => {
     const fused = fuse([
-      { channel: "keyword", weight: 1, hits: [{ memory: mem("a"), score: 9 }, { memory: mem("b"), score: 8 }] },
-      { channel: "dense", weight: 1, hits: [{ memory: mem("b"), score: 0.9 }, { memory: mem("c"), score: 0.8 }] },
+      { channel: "keyword", weight: 0.7, scale: "ratio", hits: [{ memory: mem("a"), score: 10 }, { memory: mem("b"), score: 8 }] },
+      { channel: "dense", weight: 0.3, scale: "interval", hits: [{ memory: mem("b"), score: 0.9 }, { memory: mem("c"), score: 0.5 }] },
     ]);
-    expect(fused[0]!.memory.id).toBe("b");
+    // a: 0.7 × 10/10 = 0.7; b: 0.7 × 8/10 + 0.3 × 1 = 0.86; c: 0.3 × 0 = 0
+    expect(fused.map((f) => f.memory.id)).toEqual(["b", "a", "c"]);
+    expect(fused[0]!.score).toBeCloseTo(0.86, 10);
     expect(fused[0]!.channels).toEqual({ keyword: { rank: 2, score: 8 }, dense: { rank: 1, score: 0.9 } });
-    expect(fused.map((f) => f.memory.id).sort()).toEqual(["a", "b", "c"]);
+  });
+  test("a strong keyword match is not overturned by a weak dense-only candidate", () => {
+    const fused = fuse([
+      { channel: "keyword", weight: 0.7, scale: "ratio", hits: [{ memory: mem("a"), score: 5 }] },
+      { channel: "dense", weight: 0.3, scale: "interval", hits: [{ memory: mem("x"), score: 0.8 }, { memory: mem("y"), score: 0.6 }] },
+    ]);
+    expect(fused[0]!.memory.id).toBe("a");
   });
 });
 

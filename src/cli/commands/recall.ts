@@ -1,6 +1,6 @@
 /** @module `cairn recall <query>`: the memories most relevant to a query, best first. */
 import { defineCommand } from "citty";
-import { memoryToJson } from "../../domain/serialize.ts";
+import { recallHitToJson } from "../../domain/serialize.ts";
 import { parseOptionalTime } from "../../domain/time.ts";
 import { RECALL_MODES } from "../../retrieve/channel.ts";
 import { filterFlags, intFlag, jsonFlag, listFlag, positionalText, scopeFlags, scopeFrom } from "../flags.ts";
@@ -39,21 +39,10 @@ export default defineCommand({
       for (const w of new Set(result.warnings)) progress(`warning: ${w}`);
       if (args.json) {
         return output.json({
-          results: result.results.map((r) => {
-            const m = memoryToJson(r.memory);
-            return {
-              id: m.id,
-              content: m.content,
-              type: m.type,
-              score: Math.round(r.score * 10_000) / 10_000,
-              project: m.project,
-              created_at: m.created_at,
-              event_time: m.event_time,
-              tags: m.tags,
-              ...(r.truncated ? { truncated: true } : {}),
+          results: result.results.map((r) => ({
+              ...recallHitToJson(r),
               ...(args.explain ? { channels: r.channels } : {}),
-            };
-          }),
+            })),
           mode: result.mode,
           channels: result.channels,
           ...(result.warnings.length > 0 ? { warnings: [...new Set(result.warnings)] } : {}),

@@ -1,6 +1,6 @@
 /** @module MCP tool `recall`: the memories most relevant to a query, best first, or an explicit abstention. */
 import * as z from "zod";
-import { memoryToJson } from "../../domain/serialize.ts";
+import { recallHitToJson } from "../../domain/serialize.ts";
 import { RECALL_MODES } from "../../retrieve/channel.ts";
 import { defineTool, READ_ONLY } from "../tool.ts";
 import { readProjectArg, scopeArg, tags, timeArg, timeArgValue, typeFilter, typesArg } from "../schemas.ts";
@@ -40,6 +40,10 @@ export default defineTool({
     outputSchema: z.object({
       results: z.array(hit),
       abstained: z.boolean().describe("true when nothing relevant was found"),
+      warnings: z
+        .array(z.string())
+        .optional()
+        .describe("recall ran degraded (e.g. the embedding model could not load, so keyword-only); tell the user"),
     }),
     annotations: READ_ONLY,
   },
@@ -56,20 +60,8 @@ export default defineTool({
       until: timeArgValue(args.until, engine.now()),
       ...scopeArg(args.project),
     });
-    const results = result.results.map((r) => {
-      const m = memoryToJson(r.memory);
-      return {
-        id: m.id,
-        content: m.content,
-        type: m.type,
-        score: Math.round(r.score * 10_000) / 10_000,
-        project: m.project,
-        created_at: m.created_at,
-        event_time: m.event_time,
-        tags: m.tags,
-        ...(r.truncated ? { truncated: true } : {}),
-      };
-    });
-    return { results, abstained: results.length === 0 };
+    const results = result.results.map(recallHitToJson);
+    const warnings = [...new Set(result.warnings)];
+    return { results, abstained: results.length === 0, ...(warnings.length > 0 ? { warnings } : {}) };
   },
 });
