@@ -1,18 +1,11 @@
 /** @module Listing memories by filter, newest first, and the store-wide numbers behind `cairn stats`. */
-import type { Memory, Status } from "../domain/memory.ts";
+import type { Memory } from "../domain/memory.ts";
 import { cairnError } from "../errors.ts";
 import type { ListOptions } from "../store/store.ts";
 import type { EngineContext } from "./context.ts";
-import { resolveScope, type ScopeOptions } from "./scope.ts";
-import { checkType } from "./validate.ts";
+import { type FilterOptions, resolveFilter } from "./filter.ts";
 
-export interface ListInput extends ScopeOptions {
-  types?: string[];
-  tags?: string[];
-  since?: number;
-  until?: number;
-  statuses?: Status[];
-  includeExpired?: boolean;
+export interface ListInput extends FilterOptions {
   limit?: number;
   offset?: number;
   order?: ListOptions["order"];
@@ -28,15 +21,7 @@ export interface ListResult {
 export function listMemories(ctx: EngineContext, input: ListInput): ListResult {
   const limit = input.limit ?? 20;
   if (!Number.isInteger(limit) || limit < 1) throw cairnError("USAGE", [`Limit must be a positive whole number, got ${limit}.`]);
-  const filter = {
-    scope: resolveScope(ctx, input),
-    types: input.types?.map((t) => checkType(t)),
-    tags: input.tags,
-    since: input.since,
-    until: input.until,
-    statuses: input.statuses,
-    includeExpired: input.includeExpired,
-  };
+  const filter = resolveFilter(ctx, input);
   const now = ctx.now();
   return {
     memories: ctx.store.list(filter, now, { limit, offset: input.offset, order: input.order, by: input.by }),

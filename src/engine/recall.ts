@@ -1,24 +1,18 @@
 /** @module The read path: run the mode's channels in parallel, fuse, apply the token budget, record access. */
-import type { Memory, MemoryFilter, Status } from "../domain/memory.ts";
+import type { Memory, MemoryFilter } from "../domain/memory.ts";
 import { CairnError, cairnError, describeError } from "../errors.ts";
 import { applyBudget } from "../retrieve/budget.ts";
 import type { RecallMode, RetrievalChannel } from "../retrieve/channel.ts";
 import { fuse } from "../retrieve/fusion.ts";
 import type { EngineContext } from "./context.ts";
-import { resolveScope, type ScopeOptions } from "./scope.ts";
-import { checkType } from "./validate.ts";
+import { type FilterOptions, resolveFilter } from "./filter.ts";
 
-export interface RecallInput extends ScopeOptions {
+export interface RecallInput extends FilterOptions {
   query: string;
   limit?: number;
-  types?: string[];
-  tags?: string[];
-  since?: number;
-  until?: number;
   mode?: RecallMode;
   /** Trim the results to about this many tokens. */
   budget?: number;
-  statuses?: Status[];
   /** Record the access on the returned memories (default true). */
   track?: boolean;
 }
@@ -84,14 +78,7 @@ export async function recall(ctx: EngineContext, input: RecallInput): Promise<Re
   const mode = input.mode ?? "keyword";
   const channels = channelsFor(ctx, mode);
   const now = ctx.now();
-  const filter: MemoryFilter = {
-    scope: resolveScope(ctx, input),
-    types: input.types?.map((t) => checkType(t)),
-    tags: input.tags,
-    since: input.since,
-    until: input.until,
-    statuses: input.statuses,
-  };
+  const filter: MemoryFilter = resolveFilter(ctx, input);
   const candidates = channels.length === 1 && !ctx.reranker ? limit : Math.max(limit * 4, 50);
   const warnings: string[] = [];
   const search = async ({ channel, weight }: { channel: RetrievalChannel; weight: number }) => {

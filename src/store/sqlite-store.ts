@@ -17,6 +17,24 @@ import { collectStats } from "./stats.ts";
 import type { AuditEntry, IntegrityReport, ListOptions, Store, StoreStats, TextHit } from "./store.ts";
 import { SqliteVectors } from "./vectors.ts";
 
+/** Every column insert and replace write besides the immutable id and created_at, in writeValues' order. */
+const WRITE_COLUMNS = [
+  "content", "type", "tags", "project", "session_id", "agent", "source", "updated_at", "event_time", "expires_at",
+  "priority", "access_count", "last_accessed_at", "content_hash", "canonical_hash", "status", "superseded_by", "metadata",
+] as const;
+
+const INSERT_SQL = `INSERT INTO memories (id, created_at, ${WRITE_COLUMNS.join(", ")})
+  VALUES (?, ?, ${WRITE_COLUMNS.map(() => "?").join(", ")}) RETURNING seq`;
+const UPDATE_SQL = `UPDATE memories SET ${WRITE_COLUMNS.map((c) => `${c} = ?`).join(", ")} WHERE seq = ?`;
+
+function writeValues(m: Memory): Array<string | number | null> {
+  return [
+    encodeContent(m.content), m.type, JSON.stringify(m.tags), m.project, m.sessionId, m.agent, m.source, m.updatedAt,
+    m.eventTime, m.expiresAt, m.priority, m.accessCount, m.lastAccessedAt, m.contentHash, m.canonicalHash, m.status,
+    m.supersededBy, JSON.stringify(m.metadata),
+  ];
+}
+
 /** How long a recall waits to record access counts before skipping them. */
 const TOUCH_WAIT_MS = 50;
 
@@ -58,34 +76,8 @@ export class SqliteStore implements Store {
   insert(m: Memory): void {
     this.transaction(() => {
       const seq = this.#db
-        .query(
-          `INSERT INTO memories (id, content, type, tags, project, session_id, agent, source, created_at, updated_at,
-             event_time, expires_at, priority, access_count, last_accessed_at, content_hash, canonical_hash, status,
-             superseded_by, metadata)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING seq`,
-        )
-        .get(
-          m.id,
-          encodeContent(m.content),
-          m.type,
-          JSON.stringify(m.tags),
-          m.project,
-          m.sessionId,
-          m.agent,
-          m.source,
-          m.createdAt,
-          m.updatedAt,
-          m.eventTime,
-          m.expiresAt,
-          m.priority,
-          m.accessCount,
-          m.lastAccessedAt,
-          m.contentHash,
-          m.canonicalHash,
-          m.status,
-          m.supersededBy,
-          JSON.stringify(m.metadata),
-        ) as { seq: number };
+        .query(INSERT_SQL)
+        .get(m.id, m.createdAt, ...writeValues(m)) as { seq: number };
       ftsInsert(this.#db, seq.seq, m);
       this.#writeTags(seq.seq, m.tags);
     });
@@ -96,33 +88,8 @@ export class SqliteStore implements Store {
       const old = this.#row(m.id);
       if (!old) throw new Error(`replace: memory ${m.id} does not exist`);
       this.#db
-        .query(
-          `UPDATE memories SET content = ?, type = ?, tags = ?, project = ?, session_id = ?, agent = ?, source = ?,
-             updated_at = ?, event_time = ?, expires_at = ?, priority = ?, access_count = ?, last_accessed_at = ?,
-             content_hash = ?, canonical_hash = ?, status = ?, superseded_by = ?, metadata = ?
-           WHERE seq = ?`,
-        )
-        .run(
-          encodeContent(m.content),
-          m.type,
-          JSON.stringify(m.tags),
-          m.project,
-          m.sessionId,
-          m.agent,
-          m.source,
-          m.updatedAt,
-          m.eventTime,
-          m.expiresAt,
-          m.priority,
-          m.accessCount,
-          m.lastAccessedAt,
-          m.contentHash,
-          m.canonicalHash,
-          m.status,
-          m.supersededBy,
-          JSON.stringify(m.metadata),
-          old.seq,
-        );
+        .query(UPDATE_SQL)
+        .run(...writeValues(m), old.seq);
       const tagsChanged = old.tags !== JSON.stringify(m.tags);
       if (old.content_hash !== m.contentHash || tagsChanged) {
         ftsDelete(this.#db, old.seq);

@@ -1,0 +1,26 @@
+/** @module Turning caller options (scope, types, tags, time range, statuses) into a validated {@link MemoryFilter}. */
+import type { MemoryFilter, Status } from "../domain/memory.ts";
+import type { EngineContext } from "./context.ts";
+import { resolveScope, type ScopeOptions } from "./scope.ts";
+import { checkType } from "./validate.ts";
+
+export interface FilterOptions extends ScopeOptions {
+  types?: string[];
+  tags?: string[];
+  since?: number;
+  until?: number;
+  statuses?: Status[];
+  includeExpired?: boolean;
+}
+
+export function resolveFilter(ctx: EngineContext, input: FilterOptions): MemoryFilter {
+  return {
+    scope: resolveScope(ctx, input),
+    types: input.types?.map((t) => checkType(t)),
+    tags: input.tags,
+    since: input.since,
+    until: input.until,
+    statuses: input.statuses,
+    includeExpired: input.includeExpired,
+  };
+}
