@@ -1,5 +1,6 @@
 /** @module Changing stored memories: get (with access tracking), update (old version kept in the audit log), forget. */
 import { contentHashes, normalizeTags } from "../capture/normalize.ts";
+import { redactRecord } from "../capture/redact-record.ts";
 import type { Memory } from "../domain/memory.ts";
 import { cairnError } from "../errors.ts";
 import type { AuditEntry } from "../store/store.ts";
@@ -36,9 +37,14 @@ export interface UpdateInput {
 export function updateMemory(ctx: EngineContext, idOrPrefix: string, patch: UpdateInput): Memory {
   const hasChange = Object.values(patch).some((v) => v !== undefined);
   if (!hasChange) throw cairnError("NOTHING_TO_UPDATE");
-  const content = patch.content === undefined ? undefined : checkContent(patch.content);
+  // New text passes the same secret redaction as remember; the count is kept in metadata and the audit entry.
+  const red = redactRecord(
+    patch.content === undefined ? "" : checkContent(patch.content),
+    patch.metadata === undefined ? {} : checkMetadata(patch.metadata),
+  );
+  const content = patch.content === undefined ? undefined : red.content;
   const type = patch.type === undefined ? undefined : checkType(patch.type);
-  const metadata = patch.metadata === undefined ? undefined : checkMetadata(patch.metadata);
+  const metadata = patch.metadata === undefined ? undefined : red.metadata;
   return ctx.store.transaction(() => {
     const id = resolveId(ctx.store, idOrPrefix);
     const old = ctx.store.get(id)!;
@@ -51,7 +57,7 @@ export function updateMemory(ctx: EngineContext, idOrPrefix: string, patch: Upda
       tags: patch.tags === undefined ? old.tags : normalizeTags(patch.tags),
       priority: checkPriority(patch.priority, old.priority),
       eventTime: patch.eventTime === undefined ? old.eventTime : patch.eventTime,
-      metadata: metadata ?? old.metadata,
+      metadata: metadata ?? (red.count > 0 ? { ...old.metadata, redacted: red.count } : old.metadata),
       project: patch.project === undefined ? old.project : patch.project,
       updatedAt: now,
     };
@@ -68,7 +74,11 @@ export function updateMemory(ctx: EngineContext, idOrPrefix: string, patch: Upda
       hashBefore: old.contentHash,
       hashAfter: next.contentHash,
       contentBefore: changed.includes("content") ? old.content : null,
-      detail: { changed, before: Object.fromEntries(changed.filter((k) => k !== "content").map((k) => [k, old[k]])) },
+      detail: {
+        changed,
+        before: Object.fromEntries(changed.filter((k) => k !== "content").map((k) => [k, old[k]])),
+        ...(red.count > 0 ? { redacted: red.count } : {}),
+      },
     });
     return next;
   });

@@ -1,5 +1,6 @@
 /** @module The write path: validate, normalise, detect duplicates (reinforcing instead of copying), insert. */
 import { contentHashes, normalizeTags } from "../capture/normalize.ts";
+import { redactRecord } from "../capture/redact-record.ts";
 import { KIND_DEFAULTS, type MemoryType } from "../domain/kinds.ts";
 import type { Memory } from "../domain/memory.ts";
 import type { EngineContext } from "./context.ts";
@@ -33,7 +34,8 @@ export interface RememberResult {
 
 /** Builds a complete new memory record from validated input (no I/O). */
 export function buildMemory(ctx: EngineContext, input: RememberInput, now: number): Memory {
-  const content = checkContent(input.content);
+  // Every transport (CLI, MCP, hooks, import, checkpoints) builds memories here, so no secret gets past this line.
+  const { content, metadata } = redactRecord(checkContent(input.content), checkMetadata(input.metadata));
   const type: MemoryType = checkType(input.type);
   const defaults = KIND_DEFAULTS[type];
   const ttl = input.ttlMs === undefined ? defaults.ttlMs : input.ttlMs;
@@ -57,7 +59,7 @@ export function buildMemory(ctx: EngineContext, input: RememberInput, now: numbe
     ...contentHashes(content),
     status: "active",
     supersededBy: null,
-    metadata: checkMetadata(input.metadata),
+    metadata,
   };
 }
 

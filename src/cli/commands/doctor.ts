@@ -12,6 +12,7 @@ import { jsonFlag } from "../flags.ts";
 import { output } from "../output.ts";
 import { detectProject } from "../../config/project.ts";
 import { modelChecks } from "../doctor-models.ts";
+import { clientChecks } from "../../setup/inspect.ts";
 
 type Level = "ok" | "warn" | "fail" | "info";
 interface Check {
@@ -24,7 +25,8 @@ export default defineCommand({
   meta: { name: "doctor", description: "Check database integrity, the search index, schema, permissions, config and assets." },
   args: { ...jsonFlag },
   async run({ args }) {
-    const checks = await runChecks();
+    // Client wiring is independent of the database, so it is reported even when the database cannot be opened.
+    const checks = [...(await runChecks()), ...clientChecks()];
     const failed = checks.some((c) => c.level === "fail");
     if (args.json) output.json({ ok: !failed, version: VERSION, checks });
     else output.text(checks.map((c) => `${c.level.toUpperCase().padEnd(4)}  ${c.name.padEnd(12)}  ${c.detail}`).join("\n"));

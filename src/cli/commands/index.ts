@@ -16,6 +16,7 @@ export const COMMANDS: Record<string, { description: string; load: Loader }> = {
   export: { description: "export memories as JSONL", load: () => import("./export.ts").then((m) => m.default) },
   mcp: { description: "run the MCP server on stdio (for agents)", load: () => import("./mcp.ts").then((m) => m.default) },
   models: { description: "list, add, switch and re-embed models", load: () => import("./models.ts").then((m) => m.default) },
+  setup: { description: "register cairn with agent clients (MCP server, Claude Code hooks)", load: () => import("./setup.ts").then((m) => m.default) },
   doctor: { description: "check the database, index, config and assets", load: () => import("./doctor.ts").then((m) => m.default) },
   config: { description: "show or change configuration", load: () => import("./config.ts").then((m) => m.default) },
   version: { description: "print the version", load: () => import("./version.ts").then((m) => m.default) },

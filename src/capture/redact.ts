@@ -1,0 +1,151 @@
+/**
+ * @module Secret redaction on the write path: credentials are replaced by `[REDACTED:<kind>]` before anything
+ * is stored, so a pasted .env file, curl command or stack trace never puts a live key into the memory database.
+ */
+import { isCodeReference, isHighEntropy, isPlaceholder, looksLikeIdentifierHash } from "./secret-values.ts";
+
+export interface Redaction {
+  kind: string;
+}
+
+export interface RedactResult {
+  text: string;
+  redactions: Redaction[];
+}
+
+const mark = (kind: string) => `[REDACTED:${kind}]`;
+
+/**
+ * Token formats recognisable on their own, wherever they appear. Ordered so the more specific prefix wins
+ * (Anthropic's `sk-ant-` before OpenAI's `sk-`).
+ */
+const PREFIXED: Array<{ kind: string; re: RegExp }> = [
+  { kind: "private_key", re: /-----BEGIN [A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?-----[\s\S]*?(?:-----END [A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?-----|$)/g },
+  { kind: "jwt", re: /\bey[A-Za-z0-9_-]{10,}\.ey[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]*/g },
+  { kind: "aws_access_key_id", re: /\b(?:AKIA|ASIA|AGPA|AIDA|AROA|AIPA|ANPA|ANVA|ABIA|ACCA)[A-Z0-9]{16}\b/g },
+  { kind: "github_token", re: /\bgh[pousr]_[A-Za-z0-9]{36,255}\b/g },
+  { kind: "github_token", re: /\bgithub_pat_[A-Za-z0-9_]{22,255}/g },
+  { kind: "anthropic_key", re: /\bsk-ant-[A-Za-z0-9_-]{20,}/g },
+  { kind: "openai_key", re: /\bsk-(?:proj-|svcacct-|admin-|None-)?[A-Za-z0-9_-]{20,}/g },
+  { kind: "slack_token", re: /\bxox[abprse]-[A-Za-z0-9-]{10,}/g },
+  { kind: "slack_webhook", re: /https:\/\/hooks\.slack\.com\/services\/[A-Za-z0-9/]{20,}/g },
+  { kind: "stripe_key", re: /\b(?:sk|rk)_(?:live|test)_[A-Za-z0-9]{16,}/g },
+  { kind: "stripe_key", re: /\bwhsec_[A-Za-z0-9]{24,}/g },
+  { kind: "google_api_key", re: /\bAIza[0-9A-Za-z_-]{35}(?![0-9A-Za-z_-])/g },
+  { kind: "gitlab_token", re: /\bgl(?:pat|dt|rt|ptt)-[A-Za-z0-9_-]{20,}/g },
+  { kind: "npm_token", re: /\bnpm_[A-Za-z0-9]{36}\b/g },
+  { kind: "huggingface_token", re: /\bhf_[A-Za-z]{30,}\b/g },
+  { kind: "sendgrid_key", re: /\bSG\.[A-Za-z0-9_-]{20,}\.[A-Za-z0-9_-]{40,}/g },
+];
+
+/** The words that make an assignment's value a secret whatever it looks like (`DB_PASSWORD=hunter2`). */
+const STRONG_KEY = /(?:password|passwd|passphrase|secret|token|api[_-]?key|apikey|access[_-]?key|secret[_-]?key|private[_-]?key|client[_-]?key|master[_-]?key|signing[_-]?key|encryption[_-]?key|auth[_-]?key|dsn|pass|pwd)$/i;
+/** Short words that also end ordinary names (`bypass`, `compass`): they need a separator before them. */
+const NEEDS_BOUNDARY = new Set(["pass", "pwd"]);
+/** Names that suggest a credential; a value under one is redacted only if it looks random. */
+const WEAK_KEY = /key|secret|token|pass|pwd|auth|cred|signature|salt|hmac|cookie|session|private|webhook|dsn/i;
+
+export type KeyStrength = "strong" | "weak" | null;
+
+/** How strongly a name (`DB_PASSWORD`, `cache_key`) suggests that its value is a credential. */
+export function keyStrength(key: string): KeyStrength {
+  const m = STRONG_KEY.exec(key);
+  if (m) {
+    const word = m[0].toLowerCase();
+    const before = key.slice(0, m.index);
+    const boundary = before === "" || /[_.\-\s]$/.test(before) || (/[a-z0-9]$/.test(before) && /^[A-Z]/.test(m[0]));
+    if (!NEEDS_BOUNDARY.has(word) || boundary) return "strong";
+  }
+  return WEAK_KEY.test(key) ? "weak" : null;
+}
+
+function kindForKey(key: string): string {
+  const k = key.toLowerCase();
+  if (/pass|pwd/.test(k)) return "password";
+  if (/token/.test(k)) return "token";
+  if (/api[_-]?key|apikey/.test(k)) return "api_key";
+  return "secret";
+}
+
+/** Decides whether `value` assigned to `key` must go; `next` is the character after an unquoted value. */
+function isSecretAssignment(key: string, value: string, quoted: boolean, rest: string, keyQuoted = false): boolean {
+  const strength = keyStrength(key);
+  if (strength === null || isPlaceholder(value)) return false;
+  if (!quoted) {
+    if (/^[([{]/.test(rest)) return false; // a call, an index or a template: code, not a literal
+    if (/^\s*=[^=>]/.test(rest)) return false; // `secret: SecretStr = …` is a type annotation
+    if (isCodeReference(value) || /^(?:\/|~\/|\.{1,2}\/|[A-Za-z]:\\)/.test(value) || /^[A-Za-z_][\w:]*<.*>$/.test(value)) return false;
+    // `{"password": pw}`: a quoted key with a bare identifier is code passing a variable along.
+    if (keyQuoted && /^[A-Za-z_]\w*$/.test(value)) return false;
+    // `token: accessToken` names a variable; real passwords carry a digit or symbol.
+    if (/^[A-Za-z]+$/.test(value) && STRONG_KEY.test(value.replace(/[_-]/g, ""))) return false;
+  }
+  if (strength === "strong") return true;
+  return isHighEntropy(value) && !looksLikeIdentifierHash(value);
+}
+
+/**
+ * `KEY=value`, `key: value`, `"key": "value"`, `key => 'value'`, `["KEY"] = "value"`, `--key=value`.
+ * Groups: 1 key quote, 2 key, 3 separator run, 4/5/6 quoted value, 7 unquoted value.
+ */
+const ASSIGNMENT =
+  /(?<![\w.])(["'`]?)([A-Za-z_][\w.-]*)\1\]?(\s*(?::=|=>|=(?!=)|:)[ \t]*)(?:"([^"\n]*)"|'([^'\n]*)'|`([^`\n]*)`|([^\s"'`,;(){}[\]]+))/g;
+
+/** Kubernetes / ECS env entries: `- name: DB_PASSWORD` followed by `value: …`. */
+const NAME_VALUE =
+  /(\bname["']?\s*[:=]\s*["']?([A-Za-z_][\w.-]*)["']?\s*,?\s*(?:\n\s*)?["']?value["']?\s*[:=][ \t]*)(?:"([^"\n]*)"|'([^'\n]*)'|([^\s"',}]+))/g;
+
+/** `scheme://user:password@host`: keeps scheme, user and host so the memory still says where it points. */
+const URL_CREDENTIALS = /\b([a-z][a-z0-9+.-]*:\/\/)([^\s:/@'"]*):([^\s@/'"]+)@/gi;
+
+/** `Authorization: Bearer …`, `Authorization: Basic …`, and bare `Bearer <token>`. */
+const AUTH_HEADER = /(\bAuthorization["']?\s*[:=]\s*["'`]?(?:(?:Bearer|Basic|Token|Bot|Digest)\s+)?)([A-Za-z0-9._~+/=-]{8,})/gi;
+const BEARER = /(\bBearer\s+)([A-Za-z0-9._~+/-]{16,}=*)/g;
+
+/** `curl -u user:password`, `--user user:password`. */
+const CURL_USER = /(\bcurl\b[^\n]*?\s(?:-u|--user)[ \t=]+["']?[^\s:'"]+:)([^\s'"]+)/g;
+
+/** `--password hunter2`, `--token abc` (the `=` form is an assignment). */
+const SECRET_FLAG = /((?:^|\s)--?(?:password|passwd|pass|token|api-key|apikey|secret|client-secret|access-token)[ \t]+)([^\s-][^\s]*)/g;
+
+/** Replaces every secret in `text` by `[REDACTED:<kind>]` and reports what it removed. */
+export function redactSecrets(text: string): RedactResult {
+  const redactions: Redaction[] = [];
+  const hit = (kind: string) => {
+    redactions.push({ kind });
+    return mark(kind);
+  };
+  let out = text;
+  for (const { kind, re } of PREFIXED) {
+    out = out.replace(re, (m) => (isPlaceholder(m) ? m : hit(kind)));
+  }
+  out = out.replace(URL_CREDENTIALS, (m, scheme: string, user: string, pass: string) =>
+    isPlaceholder(pass) ? m : `${scheme}${user}:${hit("password")}@`,
+  );
+  out = out.replace(AUTH_HEADER, (m, head: string, value: string) =>
+    isPlaceholder(value) || !/\d/.test(value) ? m : head + hit("auth_header"),
+  );
+  out = out.replace(BEARER, (m, head: string, value: string) =>
+    isPlaceholder(value) || !isHighEntropy(value) ? m : head + hit("auth_header"),
+  );
+  out = out.replace(CURL_USER, (m, head: string, value: string) => (isPlaceholder(value) ? m : head + hit("password")));
+  out = out.replace(NAME_VALUE, (m, head: string, key: string, dq?: string, sq?: string, bare?: string) => {
+    const value = dq ?? sq ?? bare ?? "";
+    if (!isSecretAssignment(key, value, bare === undefined, "")) return m;
+    const q = dq !== undefined ? '"' : sq !== undefined ? "'" : "";
+    return `${head}${q}${hit(kindForKey(key))}${q}`;
+  });
+  out = out.replace(
+    ASSIGNMENT,
+    (m, kq: string, key: string, _sep: string, dq: string | undefined, sq: string | undefined, bq: string | undefined, bare: string | undefined, offset: number, whole: string) => {
+      const value = dq ?? sq ?? bq ?? bare ?? "";
+      const rest = bare === undefined ? "" : whole.slice(offset + m.length, offset + m.length + 8);
+      if (!isSecretAssignment(key, value, bare === undefined, rest, kq !== "")) return m;
+      return m.slice(0, m.length - value.length - (bare === undefined ? 1 : 0)) + hit(kindForKey(key)) + (bare === undefined ? m.slice(-1) : "");
+    },
+  );
+  out = out.replace(SECRET_FLAG, (m, head: string, value: string) =>
+    isPlaceholder(value) || isCodeReference(value) ? m : head + hit(/pass/.test(head) ? "password" : "token"),
+  );
+  return { text: out, redactions };
+}

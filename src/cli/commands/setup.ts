@@ -1,0 +1,38 @@
+/** @module `cairn setup`: register cairn's MCP server (and Claude Code hooks) with agent clients, or `--uninstall` it. */
+import { defineCommand } from "citty";
+import { cairnError } from "../../errors.ts";
+import { parseClients, reportJson, reportText, resolveCommand, runSetup } from "../../setup/run.ts";
+import { jsonFlag } from "../flags.ts";
+import { output } from "../output.ts";
+
+export default defineCommand({
+  meta: {
+    name: "setup",
+    description:
+      "Register cairn with agent clients: the MCP server (`cairn mcp`) and, for Claude Code, the hooks. Edits only cairn's own entries, keeps a backup of each changed file, and is safe to run again.",
+  },
+  args: {
+    client: { type: "string", description: "claude-code, claude-desktop, cursor, vscode, codex, windsurf, gemini (comma-separated), or all: every client found on this machine (default)", valueHint: "name|all" },
+    project: { type: "boolean", description: "write the current project's config files (.mcp.json, .claude/settings.json, .cursor/mcp.json …)" },
+    user: { type: "boolean", description: "write the per-user config files (default)" },
+    command: { type: "string", description: "the cairn executable clients should run (default: this binary)", valueHint: "path" },
+    "dry-run": { type: "boolean", description: "print what would change and write nothing" },
+    uninstall: { type: "boolean", description: "remove exactly what setup added (the \"cairn\" server and `cairn hook` handlers)" },
+    ...jsonFlag,
+  },
+  run({ args }) {
+    if (args.project && args.user) throw cairnError("USAGE", ["Use only one of --project and --user."]);
+    let clients: ReturnType<typeof parseClients>;
+    let command: string;
+    try {
+      clients = parseClients(args.client);
+      command = resolveCommand(args.command);
+    } catch (err) {
+      throw cairnError("USAGE", [(err as Error).message]);
+    }
+    const report = runSetup({ clients, scope: args.project ? "project" : "user", command, uninstall: args.uninstall === true, dryRun: args["dry-run"] === true });
+    if (args.json) output.json(reportJson(report));
+    else output.text(reportText(report));
+    if (report.clients.some((c) => c.status === "error")) process.exitCode = 1;
+  },
+});

@@ -1,0 +1,66 @@
+/** @module Reading shell commands and errors: the command's identity, and an error's normalised signature. */
+
+/** Wrappers that say nothing about what runs. */
+const PREFIXES = new Set(["sudo", "time", "env", "nohup", "exec", "command", "npx", "bunx", "pnpx"]);
+
+/**
+ * The words that identify a command: its program and first sub-command (`npm test`, `docker compose`,
+ * `cargo build`), skipping `cd …&&`, env assignments and wrappers. Flags and arguments vary run to run;
+ * these do not.
+ */
+export function commandHead(command: string, words = 2): string[] {
+  let want = words;
+  // The last segment of `cd dir && x` / `a; b` is what can fail; earlier ones are set-up.
+  const segments = command.split(/&&|\|\||;|\n/).map((s) => s.trim()).filter(Boolean);
+  const main = segments.find((s) => !/^cd\s/.test(s) && !/^export\s/.test(s)) ?? segments[0] ?? "";
+  const out: string[] = [];
+  for (const raw of main.split(/\s+/)) {
+    if (out.length >= want) break;
+    if (raw === "" || /^\w+=/.test(raw) || (out.length === 0 && PREFIXES.has(raw))) continue;
+    if (raw.startsWith("-") || raw.startsWith("|") || raw.startsWith(">")) break;
+    // `./node_modules/.bin/jest` and `jest` are the same program.
+    out.push(out.length === 0 ? raw.replace(/^.*\//, "") : raw);
+    // `npm run test:e2e`: the script name, not "run", is what identifies the command.
+    if (out.length === 2 && /^(run|exec|x|run-script)$/.test(raw)) want = words + 1;
+  }
+  return out;
+}
+
+/** Key for "the same command" within a session: its head words. */
+export function commandKey(command: string): string {
+  return commandHead(command).join(" ").toLowerCase();
+}
+
+/** Lines that say what went wrong, in the order compilers, test runners and shells print them. */
+const STRONG_ERROR_LINE = /\b\w*(Error|Exception)\b:|^\s*(error|fatal|panic)\b|\bERR!|\bE[A-Z]{3,}\b/;
+const ERROR_LINE =
+  /\b(error|exception|fatal|failed|failure|panic|traceback|cannot|could not|couldn't|not found|no such file|permission denied|refused|undefined|segmentation fault|timed? ?out)\b|✗|✘/i;
+
+/** True when `text` carries an error signature (for shell output that arrived without an exit code). */
+export function looksLikeError(text: string): boolean {
+  return /(^|\n)\s*(error|fatal|traceback|panic)\b|command not found|no such file or directory|permission denied|\bERR!|Exception\b/i.test(text);
+}
+
+/**
+ * An error's signature: its most telling line with the parts that change between runs (numbers, paths,
+ * hex ids, quoted values, durations) replaced, so the same failure captured twice is the same text and
+ * the engine's duplicate detection reinforces it instead of storing it again.
+ */
+export function errorSignature(text: string): string {
+  const lines = text
+    .split("\n")
+    .map((l) => l.trim())
+    .filter((l) => l !== "" && !/^Exit code -?\d+$/i.test(l));
+  const line = lines.find((l) => STRONG_ERROR_LINE.test(l)) ?? lines.find((l) => ERROR_LINE.test(l)) ?? lines[0] ?? "";
+  return line
+    .replace(/\x1b\[[0-9;]*m/g, "")
+    .replace(/(?:[A-Za-z]:)?(?:[\\/][\w.@+-]+){2,}/g, (p) => `…/${p.split(/[\\/]/).pop()}`)
+    .replace(/\b\d{1,3}(\.\d{1,3}){3}(:\d+)?\b/g, "<ip>")
+    .replace(/\b0x[0-9a-f]+\b|\b[0-9a-f]{8,}\b/gi, "<id>")
+    .replace(/\b\d+(\.\d+)?\s?(ms|s|sec|seconds|m|min)\b/g, "<time>")
+    .replace(/:\d+(:\d+)?\b/g, "")
+    .replace(/\b\d{2,}\b/g, "<n>")
+    .replace(/\s+/g, " ")
+    .slice(0, 200)
+    .trim();
+}

@@ -1,0 +1,196 @@
+/** @module Reading a hook event: the CLI event name and stdin JSON (Claude Code snake_case, VS Code camelCase) → one shape. */
+import * as z from "zod/mini";
+
+/** The events cairn handles; the CLI names `cairn setup` registers. */
+export type HookEvent = "session-start" | "prompt" | "pre-tool" | "post-tool" | "stop" | "pre-compact" | "session-end";
+
+/** Claude Code's (and VS Code's) event names, lower-cased, and our own CLI names → the handler. */
+const EVENT_NAMES: Record<string, HookEvent> = {
+  "session-start": "session-start",
+  sessionstart: "session-start",
+  prompt: "prompt",
+  userpromptsubmit: "prompt",
+  "pre-tool": "pre-tool",
+  pretooluse: "pre-tool",
+  "post-tool": "post-tool",
+  posttooluse: "post-tool",
+  posttoolusefailure: "post-tool",
+  "post-tool-failure": "post-tool",
+  stop: "stop",
+  "pre-compact": "pre-compact",
+  precompact: "pre-compact",
+  "session-end": "session-end",
+  sessionend: "session-end",
+};
+
+/** Claude's name for each event, for `hookSpecificOutput.hookEventName` (it must match the event). */
+export const CLAUDE_EVENT_NAMES: Record<HookEvent, string> = {
+  "session-start": "SessionStart",
+  prompt: "UserPromptSubmit",
+  "pre-tool": "PreToolUse",
+  "post-tool": "PostToolUse",
+  stop: "Stop",
+  "pre-compact": "PreCompact",
+  "session-end": "SessionEnd",
+};
+
+export function eventFromName(name: string | undefined): HookEvent | null {
+  if (!name) return null;
+  return EVENT_NAMES[name.trim().toLowerCase().replace(/_/g, "-")] ?? EVENT_NAMES[name.trim().toLowerCase().replace(/[-_]/g, "")] ?? null;
+}
+
+/** What a tool call is, for our purposes: an edit of a file, a shell command, or something we ignore. */
+export type ToolKind = "edit" | "shell" | "other";
+
+export interface HookInput {
+  event: HookEvent;
+  /** The event name the agent sent (e.g. PostToolUseFailure), which the output echoes. */
+  agentEvent: string;
+  sessionId: string | null;
+  cwd: string;
+  prompt: string;
+  toolName: string;
+  toolKind: ToolKind;
+  /** Edit/Write/MultiEdit target (absolute, as the agent gave it). */
+  filePath: string | null;
+  /** Bash command line. */
+  command: string | null;
+  /** Shell result, when the agent reports one. */
+  exitCode: number | null;
+  stdout: string;
+  stderr: string;
+  /** PostToolUseFailure's `error`, or a tool_response error text. */
+  error: string | null;
+  /** True when the agent itself flagged the tool call as failed. */
+  failed: boolean;
+  lastAssistantMessage: string;
+  stopHookActive: boolean;
+  customInstructions: string;
+  /** SessionStart `source` (startup/resume/clear/compact) or SessionEnd `reason`. */
+  source: string;
+  /** The event came in VS Code's camelCase shape (sessionId, hookEventName). */
+  camelCase: boolean;
+}
+
+// Every field tolerates a wrong type (→ absent) instead of rejecting the event: agents differ and change.
+const str = z.catch(z.optional(z.string()), undefined);
+const bool = z.catch(z.optional(z.boolean()), undefined);
+const any = z.optional(z.unknown());
+
+const RawSchema = z.looseObject({
+  session_id: str,
+  sessionId: str,
+  hook_event_name: str,
+  hookEventName: str,
+  cwd: str,
+  prompt: str,
+  tool_name: str,
+  toolName: str,
+  tool_input: any,
+  toolInput: any,
+  tool_response: any,
+  toolResponse: any,
+  error: any,
+  is_interrupt: bool,
+  last_assistant_message: str,
+  lastAssistantMessage: str,
+  stop_hook_active: bool,
+  stopHookActive: bool,
+  custom_instructions: str,
+  customInstructions: str,
+  source: str,
+  reason: str,
+  trigger: str,
+});
+
+const SHELL_TOOLS = new Set(["bash", "runterminalcommand", "run_in_terminal", "runinterminal", "shell", "powershell"]);
+const EDIT_TOOLS = new Set([
+  "edit", "write", "multiedit", "notebookedit",
+  "editfiles", "create_file", "createfile", "replace_string_in_file", "replacestringinfile", "insert_edit_into_file",
+  "multi_replace_string_in_file", "apply_patch",
+]);
+
+export function toolKind(name: string): ToolKind {
+  const n = name.toLowerCase();
+  if (SHELL_TOOLS.has(n)) return "shell";
+  if (EDIT_TOOLS.has(n)) return "edit";
+  return "other";
+}
+
+function record(v: unknown): Record<string, unknown> {
+  return v !== null && typeof v === "object" && !Array.isArray(v) ? (v as Record<string, unknown>) : {};
+}
+
+function text(v: unknown): string {
+  return typeof v === "string" ? v : "";
+}
+
+function num(v: unknown): number | null {
+  if (typeof v === "number" && Number.isFinite(v)) return v;
+  if (typeof v === "string" && /^-?\d+$/.test(v.trim())) return Number(v.trim());
+  return null;
+}
+
+/** The shell result, in whichever shape the agent reports it (Claude: stdout/stderr/interrupted; others: exit codes). */
+function shellResult(response: unknown): { exitCode: number | null; stdout: string; stderr: string; error: string | null; failed: boolean } {
+  if (typeof response === "string") return { exitCode: null, stdout: response, stderr: "", error: null, failed: false };
+  const r = record(response);
+  const exitCode = num(r.exit_code ?? r.exitCode ?? r.returnCode ?? r.return_code ?? r.code);
+  const errText = text(r.error) || (typeof r.is_error === "boolean" && r.is_error ? text(r.content) || text(r.output) : "");
+  return {
+    exitCode,
+    stdout: text(r.stdout) || text(r.output),
+    stderr: text(r.stderr),
+    error: errText || null,
+    failed: r.is_error === true || r.isError === true || r.success === false || (exitCode !== null && exitCode !== 0),
+  };
+}
+
+/**
+ * Parses stdin into a {@link HookInput}. The event comes from the CLI argument, else from the JSON's own
+ * event name. Returns null when there is nothing to act on (unknown event, not a JSON object).
+ */
+export function parseHookInput(argEvent: string | undefined, raw: string, fallbackCwd: string): HookInput | null {
+  let json: unknown;
+  try {
+    json = raw.trim() === "" ? {} : JSON.parse(raw);
+  } catch {
+    return null;
+  }
+  const parsed = RawSchema.safeParse(json);
+  if (!parsed.success) return null;
+  const d = parsed.data;
+  const sentEvent = d.hook_event_name ?? d.hookEventName ?? "";
+  const event = eventFromName(argEvent) ?? eventFromName(sentEvent);
+  if (!event) return null;
+  // The output must name the event it answers; trust the agent's spelling only when it is the same event.
+  const agentEvent = eventFromName(sentEvent) === event ? sentEvent : CLAUDE_EVENT_NAMES[event];
+  const toolName = d.tool_name ?? d.toolName ?? "";
+  const toolInput = record(d.tool_input ?? d.toolInput);
+  const response = d.tool_response ?? d.toolResponse;
+  const shell = shellResult(response);
+  const topError = typeof d.error === "string" ? d.error : d.error !== undefined && d.error !== null ? JSON.stringify(d.error) : null;
+  const isFailureEvent = sentEvent.toLowerCase() === "posttoolusefailure" || argEvent?.toLowerCase() === "post-tool-failure";
+  const exitFromError = topError ? num(/^Exit code (-?\d+)/i.exec(topError)?.[1]) : null;
+  return {
+    event,
+    agentEvent,
+    sessionId: d.session_id ?? d.sessionId ?? null,
+    cwd: d.cwd || fallbackCwd,
+    prompt: d.prompt ?? "",
+    toolName,
+    toolKind: toolKind(toolName),
+    filePath: text(toolInput.file_path) || text(toolInput.filePath) || text(toolInput.path) || text(toolInput.notebook_path) || null,
+    command: text(toolInput.command) || text(toolInput.commandLine) || null,
+    exitCode: shell.exitCode ?? exitFromError,
+    stdout: shell.stdout,
+    stderr: shell.stderr,
+    error: topError ?? shell.error,
+    failed: isFailureEvent || topError !== null || shell.failed,
+    lastAssistantMessage: d.last_assistant_message ?? d.lastAssistantMessage ?? "",
+    stopHookActive: d.stop_hook_active ?? d.stopHookActive ?? false,
+    customInstructions: d.custom_instructions ?? d.customInstructions ?? "",
+    source: d.source ?? d.reason ?? d.trigger ?? "",
+    camelCase: d.session_id === undefined && d.sessionId !== undefined,
+  };
+}

@@ -1,0 +1,30 @@
+/**
+ * @module `<dataDir>/hooks.log`: one line per failed hook (and per hook with CAIRN_HOOK_DEBUG=1). Hooks must
+ * never print to stderr (the agent may show it), so this file is where their problems become visible.
+ */
+import { appendFileSync, existsSync, mkdirSync, renameSync, statSync } from "node:fs";
+import { join } from "node:path";
+
+/** Past this size the log is rotated to hooks.log.1 (one generation kept): at most ~512 KiB on disk. */
+const MAX_LOG_BYTES = 256 * 1024;
+
+export function hookLogFile(dataDir: string): string {
+  return join(dataDir, "hooks.log");
+}
+
+/** Appends one line; never throws (an unwritable data dir must not turn into a failing hook). */
+export function appendHookLog(dataDir: string, line: string): void {
+  try {
+    const file = hookLogFile(dataDir);
+    if (!existsSync(dataDir)) mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+    try {
+      if (statSync(file).size > MAX_LOG_BYTES) renameSync(file, `${file}.1`);
+    } catch {
+      // no log yet
+    }
+    const oneLine = line.replace(/\s*\n\s*/g, " | ").slice(0, 2000);
+    appendFileSync(file, `${new Date().toISOString()} ${oneLine}\n`, { mode: 0o600 });
+  } catch {
+    // nowhere to log: stay silent, the agent's session matters more
+  }
+}

@@ -1,0 +1,132 @@
+/**
+ * @module PostToolUse / PostToolUseFailure: when a shell command fails, say how that error was fixed
+ * before (if memory knows) and capture the error; when the same command later succeeds in the session,
+ * remember what fixed it as a lesson linked to the error (`fixes`), which is what the next session needs.
+ */
+import type { Memory } from "../domain/memory.ts";
+import { commandHead, commandKey, errorSignature, looksLikeError } from "./command.ts";
+import type { HookContext } from "./context.ts";
+import { bullet, oneLine } from "./format.ts";
+import { relevant } from "./relevance.ts";
+import type { SessionState } from "./state.ts";
+
+/** Errors captured per session at most: a broken build can fail fifty times in a row. */
+export const MAX_ERRORS_PER_SESSION = 5;
+const MAX_SHOWN = 3;
+const MAX_SINCE = 5;
+
+export async function postTool(ctx: HookContext): Promise<string | null> {
+  const inp = ctx.input;
+  if (inp.toolKind === "edit") {
+    if (!inp.failed && inp.filePath) noteStep(ctx, `editing ${inp.filePath.split(/[\\/]/).pop()}`);
+    return null;
+  }
+  if (inp.toolKind !== "shell" || !inp.command) return null;
+  const key = commandKey(inp.command);
+  if (key === "") return null;
+  const failed = inp.failed || (inp.exitCode === null && looksLikeError(inp.stderr));
+  if (!failed) {
+    succeeded(ctx, key, inp.command);
+    return null;
+  }
+  const text = inp.error ?? (inp.stderr || inp.stdout);
+  const signature = errorSignature(text) || `exit code ${inp.exitCode ?? "non-zero"}`;
+  const advice = ctx.hasMemory() ? await pastFixes(ctx, key, signature) : null;
+  captureFailure(ctx, key, inp.command, signature);
+  return advice;
+}
+
+/** A command or edit that went fine: a candidate step in fixing each failure still open. */
+function noteStep(ctx: HookContext, step: string, exceptKey?: string): void {
+  const open = Object.entries(ctx.state.failures).filter(([k]) => k !== exceptKey);
+  if (open.length === 0) return;
+  const state = ctx.touchState();
+  for (const [k] of open) {
+    const since = state.failures[k]!.since;
+    if (!since.includes(step)) since.push(step);
+    state.failures[k]!.since = since.slice(-MAX_SINCE);
+  }
+}
+
+function succeeded(ctx: HookContext, key: string, command: string): void {
+  noteStep(ctx, `running \`${oneLine(command, 100)}\``, key);
+  const open = ctx.state.failures[key];
+  if (!open) return;
+  const state = ctx.touchState();
+  delete state.failures[key];
+  const how =
+    open.since.length > 0
+      ? `it passed after ${open.since.join(", then ")}`
+      : open.command.trim() === command.trim()
+        ? "it passed when simply re-run (flaky?)"
+        : `it passed when run as \`${oneLine(command, 120)}\``;
+  const engine = ctx.engine();
+  const lesson = engine.remember({
+    content: `\`${key}\` failed with "${open.signature}"; ${how}.`,
+    type: "lesson",
+    tags: [`cmd:${key}`, "fix"],
+    source: "hook",
+    agent: ctx.agent,
+    sessionId: ctx.input.sessionId,
+  });
+  state.created.push(lesson.id);
+  if (open.errorId && open.errorId !== lesson.id) {
+    try {
+      engine.relate(lesson.id, open.errorId, "fixes");
+    } catch {
+      // the error memory was forgotten meanwhile: the lesson stands on its own
+    }
+  }
+}
+
+function captureFailure(ctx: HookContext, key: string, command: string, signature: string): void {
+  const state: SessionState = ctx.touchState();
+  const previous = state.failures[key];
+  let errorId = previous?.signature === signature ? previous.errorId : null;
+  if (!errorId && state.errorsCaptured < MAX_ERRORS_PER_SESSION) {
+    // Keyed by the command's head and the normalised signature, so the same failure in another session is
+    // the same text and reinforces the existing memory instead of adding a copy.
+    const saved = ctx.engine().remember({
+      content: `\`${key}\` failed: ${signature}`,
+      type: "error",
+      tags: [`cmd:${key}`],
+      source: "hook",
+      agent: ctx.agent,
+      sessionId: ctx.input.sessionId,
+      metadata: { command: oneLine(command, 500) },
+    });
+    errorId = saved.id;
+    state.errorsCaptured++;
+    state.created.push(saved.id);
+  }
+  state.failures[key] = { command: oneLine(command, 500), signature, errorId, at: Date.now(), since: previous?.since ?? [] };
+}
+
+/** Lessons that fixed this error before (linked by `fixes`, or matching its words), then the errors themselves. */
+async function pastFixes(ctx: HookContext, key: string, signature: string): Promise<string | null> {
+  const engine = ctx.engine();
+  const query = `${commandHead(key).join(" ")} ${signature}`;
+  const { results } = await engine.recall({ query, mode: "keyword", types: ["lesson", "error"], limit: 10, track: false });
+  // A fix shown alongside a prompt is worth repeating when the failure actually happens; once.
+  const skip = new Set([...ctx.state.created, ...ctx.state.advised]);
+  const hits = relevant(query, results.filter((r) => !skip.has(r.memory.id)));
+  const shown: Memory[] = [];
+  const add = (m: Memory | null) => {
+    if (m && m.status === "active" && !skip.has(m.id) && !shown.some((s) => s.id === m.id)) shown.push(m);
+  };
+  for (const h of hits) {
+    if (h.memory.type === "error") {
+      for (const link of engine.links(h.memory.id)) {
+        if (link.relation === "fixes" && link.direction === "in") add(engine.store.get(link.id));
+      }
+    }
+    add(h.memory);
+  }
+  const top = shown.sort((a, b) => (a.type === "lesson" ? 0 : 1) - (b.type === "lesson" ? 0 : 1)).slice(0, MAX_SHOWN);
+  if (top.length === 0) return null;
+  engine.store.touch(top.map((m) => m.id), engine.now());
+  const state = ctx.touchState();
+  state.advised.push(...top.map((m) => m.id));
+  state.surfaced.push(...top.map((m) => m.id));
+  return [`cairn memory — this error was seen before; earlier fixes and notes:`, ...top.map((m) => bullet(m, 400, true))].join("\n");
+}

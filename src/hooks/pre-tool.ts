@@ -1,0 +1,64 @@
+/**
+ * @module PreToolUse (Edit/Write/MultiEdit/Bash): before a file is edited or a command runs, surface the
+ * lessons and past errors that name that exact file or command — at most 3, only exact mentions, and
+ * each at most once per session, so routine edits stay silent.
+ */
+import type { Memory } from "../domain/memory.ts";
+import { commandHead } from "./command.ts";
+import type { HookContext } from "./context.ts";
+import { bullet } from "./format.ts";
+import { coverage, queryTerms } from "./relevance.ts";
+
+export const PRE_TOOL_LIMIT = 3;
+
+/** File names that say little on their own: these need their directory to count as a mention. */
+const GENERIC_NAMES = /^(index|main|mod|lib|utils?|types?|init|__init__|app|config|constants|helpers?|test|spec)\.[\w]+$/i;
+
+/** The text a memory must mention for the tool call to be "about" it, and how to name it to the agent. */
+export function subject(ctx: HookContext): { mention: string; label: string } | null {
+  const { toolKind, filePath, command } = ctx.input;
+  if (toolKind === "edit" && filePath) {
+    const parts = filePath.split(/[\\/]/).filter(Boolean);
+    const base = parts.at(-1) ?? "";
+    if (base === "") return null;
+    const mention = GENERIC_NAMES.test(base) && parts.length > 1 ? `${parts.at(-2)}/${base}` : base;
+    return { mention, label: mention };
+  }
+  if (toolKind === "shell" && command) {
+    const head = commandHead(command);
+    if (head.length === 0) return null;
+    return { mention: head.join(" "), label: `\`${head.join(" ")}\`` };
+  }
+  return null;
+}
+
+export async function preTool(ctx: HookContext): Promise<string | null> {
+  const about = subject(ctx);
+  if (!about || !ctx.hasMemory()) return null;
+  const found = await mentions(ctx, about.mention, ["lesson", "error"]);
+  if (found.length === 0) return null;
+  ctx.touchState().surfaced.push(...found.map((m) => m.id));
+  return [`cairn memory — earlier lessons and errors about ${about.label}:`, ...found.map((m) => bullet(m, 400, true))].join("\n");
+}
+
+/** Memories of `types` that mention all of `mention` (as a phrase), not yet shown or written this session. */
+export async function mentions(ctx: HookContext, mention: string, types: string[], limit = PRE_TOOL_LIMIT): Promise<Memory[]> {
+  // One phrase term: `npm test` must appear as "npm test", not as "npm" somewhere and "test" elsewhere.
+  // Joined by "_", the words form one chunk, which the query builder turns into an FTS phrase query.
+  const phrase = mention.trim().replace(/\s+/g, "_");
+  const terms = queryTerms(phrase);
+  if (terms.length === 0) return [];
+  const engine = ctx.engine();
+  const { results } = await engine.recall({ query: phrase, mode: "keyword", types, limit: 10, track: false });
+  const skip = new Set([...ctx.state.created, ...ctx.state.surfaced]);
+  const strong = results
+    .map((r) => r.memory)
+    .filter((m) => !skip.has(m.id))
+    .filter((m) => {
+      const c = coverage(terms, m);
+      return c.matched === c.total;
+    })
+    .slice(0, limit);
+  if (strong.length > 0) engine.store.touch(strong.map((m) => m.id), engine.now());
+  return strong;
+}

@@ -1,0 +1,67 @@
+/**
+ * @module UserPromptSubmit: inject the few memories that clearly bear on the prompt (silence beats noise),
+ * and capture explicit statements in it ("from now on use pnpm", "the fix was …") as memories. What is
+ * captured now is never injected back in the same turn: recall runs before the capture is written.
+ */
+import { extractCaptures } from "../capture/extract.ts";
+import { applyBudget } from "../retrieve/budget.ts";
+import type { HookContext } from "./context.ts";
+import { bullet } from "./format.ts";
+import { relevant } from "./relevance.ts";
+
+export const PROMPT_LIMIT = 5;
+export const PROMPT_BUDGET = 600;
+/** Candidates read before the bar: enough that the bar, not the limit, decides what is shown. */
+const CANDIDATES = 12;
+/** A prompt this long is a pasted log or file, not a question; recall over it matches everything. */
+const MAX_QUERY_CHARS = 2000;
+
+export async function prompt(ctx: HookContext): Promise<string | null> {
+  const text = ctx.input.prompt.trim();
+  if (text === "") return null;
+  const injected = ctx.hasMemory() ? await recallFor(ctx, text) : null;
+  capture(ctx, text);
+  return injected;
+}
+
+async function recallFor(ctx: HookContext, text: string): Promise<string | null> {
+  const engine = ctx.engine();
+  const query = text.slice(0, MAX_QUERY_CHARS);
+  const { results } = await engine.recall({ query, mode: "keyword", limit: CANDIDATES, track: false });
+  const state = ctx.state;
+  const skip = new Set([...state.created, ...state.surfaced]);
+  // Checkpoints are the briefing's business; re-showing what this session already saw or said is noise.
+  // Session summaries echo whole sessions' words, so they match many prompts while saying little.
+  const fresh = results.filter(
+    (r) => r.memory.type !== "checkpoint" && !r.memory.tags.includes("session-summary") && !skip.has(r.memory.id),
+  );
+  const chosen = relevant(query, fresh).slice(0, PROMPT_LIMIT);
+  if (chosen.length === 0) return null;
+  const lines = applyBudget(
+    chosen.map((c) => ({ memory: c.memory, content: bullet(c.memory, 400, true) })),
+    PROMPT_BUDGET,
+  );
+  const ids = lines.map((l) => l.memory.id);
+  engine.store.touch(ids, engine.now());
+  ctx.touchState().surfaced.push(...ids);
+  return ["cairn memory — notes from earlier sessions related to this prompt:", ...lines.map((l) => l.content)].join("\n");
+}
+
+function capture(ctx: HookContext, text: string): void {
+  const state = ctx.touchState();
+  if (state.firstPrompt === null && text.length >= 12) state.firstPrompt = text.slice(0, 200);
+  const captures = extractCaptures(text);
+  if (captures.length === 0) return;
+  const engine = ctx.engine();
+  for (const c of captures) {
+    const saved = engine.remember({
+      content: c.content,
+      type: c.type,
+      tags: c.tags,
+      source: "hook",
+      agent: ctx.agent,
+      sessionId: ctx.input.sessionId,
+    });
+    state.created.push(saved.id);
+  }
+}

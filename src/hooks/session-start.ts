@@ -1,0 +1,41 @@
+/**
+ * @module SessionStart: brief the agent on what memory knows — where work stopped, the user's preferences,
+ * this project's lessons, known pitfalls, recent decisions and open tasks — within ~800 tokens. Nothing at
+ * all when memory holds nothing for this project.
+ */
+import type { Memory } from "../domain/memory.ts";
+import type { HookContext } from "./context.ts";
+import { bullet, day, oneLine, TokenBudget } from "./format.ts";
+
+/** About 3% of a 200k context: enough for a real briefing, small enough to never crowd out the task. */
+export const SESSION_START_BUDGET = 800;
+const PER_SECTION = 5;
+
+export function sessionStart(ctx: HookContext): string | null {
+  if (!ctx.hasMemory()) return null;
+  const engine = ctx.engine();
+  const b = engine.briefing({ perSection: PER_SECTION });
+  const tasks = engine.list({ types: ["task"], limit: 3, includeGlobal: false }).memories;
+  // "Remember that X" statements are stored as facts; the engine's briefing has no section for them.
+  const facts = engine.list({ types: ["fact"], limit: PER_SECTION, order: "priority", includeGlobal: false }).memories;
+  const empty = !b.checkpoint && [b.preferences, b.decisions, b.lessons, b.pitfalls, facts, tasks].every((s) => s.length === 0);
+  if (empty) return null;
+  const name = ctx.project.split(/[\\/]/).filter(Boolean).pop() ?? ctx.project;
+  const out = new TokenBudget(SESSION_START_BUDGET);
+  out.add(`cairn memory for project ${name} (notes saved in earlier sessions; dates are when they were recorded):`);
+  // Order = what the agent most needs if the budget runs out: where work stopped, then how the user works.
+  if (b.checkpoint) out.section(`Last checkpoint (${day(b.checkpoint)}):`, [checkpointLines(b.checkpoint)]);
+  out.section("User preferences:", b.preferences.map((m) => bullet(m, 200)));
+  out.section("Lessons learned:", b.lessons.map((m) => bullet(m)));
+  out.section("Known pitfalls (errors seen before, with fixes when known):", b.pitfalls.map((m) => bullet(m)));
+  out.section("Project facts:", facts.map((m) => bullet(m)));
+  out.section("Recent decisions:", b.decisions.map((m) => bullet(m)));
+  out.section("Open tasks:", tasks.map((m) => bullet(m, 200)));
+  return out.lines.length > 1 ? out.lines.join("\n") : null;
+}
+
+function checkpointLines(m: Memory): string {
+  // The rendered checkpoint is multi-line (task, progress, next steps); keep its shape, bounded.
+  const lines = m.content.split("\n").slice(0, 12).map((l) => oneLine(l, 240));
+  return lines.map((l) => `  ${l}`).join("\n");
+}

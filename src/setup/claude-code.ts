@@ -1,0 +1,147 @@
+/**
+ * @module Claude Code: the MCP server in `~/.claude.json` (user) or `<project>/.mcp.json`, and the hooks in
+ * `~/.claude/settings.json` or `<project>/.claude/settings.json`, merged into the event → matcher group →
+ * handlers schema. cairn's handlers are recognised by their `cairn hook` command, never by position.
+ */
+import { join } from "node:path";
+import { type JsonObject, type Op, type OpsResult, isObject, jsonTarget, mcpServerOps, sameJson } from "./json-file.ts";
+import { exists, fileMode, shellCommand } from "./locations.ts";
+import { type Change, type ClientSetup, type SetupContext, SetupFileError } from "./plan.ts";
+
+/** Claude Code event → `cairn hook` event name, matcher, and timeout in seconds (kept short: hooks block the agent). */
+export const CLAUDE_HOOKS: ReadonlyArray<{ event: string; name: string; matcher?: string; timeout: number }> = [
+  { event: "SessionStart", name: "session-start", matcher: "startup|resume|clear|compact", timeout: 10 },
+  { event: "UserPromptSubmit", name: "prompt", timeout: 5 },
+  { event: "PreToolUse", name: "pre-tool", matcher: "Edit|Write|MultiEdit|Bash", timeout: 5 },
+  { event: "PostToolUse", name: "post-tool", matcher: "Edit|Write|MultiEdit|Bash", timeout: 5 },
+  { event: "Stop", name: "stop", timeout: 10 },
+  { event: "PreCompact", name: "pre-compact", timeout: 10 },
+  { event: "SessionEnd", name: "session-end", timeout: 5 },
+];
+
+/** A hook command cairn wrote: the executable is named cairn (quoted or not) and its first argument is `hook`. */
+export function isCairnHook(command: unknown, ownCommand?: string): boolean {
+  if (typeof command !== "string") return false;
+  if (ownCommand !== undefined && command.startsWith(`${ownCommand} hook `)) return true;
+  return /(^|[\s\/\\"'])cairn(\.exe)?["']?\s+hook(\s|$)/.test(command);
+}
+
+/** `~/.claude` (or CLAUDE_CONFIG_DIR, which Claude Code uses for both settings and its `.claude.json`). */
+const configDir = (ctx: SetupContext): string => ctx.env.CLAUDE_CONFIG_DIR || join(ctx.home, ".claude");
+const stateFile = (ctx: SetupContext): string => (ctx.env.CLAUDE_CONFIG_DIR ? join(ctx.env.CLAUDE_CONFIG_DIR, ".claude.json") : join(ctx.home, ".claude.json"));
+
+export function claudeCodeFiles(ctx: SetupContext): { mcp: string; hooks: string } {
+  if (ctx.scope === "project") return { mcp: join(ctx.projectDir, ".mcp.json"), hooks: join(ctx.projectDir, ".claude", "settings.json") };
+  return { mcp: stateFile(ctx), hooks: join(configDir(ctx), "settings.json") };
+}
+
+export const claudeCode: ClientSetup = {
+  id: "claude-code",
+  name: "Claude Code",
+  scopes: ["user", "project"],
+  detect: (ctx) => exists(stateFile(ctx)) || exists(configDir(ctx)),
+  targets(ctx) {
+    const files = claudeCodeFiles(ctx);
+    const entry = { type: "stdio", command: ctx.command, args: ["mcp"] };
+    return [
+      jsonTarget(files.mcp, "mcp", fileMode(ctx), (v) => mcpServerOps(v, "mcpServers", entry, ctx.uninstall)),
+      jsonTarget(files.hooks, "hooks", fileMode(ctx), (v) => (ctx.uninstall ? removeHookOps(v, ctx.command) : addHookOps(v, ctx))),
+    ];
+  },
+  notes: (ctx) => (ctx.scope === "project" ? ["Claude Code asks once before it starts a server from a project's .mcp.json."] : []),
+};
+
+function hooksOf(value: JsonObject): JsonObject | undefined {
+  const hooks = value.hooks;
+  if (hooks !== undefined && !isObject(hooks)) throw new SetupFileError('"hooks" is not a JSON object; cairn left the file untouched');
+  return hooks;
+}
+
+function groupsOf(hooks: JsonObject | undefined, event: string): unknown[] | undefined {
+  const groups = hooks?.[event];
+  if (groups !== undefined && !Array.isArray(groups)) throw new SetupFileError(`"hooks.${event}" is not a list; cairn left the file untouched`);
+  return groups;
+}
+
+const handlersOf = (group: unknown): unknown[] => (isObject(group) && Array.isArray(group.hooks) ? group.hooks : []);
+
+/** Positions of cairn's handlers in one event's groups. */
+function cairnPositions(groups: unknown[], own: string): Array<{ g: number; h: number }> {
+  const found: Array<{ g: number; h: number }> = [];
+  groups.forEach((group, g) => handlersOf(group).forEach((handler, h) => isObject(handler) && isCairnHook(handler.command, own) && found.push({ g, h })));
+  return found;
+}
+
+/**
+ * Removal operations for handlers at `positions`, highest index first so earlier indices stay valid.
+ * A group left with no handlers goes too, and the event key when no group is left.
+ */
+function removals(groups: unknown[], positions: Array<{ g: number; h: number }>, event: string): { ops: Op[]; emptiesEvent: boolean } {
+  const ops: Op[] = [];
+  let groupsLeft = groups.length;
+  const byGroup = new Map<number, number[]>();
+  for (const p of positions) byGroup.set(p.g, [...(byGroup.get(p.g) ?? []), p.h]);
+  for (const g of [...byGroup.keys()].sort((a, b) => b - a)) {
+    const hs = byGroup.get(g)!.sort((a, b) => b - a);
+    if (hs.length === handlersOf(groups[g]).length) {
+      ops.push({ kind: "remove", path: ["hooks", event, g] });
+      groupsLeft--;
+    } else for (const h of hs) ops.push({ kind: "remove", path: ["hooks", event, g, "hooks", h] });
+  }
+  return groupsLeft === 0 ? { ops: [{ kind: "remove", path: ["hooks", event] }], emptiesEvent: true } : { ops, emptiesEvent: false };
+}
+
+export function addHookOps(value: JsonObject, ctx: SetupContext): OpsResult {
+  const hooks = hooksOf(value);
+  const ops: Op[] = [];
+  const changes: Change[] = [];
+  for (const spec of CLAUDE_HOOKS) {
+    const wanted = { type: "command", command: shellCommand(ctx.command, ctx.platform, "hook", spec.name), timeout: spec.timeout };
+    const groups = groupsOf(hooks, spec.event) ?? [];
+    const found = cairnPositions(groups, ctx.command);
+    const key = `hooks.${spec.event}`;
+    const keep = found.find(({ g }) => ((groups[g] as JsonObject).matcher ?? "") === (spec.matcher ?? ""));
+    const extra = found.filter((p) => p !== keep);
+    if (keep) {
+      const handler = handlersOf(groups[keep.g])[keep.h] as JsonObject;
+      const differing = Object.entries(wanted).filter(([k, v]) => !sameJson(handler[k], v));
+      for (const [k, v] of differing) ops.push({ kind: "set", path: ["hooks", spec.event, keep.g, "hooks", keep.h, k], value: v });
+      if (differing.length > 0) changes.push({ action: "updated", key, detail: wanted.command });
+    }
+    if (keep && extra.length > 0) {
+      // Stale or duplicate cairn handlers (old path, other matcher): one handler per event is the contract.
+      ops.push(...removals(groups, extra, spec.event).ops);
+      changes.push({ action: "removed", key, detail: `${extra.length} duplicate cairn handler(s)` });
+    }
+    if (!keep) {
+      const group = { ...(spec.matcher ? { matcher: spec.matcher } : {}), hooks: [wanted] };
+      const removed = removals(groups, extra, spec.event);
+      // Replacing a list that held only cairn's old handlers keeps the event key where the user had it.
+      if (hooks?.[spec.event] === undefined || (extra.length > 0 && removed.emptiesEvent)) ops.push({ kind: "set", path: ["hooks", spec.event], value: [group] });
+      else ops.push(...(extra.length > 0 ? removed.ops : []), { kind: "set", path: ["hooks", spec.event, -1], value: group });
+      changes.push({ action: extra.length > 0 ? "updated" : "added", key, detail: wanted.command });
+    }
+  }
+  return { ops, changes };
+}
+
+export function removeHookOps(value: JsonObject, own: string): OpsResult {
+  const hooks = hooksOf(value);
+  if (!hooks) return { ops: [], changes: [] };
+  const ops: Op[] = [];
+  const changes: Change[] = [];
+  let eventsLeft = Object.keys(hooks).length;
+  for (const event of Object.keys(hooks)) {
+    const groups = hooks[event];
+    if (!Array.isArray(groups)) continue;
+    const found = cairnPositions(groups, own);
+    if (found.length === 0) continue;
+    const removed = removals(groups, found, event);
+    ops.push(...removed.ops);
+    if (removed.emptiesEvent) eventsLeft--;
+    changes.push({ action: "removed", key: `hooks.${event}`, detail: found.map(({ g, h }) => (handlersOf(groups[g])[h] as JsonObject).command).join(", ") });
+  }
+  // When cairn's were the only hooks, drop the "hooks" key it created rather than leave `{}` behind.
+  if (eventsLeft === 0 && ops.length > 0) return { ops: [{ kind: "remove", path: ["hooks"] }], changes };
+  return { ops, changes };
+}

@@ -1,0 +1,118 @@
+/**
+ * @module `cairn doctor`'s "clients" checks: for each agent client, is cairn registered (user or project
+ * level), does the registered command exist and run, and — for Claude Code — are all hooks present.
+ * Read-only; a client that is neither installed nor configured is not mentioned.
+ */
+import { accessSync, constants, existsSync } from "node:fs";
+import { CLAUDE_HOOKS, isCairnHook } from "./claude-code.ts";
+import { type JsonObject, isObject } from "./json-file.ts";
+import { parseJsonc } from "./jsonc.ts";
+import { homeDir } from "./locations.ts";
+import { type ClientSetup, type Env, type Scope, type SetupContext, readText } from "./plan.ts";
+import { CLIENTS } from "./run.ts";
+import { detectProject } from "../config/project.ts";
+
+export interface ClientCheck {
+  name: string;
+  level: "ok" | "warn" | "info";
+  detail: string;
+}
+
+/** One check per client that is installed or mentions cairn. */
+export function clientChecks(env: Env = process.env, cwd: string = process.cwd(), platform: NodeJS.Platform = process.platform): ClientCheck[] {
+  const base = { env, platform, home: homeDir(env), projectDir: detectProject(cwd), command: "", uninstall: false };
+  const checks: ClientCheck[] = [];
+  for (const client of CLIENTS) {
+    try {
+      const check = inspectClient(client, (scope) => ({ ...base, scope }));
+      if (check) checks.push(check);
+    } catch (err) {
+      checks.push({ name: client.id, level: "warn", detail: `cannot inspect: ${(err as Error).message}` });
+    }
+  }
+  return checks;
+}
+
+function inspectClient(client: ClientSetup, ctxFor: (scope: Scope) => SetupContext): ClientCheck | undefined {
+  const found: string[] = [];
+  const problems: string[] = [];
+  let hooksSeen = false;
+  let mcpCommand: string | undefined;
+  const seen = new Set<string>();
+  for (const scope of client.scopes) {
+    for (const target of client.targets(ctxFor(scope))) {
+      // In a project at the home directory, user and project files can be the same file.
+      if (seen.has(target.path)) continue;
+      seen.add(target.path);
+      const text = safeRead(target.path, problems);
+      if (text === null || text === undefined) continue;
+      let value: JsonObject;
+      try {
+        value = (target.path.endsWith(".toml") ? Bun.TOML.parse(text) : (parseJsonc(text) ?? {})) as JsonObject;
+      } catch (err) {
+        problems.push(`${target.path} is malformed (${(err as Error).message})`);
+        continue;
+      }
+      if (target.purpose === "mcp") {
+        const entry = [value.mcpServers, value.servers, value.mcp_servers].map((c) => (isObject(c) ? c.cairn : undefined)).find(isObject);
+        if (!entry) continue;
+        found.push(`MCP in ${target.path}`);
+        mcpCommand = typeof entry.command === "string" ? entry.command : "";
+        checkCommand(mcpCommand, target.path, problems);
+      } else {
+        const hooks = isObject(value.hooks) ? value.hooks : {};
+        const commands = CLAUDE_HOOKS.map((h) => cairnHookCommand(hooks[h.event], mcpCommand));
+        const present = commands.filter((c) => c !== undefined).length;
+        if (present === 0) continue;
+        hooksSeen = true;
+        found.push(`hooks ${present}/${CLAUDE_HOOKS.length} in ${target.path}`);
+        if (present < CLAUDE_HOOKS.length) problems.push(`hooks missing for ${CLAUDE_HOOKS.filter((_, i) => commands[i] === undefined).map((h) => h.event).join(", ")}; run \`cairn setup --client ${client.id}${scope === "project" ? " --project" : ""}\``);
+        checkCommand(executableOf(commands.find((c) => c !== undefined)!), target.path, problems);
+      }
+    }
+  }
+  const name = client.id;
+  if (found.length === 0 && problems.length === 0) {
+    return client.detect(ctxFor("user")) ? { name, level: "info", detail: `installed, cairn not registered; run: cairn setup --client ${client.id}` } : undefined;
+  }
+  if (client.id === "claude-code" && found.length > 0 && !hooksSeen) problems.push("no cairn hooks; run `cairn setup --client claude-code`");
+  const detail = [...found, ...problems].join("; ");
+  return { name, level: problems.length > 0 ? "warn" : "ok", detail };
+}
+
+function safeRead(path: string, problems: string[]): string | null | undefined {
+  try {
+    return readText(path);
+  } catch (err) {
+    problems.push(`cannot read ${path}: ${(err as Error).message}`);
+    return undefined;
+  }
+}
+
+function cairnHookCommand(groups: unknown, own: string | undefined): string | undefined {
+  if (!Array.isArray(groups)) return undefined;
+  for (const g of groups) {
+    const handlers = isObject(g) && Array.isArray(g.hooks) ? g.hooks : [];
+    for (const h of handlers) if (isObject(h) && isCairnHook(h.command, own)) return h.command as string;
+  }
+  return undefined;
+}
+
+/** The executable of a shell-form hook command written by setup (possibly double-quoted). */
+function executableOf(command: string): string {
+  const quoted = /^"((?:[^"\\]|\\.)*)"/.exec(command);
+  if (quoted) return quoted[1]!.replace(/\\(.)/g, "$1");
+  return command.split(/\s+/)[0] ?? "";
+}
+
+function checkCommand(command: string, where: string, problems: string[]): void {
+  if (command === "") return void problems.push(`the cairn entry in ${where} has no command`);
+  // A bare name is looked up on PATH by the client; only absolute paths can be checked here.
+  if (!command.includes("/") && !command.includes("\\")) return;
+  if (!existsSync(command)) return void problems.push(`${command} (in ${where}) does not exist; run \`cairn setup\` again from the installed binary`);
+  try {
+    accessSync(command, constants.X_OK);
+  } catch {
+    problems.push(`${command} (in ${where}) is not executable`);
+  }
+}

@@ -1,0 +1,102 @@
+/** @module Hook input: both field spellings, event names, tool shapes, and tolerance of odd input. */
+import { describe, expect, test } from "bun:test";
+import { eventFromName, parseHookInput } from "../../src/hooks/input.ts";
+import { capContext, MAX_CONTEXT_CHARS, renderOutput } from "../../src/hooks/output.ts";
+import { fixture } from "./helpers.ts";
+
+describe("event names", () => {
+  test("CLI names and Claude names, any case", () => {
+    expect(eventFromName("session-start")).toBe("session-start");
+    expect(eventFromName("SessionStart")).toBe("session-start");
+    expect(eventFromName("userpromptsubmit")).toBe("prompt");
+    expect(eventFromName("PostToolUseFailure")).toBe("post-tool");
+    expect(eventFromName("PRE_TOOL")).toBe("pre-tool");
+    expect(eventFromName("SessionEnd")).toBe("session-end");
+    expect(eventFromName("Notification")).toBeNull();
+  });
+});
+
+describe("parseHookInput", () => {
+  test("snake_case and camelCase prompts give the same fields", () => {
+    const a = parseHookInput("prompt", fixture("prompt", { cwd: "/x", prompt: "hello there" }), "/fallback")!;
+    const b = parseHookInput("prompt", fixture("prompt.camel", { cwd: "/x", prompt: "hello there" }), "/fallback")!;
+    for (const i of [a, b]) {
+      expect(i.event).toBe("prompt");
+      expect(i.sessionId).toBe("sess-fixture-1");
+      expect(i.cwd).toBe("/x");
+      expect(i.prompt).toBe("hello there");
+      expect(i.agentEvent).toBe("UserPromptSubmit");
+    }
+    expect(a.camelCase).toBe(false);
+    expect(b.camelCase).toBe(true);
+  });
+
+  test("the event comes from the JSON when the CLI argument is missing or unknown", () => {
+    expect(parseHookInput(undefined, fixture("session-start", { cwd: "/x" }), "/")!.event).toBe("session-start");
+    expect(parseHookInput("bogus", fixture("stop", { cwd: "/x", message: "m" }), "/")!.event).toBe("stop");
+  });
+
+  test("Claude's Bash failure: error text, exit code from its first line, failed", () => {
+    const i = parseHookInput("post-tool", fixture("post-tool-bash-failure", { cwd: "/x", command: "npm test", error: "Exit code 2\nboom" }), "/")!;
+    expect(i.toolKind).toBe("shell");
+    expect(i.command).toBe("npm test");
+    expect(i.failed).toBe(true);
+    expect(i.exitCode).toBe(2);
+    expect(i.agentEvent).toBe("PostToolUseFailure");
+  });
+
+  test("VS Code's terminal tool with an exit code in tool_response", () => {
+    const i = parseHookInput("post-tool", fixture("post-tool-bash-failure.camel", { cwd: "/x", command: "make", error: "error: no rule" }), "/")!;
+    expect(i.toolKind).toBe("shell");
+    expect(i.exitCode).toBe(1);
+    expect(i.failed).toBe(true);
+    expect(i.stdout).toBe("error: no rule");
+  });
+
+  test("a successful Bash call is not failed", () => {
+    const i = parseHookInput("post-tool", fixture("post-tool-bash-ok", { cwd: "/x", command: "ls" }), "/")!;
+    expect(i.failed).toBe(false);
+    expect(i.exitCode).toBeNull();
+  });
+
+  test("edit tools in both spellings give the file path", () => {
+    for (const name of ["pre-tool-edit", "pre-tool-edit.camel"]) {
+      const i = parseHookInput("pre-tool", fixture(name, { cwd: "/x", file: "/x/src/fts.ts" }), "/")!;
+      expect(i.toolKind).toBe("edit");
+      expect(i.filePath).toBe("/x/src/fts.ts");
+    }
+  });
+
+  test("wrong field types are ignored, not fatal", () => {
+    const i = parseHookInput("prompt", JSON.stringify({ session_id: 42, cwd: ["no"], prompt: { a: 1 }, stop_hook_active: "yes" }), "/fb")!;
+    expect(i.sessionId).toBeNull();
+    expect(i.cwd).toBe("/fb");
+    expect(i.prompt).toBe("");
+    expect(i.stopHookActive).toBe(false);
+  });
+
+  test("not JSON, or not an object → null", () => {
+    expect(parseHookInput("prompt", "{not json", "/")).toBeNull();
+    expect(parseHookInput("prompt", "[1,2]", "/")).toBeNull();
+    expect(parseHookInput("prompt", "\"text\"", "/")).toBeNull();
+  });
+});
+
+describe("output", () => {
+  test("context events print hookSpecificOutput with the agent's event name", () => {
+    const out = renderOutput({ event: "post-tool", agentEvent: "PostToolUseFailure" }, "hello");
+    expect(JSON.parse(out)).toEqual({ hookSpecificOutput: { hookEventName: "PostToolUseFailure", additionalContext: "hello" } });
+  });
+
+  test("nothing for empty context or fire-and-forget events", () => {
+    expect(renderOutput({ event: "prompt", agentEvent: "UserPromptSubmit" }, null)).toBe("");
+    expect(renderOutput({ event: "stop", agentEvent: "Stop" }, "x")).toBe("");
+  });
+
+  test("context is capped below 10,000 characters", () => {
+    const long = Array.from({ length: 500 }, (_, i) => `- line ${i} ${"x".repeat(40)}`).join("\n");
+    const capped = capContext(long);
+    expect(capped.length).toBeLessThanOrEqual(MAX_CONTEXT_CHARS);
+    expect(capped.endsWith("(cut to fit)")).toBe(true);
+  });
+});

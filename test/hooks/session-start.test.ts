@@ -1,0 +1,68 @@
+/** @module SessionStart: the briefing as additionalContext, within budget, nothing when memory is empty. */
+import { afterEach, beforeEach, describe, expect, test } from "bun:test";
+import { join } from "node:path";
+import { Engine } from "../../src/engine/engine.ts";
+import { estimateTokens } from "../../src/retrieve/budget.ts";
+import { SESSION_START_BUDGET } from "../../src/hooks/session-start.ts";
+import { SqliteStore } from "../../src/store/sqlite-store.ts";
+import { contextOf, fixture, type HookWorld, hookWorld } from "./helpers.ts";
+
+let w: HookWorld;
+beforeEach(() => {
+  w = hookWorld();
+});
+afterEach(() => w.cleanup());
+
+function seed(fn: (e: Engine) => void, project = w.project): void {
+  const engine = new Engine({ store: new SqliteStore(join(w.cairnHome, "cairn.db")), project, actor: "test" });
+  try {
+    fn(engine);
+  } finally {
+    engine.close();
+  }
+}
+
+describe("session-start", () => {
+  test("no database → no output, and none is created", async () => {
+    expect(await w.hook("session-start", fixture("session-start", { cwd: w.project }))).toBe("");
+    expect(await Bun.file(join(w.cairnHome, "cairn.db")).exists()).toBe(false);
+  });
+
+  test("memory only about another project → no output", async () => {
+    seed((e) => e.remember({ content: "use tabs in the other repo", type: "lesson" }), "/elsewhere");
+    expect(await w.hook("session-start", fixture("session-start", { cwd: w.project }))).toBe("");
+  });
+
+  for (const variant of ["session-start", "session-start.camel"]) {
+    test(`briefs preferences, lessons, pitfalls, decisions, checkpoint and tasks (${variant})`, async () => {
+      seed((e) => {
+        e.remember({ content: "Use pnpm, never npm", type: "preference" });
+        e.remember({ content: "The integration tests need docker compose up db first", type: "lesson" });
+        e.remember({ content: "`npm test` failed: Error: connect ECONNREFUSED <ip>", type: "error" });
+        e.remember({ content: "We use SQLite with WAL for storage", type: "decision" });
+        e.remember({ content: "Add a --json flag to export", type: "task" });
+        e.checkpoint({ task: "hook dispatcher", progress: "input parsing done", nextSteps: ["write the prompt hook"] });
+      });
+      const out = await w.hook("session-start", fixture(variant, { cwd: join(w.project) }));
+      const parsed = JSON.parse(out);
+      expect(parsed.hookSpecificOutput.hookEventName).toBe("SessionStart");
+      const ctx = contextOf(out);
+      for (const text of ["Use pnpm", "docker compose up db", "ECONNREFUSED", "SQLite with WAL", "--json flag", "input parsing done", "write the prompt hook"]) {
+        expect(ctx).toContain(text);
+      }
+      expect(ctx).toMatch(/\(\d{4}-\d{2}-\d{2}\)/);
+    });
+  }
+
+  test("stays within the token budget however much is stored", async () => {
+    seed((e) => {
+      for (let i = 0; i < 40; i++) {
+        e.remember({ content: `Lesson ${i}: ${"a long explanation of something learned ".repeat(8)}`, type: "lesson" });
+        e.remember({ content: `Decision ${i}: ${"why we chose this approach over that one ".repeat(8)}`, type: "decision" });
+      }
+    });
+    const ctx = contextOf(await w.hook("session-start", fixture("session-start", { cwd: w.project })));
+    expect(ctx).toContain("Lesson");
+    expect(estimateTokens(ctx)).toBeLessThanOrEqual(SESSION_START_BUDGET);
+  });
+});

@@ -1,0 +1,61 @@
+/** @module Stop / PreCompact / SessionEnd: one summary per session, a checkpoint with next steps, state cleaned up. */
+import { afterEach, beforeEach, describe, expect, test } from "bun:test";
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import { Engine } from "../../src/engine/engine.ts";
+import { stateFile } from "../../src/hooks/state.ts";
+import { nextSteps } from "../../src/hooks/stop.ts";
+import { SqliteStore } from "../../src/store/sqlite-store.ts";
+import { fixture, type HookWorld, hookWorld } from "./helpers.ts";
+
+let w: HookWorld;
+beforeEach(() => {
+  w = hookWorld();
+});
+afterEach(() => w.cleanup());
+
+function withEngine<T>(fn: (e: Engine) => T): T {
+  const engine = new Engine({ store: new SqliteStore(join(w.cairnHome, "cairn.db")), project: w.project, actor: "test" });
+  try {
+    return fn(engine);
+  } finally {
+    engine.close();
+  }
+}
+
+const MESSAGE = "I've added the hook dispatcher and its tests.\n\nNext steps:\n- wire up cairn setup\n- measure start-up";
+
+describe("stop family", () => {
+  test("repeated Stops keep one summary; SessionEnd writes a checkpoint and removes the state", async () => {
+    for (let i = 0; i < 3; i++) await w.hook("stop", fixture("stop", { cwd: w.project, message: `(${i}) ${MESSAGE}` }));
+    await w.hook("stop", JSON.stringify({ ...JSON.parse(fixture("stop", { cwd: w.project, message: "again" })), stop_hook_active: true }));
+    expect(withEngine((e) => e.list({ tags: ["session-summary"] }).total)).toBe(1);
+    expect(existsSync(stateFile(w.cairnHome, "sess-fixture-1"))).toBe(true);
+    await w.hook("session-end", fixture("session-end", { cwd: w.project }));
+    await w.hook("session-end", fixture("session-end", { cwd: w.project }));
+    const { summaries, resume } = withEngine((e) => ({ summaries: e.list({ tags: ["session-summary"] }).memories, resume: e.resume() }));
+    expect(summaries).toHaveLength(1);
+    expect(summaries[0]!.content).toContain("(2)");
+    expect(resume.state?.next_steps).toEqual(["wire up cairn setup", "measure start-up"]);
+    expect(existsSync(stateFile(w.cairnHome, "sess-fixture-1"))).toBe(false);
+  });
+
+  test("PreCompact then SessionEnd with nothing new → one checkpoint", async () => {
+    await w.hook("stop", fixture("stop", { cwd: w.project, message: MESSAGE }));
+    await w.hook("pre-compact", fixture("pre-compact", { cwd: w.project }));
+    await w.hook("session-end", fixture("session-end", { cwd: w.project }));
+    expect(withEngine((e) => e.list({ types: ["checkpoint"] }).total)).toBe(1);
+  });
+
+  test("a Stop without a message (VS Code) writes nothing", async () => {
+    await w.hook("stop", fixture("stop.camel", { cwd: w.project }));
+    await w.hook("session-end", fixture("session-end", { cwd: w.project }));
+    expect(existsSync(join(w.cairnHome, "cairn.db")) ? withEngine((e) => e.list().total) : 0).toBe(0);
+  });
+
+  test("next steps are read from bullets under a heading", () => {
+    expect(nextSteps(MESSAGE)).toEqual(["wire up cairn setup", "measure start-up"]);
+    expect(nextSteps("TODO: run the bench")).toEqual(["run the bench"]);
+    expect(nextSteps("All done.")).toEqual([]);
+  });
+});

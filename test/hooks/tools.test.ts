@@ -1,0 +1,115 @@
+/** @module PreToolUse and PostToolUse: past lessons before a command or edit; error capture, fix linking, recall of fixes. */
+import { afterEach, beforeEach, describe, expect, test } from "bun:test";
+import { join } from "node:path";
+import { Engine } from "../../src/engine/engine.ts";
+import { MAX_ERRORS_PER_SESSION } from "../../src/hooks/post-tool.ts";
+import { stateFile } from "../../src/hooks/state.ts";
+import { SqliteStore } from "../../src/store/sqlite-store.ts";
+import { contextOf, fixture, type HookWorld, hookWorld } from "./helpers.ts";
+
+let w: HookWorld;
+beforeEach(() => {
+  w = hookWorld();
+});
+afterEach(() => w.cleanup());
+
+function withEngine<T>(fn: (e: Engine) => T): T {
+  const engine = new Engine({ store: new SqliteStore(join(w.cairnHome, "cairn.db")), project: w.project, actor: "test" });
+  try {
+    return fn(engine);
+  } finally {
+    engine.close();
+  }
+}
+
+const ECONN = "Exit code 1\n> app@1.0.0 test:integration\nError: connect ECONNREFUSED 127.0.0.1:5432\n    at TCPConnectWrap.afterConnect (node:net:1555:16)";
+const fail = (command: string, error: string, session = "s1") => fixture("post-tool-bash-failure", { cwd: w.project, command, error, session });
+const ok = (command: string, session = "s1") => fixture("post-tool-bash-ok", { cwd: w.project, command, session });
+
+describe("post-tool", () => {
+  test("a failure is captured once as an error memory, deduplicated across repeats", async () => {
+    expect(await w.hook("post-tool", fail("npm run test:integration", ECONN))).toBe("");
+    await w.hook("post-tool", fail("npm run test:integration -- --bail", ECONN.replace("5432", "5433")));
+    const errors = withEngine((e) => e.list({ types: ["error"] }).memories);
+    expect(errors.map((m) => m.content)).toEqual(["`npm run test:integration` failed: Error: connect ECONNREFUSED <ip>"]);
+    expect(errors[0]!.source).toBe("hook");
+    expect(errors[0]!.sessionId).toBe("s1");
+  });
+
+  test("errors captured per session are capped", async () => {
+    for (let i = 0; i < MAX_ERRORS_PER_SESSION + 3; i++) await w.hook("post-tool", fail(`tool${i} run`, `error: broken thing ${"abcdefghij"[i]}`));
+    expect(withEngine((e) => e.list({ types: ["error"] }).total)).toBe(MAX_ERRORS_PER_SESSION);
+  });
+
+  test("a later success of the same command records what fixed it, linked to the error", async () => {
+    await w.hook("post-tool", fail("npm run test:integration", ECONN));
+    await w.hook("post-tool", ok("docker compose up -d db"));
+    await w.hook("post-tool", ok("npm run test:integration"));
+    const { lesson, error, links } = withEngine((e) => {
+      const lesson = e.list({ types: ["lesson"] }).memories[0]!;
+      const error = e.list({ types: ["error"] }).memories[0]!;
+      return { lesson, error, links: e.links(lesson.id) };
+    });
+    expect(lesson.content).toContain("`npm run test:integration` failed with");
+    expect(lesson.content).toContain("docker compose up -d db");
+    expect(links).toEqual([{ relation: "fixes", direction: "out", id: error.id }]);
+  });
+
+  test("in a later session the same failure brings back the fix", async () => {
+    await w.hook("post-tool", fail("npm run test:integration", ECONN, "s1"));
+    await w.hook("post-tool", ok("docker compose up -d db", "s1"));
+    await w.hook("post-tool", ok("npm run test:integration", "s1"));
+    const out = await w.hook("post-tool", fail("npm run test:integration", ECONN, "s2"));
+    expect(JSON.parse(out).hookSpecificOutput.hookEventName).toBe("PostToolUseFailure");
+    expect(contextOf(out)).toContain("docker compose up -d db");
+    // …once: the same failure again in that session stays quiet.
+    expect(await w.hook("post-tool", fail("npm run test:integration", ECONN, "s2"))).toBe("");
+  });
+
+  test("VS Code's terminal failure (camelCase, exit code in the response) is captured too", async () => {
+    await w.hook("post-tool", fixture("post-tool-bash-failure.camel", { cwd: w.project, command: "make build", error: "make: *** No rule to make target 'build'.  Stop.\nerror: build failed" }));
+    expect(withEngine((e) => e.list({ types: ["error"] }).memories.map((m) => m.agent))).toEqual(["vscode"]);
+  });
+
+  test("successful commands with no open failure write nothing", async () => {
+    expect(await w.hook("post-tool", ok("ls -la"))).toBe("");
+    expect(await Bun.file(join(w.cairnHome, "cairn.db")).exists()).toBe(false);
+    expect(await Bun.file(stateFile(w.cairnHome, "s1")).exists()).toBe(false);
+  });
+});
+
+describe("pre-tool", () => {
+  test("before a command: lessons and errors that name it, once per session", async () => {
+    withEngine((e) => {
+      e.remember({ content: "`npm run test:integration` needs `docker compose up db` first", type: "lesson" });
+      e.remember({ content: "npm is slow here; tests run in CI", type: "lesson" });
+    });
+    const cmd = fixture("pre-tool-bash", { cwd: w.project, command: "cd app && npm run test:integration -- --bail" });
+    const ctx = contextOf(await w.hook("pre-tool", cmd));
+    expect(ctx).toContain("docker compose up db");
+    expect(ctx).not.toContain("slow here");
+    expect(await w.hook("pre-tool", cmd)).toBe("");
+  });
+
+  test("before an edit: lessons naming the file, in both spellings", async () => {
+    withEngine((e) => e.remember({ content: "fts.ts: keep the two-stage search, a JOIN was 8x slower", type: "lesson" }));
+    for (const [name, session] of [["pre-tool-edit", "a"], ["pre-tool-edit.camel", "b"]] as const) {
+      const out = await w.hook("pre-tool", fixture(name, { cwd: w.project, file: join(w.project, "src/store/fts.ts"), session }));
+      expect(contextOf(out)).toContain("two-stage search");
+    }
+  });
+
+  test("an unrelated edit or an empty database says nothing", async () => {
+    const edit = fixture("pre-tool-edit", { cwd: w.project, file: join(w.project, "src/button.tsx") });
+    expect(await w.hook("pre-tool", edit)).toBe("");
+    withEngine((e) => e.remember({ content: "fts.ts: keep the two-stage search", type: "lesson" }));
+    expect(await w.hook("pre-tool", edit)).toBe("");
+  });
+
+  test("generic file names need their directory", async () => {
+    withEngine((e) => e.remember({ content: "hooks/index.ts must stay tiny: it loads on every call", type: "lesson" }));
+    const at = (file: string) => fixture("pre-tool-edit", { cwd: w.project, file: join(w.project, file), session: file });
+    expect(await w.hook("pre-tool", at("src/ui/index.ts"))).toBe("");
+    expect(contextOf(await w.hook("pre-tool", at("src/hooks/index.ts")))).toContain("stay tiny");
+  });
+});

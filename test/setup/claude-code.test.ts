@@ -1,0 +1,155 @@
+/** @module `cairn setup --client claude-code`: MCP in ~/.claude.json / .mcp.json and hooks merged into settings.json. */
+import { afterEach, beforeEach, describe, expect, test } from "bun:test";
+import { existsSync, statSync } from "node:fs";
+import { join } from "node:path";
+import { CLAUDE_HOOKS } from "../../src/setup/claude-code.ts";
+import { parseJsonc } from "../../src/setup/jsonc.ts";
+import { backupsOf, createWorld, type World } from "./world.ts";
+
+let w: World;
+beforeEach(() => {
+  w = createWorld();
+});
+afterEach(() => w.cleanup());
+
+const json = (path: string): any => JSON.parse(w.read(path));
+
+describe("user scope", () => {
+  test("registers the server and all seven hooks, keeping every other key in its order", () => {
+    const state = w.fixture("claude.json", "home/.claude.json");
+    const settings = w.fixture("claude-settings.json", "home/.claude/settings.json");
+    const original = { state: json(state), settings: json(settings) };
+    const report = w.setup({ client: "claude-code" });
+    expect(report.clients[0]!.status).toBe("ok");
+
+    const s = json(state);
+    expect(Object.keys(s)).toEqual(Object.keys(original.state));
+    expect(Object.keys(s.mcpServers)).toEqual(["github", "cairn"]);
+    expect(s.mcpServers.github).toEqual(original.state.mcpServers.github);
+    expect(s.mcpServers.cairn).toEqual({ type: "stdio", command: w.bin, args: ["mcp"] });
+    expect(s.projects).toEqual(original.state.projects);
+
+    const h = json(settings);
+    expect(Object.keys(h)).toEqual(Object.keys(original.settings));
+    expect(h.permissions).toEqual(original.settings.permissions);
+    for (const spec of CLAUDE_HOOKS) {
+      const groups = h.hooks[spec.event] as any[];
+      const ours = groups.filter((g) => g.hooks.some((x: any) => x.command === `${w.bin} hook ${spec.name}`));
+      expect(ours).toEqual([{ ...(spec.matcher ? { matcher: spec.matcher } : {}), hooks: [{ type: "command", command: `${w.bin} hook ${spec.name}`, timeout: spec.timeout }] }]);
+    }
+    // The user's own handlers stay first and untouched.
+    expect(h.hooks.PreToolUse[0]).toEqual(original.settings.hooks.PreToolUse[0]);
+    expect(h.hooks.Stop[0]).toEqual(original.settings.hooks.Stop[0]);
+  });
+
+  test("a second run changes nothing, byte for byte, and makes no new backup", () => {
+    const state = w.fixture("claude.json", "home/.claude.json");
+    const settings = w.fixture("claude-settings.json", "home/.claude/settings.json");
+    w.setup({ client: "claude-code" });
+    const first = { state: w.read(state), settings: w.read(settings), backups: backupsOf(state).length + backupsOf(settings).length };
+    const again = w.setup({ client: "claude-code", now: new Date("2026-08-23T10:00:00Z") });
+    expect(again.clients[0]!.files.map((f) => f.status)).toEqual(["unchanged", "unchanged"]);
+    expect(again.clients[0]!.files.flatMap((f) => f.changes)).toEqual([]);
+    expect(w.read(state)).toBe(first.state);
+    expect(w.read(settings)).toBe(first.settings);
+    expect(backupsOf(state).length + backupsOf(settings).length).toBe(first.backups);
+  });
+
+  test("backs up each existing file before changing it and keeps its mode", () => {
+    const state = w.fixture("claude.json", "home/.claude.json");
+    const before = w.read(state);
+    const { chmodSync } = require("node:fs") as typeof import("node:fs");
+    chmodSync(state, 0o600);
+    const report = w.setup({ client: "claude-code" });
+    const file = report.clients[0]!.files[0]!;
+    expect(file.backup).toBe(`${state}.cairn-backup-20260822T100000Z`);
+    expect(w.read(file.backup!)).toBe(before);
+    expect(statSync(state).mode & 0o777).toBe(0o600);
+    // settings.json did not exist: created (private), nothing to back up.
+    const created = report.clients[0]!.files[1]!;
+    expect(created.status).toBe("created");
+    expect(created.backup).toBeUndefined();
+    expect(statSync(created.path).mode & 0o777).toBe(0o600);
+  });
+
+  test("uninstall removes exactly cairn's entries and gives back the original meaning", () => {
+    const state = w.fixture("claude.json", "home/.claude.json");
+    const settings = w.fixture("claude-settings.json", "home/.claude/settings.json");
+    const original = { state: w.read(state), settings: w.read(settings) };
+    w.setup({ client: "claude-code" });
+    const report = w.setup({ client: "claude-code", uninstall: true });
+    expect(report.clients[0]!.files.flatMap((f) => f.changes.map((c) => c.action))).toEqual(Array(1 + CLAUDE_HOOKS.length).fill("removed"));
+    expect(json(state)).toEqual(JSON.parse(original.state));
+    expect(json(settings)).toEqual(JSON.parse(original.settings));
+    expect(w.read(state)).toBe(original.state);
+  });
+
+  test("updates a stale cairn hook in place, drops duplicates, and leaves other handlers alone", () => {
+    const settings = w.fixture("claude-settings-stale.json", "home/.claude/settings.json");
+    const report = w.setup({ client: "claude-code" });
+    const h = json(settings);
+    expect(h.hooks.Stop).toEqual([
+      { hooks: [{ type: "command", command: `${w.bin} hook stop`, timeout: 10 }, { type: "command", command: "notify-send done" }] },
+    ]);
+    expect(h.hooks.SessionEnd).toEqual([{ hooks: [{ type: "command", command: `${w.bin} hook session-end`, timeout: 5 }] }]);
+    const changes = report.clients[0]!.files[1]!.changes;
+    expect(changes.find((c) => c.key === "hooks.Stop")?.action).toBe("updated");
+    expect(changes.filter((c) => c.key === "hooks.SessionEnd").map((c) => c.action)).toEqual(["updated", "removed"]);
+    expect(w.setup({ client: "claude-code" }).clients[0]!.files[1]!.status).toBe("unchanged");
+  });
+
+  test("a user's additions to cairn's server entry (env) survive a re-run with a new path", () => {
+    const state = w.write("home/.claude.json", JSON.stringify({ mcpServers: { cairn: { command: "/old/cairn", args: ["mcp"], env: { CAIRN_HOME: "/data" } } } }, null, 2));
+    const report = w.setup({ client: "claude-code" });
+    expect(json(state).mcpServers.cairn).toEqual({ command: w.bin, args: ["mcp"], env: { CAIRN_HOME: "/data" }, type: "stdio" });
+    expect(report.clients[0]!.files[0]!.changes.map((c) => `${c.action} ${c.key}`)).toEqual(["added mcpServers.cairn.type", "updated mcpServers.cairn.command"]);
+  });
+
+  test("a path with spaces is quoted in hook commands and still recognised on uninstall", () => {
+    const bin = join(w.root, "my tools", "cairn");
+    const settings = join(w.home, ".claude", "settings.json");
+    w.setup({ client: "claude-code", command: bin });
+    expect(json(settings).hooks.Stop[0].hooks[0].command).toBe(`"${bin}" hook stop`);
+    w.setup({ client: "claude-code", command: bin, uninstall: true });
+    expect(json(settings)).toEqual({});
+  });
+});
+
+describe("project scope", () => {
+  test("writes .mcp.json and .claude/settings.json at the git root, not the home directory", () => {
+    const report = w.setup({ client: "claude-code", scope: "project", cwd: join(w.project) });
+    expect(report.clients[0]!.files.map((f) => f.path)).toEqual([join(w.project, ".mcp.json"), join(w.project, ".claude", "settings.json")]);
+    expect(json(join(w.project, ".mcp.json")).mcpServers.cairn.command).toBe(w.bin);
+    expect(Object.keys(json(join(w.project, ".claude", "settings.json")).hooks)).toEqual(CLAUDE_HOOKS.map((h) => h.event));
+    expect(existsSync(join(w.home, ".claude.json"))).toBe(false);
+    expect(statSync(join(w.project, ".mcp.json")).mode & 0o777).toBe(0o644);
+  });
+});
+
+describe("files that cannot be edited safely", () => {
+  test("a malformed file is reported with the parse error and left untouched; the other file still gets done", () => {
+    const state = w.fixture("malformed.json", "home/.claude.json");
+    const before = w.read(state);
+    const report = w.setup({ client: "claude-code" });
+    const [mcp, hooks] = report.clients[0]!.files;
+    expect(report.clients[0]!.status).toBe("error");
+    expect(mcp!.status).toBe("error");
+    expect(mcp!.error).toMatch(/malformed JSON .*line \d+, column \d+/);
+    expect(w.read(state)).toBe(before);
+    expect(backupsOf(state)).toEqual([]);
+    expect(hooks!.status).toBe("created");
+  });
+
+  test("an empty file is treated as an empty object", () => {
+    const state = w.fixture("empty.json", "home/.claude.json");
+    w.setup({ client: "claude-code" });
+    expect(parseJsonc(w.read(state))).toEqual({ mcpServers: { cairn: { type: "stdio", command: w.bin, args: ["mcp"] } } });
+  });
+
+  test("hooks that are not a list are refused, not overwritten", () => {
+    const settings = w.write("home/.claude/settings.json", '{ "hooks": { "Stop": "oops" } }\n');
+    const report = w.setup({ client: "claude-code" });
+    expect(report.clients[0]!.files[1]!.error).toContain("hooks.Stop");
+    expect(w.read(settings)).toBe('{ "hooks": { "Stop": "oops" } }\n');
+  });
+});

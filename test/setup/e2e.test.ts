@@ -1,0 +1,46 @@
+/** @module The compiled binary's `cairn setup`: JSON shape of a dry run over every client, exit codes, and a real run. */
+import { afterEach, beforeEach, expect, setDefaultTimeout, test } from "bun:test";
+import { existsSync, mkdirSync } from "node:fs";
+import { join } from "node:path";
+import { CAIRN_BIN, requireBinary } from "../helpers/bin.ts";
+import { createSandbox, type Sandbox } from "../helpers/sandbox.ts";
+
+requireBinary();
+setDefaultTimeout(60_000);
+
+let s: Sandbox;
+beforeEach(() => {
+  s = createSandbox("cairn-setup-e2e-");
+});
+afterEach(() => s.cleanup());
+
+test("setup --client all --dry-run --json plans every client and writes nothing", async () => {
+  for (const dir of [".claude", ".cursor", ".codex", ".gemini", ".codeium/windsurf", ".config/Claude", ".config/Code/User"]) mkdirSync(join(s.home, dir), { recursive: true });
+  const out = await s.json(["setup", "--client", "all", "--dry-run", "--json"]);
+  expect(out).toMatchObject({ action: "setup", dry_run: true, scope: "user", command: CAIRN_BIN, ok: true });
+  expect(out.clients.map((c: any) => [c.client, c.status])).toEqual(
+    ["claude-code", "cursor", "vscode", "claude-desktop", "codex", "windsurf", "gemini"].map((c) => [c, "ok"]),
+  );
+  const claude = out.clients[0];
+  expect(claude.files.map((f: any) => [f.purpose, f.status])).toEqual([["mcp", "created"], ["hooks", "created"]]);
+  expect(claude.files[1].changes).toHaveLength(7);
+  expect(claude.files[1].changes[0]).toEqual({ action: "added", key: "hooks.SessionStart", detail: `${CAIRN_BIN} hook session-start` });
+  expect(existsSync(join(s.home, ".claude.json"))).toBe(false);
+  expect(existsSync(join(s.home, ".cursor", "mcp.json"))).toBe(false);
+});
+
+test("a malformed file makes the run exit 1 while the other clients are still written", async () => {
+  mkdirSync(join(s.home, ".cursor"));
+  await Bun.write(join(s.home, ".cursor", "mcp.json"), "{ not json");
+  const r = await s.run(["setup", "--client", "cursor,claude-code"]);
+  expect(r.exitCode).toBe(1);
+  expect(r.stdout).toContain("ERROR: malformed JSON");
+  expect(await Bun.file(join(s.home, ".cursor", "mcp.json")).text()).toBe("{ not json");
+  expect(existsSync(join(s.home, ".claude.json"))).toBe(true);
+});
+
+test("an unknown client is a usage error", async () => {
+  const r = await s.run(["setup", "--client", "emacs"]);
+  expect(r.exitCode).toBe(2);
+  expect(r.stderr).toContain('Unknown client "emacs"');
+});

@@ -1,0 +1,40 @@
+/** @module `cairn doctor`'s client checks: registered or not, command present and executable, hooks complete. */
+import { afterEach, beforeEach, expect, test } from "bun:test";
+import { chmodSync, mkdirSync } from "node:fs";
+import { join } from "node:path";
+import { clientChecks } from "../../src/setup/inspect.ts";
+import { createWorld, type World } from "./world.ts";
+
+let w: World;
+beforeEach(() => {
+  w = createWorld();
+});
+afterEach(() => w.cleanup());
+
+const checks = () => Object.fromEntries(clientChecks({ HOME: w.home }, w.project, "linux").map((c) => [c.name, c]));
+
+test("nothing installed, nothing reported", () => {
+  expect(checks()).toEqual({});
+});
+
+test("a set-up Claude Code is ok; a missing hook or a missing binary is a warning", () => {
+  w.setup({ client: "claude-code" });
+  expect(checks()["claude-code"]).toMatchObject({ level: "ok", detail: expect.stringContaining("hooks 7/7") });
+  chmodSync(w.bin, 0o644);
+  expect(checks()["claude-code"]!.detail).toContain("is not executable");
+  chmodSync(w.bin, 0o755);
+  const settings = join(w.home, ".claude", "settings.json");
+  const value = JSON.parse(w.read(settings));
+  delete value.hooks.Stop;
+  w.write("home/.claude/settings.json", JSON.stringify(value));
+  expect(checks()["claude-code"]).toMatchObject({ level: "warn", detail: expect.stringContaining("hooks missing for Stop") });
+  w.setup({ client: "claude-code", command: join(w.root, "gone", "cairn") });
+  expect(checks()["claude-code"]!.detail).toContain("does not exist");
+});
+
+test("an installed but unconfigured client is info; a malformed config is a warning", () => {
+  mkdirSync(join(w.home, ".cursor"));
+  expect(checks().cursor).toMatchObject({ level: "info" });
+  w.fixture("malformed.toml", "home/.codex/config.toml");
+  expect(checks().codex).toMatchObject({ level: "warn", detail: expect.stringContaining("malformed") });
+});
