@@ -11,7 +11,9 @@ const started = performance.now();
 const plan = planAssets((m) => console.error(m));
 const result = await Bun.build({
   entrypoints: [`${root}src/main.ts`],
-  compile: { outfile },
+  // A user's .env or bunfig.toml in whatever directory cairn runs from must not change what cairn does
+  // (or feed it secrets); reading them also costs start-up time on every call.
+  compile: { outfile, autoloadDotenv: false, autoloadBunfig: false },
   minify: true,
   // Splitting keeps each lazily imported command (and the MCP SDK, transformers, onnxruntime) in its own
   // chunk: without it every node: built-in any dependency imports is loaded at start-up (~20 ms per call).

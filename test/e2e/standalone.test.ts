@@ -40,3 +40,18 @@ test("a lone copy of the binary runs version, remember, recall and doctor", asyn
   // Nothing was unpacked or written next to the binary.
   expect(readdirSync(dir)).toEqual(["cairn"]);
 });
+
+test("a .env or bunfig.toml in the working directory does not reach cairn", async () => {
+  const dir = join(s.root, "project-with-env");
+  mkdirSync(dir);
+  const { writeFileSync } = await import("node:fs");
+  // If the binary autoloaded .env, this would move its data and break its config.
+  writeFileSync(join(dir, ".env"), `CAIRN_HOME=${join(s.root, "hijacked")}\nCAIRN_MODE=psychic\n`);
+  writeFileSync(join(dir, "bunfig.toml"), 'preload = ["./evil.ts"]\n');
+  const env = { PATH: "/usr/bin:/bin", HOME: s.home, CAIRN_HOME: join(s.root, "data") };
+  const r = await run(["config", "get", "mode", "--json"], { env: { ...env, CAIRN_HOME: "" }, cwd: dir });
+  expect(r.exitCode).toBe(0);
+  expect(JSON.parse(r.stdout)).toMatchObject({ value: "hybrid", source: "default" });
+  const doctor = await run(["doctor", "--json"], { env, cwd: dir });
+  expect(JSON.parse(doctor.stdout).checks[0].detail).toContain(join(s.root, "data"));
+});
