@@ -2,6 +2,9 @@
  * @module A small JSONC reader and in-place editor. Agent config files are hand-edited (and VS Code/Cursor
  * allow comments), so cairn changes only the bytes of its own entries: everything else — key order,
  * formatting, comments, trailing commas — stays exactly as the user left it.
+ * Why not Microsoft's jsonc-parser: tried as a drop-in (`modify` + `applyEdits`), its formatter re-indents
+ * neighbouring entries when a property is inserted (an inline `"other": { … }` became four lines), so
+ * uninstall no longer gave back the user's file byte for byte — which test/setup asserts.
  */
 
 export type JsonPath = ReadonlyArray<string | number>;
