@@ -38,7 +38,10 @@ async function dispatch(argv: string[]): Promise<number> {
     if (!entry) throw new UsageError(`Unknown command "${name}".${suggest(name)} Run \`cairn --help\` to see all commands.`);
     const cmd = await entry.load();
     if (rest.includes("--help") || rest.includes("-h")) {
-      output.text(await renderUsage(cmd, { meta: { name: "cairn" } }));
+      const usage = await renderUsage(cmd, { meta: { name: "cairn" } });
+      // citty colours its help unconditionally; keep escape codes out of pipes and files.
+      const { isatty } = await import("node:tty");
+      output.text(isatty(1) ? usage : usage.replace(/\u001b\[[0-9;]*m/g, ""));
       return EXIT_OK;
     }
     rejectUnknownFlags(rest, (await resolve(cmd.args)) ?? {});
