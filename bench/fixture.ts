@@ -57,7 +57,7 @@ class BuildTooSlow extends Error {
 }
 
 /** Imports `jsonl` (`size` lines) into a fresh database in one call, timing it. */
-export function buildDb(ws: Workspace, size: number, jsonl: string, budgetSeconds: number): BuiltDb {
+export async function buildDb(ws: Workspace, size: number, jsonl: string, budgetSeconds: number): Promise<BuiltDb> {
   const { home, db } = homeFor(ws, `db-${size}`);
   const engine = openEngine(ws, db);
   const started = nowMs();
@@ -65,7 +65,7 @@ export function buildDb(ws: Workspace, size: number, jsonl: string, budgetSecond
   // smoothed over the last few thousand rows so one GC pause does not abandon a build.
   const ticks: Array<{ at: number; done: number }> = [];
   try {
-    const report = engine.import(jsonl, (done, total) => {
+    const report = await engine.import(jsonl, (done, total) => {
       const at = nowMs();
       ticks.push({ at, done });
       const from = ticks[Math.max(0, ticks.length - 6)]!;

@@ -31,7 +31,7 @@ if (!existsSync(BIN)) throw new Error(`${BIN} is missing: run \`npm run build\` 
 const ws = createWorkspace();
 try {
   progress(`building a ${SIZE}-memory database`);
-  const built = buildDb(ws, SIZE, toJsonl(generateMemories(SIZE)), 600);
+  const built = await buildDb(ws, SIZE, toJsonl(generateMemories(SIZE)), 600);
   const env = { PATH: process.env.PATH, HOME: ws.root, CAIRN_HOME: built.home };
   const queries = generateQueries(RUNS + WARMUP);
   const base = { transcript_path: join(ws.root, "t.jsonl"), cwd: ws.project, permission_mode: "default" };

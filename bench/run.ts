@@ -72,7 +72,7 @@ async function main(): Promise<void> {
     const perSize: SizeResults[] = [];
     for (const size of opts.sizes) {
       progress(`build: ${size} memories with one engine.import`);
-      const built = buildDb(ws, size, toJsonl(corpus.slice(0, size)), opts.buildBudget);
+      const built = await buildDb(ws, size, toJsonl(corpus.slice(0, size)), opts.buildBudget);
       if (built.abandoned) {
         perSize.push({ built });
         continue;

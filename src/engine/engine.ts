@@ -26,7 +26,8 @@ import { type RememberInput, type RememberResult, remember } from "./remember.ts
 import { type Link, links, type RelateResult, relate } from "./relate.ts";
 import { resolveScope, type ScopeOptions } from "./scope.ts";
 import { type TimelineInput, type TimelineResult, timeline } from "./timeline.ts";
-import { exportRecords, type ImportReport, importJsonl, type Progress } from "./transfer.ts";
+import { exportRecords } from "./export.ts";
+import type { ImportReport, Progress } from "./import.ts";
 
 export interface EngineOptions {
   store: Store;
@@ -151,7 +152,9 @@ export class Engine {
     return this.#ctx.store.check();
   }
 
-  import(jsonl: string, onProgress?: Progress): ImportReport {
+  /** All-or-nothing JSONL import (see import.ts); loaded on demand, as only imports need its schema. */
+  async import(jsonl: string, onProgress?: Progress): Promise<ImportReport> {
+    const { importJsonl } = await import("./import.ts");
     const report = importJsonl(this.#ctx, jsonl, onProgress);
     this.#opts.onWrite?.();
     return report;

@@ -5,8 +5,11 @@
 import { existsSync } from "node:fs";
 import type { Paths } from "../config/paths.ts";
 import { detectProject } from "../config/project.ts";
-import { Engine } from "../engine/engine.ts";
-import { SqliteStore } from "../store/sqlite-store.ts";
+import type { Engine } from "../engine/engine.ts";
+import type { SqliteStore } from "../store/sqlite-store.ts";
+
+/** The engine and SQLite modules, loaded by {@link HookContext.ready} only for events that need memory. */
+let modules: { Engine: typeof Engine; SqliteStore: typeof SqliteStore } | null = null;
 import type { HookInput } from "./input.ts";
 import { loadState, type SessionState, saveState } from "./state.ts";
 
@@ -30,11 +33,20 @@ export class HookContext {
     return existsSync(this.paths.dbFile);
   }
 
+  /**
+   * Loads the engine and SQLite modules (~10 ms). Events that never touch memory, like a successful
+   * command, skip it; run.ts calls it up front for every other event.
+   */
+  async ready(): Promise<void> {
+    if (modules) return;
+    const [{ Engine }, { SqliteStore }] = await Promise.all([import("../engine/engine.ts"), import("../store/sqlite-store.ts")]);
+    modules = { Engine, SqliteStore };
+  }
+
   /** Keyword recall only: the dense channel's model costs ~450 ms to load, too slow for a hook. */
   engine(): Engine {
-    if (!this.#engine) {
-      this.#engine = new Engine({ store: new SqliteStore(this.paths.dbFile), project: this.project, actor: "hook" });
-    }
+    if (!modules) throw new Error("HookContext.engine() before ready()");
+    this.#engine ??= new modules.Engine({ store: new modules.SqliteStore(this.paths.dbFile), project: this.project, actor: "hook" });
     return this.#engine;
   }
 

@@ -1,5 +1,4 @@
 /** @module Reading a hook event: the CLI event name and stdin JSON (Claude Code snake_case, VS Code camelCase) → one shape. */
-import * as z from "zod/mini";
 
 /** The events cairn handles; the CLI names `cairn setup` registers. */
 export type HookEvent = "session-start" | "prompt" | "pre-tool" | "post-tool" | "stop" | "pre-compact" | "session-end";
@@ -72,37 +71,6 @@ export interface HookInput {
   camelCase: boolean;
 }
 
-// Every field tolerates a wrong type (→ absent) instead of rejecting the event: agents differ and change.
-const str = z.catch(z.optional(z.string()), undefined);
-const bool = z.catch(z.optional(z.boolean()), undefined);
-const any = z.optional(z.unknown());
-
-const RawSchema = z.looseObject({
-  session_id: str,
-  sessionId: str,
-  hook_event_name: str,
-  hookEventName: str,
-  cwd: str,
-  prompt: str,
-  tool_name: str,
-  toolName: str,
-  tool_input: any,
-  toolInput: any,
-  tool_response: any,
-  toolResponse: any,
-  error: any,
-  is_interrupt: bool,
-  last_assistant_message: str,
-  lastAssistantMessage: str,
-  stop_hook_active: bool,
-  stopHookActive: bool,
-  custom_instructions: str,
-  customInstructions: str,
-  source: str,
-  reason: str,
-  trigger: str,
-});
-
 const SHELL_TOOLS = new Set(["bash", "runterminalcommand", "run_in_terminal", "runinterminal", "shell", "powershell"]);
 const EDIT_TOOLS = new Set([
   "edit", "write", "multiedit", "notebookedit",
@@ -157,15 +125,39 @@ export function parseHookInput(argEvent: string | undefined, raw: string, fallba
   } catch {
     return null;
   }
-  const parsed = RawSchema.safeParse(json);
-  if (!parsed.success) return null;
-  const d = parsed.data;
-  const sentEvent = d.hook_event_name ?? d.hookEventName ?? "";
+  // Hand-checked rather than schema-validated: every field tolerates a wrong type (→ absent) instead of
+  // rejecting the event, since agents differ and change; and not loading a schema library keeps ~10 ms
+  // off every hook call.
+  if (json === null || typeof json !== "object" || Array.isArray(json)) return null;
+  const raw_ = json as Record<string, unknown>;
+  const str = (...keys: string[]): string | undefined => {
+    for (const k of keys) if (typeof raw_[k] === "string") return raw_[k] as string;
+    return undefined;
+  };
+  const bool = (...keys: string[]): boolean | undefined => {
+    for (const k of keys) if (typeof raw_[k] === "boolean") return raw_[k] as boolean;
+    return undefined;
+  };
+  const d = {
+    error: raw_.error,
+    cwd: str("cwd"),
+    prompt: str("prompt"),
+    source: str("source"),
+    reason: str("reason"),
+    trigger: str("trigger"),
+    session_id: str("session_id"),
+    sessionId: str("sessionId"),
+    tool_input: raw_.tool_input,
+    toolInput: raw_.toolInput,
+    tool_response: raw_.tool_response,
+    toolResponse: raw_.toolResponse,
+  };
+  const sentEvent = str("hook_event_name", "hookEventName") ?? "";
   const event = eventFromName(argEvent) ?? eventFromName(sentEvent);
   if (!event) return null;
   // The output must name the event it answers; trust the agent's spelling only when it is the same event.
   const agentEvent = eventFromName(sentEvent) === event ? sentEvent : CLAUDE_EVENT_NAMES[event];
-  const toolName = d.tool_name ?? d.toolName ?? "";
+  const toolName = str("tool_name", "toolName") ?? "";
   const toolInput = record(d.tool_input ?? d.toolInput);
   const response = d.tool_response ?? d.toolResponse;
   const shell = shellResult(response);
@@ -187,9 +179,9 @@ export function parseHookInput(argEvent: string | undefined, raw: string, fallba
     stderr: shell.stderr,
     error: topError ?? shell.error,
     failed: isFailureEvent || topError !== null || shell.failed,
-    lastAssistantMessage: d.last_assistant_message ?? d.lastAssistantMessage ?? "",
-    stopHookActive: d.stop_hook_active ?? d.stopHookActive ?? false,
-    customInstructions: d.custom_instructions ?? d.customInstructions ?? "",
+    lastAssistantMessage: str("last_assistant_message", "lastAssistantMessage") ?? "",
+    stopHookActive: bool("stop_hook_active", "stopHookActive") ?? false,
+    customInstructions: str("custom_instructions", "customInstructions") ?? "",
     source: d.source ?? d.reason ?? d.trigger ?? "",
     camelCase: d.session_id === undefined && d.sessionId !== undefined,
   };

@@ -26,9 +26,11 @@ export async function postTool(ctx: HookContext): Promise<string | null> {
   if (key === "") return null;
   const failed = inp.failed || (inp.exitCode === null && looksLikeError(inp.stderr));
   if (!failed) {
+    if (ctx.state.failures[key]) await ctx.ready();
     succeeded(ctx, key, inp.command);
     return null;
   }
+  await ctx.ready();
   const text = inp.error ?? (inp.stderr || inp.stdout);
   const signature = errorSignature(text) || `exit code ${inp.exitCode ?? "non-zero"}`;
   const advice = ctx.hasMemory() ? await pastFixes(ctx, key, signature) : null;

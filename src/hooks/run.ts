@@ -6,7 +6,7 @@
  */
 import { type Paths, resolvePaths } from "../config/paths.ts";
 import { HookContext } from "./context.ts";
-import { type HookEvent, parseHookInput } from "./input.ts";
+import { type HookEvent, type HookInput, parseHookInput } from "./input.ts";
 import { appendHookLog } from "./log.ts";
 import { renderOutput, writeOutput } from "./output.ts";
 
@@ -54,7 +54,6 @@ export async function runHook(args: readonly string[]): Promise<number> {
   }
   const started = performance.now();
   let paths: Paths | null = null;
-  let ctx: HookContext | null = null;
   let event = args[0] ?? "?";
   try {
     paths = resolvePaths();
@@ -70,24 +69,34 @@ export async function runHook(args: readonly string[]): Promise<number> {
       process.exit(0);
     }, DEADLINE_MS[input.event]);
     watchdog.unref?.();
-    ctx = new HookContext(input, paths);
-    const handler = await HANDLERS[input.event]();
-    const context = await handler(ctx);
-    ctx.close();
-    ctx = null;
+    const out = await handleEvent(input, paths);
     // Output last: a failure anywhere before it leaves stdout empty, never half-written.
-    await writeOutput(renderOutput(input, context));
-    debugLog(paths, `${event} ok${context ? ` (${context.length} chars)` : ""}`, started);
+    await writeOutput(out);
+    debugLog(paths, `${event} ok${out ? ` (${out.length} chars)` : ""}`, started);
   } catch (err) {
-    try {
-      ctx?.close();
-    } catch {
-      // already failing; the first error is the one worth logging
-    }
     const message = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
     if (paths) appendHookLog(paths.dataDir, `${event} error: ${message} (${Math.round(performance.now() - started)} ms)`);
   }
   return 0;
+}
+
+/** Runs the handler for a parsed event and returns what to print on stdout ("" for nothing). */
+export async function handleEvent(input: HookInput, paths: Paths): Promise<string> {
+  const ctx = new HookContext(input, paths);
+  try {
+    // post-tool decides itself whether it needs memory (most successful commands do not).
+    const [handler] = await Promise.all([HANDLERS[input.event](), input.event === "post-tool" ? undefined : ctx.ready()]);
+    const context = await handler(ctx);
+    ctx.close();
+    return renderOutput(input, context);
+  } catch (err) {
+    try {
+      ctx.close();
+    } catch {
+      // already failing; the first error is the one worth logging
+    }
+    throw err;
+  }
 }
 
 function debugLog(paths: Paths, line: string, started: number): void {

@@ -58,7 +58,7 @@ describe("remember", () => {
   test("import goes through the same redaction", async () => {
     const { engine } = testEngine();
     const line = JSON.stringify({ content: `the staging key is sk-proj-${"Ab3dE5fG7h".repeat(5)}`, type: "fact" });
-    engine.import(`${line}\n`);
+    await engine.import(`${line}\n`);
     const [m] = engine.list().memories;
     expect(m?.content).toBe("the staging key is [REDACTED:openai_key]");
   });

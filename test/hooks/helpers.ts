@@ -3,10 +3,8 @@ import { mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync } from "node
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { resolvePaths } from "../../src/config/paths.ts";
-import { HookContext } from "../../src/hooks/context.ts";
 import { parseHookInput } from "../../src/hooks/input.ts";
-import { renderOutput } from "../../src/hooks/output.ts";
-import { HANDLERS } from "../../src/hooks/run.ts";
+import { handleEvent } from "../../src/hooks/run.ts";
 
 const FIXTURES = join(import.meta.dir, "..", "fixtures", "hooks");
 
@@ -51,13 +49,7 @@ export function hookWorld(): HookWorld {
     async hook(event, stdin) {
       const input = parseHookInput(event, stdin, project);
       if (!input) return "";
-      const ctx = new HookContext(input, resolvePaths({ CAIRN_HOME: cairnHome }));
-      try {
-        const context = await (await HANDLERS[input.event]())(ctx);
-        return renderOutput(input, context);
-      } finally {
-        ctx.close();
-      }
+      return handleEvent(input, resolvePaths({ CAIRN_HOME: cairnHome }));
     },
     cleanup: () => rmSync(root, { recursive: true, force: true }),
   };

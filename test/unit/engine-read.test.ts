@@ -94,11 +94,11 @@ describe("import and export", () => {
     { content: "Build needs python3", metadata: { ticket: "OPS-1" } },
   ];
 
-  test("imports valid JSONL and reports duplicates", () => {
+  test("imports valid JSONL and reports duplicates", async () => {
     const { engine } = testEngine();
     const text = `${lines.map((l) => JSON.stringify(l)).join("\n")}\n${JSON.stringify(lines[0])}\n`;
     const progress: number[] = [];
-    expect(engine.import(text, (done) => progress.push(done))).toEqual({ lines: 4, created: 3, duplicates: 1 });
+    expect(await engine.import(text, (done) => progress.push(done))).toEqual({ lines: 4, created: 3, duplicates: 1 });
     expect(progress.at(-1)).toBe(4);
     const decision = engine.list({ types: ["decision"] }).memories[0]!;
     expect(decision.eventTime).toBe(Date.parse("2024-05-01T00:00:00Z"));
@@ -110,21 +110,21 @@ describe("import and export", () => {
     ["missing content", JSON.stringify({ type: "note" }), 2],
     ["unknown field", JSON.stringify({ content: "x", colour: "red" }), 2],
     ["bad time", JSON.stringify({ content: "x", event_time: "someday" }), 2],
-  ])("a bad line (%s) names its line number and imports nothing", (_name, bad, lineNo) => {
+  ])("a bad line (%s) names its line number and imports nothing", async (_name, bad, lineNo) => {
     const { engine } = testEngine();
     const text = [JSON.stringify(lines[0]), bad, JSON.stringify(lines[2])].join("\n");
-    expect(() => engine.import(text)).toThrow(new RegExp(`line ${lineNo}`));
+    await expect(engine.import(text)).rejects.toThrow(new RegExp(`line ${lineNo}`));
     expect(engine.stats().total).toBe(0);
   });
 
-  test("export then import reproduces every field", () => {
+  test("export then import reproduces every field", async () => {
     const a = testEngine();
-    a.engine.import(lines.map((l) => JSON.stringify(l)).join("\n"));
+    await a.engine.import(lines.map((l) => JSON.stringify(l)).join("\n"));
     const archived = a.engine.remember({ content: "old approach", type: "lesson", priority: 1 }).id;
     a.engine.forget(archived);
     const exported = [...a.engine.export()].map((r) => JSON.stringify(r)).join("\n");
     const b = testEngine({ project: "/somewhere/else" });
-    expect(b.engine.import(exported).created).toBe(4);
+    expect((await b.engine.import(exported)).created).toBe(4);
     const again = [...b.engine.export()].map((r) => JSON.stringify(r)).join("\n");
     expect(again).toBe(exported);
   });

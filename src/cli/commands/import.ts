@@ -25,9 +25,9 @@ export default defineCommand({
     } catch (err) {
       throw cairnError("IMPORT_READ", [args.file, describeError(err)], err);
     }
-    await withEngine(({ engine }) => {
+    await withEngine(async ({ engine }) => {
       const started = performance.now();
-      const report = engine.import(text, (done, total) => {
+      const report = await engine.import(text, (done, total) => {
         if (!args.quiet) progress(`import: ${done}/${total} written`);
       });
       const seconds = (performance.now() - started) / 1000;

@@ -1,13 +1,13 @@
 /**
- * @module Import and export as JSONL, one memory per line in the {@link MemoryJson} shape. An import is
- * validated completely before anything is written and then applied in one transaction, so a bad line
- * or a crash never leaves half an import behind. Export then import reproduces every field.
+ * @module Import of JSONL, one memory per line in the MemoryJson shape `cairn export` writes. An import is
+ * validated completely before anything is written and then applied in one transaction, so a bad line or a
+ * crash never leaves half an import behind. Loaded only when importing (the Engine imports it dynamically),
+ * so its schema library stays off the start-up path of recalls and hooks.
  */
 import * as z from "zod/mini";
 import { contentHashes, normalizeTags } from "../capture/normalize.ts";
-import type { Memory, MemoryFilter } from "../domain/memory.ts";
+import type { Memory } from "../domain/memory.ts";
 import { STATUSES } from "../domain/memory.ts";
-import { memoryToJson, type MemoryJson } from "../domain/serialize.ts";
 import { parseTime } from "../domain/time.ts";
 import { CairnError, cairnError, describeError } from "../errors.ts";
 import type { EngineContext } from "./context.ts";
@@ -143,16 +143,4 @@ function insertImported(ctx: EngineContext, memory: Memory, now: number): "creat
     detail: { imported: true, status: memory.status },
   });
   return "created";
-}
-
-const EXPORT_PAGE = 1000;
-
-/** Every memory matching `filter`, oldest first, as export records. Pages through the store to bound memory. */
-export function* exportRecords(ctx: EngineContext, filter: MemoryFilter): Generator<MemoryJson> {
-  const now = ctx.now();
-  for (let offset = 0; ; offset += EXPORT_PAGE) {
-    const page = ctx.store.list(filter, now, { limit: EXPORT_PAGE, offset, order: "oldest" });
-    for (const m of page) yield memoryToJson(m);
-    if (page.length < EXPORT_PAGE) return;
-  }
 }

@@ -1,0 +1,16 @@
+/** @module Export: every memory matching a filter, as records in the stable JSON shape `cairn import` reads back. */
+import type { MemoryFilter } from "../domain/memory.ts";
+import { memoryToJson, type MemoryJson } from "../domain/serialize.ts";
+import type { EngineContext } from "./context.ts";
+
+const EXPORT_PAGE = 1000;
+
+/** Every memory matching `filter`, oldest first, as export records. Pages through the store to bound memory. */
+export function* exportRecords(ctx: EngineContext, filter: MemoryFilter): Generator<MemoryJson> {
+  const now = ctx.now();
+  for (let offset = 0; ; offset += EXPORT_PAGE) {
+    const page = ctx.store.list(filter, now, { limit: EXPORT_PAGE, offset, order: "oldest" });
+    for (const m of page) yield memoryToJson(m);
+    if (page.length < EXPORT_PAGE) return;
+  }
+}
