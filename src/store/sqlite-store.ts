@@ -171,7 +171,7 @@ export class SqliteStore implements Store {
     if (ids.length === 0) return;
     const update = () => {
       const stmt = this.#db.query("UPDATE memories SET access_count = access_count + 1, last_accessed_at = ? WHERE id = ?");
-      for (const id of ids) stmt.run(now, id);
+      for (const id of ids) this.vectors.accessChanges.n += stmt.run(now, id).changes;
     };
     if (this.#db.inTransaction) return update();
     // Access counts are statistics on the read path: a recall must never queue behind a long import for

@@ -37,6 +37,11 @@ export interface VectorStore {
   /** Vector counts per model and width. */
   models(): Array<{ model: string; dims: number; count: number }>;
   deleteModel(model: string): number;
+  /**
+   * Changes whenever memories or vectors were written, by this connection or another process; equal
+   * tokens mean a search may reuse what it loaded last time.
+   */
+  changeToken(): string;
   /** The memories among `seqs` that pass `filter`. */
   memoriesBySeq(seqs: readonly number[], filter: MemoryFilter, now: number): Map<number, Memory>;
 }

@@ -7,11 +7,10 @@ import { filterToSql } from "./filter-sql.ts";
 import { MEMORY_COLUMNS, type MemoryRow, rowToMemory } from "./rows.ts";
 import type { PendingText, StoredVector, VectorState, VectorStore } from "./vector-store.ts";
 
-/** SQLite's default limit on bound parameters is 32766; stay well below it. */
-const SEQ_CHUNK = 500;
-
 export class SqliteVectors implements VectorStore {
   readonly #db: Database;
+  /** Rows this connection changed only to record access counts; the change token leaves them out. */
+  readonly accessChanges = { n: 0 };
 
   constructor(db: Database) {
     this.#db = db;
@@ -89,16 +88,23 @@ export class SqliteVectors implements VectorStore {
     return writeTransaction(this.#db, () => this.#db.query("DELETE FROM vectors WHERE model = ?").run(model).changes);
   }
 
+  changeToken(): string {
+    // data_version moves when another connection commits; total_changes() counts this connection's own
+    // writes, minus the access-count updates every recall makes, which change nothing a search depends on.
+    const v = this.#db.query("PRAGMA data_version").get() as { data_version: number };
+    const t = this.#db.query("SELECT total_changes() AS t").get() as { t: number };
+    return `${v.data_version}:${t.t - this.accessChanges.n}`;
+  }
+
   memoriesBySeq(seqs: readonly number[], filter: MemoryFilter, now: number): Map<number, Memory> {
     const out = new Map<number, Memory>();
     const where = filterToSql(filter, now);
-    for (let i = 0; i < seqs.length; i += SEQ_CHUNK) {
-      const chunk = seqs.slice(i, i + SEQ_CHUNK);
-      const rows = this.#db
-        .query(`SELECT ${MEMORY_COLUMNS} FROM memories m WHERE m.seq IN (${chunk.map(() => "?").join(", ")}) AND ${where.sql}`)
-        .all(...chunk, ...where.params) as MemoryRow[];
-      for (const r of rows) out.set(r.seq, rowToMemory(r));
-    }
+    // One statement for any number of ids (a JSON list), so the statement cache is not filled with one
+    // variant per list length; NOT INDEXED keeps the planner on the rowid lookups.
+    const rows = this.#db
+      .query(`SELECT ${MEMORY_COLUMNS} FROM memories m NOT INDEXED WHERE m.seq IN (SELECT value FROM json_each(?)) AND ${where.sql}`)
+      .all(JSON.stringify(seqs), ...where.params) as MemoryRow[];
+    for (const r of rows) out.set(r.seq, rowToMemory(r));
     return out;
   }
 }
