@@ -3,6 +3,8 @@ import { mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync } from "node
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { resolvePaths } from "../../src/config/paths.ts";
+import { Engine } from "../../src/engine/engine.ts";
+import { SqliteStore } from "../../src/store/sqlite-store.ts";
 import { parseHookInput } from "../../src/hooks/input.ts";
 import { handleEvent } from "../../src/hooks/run.ts";
 
@@ -34,6 +36,8 @@ export interface HookWorld {
   project: string;
   /** Runs `cairn hook <event>` in process with `stdin`; returns what it would print. */
   hook(event: string, stdin: string): Promise<string>;
+  /** Runs `fn` with an Engine on the world's database (closed afterwards), to inspect what hooks stored. */
+  withEngine<T>(fn: (e: Engine) => T): T;
   cleanup(): void;
 }
 
@@ -50,6 +54,14 @@ export function hookWorld(): HookWorld {
       const input = parseHookInput(event, stdin, project);
       if (!input) return "";
       return handleEvent(input, resolvePaths({ CAIRN_HOME: cairnHome }));
+    },
+    withEngine(fn) {
+      const engine = new Engine({ store: new SqliteStore(join(cairnHome, "cairn.db")), project, actor: "test" });
+      try {
+        return fn(engine);
+      } finally {
+        engine.close();
+      }
     },
     cleanup: () => rmSync(root, { recursive: true, force: true }),
   };

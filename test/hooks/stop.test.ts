@@ -2,10 +2,9 @@
 import { afterEach, beforeEach, describe, expect, test } from "bun:test";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
-import { Engine } from "../../src/engine/engine.ts";
+import type { Engine } from "../../src/engine/engine.ts";
 import { stateFile } from "../../src/hooks/state.ts";
 import { nextSteps } from "../../src/hooks/stop.ts";
-import { SqliteStore } from "../../src/store/sqlite-store.ts";
 import { fixture, type HookWorld, hookWorld } from "./helpers.ts";
 
 let w: HookWorld;
@@ -14,14 +13,7 @@ beforeEach(() => {
 });
 afterEach(() => w.cleanup());
 
-function withEngine<T>(fn: (e: Engine) => T): T {
-  const engine = new Engine({ store: new SqliteStore(join(w.cairnHome, "cairn.db")), project: w.project, actor: "test" });
-  try {
-    return fn(engine);
-  } finally {
-    engine.close();
-  }
-}
+const withEngine = <T>(fn: (e: Engine) => T): T => w.withEngine(fn);
 
 const MESSAGE = "I've added the hook dispatcher and its tests.\n\nNext steps:\n- wire up cairn setup\n- measure start-up";
 

@@ -1,10 +1,9 @@
 /** @module PreToolUse and PostToolUse: past lessons before a command or edit; error capture, fix linking, recall of fixes. */
 import { afterEach, beforeEach, describe, expect, test } from "bun:test";
 import { join } from "node:path";
-import { Engine } from "../../src/engine/engine.ts";
+import type { Engine } from "../../src/engine/engine.ts";
 import { MAX_ERRORS_PER_SESSION } from "../../src/hooks/post-tool.ts";
 import { stateFile } from "../../src/hooks/state.ts";
-import { SqliteStore } from "../../src/store/sqlite-store.ts";
 import { contextOf, fixture, type HookWorld, hookWorld } from "./helpers.ts";
 
 let w: HookWorld;
@@ -13,14 +12,7 @@ beforeEach(() => {
 });
 afterEach(() => w.cleanup());
 
-function withEngine<T>(fn: (e: Engine) => T): T {
-  const engine = new Engine({ store: new SqliteStore(join(w.cairnHome, "cairn.db")), project: w.project, actor: "test" });
-  try {
-    return fn(engine);
-  } finally {
-    engine.close();
-  }
-}
+const withEngine = <T>(fn: (e: Engine) => T): T => w.withEngine(fn);
 
 const ECONN = "Exit code 1\n> app@1.0.0 test:integration\nError: connect ECONNREFUSED 127.0.0.1:5432\n    at TCPConnectWrap.afterConnect (node:net:1555:16)";
 const fail = (command: string, error: string, session = "s1") => fixture("post-tool-bash-failure", { cwd: w.project, command, error, session });
