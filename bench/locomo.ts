@@ -62,7 +62,8 @@ async function runConversation(conv: Conversation, errataConv: Conversation | nu
   const idToTurns = new Map<string, string[]>();
   const started = performance.now();
   for (const t of conv.turns) {
-    const { id } = engine.remember({ content: turnContent(t), eventTime: t.time, metadata: { dia_id: t.diaId } });
+    // Each LoCoMo session is one conversation sitting: stored as the memory's session, as an agent's hooks would.
+    const { id } = engine.remember({ content: turnContent(t), eventTime: t.time, sessionId: `${conv.id}:session_${t.session}`, metadata: { dia_id: t.diaId } });
     idToTurns.set(id, [...(idToTurns.get(id) ?? []), t.diaId]);
   }
   if (embedder) await embedPending(store, embedder);

@@ -4,6 +4,7 @@ import { CairnError, cairnError, describeError } from "../errors.ts";
 import { applyBudget } from "../retrieve/budget.ts";
 import type { RecallMode, RetrievalChannel } from "../retrieve/channel.ts";
 import { fuse } from "../retrieve/fusion.ts";
+import { boostBySession } from "../retrieve/session-context.ts";
 import type { EngineContext } from "./context.ts";
 import { type FilterOptions, resolveFilter } from "./filter.ts";
 
@@ -96,7 +97,7 @@ export async function recall(ctx: EngineContext, input: RecallInput): Promise<Re
   let lists = (await Promise.all(channels.map(search))).flat();
   const keyword = ctx.channels.keyword;
   if (lists.length === 0 && keyword && !channels.some((c) => c.channel === keyword)) lists = await search({ channel: keyword, weight: 1 });
-  let fused = fuse(lists).filter((f) => !f.weak);
+  let fused = boostBySession(fuse(lists).filter((f) => !f.weak));
   if (ctx.reranker) {
     try {
       fused = await ctx.reranker.rerank(input.query, fused);

@@ -1,0 +1,23 @@
+/** @module Session context: a session's best match lifts its other candidates; memories without a session are their own. */
+import { expect, test } from "bun:test";
+import type { Memory } from "../../src/domain/memory.ts";
+import type { FusedHit } from "../../src/retrieve/fusion.ts";
+import { boostBySession } from "../../src/retrieve/session-context.ts";
+
+const hit = (id: string, score: number, sessionId: string | null): FusedHit =>
+  ({ memory: { id, sessionId, createdAt: 0 } as Memory, score, channels: {}, weak: false });
+
+test("a weak candidate from the best match's session rises above a lone moderate match", () => {
+  const out = boostBySession([hit("best", 1.0, "s1"), hit("alone", 0.6, "s2"), hit("context", 0.3, "s1")]);
+  expect(out.map((h) => h.memory.id)).toEqual(["best", "context", "alone"]);
+});
+
+test("a strong match in its own session still beats weak context from another", () => {
+  const out = boostBySession([hit("a", 1.0, "s1"), hit("b", 0.9, "s2"), hit("weak", 0.05, "s1")]);
+  expect(out.map((h) => h.memory.id)).toEqual(["a", "b", "weak"]);
+});
+
+test("memories without a session are neither favoured nor penalised", () => {
+  const out = boostBySession([hit("plain", 1.0, null), hit("sessioned", 0.8, "s1"), hit("other", 0.5, null)]);
+  expect(out.map((h) => h.memory.id)).toEqual(["plain", "sessioned", "other"]);
+});
