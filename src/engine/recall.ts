@@ -97,7 +97,9 @@ export async function recall(ctx: EngineContext, input: RecallInput): Promise<Re
   let lists = (await Promise.all(channels.map(search))).flat();
   const keyword = ctx.channels.keyword;
   if (lists.length === 0 && keyword && !channels.some((c) => c.channel === keyword)) lists = await search({ channel: keyword, weight: 1 });
-  let fused = boostBySession(fuse(lists).filter((f) => !f.weak));
+  let fused = fuse(lists).filter((f) => !f.weak);
+  const inSessions = fused.filter((f) => f.memory.sessionId !== null).map((f) => f.memory.id);
+  fused = boostBySession(fused, inSessions.length > 1 ? ctx.store.sessionNeighbours(inSessions) : undefined);
   if (ctx.reranker) {
     try {
       fused = await ctx.reranker.rerank(input.query, fused);

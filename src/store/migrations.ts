@@ -121,6 +121,13 @@ export const MIGRATIONS: ReadonlyArray<{ version: number; name: string; sql: str
       CREATE INDEX vectors_model ON vectors (model, created_at, memory_seq, dims);
     `,
   },
+  {
+    version: 3,
+    name: "index memories by session",
+    // Recall lifts candidates by their session's best match and their neighbours in it; both look
+    // memories up by session.
+    sql: `CREATE INDEX memories_session ON memories (session_id, created_at, seq) WHERE session_id IS NOT NULL;`,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

@@ -74,6 +74,11 @@ export interface Store {
   findDuplicate(project: string | null, contentHash: string, canonicalHash: string): Memory | null;
   list(filter: MemoryFilter, now: number, options: ListOptions): Memory[];
   count(filter: MemoryFilter, now: number): number;
+  /**
+   * For each given memory that has a session: the memories written just before and after it in that
+   * session (by event time, then creation), whichever status they have.
+   */
+  sessionNeighbours(ids: readonly string[]): Map<string, { prev: string | null; next: string | null }>;
   /** Full-text search; `match` must already be a safe FTS5 expression. */
   searchText(match: string, filter: MemoryFilter, now: number, limit: number): TextHit[];
   /** Records that memories were read (access count and time). */

@@ -32,6 +32,7 @@ const FIXTURES: Record<number, (db: Database) => void> = {
     db.run("INSERT INTO vectors (memory_seq, model, dims, vector, created_at) VALUES (1, 'use-lite', 2, x'0000803f00000000', 5)");
   },
   2: (db) => FIXTURES[1]!(db),
+  3: (db) => FIXTURES[1]!(db),
 };
 
 describe("migrations", () => {

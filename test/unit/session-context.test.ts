@@ -3,6 +3,7 @@ import { expect, test } from "bun:test";
 import type { Memory } from "../../src/domain/memory.ts";
 import type { FusedHit } from "../../src/retrieve/fusion.ts";
 import { boostBySession } from "../../src/retrieve/session-context.ts";
+import { testEngine } from "../helpers/engine.ts";
 
 const hit = (id: string, score: number, sessionId: string | null): FusedHit =>
   ({ memory: { id, sessionId, createdAt: 0 } as Memory, score, channels: {}, weak: false });
@@ -20,4 +21,25 @@ test("a strong match in its own session still beats weak context from another", 
 test("memories without a session are neither favoured nor penalised", () => {
   const out = boostBySession([hit("plain", 1.0, null), hit("sessioned", 0.8, "s1"), hit("other", 0.5, null)]);
   expect(out.map((h) => h.memory.id)).toEqual(["plain", "sessioned", "other"]);
+});
+
+test("a candidate next to a strong match in its session rises above an equal one that is not", () => {
+  const hits = [hit("q", 1.0, "s1"), hit("answer", 0.2, "s1"), hit("far", 0.2, "s1"), hit("x", 0.9, "s2")];
+  const neighbours = new Map([["answer", { prev: "q", next: null }], ["far", { prev: "zzz", next: null }]]);
+  const out = boostBySession(hits, neighbours).map((h) => h.memory.id);
+  expect(out.indexOf("answer")).toBeLessThan(out.indexOf("far"));
+});
+
+test("the store finds each memory's neighbours within its own session, in time order", () => {
+  const { engine, store, advance } = testEngine();
+  const ids: string[] = [];
+  for (const [content, session] of [["a1", "A"], ["b1", "B"], ["a2", "A"], ["a3", "A"], ["none", null]] as const) {
+    ids.push(engine.remember({ content: `memory ${content}`, sessionId: session }).id);
+    advance(1000);
+  }
+  const [a1, b1, a2, a3, none] = ids;
+  const n = store.sessionNeighbours([a2!, b1!, none!]);
+  expect(n.get(a2!)).toEqual({ prev: a1!, next: a3! });
+  expect(n.get(b1!)).toEqual({ prev: null, next: null });
+  expect(n.has(none!)).toBe(false);
 });
