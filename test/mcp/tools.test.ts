@@ -89,6 +89,18 @@ describe("remember and recall", () => {
     expect(cut.results[0].truncated).toBe(true);
   });
 
+  test("recall fits an agent-sized budget by default; an explicit budget widens it", async () => {
+    h = await connect();
+    for (let i = 0; i < 10; i++) await h.ok("remember", { content: `runbook step ${i}: ${"restart the worker pool and check queue depth ".repeat(12)}` });
+    const byDefault = await h.ok("recall", { query: "runbook worker pool", limit: 10 });
+    const tokens = byDefault.results.reduce((n: number, r: any) => n + Math.ceil(r.content.length / 4) + 12, 0);
+    expect(byDefault.results.length).toBeGreaterThan(0);
+    expect(byDefault.results.length).toBeLessThan(10);
+    expect(tokens).toBeLessThanOrEqual(800);
+    const wide = await h.ok("recall", { query: "runbook worker pool", limit: 10, budget: 100_000 });
+    expect(wide.results).toHaveLength(10);
+  });
+
   test("preferences default to the global scope and are recalled from any project", async () => {
     h = await connect();
     await h.ok("remember", { content: "The user prefers tabs over spaces", type: "preference" });

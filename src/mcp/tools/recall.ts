@@ -5,6 +5,9 @@ import { RECALL_MODES } from "../../retrieve/channel.ts";
 import { defineTool, READ_ONLY } from "../tool.ts";
 import { readProjectArg, scopeArg, tags, timeArg, timeArgValue, typeFilter, typesArg } from "../schemas.ts";
 
+/** Default token budget for recall results handed to an agent. */
+export const AGENT_BUDGET = 800;
+
 const hit = z.object({
   id: z.string(),
   content: z.string(),
@@ -35,7 +38,13 @@ export default defineTool({
       mode: z.enum(RECALL_MODES).optional().describe("retrieval channels (default keyword)"),
       since: timeArg("only memories from this time on"),
       until: timeArg("only memories before this time"),
-      budget: z.number().int().min(1).max(100_000).optional().describe("trim the results to about this many tokens"),
+      budget: z
+        .number()
+        .int()
+        .min(1)
+        .max(100_000)
+        .optional()
+        .describe(`trim the results to about this many tokens (default ${AGENT_BUDGET})`),
     }),
     outputSchema: z.object({
       results: z.array(hit),
@@ -48,7 +57,9 @@ export default defineTool({
     annotations: READ_ONLY,
   },
   async handler(args, { engine, defaults }) {
-    const budget = args.budget ?? (defaults.budget > 0 ? defaults.budget : undefined);
+    // Agents paste results into their context: by default they get about AGENT_BUDGET tokens of the best
+    // memories (the configured `budget` overrides it), and `get` returns any one in full.
+    const budget = args.budget ?? (defaults.budget > 0 ? defaults.budget : AGENT_BUDGET);
     const result = await engine.recall({
       query: args.query,
       limit: args.limit ?? defaults.limit,
