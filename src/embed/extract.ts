@@ -12,7 +12,8 @@ export function extractFile(embeddedPath: string, area: string, key: string, rel
   const target = join(resolveCacheDir(), area, key, relPath);
   const size = Bun.file(embeddedPath).size;
   if (existsSync(target) && statSync(target).size === size) return target;
-  mkdirSync(dirname(target), { recursive: true });
+  // Private to the user: native code is loaded from here, so nobody else may be able to swap it.
+  mkdirSync(dirname(target), { recursive: true, mode: 0o700 });
   const tmp = `${target}.${process.pid}.${Date.now()}.tmp`;
   writeFileSync(tmp, readFileSync(embeddedPath));
   renameSync(tmp, target);
