@@ -23,8 +23,7 @@ type Env = Record<string, string | undefined>;
  * - Windows: `%APPDATA%\cairn` for both.
  */
 export function resolvePaths(env: Env = process.env, platform: NodeJS.Platform = process.platform): Paths {
-  // node:os is loaded only when HOME is unset: importing it costs start-up time on every call.
-  const home = env.HOME || env.USERPROFILE || (require("node:os") as typeof import("node:os")).homedir();
+  const home = homeDir(env);
   if (env.CAIRN_HOME) {
     return make(env.CAIRN_HOME, env.CAIRN_HOME, "CAIRN_HOME");
   }
@@ -39,6 +38,11 @@ export function resolvePaths(env: Env = process.env, platform: NodeJS.Platform =
   const data = join(env.XDG_DATA_HOME || join(home, ".local", "share"), "cairn");
   const config = join(env.XDG_CONFIG_HOME || join(home, ".config"), "cairn");
   return make(data, config, "platform");
+}
+
+/** The user's home; node:os is loaded only when neither HOME nor USERPROFILE is set (start-up cost). */
+export function homeDir(env: Env): string {
+  return env.HOME || env.USERPROFILE || (require("node:os") as typeof import("node:os")).homedir();
 }
 
 function make(dataDir: string, configDir: string, source: Paths["source"]): Paths {

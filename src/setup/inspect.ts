@@ -7,7 +7,7 @@ import { accessSync, constants, existsSync } from "node:fs";
 import { CLAUDE_HOOKS, isCairnHook } from "./claude-code.ts";
 import { type JsonObject, isObject } from "./json-file.ts";
 import { parseJsonc } from "./jsonc.ts";
-import { homeDir } from "./locations.ts";
+import { homeDir } from "../config/paths.ts";
 import { type ClientSetup, type Env, type Scope, type SetupContext, readText } from "./plan.ts";
 import { CLIENTS } from "./run.ts";
 import { detectProject } from "../config/project.ts";

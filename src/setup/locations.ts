@@ -1,12 +1,8 @@
 /** @module Where agent clients keep their config, from HOME/APPDATA/XDG only, so tests can point HOME at a temp dir. */
 import { existsSync } from "node:fs";
 import { join } from "node:path";
-import type { Env, SetupContext } from "./plan.ts";
+import type { SetupContext } from "./plan.ts";
 
-/** The home directory; node:os is loaded only when neither HOME nor USERPROFILE is set (start-up cost). */
-export function homeDir(env: Env): string {
-  return env.HOME || env.USERPROFILE || (require("node:os") as typeof import("node:os")).homedir();
-}
 
 /** The per-user application settings folder of desktop apps (Claude Desktop, VS Code). */
 export function appConfigDir(ctx: Pick<SetupContext, "env" | "platform" | "home">): string {

@@ -7,7 +7,7 @@ import { claudeDesktop } from "./claude-desktop.ts";
 import { codex } from "./codex.ts";
 import { cursor } from "./cursor.ts";
 import { gemini } from "./gemini.ts";
-import { homeDir } from "./locations.ts";
+import { homeDir } from "../config/paths.ts";
 import { CLIENT_IDS, type ClientId, type ClientPlan, type ClientSetup, type Env, type Scope, type SetupContext, applyPlans, planClient } from "./plan.ts";
 import { vscode } from "./vscode.ts";
 import { windsurf } from "./windsurf.ts";

@@ -1,5 +1,7 @@
 /** @module Turns a {@link MemoryFilter} into a SQL WHERE clause over `memories m`, with bound parameters. */
+import type { Database } from "bun:sqlite";
 import type { MemoryFilter } from "../domain/memory.ts";
+import { MEMORY_COLUMNS, type MemoryRow } from "./rows.ts";
 
 export type SqlParam = string | number | null;
 export interface SqlWhere {
@@ -49,4 +51,15 @@ export function filterToSql(filter: MemoryFilter, now: number): SqlWhere {
     params.push(now);
   }
   return { sql: clauses.join(" AND "), params };
+}
+
+/**
+ * The rows among `seqs` that pass `where`. One statement for any number of ids (a JSON list), so the statement
+ * cache does not fill with one variant per list length; NOT INDEXED keeps the planner on the rowid lookups
+ * instead of walking memories_scope for the filter.
+ */
+export function rowsBySeq(db: Database, seqs: readonly number[], where: SqlWhere): MemoryRow[] {
+  return db
+    .query(`SELECT ${MEMORY_COLUMNS} FROM memories m NOT INDEXED WHERE m.seq IN (SELECT value FROM json_each(?)) AND ${where.sql}`)
+    .all(JSON.stringify(seqs), ...where.params) as MemoryRow[];
 }

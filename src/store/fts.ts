@@ -1,8 +1,8 @@
 /** @module Keeping the contentless FTS5 index in step with `memories`, and querying it. */
 import type { Database } from "bun:sqlite";
 import type { Memory } from "../domain/memory.ts";
-import type { SqlWhere } from "./filter-sql.ts";
-import { MEMORY_COLUMNS, type MemoryRow } from "./rows.ts";
+import { rowsBySeq, type SqlWhere } from "./filter-sql.ts";
+import type { MemoryRow } from "./rows.ts";
 import { indexText } from "./content-codec.ts";
 
 /** BM25 column weights: content matters most; tags are short and precise. */
@@ -33,13 +33,7 @@ export function ftsSearch(db: Database, match: string, where: SqlWhere, limit: n
       .all(match, k) as Array<{ seq: number; rank: number }>;
     if (top.length === 0) return [];
     const rankOf = new Map(top.map((t) => [t.seq, t.rank]));
-    // NOT INDEXED: otherwise the planner walks memories_scope for the filter instead of the rowid list.
-    const rows = db
-      .query(
-        `SELECT ${MEMORY_COLUMNS} FROM memories m NOT INDEXED
-         WHERE m.seq IN (SELECT value FROM json_each(?)) AND ${where.sql}`,
-      )
-      .all(JSON.stringify(top.map((t) => t.seq)), ...where.params) as MemoryRow[];
+    const rows = rowsBySeq(db, top.map((t) => t.seq), where);
     if (rows.length >= limit || top.length < k) {
       return rows
         .map((row) => ({ row, rank: rankOf.get(row.seq)! }))

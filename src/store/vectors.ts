@@ -3,8 +3,8 @@ import type { Database } from "bun:sqlite";
 import type { Memory, MemoryFilter } from "../domain/memory.ts";
 import { decodeContent } from "./content-codec.ts";
 import { writeTransaction } from "./db.ts";
-import { filterToSql } from "./filter-sql.ts";
-import { MEMORY_COLUMNS, type MemoryRow, rowToMemory } from "./rows.ts";
+import { filterToSql, rowsBySeq } from "./filter-sql.ts";
+import { rowToMemory } from "./rows.ts";
 import type { PendingText, StoredVector, VectorState, VectorStore } from "./vector-store.ts";
 
 export class SqliteVectors implements VectorStore {
@@ -97,14 +97,6 @@ export class SqliteVectors implements VectorStore {
   }
 
   memoriesBySeq(seqs: readonly number[], filter: MemoryFilter, now: number): Map<number, Memory> {
-    const out = new Map<number, Memory>();
-    const where = filterToSql(filter, now);
-    // One statement for any number of ids (a JSON list), so the statement cache is not filled with one
-    // variant per list length; NOT INDEXED keeps the planner on the rowid lookups.
-    const rows = this.#db
-      .query(`SELECT ${MEMORY_COLUMNS} FROM memories m NOT INDEXED WHERE m.seq IN (SELECT value FROM json_each(?)) AND ${where.sql}`)
-      .all(JSON.stringify(seqs), ...where.params) as MemoryRow[];
-    for (const r of rows) out.set(r.seq, rowToMemory(r));
-    return out;
+    return new Map(rowsBySeq(this.#db, seqs, filterToSql(filter, now)).map((r) => [r.seq, rowToMemory(r)]));
   }
 }

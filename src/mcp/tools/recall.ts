@@ -3,20 +3,14 @@ import * as z from "zod";
 import { recallHitToJson } from "../../domain/serialize.ts";
 import { RECALL_MODES } from "../../retrieve/channel.ts";
 import { defineTool, READ_ONLY } from "../tool.ts";
-import { readProjectArg, scopeArg, tags, timeArg, timeArgValue, typeFilter, typesArg } from "../schemas.ts";
+import { memorySummary, readProjectArg, scopeArg, tags, timeArg, timeArgValue, typeFilter, typesArg } from "../schemas.ts";
 
 /** Default token budget for recall results handed to an agent. */
 export const AGENT_BUDGET = 800;
 
-const hit = z.object({
-  id: z.string(),
-  content: z.string(),
-  type: z.string(),
+/** A recall result: the shared memory summary with its score instead of its priority. */
+const hit = memorySummary.omit({ priority: true }).extend({
   score: z.number(),
-  project: z.string().nullable(),
-  created_at: z.string(),
-  event_time: z.string().nullable(),
-  tags: z.array(z.string()),
   truncated: z.boolean().optional().describe("content was cut to fit the budget; `get` returns all of it"),
 });
 
