@@ -1,10 +1,12 @@
 /**
  * @module Hook latency as the agent sees it: spawn `dist/cairn hook <event>` with realistic event JSON on
  * stdin over a 10k-memory database, and time spawn → exit (p50/p95) for PreToolUse, PostToolUse (success
- * and failure) and UserPromptSubmit, plus `cairn version` as the floor. Run: `node scripts/bun.mjs run
- * bench/hooks.ts [--quick] [--size N]`. Targets: tool hooks p50 ≤ 30 ms, prompt p50 ≤ 60 ms.
+ * and failure) and UserPromptSubmit, plus `cairn version` as the floor — twice: cold (CAIRN_HOOK_DAEMON=off,
+ * each hook does the work itself) and warm (a `cairn hook --serve` daemon already running). Run:
+ * `node scripts/bun.mjs run bench/hooks.ts [--quick] [--size N] [--mode cold|warm]`. Targets: tool hooks
+ * p50 ≤ 30 ms, prompt p50 ≤ 60 ms.
  */
-import { existsSync } from "node:fs";
+import { cpSync, existsSync } from "node:fs";
 import { join } from "node:path";
 import { generateMemories, generateQueries, toJsonl } from "./corpus.ts";
 import { buildDb, createWorkspace } from "./fixture.ts";
@@ -15,6 +17,8 @@ const quick = args.includes("--quick");
 const sizeArg = args.indexOf("--size");
 const SIZE = sizeArg >= 0 ? Number(args[sizeArg + 1]) : quick ? 1000 : 10_000;
 const RUNS = quick ? 15 : 60;
+const modeArg = args.indexOf("--mode");
+const MODES = modeArg >= 0 ? [args[modeArg + 1] as "cold" | "warm"] : (["cold", "warm"] as const);
 const WARMUP = 5;
 const BIN = process.env.CAIRN_BENCH_BIN || join(import.meta.dir, "..", "dist", "cairn");
 
@@ -32,7 +36,7 @@ const ws = createWorkspace();
 try {
   progress(`building a ${SIZE}-memory database`);
   const built = await buildDb(ws, SIZE, toJsonl(generateMemories(SIZE)), 600);
-  const env = { PATH: process.env.PATH, HOME: ws.root, CAIRN_HOME: built.home };
+  const baseEnv = { PATH: process.env.PATH, HOME: ws.root, CAIRN_HOME: built.home };
   const queries = generateQueries(RUNS + WARMUP);
   const base = { transcript_path: join(ws.root, "t.jsonl"), cwd: ws.project, permission_mode: "default" };
   const commands = ["npm test", "cargo build --release", "git status", "docker compose up -d db", "pytest -x tests/unit"];
@@ -68,28 +72,65 @@ try {
       stdin: { ...base, session_id: `start-${i}`, hook_event_name: "SessionStart", source: "startup" },
     }),
   };
-  const results: Record<string, Percentiles & { injected: number }> = {};
-  for (const [name, make] of Object.entries(scenarios)) {
-    progress(`${name}: ${RUNS} runs`);
-    const samples: number[] = [];
-    let injected = 0;
-    for (let i = 0; i < WARMUP + RUNS; i++) {
-      const { argv, stdin } = make(i);
-      const r = await spawnHook(argv, JSON.stringify(stdin), ws.project, env);
-      if (i < WARMUP) continue;
-      samples.push(r.ms);
-      if (r.stdout.startsWith("{")) injected++;
-    }
-    results[name] = { ...percentiles(samples), injected };
-  }
   const targets: Record<string, number> = { "PreToolUse Bash": 30, "PreToolUse Edit": 30, "PostToolUse ok": 30, PostToolUseFailure: 30, UserPromptSubmit: 60 };
-  const lines = [`hook latency, spawn → exit, ${built.created} memories, ${RUNS} runs (ms)`, "scenario                  p50     p95   injected  target p50"];
-  for (const [name, r] of Object.entries(results)) {
-    const t = targets[name];
-    const verdict = t === undefined ? "" : `${t} ${r.p50 <= t ? "ok" : "MISSED"}`;
-    lines.push(`${name.padEnd(24)} ${round(r.p50, 1).toFixed(1).padStart(6)} ${round(r.p95, 1).toFixed(1).padStart(7)} ${`${r.injected}/${RUNS}`.padStart(10)}  ${verdict}`);
+  const lines: string[] = [];
+  for (const mode of MODES) {
+    // Each mode starts from the same database: captures made by one mode's runs must not change the other's.
+    const home = `${built.home}-${mode}`;
+    cpSync(built.home, home, { recursive: true });
+    const env = { ...baseEnv, CAIRN_HOME: home, CAIRN_HOOK_DAEMON: mode === "warm" ? "on" : "off" };
+    const daemon = mode === "warm" ? await startDaemon(env, join(home, "hookd.sock")) : null;
+    try {
+      const results = await runScenarios(env, mode);
+      lines.push(`hook latency (${mode}), spawn → exit, ${built.created} memories, ${RUNS} runs (ms)`, "scenario                  p50     p95   injected  target p50");
+      for (const [name, r] of Object.entries(results)) {
+        const t = targets[name];
+        const verdict = t === undefined ? "" : `${t} ${r.p50 <= t ? "ok" : "MISSED"}`;
+        lines.push(`${name.padEnd(24)} ${round(r.p50, 1).toFixed(1).padStart(6)} ${round(r.p95, 1).toFixed(1).padStart(7)} ${`${r.injected}/${RUNS}`.padStart(10)}  ${verdict}`);
+      }
+      lines.push("");
+    } finally {
+      daemon?.kill();
+      await daemon?.exited;
+    }
   }
   process.stdout.write(`${lines.join("\n")}\n`);
+
+  async function runScenarios(env: Record<string, string | undefined>, mode: string) {
+    const results: Record<string, Percentiles & { injected: number }> = {};
+    for (const [name, make] of Object.entries(scenarios)) {
+      progress(`${mode} ${name}: ${RUNS} runs`);
+      const samples: number[] = [];
+      let injected = 0;
+      for (let i = 0; i < WARMUP + RUNS; i++) {
+        const { argv, stdin } = make(i);
+        const r = await spawnHook(argv, JSON.stringify(stdin), ws.project, env);
+        if (i < WARMUP) continue;
+        samples.push(r.ms);
+        if (r.stdout.startsWith("{")) injected++;
+      }
+      results[name] = { ...percentiles(samples), injected };
+    }
+    return results;
+  }
 } finally {
   ws.dispose();
+}
+
+/** Starts `cairn hook --serve` and waits until its socket accepts connections. */
+async function startDaemon(env: Record<string, string | undefined>, sock: string) {
+  const proc = Bun.spawn([BIN, "hook", "--serve"], { env, stdio: ["ignore", "ignore", "inherit"] });
+  for (let waited = 0; waited < 10_000; waited += 20) {
+    if (existsSync(sock)) {
+      try {
+        (await Bun.connect({ unix: sock, socket: { data() {} } })).end();
+        return proc;
+      } catch {
+        // bound but not listening yet
+      }
+    }
+    await Bun.sleep(20);
+  }
+  proc.kill();
+  throw new Error("the hook daemon did not start within 10 s");
 }

@@ -20,10 +20,13 @@ export class HookContext {
   #engine: Engine | null = null;
   #state: SessionState | null = null;
   #stateDirty = false;
+  /** A store owned by a long-lived caller (the warm daemon): used instead of opening one, never closed here. */
+  readonly #sharedStore: (() => SqliteStore) | undefined;
 
-  constructor(input: HookInput, paths: Paths) {
+  constructor(input: HookInput, paths: Paths, sharedStore?: () => SqliteStore) {
     this.input = input;
     this.paths = paths;
+    this.#sharedStore = sharedStore;
     // cwd follows `cd` and worktrees (CLAUDE_PROJECT_DIR does not), so the event's cwd names the project.
     this.project = detectProject(input.cwd);
   }
@@ -35,7 +38,7 @@ export class HookContext {
 
   /**
    * Loads the engine and SQLite modules (~10 ms). Events that never touch memory, like a successful
-   * command, skip it; run.ts calls it up front for every other event.
+   * command, skip it; dispatch.ts calls it up front for every other event.
    */
   async ready(): Promise<void> {
     if (modules) return;
@@ -46,7 +49,10 @@ export class HookContext {
   /** Keyword recall only: the dense channel's model costs ~450 ms to load, too slow for a hook. */
   engine(): Engine {
     if (!modules) throw new Error("HookContext.engine() before ready()");
-    this.#engine ??= new modules.Engine({ store: new modules.SqliteStore(this.paths.dbFile), project: this.project, actor: "hook" });
+    if (!this.#engine) {
+      const store = this.#sharedStore?.() ?? new modules.SqliteStore(this.paths.dbFile);
+      this.#engine = new modules.Engine({ store, project: this.project, actor: "hook" });
+    }
     return this.#engine;
   }
 
@@ -73,7 +79,7 @@ export class HookContext {
 
   close(): void {
     if (this.#stateDirty && this.#state) saveState(this.paths.dataDir, this.input.sessionId, this.#state);
-    this.#engine?.close();
+    if (!this.#sharedStore) this.#engine?.close();
     this.#engine = null;
   }
 }

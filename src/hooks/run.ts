@@ -1,41 +1,21 @@
 /**
  * @module `cairn hook <event>`: the entry point agents spawn on every session start, prompt and tool call.
- * Reached from main.ts without loading the CLI framework. It fails open: whatever goes wrong inside, the
- * agent gets exit 0 and no output (the problem goes to `<dataDir>/hooks.log`), because a memory tool must
- * never block or derail the user's session.
+ * Reached from main.ts without loading the CLI framework. It hands the event to the warm daemon when one
+ * runs (warm/), and otherwise handles it in this process and starts a daemon for the next event. It fails
+ * open: whatever goes wrong inside, the agent gets exit 0 and no output (the problem goes to
+ * `<dataDir>/hooks.log`), because a memory tool must never block or derail the user's session.
  */
+import { readFileSync } from "node:fs";
 import { type Paths, resolvePaths } from "../config/paths.ts";
-import { HookContext } from "./context.ts";
-import { type HookEvent, type HookInput, parseHookInput } from "./input.ts";
+import { DEADLINE_MS } from "./deadlines.ts";
+import { type HookInput, parseHookInput } from "./input.ts";
 import { appendHookLog } from "./log.ts";
-import { renderOutput, writeOutput } from "./output.ts";
+import { writeOutput } from "./output.ts";
+import { askWarm } from "./warm/client.ts";
+import { buildId, socketPath, warmEnabled } from "./warm/protocol.ts";
 
-export type Handler = (ctx: HookContext) => string | null | Promise<string | null>;
-
-/** Handlers load lazily so each event pays only for its own code. */
-export const HANDLERS: Record<HookEvent, () => Promise<Handler>> = {
-  "session-start": () => import("./session-start.ts").then((m) => m.sessionStart),
-  prompt: () => import("./prompt.ts").then((m) => m.prompt),
-  "pre-tool": () => import("./pre-tool.ts").then((m) => m.preTool),
-  "post-tool": () => import("./post-tool.ts").then((m) => m.postTool),
-  stop: () => import("./stop.ts").then((m) => m.stop),
-  "pre-compact": () => import("./stop.ts").then((m) => m.preCompact),
-  "session-end": () => import("./stop.ts").then((m) => m.sessionEnd),
-};
-
-/**
- * A hook that hangs (a database locked by a stuck writer) would stall the agent until its own timeout;
- * we give up first. SessionEnd shares a 1.5 s budget among all hooks, so it gets less.
- */
-const DEADLINE_MS: Record<HookEvent, number> = {
-  "session-start": 5000,
-  prompt: 5000,
-  "pre-tool": 3000,
-  "post-tool": 3000,
-  stop: 3000,
-  "pre-compact": 5000,
-  "session-end": 1200,
-};
+/** The daemon gives up at the event's deadline itself; the client waits a little longer for that reply. */
+const REPLY_MARGIN_MS = 200;
 
 const USAGE = `Usage: cairn hook <event>   (reads the agent's hook JSON on stdin)
 
@@ -45,6 +25,10 @@ PostToolUseFailure, Stop, PreCompact, SessionEnd.)
 
 Prints context for the agent as hookSpecificOutput.additionalContext JSON, or nothing. Always exits 0;
 problems are logged to hooks.log in the data directory.
+
+Hooks hand events to a background process (\`cairn hook --serve\`, started on demand, one per data
+directory, gone after 15 idle minutes) that keeps memory loaded. CAIRN_HOOK_DAEMON=off runs every
+event in the hook process instead.
 `;
 
 export async function runHook(args: readonly string[]): Promise<number> {
@@ -52,27 +36,37 @@ export async function runHook(args: readonly string[]): Promise<number> {
     await writeOutput(USAGE);
     return 0;
   }
+  if (args[0] === "--serve") {
+    const { serveHooks } = await import("./warm/server.ts");
+    process.exit(await serveHooks(resolvePaths()));
+  }
   const started = performance.now();
   let paths: Paths | null = null;
   let event = args[0] ?? "?";
   try {
     paths = resolvePaths();
-    const raw = await Bun.stdin.text();
+    const raw = await readStdin();
     const input = parseHookInput(args[0], raw, process.cwd());
     if (!input) {
       debugLog(paths, `${event} skipped: not a hook event we handle (or stdin is not a JSON object)`, started);
       return 0;
     }
     event = input.event;
-    const watchdog = setTimeout(() => {
-      appendHookLog(paths!.dataDir, `${event} error: gave up after ${DEADLINE_MS[input.event]} ms`);
-      process.exit(0);
-    }, DEADLINE_MS[input.event]);
-    watchdog.unref?.();
-    const out = await handleEvent(input, paths);
-    // Output last: a failure anywhere before it leaves stdout empty, never half-written.
-    await writeOutput(out);
-    debugLog(paths, `${event} ok${out ? ` (${out.length} chars)` : ""}`, started);
+    const sock = warmEnabled() ? socketPath(paths.dataDir) : null;
+    if (sock) {
+      const warm = await askWarm(sock, { build: buildId(), event: args[0], cwd: process.cwd(), stdin: raw }, DEADLINE_MS[input.event] + REPLY_MARGIN_MS);
+      if (warm.kind === "served") {
+        await writeOutput(warm.out);
+        debugLog(paths, `${event} ok, warm${warm.out ? ` (${warm.out.length} chars)` : ""}`, started);
+        return 0;
+      }
+      if (warm.kind === "timeout") {
+        appendHookLog(paths.dataDir, `${event} error: the hook daemon did not answer within ${DEADLINE_MS[input.event] + REPLY_MARGIN_MS} ms`);
+        return 0;
+      }
+    }
+    await runCold(input, paths, started);
+    if (sock) (await import("./warm/launch.ts")).launchDaemon(paths.dataDir);
   } catch (err) {
     const message = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
     if (paths) appendHookLog(paths.dataDir, `${event} error: ${message} (${Math.round(performance.now() - started)} ms)`);
@@ -80,22 +74,29 @@ export async function runHook(args: readonly string[]): Promise<number> {
   return 0;
 }
 
-/** Runs the handler for a parsed event and returns what to print on stdout ("" for nothing). */
-export async function handleEvent(input: HookInput, paths: Paths): Promise<string> {
-  const ctx = new HookContext(input, paths);
+/** Handles the event in this process, under a watchdog that gives up (silently) at the event's deadline. */
+async function runCold(input: HookInput, paths: Paths, started: number): Promise<void> {
+  const watchdog = setTimeout(() => {
+    appendHookLog(paths.dataDir, `${input.event} error: gave up after ${DEADLINE_MS[input.event]} ms`);
+    process.exit(0);
+  }, DEADLINE_MS[input.event]);
+  watchdog.unref?.();
+  const { handleEvent } = await import("./dispatch.ts");
+  const out = await handleEvent(input, paths);
+  // Output last: a failure anywhere before it leaves stdout empty, never half-written.
+  await writeOutput(out);
+  debugLog(paths, `${input.event} ok${out ? ` (${out.length} chars)` : ""}`, started);
+}
+
+/**
+ * The event JSON. A synchronous read of fd 0 takes ~0.3 ms where Bun.stdin.text() takes 4–6 ms in a fresh
+ * process; the stream is the fallback for a non-blocking stdin (EAGAIN).
+ */
+async function readStdin(): Promise<string> {
   try {
-    // post-tool decides itself whether it needs memory (most successful commands do not).
-    const [handler] = await Promise.all([HANDLERS[input.event](), input.event === "post-tool" ? undefined : ctx.ready()]);
-    const context = await handler(ctx);
-    ctx.close();
-    return renderOutput(input, context);
-  } catch (err) {
-    try {
-      ctx.close();
-    } catch {
-      // already failing; the first error is the one worth logging
-    }
-    throw err;
+    return readFileSync(0, "utf8");
+  } catch {
+    return Bun.stdin.text();
   }
 }
 

@@ -9,6 +9,7 @@ import { log } from "../log.ts";
 import { filterToSql } from "./filter-sql.ts";
 import { edgesOf, insertEdge } from "./edges.ts";
 import { ftsDelete, ftsInsert, ftsSearch } from "./fts.ts";
+import { prefetch } from "./prefetch.ts";
 import { checkIntegrity } from "./integrity.ts";
 import { migrate } from "./migrations.ts";
 import { MEMORY_COLUMNS, type MemoryRow, rowToMemory } from "./rows.ts";
@@ -226,6 +227,11 @@ export class SqliteStore implements Store {
 
   check(): IntegrityReport {
     return checkIntegrity(this.#db);
+  }
+
+  /** Reads the index and rows into the page cache (for long-lived processes, once at start). */
+  prefetch(): void {
+    prefetch(this.#db);
   }
 
   close(): void {

@@ -6,7 +6,7 @@ import { resolvePaths } from "../../src/config/paths.ts";
 import { Engine } from "../../src/engine/engine.ts";
 import { SqliteStore } from "../../src/store/sqlite-store.ts";
 import { parseHookInput } from "../../src/hooks/input.ts";
-import { handleEvent } from "../../src/hooks/run.ts";
+import { handleEvent } from "../../src/hooks/dispatch.ts";
 
 const FIXTURES = join(import.meta.dir, "..", "fixtures", "hooks");
 

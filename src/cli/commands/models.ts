@@ -13,6 +13,7 @@ import { addModelFolder } from "../models-add.ts";
 import { output, progress } from "../output.ts";
 import { openModelEmbedder } from "../retrieval.ts";
 import { loadCliConfig } from "../session.ts";
+import { selfCommand } from "../../self-command.ts";
 
 export default defineCommand({
   meta: { name: "models", description: "List, add, switch, remove embedding models and rerankers; re-embed memories." },
@@ -127,8 +128,8 @@ async function use(paths: { dataDir: string; dbFile: string; configFile: string 
     // Re-embedding runs detached, so switching is instant; recall meanwhile uses keyword plus whatever
     // already has a vector for the new model, and says so.
     const log = openSync(join(paths.dataDir, "reembed.log"), "a", 0o600);
-    const self = process.argv[1] && !process.argv[1].startsWith("/$bunfs") && /\.[mc]?[jt]s$/.test(process.argv[1]) ? [process.argv[1]] : [];
-    const child = spawn(process.execPath, [...self, "models", "reembed", id], { detached: true, stdio: ["ignore", "ignore", log] });
+    const [exe, ...self] = selfCommand();
+    const child = spawn(exe!, [...self, "models", "reembed", id], { detached: true, stdio: ["ignore", "ignore", log] });
     child.unref();
     pid = child.pid;
   }

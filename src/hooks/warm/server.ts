@@ -1,0 +1,200 @@
+/**
+ * @module `cairn hook --serve`: the warm hook daemon. One per data directory, started on demand by a cold
+ * hook, it keeps the engine loaded and the database open and paged in, so an event costs a socket round
+ * trip instead of a process's cold start. It exits when idle, when its socket is removed or taken over,
+ * and when a client of another build arrives (that client runs cold and starts a daemon of its own build).
+ */
+import { chmodSync, existsSync, lstatSync, mkdirSync, unlinkSync } from "node:fs";
+import type { Paths } from "../../config/paths.ts";
+import { DEADLINE_MS } from "../deadlines.ts";
+import { HANDLERS, handleEvent } from "../dispatch.ts";
+import { parseHookInput } from "../input.ts";
+import { appendHookLog } from "../log.ts";
+import { isServing, writeAll } from "./client.ts";
+import { buildId, launchLockPath, socketPath, type WarmReply, type WarmRequest } from "./protocol.ts";
+import { StoreHolder } from "./store-holder.ts";
+
+export interface ServeOptions {
+  /** Exit after this long without a request. */
+  idleMs?: number;
+  /** How often to check that the socket is still ours. */
+  checkMs?: number;
+}
+
+/** Default idle lifetime: long enough to span a working session's pauses, short enough not to linger. */
+const IDLE_MS = 15 * 60_000;
+/** Requests larger than this are refused: no real hook event comes close (tool output is truncated upstream). */
+const MAX_REQUEST_BYTES = 64 * 1024 * 1024;
+
+export async function serveHooks(paths: Paths, opts: ServeOptions = {}): Promise<number> {
+  const sock = socketPath(paths.dataDir);
+  if (!sock) return 0;
+  const idleMs = opts.idleMs ?? envMs("CAIRN_HOOKD_IDLE_MS") ?? IDLE_MS;
+  const checkMs = opts.checkMs ?? 2000;
+  const build = buildId();
+  if (!existsSync(paths.dataDir)) mkdirSync(paths.dataDir, { recursive: true, mode: 0o700 });
+  const listener = await bind(sock, (socket) => onConnection(socket));
+  releaseLaunchLock(paths.dataDir);
+  if (!listener) return 0; // another daemon already serves this data directory
+  chmodSync(sock, 0o600);
+  const ours = inode(sock);
+  const store = new StoreHolder(paths.dbFile);
+  const debug = (line: string) => process.env.CAIRN_HOOK_DEBUG && appendHookLog(paths.dataDir, `hookd ${line}`);
+  debug(`started (pid ${process.pid})`);
+
+  let inFlight = 0;
+  let stopping = false;
+  /** Events of one session run in order: they read and write the same session state. */
+  const sessions = new Map<string, Promise<unknown>>();
+  let resolveDone: (code: number) => void = () => {};
+  const done = new Promise<number>((r) => (resolveDone = r));
+
+  const shutdown = (why: string) => {
+    if (stopping) return;
+    stopping = true;
+    debug(`stopping: ${why}`);
+    clearTimeout(idle);
+    clearInterval(watch);
+    listener.stop(false);
+    if (inode(sock) === ours) safeUnlink(sock);
+    const finish = () => {
+      if (inFlight > 0) return void setTimeout(finish, 20);
+      store.close();
+      resolveDone(0);
+    };
+    finish();
+  };
+  let idle = setTimeout(() => shutdown("idle"), idleMs);
+  const watch = setInterval(() => {
+    if (inode(sock) !== ours) shutdown("socket removed or taken over");
+  }, checkMs);
+  for (const sig of ["SIGTERM", "SIGINT", "SIGHUP"] as const) process.on(sig, () => shutdown(sig));
+
+  async function serve(request: WarmRequest): Promise<WarmReply> {
+    if (request.build !== build) {
+      // The client is a newer (or older) binary: its code must answer, not ours. Step aside now.
+      shutdown(`client of another build (${request.build})`);
+      return { retry: "cold" };
+    }
+    clearTimeout(idle);
+    idle = setTimeout(() => shutdown("idle"), idleMs);
+    const input = parseHookInput(request.event, request.stdin, request.cwd);
+    if (!input) return { out: "" };
+    const began = performance.now();
+    const key = input.sessionId ?? "";
+    const run = (sessions.get(key) ?? Promise.resolve()).then(() => withDeadline(handleEvent(input, paths, () => store.get()), DEADLINE_MS[input.event]));
+    const tail = run.catch(() => {});
+    sessions.set(key, tail);
+    void tail.then(() => sessions.get(key) === tail && sessions.delete(key));
+    try {
+      const out = await run;
+      debug(`${input.event} served in ${(performance.now() - began).toFixed(1)} ms`);
+      return { out };
+    } catch (err) {
+      const message = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
+      appendHookLog(paths.dataDir, `${input.event} error: ${message} (warm)`);
+      return { out: "" };
+    }
+  }
+
+  function onConnection(socket: Conn): void {
+    let buffered = "";
+    socket.data = {
+      onData(chunk: string) {
+        buffered += chunk;
+        if (buffered.length > MAX_REQUEST_BYTES) return void socket.end();
+        const nl = buffered.indexOf("\n");
+        if (nl < 0) return;
+        const line = buffered.slice(0, nl);
+        buffered = "";
+        let request: WarmRequest;
+        try {
+          request = JSON.parse(line) as WarmRequest;
+        } catch {
+          return void socket.end();
+        }
+        inFlight += 1;
+        void serve(request)
+          .then((reply) => writeAll(socket, `${JSON.stringify(reply)}\n`))
+          .finally(() => {
+            inFlight -= 1;
+            socket.end();
+          });
+      },
+    };
+  }
+
+  // Warm-up: load the handlers' modules and page the database in, so the first real event is fast too.
+  try {
+    await Promise.all(Object.values(HANDLERS).map((load) => load()));
+    store.prefetch();
+  } catch (err) {
+    appendHookLog(paths.dataDir, `hookd warm-up failed: ${err instanceof Error ? err.message : String(err)}`);
+  }
+  return done;
+}
+
+interface ConnData {
+  onData(chunk: string): void;
+}
+type Conn = { data: ConnData; write(data: Uint8Array): number; end(): void };
+
+/** Listens on `sock`; a leftover socket file with nobody behind it is removed first. Null if a daemon is alive. */
+async function bind(sock: string, onOpen: (s: Conn) => void): Promise<{ stop(closeActive?: boolean): void } | null> {
+  const listen = () =>
+    Bun.listen<ConnData>({
+      unix: sock,
+      socket: {
+        open: (s) => onOpen(s as unknown as Conn),
+        data: (s, chunk) => s.data?.onData(chunk.toString()),
+        drain: (s) => writeAll(s as unknown as Conn, ""),
+      },
+    });
+  try {
+    return listen();
+  } catch (err) {
+    if ((err as { code?: string }).code !== "EADDRINUSE") throw err;
+  }
+  if (await isServing(sock)) return null;
+  safeUnlink(sock);
+  try {
+    return listen();
+  } catch {
+    return null; // lost a race with another daemon starting: it serves
+  }
+}
+
+async function withDeadline<T>(work: Promise<T>, ms: number): Promise<T | ""> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<"">((resolve) => (timer = setTimeout(() => resolve(""), ms)));
+  try {
+    return await Promise.race([work, late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+function inode(path: string): number {
+  try {
+    return lstatSync(path).ino;
+  } catch {
+    return -1;
+  }
+}
+
+function safeUnlink(path: string): void {
+  try {
+    unlinkSync(path);
+  } catch {
+    // already gone
+  }
+}
+
+function releaseLaunchLock(dataDir: string): void {
+  safeUnlink(launchLockPath(dataDir));
+}
+
+function envMs(name: string): number | undefined {
+  const n = Number(process.env[name]);
+  return Number.isFinite(n) && n > 0 ? n : undefined;
+}

@@ -1,0 +1,176 @@
+/**
+ * @module The warm hook path on the compiled binary: a cold hook starts the daemon, later hooks are served by
+ * it with the same output as the cold path, many sessions at once lose nothing, and the daemon goes away
+ * when idle, when its socket is removed, or when a client of another build arrives; a stale socket or a
+ * replaced database never costs a memory.
+ */
+import { afterEach, beforeEach, describe, expect, test } from "bun:test";
+import { existsSync, readFileSync, rmSync } from "node:fs";
+import { join } from "node:path";
+import { askWarm } from "../../src/hooks/warm/client.ts";
+import { buildId } from "../../src/hooks/warm/protocol.ts";
+import { CAIRN_BIN, describeRun } from "../helpers/bin.ts";
+import { createSandbox, type Sandbox } from "../helpers/sandbox.ts";
+import { fixture } from "../hooks/helpers.ts";
+
+let sb: Sandbox;
+let project: string;
+let sock: string;
+beforeEach(() => {
+  sb = createSandbox("cairn-warm-");
+  project = sb.project("shop");
+  sock = join(sb.cairnHome, "hookd.sock");
+});
+afterEach(async () => {
+  stopDaemons();
+  sb.cleanup();
+});
+
+const daemons: Array<ReturnType<typeof Bun.spawn>> = [];
+function stopDaemons(): void {
+  for (const d of daemons.splice(0)) d.kill("SIGKILL");
+}
+
+/** Starts `cairn hook --serve` for the sandbox and waits until it accepts connections. */
+async function startDaemon(env: Record<string, string> = {}): Promise<ReturnType<typeof Bun.spawn>> {
+  const proc = Bun.spawn([CAIRN_BIN, "hook", "--serve"], { env: sb.env({ CAIRN_HOOK_DEBUG: "1", ...env }), stdio: ["ignore", "ignore", "ignore"] });
+  daemons.push(proc);
+  await waitFor(() => serving(), "the daemon to listen");
+  return proc;
+}
+
+async function serving(): Promise<boolean> {
+  if (!existsSync(sock)) return false;
+  try {
+    (await Bun.connect({ unix: sock, socket: { data() {} } })).end();
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function waitFor(cond: () => boolean | Promise<boolean>, what: string, ms = 10_000): Promise<void> {
+  const until = Date.now() + ms;
+  while (!(await cond())) {
+    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
+    await Bun.sleep(25);
+  }
+}
+
+/** One hook as Claude Code runs it; `daemon` picks the warm path (default) or forces cold. */
+async function hook(event: string, name: string, vars: Record<string, string>, daemon = "on"): Promise<string> {
+  const args = ["hook", event];
+  const r = await sb.run(args, { cwd: project, stdin: fixture(name, { cwd: project, ...vars }), env: { CAIRN_HOOK_DAEMON: daemon, CAIRN_HOOK_DEBUG: "1" } });
+  expect(r.exitCode, describeRun(args, r)).toBe(0);
+  expect(r.stderr, describeRun(args, r)).toBe("");
+  return r.stdout;
+}
+
+const log = () => (existsSync(join(sb.cairnHome, "hooks.log")) ? readFileSync(join(sb.cairnHome, "hooks.log"), "utf8") : "");
+const count = (text: string, needle: string) => text.split(needle).length - 1;
+
+async function seedLesson(): Promise<void> {
+  await sb.ok(["remember", "The checkout tests need the stripe-mock container running first", "--type", "lesson"], { cwd: project });
+}
+
+describe("warm hook daemon", () => {
+  test("a cold hook starts it; the next hooks are served warm with the cold path's output", async () => {
+    await seedLesson();
+    const prompt = "why do the checkout tests fail with stripe errors?";
+    const cold = await hook("prompt", "prompt", { session: "cold-1", prompt }, "off");
+    expect(cold).toContain("stripe-mock");
+
+    expect(await hook("prompt", "prompt", { session: "first", prompt })).toBe(cold); // runs cold, starts a daemon
+    await waitFor(() => serving(), "the daemon started by the first hook");
+    expect(await hook("prompt", "prompt", { session: "warm-1", prompt })).toBe(cold);
+    expect(await hook("prompt", "prompt", { session: "warm-2", prompt: "rename the Save button" })).toBe("");
+    expect(count(log(), "prompt ok, warm")).toBe(2);
+    // The session's state is shared between paths: what the warm path surfaced is not repeated cold.
+    expect(await hook("prompt", "prompt", { session: "warm-1", prompt }, "off")).toBe("");
+  });
+
+  test("many sessions at once: every capture is stored, nothing fails", async () => {
+    await startDaemon();
+    const facts = Array.from({ length: 24 }, (_, i) => `remember that service number ${i} listens on port ${7000 + i}`);
+    await Promise.all(facts.map((prompt, i) => hook("prompt", "prompt", { session: `s-${i % 6}`, prompt })));
+    const listed = await sb.json<{ memories: Array<{ content: string }> }>(["list", "--json", "--limit", "100"], { cwd: project });
+    for (let i = 0; i < 24; i++) expect(listed.memories.some((m) => m.content.includes(`port ${7000 + i}`))).toBe(true);
+    expect(count(log(), "ok, warm")).toBe(24);
+    expect(log()).not.toContain("error");
+  });
+
+  test("exits when idle, removing its socket", async () => {
+    const d = await startDaemon({ CAIRN_HOOKD_IDLE_MS: "300" });
+    expect(await d.exited).toBe(0);
+    expect(existsSync(sock)).toBe(false);
+  });
+
+  test("exits when its socket is removed (e.g. the data directory was deleted)", async () => {
+    const d = await startDaemon();
+    rmSync(sock);
+    expect(await d.exited).toBe(0);
+  });
+
+  test("steps aside for a client of another build, which then runs cold", async () => {
+    const d = await startDaemon();
+    const other = await askWarm(sock, { build: "0.0.0-other", event: "prompt", cwd: project, stdin: "{}" }, 2000);
+    expect(other.kind).toBe("absent");
+    expect(await d.exited).toBe(0);
+    expect(existsSync(sock)).toBe(false);
+    const same = await askWarm(sock, { build: buildId(CAIRN_BIN), event: "prompt", cwd: project, stdin: "{}" }, 500);
+    expect(same.kind).toBe("absent");
+  });
+
+  test("a stale socket left by a killed daemon: the hook runs cold and a new daemon takes over", async () => {
+    await seedLesson();
+    const killed = await startDaemon();
+    killed.kill("SIGKILL");
+    await killed.exited;
+    expect(existsSync(sock)).toBe(true);
+    const out = await hook("prompt", "prompt", { session: "after-kill", prompt: "checkout tests fail on stripe" });
+    expect(out).toContain("stripe-mock");
+    await waitFor(() => serving(), "a new daemon on the stale socket's path");
+    await hook("prompt", "prompt", { session: "after-kill-2", prompt: "checkout tests fail on stripe" });
+    expect(log()).toContain("prompt ok, warm");
+  });
+
+  test("a database deleted under a running daemon: new memories go to the new file", async () => {
+    await seedLesson();
+    await startDaemon();
+    await hook("prompt", "prompt", { session: "a", prompt: "remember that the old database had this" });
+    for (const f of ["cairn.db", "cairn.db-wal", "cairn.db-shm"]) rmSync(join(sb.cairnHome, f), { force: true });
+    await hook("prompt", "prompt", { session: "b", prompt: "remember that the payments queue is called pq-main" });
+    const listed = await sb.json<{ memories: Array<{ content: string }> }>(["list", "--json"], { cwd: project });
+    expect(listed.memories.map((m) => m.content)).toEqual(["The payments queue is called pq-main."]);
+  });
+});
+
+describe("hook client fallbacks", () => {
+  test("a socket that answers garbage is treated as no daemon", async () => {
+    const server = Bun.listen({ unix: join(sb.root, "junk.sock"), socket: { data: (s) => void (s.write("not json\n"), s.end()) } });
+    try {
+      const r = await askWarm(join(sb.root, "junk.sock"), { build: "x", event: "prompt", cwd: "/", stdin: "{}" }, 2000);
+      expect(r.kind).toBe("absent");
+    } finally {
+      server.stop(true);
+    }
+  });
+
+  test("a daemon that takes the event but never answers: timeout, not a second run", async () => {
+    const path = join(sb.root, "mute.sock");
+    const server = Bun.listen({ unix: path, socket: { data() {} } });
+    try {
+      const r = await askWarm(path, { build: "x", event: "prompt", cwd: "/", stdin: "{}" }, 300);
+      expect(r.kind).toBe("timeout");
+    } finally {
+      server.stop(true);
+    }
+  });
+
+  test("CAIRN_HOOK_DAEMON=off never starts a daemon", async () => {
+    await seedLesson();
+    await hook("prompt", "prompt", { session: "off", prompt: "checkout tests fail on stripe" }, "off");
+    await Bun.sleep(300);
+    expect(existsSync(sock)).toBe(false);
+  });
+});
