@@ -13,6 +13,8 @@ import { output } from "../output.ts";
 import { detectProject } from "../../config/project.ts";
 import { modelChecks } from "../doctor-models.ts";
 import { clientChecks } from "../../setup/inspect.ts";
+import { isServing } from "../../hooks/warm/client.ts";
+import { socketPath, warmEnabled } from "../../hooks/warm/protocol.ts";
 
 type Level = "ok" | "warn" | "fail" | "info";
 interface Check {
@@ -26,7 +28,7 @@ export default defineCommand({
   args: { ...jsonFlag },
   async run({ args }) {
     // Client wiring is independent of the database, so it is reported even when the database cannot be opened.
-    const checks = [...(await runChecks()), ...clientChecks()];
+    const checks = [...(await runChecks()), await hookDaemonCheck(), ...clientChecks()];
     const failed = checks.some((c) => c.level === "fail");
     if (args.json) output.json({ ok: !failed, version: VERSION, checks });
     else output.text(checks.map((c) => `${c.level.toUpperCase().padEnd(4)}  ${c.name.padEnd(12)}  ${c.detail}`).join("\n"));
@@ -89,6 +91,16 @@ async function runChecks(): Promise<Check[]> {
     engine.close();
   }
   return checks;
+}
+
+/** The warm hook daemon is optional (hooks run cold without it), so its absence is information, not a problem. */
+async function hookDaemonCheck(): Promise<Check> {
+  const { dataDir } = resolvePaths();
+  if (!warmEnabled()) return { name: "hook daemon", level: "info", detail: "off (CAIRN_HOOK_DAEMON); every hook runs in its own process" };
+  const sock = socketPath(dataDir);
+  if (!sock) return { name: "hook daemon", level: "info", detail: "not available here (no Unix socket path); hooks run in their own process" };
+  const up = existsSync(sock) && (await isServing(sock));
+  return { name: "hook daemon", level: "info", detail: up ? `running on ${sock}` : "not running; the next hook starts it" };
 }
 
 function permissionCheck(name: string, path: string, wanted: number): Check {
