@@ -1,67 +1,37 @@
 /**
  * @module Rule-based capture of what a user states explicitly in a prompt ("from now on…", "we decided…",
- * "the fix was…"). No model: cue phrases at the start of a sentence, with questions, hypotheticals, pasted
- * code and secrets filtered out first, because a wrong memory costs more than a missed one.
+ * "the fix was…", "FYI…", "when you see ECONNRESET it means…"). No model: cue families anchored at clause
+ * starts (cues.ts), with questions, hypotheticals, dismissals, reported speech, pasted code and secrets
+ * filtered out first (gates.ts), because a wrong memory costs more than a missed one.
  */
+import { type Clause, clauses, normalizeProse } from "./clauses.ts";
+import type { CaptureType, Cue } from "./cue.ts";
+import { orderedCues } from "./cues.ts";
+import { ABOUT_THIS_CHAT, DEFERRAL, DISMISSAL, NOT_A_STATEMENT, ONE_OFF, POINTED_CHOICE, REPORTED, TEMPORARY } from "./gates.ts";
 import { redactSecrets } from "./redact.ts";
 import { capitalize, cleanSentence, isCodeLike, sentences } from "./sentences.ts";
 import { topicTags } from "./topics.ts";
 
 export interface Capture {
   content: string;
-  type: "preference" | "decision" | "lesson" | "fact" | "error" | "note";
+  type: CaptureType;
   tags: string[];
 }
 
 /** Content longer than this is cut at a word boundary; a memory should be one statement. */
 const MAX_CONTENT = 300;
+/** A "sentence" longer than this is pasted data (a CSV line, minified text), and scanning it costs time. */
+const MAX_SENTENCE = 1000;
 
-type Shape = "rest" | "sentence";
+const EARLY = orderedCues.filter((c) => c.beforeGates);
+const LATE = orderedCues.filter((c) => !c.beforeGates);
 
-interface Cue {
-  type: Capture["type"];
-  re: RegExp;
-  /** "rest": the text after the cue becomes the memory; "sentence": the whole sentence does. */
-  shape: Shape;
-}
+/** A request wrapped around a standing rule ("going forward can you keep…"): the rule is what is kept. */
+const REQUEST_LEAD = /^(?:(?:can|could|would|will) you\s+)?(?:please\s+)?/i;
 
-/** Checked in order against a cleaned sentence; the first match wins. */
-const CUES: Cue[] = [
-  // Standing instructions about how to work.
-  { type: "preference", shape: "rest", re: /^(?:from now on|going forward|moving forward|in (?:the )?future|henceforth|for all future \w+)[,:]?\s+(.+)/i },
-  { type: "preference", shape: "rest", re: /^(?:remember|make sure|be sure) to\s+((?:always|never)\s+.+)/i },
-  { type: "preference", shape: "rest", re: /^(?:please\s+)?remember to\s+(.+)/i },
-  { type: "preference", shape: "sentence", re: /^(?:always|never)\s+(?!mind\b)\w+\s+\S+/i },
-  { type: "preference", shape: "sentence", re: /^(?:don'?t|do not)\s+(?:ever\s+)?\w+\s+\S+\s+\S+/i },
-  { type: "preference", shape: "sentence", re: /^.{3,}[,;]\s+always[.!]?$/i },
-  { type: "preference", shape: "rest", re: /^i(?:'d| would)? (?:prefer|rather)(?: that)?(?: you)?\s+(.+)/i },
-  { type: "preference", shape: "sentence", re: /^(?:use|prefer)\s+\S.*?\s(?:instead of|rather than)\s+\S/i },
-  // Things to know.
-  { type: "fact", shape: "rest", re: /^(?:remember|note|keep in mind|bear in mind|be aware|just so you know)(?:\s+that)?[,:]?\s+(.+)/i },
-  { type: "fact", shape: "rest", re: /^(?:fyi|for (?:future )?reference|for the record|important|heads up|nb)\b[,:!-]?\s+(.+)/i },
-  // Choices made.
-  { type: "decision", shape: "sentence", re: /^we(?:'ve| have)? (?:decided|agreed|chose|settled on)\b/i },
-  { type: "decision", shape: "sentence", re: /^we(?:'re| are) (?:standardi[sz]ing on|going with|switching to|moving to)\b/i },
-  { type: "decision", shape: "rest", re: /^let'?s (?:go with|stick with|settle on)\s+(.+)/i },
-  { type: "decision", shape: "rest", re: /^(?:the |our )?decision (?:is|was)[:,]?\s+(.+)/i },
-  // What was learned from a problem.
-  { type: "lesson", shape: "sentence", re: /\b(?:the (?:fix|solution|workaround) (?:was|turned out to be)|(?:it )?turn(?:s|ed) out\b|the (?:root cause|problem|issue|bug|cause) was\b|lessons? learned\b)/i },
-];
-
-/** Questions and hypotheticals mention cues without stating anything ("should we always…?", "if we decided…"). */
-const NOT_A_STATEMENT =
-  /^(?:if|what if|suppose|supposing|imagine|assuming|in case|unless|whether|should|shall|do|does|did|can|could|would|will|is|are|was|were|what|why|how|when|where|which|who|have you|has)\b/i;
-
-/** Discourse fillers that open a sentence without changing what it says. */
-const FILLER = /^(?:ok(?:ay)?|so|also|and|btw|by the way|oh|hmm+|yes|yeah|yep|alright|cool|great|nice|right|thanks|ah)\b[,.!:]?\s+/i;
-
-function stripFillers(s: string): string {
-  let out = s;
-  for (let prev = ""; prev !== out; ) {
-    prev = out;
-    out = out.replace(FILLER, "");
-  }
-  return out;
+interface Hit {
+  type: CaptureType;
+  text: string;
 }
 
 function trimContent(s: string): string {
@@ -70,17 +40,64 @@ function trimContent(s: string): string {
   return `${cut.slice(0, Math.max(cut.lastIndexOf(" "), MAX_CONTENT / 2)).trimEnd()}…`;
 }
 
-function captureFrom(sentence: string): Capture | null {
-  const s = stripFillers(sentence.trim()).replace(/^(?:please|pls|kindly)[,]?\s+/i, "");
-  if (s.endsWith("?") || NOT_A_STATEMENT.test(s)) return null;
-  if (s.includes("[REDACTED:")) return null; // a memory that only says "the token is [REDACTED]" helps nobody
-  for (const cue of CUES) {
-    const m = cue.re.exec(s);
-    if (!m) continue;
-    const text = cleanSentence(cue.shape === "rest" && m[1] ? m[1] : s);
+/**
+ * The statement a cue match stands for, or null when what it introduces is itself not a statement
+ * ("in the future we might…", "for now…"). Wrappers ("FYI", "note that") hand their rest to the other cues
+ * first, so "FYI we went with Kafka" is a decision and "note that the X warning is harmless" an error.
+ */
+function resolve(cue: Cue, m: RegExpExecArray, clause: Clause, sentence: string, nested: boolean): Hit | null {
+  let text = cue.shape === "rest" ? m.groups?.rest ?? "" : cue.shape === "clause" ? clause.text : sentence;
+  if (cue.shape === "rest") {
+    text = text.replace(REQUEST_LEAD, "").replace(/^(?:to|that)\s+/i, "");
+    if (NOT_A_STATEMENT.test(text) || DISMISSAL.test(text)) return null;
+  }
+  if (ONE_OFF.test(clause.text)) return null;
+  if ((cue.type === "preference" || cue.type === "error") && TEMPORARY.test(clause.text)) return null;
+  if (cue.type === "decision" && (DEFERRAL.test(clause.text) || (cue.shape === "rest" && POINTED_CHOICE.test(text)))) return null;
+  if (cue.wrapper && ABOUT_THIS_CHAT.test(text)) return null;
+  if (cue.wrapper && !nested) {
+    const inner = matchClause({ text, before: "", index: 0 }, text, true);
+    if (inner && inner !== "stop") return inner;
+  }
+  return { type: cue.type, text };
+}
+
+/** The first cue that holds at this clause start, if the clause states anything at all. */
+function matchClause(clause: Clause, sentence: string, nested = false): Hit | null | "stop" {
+  const t = clause.text;
+  if (clause.index > 0 && REPORTED.test(clause.before)) return "stop"; // "the docs say: always…"
+  if (DISMISSAL.test(t)) return null;
+  const tryCues = (cues: Cue[]): Hit | null => {
+    for (const cue of cues) {
+      if (cue.firstOnly && clause.index > 0) continue;
+      const m = cue.re.exec(t);
+      if (!m || (cue.accept && !cue.accept(m))) continue;
+      const hit = resolve(cue, m, clause, sentence, nested);
+      if (hit) return hit;
+    }
+    return null;
+  };
+  const early = tryCues(EARLY);
+  if (early) return early;
+  // A question or hypothetical at the sentence start governs the whole sentence; later on, only its clause.
+  if (NOT_A_STATEMENT.test(t)) return clause.index === 0 ? "stop" : null;
+  return tryCues(LATE);
+}
+
+function captureFrom(raw: string): Capture | null {
+  const sentence = normalizeProse(raw.trim());
+  if (sentence.length > MAX_SENTENCE || /\?[\s"')\]]*$/.test(sentence)) return null;
+  if (sentence.includes("[REDACTED:")) return null; // a memory that only says "the token is [REDACTED]" helps nobody
+  const parts = clauses(sentence);
+  const whole = parts[0]!.text;
+  for (const clause of parts) {
+    const hit = matchClause(clause, whole);
+    if (hit === "stop") return null;
+    if (!hit) continue;
+    const text = cleanSentence(hit.text);
     if (text.split(/\s+/).length < 3) return null;
     const content = trimContent(capitalize(text));
-    return { content, type: cue.type, tags: ["user-stated", ...topicTags(content)] };
+    return { content, type: hit.type, tags: ["user-stated", ...topicTags(content)] };
   }
   return null;
 }

@@ -2,6 +2,7 @@
  * @module Secret redaction on the write path: credentials are replaced by `[REDACTED:<kind>]` before anything
  * is stored, so a pasted .env file, curl command or stack trace never puts a live key into the memory database.
  */
+import { redactProseSecrets } from "./prose-secrets.ts";
 import { isCodeReference, isHighEntropy, isPlaceholder, looksLikeIdentifierHash } from "./secret-values.ts";
 
 export interface Redaction {
@@ -147,5 +148,7 @@ export function redactSecrets(text: string): RedactResult {
   out = out.replace(SECRET_FLAG, (m, head: string, value: string) =>
     isPlaceholder(value) || isCodeReference(value) ? m : head + hit(/pass/.test(head) ? "password" : "token"),
   );
+  // Last: a value already replaced above reads as a placeholder here, so nothing is counted twice.
+  out = redactProseSecrets(out, hit);
   return { text: out, redactions };
 }

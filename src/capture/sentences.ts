@@ -22,7 +22,7 @@ export function isCodeLike(line: string): boolean {
 }
 
 /** Abbreviations whose dot does not end a sentence. */
-const ABBREV = /\b(?:e\.g|i\.e|etc|vs|approx|incl|resp|cf)\.$/i;
+const ABBREV = /\b(?:e\.g|i\.e|etc|vs|approx|incl|resp|cf|p\.?s)\.$/i;
 
 /** Prose sentences of `text`: fenced code blocks and code-like lines dropped, lines split at sentence ends. */
 export function sentences(text: string): string[] {
@@ -47,7 +47,7 @@ export function sentences(text: string): string[] {
 export function cleanSentence(s: string): string {
   let out = s.replace(/\s+/g, " ").trim();
   out = out.replace(/^(?:please|pls|kindly)[,]?\s+/i, "").replace(/[,]?\s+(?:please|pls|thanks|thank you)[.!]*$/i, "");
-  out = out.replace(/^(?:to|that)\s+/i, "").replace(/[\s,;:.!-]+$/u, "");
+  out = out.replace(/[\s,;:.!-]+$/u, "");
   return /[\w)`'"]$/.test(out) ? `${out}.` : out;
 }
 

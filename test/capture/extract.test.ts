@@ -9,10 +9,10 @@ interface Case {
   expect: Array<{ type: Capture["type"]; contains: string }>;
 }
 
-const fixture: { cases: Case[]; holdout: Case[] } = JSON.parse(
+const fixture: { cases: Case[]; holdout: Case[]; blind: Case[] } = JSON.parse(
   readFileSync(join(import.meta.dir, "../fixtures/capture/prompts.json"), "utf8"),
 );
-const cases = [...fixture.cases, ...fixture.holdout];
+const cases = [...fixture.cases, ...fixture.holdout, ...fixture.blind];
 
 const matches = (c: Capture, e: Case["expect"][number]) =>
   c.type === e.type && c.content.toLowerCase().includes(e.contains.toLowerCase());
@@ -38,19 +38,29 @@ function score(set: Case[] = cases) {
 }
 
 describe("fixture set", () => {
-  test("has at least 70 prompts with both captures and non-captures", () => {
+  test("has at least 70 prompts with both captures and non-captures, every type, and a holdout of 30", () => {
     expect(cases.length).toBeGreaterThanOrEqual(70);
     expect(cases.filter((c) => c.expect.length === 0).length).toBeGreaterThanOrEqual(25);
+    expect(fixture.holdout.length).toBeGreaterThanOrEqual(30);
+    const types = new Set(cases.flatMap((c) => c.expect.map((e) => e.type)));
+    expect([...types].sort()).toEqual(["decision", "error", "fact", "lesson", "preference"]);
   });
 
   test("precision >= 0.9 and recall >= 0.7", () => {
     const h = score(fixture.holdout);
-    console.error(`capture (holdout only): precision ${h.precision.toFixed(3)}, recall ${h.recall.toFixed(3)}`);
+    const b = score(fixture.blind);
+    const c = score(fixture.cases);
     const s = score();
+    console.error(`capture (cases):        precision ${c.precision.toFixed(3)}, recall ${c.recall.toFixed(3)}`);
+    console.error(`capture (holdout only): precision ${h.precision.toFixed(3)}, recall ${h.recall.toFixed(3)} (${h.misses.length} misses, not listed: do not tune on them)`);
+    console.error(`capture (blind set):    precision ${b.precision.toFixed(3)}, recall ${b.recall.toFixed(3)} (written without seeing the rules; do not tune on it)`);
     console.error(`capture: precision ${s.precision.toFixed(3)}, recall ${s.recall.toFixed(3)} (${s.captured} captured, ${s.expected} expected)`);
-    for (const m of s.misses) console.error(`  ${m}`);
+    for (const m of c.misses) console.error(`  ${m}`);
     expect(s.precision).toBeGreaterThanOrEqual(0.9);
     expect(s.recall).toBeGreaterThanOrEqual(0.7);
+    // The targets hold on prompts the rules were not written against, not only overall.
+    expect(b.precision).toBeGreaterThanOrEqual(0.9);
+    expect(b.recall).toBeGreaterThanOrEqual(0.7);
   });
 });
 
@@ -83,6 +93,43 @@ describe("exact cases", () => {
     const [c] = extractCaptures(long);
     expect(c!.content.length).toBeLessThanOrEqual(301);
     expect(c!.content.endsWith("…")).toBe(true);
+  });
+
+  test("an error stated with its meaning is an error memory", () => {
+    const [c] = extractCaptures("when you see ECONNRESET from the payments client it means the VPN dropped, just reconnect");
+    expect(c!.type).toBe("error");
+    expect(c!.content).toContain("ECONNRESET");
+    expect(extractCaptures("the 'fsevents not found' warning on linux is harmless").map((x) => x.type)).toEqual(["error"]);
+  });
+
+  test("a marker's rest keeps its own type: FYI + a decision is a decision", () => {
+    expect(extractCaptures("fyi we went with Kafka for the event bus").map((c) => [c.type, c.content])).toEqual([
+      ["decision", "We went with Kafka for the event bus."],
+    ]);
+  });
+
+  test("typos, fillers and lowercase do not hide a statement", () => {
+    expect(extractCaptures("ok so btw dont ever push to main without a review").map((c) => [c.type, c.content])).toEqual([
+      ["preference", "Don't ever push to main without a review."],
+    ]);
+  });
+
+  test("dismissals, reported speech, one-off scopes and quotes capture nothing", () => {
+    for (const p of [
+      "don't worry about the lint warnings for now",
+      "hmm, it turned out to be nothing, the test passes now",
+      "the docs say you should always call close() on the client",
+      "Please don't change the public API of the SDK in this PR.",
+      'Here is the commit message I want: "fix: never retry on 4xx"',
+      "maybe we should switch to pnpm",
+    ]) {
+      expect(extractCaptures(p)).toEqual([]);
+    }
+  });
+
+  test("a secret stated in prose is never captured", () => {
+    expect(extractCaptures("fyi my api token is t8Kq2Lm9Zx4Rv7Pw")).toEqual([]);
+    expect(JSON.stringify(extractCaptures("Note that the deploy key pass: Vb7#kQ2mZp9x is rotated weekly."))).not.toContain("Vb7#kQ2mZp9x");
   });
 
   test("pasted code and stack traces are not statements", () => {

@@ -69,6 +69,47 @@ describe("shape of the output", () => {
   });
 });
 
+describe("secrets stated in prose", () => {
+  test("a value after password/passphrase/secret/token/api key/pwd/pass + is/was/:/= goes, the sentence stays", () => {
+    const cases: Array<[string, string]> = [
+      ["the password is hunter2", "the password is [REDACTED:password]"],
+      ["db pass: Tr0ub4dor&3", "db pass: [REDACTED:password]"],
+      ["my token is abc123def456ghi789 if you need it", "my token is [REDACTED:token] if you need it"],
+      ["set PGPASSWORD=s3cr3tPw then run psql", "set PGPASSWORD=[REDACTED:password] then run psql"],
+      ["The admin password was Summer2024! before the reset.", "The admin password was [REDACTED:password] before the reset."],
+      ["the API key is 9f8e7d6c5b4a.", "the API key is [REDACTED:api_key]."],
+      ["my pwd is qwerty123", "my pwd is [REDACTED:password]"],
+      ["the passphrase is 'correct horse battery staple'", "the passphrase is '[REDACTED:password]'"],
+      ['The root password for the VM is "Zx81!spectrum".', 'The root password for the VM is "[REDACTED:password]".'],
+    ];
+    for (const [input, output] of cases) expect(redactSecrets(input).text).toBe(output);
+  });
+
+  test("credential words in ordinary prose are left alone", () => {
+    for (const text of [
+      "the password reset flow is broken",
+      "token bucket rate limiter",
+      "secret management is handled by Vault",
+      "the password is stored hashed with argon2",
+      "the token is a JWT and is valid for 3600s",
+      "the password is required",
+      "the password is 12 characters long",
+      "the token is HS256-signed",
+      "the secret is to keep functions small",
+      "the api key is in 1Password under 'Stripe prod'",
+      "the token = getToken()",
+      "token: process.env.TOKEN",
+    ]) {
+      expect(redactSecrets(text)).toEqual({ text, redactions: [] });
+    }
+  });
+
+  test("an all-letter value cannot be told from prose and is kept unless quoted", () => {
+    expect(redactSecrets("the password is letmein").redactions).toEqual([]);
+    expect(redactSecrets('the password is "letmein"').text).toBe('the password is "[REDACTED:password]"');
+  });
+});
+
 test("redaction is idempotent: a second pass finds nothing new", () => {
   for (const { text } of positives) {
     const once = redactSecrets(text).text;

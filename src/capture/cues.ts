@@ -1,0 +1,165 @@
+/**
+ * @module Cues for facts, lessons, errors and decisions, each family with its synonyms ("FYI" / "heads-up" /
+ * "worth knowing:"; "the fix was" / "what fixed it was" / "the culprit was"; "we decided" / "we ended up
+ * choosing" / "Decided:"), and `orderedCues`, the order they are tried in. Errors are recognised by structure:
+ * an error named (ECONNRESET, a 401, "the X warning") and what it means ("means…", "is harmless", "can be ignored").
+ */
+import { type Cue, re } from "./cue.ts";
+import { PREFERENCE_CUES } from "./cues-preference.ts";
+import { NOT_A_STATEMENT, NOTHING_LEARNED, pointsAtScreen, REPORTED } from "./gates.ts";
+
+// ---- facts ----------------------------------------------------------------------------------------------------
+
+const FACT_LABEL = String.raw`(?:(?:an?|quick|side|small|important|just an?|friendly)\s+)?(?:notes?|nb|n\.b\.?|fyi|f\.y\.i\.?|heads[- ]up|important|context|for context|for the record|for (?:future )?reference|worth (?:knowing|noting|remembering)|good to know|reminder|remember|psa|background|just so you know|so you know)`;
+
+const FACT_CUES: Cue[] = [
+  { type: "fact", shape: "rest", wrapper: true, re: re(String.raw`^${FACT_LABEL}\s*:\s+(?<rest>.+)`) },
+  {
+    type: "fact", shape: "rest", wrapper: true,
+    re: re(String.raw`^(?:remember|keep in mind|bear in mind)(?:\s+that)?[,:]?\s+(?!to\b|when\b|how\b|what\b|why\b|where\b|which\b|who\b|if\b|whether\b)(?<rest>.+)`),
+  },
+  // "note the failing test and fix it" is an imperative; only "note that…" / "note:" introduces something to know.
+  { type: "fact", shape: "rest", wrapper: true, re: re(String.raw`^(?:note|be aware)(?:\s+that\s+|\s*[,:]\s+)(?<rest>.+)`) },
+  { type: "fact", shape: "rest", wrapper: true, re: re(String.raw`^(?:never forget|don't forget|do not forget) that\s+(?<rest>.+)`) },
+  {
+    type: "fact", shape: "rest", wrapper: true,
+    re: re(String.raw`^(?:just\s+|also\s+)?(?:fyi|fwiw|p\.?s\.?|f\.y\.i\.?|so you know|(?:to\s+)?let you know|for your information|for what it's worth|for (?:future )?reference|for the record|for context|(?:a\s+)?heads[- ]up|nb|psa|(?:it's\s+)?worth (?:knowing|noting|remembering)(?:\s+that)?|good to know(?:\s+that)?|(?:a\s+)?(?:quick|friendly|small)\s+(?:note|reminder)|important(?=[,!-]))\b[,:!.\-]*\s+(?<rest>.+)`),
+  },
+];
+
+// ---- lessons --------------------------------------------------------------------------------------------------
+
+/** Status words after "the bug was…" / "the fix was…" that report on a ticket or a change, not on what was learned. */
+const STATUS = String.raw`(?:reported|closed|opened|filed|assigned|reopened|marked|raised|logged|triaged|created|mentioned|discussed|supposed|meant|going|planned|merged|deployed|released|reverted|rolled|pushed|shipped|landed|applied|tested|approved|reviewed|fixed(?! by)|incomplete|partial|wrong|broken|still|not|never|also|already|back)`;
+
+/** Nouns that make "root cause", "bug", "fix" part of a compound ("the root cause analysis was helpful"). */
+const COMPOUND = String.raw`(?:analysis|report|doc|document|ticket|section|page|label|field|tracker|list|count|summary|write-?up|meeting|discussion|template|hunt|bash)`;
+/** A verdict on the thing rather than its content ("the fix was really helpful"). */
+const VERDICT = String.raw`(?:(?:really|very|so|super|pretty|quite)\s+)?(?:helpful|great|useful|interesting|annoying|hard|tricky|weird|fun|nasty|subtle|obvious|good|bad|nice|clever|elegant|ugly)\s*(?:[,.!]|$)`;
+
+/** Explicit lesson markers, tried before error statements. */
+const LESSON_CUES: Cue[] = [
+  // "What fixed it in the end was…", "what finally worked was…": a wh-cleft, so before the question gate.
+  {
+    type: "lesson", shape: "sentence", beforeGates: true,
+    re: re(String.raw`^what\s+(?:(?:\w+ly|really|actually|eventually|finally|ultimately|in the end)\s+)?(?:ended up\s+)?(?:fixed|solved|resolved|worked|helped|did the trick|made (?:it work|the difference)|broke|caused|working|helping|fixing it|solving it|doing the trick)\b[^?]{0,80}?\s(?:was|is|were|turned out to be|ended up being)\s+\S+\s+\S+`),
+  },
+  {
+    type: "lesson", shape: "rest",
+    re: re(String.raw`^(?:(?:the|a|key|main|big|my|our|today's|quick|hard)\s+)*(?:lessons?(?:\s+learn(?:ed|t))?|takeaways?|learnings?|til|gotchas?|pro\s*tip|the fix|solution|workaround|root cause)(?:\s+(?:for|from)\s+[^:]{1,40})?\s*:\s+(?<rest>.+)`),
+  },
+  // "the fix was…", "the trick is to…", "the real solution for X turned out to be…".
+  {
+    type: "lesson", shape: "sentence",
+    re: re(String.raw`^(?:the\s+|our\s+|my\s+|a\s+)?(?:(?:real|actual|underlying|main|final|simple|only|proper|correct|eventual|permanent|quick|easy)\s+)?(?:fix|solution|workaround|trick|catch|gotcha|remedy|cure)\b(?:\s+here)?(?:\s+(?:for|to)\s+[^,;]{1,60}?)?\s+(?:was|turned out to be|ended up being|is\s+(?:to|that|just|simply|basically|always|usually|\w+ing)\b)(?!\s+(?:${STATUS}\b|${VERDICT}))`),
+  },
+  // "the culprit was…", "the reason the emails weren't sending was that…" (past only: "the problem is X" is a report).
+  {
+    type: "lesson", shape: "sentence",
+    re: re(String.raw`^(?:the\s+|our\s+|my\s+)?(?:(?:real|actual|underlying|main|root|original|whole)\s+)?(?:problem|issue|bug|cause|root cause|culprit|reason|leak|regression|slowdown|flakiness|deadlock)\b(?!\s+${COMPOUND}\b)[^,;]{0,80}?\s(?:was|were|turned out to be|ended up being|came from|had been)\b(?!\s+(?:${STATUS}\b|${VERDICT}))`),
+  },
+  {
+    type: "lesson", shape: "sentence",
+    re: re(String.raw`^(?:it\s+|as it\s+|this\s+|that\s+)?(?:turn(?:s|ed) out|end(?:s|ed) up being)\b,?(?:\s+that)?,?\s+(?<rest>.+)`),
+    accept: (m) => !NOTHING_LEARNED.test(m.groups!.rest!),
+  },
+  {
+    type: "lesson", shape: "rest",
+    re: re(String.raw`^(?:(?:i|we)(?:'ve|\s+have)?\s+)?(?:(?:learned|learnt)(?:\s+the hard way)?|found out|discovered)(?:\s+(?:today|recently|yesterday|the hard way))?,?\s+that\s+(?<rest>.+)`),
+  },
+  { type: "lesson", shape: "rest", re: re(String.raw`^(?:(?:i|we)(?:'ve|\s+have)?\s+)?learn(?:ed|t) the hard way,?\s+(?<rest>.+)`) },
+  { type: "lesson", shape: "rest", re: re(String.raw`^(?:til|lessons? learn(?:ed|t))\b[,:]?\s+(?!about\b|from\b)(?<rest>.+)`) },
+];
+
+/** Weaker lesson shapes, tried after error statements: "bumping X fixed it", "the outage was caused by…". */
+const LESSON_LATE_CUES: Cue[] = [
+  {
+    type: "lesson", shape: "sentence",
+    re: re(String.raw`^\w+ing\b[^,;]{2,80}?\s(?:fixed|solved|resolved|fixes|solves|resolves|got rid of)\s+(?:it|this|that|everything|the\s+[\w-]+)\b`),
+  },
+  {
+    type: "lesson", shape: "sentence",
+    re: re(String.raw`^(?<pre>[^,;]{3,80}?)\s(?:was|were)\s+(?:(?:actually|really|all|just|ultimately)\s+)?(?:caused by|due to|because of)\s+\S+`),
+    accept: (m) => !pointsAtScreen(m.groups!.pre!),
+  },
+];
+
+// ---- errors ---------------------------------------------------------------------------------------------------
+
+/** Error identifiers by their form: errno codes, exception classes, signals. Case matters here. */
+const ERROR_CODE = /\bE[A-Z]{3,}\b|\b[A-Z][A-Za-z]*(?:Error|Exception)\b|\bSIG[A-Z]{3,}\b|\bOOM(?:Killed)?\b|\b[45]xx\b/;
+/** Error nouns and HTTP statuses; "error handling", "error rate" and the like are not an error. */
+const ERROR_WORD =
+  /\b(?:errors?|warnings?|exceptions?|crash(?:es)?|segfaults?|panics?|tracebacks?|stack ?traces?|failures?|connection (?:refused|reset|timed out)|permission denied|access denied|out of memory|timed out|timeouts?|not found|bad gateway|deadlocks?|segmentation fault|too many (?:open files|connections|requests)|exit (?:code|status) \d+|(?:http|status(?: code)?) [1-5]\d\d|[45]\d\ds?(?= (?:from|errors?|responses?|on|when|in|for|at)\b))\b(?! (?:handling|handlers?|boundar(?:y|ies)|pages?|tracking|reporting|budgets?|rates?|level))/i;
+const namesError = (s: string) => ERROR_CODE.test(s) || ERROR_WORD.test(s);
+
+/** What an error means or how to treat it. */
+const MEANING = String.raw`(?:(?:(?:it|that|this|which)\s+)?(?:(?:just|usually|always|often|probably|typically|generally|basically|almost always|only|really)\s+)?(?:means|indicates|signals|signifies)\b(?!\s+nothing)|(?:is|are|'s|'re)\s+(?:(?:completely|totally|usually|always|mostly|perfectly|just|normally)\s+)?(?:harmless|benign|expected\b(?!\s+to)|normal|noise|spurious|cosmetic|a known (?:issue|bug|problem|thing|quirk)|(?:a\s+)?false positives?|safe to ignore|nothing to worry about|not a (?:real )?problem|caused by|due to|because|from|a symptom)|can\s+(?:(?:safely|always|just)\s+)?be\s+(?:safely\s+)?ignored|(?:happens?|appears?|shows? up|occurs?|comes? up|goes away)\s+(?:when|because|if|whenever|after|on)|comes? from|is (?:fixed|solved) by)`;
+
+const ERROR_CUES: Cue[] = [
+  // "When you see ECONNRESET from X…", "if you get 'EADDRINUSE' it's…": a standing conditional, so before the gate.
+  {
+    type: "error", shape: "sentence", beforeGates: true,
+    re: re(String.raw`^(?:when(?:ever)?|if|any\s*time|each time|every time|once)\s+(?:you|we|u|i|it|the \w+)\s+(?:see|sees|get|gets|hit|hits|run into|runs into|encounter|notice|start seeing|are seeing|keep seeing|keep getting|throws?|fails? with|shows?|returns?|spits? out|logs?|says|prints|complains(?: about)?|reports|outputs)\b(?<rest>.+)`),
+    accept: (m) => namesError(m.groups!.rest!) || /(['"`]).{3,}?\1/.test(m.groups!.rest!),
+  },
+  // "That 'invalid hook call' error means…", "the fsevents warning on linux is harmless", "a 401 from X usually means…".
+  {
+    type: "error", shape: "sentence",
+    re: re(String.raw`^(?<pre>[^,;]*?)(?:\s+|(?='))${MEANING}`),
+    accept: (m) => {
+      const pre = m.groups!.pre!;
+      // "getting 'Too many connections' from MySQL means…": a quoted message one runs into is an error too.
+      const seenMessage = /^(?:seeing|getting|hitting|running into|encountering)\b/i.test(pre) && /(['"`]).{3,}?\1/.test(pre);
+      return (namesError(pre) || seenMessage) && !pointsAtScreen(pre) && !REPORTED.test(pre) && !NOT_A_STATEMENT.test(pre);
+    },
+  },
+];
+
+// ---- decisions ------------------------------------------------------------------------------------------------
+
+/** Words before "we decided" that make it a question, a hypothetical, a negation or someone else's account. */
+const DECISION_PREFIX_GATE =
+  /\b(?:if|whether|when|unless|maybe|perhaps|not|no|never|don't|didn't|doesn't|haven't|hasn't|why|how|what|who|did|do|does|said|says|saying|told|tell|think|thought|remember|wonder|until|once|that|asked|ask|check|know|sure|before|should|would|could|might)\b/i;
+const PREFIX = String.raw`(?<pre>(?:[\w'/.-]+\s+){0,12}?)`;
+/** Verbs for a future commitment: "we're going to deprecate…", "we won't support…". */
+const COMMIT_VERB = String.raw`(?:use|drop|deprecate|move to|switch to|migrate to|adopt|support|remove|replace|rewrite|standardi[sz]e on|sunset|retire|go with|stick with|require|enforce|freeze|pin|keep using|stop using|stop supporting)`;
+const prefixOk = (m: RegExpExecArray) => !DECISION_PREFIX_GATE.test(m.groups!.pre!) && !REPORTED.test(m.groups!.pre!);
+
+const DECISION_CUES: Cue[] = [
+  {
+    type: "decision", shape: "rest",
+    re: re(String.raw`^(?:(?:the|our|final|team|a|team's|official)\s+)*(?:decisions?|decided|verdict|consensus|outcome|agreed|final call)(?:\s+(?:on|for|about|from)\s+[^:]{1,40})?\s*:\s+(?<rest>.+)`),
+  },
+  {
+    type: "decision", shape: "clause", accept: prefixOk,
+    re: re(String.raw`^${PREFIX}(?:(?:we|the team|our team|the whole team|everyone)(?:'ve|'d)?\s+(?:(?:have|had|all|finally|eventually|ultimately|just|already|officially|collectively|unanimously|basically)\s+){0,2}(?:decided|agreed|chose|chosen|settled on|went with|gone with|picked|opted (?:for|to)|landed on|ended up (?:choosing|going with|picking|using|with|switching|moving|sticking)|voted|committed to|signed off on|standardi[sz]ed on|switched to|moved to|migrated to)|i(?:'ve)?\s+(?:(?:have|finally|eventually|just|already)\s+){0,2}(?:decided|chose|chosen|settled on|went with|opted (?:for|to)))\b(?!\s+(?:nothing|anything)\b)`),
+  },
+  // Passive: "it was decided that…", "it's been agreed that…".
+  {
+    type: "decision", shape: "clause", accept: prefixOk,
+    re: re(String.raw`^${PREFIX}it(?:'s| has| was| had)?\s+(?:been\s+)?(?:decided|agreed(?: upon)?|settled)(?:\s+(?:that|to|on)\b|\s*:)`),
+  },
+  {
+    type: "decision", shape: "clause", accept: prefixOk,
+    re: re(String.raw`^${PREFIX}(?:we|the team)(?:'re|\s+are|'ll|\s+will|\s+shall|\s+won't)\s+(?:(?:now|officially|definitely|also)\s+)?(?:(?:not\s+)?going\s+to\s+${COMMIT_VERB}|not\s+${COMMIT_VERB}|${COMMIT_VERB}|going with|standardi[sz]ing on|switching to|moving to|moving (?:off|away from)|getting rid of|migrating to|deprecating|sunsetting|retiring|phasing out|adopting|sticking with|dropping (?:support|\S+ support|\S+ \S+ support))\b`),
+  },
+  { type: "decision", shape: "clause", re: re(String.raw`^(?:going|sticking) with\s+\S+`) },
+  { type: "decision", shape: "rest", re: re(String.raw`^let'?s\s+(?:(?:just|all)\s+)?(?:go with|stick with|settle on|standardi[sz]e on|stay with|commit to)\s+(?<rest>.+)`) },
+  {
+    type: "decision", shape: "rest",
+    re: re(String.raw`^(?:the|our|my)\s+(?:(?:final|team's|official)\s+)?(?:decision|verdict|consensus)(?:\s+(?:in|from|at|of|on|after)\s+[^,;]{1,30}?)?\s+(?:is|was)\b(?!\s+(?:made|taken|reversed|postponed|delayed|not|still|pending|unclear|up to|above|yours|mine|ours|theirs)\b)[,:]?\s+(?:that\s+)?(?<rest>.+)`),
+  },
+  { type: "decision", shape: "clause", re: re(String.raw`^(?:the|our)\s+plan\s+is\s+(?:now\s+)?(?:to|that)\s+\S+`) },
+  { type: "decision", shape: "clause", re: re(String.raw`^(?:the|our|my)\s+(?:final\s+)?call\s+(?:is|was)\s+(?:to|that)\s+\S+`) },
+];
+
+/** The order cues are tried in at each clause: explicit markers before content-based shapes. */
+export const orderedCues: Cue[] = [
+  ...FACT_CUES,
+  ...LESSON_CUES,
+  ...ERROR_CUES,
+  ...LESSON_LATE_CUES,
+  ...DECISION_CUES,
+  ...PREFERENCE_CUES,
+];

@@ -1,0 +1,70 @@
+/**
+ * @module Secrets stated in prose: "the password is hunter2", "db pass: Tr0ub4dor&3", "my token is abc123…",
+ * "the root password for the VM is "Zx81!spectrum"". A credential word followed by is/was/:/= introduces a
+ * value; the value is redacted only if it looks like one (quoted, or carrying a digit or symbol), so
+ * "the password reset flow is broken", "the token is a JWT" and "secret management is handled by Vault" stay.
+ */
+import { entropy, isCodeReference, isPlaceholder } from "./secret-values.ts";
+
+/**
+ * A credential word as a whole word ("bypass", "SESSION_SECRET", "token_budget" are not: `_` is a word character
+ * and assignments are redact.ts's job), an optional "for the staging VM", then the verb or sign.
+ * Groups: key, then quoted value (dq/sq/bq) or bare value.
+ */
+const PROSE_SECRET = new RegExp(
+  String.raw`\b(?<key>password|passphrase|passwd|passcode|pass|pwd|secret|token|api[ _-]?key|access key|secret key)` +
+    String.raw`(?:\s+(?:for|to|of|on)\s+(?:the\s+|my\s+|our\s+)?[\w.@/-]+(?:\s+[\w.@/-]+){0,2}?)?` +
+    String.raw`(?:'s\s+|\s+(?:is|was)(?:\s+(?:now|still|currently|just|set to|changed to))?[:]?\s+|\s*(?::|=(?!=))\s*)` +
+    String.raw`(?:"(?<dq>[^"\n]{3,})"|'(?<sq>[^'\n]{3,})'|` + "`(?<bq>[^`\\n]{3,})`" + String.raw`|(?<bare>[^\s"'` + "`" + String.raw`,;()<>{}\[\]]+))`,
+  "gi",
+);
+
+/** Names of algorithms and formats that follow "the password is…" as a description ("argon2", "HS256", "v2"). */
+const FORMAT_WORD =
+  /^(?:argon2\w*|bcrypt|scrypt|pbkdf2|sha-?\d+|md5|[hre]s\d{3}|base64\w*|base32|utf-?8|oauth2?|jwt|1password|x509|pkcs\d+|aes-?\d*\w*|rsa-?\d*|ed25519|hmac-?\w*|v\d+(?:\.\d+)*)(?:-\w+)?$/i;
+/** Durations and sizes ("3600s", "15min", "4kb"): how long or big, not what. */
+const MEASURE = /^\d+(?:ms|s|m|h|d|w|min|mins|sec|secs|hrs?|days?|k|kb|mb|gb|%|x)$/i;
+/** A following word that makes a number a quantity ("the password is 12 characters"). */
+const UNIT_AFTER = /^\s+(?:chars?|characters?|digits?|letters?|bytes?|bits?|minutes?|hours?|days?|seconds?|weeks?|months?|years?|long|max|min|times|tokens?|words?)\b/i;
+
+function looksLikeSecret(value: string, key: string, after: string): boolean {
+  const v = value.replace(/[.,!?:]+$/, "");
+  if (v.length < 4 || isPlaceholder(v) || isCodeReference(v) || FORMAT_WORD.test(v) || MEASURE.test(v)) return false;
+  if (/^(?:https?:|\/|~\/|\.{1,2}\/|[A-Za-z]:\\)/.test(v) || /^\(/.test(after)) return false; // a path, a URL, a call
+  if (/-(?:hashed|signed|encoded|based|protected|encrypted)$/i.test(v)) return false;
+  if (/^\d+$/.test(v)) return /pass|pwd/i.test(key) && !UNIT_AFTER.test(after); // a PIN-like password, not a count
+  if (/^[\d./:-]+$/.test(v)) return false; // a version, date, time or fraction
+  if (/\d/.test(v) || /[!@#$%^&*+=~|]/.test(v)) return true;
+  // No digit or symbol: only a long, mixed-case, random-looking string counts ("letmein" cannot be told from "required").
+  return v.length >= 16 && /[a-z]/.test(v) && /[A-Z]/.test(v) && entropy(v) >= 3.5;
+}
+
+function kindFor(key: string): string {
+  const k = key.toLowerCase();
+  if (/pass|pwd/.test(k)) return "password";
+  if (k === "token") return "token";
+  if (/key/.test(k)) return "api_key";
+  return "secret";
+}
+
+/** Replaces credential values stated in prose; `hit` records the redaction and returns its marker. */
+export function redactProseSecrets(text: string, hit: (kind: string) => string): string {
+  return text.replace(PROSE_SECRET, (m: string, ...args: unknown[]) => {
+    const groups = args[args.length - 1] as Record<string, string | undefined>;
+    const offset = args[args.length - 3] as number;
+    const key = groups.key!;
+    const quoted = groups.dq ?? groups.sq ?? groups.bq;
+    if (quoted !== undefined) {
+      if (isPlaceholder(quoted) || isCodeReference(quoted)) return m;
+      const q = m[m.length - 1]!;
+      return `${m.slice(0, m.length - quoted.length - 2)}${q}${hit(kindFor(key))}${q}`;
+    }
+    const bare = groups.bare!;
+    const after = text.slice(offset + m.length, offset + m.length + 24);
+    if (!looksLikeSecret(bare, key, after)) return m;
+    const kept = bare.match(/[.,!?:]+$/)?.[0] ?? "";
+    // A trailing "." or "," ends the sentence; "!" and "?" may belong to the password, so they go too.
+    const tail = /^[.,]+$/.test(kept) ? kept : "";
+    return `${m.slice(0, m.length - bare.length)}${hit(kindFor(key))}${tail}`;
+  });
+}
