@@ -2,13 +2,19 @@
  * @module The dense channel: cosine similarity between the query's embedding and stored memory vectors of
  * the active model only (never across models or widths). Before each search it embeds a bounded number of
  * memories still lacking vectors and catches up with vectors other processes wrote; if coverage is still
- * partial, it says so instead of answering as if it were complete.
+ * partial, it says so instead of answering as if it were complete. Large indexes are ranked through the
+ * int8 top-k kernel (same results as exact scoring; see vector-rank.ts).
  */
 import type { Embedder } from "../embed/port.ts";
 import { embedPending } from "../engine/embedding.ts";
+import { describeError } from "../errors.ts";
+import { log } from "../log.ts";
 import type { Store } from "../store/store.ts";
 import type { ChannelHit, ChannelQuery, RetrievalChannel } from "./channel.ts";
+import type { TopKKernel } from "./vector-kernel.ts";
 import { VectorIndex } from "./vector-index.ts";
+
+export { topIndices } from "./vector-rank.ts";
 
 export interface DenseChannelOptions {
   store: Store;
@@ -18,6 +24,18 @@ export interface DenseChannelOptions {
   catchUpLimit?: number;
   /** Time budget for that catch-up in ms (default 2000). */
   catchUpMs?: number;
+  /**
+   * Opens the top-k kernel (default: onnxruntime's, in src/embed/vector-topk.ts); null scores in JS only.
+   * It is opened on a process's second search, so a one-shot `cairn recall` never pays for it.
+   */
+  kernel?: (() => Promise<TopKKernel>) | null;
+  /** Fewest vectors worth the kernel (default 2000): below it JS scoring takes under ~0.5 ms anyway. */
+  kernelFrom?: number;
+}
+
+async function openDefaultKernel(): Promise<TopKKernel> {
+  const { openTopKKernel } = await import("../embed/vector-topk.ts");
+  return openTopKKernel();
 }
 
 export class DenseChannel implements RetrievalChannel {
@@ -31,6 +49,10 @@ export class DenseChannel implements RetrievalChannel {
   #seen = "";
   /** Memories still lacking a vector after the last catch-up. */
   #remaining = 0;
+  #kernel: Promise<TopKKernel | null> | undefined;
+  #searches = 0;
+  /** Searches run one at a time: each reads the index across awaits, and another's sync would move it. */
+  #queue: Promise<unknown> = Promise.resolve();
 
   constructor(opts: DenseChannelOptions) {
     this.#opts = opts;
@@ -56,7 +78,13 @@ export class DenseChannel implements RetrievalChannel {
       .catch(() => undefined); // a broken model is reported by recall and doctor, not by a write
   }
 
-  async search(query: ChannelQuery): Promise<ChannelHit[]> {
+  search(query: ChannelQuery): Promise<ChannelHit[]> {
+    const run = this.#queue.then(() => this.#search(query));
+    this.#queue = run.catch(() => undefined);
+    return run;
+  }
+
+  async #search(query: ChannelQuery): Promise<ChannelHit[]> {
     const embedder = await this.embedder();
     const { store } = this.#opts;
     await this.#background;
@@ -83,57 +111,82 @@ export class DenseChannel implements RetrievalChannel {
     }
     const index = this.#index!;
     if (index.size === 0) return [];
+    const kernel = await this.#kernelFor(index.size);
     const [q] = await embedder.embed([query.text], "query");
-    const { seqs, scores } = index.scores(q!);
     // Every candidate is kept for ranking (fusion normalises within the list; cutting at the model's bar
     // cost 2 points R@5 on LoCoMo), but ones below the bar are marked weak: recall drops a memory that only
     // weak dense matches support, so a query that matches nothing still gets nothing.
     const bar = embedder.minScore ?? 0;
     const hits: ChannelHit[] = [];
-    // Read the best first; only when filters reject most of them is every score ranked.
-    let order = topIndices(scores, Math.max(query.limit * 8, 400));
-    let chunk = Math.max(query.limit * 4, 100);
-    for (let at = 0; at < order.length && hits.length < query.limit; at += chunk, chunk *= 2) {
-      if (at + chunk > order.length && order.length < scores.length) {
-        order = Array.from(scores.keys()).sort((a, b) => scores[b]! - scores[a]!);
+    const { limit } = query;
+    let ranking = await this.#rank(index, q!, limit * 2, kernel);
+    let at = 0;
+    let seen = 0;
+    let passed = 0;
+    while (hits.length < limit) {
+      if (at >= ranking.rows.length) {
+        if (ranking.complete) break;
+        // Filters rejected most of the best rows: rank deeper (the prefix read so far stays the same).
+        ranking = await this.#rank(index, q!, Math.max(ranking.rows.length * 4, limit * 2, 64), kernel);
+        continue;
       }
-      const slice = order.slice(at, at + chunk);
-      const found = store.vectors.memoriesBySeq(slice.map((i) => seqs[i]!), query.filter, query.now);
-      for (const i of slice) {
+      // Load only as many rows as should fill the list at the pass rate seen so far: each costs ~4 µs, and
+      // reading 200 to keep 50 was a tenth of a hybrid recall.
+      const rate = seen === 0 ? 1 : Math.max(passed / seen, 1 / 64);
+      const take = Math.min(ranking.rows.length - at, Math.ceil(((limit - hits.length) / rate) * 1.25) + 8);
+      const seqs = ranking.rows.slice(at, at + take).map((r) => ranking.seqs[r]!);
+      const found = store.vectors.memoriesBySeq(seqs, query.filter, query.now);
+      seen += take;
+      passed += found.size;
+      for (let i = 0; i < take && hits.length < limit; i++) {
         const memory = found.get(seqs[i]!);
-        if (memory) hits.push({ memory, score: scores[i]!, ...(scores[i]! < bar ? { weak: true } : {}) });
-        if (hits.length >= query.limit) break;
+        const score = ranking.scores[at + i]!;
+        if (memory) hits.push({ memory, score, ...(score < bar ? { weak: true } : {}) });
       }
+      at += take;
     }
     return hits;
   }
 
+  /** Ranks through the kernel; if it fails at run time, drops it for good and ranks in JS (same result). */
+  async #rank(index: VectorIndex, q: Float32Array, want: number, kernel: TopKKernel | undefined) {
+    if (!kernel) return index.rank(q, want);
+    try {
+      return await index.rank(q, want, kernel);
+    } catch (err) {
+      log.debug(`vector top-k kernel failed, scoring in JS from now on: ${describeError(err)}`);
+      this.#kernel = Promise.resolve(null);
+      return index.rank(q, want);
+    }
+  }
+
+  /** The kernel when it pays: a large index, from the second search on; null if it failed to open. */
+  async #kernelFor(size: number): Promise<TopKKernel | undefined> {
+    this.#searches++;
+    const open = this.#opts.kernel === undefined ? openDefaultKernel : this.#opts.kernel;
+    if (!open || size < (this.#opts.kernelFrom ?? 2000) || this.#searches < 2) return undefined;
+    this.#kernel ??= open().then(
+      (kernel) => {
+        log.debug(`vector top-k kernel ready for ${size} vectors`);
+        return kernel;
+      },
+      (err) => {
+        // Only speed is lost: exact JS scoring gives the same ranking.
+        log.debug(`vector top-k kernel unavailable, scoring in JS: ${describeError(err)}`);
+        return null;
+      },
+    );
+    return (await this.#kernel) ?? undefined;
+  }
+
   async dispose(): Promise<void> {
     await this.#background;
+    await this.#queue;
     const e = this.#embedder;
     this.#embedder = undefined;
     if (e) await e.then((m) => m.dispose()).catch(() => undefined);
+    const k = this.#kernel;
+    this.#kernel = undefined;
+    if (k) await k.then((m) => m?.dispose()).catch(() => undefined);
   }
-}
-
-/**
- * The indices of the `count` best scores, best first, by bounded insertion: O(n log count) rather than
- * sorting all n (~3 ms at 10k), since a search rarely reads past the first few hundred.
- */
-export function topIndices(scores: Float32Array, count: number): number[] {
-  const top: number[] = [];
-  for (let i = 0; i < scores.length; i++) {
-    const s = scores[i]!;
-    if (top.length === count && s <= scores[top[count - 1]!]!) continue;
-    let lo = 0;
-    let hi = top.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (scores[top[mid]!]! >= s) lo = mid + 1;
-      else hi = mid;
-    }
-    top.splice(lo, 0, i);
-    if (top.length > count) top.pop();
-  }
-  return top;
 }
