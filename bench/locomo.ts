@@ -5,8 +5,11 @@
  *
  *   npm run bench:locomo -- --data ../shared/data/locomo/locomo10.json [--errata …/locomo10_audit_errors.json]
  *                           [--mode keyword|semantic|hybrid] [--conversations 0,2,4] [--json]
+ *                           [--embed-cache /tmp/locomo-vectors.json]   (reuse vectors across runs)
+ *                           [--dump /tmp/ranks.jsonl]   (each question's ranked turn ids, for error analysis)
+ *                           [--limit 50]   (results per question; R@k above it is capped)
  */
-import { mkdtempSync } from "node:fs";
+import { appendFileSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
@@ -17,6 +20,7 @@ import { Engine } from "../src/engine/engine.ts";
 import { DenseChannel } from "../src/retrieve/dense-channel.ts";
 import type { RecallMode, RetrievalChannel } from "../src/retrieve/channel.ts";
 import { SqliteStore } from "../src/store/sqlite-store.ts";
+import { cachedEmbedder } from "./locomo/embed-cache.ts";
 import { CATEGORY_NAMES, type Conversation, loadLocomo, turnContent } from "./locomo/dataset.ts";
 import { type Aggregate, aggregate, percentile, type QuestionScore, scoreQuestion, SESSION_K, TURN_K } from "./locomo/metrics.ts";
 
@@ -28,6 +32,9 @@ const { values } = parseArgs({
     model: { type: "string", default: "use-lite" },
     "dense-floor": { type: "string" },
     conversations: { type: "string" },
+    "embed-cache": { type: "string" },
+    dump: { type: "string" },
+    limit: { type: "string", default: "50" },
     json: { type: "boolean", default: false },
   },
 });
@@ -39,11 +46,12 @@ const mode = values.mode as RecallMode;
 const embedder = mode === "keyword" ? null : await openBenchEmbedder();
 
 /** The configured model, shared by every conversation; `--dense-floor` overrides its noise floor. */
-async function openBenchEmbedder(): Promise<Embedder> {
-  const model = await openModelEmbedder(mkdtempSync(join(tmpdir(), "cairn-locomo-")), values.model!);
+async function openBenchEmbedder(): Promise<Embedder & { save?(): void }> {
+  const opened = await openModelEmbedder(mkdtempSync(join(tmpdir(), "cairn-locomo-")), values.model!);
+  const model = values["embed-cache"] ? cachedEmbedder(opened, values["embed-cache"]) : opened;
   if (values["dense-floor"] === undefined) return model;
   const minScore = Number(values["dense-floor"]);
-  return { model: model.model, dims: model.dims, minScore, embed: (t, k) => model.embed(t, k), dispose: () => model.dispose() };
+  return { ...model, model: model.model, dims: model.dims, minScore, embed: (t, k) => model.embed(t, k), dispose: () => model.dispose() };
 }
 
 interface RunResult {
@@ -72,11 +80,15 @@ async function runConversation(conv: Conversation, errataConv: Conversation | nu
   const ranking = new Map<string, string[][]>();
   for (const q of conv.questions) {
     const t0 = performance.now();
-    const r = await engine.recall({ query: q.question, limit: 50, mode, track: false, project: conv.id, includeGlobal: false });
+    const r = await engine.recall({ query: q.question, limit: Number(values.limit), mode, track: false, project: conv.id, includeGlobal: false });
     latencies.push(performance.now() - t0);
     ranking.set(q.question, r.results.map((h) => idToTurns.get(h.memory.id) ?? []));
   }
   engine.close();
+  if (values.dump) {
+    const lines = conv.questions.map((q) => JSON.stringify({ conv: conv.id, q: q.question, cat: q.category, gold: q.evidence, ranked: ranking.get(q.question) }));
+    appendFileSync(values.dump, `${lines.join("\n")}\n`);
+  }
   const score = (c: Conversation) => c.questions.map((q) => scoreQuestion(q.category, ranking.get(q.question) ?? [], q.evidence));
   return {
     scores: score(conv),
@@ -95,6 +107,7 @@ function pick(convs: Conversation[]): Conversation[] {
 }
 
 const convs = pick(loadLocomo(values.data));
+if (values.dump) writeFileSync(values.dump, "");
 const errataConvs = values.errata ? pick(loadLocomo(values.data, values.errata)) : null;
 const runs: RunResult[] = [];
 for (const [i, conv] of convs.entries()) {
@@ -120,6 +133,7 @@ const summary = {
   ...(errataConvs ? { errata: { turn: { overall: turnObj(aggregate(runs.flatMap((r) => r.errataScores ?? []))) } } } : {}),
 };
 
+embedder?.save?.();
 await embedder?.dispose();
 printTable();
 if (values.json) process.stdout.write(`${JSON.stringify(summary)}\n`);

@@ -1,6 +1,7 @@
 /**
  * @module The retrieval-channel port. A channel turns a query into scored candidates from one signal
- * (keyword BM25 today; dense vectors and time later). Channels run in parallel and are fused.
+ * (keyword BM25, dense vectors, time). Search channels run in parallel; re-scoring channels then score what
+ * they found (time cannot find memories by itself: "last week" matches hundreds), and all lists are fused.
  */
 import type { Memory, MemoryFilter } from "../domain/memory.ts";
 
@@ -10,6 +11,8 @@ export interface ChannelQuery {
   now: number;
   /** How many candidates the channel should return at most. */
   limit: number;
+  /** For "rescore" channels: the memories the search channels found, to be scored. */
+  candidates?: readonly Memory[];
 }
 
 export interface ChannelHit {
@@ -25,15 +28,19 @@ export interface ChannelHit {
 
 /**
  * How a channel's scores behave, which decides how fusion normalises them: "ratio" scores have a true
- * zero (BM25: no matching term), "interval" scores only order (cosine: unrelated text still scores ~0.3).
+ * zero (BM25: no matching term), "interval" scores only order (cosine: unrelated text still scores ~0.3),
+ * "absolute" scores already mean the same in every query, from 0 to 1 (time: 1 = inside the window named),
+ * so the best of a poor list is not promoted to a perfect match.
  */
-export type ScoreScale = "ratio" | "interval";
+export type ScoreScale = "ratio" | "interval" | "absolute";
 
 export interface RetrievalChannel {
   /** Short stable name shown by --explain (e.g. "keyword"). */
   readonly name: string;
   /** Default "interval". */
   readonly scale?: ScoreScale;
+  /** "rescore" channels run after the "search" channels (the default) and score their candidates. */
+  readonly stage?: "search" | "rescore";
   search(query: ChannelQuery): Promise<ChannelHit[]>;
   /** Notices about the last search the user should see (e.g. partial vector coverage); reading clears them. */
   takeWarnings?(): string[];

@@ -11,25 +11,40 @@ const MAX_TERMS = 32;
 
 // The same notion of a token as FTS5's unicode61 tokenizer: letters, numbers, marks, private use.
 const TOKEN = /[\p{L}\p{N}\p{M}\p{Co}]+/gu;
+// "Melanie's" indexes as melanie + s; searching the phrase "melanie s" would find only possessive mentions.
+const POSSESSIVE = /^(.*\p{L})['’]s?(?=[^\p{L}\p{N}]*$)/u;
+const CONTRACTION = /^[^\p{L}]*\p{L}+['’]\p{L}+[^\p{L}]*$/u;
+const QUOTED = /["“”]([^"“”]+)["“”]/g;
 
 export interface KeywordQuery {
   /** The FTS5 MATCH expression, or null when the text holds nothing searchable. */
   match: string | null;
-  /** The terms searched for (for --explain and tests). */
+  /** The terms searched for (for --explain and tests): words and compounds. */
   terms: string[];
+  /** Phrases searched for besides the terms (quoted text, names), so memories holding them together rank higher. */
+  phrases: string[];
 }
 
 /**
  * Builds an OR query over the words of `text`. A chunk written without spaces but made of several
  * tokens (`node-gyp`, `user_id`, `v1.2.3`, `src/app.ts`, a CJK run) becomes a phrase, so its parts must
  * appear together. A single word ending in `*` becomes a prefix search. Stop words are dropped unless
- * nothing else is left.
+ * nothing else is left. Possessives search for the name ("Melanie's" → melanie), contractions of stop
+ * words ("don't") are stop words. Text in double quotes is also searched as a phrase, and so are runs of
+ * capitalised words (names: "Harry Potter"), so memories holding them together rank higher.
  */
 export function buildKeywordQuery(text: string): KeywordQuery {
   const terms: string[] = [];
   const stop: string[] = [];
   const seen = new Set<string>();
-  for (const chunk of text.split(/\s+/)) {
+  const add = (term: string, isStop: boolean) => {
+    if (seen.has(term)) return;
+    seen.add(term);
+    (isStop ? stop : terms).push(term);
+  };
+  const words: Array<{ lower: string[]; name: boolean; stop: boolean }> = [];
+  for (const raw of text.split(/\s+/)) {
+    const chunk = raw.replace(POSSESSIVE, "$1");
     const tokens = indexText(chunk).match(TOKEN);
     if (!tokens) continue;
     const lower = tokens.map((t) => t.toLowerCase());
@@ -37,10 +52,29 @@ export function buildKeywordQuery(text: string): KeywordQuery {
     if (lower.length > 1) term = `"${lower.join(" ")}"`;
     else if (chunk.endsWith("*") && lower[0]!.length >= 2) term = `"${lower[0]}"*`;
     else term = `"${lower[0]}"`;
-    if (seen.has(term)) continue;
-    seen.add(term);
-    (lower.length === 1 && STOPWORDS.has(lower[0]!) ? stop : terms).push(term);
+    // "don't" is two tokens but one stop word.
+    const isStop = (lower.length === 1 || CONTRACTION.test(chunk)) && STOPWORDS.has(lower.join("'"));
+    add(term, isStop);
+    words.push({ lower, name: /^\p{Lu}/u.test(tokens[0]!), stop: isStop });
   }
   const chosen = (terms.length > 0 ? terms : stop).slice(0, MAX_TERMS);
-  return { match: chosen.length > 0 ? chosen.join(" OR ") : null, terms: chosen };
+  const extra = phrases(text, words).filter((p) => !seen.has(p)).slice(0, Math.max(0, MAX_TERMS - chosen.length));
+  const all = [...chosen, ...new Set(extra)];
+  return { match: all.length > 0 ? all.join(" OR ") : null, terms: chosen, phrases: [...new Set(extra)] };
+}
+
+function phrases(text: string, words: Array<{ lower: string[]; name: boolean; stop: boolean }>): string[] {
+  const out: string[] = [];
+  for (const m of text.matchAll(QUOTED)) {
+    const tokens = indexText(m[1]!).match(TOKEN);
+    if (tokens && tokens.length > 1) out.push(`"${tokens.map((t) => t.toLowerCase()).join(" ")}"`);
+  }
+  // Adjacent capitalised words, past the first (capitalised by grammar), are a name. Phrases of every
+  // adjacent word pair were measured too: R@5 +0.5 but multi-hop R@10 −1.2 and ~2 ms more per query.
+  for (let i = 1; i + 1 < words.length; i++) {
+    const a = words[i]!;
+    const b = words[i + 1]!;
+    if (!a.stop && !b.stop && a.name && b.name) out.push(`"${[...a.lower, ...b.lower].join(" ")}"`);
+  }
+  return out;
 }

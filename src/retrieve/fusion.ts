@@ -9,10 +9,19 @@ import type { ChannelHit, ScoreScale } from "./channel.ts";
 export interface FusedHit {
   memory: Memory;
   score: number;
-  /** Per channel: rank (1-based) and raw score, for --explain. */
-  channels: Record<string, { rank: number; score: number }>;
+  /** Per channel: rank (1-based), raw score, and what it added to `score` (for --explain). */
+  channels: Record<string, ChannelContribution>;
+  /** Lifts added after fusion (session context), in the same units as `score`, for --explain. */
+  lifts?: Record<string, number>;
   /** Every channel that found it marked it weak: not to be returned on its own. */
   weak: boolean;
+}
+
+export interface ChannelContribution {
+  rank: number;
+  score: number;
+  /** The part of the memory's score this channel gave: weight × normalised score. */
+  contribution: number;
 }
 
 export interface ChannelResult {
@@ -27,8 +36,8 @@ export interface ChannelResult {
  * Combines channel results. One channel passes through with its own scores (so keyword-only recall
  * reports plain BM25). Several channels are combined as Σ weight × normalised score, where a memory a
  * channel did not return counts 0 for it. "ratio" scores (BM25: zero means no evidence) are divided by
- * the list's best; "interval" scores (cosine: the baseline is arbitrary) are min-max scaled. Ties go to
- * the newer memory.
+ * the list's best; "interval" scores (cosine: the baseline is arbitrary) are min-max scaled; "absolute"
+ * scores (time fit, 0–1) are used as they are. Ties go to the newer memory.
  */
 export function fuse(results: readonly ChannelResult[]): FusedHit[] {
   const byId = new Map<string, FusedHit>();
@@ -38,8 +47,9 @@ export function fuse(results: readonly ChannelResult[]): FusedHit[] {
     hits.forEach((hit, i) => {
       const entry = byId.get(hit.memory.id) ?? { memory: hit.memory, score: 0, channels: {}, weak: true };
       entry.weak &&= hit.weak === true;
-      entry.channels[channel] = { rank: i + 1, score: hit.score };
-      entry.score += single ? hit.score : weight * norm(hit.score);
+      const contribution = single ? hit.score : weight * norm(hit.score);
+      entry.channels[channel] = { rank: i + 1, score: hit.score, contribution };
+      entry.score += contribution;
       byId.set(hit.memory.id, entry);
     });
   }
@@ -49,6 +59,7 @@ export function fuse(results: readonly ChannelResult[]): FusedHit[] {
 }
 
 function normaliser(hits: readonly ChannelHit[], scale: ScoreScale): (s: number) => number {
+  if (scale === "absolute") return (s) => s;
   let max = Number.NEGATIVE_INFINITY;
   let min = Number.POSITIVE_INFINITY;
   for (const h of hits) {

@@ -30,7 +30,7 @@ export class CrossEncoderStage implements RerankStage {
     const head = hits.slice(0, RERANK_DEPTH);
     const scores = await model.score(query, head.map((h) => h.memory.content));
     const ranked = head
-      .map((h, i) => ({ ...h, score: scores[i]!, channels: { ...h.channels, rerank: { rank: 0, score: scores[i]! } } }))
+      .map((h, i) => ({ ...h, score: scores[i]!, channels: { ...h.channels, rerank: { rank: 0, score: scores[i]!, contribution: scores[i]! } } }))
       .sort((a, b) => b.score - a.score);
     ranked.forEach((h, i) => {
       h.channels.rerank!.rank = i + 1;

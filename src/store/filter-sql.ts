@@ -63,3 +63,10 @@ export function rowsBySeq(db: Database, seqs: readonly number[], where: SqlWhere
     .query(`SELECT ${MEMORY_COLUMNS} FROM memories m NOT INDEXED WHERE m.seq IN (SELECT value FROM json_each(?)) AND ${where.sql}`)
     .all(JSON.stringify(seqs), ...where.params) as MemoryRow[];
 }
+
+/** The rows among `ids` (public UUIDs) that pass `where`; one statement for any number of ids, like {@link rowsBySeq}. */
+export function rowsById(db: Database, ids: readonly string[], where: SqlWhere): MemoryRow[] {
+  return db
+    .query(`SELECT ${MEMORY_COLUMNS} FROM memories m WHERE m.id IN (SELECT value FROM json_each(?)) AND ${where.sql}`)
+    .all(JSON.stringify(ids), ...where.params) as MemoryRow[];
+}

@@ -6,7 +6,7 @@ import { appendAudit, auditHistory, eraseAuditContent } from "./audit.ts";
 import { encodeContent } from "./content-codec.ts";
 import { BUSY_TIMEOUT_MS, isBusy, openDatabase, writeTransaction } from "./db.ts";
 import { log } from "../log.ts";
-import { filterToSql } from "./filter-sql.ts";
+import { filterToSql, rowsById } from "./filter-sql.ts";
 import { edgesOf, insertEdge } from "./edges.ts";
 import { ftsDelete, ftsInsert, ftsSearch } from "./fts.ts";
 import { prefetch } from "./prefetch.ts";
@@ -17,6 +17,8 @@ import { scrubDeleted } from "./scrub.ts";
 import { collectStats } from "./stats.ts";
 import type { AuditEntry, IntegrityReport, ListOptions, Store, StoreStats, TextHit } from "./store.ts";
 import { SqliteVectors } from "./vectors.ts";
+import { termStats } from "./term-stats.ts";
+import { sessionNeighbours } from "./neighbours.ts";
 
 /** Every column insert and replace write besides the immutable id and created_at, in writeValues' order. */
 const WRITE_COLUMNS = [
@@ -165,24 +167,19 @@ export class SqliteStore implements Store {
   }
 
   sessionNeighbours(ids: readonly string[]): Map<string, { prev: string | null; next: string | null }> {
-    const rows = this.#db
-      .query(
-        `WITH wanted AS (SELECT value AS id FROM json_each(?)),
-              sessions AS (SELECT DISTINCT m.session_id FROM memories m JOIN wanted w ON m.id = w.id WHERE m.session_id IS NOT NULL),
-              ordered AS (
-                SELECT m.id,
-                       lag(m.id) OVER (PARTITION BY m.session_id ORDER BY coalesce(m.event_time, m.created_at), m.created_at, m.seq) AS prev,
-                       lead(m.id) OVER (PARTITION BY m.session_id ORDER BY coalesce(m.event_time, m.created_at), m.created_at, m.seq) AS next
-                FROM memories m WHERE m.session_id IN (SELECT session_id FROM sessions))
-         -- IN (subquery) builds its lookup once; a JOIN on json_each re-parsed the list for every row (8 ms).
-         SELECT o.id, o.prev, o.next FROM ordered o WHERE o.id IN (SELECT id FROM wanted)`,
-      )
-      .all(JSON.stringify(ids)) as Array<{ id: string; prev: string | null; next: string | null }>;
-    return new Map(rows.map((r) => [r.id, { prev: r.prev, next: r.next }]));
+    return sessionNeighbours(this.#db, ids);
   }
 
   searchText(match: string, filter: MemoryFilter, now: number, limit: number): TextHit[] {
     return ftsSearch(this.#db, match, filterToSql(filter, now), limit).map((h) => ({ memory: rowToMemory(h.row), score: -h.rank }));
+  }
+
+  getMany(ids: readonly string[], filter: MemoryFilter, now: number): Memory[] {
+    return rowsById(this.#db, ids, filterToSql(filter, now)).map(rowToMemory);
+  }
+
+  termStats(matches: readonly string[]): { docs: number; counts: number[] } {
+    return termStats(this.#db, matches);
   }
 
   touch(ids: readonly string[], now: number): void {

@@ -76,11 +76,15 @@ export interface Store {
   count(filter: MemoryFilter, now: number): number;
   /**
    * For each given memory that has a session: the memories written just before and after it in that
-   * session (by event time, then creation), whichever status they have.
+   * session (by creation time, then insertion order), whichever status they have.
    */
   sessionNeighbours(ids: readonly string[]): Map<string, { prev: string | null; next: string | null }>;
   /** Full-text search; `match` must already be a safe FTS5 expression. */
   searchText(match: string, filter: MemoryFilter, now: number, limit: number): TextHit[];
+  /** The memories among `ids` that pass `filter`, in no particular order. */
+  getMany(ids: readonly string[], filter: MemoryFilter, now: number): Memory[];
+  /** How many memories exist, and how many each safe FTS5 expression matches (all statuses and scopes). */
+  termStats(matches: readonly string[]): { docs: number; counts: number[] };
   /** Records that memories were read (access count and time). */
   touch(ids: readonly string[], now: number): void;
   appendAudit(entry: AuditEntry): void;

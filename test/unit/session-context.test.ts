@@ -2,7 +2,7 @@
 import { expect, test } from "bun:test";
 import type { Memory } from "../../src/domain/memory.ts";
 import type { FusedHit } from "../../src/retrieve/fusion.ts";
-import { boostBySession } from "../../src/retrieve/session-context.ts";
+import { boostBySession, neighboursToAdd } from "../../src/retrieve/session-context.ts";
 import { testEngine } from "../helpers/engine.ts";
 
 const hit = (id: string, score: number, sessionId: string | null): FusedHit =>
@@ -42,4 +42,28 @@ test("the store finds each memory's neighbours within its own session, in time o
   expect(n.get(a2!)).toEqual({ prev: a1!, next: a3! });
   expect(n.get(b1!)).toEqual({ prev: null, next: null });
   expect(n.has(none!)).toBe(false);
+});
+
+test("the neighbours of the best matches join the candidates even when no channel found them", async () => {
+  const { engine, advance } = testEngine();
+  for (const [content, session] of [
+    ["What are the dogs called?", "chat"],
+    ["Luna and Oliver!", "chat"],
+    ["Unrelated: the printer is jammed", "other"],
+  ] as const) {
+    engine.remember({ content, sessionId: session });
+    advance(1000);
+  }
+  const r = await engine.recall({ query: "names of the dogs", track: false });
+  expect(r.results.map((h) => h.memory.content)).toEqual(["What are the dogs called?", "Luna and Oliver!"]);
+});
+
+test("neighboursToAdd takes the best hits' neighbours that are not candidates yet", () => {
+  const hits = [hit("a", 1, "s"), hit("b", 0.5, "s"), hit("c", 0.1, "s")];
+  const n = new Map([
+    ["a", { prev: "x", next: "b" }],
+    ["b", { prev: "a", next: "y" }],
+    ["c", { prev: "z", next: null }],
+  ]);
+  expect(neighboursToAdd(hits, n, 2)).toEqual(["x", "y"]);
 });

@@ -67,7 +67,7 @@ describe("fuse", () => {
     // a: 0.7 × 10/10 = 0.7; b: 0.7 × 8/10 + 0.3 × 1 = 0.86; c: 0.3 × 0 = 0
     expect(fused.map((f) => f.memory.id)).toEqual(["b", "a", "c"]);
     expect(fused[0]!.score).toBeCloseTo(0.86, 10);
-    expect(fused[0]!.channels).toEqual({ keyword: { rank: 2, score: 8 }, dense: { rank: 1, score: 0.9 } });
+    expect(fused[0]!.channels).toEqual({ keyword: { rank: 2, score: 8, contribution: 0.7 * 0.8 }, dense: { rank: 1, score: 0.9, contribution: 0.3 } });
   });
   test("a strong keyword match is not overturned by a weak dense-only candidate", () => {
     const fused = fuse([

@@ -3,6 +3,7 @@ import { defineCommand } from "citty";
 import { recallHitToJson } from "../../domain/serialize.ts";
 import { parseOptionalTime } from "../../domain/time.ts";
 import { RECALL_MODES } from "../../retrieve/channel.ts";
+import { explainJson, explainText } from "../../retrieve/explain.ts";
 import { filterFlags, intFlag, jsonFlag, listFlag, positionalText, scopeFlags, scopeFrom } from "../flags.ts";
 import { formatMemory } from "../format.ts";
 import { output, progress } from "../output.ts";
@@ -15,7 +16,7 @@ export default defineCommand({
     limit: { type: "string", description: "maximum number of results (default 10, or config `limit`)", valueHint: "n" },
     mode: { type: "enum", options: [...RECALL_MODES], description: "retrieval channels to use (default: config `mode`)" },
     budget: { type: "string", description: "trim results to about this many tokens", valueHint: "tokens" },
-    explain: { type: "boolean", description: "show each channel's rank and score per result" },
+    explain: { type: "boolean", description: "show per result each channel's rank, score and contribution, and session lifts" },
     ...filterFlags,
     ...scopeFlags,
     ...jsonFlag,
@@ -41,7 +42,7 @@ export default defineCommand({
         return output.json({
           results: result.results.map((r) => ({
               ...recallHitToJson(r),
-              ...(args.explain ? { channels: r.channels } : {}),
+              ...(args.explain ? explainJson(r) : {}),
             })),
           mode: result.mode,
           channels: result.channels,
@@ -52,9 +53,7 @@ export default defineCommand({
       output.text(
         result.results
           .map((r) => {
-            const explain = args.explain
-              ? [Object.entries(r.channels).map(([c, v]) => `${c} #${v.rank} ${v.score.toFixed(3)}`).join(", ")]
-              : [];
+            const explain = args.explain ? [explainText(r)] : [];
             return formatMemory(r.memory, [`score ${r.score.toFixed(3)}`, ...explain, ...(r.truncated ? ["(cut to budget)"] : [])]);
           })
           .join("\n\n"),

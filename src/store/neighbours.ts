@@ -1,0 +1,23 @@
+/**
+ * @module Session neighbours for recall's session context: the memories written just before and after each
+ * given one in its session. Two index seeks per memory on memories_session (session_id, created_at, seq), so
+ * the cost follows the number of candidates, not the size of their sessions: the earlier window-function
+ * query sorted every memory of every touched session and took ~20 ms for 200 candidates at 10k memories.
+ */
+import type { Database } from "bun:sqlite";
+
+export function sessionNeighbours(db: Database, ids: readonly string[]): Map<string, { prev: string | null; next: string | null }> {
+  const rows = db
+    .query(
+      `SELECT m.id,
+         (SELECT p.id FROM memories p INDEXED BY memories_session
+           WHERE p.session_id = m.session_id AND (p.created_at, p.seq) < (m.created_at, m.seq)
+           ORDER BY p.created_at DESC, p.seq DESC LIMIT 1) AS prev,
+         (SELECT n.id FROM memories n INDEXED BY memories_session
+           WHERE n.session_id = m.session_id AND (n.created_at, n.seq) > (m.created_at, m.seq)
+           ORDER BY n.created_at, n.seq LIMIT 1) AS next
+       FROM memories m WHERE m.id IN (SELECT value FROM json_each(?)) AND m.session_id IS NOT NULL`,
+    )
+    .all(JSON.stringify(ids)) as Array<{ id: string; prev: string | null; next: string | null }>;
+  return new Map(rows.map((r) => [r.id, { prev: r.prev, next: r.next }]));
+}

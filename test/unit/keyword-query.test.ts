@@ -1,0 +1,51 @@
+/** @module Query handling in the keyword channel: possessives, contractions, phrases, names, common terms. */
+import { expect, test } from "bun:test";
+import { buildKeywordQuery } from "../../src/retrieve/fts-query.ts";
+import { testEngine } from "../helpers/engine.ts";
+
+test("a possessive searches for the name, not the phrase 'name s'", () => {
+  expect(buildKeywordQuery("What are Melanie's pets' names?").terms).toEqual(['"melanie"', '"pets"', '"names"']);
+  expect(buildKeywordQuery("James’s dog").terms).toEqual(['"james"', '"dog"']);
+});
+
+test("contractions of stop words are stop words", () => {
+  expect(buildKeywordQuery("I don't know what it's for").terms).toEqual(['"know"']);
+  expect(buildKeywordQuery("What's Tim's plan?").terms).toEqual(['"tim"', '"plan"']);
+});
+
+test("quoted text is also searched as a phrase", () => {
+  const q = buildKeywordQuery('the "pottery class" schedule');
+  expect(q.terms).toEqual(['"pottery"', '"class"', '"schedule"']);
+  expect(q.phrases).toEqual(['"pottery class"']);
+  expect(q.match).toBe('"pottery" OR "class" OR "schedule" OR "pottery class"');
+});
+
+test("adjacent capitalised words past the first are searched as a name", () => {
+  expect(buildKeywordQuery("When did John visit New York?").phrases).toEqual(['"new york"']);
+  // The first word is capitalised by grammar, not because it is a name.
+  expect(buildKeywordQuery("Deploy Script broke").phrases).toEqual([]);
+});
+
+test("a name found as a phrase ranks the memory holding it together first", async () => {
+  const { engine } = testEngine();
+  engine.remember({ content: "A new bakery opened near the York office" });
+  engine.remember({ content: "The team met in New York for the offsite" });
+  const r = await engine.recall({ query: "trip to New York", track: false });
+  expect(r.results[0]?.memory.content).toBe("The team met in New York for the offsite");
+});
+
+test("a term in most memories is dropped when it would overflow the candidates, kept in a small store", async () => {
+  const { engine, store } = testEngine();
+  for (let i = 0; i < 60; i++) engine.remember({ content: `standup note ${i}: nothing special` });
+  engine.remember({ content: "standup note: the flaky login test is quarantined" });
+  const searched: string[] = [];
+  const searchText = store.searchText.bind(store);
+  store.searchText = (match, ...rest) => (searched.push(match), searchText(match, ...rest));
+  // limit 1 → 50 candidates: "standup" and "note" match 61 memories each, more than the channel returns.
+  const r = await engine.recall({ query: "standup note flaky login", limit: 1, track: false });
+  expect(r.results[0]?.memory.content).toBe("standup note: the flaky login test is quarantined");
+  expect(searched.at(-1)).toBe('"flaky" OR "login"');
+  // With room for all of them (limit 20 → 80 candidates), the common terms stay.
+  await engine.recall({ query: "standup note flaky login", limit: 20, track: false });
+  expect(searched.at(-1)).toBe('"standup" OR "note" OR "flaky" OR "login"');
+});
