@@ -70,3 +70,11 @@ export function rowsById(db: Database, ids: readonly string[], where: SqlWhere):
     .query(`SELECT ${MEMORY_COLUMNS} FROM memories m WHERE m.id IN (SELECT value FROM json_each(?)) AND ${where.sql}`)
     .all(JSON.stringify(ids), ...where.params) as MemoryRow[];
 }
+
+/** The ids among `seqs` that pass `where`, without reading the rows' other columns (cheap for long lists). */
+export function seqsPassing(db: Database, seqs: readonly number[], where: SqlWhere): Set<number> {
+  const rows = db
+    .query(`SELECT m.seq FROM memories m NOT INDEXED WHERE m.seq IN (SELECT value FROM json_each(?)) AND ${where.sql}`)
+    .values(JSON.stringify(seqs), ...where.params) as Array<[number]>;
+  return new Set(rows.map((r) => r[0]));
+}

@@ -1,7 +1,7 @@
 /** @module Keeping the contentless FTS5 index in step with `memories`, and querying it. */
 import type { Database } from "bun:sqlite";
 import type { Memory } from "../domain/memory.ts";
-import { rowsBySeq, type SqlWhere } from "./filter-sql.ts";
+import { rowsBySeq, type SqlWhere, seqsPassing } from "./filter-sql.ts";
 import type { MemoryRow } from "./rows.ts";
 import { indexText } from "./content-codec.ts";
 
@@ -27,18 +27,26 @@ export function ftsDelete(db: Database, seq: number): void {
  * memories that was p50 23 ms against 3 ms this way, and it made cold starts pay ~700 page reads.
  */
 export function ftsSearch(db: Database, match: string, where: SqlWhere, limit: number): Array<{ row: MemoryRow; rank: number }> {
-  for (let k = Math.max(limit * 4, 40); ; k *= 4) {
-    const top = db
-      .query(`SELECT rowid AS seq, ${BM25} AS rank FROM memories_fts WHERE memories_fts MATCH ? ORDER BY rank LIMIT ?`)
-      .all(match, k) as Array<{ seq: number; rank: number }>;
-    if (top.length === 0) return [];
-    const rankOf = new Map(top.map((t) => [t.seq, t.rank]));
-    const rows = rowsBySeq(db, top.map((t) => t.seq), where);
-    if (rows.length >= limit || top.length < k) {
-      return rows
-        .map((row) => ({ row, rank: rankOf.get(row.seq)! }))
-        .sort((a, b) => a.rank - b.rank || b.row.created_at - a.row.created_at)
-        .slice(0, limit);
-    }
+  const ranked = db.query(`SELECT rowid AS seq, ${BM25} AS rank FROM memories_fts WHERE memories_fts MATCH ? ORDER BY rank LIMIT ?`);
+  const kept: Array<{ seq: number; rank: number }> = [];
+  const seen = new Set<number>();
+  for (let k = Math.max(limit * 4, 40); ; ) {
+    const top = ranked.all(match, k) as Array<{ seq: number; rank: number }>;
+    // Only matches not checked in an earlier round: a selective filter would otherwise re-check the same rows.
+    const fresh = top.filter((t) => !seen.has(t.seq));
+    for (const t of fresh) seen.add(t.seq);
+    const passing = seqsPassing(db, fresh.map((t) => t.seq), where);
+    kept.push(...fresh.filter((t) => passing.has(t.seq)));
+    if (kept.length >= limit || top.length < k) break;
+    // Grow by the pass rate seen so far (a filter keeping 1 in 20 of the best matches, like another project's
+    // memories dominating the index, needs ~20× more), and at least 4×: fewer rounds, each ranking all matches.
+    const passRate = kept.length / seen.size;
+    k = Math.ceil(Math.max(k * 4, passRate > 0 ? (limit / passRate) * 1.5 : k * 16));
   }
+  // Full rows only for what is returned; ties go to the newer memory, as before.
+  const rankOf = new Map(kept.map((t) => [t.seq, t.rank]));
+  return rowsBySeq(db, kept.map((t) => t.seq), where)
+    .map((row) => ({ row, rank: rankOf.get(row.seq)! }))
+    .sort((a, b) => a.rank - b.rank || b.row.created_at - a.row.created_at)
+    .slice(0, limit);
 }

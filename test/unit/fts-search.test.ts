@@ -1,0 +1,29 @@
+/**
+ * @module Keyword search under a selective filter: when most of the best matches belong to another project,
+ * the widening search must still return exactly the filter's best matches, in BM25 order.
+ */
+import { describe, expect, test } from "bun:test";
+import { T0, testEngine } from "../helpers/engine.ts";
+
+const WORDS = ["cache", "queue", "index", "schema", "router", "worker", "token", "bucket", "shard", "replica"];
+
+describe("ftsSearch with a selective filter", () => {
+  test("returns the same top matches as ranking everything and filtering afterwards", () => {
+    const { engine, advance } = testEngine({ project: "/work/big" });
+    // Distinct creation times: equal BM25 scores are then ordered the same way by both searches.
+    for (let i = 0; i < 900; i++, advance(1)) {
+      engine.remember({ content: `deploy ${WORDS[i % 10]} ${WORDS[(i * 7) % 10]} step ${i}`, project: "/work/big" });
+    }
+    for (let i = 0; i < 30; i++, advance(1)) {
+      engine.remember({ content: `deploy ${WORDS[(i * 3) % 10]} rollout note ${i}${i % 4 === 0 ? " deploy again" : ""}`, project: "/work/small" });
+    }
+    const store = engine.store;
+    const everything = store.searchText('"deploy" OR "rollout"', { scope: { projects: null, includeGlobal: true } }, T0 + 10_000, 10_000);
+    const expected = everything.filter((h) => h.memory.project === "/work/small").slice(0, 12);
+    const got = store.searchText('"deploy" OR "rollout"', { scope: { projects: ["/work/small"], includeGlobal: false } }, T0 + 10_000, 12);
+    expect(got.map((h) => h.memory.id)).toEqual(expected.map((h) => h.memory.id));
+    expect(got.map((h) => h.score)).toEqual(expected.map((h) => h.score));
+    // A filter nothing passes still ends (every match was checked) with nothing.
+    expect(store.searchText('"deploy"', { scope: { projects: ["/work/none"], includeGlobal: false } }, T0 + 10_000, 12)).toEqual([]);
+  });
+});
