@@ -4,8 +4,11 @@
  * p50/p95 and where the time goes (embedding, dense scoring, the rest of the dense channel, keyword,
  * fusion and the rest of recall), each measured by wrapping the part, per query.
  * Run: `node scripts/bun.mjs run bench/hybrid-latency.ts [--memories 10000] [--queries 300] [--dir /tmp/x]
- * [--kernel off] [--track false]` (`--dir` keeps the seeded, embedded database there and reuses it:
- * embedding 10k memories takes ~1 min; `--kernel off` ranks in JS only, for comparison).
+ * [--kernel off] [--track false] [--writes 30] [--writer other|self]` (`--dir` keeps the seeded, embedded
+ * database there and reuses it: embedding 10k memories takes ~1 min; `--kernel off` ranks in JS only, for
+ * comparison). Then, `--writes` times each, the next recall after one write (update, forget, restore,
+ * hard forget, remember) made through another connection to the file, as the CLI does while `cairn mcp`
+ * runs (`--writer self`: through the recalling engine); every write is undone, so `--dir` stays reusable.
  */
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -31,6 +34,8 @@ const { values } = parseArgs({
     dir: { type: "string" },
     track: { type: "string", default: "true" },
     kernel: { type: "string", default: "on" },
+    writes: { type: "string", default: "30" },
+    writer: { type: "string", default: "other" },
   },
 });
 const MEMORIES = Number(values.memories);
@@ -38,6 +43,7 @@ const QUERIES = Number(values.queries);
 const WARMUP = Number(values.warmup);
 const TRACK = values.track !== "false";
 const KERNEL = values.kernel !== "off";
+const WRITES = Number(values.writes);
 
 /** Per-query time spent in each wrapped part; `mark()` starts a new query. */
 const parts = { embed: [] as number[], scoring: [] as number[], dense: [] as number[], keyword: [] as number[] };
@@ -161,8 +167,44 @@ try {
   console.log(line("dense rest (freshness, loading rows)", parts.dense));
   console.log(line("keyword channel", parts.keyword));
   console.log(line("rest of recall (fusion, touch, …)", rest));
+  if (WRITES > 0) await afterWrites(engine, queries, line);
   engine.close();
   await embedder.dispose();
 } finally {
   if (!values.dir) rmSync(home, { recursive: true, force: true });
+}
+
+/**
+ * The next recall after a single write, per kind of write: what an agent that edits or forgets a memory
+ * and then recalls waits for. Each write is undone (untimed) so a reused database keeps its contents.
+ */
+async function afterWrites(engine: Engine, queries: string[], line: (label: string, xs: number[]) => string): Promise<void> {
+  const other = values.writer === "self" ? null : new SqliteStore(db);
+  const writer = other ? new Engine({ store: other, project, actor: "bench-writer" }) : engine;
+  const targets = engine.list({ limit: WRITES, offset: 500 }).memories;
+  const times: Record<string, number[]> = { update: [], forget: [], restore: [], "forget --hard": [], remember: [] };
+  let q = 0;
+  const recall = async (label?: string) => {
+    const t = nowMs();
+    const r = await engine.recall({ query: queries[q++ % queries.length]!, mode: "hybrid", limit: 10, track: TRACK });
+    if (label) times[label]!.push(nowMs() - t);
+    if (r.warnings.length > 0) throw new Error(`unexpected warnings: ${r.warnings.join("; ")}`);
+  };
+  for (const m of targets) {
+    writer.update(m.id, { content: `${m.content} (edited)` });
+    await recall("update");
+    writer.update(m.id, { content: m.content });
+    await recall();
+    writer.forget(m.id);
+    await recall("forget");
+    writer.restore(m.id);
+    await recall("restore");
+    writer.forget(m.id, { hard: true });
+    await recall("forget --hard");
+    writer.remember({ content: m.content, type: m.type, tags: m.tags, project: m.project });
+    await recall("remember");
+  }
+  console.log(`next recall after one write by ${other ? "another connection" : "the same engine"} (${targets.length} each, embedding included)`);
+  for (const [label, xs] of Object.entries(times)) console.log(line(`after ${label}`, xs));
+  if (other) writer.close();
 }

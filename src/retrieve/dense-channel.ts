@@ -88,21 +88,20 @@ export class DenseChannel implements RetrievalChannel {
     const embedder = await this.embedder();
     const { store } = this.#opts;
     await this.#background;
-    // Catching up costs two O(n) queries (~7 ms at 10k); skip it when nothing was written since the last
-    // search and nothing was left pending. The token covers other processes' writes too.
-    const token = store.vectors.changeToken();
-    const fresh = token === this.#seen && this.#remaining === 0 && this.#index !== undefined;
+    // Catching up costs a count (~0.01 ms) and a key comparison (~1.5 ms at 10k); skip it when nothing was
+    // written since the last search and nothing was left pending. The token covers other processes' writes.
+    const fresh = store.vectors.changeToken() === this.#seen && this.#remaining === 0 && this.#index !== undefined;
     if (!fresh) {
-      const { remaining } = await embedPending(store, embedder, {
-        max: this.#opts.catchUpLimit ?? 256,
-        deadline: performance.now() + (this.#opts.catchUpMs ?? 2000),
-      });
-      this.#remaining = remaining;
+      const missing = store.vectors.pendingCount(embedder.model);
+      const opts = { max: this.#opts.catchUpLimit ?? 256, deadline: performance.now() + (this.#opts.catchUpMs ?? 2000) };
+      this.#remaining = missing > 0 ? (await embedPending(store, embedder, opts)).remaining : 0;
       if (!this.#index || this.#index.model !== embedder.model || this.#index.dims !== embedder.dims) {
         this.#index = new VectorIndex(embedder.model, embedder.dims);
       }
-      this.#index.sync(store.vectors);
+      // The token is read before the sync: a commit landing in between is seen by this sync or makes the
+      // next search sync once more. Read after it, such a commit went unseen until the next write.
       this.#seen = store.vectors.changeToken();
+      this.#index.sync(store.vectors);
     }
     if (this.#remaining > 0) {
       this.#warnings.push(

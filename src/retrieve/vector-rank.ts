@@ -4,11 +4,13 @@
  * top is returned. A row left out scores at most (k-th approximate value + bound), so every re-scored
  * candidate above that line is certainly ahead of everything not proposed. If too few clear it, k grows;
  * at k = n the ranking is exact outright. Results therefore equal exact brute force, scores included.
+ * Equal scores are ordered by a caller-given key (the memory's seq) rather than by row, because rows move
+ * when the index deletes one: the order then stays the one a freshly loaded index would give.
  */
 import type { TopKKernel } from "./vector-kernel.ts";
 import type { Int8Columns } from "./vector-quant.ts";
 
-/** Rows in the true exact order (ties by row number), with their exact scores. */
+/** Rows in the true exact order (ties by key, else by row number), with their exact scores. */
 export interface Ranking {
   rows: number[];
   scores: number[];
@@ -44,19 +46,24 @@ export function dotRow(matrix: Float32Array, row: number, dims: number, q: Float
 }
 
 /**
- * The indices of the `count` best scores, best first, by bounded insertion: O(n log count) rather than
- * sorting all n (~3 ms at 10k), since a search rarely reads past the first few hundred.
+ * The indices of the `count` best scores, best first, ties by `key` (by index when absent), by bounded
+ * insertion: O(n log count) rather than sorting all n (~3 ms at 10k), since a search rarely reads past the
+ * first few hundred.
  */
-export function topIndices(scores: Float32Array, count: number): number[] {
+export function topIndices(scores: Float32Array, count: number, key?: ArrayLike<number>): number[] {
   const top: number[] = [];
+  if (count <= 0) return top;
+  // Whether row a ranks before row b.
+  const before = key
+    ? (a: number, b: number) => scores[a]! > scores[b]! || (scores[a] === scores[b] && key[a]! < key[b]!)
+    : (a: number, b: number) => scores[a]! > scores[b]! || (scores[a] === scores[b] && a < b);
   for (let i = 0; i < scores.length; i++) {
-    const s = scores[i]!;
-    if (top.length === count && s <= scores[top[count - 1]!]!) continue;
+    if (top.length === count && !before(i, top[count - 1]!)) continue;
     let lo = 0;
     let hi = top.length;
     while (lo < hi) {
       const mid = (lo + hi) >> 1;
-      if (scores[top[mid]!]! >= s) lo = mid + 1;
+      if (before(top[mid]!, i)) lo = mid + 1;
       else hi = mid;
     }
     top.splice(lo, 0, i);
@@ -65,11 +72,16 @@ export function topIndices(scores: Float32Array, count: number): number[] {
   return top;
 }
 
-/** The best `want` rows (all when want ≥ n) from a full array of exact scores. */
-export function rankScores(scores: Float32Array, want: number): Ranking {
+/** The best `want` rows (all when want ≥ n) from a full array of exact scores, ties by `key`. */
+export function rankScores(scores: Float32Array, want: number, key?: ArrayLike<number>): Ranking {
   const n = scores.length;
   // Bounded insertion costs O(n · want) moves in the worst case; past a few hundred a stable sort wins.
-  const rows = want * 8 >= n ? Array.from(scores.keys()).sort((a, b) => scores[b]! - scores[a]!).slice(0, want) : topIndices(scores, want);
+  const rows =
+    want * 8 >= n
+      ? Array.from(scores.keys())
+          .sort((a, b) => scores[b]! - scores[a]! || (key ? key[a]! - key[b]! : 0))
+          .slice(0, want)
+      : topIndices(scores, want, key);
   return { rows, scores: rows.map((r) => scores[r]!), complete: rows.length === n };
 }
 
@@ -86,6 +98,7 @@ export async function rankWithKernel(
   n: number,
   query: Float32Array,
   want: number,
+  key?: ArrayLike<number>,
 ): Promise<Ranking> {
   const q = columns.quantizeQuery(query);
   let k = Math.min(n, Math.max(want * 2, MIN_CANDIDATES));
@@ -109,7 +122,8 @@ export async function rankWithKernel(
       for (let i = 0; i < done; i++) if (scores[i]! > line) certain.push(i);
     }
     if (certain.length >= want || k >= n) {
-      certain.sort((a, b) => scores[b]! - scores[a]! || rows[a]! - rows[b]!);
+      // Ties by key: a tied row outside the candidates cannot exist (it would score above the line too).
+      certain.sort((a, b) => scores[b]! - scores[a]! || (key ? key[rows[a]!]! - key[rows[b]!]! : 0) || rows[a]! - rows[b]!);
       return { rows: certain.map((i) => rows[i]!), scores: certain.map((i) => scores[i]!), complete: certain.length === n };
     }
     k = Math.min(n, k * 4);

@@ -10,30 +10,33 @@ export interface PendingText {
 }
 
 export interface StoredVector {
+  /** The row's id in the vectors table: a new one for every write (see {@link VectorStore.keys}). */
+  rowid: number;
   seq: number;
   vector: Float32Array;
   createdAt: number;
 }
 
-/** A cheap fingerprint of one model's vectors: any insert, delete or replacement changes it. */
-export interface VectorState {
-  count: number;
-  /** Sum of widths: differs from count × dims when vectors of another width sit under the same model id. */
-  dimsSum: number;
-  seqSum: number;
-  createdSum: number;
-  maxCreatedAt: number;
-}
+/**
+ * One stored vector's identity without its blob: [rowid, seq, createdAt]. Vectors are never updated in
+ * place — a new or replaced vector is a new row (INSERT OR REPLACE takes a fresh rowid), and a rowid is
+ * reused only after the row holding the largest one was deleted — so comparing keys finds every change
+ * except a delete and re-insert within one millisecond, which readers guard against (vector-index.ts).
+ */
+export type VectorKey = [rowid: number, seq: number, createdAt: number];
 
 export interface VectorStore {
-  /** Memories (any status) without a vector for `model`, newest first. */
+  /** Memories (any status) without a vector for `model`, active ones first, newest first. */
   pending(model: string, limit: number): PendingText[];
   pendingCount(model: string): number;
   /** Stores vectors (all of length `dims`); returns how many were written (texts changed meanwhile are skipped). */
   put(model: string, dims: number, rows: ReadonlyArray<{ seq: number; contentHash: string; vector: Float32Array }>, now: number): number;
-  state(model: string): VectorState;
-  /** Vectors of `model` with exactly `dims` dimensions, created at or after `since`. */
-  read(model: string, dims: number, since?: number): StoredVector[];
+  /** The keys of every vector of `model` with exactly `dims` dimensions (index only: ~1 ms at 10k). */
+  keys(model: string, dims: number): VectorKey[];
+  /** Vectors of `model` with exactly `dims` dimensions. */
+  read(model: string, dims: number): StoredVector[];
+  /** Those of `rowids` that still hold a vector of `model` with `dims` dimensions. */
+  readRows(model: string, dims: number, rowids: readonly number[]): StoredVector[];
   /** Vector counts per model and width. */
   models(): Array<{ model: string; dims: number; count: number }>;
   deleteModel(model: string): number;

@@ -5,7 +5,22 @@ import { decodeContent } from "./content-codec.ts";
 import { writeTransaction } from "./db.ts";
 import { filterToSql, rowsBySeq } from "./filter-sql.ts";
 import { rowToMemory } from "./rows.ts";
-import type { PendingText, StoredVector, VectorState, VectorStore } from "./vector-store.ts";
+import type { PendingText, StoredVector, VectorKey, VectorStore } from "./vector-store.ts";
+
+type VectorRow = { rowid: number; seq: number; vector: Uint8Array; createdAt: number };
+
+function toStored(r: VectorRow): StoredVector {
+  return {
+    rowid: r.rowid,
+    seq: r.seq,
+    createdAt: r.createdAt,
+    // bun:sqlite hands each blob over in its own buffer; copy only when it is not 4-byte aligned.
+    vector:
+      r.vector.byteOffset % 4 === 0
+        ? new Float32Array(r.vector.buffer, r.vector.byteOffset, r.vector.byteLength / 4)
+        : new Float32Array(r.vector.slice().buffer),
+  };
+}
 
 export class SqliteVectors implements VectorStore {
   readonly #db: Database;
@@ -17,20 +32,36 @@ export class SqliteVectors implements VectorStore {
   }
 
   pending(model: string, limit: number): PendingText[] {
+    const missing = this.pendingCount(model);
+    if (missing <= 0) return [];
+    // Few missing (a remember, an edit): walking newest first, the scan stops at the last one instead of
+    // visiting every memory and sorting them all (a new memory: 0.02 ms instead of ~2 at 10k; an edit of
+    // an old one still walks to it). The order asked for is then applied to those few.
+    const few =
+      missing <= limit
+        ? "AND m.seq IN (SELECT seq FROM memories x WHERE NOT EXISTS (SELECT 1 FROM vectors v WHERE v.memory_seq = x.seq AND v.model = ?1) ORDER BY seq DESC LIMIT ?3)"
+        : "";
     const rows = this.#db
       .query(
         `SELECT m.seq, m.content_hash, m.content FROM memories m
-         WHERE NOT EXISTS (SELECT 1 FROM vectors v WHERE v.memory_seq = m.seq AND v.model = ?)
-         ORDER BY (m.status = 'active') DESC, m.seq DESC LIMIT ?`,
+         WHERE NOT EXISTS (SELECT 1 FROM vectors v WHERE v.memory_seq = m.seq AND v.model = ?1) ${few}
+         ORDER BY (m.status = 'active') DESC, m.seq DESC LIMIT ?2`,
       )
-      .all(model, limit) as Array<{ seq: number; content_hash: string; content: string }>;
+      .all(model, limit, ...(few ? [missing] : [])) as Array<{ seq: number; content_hash: string; content: string }>;
     return rows.map((r) => ({ seq: r.seq, contentHash: r.content_hash, content: decodeContent(r.content) }));
   }
 
   pendingCount(model: string): number {
+    // Every vector belongs to an existing memory (foreign key, ON DELETE CASCADE; every connection turns
+    // foreign keys on) and a memory has at most one per model, so a difference of counts is the number
+    // missing. Whole-table counts read only page headers, and the other models' ranges are empty unless a
+    // switch left some: ~0.01 ms at 10k, where probing every memory took 2–8 ms, several times a search.
     return (
       this.#db
-        .query("SELECT count(*) AS n FROM memories m WHERE NOT EXISTS (SELECT 1 FROM vectors v WHERE v.memory_seq = m.seq AND v.model = ?)")
+        .query(
+          `SELECT (SELECT count(*) FROM memories) - (SELECT count(*) FROM vectors)
+                + (SELECT count(*) FROM vectors WHERE model < ?1) + (SELECT count(*) FROM vectors WHERE model > ?1) AS n`,
+        )
         .get(model) as { n: number }
     ).n;
   }
@@ -51,29 +82,29 @@ export class SqliteVectors implements VectorStore {
     });
   }
 
-  state(model: string): VectorState {
-    const row = this.#db
-      .query(
-        `SELECT count(*) AS count, coalesce(sum(dims), 0) AS dimsSum, coalesce(sum(memory_seq), 0) AS seqSum, coalesce(sum(created_at), 0) AS createdSum,
-                coalesce(max(created_at), 0) AS maxCreatedAt FROM vectors WHERE model = ?`,
-      )
-      .get(model) as VectorState;
-    return row;
+  keys(model: string, dims: number): VectorKey[] {
+    // Answered from the covering index (model, created_at, memory_seq, dims) + rowid: no blob is read.
+    return this.#db.query("SELECT rowid, memory_seq, created_at FROM vectors WHERE model = ? AND dims = ?").values(model, dims) as VectorKey[];
   }
 
-  read(model: string, dims: number, since = 0): StoredVector[] {
+  read(model: string, dims: number): StoredVector[] {
     const rows = this.#db
-      .query("SELECT memory_seq AS seq, vector, created_at AS createdAt FROM vectors WHERE model = ? AND dims = ? AND created_at >= ?")
-      .all(model, dims, since) as Array<{ seq: number; vector: Uint8Array; createdAt: number }>;
-    return rows.map((r) => ({
-      seq: r.seq,
-      createdAt: r.createdAt,
-      // bun:sqlite hands each blob over in its own buffer; copy only when it is not 4-byte aligned.
-      vector:
-        r.vector.byteOffset % 4 === 0
-          ? new Float32Array(r.vector.buffer, r.vector.byteOffset, r.vector.byteLength / 4)
-          : new Float32Array(r.vector.slice().buffer),
-    }));
+      .query("SELECT rowid, memory_seq AS seq, vector, created_at AS createdAt FROM vectors WHERE model = ? AND dims = ?")
+      .all(model, dims) as VectorRow[];
+    return rows.map(toStored);
+  }
+
+  readRows(model: string, dims: number, rowids: readonly number[]): StoredVector[] {
+    if (rowids.length === 0) return [];
+    // One cached statement for any number of ids (json_each), each looked up by rowid: left to itself the
+    // planner walks the model's whole index range instead (0.5 ms for one row at 10k, 0.003 this way).
+    const rows = this.#db
+      .query(
+        `SELECT rowid, memory_seq AS seq, vector, created_at AS createdAt FROM vectors NOT INDEXED
+         WHERE rowid IN (SELECT value FROM json_each(?)) AND model = ? AND dims = ?`,
+      )
+      .all(JSON.stringify(rowids), model, dims) as VectorRow[];
+    return rows.map(toStored);
   }
 
   models(): Array<{ model: string; dims: number; count: number }> {

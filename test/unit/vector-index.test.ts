@@ -1,8 +1,9 @@
 /**
  * @module The vector index stays exact across writes when ranking through the int8 kernel: appended,
- * replaced and deleted vectors are seen on the next sync, the int8 copy is updated in place (built once,
- * rebuilt only on a full reload, never per query), and the dense channel answers exactly as it does
- * with JS scoring while memories are remembered, edited and forgotten between searches.
+ * replaced and deleted vectors — also a deleted row whose rowid, seq and millisecond come back — are seen
+ * on the next sync and applied in place (the int8 copy is built once, rebuilt only when a large share
+ * changed), ranking like a freshly loaded index with ties by seq; and the dense channel answers exactly
+ * as it does with JS scoring while memories are remembered, edited and forgotten between searches.
  */
 import { afterAll, beforeAll, describe, expect, spyOn, test } from "bun:test";
 import { openTopKKernel } from "../../src/embed/vector-topk.ts";
@@ -11,7 +12,7 @@ import { DenseChannel } from "../../src/retrieve/dense-channel.ts";
 import type { TopKInput, TopKKernel } from "../../src/retrieve/vector-kernel.ts";
 import { VectorIndex } from "../../src/retrieve/vector-index.ts";
 import { Int8Columns } from "../../src/retrieve/vector-quant.ts";
-import type { StoredVector, VectorState, VectorStore } from "../../src/store/vector-store.ts";
+import type { StoredVector, VectorKey, VectorStore } from "../../src/store/vector-store.ts";
 import { SqliteStore } from "../../src/store/sqlite-store.ts";
 import { WordHashEmbedder } from "../helpers/fake-embedder.ts";
 
@@ -26,29 +27,59 @@ function counting(kernel: TopKKernel): TopKKernel & { calls: number } {
   return c;
 }
 
-/** The two methods the index reads, over a plain map, with the database's fingerprint semantics. */
-class MapVectors {
-  readonly rows = new Map<number, { vector: Float32Array; createdAt: number }>();
+/**
+ * What the index reads, over a map, with the vectors table's semantics: a write is a new row whose rowid
+ * is the largest + 1 (so deleting the largest lets it be reused), stamped with the store's clock.
+ */
+export class MapVectors {
+  readonly rows = new Map<number, { seq: number; vector: Float32Array; createdAt: number }>();
+  readonly #rowOf = new Map<number, number>();
   clock = 1;
+  /** Whether each write advances the clock; with false, writes share a millisecond. */
+  tick = true;
 
+  get size(): number {
+    return this.rows.size;
+  }
+
+  /** INSERT OR REPLACE: the new rowid is taken before the old row goes. */
   put(seq: number, vector: Float32Array): void {
-    this.rows.set(seq, { vector, createdAt: this.clock++ });
+    const rowid = Math.max(0, ...this.rows.keys()) + 1;
+    this.delete(seq);
+    this.rows.set(rowid, { seq, vector, createdAt: this.tick ? this.clock++ : this.clock });
+    this.#rowOf.set(seq, rowid);
   }
 
-  state(): VectorState {
-    let seqSum = 0;
-    let createdSum = 0;
-    let maxCreatedAt = 0;
-    for (const [seq, r] of this.rows) {
-      seqSum += seq;
-      createdSum += r.createdAt;
-      maxCreatedAt = Math.max(maxCreatedAt, r.createdAt);
-    }
-    return { count: this.rows.size, dimsSum: this.rows.size * DIMS, seqSum, createdSum, maxCreatedAt };
+  delete(seq: number): void {
+    const rowid = this.#rowOf.get(seq);
+    if (rowid === undefined) return;
+    this.rows.delete(rowid);
+    this.#rowOf.delete(seq);
   }
 
-  read(_model: string, _dims: number, since = 0): StoredVector[] {
-    return [...this.rows].filter(([, r]) => r.createdAt >= since).map(([seq, r]) => ({ seq, vector: r.vector, createdAt: r.createdAt }));
+  clear(): void {
+    this.rows.clear();
+    this.#rowOf.clear();
+  }
+
+  vectorOf(seq: number): Float32Array {
+    return this.rows.get(this.#rowOf.get(seq)!)!.vector;
+  }
+
+  seqs(): number[] {
+    return [...this.#rowOf.keys()];
+  }
+
+  keys(): VectorKey[] {
+    return [...this.rows].map(([rowid, r]) => [rowid, r.seq, r.createdAt]);
+  }
+
+  read(): StoredVector[] {
+    return [...this.rows].map(([rowid, r]) => ({ rowid, ...r }));
+  }
+
+  readRows(_model: string, _dims: number, rowids: readonly number[]): StoredVector[] {
+    return rowids.filter((id) => this.rows.has(id)).map((rowid) => ({ rowid, ...this.rows.get(rowid)! }));
   }
 }
 
@@ -69,13 +100,13 @@ async function expectExact(index: VectorIndex, store: MapVectors, kernel: TopKKe
   const fresh = new VectorIndex("m", DIMS);
   fresh.sync(store as unknown as VectorStore);
   const exact = await fresh.rank(query, fast.rows.length);
-  expect(fast.rows.length).toBeGreaterThanOrEqual(Math.min(want, store.rows.size));
+  expect(fast.rows.length).toBeGreaterThanOrEqual(Math.min(want, store.size));
   expect(fast.rows.map((r) => fast.seqs[r])).toEqual(exact.rows.map((r) => exact.seqs[r]));
   expect(fast.scores).toEqual(exact.scores);
 }
 
 describe("vector index with the int8 kernel", () => {
-  test("stays exact through appends (with growth), replacements and deletes; builds its int8 copy only on load", async () => {
+  test("stays exact through appends (with growth), replacements and deletes; builds its int8 copy once", async () => {
     const store = new MapVectors();
     for (let s = 1; s <= 3000; s++) store.put(s, randomUnit());
     const index = new VectorIndex("m", DIMS);
@@ -93,7 +124,7 @@ describe("vector index with the int8 kernel", () => {
     expect(builds).toHaveBeenCalledTimes(1);
 
     for (let s = 3001; s <= 3600; s++) store.put(s, randomUnit()); // past the int8 copy's capacity
-    queries.push(store.rows.get(3333)!.vector);
+    queries.push(store.vectorOf(3333));
     expect(index.sync(asStore)).toBe(true);
     await check();
     for (let s = 1; s <= 3600; s += 37) store.put(s, randomUnit()); // same seq, new vector, newer time
@@ -101,11 +132,60 @@ describe("vector index with the int8 kernel", () => {
     await check();
     expect(builds).toHaveBeenCalledTimes(1); // appends and replacements update it in place
 
-    for (let s = 2; s <= 3600; s += 11) store.rows.delete(s);
+    for (let s = 2; s <= 3600; s += 11) store.delete(s);
     expect(index.sync(asStore)).toBe(true);
     await check();
-    expect(builds).toHaveBeenCalledTimes(2); // a delete reloads everything, the int8 copy included
+    expect(builds).toHaveBeenCalledTimes(1); // deletes move rows within it, too
+    for (let s = 1; s <= 3600; s += 2) store.delete(s); // half of everything: a reload is cheaper
+    expect(index.sync(asStore)).toBe(true);
+    await check();
+    expect(builds).toHaveBeenCalledTimes(2);
+    expect(index.sync(asStore)).toBe(false);
     expect(kernel.calls).toBeGreaterThan(50);
+    builds.mockRestore();
+  });
+
+  test("random writes in any order, synced at random moments, rank exactly like a freshly loaded index", async () => {
+    let state = 2024;
+    const rand = () => ((state = (state * 16807) % 2147483647) - 1) / 2147483646;
+    const pick = <T>(xs: readonly T[]) => xs[Math.floor(rand() * xs.length)]!;
+    const store = new MapVectors();
+    // A small pool of vectors, so many rows are exact duplicates and tie: ties must go by seq, not by row.
+    // Half are negated: their int8 rows sum below zero, so a freed column left with its bias would rank.
+    const pool = Array.from({ length: 60 }, (_, i) => (i % 2 ? randomUnit() : randomUnit().map((x) => -x)));
+    for (let s = 1; s <= 2400; s++) store.put(s, pick(pool));
+    const index = new VectorIndex("m", DIMS, () => store.clock);
+    const asStore = store as unknown as VectorStore;
+    index.sync(asStore);
+    const builds = spyOn(Int8Columns.prototype, "build");
+    let next = 2401;
+    let reused = 0;
+    for (let step = 0; step < 160; step++) {
+      store.tick = rand() < 0.5; // often several writes, and the sync, within one millisecond
+      const writes = rand() < 0.05 ? 300 : 1 + Math.floor(rand() * 4);
+      for (let w = 0; w < writes; w++) {
+        const r = rand();
+        const seqs = store.seqs();
+        if (r < 0.25) store.put(next++, pick(pool)); // remember
+        else if (r < 0.45) store.put(pick(seqs), pick(pool)); // re-embedded in place (INSERT OR REPLACE)
+        else if (r < 0.65) store.delete(pick(seqs)); // purge, or an edit not yet re-embedded
+        else {
+          // An edit of the newest vector, re-embedded: the delete frees the largest rowid, the write takes
+          // it again — same rowid, same seq, and with the clock standing still, the same time.
+          const [rowid, seq] = store.keys().reduce((a, b) => (b[0] > a[0] ? b : a));
+          store.delete(seq);
+          store.put(seq, pick(pool));
+          if (store.keys().some((k) => k[0] === rowid)) reused++;
+        }
+      }
+      if (rand() < 0.3) continue; // more writes before the next search
+      index.sync(asStore);
+      expect(index.size).toBe(store.size);
+      const query = rand() < 0.5 ? pick(pool) : randomUnit();
+      await expectExact(index, store, ort, query, pick([1, 10, 100]));
+    }
+    expect(reused).toBeGreaterThan(10);
+    expect(builds.mock.calls.length).toBeLessThanOrEqual(3); // only the 300-write steps may reload
     builds.mockRestore();
   });
 
@@ -121,7 +201,7 @@ describe("vector index with the int8 kernel", () => {
         const out = await ort.top(input);
         if (once) {
           once = false;
-          store.rows.clear(); // another search reloads the index mid-ranking
+          store.clear(); // another search reloads the index mid-ranking
           store.put(9999, target);
           index.sync(store as unknown as VectorStore);
         }
