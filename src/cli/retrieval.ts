@@ -6,7 +6,7 @@
 import type { LoadedConfig } from "../config/load.ts";
 import type { Paths } from "../config/paths.ts";
 import type { Embedder, Reranker } from "../embed/port.ts";
-import { findModel, pickReranker } from "../embed/registry.ts";
+import { pickReranker } from "../embed/registry.ts";
 import { cairnError } from "../errors.ts";
 import { DenseChannel } from "../retrieve/dense-channel.ts";
 import { CrossEncoderStage } from "../retrieve/rerank.ts";
@@ -20,10 +20,8 @@ export interface Retrieval {
 
 /** Opens the embedder for model `id`, or fails with MODEL_UNAVAILABLE saying why. */
 export async function openModelEmbedder(dataDir: string, id: string): Promise<Embedder> {
-  const info = findModel(dataDir, id);
-  if (!info) throw cairnError("MODEL_UNAVAILABLE", [id, "no model with this id is installed (see `cairn models list`)"]);
-  const { openEmbedder } = await import("../embed/open.ts");
-  return openEmbedder(info);
+  const { openEmbedderById } = await import("../embed/open.ts");
+  return openEmbedderById(dataDir, id);
 }
 
 export function buildRetrieval(store: Store, paths: Paths, config: LoadedConfig): Retrieval {

@@ -7,7 +7,7 @@ import { assets } from "./assets.ts";
 import { contentKey, extractFile } from "./extract.ts";
 import { USE_LITE_SOURCE } from "./manifest.ts";
 import type { Embedder, Reranker } from "./port.ts";
-import type { ModelInfo } from "./registry.ts";
+import { findModel, type ModelInfo } from "./registry.ts";
 import { UseLiteEmbedder } from "./use-lite.ts";
 
 /** A real folder for a HF model: on disk already, or extracted from the binary to the cache. */
@@ -43,4 +43,11 @@ export async function openReranker(info: ModelInfo): Promise<Reranker> {
   if (info.entry.kind !== "reranker") throw cairnError("MODEL_INVALID", [info.entry.id, "it is an embedding model, not a reranker"]);
   const { HfReranker } = await import("./hf-reranker.ts");
   return HfReranker.open(info.entry, folderOf(info));
+}
+
+/** Opens the embedder for model `id` installed under `dataDir`, or fails with MODEL_UNAVAILABLE saying why. */
+export async function openEmbedderById(dataDir: string, id: string): Promise<Embedder> {
+  const info = findModel(dataDir, id);
+  if (!info) throw cairnError("MODEL_UNAVAILABLE", [id, "no model with this id is installed (see `cairn models list`)"]);
+  return openEmbedder(info);
 }
