@@ -2,7 +2,6 @@
  * @module `<dataDir>/hooks.log`: one line per failed hook (and per hook with CAIRN_HOOK_DEBUG=1). Hooks must
  * never print to stderr (the agent may show it), so this file is where their problems become visible.
  */
-import { appendFileSync, existsSync, mkdirSync, renameSync, statSync } from "node:fs";
 import { join } from "node:path";
 
 /** Past this size the log is rotated to hooks.log.1 (one generation kept): at most ~512 KiB on disk. */
@@ -15,6 +14,8 @@ export function hookLogFile(dataDir: string): string {
 /** Appends one line; never throws (an unwritable data dir must not turn into a failing hook). */
 export function appendHookLog(dataDir: string, line: string): void {
   try {
+    // Loaded here, not at the top: most hooks never log, and node:fs costs 3.5–5 ms to load in a fresh process.
+    const { appendFileSync, existsSync, mkdirSync, renameSync, statSync } = require("node:fs") as typeof import("node:fs");
     const file = hookLogFile(dataDir);
     if (!existsSync(dataDir)) mkdirSync(dataDir, { recursive: true, mode: 0o700 });
     try {

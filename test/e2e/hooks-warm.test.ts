@@ -99,6 +99,18 @@ describe("warm hook daemon", () => {
     expect(log()).not.toContain("error");
   });
 
+  test("a large event (1.5 MB of tool output) is read whole on both paths", async () => {
+    await startDaemon();
+    const noise = "x".repeat(120) + "\n";
+    for (const [daemon, port] of [["on", 6101], ["off", 6102]] as const) {
+      const error = `Exit code 1\n${noise.repeat(12_000)}Error: connect ECONNREFUSED 127.0.0.1:${port}`;
+      await hook("post-tool", "post-tool-bash-failure", { session: `big-${daemon}`, command: `npm run test:int${port}`, error }, daemon);
+    }
+    const errors = await sb.json<{ memories: Array<{ content: string }> }>(["list", "--type", "error", "--json"], { cwd: project });
+    expect(errors.memories.some((m) => m.content.includes("6101"))).toBe(true);
+    expect(errors.memories.some((m) => m.content.includes("6102"))).toBe(true);
+  });
+
   test("exits when idle, removing its socket", async () => {
     const d = await startDaemon({ CAIRN_HOOKD_IDLE_MS: "300" });
     expect(await d.exited).toBe(0);

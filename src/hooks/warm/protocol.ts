@@ -2,7 +2,6 @@
  * @module The warm hook path's contract: where the socket lives, what a request and a reply carry, and the
  * build identity that keeps a daemon from an older binary from answering a newer one.
  */
-import { statSync } from "node:fs";
 import { join } from "node:path";
 import { VERSION } from "../../version.ts";
 
@@ -43,12 +42,13 @@ export type WarmReply = { out: string } | { retry: "cold" };
 
 /**
  * Identifies the code that is running: the version, plus the executable's size and mtime so a rebuilt or
- * upgraded binary of the same version is told apart too. Costs one stat.
+ * upgraded binary of the same version is told apart too. One stat, through Bun.file: node:fs is not loaded
+ * on the warm path (its first import costs 3.5–5 ms).
  */
 export function buildId(execPath: string = process.execPath): string {
   try {
-    const s = statSync(execPath);
-    return `${VERSION}:${s.size}:${Math.trunc(s.mtimeMs)}`;
+    const file = Bun.file(execPath);
+    return `${VERSION}:${file.size}:${Math.trunc(file.lastModified)}`;
   } catch {
     return `${VERSION}:?`;
   }
