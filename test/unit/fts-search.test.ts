@@ -3,6 +3,7 @@
  * the widening search must still return exactly the filter's best matches, in BM25 order.
  */
 import { describe, expect, test } from "bun:test";
+import { indexedDocs } from "../../src/store/term-stats.ts";
 import { T0, testEngine } from "../helpers/engine.ts";
 
 const WORDS = ["cache", "queue", "index", "schema", "router", "worker", "token", "bucket", "shard", "replica"];
@@ -25,5 +26,19 @@ describe("ftsSearch with a selective filter", () => {
     expect(got.map((h) => h.score)).toEqual(expected.map((h) => h.score));
     // A filter nothing passes still ends (every match was checked) with nothing.
     expect(store.searchText('"deploy"', { scope: { projects: ["/work/none"], includeGlobal: false } }, T0 + 10_000, 12)).toEqual([]);
+  });
+});
+
+describe("indexedDocs", () => {
+  test("reads the index's document count, through inserts, edits and purges", () => {
+    const { engine, store } = testEngine();
+    const count = () => (store.database.query("SELECT count(*) AS n FROM memories_fts_docsize").get() as { n: number }).n;
+    expect(indexedDocs(store.database)).toBe(0);
+    const ids = Array.from({ length: 300 }, (_, i) => engine.remember({ content: `note ${i} about ${WORDS[i % 10]}` }).id);
+    expect(indexedDocs(store.database)).toBe(300);
+    for (const id of ids.slice(0, 40)) engine.update(id, { content: "rewritten note" });
+    for (const id of ids.slice(100, 170)) engine.forget(id, { hard: true });
+    expect(indexedDocs(store.database)).toBe(230);
+    expect(indexedDocs(store.database)).toBe(count());
   });
 });
