@@ -8,6 +8,7 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { DT, GraphBuilder, valueInfo } from "./lib/onnx-builder.ts";
+import { Rng } from "../bench/rng.ts";
 
 const HIDDEN = 32;
 const HEADS = 2;
@@ -21,15 +22,10 @@ const WORDS = (
 ).split(" ");
 const VOCAB = [...SPECIAL, ...WORDS, ...WORDS.map((w) => `##${w}`), ..."abcdefghijklmnopqrstuvwxyz0123456789.,!?".split(""), ..."abcdefghijklmnopqrstuvwxyz".split("").map((c) => `##${c}`)];
 
+/** A seeded stream of floats in [0, 1) (the benchmark corpus's mulberry32). */
 function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
-  };
+  const r = new Rng(seed);
+  return () => r.next();
 }
 
 function tokenizerJson(): object {

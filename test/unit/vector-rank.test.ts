@@ -9,6 +9,7 @@ import { openTopKKernel } from "../../src/embed/vector-topk.ts";
 import type { TopKInput, TopKKernel } from "../../src/retrieve/vector-kernel.ts";
 import { Int8Columns } from "../../src/retrieve/vector-quant.ts";
 import { dotRow, rankScores, rankWithKernel } from "../../src/retrieve/vector-rank.ts";
+import { Rng } from "../../bench/rng.ts";
 
 let ort: TopKKernel;
 beforeAll(async () => {
@@ -16,15 +17,10 @@ beforeAll(async () => {
 });
 afterAll(() => ort?.dispose());
 
+/** A seeded stream of floats in [0, 1) (the benchmark corpus's mulberry32). */
 function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const r = new Rng(seed);
+  return () => r.next();
 }
 
 function gauss(r: () => number): number {
