@@ -36,8 +36,15 @@ export async function runHook(args: readonly string[]): Promise<number> {
     return 0;
   }
   if (args[0] === "--serve") {
-    const { serveHooks } = await import("./warm/server.ts");
-    process.exit(await serveHooks(resolvePaths()));
+    const paths = resolvePaths();
+    try {
+      const { serveHooks } = await import("./warm/server.ts");
+      process.exit(await serveHooks(paths));
+    } catch (err) {
+      // Its stdio goes nowhere: the log is the only place a daemon that cannot start shows up.
+      appendHookLog(paths.dataDir, `hookd error: ${err instanceof Error ? `${err.name}: ${err.message}` : String(err)}`);
+      process.exit(1);
+    }
   }
   const started = performance.now();
   let paths: Paths | null = null;
