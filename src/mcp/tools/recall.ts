@@ -29,7 +29,7 @@ export default defineTool({
       type: typeFilter,
       tags: tags.optional().describe("only memories with all of these tags"),
       project: readProjectArg,
-      mode: z.enum(RECALL_MODES).optional().describe("retrieval channels (default keyword)"),
+      mode: z.enum(RECALL_MODES).optional().describe("retrieval channels: keyword (BM25), semantic (embeddings) or hybrid (both; the default unless configured otherwise)"),
       since: timeArg("only memories from this time on"),
       until: timeArg("only memories before this time"),
       budget: z
