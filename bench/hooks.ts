@@ -1,7 +1,7 @@
 /**
  * @module Hook latency as the agent sees it: spawn `dist/cairn hook <event>` with realistic event JSON on
  * stdin over a 10k-memory database, and time spawn → exit (p50/p95) for PreToolUse, PostToolUse (success
- * and failure) and UserPromptSubmit, plus `cairn version` as the floor — twice: cold (CAIRN_HOOK_DAEMON=off,
+ * and failure) and UserPromptSubmit, plus `cairn version` for scale (a CLI start; warm hooks skip the CLI framework and can beat it) — twice: cold (CAIRN_HOOK_DAEMON=off,
  * each hook does the work itself) and warm (a `cairn hook --serve` daemon already running). Run:
  * `node scripts/bun.mjs run bench/hooks.ts [--quick] [--size N] [--mode cold|warm]`. Targets: tool hooks
  * p50 ≤ 30 ms, prompt p50 ≤ 60 ms.
@@ -43,7 +43,7 @@ try {
   const files = ["src/store/fts.ts", "src/cli/run.ts", "README.md", "packages/core/index.ts", "app/models/user.py"];
   // A fresh session per run: each call pays what a real first call pays (no "already surfaced" shortcuts).
   const scenarios: Record<string, (i: number) => { argv: string[]; stdin: object }> = {
-    "cairn version (floor)": () => ({ argv: [BIN, "version"], stdin: {} }),
+    "cairn version (scale)": () => ({ argv: [BIN, "version"], stdin: {} }),
     "PreToolUse Bash": (i) => ({
       argv: [BIN, "hook", "pre-tool"],
       stdin: { ...base, session_id: `pre-${i}`, hook_event_name: "PreToolUse", tool_name: "Bash", tool_input: { command: commands[i % commands.length] }, tool_use_id: `t${i}` },
