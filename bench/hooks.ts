@@ -1,8 +1,9 @@
 /**
  * @module Hook latency as the agent sees it: spawn `dist/cairn hook <event>` with realistic event JSON on
  * stdin over a 10k-memory database, and time spawn → exit (p50/p95) for PreToolUse, PostToolUse (success
- * and failure) and UserPromptSubmit, plus `cairn version` for scale (a CLI start; warm hooks skip the CLI framework and can beat it) — twice: cold (CAIRN_HOOK_DAEMON=off,
- * each hook does the work itself) and warm (a `cairn hook --serve` daemon already running). Run:
+ * and failure) and UserPromptSubmit, plus `cairn version` for scale (a CLI start: warm hooks skip the CLI
+ * framework and can beat it) — twice: cold (CAIRN_HOOK_DAEMON=off, each hook does the work itself) and
+ * warm (a `cairn hook --serve` daemon already running). Run:
  * `node scripts/bun.mjs run bench/hooks.ts [--quick] [--size N] [--mode cold|warm]`. Targets: tool hooks
  * p50 ≤ 30 ms, prompt p50 ≤ 60 ms.
  */
