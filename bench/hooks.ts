@@ -12,6 +12,7 @@ import { join } from "node:path";
 import { generateMemories, generateQueries, toJsonl } from "./corpus.ts";
 import { buildDb, createWorkspace } from "./fixture.ts";
 import { nowMs, type Percentiles, percentiles, progress, round } from "./measure.ts";
+import { isServing } from "../src/hooks/warm/client.ts";
 
 const args = process.argv.slice(2);
 const quick = args.includes("--quick");
@@ -122,14 +123,7 @@ try {
 async function startDaemon(env: Record<string, string | undefined>, sock: string) {
   const proc = Bun.spawn([BIN, "hook", "--serve"], { env, stdio: ["ignore", "ignore", "inherit"] });
   for (let waited = 0; waited < 10_000; waited += 20) {
-    if (existsSync(sock)) {
-      try {
-        (await Bun.connect({ unix: sock, socket: { data() {} } })).end();
-        return proc;
-      } catch {
-        // bound but not listening yet
-      }
-    }
+    if (await isServing(sock)) return proc;
     await Bun.sleep(20);
   }
   proc.kill();

@@ -42,13 +42,8 @@ export function scoreQuestion(category: number, ranked: readonly string[][], evi
   return { category, turn, session, mrr, ndcg10: ideal === 0 ? 0 : dcg / ideal };
 }
 
-export interface Aggregate {
-  n: number;
-  turn: Record<number, number>;
-  session: Record<number, number>;
-  mrr: number;
-  ndcg10: number;
-}
+/** Means of the per-question scores over `n` questions. */
+export type Aggregate = Omit<QuestionScore, "category"> & { n: number };
 
 /** Question-weighted means over `scores`. */
 export function aggregate(scores: readonly QuestionScore[]): Aggregate {

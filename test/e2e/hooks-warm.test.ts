@@ -7,7 +7,7 @@
 import { afterEach, beforeEach, describe, expect, test } from "bun:test";
 import { existsSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
-import { askWarm } from "../../src/hooks/warm/client.ts";
+import { askWarm, isServing } from "../../src/hooks/warm/client.ts";
 import { buildId } from "../../src/hooks/warm/protocol.ts";
 import { CAIRN_BIN, describeRun } from "../helpers/bin.ts";
 import { createSandbox, type Sandbox } from "../helpers/sandbox.ts";
@@ -39,15 +39,7 @@ async function startDaemon(env: Record<string, string> = {}): Promise<ReturnType
   return proc;
 }
 
-async function serving(): Promise<boolean> {
-  if (!existsSync(sock)) return false;
-  try {
-    (await Bun.connect({ unix: sock, socket: { data() {} } })).end();
-    return true;
-  } catch {
-    return false;
-  }
-}
+const serving = () => isServing(sock);
 
 async function waitFor(cond: () => boolean | Promise<boolean>, what: string, ms = 10_000): Promise<void> {
   const until = Date.now() + ms;

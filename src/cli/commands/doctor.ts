@@ -99,7 +99,7 @@ async function hookDaemonCheck(): Promise<Check> {
   if (!warmEnabled()) return { name: "hook daemon", level: "info", detail: "off (CAIRN_HOOK_DAEMON); every hook runs in its own process" };
   const sock = socketPath(dataDir);
   if (!sock) return { name: "hook daemon", level: "info", detail: "not available here (no Unix socket path); hooks run in their own process" };
-  const up = existsSync(sock) && (await isServing(sock));
+  const up = await isServing(sock);
   return { name: "hook daemon", level: "info", detail: up ? `running on ${sock}` : "not running; the next hook starts it" };
 }
 

@@ -14,23 +14,17 @@ import { isServing, writeAll } from "./client.ts";
 import { buildId, launchLockPath, socketPath, type WarmReply, type WarmRequest } from "./protocol.ts";
 import { StoreHolder } from "./store-holder.ts";
 
-export interface ServeOptions {
-  /** Exit after this long without a request. */
-  idleMs?: number;
-  /** How often to check that the socket is still ours. */
-  checkMs?: number;
-}
-
 /** Default idle lifetime: long enough to span a working session's pauses, short enough not to linger. */
 const IDLE_MS = 15 * 60_000;
+/** How often the daemon checks that its socket is still its own (removed or taken over: it exits). */
+const CHECK_MS = 2000;
 /** Requests larger than this are refused: no real hook event comes close (tool output is truncated upstream). */
 const MAX_REQUEST_BYTES = 64 * 1024 * 1024;
 
-export async function serveHooks(paths: Paths, opts: ServeOptions = {}): Promise<number> {
+export async function serveHooks(paths: Paths): Promise<number> {
   const sock = socketPath(paths.dataDir);
   if (!sock) return 0;
-  const idleMs = opts.idleMs ?? envMs("CAIRN_HOOKD_IDLE_MS") ?? IDLE_MS;
-  const checkMs = opts.checkMs ?? 2000;
+  const idleMs = envMs("CAIRN_HOOKD_IDLE_MS") ?? IDLE_MS;
   const build = buildId();
   if (!existsSync(paths.dataDir)) mkdirSync(paths.dataDir, { recursive: true, mode: 0o700 });
   const listener = await bind(sock, (socket) => onConnection(socket));
@@ -67,7 +61,7 @@ export async function serveHooks(paths: Paths, opts: ServeOptions = {}): Promise
   let idle = setTimeout(() => shutdown("idle"), idleMs);
   const watch = setInterval(() => {
     if (inode(sock) !== ours) shutdown("socket removed or taken over");
-  }, checkMs);
+  }, CHECK_MS);
   for (const sig of ["SIGTERM", "SIGINT", "SIGHUP"] as const) process.on(sig, () => shutdown(sig));
 
   async function serve(request: WarmRequest): Promise<WarmReply> {
