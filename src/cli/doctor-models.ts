@@ -22,8 +22,10 @@ export async function modelChecks(store: Store, paths: Paths, config: LoadedConf
   const started = performance.now();
   try {
     const { loadOrt } = await import("../embed/ort.ts");
+    const { nativeEnv, TELEMETRY_SWITCH } = await import("../embed/no-telemetry.ts");
     loadOrt();
-    checks.push({ name: "onnxruntime", level: "ok", detail: `loaded for ${process.platform}-${process.arch}` });
+    const telemetry = nativeEnv(TELEMETRY_SWITCH) === "1" ? "telemetry off" : "telemetry switch not confirmed";
+    checks.push({ name: "onnxruntime", level: "ok", detail: `loaded for ${process.platform}-${process.arch}, ${telemetry} (${TELEMETRY_SWITCH}=1 in the native environment)` });
   } catch (err) {
     checks.push({ name: "onnxruntime", level: "fail", detail: `${describeError(err)} Reinstall cairn for this platform.` });
     return checks;

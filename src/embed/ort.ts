@@ -7,6 +7,7 @@ import { dlopen } from "bun:ffi";
 import { cairnError, describeError } from "../errors.ts";
 import { assets } from "./assets.ts";
 import { contentKey, extractFile } from "./extract.ts";
+import { disableOrtTelemetry } from "./no-telemetry.ts";
 import { platformKey } from "./platforms.ts";
 
 type Ort = typeof import("onnxruntime-node");
@@ -17,6 +18,8 @@ const handles: unknown[] = [];
 export function loadOrt(): Ort {
   if (loaded) return loaded;
   try {
+    // Before the library is mapped: it reads the switch once, when it initialises.
+    disableOrtTelemetry();
     if (assets.ortLibs.length > 0) {
       const key = `${platformKey()}-${contentKey(assets.ortLibs.map((l) => l.path))}`;
       for (const lib of assets.ortLibs) {

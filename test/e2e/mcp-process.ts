@@ -12,10 +12,11 @@ export class McpProcess {
   #waiting = new Map<number, (m: any) => void>();
   #stderr = "";
 
-  constructor(bin: string, opts: { home: string; cwd: string }) {
-    this.proc = Bun.spawn([bin, "mcp"], {
+  /** `opts.env` replaces the inherited environment; `opts.wrap` runs the server under another command (e.g. strace). */
+  constructor(bin: string, opts: { home: string; cwd: string; env?: Record<string, string>; wrap?: string[] }) {
+    this.proc = Bun.spawn([...(opts.wrap ?? []), bin, "mcp"], {
       cwd: opts.cwd,
-      env: { ...process.env, CAIRN_HOME: opts.home, CAIRN_LOG_LEVEL: "warn" },
+      env: { ...(opts.env ?? process.env), CAIRN_HOME: opts.home, CAIRN_LOG_LEVEL: "warn" },
       stdin: "pipe",
       stdout: "pipe",
       stderr: "pipe",
