@@ -5,6 +5,7 @@
  */
 import type { LoadedConfig } from "../config/load.ts";
 import type { Paths } from "../config/paths.ts";
+import { runningWorker } from "../embed-worker.ts";
 import { findModel, pickReranker } from "../embed/registry.ts";
 import { describeError } from "../errors.ts";
 import type { Store } from "../store/store.ts";
@@ -49,10 +50,16 @@ export async function modelChecks(store: Store, paths: Paths, config: LoadedConf
     checks.push({ name: "model", level: "fail", detail: `${describeError(err)} Recall runs keyword-only until then. ${fix}` });
   }
   const pending = store.vectors.pendingCount(id);
+  const worker = pending > 0 ? runningWorker(paths.dataDir) : null;
   checks.push({
     name: "vectors",
-    level: pending === 0 ? "ok" : "warn",
-    detail: pending === 0 ? `every memory has a ${id} vector` : `${pending} memories have no ${id} vector yet; run \`cairn models reembed\``,
+    level: pending === 0 ? "ok" : worker !== null ? "info" : "warn",
+    detail:
+      pending === 0
+        ? `every memory has a ${id} vector`
+        : worker !== null
+          ? `${pending} memories are being embedded in the background (pid ${worker})`
+          : `${pending} memories have no ${id} vector yet; run \`cairn models reembed\``,
   });
   const others = store.vectors.models().filter((m) => m.model !== id);
   if (others.length > 0) {

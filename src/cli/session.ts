@@ -5,8 +5,10 @@
 import { loadConfig, type LoadedConfig } from "../config/load.ts";
 import { type Paths, resolvePaths } from "../config/paths.ts";
 import { detectProject } from "../config/project.ts";
+import { startEmbedWorker } from "../embed-worker.ts";
 import { Engine } from "../engine/engine.ts";
 import { setLogLevel } from "../log.ts";
+import type { DenseChannel } from "../retrieve/dense-channel.ts";
 import { SqliteStore } from "../store/sqlite-store.ts";
 import { buildRetrieval } from "./retrieval.ts";
 
@@ -14,6 +16,8 @@ export interface CliSession {
   engine: Engine;
   config: LoadedConfig;
   paths: Paths;
+  /** The dense channel: long commands (import) embed what they wrote before returning. */
+  dense: DenseChannel;
 }
 
 export function loadCliConfig(): { config: LoadedConfig; paths: Paths } {
@@ -28,17 +32,21 @@ export async function withEngine<T>(fn: (s: CliSession) => T | Promise<T>): Prom
   const { config, paths } = loadCliConfig();
   const store = new SqliteStore(paths.dbFile);
   const retrieval = buildRetrieval(store, paths, config);
+  let wrote = false;
   const engine = new Engine({
     store,
     project: detectProject(),
     actor: "cli",
     channels: { dense: retrieval.dense },
     reranker: retrieval.reranker,
+    onWrite: () => (wrote = true),
   });
   try {
-    return await fn({ engine, config, paths });
+    return await fn({ engine, config, paths, dense: retrieval.dense });
   } finally {
     await retrieval.dispose();
+    // New memories get their vectors from a detached worker: the command does not wait for a model.
+    if (wrote && store.vectors.pendingCount(config.values.model) > 0) startEmbedWorker(paths.dataDir);
     engine.close();
   }
 }

@@ -111,7 +111,9 @@ export class Engine {
   }
 
   restore(idOrPrefix: string): Memory {
-    return restoreMemory(this.#ctx, idOrPrefix);
+    const memory = restoreMemory(this.#ctx, idOrPrefix);
+    this.#opts.onWrite?.();
+    return memory;
   }
 
   list(input: ListInput = {}): ListResult {
@@ -133,7 +135,9 @@ export class Engine {
   }
 
   checkpoint(input: CheckpointInput): CheckpointResult {
-    return checkpoint(this.#ctx, input);
+    const result = checkpoint(this.#ctx, input);
+    this.#opts.onWrite?.();
+    return result;
   }
 
   resume(input: { task?: string } & ScopeOptions = {}): ResumeResult {

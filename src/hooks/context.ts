@@ -5,6 +5,7 @@
 import { existsSync } from "node:fs";
 import type { Paths } from "../config/paths.ts";
 import { detectProject } from "../config/project.ts";
+import { startEmbedWorker } from "../embed-worker.ts";
 import type { Engine } from "../engine/engine.ts";
 import type { SqliteStore } from "../store/sqlite-store.ts";
 
@@ -20,6 +21,8 @@ export class HookContext {
   #engine: Engine | null = null;
   #state: SessionState | null = null;
   #stateDirty = false;
+  /** Something was captured: its vector is made by the background worker, not on the agent's clock. */
+  #wrote = false;
   /** A store owned by a long-lived caller (the warm daemon): used instead of opening one, never closed here. */
   readonly #sharedStore: (() => SqliteStore) | undefined;
 
@@ -51,7 +54,7 @@ export class HookContext {
     if (!modules) throw new Error("HookContext.engine() before ready()");
     if (!this.#engine) {
       const store = this.#sharedStore?.() ?? new modules.SqliteStore(this.paths.dbFile);
-      this.#engine = new modules.Engine({ store, project: this.project, actor: "hook" });
+      this.#engine = new modules.Engine({ store, project: this.project, actor: "hook", onWrite: () => (this.#wrote = true) });
     }
     return this.#engine;
   }
@@ -81,5 +84,7 @@ export class HookContext {
     if (this.#stateDirty && this.#state) saveState(this.paths.dataDir, this.input.sessionId, this.#state);
     if (!this.#sharedStore) this.#engine?.close();
     this.#engine = null;
+    if (this.#wrote) startEmbedWorker(this.paths.dataDir);
+    this.#wrote = false;
   }
 }

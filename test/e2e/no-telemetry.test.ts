@@ -39,7 +39,7 @@ describe("onnxruntime telemetry", () => {
   });
 
   test(
-    `recall, a 20 s MCP session and models reembed write nothing outside CAIRN_HOME${STRACE ? " and open no internet socket" : ""}`,
+    `remember (and its embedding worker), recall, a 20 s MCP session and models reembed write nothing outside CAIRN_HOME${STRACE ? " and open no internet socket" : ""}`,
     async () => {
       const bin = requireBinary();
       const traces: string[] = [];
@@ -49,14 +49,15 @@ describe("onnxruntime telemetry", () => {
         traces.push(file);
         return [STRACE, "-f", "-qq", "-e", "trace=socket", "-o", file];
       };
-      const runTraced = async (args: string[]) => {
-        const proc = Bun.spawn([...wrap(), bin, ...args], { cwd: sb.cwd, env: sb.env(), stdout: "pipe", stderr: "pipe" });
+      const runTraced = async (args: string[], env: Record<string, string> = {}) => {
+        const proc = Bun.spawn([...wrap(), bin, ...args], { cwd: sb.cwd, env: sb.env(env), stdout: "pipe", stderr: "pipe" });
         const [out, err, code] = await Promise.all([new Response(proc.stdout).text(), new Response(proc.stderr).text(), proc.exited]);
         if (code !== 0) throw new Error(`cairn ${args.join(" ")} exited ${code}: ${err}`);
         return out;
       };
 
-      await runTraced(["remember", "Deploys go through the blue-green pipeline on Fridays", "--json"]);
+      // With the background worker on: it loads the model in a detached child, which strace -f follows.
+      await runTraced(["remember", "Deploys go through the blue-green pipeline on Fridays", "--json"], { CAIRN_EMBED_WORKER: "on" });
       const hits = JSON.parse(await runTraced(["recall", "how do we deploy", "--mode", "hybrid", "--json"]));
       expect(JSON.stringify(hits)).toContain("blue-green");
 

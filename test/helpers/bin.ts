@@ -54,10 +54,12 @@ export async function run(args: readonly string[], opts: RunOptions): Promise<Ru
 
 /**
  * A minimal environment: only PATH, HOME and CAIRN_HOME, so no CAIRN_* setting or XDG directory of the
- * machine running the tests leaks into the child.
+ * machine running the tests leaks into the child. The background embedding worker is off (each write would
+ * otherwise load a model in another process while the suite runs); test/e2e/vectors-on-write.test.ts and
+ * the telemetry test turn it on.
  */
 export function baseEnv(home: string, cairnHome: string, extra: Record<string, string> = {}): Record<string, string> {
-  return { PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: home, CAIRN_HOME: cairnHome, ...extra };
+  return { PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: home, CAIRN_HOME: cairnHome, CAIRN_EMBED_WORKER: "off", ...extra };
 }
 
 /** Describes a result for assertion messages, so a failing exit code shows what the binary said. */

@@ -6,6 +6,7 @@ import { jsonFlag } from "../flags.ts";
 import { output, progress } from "../output.ts";
 import { withEngine } from "../session.ts";
 import { readStdinText } from "../stdin.ts";
+import type { DenseChannel } from "../../retrieve/dense-channel.ts";
 
 export default defineCommand({
   meta: {
@@ -16,6 +17,8 @@ export default defineCommand({
   args: {
     file: { type: "positional", required: true, description: "a .jsonl file, or - for stdin" },
     quiet: { type: "boolean", description: "no progress on stderr" },
+    // citty reads --no-embed as embed=false.
+    embed: { type: "boolean", default: true, description: "embed before returning (--no-embed: return once written; the background worker embeds)" },
     ...jsonFlag,
   },
   async run({ args }) {
@@ -25,16 +28,34 @@ export default defineCommand({
     } catch (err) {
       throw cairnError("IMPORT_READ", [args.file, describeError(err)], err);
     }
-    await withEngine(async ({ engine }) => {
+    await withEngine(async ({ engine, dense }) => {
       const started = performance.now();
       const report = await engine.import(text, (done, total) => {
         if (!args.quiet) progress(`import: ${done}/${total} written`);
       });
+      // Recall right after an import should cover it, so the vectors are made here (long work, with progress).
+      const vectors = args.embed === false ? null : await embedImported(dense, Boolean(args.quiet));
       const seconds = (performance.now() - started) / 1000;
-      if (args.json) return output.json({ ...report, seconds: Math.round(seconds * 1000) / 1000 });
+      if (args.json) return output.json({ ...report, ...(vectors ? { vectors } : {}), seconds: Math.round(seconds * 1000) / 1000 });
       output.text(
-        `Imported ${report.lines} lines in ${seconds.toFixed(2)} s: ${report.created} new, ${report.duplicates} already known.`,
+        `Imported ${report.lines} lines in ${seconds.toFixed(2)} s: ${report.created} new, ${report.duplicates} already known.` +
+          (vectors?.error ? ` Vectors: not made (${vectors.error}); recall finds them by keyword until \`cairn models reembed\` succeeds.` : ""),
       );
     });
   },
 });
+
+async function embedImported(dense: DenseChannel, quiet: boolean): Promise<{ embedded: number; remaining: number; error?: string }> {
+  let shown = 0;
+  try {
+    return await dense.catchUp({
+      onProgress: ({ done, total }) => {
+        if (quiet || (done < total && performance.now() - shown < 1000)) return;
+        shown = performance.now();
+        progress(`import: embedded ${done}/${total}`);
+      },
+    });
+  } catch (err) {
+    return { embedded: 0, remaining: -1, error: describeError(err) };
+  }
+}

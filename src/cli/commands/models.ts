@@ -1,7 +1,6 @@
 /** @module `cairn models list|add|use|remove|reembed`: the embedding models and rerankers cairn can use. */
 import { defineCommand } from "citty";
-import { spawn } from "node:child_process";
-import { mkdirSync, openSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { loadConfig, readConfigFile } from "../../config/load.ts";
 import { findModel, listModels, readUserManifest, writeUserManifest } from "../../embed/registry.ts";
@@ -13,7 +12,7 @@ import { addModelFolder } from "../models-add.ts";
 import { output, progress } from "../output.ts";
 import { openModelEmbedder } from "../retrieval.ts";
 import { loadCliConfig } from "../session.ts";
-import { selfCommand } from "../../self-command.ts";
+import { runningWorker, startEmbedWorker, takeWorkerLock } from "../../embed-worker.ts";
 
 export default defineCommand({
   meta: { name: "models", description: "List, add, switch, remove embedding models and rerankers; re-embed memories." },
@@ -26,9 +25,11 @@ export default defineCommand({
     "query-prefix": { type: "string", description: "add: text put before queries (e.g. \"query: \")" },
     "document-prefix": { type: "string", description: "add: text put before memories (e.g. \"passage: \")" },
     "max-length": { type: "string", description: "add: maximum tokens per text", valueHint: "n" },
-    "no-normalize": { type: "boolean", description: "add: keep vectors unnormalised" },
+    // citty reads --no-normalize as normalize=false.
+    normalize: { type: "boolean", description: "add: --no-normalize keeps vectors unnormalised" },
     "min-score": { type: "string", description: "add: cosine below which dense matches are dropped as noise (default 0)", valueHint: "0..1" },
     wait: { type: "boolean", description: "use: re-embed in the foreground, with progress, instead of in the background" },
+    background: { type: "boolean", description: "reembed: run as the data directory's one background worker (what writes start), quietly" },
     ...jsonFlag,
   },
   async run({ args }) {
@@ -45,7 +46,7 @@ export default defineCommand({
       if (maxLength !== undefined && !(Number.isInteger(maxLength) && maxLength > 0)) throw cairnError("BAD_NUMBER", ["max-length", String(args["max-length"]), ""]);
       const entry = await addModelFolder(paths.dataDir, need("dir"), {
         id: args.id, kind: args.kind, pooling: args.pooling, queryPrefix: args["query-prefix"], documentPrefix: args["document-prefix"],
-        maxLength, normalize: args["no-normalize"] ? false : undefined,
+        maxLength, normalize: args.normalize === false ? false : undefined,
         minScore: args["min-score"] === undefined ? undefined : Number(args["min-score"]),
       }, async (entry, dir) => {
         const { openEmbedder, openReranker } = await import("../../embed/open.ts");
@@ -77,6 +78,7 @@ export default defineCommand({
       const dropped = withStore(paths.dbFile, (s) => s.vectors.deleteModel(id));
       return args.json ? output.json({ removed: id, vectors_deleted: dropped }) : output.text(`Removed ${id} and its ${dropped} vectors.`);
     }
+    if (action === "reembed" && args.background) return backgroundWorker(paths.dataDir, paths.dbFile, config.values.model);
     if (action === "reembed") return reembed(paths.dataDir, paths.dbFile, target ?? config.values.model, Boolean(args.json));
     throw cairnError("USAGE", [`Unknown models action "${action}". Use list, add, use, remove or reembed.`]);
   },
@@ -123,18 +125,44 @@ async function use(paths: { dataDir: string; dbFile: string; configFile: string 
   if (key === "reranker") return json ? output.json({ reranker: id }) : output.text(`Recall now reranks with ${id}.`);
   if (wait) return reembed(paths.dataDir, paths.dbFile, id, json);
   const pending = withStore(paths.dbFile, (s) => s.vectors.pendingCount(id));
-  let pid: number | undefined;
-  if (pending > 0) {
-    // Re-embedding runs detached, so switching is instant; recall meanwhile uses keyword plus whatever
-    // already has a vector for the new model, and says so.
-    const log = openSync(join(paths.dataDir, "reembed.log"), "a", 0o600);
-    const [exe, ...self] = selfCommand();
-    const child = spawn(exe!, [...self, "models", "reembed", id], { detached: true, stdio: ["ignore", "ignore", log] });
-    child.unref();
-    pid = child.pid;
+  // Re-embedding runs detached, so switching is instant; recall meanwhile uses keyword plus whatever
+  // already has a vector for the new model, and says so. A worker already running picks the new model up
+  // on its next round.
+  const background = pending > 0 && (startEmbedWorker(paths.dataDir) || runningWorker(paths.dataDir) !== null);
+  if (json) return output.json({ model: id, pending, reembedding: background });
+  output.text(`Active model: ${id}.${background ? ` Re-embedding ${pending} memories in the background; run \`cairn models reembed\` to follow it.` : ""}`);
+}
+
+/**
+ * The data directory's background worker (see src/embed-worker.ts): embeds for the active model until
+ * nothing is pending, re-reading the config each round so a `models use` meanwhile is followed. Quiet
+ * unless something fails (stderr goes to reembed.log).
+ */
+async function backgroundWorker(dataDir: string, dbFile: string, activeModel: string): Promise<void> {
+  let model = activeModel;
+  for (let round = 0; round < 8; round++) {
+    // Checked before the model loads: a write that only reinforced a memory leaves nothing to do.
+    // Writes landing after a round's last batch saw the lock and started no worker; the next round has them.
+    if (withStore(dbFile, (s) => s.vectors.pendingCount(model)) === 0) return;
+    const release = takeWorkerLock(dataDir);
+    if (!release) return; // another worker is on it
+    let embedded = 0;
+    try {
+      const embedder = await openModelEmbedder(dataDir, model);
+      const store = new SqliteStore(dbFile);
+      try {
+        embedded = (await embedPending(store, embedder)).embedded;
+      } finally {
+        await embedder.dispose();
+        store.close();
+      }
+    } finally {
+      release();
+    }
+    const next = loadCliConfig().config.values.model; // a `models use` meanwhile is followed
+    if (embedded === 0 && next === model) return; // no progress: texts keep changing under it
+    model = next;
   }
-  if (json) return output.json({ model: id, pending, reembed_pid: pid ?? null });
-  output.text(`Active model: ${id}.${pending > 0 ? ` Re-embedding ${pending} memories in the background (pid ${pid}); run \`cairn models reembed\` to follow it.` : ""}`);
 }
 
 async function reembed(dataDir: string, dbFile: string, id: string, json: boolean): Promise<void> {

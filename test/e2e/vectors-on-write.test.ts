@@ -1,0 +1,57 @@
+/**
+ * @module Memories get their vectors when they are written: a plain `remember` starts the background
+ * worker (doctor stops warning without anyone running `models reembed`), and `import` embeds what it
+ * wrote before it returns, so recall right after an import covers it.
+ */
+import { afterEach, beforeEach, expect, test } from "bun:test";
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import { createSandbox, type Sandbox } from "../helpers/sandbox.ts";
+
+let sb: Sandbox;
+beforeEach(() => {
+  sb = createSandbox("cairn-vectors-");
+});
+afterEach(() => sb.cleanup());
+
+interface Doctor {
+  checks: Array<{ name: string; level: string; detail: string }>;
+}
+const vectorsCheck = async () => (await sb.json<Doctor>(["doctor", "--json"])).checks.find((c) => c.name === "vectors")!;
+
+async function waitFor(what: string, cond: () => Promise<boolean> | boolean, ms = 45_000): Promise<void> {
+  const until = Date.now() + ms;
+  while (!(await cond())) {
+    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
+    await Bun.sleep(100);
+  }
+}
+
+test("remember starts the background worker: the memory gets its vector and the worker leaves", async () => {
+  const on = { env: { CAIRN_EMBED_WORKER: "on" } };
+  await sb.ok(["remember", "The billing service retries webhooks three times"], on);
+  await sb.ok(["remember", "Staging deploys need the VPN"], on);
+  await waitFor("doctor to report every vector made", async () => (await vectorsCheck()).level === "ok");
+  expect((await vectorsCheck()).detail).toContain("every memory has a use-lite vector");
+  await waitFor("the worker's lock to go", () => !existsSync(join(sb.cairnHome, "embed-worker.lock")));
+}, 60_000);
+
+test("with the worker off, a remembered memory stays without a vector and doctor says so", async () => {
+  await sb.ok(["remember", "The billing service retries webhooks three times"]);
+  const check = await vectorsCheck();
+  expect(check.level).toBe("warn");
+  expect(check.detail).toContain("1 memories have no use-lite vector");
+});
+
+test("import embeds what it wrote before returning; --no-embed leaves it", async () => {
+  const lines = Array.from({ length: 40 }, (_, i) => JSON.stringify({ content: `imported note ${i} about service ${i * 7}` })).join("\n");
+  const report = await sb.json<{ created: number; vectors: { embedded: number; remaining: number } }>(["import", "-", "--json"], { stdin: lines });
+  expect(report.created).toBe(40);
+  expect(report.vectors).toEqual({ embedded: 40, remaining: 0 });
+  expect((await vectorsCheck()).level).toBe("ok");
+
+  const more = JSON.stringify({ content: "one more imported note about queues" });
+  const skipped = await sb.json<Record<string, unknown>>(["import", "-", "--json", "--no-embed"], { stdin: more });
+  expect(skipped.vectors).toBeUndefined();
+  expect((await vectorsCheck()).level).toBe("warn");
+}, 60_000);
