@@ -26,6 +26,18 @@ export function commandHead(command: string, words = 2): string[] {
   return out;
 }
 
+/** A word naming a file rather than a sub-command: it has a directory part or a file extension. */
+const FILE_ARG = /[\\/]|^[\w@+-]+\.[A-Za-z]\w{0,5}$/;
+
+/**
+ * The program an error belongs to, for the error memory: the head without file arguments, so
+ * `eslint src/a.ts` and `eslint src/b.ts` failing the same way are one error of `eslint`.
+ */
+export function errorCommand(command: string): string {
+  const head = commandHead(command);
+  return [head[0] ?? "", ...head.slice(1).filter((w) => !FILE_ARG.test(w))].join(" ").trim().toLowerCase();
+}
+
 /** Key for "the same command" within a session: its head words. */
 export function commandKey(command: string): string {
   return commandHead(command).join(" ").toLowerCase();
@@ -41,19 +53,34 @@ export function looksLikeError(text: string): boolean {
   return /(^|\n)\s*(error|fatal|traceback|panic)\b|command not found|no such file or directory|permission denied|\bERR!|Exception\b/i.test(text);
 }
 
+/** A file location: `path:line[:col]`, `path(line,col)`, `File "path", line N`. */
+const PATH = String.raw`(?:[A-Za-z]:)?[\w.@+~-]*(?:[\\/][\w.@+~-]+)*\.[A-Za-z]\w*`;
+const LOCATION = String.raw`(?:${PATH}(?::\d+(?::\d+)?|\(\d+(?:,\d+)?\))|File "[^"]+", line \d+(?:, in \S+)?)`;
+/** A location the line starts with (compilers, linters: `src/a.ts(3,7): error …`, ESLint's bare `3:7  error …`). */
+const LEADING_LOCATION = new RegExp(String.raw`^(?:${LOCATION}|\d+:\d+(?=\s))[:\s-]*`);
+const INNER_LOCATION = new RegExp(LOCATION, "g");
+/** Cheap test first: most lines of a long log hold no location, and the location patterns backtrack. */
+const MAYBE_LOCATION = /[:(]\d|File "/;
+
+function withoutLocation(line: string): string {
+  return MAYBE_LOCATION.test(line) ? line.replace(LEADING_LOCATION, "").replace(INNER_LOCATION, "<file>") : line;
+}
+
 /**
- * An error's signature: its most telling line with the parts that change between runs (numbers, paths,
- * hex ids, quoted values, durations) replaced, so the same failure captured twice is the same text and
- * the engine's duplicate detection reinforces it instead of storing it again.
+ * An error's signature: its most telling line with the parts that change between runs (where it happened,
+ * numbers, paths, hex ids, durations) replaced, so the same failure captured twice — or in another file —
+ * is the same text and the engine's duplicate detection reinforces it instead of storing it again.
  */
 export function errorSignature(text: string): string {
   const lines = text
     .split("\n")
-    .map((l) => l.trim())
-    .filter((l) => l !== "" && !/^Exit code -?\d+$/i.test(l));
+    .map((l) => l.slice(0, 1000).replace(/\x1b\[[0-9;]*m/g, "").trim())
+    .filter((l) => l !== "" && !/^Exit code -?\d+$/i.test(l))
+    // Where an error happened is not what it is: one error in three files is one error.
+    .map(withoutLocation)
+    .filter((l) => l !== "");
   const line = lines.find((l) => STRONG_ERROR_LINE.test(l)) ?? lines.find((l) => ERROR_LINE.test(l)) ?? lines[0] ?? "";
   return line
-    .replace(/\x1b\[[0-9;]*m/g, "")
     .replace(/(?:[A-Za-z]:)?(?:[\\/][\w.@+-]+){2,}/g, (p) => `…/${p.split(/[\\/]/).pop()}`)
     .replace(/\b\d{1,3}(\.\d{1,3}){3}(:\d+)?\b/g, "<ip>")
     .replace(/\b0x[0-9a-f]+\b|\b[0-9a-f]{8,}\b/gi, "<id>")

@@ -62,6 +62,8 @@ export interface HookInput {
   error: string | null;
   /** True when the agent itself flagged the tool call as failed. */
   failed: boolean;
+  /** The user stopped the tool call (PostToolUseFailure `is_interrupt`): not an error of the command. */
+  interrupted: boolean;
   lastAssistantMessage: string;
   stopHookActive: boolean;
   customInstructions: string;
@@ -116,20 +118,31 @@ function shellResult(response: unknown): { exitCode: number | null; stdout: stri
 
 /**
  * Parses stdin into a {@link HookInput}. The event comes from the CLI argument, else from the JSON's own
- * event name. Returns null when there is nothing to act on (unknown event, not a JSON object).
+ * event name. Returns null when there is nothing to act on (unknown event, not a JSON object). What was
+ * wrong with the input, if anything, is pushed to `problems` (for hooks.log), one short reason each.
  */
-export function parseHookInput(argEvent: string | undefined, raw: string, fallbackCwd: string): HookInput | null {
+export function parseHookInput(argEvent: string | undefined, raw: string, fallbackCwd: string, problems: string[] = []): HookInput | null {
   let json: unknown;
-  try {
-    json = raw.trim() === "" ? {} : JSON.parse(raw);
-  } catch {
-    return null;
+  if (raw.trim() === "") {
+    problems.push("stdin was empty (expected the agent's event JSON)");
+    json = {};
+  } else {
+    try {
+      json = JSON.parse(raw);
+    } catch (err) {
+      problems.push(`stdin is not JSON (${oneLineReason(err)}); event skipped`);
+      return null;
+    }
   }
   // Hand-checked rather than schema-validated: every field tolerates a wrong type (→ absent) instead of
   // rejecting the event, since agents differ and change; and not loading a schema library keeps ~10 ms
   // off every hook call.
-  if (json === null || typeof json !== "object" || Array.isArray(json)) return null;
+  if (json === null || typeof json !== "object" || Array.isArray(json)) {
+    problems.push(`stdin is ${json === null ? "null" : Array.isArray(json) ? "an array" : `a ${typeof json}`}, not a JSON object; event skipped`);
+    return null;
+  }
   const raw_ = json as Record<string, unknown>;
+  problems.push(...shapeProblems(raw_));
   const str = (...keys: string[]): string | undefined => {
     for (const k of keys) if (typeof raw_[k] === "string") return raw_[k] as string;
     return undefined;
@@ -154,7 +167,10 @@ export function parseHookInput(argEvent: string | undefined, raw: string, fallba
   };
   const sentEvent = str("hook_event_name", "hookEventName") ?? "";
   const event = eventFromName(argEvent) ?? eventFromName(sentEvent);
-  if (!event) return null;
+  if (!event) {
+    problems.push(`"${(argEvent ?? sentEvent) || "(none)"}" is not an event cairn handles; event skipped`);
+    return null;
+  }
   // The output must name the event it answers; trust the agent's spelling only when it is the same event.
   const agentEvent = eventFromName(sentEvent) === event ? sentEvent : CLAUDE_EVENT_NAMES[event];
   const toolName = str("tool_name", "toolName") ?? "";
@@ -179,10 +195,50 @@ export function parseHookInput(argEvent: string | undefined, raw: string, fallba
     stderr: shell.stderr,
     error: topError ?? shell.error,
     failed: isFailureEvent || topError !== null || shell.failed,
+    interrupted: raw_.is_interrupt === true || raw_.isInterrupt === true,
     lastAssistantMessage: str("last_assistant_message", "lastAssistantMessage") ?? "",
     stopHookActive: bool("stop_hook_active", "stopHookActive") ?? false,
     customInstructions: str("custom_instructions", "customInstructions") ?? "",
     source: d.source ?? d.reason ?? d.trigger ?? "",
     camelCase: d.session_id === undefined && d.sessionId !== undefined,
   };
+}
+
+const oneLineReason = (err: unknown): string => (err instanceof Error ? err.message : String(err)).split("\n")[0]!.slice(0, 120);
+
+/**
+ * The type each known field must have; anything else is ignored (treated as absent) and reported.
+ * `tool_response` is not checked: its shape is the tool's own (VS Code runs these hooks for every tool).
+ */
+const FIELD_TYPES: Record<string, "string" | "boolean" | "object"> = {
+  session_id: "string", sessionId: "string", cwd: "string", hook_event_name: "string", hookEventName: "string",
+  prompt: "string", tool_name: "string", toolName: "string", source: "string", reason: "string", trigger: "string",
+  last_assistant_message: "string", lastAssistantMessage: "string", custom_instructions: "string", customInstructions: "string",
+  stop_hook_active: "boolean", stopHookActive: "boolean", is_interrupt: "boolean",
+  tool_input: "object", toolInput: "object",
+};
+
+function typeName(v: unknown): string {
+  return v === null ? "null" : Array.isArray(v) ? "an array" : typeof v === "object" ? "an object" : `a ${typeof v}`;
+}
+
+/** Fields present with the wrong type, e.g. `session_id is a number, expected a string`. */
+export function shapeProblems(json: Record<string, unknown>): string[] {
+  const out: string[] = [];
+  for (const [key, want] of Object.entries(FIELD_TYPES)) {
+    const v = json[key];
+    if (v === undefined) continue;
+    const ok = want === "object" ? typeName(v) === "an object" : typeof v === want;
+    if (!ok) out.push(`${key} is ${typeName(v)}, expected ${want === "object" ? "an object" : `a ${want}`}`);
+  }
+  // Only the tools cairn reads: other tools' inputs are theirs to shape.
+  const name = [json.tool_name, json.toolName].find((n): n is string => typeof n === "string") ?? "";
+  const input = json.tool_input ?? json.toolInput;
+  if (toolKind(name) !== "other" && input && typeof input === "object" && !Array.isArray(input)) {
+    for (const key of ["command", "file_path", "filePath"]) {
+      const v = (input as Record<string, unknown>)[key];
+      if (v !== undefined && typeof v !== "string") out.push(`tool_input.${key} is ${typeName(v)}, expected a string`);
+    }
+  }
+  return out;
 }

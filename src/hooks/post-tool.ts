@@ -4,11 +4,11 @@
  * remember what fixed it as a lesson linked to the error (`fixes`), which is what the next session needs.
  */
 import type { Memory } from "../domain/memory.ts";
-import { commandHead, commandKey, errorSignature, looksLikeError } from "./command.ts";
+import { commandHead, commandKey, errorCommand, errorSignature, looksLikeError } from "./command.ts";
 import type { HookContext } from "./context.ts";
 import { bullet, oneLine } from "./format.ts";
 import { relevant } from "./relevance.ts";
-import type { SessionState } from "./state.ts";
+import { noteCreated, type SessionState } from "./state.ts";
 
 /** Errors captured per session at most: a broken build can fail fifty times in a row. */
 export const MAX_ERRORS_PER_SESSION = 5;
@@ -24,6 +24,8 @@ export async function postTool(ctx: HookContext): Promise<string | null> {
   if (inp.toolKind !== "shell" || !inp.command) return null;
   const key = commandKey(inp.command);
   if (key === "") return null;
+  // Stopped by the user: says nothing about the command, and is neither a failure nor a fix.
+  if (inp.interrupted) return null;
   const failed = inp.failed || (inp.exitCode === null && looksLikeError(inp.stderr));
   if (!failed) {
     if (ctx.state.failures[key]) await ctx.ready();
@@ -71,7 +73,7 @@ function succeeded(ctx: HookContext, key: string, command: string): void {
     agent: ctx.agent,
     sessionId: ctx.input.sessionId,
   });
-  state.created.push(lesson.id);
+  noteCreated(state, lesson.id);
   if (open.errorId && open.errorId !== lesson.id) {
     try {
       engine.relate(lesson.id, open.errorId, "fixes");
@@ -86,20 +88,21 @@ function captureFailure(ctx: HookContext, key: string, command: string, signatur
   const previous = state.failures[key];
   let errorId = previous?.signature === signature ? previous.errorId : null;
   if (!errorId && state.errorsCaptured < MAX_ERRORS_PER_SESSION) {
-    // Keyed by the command's head and the normalised signature, so the same failure in another session is
-    // the same text and reinforces the existing memory instead of adding a copy.
+    // Keyed by the program (file arguments dropped) and the normalised signature, so the same failure in
+    // another file or session is the same text and reinforces the existing memory instead of adding a copy.
+    const program = errorCommand(command) || key;
     const saved = ctx.engine().remember({
-      content: `\`${key}\` failed: ${signature}`,
+      content: `\`${program}\` failed: ${signature}`,
       type: "error",
-      tags: [`cmd:${key}`],
+      tags: [`cmd:${program}`],
       source: "hook",
       agent: ctx.agent,
       sessionId: ctx.input.sessionId,
       metadata: { command: oneLine(command, 500) },
     });
     errorId = saved.id;
-    state.errorsCaptured++;
-    state.created.push(saved.id);
+    if (!state.created.includes(saved.id)) state.errorsCaptured++;
+    noteCreated(state, saved.id);
   }
   state.failures[key] = { command: oneLine(command, 500), signature, errorId, at: Date.now(), since: previous?.since ?? [] };
 }

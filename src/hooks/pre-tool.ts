@@ -10,6 +10,8 @@ import { bullet } from "./format.ts";
 import { coverage, queryTerms } from "./relevance.ts";
 
 export const PRE_TOOL_LIMIT = 3;
+/** Candidates read before fixed errors are swapped for their fixes and the list is cut. */
+const CANDIDATES = 10;
 
 /** File names that say little on their own: these need their directory to count as a mention. */
 const GENERIC_NAMES = /^(index|main|mod|lib|utils?|types?|init|__init__|app|config|constants|helpers?|test|spec)\.[\w]+$/i;
@@ -35,10 +37,35 @@ export function subject(ctx: HookContext): { mention: string; label: string } | 
 export async function preTool(ctx: HookContext): Promise<string | null> {
   const about = subject(ctx);
   if (!about || !ctx.hasMemory()) return null;
-  const found = await mentions(ctx, about.mention, ["lesson", "error"]);
+  const found = withFixes(ctx, await mentions(ctx, about.mention, ["lesson", "error"], CANDIDATES)).slice(0, PRE_TOOL_LIMIT);
   if (found.length === 0) return null;
+  const engine = ctx.engine();
+  engine.store.touch(found.map((m) => m.id), engine.now());
   ctx.touchState().surfaced.push(...found.map((m) => m.id));
   return [`cairn memory — earlier lessons and errors about ${about.label}:`, ...found.map((m) => bullet(m, 400, true))].join("\n");
+}
+
+/**
+ * An error that has a fix (a memory linked to it by `fixes`) is settled: the fix is shown in its place,
+ * never the error itself. Each memory appears once, and none this session already saw or wrote.
+ */
+function withFixes(ctx: HookContext, found: Memory[]): Memory[] {
+  const engine = ctx.engine();
+  const skip = new Set([...ctx.state.created, ...ctx.state.surfaced]);
+  const out: Memory[] = [];
+  const add = (m: Memory | null) => {
+    if (m && m.status === "active" && !skip.has(m.id) && !out.some((o) => o.id === m.id)) out.push(m);
+  };
+  for (const m of found) {
+    if (m.type !== "error") {
+      add(m);
+      continue;
+    }
+    const fixes = engine.links(m.id).filter((l) => l.relation === "fixes" && l.direction === "in").map((l) => engine.store.get(l.id));
+    if (fixes.some((f) => f?.status === "active")) fixes.forEach(add);
+    else add(m);
+  }
+  return out;
 }
 
 /** Memories of `types` that mention all of `mention` (as a phrase), not yet shown or written this session. */
@@ -48,17 +75,15 @@ export async function mentions(ctx: HookContext, mention: string, types: string[
   const phrase = mention.trim().replace(/\s+/g, "_");
   const terms = queryTerms(phrase);
   if (terms.length === 0) return [];
-  const engine = ctx.engine();
-  const { results } = await engine.recall({ query: phrase, mode: "keyword", types, limit: 10, track: false });
+  const { results } = await ctx.engine().recall({ query: phrase, mode: "keyword", types, limit: 10, track: false });
   const skip = new Set([...ctx.state.created, ...ctx.state.surfaced]);
-  const strong = results
+  const seen = new Set<string>();
+  return results
     .map((r) => r.memory)
-    .filter((m) => !skip.has(m.id))
+    .filter((m) => !skip.has(m.id) && !seen.has(m.id) && seen.add(m.id))
     .filter((m) => {
       const c = coverage(terms, m);
       return c.matched === c.total;
     })
     .slice(0, limit);
-  if (strong.length > 0) engine.store.touch(strong.map((m) => m.id), engine.now());
-  return strong;
 }

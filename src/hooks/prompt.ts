@@ -8,6 +8,7 @@ import { applyBudget } from "../retrieve/budget.ts";
 import type { HookContext } from "./context.ts";
 import { bullet } from "./format.ts";
 import { relevant } from "./relevance.ts";
+import { noteCreated } from "./state.ts";
 
 export const PROMPT_LIMIT = 5;
 export const PROMPT_BUDGET = 600;
@@ -62,6 +63,6 @@ function capture(ctx: HookContext, text: string): void {
       agent: ctx.agent,
       sessionId: ctx.input.sessionId,
     });
-    state.created.push(saved.id);
+    noteCreated(state, saved.id);
   }
 }

@@ -18,7 +18,7 @@ const REPLY_MARGIN_MS = 200;
 
 const USAGE = `Usage: cairn hook <event>   (reads the agent's hook JSON on stdin)
 
-Events: session-start, prompt, pre-tool, post-tool, stop, pre-compact, session-end
+Events: session-start, prompt, pre-tool, post-tool, post-tool-failure, stop, pre-compact, session-end
 (Claude Code's names work too: SessionStart, UserPromptSubmit, PreToolUse, PostToolUse,
 PostToolUseFailure, Stop, PreCompact, SessionEnd.)
 
@@ -52,11 +52,11 @@ export async function runHook(args: readonly string[]): Promise<number> {
   try {
     paths = resolvePaths();
     const raw = await readStdin();
-    const input = parseHookInput(args[0], raw, process.cwd());
-    if (!input) {
-      debugLog(paths, `${event} skipped: not a hook event we handle (or stdin is not a JSON object)`, started);
-      return 0;
-    }
+    const problems: string[] = [];
+    const input = parseHookInput(args[0], raw, process.cwd(), problems);
+    // Logged here, before the warm/cold split, so each bad event is one line whichever path serves it.
+    if (problems.length > 0) appendHookLog(paths.dataDir, `${input?.event ?? event} malformed input: ${problems.join("; ")}`);
+    if (!input) return 0;
     event = input.event;
     const sock = warmEnabled() ? socketPath(paths.dataDir) : null;
     if (sock) {

@@ -39,6 +39,11 @@ export interface SessionState {
   checkpointContent: string | null;
 }
 
+/** Records a memory this session wrote; a duplicate write (reinforcing the same memory) is listed once. */
+export function noteCreated(state: SessionState, id: string): void {
+  if (!state.created.includes(id)) state.created.push(id);
+}
+
 const MAX_LIST = 200;
 /** State files of sessions that never sent SessionEnd are removed after this long. */
 const STALE_MS = 7 * 86_400_000;

@@ -5,7 +5,7 @@
  */
 import type { HookContext } from "./context.ts";
 import { oneLine } from "./format.ts";
-import { clearState } from "./state.ts";
+import { clearState, noteCreated } from "./state.ts";
 
 const MAX_MESSAGE_CHARS = 1500;
 const MAX_NEXT_STEPS = 8;
@@ -63,13 +63,22 @@ function summaryText(ctx: HookContext, extra = ""): string | null {
   const s = ctx.state;
   const last = s.lastMessage ? oneLine(s.lastMessage, 600) : "";
   const parts: string[] = [];
-  if (s.firstPrompt) parts.push(`Asked: ${oneLine(s.firstPrompt, 160)}`);
-  if (last) parts.push(`Outcome: ${last}`);
-  if (extra) parts.push(`Compaction note: ${oneLine(extra, 300)}`);
-  if (s.created.length > 0) parts.push(`Captured ${s.created.length} memories.`);
+  if (s.firstPrompt) parts.push(sentence(`Asked: ${oneLine(s.firstPrompt, 160)}`));
+  if (last) parts.push(sentence(`Outcome: ${last}`));
+  if (extra) parts.push(sentence(`Compaction note: ${oneLine(extra, 300)}`));
+  // The summary itself is in `created` once written; it is not one of the memories it reports.
+  const captured = s.created.filter((id) => id !== s.summaryId).length;
+  if (captured > 0) parts.push(`Captured ${captured} ${captured === 1 ? "memory" : "memories"}.`);
   if (parts.length === 0) return null;
   const date = new Date().toISOString().slice(0, 10);
   return `Session summary (${date}). ${parts.join(" ")}`;
+}
+
+/** Text ending as one sentence: a final period added when missing, never doubled ("done.." → "done."). */
+export function sentence(text: string): string {
+  const t = text.trim().replace(/[\s,;:]+$/, "");
+  if (/[!?…]$/.test(t)) return t;
+  return `${t.replace(/\.+$/, "")}.`;
 }
 
 function writeSummary(ctx: HookContext, extra = ""): void {
@@ -95,7 +104,7 @@ function writeSummary(ctx: HookContext, extra = ""): void {
     sessionId: ctx.input.sessionId,
   });
   state.summaryId = saved.id;
-  state.created.push(saved.id);
+  noteCreated(state, saved.id);
 }
 
 function writeCheckpoint(ctx: HookContext): void {

@@ -14,6 +14,8 @@ export const CLAUDE_HOOKS: ReadonlyArray<{ event: string; name: string; matcher?
   { event: "UserPromptSubmit", name: "prompt", timeout: 5 },
   { event: "PreToolUse", name: "pre-tool", matcher: "Edit|Write|MultiEdit|Bash", timeout: 5 },
   { event: "PostToolUse", name: "post-tool", matcher: "Edit|Write|MultiEdit|Bash", timeout: 5 },
+  // A failing command never reaches PostToolUse: Claude Code sends it here (`error`: "Exit code N\n…").
+  { event: "PostToolUseFailure", name: "post-tool-failure", matcher: "Bash", timeout: 5 },
   { event: "Stop", name: "stop", timeout: 10 },
   { event: "PreCompact", name: "pre-compact", timeout: 10 },
   { event: "SessionEnd", name: "session-end", timeout: 5 },

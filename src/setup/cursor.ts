@@ -12,6 +12,13 @@ export const cursor: ClientSetup = {
   scopes: ["user", "project"],
   detect: (ctx) => exists(join(ctx.home, ".cursor")) || exists(join(ctx.projectDir, ".cursor")),
   targets: (ctx) => [jsonTarget(cursorFile(ctx), "mcp", fileMode(ctx), (v) => mcpServerOps(v, "mcpServers", { command: ctx.command, args: ["mcp"] }, ctx.uninstall))],
-  // Cursor's hooks.json has its own flat format and output fields that `cairn hook` does not speak.
-  notes: (ctx) => (ctx.uninstall ? [] : ["Cursor hooks are not registered (Cursor's hook format and I/O differ from Claude Code's); MCP only."]),
+  // Cursor's hooks.json has its own flat format and output fields that `cairn hook` does not speak; Cursor
+  // can instead run the hooks in Claude Code's settings files (its "third-party hooks"), which cover
+  // failures too (PostToolUseFailure, Cursor's postToolUseFailure).
+  notes: (ctx) =>
+    ctx.uninstall
+      ? []
+      : [
+          "Cursor's own hooks.json is not written (its hook format and I/O differ); Cursor runs the hooks in Claude Code's settings when third-party configs are enabled in its settings — write them with `cairn setup --client claude-code`.",
+        ],
 };

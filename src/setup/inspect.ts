@@ -20,7 +20,7 @@ export interface ClientCheck {
 
 /** One check per client that is installed or mentions cairn. */
 export function clientChecks(env: Env = process.env, cwd: string = process.cwd(), platform: NodeJS.Platform = process.platform): ClientCheck[] {
-  const base = { env, platform, home: homeDir(env), projectDir: detectProject(cwd), command: "", uninstall: false };
+  const base = { env, platform, home: homeDir(env), projectDir: detectProject(cwd), command: "", uninstall: false, dataDir: "" };
   const checks: ClientCheck[] = [];
   for (const client of CLIENTS) {
     try {
@@ -58,7 +58,7 @@ function inspectClient(client: ClientSetup, ctxFor: (scope: Scope) => SetupConte
         if (!entry) continue;
         found.push(`MCP in ${target.path}`);
         mcpCommand = typeof entry.command === "string" ? entry.command : "";
-        checkCommand(mcpCommand, target.path, problems);
+        checkCommand(mcpCommand, target.path, problems, ctxFor(scope).env);
       } else {
         const hooks = isObject(value.hooks) ? value.hooks : {};
         const commands = CLAUDE_HOOKS.map((h) => cairnHookCommand(hooks[h.event], mcpCommand));
@@ -67,7 +67,7 @@ function inspectClient(client: ClientSetup, ctxFor: (scope: Scope) => SetupConte
         hooksSeen = true;
         found.push(`hooks ${present}/${CLAUDE_HOOKS.length} in ${target.path}`);
         if (present < CLAUDE_HOOKS.length) problems.push(`hooks missing for ${CLAUDE_HOOKS.filter((_, i) => commands[i] === undefined).map((h) => h.event).join(", ")}; run \`cairn setup --client ${client.id}${scope === "project" ? " --project" : ""}\``);
-        checkCommand(executableOf(commands.find((c) => c !== undefined)!), target.path, problems);
+        checkCommand(executableOf(commands.find((c) => c !== undefined)!), target.path, problems, ctxFor(scope).env);
       }
     }
   }
@@ -105,10 +105,13 @@ function executableOf(command: string): string {
   return command.split(/\s+/)[0] ?? "";
 }
 
-function checkCommand(command: string, where: string, problems: string[]): void {
+function checkCommand(command: string, where: string, problems: string[], env: Env): void {
   if (command === "") return void problems.push(`the cairn entry in ${where} has no command`);
-  // A bare name is looked up on PATH by the client; only absolute paths can be checked here.
-  if (!command.includes("/") && !command.includes("\\")) return;
+  // A bare name (what project files hold) is looked up on PATH by the client, as here.
+  if (!command.includes("/") && !command.includes("\\")) {
+    if (!Bun.which(command, { PATH: env.PATH ?? "" })) problems.push(`\`${command}\` (in ${where}) is not on PATH; put the cairn binary on PATH`);
+    return;
+  }
   if (!existsSync(command)) return void problems.push(`${command} (in ${where}) does not exist; run \`cairn setup\` again from the installed binary`);
   try {
     accessSync(command, constants.X_OK);

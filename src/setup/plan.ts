@@ -3,8 +3,8 @@
  * changes, touching nothing) then apply (backup + atomic write). Dry runs stop after the plan, so what
  * they print is exactly what a real run would do; a failure in one file never stops the others.
  */
-import { chmodSync, copyFileSync, existsSync, mkdirSync, readFileSync, realpathSync, renameSync, statSync, writeFileSync } from "node:fs";
-import { dirname } from "node:path";
+import { chmodSync, copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, realpathSync, renameSync, rmdirSync, statSync, unlinkSync, writeFileSync } from "node:fs";
+import { dirname, join, relative } from "node:path";
 
 export const CLIENT_IDS = ["claude-code", "claude-desktop", "cursor", "vscode", "codex", "windsurf", "gemini"] as const;
 export type ClientId = (typeof CLIENT_IDS)[number];
@@ -18,9 +18,14 @@ export interface SetupContext {
   /** Root of the current project (git root of the working directory), for --project. */
   projectDir: string;
   scope: Scope;
-  /** Absolute path of the cairn binary that clients should run. */
+  /**
+   * The cairn executable clients should run: an absolute path for user files (this machine's binary), or
+   * a bare name (`cairn`, looked up on PATH) for project files that a team commits.
+   */
   command: string;
   uninstall: boolean;
+  /** cairn's data directory: backups of project files go there, never into the repository. */
+  dataDir: string;
 }
 
 export interface Change {
@@ -55,13 +60,18 @@ export interface ClientSetup {
 export interface FilePlan {
   path: string;
   purpose: "mcp" | "hooks";
-  status: "created" | "changed" | "unchanged" | "error";
+  /** `deleted`: uninstall left a project file holding nothing but `{}`, so the file goes. */
+  status: "created" | "changed" | "deleted" | "unchanged" | "error";
   changes: Change[];
   error?: string;
   backup?: string;
   before: string | null;
   after?: string;
   newMode: number;
+  /** Where the backup of an existing file goes: beside it (user files), or this folder (project files). */
+  backupDir?: string;
+  /** For a deleted project file: folders up to (not including) this one that are left empty go too. */
+  pruneUpTo?: string;
 }
 
 export interface ClientPlan {
@@ -100,8 +110,13 @@ export function planClient(client: ClientSetup, ctx: SetupContext, explicit: boo
       }
       const { text, changes } = target.edit(file.before);
       file.changes = changes;
-      // A missing file that would stay empty is not worth creating.
-      if (text !== (file.before ?? "")) {
+      if (ctx.scope === "project") file.backupDir = join(ctx.dataDir, "backups");
+      // A project file that held only cairn's entries goes entirely: no `{}` stub left to commit.
+      if (ctx.uninstall && ctx.scope === "project" && changes.length > 0 && isEmptyConfig(text)) {
+        file.status = "deleted";
+        file.pruneUpTo = ctx.projectDir;
+      } else if (text !== (file.before ?? "")) {
+        // A missing file that would stay empty is not worth creating.
         file.after = text;
         file.status = file.before === null ? "created" : "changed";
       }
@@ -114,6 +129,9 @@ export function planClient(client: ClientSetup, ctx: SetupContext, explicit: boo
   return { ...base, status: base.files.some((f) => f.status === "error") ? "error" : "ok" };
 }
 
+/** Nothing but whitespace, or an empty JSON object with no comments. */
+export const isEmptyConfig = (text: string): boolean => /^\s*(\{\s*\})?\s*$/.test(text);
+
 /** Filesystem-safe UTC time stamp for backup names. */
 export function stamp(now: Date): string {
   return now.toISOString().replace(/[-:]/g, "").replace(/\.\d+Z$/, "Z");
@@ -123,9 +141,9 @@ export function stamp(now: Date): string {
 export function applyPlans(plans: ClientPlan[], now: Date = new Date()): void {
   for (const plan of plans) {
     for (const file of plan.files) {
-      if (file.after === undefined || file.status === "error") continue;
+      if ((file.after === undefined && file.status !== "deleted") || file.status === "error") continue;
       try {
-        file.backup = writeFile(file, now);
+        file.backup = file.status === "deleted" ? deleteFile(file, now) : writeFile(file, now);
       } catch (err) {
         file.status = "error";
         file.error = `not written: ${message(err)}`;
@@ -144,10 +162,7 @@ function writeFile(file: FilePlan, now: Date): string | undefined {
   let mode = file.newMode;
   if (current !== null) {
     mode = statSync(real).mode & 0o777;
-    // Never overwrite an earlier backup (two runs in one second): it may hold the only pre-cairn copy.
-    backup = `${file.path}.cairn-backup-${stamp(now)}`;
-    for (let n = 2; existsSync(backup); n++) backup = `${file.path}.cairn-backup-${stamp(now)}-${n}`;
-    copyFileSync(real, backup);
+    backup = backupCopy(file, real, now);
   } else {
     mkdirSync(dirname(real), { recursive: true });
   }
@@ -155,5 +170,34 @@ function writeFile(file: FilePlan, now: Date): string | undefined {
   writeFileSync(tmp, file.after!, { mode });
   chmodSync(tmp, mode); // umask must not loosen or tighten what the user had
   renameSync(tmp, real);
+  return backup;
+}
+
+/** Removes a file uninstall emptied (after a backup), then the folders that held only it. */
+function deleteFile(file: FilePlan, now: Date): string | undefined {
+  const real = existsSync(file.path) ? realpathSync(file.path) : file.path;
+  if (readText(real) !== file.before) throw new SetupFileError("the file changed while cairn was editing it; run `cairn setup --uninstall` again");
+  const backup = backupCopy(file, real, now);
+  unlinkSync(file.path);
+  if (file.pruneUpTo === undefined) return backup;
+  for (let dir = dirname(file.path); relative(file.pruneUpTo, dir) !== "" && !relative(file.pruneUpTo, dir).startsWith(".."); dir = dirname(dir)) {
+    if (readdirSync(dir).length > 0) break;
+    rmdirSync(dir);
+  }
+  return backup;
+}
+
+/**
+ * Copies the current file before it is changed. User files get `<file>.cairn-backup-<time>` beside them;
+ * project files are backed up under cairn's data directory (mirroring their absolute path), so nothing
+ * cairn leaves behind shows up in the repository.
+ */
+function backupCopy(file: FilePlan, real: string, now: Date): string {
+  const base = file.backupDir === undefined ? `${file.path}.cairn-backup-${stamp(now)}` : join(file.backupDir, stamp(now), file.path.replace(/^[A-Za-z]:/, "").replace(/^[\\/]+/, ""));
+  // Never overwrite an earlier backup (two runs in one second): it may hold the only pre-cairn copy.
+  let backup = base;
+  for (let n = 2; existsSync(backup); n++) backup = `${base}-${n}`;
+  mkdirSync(dirname(backup), { recursive: true, mode: 0o700 });
+  copyFileSync(real, backup);
   return backup;
 }

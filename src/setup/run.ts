@@ -7,7 +7,7 @@ import { claudeDesktop } from "./claude-desktop.ts";
 import { codex } from "./codex.ts";
 import { cursor } from "./cursor.ts";
 import { gemini } from "./gemini.ts";
-import { homeDir } from "../config/paths.ts";
+import { homeDir, resolvePaths } from "../config/paths.ts";
 import { CLIENT_IDS, type ClientId, type ClientPlan, type ClientSetup, type Env, type Scope, type SetupContext, applyPlans, planClient } from "./plan.ts";
 import { vscode } from "./vscode.ts";
 import { windsurf } from "./windsurf.ts";
@@ -25,6 +25,8 @@ export interface SetupOptions {
   platform?: NodeJS.Platform;
   cwd?: string;
   now?: Date;
+  /** This cairn binary, when it is one (not Bun running the source): named in the PATH hint. */
+  self?: string;
 }
 
 export interface SetupReport {
@@ -44,15 +46,28 @@ export function parseClients(value: string | undefined): ClientId[] | "all" {
   return names as ClientId[];
 }
 
+/** The name project files use: each teammate's own cairn, found on PATH, rather than one machine's path. */
+export const PROJECT_COMMAND = "cairn";
+
 /**
- * The command clients should run: `--command`, else this executable. Run from source, the executable is
- * Bun itself, which would register `bun mcp` — so that case needs an explicit `--command`.
+ * The command clients should run: `--command` (a bare name stays a PATH lookup; a path is made absolute),
+ * else `cairn` for project files, which a team commits, and this executable's absolute path for user
+ * files, which belong to this machine and must work even where a client's PATH is not the shell's (GUI
+ * apps started from a dock). Run from source, the executable is Bun itself, which would register
+ * `bun mcp` — so that case needs an explicit `--command`.
  */
-export function resolveCommand(given: string | undefined, execPath: string = process.execPath, cwd: string = process.cwd()): string {
-  if (given !== undefined && given !== "") return isAbsolute(given) ? given : resolve(cwd, given);
-  if (/^bun(\.exe)?$/i.test(basename(execPath))) throw new Error("cairn is running from source (under Bun); give the binary clients should run: --command /path/to/cairn.");
+export function resolveCommand(given: string | undefined, scope: Scope = "user", execPath: string = process.execPath, cwd: string = process.cwd()): string {
+  if (given !== undefined && given !== "") return isBareName(given) ? given : isAbsolute(given) ? given : resolve(cwd, given);
+  if (scope === "project") return PROJECT_COMMAND;
+  if (isBun(execPath)) throw new Error("cairn is running from source (under Bun); give the binary clients should run: --command /path/to/cairn.");
   return execPath;
 }
+
+const isBareName = (command: string): boolean => !/[\\/]/.test(command);
+const isBun = (execPath: string): boolean => /^bun(\.exe)?$/i.test(basename(execPath));
+
+/** This cairn binary's path, or undefined when Bun runs the source. */
+export const selfBinary = (execPath: string = process.execPath): string | undefined => (isBun(execPath) ? undefined : execPath);
 
 export function runSetup(opts: SetupOptions): SetupReport {
   const env = opts.env ?? process.env;
@@ -64,15 +79,25 @@ export function runSetup(opts: SetupOptions): SetupReport {
     scope: opts.scope,
     command: opts.command,
     uninstall: opts.uninstall,
+    dataDir: resolvePaths(env, opts.platform ?? process.platform).dataDir,
   };
   const explicit = opts.clients !== "all";
   const chosen = opts.clients === "all" ? CLIENTS : CLIENTS.filter((c) => (opts.clients as ClientId[]).includes(c.id));
   const plans = chosen.map((c) => planClient(c, ctx, explicit));
   if (!opts.dryRun) applyPlans(plans, opts.now);
-  return { action: opts.uninstall ? "uninstall" : "setup", dryRun: opts.dryRun, scope: opts.scope, command: opts.command, warnings: opts.uninstall ? [] : commandWarnings(opts.command), clients: plans };
+  return { action: opts.uninstall ? "uninstall" : "setup", dryRun: opts.dryRun, scope: opts.scope, command: opts.command, warnings: opts.uninstall ? [] : commandWarnings(opts.command, env, opts.self), clients: plans };
 }
 
-function commandWarnings(command: string): string[] {
+/** Problems with the command that was written, with what to do about them. */
+function commandWarnings(command: string, env: Env, self: string | undefined): string[] {
+  if (isBareName(command)) {
+    if (Bun.which(command, { PATH: env.PATH ?? "" })) return [];
+    const bin = self ?? "/path/to/cairn";
+    return [
+      `\`${command}\` is not on PATH, so agents cannot start the \`${command}\` these files now run. ` +
+        `Put it there, e.g. \`ln -s "${bin}" ~/.local/bin/${command}\` (with ~/.local/bin on PATH) or \`sudo install -m 755 "${bin}" /usr/local/bin/${command}\`, then check with \`command -v ${command}\`.`,
+    ];
+  }
   if (!existsSync(command)) return [`${command} does not exist; clients will fail to start cairn until it does.`];
   try {
     accessSync(command, constants.X_OK);
@@ -109,11 +134,10 @@ export function reportJson(r: SetupReport): unknown {
   };
 }
 
-/** Human rendering: one block per client, one line per changed key (+ added, ~ updated, - removed). */
+/** Human rendering: one block per client, one line per changed key (+ added, ~ updated, - removed). Warnings go to stderr, separately. */
 export function reportText(r: SetupReport): string {
   const sign = { added: "+", updated: "~", removed: "-" } as const;
   const out: string[] = [];
-  for (const w of r.warnings) out.push(`warning: ${w}`);
   for (const c of r.clients) {
     if (c.status === "skipped") {
       out.push(`${c.name}: skipped — ${c.reason}`);

@@ -81,6 +81,32 @@ describe("warm hook daemon", () => {
     expect(await hook("prompt", "prompt", { session: "warm-1", prompt }, "off")).toBe("");
   });
 
+  test("failures, fixes and pre-tool advice: the warm path prints what the cold path prints", async () => {
+    const ECONN = "Exit code 1\nsrc/db.ts:12:5 - Error: connect ECONNREFUSED 127.0.0.1:5432";
+    const failure = (session: string) => ({ session, command: "npm run test:integration", error: ECONN });
+    await hook("post-tool-failure", "post-tool-bash-failure", failure("s1"), "off");
+    await hook("post-tool", "post-tool-bash-ok", { session: "s1", command: "docker compose up -d db" }, "off");
+    await hook("post-tool", "post-tool-bash-ok", { session: "s1", command: "npm run test:integration" }, "off");
+    const cold = {
+      failure: await hook("post-tool-failure", "post-tool-bash-failure", failure("cold"), "off"),
+      pre: await hook("pre-tool", "pre-tool-bash", { session: "cold-pre", command: "npm run test:integration" }, "off"),
+    };
+    expect(cold.failure).toContain("docker compose up -d db");
+    expect(cold.pre).toContain("docker compose up -d db");
+    await startDaemon();
+    expect(await hook("post-tool-failure", "post-tool-bash-failure", failure("warm"))).toBe(cold.failure);
+    expect(await hook("pre-tool", "pre-tool-bash", { session: "warm-pre", command: "npm run test:integration" })).toBe(cold.pre);
+    expect(count(log(), "post-tool ok, warm")).toBe(1);
+    expect(count(log(), "pre-tool ok, warm")).toBe(1);
+  });
+
+  test("malformed input is logged once, before the warm/cold split", async () => {
+    await startDaemon();
+    const r = await sb.run(["hook", "post-tool-failure"], { cwd: project, stdin: "{ not json", env: { CAIRN_HOOK_DEBUG: "1" } });
+    expect([r.exitCode, r.stdout, r.stderr]).toEqual([0, "", ""]);
+    expect(count(log(), "malformed input: stdin is not JSON")).toBe(1);
+  });
+
   test("many sessions at once: every capture is stored, nothing fails", async () => {
     await startDaemon();
     const facts = Array.from({ length: 24 }, (_, i) => `remember that service number ${i} listens on port ${7000 + i}`);

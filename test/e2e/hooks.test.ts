@@ -36,7 +36,8 @@ describe("cairn hook across two sessions", () => {
     expect(await hook("session-start", "session-start", s1)).toBe("");
     const said = await hook("prompt", "prompt", { ...s1, prompt: "remember that the integration tests need `docker compose up db` first" });
     expect(said).toBe(""); // captured, never echoed back in the same turn
-    await hook("post-tool", "post-tool-bash-failure", { ...s1, command: "npm run test:integration", error: ECONN });
+    // Failures arrive as PostToolUseFailure, on the command `cairn setup` registers for it.
+    await hook("post-tool-failure", "post-tool-bash-failure", { ...s1, command: "npm run test:integration", error: ECONN });
     await hook("post-tool", "post-tool-bash-ok", { ...s1, command: "docker compose up -d db" });
     await hook("post-tool", "post-tool-bash-ok", { ...s1, command: "npm run test:integration" });
     await hook("stop", "stop", { ...s1, message: "The integration tests pass now that the db container runs." });
@@ -51,7 +52,7 @@ describe("cairn hook across two sessions", () => {
     if (process.env.CAIRN_SHOW_HOOKS) console.error(`${briefing}\n---\n${related}`);
     expect(await hook("prompt", "prompt", { ...s2, prompt: "rename the button label to Save" })).toBe("");
     // The fix found in session 1 comes back when the same failure happens again.
-    const advice = await hook("post-tool", "post-tool-bash-failure", { ...s2, command: "npm run test:integration", error: ECONN });
+    const advice = await hook("post-tool-failure", "post-tool-bash-failure", { ...s2, command: "npm run test:integration", error: ECONN });
     expect(advice).toContain("docker compose up -d db");
   });
 });

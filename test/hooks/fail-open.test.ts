@@ -1,9 +1,9 @@
 /**
  * @module Fail-open, on the compiled binary: malformed input, missing fields and an unusable data directory
- * all end in exit 0 with empty stdout and stderr; internal failures leave one line in hooks.log.
+ * all end in exit 0 with empty stdout and stderr; malformed input and internal failures leave one line in hooks.log.
  */
 import { afterEach, beforeEach, describe, expect, test } from "bun:test";
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describeRun } from "../helpers/bin.ts";
 import { createSandbox, type Sandbox } from "../helpers/sandbox.ts";
@@ -24,12 +24,21 @@ async function quiet(args: string[], stdin: string, env: Record<string, string> 
   expect(r.stderr, describeRun(args, r)).toBe("");
 }
 
+const logLines = (): string[] => (existsSync(join(sb.cairnHome, "hooks.log")) ? readFileSync(join(sb.cairnHome, "hooks.log"), "utf8").trim().split("\n") : []);
+
 describe("fail open", () => {
-  test.each(EVENTS)("%s: malformed JSON, empty stdin, missing fields", async (event) => {
+  test.each(EVENTS)("%s: malformed JSON, empty stdin, missing fields — each bad input is one line in hooks.log", async (event) => {
     await quiet(["hook", event], "{ this is not json");
+    expect(logLines().at(-1)).toMatch(new RegExp(`${event} malformed input: stdin is not JSON \\(.+\\); event skipped$`));
     await quiet(["hook", event], "");
+    expect(logLines().at(-1)).toContain(`${event} malformed input: stdin was empty`);
     await quiet(["hook", event], "{}");
+    expect(logLines()).toHaveLength(2); // an event with nothing in it is odd, not malformed
     await quiet(["hook", event], JSON.stringify({ session_id: 7, tool_input: "x", prompt: ["a"] }));
+    expect(logLines()).toHaveLength(3);
+    expect(logLines().at(-1)).toContain(
+      `${event} malformed input: session_id is a number, expected a string; prompt is an array, expected a string; tool_input is a string, expected an object`,
+    );
   });
 
   test("unknown events and no event are ignored", async () => {

@@ -1,5 +1,7 @@
 /** @module Hook input: both field spellings, event names, tool shapes, and tolerance of odd input. */
 import { describe, expect, test } from "bun:test";
+import { readdirSync } from "node:fs";
+import { join } from "node:path";
 import { eventFromName, parseHookInput } from "../../src/hooks/input.ts";
 import { capContext, MAX_CONTEXT_CHARS, renderOutput } from "../../src/hooks/output.ts";
 import { fixture } from "./helpers.ts";
@@ -73,6 +75,45 @@ describe("parseHookInput", () => {
     expect(i.cwd).toBe("/fb");
     expect(i.prompt).toBe("");
     expect(i.stopHookActive).toBe(false);
+  });
+
+  test("real events from every client parse without a problem", () => {
+    const names = readdirSync(join(import.meta.dir, "..", "fixtures", "hooks")).map((f) => f.replace(/\.json$/, ""));
+    expect(names.length).toBeGreaterThan(10);
+    for (const name of names) {
+      const problems: string[] = [];
+      const vars = { cwd: "/x", command: "npm test", error: "Exit code 1\nboom", file: "/x/a.ts", prompt: "hi", message: "done" };
+      expect(parseHookInput(undefined, fixture(name, vars), "/", problems), name).not.toBeNull();
+      expect(problems, name).toEqual([]);
+    }
+  });
+
+  test("what is wrong with the input is reported, one short reason each", () => {
+    const at = (raw: string, event = "prompt") => {
+      const problems: string[] = [];
+      const input = parseHookInput(event, raw, "/fb", problems);
+      return { input, problems };
+    };
+    expect(at("{not json").problems).toEqual([expect.stringMatching(/^stdin is not JSON \(.+\); event skipped$/)]);
+    expect(at("[1,2]").problems).toEqual(["stdin is an array, not a JSON object; event skipped"]);
+    expect(at("").problems).toEqual(["stdin was empty (expected the agent's event JSON)"]);
+    expect(at("{}", "Notification").problems).toEqual(['"Notification" is not an event cairn handles; event skipped']);
+    const shapes = at(JSON.stringify({ session_id: 42, prompt: ["a"], tool_name: "Bash", tool_input: { command: 7 }, stop_hook_active: "yes" }));
+    expect(shapes.input).not.toBeNull(); // handled, with those fields ignored
+    expect(shapes.problems).toEqual([
+      "session_id is a number, expected a string",
+      "prompt is an array, expected a string",
+      "stop_hook_active is a string, expected a boolean",
+      "tool_input.command is a number, expected a string",
+    ]);
+    // Tools cairn does not read, and tool results, are shaped by the tool: not reported.
+    expect(at(JSON.stringify({ tool_name: "mcp__x__y", tool_input: { command: ["a"] }, tool_response: [{ type: "text" }] }), "post-tool").problems).toEqual([]);
+  });
+
+  test("a failure the user interrupted is flagged", () => {
+    const raw = JSON.parse(fixture("post-tool-bash-failure", { cwd: "/x", command: "npm test", error: "Exit code 130" }));
+    expect(parseHookInput("post-tool-failure", JSON.stringify({ ...raw, is_interrupt: true }), "/")!.interrupted).toBe(true);
+    expect(parseHookInput("post-tool-failure", JSON.stringify(raw), "/")!.interrupted).toBe(false);
   });
 
   test("not JSON, or not an object → null", () => {

@@ -4,7 +4,7 @@ import { existsSync } from "node:fs";
 import { join } from "node:path";
 import type { Engine } from "../../src/engine/engine.ts";
 import { stateFile } from "../../src/hooks/state.ts";
-import { nextSteps } from "../../src/hooks/stop.ts";
+import { nextSteps, sentence } from "../../src/hooks/stop.ts";
 import { fixture, type HookWorld, hookWorld } from "./helpers.ts";
 
 let w: HookWorld;
@@ -43,6 +43,27 @@ describe("stop family", () => {
     await w.hook("stop", fixture("stop.camel", { cwd: w.project }));
     await w.hook("session-end", fixture("session-end", { cwd: w.project }));
     expect(existsSync(join(w.cairnHome, "cairn.db")) ? withEngine((e) => e.list().total) : 0).toBe(0);
+  });
+
+  test("the summary reads as sentences: one period each, and 1 memory / 3 memories", async () => {
+    const summary = () => withEngine((e) => e.list({ tags: ["session-summary"] }).memories[0]!.content);
+    const prompt = (text: string) => w.hook("prompt", fixture("prompt", { cwd: w.project, prompt: text }));
+    await prompt("remember that the staging database is called shop-staging");
+    await w.hook("stop", fixture("stop", { cwd: w.project, message: "Done." }));
+    expect(summary()).toMatch(/^Session summary \(\d{4}-\d\d-\d\d\)\. Asked: remember that the staging database is called shop-staging\. Outcome: Done\. Captured 1 memory\.$/);
+    await prompt("from now on use pnpm, not npm");
+    await prompt("we decided to keep the FTS index in the same database file");
+    await w.hook("session-end", fixture("session-end", { cwd: w.project }));
+    expect(summary()).toEndWith(" Captured 3 memories.");
+    expect(summary()).not.toContain("..");
+  });
+
+  test("sentence() ends text with exactly one stop", () => {
+    expect(sentence("Outcome: done..")).toBe("Outcome: done.");
+    expect(sentence("Outcome: all green")).toBe("Outcome: all green.");
+    expect(sentence("Asked: why does it fail?")).toBe("Asked: why does it fail?");
+    expect(sentence("Asked: a long question cut…")).toBe("Asked: a long question cut…");
+    expect(sentence("Next:")).toBe("Next.");
   });
 
   test("next steps are read from bullets under a heading", () => {

@@ -4,6 +4,7 @@ import { join } from "node:path";
 import type { Engine } from "../../src/engine/engine.ts";
 import { MAX_ERRORS_PER_SESSION } from "../../src/hooks/post-tool.ts";
 import { stateFile } from "../../src/hooks/state.ts";
+import { CLAUDE_HOOKS } from "../../src/setup/claude-code.ts";
 import { contextOf, fixture, type HookWorld, hookWorld } from "./helpers.ts";
 
 let w: HookWorld;
@@ -58,6 +59,35 @@ describe("post-tool", () => {
     expect(await w.hook("post-tool", fail("npm run test:integration", ECONN, "s2"))).toBe("");
   });
 
+  test("PostToolUseFailure, under the command setup registers for it: captures the error, and brings back its fix", async () => {
+    const spec = CLAUDE_HOOKS.find((h) => h.event === "PostToolUseFailure")!;
+    expect(spec.matcher).toBe("Bash");
+    const failure = (session: string) => fail("npm run test:integration", ECONN, session);
+    expect(await w.hook(spec.name, failure("s1"))).toBe("");
+    expect(withEngine((e) => e.list({ types: ["error"] }).memories.map((m) => m.content))).toEqual(["`npm run test:integration` failed: Error: connect ECONNREFUSED <ip>"]);
+    await w.hook("post-tool", ok("docker compose up -d db", "s1"));
+    await w.hook("post-tool", ok("npm run test:integration", "s1"));
+    const out = await w.hook(spec.name, failure("s2"));
+    expect(JSON.parse(out).hookSpecificOutput.hookEventName).toBe("PostToolUseFailure");
+    expect(contextOf(out)).toContain("it passed after running `docker compose up -d db`");
+  });
+
+  test("a command the user interrupted is not captured as an error", async () => {
+    const interrupted = JSON.stringify({ ...JSON.parse(fail("npm run dev", "Exit code 130\nerror: interrupted")), is_interrupt: true });
+    expect(await w.hook("post-tool-failure", interrupted)).toBe("");
+    expect(await Bun.file(join(w.cairnHome, "cairn.db")).exists()).toBe(false);
+  });
+
+  test("one error in three files (paths and line:col differ) is one memory", async () => {
+    const tsc = (file: string, at: string) => `Exit code 2\n${file}${at}: error TS2307: Cannot find module 'lodash' or its corresponding type declarations.`;
+    await w.hook("post-tool", fail("npx tsc --noEmit", tsc("src/a.ts", "(3,7)"), "s1"));
+    await w.hook("post-tool", fail("npx tsc --noEmit", tsc("src/deep/b.ts", "(12,21)"), "s2"));
+    // …also when the command names the file, and in the other location style.
+    await w.hook("post-tool", fail("tsc src/lib/c.tsx", tsc("/home/u/app/src/lib/c.tsx", ":140:9 -"), "s3"));
+    const errors = withEngine((e) => e.list({ types: ["error"] }).memories);
+    expect(errors.map((m) => m.content)).toEqual(["`tsc` failed: error TS2307: Cannot find module 'lodash' or its corresponding type declarations."]);
+  });
+
   test("VS Code's terminal failure (camelCase, exit code in the response) is captured too", async () => {
     await w.hook("post-tool", fixture("post-tool-bash-failure.camel", { cwd: w.project, command: "make build", error: "make: *** No rule to make target 'build'.  Stop.\nerror: build failed" }));
     expect(withEngine((e) => e.list({ types: ["error"] }).memories.map((m) => m.agent))).toEqual(["vscode"]);
@@ -96,6 +126,26 @@ describe("pre-tool", () => {
     expect(await w.hook("pre-tool", edit)).toBe("");
     withEngine((e) => e.remember({ content: "fts.ts: keep the two-stage search", type: "lesson" }));
     expect(await w.hook("pre-tool", edit)).toBe("");
+  });
+
+  test("an error that has a fix is not shown again — its fix is, and nothing twice", async () => {
+    await w.hook("post-tool", fail("npm run test:integration", ECONN, "s1"));
+    await w.hook("post-tool", ok("docker compose up -d db", "s1"));
+    await w.hook("post-tool", ok("npm run test:integration", "s1"));
+    withEngine((e) => e.remember({ content: "`npm run test:integration` reads .env.test, not .env", type: "lesson" }));
+    const out = contextOf(await w.hook("pre-tool", fixture("pre-tool-bash", { cwd: w.project, command: "npm run test:integration", session: "s2" })));
+    const bullets = out.split("\n").filter((l) => l.startsWith("- "));
+    expect(bullets).toHaveLength(2);
+    expect(new Set(bullets).size).toBe(bullets.length);
+    expect(out).toContain("it passed after running `docker compose up -d db`");
+    expect(out).toContain("reads .env.test");
+    expect(out).not.toContain("failed: Error"); // the error memory itself
+  });
+
+  test("an error with no fix yet is still shown", async () => {
+    await w.hook("post-tool", fail("npm run test:integration", ECONN, "s1"));
+    const out = contextOf(await w.hook("pre-tool", fixture("pre-tool-bash", { cwd: w.project, command: "npm run test:integration", session: "s2" })));
+    expect(out).toContain("`npm run test:integration` failed: Error: connect ECONNREFUSED <ip>");
   });
 
   test("generic file names need their directory", async () => {

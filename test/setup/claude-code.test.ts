@@ -4,6 +4,7 @@ import { existsSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { CLAUDE_HOOKS } from "../../src/setup/claude-code.ts";
 import { parseJsonc } from "../../src/setup/jsonc.ts";
+import { resolveCommand } from "../../src/setup/run.ts";
 import { backupsOf, createWorld, type World } from "./world.ts";
 
 let w: World;
@@ -116,6 +117,25 @@ describe("user scope", () => {
 });
 
 describe("project scope", () => {
+  test("the command: `cairn` for project files, this binary for user files, a bare --command stays a PATH lookup", () => {
+    expect(resolveCommand(undefined, "project", "/opt/cairn/bin/cairn")).toBe("cairn");
+    expect(resolveCommand(undefined, "user", "/opt/cairn/bin/cairn")).toBe("/opt/cairn/bin/cairn");
+    expect(resolveCommand("cairn", "user", "/opt/cairn/bin/cairn")).toBe("cairn");
+    expect(resolveCommand("bin/cairn", "project", "/opt/cairn/bin/cairn", "/work")).toBe("/work/bin/cairn");
+    expect(() => resolveCommand(undefined, "user", "/usr/local/bin/bun")).toThrow("--command");
+  });
+
+  test("uninstall deletes a project file that held only cairn; a user file keeps its (empty) object", () => {
+    w.setup({ client: "claude-code", scope: "project", command: "cairn" });
+    w.setup({ client: "claude-code", command: "cairn" });
+    const project = w.setup({ client: "claude-code", scope: "project", command: "cairn", uninstall: true });
+    expect(project.clients[0]!.files.map((f) => f.status)).toEqual(["deleted", "deleted"]);
+    expect(existsSync(join(w.project, ".mcp.json"))).toBe(false);
+    expect(existsSync(join(w.project, ".claude"))).toBe(false);
+    w.setup({ client: "claude-code", command: "cairn", uninstall: true });
+    expect(json(join(w.home, ".claude", "settings.json"))).toEqual({});
+  });
+
   test("writes .mcp.json and .claude/settings.json at the git root, not the home directory", () => {
     const report = w.setup({ client: "claude-code", scope: "project", cwd: join(w.project) });
     expect(report.clients[0]!.files.map((f) => f.path)).toEqual([join(w.project, ".mcp.json"), join(w.project, ".claude", "settings.json")]);

@@ -19,15 +19,17 @@ test("nothing installed, nothing reported", () => {
 
 test("a set-up Claude Code is ok; a missing hook or a missing binary is a warning", () => {
   w.setup({ client: "claude-code" });
-  expect(checks()["claude-code"]).toMatchObject({ level: "ok", detail: expect.stringContaining("hooks 7/7") });
+  expect(checks()["claude-code"]).toMatchObject({ level: "ok", detail: expect.stringContaining("hooks 8/8") });
   chmodSync(w.bin, 0o644);
   expect(checks()["claude-code"]!.detail).toContain("is not executable");
   chmodSync(w.bin, 0o755);
   const settings = join(w.home, ".claude", "settings.json");
   const value = JSON.parse(w.read(settings));
+  // What a setup from before failures had their own event leaves: doctor asks for a re-run.
   delete value.hooks.Stop;
+  delete value.hooks.PostToolUseFailure;
   w.write("home/.claude/settings.json", JSON.stringify(value));
-  expect(checks()["claude-code"]).toMatchObject({ level: "warn", detail: expect.stringContaining("hooks missing for Stop") });
+  expect(checks()["claude-code"]).toMatchObject({ level: "warn", detail: expect.stringContaining("hooks missing for PostToolUseFailure, Stop") });
   w.setup({ client: "claude-code", command: join(w.root, "gone", "cairn") });
   expect(checks()["claude-code"]!.detail).toContain("does not exist");
 });
@@ -37,4 +39,12 @@ test("an installed but unconfigured client is info; a malformed config is a warn
   expect(checks().cursor).toMatchObject({ level: "info" });
   w.fixture("malformed.toml", "home/.codex/config.toml");
   expect(checks().codex).toMatchObject({ level: "warn", detail: expect.stringContaining("malformed") });
+});
+
+test("project files name `cairn`: fine when it is on PATH, a warning when it is not", () => {
+  w.setup({ client: "claude-code", scope: "project", command: "cairn" });
+  const at = (PATH: string) => clientChecks({ HOME: w.home, PATH }, w.project, "linux").find((c) => c.name === "claude-code")!;
+  expect(at(join(w.root, "bin"))).toMatchObject({ level: "ok", detail: expect.stringContaining("hooks 8/8") });
+  expect(at(join(w.root, "nowhere"))).toMatchObject({ level: "warn", detail: expect.stringContaining("`cairn` (in ") });
+  expect(at(join(w.root, "nowhere")).detail).toContain("is not on PATH");
 });
