@@ -1,0 +1,199 @@
+/**
+ * @module Coding-agent memory benchmark on sets written blind (by a helper that never saw cairn's code):
+ * memories of several projects plus global preferences, and searches labelled lexical, paraphrase,
+ * superseded (only the newer memory counts) and none (nothing stored answers it). Each set goes into a fresh
+ * store through the real Engine (created times replayed on the engine's clock); every search runs through
+ * Engine.recall scoped to its project, and the same searches run against plain SQLite FTS5 BM25 (porter,
+ * OR of content words), the baseline the project is judged against. Prints both side by side.
+ *
+ *   node scripts/bun.mjs run bench/coding.ts [--data bench/data/coding-a.json,bench/data/coding-b.json]
+ *        [--mode keyword|semantic|hybrid] [--links] [--json]
+ *
+ * coding-a is the half that may be looked at and fitted on; coding-b is held out: report it, never tune on it.
+ * `--links` records each "supersedes" as an explicit link (by default the store is not told).
+ */
+import { Database } from "bun:sqlite";
+import { readFileSync } from "node:fs";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { basename, join } from "node:path";
+import { parseArgs } from "node:util";
+import { openModelEmbedder } from "../src/cli/retrieval.ts";
+import { embedPending } from "../src/engine/embedding.ts";
+import { Engine } from "../src/engine/engine.ts";
+import type { RecallMode, RetrievalChannel } from "../src/retrieve/channel.ts";
+import { DenseChannel } from "../src/retrieve/dense-channel.ts";
+import { STOPWORDS } from "../src/retrieve/stopwords.ts";
+import { SqliteStore } from "../src/store/sqlite-store.ts";
+
+interface BlindMemory {
+  id: string;
+  project: string | null;
+  kind: string;
+  content: string;
+  created: string;
+  supersedes?: string;
+}
+interface BlindQuery {
+  query: string;
+  project: string;
+  relevant: string[];
+  type: "lexical" | "paraphrase" | "none" | "superseded";
+}
+interface BlindSet {
+  memories: BlindMemory[];
+  queries: BlindQuery[];
+}
+
+const { values } = parseArgs({
+  options: {
+    data: { type: "string", default: "bench/data/coding-a.json,bench/data/coding-b.json" },
+    mode: { type: "string", default: "hybrid" },
+    links: { type: "boolean", default: false },
+    json: { type: "boolean", default: false },
+  },
+});
+const mode = values.mode as RecallMode;
+const LIMIT = 10;
+
+/** Ranked memory ids per query, for one system. */
+type Rankings = string[][];
+
+async function runCairn(set: BlindSet): Promise<Rankings> {
+  let clock = 0;
+  const store = new SqliteStore(":memory:");
+  const embedder = mode === "keyword" ? null : await openModelEmbedder(mkdtempSync(join(tmpdir(), "cairn-coding-")), "use-lite");
+  const channels: Record<string, RetrievalChannel> = embedder ? { dense: new DenseChannel({ store, open: async () => embedder }) } : {};
+  const engine = new Engine({ store, project: "bench", actor: "bench", channels, now: () => clock });
+  const byBlind = new Map<string, string>();
+  const toBlind = new Map<string, string>();
+  const ordered = [...set.memories].sort((a, b) => Date.parse(a.created) - Date.parse(b.created));
+  for (const m of ordered) {
+    clock = Date.parse(m.created);
+    // No expiry: this measures retrieval, not the 180-day lifetime of errors (which would retire a third of
+    // these memories by the last date).
+    const { id } = engine.remember({ content: m.content, type: m.kind, project: m.project, ttlMs: null, source: "bench" });
+    byBlind.set(m.id, id);
+    toBlind.set(id, m.id);
+    if (values.links && m.supersedes && byBlind.has(m.supersedes)) engine.relate(id, byBlind.get(m.supersedes)!, "supersedes");
+  }
+  clock = Math.max(...ordered.map((m) => Date.parse(m.created))) + 86_400_000;
+  if (embedder) await embedPending(store, embedder);
+  const out: Rankings = [];
+  for (const q of set.queries) {
+    const r = await engine.recall({ query: q.query, project: q.project, limit: LIMIT, mode, track: false });
+    out.push(r.results.map((h) => toBlind.get(h.memory.id) ?? "?"));
+  }
+  engine.close();
+  await embedder?.dispose();
+  return out;
+}
+
+/** The baseline: SQLite FTS5 BM25 with the porter stemmer, an OR of the query's content words. */
+function runBm25(set: BlindSet): Rankings {
+  const db = new Database(":memory:");
+  db.run("CREATE VIRTUAL TABLE m USING fts5(id UNINDEXED, project UNINDEXED, content, tokenize='porter unicode61')");
+  const insert = db.prepare("INSERT INTO m (id, project, content) VALUES (?, ?, ?)");
+  for (const mem of set.memories) insert.run(mem.id, mem.project ?? "", mem.content);
+  const search = db.prepare("SELECT id FROM m WHERE m MATCH ? AND (project = ? OR project = '') ORDER BY bm25(m) LIMIT ?");
+  const out: Rankings = [];
+  for (const q of set.queries) {
+    const words = (q.query.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? []).filter((w) => !STOPWORDS.has(w));
+    if (words.length === 0) {
+      out.push([]);
+      continue;
+    }
+    const match = words.map((w) => `"${w}"`).join(" OR ");
+    out.push((search.all(match, q.project, LIMIT) as { id: string }[]).map((r) => r.id));
+  }
+  db.close();
+  return out;
+}
+
+interface Report {
+  answerable: number;
+  r5: number;
+  r10: number;
+  mrr: number;
+  byType: Record<string, { n: number; r10: number; mrr: number }>;
+  /** Share of nothing-relevant searches that returned nothing. */
+  abstain: number;
+  /** Mean results returned for nothing-relevant searches. */
+  noneResults: number;
+  /** Superseded searches whose first result is the current memory. */
+  currentFirst: number;
+}
+
+function score(set: BlindSet, rankings: Rankings): Report {
+  const types: Record<string, { n: number; r10: number; mrr: number }> = {};
+  let answerable = 0;
+  let r5 = 0;
+  let r10 = 0;
+  let mrr = 0;
+  let none = 0;
+  let abstained = 0;
+  let noneResults = 0;
+  let superseded = 0;
+  let currentFirst = 0;
+  set.queries.forEach((q, i) => {
+    const ranked = rankings[i]!;
+    if (q.relevant.length === 0) {
+      none++;
+      if (ranked.length === 0) abstained++;
+      noneResults += ranked.length;
+      return;
+    }
+    const hit = (k: number) => q.relevant.filter((id) => ranked.slice(0, k).includes(id)).length / q.relevant.length;
+    const first = ranked.findIndex((id) => q.relevant.includes(id));
+    const rr = first === -1 ? 0 : 1 / (first + 1);
+    answerable++;
+    r5 += hit(5);
+    r10 += hit(10);
+    mrr += rr;
+    const t = (types[q.type] ??= { n: 0, r10: 0, mrr: 0 });
+    t.n++;
+    t.r10 += hit(10);
+    t.mrr += rr;
+    if (q.type === "superseded") {
+      superseded++;
+      if (q.relevant.includes(ranked[0] ?? "")) currentFirst++;
+    }
+  });
+  for (const t of Object.values(types)) {
+    t.r10 /= t.n;
+    t.mrr /= t.n;
+  }
+  return {
+    answerable,
+    r5: r5 / answerable,
+    r10: r10 / answerable,
+    mrr: mrr / answerable,
+    byType: types,
+    abstain: none === 0 ? 0 : abstained / none,
+    noneResults: none === 0 ? 0 : noneResults / none,
+    currentFirst: superseded === 0 ? 0 : currentFirst / superseded,
+  };
+}
+
+const f = (x: number) => x.toFixed(3);
+const results: Record<string, { cairn: Report; bm25: Report }> = {};
+for (const file of values.data!.split(",")) {
+  const set = JSON.parse(readFileSync(file, "utf8")) as BlindSet;
+  process.stderr.write(`coding: ${basename(file)} (${set.memories.length} memories, ${set.queries.length} searches, mode ${mode})\n`);
+  results[basename(file, ".json")] = { cairn: score(set, await runCairn(set)), bm25: score(set, runBm25(set)) };
+}
+
+if (values.json) {
+  process.stdout.write(`${JSON.stringify({ mode, links: values.links, results })}\n`);
+} else {
+  const rows = ["set         system  R@5    R@10   MRR    lexical paraphr supersd  abstain  none→n  current-first"];
+  for (const [name, pair] of Object.entries(results)) {
+    for (const [system, r] of Object.entries(pair)) {
+      const t = (k: string) => (r.byType[k] ? f(r.byType[k]!.r10) : "  -  ");
+      rows.push(
+        `${name.padEnd(11)} ${system.padEnd(7)} ${f(r.r5)}  ${f(r.r10)}  ${f(r.mrr)}  ${t("lexical")}   ${t("paraphrase")}   ${t("superseded")}    ${f(r.abstain)}    ${r.noneResults.toFixed(1).padStart(4)}    ${f(r.currentFirst)}`,
+      );
+    }
+  }
+  process.stdout.write(`${rows.join("\n")}\n(R@k and MRR over answerable searches; lexical/paraphrase/superseded columns are R@10; abstain = share of nothing-relevant searches answered with no result)\n`);
+}
