@@ -35,6 +35,6 @@ export default defineCommand({
       output.text(
         `Imported ${report.lines} lines in ${seconds.toFixed(2)} s: ${report.created} new, ${report.duplicates} already known.`,
       );
-    });
+    }, { create: true });
   },
 });
