@@ -24,6 +24,14 @@ export async function openModelEmbedder(dataDir: string, id: string): Promise<Em
   return openEmbedderById(dataDir, id);
 }
 
+/** A model failure of reranker `id`, reworded: recall goes on without the rerank stage, not "keyword-only". */
+export function asRerankerError(id: string, err: unknown): unknown {
+  if (err instanceof CairnError && (err.code === "MODEL_UNAVAILABLE" || err.code === "MODEL_INVALID")) {
+    return cairnError("RERANKER_UNAVAILABLE", [id, String(err.args[1] ?? err.message)], err);
+  }
+  return err;
+}
+
 export function buildRetrieval(store: Store, paths: Paths, config: LoadedConfig): Retrieval {
   const dense = new DenseChannel({ store, open: () => openModelEmbedder(paths.dataDir, config.values.model) });
   const setting = config.values.reranker;
@@ -36,11 +44,7 @@ export function buildRetrieval(store: Store, paths: Paths, config: LoadedConfig)
       try {
         return await openReranker(info);
       } catch (err) {
-        // Recall goes on without the rerank stage; say that, not the embedder's "keyword-only".
-        if (err instanceof CairnError && (err.code === "MODEL_UNAVAILABLE" || err.code === "MODEL_INVALID")) {
-          throw cairnError("RERANKER_UNAVAILABLE", [info.entry.id, String(err.args[1] ?? err.message)], err);
-        }
-        throw err;
+        throw asRerankerError(info.entry.id, err);
       }
     });
   }
