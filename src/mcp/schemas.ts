@@ -45,7 +45,7 @@ export function scopeArg(project: string | undefined): ScopeOptions {
 /** The `project` argument of a write tool: a project key, null for global, undefined for the default. */
 export function writeProjectArg(project: string | undefined): string | null | undefined {
   if (project === undefined) return undefined;
-  if (project === "all" || project === "*") throw cairnError("USAGE", ['A memory belongs to one project: give a project, "global", or leave project out.']);
+  if (project === "all" || project === "*") throw cairnError("USAGE", ['A memory belongs to one project: give the `project` argument a project directory or name, or "global", or leave it out for the current project.']);
   return project === "global" ? null : resolveProjectArg(project);
 }
 
