@@ -1,35 +1,76 @@
 /** @module The error catalog: every failure cairn reports has a code, an actionable message and an exit class. */
 
 /**
- * Message templates. `{0}`, `{1}` … are replaced by the arguments given to {@link cairnError}.
+ * Message templates. `{0}`, `{1}` … are replaced by the arguments given to {@link cairnError}. Where the CLI
+ * and MCP tools differ in how the reader would fix it (flags versus tool arguments), an entry has both.
  * Every message says what to do next: the MCP SDK hands a thrown message to the agent word for word.
  */
 const catalog = {
   USAGE: "{0}",
-  NOT_FOUND: 'No memory with id "{0}". Run `cairn list` or `cairn recall <words>` to find the right id.',
-  AMBIGUOUS_ID: 'Id prefix "{0}" matches {1} memories. Give more characters of the id.',
-  EMPTY_CONTENT: "Memory content is empty. Give the text to remember, e.g. `cairn remember \"we use pnpm\"`.",
+  NOT_FOUND: {
+    cli: 'No memory with id "{0}". Run `cairn list` or `cairn recall <words>` to find the right id.',
+    mcp: 'No memory with id "{0}". Use the `recall` or `list` tool to find the right id.',
+  },
+  NO_ID: {
+    cli: "Give a memory id (see `cairn list`).",
+    mcp: "Give a memory id in the `id` argument (the `recall` and `list` tools show ids).",
+  },
+  AMBIGUOUS_ID: 'Id "{0}" matches {1} memories: {2}. Give more characters of the id.',
+  EMPTY_CONTENT: {
+    cli: 'Memory content is empty. Give the text to remember, e.g. `cairn remember "we use pnpm"`.',
+    mcp: "Memory content is empty. Give the text to remember in the `content` argument.",
+  },
+  EMPTY_QUERY: {
+    cli: 'Give some words to recall, e.g. `cairn recall "database migrations"`.',
+    mcp: "Give some words to look for in the `query` argument of `recall`.",
+  },
   CONTENT_TOO_LARGE: "Memory content is {0} bytes; the limit is {1}. Split it into smaller memories.",
   BAD_TYPE: 'Unknown memory type "{0}". Use one of: {1}.',
   BAD_TIME: 'Cannot read "{0}" as a time. Use ISO 8601 (2024-05-01, 2024-05-01T14:30:00Z) or a relative time like 3d, 12h, 2w.',
-  BAD_NUMBER: 'Option --{0} needs a whole number{2}, got "{1}".',
+  BAD_NUMBER: {
+    cli: 'Option --{0} needs a whole number{2}, got "{1}".',
+    mcp: 'The `{0}` argument needs a whole number{2}, got "{1}".',
+  },
   BAD_STATUS: 'Unknown status "{0}". Use one of: active, superseded, archived, all.',
   BAD_IMPORT_LINE: "Import stopped at line {0}: {1}. Nothing was imported; fix that line and run the import again.",
   IMPORT_READ: 'Cannot read import file "{0}": {1}.',
-  NOT_ACTIVE: 'Memory "{0}" is {1}; only active memories can be edited. Restore it first or remember the text anew.',
+  NOT_ACTIVE: {
+    cli: 'Memory "{0}" is {1}; only active memories can be edited. Restore it first (`cairn restore {0}`) or remember the text anew.',
+    mcp: 'Memory "{0}" is {1}; only active memories can be updated. Store the text anew with the `remember` tool, or ask the user to run `cairn restore {0}`.',
+  },
   BAD_RELATION: 'Unknown relation "{0}". Use one of: {1} (read as "from <relation> to").',
   SELF_LINK: "Memory {0} cannot be linked to itself. Give two different memory ids.",
-  NOTHING_TO_UPDATE: "Nothing to change: give new content or at least one of --type, --tags, --priority, --event-time.",
+  NOTHING_TO_UPDATE: {
+    cli: "Nothing to change: give new content or at least one of --type, --tags, --priority, --event-time.",
+    mcp: "Nothing to change: give `content` or at least one of `type`, `tags`, `priority`, `event_time`, `metadata`, `project`.",
+  },
+  MODE_UNAVAILABLE: {
+    cli: 'Recall mode "{0}" needs the {1} channel, which is not available: no embedding model is installed. Use --mode keyword.',
+    mcp: 'Recall mode "{0}" needs the {1} channel, which is not available: no embedding model is installed. Call `recall` with the `mode` argument "keyword".',
+  },
+  CONFIRM_HARD_FORGET: {
+    cli: "`cairn forget --hard` erases memory {0} for good, and stdin is not a terminal to ask for confirmation. Pass --yes to confirm; nothing was deleted.",
+    mcp: "Only the user can erase memory {0} for good, from a terminal; nothing was deleted. The `forget` tool archives it instead.",
+  },
+  NO_STORE: "No cairn store exists at {0} (the data directory set by {1}); nothing was created. Check the path for a typo, or create a store there by storing something: `cairn remember <text>` or `cairn import <file>`.",
   DB_OPEN: 'Cannot open the memory database at "{0}": {1}. Check the path and its permissions, or set CAIRN_HOME.',
   DB_TOO_NEW: "The memory database has schema version {0}, newer than this cairn understands ({1}). Upgrade cairn.",
   DB_BUSY: "The memory database stayed locked for {0} ms by other cairn processes. Try again; if it persists, run `cairn doctor`.",
-  CONFIG_INVALID: 'Invalid configuration in {0}: {1}. Fix or delete the file, or run `cairn config --explain`.',
+  CONFIG_INVALID: {
+    cli: "Invalid configuration in {0}: {1}. Fix or delete the file, or run `cairn config --explain`.",
+    mcp: "Invalid configuration in {0}: {1}. Ask the user to fix or delete the file (`cairn config` shows every setting and where it comes from).",
+  },
   CONFIG_KEY: 'Unknown configuration key "{0}". Known keys: {1}.',
+  CONFIG_VALUE: 'Invalid value "{0}" for {1}; nothing was changed. Allowed: {2}.',
   MODEL_UNAVAILABLE: 'Model "{0}" is unavailable: {1}. Recall runs keyword-only meanwhile; run `cairn doctor`, or pick another model with `cairn models use <id>`.',
+  RERANKER_UNAVAILABLE: 'Reranker "{0}" is unavailable: {1}. Recall still answers, in the order its channels ranked the results, without reranking; run `cairn models list` to see the installed rerankers, or `cairn config set reranker auto`.',
   MODEL_NOT_FOUND: 'No model "{0}". Run `cairn models list` to see the models you can use.',
   MODEL_INVALID: 'Cannot use the model folder "{0}": {1}.',
   INTERNAL: "Internal error: {0}. Please report it with the output of `cairn doctor`.",
-} as const;
+} as const satisfies Record<string, string | { cli: string; mcp: string }>;
+
+/** Who reads the message: a person at a shell (flags, commands) or an agent calling MCP tools (tool arguments). */
+export type Audience = "cli" | "mcp";
 
 export type ErrorCode = keyof typeof catalog;
 
@@ -37,6 +78,11 @@ export type ErrorCode = keyof typeof catalog;
 const usageCodes: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
   "USAGE",
   "EMPTY_CONTENT",
+  "EMPTY_QUERY",
+  "NO_ID",
+  "AMBIGUOUS_ID",
+  "MODE_UNAVAILABLE",
+  "CONFIRM_HARD_FORGET",
   "CONTENT_TOO_LARGE",
   "NOTHING_TO_UPDATE",
   "BAD_TYPE",
@@ -46,28 +92,52 @@ const usageCodes: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
   "BAD_RELATION",
   "SELF_LINK",
   "CONFIG_KEY",
+  "CONFIG_VALUE",
   "MODEL_NOT_FOUND",
   "MODEL_INVALID",
 ]);
 
 export class CairnError extends Error {
   readonly code: ErrorCode;
-  constructor(code: ErrorCode, message: string, options?: { cause?: unknown }) {
+  /** The catalog arguments, so the message can be rendered again for another audience ({@link forMcp}). */
+  readonly args: ReadonlyArray<string | number>;
+  constructor(code: ErrorCode, message: string, options?: { cause?: unknown; args?: ReadonlyArray<string | number> }) {
     super(message, options);
     this.name = "CairnError";
     this.code = code;
+    this.args = options?.args ?? [];
   }
   /** True when the error is the caller's input, not a failure of cairn or its data. */
   get isUsage(): boolean {
     return usageCodes.has(this.code);
   }
+  /** The same error worded for an agent calling MCP tools (tool arguments instead of CLI flags). */
+  forMcp(): CairnError {
+    const message = renderMessage(this.code, this.args, "mcp");
+    return message === this.message ? this : new CairnError(this.code, message, { cause: this.cause, args: this.args });
+  }
 }
 
-/** Builds a {@link CairnError} from the catalog. */
+/** Builds a {@link CairnError} from the catalog, worded for the CLI (MCP tools re-render it with {@link CairnError.forMcp}). */
 export function cairnError(code: ErrorCode, args: ReadonlyArray<string | number> = [], cause?: unknown): CairnError {
-  const message = catalog[code].replace(/\{(\d+)\}/g, (_, i: string) => String(args[Number(i)] ?? ""));
-  return new CairnError(code, message, cause === undefined ? undefined : { cause });
+  return new CairnError(code, renderMessage(code, args, "cli"), { args, ...(cause === undefined ? {} : { cause }) });
 }
+
+/**
+ * The message for `code` with its arguments filled in. An argument that is itself a sentence keeps its own
+ * period only where the template does not put one right after it, so no message ends in "..".
+ */
+export function renderMessage(code: ErrorCode, args: ReadonlyArray<string | number>, audience: Audience): string {
+  const entry: string | { cli: string; mcp: string } = catalog[code];
+  const template = typeof entry === "string" ? entry : entry[audience];
+  return template.replace(/\{(\d+)\}/g, (match: string, i: string, offset: number) => {
+    const value = String(args[Number(i)] ?? "");
+    return template[offset + match.length] === "." ? value.replace(/\.+$/, "") : value;
+  });
+}
+
+/** Every code in the catalog, for tests that check all messages. */
+export const ERROR_CODES = Object.keys(catalog) as ErrorCode[];
 
 /** One-line description of any thrown value, for logs and error output. */
 export function describeError(err: unknown): string {

@@ -7,9 +7,9 @@ import type { LoadedConfig } from "../config/load.ts";
 import type { Paths } from "../config/paths.ts";
 import { runningWorker } from "../embed-worker.ts";
 import { findModel, pickReranker } from "../embed/registry.ts";
-import { describeError } from "../errors.ts";
+import { CairnError, describeError } from "../errors.ts";
 import type { Store } from "../store/store.ts";
-import { openModelEmbedder } from "./retrieval.ts";
+import { asRerankerError, openModelEmbedder } from "./retrieval.ts";
 
 export interface ModelCheck {
   name: string;
@@ -47,7 +47,9 @@ export async function modelChecks(store: Store, paths: Paths, config: LoadedConf
     }
   } catch (err) {
     const fix = id === "use-lite" ? "Reinstall cairn (the built-in model is part of the binary)." : `Fix or re-add it (\`cairn models add <dir>\`), or switch back: \`cairn models use use-lite\`.`;
-    checks.push({ name: "model", level: "fail", detail: `${describeError(err)} Recall runs keyword-only until then. ${fix}` });
+    // MODEL_UNAVAILABLE already says what recall does meanwhile.
+    const meanwhile = err instanceof CairnError && err.code === "MODEL_UNAVAILABLE" ? "" : " Recall runs keyword-only until then.";
+    checks.push({ name: "model", level: "fail", detail: `${sentence(describeError(err))}${meanwhile} ${fix}` });
   }
   const pending = store.vectors.pendingCount(id);
   const worker = pending > 0 ? runningWorker(paths.dataDir) : null;
@@ -81,7 +83,14 @@ export async function modelChecks(store: Store, paths: Paths, config: LoadedConf
     await r.score("doctor", ["cairn doctor checks the reranker"]).finally(() => r.dispose());
     checks.push({ name: "reranker", level: "ok", detail: `${info.entry.id} loads and scores` });
   } catch (err) {
-    checks.push({ name: "reranker", level: "fail", detail: `${describeError(err)} Recall skips reranking until then.` });
+    const reworded = asRerankerError(info.entry.id, err);
+    const detail = reworded instanceof CairnError ? reworded.message : `${sentence(describeError(err))} Recall skips reranking until then.`;
+    checks.push({ name: "reranker", level: "fail", detail });
   }
   return checks;
+}
+
+/** Ends `text` with a period unless it already ends a sentence, so details can be followed by more. */
+function sentence(text: string): string {
+  return /[.!?]$/.test(text) ? text : `${text}.`;
 }

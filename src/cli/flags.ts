@@ -11,9 +11,15 @@ export const jsonFlag = {
   json: { type: "boolean", description: "machine-readable JSON output on stdout" },
 } as const satisfies ArgsDef;
 
-export const scopeFlags = {
+/** Where a new memory goes: one project or the global scope (never "every project"). */
+export const writeScopeFlags = {
   project: { type: "string", description: "project (a directory or a name); default: the git root of the current directory", valueHint: "dir|name" },
   global: { type: "boolean", description: "the global scope (memories about the user, shared by all projects)" },
+} as const satisfies ArgsDef;
+
+/** Which memories a read looks at; default: the current project plus the global scope. */
+export const scopeFlags = {
+  ...writeScopeFlags,
   "all-projects": { type: "boolean", description: "every project" },
 } as const satisfies ArgsDef;
 
@@ -36,8 +42,14 @@ export function intFlag(name: string, value: unknown, fallback: number | undefin
 
 /** Scope from --project / --global / --all-projects. */
 export function scopeFrom(args: { project?: string; global?: boolean; "all-projects"?: boolean }): ScopeOptions {
-  const chosen = [args.project !== undefined, args.global === true, args["all-projects"] === true].filter(Boolean).length;
-  if (chosen > 1) throw cairnError("USAGE", ["Use only one of --project, --global and --all-projects."]);
+  const given = (
+    [
+      ["--project", args.project !== undefined],
+      ["--global", args.global === true],
+      ["--all-projects", args["all-projects"] === true],
+    ] as const
+  ).filter(([, on]) => on);
+  if (given.length > 1) throw cairnError("USAGE", [`Use only one of ${given.map(([flag]) => flag).join(" and ")}.`]);
   if (args["all-projects"]) return { allProjects: true };
   if (args.global) return { project: null };
   if (args.project !== undefined) return { project: resolveProjectArg(args.project) };

@@ -12,8 +12,8 @@ export function formatDate(ms: number | null): string {
   return new Date(ms).toISOString().slice(0, 16).replace("T", " ");
 }
 
-/** Two-part block: a header line with id and fields, then the content indented. */
-export function formatMemory(m: Memory, extra: string[] = []): string {
+/** Two-part block: a header line with the (short) id and fields, then the content indented. */
+export function formatMemory(m: Memory, extra: string[] = [], id: string = m.id): string {
   const fields = [
     m.type,
     projectLabel(m.project),
@@ -26,13 +26,13 @@ export function formatMemory(m: Memory, extra: string[] = []): string {
     .split("\n")
     .map((l) => `  ${l}`)
     .join("\n");
-  return `${m.id}  ${fields.join("  ")}\n${body}`;
+  return `${id}  ${fields.join("  ")}\n${body}`;
 }
 
 /** Full detail for `cairn get`. */
-export function formatDetail(m: Memory): string {
+export function formatDetail(m: Memory, short: string = m.id): string {
   const rows: Array<[string, string]> = [
-    ["id", m.id],
+    ["id", short === m.id ? m.id : `${short}  (${m.id})`],
     ["type", m.type],
     ["status", m.status + (m.supersededBy ? ` (by ${m.supersededBy})` : "")],
     ["project", m.project ?? "global"],

@@ -7,7 +7,7 @@ import type { LoadedConfig } from "../config/load.ts";
 import type { Paths } from "../config/paths.ts";
 import type { Embedder, Reranker } from "../embed/port.ts";
 import { pickReranker } from "../embed/registry.ts";
-import { cairnError } from "../errors.ts";
+import { CairnError, cairnError } from "../errors.ts";
 import { DenseChannel } from "../retrieve/dense-channel.ts";
 import { CrossEncoderStage } from "../retrieve/rerank.ts";
 import type { Store } from "../store/store.ts";
@@ -24,6 +24,14 @@ export async function openModelEmbedder(dataDir: string, id: string): Promise<Em
   return openEmbedderById(dataDir, id);
 }
 
+/** A model failure of reranker `id`, reworded: recall goes on without the rerank stage, not "keyword-only". */
+export function asRerankerError(id: string, err: unknown): unknown {
+  if (err instanceof CairnError && (err.code === "MODEL_UNAVAILABLE" || err.code === "MODEL_INVALID")) {
+    return cairnError("RERANKER_UNAVAILABLE", [id, String(err.args[1] ?? err.message)], err);
+  }
+  return err;
+}
+
 export function buildRetrieval(store: Store, paths: Paths, config: LoadedConfig): Retrieval {
   const dense = new DenseChannel({ store, open: () => openModelEmbedder(paths.dataDir, config.values.model) });
   const setting = config.values.reranker;
@@ -31,9 +39,13 @@ export function buildRetrieval(store: Store, paths: Paths, config: LoadedConfig)
   let reranker: CrossEncoderStage | undefined;
   if (info || (setting !== "auto" && setting !== "none")) {
     reranker = new CrossEncoderStage(info?.entry.id ?? setting, async (): Promise<Reranker> => {
-      if (!info) throw cairnError("MODEL_UNAVAILABLE", [setting, "no reranker with this id is installed (see `cairn models list`)"]);
+      if (!info) throw cairnError("RERANKER_UNAVAILABLE", [setting, "no reranker with this id is installed"]);
       const { openReranker } = await import("../embed/open.ts");
-      return openReranker(info);
+      try {
+        return await openReranker(info);
+      } catch (err) {
+        throw asRerankerError(info.entry.id, err);
+      }
     });
   }
   return {

@@ -2,11 +2,13 @@
  * @module Opening an Engine for one CLI command: paths, config, project, store, all chosen here (the CLI's
  * composition root), and closed again when the command finishes.
  */
+import { existsSync } from "node:fs";
 import { loadConfig, type LoadedConfig } from "../config/load.ts";
 import { type Paths, resolvePaths } from "../config/paths.ts";
 import { detectProject } from "../config/project.ts";
 import { startEmbedWorker } from "../embed-worker.ts";
 import { Engine } from "../engine/engine.ts";
+import { cairnError } from "../errors.ts";
 import { setLogLevel } from "../log.ts";
 import type { DenseChannel } from "../retrieve/dense-channel.ts";
 import { SqliteStore } from "../store/sqlite-store.ts";
@@ -27,9 +29,26 @@ export function loadCliConfig(): { config: LoadedConfig; paths: Paths } {
   return { config, paths };
 }
 
-/** Runs `fn` with an open engine and always closes the database afterwards. */
-export async function withEngine<T>(fn: (s: CliSession) => T | Promise<T>): Promise<T> {
+/**
+ * True when CAIRN_HOME names a directory that does not exist: most likely a typo, so commands that only
+ * read (or change existing memories) must say so instead of creating an empty store there.
+ */
+export function storeMissing(paths: Paths): boolean {
+  return paths.source === "CAIRN_HOME" && !existsSync(paths.dataDir);
+}
+
+/** Fails with NO_STORE when {@link storeMissing}. */
+export function requireStore(paths: Paths): void {
+  if (storeMissing(paths)) throw cairnError("NO_STORE", [paths.dataDir, "CAIRN_HOME"]);
+}
+
+/**
+ * Runs `fn` with an open engine and always closes the database afterwards. Only commands that store new
+ * memories pass `create: true`; the others fail with NO_STORE rather than create an empty store.
+ */
+export async function withEngine<T>(fn: (s: CliSession) => T | Promise<T>, opts: { create?: boolean } = {}): Promise<T> {
   const { config, paths } = loadCliConfig();
+  if (!opts.create) requireStore(paths);
   const store = new SqliteStore(paths.dbFile);
   const retrieval = buildRetrieval(store, paths, config);
   let wrote = false;

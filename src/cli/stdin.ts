@@ -1,4 +1,4 @@
-/** @module Reading stdin (for `remember -` and `import -`). */
+/** @module Reading stdin (for `remember -`, `recall -`, `edit --content -` and `import -`). */
 import { fstatSync } from "node:fs";
 
 export async function readStdinText(): Promise<string> {

@@ -2,6 +2,8 @@
 import * as z from "zod/mini";
 import { RECALL_MODES } from "../retrieve/channel.ts";
 
+export const LOG_LEVELS = ["debug", "info", "warn", "error", "silent"] as const;
+
 // zod/mini rather than zod: same validation, but it loads in ~2 ms instead of ~13 ms, and every CLI and
 // hook invocation pays the load.
 export const ConfigSchema = z.strictObject({
@@ -16,7 +18,7 @@ export const ConfigSchema = z.strictObject({
   /** Cross-encoder for reranking: "auto" (the first installed one), "none", or a model id. */
   reranker: z.string().check(z.minLength(1)),
   /** stderr log level. */
-  logLevel: z.enum(["debug", "info", "warn", "error", "silent"]),
+  logLevel: z.enum(LOG_LEVELS),
 });
 
 export type Config = z.infer<typeof ConfigSchema>;
@@ -47,5 +49,5 @@ export const DESCRIPTIONS: Record<ConfigKey, string> = {
   budget: "default token budget for recall output (0 = none)",
   model: "embedding model for semantic/hybrid recall (see `cairn models list`)",
   reranker: "cross-encoder reranker: auto | none | <model id>",
-  logLevel: "log level on stderr (debug | info | warn | error | silent)",
+  logLevel: `log level on stderr (${LOG_LEVELS.join(" | ")})`,
 };

@@ -27,6 +27,7 @@ import { type Link, links, type RelateResult, relate } from "./relate.ts";
 import { resolveScope, type ScopeOptions } from "./scope.ts";
 import { type TimelineInput, type TimelineResult, timeline } from "./timeline.ts";
 import { exportRecords } from "./export.ts";
+import { shortIds } from "./ids.ts";
 import type { ImportReport, Progress } from "./import.ts";
 
 export interface EngineOptions {
@@ -94,6 +95,11 @@ export class Engine {
 
   get(idOrPrefix: string, opts: { track?: boolean } = {}): Memory {
     return getMemory(this.#ctx, idOrPrefix, opts.track ?? true);
+  }
+
+  /** The short form of each id, as people see and type it (engine/ids.ts). */
+  shortIds(ids: readonly string[]): Map<string, string> {
+    return shortIds(this.#ctx.store, ids);
   }
 
   history(idOrPrefix: string): { id: string; entries: AuditEntry[] } {

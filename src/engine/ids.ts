@@ -1,4 +1,9 @@
-/** @module Memory ids: time-sortable UUIDv7, and resolving the short prefixes people type. */
+/**
+ * @module Memory ids: time-sortable UUIDv7, the short form people see and type, and resolving what they type.
+ * A UUIDv7 starts with a timestamp, so its first 8 characters are shared by everything made in the same
+ * minute; its last 12 are random. The short form is therefore the end of the id: its last 8 characters,
+ * longer only when another stored memory ends the same way. Full ids and prefixes of them work too.
+ */
 import { cairnError } from "../errors.ts";
 import type { Store } from "../store/store.ts";
 
@@ -7,20 +12,71 @@ export function newId(): string {
   return Bun.randomUUIDv7();
 }
 
+/** Shortest short form; 8 hex characters = 32 random bits. */
+export const SHORT_ID_LENGTH = 8;
+/** The random last group of a UUID; a short form never reaches into the time-and-version part. */
+const TAIL_MAX = 12;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+/** Prefixes shorter than this are never resolved: too many memories share them. */
 const MIN_PREFIX = 4;
+/** How many candidates an ambiguous id lists. */
+const SHOWN_CANDIDATES = 5;
 
 /**
- * Resolves a full id or a unique prefix of one (like git's short hashes). Throws NOT_FOUND or
- * AMBIGUOUS_ID with advice when it cannot.
+ * The short form of each id: its last 8 characters, extended to the shortest suffix no other stored id
+ * shares. Ids that are not UUIDs (imported from elsewhere) are shown whole.
  */
-export function resolveId(store: Store, idOrPrefix: string): string {
-  const wanted = idOrPrefix.trim().toLowerCase();
-  if (wanted === "") throw cairnError("USAGE", ["Give a memory id (see `cairn list`)."]);
-  if (store.get(wanted)) return wanted;
-  if (wanted.length >= MIN_PREFIX) {
-    const ids = store.idsWithPrefix(wanted, 2);
-    if (ids.length === 1) return ids[0]!;
-    if (ids.length > 1) throw cairnError("AMBIGUOUS_ID", [idOrPrefix, "several"]);
+export function shortIds(store: Store, ids: readonly string[]): Map<string, string> {
+  const uuids = ids.filter((id) => UUID.test(id));
+  const tails = [...new Set(uuids.map((id) => id.slice(-SHORT_ID_LENGTH)))];
+  const sharing = new Map<string, string[]>();
+  for (const other of store.idsWithTail(tails)) {
+    const tail = other.slice(-SHORT_ID_LENGTH);
+    sharing.set(tail, [...(sharing.get(tail) ?? []), other]);
   }
-  throw cairnError("NOT_FOUND", [idOrPrefix]);
+  const out = new Map<string, string>();
+  for (const id of ids) {
+    if (!UUID.test(id)) {
+      out.set(id, id);
+      continue;
+    }
+    const others = (sharing.get(id.slice(-SHORT_ID_LENGTH)) ?? []).filter((o) => o !== id);
+    let n = SHORT_ID_LENGTH;
+    while (n <= TAIL_MAX && others.some((o) => o.endsWith(id.slice(-n)))) n++;
+    out.set(id, n <= TAIL_MAX ? id.slice(-n) : id);
+  }
+  return out;
+}
+
+/** The short form of one id (see {@link shortIds}). */
+export function shortId(store: Store, id: string): string {
+  return shortIds(store, [id]).get(id)!;
+}
+
+/**
+ * Resolves a full id, a short form (a unique end of an id, ≥ 8 characters) or a unique prefix (≥ 4
+ * characters, like git's short hashes). Throws NOT_FOUND, or AMBIGUOUS_ID listing the candidates.
+ */
+export function resolveId(store: Store, idOrPart: string): string {
+  const wanted = idOrPart.trim().toLowerCase();
+  if (wanted === "") throw cairnError("NO_ID");
+  if (store.get(wanted)) return wanted;
+  const matches = new Set<string>();
+  if (/^[0-9a-f]+$/.test(wanted) && wanted.length >= SHORT_ID_LENGTH && wanted.length <= TAIL_MAX) {
+    for (const id of store.idsWithTail([wanted.slice(-SHORT_ID_LENGTH)])) if (id.endsWith(wanted)) matches.add(id);
+  }
+  if (wanted.length >= MIN_PREFIX) for (const id of store.idsWithPrefix(wanted, SHOWN_CANDIDATES + 1)) matches.add(id);
+  if (matches.size === 1) return [...matches][0]!;
+  if (matches.size === 0) throw cairnError("NOT_FOUND", [idOrPart]);
+  const candidates = [...matches].sort();
+  const shown = candidates.slice(0, SHOWN_CANDIDATES);
+  const short = shortIds(store, shown);
+  const list = shown.map((id) => `${short.get(id)} (${snippet(store.get(id)?.content ?? "")})`).join(", ");
+  const count = candidates.length > SHOWN_CANDIDATES ? `more than ${SHOWN_CANDIDATES}` : String(candidates.length);
+  throw cairnError("AMBIGUOUS_ID", [idOrPart, count, list]);
+}
+
+function snippet(content: string): string {
+  const flat = content.replace(/\s+/g, " ").trim();
+  return flat.length > 40 ? `"${flat.slice(0, 39)}…"` : `"${flat}"`;
 }

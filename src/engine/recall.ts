@@ -84,9 +84,7 @@ function channelsFor(ctx: EngineContext, mode: RecallMode): Array<{ channel: Ret
   const wanted = MODE_CHANNELS[mode];
   const missing = wanted.filter((w) => !lookup(w.name)).map((w) => w.name);
   if (missing.length > 0) {
-    throw cairnError("USAGE", [
-      `Recall mode "${mode}" needs the ${missing.join(", ")} channel, which is not available: no embedding model is installed. Use --mode keyword.`,
-    ]);
+    throw cairnError("MODE_UNAVAILABLE", [mode, missing.join(", ")]);
   }
   return wanted.map(({ name, weight }) => ({ channel: lookup(name)!, weight }));
 }
@@ -99,7 +97,7 @@ export async function recall(ctx: EngineContext, input: RecallInput): Promise<Re
   if (input.budget !== undefined && (!Number.isInteger(input.budget) || input.budget < 1)) {
     throw cairnError("USAGE", [`Budget must be a positive whole number of tokens, got ${input.budget}.`]);
   }
-  if (input.query.trim() === "") throw cairnError("USAGE", ["Give some words to recall, e.g. `cairn recall \"database migrations\"`."]);
+  if (input.query.trim() === "") throw cairnError("EMPTY_QUERY");
   const mode = input.mode ?? "keyword";
   const channels = channelsFor(ctx, mode);
   const now = ctx.now();
@@ -131,8 +129,9 @@ export async function recall(ctx: EngineContext, input: RecallInput): Promise<Re
     try {
       fused = await ctx.reranker.rerank(input.query, fused);
     } catch (err) {
-      if (!(err instanceof CairnError && err.code === "MODEL_UNAVAILABLE")) throw err;
-      warnings.push(`Reranking skipped: ${describeError(err)}`);
+      // The message says what happens instead: the fused order, unreranked.
+      if (!(err instanceof CairnError && err.code === "RERANKER_UNAVAILABLE")) throw err;
+      warnings.push(describeError(err));
     }
   }
   const { hits: distinct, demoted } = demoteNearDuplicates(fused, limit);

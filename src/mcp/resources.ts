@@ -38,7 +38,7 @@ export function registerResources(server: McpServer, deps: { engine: Engine; sco
         const memory = deps.engine.get(decodeURIComponent(wanted ?? ""));
         return { contents: [{ uri: uri.href, mimeType: "application/json", text: JSON.stringify(memoryToJson(memory)) }] };
       } catch (err) {
-        if (err instanceof CairnError) throw new McpError(RESOURCE_NOT_FOUND, err.message, { uri: uri.href });
+        if (err instanceof CairnError) throw new McpError(RESOURCE_NOT_FOUND, err.forMcp().message, { uri: uri.href });
         throw err;
       }
     },

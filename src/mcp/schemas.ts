@@ -32,7 +32,7 @@ export const readProjectArg = projectArg.describe(
 export const timeArg = (what: string) =>
   z.string().min(1).max(100).optional().describe(`${what}: ISO 8601 (2024-05-01, 2024-05-01T14:30:00Z) or relative (3d, 12h, 2w ago)`);
 
-export const memoryId = z.string().min(1).max(100).describe("a memory id, or a unique prefix of one (at least 4 characters)");
+export const memoryId = z.string().min(1).max(100).describe("a memory id: the full id, its last 8 or more characters, or a unique prefix of at least 4 characters");
 
 /** The `project` argument of a read tool as engine scope options. */
 export function scopeArg(project: string | undefined): ScopeOptions {
@@ -45,7 +45,7 @@ export function scopeArg(project: string | undefined): ScopeOptions {
 /** The `project` argument of a write tool: a project key, null for global, undefined for the default. */
 export function writeProjectArg(project: string | undefined): string | null | undefined {
   if (project === undefined) return undefined;
-  if (project === "all" || project === "*") throw cairnError("USAGE", ['A memory belongs to one project: give a project, "global", or leave project out.']);
+  if (project === "all" || project === "*") throw cairnError("USAGE", ['A memory belongs to one project: give the `project` argument a project directory or name, or "global", or leave it out for the current project.']);
   return project === "global" ? null : resolveProjectArg(project);
 }
 

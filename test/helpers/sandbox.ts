@@ -16,7 +16,7 @@ export interface CallOptions {
 
 export interface Sandbox {
   root: string;
-  /** CAIRN_HOME of this sandbox (created by cairn itself on first use). */
+  /** CAIRN_HOME of this sandbox: an empty directory, as a user makes one (cairn refuses to read a missing one). */
   cairnHome: string;
   home: string;
   /** Default working directory: a plain directory, not inside any project. */
@@ -39,6 +39,7 @@ export function createSandbox(prefix = "cairn-e2e-"): Sandbox {
   const cairnHome = join(root, "cairn-home");
   const home = join(root, "home");
   const cwd = join(root, "cwd");
+  mkdirSync(cairnHome, { mode: 0o700 });
   mkdirSync(home);
   mkdirSync(cwd);
   const sandbox: Sandbox = {

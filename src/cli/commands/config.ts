@@ -3,10 +3,11 @@ import { defineCommand } from "citty";
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
 import * as z from "zod/mini";
-import { CONFIG_KEYS, coerce, loadConfig, readConfigFile } from "../../config/load.ts";
+import { CONFIG_KEYS, loadConfig, readConfigFile } from "../../config/load.ts";
 import { resolvePaths } from "../../config/paths.ts";
 import { type ConfigKey, ConfigSchema, DESCRIPTIONS, ENV_NAMES } from "../../config/schema.ts";
 import { cairnError } from "../../errors.ts";
+import { parseConfigValue } from "../config-value.ts";
 import { jsonFlag } from "../flags.ts";
 import { output } from "../output.ts";
 
@@ -19,7 +20,7 @@ export default defineCommand({
     explain: { type: "boolean", description: "with show: also the environment variable and description of each key" },
     ...jsonFlag,
   },
-  run({ args }) {
+  run({ args, rawArgs }) {
     const paths = resolvePaths();
     const action = args.action ?? "show";
     if (action === "path") return args.json ? output.json({ file: paths.configFile }) : output.text(paths.configFile);
@@ -40,18 +41,22 @@ export default defineCommand({
     }
     if (action !== "set" && action !== "unset") throw cairnError("USAGE", [`Unknown config action "${action}". Use show, get, set, unset or path.`]);
     const file = readConfigFile(paths.configFile);
+    let stored: string | number | undefined;
     if (action === "set") {
-      if (args.value === undefined) throw cairnError("USAGE", [`Give a value: cairn config set ${key} <value>.`]);
-      const candidate = { ...file, [key]: coerce(key, args.value) };
+      // citty reads "-3" as a flag, not a value; a negative number must still get its own clear error.
+      const value = args.value ?? rawArgs.find((a) => /^-\d/.test(a));
+      if (value === undefined) throw cairnError("USAGE", [`Give a value: cairn config set ${key} <value>.`]);
+      stored = parseConfigValue(key, value, paths.dataDir);
+      const candidate = { ...file, [key]: stored };
       const parsed = z.partial(ConfigSchema).safeParse(candidate);
-      if (!parsed.success) throw cairnError("USAGE", [`Invalid value for ${key}: ${parsed.error.issues[0]?.message}.`]);
+      if (!parsed.success) throw cairnError("CONFIG_VALUE", [value, key, parsed.error.issues[0]?.message ?? "see `cairn config --explain`"]);
       save(paths.configFile, parsed.data);
     } else {
       const { [key]: _removed, ...rest } = file;
       save(paths.configFile, rest);
     }
     if (args.json) return output.json({ key, action, file: paths.configFile });
-    output.text(action === "set" ? `Set ${key} = ${args.value} in ${paths.configFile}` : `Removed ${key} from ${paths.configFile}`);
+    output.text(action === "set" ? `Set ${key} = ${stored} in ${paths.configFile}` : `Removed ${key} from ${paths.configFile}`);
   },
 });
 

@@ -3,13 +3,14 @@ import { defineCommand } from "citty";
 import { existsSync, statSync } from "node:fs";
 import { resolvePaths } from "../../config/paths.ts";
 import { Engine } from "../../engine/engine.ts";
-import { describeError } from "../../errors.ts";
+import { cairnError, describeError } from "../../errors.ts";
 import { loadConfig } from "../../config/load.ts";
 import { SCHEMA_VERSION } from "../../store/migrations.ts";
 import { SqliteStore } from "../../store/sqlite-store.ts";
 import { VERSION } from "../../version.ts";
 import { jsonFlag } from "../flags.ts";
 import { output } from "../output.ts";
+import { storeMissing } from "../session.ts";
 import { detectProject } from "../../config/project.ts";
 import { modelChecks } from "../doctor-models.ts";
 import { clientChecks } from "../../setup/inspect.ts";
@@ -46,6 +47,10 @@ async function runChecks(): Promise<Check[]> {
     checks.push({ name: "config", level: "ok", detail: fromFile ? paths.configFile : "defaults (no config file)" });
   } catch (err) {
     checks.push({ name: "config", level: "fail", detail: describeError(err) });
+  }
+  if (storeMissing(paths)) {
+    checks.push({ name: "database", level: "fail", detail: cairnError("NO_STORE", [paths.dataDir, "CAIRN_HOME"]).message });
+    return checks;
   }
   let engine: Engine;
   try {

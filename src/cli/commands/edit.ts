@@ -13,7 +13,7 @@ import { readStdinText } from "../stdin.ts";
 export default defineCommand({
   meta: { name: "edit", description: "Change a memory's content or fields. `cairn get <id> --history` shows old versions." },
   args: {
-    id: { type: "positional", required: true, description: "memory id or unique prefix" },
+    id: { type: "positional", required: true, description: "memory id: the short form shown by list and recall, the full id, or a unique prefix" },
     content: { type: "string", description: "new content (- reads stdin)", valueHint: "text" },
     type: { type: "string", description: "new type" },
     tags: { type: "string", description: "replace the tags (comma-separated; empty string clears)", valueHint: "a,b" },
@@ -38,7 +38,8 @@ export default defineCommand({
         project: args.global ? null : args.project === undefined ? undefined : resolveProjectArg(args.project),
       });
       if (args.json) return output.json(memoryToJson(updated));
-      output.text(`Updated ${updated.id}. The previous version is kept: cairn get ${updated.id} --history`);
+      const id = engine.shortIds([updated.id]).get(updated.id);
+      output.text(`Updated ${id}. The previous version is kept: cairn get ${id} --history`);
     });
   },
 });

@@ -6,11 +6,13 @@ import { output, progress } from "../output.ts";
 import { withEngine } from "../session.ts";
 
 export default defineCommand({
-  meta: { name: "export", description: "Export memories as JSONL to stdout or --output (all projects and statuses by default)." },
+  meta: { name: "export", description: "Export memories as JSONL to stdout or --output: every project and every status unless narrowed." },
   args: {
     output: { type: "string", description: "write to this file (created with mode 0600) instead of stdout", valueHint: "file" },
-    status: { type: "string", description: "only these statuses (default all)", valueHint: "status" },
-    ...scopeFlags,
+    status: { type: "string", description: "only these statuses (comma-separated)", valueHint: "status" },
+    project: { ...scopeFlags.project, description: "only this project and the global scope (a directory or a name)" },
+    global: { ...scopeFlags.global, description: "only the global scope" },
+    "all-projects": scopeFlags["all-projects"],
     ...jsonFlag,
   },
   async run({ args }) {

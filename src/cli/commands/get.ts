@@ -8,9 +8,9 @@ import { output } from "../output.ts";
 import { withEngine } from "../session.ts";
 
 export default defineCommand({
-  meta: { name: "get", description: "Show one memory by id (a unique prefix of the id is enough)." },
+  meta: { name: "get", description: "Show one memory by id (the short id shown by list and recall is enough)." },
   args: {
-    id: { type: "positional", required: true, description: "memory id or unique prefix" },
+    id: { type: "positional", required: true, description: "memory id: the short form shown by list and recall, the full id, or a unique prefix" },
     history: { type: "boolean", description: "also show every change from the audit log, with old versions" },
     ...jsonFlag,
   },
@@ -36,7 +36,7 @@ export default defineCommand({
             : {}),
         });
       }
-      let text = formatDetail(memory);
+      let text = formatDetail(memory, engine.shortIds([memory.id]).get(memory.id));
       if (entries) {
         text += "\n\nHistory:";
         for (const e of entries) {

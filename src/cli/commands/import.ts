@@ -41,7 +41,7 @@ export default defineCommand({
         `Imported ${report.lines} lines in ${seconds.toFixed(2)} s: ${report.created} new, ${report.duplicates} already known.` +
           (vectors?.error ? ` Vectors: not made (${vectors.error}); recall finds them by keyword until \`cairn models reembed\` succeeds.` : ""),
       );
-    });
+    }, { create: true });
   },
 });
 

@@ -37,7 +37,8 @@ export default defineCommand({
       if (args.json) return output.json({ memories: memories.map(memoryToJson), total });
       if (memories.length === 0) return output.text("No memories match.");
       const more = total > memories.length ? `\n\n${memories.length} of ${total} shown; use --limit/--offset for more.` : "";
-      output.text(memories.map((m) => formatMemory(m)).join("\n\n") + more);
+      const short = engine.shortIds(memories.map((m) => m.id));
+      output.text(memories.map((m) => formatMemory(m, [], short.get(m.id))).join("\n\n") + more);
     });
   },
 });

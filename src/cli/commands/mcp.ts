@@ -56,6 +56,9 @@ export default defineCommand({
       log.warn("cairn mcp speaks JSON-RPC on stdin/stdout for an agent; register it with e.g. `claude mcp add cairn -- cairn mcp`. Ctrl-D to quit.");
     }
     await server.connect(transport);
-    process.exitCode = await lifecycle.done;
+    const code = await lifecycle.done;
+    // Replies are out and flushed, the database is closed. Embedding the last writes in the background is
+    // best effort (the next recall catches up), so a model still loading must not hold the exit back.
+    process.exit(code);
   },
 });

@@ -11,7 +11,7 @@ import { jsonFlag } from "../flags.ts";
 import { addModelFolder } from "../models-add.ts";
 import { output, progress } from "../output.ts";
 import { openModelEmbedder } from "../retrieval.ts";
-import { loadCliConfig } from "../session.ts";
+import { loadCliConfig, requireStore } from "../session.ts";
 import { runningWorker, startEmbedWorker, takeWorkerLock } from "../../embed-worker.ts";
 
 export default defineCommand({
@@ -40,6 +40,8 @@ export default defineCommand({
       if (!target) throw cairnError("USAGE", [`Give ${what}: cairn models ${action} <${what}>.`]);
       return target;
     };
+    // Listing and re-embedding read the store; they must not create one where a mistyped CAIRN_HOME points.
+    if (action === "list" || action === "reembed") requireStore(paths);
     if (action === "list") return list(paths.dataDir, paths.dbFile, config.values.model, config.values.reranker, Boolean(args.json));
     if (action === "add") {
       const maxLength = args["max-length"] === undefined ? undefined : Number(args["max-length"]);

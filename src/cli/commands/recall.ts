@@ -8,11 +8,12 @@ import { filterFlags, intFlag, jsonFlag, listFlag, positionalText, scopeFlags, s
 import { formatMemory } from "../format.ts";
 import { output, progress } from "../output.ts";
 import { withEngine } from "../session.ts";
+import { readStdinText } from "../stdin.ts";
 
 export default defineCommand({
   meta: { name: "recall", description: "Find the memories most relevant to a query (current project + global by default)." },
   args: {
-    query: { type: "positional", required: true, description: "what to look for (any text)" },
+    query: { type: "positional", required: true, description: "what to look for (any text; - reads it from stdin)" },
     limit: { type: "string", description: "maximum number of results (default 10, or config `limit`)", valueHint: "n" },
     mode: { type: "enum", options: [...RECALL_MODES], description: "retrieval channels to use (default: config `mode`)" },
     budget: { type: "string", description: "trim results to about this many tokens", valueHint: "tokens" },
@@ -22,11 +23,13 @@ export default defineCommand({
     ...jsonFlag,
   },
   async run({ args }) {
+    let query = positionalText(args);
+    if (query === "-") query = await readStdinText();
     await withEngine(async ({ engine, config }) => {
       const now = Date.now();
       const budget = intFlag("budget", args.budget, config.values.budget, 0);
       const result = await engine.recall({
-        query: positionalText(args),
+        query,
         limit: intFlag("limit", args.limit, config.values.limit),
         mode: (args.mode as (typeof RECALL_MODES)[number] | undefined) ?? config.values.mode,
         budget: budget === 0 ? undefined : budget,
@@ -50,11 +53,12 @@ export default defineCommand({
         });
       }
       if (result.results.length === 0) return output.text("No matching memories.");
+      const short = engine.shortIds(result.results.map((r) => r.memory.id));
       output.text(
         result.results
           .map((r) => {
             const explain = args.explain ? [explainText(r)] : [];
-            return formatMemory(r.memory, [`score ${r.score.toFixed(3)}`, ...explain, ...(r.truncated ? ["(cut to budget)"] : [])]);
+            return formatMemory(r.memory, [`score ${r.score.toFixed(3)}`, ...explain, ...(r.truncated ? ["(cut to budget)"] : [])], short.get(r.memory.id));
           })
           .join("\n\n"),
       );

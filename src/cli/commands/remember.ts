@@ -2,7 +2,7 @@
 import { defineCommand } from "citty";
 import { parseDuration, parseOptionalTime } from "../../domain/time.ts";
 import { cairnError } from "../../errors.ts";
-import { intFlag, jsonFlag, listFlag, positionalText, scopeFlags, scopeFrom } from "../flags.ts";
+import { intFlag, jsonFlag, listFlag, positionalText, scopeFrom, writeScopeFlags } from "../flags.ts";
 import { projectLabel } from "../format.ts";
 import { output } from "../output.ts";
 import { withEngine } from "../session.ts";
@@ -17,7 +17,7 @@ export default defineCommand({
     "event-time": { type: "string", description: "when it happened, if not now (ISO date or 3d, 2w …)", valueHint: "time" },
     priority: { type: "string", description: "1 (low) … 5 (high); default depends on the type", valueHint: "1-5" },
     ttl: { type: "string", description: "expire after this long (e.g. 7d); 'never' to keep forever", valueHint: "duration" },
-    ...scopeFlags,
+    ...writeScopeFlags,
     ...jsonFlag,
   },
   async run({ args }) {
@@ -27,7 +27,6 @@ export default defineCommand({
     await withEngine(({ engine }) => {
       const now = Date.now();
       const scope = scopeFrom(args);
-      if (scope.allProjects) throw cairnError("USAGE", ["A memory belongs to one project; use --project or --global."]);
       const result = engine.remember({
         content: text,
         type: args.type,
@@ -41,12 +40,13 @@ export default defineCommand({
       if (args.json) return output.json({ id: result.id, status: result.status });
       const m = result.memory;
       const where = `${m.type}, ${projectLabel(m.project)}`;
+      const id = engine.shortIds([m.id]).get(m.id);
       output.text(
         result.status === "created"
-          ? `Remembered ${m.id} (${where})`
-          : `Already remembered as ${m.id} (${where}); reinforced it instead of storing a copy.`,
+          ? `Remembered ${id} (${where})`
+          : `Already remembered as ${id} (${where}); reinforced it instead of storing a copy.`,
       );
-    });
+    }, { create: true });
   },
 });
 

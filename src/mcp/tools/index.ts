@@ -48,7 +48,7 @@ export function registerTools(server: McpServer, deps: ToolDeps): void {
       try {
         return toolResult(await tool.handler(args, ctx));
       } catch (err) {
-        if (err instanceof CairnError) throw err;
+        if (err instanceof CairnError) throw err.forMcp();
         // A bug, not the agent's mistake: keep the stack for the user's logs, give the agent a short message.
         log.error(`tool ${tool.name} failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
         throw cairnError("INTERNAL", [describeError(err)], err);

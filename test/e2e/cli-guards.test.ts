@@ -1,0 +1,173 @@
+/**
+ * @module End-to-end tests of the CLI's guard rails: `config set` validation, `forget --hard` confirmation
+ * (terminal and pipe), `recall -`, a CAIRN_HOME that does not exist, short ids, and the reranker warning.
+ */
+import { afterEach, beforeEach, describe, expect, setDefaultTimeout, test } from "bun:test";
+import { existsSync, readFileSync, rmSync } from "node:fs";
+import { join } from "node:path";
+import { requireBinary } from "../helpers/bin.ts";
+import { createSandbox, type Sandbox } from "../helpers/sandbox.ts";
+
+const bin = requireBinary();
+// Each test spawns the binary several times; a loaded 2-core machine needs room.
+setDefaultTimeout(60_000);
+
+let s: Sandbox;
+beforeEach(() => {
+  s = createSandbox();
+});
+afterEach(() => s.cleanup());
+
+const remember = async (text: string) => await s.json<{ id: string }>(["remember", text, "--json"]);
+const total = async () => (await s.json<{ total: number }>(["stats", "--json"])).total;
+
+describe("config set validates before writing", () => {
+  test("bad numbers, modes, models and rerankers exit 2, list what is allowed, and change nothing", async () => {
+    await s.ok(["config", "set", "limit", "7"]);
+    const file = join(s.cairnHome, "config.json");
+    const before = readFileSync(file, "utf8");
+    const cases: Array<[string[], string[]]> = [
+      [["limit", "-3"], ["-3", "1 to 1000"]],
+      [["limit", "2.5"], ["2.5", "1 to 1000"]],
+      [["limit", "lots"], ["lots", "1 to 1000"]],
+      [["budget", "-1"], ["-1", "0 or more"]],
+      [["mode", "telepathy"], ["telepathy", "keyword, semantic, hybrid"]],
+      [["model", "no-such-model"], ["no-such-model", "use-lite", "cairn models list"]],
+      [["reranker", "no-such-reranker"], ["no-such-reranker", "auto, none"]],
+      [["logLevel", "loud"], ["loud", "debug, info, warn, error, silent"]],
+    ];
+    for (const [args, mentions] of cases) {
+      const r = await s.run(["config", "set", ...args]);
+      expect({ args, exit: r.exitCode, stdout: r.stdout }).toEqual({ args, exit: 2, stdout: "" });
+      for (const m of mentions) expect(r.stderr).toContain(m);
+      expect(r.stderr).toContain("nothing was changed");
+    }
+    expect(readFileSync(file, "utf8")).toBe(before);
+    const json = await s.run(["config", "set", "mode", "telepathy", "--json"]);
+    expect(JSON.parse(json.stdout).error.code).toBe("CONFIG_VALUE");
+    // Valid values still go through.
+    await s.ok(["config", "set", "budget", "0"]);
+    await s.ok(["config", "set", "reranker", "none"]);
+    expect(await s.json(["config", "get", "reranker", "--json"])).toEqual({ key: "reranker", value: "none", source: "file" });
+  });
+
+  test("a reranker that is not installed: recall answers and says it skipped reranking, not that it went keyword-only", async () => {
+    await remember("the release train leaves on fridays");
+    await remember("the release notes live in docs/releases");
+    const r = await s.run(["recall", "release", "--mode", "keyword", "--json"], { env: { CAIRN_RERANKER: "no-such-reranker" } });
+    expect(r.exitCode).toBe(0);
+    const out = JSON.parse(r.stdout) as { results: unknown[]; warnings: string[] };
+    expect(out.results).toHaveLength(2);
+    expect(out.warnings.join(" ")).toContain('Reranker "no-such-reranker" is unavailable');
+    expect(out.warnings.join(" ")).toContain("without reranking");
+    expect(out.warnings.join(" ")).not.toContain("keyword-only");
+  });
+});
+
+describe("forget --hard asks first", () => {
+  test("stdin not a terminal and no --yes: exit 2, says to pass --yes, deletes nothing", async () => {
+    const made = await remember("a memory that must survive an unconfirmed purge");
+    for (const stdin of [undefined, "y\n"]) {
+      const r = await s.run(["forget", made.id, "--hard"], { stdin });
+      expect(r.exitCode).toBe(2);
+      expect(r.stderr).toContain("--yes");
+      expect(r.stderr).toContain("nothing was deleted");
+    }
+    expect((await s.json<{ status: string }>(["get", made.id, "--json"])).status).toBe("active");
+    expect(await s.json(["forget", made.id, "--hard", "--yes", "--json"])).toEqual({ id: made.id, status: "purged" });
+  });
+
+  test("on a terminal: n keeps the memory, y purges it", async () => {
+    const made = await remember("a memory asked about on a terminal");
+    const ask = async (answer: string) => {
+      let seen = "";
+      let prompted!: () => void;
+      let answered!: () => void;
+      const promptShown = new Promise<void>((resolve) => (prompted = resolve));
+      // The process can exit before the terminal hands over its last line: wait for the line after the answer.
+      const replied = new Promise<void>((resolve) => (answered = resolve));
+      const terminal = new Bun.Terminal({
+        data(_t, data) {
+          seen += new TextDecoder().decode(data);
+          if (seen.includes("[y/N]")) prompted();
+          if (/\[y\/N\][^\n]*\n[^\n]*\n/.test(seen)) answered();
+        },
+      });
+      const proc = Bun.spawn([bin, "forget", made.id.slice(-8), "--hard"], { cwd: s.cwd, env: s.env(), terminal });
+      await promptShown;
+      terminal.write(`${answer}\r`);
+      const exit = await proc.exited;
+      await Promise.race([replied, Bun.sleep(10_000)]);
+      terminal.close();
+      return { exit, seen };
+    };
+    const no = await ask("n");
+    expect(no.exit).toBe(0);
+    expect(no.seen).toContain("a memory asked about on a terminal");
+    expect(no.seen).toContain("Nothing was deleted");
+    expect((await s.json<{ status: string }>(["get", made.id, "--json"])).status).toBe("active");
+    const yes = await ask("y");
+    expect(yes.exit).toBe(0);
+    expect(yes.seen).toContain("Purged");
+    expect((await s.run(["get", made.id])).exitCode).toBe(1);
+  });
+});
+
+describe("recall - reads the query from stdin", () => {
+  test("the piped text is the query", async () => {
+    const made = await remember("kubernetes manifests are generated by jsonnet");
+    const out = await s.json<{ results: Array<{ id: string }> }>(["recall", "-", "--mode", "keyword", "--json"], { stdin: "how are the jsonnet manifests made\n" });
+    expect(out.results.map((r) => r.id)).toEqual([made.id]);
+    const empty = await s.run(["recall", "-", "--mode", "keyword"], { stdin: "  \n" });
+    expect(empty.exitCode).toBe(2);
+  });
+});
+
+describe("a CAIRN_HOME that does not exist", () => {
+  test("read commands fail with NO_STORE and create nothing; doctor reports it; remember creates the store", async () => {
+    rmSync(s.cairnHome, { recursive: true });
+    const reads = [["recall", "anything"], ["list"], ["get", "0000dead"], ["stats"], ["export"], ["forget", "0000dead"], ["models", "list"]];
+    for (const args of reads) {
+      const r = await s.run(args);
+      expect({ args, exit: r.exitCode, stdout: r.stdout }).toEqual({ args, exit: 1, stdout: "" });
+      expect(r.stderr).toContain(`No cairn store exists at ${s.cairnHome}`);
+      expect(r.stderr).toContain("cairn remember");
+      expect(existsSync(s.cairnHome)).toBe(false);
+    }
+    const json = await s.run(["list", "--json"]);
+    expect(JSON.parse(json.stdout).error.code).toBe("NO_STORE");
+    const doctor = await s.run(["doctor", "--json"]);
+    expect(doctor.exitCode).toBe(1);
+    const report = JSON.parse(doctor.stdout) as { ok: boolean; checks: Array<{ name: string; level: string; detail: string }> };
+    expect(report.checks.find((c) => c.name === "database")).toMatchObject({ level: "fail", detail: expect.stringContaining("No cairn store exists") });
+    expect(existsSync(s.cairnHome)).toBe(false);
+
+    await remember("the first memory creates the store");
+    expect(existsSync(join(s.cairnHome, "cairn.db"))).toBe(true);
+    expect(await total()).toBe(1);
+  });
+});
+
+describe("short ids", () => {
+  test("list, recall and remember show the random end of the id; it, the full id and a prefix all work", async () => {
+    const a = await remember("short ids come from the random end");
+    const b = await remember("a second memory made the same minute");
+    // Made moments apart, so their ids start alike (the timestamp); the common start is no way to tell them apart.
+    let common = 0;
+    while (a.id[common] === b.id[common]) common++;
+    expect(common).toBeGreaterThanOrEqual(4);
+    const listed = (await s.ok(["list"])).stdout;
+    expect(listed).toContain(`${a.id.slice(-8)}  note`);
+    expect(listed).not.toContain(a.id);
+    const shown = (await s.ok(["remember", "a third one, shown short"])).stdout;
+    expect(shown).toMatch(/^Remembered [0-9a-f]{8} /);
+    for (const ref of [a.id, a.id.slice(-8), a.id.slice(-10), a.id.toUpperCase().slice(-8)]) {
+      expect((await s.json<{ id: string }>(["get", ref, "--json"])).id).toBe(a.id);
+    }
+    const ambiguous = await s.run(["get", a.id.slice(0, common)]);
+    expect(ambiguous.exitCode).toBe(2);
+    expect(ambiguous.stderr).toContain(a.id.slice(-8));
+    expect(ambiguous.stderr).toContain(b.id.slice(-8));
+    expect(ambiguous.stderr).toContain("short ids come from");
+  });
+});

@@ -1,0 +1,86 @@
+/** @module Short ids: the random end of a UUIDv7, extended only when another memory ends the same way; resolving every form. */
+import { describe, expect, test } from "bun:test";
+import { CairnError } from "../../src/errors.ts";
+import { testEngine } from "../helpers/engine.ts";
+
+/** Imports memories with chosen ids, so tails can collide on purpose. */
+async function withIds(ids: string[]) {
+  const t = testEngine();
+  await t.engine.import(ids.map((id, i) => JSON.stringify({ id, content: `memory number ${i} for id ${id}` })).join("\n"));
+  return t;
+}
+
+const A = "01a23787-e737-770b-875b-1dc4db1744ea";
+const B = "01a23787-e737-770b-875b-2ec4db1744ea"; // same last 10 characters; the 11th from the end differs
+const C = "01a23787-e740-7000-8000-00000000c0de";
+
+function errorOf(fn: () => unknown): CairnError {
+  try {
+    fn();
+  } catch (err) {
+    if (err instanceof CairnError) return err;
+    throw err;
+  }
+  throw new Error("expected a CairnError");
+}
+
+describe("short ids", () => {
+  test("the last 8 characters, longer just as far as needed to tell ids apart", async () => {
+    const { engine } = await withIds([A, B, C]);
+    const short = engine.shortIds([A, B, C]);
+    expect(short.get(C)).toBe("0000c0de");
+    expect(short.get(A)).toBe("dc4db1744ea");
+    expect(short.get(B)).toBe("ec4db1744ea");
+  });
+
+  test("ids that are not UUIDs are shown whole", async () => {
+    const { engine } = await withIds(["legacy-7"]);
+    expect(engine.shortIds(["legacy-7"]).get("legacy-7")).toBe("legacy-7");
+  });
+
+  test("a fresh memory's short id is its last 8 characters and resolves back", () => {
+    const { engine } = testEngine();
+    const { id } = engine.remember({ content: "the short form resolves back to the full id" });
+    const short = engine.shortIds([id]).get(id)!;
+    expect(short).toBe(id.slice(-8));
+    expect(engine.get(short).id).toBe(id);
+  });
+});
+
+describe("resolving what people type", () => {
+  test("full id, unique end (any case), unique prefix", async () => {
+    const { engine } = await withIds([A, C]);
+    expect(engine.get(A).id).toBe(A);
+    expect(engine.get("DB1744EA").id).toBe(A);
+    expect(engine.get("1dc4db1744ea").id).toBe(A);
+    expect(engine.get("01a23787-e74").id).toBe(C);
+  });
+
+  test("an ambiguous end or prefix lists the candidates by short id and content", async () => {
+    const { engine } = await withIds([A, B, C]);
+    const byEnd = errorOf(() => engine.get("db1744ea"));
+    expect(byEnd.code).toBe("AMBIGUOUS_ID");
+    expect(byEnd.isUsage).toBe(true);
+    expect(byEnd.message).toContain("matches 2 memories");
+    expect(byEnd.message).toContain(`dc4db1744ea ("memory number 0`);
+    expect(byEnd.message).toContain(`ec4db1744ea ("memory number 1`);
+    const byPrefix = errorOf(() => engine.get("01a23787"));
+    expect(byPrefix.message).toContain("matches 3 memories");
+    expect(byPrefix.message).toContain("0000c0de");
+  });
+
+  test("more than five candidates: five are listed and the count says there are more", async () => {
+    const ids = Array.from({ length: 7 }, (_, i) => `01a23787-e737-770b-875b-00000000000${i}`);
+    const { engine } = await withIds(ids);
+    const err = errorOf(() => engine.get("01a23787"));
+    expect(err.message).toContain("matches more than 5 memories");
+    expect(err.message.match(/\("memory number/g)).toHaveLength(5);
+  });
+
+  test("unknown, too short, and empty", async () => {
+    const { engine } = await withIds([A]);
+    expect(errorOf(() => engine.get("ffffffff")).code).toBe("NOT_FOUND");
+    expect(errorOf(() => engine.get("01a")).code).toBe("NOT_FOUND");
+    expect(errorOf(() => engine.get("  ")).code).toBe("NO_ID");
+  });
+});
