@@ -1,6 +1,5 @@
 /** @module Flag definitions shared by several commands, and parsing of the values citty leaves as strings. */
 import type { ArgsDef } from "citty";
-import { resolveProjectArg } from "../config/project.ts";
 import type { Status } from "../domain/memory.ts";
 import { STATUSES } from "../domain/memory.ts";
 import { cairnError } from "../errors.ts";
@@ -12,7 +11,7 @@ export const jsonFlag = {
 } as const satisfies ArgsDef;
 
 export const scopeFlags = {
-  project: { type: "string", description: "project (a directory or a name); default: the git root of the current directory", valueHint: "dir|name" },
+  project: { type: "string", description: "project: its name as `cairn stats` shows it, a directory, or its git remote; default: the current directory's project", valueHint: "name|dir" },
   global: { type: "boolean", description: "the global scope (memories about the user, shared by all projects)" },
   "all-projects": { type: "boolean", description: "every project" },
 } as const satisfies ArgsDef;
@@ -40,7 +39,7 @@ export function scopeFrom(args: { project?: string; global?: boolean; "all-proje
   if (chosen > 1) throw cairnError("USAGE", ["Use only one of --project, --global and --all-projects."]);
   if (args["all-projects"]) return { allProjects: true };
   if (args.global) return { project: null };
-  if (args.project !== undefined) return { project: resolveProjectArg(args.project) };
+  if (args.project !== undefined) return { project: args.project };
   return {};
 }
 

@@ -4,7 +4,7 @@
  */
 import { loadConfig, type LoadedConfig } from "../config/load.ts";
 import { type Paths, resolvePaths } from "../config/paths.ts";
-import { detectProject } from "../config/project.ts";
+import { detectProjectKey, projectKeyOfDirectory } from "../config/project.ts";
 import { Engine } from "../engine/engine.ts";
 import { setLogLevel } from "../log.ts";
 import { SqliteStore } from "../store/sqlite-store.ts";
@@ -30,7 +30,8 @@ export async function withEngine<T>(fn: (s: CliSession) => T | Promise<T>): Prom
   const retrieval = buildRetrieval(store, paths, config);
   const engine = new Engine({
     store,
-    project: detectProject(),
+    project: detectProjectKey(),
+    locateProject: (ref) => projectKeyOfDirectory(ref),
     actor: "cli",
     channels: { dense: retrieval.dense },
     reranker: retrieval.reranker,

@@ -5,13 +5,17 @@ import { KIND_DEFAULTS, type MemoryType } from "../domain/kinds.ts";
 import type { Memory } from "../domain/memory.ts";
 import type { EngineContext } from "./context.ts";
 import { newId } from "./ids.ts";
+import { writeProject } from "./projects.ts";
 import { checkContent, checkMetadata, checkPriority, checkType } from "./validate.ts";
 
 export interface RememberInput {
   content: string;
   type?: string;
   tags?: string[];
-  /** A project key; null = the global scope; undefined = the type's default (current project, or global for preferences). */
+  /**
+   * A project key (in remember(): any name for a project, see projects.ts); null = the global scope;
+   * undefined = the type's default (current project, or global for preferences).
+   */
   project?: string | null;
   /** When the remembered thing happened (epoch ms). */
   eventTime?: number | null;
@@ -113,6 +117,6 @@ export function storeOrReinforce(ctx: EngineContext, candidate: Memory, now: num
 
 export function remember(ctx: EngineContext, input: RememberInput): RememberResult {
   const now = ctx.now();
-  const candidate = buildMemory(ctx, input, now);
+  const candidate = buildMemory(ctx, { ...input, project: writeProject(ctx, input.project) }, now);
   return ctx.store.transaction(() => storeOrReinforce(ctx, candidate, now));
 }
