@@ -34,6 +34,14 @@ const catalog = {
   BAD_STATUS: 'Unknown status "{0}". Use one of: active, superseded, archived, all.',
   BAD_IMPORT_LINE: "Import stopped at line {0}: {1}. Nothing was imported; fix that line and run the import again.",
   IMPORT_READ: 'Cannot read import file "{0}": {1}.',
+  PROJECT_UNKNOWN: {
+    cli: 'No project "{0}" holds memories. Known projects: {1}. Give one of these names or keys, a project directory, or a git remote URL to --project.',
+    mcp: 'No project "{0}" holds memories. Known projects: {1}. Give the `project` argument one of these names or keys, a project directory, or a git remote URL.',
+  },
+  PROJECT_AMBIGUOUS: {
+    cli: 'Project name "{0}" fits several projects: {1}. Give --project the full key or the project directory instead.',
+    mcp: 'Project name "{0}" fits several projects: {1}. Give the `project` argument the full key or the project directory instead.',
+  },
   NOT_ACTIVE: {
     cli: 'Memory "{0}" is {1}; only active memories can be edited. Restore it first (`cairn restore {0}`) or remember the text anew.',
     mcp: 'Memory "{0}" is {1}; only active memories can be updated. Store the text anew with the `remember` tool, or ask the user to run `cairn restore {0}`.',
@@ -89,6 +97,8 @@ const usageCodes: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
   "BAD_TIME",
   "BAD_NUMBER",
   "BAD_STATUS",
+  "PROJECT_UNKNOWN",
+  "PROJECT_AMBIGUOUS",
   "BAD_RELATION",
   "SELF_LINK",
   "CONFIG_KEY",

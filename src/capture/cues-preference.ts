@@ -91,12 +91,13 @@ export const PREFERENCE_CUES: Cue[] = [
   // First-person likes and dislikes. "I'd like you to…" is a request, not a preference.
   {
     type: "preference", shape: "clause",
-    re: re(String.raw`^i(?:(?<would>'d|\s+would)?\s+(?:(?:really|much|strongly|definitely|generally|usually|always|very much|honestly|personally|kind of|kinda|also|still|do|so|much|would)\s+){0,3}(?<verb>prefer|rather|like|love|hate|dislike|don't like|do not like|can't stand|cannot stand|(?:want|need) you to (?=always|never)|(?:want|need|expect) (?=(?:all|every|each|our|any)\b))|(?:'m|\s+am)\s+(?:really\s+|not\s+)?(?:a\s+)?(?:big\s+|huge\s+)?fan of)\b\s*(?<rest>.+)`),
+    re: re(String.raw`^(?:(?:generally|honestly|personally|in general|usually),?\s+)?i(?:(?<would>'d|\s+would)?\s+(?:(?:really|much|strongly|definitely|generally|usually|always|very much|honestly|personally|kind of|kinda|also|still|do|so|much|would)\s+){0,3}(?<verb>prefer|rather|like|love|hate|dislike|don't like|do not like|can't stand|cannot stand|(?:want|need) you to (?=always|never)|(?:want|need|expect) (?=(?:all|every|each|our|any)\b))|(?:'m|\s+am)\s+(?:really\s+|not\s+)?(?:a\s+)?(?:big\s+|huge\s+)?fan of)\b\s*(?<rest>.+)`),
     accept: (m) => {
       const { would, verb, rest } = m.groups!;
       // "I'd like you to fix X" is a request; "I'd like you to always X" and "I'd like it when you X" are not.
       if (would && /^(?:like|love)$/i.test(verb ?? "") && !/^(?:(?:it )?when\b|you to (?:always|never)\b)/i.test(rest!)) return false;
-      return !DEICTIC.test(rest!);
+      // "I like it when you end with a summary" names a habit; "I like it" alone reacts to the screen.
+      return /^it when you\b/i.test(rest!) || !DEICTIC.test(rest!);
     },
   },
   // Team conventions: "our convention is…", "…, that's our convention", "we always squash merge", "in this repo we…".

@@ -5,6 +5,7 @@
  * an error named (ECONNRESET, a 401, "the X warning") and what it means ("means…", "is harmless", "can be ignored").
  */
 import { type Cue, re } from "./cue.ts";
+import { CONTEXT_CUES } from "./cues-context.ts";
 import { PREFERENCE_CUES } from "./cues-preference.ts";
 import { NOT_A_STATEMENT, NOTHING_LEARNED, pointsAtScreen, REPORTED } from "./gates.ts";
 
@@ -162,4 +163,5 @@ export const orderedCues: Cue[] = [
   ...LESSON_LATE_CUES,
   ...DECISION_CUES,
   ...PREFERENCE_CUES,
+  ...CONTEXT_CUES,
 ];

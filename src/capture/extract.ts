@@ -9,6 +9,7 @@ import type { CaptureType, Cue } from "./cue.ts";
 import { orderedCues } from "./cues.ts";
 import { ABOUT_THIS_CHAT, DEFERRAL, DISMISSAL, NOT_A_STATEMENT, ONE_OFF, POINTED_CHOICE, REPORTED, TEMPORARY } from "./gates.ts";
 import { redactSecrets } from "./redact.ts";
+import { type Scope, statementScope } from "./scope.ts";
 import { capitalize, cleanSentence, isCodeLike, sentences } from "./sentences.ts";
 import { topicTags } from "./topics.ts";
 
@@ -16,12 +17,19 @@ export interface Capture {
   content: string;
   type: CaptureType;
   tags: string[];
+  /**
+   * Whom the sentence is about: "global" only for the person ("I prefer short answers", "call me Sam");
+   * statements about the project, its code or its team, and those that say neither, stay in the project.
+   */
+  scope: Scope;
 }
 
 /** Content longer than this is cut at a word boundary; a memory should be one statement. */
 const MAX_CONTENT = 300;
 /** A "sentence" longer than this is pasted data (a CSV line, minified text), and scanning it costs time. */
 const MAX_SENTENCE = 1000;
+
+const ABOUT_THE_WORK: ReadonlySet<CaptureType> = new Set(["decision", "lesson", "error"]);
 
 const EARLY = orderedCues.filter((c) => c.beforeGates);
 const LATE = orderedCues.filter((c) => !c.beforeGates);
@@ -97,7 +105,10 @@ function captureFrom(raw: string): Capture | null {
     const text = cleanSentence(hit.text);
     if (text.split(/\s+/).length < 3) return null;
     const content = trimContent(capitalize(text));
-    return { content, type: hit.type, tags: ["user-stated", ...topicTags(content)] };
+    // Judged on the whole sentence: "in this repo, from now on use pnpm" keeps only "use pnpm" as content.
+    // Decisions, lessons and errors are about the work even when told in the first person ("my laptop…").
+    const scope = ABOUT_THE_WORK.has(hit.type) ? "project" : (statementScope(sentence) ?? "project");
+    return { content, type: hit.type, tags: ["user-stated", ...topicTags(content)], scope };
   }
   return null;
 }

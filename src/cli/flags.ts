@@ -1,6 +1,5 @@
 /** @module Flag definitions shared by several commands, and parsing of the values citty leaves as strings. */
 import type { ArgsDef } from "citty";
-import { resolveProjectArg } from "../config/project.ts";
 import type { Status } from "../domain/memory.ts";
 import { STATUSES } from "../domain/memory.ts";
 import { cairnError } from "../errors.ts";
@@ -13,7 +12,7 @@ export const jsonFlag = {
 
 /** Where a new memory goes: one project or the global scope (never "every project"). */
 export const writeScopeFlags = {
-  project: { type: "string", description: "project (a directory or a name); default: the git root of the current directory", valueHint: "dir|name" },
+  project: { type: "string", description: "project: its name as `cairn stats` shows it, a directory, or its git remote; default: the current directory's project", valueHint: "name|dir" },
   global: { type: "boolean", description: "the global scope (memories about the user, shared by all projects)" },
 } as const satisfies ArgsDef;
 
@@ -52,7 +51,7 @@ export function scopeFrom(args: { project?: string; global?: boolean; "all-proje
   if (given.length > 1) throw cairnError("USAGE", [`Use only one of ${given.map(([flag]) => flag).join(" and ")}.`]);
   if (args["all-projects"]) return { allProjects: true };
   if (args.global) return { project: null };
-  if (args.project !== undefined) return { project: resolveProjectArg(args.project) };
+  if (args.project !== undefined) return { project: args.project };
   return {};
 }
 

@@ -1,10 +1,10 @@
 /** @module Human-readable rendering of memories for the terminal. */
-import { basename } from "node:path";
 import type { Memory } from "../domain/memory.ts";
+import { projectName } from "../domain/project.ts";
 
 export function projectLabel(project: string | null): string {
   if (project === null) return "global";
-  return project.includes("/") ? basename(project) || project : project;
+  return projectName(project);
 }
 
 export function formatDate(ms: number | null): string {

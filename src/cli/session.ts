@@ -5,7 +5,7 @@
 import { existsSync } from "node:fs";
 import { loadConfig, type LoadedConfig } from "../config/load.ts";
 import { type Paths, resolvePaths } from "../config/paths.ts";
-import { detectProject } from "../config/project.ts";
+import { detectProjectKey, projectKeyOfDirectory } from "../config/project.ts";
 import { startEmbedWorker } from "../embed-worker.ts";
 import { Engine } from "../engine/engine.ts";
 import { cairnError } from "../errors.ts";
@@ -54,7 +54,8 @@ export async function withEngine<T>(fn: (s: CliSession) => T | Promise<T>, opts:
   let wrote = false;
   const engine = new Engine({
     store,
-    project: detectProject(),
+    project: detectProjectKey(),
+    locateProject: (ref) => projectKeyOfDirectory(ref),
     actor: "cli",
     channels: { dense: retrieval.dense },
     reranker: retrieval.reranker,

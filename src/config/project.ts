@@ -1,6 +1,7 @@
-/** @module Project scope detection: the git root of a directory, else the directory itself. */
+/** @module Project detection: the git root of a directory (else the directory itself), and the key it is stored under. */
 import { existsSync, statSync } from "node:fs";
 import { dirname, resolve } from "node:path";
+import { projectKeyOf } from "../domain/project.ts";
 
 /**
  * The project a directory belongs to: the nearest ancestor holding `.git` (a directory, or a file for
@@ -19,16 +20,23 @@ export function detectProject(cwd: string = process.cwd()): string {
 }
 
 /**
- * Turns a user-given `--project` value into a project key. An existing directory becomes its project
- * root (so `--project .` and `--project ~/code/app/src` both mean that repository); anything else is
- * taken literally as a project name, which lets memories be scoped to names that are not paths.
+ * The key memories of the directory's project are stored under: the normalised git remote when the
+ * repository has one (the same for every clone, on every machine), else the project's absolute path.
  */
-export function resolveProjectArg(value: string, cwd: string = process.cwd()): string {
+export function detectProjectKey(cwd: string = process.cwd()): string {
+  return projectKeyOf(detectProject(cwd));
+}
+
+/**
+ * The project key of a user-given `--project` value when it names an existing directory (`.`,
+ * `~/code/app/src`), else undefined: the engine then matches it against the projects it knows.
+ */
+export function projectKeyOfDirectory(value: string, cwd: string = process.cwd()): string | undefined {
   const path = resolve(cwd, value);
   try {
-    if (statSync(path).isDirectory()) return detectProject(path);
+    if (statSync(path).isDirectory()) return detectProjectKey(path);
   } catch {
-    // not a directory on this machine: a plain project name
+    // not a directory on this machine: a name, an alias or a remote, for the engine to resolve
   }
-  return value;
+  return undefined;
 }

@@ -6,7 +6,7 @@ import type { MemoryType } from "../domain/kinds.ts";
 import type { Memory } from "../domain/memory.ts";
 import type { ListOptions } from "../store/store.ts";
 import type { EngineContext } from "./context.ts";
-import { resolveScope } from "./scope.ts";
+import { resolveProject } from "./projects.ts";
 
 export interface Briefing {
   project: string;
@@ -19,7 +19,7 @@ export interface Briefing {
 }
 
 export interface BriefingInput {
-  /** Project key; undefined = the engine's project. */
+  /** A project (any name for it, see projects.ts); undefined = the engine's project. */
   project?: string;
   /** Most memories per section (default 8). */
   perSection?: number;
@@ -31,11 +31,11 @@ export interface BriefingInput {
  * without recording access: it is shown every session and would otherwise inflate use counts.
  */
 export function briefing(ctx: EngineContext, input: BriefingInput = {}): Briefing {
-  const project = input.project ?? ctx.project;
+  const project = input.project === undefined ? ctx.project : resolveProject(ctx, input.project, "read");
   const limit = input.perSection ?? 8;
   const now = ctx.now();
   const section = (type: MemoryType, order: ListOptions["order"], includeGlobal = true): Memory[] =>
-    ctx.store.list({ scope: resolveScope(ctx, { project, includeGlobal }), types: [type] }, now, { limit, order });
+    ctx.store.list({ scope: { projects: [project], includeGlobal }, types: [type] }, now, { limit, order });
   return {
     project,
     preferences: section("preference", "priority"),

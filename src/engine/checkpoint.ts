@@ -7,6 +7,7 @@ import { cairnError } from "../errors.ts";
 import { buildKeywordQuery } from "../retrieve/fts-query.ts";
 import type { EngineContext } from "./context.ts";
 import { buildMemory, type RememberStatus, storeOrReinforce } from "./remember.ts";
+import { writeProject } from "./projects.ts";
 import { resolveScope, type ScopeOptions } from "./scope.ts";
 
 export interface CheckpointState {
@@ -86,7 +87,7 @@ export function checkpoint(ctx: EngineContext, input: CheckpointInput): Checkpoi
     decisions: checkList("decisions", input.decisions),
   };
   const now = ctx.now();
-  const common = { project: input.project, sessionId: input.sessionId, agent: input.agent, source: "checkpoint" };
+  const common = { project: writeProject(ctx, input.project), sessionId: input.sessionId, agent: input.agent, source: "checkpoint" };
   // The state goes into metadata unchecked: its size is bounded by the rendered content's limit instead.
   const cp = {
     ...buildMemory(ctx, { ...common, content: render(state), type: "checkpoint", tags: ["checkpoint", taskTag(task)] }, now),

@@ -9,8 +9,10 @@ export interface EngineContext {
   now: () => number;
   /** Recorded in the audit log: "cli", "mcp", "hook", "import" … */
   actor: string;
-  /** The project that operations default to (the git root of the working directory). */
+  /** The key of the project operations default to (the working directory's git remote id, else its root path). */
   project: string;
+  /** The project key of a directory the user named (`--project ../app`), else undefined; injected, as it reads disk. */
+  locateProject?: (ref: string) => string | undefined;
   /** Retrieval channels by name, e.g. { keyword: KeywordChannel }. */
   channels: Readonly<Record<string, RetrievalChannel>>;
   /** Optional cross-encoder stage over the fused candidates (present only when a reranker is installed). */

@@ -21,6 +21,7 @@ import {
   type UpdateInput,
   updateMemory,
 } from "./modify.ts";
+import { knownProjects, type ProjectInfo, type ProjectUse, resolveProject } from "./projects.ts";
 import { type RecallInput, type RecallResult, recall } from "./recall.ts";
 import { type RememberInput, type RememberResult, remember } from "./remember.ts";
 import { type Link, links, type RelateResult, relate } from "./relate.ts";
@@ -32,8 +33,10 @@ import type { ImportReport, Progress } from "./import.ts";
 
 export interface EngineOptions {
   store: Store;
-  /** The project operations default to. */
+  /** The key of the project operations default to. */
   project: string;
+  /** The project key of a directory a user names (`--project ../app`); without it only stored names resolve. */
+  locateProject?: (ref: string) => string | undefined;
   /** Who acts, for the audit log. Default "api". */
   actor?: string;
   now?: () => number;
@@ -54,6 +57,7 @@ export class Engine {
     this.#ctx = {
       store: opts.store,
       project: opts.project,
+      locateProject: opts.locateProject,
       actor: opts.actor ?? "api",
       now: opts.now ?? Date.now,
       channels: { keyword: new KeywordChannel(opts.store), ...opts.channels },
@@ -152,6 +156,16 @@ export class Engine {
 
   briefing(input: BriefingInput = {}): Briefing {
     return briefing(this.#ctx, input);
+  }
+
+  /** Projects that hold memories, with the names they can be called by. */
+  projects(): ProjectInfo[] {
+    return knownProjects(this.#ctx);
+  }
+
+  /** The key of a project as a user or agent names it; throws PROJECT_UNKNOWN for reads of unknown names. */
+  resolveProject(ref: string, use: ProjectUse = "read"): string {
+    return resolveProject(this.#ctx, ref, use);
   }
 
   stats(): StoreStats {

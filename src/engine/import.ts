@@ -11,6 +11,7 @@ import { STATUSES } from "../domain/memory.ts";
 import { parseTime } from "../domain/time.ts";
 import { CairnError, cairnError, describeError } from "../errors.ts";
 import type { EngineContext } from "./context.ts";
+import { importedProject } from "./projects.ts";
 import { buildMemory, storeOrReinforce } from "./remember.ts";
 import { checkPriority } from "./validate.ts";
 
@@ -52,12 +53,14 @@ export type Progress = (done: number, total: number) => void;
 export function importJsonl(ctx: EngineContext, text: string, onProgress?: Progress): ImportReport {
   const now = ctx.now();
   const records: Memory[] = [];
+  // Exports from before projects were keyed by git remote name them by path; those paths are aliases now.
+  const aliases = new Map(ctx.store.projectAliases().map((a) => [a.alias, a.project]));
   const lines = text.split("\n");
   lines.forEach((raw, i) => {
     const line = raw.trim();
     if (line === "") return;
     try {
-      records.push(toMemory(ctx, parseLine(line), now));
+      records.push(toMemory(ctx, parseLine(line), now, aliases));
     } catch (err) {
       const why = err instanceof CairnError ? err.message : describeError(err);
       throw cairnError("BAD_IMPORT_LINE", [i + 1, why], err);
@@ -92,7 +95,7 @@ function parseLine(line: string): ImportLine {
   return parsed.data;
 }
 
-function toMemory(ctx: EngineContext, line: ImportLine, now: number): Memory {
+function toMemory(ctx: EngineContext, line: ImportLine, now: number, aliases: ReadonlyMap<string, string>): Memory {
   const t = (v: string | number | null | undefined) =>
     v === undefined || v === null ? null : typeof v === "number" ? v : parseTime(v, now);
   const tags = typeof line.tags === "string" ? line.tags.split(",") : (line.tags ?? []);
@@ -102,7 +105,7 @@ function toMemory(ctx: EngineContext, line: ImportLine, now: number): Memory {
       content: line.content,
       type: line.type,
       tags,
-      project: line.project,
+      project: importedProject(aliases, line.project),
       eventTime: t(line.event_time),
       metadata: line.metadata,
       sessionId: line.session_id,

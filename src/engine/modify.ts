@@ -6,6 +6,7 @@ import { cairnError } from "../errors.ts";
 import type { AuditEntry } from "../store/store.ts";
 import type { EngineContext } from "./context.ts";
 import { resolveId } from "./ids.ts";
+import { writeProject } from "./projects.ts";
 import { checkContent, checkMetadata, checkPriority, checkType } from "./validate.ts";
 
 export function getMemory(ctx: EngineContext, idOrPrefix: string, track = true): Memory {
@@ -29,7 +30,7 @@ export interface UpdateInput {
   /** epoch ms; null clears it. */
   eventTime?: number | null;
   metadata?: Record<string, unknown>;
-  /** A project key; null moves the memory to the global scope. */
+  /** A project (any name for it, see projects.ts); null moves the memory to the global scope. */
   project?: string | null;
 }
 
@@ -45,6 +46,7 @@ export function updateMemory(ctx: EngineContext, idOrPrefix: string, patch: Upda
   const content = patch.content === undefined ? undefined : red.content;
   const type = patch.type === undefined ? undefined : checkType(patch.type);
   const metadata = patch.metadata === undefined ? undefined : red.metadata;
+  const project = writeProject(ctx, patch.project);
   return ctx.store.transaction(() => {
     const id = resolveId(ctx.store, idOrPrefix);
     const old = ctx.store.get(id)!;
@@ -58,7 +60,7 @@ export function updateMemory(ctx: EngineContext, idOrPrefix: string, patch: Upda
       priority: checkPriority(patch.priority, old.priority),
       eventTime: patch.eventTime === undefined ? old.eventTime : patch.eventTime,
       metadata: metadata ?? (red.count > 0 ? { ...old.metadata, redacted: red.count } : old.metadata),
-      project: patch.project === undefined ? old.project : patch.project,
+      project: project === undefined ? old.project : project,
       updatedAt: now,
     };
     const changed = (Object.keys(patch) as Array<keyof UpdateInput>).filter(

@@ -1,17 +1,22 @@
 /** @module The write path: validate, normalise, detect duplicates (reinforcing instead of copying), insert. */
 import { contentHashes, normalizeTags } from "../capture/normalize.ts";
 import { redactRecord } from "../capture/redact-record.ts";
+import { statementScope } from "../capture/scope.ts";
 import { KIND_DEFAULTS, type MemoryType } from "../domain/kinds.ts";
 import type { Memory } from "../domain/memory.ts";
 import type { EngineContext } from "./context.ts";
 import { newId } from "./ids.ts";
+import { writeProject } from "./projects.ts";
 import { checkContent, checkMetadata, checkPriority, checkType } from "./validate.ts";
 
 export interface RememberInput {
   content: string;
   type?: string;
   tags?: string[];
-  /** A project key; null = the global scope; undefined = the type's default (current project, or global for preferences). */
+  /**
+   * A project key (in remember(): any name for a project, see projects.ts); null = the global scope;
+   * undefined = the type's default (current project, or global for preferences not about the project).
+   */
   project?: string | null;
   /** When the remembered thing happened (epoch ms). */
   eventTime?: number | null;
@@ -39,7 +44,7 @@ export function buildMemory(ctx: EngineContext, input: RememberInput, now: numbe
   const type: MemoryType = checkType(input.type);
   const defaults = KIND_DEFAULTS[type];
   const ttl = input.ttlMs === undefined ? defaults.ttlMs : input.ttlMs;
-  const project = input.project === undefined ? (defaults.globalByDefault ? null : ctx.project) : input.project;
+  const project = input.project === undefined ? defaultProject(ctx, defaults.globalByDefault, content) : input.project;
   return {
     id: newId(),
     content,
@@ -61,6 +66,15 @@ export function buildMemory(ctx: EngineContext, input: RememberInput, now: numbe
     supersededBy: null,
     metadata,
   };
+}
+
+/**
+ * Preferences go global, as they usually describe the user, unless the text says it is about the project
+ * ("always use pnpm in this repo", "our convention is…"); other types stay in the current project.
+ */
+function defaultProject(ctx: EngineContext, globalByDefault: boolean, content: string): string | null {
+  if (!globalByDefault) return ctx.project;
+  return statementScope(content) === "project" ? ctx.project : null;
 }
 
 /**
@@ -113,6 +127,6 @@ export function storeOrReinforce(ctx: EngineContext, candidate: Memory, now: num
 
 export function remember(ctx: EngineContext, input: RememberInput): RememberResult {
   const now = ctx.now();
-  const candidate = buildMemory(ctx, input, now);
+  const candidate = buildMemory(ctx, { ...input, project: writeProject(ctx, input.project) }, now);
   return ctx.store.transaction(() => storeOrReinforce(ctx, candidate, now));
 }

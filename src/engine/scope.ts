@@ -1,9 +1,13 @@
 /** @module Turning "which projects?" options into a {@link Scope}. */
 import type { Scope } from "../domain/memory.ts";
 import type { EngineContext } from "./context.ts";
+import { resolveProject } from "./projects.ts";
 
 export interface ScopeOptions {
-  /** A project key; null = only the global scope. Undefined = the current project. */
+  /**
+   * A project as the user names it (display name, key, alias, directory, remote URL; see projects.ts);
+   * null = only the global scope. Undefined = the current project.
+   */
   project?: string | null;
   /** Every project (and the global scope). */
   allProjects?: boolean;
@@ -14,5 +18,6 @@ export interface ScopeOptions {
 export function resolveScope(ctx: EngineContext, opts: ScopeOptions): Scope {
   if (opts.allProjects) return { projects: null, includeGlobal: true };
   if (opts.project === null) return { projects: [], includeGlobal: true };
-  return { projects: [opts.project ?? ctx.project], includeGlobal: opts.includeGlobal ?? true };
+  const project = opts.project === undefined ? ctx.project : resolveProject(ctx, opts.project, "read");
+  return { projects: [project], includeGlobal: opts.includeGlobal ?? true };
 }

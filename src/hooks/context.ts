@@ -4,7 +4,7 @@
  */
 import { existsSync } from "node:fs";
 import type { Paths } from "../config/paths.ts";
-import { detectProject } from "../config/project.ts";
+import { detectProjectKey } from "../config/project.ts";
 import { startEmbedWorker } from "../embed-worker.ts";
 import type { Engine } from "../engine/engine.ts";
 import type { SqliteStore } from "../store/sqlite-store.ts";
@@ -31,7 +31,7 @@ export class HookContext {
     this.paths = paths;
     this.#sharedStore = sharedStore;
     // cwd follows `cd` and worktrees (CLAUDE_PROJECT_DIR does not), so the event's cwd names the project.
-    this.project = detectProject(input.cwd);
+    this.project = detectProjectKey(input.cwd);
   }
 
   /** True when a database exists: read-only events then have nothing to say and skip opening one. */

@@ -59,6 +59,8 @@ function capture(ctx: HookContext, text: string): void {
       content: c.content,
       type: c.type,
       tags: c.tags,
+      // The capture knows whom the sentence is about; a type's default would make every rule global.
+      project: c.scope === "global" ? null : ctx.project,
       source: "hook",
       agent: ctx.agent,
       sessionId: ctx.input.sessionId,

@@ -5,7 +5,6 @@ import type { Briefing } from "../engine/briefing.ts";
 import type { Engine } from "../engine/engine.ts";
 import type { Memory } from "../domain/memory.ts";
 import type { ProjectScope } from "./scope.ts";
-import { resolveProjectArg } from "../config/project.ts";
 
 export const BRIEFING_URI = "cairn://briefing";
 
@@ -43,7 +42,7 @@ export function renderBriefing(b: Briefing): string {
 export function registerBriefing(server: McpServer, deps: { engine: Engine; scope: ProjectScope }): void {
   const forProject = async (project?: string) => {
     const current = await deps.scope.current();
-    const chosen = project ? resolveProjectArg(project) : undefined;
+    const chosen = project || undefined;
     return renderBriefing(deps.engine.forProject(current).briefing({ project: chosen }));
   };
   server.registerResource(
@@ -61,7 +60,7 @@ export function registerBriefing(server: McpServer, deps: { engine: Engine; scop
     {
       title: "cairn briefing",
       description: "Load what memory knows about this project (preferences, decisions, lessons, pitfalls) into the conversation.",
-      argsSchema: { project: z.string().max(4096).optional().describe("a project directory or name; default: the current project") },
+      argsSchema: { project: z.string().max(4096).optional().describe("a project: its name, key, directory or git remote; default: the current project") },
     },
     async ({ project }) => ({
       description: "What cairn remembers for this project",

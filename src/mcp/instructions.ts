@@ -8,7 +8,7 @@ Protocol:
    - decision: a choice made and why
    - lesson: something learned the hard way
    - error: an error message or symptom and the fix that worked
-   - preference: how the user likes things done (shared by all projects)
+   - preference: how the user likes things done (shared by all projects; a rule for this repo stays in it)
    - fact: a stable fact about the project
    Never store secrets, tokens or whole files.
 3. When a memory turns out wrong, update it; when it is obsolete, forget it or remember the new one and relate it with supersedes.

@@ -1,6 +1,5 @@
 /** @module Zod pieces shared by the MCP tools: argument parsing (scope, times) and the memory shapes they return. */
 import * as z from "zod";
-import { resolveProjectArg } from "../config/project.ts";
 import { MEMORY_TYPES } from "../domain/kinds.ts";
 import type { Memory } from "../domain/memory.ts";
 import { memoryToJson } from "../domain/serialize.ts";
@@ -23,10 +22,10 @@ export const projectArg = z
   .min(1)
   .max(4096)
   .optional()
-  .describe('a project directory or name; default: the current project. "global" = memories shared by all projects');
+  .describe('a project: its name as stats shows it, its key, a directory or its git remote; default: the current project. "global" = memories shared by all projects');
 
 export const readProjectArg = projectArg.describe(
-  'a project directory or name; default: the current project (plus global memories). "global" = only global memories, "all" = every project',
+  'a project: its name as stats shows it, its key, a directory or its git remote; default: the current project (plus global memories). "global" = only global memories, "all" = every project',
 );
 
 export const timeArg = (what: string) =>
@@ -39,14 +38,14 @@ export function scopeArg(project: string | undefined): ScopeOptions {
   if (project === undefined) return {};
   if (project === "all" || project === "*") return { allProjects: true };
   if (project === "global") return { project: null };
-  return { project: resolveProjectArg(project) };
+  return { project };
 }
 
-/** The `project` argument of a write tool: a project key, null for global, undefined for the default. */
+/** The `project` argument of a write tool: a project name for the engine to resolve, null for global, undefined for the default. */
 export function writeProjectArg(project: string | undefined): string | null | undefined {
   if (project === undefined) return undefined;
-  if (project === "all" || project === "*") throw cairnError("USAGE", ['A memory belongs to one project: give the `project` argument a project directory or name, or "global", or leave it out for the current project.']);
-  return project === "global" ? null : resolveProjectArg(project);
+  if (project === "all" || project === "*") throw cairnError("USAGE", ['A memory belongs to one project: give the `project` argument a project name, directory or git remote, or "global", or leave it out for the current project.']);
+  return project === "global" ? null : project;
 }
 
 export function timeArgValue(value: string | undefined, now: number): number | undefined {

@@ -6,7 +6,7 @@
 import { fileURLToPath } from "node:url";
 import type { Server } from "@modelcontextprotocol/sdk/server/index.js";
 import { RootsListChangedNotificationSchema } from "@modelcontextprotocol/sdk/types.js";
-import { detectProject } from "../config/project.ts";
+import { detectProjectKey } from "../config/project.ts";
 import { describeError } from "../errors.ts";
 import { log } from "../log.ts";
 
@@ -55,7 +55,7 @@ export class ProjectScope {
       .listRoots(undefined, { timeout: ROOTS_TIMEOUT_MS })
       .then(({ roots }) => {
         const first = roots.find((r) => r.uri.startsWith("file://"));
-        this.#fromRoots = first ? detectProject(fileURLToPath(first.uri)) : undefined;
+        this.#fromRoots = first ? detectProjectKey(fileURLToPath(first.uri)) : undefined;
         log.debug(`project from client roots: ${this.#fromRoots ?? "(none; using the working directory)"}`);
       })
       .catch((err) => log.warn(`could not read the client's roots (${describeError(err)}); using ${this.#fallback}`))

@@ -5,8 +5,17 @@
 import type { Database } from "bun:sqlite";
 import { cairnError } from "../errors.ts";
 import { writeTransaction } from "./db.ts";
+import { rekeyPathProjects } from "./project-keys.ts";
 
-export const MIGRATIONS: ReadonlyArray<{ version: number; name: string; sql: string }> = [
+/** `sql` runs first; `run`, when present, does what SQL alone cannot (e.g. read the filesystem). */
+export interface Migration {
+  version: number;
+  name: string;
+  sql: string;
+  run?: (db: Database) => void;
+}
+
+export const MIGRATIONS: ReadonlyArray<Migration> = [
   {
     version: 1,
     name: "memories, fts, vectors, edges, tags, audit",
@@ -128,6 +137,20 @@ export const MIGRATIONS: ReadonlyArray<{ version: number; name: string; sql: str
     // memories up by session.
     sql: `CREATE INDEX memories_session ON memories (session_id, created_at, seq) WHERE session_id IS NOT NULL;`,
   },
+  {
+    version: 4,
+    name: "projects keyed by git remote; old path keys kept as aliases",
+    // Projects were keyed by their absolute path, so two clones (or one repository on two machines) were
+    // two projects. Keys become the normalised git remote where one is known; the old path stays an alias.
+    sql: `
+      CREATE TABLE project_aliases (
+        alias   TEXT PRIMARY KEY,
+        project TEXT NOT NULL
+      ) STRICT, WITHOUT ROWID;
+      CREATE INDEX project_aliases_project ON project_aliases (project);
+    `,
+    run: rekeyPathProjects,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;
@@ -148,6 +171,7 @@ export function migrate(db: Database, target: number = SCHEMA_VERSION): number {
     for (const m of MIGRATIONS) {
       if (m.version <= current || m.version > target) continue;
       db.run(m.sql);
+      m.run?.(db);
       db.run(`PRAGMA user_version = ${m.version}`);
     }
     return schemaVersion(db);

@@ -10,12 +10,13 @@ import { filterToSql, rowsById } from "./filter-sql.ts";
 import { edgesOf, insertEdge } from "./edges.ts";
 import { ftsDelete, ftsInsert, ftsSearch } from "./fts.ts";
 import { prefetch } from "./prefetch.ts";
+import { hasProject, projectAliases, projectCounts } from "./project-keys.ts";
 import { checkIntegrity } from "./integrity.ts";
 import { migrate } from "./migrations.ts";
 import { MEMORY_COLUMNS, type MemoryRow, rowToMemory } from "./rows.ts";
 import { scrubDeleted } from "./scrub.ts";
 import { collectStats } from "./stats.ts";
-import type { AuditEntry, IntegrityReport, ListOptions, Store, StoreStats, TextHit } from "./store.ts";
+import type { AuditEntry, IntegrityReport, ListOptions, ProjectAlias, ProjectCount, Store, StoreStats, TextHit } from "./store.ts";
 import { SqliteVectors } from "./vectors.ts";
 import { termStats } from "./term-stats.ts";
 import { sessionNeighbours } from "./neighbours.ts";
@@ -225,6 +226,18 @@ export class SqliteStore implements Store {
 
   history(id: string): AuditEntry[] {
     return auditHistory(this.#db, id);
+  }
+
+  projects(): ProjectCount[] {
+    return projectCounts(this.#db);
+  }
+
+  hasProject(key: string): boolean {
+    return hasProject(this.#db, key);
+  }
+
+  projectAliases(): ProjectAlias[] {
+    return projectAliases(this.#db);
   }
 
   stats(now: number): StoreStats {

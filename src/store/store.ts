@@ -46,6 +46,18 @@ export interface StoreStats {
   dbBytes: number;
 }
 
+export interface ProjectCount {
+  project: string;
+  /** Memories of any status under this key. */
+  count: number;
+}
+
+/** Another name a project's memories were stored under (an old path key), and the project's key now. */
+export interface ProjectAlias {
+  alias: string;
+  project: string;
+}
+
 export interface IntegrityReport {
   schemaVersion: number;
   integrity: string[];
@@ -75,6 +87,10 @@ export interface Store {
   /** An active memory in the same scope with the same exact or canonical content. */
   findDuplicate(project: string | null, contentHash: string, canonicalHash: string): Memory | null;
   list(filter: MemoryFilter, now: number, options: ListOptions): Memory[];
+  /** Every project key that holds memories (any status), most memories first. */
+  projects(): ProjectCount[];
+  hasProject(key: string): boolean;
+  projectAliases(): ProjectAlias[];
   count(filter: MemoryFilter, now: number): number;
   /**
    * For each given memory that has a session: the memories written just before and after it in that

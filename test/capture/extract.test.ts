@@ -67,7 +67,7 @@ describe("fixture set", () => {
 describe("exact cases", () => {
   test("'from now on' becomes the instruction itself", () => {
     expect(extractCaptures("from now on use pnpm for everything in this repo")).toEqual([
-      { content: "Use pnpm for everything in this repo.", type: "preference", tags: ["user-stated", "dependencies"] },
+      { content: "Use pnpm for everything in this repo.", type: "preference", tags: ["user-stated", "dependencies"], scope: "project" },
     ]);
   });
 

@@ -104,8 +104,32 @@ describe("remember and recall", () => {
   test("preferences default to the global scope and are recalled from any project", async () => {
     h = await connect();
     await h.ok("remember", { content: "The user prefers tabs over spaces", type: "preference" });
-    const elsewhere = await h.ok("recall", { query: "tabs spaces", project: "some-other-project" });
+    await h.ok("remember", { content: "Another project's build uses make", project: "github.com/acme/other-project" });
+    const elsewhere = await h.ok("recall", { query: "tabs spaces", project: "other-project" });
     expect(elsewhere.results[0].project).toBeNull();
+  });
+});
+
+describe("the project argument", () => {
+  test("takes the name stats shows, the key or a remote URL; an unknown project is an error naming the known ones", async () => {
+    h = await connect();
+    const payments = "github.com/acme/payments";
+    const made = await h.ok("remember", { content: "payments deploys with fly", type: "decision", project: payments });
+    await h.ok("remember", { content: "The user likes short answers", type: "preference" });
+    const stats = await h.ok("stats");
+    expect(stats.by_project).toContainEqual({ project: payments, name: "payments", count: 1 });
+    for (const project of ["payments", payments, "git@github.com:acme/payments.git"]) {
+      expect((await h.ok("recall", { query: "deploys fly", project })).results.map((r: any) => r.id)).toEqual([made.id]);
+      expect((await h.ok("list", { project, type: "decision" })).memories.map((m: any) => m.id)).toEqual([made.id]);
+    }
+    for (const [tool, args] of [["recall", { query: "deploys" }], ["list", {}], ["timeline", {}], ["resume", {}]] as const) {
+      const text = errorText(await h.call(tool, { ...args, project: "paymnets" }));
+      expect(text).toContain('No project "paymnets"');
+      expect(text).toContain(`payments (${payments})`);
+    }
+    // Writing by the shown name lands in that project, not in a new one called "payments".
+    const second = await h.ok("remember", { content: "payments uses postgres", type: "fact", project: "payments" });
+    expect((await h.ok("get", { id: second.id })).memory.project).toBe(payments);
   });
 });
 

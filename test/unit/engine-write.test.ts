@@ -20,6 +20,15 @@ describe("remember", () => {
     expect(note.type).toBe("note");
   });
 
+  test("a preference about the project defaults to the project; one about the user, or unplaced, to global", () => {
+    const { engine } = testEngine();
+    const scopeOf = (content: string) => engine.remember({ content, type: "preference" }).memory.project;
+    expect(scopeOf("Always use pnpm in this repo, never npm")).toBe("/work/app");
+    expect(scopeOf("Our convention is snake_case for column names")).toBe("/work/app");
+    expect(scopeOf("The user prefers short answers")).toBeNull();
+    expect(scopeOf("Always explain a diff before applying it")).toBeNull();
+  });
+
   test("caller overrides TTL, priority and scope", () => {
     const { engine } = testEngine();
     const m = engine.remember({ content: "x marks", type: "task", ttlMs: null, priority: 5, project: "other" }).memory;

@@ -1,7 +1,7 @@
 /** @module Schema migrations: every earlier version migrates forward with its data intact; newer schemas are refused. */
 import { Database } from "bun:sqlite";
 import { afterEach, describe, expect, test } from "bun:test";
-import { mkdtempSync, rmSync, statSync } from "node:fs";
+import { mkdirSync, mkdtempSync, realpathSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Engine } from "../../src/engine/engine.ts";
@@ -33,6 +33,7 @@ const FIXTURES: Record<number, (db: Database) => void> = {
   },
   2: (db) => FIXTURES[1]!(db),
   3: (db) => FIXTURES[1]!(db),
+  4: (db) => FIXTURES[1]!(db),
 };
 
 describe("migrations", () => {
@@ -63,6 +64,42 @@ describe("migrations", () => {
       engine.close();
     });
   }
+
+  test("version 4 re-keys path projects that have a git remote and keeps the path as an alias", () => {
+    const path = tempDb();
+    const base = realpathSync(join(path, ".."));
+    const withRemote = join(base, "payments");
+    mkdirSync(join(withRemote, ".git"), { recursive: true });
+    writeFileSync(join(withRemote, ".git", "config"), '[remote "origin"]\n\turl = git@github.com:acme/payments.git\n');
+    const noRemote = join(base, "scratch");
+    mkdirSync(join(noRemote, ".git"), { recursive: true });
+    const raw = new Database(path, { create: true, strict: true });
+    migrate(raw, 3);
+    const insert = raw.query(`INSERT INTO memories (id, content, type, project, created_at, updated_at, priority, content_hash, canonical_hash)
+                              VALUES (?, ?, 'note', ?, 1, 1, 2, ?, ?)`);
+    const rows: Array<[string, string | null]> = [
+      ["01900000-0000-7000-8000-00000000000a", withRemote],
+      ["01900000-0000-7000-8000-00000000000b", withRemote],
+      ["01900000-0000-7000-8000-00000000000c", noRemote],
+      ["01900000-0000-7000-8000-00000000000d", "/gone/from/this/machine"],
+      ["01900000-0000-7000-8000-00000000000e", "named-project"],
+      ["01900000-0000-7000-8000-00000000000f", null],
+    ];
+    for (const [id, project] of rows) insert.run(id, `memory ${id}`, project, id, id);
+    raw.close();
+
+    const store = new SqliteStore(path);
+    const projectOf = (id: string) => (store.database.query("SELECT project FROM memories WHERE id = ?").get(id) as { project: string | null }).project;
+    expect(rows.map(([id]) => projectOf(id))).toEqual([
+      "github.com/acme/payments", "github.com/acme/payments", noRemote, "/gone/from/this/machine", "named-project", null,
+    ]);
+    expect(store.projectAliases()).toEqual([{ alias: withRemote, project: "github.com/acme/payments" }]);
+    // The old path still names the project, from anywhere.
+    const engine = new Engine({ store, project: "/elsewhere" });
+    expect(engine.list({ project: withRemote, includeGlobal: false }).memories).toHaveLength(2);
+    expect(engine.list({ project: "payments", includeGlobal: false }).memories).toHaveLength(2);
+    engine.close();
+  });
 
   test("migrating twice is a no-op", () => {
     const db = new Database(":memory:");

@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { canonicalize, normalizeTags } from "../../src/capture/normalize.ts";
 import { loadConfig } from "../../src/config/load.ts";
 import { resolvePaths } from "../../src/config/paths.ts";
-import { detectProject, resolveProjectArg } from "../../src/config/project.ts";
+import { detectProject, projectKeyOfDirectory } from "../../src/config/project.ts";
 import type { Memory } from "../../src/domain/memory.ts";
 import { parseDuration, parseTime } from "../../src/domain/time.ts";
 import { applyBudget, estimateTokens } from "../../src/retrieve/budget.ts";
@@ -108,9 +108,9 @@ describe("project detection", () => {
     expect(detectProject(join(root, "repo", "src", "deep"))).toBe(join(root, "repo"));
     expect(detectProject(join(root, "plain"))).toBe(join(root, "plain"));
   });
-  test("--project takes a directory or a name", () => {
-    expect(resolveProjectArg("repo/src", root)).toBe(join(root, "repo"));
-    expect(resolveProjectArg("billing-service", root)).toBe("billing-service");
+  test("a --project directory is its project's key; anything else is left to the engine", () => {
+    expect(projectKeyOfDirectory("repo/src", root)).toBe(join(root, "repo"));
+    expect(projectKeyOfDirectory("billing-service", root)).toBeUndefined();
   });
 });
 

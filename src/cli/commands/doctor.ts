@@ -11,7 +11,7 @@ import { VERSION } from "../../version.ts";
 import { jsonFlag } from "../flags.ts";
 import { output } from "../output.ts";
 import { storeMissing } from "../session.ts";
-import { detectProject } from "../../config/project.ts";
+import { detectProjectKey } from "../../config/project.ts";
 import { modelChecks } from "../doctor-models.ts";
 import { clientChecks } from "../../setup/inspect.ts";
 import { isServing } from "../../hooks/warm/client.ts";
@@ -54,7 +54,7 @@ async function runChecks(): Promise<Check[]> {
   }
   let engine: Engine;
   try {
-    engine = new Engine({ store: new SqliteStore(paths.dbFile), project: detectProject(), actor: "doctor" });
+    engine = new Engine({ store: new SqliteStore(paths.dbFile), project: detectProjectKey(), actor: "doctor" });
   } catch (err) {
     checks.push({ name: "database", level: "fail", detail: describeError(err) });
     return checks;

@@ -1,6 +1,5 @@
 /** @module `cairn edit <id>`: change a memory; the previous version stays in the audit log. */
 import { defineCommand } from "citty";
-import { resolveProjectArg } from "../../config/project.ts";
 import { memoryToJson } from "../../domain/serialize.ts";
 import { parseTime } from "../../domain/time.ts";
 import { cairnError } from "../../errors.ts";
@@ -19,7 +18,7 @@ export default defineCommand({
     tags: { type: "string", description: "replace the tags (comma-separated; empty string clears)", valueHint: "a,b" },
     priority: { type: "string", description: "new priority 1-5", valueHint: "1-5" },
     "event-time": { type: "string", description: "new event time ('none' clears it)", valueHint: "time" },
-    project: { type: "string", description: "move to another project (a directory or a name)", valueHint: "dir|name" },
+    project: { type: "string", description: "move to another project (its name, a directory, or its git remote)", valueHint: "name|dir" },
     global: { type: "boolean", description: "move to the global scope" },
     ...jsonFlag,
   },
@@ -35,7 +34,7 @@ export default defineCommand({
         tags: args.tags === undefined ? undefined : parseTagList(args.tags),
         priority: intFlag("priority", args.priority, undefined),
         eventTime: eventTime === undefined ? undefined : eventTime === "none" ? null : parseTime(eventTime, Date.now()),
-        project: args.global ? null : args.project === undefined ? undefined : resolveProjectArg(args.project),
+        project: args.global ? null : args.project,
       });
       if (args.json) return output.json(memoryToJson(updated));
       const id = engine.shortIds([updated.id]).get(updated.id);

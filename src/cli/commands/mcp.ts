@@ -1,6 +1,6 @@
 /** @module `cairn mcp`: the MCP server on stdio; the composition root for agent sessions. */
 import { defineCommand } from "citty";
-import { detectProject, resolveProjectArg } from "../../config/project.ts";
+import { detectProjectKey, projectKeyOfDirectory } from "../../config/project.ts";
 import { Engine } from "../../engine/engine.ts";
 import { log } from "../../log.ts";
 import { manageLifecycle } from "../../mcp/lifecycle.ts";
@@ -25,21 +25,22 @@ export default defineCommand({
   },
   async run({ args }) {
     const { config, paths } = loadCliConfig();
-    const cwdProject = detectProject();
-    const scope = new ProjectScope({
-      fixed: args.project ? resolveProjectArg(args.project) : undefined,
-      fallback: process.env.CLAUDE_PROJECT_DIR ? detectProject(process.env.CLAUDE_PROJECT_DIR) : cwdProject,
-    });
+    const cwdProject = detectProjectKey();
     const store = new SqliteStore(paths.dbFile);
     // Dense recall + reranking; new memories are embedded in the background after each write.
     const retrieval = buildRetrieval(store, paths, config);
     const engine = new Engine({
       store,
       project: cwdProject,
+      locateProject: (ref) => projectKeyOfDirectory(ref),
       actor: "mcp",
       channels: { dense: retrieval.dense },
       reranker: retrieval.reranker,
       onWrite: () => retrieval.dense.schedule(),
+    });
+    const scope = new ProjectScope({
+      fixed: args.project ? engine.resolveProject(args.project, "write") : undefined,
+      fallback: process.env.CLAUDE_PROJECT_DIR ? detectProjectKey(process.env.CLAUDE_PROJECT_DIR) : cwdProject,
     });
     const server = createMcpServer({ engine, scope, defaults: config.values });
     const transport = new LineTransport(process.stdin, streamOutput(process.stdout));

@@ -1,5 +1,6 @@
 /** @module `cairn stats`: how much is stored, of which kinds, where. */
 import { defineCommand } from "citty";
+import { projectName } from "../../domain/project.ts";
 import { toIso } from "../../domain/time.ts";
 import { jsonFlag } from "../flags.ts";
 import { formatDate, projectLabel } from "../format.ts";
@@ -17,7 +18,7 @@ export default defineCommand({
           total: s.total,
           by_status: s.byStatus,
           by_type: s.byType,
-          by_project: s.byProject,
+          by_project: s.byProject.map((p) => ({ ...p, name: p.project === null ? null : projectName(p.project) })),
           expired: s.expired,
           vectors: s.vectors,
           edges: s.edges,

@@ -10,7 +10,7 @@ export default defineTool({
     description:
       "Store one durable memory for future sessions. Use it right after you make a decision (and why), learn a lesson " +
       "the hard way, fix an error (the symptom and the fix), or learn how the user likes things done (type preference, " +
-      "shared by all projects). One idea per memory, written so it makes sense on its own later. Do not store secrets, " +
+      "shared by all projects unless it names this project, e.g. \"in this repo…\"). One idea per memory, written so it makes sense on its own later. Do not store secrets, " +
       "whole files or transient chatter. Saying the same thing twice reinforces the existing memory instead of copying it.",
     inputSchema: z.strictObject({
       content: z.string().describe("the memory, self-contained, e.g. \"Use pnpm, not npm: the lockfile is pnpm-lock.yaml\""),

@@ -1,5 +1,6 @@
 /** @module MCP tool `stats`: how much is remembered, of which kinds, in which projects. */
 import * as z from "zod";
+import { projectName } from "../../domain/project.ts";
 import { toIso } from "../../domain/time.ts";
 import { defineTool, READ_ONLY } from "../tool.ts";
 
@@ -8,7 +9,7 @@ export default defineTool({
   config: {
     title: "Memory statistics",
     description:
-      "Counts of stored memories by status, type and project, plus the current project and database size. Use it to " +
+      "Counts of stored memories by status, type and project (key and short name; either works as a project argument), plus the current project and database size. Use it to " +
       "see whether memory holds anything for this project before relying on it.",
     inputSchema: z.strictObject({}),
     outputSchema: z.object({
@@ -16,7 +17,7 @@ export default defineTool({
       total: z.number(),
       by_status: z.record(z.string(), z.number()),
       by_type: z.record(z.string(), z.number()),
-      by_project: z.array(z.object({ project: z.string().nullable(), count: z.number() })),
+      by_project: z.array(z.object({ project: z.string().nullable(), name: z.string().nullable(), count: z.number() })),
       expired: z.number(),
       edges: z.number(),
       oldest: z.string().nullable(),
@@ -32,7 +33,7 @@ export default defineTool({
       total: s.total,
       by_status: s.byStatus,
       by_type: s.byType,
-      by_project: s.byProject,
+      by_project: s.byProject.map((p) => ({ ...p, name: p.project === null ? null : projectName(p.project) })),
       expired: s.expired,
       edges: s.edges,
       oldest: toIso(s.oldest),

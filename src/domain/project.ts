@@ -1,0 +1,108 @@
+/**
+ * @module Project identity: the normalised git remote of a repository (`github.com/acme/payments`), else its
+ * absolute path, plus a short display name. It reads `.git/config` itself instead of spawning git, because
+ * hooks spawn cairn on every event; it sits in domain because the store's migration needs it too.
+ */
+import { readFileSync, statSync } from "node:fs";
+import { basename, isAbsolute, resolve } from "node:path";
+
+/**
+ * A remote URL as a machine- and clone-independent name: scheme, user, port and `.git` dropped, host
+ * lower-cased. `git@github.com:acme/payments.git`, `https://user@github.com/acme/payments` and
+ * `ssh://git@github.com:22/acme/payments.git` all become `github.com/acme/payments`. Null when it is not a
+ * remote URL (a relative path, an empty string).
+ */
+export function normaliseRemote(url: string): string | null {
+  const text = url.trim();
+  let host: string;
+  let path: string;
+  const withScheme = /^([a-z][a-z0-9+.-]*):\/\/(?:[^@/]*@)?([^/:]*)(?::\d*)?(\/.*)?$/i.exec(text);
+  const scpLike = /^(?:[^@/:\s]+@)?([^/:\s]+):(?!\/\/)(.+)$/.exec(text);
+  if (withScheme) {
+    if (withScheme[1]!.toLowerCase() === "file") return stripRepoSuffix(withScheme[3] ?? "") || null;
+    host = withScheme[2]!;
+    path = withScheme[3] ?? "";
+  } else if (scpLike && !isAbsolute(text)) {
+    host = scpLike[1]!;
+    path = scpLike[2]!;
+  } else if (isAbsolute(text)) {
+    return stripRepoSuffix(text) || null; // a remote on this machine's disk: its path names it
+  } else {
+    return null;
+  }
+  path = stripRepoSuffix(path.replace(/^\/+/, ""));
+  if (host === "" || path === "") return null;
+  return `${host.toLowerCase()}/${path}`;
+}
+
+function stripRepoSuffix(path: string): string {
+  return path.replace(/\/+$/, "").replace(/\.git$/i, "").replace(/\/+$/, "");
+}
+
+/** The URL of remote "origin" in a git config file's text, else of the first remote that has one. */
+export function remoteUrlFromConfig(text: string): string | null {
+  let section: string | null = null;
+  const urls = new Map<string, string>();
+  for (const raw of text.split(/\r?\n/)) {
+    const line = raw.trim();
+    if (line === "" || line.startsWith("#") || line.startsWith(";")) continue;
+    const header = /^\[\s*remote\s+"([^"]*)"\s*\]/i.exec(line);
+    if (header) {
+      section = header[1]!;
+      continue;
+    }
+    if (line.startsWith("[")) {
+      section = null;
+      continue;
+    }
+    const kv = /^url\s*=\s*(.*)$/i.exec(line);
+    if (section !== null && kv && !urls.has(section)) urls.set(section, kv[1]!.replace(/^"(.*)"$/, "$1").trim());
+  }
+  return urls.get("origin") ?? urls.values().next().value ?? null;
+}
+
+/**
+ * The config file of the repository whose work tree is `root`: `.git/config`, or for a linked worktree or
+ * submodule (`.git` is a file saying `gitdir: …`) the config of the repository it points to.
+ */
+function gitConfigPath(root: string): string | null {
+  const dotGit = `${root}/.git`;
+  try {
+    if (statSync(dotGit).isDirectory()) return `${dotGit}/config`;
+    const pointer = /^gitdir:\s*(.+)$/m.exec(readFileSync(dotGit, "utf8"))?.[1]?.trim();
+    if (!pointer) return null;
+    const gitDir = resolve(root, pointer);
+    let common = gitDir;
+    try {
+      common = resolve(gitDir, readFileSync(`${gitDir}/commondir`, "utf8").trim());
+    } catch {
+      // a submodule's git dir holds its own config
+    }
+    return `${common}/config`;
+  } catch {
+    return null;
+  }
+}
+
+/** The normalised remote of the repository at `root`, or null (no repository, no remote, unreadable). */
+export function gitRemoteId(root: string): string | null {
+  const config = gitConfigPath(root);
+  if (config === null) return null;
+  try {
+    const url = remoteUrlFromConfig(readFileSync(config, "utf8"));
+    return url === null ? null : normaliseRemote(url);
+  } catch {
+    return null;
+  }
+}
+
+/** The key memories of the project rooted at `root` are stored under: its remote id, else the path. */
+export function projectKeyOf(root: string): string {
+  return gitRemoteId(root) ?? root;
+}
+
+/** The short name cairn shows for a project key: the repository's or directory's base name. */
+export function projectName(key: string): string {
+  const trimmed = key.replace(/\/+$/, "");
+  return trimmed.includes("/") ? basename(trimmed) || key : trimmed || key;
+}

@@ -1,0 +1,75 @@
+/**
+ * @module What a user or agent may call a project — the name cairn shows, its key (a git remote id or a
+ * path), an old alias, a directory, a remote URL — resolved to the key its memories are stored under. An
+ * unknown name is an error listing the known projects, never a silently empty answer.
+ */
+import { normaliseRemote, projectName } from "../domain/project.ts";
+import { cairnError } from "../errors.ts";
+import type { EngineContext } from "./context.ts";
+
+export interface ProjectInfo {
+  key: string;
+  /** The short name cairn shows (the repository's base name). */
+  name: string;
+  /** Memories of any status. */
+  count: number;
+  /** Other names (old path keys) that resolve to this project. */
+  aliases: string[];
+}
+
+/**
+ * "read": the project must hold memories (or be the current one), so a typo cannot look like an empty project.
+ * "write": a name nothing matches starts a new project under that name.
+ */
+export type ProjectUse = "read" | "write";
+
+/** Projects that hold memories, most memories first, with their aliases. */
+export function knownProjects(ctx: EngineContext): ProjectInfo[] {
+  const aliases = ctx.store.projectAliases();
+  return ctx.store.projects().map(({ project, count }) => ({
+    key: project,
+    name: projectName(project),
+    count,
+    aliases: aliases.filter((a) => a.project === project).map((a) => a.alias),
+  }));
+}
+
+/** The key a project reference names; see {@link ProjectUse} for what happens when nothing matches. */
+export function resolveProject(ctx: EngineContext, ref: string, use: ProjectUse): string {
+  const text = ref.trim();
+  if (text === ctx.project) return text;
+  const located = ctx.locateProject?.(text);
+  if (located !== undefined) return located;
+  const bare = text.length > 1 ? text.replace(/\/+$/, "") : text;
+  if (ctx.store.hasProject(bare)) return bare;
+  const alias = ctx.store.projectAliases().find((a) => a.alias === bare);
+  if (alias) return alias.project;
+  const known = ctx.store.projects().map((p) => p.project);
+  const remote = normaliseRemote(text);
+  if (remote !== null && (known.includes(remote) || remote === ctx.project)) return remote;
+  const wanted = bare.toLowerCase();
+  const byName = [...new Set([ctx.project, ...known])].filter((k) => projectName(k).toLowerCase() === wanted);
+  if (byName.length === 1) return byName[0]!;
+  if (byName.length > 1) throw cairnError("PROJECT_AMBIGUOUS", [text, byName.join(", ")]);
+  if (use === "write") return text;
+  throw cairnError("PROJECT_UNKNOWN", [text, describeKnown(ctx)]);
+}
+
+/** A write's `project` option: a reference resolved for writing; null (global) and undefined (default) as they are. */
+export function writeProject(ctx: EngineContext, project: string | null | undefined): string | null | undefined {
+  return typeof project === "string" ? resolveProject(ctx, project, "write") : project;
+}
+
+/** An imported record's project: an old alias becomes the project's key; anything else is kept as written. */
+export function importedProject(aliases: ReadonlyMap<string, string>, project: string | null | undefined): string | null | undefined {
+  return typeof project === "string" ? (aliases.get(project) ?? project) : project;
+}
+
+const SHOWN = 20;
+
+function describeKnown(ctx: EngineContext): string {
+  const projects = knownProjects(ctx);
+  if (projects.length === 0) return "none yet (only global memories are stored)";
+  const shown = projects.slice(0, SHOWN).map((p) => (p.name === p.key ? p.key : `${p.name} (${p.key})`));
+  return projects.length > SHOWN ? `${shown.join(", ")} and ${projects.length - SHOWN} more` : shown.join(", ");
+}

@@ -1,0 +1,42 @@
+/** @module Project keys in the database: which projects hold memories, their aliases, and re-keying old path keys. */
+import type { Database } from "bun:sqlite";
+import { existsSync } from "node:fs";
+import { isAbsolute } from "node:path";
+import { projectKeyOf } from "../domain/project.ts";
+import type { ProjectAlias, ProjectCount } from "./store.ts";
+
+/** Every project key that holds memories, most memories first. */
+export function projectCounts(db: Database): ProjectCount[] {
+  return db
+    .query("SELECT project, count(*) AS count FROM memories WHERE project IS NOT NULL GROUP BY project ORDER BY count DESC, project")
+    .all() as ProjectCount[];
+}
+
+export function hasProject(db: Database, key: string): boolean {
+  return db.query("SELECT 1 AS x FROM memories WHERE project = ? LIMIT 1").get(key) !== null;
+}
+
+/** Other names a project was stored under (an old path key) → its key now. */
+export function projectAliases(db: Database): ProjectAlias[] {
+  return db.query("SELECT alias, project FROM project_aliases ORDER BY alias").all() as ProjectAlias[];
+}
+
+/** Moves every memory of `from` to `to` and records `from` as an alias, so it still names the project. */
+export function rekeyProject(db: Database, from: string, to: string): void {
+  db.query("UPDATE memories SET project = ? WHERE project = ?").run(to, from);
+  db.query("UPDATE project_aliases SET project = ? WHERE project = ?").run(to, from);
+  db.query("INSERT OR REPLACE INTO project_aliases (alias, project) VALUES (?, ?)").run(from, to);
+}
+
+/**
+ * Migration step: each path key whose directory still exists on this machine and has a git remote moves
+ * to that remote's key. Paths that are gone, or have no remote, stay as they are: nothing is guessed.
+ */
+export function rekeyPathProjects(db: Database): void {
+  const keys = db.query("SELECT DISTINCT project FROM memories WHERE project IS NOT NULL").all() as Array<{ project: string }>;
+  for (const { project } of keys) {
+    if (!isAbsolute(project) || !existsSync(project)) continue;
+    const key = projectKeyOf(project.replace(/\/+$/, "") || project);
+    if (key !== project) rekeyProject(db, project, key);
+  }
+}
