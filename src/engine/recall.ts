@@ -7,6 +7,7 @@ import type { Memory, MemoryFilter } from "../domain/memory.ts";
 import { CairnError, cairnError, describeError } from "../errors.ts";
 import { applyBudget } from "../retrieve/budget.ts";
 import type { RecallMode, RetrievalChannel } from "../retrieve/channel.ts";
+import { currentFirst } from "../retrieve/current-first.ts";
 import { demoteNearDuplicates } from "../retrieve/diversity.ts";
 import { type ChannelContribution, type ChannelResult, type FusedHit, fuse } from "../retrieve/fusion.ts";
 import { boostBySession, EXPAND_DEPTH, neighboursToAdd } from "../retrieve/session-context.ts";
@@ -35,6 +36,8 @@ export interface RecallHit {
   lifts: Record<string, number>;
   /** Set when this memory nearly repeats a better-ranked result and was moved behind the distinct ones. */
   duplicateOf?: string;
+  /** Set when this newer memory states a change to an older result and was moved just ahead of it. */
+  updates?: string;
 }
 
 export interface RecallResult {
@@ -134,7 +137,8 @@ export async function recall(ctx: EngineContext, input: RecallInput): Promise<Re
       warnings.push(describeError(err));
     }
   }
-  const { hits: distinct, demoted } = demoteNearDuplicates(fused, limit);
+  const current = currentFirst(fused, limit);
+  const { hits: distinct, demoted } = demoteNearDuplicates(current.hits, limit);
   fused = distinct.slice(0, limit);
   const shaped = fused.map((f) => ({ ...f, content: f.memory.content }));
   const kept = input.budget === undefined ? shaped.map((s) => ({ ...s, truncated: false })) : applyBudget(shaped, input.budget);
@@ -145,6 +149,7 @@ export async function recall(ctx: EngineContext, input: RecallInput): Promise<Re
     channels: k.channels,
     lifts: k.lifts ?? {},
     ...(demoted.has(k.memory.id) ? { duplicateOf: demoted.get(k.memory.id)!.duplicateOf } : {}),
+    ...(current.updates.has(k.memory.id) ? { updates: current.updates.get(k.memory.id)! } : {}),
   }));
   if (input.track !== false) ctx.store.touch(results.map((r) => r.memory.id), now);
   // A re-scoring channel with nothing to say about this query (no time in it) took no part in the answer.

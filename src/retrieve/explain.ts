@@ -9,16 +9,22 @@ export interface Explained {
   channels: Record<string, ChannelContribution>;
   lifts: Record<string, number>;
   duplicateOf?: string;
+  /** The older result this newer memory states a change to (see current-first.ts). */
+  updates?: string;
 }
 
 const round = (x: number) => Math.round(x * 10_000) / 10_000;
 const signed = (x: number) => `${x >= 0 ? "+" : "−"}${Math.abs(x).toFixed(3)}`;
 
-/** One line: "keyword #1 8.214 +0.700 · time #2 1.000 +0.300 · session +1.000 · neighbour +0.090". */
-export function explainText(hit: Explained): string {
+/**
+ * One line: "keyword #1 8.214 +0.700 · time #2 1.000 +0.300 · session +1.000 · neighbour +0.090", then why it
+ * moved: "updates 1f2d0ffb" (ahead of the older memory it changes), "near-duplicate of 7d52d68b".
+ */
+export function explainText(hit: Explained, short: (id: string) => string = (id) => id): string {
   const parts = Object.entries(hit.channels).map(([name, c]) => `${name} #${c.rank} ${c.score.toFixed(3)} ${signed(c.contribution)}`);
   for (const [name, lift] of Object.entries(hit.lifts)) if (lift !== 0) parts.push(`${name} ${signed(lift)}`);
-  if (hit.duplicateOf) parts.push(`near-duplicate of ${hit.duplicateOf.slice(0, 8)}`);
+  if (hit.updates) parts.push(`updates ${short(hit.updates)}, moved ahead of it`);
+  if (hit.duplicateOf) parts.push(`near-duplicate of ${short(hit.duplicateOf)}`);
   return parts.length > 0 ? parts.join(" · ") : "no channel scored it";
 }
 
@@ -29,6 +35,7 @@ export function explainJson(hit: Explained): Record<string, unknown> {
       Object.entries(hit.channels).map(([name, c]) => [name, { rank: c.rank, score: round(c.score), contribution: round(c.contribution) }]),
     ),
     lifts: Object.fromEntries(Object.entries(hit.lifts).map(([name, v]) => [name, round(v)])),
+    ...(hit.updates ? { updates: hit.updates } : {}),
     ...(hit.duplicateOf ? { duplicate_of: hit.duplicateOf } : {}),
   };
 }

@@ -37,7 +37,9 @@ test("text shows rank, raw score and signed contribution per channel, then lifts
     lifts: { session: 1, neighbour: 0 },
   });
   expect(line).toBe("keyword #1 8.214 +0.700 · time #2 1.000 +0.300 · session +1.000");
-  expect(explainText({ channels: {}, lifts: { session: 0.5 }, duplicateOf: "0123456789abcdef" })).toBe("session +0.500 · near-duplicate of 01234567");
+  const short = (id: string) => id.slice(-8);
+  expect(explainText({ channels: {}, lifts: { session: 0.5 }, duplicateOf: "0123456789abcdef" }, short)).toBe("session +0.500 · near-duplicate of 89abcdef");
+  expect(explainText({ channels: {}, lifts: {}, updates: "0123456789abcdef" }, short)).toBe("updates 89abcdef, moved ahead of it");
 });
 
 test("JSON keeps every part, rounded, in snake_case", () => {

@@ -53,11 +53,12 @@ export default defineCommand({
         });
       }
       if (result.results.length === 0) return output.text("No matching memories.");
-      const short = engine.shortIds(result.results.map((r) => r.memory.id));
+      const referenced = result.results.flatMap((r) => [r.memory.id, r.updates, r.duplicateOf].filter((id): id is string => id !== undefined));
+      const short = engine.shortIds(referenced);
       output.text(
         result.results
           .map((r) => {
-            const explain = args.explain ? [explainText(r)] : [];
+            const explain = args.explain ? [explainText(r, (id) => short.get(id) ?? id)] : [];
             return formatMemory(r.memory, [`score ${r.score.toFixed(3)}`, ...explain, ...(r.truncated ? ["(cut to budget)"] : [])], short.get(r.memory.id));
           })
           .join("\n\n"),

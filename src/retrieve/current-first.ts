@@ -1,0 +1,71 @@
+/**
+ * @module Current beats stale: when a newer memory says it changed something an older candidate states
+ * ("Switched unit tests from jest to vitest" against "Unit tests run with jest"), the newer one goes just
+ * ahead of the older. The older memory describes the past state in the query's own words, so it usually
+ * matches better; without this the agent is told the stale fact first. A pair qualifies when the newer
+ * memory is in the same scope, carries a change cue, and shares at least two distinctive words with the
+ * older one. Explicit `supersedes` links retire the old memory outright; this covers changes nobody linked.
+ */
+import type { FusedHit } from "./fusion.ts";
+import { STOPWORDS } from "./stopwords.ts";
+
+/** Words that announce a change of state, in the newer memory. */
+const CHANGE =
+  /\b(switch(ed|ing)?|migrat(ed|ing)|moved|replac(ed|ing)|changed|upgraded|downgraded|dropped|removed|deprecated|no longer|instead of|superseded|banned|renamed|converted|now uses?|we now|from now on)\b/i;
+/** How far below the older memory a newer one is looked for, as a multiple of the result count. */
+const REACH = 3;
+const MIN_SHARED = 2;
+/** The newer memory must itself match the query this well, relative to the older one's score. */
+const MIN_SCORE_RATIO = 0.6;
+const WORD = /[\p{L}\p{N}_]+/gu;
+
+export interface CurrentFirst {
+  hits: FusedHit[];
+  /** For each memory moved ahead: the older memory it updates (for --explain). */
+  updates: Map<string, string>;
+}
+
+/** Reorders the top `depth` so each memory that updates an older candidate stands just before it. */
+export function currentFirst(hits: readonly FusedHit[], depth: number): CurrentFirst {
+  const out = [...hits];
+  const updates = new Map<string, string>();
+  const words = new Map<string, Set<string>>();
+  const wordsOf = (h: FusedHit) => {
+    let w = words.get(h.memory.id);
+    if (!w) words.set(h.memory.id, (w = distinctive(h.memory.content)));
+    return w;
+  };
+  // Each memory moves at most once, so this ends; after a move the same position is looked at again, since
+  // the memory now there may itself have been updated later (jest → vitest → bun test).
+  for (let i = 0; i < Math.min(depth, out.length); i++) {
+    const older = out[i]!;
+    const reach = Math.min(out.length, i + 1 + REACH * depth);
+    for (let j = i + 1; j < reach; j++) {
+      const newer = out[j]!;
+      if (!updates.has(newer.memory.id) && isUpdate(older, newer, wordsOf)) {
+        out.splice(j, 1);
+        out.splice(i, 0, newer);
+        updates.set(newer.memory.id, older.memory.id);
+        i--;
+        break;
+      }
+    }
+  }
+  return { hits: out, updates };
+}
+
+function isUpdate(older: FusedHit, newer: FusedHit, wordsOf: (h: FusedHit) => Set<string>): boolean {
+  const a = older.memory;
+  const b = newer.memory;
+  if (b.createdAt <= a.createdAt || b.project !== a.project || newer.score < MIN_SCORE_RATIO * older.score || !CHANGE.test(b.content)) return false;
+  const mine = wordsOf(older);
+  let shared = 0;
+  for (const w of wordsOf(newer)) if (mine.has(w) && ++shared >= MIN_SHARED) return true;
+  return false;
+}
+
+function distinctive(text: string): Set<string> {
+  const out = new Set<string>();
+  for (const w of text.slice(0, 2000).toLowerCase().match(WORD) ?? []) if (w.length >= 3 && !STOPWORDS.has(w)) out.add(w);
+  return out;
+}

@@ -1,0 +1,53 @@
+/** @module Current beats stale: a newer memory stating a change to an older result goes just ahead of it. */
+import { expect, test } from "bun:test";
+import type { Memory } from "../../src/domain/memory.ts";
+import { currentFirst } from "../../src/retrieve/current-first.ts";
+import type { FusedHit } from "../../src/retrieve/fusion.ts";
+import { testEngine } from "../helpers/engine.ts";
+
+const DAY = 86_400_000;
+
+function hit(id: string, content: string, score: number, createdAt: number, project: string | null = "app"): FusedHit {
+  return { memory: { id, content, createdAt, project } as Memory, score, channels: {}, weak: false };
+}
+const order = (hits: FusedHit[]) => hits.map((h) => h.memory.id);
+
+const OLD = hit("old", "Unit tests run with jest + ts-jest via pnpm test.", 1, 1 * DAY);
+const OTHER = hit("other", "Playwright runs the end-to-end tests in CI.", 0.9, 2 * DAY);
+const NEW = hit("new", "Switched unit tests from jest to vitest; pnpm test now runs vitest.", 0.8, 3 * DAY);
+
+test("a newer memory that changes an older result moves just ahead of it", () => {
+  const r = currentFirst([OLD, OTHER, NEW], 10);
+  expect(order(r.hits)).toEqual(["new", "old", "other"]);
+  expect(r.updates).toEqual(new Map([["new", "old"]]));
+});
+
+test("nothing moves without a change cue, across scopes, backwards in time, on one shared word, or on a weak match", () => {
+  const cases: FusedHit[] = [
+    hit("new", "Unit tests with jest are slow on CI; pnpm test takes four minutes.", 0.8, 3 * DAY), // no change cue
+    hit("new", "Switched unit tests from jest to vitest.", 0.8, 3 * DAY, "elsewhere"), // another project
+    hit("new", "Switched unit tests from jest to vitest.", 0.8, 0), // older than the first result
+    hit("new", "Switched the linter from eslint to biome; jest untouched.", 0.8, 3 * DAY), // shares only "jest"
+    hit("new", "Switched unit tests from jest to vitest.", 0.5, 3 * DAY), // matches the query too weakly
+  ];
+  for (const c of cases) expect(order(currentFirst([OLD, OTHER, c], 10).hits)).toEqual(["old", "other", "new"]);
+});
+
+test("a chain of changes lands newest first", () => {
+  const middle = hit("mid", "Switched unit tests from jest to vitest.", 0.7, 3 * DAY);
+  const newest = hit("newest", "Replaced vitest with bun test for unit tests.", 0.65, 5 * DAY);
+  expect(order(currentFirst([OLD, middle, newest], 10).hits)).toEqual(["newest", "mid", "old"]);
+});
+
+test("recall puts the current decision first and --explain says why", async () => {
+  const { engine, advance } = testEngine({ project: "app" });
+  engine.remember({ content: "Unit tests run with jest and ts-jest via pnpm test.", type: "fact" });
+  advance(30 * DAY);
+  engine.remember({ content: "Playwright covers the checkout flow end to end.", type: "fact" });
+  advance(30 * DAY);
+  const { id } = engine.remember({ content: "Switched unit tests from jest to vitest; jest.config.js was removed.", type: "decision" });
+  const r = await engine.recall({ query: "which runner do the unit tests use, jest?", limit: 5, track: false });
+  expect(r.results[0]!.memory.id).toBe(id);
+  expect(r.results[0]!.updates).toBe(r.results[1]!.memory.id);
+  expect(r.results[1]!.memory.content).toContain("ts-jest");
+});
