@@ -8,9 +8,15 @@ import { testEngine } from "../helpers/engine.ts";
 const hit = (id: string, score: number, sessionId: string | null): FusedHit =>
   ({ memory: { id, sessionId, createdAt: 0 } as Memory, score, channels: {}, weak: false });
 
-test("a weak candidate from the best match's session rises above a lone moderate match", () => {
-  const out = boostBySession([hit("best", 1.0, "s1"), hit("alone", 0.6, "s2"), hit("context", 0.3, "s1")]);
-  expect(out.map((h) => h.memory.id)).toEqual(["best", "context", "alone"]);
+test("in a session about the query, a weak candidate rises above a lone moderate match elsewhere", () => {
+  const out = boostBySession([hit("best", 1.0, "s1"), hit("alone", 0.6, "s2"), hit("also", 0.5, "s1"), hit("context", 0.3, "s1")]);
+  expect(out.map((h) => h.memory.id)).toEqual(["best", "also", "context", "alone"]);
+});
+
+test("a session that matches only once (a fact said in passing) does not lift its other memories", () => {
+  const out = boostBySession([hit("fact", 1.0, "s1"), hit("alone", 0.6, "s2"), hit("filler", 0.2, "s1")]);
+  expect(out.map((h) => h.memory.id)).toEqual(["fact", "alone", "filler"]);
+  expect(out.find((h) => h.memory.id === "filler")!.lifts!.session).toBe(0);
 });
 
 test("a strong match in its own session still beats weak context from another", () => {

@@ -1,0 +1,151 @@
+/**
+ * @module Multi-session recall on sets written blind: long user–assistant histories (20–30 sessions each)
+ * where the evidence for most questions is spread over several sessions, the case where lifting the best
+ * session's other turns crowds the top-k into one sitting. Each conversation goes into a fresh store through
+ * the real Engine (one memory per turn, its session id and date); every question runs through
+ * Engine.recall, and the same questions through plain FTS5 BM25 (porter, OR of content words).
+ *
+ *   node scripts/bun.mjs run bench/multisession.ts [--data bench/data/multisession-a.json,…-b.json]
+ *        [--mode keyword|semantic|hybrid] [--json]
+ *
+ * multisession-a may be fitted on; multisession-b is held out. Reported per set: turn-level R@10 (share of
+ * evidence turns in the top 10), session-level R@10 (share of evidence sessions with a turn in the top 10),
+ * by question type, and abstention on questions with no evidence.
+ */
+import { Database } from "bun:sqlite";
+import { mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { basename, join } from "node:path";
+import { parseArgs } from "node:util";
+import { openModelEmbedder } from "../src/cli/retrieval.ts";
+import type { Embedder } from "../src/embed/port.ts";
+import { embedPending } from "../src/engine/embedding.ts";
+import { Engine } from "../src/engine/engine.ts";
+import type { RecallMode, RetrievalChannel } from "../src/retrieve/channel.ts";
+import { DenseChannel } from "../src/retrieve/dense-channel.ts";
+import { STOPWORDS } from "../src/retrieve/stopwords.ts";
+import { SqliteStore } from "../src/store/sqlite-store.ts";
+
+interface Turn {
+  id: string;
+  role: string;
+  text: string;
+}
+interface Conversation {
+  id: string;
+  sessions: Array<{ id: string; date: string; turns: Turn[] }>;
+  questions: Array<{ q: string; evidence: string[]; type: string }>;
+}
+
+const { values } = parseArgs({
+  options: {
+    data: { type: "string", default: "bench/data/multisession-a.json,bench/data/multisession-b.json" },
+    mode: { type: "string", default: "hybrid" },
+    json: { type: "boolean", default: false },
+  },
+});
+const mode = values.mode as RecallMode;
+const K = 10;
+const embedder: Embedder | null = mode === "keyword" ? null : await openModelEmbedder(mkdtempSync(join(tmpdir(), "cairn-ms-")), "use-lite");
+
+const content = (t: Turn) => `${t.role === "user" ? "User" : "Assistant"}: ${t.text}`;
+const sessionOf = (turnId: string) => turnId.replace(/-t\d+$/, "");
+
+async function runCairn(conv: Conversation): Promise<string[][]> {
+  let clock = 0;
+  const store = new SqliteStore(":memory:");
+  const channels: Record<string, RetrievalChannel> = embedder ? { dense: new DenseChannel({ store, open: async () => embedder }) } : {};
+  const engine = new Engine({ store, project: conv.id, actor: "bench", channels, now: () => clock });
+  const turnOf = new Map<string, string>();
+  for (const s of conv.sessions) {
+    s.turns.forEach((t, i) => {
+      clock = Date.parse(s.date) + i * 60_000;
+      const { id } = engine.remember({ content: content(t), eventTime: Date.parse(s.date), sessionId: `${conv.id}:${s.id}`, ttlMs: null });
+      turnOf.set(id, t.id);
+    });
+  }
+  clock += 86_400_000;
+  if (embedder) await embedPending(store, embedder);
+  const out: string[][] = [];
+  for (const q of conv.questions) {
+    const r = await engine.recall({ query: q.q, limit: K, mode, track: false, project: conv.id, includeGlobal: false });
+    out.push(r.results.map((h) => turnOf.get(h.memory.id) ?? "?"));
+  }
+  engine.close();
+  return out;
+}
+
+function runBm25(conv: Conversation): string[][] {
+  const db = new Database(":memory:");
+  db.run("CREATE VIRTUAL TABLE t USING fts5(id UNINDEXED, content, tokenize='porter unicode61')");
+  const insert = db.prepare("INSERT INTO t (id, content) VALUES (?, ?)");
+  for (const s of conv.sessions) for (const t of s.turns) insert.run(t.id, content(t));
+  const search = db.prepare("SELECT id FROM t WHERE t MATCH ? ORDER BY bm25(t) LIMIT ?");
+  const out = conv.questions.map((q) => {
+    const words = (q.q.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? []).filter((w) => !STOPWORDS.has(w));
+    return words.length === 0 ? [] : (search.all(words.map((w) => `"${w}"`).join(" OR "), K) as { id: string }[]).map((r) => r.id);
+  });
+  db.close();
+  return out;
+}
+
+interface Tally {
+  n: number;
+  turn: number;
+  session: number;
+}
+interface Report {
+  all: Tally;
+  byType: Record<string, Tally>;
+  none: { n: number; abstained: number };
+}
+
+function score(convs: Conversation[], rankings: string[][][]): Report {
+  const rep: Report = { all: { n: 0, turn: 0, session: 0 }, byType: {}, none: { n: 0, abstained: 0 } };
+  convs.forEach((conv, c) =>
+    conv.questions.forEach((q, i) => {
+      const ranked = rankings[c]![i]!;
+      if (q.evidence.length === 0) {
+        rep.none.n++;
+        if (ranked.length === 0) rep.none.abstained++;
+        return;
+      }
+      const turn = q.evidence.filter((e) => ranked.includes(e)).length / q.evidence.length;
+      const sessions = [...new Set(q.evidence.map(sessionOf))];
+      const found = new Set(ranked.map(sessionOf));
+      const session = sessions.filter((s) => found.has(s)).length / sessions.length;
+      for (const t of [rep.all, (rep.byType[q.type] ??= { n: 0, turn: 0, session: 0 })]) {
+        t.n++;
+        t.turn += turn;
+        t.session += session;
+      }
+    }),
+  );
+  return rep;
+}
+
+const results: Record<string, { cairn: Report; bm25: Report }> = {};
+for (const file of values.data!.split(",")) {
+  const convs = (JSON.parse(readFileSync(file, "utf8")) as { conversations: Conversation[] }).conversations;
+  process.stderr.write(`multisession: ${basename(file)} (${convs.length} conversations, mode ${mode})\n`);
+  const cairn: string[][][] = [];
+  for (const conv of convs) cairn.push(await runCairn(conv));
+  results[basename(file, ".json")] = { cairn: score(convs, cairn), bm25: score(convs, convs.map(runBm25)) };
+}
+await embedder?.dispose();
+
+const avg = (t: Tally | undefined, k: "turn" | "session") => (t && t.n > 0 ? (t[k] / t.n).toFixed(3) : "  -  ");
+if (values.json) {
+  process.stdout.write(`${JSON.stringify({ mode, results })}\n`);
+} else {
+  const types = ["aggregate", "single", "temporal", "update"];
+  const rows = [`set              system  turn R@10  session R@10  ${types.map((t) => `${t.slice(0, 9).padEnd(9)}`).join(" ")}  abstain`];
+  for (const [name, pair] of Object.entries(results)) {
+    for (const [system, r] of Object.entries(pair)) {
+      rows.push(
+        `${name.padEnd(16)} ${system.padEnd(7)} ${avg(r.all, "turn")}      ${avg(r.all, "session")}         ${types.map((t) => avg(r.byType[t], "session").padEnd(9)).join(" ")}  ${r.none.abstained}/${r.none.n}`,
+      );
+    }
+  }
+  process.stdout.write(`${rows.join("\n")}\n(type columns: session-level R@10)\n`);
+}
