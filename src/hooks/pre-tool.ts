@@ -7,6 +7,7 @@ import type { Memory } from "../domain/memory.ts";
 import { commandHead } from "./command.ts";
 import type { HookContext } from "./context.ts";
 import { bullet } from "./format.ts";
+import { governingRules } from "./governing.ts";
 import { coverage, queryTerms } from "./relevance.ts";
 
 export const PRE_TOOL_LIMIT = 3;
@@ -38,11 +39,19 @@ export async function preTool(ctx: HookContext): Promise<string | null> {
   const about = subject(ctx);
   if (!about || !ctx.hasMemory()) return null;
   const found = withFixes(ctx, await mentions(ctx, about.mention, ["lesson", "error"], CANDIDATES)).slice(0, PRE_TOOL_LIMIT);
+  const { command } = ctx.input;
+  if (ctx.input.toolKind === "shell" && command && found.length < PRE_TOOL_LIMIT) {
+    for (const rule of await governingRules(ctx, command, PRE_TOOL_LIMIT)) {
+      if (found.length < PRE_TOOL_LIMIT && !found.some((m) => m.id === rule.id)) found.push(rule);
+    }
+  }
   if (found.length === 0) return null;
   const engine = ctx.engine();
   engine.store.touch(found.map((m) => m.id), engine.now());
   ctx.touchState().surfaced.push(...found.map((m) => m.id));
-  return [`cairn memory — earlier lessons and errors about ${about.label}:`, ...found.map((m) => bullet(m, 400, true))].join("\n");
+  const rules = found.some((m) => m.type === "decision" || m.type === "preference");
+  const what = rules ? "decisions, preferences and earlier lessons" : "earlier lessons and errors";
+  return [`cairn memory — ${what} about ${about.label}:`, ...found.map((m) => bullet(m, 400, true))].join("\n");
 }
 
 /**

@@ -6,6 +6,7 @@
  * memory is in the same scope, carries a change cue, and shares at least two distinctive words with the
  * older one. Explicit `supersedes` links retire the old memory outright; this covers changes nobody linked.
  */
+import type { Memory } from "../domain/memory.ts";
 import type { FusedHit } from "./fusion.ts";
 import { STOPWORDS } from "./stopwords.ts";
 
@@ -55,12 +56,19 @@ export function currentFirst(hits: readonly FusedHit[], depth: number): CurrentF
 }
 
 function isUpdate(older: FusedHit, newer: FusedHit, wordsOf: (h: FusedHit) => Set<string>): boolean {
-  const a = older.memory;
-  const b = newer.memory;
-  if (b.createdAt <= a.createdAt || b.project !== a.project || newer.score < MIN_SCORE_RATIO * older.score || !CHANGE.test(b.content)) return false;
-  const mine = wordsOf(older);
+  if (newer.score < MIN_SCORE_RATIO * older.score) return false;
+  return states(newer.memory, older.memory, wordsOf(newer), wordsOf(older));
+}
+
+/** True when `newer` states a change to what `older` says (same scope, later, a change cue, shared words). */
+export function updates(newer: Memory, older: Memory): boolean {
+  return states(newer, older, distinctive(newer.content), distinctive(older.content));
+}
+
+function states(newer: Memory, older: Memory, newWords: Set<string>, oldWords: Set<string>): boolean {
+  if (newer.createdAt <= older.createdAt || newer.project !== older.project || !CHANGE.test(newer.content)) return false;
   let shared = 0;
-  for (const w of wordsOf(newer)) if (mine.has(w) && ++shared >= MIN_SHARED) return true;
+  for (const w of newWords) if (oldWords.has(w) && ++shared >= MIN_SHARED) return true;
   return false;
 }
 

@@ -148,6 +148,33 @@ describe("pre-tool", () => {
     expect(out).toContain("`npm run test:integration` failed: Error: connect ECONNREFUSED <ip>");
   });
 
+  test("before a command: the decisions and preferences that govern it", async () => {
+    withEngine((e) => {
+      e.remember({ content: "Always use pnpm in every repo, never npm install.", type: "preference", project: null });
+      e.remember({ content: "Logging uses log/slog; logrus is banned by depguard.", type: "decision" });
+      e.remember({ content: "The staging cluster runs three replicas.", type: "decision" });
+    });
+    const bash = (command: string, session: string) => fixture("pre-tool-bash", { cwd: w.project, command, session });
+    expect(contextOf(await w.hook("pre-tool", bash("npm install lodash", "a")))).toContain("never npm install");
+    const logrus = contextOf(await w.hook("pre-tool", bash("go get github.com/sirupsen/logrus@latest", "b")));
+    expect(logrus).toContain("logrus is banned");
+    expect(logrus).not.toContain("replicas");
+    // Reading and unrelated commands stay silent.
+    for (const [command, session] of [["ls -la", "c"], ["git status", "d"], ["make build", "e"]]) expect(await w.hook("pre-tool", bash(command!, session!))).toBe("");
+  });
+
+  test("a rule a later decision changed is shown as the later one", async () => {
+    withEngine((e) => e.remember({ content: "Dependencies are managed with Poetry: poetry install, then poetry run pytest.", type: "decision" }));
+    const first = Date.now();
+    while (Date.now() === first) {
+      // the newer memory must be created in a later millisecond
+    }
+    withEngine((e) => e.remember({ content: "Switched from Poetry to uv: uv sync, then uv run pytest; poetry.lock was deleted.", type: "decision" }));
+    const out = contextOf(await w.hook("pre-tool", fixture("pre-tool-bash", { cwd: w.project, command: "poetry install" })));
+    expect(out).toContain("Switched from Poetry to uv");
+    expect(out).not.toContain("managed with Poetry");
+  });
+
   test("generic file names need their directory", async () => {
     withEngine((e) => e.remember({ content: "hooks/index.ts must stay tiny: it loads on every call", type: "lesson" }));
     const at = (file: string) => fixture("pre-tool-edit", { cwd: w.project, file: join(w.project, file), session: file });

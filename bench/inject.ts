@@ -1,0 +1,139 @@
+/**
+ * @module Proactive injection on blind sets: the memories of a coding set (bench/data/coding-*.json) are
+ * stored, then each labelled user prompt (UserPromptSubmit) and tool event (PreToolUse: a Bash command or
+ * an Edit of a file) goes through the real hook handlers, as Claude Code would send it, each as a fresh
+ * session. What the hook injects is compared with the labels (bench/data/inject-*.json, written blind):
+ * precision and recall over injected memories, and silence where nothing should be injected.
+ *
+ *   node scripts/bun.mjs run bench/inject.ts [--sets a,b] [--json] [--show]
+ *
+ * Set a may be fitted on; set b is held out.
+ */
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { parseArgs } from "node:util";
+import { resolvePaths } from "../src/config/paths.ts";
+import { detectProjectKey } from "../src/config/project.ts";
+import { Engine } from "../src/engine/engine.ts";
+import { handleEvent } from "../src/hooks/dispatch.ts";
+import { parseHookInput } from "../src/hooks/input.ts";
+import { SqliteStore } from "../src/store/sqlite-store.ts";
+
+interface Memory {
+  id: string;
+  project: string | null;
+  kind: string;
+  content: string;
+  created: string;
+}
+interface Labelled {
+  project: string;
+  inject: string[];
+  prompt?: string;
+  type?: string;
+  tool?: string;
+  command?: string;
+  file_path?: string;
+}
+
+const { values } = parseArgs({
+  options: { sets: { type: "string", default: "a,b" }, json: { type: "boolean", default: false }, show: { type: "boolean", default: false } },
+});
+
+interface Tally {
+  events: number;
+  /** Injected memories that were labelled. */
+  tp: number;
+  /** Injected memories that were not. */
+  fp: number;
+  /** Labelled memories not injected. */
+  fn: number;
+  /** Events labelled empty, and how many of them stayed silent. */
+  empty: number;
+  silent: number;
+}
+const tally = (): Tally => ({ events: 0, tp: 0, fp: 0, fn: 0, empty: 0, silent: 0 });
+
+async function runSet(name: string): Promise<Record<string, Tally>> {
+  const memories = (JSON.parse(readFileSync(`bench/data/coding-${name}.json`, "utf8")) as { memories: Memory[] }).memories;
+  const labels = JSON.parse(readFileSync(`bench/data/inject-${name}.json`, "utf8")) as { prompts: Labelled[]; tools: Labelled[] };
+  const root = mkdtempSync(join(tmpdir(), "cairn-inject-"));
+  const home = join(root, "home");
+  mkdirSync(home);
+  const paths = resolvePaths({ CAIRN_HOME: home });
+  const dirs = new Map<string, string>();
+  for (const p of new Set(memories.map((m) => m.project).filter((p): p is string => p !== null))) {
+    const dir = join(root, p);
+    mkdirSync(join(dir, ".git"), { recursive: true });
+    dirs.set(p, dir);
+  }
+  let clock = 0;
+  const store = new SqliteStore(paths.dbFile);
+  const engine = new Engine({ store, project: "bench", actor: "bench", now: () => clock });
+  const byContent = new Map<string, string>();
+  for (const m of [...memories].sort((a, b) => Date.parse(a.created) - Date.parse(b.created))) {
+    clock = Date.parse(m.created);
+    const project = m.project === null ? null : detectProjectKey(dirs.get(m.project)!);
+    engine.remember({ content: m.content, type: m.kind, project, ttlMs: null, source: "bench" });
+    byContent.set(m.content.slice(0, 60), m.id);
+  }
+  engine.close();
+
+  const out: Record<string, Tally> = { prompt: tally(), bash: tally(), edit: tally() };
+  let n = 0;
+  const events = [
+    ...labels.prompts.map((l) => ({ l, kind: "prompt", event: "prompt", json: { hook_event_name: "UserPromptSubmit", prompt: l.prompt } })),
+    ...labels.tools.map((l) => ({
+      l,
+      kind: l.tool === "Bash" ? "bash" : "edit",
+      event: "pre-tool",
+      json: {
+        hook_event_name: "PreToolUse",
+        tool_name: l.tool,
+        tool_input: l.tool === "Bash" ? { command: l.command } : { file_path: join(dirs.get(l.project)!, l.file_path ?? ""), old_string: "a", new_string: "b" },
+      },
+    })),
+  ];
+  for (const { l, kind, event, json } of events) {
+    const cwd = dirs.get(l.project)!;
+    const raw = JSON.stringify({ session_id: `bench-${n++}`, cwd, transcript_path: join(root, "t.jsonl"), ...json });
+    const input = parseHookInput(event, raw, cwd);
+    if (!input) throw new Error(`bench: could not parse ${raw}`);
+    const printed = await handleEvent(input, paths);
+    const injected = [...byContent.entries()].filter(([start]) => printed.includes(JSON.stringify(start).slice(1, -1))).map(([, id]) => id);
+    const t = out[kind]!;
+    t.events++;
+    const want = new Set(l.inject);
+    for (const id of injected) want.has(id) ? t.tp++ : t.fp++;
+    t.fn += l.inject.filter((id) => !injected.includes(id)).length;
+    if (want.size === 0) {
+      t.empty++;
+      if (injected.length === 0) t.silent++;
+    }
+    if (values.show && (injected.some((id) => !want.has(id)) || l.inject.some((id) => !injected.includes(id)))) {
+      process.stderr.write(`${kind} ${l.prompt ?? l.command ?? l.file_path}\n  want ${l.inject.join(",") || "-"}  got ${injected.join(",") || "-"}\n`);
+    }
+  }
+  rmSync(root, { recursive: true, force: true });
+  return out;
+}
+
+const f = (x: number) => (Number.isFinite(x) ? x.toFixed(3) : "  -  ");
+const results: Record<string, Record<string, Tally>> = {};
+for (const name of values.sets!.split(",")) {
+  process.stderr.write(`inject: set ${name}\n`);
+  results[name] = await runSet(name);
+}
+if (values.json) {
+  process.stdout.write(`${JSON.stringify(results)}\n`);
+} else {
+  const rows = ["set  event   n    precision  recall  silence (empty events)"];
+  for (const [name, kinds] of Object.entries(results)) {
+    const all = Object.values(kinds).reduce((a, t) => ({ events: a.events + t.events, tp: a.tp + t.tp, fp: a.fp + t.fp, fn: a.fn + t.fn, empty: a.empty + t.empty, silent: a.silent + t.silent }), tally());
+    for (const [kind, t] of [...Object.entries(kinds), ["all", all] as const]) {
+      rows.push(`${name.padEnd(4)} ${kind.padEnd(7)} ${String(t.events).padEnd(4)} ${f(t.tp / (t.tp + t.fp)).padEnd(10)} ${f(t.tp / (t.tp + t.fn)).padEnd(7)} ${f(t.silent / t.empty)} (${t.empty})`);
+    }
+  }
+  process.stdout.write(`${rows.join("\n")}\n`);
+}

@@ -1,0 +1,91 @@
+/**
+ * @module The rules that govern a shell command: decisions and preferences that name what the command is
+ * about to use or do ("always use pnpm, never npm install", "switched from jest to vitest", "logrus is
+ * banned", "never push directly to main"), shown before it runs. A rule counts when it names two of the
+ * command's words (program, sub-command, arguments: `pnpm add jest` and "jest … pnpm test"), or one package
+ * the command installs; a single shared word is chance ("git" is in half of all notes about a repo).
+ */
+import type { Memory } from "../domain/memory.ts";
+import { updates } from "../retrieve/current-first.ts";
+import { commandHead } from "./command.ts";
+import type { HookContext } from "./context.ts";
+import { stem, tokens } from "./relevance.ts";
+
+/** Sub-commands that add packages, per program: their arguments are package names. */
+const INSTALLERS: Record<string, ReadonlySet<string>> = {
+  npm: new Set(["install", "i", "add"]),
+  pnpm: new Set(["add", "install", "i"]),
+  yarn: new Set(["add"]),
+  bun: new Set(["add", "install", "i"]),
+  pip: new Set(["install"]),
+  pip3: new Set(["install"]),
+  uv: new Set(["add", "pip"]),
+  poetry: new Set(["add"]),
+  cargo: new Set(["add", "install"]),
+  go: new Set(["get", "install"]),
+  gem: new Set(["install"]),
+  bundle: new Set(["add"]),
+};
+/** Programs that only read: nothing governs looking. */
+const READERS = new Set(["ls", "cat", "less", "more", "head", "tail", "wc", "grep", "rg", "find", "fd", "echo", "pwd", "which", "tree", "stat", "du", "df", "file", "diff"]);
+const READING_GIT = new Set(["status", "log", "diff", "show", "branch", "fetch", "blame"]);
+/** Words too common in commands to identify anything on their own. */
+const NOISE = new Set(["run", "exec", "origin", "dev", "latest", "true", "false", "the", "and", "with", "from", "into", "all"]);
+const RULE_TYPES = ["decision", "preference"];
+const CANDIDATES = 20;
+
+/** The words of a command worth matching, and the packages it installs (both stemmed, lower case). */
+export function commandWords(command: string, project = ""): { words: string[]; packages: string[] } {
+  const head = commandHead(command, 1);
+  const program = (head[0] ?? "").toLowerCase();
+  const segment = command.split(/&&|\|\||;|\n/).map((s) => s.trim()).find((s) => s.includes(head[0] ?? "\0")) ?? "";
+  const args = segment.split(/\s+/).slice(segment.split(/\s+/).indexOf(head[0] ?? "") + 1).filter((a) => a !== "" && !a.startsWith("-") && !/^\w+=/.test(a));
+  const sub = (args[0] ?? "").toLowerCase();
+  if (READERS.has(program) || (program === "git" && READING_GIT.has(sub))) return { words: [], packages: [] };
+  const installing = INSTALLERS[program]?.has(sub) ?? false;
+  const packages = installing ? args.slice(1).flatMap(packageName) : [];
+  // Paths and file names say where, not what: their words would match every note about that directory.
+  const named = args.slice(0, 6).filter((a) => installing || !/[\\/.]/.test(a));
+  // The project's own name (a release, an image tag) is in half of its notes.
+  const own = new Set(tokens(project.split(/[\\/]/).at(-1) ?? ""));
+  const words = new Set<string>();
+  for (const w of tokens([program, ...named].join(" "))) if (w.length >= 3 && !NOISE.has(w) && !own.has(w)) words.add(w);
+  return { words: [...words], packages: packages.map(stem) };
+}
+
+/** `@types/jest@^29` → types, jest; `github.com/sirupsen/logrus@latest` → logrus. */
+function packageName(arg: string): string[] {
+  const bare = arg.replace(/^["']|["']$/g, "").replace(/(?<=.)@[^/]*$/, "").replace(/\[.*\]$/, "").replace(/[=<>~^].*$/, "");
+  const last = bare.split("/").at(-1) ?? "";
+  return last.length >= 2 ? [last.toLowerCase()] : [];
+}
+
+/** Decisions and preferences that govern `command`, best first; none this session already saw or wrote. */
+export async function governingRules(ctx: HookContext, command: string, limit: number): Promise<Memory[]> {
+  const { words, packages } = commandWords(command, ctx.project);
+  if (words.length === 0) return [];
+  const { results } = await ctx.engine().recall({ query: words.join(" "), mode: "keyword", types: RULE_TYPES, limit: CANDIDATES, track: false });
+  const skip = new Set([...ctx.state.created, ...ctx.state.surfaced]);
+  const found = results.map((r) => r.memory);
+  const out: Memory[] = [];
+  for (const m of found) {
+    const have = new Set(tokens(`${m.content} ${m.tags.join(" ")}`));
+    if (!packages.some((p) => have.has(p)) && words.filter((w) => have.has(w)).length < 2) continue;
+    // A rule a later one changed no longer holds: "dependencies are managed with Poetry" before `poetry
+    // install` is answered by the newer "switched from Poetry to uv", which names the program it replaces.
+    const current = latest(m, found);
+    if (!skip.has(current.id) && !out.includes(current)) out.push(current);
+  }
+  return out.slice(0, limit);
+}
+
+/** The newest memory among `pool` that (through any chain of updates) changed `m`, or `m` itself. */
+function latest(m: Memory, pool: readonly Memory[]): Memory {
+  let current = m;
+  for (let step = 0; step < pool.length; step++) {
+    const next = pool.find((n) => updates(n, current));
+    if (!next) return current;
+    current = next;
+  }
+  return current;
+}
