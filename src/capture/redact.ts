@@ -3,7 +3,8 @@
  * is stored, so a pasted .env file, curl command or stack trace never puts a live key into the memory database.
  */
 import { redactProseSecrets } from "./prose-secrets.ts";
-import { isCodeReference, isHighEntropy, isPlaceholder, looksLikeIdentifierHash } from "./secret-values.ts";
+import { redactBlobs } from "./secret-blobs.ts";
+import { isCodeReference, isHighEntropy, isPlaceholder, looksLikeIdentifierHash, looksLikePath } from "./secret-values.ts";
 
 export interface Redaction {
   kind: string;
@@ -75,15 +76,22 @@ function isSecretAssignment(key: string, value: string, quoted: boolean, rest: s
   if (!quoted) {
     if (/^[([{]/.test(rest)) return false; // a call, an index or a template: code, not a literal
     if (/^\s*=[^=>]/.test(rest)) return false; // `secret: SecretStr = …` is a type annotation
-    if (isCodeReference(value) || /^(?:\/|~\/|\.{1,2}\/|[A-Za-z]:\\)/.test(value) || /^[A-Za-z_][\w:]*<.*>$/.test(value)) return false;
+    if (isCodeReference(value) || looksLikePath(value) || /^[A-Za-z_][\w:]*<.*>$/.test(value)) return false;
     // `{"password": pw}`: a quoted key with a bare identifier is code passing a variable along.
     if (keyQuoted && /^[A-Za-z_]\w*$/.test(value)) return false;
     // `token: accessToken` names a variable; real passwords carry a digit or symbol.
     if (/^[A-Za-z]+$/.test(value) && STRONG_KEY.test(value.replace(/[_-]/g, ""))) return false;
   }
   if (strength === "strong") return true;
-  return isHighEntropy(value) && !looksLikeIdentifierHash(value);
+  if (!isHighEntropy(value)) return false;
+  // A hex string is a hash or an id (`cache_key`, `session_id`) unless the name says it is a secret (`SECRET_KEY_BASE`).
+  return !looksLikeIdentifierHash(value) || (SECRET_NAME.test(key) && !HASH_NAME.test(key));
 }
+
+/** Names under which even a hex value is a credential. */
+const SECRET_NAME = /secret|private|encrypt|signing|hmac|master|cred|passw/i;
+/** Names that say the value is a digest or an identifier. */
+const HASH_NAME = /hash|digest|checksum|sha\d*|fingerprint|commit|etag|(?:^|[_.-])id$/i;
 
 /**
  * `KEY=value`, `key: value`, `"key": "value"`, `key => 'value'`, `["KEY"] = "value"`, `--key=value`.
@@ -102,6 +110,13 @@ const URL_CREDENTIALS = /\b([a-z][a-z0-9+.-]*:\/\/)([^\s:/@'"]*):([^\s@/'"]+)@/g
 /** `Authorization: Bearer …`, `Authorization: Basic …`, and bare `Bearer <token>`. */
 const AUTH_HEADER = /(\bAuthorization["']?\s*[:=]\s*["'`]?(?:(?:Bearer|Basic|Token|Bot|Digest)\s+)?)([A-Za-z0-9._~+/=-]{8,})/gi;
 const BEARER = /(\bBearer\s+)([A-Za-z0-9._~+/-]{16,}=*)/g;
+
+/**
+ * Query parameters that carry a credential in a URL: Azure SAS `sig=`, AWS/GCS presigned signatures and
+ * session tokens, OAuth tokens, `client_secret`, `api_key`, `password`.
+ */
+const URL_SECRET_PARAM =
+  /([?&](?:sig|signature|x-amz-signature|x-amz-security-token|x-goog-signature|access_token|refresh_token|id_token|client_secret|api_key|apikey|password|secret)=)([^&#\s"'<>]+)/gi;
 
 /** `curl -u user:password`, `--user user:password`. */
 const CURL_USER = /(\bcurl\b[^\n]*?\s(?:-u|--user)[ \t=]+["']?[^\s:'"]+:)([^\s'"]+)/g;
@@ -122,6 +137,9 @@ export function redactSecrets(text: string): RedactResult {
   }
   out = out.replace(URL_CREDENTIALS, (m, scheme: string, user: string, pass: string) =>
     isPlaceholder(pass) ? m : `${scheme}${user}:${hit("password")}@`,
+  );
+  out = out.replace(URL_SECRET_PARAM, (m, head: string, value: string) =>
+    isPlaceholder(value) || value.length < 8 ? m : head + hit(/sig/i.test(head) ? "signature" : kindForKey(head.slice(1, -1))),
   );
   out = out.replace(AUTH_HEADER, (m, head: string, value: string) =>
     isPlaceholder(value) || !/\d/.test(value) ? m : head + hit("auth_header"),
@@ -150,5 +168,6 @@ export function redactSecrets(text: string): RedactResult {
   );
   // Last: a value already replaced above reads as a placeholder here, so nothing is counted twice.
   out = redactProseSecrets(out, hit);
+  out = redactBlobs(out, hit);
   return { text: out, redactions };
 }
