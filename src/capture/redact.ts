@@ -124,6 +124,31 @@ const CURL_USER = /(\bcurl\b[^\n]*?\s(?:-u|--user)[ \t=]+["']?[^\s:'"]+:)([^\s'"
 /** `--password hunter2`, `--token abc` (the `=` form is an assignment). */
 const SECRET_FLAG = /((?:^|\s)--?(?:password|passwd|pass|token|api-key|apikey|secret|client-secret|access-token)[ \t]+)([^\s-][^\s]*)/g;
 
+/**
+ * Assignments, scanned so that a value is also read as a key when its own assignment is not a secret:
+ * in `note: PGPASSWORD='…'` the `note:` match must not swallow the password's assignment.
+ */
+function redactAssignments(text: string, hit: (kind: string) => string): string {
+  const re = new RegExp(ASSIGNMENT.source, "g");
+  let out = "";
+  let last = 0;
+  for (let m = re.exec(text); m !== null; m = re.exec(text)) {
+    const [whole, kq = "", key = "", , dq, sq, bq, bare] = m;
+    const quoted = bare === undefined;
+    const value = dq ?? sq ?? bq ?? bare ?? "";
+    const valueStart = m.index + whole.length - value.length - (quoted ? 2 : 0);
+    const rest = quoted ? "" : text.slice(m.index + whole.length, m.index + whole.length + 8);
+    if (!isSecretAssignment(key, value, quoted, rest, kq !== "")) {
+      re.lastIndex = valueStart + (quoted ? 1 : 0);
+      continue;
+    }
+    out += text.slice(last, valueStart) + (quoted ? whole.slice(-1) : "") + hit(kindForKey(key)) + (quoted ? whole.slice(-1) : "");
+    last = m.index + whole.length;
+    re.lastIndex = last;
+  }
+  return out + text.slice(last);
+}
+
 /** Replaces every secret in `text` by `[REDACTED:<kind>]` and reports what it removed. */
 export function redactSecrets(text: string): RedactResult {
   const redactions: Redaction[] = [];
@@ -154,15 +179,7 @@ export function redactSecrets(text: string): RedactResult {
     const q = dq !== undefined ? '"' : sq !== undefined ? "'" : "";
     return `${head}${q}${hit(kindForKey(key))}${q}`;
   });
-  out = out.replace(
-    ASSIGNMENT,
-    (m, kq: string, key: string, _sep: string, dq: string | undefined, sq: string | undefined, bq: string | undefined, bare: string | undefined, offset: number, whole: string) => {
-      const value = dq ?? sq ?? bq ?? bare ?? "";
-      const rest = bare === undefined ? "" : whole.slice(offset + m.length, offset + m.length + 8);
-      if (!isSecretAssignment(key, value, bare === undefined, rest, kq !== "")) return m;
-      return m.slice(0, m.length - value.length - (bare === undefined ? 1 : 0)) + hit(kindForKey(key)) + (bare === undefined ? m.slice(-1) : "");
-    },
-  );
+  out = redactAssignments(out, hit);
   out = out.replace(SECRET_FLAG, (m, head: string, value: string) =>
     isPlaceholder(value) || isCodeReference(value) ? m : head + hit(/pass/.test(head) ? "password" : "token"),
   );
