@@ -27,6 +27,7 @@ import { type Link, links, type RelateResult, relate } from "./relate.ts";
 import { resolveScope, type ScopeOptions } from "./scope.ts";
 import { type TimelineInput, type TimelineResult, timeline } from "./timeline.ts";
 import { exportRecords } from "./export.ts";
+import { redactingStore } from "./redacting-store.ts";
 import type { ImportReport, Progress } from "./import.ts";
 
 export interface EngineOptions {
@@ -51,7 +52,8 @@ export class Engine {
   constructor(opts: EngineOptions) {
     this.#opts = opts;
     this.#ctx = {
-      store: opts.store,
+      // Every write below goes through the redaction boundary; reads see the store as it is.
+      store: redactingStore(opts.store),
       project: opts.project,
       actor: opts.actor ?? "api",
       now: opts.now ?? Date.now,
