@@ -51,8 +51,32 @@ function kindFor(key: string): string {
   return "secret";
 }
 
+/**
+ * A value right after the word, with no "is" or sign: "keep the psql password Hy6#pQ9sVb2Lx in mind", "new
+ * password Mb7$wR2k is set". Only values that cannot be ordinary words count: a password needs letters,
+ * digits and a symbol; a token or secret needs to look random.
+ */
+const DIRECT_SECRET = /\b(?<key>password|passphrase|passwd|pwd|token|secret|api[ _-]?key)[ \t]+(?<value>[^\s"'`,;()<>{}[\]]{8,})/gi;
+
+function looksLikeDirectSecret(value: string, key: string): boolean {
+  const v = value.replace(/[.,!?:]+$/, "");
+  if (isPlaceholder(v) || isCodeReference(v) || FORMAT_WORD.test(v) || /^(?:https?:|arn:)/i.test(v) || looksLikePath(v)) return false;
+  if (/-(?:hashed|signed|encoded|based|protected|encrypted)$/i.test(v)) return false;
+  if (/pass|pwd/i.test(key)) return /[A-Za-z]/.test(v) && /\d/.test(v) && /[!@#$%^&*+=~|?]/.test(v);
+  return isHighEntropy(v) && !looksLikeIdentifierHash(v);
+}
+
 /** Replaces credential values stated in prose; `hit` records the redaction and returns its marker. */
 export function redactProseSecrets(text: string, hit: (kind: string) => string): string {
+  return redactStated(text, hit).replace(DIRECT_SECRET, (m: string, ...args: unknown[]) => {
+    const { key, value } = args[args.length - 1] as { key: string; value: string };
+    if (!looksLikeDirectSecret(value, key)) return m;
+    const tail = /[.,]+$/.exec(value)?.[0] ?? "";
+    return `${m.slice(0, m.length - value.length)}${hit(kindFor(key))}${tail}`;
+  });
+}
+
+function redactStated(text: string, hit: (kind: string) => string): string {
   return text.replace(PROSE_SECRET, (m: string, ...args: unknown[]) => {
     const groups = args[args.length - 1] as Record<string, string | undefined>;
     const offset = args[args.length - 3] as number;

@@ -70,7 +70,7 @@ function kindForKey(key: string): string {
 }
 
 /** Decides whether `value` assigned to `key` must go; `next` is the character after an unquoted value. */
-function isSecretAssignment(key: string, value: string, quoted: boolean, rest: string, keyQuoted = false): boolean {
+function isSecretAssignment(key: string, value: string, quoted: boolean, rest: string, keyQuoted = false, colon = false): boolean {
   const strength = keyStrength(key);
   if (strength === null || isPlaceholder(value)) return false;
   if (!quoted) {
@@ -81,6 +81,8 @@ function isSecretAssignment(key: string, value: string, quoted: boolean, rest: s
     if (keyQuoted && /^[A-Za-z_]\w*$/.test(value)) return false;
     // `token: accessToken` names a variable; real passwords carry a digit or symbol.
     if (/^[A-Za-z]+$/.test(value) && STRONG_KEY.test(value.replace(/[_-]/g, ""))) return false;
+    // `MissingSecret: Please define…`, `id-token: write`: after a colon, a plain word is prose or a setting.
+    if (colon && /^[A-Z]?[a-z]+$/.test(value)) return false;
   }
   if (strength === "strong") return true;
   if (!isHighEntropy(value)) return false;
@@ -133,12 +135,12 @@ function redactAssignments(text: string, hit: (kind: string) => string): string 
   let out = "";
   let last = 0;
   for (let m = re.exec(text); m !== null; m = re.exec(text)) {
-    const [whole, kq = "", key = "", , dq, sq, bq, bare] = m;
+    const [whole, kq = "", key = "", sep = "", dq, sq, bq, bare] = m;
     const quoted = bare === undefined;
     const value = dq ?? sq ?? bq ?? bare ?? "";
     const valueStart = m.index + whole.length - value.length - (quoted ? 2 : 0);
     const rest = quoted ? "" : text.slice(m.index + whole.length, m.index + whole.length + 8);
-    if (!isSecretAssignment(key, value, quoted, rest, kq !== "")) {
+    if (!isSecretAssignment(key, value, quoted, rest, kq !== "", sep.trim() === ":")) {
       re.lastIndex = valueStart + (quoted ? 1 : 0);
       continue;
     }

@@ -139,6 +139,24 @@ describe("formats found missing by the byte scan (issue 18)", () => {
     for (const [input, output] of cases) expect(redactSecrets(input).text).toBe(output);
   });
 
+  test("a value straight after the word, and an assignment inside another", () => {
+    const cases: Array<[string, string]> = [
+      ["keep the psql password Hy6#pQ9sVb2Lx in mind", "keep the psql password [REDACTED:password] in mind"],
+      ["new password Mb7$wR2kQx9Zp4 is set on the replica", "new password [REDACTED:password] is set on the replica"],
+      ["note: PGPASSWORD='Xq7!HrUyc2Y4Rr' psql -h db", "note: PGPASSWORD='[REDACTED:password]' psql -h db"],
+      ["note: SECRET_KEY_BASE=8d3f1a9c7e5b2d4f6a8c0e1b3d5f7a9c", "note: SECRET_KEY_BASE=[REDACTED:secret]"],
+    ];
+    for (const [input, output] of cases) expect(redactSecrets(input).text).toBe(output);
+    for (const text of [
+      "the password strength meter v2.1 and the password field",
+      "the token HS256-signed is fine",
+      "[auth][error] MissingSecret: Please define a `secret` in production",
+      "permissions: id-token: write",
+    ]) {
+      expect(redactSecrets(text)).toEqual({ text, redactions: [] });
+    }
+  });
+
   test("look-alikes stay: commit hashes, UUIDs, ids in URLs, checksums, integrity strings, identifiers", () => {
     for (const text of [
       "fixed in a1b2c3d4e5f6a7b8c9d0e1f2a3b4c5d6e7f8a9b0 (see the commit message)",
