@@ -9,8 +9,7 @@ import type { Edge } from "../domain/edge.ts";
 import type { Memory } from "../domain/memory.ts";
 import type { AuditEntry } from "../store/store.ts";
 import { contentHashes } from "./normalize.ts";
-import { keyStrength, redactSecrets } from "./redact.ts";
-import { isPlaceholder } from "./secret-values.ts";
+import { redactValue } from "./redact-deep.ts";
 
 type FieldClass = "text" | "id";
 
@@ -27,33 +26,6 @@ const AUDIT_FIELDS = {
 const EDGE_FIELDS = {
   fromId: "id", toId: "id", relation: "id", weight: "id", createdAt: "id", metadata: "text",
 } as const satisfies Record<keyof Edge, FieldClass>;
-
-/**
- * Strings are redacted like content; in addition a string under a credential-like key
- * (`{"password": "hunter2"}`) goes entirely, since there the key alone says what the value is.
- */
-function redactValue(value: unknown, key: string | null, counter: { n: number }): unknown {
-  if (typeof value === "string") {
-    if (key !== null && keyStrength(key) === "strong" && !isPlaceholder(value)) {
-      counter.n += 1;
-      return "[REDACTED:secret]";
-    }
-    const r = redactSecrets(value);
-    counter.n += r.redactions.length;
-    return r.text;
-  }
-  if (Array.isArray(value)) return value.map((v) => redactValue(v, key, counter));
-  if (value !== null && typeof value === "object") {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, redactValue(v, k, counter)]));
-  }
-  return value;
-}
-
-/** Any JSON-like value with every string in it redacted (hook state, free-form details). */
-export function redactDeep<T>(value: T): { value: T; count: number } {
-  const counter = { n: 0 };
-  return { value: redactValue(value, null, counter) as T, count: counter.n };
-}
 
 function redactFields<T extends object>(record: T, fields: Readonly<Record<string, FieldClass>>): { record: T; count: number } {
   const counter = { n: 0 };

@@ -3,6 +3,7 @@
  * before (if memory knows) and capture the error; when the same command later succeeds in the session,
  * remember what fixed it as a lesson linked to the error (`fixes`), which is what the next session needs.
  */
+import { redactSecrets } from "../capture/redact.ts";
 import type { Memory } from "../domain/memory.ts";
 import { commandHead, commandKey, errorCommand, errorSignature, looksLikeError } from "./command.ts";
 import type { HookContext } from "./context.ts";
@@ -22,21 +23,23 @@ export async function postTool(ctx: HookContext): Promise<string | null> {
     return null;
   }
   if (inp.toolKind !== "shell" || !inp.command) return null;
-  const key = commandKey(inp.command);
+  // Redacted before anything is derived from it: the key and the command are kept in the session state.
+  const command = redactSecrets(inp.command).text;
+  const key = commandKey(command);
   if (key === "") return null;
   // Stopped by the user: says nothing about the command, and is neither a failure nor a fix.
   if (inp.interrupted) return null;
   const failed = inp.failed || (inp.exitCode === null && looksLikeError(inp.stderr));
   if (!failed) {
     if (ctx.state.failures[key]) await ctx.ready();
-    succeeded(ctx, key, inp.command);
+    succeeded(ctx, key, command);
     return null;
   }
   await ctx.ready();
   const text = inp.error ?? (inp.stderr || inp.stdout);
   const signature = errorSignature(text) || `exit code ${inp.exitCode ?? "non-zero"}`;
   const advice = ctx.hasMemory() ? await pastFixes(ctx, key, signature) : null;
-  captureFailure(ctx, key, inp.command, signature);
+  captureFailure(ctx, key, command, signature);
   return advice;
 }
 
