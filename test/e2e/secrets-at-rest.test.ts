@@ -1,7 +1,7 @@
 /**
  * @module No secret at rest (issue 18): fake secrets fed to the compiled binary through the CLI, the MCP
  * server and the hooks are searched for, byte by byte, in every file under CAIRN_HOME (database, WAL, hook
- * state, logs) and HOME. Hook state files go at SessionEnd and after a day without activity.
+ * state, hooks.log) and HOME. Hook state files go at SessionEnd and after a day without activity.
  */
 import { afterEach, beforeEach, describe, expect, test } from "bun:test";
 import { existsSync, lstatSync, readdirSync, readFileSync, utimesSync, writeFileSync } from "node:fs";
@@ -24,6 +24,7 @@ const S = {
   checkpoint: "Mb7$wR2kQx9Zp4",
   reason: "ghp_Y2nC6vB9xM4kQ7tR1wP8zL3dH5sF0aJ6eG9u",
   importAgent: "ghp_U8pL3kN6vB1xQ9mR4tW7zC2dH5sF0aY3eJ6g",
+  logged: "ghp_K4wP7nB2xQ9mL5tR8vC1zH6dJ3sF0aY7eG5u",
 };
 const SECRETS = Object.values(S);
 
@@ -95,6 +96,8 @@ async function sessionWithSecrets(session: string): Promise<void> {
   const compact = JSON.parse(fixture("pre-compact", vars));
   compact.custom_instructions = `keep the psql password ${S.pgpass} in mind`;
   await hook("pre-compact", JSON.stringify(compact));
+  // Not JSON: the parse error that hooks.log records quotes the token.
+  await hook("prompt", `${S.logged} was pasted instead of an event`);
 }
 
 describe("hooks", () => {
@@ -106,6 +109,7 @@ describe("hooks", () => {
       "PGPASSWORD='[REDACTED:password]' psql -h db.internal -U app -c 'select 1'",
     ]);
     expect(state.lastMessage).toContain("SECRET_KEY_BASE=[REDACTED:secret]");
+    expect(readFileSync(join(sb.cairnHome, "hooks.log"), "utf8")).toContain("[REDACTED:github_token]");
     expect(stored("db.internal")).toBe(true);
     expect(scan(SECRETS)).toEqual([]);
   });
