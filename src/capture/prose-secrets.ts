@@ -68,7 +68,9 @@ function looksLikeDirectSecret(value: string, key: string): boolean {
 
 /** Replaces credential values stated in prose; `hit` records the redaction and returns its marker. */
 export function redactProseSecrets(text: string, hit: (kind: string) => string): string {
-  return redactStated(text, hit).replace(DIRECT_SECRET, (m: string, ...args: unknown[]) => {
+  const stated = redactStated(text, hit);
+  if (!/pass|pwd|token|secret|api/i.test(stated)) return stated;
+  return stated.replace(DIRECT_SECRET, (m: string, ...args: unknown[]) => {
     const { key, value } = args[args.length - 1] as { key: string; value: string };
     if (!looksLikeDirectSecret(value, key)) return m;
     const tail = /[.,]+$/.exec(value)?.[0] ?? "";

@@ -68,11 +68,24 @@ function publicRanges(text: string): Array<[number, number]> {
   return Array.from(text.matchAll(PUBLIC_BLOCK), (m) => [m.index, m.index + m[0].length] as [number, number]);
 }
 
+/** True when `text` has a run of 40 base64 characters: most text has none, and skips the regexes (hooks start cold). */
+function hasLongRun(text: string): boolean {
+  let run = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    const b64 = (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 43 || c === 47 || c === 95 || c === 45;
+    run = b64 ? run + 1 : 0;
+    if (run >= 40) return true;
+  }
+  return false;
+}
+
 /** Replaces bare random blobs; `hit` records the redaction and returns its marker. */
 export function redactBlobs(text: string, hit: (kind: string) => string): string {
-  if (text.length < 40) return text;
-  const skip = publicRanges(text);
+  if (!hasLongRun(text)) return text;
+  let skip: Array<[number, number]> | null = null;
   return text.replace(BLOB, (m: string, offset: number) => {
+    skip ??= publicRanges(text);
     if (skip.some(([s, e]) => offset >= s && offset < e)) return m;
     const before = text.slice(Math.max(0, offset - 60), offset);
     if (HASH_PREFIX.test(before) || SSH_PUBLIC.test(before) || HASH_NAME.test(before) || /^(?:sha\d+|sha-\d+|md5)-/i.test(m)) return m;

@@ -3,7 +3,6 @@
  * before (if memory knows) and capture the error; when the same command later succeeds in the session,
  * remember what fixed it as a lesson linked to the error (`fixes`), which is what the next session needs.
  */
-import { redactSecrets } from "../capture/redact.ts";
 import type { Memory } from "../domain/memory.ts";
 import { commandHead, commandKey, errorCommand, errorSignature, looksLikeError } from "./command.ts";
 import type { HookContext } from "./context.ts";
@@ -23,13 +22,16 @@ export async function postTool(ctx: HookContext): Promise<string | null> {
     return null;
   }
   if (inp.toolKind !== "shell" || !inp.command) return null;
-  // Redacted before anything is derived from it: the key and the command are kept in the session state.
-  const command = redactSecrets(inp.command).text;
-  const key = commandKey(command);
-  if (key === "") return null;
   // Stopped by the user: says nothing about the command, and is neither a failure nor a fix.
   if (inp.interrupted) return null;
   const failed = inp.failed || (inp.exitCode === null && looksLikeError(inp.stderr));
+  // The common case, a command that worked while nothing is failing, has nothing to record.
+  if (!failed && Object.keys(ctx.state.failures).length === 0) return null;
+  // Redacted before anything is derived from it: the key and the command are kept in the session state.
+  const { redactSecrets } = await import("../capture/redact.ts");
+  const command = redactSecrets(inp.command).text;
+  const key = commandKey(command);
+  if (key === "") return null;
   if (!failed) {
     if (ctx.state.failures[key]) await ctx.ready();
     succeeded(ctx, key, command);

@@ -6,7 +6,6 @@
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { redactDeep } from "../capture/redact-deep.ts";
 
 export interface OpenFailure {
   /** The failing command line, as run. */
@@ -91,6 +90,8 @@ export function saveState(dataDir: string, sessionId: string | null, state: Sess
   state.surfaced = state.surfaced.slice(-MAX_LIST);
   state.advised = state.advised.slice(-MAX_LIST);
   const tmp = `${file}.${process.pid}.tmp`;
+  // Loaded on first save, not with this module: most events (a successful command) never write state.
+  const { redactDeep } = require("../capture/redact-deep.ts") as typeof import("../capture/redact-deep.ts");
   writeFileSync(tmp, JSON.stringify(redactDeep(state).value), { mode: 0o600 });
   renameSync(tmp, file);
 }
