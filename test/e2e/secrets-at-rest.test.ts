@@ -49,13 +49,21 @@ function filesUnder(dir: string): Array<{ path: string; bytes: Buffer }> {
   return out;
 }
 
-/** Where each secret (or its lower-case form) is still stored: "secret in file" lines, empty when clean. */
+/**
+ * Where each secret is still stored, whole or any 12 characters of it in any case (tags are lower-case, task
+ * tags are slugs, a cut keeps half a token): "secret in file" lines, empty when clean.
+ */
 function scan(secrets: readonly string[]): string[] {
   const found: string[] = [];
+  const escape = (p: string) => p.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+  // One pass per file: the model runtime cairn extracts under HOME is tens of megabytes.
+  const patterns = secrets.map((s) => {
+    const v = s.toLowerCase();
+    return { s, re: new RegExp(Array.from({ length: Math.max(1, v.length - 11) }, (_, i) => escape(v.slice(i, i + 12))).join("|")) };
+  });
   for (const { path, bytes } of [...filesUnder(sb.cairnHome), ...filesUnder(sb.home)]) {
-    const text = bytes.toString("latin1");
-    const lower = text.toLowerCase();
-    for (const s of secrets) if (text.includes(s) || lower.includes(s.toLowerCase())) found.push(`${s} in ${path}`);
+    const lower = bytes.toString("latin1").toLowerCase();
+    for (const { s, re } of patterns) if (re.test(lower)) found.push(`${s} in ${path}`);
   }
   return found;
 }
