@@ -89,7 +89,8 @@ export function checkpoint(ctx: EngineContext, input: CheckpointInput): Checkpoi
   };
   const now = ctx.now();
   const common = { project: input.project, sessionId: input.sessionId, agent: input.agent, source: "checkpoint" };
-  // The state goes into metadata unchecked: its size is bounded by the rendered content's limit instead.
+  // The state goes into metadata unchecked: its size is bounded by the rendered content's limit instead. It is
+  // redacted on its way into the store (engine/redacting-store.ts), like every field.
   const cp = {
     ...buildMemory(ctx, { ...common, content: render(state), type: "checkpoint", tags: ["checkpoint", taskTag(task)] }, now),
     metadata: { checkpoint: state },
