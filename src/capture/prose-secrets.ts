@@ -4,7 +4,7 @@
  * value; the value is redacted only if it looks like one (quoted, or carrying a digit or symbol), so
  * "the password reset flow is broken", "the token is a JWT" and "secret management is handled by Vault" stay.
  */
-import { entropy, isCodeReference, isPlaceholder } from "./secret-values.ts";
+import { entropy, isCodeReference, isHighEntropy, isPlaceholder, looksLikeIdentifierHash, looksLikePath } from "./secret-values.ts";
 
 /**
  * A credential word as a whole word ("bypass", "SESSION_SECRET", "token_budget" are not: `_` is a word character
@@ -12,7 +12,8 @@ import { entropy, isCodeReference, isPlaceholder } from "./secret-values.ts";
  * Groups: key, then quoted value (dq/sq/bq) or bare value.
  */
 const PROSE_SECRET = new RegExp(
-  String.raw`\b(?<key>password|passphrase|passwd|passcode|pass|pwd|secret|token|api[ _-]?key|access key|secret key)` +
+  String.raw`\b(?<key>password|passphrase|passwd|passcode|pass|pwd|secret|token|api[ _-]?key|access key|secret key|` +
+    String.raw`(?:encryption|decryption|signing|master|private|hmac|client|session|license)[ _-]?key|key)` +
     String.raw`(?:\s+(?:for|to|of|on)\s+(?:the\s+|my\s+|our\s+)?[\w.@/-]+(?:\s+[\w.@/-]+){0,2}?)?` +
     String.raw`(?:'s\s+|\s+(?:is|was)(?:\s+(?:now|still|currently|just|set to|changed to))?[:]?\s+|\s*(?::|=(?!=))\s*)` +
     String.raw`(?:"(?<dq>[^"\n]{3,})"|'(?<sq>[^'\n]{3,})'|` + "`(?<bq>[^`\\n]{3,})`" + String.raw`|(?<bare>[^\s"'` + "`" + String.raw`,;()<>{}\[\]]+))`,
@@ -29,8 +30,10 @@ const UNIT_AFTER = /^\s+(?:chars?|characters?|digits?|letters?|bytes?|bits?|minu
 
 function looksLikeSecret(value: string, key: string, after: string): boolean {
   const v = value.replace(/[.,!?:]+$/, "");
+  // "key" alone names too many things (a cache key, a primary key, a map key): only a random value counts.
+  if (/^key$/i.test(key)) return isHighEntropy(v) && !looksLikeIdentifierHash(v);
   if (v.length < 4 || isPlaceholder(v) || isCodeReference(v) || FORMAT_WORD.test(v) || MEASURE.test(v)) return false;
-  if (/^(?:https?:|\/|~\/|\.{1,2}\/|[A-Za-z]:\\)/.test(v) || /^\(/.test(after)) return false; // a path, a URL, a call
+  if (/^https?:/.test(v) || looksLikePath(v) || /^\(/.test(after)) return false; // a path, a URL, a call
   if (/-(?:hashed|signed|encoded|based|protected|encrypted)$/i.test(v)) return false;
   if (/^\d+$/.test(v)) return /pass|pwd/i.test(key) && !UNIT_AFTER.test(after); // a PIN-like password, not a count
   if (/^[\d./:-]+$/.test(v)) return false; // a version, date, time or fraction
@@ -43,12 +46,39 @@ function kindFor(key: string): string {
   const k = key.toLowerCase();
   if (/pass|pwd/.test(k)) return "password";
   if (k === "token") return "token";
+  if (/crypt|sign|master|private|hmac/.test(k)) return "secret";
   if (/key/.test(k)) return "api_key";
   return "secret";
 }
 
+/**
+ * A value right after the word, with no "is" or sign: "keep the psql password Hy6#pQ9sVb2Lx in mind", "new
+ * password Mb7$wR2k is set". Only values that cannot be ordinary words count: a password needs letters,
+ * digits and a symbol; a token or secret needs to look random.
+ */
+const DIRECT_SECRET = /\b(?<key>password|passphrase|passwd|pwd|token|secret|api[ _-]?key)[ \t]+(?<value>[^\s"'`,;()<>{}[\]]{8,})/gi;
+
+function looksLikeDirectSecret(value: string, key: string): boolean {
+  const v = value.replace(/[.,!?:]+$/, "");
+  if (isPlaceholder(v) || isCodeReference(v) || FORMAT_WORD.test(v) || /^(?:https?:|arn:)/i.test(v) || looksLikePath(v)) return false;
+  if (/-(?:hashed|signed|encoded|based|protected|encrypted)$/i.test(v)) return false;
+  if (/pass|pwd/i.test(key)) return /[A-Za-z]/.test(v) && /\d/.test(v) && /[!@#$%^&*+=~|?]/.test(v);
+  return isHighEntropy(v) && !looksLikeIdentifierHash(v);
+}
+
 /** Replaces credential values stated in prose; `hit` records the redaction and returns its marker. */
 export function redactProseSecrets(text: string, hit: (kind: string) => string): string {
+  const stated = redactStated(text, hit);
+  if (!/pass|pwd|token|secret|api/i.test(stated)) return stated;
+  return stated.replace(DIRECT_SECRET, (m: string, ...args: unknown[]) => {
+    const { key, value } = args[args.length - 1] as { key: string; value: string };
+    if (!looksLikeDirectSecret(value, key)) return m;
+    const tail = /[.,]+$/.exec(value)?.[0] ?? "";
+    return `${m.slice(0, m.length - value.length)}${hit(kindFor(key))}${tail}`;
+  });
+}
+
+function redactStated(text: string, hit: (kind: string) => string): string {
   return text.replace(PROSE_SECRET, (m: string, ...args: unknown[]) => {
     const groups = args[args.length - 1] as Record<string, string | undefined>;
     const offset = args[args.length - 3] as number;
@@ -56,6 +86,7 @@ export function redactProseSecrets(text: string, hit: (kind: string) => string):
     const quoted = groups.dq ?? groups.sq ?? groups.bq;
     if (quoted !== undefined) {
       if (isPlaceholder(quoted) || isCodeReference(quoted)) return m;
+      if (/^key$/i.test(key) && !looksLikeSecret(quoted, key, "")) return m;
       const q = m[m.length - 1]!;
       return `${m.slice(0, m.length - quoted.length - 2)}${q}${hit(kindFor(key))}${q}`;
     }

@@ -1,40 +1,58 @@
-/** @module Redacting a memory's free text before it is stored: the content and every string inside its metadata. */
-import { isPlaceholder } from "./secret-values.ts";
-import { keyStrength, redactSecrets } from "./redact.ts";
-
-export interface RedactedRecord {
-  content: string;
-  metadata: Record<string, unknown>;
-  /** How many secrets were replaced; stored as `metadata.redacted` so the user can see it happened. */
-  count: number;
-}
-
 /**
- * Metadata strings are redacted like content; in addition a string under a credential-like key
- * (`{"password": "hunter2"}`) goes entirely, since there the key alone says what the value is.
+ * @module The one redaction boundary for records about to be stored: a memory, an audit entry or a link.
+ * Every field is classified below; `text` fields (content, tags, session, agent, source, metadata, audit
+ * details and old content) pass secret redaction, `id` fields (ids, hashes, enums, the project key, numbers)
+ * are structure and stay. A field added to a record type without a class here fails the type check, and
+ * one that appears at run time without a class is treated as text.
  */
-function redactValue(value: unknown, key: string | null, counter: { n: number }): unknown {
-  if (typeof value === "string") {
-    if (key !== null && keyStrength(key) === "strong" && !isPlaceholder(value)) {
-      counter.n += 1;
-      return "[REDACTED:secret]";
-    }
-    const r = redactSecrets(value);
-    counter.n += r.redactions.length;
-    return r.text;
-  }
-  if (Array.isArray(value)) return value.map((v) => redactValue(v, key, counter));
-  if (value !== null && typeof value === "object") {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, redactValue(v, k, counter)]));
-  }
-  return value;
+import type { Edge } from "../domain/edge.ts";
+import type { Memory } from "../domain/memory.ts";
+import type { AuditEntry } from "../store/store.ts";
+import { contentHashes } from "./normalize.ts";
+import { redactValue } from "./redact-deep.ts";
+
+type FieldClass = "text" | "id";
+
+const MEMORY_FIELDS = {
+  id: "id", content: "text", type: "id", tags: "text", project: "id", sessionId: "text", agent: "text", source: "text",
+  createdAt: "id", updatedAt: "id", eventTime: "id", expiresAt: "id", priority: "id", accessCount: "id",
+  lastAccessedAt: "id", contentHash: "id", canonicalHash: "id", status: "id", supersededBy: "id", metadata: "text",
+} as const satisfies Record<keyof Memory, FieldClass>;
+
+const AUDIT_FIELDS = {
+  at: "id", actor: "text", op: "id", memoryId: "id", hashBefore: "id", hashAfter: "id", contentBefore: "text", detail: "text",
+} as const satisfies Record<keyof AuditEntry, FieldClass>;
+
+const EDGE_FIELDS = {
+  fromId: "id", toId: "id", relation: "id", weight: "id", createdAt: "id", metadata: "text",
+} as const satisfies Record<keyof Edge, FieldClass>;
+
+function redactFields<T extends object>(record: T, fields: Readonly<Record<string, FieldClass>>): { record: T; count: number } {
+  const counter = { n: 0 };
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(record)) out[k] = fields[k] === "id" ? v : redactValue(v, null, counter);
+  return { record: (counter.n > 0 ? out : record) as T, count: counter.n };
 }
 
-/** Returns the content and metadata to store; the count is added to the metadata only when secrets were found. */
-export function redactRecord(content: string, metadata: Record<string, unknown>): RedactedRecord {
-  const fromContent = redactSecrets(content);
-  const counter = { n: 0 };
-  const cleaned = redactValue(metadata, null, counter) as Record<string, unknown>;
-  const count = fromContent.redactions.length + counter.n;
-  return { content: fromContent.text, metadata: count > 0 ? { ...cleaned, redacted: count } : cleaned, count };
+/** Adds `n` to the `redacted` count kept in metadata (or an audit detail), so the user can see it happened. */
+function withCount(meta: Record<string, unknown>, n: number): Record<string, unknown> {
+  const before = typeof meta.redacted === "number" ? meta.redacted : 0;
+  return { ...meta, redacted: before + n };
+}
+
+/** The memory as it may be stored; content hashes follow the content when it changed. */
+export function redactMemory(memory: Memory): { memory: Memory; count: number } {
+  const { record, count } = redactFields(memory, MEMORY_FIELDS);
+  if (count === 0) return { memory, count };
+  const hashes = record.content === memory.content ? {} : contentHashes(record.content);
+  return { memory: { ...record, ...hashes, metadata: withCount(record.metadata, count) }, count };
+}
+
+export function redactAudit(entry: AuditEntry): AuditEntry {
+  const { record, count } = redactFields(entry, AUDIT_FIELDS);
+  return count === 0 ? entry : { ...record, detail: withCount(record.detail, count) };
+}
+
+export function redactEdge(edge: Edge): Edge {
+  return redactFields(edge, EDGE_FIELDS).record;
 }

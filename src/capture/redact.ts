@@ -3,7 +3,8 @@
  * is stored, so a pasted .env file, curl command or stack trace never puts a live key into the memory database.
  */
 import { redactProseSecrets } from "./prose-secrets.ts";
-import { isCodeReference, isHighEntropy, isPlaceholder, looksLikeIdentifierHash } from "./secret-values.ts";
+import { redactBlobs } from "./secret-blobs.ts";
+import { isCodeReference, isHighEntropy, isPlaceholder, looksLikeIdentifierHash, looksLikePath } from "./secret-values.ts";
 
 export interface Redaction {
   kind: string;
@@ -69,21 +70,30 @@ function kindForKey(key: string): string {
 }
 
 /** Decides whether `value` assigned to `key` must go; `next` is the character after an unquoted value. */
-function isSecretAssignment(key: string, value: string, quoted: boolean, rest: string, keyQuoted = false): boolean {
+function isSecretAssignment(key: string, value: string, quoted: boolean, rest: string, keyQuoted = false, colon = false): boolean {
   const strength = keyStrength(key);
   if (strength === null || isPlaceholder(value)) return false;
   if (!quoted) {
     if (/^[([{]/.test(rest)) return false; // a call, an index or a template: code, not a literal
     if (/^\s*=[^=>]/.test(rest)) return false; // `secret: SecretStr = …` is a type annotation
-    if (isCodeReference(value) || /^(?:\/|~\/|\.{1,2}\/|[A-Za-z]:\\)/.test(value) || /^[A-Za-z_][\w:]*<.*>$/.test(value)) return false;
+    if (isCodeReference(value) || looksLikePath(value) || /^[A-Za-z_][\w:]*<.*>$/.test(value)) return false;
     // `{"password": pw}`: a quoted key with a bare identifier is code passing a variable along.
     if (keyQuoted && /^[A-Za-z_]\w*$/.test(value)) return false;
     // `token: accessToken` names a variable; real passwords carry a digit or symbol.
     if (/^[A-Za-z]+$/.test(value) && STRONG_KEY.test(value.replace(/[_-]/g, ""))) return false;
+    // `MissingSecret: Please define…`, `id-token: write`: after a colon, a plain word is prose or a setting.
+    if (colon && /^[A-Z]?[a-z]+$/.test(value)) return false;
   }
   if (strength === "strong") return true;
-  return isHighEntropy(value) && !looksLikeIdentifierHash(value);
+  if (!isHighEntropy(value)) return false;
+  // A hex string is a hash or an id (`cache_key`, `session_id`) unless the name says it is a secret (`SECRET_KEY_BASE`).
+  return !looksLikeIdentifierHash(value) || (SECRET_NAME.test(key) && !HASH_NAME.test(key));
 }
+
+/** Names under which even a hex value is a credential. */
+const SECRET_NAME = /secret|private|encrypt|signing|hmac|master|cred|passw/i;
+/** Names that say the value is a digest or an identifier. */
+const HASH_NAME = /hash|digest|checksum|sha\d*|fingerprint|commit|etag|(?:^|[_.-])id$/i;
 
 /**
  * `KEY=value`, `key: value`, `"key": "value"`, `key => 'value'`, `["KEY"] = "value"`, `--key=value`.
@@ -103,11 +113,43 @@ const URL_CREDENTIALS = /\b([a-z][a-z0-9+.-]*:\/\/)([^\s:/@'"]*):([^\s@/'"]+)@/g
 const AUTH_HEADER = /(\bAuthorization["']?\s*[:=]\s*["'`]?(?:(?:Bearer|Basic|Token|Bot|Digest)\s+)?)([A-Za-z0-9._~+/=-]{8,})/gi;
 const BEARER = /(\bBearer\s+)([A-Za-z0-9._~+/-]{16,}=*)/g;
 
+/**
+ * Query parameters that carry a credential in a URL: Azure SAS `sig=`, AWS/GCS presigned signatures and
+ * session tokens, OAuth tokens, `client_secret`, `api_key`, `password`.
+ */
+const URL_SECRET_PARAM =
+  /([?&](?:sig|signature|x-amz-signature|x-amz-security-token|x-goog-signature|access_token|refresh_token|id_token|client_secret|api_key|apikey|password|secret)=)([^&#\s"'<>]+)/gi;
+
 /** `curl -u user:password`, `--user user:password`. */
 const CURL_USER = /(\bcurl\b[^\n]*?\s(?:-u|--user)[ \t=]+["']?[^\s:'"]+:)([^\s'"]+)/g;
 
 /** `--password hunter2`, `--token abc` (the `=` form is an assignment). */
 const SECRET_FLAG = /((?:^|\s)--?(?:password|passwd|pass|token|api-key|apikey|secret|client-secret|access-token)[ \t]+)([^\s-][^\s]*)/g;
+
+/**
+ * Assignments, scanned so that a value is also read as a key when its own assignment is not a secret:
+ * in `note: PGPASSWORD='…'` the `note:` match must not swallow the password's assignment.
+ */
+function redactAssignments(text: string, hit: (kind: string) => string): string {
+  const re = new RegExp(ASSIGNMENT.source, "g");
+  let out = "";
+  let last = 0;
+  for (let m = re.exec(text); m !== null; m = re.exec(text)) {
+    const [whole, kq = "", key = "", sep = "", dq, sq, bq, bare] = m;
+    const quoted = bare === undefined;
+    const value = dq ?? sq ?? bq ?? bare ?? "";
+    const valueStart = m.index + whole.length - value.length - (quoted ? 2 : 0);
+    const rest = quoted ? "" : text.slice(m.index + whole.length, m.index + whole.length + 8);
+    if (!isSecretAssignment(key, value, quoted, rest, kq !== "", sep.trim() === ":")) {
+      re.lastIndex = valueStart + (quoted ? 1 : 0);
+      continue;
+    }
+    out += text.slice(last, valueStart) + (quoted ? whole.slice(-1) : "") + hit(kindForKey(key)) + (quoted ? whole.slice(-1) : "");
+    last = m.index + whole.length;
+    re.lastIndex = last;
+  }
+  return out + text.slice(last);
+}
 
 /** Replaces every secret in `text` by `[REDACTED:<kind>]` and reports what it removed. */
 export function redactSecrets(text: string): RedactResult {
@@ -123,6 +165,9 @@ export function redactSecrets(text: string): RedactResult {
   out = out.replace(URL_CREDENTIALS, (m, scheme: string, user: string, pass: string) =>
     isPlaceholder(pass) ? m : `${scheme}${user}:${hit("password")}@`,
   );
+  out = out.replace(URL_SECRET_PARAM, (m, head: string, value: string) =>
+    isPlaceholder(value) || value.length < 8 ? m : head + hit(/sig/i.test(head) ? "signature" : kindForKey(head.slice(1, -1))),
+  );
   out = out.replace(AUTH_HEADER, (m, head: string, value: string) =>
     isPlaceholder(value) || !/\d/.test(value) ? m : head + hit("auth_header"),
   );
@@ -136,19 +181,12 @@ export function redactSecrets(text: string): RedactResult {
     const q = dq !== undefined ? '"' : sq !== undefined ? "'" : "";
     return `${head}${q}${hit(kindForKey(key))}${q}`;
   });
-  out = out.replace(
-    ASSIGNMENT,
-    (m, kq: string, key: string, _sep: string, dq: string | undefined, sq: string | undefined, bq: string | undefined, bare: string | undefined, offset: number, whole: string) => {
-      const value = dq ?? sq ?? bq ?? bare ?? "";
-      const rest = bare === undefined ? "" : whole.slice(offset + m.length, offset + m.length + 8);
-      if (!isSecretAssignment(key, value, bare === undefined, rest, kq !== "")) return m;
-      return m.slice(0, m.length - value.length - (bare === undefined ? 1 : 0)) + hit(kindForKey(key)) + (bare === undefined ? m.slice(-1) : "");
-    },
-  );
+  out = redactAssignments(out, hit);
   out = out.replace(SECRET_FLAG, (m, head: string, value: string) =>
     isPlaceholder(value) || isCodeReference(value) ? m : head + hit(/pass/.test(head) ? "password" : "token"),
   );
   // Last: a value already replaced above reads as a placeholder here, so nothing is counted twice.
   out = redactProseSecrets(out, hit);
+  out = redactBlobs(out, hit);
   return { text: out, redactions };
 }

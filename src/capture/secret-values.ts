@@ -51,6 +51,16 @@ export function looksLikeIdentifierHash(v: string): boolean {
   return /^[0-9a-f]{7,64}$/i.test(v) || /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(v);
 }
 
+/**
+ * `/etc/ssl/key.pem`, `~/.ssh/id_ed25519`, `C:\\keys`: where a secret lives, not the secret. A base64 value may
+ * start with `/` too (`/sJCSWN7V…=`): one with padding, or with no word-like segment, is not a path.
+ */
+export function looksLikePath(v: string): boolean {
+  if (!/^(?:\/|~\/|\.{1,2}\/|[A-Za-z]:\\)/.test(v)) return false;
+  if (!/^[A-Za-z0-9+/]{16,}={0,2}$/.test(v) || !isHighEntropy(v)) return true;
+  return !v.endsWith("=") && v.split("/").some((part) => /^[a-z]{3,}$/.test(part));
+}
+
 /** A random-looking token: long enough, mixed letters and digits, and high entropy. */
 export function isHighEntropy(v: string): boolean {
   if (v.length < 16) return false;

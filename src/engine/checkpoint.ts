@@ -2,6 +2,7 @@
  * @module Handing work across sessions: `checkpoint` stores where a task stands (progress, next steps,
  * files, decisions) and `resume` finds the latest checkpoint again, for this task or for the project.
  */
+import { redactSecrets } from "../capture/redact.ts";
 import type { Memory } from "../domain/memory.ts";
 import { cairnError } from "../errors.ts";
 import { buildKeywordQuery } from "../retrieve/fts-query.ts";
@@ -74,7 +75,8 @@ function render(s: CheckpointState): string {
 }
 
 export function checkpoint(ctx: EngineContext, input: CheckpointInput): CheckpointResult {
-  const task = input.task.trim();
+  // Redacted first: the task also becomes a tag slug, whose shape no longer shows a token.
+  const task = redactSecrets(input.task.trim()).text;
   if (task === "") throw cairnError("USAGE", ["Name the task the checkpoint is for, e.g. \"migrate auth to OAuth\"."]);
   if (task.length > MAX_TASK_CHARS) throw cairnError("USAGE", [`Keep the task name under ${MAX_TASK_CHARS} characters; put detail in progress.`]);
   const progress = input.progress.trim();
@@ -88,7 +90,8 @@ export function checkpoint(ctx: EngineContext, input: CheckpointInput): Checkpoi
   };
   const now = ctx.now();
   const common = { project: writeProject(ctx, input.project), sessionId: input.sessionId, agent: input.agent, source: "checkpoint" };
-  // The state goes into metadata unchecked: its size is bounded by the rendered content's limit instead.
+  // The state goes into metadata unchecked: its size is bounded by the rendered content's limit instead. It is
+  // redacted on its way into the store (engine/redacting-store.ts), like every field.
   const cp = {
     ...buildMemory(ctx, { ...common, content: render(state), type: "checkpoint", tags: ["checkpoint", taskTag(task)] }, now),
     metadata: { checkpoint: state },
@@ -118,7 +121,7 @@ export function resume(ctx: EngineContext, input: { task?: string } & ScopeOptio
   const now = ctx.now();
   const newest = (tags?: string[]) => ctx.store.list({ ...filter, tags }, now, { limit: 1 })[0] ?? null;
   let found: Memory | null;
-  const task = input.task?.trim();
+  const task = input.task === undefined ? undefined : redactSecrets(input.task.trim()).text;
   if (task) {
     found = newest([taskTag(task)]);
     if (!found) {

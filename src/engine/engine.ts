@@ -29,6 +29,7 @@ import { resolveScope, type ScopeOptions } from "./scope.ts";
 import { type TimelineInput, type TimelineResult, timeline } from "./timeline.ts";
 import { exportRecords } from "./export.ts";
 import { shortIds } from "./ids.ts";
+import { redactingStore } from "./redacting-store.ts";
 import type { ImportReport, Progress } from "./import.ts";
 
 export interface EngineOptions {
@@ -55,7 +56,8 @@ export class Engine {
   constructor(opts: EngineOptions) {
     this.#opts = opts;
     this.#ctx = {
-      store: opts.store,
+      // Every write below goes through the redaction boundary; reads see the store as it is.
+      store: redactingStore(opts.store),
       project: opts.project,
       locateProject: opts.locateProject,
       actor: opts.actor ?? "api",

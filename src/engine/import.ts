@@ -5,7 +5,7 @@
  * so its schema library stays off the start-up path of recalls and hooks.
  */
 import * as z from "zod/mini";
-import { contentHashes, normalizeTags } from "../capture/normalize.ts";
+import { contentHashes } from "../capture/normalize.ts";
 import type { Memory } from "../domain/memory.ts";
 import { STATUSES } from "../domain/memory.ts";
 import { parseTime } from "../domain/time.ts";
@@ -118,7 +118,6 @@ function toMemory(ctx: EngineContext, line: ImportLine, now: number, aliases: Re
   return {
     ...base,
     id: line.id ?? base.id,
-    tags: normalizeTags(tags),
     createdAt,
     updatedAt: t(line.updated_at) ?? createdAt,
     expiresAt: line.expires_at === undefined ? base.expiresAt : t(line.expires_at),

@@ -1,6 +1,6 @@
 /** @module Changing stored memories: get (with access tracking), update (old version kept in the audit log), forget. */
 import { contentHashes, normalizeTags } from "../capture/normalize.ts";
-import { redactRecord } from "../capture/redact-record.ts";
+import { redactMemory } from "../capture/redact-record.ts";
 import type { Memory } from "../domain/memory.ts";
 import { cairnError } from "../errors.ts";
 import type { AuditEntry } from "../store/store.ts";
@@ -38,31 +38,30 @@ export interface UpdateInput {
 export function updateMemory(ctx: EngineContext, idOrPrefix: string, patch: UpdateInput): Memory {
   const hasChange = Object.values(patch).some((v) => v !== undefined);
   if (!hasChange) throw cairnError("NOTHING_TO_UPDATE");
-  // New text passes the same secret redaction as remember; the count is kept in metadata and the audit entry.
-  const red = redactRecord(
-    patch.content === undefined ? "" : checkContent(patch.content),
-    patch.metadata === undefined ? {} : checkMetadata(patch.metadata),
-  );
-  const content = patch.content === undefined ? undefined : red.content;
+  const content = patch.content === undefined ? undefined : checkContent(patch.content);
   const type = patch.type === undefined ? undefined : checkType(patch.type);
-  const metadata = patch.metadata === undefined ? undefined : red.metadata;
+  const metadata = patch.metadata === undefined ? undefined : checkMetadata(patch.metadata);
   const project = writeProject(ctx, patch.project);
   return ctx.store.transaction(() => {
     const id = resolveId(ctx.store, idOrPrefix);
     const old = ctx.store.get(id)!;
     if (old.status !== "active") throw cairnError("NOT_ACTIVE", [id, old.status]);
     const now = ctx.now();
-    const next: Memory = {
+    const draft: Memory = {
       ...old,
       ...(content === undefined ? {} : { content, ...contentHashes(content) }),
       type: type ?? old.type,
-      tags: patch.tags === undefined ? old.tags : normalizeTags(patch.tags),
+      // Raw tags, normalised after redaction (lower-casing would hide a token's shape).
+      tags: patch.tags === undefined ? old.tags : [...patch.tags],
       priority: checkPriority(patch.priority, old.priority),
       eventTime: patch.eventTime === undefined ? old.eventTime : patch.eventTime,
-      metadata: metadata ?? (red.count > 0 ? { ...old.metadata, redacted: red.count } : old.metadata),
+      metadata: metadata ?? old.metadata,
       project: project === undefined ? old.project : project,
       updatedAt: now,
     };
+    // The same boundary as every write; the count is kept in metadata and in the audit entry.
+    const red = redactMemory(draft);
+    const next: Memory = { ...red.memory, tags: normalizeTags(red.memory.tags) };
     const changed = (Object.keys(patch) as Array<keyof UpdateInput>).filter(
       (k) => patch[k] !== undefined && JSON.stringify(old[k]) !== JSON.stringify(next[k]),
     );

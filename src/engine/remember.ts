@@ -1,6 +1,6 @@
 /** @module The write path: validate, normalise, detect duplicates (reinforcing instead of copying), insert. */
 import { contentHashes, normalizeTags } from "../capture/normalize.ts";
-import { redactRecord } from "../capture/redact-record.ts";
+import { redactMemory } from "../capture/redact-record.ts";
 import { statementScope } from "../capture/scope.ts";
 import { KIND_DEFAULTS, type MemoryType } from "../domain/kinds.ts";
 import type { Memory } from "../domain/memory.ts";
@@ -39,17 +39,17 @@ export interface RememberResult {
 
 /** Builds a complete new memory record from validated input (no I/O). */
 export function buildMemory(ctx: EngineContext, input: RememberInput, now: number): Memory {
-  // Every transport (CLI, MCP, hooks, import, checkpoints) builds memories here, so no secret gets past this line.
-  const { content, metadata } = redactRecord(checkContent(input.content), checkMetadata(input.metadata));
   const type: MemoryType = checkType(input.type);
   const defaults = KIND_DEFAULTS[type];
   const ttl = input.ttlMs === undefined ? defaults.ttlMs : input.ttlMs;
+  const content = checkContent(input.content);
   const project = input.project === undefined ? defaultProject(ctx, defaults.globalByDefault, content) : input.project;
-  return {
+  const draft: Memory = {
     id: newId(),
     content,
     type,
-    tags: normalizeTags(input.tags ?? []),
+    // Raw tags: redaction must see them before lower-casing hides a token's shape.
+    tags: [...(input.tags ?? [])],
     project,
     sessionId: input.sessionId ?? null,
     agent: input.agent ?? null,
@@ -64,8 +64,11 @@ export function buildMemory(ctx: EngineContext, input: RememberInput, now: numbe
     ...contentHashes(content),
     status: "active",
     supersededBy: null,
-    metadata,
+    metadata: checkMetadata(input.metadata),
   };
+  // Redacted here already (the store view would do it too) so duplicate detection compares stored text.
+  const { memory } = redactMemory(draft);
+  return { ...memory, tags: normalizeTags(memory.tags) };
 }
 
 /**

@@ -23,7 +23,9 @@ export function appendHookLog(dataDir: string, line: string): void {
     } catch {
       // no log yet
     }
-    const oneLine = line.replace(/\s*\n\s*/g, " | ").slice(0, 2000);
+    // Loaded here too: most hooks never log. Errors can quote input (a JSON parse error quotes a token).
+    const { redactedCut } = require("../capture/redact-deep.ts") as typeof import("../capture/redact-deep.ts");
+    const oneLine = redactedCut(line.replace(/\s*\n\s*/g, " | "), 2000);
     appendFileSync(file, `${new Date().toISOString()} ${oneLine}\n`, { mode: 0o600 });
   } catch {
     // nowhere to log: stay silent, the agent's session matters more

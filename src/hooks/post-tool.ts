@@ -22,21 +22,26 @@ export async function postTool(ctx: HookContext): Promise<string | null> {
     return null;
   }
   if (inp.toolKind !== "shell" || !inp.command) return null;
-  const key = commandKey(inp.command);
-  if (key === "") return null;
   // Stopped by the user: says nothing about the command, and is neither a failure nor a fix.
   if (inp.interrupted) return null;
   const failed = inp.failed || (inp.exitCode === null && looksLikeError(inp.stderr));
+  // The common case, a command that worked while nothing is failing, has nothing to record.
+  if (!failed && Object.keys(ctx.state.failures).length === 0) return null;
+  // Redacted before anything is derived from it: the key and the command are kept in the session state.
+  const { redactSecrets } = await import("../capture/redact.ts");
+  const command = redactSecrets(inp.command).text;
+  const key = commandKey(command);
+  if (key === "") return null;
   if (!failed) {
     if (ctx.state.failures[key]) await ctx.ready();
-    succeeded(ctx, key, inp.command);
+    succeeded(ctx, key, command);
     return null;
   }
   await ctx.ready();
   const text = inp.error ?? (inp.stderr || inp.stdout);
   const signature = errorSignature(text) || `exit code ${inp.exitCode ?? "non-zero"}`;
   const advice = ctx.hasMemory() ? await pastFixes(ctx, key, signature) : null;
-  captureFailure(ctx, key, inp.command, signature);
+  captureFailure(ctx, key, command, signature);
   return advice;
 }
 

@@ -4,6 +4,7 @@
  * captured now is never injected back in the same turn: recall runs before the capture is written.
  */
 import { extractCaptures } from "../capture/extract.ts";
+import { redactedCut } from "../capture/redact-deep.ts";
 import { applyBudget } from "../retrieve/budget.ts";
 import type { HookContext } from "./context.ts";
 import { bullet } from "./format.ts";
@@ -50,7 +51,7 @@ async function recallFor(ctx: HookContext, text: string): Promise<string | null>
 
 function capture(ctx: HookContext, text: string): void {
   const state = ctx.touchState();
-  if (state.firstPrompt === null && text.length >= 12) state.firstPrompt = text.slice(0, 200);
+  if (state.firstPrompt === null && text.length >= 12) state.firstPrompt = redactedCut(text, 200);
   const captures = extractCaptures(text);
   if (captures.length === 0) return;
   const engine = ctx.engine();

@@ -1,6 +1,8 @@
 /**
  * @module Per-session hook state in `<dataDir>/hooks/<session>.json`: what this session captured, surfaced
  * and which commands are failing, so later events of the same session can link fixes and avoid repeats.
+ * It holds the user's words only as long as needed: every string passes secret redaction on the way to
+ * disk, the file goes at SessionEnd, and a session silent for {@link STALE_MS} is treated as over.
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -35,7 +37,7 @@ export interface SessionState {
   summaryId: string | null;
   /** The last assistant message seen at Stop (cut), for the checkpoint at compaction or session end. */
   lastMessage: string | null;
-  /** Content of the last checkpoint written, so repeated PreCompact/SessionEnd do not write it twice. */
+  /** A hash of the last checkpoint written (never its text), so repeated PreCompact/SessionEnd do not write it twice. */
   checkpointContent: string | null;
 }
 
@@ -45,8 +47,11 @@ export function noteCreated(state: SessionState, id: string): void {
 }
 
 const MAX_LIST = 200;
-/** State files of sessions that never sent SessionEnd are removed after this long. */
-const STALE_MS = 7 * 86_400_000;
+/**
+ * A session with no state write for this long is over (sessions that never send SessionEnd: VS Code, a
+ * crash): its file is ignored and removed. A day covers a session left open overnight.
+ */
+export const STALE_MS = 24 * 3_600_000;
 
 export function emptyState(): SessionState {
   return { v: 1, firstPrompt: null, created: [], surfaced: [], advised: [], errorsCaptured: 0, failures: {}, summaryId: null, lastMessage: null, checkpointContent: null };
@@ -58,10 +63,12 @@ export function stateFile(dataDir: string, sessionId: string): string {
   return join(dataDir, "hooks", `${safe}.json`);
 }
 
-export function loadState(dataDir: string, sessionId: string | null): SessionState {
+export function loadState(dataDir: string, sessionId: string | null, now = Date.now()): SessionState {
   if (!sessionId) return emptyState();
   try {
-    const parsed = JSON.parse(readFileSync(stateFile(dataDir, sessionId), "utf8")) as Partial<SessionState>;
+    const file = stateFile(dataDir, sessionId);
+    if (now - statSync(file).mtimeMs > STALE_MS) return emptyState();
+    const parsed = JSON.parse(readFileSync(file, "utf8")) as Partial<SessionState>;
     if (parsed?.v !== 1) return emptyState();
     return { ...emptyState(), ...parsed };
   } catch {
@@ -69,30 +76,45 @@ export function loadState(dataDir: string, sessionId: string | null): SessionSta
   }
 }
 
-/** Atomic replace (temp file + rename): two hooks of one session may run at once. */
-export function saveState(dataDir: string, sessionId: string | null, state: SessionState): void {
+/**
+ * Atomic replace (temp file + rename): two hooks of one session may run at once. Every string is redacted
+ * first (the same redaction as memories); a new session's first write also sweeps away stale files.
+ */
+export function saveState(dataDir: string, sessionId: string | null, state: SessionState, now = Date.now()): void {
   if (!sessionId) return;
   const file = stateFile(dataDir, sessionId);
   const dir = join(dataDir, "hooks");
   if (!existsSync(dir)) mkdirSync(dir, { recursive: true, mode: 0o700 });
+  else if (!existsSync(file)) sweepStale(dataDir, now);
   state.created = state.created.slice(-MAX_LIST);
   state.surfaced = state.surfaced.slice(-MAX_LIST);
   state.advised = state.advised.slice(-MAX_LIST);
   const tmp = `${file}.${process.pid}.tmp`;
-  writeFileSync(tmp, JSON.stringify(state), { mode: 0o600 });
+  // Loaded on first save, not with this module: most events (a successful command) never write state.
+  const { redactDeep } = require("../capture/redact-deep.ts") as typeof import("../capture/redact-deep.ts");
+  writeFileSync(tmp, JSON.stringify(redactDeep(state).value), { mode: 0o600 });
   renameSync(tmp, file);
+}
+
+/** Removes state files (and temp files left by a crash) not written for {@link STALE_MS}. */
+export function sweepStale(dataDir: string, now: number): void {
+  const dir = join(dataDir, "hooks");
+  try {
+    for (const name of readdirSync(dir)) {
+      const path = join(dir, name);
+      try {
+        if (now - statSync(path).mtimeMs > STALE_MS) rmSync(path, { force: true });
+      } catch {
+        // removed by another session's sweep meanwhile
+      }
+    }
+  } catch {
+    // no state directory yet
+  }
 }
 
 /** Removes this session's state, and any left behind by sessions that ended without telling us. */
 export function clearState(dataDir: string, sessionId: string | null, now: number): void {
   if (sessionId) rmSync(stateFile(dataDir, sessionId), { force: true });
-  const dir = join(dataDir, "hooks");
-  try {
-    for (const name of readdirSync(dir)) {
-      const path = join(dir, name);
-      if (now - statSync(path).mtimeMs > STALE_MS) rmSync(path, { force: true });
-    }
-  } catch {
-    // no state directory yet
-  }
+  sweepStale(dataDir, now);
 }

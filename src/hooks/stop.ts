@@ -3,6 +3,7 @@
  * Stop on every turn never piles up copies), and at compaction or session end a checkpoint — what was
  * done, decisions made, next steps if the agent stated them — so the next session can pick up the work.
  */
+import { redactedCut } from "../capture/redact-deep.ts";
 import type { HookContext } from "./context.ts";
 import { oneLine } from "./format.ts";
 import { clearState, noteCreated } from "./state.ts";
@@ -21,7 +22,7 @@ export function stop(ctx: HookContext): null {
   const message = ctx.input.lastAssistantMessage.trim();
   if (message === "" || !ctx.input.sessionId) return null;
   const state = ctx.touchState();
-  state.lastMessage = message.slice(0, MAX_MESSAGE_CHARS);
+  state.lastMessage = redactedCut(message, MAX_MESSAGE_CHARS);
   if (!state.summaryId) writeSummary(ctx);
   return null;
 }
@@ -113,7 +114,8 @@ function writeCheckpoint(ctx: HookContext): void {
   const task = oneLine(s.firstPrompt ?? `session ${ctx.input.sessionId?.slice(0, 8) ?? "unknown"}`, 120);
   const progress = oneLine(s.lastMessage, 800);
   const steps = nextSteps(s.lastMessage);
-  const key = `${task}\n${progress}\n${steps.join("\n")}`;
+  // A hash: the state file need not hold the checkpoint's text a second time.
+  const key = Bun.hash(`${task}\n${progress}\n${steps.join("\n")}`).toString(36);
   if (s.checkpointContent === key) return;
   const engine = ctx.engine();
   const decisions = s.created.length > 0 ? decisionsOf(ctx) : [];

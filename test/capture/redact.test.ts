@@ -116,3 +116,62 @@ test("redaction is idempotent: a second pass finds nothing new", () => {
     expect(redactSecrets(once)).toEqual({ text: once, redactions: [] });
   }
 });
+
+describe("formats found missing by the byte scan (issue 18)", () => {
+  test("Azure SAS sig=, SECRET_KEY_BASE, an encryption key in prose, a bare base64 blob", () => {
+    const cases: Array<[string, string]> = [
+      [
+        "https://acct.blob.core.windows.net/c/f.csv?sv=2022-11-02&sp=r&sig=q7Zk%2Fp3XvR9mW2tL8nB4yH6cF1dJ0sA5eG7uK3oP%2BiQ%3D&st=x",
+        "https://acct.blob.core.windows.net/c/f.csv?sv=2022-11-02&sp=r&sig=[REDACTED:signature]&st=x",
+      ],
+      [
+        "SECRET_KEY_BASE=8d3f1a9c7e5b2d4f6a8c0e1b3d5f7a9c2e4b6d8f0a1c3e5b7d9f2a4c6e8b0d1f",
+        "SECRET_KEY_BASE=[REDACTED:secret]",
+      ],
+      [
+        "the encryption key is 4b9e2c7a1f8d3e6b0a5c9f2e7d1b4a8c3f6e9d2b5a8c1f4e7d0b3a6c9f2e5d8b.",
+        "the encryption key is [REDACTED:secret].",
+      ],
+      ["paste this into the vault:\nq7ZkVp3XvR9mW2tL8nB4yH6cF1dJ0sA5eG7uK3oPiQ+Yw2Nx5Tb8Mr1Lh4Dg", "paste this into the vault:\n[REDACTED:high_entropy]"],
+      // A base64 value may start with "/": it is not a path.
+      ["export SIGNING_KEY=/sJCSWN7V6gcCGaDpV7XeIwoHkeWp4F54BJxV3VWpCF=", "export SIGNING_KEY=[REDACTED:secret]"],
+    ];
+    for (const [input, output] of cases) expect(redactSecrets(input).text).toBe(output);
+  });
+
+  test("a value straight after the word, and an assignment inside another", () => {
+    const cases: Array<[string, string]> = [
+      ["keep the psql password Hy6#pQ9sVb2Lx in mind", "keep the psql password [REDACTED:password] in mind"],
+      ["new password Mb7$wR2kQx9Zp4 is set on the replica", "new password [REDACTED:password] is set on the replica"],
+      ["note: PGPASSWORD='Xq7!HrUyc2Y4Rr' psql -h db", "note: PGPASSWORD='[REDACTED:password]' psql -h db"],
+      ["note: SECRET_KEY_BASE=8d3f1a9c7e5b2d4f6a8c0e1b3d5f7a9c", "note: SECRET_KEY_BASE=[REDACTED:secret]"],
+    ];
+    for (const [input, output] of cases) expect(redactSecrets(input).text).toBe(output);
+    for (const text of [
+      "the password strength meter v2.1 and the password field",
+      "the token HS256-signed is fine",
+      "[auth][error] MissingSecret: Please define a `secret` in production",
+      "permissions: id-token: write",
+    ]) {
+      expect(redactSecrets(text)).toEqual({ text, redactions: [] });
+    }
+  });
+
+  test("look-alikes stay: commit hashes, UUIDs, ids in URLs, checksums, integrity strings, identifiers", () => {
+    for (const text of [
+      "fixed in a1b2c3d4e5f6a7b8c9d0e1f2a3b4c5d6e7f8a9b0 (see the commit message)",
+      "the cache key is 3f9a2c71e4b8d05a6c2e9f1b7d4a8c3e5f6b2a19",
+      "idempotency key is 550e8400-e29b-41d4-a716-446655440000",
+      "https://drive.google.com/file/d/1AbCdEfGhIjKlMnOpQrStUvWxYz0123456789AbCd/view",
+      "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08  cairn-linux-x64.tar.gz",
+      '"integrity": "sha512-3vYp6y8yQ2cQ7R1mYhH7kK0Yc1xq8r0H4m0Yc9o1W7mM9s6oG9ZcKk3Jb2c1s5w8V1K6dP4m2yZ8tQ7oF5rA=="',
+      "github.com/pkg/errors v0.9.1 h1:FEBLx1zS214owpjy7qsBeixbURkuhQAwrK5UwLGTwt4=",
+      "code_challenge: 'CUZX5qE8Wvye6kS_SasIsa8MMxacJftmWdsIA_iKp3I'",
+      "getUserAccountSettingsForOrganizationById2AndRegion3 returns null",
+      "echo 'VGhlIHF1aWNrIGJyb3duIGZveCBqdW1wcyBvdmVyIHRoZSBsYXp5IGRvZw==' | base64 -d",
+      "config at /etc/cairn/keys/signing.pem, SIGNING_KEY_FILE=/run/secrets/signing_key",
+    ]) {
+      expect(redactSecrets(text)).toEqual({ text, redactions: [] });
+    }
+  });
+});

@@ -1,0 +1,48 @@
+/**
+ * @module Where engine writes cross into storage: the Engine works on this view of its Store, whose
+ * writing methods pass every record through the one redaction boundary (capture/redact-record.ts) before
+ * the store sees it. Writers that already redacted (remember, update, import) pass unchanged, as
+ * redaction is idempotent; anything set later or elsewhere (checkpoint state, forget reasons, audit
+ * details, tags, a field added tomorrow) is caught here.
+ */
+import { redactAudit, redactEdge, redactMemory } from "../capture/redact-record.ts";
+import type { Store } from "../store/store.ts";
+
+/**
+ * Every member of the port, classified. A member added to {@link Store} fails the type check until it is
+ * listed, which is the moment to decide whether it writes text; unlisted members still pass through.
+ */
+const MEMBERS = {
+  location: "read", vectors: "read", transaction: "read", purge: "read", get: "read", idsWithPrefix: "read",
+  findDuplicate: "read", list: "read", count: "read", sessionNeighbours: "read", searchText: "read",
+  getMany: "read", termStats: "read", touch: "read", history: "read", edges: "read", stats: "read",
+  check: "read", close: "read", idsWithTail: "read", projects: "read", hasProject: "read", projectAliases: "read",
+  insert: "write", replace: "write", appendAudit: "write", addEdge: "write",
+} as const satisfies Record<keyof Store, "read" | "write">;
+
+const views = new WeakMap<Store, Store>();
+
+/** The redacting view of `store` (one per store, so per-store caches keyed on it keep working). */
+export function redactingStore(store: Store): Store {
+  let view = views.get(store);
+  if (view) return view;
+  const writers: Pick<Store, "insert" | "replace" | "appendAudit" | "addEdge"> = {
+    insert: (memory) => store.insert(redactMemory(memory).memory),
+    replace: (memory) => store.replace(redactMemory(memory).memory),
+    appendAudit: (entry) => store.appendAudit(redactAudit(entry)),
+    addEdge: (edge) => store.addEdge(redactEdge(edge)),
+  };
+  const bound = new Map<PropertyKey, unknown>();
+  view = new Proxy(store, {
+    get(target, prop) {
+      if (MEMBERS[prop as keyof Store] === "write") return writers[prop as keyof typeof writers];
+      const value = Reflect.get(target, prop, target);
+      if (typeof value !== "function") return value;
+      let fn = bound.get(prop);
+      if (!fn) bound.set(prop, (fn = value.bind(target)));
+      return fn;
+    },
+  });
+  views.set(store, view);
+  return view;
+}
