@@ -141,6 +141,14 @@ describe("warm hook daemon", () => {
     expect(await d.exited).toBe(0);
   });
 
+  test("one launched for a data directory that was deleted meanwhile exits without recreating it", async () => {
+    rmSync(sb.cairnHome, { recursive: true, force: true });
+    const d = Bun.spawn([CAIRN_BIN, "hook", "--serve"], { env: sb.env(), stdio: ["ignore", "ignore", "ignore"] });
+    daemons.push(d);
+    expect(await d.exited).toBe(0);
+    expect(existsSync(sb.cairnHome)).toBe(false);
+  });
+
   test("steps aside for a client of another build, which then runs cold", async () => {
     const d = await startDaemon();
     const other = await askWarm(sock, { build: "0.0.0-other", event: "prompt", cwd: project, stdin: "{}" }, 2000);

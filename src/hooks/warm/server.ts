@@ -4,7 +4,7 @@
  * trip instead of a process's cold start. It exits when idle, when its socket is removed or taken over,
  * and when a client of another build arrives (that client runs cold and starts a daemon of its own build).
  */
-import { chmodSync, existsSync, lstatSync, mkdirSync, unlinkSync } from "node:fs";
+import { chmodSync, existsSync, lstatSync, unlinkSync } from "node:fs";
 import type { Paths } from "../../config/paths.ts";
 import { DEADLINE_MS } from "../deadlines.ts";
 import { HANDLERS, handleEvent } from "../dispatch.ts";
@@ -26,7 +26,10 @@ export async function serveHooks(paths: Paths): Promise<number> {
   if (!sock) return 0;
   const idleMs = envMs("CAIRN_HOOKD_IDLE_MS") ?? IDLE_MS;
   const build = buildId();
-  if (!existsSync(paths.dataDir)) mkdirSync(paths.dataDir, { recursive: true, mode: 0o700 });
+  // The hook that launched us took its lock inside the data directory: if that is gone now, the store was
+  // deleted meanwhile (a wiped CAIRN_HOME, a test's cleanup), and recreating it would leave a daemon
+  // idling over an empty directory for 15 minutes.
+  if (!existsSync(paths.dataDir)) return 0;
   const listener = await bind(sock, (socket) => onConnection(socket));
   releaseLaunchLock(paths.dataDir);
   if (!listener) return 0; // another daemon already serves this data directory
