@@ -10,6 +10,7 @@ import { convertUseLite } from "../scripts/convert-use-lite.ts";
 import { UseLiteEmbedder } from "../src/embed/use-lite.ts";
 import { paritySentences } from "../test/embed/sentences.ts";
 import { nowMs, progress } from "./measure.ts";
+import { cosine, norm } from "../test/embed/vector-math.ts";
 
 const { values } = parseArgs({ options: { sentences: { type: "string", default: "560" }, json: { type: "boolean", default: false } } });
 const sentences = paritySentences(Number(values.sentences));
@@ -80,16 +81,3 @@ else {
   for (const s of tokenMismatches.slice(0, 5)) console.log(`  token mismatch: ${JSON.stringify(s).slice(0, 70)}`);
 }
 process.exitCode = result.token_mismatches === 0 && result.cosine_below_0_999 === 0 ? 0 : 1;
-
-function norm(a: ArrayLike<number>): number {
-  let s = 0;
-  for (let i = 0; i < a.length; i++) s += a[i]! * a[i]!;
-  return Math.sqrt(s);
-}
-
-function cosine(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  let dot = 0;
-  for (let i = 0; i < a.length; i++) dot += a[i]! * b[i]!;
-  const d = norm(a) * norm(b);
-  return d === 0 ? (norm(a) === norm(b) ? 1 : 0) : dot / d;
-}

@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { UseLiteEmbedder } from "../../src/embed/use-lite.ts";
 import { convertUseLite } from "../../scripts/convert-use-lite.ts";
 import { paritySentences } from "./sentences.ts";
+import { cosine, norm } from "./vector-math.ts";
 
 const sentences = paritySentences();
 /** Short, long, unicode, code, empty and generated text: one of each kind the tokenizer treats differently. */
@@ -47,16 +48,3 @@ describe("USE-lite parity with the TF.js reference", () => {
     expect(Math.abs(norm(empty!) - 1)).toBeLessThan(1e-4);
   });
 });
-
-function norm(a: ArrayLike<number>): number {
-  let s = 0;
-  for (let i = 0; i < a.length; i++) s += a[i]! * a[i]!;
-  return Math.sqrt(s);
-}
-
-function cosine(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  let dot = 0;
-  for (let i = 0; i < a.length; i++) dot += a[i]! * b[i]!;
-  const d = norm(a) * norm(b);
-  return d === 0 ? (norm(a) === norm(b) ? 1 : 0) : dot / d;
-}
