@@ -32,14 +32,37 @@ export function checkPriority(value: number | undefined, fallback: number): numb
 /** Metadata is for small structured facts (ticket ids, file names); long text belongs in the content. */
 export const MAX_METADATA_BYTES = 16 * 1024;
 
+/** Deeper metadata is refused: nothing real nests this far, and deep nesting is how recursion is attacked. */
+export const MAX_METADATA_DEPTH = 32;
+
 export function checkMetadata(value: unknown): Record<string, unknown> {
   if (value === undefined || value === null) return {};
   if (typeof value !== "object" || Array.isArray(value)) {
     throw cairnError("USAGE", ["Metadata must be a JSON object, e.g. {\"ticket\": \"ABC-12\"}."]);
+  }
+  // Checked without recursion before anything walks it recursively (JSON.stringify, redaction): metadata
+  // nested 50,000 deep overflowed the stack.
+  const depth = nestingDepth(value, MAX_METADATA_DEPTH);
+  if (depth > MAX_METADATA_DEPTH) {
+    throw cairnError("USAGE", [`Metadata is nested more than ${MAX_METADATA_DEPTH} levels deep; the limit is ${MAX_METADATA_DEPTH}. Flatten it.`]);
   }
   const bytes = Buffer.byteLength(JSON.stringify(value), "utf8");
   if (bytes > MAX_METADATA_BYTES) {
     throw cairnError("USAGE", [`Metadata is ${bytes} bytes as JSON; the limit is ${MAX_METADATA_BYTES}. Keep metadata small and put text in the content.`]);
   }
   return value as Record<string, unknown>;
+}
+
+/** How deeply objects and arrays nest in `value`, counted without recursion; stops once past `max`. */
+export function nestingDepth(value: unknown, max: number): number {
+  let deepest = 0;
+  const stack: Array<[unknown, number]> = [[value, 1]];
+  while (stack.length > 0) {
+    const [v, d] = stack.pop()!;
+    if (v === null || typeof v !== "object") continue;
+    deepest = Math.max(deepest, d);
+    if (deepest > max) return deepest;
+    for (const child of Array.isArray(v) ? v : Object.values(v)) stack.push([child, d + 1]);
+  }
+  return deepest;
 }
