@@ -23,6 +23,12 @@ const catalog = {
   DB_OPEN: 'Cannot open the memory database at "{0}": {1}. Check the path and its permissions, or set CAIRN_HOME.',
   DB_TOO_NEW: "The memory database has schema version {0}, newer than this cairn understands ({1}). Upgrade cairn.",
   DB_BUSY: "The memory database stayed locked for {0} ms by other cairn processes. Try again; if it persists, run `cairn doctor`.",
+  DB_EMPTY:
+    'The memory database "{0}" is empty (0 bytes): it was truncated or overwritten, since cairn never leaves an empty database file. ' +
+    "Restore it from a backup; to start over with no memories instead, delete it and cairn creates a new store.",
+  DB_CORRUPT:
+    'The memory database "{0}" is damaged ({1}); writes to it are refused so nothing more is lost. Restore it from a backup, ' +
+    "or run `cairn doctor --repair` to copy every readable memory into a new database (the damaged file is kept beside it).",
   CONFIG_INVALID: 'Invalid configuration in {0}: {1}. Fix or delete the file, or run `cairn config --explain`.',
   CONFIG_KEY: 'Unknown configuration key "{0}". Known keys: {1}.',
   MODEL_UNAVAILABLE: 'Model "{0}" is unavailable: {1}. Recall runs keyword-only meanwhile; run `cairn doctor`, or pick another model with `cairn models use <id>`.',
@@ -73,4 +79,15 @@ export function cairnError(code: ErrorCode, args: ReadonlyArray<string | number>
 export function describeError(err: unknown): string {
   if (err instanceof Error) return err.message;
   return String(err);
+}
+
+/**
+ * A SQLite failure that means the database file itself is damaged ("database disk image is malformed", "file is
+ * not a database") as DB_CORRUPT for `file`, so it reaches the user with a way out instead of "Internal error".
+ */
+export function damagedDatabaseError(err: unknown, file: string): CairnError | null {
+  if (err instanceof CairnError) return null;
+  const code = String((err as { code?: unknown } | null)?.code ?? "");
+  if (!code.startsWith("SQLITE_CORRUPT") && code !== "SQLITE_NOTADB") return null;
+  return cairnError("DB_CORRUPT", [file, describeError(err)], err);
 }

@@ -46,6 +46,7 @@ export interface StoreStats {
   dbBytes: number;
 }
 
+/** What `check()` found; a count or the schema version is -1 when it could not be read (`ftsErrors` says why). */
 export interface IntegrityReport {
   schemaVersion: number;
   integrity: string[];

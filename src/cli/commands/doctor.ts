@@ -56,32 +56,13 @@ async function runChecks(): Promise<Check[]> {
   }
   try {
     checks.push(permissionCheck("permissions", paths.dataDir, 0o700), permissionCheck("db file", paths.dbFile, 0o600));
-    const report = engine.check();
-    checks.push({
-      name: "schema",
-      level: report.schemaVersion === SCHEMA_VERSION ? "ok" : "fail",
-      detail: `version ${report.schemaVersion} (this cairn: ${SCHEMA_VERSION})`,
-    });
-    checks.push({
-      name: "integrity",
-      level: report.integrity.length === 0 ? "ok" : "fail",
-      detail: report.integrity.length === 0 ? "PRAGMA integrity_check: ok" : `${report.integrity.slice(0, 3).join("; ")} — restore from a backup or \`cairn export\` what can be read`,
-    });
-    const ftsOk = report.ftsErrors.length === 0 && report.ftsMissing === 0 && report.ftsOrphans === 0;
-    checks.push({
-      name: "fts index",
-      level: ftsOk ? "ok" : "fail",
-      detail: ftsOk
-        ? "full-text index matches the memories table"
-        : `${report.ftsMissing} memories missing from the index, ${report.ftsOrphans} orphan entries${report.ftsErrors.length ? `; ${report.ftsErrors[0]}` : ""}`,
-    });
-    checks.push({
-      name: "tags",
-      level: report.tagMismatches === 0 ? "ok" : "fail",
-      detail: report.tagMismatches === 0 ? "tag index matches" : `${report.tagMismatches} memories with a stale tag index`,
-    });
-    const s = engine.stats();
-    checks.push({ name: "memories", level: "info", detail: `${s.total} stored, ${s.expired} expired, ${(s.dbBytes / 1048576).toFixed(2)} MiB` });
+    checks.push(...storeChecks(engine));
+    try {
+      const s = engine.stats();
+      checks.push({ name: "memories", level: "info", detail: `${s.total} stored, ${s.expired} expired, ${(s.dbBytes / 1048576).toFixed(2)} MiB` });
+    } catch (err) {
+      checks.push({ name: "memories", level: "fail", detail: `cannot be counted: ${describeError(err)}. ${RECOVERY}` });
+    }
     try {
       checks.push(...(await modelChecks(engine.store, paths, loadConfig(paths.configFile))));
     } catch (err) {
@@ -91,6 +72,48 @@ async function runChecks(): Promise<Check[]> {
     engine.close();
   }
   return checks;
+}
+
+/** What to do about a damaged database file. */
+const RECOVERY = "Restore the file from a backup, or run `cairn doctor --repair` to copy every readable memory into a new database (the damaged file is kept beside it).";
+
+/** The first three lines integrity_check reported (it may report hundreds), and how many more there are. */
+function firstProblems(rows: readonly string[]): string {
+  const lines = rows.flatMap((r) => r.split("\n")).filter((l) => l.trim() !== "" && !l.startsWith("***"));
+  return lines.slice(0, 3).join("; ") + (lines.length > 3 ? ` (and ${lines.length - 3} more)` : "");
+}
+
+/** Schema, integrity, full-text index and tag index; each reports what it could not read instead of throwing. */
+function storeChecks(engine: Engine): Check[] {
+  const report = engine.check();
+  const unread = report.ftsErrors[0] ?? "unreadable";
+  const fts = report.ftsErrors.length === 0 && report.ftsMissing === 0 && report.ftsOrphans === 0;
+  return [
+    {
+      name: "schema",
+      level: report.schemaVersion === SCHEMA_VERSION ? "ok" : "fail",
+      detail: report.schemaVersion < 0 ? `cannot be read: ${unread}` : `version ${report.schemaVersion} (this cairn: ${SCHEMA_VERSION})`,
+    },
+    {
+      name: "integrity",
+      level: report.integrity.length === 0 ? "ok" : "fail",
+      detail: report.integrity.length === 0 ? "PRAGMA integrity_check: ok" : `${firstProblems(report.integrity)}. ${RECOVERY}`,
+    },
+    {
+      name: "fts index",
+      level: fts ? "ok" : "fail",
+      detail: fts
+        ? "full-text index matches the memories table"
+        : report.ftsMissing < 0 || report.ftsOrphans < 0
+          ? `cannot be read: ${unread}. ${RECOVERY}`
+          : `${report.ftsMissing} memories missing from the index, ${report.ftsOrphans} orphan entries${report.ftsErrors.length ? `; ${report.ftsErrors[0]}` : ""}`,
+    },
+    {
+      name: "tags",
+      level: report.tagMismatches === 0 ? "ok" : "fail",
+      detail: report.tagMismatches === 0 ? "tag index matches" : report.tagMismatches < 0 ? `cannot be read: ${unread}` : `${report.tagMismatches} memories with a stale tag index`,
+    },
+  ];
 }
 
 /** The warm hook daemon is optional (hooks run cold without it), so its absence is information, not a problem. */
