@@ -4,11 +4,12 @@
  * crashed with "Internal error"; a running server went on acknowledging writes into a damaged file.
  */
 import { afterEach, beforeEach, describe, expect, setDefaultTimeout, test } from "bun:test";
-import { statSync, truncateSync, writeFileSync } from "node:fs";
+import { readFileSync, statSync, truncateSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { requireBinary } from "../helpers/bin.ts";
 import { breakLeftLeaf } from "../helpers/damage.ts";
 import { createSandbox, type Sandbox } from "../helpers/sandbox.ts";
+import { McpProcess } from "../e2e/mcp-process.ts";
 
 requireBinary();
 setDefaultTimeout(60_000);
@@ -94,5 +95,22 @@ describe("a damaged page", () => {
     const f = await failure(["list", "--limit", "1000"]);
     expect(f).toMatchObject({ exit: 1, code: "DB_CORRUPT" });
     expect(f.message).not.toContain("Internal error");
+  });
+
+  test("a running server refuses to write into it, and the file stays as it was", async () => {
+    breakLeftLeaf(db);
+    const before = readFileSync(db);
+    const mcp = new McpProcess(requireBinary(), { home: s.cairnHome, cwd: s.cwd, env: s.env() });
+    try {
+      await mcp.initialize();
+      const reply = await mcp.call("remember", { content: "written into a damaged file" });
+      expect(reply.result.isError).toBe(true);
+      expect(reply.result.content[0].text).toMatch(/damaged.*doctor --repair/s);
+      mcp.closeStdin();
+      expect(await mcp.exited).toBe(0);
+    } finally {
+      await mcp.kill();
+    }
+    expect(readFileSync(db).equals(before)).toBe(true);
   });
 });

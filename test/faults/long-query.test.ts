@@ -8,7 +8,7 @@ import { afterAll, beforeAll, expect, setDefaultTimeout, test } from "bun:test";
 import { requireBinary } from "../helpers/bin.ts";
 import { fuzzText, SCRIPTS } from "../helpers/fuzz-text.ts";
 import { createSandbox, type Sandbox } from "../helpers/sandbox.ts";
-import { McpProcess } from "./mcp-process.ts";
+import { McpProcess } from "../e2e/mcp-process.ts";
 
 requireBinary();
 setDefaultTimeout(60_000);

@@ -30,7 +30,8 @@ export default defineCommand({
       fixed: args.project ? resolveProjectArg(args.project) : undefined,
       fallback: process.env.CLAUDE_PROJECT_DIR ? detectProject(process.env.CLAUDE_PROJECT_DIR) : cwdProject,
     });
-    const store = new SqliteStore(paths.dbFile);
+    // Long-lived: a damaged file is found before the first write (quick check), not after many.
+    const store = new SqliteStore(paths.dbFile, { verifyBeforeWrite: true });
     // Dense recall + reranking; new memories are embedded in the background after each write.
     const retrieval = buildRetrieval(store, paths, config);
     const engine = new Engine({
