@@ -64,10 +64,11 @@ async function expectServerAlive(): Promise<void> {
 }
 
 test("database file deleted: later writes go to a new store at that path", async () => {
-  await rememberMany("before", 3);
+  const before = await rememberMany("before", 3);
   rmSync(db);
   const after = await rememberMany("after", 5);
   expect(await found(after)).toEqual(after);
+  expect(await found(before)).toEqual([]);
   await expectServerAlive();
   await expectHealthy();
 });
@@ -112,5 +113,33 @@ test("-wal deleted alone: nothing acknowledged is lost", async () => {
   rmSync(`${db}-wal`);
   const after = await rememberMany("after", 10);
   expect(await found([...before, ...after])).toEqual([...before, ...after]);
+  await expectHealthy();
+});
+
+test("-shm deleted alone: nothing acknowledged is lost", async () => {
+  const before = await rememberMany("before", 10);
+  rmSync(`${db}-shm`);
+  const after = await rememberMany("after", 10);
+  expect(await found([...before, ...after])).toEqual([...before, ...after]);
+  await expectHealthy();
+});
+
+test("database deleted, then a one-shot cairn writes before the server does: both writes land in the new store", async () => {
+  const before = await rememberMany("before", 3);
+  rmSync(db);
+  // The -wal and -shm left at the path belong to the deleted file; the new store must not read them.
+  const cli = (await s.json(["remember", "--json", "--", "written by the CLI after the deletion"])).id as string;
+  const after = await rememberMany("after", 3);
+  expect(await found([cli, ...after])).toEqual([cli, ...after]);
+  expect(await found(before)).toEqual([]);
+  await expectHealthy();
+});
+
+test("a -wal left by a killed server is not read into a new store after the database was deleted", async () => {
+  const before = await rememberMany("before", 5);
+  await mcp.kill(); // SIGKILL: its last commits stay in the -wal, never checkpointed
+  rmSync(db);
+  const fresh = (await s.json(["remember", "--json", "--", "the first memory of the new store"])).id as string;
+  expect(await found([fresh, ...before])).toEqual([fresh]);
   await expectHealthy();
 });
