@@ -6,7 +6,9 @@ import { Engine } from "../../engine/engine.ts";
 import { describeError } from "../../errors.ts";
 import { loadConfig } from "../../config/load.ts";
 import { SCHEMA_VERSION } from "../../store/migrations.ts";
+import { repairDatabase } from "../../store/repair.ts";
 import { SqliteStore } from "../../store/sqlite-store.ts";
+import { startEmbedWorker } from "../../embed-worker.ts";
 import { VERSION } from "../../version.ts";
 import { jsonFlag } from "../flags.ts";
 import { output } from "../output.ts";
@@ -25,10 +27,17 @@ interface Check {
 
 export default defineCommand({
   meta: { name: "doctor", description: "Check database integrity, the search index, schema, permissions, config and assets." },
-  args: { ...jsonFlag },
+  args: {
+    repair: {
+      type: "boolean",
+      description: "if the database file is damaged or empty: copy every readable memory into a new one, keeping the damaged file beside it",
+    },
+    ...jsonFlag,
+  },
   async run({ args }) {
+    const repair = args.repair ? [repairCheck()] : [];
     // Client wiring is independent of the database, so it is reported even when the database cannot be opened.
-    const checks = [...(await runChecks()), await hookDaemonCheck(), ...clientChecks()];
+    const checks = [...repair, ...(await runChecks()), await hookDaemonCheck(), ...clientChecks()];
     const failed = checks.some((c) => c.level === "fail");
     if (args.json) output.json({ ok: !failed, version: VERSION, checks });
     else output.text(checks.map((c) => `${c.level.toUpperCase().padEnd(4)}  ${c.name.padEnd(12)}  ${c.detail}`).join("\n"));
@@ -72,6 +81,24 @@ async function runChecks(): Promise<Check[]> {
     engine.close();
   }
   return checks;
+}
+
+/** Runs the repair first, so the checks that follow describe the new database. */
+function repairCheck(): Check {
+  const { dataDir, dbFile } = resolvePaths();
+  const outcome = repairDatabase(dbFile);
+  if (!outcome.repaired) return { name: "repair", level: "info", detail: outcome.detail };
+  const { memories, links, auditEntries, unreadable } = outcome.salvaged;
+  const lost = unreadable === 0 ? "nothing unreadable was met" : `${unreadable} unreadable rows or damaged stretches were left behind`;
+  // The copy has no vectors yet: they are recomputed from the text, off this command's path.
+  if (memories > 0) startEmbedWorker(dataDir);
+  return {
+    name: "repair",
+    level: "ok",
+    detail:
+      `the database was damaged (${outcome.problem}); copied ${memories} memories, ${links} links and ${auditEntries} audit entries ` +
+      `into a new database (${lost}). The damaged file is kept at ${outcome.damagedFile}; vectors are being recomputed.`,
+  };
 }
 
 /** What to do about a damaged database file. */
