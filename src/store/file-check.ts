@@ -13,7 +13,8 @@ const HEADER_BYTES = 100;
 export function checkDatabaseFile(path: string, opts: { walPresent: boolean }): void {
   const fd = openSync(path, "r");
   let size: number;
-  const header = Buffer.alloc(HEADER_BYTES);
+  // A plain Uint8Array: Buffer's first use costs ~0.2 ms, on every command's start-up.
+  const header = new Uint8Array(HEADER_BYTES);
   let read: number;
   try {
     size = fstatSync(fd).size;
@@ -28,7 +29,7 @@ export function checkDatabaseFile(path: string, opts: { walPresent: boolean }): 
 
 /** What is wrong with a database file of `size` bytes starting with `header`, or null. Exported for tests. */
 export function headerProblem(header: Uint8Array, size: number, walPresent: boolean): string | null {
-  if (header.length < HEADER_BYTES || Buffer.from(header.subarray(0, 16)).toString("latin1") !== MAGIC) {
+  if (header.length < HEADER_BYTES || [...MAGIC].some((c, i) => header[i] !== c.charCodeAt(0))) {
     return `it is ${size} bytes and does not start with SQLite's header`;
   }
   const view = new DataView(header.buffer, header.byteOffset, header.byteLength);
