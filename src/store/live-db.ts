@@ -29,8 +29,10 @@ export class LiveDatabase {
   readonly #open: (path: string) => Database;
   readonly #memory: boolean;
   readonly #verify: boolean;
-  #db: Database;
+  /** Null after a reopen failed (e.g. the new file is empty): every call tries again, so fixing the file heals it. */
+  #db: Database | null;
   #ids: FileIds;
+  #closed = false;
   #generation = 0;
   /** "" until checked; "ok" once quick_check passed on this connection; otherwise what it found. */
   #verdict = "";
@@ -47,7 +49,7 @@ export class LiveDatabase {
 
   /** The connection as it is, unchecked: a transaction must finish on the connection it began on. */
   get current(): Database {
-    return this.#db;
+    return this.#db ?? this.#openAgain("unusable until now");
   }
 
   /** Counts reopens, so anything keyed on the connection (change tokens, statement caches) starts over. */
@@ -57,25 +59,27 @@ export class LiveDatabase {
 
   /** For reads: the connection, reopened first if the database file was replaced or deleted. */
   read(): Database {
+    if (this.#db === null) return this.#openAgain("unusable until now");
     if (this.#memory || this.#db.inTransaction) return this.#db;
-    if (fileId(this.path) !== this.#ids.db) this.#reopen(this.#idsNow());
+    if (fileId(this.path) !== this.#ids.db) return this.#reopen(this.#db, this.#idsNow());
     return this.#db;
   }
 
   /** Before a write transaction: also reopened when the -wal or -shm file is gone or another one. */
   write(): Database {
-    if (this.#memory || this.#db.inTransaction) return this.#db;
+    let db = this.#db ?? this.#openAgain("unusable until now");
+    if (this.#memory || db.inTransaction) return db;
     const now = this.#idsNow();
-    if (this.#changed(now)) this.#reopen(now);
-    if (this.#verify && this.#verdict !== "ok") this.#quickCheck();
-    return this.#db;
+    if (this.#changed(now)) db = this.#reopen(db, now);
+    if (this.#verify && this.#verdict !== "ok") this.#quickCheck(db);
+    return db;
   }
 
   /** Refuses writes to a damaged file: each would build on pages that are already wrong. */
-  #quickCheck(): void {
+  #quickCheck(db: Database): void {
     if (this.#verdict === "") {
       try {
-        const rows = this.#db.query("PRAGMA quick_check(5)").values() as Array<[string]>;
+        const rows = db.query("PRAGMA quick_check(5)").values() as Array<[string]>;
         this.#verdict = rows.map((r) => r[0]).join("; ") || "ok";
       } catch (err) {
         this.#verdict = describeError(err);
@@ -85,10 +89,14 @@ export class LiveDatabase {
   }
 
   close(): void {
+    this.#closed = true;
+    const db = this.#db;
+    this.#db = null;
+    if (!db) return;
     // A connection whose files were swapped must not delete, on its way out, the -wal and -shm now at the
     // path: SQLite removes them by name when the last connection closes, and they may be another database's.
-    if (!this.#memory && this.#changed(this.#idsNow())) this.#keepCompanions(this.#db);
-    this.#db.close();
+    if (!this.#memory && this.#changed(this.#idsNow())) this.#keepCompanions(db);
+    db.close();
   }
 
   #changed(now: FileIds): boolean {
@@ -97,9 +105,8 @@ export class LiveDatabase {
     return now.db !== was.db || (was.wal !== "" && (now.wal !== was.wal || now.shm !== was.shm));
   }
 
-  #reopen(now: FileIds): void {
+  #reopen(old: Database, now: FileIds): Database {
     const was = this.#ids;
-    const old = this.#db;
     const sameFile = now.db === was.db;
     if (sameFile) {
       // The -wal or -shm was deleted: this connection still holds the WAL open, with every commit not yet
@@ -112,17 +119,25 @@ export class LiveDatabase {
     }
     this.#keepCompanions(old);
     old.close();
+    this.#db = null;
     // The -wal and -shm of the file this connection had open belong to no database at this path any more: a
     // new connection would read their pages into the new file (or, for a lone -shm, index a WAL it is not).
     for (const [suffix, id] of [["-wal", was.wal], ["-shm", was.shm]] as const) {
       if (id !== "" && fileId(this.path + suffix) === id) safeUnlink(this.path + suffix);
     }
-    const what = now.db === "" ? "deleted; a new empty store was created there" : sameFile ? "left without its -wal/-shm files" : "replaced";
-    this.#db = this.#open(this.path);
+    return this.#openAgain(now.db === "" ? "deleted; a new empty store was created there" : sameFile ? "left without its -wal/-shm files" : "replaced");
+  }
+
+  /** Opens the file now at the path; on failure (an empty or damaged file) the error says what to do. */
+  #openAgain(what: string): Database {
+    if (this.#closed) throw new Error(`the store at ${this.path} was closed`);
+    const db = this.#open(this.path);
+    this.#db = db;
     this.#ids = this.#idsNow();
     this.#generation++;
     this.#verdict = "";
     log.warn(`the memory database ${this.path} was ${what}; reopened it`);
+    return db;
   }
 
   /** Makes closing `db` leave the -wal and -shm files at the path alone (SQLITE_FCNTL_PERSIST_WAL). */

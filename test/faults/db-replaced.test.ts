@@ -5,7 +5,7 @@
  * the server still holds the WAL open and moves it into the database before going on.
  */
 import { afterEach, beforeEach, expect, setDefaultTimeout, test } from "bun:test";
-import { renameSync, rmSync } from "node:fs";
+import { renameSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { requireBinary } from "../helpers/bin.ts";
 import { createSandbox, type Sandbox } from "../helpers/sandbox.ts";
@@ -142,4 +142,18 @@ test("a -wal left by a killed server is not read into a new store after the data
   const fresh = (await s.json(["remember", "--json", "--", "the first memory of the new store"])).id as string;
   expect(await found([fresh, ...before])).toEqual([fresh]);
   await expectHealthy();
+});
+
+test("database replaced by an empty file: writes are refused with DB_EMPTY until the user deletes it", async () => {
+  await rememberMany("before", 2);
+  writeFileSync(`${db}.empty`, "");
+  renameSync(`${db}.empty`, db);
+  const refused = await mcp.call("remember", { content: "not stored anywhere" });
+  expect(refused.result.isError).toBe(true);
+  expect(refused.result.content[0].text).toMatch(/is empty \(0 bytes\)/);
+  expect((await mcp.call("recall", { query: "harbour", mode: "keyword" })).result.isError).toBe(true);
+  rmSync(db);
+  const after = await rememberMany("after", 2);
+  expect(await found(after)).toEqual(after);
+  await expectServerAlive();
 });
