@@ -33,8 +33,6 @@ export class LiveDatabase {
   #db: Database | null;
   #ids: FileIds;
   #closed = false;
-  /** Set once a read checked the file, until the current synchronous stretch of work ends. */
-  #readChecked = false;
   #generation = 0;
   /** "" until checked; "ok" once quick_check passed on this connection; otherwise what it found. */
   #verdict = "";
@@ -62,10 +60,7 @@ export class LiveDatabase {
   /** For reads: the connection, reopened first if the database file was replaced or deleted. */
   read(): Database {
     if (this.#db === null) return this.#openAgain("unusable until now");
-    if (this.#memory || this.#readChecked || this.#db.inTransaction) return this.#db;
-    // One stat per synchronous stretch: a recall reads through the store dozens of times between awaits.
-    this.#readChecked = true;
-    queueMicrotask(() => (this.#readChecked = false));
+    if (this.#memory || this.#db.inTransaction) return this.#db;
     if (fileId(this.path) !== this.#ids.db) return this.#reopen(this.#db, this.#idsNow());
     return this.#db;
   }
