@@ -25,7 +25,7 @@ const catalog = {
   DB_BUSY: "The memory database stayed locked for {0} ms by other cairn processes. Try again; if it persists, run `cairn doctor`.",
   DB_EMPTY:
     'The memory database "{0}" is empty (0 bytes): it was truncated or overwritten, since cairn never leaves an empty database file. ' +
-    "Restore it from a backup; to start over with no memories instead, delete it and cairn creates a new store.",
+    "Restore it from a backup; to start over with no memories instead, run `cairn doctor --repair` (it keeps the empty file aside) or delete it.",
   DB_CORRUPT:
     'The memory database "{0}" is damaged ({1}); writes to it are refused so nothing more is lost. Restore it from a backup, ' +
     "or run `cairn doctor --repair` to copy every readable memory into a new database (the damaged file is kept beside it).",
