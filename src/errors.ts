@@ -64,6 +64,12 @@ const catalog = {
   DB_OPEN: 'Cannot open the memory database at "{0}": {1}. Check the path and its permissions, or set CAIRN_HOME.',
   DB_TOO_NEW: "The memory database has schema version {0}, newer than this cairn understands ({1}). Upgrade cairn.",
   DB_BUSY: "The memory database stayed locked for {0} ms by other cairn processes. Try again; if it persists, run `cairn doctor`.",
+  DB_EMPTY:
+    'The memory database "{0}" is empty (0 bytes): it was truncated or overwritten, since cairn never leaves an empty database file. ' +
+    "Restore it from a backup; to start over with no memories instead, run `cairn doctor --repair` (it keeps the empty file aside) or delete it.",
+  DB_CORRUPT:
+    'The memory database "{0}" is damaged ({1}); writes to it are refused so nothing more is lost. Restore it from a backup, ' +
+    "or run `cairn doctor --repair` to copy every readable memory into a new database (the damaged file is kept beside it).",
   CONFIG_INVALID: {
     cli: "Invalid configuration in {0}: {1}. Fix or delete the file, or run `cairn config --explain`.",
     mcp: "Invalid configuration in {0}: {1}. Ask the user to fix or delete the file (`cairn config` shows every setting and where it comes from).",
@@ -153,4 +159,15 @@ export const ERROR_CODES = Object.keys(catalog) as ErrorCode[];
 export function describeError(err: unknown): string {
   if (err instanceof Error) return err.message;
   return String(err);
+}
+
+/**
+ * A SQLite failure that means the database file itself is damaged ("database disk image is malformed", "file is
+ * not a database") as DB_CORRUPT for `file`, so it reaches the user with a way out instead of "Internal error".
+ */
+export function damagedDatabaseError(err: unknown, file: string): CairnError | null {
+  if (err instanceof CairnError) return null;
+  const code = String((err as { code?: unknown } | null)?.code ?? "");
+  if (!code.startsWith("SQLITE_CORRUPT") && code !== "SQLITE_NOTADB") return null;
+  return cairnError("DB_CORRUPT", [file, describeError(err)], err);
 }

@@ -8,7 +8,7 @@ import { type Paths, resolvePaths } from "../config/paths.ts";
 import { detectProjectKey, projectKeyOfDirectory } from "../config/project.ts";
 import { startEmbedWorker } from "../embed-worker.ts";
 import { Engine } from "../engine/engine.ts";
-import { cairnError } from "../errors.ts";
+import { cairnError, damagedDatabaseError } from "../errors.ts";
 import { setLogLevel } from "../log.ts";
 import type { DenseChannel } from "../retrieve/dense-channel.ts";
 import { SqliteStore } from "../store/sqlite-store.ts";
@@ -63,10 +63,21 @@ export async function withEngine<T>(fn: (s: CliSession) => T | Promise<T>, opts:
   });
   try {
     return await fn({ engine, config, paths, dense: retrieval.dense });
+  } catch (err) {
+    throw damagedDatabaseError(err, paths.dbFile) ?? err;
   } finally {
     await retrieval.dispose();
     // New memories get their vectors from a detached worker: the command does not wait for a model.
-    if (wrote && store.vectors.pendingCount(config.values.model) > 0) startEmbedWorker(paths.dataDir);
+    if (wrote && pendingVectors(store, config.values.model)) startEmbedWorker(paths.dataDir);
     engine.close();
+  }
+}
+
+/** Whether memories lack vectors; false when the database cannot say (a damaged file is reported already). */
+function pendingVectors(store: SqliteStore, model: string): boolean {
+  try {
+    return store.vectors.pendingCount(model) > 0;
+  } catch {
+    return false;
   }
 }

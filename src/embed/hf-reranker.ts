@@ -2,6 +2,7 @@
  * @module A cross-encoder reranker from a HuggingFace sequence-classification ONNX folder (e.g.
  * ms-marco-MiniLM-L-6-v2): scores (query, document) pairs jointly, which ranks better than comparing vectors.
  */
+import { clipForEmbedding } from "./clip.ts";
 import { loadFolder, tensorData } from "./hf-load.ts";
 import type { ModelEntry } from "./manifest.ts";
 import type { Reranker } from "./port.ts";
@@ -34,9 +35,9 @@ export class HfReranker implements Reranker {
   async score(query: string, documents: string[]): Promise<number[]> {
     const scores: number[] = [];
     for (let b = 0; b < documents.length; b += BATCH) {
-      const docs = documents.slice(b, b + BATCH);
+      const docs = documents.slice(b, b + BATCH).map((d) => clipForEmbedding(d));
       const inputs = await this.#tokenizer(
-        docs.map(() => query),
+        docs.map(() => clipForEmbedding(query)),
         { text_pair: docs, padding: true, truncation: true, max_length: this.#entry.maxLength ?? 512 },
       );
       const { data, dims } = tensorData((await this.#net(inputs)).logits, "logits", this.model);

@@ -4,6 +4,7 @@
  * normalisation and max length come from the manifest entry.
  */
 import { cairnError } from "../errors.ts";
+import { clipForEmbedding } from "./clip.ts";
 import { loadFolder, tensorData } from "./hf-load.ts";
 import type { ModelEntry } from "./manifest.ts";
 import type { EmbedKind, Embedder } from "./port.ts";
@@ -51,7 +52,7 @@ export class HfEmbedder implements Embedder {
 
   async #run(texts: string[], kind: EmbedKind): Promise<Float32Array[]> {
     const prefix = (kind === "query" ? this.#entry.queryPrefix : this.#entry.documentPrefix) ?? "";
-    const inputs = await this.#tokenizer(texts.map((t) => prefix + t), {
+    const inputs = await this.#tokenizer(texts.map((t) => prefix + clipForEmbedding(t)), {
       padding: true,
       truncation: true,
       max_length: this.#entry.maxLength ?? 512,

@@ -4,6 +4,7 @@
  */
 import { cairnError, describeError } from "../errors.ts";
 import { assets } from "./assets.ts";
+import { clipForEmbedding } from "./clip.ts";
 import { contentKey, extractFile } from "./extract.ts";
 import { loadOrt } from "./ort.ts";
 import type { EmbedKind, Embedder } from "./port.ts";
@@ -65,9 +66,9 @@ export class UseLiteEmbedder implements Embedder {
     }
   }
 
-  /** Token ids as the model sees them (clipped to 128). */
+  /** Token ids as the model sees them (clipped to 128; the text to MAX_EMBED_CHARS before tokenizing). */
   ids(text: string): number[] {
-    return this.tokenizer.encode(text).slice(0, USE_LITE_MAX_TOKENS);
+    return this.tokenizer.encode(clipForEmbedding(text)).slice(0, USE_LITE_MAX_TOKENS);
   }
 
   async embed(texts: string[], _kind: EmbedKind): Promise<Float32Array[]> {

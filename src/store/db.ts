@@ -1,8 +1,9 @@
 /** @module Opening the SQLite database: file permissions, pragmas for many concurrent processes, busy retry. */
 import { Database } from "bun:sqlite";
-import { chmodSync, closeSync, existsSync, mkdirSync, openSync } from "node:fs";
+import { chmodSync, closeSync, existsSync, mkdirSync, openSync, renameSync, rmSync, statSync } from "node:fs";
 import { dirname } from "node:path";
-import { cairnError, describeError } from "../errors.ts";
+import { CairnError, cairnError, describeError } from "../errors.ts";
+import { checkDatabaseFile } from "./file-check.ts";
 
 /** How long SQLite itself waits for another process's lock before reporting SQLITE_BUSY. */
 export const BUSY_TIMEOUT_MS = 10_000;
@@ -10,7 +11,8 @@ export const BUSY_TIMEOUT_MS = 10_000;
 /**
  * Opens (creating if needed) the database at `path`, or an in-memory one for `":memory:"`.
  * The directory is made 0700 and the file 0600 before SQLite touches it, so memories are never
- * readable by other users, not even for an instant.
+ * readable by other users, not even for an instant. An existing file must look like a sound database
+ * (file-check.ts): an empty one is refused, never taken for a new store.
  */
 export function openDatabase(path: string): Database {
   if (path !== ":memory:") prepareFile(path);
@@ -43,10 +45,61 @@ function prepareFile(path: string): void {
   try {
     if (!existsSync(dir)) mkdirSync(dir, { recursive: true, mode: 0o700 });
     chmodSync(dir, 0o700);
-    if (!existsSync(path)) closeSync(openSync(path, "a", 0o600));
+    if (!existsSync(path)) createDatabaseFile(path);
+    else checkDatabaseFile(path, { walPresent: existsSync(`${path}-wal`) });
     chmodSync(path, 0o600);
   } catch (err) {
+    if (err instanceof CairnError) throw err;
     throw cairnError("DB_OPEN", [path, describeError(err)], err);
+  }
+}
+
+/**
+ * Creates an empty database in WAL mode under a temporary name and links it into place, so the file at `path`
+ * is never empty (an empty one is then never cairn's: see file-check.ts). Creators take turns through a lock
+ * file: only a creator that finds no database under the lock may clear a -wal/-shm left at the path.
+ */
+function createDatabaseFile(path: string): void {
+  const lock = `${path}.creating`;
+  const release = takeCreateLock(lock);
+  try {
+    if (existsSync(path)) return; // another process created it while this one waited
+    // A -wal or -shm without its database belongs to a deleted one: a new database would read its pages.
+    for (const suffix of ["-wal", "-shm"]) rmSync(path + suffix, { force: true });
+    const tmp = `${path}.new-${process.pid}`;
+    try {
+      rmSync(tmp, { force: true });
+      closeSync(openSync(tmp, "wx", 0o600));
+      const db = new Database(tmp, { strict: true });
+      try {
+        db.run("PRAGMA journal_mode = WAL"); // writes page 1, with the mode in the header
+      } finally {
+        db.close();
+      }
+      renameSync(tmp, path);
+    } finally {
+      for (const f of [tmp, `${tmp}-wal`, `${tmp}-shm`]) rmSync(f, { force: true });
+    }
+  } finally {
+    release();
+  }
+}
+
+/** A lock older than this was left by a creator that died; creating takes milliseconds. */
+const STALE_LOCK_MS = 10_000;
+
+function takeCreateLock(lock: string): () => void {
+  const deadline = Date.now() + 2 * STALE_LOCK_MS;
+  for (;;) {
+    try {
+      closeSync(openSync(lock, "wx", 0o600));
+      return () => rmSync(lock, { force: true });
+    } catch (err) {
+      if ((err as { code?: string }).code !== "EEXIST" || Date.now() > deadline) throw err;
+      const age = Date.now() - (statSync(lock, { throwIfNoEntry: false })?.mtimeMs ?? Date.now());
+      if (age > STALE_LOCK_MS) rmSync(lock, { force: true });
+      else Bun.sleepSync(2);
+    }
   }
 }
 

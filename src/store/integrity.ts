@@ -1,26 +1,39 @@
-/** @module Consistency checks for `cairn doctor`: SQLite integrity, FTS index versus table, tag table versus tags. */
+/**
+ * @module Consistency checks for `cairn doctor`: SQLite integrity, FTS index versus table, tag table versus tags.
+ * On a damaged file every check reports what it could not read instead of throwing, so doctor can say which
+ * part failed and what to do.
+ */
 import type { Database } from "bun:sqlite";
 import { describeError } from "../errors.ts";
 import { schemaVersion } from "./migrations.ts";
 import type { IntegrityReport } from "./store.ts";
 
 export function checkIntegrity(db: Database): IntegrityReport {
-  const integrity = (db.query("PRAGMA integrity_check").all() as Array<{ integrity_check: string }>)
-    .map((r) => r.integrity_check)
-    .filter((m) => m !== "ok");
-
-  const ftsErrors: string[] = [];
+  let integrity: string[];
   try {
-    db.run("INSERT INTO memories_fts (memories_fts) VALUES ('integrity-check')");
+    integrity = (db.query("PRAGMA integrity_check").all() as Array<{ integrity_check: string }>)
+      .map((r) => r.integrity_check)
+      .filter((m) => m !== "ok");
   } catch (err) {
-    ftsErrors.push(describeError(err));
+    integrity = [describeError(err)];
   }
-  const n = (sql: string) => (db.query(sql).get() as { n: number }).n;
+  const ftsErrors: string[] = [];
+  const attempt = <T>(fn: () => T, fallback: T): T => {
+    try {
+      return fn();
+    } catch (err) {
+      ftsErrors.push(describeError(err));
+      return fallback;
+    }
+  };
+  attempt(() => db.run("INSERT INTO memories_fts (memories_fts) VALUES ('integrity-check')"), undefined);
+  const n = (sql: string) => attempt(() => (db.query(sql).get() as { n: number }).n, -1);
   const ftsMissing = n("SELECT count(*) AS n FROM memories m WHERE NOT EXISTS (SELECT 1 FROM memories_fts f WHERE f.rowid = m.seq)");
   const ftsOrphans = n("SELECT count(*) AS n FROM memories_fts f WHERE NOT EXISTS (SELECT 1 FROM memories m WHERE m.seq = f.rowid)");
   const tagMismatches = n(
     `SELECT count(*) AS n FROM memories m
      WHERE (SELECT count(*) FROM json_each(m.tags)) != (SELECT count(*) FROM memory_tags t WHERE t.memory_seq = m.seq)`,
   );
-  return { schemaVersion: schemaVersion(db), integrity, ftsErrors, ftsMissing, ftsOrphans, tagMismatches };
+  const version = attempt(() => schemaVersion(db), -1);
+  return { schemaVersion: version, integrity, ftsErrors: [...new Set(ftsErrors)], ftsMissing, ftsOrphans, tagMismatches };
 }

@@ -5,6 +5,8 @@ import type { Memory, MemoryFilter } from "../domain/memory.ts";
 import { appendAudit, auditHistory, eraseAuditContent } from "./audit.ts";
 import { encodeContent } from "./content-codec.ts";
 import { BUSY_TIMEOUT_MS, isBusy, openDatabase, writeTransaction } from "./db.ts";
+import { LiveDatabase, type LiveOptions } from "./live-db.ts";
+import { CairnError } from "../errors.ts";
 import { log } from "../log.ts";
 import { filterToSql, rowsById } from "./filter-sql.ts";
 import { edgesOf, insertEdge } from "./edges.ts";
@@ -45,34 +47,38 @@ const TOUCH_WAIT_MS = 50;
 export class SqliteStore implements Store {
   readonly location: string;
   readonly vectors: SqliteVectors;
-  readonly #db: Database;
+  /** The connection, reopened when the file under it is replaced or deleted (see live-db.ts). */
+  readonly #live: LiveDatabase;
   /** Set by purge; the physical scrub runs once the purging transaction has committed. */
   #scrubPending = false;
 
-  /** Opens the database at `path` (":memory:" for a throwaway one) and migrates it to the latest schema. */
-  constructor(path: string) {
+  /**
+   * Opens the database at `path` (":memory:" for a throwaway one) and migrates it to the latest schema.
+   * Long-lived processes pass `verifyBeforeWrite` (a quick check before their first write).
+   */
+  constructor(path: string, opts: LiveOptions = {}) {
     this.location = path;
-    this.#db = openDatabase(path);
-    try {
-      migrate(this.#db);
-    } catch (err) {
-      this.#db.close();
-      throw err;
-    }
-    this.vectors = new SqliteVectors(this.#db);
+    this.#live = new LiveDatabase(path, openMigrated, opts);
+    this.vectors = new SqliteVectors(this.#live);
   }
 
   /** The raw connection, for migration tests and diagnostics only. */
   get database(): Database {
-    return this.#db;
+    return this.#live.read();
+  }
+
+  /** The connection for a read (checked against the file outside transactions). */
+  get #db(): Database {
+    return this.#live.read();
   }
 
   transaction<T>(fn: () => T): T {
-    if (this.#db.inTransaction) return fn();
-    const result = writeTransaction(this.#db, fn);
+    if (this.#live.current.inTransaction) return fn();
+    const db = this.#live.write();
+    const result = writeTransaction(db, fn);
     if (this.#scrubPending) {
       this.#scrubPending = false;
-      scrubDeleted(this.#db);
+      scrubDeleted(db);
     }
     return result;
   }
@@ -198,17 +204,26 @@ export class SqliteStore implements Store {
       const stmt = this.#db.query("UPDATE memories SET access_count = access_count + 1, last_accessed_at = ? WHERE id = ?");
       for (const id of ids) this.vectors.accessChanges.n += stmt.run(now, id).changes;
     };
-    if (this.#db.inTransaction) return update();
+    if (this.#live.current.inTransaction) return update();
     // Access counts are statistics on the read path: a recall must never queue behind a long import for
     // them, so this write waits at most briefly for the lock and is skipped when another process holds it.
-    this.#db.run(`PRAGMA busy_timeout = ${TOUCH_WAIT_MS}`);
+    let db: Database;
     try {
-      this.#db.transaction(update).immediate();
+      db = this.#live.write();
+    } catch (err) {
+      // A damaged file keeps answering reads as far as it can; only statistics are lost.
+      if (!(err instanceof CairnError && err.code === "DB_CORRUPT")) throw err;
+      log.debug(`access tracking skipped: ${err.message}`);
+      return;
+    }
+    db.run(`PRAGMA busy_timeout = ${TOUCH_WAIT_MS}`);
+    try {
+      db.transaction(update).immediate();
     } catch (err) {
       if (!isBusy(err)) throw err;
       log.debug("access tracking skipped: the database is busy with another writer");
     } finally {
-      this.#db.run(`PRAGMA busy_timeout = ${BUSY_TIMEOUT_MS}`);
+      db.run(`PRAGMA busy_timeout = ${BUSY_TIMEOUT_MS}`);
     }
   }
 
@@ -254,7 +269,7 @@ export class SqliteStore implements Store {
   }
 
   close(): void {
-    this.#db.close();
+    this.#live.close();
   }
 
   #row(id: string): MemoryRow | null {
@@ -265,4 +280,16 @@ export class SqliteStore implements Store {
     const stmt = this.#db.query("INSERT OR IGNORE INTO memory_tags (tag, memory_seq) VALUES (?, ?)");
     for (const tag of tags) stmt.run(tag, seq);
   }
+}
+
+/** Opens the database at `path` and migrates it to the latest schema. */
+function openMigrated(path: string): Database {
+  const db = openDatabase(path);
+  try {
+    migrate(db);
+  } catch (err) {
+    db.close();
+    throw err;
+  }
+  return db;
 }

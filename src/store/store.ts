@@ -58,6 +58,7 @@ export interface ProjectAlias {
   project: string;
 }
 
+/** What `check()` found; a count or the schema version is -1 when it could not be read (`ftsErrors` says why). */
 export interface IntegrityReport {
   schemaVersion: number;
   integrity: string[];

@@ -3,6 +3,7 @@ import type { Database } from "bun:sqlite";
 import type { Memory, MemoryFilter } from "../domain/memory.ts";
 import { decodeContent } from "./content-codec.ts";
 import { writeTransaction } from "./db.ts";
+import type { LiveDatabase } from "./live-db.ts";
 import { filterToSql, rowsBySeq } from "./filter-sql.ts";
 import { rowToMemory } from "./rows.ts";
 import type { PendingText, StoredVector, VectorKey, VectorStore } from "./vector-store.ts";
@@ -23,12 +24,24 @@ function toStored(r: VectorRow): StoredVector {
 }
 
 export class SqliteVectors implements VectorStore {
-  readonly #db: Database;
+  readonly #live: LiveDatabase;
   /** Rows this connection changed only to record access counts; the change token leaves them out. */
   readonly accessChanges = { n: 0 };
+  #generation = 0;
 
-  constructor(db: Database) {
-    this.#db = db;
+  constructor(live: LiveDatabase) {
+    this.#live = live;
+  }
+
+  /** The connection for a read (checked against the file outside transactions). */
+  get #db(): Database {
+    const db = this.#live.read();
+    if (this.#live.generation !== this.#generation) {
+      // A reopened connection counts its own changes from zero.
+      this.#generation = this.#live.generation;
+      this.accessChanges.n = 0;
+    }
+    return db;
   }
 
   pending(model: string, limit: number): PendingText[] {
@@ -68,6 +81,7 @@ export class SqliteVectors implements VectorStore {
 
   put(model: string, dims: number, rows: ReadonlyArray<{ seq: number; contentHash: string; vector: Float32Array }>, now: number): number {
     for (const r of rows) if (r.vector.length !== dims) throw new Error(`vector for seq ${r.seq} has ${r.vector.length} dims, expected ${dims}`);
+    this.#live.write();
     return writeTransaction(this.#db, () => {
       const stmt = this.#db.query(
         `INSERT OR REPLACE INTO vectors (memory_seq, model, dims, vector, created_at)
@@ -116,15 +130,18 @@ export class SqliteVectors implements VectorStore {
   }
 
   deleteModel(model: string): number {
+    this.#live.write();
     return writeTransaction(this.#db, () => this.#db.query("DELETE FROM vectors WHERE model = ?").run(model).changes);
   }
 
   changeToken(): string {
     // data_version moves when another connection commits; total_changes() counts this connection's own
     // writes, minus the access-count updates every recall makes, which change nothing a search depends on.
-    const v = this.#db.query("PRAGMA data_version").get() as { data_version: number };
-    const t = this.#db.query("SELECT total_changes() AS t").get() as { t: number };
-    return `${v.data_version}:${t.t - this.accessChanges.n}`;
+    // The generation moves when the file was replaced or deleted and the connection reopened.
+    const db = this.#db;
+    const v = db.query("PRAGMA data_version").get() as { data_version: number };
+    const t = db.query("SELECT total_changes() AS t").get() as { t: number };
+    return `${this.#live.generation}:${v.data_version}:${t.t - this.accessChanges.n}`;
   }
 
   memoriesBySeq(seqs: readonly number[], filter: MemoryFilter, now: number): Map<number, Memory> {

@@ -23,7 +23,8 @@ afterEach(() => {
  * added, add the fixture for the version it leaves behind, so the upgrade path keeps being tested.
  */
 const FIXTURES: Record<number, (db: Database) => void> = {
-  0: () => {},
+  // A version-0 file still holds a page (an empty file is refused as truncated: see test/faults/damaged-db.test.ts).
+  0: (db) => void db.run("PRAGMA journal_mode = WAL"),
   1: (db) => {
     db.run(`INSERT INTO memories (id, content, type, tags, project, created_at, updated_at, priority, content_hash, canonical_hash)
             VALUES ('01900000-0000-7000-8000-000000000001', 'fixture memory about rollbacks', 'lesson', '["ops"]', '/p', 1, 1, 4, 'h', 'c')`);

@@ -6,7 +6,9 @@ import { Engine } from "../../engine/engine.ts";
 import { cairnError, describeError } from "../../errors.ts";
 import { loadConfig } from "../../config/load.ts";
 import { SCHEMA_VERSION } from "../../store/migrations.ts";
+import { repairDatabase } from "../../store/repair.ts";
 import { SqliteStore } from "../../store/sqlite-store.ts";
+import { startEmbedWorker } from "../../embed-worker.ts";
 import { VERSION } from "../../version.ts";
 import { jsonFlag } from "../flags.ts";
 import { output } from "../output.ts";
@@ -26,10 +28,17 @@ interface Check {
 
 export default defineCommand({
   meta: { name: "doctor", description: "Check database integrity, the search index, schema, permissions, config and assets." },
-  args: { ...jsonFlag },
+  args: {
+    repair: {
+      type: "boolean",
+      description: "if the database file is damaged or empty: copy every readable memory into a new one, keeping the damaged file beside it",
+    },
+    ...jsonFlag,
+  },
   async run({ args }) {
+    const repair = args.repair ? [repairCheck()] : [];
     // Client wiring is independent of the database, so it is reported even when the database cannot be opened.
-    const checks = [...(await runChecks()), await hookDaemonCheck(), ...clientChecks()];
+    const checks = [...repair, ...(await runChecks()), await hookDaemonCheck(), ...clientChecks()];
     const failed = checks.some((c) => c.level === "fail");
     if (args.json) output.json({ ok: !failed, version: VERSION, checks });
     else output.text(checks.map((c) => `${c.level.toUpperCase().padEnd(4)}  ${c.name.padEnd(12)}  ${c.detail}`).join("\n"));
@@ -61,32 +70,13 @@ async function runChecks(): Promise<Check[]> {
   }
   try {
     checks.push(permissionCheck("permissions", paths.dataDir, 0o700), permissionCheck("db file", paths.dbFile, 0o600));
-    const report = engine.check();
-    checks.push({
-      name: "schema",
-      level: report.schemaVersion === SCHEMA_VERSION ? "ok" : "fail",
-      detail: `version ${report.schemaVersion} (this cairn: ${SCHEMA_VERSION})`,
-    });
-    checks.push({
-      name: "integrity",
-      level: report.integrity.length === 0 ? "ok" : "fail",
-      detail: report.integrity.length === 0 ? "PRAGMA integrity_check: ok" : `${report.integrity.slice(0, 3).join("; ")} — restore from a backup or \`cairn export\` what can be read`,
-    });
-    const ftsOk = report.ftsErrors.length === 0 && report.ftsMissing === 0 && report.ftsOrphans === 0;
-    checks.push({
-      name: "fts index",
-      level: ftsOk ? "ok" : "fail",
-      detail: ftsOk
-        ? "full-text index matches the memories table"
-        : `${report.ftsMissing} memories missing from the index, ${report.ftsOrphans} orphan entries${report.ftsErrors.length ? `; ${report.ftsErrors[0]}` : ""}`,
-    });
-    checks.push({
-      name: "tags",
-      level: report.tagMismatches === 0 ? "ok" : "fail",
-      detail: report.tagMismatches === 0 ? "tag index matches" : `${report.tagMismatches} memories with a stale tag index`,
-    });
-    const s = engine.stats();
-    checks.push({ name: "memories", level: "info", detail: `${s.total} stored, ${s.expired} expired, ${(s.dbBytes / 1048576).toFixed(2)} MiB` });
+    checks.push(...storeChecks(engine));
+    try {
+      const s = engine.stats();
+      checks.push({ name: "memories", level: "info", detail: `${s.total} stored, ${s.expired} expired, ${(s.dbBytes / 1048576).toFixed(2)} MiB` });
+    } catch (err) {
+      checks.push({ name: "memories", level: "fail", detail: `cannot be counted: ${describeError(err)}. ${RECOVERY}` });
+    }
     try {
       checks.push(...(await modelChecks(engine.store, paths, loadConfig(paths.configFile))));
     } catch (err) {
@@ -96,6 +86,66 @@ async function runChecks(): Promise<Check[]> {
     engine.close();
   }
   return checks;
+}
+
+/** Runs the repair first, so the checks that follow describe the new database. */
+function repairCheck(): Check {
+  const { dataDir, dbFile } = resolvePaths();
+  const outcome = repairDatabase(dbFile);
+  if (!outcome.repaired) return { name: "repair", level: "info", detail: outcome.detail };
+  const { memories, links, auditEntries, unreadable } = outcome.salvaged;
+  const lost = unreadable === 0 ? "nothing unreadable was met" : `${unreadable} unreadable rows or damaged stretches were left behind`;
+  // The copy has no vectors yet: they are recomputed from the text, off this command's path.
+  if (memories > 0) startEmbedWorker(dataDir);
+  return {
+    name: "repair",
+    level: "ok",
+    detail:
+      `the database was damaged (${outcome.problem}); copied ${memories} memories, ${links} links and ${auditEntries} audit entries ` +
+      `into a new database (${lost}). The damaged file is kept at ${outcome.damagedFile}; vectors are being recomputed.`,
+  };
+}
+
+/** What to do about a damaged database file. */
+const RECOVERY = "Restore the file from a backup, or run `cairn doctor --repair` to copy every readable memory into a new database (the damaged file is kept beside it).";
+
+/** The first three lines integrity_check reported (it may report hundreds), and how many more there are. */
+function firstProblems(rows: readonly string[]): string {
+  const lines = rows.flatMap((r) => r.split("\n")).filter((l) => l.trim() !== "" && !l.startsWith("***"));
+  return lines.slice(0, 3).join("; ") + (lines.length > 3 ? ` (and ${lines.length - 3} more)` : "");
+}
+
+/** Schema, integrity, full-text index and tag index; each reports what it could not read instead of throwing. */
+function storeChecks(engine: Engine): Check[] {
+  const report = engine.check();
+  const unread = report.ftsErrors[0] ?? "unreadable";
+  const fts = report.ftsErrors.length === 0 && report.ftsMissing === 0 && report.ftsOrphans === 0;
+  return [
+    {
+      name: "schema",
+      level: report.schemaVersion === SCHEMA_VERSION ? "ok" : "fail",
+      detail: report.schemaVersion < 0 ? `cannot be read: ${unread}` : `version ${report.schemaVersion} (this cairn: ${SCHEMA_VERSION})`,
+    },
+    {
+      name: "integrity",
+      level: report.integrity.length === 0 ? "ok" : "fail",
+      detail: report.integrity.length === 0 ? "PRAGMA integrity_check: ok" : `${firstProblems(report.integrity)}. ${RECOVERY}`,
+    },
+    {
+      name: "fts index",
+      level: fts ? "ok" : "fail",
+      detail: fts
+        ? "full-text index matches the memories table"
+        : report.ftsMissing < 0 || report.ftsOrphans < 0
+          ? `cannot be read: ${unread}. ${RECOVERY}`
+          : `${report.ftsMissing} memories missing from the index, ${report.ftsOrphans} orphan entries${report.ftsErrors.length ? `; ${report.ftsErrors[0]}` : ""}`,
+    },
+    {
+      name: "tags",
+      level: report.tagMismatches === 0 ? "ok" : "fail",
+      detail: report.tagMismatches === 0 ? "tag index matches" : report.tagMismatches < 0 ? `cannot be read: ${unread}` : `${report.tagMismatches} memories with a stale tag index`,
+    },
+  ];
 }
 
 /** The warm hook daemon is optional (hooks run cold without it), so its absence is information, not a problem. */

@@ -26,7 +26,8 @@ export default defineCommand({
   async run({ args }) {
     const { config, paths } = loadCliConfig();
     const cwdProject = detectProjectKey();
-    const store = new SqliteStore(paths.dbFile);
+    // Long-lived: a damaged file is found before the first write (quick check), not after many.
+    const store = new SqliteStore(paths.dbFile, { verifyBeforeWrite: true });
     // Dense recall + reranking; new memories are embedded in the background after each write.
     const retrieval = buildRetrieval(store, paths, config);
     const engine = new Engine({

@@ -1,7 +1,7 @@
 /** @module The tool table and its registration: binds each call to the session's project and wraps results. */
 import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import type { Engine } from "../../engine/engine.ts";
-import { CairnError, cairnError, describeError } from "../../errors.ts";
+import { CairnError, cairnError, damagedDatabaseError, describeError } from "../../errors.ts";
 import { log } from "../../log.ts";
 import type { ProjectScope } from "../scope.ts";
 import { type ToolDef, type ToolDefaults, toolResult } from "../tool.ts";
@@ -49,6 +49,8 @@ export function registerTools(server: McpServer, deps: ToolDeps): void {
         return toolResult(await tool.handler(args, ctx));
       } catch (err) {
         if (err instanceof CairnError) throw err.forMcp();
+        const damaged = damagedDatabaseError(err, deps.engine.store.location);
+        if (damaged) throw damaged.forMcp();
         // A bug, not the agent's mistake: keep the stack for the user's logs, give the agent a short message.
         log.error(`tool ${tool.name} failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
         throw cairnError("INTERNAL", [describeError(err)], err);

@@ -1,0 +1,169 @@
+/**
+ * @module A store's one connection, kept on the file that is at its path now. Long-lived processes (`cairn mcp`,
+ * the hook daemon) outlive files: a user deletes or replaces cairn.db, or its -wal and -shm, and a connection
+ * that went on writing would acknowledge memories into an unlinked file. So before each write transaction the
+ * device and inode of the database, -wal and -shm files are compared with those this connection opened
+ * (three stat calls, ~1.5 µs), and before reads those of the database file (one). Long-lived processes also
+ * run `PRAGMA quick_check` before their first write on each connection (~60 ms at 10k memories, once), and
+ * refuse writes to a database that fails it.
+ */
+import { constants, type Database } from "bun:sqlite";
+import { statSync, unlinkSync } from "node:fs";
+import { cairnError, describeError } from "../errors.ts";
+import { log } from "../log.ts";
+
+/** Device and inode of the database file and its two WAL companions; "" where a file is absent. */
+interface FileIds {
+  db: string;
+  wal: string;
+  shm: string;
+}
+
+export interface LiveOptions {
+  /** Run `PRAGMA quick_check` before the first write of each connection (for long-lived processes). */
+  verifyBeforeWrite?: boolean;
+}
+
+export class LiveDatabase {
+  readonly path: string;
+  readonly #open: (path: string) => Database;
+  readonly #memory: boolean;
+  readonly #verify: boolean;
+  /** Null after a reopen failed (e.g. the new file is empty): every call tries again, so fixing the file heals it. */
+  #db: Database | null;
+  #ids: FileIds;
+  #closed = false;
+  #generation = 0;
+  /** "" until checked; "ok" once quick_check passed on this connection; otherwise what it found. */
+  #verdict = "";
+
+  /** `open` opens and migrates the database at a path; it runs again for every reopen. */
+  constructor(path: string, open: (path: string) => Database, opts: LiveOptions = {}) {
+    this.path = path;
+    this.#open = open;
+    this.#memory = path === ":memory:";
+    this.#verify = opts.verifyBeforeWrite === true && !this.#memory;
+    this.#db = open(path);
+    this.#ids = this.#idsNow();
+  }
+
+  /** The connection as it is, unchecked: a transaction must finish on the connection it began on. */
+  get current(): Database {
+    return this.#db ?? this.#openAgain("unusable until now");
+  }
+
+  /** Counts reopens, so anything keyed on the connection (change tokens, statement caches) starts over. */
+  get generation(): number {
+    return this.#generation;
+  }
+
+  /** For reads: the connection, reopened first if the database file was replaced or deleted. */
+  read(): Database {
+    if (this.#db === null) return this.#openAgain("unusable until now");
+    if (this.#memory || this.#db.inTransaction) return this.#db;
+    if (fileId(this.path) !== this.#ids.db) return this.#reopen(this.#db, this.#idsNow());
+    return this.#db;
+  }
+
+  /** Before a write transaction: also reopened when the -wal or -shm file is gone or another one. */
+  write(): Database {
+    let db = this.#db ?? this.#openAgain("unusable until now");
+    if (this.#memory || db.inTransaction) return db;
+    const now = this.#idsNow();
+    if (this.#changed(now)) db = this.#reopen(db, now);
+    if (this.#verify && this.#verdict !== "ok") this.#quickCheck(db);
+    return db;
+  }
+
+  /** Refuses writes to a damaged file: each would build on pages that are already wrong. */
+  #quickCheck(db: Database): void {
+    if (this.#verdict === "") {
+      try {
+        const rows = db.query("PRAGMA quick_check(5)").values() as Array<[string]>;
+        this.#verdict = rows.map((r) => r[0]).join("; ") || "ok";
+      } catch (err) {
+        this.#verdict = describeError(err);
+      }
+    }
+    if (this.#verdict !== "ok") throw cairnError("DB_CORRUPT", [this.path, `PRAGMA quick_check: ${this.#verdict}`]);
+  }
+
+  close(): void {
+    this.#closed = true;
+    const db = this.#db;
+    this.#db = null;
+    if (!db) return;
+    // A connection whose files were swapped must not delete, on its way out, the -wal and -shm now at the
+    // path: SQLite removes them by name when the last connection closes, and they may be another database's.
+    if (!this.#memory && this.#changed(this.#idsNow())) this.#keepCompanions(db);
+    db.close();
+  }
+
+  #changed(now: FileIds): boolean {
+    const was = this.#ids;
+    // Without a WAL at open (a file system without shared memory), only the database file is watched.
+    return now.db !== was.db || (was.wal !== "" && (now.wal !== was.wal || now.shm !== was.shm));
+  }
+
+  #reopen(old: Database, now: FileIds): Database {
+    const was = this.#ids;
+    const sameFile = now.db === was.db;
+    if (sameFile) {
+      // The -wal or -shm was deleted: this connection still holds the WAL open, with every commit not yet
+      // copied into the database file. Copy them now, or those acknowledged writes go with the unlinked file.
+      try {
+        old.run("PRAGMA wal_checkpoint(TRUNCATE)");
+      } catch (err) {
+        log.warn(`could not move the write-ahead log into ${this.path} before reopening: ${describeError(err)}`);
+      }
+    }
+    this.#keepCompanions(old);
+    old.close();
+    this.#db = null;
+    // The -wal and -shm of the file this connection had open belong to no database at this path any more: a
+    // new connection would read their pages into the new file (or, for a lone -shm, index a WAL it is not).
+    for (const [suffix, id] of [["-wal", was.wal], ["-shm", was.shm]] as const) {
+      if (id !== "" && fileId(this.path + suffix) === id) safeUnlink(this.path + suffix);
+    }
+    return this.#openAgain(now.db === "" ? "deleted; a new empty store was created there" : sameFile ? "left without its -wal/-shm files" : "replaced");
+  }
+
+  /** Opens the file now at the path; on failure (an empty or damaged file) the error says what to do. */
+  #openAgain(what: string): Database {
+    if (this.#closed) throw new Error(`the store at ${this.path} was closed`);
+    const db = this.#open(this.path);
+    this.#db = db;
+    this.#ids = this.#idsNow();
+    this.#generation++;
+    this.#verdict = "";
+    log.warn(`the memory database ${this.path} was ${what}; reopened it`);
+    return db;
+  }
+
+  /** Makes closing `db` leave the -wal and -shm files at the path alone (SQLITE_FCNTL_PERSIST_WAL). */
+  #keepCompanions(db: Database): void {
+    try {
+      db.fileControl(constants.SQLITE_FCNTL_PERSIST_WAL, 1);
+    } catch (err) {
+      log.debug(`could not keep the WAL on close: ${describeError(err)}`);
+    }
+  }
+
+  #idsNow(): FileIds {
+    return { db: fileId(this.path), wal: fileId(`${this.path}-wal`), shm: fileId(`${this.path}-shm`) };
+  }
+}
+
+/** Device and inode: they change when a file is replaced or recreated, not when it is written. */
+export function fileId(file: string): string {
+  const s = statSync(file, { throwIfNoEntry: false });
+  return s ? `${s.dev}:${s.ino}` : "";
+}
+
+function safeUnlink(file: string): void {
+  try {
+    unlinkSync(file);
+  } catch (err) {
+    log.debug(`could not remove ${file}: ${describeError(err)}`);
+  }
+}

@@ -1,0 +1,40 @@
+/**
+ * @module `cairn doctor --repair`: when the database file is damaged (or empty), copies what can be read into a
+ * new database (salvage.ts), keeps the damaged file (and its -wal/-shm) under `<file>.damaged-<time>`, and puts
+ * the new one in place with one rename, so there is never a moment without a database at the path.
+ */
+import { copyFileSync, existsSync, linkSync, renameSync, rmSync } from "node:fs";
+import { type SalvageReport, diagnose, salvage } from "./salvage.ts";
+import { SqliteStore } from "./sqlite-store.ts";
+
+export type RepairOutcome =
+  | { repaired: false; detail: string }
+  | { repaired: true; problem: string; damagedFile: string; salvaged: SalvageReport };
+
+export function repairDatabase(dbFile: string, now: Date = new Date()): RepairOutcome {
+  if (!existsSync(dbFile)) return { repaired: false, detail: `no database at ${dbFile} yet; nothing to repair` };
+  const problem = diagnose(dbFile, existsSync(`${dbFile}-wal`));
+  if (problem === null) return { repaired: false, detail: "the integrity check passed; nothing to repair" };
+  const kept = `${dbFile}.damaged-${now.toISOString().replace(/[:.]/g, "-")}`;
+  const fresh = `${dbFile}.repair-${process.pid}`;
+  for (const f of [fresh, `${fresh}-wal`, `${fresh}-shm`]) rmSync(f, { force: true });
+  const target = new SqliteStore(fresh);
+  let salvaged: SalvageReport;
+  try {
+    salvaged = salvage(dbFile, target);
+  } catch (err) {
+    target.close();
+    for (const f of [fresh, `${fresh}-wal`, `${fresh}-shm`]) rmSync(f, { force: true });
+    throw err;
+  }
+  target.close();
+  try {
+    linkSync(dbFile, kept);
+  } catch {
+    copyFileSync(dbFile, kept); // no hard links on this file system
+  }
+  // The damaged file's WAL goes with it: it may hold its newest pages, and must not be read into the new file.
+  for (const suffix of ["-wal", "-shm"]) if (existsSync(dbFile + suffix)) renameSync(dbFile + suffix, kept + suffix);
+  renameSync(fresh, dbFile);
+  return { repaired: true, problem, damagedFile: kept, salvaged };
+}

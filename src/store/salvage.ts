@@ -1,0 +1,191 @@
+/**
+ * @module What `cairn doctor --repair` reads from a damaged database: every memory, link and audit entry that
+ * can still be read, copied into a new store (its full-text and tag indexes rebuilt on insert). Rows are read
+ * in key order; where a broken page stops the read, the scan steps past it and finds by bisection where
+ * readable rows start again, so one bad page costs only the rows on it. Vectors are not copied: they are
+ * recomputed from the text.
+ */
+import { Database } from "bun:sqlite";
+import { statSync } from "node:fs";
+import type { Edge, Relation } from "../domain/edge.ts";
+import { describeError } from "../errors.ts";
+import { appendAudit } from "./audit.ts";
+import { decodeContent } from "./content-codec.ts";
+import { checkDatabaseFile } from "./file-check.ts";
+import { MEMORY_COLUMNS, type MemoryRow, rowToMemory } from "./rows.ts";
+import type { SqliteStore } from "./sqlite-store.ts";
+import type { AuditOp } from "./store.ts";
+
+export interface SalvageReport {
+  memories: number;
+  links: number;
+  auditEntries: number;
+  /** Rows found but unreadable, or stretches of keys skipped past a broken page. */
+  unreadable: number;
+}
+
+/** Why the file at `path` needs repair (header, then SQLite's integrity check), or null when it is sound. */
+export function diagnose(path: string, walPresent: boolean): string | null {
+  try {
+    checkDatabaseFile(path, { walPresent });
+  } catch (err) {
+    return describeError(err);
+  }
+  let db: Database | undefined;
+  try {
+    db = new Database(path, { readonly: true });
+    const rows = db.query("PRAGMA integrity_check(5)").values() as Array<[string]>;
+    // Its first report often spans lines under a "*** in database main ***" heading.
+    const found = rows.flatMap((r) => r[0].split("\n")).filter((l) => l !== "ok" && l.trim() !== "" && !l.startsWith("***"));
+    return found.length === 0 ? null : found.slice(0, 2).join("; ") + (found.length > 2 ? "; …" : "");
+  } catch (err) {
+    return describeError(err);
+  } finally {
+    db?.close();
+  }
+}
+
+/** Copies what can be read from the database at `from` (opened read-only, never changed) into `to`. */
+export function salvage(from: string, to: SqliteStore): SalvageReport {
+  const report: SalvageReport = { memories: 0, links: 0, auditEntries: 0, unreadable: 0 };
+  if ((statSync(from, { throwIfNoEntry: false })?.size ?? 0) === 0) return report; // nothing was ever in it
+  let db: Database;
+  try {
+    db = new Database(from, { readonly: true });
+  } catch {
+    return report;
+  }
+  try {
+    const seqToId = new Map<number, string>();
+    to.transaction(() => {
+      report.unreadable += scan(db, "memories m", "m.seq", MEMORY_COLUMNS, (row: MemoryRow) => {
+        const memory = rowToMemory(row);
+        to.insert(memory);
+        seqToId.set(row.seq, memory.id);
+        report.memories++;
+      });
+      report.unreadable += scanAll(db, "SELECT * FROM edges", (e: EdgeRow) => {
+        const edge = toEdge(e, seqToId);
+        if (edge && to.addEdge(edge)) report.links++;
+      });
+      report.unreadable += scan(db, "audit", "seq", "*", (a: AuditRow) => {
+        appendAudit(to.database, {
+          at: a.at,
+          actor: a.actor,
+          op: a.op as AuditOp,
+          memoryId: a.memory_id,
+          hashBefore: a.hash_before,
+          hashAfter: a.hash_after,
+          contentBefore: a.content_before === null ? null : decodeContent(a.content_before),
+          detail: JSON.parse(a.detail) as Record<string, unknown>,
+        });
+        report.auditEntries++;
+      });
+    });
+  } finally {
+    db.close();
+  }
+  return report;
+}
+
+interface EdgeRow {
+  from_seq: number;
+  to_seq: number;
+  relation: string;
+  weight: number;
+  created_at: number;
+  metadata: string;
+}
+
+interface AuditRow {
+  at: number;
+  actor: string;
+  op: string;
+  memory_id: string;
+  hash_before: string | null;
+  hash_after: string | null;
+  content_before: string | null;
+  detail: string;
+}
+
+function toEdge(e: EdgeRow, seqToId: Map<number, string>): Edge | null {
+  const fromId = seqToId.get(e.from_seq);
+  const toId = seqToId.get(e.to_seq);
+  if (!fromId || !toId) return null;
+  return { fromId, toId, relation: e.relation as Relation, weight: e.weight, createdAt: e.created_at, metadata: JSON.parse(e.metadata) };
+}
+
+/** Keys are stepped over at most this far past a broken page before the scan gives up on the table. */
+const MAX_SKIP = 2 ** 40;
+
+/**
+ * Calls `take` with each readable row of `table` in ascending order of its integer primary key `key`;
+ * returns how many broken stretches were stepped over plus rows that read but did not convert.
+ */
+function scan<R>(db: Database, table: string, key: string, columns: string, take: (row: R) => void): number {
+  let batch: ReturnType<Database["query"]>;
+  let single: ReturnType<Database["query"]>;
+  try {
+    const sql = `SELECT ${columns} FROM ${table} WHERE ${key} >= ? ORDER BY ${key} LIMIT `;
+    batch = db.query(`${sql}256`);
+    single = db.query(`${sql}1`);
+  } catch {
+    return 1; // the table itself (its schema entry or root page) cannot be read
+  }
+  const name = key.replace(/^\w+\./, "");
+  const read = (q: typeof batch, from: number): Array<Record<string, unknown>> | null => {
+    try {
+      return q.all(from) as Array<Record<string, unknown>>;
+    } catch {
+      return null;
+    }
+  };
+  let skipped = 0;
+  let from = 0;
+  for (;;) {
+    // A batch fails as a whole when it reaches a broken page; row by row then gets every row before it.
+    const rows = read(batch, from) ?? read(single, from);
+    if (rows === null) {
+      // `from` lies in a broken page: step past it, doubling, then bisect back to where rows read again.
+      skipped++;
+      let step = 1;
+      while (step < MAX_SKIP && read(single, from + step) === null) step *= 2;
+      if (step >= MAX_SKIP) return skipped;
+      let bad = from + Math.floor(step / 2);
+      let good = from + step;
+      while (good - bad > 1) {
+        const mid = bad + Math.floor((good - bad) / 2);
+        if (read(single, mid) === null) bad = mid;
+        else good = mid;
+      }
+      from = good;
+      continue;
+    }
+    if (rows.length === 0) return skipped;
+    for (const row of rows) {
+      try {
+        take(row as R);
+      } catch {
+        skipped++;
+      }
+    }
+    from = (rows[rows.length - 1]![name] as number) + 1;
+  }
+}
+
+/** Rows of a small table without an integer key, in one pass up to the first unreadable page. */
+function scanAll<R>(db: Database, sql: string, take: (row: R) => void): number {
+  let skipped = 0;
+  try {
+    for (const row of db.query(sql).iterate()) {
+      try {
+        take(row as R);
+      } catch {
+        skipped++;
+      }
+    }
+  } catch {
+    skipped++;
+  }
+  return skipped;
+}

@@ -1,0 +1,85 @@
+/**
+ * @module `cairn doctor --repair`: a damaged or empty database is replaced by a new one holding every row that
+ * could be read, the damaged file is kept unchanged beside it, and a sound database is left alone.
+ */
+import { afterEach, beforeEach, expect, setDefaultTimeout, test } from "bun:test";
+import { existsSync, readFileSync, statSync, truncateSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { requireBinary } from "../helpers/bin.ts";
+import { breakLeftLeaf } from "../helpers/damage.ts";
+import { inspectDb } from "../helpers/db.ts";
+import { createSandbox, type Sandbox } from "../helpers/sandbox.ts";
+
+requireBinary();
+setDefaultTimeout(60_000);
+
+const SEEDED = 300;
+let s: Sandbox;
+let db: string;
+beforeEach(async () => {
+  s = createSandbox();
+  db = join(s.cairnHome, "cairn.db");
+  const lines = Array.from({ length: SEEDED }, (_, i) => JSON.stringify({ content: `harbour crane fact ${i}: ${"cargo ".repeat(i % 7)}lifted`, tags: [`t${i % 3}`] }));
+  writeFileSync(join(s.root, "seed.jsonl"), `${lines.join("\n")}\n`);
+  await s.ok(["import", join(s.root, "seed.jsonl"), "--no-embed"]);
+});
+afterEach(() => s.cleanup());
+
+interface Doctor {
+  exit: number | null;
+  checks: Record<string, { level: string; detail: string }>;
+}
+
+async function doctor(args: string[] = []): Promise<Doctor> {
+  const r = await s.run(["doctor", "--json", ...args]);
+  expect(r.stderr).not.toContain("Internal error");
+  const report = JSON.parse(r.stdout) as { checks: Array<{ name: string; level: string; detail: string }> };
+  return { exit: r.exitCode, checks: Object.fromEntries(report.checks.map((c) => [c.name, c])) };
+}
+
+const contents = async (): Promise<string[]> =>
+  ((await s.json(["list", "--json", "--limit", "1000"])).memories as Array<{ content: string }>).map((m) => m.content);
+
+test("a damaged page: the readable memories move to a new sound database; the damaged file is kept as it was", async () => {
+  breakLeftLeaf(db);
+  const damaged = readFileSync(db);
+  const d = await doctor(["--repair"]);
+  expect(d.exit).toBe(0);
+  expect(d.checks.repair).toMatchObject({ level: "ok" });
+  for (const name of ["integrity", "fts index", "tags"]) expect(d.checks[name]).toMatchObject({ level: "ok" });
+  const kept = /kept at (\S+);/.exec(d.checks.repair!.detail)![1]!;
+  expect(readFileSync(kept).equals(damaged)).toBe(true);
+  expect(inspectDb(db).integrity).toEqual(["ok"]);
+  // Only the rows on the broken leaf are gone: the first few memories, never the later ones.
+  const left = await contents();
+  expect(left.length).toBeGreaterThan(SEEDED - 50);
+  expect(left.length).toBeLessThan(SEEDED);
+  expect(left).toContain(`harbour crane fact ${SEEDED - 1}: ${"cargo ".repeat((SEEDED - 1) % 7)}lifted`);
+  // The new store works: search, tags and writes.
+  expect((await s.json(["recall", "--json", "--mode", "keyword", "--", "harbour crane fact 250"])).results.length).toBeGreaterThan(0);
+  expect((await s.json(["list", "--json", "--tags", "t1", "--limit", "1000"])).memories.length).toBeGreaterThan(50);
+  await s.ok(["remember", "--", "written after the repair"]);
+  expect(await contents()).toContain("written after the repair");
+});
+
+test("an empty file: kept aside, and a new empty store takes its place", async () => {
+  truncateSync(db, 0);
+  const d = await doctor(["--repair"]);
+  expect(d.exit).toBe(0);
+  expect(d.checks.repair!.detail).toMatch(/copied 0 memories/);
+  const kept = /kept at (\S+);/.exec(d.checks.repair!.detail)![1]!;
+  expect(statSync(kept).size).toBe(0);
+  await s.ok(["remember", "--", "a fresh start"]);
+  expect(await contents()).toEqual(["a fresh start"]);
+});
+
+test("a sound database is left alone", async () => {
+  const before = statSync(db);
+  const d = await doctor(["--repair"]);
+  expect(d.exit).toBe(0);
+  expect(d.checks.repair).toMatchObject({ level: "info" });
+  expect(d.checks.repair!.detail).toMatch(/nothing to repair/);
+  expect(statSync(db).ino).toBe(before.ino);
+  expect(existsSync(`${db}.damaged`)).toBe(false);
+  expect(await contents()).toHaveLength(SEEDED);
+});

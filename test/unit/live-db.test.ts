@@ -1,0 +1,70 @@
+/**
+ * @module The store's connection follows the file at its path (src/store/live-db.ts), in process: a replaced
+ * file is read and written from then on, a deleted one becomes a new store, lost -wal/-shm files cost no
+ * commit, and the vector change token moves with a reopen so in-memory indexes reload.
+ */
+import { afterEach, beforeEach, expect, test } from "bun:test";
+import { mkdtempSync, renameSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { SqliteStore } from "../../src/store/sqlite-store.ts";
+import { testEngine } from "../helpers/engine.ts";
+
+let dir: string;
+let path: string;
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), "cairn-live-"));
+  path = join(dir, "cairn.db");
+});
+afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+/** Ids of the memories a separate connection finds in the file at `file`. */
+function idsIn(file: string): string[] {
+  const store = new SqliteStore(file);
+  try {
+    return (store.database.query("SELECT id FROM memories").all() as Array<{ id: string }>).map((r) => r.id);
+  } finally {
+    store.close();
+  }
+}
+
+test("a replaced file is used from the next call on, for reads and writes", () => {
+  const live = testEngine({ path });
+  live.engine.remember({ content: "written before the swap" });
+  const other = testEngine({ path: join(dir, "other.db") });
+  const theirs = other.engine.remember({ content: "the replacement's own memory" }).id;
+  other.engine.close();
+  renameSync(join(dir, "other.db"), path);
+  expect(live.engine.get(theirs)?.content).toBe("the replacement's own memory");
+  const mine = live.engine.remember({ content: "written after the swap" }).id;
+  live.engine.close();
+  expect(idsIn(path).sort()).toEqual([theirs, mine].sort());
+});
+
+test("a deleted file becomes a new store at the same path", () => {
+  const live = testEngine({ path });
+  live.engine.remember({ content: "gone with the file" });
+  rmSync(path);
+  const kept = live.engine.remember({ content: "first of the new store" }).id;
+  live.engine.close();
+  expect(idsIn(path)).toEqual([kept]);
+});
+
+test("-wal and -shm deleted: commits still in the WAL are moved into the file before going on", () => {
+  const live = testEngine({ path });
+  const before = Array.from({ length: 5 }, (_, i) => live.engine.remember({ content: `before ${i}` }).id);
+  for (const f of [`${path}-wal`, `${path}-shm`]) rmSync(f);
+  const after = Array.from({ length: 5 }, (_, i) => live.engine.remember({ content: `after ${i}` }).id);
+  expect(idsIn(path).sort()).toEqual([...before, ...after].sort());
+  live.engine.close();
+});
+
+test("the vector change token moves when the file is swapped", () => {
+  const live = testEngine({ path });
+  const token = live.store.vectors.changeToken();
+  const other = testEngine({ path: join(dir, "other.db") });
+  other.engine.close();
+  renameSync(join(dir, "other.db"), path);
+  expect(live.store.vectors.changeToken()).not.toBe(token);
+  live.engine.close();
+});
