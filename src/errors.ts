@@ -64,12 +64,22 @@ const catalog = {
   DB_OPEN: 'Cannot open the memory database at "{0}": {1}. Check the path and its permissions, or set CAIRN_HOME.',
   DB_TOO_NEW: "The memory database has schema version {0}, newer than this cairn understands ({1}). Upgrade cairn.",
   DB_BUSY: "The memory database stayed locked for {0} ms by other cairn processes. Try again; if it persists, run `cairn doctor`.",
-  DB_EMPTY:
-    'The memory database "{0}" is empty (0 bytes): it was truncated or overwritten, since cairn never leaves an empty database file. ' +
-    "Restore it from a backup; to start over with no memories instead, run `cairn doctor --repair` (it keeps the empty file aside) or delete it.",
-  DB_CORRUPT:
-    'The memory database "{0}" is damaged ({1}); writes to it are refused so nothing more is lost. Restore it from a backup, ' +
-    "or run `cairn doctor --repair` to copy every readable memory into a new database (the damaged file is kept beside it).",
+  DB_EMPTY: {
+    cli:
+      'The memory database "{0}" is empty (0 bytes): it was truncated or overwritten, since cairn never leaves an empty database file. ' +
+      "Restore it from a backup; to start over with no memories instead, run `cairn doctor --repair` (it keeps the empty file aside) or delete it.",
+    mcp:
+      'The memory database "{0}" is empty (0 bytes): it was truncated or overwritten, since cairn never leaves an empty database file. ' +
+      "Memory tools cannot work until the user restores it from a backup, or starts over by running `cairn doctor` in its repair mode (the empty file is kept aside).",
+  },
+  DB_CORRUPT: {
+    cli:
+      'The memory database "{0}" is damaged ({1}); writes to it are refused so nothing more is lost. Restore it from a backup, ' +
+      "or run `cairn doctor --repair` to copy every readable memory into a new database (the damaged file is kept beside it).",
+    mcp:
+      'The memory database "{0}" is damaged ({1}); writes to it are refused so nothing more is lost. Ask the user to restore it from a backup ' +
+      "or to run `cairn doctor` in its repair mode, which copies every readable memory into a new database and keeps the damaged file beside it.",
+  },
   CONFIG_INVALID: {
     cli: "Invalid configuration in {0}: {1}. Fix or delete the file, or run `cairn config --explain`.",
     mcp: "Invalid configuration in {0}: {1}. Ask the user to fix or delete the file (`cairn config` shows every setting and where it comes from).",
