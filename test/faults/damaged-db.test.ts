@@ -105,7 +105,7 @@ describe("a damaged page", () => {
       await mcp.initialize();
       const reply = await mcp.call("remember", { content: "written into a damaged file" });
       expect(reply.result.isError).toBe(true);
-      expect(reply.result.content[0].text).toMatch(/damaged.*doctor --repair/s);
+      expect(reply.result.content[0].text).toMatch(/damaged.*Ask the user.*`cairn doctor` in its repair mode/s);
       mcp.closeStdin();
       expect(await mcp.exited).toBe(0);
     } finally {
