@@ -6,6 +6,7 @@ import { KIND_DEFAULTS, type MemoryType } from "../domain/kinds.ts";
 import type { Memory } from "../domain/memory.ts";
 import type { EngineContext } from "./context.ts";
 import { newId } from "./ids.ts";
+import { relatedOnWrite } from "./related-on-write.ts";
 import { writeProject } from "./projects.ts";
 import { checkContent, checkMetadata, checkPriority, checkType } from "./validate.ts";
 
@@ -35,6 +36,8 @@ export interface RememberResult {
   id: string;
   status: RememberStatus;
   memory: Memory;
+  /** Active memories this one may change or contradict, left as they are for the caller to settle. */
+  conflicts?: Array<{ id: string; content: string; reason: string }>;
 }
 
 /** Builds a complete new memory record from validated input (no I/O). */
@@ -103,6 +106,12 @@ export function storeOrReinforce(ctx: EngineContext, candidate: Memory, now: num
     });
     return { id: candidate.id, status: "created", memory: candidate };
   }
+  return reinforce(ctx, existing, candidate, now, { exact: existing.contentHash === candidate.contentHash });
+}
+
+/** Reinforces `existing` with what `candidate` brings (tags, lifetime, priority) instead of storing a copy. */
+function reinforce(ctx: EngineContext, existing: Memory, candidate: Memory, now: number, detail: Record<string, unknown>): RememberResult {
+  const { store } = ctx;
   const reinforced: Memory = {
     ...existing,
     tags: normalizeTags([...existing.tags, ...candidate.tags]),
@@ -123,7 +132,7 @@ export function storeOrReinforce(ctx: EngineContext, candidate: Memory, now: num
     hashBefore: existing.contentHash,
     hashAfter: existing.contentHash,
     contentBefore: null,
-    detail: { exact: existing.contentHash === candidate.contentHash },
+    detail,
   });
   return { id: existing.id, status: "duplicate", memory: reinforced };
 }
@@ -131,5 +140,11 @@ export function storeOrReinforce(ctx: EngineContext, candidate: Memory, now: num
 export function remember(ctx: EngineContext, input: RememberInput): RememberResult {
   const now = ctx.now();
   const candidate = buildMemory(ctx, { ...input, project: writeProject(ctx, input.project) }, now);
-  return ctx.store.transaction(() => storeOrReinforce(ctx, candidate, now));
+  return ctx.store.transaction(() => {
+    const result = storeOrReinforce(ctx, candidate, now);
+    if (result.status !== "created") return result;
+    const { conflicts } = relatedOnWrite(ctx, candidate, now);
+    if (conflicts.length === 0) return result;
+    return { ...result, conflicts: conflicts.map((r) => ({ id: r.memory.id, content: r.memory.content, reason: r.comparison.reason })) };
+  });
 }

@@ -6,6 +6,7 @@
  * the command installs; a single shared word is chance ("git" is in half of all notes about a repo).
  */
 import type { Memory } from "../domain/memory.ts";
+import type { Engine } from "../engine/engine.ts";
 import { updates } from "../retrieve/current-first.ts";
 import { commandHead } from "./command.ts";
 import type { HookContext } from "./context.ts";
@@ -64,7 +65,10 @@ function packageName(arg: string): string[] {
 export async function governingRules(ctx: HookContext, command: string, limit: number): Promise<Memory[]> {
   const { words, packages } = commandWords(command, ctx.project);
   if (words.length === 0) return [];
-  const { results } = await ctx.engine().recall({ query: words.join(" "), mode: "keyword", types: RULE_TYPES, limit: CANDIDATES, track: false });
+  // Superseded rules are searched too: `poetry install` names the old rule ("managed with Poetry"), and its
+  // successor ("switched from Poetry to uv") is what to show.
+  const engine = ctx.engine();
+  const { results } = await engine.recall({ query: words.join(" "), mode: "keyword", types: RULE_TYPES, statuses: ["active", "superseded"], limit: CANDIDATES, track: false });
   const skip = new Set([...ctx.state.created, ...ctx.state.surfaced]);
   const found = results.map((r) => r.memory);
   const out: Memory[] = [];
@@ -73,10 +77,21 @@ export async function governingRules(ctx: HookContext, command: string, limit: n
     if (!packages.some((p) => have.has(p)) && words.filter((w) => have.has(w)).length < 2) continue;
     // A rule a later one changed no longer holds: "dependencies are managed with Poetry" before `poetry
     // install` is answered by the newer "switched from Poetry to uv", which names the program it replaces.
-    const current = latest(m, found);
-    if (!skip.has(current.id) && !out.includes(current)) out.push(current);
+    const current = latest(successor(engine, m), found);
+    if (current.status === "active" && !skip.has(current.id) && !out.some((o) => o.id === current.id)) out.push(current);
   }
   return out.slice(0, limit);
+}
+
+/** The active memory that (through a chain of `supersedes` links) replaced `m`, or `m` itself. */
+function successor(engine: Engine, m: Memory): Memory {
+  let current = m;
+  for (let step = 0; step < 16 && current.status === "superseded" && current.supersededBy; step++) {
+    const next = engine.store.get(current.supersededBy);
+    if (!next) break;
+    current = next;
+  }
+  return current;
 }
 
 /** The newest memory among `pool` that (through any chain of updates) changed `m`, or `m` itself. */

@@ -202,7 +202,8 @@ describe("relate and timeline", () => {
   test("supersedes retires the old memory; links show on both sides; relating twice is harmless", async () => {
     h = await connect();
     const old = await h.ok("remember", { content: "We deploy with Heroku", type: "decision" });
-    const neu = await h.ok("remember", { content: "We deploy with Fly.io instead of Heroku", type: "decision" });
+    // The link is always the caller's to make: remember only reports possible conflicts.
+    const neu = await h.ok("remember", { content: "Deploys go to Fly.io, see Heroku notes", type: "decision" });
     const linked = await h.ok("relate", { from: neu.id, to: old.id, relation: "supersedes" });
     expect(linked).toEqual({ from: neu.id, to: old.id, relation: "supersedes", status: "created", superseded: true });
     expect((await h.ok("relate", { from: neu.id, to: old.id, relation: "supersedes" })).status).toBe("exists");
@@ -212,6 +213,20 @@ describe("relate and timeline", () => {
     expect(oldGot.memory).toMatchObject({ status: "superseded", superseded_by: neu.id });
     expect(oldGot.links).toEqual([{ relation: "supersedes", direction: "in", id: neu.id }]);
     expect((await h.ok("get", { id: neu.id })).links).toEqual([{ relation: "supersedes", direction: "out", id: old.id }]);
+  });
+
+  test("remember reports the active memories a new one changes or contradicts, and leaves them as they are", async () => {
+    h = await connect();
+    const old = await h.ok("remember", { content: "We deploy with Heroku using git push", type: "decision" });
+    const neu = await h.ok("remember", { content: "We moved deploys from Heroku to Fly.io; git push no longer deploys", type: "decision" });
+    expect(neu.conflicts).toEqual([{ id: old.id, content: "We deploy with Heroku using git push", reason: "states a change to it" }]);
+    expect((await h.ok("get", { id: old.id })).memory.status).toBe("active");
+    const unrelated = await h.ok("remember", { content: "Staging uses a smaller Postgres instance", type: "fact" });
+    expect(unrelated.conflicts).toBeUndefined();
+    const port = await h.ok("remember", { content: "The API server listens on port 8080 in staging", type: "fact" });
+    const other = await h.ok("remember", { content: "The API server listens on port 9090 in staging", type: "fact" });
+    expect(other.conflicts).toEqual([{ id: port.id, content: "The API server listens on port 8080 in staging", reason: "the same statement with another value" }]);
+    expect((await h.ok("get", { id: port.id })).memory.status).toBe("active");
   });
 
   test("relate rejects unknown relations and self links", async () => {

@@ -39,7 +39,7 @@ test("a chain of changes lands newest first", () => {
   expect(order(currentFirst([OLD, middle, newest], 10).hits)).toEqual(["newest", "mid", "old"]);
 });
 
-test("recall puts the current decision first and --explain says why", async () => {
+test("recall puts the current decision first and --explain says why, when nothing linked them", async () => {
   const { engine, advance } = testEngine({ project: "app" });
   engine.remember({ content: "Unit tests run with jest and ts-jest via pnpm test.", type: "fact" });
   advance(30 * DAY);

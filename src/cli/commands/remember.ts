@@ -37,15 +37,26 @@ export default defineCommand({
         ttlMs: parseTtl(args.ttl),
         source: "cli",
       });
-      if (args.json) return output.json({ id: result.id, status: result.status });
+      const conflicts = result.conflicts ?? [];
+      if (args.json) {
+        return output.json({
+          id: result.id,
+          status: result.status,
+          ...(conflicts.length > 0 ? { conflicts } : {}),
+        });
+      }
       const m = result.memory;
       const where = `${m.type}, ${projectLabel(m.project)}`;
-      const id = engine.shortIds([m.id]).get(m.id);
-      output.text(
+      const short = engine.shortIds([m.id, ...conflicts.map((r) => r.id)]);
+      const id = short.get(m.id);
+      const lines = [
         result.status === "created"
           ? `Remembered ${id} (${where})`
           : `Already remembered as ${id} (${where}); reinforced it instead of storing a copy.`,
-      );
+        ...conflicts.map((r) => `  may conflict with ${short.get(r.id)} (${r.reason}): ${r.content}`),
+      ];
+      if (conflicts.length > 0) lines.push("  If the new one replaces it, `cairn forget <id>` archives the old one; if not, leave both.");
+      output.text(lines.join("\n"));
     }, { create: true });
   },
 });

@@ -3,6 +3,9 @@ import * as z from "zod";
 import { ADDITIVE, defineTool } from "../tool.ts";
 import { memoryType, projectArg, tags, timeArg, timeArgValue, writeProjectArg } from "../schemas.ts";
 
+/** A memory the new one relates to, and why. */
+const related = z.object({ id: z.string(), content: z.string(), reason: z.string() });
+
 export default defineTool({
   name: "remember",
   config: {
@@ -26,6 +29,10 @@ export default defineTool({
     outputSchema: z.object({
       id: z.string(),
       status: z.enum(["created", "duplicate"]).describe("duplicate = an existing memory said this already and was reinforced"),
+      conflicts: z
+        .array(related)
+        .optional()
+        .describe("active memories this one may change or contradict, left as they are: if it replaces one, `relate` it (supersedes); otherwise `update` or leave both"),
     }),
     annotations: ADDITIVE,
   },
@@ -40,6 +47,10 @@ export default defineTool({
       metadata: args.metadata,
       source: "mcp",
     });
-    return { id: result.id, status: result.status };
+    return {
+      id: result.id,
+      status: result.status,
+      ...(result.conflicts ? { conflicts: result.conflicts } : {}),
+    };
   },
 });
