@@ -5,6 +5,7 @@
  */
 import type { Embedder } from "../embed/port.ts";
 import type { Store } from "../store/store.ts";
+import type { PendingCursor } from "../store/vector-store.ts";
 
 export interface EmbedProgress {
   done: number;
@@ -31,9 +32,9 @@ export async function embedPending(
   const max = opts.max ?? Number.POSITIVE_INFINITY;
   const total = store.vectors.pendingCount(embedder.model);
   let done = 0;
-  let attempts = 0;
+  let cursor: PendingCursor | undefined;
   while (done < max && (opts.deadline === undefined || performance.now() < opts.deadline)) {
-    const rows = store.vectors.pending(embedder.model, Math.min(batch, max - done));
+    const { rows, next } = store.vectors.pending(embedder.model, Math.min(batch, max - done), cursor);
     if (rows.length === 0) break;
     const vectors = await embedder.embed(rows.map((r) => r.content), "document");
     const written = store.vectors.put(
@@ -43,11 +44,12 @@ export async function embedPending(
       (opts.now ?? Date.now)(),
     );
     done += written;
-    // Texts edited while we embedded are skipped by put() and come back with their new content; a run
-    // that keeps writing nothing would mean constant churn, so give up after a few empty rounds.
-    attempts = written === 0 ? attempts + 1 : 0;
-    if (attempts >= 3) break;
     opts.onProgress?.({ done, total });
+    // The walk goes on below the last batch, so each memory is read once per run. Texts edited while we
+    // embedded were skipped by put(), and memories written meanwhile are above the cursor: the next run
+    // (the next search, the worker's next round) takes both.
+    if (next === null) break;
+    cursor = next;
   }
   return { embedded: done, remaining: store.vectors.pendingCount(embedder.model) };
 }

@@ -2,6 +2,12 @@
 import type { Memory, MemoryFilter } from "../domain/memory.ts";
 
 /** A memory whose text still needs a vector for some model. */
+/** Where a walk over memories without a vector stands: in the active ones or the rest, below this seq. */
+export interface PendingCursor {
+  active: boolean;
+  below: number;
+}
+
 export interface PendingText {
   seq: number;
   /** Written back with the vector: a vector is stored only if the text has not changed meanwhile. */
@@ -27,7 +33,12 @@ export type VectorKey = [rowid: number, seq: number, createdAt: number];
 
 export interface VectorStore {
   /** Memories (any status) without a vector for `model`, active ones first, newest first. */
-  pending(model: string, limit: number): PendingText[];
+  /**
+   * Up to `limit` memories lacking a vector of `model`, active ones first, newest first, continuing after
+   * `from` (what the previous call returned as `next`); `next` is null when nothing further is missing.
+   * Each call costs about its batch, not the store: a run over N memories reads each row once.
+   */
+  pending(model: string, limit: number, from?: PendingCursor): { rows: PendingText[]; next: PendingCursor | null };
   pendingCount(model: string): number;
   /** Stores vectors (all of length `dims`); returns how many were written (texts changed meanwhile are skipped). */
   put(model: string, dims: number, rows: ReadonlyArray<{ seq: number; contentHash: string; vector: Float32Array }>, now: number): number;

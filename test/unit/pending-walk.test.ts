@@ -1,0 +1,32 @@
+/** @module Memories without a vector are found batch by batch: active ones first, newest first, each once per walk. */
+import { expect, test } from "bun:test";
+import type { PendingCursor } from "../../src/store/vector-store.ts";
+import { testEngine } from "../helpers/engine.ts";
+
+test("a walk in batches visits every memory lacking a vector once, active first, newest first", () => {
+  const { engine, store, advance } = testEngine();
+  const ids: string[] = [];
+  for (let i = 0; i < 9; i++) {
+    ids.push(engine.remember({ content: `memory number ${i} about a distinct topic ${i * 7}` }).id);
+    advance(1000);
+  }
+  engine.forget(ids[1]!); // archived: after the active ones
+  engine.forget(ids[7]!);
+  const seqOf = new Map(ids.map((id) => [store.get(id)!.content, id]));
+  // Two memories already have a vector: never returned.
+  const first = store.vectors.pending("m", 2);
+  store.vectors.put("m", 2, first.rows.map((r) => ({ seq: r.seq, contentHash: r.contentHash, vector: new Float32Array([1, 0]) })), 0);
+
+  const seen: string[] = [];
+  let cursor: PendingCursor | undefined;
+  for (let round = 0; round < 10; round++) {
+    const { rows, next } = store.vectors.pending("m", 2, cursor);
+    seen.push(...rows.map((r) => seqOf.get(r.content)!));
+    if (next === null) break;
+    cursor = next;
+  }
+  const active = [8, 6, 5, 4, 3, 2, 0].map((i) => ids[i]!);
+  // The first batch (8, 6) got vectors; then the other active ones newest first, then the archived ones.
+  expect(seen).toEqual([...active.slice(2), ids[7]!, ids[1]!]);
+  expect(store.vectors.pendingCount("m")).toBe(seen.length);
+});
