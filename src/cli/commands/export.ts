@@ -1,14 +1,23 @@
-/** @module `cairn export`: every memory as JSONL (the format `cairn import` reads back losslessly). */
+/**
+ * @module `cairn export`: every memory as JSONL (the format `cairn import` reads back losslessly), or as a
+ * folder of Markdown files for people (markdown-export.ts).
+ */
 import { defineCommand } from "citty";
 import { closeSync, openSync, writeSync } from "node:fs";
+import { cairnError } from "../../errors.ts";
 import { jsonFlag, scopeFlags, scopeFrom, statusFlag } from "../flags.ts";
+import { exportMarkdown } from "../markdown-export.ts";
 import { output, progress } from "../output.ts";
 import { withEngine } from "../session.ts";
 
 export default defineCommand({
-  meta: { name: "export", description: "Export memories as JSONL to stdout or --output: every project and every status unless narrowed." },
+  meta: {
+    name: "export",
+    description: "Export memories as JSONL to stdout or --output, or as Markdown files into a folder: every project and every status unless narrowed.",
+  },
   args: {
-    output: { type: "string", description: "write to this file (created with mode 0600) instead of stdout", valueHint: "file" },
+    format: { type: "enum", options: ["jsonl", "markdown"], default: "jsonl", description: "jsonl (reads back with import) or markdown (a folder for people)" },
+    output: { type: "string", alias: "out", description: "jsonl: write to this file (mode 0600) instead of stdout; markdown: the new or empty folder", valueHint: "path" },
     status: { type: "string", description: "only these statuses (comma-separated)", valueHint: "status" },
     project: { ...scopeFlags.project, description: "only this project and the global scope (a directory or a name)" },
     global: { ...scopeFlags.global, description: "only the global scope" },
@@ -17,10 +26,19 @@ export default defineCommand({
   },
   async run({ args }) {
     const scope = scopeFrom(args);
+    if (args.format === "markdown" && !args.output) throw cairnError("USAGE", ["Markdown export writes a folder: give it with --out <dir>."]);
     await withEngine(async ({ engine }) => {
       const records = engine.export(Object.keys(scope).length > 0 ? scope : { allProjects: true }, {
         ...(args.status ? { statuses: statusFlag(args.status) } : {}),
       });
+      if (args.format === "markdown") {
+        const dir = args.output!;
+        const count = exportMarkdown({ records, links: (id) => engine.links(id), shortIds: (ids) => engine.shortIds(ids) }, dir, (n) =>
+          progress(`export: ${n} memories written`),
+        );
+        if (args.json) return output.json({ exported: count, folder: dir, format: "markdown" });
+        return output.text(`Exported ${count} memories as Markdown into ${dir} (start with README.md).`);
+      }
       const fd = args.output ? openSync(args.output, "w", 0o600) : null;
       const write = async (chunk: string) => (fd === null ? await output.raw(chunk) : writeSync(fd, chunk));
       let count = 0;
