@@ -58,12 +58,21 @@ const UNITS: Array<[string, number]> = [
   ["m", 60_000],
 ];
 
-/** "in 2h", "3d ago", "now": how far `ms` is from `now`, in the largest whole unit (the same units `--in` reads). */
+/**
+ * "in 2h", "1h 30m ago", "now": how far `ms` is from `now` to the minute, in at most two units (the units
+ * `--in` reads). Rounded to the minute, so a reminder set "in 2h" reads "in 2h" a few milliseconds later.
+ */
 export function fromNow(ms: number, now: number): string {
   const delta = ms - now;
-  const abs = Math.abs(delta);
-  const unit = UNITS.find(([, size]) => abs >= size);
-  if (!unit) return "now";
-  const text = `${Math.floor(abs / unit[1])}${unit[0]}`;
-  return delta > 0 ? `in ${text}` : `${text} ago`;
+  let left = Math.round(Math.abs(delta) / 60_000) * 60_000;
+  const parts: string[] = [];
+  for (const [unit, size] of UNITS) {
+    if (parts.length === 2) break;
+    const n = Math.floor(left / size);
+    if (n > 0) parts.push(`${n}${unit}`);
+    else if (parts.length > 0) break;
+    left -= n * size;
+  }
+  if (parts.length === 0) return "now";
+  return delta > 0 ? `in ${parts.join(" ")}` : `${parts.join(" ")} ago`;
 }

@@ -19,6 +19,9 @@ export const MAX_REMINDER_CHARS = 2000;
 /** A time typed to the minute ("--at 14:30" style ISO) is seconds old when read; up to a minute past counts as now. */
 export const PAST_GRACE_MS = 60_000;
 
+/** Reminders with the same words due this close together are one reminder set twice. */
+const SAME_TIME_MS = 60_000;
+
 /** The latest time a JavaScript Date (and so an ISO string) can hold. */
 const MAX_TIME = 8.64e15;
 
@@ -40,7 +43,7 @@ export interface RemindInput extends RemindWhen {
 
 export interface RemindResult {
   id: string;
-  /** duplicate = the same text was already pending for the same time in the same scope. */
+  /** duplicate = the same text was already pending, due within a minute of this, in the same scope. */
   status: "created" | "duplicate";
   reminder: Memory;
 }
@@ -103,9 +106,11 @@ export function remind(ctx: EngineContext, input: RemindInput): RemindResult {
   );
   return ctx.store.transaction(() => {
     // Not storeOrReinforce: the same words for another time are another reminder, and a note with these
-    // words is not one. Only a retry (same words, same time, same scope, still pending) is a duplicate.
+    // words is not one. Only a retry (same words and scope, still pending, due within a minute: "--in 2h"
+    // twice) is a duplicate.
+    const near = { since: due - SAME_TIME_MS, until: due + SAME_TIME_MS + 1 };
     const same = ctx.store
-      .list({ scope: exactScope(draft.project), types: ["reminder"], since: due, until: due + 1 }, now, { limit: 100 })
+      .list({ scope: exactScope(draft.project), types: ["reminder"], ...near }, now, { limit: 100 })
       .find((m) => m.canonicalHash === draft.canonicalHash);
     if (same) return { id: same.id, status: "duplicate", reminder: same };
     ctx.store.insert(draft);

@@ -1,7 +1,7 @@
 /** @module Reminders in the engine: due times from `at`/`in`, due versus upcoming on the test clock, done and cancel, briefing. */
 import { describe, expect, test } from "bun:test";
 import { fromNow, reminderState, reminderToJson } from "../../src/domain/reminder.ts";
-import { CairnError } from "../../src/errors.ts";
+import { CairnError, type ErrorCode } from "../../src/errors.ts";
 import { T0, testEngine } from "../helpers/engine.ts";
 
 const MIN = 60_000;
@@ -43,11 +43,14 @@ describe("remind: creating", () => {
     expect(engine.remind({ content: "bump the api client", in: "1d", project: "/work/api" }).reminder.project).toBe("/work/api");
   });
 
-  test("the same words for the same time and scope are one reminder; another time is another reminder", () => {
-    const { engine } = testEngine();
+  test("the same words due within a minute in the same scope are one reminder; another time is another reminder", () => {
+    const { engine, advance } = testEngine();
     const first = engine.remind({ content: "rotate the staging keys", in: "1d" });
     const retry = engine.remind({ content: "Rotate the  staging keys", at: "2026-01-02T00:00:00Z" });
     expect(retry).toMatchObject({ id: first.id, status: "duplicate" });
+    advance(20_000);
+    expect(engine.remind({ content: "rotate the staging keys", in: "1d" })).toMatchObject({ id: first.id, status: "duplicate" });
+    expect(engine.remind({ content: "rotate the staging keys", in: "1d", project: null }).status).toBe("created");
     const later = engine.remind({ content: "rotate the staging keys", in: "2d" });
     expect(later.status).toBe("created");
     expect(later.id).not.toBe(first.id);
@@ -58,7 +61,7 @@ describe("remind: creating", () => {
 
   test("bad input is refused with a usage error and stores nothing", () => {
     const { engine } = testEngine();
-    const cases: Array<[Parameters<typeof engine.remind>[0], string]> = [
+    const cases: Array<[Parameters<typeof engine.remind>[0], ErrorCode]> = [
       [{ content: "no time" }, "REMIND_WHEN"],
       [{ content: "blank times", at: " ", in: "" }, "REMIND_WHEN"],
       [{ content: "two times", at: "2026-02-01", in: "1d" }, "REMIND_WHEN"],
@@ -144,7 +147,15 @@ describe("remind: due and upcoming", () => {
       tags: ["release"],
     });
     expect(reminderToJson(m, T0 + 2 * HOUR).due).toBe(true);
-    expect([fromNow(T0 + 90 * MIN, T0), fromNow(T0 - 3 * DAY - HOUR, T0), fromNow(T0 + 20_000, T0)]).toEqual(["in 1h", "3d ago", "now"]);
+    const cases: Array<[number, string]> = [
+      [90 * MIN, "in 1h 30m"],
+      [2 * HOUR - 20, "in 2h"],
+      [-(3 * DAY + HOUR + 5 * MIN), "3d 1h ago"],
+      [3 * DAY + 5 * MIN, "in 3d"],
+      [20_000, "now"],
+      [-45 * MIN, "45m ago"],
+    ];
+    expect(cases.map(([delta]) => fromNow(T0 + delta, T0))).toEqual(cases.map(([, text]) => text));
   });
 });
 
