@@ -85,7 +85,8 @@ export function remind(ctx: EngineContext, input: RemindInput): RemindResult {
   const content = checkContent(input.content);
   if (content.length > MAX_REMINDER_CHARS) {
     throw cairnError("USAGE", [
-      `A reminder is ${content.length} characters; keep it under ${MAX_REMINDER_CHARS} and store the detail as a memory the reminder names.`,
+      `A reminder is ${content.length} characters; keep it under ${MAX_REMINDER_CHARS} ` +
+        "and store the detail as a memory the reminder names.",
     ]);
   }
   const now = ctx.now();

@@ -40,7 +40,8 @@ export function sessionStart(ctx: HookContext): string | null {
 
 function reminderHeading(total: number, shown: number): string {
   const more = total > shown ? ` (${total - shown} more: cairn remind --list)` : "";
-  return `Due reminders${more}: tell the user, then acknowledge each once handled (cairn's remind tool with action "done" and the id, or \`cairn remind --done <id>\`):`;
+  const how = `cairn's remind tool with action "done" and the id, or \`cairn remind --done <id>\``;
+  return `Due reminders${more}: tell the user, then acknowledge each once handled (${how}):`;
 }
 
 function reminderLines(ctx: HookContext, reminders: Memory[]): string[] {

@@ -26,7 +26,8 @@ export function renderBriefing(b: Briefing): string {
   ];
   const out = [`# cairn briefing for ${b.project}`];
   if (b.reminders.length > 0) {
-    const more = b.remindersDue > b.reminders.length ? ` (${b.remindersDue - b.reminders.length} more: call remind with action "list")` : "";
+    const left = b.remindersDue - b.reminders.length;
+    const more = left > 0 ? ` (${left} more: call remind with action "list")` : "";
     out.push("", `## Due reminders${more}`, ...b.reminders.map(item), "(tell the user, then call remind with action \"done\" and the id)");
   }
   if (b.checkpoint) out.push("", "## Where work stopped", b.checkpoint.content, `(checkpoint ${b.checkpoint.id}; call resume for details)`);

@@ -127,8 +127,11 @@ function list(engine: Engine, a: Args): void {
   }
   if (r.dueTotal + r.upcomingTotal === 0) return output.text("No pending reminders.");
   const short = engine.shortIds([...r.due, ...r.upcoming].map((m) => m.id));
-  const section = (title: string, items: Memory[], total: number) =>
-    items.length === 0 ? [] : [`${title} (${total}${total > items.length ? `, ${items.length} shown` : ""}):`, ...items.map((m) => line(m, short.get(m.id)!, now))];
+  const section = (title: string, items: Memory[], total: number) => {
+    if (items.length === 0) return [];
+    const count = total > items.length ? `${total}, ${items.length} shown` : `${total}`;
+    return [`${title} (${count}):`, ...items.map((m) => line(m, short.get(m.id)!, now))];
+  };
   const parts = [...section("Due", r.due, r.dueTotal), ...section("Upcoming", r.upcoming, r.upcomingTotal)];
   if (r.dueTotal > 0) parts.push("", "Acknowledge a due reminder with: cairn remind --done <id>");
   output.text(parts.join("\n"));

@@ -55,7 +55,8 @@ export default defineTool({
       id: memoryId.optional().describe("done, cancel: the reminder's id (full, its last 8 characters, or a unique prefix)"),
       tags: tags.optional().describe("create: a few lowercase keywords"),
       project: projectArg.describe(
-        'create: the project it belongs to (default: the current one; "global" = every project). list: whose reminders (default: the current project plus global; "all" = every project)',
+        'create: the project it belongs to (default: the current one; "global" = every project). ' +
+          'list: whose reminders (default: the current project plus global; "all" = every project)',
       ),
     }),
     outputSchema: z.object({
@@ -73,10 +74,11 @@ export default defineTool({
   },
   handler(args, { engine }) {
     const action: Action = args.action ?? "create";
-    const stray = Object.keys(args).filter((k) => k !== "action" && args[k as keyof typeof args] !== undefined && !ARGS_OF[action].includes(k));
+    const given = Object.entries(args).filter(([k, v]) => k !== "action" && v !== undefined).map(([k]) => k);
+    const stray = given.filter((k) => !ARGS_OF[action].includes(k));
     if (stray.length > 0) {
-      const names = stray.map((k) => `\`${k}\``).join(", ");
-      throw cairnError("USAGE", [`Action "${action}" takes only ${ARGS_OF[action].map((k) => `\`${k}\``).join(", ")}; leave out ${names}. Nothing was changed.`]);
+      const quote = (names: readonly string[]) => names.map((k) => `\`${k}\``).join(", ");
+      throw cairnError("USAGE", [`Action "${action}" takes only ${quote(ARGS_OF[action])}; leave out ${quote(stray)}. Nothing was changed.`]);
     }
     const now = () => engine.now();
     if (action === "create") {

@@ -31,7 +31,10 @@ export default defineTool({
           decisions: z.array(z.string()),
         })
         .optional(),
-      due_reminders: z.array(reminderShape).optional().describe("reminders of the project and global ones that are due and not yet acknowledged"),
+      due_reminders: z
+        .array(reminderShape)
+        .optional()
+        .describe("reminders of the project and global ones that are due and not yet acknowledged"),
     }),
     annotations: READ_ONLY,
   },
