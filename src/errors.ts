@@ -48,6 +48,18 @@ const catalog = {
   },
   BAD_RELATION: 'Unknown relation "{0}". Use one of: {1} (read as "from <relation> to").',
   SELF_LINK: "Memory {0} cannot be linked to itself. Give two different memory ids.",
+  REMIND_WHEN: {
+    cli: "A reminder needs exactly one of --at <time> (2026-05-01, 2026-05-01T09:00:00Z, now) or --in <delay> (30m, 2h, 3d); {0} given. Nothing was stored.",
+    mcp: "A reminder needs exactly one of the `at` argument (a time: 2026-05-01, 2026-05-01T09:00:00Z, now) or the `in` argument (a delay: 30m, 2h, 3d); {0} given. Nothing was stored.",
+  },
+  REMIND_PAST: {
+    cli: 'The reminder time "{0}" is {1}, already past (it is {2} now); nothing was stored. Give --at a time still to come (on its own, 3d means 3 days ago), or a delay to --in, e.g. --in 3d.',
+    mcp: 'The reminder time "{0}" is {1}, already past (it is {2} now); nothing was stored. Give `at` a time still to come (on its own, 3d means 3 days ago), or a delay in the `in` argument, e.g. "3d".',
+  },
+  NOT_A_REMINDER: {
+    cli: 'Memory "{0}" is a {1}, not a reminder; nothing was changed. `cairn remind --list` shows reminders and their ids.',
+    mcp: 'Memory "{0}" is a {1}, not a reminder; nothing was changed. Call the `remind` tool with action "list" to see reminders and their ids.',
+  },
   NOTHING_TO_UPDATE: {
     cli: "Nothing to change: give new content or at least one of --type, --tags, --priority, --event-time.",
     mcp: "Nothing to change: give `content` or at least one of `type`, `tags`, `priority`, `event_time`, `metadata`, `project`.",
@@ -117,6 +129,9 @@ const usageCodes: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
   "PROJECT_AMBIGUOUS",
   "BAD_RELATION",
   "SELF_LINK",
+  "REMIND_WHEN",
+  "REMIND_PAST",
+  "NOT_A_REMINDER",
   "CONFIG_KEY",
   "CONFIG_VALUE",
   "MODEL_NOT_FOUND",

@@ -1,6 +1,6 @@
 /** @module The memory types cairn knows, with their documented default lifetime and priority. */
 
-export const MEMORY_TYPES = ["decision", "lesson", "error", "preference", "fact", "task", "checkpoint", "note"] as const;
+export const MEMORY_TYPES = ["decision", "lesson", "error", "preference", "fact", "task", "checkpoint", "note", "reminder"] as const;
 export type MemoryType = (typeof MEMORY_TYPES)[number];
 
 const DAY = 86_400_000;
@@ -19,7 +19,8 @@ export interface KindDefaults {
 /**
  * Defaults per type. Callers override TTL and priority per memory. The values follow what each type
  * is for: decisions, lessons and preferences stay until superseded; errors fade once their fix is
- * routine; tasks and checkpoints are working state that goes stale within weeks.
+ * routine; tasks and checkpoints are working state that goes stale within weeks. A reminder never expires
+ * while pending: it waits for its due time (its event time) and then until someone acknowledges it.
  */
 export const KIND_DEFAULTS: Readonly<Record<MemoryType, KindDefaults>> = {
   decision: { ttlMs: null, priority: 4, globalByDefault: false, description: "a choice made and why" },
@@ -30,6 +31,7 @@ export const KIND_DEFAULTS: Readonly<Record<MemoryType, KindDefaults>> = {
   task: { ttlMs: 30 * DAY, priority: 3, globalByDefault: false, description: "work to do or in progress" },
   checkpoint: { ttlMs: 14 * DAY, priority: 2, globalByDefault: false, description: "where a task was left off" },
   note: { ttlMs: null, priority: 2, globalByDefault: false, description: "anything else (the default)" },
+  reminder: { ttlMs: null, priority: 4, globalByDefault: false, description: "something to bring up once a time comes (cairn remind)" },
 };
 
 export const DEFAULT_TYPE: MemoryType = "note";

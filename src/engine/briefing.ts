@@ -7,6 +7,7 @@ import type { Memory } from "../domain/memory.ts";
 import type { ListOptions } from "../store/store.ts";
 import type { EngineContext } from "./context.ts";
 import { resolveProject } from "./projects.ts";
+import { dueReminders } from "./remind.ts";
 
 export interface Briefing {
   project: string;
@@ -16,6 +17,10 @@ export interface Briefing {
   pitfalls: Memory[];
   /** The newest checkpoint in the project, if any. */
   checkpoint: Memory | null;
+  /** Due, unacknowledged reminders of the project and the global scope, most overdue first. */
+  reminders: Memory[];
+  /** How many are due in all (more than `reminders.length` when the section limit cut some). */
+  remindersDue: number;
 }
 
 export interface BriefingInput {
@@ -36,6 +41,7 @@ export function briefing(ctx: EngineContext, input: BriefingInput = {}): Briefin
   const now = ctx.now();
   const section = (type: MemoryType, order: ListOptions["order"], includeGlobal = true): Memory[] =>
     ctx.store.list({ scope: { projects: [project], includeGlobal }, types: [type] }, now, { limit, order });
+  const due = dueReminders(ctx, project, limit);
   return {
     project,
     preferences: section("preference", "priority"),
@@ -43,5 +49,7 @@ export function briefing(ctx: EngineContext, input: BriefingInput = {}): Briefin
     lessons: section("lesson", "priority"),
     pitfalls: section("error", "newest"),
     checkpoint: section("checkpoint", "newest", false)[0] ?? null,
+    reminders: due.shown,
+    remindersDue: due.total,
   };
 }

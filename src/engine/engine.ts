@@ -24,6 +24,17 @@ import {
 import { knownProjects, type ProjectInfo, type ProjectUse, resolveProject } from "./projects.ts";
 import { type RecallInput, type RecallResult, recall } from "./recall.ts";
 import { type RememberInput, type RememberResult, remember } from "./remember.ts";
+import {
+  type CloseHow,
+  type CloseResult,
+  closeReminder,
+  type RemindInput,
+  type Reminders,
+  type RemindersInput,
+  type RemindResult,
+  remind,
+  reminders,
+} from "./remind.ts";
 import { type Link, links, type RelateResult, relate } from "./relate.ts";
 import { resolveScope, type ScopeOptions } from "./scope.ts";
 import { type TimelineInput, type TimelineResult, timeline } from "./timeline.ts";
@@ -158,6 +169,23 @@ export class Engine {
 
   briefing(input: BriefingInput = {}): Briefing {
     return briefing(this.#ctx, input);
+  }
+
+  /** Stores a reminder due at `at` or `in` from now (remind.ts). */
+  remind(input: RemindInput): RemindResult {
+    const result = remind(this.#ctx, input);
+    this.#opts.onWrite?.();
+    return result;
+  }
+
+  /** Pending reminders in scope, split into due and upcoming. */
+  reminders(input: RemindersInput = {}): Reminders {
+    return reminders(this.#ctx, input);
+  }
+
+  /** Acknowledges (done) or cancels a reminder, so it leaves the briefings. */
+  closeReminder(idOrPrefix: string, how: CloseHow): CloseResult {
+    return closeReminder(this.#ctx, idOrPrefix, how);
   }
 
   /** Projects that hold memories, with the names they can be called by. */

@@ -1,9 +1,10 @@
 /**
- * @module SessionStart: brief the agent on what memory knows — where work stopped, the user's preferences,
- * this project's lessons, known pitfalls, recent decisions and open tasks — within ~800 tokens. Nothing at
- * all when memory holds nothing for this project.
+ * @module SessionStart: brief the agent on what memory knows — due reminders, where work stopped, the user's
+ * preferences, this project's lessons, known pitfalls, recent decisions and open tasks — within ~800 tokens.
+ * Nothing at all when memory holds nothing for this project.
  */
 import type { Memory } from "../domain/memory.ts";
+import { dueAt } from "../domain/reminder.ts";
 import type { HookContext } from "./context.ts";
 import { bullet, day, oneLine, TokenBudget } from "./format.ts";
 
@@ -18,12 +19,15 @@ export function sessionStart(ctx: HookContext): string | null {
   const tasks = engine.list({ types: ["task"], limit: 3, includeGlobal: false }).memories;
   // "Remember that X" statements are stored as facts; the engine's briefing has no section for them.
   const facts = engine.list({ types: ["fact"], limit: PER_SECTION, order: "priority", includeGlobal: false }).memories;
-  const empty = !b.checkpoint && [b.preferences, b.decisions, b.lessons, b.pitfalls, facts, tasks].every((s) => s.length === 0);
+  const sections = [b.reminders, b.preferences, b.decisions, b.lessons, b.pitfalls, facts, tasks];
+  const empty = !b.checkpoint && sections.every((s) => s.length === 0);
   if (empty) return null;
   const name = ctx.project.split(/[\\/]/).filter(Boolean).pop() ?? ctx.project;
   const out = new TokenBudget(SESSION_START_BUDGET);
   out.add(`cairn memory for project ${name} (notes saved in earlier sessions; dates are when they were recorded):`);
-  // Order = what the agent most needs if the budget runs out: where work stopped, then how the user works.
+  // Order = what the agent most needs if the budget runs out: what the user asked to be reminded of now,
+  // where work stopped, then how the user works.
+  if (b.reminders.length > 0) out.section(reminderHeading(b.remindersDue, b.reminders.length), reminderLines(ctx, b.reminders));
   if (b.checkpoint) out.section(`Last checkpoint (${day(b.checkpoint)}):`, [checkpointLines(b.checkpoint)]);
   out.section("User preferences:", b.preferences.map((m) => bullet(m, 200)));
   out.section("Lessons learned:", b.lessons.map((m) => bullet(m)));
@@ -32,6 +36,18 @@ export function sessionStart(ctx: HookContext): string | null {
   out.section("Recent decisions:", b.decisions.map((m) => bullet(m)));
   out.section("Open tasks:", tasks.map((m) => bullet(m, 200)));
   return out.lines.length > 1 ? out.lines.join("\n") : null;
+}
+
+function reminderHeading(total: number, shown: number): string {
+  const more = total > shown ? ` (${total - shown} more: cairn remind --list)` : "";
+  const how = `cairn's remind tool with action "done" and the id, or \`cairn remind --done <id>\``;
+  return `Due reminders${more}: tell the user, then acknowledge each once handled (${how}):`;
+}
+
+function reminderLines(ctx: HookContext, reminders: Memory[]): string[] {
+  const short = ctx.engine().shortIds(reminders.map((m) => m.id));
+  const when = (m: Memory) => new Date(dueAt(m)).toISOString().slice(0, 16).replace("T", " ");
+  return reminders.map((m) => `- ${oneLine(m.content, 300)} (due ${when(m)} UTC, id ${short.get(m.id)})`);
 }
 
 function checkpointLines(m: Memory): string {

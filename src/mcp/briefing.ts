@@ -25,6 +25,11 @@ export function renderBriefing(b: Briefing): string {
     ["Pitfalls (errors and their fixes)", b.pitfalls],
   ];
   const out = [`# cairn briefing for ${b.project}`];
+  if (b.reminders.length > 0) {
+    const left = b.remindersDue - b.reminders.length;
+    const more = left > 0 ? ` (${left} more: call remind with action "list")` : "";
+    out.push("", `## Due reminders${more}`, ...b.reminders.map(item), "(tell the user, then call remind with action \"done\" and the id)");
+  }
   if (b.checkpoint) out.push("", "## Where work stopped", b.checkpoint.content, `(checkpoint ${b.checkpoint.id}; call resume for details)`);
   for (const [title, memories] of sections) {
     if (memories.length > 0) out.push("", `## ${title}`, ...memories.map(item));
@@ -50,7 +55,7 @@ export function registerBriefing(server: McpServer, deps: { engine: Engine; scop
     BRIEFING_URI,
     {
       title: "Session briefing",
-      description: "Top preferences, recent decisions, lessons and pitfalls for the current project, and where work stopped.",
+      description: "Due reminders, top preferences, recent decisions, lessons and pitfalls for the current project, and where work stopped.",
       mimeType: "text/markdown",
     },
     async (uri) => ({ contents: [{ uri: uri.href, mimeType: "text/markdown", text: await forProject() }] }),

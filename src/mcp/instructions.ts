@@ -13,5 +13,6 @@ Protocol:
    Never store secrets, tokens or whole files.
 3. When a memory turns out wrong, update it; when it is obsolete, forget it or remember the new one and relate it with supersedes.
 4. Before the session ends or the context fills up mid-task, call checkpoint (task, progress, next_steps); a later session calls resume.
+5. When the user asks to be reminded of something later, call remind with content and at or in. Due reminders come with resume and at session start: tell the user, then call remind with action "done" and the id.
 
 Scope: tools work in the current project plus global memories; pass project to choose another ("global" or, when reading, "all"). Ids may be shortened to a unique prefix.`;

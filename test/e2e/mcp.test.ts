@@ -37,7 +37,8 @@ describe("cairn mcp over stdio", () => {
     expect(init.result.instructions).toContain("recall");
 
     const tools = await p.request("tools/list");
-    expect(tools.result.tools).toHaveLength(11);
+    expect(tools.result.tools).toHaveLength(12);
+    expect(tools.result.tools.map((t: any) => t.name)).toContain("remind");
 
     const saved = await p.call("remember", { content: "The e2e suite spawns the compiled binary", type: "fact", tags: ["test"] });
     expect(saved.result.isError).toBeUndefined();

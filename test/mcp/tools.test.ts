@@ -6,7 +6,7 @@ import { connect, errorText, type Harness, PROJECT } from "./helpers.ts";
 let h: Harness;
 afterEach(async () => h?.close());
 
-const TOOL_NAMES = ["checkpoint", "forget", "get", "list", "recall", "relate", "remember", "resume", "stats", "timeline", "update"];
+const TOOL_NAMES = ["checkpoint", "forget", "get", "list", "recall", "relate", "remember", "remind", "resume", "stats", "timeline", "update"];
 
 describe("tools/list", () => {
   test("every tool has a title, a teaching description, schemas and all four annotations", async () => {

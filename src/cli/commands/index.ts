@@ -5,6 +5,7 @@ type Loader = () => Promise<CommandDef<any>>;
 
 export const COMMANDS: Record<string, { description: string; load: Loader }> = {
   remember: { description: "store a memory", load: () => import("./remember.ts").then((m) => m.default) },
+  remind: { description: "set a reminder (--at/--in); --list, --done <id>, --cancel <id>", load: () => import("./remind.ts").then((m) => m.default) },
   recall: { description: "find memories relevant to a query", load: () => import("./recall.ts").then((m) => m.default) },
   get: { description: "show one memory (and its history)", load: () => import("./get.ts").then((m) => m.default) },
   list: { description: "list memories by type, tag, project, time, status", load: () => import("./list.ts").then((m) => m.default) },

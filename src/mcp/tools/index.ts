@@ -12,6 +12,7 @@ import list from "./list.ts";
 import recall from "./recall.ts";
 import relate from "./relate.ts";
 import remember from "./remember.ts";
+import remind from "./remind.ts";
 import resume from "./resume.ts";
 import stats from "./stats.ts";
 import timeline from "./timeline.ts";
@@ -29,6 +30,7 @@ export const TOOLS: readonly ToolDef<any, any>[] = [
   timeline,
   checkpoint,
   resume,
+  remind,
   stats,
 ];
 
