@@ -9,7 +9,9 @@
  */
 import { constants, type Database } from "bun:sqlite";
 import { statSync, unlinkSync } from "node:fs";
-import { cairnError, describeError } from "../errors.ts";
+import { type CairnError, cairnError, describeError } from "../errors.ts";
+import { writeRefusal } from "./db.ts";
+import { diskFull } from "./write-access.ts";
 import { log } from "../log.ts";
 
 /** Device and inode of the database file and its two WAL companions; "" where a file is absent. */
@@ -22,6 +24,8 @@ interface FileIds {
 export interface LiveOptions {
   /** Run `PRAGMA quick_check` before the first write of each connection (for long-lived processes). */
   verifyBeforeWrite?: boolean;
+  /** Open for reading only, as on a read-only disk: writes fail with DB_READ_ONLY, access counts are skipped. */
+  readOnly?: boolean;
 }
 
 export class LiveDatabase {
@@ -71,8 +75,23 @@ export class LiveDatabase {
     if (this.#memory || db.inTransaction) return db;
     const now = this.#idsNow();
     if (this.#changed(now)) db = this.#reopen(db, now);
+    let refusal = writeRefusal(db);
+    if (refusal?.code === "DB_FULL" && !diskFull(this.path)) {
+      // Opened read-only while the disk was full; space was freed since, so writing may work again.
+      db.close();
+      this.#db = null;
+      db = this.#openAgain("opened read-only while its disk was full");
+      refusal = writeRefusal(db);
+    }
+    if (refusal) throw refusal;
     if (this.#verify && this.#verdict !== "ok") this.#quickCheck(db);
     return db;
+  }
+
+  /** Why writes are refused (the file, its directory or its disk is read-only, or the disk was full at open), or null. */
+  get refusal(): CairnError | null {
+    const db = this.#db;
+    return db ? writeRefusal(db) : null;
   }
 
   /** Refuses writes to a damaged file: each would build on pages that are already wrong. */
