@@ -89,9 +89,9 @@ const catalog = {
       "storing or changing memories needs write access to {2}, which only the user can give.",
   },
   DB_FULL: {
-    cli: 'The disk holding the memory database "{0}" is full ({1}); nothing was stored. Recall still works; free some space on the disk of {2} and try again.',
+    cli: 'The disk holding the memory database "{0}" is full ({1}); nothing was stored or changed. Recall still works; free some space on the disk of {2} and try again.',
     mcp:
-      'The disk holding the memory database "{0}" is full ({1}); nothing was stored. The recall, list and get tools still work; ' +
+      'The disk holding the memory database "{0}" is full ({1}); nothing was stored or changed. The recall, list and get tools still work; ' +
       "ask the user to free some space on the disk of {2}, then try again.",
   },
   CONFIG_INVALID: {

@@ -86,9 +86,9 @@ function prepareFile(path: string): CairnError | null {
     const fileLocked = exists && !tryChmod(path, 0o600);
     const why = dirLocked || fileLocked ? unwritable(path) : null;
     if (why) {
-      const refusal = readOnlyError(path, why);
-      if (!exists) throw refusal; // nothing to read, and no way to create it
-      return refusal;
+      // Nothing to read, and no way to create it.
+      if (!exists) throw readOnlyError(path, `${why}, and no database exists there yet`);
+      return readOnlyError(path, why);
     }
     if (!exists) {
       createDatabaseFile(path);

@@ -88,7 +88,7 @@ test.skipIf(!MOUNTS_ALLOWED)(`MCP: a disk filling under the server refuses write
     for (let i = 0; i < 5; i++) {
       const refused = await remember(`harbour crane fact while full ${i} ${"cargo ".repeat(400)}`);
       expect(refused.isError).toBe(true);
-      expect(refused.content[0].text).toMatch(/is full .*nothing was stored\. The recall, list and get tools still work/);
+      expect(refused.content[0].text).toMatch(/is full .*nothing was stored or changed\. The recall, list and get tools still work/);
     }
     for (const mode of ["keyword", "hybrid"]) {
       const recall = await mcp.call("recall", { query: "harbour crane", mode });
