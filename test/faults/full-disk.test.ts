@@ -109,3 +109,24 @@ test.skipIf(!MOUNTS_ALLOWED)(`MCP: a disk filling under the server refuses write
   const stored = (await onDisk(["export"])).stdout.trim().split("\n").map((l) => JSON.parse(l).id);
   expect(stored.sort()).toEqual(acknowledged.sort());
 });
+
+test.skipIf(!MOUNTS_ALLOWED)(`a server started on a full disk reads, refuses writes, and writes once space is freed${when}`, async () => {
+  expect((await onDisk(["remember", "--", "harbour crane fact before the disk filled"])).exitCode).toBe(0);
+  fillDisk(join(mnt, "fill"));
+  const mcp = new McpProcess(requireBinary(), { home, cwd: s.cwd, env: s.env({ CAIRN_HOME: home }) });
+  try {
+    await mcp.initialize();
+    expect((await mcp.call("recall", { query: "harbour crane", mode: "keyword" })).result.structuredContent.results).toHaveLength(1);
+    const refused = await mcp.call("remember", { content: "harbour crane fact while full" });
+    expect(refused.result.isError).toBe(true);
+    expect(refused.result.content[0].text).toMatch(/is full /);
+    rmSync(join(mnt, "fill"));
+    expect((await mcp.call("remember", { content: "harbour crane fact after space was freed" })).result.isError ?? false).toBe(false);
+    mcp.closeStdin();
+    expect(await mcp.exited).toBe(0);
+    expect(stderrLines(mcp.stderr).filter((l) => /^\s+at /.test(l))).toEqual([]);
+  } finally {
+    await mcp.kill();
+  }
+  expect(await count()).toBe(2);
+});

@@ -9,7 +9,7 @@ import { afterEach, beforeEach, expect, setDefaultTimeout, test } from "bun:test
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { requireBinary } from "../helpers/bin.ts";
-import { bindReadOnly, MOUNTS_ALLOWED, unmount } from "../helpers/mounts.ts";
+import { bindReadOnly, MOUNTS_ALLOWED, remountWritable, unmount } from "../helpers/mounts.ts";
 import { createSandbox, type Sandbox } from "../helpers/sandbox.ts";
 import { McpProcess } from "../e2e/mcp-process.ts";
 
@@ -94,4 +94,22 @@ test.skipIf(!MOUNTS_ALLOWED)(`the MCP server answers read tools and refuses writ
   } finally {
     await mcp.kill();
   }
+});
+
+test.skipIf(!MOUNTS_ALLOWED)(`a server started on a read-only disk writes once the disk is writable again${when}`, async () => {
+  const mcp = new McpProcess(requireBinary(), { home: ro, cwd: s.cwd, env: s.env({ CAIRN_HOME: ro }) });
+  try {
+    await mcp.initialize();
+    expect((await mcp.call("remember", { content: "refused while read-only" })).result.isError).toBe(true);
+    expect(remountWritable(ro)).toBe(true);
+    const reply = await mcp.call("remember", { content: "stored once the disk is writable" });
+    expect(reply.result.isError ?? false).toBe(false);
+    mcp.closeStdin();
+    expect(await mcp.exited).toBe(0);
+  } finally {
+    await mcp.kill();
+  }
+  const stored = (await s.run(["export"])).stdout;
+  expect(stored).toContain("stored once the disk is writable");
+  expect(stored).not.toContain("refused while read-only");
 });

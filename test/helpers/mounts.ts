@@ -32,6 +32,11 @@ export function bindReadOnly(source: string, target: string): boolean {
   return false;
 }
 
+/** Makes a read-only bind mount made by {@link bindReadOnly} writable again. */
+export function remountWritable(target: string): boolean {
+  return mount(["-o", "remount,rw,bind", target]);
+}
+
 /** Whether this machine lets the tests mount (tried once, on a throwaway tmpfs). */
 export const MOUNTS_ALLOWED: boolean = (() => {
   const dir = mkdtempSync(join(tmpdir(), "cairn-mount-probe-"));
