@@ -66,7 +66,8 @@ function openRefusingWrites(path: string, refusal: CairnError): Database {
     db = openReadOnly(path);
   } catch (err) {
     // Not even readable: say what is wrong with the disk, and why reading failed too.
-    throw cairnError(refusal.code, [...refusal.args.slice(0, 1), `${refusal.args[1]}; reading failed too: ${describeError(err)}`, ...refusal.args.slice(2)], err);
+    const [file, why, dir] = refusal.args;
+    throw cairnError(refusal.code, [file ?? path, `${why}; reading failed too: ${describeError(err)}`, dir ?? ""], err);
   }
   db.run(`PRAGMA busy_timeout = ${BUSY_TIMEOUT_MS}`);
   configure(db);

@@ -34,7 +34,8 @@ export function unwritable(path: string): string | null {
     } catch (err) {
       const code = (err as { code?: string }).code ?? "";
       if (code === "ENOENT") continue;
-      return code === "EROFS" ? `${target} is on a read-only file system` : `no write permission on ${target} (${code || describeError(err)})`;
+      if (code === "EROFS") return `${target} is on a read-only file system`;
+      return `no write permission on ${target} (${code || describeError(err)})`;
     }
   }
   return null;
