@@ -92,6 +92,20 @@ const catalog = {
       'The memory database "{0}" is damaged ({1}); writes to it are refused so nothing more is lost. Ask the user to restore it from a backup ' +
       "or to run `cairn doctor` in its repair mode, which copies every readable memory into a new database and keeps the damaged file beside it.",
   },
+  DB_READ_ONLY: {
+    cli:
+      'The memory database "{0}" is read-only ({1}); nothing was changed. Recall, list, get and export still work; ' +
+      "remembering needs write access to {2}: make it writable (remount it read-write or fix its permissions), or point CAIRN_HOME at a writable copy.",
+    mcp:
+      'The memory database "{0}" is read-only ({1}); nothing was changed. The recall, list and get tools still work; ' +
+      "storing or changing memories needs write access to {2}, which only the user can give.",
+  },
+  DB_FULL: {
+    cli: 'The disk holding the memory database "{0}" is full ({1}); nothing was stored or changed. Recall still works; free some space on the disk of {2} and try again.',
+    mcp:
+      'The disk holding the memory database "{0}" is full ({1}); nothing was stored or changed. The recall, list and get tools still work; ' +
+      "ask the user to free some space on the disk of {2}, then try again.",
+  },
   CONFIG_INVALID: {
     cli: "Invalid configuration in {0}: {1}. Fix or delete the file, or run `cairn config --explain`.",
     mcp: "Invalid configuration in {0}: {1}. Ask the user to fix or delete the file (`cairn config` shows every setting and where it comes from).",

@@ -3,7 +3,7 @@
  * content-addressed (the bundler puts a content hash in each embedded file's name), and files appear by
  * atomic rename, so concurrent first runs never see a partial file and never clash.
  */
-import { existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import { resolveCacheDir } from "../config/cache-dir.ts";
 
@@ -15,8 +15,14 @@ export function extractFile(embeddedPath: string, area: string, key: string, rel
   // Private to the user: native code is loaded from here, so nobody else may be able to swap it.
   mkdirSync(dirname(target), { recursive: true, mode: 0o700 });
   const tmp = `${target}.${process.pid}.${Date.now()}.tmp`;
-  writeFileSync(tmp, readFileSync(embeddedPath));
-  renameSync(tmp, target);
+  try {
+    writeFileSync(tmp, readFileSync(embeddedPath));
+    renameSync(tmp, target);
+  } catch (err) {
+    // A full or read-only disk: leave no partial copy behind (each run would add another).
+    rmSync(tmp, { force: true });
+    throw err;
+  }
   return target;
 }
 

@@ -99,7 +99,9 @@ export class DenseChannel implements RetrievalChannel {
     if (!fresh) {
       const missing = store.vectors.pendingCount(embedder.model);
       const opts = { max: this.#opts.catchUpLimit ?? 256, deadline: performance.now() + (this.#opts.catchUpMs ?? 2000) };
-      this.#remaining = missing > 0 ? (await embedPending(store, embedder, opts)).remaining : 0;
+      // A store that refuses writes (read-only, full disk) cannot keep vectors: search the ones it has.
+      const writable = missing > 0 && store.writeRefusal() === null;
+      this.#remaining = writable ? (await embedPending(store, embedder, opts)).remaining : missing;
       if (!this.#index || this.#index.model !== embedder.model || this.#index.dims !== embedder.dims) {
         this.#index = new VectorIndex(embedder.model, embedder.dims);
       }

@@ -1,56 +1,116 @@
-/** @module Opening the SQLite database: file permissions, pragmas for many concurrent processes, busy retry. */
+/** @module Opening the SQLite database: file permissions, read-only fallback, pragmas for many concurrent processes, busy retry. */
 import { Database } from "bun:sqlite";
 import { chmodSync, closeSync, existsSync, mkdirSync, openSync, renameSync, rmSync, statSync } from "node:fs";
 import { dirname } from "node:path";
 import { CairnError, cairnError, describeError } from "../errors.ts";
 import { checkDatabaseFile } from "./file-check.ts";
+import { openReadOnly, readOnlyError, unwritable, writeFailure } from "./write-access.ts";
 
 /** How long SQLite itself waits for another process's lock before reporting SQLITE_BUSY. */
 export const BUSY_TIMEOUT_MS = 10_000;
+
+/** Why each read-only connection was opened that way: its writes are refused with this error, up front. */
+const refusals = new WeakMap<Database, CairnError>();
+
+/** The error every write on `db` gets, when it was opened read-only (see {@link openDatabase}); else null. */
+export function writeRefusal(db: Database): CairnError | null {
+  return refusals.get(db) ?? null;
+}
 
 /**
  * Opens (creating if needed) the database at `path`, or an in-memory one for `":memory:"`.
  * The directory is made 0700 and the file 0600 before SQLite touches it, so memories are never
  * readable by other users, not even for an instant. An existing file must look like a sound database
- * (file-check.ts): an empty one is refused, never taken for a new store.
+ * (file-check.ts): an empty one is refused, never taken for a new store. A file that cannot be written (a
+ * read-only directory, file or disk) or whose disk is too full to open it is opened read-only, and
+ * {@link writeRefusal} says why: reads work, writes fail up front with DB_READ_ONLY or DB_FULL.
  */
-export function openDatabase(path: string): Database {
-  if (path !== ":memory:") prepareFile(path);
+export function openDatabase(path: string, opts: { readOnly?: boolean } = {}): Database {
+  if (opts.readOnly && path !== ":memory:") return openRefusingWrites(path, readOnlyError(path, "it was opened for reading only"));
+  const readOnly = path === ":memory:" ? null : prepareFile(path);
+  if (readOnly) return openRefusingWrites(path, readOnly);
   let db: Database;
   try {
     db = new Database(path, { create: true, strict: true });
   } catch (err) {
-    throw cairnError("DB_OPEN", [path, describeError(err)], err);
+    throw writeFailure(err, path) ?? cairnError("DB_OPEN", [path, describeError(err)], err);
   }
   try {
     db.run(`PRAGMA busy_timeout = ${BUSY_TIMEOUT_MS}`);
     if (path !== ":memory:") withBusyRetry(() => db.run("PRAGMA journal_mode = WAL"));
-    db.run("PRAGMA synchronous = NORMAL");
-    db.run("PRAGMA foreign_keys = ON");
-    // Freed pages are zeroed, so a purged memory's text does not linger in the file (see scrub.ts).
-    db.run("PRAGMA secure_delete = ON");
-    db.run("PRAGMA temp_store = MEMORY");
-    db.run("PRAGMA cache_size = -16000");
-    // Reads through the OS page cache instead of copying pages: measured 2× faster cold recalls at 10k+.
-    db.run("PRAGMA mmap_size = 268435456");
+    configure(db);
   } catch (err) {
     db.close();
-    throw cairnError("DB_OPEN", [path, describeError(err)], err);
+    // No space for the -shm index SQLite needs even to read: open without it, for reading.
+    const failure = writeFailure(err, path);
+    if (failure?.code === "DB_FULL") return openRefusingWrites(path, failure);
+    throw failure ?? cairnError("DB_OPEN", [path, describeError(err)], err);
   }
   return db;
 }
 
-function prepareFile(path: string): void {
+function configure(db: Database): void {
+  db.run("PRAGMA synchronous = NORMAL");
+  db.run("PRAGMA foreign_keys = ON");
+  // Freed pages are zeroed, so a purged memory's text does not linger in the file (see scrub.ts).
+  db.run("PRAGMA secure_delete = ON");
+  db.run("PRAGMA temp_store = MEMORY");
+  db.run("PRAGMA cache_size = -16000");
+  // Reads through the OS page cache instead of copying pages: measured 2× faster cold recalls at 10k+.
+  db.run("PRAGMA mmap_size = 268435456");
+}
+
+function openRefusingWrites(path: string, refusal: CairnError): Database {
+  let db: Database;
+  try {
+    db = openReadOnly(path);
+  } catch (err) {
+    // Not even readable: say what is wrong with the disk, and why reading failed too.
+    const [file, why, dir] = refusal.args;
+    throw cairnError(refusal.code, [file ?? path, `${why}; reading failed too: ${describeError(err)}`, dir ?? ""], err);
+  }
+  db.run(`PRAGMA busy_timeout = ${BUSY_TIMEOUT_MS}`);
+  configure(db);
+  refusals.set(db, refusal);
+  return db;
+}
+
+/** Readies the directory and file; returns why they cannot be written (then the store is opened read-only). */
+function prepareFile(path: string): CairnError | null {
   const dir = dirname(path);
   try {
     if (!existsSync(dir)) mkdirSync(dir, { recursive: true, mode: 0o700 });
-    chmodSync(dir, 0o700);
-    if (!existsSync(path)) createDatabaseFile(path);
-    else checkDatabaseFile(path, { walPresent: existsSync(`${path}-wal`) });
-    chmodSync(path, 0o600);
+    const dirLocked = !tryChmod(dir, 0o700);
+    const exists = existsSync(path);
+    if (exists) checkDatabaseFile(path, { walPresent: existsSync(`${path}-wal`) });
+    // chmod succeeds for the owner unless the file system is read-only; only when it fails is writing asked about.
+    const fileLocked = exists && !tryChmod(path, 0o600);
+    const why = dirLocked || fileLocked ? unwritable(path) : null;
+    if (why) {
+      // Nothing to read, and no way to create it.
+      if (!exists) throw readOnlyError(path, `${why}, and no database exists there yet`);
+      return readOnlyError(path, why);
+    }
+    if (!exists) {
+      createDatabaseFile(path);
+      chmodSync(path, 0o600);
+    }
+    return null;
   } catch (err) {
     if (err instanceof CairnError) throw err;
-    throw cairnError("DB_OPEN", [path, describeError(err)], err);
+    throw writeFailure(err, path) ?? cairnError("DB_OPEN", [path, describeError(err)], err);
+  }
+}
+
+/** chmod as far as allowed: false when the file system or the owner refuses it (then writability is checked). */
+function tryChmod(target: string, mode: number): boolean {
+  try {
+    chmodSync(target, mode);
+    return true;
+  } catch (err) {
+    const code = (err as { code?: string }).code;
+    if (code === "EROFS" || code === "EPERM" || code === "EACCES") return false;
+    throw err;
   }
 }
 
@@ -128,5 +188,12 @@ export function withBusyRetry<T>(fn: () => T): T {
 
 /** Runs `fn` inside `BEGIN IMMEDIATE` (taking the write lock up front, so it never deadlocks on upgrade). */
 export function writeTransaction<T>(db: Database, fn: () => T): T {
-  return withBusyRetry(() => db.transaction(fn).immediate());
+  const refusal = refusals.get(db);
+  if (refusal) throw refusal;
+  try {
+    return withBusyRetry(() => db.transaction(fn).immediate());
+  } catch (err) {
+    // A disk that filled up or went read-only under a running process: the transaction was rolled back.
+    throw writeFailure(err, db.filename) ?? err;
+  }
 }

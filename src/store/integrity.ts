@@ -5,6 +5,7 @@
  */
 import type { Database } from "bun:sqlite";
 import { describeError } from "../errors.ts";
+import { writeRefusal } from "./db.ts";
 import { schemaVersion } from "./migrations.ts";
 import type { IntegrityReport } from "./store.ts";
 
@@ -26,7 +27,8 @@ export function checkIntegrity(db: Database): IntegrityReport {
       return fallback;
     }
   };
-  attempt(() => db.run("INSERT INTO memories_fts (memories_fts) VALUES ('integrity-check')"), undefined);
+  // FTS5's own check is an INSERT, refused on a read-only connection: the counts below still compare index and table.
+  if (!writeRefusal(db)) attempt(() => db.run("INSERT INTO memories_fts (memories_fts) VALUES ('integrity-check')"), undefined);
   const n = (sql: string) => attempt(() => (db.query(sql).get() as { n: number }).n, -1);
   const ftsMissing = n("SELECT count(*) AS n FROM memories m WHERE NOT EXISTS (SELECT 1 FROM memories_fts f WHERE f.rowid = m.seq)");
   const ftsOrphans = n("SELECT count(*) AS n FROM memories_fts f WHERE NOT EXISTS (SELECT 1 FROM memories m WHERE m.seq = f.rowid)");

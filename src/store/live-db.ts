@@ -9,7 +9,9 @@
  */
 import { constants, type Database } from "bun:sqlite";
 import { statSync, unlinkSync } from "node:fs";
-import { cairnError, describeError } from "../errors.ts";
+import { type CairnError, cairnError, describeError } from "../errors.ts";
+import { writeRefusal } from "./db.ts";
+import { diskFull, unwritable } from "./write-access.ts";
 import { log } from "../log.ts";
 
 /** Device and inode of the database file and its two WAL companions; "" where a file is absent. */
@@ -22,6 +24,8 @@ interface FileIds {
 export interface LiveOptions {
   /** Run `PRAGMA quick_check` before the first write of each connection (for long-lived processes). */
   verifyBeforeWrite?: boolean;
+  /** Open for reading only, as on a read-only disk: writes fail with DB_READ_ONLY, access counts are skipped. */
+  readOnly?: boolean;
 }
 
 export class LiveDatabase {
@@ -29,6 +33,8 @@ export class LiveDatabase {
   readonly #open: (path: string) => Database;
   readonly #memory: boolean;
   readonly #verify: boolean;
+  /** Opened read-only on request: stays so whatever the disk allows. */
+  readonly #readOnly: boolean;
   /** Null after a reopen failed (e.g. the new file is empty): every call tries again, so fixing the file heals it. */
   #db: Database | null;
   #ids: FileIds;
@@ -43,6 +49,7 @@ export class LiveDatabase {
     this.#open = open;
     this.#memory = path === ":memory:";
     this.#verify = opts.verifyBeforeWrite === true && !this.#memory;
+    this.#readOnly = opts.readOnly === true;
     this.#db = open(path);
     this.#ids = this.#idsNow();
   }
@@ -71,8 +78,29 @@ export class LiveDatabase {
     if (this.#memory || db.inTransaction) return db;
     const now = this.#idsNow();
     if (this.#changed(now)) db = this.#reopen(db, now);
+    let refusal = writeRefusal(db);
+    if (refusal && this.#mayWriteNow(refusal)) {
+      // Opened read-only while the disk was full or read-only; that changed, so writing may work again.
+      db.close();
+      this.#db = null;
+      db = this.#openAgain(`opened read-only (${refusal.code === "DB_FULL" ? "disk full" : "not writable"}) and is writable again`);
+      refusal = writeRefusal(db);
+    }
+    if (refusal) throw refusal;
     if (this.#verify && this.#verdict !== "ok") this.#quickCheck(db);
     return db;
+  }
+
+  /** Why writes are refused (the file, its directory or its disk is read-only, or the disk was full at open), or null. */
+  get refusal(): CairnError | null {
+    const db = this.#db;
+    return db ? writeRefusal(db) : null;
+  }
+
+  /** Whether what made the connection read-only has passed (asked only when a write meets the refusal). */
+  #mayWriteNow(refusal: CairnError): boolean {
+    if (this.#readOnly) return false;
+    return refusal.code === "DB_FULL" ? !diskFull(this.path) : unwritable(this.path) === null;
   }
 
   /** Refuses writes to a damaged file: each would build on pages that are already wrong. */

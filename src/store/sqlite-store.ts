@@ -7,6 +7,7 @@ import { encodeContent } from "./content-codec.ts";
 import { BUSY_TIMEOUT_MS, isBusy, openDatabase, writeTransaction } from "./db.ts";
 import { LiveDatabase, type LiveOptions } from "./live-db.ts";
 import { CairnError } from "../errors.ts";
+import { writeFailure } from "./write-access.ts";
 import { log } from "../log.ts";
 import { filterToSql, rowsById } from "./filter-sql.ts";
 import { edgesOf, insertEdge } from "./edges.ts";
@@ -51,6 +52,8 @@ export class SqliteStore implements Store {
   readonly #live: LiveDatabase;
   /** Set by purge; the physical scrub runs once the purging transaction has committed. */
   #scrubPending = false;
+  /** Set once the user was told that access counts cannot be recorded. */
+  #touchWarned = false;
 
   /**
    * Opens the database at `path` (":memory:" for a throwaway one) and migrates it to the latest schema.
@@ -58,7 +61,7 @@ export class SqliteStore implements Store {
    */
   constructor(path: string, opts: LiveOptions = {}) {
     this.location = path;
-    this.#live = new LiveDatabase(path, openMigrated, opts);
+    this.#live = new LiveDatabase(path, (p) => openMigrated(p, opts.readOnly === true), opts);
     this.vectors = new SqliteVectors(this.#live);
   }
 
@@ -211,20 +214,41 @@ export class SqliteStore implements Store {
     try {
       db = this.#live.write();
     } catch (err) {
-      // A damaged file keeps answering reads as far as it can; only statistics are lost.
-      if (!(err instanceof CairnError && err.code === "DB_CORRUPT")) throw err;
-      log.debug(`access tracking skipped: ${err.message}`);
-      return;
+      if (this.#skipTouch(err)) return;
+      throw err;
     }
     db.run(`PRAGMA busy_timeout = ${TOUCH_WAIT_MS}`);
     try {
       db.transaction(update).immediate();
     } catch (err) {
-      if (!isBusy(err)) throw err;
-      log.debug("access tracking skipped: the database is busy with another writer");
+      if (isBusy(err)) log.debug("access tracking skipped: the database is busy with another writer");
+      else if (!this.#skipTouch(writeFailure(err, this.location) ?? err)) throw err;
     } finally {
       db.run(`PRAGMA busy_timeout = ${BUSY_TIMEOUT_MS}`);
     }
+  }
+
+  /** Whether a failed access-count write leaves the read standing: a damaged, read-only or full store. */
+  #skipTouch(err: unknown): boolean {
+    if (!(err instanceof CairnError)) return false;
+    // A damaged file keeps answering reads as far as it can; only statistics are lost.
+    if (err.code === "DB_CORRUPT") log.debug(`access tracking skipped: ${err.message}`);
+    else if (err.code !== "DB_READ_ONLY" && err.code !== "DB_FULL") return false;
+    else if (!this.#touchWarned) {
+      // Once per process: every recall would say it again.
+      this.#touchWarned = true;
+      const [, why, dir] = err.args;
+      log.warn(
+        err.code === "DB_FULL"
+          ? `the disk of ${dir} is full (${why}): recall works, but access counts are not recorded and nothing new can be stored until space is freed`
+          : `the memory database is read-only (${why}): recall works, but access counts are not recorded; remembering needs write access to ${dir}`,
+      );
+    }
+    return true;
+  }
+
+  writeRefusal(): CairnError | null {
+    return this.#live.refusal;
   }
 
   appendAudit(entry: AuditEntry): void {
@@ -283,8 +307,8 @@ export class SqliteStore implements Store {
 }
 
 /** Opens the database at `path` and migrates it to the latest schema. */
-function openMigrated(path: string): Database {
-  const db = openDatabase(path);
+function openMigrated(path: string, readOnly: boolean): Database {
+  const db = openDatabase(path, { readOnly });
   try {
     migrate(db);
   } catch (err) {

@@ -104,8 +104,10 @@ export interface Store {
   getMany(ids: readonly string[], filter: MemoryFilter, now: number): Memory[];
   /** How many memories exist, and how many each safe FTS5 expression matches (all statuses and scopes). */
   termStats(matches: readonly string[]): { docs: number; counts: number[] };
-  /** Records that memories were read (access count and time). */
+  /** Records that memories were read (access count and time); skipped, said once, where writes are refused. */
   touch(ids: readonly string[], now: number): void;
+  /** Why writes fail before they start (a read-only file or disk, or a disk full at open), or null. */
+  writeRefusal(): Error | null;
   appendAudit(entry: AuditEntry): void;
   /** Links two existing memories; false when that exact link already exists. */
   addEdge(edge: Edge): boolean;

@@ -33,11 +33,13 @@ export interface HarnessOptions {
   /** Roots the client offers (file:// URIs); none = the client has no roots capability. */
   roots?: string[];
   fixedProject?: string;
+  /** Open the database for reading only, as on a read-only disk. */
+  readOnly?: boolean;
 }
 
 export async function connect(opts: HarnessOptions = {}): Promise<Harness> {
   const clock = { now: T0 };
-  const engine = new Engine({ store: new SqliteStore(opts.path ?? ":memory:"), project: PROJECT, actor: "test", now: () => clock.now });
+  const engine = new Engine({ store: new SqliteStore(opts.path ?? ":memory:", { readOnly: opts.readOnly }), project: PROJECT, actor: "test", now: () => clock.now });
   const scope = new ProjectScope({ fixed: opts.fixedProject, fallback: PROJECT });
   const server = createMcpServer({ engine, scope });
   const roots = opts.roots;

@@ -53,10 +53,18 @@ export function registerTools(server: McpServer, deps: ToolDeps): void {
         if (err instanceof CairnError) throw err.forMcp();
         const damaged = damagedDatabaseError(err, deps.engine.store.location);
         if (damaged) throw damaged.forMcp();
-        // A bug, not the agent's mistake: keep the stack for the user's logs, give the agent a short message.
-        log.error(`tool ${tool.name} failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+        // A bug, not the agent's mistake: one log line with where it happened (the whole stack at debug level),
+        // a short message for the agent. A failure repeated on every call must not flood the client's log.
+        log.error(`tool ${tool.name} failed: ${oneLine(err)}`);
+        if (err instanceof Error && err.stack) log.debug(err.stack);
         throw cairnError("INTERNAL", [describeError(err)], err);
       }
     });
   }
+}
+
+/** The error's message and the first frame of its stack, on one line. */
+function oneLine(err: unknown): string {
+  const frame = err instanceof Error ? err.stack?.split("\n").find((l) => l.trimStart().startsWith("at "))?.trim() : undefined;
+  return `${describeError(err).replace(/\s*\n\s*/g, " ")}${frame ? ` (${frame})` : ""}`;
 }
