@@ -7,7 +7,7 @@ import type { MemoryJson } from "../domain/serialize.ts";
 import type { RetrievalChannel } from "../retrieve/channel.ts";
 import type { RerankStage } from "../retrieve/rerank.ts";
 import { KeywordChannel } from "../retrieve/keyword-channel.ts";
-import type { AuditEntry, IntegrityReport, Store, StoreStats } from "../store/store.ts";
+import type { AuditEntry, AuditHead, AuditQuery, AuditRecord, ChainReport, IntegrityReport, Store, StoreStats } from "../store/store.ts";
 import { type Briefing, type BriefingInput, briefing } from "./briefing.ts";
 import { type CheckpointInput, type CheckpointResult, checkpoint, type ResumeResult, resume } from "./checkpoint.ts";
 import type { EngineContext } from "./context.ts";
@@ -39,7 +39,7 @@ import { type Link, links, type RelateResult, relate } from "./relate.ts";
 import { resolveScope, type ScopeOptions } from "./scope.ts";
 import { type TimelineInput, type TimelineResult, timeline } from "./timeline.ts";
 import { exportRecords } from "./export.ts";
-import { shortIds } from "./ids.ts";
+import { resolveId, shortIds } from "./ids.ts";
 import { redactingStore } from "./redacting-store.ts";
 import type { ImportReport, Progress } from "./import.ts";
 
@@ -59,6 +59,8 @@ export interface EngineOptions {
   /** Called after content was written (remember, update, import): long-lived processes embed it soon. */
   onWrite?: () => void;
 }
+
+const FULL_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export class Engine {
   readonly #ctx: EngineContext;
@@ -117,6 +119,23 @@ export class Engine {
   /** The short form of each id, as people see and type it (engine/ids.ts). */
   shortIds(ids: readonly string[]): Map<string, string> {
     return shortIds(this.#ctx.store, ids);
+  }
+
+  /** The audit chain's end, to record elsewhere as an anchor. */
+  auditHead(): AuditHead {
+    return this.#ctx.store.auditHead();
+  }
+
+  /** Walks the audit chain (and proves it still holds `anchor`, a head recorded earlier). */
+  verifyAudit(anchor?: { seq: number; hash: string }): ChainReport {
+    return this.#ctx.store.verifyAudit(anchor);
+  }
+
+  /** Audit entries, newest first; `memory` is a full id (also of a purged memory) or a short id or prefix. */
+  auditLog(q: Omit<AuditQuery, "memoryId"> & { memory?: string }): AuditRecord[] {
+    const { memory, ...rest } = q;
+    const memoryId = memory === undefined ? undefined : FULL_ID.test(memory) ? memory : resolveId(this.#ctx.store, memory);
+    return this.#ctx.store.auditLog({ ...rest, ...(memoryId ? { memoryId } : {}) });
   }
 
   history(idOrPrefix: string): { id: string; entries: AuditEntry[] } {

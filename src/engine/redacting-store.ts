@@ -17,6 +17,7 @@ const MEMBERS = {
   findDuplicate: "read", list: "read", count: "read", sessionNeighbours: "read", searchText: "read",
   getMany: "read", termStats: "read", touch: "read", history: "read", edges: "read", stats: "read",
   check: "read", close: "read", idsWithTail: "read", projects: "read", hasProject: "read", projectAliases: "read",
+  auditHead: "read", verifyAudit: "read", auditLog: "read",
   writeRefusal: "read",
   insert: "write", replace: "write", appendAudit: "write", addEdge: "write",
 } as const satisfies Record<keyof Store, "read" | "write">;

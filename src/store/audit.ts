@@ -1,7 +1,9 @@
 /** @module The append-only audit log: who changed which memory, when, and the content hashes around it. */
 import type { Database } from "bun:sqlite";
-import type { AuditEntry, AuditOp } from "./store.ts";
+import type { AuditEntry, AuditOp, AuditQuery, AuditRecord } from "./store.ts";
+import { chainTail, entryHash } from "./audit-chain.ts";
 import { decodeContent, encodeContent } from "./content-codec.ts";
+import { writeTransaction } from "./db.ts";
 
 interface AuditRow {
   at: number;
@@ -14,27 +16,42 @@ interface AuditRow {
   detail: string;
 }
 
+/** Appends `e` at the end of the hash chain (inside the caller's write transaction, or in its own). */
 export function appendAudit(db: Database, e: AuditEntry): void {
-  db.query(
-    `INSERT INTO audit (at, actor, op, memory_id, hash_before, hash_after, content_before, detail)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-  ).run(
-    e.at,
-    e.actor,
-    e.op,
-    e.memoryId,
-    e.hashBefore,
-    e.hashAfter,
-    e.contentBefore === null ? null : encodeContent(e.contentBefore),
-    JSON.stringify(e.detail),
-  );
+  const append = () => {
+    const tail = chainTail(db);
+    const fields = { seq: tail.seq + 1, at: e.at, actor: e.actor, op: e.op, memory_id: e.memoryId, hash_before: e.hashBefore, hash_after: e.hashAfter };
+    db.query(
+      `INSERT INTO audit (seq, at, actor, op, memory_id, hash_before, hash_after, content_before, detail, prev_hash, entry_hash)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    ).run(
+      fields.seq,
+      e.at,
+      e.actor,
+      e.op,
+      e.memoryId,
+      e.hashBefore,
+      e.hashAfter,
+      e.contentBefore === null ? null : encodeContent(e.contentBefore),
+      JSON.stringify(e.detail),
+      tail.hash,
+      entryHash(fields, tail.hash),
+    );
+  };
+  // Reading the tail and appending must be one step, or two writers would both link to the same entry.
+  if (db.inTransaction) append();
+  else writeTransaction(db, append);
 }
 
 export function auditHistory(db: Database, memoryId: string): AuditEntry[] {
   const rows = db
     .query("SELECT at, actor, op, memory_id, hash_before, hash_after, content_before, detail FROM audit WHERE memory_id = ? ORDER BY seq")
     .all(memoryId) as AuditRow[];
-  return rows.map((r) => ({
+  return rows.map(toEntry);
+}
+
+function toEntry(r: AuditRow): AuditEntry {
+  return {
     at: r.at,
     actor: r.actor,
     op: r.op as AuditOp,
@@ -43,7 +60,7 @@ export function auditHistory(db: Database, memoryId: string): AuditEntry[] {
     hashAfter: r.hash_after,
     contentBefore: r.content_before === null ? null : decodeContent(r.content_before),
     detail: JSON.parse(r.detail) as Record<string, unknown>,
-  }));
+  };
 }
 
 /**
@@ -52,4 +69,21 @@ export function auditHistory(db: Database, memoryId: string): AuditEntry[] {
  */
 export function eraseAuditContent(db: Database, memoryId: string): void {
   db.query("UPDATE audit SET content_before = NULL, detail = '{}' WHERE memory_id = ?").run(memoryId);
+}
+
+/** Entries matching `q`, newest first. */
+export function auditLog(db: Database, q: AuditQuery): AuditRecord[] {
+  const where: string[] = [];
+  const params: Array<string | number> = [];
+  if (q.memoryId !== undefined) (where.push("memory_id = ?"), params.push(q.memoryId));
+  if (q.actor !== undefined) (where.push("actor = ?"), params.push(q.actor));
+  if (q.since !== undefined) (where.push("at >= ?"), params.push(q.since));
+  if (q.until !== undefined) (where.push("at < ?"), params.push(q.until));
+  const rows = db
+    .query(
+      `SELECT seq, at, actor, op, memory_id, hash_before, hash_after, content_before, detail, entry_hash FROM audit
+       ${where.length > 0 ? `WHERE ${where.join(" AND ")}` : ""} ORDER BY seq DESC LIMIT ?`,
+    )
+    .all(...params, q.limit) as Array<AuditRow & { seq: number; entry_hash: string | null }>;
+  return rows.map((r) => ({ ...toEntry(r), seq: r.seq, entryHash: r.entry_hash }));
 }

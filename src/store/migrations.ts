@@ -5,6 +5,7 @@
 import type { Database } from "bun:sqlite";
 import { cairnError } from "../errors.ts";
 import { writeTransaction } from "./db.ts";
+import { backfillChain } from "./audit-chain.ts";
 import { rekeyPathProjects } from "./project-keys.ts";
 
 /** `sql` runs first; `run`, when present, does what SQL alone cannot (e.g. read the filesystem). */
@@ -150,6 +151,29 @@ export const MIGRATIONS: ReadonlyArray<Migration> = [
       CREATE INDEX project_aliases_project ON project_aliases (project);
     `,
     run: rekeyPathProjects,
+  },
+  {
+    version: 5,
+    name: "audit log as a hash chain",
+    // Each entry links to the one before it by hash (audit-chain.ts), so an edited, removed, added or moved
+    // entry is found. Existing entries are linked in order; the update guard is rebuilt to also protect
+    // the chain's columns, since the old one refused the backfill's writes.
+    sql: `
+      ALTER TABLE audit ADD COLUMN prev_hash TEXT;
+      ALTER TABLE audit ADD COLUMN entry_hash TEXT;
+      DROP TRIGGER audit_only_purge;
+    `,
+    run: (db) => {
+      backfillChain(db);
+      db.run(`
+        CREATE TRIGGER audit_only_purge BEFORE UPDATE ON audit
+          WHEN NEW.content_before IS NOT NULL OR NEW.seq IS NOT OLD.seq OR NEW.at IS NOT OLD.at
+            OR NEW.op IS NOT OLD.op OR NEW.memory_id IS NOT OLD.memory_id OR NEW.actor IS NOT OLD.actor
+            OR NEW.hash_before IS NOT OLD.hash_before OR NEW.hash_after IS NOT OLD.hash_after
+            OR NEW.prev_hash IS NOT OLD.prev_hash OR NEW.entry_hash IS NOT OLD.entry_hash
+          BEGIN SELECT RAISE(ABORT, 'audit log is append-only'); END;
+      `);
+    },
   },
 ];
 

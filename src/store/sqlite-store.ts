@@ -2,7 +2,8 @@
 import type { Database } from "bun:sqlite";
 import type { Edge } from "../domain/edge.ts";
 import type { Memory, MemoryFilter } from "../domain/memory.ts";
-import { appendAudit, auditHistory, eraseAuditContent } from "./audit.ts";
+import { appendAudit, auditHistory, auditLog, eraseAuditContent } from "./audit.ts";
+import { auditHead, verifyChain } from "./audit-chain.ts";
 import { encodeContent } from "./content-codec.ts";
 import { BUSY_TIMEOUT_MS, isBusy, openDatabase, writeTransaction } from "./db.ts";
 import { LiveDatabase, type LiveOptions } from "./live-db.ts";
@@ -19,7 +20,7 @@ import { migrate } from "./migrations.ts";
 import { MEMORY_COLUMNS, type MemoryRow, rowToMemory } from "./rows.ts";
 import { scrubDeleted } from "./scrub.ts";
 import { collectStats } from "./stats.ts";
-import type { AuditEntry, IntegrityReport, ListOptions, ProjectAlias, ProjectCount, Store, StoreStats, TextHit } from "./store.ts";
+import type { AuditEntry, AuditHead, AuditQuery, AuditRecord, ChainReport, IntegrityReport, ListOptions, ProjectAlias, ProjectCount, Store, StoreStats, TextHit } from "./store.ts";
 import { SqliteVectors } from "./vectors.ts";
 import { termStats } from "./term-stats.ts";
 import { sessionNeighbours } from "./neighbours.ts";
@@ -265,6 +266,18 @@ export class SqliteStore implements Store {
 
   history(id: string): AuditEntry[] {
     return auditHistory(this.#db, id);
+  }
+
+  auditHead(): AuditHead {
+    return auditHead(this.#db);
+  }
+
+  verifyAudit(anchor?: { seq: number; hash: string }): ChainReport {
+    return verifyChain(this.#db, anchor);
+  }
+
+  auditLog(query: AuditQuery): AuditRecord[] {
+    return auditLog(this.#db, query);
   }
 
   projects(): ProjectCount[] {

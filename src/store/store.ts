@@ -5,6 +5,10 @@ import type { VectorStore } from "./vector-store.ts";
 
 export type AuditOp = "create" | "update" | "reinforce" | "forget" | "restore" | "purge" | "link";
 
+import type { AuditHead, ChainReport } from "./audit-chain.ts";
+
+export type { AuditHead, ChainReport };
+
 export interface AuditEntry {
   at: number;
   actor: string;
@@ -15,6 +19,20 @@ export interface AuditEntry {
   /** Previous content, kept for updates so old versions can be shown; erased when the memory is purged. */
   contentBefore: string | null;
   detail: Record<string, unknown>;
+}
+
+/** An audit entry with its place in the chain. */
+export interface AuditRecord extends AuditEntry {
+  seq: number;
+  entryHash: string | null;
+}
+
+export interface AuditQuery {
+  memoryId?: string;
+  actor?: string;
+  since?: number;
+  until?: number;
+  limit: number;
 }
 
 export interface TextHit {
@@ -114,6 +132,12 @@ export interface Store {
   /** Every link from or to memory `id`. */
   edges(id: string): Edge[];
   history(id: string): AuditEntry[];
+  /** The audit chain's end: entries, last sequence number and hash (to anchor elsewhere). */
+  auditHead(): AuditHead;
+  /** Walks the audit chain; with `anchor`, also proves the log still holds that earlier head. */
+  verifyAudit(anchor?: { seq: number; hash: string }): ChainReport;
+  /** Audit entries, newest first, filtered by memory, actor and time. */
+  auditLog(query: AuditQuery): AuditRecord[];
   stats(now: number): StoreStats;
   check(): IntegrityReport;
   close(): void;

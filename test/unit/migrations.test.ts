@@ -35,6 +35,7 @@ const FIXTURES: Record<number, (db: Database) => void> = {
   2: (db) => FIXTURES[1]!(db),
   3: (db) => FIXTURES[1]!(db),
   4: (db) => FIXTURES[1]!(db),
+  5: (db) => FIXTURES[1]!(db),
 };
 
 describe("migrations", () => {
@@ -100,6 +101,27 @@ describe("migrations", () => {
     expect(engine.list({ project: withRemote, includeGlobal: false }).memories).toHaveLength(2);
     expect(engine.list({ project: "payments", includeGlobal: false }).memories).toHaveLength(2);
     engine.close();
+  });
+
+  test("version 5 links the audit entries written before it into a chain that verifies", () => {
+    const path = tempDb();
+    const raw = new Database(path, { create: true, strict: true });
+    migrate(raw, 4);
+    const insert = raw.query(`INSERT INTO audit (at, actor, op, memory_id, hash_before, hash_after, content_before, detail)
+                              VALUES (?, 'cli', ?, 'm1', ?, ?, ?, '{}')`);
+    insert.run(1, "create", null, "h1", null);
+    insert.run(2, "update", "h1", "h2", "first text"); // old content kept: the former update guard refused such rows
+    insert.run(3, "update", "h2", "h3", "second text");
+    raw.close();
+
+    const store = new SqliteStore(path);
+    const report = store.verifyAudit();
+    expect(report).toMatchObject({ ok: true, checked: 3, head: { count: 3, seq: 3 } });
+    store.appendAudit({ at: 4, actor: "cli", op: "update", memoryId: "m1", hashBefore: "h3", hashAfter: "h4", contentBefore: "third text", detail: {} });
+    expect(store.verifyAudit()).toMatchObject({ ok: true, checked: 4 });
+    // The guard now protects the chain's columns too.
+    expect(() => store.database.run("UPDATE audit SET entry_hash = 'x' WHERE seq = 2")).toThrow("append-only");
+    store.close();
   });
 
   test("migrating twice is a no-op", () => {

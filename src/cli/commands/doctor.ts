@@ -145,7 +145,20 @@ function storeChecks(engine: Engine): Check[] {
       level: report.tagMismatches === 0 ? "ok" : "fail",
       detail: report.tagMismatches === 0 ? "tag index matches" : report.tagMismatches < 0 ? `cannot be read: ${unread}` : `${report.tagMismatches} memories with a stale tag index`,
     },
+    auditCheck(engine),
   ];
+}
+
+/** The audit log's hash chain (store/audit-chain.ts): broken means an entry was edited, removed or moved. */
+function auditCheck(engine: Engine): Check {
+  try {
+    const r = engine.verifyAudit();
+    return r.ok
+      ? { name: "audit chain", level: "ok", detail: `${r.checked} entries chained; head ${r.head.seq}:${r.head.hash.slice(0, 16)}…` }
+      : { name: "audit chain", level: "fail", detail: `broken at entry ${r.brokenAt}: ${r.problem}; \`cairn audit log\` shows the entries around it` };
+  } catch (err) {
+    return { name: "audit chain", level: "fail", detail: `cannot be read: ${describeError(err)}. ${RECOVERY}` };
+  }
 }
 
 /** The warm hook daemon is optional (hooks run cold without it), so its absence is information, not a problem. */

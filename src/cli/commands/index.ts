@@ -18,6 +18,7 @@ export const COMMANDS: Record<string, { description: string; load: Loader }> = {
   mcp: { description: "run the MCP server on stdio (for agents)", load: () => import("./mcp.ts").then((m) => m.default) },
   models: { description: "list, add, switch and re-embed models", load: () => import("./models.ts").then((m) => m.default) },
   setup: { description: "register cairn with agent clients (MCP server, Claude Code hooks)", load: () => import("./setup.ts").then((m) => m.default) },
+  audit: { description: "verify the audit log's hash chain; head (an anchor); log", load: () => import("./audit.ts").then((m) => m.default) },
   doctor: { description: "check the database, index, config and assets", load: () => import("./doctor.ts").then((m) => m.default) },
   config: { description: "show or change configuration", load: () => import("./config.ts").then((m) => m.default) },
   version: { description: "print the version", load: () => import("./version.ts").then((m) => m.default) },

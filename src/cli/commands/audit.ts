@@ -1,0 +1,70 @@
+/**
+ * @module `cairn audit verify|head|log`: the tamper-evident audit log (store/audit-chain.ts). `verify` walks
+ * the hash chain (exit 1 naming the first broken entry), `--from <seq:hash>` also proves the log only grew
+ * since a head recorded earlier; `head` prints that anchor; `log` lists entries.
+ */
+import { defineCommand } from "citty";
+import { parseOptionalTime } from "../../domain/time.ts";
+import { cairnError } from "../../errors.ts";
+import { intFlag, jsonFlag } from "../flags.ts";
+import { formatDate } from "../format.ts";
+import { output } from "../output.ts";
+import { withEngine } from "../session.ts";
+
+export default defineCommand({
+  meta: { name: "audit", description: "Verify the audit log's hash chain, print its head (an anchor to keep elsewhere), or list entries." },
+  args: {
+    action: { type: "positional", required: false, description: "verify (default) | head | log" },
+    from: { type: "string", description: "verify: a head printed earlier by `cairn audit head` (seq:hash); proves the log only grew since", valueHint: "seq:hash" },
+    memory: { type: "string", description: "log: only this memory's entries (an id, also of a purged memory)", valueHint: "id" },
+    actor: { type: "string", description: "log: only entries by this actor (cli, mcp, hook, …)", valueHint: "actor" },
+    since: { type: "string", description: "log: from this time on (ISO date or 3d, 2w …)", valueHint: "time" },
+    until: { type: "string", description: "log: before this time", valueHint: "time" },
+    limit: { type: "string", description: "log: at most this many entries (default 50)", valueHint: "n" },
+    ...jsonFlag,
+  },
+  async run({ args }) {
+    const action = args.action ?? "verify";
+    if (!["verify", "head", "log"].includes(action)) throw cairnError("USAGE", [`Unknown audit action "${action}". Use verify, head or log.`]);
+    const anchor = args.from === undefined ? undefined : parseAnchor(args.from);
+    await withEngine(({ engine }) => {
+      if (action === "head") {
+        const head = engine.auditHead();
+        if (args.json) return output.json({ count: head.count, seq: head.seq, hash: head.hash, anchor: `${head.seq}:${head.hash}` });
+        return output.text(`${head.count} audit entries; head ${head.seq}:${head.hash}\nKeep it elsewhere; \`cairn audit verify --from ${head.seq}:${head.hash}\` proves later that nothing before it changed.`);
+      }
+      if (action === "log") {
+        const now = Date.now();
+        const entries = engine.auditLog({
+          memory: args.memory,
+          actor: args.actor,
+          since: parseOptionalTime(args.since, now),
+          until: parseOptionalTime(args.until, now),
+          limit: intFlag("limit", args.limit, 50),
+        });
+        if (args.json) {
+          return output.json({
+            entries: entries.map((e) => ({ seq: e.seq, at: new Date(e.at).toISOString(), actor: e.actor, op: e.op, memory_id: e.memoryId, hash_before: e.hashBefore, hash_after: e.hashAfter, entry_hash: e.entryHash, detail: e.detail })),
+          });
+        }
+        if (entries.length === 0) return output.text("No audit entries match.");
+        return output.text(entries.map((e) => `${String(e.seq).padStart(6)}  ${formatDate(e.at)}  ${e.actor.padEnd(8)} ${e.op.padEnd(10)} ${e.memoryId}  ${(e.entryHash ?? "").slice(0, 12)}`).join("\n"));
+      }
+      const report = engine.verifyAudit(anchor);
+      if (args.json) {
+        output.json({ ok: report.ok, checked: report.checked, head: report.head, ...(report.ok ? {} : { broken_at: report.brokenAt, problem: report.problem }) });
+      } else if (report.ok) {
+        output.text(`Audit log intact: ${report.checked} entries chained${anchor ? `, and it still holds ${anchor.seq}:${anchor.hash.slice(0, 12)}…` : ""}; head ${report.head.seq}:${report.head.hash}.`);
+      } else {
+        output.text(`Audit log broken at entry ${report.brokenAt}: ${report.problem}. ${report.checked} entries before it verify.`);
+      }
+      if (!report.ok) process.exitCode = 1;
+    });
+  },
+});
+
+function parseAnchor(text: string): { seq: number; hash: string } {
+  const m = /^(\d+):([0-9a-f]{64})$/.exec(text.trim());
+  if (!m) throw cairnError("USAGE", [`--from takes a head as \`cairn audit head\` prints it (seq:hash, 64 hex digits), got "${text}".`]);
+  return { seq: Number(m[1]), hash: m[2]! };
+}
