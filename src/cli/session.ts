@@ -56,7 +56,7 @@ export async function withEngine<T>(fn: (s: CliSession) => T | Promise<T>, opts:
     store,
     project: detectProjectKey(),
     locateProject: (ref) => projectKeyOfDirectory(ref),
-    actor: "cli",
+    actor: cliActor(),
     channels: { dense: retrieval.dense },
     reranker: retrieval.reranker,
     onWrite: () => (wrote = true),
@@ -80,4 +80,10 @@ function pendingVectors(store: SqliteStore, model: string): boolean {
   } catch {
     return false;
   }
+}
+
+/** The CLI's audit actor: the user running it, from the environment (node:os would cost start-up time). */
+export function cliActor(env: Record<string, string | undefined> = process.env): string {
+  const user = env.USER || env.LOGNAME || env.USERNAME;
+  return user ? `cli:${user}` : "cli";
 }

@@ -7,7 +7,7 @@ export interface EngineContext {
   store: Store;
   /** Milliseconds since the epoch; injectable so tests control time. */
   now: () => number;
-  /** Recorded in the audit log: "cli", "mcp", "hook", "import" … */
+  /** Recorded in the audit log: "cli:<user>", "mcp:<client>/<version>", "hook:<session>", "api" … */
   actor: string;
   /** The key of the project operations default to (the working directory's git remote id, else its root path). */
   project: string;

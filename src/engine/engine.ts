@@ -49,8 +49,8 @@ export interface EngineOptions {
   project: string;
   /** The project key of a directory a user names (`--project ../app`); without it only stored names resolve. */
   locateProject?: (ref: string) => string | undefined;
-  /** Who acts, for the audit log. Default "api". */
-  actor?: string;
+  /** Who acts, for the audit log ("cli:<user>", "mcp:<client>/<version>", "hook:<session>"). Default "api". */
+  actor?: string | (() => string);
   now?: () => number;
   /** Extra retrieval channels (e.g. dense) by name; the keyword channel is always present. */
   channels?: Record<string, RetrievalChannel>;
@@ -73,7 +73,10 @@ export class Engine {
       store: redactingStore(opts.store),
       project: opts.project,
       locateProject: opts.locateProject,
-      actor: opts.actor ?? "api",
+      // Read at each write: an MCP server learns its client's name only after the handshake.
+      get actor() {
+        return typeof opts.actor === "function" ? opts.actor() : (opts.actor ?? "api");
+      },
       now: opts.now ?? Date.now,
       channels: { keyword: new KeywordChannel(opts.store), ...opts.channels },
       reranker: opts.reranker,

@@ -54,7 +54,7 @@ export class HookContext {
     if (!modules) throw new Error("HookContext.engine() before ready()");
     if (!this.#engine) {
       const store = this.#sharedStore?.() ?? new modules.SqliteStore(this.paths.dbFile);
-      this.#engine = new modules.Engine({ store, project: this.project, actor: "hook", onWrite: () => (this.#wrote = true) });
+      this.#engine = new modules.Engine({ store, project: this.project, actor: this.input.sessionId ? `hook:${this.input.sessionId}` : "hook", onWrite: () => (this.#wrote = true) });
     }
     return this.#engine;
   }

@@ -2,7 +2,10 @@
 import { Database } from "bun:sqlite";
 import { afterEach, beforeEach, expect, test } from "bun:test";
 import { join } from "node:path";
+import { requireBinary } from "../helpers/bin.ts";
 import { createSandbox, type Sandbox } from "../helpers/sandbox.ts";
+import { fixture } from "../hooks/helpers.ts";
+import { McpProcess } from "./mcp-process.ts";
 
 let s: Sandbox;
 beforeEach(() => {
@@ -38,4 +41,21 @@ test("an edited entry makes verify exit 1 and name it; a rewritten log fails its
   expect(bad.exitCode).toBe(2);
   // The head recorded earlier no longer matches once the chain is recomputed from entry 2 on.
   expect((await s.run(["audit", "verify", "--from", head.anchor, "--json"])).exitCode).toBe(1);
+});
+
+test("each entry names who acted: the CLI user, the MCP client and version, the hook session", async () => {
+  await s.ok(["remember", "written from the command line"], { env: { USER: "alice" } });
+  const mcp = new McpProcess(requireBinary(), { home: s.cairnHome, cwd: s.cwd, env: s.env() });
+  try {
+    await mcp.initialize(); // clientInfo { name: "e2e", version: "1" }
+    expect((await mcp.call("remember", { content: "written through MCP" })).result.isError).not.toBe(true);
+    mcp.closeStdin();
+    await mcp.exited;
+  } finally {
+    await mcp.kill();
+  }
+  const prompt = fixture("prompt", { cwd: s.cwd, prompt: "from now on always use pnpm in this repo", session: "s-123" });
+  await s.ok(["hook", "prompt"], { stdin: prompt, env: { CAIRN_HOOK_DAEMON: "off" } });
+  const log = await s.json<{ entries: Array<{ actor: string; op: string }> }>(["audit", "log", "--json"]);
+  expect(log.entries.map((e) => e.actor).sort()).toEqual(["cli:alice", "hook:s-123", "mcp:e2e/1"]);
 });

@@ -26,6 +26,7 @@ export default defineCommand({
   async run({ args }) {
     const { config, paths } = loadCliConfig();
     const cwdProject = detectProjectKey();
+    let actor = "mcp";
     // Long-lived: a damaged file is found before the first write (quick check), not after many.
     const store = new SqliteStore(paths.dbFile, { verifyBeforeWrite: true });
     // Dense recall + reranking; new memories are embedded in the background after each write.
@@ -34,7 +35,8 @@ export default defineCommand({
       store,
       project: cwdProject,
       locateProject: (ref) => projectKeyOfDirectory(ref),
-      actor: "mcp",
+      // The client's name and version once it has introduced itself (initialize).
+      actor: () => actor,
       channels: { dense: retrieval.dense },
       reranker: retrieval.reranker,
       onWrite: () => retrieval.dense.schedule(),
@@ -44,6 +46,12 @@ export default defineCommand({
       fallback: process.env.CLAUDE_PROJECT_DIR ? detectProjectKey(process.env.CLAUDE_PROJECT_DIR) : cwdProject,
     });
     const server = createMcpServer({ engine, scope, defaults: config.values });
+    const initialized = server.server.oninitialized;
+    server.server.oninitialized = () => {
+      initialized?.();
+      const client = server.server.getClientVersion();
+      if (client) actor = `mcp:${client.name}/${client.version}`;
+    };
     const transport = new LineTransport(process.stdin, streamOutput(process.stdout));
     transport.onerror = (err) => log.warn(`mcp: ${err.message}`);
     const lifecycle = manageLifecycle({
