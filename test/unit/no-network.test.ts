@@ -1,0 +1,43 @@
+/**
+ * @module Zero egress, by construction: no file in src/ may reach for the network. Network modules and APIs
+ * are refused everywhere but an explicit allow-list, and the allowed uses (the warm hook daemon and its
+ * client) must speak over a Unix socket only. Team sync, when it lands, will be the one network entry here.
+ */
+import { expect, test } from "bun:test";
+import { readdirSync, readFileSync } from "node:fs";
+import { join, relative } from "node:path";
+import { REPO_ROOT } from "../helpers/bin.ts";
+
+const NETWORK =
+  /from\s+["'](node:)?(net|http|https|http2|dgram|tls|dns)(\/[^"']*)?["']|require\(\s*["'](node:)?(net|http|https|http2|dgram|tls|dns)["']\s*\)|\bfetch\s*\(|\bBun\.(serve|listen|connect|udpSocket)\b|\bnew\s+(WebSocket|EventSource|XMLHttpRequest)\b/g;
+/** Files allowed to open sockets, and only Unix ones: each use must name `unix:` and no host or port. */
+const UNIX_ONLY = new Set(["src/hooks/warm/server.ts", "src/hooks/warm/client.ts"]);
+
+function sources(dir: string): string[] {
+  return readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((e) => e.isFile() && /\.[mc]?ts$/.test(e.name))
+    .map((e) => join(e.parentPath, e.name));
+}
+
+test("no source file reaches for the network outside the Unix-socket allow-list", () => {
+  const offenders: string[] = [];
+  const unixUses: string[] = [];
+  for (const file of sources(join(REPO_ROOT, "src"))) {
+    const rel = relative(REPO_ROOT, file);
+    const text = readFileSync(file, "utf8");
+    for (const m of text.matchAll(NETWORK)) {
+      const use = `${rel}: ${m[0]}`;
+      if (!UNIX_ONLY.has(rel) || !/^Bun\.(listen|connect)$/.test(m[0])) {
+        offenders.push(use);
+        continue;
+      }
+      // The options object that follows: a Unix socket path, never a hostname or port.
+      const call = text.slice(m.index!, m.index! + 400);
+      if (!/\bunix\s*:/.test(call) || /\b(hostname|port)\s*:/.test(call)) offenders.push(`${use} (not a Unix socket)`);
+      else unixUses.push(use);
+    }
+  }
+  expect(offenders).toEqual([]);
+  // The allow-list is in use (a rename would otherwise leave this test checking nothing).
+  expect(unixUses.length).toBeGreaterThanOrEqual(2);
+});
