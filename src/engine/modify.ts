@@ -88,6 +88,8 @@ export function updateMemory(ctx: EngineContext, idOrPrefix: string, patch: Upda
 export interface ForgetResult {
   id: string;
   status: "archived" | "purged";
+  /** For a purge: what proves it happened (the text is gone; its hash and the chained audit entry stay). */
+  receipt?: { contentHash: string; at: number; auditSeq: number; auditHash: string };
 }
 
 /**
@@ -104,7 +106,9 @@ export function forgetMemory(ctx: EngineContext, idOrPrefix: string, opts: { rea
     if (opts.hard) {
       ctx.store.purge(id);
       ctx.store.appendAudit({ ...entry, op: "purge", hashAfter: null, detail: { reason: opts.reason ?? null } });
-      return { id, status: "purged" };
+      // Inside the transaction, the purge's own entry is the chain's end.
+      const head = ctx.store.auditHead();
+      return { id, status: "purged", receipt: { contentHash: old.contentHash, at: now, auditSeq: head.seq, auditHash: head.hash } };
     }
     if (old.status !== "archived") {
       ctx.store.replace({ ...old, status: "archived", updatedAt: now });

@@ -188,7 +188,13 @@ describe("get, edit, forget, restore", () => {
     const made = await remember([`the secret token is ${marker} do not keep`]);
     await s.ok(["edit", made.id, "--content", `the secret token is ${marker} rotated`]);
     await s.ok(["get", made.id]);
-    expect(await s.json(["forget", made.id, "--hard", "--yes", "--json"])).toEqual({ id: made.id, status: "purged" });
+    const purged = await s.json(["forget", made.id, "--hard", "--yes", "--json"]);
+    expect(purged).toMatchObject({ id: made.id, status: "purged", receipt: { content_hash: expect.stringMatching(/^[0-9a-f]{64}$/) } });
+    // The receipt names the chained audit entry of the purge, and the log still holds it.
+    const { receipt } = purged as { receipt: { audit_seq: number; audit_hash: string } };
+    const head = await s.json<{ seq: number; hash: string }>(["audit", "head", "--json"]);
+    expect({ seq: head.seq, hash: head.hash }).toEqual({ seq: receipt.audit_seq, hash: receipt.audit_hash });
+    expect((await s.run(["audit", "verify", "--from", `${receipt.audit_seq}:${receipt.audit_hash}`])).exitCode).toBe(0);
 
     expect(await recallIds("secret token")).toEqual([]);
     const get = await s.run(["get", made.id]);

@@ -28,11 +28,15 @@ export default defineCommand({
         }
       }
       const result = engine.forget(args.id, { reason: args.reason, hard: args.hard });
-      if (args.json) return output.json(result);
+      const r = result.receipt;
+      const receipt = r && { content_hash: r.contentHash, at: new Date(r.at).toISOString(), audit_seq: r.auditSeq, audit_hash: r.auditHash };
+      if (args.json) return output.json({ id: result.id, status: result.status, ...(receipt ? { receipt } : {}) });
       const short = engine.shortIds([result.id]).get(result.id);
       output.text(
         result.status === "purged"
-          ? `Purged ${short}: its content is gone from every table.`
+          ? `Purged ${short}: its content is gone from every table.\n` +
+              `Receipt: memory ${result.id}, content sha256 ${receipt!.content_hash}, erased ${receipt!.at}, ` +
+              `audit entry ${receipt!.audit_seq}:${receipt!.audit_hash} (\`cairn audit verify\` proves the log holds it).`
           : `Forgot ${short} (archived). Undo with: cairn restore ${short}`,
       );
     });
