@@ -20,6 +20,10 @@ export const PEER_FORMATS: Record<string, FormatInfo> = {
     input: "a JSON file of mem0's get_all output (an array, or {\"results\": [...]})",
     load: () => import("./mem0.ts").then((m) => m.adapter),
   },
+  "basic-memory": {
+    input: "a folder of basic-memory markdown notes, or one note",
+    load: () => import("./basic-memory.ts").then((m) => m.adapter),
+  },
 };
 
 export function isPeerFormat(name: string): boolean {

@@ -63,6 +63,15 @@ const cases: Array<{ format: string; source: () => string; bad: string; badWhere
     links: 0,
     project: () => null,
   },
+  {
+    format: "basic-memory",
+    source: () => join(FIX, "basic-memory", "notes"),
+    bad: join(FIX, "basic-memory", "unclosed-note.md"),
+    badWhere: /unclosed-note\.md stopped at line 1: the frontmatter/,
+    records: 18,
+    links: 18,
+    project: () => null,
+  },
 ];
 
 describe("cairn import --from", () => {
@@ -105,6 +114,6 @@ describe("cairn import --from", () => {
     expect(hits.results[0]).toMatchObject({ content: "John_Smith: Speaks fluent Spanish", project: app });
     const wrong = await s.run(["import", "--from", "omega-db", "x.db"]);
     expect(wrong.exitCode).toBe(2);
-    expect(wrong.stderr).toContain('Unknown import format "omega-db". Formats cairn reads: mcp-memory, agent-rules, mem0');
+    expect(wrong.stderr).toContain('Unknown import format "omega-db". Formats cairn reads: mcp-memory, agent-rules, mem0, basic-memory');
   });
 });

@@ -2,6 +2,7 @@
 import { describe, expect, test } from "bun:test";
 import { join } from "node:path";
 import { adapter as agentRules, classify } from "../../src/import-formats/agent-rules.ts";
+import { adapter as basicMemory } from "../../src/import-formats/basic-memory.ts";
 import { markdownItems } from "../../src/import-formats/markdown-items.ts";
 import { adapter as mcpMemory } from "../../src/import-formats/mcp-memory.ts";
 import { adapter as mem0 } from "../../src/import-formats/mem0.ts";
@@ -165,5 +166,44 @@ describe("markdownItems", () => {
       ["bullet", "Run tests:\n```\nnpm test\n```", 9, "Top>Rules"],
       ["paragraph", "After the block.", 15, "Top>Rules"],
     ]);
+  });
+});
+
+describe("basic-memory", () => {
+  const notes = join(FIX, "basic-memory", "notes");
+  const batch = basicMemory.read(notes, opts());
+
+  test("notes and their observations, typed by category, tagged with category, #tags and the note's tags", () => {
+    expect(batch.records.filter((r) => r.type === "note").map((r) => r.content)).toEqual([
+      "Coffee Brewing Methods: Notes on how we brew coffee in the office, see also [[Tea Brewing Methods]]. - [ ] Descale the kettle",
+      "Paul Graham (Person)",
+      "Tea Brewing Methods (note)",
+    ]);
+    expect(byContent(batch, "Coffee Brewing Methods: Buy a burr grinder for the office")).toMatchObject({
+      type: "decision",
+      project: null,
+      tags: ["decision", "equipment", "coffee", "brewing", "note"],
+      where: "coffee-brewing-methods.md line 16",
+    });
+    expect(byContent(batch, "Tea Brewing Methods: Boiling water makes green tea bitter")).toMatchObject({ type: "lesson", tags: ["lesson", "temperature", "tea", "brewing", "note"] });
+    expect(byContent(batch, "Coffee Brewing Methods: Ethiopian beans work well with lighter roasts (personal experience)").type).toBe("preference");
+    expect(byContent(batch, "Paul Graham: Essayist and investor")).toMatchObject({ type: "fact", metadata: { category: "role", permalink: "paul-graham", file: "people/paul-graham.md" } });
+    expect(batch.records.some((r) => r.content.includes("basic-memory keeps tool state"))).toBe(false);
+  });
+
+  test("cairn relations link notes; other relation types are facts linked to the notes found", () => {
+    const id = (content: string) => byContent(batch, content).id;
+    const coffee = id("Coffee Brewing Methods: Notes on how we brew coffee in the office, see also [[Tea Brewing Methods]]. - [ ] Descale the kettle");
+    const tea = id("Tea Brewing Methods (note)");
+    expect(batch.links).toContainEqual(expect.objectContaining({ from: tea, to: coffee, relation: "part_of" }));
+    expect(batch.links).toContainEqual(expect.objectContaining({ from: coffee, to: tea, relation: "relates_to" }));
+    const contrasts = id("Coffee Brewing Methods contrasts with Tea Brewing Methods");
+    expect(batch.links.filter((l) => l.from === contrasts).map((l) => [l.to, l.relation])).toEqual([[coffee, "relates_to"], [tea, "relates_to"]]);
+    expect(byContent(batch, "Paul Graham works at Y Combinator (co-founder)").metadata.relation).toEqual({ from: "Paul Graham", to: "Y Combinator", relation_type: "works_at" });
+    expect(batch.skipped.map((s) => s.where)).toContain("people/paul-graham.md line 18");
+  });
+
+  test("an unclosed frontmatter is an error naming the note", () => {
+    expect(errorOf(() => basicMemory.read(join(FIX, "basic-memory", "unclosed-note.md"), opts()))).toMatch(/unclosed-note\.md stopped at line 1: the frontmatter/);
   });
 });
