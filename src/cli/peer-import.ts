@@ -47,13 +47,13 @@ export function planPeerImport(engine: Engine, source: string, batch: PeerBatch)
       return { ...base, id: stored.id, action: "skip", reason: stored.why };
     }
     const key = `${record.project ?? ""}\u0000${canonicalize(content)}`;
-    const twin = inBatch.get(key);
+    const twin = isActive(record) ? inBatch.get(key) : undefined;
     if (twin) {
       target.set(record.id, twin.id);
       return { ...base, id: twin.id, action: "skip", reason: `same text as ${twin.where}` };
     }
     const item: PlanItem = { ...base, id: record.id, action: "create" };
-    inBatch.set(key, item);
+    if (isActive(record)) inBatch.set(key, item);
     target.set(record.id, record.id);
     return item;
   });
@@ -107,13 +107,21 @@ export async function applyPeerImport(engine: Engine, source: string, batch: Pee
   return { records: report.lines, created: report.created, already_present: report.duplicates, links_created: linksCreated, links_existing: linksExisting };
 }
 
-/** The stored memory a record already is: the same stable id (imported before), or the same text in its scope. */
+/**
+ * The stored memory a record already is: the same stable id (imported before), or, for an active record, the
+ * same text in its scope (superseded and archived records are history and are stored as given).
+ */
 function locate(engine: Engine, record: PeerRecord, content: string): { id: string; why: string } | null {
   const byId = engine.store.get(record.id);
   if (byId) return { id: byId.id, why: "already imported" };
+  if (!isActive(record)) return null;
   const { contentHash, canonicalHash } = contentHashes(content);
   const twin = engine.store.findDuplicate(record.project, contentHash, canonicalHash);
   return twin ? { id: twin.id, why: `same text as memory ${twin.id}` } : null;
+}
+
+function isActive(record: PeerRecord): boolean {
+  return record.status === undefined || record.status === "active";
 }
 
 function checked(source: string, record: PeerRecord): string {

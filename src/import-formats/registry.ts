@@ -24,6 +24,10 @@ export const PEER_FORMATS: Record<string, FormatInfo> = {
     input: "a folder of basic-memory markdown notes, or one note",
     load: () => import("./basic-memory.ts").then((m) => m.adapter),
   },
+  omega: {
+    input: "an OMEGA omega.db SQLite file (opened read-only)",
+    load: () => import("./omega.ts").then((m) => m.adapter),
+  },
 };
 
 export function isPeerFormat(name: string): boolean {

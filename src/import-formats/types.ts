@@ -16,6 +16,10 @@ export interface PeerRecord {
   expires_at?: string | null;
   priority?: number;
   status?: "active" | "superseded" | "archived";
+  /** The stable id of the record that replaced this one, when it is in the same batch. */
+  superseded_by?: string | null;
+  access_count?: number;
+  last_accessed_at?: string;
   session_id?: string;
   agent?: string;
   source?: string;

@@ -7,6 +7,7 @@ import { afterEach, beforeEach, describe, expect, setDefaultTimeout, test } from
 import { cpSync } from "node:fs";
 import { join } from "node:path";
 import { requireBinary } from "../helpers/bin.ts";
+import { omegaDb } from "../helpers/omega-db.ts";
 import { createSandbox, type Sandbox } from "../helpers/sandbox.ts";
 
 setDefaultTimeout(60_000);
@@ -29,9 +30,10 @@ interface Report {
   items: Array<{ action: string; content: string; reason?: string }>;
 }
 
-const total = async () => (await s.json<{ total: number }>(["list", "--all-projects", "--status", "all", "--json", "--limit", "500"])).total;
+/** Every stored memory, expired and superseded ones included (OMEGA's session summaries expire within the hour). */
+const total = async () => (await s.ok(["export"])).stdout.split("\n").filter((l) => l.trim() !== "").length;
 
-const cases: Array<{ format: string; source: () => string; bad: string; badWhere: RegExp; records: number; links: number; project: () => string | null }> = [
+const cases: Array<{ format: string; source: () => string; bad: string; badWhere: RegExp; records: number; links: number; projects: () => Array<string | null> }> = [
   {
     format: "mcp-memory",
     source: () => join(FIX, "mcp-memory", "memory.jsonl"),
@@ -39,7 +41,7 @@ const cases: Array<{ format: string; source: () => string; bad: string; badWhere
     badWhere: /stopped at line 2: "entityType" of entity "Anthropic"/,
     records: 13,
     links: 13,
-    project: () => null,
+    projects: () => [null],
   },
   {
     format: "agent-rules",
@@ -52,7 +54,7 @@ const cases: Array<{ format: string; source: () => string; bad: string; badWhere
     badWhere: /unclosed\.mdc stopped at line 1: the frontmatter/,
     records: 14,
     links: 0,
-    project: () => join(s.root, "projects", "rules-repo"),
+    projects: () => [join(s.root, "projects", "rules-repo")],
   },
   {
     format: "mem0",
@@ -61,7 +63,7 @@ const cases: Array<{ format: string; source: () => string; bad: string; badWhere
     badWhere: /stopped at record 2 \(id 1c8f0a3b-4d5e-4f60-9b0c-1d2e3f4a5b6c\): "memory" must be a string/,
     records: 3,
     links: 0,
-    project: () => null,
+    projects: () => [null],
   },
   {
     format: "basic-memory",
@@ -70,7 +72,16 @@ const cases: Array<{ format: string; source: () => string; bad: string; badWhere
     badWhere: /unclosed-note\.md stopped at line 1: the frontmatter/,
     records: 18,
     links: 18,
-    project: () => null,
+    projects: () => [null],
+  },
+  {
+    format: "omega",
+    source: () => omegaDb(s.root, "omega-v5"),
+    bad: "bad-metadata",
+    badWhere: /bad-metadata\.db stopped at memory mem-0000000000b2: "metadata" is not a JSON object/,
+    records: 7,
+    links: 3,
+    projects: () => ["/home/dev/acme-api", null],
   },
 ];
 
@@ -90,7 +101,7 @@ describe("cairn import --from", () => {
       expect(done).toMatchObject({ dry_run: false, created: c.records, already_present: 0, links_created: c.links });
       expect(await total()).toBe(c.records);
       const exported = (await s.ok(["export"])).stdout.trim().split("\n").map((l) => JSON.parse(l) as { project: string | null; metadata: { source_format?: string } });
-      expect(new Set(exported.map((m) => m.project))).toEqual(new Set([c.project()]));
+      expect(new Set(exported.map((m) => m.project))).toEqual(new Set(c.projects()));
       expect(new Set(exported.map((m) => m.metadata.source_format))).toEqual(new Set([c.format]));
 
       const again = await s.json<Report>(["import", "--from", c.format, source, "--json", "--no-embed"]);
@@ -99,7 +110,7 @@ describe("cairn import --from", () => {
       expect(new Set(dryAgain.items.map((i) => i.reason))).toEqual(new Set(["already imported"]));
       expect(await total()).toBe(c.records);
 
-      const bad = await s.run(["import", "--from", c.format, c.bad]);
+      const bad = await s.run(["import", "--from", c.format, c.format === "omega" ? omegaDb(s.root, c.bad) : c.bad]);
       expect(bad.exitCode).toBe(1);
       expect(bad.stderr).toMatch(c.badWhere);
       expect(bad.stderr).toContain("Nothing was imported");
@@ -114,6 +125,6 @@ describe("cairn import --from", () => {
     expect(hits.results[0]).toMatchObject({ content: "John_Smith: Speaks fluent Spanish", project: app });
     const wrong = await s.run(["import", "--from", "omega-db", "x.db"]);
     expect(wrong.exitCode).toBe(2);
-    expect(wrong.stderr).toContain('Unknown import format "omega-db". Formats cairn reads: mcp-memory, agent-rules, mem0, basic-memory');
+    expect(wrong.stderr).toContain('Unknown import format "omega-db". Formats cairn reads: mcp-memory, agent-rules, mem0, basic-memory, omega');
   });
 });

@@ -16,11 +16,11 @@ export default defineCommand({
   meta: {
     name: "import",
     description:
-      "Import JSONL, one memory per line: {content, type?, tags?, event_time?, project?, metadata?} (or what `cairn export` writes); or, with --from, another memory tool's data (mcp-memory, agent-rules, mem0, basic-memory). A bad line or record stops the import before anything is written.",
+      "Import JSONL, one memory per line: {content, type?, tags?, event_time?, project?, metadata?} (or what `cairn export` writes); or, with --from, another memory tool's data (mcp-memory, agent-rules, mem0, basic-memory, omega). A bad line or record stops the import before anything is written.",
   },
   args: {
     file: { type: "positional", required: true, description: "a .jsonl file, or - for stdin; with --from, the peer's file or folder" },
-    from: { type: "string", description: "read another tool's format: mcp-memory, agent-rules, mem0, basic-memory", valueHint: "format" },
+    from: { type: "string", description: "read another tool's format: mcp-memory, agent-rules, mem0, basic-memory, omega", valueHint: "format" },
     "dry-run": { type: "boolean", description: "with --from: show what would be created and what is already there, and write nothing" },
     ...writeScopeFlags,
     quiet: { type: "boolean", description: "no progress on stderr" },
