@@ -78,14 +78,16 @@ function report(
   }
   const lines: string[] = [];
   const verb = dryRun ? "would be" : "were";
-  if (dryRun || !args.quiet) {
-    for (const item of plan.items) {
-      const what = item.action === "create" ? (dryRun ? "create" : "created") : "skip   ";
-      const why = item.reason ? ` — ${item.reason}` : "";
-      lines.push(`  ${what.padEnd(7)}  ${item.type.padEnd(10)} ${oneLine(item.content)}  [${item.where}]${why}`);
-    }
+  // A dry run shows every record; an import shows only what did not become a new memory, and why.
+  const shown = dryRun ? plan.items : plan.items.filter((i) => i.action === "skip");
+  for (const item of shown.slice(0, dryRun ? Infinity : SHOWN)) {
+    const what = item.action === "create" ? "create" : "skip";
+    const why = item.reason ? ` — ${item.reason}` : "";
+    lines.push(`  ${what.padEnd(7)}  ${item.type.padEnd(10)} ${oneLine(item.content)}  [${item.where}]${why}`);
   }
-  for (const s of batch.skipped) lines.push(`  left out  ${s.where}: ${s.reason}`);
+  if (shown.length > SHOWN && !dryRun) lines.push(`  … and ${shown.length - SHOWN} more already present (--json lists them all)`);
+  for (const s of batch.skipped.slice(0, dryRun ? Infinity : SHOWN)) lines.push(`  left out  ${s.where}: ${s.reason}`);
+  if (batch.skipped.length > SHOWN && !dryRun) lines.push(`  … and ${batch.skipped.length - SHOWN} more left out (--json lists them all)`);
   const head = dryRun ? `Dry run of ${format} import from ${source}: nothing was written.` : `Imported ${format} from ${source} in ${seconds.toFixed(2)} s.`;
   lines.unshift(head);
   lines.push(
@@ -95,6 +97,9 @@ function report(
   if (vectors?.error) lines.push(`Vectors: not made (${vectors.error}); recall finds them by keyword until \`cairn models reembed\` succeeds.`);
   output.text(lines.join("\n"));
 }
+
+/** Lines of each kind a real import prints; the dry run prints all, --json always has all. */
+const SHOWN = 20;
 
 function oneLine(text: string): string {
   const flat = text.replace(/\s+/g, " ");

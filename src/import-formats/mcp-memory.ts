@@ -3,8 +3,8 @@
  * `{"type":"entity","name","entityType","observations":[…]}` or `{"type":"relation","from","to","relationType"}`.
  * Each entity becomes a fact ("<name> is a <entityType>"), each observation a fact "<name>: <observation>"
  * linked `part_of` its entity. Relation types are free text ("works_at") and cairn's links are a closed set,
- * so each relation becomes a fact of its own ("A works at B") linked `relates_to` both entities; a relation
- * type that is already a cairn relation (depends_on, part_of …) also links the two entities directly.
+ * so a relation whose type is one of cairn's (depends_on, part_of …) links the two entities directly, and any
+ * other becomes a fact of its own ("A works at B") linked `relates_to` both entities.
  */
 import { basename } from "node:path";
 import { isRelation } from "../domain/edge.ts";
@@ -79,17 +79,20 @@ function read(path: string, opts: AdapterOptions): PeerBatch {
   });
   // Relations after all entities: the server writes entities first, but a hand-edited file may not.
   for (const r of relations) {
+    const fromId = entityIds.get(r.from);
+    const toId = entityIds.get(r.to);
+    const direct = r.relationType.trim().toLowerCase().replace(/[\s-]+/g, "_");
+    if (fromId && toId && DIRECT(direct)) {
+      if (fromId !== toId) batch.links.push({ from: fromId, to: toId, relation: direct, where: r.where });
+      continue;
+    }
     const id = stableId(FORMAT, `relation:${r.from}\u0000${r.relationType}\u0000${r.to}`);
     const tags = ["relation", slugTag(r.relationType), slugTag(r.from), slugTag(r.to)].filter((t) => t !== "");
     const meta = { source_format: FORMAT, relation: { from: r.from, to: r.to, relation_type: r.relationType } };
     if (!add(fact(id, `${r.from} ${r.relationType.replace(/_/g, " ")} ${r.to}`, tags, project, meta, r.where))) continue;
-    const fromId = entityIds.get(r.from);
-    const toId = entityIds.get(r.to);
     if (fromId) batch.links.push({ from: id, to: fromId, relation: "relates_to", where: r.where });
     if (toId && toId !== fromId) batch.links.push({ from: id, to: toId, relation: "relates_to", where: r.where });
     if (!fromId || !toId) batch.skipped.push({ where: r.where, reason: `no entity "${!fromId ? r.from : r.to}" in the file: the relation is kept as a fact, without a link to it` });
-    const direct = r.relationType.trim().toLowerCase().replace(/[\s-]+/g, "_");
-    if (fromId && toId && fromId !== toId && DIRECT(direct)) batch.links.push({ from: fromId, to: toId, relation: direct, where: r.where });
   }
   return batch;
 }

@@ -39,8 +39,8 @@ const cases: Array<{ format: string; source: () => string; bad: string; badWhere
     source: () => join(FIX, "mcp-memory", "memory.jsonl"),
     bad: join(FIX, "mcp-memory", "missing-entity-type.jsonl"),
     badWhere: /stopped at line 2: "entityType" of entity "Anthropic"/,
-    records: 13,
-    links: 13,
+    records: 12,
+    links: 11,
     projects: () => [null],
   },
   {

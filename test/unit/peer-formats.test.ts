@@ -29,7 +29,7 @@ describe("mcp-memory", () => {
   const batch = mcpMemory.read(join(FIX, "mcp-memory", "memory.jsonl"), opts());
 
   test("each entity and observation is a global fact tagged with the entity type and name", () => {
-    expect(batch.records).toHaveLength(4 + 6 + 3);
+    expect(batch.records).toHaveLength(4 + 6 + 2);
     const obs = byContent(batch, "John_Smith: Speaks fluent Spanish");
     expect(obs).toMatchObject({ type: "fact", project: null, tags: ["person", "john-smith"] });
     expect(obs.metadata).toEqual({ source_format: "mcp-memory", entity: "John_Smith", entity_type: "person" });
@@ -48,10 +48,11 @@ describe("mcp-memory", () => {
     expect(worksLinks.map((l) => [l.to, l.relation])).toEqual([[john, "relates_to"], [anthropic, "relates_to"]]);
   });
 
-  test("a relation type that is a cairn relation also links the two entities directly", () => {
+  test("a relation type that is a cairn relation links the two entities directly, without a fact", () => {
     const billing = byContent(batch, "billing-service is a project.").id;
     const postgres = byContent(batch, "postgres is a technology.").id;
     expect(batch.links).toContainEqual(expect.objectContaining({ from: billing, to: postgres, relation: "depends_on" }));
+    expect(batch.records.some((r) => r.content.includes("depends on"))).toBe(false);
     const direct = batch.links.filter((l) => l.from === byContent(batch, "John_Smith is a person.").id);
     expect(direct).toEqual([]);
   });

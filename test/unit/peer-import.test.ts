@@ -20,8 +20,8 @@ describe("peer import", () => {
     expect(plan.items.filter((i) => i.action === "create")).toHaveLength(batch.records.length);
     expect(plan.links.filter((l) => l.action === "create")).toHaveLength(batch.links.length);
     const report = await applyPeerImport(engine, FILE, batch, plan);
-    expect(report).toEqual({ records: 13, created: 13, already_present: 0, links_created: 13, links_existing: 0 });
-    expect(count(engine)).toBe(13);
+    expect(report).toEqual({ records: 12, created: 12, already_present: 0, links_created: 11, links_existing: 0 });
+    expect(count(engine)).toBe(12);
     const john = batch.records.find((r) => r.content === "John_Smith is a person.")!.id;
     expect(engine.links(john).filter((l) => l.relation === "part_of" && l.direction === "in")).toHaveLength(3);
     expect(engine.get(john, { track: false }).project).toBeNull();
@@ -35,7 +35,7 @@ describe("peer import", () => {
     expect(new Set(plan.items.map((i) => i.reason))).toEqual(new Set(["already imported"]));
     expect(plan.links.every((l) => l.action === "exists")).toBe(true);
     const report = await applyPeerImport(engine, FILE, read(), plan);
-    expect(report).toMatchObject({ created: 0, already_present: 13, links_created: 0, links_existing: 13 });
+    expect(report).toMatchObject({ created: 0, already_present: 12, links_created: 0, links_existing: 11 });
     expect([...engine.export()]).toEqual(before);
   });
 
@@ -46,7 +46,7 @@ describe("peer import", () => {
     const item = plan.items.find((i) => i.content === "John_Smith is a person.")!;
     expect(item).toMatchObject({ action: "skip", id: stored.id, reason: `same text as memory ${stored.id}` });
     const report = await applyPeerImport(engine, FILE, read(), plan);
-    expect(report).toMatchObject({ created: 12, already_present: 1 });
+    expect(report).toMatchObject({ created: 11, already_present: 1 });
     expect(engine.links(stored.id).filter((l) => l.relation === "part_of")).toHaveLength(3);
   });
 

@@ -5,7 +5,7 @@
 import { defineCommand } from "citty";
 import { readFileSync } from "node:fs";
 import { cairnError, describeError } from "../../errors.ts";
-import { jsonFlag, writeScopeFlags } from "../flags.ts";
+import { jsonFlag } from "../flags.ts";
 import { output, progress } from "../output.ts";
 import { withEngine } from "../session.ts";
 import { readStdinText } from "../stdin.ts";
@@ -22,7 +22,12 @@ export default defineCommand({
     file: { type: "positional", required: true, description: "a .jsonl file, or - for stdin; with --from, the peer's file or folder" },
     from: { type: "string", description: "read another tool's format: mcp-memory, agent-rules, mem0, basic-memory, omega", valueHint: "format" },
     "dry-run": { type: "boolean", description: "with --from: show what would be created and what is already there, and write nothing" },
-    ...writeScopeFlags,
+    project: {
+      type: "string",
+      description: "with --from: put every memory in this project (name, directory or git remote); default: the repository for agent-rules, global for the other formats, OMEGA's own project for omega",
+      valueHint: "name|dir",
+    },
+    global: { type: "boolean", description: "with --from: put every memory in the global scope" },
     quiet: { type: "boolean", description: "no progress on stderr" },
     // citty reads --no-embed as embed=false.
     embed: { type: "boolean", default: true, description: "embed before returning (--no-embed: return once written; the background worker embeds)" },
