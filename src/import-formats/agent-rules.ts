@@ -22,6 +22,8 @@ export const adapter: Adapter = { read };
 
 /** The type a rule file's statement gets (exported for its tests). */
 export function classify(text: string): "preference" | "decision" | "fact" {
+  // A code block or table on its own is reference material, whatever words it contains.
+  if (/^(```|~~~|\|)/.test(text)) return "fact";
   if (PREFERENCE.test(text)) return "preference";
   return RULE.test(text) ? "decision" : "fact";
 }

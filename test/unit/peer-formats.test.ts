@@ -155,6 +155,8 @@ describe("agent-rules", () => {
     expect(classify("Prefer composition over inheritance")).toBe("preference");
     expect(classify("We use tabs instead of spaces")).toBe("preference");
     expect(classify("The API lives in server/")).toBe("fact");
+    expect(classify("```\nnpm test  # never skip this\n```")).toBe("fact");
+    expect(classify("| command | always |\n|---|---|")).toBe("fact");
   });
 });
 
