@@ -34,6 +34,8 @@ const catalog = {
   BAD_STATUS: 'Unknown status "{0}". Use one of: active, superseded, archived, all.',
   BAD_IMPORT_LINE: "Import stopped at line {0}: {1}. Nothing was imported; fix that line and run the import again.",
   IMPORT_READ: 'Cannot read import file "{0}": {1}.',
+  PEER_FORMAT: 'Unknown import format "{0}". Formats cairn reads: {1}.',
+  PEER_RECORD: "Import from {0} stopped at {1}: {2}. Nothing was imported; fix it and run the import again.",
   PROJECT_UNKNOWN: {
     cli: 'No project "{0}" holds memories. Known projects: {1}. Give one of these names or keys, a project directory, or a git remote URL to --project.',
     mcp: 'No project "{0}" holds memories. Known projects: {1}. Give the `project` argument one of these names or keys, a project directory, or a git remote URL.',
@@ -139,6 +141,7 @@ const usageCodes: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
   "BAD_TIME",
   "BAD_NUMBER",
   "BAD_STATUS",
+  "PEER_FORMAT",
   "PROJECT_UNKNOWN",
   "PROJECT_AMBIGUOUS",
   "BAD_RELATION",

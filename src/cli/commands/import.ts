@@ -1,4 +1,7 @@
-/** @module `cairn import <file.jsonl|->`: all-or-nothing import of JSONL memories, with progress on stderr. */
+/**
+ * @module `cairn import <file.jsonl|->`: all-or-nothing import of JSONL memories, with progress on stderr; and
+ * `cairn import --from <format> <path>`: memories from another memory tool (see src/import-formats/).
+ */
 import { defineCommand } from "citty";
 import { readFileSync } from "node:fs";
 import { cairnError, describeError } from "../../errors.ts";
@@ -7,21 +10,36 @@ import { output, progress } from "../output.ts";
 import { withEngine } from "../session.ts";
 import { readStdinText } from "../stdin.ts";
 import type { DenseChannel } from "../../retrieve/dense-channel.ts";
+import { runPeerImport } from "../peer-import-command.ts";
 
 export default defineCommand({
   meta: {
     name: "import",
     description:
-      "Import JSONL, one memory per line: {content, type?, tags?, event_time?, project?, metadata?} (or what `cairn export` writes). A bad line stops the import before anything is written.",
+      "Import JSONL, one memory per line: {content, type?, tags?, event_time?, project?, metadata?} (or what `cairn export` writes); or, with --from, another memory tool's data (mcp-memory, agent-rules, mem0, basic-memory, omega). A bad line or record stops the import before anything is written.",
   },
   args: {
-    file: { type: "positional", required: true, description: "a .jsonl file, or - for stdin" },
+    file: { type: "positional", required: true, description: "a .jsonl file, or - for stdin; with --from, the peer's file or folder" },
+    from: { type: "string", description: "read another tool's format: mcp-memory, agent-rules, mem0, basic-memory, omega", valueHint: "format" },
+    "dry-run": { type: "boolean", description: "with --from: show what would be created and what is already there, and write nothing" },
+    project: {
+      type: "string",
+      description: "with --from: put every memory in this project (name, directory or git remote); default: the repository for agent-rules, global for the other formats, OMEGA's own project for omega",
+      valueHint: "name|dir",
+    },
+    global: { type: "boolean", description: "with --from: put every memory in the global scope" },
     quiet: { type: "boolean", description: "no progress on stderr" },
     // citty reads --no-embed as embed=false.
     embed: { type: "boolean", default: true, description: "embed before returning (--no-embed: return once written; the background worker embeds)" },
     ...jsonFlag,
   },
   async run({ args }) {
+    if (args.from !== undefined) {
+      return runPeerImport(args, embedImported);
+    }
+    if (args["dry-run"] || args.project !== undefined || args.global) {
+      throw cairnError("USAGE", ["--dry-run, --project and --global go with --from <format>; a cairn JSONL file carries its own projects."]);
+    }
     let text: string;
     try {
       text = args.file === "-" ? await readStdinText() : readFileSync(args.file, "utf8");
@@ -45,7 +63,9 @@ export default defineCommand({
   },
 });
 
-async function embedImported(dense: DenseChannel, quiet: boolean): Promise<{ embedded: number; remaining: number; error?: string }> {
+export type Vectors = { embedded: number; remaining: number; error?: string };
+
+async function embedImported(dense: DenseChannel, quiet: boolean): Promise<Vectors> {
   let shown = 0;
   try {
     return await dense.catchUp({

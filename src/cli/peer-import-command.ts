@@ -1,0 +1,107 @@
+/** @module The run of `cairn import --from <format> <path>`: read with the format's adapter, plan, then dry-run report or import. */
+import { resolve } from "node:path";
+import { detectProjectKey } from "../config/project.ts";
+import { cairnError } from "../errors.ts";
+import { isPeerFormat, PEER_FORMATS } from "../import-formats/registry.ts";
+import type { PeerBatch } from "../import-formats/types.ts";
+import type { DenseChannel } from "../retrieve/dense-channel.ts";
+import { output, progress } from "./output.ts";
+import { applyPeerImport, type PeerPlan, planPeerImport, type PeerReport } from "./peer-import.ts";
+import { withEngine } from "./session.ts";
+
+interface PeerArgs {
+  file: string;
+  from?: string;
+  "dry-run"?: boolean;
+  project?: string;
+  global?: boolean;
+  quiet?: boolean;
+  embed?: boolean;
+  json?: boolean;
+}
+
+type Embed = (dense: DenseChannel, quiet: boolean) => Promise<{ embedded: number; remaining: number; error?: string }>;
+
+export async function runPeerImport(args: PeerArgs, embed: Embed): Promise<void> {
+  const format = String(args.from).trim();
+  if (!isPeerFormat(format)) throw cairnError("PEER_FORMAT", [format, Object.keys(PEER_FORMATS).join(", ")]);
+  if (args.project !== undefined && args.global) throw cairnError("USAGE", ["Use only one of --project and --global."]);
+  if (args.file === "-") throw cairnError("USAGE", [`--from ${format} reads a path (${PEER_FORMATS[format]!.input}), not stdin.`]);
+  const path = resolve(args.file);
+  const adapter = await PEER_FORMATS[format]!.load();
+  const dryRun = Boolean(args["dry-run"]);
+  await withEngine(async ({ engine, dense }) => {
+    const started = performance.now();
+    const project = args.global ? null : args.project !== undefined ? engine.resolveProject(args.project, "write") : undefined;
+    const batch = adapter.read(path, { project, projectOfDir: (dir) => detectProjectKey(dir) });
+    const plan = planPeerImport(engine, path, batch);
+    if (dryRun) return report(args, format, path, batch, plan, planned(plan), null, started);
+    const done = await applyPeerImport(engine, path, batch, plan, (n, total) => {
+      if (!args.quiet) progress(`import: ${n}/${total} written`);
+    });
+    const vectors = args.embed === false ? null : await embed(dense, Boolean(args.quiet));
+    report(args, format, path, batch, plan, done, vectors, started);
+  }, { create: !dryRun });
+}
+
+function planned(plan: PeerPlan): PeerReport {
+  const create = plan.items.filter((i) => i.action === "create").length;
+  const linksNew = plan.links.filter((l) => l.action === "create").length;
+  return { records: plan.items.length, created: create, already_present: plan.items.length - create, links_created: linksNew, links_existing: plan.links.length - linksNew };
+}
+
+function report(
+  args: PeerArgs,
+  format: string,
+  source: string,
+  batch: PeerBatch,
+  plan: PeerPlan,
+  counts: PeerReport,
+  vectors: { embedded: number; remaining: number; error?: string } | null,
+  started: number,
+): void {
+  const dryRun = Boolean(args["dry-run"]);
+  const seconds = Math.round(performance.now() - started) / 1000;
+  if (args.json) {
+    output.json({
+      format,
+      source,
+      dry_run: dryRun,
+      ...counts,
+      left_out: batch.skipped,
+      items: plan.items,
+      links: plan.links,
+      ...(vectors ? { vectors } : {}),
+      seconds,
+    });
+    return;
+  }
+  const lines: string[] = [];
+  const verb = dryRun ? "would be" : "were";
+  // A dry run shows every record; an import shows only what did not become a new memory, and why.
+  const shown = dryRun ? plan.items : plan.items.filter((i) => i.action === "skip");
+  for (const item of shown.slice(0, dryRun ? Infinity : SHOWN)) {
+    const what = item.action === "create" ? "create" : "skip";
+    const why = item.reason ? ` — ${item.reason}` : "";
+    lines.push(`  ${what.padEnd(7)}  ${item.type.padEnd(10)} ${oneLine(item.content)}  [${item.where}]${why}`);
+  }
+  if (shown.length > SHOWN && !dryRun) lines.push(`  … and ${shown.length - SHOWN} more already present (--json lists them all)`);
+  for (const s of batch.skipped.slice(0, dryRun ? Infinity : SHOWN)) lines.push(`  left out  ${s.where}: ${s.reason}`);
+  if (batch.skipped.length > SHOWN && !dryRun) lines.push(`  … and ${batch.skipped.length - SHOWN} more left out (--json lists them all)`);
+  const head = dryRun ? `Dry run of ${format} import from ${source}: nothing was written.` : `Imported ${format} from ${source} in ${seconds.toFixed(2)} s.`;
+  lines.unshift(head);
+  lines.push(
+    `${counts.records} records: ${counts.created} ${verb} created, ${counts.already_present} already present; ` +
+      `links: ${counts.links_created} ${verb} created, ${counts.links_existing} already there; ${batch.skipped.length} left out.`,
+  );
+  if (vectors?.error) lines.push(`Vectors: not made (${vectors.error}); recall finds them by keyword until \`cairn models reembed\` succeeds.`);
+  output.text(lines.join("\n"));
+}
+
+/** Lines of each kind a real import prints; the dry run prints all, --json always has all. */
+const SHOWN = 20;
+
+function oneLine(text: string): string {
+  const flat = text.replace(/\s+/g, " ");
+  return flat.length > 70 ? `${flat.slice(0, 69)}…` : flat;
+}

@@ -1,0 +1,134 @@
+/**
+ * @module `cairn import --from <format>`: a peer adapter's records planned against the store (what would be
+ * created, what is already there and why), then written through the engine's all-or-nothing JSONL import,
+ * and linked. Planning only reads, so `--dry-run` cannot change anything.
+ */
+import { canonicalize, contentHashes } from "../capture/normalize.ts";
+import type { Engine } from "../engine/engine.ts";
+import type { Progress } from "../engine/import.ts";
+import { checkContent, checkType } from "../engine/validate.ts";
+import { CairnError, cairnError, describeError } from "../errors.ts";
+import { type PeerBatch, type PeerRecord, toImportLine } from "../import-formats/types.ts";
+
+export interface PlanItem {
+  where: string;
+  /** The id the memory has (or will have) in cairn. */
+  id: string;
+  type: string;
+  content: string;
+  action: "create" | "skip";
+  /** Why a record is skipped: already imported, same text as a stored memory, or as another record. */
+  reason?: string;
+}
+
+export interface LinkPlan {
+  from: string;
+  to: string;
+  relation: string;
+  where: string;
+  action: "create" | "exists";
+}
+
+export interface PeerPlan {
+  items: PlanItem[];
+  links: LinkPlan[];
+}
+
+/** What each record and link would do; throws PEER_RECORD for a record cairn would refuse (empty, too large, bad type). */
+export function planPeerImport(engine: Engine, source: string, batch: PeerBatch): PeerPlan {
+  const target = new Map<string, string>();
+  const inBatch = new Map<string, PlanItem>();
+  const items = batch.records.map((record): PlanItem => {
+    const content = checked(source, record);
+    const base = { where: record.where, type: record.type, content };
+    const stored = locate(engine, record, content);
+    if (stored) {
+      target.set(record.id, stored.id);
+      return { ...base, id: stored.id, action: "skip", reason: stored.why };
+    }
+    const key = `${record.project ?? ""}\u0000${canonicalize(content)}`;
+    const twin = isActive(record) ? inBatch.get(key) : undefined;
+    if (twin) {
+      target.set(record.id, twin.id);
+      return { ...base, id: twin.id, action: "skip", reason: `same text as ${twin.where}` };
+    }
+    const item: PlanItem = { ...base, id: record.id, action: "create" };
+    if (isActive(record)) inBatch.set(key, item);
+    target.set(record.id, record.id);
+    return item;
+  });
+  const links: LinkPlan[] = [];
+  const seen = new Set<string>();
+  for (const link of batch.links) {
+    const from = target.get(link.from);
+    const to = target.get(link.to);
+    if (!from || !to || from === to) continue;
+    const key = `${from} ${link.relation} ${to}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    const exists = engine.store.edges(from).some((e) => e.fromId === from && e.toId === to && e.relation === link.relation);
+    links.push({ from, to, relation: link.relation, where: link.where, action: exists ? "exists" : "create" });
+  }
+  return { items, links };
+}
+
+export interface PeerReport {
+  records: number;
+  created: number;
+  /** Records already in cairn (imported before, or the same text), reinforced or left as they were. */
+  already_present: number;
+  links_created: number;
+  links_existing: number;
+}
+
+/**
+ * Writes the batch: every record in one transaction (engine.import), then the links between the memories
+ * they became. A bad record stops the import before anything is written, named by its place in the source.
+ */
+export async function applyPeerImport(engine: Engine, source: string, batch: PeerBatch, plan: PeerPlan, onProgress?: Progress): Promise<PeerReport> {
+  const jsonl = batch.records.map((r) => JSON.stringify(toImportLine(r))).join("\n");
+  let report;
+  try {
+    report = await engine.import(jsonl, onProgress);
+  } catch (err) {
+    if (err instanceof CairnError && err.code === "BAD_IMPORT_LINE") {
+      const record = batch.records[Number(err.args[0]) - 1];
+      throw cairnError("PEER_RECORD", [source, record?.where ?? `record ${err.args[0]}`, String(err.args[1] ?? describeError(err))], err);
+    }
+    throw err;
+  }
+  let linksCreated = 0;
+  let linksExisting = 0;
+  for (const link of plan.links) {
+    const result = engine.relate(link.from, link.to, link.relation);
+    if (result.status === "created") linksCreated++;
+    else linksExisting++;
+  }
+  return { records: report.lines, created: report.created, already_present: report.duplicates, links_created: linksCreated, links_existing: linksExisting };
+}
+
+/**
+ * The stored memory a record already is: the same stable id (imported before), or, for an active record, the
+ * same text in its scope (superseded and archived records are history and are stored as given).
+ */
+function locate(engine: Engine, record: PeerRecord, content: string): { id: string; why: string } | null {
+  const byId = engine.store.get(record.id);
+  if (byId) return { id: byId.id, why: "already imported" };
+  if (!isActive(record)) return null;
+  const { contentHash, canonicalHash } = contentHashes(content);
+  const twin = engine.store.findDuplicate(record.project, contentHash, canonicalHash);
+  return twin ? { id: twin.id, why: `same text as memory ${twin.id}` } : null;
+}
+
+function isActive(record: PeerRecord): boolean {
+  return record.status === undefined || record.status === "active";
+}
+
+function checked(source: string, record: PeerRecord): string {
+  try {
+    checkType(record.type);
+    return checkContent(record.content);
+  } catch (err) {
+    throw cairnError("PEER_RECORD", [source, record.where, describeError(err)], err);
+  }
+}

@@ -1,0 +1,99 @@
+/**
+ * @module `--from agent-rules`: the instructions a repository gives coding agents — CLAUDE.md, AGENTS.md,
+ * .cursor/rules/*.mdc (frontmatter `description`, `globs`, `alwaysApply` + markdown body) and
+ * .github/copilot-instructions.md — split per bullet or paragraph into memories of the repository's project.
+ * Rules (always, never, must, don't, avoid, use …) become decisions, stated likings (prefer, rather than,
+ * instead of) preferences, anything else facts; each is tagged with its file's name.
+ */
+import { existsSync, readdirSync, statSync } from "node:fs";
+import { basename, dirname, join, relative } from "node:path";
+import { splitFrontmatter } from "./frontmatter.ts";
+import { markdownItems } from "./markdown-items.ts";
+import { badRecord, readText } from "./read-source.ts";
+import { stableId } from "./stable-id.ts";
+import type { Adapter, AdapterOptions, PeerBatch } from "./types.ts";
+
+const FORMAT = "agent-rules";
+const ROOT_FILES = ["CLAUDE.md", "AGENTS.md", ".github/copilot-instructions.md"];
+const PREFERENCE = /\b(prefer|prefers|preferred|preferably|rather than|instead of|favou?r)\b/i;
+const RULE = /\b(always|never|must|mustn't|do not|don't|dont|avoid|should|shouldn't|shall|only)\b|^\W*(use|keep|make sure|ensure|no)\b/i;
+
+export const adapter: Adapter = { read };
+
+/** The type a rule file's statement gets (exported for its tests). */
+export function classify(text: string): "preference" | "decision" | "fact" {
+  // A code block or table on its own is reference material, whatever words it contains.
+  if (/^(```|~~~|\|)/.test(text)) return "fact";
+  if (PREFERENCE.test(text)) return "preference";
+  return RULE.test(text) ? "decision" : "fact";
+}
+
+function read(path: string, opts: AdapterOptions): PeerBatch {
+  const { root, files } = ruleFiles(path);
+  const project = opts.project === undefined ? opts.projectOfDir(root) : opts.project;
+  const batch: PeerBatch = { records: [], links: [], skipped: [] };
+  const seen = new Map<string, string>();
+  for (const file of files) {
+    const rel = relative(root, file) || basename(file);
+    const parsed = splitFrontmatter(readText(file));
+    if ("error" in parsed) throw badRecord(file, "line 1", parsed.error);
+    const rule = file.endsWith(".mdc") ? cursorRule(parsed.data) : undefined;
+    for (const item of markdownItems(parsed.body, parsed.lines)) {
+      const where = `${rel} line ${item.line}`;
+      const id = stableId(FORMAT, `${project ?? ""}\u0000${rel}\u0000${item.text}`);
+      const earlier = seen.get(id);
+      if (earlier !== undefined) {
+        batch.skipped.push({ where, reason: `repeats ${earlier}` });
+        continue;
+      }
+      seen.set(id, where);
+      batch.records.push({
+        id,
+        content: item.text,
+        type: classify(item.text),
+        tags: ["agent-rules", basename(file).toLowerCase()],
+        project,
+        metadata: {
+          source_format: FORMAT,
+          file: rel,
+          ...(item.section.length > 0 ? { section: item.section.join(" > ") } : {}),
+          ...(rule ? { cursor_rule: rule } : {}),
+        },
+        source: rel,
+        where,
+      });
+    }
+  }
+  return batch;
+}
+
+/** The files to read: the one given, or every known rule file of a repository directory. */
+function ruleFiles(path: string): { root: string; files: string[] } {
+  let isDir: boolean;
+  try {
+    isDir = statSync(path).isDirectory();
+  } catch {
+    // readText names the failure the same way for a missing file
+    readText(path);
+    throw badRecord(path, "the path", "it is neither a file nor a directory");
+  }
+  if (!isDir) return { root: dirname(path), files: [path] };
+  const files = ROOT_FILES.map((f) => join(path, f)).filter((f) => existsSync(f));
+  const rulesDir = join(path, ".cursor", "rules");
+  if (existsSync(rulesDir)) {
+    const mdc = (readdirSync(rulesDir, { recursive: true }) as string[]).filter((f) => f.endsWith(".mdc")).sort();
+    files.push(...mdc.map((f) => join(rulesDir, f)));
+  }
+  if (files.length === 0) {
+    throw badRecord(path, "the directory", `it holds none of ${ROOT_FILES.join(", ")}, .cursor/rules/*.mdc; give the repository's root or one rule file`);
+  }
+  return { root: path, files };
+}
+
+function cursorRule(data: Record<string, string | string[]>): Record<string, unknown> | undefined {
+  const out: Record<string, unknown> = {};
+  if (data.description) out.description = data.description;
+  if (data.globs) out.globs = typeof data.globs === "string" ? data.globs.split(",").map((g) => g.trim()).filter(Boolean) : data.globs;
+  if (data.alwaysApply !== undefined) out.always_apply = String(data.alwaysApply) === "true";
+  return Object.keys(out).length > 0 ? out : undefined;
+}

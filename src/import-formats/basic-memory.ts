@@ -1,0 +1,137 @@
+/**
+ * @module `--from basic-memory`: a folder of basic-memory markdown notes (or one note). Each note becomes a memory
+ * ("<title>: <its prose>") and each observation a memory "<title>: <text>" linked `part_of` its note, typed by
+ * its category (see CATEGORY_TYPES) and tagged with the category, its #tags and the note's tags. Relations
+ * whose type is a cairn relation (depends_on, part_of, relates_to …) link the two notes; other types
+ * (works_at, implements …) become facts "A works at B" linked `relates_to` both notes; `[[links]]` in prose
+ * link the notes `relates_to`. Notes describe a knowledge base, not one repository: global unless --project.
+ */
+import { readdirSync, statSync } from "node:fs";
+import { join, relative } from "node:path";
+import { isRelation } from "../domain/edge.ts";
+import { type Note, parseNote, permalinkOf } from "./basic-memory-note.ts";
+import { badRecord, readText } from "./read-source.ts";
+import { slugTag, stableId } from "./stable-id.ts";
+import type { Adapter, AdapterOptions, PeerBatch, PeerRecord } from "./types.ts";
+
+const FORMAT = "basic-memory";
+
+/** Observation category → cairn type; any other category is a fact. */
+export const CATEGORY_TYPES: Readonly<Record<string, string>> = {
+  decision: "decision",
+  decisions: "decision",
+  preference: "preference",
+  lesson: "lesson",
+  learning: "lesson",
+  insight: "lesson",
+  error: "error",
+  bug: "error",
+  problem: "error",
+  issue: "error",
+  task: "task",
+  todo: "task",
+  action: "task",
+  action_items: "task",
+  note: "note",
+  idea: "note",
+  question: "note",
+};
+
+export const adapter: Adapter = { read };
+
+function read(path: string, opts: AdapterOptions): PeerBatch {
+  const { root, files } = noteFiles(path);
+  const project = opts.project === undefined ? null : opts.project;
+  const batch: PeerBatch = { records: [], links: [], skipped: [] };
+  const notes: Array<{ note: Note; rel: string; id: string }> = [];
+  const byName = new Map<string, string>();
+  for (const file of files) {
+    const rel = relative(root, file) || file;
+    const parsed = parseNote(rel, readText(file));
+    if ("error" in parsed) throw badRecord(file, "line 1", parsed.error);
+    const id = stableId(FORMAT, `note:${parsed.permalink}`);
+    const clash = notes.find((n) => n.id === id);
+    if (clash) {
+      batch.skipped.push({ where: rel, reason: `same permalink "${parsed.permalink}" as ${clash.rel}` });
+      continue;
+    }
+    notes.push({ note: parsed, rel, id });
+    for (const name of [parsed.title, parsed.permalink, permalinkOf(parsed.title)]) byName.set(name.toLowerCase(), id);
+  }
+  const seen = new Set<string>();
+  const add = (record: PeerRecord): boolean => {
+    if (seen.has(record.id)) {
+      batch.skipped.push({ where: record.where, reason: "repeats an earlier line of the note" });
+      return false;
+    }
+    seen.add(record.id);
+    batch.records.push(record);
+    return true;
+  };
+  for (const { note, rel, id } of notes) {
+    const base = { source_format: FORMAT, note: note.title, permalink: note.permalink, file: rel };
+    const noteTags = [...note.tags.map(slugTag), slugTag(note.type)].filter((t) => t !== "");
+    const created = isoOrUndefined(note.created);
+    const record = (rid: string, content: string, type: string, tags: string[], metadata: Record<string, unknown>, where: string): PeerRecord => ({
+      id: rid, content, type, tags, project, metadata: { ...base, ...metadata }, where, source: rel, ...(created ? { created_at: created } : {}),
+    });
+    add(record(id, note.summary ? `${note.title}: ${note.summary}` : `${note.title} (${note.type})`, "note", noteTags, { note_type: note.type }, rel));
+    for (const o of note.observations) {
+      const where = `${rel} line ${o.line}`;
+      if (o.text === "") {
+        batch.skipped.push({ where, reason: "observation without text" });
+        continue;
+      }
+      const oid = stableId(FORMAT, `note:${note.permalink}:observation:${o.category}:${o.text}`);
+      const type = CATEGORY_TYPES[o.category.toLowerCase()] ?? "fact";
+      const tags = [slugTag(o.category), ...o.tags.map(slugTag), ...noteTags].filter((t) => t !== "");
+      if (add(record(oid, `${note.title}: ${o.text}`, type, tags, { category: o.category }, where))) batch.links.push({ from: oid, to: id, relation: "part_of", where });
+    }
+    for (const r of note.relations) {
+      const where = `${rel} line ${r.line}`;
+      const target = byName.get(r.target.toLowerCase()) ?? byName.get(permalinkOf(r.target));
+      const direct = r.type.trim().toLowerCase().replace(/[\s-]+/g, "_");
+      const linkAs = direct === "links_to" ? "relates_to" : direct;
+      if (target && isRelation(linkAs) && linkAs !== "supersedes") {
+        if (target !== id) batch.links.push({ from: id, to: target, relation: linkAs, where });
+        continue;
+      }
+      if (direct === "links_to") {
+        batch.skipped.push({ where, reason: `no note "${r.target}" in the folder to link to` });
+        continue;
+      }
+      const rid = stableId(FORMAT, `note:${note.permalink}:relation:${r.type}:${r.target}`);
+      const words = `${note.title} ${r.type.replace(/_/g, " ")} ${r.target}${r.context ? ` (${r.context})` : ""}`;
+      const tags = ["relation", slugTag(r.type), ...noteTags].filter((t) => t !== "");
+      if (!add(record(rid, words, "fact", tags, { relation: { from: note.title, to: r.target, relation_type: r.type } }, where))) continue;
+      batch.links.push({ from: rid, to: id, relation: "relates_to", where });
+      if (target && target !== id) batch.links.push({ from: rid, to: target, relation: "relates_to", where });
+      else if (!target) batch.skipped.push({ where, reason: `no note "${r.target}" in the folder: the relation is kept as a fact, without a link to it` });
+    }
+  }
+  return batch;
+}
+
+function noteFiles(path: string): { root: string; files: string[] } {
+  let isDir: boolean;
+  try {
+    isDir = statSync(path).isDirectory();
+  } catch {
+    readText(path);
+    throw badRecord(path, "the path", "it is neither a file nor a directory");
+  }
+  if (!isDir) return { root: join(path, ".."), files: [path] };
+  const files = (readdirSync(path, { recursive: true }) as string[])
+    // Hidden folders (.git, .obsidian, .basic-memory) hold tool state, not notes.
+    .filter((f) => f.endsWith(".md") && !f.split(/[\\/]/).some((part) => part.startsWith(".")))
+    .sort()
+    .map((f) => join(path, f));
+  if (files.length === 0) throw badRecord(path, "the directory", "it holds no .md notes; give basic-memory's project folder or one note");
+  return { root: path, files };
+}
+
+function isoOrUndefined(value: string | null): string | undefined {
+  if (value === null) return undefined;
+  const ms = Date.parse(value);
+  return Number.isNaN(ms) ? undefined : new Date(ms).toISOString();
+}

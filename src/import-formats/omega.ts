@@ -1,0 +1,173 @@
+/**
+ * @module `--from omega`: an OMEGA store (`~/.omega/omega.db`, SQLite; schema v5 of omega-memory 0.10.x and the
+ * later columns of 1.5.x: updated_at, status …), read-only through store/foreign-sqlite.ts. Each memory keeps
+ * its content, dates (created_at, referenced_date → event time, last_accessed), access count, priority,
+ * TTL (created_at + ttl_seconds; none = permanent), project, session, agent type, tags and metadata; its
+ * event type maps to a cairn type (EVENT_TYPES). Superseded memories stay superseded. Edges become links.
+ * Code-index rows (code_chunk, file_summary) and coordination state are not memories and are left out.
+ */
+import { basename } from "node:path";
+import { readForeignTables } from "../store/foreign-sqlite.ts";
+import { badRecord, isPlainObject } from "./read-source.ts";
+import { slugTag, stableId } from "./stable-id.ts";
+import type { Adapter, AdapterOptions, PeerBatch, PeerRecord } from "./types.ts";
+
+const FORMAT = "omega";
+
+/** OMEGA event type → cairn type; an event type not listed is a note. */
+export const EVENT_TYPES: Readonly<Record<string, string>> = {
+  decision: "decision",
+  constraint: "decision",
+  lesson_learned: "lesson",
+  advisor_insight: "lesson",
+  error_pattern: "error",
+  user_preference: "preference",
+  user_fact: "fact",
+  task_completion: "task",
+  blocked_context: "task",
+  reminder: "task",
+  checkpoint: "checkpoint",
+  session_summary: "note",
+  memory: "note",
+};
+/** Rows OMEGA itself keeps out of recall by default: a code index and coordination state, not memories. */
+const NOT_MEMORIES = new Set(["code_chunk", "file_summary", "session_respawn", "coordination_snapshot"]);
+/** OMEGA edge type → cairn relation (read "source <relation> target"). */
+const EDGE_TYPES: Readonly<Record<string, string>> = {
+  related: "relates_to",
+  causal: "depends_on",
+  contradicts: "contradicts",
+  supersedes: "supersedes",
+  evolves: "refines",
+  evolved_from: "refines",
+  derived_from: "refines",
+};
+
+export const adapter: Adapter = { read };
+
+function read(path: string, opts: AdapterOptions): PeerBatch {
+  const tables = readForeignTables(path, ["memories", "edges"]);
+  const memories = tables.get("memories");
+  if (!memories) throw badRecord(path, "the database", "it has no `memories` table, so it is not an OMEGA store (omega.db)");
+  for (const column of ["node_id", "content", "created_at"]) {
+    if (!memories.columns.includes(column)) throw badRecord(path, "table memories", `it has no "${column}" column, so it is not an OMEGA store`);
+  }
+  const file = basename(path);
+  const batch: PeerBatch = { records: [], links: [], skipped: [] };
+  const ids = new Map<string, string>();
+  memories.rows.forEach((row, i) => {
+    const nodeId = typeof row.node_id === "string" ? row.node_id : null;
+    const place = nodeId ? `memory ${nodeId}` : `memories row ${i + 1}`;
+    if (!nodeId) throw badRecord(path, place, '"node_id" is missing');
+    if (typeof row.content !== "string") throw badRecord(path, place, '"content" is not text');
+    const where = `${file} ${place}`;
+    const meta = parseMetadata(row.metadata, path, place);
+    const eventType = str(row.event_type) ?? str(meta.event_type) ?? "memory";
+    if (NOT_MEMORIES.has(eventType)) return void batch.skipped.push({ where, reason: `${eventType} rows are OMEGA's code index or coordination state, not memories` });
+    if (row.content.trim() === "") return void batch.skipped.push({ where, reason: "empty content" });
+    const id = stableId(FORMAT, nodeId);
+    ids.set(nodeId, id);
+    batch.records.push(toRecord(row, meta, { id, nodeId, eventType, where, path, place, opts }));
+  });
+  // Superseded-by pointers and edges name OMEGA node ids; only those imported here can be followed.
+  for (const record of batch.records) {
+    const by = record.metadata.omega_superseded_by;
+    if (typeof by === "string") record.superseded_by = ids.get(by) ?? null;
+    delete record.metadata.omega_superseded_by;
+  }
+  for (const [i, edge] of (tables.get("edges")?.rows ?? []).entries()) {
+    const where = `${file} edge ${String(edge.source_id)} → ${String(edge.target_id)} (row ${i + 1})`;
+    const from = ids.get(String(edge.source_id));
+    const to = ids.get(String(edge.target_id));
+    if (!from || !to) {
+      batch.skipped.push({ where, reason: "one of its memories is not imported" });
+      continue;
+    }
+    const type = String(edge.edge_type ?? "related");
+    if (type === "superseded_by") batch.links.push({ from: to, to: from, relation: "supersedes", where });
+    else if (from !== to) batch.links.push({ from, to, relation: EDGE_TYPES[type] ?? "relates_to", where });
+  }
+  return batch;
+}
+
+interface Context {
+  id: string;
+  nodeId: string;
+  eventType: string;
+  where: string;
+  path: string;
+  place: string;
+  opts: AdapterOptions;
+}
+
+function toRecord(row: Record<string, unknown>, meta: Record<string, unknown>, c: Context): PeerRecord {
+  const created = isoUtc(row.created_at, c.path, c.place, "created_at")!;
+  const ttl = typeof row.ttl_seconds === "number" && row.ttl_seconds > 0 ? row.ttl_seconds : null;
+  const superseded = row.status === "superseded" || meta.superseded === true;
+  const project = c.opts.project !== undefined ? c.opts.project : (str(row.project) ?? str(meta.project) ?? null);
+  const tags = Array.isArray(meta.tags) ? meta.tags.filter((t): t is string => typeof t === "string") : [];
+  const { tags: _t, event_type: _e, project: _p, superseded: _s, superseded_by: supersededBy, ...rest } = meta;
+  const kept = Object.fromEntries(Object.entries(rest).filter(([k]) => !k.startsWith("_")));
+  const record: PeerRecord = {
+    id: c.id,
+    content: row.content as string,
+    type: EVENT_TYPES[c.eventType] ?? "note",
+    tags: ["omega", slugTag(c.eventType), ...tags.map(slugTag)].filter((t) => t !== ""),
+    project,
+    metadata: {
+      source_format: FORMAT,
+      source_id: c.nodeId,
+      event_type: c.eventType,
+      ...(str(row.entity_id) ? { entity_id: row.entity_id } : {}),
+      ...(Object.keys(kept).length > 0 ? { omega: kept } : {}),
+      ...(typeof supersededBy === "string" ? { omega_superseded_by: supersededBy } : {}),
+    },
+    created_at: created,
+    updated_at: isoUtc(row.updated_at, c.path, c.place, "updated_at") ?? isoUtc(meta.edited_at, c.path, c.place, "edited_at") ?? created,
+    expires_at: ttl === null ? null : new Date(Date.parse(created) + ttl * 1000).toISOString(),
+    status: superseded ? "superseded" : row.status === "archived" ? "archived" : "active",
+    where: c.where,
+  };
+  const eventTime = isoUtc(row.referenced_date ?? meta.referenced_date, c.path, c.place, "referenced_date");
+  if (eventTime) record.event_time = eventTime;
+  const priority = priorityOf(row.priority ?? meta.priority);
+  if (priority !== undefined) record.priority = priority;
+  if (str(row.session_id)) record.session_id = row.session_id as string;
+  if (str(row.agent_type)) record.agent = row.agent_type as string;
+  if (typeof row.access_count === "number" && row.access_count > 0) record.access_count = row.access_count;
+  const accessed = isoUtc(row.last_accessed, c.path, c.place, "last_accessed");
+  if (accessed) record.last_accessed_at = accessed;
+  return record;
+}
+
+function parseMetadata(value: unknown, path: string, place: string): Record<string, unknown> {
+  if (value === null || value === undefined || value === "") return {};
+  try {
+    const parsed: unknown = JSON.parse(String(value));
+    if (isPlainObject(parsed)) return parsed;
+  } catch {
+    // reported below
+  }
+  throw badRecord(path, place, '"metadata" is not a JSON object');
+}
+
+/** OMEGA writes UTC ISO times, and SQLite's datetime('now') "YYYY-MM-DD HH:MM:SS"; a time without offset is UTC. */
+function isoUtc(value: unknown, path: string, place: string, field: string): string | undefined {
+  if (value === null || value === undefined || value === "") return undefined;
+  const text = String(value).trim().replace(" ", "T");
+  const withZone = /(Z|[+-]\d\d:?\d\d)$/i.test(text) || !/T\d/.test(text) ? text : `${text}Z`;
+  const ms = Date.parse(withZone);
+  if (Number.isNaN(ms)) throw badRecord(path, place, `"${field}" is not a time: ${JSON.stringify(value)}`);
+  return new Date(ms).toISOString();
+}
+
+/** 1–5 as OMEGA stores it; a word some versions let through (OMEGA issue #66: "high") is read as its rank. */
+function priorityOf(value: unknown): number | undefined {
+  const words: Record<string, number> = { critical: 5, high: 4, medium: 3, normal: 3, low: 2, minimal: 1 };
+  const n = typeof value === "number" ? value : typeof value === "string" ? (words[value.toLowerCase()] ?? Number(value)) : Number.NaN;
+  return Number.isInteger(n) ? Math.min(5, Math.max(1, n)) : undefined;
+}
+
+function str(value: unknown): string | undefined {
+  return typeof value === "string" && value.trim() !== "" ? value : undefined;
+}

@@ -1,0 +1,21 @@
+/**
+ * @module Stable memory ids for imported records: a UUID (version 8, "custom") made from a hash of the source
+ * format and the record's identity in that source, so a second import of the same source meets the same ids.
+ */
+
+/** The id of the record `key` of `format` (e.g. "mcp-memory", "entity:John_Smith:obs:Speaks Spanish"). */
+export function stableId(format: string, key: string): string {
+  const hex = new Bun.CryptoHasher("sha256").update(`${format}\u0000${key}`).digest("hex");
+  // Version nibble 8, variant bits 10xx: a well-formed UUID that cairn shows and resolves like its own ids.
+  const variant = ((parseInt(hex[16]!, 16) & 0x3) | 0x8).toString(16);
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-8${hex.slice(13, 16)}-${variant}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
+}
+
+/** A tag made of a name: lower case, runs of anything but letters and digits become one dash. */
+export function slugTag(name: string): string {
+  return name
+    .normalize("NFKC")
+    .toLowerCase()
+    .replace(/[^\p{L}\p{N}]+/gu, "-")
+    .replace(/^-+|-+$/g, "");
+}

@@ -1,0 +1,130 @@
+/**
+ * @module `cairn import --from <format>` through the binary, for each format: a dry run changes nothing, the
+ * import creates what the dry run announced, a second import adds nothing, and a malformed source is refused
+ * with the record named and nothing written.
+ */
+import { afterEach, beforeEach, describe, expect, setDefaultTimeout, test } from "bun:test";
+import { cpSync } from "node:fs";
+import { join } from "node:path";
+import { requireBinary } from "../helpers/bin.ts";
+import { omegaDb } from "../helpers/omega-db.ts";
+import { createSandbox, type Sandbox } from "../helpers/sandbox.ts";
+
+setDefaultTimeout(60_000);
+requireBinary();
+
+const FIX = join(import.meta.dir, "..", "fixtures", "peers");
+let s: Sandbox;
+beforeEach(() => {
+  s = createSandbox("cairn-peers-");
+});
+afterEach(() => s.cleanup());
+
+interface Report {
+  dry_run: boolean;
+  records: number;
+  created: number;
+  already_present: number;
+  links_created: number;
+  links_existing: number;
+  items: Array<{ action: string; content: string; reason?: string }>;
+}
+
+/** Every stored memory, expired and superseded ones included (OMEGA's session summaries expire within the hour). */
+const total = async () => (await s.ok(["export"])).stdout.split("\n").filter((l) => l.trim() !== "").length;
+
+const cases: Array<{ format: string; source: () => string; bad: string; badWhere: RegExp; records: number; links: number; projects: () => Array<string | null> }> = [
+  {
+    format: "mcp-memory",
+    source: () => join(FIX, "mcp-memory", "memory.jsonl"),
+    bad: join(FIX, "mcp-memory", "missing-entity-type.jsonl"),
+    badWhere: /stopped at line 2: "entityType" of entity "Anthropic"/,
+    records: 12,
+    links: 11,
+    projects: () => [null],
+  },
+  {
+    format: "agent-rules",
+    source: () => {
+      const repo = s.project("rules-repo");
+      cpSync(join(FIX, "agent-rules", "repo"), repo, { recursive: true });
+      return repo;
+    },
+    bad: join(FIX, "agent-rules", "unclosed.mdc"),
+    badWhere: /unclosed\.mdc stopped at line 1: the frontmatter/,
+    records: 14,
+    links: 0,
+    projects: () => [join(s.root, "projects", "rules-repo")],
+  },
+  {
+    format: "mem0",
+    source: () => join(FIX, "mem0", "get_all.json"),
+    bad: join(FIX, "mem0", "bad-record.json"),
+    badWhere: /stopped at record 2 \(id 1c8f0a3b-4d5e-4f60-9b0c-1d2e3f4a5b6c\): "memory" must be a string/,
+    records: 3,
+    links: 0,
+    projects: () => [null],
+  },
+  {
+    format: "basic-memory",
+    source: () => join(FIX, "basic-memory", "notes"),
+    bad: join(FIX, "basic-memory", "unclosed-note.md"),
+    badWhere: /unclosed-note\.md stopped at line 1: the frontmatter/,
+    records: 18,
+    links: 18,
+    projects: () => [null],
+  },
+  {
+    format: "omega",
+    source: () => omegaDb(s.root, "omega-v5"),
+    bad: "bad-metadata",
+    badWhere: /bad-metadata\.db stopped at memory mem-0000000000b2: "metadata" is not a JSON object/,
+    records: 7,
+    links: 3,
+    projects: () => ["/home/dev/acme-api", null],
+  },
+];
+
+describe("cairn import --from", () => {
+  for (const c of cases) {
+    test(`${c.format}: dry run writes nothing, import creates it, again adds nothing, malformed is refused`, async () => {
+      const source = c.source();
+      const dry = await s.json<Report>(["import", "--from", c.format, source, "--dry-run", "--json"]);
+      expect(dry).toMatchObject({ dry_run: true, records: c.records, created: c.records, already_present: 0, links_created: c.links });
+      expect(await total()).toBe(0);
+
+      const human = await s.ok(["import", "--from", c.format, source, "--dry-run"]);
+      expect(human.stdout).toContain("nothing was written");
+      expect(human.stdout).toContain(`${c.records} records: ${c.records} would be created`);
+
+      const done = await s.json<Report>(["import", "--from", c.format, source, "--json", "--no-embed"]);
+      expect(done).toMatchObject({ dry_run: false, created: c.records, already_present: 0, links_created: c.links });
+      expect(await total()).toBe(c.records);
+      const exported = (await s.ok(["export"])).stdout.trim().split("\n").map((l) => JSON.parse(l) as { project: string | null; metadata: { source_format?: string } });
+      expect(new Set(exported.map((m) => m.project))).toEqual(new Set(c.projects()));
+      expect(new Set(exported.map((m) => m.metadata.source_format))).toEqual(new Set([c.format]));
+
+      const again = await s.json<Report>(["import", "--from", c.format, source, "--json", "--no-embed"]);
+      expect(again).toMatchObject({ created: 0, already_present: c.records, links_created: 0, links_existing: c.links });
+      const dryAgain = await s.json<Report>(["import", "--from", c.format, source, "--dry-run", "--json"]);
+      expect(new Set(dryAgain.items.map((i) => i.reason))).toEqual(new Set(["already imported"]));
+      expect(await total()).toBe(c.records);
+
+      const bad = await s.run(["import", "--from", c.format, c.format === "omega" ? omegaDb(s.root, c.bad) : c.bad]);
+      expect(bad.exitCode).toBe(1);
+      expect(bad.stderr).toMatch(c.badWhere);
+      expect(bad.stderr).toContain("Nothing was imported");
+      expect(await total()).toBe(c.records);
+    });
+  }
+
+  test("mcp-memory into a named project, found by recall there; an unknown format is a usage error", async () => {
+    const app = s.project("app");
+    await s.ok(["import", "--from", "mcp-memory", join(FIX, "mcp-memory", "memory.jsonl"), "--project", app]);
+    const hits = await s.json<{ results: Array<{ content: string; project: string }> }>(["recall", "Spanish", "--json", "--mode", "keyword"], { cwd: app });
+    expect(hits.results[0]).toMatchObject({ content: "John_Smith: Speaks fluent Spanish", project: app });
+    const wrong = await s.run(["import", "--from", "omega-db", "x.db"]);
+    expect(wrong.exitCode).toBe(2);
+    expect(wrong.stderr).toContain('Unknown import format "omega-db". Formats cairn reads: mcp-memory, agent-rules, mem0, basic-memory, omega');
+  });
+});

@@ -1,0 +1,212 @@
+/** @module Peer-format adapters on fixtures built from each format's documentation: records, links, what is left out, and errors that name the record. */
+import { describe, expect, test } from "bun:test";
+import { join } from "node:path";
+import { adapter as agentRules, classify } from "../../src/import-formats/agent-rules.ts";
+import { adapter as basicMemory } from "../../src/import-formats/basic-memory.ts";
+import { markdownItems } from "../../src/import-formats/markdown-items.ts";
+import { adapter as mcpMemory } from "../../src/import-formats/mcp-memory.ts";
+import { adapter as mem0 } from "../../src/import-formats/mem0.ts";
+import { stableId } from "../../src/import-formats/stable-id.ts";
+import type { AdapterOptions, PeerBatch } from "../../src/import-formats/types.ts";
+
+const FIX = join(import.meta.dir, "..", "fixtures", "peers");
+const opts = (project?: string | null): AdapterOptions => ({ project, projectOfDir: (dir) => `key-of:${dir}` });
+const byContent = (batch: PeerBatch, content: string) => {
+  const found = batch.records.find((r) => r.content === content);
+  if (!found) throw new Error(`no record "${content}" in ${batch.records.map((r) => r.content).join(" | ")}`);
+  return found;
+};
+const errorOf = (fn: () => unknown): string => {
+  try {
+    fn();
+  } catch (err) {
+    return (err as Error).message;
+  }
+  throw new Error("expected an error");
+};
+
+describe("mcp-memory", () => {
+  const batch = mcpMemory.read(join(FIX, "mcp-memory", "memory.jsonl"), opts());
+
+  test("each entity and observation is a global fact tagged with the entity type and name", () => {
+    expect(batch.records).toHaveLength(4 + 6 + 2);
+    const obs = byContent(batch, "John_Smith: Speaks fluent Spanish");
+    expect(obs).toMatchObject({ type: "fact", project: null, tags: ["person", "john-smith"] });
+    expect(obs.metadata).toEqual({ source_format: "mcp-memory", entity: "John_Smith", entity_type: "person" });
+    expect(byContent(batch, "Anthropic is an organization.").tags).toEqual(["organization", "anthropic"]);
+    expect(byContent(batch, "postgres is a technology.").where).toBe('memory.jsonl line 4 (entity "postgres")');
+  });
+
+  test("observations are part of their entity; relations are facts linked to both ends", () => {
+    const john = byContent(batch, "John_Smith is a person.").id;
+    const anthropic = byContent(batch, "Anthropic is an organization.").id;
+    const obs = byContent(batch, "John_Smith: Graduated in 2019").id;
+    expect(batch.links).toContainEqual(expect.objectContaining({ from: obs, to: john, relation: "part_of" }));
+    const works = byContent(batch, "John_Smith works at Anthropic");
+    expect(works.metadata.relation).toEqual({ from: "John_Smith", to: "Anthropic", relation_type: "works_at" });
+    const worksLinks = batch.links.filter((l) => l.from === works.id);
+    expect(worksLinks.map((l) => [l.to, l.relation])).toEqual([[john, "relates_to"], [anthropic, "relates_to"]]);
+  });
+
+  test("a relation type that is a cairn relation links the two entities directly, without a fact", () => {
+    const billing = byContent(batch, "billing-service is a project.").id;
+    const postgres = byContent(batch, "postgres is a technology.").id;
+    expect(batch.links).toContainEqual(expect.objectContaining({ from: billing, to: postgres, relation: "depends_on" }));
+    expect(batch.records.some((r) => r.content.includes("depends on"))).toBe(false);
+    const direct = batch.links.filter((l) => l.from === byContent(batch, "John_Smith is a person.").id);
+    expect(direct).toEqual([]);
+  });
+
+  test("ids are stable: the same file read twice gives the same ids; --project is kept", () => {
+    const again = mcpMemory.read(join(FIX, "mcp-memory", "memory.jsonl"), opts("acme"));
+    expect(again.records.map((r) => r.id)).toEqual(batch.records.map((r) => r.id));
+    expect(new Set(again.records.map((r) => r.project))).toEqual(new Set(["acme"]));
+    expect(new Set(batch.records.map((r) => r.id)).size).toBe(batch.records.length);
+  });
+
+  test("malformed lines are errors naming the file and line", () => {
+    expect(errorOf(() => mcpMemory.read(join(FIX, "mcp-memory", "missing-entity-type.jsonl"), opts()))).toMatch(
+      /missing-entity-type\.jsonl stopped at line 2: "entityType" of entity "Anthropic" must be a non-empty string\. Nothing was imported/,
+    );
+    expect(errorOf(() => mcpMemory.read(join(FIX, "mcp-memory", "cut-short.jsonl"), opts()))).toMatch(/cut-short\.jsonl stopped at line 2: not valid JSON/);
+    expect(errorOf(() => mcpMemory.read(join(FIX, "mcp-memory", "absent.jsonl"), opts()))).toMatch(/Cannot read import file .*absent\.jsonl/);
+  });
+});
+
+describe("mem0", () => {
+  test("get_all results keep text, dates in UTC, owners and categories", () => {
+    const batch = mem0.read(join(FIX, "mem0", "get_all.json"), opts());
+    expect(batch.records.map((r) => r.type)).toEqual(["preference", "fact", "fact"]);
+    const dark = batch.records[0]!;
+    expect(dark).toMatchObject({
+      content: "Prefers dark mode in every editor",
+      project: null,
+      created_at: "2024-07-20T17:15:00.123Z",
+      updated_at: "2024-07-21T15:00:00.000Z",
+      tags: ["mem0"],
+    });
+    expect(dark.metadata).toEqual({
+      source_format: "mem0",
+      source_id: "3c90c3cc-0d44-4b50-8888-8dd25736052a",
+      user_id: "alice",
+      mem0_hash: "6a1c7e1b4f2e0e3f6a9d0c2b5e8f1a3d",
+      mem0_metadata: { source: "chat" },
+    });
+    const peanuts = batch.records[1]!;
+    expect(peanuts).toMatchObject({ tags: ["mem0", "health", "food"], agent: "travel-assistant", session_id: "trip-2024-09", updated_at: "2024-08-01T12:00:00.000Z" });
+    expect(peanuts.metadata).toMatchObject({ agent_id: "travel-assistant", run_id: "trip-2024-09" });
+    expect(peanuts.metadata.mem0_metadata).toBeUndefined();
+    expect(dark.id).toBe(stableId("mem0", "3c90c3cc-0d44-4b50-8888-8dd25736052a"));
+  });
+
+  test("the bare list form reads the same way; --project puts the memories there", () => {
+    const batch = mem0.read(join(FIX, "mem0", "list.json"), opts("/work/app"));
+    expect(batch.records).toHaveLength(1);
+    expect(batch.records[0]).toMatchObject({ type: "preference", project: "/work/app", where: "list.json record 1 (id 0b7e9f2a-3c4d-4e5f-8a9b-0c1d2e3f4a5b)" });
+  });
+
+  test("a record without its memory text is an error naming record and id", () => {
+    expect(errorOf(() => mem0.read(join(FIX, "mem0", "bad-record.json"), opts()))).toMatch(
+      /bad-record\.json stopped at record 2 \(id 1c8f0a3b-4d5e-4f60-9b0c-1d2e3f4a5b6c\): "memory" must be a string/,
+    );
+    expect(errorOf(() => mem0.read(join(FIX, "mcp-memory", "memory.jsonl"), opts()))).toMatch(/stopped at the file: not valid JSON/);
+  });
+});
+
+describe("agent-rules", () => {
+  const repo = join(FIX, "agent-rules", "repo");
+  const batch = agentRules.read(repo, opts());
+
+  test("every rule file of the repository, per bullet or paragraph, in the repository's project", () => {
+    expect(batch.records).toHaveLength(7 + 3 + 2 + 2);
+    expect(new Set(batch.records.map((r) => r.project))).toEqual(new Set([`key-of:${repo}`]));
+    expect(byContent(batch, "Always use named exports.")).toMatchObject({
+      type: "decision",
+      tags: ["agent-rules", "claude.md"],
+      where: "CLAUDE.md line 10",
+      metadata: { source_format: "agent-rules", file: "CLAUDE.md", section: "CLAUDE.md > Code style" },
+    });
+    expect(byContent(batch, "Prefer small pull requests that change one thing.")).toMatchObject({ type: "preference", tags: ["agent-rules", "copilot-instructions.md"] });
+    expect(byContent(batch, "The API lives in `server/` and the web client in `web/`; both are TypeScript.").type).toBe("fact");
+  });
+
+  test("a Cursor rule's frontmatter goes to metadata; body lines keep their file line numbers", () => {
+    const rule = byContent(batch, "Use function components with hooks; avoid class components.");
+    expect(rule).toMatchObject({ type: "decision", where: ".cursor/rules/react.mdc line 7", tags: ["agent-rules", "react.mdc"] });
+    expect(rule.metadata.cursor_rule).toEqual({ description: "React component conventions", globs: ["web/**/*.tsx"], always_apply: false });
+  });
+
+  test("one file can be given; ids depend on the project, so two repositories do not collide", () => {
+    const one = agentRules.read(join(repo, "CLAUDE.md"), opts());
+    expect(one.records.map((r) => r.id)).toEqual(batch.records.filter((r) => r.metadata.file === "CLAUDE.md").map((r) => r.id));
+    const other = agentRules.read(join(repo, "CLAUDE.md"), opts("other"));
+    expect(other.records.map((r) => r.id).filter((id) => one.records.some((r) => r.id === id))).toEqual([]);
+  });
+
+  test("an unclosed frontmatter and a directory without rule files are errors naming them", () => {
+    expect(errorOf(() => agentRules.read(join(FIX, "agent-rules", "unclosed.mdc"), opts()))).toMatch(/unclosed\.mdc stopped at line 1: the frontmatter opened on line 1 is never closed/);
+    expect(errorOf(() => agentRules.read(join(FIX, "mem0"), opts()))).toMatch(/stopped at the directory: it holds none of CLAUDE\.md/);
+  });
+
+  test("rules are decisions, stated likings preferences, descriptions facts", () => {
+    expect(classify("Never push to main")).toBe("decision");
+    expect(classify("Do not mock the database")).toBe("decision");
+    expect(classify("Use pnpm, not npm")).toBe("decision");
+    expect(classify("Prefer composition over inheritance")).toBe("preference");
+    expect(classify("We use tabs instead of spaces")).toBe("preference");
+    expect(classify("The API lives in server/")).toBe("fact");
+    expect(classify("```\nnpm test  # never skip this\n```")).toBe("fact");
+    expect(classify("| command | always |\n|---|---|")).toBe("fact");
+  });
+});
+
+describe("markdownItems", () => {
+  test("bullets keep continuations, sub-bullets and the code block after them; paragraphs end at blank lines", () => {
+    const md = ["# Top", "Intro one", "intro two.", "", "## Rules", "- Always lint.", "  because CI does", "  - sub point", "- Run tests:", "```", "npm test", "```", "<!-- note", "-->", "After the block."].join("\n");
+    expect(markdownItems(md).map((i) => [i.kind, i.text, i.line, i.section.join(">")])).toEqual([
+      ["paragraph", "Intro one\nintro two.", 2, "Top"],
+      ["bullet", "Always lint. because CI does\n  - sub point", 6, "Top>Rules"],
+      ["bullet", "Run tests:\n```\nnpm test\n```", 9, "Top>Rules"],
+      ["paragraph", "After the block.", 15, "Top>Rules"],
+    ]);
+  });
+});
+
+describe("basic-memory", () => {
+  const notes = join(FIX, "basic-memory", "notes");
+  const batch = basicMemory.read(notes, opts());
+
+  test("notes and their observations, typed by category, tagged with category, #tags and the note's tags", () => {
+    expect(batch.records.filter((r) => r.type === "note").map((r) => r.content)).toEqual([
+      "Coffee Brewing Methods: Notes on how we brew coffee in the office, see also [[Tea Brewing Methods]]. - [ ] Descale the kettle",
+      "Paul Graham (Person)",
+      "Tea Brewing Methods (note)",
+    ]);
+    expect(byContent(batch, "Coffee Brewing Methods: Buy a burr grinder for the office")).toMatchObject({
+      type: "decision",
+      project: null,
+      tags: ["decision", "equipment", "coffee", "brewing", "note"],
+      where: "coffee-brewing-methods.md line 16",
+    });
+    expect(byContent(batch, "Tea Brewing Methods: Boiling water makes green tea bitter")).toMatchObject({ type: "lesson", tags: ["lesson", "temperature", "tea", "brewing", "note"] });
+    expect(byContent(batch, "Coffee Brewing Methods: Ethiopian beans work well with lighter roasts (personal experience)").type).toBe("preference");
+    expect(byContent(batch, "Paul Graham: Essayist and investor")).toMatchObject({ type: "fact", metadata: { category: "role", permalink: "paul-graham", file: "people/paul-graham.md" } });
+    expect(batch.records.some((r) => r.content.includes("basic-memory keeps tool state"))).toBe(false);
+  });
+
+  test("cairn relations link notes; other relation types are facts linked to the notes found", () => {
+    const id = (content: string) => byContent(batch, content).id;
+    const coffee = id("Coffee Brewing Methods: Notes on how we brew coffee in the office, see also [[Tea Brewing Methods]]. - [ ] Descale the kettle");
+    const tea = id("Tea Brewing Methods (note)");
+    expect(batch.links).toContainEqual(expect.objectContaining({ from: tea, to: coffee, relation: "part_of" }));
+    expect(batch.links).toContainEqual(expect.objectContaining({ from: coffee, to: tea, relation: "relates_to" }));
+    const contrasts = id("Coffee Brewing Methods contrasts with Tea Brewing Methods");
+    expect(batch.links.filter((l) => l.from === contrasts).map((l) => [l.to, l.relation])).toEqual([[coffee, "relates_to"], [tea, "relates_to"]]);
+    expect(byContent(batch, "Paul Graham works at Y Combinator (co-founder)").metadata.relation).toEqual({ from: "Paul Graham", to: "Y Combinator", relation_type: "works_at" });
+    expect(batch.skipped.map((s) => s.where)).toContain("people/paul-graham.md line 18");
+  });
+
+  test("an unclosed frontmatter is an error naming the note", () => {
+    expect(errorOf(() => basicMemory.read(join(FIX, "basic-memory", "unclosed-note.md"), opts()))).toMatch(/unclosed-note\.md stopped at line 1: the frontmatter/);
+  });
+});

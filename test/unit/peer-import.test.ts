@@ -1,0 +1,71 @@
+/** @module Planning and applying a peer import on an in-memory store: dry-run accuracy, idempotency, reuse of stored twins, all-or-nothing. */
+import { describe, expect, test } from "bun:test";
+import { join } from "node:path";
+import { applyPeerImport, planPeerImport } from "../../src/cli/peer-import.ts";
+import { adapter as mcpMemory } from "../../src/import-formats/mcp-memory.ts";
+import { stableId } from "../../src/import-formats/stable-id.ts";
+import type { PeerBatch } from "../../src/import-formats/types.ts";
+import { testEngine } from "../helpers/engine.ts";
+
+const FILE = join(import.meta.dir, "..", "fixtures", "peers", "mcp-memory", "memory.jsonl");
+const read = () => mcpMemory.read(FILE, { project: undefined, projectOfDir: () => "unused" });
+const count = (engine: ReturnType<typeof testEngine>["engine"]) => engine.list({ allProjects: true, limit: 1000 }).memories.length;
+
+describe("peer import", () => {
+  test("the plan writes nothing and says exactly what the import then does", async () => {
+    const { engine } = testEngine();
+    const batch = read();
+    const plan = planPeerImport(engine, FILE, batch);
+    expect(count(engine)).toBe(0);
+    expect(plan.items.filter((i) => i.action === "create")).toHaveLength(batch.records.length);
+    expect(plan.links.filter((l) => l.action === "create")).toHaveLength(batch.links.length);
+    const report = await applyPeerImport(engine, FILE, batch, plan);
+    expect(report).toEqual({ records: 12, created: 12, already_present: 0, links_created: 11, links_existing: 0 });
+    expect(count(engine)).toBe(12);
+    const john = batch.records.find((r) => r.content === "John_Smith is a person.")!.id;
+    expect(engine.links(john).filter((l) => l.relation === "part_of" && l.direction === "in")).toHaveLength(3);
+    expect(engine.get(john, { track: false }).project).toBeNull();
+  });
+
+  test("a second import finds everything already imported and adds nothing", async () => {
+    const { engine } = testEngine();
+    await applyPeerImport(engine, FILE, read(), planPeerImport(engine, FILE, read()));
+    const before = [...engine.export()];
+    const plan = planPeerImport(engine, FILE, read());
+    expect(new Set(plan.items.map((i) => i.reason))).toEqual(new Set(["already imported"]));
+    expect(plan.links.every((l) => l.action === "exists")).toBe(true);
+    const report = await applyPeerImport(engine, FILE, read(), plan);
+    expect(report).toMatchObject({ created: 0, already_present: 12, links_created: 0, links_existing: 11 });
+    expect([...engine.export()]).toEqual(before);
+  });
+
+  test("a record saying what a stored memory says is not copied: the links go to the stored one", async () => {
+    const { engine } = testEngine();
+    const stored = engine.remember({ content: "John_Smith is a person.", type: "fact", project: null });
+    const plan = planPeerImport(engine, FILE, read());
+    const item = plan.items.find((i) => i.content === "John_Smith is a person.")!;
+    expect(item).toMatchObject({ action: "skip", id: stored.id, reason: `same text as memory ${stored.id}` });
+    const report = await applyPeerImport(engine, FILE, read(), plan);
+    expect(report).toMatchObject({ created: 11, already_present: 1 });
+    expect(engine.links(stored.id).filter((l) => l.relation === "part_of")).toHaveLength(3);
+  });
+
+  test("two records with the same text become one memory", async () => {
+    const { engine } = testEngine();
+    const twin = (n: number) => ({ id: stableId("t", String(n)), content: "Same words", type: "fact", tags: [], project: null, metadata: {}, where: `line ${n}` });
+    const batch: PeerBatch = { records: [twin(1), twin(2)], links: [], skipped: [] };
+    const plan = planPeerImport(engine, "x", batch);
+    expect(plan.items.map((i) => [i.action, i.reason])).toEqual([["create", undefined], ["skip", "same text as line 1"]]);
+    expect(await applyPeerImport(engine, "x", batch, plan)).toMatchObject({ created: 1, already_present: 1 });
+  });
+
+  test("a record cairn refuses stops everything, named by its place in the source", async () => {
+    const { engine } = testEngine();
+    const good = { id: stableId("t", "a"), content: "fine", type: "fact", tags: [], project: null, metadata: {}, where: "line 1" };
+    const empty: PeerBatch = { records: [good, { ...good, id: stableId("t", "b"), content: "  \u0000 ", where: "line 2 (entity x)" }], links: [], skipped: [] };
+    expect(() => planPeerImport(engine, "src.jsonl", empty)).toThrow(/Import from src\.jsonl stopped at line 2 \(entity x\): Memory content is empty/);
+    const badType: PeerBatch = { records: [good, { ...good, id: stableId("t", "c"), content: "other", type: "bogus", where: "record 2" }], links: [], skipped: [] };
+    await expect(applyPeerImport(engine, "src.json", badType, { items: [], links: [] })).rejects.toThrow(/src\.json stopped at record 2: Unknown memory type "bogus"/);
+    expect(count(engine)).toBe(0);
+  });
+});
