@@ -74,7 +74,7 @@ describe("forget --hard asks first", () => {
       expect(r.stderr).toContain("nothing was deleted");
     }
     expect((await s.json<{ status: string }>(["get", made.id, "--json"])).status).toBe("active");
-    expect(await s.json(["forget", made.id, "--hard", "--yes", "--json"])).toEqual({ id: made.id, status: "purged" });
+    expect(await s.json(["forget", made.id, "--hard", "--yes", "--json"])).toMatchObject({ id: made.id, status: "purged" });
   });
 
   test("on a terminal: n keeps the memory, y purges it", async () => {
