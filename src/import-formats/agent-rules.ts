@@ -5,11 +5,11 @@
  * Rules (always, never, must, don't, avoid, use …) become decisions, stated likings (prefer, rather than,
  * instead of) preferences, anything else facts; each is tagged with its file's name.
  */
-import { existsSync, readdirSync, statSync } from "node:fs";
+import { existsSync, readdirSync } from "node:fs";
 import { basename, dirname, join, relative } from "node:path";
 import { splitFrontmatter } from "./frontmatter.ts";
 import { markdownItems } from "./markdown-items.ts";
-import { badRecord, readText } from "./read-source.ts";
+import { badRecord, isDirectory, readText } from "./read-source.ts";
 import { stableId } from "./stable-id.ts";
 import type { Adapter, AdapterOptions, PeerBatch } from "./types.ts";
 
@@ -69,15 +69,7 @@ function read(path: string, opts: AdapterOptions): PeerBatch {
 
 /** The files to read: the one given, or every known rule file of a repository directory. */
 function ruleFiles(path: string): { root: string; files: string[] } {
-  let isDir: boolean;
-  try {
-    isDir = statSync(path).isDirectory();
-  } catch {
-    // readText names the failure the same way for a missing file
-    readText(path);
-    throw badRecord(path, "the path", "it is neither a file nor a directory");
-  }
-  if (!isDir) return { root: dirname(path), files: [path] };
+  if (!isDirectory(path)) return { root: dirname(path), files: [path] };
   const files = ROOT_FILES.map((f) => join(path, f)).filter((f) => existsSync(f));
   const rulesDir = join(path, ".cursor", "rules");
   if (existsSync(rulesDir)) {

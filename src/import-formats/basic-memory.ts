@@ -6,11 +6,11 @@
  * (works_at, implements …) become facts "A works at B" linked `relates_to` both notes; `[[links]]` in prose
  * link the notes `relates_to`. Notes describe a knowledge base, not one repository: global unless --project.
  */
-import { readdirSync, statSync } from "node:fs";
+import { readdirSync } from "node:fs";
 import { join, relative } from "node:path";
 import { isRelation } from "../domain/edge.ts";
 import { type Note, parseNote, permalinkOf } from "./basic-memory-note.ts";
-import { badRecord, readText } from "./read-source.ts";
+import { badRecord, isDirectory, readText } from "./read-source.ts";
 import { slugTag, stableId } from "./stable-id.ts";
 import type { Adapter, AdapterOptions, PeerBatch, PeerRecord } from "./types.ts";
 
@@ -113,14 +113,7 @@ function read(path: string, opts: AdapterOptions): PeerBatch {
 }
 
 function noteFiles(path: string): { root: string; files: string[] } {
-  let isDir: boolean;
-  try {
-    isDir = statSync(path).isDirectory();
-  } catch {
-    readText(path);
-    throw badRecord(path, "the path", "it is neither a file nor a directory");
-  }
-  if (!isDir) return { root: join(path, ".."), files: [path] };
+  if (!isDirectory(path)) return { root: join(path, ".."), files: [path] };
   const files = (readdirSync(path, { recursive: true }) as string[])
     // Hidden folders (.git, .obsidian, .basic-memory) hold tool state, not notes.
     .filter((f) => f.endsWith(".md") && !f.split(/[\\/]/).some((part) => part.startsWith(".")))

@@ -1,5 +1,5 @@
 /** @module Reading a peer's files for an adapter, with read failures and bad records reported as cairn errors. */
-import { readFileSync } from "node:fs";
+import { readFileSync, statSync } from "node:fs";
 import { cairnError, describeError } from "../errors.ts";
 
 export function readText(path: string): string {
@@ -7,6 +7,16 @@ export function readText(path: string): string {
     return readFileSync(path, "utf8");
   } catch (err) {
     throw cairnError("IMPORT_READ", [path, describeError(err)], err);
+  }
+}
+
+/** True for a directory, false for a file; a path that cannot be read fails as {@link readText} names it. */
+export function isDirectory(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    readText(path);
+    throw badRecord(path, "the path", "it is neither a file nor a directory");
   }
 }
 

@@ -5,7 +5,8 @@ import { chainTail, entryHash } from "./audit-chain.ts";
 import { decodeContent, encodeContent } from "./content-codec.ts";
 import { writeTransaction } from "./db.ts";
 
-interface AuditRow {
+/** An audit row as stored (without the chain columns). */
+export interface AuditRow {
   at: number;
   actor: string;
   op: string;

@@ -9,7 +9,7 @@ import { Database } from "bun:sqlite";
 import { statSync } from "node:fs";
 import type { Edge, Relation } from "../domain/edge.ts";
 import { describeError } from "../errors.ts";
-import { appendAudit } from "./audit.ts";
+import { appendAudit, type AuditRow } from "./audit.ts";
 import { decodeContent } from "./content-codec.ts";
 import { checkDatabaseFile } from "./file-check.ts";
 import { MEMORY_COLUMNS, type MemoryRow, rowToMemory } from "./rows.ts";
@@ -97,16 +97,6 @@ interface EdgeRow {
   metadata: string;
 }
 
-interface AuditRow {
-  at: number;
-  actor: string;
-  op: string;
-  memory_id: string;
-  hash_before: string | null;
-  hash_after: string | null;
-  content_before: string | null;
-  detail: string;
-}
 
 function toEdge(e: EdgeRow, seqToId: Map<number, string>): Edge | null {
   const fromId = seqToId.get(e.from_seq);
