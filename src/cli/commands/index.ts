@@ -8,6 +8,7 @@ export const COMMANDS: Record<string, { description: string; load: Loader }> = {
   remind: { description: "set a reminder (--at/--in); --list, --done <id>, --cancel <id>", load: () => import("./remind.ts").then((m) => m.default) },
   recall: { description: "find memories relevant to a query", load: () => import("./recall.ts").then((m) => m.default) },
   get: { description: "show one memory (and its history)", load: () => import("./get.ts").then((m) => m.default) },
+  graph: { description: "show a memory's links, hop by hop (text tree or --json)", load: () => import("./graph.ts").then((m) => m.default) },
   list: { description: "list memories by type, tag, project, time, status", load: () => import("./list.ts").then((m) => m.default) },
   edit: { description: "change a memory's content or fields", load: () => import("./edit.ts").then((m) => m.default) },
   forget: { description: "archive a memory, or purge it with --hard", load: () => import("./forget.ts").then((m) => m.default) },

@@ -1,0 +1,83 @@
+/** @module `cairn graph <id>`: a memory's neighbourhood over its typed links, as a text tree or `--json`. */
+import { defineCommand } from "citty";
+import type { Memory } from "../../domain/memory.ts";
+import type { Engine } from "../../engine/engine.ts";
+import type { Link } from "../../engine/relate.ts";
+import { intFlag, jsonFlag } from "../flags.ts";
+import { output } from "../output.ts";
+import { withEngine } from "../session.ts";
+
+/** More hops than this rarely helps a reader and can reach most of a well-linked store. */
+const MAX_DEPTH = 4;
+
+export default defineCommand({
+  meta: { name: "graph", description: "Show a memory and what it is linked to (supersedes, fixes, depends_on …), hop by hop." },
+  args: {
+    id: { type: "positional", required: true, description: "the memory (a short id, prefix or full id)" },
+    depth: { type: "string", description: `hops to follow (1–${MAX_DEPTH}, default 2)`, valueHint: "n" },
+    ...jsonFlag,
+  },
+  async run({ args }) {
+    const depth = Math.min(intFlag("depth", args.depth, 2), MAX_DEPTH);
+    await withEngine(({ engine }) => {
+      const root = engine.get(args.id, { track: false });
+      const { nodes, edges } = neighbourhood(engine, root, depth);
+      if (args.json) {
+        return output.json({
+          root: root.id,
+          nodes: [...nodes.values()].map((m) => ({ id: m.id, type: m.type, status: m.status, project: m.project, content: m.content })),
+          edges: edges.map((e) => ({ from: e.from, to: e.to, relation: e.relation })),
+        });
+      }
+      const short = engine.shortIds([...nodes.keys()]);
+      const line = (m: Memory) => `${short.get(m.id)}  ${m.type}${m.status === "active" ? "" : ` (${m.status})`}  ${m.content.replace(/\s+/g, " ").slice(0, 80)}`;
+      const lines = [line(root)];
+      const seen = new Set([root.id]);
+      const walk = (id: string, prefix: string, level: number) => {
+        if (level >= depth) return;
+        const out = edges.filter((e) => e.from === id || e.to === id).filter((e) => !seen.has(e.from === id ? e.to : e.from));
+        out.forEach((e, i) => {
+          const other = e.from === id ? e.to : e.from;
+          seen.add(other);
+          const last = i === out.length - 1;
+          const arrow = e.from === id ? `${e.relation} →` : `← ${e.relation}`;
+          lines.push(`${prefix}${last ? "└─" : "├─"} ${arrow} ${line(nodes.get(other)!)}`);
+          walk(other, `${prefix}${last ? "   " : "│  "}`, level + 1);
+        });
+      };
+      walk(root.id, "", 0);
+      if (edges.length === 0) lines.push("(no links)");
+      output.text(lines.join("\n"));
+    });
+  },
+});
+
+interface Edge {
+  from: string;
+  to: string;
+  relation: Link["relation"];
+}
+
+/** Memories within `depth` links of `root` (either direction) and the links between them. */
+function neighbourhood(engine: Engine, root: Memory, depth: number): { nodes: Map<string, Memory>; edges: Edge[] } {
+  const nodes = new Map([[root.id, root]]);
+  const edges: Edge[] = [];
+  const known = new Set<string>();
+  let frontier = [root.id];
+  for (let hop = 0; hop < depth && frontier.length > 0; hop++) {
+    const next: string[] = [];
+    for (const id of frontier) {
+      for (const l of engine.links(id)) {
+        const e = l.direction === "out" ? { from: id, to: l.id, relation: l.relation } : { from: l.id, to: id, relation: l.relation };
+        const key = `${e.from}>${e.to}>${e.relation}`;
+        if (!known.has(key)) (known.add(key), edges.push(e));
+        if (!nodes.has(l.id)) {
+          const m = engine.store.get(l.id);
+          if (m) (nodes.set(l.id, m), next.push(l.id));
+        }
+      }
+    }
+    frontier = next;
+  }
+  return { nodes, edges: edges.filter((e) => nodes.has(e.from) && nodes.has(e.to)) };
+}
