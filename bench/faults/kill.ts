@@ -90,7 +90,11 @@ function delay(state: KillState): number {
 
 function learn(state: KillState, r: Killed, ledger: Ledger, row: string): void {
   if (r.exitCode === 0) state.typicalMs = state.typicalMs * 0.8 + r.ms * 0.2;
-  if (r.killed) ledger.row(row).interrupted++;
+  // Every run killed: the window may end before the work does (e.g. while the model loads); widen it.
+  if (r.killed) {
+    ledger.row(row).interrupted++;
+    state.typicalMs *= 1.03;
+  }
 }
 
 function unexpected(r: Killed): string | null {
