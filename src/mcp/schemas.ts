@@ -26,7 +26,7 @@ export const tags = z
  */
 export const contentArg = z
   .string()
-  .max(MAX_CONTENT_BYTES, { error: `Memory content may be at most ${MAX_CONTENT_BYTES} bytes. Split it into smaller memories` });
+  .max(MAX_CONTENT_BYTES, { error: `Memory content is over ${MAX_CONTENT_BYTES} characters; the limit is ${MAX_CONTENT_BYTES} bytes. Split it into smaller memories` });
 
 export const projectArg = z
   .string()
