@@ -13,7 +13,20 @@ import { CairnError, cairnError, describeError } from "../errors.ts";
 import type { EngineContext } from "./context.ts";
 import { importedProject } from "./projects.ts";
 import { buildMemory, storeOrReinforce } from "./remember.ts";
-import { checkPriority } from "./validate.ts";
+import { checkPriority, MAX_CONTENT_BYTES, MAX_METADATA_BYTES, MAX_METADATA_DEPTH, nestingDepth } from "./validate.ts";
+
+/**
+ * The longest line read: an exported memory (content and metadata at their limits, every character
+ * escaped as \uXXXX) stays well under it, and a longer line is refused before it is parsed.
+ */
+export const MAX_IMPORT_LINE_BYTES = 1024 * 1024;
+
+/** A line's own object, its metadata (at most MAX_METADATA_DEPTH deep) and nothing else may nest. */
+export const MAX_IMPORT_LINE_DEPTH = MAX_METADATA_DEPTH + 1;
+
+/** Tags per line: far above what a memory gathers, even merged over many reinforcements. */
+export const MAX_IMPORT_TAGS = 1000;
+const MAX_TAG_CHARS = 1000;
 
 const time = z.nullish(z.union([z.string(), z.number()]));
 const text = z.nullish(z.string());
@@ -80,11 +93,23 @@ export function importJsonl(ctx: EngineContext, text: string, onProgress?: Progr
 }
 
 function parseLine(line: string): ImportLine {
+  // Checked in UTF-16 units first: UTF-8 takes at least as many bytes, so only a line near the limit is measured.
+  const bytes = line.length > MAX_IMPORT_LINE_BYTES / 3 ? Buffer.byteLength(line, "utf8") : line.length;
+  if (bytes > MAX_IMPORT_LINE_BYTES) {
+    throw new Error(
+      `the line is ${bytes} bytes; the limit is ${MAX_IMPORT_LINE_BYTES} (content may hold ${MAX_CONTENT_BYTES} bytes, metadata ${MAX_METADATA_BYTES})`,
+    );
+  }
   let json: unknown;
   try {
     json = JSON.parse(line);
   } catch (err) {
     throw new Error(`not valid JSON (${describeError(err)})`);
+  }
+  // Without recursion, before the schema or redaction walk it.
+  const depth = nestingDepth(json, MAX_IMPORT_LINE_DEPTH);
+  if (depth > MAX_IMPORT_LINE_DEPTH) {
+    throw new Error(`it nests more than ${MAX_IMPORT_LINE_DEPTH} levels deep; the limit is ${MAX_IMPORT_LINE_DEPTH} (metadata may nest ${MAX_METADATA_DEPTH})`);
   }
   const parsed = ImportLine.safeParse(json);
   if (!parsed.success) {
@@ -99,6 +124,9 @@ function toMemory(ctx: EngineContext, line: ImportLine, now: number, aliases: Re
   const t = (v: string | number | null | undefined) =>
     v === undefined || v === null ? null : typeof v === "number" ? v : parseTime(v, now);
   const tags = typeof line.tags === "string" ? line.tags.split(",") : (line.tags ?? []);
+  if (tags.length > MAX_IMPORT_TAGS) throw new Error(`field "tags": ${tags.length} tags; the limit is ${MAX_IMPORT_TAGS} per memory`);
+  const long = tags.find((tag) => tag.length > MAX_TAG_CHARS);
+  if (long !== undefined) throw new Error(`field "tags": a tag of ${long.length} characters; the limit is ${MAX_TAG_CHARS}`);
   const base = buildMemory(
     ctx,
     {

@@ -14,6 +14,9 @@ const LISTED = 50;
 /** The 2025-11-25 spec's code for "resource not found". */
 const RESOURCE_NOT_FOUND = -32002;
 
+/** Ids are 36 characters; the `get` tool takes at most 100, and a longer one is not echoed back. */
+const MAX_ID_CHARS = 100;
+
 export function registerResources(server: McpServer, deps: { engine: Engine; scope: ProjectScope }): void {
   const template = new ResourceTemplate(`${MEMORY_URI_PREFIX}{id}`, {
     list: async () => {
@@ -33,9 +36,18 @@ export function registerResources(server: McpServer, deps: { engine: Engine; sco
     template,
     { title: "Memory", description: "One stored memory as JSON (the same shape `get` returns).", mimeType: "application/json" },
     async (uri, { id }) => {
-      const wanted = Array.isArray(id) ? id[0] : id;
+      const wanted = (Array.isArray(id) ? id[0] : id) ?? "";
+      if (wanted.length > MAX_ID_CHARS) {
+        throw new McpError(RESOURCE_NOT_FOUND, `No memory has an id of ${wanted.length} characters: memory ids are 36. Use the \`recall\` or \`list\` tool to find the right id.`);
+      }
+      let decoded: string;
       try {
-        const memory = deps.engine.get(decodeURIComponent(wanted ?? ""));
+        decoded = decodeURIComponent(wanted);
+      } catch {
+        throw new McpError(RESOURCE_NOT_FOUND, `"${wanted}" is not a well-formed memory id (bad %-escape). Use the \`recall\` or \`list\` tool to find the right id.`, { uri: uri.href });
+      }
+      try {
+        const memory = deps.engine.get(decoded);
         return { contents: [{ uri: uri.href, mimeType: "application/json", text: JSON.stringify(memoryToJson(memory)) }] };
       } catch (err) {
         if (err instanceof CairnError) throw new McpError(RESOURCE_NOT_FOUND, err.forMcp().message, { uri: uri.href });

@@ -5,6 +5,7 @@ import type { Memory } from "../domain/memory.ts";
 import { memoryToJson } from "../domain/serialize.ts";
 import { parseOptionalTime } from "../domain/time.ts";
 import type { ScopeOptions } from "../engine/scope.ts";
+import { MAX_CONTENT_BYTES } from "../engine/validate.ts";
 import { cairnError } from "../errors.ts";
 
 export const memoryType = z.enum(MEMORY_TYPES);
@@ -15,7 +16,17 @@ export const typeFilter = z
   .optional()
   .describe("only these memory types");
 
-export const tags = z.array(z.string().min(1).max(100)).max(50);
+export const tags = z
+  .array(z.string().min(1).max(100, { error: "A tag may be at most 100 characters; use short keywords" }))
+  .max(50, { error: "At most 50 tags per memory; keep a few keywords" });
+
+/**
+ * Memory text. UTF-8 takes at least a byte per UTF-16 unit, so a longer string is over the byte limit the
+ * engine checks; refusing it here keeps multi-megabyte arguments from being cleaned and measured first.
+ */
+export const contentArg = z
+  .string()
+  .max(MAX_CONTENT_BYTES, { error: `Memory content is over ${MAX_CONTENT_BYTES} characters; the limit is ${MAX_CONTENT_BYTES} bytes. Split it into smaller memories` });
 
 export const projectArg = z
   .string()

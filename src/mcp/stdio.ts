@@ -1,12 +1,16 @@
 /**
  * @module The stdio transport: newline-delimited JSON-RPC on a byte stream. Replaces the SDK's
  * StdioServerTransport, which ignores EOF, drops unparseable lines without a reply and closes itself on
- * an oversized message. Here a bad or oversized line gets a JSON-RPC error reply and the session goes
- * on, EOF is reported, and requests still being answered are tracked so shutdown can wait for them.
+ * an oversized message. Here a bad, oversized or too deeply nested line gets a JSON-RPC error reply (under
+ * the request's id when it has one) and the session goes on, EOF is reported, and requests still being
+ * answered are tracked so shutdown can wait for them.
  */
 import type { Transport } from "@modelcontextprotocol/sdk/shared/transport.js";
 import { type JSONRPCMessage, JSONRPCMessageSchema } from "@modelcontextprotocol/sdk/types.js";
+import { MAX_CONTENT_BYTES, MAX_METADATA_DEPTH, nestingDepth } from "../engine/validate.ts";
 import { describeError } from "../errors.ts";
+import { TopLevelIdScanner } from "./message-id.ts";
+import { paramsProblem } from "./params-check.ts";
 
 /** The input side: a Node-style readable (process.stdin, or a PassThrough in tests). */
 export interface LineInput {
@@ -23,6 +27,12 @@ export type LineOutput = (line: string) => Promise<void>;
 /** Far above any valid cairn request (content is capped at 64 KB), far below what could exhaust memory. */
 export const MAX_MESSAGE_BYTES = 4 * 1024 * 1024;
 
+/**
+ * Deepest nesting of objects and arrays in one message: the envelope takes 4 levels and metadata may take
+ * 32, so nothing valid comes near it; checked without recursion before anything walks the message.
+ */
+export const MAX_MESSAGE_DEPTH = 64;
+
 type Id = string | number;
 
 export class LineTransport implements Transport {
@@ -37,7 +47,9 @@ export class LineTransport implements Transport {
   readonly #max: number;
   #parts: Buffer[] = [];
   #size = 0;
-  #oversized = false;
+  /** Set while an oversized message is skipped: finds its id for the reply. */
+  #oversized: TopLevelIdScanner | null = null;
+  #oversizedBytes = 0;
   #reading = false;
   #closed = false;
   /** Requests received and not yet answered. */
@@ -125,9 +137,17 @@ export class LineTransport implements Transport {
   };
 
   #append(part: Buffer): void {
-    if (this.#oversized || part.length === 0) return;
+    if (part.length === 0) return;
+    if (this.#oversized) {
+      this.#oversized.feed(part);
+      this.#oversizedBytes += part.length;
+      return;
+    }
     if (this.#size + part.length > this.#max) {
-      this.#oversized = true;
+      this.#oversized = new TopLevelIdScanner();
+      for (const p of this.#parts) this.#oversized.feed(p);
+      this.#oversized.feed(part);
+      this.#oversizedBytes = this.#size + part.length;
       this.#parts = [];
       this.#size = 0;
       return;
@@ -138,8 +158,15 @@ export class LineTransport implements Transport {
 
   #endLine(): void {
     if (this.#oversized) {
-      this.#oversized = false;
-      this.#reply(null, -32600, `Message too large: the limit is ${this.#max} bytes per JSON-RPC message.`);
+      const scanner = this.#oversized;
+      scanner.finish();
+      this.#oversized = null;
+      this.#reply(
+        scanner.id,
+        -32600,
+        `Message too large: ${this.#oversizedBytes} bytes; the limit is ${this.#max} bytes per JSON-RPC message. ` +
+          `A memory's content may hold at most ${MAX_CONTENT_BYTES} bytes: split long text into several memories.`,
+      );
       return;
     }
     const line = (this.#parts.length === 1 ? this.#parts[0]! : Buffer.concat(this.#parts)).toString("utf8").trim();
@@ -156,14 +183,31 @@ export class LineTransport implements Transport {
       this.#reply(null, -32700, `Parse error: ${describeError(err)}. Send one JSON-RPC message per line.`);
       return;
     }
+    const id = (value as { id?: unknown } | null)?.id;
+    const validId = typeof id === "string" || typeof id === "number" ? id : null;
+    const depth = nestingDepth(value, MAX_MESSAGE_DEPTH);
+    if (depth > MAX_MESSAGE_DEPTH) {
+      this.#reply(
+        validId,
+        -32600,
+        `Invalid Request: the message nests objects and arrays more than ${MAX_MESSAGE_DEPTH} levels deep; the limit is ${MAX_MESSAGE_DEPTH} ` +
+          `(metadata may nest at most ${MAX_METADATA_DEPTH}). Flatten the arguments.`,
+      );
+      return;
+    }
     const parsed = JSONRPCMessageSchema.safeParse(value);
     if (!parsed.success) {
-      const id = (value as { id?: unknown } | null)?.id;
-      const validId = typeof id === "string" || typeof id === "number" ? id : null;
       this.#reply(validId, -32600, "Invalid Request: not a JSON-RPC 2.0 message (batches are not supported).");
       return;
     }
     const message = parsed.data;
+    if ("method" in message && "id" in message) {
+      const problem = paramsProblem(message.method, message.params);
+      if (problem !== null) {
+        this.#reply(message.id, -32602, `Invalid params: ${problem}`);
+        return;
+      }
+    }
     if ("method" in message) {
       if ("id" in message) this.#pending.add(message.id);
       // A cancelled request gets no reply (the SDK drops it), so it must not hold up shutdown.

@@ -1,7 +1,7 @@
 /** @module MCP tool `remember`: store one durable memory (or reinforce the one that already says it). */
 import * as z from "zod";
 import { ADDITIVE, defineTool } from "../tool.ts";
-import { memoryType, projectArg, tags, timeArg, timeArgValue, writeProjectArg } from "../schemas.ts";
+import { contentArg, memoryType, projectArg, tags, timeArg, timeArgValue, writeProjectArg } from "../schemas.ts";
 
 /** A memory the new one relates to, and why. */
 const related = z.object({ id: z.string(), content: z.string(), reason: z.string() });
@@ -16,7 +16,7 @@ export default defineTool({
       "shared by all projects unless it names this project, e.g. \"in this repo…\"). One idea per memory, written so it makes sense on its own later. Do not store secrets, " +
       "whole files or transient chatter. Saying the same thing twice reinforces the existing memory instead of copying it.",
     inputSchema: z.strictObject({
-      content: z.string().describe("the memory, self-contained, e.g. \"Use pnpm, not npm: the lockfile is pnpm-lock.yaml\""),
+      content: contentArg.describe("the memory, self-contained, e.g. \"Use pnpm, not npm: the lockfile is pnpm-lock.yaml\""),
       type: memoryType
         .optional()
         .describe("decision | lesson | error | preference | fact | task | checkpoint | note (default note)"),

@@ -2,7 +2,7 @@
 import * as z from "zod";
 import { memoryToJson } from "../../domain/serialize.ts";
 import { defineTool } from "../tool.ts";
-import { memoryFull, memoryId, memoryType, projectArg, tags, timeArg, timeArgValue, writeProjectArg } from "../schemas.ts";
+import { contentArg, memoryFull, memoryId, memoryType, projectArg, tags, timeArg, timeArgValue, writeProjectArg } from "../schemas.ts";
 
 export default defineTool({
   name: "update",
@@ -14,7 +14,7 @@ export default defineTool({
       "decision with a new one, prefer `remember` plus `relate` (supersedes), which keeps both.",
     inputSchema: z.strictObject({
       id: memoryId,
-      content: z.string().optional().describe("the new full text"),
+      content: contentArg.optional().describe("the new full text"),
       type: memoryType.optional(),
       tags: tags.optional().describe("the new tag set (replaces the old one)"),
       priority: z.number().int().min(1).max(5).optional(),

@@ -1,0 +1,30 @@
+/**
+ * @module The params of the requests cairn serves, checked before the SDK sees them: the SDK answers a
+ * malformed one (e.g. `arguments` given as an array) with code -32603 and a raw schema dump, where the
+ * agent needs one line saying which field is wrong.
+ */
+import {
+  CallToolRequestParamsSchema,
+  GetPromptRequestParamsSchema,
+  InitializeRequestParamsSchema,
+  ReadResourceRequestParamsSchema,
+} from "@modelcontextprotocol/sdk/types.js";
+
+const SCHEMAS: Record<string, { safeParse(v: unknown): { success: boolean; error?: { issues: ReadonlyArray<{ path: PropertyKey[]; message: string }> } } }> = {
+  initialize: InitializeRequestParamsSchema,
+  "tools/call": CallToolRequestParamsSchema,
+  "resources/read": ReadResourceRequestParamsSchema,
+  "prompts/get": GetPromptRequestParamsSchema,
+};
+
+/** What is wrong with a request's params, in one line, or null when they are well-formed (or not checked here). */
+export function paramsProblem(method: string, params: unknown): string | null {
+  const schema = SCHEMAS[method];
+  if (!schema) return null;
+  const parsed = schema.safeParse(params ?? {});
+  if (parsed.success) return null;
+  const issue = parsed.error?.issues[0];
+  if (!issue) return `malformed params for ${method}.`;
+  const where = issue.path.length > 0 ? `\`${issue.path.map(String).join(".")}\`` : "params";
+  return `${where} of ${method}: ${issue.message}.`;
+}
