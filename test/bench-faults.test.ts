@@ -1,7 +1,8 @@
 /**
  * @module Smoke test of the fault campaign: `bench/faults.ts --quick --json` runs its SIGKILL, file and fuzz
  * scenarios end to end against the compiled binary, counts trials and acknowledged writes, and loses none.
- * (The disk scenarios need mount rights and find failures that other work is fixing, so they are left out.)
+ * (The disk scenarios need mount rights; test/faults/read-only-disk.test.ts and full-disk.test.ts cover them,
+ * and `npm run bench:faults -- --only disk` repeats them.)
  */
 import { expect, setDefaultTimeout, test } from "bun:test";
 import { join } from "node:path";
