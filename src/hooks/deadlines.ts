@@ -14,3 +14,9 @@ export const DEADLINE_MS: Record<HookEvent, number> = {
   "pre-compact": 5000,
   "session-end": 1200,
 };
+
+/**
+ * How long a hook's write (a capture) waits for another process's write lock before it is skipped and
+ * logged. SQLite waits synchronously: in the daemon that stalls every session's hooks, so it waits less.
+ */
+export const WRITE_WAIT_MS = { warm: 100, cold: 500 } as const;
