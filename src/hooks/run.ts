@@ -69,11 +69,12 @@ export async function runHook(args: readonly string[]): Promise<number> {
         return 0;
       }
       if (warm.kind === "timeout") {
-        // Stuck (stopped, hung): run cold in the time left, then put a new daemon in its place.
-        await runCold(input, paths, started);
+        // Stuck (stopped, hung): put a new daemon in its place first (whatever happens to this event, the
+        // next one must not wait on it too), then run cold in the time left.
         const what = (await import("./warm/launch.ts")).replaceDaemon(paths.dataDir, sock, performance.timeOrigin + started);
         const verb = { connect: "accept the connection", send: "take the event", reply: "answer" }[warm.phase];
-        appendHookLog(paths.dataDir, `${event}: the hook daemon did not ${verb} within ${warm.afterMs} ms; ran cold, ${what}`);
+        appendHookLog(paths.dataDir, `${event}: the hook daemon did not ${verb} within ${warm.afterMs} ms; running it cold, ${what}`);
+        await runCold(input, paths, started);
         return 0;
       }
     }

@@ -31,7 +31,7 @@ describe("a stopped daemon", () => {
     const p = await w.prompt("w-1");
     expect(p.out).toBe(cold.prompt);
     expect(p.ms).toBeLessThan(DEADLINE_MS.prompt);
-    expect(w.log()).toMatch(/prompt: the hook daemon did not answer within \d+ ms; ran cold, killed pid \d+/);
+    expect(w.log()).toMatch(/prompt: the hook daemon did not answer within \d+ ms; running it cold, killed pid \d+/);
 
     // The stuck one is gone and another serves the next events warm.
     await waitFor(() => !isAlive(stuck), "the stopped daemon to be killed", w.log);
@@ -60,7 +60,7 @@ describe("a stopped daemon", () => {
     const p = await w.prompt("w-3");
     expect(p.out).toContain("stripe-mock");
     expect(isAlive(other.pid)).toBe(true);
-    expect(w.log()).toMatch(/prompt: the hook daemon did not answer within \d+ ms; ran cold, removed its socket/);
+    expect(w.log()).toMatch(/prompt: the hook daemon did not answer within \d+ ms; running it cold, removed its socket/);
     // Without its socket the stuck daemon is out of the way: a new one serves the next hook warm.
     await newDaemon(other.pid);
     w.pids.add(w.daemonPid()!);

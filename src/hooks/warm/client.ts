@@ -42,7 +42,10 @@ export async function askWarm(socket: string, request: WarmRequest, deadlines: W
       settled = true;
       clearTimeout(timer);
       // A daemon that missed its deadline may never read again: drop the connection rather than wait on it.
-      if (o.kind === "timeout") conn?.terminate?.() ?? conn?.end();
+      if (o.kind === "timeout" && conn) {
+        if (conn.terminate) conn.terminate();
+        else conn.end();
+      }
       resolve(o);
     };
     /** Arms the timer for the current phase's deadline. */
