@@ -8,6 +8,8 @@ import { detectProjectKey } from "../config/project.ts";
 import { startEmbedWorker } from "../embed-worker.ts";
 import type { Engine } from "../engine/engine.ts";
 import type { SqliteStore } from "../store/sqlite-store.ts";
+import { WRITE_WAIT_MS } from "./deadlines.ts";
+import { appendHookLog } from "./log.ts";
 
 /** The engine and SQLite modules, loaded by {@link HookContext.ready} only for events that need memory. */
 let modules: { Engine: typeof Engine; SqliteStore: typeof SqliteStore } | null = null;
@@ -53,10 +55,23 @@ export class HookContext {
   engine(): Engine {
     if (!modules) throw new Error("HookContext.engine() before ready()");
     if (!this.#engine) {
-      const store = this.#sharedStore?.() ?? new modules.SqliteStore(this.paths.dbFile);
+      const store = this.#sharedStore?.() ?? new modules.SqliteStore(this.paths.dbFile, { writeWaitMs: WRITE_WAIT_MS.cold });
       this.#engine = new modules.Engine({ store, project: this.project, actor: this.input.sessionId ? `hook:${this.input.sessionId}` : "hook", onWrite: () => (this.#wrote = true) });
     }
     return this.#engine;
+  }
+
+  /**
+   * Runs a write (a capture): when another process holds the database's write lock past the hook's short
+   * wait, the write is skipped and logged, and the event is still answered.
+   */
+  writeOrSkip(what: string, write: () => void): void {
+    try {
+      write();
+    } catch (err) {
+      if ((err as { code?: unknown } | null)?.code !== "DB_BUSY") throw err;
+      appendHookLog(this.paths.dataDir, `${this.input.event} ${what} skipped: another process held the database's write lock`);
+    }
   }
 
   get state(): SessionState {

@@ -14,3 +14,24 @@ export const DEADLINE_MS: Record<HookEvent, number> = {
   "pre-compact": 5000,
   "session-end": 1200,
 };
+
+/**
+ * How long the warm client waits for the daemon, counted from the hook's start: to connect, to hand over
+ * the whole request, and for the reply. Past any of them the daemon is taken for stuck: the hook runs cold
+ * in the half of the deadline left, and the daemon is replaced.
+ */
+export function warmDeadlines(event: HookEvent): { connectMs: number; sentMs: number; replyMs: number } {
+  const d = DEADLINE_MS[event];
+  return { connectMs: Math.min(250, d * 0.1), sentMs: d * 0.3, replyMs: d * 0.5 };
+}
+
+/** The daemon gives up on an event itself a little before its client would, and answers with nothing. */
+export function daemonDeadline(event: HookEvent): number {
+  return DEADLINE_MS[event] * 0.4;
+}
+
+/**
+ * How long a hook's write (a capture) waits for another process's write lock before it is skipped and
+ * logged. SQLite waits synchronously: in the daemon that stalls every session's hooks, so it waits less.
+ */
+export const WRITE_WAIT_MS = { warm: 100, cold: 500 } as const;

@@ -34,14 +34,14 @@ export async function postTool(ctx: HookContext): Promise<string | null> {
   if (key === "") return null;
   if (!failed) {
     if (ctx.state.failures[key]) await ctx.ready();
-    succeeded(ctx, key, command);
+    ctx.writeOrSkip("lesson", () => succeeded(ctx, key, command));
     return null;
   }
   await ctx.ready();
   const text = inp.error ?? (inp.stderr || inp.stdout);
   const signature = errorSignature(text) || `exit code ${inp.exitCode ?? "non-zero"}`;
   const advice = ctx.hasMemory() ? await pastFixes(ctx, key, signature) : null;
-  captureFailure(ctx, key, command, signature);
+  ctx.writeOrSkip("error capture", () => captureFailure(ctx, key, command, signature));
   return advice;
 }
 

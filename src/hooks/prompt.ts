@@ -22,7 +22,7 @@ export async function prompt(ctx: HookContext): Promise<string | null> {
   const text = ctx.input.prompt.trim();
   if (text === "") return null;
   const injected = ctx.hasMemory() ? await recallFor(ctx, text) : null;
-  capture(ctx, text);
+  ctx.writeOrSkip("capture", () => capture(ctx, text));
   return injected;
 }
 

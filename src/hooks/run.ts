@@ -6,15 +6,13 @@
  * `<dataDir>/hooks.log`), because a memory tool must never block or derail the user's session.
  */
 import { type Paths, resolvePaths } from "../config/paths.ts";
-import { DEADLINE_MS } from "./deadlines.ts";
+import { DEADLINE_MS, warmDeadlines } from "./deadlines.ts";
+import { limitEvent } from "./event-size.ts";
 import { type HookInput, parseHookInput } from "./input.ts";
 import { appendHookLog } from "./log.ts";
 import { writeOutput } from "./output.ts";
 import { askWarm } from "./warm/client.ts";
 import { buildId, socketPath, warmEnabled } from "./warm/protocol.ts";
-
-/** The daemon gives up at the event's deadline itself; the client waits a little longer for that reply. */
-const REPLY_MARGIN_MS = 200;
 
 const USAGE = `Usage: cairn hook <event>   (reads the agent's hook JSON on stdin)
 
@@ -51,7 +49,8 @@ export async function runHook(args: readonly string[]): Promise<number> {
   let event = args[0] ?? "?";
   try {
     paths = resolvePaths();
-    const raw = await readStdin();
+    const { raw, note } = limitEvent(await readStdin());
+    if (note) appendHookLog(paths.dataDir, `${args[0] ?? "?"} ${note}`);
     const problems: string[] = [];
     const input = parseHookInput(args[0], raw, process.cwd(), problems);
     // Logged here, before the warm/cold split, so each bad event is one line whichever path serves it.
@@ -60,14 +59,22 @@ export async function runHook(args: readonly string[]): Promise<number> {
     event = input.event;
     const sock = warmEnabled() ? socketPath(paths.dataDir) : null;
     if (sock) {
-      const warm = await askWarm(sock, { build: buildId(), event: args[0], cwd: process.cwd(), stdin: raw }, DEADLINE_MS[input.event] + REPLY_MARGIN_MS);
+      const d = warmDeadlines(input.event);
+      const spent = performance.now() - started;
+      const deadlines = { connectMs: d.connectMs - spent, sentMs: d.sentMs - spent, replyMs: d.replyMs - spent };
+      const warm = await askWarm(sock, { build: buildId(), event: args[0], cwd: process.cwd(), stdin: raw }, deadlines);
       if (warm.kind === "served") {
         await writeOutput(warm.out);
         debugLog(paths, `${event} ok, warm${warm.out ? ` (${warm.out.length} chars)` : ""}`, started);
         return 0;
       }
       if (warm.kind === "timeout") {
-        appendHookLog(paths.dataDir, `${event} error: the hook daemon did not answer within ${DEADLINE_MS[input.event] + REPLY_MARGIN_MS} ms`);
+        // Stuck (stopped, hung): put a new daemon in its place first (whatever happens to this event, the
+        // next one must not wait on it too), then run cold in the time left.
+        const what = (await import("./warm/launch.ts")).replaceDaemon(paths.dataDir, sock, performance.timeOrigin + started);
+        const verb = { connect: "accept the connection", send: "take the event", reply: "answer" }[warm.phase];
+        appendHookLog(paths.dataDir, `${event}: the hook daemon did not ${verb} within ${warm.afterMs} ms; running it cold, ${what}`);
+        await runCold(input, paths, started);
         return 0;
       }
     }
@@ -85,7 +92,7 @@ async function runCold(input: HookInput, paths: Paths, started: number): Promise
   const watchdog = setTimeout(() => {
     appendHookLog(paths.dataDir, `${input.event} error: gave up after ${DEADLINE_MS[input.event]} ms`);
     process.exit(0);
-  }, DEADLINE_MS[input.event]);
+  }, Math.max(0, DEADLINE_MS[input.event] - (performance.now() - started)));
   watchdog.unref?.();
   const { handleEvent } = await import("./dispatch.ts");
   const out = await handleEvent(input, paths);

@@ -23,21 +23,21 @@ export function stop(ctx: HookContext): null {
   if (message === "" || !ctx.input.sessionId) return null;
   const state = ctx.touchState();
   state.lastMessage = redactedCut(message, MAX_MESSAGE_CHARS);
-  if (!state.summaryId) writeSummary(ctx);
+  if (!state.summaryId) ctx.writeOrSkip("summary", () => writeSummary(ctx));
   return null;
 }
 
 export function preCompact(ctx: HookContext): null {
   if (ctx.input.customInstructions.trim()) ctx.touchState();
-  writeSummary(ctx, ctx.input.customInstructions.trim());
-  writeCheckpoint(ctx);
+  ctx.writeOrSkip("summary", () => writeSummary(ctx, ctx.input.customInstructions.trim()));
+  ctx.writeOrSkip("checkpoint", () => writeCheckpoint(ctx));
   return null;
 }
 
 /** SessionEnd has a 1.5 s budget shared by all hooks: two small writes and a file removal. */
 export function sessionEnd(ctx: HookContext): null {
-  writeSummary(ctx);
-  writeCheckpoint(ctx);
+  ctx.writeOrSkip("summary", () => writeSummary(ctx));
+  ctx.writeOrSkip("checkpoint", () => writeCheckpoint(ctx));
   clearState(ctx.paths.dataDir, ctx.input.sessionId, Date.now());
   // The state file is gone; do not write it back.
   ctx.discardState();

@@ -7,7 +7,7 @@ import { auditHead, verifyChain } from "./audit-chain.ts";
 import { encodeContent } from "./content-codec.ts";
 import { BUSY_TIMEOUT_MS, isBusy, openDatabase, writeTransaction } from "./db.ts";
 import { LiveDatabase, type LiveOptions } from "./live-db.ts";
-import { CairnError } from "../errors.ts";
+import { CairnError, cairnError } from "../errors.ts";
 import { writeFailure } from "./write-access.ts";
 import { log } from "../log.ts";
 import { filterToSql, rowsById } from "./filter-sql.ts";
@@ -46,6 +46,14 @@ function writeValues(m: Memory): Array<string | number | null> {
 /** How long a recall waits to record access counts before skipping them. */
 const TOUCH_WAIT_MS = 50;
 
+export interface StoreOptions extends LiveOptions {
+  /**
+   * Bounds every write's wait for another process's lock: one attempt, then DB_BUSY. For callers on a clock
+   * (hooks): SQLite's wait is synchronous, so the default (10 s, retried) would stall a whole process.
+   */
+  writeWaitMs?: number;
+}
+
 export class SqliteStore implements Store {
   readonly location: string;
   readonly vectors: SqliteVectors;
@@ -55,13 +63,15 @@ export class SqliteStore implements Store {
   #scrubPending = false;
   /** Set once the user was told that access counts cannot be recorded. */
   #touchWarned = false;
+  readonly #writeWaitMs: number | undefined;
 
   /**
    * Opens the database at `path` (":memory:" for a throwaway one) and migrates it to the latest schema.
    * Long-lived processes pass `verifyBeforeWrite` (a quick check before their first write).
    */
-  constructor(path: string, opts: LiveOptions = {}) {
+  constructor(path: string, opts: StoreOptions = {}) {
     this.location = path;
+    this.#writeWaitMs = opts.writeWaitMs;
     this.#live = new LiveDatabase(path, (p) => openMigrated(p, opts.readOnly === true), opts);
     this.vectors = new SqliteVectors(this.#live);
   }
@@ -79,12 +89,25 @@ export class SqliteStore implements Store {
   transaction<T>(fn: () => T): T {
     if (this.#live.current.inTransaction) return fn();
     const db = this.#live.write();
-    const result = writeTransaction(db, fn);
+    const result = this.#writeWaitMs === undefined ? writeTransaction(db, fn) : this.#boundedWrite(db, fn, this.#writeWaitMs);
     if (this.#scrubPending) {
       this.#scrubPending = false;
       scrubDeleted(db);
     }
     return result;
+  }
+
+  #boundedWrite<T>(db: Database, fn: () => T, waitMs: number): T {
+    db.run(`PRAGMA busy_timeout = ${waitMs}`);
+    try {
+      return db.transaction(fn).immediate();
+    } catch (err) {
+      if (isBusy(err)) throw cairnError("DB_BUSY", [waitMs], err);
+      // A read-only or full disk reads as such here too, as in writeTransaction.
+      throw writeFailure(err, db.filename) ?? err;
+    } finally {
+      db.run(`PRAGMA busy_timeout = ${BUSY_TIMEOUT_MS}`);
+    }
   }
 
   insert(m: Memory): void {
@@ -218,7 +241,7 @@ export class SqliteStore implements Store {
       if (this.#skipTouch(err)) return;
       throw err;
     }
-    db.run(`PRAGMA busy_timeout = ${TOUCH_WAIT_MS}`);
+    db.run(`PRAGMA busy_timeout = ${Math.min(TOUCH_WAIT_MS, this.#writeWaitMs ?? TOUCH_WAIT_MS)}`);
     try {
       db.transaction(update).immediate();
     } catch (err) {

@@ -129,6 +129,22 @@ describe("warm hook daemon", () => {
     expect(errors.memories.some((m) => m.content.includes("6102"))).toBe(true);
   });
 
+  test("a 64 MB event is cut to the stated limit, logged, and answered alike on both paths", async () => {
+    const fail = (session: string, error: string, daemon: string) =>
+      hook("post-tool", "post-tool-bash-failure", { session, command: "npm run test:huge", error }, daemon);
+    await fail("seen-before", "Exit code 1\nError: connect ECONNREFUSED 127.0.0.1:6201", "off");
+    await startDaemon();
+    const noise = "x".repeat(120) + "\n";
+    // The error is at the end, past 64 MB of output: what is kept of a cut field is mostly its end.
+    const huge = `Exit code 1\n${noise.repeat(Math.ceil((64 * 1024 * 1024) / noise.length))}Error: connect ECONNREFUSED 127.0.0.1:6201`;
+    const warm = await fail("huge-warm", huge, "on");
+    const cold = await fail("huge-cold", huge, "off");
+    expect(warm).toContain("this error was seen before");
+    expect(warm).toBe(cold);
+    expect(log().match(/post-tool event of 64\.\d M characters is over the 4\.0 M limit: 1 field\(s\) longer than 1\.0 M characters cut/g)?.length).toBe(2);
+    expect(count(log(), "post-tool ok, warm")).toBe(1);
+  });
+
   test("exits when idle, removing its socket", async () => {
     const d = await startDaemon({ CAIRN_HOOKD_IDLE_MS: "300" });
     expect(await d.exited).toBe(0);
@@ -194,12 +210,26 @@ describe("hook client fallbacks", () => {
     }
   });
 
-  test("a daemon that takes the event but never answers: timeout, not a second run", async () => {
+  test("a daemon that takes the event but never answers: a timeout at the reply deadline (the hook then runs cold)", async () => {
     const path = join(sb.root, "mute.sock");
     const server = Bun.listen({ unix: path, socket: { data() {} } });
     try {
-      const r = await askWarm(path, { build: "x", event: "prompt", cwd: "/", stdin: "{}" }, 300);
-      expect(r.kind).toBe("timeout");
+      const r = await askWarm(path, { build: "x", event: "prompt", cwd: "/", stdin: "{}" }, { connectMs: 1000, sentMs: 1000, replyMs: 300 });
+      expect(r).toMatchObject({ kind: "timeout", phase: "reply" });
+    } finally {
+      server.stop(true);
+    }
+  });
+
+  test("a daemon that stops reading: a timeout at the send deadline, not a wait for the reply's", async () => {
+    const path = join(sb.root, "full.sock");
+    const server = Bun.listen({ unix: path, socket: { open: (s) => s.pause(), data() {} } });
+    try {
+      const began = performance.now();
+      const big = "x".repeat(16 * 1024 * 1024); // far more than a socket buffer holds
+      const r = await askWarm(path, { build: "x", event: "prompt", cwd: "/", stdin: big }, { connectMs: 1000, sentMs: 300, replyMs: 5000 });
+      expect(r).toMatchObject({ kind: "timeout", phase: "send" });
+      expect(performance.now() - began).toBeLessThan(3000);
     } finally {
       server.stop(true);
     }

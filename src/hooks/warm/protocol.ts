@@ -27,6 +27,11 @@ export function launchLockPath(dataDir: string): string {
   return join(dataDir, "hookd.lock");
 }
 
+/** `<pid> <socket inode>` of the daemon serving the socket, so a client can stop one that stopped answering. */
+export function pidFilePath(dataDir: string): string {
+  return join(dataDir, "hookd.pid");
+}
+
 export interface WarmRequest {
   /** {@link buildId} of the client; a daemon of another build steps aside. */
   build: string;

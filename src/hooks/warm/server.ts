@@ -4,21 +4,21 @@
  * trip instead of a process's cold start. It exits when idle, when its socket is removed or taken over,
  * and when a client of another build arrives (that client runs cold and starts a daemon of its own build).
  */
-import { chmodSync, existsSync, lstatSync, unlinkSync } from "node:fs";
+import { chmodSync, existsSync, lstatSync, readFileSync, unlinkSync, writeFileSync } from "node:fs";
 import type { Paths } from "../../config/paths.ts";
-import { DEADLINE_MS } from "../deadlines.ts";
+import { daemonDeadline } from "../deadlines.ts";
 import { HANDLERS, handleEvent } from "../dispatch.ts";
 import { parseHookInput } from "../input.ts";
 import { appendHookLog } from "../log.ts";
-import { isServing, writeAll } from "./client.ts";
-import { buildId, launchLockPath, socketPath, type WarmReply, type WarmRequest } from "./protocol.ts";
+import { isServing, LineReader, writeAll } from "./client.ts";
+import { buildId, launchLockPath, pidFilePath, socketPath, type WarmReply, type WarmRequest } from "./protocol.ts";
 import { StoreHolder } from "./store-holder.ts";
 
 /** Default idle lifetime: long enough to span a working session's pauses, short enough not to linger. */
 const IDLE_MS = 15 * 60_000;
 /** How often the daemon checks that its socket is still its own (removed or taken over: it exits). */
 const CHECK_MS = 2000;
-/** Requests larger than this are refused: no real hook event comes close (tool output is truncated upstream). */
+/** Requests larger than this are refused: hooks cut larger events down before sending them (event-size.ts). */
 const MAX_REQUEST_BYTES = 64 * 1024 * 1024;
 
 export async function serveHooks(paths: Paths): Promise<number> {
@@ -35,6 +35,9 @@ export async function serveHooks(paths: Paths): Promise<number> {
   if (!listener) return 0; // another daemon already serves this data directory
   chmodSync(sock, 0o600);
   const ours = inode(sock);
+  // Lets a client that finds this daemon stuck (stopped, hung) kill it: the pid, and the socket it serves.
+  const pidFile = pidFilePath(paths.dataDir);
+  writeFileSync(pidFile, `${process.pid} ${ours}\n`, { mode: 0o600 });
   const store = new StoreHolder(paths.dbFile);
   const debug = (line: string) => process.env.CAIRN_HOOK_DEBUG && appendHookLog(paths.dataDir, `hookd ${line}`);
   debug(`started (pid ${process.pid})`);
@@ -54,6 +57,7 @@ export async function serveHooks(paths: Paths): Promise<number> {
     clearInterval(watch);
     listener.stop(false);
     if (inode(sock) === ours) safeUnlink(sock);
+    if (readText(pidFile).startsWith(`${process.pid} `)) safeUnlink(pidFile);
     const finish = () => {
       if (inFlight > 0) return void setTimeout(finish, 20);
       store.close();
@@ -79,7 +83,7 @@ export async function serveHooks(paths: Paths): Promise<number> {
     if (!input) return { out: "" };
     const began = performance.now();
     const key = input.sessionId ?? "";
-    const run = (sessions.get(key) ?? Promise.resolve()).then(() => withDeadline(handleEvent(input, paths, () => store.get()), DEADLINE_MS[input.event]));
+    const run = (sessions.get(key) ?? Promise.resolve()).then(() => withDeadline(handleEvent(input, paths, () => store.get()), daemonDeadline(input.event)));
     const tail = run.catch(() => {});
     sessions.set(key, tail);
     void tail.then(() => sessions.get(key) === tail && sessions.delete(key));
@@ -95,18 +99,22 @@ export async function serveHooks(paths: Paths): Promise<number> {
   }
 
   function onConnection(socket: Conn): void {
-    let buffered = "";
+    const reader = new LineReader();
+    let taken = false;
     socket.data = {
-      onData(chunk: string) {
-        buffered += chunk;
-        if (buffered.length > MAX_REQUEST_BYTES) return void socket.end();
-        const nl = buffered.indexOf("\n");
-        if (nl < 0) return;
-        const line = buffered.slice(0, nl);
-        buffered = "";
+      onData(chunk: Uint8Array) {
+        if (taken) return;
+        if (!reader.push(chunk)) {
+          if (reader.size > MAX_REQUEST_BYTES) {
+            taken = true;
+            socket.end();
+          }
+          return;
+        }
+        taken = true;
         let request: WarmRequest;
         try {
-          request = JSON.parse(line) as WarmRequest;
+          request = JSON.parse(reader.line() ?? "") as WarmRequest;
         } catch {
           return void socket.end();
         }
@@ -132,7 +140,7 @@ export async function serveHooks(paths: Paths): Promise<number> {
 }
 
 interface ConnData {
-  onData(chunk: string): void;
+  onData(chunk: Uint8Array): void;
 }
 type Conn = { data: ConnData; write(data: Uint8Array): number; end(): void };
 
@@ -143,8 +151,8 @@ async function bind(sock: string, onOpen: (s: Conn) => void): Promise<{ stop(clo
       unix: sock,
       socket: {
         open: (s) => onOpen(s as unknown as Conn),
-        data: (s, chunk) => s.data?.onData(chunk.toString()),
-        drain: (s) => writeAll(s as unknown as Conn, ""),
+        data: (s, chunk) => s.data?.onData(chunk),
+        drain: (s) => void writeAll(s as unknown as Conn),
       },
     });
   try {
@@ -184,6 +192,14 @@ function safeUnlink(path: string): void {
     unlinkSync(path);
   } catch {
     // already gone
+  }
+}
+
+function readText(path: string): string {
+  try {
+    return readFileSync(path, "utf8");
+  } catch {
+    return "";
   }
 }
 

@@ -5,6 +5,7 @@
  */
 import { existsSync } from "node:fs";
 import { SqliteStore } from "../../store/sqlite-store.ts";
+import { WRITE_WAIT_MS } from "../deadlines.ts";
 
 export class StoreHolder {
   readonly #file: string;
@@ -16,7 +17,7 @@ export class StoreHolder {
 
   /** The open store, opened (and created if need be) on first use. */
   get(): SqliteStore {
-    this.#store ??= new SqliteStore(this.#file, { verifyBeforeWrite: true });
+    this.#store ??= new SqliteStore(this.#file, { verifyBeforeWrite: true, writeWaitMs: WRITE_WAIT_MS.warm });
     return this.#store;
   }
 

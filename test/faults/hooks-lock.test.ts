@@ -1,0 +1,65 @@
+/**
+ * @module Hooks while another process holds the database's write lock (BEGIN IMMEDIATE): read-only events answer
+ * promptly on both paths, and a capture that cannot get the lock is skipped and logged instead of stalling the
+ * hook — and, in the daemon, every other session's hooks.
+ */
+import { afterEach, beforeEach, expect, setDefaultTimeout, test } from "bun:test";
+import { join } from "node:path";
+import { DEADLINE_MS } from "../../src/hooks/deadlines.ts";
+import { requireBinary } from "../helpers/bin.ts";
+import { type HookFaults, hookFaults, PROMPT } from "./hook-faults.ts";
+
+requireBinary();
+setDefaultTimeout(60_000);
+
+let w: HookFaults;
+let holder: ReturnType<typeof Bun.spawn> | null = null;
+beforeEach(async () => {
+  w = await hookFaults();
+});
+afterEach(() => {
+  holder?.kill("SIGKILL");
+  holder = null;
+  w.cleanup();
+});
+
+async function holdLock(): Promise<void> {
+  holder = Bun.spawn([process.execPath, join(import.meta.dir, "hold-write-lock.ts"), join(w.sb.cairnHome, "cairn.db")], { stdin: "pipe", stdout: "pipe", stderr: "inherit" });
+  const first = await (holder.stdout as ReadableStream<Uint8Array>).getReader().read();
+  expect(new TextDecoder().decode(first.value)).toBe("locked\n");
+}
+
+test("warm: read-only hooks answer promptly, a capture is skipped and logged, other sessions are not stalled", async () => {
+  const cold = { prompt: (await w.prompt("cold-p", "off")).out, pre: (await w.preTool("cold-t", "off")).out };
+  await w.startDaemon();
+  await w.prompt("warm-up"); // the daemon's first write check and page-in, outside the measured part
+  await holdLock();
+  const [capture, read, pre] = await Promise.all([
+    w.prompt("s-capture", "on", "remember that the billing cron runs at 02:00 UTC"),
+    w.prompt("s-read"),
+    w.preTool("s-pre"),
+  ]);
+  expect(read.out).toBe(cold.prompt);
+  expect(pre.out).toBe(cold.pre);
+  expect(capture.out).toBe("");
+  // Far inside the 3–5 s deadlines: before, every one of them waited 5.2 s behind the capture's lock wait.
+  for (const r of [capture, read, pre]) expect(r.ms).toBeLessThan(2000);
+  expect(w.log()).toContain("prompt capture skipped: another process held the database's write lock");
+  expect(w.log()).not.toContain("did not answer");
+
+  (holder!.stdin as import("bun").FileSink).end();
+  await holder!.exited;
+  await w.prompt("s-capture-2", "on", "remember that the deploy cron runs at 03:00 UTC");
+  const listed = await w.sb.json<{ memories: Array<{ content: string }> }>(["list", "--json"], { cwd: w.project });
+  expect(listed.memories.map((m) => m.content)).toContain("The deploy cron runs at 03:00 UTC.");
+});
+
+test("cold: a capture gives up within the deadline and the prompt is still answered", async () => {
+  const expected = (await w.prompt("cold-ref", "off")).out;
+  expect(expected).toContain("stripe-mock");
+  await holdLock();
+  const r = await w.prompt("cold-locked", "off", `${PROMPT} remember that the deploy cron runs at 03:00 UTC`);
+  expect(r.out).toBe(expected);
+  expect(r.ms).toBeLessThan(DEADLINE_MS.prompt);
+  expect(w.log()).toContain("prompt capture skipped");
+});
