@@ -2,6 +2,9 @@
 import { cleanContent } from "../capture/normalize.ts";
 import { DEFAULT_TYPE, isMemoryType, MEMORY_TYPES, type MemoryType } from "../domain/kinds.ts";
 import { cairnError } from "../errors.ts";
+import { nestingDepth } from "../domain/nesting.ts";
+
+export { nestingDepth };
 
 /** Memories are notes, not documents; larger text should be split so recall can point at the right part. */
 export const MAX_CONTENT_BYTES = 64 * 1024;
@@ -51,18 +54,4 @@ export function checkMetadata(value: unknown): Record<string, unknown> {
     throw cairnError("USAGE", [`Metadata is ${bytes} bytes as JSON; the limit is ${MAX_METADATA_BYTES}. Keep metadata small and put text in the content.`]);
   }
   return value as Record<string, unknown>;
-}
-
-/** How deeply objects and arrays nest in `value`, counted without recursion; stops once past `max`. */
-export function nestingDepth(value: unknown, max: number): number {
-  let deepest = 0;
-  const stack: Array<[unknown, number]> = [[value, 1]];
-  while (stack.length > 0) {
-    const [v, d] = stack.pop()!;
-    if (v === null || typeof v !== "object") continue;
-    deepest = Math.max(deepest, d);
-    if (deepest > max) return deepest;
-    for (const child of Array.isArray(v) ? v : Object.values(v)) stack.push([child, d + 1]);
-  }
-  return deepest;
 }

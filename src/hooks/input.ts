@@ -1,4 +1,8 @@
 /** @module Reading a hook event: the CLI event name and stdin JSON (Claude Code snake_case, VS Code camelCase) → one shape. */
+import { nestingDepth } from "../domain/nesting.ts";
+
+/** Deeper events are logged as malformed (they are still answered). */
+const MAX_EVENT_DEPTH = 64;
 
 /** The events cairn handles; the CLI names `cairn setup` registers. */
 export type HookEvent = "session-start" | "prompt" | "pre-tool" | "post-tool" | "stop" | "pre-compact" | "session-end";
@@ -142,6 +146,8 @@ export function parseHookInput(argEvent: string | undefined, raw: string, fallba
     return null;
   }
   const raw_ = json as Record<string, unknown>;
+  // Answered all the same (only known fields are read), but worth a line: no agent nests events this deep.
+  if (nestingDepth(raw_, MAX_EVENT_DEPTH) > MAX_EVENT_DEPTH) problems.push(`the event nests more than ${MAX_EVENT_DEPTH} levels deep; only its known fields were read`);
   problems.push(...shapeProblems(raw_));
   const str = (...keys: string[]): string | undefined => {
     for (const k of keys) if (typeof raw_[k] === "string") return raw_[k] as string;

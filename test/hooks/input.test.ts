@@ -141,3 +141,14 @@ describe("output", () => {
     expect(capped.endsWith("(cut to fit)")).toBe(true);
   });
 });
+
+test("an event nested deeper than any agent sends is still read, and the depth is reported for hooks.log", () => {
+  // Written as text: JSON.stringify of such a value would itself overflow the stack.
+  const deep = `${'{"a":'.repeat(50_000)}1${"}".repeat(50_000)}`;
+  const raw = `{"session_id":"s","hook_event_name":"PostToolUse","cwd":"/tmp","tool_name":"Bash","tool_input":{"command":"ls"},"tool_response":${deep}}`;
+  const problems: string[] = [];
+  const input = parseHookInput(undefined, raw, "/tmp", problems);
+  expect(input?.event).toBe("post-tool");
+  expect(input?.command).toBe("ls");
+  expect(problems).toContain("the event nests more than 64 levels deep; only its known fields were read");
+});
