@@ -21,6 +21,14 @@ export interface MemoryJson {
   access_count: number;
   last_accessed_at: string | null;
   metadata: Record<string, unknown>;
+  /** Links from this memory to others (export writes them; import restores those whose target exists). */
+  links?: LinkJson[];
+}
+
+export interface LinkJson {
+  relation: string;
+  to: string;
+  created_at: string;
 }
 
 export function memoryToJson(m: Memory): MemoryJson {

@@ -10,7 +10,12 @@ export function* exportRecords(ctx: EngineContext, filter: MemoryFilter): Genera
   const now = ctx.now();
   for (let offset = 0; ; offset += EXPORT_PAGE) {
     const page = ctx.store.list(filter, now, { limit: EXPORT_PAGE, offset, order: "oldest" });
-    for (const m of page) yield memoryToJson(m);
+    for (const m of page) {
+      // Each link is written once, on the memory it starts from.
+      const links = ctx.store.edges(m.id).filter((e) => e.fromId === m.id);
+      const json = memoryToJson(m);
+      yield links.length === 0 ? json : { ...json, links: links.map((e) => ({ relation: e.relation, to: e.toId, created_at: new Date(e.createdAt).toISOString() })) };
+    }
     if (page.length < EXPORT_PAGE) return;
   }
 }

@@ -6,6 +6,7 @@
  */
 import * as z from "zod/mini";
 import { contentHashes } from "../capture/normalize.ts";
+import { isRelation, RELATIONS, type Relation } from "../domain/edge.ts";
 import type { Memory } from "../domain/memory.ts";
 import { STATUSES } from "../domain/memory.ts";
 import { parseTime } from "../domain/time.ts";
@@ -23,6 +24,9 @@ export const MAX_IMPORT_LINE_BYTES = 1024 * 1024;
 
 /** A line's own object, its metadata (at most MAX_METADATA_DEPTH deep) and nothing else may nest. */
 export const MAX_IMPORT_LINE_DEPTH = MAX_METADATA_DEPTH + 1;
+
+/** Links per line. */
+const MAX_IMPORT_LINKS = 1000;
 
 /** Tags per line: far above what a memory gathers, even merged over many reinforcements. */
 export const MAX_IMPORT_TAGS = 1000;
@@ -51,6 +55,11 @@ const ImportLine = z.strictObject({
   source: text,
   access_count: z.optional(z.int().check(z.minimum(0))),
   last_accessed_at: time,
+  links: z.optional(
+    z
+      .array(z.strictObject({ relation: z.string(), to: z.string().check(z.minLength(1), z.maxLength(100)), created_at: time }))
+      .check(z.maxLength(MAX_IMPORT_LINKS)),
+  ),
 });
 type ImportLine = z.infer<typeof ImportLine>;
 
@@ -58,6 +67,17 @@ export interface ImportReport {
   lines: number;
   created: number;
   duplicates: number;
+  /** Links restored (both ends present after the import). */
+  links: number;
+  /** Links whose target is neither in the file nor in the store: not made. */
+  unlinked: number;
+}
+
+interface PendingLink {
+  from: string;
+  relation: Relation;
+  to: string;
+  createdAt: number | null;
 }
 
 export type Progress = (done: number, total: number) => void;
@@ -66,6 +86,7 @@ export type Progress = (done: number, total: number) => void;
 export function importJsonl(ctx: EngineContext, text: string, onProgress?: Progress): ImportReport {
   const now = ctx.now();
   const records: Memory[] = [];
+  const links: PendingLink[] = [];
   // Exports from before projects were keyed by git remote name them by path; those paths are aliases now.
   const aliases = new Map(ctx.store.projectAliases().map((a) => [a.alias, a.project]));
   const lines = text.split("\n");
@@ -73,23 +94,49 @@ export function importJsonl(ctx: EngineContext, text: string, onProgress?: Progr
     const line = raw.trim();
     if (line === "") return;
     try {
-      records.push(toMemory(ctx, parseLine(line), now, aliases));
+      const parsed = parseLine(line);
+      const memory = toMemory(ctx, parsed, now, aliases);
+      records.push(memory);
+      links.push(...linksOf(memory.id, parsed, now));
     } catch (err) {
       const why = err instanceof CairnError ? err.message : describeError(err);
       throw cairnError("BAD_IMPORT_LINE", [i + 1, why], err);
     }
   });
-  const report: ImportReport = { lines: records.length, created: 0, duplicates: 0 };
+  const report: ImportReport = { lines: records.length, created: 0, duplicates: 0, links: 0, unlinked: 0 };
   const { store } = ctx;
   store.transaction(() => {
+    // A line that repeats a stored memory is reinforced there: its links start from that memory instead.
+    const storedAs = new Map<string, string>();
     records.forEach((memory, i) => {
-      const result = store.get(memory.id) ? "duplicate" : insertImported(ctx, memory, now);
-      if (result === "created") report.created++;
+      const { status, id } = store.get(memory.id) ? { status: "duplicate" as const, id: memory.id } : insertImported(ctx, memory, now);
+      storedAs.set(memory.id, id);
+      if (status === "created") report.created++;
       else report.duplicates++;
       if (onProgress && ((i + 1) % 1000 === 0 || i + 1 === records.length)) onProgress(i + 1, records.length);
     });
+    for (const l of links) {
+      const from = storedAs.get(l.from) ?? l.from;
+      const to = storedAs.get(l.to) ?? l.to;
+      if (from === to || !store.get(from) || !store.get(to)) {
+        report.unlinked++;
+        continue;
+      }
+      if (store.addEdge({ fromId: from, toId: to, relation: l.relation, weight: 1, createdAt: l.createdAt ?? now, metadata: {} })) {
+        store.appendAudit({ at: now, actor: ctx.actor, op: "link", memoryId: from, hashBefore: null, hashAfter: null, contentBefore: null, detail: { relation: l.relation, to, imported: true } });
+      }
+      report.links++;
+    }
   });
   return report;
+}
+
+function linksOf(from: string, line: ImportLine, now: number): PendingLink[] {
+  return (line.links ?? []).map((l, i) => {
+    if (!isRelation(l.relation)) throw new Error(`field "links.${i}.relation": "${l.relation}" is not one of ${RELATIONS.join(", ")}`);
+    const createdAt = l.created_at === undefined || l.created_at === null ? null : typeof l.created_at === "number" ? l.created_at : parseTime(l.created_at, now);
+    return { from, relation: l.relation, to: l.to, createdAt };
+  });
 }
 
 function parseLine(line: string): ImportLine {
@@ -159,8 +206,11 @@ function toMemory(ctx: EngineContext, line: ImportLine, now: number, aliases: Re
 }
 
 /** Active memories go through duplicate detection; archived or superseded ones are history, stored as given. */
-function insertImported(ctx: EngineContext, memory: Memory, now: number): "created" | "duplicate" {
-  if (memory.status === "active") return storeOrReinforce(ctx, memory, now).status;
+function insertImported(ctx: EngineContext, memory: Memory, now: number): { status: "created" | "duplicate"; id: string } {
+  if (memory.status === "active") {
+    const r = storeOrReinforce(ctx, memory, now);
+    return { status: r.status, id: r.id };
+  }
   ctx.store.insert(memory);
   ctx.store.appendAudit({
     at: now,
@@ -172,5 +222,5 @@ function insertImported(ctx: EngineContext, memory: Memory, now: number): "creat
     contentBefore: null,
     detail: { imported: true, status: memory.status },
   });
-  return "created";
+  return { status: "created", id: memory.id };
 }

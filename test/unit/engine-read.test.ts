@@ -98,7 +98,7 @@ describe("import and export", () => {
     const { engine } = testEngine();
     const text = `${lines.map((l) => JSON.stringify(l)).join("\n")}\n${JSON.stringify(lines[0])}\n`;
     const progress: number[] = [];
-    expect(await engine.import(text, (done) => progress.push(done))).toEqual({ lines: 4, created: 3, duplicates: 1 });
+    expect(await engine.import(text, (done) => progress.push(done))).toEqual({ lines: 4, created: 3, duplicates: 1, links: 0, unlinked: 0 });
     expect(progress.at(-1)).toBe(4);
     const decision = engine.list({ types: ["decision"] }).memories[0]!;
     expect(decision.eventTime).toBe(Date.parse("2024-05-01T00:00:00Z"));
@@ -122,10 +122,23 @@ describe("import and export", () => {
     await a.engine.import(lines.map((l) => JSON.stringify(l)).join("\n"));
     const archived = a.engine.remember({ content: "old approach", type: "lesson", priority: 1 }).id;
     a.engine.forget(archived);
+    // Links travel too, each written once on the memory it starts from.
+    const newer = a.engine.remember({ content: "new approach replacing the old one", type: "decision" }).id;
+    a.engine.relate(newer, archived, "supersedes");
     const exported = [...a.engine.export()].map((r) => JSON.stringify(r)).join("\n");
+    expect(exported).toContain('"links":[{"relation":"supersedes"');
     const b = testEngine({ project: "/somewhere/else" });
-    expect((await b.engine.import(exported)).created).toBe(4);
+    expect(await b.engine.import(exported)).toMatchObject({ created: 5, links: 1, unlinked: 0 });
     const again = [...b.engine.export()].map((r) => JSON.stringify(r)).join("\n");
     expect(again).toBe(exported);
+    expect(b.engine.links(archived)).toEqual([{ relation: "supersedes", direction: "in", id: newer }]);
+  });
+
+  test("a link to a memory neither in the file nor in the store is reported, not made; an unknown relation stops the import", async () => {
+    const { engine } = testEngine();
+    const line = (links: unknown) => JSON.stringify({ content: "linked note", links });
+    const r = await engine.import(line([{ relation: "fixes", to: "01900000-0000-7000-8000-00000000dead" }]));
+    expect(r).toMatchObject({ created: 1, links: 0, unlinked: 1 });
+    await expect(engine.import(line([{ relation: "admires", to: "x" }]))).rejects.toThrow(/line 1.*links\.0\.relation/);
   });
 });

@@ -57,6 +57,7 @@ export default defineCommand({
       if (args.json) return output.json({ ...report, ...(vectors ? { vectors } : {}), seconds: Math.round(seconds * 1000) / 1000 });
       output.text(
         `Imported ${report.lines} lines in ${seconds.toFixed(2)} s: ${report.created} new, ${report.duplicates} already known.` +
+          (report.links + report.unlinked > 0 ? ` Links: ${report.links} restored${report.unlinked > 0 ? `, ${report.unlinked} not made (their target is in neither the file nor the store)` : ""}.` : "") +
           (vectors?.error ? ` Vectors: not made (${vectors.error}); recall finds them by keyword until \`cairn models reembed\` succeeds.` : ""),
       );
     }, { create: true });
