@@ -58,6 +58,10 @@ const catalog = {
     cli: 'The reminder time "{0}" is {1}, already past (it is {2} now); nothing was stored. Give --at a time still to come (on its own, 3d means 3 days ago), or a delay to --in, e.g. --in 3d.',
     mcp: 'The reminder time "{0}" is {1}, already past (it is {2} now); nothing was stored. Give `at` a time still to come (on its own, 3d means 3 days ago), or a delay in the `in` argument, e.g. "3d".',
   },
+  REMINDER_NEEDS_REMIND: {
+    cli: 'A reminder needs a due time: use `cairn remind "<text>" --in <delay>` (or --at <time>) instead of remember. Nothing was stored.',
+    mcp: "A reminder needs a due time: use the `remind` tool (with `in` or `at`) instead of remember. Nothing was stored.",
+  },
   NOT_A_REMINDER: {
     cli: 'Memory "{0}" is a {1}, not a reminder; nothing was changed. `cairn remind --list` shows reminders and their ids.',
     mcp: 'Memory "{0}" is a {1}, not a reminder; nothing was changed. Call the `remind` tool with action "list" to see reminders and their ids.',
@@ -129,6 +133,7 @@ export type ErrorCode = keyof typeof catalog;
 /** Codes that mean "the caller asked wrongly" (exit code 2) rather than "something failed" (exit code 1). */
 const usageCodes: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
   "USAGE",
+  "REMINDER_NEEDS_REMIND",
   "EMPTY_CONTENT",
   "EMPTY_QUERY",
   "NO_ID",

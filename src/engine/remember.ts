@@ -2,6 +2,7 @@
 import { contentHashes, normalizeTags } from "../capture/normalize.ts";
 import { redactMemory } from "../capture/redact-record.ts";
 import { statementScope } from "../capture/scope.ts";
+import { cairnError } from "../errors.ts";
 import { KIND_DEFAULTS, type MemoryType } from "../domain/kinds.ts";
 import type { Memory } from "../domain/memory.ts";
 import type { EngineContext } from "./context.ts";
@@ -138,6 +139,8 @@ function reinforce(ctx: EngineContext, existing: Memory, candidate: Memory, now:
 }
 
 export function remember(ctx: EngineContext, input: RememberInput): RememberResult {
+  // A reminder needs its due time; remind.ts makes them (remember would store one due at once).
+  if (input.type === "reminder") throw cairnError("REMINDER_NEEDS_REMIND");
   const now = ctx.now();
   const candidate = buildMemory(ctx, { ...input, project: writeProject(ctx, input.project) }, now);
   return ctx.store.transaction(() => {

@@ -163,3 +163,9 @@ describe("forget", () => {
     expect(() => store.database.run("UPDATE audit SET op = 'x'")).toThrow(/append-only/);
   });
 });
+
+test("remember refuses type reminder (it would be due at once) and points to remind", () => {
+  const { engine } = testEngine();
+  expect(() => engine.remember({ content: "call the bank", type: "reminder" })).toThrow("needs a due time");
+  expect(engine.stats().total).toBe(0);
+});
