@@ -92,7 +92,9 @@ function defaultProject(ctx: EngineContext, globalByDefault: boolean, content: s
  */
 export function storeOrReinforce(ctx: EngineContext, candidate: Memory, now: number): RememberResult {
   const { store } = ctx;
-  const existing = store.findDuplicate(candidate.project, candidate.contentHash, candidate.canonicalHash);
+  const found = store.findDuplicate(candidate.project, candidate.contentHash, candidate.canonicalHash);
+  // A pending reminder with the same words is a task for later, not this statement: it is not reinforced.
+  const existing = found && (found.type === "reminder") === (candidate.type === "reminder") ? found : null;
   if (!existing) {
     store.insert(candidate);
     store.appendAudit({

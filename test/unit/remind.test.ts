@@ -221,3 +221,12 @@ describe("remind: briefing and recall", () => {
     expect((await engine.recall({ query: "postgres driver upgrade", track: false })).results).toEqual([]);
   });
 });
+
+test("remembering the words of a pending reminder stores a note and leaves the reminder as it is", () => {
+  const { engine } = testEngine();
+  const reminder = engine.remind({ content: "call the bank about the wire", in: "1h" });
+  const note = engine.remember({ content: "call the bank about the wire" });
+  expect(note.status).toBe("created");
+  expect(note.id).not.toBe(reminder.id);
+  expect(engine.get(reminder.id, { track: false }).accessCount).toBe(0);
+});
