@@ -4,10 +4,9 @@ import { detectProjectKey } from "../config/project.ts";
 import { cairnError } from "../errors.ts";
 import { isPeerFormat, PEER_FORMATS } from "../import-formats/registry.ts";
 import type { PeerBatch } from "../import-formats/types.ts";
-import type { DenseChannel } from "../retrieve/dense-channel.ts";
 import { output, progress } from "./output.ts";
 import { applyPeerImport, type PeerPlan, planPeerImport, type PeerReport } from "./peer-import.ts";
-import { withEngine } from "./session.ts";
+import { type CliSession, withEngine } from "./session.ts";
 
 interface PeerArgs {
   file: string;
@@ -20,7 +19,7 @@ interface PeerArgs {
   json?: boolean;
 }
 
-type Embed = (dense: DenseChannel, quiet: boolean) => Promise<{ embedded: number; remaining: number; error?: string }>;
+type Embed = (session: CliSession, quiet: boolean) => Promise<{ embedded: number; remaining: number; error?: string }>;
 
 export async function runPeerImport(args: PeerArgs, embed: Embed): Promise<void> {
   const format = String(args.from).trim();
@@ -30,7 +29,8 @@ export async function runPeerImport(args: PeerArgs, embed: Embed): Promise<void>
   const path = resolve(args.file);
   const adapter = await PEER_FORMATS[format]!.load();
   const dryRun = Boolean(args["dry-run"]);
-  await withEngine(async ({ engine, dense }) => {
+  await withEngine(async (session) => {
+    const { engine } = session;
     const started = performance.now();
     const project = args.global ? null : args.project !== undefined ? engine.resolveProject(args.project, "write") : undefined;
     const batch = adapter.read(path, { project, projectOfDir: (dir) => detectProjectKey(dir) });
@@ -39,7 +39,7 @@ export async function runPeerImport(args: PeerArgs, embed: Embed): Promise<void>
     const done = await applyPeerImport(engine, path, batch, plan, (n, total) => {
       if (!args.quiet) progress(`import: ${n}/${total} written`);
     });
-    const vectors = args.embed === false ? null : await embed(dense, Boolean(args.quiet));
+    const vectors = args.embed === false ? null : await embed(session, Boolean(args.quiet));
     report(args, format, path, batch, plan, done, vectors, started);
   }, { create: !dryRun });
 }

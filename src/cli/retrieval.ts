@@ -19,9 +19,9 @@ export interface Retrieval {
 }
 
 /** Opens the embedder for model `id`, or fails with MODEL_UNAVAILABLE saying why. */
-export async function openModelEmbedder(dataDir: string, id: string): Promise<Embedder> {
+export async function openModelEmbedder(dataDir: string, id: string, opts: { bulk?: boolean } = {}): Promise<Embedder> {
   const { openEmbedderById } = await import("../embed/open.ts");
-  return openEmbedderById(dataDir, id);
+  return openEmbedderById(dataDir, id, opts);
 }
 
 /** A model failure of reranker `id`, reworded: recall goes on without the rerank stage, not "keyword-only". */

@@ -10,7 +10,6 @@ import { startEmbedWorker } from "../embed-worker.ts";
 import { Engine } from "../engine/engine.ts";
 import { cairnError, damagedDatabaseError } from "../errors.ts";
 import { setLogLevel } from "../log.ts";
-import type { DenseChannel } from "../retrieve/dense-channel.ts";
 import { SqliteStore } from "../store/sqlite-store.ts";
 import { buildRetrieval } from "./retrieval.ts";
 
@@ -18,8 +17,6 @@ export interface CliSession {
   engine: Engine;
   config: LoadedConfig;
   paths: Paths;
-  /** The dense channel: long commands (import) embed what they wrote before returning. */
-  dense: DenseChannel;
 }
 
 export function loadCliConfig(): { config: LoadedConfig; paths: Paths } {
@@ -62,7 +59,7 @@ export async function withEngine<T>(fn: (s: CliSession) => T | Promise<T>, opts:
     onWrite: () => (wrote = true),
   });
   try {
-    return await fn({ engine, config, paths, dense: retrieval.dense });
+    return await fn({ engine, config, paths });
   } catch (err) {
     throw damagedDatabaseError(err, paths.dbFile) ?? err;
   } finally {

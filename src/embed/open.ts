@@ -30,10 +30,11 @@ function checkAvailable(info: ModelInfo): void {
   if (!info.available) throw cairnError("MODEL_UNAVAILABLE", [info.entry.id, info.problem ?? "its files are missing"]);
 }
 
-export async function openEmbedder(info: ModelInfo): Promise<Embedder> {
+/** `bulk`: the session embeds many memories at once (all cores) rather than answering queries (one thread). */
+export async function openEmbedder(info: ModelInfo, opts: { bulk?: boolean } = {}): Promise<Embedder> {
   checkAvailable(info);
   if (info.entry.kind !== "embedder") throw cairnError("MODEL_INVALID", [info.entry.id, "it is a reranker, not an embedding model"]);
-  if (info.entry.source === USE_LITE_SOURCE) return UseLiteEmbedder.open();
+  if (info.entry.source === USE_LITE_SOURCE) return UseLiteEmbedder.open(opts.bulk ? { threads: Math.min(4, navigator.hardwareConcurrency || 2) } : {});
   const { HfEmbedder } = await import("./hf.ts");
   return HfEmbedder.open(info.entry, folderOf(info));
 }
@@ -46,8 +47,8 @@ export async function openReranker(info: ModelInfo): Promise<Reranker> {
 }
 
 /** Opens the embedder for model `id` installed under `dataDir`, or fails with MODEL_UNAVAILABLE saying why. */
-export async function openEmbedderById(dataDir: string, id: string): Promise<Embedder> {
+export async function openEmbedderById(dataDir: string, id: string, opts: { bulk?: boolean } = {}): Promise<Embedder> {
   const info = findModel(dataDir, id);
   if (!info) throw cairnError("MODEL_UNAVAILABLE", [id, "no model with this id is installed (see `cairn models list`)"]);
-  return openEmbedder(info);
+  return openEmbedder(info, opts);
 }

@@ -6,7 +6,7 @@
  * int8 top-k kernel (same results as exact scoring; see vector-rank.ts).
  */
 import type { Embedder } from "../embed/port.ts";
-import { type EmbedPendingOptions, embedPending } from "../engine/embedding.ts";
+import { embedPending } from "../engine/embedding.ts";
 import { describeError } from "../errors.ts";
 import { log } from "../log.ts";
 import type { Store } from "../store/store.ts";
@@ -76,11 +76,6 @@ export class DenseChannel implements RetrievalChannel {
     this.#background = this.#background
       .then(async () => embedPending(this.#opts.store, await this.embedder(), { max: 1024 }))
       .catch(() => undefined); // a broken model is reported by recall and doctor, not by a write
-  }
-
-  /** Embeds every memory still lacking a vector, now (long commands like import, with their progress). */
-  async catchUp(opts: EmbedPendingOptions = {}): Promise<{ embedded: number; remaining: number }> {
-    return embedPending(this.#opts.store, await this.embedder(), opts);
   }
 
   search(query: ChannelQuery): Promise<ChannelHit[]> {

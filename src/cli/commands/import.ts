@@ -7,9 +7,10 @@ import { readFileSync } from "node:fs";
 import { cairnError, describeError } from "../../errors.ts";
 import { jsonFlag } from "../flags.ts";
 import { output, progress } from "../output.ts";
-import { withEngine } from "../session.ts";
+import { type CliSession, withEngine } from "../session.ts";
 import { readStdinText } from "../stdin.ts";
-import type { DenseChannel } from "../../retrieve/dense-channel.ts";
+import { embedPending } from "../../engine/embedding.ts";
+import { openModelEmbedder } from "../retrieval.ts";
 import { runPeerImport } from "../peer-import-command.ts";
 
 export default defineCommand({
@@ -46,13 +47,14 @@ export default defineCommand({
     } catch (err) {
       throw cairnError("IMPORT_READ", [args.file, describeError(err)], err);
     }
-    await withEngine(async ({ engine, dense }) => {
+    await withEngine(async (session) => {
+      const { engine } = session;
       const started = performance.now();
       const report = await engine.import(text, (done, total) => {
         if (!args.quiet) progress(`import: ${done}/${total} written`);
       });
       // Recall right after an import should cover it, so the vectors are made here (long work, with progress).
-      const vectors = args.embed === false ? null : await embedImported(dense, Boolean(args.quiet));
+      const vectors = args.embed === false ? null : await embedImported(session, Boolean(args.quiet));
       const seconds = (performance.now() - started) / 1000;
       if (args.json) return output.json({ ...report, ...(vectors ? { vectors } : {}), seconds: Math.round(seconds * 1000) / 1000 });
       output.text(
@@ -66,16 +68,22 @@ export default defineCommand({
 
 export type Vectors = { embedded: number; remaining: number; error?: string };
 
-async function embedImported(dense: DenseChannel, quiet: boolean): Promise<Vectors> {
+/** Vectors for what the import wrote, before returning (a bulk session: every core), with progress. */
+async function embedImported({ engine, config, paths }: CliSession, quiet: boolean): Promise<Vectors> {
   let shown = 0;
   try {
-    return await dense.catchUp({
-      onProgress: ({ done, total }) => {
-        if (quiet || (done < total && performance.now() - shown < 1000)) return;
-        shown = performance.now();
-        progress(`import: embedded ${done}/${total}`);
-      },
-    });
+    const embedder = await openModelEmbedder(paths.dataDir, config.values.model, { bulk: true });
+    try {
+      return await embedPending(engine.store, embedder, {
+        onProgress: ({ done, total }) => {
+          if (quiet || (done < total && performance.now() - shown < 1000)) return;
+          shown = performance.now();
+          progress(`import: embedded ${done}/${total}`);
+        },
+      });
+    } finally {
+      await embedder.dispose();
+    }
   } catch (err) {
     return { embedded: 0, remaining: -1, error: describeError(err) };
   }

@@ -168,7 +168,8 @@ async function backgroundWorker(dataDir: string, dbFile: string, activeModel: st
 }
 
 async function reembed(dataDir: string, dbFile: string, id: string, json: boolean): Promise<void> {
-  const embedder = await openModelEmbedder(dataDir, id);
+  // In the foreground the user waits for it: every core. The background worker keeps to one thread.
+  const embedder = await openModelEmbedder(dataDir, id, { bulk: true });
   const store = new SqliteStore(dbFile);
   const started = performance.now();
   let shown = 0;
