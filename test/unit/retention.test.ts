@@ -1,7 +1,12 @@
 /** @module Retention rules and the sweep on the test clock: expire, purge after grace, dry runs, holds, audit, idle runs. */
 import { describe, expect, test } from "bun:test";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { IdleSweeper } from "../../src/engine/idle-sweep.ts";
 import { CairnError } from "../../src/errors.ts";
+import { salvage } from "../../src/store/salvage.ts";
+import { SqliteStore } from "../../src/store/sqlite-store.ts";
 import { T0, testEngine } from "../helpers/engine.ts";
 
 const DAY = 86_400_000;
@@ -229,5 +234,33 @@ describe("idle sweeps", () => {
     expect(sweeper.tick()).toBe(true);
     expect(store.policy.lastSweep()).toBe(clock.now);
     expect(engine.history(m.id).entries.at(-1)).toMatchObject({ op: "expire", actor: "sweep" });
+  });
+});
+
+describe("repair keeps policy", () => {
+  test("the salvage of `doctor --repair` copies rules, holds (released too) and marks into the new store", () => {
+    const dir = mkdtempSync(join(tmpdir(), "cairn-salvage-"));
+    try {
+      const { engine, advance } = testEngine({ path: join(dir, "old.db") });
+      const m = engine.remember({ content: "old error", type: "error", tags: ["legal"] }).memory;
+      const rule = engine.setRetention({ type: "error", keepMs: DAY });
+      advance(2 * DAY);
+      engine.sweep();
+      const held = engine.addHold({ tag: "legal", reason: "case 5" });
+      const released = engine.addHold({ project: "/work/app", reason: "old case" });
+      engine.releaseHold(released.id, "closed");
+      engine.close();
+
+      const fresh = new SqliteStore(join(dir, "new.db"));
+      salvage(join(dir, "old.db"), fresh);
+      expect(fresh.policy.rules().map((r) => r.id)).toEqual([rule.rule.id]);
+      expect(fresh.policy.holds(false).map((h) => h.id)).toEqual([held.id]);
+      expect(fresh.policy.holds(true).map((h) => [h.id, h.releaseReason])).toEqual([[held.id, null], [released.id, "closed"]]);
+      expect(fresh.policy.marks().map((k) => k.memoryId)).toEqual([m.id]);
+      expect(fresh.policy.holdsOn(fresh.get(m.id)!).map((h) => h.id)).toEqual([held.id]);
+      fresh.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
