@@ -88,6 +88,16 @@ describe("holds: held memories cannot change", () => {
     expect(engine.forget(m.id, { hard: true }).status).toBe("purged");
   });
 
+  test("remembering a held memory again answers duplicate without merging tags, lifetime or priority into it", () => {
+    const { engine, store } = testEngine();
+    const m = engine.remember({ content: "Quarterly revenue figure is final", tags: ["finance"], priority: 2 }).memory;
+    engine.addHold({ id: m.id, reason: "earnings restatement" });
+    const again = engine.remember({ content: "Quarterly revenue figure is final", tags: ["extra"], priority: 5 });
+    expect(again).toMatchObject({ id: m.id, status: "duplicate" });
+    expect(store.get(m.id)).toEqual(m);
+    expect(engine.history(m.id).entries.map((e) => e.op)).toEqual(["create"]);
+  });
+
   test("a project hold covers the project's memories only; an id hold one memory", () => {
     const { engine } = testEngine();
     const here = engine.remember({ content: "Service A runbook" }).memory;
