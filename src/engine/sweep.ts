@@ -18,6 +18,8 @@ const BATCH = 1000;
 
 export interface SweepInput {
   dryRun?: boolean;
+  /** Memories per rule and step in one run (default 1000); the next sweep goes on where this one stopped. */
+  batch?: number;
   /** The audit actor; default the engine's (the caller). Idle sweeps pass "sweep". */
   actor?: string;
 }
@@ -48,7 +50,12 @@ export function sweep(ctx: EngineContext, input: SweepInput = {}): SweepReport {
   const rules = ctx.store.policy.rules();
   const byId = new Map(rules.map((r) => [r.id, r]));
 
-  for (const { memory, rule } of pastRetention(ctx, rules, now)) {
+  const batch = input.batch ?? BATCH;
+  for (const { memory } of pastRetention(ctx, rules, now, batch, true)) {
+    const hold = ctx.store.policy.holdsOn(memory)[0];
+    if (hold) report.held.push({ id: memory.id, hold: hold.id, step: "expire" });
+  }
+  for (const { memory, rule } of pastRetention(ctx, rules, now, batch, false)) {
     const item = swept(memory, rule, now);
     if (dryRun) {
       const hold = ctx.store.policy.holdsOn(memory)[0];
@@ -91,10 +98,16 @@ export function sweep(ctx: EngineContext, input: SweepInput = {}): SweepReport {
 }
 
 /** Each memory past retention once, with the rule that governs it (shortest keep, then shortest grace). */
-function pastRetention(ctx: EngineContext, rules: readonly RetentionRule[], now: number): Array<{ memory: Memory; rule: RetentionRule }> {
+function pastRetention(
+  ctx: EngineContext,
+  rules: readonly RetentionRule[],
+  now: number,
+  batch: number,
+  held: boolean,
+): Array<{ memory: Memory; rule: RetentionRule }> {
   const found = new Map<string, { memory: Memory; rule: RetentionRule }>();
   for (const rule of rules) {
-    for (const memory of ctx.store.policy.pastRetention(rule, now, BATCH)) {
+    for (const memory of ctx.store.policy.pastRetention(rule, now, batch, held)) {
       const best = rules.filter((r) => ruleCovers(r, memory)).sort((a, b) => a.keepMs - b.keepMs || a.graceMs - b.graceMs)[0] ?? rule;
       found.set(memory.id, { memory, rule: best });
     }

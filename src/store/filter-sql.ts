@@ -10,7 +10,7 @@ export interface SqlWhere {
 }
 
 /** True for a memory `m` covered by a legal hold in force (by id, project or tag); see domain/retention.ts. */
-const HELD_SQL = `EXISTS (SELECT 1 FROM holds h WHERE h.released_at IS NULL AND (
+export const HELD_SQL = `EXISTS (SELECT 1 FROM holds h WHERE h.released_at IS NULL AND (
   (h.kind = 'id' AND h.target = m.id) OR (h.kind = 'project' AND h.target = m.project)
   OR (h.kind = 'tag' AND h.target IN (SELECT tag FROM memory_tags WHERE memory_seq = m.seq))))`;
 

@@ -5,6 +5,7 @@ import type { Hold, HoldKind, PolicySubject, RetentionMark, RetentionRule, RuleK
 import { writeTransaction } from "./db.ts";
 import type { LiveDatabase } from "./live-db.ts";
 import type { PolicyStore } from "./policy-store.ts";
+import { HELD_SQL } from "./filter-sql.ts";
 import { MEMORY_COLUMNS, type MemoryRow, rowToMemory } from "./rows.ts";
 
 type RuleRow = { id: string; kind: string; target: string; keep_ms: number; grace_ms: number; created_at: number; actor: string };
@@ -108,12 +109,13 @@ export class SqlitePolicy implements PolicyStore {
     return rows.map(toHold);
   }
 
-  pastRetention(rule: RetentionRule, now: number, limit: number): Memory[] {
+  pastRetention(rule: RetentionRule, now: number, limit: number, held: boolean): Memory[] {
     const rows = this.#db
       .query(
         `SELECT ${MEMORY_COLUMNS} FROM memories m
          WHERE ${COVERS[rule.kind]} AND (m.created_at <= ? OR (m.expires_at IS NOT NULL AND m.expires_at <= ?))
            AND NOT EXISTS (SELECT 1 FROM retention_marks r WHERE r.memory_id = m.id)
+           AND ${held ? "" : "NOT "}${HELD_SQL}
          ORDER BY m.seq LIMIT ?`,
       )
       .all(rule.target, now - rule.keepMs, now, limit) as MemoryRow[];

@@ -18,9 +18,10 @@ export interface PolicyStore {
   holdsOn(subject: PolicySubject): Hold[];
   /**
    * Memories (any status) `rule` covers that are past retention at `now` (created at least `keepMs` ago, or
-   * their own expiry passed) and not yet marked by the sweep, oldest first.
+   * their own expiry passed) and not yet marked by the sweep, oldest first: those under a legal hold when
+   * `held`, else the others (so held memories never crowd a batch out).
    */
-  pastRetention(rule: RetentionRule, now: number, limit: number): Memory[];
+  pastRetention(rule: RetentionRule, now: number, limit: number, held: boolean): Memory[];
   marks(): RetentionMark[];
   addMark(mark: RetentionMark): void;
   deleteMark(memoryId: string): void;

@@ -158,6 +158,18 @@ describe("sweep", () => {
     expect(after.expired.map((e) => e.id)).toEqual([late.id]);
   });
 
+  test("held memories never crowd a batch out: the others past retention are still expired", () => {
+    const { engine, advance } = testEngine();
+    const held = [1, 2, 3].map((i) => engine.remember({ content: `evidence error ${i}`, type: "error", tags: ["case"] }).memory);
+    const free = engine.remember({ content: "ordinary error", type: "error" }).memory;
+    engine.addHold({ tag: "case", reason: "case 8" });
+    engine.setRetention({ type: "error", keepMs: DAY });
+    advance(2 * DAY);
+    const report = engine.sweep({ batch: 2 });
+    expect(report.expired.map((e) => e.id)).toEqual([free.id]);
+    expect(report.held.map((h) => h.id)).toEqual(held.slice(0, 2).map((m) => m.id));
+  });
+
   test("clearing a rule stops its pending purges; memories it expired stay expired", () => {
     const { engine, store, advance } = testEngine();
     const m = engine.remember({ content: "short-lived note", tags: ["tmp"] }).memory;
