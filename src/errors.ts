@@ -78,6 +78,29 @@ const catalog = {
     cli: "`cairn forget --hard` erases memory {0} for good, and stdin is not a terminal to ask for confirmation. Pass --yes to confirm; nothing was deleted.",
     mcp: "Only the user can erase memory {0} for good, from a terminal; nothing was deleted. The `forget` tool archives it instead.",
   },
+  HELD: {
+    cli: 'Memory "{0}" is under legal hold {1} ({2}, reason: "{3}"); it cannot be {4} while the hold is in force, and nothing was changed. `cairn hold list` shows the holds; whoever placed it can lift it with `cairn hold release {1} --reason <why>`.',
+    mcp: 'Memory "{0}" is under legal hold {1} ({2}, reason: "{3}"); it cannot be {4} while the hold is in force, and nothing was changed. Leave it as it is; only the user can release a hold, from a terminal.',
+  },
+  HOLD_NOT_FOUND: 'No legal hold "{0}". Run `cairn hold list` to see the holds and their ids.',
+  HOLD_RELEASED: 'Legal hold {0} was already released on {1} by {2}; nothing was changed. Run `cairn hold list` to see the holds in force.',
+  HOLD_TARGET: {
+    cli: "A legal hold covers exactly one of --project <name|dir>, --tag <tag> or --id <memory id>; {0} given. Nothing was stored.",
+    mcp: "A legal hold covers exactly one project, tag or memory id; {0} given. Nothing was stored.",
+  },
+  REASON_REQUIRED: {
+    cli: "Placing or releasing a legal hold needs a reason for the audit log: add --reason <text>. Nothing was changed.",
+    mcp: "Placing or releasing a legal hold needs a reason for the audit log; nothing was changed.",
+  },
+  RULE_NOT_FOUND: 'No retention rule "{0}". Run `cairn retention show` to see the rules and their ids.',
+  RULE_TARGET: {
+    cli: "A retention rule applies to exactly one of --type <type>, --project <name|dir> or --tag <tag>; {0} given. Nothing was stored.",
+    mcp: "A retention rule applies to exactly one type, project or tag; {0} given. Nothing was stored.",
+  },
+  RULE_KEEP: {
+    cli: 'Retention needs how long to keep memories: --keep <duration> such as 90d, 12w or 1y (got "{0}"). Nothing was stored.',
+    mcp: 'Retention needs how long to keep memories, a duration such as 90d, 12w or 1y (got "{0}"). Nothing was stored.',
+  },
   NO_STORE: "No cairn store exists at {0} (the data directory set by {1}); nothing was created. Check the path for a typo, or create a store there by storing something: `cairn remember <text>` or `cairn import <file>`.",
   DB_OPEN: 'Cannot open the memory database at "{0}": {1}. Check the path and its permissions, or set CAIRN_HOME.',
   DB_TOO_NEW: "The memory database has schema version {0}, newer than this cairn understands ({1}). Upgrade cairn.",
@@ -158,6 +181,10 @@ const usageCodes: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
   "CONFIG_VALUE",
   "MODEL_NOT_FOUND",
   "MODEL_INVALID",
+  "HOLD_TARGET",
+  "REASON_REQUIRED",
+  "RULE_TARGET",
+  "RULE_KEEP",
 ]);
 
 export class CairnError extends Error {

@@ -42,6 +42,10 @@ import { exportRecords } from "./export.ts";
 import { resolveId, shortIds } from "./ids.ts";
 import { redactingStore } from "./redacting-store.ts";
 import type { ImportReport, Progress } from "./import.ts";
+import type { Hold, RetentionRule } from "../domain/retention.ts";
+import { addHold, type HoldInput, listHolds, releaseHold } from "./holds.ts";
+import { clearRules, listRules, type RuleInput, type SetRuleResult, setRule } from "./retention.ts";
+import { type SweepInput, type SweepReport, sweep } from "./sweep.ts";
 
 export interface EngineOptions {
   store: Store;
@@ -61,6 +65,8 @@ export interface EngineOptions {
 }
 
 const FULL_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** Audit entries of holds and retention rules carry the hold's or rule's id in place of a memory id. */
+const POLICY_ID = /^(hold|ret)-[0-9a-f]{8}$/;
 
 export class Engine {
   readonly #ctx: EngineContext;
@@ -137,7 +143,7 @@ export class Engine {
   /** Audit entries, newest first; `memory` is a full id (also of a purged memory) or a short id or prefix. */
   auditLog(q: Omit<AuditQuery, "memoryId"> & { memory?: string }): AuditRecord[] {
     const { memory, ...rest } = q;
-    const memoryId = memory === undefined ? undefined : FULL_ID.test(memory) ? memory : resolveId(this.#ctx.store, memory);
+    const memoryId = memory === undefined ? undefined : FULL_ID.test(memory) || POLICY_ID.test(memory) ? memory : resolveId(this.#ctx.store, memory);
     return this.#ctx.store.auditLog({ ...rest, ...(memoryId ? { memoryId } : {}) });
   }
 
@@ -208,6 +214,38 @@ export class Engine {
   /** Acknowledges (done) or cancels a reminder, so it leaves the briefings. */
   closeReminder(idOrPrefix: string, how: CloseHow): CloseResult {
     return closeReminder(this.#ctx, idOrPrefix, how);
+  }
+
+  /** Places a legal hold on a project, tag or memory (engine/holds.ts); audit-logged. */
+  addHold(input: HoldInput): Hold {
+    return addHold(this.#ctx, input);
+  }
+
+  /** Lifts a legal hold; audit-logged with `reason`. */
+  releaseHold(id: string, reason: string): Hold {
+    return releaseHold(this.#ctx, id, reason);
+  }
+
+  holds(opts: { includeReleased?: boolean } = {}): Hold[] {
+    return listHolds(this.#ctx, opts.includeReleased ?? false);
+  }
+
+  /** Sets (or changes) the retention rule for one type, project or tag (engine/retention.ts). */
+  setRetention(input: RuleInput): SetRuleResult {
+    return setRule(this.#ctx, input);
+  }
+
+  retentionRules(): RetentionRule[] {
+    return listRules(this.#ctx);
+  }
+
+  clearRetention(ids: readonly string[] | "all"): RetentionRule[] {
+    return clearRules(this.#ctx, ids);
+  }
+
+  /** Expires what is past retention and purges what is past its grace (engine/sweep.ts). */
+  sweep(input: SweepInput = {}): SweepReport {
+    return sweep(this.#ctx, input);
   }
 
   /** Projects that hold memories, with the names they can be called by. */

@@ -8,6 +8,7 @@ import type { EngineContext } from "./context.ts";
 import { resolveId } from "./ids.ts";
 import { writeProject } from "./projects.ts";
 import { checkContent, checkMetadata, checkPriority, checkType } from "./validate.ts";
+import { assertNotHeld } from "./holds.ts";
 
 export function getMemory(ctx: EngineContext, idOrPrefix: string, track = true): Memory {
   const id = resolveId(ctx.store, idOrPrefix);
@@ -46,6 +47,7 @@ export function updateMemory(ctx: EngineContext, idOrPrefix: string, patch: Upda
     const id = resolveId(ctx.store, idOrPrefix);
     const old = ctx.store.get(id)!;
     if (old.status !== "active") throw cairnError("NOT_ACTIVE", [id, old.status]);
+    assertNotHeld(ctx, old, "edited");
     const now = ctx.now();
     const draft: Memory = {
       ...old,
@@ -101,6 +103,7 @@ export function forgetMemory(ctx: EngineContext, idOrPrefix: string, opts: { rea
   return ctx.store.transaction(() => {
     const id = resolveId(ctx.store, idOrPrefix);
     const old = ctx.store.get(id)!;
+    assertNotHeld(ctx, old, opts.hard ? "erased" : "forgotten");
     const now = ctx.now();
     const entry = { at: now, actor: ctx.actor, memoryId: id, hashBefore: old.contentHash, contentBefore: null };
     if (opts.hard) {

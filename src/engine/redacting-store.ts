@@ -19,6 +19,8 @@ const MEMBERS = {
   check: "read", close: "read", idsWithTail: "read", projects: "read", hasProject: "read", projectAliases: "read",
   auditHead: "read", verifyAudit: "read", auditLog: "read",
   writeRefusal: "read",
+  // Rules and holds hold selectors and reasons; engine/holds.ts redacts a reason before it gets here.
+  policy: "read",
   insert: "write", replace: "write", appendAudit: "write", addEdge: "write",
 } as const satisfies Record<keyof Store, "read" | "write">;
 

@@ -3,6 +3,7 @@ import { type Edge, isRelation, RELATIONS, type Relation } from "../domain/edge.
 import { cairnError } from "../errors.ts";
 import type { EngineContext } from "./context.ts";
 import { resolveId } from "./ids.ts";
+import { assertNotHeld } from "./holds.ts";
 
 export interface RelateResult {
   from: string;
@@ -55,6 +56,7 @@ export function relate(ctx: EngineContext, fromRef: string, toRef: string, relat
     let superseded = false;
     const target = ctx.store.get(to)!;
     if (relation === "supersedes" && target.status === "active") {
+      assertNotHeld(ctx, target, "superseded");
       ctx.store.replace({ ...target, status: "superseded", supersededBy: from, updatedAt: now });
       ctx.store.appendAudit({
         at: now,

@@ -115,6 +115,8 @@ export function storeOrReinforce(ctx: EngineContext, candidate: Memory, now: num
 /** Reinforces `existing` with what `candidate` brings (tags, lifetime, priority) instead of storing a copy. */
 function reinforce(ctx: EngineContext, existing: Memory, candidate: Memory, now: number, detail: Record<string, unknown>): RememberResult {
   const { store } = ctx;
+  // A held memory stays exactly as it is: the duplicate is answered, nothing is merged into it.
+  if (store.policy.holdsOn(existing).length > 0) return { id: existing.id, status: "duplicate", memory: existing };
   const reinforced: Memory = {
     ...existing,
     tags: normalizeTags([...existing.tags, ...candidate.tags]),

@@ -12,6 +12,7 @@ import { writeProject } from "./projects.ts";
 import { buildMemory } from "./remember.ts";
 import { resolveScope, type ScopeOptions } from "./scope.ts";
 import { checkContent } from "./validate.ts";
+import { assertNotHeld } from "./holds.ts";
 
 /** A reminder is one thing to bring up, not a document; detail belongs in a memory it can name. */
 export const MAX_REMINDER_CHARS = 2000;
@@ -170,6 +171,7 @@ export function closeReminder(ctx: EngineContext, idOrPrefix: string, how: Close
     const old = ctx.store.get(id)!;
     if (old.type !== "reminder") throw cairnError("NOT_A_REMINDER", [idOrPrefix.trim(), old.type]);
     if (old.status !== "active") return { reminder: old, changed: false };
+    assertNotHeld(ctx, old, "closed");
     const now = ctx.now();
     const meta: ReminderMetadata = how === "done" ? { done_at: toIso(now)! } : { cancelled_at: toIso(now)! };
     const next: Memory = { ...old, status: "archived", updatedAt: now, metadata: { ...old.metadata, reminder: meta } };

@@ -7,13 +7,15 @@ import { INSTRUCTIONS } from "./instructions.ts";
 import { registerResources } from "./resources.ts";
 import { ProjectScope } from "./scope.ts";
 import type { ToolDefaults } from "./tool.ts";
-import { registerTools } from "./tools/index.ts";
+import { registerTools, type ToolActivity } from "./tools/index.ts";
 
 export interface McpDeps {
   engine: Engine;
   /** Which project the session works in; default: the engine's project, updated from the client's roots. */
   scope?: ProjectScope;
   defaults?: Partial<ToolDefaults>;
+  /** Told when each tool call starts and ends, so background work (the idle retention sweep) waits for quiet. */
+  activity?: ToolActivity;
 }
 
 const DEFAULTS: ToolDefaults = { limit: 10, mode: "keyword", budget: 0 };
@@ -35,7 +37,7 @@ export function createMcpServer(deps: McpDeps): McpServer {
   );
   scope.attach(server.server);
   const ctx = { engine: deps.engine, scope };
-  registerTools(server, { ...ctx, defaults: { ...DEFAULTS, ...deps.defaults } });
+  registerTools(server, { ...ctx, defaults: { ...DEFAULTS, ...deps.defaults }, activity: deps.activity });
   registerResources(server, ctx);
   registerBriefing(server, ctx);
   return server;

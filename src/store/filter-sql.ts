@@ -9,6 +9,11 @@ export interface SqlWhere {
   params: SqlParam[];
 }
 
+/** True for a memory `m` covered by a legal hold in force (by id, project or tag); see domain/retention.ts. */
+export const HELD_SQL = `EXISTS (SELECT 1 FROM holds h WHERE h.released_at IS NULL AND (
+  (h.kind = 'id' AND h.target = m.id) OR (h.kind = 'project' AND h.target = m.project)
+  OR (h.kind = 'tag' AND h.target IN (SELECT tag FROM memory_tags WHERE memory_seq = m.seq))))`;
+
 export function filterToSql(filter: MemoryFilter, now: number): SqlWhere {
   const clauses: string[] = [];
   const params: SqlParam[] = [];
@@ -47,7 +52,8 @@ export function filterToSql(filter: MemoryFilter, now: number): SqlWhere {
     params.push(filter.until);
   }
   if (!filter.includeExpired) {
-    clauses.push("(m.expires_at IS NULL OR m.expires_at > ?)");
+    // A memory under legal hold stays visible after its TTL: a hold must not let evidence fade from recall.
+    clauses.push(`(m.expires_at IS NULL OR m.expires_at > ? OR ${HELD_SQL})`);
     params.push(now);
   }
   return { sql: clauses.join(" AND "), params };

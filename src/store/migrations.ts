@@ -175,6 +175,45 @@ export const MIGRATIONS: ReadonlyArray<Migration> = [
       `);
     },
   },
+  {
+    version: 6,
+    name: "retention rules, legal holds, the sweep's marks",
+    // In the database rather than the config file so every process (CLI, MCP servers, hooks) sees the same
+    // rules and holds at once. A mark records when the sweep expired a memory: its grace counts from there.
+    sql: `
+      CREATE TABLE retention_rules (
+        id         TEXT PRIMARY KEY,
+        kind       TEXT NOT NULL CHECK (kind IN ('type', 'project', 'tag')),
+        target     TEXT NOT NULL,
+        keep_ms    INTEGER NOT NULL CHECK (keep_ms > 0),
+        grace_ms   INTEGER NOT NULL CHECK (grace_ms >= 0),
+        created_at INTEGER NOT NULL,
+        actor      TEXT NOT NULL,
+        UNIQUE (kind, target)
+      ) STRICT;
+      CREATE TABLE holds (
+        id             TEXT PRIMARY KEY,
+        kind           TEXT NOT NULL CHECK (kind IN ('project', 'tag', 'id')),
+        target         TEXT NOT NULL,
+        reason         TEXT NOT NULL,
+        created_at     INTEGER NOT NULL,
+        actor          TEXT NOT NULL,
+        released_at    INTEGER,
+        released_by    TEXT,
+        release_reason TEXT
+      ) STRICT;
+      CREATE INDEX holds_in_force ON holds (kind, target) WHERE released_at IS NULL;
+      CREATE TABLE retention_marks (
+        memory_id  TEXT PRIMARY KEY,
+        rule_id    TEXT NOT NULL,
+        expired_at INTEGER NOT NULL
+      ) STRICT, WITHOUT ROWID;
+      CREATE TABLE retention_state (
+        key   TEXT PRIMARY KEY,
+        value INTEGER NOT NULL
+      ) STRICT, WITHOUT ROWID;
+    `,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

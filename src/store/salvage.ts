@@ -12,6 +12,7 @@ import { describeError } from "../errors.ts";
 import { appendAudit, type AuditRow } from "./audit.ts";
 import { decodeContent } from "./content-codec.ts";
 import { checkDatabaseFile } from "./file-check.ts";
+import { salvagePolicy } from "./salvage-policy.ts";
 import { MEMORY_COLUMNS, type MemoryRow, rowToMemory } from "./rows.ts";
 import type { SqliteStore } from "./sqlite-store.ts";
 import type { AuditOp } from "./store.ts";
@@ -81,6 +82,7 @@ export function salvage(from: string, to: SqliteStore): SalvageReport {
         });
         report.auditEntries++;
       });
+      report.unreadable += salvagePolicy(db, to.database);
     });
   } finally {
     db.close();

@@ -22,6 +22,7 @@ import { scrubDeleted } from "./scrub.ts";
 import { collectStats } from "./stats.ts";
 import type { AuditEntry, AuditHead, AuditQuery, AuditRecord, ChainReport, IntegrityReport, ListOptions, ProjectAlias, ProjectCount, Store, StoreStats, TextHit } from "./store.ts";
 import { SqliteVectors } from "./vectors.ts";
+import { SqlitePolicy } from "./policy-sql.ts";
 import { termStats } from "./term-stats.ts";
 import { sessionNeighbours } from "./neighbours.ts";
 
@@ -57,6 +58,7 @@ export interface StoreOptions extends LiveOptions {
 export class SqliteStore implements Store {
   readonly location: string;
   readonly vectors: SqliteVectors;
+  readonly policy: SqlitePolicy;
   /** The connection, reopened when the file under it is replaced or deleted (see live-db.ts). */
   readonly #live: LiveDatabase;
   /** Set by purge; the physical scrub runs once the purging transaction has committed. */
@@ -74,6 +76,7 @@ export class SqliteStore implements Store {
     this.#writeWaitMs = opts.writeWaitMs;
     this.#live = new LiveDatabase(path, (p) => openMigrated(p, opts.readOnly === true), opts);
     this.vectors = new SqliteVectors(this.#live);
+    this.policy = new SqlitePolicy(this.#live);
   }
 
   /** The raw connection, for migration tests and diagnostics only. */

@@ -1,9 +1,11 @@
 /** @module The storage port: everything the engine needs from persistence, and nothing about SQL. */
 import type { Edge } from "../domain/edge.ts";
 import type { Memory, MemoryFilter } from "../domain/memory.ts";
+import type { PolicyStore } from "./policy-store.ts";
 import type { VectorStore } from "./vector-store.ts";
 
-export type AuditOp = "create" | "update" | "reinforce" | "forget" | "restore" | "purge" | "link";
+/** `expire` (the retention sweep), `hold`/`release` (legal holds) and `retention` (rules) come from engine/holds.ts and sweep.ts. */
+export type AuditOp = "create" | "update" | "reinforce" | "forget" | "restore" | "purge" | "link" | "expire" | "hold" | "release" | "retention";
 
 import type { AuditHead, ChainReport } from "./audit-chain.ts";
 
@@ -91,6 +93,8 @@ export interface Store {
   readonly location: string;
   /** Per-model embedding vectors (src/store/vectors.ts). */
   readonly vectors: VectorStore;
+  /** Retention rules, legal holds and the sweep's marks (src/store/policy-sql.ts). */
+  readonly policy: PolicyStore;
   /** Runs `fn` as one write transaction (all or nothing), retrying politely when other processes hold the lock. */
   transaction<T>(fn: () => T): T;
   insert(memory: Memory): void;

@@ -35,13 +35,15 @@ export interface HarnessOptions {
   fixedProject?: string;
   /** Open the database for reading only, as on a read-only disk. */
   readOnly?: boolean;
+  /** Hears tool calls start and end (the idle sweep's hook). */
+  activity?: { begin(): void; end(): void };
 }
 
 export async function connect(opts: HarnessOptions = {}): Promise<Harness> {
   const clock = { now: T0 };
   const engine = new Engine({ store: new SqliteStore(opts.path ?? ":memory:", { readOnly: opts.readOnly }), project: PROJECT, actor: "test", now: () => clock.now });
   const scope = new ProjectScope({ fixed: opts.fixedProject, fallback: PROJECT });
-  const server = createMcpServer({ engine, scope });
+  const server = createMcpServer({ engine, scope, activity: opts.activity });
   const roots = opts.roots;
   const client = new Client({ name: "test", version: "1" }, roots ? { capabilities: { roots: { listChanged: true } } } : {});
   // Read at each request, so a test can change the array and send roots/list_changed.

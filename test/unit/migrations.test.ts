@@ -36,6 +36,11 @@ const FIXTURES: Record<number, (db: Database) => void> = {
   3: (db) => FIXTURES[1]!(db),
   4: (db) => FIXTURES[1]!(db),
   5: (db) => FIXTURES[1]!(db),
+  6: (db) => {
+    FIXTURES[1]!(db);
+    db.run("INSERT INTO retention_rules (id, kind, target, keep_ms, grace_ms, created_at, actor) VALUES ('ret-0000000a', 'type', 'error', 86400000, 0, 1, 'cli')");
+    db.run("INSERT INTO holds (id, kind, target, reason, created_at, actor) VALUES ('hold-0000000b', 'tag', 'ops', 'case 1', 1, 'cli')");
+  },
 };
 
 describe("migrations", () => {
@@ -122,6 +127,31 @@ describe("migrations", () => {
     // The guard now protects the chain's columns too.
     expect(() => store.database.run("UPDATE audit SET entry_hash = 'x' WHERE seq = 2")).toThrow("append-only");
     store.close();
+  });
+
+  test("version 6 adds retention rules and holds: a version-5 store starts with none, and a held tag blocks edits", () => {
+    const path = tempDb();
+    const raw = new Database(path, { create: true, strict: true });
+    migrate(raw, 5);
+    FIXTURES[5]!(raw);
+    raw.close();
+    const store = new SqliteStore(path);
+    expect(store.policy.rules()).toEqual([]);
+    expect(store.policy.holds(true)).toEqual([]);
+    const engine = new Engine({ store, project: "/p" });
+    engine.addHold({ tag: "ops", reason: "case 1" });
+    expect(() => engine.update("01900000-0000-7000-8000-000000000001", { priority: 1 })).toThrow(/legal hold/);
+    engine.close();
+
+    const path6 = tempDb();
+    const raw6 = new Database(path6, { create: true, strict: true });
+    migrate(raw6, 6);
+    FIXTURES[6]!(raw6);
+    raw6.close();
+    const store6 = new SqliteStore(path6);
+    expect(store6.policy.rules().map((r) => [r.id, r.kind, r.target, r.keepMs])).toEqual([["ret-0000000a", "type", "error", 86_400_000]]);
+    expect(store6.policy.holds(false).map((h) => [h.id, h.target])).toEqual([["hold-0000000b", "ops"]]);
+    store6.close();
   });
 
   test("migrating twice is a no-op", () => {

@@ -2,6 +2,7 @@
 import { defineCommand } from "citty";
 import { detectProjectKey, projectKeyOfDirectory } from "../../config/project.ts";
 import { Engine } from "../../engine/engine.ts";
+import { IdleSweeper } from "../../engine/idle-sweep.ts";
 import { log } from "../../log.ts";
 import { manageLifecycle } from "../../mcp/lifecycle.ts";
 import { ProjectScope } from "../../mcp/scope.ts";
@@ -45,7 +46,14 @@ export default defineCommand({
       fixed: args.project ? engine.resolveProject(args.project, "write") : undefined,
       fallback: process.env.CLAUDE_PROJECT_DIR ? detectProjectKey(process.env.CLAUDE_PROJECT_DIR) : cwdProject,
     });
-    const server = createMcpServer({ engine, scope, defaults: config.values });
+    // Retention rules are applied here at idle (after 2 quiet minutes, at most hourly across processes),
+    // never while a tool call runs; the audit actor is "sweep".
+    const sweeper = new IdleSweeper({
+      sweep: () => engine.sweep({ actor: "sweep" }),
+      lastSweep: () => store.policy.lastSweep(),
+      onError: (message) => log.warn(message),
+    });
+    const server = createMcpServer({ engine, scope, defaults: config.values, activity: sweeper });
     const initialized = server.server.oninitialized;
     server.server.oninitialized = () => {
       initialized?.();
@@ -57,7 +65,10 @@ export default defineCommand({
     const lifecycle = manageLifecycle({
       transport,
       closeServer: () => server.close(),
-      release: () => engine.close(),
+      release: () => {
+        sweeper.stop();
+        engine.close();
+      },
       flush: () => new Promise<void>((resolve) => process.stdout.write("", () => resolve())),
     });
     // A closed stdout means the client is gone; writing on would only raise EPIPE.
@@ -66,6 +77,7 @@ export default defineCommand({
       log.warn("cairn mcp speaks JSON-RPC on stdin/stdout for an agent; register it with e.g. `claude mcp add cairn -- cairn mcp`. Ctrl-D to quit.");
     }
     await server.connect(transport);
+    sweeper.start();
     const code = await lifecycle.done;
     // Replies are out and flushed, the database is closed. Embedding the last writes in the background is
     // best effort (the next recall catches up), so a model still loading must not hold the exit back.

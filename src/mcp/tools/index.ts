@@ -34,32 +34,49 @@ export const TOOLS: readonly ToolDef<any, any>[] = [
   stats,
 ];
 
+/** Hears when tool calls start and end (engine/idle-sweep.ts's IdleSweeper is one). */
+export interface ToolActivity {
+  begin(): void;
+  end(): void;
+}
+
 export interface ToolDeps {
   engine: Engine;
   scope: ProjectScope;
   defaults: ToolDefaults;
+  activity?: ToolActivity;
 }
 
 export function registerTools(server: McpServer, deps: ToolDeps): void {
   let bound = deps.engine;
   for (const tool of TOOLS) {
     server.registerTool(tool.name, tool.config, async (args: unknown) => {
-      const project = await deps.scope.current();
-      if (bound.project !== project) bound = deps.engine.forProject(project);
-      const ctx = { engine: bound, project, defaults: deps.defaults };
+      deps.activity?.begin();
       try {
-        return toolResult(await tool.handler(args, ctx));
-      } catch (err) {
-        if (err instanceof CairnError) throw err.forMcp();
-        const damaged = damagedDatabaseError(err, deps.engine.store.location);
-        if (damaged) throw damaged.forMcp();
-        // A bug, not the agent's mistake: one log line with where it happened (the whole stack at debug level),
-        // a short message for the agent. A failure repeated on every call must not flood the client's log.
-        log.error(`tool ${tool.name} failed: ${oneLine(err)}`);
-        if (err instanceof Error && err.stack) log.debug(err.stack);
-        throw cairnError("INTERNAL", [describeError(err)], err);
+        return await call(tool, args);
+      } finally {
+        deps.activity?.end();
       }
     });
+  }
+
+  /** One tool call: bound to the session's project, errors worded for an agent. */
+  async function call(tool: ToolDef<any, any>, args: unknown) {
+    const project = await deps.scope.current();
+    if (bound.project !== project) bound = deps.engine.forProject(project);
+    const ctx = { engine: bound, project, defaults: deps.defaults };
+    try {
+      return toolResult(await tool.handler(args, ctx));
+    } catch (err) {
+      if (err instanceof CairnError) throw err.forMcp();
+      const damaged = damagedDatabaseError(err, deps.engine.store.location);
+      if (damaged) throw damaged.forMcp();
+      // A bug, not the agent's mistake: one log line with where it happened (the whole stack at debug level),
+      // a short message for the agent. A failure repeated on every call must not flood the client's log.
+      log.error(`tool ${tool.name} failed: ${oneLine(err)}`);
+      if (err instanceof Error && err.stack) log.debug(err.stack);
+      throw cairnError("INTERNAL", [describeError(err)], err);
+    }
   }
 }
 

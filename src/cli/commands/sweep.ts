@@ -1,0 +1,64 @@
+/**
+ * @module `cairn sweep [--dry-run]`: apply the retention rules now (engine/sweep.ts): expire what is past
+ * retention, purge what is past its grace, skip what a legal hold covers; print each.
+ */
+import { defineCommand } from "citty";
+import type { SweepReport } from "../../engine/sweep.ts";
+import { jsonFlag } from "../flags.ts";
+import { formatDate, projectLabel } from "../format.ts";
+import { output } from "../output.ts";
+import { withEngine } from "../session.ts";
+
+export default defineCommand({
+  meta: { name: "sweep", description: "Apply the retention rules now: expire what is past retention, purge what is past its grace (--dry-run: only show)." },
+  args: {
+    "dry-run": { type: "boolean", description: "show what the sweep would expire and purge; change nothing" },
+    ...jsonFlag,
+  },
+  async run({ args }) {
+    await withEngine(({ engine }) => {
+      const rules = engine.retentionRules().length;
+      const r = engine.sweep({ dryRun: args["dry-run"] === true });
+      if (args.json) return output.json(sweepToJson(r, rules));
+      const short = (id: string) => id.slice(-8);
+      const lines: string[] = [];
+      const verb = (done: string, would: string) => (r.dryRun ? would : done);
+      if (rules === 0) lines.push("No retention rules are set, so nothing is swept (`cairn retention set --type <type> --keep <duration>` adds one).");
+      if (r.expired.length > 0) {
+        lines.push(`${verb("Expired", "Would expire")} ${r.expired.length} (no longer recalled; purged after their grace):`);
+        for (const e of r.expired) lines.push(`  ${short(e.id)}  ${e.type.padEnd(10)} ${projectLabel(e.project).padEnd(16)} ${e.why}; purge after ${formatDate(e.purgeAfter)}`);
+      }
+      if (r.purged.length > 0) {
+        lines.push(`${verb("Purged", "Would purge")} ${r.purged.length} (text gone from every table):`);
+        for (const p of r.purged) {
+          lines.push(`  ${short(p.id)}  ${p.type.padEnd(10)} ${projectLabel(p.project).padEnd(16)} rule ${p.rule}` + (p.receipt ? `; receipt sha256 ${p.receipt.contentHash}, audit entry ${p.receipt.auditSeq}:${p.receipt.auditHash}` : ""));
+        }
+      }
+      if (r.held.length > 0) {
+        lines.push(`Left ${r.held.length} under legal hold:`);
+        for (const h of r.held) lines.push(`  ${short(h.id)}  not ${h.step === "expire" ? "expired" : "purged"}: ${h.hold}`);
+      }
+      if (rules > 0 && r.expired.length + r.purged.length + r.held.length === 0) lines.push("Nothing is past retention.");
+      output.text(lines.join("\n"));
+    });
+  },
+});
+
+function sweepToJson(r: SweepReport, rules: number) {
+  const iso = (ms: number) => new Date(ms).toISOString();
+  return {
+    dry_run: r.dryRun,
+    at: iso(r.at),
+    rules,
+    expired: r.expired.map((e) => ({ id: e.id, type: e.type, project: e.project, rule: e.rule, why: e.why, purge_after: iso(e.purgeAfter) })),
+    purged: r.purged.map((p) => ({
+      id: p.id,
+      type: p.type,
+      project: p.project,
+      rule: p.rule,
+      why: p.why,
+      ...(p.receipt ? { receipt: { content_hash: p.receipt.contentHash, audit_seq: p.receipt.auditSeq, audit_hash: p.receipt.auditHash } } : {}),
+    })),
+    held: r.held.map((h) => ({ id: h.id, hold: h.hold, step: h.step })),
+  };
+}

@@ -1,0 +1,154 @@
+/** @module The SQLite implementation of {@link PolicyStore}: tables retention_rules, holds, retention_marks, retention_state. */
+import type { Database } from "bun:sqlite";
+import type { Memory } from "../domain/memory.ts";
+import type { Hold, HoldKind, PolicySubject, RetentionMark, RetentionRule, RuleKind } from "../domain/retention.ts";
+import { writeTransaction } from "./db.ts";
+import type { LiveDatabase } from "./live-db.ts";
+import type { PolicyStore } from "./policy-store.ts";
+import { HELD_SQL } from "./filter-sql.ts";
+import { MEMORY_COLUMNS, type MemoryRow, rowToMemory } from "./rows.ts";
+
+type RuleRow = { id: string; kind: string; target: string; keep_ms: number; grace_ms: number; created_at: number; actor: string };
+type HoldRow = {
+  id: string; kind: string; target: string; reason: string; created_at: number; actor: string;
+  released_at: number | null; released_by: string | null; release_reason: string | null;
+};
+
+const toRule = (r: RuleRow): RetentionRule => ({
+  id: r.id, kind: r.kind as RuleKind, target: r.target, keepMs: r.keep_ms, graceMs: r.grace_ms, createdAt: r.created_at, actor: r.actor,
+});
+const toHold = (r: HoldRow): Hold => ({
+  id: r.id, kind: r.kind as HoldKind, target: r.target, reason: r.reason, createdAt: r.created_at, actor: r.actor,
+  releasedAt: r.released_at, releasedBy: r.released_by, releaseReason: r.release_reason,
+});
+
+/** SQL selecting the memories `m` a rule of this kind covers (one parameter: the target). */
+const COVERS: Record<RuleKind, string> = {
+  type: "m.type = ?",
+  project: "m.project = ?",
+  tag: "m.seq IN (SELECT memory_seq FROM memory_tags WHERE tag = ?)",
+};
+
+export class SqlitePolicy implements PolicyStore {
+  readonly #live: LiveDatabase;
+
+  constructor(live: LiveDatabase) {
+    this.#live = live;
+  }
+
+  get #db(): Database {
+    return this.#live.read();
+  }
+
+  /** Runs `fn` inside the caller's write transaction, or in one of its own. */
+  #write<T>(fn: (db: Database) => T): T {
+    const db = this.#live.write();
+    return db.inTransaction ? fn(db) : writeTransaction(db, () => fn(db));
+  }
+
+  rules(): RetentionRule[] {
+    return (this.#db.query("SELECT * FROM retention_rules ORDER BY created_at, rowid").all() as RuleRow[]).map(toRule);
+  }
+
+  putRule(rule: RetentionRule): RetentionRule | null {
+    return this.#write((db) => {
+      const old = db.query("SELECT * FROM retention_rules WHERE kind = ? AND target = ?").get(rule.kind, rule.target) as RuleRow | null;
+      if (old) {
+        db.query("UPDATE retention_rules SET keep_ms = ?, grace_ms = ? WHERE id = ?").run(rule.keepMs, rule.graceMs, old.id);
+        return toRule(old);
+      }
+      db.query("INSERT INTO retention_rules (id, kind, target, keep_ms, grace_ms, created_at, actor) VALUES (?, ?, ?, ?, ?, ?, ?)").run(
+        rule.id, rule.kind, rule.target, rule.keepMs, rule.graceMs, rule.createdAt, rule.actor,
+      );
+      return null;
+    });
+  }
+
+  deleteRules(ids: readonly string[] | "all"): RetentionRule[] {
+    return this.#write((db) => {
+      const rows =
+        ids === "all"
+          ? (db.query("SELECT * FROM retention_rules ORDER BY created_at, rowid").all() as RuleRow[])
+          : (db.query("SELECT * FROM retention_rules WHERE id IN (SELECT value FROM json_each(?)) ORDER BY created_at, rowid").all(JSON.stringify(ids)) as RuleRow[]);
+      const del = db.query("DELETE FROM retention_rules WHERE id = ?");
+      for (const r of rows) del.run(r.id);
+      return rows.map(toRule);
+    });
+  }
+
+  holds(includeReleased: boolean): Hold[] {
+    const where = includeReleased ? "" : "WHERE released_at IS NULL";
+    return (this.#db.query(`SELECT * FROM holds ${where} ORDER BY created_at, rowid`).all() as HoldRow[]).map(toHold);
+  }
+
+  hold(id: string): Hold | null {
+    const row = this.#db.query("SELECT * FROM holds WHERE id = ?").get(id) as HoldRow | null;
+    return row ? toHold(row) : null;
+  }
+
+  addHold(h: Hold): void {
+    this.#write((db) =>
+      db.query("INSERT INTO holds (id, kind, target, reason, created_at, actor) VALUES (?, ?, ?, ?, ?, ?)").run(h.id, h.kind, h.target, h.reason, h.createdAt, h.actor),
+    );
+  }
+
+  releaseHold(id: string, at: number, by: string, reason: string): void {
+    this.#write((db) =>
+      db.query("UPDATE holds SET released_at = ?, released_by = ?, release_reason = ? WHERE id = ? AND released_at IS NULL").run(at, by, reason, id),
+    );
+  }
+
+  holdsOn(s: PolicySubject): Hold[] {
+    const rows = this.#db
+      .query(
+        `SELECT * FROM holds WHERE released_at IS NULL AND (
+           (kind = 'id' AND target = ?1) OR (kind = 'project' AND target = ?2)
+           OR (kind = 'tag' AND target IN (SELECT value FROM json_each(?3)))) ORDER BY created_at, rowid`,
+      )
+      .all(s.id, s.project, JSON.stringify(s.tags)) as HoldRow[];
+    return rows.map(toHold);
+  }
+
+  pastRetention(rule: RetentionRule, now: number, limit: number, held: boolean): Memory[] {
+    const rows = this.#db
+      .query(
+        `SELECT ${MEMORY_COLUMNS} FROM memories m
+         WHERE ${COVERS[rule.kind]} AND (m.created_at <= ? OR (m.expires_at IS NOT NULL AND m.expires_at <= ?))
+           AND NOT EXISTS (SELECT 1 FROM retention_marks r WHERE r.memory_id = m.id)
+           AND ${held ? "" : "NOT "}${HELD_SQL}
+         ORDER BY m.seq LIMIT ?`,
+      )
+      .all(rule.target, now - rule.keepMs, now, limit) as MemoryRow[];
+    return rows.map(rowToMemory);
+  }
+
+  marks(): RetentionMark[] {
+    const rows = this.#db.query("SELECT memory_id, rule_id, expired_at FROM retention_marks ORDER BY expired_at, memory_id").all() as Array<{
+      memory_id: string; rule_id: string; expired_at: number;
+    }>;
+    return rows.map((r) => ({ memoryId: r.memory_id, ruleId: r.rule_id, expiredAt: r.expired_at }));
+  }
+
+  addMark(mark: RetentionMark): void {
+    this.#write((db) =>
+      db.query("INSERT OR REPLACE INTO retention_marks (memory_id, rule_id, expired_at) VALUES (?, ?, ?)").run(mark.memoryId, mark.ruleId, mark.expiredAt),
+    );
+  }
+
+  deleteMark(memoryId: string): void {
+    this.#write((db) => db.query("DELETE FROM retention_marks WHERE memory_id = ?").run(memoryId));
+  }
+
+  pruneMarks(): number {
+    return this.#write((db) => db.query("DELETE FROM retention_marks WHERE memory_id NOT IN (SELECT id FROM memories)").run().changes);
+  }
+
+  lastSweep(): number | null {
+    const row = this.#db.query("SELECT value FROM retention_state WHERE key = 'last_sweep'").get() as { value: number } | null;
+    return row?.value ?? null;
+  }
+
+  setLastSweep(at: number): void {
+    this.#write((db) => db.query("INSERT OR REPLACE INTO retention_state (key, value) VALUES ('last_sweep', ?)").run(at));
+  }
+}

@@ -1,0 +1,125 @@
+/** @module Legal holds in the engine: CRUD with audit entries, and every path that would change a held memory refuses. */
+import { describe, expect, test } from "bun:test";
+import { CairnError } from "../../src/errors.ts";
+import { testEngine } from "../helpers/engine.ts";
+
+const DAY = 86_400_000;
+
+function refusal(fn: () => unknown): CairnError {
+  try {
+    fn();
+  } catch (err) {
+    if (err instanceof CairnError) return err;
+    throw err;
+  }
+  throw new Error("expected a CairnError");
+}
+
+describe("holds: add, list, release", () => {
+  test("a hold by project, tag or id is stored, listed, released once, and each step is an audit entry", () => {
+    const { engine, advance } = testEngine();
+    const m = engine.remember({ content: "Vendor contract renewal terms", tags: ["Legal"] }).memory;
+    const byTag = engine.addHold({ tag: "Legal", reason: "case 42" });
+    const byId = engine.addHold({ id: m.id.slice(0, 12), reason: "subpoena" });
+    const byProject = engine.addHold({ project: "/work/app", reason: "audit 2026" });
+    expect(byTag).toMatchObject({ kind: "tag", target: "legal", reason: "case 42", actor: "test", releasedAt: null });
+    expect(byId.target).toBe(m.id);
+    expect(byProject.target).toBe("/work/app");
+    expect(engine.holds().map((h) => h.id)).toEqual([byTag.id, byId.id, byProject.id]);
+
+    advance(DAY);
+    const released = engine.releaseHold(byTag.id, "case closed");
+    expect(released).toMatchObject({ releasedBy: "test", releaseReason: "case closed" });
+    expect(engine.holds().map((h) => h.id)).toEqual([byId.id, byProject.id]);
+    expect(engine.holds({ includeReleased: true })).toHaveLength(3);
+    expect(refusal(() => engine.releaseHold(byTag.id, "again")).code).toBe("HOLD_RELEASED");
+    expect(refusal(() => engine.releaseHold("hold-00000000", "x")).code).toBe("HOLD_NOT_FOUND");
+
+    const log = engine.auditLog({ memory: byTag.id, limit: 10 });
+    expect(log.map((e) => e.op)).toEqual(["release", "hold"]);
+    expect(log[0]!.detail).toMatchObject({ kind: "tag", target: "legal", reason: "case closed" });
+    expect(log[1]!.detail).toMatchObject({ reason: "case 42" });
+    expect(engine.verifyAudit().ok).toBe(true);
+  });
+
+  test("a hold needs exactly one target and a reason", () => {
+    const { engine } = testEngine();
+    expect(refusal(() => engine.addHold({ reason: "x" })).code).toBe("HOLD_TARGET");
+    expect(refusal(() => engine.addHold({ tag: "a", project: "/work/app", reason: "x" })).code).toBe("HOLD_TARGET");
+    expect(refusal(() => engine.addHold({ tag: "a", reason: "  " })).code).toBe("REASON_REQUIRED");
+    expect(refusal(() => engine.addHold({ id: "ffffffff", reason: "x" })).code).toBe("NOT_FOUND");
+    expect(engine.holds()).toEqual([]);
+  });
+
+  test("a secret in a reason is not stored", () => {
+    const { engine } = testEngine();
+    const h = engine.addHold({ tag: "x", reason: "token ghp_0123456789abcdefghijklmnopqrstuvwxyzAB leaked" });
+    expect(engine.holds()[0]!.reason).not.toContain("ghp_0123456789");
+    expect(h.reason).toContain("REDACTED");
+  });
+});
+
+describe("holds: held memories cannot change", () => {
+  test("edit, forget, forget --hard, supersede and closing a reminder are refused naming the hold; nothing changes", () => {
+    const { engine, store } = testEngine();
+    const m = engine.remember({ content: "Payment ledger reconciliation notes", tags: ["finance"] }).memory;
+    const newer = engine.remember({ content: "Ledger reconciliation moved to nightly" }).memory;
+    const r = engine.remind({ content: "file the quarterly report", in: "1d", tags: ["finance"] });
+    const hold = engine.addHold({ tag: "finance", reason: "SEC inquiry" });
+    const auditBefore = engine.auditHead().count;
+
+    const err = refusal(() => engine.update(m.id, { content: "changed" }));
+    expect(err.code).toBe("HELD");
+    expect(err.message).toContain(hold.id);
+    expect(err.message).toContain("SEC inquiry");
+    expect(err.message).toContain("edited");
+    expect(err.forMcp().message).not.toContain("--");
+    expect(refusal(() => engine.forget(m.id)).code).toBe("HELD");
+    expect(refusal(() => engine.forget(m.id, { hard: true })).message).toContain("erased");
+    expect(refusal(() => engine.relate(newer.id, m.id, "supersedes")).code).toBe("HELD");
+    expect(refusal(() => engine.closeReminder(r.id, "done")).code).toBe("HELD");
+
+    expect(store.get(m.id)).toMatchObject({ content: "Payment ledger reconciliation notes", status: "active" });
+    expect(engine.links(m.id)).toEqual([]);
+    expect(engine.auditHead().count).toBe(auditBefore);
+
+    engine.releaseHold(hold.id, "inquiry closed");
+    expect(engine.update(m.id, { content: "Payment ledger notes, revised" }).content).toBe("Payment ledger notes, revised");
+    expect(engine.forget(m.id, { hard: true }).status).toBe("purged");
+  });
+
+  test("remembering a held memory again answers duplicate without merging tags, lifetime or priority into it", () => {
+    const { engine, store } = testEngine();
+    const m = engine.remember({ content: "Quarterly revenue figure is final", tags: ["finance"], priority: 2 }).memory;
+    engine.addHold({ id: m.id, reason: "earnings restatement" });
+    const again = engine.remember({ content: "Quarterly revenue figure is final", tags: ["extra"], priority: 5 });
+    expect(again).toMatchObject({ id: m.id, status: "duplicate" });
+    expect(store.get(m.id)).toEqual(m);
+    expect(engine.history(m.id).entries.map((e) => e.op)).toEqual(["create"]);
+  });
+
+  test("a project hold covers the project's memories only; an id hold one memory", () => {
+    const { engine } = testEngine();
+    const here = engine.remember({ content: "Service A runbook" }).memory;
+    const other = engine.remember({ content: "Service B runbook", project: "/work/other" }).memory;
+    engine.addHold({ project: "/work/app", reason: "litigation" });
+    expect(refusal(() => engine.forget(here.id)).code).toBe("HELD");
+    expect(engine.forget(other.id).status).toBe("archived");
+    const third = engine.remember({ content: "Service C runbook", project: "/work/third" }).memory;
+    const fourth = engine.remember({ content: "Service D runbook", project: "/work/third" }).memory;
+    engine.addHold({ id: third.id, reason: "exhibit 3" });
+    expect(refusal(() => engine.update(third.id, { priority: 5 })).code).toBe("HELD");
+    expect(engine.update(fourth.id, { priority: 5 }).priority).toBe(5);
+  });
+
+  test("a held memory stays in recall and list after its TTL passed; released, it fades as before", async () => {
+    const { engine, advance } = testEngine();
+    const m = engine.remember({ content: "Kafka consumer lag incident error", type: "error", ttlMs: DAY }).memory;
+    engine.addHold({ id: m.id, reason: "postmortem evidence" });
+    advance(2 * DAY);
+    expect((await engine.recall({ query: "kafka consumer lag" })).results.map((r) => r.memory.id)).toEqual([m.id]);
+    expect(engine.list().memories.map((x) => x.id)).toEqual([m.id]);
+    engine.releaseHold(engine.holds()[0]!.id, "done");
+    expect((await engine.recall({ query: "kafka consumer lag" })).results).toEqual([]);
+  });
+});
