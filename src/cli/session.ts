@@ -13,6 +13,7 @@ import { setLogLevel } from "../log.ts";
 import type { DenseChannel } from "../retrieve/dense-channel.ts";
 import { SqliteStore } from "../store/sqlite-store.ts";
 import { buildRetrieval } from "./retrieval.ts";
+import { hookStateErasure } from "../hooks/state-erase.ts";
 
 export interface CliSession {
   engine: Engine;
@@ -60,6 +61,7 @@ export async function withEngine<T>(fn: (s: CliSession) => T | Promise<T>, opts:
     channels: { dense: retrieval.dense },
     reranker: retrieval.reranker,
     onWrite: () => (wrote = true),
+    erasure: hookStateErasure(paths.dataDir),
   });
   try {
     return await fn({ engine, config, paths, dense: retrieval.dense });

@@ -18,7 +18,7 @@ const MEMBERS = {
   getMany: "read", termStats: "read", touch: "read", history: "read", edges: "read", stats: "read",
   check: "read", close: "read", idsWithTail: "read", projects: "read", hasProject: "read", projectAliases: "read",
   auditHead: "read", verifyAudit: "read", auditLog: "read",
-  writeRefusal: "read",
+  writeRefusal: "read", lastScrub: "read", eraseHistory: "read", pendingErasure: "read", finishErasure: "read",
   insert: "write", replace: "write", appendAudit: "write", addEdge: "write",
 } as const satisfies Record<keyof Store, "read" | "write">;
 

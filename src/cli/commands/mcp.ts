@@ -11,6 +11,9 @@ import { SqliteStore } from "../../store/sqlite-store.ts";
 import { buildRetrieval } from "../retrieval.ts";
 import { loadCliConfig } from "../session.ts";
 
+/** How often an idle MCP server looks for a pending erasure. */
+const ERASURE_CHECK_MS = 2000;
+
 export default defineCommand({
   meta: {
     name: "mcp",
@@ -66,7 +69,12 @@ export default defineCommand({
       log.warn("cairn mcp speaks JSON-RPC on stdin/stdout for an agent; register it with e.g. `claude mcp add cairn -- cairn mcp`. Ctrl-D to quit.");
     }
     await server.connect(transport);
+    // Between requests this process holds no read open: the moment to finish an erasure a purge left pending
+    // (store/pending-erasure.ts), perhaps because of this server's own read. A stat every few seconds.
+    const erasures = setInterval(() => engine.pendingErasure() && engine.finishErasure(), ERASURE_CHECK_MS);
+    erasures.unref();
     const code = await lifecycle.done;
+    clearInterval(erasures);
     // Replies are out and flushed, the database is closed. Embedding the last writes in the background is
     // best effort (the next recall catches up), so a model still loading must not hold the exit back.
     process.exit(code);
