@@ -57,5 +57,5 @@ export function pendingWalText(holders: number | null): string {
     holders === null ? "the other processes reading the database close it or end their read"
     : holders === 1 ? "1 other process reading the database closes it or ends its read"
     : `${holders} other processes reading the database close it or end their read`;
-  return `old copies remain in the WAL until ${who}; the next cairn write, an idle MCP server or \`cairn doctor\` then erases them`;
+  return `old copies remain on disk (in the database file or its WAL) until ${who}; the next cairn write, an idle MCP server or \`cairn doctor\` then erases them`;
 }

@@ -170,7 +170,7 @@ function erasureCheck(engine: Engine): Check {
     if (!pending) return { name, level: "ok", detail: "no erasure pending" };
     const what = `${pending.purges} purge${pending.purges === 1 ? "" : "s"}${pending.since ? ` since ${new Date(pending.since).toISOString()}` : ""}`;
     const r = engine.finishErasure();
-    if (r.complete) return { name, level: "ok", detail: `finished the pending erasure of ${what}: the WAL holds no old copies now` };
+    if (r.complete) return { name, level: "ok", detail: `finished the pending erasure of ${what}: no old copies are left on disk` };
     return { name, level: "warn", detail: `${what} pending: ${pendingWalText(r.holders)}` };
   } catch (err) {
     return { name, level: "fail", detail: `cannot be checked: ${describeError(err)}` };
