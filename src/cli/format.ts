@@ -50,3 +50,12 @@ export function formatDetail(m: Memory, short: string = m.id): string {
   ];
   return `${rows.map(([k, v]) => `${k.padEnd(10)}  ${v}`).join("\n")}\n\n${m.content}`;
 }
+
+/** What a purge left in the WAL, and when it goes (shared by `forget --hard` and `doctor`). */
+export function pendingWalText(holders: number | null): string {
+  const who =
+    holders === null ? "the other processes reading the database close it or end their read"
+    : holders === 1 ? "1 other process reading the database closes it or ends its read"
+    : `${holders} other processes reading the database close it or end their read`;
+  return `old copies remain on disk (in the database file or its WAL) until ${who}; the next cairn write, an idle MCP server or \`cairn doctor\` then erases them`;
+}

@@ -12,6 +12,7 @@ import { cairnError, damagedDatabaseError } from "../errors.ts";
 import { setLogLevel } from "../log.ts";
 import { SqliteStore } from "../store/sqlite-store.ts";
 import { buildRetrieval } from "./retrieval.ts";
+import { hookStateErasure } from "../hooks/state-erase.ts";
 
 export interface CliSession {
   engine: Engine;
@@ -57,6 +58,7 @@ export async function withEngine<T>(fn: (s: CliSession) => T | Promise<T>, opts:
     channels: { dense: retrieval.dense },
     reranker: retrieval.reranker,
     onWrite: () => (wrote = true),
+    erasure: hookStateErasure(paths.dataDir),
   });
   try {
     return await fn({ engine, config, paths });

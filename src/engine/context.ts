@@ -15,6 +15,17 @@ export interface EngineContext {
   locateProject?: (ref: string) => string | undefined;
   /** Retrieval channels by name, e.g. { keyword: KeywordChannel }. */
   channels: Readonly<Record<string, RetrievalChannel>>;
+  /** Files outside the database that may quote a purged text (hook state), wired by the composition root. */
+  erasure?: ErasurePort;
   /** Optional cross-encoder stage over the fused candidates (present only when a reranker is installed). */
   reranker?: RerankStage;
+}
+
+/**
+ * Where else a purged text may be written (the hooks' per-session state files). `begin` runs before the purge
+ * (writers that loaded such text earlier then know not to write it back), `scrub` after it has committed.
+ */
+export interface ErasurePort {
+  begin(): void;
+  scrub(texts: readonly string[]): void;
 }

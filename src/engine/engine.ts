@@ -7,10 +7,10 @@ import type { MemoryJson } from "../domain/serialize.ts";
 import type { RetrievalChannel } from "../retrieve/channel.ts";
 import type { RerankStage } from "../retrieve/rerank.ts";
 import { KeywordChannel } from "../retrieve/keyword-channel.ts";
-import type { AuditEntry, AuditHead, AuditQuery, AuditRecord, ChainReport, IntegrityReport, Store, StoreStats } from "../store/store.ts";
+import type { AuditEntry, AuditHead, AuditQuery, AuditRecord, ChainReport, IntegrityReport, PendingErasure, ScrubOutcome, Store, StoreStats } from "../store/store.ts";
 import { type Briefing, type BriefingInput, briefing } from "./briefing.ts";
 import { type CheckpointInput, type CheckpointResult, checkpoint, type ResumeResult, resume } from "./checkpoint.ts";
-import type { EngineContext } from "./context.ts";
+import type { EngineContext, ErasurePort } from "./context.ts";
 import { type ListInput, type ListResult, listMemories } from "./list.ts";
 import {
   type ForgetResult,
@@ -62,6 +62,8 @@ export interface EngineOptions {
   reranker?: RerankStage;
   /** Called after content was written (remember, update, import): long-lived processes embed it soon. */
   onWrite?: () => void;
+  /** Files outside the database a purge must also clear (hook state); see {@link ErasurePort}. */
+  erasure?: ErasurePort;
 }
 
 const FULL_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -86,6 +88,7 @@ export class Engine {
       now: opts.now ?? Date.now,
       channels: { keyword: new KeywordChannel(opts.store), ...opts.channels },
       reranker: opts.reranker,
+      erasure: opts.erasure,
     };
   }
 
@@ -157,7 +160,7 @@ export class Engine {
     return memory;
   }
 
-  forget(idOrPrefix: string, opts: { reason?: string; hard?: boolean } = {}): ForgetResult {
+  forget(idOrPrefix: string, opts: { reason?: string; hard?: boolean; keepReason?: boolean } = {}): ForgetResult {
     return forgetMemory(this.#ctx, idOrPrefix, opts);
   }
 
@@ -260,6 +263,16 @@ export class Engine {
 
   stats(): StoreStats {
     return this.#ctx.store.stats(this.#ctx.now());
+  }
+
+  /** A purge whose old copies still wait in the WAL (another process was reading), or null. */
+  pendingErasure(): PendingErasure | null {
+    return this.#ctx.store.pendingErasure();
+  }
+
+  /** Finishes a pending erasure if no other process holds the old copies any more. */
+  finishErasure(): ScrubOutcome {
+    return this.#ctx.store.finishErasure();
   }
 
   check(): IntegrityReport {

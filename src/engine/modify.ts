@@ -7,6 +7,7 @@ import type { AuditEntry } from "../store/store.ts";
 import type { EngineContext } from "./context.ts";
 import { resolveId } from "./ids.ts";
 import { writeProject } from "./projects.ts";
+import { erasedTexts, rewriteQuoting } from "./erase-quotes.ts";
 import { checkContent, checkMetadata, checkPriority, checkType } from "./validate.ts";
 import { assertNotHeld } from "./holds.ts";
 
@@ -92,31 +93,37 @@ export interface ForgetResult {
   status: "archived" | "purged";
   /** For a purge: what proves it happened (the text is gone; its hash and the chained audit entry stay). */
   receipt?: { contentHash: string; at: number; auditSeq: number; auditHash: string };
+  /** For a purge: session summaries and checkpoints that quoted the text, rewritten without it or purged too. */
+  quoting?: { rewritten: string[]; purged: string[] };
+  /**
+   * For a purge another process's read kept from being physical yet: old copies stay in the WAL until that
+   * many other processes (null: unknown) close the database or end their read; the erasure is pending.
+   */
+  pendingWal?: { holders: number | null };
 }
 
 /**
  * Soft delete (default): the memory is archived and no longer recalled, but stays restorable and in
  * the audit log. Hard delete purges the content everywhere: the row, the full-text index, vectors,
- * edges, and old versions in the audit log (only hashes and the fact of deletion remain).
+ * edges, old versions in the audit log (only keyed hashes and the fact of deletion remain), session
+ * summaries and checkpoints that quote it (erase-quotes.ts), and hook state (through `ctx.erasure`). The
+ * reason of a purge is kept only when `keepReason` is set: a reason often names what was erased.
  */
-export function forgetMemory(ctx: EngineContext, idOrPrefix: string, opts: { reason?: string; hard?: boolean }): ForgetResult {
+export function forgetMemory(ctx: EngineContext, idOrPrefix: string, opts: { reason?: string; hard?: boolean; keepReason?: boolean }): ForgetResult {
+  if (opts.hard) return purgeMemory(ctx, idOrPrefix, opts);
   return ctx.store.transaction(() => {
     const id = resolveId(ctx.store, idOrPrefix);
     const old = ctx.store.get(id)!;
     assertNotHeld(ctx, old, opts.hard ? "erased" : "forgotten");
     const now = ctx.now();
-    const entry = { at: now, actor: ctx.actor, memoryId: id, hashBefore: old.contentHash, contentBefore: null };
-    if (opts.hard) {
-      ctx.store.purge(id);
-      ctx.store.appendAudit({ ...entry, op: "purge", hashAfter: null, detail: { reason: opts.reason ?? null } });
-      // Inside the transaction, the purge's own entry is the chain's end.
-      const head = ctx.store.auditHead();
-      return { id, status: "purged", receipt: { contentHash: old.contentHash, at: now, auditSeq: head.seq, auditHash: head.hash } };
-    }
     if (old.status !== "archived") {
       ctx.store.replace({ ...old, status: "archived", updatedAt: now });
       ctx.store.appendAudit({
-        ...entry,
+        at: now,
+        actor: ctx.actor,
+        memoryId: id,
+        hashBefore: old.contentHash,
+        contentBefore: null,
         op: "forget",
         hashAfter: old.contentHash,
         detail: { reason: opts.reason ?? null, statusBefore: old.status },
@@ -124,6 +131,39 @@ export function forgetMemory(ctx: EngineContext, idOrPrefix: string, opts: { rea
     }
     return { id, status: "archived" };
   });
+}
+
+function purgeMemory(ctx: EngineContext, idOrPrefix: string, opts: { reason?: string; keepReason?: boolean }): ForgetResult {
+  const id = resolveId(ctx.store, idOrPrefix);
+  const erased: string[] = [];
+  ctx.erasure?.begin();
+  let result: ForgetResult;
+  try {
+    result = ctx.store.transaction(() => purgeRow(ctx, id, opts, erased));
+  } finally {
+    // Also when the purge failed: the erase generation must not stay "running".
+    ctx.erasure?.scrub(erased);
+  }
+  const scrub = ctx.store.lastScrub();
+  if (scrub && !scrub.complete) result.pendingWal = { holders: scrub.holders };
+  return result;
+}
+
+/** The purge's transaction; `erased` receives every text it erases, for the files outside the database. */
+function purgeRow(ctx: EngineContext, id: string, opts: { reason?: string; keepReason?: boolean }, erased: string[]): ForgetResult {
+  const old = ctx.store.get(resolveId(ctx.store, id))!;
+  const now = ctx.now();
+  erased.push(...erasedTexts(ctx, id, old));
+  ctx.store.purge(id);
+  const quoting = rewriteQuoting(ctx, id, erased, now);
+  const detail = opts.keepReason && opts.reason ? { reason: opts.reason } : {};
+  ctx.store.appendAudit({ at: now, actor: ctx.actor, memoryId: id, hashBefore: old.contentHash, contentBefore: null, op: "purge", hashAfter: null, detail });
+  // Inside the transaction, the purge's own entry is the chain's end. The receipt names the content by the
+  // keyed hash that entry stores: a plain SHA-256 of a short erased text could be reversed by guessing.
+  const head = ctx.store.auditHead();
+  const [entry] = ctx.store.auditLog({ memoryId: id, limit: 1 });
+  const contentHash = entry?.hashBefore ?? old.contentHash;
+  return { id, status: "purged", receipt: { contentHash, at: now, auditSeq: head.seq, auditHash: head.hash }, quoting };
 }
 
 /** Brings an archived (forgotten) or superseded memory back to active. */

@@ -18,7 +18,7 @@ const MEMBERS = {
   getMany: "read", termStats: "read", touch: "read", history: "read", edges: "read", stats: "read",
   check: "read", close: "read", idsWithTail: "read", projects: "read", hasProject: "read", projectAliases: "read",
   auditHead: "read", verifyAudit: "read", auditLog: "read",
-  writeRefusal: "read",
+  writeRefusal: "read", lastScrub: "read", eraseHistory: "read", pendingErasure: "read", finishErasure: "read",
   // Rules and holds hold selectors and reasons; engine/holds.ts redacts a reason before it gets here.
   policy: "read",
   insert: "write", replace: "write", appendAudit: "write", addEdge: "write",

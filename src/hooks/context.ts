@@ -15,6 +15,10 @@ import { appendHookLog } from "./log.ts";
 let modules: { Engine: typeof Engine; SqliteStore: typeof SqliteStore } | null = null;
 import type { HookInput } from "./input.ts";
 import { loadState, type SessionState, saveState } from "./state.ts";
+import { afterErase, eraseGeneration, stateStillValid, withoutText } from "./state-erase.ts";
+
+/** Thrown inside a write transaction when a purge moved the erase generation since the state was loaded. */
+const ERASED_MEANWHILE = Symbol("erased meanwhile");
 
 export class HookContext {
   readonly input: HookInput;
@@ -22,6 +26,8 @@ export class HookContext {
   readonly project: string;
   #engine: Engine | null = null;
   #state: SessionState | null = null;
+  /** The erase generation when the state was loaded (state-erase.ts). */
+  #stateGen = 0;
   #stateDirty = false;
   /** Something was captured: its vector is made by the background worker, not on the agent's clock. */
   #wrote = false;
@@ -67,15 +73,49 @@ export class HookContext {
    */
   writeOrSkip(what: string, write: () => void): void {
     try {
-      write();
+      this.#writeChecked(write);
     } catch (err) {
       if ((err as { code?: unknown } | null)?.code !== "DB_BUSY") throw err;
       appendHookLog(this.paths.dataDir, `${this.input.event} ${what} skipped: another process held the database's write lock`);
     }
   }
 
+  /**
+   * Runs `write` in a write transaction that first checks, holding the lock, that no purge moved the erase
+   * generation since the state was loaded: a summary or checkpoint built from that state would put a purged
+   * text back. If one did, the state is taken again from the scrubbed file and the write runs once more.
+   */
+  #writeChecked(write: () => void): void {
+    void this.state;
+    // Not ready: the write can only change the state (writing memory needs the engine), checked at save.
+    if (!modules) return write();
+    const store = this.engine().store;
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return store.transaction(() => {
+          const gen = stateStillValid(this.paths.dataDir, this.#stateGen);
+          if (!gen.valid && attempt === 0) throw ERASED_MEANWHILE;
+          write();
+        });
+      } catch (err) {
+        if (err !== ERASED_MEANWHILE) throw err;
+        this.#reloadAfterErase();
+      }
+    }
+  }
+
+  #reloadAfterErase(): void {
+    const gen = eraseGeneration(this.paths.dataDir);
+    this.#state = afterErase(loadState(this.paths.dataDir, this.input.sessionId), this.state, gen % 2 === 1);
+    this.#stateGen = gen;
+    this.#stateDirty = true;
+  }
+
   get state(): SessionState {
-    this.#state ??= loadState(this.paths.dataDir, this.input.sessionId);
+    if (!this.#state) {
+      this.#stateGen = eraseGeneration(this.paths.dataDir);
+      this.#state = loadState(this.paths.dataDir, this.input.sessionId);
+    }
     return this.#state;
   }
 
@@ -95,8 +135,17 @@ export class HookContext {
     return this.input.camelCase ? "vscode" : "claude-code";
   }
 
+  /** Saves the state unless a purge ran since it was loaded; then as {@link afterErase} says, checked again after. */
+  #saveChecked(): void {
+    const dir = this.paths.dataDir;
+    if (!stateStillValid(dir, this.#stateGen).valid) this.#reloadAfterErase();
+    saveState(dir, this.input.sessionId, this.#state!);
+    // A purge that scrubbed the files between the check and the write: write again without the text fields.
+    if (!stateStillValid(dir, this.#stateGen).valid) saveState(dir, this.input.sessionId, withoutText(this.#state!));
+  }
+
   close(): void {
-    if (this.#stateDirty && this.#state) saveState(this.paths.dataDir, this.input.sessionId, this.#state);
+    if (this.#stateDirty && this.#state) this.#saveChecked();
     if (!this.#sharedStore) this.#engine?.close();
     this.#engine = null;
     if (this.#wrote) startEmbedWorker(this.paths.dataDir);

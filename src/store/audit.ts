@@ -2,6 +2,7 @@
 import type { Database } from "bun:sqlite";
 import type { AuditEntry, AuditOp, AuditQuery, AuditRecord } from "./store.ts";
 import { chainTail, entryHash } from "./audit-chain.ts";
+import { keyedHash } from "./audit-key.ts";
 import { decodeContent, encodeContent } from "./content-codec.ts";
 import { writeTransaction } from "./db.ts";
 
@@ -21,7 +22,10 @@ export interface AuditRow {
 export function appendAudit(db: Database, e: AuditEntry): void {
   const append = () => {
     const tail = chainTail(db);
-    const fields = { seq: tail.seq + 1, at: e.at, actor: e.actor, op: e.op, memory_id: e.memoryId, hash_before: e.hashBefore, hash_after: e.hashAfter };
+    // Keyed from the start: the chain covers the stored hashes, so they cannot be re-keyed at purge time.
+    const hashBefore = keyedHash(db.filename, e.hashBefore);
+    const hashAfter = keyedHash(db.filename, e.hashAfter);
+    const fields = { seq: tail.seq + 1, at: e.at, actor: e.actor, op: e.op, memory_id: e.memoryId, hash_before: hashBefore, hash_after: hashAfter };
     db.query(
       `INSERT INTO audit (seq, at, actor, op, memory_id, hash_before, hash_after, content_before, detail, prev_hash, entry_hash)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -31,8 +35,8 @@ export function appendAudit(db: Database, e: AuditEntry): void {
       e.actor,
       e.op,
       e.memoryId,
-      e.hashBefore,
-      e.hashAfter,
+      hashBefore,
+      hashAfter,
       e.contentBefore === null ? null : encodeContent(e.contentBefore),
       JSON.stringify(e.detail),
       tail.hash,

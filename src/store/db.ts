@@ -49,11 +49,20 @@ export function openDatabase(path: string, opts: { readOnly?: boolean } = {}): D
   return db;
 }
 
+/**
+ * Turns on `secure_delete` for `db`: freed pages are zeroed, so a purged memory's text does not linger in the
+ * file (see scrub.ts). SQLite keeps this per connection, not in the file, so every connection cairn opens
+ * sets it (read-write, read-only, the creator's and salvage's); another tool writing the file would not.
+ */
+export function secureDelete(db: Database): Database {
+  db.run("PRAGMA secure_delete = ON");
+  return db;
+}
+
 function configure(db: Database): void {
   db.run("PRAGMA synchronous = NORMAL");
   db.run("PRAGMA foreign_keys = ON");
-  // Freed pages are zeroed, so a purged memory's text does not linger in the file (see scrub.ts).
-  db.run("PRAGMA secure_delete = ON");
+  secureDelete(db);
   db.run("PRAGMA temp_store = MEMORY");
   db.run("PRAGMA cache_size = -16000");
   // Reads through the OS page cache instead of copying pages: measured 2× faster cold recalls at 10k+.
@@ -130,7 +139,7 @@ function createDatabaseFile(path: string): void {
     try {
       rmSync(tmp, { force: true });
       closeSync(openSync(tmp, "wx", 0o600));
-      const db = new Database(tmp, { strict: true });
+      const db = secureDelete(new Database(tmp, { strict: true }));
       try {
         db.run("PRAGMA journal_mode = WAL"); // writes page 1, with the mode in the header
       } finally {

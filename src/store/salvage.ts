@@ -11,6 +11,7 @@ import type { Edge, Relation } from "../domain/edge.ts";
 import { describeError } from "../errors.ts";
 import { appendAudit, type AuditRow } from "./audit.ts";
 import { decodeContent } from "./content-codec.ts";
+import { secureDelete } from "./db.ts";
 import { checkDatabaseFile } from "./file-check.ts";
 import { salvagePolicy } from "./salvage-policy.ts";
 import { MEMORY_COLUMNS, type MemoryRow, rowToMemory } from "./rows.ts";
@@ -34,7 +35,7 @@ export function diagnose(path: string, walPresent: boolean): string | null {
   }
   let db: Database | undefined;
   try {
-    db = new Database(path, { readonly: true });
+    db = secureDelete(new Database(path, { readonly: true }));
     const rows = db.query("PRAGMA integrity_check(5)").values() as Array<[string]>;
     // Its first report often spans lines under a "*** in database main ***" heading.
     const found = rows.flatMap((r) => r[0].split("\n")).filter((l) => l !== "ok" && l.trim() !== "" && !l.startsWith("***"));
@@ -52,7 +53,7 @@ export function salvage(from: string, to: SqliteStore): SalvageReport {
   if ((statSync(from, { throwIfNoEntry: false })?.size ?? 0) === 0) return report; // nothing was ever in it
   let db: Database;
   try {
-    db = new Database(from, { readonly: true });
+    db = secureDelete(new Database(from, { readonly: true }));
   } catch {
     return report;
   }

@@ -19,8 +19,10 @@ import { checkIntegrity } from "./integrity.ts";
 import { migrate } from "./migrations.ts";
 import { MEMORY_COLUMNS, type MemoryRow, rowToMemory } from "./rows.ts";
 import { scrubDeleted } from "./scrub.ts";
+import { finishPending, readPending } from "./pending-erasure.ts";
+import { walHolders } from "./wal-holders.ts";
 import { collectStats } from "./stats.ts";
-import type { AuditEntry, AuditHead, AuditQuery, AuditRecord, ChainReport, IntegrityReport, ListOptions, ProjectAlias, ProjectCount, Store, StoreStats, TextHit } from "./store.ts";
+import type { PendingErasure, ScrubOutcome, AuditEntry, AuditHead, AuditQuery, AuditRecord, ChainReport, IntegrityReport, ListOptions, ProjectAlias, ProjectCount, Store, StoreStats, TextHit } from "./store.ts";
 import { SqliteVectors } from "./vectors.ts";
 import { SqlitePolicy } from "./policy-sql.ts";
 import { termStats } from "./term-stats.ts";
@@ -63,6 +65,7 @@ export class SqliteStore implements Store {
   readonly #live: LiveDatabase;
   /** Set by purge; the physical scrub runs once the purging transaction has committed. */
   #scrubPending = false;
+  #lastScrub: ScrubOutcome | null = null;
   /** Set once the user was told that access counts cannot be recorded. */
   #touchWarned = false;
   readonly #writeWaitMs: number | undefined;
@@ -95,7 +98,10 @@ export class SqliteStore implements Store {
     const result = this.#writeWaitMs === undefined ? writeTransaction(db, fn) : this.#boundedWrite(db, fn, this.#writeWaitMs);
     if (this.#scrubPending) {
       this.#scrubPending = false;
-      scrubDeleted(db);
+      this.#lastScrub = scrubDeleted(db, Date.now());
+    } else {
+      // Any write is an opportunity to finish an erasure another process left pending (a stat when none is).
+      finishPending(db);
     }
     return result;
   }
@@ -154,6 +160,28 @@ export class SqliteStore implements Store {
       eraseAuditContent(this.#db, id);
       this.#scrubPending = true;
     });
+  }
+
+  eraseHistory(id: string): void {
+    this.transaction(() => eraseAuditContent(this.#db, id));
+  }
+
+  lastScrub(): ScrubOutcome | null {
+    return this.#lastScrub;
+  }
+
+  pendingErasure(): PendingErasure | null {
+    return readPending(this.location);
+  }
+
+  finishErasure(): ScrubOutcome {
+    if (!readPending(this.location)) return { complete: true };
+    try {
+      if (finishPending(this.#live.write())) return { complete: true };
+    } catch {
+      // a read-only or damaged store cannot checkpoint: the erasure stays pending
+    }
+    return { complete: false, holders: walHolders(this.location) };
   }
 
   get(id: string): Memory | null {

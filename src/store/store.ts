@@ -4,6 +4,15 @@ import type { Memory, MemoryFilter } from "../domain/memory.ts";
 import type { PolicyStore } from "./policy-store.ts";
 import type { VectorStore } from "./vector-store.ts";
 
+/** What a purge left on disk: nothing, or old copies in the WAL until `holders` other processes let go (null: unknown). */
+export type ScrubOutcome = { complete: true } | { complete: false; holders: number | null };
+
+/** Erasures waiting for the WAL to be emptied: since when, and how many purges. */
+export interface PendingErasure {
+  since: number;
+  purges: number;
+}
+
 /** `expire` (the retention sweep), `hold`/`release` (legal holds) and `retention` (rules) come from engine/holds.ts and sweep.ts. */
 export type AuditOp = "create" | "update" | "reinforce" | "forget" | "restore" | "purge" | "link" | "expire" | "hold" | "release" | "retention";
 
@@ -102,6 +111,14 @@ export interface Store {
   replace(memory: Memory): void;
   /** Deletes a memory and everything derived from it: index entries, vectors, edges, tags. */
   purge(id: string): void;
+  /** Erases the text kept in memory `id`'s audit entries (old versions, details); hashes and times stay. */
+  eraseHistory(id: string): void;
+  /** What the last purge's commit left on disk (null before any purge by this store). */
+  lastScrub(): ScrubOutcome | null;
+  /** A purge (by any process) whose old copies still wait in the WAL, or null. */
+  pendingErasure(): PendingErasure | null;
+  /** Finishes a pending erasure when readers allow it; complete when none remains. */
+  finishErasure(): ScrubOutcome;
   get(id: string): Memory | null;
   /** Ids starting with `prefix` (at most `limit`). */
   idsWithPrefix(prefix: string, limit: number): string[];

@@ -189,7 +189,7 @@ describe("get, edit, forget, restore", () => {
     await s.ok(["edit", made.id, "--content", `the secret token is ${marker} rotated`]);
     await s.ok(["get", made.id]);
     const purged = await s.json(["forget", made.id, "--hard", "--yes", "--json"]);
-    expect(purged).toMatchObject({ id: made.id, status: "purged", receipt: { content_hash: expect.stringMatching(/^[0-9a-f]{64}$/) } });
+    expect(purged).toMatchObject({ id: made.id, status: "purged", receipt: { content_hash: expect.stringMatching(/^hmac:[0-9a-f]{64}$/) } });
     // The receipt names the chained audit entry of the purge, and the log still holds it.
     const { receipt } = purged as { receipt: { audit_seq: number; audit_hash: string } };
     const head = await s.json<{ seq: number; hash: string }>(["audit", "head", "--json"]);

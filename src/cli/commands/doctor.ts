@@ -18,6 +18,7 @@ import { modelChecks } from "../doctor-models.ts";
 import { clientChecks } from "../../setup/inspect.ts";
 import { isServing } from "../../hooks/warm/client.ts";
 import { socketPath, warmEnabled } from "../../hooks/warm/protocol.ts";
+import { pendingWalText } from "../format.ts";
 
 type Level = "ok" | "warn" | "fail" | "info";
 interface Check {
@@ -70,7 +71,7 @@ async function runChecks(): Promise<Check[]> {
   }
   try {
     checks.push(permissionCheck("permissions", paths.dataDir, 0o700), permissionCheck("db file", paths.dbFile, 0o600));
-    checks.push(...storeChecks(engine));
+    checks.push(...storeChecks(engine), erasureCheck(engine));
     try {
       const s = engine.stats();
       checks.push({ name: "memories", level: "info", detail: `${s.total} stored, ${s.expired} expired, ${(s.dbBytes / 1048576).toFixed(2)} MiB` });
@@ -158,6 +159,21 @@ function auditCheck(engine: Engine): Check {
       : { name: "audit chain", level: "fail", detail: `broken at entry ${r.brokenAt}: ${r.problem}; \`cairn audit log\` shows the entries around it` };
   } catch (err) {
     return { name: "audit chain", level: "fail", detail: `cannot be read: ${describeError(err)}. ${RECOVERY}` };
+  }
+}
+
+/** A purge another process's read kept in the WAL (store/pending-erasure.ts): finished here when it can be. */
+function erasureCheck(engine: Engine): Check {
+  const name = "erasures";
+  try {
+    const pending = engine.pendingErasure();
+    if (!pending) return { name, level: "ok", detail: "no erasure pending" };
+    const what = `${pending.purges} purge${pending.purges === 1 ? "" : "s"}${pending.since ? ` since ${new Date(pending.since).toISOString()}` : ""}`;
+    const r = engine.finishErasure();
+    if (r.complete) return { name, level: "ok", detail: `finished the pending erasure of ${what}: no old copies are left on disk` };
+    return { name, level: "warn", detail: `${what} pending: ${pendingWalText(r.holders)}` };
+  } catch (err) {
+    return { name, level: "fail", detail: `cannot be checked: ${describeError(err)}` };
   }
 }
 

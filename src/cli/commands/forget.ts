@@ -3,6 +3,7 @@ import { defineCommand } from "citty";
 import { cairnError } from "../../errors.ts";
 import { askYesNo, stdinIsTerminal } from "../confirm.ts";
 import { jsonFlag } from "../flags.ts";
+import { pendingWalText } from "../format.ts";
 import { output } from "../output.ts";
 import { withEngine } from "../session.ts";
 
@@ -10,8 +11,9 @@ export default defineCommand({
   meta: { name: "forget", description: "Stop recalling a memory. --hard erases its content everywhere (irreversible; asks, or needs --yes)." },
   args: {
     id: { type: "positional", required: true, description: "memory id: the short form shown by list and recall, the full id, or a unique prefix" },
-    reason: { type: "string", description: "why (kept in the audit log)", valueHint: "text" },
-    hard: { type: "boolean", description: "purge content from the table, index, vectors and audit log" },
+    reason: { type: "string", description: "why (kept in the audit log; with --hard only with --keep-reason)", valueHint: "text" },
+    hard: { type: "boolean", description: "purge content from the table, index, vectors, audit log, hook state and summaries quoting it" },
+    "keep-reason": { type: "boolean", description: "with --hard: keep the --reason text in the audit log (it may name what was erased)" },
     yes: { type: "boolean", alias: "y", description: "with --hard: do not ask for confirmation (needed when stdin is not a terminal)" },
     ...jsonFlag,
   },
@@ -27,17 +29,27 @@ export default defineCommand({
           return output.text("Nothing was deleted.");
         }
       }
-      const result = engine.forget(args.id, { reason: args.reason, hard: args.hard });
+      const result = engine.forget(args.id, { reason: args.reason, hard: args.hard, keepReason: args["keep-reason"] });
       const r = result.receipt;
       const receipt = r && { content_hash: r.contentHash, at: new Date(r.at).toISOString(), audit_seq: r.auditSeq, audit_hash: r.auditHash };
-      if (args.json) return output.json({ id: result.id, status: result.status, ...(receipt ? { receipt } : {}) });
+      const q = result.quoting;
+      const pending = result.pendingWal ? { pending_wal: { other_processes: result.pendingWal.holders, detail: pendingWalText(result.pendingWal.holders) } } : {};
+      if (args.json) {
+        const quoting = q ? { quoting: { rewritten: q.rewritten, purged: q.purged } } : {};
+        return output.json({ id: result.id, status: result.status, ...(receipt ? { receipt, ...quoting, complete: !result.pendingWal, ...pending } : {}) });
+      }
       const short = engine.shortIds([result.id]).get(result.id);
+      if (result.status !== "purged") return output.text(`Forgot ${short} (archived). Undo with: cairn restore ${short}`);
+      const also = q && q.rewritten.length + q.purged.length > 0
+        ? ` ${q.rewritten.length} session summar${q.rewritten.length === 1 ? "y or checkpoint that quoted it was" : "ies or checkpoints that quoted it were"} rewritten without it` +
+          (q.purged.length > 0 ? `, ${q.purged.length} with nothing else in ${q.purged.length === 1 ? "it was" : "them were"} purged too` : "") + "."
+        : "";
       output.text(
-        result.status === "purged"
-          ? `Purged ${short}: its content is gone from every table.\n` +
-              `Receipt: memory ${result.id}, content sha256 ${receipt!.content_hash}, erased ${receipt!.at}, ` +
-              `audit entry ${receipt!.audit_seq}:${receipt!.audit_hash} (\`cairn audit verify\` proves the log holds it).`
-          : `Forgot ${short} (archived). Undo with: cairn restore ${short}`,
+        (result.pendingWal
+          ? `Purged ${short} from every table and the hook state, but not yet from disk: ${pendingWalText(result.pendingWal.holders)}.`
+          : `Purged ${short}: its content is gone from every table, the hook state and the files on disk.`) + also + "\n" +
+          `Receipt: memory ${result.id}, content hash ${receipt!.content_hash} (keyed, as the audit log keeps it), erased ${receipt!.at}, ` +
+          `audit entry ${receipt!.audit_seq}:${receipt!.audit_hash} (\`cairn audit verify\` proves the log holds it).`,
       );
     });
   },

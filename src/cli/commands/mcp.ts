@@ -10,7 +10,11 @@ import { createMcpServer } from "../../mcp/server.ts";
 import { LineTransport, streamOutput } from "../../mcp/stdio.ts";
 import { SqliteStore } from "../../store/sqlite-store.ts";
 import { buildRetrieval } from "../retrieval.ts";
+import { hookStateErasure } from "../../hooks/state-erase.ts";
 import { loadCliConfig } from "../session.ts";
+
+/** How often an idle MCP server looks for a pending erasure. */
+const ERASURE_CHECK_MS = 2000;
 
 export default defineCommand({
   meta: {
@@ -41,6 +45,8 @@ export default defineCommand({
       channels: { dense: retrieval.dense },
       reranker: retrieval.reranker,
       onWrite: () => retrieval.dense.schedule(),
+      // The idle retention sweep purges too: hook state and summaries quoting the text are cleaned the same way.
+      erasure: hookStateErasure(paths.dataDir),
     });
     const scope = new ProjectScope({
       fixed: args.project ? engine.resolveProject(args.project, "write") : undefined,
@@ -78,7 +84,12 @@ export default defineCommand({
     }
     await server.connect(transport);
     sweeper.start();
+    // Between requests this process holds no read open: the moment to finish an erasure a purge left pending
+    // (store/pending-erasure.ts), perhaps because of this server's own read. A stat every few seconds.
+    const erasures = setInterval(() => engine.pendingErasure() && engine.finishErasure(), ERASURE_CHECK_MS);
+    erasures.unref();
     const code = await lifecycle.done;
+    clearInterval(erasures);
     // Replies are out and flushed, the database is closed. Embedding the last writes in the background is
     // best effort (the next recall catches up), so a model still loading must not hold the exit back.
     process.exit(code);

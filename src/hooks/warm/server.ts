@@ -67,7 +67,9 @@ export async function serveHooks(paths: Paths): Promise<number> {
   };
   let idle = setTimeout(() => shutdown("idle"), idleMs);
   const watch = setInterval(() => {
-    if (inode(sock) !== ours) shutdown("socket removed or taken over");
+    if (inode(sock) !== ours) return shutdown("socket removed or taken over");
+    // Idle between events: finish an erasure a purge left pending while this daemon was reading.
+    if (inFlight === 0 && existsSync(paths.dbFile)) finishErasure(store);
   }, CHECK_MS);
   for (const sig of ["SIGTERM", "SIGINT", "SIGHUP"] as const) process.on(sig, () => shutdown(sig));
 
@@ -176,6 +178,15 @@ async function withDeadline<T>(work: Promise<T>, ms: number): Promise<T | ""> {
     return await Promise.race([work, late]);
   } finally {
     clearTimeout(timer);
+  }
+}
+
+function finishErasure(store: StoreHolder): void {
+  try {
+    const s = store.get();
+    if (s.pendingErasure()) s.finishErasure();
+  } catch {
+    // the database is being replaced or repaired: the next check tries again
   }
 }
 

@@ -1,0 +1,101 @@
+/**
+ * @module Where a text quotes an erased one. Hook-written memories (session summaries, checkpoints) and hook
+ * state repeat the user's words cut, re-spaced and embedded in other text, so a purge looks for shared
+ * stretches rather than the whole text: every run of at least {@link MIN_QUOTE} characters (case, spacing
+ * and punctuation ignored) that also occurs in an erased text is a quote, widened to whole words, and replaced by
+ * {@link ERASED}. A shorter erased text counts as quoted only where it occurs whole.
+ */
+
+export const MIN_QUOTE = 12;
+export const ERASED = "[erased]";
+
+/**
+ * Lower-cased with every run of characters other than letters and digits as one space (so a slug such as
+ * `task:the-launch-codename` and spacing or punctuation changes still match), and for each kept character
+ * its index in `text`.
+ */
+function normalise(text: string): { s: string; at: number[] } {
+  let s = "";
+  const at: number[] = [];
+  let space = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i]!;
+    if (!/[\p{L}\p{N}]/u.test(c)) {
+      space = s.length > 0;
+      continue;
+    }
+    if (space) {
+      s += " ";
+      at.push(i - 1);
+      space = false;
+    }
+    s += c.toLowerCase();
+    at.push(i);
+  }
+  return { s, at };
+}
+
+/** `text` with every stretch it shares with one of `erased` replaced by {@link ERASED}; `quoted` says whether any was. */
+export function withoutQuotes(text: string, erased: readonly string[]): { text: string; quoted: boolean } {
+  const n = normalise(text);
+  const cover = new Uint8Array(n.s.length);
+  for (const e of erased) {
+    const s = normalise(e).s;
+    if (s.length === 0) continue;
+    const w = Math.min(MIN_QUOTE, s.length);
+    const grams = new Set<string>();
+    for (let i = 0; i + w <= s.length; i++) grams.add(s.slice(i, i + w));
+    for (let i = 0; i + w <= n.s.length; i++) if (grams.has(n.s.slice(i, i + w))) cover.fill(1, i, i + w);
+  }
+  if (!cover.includes(1)) return { text, quoted: false };
+  let out = "";
+  let i = 0;
+  let last = 0;
+  while (i < n.s.length) {
+    if (!cover[i]) {
+      i++;
+      continue;
+    }
+    let j = i;
+    while (j < n.s.length && cover[j]) j++;
+    const next = j;
+    // A stretch that begins or ends at a word gap stops at the word, so the widening below stays inside it.
+    while (n.s[i] === " " && i < j) i++;
+    while (n.s[j - 1] === " " && j > i) j--;
+    if (i === j) {
+      i = next;
+      continue;
+    }
+    // Whole words: a quote cut mid-word leaves no half token behind.
+    let start = n.at[i]!;
+    let end = n.at[j - 1]! + 1;
+    while (start > last && /[\p{L}\p{N}_-]/u.test(text[start - 1]!)) start--;
+    while (end < text.length && /[\p{L}\p{N}_-]/u.test(text[end]!)) end++;
+    out += text.slice(last, start) + ERASED;
+    last = end;
+    i = next;
+  }
+  out += text.slice(last);
+  return { text: out.replace(new RegExp(`(${escape(ERASED)}[\\s…,.;:-]*)+${escape(ERASED)}`, "g"), ERASED), quoted: true };
+}
+
+function escape(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+}
+
+/** Every string inside `value` (objects and arrays, any depth) passed through {@link withoutQuotes}. */
+export function withoutQuotesDeep<T>(value: T, erased: readonly string[]): { value: T; quoted: boolean } {
+  let quoted = false;
+  const walk = (v: unknown): unknown => {
+    if (typeof v === "string") {
+      const r = withoutQuotes(v, erased);
+      quoted ||= r.quoted;
+      return r.text;
+    }
+    if (Array.isArray(v)) return v.map(walk);
+    if (v && typeof v === "object") return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, walk(x)]));
+    return v;
+  };
+  const out = walk(value) as T;
+  return { value: out, quoted };
+}

@@ -1,0 +1,105 @@
+/**
+ * @module Hook state under `forget --hard`. A purge scrubs every session's state file (and hooks.log) of the
+ * purged text, and counts an erase generation in `<data dir>/erase.gen` around it: odd while a purge runs,
+ * even once its scrub is done. A hook event (cold, or in the warm daemon) that loaded its session's state
+ * before or during a purge must not write that text back, so before it writes the state file or a memory
+ * built from it (a summary, a checkpoint) it compares generations, and when they moved it takes the text
+ * fields from the scrubbed file (or drops them while a purge is still running) and keeps only its ids.
+ */
+import { existsSync, readdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { withoutQuotes, withoutQuotesDeep } from "../capture/quotes.ts";
+import type { ErasurePort } from "../engine/context.ts";
+import { emptyState, type SessionState } from "./state.ts";
+
+function genFile(dataDir: string): string {
+  return join(dataDir, "erase.gen");
+}
+
+/** The erase generation: "0" before any purge; odd while one runs. */
+export function eraseGeneration(dataDir: string): number {
+  try {
+    return Number(readFileSync(genFile(dataDir), "utf8")) || 0;
+  } catch {
+    return 0;
+  }
+}
+
+/** Moves the generation to the next odd (a purge begins) or even (it is done) number. */
+function bump(dataDir: string, odd: boolean): void {
+  if (!existsSync(dataDir)) return;
+  const now = eraseGeneration(dataDir);
+  const next = now + ((now % 2 === 1) === odd ? 2 : 1);
+  const tmp = `${genFile(dataDir)}.${process.pid}.tmp`;
+  writeFileSync(tmp, String(next), { mode: 0o600 });
+  renameSync(tmp, genFile(dataDir));
+}
+
+/** Whether state loaded at generation `loaded` may be written back as it is now. */
+export function stateStillValid(dataDir: string, loaded: number): { valid: boolean; now: number } {
+  const now = eraseGeneration(dataDir);
+  return { valid: now === loaded && now % 2 === 0, now };
+}
+
+/**
+ * The state to write after a purge moved the generation: text fields from the file on disk (scrubbed once the
+ * purge is done; dropped while `running`), ids and counters from both.
+ */
+export function afterErase(disk: SessionState, mine: SessionState, running: boolean): SessionState {
+  const union = (a: string[], b: string[]) => [...new Set([...a, ...b])];
+  const merged: SessionState = {
+    ...disk,
+    created: union(disk.created, mine.created),
+    surfaced: union(disk.surfaced, mine.surfaced),
+    advised: union(disk.advised, mine.advised),
+    errorsCaptured: Math.max(disk.errorsCaptured, mine.errorsCaptured),
+    summaryId: mine.summaryId ?? disk.summaryId,
+    checkpointContent: mine.checkpointContent ?? disk.checkpointContent,
+  };
+  return running ? withoutText(merged) : merged;
+}
+
+/** The state with every field that can hold the user's words emptied. */
+export function withoutText(s: SessionState): SessionState {
+  return { ...s, firstPrompt: null, lastMessage: null, failures: {} };
+}
+
+/** Removes every quote of `texts` from the session state files and hooks.log of `dataDir`. */
+export function scrubHookFiles(dataDir: string, texts: readonly string[]): void {
+  const dir = join(dataDir, "hooks");
+  const files = existsSync(dir) ? readdirSync(dir).filter((n) => n.endsWith(".json")).map((n) => join(dir, n)) : [];
+  for (const file of files) {
+    try {
+      const parsed = JSON.parse(readFileSync(file, "utf8")) as SessionState;
+      const r = withoutQuotesDeep({ ...emptyState(), ...parsed }, texts);
+      if (r.quoted) replace(file, JSON.stringify(r.value));
+    } catch {
+      // removed by its session meanwhile, or not a state file
+    }
+  }
+  const log = join(dataDir, "hooks.log");
+  if (existsSync(log)) {
+    const r = withoutQuotes(readFileSync(log, "utf8"), texts);
+    if (r.quoted) replace(log, r.text);
+  }
+}
+
+function replace(file: string, text: string): void {
+  const tmp = `${file}.${process.pid}.erase`;
+  writeFileSync(tmp, text, { mode: 0o600 });
+  renameSync(tmp, file);
+}
+
+/** The {@link ErasurePort} of a data directory: what `forget --hard` clears beside the database. */
+export function hookStateErasure(dataDir: string): ErasurePort {
+  return {
+    begin: () => bump(dataDir, true),
+    scrub: (texts) => {
+      try {
+        scrubHookFiles(dataDir, texts);
+      } finally {
+        bump(dataDir, false);
+      }
+    },
+  };
+}

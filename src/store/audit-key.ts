@@ -1,0 +1,69 @@
+/**
+ * @module The per-store secret that keys the content hashes kept in the audit log. A plain SHA-256 of a short
+ * erased text (a phone number, a codename) can be found again by hashing guesses; an HMAC-SHA-256 under a
+ * secret cannot, unless the secret is read too. The secret is `<data dir>/audit.key` (0600, 32 random bytes,
+ * made on first use); whoever holds both the database and that file can still test guesses.
+ */
+import { chmodSync, closeSync, existsSync, linkSync, openSync, readFileSync, rmSync, writeSync } from "node:fs";
+import { dirname, join } from "node:path";
+
+/** Stored keyed hashes start with this, so they are told apart from plain ones written before (schema ≤ 5). */
+export const KEYED_PREFIX = "hmac:";
+
+const keys = new Map<string, string>();
+
+/** The key file of the store at `dbFile` (null for an in-memory store: its key lives as long as the process). */
+export function auditKeyFile(dbFile: string): string | null {
+  return dbFile === "" || dbFile === ":memory:" ? null : join(dirname(dbFile), "audit.key");
+}
+
+/** The secret for `dbFile`, created (0600, exclusive create so two first writers agree) when missing. */
+export function auditKey(dbFile: string): string {
+  const file = auditKeyFile(dbFile);
+  const cacheKey = file ?? ":memory:";
+  let key = keys.get(cacheKey);
+  if (key) return key;
+  key = file ? readOrCreate(file) : Buffer.from(crypto.getRandomValues(new Uint8Array(32))).toString("hex");
+  keys.set(cacheKey, key);
+  return key;
+}
+
+function readOrCreate(file: string): string {
+  for (let attempt = 0; attempt < 3; attempt++) {
+    if (existsSync(file)) {
+      const text = readFileSync(file, "utf8").trim();
+      if (/^[0-9a-f]{64}$/.test(text)) return text;
+      // Written by a creator that has not finished yet: read again (an empty or cut file is never kept below).
+      if (attempt < 2) continue;
+      throw new Error(`${file} is not a cairn audit key (64 hex digits); move it away and run the command again`);
+    }
+    const key = Buffer.from(crypto.getRandomValues(new Uint8Array(32))).toString("hex");
+    const tmp = `${file}.${process.pid}.tmp`;
+    const fd = openSync(tmp, "w", 0o600);
+    try {
+      writeSync(fd, `${key}\n`);
+    } finally {
+      closeSync(fd);
+    }
+    chmodSync(tmp, 0o600);
+    try {
+      // link fails when another process put its key there first: then that one is the key.
+      linkSync(tmp, file);
+      return key;
+    } catch (err) {
+      if ((err as { code?: string }).code !== "EEXIST") throw err;
+    } finally {
+      rmSync(tmp, { force: true });
+    }
+  }
+  return readFileSync(file, "utf8").trim();
+}
+
+/**
+ * The keyed form of a content hash (HMAC-SHA-256 under the store's secret of the content's SHA-256), as the
+ * audit log stores it; an already keyed hash or null is returned unchanged (salvage copies keyed entries).
+ */
+export function keyedHash(dbFile: string, hash: string | null): string | null {
+  if (hash === null || hash.startsWith(KEYED_PREFIX)) return hash;
+  return KEYED_PREFIX + new Bun.CryptoHasher("sha256", auditKey(dbFile)).update(hash).digest("hex");
+}

@@ -1,0 +1,73 @@
+/**
+ * @module Erasures not yet physical. A purge deletes the rows at once, but old page images stay in the WAL
+ * while another process reads an older snapshot; the purge then records a pending erasure in
+ * `<data dir>/erase-pending.json` (times and counts only, never text) instead of waiting. Every cairn process
+ * finishes it at its next opportunity — after its next write, when the MCP server goes idle, at `doctor` —
+ * by checkpointing the WAL to zero length, and removes the record once that succeeds.
+ */
+import type { Database } from "bun:sqlite";
+import { existsSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { BUSY_TIMEOUT_MS } from "./db.ts";
+import type { PendingErasure } from "./store.ts";
+
+/** How long a purge (or a process finishing one) waits for readers before leaving the erasure pending. */
+export const CHECKPOINT_WAIT_MS = 250;
+
+
+export function pendingFile(dbFile: string): string | null {
+  return dbFile === "" || dbFile === ":memory:" ? null : join(dirname(dbFile), "erase-pending.json");
+}
+
+export function readPending(dbFile: string): PendingErasure | null {
+  const file = pendingFile(dbFile);
+  if (!file || !existsSync(file)) return null;
+  try {
+    const p = JSON.parse(readFileSync(file, "utf8")) as Partial<PendingErasure>;
+    return { since: Number(p.since) || 0, purges: Number(p.purges) || 1 };
+  } catch {
+    // Cut short by a crash: still a pending erasure, of unknown age.
+    return { since: 0, purges: 1 };
+  }
+}
+
+export function recordPending(dbFile: string, now: number): PendingErasure | null {
+  const file = pendingFile(dbFile);
+  if (!file) return null;
+  const old = readPending(dbFile);
+  const next: PendingErasure = { since: old?.since || now, purges: (old?.purges ?? 0) + 1 };
+  const tmp = `${file}.${process.pid}.tmp`;
+  writeFileSync(tmp, JSON.stringify(next), { mode: 0o600 });
+  renameSync(tmp, file);
+  return next;
+}
+
+/**
+ * Empties the WAL (`wal_checkpoint(TRUNCATE)`), waiting for readers at most {@link CHECKPOINT_WAIT_MS}.
+ * True when the log is now empty: nothing older than the last commit is left in it.
+ */
+export function truncateWal(db: Database): boolean {
+  db.run(`PRAGMA busy_timeout = ${CHECKPOINT_WAIT_MS}`);
+  try {
+    const r = db.query("PRAGMA wal_checkpoint(TRUNCATE)").get() as { busy: number } | null;
+    return !r || r.busy === 0;
+  } catch {
+    return false;
+  } finally {
+    db.run(`PRAGMA busy_timeout = ${BUSY_TIMEOUT_MS}`);
+  }
+}
+
+/** Finishes a pending erasure when one is recorded and readers allow it; true when none remains. */
+export function finishPending(db: Database): boolean {
+  const file = pendingFile(db.filename);
+  if (!file || !existsSync(file)) return true;
+  if (!truncateWal(db)) return false;
+  rmSync(file, { force: true });
+  return true;
+}
+
+export function clearPending(dbFile: string): void {
+  const file = pendingFile(dbFile);
+  if (file) rmSync(file, { force: true });
+}

@@ -1,0 +1,194 @@
+/**
+ * @module Erase is complete or says it is not (issue 18): `forget --hard` in four situations — the CLI alone
+ * with a reason, the MCP server and the hook daemon live with hooks that saw the text, and another process
+ * holding a read transaction — each followed by a byte scan of every file under CAIRN_HOME (database, -wal,
+ * -shm, hook state, logs) and HOME.
+ */
+import { afterEach, beforeEach, describe, expect, test } from "bun:test";
+import { existsSync, lstatSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { isServing } from "../../src/hooks/warm/client.ts";
+import { CAIRN_BIN, describeRun } from "../helpers/bin.ts";
+import { createSandbox, type Sandbox } from "../helpers/sandbox.ts";
+import { fixture } from "../hooks/helpers.ts";
+import { McpProcess } from "./mcp-process.ts";
+
+let sb: Sandbox;
+let project: string;
+beforeEach(() => {
+  sb = createSandbox("cairn-e2e-erase-");
+  project = sb.project("rocket");
+});
+afterEach(() => sb.cleanup());
+
+function filesUnder(dir: string): Array<{ path: string; bytes: Buffer }> {
+  if (!existsSync(dir)) return [];
+  const out: Array<{ path: string; bytes: Buffer }> = [];
+  for (const name of readdirSync(dir)) {
+    const path = join(dir, name);
+    const st = lstatSync(path);
+    if (st.isDirectory()) out.push(...filesUnder(path));
+    else if (st.isFile()) out.push({ path, bytes: readFileSync(path) });
+  }
+  return out;
+}
+
+/** Files under CAIRN_HOME and HOME holding `marker`, or any 10 characters of it in any case or spacing. */
+function scan(marker: string): string[] {
+  const m = marker.toLowerCase();
+  const pieces = Array.from({ length: Math.max(1, m.length - 9) }, (_, i) => m.slice(i, i + 10));
+  return [...filesUnder(sb.cairnHome), ...filesUnder(sb.home)]
+    .filter(({ bytes }) => {
+      const lower = bytes.toString("latin1").toLowerCase();
+      return pieces.some((p) => lower.includes(p));
+    })
+    .map((f) => f.path);
+}
+
+async function waitFor(cond: () => boolean | Promise<boolean>, what: string, ms = 15_000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!(await cond())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await Bun.sleep(20);
+  }
+}
+
+async function remember(text: string): Promise<string> {
+  return (await sb.json<{ id: string }>(["remember", text, "--json"], { cwd: project })).id;
+}
+
+describe("forget --hard", () => {
+  test("CLI only, with a reason: no copy of the text or the reason anywhere; the audit keeps keyed hashes", async () => {
+    const marker = "PHONE-0176-5550123";
+    const why = "REASON-QUOTES-0176";
+    await remember("an unrelated first memory about rockets");
+    const id = await remember(`call the launch director at ${marker}`);
+    await sb.ok(["edit", id, "--content", `call the launch director at ${marker} after 6pm`], { cwd: project });
+    const plain = new Bun.CryptoHasher("sha256").update(`call the launch director at ${marker}`).digest("hex");
+    expect(scan(marker).length).toBeGreaterThan(0);
+
+    const r = await sb.json(["forget", id, "--hard", "--yes", "--reason", `it quoted ${why}`, "--json"], { cwd: project });
+    expect(r).toMatchObject({ status: "purged", complete: true });
+    expect(scan(marker)).toEqual([]);
+    expect(scan(why)).toEqual([]);
+    // No plain SHA-256 of any version: a short text could be found again by hashing guesses.
+    const log = await sb.json<{ entries: Array<{ hash_before: string | null; hash_after: string | null }> }>(["audit", "log", "--memory", id, "--json"]);
+    const hashes = log.entries.flatMap((e) => [e.hash_before, e.hash_after]).filter((h) => h !== null);
+    expect(hashes.length).toBeGreaterThan(0);
+    for (const h of hashes) expect(h).toMatch(/^hmac:[0-9a-f]{64}$/);
+    expect(filesUnder(sb.cairnHome).some(({ bytes }) => bytes.includes(plain))).toBe(false);
+    expect((await sb.run(["audit", "verify"])).exitCode).toBe(0);
+    expect(readdirSync(sb.cairnHome)).toContain("audit.key");
+    expect(lstatSync(join(sb.cairnHome, "audit.key")).mode & 0o777).toBe(0o600);
+  });
+
+  test("--keep-reason keeps the reason, and only then", async () => {
+    const why = "REASON-KEPT-4242";
+    const id = await remember("a memory whose purge has a reason worth keeping");
+    await sb.ok(["forget", id, "--hard", "--yes", "--keep-reason", "--reason", `asked by ${why}`]);
+    expect(scan(why).length).toBeGreaterThan(0);
+  });
+
+  test("hooks, a live hook daemon and a live MCP server saw the text: summaries, checkpoints and state are scrubbed", async () => {
+    const marker = "BLUEHERON-4471";
+    const session = "5e55a0e1-aaaa-4bbb-8ccc-0000000e4a5e";
+    const sock = join(sb.cairnHome, "hookd.sock");
+    const daemon = Bun.spawn([CAIRN_BIN, "hook", "--serve"], { env: sb.env(), stdio: ["ignore", "ignore", "ignore"] });
+    const mcp = new McpProcess(CAIRN_BIN, { home: sb.cairnHome, cwd: project, env: sb.env() });
+    try {
+      await waitFor(() => isServing(sock), "the hook daemon to listen");
+      await mcp.initialize();
+      const hook = async (event: string, stdin: string) => {
+        const args = ["hook", event];
+        const r = await sb.run(args, { cwd: project, stdin, env: { CLAUDE_PROJECT_DIR: project } });
+        expect(r.exitCode, describeRun(args, r)).toBe(0);
+      };
+      const vars = { cwd: project, session };
+      await hook("prompt", fixture("prompt", { ...vars, prompt: `remember that the launch codename is ${marker}` }));
+      const seen = await mcp.call("recall", { query: "launch codename" });
+      expect(JSON.stringify(seen.result)).toContain(marker);
+      await hook("stop", fixture("stop", { ...vars, message: `The launch codename ${marker} is now in the release notes.\nNext steps:\n- tell ops` }));
+      await hook("pre-compact", fixture("pre-compact", vars));
+
+      const all = await sb.json<{ memories: Array<{ id: string; content: string; type: string; tags: string[] }> }>(["list", "--status", "all", "--json"], { cwd: project });
+      const quoting = all.memories.filter((m) => m.content.includes(marker));
+      const summary = quoting.find((m) => m.tags.includes("session-summary"));
+      const captured = quoting.find((m) => m.type !== "checkpoint" && !m.tags.includes("session-summary"));
+      expect(summary).toBeDefined();
+      expect(quoting.some((m) => m.type === "checkpoint")).toBe(true);
+      expect(captured).toBeDefined();
+      expect(readFileSync(join(sb.cairnHome, "hooks", `${session}.json`), "utf8")).toContain(marker);
+
+      const r = await sb.json(["forget", captured!.id, "--hard", "--yes", "--json"], { cwd: project });
+      expect(r).toMatchObject({ status: "purged", complete: true });
+      expect(scan(marker)).toEqual([]);
+      // The summary keeps what was not quoted.
+      const kept = await sb.json<{ content: string }>(["get", summary!.id, "--json"]);
+      expect(kept.content).toContain("release notes");
+
+      // Later events of the same session, through the daemon that saw the text, do not bring it back.
+      await hook("stop", fixture("stop", { ...vars, message: "Release notes are published." }));
+      await hook("pre-compact", fixture("pre-compact", vars));
+      await mcp.call("recall", { query: "launch codename" });
+      expect(scan(marker)).toEqual([]);
+      await hook("session-end", fixture("session-end", vars));
+      expect(scan(marker)).toEqual([]);
+      expect(await isServing(sock)).toBe(true);
+    } finally {
+      mcp.closeStdin();
+      await mcp.exited;
+      daemon.kill();
+      await daemon.exited;
+    }
+    expect(scan(marker)).toEqual([]);
+  });
+
+  test("another process holding a read: the command says what remains, and the next write finishes the erasure", async () => {
+    const marker = "ZQXJ-READER-7731";
+    await remember("an unrelated first memory about rockets");
+    const id = await remember(`the range safety code is ${marker}`);
+    await sb.ok(["edit", id, "--content", `the range safety code is ${marker} since Monday`], { cwd: project });
+    const script = join(sb.root, "reader.ts");
+    writeFileSync(
+      script,
+      `import { Database } from "bun:sqlite";
+       const db = new Database(process.argv[2], { readonly: true });
+       db.run("BEGIN"); db.query("SELECT count(*) FROM memories").get();
+       console.log("holding");
+       const lines = console[Symbol.asyncIterator]();
+       await lines.next(); db.run("COMMIT"); console.log("released");
+       await lines.next(); db.close();`,
+    );
+    const reader = Bun.spawn([process.execPath, script, join(sb.cairnHome, "cairn.db")], { stdin: "pipe", stdout: "pipe", stderr: "inherit" });
+    const out = reader.stdout.getReader();
+    const said = async (word: string) => {
+      let text = "";
+      while (!text.includes(word)) {
+        const { value, done } = await out.read();
+        if (done) throw new Error(`reader exited before "${word}"`);
+        text += new TextDecoder().decode(value);
+      }
+    };
+    try {
+      await said("holding");
+      const r = await sb.json(["forget", id, "--hard", "--yes", "--json"], { cwd: project });
+      expect(r).toMatchObject({ status: "purged", complete: false, pending_wal: { other_processes: 1 } });
+      const human = await sb.run(["doctor", "--json"]);
+      const erasures = (JSON.parse(human.stdout) as { checks: Array<{ name: string; level: string; detail: string }> }).checks.find((c) => c.name === "erasures");
+      expect(erasures).toMatchObject({ level: "warn" });
+      expect(erasures!.detail).toContain("1 other process");
+
+      // The read ends (the connection stays open): the next write by any cairn process finishes the job.
+      reader.stdin.write("release\n");
+      reader.stdin.flush();
+      await said("released");
+      await remember("a later memory about the launch window");
+      expect(existsSync(join(sb.cairnHome, "erase-pending.json"))).toBe(false);
+      expect(scan(marker)).toEqual([]);
+    } finally {
+      reader.stdin.end();
+      await reader.exited;
+    }
+    expect(scan(marker)).toEqual([]);
+  });
+});

@@ -1,0 +1,120 @@
+/**
+ * @module The erase path in process: quotes found in summaries and checkpoints (rewritten or purged with
+ * their audit history), keyed audit hashes with a chain that still verifies, no reason kept unless asked,
+ * and `secure_delete` on every connection cairn opens.
+ */
+import { afterEach, describe, expect, test } from "bun:test";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { ERASED, withoutQuotes } from "../../src/capture/quotes.ts";
+import { openDatabase } from "../../src/store/db.ts";
+import { REPO_ROOT } from "../helpers/bin.ts";
+import { testEngine } from "../helpers/engine.ts";
+
+const dirs: string[] = [];
+afterEach(() => {
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+});
+function tempDir(): string {
+  const d = mkdtempSync(join(tmpdir(), "cairn-erase-"));
+  dirs.push(d);
+  return d;
+}
+
+describe("quotes", () => {
+  const P = "The launch codename is BLUEHERON-4471.";
+  test("a cut, re-spaced or slugged quote is found and replaced by whole words", () => {
+    expect(withoutQuotes("Asked: remember that the launch   codename is BLUEHERON-4471 and ship it.", [P]).text).toBe(`Asked: remember that ${ERASED} and ship it.`);
+    expect(withoutQuotes("task:remember-that-the-launch-codename-is-blueheron", [P]).text).toBe(`task:${ERASED}`);
+    expect(withoutQuotes("Outcome: it is BLUEHERON-4471 (set).", [P]).text).toBe(`Outcome: it ${ERASED} (set).`);
+  });
+  test("text sharing less than a quote's length is left alone; a short erased text counts only whole", () => {
+    expect(withoutQuotes("the launch went well", [P])).toEqual({ text: "the launch went well", quoted: false });
+    expect(withoutQuotes("we use pnpm here", ["use pnpm"]).text).toBe(`we ${ERASED} here`);
+    expect(withoutQuotes("we use npm here", ["use pnpm"]).quoted).toBe(false);
+  });
+});
+
+describe("forget --hard in the engine", () => {
+  test("summaries quoting the text are rewritten (their old versions erased), one with nothing else is purged", () => {
+    const { engine, store } = testEngine();
+    const secret = engine.remember({ content: "The launch codename is BLUEHERON-4471." }).memory;
+    const summary = engine.remember({ content: "Session summary (2026-01-01). Asked: remember that the launch codename is BLUEHERON-4471.", tags: ["session-summary"] }).memory;
+    engine.update(summary.id, { content: `${summary.content} Outcome: the release notes now list the codename BLUEHERON-4471 for the team.` });
+    const bare = engine.remember({ content: "Session summary (2026-01-02). Asked: the launch codename is BLUEHERON-4471?", tags: ["session-summary"] }).memory;
+    const other = engine.remember({ content: "Session summary (2026-01-03). Asked: fix the flaky cart test.", tags: ["session-summary"] }).memory;
+    const r = engine.forget(secret.id, { hard: true });
+    expect(r.quoting).toEqual({ rewritten: [summary.id], purged: [bare.id] });
+    expect(store.get(bare.id)).toBeNull();
+    expect(store.get(other.id)!.content).toBe("Session summary (2026-01-03). Asked: fix the flaky cart test.");
+    const rewritten = store.get(summary.id)!;
+    expect(rewritten.content).not.toContain("BLUEHERON");
+    expect(rewritten.content).toContain("release notes");
+    expect(JSON.stringify(store.history(summary.id))).not.toContain("BLUEHERON");
+    expect(store.verifyAudit().ok).toBe(true);
+  });
+
+  test("the audit keeps keyed hashes only, the chain verifies, and a purge's reason only on request", () => {
+    const { engine, store } = testEngine();
+    const m = engine.remember({ content: "call 0176 5550123" }).memory;
+    engine.update(m.id, { content: "call 0176 5550124" });
+    engine.forget(m.id, { hard: true, reason: "it was a phone number" });
+    const entries = store.auditLog({ memoryId: m.id, limit: 10 });
+    const hashes = entries.flatMap((e) => [e.hashBefore, e.hashAfter]).filter((h) => h !== null);
+    expect(hashes.length).toBe(4);
+    for (const h of hashes) expect(h).toMatch(/^hmac:[0-9a-f]{64}$/);
+    expect(hashes).not.toContain(m.contentHash);
+    expect(JSON.stringify(entries)).not.toContain("phone number");
+    expect(store.verifyAudit().ok).toBe(true);
+    const kept = engine.remember({ content: "another memory" }).memory;
+    engine.forget(kept.id, { hard: true, reason: "asked by the owner", keepReason: true });
+    expect(store.auditLog({ memoryId: kept.id, limit: 1 })[0]!.detail).toEqual({ reason: "asked by the owner" });
+  });
+
+  test("the key is a 0600 file in the data directory, made once and reused", () => {
+    const dir = tempDir();
+    const first = testEngine({ path: join(dir, "cairn.db") });
+    const a = first.engine.remember({ content: "same text in two stores" }).memory;
+    const keyed = first.store.auditLog({ memoryId: a.id, limit: 1 })[0]!.hashAfter;
+    first.engine.close();
+    expect(statSync(join(dir, "audit.key")).mode & 0o777).toBe(0o600);
+    const key = readFileSync(join(dir, "audit.key"), "utf8").trim();
+    expect(keyed).toBe(`hmac:${new Bun.CryptoHasher("sha256", key).update(a.contentHash).digest("hex")}`);
+    // Another store has another key: equal texts do not show as equal hashes across stores.
+    const other = testEngine({ path: join(tempDir(), "cairn.db") });
+    const b = other.engine.remember({ content: "same text in two stores" }).memory;
+    expect(other.store.auditLog({ memoryId: b.id, limit: 1 })[0]!.hashAfter).not.toBe(keyed);
+    other.engine.close();
+  });
+});
+
+describe("secure_delete", () => {
+  test("is on for read-write and read-only connections", () => {
+    const file = join(tempDir(), "cairn.db");
+    for (const readOnly of [false, true]) {
+      const db = openDatabase(file, { readOnly });
+      expect(db.query("PRAGMA secure_delete").get()).toEqual({ secure_delete: 1 });
+      db.close();
+    }
+  });
+
+  test("every connection src/ opens on cairn's own database goes through secureDelete or openDatabase's configure", () => {
+    const found: string[] = [];
+    const walk = (dir: string) => {
+      for (const name of readdirSync(dir)) {
+        const path = join(dir, name);
+        if (statSync(path).isDirectory()) walk(path);
+        else if (path.endsWith(".ts")) {
+          readFileSync(path, "utf8").split("\n").forEach((line, i) => {
+            if (/new Database\(/.test(line) && !/secureDelete\(new Database\(/.test(line)) found.push(`${path.slice(REPO_ROOT.length + 1)}:${i + 1}`);
+          });
+        }
+      }
+    };
+    walk(join(REPO_ROOT, "src"));
+    // db.ts configures what it opens; write-access.ts opens read-only for db.ts (configured there too);
+    // foreign-sqlite.ts reads another program's file, read-only, and never deletes from it.
+    expect(found.map((f) => f.replace(/:\d+$/, "")).sort()).toEqual(["src/store/db.ts", "src/store/foreign-sqlite.ts", "src/store/write-access.ts", "src/store/write-access.ts"]);
+  });
+});
