@@ -114,7 +114,7 @@ export function forgetMemory(ctx: EngineContext, idOrPrefix: string, opts: { rea
   return ctx.store.transaction(() => {
     const id = resolveId(ctx.store, idOrPrefix);
     const old = ctx.store.get(id)!;
-    assertNotHeld(ctx, old, opts.hard ? "erased" : "forgotten");
+    assertNotHeld(ctx, old, "forgotten");
     const now = ctx.now();
     if (old.status !== "archived") {
       ctx.store.replace({ ...old, status: "archived", updatedAt: now });
@@ -152,6 +152,8 @@ function purgeMemory(ctx: EngineContext, idOrPrefix: string, opts: { reason?: st
 /** The purge's transaction; `erased` receives every text it erases, for the files outside the database. */
 function purgeRow(ctx: EngineContext, id: string, opts: { reason?: string; keepReason?: boolean }, erased: string[]): ForgetResult {
   const old = ctx.store.get(resolveId(ctx.store, id))!;
+  // A legal hold stops an erase before anything is touched (the retention sweep purges through here too).
+  assertNotHeld(ctx, old, "erased");
   const now = ctx.now();
   erased.push(...erasedTexts(ctx, id, old));
   ctx.store.purge(id);

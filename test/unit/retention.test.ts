@@ -79,8 +79,8 @@ describe("sweep", () => {
     expect(third.purged.map((p) => p.id)).toEqual([old.id]);
     expect(store.get(old.id)).toBeNull();
     const purge = engine.auditLog({ memory: old.id, limit: 5 })[0]!;
-    expect(purge).toMatchObject({ op: "purge", actor: "sweep", hashBefore: old.contentHash });
-    expect(third.purged[0]!.receipt).toEqual({ contentHash: old.contentHash, auditSeq: purge.seq, auditHash: purge.entryHash! });
+    expect(purge).toMatchObject({ op: "purge", actor: "sweep", hashBefore: expect.stringMatching(/^hmac:[0-9a-f]{64}$/) });
+    expect(third.purged[0]!.receipt).toEqual({ contentHash: purge.hashBefore!, auditSeq: purge.seq, auditHash: purge.entryHash! });
     expect(store.get(young.id)).not.toBeNull();
     expect(store.get(note.id)).not.toBeNull();
     expect(engine.verifyAudit().ok).toBe(true);
