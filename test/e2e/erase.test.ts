@@ -12,6 +12,7 @@ import { CAIRN_BIN, describeRun } from "../helpers/bin.ts";
 import { createSandbox, type Sandbox } from "../helpers/sandbox.ts";
 import { fixture } from "../hooks/helpers.ts";
 import { McpProcess } from "./mcp-process.ts";
+import { filesUnder } from "../helpers/files.ts";
 
 let sb: Sandbox;
 let project: string;
@@ -21,17 +22,6 @@ beforeEach(() => {
 });
 afterEach(() => sb.cleanup());
 
-function filesUnder(dir: string): Array<{ path: string; bytes: Buffer }> {
-  if (!existsSync(dir)) return [];
-  const out: Array<{ path: string; bytes: Buffer }> = [];
-  for (const name of readdirSync(dir)) {
-    const path = join(dir, name);
-    const st = lstatSync(path);
-    if (st.isDirectory()) out.push(...filesUnder(path));
-    else if (st.isFile()) out.push({ path, bytes: readFileSync(path) });
-  }
-  return out;
-}
 
 /** Files under CAIRN_HOME and HOME holding `marker`, or any 10 characters of it in any case or spacing. */
 function scan(marker: string): string[] {

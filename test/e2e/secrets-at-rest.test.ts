@@ -4,12 +4,13 @@
  * state, hooks.log) and HOME. Hook state files go at SessionEnd and after a day without activity.
  */
 import { afterEach, beforeEach, describe, expect, test } from "bun:test";
-import { existsSync, lstatSync, readdirSync, readFileSync, utimesSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, utimesSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { CAIRN_BIN, describeRun } from "../helpers/bin.ts";
 import { createSandbox, type Sandbox } from "../helpers/sandbox.ts";
 import { fixture } from "../hooks/helpers.ts";
 import { McpProcess } from "./mcp-process.ts";
+import { filesUnder } from "../helpers/files.ts";
 
 // Fake values shaped like real credentials (typed by hand, never issued by anyone).
 const S = {
@@ -36,18 +37,6 @@ beforeEach(() => {
 });
 afterEach(() => sb.cleanup());
 
-/** Every regular file under `dir` (recursively), as bytes. */
-function filesUnder(dir: string): Array<{ path: string; bytes: Buffer }> {
-  if (!existsSync(dir)) return [];
-  const out: Array<{ path: string; bytes: Buffer }> = [];
-  for (const name of readdirSync(dir)) {
-    const path = join(dir, name);
-    const st = lstatSync(path);
-    if (st.isDirectory()) out.push(...filesUnder(path));
-    else if (st.isFile()) out.push({ path, bytes: readFileSync(path) });
-  }
-  return out;
-}
 
 /**
  * Where each secret is still stored, whole or any 12 characters of it in any case (tags are lower-case, task
