@@ -10,7 +10,7 @@ import { convertUseLite } from "../scripts/convert-use-lite.ts";
 import { UseLiteEmbedder } from "../src/embed/use-lite.ts";
 import { paritySentences } from "../test/embed/sentences.ts";
 import { nowMs, progress } from "./measure.ts";
-import { cosine, norm } from "../test/embed/vector-math.ts";
+import { cosine } from "../test/embed/vector-math.ts";
 
 const { values } = parseArgs({ options: { sentences: { type: "string", default: "560" }, json: { type: "boolean", default: false } } });
 const sentences = paritySentences(Number(values.sentences));
