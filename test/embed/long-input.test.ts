@@ -27,7 +27,7 @@ beforeAll(async () => {
   fx = makeFixtureModels(join(dir, "fixtures"));
   convertUseLite();
   useLite = await UseLiteEmbedder.open();
-}, 60_000);
+});
 afterAll(async () => {
   await useLite?.dispose();
   rmSync(dir, { recursive: true, force: true });
@@ -110,4 +110,4 @@ test("recall answers queries of 1 to 200,000 characters in every script and mode
   const long = `deploy migration lock ${fuzzText("cjk", LONG)}`;
   expect((await engine.recall({ query: long, mode: "keyword" })).results.map((r) => r.memory.id)).toContain(kept.id);
   store.close();
-}, 120_000);
+});

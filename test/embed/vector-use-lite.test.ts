@@ -20,7 +20,7 @@ beforeAll(async () => {
   convertUseLite();
   model = await UseLiteEmbedder.open();
   kernel = await openTopKKernel();
-}, 60_000);
+});
 afterAll(async () => {
   await model?.dispose();
   await kernel?.dispose();
@@ -61,4 +61,4 @@ test("kernel ranking equals exact ranking on USE-lite vectors", async () => {
     }
   }
   expect(oneCall).toBeGreaterThanOrEqual(27);
-}, 60_000);
+});

@@ -1,19 +1,9 @@
 /** @module Legal holds in the engine: CRUD with audit entries, and every path that would change a held memory refuses. */
 import { describe, expect, test } from "bun:test";
-import { CairnError } from "../../src/errors.ts";
 import { testEngine } from "../helpers/engine.ts";
+import { cairnErrorOf } from "../helpers/errors.ts";
 
 const DAY = 86_400_000;
-
-function refusal(fn: () => unknown): CairnError {
-  try {
-    fn();
-  } catch (err) {
-    if (err instanceof CairnError) return err;
-    throw err;
-  }
-  throw new Error("expected a CairnError");
-}
 
 describe("holds: add, list, release", () => {
   test("a hold by project, tag or id is stored, listed, released once, and each step is an audit entry", () => {
@@ -32,8 +22,8 @@ describe("holds: add, list, release", () => {
     expect(released).toMatchObject({ releasedBy: "test", releaseReason: "case closed" });
     expect(engine.holds().map((h) => h.id)).toEqual([byId.id, byProject.id]);
     expect(engine.holds({ includeReleased: true })).toHaveLength(3);
-    expect(refusal(() => engine.releaseHold(byTag.id, "again")).code).toBe("HOLD_RELEASED");
-    expect(refusal(() => engine.releaseHold("hold-00000000", "x")).code).toBe("HOLD_NOT_FOUND");
+    expect(cairnErrorOf(() => engine.releaseHold(byTag.id, "again")).code).toBe("HOLD_RELEASED");
+    expect(cairnErrorOf(() => engine.releaseHold("hold-00000000", "x")).code).toBe("HOLD_NOT_FOUND");
 
     const log = engine.auditLog({ memory: byTag.id, limit: 10 });
     expect(log.map((e) => e.op)).toEqual(["release", "hold"]);
@@ -44,10 +34,10 @@ describe("holds: add, list, release", () => {
 
   test("a hold needs exactly one target and a reason", () => {
     const { engine } = testEngine();
-    expect(refusal(() => engine.addHold({ reason: "x" })).code).toBe("HOLD_TARGET");
-    expect(refusal(() => engine.addHold({ tag: "a", project: "/work/app", reason: "x" })).code).toBe("HOLD_TARGET");
-    expect(refusal(() => engine.addHold({ tag: "a", reason: "  " })).code).toBe("REASON_REQUIRED");
-    expect(refusal(() => engine.addHold({ id: "ffffffff", reason: "x" })).code).toBe("NOT_FOUND");
+    expect(cairnErrorOf(() => engine.addHold({ reason: "x" })).code).toBe("HOLD_TARGET");
+    expect(cairnErrorOf(() => engine.addHold({ tag: "a", project: "/work/app", reason: "x" })).code).toBe("HOLD_TARGET");
+    expect(cairnErrorOf(() => engine.addHold({ tag: "a", reason: "  " })).code).toBe("REASON_REQUIRED");
+    expect(cairnErrorOf(() => engine.addHold({ id: "ffffffff", reason: "x" })).code).toBe("NOT_FOUND");
     expect(engine.holds()).toEqual([]);
   });
 
@@ -68,16 +58,16 @@ describe("holds: held memories cannot change", () => {
     const hold = engine.addHold({ tag: "finance", reason: "SEC inquiry" });
     const auditBefore = engine.auditHead().count;
 
-    const err = refusal(() => engine.update(m.id, { content: "changed" }));
+    const err = cairnErrorOf(() => engine.update(m.id, { content: "changed" }));
     expect(err.code).toBe("HELD");
     expect(err.message).toContain(hold.id);
     expect(err.message).toContain("SEC inquiry");
     expect(err.message).toContain("edited");
     expect(err.forMcp().message).not.toContain("--");
-    expect(refusal(() => engine.forget(m.id)).code).toBe("HELD");
-    expect(refusal(() => engine.forget(m.id, { hard: true })).message).toContain("erased");
-    expect(refusal(() => engine.relate(newer.id, m.id, "supersedes")).code).toBe("HELD");
-    expect(refusal(() => engine.closeReminder(r.id, "done")).code).toBe("HELD");
+    expect(cairnErrorOf(() => engine.forget(m.id)).code).toBe("HELD");
+    expect(cairnErrorOf(() => engine.forget(m.id, { hard: true })).message).toContain("erased");
+    expect(cairnErrorOf(() => engine.relate(newer.id, m.id, "supersedes")).code).toBe("HELD");
+    expect(cairnErrorOf(() => engine.closeReminder(r.id, "done")).code).toBe("HELD");
 
     expect(store.get(m.id)).toMatchObject({ content: "Payment ledger reconciliation notes", status: "active" });
     expect(engine.links(m.id)).toEqual([]);
@@ -103,12 +93,12 @@ describe("holds: held memories cannot change", () => {
     const here = engine.remember({ content: "Service A runbook" }).memory;
     const other = engine.remember({ content: "Service B runbook", project: "/work/other" }).memory;
     engine.addHold({ project: "/work/app", reason: "litigation" });
-    expect(refusal(() => engine.forget(here.id)).code).toBe("HELD");
+    expect(cairnErrorOf(() => engine.forget(here.id)).code).toBe("HELD");
     expect(engine.forget(other.id).status).toBe("archived");
     const third = engine.remember({ content: "Service C runbook", project: "/work/third" }).memory;
     const fourth = engine.remember({ content: "Service D runbook", project: "/work/third" }).memory;
     engine.addHold({ id: third.id, reason: "exhibit 3" });
-    expect(refusal(() => engine.update(third.id, { priority: 5 })).code).toBe("HELD");
+    expect(cairnErrorOf(() => engine.update(third.id, { priority: 5 })).code).toBe("HELD");
     expect(engine.update(fourth.id, { priority: 5 }).priority).toBe(5);
   });
 

@@ -1,7 +1,7 @@
 /** @module Short ids: the random end of a UUIDv7, extended only when another memory ends the same way; resolving every form. */
 import { describe, expect, test } from "bun:test";
-import { CairnError } from "../../src/errors.ts";
 import { testEngine } from "../helpers/engine.ts";
+import { cairnErrorOf } from "../helpers/errors.ts";
 
 /** Imports memories with chosen ids, so tails can collide on purpose. */
 async function withIds(ids: string[]) {
@@ -13,16 +13,6 @@ async function withIds(ids: string[]) {
 const A = "01a23787-e737-770b-875b-1dc4db1744ea";
 const B = "01a23787-e737-770b-875b-2ec4db1744ea"; // same last 10 characters; the 11th from the end differs
 const C = "01a23787-e740-7000-8000-00000000c0de";
-
-function errorOf(fn: () => unknown): CairnError {
-  try {
-    fn();
-  } catch (err) {
-    if (err instanceof CairnError) return err;
-    throw err;
-  }
-  throw new Error("expected a CairnError");
-}
 
 describe("short ids", () => {
   test("the last 8 characters, longer just as far as needed to tell ids apart", async () => {
@@ -58,13 +48,13 @@ describe("resolving what people type", () => {
 
   test("an ambiguous end or prefix lists the candidates by short id and content", async () => {
     const { engine } = await withIds([A, B, C]);
-    const byEnd = errorOf(() => engine.get("db1744ea"));
+    const byEnd = cairnErrorOf(() => engine.get("db1744ea"));
     expect(byEnd.code).toBe("AMBIGUOUS_ID");
     expect(byEnd.isUsage).toBe(true);
     expect(byEnd.message).toContain("matches 2 memories");
     expect(byEnd.message).toContain(`dc4db1744ea ("memory number 0`);
     expect(byEnd.message).toContain(`ec4db1744ea ("memory number 1`);
-    const byPrefix = errorOf(() => engine.get("01a23787"));
+    const byPrefix = cairnErrorOf(() => engine.get("01a23787"));
     expect(byPrefix.message).toContain("matches 3 memories");
     expect(byPrefix.message).toContain("0000c0de");
   });
@@ -72,15 +62,15 @@ describe("resolving what people type", () => {
   test("more than five candidates: five are listed and the count says there are more", async () => {
     const ids = Array.from({ length: 7 }, (_, i) => `01a23787-e737-770b-875b-00000000000${i}`);
     const { engine } = await withIds(ids);
-    const err = errorOf(() => engine.get("01a23787"));
+    const err = cairnErrorOf(() => engine.get("01a23787"));
     expect(err.message).toContain("matches more than 5 memories");
     expect(err.message.match(/\("memory number/g)).toHaveLength(5);
   });
 
   test("unknown, too short, and empty", async () => {
     const { engine } = await withIds([A]);
-    expect(errorOf(() => engine.get("ffffffff")).code).toBe("NOT_FOUND");
-    expect(errorOf(() => engine.get("01a")).code).toBe("NOT_FOUND");
-    expect(errorOf(() => engine.get("  ")).code).toBe("NO_ID");
+    expect(cairnErrorOf(() => engine.get("ffffffff")).code).toBe("NOT_FOUND");
+    expect(cairnErrorOf(() => engine.get("01a")).code).toBe("NOT_FOUND");
+    expect(cairnErrorOf(() => engine.get("  ")).code).toBe("NO_ID");
   });
 });

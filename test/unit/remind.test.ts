@@ -3,20 +3,11 @@ import { describe, expect, test } from "bun:test";
 import { fromNow, reminderState, reminderToJson } from "../../src/domain/reminder.ts";
 import { CairnError, type ErrorCode } from "../../src/errors.ts";
 import { T0, testEngine } from "../helpers/engine.ts";
+import { codeOf } from "../helpers/errors.ts";
 
 const MIN = 60_000;
 const HOUR = 3_600_000;
 const DAY = 86_400_000;
-
-function codeOf(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (err) {
-    if (err instanceof CairnError) return err.code;
-    throw err;
-  }
-  throw new Error("expected a CairnError");
-}
 
 describe("remind: creating", () => {
   test("--in is a delay from the engine's clock; the due time is the event time and it never expires", () => {

@@ -4,22 +4,12 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { IdleSweeper } from "../../src/engine/idle-sweep.ts";
-import { CairnError } from "../../src/errors.ts";
 import { salvage } from "../../src/store/salvage.ts";
 import { SqliteStore } from "../../src/store/sqlite-store.ts";
 import { T0, testEngine } from "../helpers/engine.ts";
+import { codeOf } from "../helpers/errors.ts";
 
 const DAY = 86_400_000;
-
-function codeOf(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (err) {
-    if (err instanceof CairnError) return err.code;
-    throw err;
-  }
-  throw new Error("expected a CairnError");
-}
 
 describe("retention rules", () => {
   test("set, change, show and clear, each audit-logged; bad rules are refused", () => {
