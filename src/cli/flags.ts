@@ -72,3 +72,15 @@ export function statusFlag(value: string | undefined): Status[] | undefined {
 export function positionalText(args: { _: string[] }): string {
   return args._.join(" ");
 }
+
+/**
+ * The action of a command with sub-actions (`cairn hold add`): the first of `actions` when none is given,
+ * a usage error naming the allowed ones for anything else.
+ */
+export function actionArg<const T extends string>(command: string, given: string | undefined, actions: readonly [T, ...T[]]): T {
+  const action = given ?? actions[0];
+  if (!(actions as readonly string[]).includes(action)) {
+    throw cairnError("USAGE", [`Unknown ${command} action "${action}". Use ${actions.slice(0, -1).join(", ")} or ${actions.at(-1)}.`]);
+  }
+  return action as T;
+}

@@ -6,7 +6,7 @@
 import { defineCommand } from "citty";
 import { parseOptionalTime } from "../../domain/time.ts";
 import { cairnError } from "../../errors.ts";
-import { intFlag, jsonFlag } from "../flags.ts";
+import { actionArg, intFlag, jsonFlag } from "../flags.ts";
 import { formatDate } from "../format.ts";
 import { output } from "../output.ts";
 import { withEngine } from "../session.ts";
@@ -24,8 +24,7 @@ export default defineCommand({
     ...jsonFlag,
   },
   async run({ args }) {
-    const action = args.action ?? "verify";
-    if (!["verify", "head", "log"].includes(action)) throw cairnError("USAGE", [`Unknown audit action "${action}". Use verify, head or log.`]);
+    const action = actionArg("audit", args.action, ["verify", "head", "log"]);
     const anchor = args.from === undefined ? undefined : parseAnchor(args.from);
     await withEngine(({ engine }) => {
       if (action === "head") {

@@ -5,7 +5,7 @@
 import { defineCommand } from "citty";
 import { describeSelector, type Hold, holdToJson } from "../../domain/retention.ts";
 import { cairnError } from "../../errors.ts";
-import { jsonFlag } from "../flags.ts";
+import { actionArg, jsonFlag } from "../flags.ts";
 import { formatDate } from "../format.ts";
 import { output } from "../output.ts";
 import { withEngine } from "../session.ts";
@@ -23,8 +23,7 @@ export default defineCommand({
     ...jsonFlag,
   },
   async run({ args }) {
-    const action = args.action ?? "list";
-    if (!["list", "add", "release"].includes(action)) throw cairnError("USAGE", [`Unknown hold action "${action}". Use list, add or release.`]);
+    const action = actionArg("hold", args.action, ["list", "add", "release"]);
     if (action === "release" && !args.hold) throw cairnError("USAGE", ["`cairn hold release` takes the hold id; `cairn hold list` shows them."]);
     await withEngine(({ engine }) => {
       if (action === "add") {

@@ -7,7 +7,7 @@ import { parseDuration } from "../../domain/time.ts";
 import { describeSelector, type RetentionRule, ruleToJson } from "../../domain/retention.ts";
 import { formatSpan } from "../../engine/sweep.ts";
 import { cairnError } from "../../errors.ts";
-import { jsonFlag } from "../flags.ts";
+import { actionArg, jsonFlag } from "../flags.ts";
 import { formatDate } from "../format.ts";
 import { output } from "../output.ts";
 import { withEngine } from "../session.ts";
@@ -26,8 +26,7 @@ export default defineCommand({
     ...jsonFlag,
   },
   async run({ args }) {
-    const action = args.action ?? "show";
-    if (!["show", "set", "clear"].includes(action)) throw cairnError("USAGE", [`Unknown retention action "${action}". Use show, set or clear.`]);
+    const action = actionArg("retention", args.action, ["show", "set", "clear"]);
     if (action === "set" && !args.keep) throw cairnError("RULE_KEEP", [""]);
     if (action === "clear" && !args.rule === !args.all) throw cairnError("USAGE", ["`cairn retention clear` takes a rule id or --all (not both); `cairn retention show` lists the ids."]);
     const keepMs = action === "set" ? parseDuration(args.keep!) : 0;
