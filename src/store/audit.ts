@@ -1,19 +1,13 @@
 /** @module The append-only audit log: who changed which memory, when, and the content hashes around it. */
 import type { Database } from "bun:sqlite";
 import type { AuditEntry, AuditOp, AuditQuery, AuditRecord } from "./store.ts";
-import { chainTail, entryHash } from "./audit-chain.ts";
+import { type ChainFields, chainTail, entryHash } from "./audit-chain.ts";
 import { keyedHash } from "./audit-key.ts";
 import { decodeContent, encodeContent } from "./content-codec.ts";
 import { writeTransaction } from "./db.ts";
 
-/** An audit row as stored (without the chain columns). */
-export interface AuditRow {
-  at: number;
-  actor: string;
-  op: string;
-  memory_id: string;
-  hash_before: string | null;
-  hash_after: string | null;
+/** An audit row as stored: the chained fields (but its place, seq) and the erasable text beside them. */
+export interface AuditRow extends Omit<ChainFields, "seq"> {
   content_before: string | null;
   detail: string;
 }
@@ -55,7 +49,8 @@ export function auditHistory(db: Database, memoryId: string): AuditEntry[] {
   return rows.map(toEntry);
 }
 
-function toEntry(r: AuditRow): AuditEntry {
+/** A stored row as the entry it was written from. */
+export function toEntry(r: AuditRow): AuditEntry {
   return {
     at: r.at,
     actor: r.actor,

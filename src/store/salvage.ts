@@ -9,14 +9,12 @@ import { Database } from "bun:sqlite";
 import { statSync } from "node:fs";
 import type { Edge, Relation } from "../domain/edge.ts";
 import { describeError } from "../errors.ts";
-import { appendAudit, type AuditRow } from "./audit.ts";
-import { decodeContent } from "./content-codec.ts";
+import { appendAudit, type AuditRow, toEntry } from "./audit.ts";
 import { secureDelete } from "./db.ts";
 import { checkDatabaseFile } from "./file-check.ts";
 import { salvagePolicy } from "./salvage-policy.ts";
 import { MEMORY_COLUMNS, type MemoryRow, rowToMemory } from "./rows.ts";
 import type { SqliteStore } from "./sqlite-store.ts";
-import type { AuditOp } from "./store.ts";
 
 export interface SalvageReport {
   memories: number;
@@ -71,16 +69,7 @@ export function salvage(from: string, to: SqliteStore): SalvageReport {
         if (edge && to.addEdge(edge)) report.links++;
       });
       report.unreadable += scan(db, "audit", "seq", "*", (a: AuditRow) => {
-        appendAudit(to.database, {
-          at: a.at,
-          actor: a.actor,
-          op: a.op as AuditOp,
-          memoryId: a.memory_id,
-          hashBefore: a.hash_before,
-          hashAfter: a.hash_after,
-          contentBefore: a.content_before === null ? null : decodeContent(a.content_before),
-          detail: JSON.parse(a.detail) as Record<string, unknown>,
-        });
+        appendAudit(to.database, toEntry(a));
         report.auditEntries++;
       });
       report.unreadable += salvagePolicy(db, to.database);
