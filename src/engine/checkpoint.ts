@@ -10,6 +10,7 @@ import type { EngineContext } from "./context.ts";
 import { buildMemory, type RememberStatus, storeOrReinforce } from "./remember.ts";
 import { writeProject } from "./projects.ts";
 import { resolveScope, type ScopeOptions } from "./scope.ts";
+import { slugify } from "../domain/slug.ts";
 
 export interface CheckpointState {
   task: string;
@@ -48,12 +49,7 @@ const MAX_ITEMS = 100;
 
 /** A stable tag per task, so resume finds a task's checkpoints exactly rather than by keyword luck. */
 export function taskTag(task: string): string {
-  const slug = task
-    .normalize("NFKC")
-    .toLowerCase()
-    .replace(/[^\p{L}\p{N}]+/gu, "-")
-    .replace(/^-+|-+$/g, "")
-    .slice(0, 60);
+  const slug = slugify(task).slice(0, 60);
   return `task:${slug || "untitled"}`;
 }
 

@@ -9,7 +9,8 @@
 import { basename } from "node:path";
 import { isRelation } from "../domain/edge.ts";
 import { badRecord, isPlainObject, readText } from "./read-source.ts";
-import { slugTag, stableId } from "./stable-id.ts";
+import { slugify } from "../domain/slug.ts";
+import { stableId } from "./stable-id.ts";
 import type { Adapter, AdapterOptions, PeerBatch, PeerRecord } from "./types.ts";
 
 const FORMAT = "mcp-memory";
@@ -53,7 +54,7 @@ function read(path: string, opts: AdapterOptions): PeerBatch {
       if (!Array.isArray(observations) || observations.some((o) => typeof o !== "string")) {
         throw badRecord(path, where, `"observations" of entity "${name}" must be an array of strings`);
       }
-      const tags = [slugTag(entityType), slugTag(name)].filter((t) => t !== "");
+      const tags = [slugify(entityType), slugify(name)].filter((t) => t !== "");
       const meta = { source_format: FORMAT, entity: name, entity_type: entityType };
       const entityId = stableId(FORMAT, `entity:${name}`);
       add(fact(entityId, `${name} is ${/^[aeiou]/i.test(entityType) ? "an" : "a"} ${entityType}.`, tags, project, meta, `${file} ${where} (entity "${name}")`));
@@ -87,7 +88,7 @@ function read(path: string, opts: AdapterOptions): PeerBatch {
       continue;
     }
     const id = stableId(FORMAT, `relation:${r.from}\u0000${r.relationType}\u0000${r.to}`);
-    const tags = ["relation", slugTag(r.relationType), slugTag(r.from), slugTag(r.to)].filter((t) => t !== "");
+    const tags = ["relation", slugify(r.relationType), slugify(r.from), slugify(r.to)].filter((t) => t !== "");
     const meta = { source_format: FORMAT, relation: { from: r.from, to: r.to, relation_type: r.relationType } };
     if (!add(fact(id, `${r.from} ${r.relationType.replace(/_/g, " ")} ${r.to}`, tags, project, meta, r.where))) continue;
     if (fromId) batch.links.push({ from: id, to: fromId, relation: "relates_to", where: r.where });

@@ -7,7 +7,8 @@
  */
 import { basename } from "node:path";
 import { badRecord, isPlainObject, readText } from "./read-source.ts";
-import { slugTag, stableId } from "./stable-id.ts";
+import { slugify } from "../domain/slug.ts";
+import { stableId } from "./stable-id.ts";
 import type { Adapter, AdapterOptions, PeerBatch, PeerRecord } from "./types.ts";
 
 const FORMAT = "mem0";
@@ -59,7 +60,7 @@ function toRecord(item: Record<string, unknown>, where: string, project: string 
     id: stableId(FORMAT, item.id as string),
     content,
     type: PREFERENCE.test(content) ? "preference" : "fact",
-    tags: ["mem0", ...categories.map(slugTag).filter((t) => t !== "")],
+    tags: ["mem0", ...categories.map(slugify).filter((t) => t !== "")],
     project,
     metadata,
     where,

@@ -9,7 +9,8 @@
 import { basename } from "node:path";
 import { readForeignTables } from "../store/foreign-sqlite.ts";
 import { badRecord, isPlainObject } from "./read-source.ts";
-import { slugTag, stableId } from "./stable-id.ts";
+import { slugify } from "../domain/slug.ts";
+import { stableId } from "./stable-id.ts";
 import type { Adapter, AdapterOptions, PeerBatch, PeerRecord } from "./types.ts";
 
 const FORMAT = "omega";
@@ -112,7 +113,7 @@ function toRecord(row: Record<string, unknown>, meta: Record<string, unknown>, c
     id: c.id,
     content: row.content as string,
     type: EVENT_TYPES[c.eventType] ?? "note",
-    tags: ["omega", slugTag(c.eventType), ...tags.map(slugTag)].filter((t) => t !== ""),
+    tags: ["omega", slugify(c.eventType), ...tags.map(slugify)].filter((t) => t !== ""),
     project,
     metadata: {
       source_format: FORMAT,
