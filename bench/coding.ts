@@ -12,7 +12,6 @@
  * coding-a is the half that may be looked at and fitted on; coding-b is held out: report it, never tune on it.
  * `--links` records each "supersedes" as an explicit link (by default the store is not told).
  */
-import { Database } from "bun:sqlite";
 import { existsSync, mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { basename, join } from "node:path";
@@ -22,8 +21,8 @@ import { embedPending } from "../src/engine/embedding.ts";
 import { Engine } from "../src/engine/engine.ts";
 import type { RecallMode, RetrievalChannel } from "../src/retrieve/channel.ts";
 import { DenseChannel } from "../src/retrieve/dense-channel.ts";
-import { STOPWORDS } from "../src/retrieve/stopwords.ts";
 import { SqliteStore } from "../src/store/sqlite-store.ts";
+import { Bm25Baseline } from "./bm25.ts";
 
 interface BlindMemory {
   id: string;
@@ -90,24 +89,11 @@ async function runCairn(set: BlindSet): Promise<Rankings> {
   return out;
 }
 
-/** The baseline: SQLite FTS5 BM25 with the porter stemmer, an OR of the query's content words. */
+/** The baseline: plain FTS5 BM25 over the same memories, each search within its project plus global ones. */
 function runBm25(set: BlindSet): Rankings {
-  const db = new Database(":memory:");
-  db.run("CREATE VIRTUAL TABLE m USING fts5(id UNINDEXED, project UNINDEXED, content, tokenize='porter unicode61')");
-  const insert = db.prepare("INSERT INTO m (id, project, content) VALUES (?, ?, ?)");
-  for (const mem of set.memories) insert.run(mem.id, mem.project ?? "", mem.content);
-  const search = db.prepare("SELECT id FROM m WHERE m MATCH ? AND (project = ? OR project = '') ORDER BY bm25(m) LIMIT ?");
-  const out: Rankings = [];
-  for (const q of set.queries) {
-    const words = (q.query.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? []).filter((w) => !STOPWORDS.has(w));
-    if (words.length === 0) {
-      out.push([]);
-      continue;
-    }
-    const match = words.map((w) => `"${w}"`).join(" OR ");
-    out.push((search.all(match, q.project, LIMIT) as { id: string }[]).map((r) => r.id));
-  }
-  db.close();
+  const bm25 = new Bm25Baseline(set.memories.map((m) => ({ id: m.id, content: m.content, scope: m.project ?? "" })));
+  const out = set.queries.map((q) => bm25.search(q.query, LIMIT, q.project));
+  bm25.close();
   return out;
 }
 

@@ -12,7 +12,6 @@
  * evidence turns in the top 10), session-level R@10 (share of evidence sessions with a turn in the top 10),
  * by question type, and abstention on questions with no evidence.
  */
-import { Database } from "bun:sqlite";
 import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { basename, join } from "node:path";
@@ -23,8 +22,8 @@ import { embedPending } from "../src/engine/embedding.ts";
 import { Engine } from "../src/engine/engine.ts";
 import type { RecallMode, RetrievalChannel } from "../src/retrieve/channel.ts";
 import { DenseChannel } from "../src/retrieve/dense-channel.ts";
-import { STOPWORDS } from "../src/retrieve/stopwords.ts";
 import { SqliteStore } from "../src/store/sqlite-store.ts";
+import { Bm25Baseline } from "./bm25.ts";
 
 interface Turn {
   id: string;
@@ -76,16 +75,9 @@ async function runCairn(conv: Conversation): Promise<string[][]> {
 }
 
 function runBm25(conv: Conversation): string[][] {
-  const db = new Database(":memory:");
-  db.run("CREATE VIRTUAL TABLE t USING fts5(id UNINDEXED, content, tokenize='porter unicode61')");
-  const insert = db.prepare("INSERT INTO t (id, content) VALUES (?, ?)");
-  for (const s of conv.sessions) for (const t of s.turns) insert.run(t.id, content(t));
-  const search = db.prepare("SELECT id FROM t WHERE t MATCH ? ORDER BY bm25(t) LIMIT ?");
-  const out = conv.questions.map((q) => {
-    const words = (q.q.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? []).filter((w) => !STOPWORDS.has(w));
-    return words.length === 0 ? [] : (search.all(words.map((w) => `"${w}"`).join(" OR "), K) as { id: string }[]).map((r) => r.id);
-  });
-  db.close();
+  const bm25 = new Bm25Baseline(conv.sessions.flatMap((s) => s.turns.map((t) => ({ id: t.id, content: content(t) }))));
+  const out = conv.questions.map((q) => bm25.search(q.q, K));
+  bm25.close();
   return out;
 }
 
