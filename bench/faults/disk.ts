@@ -66,8 +66,12 @@ async function checkReads(opts: Options, home: Home, ns: Namespace, row: string,
   }
 }
 
-async function acknowledgedPresent(opts: Options, home: Home, acked: Map<string, string>, row: string, trial: number, ledger: Ledger): Promise<void> {
-  const seen = await exported(opts.bin, home);
+/**
+ * Every acknowledged write is in a fresh export and the database is sound. A home only visible inside a
+ * namespace (`ns`) is read through it, and its soundness through `doctor` there.
+ */
+async function acknowledgedPresent(opts: Options, home: Home, acked: Map<string, string>, row: string, trial: number, ledger: Ledger, ns?: Namespace): Promise<void> {
+  const seen = await exported(opts.bin, home, ns?.prefix);
   if (typeof seen === "string") return ledger.fail(row, `trial ${trial}: ${seen}`);
   let lost = 0;
   for (const [id, content] of acked) if (seen.get(id) !== content) lost++;
@@ -75,8 +79,14 @@ async function acknowledgedPresent(opts: Options, home: Home, acked: Map<string,
     ledger.row(row).lost += lost;
     ledger.fail(row, `trial ${trial}: ${lost} of ${acked.size} acknowledged writes missing`);
   }
-  const problem = dbProblem(home.db);
-  if (problem) ledger.fail(row, `trial ${trial}: ${problem}`);
+  if (!ns) {
+    const problem = dbProblem(home.db);
+    if (problem) ledger.fail(row, `trial ${trial}: ${problem}`);
+    return;
+  }
+  const check = await run(opts.bin, home, ["doctor", "--json"], { prefix: ns.prefix });
+  const integrity = check.exitCode === null ? null : (JSON.parse(check.stdout || "{}") as { checks?: Array<{ name: string; level: string }> }).checks?.find((c) => c.name === "integrity");
+  if (integrity?.level !== "ok") ledger.fail(row, `trial ${trial}: doctor integrity ${integrity?.level ?? `unknown (${firstLine(check.stderr)})`}`);
 }
 
 async function remember(opts: Options, home: Home, text: string, prefix: string[] | undefined, acked: Map<string, string>, row: string, ledger: Ledger): Promise<RunResult> {
@@ -116,32 +126,17 @@ async function fullDiskTrial(opts: Options, root: string, trial: number, ledger:
     }
     await checkReads(opts, home, ns, row, trial, ledger);
     await sh([...ns.prefix, "rm", "-f", join(mount, "filler")]);
-    await acknowledgedPresentIn(opts, home, ns, acked, row, trial, ledger);
+    await acknowledgedPresent(opts, home, acked, row, trial, ledger, ns);
     const after = await remember(opts, home, `harbour crane note ${trial} after space came back`, ns.prefix, acked, row, ledger);
     if (after.exitCode !== 0) {
       const df = Bun.spawnSync([...ns.prefix, "sh", "-c", `df -k ${mount} | tail -1; du -ak ${home.dir} | sort -n | tail -4`]).stdout.toString();
       ledger.fail(row, `trial ${trial}: a write after space came back failed: ${firstLine(after.stderr)} [${df.replace(/\s+/g, " ")}]`);
     }
-    await acknowledgedPresentIn(opts, home, ns, acked, row, trial, ledger);
+    await acknowledgedPresent(opts, home, acked, row, trial, ledger, ns);
   } finally {
     await ns.close();
   }
   return null;
-}
-
-/** The same check as {@link acknowledgedPresent}, for a home only visible inside the namespace. */
-async function acknowledgedPresentIn(opts: Options, home: Home, ns: Namespace, acked: Map<string, string>, row: string, trial: number, ledger: Ledger): Promise<void> {
-  const seen = await exported(opts.bin, home, ns.prefix);
-  if (typeof seen === "string") return ledger.fail(row, `trial ${trial}: ${seen}`);
-  let lost = 0;
-  for (const [id, content] of acked) if (seen.get(id) !== content) lost++;
-  if (lost > 0) {
-    ledger.row(row).lost += lost;
-    ledger.fail(row, `trial ${trial}: ${lost} of ${acked.size} acknowledged writes missing`);
-  }
-  const check = await run(opts.bin, home, ["doctor", "--json"], { prefix: ns.prefix });
-  const integrity = check.exitCode === null ? null : (JSON.parse(check.stdout || "{}") as { checks?: Array<{ name: string; level: string }> }).checks?.find((c) => c.name === "integrity");
-  if (integrity?.level !== "ok") ledger.fail(row, `trial ${trial}: doctor integrity ${integrity?.level ?? `unknown (${firstLine(check.stderr)})`}`);
 }
 
 async function readOnlyTrial(opts: Options, root: string, trial: number, ledger: Ledger): Promise<string | null> {
