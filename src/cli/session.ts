@@ -12,7 +12,7 @@ import { cairnError, damagedDatabaseError } from "../errors.ts";
 import { setLogLevel } from "../log.ts";
 import { SqliteStore } from "../store/sqlite-store.ts";
 import { buildRetrieval } from "./retrieval.ts";
-import { hookStateErasure } from "../hooks/state-erase.ts";
+import type { ErasurePort } from "../engine/context.ts";
 
 export interface CliSession {
   engine: Engine;
@@ -85,4 +85,14 @@ function pendingVectors(store: SqliteStore, model: string): boolean {
 export function cliActor(env: Record<string, string | undefined> = process.env): string {
   const user = env.USER || env.LOGNAME || env.USERNAME;
   return user ? `cli:${user}` : "cli";
+}
+
+/**
+ * Hook-state erasure for purges (hooks/state-erase.ts), loaded on the first purge: most commands never
+ * purge, and the module and its quote matching would otherwise load on every command's start.
+ */
+export function hookStateErasure(dataDir: string): ErasurePort {
+  let port: ErasurePort | undefined;
+  const load = () => (port ??= (require("../hooks/state-erase.ts") as typeof import("../hooks/state-erase.ts")).hookStateErasure(dataDir));
+  return { begin: () => load().begin(), scrub: (texts) => load().scrub(texts) };
 }

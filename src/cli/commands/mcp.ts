@@ -10,8 +10,7 @@ import { createMcpServer } from "../../mcp/server.ts";
 import { LineTransport, streamOutput } from "../../mcp/stdio.ts";
 import { SqliteStore } from "../../store/sqlite-store.ts";
 import { buildRetrieval } from "../retrieval.ts";
-import { hookStateErasure } from "../../hooks/state-erase.ts";
-import { loadCliConfig } from "../session.ts";
+import { hookStateErasure, loadCliConfig } from "../session.ts";
 
 /** How often an idle MCP server looks for a pending erasure. */
 const ERASURE_CHECK_MS = 2000;
