@@ -7,7 +7,7 @@
  * superseding automatically hid the memories that questions about the past ask for (bench/lifecycle.ts,
  * DESIGN.md "Conflicts on write").
  */
-import { type Comparison, compareStatements } from "../capture/compare.ts";
+import { compareStatements } from "../capture/compare.ts";
 import type { Memory, MemoryFilter } from "../domain/memory.ts";
 import { buildKeywordQuery } from "../retrieve/fts-query.ts";
 import type { EngineContext } from "./context.ts";
@@ -22,29 +22,26 @@ const standing = (m: Memory) => COMPARED_TYPES.has(m.type) && !(m.type === "note
 /** The memories sharing the most words with the new one that are compared with it. */
 const CANDIDATES = 5;
 
-export interface Related {
-  memory: Memory;
-  comparison: Comparison;
+/** A possible conflict of a new memory: an active one it changes or contradicts, and why. */
+export interface Conflict {
+  id: string;
+  content: string;
+  reason: string;
 }
 
-export interface RelatedOnWrite {
-  conflicts: Related[];
-}
-
-/** What `candidate` (not stored yet) means for the active memories of its scope. */
-export function relatedOnWrite(ctx: EngineContext, candidate: Memory, now: number): RelatedOnWrite {
-  const out: RelatedOnWrite = { conflicts: [] };
-  if (!standing(candidate)) return out;
+/** The active memories of its scope that `candidate` (just stored) may change or contradict. */
+export function conflictsOnWrite(ctx: EngineContext, candidate: Memory, now: number): Conflict[] {
+  if (!standing(candidate)) return [];
   const { match } = buildKeywordQuery(candidate.content);
-  if (match === null) return out;
+  if (match === null) return [];
   const filter: MemoryFilter = {
     scope: candidate.project === null ? { projects: [], includeGlobal: true } : { projects: [candidate.project], includeGlobal: false },
   };
-  for (const hit of ctx.store.searchText(match, filter, now, CANDIDATES)) {
-    const memory = hit.memory;
+  const out: Conflict[] = [];
+  for (const { memory } of ctx.store.searchText(match, filter, now, CANDIDATES)) {
     if (memory.id === candidate.id || !standing(memory)) continue;
-    const comparison = compareStatements(memory.content, candidate.content);
-    if (comparison.relation === "update" || comparison.relation === "conflict") out.conflicts.push({ memory, comparison });
+    const { relation, reason } = compareStatements(memory.content, candidate.content);
+    if (relation === "update" || relation === "conflict") out.push({ id: memory.id, content: memory.content, reason });
   }
   return out;
 }

@@ -7,7 +7,7 @@ import { KIND_DEFAULTS, type MemoryType } from "../domain/kinds.ts";
 import type { Memory } from "../domain/memory.ts";
 import type { EngineContext } from "./context.ts";
 import { newId } from "./ids.ts";
-import { relatedOnWrite } from "./related-on-write.ts";
+import { type Conflict, conflictsOnWrite } from "./related-on-write.ts";
 import { writeProject } from "./projects.ts";
 import { checkContent, checkMetadata, checkPriority, checkType } from "./validate.ts";
 
@@ -38,7 +38,7 @@ export interface RememberResult {
   status: RememberStatus;
   memory: Memory;
   /** Active memories this one may change or contradict, left as they are for the caller to settle. */
-  conflicts?: Array<{ id: string; content: string; reason: string }>;
+  conflicts?: Conflict[];
 }
 
 /** Builds a complete new memory record from validated input (no I/O). */
@@ -150,8 +150,7 @@ export function remember(ctx: EngineContext, input: RememberInput): RememberResu
   return ctx.store.transaction(() => {
     const result = storeOrReinforce(ctx, candidate, now);
     if (result.status !== "created") return result;
-    const { conflicts } = relatedOnWrite(ctx, candidate, now);
-    if (conflicts.length === 0) return result;
-    return { ...result, conflicts: conflicts.map((r) => ({ id: r.memory.id, content: r.memory.content, reason: r.comparison.reason })) };
+    const conflicts = conflictsOnWrite(ctx, candidate, now);
+    return conflicts.length === 0 ? result : { ...result, conflicts };
   });
 }
