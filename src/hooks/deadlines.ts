@@ -5,7 +5,7 @@ import type { HookEvent } from "./input.ts";
  * A hook that hangs (a database locked by a stuck writer) would stall the agent until its own timeout;
  * we give up first. SessionEnd shares a 1.5 s budget among all hooks, so it gets less.
  */
-export const DEADLINE_MS: Record<HookEvent, number> = {
+export const DEADLINE_MS: Record<HookEvent, number> = scaled({
   "session-start": 5000,
   prompt: 5000,
   "pre-tool": 3000,
@@ -13,7 +13,16 @@ export const DEADLINE_MS: Record<HookEvent, number> = {
   stop: 3000,
   "pre-compact": 5000,
   "session-end": 1200,
-};
+});
+
+/**
+ * `CAIRN_HOOK_DEADLINE_SCALE` (a number ≥ 1) stretches every deadline: for a very slow machine, and for tests
+ * whose point is not a race against the clock (a 64 MB event on a loaded CI machine).
+ */
+function scaled(deadlines: Record<HookEvent, number>): Record<HookEvent, number> {
+  const scale = Math.max(1, Number(process.env.CAIRN_HOOK_DEADLINE_SCALE) || 1);
+  return Object.fromEntries(Object.entries(deadlines).map(([event, ms]) => [event, ms * scale])) as Record<HookEvent, number>;
+}
 
 /**
  * How long the warm client waits for the daemon, counted from the hook's start: to connect, to hand over
