@@ -48,6 +48,14 @@ const catalog = {
     cli: 'Memory "{0}" is {1}; only active memories can be edited. Restore it first (`cairn restore {0}`) or remember the text anew.',
     mcp: 'Memory "{0}" is {1}; only active memories can be updated. Store the text anew with the `remember` tool, or ask the user to run `cairn restore {0}`.',
   },
+  CONSOLIDATE_KIND: {
+    cli: 'Unknown kind of group "{0}". --only takes: {1}.',
+    mcp: 'Unknown kind of group "{0}". Use one of: {1}.',
+  },
+  NOT_CONSOLIDATED: {
+    cli: "Memory {0} is not a consolidated memory (no sources recorded). Give the id `cairn consolidate` printed for a group.",
+    mcp: "Memory {0} is not a consolidated memory (no sources recorded). Give the id of a memory a consolidation created.",
+  },
   BAD_RELATION: 'Unknown relation "{0}". Use one of: {1} (read as "from <relation> to").',
   SELF_LINK: "Memory {0} cannot be linked to itself. Give two different memory ids.",
   REMIND_WHEN: {
@@ -173,6 +181,8 @@ const usageCodes: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
   "PROJECT_UNKNOWN",
   "PROJECT_AMBIGUOUS",
   "BAD_RELATION",
+  "NOT_CONSOLIDATED",
+  "CONSOLIDATE_KIND",
   "SELF_LINK",
   "REMIND_WHEN",
   "REMIND_PAST",

@@ -57,6 +57,12 @@ function overlap(a: ReadonlySet<string>, b: ReadonlySet<string>): { shared: numb
   return { shared, jaccard: union === 0 ? 0 : shared / union };
 }
 
+/** Every distinctive word of a statement (values included): what {@link compareStatements} overlaps. */
+export function statementWords(text: string): Set<string> {
+  const w = words(text);
+  return new Set([...w.all, ...w.values]);
+}
+
 /** Relates `next` (being written) to `prev` (an active memory in the same scope). */
 export function compareStatements(prev: string, next: string): Comparison {
   const a = words(prev);

@@ -46,6 +46,8 @@ import type { Hold, RetentionRule } from "../domain/retention.ts";
 import { addHold, type HoldInput, listHolds, releaseHold } from "./holds.ts";
 import { clearRules, listRules, type RuleInput, type SetRuleResult, setRule } from "./retention.ts";
 import { type SweepInput, type SweepReport, sweep } from "./sweep.ts";
+import { type ConsolidateInput, type ConsolidateReport, consolidate } from "./consolidate.ts";
+import { type UndoConsolidationResult, undoConsolidation } from "./consolidate-undo.ts";
 
 export interface EngineOptions {
   store: Store;
@@ -244,6 +246,15 @@ export class Engine {
 
   clearRetention(ids: readonly string[] | "all"): RetentionRule[] {
     return clearRules(this.#ctx, ids);
+  }
+
+  /** Folds near-copies and same-error groups into consolidated memories (engine/consolidate.ts). */
+  consolidate(input: ConsolidateInput = {}): ConsolidateReport {
+    return consolidate(this.#ctx, input);
+  }
+
+  undoConsolidation(idOrPrefix: string): UndoConsolidationResult {
+    return undoConsolidation(this.#ctx, idOrPrefix);
   }
 
   /** Expires what is past retention and purges what is past its grace (engine/sweep.ts). */

@@ -14,7 +14,7 @@ export interface PendingErasure {
 }
 
 /** `expire` (the retention sweep), `hold`/`release` (legal holds) and `retention` (rules) come from engine/holds.ts and sweep.ts. */
-export type AuditOp = "create" | "update" | "reinforce" | "forget" | "restore" | "purge" | "link" | "expire" | "hold" | "release" | "retention";
+export type AuditOp = "create" | "update" | "reinforce" | "forget" | "restore" | "purge" | "link" | "expire" | "hold" | "release" | "retention" | "consolidate";
 
 import type { AuditHead, ChainReport } from "./audit-chain.ts";
 

@@ -51,10 +51,14 @@ export default defineCommand({
       fixed: args.project ? engine.resolveProject(args.project, "write") : undefined,
       fallback: process.env.CLAUDE_PROJECT_DIR ? detectProjectKey(process.env.CLAUDE_PROJECT_DIR) : cwdProject,
     });
-    // Retention rules are applied here at idle (after 2 quiet minutes, at most hourly across processes),
+    // Retention rules and consolidation of near-copies are applied here at idle (after 2 quiet minutes, at most hourly across processes),
     // never while a tool call runs; the audit actor is "sweep".
     const sweeper = new IdleSweeper({
-      sweep: () => engine.sweep({ actor: "sweep" }),
+      // Then near-copies are folded together (never same-error groups: those wait for `cairn consolidate`).
+      sweep: () => {
+        engine.sweep({ actor: "sweep" });
+        engine.consolidate({ allProjects: true, reasons: ["near-copies"], actor: "consolidate" });
+      },
       lastSweep: () => store.policy.lastSweep(),
       onError: (message) => log.warn(message),
     });

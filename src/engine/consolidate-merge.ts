@@ -1,0 +1,66 @@
+/**
+ * @module The text and fields of a consolidated memory, extractive (no model): the representative member's
+ * text, then whatever another member says that the text so far does not (its uncovered sentences), so
+ * nothing a source said is lost; tags merged, the earliest and latest dates, the highest priority, the
+ * uses added up, the longest lifetime.
+ */
+import { statementWords } from "../capture/compare.ts";
+import { sentences } from "../capture/sentences.ts";
+import type { Memory } from "../domain/memory.ts";
+
+/** A sentence bringing at most this many words not said yet adds nothing (a changed word in a near-copy). */
+const NEW_WORDS = 1;
+/** Content limit guard: a consolidated text stops growing here (members are kept, archived, in full). */
+const MAX_CHARS = 16_000;
+
+export interface MergedFields {
+  content: string;
+  tags: string[];
+  first: number;
+  last: number;
+  priority: number;
+  accessCount: number;
+  expiresAt: number | null;
+}
+
+/** The member the others are folded into: the most used, then the newest. */
+export function representative(members: readonly Memory[]): Memory {
+  return [...members].sort((a, b) => b.accessCount - a.accessCount || b.updatedAt - a.updatedAt || (a.id < b.id ? -1 : 1))[0]!;
+}
+
+export function mergeMembers(members: readonly Memory[]): MergedFields {
+  const rep = representative(members);
+  const parts = [rep.content.trim()];
+  const said = statementWords(rep.content);
+  for (const m of members) {
+    if (m === rep) continue;
+    for (const s of newSentences(m.content, said)) {
+      if (parts.join(" ").length + s.length > MAX_CHARS) break;
+      parts.push(s);
+      for (const w of statementWords(s)) said.add(w);
+    }
+  }
+  const time = (m: Memory) => m.eventTime ?? m.createdAt;
+  return {
+    content: parts.join(parts.length > 1 ? "\n" : ""),
+    tags: [...new Set(members.flatMap((m) => m.tags))],
+    first: Math.min(...members.map(time)),
+    last: Math.max(...members.map(time)),
+    priority: Math.max(...members.map((m) => m.priority)),
+    accessCount: members.reduce((n, m) => n + m.accessCount, 0),
+    expiresAt: members.some((m) => m.expiresAt === null) ? null : Math.max(...members.map((m) => m.expiresAt!)),
+  };
+}
+
+/** What `text` says beyond `said`: its uncovered sentences (code blocks whole, when any word is new). */
+function newSentences(text: string, said: ReadonlySet<string>): string[] {
+  const out: string[] = [];
+  const covered = (t: string) => {
+    let fresh = 0;
+    for (const w of statementWords(t)) if (!said.has(w)) fresh++;
+    return fresh <= NEW_WORDS;
+  };
+  for (const block of text.match(/```[\s\S]*?(?:```|$)/g) ?? []) if (!covered(block)) out.push(block.trim());
+  for (const s of sentences(text)) if (!covered(s)) out.push(s.trim());
+  return out;
+}

@@ -1,0 +1,52 @@
+/**
+ * @module Undoing a consolidation: the sources the consolidated memory records come back to active (those
+ * still archived; one forgotten or purged since stays as it is) and the consolidated memory is archived, each
+ * with its audit entry. Its `part_of` links stay, as history.
+ */
+import type { Memory } from "../domain/memory.ts";
+import { cairnError } from "../errors.ts";
+import type { EngineContext } from "./context.ts";
+import { assertNotHeld } from "./holds.ts";
+import { resolveId } from "./ids.ts";
+
+export interface UndoConsolidationResult {
+  id: string;
+  restored: string[];
+  /** Sources no longer there to restore (purged), or no longer archived (restored or changed by hand). */
+  missing: string[];
+}
+
+/** The sources a consolidated memory records, or null when it is not one. */
+export function consolidatedSources(memory: Memory): string[] | null {
+  const c = memory.metadata.consolidated as { sources?: unknown } | undefined;
+  return Array.isArray(c?.sources) && c.sources.every((s) => typeof s === "string") ? (c.sources as string[]) : null;
+}
+
+export function undoConsolidation(ctx: EngineContext, idOrPrefix: string): UndoConsolidationResult {
+  const { store } = ctx;
+  return store.transaction(() => {
+    const id = resolveId(store, idOrPrefix);
+    const memory = store.get(id)!;
+    const sources = consolidatedSources(memory);
+    if (!sources) throw cairnError("NOT_CONSOLIDATED", [id]);
+    assertNotHeld(ctx, memory, "forgotten");
+    const now = ctx.now();
+    const restored: string[] = [];
+    const missing: string[] = [];
+    for (const sid of sources) {
+      const s = store.get(sid);
+      if (!s || s.status !== "archived") {
+        missing.push(sid);
+        continue;
+      }
+      store.replace({ ...s, status: "active", updatedAt: now });
+      store.appendAudit({ at: now, actor: ctx.actor, op: "restore", memoryId: sid, hashBefore: s.contentHash, hashAfter: s.contentHash, contentBefore: null, detail: { statusBefore: "archived", undoConsolidation: id } });
+      restored.push(sid);
+    }
+    if (memory.status !== "archived") {
+      store.replace({ ...memory, status: "archived", updatedAt: now });
+      store.appendAudit({ at: now, actor: ctx.actor, op: "forget", memoryId: id, hashBefore: memory.contentHash, hashAfter: memory.contentHash, contentBefore: null, detail: { reason: "consolidation undone", statusBefore: memory.status } });
+    }
+    return { id, restored, missing };
+  });
+}

@@ -1,0 +1,140 @@
+/**
+ * @module Consolidation: groups of active memories that say the same thing (near-copies, see
+ * capture/near-copies.ts) or are about one root cause (three or more errors and lessons with the same error
+ * signature, see capture/root-cause.ts) become one consolidated memory. Its text is extractive
+ * (consolidate-merge.ts); each source is archived (not deleted), linked `part_of` the new memory, and its
+ * audit entry names it; {@link undoConsolidation} brings the sources back. Reminders and checkpoints are
+ * never merged, and a group touching a legal hold is left as it is. A dry run plans the same work.
+ */
+import { nearCopyGroups } from "../capture/near-copies.ts";
+import { rootCauseKey } from "../capture/root-cause.ts";
+import type { MemoryType } from "../domain/kinds.ts";
+import type { Memory } from "../domain/memory.ts";
+import type { EngineContext } from "./context.ts";
+import { mergeMembers } from "./consolidate-merge.ts";
+import { buildMemory } from "./remember.ts";
+import { resolveScope, type ScopeOptions } from "./scope.ts";
+
+export const CONSOLIDATION_REASONS = ["near-copies", "same-error"] as const;
+export type ConsolidationReason = (typeof CONSOLIDATION_REASONS)[number];
+/** Errors and lessons sharing a signature before they count as one root cause worth one memory. */
+export const SAME_ERROR_MIN = 3;
+const NEVER_MERGED: ReadonlySet<MemoryType> = new Set(["reminder", "checkpoint"]);
+/** Memories one run reads; larger stores are consolidated a slice at a time, newest first. */
+const SCAN_LIMIT = 200_000;
+
+export interface ConsolidateInput extends ScopeOptions {
+  dryRun?: boolean;
+  /** Which kinds of group to merge (default both). */
+  reasons?: readonly ConsolidationReason[];
+  /** The audit actor; default the engine's. Idle passes pass "consolidate". */
+  actor?: string;
+}
+
+export interface ConsolidatedGroup {
+  reason: ConsolidationReason;
+  project: string | null;
+  type: MemoryType;
+  sources: string[];
+  /** The consolidated memory's id (null in a dry run or when skipped). */
+  id: string | null;
+  content: string;
+  tags: string[];
+  first: number;
+  last: number;
+  /** Why the group was left as it is (a hold, or a source that changed meanwhile). */
+  skipped?: string;
+}
+
+export interface ConsolidateReport {
+  at: number;
+  dryRun: boolean;
+  scanned: number;
+  groups: ConsolidatedGroup[];
+}
+
+export function consolidate(ctx: EngineContext, input: ConsolidateInput = {}): ConsolidateReport {
+  const now = ctx.now();
+  const reasons = new Set(input.reasons ?? CONSOLIDATION_REASONS);
+  const actx: EngineContext = { ...ctx, actor: input.actor ?? ctx.actor, now: () => now };
+  const scope = resolveScope(ctx, input);
+  const all = ctx.store.list({ scope }, now, { limit: SCAN_LIMIT }).filter((m) => !NEVER_MERGED.has(m.type));
+  const planned = planGroups(all, reasons);
+  const report: ConsolidateReport = { at: now, dryRun: input.dryRun === true, scanned: all.length, groups: [] };
+  for (const { reason, members } of planned) {
+    const merged = mergeMembers(members);
+    const type = reason === "same-error" && members.some((m) => m.type === "lesson") ? "lesson" : members[0]!.type;
+    const group: ConsolidatedGroup = { reason, project: members[0]!.project, type, sources: members.map((m) => m.id), id: null, content: merged.content, tags: merged.tags, first: merged.first, last: merged.last };
+    const held = members.find((m) => ctx.store.policy.holdsOn(m).length > 0);
+    if (held) group.skipped = `${held.id} is under a legal hold`;
+    else if (!report.dryRun) apply(actx, group, members, merged);
+    report.groups.push(group);
+  }
+  return report;
+}
+
+/** Near-copies per (project, type); same-error groups per project among errors and lessons. */
+function planGroups(all: readonly Memory[], reasons: ReadonlySet<ConsolidationReason>): Array<{ reason: ConsolidationReason; members: Memory[] }> {
+  const out: Array<{ reason: ConsolidationReason; members: Memory[] }> = [];
+  const taken = new Set<string>();
+  const byId = new Map(all.map((m) => [m.id, m]));
+  const buckets = (key: (m: Memory) => string | null) => {
+    const map = new Map<string, Memory[]>();
+    for (const m of all) {
+      const k = taken.has(m.id) ? null : key(m);
+      if (k !== null) (map.get(k) ?? map.set(k, []).get(k)!).push(m);
+    }
+    return map.values();
+  };
+  if (reasons.has("near-copies")) {
+    for (const bucket of buckets((m) => `${m.project ?? ""}\u0000${m.type}`)) {
+      for (const ids of nearCopyGroups(bucket)) {
+        out.push({ reason: "near-copies", members: ids.map((id) => byId.get(id)!) });
+        for (const id of ids) taken.add(id);
+      }
+    }
+  }
+  if (reasons.has("same-error")) {
+    const key = (m: Memory) => (m.type === "error" || m.type === "lesson" ? rootCauseKey(m.content) : null);
+    for (const bucket of buckets((m) => (key(m) === null ? null : `${m.project ?? ""}\u0000${key(m)}`))) {
+      if (bucket.length >= SAME_ERROR_MIN) out.push({ reason: "same-error", members: bucket });
+    }
+  }
+  return out;
+}
+
+function apply(ctx: EngineContext, group: ConsolidatedGroup, members: readonly Memory[], merged: ReturnType<typeof mergeMembers>): void {
+  const now = ctx.now();
+  const { store } = ctx;
+  store.transaction(() => {
+    // Planned outside the write lock: a source another process changed since is left alone.
+    const current = members.map((m) => store.get(m.id));
+    if (current.some((c, i) => !c || c.status !== "active" || c.contentHash !== members[i]!.contentHash || c.updatedAt !== members[i]!.updatedAt)) {
+      group.skipped = "a source changed meanwhile";
+      return;
+    }
+    const draft = buildMemory(ctx, {
+      content: group.content,
+      type: group.type,
+      tags: group.tags,
+      project: group.project,
+      eventTime: merged.first,
+      priority: merged.priority,
+      metadata: { consolidated: { reason: group.reason, sources: group.sources, first: merged.first, last: merged.last } },
+    }, now);
+    const memory: Memory = { ...draft, accessCount: merged.accessCount, expiresAt: merged.expiresAt };
+    // Sources first: the new text may equal one of them, which must not count as a duplicate of itself.
+    for (const m of members) {
+      store.replace({ ...m, status: "archived", updatedAt: now });
+      store.appendAudit({ at: now, actor: ctx.actor, op: "consolidate", memoryId: m.id, hashBefore: m.contentHash, hashAfter: m.contentHash, contentBefore: null, detail: { into: memory.id, reason: group.reason } });
+    }
+    store.insert(memory);
+    store.appendAudit({ at: now, actor: ctx.actor, op: "create", memoryId: memory.id, hashBefore: null, hashAfter: memory.contentHash, contentBefore: null, detail: { type: memory.type, consolidated: group.sources.length } });
+    for (const m of members) {
+      if (store.addEdge({ fromId: m.id, toId: memory.id, relation: "part_of", weight: 1, createdAt: now, metadata: { consolidation: true } })) {
+        store.appendAudit({ at: now, actor: ctx.actor, op: "link", memoryId: m.id, hashBefore: null, hashAfter: null, contentBefore: null, detail: { relation: "part_of", to: memory.id } });
+      }
+    }
+    group.id = memory.id;
+  });
+}

@@ -1,0 +1,120 @@
+/** @module Consolidation on planted groups: near-copies and same-error groups merge, neighbours that differ stay; dry run, holds, undo, audit. */
+import { describe, expect, test } from "bun:test";
+import { nearCopyGroups } from "../../src/capture/near-copies.ts";
+import { rootCauseKey } from "../../src/capture/root-cause.ts";
+import { testEngine } from "../helpers/engine.ts";
+import { codeOf } from "../helpers/errors.ts";
+
+const HOUR = 3_600_000;
+
+function planted() {
+  const t = testEngine();
+  const add = (content: string, extra: Record<string, unknown> = {}) => {
+    t.advance(HOUR);
+    return t.engine.remember({ content, type: "lesson", ...extra }).id;
+  };
+  const copies = [
+    add("Always run `pnpm db:migrate` before the integration tests.", { tags: ["db"] }),
+    add("Always run `pnpm db:migrate` before running the integration tests.", { tags: ["ci"] }),
+    add("Always run `pnpm db:migrate` first, before the integration tests.", { priority: 5 }),
+  ];
+  const others = [
+    add("Also run `pnpm db:seed` before the integration tests."),
+    add("We moved from `pnpm db:migrate` to `pnpm prisma migrate deploy` before integration tests."),
+    add("Always run `pnpm db:migrate` before the integration tests.", { project: "/work/other" }),
+    add("Always run `pnpm db:migrate` before running the integration tests.", { project: "/work/other", type: "decision" }),
+  ];
+  const sig = "npm ERR! ERESOLVE unable to resolve dependency tree";
+  const errors = [
+    t.engine.remember({ content: `\`npm\` failed: ${sig}`, type: "error" }).id,
+    add(`\`npm install\` failed with "${sig}"; fixed by running \`npm install --legacy-peer-deps\`.`),
+    add(`\`npm ci\` failed with "${sig}"; fixed by pinning react to 18.3.1 in package.json.`),
+  ];
+  return { ...t, copies, others, errors };
+}
+
+describe("finding groups", () => {
+  test("near-copies chain by the duplicate rule; an addition or a change of value does not join", () => {
+    const items = [
+      { id: "a", content: "Deploys go through the `release` workflow on tags." },
+      { id: "b", content: "Deploys go through the `release` workflow, on tags." },
+      { id: "c", content: "Deploys go through the `release` workflow on tags only." },
+      { id: "d", content: "Deploys also go through the `hotfix` workflow on tags." },
+      { id: "e", content: "Staging deploys use port 8080." },
+      { id: "f", content: "Staging deploys use port 9090." },
+    ];
+    expect(nearCopyGroups(items)).toEqual([["a", "b", "c"]]);
+  });
+
+  test("root-cause keys level numbers and quoting, and are null without an error", () => {
+    expect(rootCauseKey('`npm test` failed with "Error: listen EADDRINUSE :::3000"; fixed by killing the old server.')).toBe(
+      rootCauseKey("`npm` failed: Error: listen EADDRINUSE :::4000"),
+    );
+    expect(rootCauseKey("TypeError: user.name is not a function. Happened in the login form.")).toBe("typeerror user.name is not a function");
+    expect(rootCauseKey("We use pnpm for every package.")).toBeNull();
+  });
+});
+
+describe("cairn consolidate", () => {
+  test("a dry run plans both kinds of group and writes nothing", () => {
+    const { engine, copies, errors } = planted();
+    const head = engine.auditHead();
+    const r = engine.consolidate({ dryRun: true });
+    expect(r.groups.map((g) => [g.reason, [...g.sources].sort()])).toEqual([
+      ["near-copies", [...copies].sort()],
+      ["same-error", [...errors].sort()],
+    ]);
+    expect(r.groups.every((g) => g.id === null)).toBe(true);
+    expect(engine.auditHead()).toEqual(head);
+    expect(engine.get(copies[0]!, { track: false }).status).toBe("active");
+  });
+
+  test("sources are archived and linked, the new memory keeps every source's words, tags and dates; recall finds it", async () => {
+    const { engine, copies, errors, others } = planted();
+    const r = engine.consolidate();
+    const near = r.groups.find((g) => g.reason === "near-copies")!;
+    const merged = engine.get(near.id!, { track: false });
+    expect(merged.status).toBe("active");
+    // The newest of equally used copies is the text; the others add no uncovered sentence.
+    expect(merged.content).toBe("Always run `pnpm db:migrate` first, before the integration tests.");
+    expect(merged.tags).toEqual(expect.arrayContaining(["db", "ci"]));
+    expect(merged.priority).toBe(5);
+    expect(merged.eventTime).toBe(engine.get(copies[0]!, { track: false }).createdAt);
+    for (const id of copies) {
+      expect(engine.get(id, { track: false }).status).toBe("archived");
+      expect(engine.links(id)).toContainEqual({ relation: "part_of", direction: "out", id: merged.id });
+      expect(engine.history(id).entries.map((e) => e.op)).toContain("consolidate");
+    }
+    const error = engine.get(r.groups.find((g) => g.reason === "same-error")!.id!, { track: false });
+    expect(error.type).toBe("lesson");
+    expect(error.content).toContain("--legacy-peer-deps");
+    expect(error.content).toContain("pinning react");
+    for (const id of others) expect(engine.get(id, { track: false }).status).toBe("active");
+    const found = await engine.recall({ query: "db:migrate integration tests", mode: "keyword" });
+    expect(found.results.map((x) => x.memory.id)).toContain(merged.id);
+    expect(found.results.map((x) => x.memory.id)).not.toContain(copies[1]);
+    expect(engine.verifyAudit().ok).toBe(true);
+    // Nothing left to fold: a second run changes nothing.
+    expect(engine.consolidate().groups).toEqual([]);
+  });
+
+  test("undo brings the sources back and archives the consolidated memory; a plain memory is refused", () => {
+    const { engine, copies, others } = planted();
+    const id = engine.consolidate({ reasons: ["near-copies"] }).groups[0]!.id!;
+    const undone = engine.undoConsolidation(id);
+    expect(undone.restored.sort()).toEqual([...copies].sort());
+    expect(undone.missing).toEqual([]);
+    expect(engine.get(id, { track: false }).status).toBe("archived");
+    for (const c of copies) expect(engine.get(c, { track: false }).status).toBe("active");
+    expect(codeOf(() => engine.undoConsolidation(others[0]!))).toBe("NOT_CONSOLIDATED");
+  });
+
+  test("a group with a held member is left as it is", () => {
+    const { engine, copies } = planted();
+    engine.addHold({ id: copies[1]!, reason: "litigation 2026-14" });
+    const g = engine.consolidate({ reasons: ["near-copies"] }).groups[0]!;
+    expect(g.skipped).toContain("legal hold");
+    expect(g.id).toBeNull();
+    for (const c of copies) expect(engine.get(c, { track: false }).status).toBe("active");
+  });
+});
