@@ -20,7 +20,7 @@ export type ConsolidationReason = (typeof CONSOLIDATION_REASONS)[number];
 /** Errors and lessons sharing a signature before they count as one root cause worth one memory. */
 export const SAME_ERROR_MIN = 3;
 const NEVER_MERGED: ReadonlySet<MemoryType> = new Set(["reminder", "checkpoint"]);
-/** Memories one run reads; larger stores are consolidated a slice at a time, newest first. */
+/** Memories one run reads by default, newest first; larger stores are consolidated a slice at a time. */
 const SCAN_LIMIT = 200_000;
 
 export interface ConsolidateInput extends ScopeOptions {
@@ -29,6 +29,8 @@ export interface ConsolidateInput extends ScopeOptions {
   reasons?: readonly ConsolidationReason[];
   /** The audit actor; default the engine's. Idle passes pass "consolidate". */
   actor?: string;
+  /** Read at most this many active memories, newest first (idle passes keep a pass short). */
+  limit?: number;
 }
 
 export interface ConsolidatedGroup {
@@ -58,7 +60,7 @@ export function consolidate(ctx: EngineContext, input: ConsolidateInput = {}): C
   const reasons = new Set(input.reasons ?? CONSOLIDATION_REASONS);
   const actx: EngineContext = { ...ctx, actor: input.actor ?? ctx.actor, now: () => now };
   const scope = resolveScope(ctx, input);
-  const all = ctx.store.list({ scope }, now, { limit: SCAN_LIMIT }).filter((m) => !NEVER_MERGED.has(m.type));
+  const all = ctx.store.list({ scope }, now, { limit: input.limit ?? SCAN_LIMIT }).filter((m) => !NEVER_MERGED.has(m.type));
   const planned = planGroups(all, reasons);
   const report: ConsolidateReport = { at: now, dryRun: input.dryRun === true, scanned: all.length, groups: [] };
   for (const { reason, members } of planned) {

@@ -4,6 +4,25 @@
  * (the last sweep's time is kept in the database). Any long-lived process can drive one (the MCP server does).
  */
 import { describeError } from "../errors.ts";
+import type { Engine } from "./engine.ts";
+
+/**
+ * What a long-lived process does when quiet: the retention sweep, then folding near-copies together (never
+ * same-error groups: those wait for `cairn consolidate`). The audit actors are "sweep" and "consolidate".
+ */
+export function idleWork(engine: Engine): void {
+  engine.sweep({ actor: "sweep" });
+  engine.consolidate({ allProjects: true, reasons: ["near-copies"], actor: "consolidate", limit: IDLE_CONSOLIDATE_SCAN });
+}
+
+/** The quiet time before idle work, from `CAIRN_IDLE_WORK_MS` (tests shorten it), else the default. */
+export function idleWorkDelay(): number | undefined {
+  const n = Number(process.env.CAIRN_IDLE_WORK_MS);
+  return Number.isFinite(n) && n > 0 ? n : undefined;
+}
+
+/** Newest memories one idle pass compares: near-copies are mostly captured close together; ~0.1 s of work. */
+const IDLE_CONSOLIDATE_SCAN = 5000;
 
 export interface IdleSweepOptions {
   /** Runs one sweep (engine.sweep with actor "sweep"). */
@@ -64,8 +83,8 @@ export class IdleSweeper {
     }
   }
 
-  /** Checks every `intervalMs` (default a minute) without keeping the process alive. */
-  start(intervalMs = 60_000): void {
+  /** Checks every `intervalMs` (default a minute, or the quiet time when shorter) without keeping the process alive. */
+  start(intervalMs = Math.min(60_000, this.#opts.idleMs ?? 60_000)): void {
     this.stop();
     this.#timer = setInterval(() => this.tick(), intervalMs);
     this.#timer.unref?.();

@@ -168,6 +168,26 @@ describe("warm hook daemon", () => {
     expect(existsSync(sb.cairnHome)).toBe(false);
   });
 
+  test("when idle it applies retention and folds near-copies, as `cairn mcp` does", async () => {
+    const old = "2020-03-01T00:00:00.000Z";
+    const line = { id: "01900000-0000-7000-8000-0000000000c3", content: "ENOSPC writing the build cache", type: "error", project: null, created_at: old, updated_at: old, priority: 3, status: "active" };
+    await sb.ok(["import", "-"], { cwd: project, stdin: `${JSON.stringify(line)}\n` });
+    await sb.ok(["retention", "set", "--type", "error", "--keep", "90d", "--grace", "0d"], { cwd: project });
+    const copies: string[] = [];
+    for (const text of ["Run `make lint` before every push to main.", "Always run `make lint` before every push to main."]) {
+      copies.push((await sb.json<{ id: string }>(["remember", text, "--type", "lesson", "--json"], { cwd: project })).id);
+    }
+    await startDaemon({ CAIRN_IDLE_WORK_MS: "300" });
+    const archived = async () => (await sb.json<{ memories: Array<{ id: string }> }>(["list", "--status", "archived", "--all-projects", "--json"], { cwd: project })).memories.map((m) => m.id);
+    await waitFor(async () => {
+      const ids = await archived();
+      return copies.every((c) => ids.includes(c));
+    }, "the idle pass to fold the copies", 30_000);
+    const log = await sb.json<{ entries: Array<{ actor: string; op: string; memory_id: string }> }>(["audit", "log", "--json"], { cwd: project });
+    expect(log.entries.filter((e) => e.op === "consolidate").map((e) => [e.actor, e.memory_id]).sort()).toEqual(copies.map((c) => ["consolidate", c]).sort());
+    expect(log.entries.filter((e) => e.op === "purge").map((e) => [e.actor, e.memory_id])).toEqual([["sweep", line.id]]);
+  });
+
   test("steps aside for a client of another build, which then runs cold", async () => {
     const d = await startDaemon();
     const other = await askWarm(sock, { build: "0.0.0-other", event: "prompt", cwd: project, stdin: "{}" }, 2000);

@@ -2,7 +2,7 @@
 import { defineCommand } from "citty";
 import { detectProjectKey, projectKeyOfDirectory } from "../../config/project.ts";
 import { Engine } from "../../engine/engine.ts";
-import { IdleSweeper } from "../../engine/idle-sweep.ts";
+import { IdleSweeper, idleWork, idleWorkDelay } from "../../engine/idle-sweep.ts";
 import { log } from "../../log.ts";
 import { manageLifecycle } from "../../mcp/lifecycle.ts";
 import { ProjectScope } from "../../mcp/scope.ts";
@@ -54,11 +54,8 @@ export default defineCommand({
     // Retention rules and consolidation of near-copies are applied here at idle (after 2 quiet minutes, at most hourly across processes),
     // never while a tool call runs; the audit actor is "sweep".
     const sweeper = new IdleSweeper({
-      // Then near-copies are folded together (never same-error groups: those wait for `cairn consolidate`).
-      sweep: () => {
-        engine.sweep({ actor: "sweep" });
-        engine.consolidate({ allProjects: true, reasons: ["near-copies"], actor: "consolidate" });
-      },
+      sweep: () => idleWork(engine),
+      idleMs: idleWorkDelay(),
       lastSweep: () => store.policy.lastSweep(),
       onError: (message) => log.warn(message),
     });

@@ -13,6 +13,8 @@ import { appendHookLog } from "../log.ts";
 import { isServing, LineReader, writeAll } from "./client.ts";
 import { buildId, launchLockPath, pidFilePath, socketPath, type WarmReply, type WarmRequest } from "./protocol.ts";
 import { StoreHolder } from "./store-holder.ts";
+import { Engine } from "../../engine/engine.ts";
+import { IdleSweeper, idleWork, idleWorkDelay } from "../../engine/idle-sweep.ts";
 
 /** Default idle lifetime: long enough to span a working session's pauses, short enough not to linger. */
 const IDLE_MS = 15 * 60_000;
@@ -55,6 +57,7 @@ export async function serveHooks(paths: Paths): Promise<number> {
     debug(`stopping: ${why}`);
     clearTimeout(idle);
     clearInterval(watch);
+    sweeper.stop();
     listener.stop(false);
     if (inode(sock) === ours) safeUnlink(sock);
     if (readText(pidFile).startsWith(`${process.pid} `)) safeUnlink(pidFile);
@@ -66,6 +69,16 @@ export async function serveHooks(paths: Paths): Promise<number> {
     finish();
   };
   let idle = setTimeout(() => shutdown("idle"), idleMs);
+  // Retention and near-copy folding at idle, as in `cairn mcp` (at most hourly across every process). The
+  // engine borrows the daemon's store: closing it is the holder's job.
+  const sweeper = new IdleSweeper({
+    sweep: () => existsSync(paths.dbFile) && idleWork(new Engine({ store: store.get(), project: "", actor: "sweep" })),
+    // No database yet: nothing to sweep, and opening one would create it.
+    lastSweep: () => (existsSync(paths.dbFile) ? store.get().policy.lastSweep() : Date.now()),
+    onError: (message) => appendHookLog(paths.dataDir, `hookd ${message}`),
+    idleMs: idleWorkDelay(),
+  });
+  sweeper.start();
   const watch = setInterval(() => {
     if (inode(sock) !== ours) return shutdown("socket removed or taken over");
     // Idle between events: finish an erasure a purge left pending while this daemon was reading.
@@ -85,7 +98,10 @@ export async function serveHooks(paths: Paths): Promise<number> {
     if (!input) return { out: "" };
     const began = performance.now();
     const key = input.sessionId ?? "";
-    const run = (sessions.get(key) ?? Promise.resolve()).then(() => withDeadline(handleEvent(input, paths, () => store.get()), daemonDeadline(input.event)));
+    sweeper.begin();
+    const run = (sessions.get(key) ?? Promise.resolve())
+      .then(() => withDeadline(handleEvent(input, paths, () => store.get()), daemonDeadline(input.event)))
+      .finally(() => sweeper.end());
     const tail = run.catch(() => {});
     sessions.set(key, tail);
     void tail.then(() => sessions.get(key) === tail && sessions.delete(key));
