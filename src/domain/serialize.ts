@@ -65,6 +65,9 @@ export interface RecallHitJson {
   event_time: string | null;
   tags: string[];
   truncated?: true;
+  /** Only on a memory that is not active (recall with superseded memories included): what it is now. */
+  status?: string;
+  superseded_by?: string | null;
 }
 
 export function recallHitToJson(hit: { memory: Memory; score: number; truncated: boolean }): RecallHitJson {
@@ -79,5 +82,6 @@ export function recallHitToJson(hit: { memory: Memory; score: number; truncated:
     event_time: toIso(m.eventTime),
     tags: m.tags,
     ...(hit.truncated ? { truncated: true as const } : {}),
+    ...(m.status !== "active" ? { status: m.status, superseded_by: m.supersededBy } : {}),
   };
 }

@@ -20,6 +20,7 @@ export const COMMANDS: Record<string, { description: string; load: Loader }> = {
   models: { description: "list, add, switch and re-embed models", load: () => import("./models.ts").then((m) => m.default) },
   setup: { description: "register cairn with agent clients (MCP server, Claude Code hooks)", load: () => import("./setup.ts").then((m) => m.default) },
   retention: { description: "set, show or clear retention rules (by type, project or tag)", load: () => import("./retention.ts").then((m) => m.default) },
+  relate: { description: "link two memories (<from> supersedes|fixes|caused_by|… <to>)", load: () => import("./relate.ts").then((m) => m.default) },
   consolidate: { description: "fold near-copies and same-error groups into one memory (--dry-run, --undo <id>)", load: () => import("./consolidate.ts").then((m) => m.default) },
   sweep: { description: "apply retention now: expire, then purge after grace (--dry-run)", load: () => import("./sweep.ts").then((m) => m.default) },
   hold: { description: "legal holds: add (--project/--tag/--id --reason), list, release", load: () => import("./hold.ts").then((m) => m.default) },

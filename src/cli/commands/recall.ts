@@ -18,6 +18,7 @@ export default defineCommand({
     mode: { type: "enum", options: [...RECALL_MODES], description: "retrieval channels to use (default: config `mode`)" },
     budget: { type: "string", description: "trim results to about this many tokens", valueHint: "tokens" },
     explain: { type: "boolean", description: "show per result each channel's rank, score and contribution, and session lifts" },
+    "include-superseded": { type: "boolean", description: "also memories a newer one superseded (marked superseded)" },
     ...filterFlags,
     ...scopeFlags,
     ...jsonFlag,
@@ -38,6 +39,7 @@ export default defineCommand({
         since: parseOptionalTime(args.since, now),
         until: parseOptionalTime(args.until, now),
         ...scopeFrom(args),
+        ...(args["include-superseded"] ? { statuses: ["active", "superseded"] as const } : {}),
       });
       // One line per distinct problem, on stderr, so degraded recall is never silent (stdout stays parseable).
       for (const w of new Set(result.warnings)) progress(`warning: ${w}`);

@@ -12,6 +12,8 @@ export const AGENT_BUDGET = 800;
 const hit = memorySummary.omit({ priority: true }).extend({
   score: z.number(),
   truncated: z.boolean().optional().describe("content was cut to fit the budget; `get` returns all of it"),
+  status: z.string().optional().describe("present only when the memory is not active, e.g. superseded (include_superseded)"),
+  superseded_by: z.string().nullable().optional().describe("the memory that replaced this one"),
 });
 
 export default defineTool({
@@ -32,6 +34,7 @@ export default defineTool({
       mode: z.enum(RECALL_MODES).optional().describe("retrieval channels: keyword (BM25), semantic (embeddings) or hybrid (both; the default unless configured otherwise)"),
       since: timeArg("only memories from this time on"),
       until: timeArg("only memories before this time"),
+      include_superseded: z.boolean().optional().describe("also return memories a newer one superseded (their status says so); default false"),
       budget: z
         .number()
         .int()
@@ -64,6 +67,7 @@ export default defineTool({
       since: timeArgValue(args.since, engine.now()),
       until: timeArgValue(args.until, engine.now()),
       ...scopeArg(args.project),
+      ...(args.include_superseded ? { statuses: ["active", "superseded"] as const } : {}),
     });
     const results = result.results.map(recallHitToJson);
     const warnings = [...new Set(result.warnings)];

@@ -1,0 +1,27 @@
+/** @module `cairn relate <from> <relation> <to>`: a typed link between two memories; `supersedes` also retires the target. */
+import { defineCommand } from "citty";
+import { RELATIONS } from "../../domain/edge.ts";
+import { jsonFlag } from "../flags.ts";
+import { output } from "../output.ts";
+import { withEngine } from "../session.ts";
+
+export default defineCommand({
+  meta: { name: "relate", description: `Link two memories: <from> <relation> <to>, read as "from supersedes to" (relations: ${RELATIONS.join(", ")}).` },
+  args: {
+    from: { type: "positional", required: true, description: "memory id (short form, full id, or a unique prefix)" },
+    relation: { type: "positional", required: true, description: RELATIONS.join(", ") },
+    to: { type: "positional", required: true, description: "memory id the relation points at" },
+    ...jsonFlag,
+  },
+  async run({ args }) {
+    await withEngine(({ engine }) => {
+      const r = engine.relate(args.from, args.to, args.relation);
+      if (args.json) return output.json({ from: r.from, relation: r.relation, to: r.to, status: r.status, superseded: r.superseded });
+      const short = engine.shortIds([r.from, r.to]);
+      const link = `${short.get(r.from)} ${r.relation} ${short.get(r.to)}`;
+      const lines = [r.status === "created" ? `Linked ${link}.` : `Already linked: ${link}.`];
+      if (r.superseded) lines.push(`${short.get(r.to)} is now superseded: recall leaves it out (\`--include-superseded\` shows it; \`cairn restore ${short.get(r.to)}\` undoes).`);
+      output.text(lines.join("\n"));
+    });
+  },
+});
