@@ -48,7 +48,7 @@ export function scopeFrom(args: { project?: string; global?: boolean; "all-proje
       ["--all-projects", args["all-projects"] === true],
     ] as const
   ).filter(([, on]) => on);
-  if (given.length > 1) throw cairnError("USAGE", [`Use only one of ${given.map(([flag]) => flag).join(" and ")}.`]);
+  if (given.length > 1) throw cairnError("ONE_OF", [given.map(([flag]) => flag).join(" and ")]);
   if (args["all-projects"]) return { allProjects: true };
   if (args.global) return { project: null };
   if (args.project !== undefined) return { project: args.project };
@@ -80,7 +80,7 @@ export function positionalText(args: { _: string[] }): string {
 export function actionArg<const T extends string>(command: string, given: string | undefined, actions: readonly [T, ...T[]]): T {
   const action = given ?? actions[0];
   if (!(actions as readonly string[]).includes(action)) {
-    throw cairnError("USAGE", [`Unknown ${command} action "${action}". Use ${actions.slice(0, -1).join(", ")} or ${actions.at(-1)}.`]);
+    throw cairnError("UNKNOWN_ACTION", [command, action, `${actions.slice(0, -1).join(", ")} or ${actions.at(-1)}`]);
   }
   return action as T;
 }

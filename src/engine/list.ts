@@ -20,7 +20,7 @@ export interface ListResult {
 
 export function listMemories(ctx: EngineContext, input: ListInput): ListResult {
   const limit = input.limit ?? 20;
-  if (!Number.isInteger(limit) || limit < 1) throw cairnError("USAGE", [`Limit must be a positive whole number, got ${limit}.`]);
+  if (!Number.isInteger(limit) || limit < 1) throw cairnError("BAD_LIMIT", [String(limit)]);
   const filter = resolveFilter(ctx, input);
   const now = ctx.now();
   return {

@@ -85,10 +85,7 @@ export function dueTime(when: RemindWhen, now: number): number {
 export function remind(ctx: EngineContext, input: RemindInput): RemindResult {
   const content = checkContent(input.content);
   if (content.length > MAX_REMINDER_CHARS) {
-    throw cairnError("USAGE", [
-      `A reminder is ${content.length} characters; keep it under ${MAX_REMINDER_CHARS} ` +
-        "and store the detail as a memory the reminder names.",
-    ]);
+    throw cairnError("REMINDER_TOO_LONG", [content.length, MAX_REMINDER_CHARS]);
   }
   const now = ctx.now();
   const due = dueTime(input, now);

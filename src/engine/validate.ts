@@ -27,7 +27,7 @@ export function checkType(value: string | undefined): MemoryType {
 export function checkPriority(value: number | undefined, fallback: number): number {
   if (value === undefined) return fallback;
   if (!Number.isInteger(value) || value < 1 || value > 5) {
-    throw cairnError("USAGE", [`Priority must be a whole number from 1 (low) to 5 (high), got ${value}.`]);
+    throw cairnError("BAD_PRIORITY", [String(value)]);
   }
   return value;
 }
@@ -41,17 +41,17 @@ export const MAX_METADATA_DEPTH = 32;
 export function checkMetadata(value: unknown): Record<string, unknown> {
   if (value === undefined || value === null) return {};
   if (typeof value !== "object" || Array.isArray(value)) {
-    throw cairnError("USAGE", ["Metadata must be a JSON object, e.g. {\"ticket\": \"ABC-12\"}."]);
+    throw cairnError("BAD_METADATA");
   }
   // Checked without recursion before anything walks it recursively (JSON.stringify, redaction): metadata
   // nested 50,000 deep overflowed the stack.
   const depth = nestingDepth(value, MAX_METADATA_DEPTH);
   if (depth > MAX_METADATA_DEPTH) {
-    throw cairnError("USAGE", [`Metadata is nested more than ${MAX_METADATA_DEPTH} levels deep; the limit is ${MAX_METADATA_DEPTH}. Flatten it.`]);
+    throw cairnError("METADATA_TOO_DEEP", [MAX_METADATA_DEPTH]);
   }
   const bytes = Buffer.byteLength(JSON.stringify(value), "utf8");
   if (bytes > MAX_METADATA_BYTES) {
-    throw cairnError("USAGE", [`Metadata is ${bytes} bytes as JSON; the limit is ${MAX_METADATA_BYTES}. Keep metadata small and put text in the content.`]);
+    throw cairnError("METADATA_TOO_LARGE", [bytes, MAX_METADATA_BYTES]);
   }
   return value as Record<string, unknown>;
 }

@@ -63,7 +63,7 @@ describe("remember", () => {
   test.each([
     ["empty", { content: "   " }, "EMPTY_CONTENT"],
     ["bad type", { content: "x", type: "rumour" }, "BAD_TYPE"],
-    ["bad priority", { content: "x", priority: 9 }, "USAGE"],
+    ["bad priority", { content: "x", priority: 9 }, "BAD_PRIORITY"],
     ["huge", { content: "x".repeat(70_000) }, "CONTENT_TOO_LARGE"],
   ] as const)("rejects %s input and stores nothing", (_name, input, code) => {
     const { engine } = testEngine();

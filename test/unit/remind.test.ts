@@ -63,7 +63,7 @@ describe("remind: creating", () => {
       [{ content: "not a delay", in: "soon" }, "BAD_TIME"],
       [{ content: "absurdly far", in: "999999999y" }, "BAD_TIME"],
       [{ content: "   ", in: "1h" }, "EMPTY_CONTENT"],
-      [{ content: "x".repeat(2001), in: "1h" }, "USAGE"],
+      [{ content: "x".repeat(2001), in: "1h" }, "REMINDER_TOO_LONG"],
     ];
     for (const [input, code] of cases) {
       const err = (() => {

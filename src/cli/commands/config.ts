@@ -39,7 +39,7 @@ export default defineCommand({
       const config = loadConfig(paths.configFile);
       return args.json ? output.json({ key, value: config.values[key], source: config.sources[key] }) : output.text(String(config.values[key]));
     }
-    if (action !== "set" && action !== "unset") throw cairnError("USAGE", [`Unknown config action "${action}". Use show, get, set, unset or path.`]);
+    if (action !== "set" && action !== "unset") throw cairnError("UNKNOWN_ACTION", ["config", action, "show, get, set, unset or path"]);
     const file = readConfigFile(paths.configFile);
     let stored: string | number | undefined;
     if (action === "set") {

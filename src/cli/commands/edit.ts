@@ -25,7 +25,7 @@ export default defineCommand({
   async run({ args }) {
     let content = args.content;
     if (content === "-") content = await readStdinText();
-    if (args.project !== undefined && args.global) throw cairnError("USAGE", ["Use either --project or --global, not both."]);
+    if (args.project !== undefined && args.global) throw cairnError("ONE_OF", ["--project and --global"]);
     const eventTime = args["event-time"];
     await withEngine(({ engine }) => {
       const updated = engine.update(args.id, {

@@ -82,7 +82,7 @@ export default defineCommand({
     }
     if (action === "reembed" && args.background) return backgroundWorker(paths.dataDir, paths.dbFile, config.values.model);
     if (action === "reembed") return reembed(paths.dataDir, paths.dbFile, target ?? config.values.model, Boolean(args.json));
-    throw cairnError("USAGE", [`Unknown models action "${action}". Use list, add, use, remove or reembed.`]);
+    throw cairnError("UNKNOWN_ACTION", ["models", action, "list, add, use, remove or reembed"]);
   },
 });
 

@@ -72,7 +72,7 @@ function modeOf(a: Args): Mode {
       'Say what to be reminded of and when, e.g. `cairn remind "check the canary" --in 2h`; or use --list, --done <id> or --cancel <id>.',
     ]);
   }
-  if (chosen.length > 1) throw cairnError("USAGE", [`Use only one of ${chosen.map(([, name]) => name).join(" and ")}.`]);
+  if (chosen.length > 1) throw cairnError("ONE_OF", [chosen.map(([, name]) => name).join(" and ")]);
   const mode = chosen[0]![0];
   const stray = [
     ["--at", a.at !== undefined, mode === "create"],

@@ -21,7 +21,7 @@ export default defineCommand({
     ...jsonFlag,
   },
   run({ args }) {
-    if (args.project && args.user) throw cairnError("USAGE", ["Use only one of --project and --user."]);
+    if (args.project && args.user) throw cairnError("ONE_OF", ["--project and --user"]);
     let clients: ReturnType<typeof parseClients>;
     let command: string;
     try {
