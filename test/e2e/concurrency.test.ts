@@ -25,7 +25,6 @@ afterEach(() => s.cleanup());
 
 test(`${WORKERS} processes × ${PER_WORKER} remembers through the Engine: all stored, none locked`, async () => {
   // Under `bun test`, process.execPath is the bun binary, which runs the TypeScript child directly.
-  expect(process.versions.bun).toBeDefined();
   const children = Array.from({ length: WORKERS }, (_, w) =>
     Bun.spawn([process.execPath, CHILD, String(w), String(PER_WORKER)], {
       cwd: s.cwd,
