@@ -29,6 +29,8 @@ export class HookContext {
   /** The erase generation when the state was loaded (state-erase.ts). */
   #stateGen = 0;
   #stateDirty = false;
+  /** Ids the session had surfaced and created when its state was loaded: what this event added is the rest. */
+  #before: { surfaced: Set<string>; created: Set<string> } | null = null;
   /** Something was captured: its vector is made by the background worker, not on the agent's clock. */
   #wrote = false;
   /** A store owned by a long-lived caller (the warm daemon): used instead of opening one, never closed here. */
@@ -115,8 +117,20 @@ export class HookContext {
     if (!this.#state) {
       this.#stateGen = eraseGeneration(this.paths.dataDir);
       this.#state = loadState(this.paths.dataDir, this.input.sessionId);
+      this.#before = { surfaced: new Set(this.#state.surfaced), created: new Set(this.#state.created) };
     }
     return this.#state;
+  }
+
+  /** The memories this event injected into the agent's context and those it captured (for the activity log). */
+  changes(): { injected: string[]; captured: string[] } {
+    const state = this.#state;
+    const before = this.#before;
+    if (!state || !before) return { injected: [], captured: [] };
+    return {
+      injected: [...new Set(state.surfaced.filter((id) => !before.surfaced.has(id)))],
+      captured: [...new Set(state.created.filter((id) => !before.created.has(id)))],
+    };
   }
 
   /** Marks the state to be written back when the handler finishes. */
