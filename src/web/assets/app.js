@@ -49,6 +49,7 @@
     } catch (err) {
       results.replaceChildren(failure(err));
     }
+    results.dataset.done = "1";
   }
 
   /** What `recall --explain` says: each channel's rank, raw score and part of the final score, then lifts. */
@@ -76,6 +77,7 @@
     } catch (err) {
       results.replaceChildren(failure(err));
     }
+    results.dataset.done = "1";
   }
 
   async function route() {
@@ -84,6 +86,7 @@
     const section = path.startsWith("/list") ? "list" : path.startsWith("/dashboard") ? "dashboard" : path === "/" ? "search" : "";
     for (const a of document.querySelectorAll("nav a")) a.toggleAttribute("aria-current", a.dataset.nav === section) && a.setAttribute("aria-current", "page");
     document.getElementById("main").replaceChildren();
+    document.getElementById("toast").classList.remove("show"); // a note about the last page, not this one
     if (path.startsWith("/m/")) return C.memoryPage(decodeURIComponent(path.slice(3)));
     if (path.startsWith("/g/")) return C.graphPage(decodeURIComponent(path.slice(3)));
     if (section === "list") return listPage(p);

@@ -24,7 +24,7 @@
     }
     const n = Math.floor((last - start) / step) + 1;
     const types = [...new Set(rows.map((r) => r.type))].sort();
-    const W = 900, H = 220, L = 40, B = 28, bw = Math.max(2, (W - L - 10) / n - 2);
+    const W = 900, H = 220, L = 40, B = 28, bw = Math.min(36, Math.max(2, (W - L - 10) / n - 2));
     let max = 1;
     for (const b of buckets.values()) max = Math.max(max, Object.values(b).reduce((a, c) => a + c, 0));
     const y = (v) => H - B - (v / max) * (H - B - 10);
@@ -90,9 +90,11 @@
     }
     const pos = new Map();
     for (const [k, nodes] of rings) nodes.forEach((n, i) => {
-      const a = (2 * Math.PI * i) / nodes.length - Math.PI / 2 + k * 0.4;
+      // Never exactly opposite: a link between two memories of one ring would run through the middle.
+      const a = (2 * Math.PI * i) / Math.max(3, nodes.length) - Math.PI / 2 + k * 0.4;
       pos.set(n.id, k === 0 ? [cx, cy] : [cx + Math.cos(a) * (k * 170), cy + Math.sin(a) * (k * 130)]);
     });
+    relax(pos, hood, hood.root, W, H);
     const defs = s("defs", {}, s("marker", { id: "arrow", viewBox: "0 0 10 10", refX: 24, refY: 5, markerWidth: 7, markerHeight: 7, orient: "auto-start-reverse" }, s("path", { d: "M0,0 L10,5 L0,10 z", fill: "#8d959c" })));
     const edges = hood.edges.map((e) => {
       const [x1, y1] = pos.get(e.from), [x2, y2] = pos.get(e.to);
@@ -108,6 +110,38 @@
         s("title", {}, n.content));
     });
     return h("figure", { class: "chart" }, s("svg", { class: "graph", viewBox: `0 0 ${W} ${H}`, role: "group", "aria-label": `${hood.nodes.length} memories, ${hood.edges.length} links` }, defs, edges, nodes));
+  }
+
+  /**
+   * A few rounds of a spring layout from the rings: linked memories pull together, all push apart, the root
+   * stays in the middle; enough for the tens of memories a neighbourhood holds.
+   */
+  function relax(pos, hood, root, W, H) {
+    const ids = [...pos.keys()];
+    const k = Math.min(W, H) / Math.max(2, Math.sqrt(ids.length) + 1);
+    for (let round = 0; round < 200; round++) {
+      const move = new Map(ids.map((id) => [id, [0, 0]]));
+      for (let i = 0; i < ids.length; i++) for (let j = i + 1; j < ids.length; j++) {
+        const [a, b] = [pos.get(ids[i]), pos.get(ids[j])];
+        const dx = a[0] - b[0] || 0.1, dy = a[1] - b[1] || 0.1, d = Math.hypot(dx, dy);
+        const f = (k * k) / d / d;
+        move.get(ids[i])[0] += dx * f; move.get(ids[i])[1] += dy * f;
+        move.get(ids[j])[0] -= dx * f; move.get(ids[j])[1] -= dy * f;
+      }
+      for (const e of hood.edges) {
+        const [a, b] = [pos.get(e.from), pos.get(e.to)];
+        const dx = a[0] - b[0], dy = a[1] - b[1], d = Math.max(1, Math.hypot(dx, dy));
+        const f = d / k;
+        move.get(e.from)[0] -= (dx / d) * f; move.get(e.from)[1] -= (dy / d) * f;
+        move.get(e.to)[0] += (dx / d) * f; move.get(e.to)[1] += (dy / d) * f;
+      }
+      const step = 12 * (1 - round / 200);
+      for (const id of ids) {
+        if (id === root) continue;
+        const [mx, my] = move.get(id), m = Math.hypot(mx, my) || 1, p = pos.get(id);
+        pos.set(id, [Math.min(W - 110, Math.max(110, p[0] + (mx / m) * Math.min(step, m))), Math.min(H - 40, Math.max(30, p[1] + (my / m) * Math.min(step, m)))]);
+      }
+    }
   }
 
   window.Cairn.charts = { growth, latency, graph, color };

@@ -10,6 +10,8 @@ window.Cairn = (() => {
       if (v === null || v === undefined || v === false) continue;
       if (k.startsWith("on")) el.addEventListener(k.slice(2), v);
       else if (k === "value") el.value = v;
+      // Through the CSSOM: the Content-Security-Policy refuses style attributes written as markup.
+      else if (k === "style") el.style.cssText = v;
       else el.setAttribute(k, v === true ? "" : String(v));
     }
     append(el, children);
