@@ -103,7 +103,7 @@ describe("cairn ui's API over the one Engine", () => {
     expect((await sb.json(["get", id, "--json"])).status).toBe("active");
     const bad = await post("/api/edit", { id, type: "nonsense" }, origin);
     expect(bad.status).toBe(400);
-    expect((await bad.json()).error.code).toBe("BAD_TYPE");
+    expect(((await bad.json()) as any).error.code).toBe("BAD_TYPE");
   });
 
   test("erase needs the full id typed back, then purges and returns the receipt", async () => {
@@ -113,7 +113,7 @@ describe("cairn ui's API over the one Engine", () => {
     expect((await sb.json(["get", other, "--json"])).status).toBe("active");
     const r = await post("/api/erase", { id: other, confirm: other });
     expect(r.status).toBe(200);
-    const body = await r.json();
+    const body = (await r.json()) as any;
     expect(body.status).toBe("purged");
     expect(body.receipt.audit_seq).toBeGreaterThan(0);
     const gone = await sb.run(["get", other, "--json"]);
@@ -127,7 +127,7 @@ describe("cairn ui's API over the one Engine", () => {
     await hook("prompt", "prompt", { session: "s-1", prompt: "remember that the integration tests need `docker compose up db` first" });
     await hook("prompt", "prompt", { session: "s-2", prompt: "how do I run the integration tests?" });
     await sb.ok(["recall", "integration tests", "--mode", "keyword"], { cwd: project });
-    const d = await (await fetch(`${ui.base}${withToken("/api/dashboard")}`)).json();
+    const d = (await (await fetch(`${ui.base}${withToken("/api/dashboard")}`)).json()) as any;
     const captured = d.recent_hooks.flatMap((e: { captured: Array<{ content: string }> }) => e.captured);
     const injected = d.recent_hooks.flatMap((e: { injected: Array<{ content: string }> }) => e.injected);
     expect(captured.some((m: { content: string }) => /docker compose up db/.test(m.content))).toBe(true);
