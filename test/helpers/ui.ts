@@ -16,10 +16,13 @@ export interface UiProcess {
   stderr(): string;
   /** SIGTERM, then the exit code. */
   stop(): Promise<number | null>;
+  /** The exit code, whenever it exits. */
+  exited: Promise<number | null>;
 }
 
-export async function startUi(sb: Sandbox, cwd = sb.cwd): Promise<UiProcess> {
-  const proc = Bun.spawn([requireBinary(), "ui", "--json"], { cwd, env: sb.env({ CAIRN_LOG_LEVEL: "info" }), stdin: "ignore", stdout: "pipe", stderr: "pipe" });
+export async function startUi(sb: Sandbox, cwd = sb.cwd, more: { args?: string[]; env?: Record<string, string> } = {}): Promise<UiProcess> {
+  const env = sb.env({ CAIRN_LOG_LEVEL: "info", ...more.env });
+  const proc = Bun.spawn([requireBinary(), "ui", "--json", ...(more.args ?? [])], { cwd, env, stdin: "ignore", stdout: "pipe", stderr: "pipe" });
   let err = "";
   void (async () => {
     const decoder = new TextDecoder();
@@ -41,6 +44,7 @@ export async function startUi(sb: Sandbox, cwd = sb.cwd): Promise<UiProcess> {
     token,
     base: `http://127.0.0.1:${info.port}`,
     stderr: () => err,
+    exited: proc.exited,
     stop: () => (stopped ??= (proc.kill("SIGTERM"), proc.exited)),
   };
 }

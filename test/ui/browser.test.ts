@@ -91,7 +91,7 @@ describe.skipIf(!browser)("cairn ui in Chromium", () => {
     // "/" focuses the search box from anywhere on the page.
     await page.locator("nav a").first().focus();
     await page.keyboard.press("/");
-    expect(await page.evaluate("document.activeElement?.id")).toBe("search");
+    expect(await page.evaluate(() => (globalThis as any).document.activeElement?.id)).toBe("search");
     await page.keyboard.type("which package manager");
     await page.keyboard.press("Enter");
     await page.waitForSelector("#results[data-done]");
@@ -112,7 +112,7 @@ describe.skipIf(!browser)("cairn ui in Chromium", () => {
     await page.fill("#edit-form textarea", "The flaky checkout test passes once the payment mock starts first");
     await page.fill("#edit-form input[name=tags]", "tests, ci");
     await page.click("#edit-form button[type=submit]");
-    await page.waitForFunction(`document.querySelector("#memory-content")?.textContent?.endsWith("starts first")`);
+    await page.waitForFunction(() => (globalThis as any).document.querySelector("#memory-content")?.textContent?.endsWith("starts first"));
     const got = await sb.json(["get", ids.flaky!, "--json", "--history"]);
     expect(got.content).toBe("The flaky checkout test passes once the payment mock starts first");
     expect([...got.tags].sort()).toEqual(["ci", "tests"]);
@@ -140,7 +140,7 @@ describe.skipIf(!browser)("cairn ui in Chromium", () => {
     await ready(`#/m/${ids.erase}`);
     await page.click("#erase");
     await page.waitForSelector("dialog[open]");
-    expect(await page.evaluate("document.activeElement?.id")).toBe("erase-cancel");
+    expect(await page.evaluate(() => (globalThis as any).document.activeElement?.id)).toBe("erase-cancel");
     await shot("erase-confirm");
     await page.keyboard.press("Enter"); // Cancel has focus: Enter keeps the memory
     expect((await sb.json(["get", ids.erase!, "--json"])).status).toBe("active");

@@ -137,6 +137,19 @@ describe("cairn ui's API over the one Engine", () => {
     expect(d.created_by_day.reduce((n: number, r: { count: number }) => n + r.count, 0)).toBe(d.stats.total);
   });
 
+  test("--open without a browser opener only says so; Ctrl-C (SIGINT) stops it too", async () => {
+    const other = await startUi(sb, sb.cwd, { args: ["--open"], env: { PATH: "/nonexistent" } });
+    try {
+      expect((await fetch(other.url)).status).toBe(200);
+      // The warning follows the URL on stdout: wait for it (bounded), then check it.
+      for (let i = 0; i < 200 && !/no (xdg-)?open found/.test(other.stderr()); i++) await Bun.sleep(25);
+      expect(other.stderr()).toMatch(/no (xdg-)?open found/);
+    } finally {
+      process.kill(other.pid, "SIGINT");
+    }
+    expect(await other.exited).toBe(0);
+  });
+
   test("SIGTERM stops it cleanly", async () => {
     expect(await ui.stop()).toBe(0);
     expect(ui.stderr()).toContain("stopping");
