@@ -181,5 +181,10 @@ describe.skipIf(!browser)("cairn ui in Chromium", () => {
     const table = await page.textContent("table");
     expect(table).toContain("docker compose up db");
     await shot("dashboard");
+    // What a hook captured can be undone from here: Forget archives it (the CLI sees it).
+    await page.locator("table button", { hasText: "Forget" }).first().click();
+    await page.waitForSelector("table button:disabled");
+    const archived = await sb.json(["list", "--all-projects", "--status", "archived", "--json"]);
+    expect(archived.memories.map((m: { content: string }) => m.content).join("\n")).toContain("docker compose up db");
   });
 });
