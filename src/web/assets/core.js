@@ -81,6 +81,12 @@ window.Cairn = (() => {
   const memoryLink = (id, text, attrs) => h("a", { href: `#/m/${encodeURIComponent(id)}`, ...attrs }, text);
   const badge = (text, cls) => h("span", { class: `badge ${cls || ""}` }, text);
 
+  /** The short name cairn shows for a project key (from /api/meta), else the key itself. */
+  function projectName(key) {
+    const p = window.Cairn.meta && window.Cairn.meta.projects.find((x) => x.key === key);
+    return p ? p.name : key;
+  }
+
   /** One memory as a list item: its text is the link (Enter opens it), then type, status, project, date, tags. */
   function memoryItem(m, shortId, extra) {
     return h("li", { class: "item" },
@@ -88,11 +94,11 @@ window.Cairn = (() => {
       h("div", { class: "meta" },
         badge(m.type), m.status && m.status !== "active" ? badge(m.status, m.status) : null,
         h("span", {}, shortId || m.id.slice(-8)),
-        h("span", {}, m.project ? `project ${m.project}` : "global"),
+        h("span", { title: m.project || "" }, m.project ? `project ${projectName(m.project)}` : "global"),
         h("span", {}, date(m.created_at)),
         (m.tags || []).length ? h("span", {}, `#${m.tags.join(" #")}`) : null),
       extra || null);
   }
 
-  return { token, h, s, append, api, ApiError, toast, render, failure, fmt: { date, bytes, ms, cut }, memoryLink, memoryItem, badge };
+  return { token, h, s, append, projectName, api, ApiError, toast, render, failure, fmt: { date, bytes, ms, cut }, memoryLink, memoryItem, badge };
 })();

@@ -48,7 +48,7 @@
   }
 
   function fields(m) {
-    const rows = [["id", m.id], ["project", m.project || "global"], ["tags", m.tags.join(", ") || "—"], ["priority", m.priority],
+    const rows = [["id", m.id], ["project", m.project ? `${C.projectName(m.project)} (${m.project})` : "global"], ["tags", m.tags.join(", ") || "—"], ["priority", m.priority],
       ["created", fmt.date(m.created_at)], ["updated", fmt.date(m.updated_at)], ["event time", fmt.date(m.event_time)], ["expires", fmt.date(m.expires_at)],
       ["source", m.source || "—"], ["agent", m.agent || "—"], ["session", m.session_id || "—"], ["recalled", `${m.access_count} times, last ${fmt.date(m.last_accessed_at)}`]];
     if (m.superseded_by) rows.push(["superseded by", memoryLink(m.superseded_by, m.superseded_by)]);
