@@ -126,13 +126,17 @@ describe("cairn ui's API over the one Engine", () => {
       sb.ok(["hook", event], { cwd: project, stdin: fixture(name, { cwd: project, ...vars }), env: { CLAUDE_PROJECT_DIR: project, CAIRN_HOOK_DAEMON: "off" } });
     await hook("prompt", "prompt", { session: "s-1", prompt: "remember that the integration tests need `docker compose up db` first" });
     await hook("prompt", "prompt", { session: "s-2", prompt: "how do I run the integration tests?" });
+    await hook("session-start", "session-start", { session: "s-3" });
     await sb.ok(["recall", "integration tests", "--mode", "keyword"], { cwd: project });
     const d = (await (await fetch(`${ui.base}${withToken("/api/dashboard")}`)).json()) as any;
     const captured = d.recent_hooks.flatMap((e: { captured: Array<{ content: string }> }) => e.captured);
     const injected = d.recent_hooks.flatMap((e: { injected: Array<{ content: string }> }) => e.injected);
     expect(captured.some((m: { content: string }) => /docker compose up db/.test(m.content))).toBe(true);
     expect(injected.some((m: { content: string }) => /docker compose up db/.test(m.content))).toBe(true);
-    expect(d.latency.hook.count).toBeGreaterThanOrEqual(2);
+    // The SessionStart briefing counts as injected too (it is not in the session's "surfaced" list).
+    const briefing = d.recent_hooks.find((e: { event: string }) => e.event === "session-start");
+    expect(briefing.injected.some((m: { content: string }) => /docker compose up db/.test(m.content))).toBe(true);
+    expect(d.latency.hook.count).toBeGreaterThanOrEqual(3);
     expect(d.latency.recall_points.some((p: { via: string }) => p.via === "cli")).toBe(true);
     expect(d.created_by_day.reduce((n: number, r: { count: number }) => n + r.count, 0)).toBe(d.stats.total);
   });
