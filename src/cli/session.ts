@@ -3,6 +3,7 @@
  * composition root), and closed again when the command finishes.
  */
 import { existsSync } from "node:fs";
+import { appendActivity } from "../activity/log.ts";
 import { loadConfig, type LoadedConfig } from "../config/load.ts";
 import { type Paths, resolvePaths } from "../config/paths.ts";
 import { detectProjectKey, projectKeyOfDirectory } from "../config/project.ts";
@@ -59,6 +60,7 @@ export async function withEngine<T>(fn: (s: CliSession) => T | Promise<T>, opts:
     reranker: retrieval.reranker,
     onWrite: () => (wrote = true),
     erasure: hookStateErasure(paths.dataDir),
+    onRecall: recallRecorder(paths.dataDir, "cli"),
   });
   try {
     return await fn({ engine, config, paths });
@@ -79,6 +81,11 @@ function pendingVectors(store: SqliteStore, model: string): boolean {
   } catch {
     return false;
   }
+}
+
+/** Records each recall's time in the activity log (activity/log.ts), for the ui's latency chart. */
+export function recallRecorder(dataDir: string, via: string): (info: { ms: number; mode: string; results: number }) => void {
+  return (info) => appendActivity(dataDir, { kind: "recall", at: Date.now(), via, ms: Math.round(info.ms * 10) / 10, mode: info.mode, results: info.results });
 }
 
 /** The CLI's audit actor: the user running it, from the environment (node:os would cost start-up time). */

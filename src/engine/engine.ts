@@ -7,7 +7,7 @@ import type { MemoryJson } from "../domain/serialize.ts";
 import type { RetrievalChannel } from "../retrieve/channel.ts";
 import type { RerankStage } from "../retrieve/rerank.ts";
 import { KeywordChannel } from "../retrieve/keyword-channel.ts";
-import type { AuditEntry, AuditHead, AuditQuery, AuditRecord, ChainReport, IntegrityReport, PendingErasure, ScrubOutcome, Store, StoreStats } from "../store/store.ts";
+import type { AuditEntry, AuditHead, DayCount, AuditQuery, AuditRecord, ChainReport, IntegrityReport, PendingErasure, ScrubOutcome, Store, StoreStats } from "../store/store.ts";
 import { type Briefing, type BriefingInput, briefing } from "./briefing.ts";
 import { type CheckpointInput, type CheckpointResult, checkpoint, type ResumeResult, resume } from "./checkpoint.ts";
 import type { EngineContext, ErasurePort } from "./context.ts";
@@ -36,6 +36,7 @@ import {
   reminders,
 } from "./remind.ts";
 import { type Link, links, type RelateResult, relate } from "./relate.ts";
+import { type Neighbourhood, neighbourhood } from "./neighbourhood.ts";
 import { resolveScope, type ScopeOptions } from "./scope.ts";
 import { type TimelineInput, type TimelineResult, timeline } from "./timeline.ts";
 import { exportRecords } from "./export.ts";
@@ -66,6 +67,8 @@ export interface EngineOptions {
   onWrite?: () => void;
   /** Files outside the database a purge must also clear (hook state); see {@link ErasurePort}. */
   erasure?: ErasurePort;
+  /** Told how long each recall took (the activity log behind `cairn ui`'s latency chart). */
+  onRecall?: (info: { ms: number; mode: string; results: number }) => void;
 }
 
 const FULL_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -122,8 +125,11 @@ export class Engine {
     return result;
   }
 
-  recall(input: RecallInput): Promise<RecallResult> {
-    return recall(this.#ctx, input);
+  async recall(input: RecallInput): Promise<RecallResult> {
+    const started = performance.now();
+    const result = await recall(this.#ctx, input);
+    this.#opts.onRecall?.({ ms: performance.now() - started, mode: result.mode, results: result.results.length });
+    return result;
   }
 
   get(idOrPrefix: string, opts: { track?: boolean } = {}): Memory {
@@ -174,6 +180,16 @@ export class Engine {
 
   list(input: ListInput = {}): ListResult {
     return listMemories(this.#ctx, input);
+  }
+
+  /** Memories within `depth` links of one (either direction) and the links between them (`cairn graph`, the ui). */
+  neighbourhood(idOrPrefix: string, depth: number): Neighbourhood {
+    return neighbourhood(this.#ctx, getMemory(this.#ctx, idOrPrefix, false), depth);
+  }
+
+  /** How many memories were created each day, by type (every status): the ui's growth chart. */
+  createdByDay(): DayCount[] {
+    return this.#ctx.store.createdByDay();
   }
 
   /** Links two memories with a typed relation; `supersedes` also retires the target. */

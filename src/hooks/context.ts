@@ -29,6 +29,10 @@ export class HookContext {
   /** The erase generation when the state was loaded (state-erase.ts). */
   #stateGen = 0;
   #stateDirty = false;
+  /** Ids the session had surfaced and created when its state was loaded: what this event added is the rest. */
+  #before: { surfaced: Set<string>; created: Set<string> } | null = null;
+  /** Memories shown to the agent without entering the session's `surfaced` list (the SessionStart briefing). */
+  readonly #shown: string[] = [];
   /** Something was captured: its vector is made by the background worker, not on the agent's clock. */
   #wrote = false;
   /** A store owned by a long-lived caller (the warm daemon): used instead of opening one, never closed here. */
@@ -115,8 +119,25 @@ export class HookContext {
     if (!this.#state) {
       this.#stateGen = eraseGeneration(this.paths.dataDir);
       this.#state = loadState(this.paths.dataDir, this.input.sessionId);
+      this.#before = { surfaced: new Set(this.#state.surfaced), created: new Set(this.#state.created) };
     }
     return this.#state;
+  }
+
+  /** Notes a memory put into the agent's context that the session state does not track as surfaced. */
+  noteShown(id: string): void {
+    this.#shown.push(id);
+  }
+
+  /** The memories this event injected into the agent's context and those it captured (for the activity log). */
+  changes(): { injected: string[]; captured: string[] } {
+    const state = this.#state;
+    const before = this.#before;
+    const added = (now: readonly string[], was: Set<string> | undefined) => now.filter((id) => !was?.has(id));
+    return {
+      injected: [...new Set([...this.#shown, ...added(state?.surfaced ?? [], before?.surfaced)])],
+      captured: [...new Set(added(state?.created ?? [], before?.created))],
+    };
   }
 
   /** Marks the state to be written back when the handler finishes. */

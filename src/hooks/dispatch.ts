@@ -5,6 +5,7 @@
  */
 import type { Paths } from "../config/paths.ts";
 import type { SqliteStore } from "../store/sqlite-store.ts";
+import { appendActivity } from "../activity/log.ts";
 import { HookContext } from "./context.ts";
 import type { HookEvent, HookInput } from "./input.ts";
 import { renderOutput } from "./output.ts";
@@ -27,12 +28,17 @@ export const HANDLERS: Record<HookEvent, () => Promise<Handler>> = {
  * caller passes its open `store` so the database (and its page cache) stays warm between events.
  */
 export async function handleEvent(input: HookInput, paths: Paths, store?: () => SqliteStore): Promise<string> {
+  const started = performance.now();
   const ctx = new HookContext(input, paths, store);
   try {
     // post-tool decides itself whether it needs memory (most successful commands do not).
     const [handler] = await Promise.all([HANDLERS[input.event](), input.event === "post-tool" ? undefined : ctx.ready()]);
     const context = await handler(ctx);
+    const changes = ctx.changes();
     ctx.close();
+    // Ids and a duration only (activity/log.ts): what `cairn ui` shows as injected, captured and hook latency.
+    const ms = Math.round((performance.now() - started) * 10) / 10;
+    appendActivity(paths.dataDir, { kind: "hook", at: Date.now(), event: input.event, ms, path: store ? "warm" : "cold", ...changes });
     return renderOutput(input, context);
   } catch (err) {
     try {

@@ -29,16 +29,17 @@ export class TokenBudget {
     this.#left = budget;
   }
 
-  /** Adds a section; returns how many items fit. */
-  section(heading: string, items: readonly string[]): number {
+  /** Adds a section; returns how many items fit and tells `onAdded` the index of each one that did. */
+  section(heading: string, items: readonly string[], onAdded?: (index: number) => void): number {
     let added = 0;
-    for (const item of items) {
+    for (const [index, item] of items.entries()) {
       const cost = estimateTokens(item) + (added === 0 ? estimateTokens(heading) : 0);
       if (cost > this.#left) continue;
       if (added === 0) this.lines.push(heading);
       this.lines.push(item);
       this.#left -= cost;
       added++;
+      onAdded?.(index);
     }
     return added;
   }

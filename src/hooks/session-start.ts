@@ -27,14 +27,16 @@ export function sessionStart(ctx: HookContext): string | null {
   out.add(`cairn memory for project ${name} (notes saved in earlier sessions; dates are when they were recorded):`);
   // Order = what the agent most needs if the budget runs out: what the user asked to be reminded of now,
   // where work stopped, then how the user works.
-  if (b.reminders.length > 0) out.section(reminderHeading(b.remindersDue, b.reminders.length), reminderLines(ctx, b.reminders));
-  if (b.checkpoint) out.section(`Last checkpoint (${day(b.checkpoint)}):`, [checkpointLines(b.checkpoint)]);
-  out.section("User preferences:", b.preferences.map((m) => bullet(m, 200)));
-  out.section("Lessons learned:", b.lessons.map((m) => bullet(m)));
-  out.section("Known pitfalls (errors seen before, with fixes when known):", b.pitfalls.map((m) => bullet(m)));
-  out.section("Project facts:", facts.map((m) => bullet(m)));
-  out.section("Recent decisions:", b.decisions.map((m) => bullet(m)));
-  out.section("Open tasks:", tasks.map((m) => bullet(m, 200)));
+  // Each memory that makes it into the briefing is noted as shown (the activity log; `cairn ui` lists them).
+  const shown = (ms: readonly Memory[]) => (i: number) => ctx.noteShown(ms[i]!.id);
+  if (b.reminders.length > 0) out.section(reminderHeading(b.remindersDue, b.reminders.length), reminderLines(ctx, b.reminders), shown(b.reminders));
+  if (b.checkpoint) out.section(`Last checkpoint (${day(b.checkpoint)}):`, [checkpointLines(b.checkpoint)], shown([b.checkpoint]));
+  out.section("User preferences:", b.preferences.map((m) => bullet(m, 200)), shown(b.preferences));
+  out.section("Lessons learned:", b.lessons.map((m) => bullet(m)), shown(b.lessons));
+  out.section("Known pitfalls (errors seen before, with fixes when known):", b.pitfalls.map((m) => bullet(m)), shown(b.pitfalls));
+  out.section("Project facts:", facts.map((m) => bullet(m)), shown(facts));
+  out.section("Recent decisions:", b.decisions.map((m) => bullet(m)), shown(b.decisions));
+  out.section("Open tasks:", tasks.map((m) => bullet(m, 200)), shown(tasks));
   return out.lines.length > 1 ? out.lines.join("\n") : null;
 }
 

@@ -21,8 +21,8 @@ import { MEMORY_COLUMNS, type MemoryRow, rowToMemory } from "./rows.ts";
 import { scrubDeleted } from "./scrub.ts";
 import { finishPending, readPending } from "./pending-erasure.ts";
 import { walHolders } from "./wal-holders.ts";
-import { collectStats } from "./stats.ts";
-import type { PendingErasure, ScrubOutcome, AuditEntry, AuditHead, AuditQuery, AuditRecord, ChainReport, IntegrityReport, ListOptions, ProjectAlias, ProjectCount, Store, StoreStats, TextHit } from "./store.ts";
+import { collectStats, createdByDay } from "./stats.ts";
+import type { PendingErasure, ScrubOutcome, AuditEntry, AuditHead, AuditQuery, AuditRecord, ChainReport, IntegrityReport, ListOptions, ProjectAlias, ProjectCount, Store, StoreStats, DayCount, TextHit } from "./store.ts";
 import { SqliteVectors } from "./vectors.ts";
 import { SqlitePolicy } from "./policy-sql.ts";
 import { termStats } from "./term-stats.ts";
@@ -348,6 +348,10 @@ export class SqliteStore implements Store {
 
   stats(now: number): StoreStats {
     return collectStats(this.#db, now);
+  }
+
+  createdByDay(): DayCount[] {
+    return createdByDay(this.#db);
   }
 
   check(): IntegrityReport {

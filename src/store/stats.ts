@@ -1,6 +1,6 @@
 /** @module Aggregate numbers about the store, for `cairn stats` and `cairn doctor`. */
 import type { Database } from "bun:sqlite";
-import type { StoreStats } from "./store.ts";
+import type { DayCount, StoreStats } from "./store.ts";
 
 export function collectStats(db: Database, now: number): StoreStats {
   const groups = (sql: string) =>
@@ -25,4 +25,13 @@ export function collectStats(db: Database, now: number): StoreStats {
     newest: one("SELECT max(created_at) AS n FROM memories"),
     dbBytes: pages.n,
   };
+}
+
+const DAY_MS = 86_400_000;
+
+/** One row per (UTC day, type); purged memories are gone from the table and so from the counts. */
+export function createdByDay(db: Database): DayCount[] {
+  return db
+    .query(`SELECT (created_at / ${DAY_MS}) * ${DAY_MS} AS day, type, count(*) AS count FROM memories GROUP BY 1, 2 ORDER BY 1, 2`)
+    .all() as DayCount[];
 }

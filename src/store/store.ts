@@ -61,6 +61,13 @@ export interface ListOptions {
   by?: "created" | "event";
 }
 
+/** Memories created on one UTC day (epoch ms of its midnight) of one type, any status. */
+export interface DayCount {
+  day: number;
+  type: string;
+  count: number;
+}
+
 export interface StoreStats {
   total: number;
   byStatus: Record<string, number>;
@@ -160,6 +167,8 @@ export interface Store {
   /** Audit entries, newest first, filtered by memory, actor and time. */
   auditLog(query: AuditQuery): AuditRecord[];
   stats(now: number): StoreStats;
+  /** Memories created per UTC day and type (every status), oldest day first. */
+  createdByDay(): DayCount[];
   check(): IntegrityReport;
   close(): void;
 }

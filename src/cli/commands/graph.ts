@@ -1,8 +1,7 @@
 /** @module `cairn graph <id>`: a memory's neighbourhood over its typed links, as a text tree or `--json`. */
 import { defineCommand } from "citty";
 import type { Memory } from "../../domain/memory.ts";
-import type { Engine } from "../../engine/engine.ts";
-import type { Link } from "../../engine/relate.ts";
+import { neighbourhoodJson } from "../../engine/neighbourhood.ts";
 import { intFlag, jsonFlag } from "../flags.ts";
 import { output } from "../output.ts";
 import { withEngine } from "../session.ts";
@@ -20,15 +19,9 @@ export default defineCommand({
   async run({ args }) {
     const depth = Math.min(intFlag("depth", args.depth, 2), MAX_DEPTH);
     await withEngine(({ engine }) => {
-      const root = engine.get(args.id, { track: false });
-      const { nodes, edges } = neighbourhood(engine, root, depth);
-      if (args.json) {
-        return output.json({
-          root: root.id,
-          nodes: [...nodes.values()].map((m) => ({ id: m.id, type: m.type, status: m.status, project: m.project, content: m.content })),
-          edges: edges.map((e) => ({ from: e.from, to: e.to, relation: e.relation })),
-        });
-      }
+      const hood = engine.neighbourhood(args.id, depth);
+      const { root, nodes, edges } = hood;
+      if (args.json) return output.json(neighbourhoodJson(hood));
       const short = engine.shortIds([...nodes.keys()]);
       const line = (m: Memory) => `${short.get(m.id)}  ${m.type}${m.status === "active" ? "" : ` (${m.status})`}  ${m.content.replace(/\s+/g, " ").slice(0, 80)}`;
       const lines = [line(root)];
@@ -51,33 +44,3 @@ export default defineCommand({
     });
   },
 });
-
-interface Edge {
-  from: string;
-  to: string;
-  relation: Link["relation"];
-}
-
-/** Memories within `depth` links of `root` (either direction) and the links between them. */
-function neighbourhood(engine: Engine, root: Memory, depth: number): { nodes: Map<string, Memory>; edges: Edge[] } {
-  const nodes = new Map([[root.id, root]]);
-  const edges: Edge[] = [];
-  const known = new Set<string>();
-  let frontier = [root.id];
-  for (let hop = 0; hop < depth && frontier.length > 0; hop++) {
-    const next: string[] = [];
-    for (const id of frontier) {
-      for (const l of engine.links(id)) {
-        const e = l.direction === "out" ? { from: id, to: l.id, relation: l.relation } : { from: l.id, to: id, relation: l.relation };
-        const key = `${e.from}>${e.to}>${e.relation}`;
-        if (!known.has(key)) (known.add(key), edges.push(e));
-        if (!nodes.has(l.id)) {
-          const m = engine.store.get(l.id);
-          if (m) (nodes.set(l.id, m), next.push(l.id));
-        }
-      }
-    }
-    frontier = next;
-  }
-  return { nodes, edges: edges.filter((e) => nodes.has(e.from) && nodes.has(e.to)) };
-}

@@ -24,6 +24,7 @@ export const COMMANDS: Record<string, { description: string; load: Loader }> = {
   consolidate: { description: "fold near-copies and same-error groups into one memory (--dry-run, --undo <id>)", load: () => import("./consolidate.ts").then((m) => m.default) },
   sweep: { description: "apply retention now: expire, then purge after grace (--dry-run)", load: () => import("./sweep.ts").then((m) => m.default) },
   hold: { description: "legal holds: add (--project/--tag/--id --reason), list, release", load: () => import("./hold.ts").then((m) => m.default) },
+  ui: { description: "open a local web page to see, search, fix and erase memories", load: () => import("./ui.ts").then((m) => m.default) },
   audit: { description: "verify the audit log's hash chain; head (an anchor); log", load: () => import("./audit.ts").then((m) => m.default) },
   doctor: { description: "check the database, index, config and assets", load: () => import("./doctor.ts").then((m) => m.default) },
   config: { description: "show or change configuration", load: () => import("./config.ts").then((m) => m.default) },

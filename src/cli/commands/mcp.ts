@@ -10,7 +10,7 @@ import { createMcpServer } from "../../mcp/server.ts";
 import { LineTransport, streamOutput } from "../../mcp/stdio.ts";
 import { SqliteStore } from "../../store/sqlite-store.ts";
 import { buildRetrieval } from "../retrieval.ts";
-import { hookStateErasure, loadCliConfig } from "../session.ts";
+import { hookStateErasure, loadCliConfig, recallRecorder } from "../session.ts";
 
 /** How often an idle MCP server looks for a pending erasure. */
 const ERASURE_CHECK_MS = 2000;
@@ -46,6 +46,7 @@ export default defineCommand({
       onWrite: () => retrieval.dense.schedule(),
       // The idle retention sweep purges too: hook state and summaries quoting the text are cleaned the same way.
       erasure: hookStateErasure(paths.dataDir),
+      onRecall: recallRecorder(paths.dataDir, "mcp"),
     });
     const scope = new ProjectScope({
       fixed: args.project ? engine.resolveProject(args.project, "write") : undefined,

@@ -1,0 +1,85 @@
+/**
+ * @module `cairn ui`: a local web page to see and fix what agents remember. The composition root of the
+ * web transport (src/web/): one long-lived Engine, a server on 127.0.0.1 with a random token in its URL.
+ */
+import { defineCommand } from "citty";
+import { detectProjectKey, projectKeyOfDirectory } from "../../config/project.ts";
+import { Engine } from "../../engine/engine.ts";
+import { cairnError } from "../../errors.ts";
+import { log } from "../../log.ts";
+import { SqliteStore } from "../../store/sqlite-store.ts";
+import { newToken } from "../../web/guard.ts";
+import { startUiServer } from "../../web/server.ts";
+import { intFlag, jsonFlag } from "../flags.ts";
+import { flushOutput, output, progress } from "../output.ts";
+import { buildRetrieval } from "../retrieval.ts";
+import { cliActor, hookStateErasure, loadCliConfig, recallRecorder, requireStore } from "../session.ts";
+
+/** How often the idle server finishes an erasure another process's read left pending (as `cairn mcp` does). */
+const ERASURE_CHECK_MS = 2000;
+
+export default defineCommand({
+  meta: { name: "ui", description: "Open a local web page to search, read, fix and erase memories (127.0.0.1 only, with a secret token)." },
+  args: {
+    port: { type: "string", description: "port to listen on (default: a free one)", valueHint: "n" },
+    open: { type: "boolean", description: "also open the page in the default browser" },
+    ...jsonFlag,
+  },
+  async run({ args }) {
+    const port = intFlag("port", args.port, 0, 0);
+    if (port > 65535) throw cairnError("BAD_NUMBER", ["port", String(args.port), " from 0 to 65535"]);
+    const { config, paths } = loadCliConfig();
+    requireStore(paths);
+    const store = new SqliteStore(paths.dbFile, { verifyBeforeWrite: true });
+    const retrieval = buildRetrieval(store, paths, config);
+    const engine = new Engine({
+      store,
+      project: detectProjectKey(),
+      locateProject: (ref) => projectKeyOfDirectory(ref),
+      actor: `ui:${cliActor().replace(/^cli:?/, "") || "local"}`,
+      channels: { dense: retrieval.dense },
+      reranker: retrieval.reranker,
+      onWrite: () => retrieval.dense.schedule(),
+      erasure: hookStateErasure(paths.dataDir),
+      onRecall: recallRecorder(paths.dataDir, "ui"),
+    });
+    const server = startUiServer(
+      { engine, dataDir: paths.dataDir, dbFile: paths.dbFile, defaultMode: config.values.mode },
+      { port, token: newToken() },
+    );
+    if (args.json) output.json({ url: server.url, port: server.port, pid: process.pid });
+    else output.text(`cairn ui: ${server.url}\nOpen it in a browser on this machine; Ctrl-C stops it.`);
+    await flushOutput();
+    if (args.open) openInBrowser(server.url);
+    const erasures = setInterval(() => engine.pendingErasure() && engine.finishErasure(), ERASURE_CHECK_MS);
+    await new Promise<void>((resolve) => {
+      const stop = (signal: string) => {
+        process.off("SIGINT", stop);
+        process.off("SIGTERM", stop);
+        progress(`cairn ui: ${signal}, stopping`);
+        resolve();
+      };
+      process.on("SIGINT", stop);
+      process.on("SIGTERM", stop);
+    });
+    clearInterval(erasures);
+    await server.stop();
+    await retrieval.dispose();
+    engine.close();
+  },
+});
+
+/** xdg-open / open, detached; a machine without one just keeps the printed URL. */
+function openInBrowser(url: string): void {
+  const opener = process.platform === "darwin" ? "open" : process.platform === "win32" ? null : "xdg-open";
+  const bin = opener && Bun.which(opener);
+  if (!bin) {
+    log.warn(`ui: no ${opener ?? "browser opener"} found; open the URL above yourself`);
+    return;
+  }
+  try {
+    Bun.spawn([bin, url], { stdio: ["ignore", "ignore", "ignore"] }).unref();
+  } catch (err) {
+    log.warn(`ui: could not start ${opener}: ${err instanceof Error ? err.message : String(err)}`);
+  }
+}

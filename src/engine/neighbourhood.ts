@@ -1,0 +1,50 @@
+/** @module A memory's neighbourhood over its typed links, hop by hop: `cairn graph` and the ui's graph view. */
+import type { Memory } from "../domain/memory.ts";
+import type { EngineContext } from "./context.ts";
+import { type Link, links } from "./relate.ts";
+
+export interface NeighbourEdge {
+  from: string;
+  to: string;
+  relation: Link["relation"];
+}
+
+export interface Neighbourhood {
+  root: Memory;
+  /** The root first, then by hop. */
+  nodes: Map<string, Memory>;
+  edges: NeighbourEdge[];
+}
+
+/** Memories within `depth` links of `root` (either direction) and the links between them. */
+export function neighbourhood(ctx: EngineContext, root: Memory, depth: number): Neighbourhood {
+  const nodes = new Map([[root.id, root]]);
+  const edges: NeighbourEdge[] = [];
+  const known = new Set<string>();
+  let frontier = [root.id];
+  for (let hop = 0; hop < depth && frontier.length > 0; hop++) {
+    const next: string[] = [];
+    for (const id of frontier) {
+      for (const l of links(ctx, id)) {
+        const e = l.direction === "out" ? { from: id, to: l.id, relation: l.relation } : { from: l.id, to: id, relation: l.relation };
+        const key = `${e.from}>${e.to}>${e.relation}`;
+        if (!known.has(key)) (known.add(key), edges.push(e));
+        if (!nodes.has(l.id)) {
+          const m = ctx.store.get(l.id);
+          if (m) (nodes.set(l.id, m), next.push(l.id));
+        }
+      }
+    }
+    frontier = next;
+  }
+  return { root, nodes, edges: edges.filter((e) => nodes.has(e.from) && nodes.has(e.to)) };
+}
+
+/** The JSON of `cairn graph --json`, shared with the ui. */
+export function neighbourhoodJson(n: Neighbourhood): { root: string; nodes: Array<Record<string, unknown>>; edges: NeighbourEdge[] } {
+  return {
+    root: n.root.id,
+    nodes: [...n.nodes.values()].map((m) => ({ id: m.id, type: m.type, status: m.status, project: m.project, content: m.content })),
+    edges: n.edges.map((e) => ({ from: e.from, to: e.to, relation: e.relation })),
+  };
+}

@@ -1,0 +1,162 @@
+/**
+ * @module `cairn ui` at the HTTP level, no browser needed: the token, Host and origin checks refuse with 403
+ * and change nothing; the server listens on 127.0.0.1 only; --json; SIGTERM stops it cleanly; the API edits,
+ * forgets, restores and erases through the one Engine (checked through the CLI); the dashboard shows what
+ * hooks injected and captured.
+ */
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { describeRun } from "../helpers/bin.ts";
+import { createSandbox, type Sandbox } from "../helpers/sandbox.ts";
+import { listeningAddresses, rawRequest, startUi, type UiProcess } from "../helpers/ui.ts";
+import { fixture } from "../hooks/helpers.ts";
+
+let sb: Sandbox;
+let ui: UiProcess;
+let id: string;
+const TEXT = "deploys go through the staging cluster first";
+
+beforeAll(async () => {
+  sb = createSandbox("cairn-ui-http-");
+  id = (await sb.json(["remember", TEXT, "--type", "decision", "--json"])).id;
+  ui = await startUi(sb);
+});
+afterAll(async () => {
+  await ui?.stop();
+  sb.cleanup();
+});
+
+const withToken = (path: string) => `${path}${path.includes("?") ? "&" : "?"}token=${ui.token}`;
+const contentNow = async () => (await sb.json(["get", id, "--json"])).content as string;
+const post = (path: string, body: unknown, headers: Record<string, string> = {}) =>
+  fetch(`${ui.base}${path}`, { method: "POST", headers: { "x-cairn-token": ui.token, "content-type": "application/json", ...headers }, body: JSON.stringify(body) });
+
+describe("cairn ui refuses what is not its own page", () => {
+  test("--json prints url, port and pid; the URL carries a 256-bit token", () => {
+    expect(ui.url).toBe(`http://127.0.0.1:${ui.port}/?token=${ui.token}`);
+    expect(ui.token).toMatch(/^[0-9a-f]{64}$/);
+    expect(ui.pid).toBeGreaterThan(0);
+  });
+
+  test("it listens on 127.0.0.1 and nowhere else", () => {
+    const addresses = listeningAddresses(ui.port);
+    if (addresses === null) return; // not Linux: no /proc/net/tcp to read
+    expect(addresses).toEqual(["127.0.0.1"]);
+  });
+
+  test("with the token, the page and its assets load", async () => {
+    const page = await fetch(ui.url);
+    expect(page.status).toBe(200);
+    const html = await page.text();
+    expect(html).toContain(`/app.js?token=${ui.token}`);
+    // Nothing is loaded from another host: every src/href is a path on this server.
+    expect([...html.matchAll(/(?:src|href)="([^"#]+)"/g)].map((m) => m[1]).filter((u) => !u!.startsWith("/"))).toEqual([]);
+    expect(page.headers.get("content-security-policy")).toContain("default-src 'none'");
+    for (const asset of ["/style.css", "/core.js", "/charts.js", "/views.js", "/app.js"]) expect((await fetch(`${ui.base}${withToken(asset)}`)).status).toBe(200);
+  });
+
+  test("no token or a wrong one: 403, for the page, assets and the API", async () => {
+    for (const path of ["/", "/app.js", "/api/meta", `/api/memory?id=${id}`]) {
+      expect((await fetch(`${ui.base}${path}`)).status).toBe(403);
+      expect((await fetch(`${ui.base}${path}${path.includes("?") ? "&" : "?"}token=${"0".repeat(64)}`)).status).toBe(403);
+    }
+    const r = await fetch(`${ui.base}/api/forget`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ id }) });
+    expect(r.status).toBe(403);
+    expect((await sb.json(["get", id, "--json"])).status).toBe("active");
+  });
+
+  test("a foreign Host header (DNS rebinding) gets 403 even with the token; localhost:<port> is fine", async () => {
+    const path = withToken("/api/meta");
+    for (const host of ["evil.example", `evil.example:${ui.port}`, "127.0.0.1", `127.0.0.1:${ui.port + 1}`]) {
+      expect((await rawRequest(ui.port, { method: "GET", path, headers: { host } })).status).toBe(403);
+    }
+    expect((await rawRequest(ui.port, { method: "GET", path, headers: { host: `localhost:${ui.port}` } })).status).toBe(200);
+    const edit = await rawRequest(ui.port, { method: "POST", path: withToken("/api/edit"), headers: { host: "evil.example", "content-type": "application/json" }, body: JSON.stringify({ id, content: "changed" }) });
+    expect(edit.status).toBe(403);
+    expect(await contentNow()).toBe(TEXT);
+  });
+
+  test("a cross-origin POST gets 403 and changes nothing", async () => {
+    expect((await post("/api/edit", { id, content: "owned" }, { origin: "http://evil.example" })).status).toBe(403);
+    expect((await post("/api/forget", { id }, { "sec-fetch-site": "cross-site" })).status).toBe(403);
+    expect((await post("/api/erase", { id, confirm: id }, { origin: `http://127.0.0.1:${ui.port + 1}` })).status).toBe(403);
+    // A plain form post (no preflight) is refused too, token or not.
+    const form = await fetch(`${ui.base}${withToken("/api/forget")}`, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, body: `id=${id}` });
+    expect(form.status).toBe(403);
+    expect(await contentNow()).toBe(TEXT);
+    expect((await sb.json(["get", id, "--json"])).status).toBe("active");
+    expect(ui.stderr()).toContain("refused POST /api/edit: cross-origin POST from http://evil.example");
+  });
+});
+
+describe("cairn ui's API over the one Engine", () => {
+  test("edit, forget, restore from the page's origin, each seen by the CLI", async () => {
+    const origin = { origin: ui.base, "sec-fetch-site": "same-origin" };
+    const edited = await post("/api/edit", { id, content: `${TEXT}, then production`, tags: "deploy, ops" }, origin);
+    expect(edited.status).toBe(200);
+    const got = await sb.json(["get", id, "--json", "--history"]);
+    expect(got.content).toBe(`${TEXT}, then production`);
+    expect(got.tags).toEqual(["deploy", "ops"]);
+    expect(got.history.some((e: { content_before: string | null }) => e.content_before === TEXT)).toBe(true);
+    expect((await post("/api/forget", { id }, origin)).status).toBe(200);
+    expect((await sb.json(["get", id, "--json"])).status).toBe("archived");
+    expect((await post("/api/restore", { id }, origin)).status).toBe(200);
+    expect((await sb.json(["get", id, "--json"])).status).toBe("active");
+    const bad = await post("/api/edit", { id, type: "nonsense" }, origin);
+    expect(bad.status).toBe(400);
+    expect(((await bad.json()) as any).error.code).toBe("BAD_TYPE");
+  });
+
+  test("erase needs the full id typed back, then purges and returns the receipt", async () => {
+    const other = (await sb.json(["remember", "a secret-ish note to erase", "--json"])).id as string;
+    const refused = await post("/api/erase", { id: other, confirm: "yes" });
+    expect(refused.status).toBe(400);
+    expect((await sb.json(["get", other, "--json"])).status).toBe("active");
+    const r = await post("/api/erase", { id: other, confirm: other });
+    expect(r.status).toBe(200);
+    const body = (await r.json()) as any;
+    expect(body.status).toBe("purged");
+    expect(body.receipt.audit_seq).toBeGreaterThan(0);
+    const gone = await sb.run(["get", other, "--json"]);
+    expect(gone.exitCode, describeRun(["get", other], gone)).toBe(1);
+  });
+
+  test("the dashboard shows what hooks captured and injected, and recall latency", async () => {
+    const project = sb.project("shop");
+    const hook = (event: string, name: string, vars: Record<string, string>) =>
+      sb.ok(["hook", event], { cwd: project, stdin: fixture(name, { cwd: project, ...vars }), env: { CLAUDE_PROJECT_DIR: project, CAIRN_HOOK_DAEMON: "off" } });
+    await hook("prompt", "prompt", { session: "s-1", prompt: "remember that the integration tests need `docker compose up db` first" });
+    await hook("prompt", "prompt", { session: "s-2", prompt: "how do I run the integration tests?" });
+    await hook("session-start", "session-start", { session: "s-3" });
+    await sb.ok(["recall", "integration tests", "--mode", "keyword"], { cwd: project });
+    const d = (await (await fetch(`${ui.base}${withToken("/api/dashboard")}`)).json()) as any;
+    const captured = d.recent_hooks.flatMap((e: { captured: Array<{ content: string }> }) => e.captured);
+    const injected = d.recent_hooks.flatMap((e: { injected: Array<{ content: string }> }) => e.injected);
+    expect(captured.some((m: { content: string }) => /docker compose up db/.test(m.content))).toBe(true);
+    expect(injected.some((m: { content: string }) => /docker compose up db/.test(m.content))).toBe(true);
+    // The SessionStart briefing counts as injected too (it is not in the session's "surfaced" list).
+    const briefing = d.recent_hooks.find((e: { event: string }) => e.event === "session-start");
+    expect(briefing.injected.some((m: { content: string }) => /docker compose up db/.test(m.content))).toBe(true);
+    expect(d.latency.hook.count).toBeGreaterThanOrEqual(3);
+    expect(d.latency.recall_points.some((p: { via: string }) => p.via === "cli")).toBe(true);
+    expect(d.created_by_day.reduce((n: number, r: { count: number }) => n + r.count, 0)).toBe(d.stats.total);
+  });
+
+  test("--open without a browser opener only says so; Ctrl-C (SIGINT) stops it too", async () => {
+    const other = await startUi(sb, sb.cwd, { args: ["--open"], env: { PATH: "/nonexistent" } });
+    try {
+      expect((await fetch(other.url)).status).toBe(200);
+      // The warning follows the URL on stdout: wait for it (bounded), then check it.
+      for (let i = 0; i < 200 && !/no (xdg-)?open found/.test(other.stderr()); i++) await Bun.sleep(25);
+      expect(other.stderr()).toMatch(/no (xdg-)?open found/);
+    } finally {
+      process.kill(other.pid, "SIGINT");
+    }
+    expect(await other.exited).toBe(0);
+  });
+
+  test("SIGTERM stops it cleanly", async () => {
+    expect(await ui.stop()).toBe(0);
+    expect(ui.stderr()).toContain("stopping");
+    expect(listeningAddresses(ui.port) ?? []).toEqual([]);
+  });
+});
