@@ -40,7 +40,7 @@ interface World {
   project: string;
   cli(args: string[], stdin?: string): Promise<string>;
   hook(event: string, stdin: string, env?: Record<string, string>): Promise<void>;
-  mcp<T>(fn: (call: (tool: string, args: object) => Promise<any>) => Promise<T>): Promise<T>;
+  mcp<T>(fn: (call: (tool: string, args: Record<string, unknown>) => Promise<any>) => Promise<T>): Promise<T>;
 }
 
 function world(): World {
