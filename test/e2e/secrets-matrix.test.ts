@@ -1,12 +1,13 @@
 /**
  * @module Issue 18's check: 27 fake secrets in real formats (test/fixtures/secrets/at-rest.ts) fed through each of
  * the 14 ways text gets into cairn, each in a fresh CAIRN_HOME, then every file under CAIRN_HOME and HOME
- * (database, WAL, hook state, hooks.log) is searched for every secret, whole or any 12 characters of it in any
+ * (database, WAL, hook state, hooks.log) and the cache folder is searched for every secret, whole or any 12 characters of it in any
  * case. All secrets go in per entry point in a few processes, not one process per secret. A failure prints
  * the table: per entry point, how many of the 27 were kept out, and which leaked into which file.
  */
 import { afterAll, describe, expect, test } from "bun:test";
-import { writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { atRestCorpus, CONTROL } from "../fixtures/secrets/at-rest.ts";
 import { CAIRN_BIN, describeRun } from "../helpers/bin.ts";
@@ -34,6 +35,11 @@ const ANY = windows(CORPUS.flatMap((s) => s.values));
 const EACH = CORPUS.map((s) => ({ name: s.name, re: windows(s.values) }));
 /** Files already found clean, by content: the ONNX runtime and model each MCP server extracts (~70 MB) are read once. */
 const CLEAN = new Set<bigint | number>();
+/**
+ * One cache folder (CAIRN_CACHE_DIR: extracted runtime and models, content-addressed) for every sandbox of
+ * this file, so the 70 MB are extracted once; each scan covers it too.
+ */
+const CACHE = mkdtempSync(join(tmpdir(), "cairn-e2e-matrix-cache-"));
 
 interface World {
   sb: Sandbox;
@@ -47,12 +53,12 @@ function world(): World {
   const sb = createSandbox("cairn-e2e-matrix-");
   const project = sb.project("shop");
   // Cold hooks: every write is done when the process exits, so the scan right after sees all of it.
-  const env = { CLAUDE_PROJECT_DIR: project, CAIRN_HOOK_DAEMON: "off" };
+  const env = { CLAUDE_PROJECT_DIR: project, CAIRN_HOOK_DAEMON: "off", CAIRN_CACHE_DIR: CACHE };
   return {
     sb,
     project,
     async cli(args, stdin) {
-      return (await sb.ok(args, { cwd: project, stdin })).stdout;
+      return (await sb.ok(args, { cwd: project, stdin, env: { CAIRN_CACHE_DIR: CACHE } })).stdout;
     },
     async hook(event, stdin, extra = {}) {
       const args = ["hook", event];
@@ -60,7 +66,7 @@ function world(): World {
       expect(r.exitCode, describeRun(args, r)).toBe(0);
     },
     async mcp(fn) {
-      const mcp = new McpProcess(CAIRN_BIN, { home: sb.cairnHome, cwd: project, env: sb.env() });
+      const mcp = new McpProcess(CAIRN_BIN, { home: sb.cairnHome, cwd: project, env: sb.env({ CAIRN_CACHE_DIR: CACHE }) });
       try {
         await mcp.initialize();
         return await fn(async (tool, args) => {
@@ -79,7 +85,9 @@ function world(): World {
 /** Every (secret, file) pair where a secret, or any 12 characters of it in any case, is stored. */
 function scan(sb: Sandbox): Array<{ name: string; file: string }> {
   const found: Array<{ name: string; file: string }> = [];
-  for (const { path, bytes } of [...filesUnder(sb.cairnHome), ...filesUnder(sb.home)]) {
+  const label = (path: string) =>
+    [[sb.cairnHome, "CAIRN_HOME"], [sb.home, "HOME"], [CACHE, "CAIRN_CACHE_DIR"]].reduce((p, [dir, name]) => (p.startsWith(dir!) ? `${name}${p.slice(dir!.length)}` : p), path);
+  for (const { path, bytes } of [...filesUnder(sb.cairnHome), ...filesUnder(sb.home), ...filesUnder(CACHE)]) {
     const key = Bun.hash(bytes);
     if (CLEAN.has(key)) continue;
     const text = bytes.toString("latin1").toLowerCase();
@@ -87,7 +95,7 @@ function scan(sb: Sandbox): Array<{ name: string; file: string }> {
       CLEAN.add(key);
       continue;
     }
-    const file = path.startsWith(sb.cairnHome) ? `CAIRN_HOME${path.slice(sb.cairnHome.length)}` : `HOME${path.slice(sb.home.length)}`;
+    const file = label(path);
     for (const { name, re } of EACH) if (re.test(text)) found.push({ name, file });
   }
   return found;
@@ -114,14 +122,17 @@ async function check(entry: string, feed: (w: World) => Promise<void>, control =
   }
 }
 
-afterAll(() => console.error(`secrets kept out of every file, per entry point:\n${render()}`));
+afterAll(() => {
+  rmSync(CACHE, { recursive: true, force: true });
+  console.error(`secrets kept out of every file, per entry point:\n${render()}`);
+});
 
 /** Lines as tags: one line each, no commas (the CLI splits on them), at most 100 characters (MCP's limit). */
 const asTag = (l: string) => l.replace(/\n/g, " ").replace(/,/g, " ").slice(0, 100);
 /** `text` pushed to start `at` characters in, so a field cut there would cut a secret in half. */
 const straddle = (text: string, at: number) => `${"the staging deploy keeps failing ".repeat(20).slice(0, at)}${text}`;
 
-describe(`${CORPUS.length} secrets through each entry point, then a byte scan of CAIRN_HOME and HOME`, () => {
+describe(`${CORPUS.length} secrets through each entry point, then a byte scan of CAIRN_HOME, HOME and the cache`, () => {
   test("the scan finds any 12 characters of every secret, in any case, in any file", () => {
     const sb = createSandbox("cairn-e2e-matrix-");
     try {
