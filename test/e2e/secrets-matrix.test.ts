@@ -129,6 +129,8 @@ afterAll(() => {
 
 /** Lines as tags: one line each, no commas (the CLI splits on them), at most 100 characters (MCP's limit). */
 const asTag = (l: string) => l.replace(/\n/g, " ").replace(/,/g, " ").slice(0, 100);
+/** Where the secret starts in corpus line `i`. */
+const firstAt = (i: number) => CORPUS[i]!.line.indexOf(CORPUS[i]!.values[0]!.split("\n")[0]!);
 /** `text` pushed to start `at` characters in, so a field cut there would cut a secret in half. */
 const straddle = (text: string, at: number) => `${"the staging deploy keeps failing ".repeat(20).slice(0, at)}${text}`;
 
@@ -221,10 +223,12 @@ describe(`${CORPUS.length} secrets through each entry point, then a byte scan of
 
   test("hook UserPromptSubmit, plain prompt", () =>
     check("hook prompt (plain)", async (w) => {
-      const groups = chunks(3);
-      for (const [i, g] of groups.entries()) {
+      // The session's task keeps a prompt's first 200 characters: each secret sits across that cut, in a
+      // session of its own (only a session's first prompt is kept).
+      for (const [i, l] of LINES.entries()) {
         const session = `5e55a0e1-aaaa-4bbb-8ccc-${String(i).padStart(12, "0")}`;
-        const prompt = `${i === 0 ? `${CONTROL} ` : ""}why does the deploy fail with these settings\n${g.join("\n")}`;
+        const head = `${i === 0 ? `${CONTROL} ` : ""}why does the deploy fail with this: `;
+        const prompt = head + straddle(l, Math.max(0, 184 - head.length - firstAt(i)));
         await w.hook("prompt", fixture("prompt", { cwd: w.project, session, prompt }));
       }
     }));
@@ -244,8 +248,9 @@ describe(`${CORPUS.length} secrets through each entry point, then a byte scan of
         // At most 5 errors are captured per session: 3 commands per session.
         const session = `5e55a0e1-cccc-4bbb-8ccc-${String(Math.floor(i / 3)).padStart(12, "0")}`;
         const command = `${g.join("\n")}\n./deploy.sh --env staging-${i}`;
-        // The signature keeps 200 characters of the error line: the first secret sits across that cut.
-        const error = `deploy: FATAL: rejected ${CONTROL} ${straddle(g.map((l) => l.replace(/\n/g, " ")).join(" | "), 170)}`;
+        // The signature keeps 200 characters of the error line: the chunk's first secret sits across that cut.
+        const pre = `deploy: FATAL: rejected ${CONTROL} `;
+        const error = pre + straddle(g.map((l) => l.replace(/\n/g, " ")).join(" | "), Math.max(0, 184 - pre.length - firstAt(i * 3)));
         await w.hook("post-tool-failure", fixture("post-tool-bash-failure", { cwd: w.project, session, command, error }));
       }
     }));
@@ -259,8 +264,8 @@ describe(`${CORPUS.length} secrets through each entry point, then a byte scan of
         const message = `Done ${CONTROL}: the staging box is configured with\n${g.join("\n")}\nNext steps:\n${g.map((l) => `- check ${l}`).join("\n")}`;
         await w.hook("stop", fixture("stop", { ...vars, message }));
         const compact = JSON.parse(fixture("pre-compact", vars));
-        // The compaction note keeps 300 characters: the first secret sits across that cut.
-        compact.custom_instructions = straddle(g.join(" "), 280);
+        // The compaction note keeps 300 characters: the chunk's first secret sits across that cut.
+        compact.custom_instructions = straddle(g.join(" "), Math.max(0, 284 - firstAt(i * 4)));
         await w.hook("pre-compact", JSON.stringify(compact));
       }
     }));
