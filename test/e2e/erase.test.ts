@@ -117,11 +117,18 @@ describe("forget --hard", () => {
     expect(lstatSync(join(sb.cairnHome, "audit.key")).mode & 0o777).toBe(0o600);
   });
 
-  test("--keep-reason keeps the reason, and only then", async () => {
+  test("--keep-reason keeps the reason, and only then; not the part of it that quotes the erased text", async () => {
     const why = "REASON-KEPT-4242";
-    const id = await remember("a memory whose purge has a reason worth keeping");
-    await sb.ok(["forget", id, "--hard", "--yes", "--keep-reason", "--reason", `asked by ${why}`]);
+    const marker = "PHONE-0176-5550199";
+    const id = await remember(`a memory whose purge has a reason worth keeping: call ${marker}`);
+    // An earlier soft forget's reason quoting it goes with the rest of its history.
+    await sb.ok(["forget", id, "--reason", `it held ${marker}`]);
+    await sb.ok(["restore", id]);
+    await sb.ok(["forget", id, "--hard", "--yes", "--keep-reason", "--reason", `asked by ${why}; it held ${marker}`]);
     expect(scan(why).length).toBeGreaterThan(0);
+    expect(scan(marker)).toEqual([]);
+    const log = await sb.json<{ entries: Array<{ op: string; detail: { reason?: string } }> }>(["audit", "log", "--memory", id, "--json"]);
+    expect(log.entries.find((e) => e.op === "purge")!.detail.reason).toBe(`asked by ${why}; it held [erased]`);
   });
 
   test("hooks, a live hook daemon and a live MCP server saw the text: summaries, checkpoints and state are scrubbed", async () => {
