@@ -41,7 +41,16 @@ export function normalizeTags(tags: Iterable<string>): string[] {
   return [...out].sort();
 }
 
-/** Splits a comma-separated tag list as given on a command line. */
+/**
+ * A comma-separated tag list given for a write, split and trimmed only: the engine normalises tags after
+ * secret redaction, since lower-casing first would hide a token's shape (`AKIA…`, a PEM header).
+ */
+export function splitTagList(value: string | undefined): string[] | undefined {
+  const tags = (value ?? "").split(",").map((t) => t.trim()).filter((t) => t !== "");
+  return tags.length > 0 ? tags : undefined;
+}
+
+/** Splits a comma-separated tag list as given on a command line (filters: normalised at once). */
 export function parseTagList(value: string | undefined): string[] {
   if (!value) return [];
   return normalizeTags(value.split(","));

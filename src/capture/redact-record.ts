@@ -8,7 +8,9 @@
 import type { Edge } from "../domain/edge.ts";
 import type { Memory } from "../domain/memory.ts";
 import type { AuditEntry } from "../store/store.ts";
-import { contentHashes } from "./normalize.ts";
+import type { Hold, RetentionRule } from "../domain/retention.ts";
+import { contentHashes, normalizeTags } from "./normalize.ts";
+import { redactSecrets } from "./redact.ts";
 import { redactValue } from "./redact-deep.ts";
 
 type FieldClass = "text" | "id";
@@ -55,4 +57,24 @@ export function redactAudit(entry: AuditEntry): AuditEntry {
 
 export function redactEdge(edge: Edge): Edge {
   return redactFields(edge, EDGE_FIELDS).record;
+}
+
+/**
+ * Tags as memories store them: redacted, then normalised (lower-casing first would hide a token's shape).
+ * Selectors (a retention rule's or a hold's tag) go the same way, so they match what was stored.
+ */
+export function storedTags(raw: Iterable<string>): string[] {
+  return normalizeTags([...raw].map((t) => redactSecrets(t).text));
+}
+
+/** A retention rule as it may be stored: a tag target is text (a type or project key is structure). */
+export function redactRule(rule: RetentionRule): RetentionRule {
+  return rule.kind === "tag" ? { ...rule, target: storedTags([rule.target])[0] ?? rule.target } : rule;
+}
+
+/** A hold as it may be stored: its reasons and a tag target are text. */
+export function redactHold(hold: Hold): Hold {
+  const text = (v: string | null) => (v === null ? v : redactSecrets(v).text);
+  const target = hold.kind === "tag" ? (storedTags([hold.target])[0] ?? hold.target) : hold.target;
+  return { ...hold, target, reason: text(hold.reason)!, releaseReason: text(hold.releaseReason) };
 }

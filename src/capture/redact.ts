@@ -23,7 +23,8 @@ const mark = (kind: string) => `[REDACTED:${kind}]`;
  */
 const PREFIXED: Array<{ kind: string; re: RegExp }> = [
   { kind: "private_key", re: /-----BEGIN [A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?-----[\s\S]*?(?:-----END [A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?-----|$)/g },
-  { kind: "jwt", re: /\bey[A-Za-z0-9_-]{10,}\.ey[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]*/g },
+  // The signature may be missing: a token cut short (a 100-character tag) still carries its payload.
+  { kind: "jwt", re: /\bey[A-Za-z0-9_-]{10,}\.ey[A-Za-z0-9_-]{10,}(?:\.[A-Za-z0-9_-]*)?/g },
   { kind: "aws_access_key_id", re: /\b(?:AKIA|ASIA|AGPA|AIDA|AROA|AIPA|ANPA|ANVA|ABIA|ACCA)[A-Z0-9]{16}\b/g },
   { kind: "github_token", re: /\bgh[pousr]_[A-Za-z0-9]{36,255}\b/g },
   { kind: "github_token", re: /\bgithub_pat_[A-Za-z0-9_]{22,255}/g },
@@ -38,6 +39,15 @@ const PREFIXED: Array<{ kind: string; re: RegExp }> = [
   { kind: "npm_token", re: /\bnpm_[A-Za-z0-9]{36}\b/g },
   { kind: "huggingface_token", re: /\bhf_[A-Za-z]{30,}\b/g },
   { kind: "sendgrid_key", re: /\bSG\.[A-Za-z0-9_-]{20,}\.[A-Za-z0-9_-]{40,}/g },
+  // HashiCorp Vault service, batch and recovery tokens (the "." after the prefix hides them from the blob rule).
+  { kind: "vault_token", re: /\bhv[sbr]\.[A-Za-z0-9_-]{24,}/g },
+  { kind: "digitalocean_token", re: /\bdo[opr]_v1_[a-f0-9]{64}\b/g },
+  { kind: "pypi_token", re: /\bpypi-AgE[A-Za-z0-9_-]{50,}/g },
+  { kind: "shopify_token", re: /\bshp(?:at|ss|ca|pa)_[a-fA-F0-9]{32}\b/g },
+  { kind: "databricks_token", re: /\bdapi[a-f0-9]{32}(?:-\d)?\b/g },
+  { kind: "twilio_key", re: /\bSK[0-9a-fA-F]{32}\b/g },
+  { kind: "postman_key", re: /\bPMAK-[a-f0-9]{24}-[a-f0-9]{34}\b/g },
+  { kind: "age_secret_key", re: /\bAGE-SECRET-KEY-1[QPZRY9X8GF2TVDW0S3JN54KHCE6MUA7L]{58}\b/g },
 ];
 
 /** The words that make an assignment's value a secret whatever it looks like (`DB_PASSWORD=hunter2`). */

@@ -2,7 +2,7 @@
  * @module Legal holds: placing, listing and releasing them (each audit-logged), and the one check every
  * path that would change or remove a memory calls first ({@link assertNotHeld}).
  */
-import { normalizeTags } from "../capture/normalize.ts";
+import { storedTags } from "../capture/redact-record.ts";
 import { redactSecrets } from "../capture/redact.ts";
 import type { Memory } from "../domain/memory.ts";
 import { describeSelector, type Hold, type HoldKind } from "../domain/retention.ts";
@@ -97,7 +97,7 @@ function checkReason(reason: string | undefined): string {
 }
 
 function tagOf(raw: string): string {
-  const [tag] = normalizeTags([raw]);
+  const [tag] = storedTags([raw]);
   if (!tag) throw cairnError("HOLD_TARGET", ["an empty tag"]);
   return tag;
 }

@@ -1,5 +1,6 @@
 /** @module Changing stored memories: get (with access tracking), update (old version kept in the audit log), forget. */
 import { contentHashes, normalizeTags } from "../capture/normalize.ts";
+import { withoutQuotes } from "../capture/quotes.ts";
 import { redactMemory } from "../capture/redact-record.ts";
 import type { Memory } from "../domain/memory.ts";
 import { cairnError } from "../errors.ts";
@@ -158,7 +159,8 @@ function purgeRow(ctx: EngineContext, id: string, opts: { reason?: string; keepR
   erased.push(...erasedTexts(ctx, id, old));
   ctx.store.purge(id);
   const quoting = rewriteQuoting(ctx, id, erased, now);
-  const detail = opts.keepReason && opts.reason ? { reason: opts.reason } : {};
+  // A kept reason may quote what was erased ("it held my phone number 0176…"): that part goes too.
+  const detail = opts.keepReason && opts.reason ? { reason: withoutQuotes(opts.reason, erased).text } : {};
   ctx.store.appendAudit({ at: now, actor: ctx.actor, memoryId: id, hashBefore: old.contentHash, contentBefore: null, op: "purge", hashAfter: null, detail });
   // Inside the transaction, the purge's own entry is the chain's end. The receipt names the content by the
   // keyed hash that entry stores: a plain SHA-256 of a short erased text could be reversed by guessing.

@@ -5,7 +5,9 @@
  * redaction is idempotent; anything set later or elsewhere (checkpoint state, forget reasons, audit
  * details, tags, a field added tomorrow) is caught here.
  */
-import { redactAudit, redactEdge, redactMemory } from "../capture/redact-record.ts";
+import { redactAudit, redactEdge, redactHold, redactMemory, redactRule } from "../capture/redact-record.ts";
+import { redactSecrets } from "../capture/redact.ts";
+import type { PolicyStore } from "../store/policy-store.ts";
 import type { Store } from "../store/store.ts";
 
 /**
@@ -19,9 +21,9 @@ const MEMBERS = {
   check: "read", close: "read", idsWithTail: "read", projects: "read", hasProject: "read", projectAliases: "read",
   auditHead: "read", verifyAudit: "read", auditLog: "read",
   writeRefusal: "read", lastScrub: "read", eraseHistory: "read", pendingErasure: "read", finishErasure: "read",
-  // Rules and holds hold selectors and reasons; engine/holds.ts redacts a reason before it gets here.
-  policy: "read",
   insert: "write", replace: "write", appendAudit: "write", addEdge: "write",
+  // Rules and holds hold tag selectors and reasons: their writers are wrapped below.
+  policy: "write",
 } as const satisfies Record<keyof Store, "read" | "write">;
 
 const views = new WeakMap<Store, Store>();
@@ -30,11 +32,18 @@ const views = new WeakMap<Store, Store>();
 export function redactingStore(store: Store): Store {
   let view = views.get(store);
   if (view) return view;
-  const writers: Pick<Store, "insert" | "replace" | "appendAudit" | "addEdge"> = {
+  // Rebuilt when the store's policy object changes (a store that reopened its file).
+  let policy: { of: PolicyStore; view: PolicyStore } | undefined;
+  const writers: Pick<Store, "insert" | "replace" | "appendAudit" | "addEdge" | "policy"> = {
     insert: (memory) => store.insert(redactMemory(memory).memory),
     replace: (memory) => store.replace(redactMemory(memory).memory),
     appendAudit: (entry) => store.appendAudit(redactAudit(entry)),
     addEdge: (edge) => store.addEdge(redactEdge(edge)),
+    get policy() {
+      const of = store.policy;
+      if (policy?.of !== of) policy = { of, view: redactingPolicy(of) };
+      return policy.view;
+    },
   };
   const bound = new Map<PropertyKey, unknown>();
   view = new Proxy(store, {
@@ -49,4 +58,20 @@ export function redactingStore(store: Store): Store {
   });
   views.set(store, view);
   return view;
+}
+
+/** The rules-and-holds part of the store, its three writers passing the same boundary. */
+function redactingPolicy(policy: PolicyStore): PolicyStore {
+  const writers: Pick<PolicyStore, "putRule" | "addHold" | "releaseHold"> = {
+    putRule: (rule) => policy.putRule(redactRule(rule)),
+    addHold: (hold) => policy.addHold(redactHold(hold)),
+    releaseHold: (id, at, by, reason) => policy.releaseHold(id, at, by, redactSecrets(reason).text),
+  };
+  return new Proxy(policy, {
+    get(target, prop) {
+      if (Object.hasOwn(writers, prop)) return writers[prop as keyof typeof writers];
+      const value = Reflect.get(target, prop, target);
+      return typeof value === "function" ? value.bind(target) : value;
+    },
+  });
 }

@@ -1,5 +1,5 @@
 /** @module Retention rules: set (or change), show and clear them; each change is an audit entry (`retention`). */
-import { normalizeTags } from "../capture/normalize.ts";
+import { storedTags } from "../capture/redact-record.ts";
 import type { RetentionRule, RuleKind } from "../domain/retention.ts";
 import { cairnError } from "../errors.ts";
 import type { EngineContext } from "./context.ts";
@@ -34,7 +34,7 @@ export function setRule(ctx: EngineContext, input: RuleInput): SetRuleResult {
   const kind: RuleKind = given[0]!;
   return ctx.store.transaction(() => {
     const raw = input[kind]!;
-    const target = kind === "type" ? checkType(raw) : kind === "project" ? resolveProject(ctx, raw, "write") : normalizeTags([raw])[0];
+    const target = kind === "type" ? checkType(raw) : kind === "project" ? resolveProject(ctx, raw, "write") : storedTags([raw])[0];
     if (!target) throw cairnError("RULE_TARGET", ["an empty tag"]);
     const draft: RetentionRule = { id: `ret-${randomHex()}`, kind, target, keepMs: input.keepMs, graceMs, createdAt: ctx.now(), actor: ctx.actor };
     const replaced = ctx.store.policy.putRule(draft);

@@ -71,16 +71,17 @@ function withoutLocation(line: string): string {
  * numbers, paths, hex ids, durations) replaced, so the same failure captured twice — or in another file —
  * is the same text and the engine's duplicate detection reinforces it instead of storing it again.
  */
-export function errorSignature(text: string): string {
-  const lines = text
+export function errorSignature(text: string, redact: (line: string) => string = (l) => l): string {
+  const raw = text
     .split("\n")
     .map((l) => l.slice(0, 1000).replace(/\x1b\[[0-9;]*m/g, "").trim())
-    .filter((l) => l !== "" && !/^Exit code -?\d+$/i.test(l))
-    // Where an error happened is not what it is: one error in three files is one error.
-    .map(withoutLocation)
-    .filter((l) => l !== "");
-  const line = lines.find((l) => STRONG_ERROR_LINE.test(l)) ?? lines.find((l) => ERROR_LINE.test(l)) ?? lines[0] ?? "";
-  return line
+    .filter((l) => l !== "" && !/^Exit code -?\d+$/i.test(l));
+  // Where an error happened is not what it is: one error in three files is one error.
+  const lines = raw.map((l) => ({ raw: l, line: withoutLocation(l) })).filter((l) => l.line !== "");
+  const chosen = lines.find((l) => STRONG_ERROR_LINE.test(l.line)) ?? lines.find((l) => ERROR_LINE.test(l.line)) ?? lines[0];
+  // Redacted before any rewrite: a URL folded to its last segment or a token cut at 200 characters no
+  // longer has the shape that identifies it, and its remains would be stored.
+  return withoutLocation(redact(chosen?.raw ?? ""))
     .replace(/(?:[A-Za-z]:)?(?:[\\/][\w.@+-]+){2,}/g, (p) => `…/${p.split(/[\\/]/).pop()}`)
     .replace(/\b\d{1,3}(\.\d{1,3}){3}(:\d+)?\b/g, "<ip>")
     .replace(/\b0x[0-9a-f]+\b|\b[0-9a-f]{8,}\b/gi, "<id>")

@@ -210,7 +210,12 @@ export function parseHookInput(argEvent: string | undefined, raw: string, fallba
   };
 }
 
-const oneLineReason = (err: unknown): string => (err instanceof Error ? err.message : String(err)).split("\n")[0]!.slice(0, 120);
+/**
+ * The parser's reason without the input it quotes (`Unexpected identifier "<first word>"`): what was sent
+ * instead of an event may be anything the user pasted, a bare key included, and hooks.log keeps no user text.
+ */
+const oneLineReason = (err: unknown): string =>
+  (err instanceof Error ? err.message : String(err)).split("\n")[0]!.replace(/"[^"]*"?/g, "(input)").slice(0, 120);
 
 /**
  * The type each known field must have; anything else is ignored (treated as absent) and reported.

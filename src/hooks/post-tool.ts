@@ -39,7 +39,7 @@ export async function postTool(ctx: HookContext): Promise<string | null> {
   }
   await ctx.ready();
   const text = inp.error ?? (inp.stderr || inp.stdout);
-  const signature = errorSignature(text) || `exit code ${inp.exitCode ?? "non-zero"}`;
+  const signature = errorSignature(text, (l) => redactSecrets(l).text) || `exit code ${inp.exitCode ?? "non-zero"}`;
   const advice = ctx.hasMemory() ? await pastFixes(ctx, key, signature) : null;
   ctx.writeOrSkip("error capture", () => captureFailure(ctx, key, command, signature));
   return advice;

@@ -66,7 +66,7 @@ function summaryText(ctx: HookContext, extra = ""): string | null {
   const parts: string[] = [];
   if (s.firstPrompt) parts.push(sentence(`Asked: ${oneLine(s.firstPrompt, 160)}`));
   if (last) parts.push(sentence(`Outcome: ${last}`));
-  if (extra) parts.push(sentence(`Compaction note: ${oneLine(extra, 300)}`));
+  if (extra) parts.push(sentence(`Compaction note: ${oneLine(redactedCut(extra, 300), 300)}`));
   // The summary itself is in `created` once written; it is not one of the memories it reports.
   const captured = s.created.filter((id) => id !== s.summaryId).length;
   if (captured > 0) parts.push(`Captured ${captured} ${captured === 1 ? "memory" : "memories"}.`);

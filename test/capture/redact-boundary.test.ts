@@ -91,6 +91,8 @@ const ENTRY_POINTS: Record<string, Write> = {
     e.checkpoint({ task: `deploy ${t}`, progress: `done: ${t}`, nextSteps: [`then ${t}`], files: [t], decisions: [`we use ${t}`] }),
   "forget --reason": (t, e) => e.forget(e.remember({ content: "to forget" }).id, { reason: `leaked ${t}` }),
   "forget --hard --reason": (t, e) => e.forget(e.remember({ content: "to purge" }).id, { hard: true, reason: `leaked ${t}` }),
+  "hold tag, add and release reasons": (t, e) => e.releaseHold(e.addHold({ tag: t, reason: `asked by ${t}` }).id, `closed ${t}`),
+  "retention rule tag": (t, e) => e.setRetention({ tag: t, keepMs: 86_400_000 }),
 };
 
 describe("every write path persists no secret", () => {

@@ -43,6 +43,51 @@ async function waitFor(cond: () => boolean | Promise<boolean>, what: string, ms 
   }
 }
 
+/**
+ * Another process with cairn.db open read-only (bun:sqlite): `inRead` keeps a read transaction going until
+ * `release()`; otherwise the connection just stays open. `close()` ends it.
+ */
+function holdOpen(db: string, inRead: boolean) {
+  const script = join(sb.root, `reader-${inRead ? "busy" : "idle"}.ts`);
+  writeFileSync(
+    script,
+    `import { Database } from "bun:sqlite";
+     const db = new Database(process.argv[2], { readonly: true });
+     db.query("SELECT count(*) FROM memories").get();
+     ${inRead ? 'db.run("BEGIN"); db.query("SELECT count(*) FROM memories").get(); console.log("holding");' : 'console.log("open");'}
+     const lines = console[Symbol.asyncIterator]();
+     await lines.next(); ${inRead ? 'db.run("COMMIT");' : ""} console.log("released");
+     await lines.next(); db.close();`,
+  );
+  const proc = Bun.spawn([process.execPath, script, db], { stdin: "pipe", stdout: "pipe", stderr: "inherit" });
+  const out = proc.stdout.getReader();
+  let text = "";
+  const said = async (word: string) => {
+    while (!text.includes(word)) {
+      const { value, done } = await out.read();
+      if (done) throw new Error(`reader exited before "${word}"`);
+      text += new TextDecoder().decode(value);
+    }
+  };
+  const send = () => {
+    proc.stdin.write("next\n");
+    proc.stdin.flush();
+  };
+  return {
+    said,
+    release: async () => {
+      send();
+      await said("released");
+    },
+    close: async () => {
+      if (!text.includes("released")) send();
+      send();
+      proc.stdin.end();
+      await proc.exited;
+    },
+  };
+}
+
 async function remember(text: string): Promise<string> {
   return (await sb.json<{ id: string }>(["remember", text, "--json"], { cwd: project })).id;
 }
@@ -72,11 +117,18 @@ describe("forget --hard", () => {
     expect(lstatSync(join(sb.cairnHome, "audit.key")).mode & 0o777).toBe(0o600);
   });
 
-  test("--keep-reason keeps the reason, and only then", async () => {
+  test("--keep-reason keeps the reason, and only then; not the part of it that quotes the erased text", async () => {
     const why = "REASON-KEPT-4242";
-    const id = await remember("a memory whose purge has a reason worth keeping");
-    await sb.ok(["forget", id, "--hard", "--yes", "--keep-reason", "--reason", `asked by ${why}`]);
+    const marker = "PHONE-0176-5550199";
+    const id = await remember(`a memory whose purge has a reason worth keeping: call ${marker}`);
+    // An earlier soft forget's reason quoting it goes with the rest of its history.
+    await sb.ok(["forget", id, "--reason", `it held ${marker}`]);
+    await sb.ok(["restore", id]);
+    await sb.ok(["forget", id, "--hard", "--yes", "--keep-reason", "--reason", `asked by ${why}; it held ${marker}`]);
     expect(scan(why).length).toBeGreaterThan(0);
+    expect(scan(marker)).toEqual([]);
+    const log = await sb.json<{ entries: Array<{ op: string; detail: { reason?: string } }> }>(["audit", "log", "--memory", id, "--json"]);
+    expect(log.entries.find((e) => e.op === "purge")!.detail.reason).toBe(`asked by ${why}; it held [erased]`);
   });
 
   test("hooks, a live hook daemon and a live MCP server saw the text: summaries, checkpoints and state are scrubbed", async () => {
@@ -180,5 +232,63 @@ describe("forget --hard", () => {
       await reader.exited;
     }
     expect(scan(marker)).toEqual([]);
+  });
+
+  test("a reader with the database open but no read going: the purge leaves no copy, WAL included, while it stays open", async () => {
+    const marker = "QWV-IDLE-READER-5512";
+    const id = await remember(`the vault recovery phrase is ${marker}`);
+    await sb.ok(["edit", id, "--content", `the vault recovery phrase is ${marker} (rotated)`], { cwd: project });
+    const reader = holdOpen(join(sb.cairnHome, "cairn.db"), false);
+    try {
+      await reader.said("open");
+      const r = await sb.run(["forget", id, "--hard", "--yes"], { cwd: project });
+      expect(r.exitCode, describeRun(["forget"], r)).toBe(0);
+      expect(r.stdout).not.toContain("not yet from disk");
+      expect(scan(marker)).toEqual([]);
+    } finally {
+      await reader.close();
+    }
+  });
+
+  test("a reader mid-read: the human output and doctor say what remains, doctor finishes once the read ends", async () => {
+    const marker = "QWV-BUSY-READER-7720";
+    const id = await remember(`the alarm code for the hangar is ${marker}`);
+    const reader = holdOpen(join(sb.cairnHome, "cairn.db"), true);
+    try {
+      await reader.said("holding");
+      const r = await sb.ok(["forget", id, "--hard", "--yes"], { cwd: project });
+      expect(r.stdout).toContain("not yet from disk: old copies remain on disk (in the database file or its WAL) until 1 other process");
+      const doctor = await sb.run(["doctor"]);
+      expect(doctor.stdout).toMatch(/erasures.*1 purge .*pending/);
+      await reader.release();
+      const after = await sb.run(["doctor", "--json"]);
+      const check = (JSON.parse(after.stdout) as { checks: Array<{ name: string; level: string; detail: string }> }).checks.find((c) => c.name === "erasures");
+      expect(check).toMatchObject({ level: "ok" });
+      expect(check!.detail).toContain("finished the pending erasure");
+      expect(existsSync(join(sb.cairnHome, "erase-pending.json"))).toBe(false);
+      expect(scan(marker)).toEqual([]);
+    } finally {
+      await reader.close();
+    }
+  });
+});
+
+describe("retention purges", () => {
+  test("a sweep purge leaves no copy: database, WAL, and the hook state that quoted the text", async () => {
+    const marker = "MARKER-OWL-9931";
+    const old = "2020-03-01T00:00:00.000Z";
+    const row = { id: "01900000-0000-7000-8000-0000000000a1", content: `the vault recovery phrase is ${marker}`, type: "error", tags: [], project: null, created_at: old, updated_at: old, priority: 3, status: "active" };
+    await sb.ok(["import", "-", "--no-embed"], { stdin: `${JSON.stringify(row)}\n` });
+    await remember("an unrelated memory about owls");
+    const session = "5e55a0e1-aaaa-4bbb-8ccc-0000000e4a61";
+    const prompt = fixture("prompt", { cwd: project, session, prompt: `why does ${marker} show up in the error log` });
+    const hook = await sb.run(["hook", "prompt"], { cwd: project, stdin: prompt, env: { CLAUDE_PROJECT_DIR: project, CAIRN_HOOK_DAEMON: "off" } });
+    expect(hook.exitCode).toBe(0);
+    expect(scan(marker).length).toBeGreaterThan(1);
+    await sb.ok(["retention", "set", "--type", "error", "--keep", "90d", "--grace", "0d"]);
+    const r = await sb.json<{ purged: Array<{ id: string }> }>(["sweep", "--json"]);
+    expect(r.purged.map((p) => p.id)).toEqual([row.id]);
+    expect(scan(marker)).toEqual([]);
+    expect(readFileSync(join(sb.cairnHome, "hooks", `${session}.json`), "utf8")).toContain("show up in the error log");
   });
 });

@@ -4,7 +4,7 @@ import { memoryToJson } from "../../domain/serialize.ts";
 import { parseTime } from "../../domain/time.ts";
 import { cairnError } from "../../errors.ts";
 import { intFlag, jsonFlag } from "../flags.ts";
-import { parseTagList } from "../../capture/normalize.ts";
+import { splitTagList } from "../../capture/normalize.ts";
 import { output } from "../output.ts";
 import { withEngine } from "../session.ts";
 import { readStdinText } from "../stdin.ts";
@@ -31,7 +31,7 @@ export default defineCommand({
       const updated = engine.update(args.id, {
         content,
         type: args.type,
-        tags: args.tags === undefined ? undefined : parseTagList(args.tags),
+        tags: args.tags === undefined ? undefined : (splitTagList(args.tags) ?? []),
         priority: intFlag("priority", args.priority, undefined),
         eventTime: eventTime === undefined ? undefined : eventTime === "none" ? null : parseTime(eventTime, Date.now()),
         project: args.global ? null : args.project,

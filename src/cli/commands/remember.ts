@@ -2,7 +2,8 @@
 import { defineCommand } from "citty";
 import { parseDuration, parseOptionalTime } from "../../domain/time.ts";
 import { cairnError } from "../../errors.ts";
-import { intFlag, jsonFlag, listFlag, positionalText, scopeFrom, writeScopeFlags } from "../flags.ts";
+import { splitTagList } from "../../capture/normalize.ts";
+import { intFlag, jsonFlag, positionalText, scopeFrom, writeScopeFlags } from "../flags.ts";
 import { projectLabel } from "../format.ts";
 import { output } from "../output.ts";
 import { withEngine } from "../session.ts";
@@ -30,7 +31,7 @@ export default defineCommand({
       const result = engine.remember({
         content: text,
         type: args.type,
-        tags: listFlag(args.tags),
+        tags: splitTagList(args.tags),
         project: scope.project,
         eventTime: parseOptionalTime(args["event-time"], now) ?? null,
         priority: intFlag("priority", args.priority, undefined),

@@ -7,7 +7,8 @@ import type { Memory } from "../../domain/memory.ts";
 import { dueAt, fromNow, reminderState, reminderToJson } from "../../domain/reminder.ts";
 import type { Engine } from "../../engine/engine.ts";
 import { cairnError } from "../../errors.ts";
-import { jsonFlag, listFlag, positionalText, scopeFlags, scopeFrom } from "../flags.ts";
+import { splitTagList } from "../../capture/normalize.ts";
+import { jsonFlag, positionalText, scopeFlags, scopeFrom } from "../flags.ts";
 import { formatDate, projectLabel } from "../format.ts";
 import { output } from "../output.ts";
 import { withEngine } from "../session.ts";
@@ -99,7 +100,7 @@ function create(engine: Engine, a: Args): void {
     content: positionalText(a),
     at: a.at,
     in: a.in,
-    tags: listFlag(a.tags),
+    tags: splitTagList(a.tags),
     project: scope.project,
     source: "cli",
   });

@@ -31,7 +31,7 @@ export default defineCommand({
       if (r.purged.length > 0) {
         lines.push(`${verb("Purged", "Would purge")} ${r.purged.length} (text gone from every table):`);
         for (const p of r.purged) {
-          lines.push(`  ${short(p.id)}  ${p.type.padEnd(10)} ${projectLabel(p.project).padEnd(16)} rule ${p.rule}` + (p.receipt ? `; receipt sha256 ${p.receipt.contentHash}, audit entry ${p.receipt.auditSeq}:${p.receipt.auditHash}` : ""));
+          lines.push(`  ${short(p.id)}  ${p.type.padEnd(10)} ${projectLabel(p.project).padEnd(16)} rule ${p.rule}` + (p.receipt ? `; receipt: content hash ${p.receipt.contentHash} (keyed), audit entry ${p.receipt.auditSeq}:${p.receipt.auditHash}` : ""));
         }
       }
       if (r.held.length > 0) {
