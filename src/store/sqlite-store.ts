@@ -4,7 +4,10 @@ import type { Edge } from "../domain/edge.ts";
 import type { Memory, MemoryFilter } from "../domain/memory.ts";
 import { appendAudit, auditHistory, auditLog, eraseAuditContent } from "./audit.ts";
 import { auditHead, verifyChain } from "./audit-chain.ts";
-import { encodeContent } from "./content-codec.ts";
+import { type ContentCodec, PLAIN_CODEC } from "./content-codec.ts";
+import { AeadCodec } from "./aead-codec.ts";
+import { type EncryptionRecord, readEncryption, writeEncryption } from "./encryption-record.ts";
+import { type UnlockOptions, unlockKey } from "../keys/unlock.ts";
 import { BUSY_TIMEOUT_MS, isBusy, openDatabase, writeTransaction } from "./db.ts";
 import { LiveDatabase, type LiveOptions } from "./live-db.ts";
 import { CairnError, cairnError } from "../errors.ts";
@@ -17,7 +20,7 @@ import { prefetch } from "./prefetch.ts";
 import { hasProject, projectAliases, projectCounts } from "./project-keys.ts";
 import { checkIntegrity } from "./integrity.ts";
 import { migrate } from "./migrations.ts";
-import { MEMORY_COLUMNS, type MemoryRow, rowToMemory } from "./rows.ts";
+import { MEMORY_COLUMNS, type MemoryRow, memoryValues, rowToMemory, storedProject, storedTag } from "./rows.ts";
 import { scrubDeleted } from "./scrub.ts";
 import { finishPending, readPending } from "./pending-erasure.ts";
 import { walHolders } from "./wal-holders.ts";
@@ -38,14 +41,6 @@ const INSERT_SQL = `INSERT INTO memories (id, created_at, ${WRITE_COLUMNS.join("
   VALUES (?, ?, ${WRITE_COLUMNS.map(() => "?").join(", ")}) RETURNING seq`;
 const UPDATE_SQL = `UPDATE memories SET ${WRITE_COLUMNS.map((c) => `${c} = ?`).join(", ")} WHERE seq = ?`;
 
-function writeValues(m: Memory): Array<string | number | null> {
-  return [
-    encodeContent(m.content), m.type, JSON.stringify(m.tags), m.project, m.sessionId, m.agent, m.source, m.updatedAt,
-    m.eventTime, m.expiresAt, m.priority, m.accessCount, m.lastAccessedAt, m.contentHash, m.canonicalHash, m.status,
-    m.supersededBy, JSON.stringify(m.metadata),
-  ];
-}
-
 /** How long a recall waits to record access counts before skipping them. */
 const TOUCH_WAIT_MS = 50;
 
@@ -55,6 +50,12 @@ export interface StoreOptions extends LiveOptions {
    * (hooks): SQLite's wait is synchronous, so the default (10 s, retried) would stall a whole process.
    */
   writeWaitMs?: number;
+  /** Where an encrypted store's key is looked for (see keys/unlock.ts); default: environment, key file, keychain. */
+  unlock?: UnlockOptions;
+  /** The codec to use as is (its key check must match the store's), instead of looking for a key. */
+  codec?: ContentCodec;
+  /** With an encrypting `codec`: the record to give an empty plain store, which then starts encrypted. */
+  newRecord?: EncryptionRecord;
 }
 
 export class SqliteStore implements Store {
@@ -69,6 +70,9 @@ export class SqliteStore implements Store {
   /** Set once the user was told that access counts cannot be recorded. */
   #touchWarned = false;
   readonly #writeWaitMs: number | undefined;
+  /** How this store's values are stored: set by the first open, checked again at every reopen. */
+  #codec: ContentCodec = PLAIN_CODEC;
+  #opened = false;
 
   /**
    * Opens the database at `path` (":memory:" for a throwaway one) and migrates it to the latest schema.
@@ -77,9 +81,51 @@ export class SqliteStore implements Store {
   constructor(path: string, opts: StoreOptions = {}) {
     this.location = path;
     this.#writeWaitMs = opts.writeWaitMs;
-    this.#live = new LiveDatabase(path, (p) => openMigrated(p, opts.readOnly === true), opts);
-    this.vectors = new SqliteVectors(this.#live);
-    this.policy = new SqlitePolicy(this.#live);
+    this.#live = new LiveDatabase(path, (p) => this.#openChecked(p, opts), opts);
+    this.vectors = new SqliteVectors(this.#live, this.#codec);
+    this.policy = new SqlitePolicy(this.#live, this.#codec);
+  }
+
+  /**
+   * Opens and migrates the file, and settles the codec: on the first open from the store's encryption record
+   * and the key (a wrong or missing key fails here, before anything is read or written); on a reopen (the file
+   * was replaced) the record must still match, or a process holding the old key would write with it.
+   */
+  #openChecked(path: string, opts: StoreOptions): Database {
+    const db = openMigrated(path, opts.readOnly === true);
+    try {
+      let record = readEncryption(db);
+      if (!this.#opened) {
+        if (record === null && opts.newRecord && opts.codec?.encrypted) record = this.#startEncrypted(db, opts.newRecord, path);
+        this.#codec = codecFor(record, path, opts);
+        this.#opened = true;
+      } else if ((record?.keyCheck ?? null) !== this.#codec.keyCheck) {
+        throw cairnError("KEY_CHANGED", [path, record === null ? "decrypted" : this.#codec.encrypted ? "re-keyed" : "encrypted"]);
+      }
+    } catch (err) {
+      db.close();
+      throw err;
+    }
+    return db;
+  }
+
+  #startEncrypted(db: Database, record: EncryptionRecord, path: string): EncryptionRecord {
+    return writeTransaction(db, () => {
+      const n = (db.query("SELECT count(*) AS n FROM memories").get() as { n: number }).n;
+      if (n > 0) throw cairnError("NOT_ENCRYPTED", [path]);
+      writeEncryption(db, record);
+      return record;
+    });
+  }
+
+  /** The codec values are stored with. */
+  get codec(): ContentCodec {
+    return this.#codec;
+  }
+
+  /** The encryption record, or null for a plain store. */
+  encryption(): EncryptionRecord | null {
+    return readEncryption(this.#db);
   }
 
   /** The raw connection, for migration tests and diagnostics only. */
@@ -123,8 +169,8 @@ export class SqliteStore implements Store {
     this.transaction(() => {
       const seq = this.#db
         .query(INSERT_SQL)
-        .get(m.id, m.createdAt, ...writeValues(m)) as { seq: number };
-      ftsInsert(this.#db, seq.seq, m);
+        .get(m.id, m.createdAt, ...memoryValues(this.#codec, m)) as { seq: number };
+      ftsInsert(this.#db, seq.seq, m, this.#codec);
       this.#writeTags(seq.seq, m.tags);
     });
   }
@@ -133,16 +179,17 @@ export class SqliteStore implements Store {
     this.transaction(() => {
       const old = this.#row(m.id);
       if (!old) throw new Error(`replace: memory ${m.id} does not exist`);
+      const before = rowToMemory(old, this.#codec);
       this.#db
         .query(UPDATE_SQL)
-        .run(...writeValues(m), old.seq);
-      const tagsChanged = old.tags !== JSON.stringify(m.tags);
-      if (old.content_hash !== m.contentHash || tagsChanged) {
+        .run(...memoryValues(this.#codec, m), old.seq);
+      const tagsChanged = JSON.stringify(before.tags) !== JSON.stringify(m.tags);
+      if (before.contentHash !== m.contentHash || tagsChanged) {
         ftsDelete(this.#db, old.seq);
-        ftsInsert(this.#db, old.seq, m);
+        ftsInsert(this.#db, old.seq, m, this.#codec);
       }
       // Vectors describe the old text; they are recomputed by the embedding pipeline, never reused.
-      if (old.content_hash !== m.contentHash) this.#db.query("DELETE FROM vectors WHERE memory_seq = ?").run(old.seq);
+      if (before.contentHash !== m.contentHash) this.#db.query("DELETE FROM vectors WHERE memory_seq = ?").run(old.seq);
       if (tagsChanged) {
         this.#db.query("DELETE FROM memory_tags WHERE memory_seq = ?").run(old.seq);
         this.#writeTags(old.seq, m.tags);
@@ -186,7 +233,7 @@ export class SqliteStore implements Store {
 
   get(id: string): Memory | null {
     const row = this.#row(id);
-    return row ? rowToMemory(row) : null;
+    return row ? rowToMemory(row, this.#codec) : null;
   }
 
   idsWithPrefix(prefix: string, limit: number): string[] {
@@ -214,12 +261,12 @@ export class SqliteStore implements Store {
          WHERE m.canonical_hash = ? AND m.project IS ? AND m.status = 'active'
          ORDER BY (m.content_hash = ?) DESC, m.seq LIMIT 1`,
       )
-      .get(canonicalHash, project, contentHash) as MemoryRow | null;
-    return row ? rowToMemory(row) : null;
+      .get(this.#codec.keyedHash(canonicalHash), storedProject(this.#codec, project), this.#codec.keyedHash(contentHash)) as MemoryRow | null;
+    return row ? rowToMemory(row, this.#codec) : null;
   }
 
   list(filter: MemoryFilter, now: number, options: ListOptions): Memory[] {
-    const where = filterToSql(filter, now);
+    const where = filterToSql(filter, now, this.#codec);
     const dir = options.order === "oldest" ? "ASC" : "DESC";
     const time = options.by === "event" ? "coalesce(m.event_time, m.created_at)" : "m.created_at";
     const order =
@@ -229,11 +276,11 @@ export class SqliteStore implements Store {
     const rows = this.#db
       .query(`SELECT ${MEMORY_COLUMNS} FROM memories m WHERE ${where.sql} ORDER BY ${order} LIMIT ? OFFSET ?`)
       .all(...where.params, options.limit, options.offset ?? 0) as MemoryRow[];
-    return rows.map(rowToMemory);
+    return rows.map((r) => rowToMemory(r, this.#codec));
   }
 
   count(filter: MemoryFilter, now: number): number {
-    const where = filterToSql(filter, now);
+    const where = filterToSql(filter, now, this.#codec);
     const row = this.#db.query(`SELECT count(*) AS n FROM memories m WHERE ${where.sql}`).get(...where.params) as {
       n: number;
     };
@@ -245,15 +292,18 @@ export class SqliteStore implements Store {
   }
 
   searchText(match: string, filter: MemoryFilter, now: number, limit: number): TextHit[] {
-    return ftsSearch(this.#db, match, filterToSql(filter, now), limit).map((h) => ({ memory: rowToMemory(h.row), score: -h.rank }));
+    return ftsSearch(this.#db, this.#codec.indexQuery(match), filterToSql(filter, now, this.#codec), limit).map((h) => ({
+      memory: rowToMemory(h.row, this.#codec),
+      score: -h.rank,
+    }));
   }
 
   getMany(ids: readonly string[], filter: MemoryFilter, now: number): Memory[] {
-    return rowsById(this.#db, ids, filterToSql(filter, now)).map(rowToMemory);
+    return rowsById(this.#db, ids, filterToSql(filter, now, this.#codec)).map((r) => rowToMemory(r, this.#codec));
   }
 
   termStats(matches: readonly string[]): { docs: number; counts: number[] } {
-    return termStats(this.#db, matches);
+    return termStats(this.#db, matches.map((m) => this.#codec.indexQuery(m)));
   }
 
   touch(ids: readonly string[], now: number): void {
@@ -307,7 +357,7 @@ export class SqliteStore implements Store {
   }
 
   appendAudit(entry: AuditEntry): void {
-    appendAudit(this.#db, entry);
+    appendAudit(this.#db, entry, this.#codec);
   }
 
   addEdge(edge: Edge): boolean {
@@ -319,7 +369,7 @@ export class SqliteStore implements Store {
   }
 
   history(id: string): AuditEntry[] {
-    return auditHistory(this.#db, id);
+    return auditHistory(this.#db, id, this.#codec);
   }
 
   auditHead(): AuditHead {
@@ -331,19 +381,19 @@ export class SqliteStore implements Store {
   }
 
   auditLog(query: AuditQuery): AuditRecord[] {
-    return auditLog(this.#db, query);
+    return auditLog(this.#db, query, this.#codec);
   }
 
   projects(): ProjectCount[] {
-    return projectCounts(this.#db);
+    return projectCounts(this.#db, this.#codec);
   }
 
   hasProject(key: string): boolean {
-    return hasProject(this.#db, key);
+    return hasProject(this.#db, storedProject(this.#codec, key)!);
   }
 
   projectAliases(): ProjectAlias[] {
-    return projectAliases(this.#db);
+    return projectAliases(this.#db, this.#codec);
   }
 
   stats(now: number): StoreStats {
@@ -369,8 +419,22 @@ export class SqliteStore implements Store {
 
   #writeTags(seq: number, tags: readonly string[]): void {
     const stmt = this.#db.query("INSERT OR IGNORE INTO memory_tags (tag, memory_seq) VALUES (?, ?)");
-    for (const tag of tags) stmt.run(tag, seq);
+    for (const tag of tags) stmt.run(storedTag(this.#codec, tag), seq);
   }
+}
+
+/** The codec for a store with `record` (null: plain), checking the key against the record's key check. */
+function codecFor(record: EncryptionRecord | null, path: string, opts: StoreOptions): ContentCodec {
+  if (opts.codec) {
+    if ((record?.keyCheck ?? null) === opts.codec.keyCheck) return opts.codec;
+    if (record === null) throw cairnError("NOT_ENCRYPTED", [path]);
+    throw cairnError("KEY_WRONG", [path, "the key given"]);
+  }
+  if (record === null) return PLAIN_CODEC;
+  const { key, source } = unlockKey(record, path, opts.unlock);
+  const codec = new AeadCodec(key, path);
+  if (codec.keyCheck !== record.keyCheck) throw cairnError("KEY_WRONG", [path, source]);
+  return codec;
 }
 
 /** Opens the database at `path` and migrates it to the latest schema. */

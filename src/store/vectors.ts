@@ -1,11 +1,11 @@
 /** @module The SQLite implementation of {@link VectorStore}: float32 little-endian BLOBs in the `vectors` table. */
 import type { Database } from "bun:sqlite";
 import type { Memory, MemoryFilter } from "../domain/memory.ts";
-import { decodeContent } from "./content-codec.ts";
+import { type ContentCodec, PLAIN_CODEC } from "./content-codec.ts";
 import { writeTransaction } from "./db.ts";
 import type { LiveDatabase } from "./live-db.ts";
 import { filterToSql, rowsBySeq } from "./filter-sql.ts";
-import { rowToMemory } from "./rows.ts";
+import { decodeContent, rowToMemory } from "./rows.ts";
 import type { PendingCursor, PendingText, StoredVector, VectorKey, VectorStore } from "./vector-store.ts";
 
 type VectorRow = { rowid: number; seq: number; vector: Uint8Array; createdAt: number };
@@ -29,8 +29,11 @@ export class SqliteVectors implements VectorStore {
   readonly accessChanges = { n: 0 };
   #generation = 0;
 
-  constructor(live: LiveDatabase) {
+  readonly #codec: ContentCodec;
+
+  constructor(live: LiveDatabase, codec: ContentCodec = PLAIN_CODEC) {
     this.#live = live;
+    this.#codec = codec;
   }
 
   /** The connection for a read (checked against the file outside transactions). */
@@ -51,15 +54,16 @@ export class SqliteVectors implements VectorStore {
     const walk = (active: boolean, below: number, n: number) =>
       (this.#db
         .query(
-          `SELECT m.seq, m.content_hash, m.content FROM memories m
+          `SELECT m.seq, m.id, m.content_hash, m.content FROM memories m
            WHERE m.seq < ?1 AND ${active ? "m.status = 'active'" : "m.status != 'active'"}
              AND NOT EXISTS (SELECT 1 FROM vectors v WHERE v.memory_seq = m.seq AND v.model = ?2)
            ORDER BY m.seq DESC LIMIT ?3`,
         )
-        .all(below, model, n) as Array<{ seq: number; content_hash: string; content: string }>).map((r) => ({
+        .all(below, model, n) as Array<{ seq: number; id: string; content_hash: string; content: string }>).map((r) => ({
         seq: r.seq,
+        // As stored (a keyed hash in an encrypted store): put() checks the row still holds this text.
         contentHash: r.content_hash,
-        content: decodeContent(r.content),
+        content: decodeContent(this.#codec, r.id, r.content).content,
       }));
     const first = walk(from.active, from.below, limit);
     if (first.length === limit) return { rows: first, next: { active: from.active, below: first.at(-1)!.seq } };
@@ -151,6 +155,6 @@ export class SqliteVectors implements VectorStore {
   }
 
   memoriesBySeq(seqs: readonly number[], filter: MemoryFilter, now: number): Map<number, Memory> {
-    return new Map(rowsBySeq(this.#db, seqs, filterToSql(filter, now)).map((r) => [r.seq, rowToMemory(r)]));
+    return new Map(rowsBySeq(this.#db, seqs, filterToSql(filter, now, this.#codec)).map((r) => [r.seq, rowToMemory(r, this.#codec)]));
   }
 }

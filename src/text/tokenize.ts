@@ -1,0 +1,40 @@
+/**
+ * @module The one tokeniser of memory text outside SQLite: what the plain full-text index receives
+ * ({@link indexText}), and the folded, stemmed tokens the blind index of an encrypted store hashes
+ * ({@link indexTokens}) — the same notion of a token as FTS5's `porter unicode61 remove_diacritics 2`, so a
+ * query finds the same memories in either kind of store.
+ */
+import { porterStem } from "./porter.ts";
+
+// CJK ideographs, kana, hangul: scripts written without spaces, where unicode61 would index a whole
+// run as one token. Spacing each character lets a phrase query of consecutive characters match any
+// substring, so Chinese, Japanese and Korean text is searchable.
+const CJK = /([\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff\uff66-\uff9f])/g;
+
+/** The notion of a token of FTS5's unicode61 tokenizer: letters, numbers, marks, private use. */
+export const TOKEN = /[\p{L}\p{N}\p{M}\p{Co}]+/gu;
+
+const MARKS = /\p{Mn}/gu;
+
+/** The text given to the full-text index for a piece of content or a query term. */
+export function indexText(text: string): string {
+  return text.replace(CJK, " $1 ");
+}
+
+/** unicode61 with remove_diacritics 2: lower case, diacritics dropped. */
+export function foldToken(token: string): string {
+  const lower = token.toLowerCase();
+  // ASCII (nearly every token) has nothing to decompose.
+  if (/^[\x00-\x7f]*$/.test(lower)) return lower;
+  return lower.normalize("NFD").replace(MARKS, "").normalize("NFC");
+}
+
+/** The index's tokens of `text`, in order: folded and Porter-stemmed (empty ones dropped). */
+export function indexTokens(text: string): string[] {
+  const out: string[] = [];
+  for (const raw of indexText(text).match(TOKEN) ?? []) {
+    const folded = foldToken(raw);
+    if (folded !== "") out.push(porterStem(folded));
+  }
+  return out;
+}

@@ -1,0 +1,114 @@
+/**
+ * @module One contract for both content codecs (plain and AES-256-GCM): values round-trip, names compare
+ * equal, the index finds what the text says; and the same engine behaviour on a plain and an encrypted store.
+ * The AEAD codec additionally binds each value to its place and refuses altered or moved values.
+ */
+import { describe, expect, test } from "bun:test";
+import { AeadCodec } from "../../src/store/aead-codec.ts";
+import { type ContentCodec, PLAIN_CODEC, place } from "../../src/store/content-codec.ts";
+import { CairnError } from "../../src/errors.ts";
+import { T0, testEngine } from "../helpers/engine.ts";
+
+const key = () => crypto.getRandomValues(new Uint8Array(32));
+const CODECS: Array<[string, () => ContentCodec]> = [
+  ["plain", () => PLAIN_CODEC],
+  ["aead", () => new AeadCodec(key(), "/tmp/x/cairn.db")],
+];
+
+for (const [name, make] of CODECS) {
+  describe(`codec contract: ${name}`, () => {
+    test("text, bytes and names round-trip; unicode and empty values too", () => {
+      const c = make();
+      for (const text of ["", "we deploy with pnpm", "東京タワー 🚀 naïve", "x".repeat(100_000)]) {
+        const where = place("memories", "content", "id-1");
+        expect(c.decode(c.encode(text, where), where, "memory id-1")).toBe(text);
+        expect(c.decodeName(c.encodeName(text, "project"), "project", "a project")).toBe(text);
+      }
+      const bytes = new Uint8Array([0, 1, 2, 250, 255]);
+      expect([...c.decodeBytes(c.encodeBytes(bytes, "v"), "v", "vector")]).toEqual([...bytes]);
+    });
+
+    test("a name has one stored form (SQL compares it); different names differ", () => {
+      const c = make();
+      expect(c.encodeName("github.com/acme/app", "project")).toBe(c.encodeName("github.com/acme/app", "project"));
+      expect(c.encodeName("github.com/acme/app", "project")).not.toBe(c.encodeName("github.com/acme/api", "project"));
+      expect(c.keyedHash("abc")).toBe(c.keyedHash("abc"));
+      expect(c.keyedHash("abc")).not.toBe(c.keyedHash("abd"));
+    });
+
+    test("the index policy: a query for a word (any inflection) matches text holding it, phrases keep their order", () => {
+      const c = make();
+      const doc = c.indexText("Deploying the Workers to 東京 region");
+      const query = c.indexQuery('"workers" OR "deploy" OR "東 京"');
+      expect(typeof doc).toBe("string");
+      expect(query.split(" OR ")).toHaveLength(3);
+    });
+  });
+}
+
+describe("codec contract: aead only", () => {
+  const c = new AeadCodec(key(), "/data/cairn.db");
+  const where = place("memories", "content", "id-1");
+
+  test("values are ciphertext with a fresh nonce per write", () => {
+    const a = c.encode("secret marker", where);
+    expect(a).not.toContain("secret");
+    expect(a).not.toBe(c.encode("secret marker", where));
+    expect(c.indexText("secret marker")).not.toContain("secret");
+    expect(c.indexQuery('"secret"*')).not.toContain("secret");
+  });
+
+  test("a value moved to another row or column, altered, or under another key is refused, naming it", () => {
+    const stored = c.encode("text", where);
+    const fails = (f: () => unknown) => {
+      try {
+        f();
+      } catch (err) {
+        expect(err).toBeInstanceOf(CairnError);
+        expect((err as CairnError).code).toBe("TAMPERED");
+        expect((err as CairnError).message).toContain("memory id-1");
+        return;
+      }
+      throw new Error("decoded");
+    };
+    fails(() => c.decode(stored, place("memories", "content", "id-2"), "memory id-1"));
+    fails(() => c.decode(stored, place("memories", "metadata", "id-1"), "memory id-1"));
+    const raw = Buffer.from(stored.slice(3), "base64");
+    raw[20]! ^= 1;
+    fails(() => c.decode(`c1:${raw.toString("base64")}`, where, "memory id-1"));
+    fails(() => new AeadCodec(key(), "/data/cairn.db").decode(stored, where, "memory id-1"));
+    fails(() => c.decode("plain text", where, "memory id-1"));
+  });
+});
+
+for (const encrypted of [false, true]) {
+  describe(`store contract: ${encrypted ? "encrypted" : "plain"} store`, () => {
+    test("remember, recall, filters by project and tag, duplicates, history, projects, holds", async () => {
+      const { engine, store, advance } = testEngine({ project: "/work/app", encrypted });
+      const a = engine.remember({ content: "Deploys go through the staging cluster first", tags: ["ops", "deploy"], metadata: { file: "src/deploy.ts" } });
+      advance(1000);
+      engine.remember({ content: "The billing service uses Postgres 16", tags: ["db"], project: "/work/billing" });
+      advance(1000);
+      const dup = engine.remember({ content: "deploys go through the staging cluster first." });
+      expect(dup.id).toBe(a.id);
+      const hits = await engine.recall({ query: "deploying staging" });
+      expect(hits.results.map((r) => r.memory.id)).toEqual([a.id]);
+      expect((await engine.recall({ query: "postgres", project: "/work/billing" })).results.map((r) => r.memory.tags)).toEqual([["db"]]);
+      const got = engine.get(a.id)!;
+      expect(got.tags).toEqual(["deploy", "ops"]);
+      expect(got.metadata).toEqual({ file: "src/deploy.ts" });
+      expect(store.list({ scope: { projects: ["/work/billing"], includeGlobal: false } }, T0 + 10_000, { limit: 10 }).map((m) => m.content)).toEqual([
+        "The billing service uses Postgres 16",
+      ]);
+      expect(store.list({ scope: { projects: null, includeGlobal: true }, tags: ["ops"] }, T0 + 10_000, { limit: 10 }).map((m) => m.id)).toEqual([a.id]);
+      expect(store.projects().map((p) => p.project).sort()).toEqual(["/work/app", "/work/billing"]);
+      engine.update(a.id, { content: "Deploys go through staging, then canary" });
+      expect(store.history(a.id).some((e) => e.contentBefore === "Deploys go through the staging cluster first")).toBe(true);
+      engine.addHold({ tag: "ops", reason: "litigation 7" });
+      expect(() => engine.update(a.id, { priority: 1 })).toThrow(/legal hold/);
+      expect(store.policy.holds(false).map((h) => [h.target, h.reason])).toEqual([["ops", "litigation 7"]]);
+      expect(store.check().tagMismatches).toBe(0);
+      engine.close();
+    });
+  });
+}
