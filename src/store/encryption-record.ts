@@ -4,6 +4,7 @@
  * salt) and a key check value, so a wrong key is told up front, before anything is read or written.
  */
 import type { Database } from "bun:sqlite";
+import { cairnError } from "../errors.ts";
 
 export interface KdfParams {
   name: "scrypt";
@@ -54,4 +55,19 @@ export function writeEncryption(db: Database, record: EncryptionRecord | null): 
 /** A record for a store about to be encrypted under a key with check value `keyCheck`. */
 export function newRecord(keyCheck: string, kdf: KdfParams | null, now: number, storeId = crypto.randomUUID()): EncryptionRecord {
   return { storeId, cipher: "aes-256-gcm", keyCheck, kdf, createdAt: now };
+}
+
+/**
+ * Fails with KEY_CHANGED when the store's record no longer matches the key check this process opened it
+ * with: another process encrypted, decrypted or re-keyed it meanwhile (recode.ts works in place), and writing
+ * now would store values in the old encoding. ~2 µs; run inside every write transaction.
+ */
+export function assertKeyCheck(db: Database, keyCheck: string | null, location: string): void {
+  let now: string | null;
+  try {
+    now = (db.query("SELECT key_check FROM encryption WHERE id = 1").get() as { key_check: string } | null)?.key_check ?? null;
+  } catch {
+    return; // a store older than the table (read-only, not migrated): plain
+  }
+  if (now !== keyCheck) throw cairnError("KEY_CHANGED", [location, now === null ? "decrypted" : keyCheck === null ? "encrypted" : "re-keyed"]);
 }

@@ -3,6 +3,7 @@ import type { Database } from "bun:sqlite";
 import type { Memory } from "../domain/memory.ts";
 import type { Hold, HoldKind, PolicySubject, RetentionMark, RetentionRule, RuleKind } from "../domain/retention.ts";
 import { writeTransaction } from "./db.ts";
+import { assertKeyCheck } from "./encryption-record.ts";
 import type { LiveDatabase } from "./live-db.ts";
 import type { PolicyStore } from "./policy-store.ts";
 import { HELD_SQL } from "./filter-sql.ts";
@@ -18,12 +19,12 @@ type HoldRow = {
 /** Project and tag targets are stored as memories store those names (rows.ts), so SQL compares them directly. */
 const DOMAIN: Record<string, string | undefined> = { project: PROJECT_DOMAIN, tag: TAG_DOMAIN };
 
-function storedTarget(codec: ContentCodec, kind: string, target: string): string {
+export function storedTarget(codec: ContentCodec, kind: string, target: string): string {
   const domain = DOMAIN[kind];
   return domain ? codec.encodeName(target, domain) : target;
 }
 
-function readTarget(codec: ContentCodec, kind: string, stored: string, what: string): string {
+export function readTarget(codec: ContentCodec, kind: string, stored: string, what: string): string {
   const domain = DOMAIN[kind];
   return domain ? codec.decodeName(stored, domain, what) : stored;
 }
@@ -65,7 +66,11 @@ export class SqlitePolicy implements PolicyStore {
   /** Runs `fn` inside the caller's write transaction, or in one of its own. */
   #write<T>(fn: (db: Database) => T): T {
     const db = this.#live.write();
-    return db.inTransaction ? fn(db) : writeTransaction(db, () => fn(db));
+    if (db.inTransaction) return fn(db);
+    return writeTransaction(db, () => {
+      if (db.filename !== "" && db.filename !== ":memory:") assertKeyCheck(db, this.#codec.keyCheck, this.#live.path);
+      return fn(db);
+    });
   }
 
   rules(): RetentionRule[] {

@@ -32,6 +32,16 @@ export interface MemoryRow {
   metadata: string;
 }
 
+/** Every column insert and replace write besides the immutable id and created_at, in memoryValues' order. */
+const WRITE_COLUMNS = [
+  "content", "type", "tags", "project", "session_id", "agent", "source", "updated_at", "event_time", "expires_at",
+  "priority", "access_count", "last_accessed_at", "content_hash", "canonical_hash", "status", "superseded_by", "metadata",
+] as const;
+
+export const INSERT_SQL = `INSERT INTO memories (id, created_at, ${WRITE_COLUMNS.join(", ")})
+  VALUES (?, ?, ${WRITE_COLUMNS.map(() => "?").join(", ")}) RETURNING seq`;
+export const UPDATE_SQL = `UPDATE memories SET ${WRITE_COLUMNS.map((c) => `${c} = ?`).join(", ")} WHERE seq = ?`;
+
 /** Where the names of projects and tags are compared: the same stored form in every table that holds them. */
 export const PROJECT_DOMAIN = "project";
 export const TAG_DOMAIN = "tag";
@@ -54,7 +64,7 @@ function storedContent(codec: ContentCodec, m: Memory): string {
   return codec.encrypted ? codec.encode(`${m.contentHash} ${m.canonicalHash}\n${m.content}`, where) : codec.encode(m.content, where);
 }
 
-/** The columns insert and replace write, after id and created_at (WRITE_COLUMNS' order in sqlite-store.ts). */
+/** The columns insert and replace write, after id and created_at (WRITE_COLUMNS' order). */
 export function memoryValues(codec: ContentCodec, m: Memory): Array<string | number | null> {
   const json = (column: string, value: unknown) => codec.encode(JSON.stringify(value), place("memories", column, m.id));
   return [

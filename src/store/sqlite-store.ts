@@ -6,7 +6,8 @@ import { appendAudit, auditHistory, auditLog, eraseAuditContent } from "./audit.
 import { auditHead, verifyChain } from "./audit-chain.ts";
 import { type ContentCodec, PLAIN_CODEC } from "./content-codec.ts";
 import { AeadCodec } from "./aead-codec.ts";
-import { type EncryptionRecord, readEncryption, writeEncryption } from "./encryption-record.ts";
+import { assertKeyCheck, type EncryptionRecord, readEncryption, writeEncryption } from "./encryption-record.ts";
+import { recode, type RecodeProgress, type RecodeReport } from "./recode.ts";
 import { type UnlockOptions, unlockKey } from "../keys/unlock.ts";
 import { BUSY_TIMEOUT_MS, isBusy, openDatabase, writeTransaction } from "./db.ts";
 import { LiveDatabase, type LiveOptions } from "./live-db.ts";
@@ -20,7 +21,7 @@ import { prefetch } from "./prefetch.ts";
 import { hasProject, projectAliases, projectCounts } from "./project-keys.ts";
 import { checkIntegrity } from "./integrity.ts";
 import { migrate } from "./migrations.ts";
-import { MEMORY_COLUMNS, type MemoryRow, memoryValues, rowToMemory, storedProject, storedTag } from "./rows.ts";
+import { INSERT_SQL, MEMORY_COLUMNS, type MemoryRow, memoryValues, UPDATE_SQL, rowToMemory, storedProject, storedTag } from "./rows.ts";
 import { scrubDeleted } from "./scrub.ts";
 import { finishPending, readPending } from "./pending-erasure.ts";
 import { walHolders } from "./wal-holders.ts";
@@ -30,16 +31,6 @@ import { SqliteVectors } from "./vectors.ts";
 import { SqlitePolicy } from "./policy-sql.ts";
 import { termStats } from "./term-stats.ts";
 import { sessionNeighbours } from "./neighbours.ts";
-
-/** Every column insert and replace write besides the immutable id and created_at, in writeValues' order. */
-const WRITE_COLUMNS = [
-  "content", "type", "tags", "project", "session_id", "agent", "source", "updated_at", "event_time", "expires_at",
-  "priority", "access_count", "last_accessed_at", "content_hash", "canonical_hash", "status", "superseded_by", "metadata",
-] as const;
-
-const INSERT_SQL = `INSERT INTO memories (id, created_at, ${WRITE_COLUMNS.join(", ")})
-  VALUES (?, ?, ${WRITE_COLUMNS.map(() => "?").join(", ")}) RETURNING seq`;
-const UPDATE_SQL = `UPDATE memories SET ${WRITE_COLUMNS.map((c) => `${c} = ?`).join(", ")} WHERE seq = ?`;
 
 /** How long a recall waits to record access counts before skipping them. */
 const TOUCH_WAIT_MS = 50;
@@ -72,6 +63,8 @@ export class SqliteStore implements Store {
   readonly #writeWaitMs: number | undefined;
   /** How this store's values are stored: set by the first open, checked again at every reopen. */
   #codec: ContentCodec = PLAIN_CODEC;
+  /** Where the key came from ("CAIRN_KEY", "the key file …"); null for a plain store. */
+  keySource: string | null = null;
   #opened = false;
 
   /**
@@ -97,7 +90,7 @@ export class SqliteStore implements Store {
       let record = readEncryption(db);
       if (!this.#opened) {
         if (record === null && opts.newRecord && opts.codec?.encrypted) record = this.#startEncrypted(db, opts.newRecord, path);
-        this.#codec = codecFor(record, path, opts);
+        ({ codec: this.#codec, source: this.keySource } = codecFor(record, path, opts));
         this.#opened = true;
       } else if ((record?.keyCheck ?? null) !== this.#codec.keyCheck) {
         throw cairnError("KEY_CHANGED", [path, record === null ? "decrypted" : this.#codec.encrypted ? "re-keyed" : "encrypted"]);
@@ -118,6 +111,14 @@ export class SqliteStore implements Store {
     });
   }
 
+  /**
+   * Re-encodes every stored value from this store's codec to `to` and records `record` (null: plain), in one
+   * transaction (recode.ts). The store must not be used afterwards: close it and open the result anew.
+   */
+  recode(to: ContentCodec, record: EncryptionRecord | null, progress?: RecodeProgress): RecodeReport {
+    return recode(this.#live.write(), this.#codec, to, record, progress);
+  }
+
   /** The codec values are stored with. */
   get codec(): ContentCodec {
     return this.#codec;
@@ -133,15 +134,30 @@ export class SqliteStore implements Store {
     return this.#live.read();
   }
 
-  /** The connection for a read (checked against the file outside transactions). */
+  #keyCheckedAt = 0;
+
+  /**
+   * The connection for a read (checked against the file outside transactions). At most every 250 ms, also
+   * that no other process re-encoded the store meanwhile (writes check that every time, in their transaction).
+   */
   get #db(): Database {
-    return this.#live.read();
+    const db = this.#live.read();
+    const now = Date.now();
+    if (now - this.#keyCheckedAt > 250 && !db.inTransaction && db.filename !== "" && db.filename !== ":memory:") {
+      this.#keyCheckedAt = now;
+      assertKeyCheck(db, this.#codec.keyCheck, this.location);
+    }
+    return db;
   }
 
   transaction<T>(fn: () => T): T {
     if (this.#live.current.inTransaction) return fn();
     const db = this.#live.write();
-    const result = this.#writeWaitMs === undefined ? writeTransaction(db, fn) : this.#boundedWrite(db, fn, this.#writeWaitMs);
+    const checked = () => {
+      if (db.filename !== "" && db.filename !== ":memory:") assertKeyCheck(db, this.#codec.keyCheck, this.location);
+      return fn();
+    };
+    const result = this.#writeWaitMs === undefined ? writeTransaction(db, checked) : this.#boundedWrite(db, checked, this.#writeWaitMs);
     if (this.#scrubPending) {
       this.#scrubPending = false;
       this.#lastScrub = scrubDeleted(db, Date.now());
@@ -424,17 +440,17 @@ export class SqliteStore implements Store {
 }
 
 /** The codec for a store with `record` (null: plain), checking the key against the record's key check. */
-function codecFor(record: EncryptionRecord | null, path: string, opts: StoreOptions): ContentCodec {
+function codecFor(record: EncryptionRecord | null, path: string, opts: StoreOptions): { codec: ContentCodec; source: string | null } {
   if (opts.codec) {
-    if ((record?.keyCheck ?? null) === opts.codec.keyCheck) return opts.codec;
+    if ((record?.keyCheck ?? null) === opts.codec.keyCheck) return { codec: opts.codec, source: opts.codec.encrypted ? "the key given" : null };
     if (record === null) throw cairnError("NOT_ENCRYPTED", [path]);
     throw cairnError("KEY_WRONG", [path, "the key given"]);
   }
-  if (record === null) return PLAIN_CODEC;
+  if (record === null) return { codec: PLAIN_CODEC, source: null };
   const { key, source } = unlockKey(record, path, opts.unlock);
   const codec = new AeadCodec(key, path);
   if (codec.keyCheck !== record.keyCheck) throw cairnError("KEY_WRONG", [path, source]);
-  return codec;
+  return { codec, source };
 }
 
 /** Opens the database at `path` and migrates it to the latest schema. */
