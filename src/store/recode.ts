@@ -15,6 +15,7 @@ import { ftsInsert } from "./fts.ts";
 import { readTarget, storedTarget } from "./policy-sql.ts";
 import { MEMORY_COLUMNS, type MemoryRow, memoryValues, PROJECT_DOMAIN, rowToMemory, storedTag, UPDATE_SQL } from "./rows.ts";
 import { scrubDeleted } from "./scrub.ts";
+import { vectorPlace } from "./vectors.ts";
 import type { ScrubOutcome } from "./store.ts";
 
 export interface RecodeReport {
@@ -40,6 +41,7 @@ export function recode(db: Database, from: ContentCodec, to: ContentCodec, recor
     writeTransaction(db, () => {
       memories = recodeMemories(db, from, to, progress);
       auditEntries = recodeAudit(db, from, to);
+      recodeVectors(db, from, to);
       recodeAliases(db, from, to);
       recodePolicy(db, from, to);
       writeEncryption(db, record);
@@ -91,6 +93,15 @@ function recodeAudit(db: Database, from: ContentCodec, to: ContentCodec): number
   }
   if (guard) db.run(guard.sql);
   return rows.length;
+}
+
+function recodeVectors(db: Database, from: ContentCodec, to: ContentCodec): void {
+  const rows = db.query("SELECT rowid, memory_seq AS seq, model, vector FROM vectors").all() as Array<{ rowid: number; seq: number; model: string; vector: Uint8Array }>;
+  const update = db.query("UPDATE vectors SET vector = ? WHERE rowid = ?");
+  for (const r of rows) {
+    const where = vectorPlace(r.model, r.seq);
+    update.run(to.encodeBytes(from.decodeBytes(r.vector, where, `the vector of memory #${r.seq}`), where), r.rowid);
+  }
 }
 
 function recodeAliases(db: Database, from: ContentCodec, to: ContentCodec): void {

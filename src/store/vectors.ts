@@ -1,7 +1,7 @@
 /** @module The SQLite implementation of {@link VectorStore}: float32 little-endian BLOBs in the `vectors` table. */
 import type { Database } from "bun:sqlite";
 import type { Memory, MemoryFilter } from "../domain/memory.ts";
-import { type ContentCodec, PLAIN_CODEC } from "./content-codec.ts";
+import { type ContentCodec, PLAIN_CODEC, place } from "./content-codec.ts";
 import { writeTransaction } from "./db.ts";
 import type { LiveDatabase } from "./live-db.ts";
 import { filterToSql, rowsBySeq } from "./filter-sql.ts";
@@ -10,7 +10,14 @@ import type { PendingCursor, PendingText, StoredVector, VectorKey, VectorStore }
 
 type VectorRow = { rowid: number; seq: number; vector: Uint8Array; createdAt: number };
 
-function toStored(r: VectorRow): StoredVector {
+/** Where a vector is stored, bound into its ciphertext in an encrypted store. */
+export function vectorPlace(model: string, seq: number): string {
+  return place("vectors", model, seq);
+}
+
+/** A stored blob as float32 bytes (decrypted in an encrypted store: the one decode of vector bytes). */
+function toStored(r: VectorRow, codec: ContentCodec, model: string): StoredVector {
+  if (codec.encrypted) r = { ...r, vector: codec.decodeBytes(r.vector, vectorPlace(model, r.seq), `the vector of memory #${r.seq}`) };
   return {
     rowid: r.rowid,
     seq: r.seq,
@@ -99,7 +106,9 @@ export class SqliteVectors implements VectorStore {
       );
       let written = 0;
       for (const r of rows) {
-        const blob = new Uint8Array(r.vector.buffer, r.vector.byteOffset, r.vector.byteLength);
+        const raw = new Uint8Array(r.vector.buffer, r.vector.byteOffset, r.vector.byteLength);
+        // The one encode of vector bytes (see toStored).
+        const blob = this.#codec.encrypted ? this.#codec.encodeBytes(raw, vectorPlace(model, r.seq)) : raw;
         written += stmt.run(model, dims, blob, now, r.seq, r.contentHash).changes;
       }
       return written;
@@ -115,7 +124,7 @@ export class SqliteVectors implements VectorStore {
     const rows = this.#db
       .query("SELECT rowid, memory_seq AS seq, vector, created_at AS createdAt FROM vectors WHERE model = ? AND dims = ?")
       .all(model, dims) as VectorRow[];
-    return rows.map(toStored);
+    return rows.map((r) => toStored(r, this.#codec, model));
   }
 
   readRows(model: string, dims: number, rowids: readonly number[]): StoredVector[] {
@@ -128,7 +137,7 @@ export class SqliteVectors implements VectorStore {
          WHERE rowid IN (SELECT value FROM json_each(?)) AND model = ? AND dims = ?`,
       )
       .all(JSON.stringify(rowids), model, dims) as VectorRow[];
-    return rows.map(toStored);
+    return rows.map((r) => toStored(r, this.#codec, model));
   }
 
   models(): Array<{ model: string; dims: number; count: number }> {

@@ -108,6 +108,14 @@ for (const encrypted of [false, true]) {
       expect(() => engine.update(a.id, { priority: 1 })).toThrow(/legal hold/);
       expect(store.policy.holds(false).map((h) => [h.target, h.reason])).toEqual([["ops", "litigation 7"]]);
       expect(store.check().tagMismatches).toBe(0);
+      // Vectors: stored through the codec, read back exactly.
+      const pending = store.vectors.pending("m", 10).rows;
+      expect(pending.length).toBe(2);
+      const vec = new Float32Array([0.5, -0.25, 1, 0]);
+      expect(store.vectors.put("m", 4, pending.map((p) => ({ seq: p.seq, contentHash: p.contentHash, vector: vec })), T0)).toBe(2);
+      expect(store.vectors.read("m", 4).map((v) => [...v.vector])).toEqual([[...vec], [...vec]]);
+      const raw = store.database.query("SELECT vector FROM vectors LIMIT 1").get() as { vector: Uint8Array };
+      expect(raw.vector.length).toBe(encrypted ? 16 + 29 : 16);
       engine.close();
     });
   });
