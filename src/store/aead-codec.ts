@@ -7,7 +7,7 @@
  */
 import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from "node:crypto";
 import { cairnError } from "../errors.ts";
-import { indexTokens } from "../text/tokenize.ts";
+import { indexToken, rawTokens } from "../text/tokenize.ts";
 import type { ContentCodec, Place } from "./content-codec.ts";
 
 const TEXT_TAG = "c1:";
@@ -102,14 +102,14 @@ export class AeadCodec implements ContentCodec {
   }
 
   indexText(text: string): string {
-    return indexTokens(text).map((t) => this.#blindToken(t)).join(" ");
+    return this.#blindTokens(text).join(" ");
   }
 
   indexQuery(match: string): string {
     // Every term fts-query.ts builds is quoted; a prefix search (`"ab"*`) becomes an exact one: the index
     // holds hashes of whole tokens, which share no prefixes.
     return match.replace(/"([^"]*)"\*?/g, (_, inner: string) => {
-      const blind = indexTokens(inner).map((t) => this.#blindToken(t));
+      const blind = this.#blindTokens(inner);
       return `"${blind.length > 0 ? blind.join(" ") : "0"}"`;
     });
   }
@@ -118,12 +118,18 @@ export class AeadCodec implements ContentCodec {
    * A token's keyed hash as the index stores it: 48 bits in decimal digits, which FTS5's unicode61 and porter
    * tokenizers pass unchanged (a collision needs ~16 million distinct words for even odds).
    */
-  #blindToken(token: string): string {
-    let out = this.#blind.get(token);
-    if (out !== undefined) return out;
-    const mac = new Bun.CryptoHasher("sha256", this.#index).update(token).digest();
-    out = mac.readUIntBE(0, 6).toString(10);
-    remember(this.#blind, token, out);
+  #blindTokens(text: string): string[] {
+    const out: string[] = [];
+    for (const raw of rawTokens(text)) {
+      // Cached by the raw token: a hit skips folding and stemming too (most words recur).
+      let blind = this.#blind.get(raw);
+      if (blind === undefined) {
+        const token = indexToken(raw);
+        blind = token === "" ? "" : new Bun.CryptoHasher("sha256", this.#index).update(token).digest().readUIntBE(0, 6).toString(10);
+        remember(this.#blind, raw, blind);
+      }
+      if (blind !== "") out.push(blind);
+    }
     return out;
   }
 

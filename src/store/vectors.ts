@@ -70,7 +70,7 @@ export class SqliteVectors implements VectorStore {
         seq: r.seq,
         // As stored (a keyed hash in an encrypted store): put() checks the row still holds this text.
         contentHash: r.content_hash,
-        content: decodeContent(this.#codec, r.id, r.content).content,
+        content: decodeContent(this.#codec, r.id, r.content),
       }));
     const first = walk(from.active, from.below, limit);
     if (first.length === limit) return { rows: first, next: { active: from.active, below: first.at(-1)!.seq } };

@@ -29,12 +29,23 @@ export function foldToken(token: string): string {
   return lower.normalize("NFD").replace(MARKS, "").normalize("NFC");
 }
 
+/** One token as the index holds it: folded and Porter-stemmed ("" when nothing is left). */
+export function indexToken(raw: string): string {
+  const folded = foldToken(raw);
+  return folded === "" ? "" : porterStem(folded);
+}
+
+/** The raw tokens of `text`, in order, before folding (the unit callers may cache per). */
+export function rawTokens(text: string): string[] {
+  return indexText(text).match(TOKEN) ?? [];
+}
+
 /** The index's tokens of `text`, in order: folded and Porter-stemmed (empty ones dropped). */
 export function indexTokens(text: string): string[] {
   const out: string[] = [];
-  for (const raw of indexText(text).match(TOKEN) ?? []) {
-    const folded = foldToken(raw);
-    if (folded !== "") out.push(porterStem(folded));
+  for (const raw of rawTokens(text)) {
+    const t = indexToken(raw);
+    if (t !== "") out.push(t);
   }
   return out;
 }
