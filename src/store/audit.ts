@@ -2,7 +2,7 @@
 import type { Database } from "bun:sqlite";
 import type { AuditEntry, AuditOp, AuditQuery, AuditRecord } from "./store.ts";
 import { type ChainFields, chainTail, entryHash } from "./audit-chain.ts";
-import { keyedHash } from "./audit-key.ts";
+import { KEYED_PREFIX, keyedHash } from "./audit-key.ts";
 import { type ContentCodec, place } from "./content-codec.ts";
 import { writeTransaction } from "./db.ts";
 
@@ -17,8 +17,11 @@ export function appendAudit(db: Database, e: AuditEntry, codec: ContentCodec): v
   const append = () => {
     const tail = chainTail(db);
     // Keyed from the start: the chain covers the stored hashes, so they cannot be re-keyed at purge time.
-    const hashBefore = keyedHash(db.filename, e.hashBefore);
-    const hashAfter = keyedHash(db.filename, e.hashAfter);
+    // An encrypted store keys them under the user's key instead: audit.key lies in the data folder, beside
+    // the database, so it would not stop someone holding both from testing guesses.
+    const keyed = (h: string | null) => (h === null || h.startsWith(KEYED_PREFIX) ? h : codec.encrypted ? codec.keyedHash(h) : keyedHash(db.filename, h));
+    const hashBefore = keyed(e.hashBefore);
+    const hashAfter = keyed(e.hashAfter);
     const fields = { seq: tail.seq + 1, at: e.at, actor: e.actor, op: e.op, memory_id: e.memoryId, hash_before: hashBefore, hash_after: hashAfter };
     db.query(
       `INSERT INTO audit (seq, at, actor, op, memory_id, hash_before, hash_after, content_before, detail, prev_hash, entry_hash)
