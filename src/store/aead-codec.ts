@@ -44,6 +44,7 @@ export class AeadCodec implements ContentCodec {
   /** Names are deterministic both ways, and few (projects, tags) but read with every row: cached. */
   readonly #names = new Map<string, string>();
   readonly #namesBack = new Map<string, string>();
+  readonly #hashes = new Map<string, string>();
 
   constructor(master: Uint8Array, location: string) {
     if (master.length !== 32) throw new Error("an AES-256 key is 32 bytes");
@@ -97,8 +98,15 @@ export class AeadCodec implements ContentCodec {
     return name;
   }
 
-  keyedHash(text: string): string {
-    return `hmac:${new Bun.CryptoHasher("sha256", this.#hash).update(text).digest("hex")}`;
+  keyedHash(hash: string): string {
+    // One write keys the same hash several times (duplicate check, row, audit entry): a small cache.
+    let out = this.#hashes.get(hash);
+    if (out === undefined) {
+      out = `hmac:${new Bun.CryptoHasher("sha256", this.#hash).update(hash).digest("hex")}`;
+      if (this.#hashes.size >= 1024) this.#hashes.clear();
+      this.#hashes.set(hash, out);
+    }
+    return out;
   }
 
   indexText(text: string): string {
