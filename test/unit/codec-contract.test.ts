@@ -120,3 +120,43 @@ for (const encrypted of [false, true]) {
     });
   });
 }
+
+describe("doctor --repair of an encrypted store", () => {
+  test("the new database is encrypted under the same key, holding what could be read", async () => {
+    const { mkdtempSync, rmSync } = await import("node:fs");
+    const { tmpdir } = await import("node:os");
+    const { join } = await import("node:path");
+    const { Database } = await import("bun:sqlite");
+    const { repairDatabase } = await import("../../src/store/repair.ts");
+    const { SqliteStore } = await import("../../src/store/sqlite-store.ts");
+    const { encryptedOptions } = await import("../helpers/engine.ts");
+    const { Engine } = await import("../../src/engine/engine.ts");
+    const dir = mkdtempSync(join(tmpdir(), "cairn-enc-repair-"));
+    try {
+      const path = join(dir, "cairn.db");
+      const opts = encryptedOptions(undefined, path);
+      const engine = new Engine({ store: new SqliteStore(path, opts), project: "/work/app", actor: "test" });
+      const ids = ["alpha llamaword", "beta llamaword", "gamma llamaword"].map((c) => engine.remember({ content: c, tags: ["t1"] }).memory.id);
+      engine.close();
+      // A zeroed index page: integrity_check fails, the rows still read.
+      const raw = new Database(path);
+      raw.run("PRAGMA wal_checkpoint(TRUNCATE)");
+      const { rootpage } = raw.query("SELECT rootpage FROM sqlite_master WHERE name = 'memories_type'").get() as { rootpage: number };
+      const { page_size } = raw.query("PRAGMA page_size").get() as { page_size: number };
+      raw.close();
+      const { openSync, writeSync, closeSync } = await import("node:fs");
+      const fd = openSync(path, "r+");
+      writeSync(fd, Buffer.alloc(page_size), 0, page_size, (rootpage - 1) * page_size);
+      closeSync(fd);
+      const outcome = repairDatabase(path, new Date(), { env: { CAIRN_KEY: Buffer.from(opts.key).toString("hex") }, keychain: false });
+      expect(outcome.repaired).toBe(true);
+      const fresh = new SqliteStore(path, { codec: opts.codec });
+      expect(fresh.codec.encrypted).toBe(true);
+      expect(ids.map((id) => fresh.get(id)?.content)).toEqual(["alpha llamaword", "beta llamaword", "gamma llamaword"]);
+      expect(JSON.stringify(fresh.database.query("SELECT content FROM memories").all())).not.toContain("llamaword");
+      fresh.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

@@ -106,7 +106,7 @@ async function runChecks(): Promise<Check[]> {
 /** Runs the repair first, so the checks that follow describe the new database. */
 function repairCheck(): Check {
   const { dataDir, dbFile } = resolvePaths();
-  const outcome = repairDatabase(dbFile);
+  const outcome = repairDatabase(dbFile, new Date(), CLI_UNLOCK);
   if (!outcome.repaired) return { name: "repair", level: "info", detail: outcome.detail };
   const { memories, links, auditEntries, unreadable } = outcome.salvaged;
   const lost = unreadable === 0 ? "nothing unreadable was met" : `${unreadable} unreadable rows or damaged stretches were left behind`;
