@@ -10,6 +10,7 @@ import { chmodSync, existsSync, readdirSync, readFileSync, renameSync, writeFile
 import { join } from "node:path";
 import { createSandbox, type Sandbox } from "../helpers/sandbox.ts";
 import { filesUnder } from "../helpers/files.ts";
+import { fixture } from "../hooks/helpers.ts";
 
 let sb: Sandbox;
 beforeEach(() => {
@@ -183,6 +184,28 @@ describe("encryption at rest", () => {
     const none = await sb.run(["recall", "badgerword"], { env: ENV });
     expect(none.exitCode).toBe(1);
     expect(none.stderr).toContain("CAIRN_PASSPHRASE");
+  }, 60_000);
+
+  test("hook session state of an encrypted store is sealed; its words are in no file; the session still reads it", async () => {
+    const project = sb.project("shop");
+    await sb.ok(["init", "--encrypt"], { env: ENV });
+    await sb.ok(["remember", "the hedgehogword deploy uses blue green", "--project", project], { env: ENV });
+    const session = "5e55a0e1-aaaa-4bbb-8ccc-0000000000e1";
+    const vars = { cwd: project, session };
+    const hook = async (event: string, stdin: string) => {
+      const r = await sb.run(["hook", event], { cwd: project, stdin, env: { ...ENV, CLAUDE_PROJECT_DIR: project } });
+      expect(r.exitCode).toBe(0);
+      expect(r.stderr).toBe("");
+    };
+    const prompt = "please look at how the hedgehogword deploy handles the pangolinword migration before friday";
+    await hook("prompt", fixture("prompt", { ...vars, prompt }));
+    await hook("stop", fixture("stop", { ...vars, message: "the pangolinword migration is fine; armadilloword next" }));
+    const file = join(sb.cairnHome, "hooks", `${session}.json`);
+    expect(readFileSync(file, "utf8").startsWith("c1:")).toBe(true);
+    expect(scan(["pangolinword", "armadilloword"])).toEqual([]);
+    // The next event of the session reads the sealed state (and seals it again).
+    await hook("prompt", fixture("prompt", { ...vars, prompt: "and the otherword thing" }));
+    expect(readFileSync(file, "utf8").startsWith("c1:")).toBe(true);
   }, 60_000);
 
   test("8 concurrent writers on an encrypted store: every memory stored and readable, one audit chain", async () => {
