@@ -129,6 +129,9 @@ describe("encryption at rest", () => {
     const missing = await sb.run(["remember", "something new"], { env: ENV });
     expect(missing.exitCode).toBe(1);
     expect(missing.stderr).toContain("is encrypted and no key for it was found");
+    const doctor = await sb.run(["doctor", "--json"], { env: ENV });
+    expect(doctor.exitCode).toBe(1);
+    expect(JSON.parse(doctor.stdout).checks.find((c: { name: string }) => c.name === "encryption")).toMatchObject({ level: "fail" });
     const wrong = await sb.run(["recall", "otterword"], { env: { ...ENV, CAIRN_KEY: "ab".repeat(32) } });
     expect(wrong.exitCode).toBe(1);
     expect(wrong.stderr).toContain("is not its key");
@@ -140,6 +143,16 @@ describe("encryption at rest", () => {
     expect(dbBytes()).toBe(before);
     chmodSync(keyFile!, 0o600);
     expect((await sb.json(["recall", "otterword", "--mode", "keyword", "--json"], { env: ENV })).results).toHaveLength(1);
+    // Already encrypted; and a keychain where none exists: clear errors, nothing changed.
+    const again = await sb.run(["encrypt"], { env: ENV });
+    expect(again.exitCode).toBe(1);
+    expect(again.stderr).toContain("already encrypted");
+    if (!Bun.which("secret-tool") && !Bun.which("security")) {
+      const rotate = await sb.run(["key", "rotate", "--keychain"], { env: ENV });
+      expect(rotate.exitCode).toBe(1);
+      expect(rotate.stderr).toContain("No OS keychain is available here");
+      expect(keyFiles()).toEqual([keyFile]);
+    }
   }, 60_000);
 
   test("a tampered or swapped row is named and refused; the rest still reads", async () => {

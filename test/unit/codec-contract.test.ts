@@ -160,3 +160,28 @@ describe("doctor --repair of an encrypted store", () => {
     }
   });
 });
+
+describe("the blind index ranks like the plain one", () => {
+  test("200 memories, 40 queries (words, inflections, phrases, names, CJK): the same keyword results in the same order", async () => {
+    const words = ["deploy", "deploying", "deployed", "cache", "caches", "caching", "migration", "migrations", "router", "routing",
+      "token", "tokens", "Postgres", "Redis", "Kubernetes", "Melanie's", "café", "naïve", "東京", "タワー", "node-gyp", "v1.2.3", "src/app.ts"];
+    let x = 42;
+    const pick = () => words[((x = (x * 1103515245 + 12345) % 2147483648), x) % words.length]!;
+    const texts = Array.from({ length: 200 }, (_, i) => `note ${i}: ${pick()} ${pick()} and ${pick()} then ${pick()} ${pick()}`);
+    const queries = [...words, ...Array.from({ length: 17 }, () => `${pick()} ${pick()}`), '"cache migration"', "Melanie Redis"];
+    const run = async (encrypted: boolean) => {
+      const { engine, advance } = testEngine({ encrypted });
+      for (const content of texts) {
+        engine.remember({ content });
+        advance(1000);
+      }
+      const out: string[][] = [];
+      for (const query of queries) out.push((await engine.recall({ query, mode: "keyword", limit: 10 })).results.map((r) => r.memory.content));
+      engine.close();
+      return out;
+    };
+    const plain = await run(false);
+    expect(plain.filter((r) => r.length > 0).length).toBeGreaterThan(35);
+    expect(await run(true)).toEqual(plain);
+  });
+});
