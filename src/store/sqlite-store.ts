@@ -5,10 +5,9 @@ import type { Memory, MemoryFilter } from "../domain/memory.ts";
 import { appendAudit, auditHistory, auditLog, eraseAuditContent } from "./audit.ts";
 import { auditHead, verifyChain } from "./audit-chain.ts";
 import { type ContentCodec, PLAIN_CODEC } from "./content-codec.ts";
-import { AeadCodec } from "./aead-codec.ts";
-import { assertKeyCheck, type EncryptionRecord, readEncryption, writeEncryption } from "./encryption-record.ts";
+import { assertKeyCheck, type EncryptionRecord, readEncryption } from "./encryption-record.ts";
+import { type CodecOptions, codecAtOpen } from "./open-codec.ts";
 import { recode, type RecodeProgress, type RecodeReport } from "./recode.ts";
-import { type UnlockOptions, unlockKey } from "../keys/unlock.ts";
 import { BUSY_TIMEOUT_MS, isBusy, openDatabase, writeTransaction } from "./db.ts";
 import { LiveDatabase, type LiveOptions } from "./live-db.ts";
 import { CairnError, cairnError } from "../errors.ts";
@@ -35,18 +34,12 @@ import { sessionNeighbours } from "./neighbours.ts";
 /** How long a recall waits to record access counts before skipping them. */
 const TOUCH_WAIT_MS = 50;
 
-export interface StoreOptions extends LiveOptions {
+export interface StoreOptions extends LiveOptions, CodecOptions {
   /**
    * Bounds every write's wait for another process's lock: one attempt, then DB_BUSY. For callers on a clock
    * (hooks): SQLite's wait is synchronous, so the default (10 s, retried) would stall a whole process.
    */
   writeWaitMs?: number;
-  /** Where an encrypted store's key is looked for (see keys/unlock.ts); default: environment, key file, keychain. */
-  unlock?: UnlockOptions;
-  /** The codec to use as is (its key check must match the store's), instead of looking for a key. */
-  codec?: ContentCodec;
-  /** With an encrypting `codec`: the record to give an empty plain store, which then starts encrypted. */
-  newRecord?: EncryptionRecord;
 }
 
 export class SqliteStore implements Store {
@@ -87,28 +80,17 @@ export class SqliteStore implements Store {
   #openChecked(path: string, opts: StoreOptions): Database {
     const db = openMigrated(path, opts.readOnly === true);
     try {
-      let record = readEncryption(db);
       if (!this.#opened) {
-        if (record === null && opts.newRecord && opts.codec?.encrypted) record = this.#startEncrypted(db, opts.newRecord, path);
-        ({ codec: this.#codec, source: this.keySource } = codecFor(record, path, opts));
+        ({ codec: this.#codec, source: this.keySource } = codecAtOpen(db, path, opts));
         this.#opened = true;
-      } else if ((record?.keyCheck ?? null) !== this.#codec.keyCheck) {
-        throw cairnError("KEY_CHANGED", [path, record === null ? "decrypted" : this.#codec.encrypted ? "re-keyed" : "encrypted"]);
+      } else {
+        assertKeyCheck(db, this.#codec.keyCheck, path);
       }
     } catch (err) {
       db.close();
       throw err;
     }
     return db;
-  }
-
-  #startEncrypted(db: Database, record: EncryptionRecord, path: string): EncryptionRecord {
-    return writeTransaction(db, () => {
-      const n = (db.query("SELECT count(*) AS n FROM memories").get() as { n: number }).n;
-      if (n > 0) throw cairnError("NOT_ENCRYPTED", [path]);
-      writeEncryption(db, record);
-      return record;
-    });
   }
 
   /**
@@ -437,20 +419,6 @@ export class SqliteStore implements Store {
     const stmt = this.#db.query("INSERT OR IGNORE INTO memory_tags (tag, memory_seq) VALUES (?, ?)");
     for (const tag of tags) stmt.run(storedTag(this.#codec, tag), seq);
   }
-}
-
-/** The codec for a store with `record` (null: plain), checking the key against the record's key check. */
-function codecFor(record: EncryptionRecord | null, path: string, opts: StoreOptions): { codec: ContentCodec; source: string | null } {
-  if (opts.codec) {
-    if ((record?.keyCheck ?? null) === opts.codec.keyCheck) return { codec: opts.codec, source: opts.codec.encrypted ? "the key given" : null };
-    if (record === null) throw cairnError("NOT_ENCRYPTED", [path]);
-    throw cairnError("KEY_WRONG", [path, "the key given"]);
-  }
-  if (record === null) return { codec: PLAIN_CODEC, source: null };
-  const { key, source } = unlockKey(record, path, opts.unlock);
-  const codec = new AeadCodec(key, path);
-  if (codec.keyCheck !== record.keyCheck) throw cairnError("KEY_WRONG", [path, source]);
-  return { codec, source };
 }
 
 /** Opens the database at `path` and migrates it to the latest schema. */

@@ -151,7 +151,7 @@ describe("encryption at rest", () => {
       const rotate = await sb.run(["key", "rotate", "--keychain"], { env: ENV });
       expect(rotate.exitCode).toBe(1);
       expect(rotate.stderr).toContain("No OS keychain is available here");
-      expect(keyFiles()).toEqual([keyFile]);
+      expect(keyFiles()).toEqual([keyFile!]);
     }
   }, 60_000);
 
