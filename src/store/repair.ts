@@ -6,6 +6,7 @@
 import { copyFileSync, existsSync, linkSync, renameSync, rmSync } from "node:fs";
 import { type SalvageReport, diagnose, salvage } from "./salvage.ts";
 import { Database } from "bun:sqlite";
+import { secureDelete } from "./db.ts";
 import { SqliteStore, type StoreOptions } from "./sqlite-store.ts";
 import { AeadCodec } from "./aead-codec.ts";
 import { type EncryptionRecord, readEncryption } from "./encryption-record.ts";
@@ -22,7 +23,7 @@ export type RepairOutcome =
 function targetOptions(dbFile: string, unlock: UnlockOptions | undefined): StoreOptions {
   let record: EncryptionRecord | null = null;
   try {
-    const db = new Database(dbFile, { readonly: true });
+    const db = secureDelete(new Database(dbFile, { readonly: true }));
     try {
       record = readEncryption(db);
     } finally {
