@@ -111,7 +111,8 @@ try {
     const envs: Record<string, Record<string, string | undefined>> = {};
     for (const k of kinds) {
       const home = (rows[k.name] as Record<string, unknown>).homeDir as string;
-      envs[k.name] = { PATH: process.env.PATH, HOME: ws.root, CAIRN_HOME: home, CAIRN_HOOK_DAEMON: "on", ...k.env };
+      // No background embedding worker: it would compete for the CPU with the hooks being timed.
+      envs[k.name] = { PATH: process.env.PATH, HOME: ws.root, CAIRN_HOME: home, CAIRN_HOOK_DAEMON: "on", CAIRN_EMBED_WORKER: "off", ...k.env };
       daemons.push(await startDaemon(envs[k.name]!, join(home, "hookd.sock")));
     }
     try {
