@@ -4,7 +4,7 @@
  * deterministic stand-in embedder so only the store's costs differ) and warm hook p50 (UserPromptSubmit
  * through `dist/cairn` with a warm daemon; build first). Targets (issue 14): keyword ≤ 1.5× plain, hybrid
  * ≤ 1.3× plain, import ≥ 1,500/s, warm hook within 3 ms of plain.
- * Run: `node scripts/bun.mjs run bench/encryption.ts [--size N] [--runs N] [--no-hooks]`.
+ * Run: `node scripts/bun.mjs run bench/encryption.ts [--size N] [--runs N] [--hook-runs N] [--no-hooks]`.
  */
 import { existsSync } from "node:fs";
 import { join } from "node:path";
@@ -116,7 +116,7 @@ try {
       daemons.push(await startDaemon(envs[k.name]!, join(home, "hookd.sock")));
     }
     try {
-      const n = Math.min(RUNS, 60);
+      const n = arg("--hook-runs", Math.min(RUNS, 60));
       for (let i = 0; i < n + 5; i++) {
         for (const k of kinds) {
           const stdin = JSON.stringify({ session_id: `s-${k.name}-${i}`, hook_event_name: "UserPromptSubmit", cwd: ws.project, transcript_path: join(ws.root, "t.jsonl"), prompt: `Can you look at ${queries[i % queries.length]} and fix it?` });
