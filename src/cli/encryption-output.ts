@@ -18,7 +18,8 @@ export function reportRecode(json: boolean | undefined, done: string, dbFile: st
     output.json({ ok: true, [done]: true, db: dbFile, memories: r.memories, audit_entries: r.auditEntries, wal_emptied: r.scrub.complete, ...extra });
     return;
   }
-  const lines = [`${done[0]!.toUpperCase()}${done.slice(1)} ${r.memories} memories and ${r.auditEntries} audit entries in ${dbFile}.`];
+  const n = (k: number, one: string, many: string) => `${k} ${k === 1 ? one : many}`;
+  const lines = [`${done[0]!.toUpperCase()}${done.slice(1)} ${n(r.memories, "memory", "memories")} and ${n(r.auditEntries, "audit entry", "audit entries")} in ${dbFile}.`];
   for (const [k, v] of Object.entries(extra)) if (v !== null && v !== undefined) lines.push(`  ${k.replace(/_/g, " ")}: ${String(v)}`);
   if (!r.scrub.complete) lines.push(`Note: ${pendingWalText(r.scrub.holders)}.`);
   output.text(lines.join("\n"));

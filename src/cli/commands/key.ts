@@ -34,7 +34,7 @@ export default defineCommand({
       }
       key.commit();
       const removed = oldFile !== null && store.keySource === `the key file ${oldFile}` ? (rmSync(oldFile, { force: true }), oldFile) : null;
-      reportRecode(args.json, "re-keyed", paths.dbFile, report, { store_id: key.record.storeId, key: key.savedIn, old_key_file_removed: removed });
+      reportRecode(args.json, "rekeyed", paths.dbFile, report, { store_id: key.record.storeId, key: key.savedIn, old_key_file_removed: removed });
     } finally {
       store.close();
     }
