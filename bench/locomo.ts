@@ -4,7 +4,7 @@
  * scoped to that conversation, and turn- and session-level retrieval metrics are printed per category.
  *
  *   npm run bench:locomo -- --data ../shared/data/locomo/locomo10.json [--errata …/locomo10_audit_errors.json]
- *                           [--mode keyword|semantic|hybrid] [--conversations 0,2,4] [--json]
+ *                           [--mode keyword|semantic|hybrid] [--conversations 0,2,4] [--json] [--encrypted]
  *                           [--embed-cache /tmp/locomo-vectors.json]   (reuse vectors across runs)
  *                           [--dump /tmp/ranks.jsonl]   (each question's ranked turn ids, for error analysis)
  *                           [--limit 50]   (results per question; R@k above it is capped)
@@ -20,6 +20,7 @@ import { Engine } from "../src/engine/engine.ts";
 import { DenseChannel } from "../src/retrieve/dense-channel.ts";
 import type { RecallMode, RetrievalChannel } from "../src/retrieve/channel.ts";
 import { SqliteStore } from "../src/store/sqlite-store.ts";
+import { encryptedStoreOptions } from "./encrypted-store.ts";
 import { cachedEmbedder } from "./locomo/embed-cache.ts";
 import { CATEGORY_NAMES, type Conversation, loadLocomo, turnContent } from "./locomo/dataset.ts";
 import { type Aggregate, aggregate, percentile, type QuestionScore, scoreQuestion, SESSION_K, TURN_K } from "./locomo/metrics.ts";
@@ -36,6 +37,7 @@ const { values } = parseArgs({
     dump: { type: "string" },
     limit: { type: "string", default: "50" },
     json: { type: "boolean", default: false },
+    encrypted: { type: "boolean", default: false },
   },
 });
 if (!values.data) {
@@ -64,7 +66,8 @@ interface RunResult {
 }
 
 async function runConversation(conv: Conversation, errataConv: Conversation | null): Promise<RunResult> {
-  const store = new SqliteStore(":memory:");
+  // --encrypted: the same run on an encrypted store (blind keyword index, AES-GCM values).
+  const store = new SqliteStore(":memory:", values.encrypted ? encryptedStoreOptions() : {});
   const channels: Record<string, RetrievalChannel> = embedder ? { dense: new DenseChannel({ store, open: async () => embedder }) } : {};
   const engine = new Engine({ store, project: conv.id, actor: "bench", channels });
   const idToTurns = new Map<string, string[]>();

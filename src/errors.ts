@@ -161,6 +161,27 @@ const catalog = {
   RERANKER_UNAVAILABLE: 'Reranker "{0}" is unavailable: {1}. Recall still answers, in the order its channels ranked the results, without reranking; run `cairn models list` to see the installed rerankers, or `cairn config set reranker auto`.',
   MODEL_NOT_FOUND: 'No model "{0}". Run `cairn models list` to see the models you can use.',
   MODEL_INVALID: 'Cannot use the model folder "{0}": {1}.',
+  KEY_MISSING: {
+    cli: "The memory store {0} is encrypted and no key for it was found; nothing was read or written. {1}",
+    mcp: "The memory store {0} is encrypted and this process found no key for it; nothing was read or written. Ask the user to make the key available and restart the MCP server. {1}",
+  },
+  KEY_WRONG: {
+    cli: "The key given for the encrypted memory store {0} (from {1}) is not its key; nothing was read or written. Check which key file, CAIRN_KEY or passphrase belongs to this store.",
+    mcp: "The key this cairn process was given for the encrypted memory store {0} (from {1}) is not its key; nothing was read or written. Ask the user to restart the MCP server with the right key.",
+  },
+  KEY_BAD: "The key from {0} is not a cairn key: {1}. A key is 64 hex digits (32 bytes), as in the key files cairn writes; a store made with a passphrase takes CAIRN_PASSPHRASE instead.",
+  KEY_FILE_UNSAFE: "The key file {0} can be read by other users (mode {1}); it was not used and nothing was read or written. Run `chmod 600 {0}` and try again.",
+  KEY_CHANGED: {
+    cli: "The memory store {0} was {1} by another cairn process while this one had it open; nothing was written. Run the command again.",
+    mcp: "The memory store {0} was {1} by another cairn process while this server had it open; nothing was written. Ask the user to restart the MCP server.",
+  },
+  TAMPERED: {
+    cli: "{0} in the encrypted memory store {1} fails its integrity check: it was altered, moved from another row, or written under another key; nothing was written. Restore the store from a backup, or `cairn forget --hard` that memory.",
+    mcp: "{0} in the encrypted memory store {1} fails its integrity check: it was altered, moved from another row, or written under another key; nothing was written. Ask the user to restore the store from a backup.",
+  },
+  ALREADY_ENCRYPTED: "The memory store {0} is already encrypted; nothing was changed. `cairn key rotate` changes its key; `cairn decrypt` turns it back into a plain store.",
+  NOT_ENCRYPTED: "The memory store {0} is not encrypted; nothing was changed. `cairn encrypt` encrypts it.",
+  KEYCHAIN_UNAVAILABLE: "No OS keychain is available here ({0}); nothing was stored in one. Use a key file (the default) or CAIRN_KEY / CAIRN_PASSPHRASE instead.",
   INTERNAL: "Internal error: {0}. Please report it with the output of `cairn doctor`.",
 } as const satisfies Record<string, string | { cli: string; mcp: string }>;
 

@@ -14,6 +14,11 @@ import { setLogLevel } from "../log.ts";
 import { SqliteStore } from "../store/sqlite-store.ts";
 import { buildRetrieval } from "./retrieval.ts";
 import type { ErasurePort } from "../engine/context.ts";
+import type { UnlockOptions } from "../keys/unlock.ts";
+import { promptHidden } from "./tty-prompt.ts";
+
+/** How CLI commands find an encrypted store's key: the usual sources, then a passphrase typed at the terminal. */
+export const CLI_UNLOCK: UnlockOptions = { prompt: promptHidden };
 
 export interface CliSession {
   engine: Engine;
@@ -48,7 +53,7 @@ export function requireStore(paths: Paths): void {
 export async function withEngine<T>(fn: (s: CliSession) => T | Promise<T>, opts: { create?: boolean } = {}): Promise<T> {
   const { config, paths } = loadCliConfig();
   if (!opts.create) requireStore(paths);
-  const store = new SqliteStore(paths.dbFile);
+  const store = new SqliteStore(paths.dbFile, { unlock: CLI_UNLOCK });
   const retrieval = buildRetrieval(store, paths, config);
   let wrote = false;
   const engine = new Engine({

@@ -15,7 +15,7 @@ import type { Store } from "../store/store.ts";
  * listed, which is the moment to decide whether it writes text; unlisted members still pass through.
  */
 const MEMBERS = {
-  location: "read", vectors: "read", transaction: "read", purge: "read", get: "read", idsWithPrefix: "read",
+  location: "read", codec: "read", vectors: "read", transaction: "read", purge: "read", get: "read", idsWithPrefix: "read",
   findDuplicate: "read", list: "read", count: "read", sessionNeighbours: "read", searchText: "read",
   getMany: "read", termStats: "read", touch: "read", history: "read", edges: "read", stats: "read", createdByDay: "read",
   check: "read", close: "read", idsWithTail: "read", projects: "read", hasProject: "read", projectAliases: "read",

@@ -14,7 +14,8 @@ import { appendHookLog } from "./log.ts";
 /** The engine and SQLite modules, loaded by {@link HookContext.ready} only for events that need memory. */
 let modules: { Engine: typeof Engine; SqliteStore: typeof SqliteStore } | null = null;
 import type { HookInput } from "./input.ts";
-import { loadState, type SessionState, saveState } from "./state.ts";
+import { loadState, type SessionState, type StateSeal, saveState } from "./state.ts";
+import { place } from "../store/content-codec.ts";
 import { afterErase, eraseGeneration, stateStillValid, withoutText } from "./state-erase.ts";
 
 /** Thrown inside a write transaction when a purge moved the erase generation since the state was loaded. */
@@ -110,15 +111,33 @@ export class HookContext {
 
   #reloadAfterErase(): void {
     const gen = eraseGeneration(this.paths.dataDir);
-    this.#state = afterErase(loadState(this.paths.dataDir, this.input.sessionId), this.state, gen % 2 === 1);
+    this.#state = afterErase(loadState(this.paths.dataDir, this.input.sessionId, Date.now(), () => this.#seal()), this.state, gen % 2 === 1);
     this.#stateGen = gen;
     this.#stateDirty = true;
+  }
+
+  /**
+   * The seal of this session's state file when the store is encrypted (its codec, bound to the session); null
+   * for a plain store or none yet. Opens the store (synchronously loading its modules if this event had not):
+   * only when a state file is sealed or a state is written, never for a plain read.
+   */
+  #seal(): StateSeal | null {
+    if (!this.hasMemory()) return null;
+    modules ??= {
+      Engine: (require("../engine/engine.ts") as typeof import("../engine/engine.ts")).Engine,
+      SqliteStore: (require("../store/sqlite-store.ts") as typeof import("../store/sqlite-store.ts")).SqliteStore,
+    };
+    const codec = this.engine().store.codec;
+    if (!codec.encrypted) return null;
+    const sid = this.input.sessionId ?? "";
+    const where = place("hooks", "state", sid);
+    return { seal: (json) => codec.encode(json, where), open: (stored) => codec.decode(stored, where, `the hook state file of session ${sid}`) };
   }
 
   get state(): SessionState {
     if (!this.#state) {
       this.#stateGen = eraseGeneration(this.paths.dataDir);
-      this.#state = loadState(this.paths.dataDir, this.input.sessionId);
+      this.#state = loadState(this.paths.dataDir, this.input.sessionId, Date.now(), () => this.#seal());
       this.#before = { surfaced: new Set(this.#state.surfaced), created: new Set(this.#state.created) };
     }
     return this.#state;
@@ -160,9 +179,10 @@ export class HookContext {
   #saveChecked(): void {
     const dir = this.paths.dataDir;
     if (!stateStillValid(dir, this.#stateGen).valid) this.#reloadAfterErase();
-    saveState(dir, this.input.sessionId, this.#state!);
+    const seal = this.#seal();
+    saveState(dir, this.input.sessionId, this.#state!, Date.now(), seal);
     // A purge that scrubbed the files between the check and the write: write again without the text fields.
-    if (!stateStillValid(dir, this.#stateGen).valid) saveState(dir, this.input.sessionId, withoutText(this.#state!));
+    if (!stateStillValid(dir, this.#stateGen).valid) saveState(dir, this.input.sessionId, withoutText(this.#state!), Date.now(), seal);
   }
 
   close(): void {

@@ -4,7 +4,7 @@
  * absolute scores are useless as a bar (they depend on corpus size: with two memories every IDF is ~0),
  * but "how many of the things the user named does this memory mention" means the same at 5 or 50k memories.
  */
-import { indexText } from "../store/content-codec.ts";
+import { indexText } from "../text/tokenize.ts";
 import { buildKeywordQuery } from "../retrieve/fts-query.ts";
 import type { Memory } from "../domain/memory.ts";
 

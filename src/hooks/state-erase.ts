@@ -6,11 +6,11 @@
  * built from it (a summary, a checkpoint) it compares generations, and when they moved it takes the text
  * fields from the scrubbed file (or drops them while a purge is still running) and keeps only its ids.
  */
-import { existsSync, readdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { withoutQuotes, withoutQuotesDeep } from "../capture/quotes.ts";
 import type { ErasurePort } from "../engine/context.ts";
-import { emptyState, type SessionState } from "./state.ts";
+import { emptyState, SEALED_PREFIX, type SessionState } from "./state.ts";
 
 function genFile(dataDir: string): string {
   return join(dataDir, "erase.gen");
@@ -70,7 +70,13 @@ export function scrubHookFiles(dataDir: string, texts: readonly string[]): void 
   const files = existsSync(dir) ? readdirSync(dir).filter((n) => n.endsWith(".json")).map((n) => join(dir, n)) : [];
   for (const file of files) {
     try {
-      const parsed = JSON.parse(readFileSync(file, "utf8")) as SessionState;
+      const text = readFileSync(file, "utf8");
+      // Sealed (an encrypted store): unreadable here, so it cannot be scrubbed; the state is a cache: it goes.
+      if (text.startsWith(SEALED_PREFIX)) {
+        rmSync(file, { force: true });
+        continue;
+      }
+      const parsed = JSON.parse(text) as SessionState;
       const r = withoutQuotesDeep({ ...emptyState(), ...parsed }, texts);
       if (r.quoted) replace(file, JSON.stringify(r.value));
     } catch {

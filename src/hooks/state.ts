@@ -63,12 +63,30 @@ export function stateFile(dataDir: string, sessionId: string): string {
   return join(dataDir, "hooks", `${safe}.json`);
 }
 
-export function loadState(dataDir: string, sessionId: string | null, now = Date.now()): SessionState {
+/**
+ * How the state file of an encrypted store is sealed (AES-GCM under the store's key, bound to the session):
+ * hooks/context.ts makes one from the store's codec. A sealed file starts with {@link SEALED_PREFIX}.
+ */
+export interface StateSeal {
+  seal(json: string): string;
+  open(stored: string): string;
+}
+
+export const SEALED_PREFIX = "c1:";
+
+/** `seal` is asked only when the file is sealed (opening the store costs); null when none can be had. */
+export function loadState(dataDir: string, sessionId: string | null, now = Date.now(), seal?: () => StateSeal | null): SessionState {
   if (!sessionId) return emptyState();
   try {
     const file = stateFile(dataDir, sessionId);
     if (now - statSync(file).mtimeMs > STALE_MS) return emptyState();
-    const parsed = JSON.parse(readFileSync(file, "utf8")) as Partial<SessionState>;
+    let text = readFileSync(file, "utf8");
+    if (text.startsWith(SEALED_PREFIX)) {
+      const s = seal?.();
+      if (!s) return emptyState();
+      text = s.open(text);
+    }
+    const parsed = JSON.parse(text) as Partial<SessionState>;
     if (parsed?.v !== 1) return emptyState();
     return { ...emptyState(), ...parsed };
   } catch {
@@ -80,7 +98,7 @@ export function loadState(dataDir: string, sessionId: string | null, now = Date.
  * Atomic replace (temp file + rename): two hooks of one session may run at once. Every string is redacted
  * first (the same redaction as memories); a new session's first write also sweeps away stale files.
  */
-export function saveState(dataDir: string, sessionId: string | null, state: SessionState, now = Date.now()): void {
+export function saveState(dataDir: string, sessionId: string | null, state: SessionState, now = Date.now(), seal: StateSeal | null = null): void {
   if (!sessionId) return;
   const file = stateFile(dataDir, sessionId);
   const dir = join(dataDir, "hooks");
@@ -92,7 +110,8 @@ export function saveState(dataDir: string, sessionId: string | null, state: Sess
   const tmp = `${file}.${process.pid}.tmp`;
   // Loaded on first save, not with this module: most events (a successful command) never write state.
   const { redactDeep } = require("../capture/redact-deep.ts") as typeof import("../capture/redact-deep.ts");
-  writeFileSync(tmp, JSON.stringify(redactDeep(state).value), { mode: 0o600 });
+  const json = JSON.stringify(redactDeep(state).value);
+  writeFileSync(tmp, seal ? seal.seal(json) : json, { mode: 0o600 });
   renameSync(tmp, file);
 }
 

@@ -3,7 +3,7 @@
  * quoted, so FTS5 syntax in the input (quotes, `*`, `-`, `NEAR`, `AND`, `OR`, `NOT`, parentheses, column
  * filters) is searched for as words and can never raise a syntax error.
  */
-import { indexText } from "../store/content-codec.ts";
+import { indexText } from "../text/tokenize.ts";
 import { STOPWORDS } from "./stopwords.ts";
 
 /** Bounds the cost of one query: enough for a paragraph-long prompt. */

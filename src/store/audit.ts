@@ -2,8 +2,8 @@
 import type { Database } from "bun:sqlite";
 import type { AuditEntry, AuditOp, AuditQuery, AuditRecord } from "./store.ts";
 import { type ChainFields, chainTail, entryHash } from "./audit-chain.ts";
-import { keyedHash } from "./audit-key.ts";
-import { decodeContent, encodeContent } from "./content-codec.ts";
+import { KEYED_PREFIX, keyedHash } from "./audit-key.ts";
+import { type ContentCodec, place } from "./content-codec.ts";
 import { writeTransaction } from "./db.ts";
 
 /** An audit row as stored: the chained fields (but its place, seq) and the erasable text beside them. */
@@ -13,12 +13,15 @@ export interface AuditRow extends Omit<ChainFields, "seq"> {
 }
 
 /** Appends `e` at the end of the hash chain (inside the caller's write transaction, or in its own). */
-export function appendAudit(db: Database, e: AuditEntry): void {
+export function appendAudit(db: Database, e: AuditEntry, codec: ContentCodec): void {
   const append = () => {
     const tail = chainTail(db);
     // Keyed from the start: the chain covers the stored hashes, so they cannot be re-keyed at purge time.
-    const hashBefore = keyedHash(db.filename, e.hashBefore);
-    const hashAfter = keyedHash(db.filename, e.hashAfter);
+    // An encrypted store keys them under the user's key instead: audit.key lies in the data folder, beside
+    // the database, so it would not stop someone holding both from testing guesses.
+    const keyed = (h: string | null) => (h === null || h.startsWith(KEYED_PREFIX) ? h : codec.encrypted ? codec.keyedHash(h) : keyedHash(db.filename, h));
+    const hashBefore = keyed(e.hashBefore);
+    const hashAfter = keyed(e.hashAfter);
     const fields = { seq: tail.seq + 1, at: e.at, actor: e.actor, op: e.op, memory_id: e.memoryId, hash_before: hashBefore, hash_after: hashAfter };
     db.query(
       `INSERT INTO audit (seq, at, actor, op, memory_id, hash_before, hash_after, content_before, detail, prev_hash, entry_hash)
@@ -31,8 +34,8 @@ export function appendAudit(db: Database, e: AuditEntry): void {
       e.memoryId,
       hashBefore,
       hashAfter,
-      e.contentBefore === null ? null : encodeContent(e.contentBefore),
-      JSON.stringify(e.detail),
+      e.contentBefore === null ? null : codec.encode(e.contentBefore, place("audit", "content_before", fields.seq)),
+      codec.encode(JSON.stringify(e.detail), place("audit", "detail", fields.seq)),
       tail.hash,
       entryHash(fields, tail.hash),
     );
@@ -42,15 +45,19 @@ export function appendAudit(db: Database, e: AuditEntry): void {
   else writeTransaction(db, append);
 }
 
-export function auditHistory(db: Database, memoryId: string): AuditEntry[] {
+export function auditHistory(db: Database, memoryId: string, codec: ContentCodec): AuditEntry[] {
   const rows = db
-    .query("SELECT at, actor, op, memory_id, hash_before, hash_after, content_before, detail FROM audit WHERE memory_id = ? ORDER BY seq")
-    .all(memoryId) as AuditRow[];
-  return rows.map(toEntry);
+    .query("SELECT seq, at, actor, op, memory_id, hash_before, hash_after, content_before, detail FROM audit WHERE memory_id = ? ORDER BY seq")
+    .all(memoryId) as Array<AuditRow & { seq: number }>;
+  return rows.map((r) => toEntry(r, codec));
 }
 
-/** A stored row as the entry it was written from. */
-export function toEntry(r: AuditRow): AuditEntry {
+/**
+ * A stored row as the entry it was written from. An erased detail is the plain '{}' (purges run without
+ * re-encrypting), so only other values are decoded.
+ */
+export function toEntry(r: AuditRow & { seq: number }, codec: ContentCodec): AuditEntry {
+  const what = `audit entry ${r.seq} (memory ${r.memory_id})`;
   return {
     at: r.at,
     actor: r.actor,
@@ -58,8 +65,8 @@ export function toEntry(r: AuditRow): AuditEntry {
     memoryId: r.memory_id,
     hashBefore: r.hash_before,
     hashAfter: r.hash_after,
-    contentBefore: r.content_before === null ? null : decodeContent(r.content_before),
-    detail: JSON.parse(r.detail) as Record<string, unknown>,
+    contentBefore: r.content_before === null ? null : codec.decode(r.content_before, place("audit", "content_before", r.seq), what),
+    detail: JSON.parse(r.detail === "{}" ? r.detail : codec.decode(r.detail, place("audit", "detail", r.seq), what)) as Record<string, unknown>,
   };
 }
 
@@ -72,7 +79,7 @@ export function eraseAuditContent(db: Database, memoryId: string): void {
 }
 
 /** Entries matching `q`, newest first. */
-export function auditLog(db: Database, q: AuditQuery): AuditRecord[] {
+export function auditLog(db: Database, q: AuditQuery, codec: ContentCodec): AuditRecord[] {
   const where: string[] = [];
   const params: Array<string | number> = [];
   if (q.memoryId !== undefined) (where.push("memory_id = ?"), params.push(q.memoryId));
@@ -85,5 +92,5 @@ export function auditLog(db: Database, q: AuditQuery): AuditRecord[] {
        ${where.length > 0 ? `WHERE ${where.join(" AND ")}` : ""} ORDER BY seq DESC LIMIT ?`,
     )
     .all(...params, q.limit) as Array<AuditRow & { seq: number; entry_hash: string | null }>;
-  return rows.map((r) => ({ ...toEntry(r), seq: r.seq, entryHash: r.entry_hash }));
+  return rows.map((r) => ({ ...toEntry(r, codec), seq: r.seq, entryHash: r.entry_hash }));
 }

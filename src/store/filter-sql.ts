@@ -1,7 +1,8 @@
 /** @module Turns a {@link MemoryFilter} into a SQL WHERE clause over `memories m`, with bound parameters. */
 import type { Database } from "bun:sqlite";
 import type { MemoryFilter } from "../domain/memory.ts";
-import { MEMORY_COLUMNS, type MemoryRow } from "./rows.ts";
+import type { ContentCodec } from "./content-codec.ts";
+import { MEMORY_COLUMNS, type MemoryRow, storedProject, storedTag } from "./rows.ts";
 
 export type SqlParam = string | number | null;
 export interface SqlWhere {
@@ -14,7 +15,8 @@ export const HELD_SQL = `EXISTS (SELECT 1 FROM holds h WHERE h.released_at IS NU
   (h.kind = 'id' AND h.target = m.id) OR (h.kind = 'project' AND h.target = m.project)
   OR (h.kind = 'tag' AND h.target IN (SELECT tag FROM memory_tags WHERE memory_seq = m.seq))))`;
 
-export function filterToSql(filter: MemoryFilter, now: number): SqlWhere {
+/** Project keys and tags are compared in their stored form (see rows.ts), so an encrypted store filters alike. */
+export function filterToSql(filter: MemoryFilter, now: number, codec: ContentCodec): SqlWhere {
   const clauses: string[] = [];
   const params: SqlParam[] = [];
 
@@ -23,7 +25,7 @@ export function filterToSql(filter: MemoryFilter, now: number): SqlWhere {
     const parts: string[] = [];
     if (projects.length > 0) {
       parts.push(`m.project IN (${projects.map(() => "?").join(", ")})`);
-      params.push(...projects);
+      params.push(...projects.map((p) => storedProject(codec, p)));
     }
     if (includeGlobal) parts.push("m.project IS NULL");
     clauses.push(parts.length > 0 ? `(${parts.join(" OR ")})` : "0");
@@ -41,7 +43,7 @@ export function filterToSql(filter: MemoryFilter, now: number): SqlWhere {
   }
   for (const tag of filter.tags ?? []) {
     clauses.push("m.seq IN (SELECT memory_seq FROM memory_tags WHERE tag = ?)");
-    params.push(tag);
+    params.push(storedTag(codec, tag));
   }
   if (filter.since !== undefined) {
     clauses.push("coalesce(m.event_time, m.created_at) >= ?");

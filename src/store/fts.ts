@@ -3,16 +3,16 @@ import type { Database } from "bun:sqlite";
 import type { Memory } from "../domain/memory.ts";
 import { rowsBySeq, type SqlWhere, seqsPassing } from "./filter-sql.ts";
 import type { MemoryRow } from "./rows.ts";
-import { indexText } from "./content-codec.ts";
+import type { ContentCodec } from "./content-codec.ts";
 
 /** BM25 column weights: content matters most; tags are short and precise. */
 const BM25 = "bm25(memories_fts, 1.0, 2.0)";
 
-export function ftsInsert(db: Database, seq: number, memory: Pick<Memory, "content" | "tags">): void {
+export function ftsInsert(db: Database, seq: number, memory: Pick<Memory, "content" | "tags">, codec: ContentCodec): void {
   db.query("INSERT INTO memories_fts (rowid, content, tags) VALUES (?, ?, ?)").run(
     seq,
-    indexText(memory.content),
-    indexText(memory.tags.join(" ")),
+    codec.indexText(memory.content),
+    codec.indexText(memory.tags.join(" ")),
   );
 }
 

@@ -34,7 +34,7 @@ export function checkIntegrity(db: Database): IntegrityReport {
   const ftsOrphans = n("SELECT count(*) AS n FROM memories_fts f WHERE NOT EXISTS (SELECT 1 FROM memories m WHERE m.seq = f.rowid)");
   const tagMismatches = n(
     `SELECT count(*) AS n FROM memories m
-     WHERE (SELECT count(*) FROM json_each(m.tags)) != (SELECT count(*) FROM memory_tags t WHERE t.memory_seq = m.seq)`,
+     WHERE json_valid(m.tags) AND (SELECT count(*) FROM json_each(m.tags)) != (SELECT count(*) FROM memory_tags t WHERE t.memory_seq = m.seq)`,
   );
   const version = attempt(() => schemaVersion(db), -1);
   return { schemaVersion: version, integrity, ftsErrors: [...new Set(ftsErrors)], ftsMissing, ftsOrphans, tagMismatches };

@@ -214,6 +214,21 @@ export const MIGRATIONS: ReadonlyArray<Migration> = [
       ) STRICT, WITHOUT ROWID;
     `,
   },
+  {
+    version: 7,
+    name: "encryption at rest: the store's record of its key",
+    // One row when the store is encrypted (encryption-record.ts); none when it is plain.
+    sql: `
+      CREATE TABLE encryption (
+        id         INTEGER PRIMARY KEY CHECK (id = 1),
+        store_id   TEXT NOT NULL,
+        cipher     TEXT NOT NULL,
+        key_check  TEXT NOT NULL,
+        kdf        TEXT,
+        created_at INTEGER NOT NULL
+      ) STRICT;
+    `,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

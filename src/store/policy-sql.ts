@@ -3,10 +3,12 @@ import type { Database } from "bun:sqlite";
 import type { Memory } from "../domain/memory.ts";
 import type { Hold, HoldKind, PolicySubject, RetentionMark, RetentionRule, RuleKind } from "../domain/retention.ts";
 import { writeTransaction } from "./db.ts";
+import { assertKeyCheck } from "./encryption-record.ts";
 import type { LiveDatabase } from "./live-db.ts";
 import type { PolicyStore } from "./policy-store.ts";
 import { HELD_SQL } from "./filter-sql.ts";
-import { MEMORY_COLUMNS, type MemoryRow, rowToMemory } from "./rows.ts";
+import { type ContentCodec, PLAIN_CODEC, place } from "./content-codec.ts";
+import { MEMORY_COLUMNS, type MemoryRow, PROJECT_DOMAIN, rowToMemory, storedProject, storedTag, TAG_DOMAIN } from "./rows.ts";
 
 type RuleRow = { id: string; kind: string; target: string; keep_ms: number; grace_ms: number; created_at: number; actor: string };
 type HoldRow = {
@@ -14,13 +16,31 @@ type HoldRow = {
   released_at: number | null; released_by: string | null; release_reason: string | null;
 };
 
-const toRule = (r: RuleRow): RetentionRule => ({
-  id: r.id, kind: r.kind as RuleKind, target: r.target, keepMs: r.keep_ms, graceMs: r.grace_ms, createdAt: r.created_at, actor: r.actor,
+/** Project and tag targets are stored as memories store those names (rows.ts), so SQL compares them directly. */
+const DOMAIN: Record<string, string | undefined> = { project: PROJECT_DOMAIN, tag: TAG_DOMAIN };
+
+export function storedTarget(codec: ContentCodec, kind: string, target: string): string {
+  const domain = DOMAIN[kind];
+  return domain ? codec.encodeName(target, domain) : target;
+}
+
+export function readTarget(codec: ContentCodec, kind: string, stored: string, what: string): string {
+  const domain = DOMAIN[kind];
+  return domain ? codec.decodeName(stored, domain, what) : stored;
+}
+
+const toRule = (codec: ContentCodec) => (r: RuleRow): RetentionRule => ({
+  id: r.id, kind: r.kind as RuleKind, target: readTarget(codec, r.kind, r.target, `retention rule ${r.id}`), keepMs: r.keep_ms, graceMs: r.grace_ms,
+  createdAt: r.created_at, actor: r.actor,
 });
-const toHold = (r: HoldRow): Hold => ({
-  id: r.id, kind: r.kind as HoldKind, target: r.target, reason: r.reason, createdAt: r.created_at, actor: r.actor,
-  releasedAt: r.released_at, releasedBy: r.released_by, releaseReason: r.release_reason,
-});
+const toHold = (codec: ContentCodec) => (r: HoldRow): Hold => {
+  const what = `hold ${r.id}`;
+  return {
+    id: r.id, kind: r.kind as HoldKind, target: readTarget(codec, r.kind, r.target, what), reason: codec.decode(r.reason, place("holds", "reason", r.id), what),
+    createdAt: r.created_at, actor: r.actor, releasedAt: r.released_at, releasedBy: r.released_by,
+    releaseReason: r.release_reason === null ? null : codec.decode(r.release_reason, place("holds", "release_reason", r.id), what),
+  };
+};
 
 /** SQL selecting the memories `m` a rule of this kind covers (one parameter: the target). */
 const COVERS: Record<RuleKind, string> = {
@@ -32,8 +52,11 @@ const COVERS: Record<RuleKind, string> = {
 export class SqlitePolicy implements PolicyStore {
   readonly #live: LiveDatabase;
 
-  constructor(live: LiveDatabase) {
+  readonly #codec: ContentCodec;
+
+  constructor(live: LiveDatabase, codec: ContentCodec = PLAIN_CODEC) {
     this.#live = live;
+    this.#codec = codec;
   }
 
   get #db(): Database {
@@ -43,22 +66,26 @@ export class SqlitePolicy implements PolicyStore {
   /** Runs `fn` inside the caller's write transaction, or in one of its own. */
   #write<T>(fn: (db: Database) => T): T {
     const db = this.#live.write();
-    return db.inTransaction ? fn(db) : writeTransaction(db, () => fn(db));
+    if (db.inTransaction) return fn(db);
+    return writeTransaction(db, () => {
+      if (db.filename !== "" && db.filename !== ":memory:") assertKeyCheck(db, this.#codec.keyCheck, this.#live.path);
+      return fn(db);
+    });
   }
 
   rules(): RetentionRule[] {
-    return (this.#db.query("SELECT * FROM retention_rules ORDER BY created_at, rowid").all() as RuleRow[]).map(toRule);
+    return (this.#db.query("SELECT * FROM retention_rules ORDER BY created_at, rowid").all() as RuleRow[]).map(toRule(this.#codec));
   }
 
   putRule(rule: RetentionRule): RetentionRule | null {
     return this.#write((db) => {
-      const old = db.query("SELECT * FROM retention_rules WHERE kind = ? AND target = ?").get(rule.kind, rule.target) as RuleRow | null;
+      const old = db.query("SELECT * FROM retention_rules WHERE kind = ? AND target = ?").get(rule.kind, storedTarget(this.#codec, rule.kind, rule.target)) as RuleRow | null;
       if (old) {
         db.query("UPDATE retention_rules SET keep_ms = ?, grace_ms = ? WHERE id = ?").run(rule.keepMs, rule.graceMs, old.id);
-        return toRule(old);
+        return toRule(this.#codec)(old);
       }
       db.query("INSERT INTO retention_rules (id, kind, target, keep_ms, grace_ms, created_at, actor) VALUES (?, ?, ?, ?, ?, ?, ?)").run(
-        rule.id, rule.kind, rule.target, rule.keepMs, rule.graceMs, rule.createdAt, rule.actor,
+        rule.id, rule.kind, storedTarget(this.#codec, rule.kind, rule.target), rule.keepMs, rule.graceMs, rule.createdAt, rule.actor,
       );
       return null;
     });
@@ -72,29 +99,31 @@ export class SqlitePolicy implements PolicyStore {
           : (db.query("SELECT * FROM retention_rules WHERE id IN (SELECT value FROM json_each(?)) ORDER BY created_at, rowid").all(JSON.stringify(ids)) as RuleRow[]);
       const del = db.query("DELETE FROM retention_rules WHERE id = ?");
       for (const r of rows) del.run(r.id);
-      return rows.map(toRule);
+      return rows.map(toRule(this.#codec));
     });
   }
 
   holds(includeReleased: boolean): Hold[] {
     const where = includeReleased ? "" : "WHERE released_at IS NULL";
-    return (this.#db.query(`SELECT * FROM holds ${where} ORDER BY created_at, rowid`).all() as HoldRow[]).map(toHold);
+    return (this.#db.query(`SELECT * FROM holds ${where} ORDER BY created_at, rowid`).all() as HoldRow[]).map(toHold(this.#codec));
   }
 
   hold(id: string): Hold | null {
     const row = this.#db.query("SELECT * FROM holds WHERE id = ?").get(id) as HoldRow | null;
-    return row ? toHold(row) : null;
+    return row ? toHold(this.#codec)(row) : null;
   }
 
   addHold(h: Hold): void {
     this.#write((db) =>
-      db.query("INSERT INTO holds (id, kind, target, reason, created_at, actor) VALUES (?, ?, ?, ?, ?, ?)").run(h.id, h.kind, h.target, h.reason, h.createdAt, h.actor),
+      db.query("INSERT INTO holds (id, kind, target, reason, created_at, actor) VALUES (?, ?, ?, ?, ?, ?)").run(
+        h.id, h.kind, storedTarget(this.#codec, h.kind, h.target), this.#codec.encode(h.reason, place("holds", "reason", h.id)), h.createdAt, h.actor,
+      ),
     );
   }
 
   releaseHold(id: string, at: number, by: string, reason: string): void {
     this.#write((db) =>
-      db.query("UPDATE holds SET released_at = ?, released_by = ?, release_reason = ? WHERE id = ? AND released_at IS NULL").run(at, by, reason, id),
+      db.query("UPDATE holds SET released_at = ?, released_by = ?, release_reason = ? WHERE id = ? AND released_at IS NULL").run(at, by, this.#codec.encode(reason, place("holds", "release_reason", id)), id),
     );
   }
 
@@ -105,8 +134,8 @@ export class SqlitePolicy implements PolicyStore {
            (kind = 'id' AND target = ?1) OR (kind = 'project' AND target = ?2)
            OR (kind = 'tag' AND target IN (SELECT value FROM json_each(?3)))) ORDER BY created_at, rowid`,
       )
-      .all(s.id, s.project, JSON.stringify(s.tags)) as HoldRow[];
-    return rows.map(toHold);
+      .all(s.id, storedProject(this.#codec, s.project), JSON.stringify(s.tags.map((t) => storedTag(this.#codec, t)))) as HoldRow[];
+    return rows.map(toHold(this.#codec));
   }
 
   pastRetention(rule: RetentionRule, now: number, limit: number, held: boolean): Memory[] {
@@ -118,8 +147,8 @@ export class SqlitePolicy implements PolicyStore {
            AND ${held ? "" : "NOT "}${HELD_SQL}
          ORDER BY m.seq LIMIT ?`,
       )
-      .all(rule.target, now - rule.keepMs, now, limit) as MemoryRow[];
-    return rows.map(rowToMemory);
+      .all(storedTarget(this.#codec, rule.kind, rule.target), now - rule.keepMs, now, limit) as MemoryRow[];
+    return rows.map((r) => rowToMemory(r, this.#codec));
   }
 
   marks(): RetentionMark[] {

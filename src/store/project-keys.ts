@@ -3,13 +3,20 @@ import type { Database } from "bun:sqlite";
 import { existsSync } from "node:fs";
 import { isAbsolute } from "node:path";
 import { projectKeyOf } from "../domain/project.ts";
+import type { ContentCodec } from "./content-codec.ts";
+import { PROJECT_DOMAIN } from "./rows.ts";
 import type { ProjectAlias, ProjectCount } from "./store.ts";
 
 /** Every project key that holds memories, most memories first. */
-export function projectCounts(db: Database): ProjectCount[] {
-  return db
+export function projectCounts(db: Database, codec: ContentCodec): ProjectCount[] {
+  const rows = db
     .query("SELECT project, count(*) AS count FROM memories WHERE project IS NOT NULL GROUP BY project ORDER BY count DESC, project")
     .all() as ProjectCount[];
+  if (!codec.encrypted) return rows;
+  // Stored names sort by ciphertext: order the names themselves, as a plain store does.
+  return rows
+    .map((r) => ({ project: codec.decodeName(r.project, PROJECT_DOMAIN, "a project name"), count: r.count }))
+    .sort((a, b) => b.count - a.count || (a.project < b.project ? -1 : a.project > b.project ? 1 : 0));
 }
 
 export function hasProject(db: Database, key: string): boolean {
@@ -17,8 +24,11 @@ export function hasProject(db: Database, key: string): boolean {
 }
 
 /** Other names a project was stored under (an old path key) → its key now. */
-export function projectAliases(db: Database): ProjectAlias[] {
-  return db.query("SELECT alias, project FROM project_aliases ORDER BY alias").all() as ProjectAlias[];
+export function projectAliases(db: Database, codec: ContentCodec): ProjectAlias[] {
+  const rows = db.query("SELECT alias, project FROM project_aliases ORDER BY alias").all() as ProjectAlias[];
+  if (!codec.encrypted) return rows;
+  const open = (v: string) => codec.decodeName(v, PROJECT_DOMAIN, "a project alias");
+  return rows.map((r) => ({ alias: open(r.alias), project: open(r.project) })).sort((a, b) => (a.alias < b.alias ? -1 : a.alias > b.alias ? 1 : 0));
 }
 
 /** Moves every memory of `from` to `to` and records `from` as an alias, so it still names the project. */

@@ -5,20 +5,45 @@
  */
 import { copyFileSync, existsSync, linkSync, renameSync, rmSync } from "node:fs";
 import { type SalvageReport, diagnose, salvage } from "./salvage.ts";
-import { SqliteStore } from "./sqlite-store.ts";
+import { Database } from "bun:sqlite";
+import { secureDelete } from "./db.ts";
+import { SqliteStore, type StoreOptions } from "./sqlite-store.ts";
+import { AeadCodec } from "./aead-codec.ts";
+import { type EncryptionRecord, readEncryption } from "./encryption-record.ts";
+import { type UnlockOptions, unlockKey } from "../keys/unlock.ts";
 
 export type RepairOutcome =
   | { repaired: false; detail: string }
   | { repaired: true; problem: string; damagedFile: string; salvaged: SalvageReport };
 
-export function repairDatabase(dbFile: string, now: Date = new Date()): RepairOutcome {
+/**
+ * The new database of an encrypted store is encrypted alike: the same record (store id, key check, scrypt
+ * parameters) and key, so salvage decodes and re-encodes with it and the same key opens the result.
+ */
+function targetOptions(dbFile: string, unlock: UnlockOptions | undefined): StoreOptions {
+  let record: EncryptionRecord | null = null;
+  try {
+    const db = secureDelete(new Database(dbFile, { readonly: true }));
+    try {
+      record = readEncryption(db);
+    } finally {
+      db.close();
+    }
+  } catch {
+    // too damaged to say: salvage reads what it can as a plain store
+  }
+  if (!record) return {};
+  return { codec: new AeadCodec(unlockKey(record, dbFile, unlock).key, dbFile), newRecord: record };
+}
+
+export function repairDatabase(dbFile: string, now: Date = new Date(), unlock?: UnlockOptions): RepairOutcome {
   if (!existsSync(dbFile)) return { repaired: false, detail: `no database at ${dbFile} yet; nothing to repair` };
   const problem = diagnose(dbFile, existsSync(`${dbFile}-wal`));
   if (problem === null) return { repaired: false, detail: "the integrity check passed; nothing to repair" };
   const kept = `${dbFile}.damaged-${now.toISOString().replace(/[:.]/g, "-")}`;
   const fresh = `${dbFile}.repair-${process.pid}`;
   for (const f of [fresh, `${fresh}-wal`, `${fresh}-shm`]) rmSync(f, { force: true });
-  const target = new SqliteStore(fresh);
+  const target = new SqliteStore(fresh, targetOptions(dbFile, unlock));
   let salvaged: SalvageReport;
   try {
     salvaged = salvage(dbFile, target);

@@ -1,7 +1,7 @@
 /** @module Mapping between `memories` rows and {@link Memory} records. */
 import type { MemoryType } from "../domain/kinds.ts";
 import type { Memory, Status } from "../domain/memory.ts";
-import { decodeContent } from "./content-codec.ts";
+import { type ContentCodec, place } from "./content-codec.ts";
 
 export const MEMORY_COLUMNS =
   "m.seq, m.id, m.content, m.type, m.tags, m.project, m.session_id, m.agent, m.source, m.created_at, " +
@@ -32,16 +32,84 @@ export interface MemoryRow {
   metadata: string;
 }
 
-export function rowToMemory(row: MemoryRow): Memory {
+/** Every column insert and replace write besides the immutable id and created_at, in memoryValues' order. */
+const WRITE_COLUMNS = [
+  "content", "type", "tags", "project", "session_id", "agent", "source", "updated_at", "event_time", "expires_at",
+  "priority", "access_count", "last_accessed_at", "content_hash", "canonical_hash", "status", "superseded_by", "metadata",
+] as const;
+
+export const INSERT_SQL = `INSERT INTO memories (id, created_at, ${WRITE_COLUMNS.join(", ")})
+  VALUES (?, ?, ${WRITE_COLUMNS.map(() => "?").join(", ")}) RETURNING seq`;
+export const UPDATE_SQL = `UPDATE memories SET ${WRITE_COLUMNS.map((c) => `${c} = ?`).join(", ")} WHERE seq = ?`;
+
+/** Where the names of projects and tags are compared: the same stored form in every table that holds them. */
+export const PROJECT_DOMAIN = "project";
+export const TAG_DOMAIN = "tag";
+
+/** A project key as stored (null stays null: whether a memory is global is visible). */
+export function storedProject(codec: ContentCodec, project: string | null): string | null {
+  return project === null ? null : codec.encodeName(project, PROJECT_DOMAIN);
+}
+
+export function storedTag(codec: ContentCodec, tag: string): string {
+  return codec.encodeName(tag, TAG_DOMAIN);
+}
+
+/**
+ * What an encrypted row keeps in its one ciphertext (the content column): everything written there, sealed
+ * together — one AES-GCM operation per row read instead of four (the per-call cost dominates, not the bytes).
+ * The content hashes ride along because the hash columns hold keyed hashes, which cannot be turned back.
+ */
+interface SealedRow {
+  c: string;
+  h: string;
+  k: string;
+  t: string[];
+  m: Record<string, unknown>;
+  s: string | null;
+}
+
+/** The tags and metadata columns of an encrypted row: not JSON, so SQL over them (integrity.ts) skips the row. */
+const SEALED = "";
+
+/** The columns insert and replace write, after id and created_at (WRITE_COLUMNS' order). */
+export function memoryValues(codec: ContentCodec, m: Memory): Array<string | number | null> {
+  const hashes = [codec.keyedHash(m.contentHash), codec.keyedHash(m.canonicalHash)] as const;
+  if (codec.encrypted) {
+    const sealed: SealedRow = { c: m.content, h: m.contentHash, k: m.canonicalHash, t: m.tags, m: m.metadata, s: m.source };
+    return [
+      codec.encode(JSON.stringify(sealed), place("memories", "content", m.id)), m.type, SEALED, storedProject(codec, m.project), m.sessionId,
+      m.agent, null, m.updatedAt, m.eventTime, m.expiresAt, m.priority, m.accessCount, m.lastAccessedAt, hashes[0], hashes[1], m.status,
+      m.supersededBy, SEALED,
+    ];
+  }
+  return [
+    m.content, m.type, JSON.stringify(m.tags), m.project, m.sessionId, m.agent, m.source, m.updatedAt, m.eventTime, m.expiresAt,
+    m.priority, m.accessCount, m.lastAccessedAt, hashes[0], hashes[1], m.status, m.supersededBy, JSON.stringify(m.metadata),
+  ];
+}
+
+/** The sealed part of an encrypted row (throws TAMPERED naming the memory). */
+function openRow(codec: ContentCodec, id: string, stored: string): SealedRow {
+  return JSON.parse(codec.decode(stored, place("memories", "content", id), `memory ${id}`)) as SealedRow;
+}
+
+/** A memory's text from the stored content column. */
+export function decodeContent(codec: ContentCodec, id: string, stored: string): string {
+  return codec.encrypted ? openRow(codec, id, stored).c : stored;
+}
+
+export function rowToMemory(row: MemoryRow, codec: ContentCodec): Memory {
+  const sealed = codec.encrypted ? openRow(codec, row.id, row.content) : null;
   return {
     id: row.id,
-    content: decodeContent(row.content),
+    content: sealed ? sealed.c : row.content,
     type: row.type as MemoryType,
-    tags: JSON.parse(row.tags) as string[],
-    project: row.project,
+    tags: sealed ? sealed.t : (JSON.parse(row.tags) as string[]),
+    project: row.project === null ? null : codec.decodeName(row.project, PROJECT_DOMAIN, `memory ${row.id}`),
     sessionId: row.session_id,
     agent: row.agent,
-    source: row.source,
+    source: sealed ? sealed.s : row.source,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
     eventTime: row.event_time,
@@ -49,10 +117,10 @@ export function rowToMemory(row: MemoryRow): Memory {
     priority: row.priority,
     accessCount: row.access_count,
     lastAccessedAt: row.last_accessed_at,
-    contentHash: row.content_hash,
-    canonicalHash: row.canonical_hash,
+    contentHash: sealed ? sealed.h : row.content_hash,
+    canonicalHash: sealed ? sealed.k : row.canonical_hash,
     status: row.status as Status,
     supersededBy: row.superseded_by,
-    metadata: JSON.parse(row.metadata) as Record<string, unknown>,
+    metadata: sealed ? sealed.m : (JSON.parse(row.metadata) as Record<string, unknown>),
   };
 }

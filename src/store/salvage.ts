@@ -59,7 +59,7 @@ export function salvage(from: string, to: SqliteStore): SalvageReport {
     const seqToId = new Map<number, string>();
     to.transaction(() => {
       report.unreadable += scan(db, "memories m", "m.seq", MEMORY_COLUMNS, (row: MemoryRow) => {
-        const memory = rowToMemory(row);
+        const memory = rowToMemory(row, to.codec);
         to.insert(memory);
         seqToId.set(row.seq, memory.id);
         report.memories++;
@@ -69,7 +69,7 @@ export function salvage(from: string, to: SqliteStore): SalvageReport {
         if (edge && to.addEdge(edge)) report.links++;
       });
       report.unreadable += scan(db, "audit", "seq", "*", (a: AuditRow) => {
-        appendAudit(to.database, toEntry(a));
+        appendAudit(to.database, toEntry(a as AuditRow & { seq: number }, to.codec), to.codec);
         report.auditEntries++;
       });
       report.unreadable += salvagePolicy(db, to.database);

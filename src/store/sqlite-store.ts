@@ -4,7 +4,10 @@ import type { Edge } from "../domain/edge.ts";
 import type { Memory, MemoryFilter } from "../domain/memory.ts";
 import { appendAudit, auditHistory, auditLog, eraseAuditContent } from "./audit.ts";
 import { auditHead, verifyChain } from "./audit-chain.ts";
-import { encodeContent } from "./content-codec.ts";
+import { type ContentCodec, PLAIN_CODEC } from "./content-codec.ts";
+import { assertKeyCheck, type EncryptionRecord, readEncryption } from "./encryption-record.ts";
+import { type CodecOptions, codecAtOpen } from "./open-codec.ts";
+import { recode, type RecodeProgress, type RecodeReport } from "./recode.ts";
 import { BUSY_TIMEOUT_MS, isBusy, openDatabase, writeTransaction } from "./db.ts";
 import { LiveDatabase, type LiveOptions } from "./live-db.ts";
 import { CairnError, cairnError } from "../errors.ts";
@@ -17,7 +20,7 @@ import { prefetch } from "./prefetch.ts";
 import { hasProject, projectAliases, projectCounts } from "./project-keys.ts";
 import { checkIntegrity } from "./integrity.ts";
 import { migrate } from "./migrations.ts";
-import { MEMORY_COLUMNS, type MemoryRow, rowToMemory } from "./rows.ts";
+import { INSERT_SQL, MEMORY_COLUMNS, type MemoryRow, memoryValues, UPDATE_SQL, rowToMemory, storedProject, storedTag } from "./rows.ts";
 import { scrubDeleted } from "./scrub.ts";
 import { finishPending, readPending } from "./pending-erasure.ts";
 import { walHolders } from "./wal-holders.ts";
@@ -28,28 +31,10 @@ import { SqlitePolicy } from "./policy-sql.ts";
 import { termStats } from "./term-stats.ts";
 import { sessionNeighbours } from "./neighbours.ts";
 
-/** Every column insert and replace write besides the immutable id and created_at, in writeValues' order. */
-const WRITE_COLUMNS = [
-  "content", "type", "tags", "project", "session_id", "agent", "source", "updated_at", "event_time", "expires_at",
-  "priority", "access_count", "last_accessed_at", "content_hash", "canonical_hash", "status", "superseded_by", "metadata",
-] as const;
-
-const INSERT_SQL = `INSERT INTO memories (id, created_at, ${WRITE_COLUMNS.join(", ")})
-  VALUES (?, ?, ${WRITE_COLUMNS.map(() => "?").join(", ")}) RETURNING seq`;
-const UPDATE_SQL = `UPDATE memories SET ${WRITE_COLUMNS.map((c) => `${c} = ?`).join(", ")} WHERE seq = ?`;
-
-function writeValues(m: Memory): Array<string | number | null> {
-  return [
-    encodeContent(m.content), m.type, JSON.stringify(m.tags), m.project, m.sessionId, m.agent, m.source, m.updatedAt,
-    m.eventTime, m.expiresAt, m.priority, m.accessCount, m.lastAccessedAt, m.contentHash, m.canonicalHash, m.status,
-    m.supersededBy, JSON.stringify(m.metadata),
-  ];
-}
-
 /** How long a recall waits to record access counts before skipping them. */
 const TOUCH_WAIT_MS = 50;
 
-export interface StoreOptions extends LiveOptions {
+export interface StoreOptions extends LiveOptions, CodecOptions {
   /**
    * Bounds every write's wait for another process's lock: one attempt, then DB_BUSY. For callers on a clock
    * (hooks): SQLite's wait is synchronous, so the default (10 s, retried) would stall a whole process.
@@ -69,6 +54,11 @@ export class SqliteStore implements Store {
   /** Set once the user was told that access counts cannot be recorded. */
   #touchWarned = false;
   readonly #writeWaitMs: number | undefined;
+  /** How this store's values are stored: set by the first open, checked again at every reopen. */
+  #codec: ContentCodec = PLAIN_CODEC;
+  /** Where the key came from ("CAIRN_KEY", "the key file …"); null for a plain store. */
+  keySource: string | null = null;
+  #opened = false;
 
   /**
    * Opens the database at `path` (":memory:" for a throwaway one) and migrates it to the latest schema.
@@ -77,9 +67,48 @@ export class SqliteStore implements Store {
   constructor(path: string, opts: StoreOptions = {}) {
     this.location = path;
     this.#writeWaitMs = opts.writeWaitMs;
-    this.#live = new LiveDatabase(path, (p) => openMigrated(p, opts.readOnly === true), opts);
-    this.vectors = new SqliteVectors(this.#live);
-    this.policy = new SqlitePolicy(this.#live);
+    this.#live = new LiveDatabase(path, (p) => this.#openChecked(p, opts), opts);
+    this.vectors = new SqliteVectors(this.#live, this.#codec);
+    this.policy = new SqlitePolicy(this.#live, this.#codec);
+  }
+
+  /**
+   * Opens and migrates the file, and settles the codec: on the first open from the store's encryption record
+   * and the key (a wrong or missing key fails here, before anything is read or written); on a reopen (the file
+   * was replaced) the record must still match, or a process holding the old key would write with it.
+   */
+  #openChecked(path: string, opts: StoreOptions): Database {
+    const db = openMigrated(path, opts.readOnly === true);
+    try {
+      if (!this.#opened) {
+        ({ codec: this.#codec, source: this.keySource } = codecAtOpen(db, path, opts));
+        this.#opened = true;
+      } else {
+        assertKeyCheck(db, this.#codec.keyCheck, path);
+      }
+    } catch (err) {
+      db.close();
+      throw err;
+    }
+    return db;
+  }
+
+  /**
+   * Re-encodes every stored value from this store's codec to `to` and records `record` (null: plain), in one
+   * transaction (recode.ts). The store must not be used afterwards: close it and open the result anew.
+   */
+  recode(to: ContentCodec, record: EncryptionRecord | null, progress?: RecodeProgress): RecodeReport {
+    return recode(this.#live.write(), this.#codec, to, record, progress);
+  }
+
+  /** The codec values are stored with. */
+  get codec(): ContentCodec {
+    return this.#codec;
+  }
+
+  /** The encryption record, or null for a plain store. */
+  encryption(): EncryptionRecord | null {
+    return readEncryption(this.#db);
   }
 
   /** The raw connection, for migration tests and diagnostics only. */
@@ -87,15 +116,30 @@ export class SqliteStore implements Store {
     return this.#live.read();
   }
 
-  /** The connection for a read (checked against the file outside transactions). */
+  #keyCheckedAt = 0;
+
+  /**
+   * The connection for a read (checked against the file outside transactions). At most every 250 ms, also
+   * that no other process re-encoded the store meanwhile (writes check that every time, in their transaction).
+   */
   get #db(): Database {
-    return this.#live.read();
+    const db = this.#live.read();
+    const now = Date.now();
+    if (now - this.#keyCheckedAt > 250 && !db.inTransaction && db.filename !== "" && db.filename !== ":memory:") {
+      this.#keyCheckedAt = now;
+      assertKeyCheck(db, this.#codec.keyCheck, this.location);
+    }
+    return db;
   }
 
   transaction<T>(fn: () => T): T {
     if (this.#live.current.inTransaction) return fn();
     const db = this.#live.write();
-    const result = this.#writeWaitMs === undefined ? writeTransaction(db, fn) : this.#boundedWrite(db, fn, this.#writeWaitMs);
+    const checked = () => {
+      if (db.filename !== "" && db.filename !== ":memory:") assertKeyCheck(db, this.#codec.keyCheck, this.location);
+      return fn();
+    };
+    const result = this.#writeWaitMs === undefined ? writeTransaction(db, checked) : this.#boundedWrite(db, checked, this.#writeWaitMs);
     if (this.#scrubPending) {
       this.#scrubPending = false;
       this.#lastScrub = scrubDeleted(db, Date.now());
@@ -123,8 +167,8 @@ export class SqliteStore implements Store {
     this.transaction(() => {
       const seq = this.#db
         .query(INSERT_SQL)
-        .get(m.id, m.createdAt, ...writeValues(m)) as { seq: number };
-      ftsInsert(this.#db, seq.seq, m);
+        .get(m.id, m.createdAt, ...memoryValues(this.#codec, m)) as { seq: number };
+      ftsInsert(this.#db, seq.seq, m, this.#codec);
       this.#writeTags(seq.seq, m.tags);
     });
   }
@@ -133,16 +177,17 @@ export class SqliteStore implements Store {
     this.transaction(() => {
       const old = this.#row(m.id);
       if (!old) throw new Error(`replace: memory ${m.id} does not exist`);
+      const before = rowToMemory(old, this.#codec);
       this.#db
         .query(UPDATE_SQL)
-        .run(...writeValues(m), old.seq);
-      const tagsChanged = old.tags !== JSON.stringify(m.tags);
-      if (old.content_hash !== m.contentHash || tagsChanged) {
+        .run(...memoryValues(this.#codec, m), old.seq);
+      const tagsChanged = JSON.stringify(before.tags) !== JSON.stringify(m.tags);
+      if (before.contentHash !== m.contentHash || tagsChanged) {
         ftsDelete(this.#db, old.seq);
-        ftsInsert(this.#db, old.seq, m);
+        ftsInsert(this.#db, old.seq, m, this.#codec);
       }
       // Vectors describe the old text; they are recomputed by the embedding pipeline, never reused.
-      if (old.content_hash !== m.contentHash) this.#db.query("DELETE FROM vectors WHERE memory_seq = ?").run(old.seq);
+      if (before.contentHash !== m.contentHash) this.#db.query("DELETE FROM vectors WHERE memory_seq = ?").run(old.seq);
       if (tagsChanged) {
         this.#db.query("DELETE FROM memory_tags WHERE memory_seq = ?").run(old.seq);
         this.#writeTags(old.seq, m.tags);
@@ -186,7 +231,7 @@ export class SqliteStore implements Store {
 
   get(id: string): Memory | null {
     const row = this.#row(id);
-    return row ? rowToMemory(row) : null;
+    return row ? rowToMemory(row, this.#codec) : null;
   }
 
   idsWithPrefix(prefix: string, limit: number): string[] {
@@ -214,12 +259,12 @@ export class SqliteStore implements Store {
          WHERE m.canonical_hash = ? AND m.project IS ? AND m.status = 'active'
          ORDER BY (m.content_hash = ?) DESC, m.seq LIMIT 1`,
       )
-      .get(canonicalHash, project, contentHash) as MemoryRow | null;
-    return row ? rowToMemory(row) : null;
+      .get(this.#codec.keyedHash(canonicalHash), storedProject(this.#codec, project), this.#codec.keyedHash(contentHash)) as MemoryRow | null;
+    return row ? rowToMemory(row, this.#codec) : null;
   }
 
   list(filter: MemoryFilter, now: number, options: ListOptions): Memory[] {
-    const where = filterToSql(filter, now);
+    const where = filterToSql(filter, now, this.#codec);
     const dir = options.order === "oldest" ? "ASC" : "DESC";
     const time = options.by === "event" ? "coalesce(m.event_time, m.created_at)" : "m.created_at";
     const order =
@@ -229,11 +274,11 @@ export class SqliteStore implements Store {
     const rows = this.#db
       .query(`SELECT ${MEMORY_COLUMNS} FROM memories m WHERE ${where.sql} ORDER BY ${order} LIMIT ? OFFSET ?`)
       .all(...where.params, options.limit, options.offset ?? 0) as MemoryRow[];
-    return rows.map(rowToMemory);
+    return rows.map((r) => rowToMemory(r, this.#codec));
   }
 
   count(filter: MemoryFilter, now: number): number {
-    const where = filterToSql(filter, now);
+    const where = filterToSql(filter, now, this.#codec);
     const row = this.#db.query(`SELECT count(*) AS n FROM memories m WHERE ${where.sql}`).get(...where.params) as {
       n: number;
     };
@@ -245,15 +290,18 @@ export class SqliteStore implements Store {
   }
 
   searchText(match: string, filter: MemoryFilter, now: number, limit: number): TextHit[] {
-    return ftsSearch(this.#db, match, filterToSql(filter, now), limit).map((h) => ({ memory: rowToMemory(h.row), score: -h.rank }));
+    return ftsSearch(this.#db, this.#codec.indexQuery(match), filterToSql(filter, now, this.#codec), limit).map((h) => ({
+      memory: rowToMemory(h.row, this.#codec),
+      score: -h.rank,
+    }));
   }
 
   getMany(ids: readonly string[], filter: MemoryFilter, now: number): Memory[] {
-    return rowsById(this.#db, ids, filterToSql(filter, now)).map(rowToMemory);
+    return rowsById(this.#db, ids, filterToSql(filter, now, this.#codec)).map((r) => rowToMemory(r, this.#codec));
   }
 
   termStats(matches: readonly string[]): { docs: number; counts: number[] } {
-    return termStats(this.#db, matches);
+    return termStats(this.#db, matches.map((m) => this.#codec.indexQuery(m)));
   }
 
   touch(ids: readonly string[], now: number): void {
@@ -307,7 +355,7 @@ export class SqliteStore implements Store {
   }
 
   appendAudit(entry: AuditEntry): void {
-    appendAudit(this.#db, entry);
+    appendAudit(this.#db, entry, this.#codec);
   }
 
   addEdge(edge: Edge): boolean {
@@ -319,7 +367,7 @@ export class SqliteStore implements Store {
   }
 
   history(id: string): AuditEntry[] {
-    return auditHistory(this.#db, id);
+    return auditHistory(this.#db, id, this.#codec);
   }
 
   auditHead(): AuditHead {
@@ -331,19 +379,19 @@ export class SqliteStore implements Store {
   }
 
   auditLog(query: AuditQuery): AuditRecord[] {
-    return auditLog(this.#db, query);
+    return auditLog(this.#db, query, this.#codec);
   }
 
   projects(): ProjectCount[] {
-    return projectCounts(this.#db);
+    return projectCounts(this.#db, this.#codec);
   }
 
   hasProject(key: string): boolean {
-    return hasProject(this.#db, key);
+    return hasProject(this.#db, storedProject(this.#codec, key)!);
   }
 
   projectAliases(): ProjectAlias[] {
-    return projectAliases(this.#db);
+    return projectAliases(this.#db, this.#codec);
   }
 
   stats(now: number): StoreStats {
@@ -373,7 +421,7 @@ export class SqliteStore implements Store {
 
   #writeTags(seq: number, tags: readonly string[]): void {
     const stmt = this.#db.query("INSERT OR IGNORE INTO memory_tags (tag, memory_seq) VALUES (?, ?)");
-    for (const tag of tags) stmt.run(tag, seq);
+    for (const tag of tags) stmt.run(storedTag(this.#codec, tag), seq);
   }
 }
 

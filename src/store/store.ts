@@ -1,4 +1,5 @@
 /** @module The storage port: everything the engine needs from persistence, and nothing about SQL. */
+import type { ContentCodec } from "./content-codec.ts";
 import type { Edge } from "../domain/edge.ts";
 import type { Memory, MemoryFilter } from "../domain/memory.ts";
 import type { PolicyStore } from "./policy-store.ts";
@@ -107,6 +108,8 @@ export interface IntegrityReport {
 export interface Store {
   /** Where the data lives (":memory:" for tests). */
   readonly location: string;
+  /** How stored values are encoded: plain, or encrypted under the user's key (content-codec.ts). */
+  readonly codec: ContentCodec;
   /** Per-model embedding vectors (src/store/vectors.ts). */
   readonly vectors: VectorStore;
   /** Retention rules, legal holds and the sweep's marks (src/store/policy-sql.ts). */

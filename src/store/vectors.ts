@@ -1,16 +1,23 @@
 /** @module The SQLite implementation of {@link VectorStore}: float32 little-endian BLOBs in the `vectors` table. */
 import type { Database } from "bun:sqlite";
 import type { Memory, MemoryFilter } from "../domain/memory.ts";
-import { decodeContent } from "./content-codec.ts";
+import { type ContentCodec, PLAIN_CODEC, place } from "./content-codec.ts";
 import { writeTransaction } from "./db.ts";
 import type { LiveDatabase } from "./live-db.ts";
 import { filterToSql, rowsBySeq } from "./filter-sql.ts";
-import { rowToMemory } from "./rows.ts";
+import { decodeContent, rowToMemory } from "./rows.ts";
 import type { PendingCursor, PendingText, StoredVector, VectorKey, VectorStore } from "./vector-store.ts";
 
 type VectorRow = { rowid: number; seq: number; vector: Uint8Array; createdAt: number };
 
-function toStored(r: VectorRow): StoredVector {
+/** Where a vector is stored, bound into its ciphertext in an encrypted store. */
+export function vectorPlace(model: string, seq: number): string {
+  return place("vectors", model, seq);
+}
+
+/** A stored blob as float32 bytes (decrypted in an encrypted store: the one decode of vector bytes). */
+function toStored(r: VectorRow, codec: ContentCodec, model: string): StoredVector {
+  if (codec.encrypted) r = { ...r, vector: codec.decodeBytes(r.vector, vectorPlace(model, r.seq), `the vector of memory #${r.seq}`) };
   return {
     rowid: r.rowid,
     seq: r.seq,
@@ -29,8 +36,11 @@ export class SqliteVectors implements VectorStore {
   readonly accessChanges = { n: 0 };
   #generation = 0;
 
-  constructor(live: LiveDatabase) {
+  readonly #codec: ContentCodec;
+
+  constructor(live: LiveDatabase, codec: ContentCodec = PLAIN_CODEC) {
     this.#live = live;
+    this.#codec = codec;
   }
 
   /** The connection for a read (checked against the file outside transactions). */
@@ -51,15 +61,16 @@ export class SqliteVectors implements VectorStore {
     const walk = (active: boolean, below: number, n: number) =>
       (this.#db
         .query(
-          `SELECT m.seq, m.content_hash, m.content FROM memories m
+          `SELECT m.seq, m.id, m.content_hash, m.content FROM memories m
            WHERE m.seq < ?1 AND ${active ? "m.status = 'active'" : "m.status != 'active'"}
              AND NOT EXISTS (SELECT 1 FROM vectors v WHERE v.memory_seq = m.seq AND v.model = ?2)
            ORDER BY m.seq DESC LIMIT ?3`,
         )
-        .all(below, model, n) as Array<{ seq: number; content_hash: string; content: string }>).map((r) => ({
+        .all(below, model, n) as Array<{ seq: number; id: string; content_hash: string; content: string }>).map((r) => ({
         seq: r.seq,
+        // As stored (a keyed hash in an encrypted store): put() checks the row still holds this text.
         contentHash: r.content_hash,
-        content: decodeContent(r.content),
+        content: decodeContent(this.#codec, r.id, r.content),
       }));
     const first = walk(from.active, from.below, limit);
     if (first.length === limit) return { rows: first, next: { active: from.active, below: first.at(-1)!.seq } };
@@ -95,7 +106,9 @@ export class SqliteVectors implements VectorStore {
       );
       let written = 0;
       for (const r of rows) {
-        const blob = new Uint8Array(r.vector.buffer, r.vector.byteOffset, r.vector.byteLength);
+        const raw = new Uint8Array(r.vector.buffer, r.vector.byteOffset, r.vector.byteLength);
+        // The one encode of vector bytes (see toStored).
+        const blob = this.#codec.encrypted ? this.#codec.encodeBytes(raw, vectorPlace(model, r.seq)) : raw;
         written += stmt.run(model, dims, blob, now, r.seq, r.contentHash).changes;
       }
       return written;
@@ -111,7 +124,7 @@ export class SqliteVectors implements VectorStore {
     const rows = this.#db
       .query("SELECT rowid, memory_seq AS seq, vector, created_at AS createdAt FROM vectors WHERE model = ? AND dims = ?")
       .all(model, dims) as VectorRow[];
-    return rows.map(toStored);
+    return rows.map((r) => toStored(r, this.#codec, model));
   }
 
   readRows(model: string, dims: number, rowids: readonly number[]): StoredVector[] {
@@ -124,7 +137,7 @@ export class SqliteVectors implements VectorStore {
          WHERE rowid IN (SELECT value FROM json_each(?)) AND model = ? AND dims = ?`,
       )
       .all(JSON.stringify(rowids), model, dims) as VectorRow[];
-    return rows.map(toStored);
+    return rows.map((r) => toStored(r, this.#codec, model));
   }
 
   models(): Array<{ model: string; dims: number; count: number }> {
@@ -151,6 +164,6 @@ export class SqliteVectors implements VectorStore {
   }
 
   memoriesBySeq(seqs: readonly number[], filter: MemoryFilter, now: number): Map<number, Memory> {
-    return new Map(rowsBySeq(this.#db, seqs, filterToSql(filter, now)).map((r) => [r.seq, rowToMemory(r)]));
+    return new Map(rowsBySeq(this.#db, seqs, filterToSql(filter, now, this.#codec)).map((r) => [r.seq, rowToMemory(r, this.#codec)]));
   }
 }

@@ -41,6 +41,7 @@ const FIXTURES: Record<number, (db: Database) => void> = {
     db.run("INSERT INTO retention_rules (id, kind, target, keep_ms, grace_ms, created_at, actor) VALUES ('ret-0000000a', 'type', 'error', 86400000, 0, 1, 'cli')");
     db.run("INSERT INTO holds (id, kind, target, reason, created_at, actor) VALUES ('hold-0000000b', 'tag', 'ops', 'case 1', 1, 'cli')");
   },
+  7: (db) => FIXTURES[6]!(db),
 };
 
 describe("migrations", () => {
@@ -126,6 +127,18 @@ describe("migrations", () => {
     expect(store.verifyAudit()).toMatchObject({ ok: true, checked: 4 });
     // The guard now protects the chain's columns too.
     expect(() => store.database.run("UPDATE audit SET entry_hash = 'x' WHERE seq = 2")).toThrow("append-only");
+    store.close();
+  });
+
+  test("version 7 adds the encryption record: a version-6 store opens as a plain store", () => {
+    const path = tempDb();
+    const raw = new Database(path, { create: true, strict: true });
+    migrate(raw, 6);
+    FIXTURES[6]!(raw);
+    raw.close();
+    const store = new SqliteStore(path);
+    expect(store.encryption()).toBeNull();
+    expect(store.get("01900000-0000-7000-8000-000000000001")?.content).toBe("fixture memory about rollbacks");
     store.close();
   });
 

@@ -3,7 +3,7 @@ import { defineCommand } from "citty";
 import { existsSync, statSync } from "node:fs";
 import { resolvePaths } from "../../config/paths.ts";
 import { Engine } from "../../engine/engine.ts";
-import { cairnError, describeError } from "../../errors.ts";
+import { CairnError, cairnError, describeError } from "../../errors.ts";
 import { loadConfig } from "../../config/load.ts";
 import { SCHEMA_VERSION } from "../../store/migrations.ts";
 import { repairDatabase } from "../../store/repair.ts";
@@ -12,7 +12,7 @@ import { startEmbedWorker } from "../../embed-worker.ts";
 import { VERSION } from "../../version.ts";
 import { jsonFlag } from "../flags.ts";
 import { output } from "../output.ts";
-import { storeMissing } from "../session.ts";
+import { CLI_UNLOCK, storeMissing } from "../session.ts";
 import { detectProjectKey } from "../../config/project.ts";
 import { modelChecks } from "../doctor-models.ts";
 import { clientChecks } from "../../setup/inspect.ts";
@@ -47,6 +47,15 @@ export default defineCommand({
   },
 });
 
+const LOCKED = new Set(["KEY_MISSING", "KEY_WRONG", "KEY_BAD", "KEY_FILE_UNSAFE", "TAMPERED"]);
+
+function encryptionCheck(store: SqliteStore): Check {
+  const record = store.encryption();
+  if (!record) return { name: "encryption", level: "info", detail: "not encrypted (plain store; `cairn encrypt` encrypts it)" };
+  const kdf = record.kdf ? `, passphrase via scrypt N=2^${record.kdf.logN}` : "";
+  return { name: "encryption", level: "ok", detail: `encrypted (${record.cipher}${kdf}), unlocked with ${store.keySource}; store id ${record.storeId}` };
+}
+
 async function runChecks(): Promise<Check[]> {
   const checks: Check[] = [];
   const paths = resolvePaths();
@@ -63,13 +72,18 @@ async function runChecks(): Promise<Check[]> {
     return checks;
   }
   let engine: Engine;
+  let store: SqliteStore;
   try {
-    engine = new Engine({ store: new SqliteStore(paths.dbFile), project: detectProjectKey(), actor: "doctor" });
+    store = new SqliteStore(paths.dbFile, { unlock: CLI_UNLOCK });
+    engine = new Engine({ store, project: detectProjectKey(), actor: "doctor" });
   } catch (err) {
+    const locked = err instanceof CairnError && LOCKED.has(err.code);
+    if (locked) checks.push({ name: "encryption", level: "fail", detail: "encrypted, locked: no usable key (see below)" });
     checks.push({ name: "database", level: "fail", detail: describeError(err) });
     return checks;
   }
   try {
+    checks.push(encryptionCheck(store));
     checks.push(permissionCheck("permissions", paths.dataDir, 0o700), permissionCheck("db file", paths.dbFile, 0o600));
     checks.push(...storeChecks(engine), erasureCheck(engine));
     try {
@@ -92,7 +106,7 @@ async function runChecks(): Promise<Check[]> {
 /** Runs the repair first, so the checks that follow describe the new database. */
 function repairCheck(): Check {
   const { dataDir, dbFile } = resolvePaths();
-  const outcome = repairDatabase(dbFile);
+  const outcome = repairDatabase(dbFile, new Date(), CLI_UNLOCK);
   if (!outcome.repaired) return { name: "repair", level: "info", detail: outcome.detail };
   const { memories, links, auditEntries, unreadable } = outcome.salvaged;
   const lost = unreadable === 0 ? "nothing unreadable was met" : `${unreadable} unreadable rows or damaged stretches were left behind`;

@@ -1,0 +1,42 @@
+/**
+ * @module `cairn key rotate`: re-encrypts an encrypted store under a new key (a new store id, so a new default
+ * key file), atomically; the old key file is removed once the store no longer needs it.
+ */
+import { defineCommand } from "citty";
+import { rmSync } from "node:fs";
+import { cairnError } from "../../errors.ts";
+import { keyFilePath } from "../../keys/key-file.ts";
+import { SqliteStore } from "../../store/sqlite-store.ts";
+import { actionArg, jsonFlag } from "../flags.ts";
+import { makeKey } from "../key-setup.ts";
+import { keyFlags, recodeProgress, reportRecode } from "../encryption-output.ts";
+import { CLI_UNLOCK, loadCliConfig, requireStore } from "../session.ts";
+
+export default defineCommand({
+  meta: { name: "key", description: "Manage the key of an encrypted store: `cairn key rotate` re-encrypts it under a new key." },
+  args: { action: { type: "positional", required: true, description: "rotate" }, ...keyFlags, ...jsonFlag },
+  run({ args }) {
+    actionArg("key", args.action, ["rotate"]);
+    const { paths } = loadCliConfig();
+    requireStore(paths);
+    const store = new SqliteStore(paths.dbFile, { unlock: CLI_UNLOCK });
+    try {
+      const old = store.encryption();
+      if (!store.codec.encrypted || !old) throw cairnError("NOT_ENCRYPTED", [paths.dbFile]);
+      const oldFile = process.env.CAIRN_KEY_FILE ? null : keyFilePath(old.storeId);
+      const key = makeKey(paths.dbFile, { passphrase: args.passphrase, keychain: args.keychain });
+      let report;
+      try {
+        report = store.recode(key.codec, key.record, recodeProgress(args.json));
+      } catch (err) {
+        key.abort();
+        throw err;
+      }
+      key.commit();
+      const removed = oldFile !== null && store.keySource === `the key file ${oldFile}` ? (rmSync(oldFile, { force: true }), oldFile) : null;
+      reportRecode(args.json, "rekeyed", paths.dbFile, report, { store_id: key.record.storeId, key: key.savedIn, old_key_file_removed: removed });
+    } finally {
+      store.close();
+    }
+  },
+});

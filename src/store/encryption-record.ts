@@ -1,0 +1,73 @@
+/**
+ * @module The record an encrypted store keeps about itself (table `encryption`, one row): that it is
+ * encrypted, its id (which names its default key file), how a passphrase becomes its key (scrypt parameters and
+ * salt) and a key check value, so a wrong key is told up front, before anything is read or written.
+ */
+import type { Database } from "bun:sqlite";
+import { cairnError } from "../errors.ts";
+
+export interface KdfParams {
+  name: "scrypt";
+  /** log2 of scrypt's cost N. */
+  logN: number;
+  r: number;
+  p: number;
+  /** hex */
+  salt: string;
+}
+
+export interface EncryptionRecord {
+  storeId: string;
+  cipher: "aes-256-gcm";
+  keyCheck: string;
+  /** Null when the key is 32 random bytes (key file, CAIRN_KEY, keychain); set for a passphrase. */
+  kdf: KdfParams | null;
+  createdAt: number;
+}
+
+type Row = { store_id: string; cipher: string; key_check: string; kdf: string | null; created_at: number };
+
+export function readEncryption(db: Database): EncryptionRecord | null {
+  let row: Row | null;
+  try {
+    row = db.query("SELECT store_id, cipher, key_check, kdf, created_at FROM encryption WHERE id = 1").get() as Row | null;
+  } catch {
+    return null; // a database older than the table (opened read-only before migrating)
+  }
+  if (!row) return null;
+  return {
+    storeId: row.store_id,
+    cipher: row.cipher as "aes-256-gcm",
+    keyCheck: row.key_check,
+    kdf: row.kdf === null ? null : (JSON.parse(row.kdf) as KdfParams),
+    createdAt: row.created_at,
+  };
+}
+
+export function writeEncryption(db: Database, record: EncryptionRecord | null): void {
+  db.run("DELETE FROM encryption");
+  if (record === null) return;
+  db.query("INSERT INTO encryption (id, store_id, cipher, key_check, kdf, created_at) VALUES (1, ?, ?, ?, ?, ?)").run(
+    record.storeId, record.cipher, record.keyCheck, record.kdf === null ? null : JSON.stringify(record.kdf), record.createdAt,
+  );
+}
+
+/** A record for a store about to be encrypted under a key with check value `keyCheck`. */
+export function newRecord(keyCheck: string, kdf: KdfParams | null, now: number, storeId = crypto.randomUUID()): EncryptionRecord {
+  return { storeId, cipher: "aes-256-gcm", keyCheck, kdf, createdAt: now };
+}
+
+/**
+ * Fails with KEY_CHANGED when the store's record no longer matches the key check this process opened it
+ * with: another process encrypted, decrypted or re-keyed it meanwhile (recode.ts works in place), and writing
+ * now would store values in the old encoding. ~2 µs; run inside every write transaction.
+ */
+export function assertKeyCheck(db: Database, keyCheck: string | null, location: string): void {
+  let now: string | null;
+  try {
+    now = (db.query("SELECT key_check FROM encryption WHERE id = 1").get() as { key_check: string } | null)?.key_check ?? null;
+  } catch {
+    return; // a store older than the table (read-only, not migrated): plain
+  }
+  if (now !== keyCheck) throw cairnError("KEY_CHANGED", [location, now === null ? "decrypted" : keyCheck === null ? "encrypted" : "re-keyed"]);
+}

@@ -1,0 +1,143 @@
+/**
+ * @module Re-encoding a whole store from one codec to another: `cairn encrypt` (plain → AEAD), `cairn decrypt`
+ * (AEAD → plain) and `cairn key rotate` (AEAD → AEAD under a new key). It runs in ONE write transaction on the
+ * live database, so it is atomic and other cairn processes simply wait for it (no file swap racing their
+ * connections); a backup copy (`VACUUM INTO`, 0600) is kept until the new state has been verified and
+ * committed. Afterwards the file is vacuumed and the WAL emptied, so no page of the old encoding is left.
+ */
+import type { Database } from "bun:sqlite";
+import { closeSync, openSync, rmSync } from "node:fs";
+import { cairnError } from "../errors.ts";
+import { type ContentCodec, place } from "./content-codec.ts";
+import { writeTransaction } from "./db.ts";
+import { type EncryptionRecord, writeEncryption } from "./encryption-record.ts";
+import { ftsInsert } from "./fts.ts";
+import { readTarget, storedTarget } from "./policy-sql.ts";
+import { MEMORY_COLUMNS, type MemoryRow, memoryValues, PROJECT_DOMAIN, rowToMemory, storedTag, UPDATE_SQL } from "./rows.ts";
+import { scrubDeleted } from "./scrub.ts";
+import { vectorPlace } from "./vectors.ts";
+import type { ScrubOutcome } from "./store.ts";
+
+export interface RecodeReport {
+  memories: number;
+  auditEntries: number;
+  /** Where the copy of the old state was kept while re-encoding (removed once it succeeded). */
+  backup: string | null;
+  scrub: ScrubOutcome;
+}
+
+/** Progress callback: what is being re-encoded and how far. */
+export type RecodeProgress = (what: string, done: number, total: number) => void;
+
+export function recode(db: Database, from: ContentCodec, to: ContentCodec, record: EncryptionRecord | null, progress?: RecodeProgress): RecodeReport {
+  const backup = db.filename && db.filename !== ":memory:" ? `${db.filename}.backup-${Date.now()}` : null;
+  if (backup) {
+    closeSync(openSync(backup, "wx", 0o600));
+    db.query("VACUUM INTO ?").run(backup);
+  }
+  let memories = 0;
+  let auditEntries = 0;
+  try {
+    writeTransaction(db, () => {
+      memories = recodeMemories(db, from, to, progress);
+      auditEntries = recodeAudit(db, from, to);
+      recodeVectors(db, from, to);
+      recodeAliases(db, from, to);
+      recodePolicy(db, from, to);
+      writeEncryption(db, record);
+      verify(db, to, memories);
+    });
+  } catch (err) {
+    // Nothing was committed: the store is as it was, and so the backup is not needed.
+    if (backup) rmSync(backup, { force: true });
+    throw err;
+  }
+  // The old encoding is in freed pages and the WAL: rewrite the file and empty the log.
+  db.run("VACUUM");
+  const scrub = scrubDeleted(db, Date.now());
+  if (backup) rmSync(backup, { force: true });
+  return { memories, auditEntries, backup, scrub };
+}
+
+function recodeMemories(db: Database, from: ContentCodec, to: ContentCodec, progress?: RecodeProgress): number {
+  const rows = db.query(`SELECT ${MEMORY_COLUMNS} FROM memories m ORDER BY m.seq`).all() as MemoryRow[];
+  db.run("INSERT INTO memories_fts (memories_fts) VALUES ('delete-all')");
+  db.run("DELETE FROM memory_tags");
+  const update = db.query(UPDATE_SQL);
+  const tag = db.query("INSERT OR IGNORE INTO memory_tags (tag, memory_seq) VALUES (?, ?)");
+  rows.forEach((row, i) => {
+    const m = rowToMemory(row, from);
+    update.run(...memoryValues(to, m), row.seq);
+    ftsInsert(db, row.seq, m, to);
+    for (const t of m.tags) tag.run(storedTag(to, t), row.seq);
+    if (progress && (i % 1000 === 999 || i === rows.length - 1)) progress("memories", i + 1, rows.length);
+  });
+  return rows.length;
+}
+
+type AuditTextRow = { seq: number; memory_id: string; content_before: string | null; detail: string };
+
+function recodeAudit(db: Database, from: ContentCodec, to: ContentCodec): number {
+  // The guard allows only erasing text; re-encoding it is the one other change, made with the guard off.
+  const guard = db.query("SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = 'audit_only_purge'").get() as { sql: string } | null;
+  db.run("DROP TRIGGER IF EXISTS audit_only_purge");
+  const rows = db.query("SELECT seq, memory_id, content_before, detail FROM audit ORDER BY seq").all() as AuditTextRow[];
+  const update = db.query("UPDATE audit SET content_before = ?, detail = ? WHERE seq = ?");
+  for (const r of rows) {
+    const what = `audit entry ${r.seq} (memory ${r.memory_id})`;
+    const cb = place("audit", "content_before", r.seq);
+    const dt = place("audit", "detail", r.seq);
+    const before = r.content_before === null ? null : to.encode(from.decode(r.content_before, cb, what), cb);
+    const detail = r.detail === "{}" ? "{}" : to.encode(from.decode(r.detail, dt, what), dt);
+    update.run(before, detail, r.seq);
+  }
+  if (guard) db.run(guard.sql);
+  return rows.length;
+}
+
+function recodeVectors(db: Database, from: ContentCodec, to: ContentCodec): void {
+  const rows = db.query("SELECT rowid, memory_seq AS seq, model, vector FROM vectors").all() as Array<{ rowid: number; seq: number; model: string; vector: Uint8Array }>;
+  const update = db.query("UPDATE vectors SET vector = ? WHERE rowid = ?");
+  for (const r of rows) {
+    const where = vectorPlace(r.model, r.seq);
+    update.run(to.encodeBytes(from.decodeBytes(r.vector, where, `the vector of memory #${r.seq}`), where), r.rowid);
+  }
+}
+
+function recodeAliases(db: Database, from: ContentCodec, to: ContentCodec): void {
+  const rows = db.query("SELECT alias, project FROM project_aliases").all() as Array<{ alias: string; project: string }>;
+  db.run("DELETE FROM project_aliases");
+  const insert = db.query("INSERT OR REPLACE INTO project_aliases (alias, project) VALUES (?, ?)");
+  const move = (v: string) => to.encodeName(from.decodeName(v, PROJECT_DOMAIN, "a project alias"), PROJECT_DOMAIN);
+  for (const r of rows) insert.run(move(r.alias), move(r.project));
+}
+
+function recodePolicy(db: Database, from: ContentCodec, to: ContentCodec): void {
+  const rules = db.query("SELECT id, kind, target FROM retention_rules").all() as Array<{ id: string; kind: string; target: string }>;
+  const rule = db.query("UPDATE retention_rules SET target = ? WHERE id = ?");
+  for (const r of rules) rule.run(storedTarget(to, r.kind, readTarget(from, r.kind, r.target, `retention rule ${r.id}`)), r.id);
+  type HoldRow = { id: string; kind: string; target: string; reason: string; release_reason: string | null };
+  const holds = db.query("SELECT id, kind, target, reason, release_reason FROM holds").all() as HoldRow[];
+  const hold = db.query("UPDATE holds SET target = ?, reason = ?, release_reason = ? WHERE id = ?");
+  for (const h of holds) {
+    const what = `hold ${h.id}`;
+    const text = (column: string, v: string) => to.encode(from.decode(v, place("holds", column, h.id), what), place("holds", column, h.id));
+    hold.run(
+      storedTarget(to, h.kind, readTarget(from, h.kind, h.target, what)),
+      text("reason", h.reason),
+      h.release_reason === null ? null : text("release_reason", h.release_reason),
+      h.id,
+    );
+  }
+}
+
+/** Inside the transaction: every memory decodes under the new codec, and the index agrees with the table. */
+function verify(db: Database, to: ContentCodec, expected: number): void {
+  const rows = db.query(`SELECT ${MEMORY_COLUMNS} FROM memories m`).all() as MemoryRow[];
+  for (const row of rows) rowToMemory(row, to);
+  const indexed = (db.query("SELECT count(*) AS n FROM memories_fts_docsize").get() as { n: number }).n;
+  if (rows.length !== expected || indexed !== expected) {
+    throw cairnError("INTERNAL", [`re-encoding checked ${rows.length} memories and ${indexed} index entries, expected ${expected}; nothing was changed`]);
+  }
+  db.run("INSERT INTO memories_fts (memories_fts) VALUES ('integrity-check')");
+}
