@@ -84,7 +84,7 @@ export async function mentions(ctx: HookContext, mention: string, types: string[
   const phrase = mention.trim().replace(/\s+/g, "_");
   const terms = queryTerms(phrase);
   if (terms.length === 0) return [];
-  const { results } = await ctx.engine().recall({ query: phrase, mode: "keyword", types, limit: 10, track: false });
+  const { results } = await ctx.engine().recall({ query: phrase, mode: "keyword", types, limit: 10, track: false, abstain: false });
   const skip = new Set([...ctx.state.created, ...ctx.state.surfaced]);
   const seen = new Set<string>();
   return results
