@@ -4,6 +4,7 @@
  * duplicates step back, then the token budget applies and access is recorded.
  */
 import type { Memory, MemoryFilter } from "../domain/memory.ts";
+import { type Abstention, abstention } from "../retrieve/abstain.ts";
 import { CairnError, cairnError, describeError } from "../errors.ts";
 import { applyBudget } from "../retrieve/budget.ts";
 import type { RecallMode, RetrievalChannel } from "../retrieve/channel.ts";
@@ -23,6 +24,8 @@ export interface RecallInput extends FilterOptions {
   budget?: number;
   /** Record the access on the returned memories (default true). */
   track?: boolean;
+  /** Answer "nothing relevant" (no results) when the query names something no memory mentions (default true). */
+  abstain?: boolean;
 }
 
 export interface RecallHit {
@@ -46,6 +49,10 @@ export interface RecallResult {
   channels: string[];
   /** Things the caller should show the user: a model that failed to load, partial vector coverage. */
   warnings: string[];
+  /** True when nothing relevant was found: no candidates at all, or {@link abstention} said so. */
+  abstained: boolean;
+  /** Why recall abstained although it had candidates (for --explain). */
+  abstention?: Abstention;
 }
 
 export const DEFAULT_RECALL_LIMIT = 10;
@@ -140,6 +147,8 @@ export async function recall(ctx: EngineContext, input: RecallInput): Promise<Re
   const current = currentFirst(fused, limit);
   const { hits: distinct, demoted } = demoteNearDuplicates(current.hits, limit);
   fused = distinct.slice(0, limit);
+  const declined = input.abstain === false ? null : abstention(ctx.store, input.query, fused.map((f) => f.memory));
+  if (declined) fused = [];
   const shaped = fused.map((f) => ({ ...f, content: f.memory.content }));
   const kept = input.budget === undefined ? shaped.map((s) => ({ ...s, truncated: false })) : applyBudget(shaped, input.budget);
   const results: RecallHit[] = kept.map((k) => ({
@@ -154,7 +163,7 @@ export async function recall(ctx: EngineContext, input: RecallInput): Promise<Re
   if (input.track !== false) ctx.store.touch(results.map((r) => r.memory.id), now);
   // A re-scoring channel with nothing to say about this query (no time in it) took no part in the answer.
   const used = lists.filter((l) => l.hits.length > 0 || !channels.some((c) => c.channel.name === l.channel && c.channel.stage === "rescore"));
-  return { results, mode, channels: used.map((l) => l.channel), warnings };
+  return { results, mode, channels: used.map((l) => l.channel), warnings, abstained: results.length === 0, ...(declined ? { abstention: declined } : {}) };
 }
 
 /**

@@ -33,16 +33,20 @@ const READING_GIT = new Set(["status", "log", "diff", "show", "branch", "fetch",
 /** Words too common in commands to identify anything on their own. */
 const NOISE = new Set(["run", "exec", "origin", "dev", "latest", "true", "false", "the", "and", "with", "from", "into", "all"]);
 const RULE_TYPES = ["decision", "preference"];
+/** Facts govern only when they retire the program ("black and isort were removed"). */
+const SEARCHED_TYPES = [...RULE_TYPES, "fact"];
+/** Programs named in most notes about a repository: naming one says nothing about a rule on it. */
+const COMMON_PROGRAMS = new Set(["git", "make", "docker", "node", "python", "python3", "bash", "curl", "kubectl", "cargo", "npm"]);
 const CANDIDATES = 20;
 
 /** The words of a command worth matching, and the packages it installs (both stemmed, lower case). */
-export function commandWords(command: string, project = ""): { words: string[]; packages: string[] } {
+export function commandWords(command: string, project = ""): { words: string[]; packages: string[]; program: string } {
   const head = commandHead(command, 1);
   const program = (head[0] ?? "").toLowerCase();
   const segment = command.split(/&&|\|\||;|\n/).map((s) => s.trim()).find((s) => s.includes(head[0] ?? "\0")) ?? "";
   const args = segment.split(/\s+/).slice(segment.split(/\s+/).indexOf(head[0] ?? "") + 1).filter((a) => a !== "" && !a.startsWith("-") && !/^\w+=/.test(a));
   const sub = (args[0] ?? "").toLowerCase();
-  if (READERS.has(program) || (program === "git" && READING_GIT.has(sub))) return { words: [], packages: [] };
+  if (READERS.has(program) || (program === "git" && READING_GIT.has(sub))) return { words: [], packages: [], program: "" };
   const installing = INSTALLERS[program]?.has(sub) ?? false;
   const packages = installing ? args.slice(1).flatMap(packageName) : [];
   // Paths and file names say where, not what: their words would match every note about that directory.
@@ -51,7 +55,27 @@ export function commandWords(command: string, project = ""): { words: string[]; 
   const own = new Set(tokens(project.split(/[\\/]/).at(-1) ?? ""));
   const words = new Set<string>();
   for (const w of tokens([program, ...named].join(" "))) if (w.length >= 3 && !NOISE.has(w) && !own.has(w)) words.add(w);
-  return { words: [...words], packages: packages.map(stem) };
+  // What the command does, in the words rules use for it: installing a package adds a dependency ("don't add
+  // new dependencies without asking"), `git commit` writes a commit message ("commit messages follow …").
+  // Plural forms: the light stemmer makes "messages" "messag", and rules speak of them in the plural.
+  if (installing && packages.length > 0) for (const w of tokens("add dependencies")) words.add(w);
+  if (program === "git" && sub === "commit") for (const w of tokens("messages")) words.add(w);
+  return { words: [...words], packages: packages.map(stem), program };
+}
+
+/**
+ * Whether a rule says `program` is no longer used or must not be: "switched from Poetry to uv", "black and
+ * isort were removed", "logrus is banned", "instead of jest", "never use npm". Such a rule governs a command
+ * running that program on its own; merely naming it ("`pnpm test` now runs vitest") does not.
+ */
+export function retires(content: string, program: string): boolean {
+  const p = program.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+  const text = content.toLowerCase();
+  return [
+    new RegExp(`\\b(from|instead of|off|away from|replac\\w* the|replac\\w*)\\s+\`?${p}\\b`),
+    new RegExp(`\\b(never|don'?t|do not|no longer|stop|avoid)\\s+(use\\s+|run\\s+|add\\s+)?\`?${p}\\b`),
+    new RegExp(`\\b${p}\`?(\\s+(and|or)\\s+[\\w-]+)?\\s+(is|are|was|were|has been|have been)\\s+(now\\s+)?(removed|banned|deprecated|replaced|gone|dropped)\\b`),
+  ].some((r) => r.test(text));
 }
 
 /** `@types/jest@^29` → types, jest; `github.com/sirupsen/logrus@latest` → logrus. */
@@ -63,18 +87,20 @@ function packageName(arg: string): string[] {
 
 /** Decisions and preferences that govern `command`, best first; none this session already saw or wrote. */
 export async function governingRules(ctx: HookContext, command: string, limit: number): Promise<Memory[]> {
-  const { words, packages } = commandWords(command, ctx.project);
+  const { words, packages, program } = commandWords(command, ctx.project);
   if (words.length === 0) return [];
   // Superseded rules are searched too: `poetry install` names the old rule ("managed with Poetry"), and its
   // successor ("switched from Poetry to uv") is what to show.
   const engine = ctx.engine();
-  const { results } = await engine.recall({ query: words.join(" "), mode: "keyword", types: RULE_TYPES, statuses: ["active", "superseded"], limit: CANDIDATES, track: false });
+  const { results } = await engine.recall({ query: words.join(" "), mode: "keyword", types: SEARCHED_TYPES, statuses: ["active", "superseded"], limit: CANDIDATES, track: false, abstain: false });
   const skip = new Set([...ctx.state.created, ...ctx.state.surfaced]);
   const found = results.map((r) => r.memory);
   const out: Memory[] = [];
   for (const m of found) {
     const have = new Set(tokens(`${m.content} ${m.tags.join(" ")}`));
-    if (!packages.some((p) => have.has(p)) && words.filter((w) => have.has(w)).length < 2) continue;
+    const retired = program.length >= 3 && !COMMON_PROGRAMS.has(program) && have.has(stem(program)) && retires(m.content, program);
+    if (!retired && m.type === "fact") continue;
+    if (!retired && !packages.some((p) => have.has(p)) && words.filter((w) => have.has(w)).length < 2) continue;
     // A rule a later one changed no longer holds: "dependencies are managed with Poetry" before `poetry
     // install` is answered by the newer "switched from Poetry to uv", which names the program it replaces.
     const current = latest(successor(engine, m), found);

@@ -116,7 +116,7 @@ function captureFailure(ctx: HookContext, key: string, command: string, signatur
 async function pastFixes(ctx: HookContext, key: string, signature: string): Promise<string | null> {
   const engine = ctx.engine();
   const query = `${commandHead(key).join(" ")} ${signature}`;
-  const { results } = await engine.recall({ query, mode: "keyword", types: ["lesson", "error"], limit: 10, track: false });
+  const { results } = await engine.recall({ query, mode: "keyword", types: ["lesson", "error"], limit: 10, track: false, abstain: false });
   // A fix shown alongside a prompt is worth repeating when the failure actually happens; once.
   const skip = new Set([...ctx.state.created, ...ctx.state.advised]);
   const hits = relevant(query, results.filter((r) => !skip.has(r.memory.id)));

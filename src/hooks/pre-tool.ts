@@ -17,28 +17,66 @@ const CANDIDATES = 10;
 /** File names that say little on their own: these need their directory to count as a mention. */
 const GENERIC_NAMES = /^(index|main|mod|lib|utils?|types?|init|__init__|app|config|constants|helpers?|test|spec)\.[\w]+$/i;
 
-/** The text a memory must mention for the tool call to be "about" it, and how to name it to the agent. */
-export function subject(ctx: HookContext): { mention: string; label: string } | null {
+/** Directory names that say nothing about what lives in them. */
+const GENERIC_DIRS = new Set(["src", "lib", "app", "apps", "internal", "pkg", "cmd", "components", "test", "tests", "spec", "utils", "packages", "web", "server", "client", "public", "dist", "build", "docs", "scripts", "api", "models", "handlers", "http"]);
+
+/**
+ * The text a memory must mention for the tool call to be "about" it, and how to name it to the agent. For an
+ * edit, `more` are weaker mentions that only rules and lessons count on: the file's name without its
+ * extension when distinctive (`readyz` for readyz.go, `fct_sessions`), its directory path when that is
+ * specific (`http/gen` for internal/http/gen/server.gen.go), and its directory with its extension, as
+ * notes write globs (`queries/*.sql`).
+ */
+export function subject(ctx: HookContext): { mention: string; label: string; more: string[] } | null {
   const { toolKind, filePath, command } = ctx.input;
   if (toolKind === "edit" && filePath) {
     const parts = filePath.split(/[\\/]/).filter(Boolean);
     const base = parts.at(-1) ?? "";
     if (base === "") return null;
     const mention = GENERIC_NAMES.test(base) && parts.length > 1 ? `${parts.at(-2)}/${base}` : base;
-    return { mention, label: mention };
+    return { mention, label: mention, more: weakerMentions(parts) };
   }
   if (toolKind === "shell" && command) {
     const head = commandHead(command);
     if (head.length === 0) return null;
-    return { mention: head.join(" "), label: `\`${head.join(" ")}\`` };
+    return { mention: head.join(" "), label: `\`${head.join(" ")}\``, more: [] };
   }
   return null;
 }
 
+function weakerMentions(parts: readonly string[]): string[] {
+  const base = parts.at(-1)!;
+  const dot = base.indexOf(".", 1);
+  const name = dot > 0 ? base.slice(0, dot) : base;
+  const ext = dot > 0 ? base.slice(base.lastIndexOf(".") + 1) : "";
+  const dirs = parts.slice(0, -1);
+  const out: string[] = [];
+  if (name.length >= 5 && !GENERIC_NAMES.test(`${name}.x`) && !GENERIC_DIRS.has(name.toLowerCase())) out.push(name);
+  const [parent, grand] = [dirs.at(-1), dirs.at(-2)];
+  if (parent && grand && !(GENERIC_DIRS.has(parent) && GENERIC_DIRS.has(grand))) out.push(`${grand}/${parent}`);
+  if (parent && ext && !GENERIC_DIRS.has(parent)) out.push(`${parent}/${ext}`);
+  return out;
+}
+
+/** A weaker mention counts only while this few memories contain it: "payments" in payments-api is in half of them. */
+const WEAK_MAX_MEMORIES = 3;
+
+function specific(ctx: HookContext, more: readonly string[]): string[] {
+  const terms = more.map((m) => queryTerms(m.replace(/\s+/g, "_"))[0]?.match ?? "");
+  const { counts } = ctx.engine().store.termStats(terms.filter((t) => t !== ""));
+  let i = 0;
+  return more.filter((_, k) => terms[k] !== "" && counts[i++]! <= WEAK_MAX_MEMORIES);
+}
+
+/** Kinds a weaker mention of the edited file may surface: rules and lessons, not every past error near it. */
+const WEAK_TYPES = ["lesson", "decision", "preference"];
+
 export async function preTool(ctx: HookContext): Promise<string | null> {
   const about = subject(ctx);
   if (!about || !ctx.hasMemory()) return null;
-  const found = withFixes(ctx, await mentions(ctx, about.mention, ["lesson", "error"], CANDIDATES)).slice(0, PRE_TOOL_LIMIT);
+  const exact = await mentions(ctx, about.mention, ["lesson", "error"], CANDIDATES);
+  for (const m of specific(ctx, about.more)) exact.push(...(await mentions(ctx, m, WEAK_TYPES, CANDIDATES)));
+  const found = withFixes(ctx, exact).slice(0, PRE_TOOL_LIMIT);
   const { command } = ctx.input;
   if (ctx.input.toolKind === "shell" && command && found.length < PRE_TOOL_LIMIT) {
     for (const rule of await governingRules(ctx, command, PRE_TOOL_LIMIT)) {
@@ -84,7 +122,7 @@ export async function mentions(ctx: HookContext, mention: string, types: string[
   const phrase = mention.trim().replace(/\s+/g, "_");
   const terms = queryTerms(phrase);
   if (terms.length === 0) return [];
-  const { results } = await ctx.engine().recall({ query: phrase, mode: "keyword", types, limit: 10, track: false });
+  const { results } = await ctx.engine().recall({ query: phrase, mode: "keyword", types, limit: 10, track: false, abstain: false });
   const skip = new Set([...ctx.state.created, ...ctx.state.surfaced]);
   const seen = new Set<string>();
   return results

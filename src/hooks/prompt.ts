@@ -29,7 +29,7 @@ export async function prompt(ctx: HookContext): Promise<string | null> {
 async function recallFor(ctx: HookContext, text: string): Promise<string | null> {
   const engine = ctx.engine();
   const query = text.slice(0, MAX_QUERY_CHARS);
-  const { results } = await engine.recall({ query, mode: "keyword", limit: CANDIDATES, track: false });
+  const { results } = await engine.recall({ query, mode: "keyword", limit: CANDIDATES, track: false, abstain: false });
   const state = ctx.state;
   const skip = new Set([...state.created, ...state.surfaced]);
   // Checkpoints are the briefing's business; re-showing what this session already saw or said is noise.

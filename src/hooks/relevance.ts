@@ -4,68 +4,10 @@
  * absolute scores are useless as a bar (they depend on corpus size: with two memories every IDF is ~0),
  * but "how many of the things the user named does this memory mention" means the same at 5 or 50k memories.
  */
-import { indexText } from "../text/tokenize.ts";
-import { buildKeywordQuery } from "../retrieve/fts-query.ts";
 import type { Memory } from "../domain/memory.ts";
+import { type Coverage, compoundWeight as weight, coverage, queryTerms } from "../retrieve/terms.ts";
 
-const TOKEN = /[\p{L}\p{N}\p{M}\p{Co}]+/gu;
-
-/** A query term: one word, or the words of a compound written without spaces (`node-gyp`, `src/app.ts`). */
-export interface Term {
-  words: string[];
-}
-
-/**
- * A light suffix stripper standing in for the index's Porter stemmer, so "tests" covers "test" here just
- * as it matches in FTS. Over-stemming only merges inflections, which is what we want for coverage.
- */
-export function stem(word: string): string {
-  let w = word.toLowerCase();
-  if (w.length <= 3) return w;
-  for (const [suffix, repl] of [["ies", "y"], ["sses", "ss"], ["ing", ""], ["ed", ""], ["es", ""], ["s", ""], ["ly", ""]] as const) {
-    if (w.endsWith(suffix) && w.length - suffix.length >= 3 && !(suffix === "s" && w.endsWith("ss"))) {
-      w = w.slice(0, w.length - suffix.length) + repl;
-      break;
-    }
-  }
-  return w;
-}
-
-export function tokens(text: string): string[] {
-  return (indexText(text).match(TOKEN) ?? []).map(stem);
-}
-
-/** The distinct content terms of a query, as the keyword channel searches them (stop words dropped). */
-export function queryTerms(text: string): Term[] {
-  return buildKeywordQuery(text)
-    .terms.map((t) => ({ words: t.replace(/^"|"\*?$/g, "").split(" ").map(stem) }))
-    .filter((t) => t.words.length > 0 && t.words[0] !== "");
-}
-
-export interface Coverage {
-  /** Weighted count of query terms the memory contains (a compound term counts 2: it is specific). */
-  matched: number;
-  /** Weighted count of all query terms. */
-  total: number;
-}
-
-function weight(t: Term): number {
-  return t.words.length > 1 ? 2 : 1;
-}
-
-export function coverage(terms: readonly Term[], memory: Pick<Memory, "content" | "tags">): Coverage {
-  const seq = tokens(`${memory.content} ${memory.tags.join(" ")}`);
-  const have = new Set(seq);
-  const joined = ` ${seq.join(" ")} `;
-  let matched = 0;
-  let total = 0;
-  for (const t of terms) {
-    total += weight(t);
-    const hit = t.words.length === 1 ? have.has(t.words[0]!) : joined.includes(` ${t.words.join(" ")} `);
-    if (hit) matched += weight(t);
-  }
-  return { matched, total };
-}
+export { type Coverage, coverage, queryTerms, stem, type Term, tokens } from "../retrieve/terms.ts";
 
 /**
  * How many (weighted) query terms a memory must contain. One shared word is chance; a short prompt must

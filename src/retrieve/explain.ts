@@ -3,6 +3,7 @@
  * final score it gave, then what session context added, so the parts add up to the score (unless a reranker
  * replaced it) and a surprising result can be traced to the channel that put it there.
  */
+import type { Abstention } from "./abstain.ts";
 import type { ChannelContribution } from "./fusion.ts";
 
 export interface Explained {
@@ -38,4 +39,14 @@ export function explainJson(hit: Explained): Record<string, unknown> {
     ...(hit.updates ? { updates: hit.updates } : {}),
     ...(hit.duplicateOf ? { duplicate_of: hit.duplicateOf } : {}),
   };
+}
+
+/** Why recall answered nothing although it had candidates: "No memory is about this: none mentions PostHog …". */
+export function abstentionText(a: Abstention): string {
+  const names = a.unknown.map((n) => `"${n}"`).join(", ");
+  return `No memory is about this: none mentions ${names}, and the closest covered ${Math.round(a.bestCoverage * 100)}% of the query's rarer words.`;
+}
+
+export function abstentionJson(a: Abstention): Record<string, unknown> {
+  return { unknown_names: a.unknown, best_coverage: round(a.bestCoverage) };
 }

@@ -175,6 +175,33 @@ describe("pre-tool", () => {
     expect(out).not.toContain("managed with Poetry");
   });
 
+  test("a rule retiring the program governs it alone; naming the program is not enough", async () => {
+    withEngine((e) => {
+      e.remember({ content: "Linting and formatting are ruff; black and isort were removed.", type: "fact" });
+      e.remember({ content: "Switched unit tests from jest to vitest; `pnpm test` now runs vitest.", type: "decision" });
+      e.remember({ content: "Don't add new third-party dependencies without asking first.", type: "preference", project: null });
+      e.remember({ content: "Commit messages follow Conventional Commits.", type: "preference", project: null });
+    });
+    const bash = async (command: string, session: string) => contextOf(await w.hook("pre-tool", fixture("pre-tool-bash", { cwd: w.project, command, session })));
+    expect(await bash("black src/ingest", "r1")).toContain("black and isort were removed");
+    expect(await bash("pnpm dev --turbo", "r2")).toBe("");
+    expect(await bash("pnpm add dayjs", "r3")).toContain("new third-party dependencies");
+    expect(await bash('git commit -m "add export button"', "r4")).toContain("Conventional Commits");
+  });
+
+  test("an edit surfaces rules naming its directory path or distinctive name, not common words", async () => {
+    withEngine((e) => {
+      e.remember({ content: "Handlers in internal/http/gen are generated: edit api/openapi.yaml and run make api.", type: "lesson" });
+      e.remember({ content: "After editing queries/*.sql run `make sqlc` and commit the generated code.", type: "decision" });
+      e.remember({ content: "The readyz probe must only ping the database.", type: "lesson" });
+    });
+    const at = (file: string) => fixture("pre-tool-edit", { cwd: w.project, file: join(w.project, file), session: file });
+    expect(contextOf(await w.hook("pre-tool", at("internal/http/gen/server.gen.go")))).toContain("are generated");
+    expect(contextOf(await w.hook("pre-tool", at("queries/payments.sql")))).toContain("make sqlc");
+    expect(contextOf(await w.hook("pre-tool", at("internal/health/readyz.go")))).toContain("only ping");
+    expect(await w.hook("pre-tool", at("internal/billing/invoice.go"))).toBe("");
+  });
+
   test("generic file names need their directory", async () => {
     withEngine((e) => e.remember({ content: "hooks/index.ts must stay tiny: it loads on every call", type: "lesson" }));
     const at = (file: string) => fixture("pre-tool-edit", { cwd: w.project, file: join(w.project, file), session: file });

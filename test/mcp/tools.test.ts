@@ -73,6 +73,13 @@ describe("remember and recall", () => {
     expect(await h.ok("recall", { query: "kubernetes helm chart" })).toEqual({ results: [], abstained: true });
   });
 
+  test("abstains when the query names what no memory mentions, though its other words match", async () => {
+    h = await connect();
+    await h.ok("remember", { content: "The staging database is Postgres 16 on the shared cluster" });
+    expect((await h.ok("recall", { query: "the staging database" })).abstained).toBe(false);
+    expect(await h.ok("recall", { query: "staging database on CockroachDB" })).toEqual({ results: [], abstained: true });
+  });
+
   test("filters by type, tags, time and honours limit and budget", async () => {
     h = await connect();
     await h.ok("remember", { content: "deploy error: missing env var DATABASE_URL; fixed by adding it to .env", type: "error", tags: ["deploy"] });

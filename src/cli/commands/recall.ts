@@ -3,7 +3,7 @@ import { defineCommand } from "citty";
 import { recallHitToJson } from "../../domain/serialize.ts";
 import { parseOptionalTime } from "../../domain/time.ts";
 import { RECALL_MODES } from "../../retrieve/channel.ts";
-import { explainJson, explainText } from "../../retrieve/explain.ts";
+import { abstentionJson, abstentionText, explainJson, explainText } from "../../retrieve/explain.ts";
 import { filterFlags, intFlag, jsonFlag, listFlag, positionalText, scopeFlags, scopeFrom } from "../flags.ts";
 import { formatMemory } from "../format.ts";
 import { output, progress } from "../output.ts";
@@ -49,12 +49,14 @@ export default defineCommand({
               ...recallHitToJson(r),
               ...(args.explain ? explainJson(r) : {}),
             })),
+          abstained: result.abstained,
+          ...(args.explain && result.abstention ? { abstention: abstentionJson(result.abstention) } : {}),
           mode: result.mode,
           channels: result.channels,
           ...(result.warnings.length > 0 ? { warnings: [...new Set(result.warnings)] } : {}),
         });
       }
-      if (result.results.length === 0) return output.text("No matching memories.");
+      if (result.results.length === 0) return output.text(result.abstention ? abstentionText(result.abstention) : "No matching memories.");
       const referenced = result.results.flatMap((r) => [r.memory.id, r.updates, r.duplicateOf].filter((id): id is string => id !== undefined));
       const short = engine.shortIds(referenced);
       output.text(

@@ -71,6 +71,6 @@ export default defineTool({
     });
     const results = result.results.map(recallHitToJson);
     const warnings = [...new Set(result.warnings)];
-    return { results, abstained: results.length === 0, ...(warnings.length > 0 ? { warnings } : {}) };
+    return { results, abstained: result.abstained || results.length === 0, ...(warnings.length > 0 ? { warnings } : {}) };
   },
 });

@@ -1,0 +1,86 @@
+/**
+ * @module Abstention: when recall should answer "nothing stored is about this" instead of its nearest
+ * matches. A nearest neighbour always exists and cosine scores cannot tell a paraphrase from an unrelated
+ * note with this embedder (true paraphrases 0.30–0.46, unrelated pairs up to 0.54), so the signal is one
+ * that means the same on any store: the query names something — a product, tool or identifier, written as
+ * a name (`PostHog`, `gRPC`, `next-themes`, `XCom`) — that no memory mentions at all, and no result covers
+ * most of the query's rarer terms anyway. Absence from the index is exact at 5 memories or 50k.
+ * Fitted on coding-a (see DESIGN.md): 13 of its 18 nothing-relevant searches name such a thing, and of its
+ * answerable searches only pasted logs (excluded: they name ids, paths and hex no note repeats) and one
+ * paraphrase do.
+ */
+import type { Memory } from "../domain/memory.ts";
+import { indexText } from "../text/tokenize.ts";
+import type { Store } from "../store/store.ts";
+import { STOPWORDS } from "./stopwords.ts";
+import { coverage, idf, queryTerms } from "./terms.ts";
+
+export interface Abstention {
+  /** The names the query uses that no memory contains. */
+  unknown: string[];
+  /** The best result's share of the query's rarity-weighted terms (0–1). */
+  bestCoverage: number;
+}
+
+/** A query longer than this (in content terms), or over several lines, is pasted output, not a question. */
+const MAX_TERMS = 12;
+/** A result holding at least this share of the query's rarity-weighted terms answers it despite the name. */
+const ANSWERED_COVERAGE = 0.5;
+
+const TIME_WORDS = new Set(
+  ("january february march april may june july august september october november december " +
+    "monday tuesday wednesday thursday friday saturday sunday today yesterday tomorrow").split(" "),
+);
+const TOKEN = /[\p{L}\p{N}\p{M}]+/gu;
+const QUOTED = /["“”][^"“”]*["“”]/g;
+
+/**
+ * The words of `text` written as names: capitalised mid-sentence, camelCase, an acronym, or letters joined
+ * by `-`, `_` or `/`. Words with digits or `.`, `:`, `@` are versions, paths and addresses, not names.
+ */
+export function nameLike(text: string): string[] {
+  const out: string[] = [];
+  let initial = true;
+  // Quoted text is a title or a quotation ("The Four Seasons"): its capitals are not names the store should hold.
+  for (const chunk of text.replace(QUOTED, " ").split(/[ \t]+|(?=\n)/)) {
+    const startsLine = chunk.startsWith("\n");
+    const core = chunk.replace(/^[^\p{L}\p{N}]+|[^\p{L}\p{N}]+$/gu, "");
+    const wasInitial = initial || startsLine;
+    initial = /[.!?:]["')\]]*$/.test(chunk);
+    if (core.length < 2 || /[\p{N}.:@\\()=[\]{}<>'"`]/u.test(core)) continue;
+    const lower = core.toLowerCase();
+    if (STOPWORDS.has(lower) || TIME_WORDS.has(lower)) continue;
+    const acronym = /^\p{Lu}{2,}s?$/u.test(core);
+    const camel = /\p{Ll}\p{Lu}/u.test(core);
+    const joined = /\p{L}[-_/]\p{L}/u.test(core);
+    const capital = /^\p{Lu}/u.test(core) && !wasInitial;
+    if (acronym || camel || joined || capital) out.push(core);
+  }
+  return out;
+}
+
+/**
+ * Whether recall should abstain on `query` given its final `results`: null when it should answer, else why
+ * not. Costs one index count per distinct name part (a posting-list read FTS5 would do for the search anyway).
+ */
+export function abstention(store: Store, query: string, results: readonly Memory[]): Abstention | null {
+  if (results.length === 0 || query.includes("\n")) return null;
+  const terms = queryTerms(query);
+  if (terms.length === 0 || terms.length > MAX_TERMS) return null;
+  const names = [...new Set(nameLike(query))];
+  if (names.length === 0) return null;
+  const parts = names.map((n) => (indexText(n).toLowerCase().match(TOKEN) ?? []).filter((p) => p.length >= 2 && !STOPWORDS.has(p)));
+  const distinct = [...new Set(parts.flat())];
+  const { counts } = store.termStats(distinct.map((p) => `"${p}"`));
+  const unseen = new Set(distinct.filter((_, i) => counts[i] === 0));
+  const unknown = names.filter((_, i) => parts[i]!.some((p) => unseen.has(p)));
+  if (unknown.length === 0) return null;
+  const { docs, counts: termCounts } = store.termStats(terms.map((t) => t.match));
+  const weight = (_: unknown, i: number) => idf(termCounts[i]!, docs);
+  let bestCoverage = 0;
+  for (const m of results) {
+    const c = coverage(terms, m, weight);
+    bestCoverage = Math.max(bestCoverage, c.total > 0 ? c.matched / c.total : 0);
+  }
+  return bestCoverage >= ANSWERED_COVERAGE ? null : { unknown, bestCoverage };
+}

@@ -1,0 +1,100 @@
+/**
+ * @module Abstention: recall answers nothing (abstained) when the query names something no memory mentions
+ * and no result covers most of it; it still answers paraphrases without names (dense matches), questions
+ * whose names are stored, and pasted logs full of ids no note repeats.
+ */
+import { expect, test } from "bun:test";
+import type { EmbedKind, Embedder } from "../../src/embed/port.ts";
+import { Engine } from "../../src/engine/engine.ts";
+import { nameLike } from "../../src/retrieve/abstain.ts";
+import { DenseChannel } from "../../src/retrieve/dense-channel.ts";
+import { abstentionText } from "../../src/retrieve/explain.ts";
+import { SqliteStore } from "../../src/store/sqlite-store.ts";
+import { testEngine } from "../helpers/engine.ts";
+
+const NOTES = [
+  "The dashboard metrics table is rendered with TanStack Table and paginates on the server.",
+  "Dashboard charts use Recharts; wrap them in a client component to avoid hydration errors.",
+  "Event timestamps are stored in UTC and rendered in the viewer's time zone.",
+  "Money amounts are stored as integer cents, never floats.",
+];
+
+function seeded() {
+  const t = testEngine();
+  for (const content of NOTES) t.engine.remember({ content });
+  return t;
+}
+
+test("abstains when the query names a product no memory mentions", async () => {
+  const { engine } = seeded();
+  const r = await engine.recall({ query: "PostHog product analytics event tracking in the dashboard", track: false });
+  expect(r.results).toEqual([]);
+  expect(r.abstained).toBe(true);
+  expect(r.abstention?.unknown).toEqual(["PostHog"]);
+  expect(abstentionText(r.abstention!)).toContain('"PostHog"');
+  // The same query without abstention has keyword matches on "dashboard" and "event": the nearest, not an answer.
+  const all = await engine.recall({ query: "PostHog product analytics event tracking in the dashboard", track: false, abstain: false });
+  expect(all.results.length).toBeGreaterThan(0);
+  expect(all.abstained).toBe(false);
+});
+
+test("answers once a memory mentions the name", async () => {
+  const { engine } = seeded();
+  const { id } = engine.remember({ content: "Product analytics: PostHog, events sent from the dashboard's client components." });
+  const r = await engine.recall({ query: "PostHog product analytics event tracking in the dashboard", track: false });
+  expect(r.abstained).toBe(false);
+  expect(r.results[0]!.memory.id).toBe(id);
+});
+
+test("a result covering most of the query answers it despite an unknown name", async () => {
+  const { engine } = seeded();
+  const r = await engine.recall({ query: "Recharts hydration errors client component Nivo", track: false });
+  expect(r.abstained).toBe(false);
+  expect(r.results[0]!.memory.content).toContain("Recharts");
+});
+
+test("a pasted multi-line log is never abstained on for the ids it names", async () => {
+  const { engine } = seeded();
+  const log = "Error: Hydration failed because the initial UI does not match\n    at RevenueChart (webpack-internal:///./components/RevenueChart.tsx:22:11)";
+  const r = await engine.recall({ query: log, track: false });
+  expect(r.abstained).toBe(false);
+  expect(r.results.length).toBeGreaterThan(0);
+});
+
+/** Vectors by topic word, so a paraphrase sharing no word with its memory is still its nearest neighbour. */
+class TopicEmbedder implements Embedder {
+  readonly model = "topic";
+  readonly dims = 4;
+  readonly minScore = 0.3;
+  async embed(texts: string[], _kind: EmbedKind): Promise<Float32Array[]> {
+    return texts.map((t) => {
+      const v = new Float32Array(4);
+      if (/money|cents|sums|price/i.test(t)) v[0] = 1;
+      else if (/dashboard|chart|table/i.test(t)) v[1] = 1;
+      else if (/time|utc/i.test(t)) v[2] = 1;
+      else v[3] = 1;
+      return v;
+    });
+  }
+  async dispose(): Promise<void> {}
+}
+
+test("a paraphrase without names is answered by a dense-only match, not abstained on", async () => {
+  const store = new SqliteStore(":memory:");
+  const dense = new DenseChannel({ store, open: async () => new TopicEmbedder(), kernel: null });
+  const engine = new Engine({ store, project: "/work/app", actor: "test", channels: { dense }, now: () => 1_700_000_000_000 });
+  for (const content of NOTES) engine.remember({ content });
+  const r = await engine.recall({ query: "what numeric type should I pick for a price so sums stay exact", mode: "hybrid", track: false });
+  expect(r.abstained).toBe(false);
+  expect(r.results[0]!.memory.content).toContain("integer cents");
+  expect(r.results[0]!.channels.keyword).toBeUndefined();
+  await dense.dispose();
+});
+
+test("names: mid-sentence capitals, camelCase, acronyms and joined identifiers; not sentence starts, months, paths", () => {
+  expect(nameLike("send invitation emails with Resend")).toEqual(["Resend"]);
+  expect(nameLike("Storybook setup for shadcn components")).toEqual([]);
+  expect(nameLike("what did we decide in January? Nothing.")).toEqual([]);
+  expect(nameLike("gRPC interceptor, next-themes and read_excel via XCom")).toEqual(["gRPC", "next-themes", "read_excel", "XCom"]);
+  expect(nameLike("see src/app/page.tsx:18 and v1.2.3 at user@host")).toEqual([]);
+});
