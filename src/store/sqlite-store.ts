@@ -25,6 +25,7 @@ import { collectStats } from "./stats.ts";
 import type { PendingErasure, ScrubOutcome, AuditEntry, AuditHead, AuditQuery, AuditRecord, ChainReport, IntegrityReport, ListOptions, ProjectAlias, ProjectCount, Store, StoreStats, TextHit } from "./store.ts";
 import { SqliteVectors } from "./vectors.ts";
 import { SqlitePolicy } from "./policy-sql.ts";
+import { SqliteSyncLog } from "./sync-log.ts";
 import { termStats } from "./term-stats.ts";
 import { sessionNeighbours } from "./neighbours.ts";
 
@@ -61,6 +62,8 @@ export class SqliteStore implements Store {
   readonly location: string;
   readonly vectors: SqliteVectors;
   readonly policy: SqlitePolicy;
+  /** Team sync's local tables: outbox, versions, cursor (src/store/sync-log.ts; used by src/sync/). */
+  readonly sync: SqliteSyncLog;
   /** The connection, reopened when the file under it is replaced or deleted (see live-db.ts). */
   readonly #live: LiveDatabase;
   /** Set by purge; the physical scrub runs once the purging transaction has committed. */
@@ -80,6 +83,7 @@ export class SqliteStore implements Store {
     this.#live = new LiveDatabase(path, (p) => openMigrated(p, opts.readOnly === true), opts);
     this.vectors = new SqliteVectors(this.#live);
     this.policy = new SqlitePolicy(this.#live);
+    this.sync = new SqliteSyncLog(this.#live);
   }
 
   /** The raw connection, for migration tests and diagnostics only. */

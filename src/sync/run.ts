@@ -1,0 +1,49 @@
+/**
+ * @module One sync: seal what is queued, push it, pull what others wrote. Local work never waits for the
+ * server: when it cannot be reached, changes stay queued and the outcome is kept for `cairn sync status`.
+ */
+import { describeError } from "../errors.ts";
+import type { SyncContext } from "./context.ts";
+import { pullAll } from "./pull.ts";
+import { sealOutbox, sendPending } from "./push.ts";
+import { SyncServer } from "./server.ts";
+import { type LastSync, readSettings, writeSettings } from "./settings.ts";
+
+export interface SyncReport {
+  pushed: number;
+  pulled: number;
+  cursor: number;
+}
+
+/** Push then pull. Records the outcome in sync.json (in `dataDir`) whether it succeeded or not. */
+export async function syncOnce(ctx: SyncContext, dataDir: string, opts: { timeoutS?: number } = {}): Promise<SyncReport> {
+  let pushed = 0;
+  let pulled = 0;
+  let server: SyncServer | undefined;
+  try {
+    sealOutbox(ctx);
+    server = await SyncServer.connect(ctx.config.server, opts.timeoutS);
+    await server.checkSchema();
+    pushed = await sendPending(ctx, server);
+    pulled = await pullAll(ctx, server);
+    // Changes made while applying (duplicates merged) go out in the same run.
+    if (sealOutbox(ctx) > 0) pushed += await sendPending(ctx, server);
+    record(ctx, dataDir, { at: Date.now(), ok: true, pushed, pulled });
+    return { pushed, pulled, cursor: ctx.log.get("cursor") };
+  } catch (err) {
+    record(ctx, dataDir, { at: Date.now(), ok: false, error: describeError(err), pushed, pulled });
+    throw err;
+  } finally {
+    await server?.close();
+  }
+}
+
+function record(_ctx: SyncContext, dataDir: string, last: LastSync): void {
+  try {
+    // Re-read: a `sync share` in another process meanwhile must not be undone.
+    const settings = readSettings(dataDir);
+    if (settings) writeSettings(dataDir, { ...settings, last });
+  } catch {
+    // the outcome is informative only; a read-only data directory must not turn a sync into a failure
+  }
+}

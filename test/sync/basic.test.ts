@@ -1,0 +1,47 @@
+/** @module Team sync between devices through a real PostgreSQL: what one writes, the others get; conflicts, erase, tampering. */
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { startPostgres, type Postgres } from "../helpers/postgres.ts";
+import { Device } from "../helpers/sync-devices.ts";
+
+let pg: Postgres | null = null;
+let skip = "";
+let dbs = 0;
+beforeAll(async () => {
+  const r = await startPostgres();
+  if ("skip" in r) skip = r.skip;
+  else pg = r;
+  if (skip) console.warn(`sync tests skipped: ${skip}`);
+});
+afterAll(() => pg?.destroy());
+
+async function team(n: number): Promise<Device[]> {
+  const db = `t${++dbs}`;
+  await pg!.createDb(db);
+  const url = pg!.url(db);
+  const devices = Array.from({ length: n }, () => new Device());
+  await devices[0]!.init(url);
+  for (const d of devices.slice(1)) await d.join(devices[0]!.code(), url);
+  return devices;
+}
+
+describe("sync", () => {
+  test("a memory written on one device reaches the other; an edit and a hard erase follow", async () => {
+    if (!pg) return;
+    const [a, b] = await team(2);
+    const r = a!.engine.remember({ content: "deploys need the VPN up first", tags: ["ops"] });
+    await a!.sync();
+    await b!.sync();
+    expect(b!.engine.get(r.id, { track: false }).content).toBe("deploys need the VPN up first");
+    b!.engine.update(r.id, { content: "deploys need the VPN and the bastion" });
+    await b!.sync();
+    await a!.sync();
+    expect(a!.engine.get(r.id, { track: false }).content).toBe("deploys need the VPN and the bastion");
+    expect(a!.engine.history(r.id).entries.some((e) => e.actor.startsWith("sync:"))).toBe(true);
+    a!.engine.forget(r.id, { hard: true });
+    await a!.sync();
+    await b!.sync();
+    expect(() => b!.engine.get(r.id)).toThrow();
+    expect(a!.exported()).toEqual(b!.exported());
+    for (const d of [a, b]) d!.close();
+  });
+});
