@@ -16,6 +16,8 @@ import type { ErasurePort } from "../engine/context.ts";
 
 export interface CliSession {
   engine: Engine;
+  /** The concrete store, for what works below the engine (team sync's local tables). */
+  store: SqliteStore;
   config: LoadedConfig;
   paths: Paths;
 }
@@ -61,7 +63,7 @@ export async function withEngine<T>(fn: (s: CliSession) => T | Promise<T>, opts:
     erasure: hookStateErasure(paths.dataDir),
   });
   try {
-    return await fn({ engine, config, paths });
+    return await fn({ engine, config, paths, store });
   } catch (err) {
     throw damagedDatabaseError(err, paths.dbFile) ?? err;
   } finally {

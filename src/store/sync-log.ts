@@ -73,7 +73,7 @@ export class SqliteSyncLog implements SyncLog {
         .query(
           `INSERT INTO sync_outbox (memory_id, op, hlc)
              SELECT id, 'put', (SELECT value FROM sync_local WHERE key = 'clock') FROM memories WHERE project IS ?
-           ON CONFLICT (memory_id) DO NOTHING`,
+           ON CONFLICT (memory_id) DO UPDATE SET op = sync_outbox.op`,
         )
         .run(project).changes;
     });

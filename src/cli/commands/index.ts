@@ -23,6 +23,7 @@ export const COMMANDS: Record<string, { description: string; load: Loader }> = {
   sweep: { description: "apply retention now: expire, then purge after grace (--dry-run)", load: () => import("./sweep.ts").then((m) => m.default) },
   hold: { description: "legal holds: add (--project/--tag/--id --reason), list, release", load: () => import("./hold.ts").then((m) => m.default) },
   audit: { description: "verify the audit log's hash chain; head (an anchor); log", load: () => import("./audit.ts").then((m) => m.default) },
+  sync: { description: "team memory: end-to-end encrypted sync over PostgreSQL (init, invite, join, status, share, leave)", load: () => import("./sync.ts").then((m) => m.default) },
   doctor: { description: "check the database, index, config and assets", load: () => import("./doctor.ts").then((m) => m.default) },
   config: { description: "show or change configuration", load: () => import("./config.ts").then((m) => m.default) },
   version: { description: "print the version", load: () => import("./version.ts").then((m) => m.default) },
