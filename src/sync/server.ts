@@ -79,7 +79,7 @@ export class SyncServer {
   async checkSchema(): Promise<void> {
     const rows = await this.#run(
       () => this.#sql`SELECT value FROM cairn_sync_meta WHERE key = 'schema_version'`.catch((err: unknown) => {
-        if (/does not exist/.test(describeError(err))) return [];
+        if (/cairn_sync_meta.*does not exist/.test(describeError(err))) return [];
         throw err;
       }) as Promise<Array<{ value: string }>>,
     );

@@ -58,7 +58,7 @@ export async function startPostgres(): Promise<Postgres | { skip: string }> {
     return { skip: `PostgreSQL cannot be started: ${(err as Error).message.split("\n")[0]}` };
   }
   const port = freePort();
-  const opts = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off`;
+  const opts = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c full_page_writes=off`;
   const start = () => void run([join(bin, "pg_ctl"), "-D", join(dir, "data"), "-l", join(dir, "log"), "-w", "-t", "60", "-o", opts, "start"]);
   const stop = () => void Bun.spawnSync(as([join(bin, "pg_ctl"), "-D", join(dir, "data"), "-m", "immediate", "-w", "stop"]), { stdout: "ignore", stderr: "ignore" });
   try {
