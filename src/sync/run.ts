@@ -7,7 +7,9 @@ import type { SyncContext } from "./context.ts";
 import { pullAll } from "./pull.ts";
 import { sealOutbox, sendPending } from "./push.ts";
 import { SyncServer } from "./server.ts";
-import { type LastSync, readSettings, writeSettings } from "./settings.ts";
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import { type LastSync, readConfig, readSettings, writeSettings } from "./settings.ts";
 
 export interface SyncReport {
   pushed: number;
@@ -16,7 +18,7 @@ export interface SyncReport {
 }
 
 /** Push then pull. Records the outcome in sync.json (in `dataDir`) whether it succeeded or not. */
-export async function syncOnce(ctx: SyncContext, dataDir: string, opts: { timeoutS?: number } = {}): Promise<SyncReport> {
+export async function syncOnce(ctx: SyncContext, dataDir: string, opts: { timeoutS?: number; batch?: number } = {}): Promise<SyncReport> {
   let pushed = 0;
   let pulled = 0;
   let server: SyncServer | undefined;
@@ -25,7 +27,7 @@ export async function syncOnce(ctx: SyncContext, dataDir: string, opts: { timeou
     server = await SyncServer.connect(ctx.config.server, opts.timeoutS);
     await server.checkSchema();
     pushed = await sendPending(ctx, server);
-    pulled = await pullAll(ctx, server);
+    pulled = await pullAll(ctx, server, opts.batch);
     // Changes made while applying (duplicates merged) go out in the same run.
     if (sealOutbox(ctx) > 0) pushed += await sendPending(ctx, server);
     record(ctx, dataDir, { at: Date.now(), ok: true, pushed, pulled });
@@ -46,4 +48,16 @@ function record(_ctx: SyncContext, dataDir: string, last: LastSync): void {
   } catch {
     // the outcome is informative only; a read-only data directory must not turn a sync into a failure
   }
+}
+
+/**
+ * One sync for a long-lived process, if this data directory is in a team (false when not). Pulls in small
+ * batches so a request arriving meanwhile waits for at most one short local transaction.
+ */
+export async function syncIfConfigured(dataDir: string, open: () => Omit<SyncContext, "config">): Promise<boolean> {
+  if (!existsSync(join(dataDir, "sync.json"))) return false;
+  const config = readConfig(dataDir);
+  if (!config) return false;
+  await syncOnce({ ...open(), config }, dataDir, { batch: 100 });
+  return true;
 }

@@ -82,7 +82,7 @@ test("a wrong team key names the record it cannot open and applies nothing", asy
   expect((err as Error).message).toContain("Record 1 ");
   expect(intruder.exported()).toEqual([]);
   expect(intruder.store.sync.get("cursor")).toBe(0);
-  for (const d of [a, intruder]) d.close();
+  for (const d of [a!, intruder]) d.close();
 });
 
 test("a record altered, or moved to another slot, on the server is refused by name and nothing is applied", async () => {

@@ -13,6 +13,7 @@ import { appendHookLog } from "../log.ts";
 import { isServing, LineReader, writeAll } from "./client.ts";
 import { buildId, launchLockPath, pidFilePath, socketPath, type WarmReply, type WarmRequest } from "./protocol.ts";
 import { StoreHolder } from "./store-holder.ts";
+import { startTeamSync } from "./team-sync.ts";
 
 /** Default idle lifetime: long enough to span a working session's pauses, short enough not to linger. */
 const IDLE_MS = 15 * 60_000;
@@ -55,6 +56,7 @@ export async function serveHooks(paths: Paths): Promise<number> {
     debug(`stopping: ${why}`);
     clearTimeout(idle);
     clearInterval(watch);
+    teamSync.stop();
     listener.stop(false);
     if (inode(sock) === ours) safeUnlink(sock);
     if (readText(pidFile).startsWith(`${process.pid} `)) safeUnlink(pidFile);
@@ -72,6 +74,7 @@ export async function serveHooks(paths: Paths): Promise<number> {
     if (inFlight === 0 && existsSync(paths.dbFile)) finishErasure(store);
   }, CHECK_MS);
   for (const sig of ["SIGTERM", "SIGINT", "SIGHUP"] as const) process.on(sig, () => shutdown(sig));
+  const teamSync = startTeamSync(paths.dataDir, () => store.get(), () => inFlight > 0 || stopping);
 
   async function serve(request: WarmRequest): Promise<WarmReply> {
     if (request.build !== build) {
