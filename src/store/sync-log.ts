@@ -34,6 +34,8 @@ export interface SyncLog {
   addDangling(l: DanglingLink): void;
   /** Links both of whose ends now exist (removed from the waiting list). */
   takeResolvable(): DanglingLink[];
+  /** Which of these canonical hashes some active memory has (one query per batch instead of one per record). */
+  activeCanonical(hashes: readonly string[]): Set<string>;
   /** Forgets everything sync kept (leave): the outbox, versions, sealed records, counters. */
   reset(): void;
 }
@@ -156,6 +158,18 @@ export class SqliteSyncLog implements SyncLog {
       for (const r of rows) del.run(r.fromId, r.toId, r.relation);
       return rows;
     });
+  }
+
+  activeCanonical(hashes: readonly string[]): Set<string> {
+    const found = new Set<string>();
+    for (let i = 0; i < hashes.length; i += 500) {
+      const part = hashes.slice(i, i + 500);
+      const rows = this.#db
+        .query(`SELECT DISTINCT canonical_hash AS h FROM memories WHERE status = 'active' AND canonical_hash IN (${part.map(() => "?").join(", ")})`)
+        .all(...part) as Array<{ h: string }>;
+      for (const r of rows) found.add(r.h);
+    }
+    return found;
   }
 
   reset(): void {

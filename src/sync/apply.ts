@@ -17,11 +17,22 @@ import { type ChangeRecord, compareVersions, type SyncedLink, type SyncedMemory 
 const FIELDS = ["content", "type", "tags", "project", "sessionId", "agent", "source", "updatedAt", "eventTime", "expiresAt",
   "priority", "status", "supersededBy", "metadata"] as const;
 
-export function applyRecord(ctx: SyncContext, rec: ChangeRecord): void {
+/** What a batch knows up front: which canonical hashes active memories already have (the duplicate check's cue). */
+export interface BatchHints {
+  canonical: Set<string>;
+}
+
+/** Hints for a batch of records: one query for all their canonical hashes. */
+export function batchHints(ctx: SyncContext, records: readonly ChangeRecord[]): BatchHints {
+  const hashes = records.flatMap((r) => (r.op === "put" ? [contentHashes(r.memory.content).canonicalHash] : []));
+  return { canonical: ctx.log.activeCanonical(hashes) };
+}
+
+/** Applies one record; the caller advances the clock past the batch's largest stamp. */
+export function applyRecord(ctx: SyncContext, rec: ChangeRecord, hints: BatchHints): void {
   const { log } = ctx;
   const known = log.version(rec.id);
   if (known?.erased) return;
-  log.observe(rec.hlc);
   if (rec.op === "erase") return applyErase(ctx, rec);
   const local = ctx.store.get(rec.id);
   const queued = log.outboxEntry(rec.id);
@@ -30,7 +41,7 @@ export function applyRecord(ctx: SyncContext, rec: ChangeRecord): void {
   const actor = `sync:${rec.device}`;
   if (!local || !current || compareVersions(rec, current) > 0) {
     if (local) replaceWith(ctx, local, incoming, actor);
-    else insertNew(ctx, incoming, actor);
+    else insertNew(ctx, incoming, actor, hints);
     if (queued) log.dropOutbox(rec.id);
     log.setVersion(rec.id, { hlc: rec.hlc, device: rec.device, erased: false });
   } else {
@@ -67,9 +78,12 @@ function replaceWith(ctx: SyncContext, local: Memory, incoming: Memory, actor: s
   });
 }
 
-function insertNew(ctx: SyncContext, incoming: Memory, actor: string): void {
+function insertNew(ctx: SyncContext, incoming: Memory, actor: string, hints: BatchHints): void {
   const { store } = ctx;
-  const dup = incoming.status === "active" ? store.findDuplicate(incoming.project, incoming.contentHash, incoming.canonicalHash) : null;
+  // Memories inserted earlier in this batch may be duplicates too: their hashes join the hints.
+  const maybe = incoming.status === "active" && hints.canonical.has(incoming.canonicalHash);
+  const dup = maybe ? store.findDuplicate(incoming.project, incoming.contentHash, incoming.canonicalHash) : null;
+  if (incoming.status === "active") hints.canonical.add(incoming.canonicalHash);
   store.insert(incoming);
   store.appendAudit({
     at: Date.now(), actor, op: "create", memoryId: incoming.id, hashBefore: null, hashAfter: incoming.contentHash, contentBefore: null,

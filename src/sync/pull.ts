@@ -5,7 +5,7 @@
  * pull cut short resumes exactly where the last committed batch ended.
  */
 import { cairnError } from "../errors.ts";
-import { applyRecord, resolveDangling } from "./apply.ts";
+import { applyRecord, batchHints, resolveDangling } from "./apply.ts";
 import { BATCH, type SyncContext } from "./context.ts";
 import { type ChangeRecord, parseRecord } from "./record.ts";
 import { open } from "./seal.ts";
@@ -25,7 +25,9 @@ export async function pullAll(ctx: SyncContext, server: SyncServer, batch = BATC
       // Another process may have pulled the same batch meanwhile: the cursor is re-read under the lock.
       if (log.get("cursor") !== cursor) return;
       log.set("mode", 2);
-      for (const r of records) applyRecord(ctx, r);
+      if (records.length > 0) log.observe(Math.max(...records.map((r) => r.hlc)));
+      const hints = batchHints(ctx, records);
+      for (const r of records) applyRecord(ctx, r, hints);
       resolveDangling(ctx);
       log.set("cursor", last);
       log.set("mode", 1);

@@ -30,6 +30,7 @@ const SCHEMA = [
    )`,
   `CREATE INDEX IF NOT EXISTS cairn_sync_records_team_seq ON cairn_sync_records (team, seq)`,
   `CREATE INDEX IF NOT EXISTS cairn_sync_records_team_mid ON cairn_sync_records (team, mid)`,
+  `CREATE INDEX IF NOT EXISTS cairn_sync_records_erased ON cairn_sync_records (team, mid) WHERE erase`,
 ];
 
 export class SyncServer {
@@ -102,8 +103,12 @@ export class SyncServer {
         await tx`SELECT pg_advisory_xact_lock(hashtext(${team}))`;
         await tx`INSERT INTO cairn_sync_records ${tx(rows, "team", "device", "counter", "mid", "erase", "size", "body")}
                  ON CONFLICT (team, device, counter) DO NOTHING`;
-        await tx`DELETE FROM cairn_sync_records r WHERE r.team = ${team} AND NOT r.erase AND r.mid IN (
-                   SELECT e.mid FROM cairn_sync_records e WHERE e.team = ${team} AND e.erase AND e.mid = ANY(${tx.array(mids, "TEXT")}))`;
+        // Two steps: one join let the planner loop over the team's records once per record (quadratic).
+        const erased = (await tx`SELECT DISTINCT mid FROM cairn_sync_records
+                                 WHERE team = ${team} AND erase AND mid = ANY(${tx.array(mids, "TEXT")})`) as Array<{ mid: string }>;
+        if (erased.length > 0) {
+          await tx`DELETE FROM cairn_sync_records WHERE team = ${team} AND NOT erase AND mid = ANY(${tx.array(erased.map((e) => e.mid), "TEXT")})`;
+        }
       }),
     );
   }
