@@ -45,3 +45,17 @@ describe("sync", () => {
     for (const d of [a, b]) d!.close();
   });
 });
+
+test("a device offline for 5,000 changes catches up", async () => {
+  if (!pg) return;
+  const [a, b] = await team(2);
+  const lines = Array.from({ length: 4900 }, (_, i) => JSON.stringify({ content: `offline change ${i}: worker w${i} drains queue q${i % 50}`, project: "github.com/acme/app" }));
+  await a!.engine.import(`${lines.join("\n")}\n`);
+  const ids = [...a!.engine.export()].slice(0, 100).map((m) => m.id);
+  for (const id of ids) a!.engine.update(id, { tags: ["edited"] });
+  await a!.sync();
+  const report = await b!.sync();
+  expect(report.pulled).toBe(4900);
+  expect(b!.exported()).toEqual(a!.exported());
+  for (const d of [a, b]) d!.close();
+});

@@ -22,8 +22,8 @@ export default defineCommand({
     action: { type: "positional", required: false, description: "now (default) | init | invite | join | status | share | unshare | leave" },
     code: { type: "positional", required: false, description: "join: the code `cairn sync invite` printed" },
     server: { type: "string", description: "init, join: the PostgreSQL URL (postgres://user:password@host:5432/db)", valueHint: "url" },
-    project: { type: "string", description: "share, unshare: the project (name, key or directory; default: the current one)", valueHint: "name|dir" },
-    global: { type: "boolean", description: "share, unshare: global-scope memories (preferences about you) instead of a project" },
+    project: { type: "string", description: "share, unshare (and init, join: share it at once): the project (name, key or directory; default: the current one)", valueHint: "name|dir" },
+    global: { type: "boolean", description: "share, unshare (and init, join): global-scope memories (preferences about you) instead of a project" },
     ...jsonFlag,
   },
   async run({ args }) {
@@ -45,12 +45,14 @@ const ACTION_RUN: Record<(typeof ACTIONS)[number], (s: CliSession, a: Args) => P
     if (a.json) return output.json({ synced: true, ...report });
     output.text(`Synced with ${redactUrl(config.server)}: ${report.pushed} change(s) sent, ${report.pulled} received.`);
   },
-  async init({ store, paths }, a) {
-    const config = await initTeam(paths.dataDir, store.sync, a.server!);
-    if (a.json) return output.json({ team: config.team, device: config.device, server: redactUrl(config.server) });
+  async init(s, a) {
+    const config = await initTeam(s.paths.dataDir, s.store.sync, a.server!);
+    const shared = shareAtOnce(s, a);
+    if (a.json) return output.json({ team: config.team, device: config.device, server: redactUrl(config.server), shared });
     output.text(
       `Started team ${config.team} on ${redactUrl(config.server)} (this device: ${config.device}).\n` +
-        "Nothing is shared yet: `cairn sync share --project <p>` chooses what leaves this machine; `cairn sync invite` prints the code for the other devices.",
+        (shared ? `Sharing ${shared}. ` : "Nothing is shared yet: `cairn sync share --project <p>` chooses what leaves this machine. ") +
+        "`cairn sync invite` prints the code for the other devices.",
     );
   },
   invite({ paths }, a) {
@@ -60,10 +62,14 @@ const ACTION_RUN: Record<(typeof ACTIONS)[number], (s: CliSession, a: Args) => P
     progress("This code carries the team key: whoever has it can read everything the team shares. Hand it over privately (not in a ticket or a shared chat).");
     output.text(`${code}\n\nOn the other device: cairn sync join ${code.slice(0, 16)}… --server <url>`);
   },
-  async join({ store, paths }, a) {
-    const config = await joinTeam(paths.dataDir, store.sync, a.code!, a.server!);
-    if (a.json) return output.json({ team: config.team, device: config.device, server: redactUrl(config.server) });
-    output.text(`Joined team ${config.team} (this device: ${config.device}). Run \`cairn sync\` to receive the team's memories; \`cairn sync share --project <p>\` to send yours.`);
+  async join(s, a) {
+    const config = await joinTeam(s.paths.dataDir, s.store.sync, a.code!, a.server!);
+    const shared = shareAtOnce(s, a);
+    if (a.json) return output.json({ team: config.team, device: config.device, server: redactUrl(config.server), shared });
+    output.text(
+      `Joined team ${config.team} (this device: ${config.device}). Run \`cairn sync\` to receive the team's memories` +
+        (shared ? `; sharing ${shared}.` : "; `cairn sync share --project <p>` to send yours."),
+    );
   },
   async status({ store, paths }, a) {
     const status = await syncStatus(requireConfig(paths.dataDir), store.sync);
@@ -81,9 +87,22 @@ const ACTION_RUN: Record<(typeof ACTIONS)[number], (s: CliSession, a: Args) => P
   },
 };
 
-function share({ engine, store, paths }: CliSession, a: Args, on: boolean): void {
+/** init and join with --project or --global share it in the same command; what was shared, or null. */
+function shareAtOnce(s: CliSession, a: Args): string | null {
+  if (!a.project && !a.global) return null;
+  const project = target(s, a);
+  setShared(s.paths.dataDir, s.store.sync, project, true);
+  return project === null ? "global-scope memories" : `project ${project}`;
+}
+
+function target({ engine }: CliSession, a: Args): string | null {
   if (a.global && a.project) throw cairnError("USAGE", ["Give either --project or --global, not both."]);
-  const project = a.global ? null : a.project ? engine.resolveProject(a.project, "write") : engine.project;
+  return a.global ? null : a.project ? engine.resolveProject(a.project, "write") : engine.project;
+}
+
+function share(s: CliSession, a: Args, on: boolean): void {
+  const { store, paths } = s;
+  const project = target(s, a);
   const { queued, config } = setShared(paths.dataDir, store.sync, project, on);
   const what = project === null ? "global-scope memories" : `project ${project}`;
   if (a.json) return output.json({ project, shared: on, queued, projects: config.shared.projects, global: config.shared.global });
