@@ -6,6 +6,7 @@
  */
 import { parseArgs } from "node:util";
 import { startPostgres } from "../test/helpers/postgres.ts";
+import { syncIfConfigured } from "../src/sync/run.ts";
 import { Device, PROJECT } from "../test/helpers/sync-devices.ts";
 
 const { values } = parseArgs({ options: { n: { type: "string", default: "10000" }, server: { type: "string" }, json: { type: "boolean" } } });
@@ -41,11 +42,31 @@ try {
   for (let i = 0; i < 50; i++) a.engine.remember({ content: `incremental ${i}: queue q${i} drains nightly` });
   const [, incPushMs] = await timed(() => a.sync());
   const [inc, incPullMs] = await timed(() => b.sync());
+  // Recall on B while B pulls 2,000 changes the way long-lived processes do (batches of 100), against idle.
+  const p50 = (xs: number[]) => xs.sort((x, y) => x - y)[Math.floor(xs.length / 2)]!;
+  const recallOnce = async () => {
+    const t = performance.now();
+    await b.engine.recall({ query: `service w${Math.floor(Math.random() * N)} retries cache`, mode: "keyword" });
+    return performance.now() - t;
+  };
+  const idle: number[] = [];
+  for (let i = 0; i < 200; i++) idle.push(await recallOnce());
+  for (let i = 0; i < 2000; i++) a.engine.remember({ content: `background ${i}: worker b${i} restarts on deploy` });
+  await a.sync();
+  const during: number[] = [];
+  const bg = syncIfConfigured(b.dir, () => ({ store: b.store, log: b.store.sync, engineAs: (x) => b.engine.withActor(x) }));
+  let finished = false;
+  void bg.then(() => (finished = true));
+  while (!finished) {
+    during.push(await recallOnce());
+    await Bun.sleep(1);
+  }
   const same = JSON.stringify(a.exported()) === JSON.stringify(b.exported());
   const result = {
     memories: N, import_ms: Math.round(importMs), push_ms: Math.round(pushMs), initial_sync_ms: Math.round(initialMs), initial_pulled: pulled.pulled,
     initial_per_memory_ms: +(initialMs / N).toFixed(3), incremental_changes: inc.pulled, incremental_push_ms: Math.round(incPushMs),
-    incremental_pull_ms: Math.round(incPullMs), incremental_end_to_end_ms: Math.round(incPushMs + incPullMs), converged: same,
+    incremental_pull_ms: Math.round(incPullMs), incremental_end_to_end_ms: Math.round(incPushMs + incPullMs),
+    recall_p50_idle_ms: +p50(idle).toFixed(2), recall_p50_during_sync_ms: +p50(during).toFixed(2), recalls_during_sync: during.length, converged: same,
   };
   if (values.json) console.log(JSON.stringify(result));
   else for (const [k, v] of Object.entries(result)) console.log(`${k.padEnd(28)} ${v}`);

@@ -23,9 +23,10 @@ export async function syncOnce(ctx: SyncContext, dataDir: string, opts: { timeou
   let pulled = 0;
   let server: SyncServer | undefined;
   try {
-    sealOutbox(ctx);
     server = await SyncServer.connect(ctx.config.server, opts.timeoutS);
     await server.checkSchema();
+    await resumeRecording(ctx, server);
+    sealOutbox(ctx);
     pushed = await sendPending(ctx, server);
     pulled = await pullAll(ctx, server, opts.batch);
     // Changes made while applying (duplicates merged) go out in the same run.
@@ -38,6 +39,23 @@ export async function syncOnce(ctx: SyncContext, dataDir: string, opts: { timeou
   } finally {
     await server?.close();
   }
+}
+
+/**
+ * A database that was replaced under a team's settings (restored from a backup, repaired by `doctor`) starts
+ * with recording off: it is turned on, its device counter moved past the numbers the server already holds,
+ * and the shared projects are queued whole, so no write made meanwhile stays behind.
+ */
+async function resumeRecording(ctx: SyncContext, server: SyncServer): Promise<void> {
+  if (ctx.log.get("mode") === 1) return;
+  // Its device counter may be behind what the server holds: numbers must never be reused (the server would skip them).
+  const used = await server.maxCounter(ctx.config.team, ctx.config.device);
+  ctx.store.transaction(() => {
+    if (ctx.log.get("counter") < used) ctx.log.set("counter", used);
+    ctx.log.set("mode", 1);
+    for (const p of ctx.config.shared.projects) ctx.log.enqueueProject(p);
+    if (ctx.config.shared.global) ctx.log.enqueueProject(null);
+  });
 }
 
 function record(_ctx: SyncContext, dataDir: string, last: LastSync): void {

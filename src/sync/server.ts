@@ -130,6 +130,14 @@ export class SyncServer {
     return rows.map((r) => ({ device: r.device, records: r.n, lastAt: Math.round(r.last) }));
   }
 
+  /** The highest device counter the server holds for `device` (0 when none). */
+  async maxCounter(team: string, device: string): Promise<number> {
+    const rows = (await this.#run(
+      () => this.#sql`SELECT coalesce(max(counter), 0)::text AS c FROM cairn_sync_records WHERE team = ${team} AND device = ${device}`,
+    )) as Array<{ c: string }>;
+    return Number(rows[0]?.c ?? 0);
+  }
+
   /** The team's last sequence number (0 when it has none). */
   async head(team: string): Promise<number> {
     const rows = (await this.#run(() => this.#sql`SELECT coalesce(max(seq), 0)::text AS head FROM cairn_sync_records WHERE team = ${team}`)) as Array<{ head: string }>;

@@ -59,3 +59,23 @@ test("a device offline for 5,000 changes catches up", async () => {
   expect(b!.exported()).toEqual(a!.exported());
   for (const d of [a, b]) d!.close();
 });
+
+test("a database replaced under the team's settings resumes: recording on again, no device counter reused", async () => {
+  if (!pg) return;
+  const [a, b] = await team(2);
+  const first = a!.engine.remember({ content: "written before the database was restored" });
+  await a!.sync();
+  // Device counters 1–3 are used on the server.
+  for (const tag of ["two", "three"]) {
+    a!.engine.update(first.id, { tags: [tag] });
+    await a!.sync();
+  }
+  // What a restore from an old backup (or a repaired database) looks like to sync: counters and tables empty, recording off.
+  a!.store.sync.reset();
+  a!.engine.remember({ content: "written after the restore, before any sync" });
+  await a!.sync();
+  await b!.sync();
+  expect(b!.exported()).toHaveLength(2);
+  expect(b!.exported()).toEqual(a!.exported());
+  for (const d of [a, b]) d!.close();
+});
