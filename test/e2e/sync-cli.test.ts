@@ -7,6 +7,7 @@ import { existsSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { SQL } from "bun";
 import { startPostgres, type Postgres } from "../helpers/postgres.ts";
+import { requireBinary } from "../helpers/bin.ts";
 import { CLI_PROJECT, CliDevice } from "../helpers/sync-cli.ts";
 
 let pg: Postgres | null = null;
@@ -70,6 +71,36 @@ test("init, invite, join, sync, status, share, leave; server down; schema mismat
     await b.cairn(["sync", "leave"]);
     expect(existsSync(join(b.env.CAIRN_HOME!, "sync.key"))).toBe(false);
     expect((await b.cairn(["sync"], false)).stderr).toContain("not in a sync team");
+  } finally {
+    a.close();
+    b.close();
+  }
+});
+
+test("a running `cairn mcp` syncs in the background: a memory pushed elsewhere arrives without any command", async () => {
+  if (!pg) return;
+  await pg.createDb("background");
+  const url = pg.url("background");
+  const a = new CliDevice();
+  const b = new CliDevice();
+  try {
+    await a.cairn(["sync", "init", "--server", url, "--project", CLI_PROJECT]);
+    const { code } = JSON.parse((await a.cairn(["sync", "invite", "--json"])).stdout);
+    await b.cairn(["sync", "join", code, "--server", url]);
+    const mcp = Bun.spawn([requireBinary(), "mcp"], { env: { ...b.env, CAIRN_SYNC_INTERVAL_MS: "300" }, cwd: b.home, stdin: "pipe", stdout: "ignore", stderr: "ignore" });
+    try {
+      await a.cairn(["remember", "the on-call rota lives in the wiki", "--project", CLI_PROJECT]);
+      await a.cairn(["sync"]);
+      let got: string[] = [];
+      for (let i = 0; i < 300 && got.length === 0; i++) {
+        await Bun.sleep(100);
+        got = await b.exported();
+      }
+      expect(got).toEqual(await a.exported());
+    } finally {
+      mcp.stdin.end();
+      await mcp.exited;
+    }
   } finally {
     a.close();
     b.close();
