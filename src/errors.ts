@@ -153,6 +153,7 @@ const catalog = {
   SYNC_BAD_URL: 'Cannot use "{0}" as a sync server: give a PostgreSQL URL, e.g. postgres://user:password@host:5432/db.',
   SYNC_BAD_CODE: "That join code is not valid (cut short or mistyped). Copy the whole code `cairn sync invite` printed (it starts with cairn-team1-).",
   SYNC_UNREACHABLE: "The sync server {0} cannot be reached ({1}). Nothing is lost: local work continues and changes stay queued; run `cairn sync` again when the server is back (`cairn sync status` shows what waits).",
+  SYNC_SERVER: "The sync server {0} refused the request: {1}. Check the user, password, database name and permissions in the server URL; local work continues and changes stay queued.",
   SYNC_NO_SCHEMA: {
     cli: "The sync server {0} has no cairn schema. Run `cairn sync init --server <url>` once for the team, then join with its code.",
     mcp: "The sync server {0} has no cairn schema; the user must run `cairn sync init` once for the team.",

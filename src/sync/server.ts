@@ -5,7 +5,7 @@
  * memory's earlier records), an erase flag, size, time and ciphertext. Nothing else, nothing in clear.
  */
 import { SQL } from "bun";
-import { cairnError, describeError } from "../errors.ts";
+import { CairnError, cairnError, describeError } from "../errors.ts";
 import { redactUrl } from "./settings.ts";
 
 export const SERVER_SCHEMA_VERSION = 1;
@@ -57,10 +57,12 @@ export class SyncServer {
       return await fn();
     } catch (err) {
       const code = String((err as { code?: unknown }).code ?? "");
+      if (err instanceof CairnError) throw err;
       if (/CONNECTION|ECONNREFUSED|TIMEOUT|ENOTFOUND|CLOSED/i.test(code) || /connect/i.test(describeError(err)) && !code.startsWith("ERR_POSTGRES_SERVER")) {
         throw cairnError("SYNC_UNREACHABLE", [redactUrl(this.url), describeError(err)], err);
       }
-      throw err;
+      // Refused logins, missing databases, permissions: the server answered, and says why.
+      throw cairnError("SYNC_SERVER", [redactUrl(this.url), describeError(err)], err);
     }
   }
 
