@@ -79,3 +79,18 @@ test("a database replaced under the team's settings resumes: recording on again,
   expect(b!.exported()).toEqual(a!.exported());
   for (const d of [a, b]) d!.close();
 });
+
+test("the same statement stored on two devices merges by the duplicate rule, the same way on both", async () => {
+  if (!pg) return;
+  const [a, b] = await team(2);
+  const ra = a!.engine.remember({ content: "Run the migrations before the deploy", tags: ["deploy"] });
+  const rb = b!.engine.remember({ content: "run the migrations before the deploy", tags: ["db"] });
+  for (let i = 0; i < 2; i++) for (const d of [a, b]) await d!.sync();
+  expect(b!.exported()).toEqual(a!.exported());
+  const [keep, drop] = ra.id < rb.id ? [ra.id, rb.id] : [rb.id, ra.id];
+  const kept = a!.engine.get(keep, { track: false });
+  expect(kept.status).toBe("active");
+  expect(kept.tags.sort()).toEqual(["db", "deploy"]);
+  expect(a!.engine.get(drop, { track: false })).toMatchObject({ status: "superseded", supersededBy: keep });
+  for (const d of [a, b]) d!.close();
+});
