@@ -34,8 +34,10 @@ export function applyRecord(ctx: SyncContext, rec: ChangeRecord, hints: BatchHin
   const known = log.version(rec.id);
   if (known?.erased) return;
   if (rec.op === "erase") return applyErase(ctx, rec);
-  const local = ctx.store.get(rec.id);
   const queued = log.outboxEntry(rec.id);
+  // Erased here and not yet sent: an erase is final, whatever the clocks say; it goes out with the next push.
+  if (queued?.op === "erase") return;
+  const local = ctx.store.get(rec.id);
   const current = queued ? { hlc: queued.hlc, device: ctx.config.device } : known;
   const incoming = toMemory(rec.memory, local);
   const actor = `sync:${rec.device}`;

@@ -94,3 +94,25 @@ test("the same statement stored on two devices merges by the duplicate rule, the
   expect(a!.engine.get(drop, { track: false })).toMatchObject({ status: "superseded", supersededBy: keep });
   for (const d of [a, b]) d!.close();
 });
+
+test("an erase stays final even when a later edit of the memory arrives before it was sent", async () => {
+  if (!pg) return;
+  const [a, b] = await team(2);
+  const r = a!.engine.remember({ content: "the staging host is called kiwi" });
+  await a!.sync();
+  await b!.sync();
+  a!.engine.forget(r.id, { hard: true });
+  b!.engine.update(r.id, { content: "the staging host is called kiwi-2" });
+  await b!.sync();
+  // A pulls B's later edit while its own erase still waits in the outbox: the erase wins and goes out.
+  const { pullAll } = await import("../../src/sync/pull.ts");
+  const { SyncServer } = await import("../../src/sync/server.ts");
+  const server = await SyncServer.connect(a!.context().config.server);
+  await pullAll(a!.context(), server);
+  await server.close();
+  await a!.sync();
+  await b!.sync();
+  expect(a!.exported()).toEqual([]);
+  expect(b!.exported()).toEqual([]);
+  for (const d of [a, b]) d!.close();
+});
