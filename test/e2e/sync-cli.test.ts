@@ -77,17 +77,18 @@ test("init, invite, join, sync, status, share, leave; server down; schema mismat
   }
 });
 
-test("a running `cairn mcp` syncs in the background: a memory pushed elsewhere arrives without any command", async () => {
+for (const [what, args] of [["cairn mcp", ["mcp"]], ["the warm hook daemon", ["hook", "--serve"]]] as const) test(`${what} syncs in the background: a memory pushed elsewhere arrives without any command`, async () => {
   if (!pg) return;
-  await pg.createDb("background");
-  const url = pg.url("background");
+  const db = `background${args.length}`;
+  await pg.createDb(db);
+  const url = pg.url(db);
   const a = new CliDevice();
   const b = new CliDevice();
   try {
     await a.cairn(["sync", "init", "--server", url, "--project", CLI_PROJECT]);
     const { code } = JSON.parse((await a.cairn(["sync", "invite", "--json"])).stdout);
     await b.cairn(["sync", "join", code, "--server", url]);
-    const mcp = Bun.spawn([requireBinary(), "mcp"], { env: { ...b.env, CAIRN_SYNC_INTERVAL_MS: "300" }, cwd: b.home, stdin: "pipe", stdout: "ignore", stderr: "ignore" });
+    const proc = Bun.spawn([requireBinary(), ...args], { env: { ...b.env, CAIRN_SYNC_INTERVAL_MS: "300" }, cwd: b.home, stdin: "pipe", stdout: "ignore", stderr: "ignore" });
     try {
       await a.cairn(["remember", "the on-call rota lives in the wiki", "--project", CLI_PROJECT]);
       await a.cairn(["sync"]);
@@ -98,8 +99,9 @@ test("a running `cairn mcp` syncs in the background: a memory pushed elsewhere a
       }
       expect(got).toEqual(await a.exported());
     } finally {
-      mcp.stdin.end();
-      await mcp.exited;
+      proc.stdin.end();
+      proc.kill("SIGTERM");
+      await proc.exited;
     }
   } finally {
     a.close();
