@@ -2,15 +2,18 @@
  * @module Team sync speed against a localhost PostgreSQL: the initial sync of N memories to a new device, and
  * an incremental sync of 100 changes end to end (push on one device, pull on the other). Starts a throwaway
  * cluster (Debian's postgresql) unless --server is given.
- *   node scripts/bun.mjs run bench/sync.ts [--n 10000] [--server postgres://…] [--json]
+ * Also recall p50 on the pulling device, idle and while it pulls 2,000 changes as background sync does.
+ *   node scripts/bun.mjs run bench/sync.ts [--n 10000] [--gap 20] [--server postgres://…] [--json]
  */
 import { parseArgs } from "node:util";
 import { startPostgres } from "../test/helpers/postgres.ts";
+import { whenQuiet } from "../src/sync/background.ts";
 import { syncIfConfigured } from "../src/sync/run.ts";
 import { Device, PROJECT } from "../test/helpers/sync-devices.ts";
 
-const { values } = parseArgs({ options: { n: { type: "string", default: "10000" }, server: { type: "string" }, json: { type: "boolean" } } });
+const { values } = parseArgs({ options: { gap: { type: "string", default: "20" }, n: { type: "string", default: "10000" }, server: { type: "string" }, json: { type: "boolean" } } });
 const N = Number(values.n);
+const GAP_MS = Number(values.gap);
 
 async function serverUrl(): Promise<{ url: string; done: () => void }> {
   if (values.server) return { url: values.server, done: () => {} };
@@ -44,26 +47,33 @@ try {
   const [inc, incPullMs] = await timed(() => b.sync());
   // Recall on B while B pulls 2,000 changes the way long-lived processes do (batches of 100), against idle.
   const p50 = (xs: number[]) => xs.sort((x, y) => x - y)[Math.floor(xs.length / 2)]!;
+  // Requests at an agent's pace (one every GAP_MS), as a long-lived process sees them; --gap 1 is back to back.
+  let busy = false;
   const recallOnce = async () => {
     const t = performance.now();
-    await b.engine.recall({ query: `service w${Math.floor(Math.random() * N)} retries cache`, mode: "keyword" });
+    busy = true;
+    try {
+      await b.engine.recall({ query: `service w${Math.floor(Math.random() * N)} retries cache`, mode: "keyword" });
+    } finally {
+      busy = false;
+    }
     return performance.now() - t;
   };
   const idle: number[] = [];
   for (let i = 0; i < 50; i++) await recallOnce(); // warm-up: caches, statements
   for (let i = 0; i < 200; i++) {
     idle.push(await recallOnce());
-    await Bun.sleep(1);
+    await Bun.sleep(GAP_MS);
   }
   for (let i = 0; i < 2000; i++) a.engine.remember({ content: `background ${i}: worker b${i} restarts on deploy` });
   await a.sync();
   const during: number[] = [];
-  const bg = syncIfConfigured(b.dir, () => ({ store: b.store, log: b.store.sync, engineAs: (x) => b.engine.withActor(x) }));
+  const bg = syncIfConfigured(b.dir, () => ({ store: b.store, log: b.store.sync, engineAs: (x) => b.engine.withActor(x) }), () => whenQuiet(() => busy));
   let finished = false;
   void bg.then(() => (finished = true));
   while (!finished) {
     during.push(await recallOnce());
-    await Bun.sleep(1);
+    await Bun.sleep(GAP_MS);
   }
   const same = JSON.stringify(a.exported()) === JSON.stringify(b.exported());
   const result = {

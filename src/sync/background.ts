@@ -19,6 +19,11 @@ export interface BackgroundSyncOptions {
   onError?: (message: string) => void;
 }
 
+/** Resolves once `busy` is false (checked every few milliseconds): a sync's next batch waits for a quiet moment. */
+export async function whenQuiet(busy: () => boolean, everyMs = 5): Promise<void> {
+  while (busy()) await new Promise((r) => setTimeout(r, everyMs));
+}
+
 export class BackgroundSync {
   readonly #opts: BackgroundSyncOptions;
   readonly #now: () => number;

@@ -10,6 +10,8 @@ export interface SyncContext {
   config: SyncConfig;
   /** The engine acting as `actor` (a pulled erase runs through its purge path, so hook state and quotes are scrubbed). */
   engineAs: (actor: string) => Engine;
+  /** Awaited before each batch sent or applied: long-lived processes wait there while a request is served. */
+  pause?: () => Promise<void>;
   /** Progress lines (stderr in the CLI); none by default. */
   progress?: (line: string) => void;
 }

@@ -16,6 +16,7 @@ export async function pullAll(ctx: SyncContext, server: SyncServer, batch = BATC
   const { log, config, store } = ctx;
   let applied = 0;
   for (;;) {
+    await ctx.pause?.();
     const cursor = log.get("cursor");
     const incoming = await server.pull(config.team, cursor, batch);
     if (incoming.length === 0) return applied;

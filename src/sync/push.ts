@@ -50,6 +50,7 @@ export async function sendPending(ctx: SyncContext, server: SyncServer): Promise
   const { log, config } = ctx;
   let sent = 0;
   for (;;) {
+    await ctx.pause?.();
     const records = log.pending(BATCH);
     if (records.length === 0) return sent;
     await server.push(config.team, config.device, records);

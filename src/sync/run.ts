@@ -70,12 +70,13 @@ function record(_ctx: SyncContext, dataDir: string, last: LastSync): void {
 
 /**
  * One sync for a long-lived process, if this data directory is in a team (false when not). Pulls in small
- * batches so a request arriving meanwhile waits for at most one short local transaction.
+ * batches (25), each started only when `pause` resolves (no request in flight), so a request arriving
+ * meanwhile waits for at most one short local transaction.
  */
-export async function syncIfConfigured(dataDir: string, open: () => Omit<SyncContext, "config">): Promise<boolean> {
+export async function syncIfConfigured(dataDir: string, open: () => Omit<SyncContext, "config">, pause?: () => Promise<void>): Promise<boolean> {
   if (!existsSync(join(dataDir, "sync.json"))) return false;
   const config = readConfig(dataDir);
   if (!config) return false;
-  await syncOnce({ ...open(), config }, dataDir, { batch: 100 });
+  await syncOnce({ ...open(), config, ...(pause ? { pause } : {}) }, dataDir, { batch: 25 });
   return true;
 }

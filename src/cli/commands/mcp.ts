@@ -9,7 +9,7 @@ import { ProjectScope } from "../../mcp/scope.ts";
 import { createMcpServer } from "../../mcp/server.ts";
 import { LineTransport, streamOutput } from "../../mcp/stdio.ts";
 import { SqliteStore } from "../../store/sqlite-store.ts";
-import { BackgroundSync } from "../../sync/background.ts";
+import { BackgroundSync, whenQuiet } from "../../sync/background.ts";
 import { syncIfConfigured } from "../../sync/run.ts";
 import { buildRetrieval } from "../retrieval.ts";
 import { hookStateErasure, loadCliConfig } from "../session.ts";
@@ -63,7 +63,7 @@ export default defineCommand({
     // Team sync (when this data directory is in a team) runs between tool calls too, backing off while the server is down.
     let inFlight = 0;
     const teamSync = new BackgroundSync({
-      run: () => syncIfConfigured(paths.dataDir, () => ({ store, log: store.sync, engineAs: (a) => engine.withActor(a) })),
+      run: () => syncIfConfigured(paths.dataDir, () => ({ store, log: store.sync, engineAs: (a) => engine.withActor(a) }), () => whenQuiet(() => inFlight > 0)),
       busy: () => inFlight > 0,
       onError: (message) => log.warn(message),
     });

@@ -6,7 +6,7 @@
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import type { SqliteStore } from "../../store/sqlite-store.ts";
-import { BackgroundSync } from "../../sync/background.ts";
+import { BackgroundSync, whenQuiet } from "../../sync/background.ts";
 import { appendHookLog } from "../log.ts";
 
 export function startTeamSync(dataDir: string, store: () => SqliteStore, busy: () => boolean): BackgroundSync {
@@ -22,7 +22,7 @@ export function startTeamSync(dataDir: string, store: () => SqliteStore, busy: (
       const s = store();
       // A pulled erase runs the engine's purge path: hook state and summaries quoting the text are scrubbed too.
       const engine = new Engine({ store: s, project: "", actor: "sync", erasure: hookStateErasure(dataDir) });
-      return syncIfConfigured(dataDir, () => ({ store: s, log: s.sync, engineAs: (a) => engine.withActor(a) }));
+      return syncIfConfigured(dataDir, () => ({ store: s, log: s.sync, engineAs: (a) => engine.withActor(a) }), () => whenQuiet(busy));
     },
     onError: (message) => appendHookLog(dataDir, `hookd ${message}`),
   });
