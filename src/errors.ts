@@ -182,6 +182,25 @@ const catalog = {
   ALREADY_ENCRYPTED: "The memory store {0} is already encrypted; nothing was changed. `cairn key rotate` changes its key; `cairn decrypt` turns it back into a plain store.",
   NOT_ENCRYPTED: "The memory store {0} is not encrypted; nothing was changed. `cairn encrypt` encrypts it.",
   KEYCHAIN_UNAVAILABLE: "No OS keychain is available here ({0}); nothing was stored in one. Use a key file (the default) or CAIRN_KEY / CAIRN_PASSPHRASE instead.",
+  SYNC_NOT_SET_UP: {
+    cli: "This data directory is not in a sync team. Start one with `cairn sync init --server <postgres url>`, or join one with `cairn sync join <code> --server <url>`.",
+    mcp: "This data directory is not in a sync team; the user can start or join one with `cairn sync init` or `cairn sync join`.",
+  },
+  SYNC_ALREADY: "This data directory already syncs with team {0} through {1}. Run `cairn sync leave` first to start or join another team.",
+  SYNC_BAD_URL: 'Cannot use "{0}" as a sync server: give a PostgreSQL URL, e.g. postgres://user:password@host:5432/db.',
+  SYNC_BAD_CODE: "That join code is not valid (cut short or mistyped). Copy the whole code `cairn sync invite` printed (it starts with cairn-team1-).",
+  SYNC_UNREACHABLE: "The sync server {0} cannot be reached ({1}). Nothing is lost: local work continues and changes stay queued; run `cairn sync` again when the server is back (`cairn sync status` shows what waits).",
+  SYNC_SERVER: "The sync server {0} refused the request: {1}. Check the user, password, database name and permissions in the server URL; local work continues and changes stay queued.",
+  SYNC_NO_SCHEMA: {
+    cli: "The sync server {0} has no cairn schema. Run `cairn sync init --server <url>` once for the team, then join with its code.",
+    mcp: "The sync server {0} has no cairn schema; the user must run `cairn sync init` once for the team.",
+  },
+  SYNC_SCHEMA_MISMATCH: "The sync server {0} has cairn sync schema version {1}; this cairn speaks version {2}. Upgrade cairn on every device of the team to the same version; nothing was sent or applied.",
+  SYNC_BAD_RECORD: "Record {0} on the sync server (from device {1}) does not open with this team's key: the key is wrong (joined with another team's code?) or the record was altered on the server. Nothing of it was applied; check the join code with the team, or remove that record from the server.",
+  SYNC_SETTINGS: {
+    cli: 'Cannot read the sync settings "{0}": {1}. Fix or delete the file and join the team again (`cairn sync join <code> --server <url>`).',
+    mcp: 'Cannot read the sync settings "{0}": {1}. The user must fix or delete the file and join the team again (`cairn sync join`).',
+  },
   INTERNAL: "Internal error: {0}. Please report it with the output of `cairn doctor`.",
 } as const satisfies Record<string, string | { cli: string; mcp: string }>;
 
@@ -232,6 +251,8 @@ const usageCodes: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
   "REASON_REQUIRED",
   "RULE_TARGET",
   "RULE_KEEP",
+  "SYNC_BAD_URL",
+  "SYNC_BAD_CODE",
 ]);
 
 export class CairnError extends Error {

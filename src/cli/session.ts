@@ -22,6 +22,8 @@ export const CLI_UNLOCK: UnlockOptions = { prompt: promptHidden };
 
 export interface CliSession {
   engine: Engine;
+  /** The concrete store, for what works below the engine (team sync's local tables). */
+  store: SqliteStore;
   config: LoadedConfig;
   paths: Paths;
 }
@@ -68,7 +70,7 @@ export async function withEngine<T>(fn: (s: CliSession) => T | Promise<T>, opts:
     onRecall: recallRecorder(paths.dataDir, "cli"),
   });
   try {
-    return await fn({ engine, config, paths });
+    return await fn({ engine, config, paths, store });
   } catch (err) {
     throw damagedDatabaseError(err, paths.dbFile) ?? err;
   } finally {

@@ -119,6 +119,11 @@ export class Engine {
     return project === this.#ctx.project ? this : new Engine({ ...this.#opts, project });
   }
 
+  /** The same engine acting as `actor` in the audit log (team sync applies a device's changes as `sync:<device>`). */
+  withActor(actor: string): Engine {
+    return new Engine({ ...this.#opts, actor });
+  }
+
   remember(input: RememberInput): RememberResult {
     const result = remember(this.#ctx, input);
     this.#opts.onWrite?.();

@@ -7,6 +7,7 @@ import { cairnError } from "../errors.ts";
 import { writeTransaction } from "./db.ts";
 import { backfillChain } from "./audit-chain.ts";
 import { rekeyPathProjects } from "./project-keys.ts";
+import { SYNC_SCHEMA } from "./sync-schema.ts";
 
 /** `sql` runs first; `run`, when present, does what SQL alone cannot (e.g. read the filesystem). */
 export interface Migration {
@@ -228,6 +229,12 @@ export const MIGRATIONS: ReadonlyArray<Migration> = [
         created_at INTEGER NOT NULL
       ) STRICT;
     `,
+  },
+  {
+    version: 8,
+    name: "team sync: outbox filled by triggers, versions, sealed records waiting to be sent",
+    // Triggers rather than the write methods: a write path added later cannot forget to enqueue (sync-schema.ts).
+    sql: SYNC_SCHEMA,
   },
 ];
 

@@ -28,6 +28,7 @@ import { collectStats, createdByDay } from "./stats.ts";
 import type { PendingErasure, ScrubOutcome, AuditEntry, AuditHead, AuditQuery, AuditRecord, ChainReport, IntegrityReport, ListOptions, ProjectAlias, ProjectCount, Store, StoreStats, DayCount, TextHit } from "./store.ts";
 import { SqliteVectors } from "./vectors.ts";
 import { SqlitePolicy } from "./policy-sql.ts";
+import { SqliteSyncLog } from "./sync-log.ts";
 import { termStats } from "./term-stats.ts";
 import { sessionNeighbours } from "./neighbours.ts";
 
@@ -46,6 +47,8 @@ export class SqliteStore implements Store {
   readonly location: string;
   readonly vectors: SqliteVectors;
   readonly policy: SqlitePolicy;
+  /** Team sync's local tables: outbox, versions, cursor (src/store/sync-log.ts; used by src/sync/). */
+  readonly sync: SqliteSyncLog;
   /** The connection, reopened when the file under it is replaced or deleted (see live-db.ts). */
   readonly #live: LiveDatabase;
   /** Set by purge; the physical scrub runs once the purging transaction has committed. */
@@ -70,6 +73,7 @@ export class SqliteStore implements Store {
     this.#live = new LiveDatabase(path, (p) => this.#openChecked(p, opts), opts);
     this.vectors = new SqliteVectors(this.#live, this.#codec);
     this.policy = new SqlitePolicy(this.#live, this.#codec);
+    this.sync = new SqliteSyncLog(this.#live);
   }
 
   /**

@@ -42,6 +42,11 @@ const FIXTURES: Record<number, (db: Database) => void> = {
     db.run("INSERT INTO holds (id, kind, target, reason, created_at, actor) VALUES ('hold-0000000b', 'tag', 'ops', 'case 1', 1, 'cli')");
   },
   7: (db) => FIXTURES[6]!(db),
+  8: (db) => {
+    FIXTURES[7]!(db);
+    db.run("UPDATE sync_local SET value = 1 WHERE key = 'mode'");
+    db.run("UPDATE memories SET priority = 5");
+  },
 };
 
 describe("migrations", () => {

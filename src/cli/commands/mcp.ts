@@ -9,6 +9,8 @@ import { ProjectScope } from "../../mcp/scope.ts";
 import { createMcpServer } from "../../mcp/server.ts";
 import { LineTransport, streamOutput } from "../../mcp/stdio.ts";
 import { SqliteStore } from "../../store/sqlite-store.ts";
+import { BackgroundSync, whenQuiet } from "../../sync/background.ts";
+import { syncIfConfigured } from "../../sync/run.ts";
 import { buildRetrieval } from "../retrieval.ts";
 import { hookStateErasure, loadCliConfig, recallRecorder } from "../session.ts";
 
@@ -60,7 +62,18 @@ export default defineCommand({
       lastSweep: () => store.policy.lastSweep(),
       onError: (message) => log.warn(message),
     });
-    const server = createMcpServer({ engine, scope, defaults: config.values, activity: sweeper });
+    // Team sync (when this data directory is in a team) runs between tool calls too, backing off while the server is down.
+    let inFlight = 0;
+    const teamSync = new BackgroundSync({
+      run: () => syncIfConfigured(paths.dataDir, () => ({ store, log: store.sync, engineAs: (a) => engine.withActor(a) }), () => whenQuiet(() => inFlight > 0)),
+      busy: () => inFlight > 0,
+      onError: (message) => log.warn(message),
+    });
+    const activity = {
+      begin: () => (inFlight++, sweeper.begin()),
+      end: () => (inFlight--, sweeper.end()),
+    };
+    const server = createMcpServer({ engine, scope, defaults: config.values, activity });
     const initialized = server.server.oninitialized;
     server.server.oninitialized = () => {
       initialized?.();
@@ -74,6 +87,7 @@ export default defineCommand({
       closeServer: () => server.close(),
       release: () => {
         sweeper.stop();
+        teamSync.stop();
         engine.close();
       },
       flush: () => new Promise<void>((resolve) => process.stdout.write("", () => resolve())),
@@ -85,6 +99,7 @@ export default defineCommand({
     }
     await server.connect(transport);
     sweeper.start();
+    teamSync.start();
     // Between requests this process holds no read open: the moment to finish an erasure a purge left pending
     // (store/pending-erasure.ts), perhaps because of this server's own read. A stat every few seconds.
     const erasures = setInterval(() => engine.pendingErasure() && engine.finishErasure(), ERASURE_CHECK_MS);

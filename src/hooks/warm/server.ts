@@ -15,6 +15,7 @@ import { buildId, launchLockPath, pidFilePath, socketPath, type WarmReply, type 
 import { StoreHolder } from "./store-holder.ts";
 import { Engine } from "../../engine/engine.ts";
 import { IdleSweeper, idleWork, idleWorkDelay } from "../../engine/idle-sweep.ts";
+import { startTeamSync } from "./team-sync.ts";
 
 /** Default idle lifetime: long enough to span a working session's pauses, short enough not to linger. */
 const IDLE_MS = 15 * 60_000;
@@ -58,6 +59,7 @@ export async function serveHooks(paths: Paths): Promise<number> {
     clearTimeout(idle);
     clearInterval(watch);
     sweeper.stop();
+    teamSync.stop();
     listener.stop(false);
     if (inode(sock) === ours) safeUnlink(sock);
     if (readText(pidFile).startsWith(`${process.pid} `)) safeUnlink(pidFile);
@@ -85,6 +87,7 @@ export async function serveHooks(paths: Paths): Promise<number> {
     if (inFlight === 0 && existsSync(paths.dbFile)) finishErasure(store);
   }, CHECK_MS);
   for (const sig of ["SIGTERM", "SIGINT", "SIGHUP"] as const) process.on(sig, () => shutdown(sig));
+  const teamSync = startTeamSync(paths.dataDir, () => store.get(), () => inFlight > 0 || stopping);
 
   async function serve(request: WarmRequest): Promise<WarmReply> {
     if (request.build !== build) {

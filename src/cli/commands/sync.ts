@@ -1,0 +1,114 @@
+/**
+ * @module `cairn sync [init|invite|join|status|share|unshare|leave]`: team memory over a PostgreSQL server that
+ * only ever holds ciphertext (src/sync/). Without an action: push queued changes, then pull the team's.
+ */
+import { defineCommand } from "citty";
+import { cairnError } from "../../errors.ts";
+import { encodeJoinCode } from "../../sync/code.ts";
+import { syncOnce } from "../../sync/run.ts";
+import { redactUrl } from "../../sync/settings.ts";
+import { syncStatus } from "../../sync/status.ts";
+import { initTeam, joinTeam, leaveTeam, requireConfig, setShared } from "../../sync/team.ts";
+import { actionArg, jsonFlag } from "../flags.ts";
+import { output, progress } from "../output.ts";
+import { type CliSession, withEngine } from "../session.ts";
+import { renderStatus } from "../sync-format.ts";
+
+const ACTIONS = ["now", "init", "invite", "join", "status", "share", "unshare", "leave"] as const;
+
+export default defineCommand({
+  meta: { name: "sync", description: "Team memory: end-to-end encrypted sync through a PostgreSQL server (push, then pull)." },
+  args: {
+    action: { type: "positional", required: false, description: "now (default) | init | invite | join | status | share | unshare | leave" },
+    code: { type: "positional", required: false, description: "join: the code `cairn sync invite` printed" },
+    server: { type: "string", description: "init, join: the PostgreSQL URL (postgres://user:password@host:5432/db)", valueHint: "url" },
+    project: { type: "string", description: "share, unshare (and init, join: share it at once): the project (name, key or directory; default: the current one)", valueHint: "name|dir" },
+    global: { type: "boolean", description: "share, unshare (and init, join): global-scope memories (preferences about you) instead of a project" },
+    ...jsonFlag,
+  },
+  async run({ args }) {
+    const action = actionArg("sync", args.action, [...ACTIONS]);
+    const json = args.json === true;
+    const needsServer = action === "init" || action === "join";
+    if (needsServer && !args.server) throw cairnError("USAGE", [`\`cairn sync ${action}\` needs --server <postgres url>.`]);
+    if (action === "join" && !args.code) throw cairnError("USAGE", ["`cairn sync join` takes the code `cairn sync invite` printed on a device of the team."]);
+    await withEngine((s) => ACTION_RUN[action](s, { ...args, json }), { create: needsServer });
+  },
+});
+
+type Args = { code?: string; server?: string; project?: string; global?: boolean; json: boolean };
+
+const ACTION_RUN: Record<(typeof ACTIONS)[number], (s: CliSession, a: Args) => Promise<void> | void> = {
+  async now({ engine, store, paths }, a) {
+    const config = requireConfig(paths.dataDir);
+    const report = await syncOnce({ store, log: store.sync, config, engineAs: (actor) => engine.withActor(actor), progress }, paths.dataDir);
+    if (a.json) return output.json({ synced: true, ...report });
+    output.text(`Synced with ${redactUrl(config.server)}: ${report.pushed} change(s) sent, ${report.pulled} received.`);
+  },
+  async init(s, a) {
+    const config = await initTeam(s.paths.dataDir, s.store.sync, a.server!);
+    const shared = shareAtOnce(s, a);
+    if (a.json) return output.json({ team: config.team, device: config.device, server: redactUrl(config.server), shared });
+    output.text(
+      `Started team ${config.team} on ${redactUrl(config.server)} (this device: ${config.device}).\n` +
+        (shared ? `Sharing ${shared}. ` : "Nothing is shared yet: `cairn sync share --project <p>` chooses what leaves this machine. ") +
+        "`cairn sync invite` prints the code for the other devices.",
+    );
+  },
+  invite({ paths }, a) {
+    const config = requireConfig(paths.dataDir);
+    const code = encodeJoinCode(config.team, config.key);
+    if (a.json) return output.json({ code, team: config.team });
+    progress("This code carries the team key: whoever has it can read everything the team shares. Hand it over privately (not in a ticket or a shared chat).");
+    output.text(`${code}\n\nOn the other device: cairn sync join ${code.slice(0, 16)}… --server <url>`);
+  },
+  async join(s, a) {
+    const config = await joinTeam(s.paths.dataDir, s.store.sync, a.code!, a.server!);
+    const shared = shareAtOnce(s, a);
+    if (a.json) return output.json({ team: config.team, device: config.device, server: redactUrl(config.server), shared });
+    output.text(
+      `Joined team ${config.team} (this device: ${config.device}). Run \`cairn sync\` to receive the team's memories` +
+        (shared ? `; sharing ${shared}.` : "; `cairn sync share --project <p>` to send yours."),
+    );
+  },
+  async status({ store, paths }, a) {
+    const status = await syncStatus(requireConfig(paths.dataDir), store.sync);
+    if (a.json) output.json(status);
+    else output.text(renderStatus(status));
+    if (!status.reachable) process.exitCode = 1;
+  },
+  share: (s, a) => share(s, a, true),
+  unshare: (s, a) => share(s, a, false),
+  leave({ store, paths }, a) {
+    const config = requireConfig(paths.dataDir);
+    leaveTeam(paths.dataDir, store.sync);
+    if (a.json) return output.json({ left: config.team });
+    output.text(`Left team ${config.team}. Memories stay on this device; nothing more is sent or received. The team key was removed from this device.`);
+  },
+};
+
+/** init and join with --project or --global share it in the same command; what was shared, or null. */
+function shareAtOnce(s: CliSession, a: Args): string | null {
+  if (!a.project && !a.global) return null;
+  const project = target(s, a);
+  setShared(s.paths.dataDir, s.store.sync, project, true);
+  return project === null ? "global-scope memories" : `project ${project}`;
+}
+
+function target({ engine }: CliSession, a: Args): string | null {
+  if (a.global && a.project) throw cairnError("USAGE", ["Give either --project or --global, not both."]);
+  return a.global ? null : a.project ? engine.resolveProject(a.project, "write") : engine.project;
+}
+
+function share(s: CliSession, a: Args, on: boolean): void {
+  const { store, paths } = s;
+  const project = target(s, a);
+  const { queued, config } = setShared(paths.dataDir, store.sync, project, on);
+  const what = project === null ? "global-scope memories" : `project ${project}`;
+  if (a.json) return output.json({ project, shared: on, queued, projects: config.shared.projects, global: config.shared.global });
+  output.text(
+    on
+      ? `Sharing ${what} with team ${config.team}: ${queued} memor${queued === 1 ? "y" : "ies"} queued; \`cairn sync\` sends them.`
+      : `Stopped sharing ${what}: new memories there stay on this device (those the team already has keep syncing).`,
+  );
+}

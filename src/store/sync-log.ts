@@ -1,0 +1,181 @@
+/**
+ * @module The local sync tables (sync-schema.ts) behind one small port: the outbox, versions, sealed records
+ * waiting to be sent, links waiting for their target, and the counters. Every method runs inside the caller's
+ * write transaction when there is one (push and pull hold one across their steps), else in its own.
+ */
+import type { Database } from "bun:sqlite";
+import { writeTransaction } from "./db.ts";
+import type { LiveDatabase } from "./live-db.ts";
+
+export type SyncMode = 0 | 1 | 2;
+export interface OutboxEntry { memoryId: string; op: "put" | "erase"; hlc: number }
+export interface SyncVersion { hlc: number; device: string; erased: boolean }
+export interface PendingRecord { counter: number; memoryId: string; mid: string; erase: boolean; body: Uint8Array }
+export interface DanglingLink { fromId: string; toId: string; relation: string; weight: number; createdAt: number; metadata: string; device: string }
+type Counter = "mode" | "clock" | "counter" | "cursor";
+
+export interface SyncLog {
+  get(key: Counter): number;
+  set(key: Counter, value: number): void;
+  /** Advances the clock past `hlc` (a pulled change), so later local changes order after it. */
+  observe(hlc: number): void;
+  /** Queues every memory of `project` (null: the global scope) for sending. */
+  enqueueProject(project: string | null): number;
+  outbox(limit: number): OutboxEntry[];
+  outboxEntry(memoryId: string): OutboxEntry | null;
+  dropOutbox(memoryId: string): void;
+  version(memoryId: string): SyncVersion | null;
+  setVersion(memoryId: string, v: SyncVersion): void;
+  addPending(r: PendingRecord): void;
+  pending(limit: number): PendingRecord[];
+  dropPending(upTo: number): void;
+  dropPendingOf(memoryId: string): void;
+  counts(): { outbox: number; pending: number };
+  addDangling(l: DanglingLink): void;
+  /** Links both of whose ends now exist (removed from the waiting list). */
+  takeResolvable(): DanglingLink[];
+  /** Which of these canonical hashes some active memory has (one query per batch instead of one per record). */
+  activeCanonical(hashes: readonly string[]): Set<string>;
+  /** Forgets everything sync kept (leave): the outbox, versions, sealed records, counters. */
+  reset(): void;
+}
+
+export class SqliteSyncLog implements SyncLog {
+  readonly #live: LiveDatabase;
+
+  constructor(live: LiveDatabase) {
+    this.#live = live;
+  }
+
+  #w<T>(fn: (db: Database) => T): T {
+    const db = this.#live.write();
+    return db.inTransaction ? fn(db) : writeTransaction(db, () => fn(db));
+  }
+
+  get #db(): Database {
+    return this.#live.read();
+  }
+
+  get(key: Counter): number {
+    return (this.#db.query("SELECT value FROM sync_local WHERE key = ?").get(key) as { value: number } | null)?.value ?? 0;
+  }
+
+  set(key: Counter, value: number): void {
+    this.#w((db) => db.query("UPDATE sync_local SET value = ? WHERE key = ?").run(value, key));
+  }
+
+  observe(hlc: number): void {
+    this.#w((db) => db.query("UPDATE sync_local SET value = max(value, ?) WHERE key = 'clock'").run(hlc));
+  }
+
+  enqueueProject(project: string | null): number {
+    return this.#w((db) => {
+      db.run(`UPDATE sync_local SET value = max(CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER) * 1000, value + 1) WHERE key = 'clock'`);
+      return db
+        .query(
+          `INSERT INTO sync_outbox (memory_id, op, hlc)
+             SELECT id, 'put', (SELECT value FROM sync_local WHERE key = 'clock') FROM memories WHERE project IS ?
+           ON CONFLICT (memory_id) DO UPDATE SET op = sync_outbox.op`,
+        )
+        .run(project).changes;
+    });
+  }
+
+  outbox(limit: number): OutboxEntry[] {
+    return this.#db.query("SELECT memory_id AS memoryId, op, hlc FROM sync_outbox ORDER BY hlc, memory_id LIMIT ?").all(limit) as OutboxEntry[];
+  }
+
+  outboxEntry(memoryId: string): OutboxEntry | null {
+    return this.#db.query("SELECT memory_id AS memoryId, op, hlc FROM sync_outbox WHERE memory_id = ?").get(memoryId) as OutboxEntry | null;
+  }
+
+  dropOutbox(memoryId: string): void {
+    this.#w((db) => db.query("DELETE FROM sync_outbox WHERE memory_id = ?").run(memoryId));
+  }
+
+  version(memoryId: string): SyncVersion | null {
+    const r = this.#db.query("SELECT hlc, device, erased FROM sync_versions WHERE memory_id = ?").get(memoryId) as
+      | { hlc: number; device: string; erased: number }
+      | null;
+    return r ? { hlc: r.hlc, device: r.device, erased: r.erased === 1 } : null;
+  }
+
+  setVersion(memoryId: string, v: SyncVersion): void {
+    this.#w((db) =>
+      db
+        .query(
+          `INSERT INTO sync_versions (memory_id, hlc, device, erased) VALUES (?, ?, ?, ?)
+           ON CONFLICT (memory_id) DO UPDATE SET hlc = excluded.hlc, device = excluded.device, erased = excluded.erased`,
+        )
+        .run(memoryId, v.hlc, v.device, v.erased ? 1 : 0),
+    );
+  }
+
+  addPending(r: PendingRecord): void {
+    this.#w((db) =>
+      db.query("INSERT INTO sync_pending (counter, memory_id, mid, erase, body) VALUES (?, ?, ?, ?, ?)").run(r.counter, r.memoryId, r.mid, r.erase ? 1 : 0, r.body),
+    );
+  }
+
+  pending(limit: number): PendingRecord[] {
+    const rows = this.#db.query("SELECT counter, memory_id, mid, erase, body FROM sync_pending ORDER BY counter LIMIT ?").all(limit) as Array<{
+      counter: number; memory_id: string; mid: string; erase: number; body: Uint8Array;
+    }>;
+    return rows.map((r) => ({ counter: r.counter, memoryId: r.memory_id, mid: r.mid, erase: r.erase === 1, body: r.body }));
+  }
+
+  dropPending(upTo: number): void {
+    this.#w((db) => db.query("DELETE FROM sync_pending WHERE counter <= ?").run(upTo));
+  }
+
+  dropPendingOf(memoryId: string): void {
+    this.#w((db) => db.query("DELETE FROM sync_pending WHERE memory_id = ? AND erase = 0").run(memoryId));
+  }
+
+  counts(): { outbox: number; pending: number } {
+    return this.#db.query("SELECT (SELECT count(*) FROM sync_outbox) AS outbox, (SELECT count(*) FROM sync_pending) AS pending").get() as {
+      outbox: number; pending: number;
+    };
+  }
+
+  addDangling(l: DanglingLink): void {
+    this.#w((db) =>
+      db
+        .query(`INSERT OR IGNORE INTO sync_dangling (from_id, to_id, relation, weight, created_at, metadata, device) VALUES (?, ?, ?, ?, ?, ?, ?)`)
+        .run(l.fromId, l.toId, l.relation, l.weight, l.createdAt, l.metadata, l.device),
+    );
+  }
+
+  takeResolvable(): DanglingLink[] {
+    return this.#w((db) => {
+      const rows = db
+        .query(
+          `SELECT from_id AS fromId, to_id AS toId, relation, weight, created_at AS createdAt, metadata, device FROM sync_dangling d
+           WHERE EXISTS (SELECT 1 FROM memories WHERE id = d.from_id) AND EXISTS (SELECT 1 FROM memories WHERE id = d.to_id)`,
+        )
+        .all() as DanglingLink[];
+      const del = db.query("DELETE FROM sync_dangling WHERE from_id = ? AND to_id = ? AND relation = ?");
+      for (const r of rows) del.run(r.fromId, r.toId, r.relation);
+      return rows;
+    });
+  }
+
+  activeCanonical(hashes: readonly string[]): Set<string> {
+    const found = new Set<string>();
+    for (let i = 0; i < hashes.length; i += 500) {
+      const part = hashes.slice(i, i + 500);
+      const rows = this.#db
+        .query(`SELECT DISTINCT canonical_hash AS h FROM memories WHERE status = 'active' AND canonical_hash IN (${part.map(() => "?").join(", ")})`)
+        .all(...part) as Array<{ h: string }>;
+      for (const r of rows) found.add(r.h);
+    }
+    return found;
+  }
+
+  reset(): void {
+    this.#w((db) => {
+      for (const t of ["sync_outbox", "sync_versions", "sync_pending", "sync_dangling"]) db.run(`DELETE FROM ${t}`);
+      db.run("UPDATE sync_local SET value = 0 WHERE key IN ('mode', 'counter', 'cursor')");
+    });
+  }
+}

@@ -1,0 +1,136 @@
+/**
+ * @module Applying one pulled record, inside the pull's transaction with the outbox triggers paused (mode 2),
+ * so nothing applied is sent back. Last writer wins by (hybrid logical clock, device id): the same winner
+ * on every device whatever the order of arrival. The losing version is kept in the memory's audit history
+ * with the remote device as actor; links are a union; an erase is final and runs the engine's purge path.
+ */
+import { contentHashes } from "../capture/normalize.ts";
+import type { Relation } from "../domain/edge.ts";
+import type { Memory } from "../domain/memory.ts";
+import { CairnError } from "../errors.ts";
+import { log as logger } from "../log.ts";
+import type { SyncContext } from "./context.ts";
+import { mergeDuplicate } from "./duplicates.ts";
+import { type ChangeRecord, compareVersions, type SyncedLink, type SyncedMemory } from "./record.ts";
+
+/** Fields compared to tell whether two versions differ (id and creation time never change). */
+const FIELDS = ["content", "type", "tags", "project", "sessionId", "agent", "source", "updatedAt", "eventTime", "expiresAt",
+  "priority", "status", "supersededBy", "metadata"] as const;
+
+/** What a batch knows up front: which canonical hashes active memories already have (the duplicate check's cue). */
+export interface BatchHints {
+  canonical: Set<string>;
+}
+
+/** Hints for a batch of records: one query for all their canonical hashes. */
+export function batchHints(ctx: SyncContext, records: readonly ChangeRecord[]): BatchHints {
+  const hashes = records.flatMap((r) => (r.op === "put" ? [contentHashes(r.memory.content).canonicalHash] : []));
+  return { canonical: ctx.log.activeCanonical(hashes) };
+}
+
+/** Applies one record; the caller advances the clock past the batch's largest stamp. */
+export function applyRecord(ctx: SyncContext, rec: ChangeRecord, hints: BatchHints): void {
+  const { log } = ctx;
+  const known = log.version(rec.id);
+  if (known?.erased) return;
+  if (rec.op === "erase") return applyErase(ctx, rec);
+  const queued = log.outboxEntry(rec.id);
+  // Erased here and not yet sent: an erase is final, whatever the clocks say; it goes out with the next push.
+  if (queued?.op === "erase") return;
+  const local = ctx.store.get(rec.id);
+  const current = queued ? { hlc: queued.hlc, device: ctx.config.device } : known;
+  const incoming = toMemory(rec.memory, local);
+  const actor = `sync:${rec.device}`;
+  if (!local || !current || compareVersions(rec, current) > 0) {
+    if (local) replaceWith(ctx, local, incoming, actor);
+    else insertNew(ctx, incoming, actor, hints);
+    if (queued) log.dropOutbox(rec.id);
+    log.setVersion(rec.id, { hlc: rec.hlc, device: rec.device, erased: false });
+  } else {
+    const changed = FIELDS.filter((k) => JSON.stringify(local[k]) !== JSON.stringify(incoming[k]));
+    // The remote version lost: it stays in this memory's history, readable with `cairn get --history`.
+    if (changed.length > 0) {
+      ctx.store.appendAudit({
+        at: Date.now(), actor, op: "update", memoryId: rec.id, hashBefore: incoming.contentHash, hashAfter: local.contentHash,
+        contentBefore: changed.includes("content") ? incoming.content : null,
+        detail: { sync: "lost", changed, version: fieldsOf(incoming, changed.filter((k) => k !== "content")) },
+      });
+    }
+  }
+  applyLinks(ctx, rec.id, rec.links, rec.device);
+}
+
+function toMemory(m: SyncedMemory, local: Memory | null): Memory {
+  return { ...m, ...contentHashes(m.content), accessCount: local?.accessCount ?? 0, lastAccessedAt: local?.lastAccessedAt ?? null };
+}
+
+function fieldsOf(m: Memory, keys: readonly string[]): Record<string, unknown> {
+  return Object.fromEntries(keys.map((k) => [k, m[k as keyof Memory]]));
+}
+
+function replaceWith(ctx: SyncContext, local: Memory, incoming: Memory, actor: string): void {
+  const changed = FIELDS.filter((k) => JSON.stringify(local[k]) !== JSON.stringify(incoming[k]));
+  if (changed.length === 0) return;
+  ctx.store.replace(incoming);
+  // The version replaced here is the one that lost; its text stays in the history like any edit's.
+  ctx.store.appendAudit({
+    at: Date.now(), actor, op: "update", memoryId: local.id, hashBefore: local.contentHash, hashAfter: incoming.contentHash,
+    contentBefore: changed.includes("content") ? local.content : null,
+    detail: { sync: "applied", changed, before: fieldsOf(local, changed.filter((k) => k !== "content")) },
+  });
+}
+
+function insertNew(ctx: SyncContext, incoming: Memory, actor: string, hints: BatchHints): void {
+  const { store } = ctx;
+  // Memories inserted earlier in this batch may be duplicates too: their hashes join the hints.
+  const maybe = incoming.status === "active" && hints.canonical.has(incoming.canonicalHash);
+  const dup = maybe ? store.findDuplicate(incoming.project, incoming.contentHash, incoming.canonicalHash) : null;
+  if (incoming.status === "active") hints.canonical.add(incoming.canonicalHash);
+  store.insert(incoming);
+  store.appendAudit({
+    at: Date.now(), actor, op: "create", memoryId: incoming.id, hashBefore: null, hashAfter: incoming.contentHash, contentBefore: null,
+    detail: { type: incoming.type, sync: "applied" },
+  });
+  if (dup && dup.id !== incoming.id && (dup.type === "reminder") === (incoming.type === "reminder")) mergeDuplicate(ctx, dup, incoming, actor);
+}
+
+function applyErase(ctx: SyncContext, rec: ChangeRecord): void {
+  const { log, store } = ctx;
+  log.setVersion(rec.id, { hlc: rec.hlc, device: rec.device, erased: true });
+  log.dropOutbox(rec.id);
+  if (!store.get(rec.id)) return;
+  try {
+    ctx.engineAs(`sync:${rec.device}`).forget(rec.id, { hard: true });
+  } catch (err) {
+    // A legal hold on this device keeps the memory here; the team's erase still stands everywhere else.
+    if (!(err instanceof CairnError && err.code === "HELD")) throw err;
+    logger.warn(`sync: memory ${rec.id} was erased by device ${rec.device} but is under a legal hold here; kept`);
+  }
+  log.dropOutbox(rec.id);
+}
+
+function applyLinks(ctx: SyncContext, fromId: string, links: readonly SyncedLink[], device: string): void {
+  for (const l of links) {
+    if (ctx.log.version(l.to)?.erased) continue;
+    if (!ctx.store.get(l.to)) {
+      ctx.log.addDangling({ fromId, toId: l.to, relation: l.relation, weight: l.weight, createdAt: l.createdAt, metadata: JSON.stringify(l.metadata), device });
+      continue;
+    }
+    addLink(ctx, { fromId, toId: l.to, relation: l.relation, weight: l.weight, createdAt: l.createdAt, metadata: l.metadata }, device);
+  }
+}
+
+/** Links whose target arrived after them. */
+export function resolveDangling(ctx: SyncContext): void {
+  for (const d of ctx.log.takeResolvable()) {
+    addLink(ctx, { fromId: d.fromId, toId: d.toId, relation: d.relation, weight: d.weight, createdAt: d.createdAt, metadata: JSON.parse(d.metadata) }, d.device);
+  }
+}
+
+function addLink(ctx: SyncContext, e: { fromId: string; toId: string; relation: string; weight: number; createdAt: number; metadata: Record<string, unknown> }, device: string): void {
+  if (!ctx.store.addEdge({ ...e, relation: e.relation as Relation })) return;
+  ctx.store.appendAudit({
+    at: Date.now(), actor: `sync:${device}`, op: "link", memoryId: e.fromId, hashBefore: null, hashAfter: null, contentBefore: null,
+    detail: { relation: e.relation, to: e.toId, sync: "applied" },
+  });
+}

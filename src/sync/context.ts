@@ -1,0 +1,25 @@
+/** @module What a sync run works with: the store and its sync tables, the engine's purge path, the team's settings. */
+import type { Engine } from "../engine/engine.ts";
+import type { Store } from "../store/store.ts";
+import type { SyncLog } from "../store/sync-log.ts";
+import type { SyncConfig } from "./settings.ts";
+
+export interface SyncContext {
+  store: Store;
+  log: SyncLog;
+  config: SyncConfig;
+  /** The engine acting as `actor` (a pulled erase runs through its purge path, so hook state and quotes are scrubbed). */
+  engineAs: (actor: string) => Engine;
+  /** Awaited before each batch sent or applied: long-lived processes wait there while a request is served. */
+  pause?: () => Promise<void>;
+  /** Progress lines (stderr in the CLI); none by default. */
+  progress?: (line: string) => void;
+}
+
+/** Whether a memory of `project` (null: global scope) may leave this machine. */
+export function isShared(config: SyncConfig, project: string | null): boolean {
+  return project === null ? config.shared.global : config.shared.projects.includes(project);
+}
+
+/** Records per server round trip and per local transaction. */
+export const BATCH = 500;

@@ -1,0 +1,61 @@
+/**
+ * @module Push: queued changes are sealed into numbered records in one local transaction (the device counter
+ * advances with them), then sent; a record leaves the local list only once the server has it. A push cut
+ * short resends the same sealed bytes under the same numbers, which the server skips: no loss, no duplicate.
+ */
+import type { ChangeRecord } from "./record.ts";
+import { putRecord } from "./record.ts";
+import { opaqueId, seal } from "./seal.ts";
+import type { SyncServer } from "./server.ts";
+import { BATCH, isShared, type SyncContext } from "./context.ts";
+
+/** Seals every queued change that may leave this machine; returns how many records it made. */
+export function sealOutbox(ctx: SyncContext): number {
+  const { store, log, config } = ctx;
+  let made = 0;
+  for (;;) {
+    const taken = store.transaction(() => {
+      const rows = log.outbox(BATCH);
+      let counter = log.get("counter");
+      for (const e of rows) {
+        log.dropOutbox(e.memoryId);
+        const known = log.version(e.memoryId);
+        if (known?.erased) continue;
+        let record: ChangeRecord;
+        if (e.op === "erase") {
+          // Only memories the team has seen need an erase; the others never left this machine.
+          if (!known) continue;
+          record = { op: "erase", id: e.memoryId, hlc: e.hlc, device: config.device };
+        } else {
+          const m = store.get(e.memoryId);
+          // A memory already shared keeps syncing; others only when their project is shared.
+          if (!m || (!known && !isShared(config, m.project))) continue;
+          record = putRecord(m, store.edges(m.id), e.hlc, config.device);
+        }
+        counter++;
+        const body = seal(config.key, { team: config.team, device: config.device, counter }, JSON.stringify(record));
+        log.addPending({ counter, memoryId: e.memoryId, mid: opaqueId(config.key, e.memoryId), erase: record.op === "erase", body });
+        log.setVersion(e.memoryId, { hlc: e.hlc, device: config.device, erased: record.op === "erase" });
+        made++;
+      }
+      log.set("counter", counter);
+      return rows.length;
+    });
+    if (taken === 0) return made;
+  }
+}
+
+/** Sends the sealed records in order; returns how many the server acknowledged. */
+export async function sendPending(ctx: SyncContext, server: SyncServer): Promise<number> {
+  const { log, config } = ctx;
+  let sent = 0;
+  for (;;) {
+    await ctx.pause?.();
+    const records = log.pending(BATCH);
+    if (records.length === 0) return sent;
+    await server.push(config.team, config.device, records);
+    log.dropPending(records[records.length - 1]!.counter);
+    sent += records.length;
+    ctx.progress?.(`pushed ${sent} change(s)`);
+  }
+}

@@ -1,0 +1,82 @@
+/**
+ * @module One sync: seal what is queued, push it, pull what others wrote. Local work never waits for the
+ * server: when it cannot be reached, changes stay queued and the outcome is kept for `cairn sync status`.
+ */
+import { describeError } from "../errors.ts";
+import type { SyncContext } from "./context.ts";
+import { pullAll } from "./pull.ts";
+import { sealOutbox, sendPending } from "./push.ts";
+import { SyncServer } from "./server.ts";
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import { type LastSync, readConfig, readSettings, writeSettings } from "./settings.ts";
+
+export interface SyncReport {
+  pushed: number;
+  pulled: number;
+  cursor: number;
+}
+
+/** Push then pull. Records the outcome in sync.json (in `dataDir`) whether it succeeded or not. */
+export async function syncOnce(ctx: SyncContext, dataDir: string, opts: { timeoutS?: number; batch?: number } = {}): Promise<SyncReport> {
+  let pushed = 0;
+  let pulled = 0;
+  let server: SyncServer | undefined;
+  try {
+    server = await SyncServer.connect(ctx.config.server, opts.timeoutS);
+    await server.checkSchema();
+    await resumeRecording(ctx, server);
+    sealOutbox(ctx);
+    pushed = await sendPending(ctx, server);
+    pulled = await pullAll(ctx, server, opts.batch);
+    // Changes made while applying (duplicates merged) go out in the same run.
+    if (sealOutbox(ctx) > 0) pushed += await sendPending(ctx, server);
+    record(ctx, dataDir, { at: Date.now(), ok: true, pushed, pulled });
+    return { pushed, pulled, cursor: ctx.log.get("cursor") };
+  } catch (err) {
+    record(ctx, dataDir, { at: Date.now(), ok: false, error: describeError(err), pushed, pulled });
+    throw err;
+  } finally {
+    await server?.close();
+  }
+}
+
+/**
+ * A database that was replaced under a team's settings (restored from a backup, repaired by `doctor`) starts
+ * with recording off: it is turned on, its device counter moved past the numbers the server already holds,
+ * and the shared projects are queued whole, so no write made meanwhile stays behind.
+ */
+async function resumeRecording(ctx: SyncContext, server: SyncServer): Promise<void> {
+  if (ctx.log.get("mode") === 1) return;
+  // Its device counter may be behind what the server holds: numbers must never be reused (the server would skip them).
+  const used = await server.maxCounter(ctx.config.team, ctx.config.device);
+  ctx.store.transaction(() => {
+    if (ctx.log.get("counter") < used) ctx.log.set("counter", used);
+    ctx.log.set("mode", 1);
+    for (const p of ctx.config.shared.projects) ctx.log.enqueueProject(p);
+    if (ctx.config.shared.global) ctx.log.enqueueProject(null);
+  });
+}
+
+function record(_ctx: SyncContext, dataDir: string, last: LastSync): void {
+  try {
+    // Re-read: a `sync share` in another process meanwhile must not be undone.
+    const settings = readSettings(dataDir);
+    if (settings) writeSettings(dataDir, { ...settings, last });
+  } catch {
+    // the outcome is informative only; a read-only data directory must not turn a sync into a failure
+  }
+}
+
+/**
+ * One sync for a long-lived process, if this data directory is in a team (false when not). Pulls in small
+ * batches (25), each started only when `pause` resolves (no request in flight), so a request arriving
+ * meanwhile waits for at most one short local transaction.
+ */
+export async function syncIfConfigured(dataDir: string, open: () => Omit<SyncContext, "config">, pause?: () => Promise<void>): Promise<boolean> {
+  if (!existsSync(join(dataDir, "sync.json"))) return false;
+  const config = readConfig(dataDir);
+  if (!config) return false;
+  await syncOnce({ ...open(), config, ...(pause ? { pause } : {}) }, dataDir, { batch: 25 });
+  return true;
+}

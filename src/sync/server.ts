@@ -1,0 +1,152 @@
+/**
+ * @module The sync server: a PostgreSQL database reached with Bun's built-in client (the one place in cairn
+ * that opens a network connection). It holds an append-only log of sealed records per team: team id, random
+ * device id, server sequence, device counter, an HMAC of the memory id (so an erase can compact away the
+ * memory's earlier records), an erase flag, size, time and ciphertext. Nothing else, nothing in clear.
+ */
+import { SQL } from "bun";
+import { CairnError, cairnError, describeError } from "../errors.ts";
+import { redactUrl } from "./settings.ts";
+
+export const SERVER_SCHEMA_VERSION = 1;
+
+export interface OutgoingRecord { counter: number; mid: string; erase: boolean; body: Uint8Array }
+export interface IncomingRecord { seq: number; device: string; counter: number; body: Uint8Array }
+export interface DeviceSeen { device: string; records: number; lastAt: number }
+
+const SCHEMA = [
+  `CREATE TABLE IF NOT EXISTS cairn_sync_meta (key text PRIMARY KEY, value text NOT NULL)`,
+  `CREATE TABLE IF NOT EXISTS cairn_sync_records (
+     seq     bigserial PRIMARY KEY,
+     team    text NOT NULL,
+     device  text NOT NULL,
+     counter bigint NOT NULL,
+     mid     text NOT NULL,
+     erase   boolean NOT NULL,
+     size    integer NOT NULL,
+     at      timestamptz NOT NULL DEFAULT now(),
+     body    bytea NOT NULL,
+     UNIQUE (team, device, counter)
+   )`,
+  `CREATE INDEX IF NOT EXISTS cairn_sync_records_team_seq ON cairn_sync_records (team, seq)`,
+  `CREATE INDEX IF NOT EXISTS cairn_sync_records_team_mid ON cairn_sync_records (team, mid)`,
+  `CREATE INDEX IF NOT EXISTS cairn_sync_records_erased ON cairn_sync_records (team, mid) WHERE erase`,
+];
+
+export class SyncServer {
+  readonly #sql: SQL;
+  readonly url: string;
+
+  private constructor(sql: SQL, url: string) {
+    this.#sql = sql;
+    this.url = url;
+  }
+
+  /** Connects (one connection) and proves the server answers; SYNC_UNREACHABLE otherwise. */
+  static async connect(url: string, timeoutS = 5): Promise<SyncServer> {
+    if (!/^postgres(ql)?:\/\//.test(url)) throw cairnError("SYNC_BAD_URL", [redactUrl(url)]);
+    const sql = new SQL({ url, max: 1, connectionTimeout: timeoutS, idleTimeout: 30 });
+    const server = new SyncServer(sql, url);
+    await server.#run(() => sql`SELECT 1`);
+    return server;
+  }
+
+  /** Runs a server call, turning connection failures into SYNC_UNREACHABLE. */
+  async #run<T>(fn: () => Promise<T>): Promise<T> {
+    try {
+      return await fn();
+    } catch (err) {
+      const code = String((err as { code?: unknown }).code ?? "");
+      if (err instanceof CairnError) throw err;
+      if (/CONNECTION|ECONNREFUSED|TIMEOUT|ENOTFOUND|CLOSED/i.test(code) || /connect/i.test(describeError(err)) && !code.startsWith("ERR_POSTGRES_SERVER")) {
+        throw cairnError("SYNC_UNREACHABLE", [redactUrl(this.url), describeError(err)], err);
+      }
+      // Refused logins, missing databases, permissions: the server answered, and says why.
+      throw cairnError("SYNC_SERVER", [redactUrl(this.url), describeError(err)], err);
+    }
+  }
+
+  /** Creates the schema if absent (idempotent, safe when several devices run it at once). */
+  async ensureSchema(): Promise<void> {
+    await this.#run(() =>
+      this.#sql.begin(async (tx) => {
+        await tx`SELECT pg_advisory_xact_lock(7347286)`;
+        for (const stmt of SCHEMA) await tx.unsafe(stmt);
+        await tx`INSERT INTO cairn_sync_meta (key, value) VALUES ('schema_version', ${String(SERVER_SCHEMA_VERSION)}) ON CONFLICT (key) DO NOTHING`;
+      }),
+    );
+    await this.checkSchema();
+  }
+
+  /** SYNC_NO_SCHEMA when the server was never set up, SYNC_SCHEMA_MISMATCH when another version made it. */
+  async checkSchema(): Promise<void> {
+    const rows = await this.#run(
+      () => this.#sql`SELECT value FROM cairn_sync_meta WHERE key = 'schema_version'`.catch((err: unknown) => {
+        if (/cairn_sync_meta.*does not exist/.test(describeError(err))) return [];
+        throw err;
+      }) as Promise<Array<{ value: string }>>,
+    );
+    if (rows.length === 0) throw cairnError("SYNC_NO_SCHEMA", [redactUrl(this.url)]);
+    const found = Number(rows[0]!.value);
+    if (found !== SERVER_SCHEMA_VERSION) throw cairnError("SYNC_SCHEMA_MISMATCH", [redactUrl(this.url), found, SERVER_SCHEMA_VERSION]);
+  }
+
+  /**
+   * Appends records; a record already there (same team, device, counter: a push cut short and retried) is
+   * skipped. Pushes of one team are serialised, so sequence order is commit order and no reader's cursor
+   * can pass a sequence number still to be committed. Erased memories' other records are deleted.
+   */
+  async push(team: string, device: string, records: readonly OutgoingRecord[]): Promise<void> {
+    if (records.length === 0) return;
+    const rows = records.map((r) => ({ team, device, counter: r.counter, mid: r.mid, erase: r.erase, size: r.body.byteLength, body: r.body }));
+    const mids = [...new Set(records.map((r) => r.mid))];
+    await this.#run(() =>
+      this.#sql.begin(async (tx) => {
+        await tx`SELECT pg_advisory_xact_lock(hashtext(${team}))`;
+        await tx`INSERT INTO cairn_sync_records ${tx(rows, "team", "device", "counter", "mid", "erase", "size", "body")}
+                 ON CONFLICT (team, device, counter) DO NOTHING`;
+        // Two steps: one join let the planner loop over the team's records once per record (quadratic).
+        const erased = (await tx`SELECT DISTINCT mid FROM cairn_sync_records
+                                 WHERE team = ${team} AND erase AND mid = ANY(${tx.array(mids, "TEXT")})`) as Array<{ mid: string }>;
+        if (erased.length > 0) {
+          await tx`DELETE FROM cairn_sync_records WHERE team = ${team} AND NOT erase AND mid = ANY(${tx.array(erased.map((e) => e.mid), "TEXT")})`;
+        }
+      }),
+    );
+  }
+
+  /** Records after sequence `after`, in order. */
+  async pull(team: string, after: number, limit: number): Promise<IncomingRecord[]> {
+    const rows = (await this.#run(
+      () => this.#sql`SELECT seq, device, counter, body FROM cairn_sync_records WHERE team = ${team} AND seq > ${after} ORDER BY seq LIMIT ${limit}`,
+    )) as Array<{ seq: string; device: string; counter: string; body: Uint8Array }>;
+    return rows.map((r) => ({ seq: Number(r.seq), device: r.device, counter: Number(r.counter), body: r.body }));
+  }
+
+  /** The devices that wrote to the team, with how many of their records remain and when they last wrote. */
+  async devices(team: string): Promise<DeviceSeen[]> {
+    const rows = (await this.#run(
+      () => this.#sql`SELECT device, count(*)::int AS n, (extract(epoch FROM max(at)) * 1000)::float8 AS last
+                      FROM cairn_sync_records WHERE team = ${team} GROUP BY device ORDER BY max(at) DESC`,
+    )) as Array<{ device: string; n: number; last: number }>;
+    return rows.map((r) => ({ device: r.device, records: r.n, lastAt: Math.round(r.last) }));
+  }
+
+  /** The highest device counter the server holds for `device` (0 when none). */
+  async maxCounter(team: string, device: string): Promise<number> {
+    const rows = (await this.#run(
+      () => this.#sql`SELECT coalesce(max(counter), 0)::text AS c FROM cairn_sync_records WHERE team = ${team} AND device = ${device}`,
+    )) as Array<{ c: string }>;
+    return Number(rows[0]?.c ?? 0);
+  }
+
+  /** The team's last sequence number (0 when it has none). */
+  async head(team: string): Promise<number> {
+    const rows = (await this.#run(() => this.#sql`SELECT coalesce(max(seq), 0)::text AS head FROM cairn_sync_records WHERE team = ${team}`)) as Array<{ head: string }>;
+    return Number(rows[0]?.head ?? 0);
+  }
+
+  async close(): Promise<void> {
+    await this.#sql.close({ timeout: 1 }).catch(() => {});
+  }
+}

@@ -1,0 +1,41 @@
+/** @module What `cairn sync status` reports: the last sync, what waits to be sent, and what the server says (if it answers). */
+import { describeError } from "../errors.ts";
+import type { SyncLog } from "../store/sync-log.ts";
+import { type DeviceSeen, SyncServer } from "./server.ts";
+import { type LastSync, redactUrl, type SyncConfig } from "./settings.ts";
+
+export interface SyncStatus {
+  server: string;
+  team: string;
+  device: string;
+  shared: { projects: string[]; global: boolean };
+  last: LastSync | null;
+  /** Local changes not yet on the server (queued and sealed). */
+  pending: number;
+  cursor: number;
+  reachable: boolean;
+  error?: string;
+  /** Records on the server this device has not pulled yet (when reachable). */
+  behind?: number;
+  devices?: DeviceSeen[];
+}
+
+export async function syncStatus(config: SyncConfig & { last?: LastSync }, log: SyncLog): Promise<SyncStatus> {
+  const counts = log.counts();
+  const cursor = log.get("cursor");
+  const base: SyncStatus = {
+    server: redactUrl(config.server), team: config.team, device: config.device, shared: config.shared,
+    last: config.last ?? null, pending: counts.outbox + counts.pending, cursor, reachable: false,
+  };
+  let server: SyncServer | undefined;
+  try {
+    server = await SyncServer.connect(config.server, 3);
+    await server.checkSchema();
+    const [head, devices] = await Promise.all([server.head(config.team), server.devices(config.team)]);
+    return { ...base, reachable: true, behind: Math.max(0, head - cursor), devices };
+  } catch (err) {
+    return { ...base, error: describeError(err) };
+  } finally {
+    await server?.close();
+  }
+}

@@ -1,0 +1,77 @@
+/**
+ * @module Joining and leaving a team: init (a new team on a server, creating its schema), join (with a code
+ * from `invite`), share/unshare a project, leave. Each device gets a random id; the team key never leaves
+ * the data directory except inside the join code a person hands over.
+ */
+import { randomBytes } from "node:crypto";
+import { cairnError } from "../errors.ts";
+import type { SyncLog } from "../store/sync-log.ts";
+import { decodeJoinCode } from "./code.ts";
+import { SyncServer } from "./server.ts";
+import { readConfig, readSettings, redactUrl, removeConfig, type SyncConfig, writeConfig, writeSettings } from "./settings.ts";
+
+function assertNotInTeam(dataDir: string): void {
+  const s = readSettings(dataDir);
+  if (s) throw cairnError("SYNC_ALREADY", [s.team, redactUrl(s.server)]);
+}
+
+async function begin(dataDir: string, log: SyncLog, server: string, team: string, key: Uint8Array, setUp: (s: SyncServer) => Promise<void>): Promise<SyncConfig> {
+  assertNotInTeam(dataDir);
+  const conn = await SyncServer.connect(server);
+  try {
+    await setUp(conn);
+  } finally {
+    await conn.close();
+  }
+  const config: SyncConfig = { server, team, key, device: randomBytes(8).toString("hex"), shared: { projects: [], global: false } };
+  log.reset();
+  log.set("mode", 1);
+  writeConfig(dataDir, config);
+  return config;
+}
+
+/** Starts a team on `server` (creating the schema there if absent). */
+export function initTeam(dataDir: string, log: SyncLog, server: string): Promise<SyncConfig> {
+  return begin(dataDir, log, server, randomBytes(16).toString("hex"), new Uint8Array(randomBytes(32)), (s) => s.ensureSchema());
+}
+
+/** Joins the team a join code names, through `server`. */
+export function joinTeam(dataDir: string, log: SyncLog, code: string, server: string): Promise<SyncConfig> {
+  const { team, key } = decodeJoinCode(code);
+  return begin(dataDir, log, server, team, key, (s) => s.checkSchema());
+}
+
+export function requireConfig(dataDir: string): SyncConfig {
+  const c = readConfig(dataDir);
+  if (!c) throw cairnError("SYNC_NOT_SET_UP");
+  return c;
+}
+
+/**
+ * Shares (or stops sharing) a project's memories (`project` null: global-scope preferences). Sharing queues
+ * the project's existing memories; unsharing stops new ones from leaving, while memories the team already
+ * has keep syncing (they are the team's now).
+ */
+export function setShared(dataDir: string, log: SyncLog, project: string | null, shared: boolean): { queued: number; config: SyncConfig } {
+  const config = requireConfig(dataDir);
+  const projects = new Set(config.shared.projects);
+  if (project !== null) {
+    if (shared) projects.add(project);
+    else projects.delete(project);
+  }
+  const next: SyncConfig = {
+    ...config,
+    shared: { projects: [...projects].sort(), global: project === null ? shared : config.shared.global },
+  };
+  const { key: _k, ...settings } = next;
+  writeSettings(dataDir, settings);
+  const queued = shared ? log.enqueueProject(project) : 0;
+  return { queued, config: next };
+}
+
+/** Leaves the team: local memories stay; the key, settings and everything sync kept locally are removed. */
+export function leaveTeam(dataDir: string, log: SyncLog): void {
+  requireConfig(dataDir);
+  log.reset();
+  removeConfig(dataDir);
+}

@@ -1,0 +1,110 @@
+/**
+ * @module `cairn sync` through the binary: set-up in three commands, human and --json output, status with the
+ * server up and down (exit 1, changes queued), a schema of another version refused, leave removing the key.
+ */
+import { afterAll, beforeAll, expect, test } from "bun:test";
+import { existsSync, statSync } from "node:fs";
+import { join } from "node:path";
+import { SQL } from "bun";
+import { startPostgres, type Postgres } from "../helpers/postgres.ts";
+import { requireBinary } from "../helpers/bin.ts";
+import { CLI_PROJECT, CliDevice } from "../helpers/sync-cli.ts";
+
+let pg: Postgres | null = null;
+beforeAll(async () => {
+  const r = await startPostgres();
+  if ("skip" in r) console.warn(`sync tests skipped: ${r.skip}`);
+  else pg = r;
+});
+afterAll(() => pg?.destroy());
+
+test("init, invite, join, sync, status, share, leave; server down; schema mismatch", async () => {
+  if (!pg) return;
+  await pg.createDb("cli");
+  const url = pg.url("cli");
+  const a = new CliDevice();
+  const b = new CliDevice();
+  try {
+    const init = await a.cairn(["sync", "init", "--server", url, "--project", CLI_PROJECT, "--json"]);
+    expect(JSON.parse(init.stdout)).toMatchObject({ shared: `project ${CLI_PROJECT}` });
+    const key = join(a.env.CAIRN_HOME!, "sync.key");
+    expect(statSync(key).mode & 0o777).toBe(0o600);
+    const { code } = JSON.parse((await a.cairn(["sync", "invite", "--json"])).stdout);
+    await b.cairn(["sync", "join", code, "--server", url, "--project", CLI_PROJECT]);
+    await a.cairn(["remember", "the release train leaves on thursdays", "--project", CLI_PROJECT]);
+    const pushed = await a.cairn(["sync", "--json"]);
+    expect(JSON.parse(pushed.stdout)).toMatchObject({ synced: true, pushed: 1 });
+    expect(pushed.stderr).toContain("pushed 1 change(s)");
+    const pulled = await b.cairn(["sync"]);
+    expect(pulled.stdout).toContain("1 received");
+    expect(await b.exported()).toEqual(await a.exported());
+    const status = JSON.parse((await b.cairn(["sync", "status", "--json"])).stdout);
+    expect(status).toMatchObject({ reachable: true, pending: 0, behind: 0 });
+    expect(status.devices).toHaveLength(1);
+    expect((await a.cairn(["sync", "status"])).stdout).toContain("server: reachable");
+
+    pg.stop();
+    try {
+      await a.cairn(["remember", "written while the server is down", "--project", CLI_PROJECT]);
+      const down = await a.cairn(["sync"], false);
+      expect(down.exitCode).toBe(1);
+      expect(down.stderr).toContain("cannot be reached");
+      const st = await a.cairn(["sync", "status"], false);
+      expect(st.exitCode).toBe(1);
+      expect(st.stdout).toContain("UNREACHABLE");
+      expect(st.stdout).toContain("pending: 1 ");
+    } finally {
+      pg.start();
+    }
+    await a.cairn(["sync"]);
+
+    const sql = new SQL(url);
+    await sql`UPDATE cairn_sync_meta SET value = '99' WHERE key = 'schema_version'`;
+    const mismatch = await b.cairn(["sync"], false);
+    expect(mismatch.exitCode).toBe(1);
+    expect(mismatch.stderr).toContain("schema version 99");
+    await sql`UPDATE cairn_sync_meta SET value = '1' WHERE key = 'schema_version'`;
+    await sql.close();
+
+    const bad = await b.cairn(["sync", "join", "cairn-team1-short", "--server", url], false);
+    expect(bad.exitCode).toBe(2);
+    await b.cairn(["sync", "leave"]);
+    expect(existsSync(join(b.env.CAIRN_HOME!, "sync.key"))).toBe(false);
+    expect((await b.cairn(["sync"], false)).stderr).toContain("not in a sync team");
+  } finally {
+    a.close();
+    b.close();
+  }
+});
+
+for (const [what, args] of [["cairn mcp", ["mcp"]], ["the warm hook daemon", ["hook", "--serve"]]] as const) test(`${what} syncs in the background: a memory pushed elsewhere arrives without any command`, async () => {
+  if (!pg) return;
+  const db = `background${args.length}`;
+  await pg.createDb(db);
+  const url = pg.url(db);
+  const a = new CliDevice();
+  const b = new CliDevice();
+  try {
+    await a.cairn(["sync", "init", "--server", url, "--project", CLI_PROJECT]);
+    const { code } = JSON.parse((await a.cairn(["sync", "invite", "--json"])).stdout);
+    await b.cairn(["sync", "join", code, "--server", url]);
+    const proc = Bun.spawn([requireBinary(), ...args], { env: { ...b.env, CAIRN_SYNC_INTERVAL_MS: "300" }, cwd: b.home, stdin: "pipe", stdout: "ignore", stderr: "ignore" });
+    try {
+      await a.cairn(["remember", "the on-call rota lives in the wiki", "--project", CLI_PROJECT]);
+      await a.cairn(["sync"]);
+      let got: string[] = [];
+      for (let i = 0; i < 300 && got.length === 0; i++) {
+        await Bun.sleep(100);
+        got = await b.exported();
+      }
+      expect(got).toEqual(await a.exported());
+    } finally {
+      proc.stdin.end();
+      proc.kill("SIGTERM");
+      await proc.exited;
+    }
+  } finally {
+    a.close();
+    b.close();
+  }
+});

@@ -1,0 +1,54 @@
+/** @module Test helper: "machines" for team sync — each a data directory with its own store and engine, synced in process. */
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { Engine } from "../../src/engine/engine.ts";
+import { SqliteStore } from "../../src/store/sqlite-store.ts";
+import type { SyncContext } from "../../src/sync/context.ts";
+import { syncOnce } from "../../src/sync/run.ts";
+import { readConfig } from "../../src/sync/settings.ts";
+import { initTeam, joinTeam, setShared } from "../../src/sync/team.ts";
+import { encodeJoinCode } from "../../src/sync/code.ts";
+
+export const PROJECT = "github.com/acme/app";
+
+export class Device {
+  readonly dir = mkdtempSync(join(tmpdir(), "cairn-sync-dev-"));
+  readonly store = new SqliteStore(join(this.dir, "cairn.db"));
+  readonly engine = new Engine({ store: this.store, project: PROJECT, actor: "test" });
+
+  context(progress?: (l: string) => void): SyncContext {
+    const config = readConfig(this.dir);
+    if (!config) throw new Error("device not in a team");
+    return { store: this.store, log: this.store.sync, config, engineAs: (a) => this.engine.withActor(a), progress };
+  }
+
+  sync() {
+    return syncOnce(this.context(), this.dir);
+  }
+
+  async init(url: string) {
+    await initTeam(this.dir, this.store.sync, url);
+    setShared(this.dir, this.store.sync, PROJECT, true);
+  }
+
+  code(): string {
+    const c = readConfig(this.dir)!;
+    return encodeJoinCode(c.team, c.key);
+  }
+
+  async join(code: string, url: string) {
+    await joinTeam(this.dir, this.store.sync, code, url);
+    setShared(this.dir, this.store.sync, PROJECT, true);
+  }
+
+  /** Every memory as exported, without this device's own access statistics. */
+  exported(): string[] {
+    return [...this.engine.export()].map(({ access_count: _a, last_accessed_at: _l, ...m }) => JSON.stringify(m)).sort();
+  }
+
+  close() {
+    this.engine.close();
+    rmSync(this.dir, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,118 @@
+/** @module Team sync between devices through a real PostgreSQL: what one writes, the others get; conflicts, erase, tampering. */
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { startPostgres, type Postgres } from "../helpers/postgres.ts";
+import { Device } from "../helpers/sync-devices.ts";
+
+let pg: Postgres | null = null;
+let skip = "";
+let dbs = 0;
+beforeAll(async () => {
+  const r = await startPostgres();
+  if ("skip" in r) skip = r.skip;
+  else pg = r;
+  if (skip) console.warn(`sync tests skipped: ${skip}`);
+});
+afterAll(() => pg?.destroy());
+
+async function team(n: number): Promise<Device[]> {
+  const db = `t${++dbs}`;
+  await pg!.createDb(db);
+  const url = pg!.url(db);
+  const devices = Array.from({ length: n }, () => new Device());
+  await devices[0]!.init(url);
+  for (const d of devices.slice(1)) await d.join(devices[0]!.code(), url);
+  return devices;
+}
+
+describe("sync", () => {
+  test("a memory written on one device reaches the other; an edit and a hard erase follow", async () => {
+    if (!pg) return;
+    const [a, b] = await team(2);
+    const r = a!.engine.remember({ content: "deploys need the VPN up first", tags: ["ops"] });
+    await a!.sync();
+    await b!.sync();
+    expect(b!.engine.get(r.id, { track: false }).content).toBe("deploys need the VPN up first");
+    b!.engine.update(r.id, { content: "deploys need the VPN and the bastion" });
+    await b!.sync();
+    await a!.sync();
+    expect(a!.engine.get(r.id, { track: false }).content).toBe("deploys need the VPN and the bastion");
+    expect(a!.engine.history(r.id).entries.some((e) => e.actor.startsWith("sync:"))).toBe(true);
+    a!.engine.forget(r.id, { hard: true });
+    await a!.sync();
+    await b!.sync();
+    expect(() => b!.engine.get(r.id)).toThrow();
+    expect(a!.exported()).toEqual(b!.exported());
+    for (const d of [a, b]) d!.close();
+  });
+});
+
+test("a device offline for 5,000 changes catches up", async () => {
+  if (!pg) return;
+  const [a, b] = await team(2);
+  const lines = Array.from({ length: 4900 }, (_, i) => JSON.stringify({ content: `offline change ${i}: worker w${i} drains queue q${i % 50}`, project: "github.com/acme/app" }));
+  await a!.engine.import(`${lines.join("\n")}\n`);
+  const ids = [...a!.engine.export()].slice(0, 100).map((m) => m.id);
+  for (const id of ids) a!.engine.update(id, { tags: ["edited"] });
+  await a!.sync();
+  const report = await b!.sync();
+  expect(report.pulled).toBe(4900);
+  expect(b!.exported()).toEqual(a!.exported());
+  for (const d of [a, b]) d!.close();
+});
+
+test("a database replaced under the team's settings resumes: recording on again, no device counter reused", async () => {
+  if (!pg) return;
+  const [a, b] = await team(2);
+  const first = a!.engine.remember({ content: "written before the database was restored" });
+  await a!.sync();
+  // Device counters 1–3 are used on the server.
+  for (const tag of ["two", "three"]) {
+    a!.engine.update(first.id, { tags: [tag] });
+    await a!.sync();
+  }
+  // What a restore from an old backup (or a repaired database) looks like to sync: counters and tables empty, recording off.
+  a!.store.sync.reset();
+  a!.engine.remember({ content: "written after the restore, before any sync" });
+  await a!.sync();
+  await b!.sync();
+  expect(b!.exported()).toHaveLength(2);
+  expect(b!.exported()).toEqual(a!.exported());
+  for (const d of [a, b]) d!.close();
+});
+
+test("the same statement stored on two devices merges by the duplicate rule, the same way on both", async () => {
+  if (!pg) return;
+  const [a, b] = await team(2);
+  const ra = a!.engine.remember({ content: "Run the migrations before the deploy", tags: ["deploy"] });
+  const rb = b!.engine.remember({ content: "run the migrations before the deploy", tags: ["db"] });
+  for (let i = 0; i < 2; i++) for (const d of [a, b]) await d!.sync();
+  expect(b!.exported()).toEqual(a!.exported());
+  const [keep, drop] = ra.id < rb.id ? [ra.id, rb.id] : [rb.id, ra.id];
+  const kept = a!.engine.get(keep, { track: false });
+  expect(kept.status).toBe("active");
+  expect(kept.tags.sort()).toEqual(["db", "deploy"]);
+  expect(a!.engine.get(drop, { track: false })).toMatchObject({ status: "superseded", supersededBy: keep });
+  for (const d of [a, b]) d!.close();
+});
+
+test("an erase stays final even when a later edit of the memory arrives before it was sent", async () => {
+  if (!pg) return;
+  const [a, b] = await team(2);
+  const r = a!.engine.remember({ content: "the staging host is called kiwi" });
+  await a!.sync();
+  await b!.sync();
+  a!.engine.forget(r.id, { hard: true });
+  b!.engine.update(r.id, { content: "the staging host is called kiwi-2" });
+  await b!.sync();
+  // A pulls B's later edit while its own erase still waits in the outbox: the erase wins and goes out.
+  const { pullAll } = await import("../../src/sync/pull.ts");
+  const { SyncServer } = await import("../../src/sync/server.ts");
+  const server = await SyncServer.connect(a!.context().config.server);
+  await pullAll(a!.context(), server);
+  await server.close();
+  await a!.sync();
+  await b!.sync();
+  expect(a!.exported()).toEqual([]);
+  expect(b!.exported()).toEqual([]);
+  for (const d of [a, b]) d!.close();
+});

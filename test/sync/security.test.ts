@@ -1,0 +1,139 @@
+/**
+ * @module What the server holds and what it can do: a dump has no marker word, tag, project name or memory id
+ * in it; a wrong team key or a record altered or moved on the server is refused by name and nothing is
+ * applied; a server that is down leaves local work going and `status` saying so.
+ */
+import { afterAll, beforeAll, expect, test } from "bun:test";
+import { randomBytes } from "node:crypto";
+import { SQL } from "bun";
+import { encodeJoinCode } from "../../src/sync/code.ts";
+import { readConfig } from "../../src/sync/settings.ts";
+import { syncStatus } from "../../src/sync/status.ts";
+import { startPostgres, type Postgres } from "../helpers/postgres.ts";
+import { Device } from "../helpers/sync-devices.ts";
+
+let pg: Postgres | null = null;
+let dbs = 0;
+beforeAll(async () => {
+  const r = await startPostgres();
+  if ("skip" in r) console.warn(`sync tests skipped: ${r.skip}`);
+  else pg = r;
+});
+afterAll(() => pg?.destroy());
+
+async function team(n: number): Promise<{ devices: Device[]; db: string; url: string }> {
+  const db = `s${++dbs}`;
+  await pg!.createDb(db);
+  const url = pg!.url(db);
+  const devices = Array.from({ length: n }, () => new Device());
+  await devices[0]!.init(url);
+  for (const d of devices.slice(1)) await d.join(devices[0]!.code(), url);
+  return { devices, db, url };
+}
+
+const codeOf = (err: unknown) => (err as { code?: string }).code;
+
+async function failure(p: Promise<unknown>): Promise<unknown> {
+  try {
+    await p;
+  } catch (err) {
+    return err;
+  }
+  throw new Error("expected a failure");
+}
+
+test("a dump of the server holds none of 1,000 marker words, their tags, project names or memory ids", async () => {
+  if (!pg) return;
+  const { devices: [a, b], db } = await team(2);
+  const projects = ["github.com/acme/zephyrpayments", "github.com/acme/quillbilling"];
+  for (const p of projects) a!.engine.remember({ content: "seed", project: p });
+  for (const p of projects) a!.store.sync.enqueueProject(p);
+  const { setShared } = await import("../../src/sync/team.ts");
+  for (const p of projects) setShared(a!.dir, a!.store.sync, p, true);
+  const markers: string[] = [];
+  const ids: string[] = [];
+  for (let i = 0; i < 1000; i++) {
+    const marker = `mk${randomBytes(5).toString("hex")}`;
+    const tag = `tg${randomBytes(4).toString("hex")}`;
+    markers.push(marker, tag);
+    ids.push(a!.engine.remember({ content: `the ${marker} service needs a warm cache`, tags: [tag], project: projects[i % 2]!, type: "lesson" }).id);
+  }
+  a!.engine.relate(ids[0]!, ids[1]!, "relates_to");
+  a!.engine.forget(ids[2]!, { hard: true });
+  await a!.sync();
+  await b!.sync();
+  expect(b!.exported()).toEqual(a!.exported());
+  const dump = pg.dump(db);
+  expect(dump).toContain("cairn_sync_records");
+  const found = [...markers, ...projects, "zephyrpayments", "quillbilling", ...ids, "lesson", "warm cache"].filter((w) => dump.includes(w));
+  expect(found).toEqual([]);
+  for (const d of [a, b]) d!.close();
+});
+
+test("a wrong team key names the record it cannot open and applies nothing", async () => {
+  if (!pg) return;
+  const { devices: [a], url } = await team(1);
+  a!.engine.remember({ content: "the deploy key lives in the vault" });
+  await a!.sync();
+  const intruder = new Device();
+  await intruder.join(encodeJoinCode(readConfig(a!.dir)!.team, new Uint8Array(randomBytes(32))), url);
+  const err = await failure(intruder.sync());
+  expect(codeOf(err)).toBe("SYNC_BAD_RECORD");
+  expect((err as Error).message).toContain("Record 1 ");
+  expect(intruder.exported()).toEqual([]);
+  expect(intruder.store.sync.get("cursor")).toBe(0);
+  for (const d of [a!, intruder]) d.close();
+});
+
+test("a record altered, or moved to another slot, on the server is refused by name and nothing is applied", async () => {
+  if (!pg) return;
+  const { devices: [a, b], url } = await team(2);
+  a!.engine.remember({ content: "first: rotate the api token monthly" });
+  a!.engine.remember({ content: "second: the queue retries three times" });
+  await a!.sync();
+  const sql = new SQL(url);
+  try {
+    const [{ seq }] = await sql`SELECT max(seq)::int AS seq FROM cairn_sync_records`;
+    await sql`UPDATE cairn_sync_records SET body = overlay(body placing '\\x00'::bytea from 20 for 1) WHERE seq = ${seq}`;
+    let err = await failure(b!.sync());
+    expect(codeOf(err)).toBe("SYNC_BAD_RECORD");
+    expect((err as Error).message).toContain(`Record ${seq} `);
+    expect(b!.exported()).toEqual([]);
+    // Restored body, but moved to another device counter: the seal is bound to its slot.
+    await sql`DELETE FROM cairn_sync_records WHERE seq = ${seq}`;
+    b!.store.sync.set("cursor", 0);
+    a!.store.sync.set("counter", 0);
+    a!.engine.remember({ content: "third: caches expire hourly" });
+    await a!.sync();
+    const [{ last }] = await sql`SELECT max(seq)::int AS last FROM cairn_sync_records`;
+    await sql`UPDATE cairn_sync_records SET counter = counter + 100 WHERE seq = ${last}`;
+    err = await failure(b!.sync());
+    expect(codeOf(err)).toBe("SYNC_BAD_RECORD");
+    expect(b!.exported()).toEqual([]);
+  } finally {
+    await sql.close();
+  }
+  for (const d of [a, b]) d!.close();
+});
+
+test("with the server down, local writes go on, changes queue, status says so; they go out once it is back", async () => {
+  if (!pg) return;
+  const { devices: [a, b] } = await team(2);
+  pg.stop();
+  try {
+    const r = a!.engine.remember({ content: "written while the server was down" });
+    expect(codeOf(await failure(a!.sync()))).toBe("SYNC_UNREACHABLE");
+    const status = await syncStatus(readConfig(a!.dir)!, a!.store.sync);
+    expect(status.reachable).toBe(false);
+    expect(status.pending).toBe(1);
+    expect(readConfig(a!.dir)!.last?.ok).toBe(false);
+    a!.engine.update(r.id, { tags: ["offline"] });
+  } finally {
+    pg.start();
+  }
+  await a!.sync();
+  await b!.sync();
+  expect(b!.exported()).toEqual(a!.exported());
+  expect(b!.exported()).toHaveLength(1);
+  for (const d of [a, b]) d!.close();
+});
