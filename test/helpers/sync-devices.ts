@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Engine } from "../../src/engine/engine.ts";
 import { SqliteStore } from "../../src/store/sqlite-store.ts";
+import { encryptedOptions } from "./engine.ts";
 import type { SyncContext } from "../../src/sync/context.ts";
 import { syncOnce } from "../../src/sync/run.ts";
 import { readConfig } from "../../src/sync/settings.ts";
@@ -14,8 +15,16 @@ export const PROJECT = "github.com/acme/app";
 
 export class Device {
   readonly dir = mkdtempSync(join(tmpdir(), "cairn-sync-dev-"));
-  readonly store = new SqliteStore(join(this.dir, "cairn.db"));
-  readonly engine = new Engine({ store: this.store, project: PROJECT, actor: "test" });
+  readonly store: SqliteStore;
+  readonly engine: Engine;
+
+  /** `encrypted`: the store is encrypted at rest under its own random key (default: CAIRN_TEST_CODEC=aead). */
+  constructor(opts: { encrypted?: boolean } = {}) {
+    const file = join(this.dir, "cairn.db");
+    const encrypted = opts.encrypted ?? process.env.CAIRN_TEST_CODEC === "aead";
+    this.store = new SqliteStore(file, encrypted ? encryptedOptions(undefined, file) : {});
+    this.engine = new Engine({ store: this.store, project: PROJECT, actor: "test" });
+  }
 
   context(progress?: (l: string) => void): SyncContext {
     const config = readConfig(this.dir);

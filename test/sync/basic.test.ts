@@ -14,11 +14,11 @@ beforeAll(async () => {
 });
 afterAll(() => pg?.destroy());
 
-async function team(n: number): Promise<Device[]> {
+async function team(n: number, encrypted: boolean[] = []): Promise<Device[]> {
   const db = `t${++dbs}`;
   await pg!.createDb(db);
   const url = pg!.url(db);
-  const devices = Array.from({ length: n }, () => new Device());
+  const devices = Array.from({ length: n }, (_, i) => new Device({ encrypted: encrypted[i] }));
   await devices[0]!.init(url);
   for (const d of devices.slice(1)) await d.join(devices[0]!.code(), url);
   return devices;
@@ -44,6 +44,23 @@ describe("sync", () => {
     expect(a!.exported()).toEqual(b!.exported());
     for (const d of [a, b]) d!.close();
   });
+});
+
+test("a store encrypted at rest syncs with a plain one: the team sees plain text, each disk its own encoding", async () => {
+  if (!pg) return;
+  const [a, b] = await team(2, [true, false]);
+  const r = a!.engine.remember({ content: "the staging bastion rotates its host key monthly", tags: ["ops"] });
+  await a!.sync();
+  await b!.sync();
+  expect(b!.engine.get(r.id, { track: false })).toMatchObject({ content: "the staging bastion rotates its host key monthly", tags: ["ops"] });
+  b!.engine.update(r.id, { content: "the staging bastion rotates its host key weekly" });
+  await b!.sync();
+  await a!.sync();
+  expect(a!.engine.get(r.id, { track: false }).content).toBe("the staging bastion rotates its host key weekly");
+  expect(a!.exported()).toEqual(b!.exported());
+  const rows = a!.store.database.query("SELECT content, tags FROM memories").all();
+  expect(JSON.stringify(rows)).not.toContain("bastion");
+  for (const d of [a, b]) d!.close();
 });
 
 test("a device offline for 5,000 changes catches up", async () => {
