@@ -73,7 +73,7 @@ export class SqliteStore implements Store {
     this.#live = new LiveDatabase(path, (p) => this.#openChecked(p, opts), opts);
     this.vectors = new SqliteVectors(this.#live, this.#codec);
     this.policy = new SqlitePolicy(this.#live, this.#codec);
-    this.sync = new SqliteSyncLog(this.#live);
+    this.sync = new SqliteSyncLog(this.#live, this.#codec);
   }
 
   /**

@@ -6,6 +6,8 @@
 import type { Database } from "bun:sqlite";
 import { writeTransaction } from "./db.ts";
 import type { LiveDatabase } from "./live-db.ts";
+import { type ContentCodec, PLAIN_CODEC } from "./content-codec.ts";
+import { storedProject } from "./rows.ts";
 
 export type SyncMode = 0 | 1 | 2;
 export interface OutboxEntry { memoryId: string; op: "put" | "erase"; hlc: number }
@@ -43,8 +45,12 @@ export interface SyncLog {
 export class SqliteSyncLog implements SyncLog {
   readonly #live: LiveDatabase;
 
-  constructor(live: LiveDatabase) {
+  /** Hashes are stored keyed in an encrypted store: queries key them the same way. */
+  readonly #codec: ContentCodec;
+
+  constructor(live: LiveDatabase, codec: ContentCodec = PLAIN_CODEC) {
     this.#live = live;
+    this.#codec = codec;
   }
 
   #w<T>(fn: (db: Database) => T): T {
@@ -77,7 +83,7 @@ export class SqliteSyncLog implements SyncLog {
              SELECT id, 'put', (SELECT value FROM sync_local WHERE key = 'clock') FROM memories WHERE project IS ?
            ON CONFLICT (memory_id) DO UPDATE SET op = sync_outbox.op`,
         )
-        .run(project).changes;
+        .run(storedProject(this.#codec, project)).changes;
     });
   }
 
@@ -162,12 +168,14 @@ export class SqliteSyncLog implements SyncLog {
 
   activeCanonical(hashes: readonly string[]): Set<string> {
     const found = new Set<string>();
-    for (let i = 0; i < hashes.length; i += 500) {
-      const part = hashes.slice(i, i + 500);
+    const plainOf = new Map(hashes.map((h) => [this.#codec.keyedHash(h), h]));
+    const stored = [...plainOf.keys()];
+    for (let i = 0; i < stored.length; i += 500) {
+      const part = stored.slice(i, i + 500);
       const rows = this.#db
         .query(`SELECT DISTINCT canonical_hash AS h FROM memories WHERE status = 'active' AND canonical_hash IN (${part.map(() => "?").join(", ")})`)
         .all(...part) as Array<{ h: string }>;
-      for (const r of rows) found.add(r.h);
+      for (const r of rows) found.add(plainOf.get(r.h)!);
     }
     return found;
   }

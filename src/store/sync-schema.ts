@@ -12,8 +12,11 @@ const RECORDING = `(SELECT value FROM sync_local WHERE key = 'mode') = 1`;
 const ENQUEUE = (id: string, op: string) =>
   `INSERT INTO sync_outbox (memory_id, op, hlc) VALUES (${id}, '${op}', ${CLOCK})
      ON CONFLICT (memory_id) DO UPDATE SET op = excluded.op, hlc = excluded.hlc`;
-/** Every column a peer sees: access counts and times are this device's own statistics. */
-const SYNCED = ["content_hash", "type", "tags", "project", "session_id", "agent", "source", "updated_at", "event_time", "expires_at",
+/**
+ * Every column a peer sees: access counts and times are this device's own statistics. `content` too: an
+ * encrypted store seals tags, metadata and source into it, so a tag-only edit changes only that column.
+ */
+const SYNCED = ["content", "content_hash", "type", "tags", "project", "session_id", "agent", "source", "updated_at", "event_time", "expires_at",
   "priority", "status", "superseded_by", "metadata"];
 
 export const SYNC_SCHEMA = `
