@@ -186,7 +186,7 @@ async function yieldPriority(): Promise<void> {
 }
 
 async function reembed(dataDir: string, dbFile: string, id: string, json: boolean): Promise<void> {
-  // In the foreground the user waits for it: every core. The background worker keeps to one thread.
+  // In the foreground the user waits for it: every core (so does the background worker for a backlog).
   const embedder = await openModelEmbedder(dataDir, id, { bulk: true });
   const store = new SqliteStore(dbFile);
   const started = performance.now();
