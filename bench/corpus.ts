@@ -132,17 +132,25 @@ function fitLength(w: Writer, text: string, target: number): string {
 
 /** `count` memories from `seed`. A longer corpus with the same seed starts with the shorter one. */
 export function generateMemories(count: number, seed = 1): BenchMemory[] {
-  const w = new Writer(seed);
   const out: BenchMemory[] = [];
-  for (let i = 0; i < count; i++) {
+  for (const m of memoryStream(seed)) {
+    if (out.length === count) break;
+    out.push(m);
+  }
+  return out;
+}
+
+/** The same memories one at a time, without end: for corpora too large to hold (bench/scale.ts). */
+export function* memoryStream(seed = 1): Generator<BenchMemory> {
+  const w = new Writer(seed);
+  for (;;) {
     const type = pickType(w.rng);
     let text = w.rng.pick(TEMPLATES[type]!)(w);
     if (w.rng.chance(0.03)) text = w.rng.chance(0.5) ? w.rng.pick(FOREIGN) : `${w.rng.pick(FOREIGN)} ${text}`;
     const content = fitLength(w, text, w.rng.logUniform(MIN_CHARS, MAX_CHARS));
     const tags = w.rng.chance(0.6) ? Array.from({ length: w.rng.int(1, 3) }, () => (w.rng.chance(0.5) ? w.tool() : w.dev())) : [];
-    out.push({ content, type, tags });
+    yield { content, type, tags };
   }
-  return out;
 }
 
 /** The memories as a JSONL import file. */

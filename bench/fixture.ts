@@ -61,11 +61,11 @@ export async function buildDb(ws: Workspace, size: number, jsonl: string, budget
   const { home, db } = homeFor(ws, `db-${size}`);
   const engine = openEngine(ws, db);
   const started = nowMs();
-  // The first callback comes after every line is parsed; later ones give the current write rate,
+  // Each callback gives the current rate (lines are parsed and written together),
   // smoothed over the last few thousand rows so one GC pause does not abandon a build.
   const ticks: Array<{ at: number; done: number }> = [];
   try {
-    const report = await engine.import(jsonl, (done, total) => {
+    const report = await engine.import(jsonl, (done, total = size) => {
       const at = nowMs();
       ticks.push({ at, done });
       const from = ticks[Math.max(0, ticks.length - 6)]!;

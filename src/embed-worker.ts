@@ -47,6 +47,19 @@ export function startEmbedWorker(dataDir: string, env: Record<string, string | u
 }
 
 /**
+ * Starts a worker when memories lack vectors: long-lived processes call it at start, so a backlog left by
+ * an import or a worker that died is embedded without waiting for a write. A count that fails starts nothing.
+ */
+export function embedBacklog(dataDir: string, pending: () => number): boolean {
+  try {
+    if (pending() <= 0) return false;
+  } catch {
+    return false;
+  }
+  return startEmbedWorker(dataDir);
+}
+
+/**
  * For the worker: takes the lock, or returns null when another live worker holds it. The returned function
  * releases it (only if it is still ours).
  */

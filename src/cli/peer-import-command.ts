@@ -36,8 +36,8 @@ export async function runPeerImport(args: PeerArgs, embed: Embed): Promise<void>
     const batch = adapter.read(path, { project, projectOfDir: (dir) => detectProjectKey(dir) });
     const plan = planPeerImport(engine, path, batch);
     if (dryRun) return report(args, format, path, batch, plan, planned(plan), null, started);
-    const done = await applyPeerImport(engine, path, batch, plan, (n, total) => {
-      if (!args.quiet) progress(`import: ${n}/${total} written`);
+    const done = await applyPeerImport(engine, path, batch, plan, (n) => {
+      if (!args.quiet) progress(`import: ${n}/${batch.records.length} written`);
     });
     const vectors = args.embed === false ? null : await embed(session, Boolean(args.quiet));
     report(args, format, path, batch, plan, done, vectors, started);

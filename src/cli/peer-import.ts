@@ -86,10 +86,13 @@ export interface PeerReport {
  * they became. A bad record stops the import before anything is written, named by its place in the source.
  */
 export async function applyPeerImport(engine: Engine, source: string, batch: PeerBatch, plan: PeerPlan, onProgress?: Progress): Promise<PeerReport> {
-  const jsonl = batch.records.map((r) => JSON.stringify(toImportLine(r))).join("\n");
+  // Serialised one record at a time as the import reads them: a large peer store is not held twice.
+  const lines = (function* () {
+    for (const r of batch.records) yield JSON.stringify(toImportLine(r));
+  })();
   let report;
   try {
-    report = await engine.import(jsonl, onProgress);
+    report = await engine.import(lines, onProgress);
   } catch (err) {
     if (err instanceof CairnError && err.code === "BAD_IMPORT_LINE") {
       const record = batch.records[Number(err.args[0]) - 1];

@@ -42,7 +42,7 @@ import { type TimelineInput, type TimelineResult, timeline } from "./timeline.ts
 import { exportRecords } from "./export.ts";
 import { resolveId, shortIds } from "./ids.ts";
 import { redactingStore } from "./redacting-store.ts";
-import type { ImportReport, Progress } from "./import.ts";
+import type { ImportReport, Progress, RawLine } from "./import.ts";
 import type { Hold, RetentionRule } from "../domain/retention.ts";
 import { addHold, type HoldInput, listHolds, releaseHold } from "./holds.ts";
 import { clearRules, listRules, type RuleInput, type SetRuleResult, setRule } from "./retention.ts";
@@ -311,8 +311,11 @@ export class Engine {
     return this.#ctx.store.check();
   }
 
-  /** All-or-nothing JSONL import (see import.ts); loaded on demand, as only imports need its schema. */
-  async import(jsonl: string, onProgress?: Progress): Promise<ImportReport> {
+  /**
+   * All-or-nothing JSONL import (see import.ts): the whole text, or lines read as the import goes (constant
+   * memory). Loaded on demand, as only imports need its schema.
+   */
+  async import(jsonl: string | Iterable<RawLine>, onProgress?: Progress): Promise<ImportReport> {
     const { importJsonl } = await import("./import.ts");
     const report = importJsonl(this.#ctx, jsonl, onProgress);
     this.#opts.onWrite?.();

@@ -1,7 +1,7 @@
 /**
- * @module Import of JSONL, one memory per line in the MemoryJson shape `cairn export` writes. An import is
- * validated completely before anything is written and then applied in one transaction, so a bad line or a
- * crash never leaves half an import behind. Loaded only when importing (the Engine imports it dynamically),
+ * @module Import of JSONL, one memory per line in the MemoryJson shape `cairn export` writes. Lines are
+ * read, validated and written one at a time inside one transaction, so memory stays flat whatever the size
+ * and a bad line or a crash never leaves half an import behind (the transaction rolls back). Loaded only when importing (the Engine imports it dynamically),
  * so its schema library stays off the start-up path of recalls and hooks.
  */
 import * as z from "zod/mini";
@@ -80,41 +80,47 @@ interface PendingLink {
   createdAt: number | null;
 }
 
-export type Progress = (done: number, total: number) => void;
+/** Lines written so far and, when known in advance, how many there are. */
+export type Progress = (done: number, total?: number) => void;
 
-/** Parses and validates every line, then writes them all in one transaction. */
-export function importJsonl(ctx: EngineContext, text: string, onProgress?: Progress): ImportReport {
+/** One line of an import source: its text, or only its size when it is over {@link MAX_IMPORT_LINE_BYTES}. */
+export type RawLine = string | { overLimitBytes: number };
+
+/**
+ * Reads, validates and writes line by line inside one transaction: memory stays bounded by a line (plus the
+ * links, kept until every memory is in), and a bad line anywhere rolls everything back, so nothing is
+ * written. `source` is the whole text or the lines of a file read as the import goes (cli/jsonl-lines.ts).
+ */
+export function importJsonl(ctx: EngineContext, source: string | Iterable<RawLine>, onProgress?: Progress): ImportReport {
   const now = ctx.now();
-  const records: Memory[] = [];
   const links: PendingLink[] = [];
   // Exports from before projects were keyed by git remote name them by path; those paths are aliases now.
   const aliases = new Map(ctx.store.projectAliases().map((a) => [a.alias, a.project]));
-  const lines = text.split("\n");
-  lines.forEach((raw, i) => {
-    const line = raw.trim();
-    if (line === "") return;
-    try {
-      const parsed = parseLine(line);
-      const memory = toMemory(ctx, parsed, now, aliases);
-      records.push(memory);
-      links.push(...linksOf(memory.id, parsed, now));
-    } catch (err) {
-      const why = err instanceof CairnError ? err.message : describeError(err);
-      throw cairnError("BAD_IMPORT_LINE", [i + 1, why], err);
-    }
-  });
-  const report: ImportReport = { lines: records.length, created: 0, duplicates: 0, links: 0, unlinked: 0 };
+  const lines = typeof source === "string" ? source.split("\n") : source;
+  const total = typeof source === "string" ? (lines as string[]).filter((l) => l.trim() !== "").length : undefined;
+  const report: ImportReport = { lines: 0, created: 0, duplicates: 0, links: 0, unlinked: 0 };
   const { store } = ctx;
   store.transaction(() => {
     // A line that repeats a stored memory is reinforced there: its links start from that memory instead.
+    // Only those are remembered, so the map stays as small as the duplicates.
     const storedAs = new Map<string, string>();
-    records.forEach((memory, i) => {
-      const { status, id } = store.get(memory.id) ? { status: "duplicate" as const, id: memory.id } : insertImported(ctx, memory, now);
-      storedAs.set(memory.id, id);
+    let lineNo = 0;
+    for (const raw of lines) {
+      lineNo++;
+      const parsed = readLine(ctx, raw, lineNo, now, aliases);
+      if (!parsed) continue;
+      const { memory, line, lineLinks } = parsed;
+      // A fresh id cannot be stored yet; only a line that brings its own is looked up.
+      const stored = line.id !== undefined && store.get(memory.id);
+      const { status, id } = stored ? { status: "duplicate" as const, id: memory.id } : insertImported(ctx, memory, now);
+      if (id !== memory.id) storedAs.set(memory.id, id);
+      for (const l of lineLinks) links.push(l);
       if (status === "created") report.created++;
       else report.duplicates++;
-      if (onProgress && ((i + 1) % 1000 === 0 || i + 1 === records.length)) onProgress(i + 1, records.length);
-    });
+      report.lines++;
+      if (onProgress && report.lines % 1000 === 0) onProgress(report.lines, total);
+    }
+    if (onProgress && report.lines % 1000 !== 0) onProgress(report.lines, total);
     for (const l of links) {
       const from = storedAs.get(l.from) ?? l.from;
       const to = storedAs.get(l.to) ?? l.to;
@@ -131,6 +137,28 @@ export function importJsonl(ctx: EngineContext, text: string, onProgress?: Progr
   return report;
 }
 
+/** A line parsed and checked (null for a blank one), or BAD_IMPORT_LINE naming it. */
+function readLine(ctx: EngineContext, raw: RawLine, lineNo: number, now: number, aliases: ReadonlyMap<string, string>): { memory: Memory; line: ImportLine; lineLinks: PendingLink[] } | null {
+  try {
+    if (typeof raw !== "string") throw overLimit(raw.overLimitBytes);
+    const text = raw.trim();
+    if (text === "") return null;
+    const line = parseLine(text);
+    const memory = toMemory(ctx, line, now, aliases);
+    // Checked now, so a bad relation names its line; made once every memory is in.
+    return { memory, line, lineLinks: line.links === undefined ? [] : linksOf(memory.id, line, now) };
+  } catch (err) {
+    const why = err instanceof CairnError ? err.message : describeError(err);
+    throw cairnError("BAD_IMPORT_LINE", [lineNo, why], err);
+  }
+}
+
+function overLimit(bytes: number): Error {
+  return new Error(
+    `the line is ${bytes} bytes; the limit is ${MAX_IMPORT_LINE_BYTES} (content may hold ${MAX_CONTENT_BYTES} bytes, metadata ${MAX_METADATA_BYTES})`,
+  );
+}
+
 function linksOf(from: string, line: ImportLine, now: number): PendingLink[] {
   return (line.links ?? []).map((l, i) => {
     if (!isRelation(l.relation)) throw new Error(`field "links.${i}.relation": "${l.relation}" is not one of ${RELATIONS.join(", ")}`);
@@ -142,11 +170,7 @@ function linksOf(from: string, line: ImportLine, now: number): PendingLink[] {
 function parseLine(line: string): ImportLine {
   // Checked in UTF-16 units first: UTF-8 takes at least as many bytes, so only a line near the limit is measured.
   const bytes = line.length > MAX_IMPORT_LINE_BYTES / 3 ? Buffer.byteLength(line, "utf8") : line.length;
-  if (bytes > MAX_IMPORT_LINE_BYTES) {
-    throw new Error(
-      `the line is ${bytes} bytes; the limit is ${MAX_IMPORT_LINE_BYTES} (content may hold ${MAX_CONTENT_BYTES} bytes, metadata ${MAX_METADATA_BYTES})`,
-    );
-  }
+  if (bytes > MAX_IMPORT_LINE_BYTES) throw overLimit(bytes);
   let json: unknown;
   try {
     json = JSON.parse(line);

@@ -47,12 +47,17 @@ export interface RecallResult {
   results: RecallHit[];
   mode: RecallMode;
   channels: string[];
-  /** Things the caller should show the user: a model that failed to load, partial vector coverage. */
+  /** Things the caller should show the user: a model that failed to load, a reranker missing. */
   warnings: string[];
   /** True when nothing relevant was found: no candidates at all, or {@link abstention} said so. */
   abstained: boolean;
   /** Why recall abstained although it had candidates (for --explain). */
   abstention?: Abstention;
+  /**
+   * Memories a channel could not search yet, when some could not: those without a vector for the active
+   * model (written moments ago, or an import the background worker is still embedding). Keyword finds them.
+   */
+  unembedded?: number;
 }
 
 export const DEFAULT_RECALL_LIMIT = 10;
@@ -116,10 +121,12 @@ export async function recall(ctx: EngineContext, input: RecallInput): Promise<Re
   // them. LoCoMo 0–4, keyword mode, limit 10: 10 candidates R@10 72.9, 20 → 75.0, 50 → 77.2.
   const candidates = Math.max(limit * 4, 50);
   const warnings: string[] = [];
+  let unembedded = 0;
   const search = async ({ channel, weight }: { channel: RetrievalChannel; weight: number }, found?: Memory[]): Promise<ChannelResult[]> => {
     try {
       const hits = await channel.search({ text: input.query, filter, now, limit: candidates, candidates: found });
       warnings.push(...(channel.takeWarnings?.() ?? []));
+      unembedded = Math.max(unembedded, channel.unsearched?.() ?? 0);
       return [{ channel: channel.name, weight, scale: channel.scale, hits }];
     } catch (err) {
       // A model that cannot load degrades recall to the remaining channels, visibly, never silently.
@@ -163,7 +170,7 @@ export async function recall(ctx: EngineContext, input: RecallInput): Promise<Re
   if (input.track !== false) ctx.store.touch(results.map((r) => r.memory.id), now);
   // A re-scoring channel with nothing to say about this query (no time in it) took no part in the answer.
   const used = lists.filter((l) => l.hits.length > 0 || !channels.some((c) => c.channel.name === l.channel && c.channel.stage === "rescore"));
-  return { results, mode, channels: used.map((l) => l.channel), warnings, abstained: results.length === 0, ...(declined ? { abstention: declined } : {}) };
+  return { results, mode, channels: used.map((l) => l.channel), warnings, abstained: results.length === 0, ...(declined ? { abstention: declined } : {}), ...(unembedded > 0 ? { unembedded } : {}) };
 }
 
 /**

@@ -1,8 +1,8 @@
 /**
  * @module The dense channel: cosine similarity between the query's embedding and stored memory vectors of
- * the active model only (never across models or widths). Before each search it embeds a bounded number of
- * memories still lacking vectors and catches up with vectors other processes wrote; if coverage is still
- * partial, it says so instead of answering as if it were complete. Large indexes are ranked through the
+ * the active model only (never across models or widths). Before each search it embeds a small backlog of
+ * memories still lacking vectors (a larger one is the background worker's) and catches up with vectors other
+ * processes wrote; if coverage is still partial, it reports exactly how much is missing. Large indexes are ranked through the
  * int8 top-k kernel (same results as exact scoring; see vector-rank.ts).
  */
 import type { Embedder } from "../embed/port.ts";
@@ -20,8 +20,14 @@ export interface DenseChannelOptions {
   store: Store;
   /** Opens the active model; called once, on first use (loading a model costs tens of milliseconds). */
   open: () => Promise<Embedder>;
-  /** Most memories embedded before one search (default 256); the rest waits for `cairn models reembed`. */
+  /**
+   * A backlog of at most this many memories (default 256) is embedded before the search; a larger one is
+   * left to the background (see `onBacklog`) and reported exactly by {@link DenseChannel.unsearched},
+   * instead of a query paying for part of it. The CLI and MCP server keep it small (see cli/retrieval.ts).
+   */
   catchUpLimit?: number;
+  /** Called with the backlog's size when one is left for the background (e.g. to start the worker). */
+  onBacklog?: (pending: number) => void;
   /** Time budget for that catch-up in ms (default 2000). */
   catchUpMs?: number;
   /**
@@ -43,7 +49,6 @@ export class DenseChannel implements RetrievalChannel {
   readonly #opts: DenseChannelOptions;
   #embedder: Promise<Embedder> | undefined;
   #index: VectorIndex | undefined;
-  #warnings: string[] = [];
   #background: Promise<unknown> = Promise.resolve();
   /** The database's change token when the index was last brought up to date. */
   #seen = "";
@@ -64,11 +69,9 @@ export class DenseChannel implements RetrievalChannel {
     return this.#embedder;
   }
 
-  /** Notices from the last search, e.g. partial coverage. Reading clears them. */
-  takeWarnings(): string[] {
-    const w = this.#warnings;
-    this.#warnings = [];
-    return w;
+  /** Memories without a vector of the active model at the last search (keyword recall still finds them). */
+  unsearched(): number {
+    return this.#remaining;
   }
 
   /** Embeds new memories soon, off the caller's path (long-lived processes call this after writes). */
@@ -93,10 +96,14 @@ export class DenseChannel implements RetrievalChannel {
     const fresh = store.vectors.changeToken() === this.#seen && this.#remaining === 0 && this.#index !== undefined;
     if (!fresh) {
       const missing = store.vectors.pendingCount(embedder.model);
-      const opts = { max: this.#opts.catchUpLimit ?? 256, deadline: performance.now() + (this.#opts.catchUpMs ?? 2000) };
+      const limit = this.#opts.catchUpLimit ?? 256;
       // A store that refuses writes (read-only, full disk) cannot keep vectors: search the ones it has.
       const writable = missing > 0 && store.writeRefusal() === null;
-      this.#remaining = writable ? (await embedPending(store, embedder, opts)).remaining : missing;
+      if (writable && missing <= limit) {
+        const opts = { max: limit, deadline: performance.now() + (this.#opts.catchUpMs ?? 2000) };
+        this.#remaining = (await embedPending(store, embedder, opts)).remaining;
+      } else this.#remaining = missing;
+      if (writable && this.#remaining > 0) this.#opts.onBacklog?.(this.#remaining);
       if (!this.#index || this.#index.model !== embedder.model || this.#index.dims !== embedder.dims) {
         this.#index = new VectorIndex(embedder.model, embedder.dims);
       }
@@ -104,11 +111,6 @@ export class DenseChannel implements RetrievalChannel {
       // next search sync once more. Read after it, such a commit went unseen until the next write.
       this.#seen = store.vectors.changeToken();
       this.#index.sync(store.vectors);
-    }
-    if (this.#remaining > 0) {
-      this.#warnings.push(
-        `${this.#remaining} memories have no ${embedder.model} vector yet, so semantic matches cover only part of your memories; run \`cairn models reembed\`.`,
-      );
     }
     const index = this.#index!;
     if (index.size === 0) return [];

@@ -1,12 +1,15 @@
 /**
  * @module Memories get their vectors when they are written: a plain `remember` starts the background
  * worker (doctor stops warning without anyone running `models reembed`), and `import` embeds what it
- * wrote before it returns, so recall right after an import covers it.
+ * wrote before it returns, so recall right after an import covers it; a backlog recall does not embed is
+ * reported exactly (CLI and MCP).
  */
 import { afterEach, beforeEach, expect, test } from "bun:test";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
+import { CAIRN_BIN } from "../helpers/bin.ts";
 import { createSandbox, type Sandbox } from "../helpers/sandbox.ts";
+import { McpProcess } from "./mcp-process.ts";
 
 let sb: Sandbox;
 beforeEach(() => {
@@ -55,3 +58,31 @@ test("import embeds what it wrote before returning; --no-embed leaves it", async
   expect(skipped.vectors).toBeUndefined();
   expect((await vectorsCheck()).level).toBe("warn");
 }, 60_000);
+
+test("a backlog is not embedded by recall: CLI and MCP say exactly how many memories lack a vector, keyword still finds them", async () => {
+  // The worker is off in the sandbox, so the backlog stays: 40 is over what a recall embeds itself (32).
+  const lines = Array.from({ length: 40 }, (_, i) => JSON.stringify({ content: `backlog note ${i} about the payment queue` })).join("\n");
+  await sb.ok(["import", "-", "--no-embed"], { stdin: lines });
+  const cli = await sb.run(["recall", "payment queue", "--mode", "hybrid", "--json"]);
+  const out = JSON.parse(cli.stdout) as { results: unknown[]; unembedded?: number };
+  expect(out.unembedded).toBe(40);
+  expect(out.results.length).toBeGreaterThan(0);
+  expect(cli.stderr).toContain("40 memories have no vector yet");
+  const human = await sb.run(["recall", "payment queue", "--mode", "hybrid"]);
+  expect(human.stderr).toContain("note: 40 memories have no vector yet");
+  expect((await vectorsCheck()).detail).toContain("40 memories have no use-lite vector");
+
+  const mcp = new McpProcess(CAIRN_BIN, { home: sb.cairnHome, cwd: sb.cwd, env: sb.env() });
+  try {
+    await mcp.initialize();
+    const r = await mcp.call("recall", { query: "payment queue", mode: "hybrid" });
+    expect(r.result.structuredContent.unembedded).toBe(40);
+    // Embedded meanwhile (by hand here, by the worker in real life): the count goes, nothing is left to say.
+    await sb.ok(["models", "reembed"]);
+    const after = await mcp.call("recall", { query: "payment queue", mode: "hybrid" });
+    expect(after.result.structuredContent.unembedded).toBeUndefined();
+  } finally {
+    mcp.closeStdin();
+    await mcp.exited;
+  }
+}, 90_000);

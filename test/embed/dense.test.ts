@@ -42,6 +42,30 @@ describe("dense channel", () => {
     engine.close();
   });
 
+  test("a backlog over the catch-up limit is left to the background and reported exactly; a small one is embedded first", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "cairn-dense-"));
+    dirs.push(dir);
+    const store = new SqliteStore(join(dir, "cairn.db"));
+    const embedder = new WordHashEmbedder();
+    const backlogs: number[] = [];
+    const dense = new DenseChannel({ store, open: async () => embedder, catchUpLimit: 5, onBacklog: (n) => backlogs.push(n) });
+    const engine = new Engine({ store, project: "/p", actor: "test", channels: { dense } });
+    for (let i = 0; i < 8; i++) engine.remember({ content: `note ${i} about otters and rivers` });
+    const first = await engine.recall({ query: "otters rivers", mode: "hybrid" });
+    // Nothing was embedded on the query path: all 8 are reported, keyword still finds them.
+    expect(first.unembedded).toBe(8);
+    expect(backlogs).toEqual([8]);
+    expect(store.vectors.pendingCount(embedder.model)).toBe(8);
+    expect(first.results.length).toBeGreaterThan(0);
+    // The background (here: this test) embeds all but 3; those fit the limit and the next search embeds them.
+    await embedPending(store, embedder, { max: 5 });
+    const second = await engine.recall({ query: "otters rivers", mode: "hybrid" });
+    expect(second.unembedded).toBeUndefined();
+    expect(backlogs).toEqual([8]);
+    expect(store.vectors.pendingCount(embedder.model)).toBe(0);
+    engine.close();
+  });
+
   test("vectors of other models or widths are never compared", async () => {
     const { engine, store } = setup(new WordHashEmbedder("m1", 64));
     const a = engine.remember({ content: "shared words here" }).memory;

@@ -3,12 +3,12 @@
  * `cairn import --from <format> <path>`: memories from another memory tool (see src/import-formats/).
  */
 import { defineCommand } from "citty";
-import { readFileSync } from "node:fs";
 import { cairnError, describeError } from "../../errors.ts";
 import { jsonFlag } from "../flags.ts";
 import { output, progress } from "../output.ts";
 import { type CliSession, withEngine } from "../session.ts";
-import { readStdinText } from "../stdin.ts";
+import { type LineFile, openLines } from "../jsonl-lines.ts";
+import { type ImportReport, MAX_IMPORT_LINE_BYTES, type RawLine } from "../../engine/import.ts";
 import { embedPending } from "../../engine/embedding.ts";
 import { openModelEmbedder } from "../retrieval.ts";
 import { runPeerImport } from "../peer-import-command.ts";
@@ -41,18 +41,29 @@ export default defineCommand({
     if (args["dry-run"] || args.project !== undefined || args.global) {
       throw cairnError("USAGE", ["--dry-run, --project and --global go with --from <format>; a cairn JSONL file carries its own projects."]);
     }
-    let text: string;
+    let file: LineFile;
     try {
-      text = args.file === "-" ? await readStdinText() : readFileSync(args.file, "utf8");
+      file = openLines(args.file, MAX_IMPORT_LINE_BYTES);
     } catch (err) {
       throw cairnError("IMPORT_READ", [args.file, describeError(err)], err);
     }
     await withEngine(async (session) => {
       const { engine } = session;
       const started = performance.now();
-      const report = await engine.import(text, (done, total) => {
-        if (!args.quiet) progress(`import: ${done}/${total} written`);
-      });
+      let shown = 0;
+      let report: ImportReport;
+      try {
+        report = await engine.import(readingLines(args.file, file), (done) => {
+          // About one line a second: a 1M-line import would otherwise print a thousand.
+          if (args.quiet || performance.now() - shown < 1000) return;
+          shown = performance.now();
+          const of = file.size ? ` (${Math.floor((100 * file.bytesRead) / file.size)}% of the file)` : "";
+          progress(`import: ${done} lines written${of}, ${Math.round(done / ((shown - started) / 1000))}/s`);
+        });
+      } finally {
+        file.close();
+      }
+      if (!args.quiet) progress(`import: ${report.lines} lines written, committed`);
       // Recall right after an import should cover it, so the vectors are made here (long work, with progress).
       const vectors = args.embed === false ? null : await embedImported(session, Boolean(args.quiet));
       const seconds = (performance.now() - started) / 1000;
@@ -65,6 +76,21 @@ export default defineCommand({
     }, { create: true });
   },
 });
+
+/** The file's lines; a read failing midway is IMPORT_READ, like one failing at the start. */
+function* readingLines(path: string, file: LineFile): Generator<RawLine> {
+  const it = file.lines[Symbol.iterator]();
+  for (;;) {
+    let next: IteratorResult<RawLine>;
+    try {
+      next = it.next();
+    } catch (err) {
+      throw cairnError("IMPORT_READ", [path, describeError(err)], err);
+    }
+    if (next.done) return;
+    yield next.value;
+  }
+}
 
 export type Vectors = { embedded: number; remaining: number; error?: string };
 

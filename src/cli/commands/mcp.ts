@@ -13,6 +13,7 @@ import { BackgroundSync, whenQuiet } from "../../sync/background.ts";
 import { syncIfConfigured } from "../../sync/run.ts";
 import { buildRetrieval } from "../retrieval.ts";
 import { hookStateErasure, loadCliConfig, recallRecorder } from "../session.ts";
+import { embedBacklog } from "../../embed-worker.ts";
 
 /** How often an idle MCP server looks for a pending erasure. */
 const ERASURE_CHECK_MS = 2000;
@@ -100,6 +101,8 @@ export default defineCommand({
     await server.connect(transport);
     sweeper.start();
     teamSync.start();
+    // Memories without vectors (an import, a worker that died) are embedded now, in the worker's process.
+    embedBacklog(paths.dataDir, () => store.vectors.pendingCount(config.values.model));
     // Between requests this process holds no read open: the moment to finish an erasure a purge left pending
     // (store/pending-erasure.ts), perhaps because of this server's own read. A stat every few seconds.
     const erasures = setInterval(() => engine.pendingErasure() && engine.finishErasure(), ERASURE_CHECK_MS);

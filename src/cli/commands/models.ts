@@ -142,15 +142,20 @@ async function use(paths: { dataDir: string; dbFile: string; configFile: string 
  */
 async function backgroundWorker(dataDir: string, dbFile: string, activeModel: string): Promise<void> {
   let model = activeModel;
+  // Below other work: a backlog takes every core, but an agent's own commands come first.
+  await yieldPriority();
   for (let round = 0; round < 8; round++) {
     // Checked before the model loads: a write that only reinforced a memory leaves nothing to do.
     // Writes landing after a round's last batch saw the lock and started no worker; the next round has them.
-    if (withStore(dbFile, (s) => s.vectors.pendingCount(model)) === 0) return;
+    const pending = withStore(dbFile, (s) => s.vectors.pendingCount(model));
+    if (pending === 0) return;
     const release = takeWorkerLock(dataDir);
     if (!release) return; // another worker is on it
     let embedded = 0;
     try {
-      const embedder = await openModelEmbedder(dataDir, model);
+      // A backlog (an import, a model switch) gets every core; a few fresh writes are done on one thread
+      // before a larger session would even have started.
+      const embedder = await openModelEmbedder(dataDir, model, { bulk: pending >= BULK_FROM });
       const store = new SqliteStore(dbFile);
       try {
         embedded = (await embedPending(store, embedder)).embedded;
@@ -167,8 +172,21 @@ async function backgroundWorker(dataDir: string, dbFile: string, activeModel: st
   }
 }
 
+/** Pending memories from which the worker opens a session on every core. */
+const BULK_FROM = 256;
+
+/** Lowers this process's scheduling priority (nice 10); where that is not allowed, runs as it is. */
+async function yieldPriority(): Promise<void> {
+  try {
+    const { setPriority } = await import("node:os");
+    setPriority(10);
+  } catch {
+    // not permitted: the worker runs at normal priority
+  }
+}
+
 async function reembed(dataDir: string, dbFile: string, id: string, json: boolean): Promise<void> {
-  // In the foreground the user waits for it: every core. The background worker keeps to one thread.
+  // In the foreground the user waits for it: every core (so does the background worker for a backlog).
   const embedder = await openModelEmbedder(dataDir, id, { bulk: true });
   const store = new SqliteStore(dbFile);
   const started = performance.now();

@@ -43,6 +43,7 @@ export default defineCommand({
       });
       // One line per distinct problem, on stderr, so degraded recall is never silent (stdout stays parseable).
       for (const w of new Set(result.warnings)) progress(`warning: ${w}`);
+      if (result.unembedded) progress(`note: ${unembeddedNote(result.unembedded)}`);
       if (args.json) {
         return output.json({
           results: result.results.map((r) => ({
@@ -54,6 +55,7 @@ export default defineCommand({
           mode: result.mode,
           channels: result.channels,
           ...(result.warnings.length > 0 ? { warnings: [...new Set(result.warnings)] } : {}),
+          ...(result.unembedded ? { unembedded: result.unembedded } : {}),
         });
       }
       if (result.results.length === 0) return output.text(result.abstention ? abstentionText(result.abstention) : "No matching memories.");
@@ -70,3 +72,9 @@ export default defineCommand({
     });
   },
 });
+
+/** What a partial semantic search means for the reader, with the exact count. */
+function unembeddedNote(n: number): string {
+  const them = n === 1 ? "it" : "them";
+  return `${n} ${n === 1 ? "memory has" : "memories have"} no vector yet: keyword matches cover ${them}, semantic ones not yet (the background worker embeds ${them}; \`cairn models reembed\` does it now).`;
+}

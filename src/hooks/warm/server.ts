@@ -5,7 +5,9 @@
  * and when a client of another build arrives (that client runs cold and starts a daemon of its own build).
  */
 import { chmodSync, existsSync, lstatSync, readFileSync, unlinkSync, writeFileSync } from "node:fs";
+import { loadConfig } from "../../config/load.ts";
 import type { Paths } from "../../config/paths.ts";
+import { embedBacklog } from "../../embed-worker.ts";
 import { daemonDeadline } from "../deadlines.ts";
 import { HANDLERS, handleEvent } from "../dispatch.ts";
 import { parseHookInput } from "../input.ts";
@@ -154,6 +156,8 @@ export async function serveHooks(paths: Paths): Promise<number> {
   try {
     await Promise.all(Object.values(HANDLERS).map((load) => load()));
     store.prefetch();
+    // Memories without vectors (an import, a worker that died) are embedded now, in the worker's process.
+    if (existsSync(paths.dbFile)) embedBacklog(paths.dataDir, () => store.get().vectors.pendingCount(loadConfig(paths.configFile).values.model));
   } catch (err) {
     appendHookLog(paths.dataDir, `hookd warm-up failed: ${err instanceof Error ? err.message : String(err)}`);
   }

@@ -50,6 +50,11 @@ export default defineTool({
         .array(z.string())
         .optional()
         .describe("recall ran degraded (e.g. the embedding model could not load, so keyword-only); tell the user"),
+      unembedded: z
+        .number()
+        .int()
+        .optional()
+        .describe("memories not yet embedded (being embedded in the background): semantic matching missed them, keyword matching did not"),
     }),
     annotations: READ_ONLY,
   },
@@ -71,6 +76,11 @@ export default defineTool({
     });
     const results = result.results.map(recallHitToJson);
     const warnings = [...new Set(result.warnings)];
-    return { results, abstained: result.abstained || results.length === 0, ...(warnings.length > 0 ? { warnings } : {}) };
+    return {
+      results,
+      abstained: result.abstained || results.length === 0,
+      ...(warnings.length > 0 ? { warnings } : {}),
+      ...(result.unembedded ? { unembedded: result.unembedded } : {}),
+    };
   },
 });

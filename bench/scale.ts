@@ -1,0 +1,178 @@
+/**
+ * @module Scale benchmark through the compiled binary: for each store size, a generated coding-agent corpus
+ * with LoCoMo conversations mixed in (bench/scale/corpus.ts) is imported with `cairn import`, embedded with
+ * `cairn models reembed`, then measured: import rate and peak RSS, embedding rate, bytes per memory, cold
+ * `cairn recall` (keyword, hybrid; medians), `cairn mcp` recall p50/p95 and its RSS, and LoCoMo R@10 of the
+ * mixed-in conversations asked through MCP. Only the CLI and MCP are used, so it measures whatever storage
+ * and index the binary has.
+ *
+ *   npm run build && npm run bench:scale -- [--sizes 10000,100000] [--1m] [--locomo ../shared/data/locomo/locomo10.json]
+ *     [--conversations 5,6,7,8,9] [--cold 7] [--calls 200] [--no-embed] [--compare-env NAME=VALUE] [--keep] [--json]
+ *
+ * `--compare-env` asks the LoCoMo questions a second time with that variable set for the server (e.g. to force
+ * exact vector search) and prints both R@10. `--no-embed` measures keyword only (no vectors are made).
+ */
+import { existsSync, readFileSync, rmSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { parseArgs } from "node:util";
+import { McpProcess } from "../test/e2e/mcp-process.ts";
+import { generateQueries } from "./corpus.ts";
+import { createWorkspace, homeFor } from "./fixture.ts";
+import { loadLocomo } from "./locomo/dataset.ts";
+import { scoreQuestion } from "./locomo/metrics.ts";
+import { dbBytes, percentiles, progress, round, spawnMeasured } from "./measure.ts";
+import { PROJECTS, type Target, writeScaleFile } from "./scale/corpus.ts";
+
+const { values } = parseArgs({
+  options: {
+    sizes: { type: "string", default: "10000,100000" },
+    "1m": { type: "boolean", default: false },
+    locomo: { type: "string", default: resolve(import.meta.dir, "../../shared/data/locomo/locomo10.json") },
+    conversations: { type: "string", default: "5,6,7,8,9" },
+    cold: { type: "string", default: "7" },
+    calls: { type: "string", default: "200" },
+    embed: { type: "boolean", default: true },
+    "compare-env": { type: "string" },
+    keep: { type: "boolean", default: false },
+    json: { type: "boolean", default: false },
+  },
+  allowNegative: true,
+});
+const BIN = resolve(import.meta.dir, "../dist/cairn");
+if (!existsSync(BIN)) throw new Error("dist/cairn is missing: run `npm run build` first.");
+if (!existsSync(values.locomo!)) throw new Error(`LoCoMo not found at ${values.locomo}: pass --locomo <path to locomo10.json>.`);
+const sizes = [...values.sizes!.split(",").map(Number), ...(values["1m"] ? [1_000_000] : [])];
+const convs = loadLocomo(values.locomo!).filter((_, i) => values.conversations!.split(",").map(Number).includes(i));
+const COLD = Number(values.cold);
+const CALLS = Number(values.calls);
+const compare = values["compare-env"]?.split("=") as [string, string] | undefined;
+const SEARCH_PROJECT = PROJECTS[0]!;
+
+interface SizeResult {
+  size: number;
+  lines: number;
+  memories: number;
+  import: { seconds: number; per_second: number; peak_rss_mb: number | null };
+  embed: { seconds: number; per_second: number; embedded: number } | null;
+  bytes_per_memory: number;
+  cold_recall_ms: Record<string, { p50: number; min: number }>;
+  mcp: { mode: string; p50_ms: number; p95_ms: number; rss_mb: number; first_call_ms: number };
+  locomo: Record<string, { questions: number; r10: number }>;
+}
+
+const mb = (bytes: number) => round(bytes / 2 ** 20, 1);
+const rssMb = (pid: number) => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, "utf8"))?.[1] ?? Number.NaN) / 1024;
+
+async function runSize(size: number): Promise<SizeResult> {
+  const ws = createWorkspace();
+  try {
+    const { home, db } = homeFor(ws, `scale-${size}`);
+    // The worker and hook daemon stay off: each phase is measured alone.
+    const env = { ...process.env, CAIRN_HOME: home, CAIRN_EMBED_WORKER: "off", CAIRN_HOOK_DAEMON: "off", CAIRN_LOG_LEVEL: "warn" };
+    const file = join(ws.root, `scale-${size}.jsonl`);
+    progress(`${size}: writing the import file`);
+    const written = writeScaleFile(file, size, convs);
+    progress(`${size}: cairn import (${written.lines} lines)`);
+    const imp = await spawnMeasured([BIN, "import", file, "--no-embed", "--json", "--quiet"], { cwd: ws.project, env, rss: true });
+    rmSync(file);
+    const memories = (JSON.parse((await spawnMeasured([BIN, "stats", "--json"], { cwd: ws.project, env })).stdout) as { total: number }).total;
+    let embed: SizeResult["embed"] = null;
+    if (values.embed) {
+      progress(`${size}: cairn models reembed (${memories} memories)`);
+      const e = await spawnMeasured([BIN, "models", "reembed", "--json"], { cwd: ws.project, env });
+      const out = JSON.parse(e.stdout) as { embedded: number };
+      embed = { seconds: round(e.ms / 1000, 1), per_second: Math.round(out.embedded / (e.ms / 1000)), embedded: out.embedded };
+    }
+    const modes = values.embed ? ["keyword", "hybrid"] : ["keyword"];
+    const cold: SizeResult["cold_recall_ms"] = {};
+    for (const mode of modes) {
+      progress(`${size}: cold cairn recall --mode ${mode} (${COLD} runs)`);
+      const ms: number[] = [];
+      for (const q of generateQueries(COLD, 11)) {
+        ms.push((await spawnMeasured([BIN, "recall", q, "--mode", mode, "--project", SEARCH_PROJECT, "--json"], { cwd: ws.project, env })).ms);
+      }
+      cold[mode] = { p50: round(percentiles(ms).p50, 1), min: round(Math.min(...ms), 1) };
+    }
+    const mcp = await measureMcp(home, ws.project, env, modes.at(-1)!);
+    const locomo: SizeResult["locomo"] = {};
+    for (const mode of modes) locomo[mode] = await askLocomo(home, ws.project, env, mode, written.targets);
+    if (compare && values.embed) locomo[`hybrid ${compare.join("=")}`] = await askLocomo(home, ws.project, { ...env, [compare[0]]: compare[1] }, "hybrid", written.targets);
+    return {
+      size,
+      lines: written.lines,
+      memories,
+      import: { seconds: round(imp.ms / 1000, 1), per_second: Math.round(written.lines / (imp.ms / 1000)), peak_rss_mb: imp.peakRss === null ? null : mb(imp.peakRss) },
+      embed,
+      bytes_per_memory: Math.round(dbBytes(db) / memories),
+      cold_recall_ms: cold,
+      mcp,
+      locomo,
+    };
+  } finally {
+    if (values.keep) progress(`${size}: kept ${ws.root}`);
+    else ws.dispose();
+  }
+}
+
+async function measureMcp(home: string, cwd: string, env: Record<string, string | undefined>, mode: string): Promise<SizeResult["mcp"]> {
+  progress(`mcp: ${CALLS} recall calls, ${mode}`);
+  const p = new McpProcess(BIN, { home, cwd, env: env as Record<string, string> });
+  try {
+    await p.initialize();
+    const t0 = performance.now();
+    await p.call("recall", { query: "warm up the index", mode, project: SEARCH_PROJECT });
+    const first = performance.now() - t0;
+    const rtts: number[] = [];
+    for (const query of generateQueries(CALLS, 13)) {
+      const t = performance.now();
+      await p.call("recall", { query, limit: 10, mode, project: SEARCH_PROJECT });
+      rtts.push(performance.now() - t);
+    }
+    const pc = percentiles(rtts);
+    return { mode, p50_ms: round(pc.p50, 2), p95_ms: round(pc.p95, 2), rss_mb: round(rssMb(p.proc.pid), 1), first_call_ms: round(first, 1) };
+  } finally {
+    p.closeStdin();
+    await p.exited;
+  }
+}
+
+/** Every question of the mixed-in conversations through MCP recall (top 10, in the conversation's project). */
+async function askLocomo(home: string, cwd: string, env: Record<string, string | undefined>, mode: string, targets: Target[]) {
+  const p = new McpProcess(BIN, { home, cwd, env: env as Record<string, string> });
+  let sum = 0;
+  let n = 0;
+  try {
+    await p.initialize();
+    for (const t of targets) {
+      progress(`locomo ${mode}: ${t.conv.id} (${t.conv.questions.length} questions) in ${t.project}`);
+      for (const q of t.conv.questions) {
+        const r = await p.call("recall", { query: q.question, limit: 10, mode, project: t.project, budget: 100_000 });
+        const ranked = (r.result.structuredContent.results as Array<{ id: string }>).map((hit) => t.turnsOf.get(hit.id) ?? []);
+        sum += scoreQuestion(q.category, ranked, q.evidence).turn[10]!;
+        n++;
+      }
+    }
+  } finally {
+    p.closeStdin();
+    await p.exited;
+  }
+  return { questions: n, r10: round((100 * sum) / n, 1) };
+}
+
+const results: SizeResult[] = [];
+for (const size of sizes) results.push(await runSize(size));
+if (values.json) {
+  console.log(JSON.stringify({ platform: `${process.platform}-${process.arch}`, cpus: navigator.hardwareConcurrency, conversations: convs.map((c) => c.id), results }, null, 2));
+} else {
+  const load = existsSync("/proc/loadavg") ? readFileSync("/proc/loadavg", "utf8").split(" ")[0] : "?";
+  console.log(`cairn scale benchmark (${process.platform}-${process.arch}, ${navigator.hardwareConcurrency} CPUs, load ${load}); LoCoMo ${convs.map((c) => c.id).join(", ")} mixed in`);
+  for (const r of results) {
+    console.log(`\n${r.size} generated + ${r.lines - r.size} LoCoMo turns = ${r.lines} lines → ${r.memories} memories`);
+    console.log(`  import        ${r.import.per_second}/s (${r.import.seconds} s), peak RSS ${r.import.peak_rss_mb ?? "?"} MB`);
+    console.log(`  embedding     ${r.embed ? `${r.embed.per_second}/s (${r.embed.embedded} in ${r.embed.seconds} s)` : "skipped (--no-embed)"}`);
+    console.log(`  on disk       ${r.bytes_per_memory} bytes per memory`);
+    for (const [mode, c] of Object.entries(r.cold_recall_ms)) console.log(`  cold recall   ${mode.padEnd(8)} median ${c.p50} ms (best ${c.min} ms)`);
+    console.log(`  mcp recall    ${r.mcp.mode} p50 ${r.mcp.p50_ms} ms, p95 ${r.mcp.p95_ms} ms (first ${r.mcp.first_call_ms} ms); server RSS ${r.mcp.rss_mb} MB`);
+    for (const [mode, l] of Object.entries(r.locomo)) console.log(`  LoCoMo R@10   ${mode.padEnd(8)} ${l.r10} (${l.questions} questions)`);
+  }
+}
