@@ -17,7 +17,7 @@ import { tmpdir } from "node:os";
 import { basename, join } from "node:path";
 import { parseArgs } from "node:util";
 import { openModelEmbedder } from "../src/cli/retrieval.ts";
-import { embedPending } from "../src/engine/embedding.ts";
+import { embedPending } from "../src/retrieve/embed-pending.ts";
 import { Engine } from "../src/engine/engine.ts";
 import type { RecallMode, RetrievalChannel } from "../src/retrieve/channel.ts";
 import { DenseChannel } from "../src/retrieve/dense-channel.ts";

@@ -9,7 +9,7 @@
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { Engine } from "../src/engine/engine.ts";
-import { embedPending } from "../src/engine/embedding.ts";
+import { embedPending } from "../src/retrieve/embed-pending.ts";
 import type { Embedder } from "../src/embed/port.ts";
 import { DenseChannel } from "../src/retrieve/dense-channel.ts";
 import { SqliteStore, type StoreOptions } from "../src/store/sqlite-store.ts";

@@ -17,7 +17,7 @@ import { parseArgs } from "node:util";
 import { openModelEmbedder } from "../src/cli/retrieval.ts";
 import type { Embedder } from "../src/embed/port.ts";
 import { Engine } from "../src/engine/engine.ts";
-import { embedPending } from "../src/engine/embedding.ts";
+import { embedPending } from "../src/retrieve/embed-pending.ts";
 import type { RetrievalChannel } from "../src/retrieve/channel.ts";
 import { DenseChannel } from "../src/retrieve/dense-channel.ts";
 import { KeywordChannel } from "../src/retrieve/keyword-channel.ts";

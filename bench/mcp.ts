@@ -66,7 +66,7 @@ try {
   if (MODE !== "keyword") {
     const embedStart = performance.now();
     const { openModelEmbedder } = await import("../src/cli/retrieval.ts");
-    const { embedPending } = await import("../src/engine/embedding.ts");
+    const { embedPending } = await import("../src/retrieve/embed-pending.ts");
     const embedder = await openModelEmbedder(home, "use-lite");
     await embedPending(store, embedder, { onProgress: (pr) => pr.done % 2000 < 64 && process.stderr.write(`embedded ${pr.done}/${pr.total}\n`) });
     await embedder.dispose();

@@ -1,6 +1,6 @@
 /** @module The configuration keys, their types, defaults and environment variables. */
 import * as z from "zod/mini";
-import { RECALL_MODES } from "../retrieve/channel.ts";
+import { RECALL_MODES } from "../domain/recall-mode.ts";
 
 export const LOG_LEVELS = ["debug", "info", "warn", "error", "silent"] as const;
 

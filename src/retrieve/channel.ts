@@ -49,5 +49,4 @@ export interface RetrievalChannel {
 }
 
 /** Recall modes a caller can ask for; each maps to a set of channels. */
-export const RECALL_MODES = ["keyword", "semantic", "hybrid"] as const;
-export type RecallMode = (typeof RECALL_MODES)[number];
+export { RECALL_MODES, type RecallMode } from "../domain/recall-mode.ts";

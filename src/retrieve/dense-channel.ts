@@ -6,7 +6,7 @@
  * int8 top-k kernel (same results as exact scoring; see vector-rank.ts).
  */
 import type { Embedder } from "../embed/port.ts";
-import { embedPending } from "../engine/embedding.ts";
+import { embedPending } from "./embed-pending.ts";
 import { describeError } from "../errors.ts";
 import { log } from "../log.ts";
 import type { Store } from "../store/store.ts";

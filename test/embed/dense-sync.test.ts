@@ -10,7 +10,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { MemoryFilter } from "../../src/domain/memory.ts";
 import { openTopKKernel } from "../../src/embed/vector-topk.ts";
-import { embedPending } from "../../src/engine/embedding.ts";
+import { embedPending } from "../../src/retrieve/embed-pending.ts";
 import { Engine } from "../../src/engine/engine.ts";
 import { DenseChannel } from "../../src/retrieve/dense-channel.ts";
 import type { TopKKernel } from "../../src/retrieve/vector-kernel.ts";

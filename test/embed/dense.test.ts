@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Engine } from "../../src/engine/engine.ts";
-import { embedPending } from "../../src/engine/embedding.ts";
+import { embedPending } from "../../src/retrieve/embed-pending.ts";
 import { cairnError } from "../../src/errors.ts";
 import { DenseChannel } from "../../src/retrieve/dense-channel.ts";
 import { SqliteStore } from "../../src/store/sqlite-store.ts";

@@ -9,7 +9,7 @@ import { output, progress } from "../output.ts";
 import { type CliSession, withEngine } from "../session.ts";
 import { type LineFile, openLines } from "../jsonl-lines.ts";
 import { type ImportReport, MAX_IMPORT_LINE_BYTES, type RawLine } from "../../engine/import.ts";
-import { embedPending } from "../../engine/embedding.ts";
+import { embedPending } from "../../retrieve/embed-pending.ts";
 import { openModelEmbedder } from "../retrieval.ts";
 import { runPeerImport } from "../peer-import-command.ts";
 

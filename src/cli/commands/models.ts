@@ -4,7 +4,7 @@ import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { loadConfig, readConfigFile } from "../../config/load.ts";
 import { findModel, listModels, readUserManifest, writeUserManifest } from "../../embed/registry.ts";
-import { embedPending } from "../../engine/embedding.ts";
+import { embedPending } from "../../retrieve/embed-pending.ts";
 import { cairnError } from "../../errors.ts";
 import { SqliteStore } from "../../store/sqlite-store.ts";
 import { jsonFlag } from "../flags.ts";
