@@ -7,6 +7,7 @@ import type { LoadedConfig } from "../config/load.ts";
 import type { Paths } from "../config/paths.ts";
 import type { Embedder, Reranker } from "../embed/port.ts";
 import { pickReranker } from "../embed/registry.ts";
+import { startEmbedWorker } from "../embed-worker.ts";
 import { CairnError, cairnError } from "../errors.ts";
 import { DenseChannel } from "../retrieve/dense-channel.ts";
 import { CrossEncoderStage } from "../retrieve/rerank.ts";
@@ -33,7 +34,14 @@ export function asRerankerError(id: string, err: unknown): unknown {
 }
 
 export function buildRetrieval(store: Store, paths: Paths, config: LoadedConfig): Retrieval {
-  const dense = new DenseChannel({ store, open: () => openModelEmbedder(paths.dataDir, config.values.model) });
+  const dense = new DenseChannel({
+    store,
+    open: () => openModelEmbedder(paths.dataDir, config.values.model),
+    // Searches map the index file; when it is missing or far behind, the data directory's background worker
+    // (one per directory; it refreshes the file once nothing is left to embed) rebuilds it off this path.
+    indexDir: paths.dataDir,
+    onStaleIndex: () => void startEmbedWorker(paths.dataDir),
+  });
   const setting = config.values.reranker;
   const info = pickReranker(paths.dataDir, setting);
   let reranker: CrossEncoderStage | undefined;
