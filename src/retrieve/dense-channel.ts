@@ -56,6 +56,7 @@ export class DenseChannel implements RetrievalChannel {
   /** The mapped index file, preferred over #index while it is usable. */
   #mapped: MappedIndex | null = null;
   #staleAskedAt = Number.NEGATIVE_INFINITY;
+  #syncs = 0;
   /** Set when the file failed a checksum: this process loads from the database from then on. */
   #indexOff = false;
   #warnings: string[] = [];
@@ -173,6 +174,15 @@ export class DenseChannel implements RetrievalChannel {
   #syncMapped(model: string, dims: number): boolean {
     const dir = this.#opts.indexDir;
     if (dir === undefined || this.#indexOff) return false;
+    // From its second search on, a long-lived process ranks a flat (small) store faster from the loaded
+    // matrix and the int8 kernel, exactly; the file serves cold starts, and large stores through IVF lists
+    // (a loaded matrix of 1M vectors would take 2.5 GB).
+    const later = this.#syncs++ >= 1;
+    if (later && this.#index !== undefined) return false; // already ranking from the loaded matrix
+    if (later && this.#mapped?.lists === 1) {
+      this.#mapped = null;
+      return false;
+    }
     const vectors = this.#opts.store.vectors;
     if (this.#mapped && (this.#mapped.model !== model || this.#mapped.dims !== dims || !this.#mapped.catchUp(vectors))) this.#mapped = null;
     this.#mapped ??= MappedIndex.open(indexPath(dir, model, dims), vectors, model, dims);

@@ -82,6 +82,9 @@ export function writeIndex(dataDir: string, store: VectorStore, model: string, d
 export function refreshIndex(dataDir: string, store: VectorStore, model: string, dims: number): boolean {
   const status = indexStatus(dataDir, store, model, dims, false);
   if (status.state === "fresh") return false;
-  for (let attempt = 0; attempt < 3; attempt++) if (writeIndex(dataDir, store, model, dims).written) return true;
+  for (let attempt = 0; attempt < 3; attempt++) {
+    if (writeIndex(dataDir, store, model, dims).written) return true;
+    if (indexStatus(dataDir, store, model, dims, false).state === "fresh") return false; // another writer's is newer
+  }
   return false;
 }

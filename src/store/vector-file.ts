@@ -148,6 +148,7 @@ export function readIndexFile(path: string, model: string, dims: number, epoch: 
  * (run under the database's write lock) says so; returns whether the file was published.
  */
 export function writeIndexFile(path: string, bytes: Uint8Array, publish: (rename: () => void) => boolean): boolean {
+  removeOrphans(path);
   const tmp = `${path}.tmp-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
   try {
     const fd = openSync(tmp, "w", 0o600);
@@ -161,6 +162,31 @@ export function writeIndexFile(path: string, bytes: Uint8Array, publish: (rename
     return publish(() => renameSync(tmp, path));
   } finally {
     rmSync(tmp, { force: true });
+  }
+}
+
+/** Temp files of writers that died (SIGKILL, power loss) before renaming: their pid is gone. */
+function removeOrphans(path: string): void {
+  const dir = dirname(path);
+  const prefix = `${basename(path)}.tmp-`;
+  let names: string[] = [];
+  try {
+    names = readdirSync(dir).filter((n) => n.startsWith(prefix));
+  } catch {
+    return;
+  }
+  for (const n of names) {
+    const pid = Number(n.slice(prefix.length).split("-")[0]);
+    if (Number.isInteger(pid) && pid !== process.pid && !alive(pid)) rmSync(join(dir, n), { force: true });
+  }
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === "EPERM";
   }
 }
 

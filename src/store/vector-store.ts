@@ -77,7 +77,8 @@ export interface VectorStore {
   /** Every vector of `model`, packed, with the log state they reflect (one read transaction). */
   snapshot(model: string, dims: number): PackedSnapshot;
   /**
-   * Runs `publish` (a rename) inside a write transaction if no purge happened since `erase` was read, then
+   * Runs `publish` (a rename) inside a write transaction if no purge happened since `erase` was read and no
+   * file newer than log id `prune` was published meanwhile, then
    * drops log entries up to `prune`; returns whether it ran. A purge either committed before (then the
    * bytes may hold its vector: not published) or waits for this and removes the file after.
    */

@@ -172,7 +172,9 @@ export class SqliteVectors implements VectorStore {
   publishIndex(erase: number, prune: number, publish: () => void): boolean {
     this.#live.write();
     return writeTransaction(this.#db, () => {
-      if (this.logState().erase !== erase) return false;
+      const state = this.logState();
+      // A purge since the snapshot, or a newer file already published (it pruned past this one): keep out.
+      if (state.erase !== erase || state.pruned > prune) return false;
       publish();
       if (prune > 0) {
         this.#db.query("DELETE FROM vector_log WHERE id <= ?").run(prune);

@@ -169,7 +169,11 @@ test("a damaged, truncated or foreign file is never used; the channel answers fr
   damage(readFileSync(indexPath(otherDir, "fake", 64)));
   expect(mapped(dir, store)).toBeNull();
   expect(indexStatus(dir, store.vectors, "fake", 64).state).toBe("foreign");
+  // A writer killed before its rename left a temp file: the next writer removes it.
+  const dead = Bun.spawnSync(["true"]).pid;
+  writeFileSync(`${path}.tmp-${dead}-abcdef`, "partial");
   expect(refreshIndex(dir, store.vectors, "fake", 64)).toBe(true);
+  expect(readdirSync(dir).filter((n) => n.includes(".tmp-"))).toEqual([]);
   expect(indexStatus(dir, store.vectors, "fake", 64).state).toBe("fresh");
   expect(top(mapped(dir, store)!, q, 10)).toEqual(want);
   s2.close();
