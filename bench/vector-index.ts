@@ -14,7 +14,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { Engine } from "../src/engine/engine.ts";
-import { buildIndexBytes, writeIndex } from "../src/retrieve/index-build.ts";
+import { buildIndexBytes, withFastAssign, writeIndex } from "../src/retrieve/index-build.ts";
 import { MappedIndex } from "../src/retrieve/mapped-index.ts";
 import { indexPath } from "../src/store/vector-file.ts";
 import { SqliteStore } from "../src/store/sqlite-store.ts";
@@ -178,7 +178,7 @@ for (const size of values.sizes!.split(",").map(Number)) {
   log(`${size}: built in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
   const dbBytes = statSync(db).size;
   const t1 = performance.now();
-  const built = writeIndex(home, store.vectors, MODEL, DIMS);
+  const built = await withFastAssign((assign) => writeIndex(home, store.vectors, MODEL, DIMS, assign));
   const buildS = (performance.now() - t1) / 1000;
   const fileBytes = statSync(indexPath(home, MODEL, DIMS)).size;
   const index = MappedIndex.open(indexPath(home, MODEL, DIMS), store.vectors, MODEL, DIMS)!;
@@ -206,7 +206,7 @@ if (!values.keep) rmSync(root, { recursive: true, force: true });
 
 /** A one-list (exact) index file over the same store, written to `dir`. */
 async function exactIndex(store: SqliteStore, dir: string): Promise<MappedIndex> {
-  const { bytes } = buildIndexBytes(store.vectors, MODEL, DIMS, 1);
+  const { bytes } = await buildIndexBytes(store.vectors, MODEL, DIMS, { lists: 1 });
   await Bun.write(indexPath(dir, MODEL, DIMS), bytes);
   return MappedIndex.open(indexPath(dir, MODEL, DIMS), store.vectors, MODEL, DIMS)!;
 }

@@ -8,7 +8,7 @@ import type { Paths } from "../config/paths.ts";
 import { runningWorker } from "../embed-worker.ts";
 import { findModel, pickReranker } from "../embed/registry.ts";
 import { CairnError, describeError } from "../errors.ts";
-import { indexStatus, writeIndex } from "../retrieve/index-build.ts";
+import { indexStatus, withFastAssign, writeIndex } from "../retrieve/index-build.ts";
 import type { Store } from "../store/store.ts";
 import { asRerankerError, openModelEmbedder } from "./retrieval.ts";
 
@@ -65,7 +65,7 @@ export async function modelChecks(store: Store, paths: Paths, config: LoadedConf
           : `${pending} memories have no ${id} vector yet; run \`cairn models reembed\``,
   });
   const active = store.vectors.models().find((m) => m.model === id);
-  if (active) checks.push(indexCheck(store, paths.dataDir, id, active.dims, repair));
+  if (active) checks.push(await indexCheck(store, paths.dataDir, id, active.dims, repair));
   const others = store.vectors.models().filter((m) => m.model !== id);
   if (others.length > 0) {
     checks.push({ name: "old vectors", level: "info", detail: `${others.map((m) => `${m.count} × ${m.model} (${m.dims}-d)`).join(", ")}; unused, removed with \`cairn models remove <id>\`` });
@@ -94,12 +94,12 @@ export async function modelChecks(store: Store, paths: Paths, config: LoadedConf
 }
 
 /** The vector index file: present, for this database, every checksum right, not far behind; rebuilt on repair. */
-function indexCheck(store: Store, dataDir: string, id: string, dims: number, repair: boolean): ModelCheck {
+async function indexCheck(store: Store, dataDir: string, id: string, dims: number, repair: boolean): Promise<ModelCheck> {
   let status = indexStatus(dataDir, store.vectors, id, dims);
   let rebuilt = "";
   if (repair && status.state !== "fresh") {
     const before = status.state;
-    writeIndex(dataDir, store.vectors, id, dims);
+    await withFastAssign((assign) => writeIndex(dataDir, store.vectors, id, dims, assign));
     status = indexStatus(dataDir, store.vectors, id, dims);
     rebuilt = ` (rebuilt: it was ${before})`;
   }

@@ -8,7 +8,7 @@
 import { packedBytes } from "../store/vector-codec.ts";
 import { encodeIndex, indexPath, readIndexFile, writeIndexFile } from "../store/vector-file.ts";
 import type { VectorStore } from "../store/vector-store.ts";
-import { assignLists, listsFor, trainCentroids } from "./ivf.ts";
+import { type Assign, dequantised, jsAssign, listsFor, trainCentroids } from "./ivf.ts";
 
 /** A file this many log entries behind is rewritten by {@link refreshIndex} (readers catch up exactly meanwhile). */
 export const STALE_AFTER = 2000;
@@ -38,7 +38,7 @@ export function indexStatus(dataDir: string, store: VectorStore, model: string, 
 }
 
 /** Builds the file's bytes from one snapshot of the store (`lists`: default by size; 1 = exact). */
-export function buildIndexBytes(store: VectorStore, model: string, dims: number, lists?: number): { bytes: Uint8Array; count: number; lists: number; erase: number; logPos: number } {
+export async function buildIndexBytes(store: VectorStore, model: string, dims: number, opts: { lists?: number; assign?: Assign } = {}): Promise<{ bytes: Uint8Array; count: number; lists: number; erase: number; logPos: number }> {
   const snap = store.snapshot(model, dims);
   const n = snap.seqs.length;
   const width = packedBytes(dims);
@@ -49,9 +49,10 @@ export function buildIndexBytes(store: VectorStore, model: string, dims: number,
     values.set(new Int8Array(snap.packed.buffer, snap.packed.byteOffset + r * width, dims), r * dims);
     scales[r] = view.getFloat32(r * width + dims, true);
   }
-  const nlist = Math.max(1, Math.min(lists ?? listsFor(n), n));
-  const centroids = nlist === 1 ? new Float32Array(dims) : trainCentroids(values, scales, n, dims, nlist);
-  const list = assignLists(values, scales, n, dims, centroids, nlist);
+  const nlist = Math.max(1, Math.min(opts.lists ?? listsFor(n), n));
+  const assign = opts.assign ?? jsAssign;
+  const centroids = nlist === 1 ? new Float32Array(dims) : await trainCentroids(values, scales, n, dims, nlist, assign);
+  const list = nlist === 1 ? new Uint32Array(n) : await assign(dequantised(values, scales, dims), n, dims, centroids, nlist);
   // Counting sort by list: each list's rows are contiguous, in seq order within it.
   const offsets = new Uint32Array(nlist + 1);
   for (let r = 0; r < n; r++) offsets[list[r]! + 1]!++;
@@ -71,20 +72,35 @@ export function buildIndexBytes(store: VectorStore, model: string, dims: number,
 }
 
 /** Writes a new file from the store now; false when a purge meanwhile made it unpublishable (try again). */
-export function writeIndex(dataDir: string, store: VectorStore, model: string, dims: number): { written: boolean; count: number; lists: number } {
-  const built = buildIndexBytes(store, model, dims);
+export async function writeIndex(dataDir: string, store: VectorStore, model: string, dims: number, assign?: Assign): Promise<{ written: boolean; count: number; lists: number }> {
+  const built = await buildIndexBytes(store, model, dims, { assign });
   // Log entries up to the file's position are no longer needed by it; other models' files rebuild when pruned past.
   const written = writeIndexFile(indexPath(dataDir, model, dims), built.bytes, (rename) => store.publishIndex(built.erase, built.logPos, rename));
   return { written, count: built.count, lists: built.lists };
 }
 
 /** Rewrites the file when it is missing, unusable or {@link STALE_AFTER} behind; returns whether it wrote. */
-export function refreshIndex(dataDir: string, store: VectorStore, model: string, dims: number): boolean {
+export async function refreshIndex(dataDir: string, store: VectorStore, model: string, dims: number, assign?: Assign): Promise<boolean> {
   const status = indexStatus(dataDir, store, model, dims, false);
   if (status.state === "fresh") return false;
   for (let attempt = 0; attempt < 3; attempt++) {
-    if (writeIndex(dataDir, store, model, dims).written) return true;
+    if ((await writeIndex(dataDir, store, model, dims, assign)).written) return true;
     if (indexStatus(dataDir, store, model, dims, false).state === "fresh") return false; // another writer's is newer
   }
   return false;
+}
+
+/** Runs `fn` with onnxruntime's nearest-centroid assignment when it loads, else with the JS one. */
+export async function withFastAssign<T>(fn: (assign?: Assign) => Promise<T>): Promise<T> {
+  let kernel: Awaited<ReturnType<typeof import("../embed/nearest-centroid.ts").openNearestCentroid>> | undefined;
+  try {
+    kernel = await (await import("../embed/nearest-centroid.ts")).openNearestCentroid();
+  } catch {
+    return fn();
+  }
+  try {
+    return await fn(kernel.assign);
+  } finally {
+    await kernel.dispose();
+  }
 }

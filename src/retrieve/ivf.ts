@@ -70,36 +70,55 @@ export function nearest(centroids: Float32Array, nlist: number, dims: number, v:
   return best;
 }
 
-/** k-means (cosine) on a sample; returns nlist × dims unit centroids. */
-export function trainCentroids(values: Int8Array, scales: Float32Array, n: number, dims: number, nlist: number, seed = 1): Float32Array {
+/** Each of `n` float rows' nearest centroid; `rows(from, to)` gives rows [from, to) row-major. */
+export type Assign = (rows: (from: number, to: number) => Float32Array, n: number, dims: number, centroids: Float32Array, nlist: number) => Promise<Uint32Array>;
+
+/** The JS assignment: fine for tests and small stores; builders pass onnxruntime's (embed/nearest-centroid.ts). */
+export const jsAssign: Assign = async (rows, n, dims, centroids, nlist) => {
+  const out = new Uint32Array(n);
+  for (let from = 0; from < n; from += 1024) {
+    const to = Math.min(n, from + 1024);
+    const batch = rows(from, to);
+    for (let i = 0; i < to - from; i++) out[from + i] = nearest(centroids, nlist, dims, batch.subarray(i * dims, (i + 1) * dims));
+  }
+  return out;
+};
+
+/** Rows [from, to) of int8 `values` dequantised, row-major. */
+export function dequantised(values: Int8Array, scales: Float32Array, dims: number, order?: ArrayLike<number>): (from: number, to: number) => Float32Array {
+  return (from, to) => {
+    const out = new Float32Array((to - from) * dims);
+    const row = new Float32Array(dims);
+    for (let i = from; i < to; i++) {
+      rowInto(values, scales, dims, order ? order[i]! : i, row);
+      out.set(row, (i - from) * dims);
+    }
+    return out;
+  };
+}
+
+/** k-means (cosine) on a seeded sample of the n rows; returns nlist × dims unit centroids. */
+export async function trainCentroids(values: Int8Array, scales: Float32Array, n: number, dims: number, nlist: number, assign: Assign = jsAssign, seed = 1): Promise<Float32Array> {
   const rng = seeded(seed);
   const m = Math.min(n, nlist * SAMPLE_PER_LIST);
-  const sample: number[] = [];
   // A seeded partial shuffle: every row equally likely, the same rows on every build of this store.
-  const pick = Array.from({ length: n }, (_, i) => i);
+  const pick = Uint32Array.from({ length: n }, (_, i) => i);
   for (let i = 0; i < m; i++) {
     const j = i + Math.floor(rng.next() * (n - i));
     [pick[i], pick[j]] = [pick[j]!, pick[i]!];
-    sample.push(pick[i]!);
   }
-  const data = new Float32Array(m * dims);
-  const row = new Float32Array(dims);
-  for (let i = 0; i < m; i++) {
-    rowInto(values, scales, dims, sample[i]!, row);
-    data.set(row, i * dims);
-  }
+  const data = dequantised(values, scales, dims, pick)(0, m);
   const centroids = new Float32Array(nlist * dims);
   for (let c = 0; c < nlist; c++) {
     const r = Math.floor((c * m) / nlist);
     centroids.set(data.subarray(r * dims, r * dims + dims), c * dims);
   }
-  const assign = new Uint32Array(m);
   for (let it = 0; it < ITERATIONS; it++) {
-    for (let i = 0; i < m; i++) assign[i] = nearest(centroids, nlist, dims, data.subarray(i * dims, (i + 1) * dims));
+    const list = await assign((from, to) => data.subarray(from * dims, to * dims), m, dims, centroids, nlist);
     const sums = new Float32Array(nlist * dims);
     const counts = new Uint32Array(nlist);
     for (let i = 0; i < m; i++) {
-      const c = assign[i]!;
+      const c = list[i]!;
       counts[c]!++;
       for (let k = 0; k < dims; k++) sums[c * dims + k]! += data[i * dims + k]!;
     }
@@ -114,16 +133,4 @@ export function trainCentroids(values: Int8Array, scales: Float32Array, n: numbe
     centroids.set(sums);
   }
   return centroids;
-}
-
-/** Each row's list. */
-export function assignLists(values: Int8Array, scales: Float32Array, n: number, dims: number, centroids: Float32Array, nlist: number): Uint32Array {
-  const out = new Uint32Array(n);
-  if (nlist === 1) return out;
-  const row = new Float32Array(dims);
-  for (let r = 0; r < n; r++) {
-    rowInto(values, scales, dims, r, row);
-    out[r] = nearest(centroids, nlist, dims, row);
-  }
-  return out;
 }

@@ -6,7 +6,7 @@ import { loadConfig, readConfigFile } from "../../config/load.ts";
 import { findModel, listModels, readUserManifest, writeUserManifest } from "../../embed/registry.ts";
 import { embedPending } from "../../engine/embedding.ts";
 import { cairnError, describeError } from "../../errors.ts";
-import { indexStatus, refreshIndex, writeIndex } from "../../retrieve/index-build.ts";
+import { indexStatus, refreshIndex, withFastAssign, writeIndex } from "../../retrieve/index-build.ts";
 import { SqliteStore } from "../../store/sqlite-store.ts";
 import { jsonFlag } from "../flags.ts";
 import { addModelFolder } from "../models-add.ts";
@@ -83,7 +83,7 @@ export default defineCommand({
     }
     if (action === "reembed" && args.background) return backgroundWorker(paths.dataDir, paths.dbFile, config.values.model);
     if (action === "reembed") return reembed(paths.dataDir, paths.dbFile, target ?? config.values.model, Boolean(args.json));
-    if (action === "reindex") return reindex(paths.dataDir, paths.dbFile, target ?? config.values.model, Boolean(args.json));
+    if (action === "reindex") return await reindex(paths.dataDir, paths.dbFile, target ?? config.values.model, Boolean(args.json));
     throw cairnError("USAGE", [`Unknown models action "${action}". Use list, add, use, remove, reembed or reindex.`]);
   },
 });
@@ -147,7 +147,7 @@ async function backgroundWorker(dataDir: string, dbFile: string, activeModel: st
   for (let round = 0; round < 8; round++) {
     // Checked before the model loads: a write that only reinforced a memory leaves nothing to do.
     // Writes landing after a round's last batch saw the lock and started no worker; the next round has them.
-    if (withStore(dbFile, (s) => s.vectors.pendingCount(model)) === 0) return refreshIndexQuietly(dataDir, dbFile, model);
+    if (withStore(dbFile, (s) => s.vectors.pendingCount(model)) === 0) return await refreshIndexQuietly(dataDir, dbFile, model);
     const release = takeWorkerLock(dataDir);
     if (!release) return; // another worker is on it
     let embedded = 0;
@@ -164,40 +164,45 @@ async function backgroundWorker(dataDir: string, dbFile: string, activeModel: st
       release();
     }
     const next = loadCliConfig().config.values.model; // a `models use` meanwhile is followed
-    if (embedded === 0 && next === model) return refreshIndexQuietly(dataDir, dbFile, model); // no progress: texts keep changing under it
+    if (embedded === 0 && next === model) return await refreshIndexQuietly(dataDir, dbFile, model); // no progress: texts keep changing under it
     model = next;
   }
 }
 
 /** The worker's last step: the index file for `model` rewritten if missing or far behind (errors to reembed.log). */
-function refreshIndexQuietly(dataDir: string, dbFile: string, model: string): void {
+async function refreshIndexQuietly(dataDir: string, dbFile: string, model: string): Promise<void> {
   const release = takeWorkerLock(dataDir);
   if (!release) return;
+  const store = new SqliteStore(dbFile);
   try {
-    withStore(dbFile, (s) => {
-      for (const m of s.vectors.models()) if (m.model === model) refreshIndex(dataDir, s.vectors, m.model, m.dims);
-    });
+    for (const m of store.vectors.models()) {
+      if (m.model === model) await withFastAssign((assign) => refreshIndex(dataDir, store.vectors, m.model, m.dims, assign));
+    }
   } catch (err) {
     process.stderr.write(`cairn: could not refresh the vector index: ${describeError(err)}\n`);
   } finally {
+    store.close();
     release();
   }
 }
 
 /** `cairn models reindex`: rewrites the active model's index file now, whatever its state. */
-function reindex(dataDir: string, dbFile: string, model: string, json: boolean): void {
-  const results = withStore(dbFile, (s) =>
-    s.vectors
-      .models()
-      .filter((m) => m.model === model)
-      .map((m) => {
-        const started = performance.now();
-        let r = writeIndex(dataDir, s.vectors, m.model, m.dims);
-        if (!r.written) r = writeIndex(dataDir, s.vectors, m.model, m.dims); // a purge landed meanwhile
-        const status = indexStatus(dataDir, s.vectors, m.model, m.dims);
-        return { model: m.model, dims: m.dims, vectors: r.count, lists: r.lists, written: r.written, state: status.state, path: status.path, seconds: Math.round((performance.now() - started) / 100) / 10 };
-      }),
-  );
+async function reindex(dataDir: string, dbFile: string, model: string, json: boolean): Promise<void> {
+  const store = new SqliteStore(dbFile);
+  const results = [];
+  try {
+    for (const m of store.vectors.models()) {
+      if (m.model !== model) continue;
+      const started = performance.now();
+      progress(`${m.model}: indexing ${m.count} vectors`);
+      let r = await withFastAssign((assign) => writeIndex(dataDir, store.vectors, m.model, m.dims, assign));
+      if (!r.written) r = await withFastAssign((assign) => writeIndex(dataDir, store.vectors, m.model, m.dims, assign)); // a purge landed meanwhile
+      const status = indexStatus(dataDir, store.vectors, m.model, m.dims);
+      results.push({ model: m.model, dims: m.dims, vectors: r.count, lists: r.lists, written: r.written, state: status.state, path: status.path, seconds: Math.round((performance.now() - started) / 100) / 10 });
+    }
+  } finally {
+    store.close();
+  }
   if (json) return output.json({ indexes: results });
   if (results.length === 0) return output.text(`No ${model} vectors yet: nothing to index. Run \`cairn models reembed\` first.`);
   output.text(results.map((r) => `${r.model} (${r.dims}-d): ${r.written ? "wrote" : "could not write"} ${r.path} — ${r.vectors} vectors in ${r.lists} list${r.lists === 1 ? "" : "s"}, ${r.state} (${r.seconds} s)`).join("\n"));
@@ -218,7 +223,7 @@ async function reembed(dataDir: string, dbFile: string, id: string, json: boolea
         progress(`${id}: embedded ${done}/${total} (${Math.round(done / ((shown - started) / 1000))}/s)`);
       },
     });
-    for (const m of store.vectors.models()) if (m.model === id) refreshIndex(dataDir, store.vectors, m.model, m.dims);
+    for (const m of store.vectors.models()) if (m.model === id) await withFastAssign((assign) => refreshIndex(dataDir, store.vectors, m.model, m.dims, assign));
     const seconds = (performance.now() - started) / 1000;
     if (json) return output.json({ model: id, embedded: result.embedded, remaining: result.remaining, seconds: Math.round(seconds * 10) / 10 });
     output.text(`${id}: embedded ${result.embedded} memories in ${seconds.toFixed(1)} s; ${result.remaining} left.`);
