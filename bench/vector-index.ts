@@ -7,9 +7,10 @@
  * LoCoMo turn vectors plus noise (in the same region of space as real text) and LoCoMo's 5,882 turns are
  * mixed in: dense-only R@10 of their questions is printed for the approximate index vs exact search.
  * Run (build first): `node scripts/bun.mjs run bench/vector-index.ts [--sizes 10000,100000] [--runs 5]
- * [--embed-cache /tmp/locomo-vecs.json --data ../shared/data/locomo/locomo10.json] [--keep /tmp/dir]`
+ * [--embed-cache /tmp/locomo-vecs.json --data ../shared/data/locomo/locomo10.json] [--keep /tmp/dir]` (`--keep`
+ * keeps the stores and reuses them on the next run)
  */
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
@@ -81,6 +82,15 @@ function distractor(rng: Rng, loco: Loco | null): Float32Array {
 /** A store of `n` memories (the LoCoMo turns among them), every one with a vector; returns seq → turn. */
 async function buildStore(home: string, n: number, loco: Loco | null) {
   const db = join(home, "cairn.db");
+  const map = join(home, "turns.json");
+  if (existsSync(map)) {
+    // --keep: reuse the store built by an earlier run (same size and seed).
+    const engine = new Engine({ store: new SqliteStore(db), project: join(home, "project"), actor: "bench" });
+    const store = engine.store as SqliteStore;
+    const turnOf = new Map<number, number>(JSON.parse(readFileSync(map, "utf8")));
+    const memories = (store.database.query("SELECT count(*) AS n FROM memories").get() as { n: number }).n;
+    return { engine, store, db, turnOf, memories };
+  }
   const engine = new Engine({ store: new SqliteStore(db), project: join(home, "project"), actor: "bench" });
   const store = engine.store as SqliteStore;
   const rng = new Rng(7);
@@ -106,6 +116,7 @@ async function buildStore(home: string, n: number, loco: Loco | null) {
   store.database.run("PRAGMA wal_checkpoint(TRUNCATE)");
   store.database.run("VACUUM");
   store.database.run("PRAGMA wal_checkpoint(TRUNCATE)");
+  writeFileSync(map, JSON.stringify([...turnOf]));
   return { engine, store, db, turnOf, memories: all.length };
 }
 
@@ -147,7 +158,8 @@ function locomoR10(index: MappedIndex, loco: Loco, turnOf: Map<number, number>):
   for (let i = 0; i < loco.questions.length; i++) {
     const q = loco.questions[i]!;
     if (q.evidence.length === 0) continue;
-    let want = 64;
+    // One deep ranking per question (the distractors come from every conversation), deeper only if needed.
+    let want = 2000;
     let found: string[] = [];
     for (;;) {
       const r = index.rank(loco.qv[i]!, want);
@@ -171,8 +183,9 @@ const root = values.keep ?? mkdtempSync(join(tmpdir(), "cairn-vix-"));
 const lines: string[] = [];
 for (const size of values.sizes!.split(",").map(Number)) {
   const home = join(root, `s${size}`);
-  rmSync(home, { recursive: true, force: true });
+  if (!existsSync(join(home, "turns.json"))) rmSync(home, { recursive: true, force: true });
   mkdirSync(join(home, "project"), { recursive: true });
+  rmSync(join(home, "exact"), { recursive: true, force: true });
   const t0 = performance.now();
   const { engine, store, db, turnOf, memories } = await buildStore(home, size, loco);
   log(`${size}: built in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
