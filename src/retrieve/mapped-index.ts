@@ -28,6 +28,10 @@ export class MappedIndex {
   readonly #masked = new Set<number>();
   readonly #delta = new Map<number, Float32Array>();
   #maskedInFile = 0;
+  /** Bumped by every catch-up that changed something: a cached scan is then stale. */
+  #version = 0;
+  /** What the last query scored so far: which lists, and every row's seq and score. */
+  #scan: { query: Float32Array; version: number; read: Set<number>; seqs: number[]; scores: number[] } | null = null;
 
   private constructor(model: string, dims: number, file: IndexFile, epoch: number) {
     this.model = model;
@@ -73,6 +77,7 @@ export class MappedIndex {
     }
     for (const v of store.readSeqs(this.model, this.dims, changed)) this.#delta.set(v.seq, v.vector);
     this.#pos = log.head;
+    this.#version++;
     this.#countMasked();
     return true;
   }
@@ -95,29 +100,32 @@ export class MappedIndex {
     const file = this.#file;
     const { dims } = this;
     const lists = this.#probe(query, want);
-    let rows = this.#delta.size;
-    for (const l of lists) rows += file.offsets[l + 1]! - file.offsets[l]!;
-    const seqs: number[] = new Array(rows);
-    const scores = new Float32Array(rows);
-    let i = 0;
+    // A deeper ranking of the same query (filters rejected the first rows) scores only the lists it adds.
+    let scan = this.#scan;
+    if (!scan || scan.query !== query || scan.version !== this.#version) {
+      scan = { query, version: this.#version, read: new Set(), seqs: [], scores: [] };
+      for (const [seq, v] of this.#delta) {
+        scan.seqs.push(seq);
+        scan.scores.push(dotRow(v, 0, dims, query));
+      }
+      this.#scan = scan;
+    }
     const masked = this.#masked.size > 0 ? this.#masked : null;
     const { values, scales } = file;
     for (const l of lists) {
+      if (scan.read.has(l)) continue;
       if (!file.listOk(l)) throw new Error(`vector index list ${l} fails its checksum`);
+      scan.read.add(l);
       for (let r = file.offsets[l]!; r < file.offsets[l + 1]!; r++) {
         const seq = file.seqs[r]!;
         if (masked?.has(seq)) continue;
-        seqs[i] = seq;
-        scores[i++] = dotInt8(values, r * dims, dims, query) * scales[r]!;
+        scan.seqs.push(seq);
+        scan.scores.push(Math.fround(dotInt8(values, r * dims, dims, query) * scales[r]!));
       }
     }
-    for (const [seq, v] of this.#delta) {
-      seqs[i] = seq;
-      scores[i++] = dotRow(v, 0, dims, query);
-    }
-    seqs.length = i;
-    const ranking = rankScores(scores.subarray(0, i), want, seqs);
-    return { ...ranking, complete: ranking.complete && lists.length === file.nlist, seqs };
+    const seqs = scan.seqs.slice();
+    const ranking = rankScores(Float32Array.from(scan.scores), want, seqs);
+    return { ...ranking, complete: ranking.complete && scan.read.size === file.nlist, seqs };
   }
 
   /** The lists to read: all for a flat file, else the best by centroid, more when more rows are wanted. */
