@@ -19,6 +19,9 @@ import { STALE_AFTER } from "./index-build.ts";
 
 export { topIndices } from "./vector-rank.ts";
 
+/** Fewest vectors for which a process that had to load them all asks for an index file. */
+const ASK_FILE_FROM = 2000;
+
 export interface DenseChannelOptions {
   store: Store;
   /** Opens the active model; called once, on first use (loading a model costs tens of milliseconds). */
@@ -121,6 +124,9 @@ export class DenseChannel implements RetrievalChannel {
           this.#index = new VectorIndex(embedder.model, embedder.dims);
         }
         this.#index.sync(store.vectors);
+        // Small stores load in a few ms: a file is worth asking for only past that (and not from every
+        // one-shot recall of an empty store).
+        if (this.#syncs === 1 && this.#index.size >= ASK_FILE_FROM) this.#askRebuild();
       }
     }
     if (this.#remaining > 0) {
@@ -187,7 +193,7 @@ export class DenseChannel implements RetrievalChannel {
     if (this.#mapped && (this.#mapped.model !== model || this.#mapped.dims !== dims || !this.#mapped.catchUp(vectors))) this.#mapped = null;
     this.#mapped ??= MappedIndex.open(indexPath(dir, model, dims), vectors, model, dims);
     if (this.#mapped) this.#index = undefined; // the loaded matrix is no longer needed
-    if (!this.#mapped || this.#mapped.behind > STALE_AFTER) this.#askRebuild();
+    if (this.#mapped && this.#mapped.behind > STALE_AFTER) this.#askRebuild();
     return this.#mapped !== null;
   }
 
