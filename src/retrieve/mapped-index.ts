@@ -27,7 +27,6 @@ export class MappedIndex {
   /** Memories changed since the file was written: masked there; their current vectors are in #delta. */
   readonly #masked = new Set<number>();
   readonly #delta = new Map<number, Float32Array>();
-  #maskedInFile = 0;
   #probeShare = PROBE_SHARE;
   /** Bumped by every catch-up that changed something: a cached scan is then stale. */
   #version = 0;
@@ -52,8 +51,9 @@ export class MappedIndex {
     return index.catchUp(store) ? index : null;
   }
 
+  /** At most this many rows: the file's (some may be masked) plus the changed memories' current vectors. */
   get size(): number {
-    return this.#file.count - this.#maskedInFile + this.#delta.size;
+    return this.#file.count + this.#delta.size;
   }
 
   /** Memories changed since the file was written (read from the database at each open). */
@@ -80,17 +80,7 @@ export class MappedIndex {
     for (const v of store.readSeqs(this.model, this.dims, changed)) this.#delta.set(v.seq, v.vector);
     this.#pos = log.head;
     this.#version++;
-    this.#countMasked();
     return true;
-  }
-
-  /** Rows of the file masked by the changes (seqs are unique in a file). */
-  #countMasked(): void {
-    if (this.#masked.size === 0) return;
-    const { seqs } = this.#file;
-    let n = 0;
-    for (let r = 0; r < seqs.length; r++) if (this.#masked.has(seqs[r]!)) n++;
-    this.#maskedInFile = n;
   }
 
   /**
