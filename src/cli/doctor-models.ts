@@ -8,6 +8,7 @@ import type { Paths } from "../config/paths.ts";
 import { runningWorker } from "../embed-worker.ts";
 import { findModel, pickReranker } from "../embed/registry.ts";
 import { CairnError, describeError } from "../errors.ts";
+import { indexStatus, withFastAssign, writeIndex } from "../retrieve/index-build.ts";
 import type { Store } from "../store/store.ts";
 import { asRerankerError, openModelEmbedder } from "./retrieval.ts";
 
@@ -17,7 +18,7 @@ export interface ModelCheck {
   detail: string;
 }
 
-export async function modelChecks(store: Store, paths: Paths, config: LoadedConfig): Promise<ModelCheck[]> {
+export async function modelChecks(store: Store, paths: Paths, config: LoadedConfig, repair = false): Promise<ModelCheck[]> {
   const checks: ModelCheck[] = [];
   const id = config.values.model;
   const started = performance.now();
@@ -63,6 +64,8 @@ export async function modelChecks(store: Store, paths: Paths, config: LoadedConf
           ? `${pending} memories are being embedded in the background (pid ${worker})`
           : `${pending} memories have no ${id} vector yet; run \`cairn models reembed\``,
   });
+  const active = store.vectors.models().find((m) => m.model === id);
+  if (active) checks.push(await indexCheck(store, paths.dataDir, id, active.dims, repair));
   const others = store.vectors.models().filter((m) => m.model !== id);
   if (others.length > 0) {
     checks.push({ name: "old vectors", level: "info", detail: `${others.map((m) => `${m.count} × ${m.model} (${m.dims}-d)`).join(", ")}; unused, removed with \`cairn models remove <id>\`` });
@@ -88,6 +91,30 @@ export async function modelChecks(store: Store, paths: Paths, config: LoadedConf
     checks.push({ name: "reranker", level: "fail", detail });
   }
   return checks;
+}
+
+/** The vector index file: present, for this database, every checksum right, not far behind; rebuilt on repair. */
+async function indexCheck(store: Store, dataDir: string, id: string, dims: number, repair: boolean): Promise<ModelCheck> {
+  if (store.vectors.sealed) return { name: "vector index", level: "info", detail: "none: the store is encrypted and an index file would hold its vectors in the clear; searches load them from the database" };
+  let status = indexStatus(dataDir, store.vectors, id, dims);
+  let rebuilt = "";
+  if (repair && status.state !== "fresh") {
+    const before = status.state;
+    await withFastAssign((assign) => writeIndex(dataDir, store.vectors, id, dims, assign));
+    status = indexStatus(dataDir, store.vectors, id, dims);
+    rebuilt = ` (rebuilt: it was ${before})`;
+  }
+  const what = `${status.path}: ${status.count} vectors in ${status.lists} list${status.lists === 1 ? "" : "s"}`;
+  switch (status.state) {
+    case "fresh":
+      return { name: "vector index", level: "ok", detail: `${what}, checksums ok, ${status.behind} changes behind (read from the database)${rebuilt}` };
+    case "stale":
+      return { name: "vector index", level: "info", detail: `${what}, checksums ok, ${status.behind ?? "too many"} changes behind: recall reads them from the database; the background worker or \`cairn models reindex\` rewrites it` };
+    case "absent":
+      return { name: "vector index", level: "info", detail: `no index file yet: a fresh process loads every vector; \`cairn models reindex\` (or \`cairn doctor --repair\`) writes it` };
+    default:
+      return { name: "vector index", level: "warn", detail: `${status.path} is ${status.state === "foreign" ? "from another database or model" : "damaged"}: it is ignored (recall loads from the database); run \`cairn doctor --repair\` or \`cairn models reindex\`` };
+  }
 }
 
 /** Ends `text` with a period unless it already ends a sentence, so details can be followed by more. */

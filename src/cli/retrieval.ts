@@ -41,6 +41,10 @@ export function buildRetrieval(store: Store, paths: Paths, config: LoadedConfig)
     // them semantically; a backlog (an import, a worker that died) is the data directory's worker's.
     catchUpLimit: 32,
     onBacklog: () => startEmbedWorker(paths.dataDir),
+    // Searches map the index file; when it is missing or far behind, the data directory's background worker
+    // (one per directory; it refreshes the file once nothing is left to embed) rebuilds it off this path.
+    indexDir: paths.dataDir,
+    onStaleIndex: () => void startEmbedWorker(paths.dataDir),
   });
   const setting = config.values.reranker;
   const info = pickReranker(paths.dataDir, setting);

@@ -13,8 +13,14 @@ import type { Store } from "../store/store.ts";
 import type { ChannelHit, ChannelQuery, RetrievalChannel } from "./channel.ts";
 import type { TopKKernel } from "./vector-kernel.ts";
 import { VectorIndex } from "./vector-index.ts";
+import { MappedIndex } from "./mapped-index.ts";
+import { indexPath } from "../store/vector-file.ts";
+import { STALE_AFTER } from "./index-build.ts";
 
 export { topIndices } from "./vector-rank.ts";
+
+/** Fewest vectors for which a process that had to load them all asks for an index file. */
+const ASK_FILE_FROM = 2000;
 
 export interface DenseChannelOptions {
   store: Store;
@@ -37,6 +43,13 @@ export interface DenseChannelOptions {
   kernel?: (() => Promise<TopKKernel>) | null;
   /** Fewest vectors worth the kernel (default 2000): below it JS scoring takes under ~0.5 ms anyway. */
   kernelFrom?: number;
+  /**
+   * The data directory holding the vector index file (store/vector-file.ts): when set, searches map it
+   * instead of loading every vector, and catch up with what changed since it was written.
+   */
+  indexDir?: string;
+  /** Called (at most once a minute) when the index file is missing, unusable or far behind: someone with time should rebuild it. */
+  onStaleIndex?: () => void;
 }
 
 async function openDefaultKernel(): Promise<TopKKernel> {
@@ -49,6 +62,12 @@ export class DenseChannel implements RetrievalChannel {
   readonly #opts: DenseChannelOptions;
   #embedder: Promise<Embedder> | undefined;
   #index: VectorIndex | undefined;
+  /** The mapped index file, preferred over #index while it is usable. */
+  #mapped: MappedIndex | null = null;
+  #staleAskedAt = Number.NEGATIVE_INFINITY;
+  #syncs = 0;
+  /** Set when the file failed a checksum: this process loads from the database from then on. */
+  #indexOff = false;
   #background: Promise<unknown> = Promise.resolve();
   /** The database's change token when the index was last brought up to date. */
   #seen = "";
@@ -104,17 +123,22 @@ export class DenseChannel implements RetrievalChannel {
         this.#remaining = (await embedPending(store, embedder, opts)).remaining;
       } else this.#remaining = missing;
       if (writable && this.#remaining > 0) this.#opts.onBacklog?.(this.#remaining);
-      if (!this.#index || this.#index.model !== embedder.model || this.#index.dims !== embedder.dims) {
-        this.#index = new VectorIndex(embedder.model, embedder.dims);
-      }
       // The token is read before the sync: a commit landing in between is seen by this sync or makes the
       // next search sync once more. Read after it, such a commit went unseen until the next write.
       this.#seen = store.vectors.changeToken();
-      this.#index.sync(store.vectors);
+      if (!this.#syncMapped(embedder.model, embedder.dims)) {
+        if (!this.#index || this.#index.model !== embedder.model || this.#index.dims !== embedder.dims) {
+          this.#index = new VectorIndex(embedder.model, embedder.dims);
+        }
+        this.#index.sync(store.vectors);
+        // Small stores load in a few ms: a file is worth asking for only past that (and not from every
+        // one-shot recall of an empty store).
+        if (this.#syncs === 1 && this.#index.size >= ASK_FILE_FROM) this.#askRebuild();
+      }
     }
-    const index = this.#index!;
+    const index = this.#mapped ?? this.#index!;
     if (index.size === 0) return [];
-    const kernel = await this.#kernelFor(index.size);
+    const kernel = index instanceof VectorIndex ? await this.#kernelFor(index.size) : undefined;
     const [q] = await embedder.embed([query.text], "query");
     // Every candidate is kept for ranking (fusion normalises within the list; cutting at the model's bar
     // cost 2 points R@5 on LoCoMo), but ones below the bar are marked weak: recall drops a memory that only
@@ -122,7 +146,7 @@ export class DenseChannel implements RetrievalChannel {
     const bar = embedder.minScore ?? 0;
     const hits: ChannelHit[] = [];
     const { limit } = query;
-    let ranking = await this.#rank(index, q!, limit * 2, kernel);
+    let ranking = await this.#rank(q!, limit * 2, kernel);
     let at = 0;
     let seen = 0;
     let passed = 0;
@@ -130,7 +154,7 @@ export class DenseChannel implements RetrievalChannel {
       if (at >= ranking.rows.length) {
         if (ranking.complete) break;
         // Filters rejected most of the best rows: rank deeper (the prefix read so far stays the same).
-        ranking = await this.#rank(index, q!, Math.max(ranking.rows.length * 4, limit * 2, 64), kernel);
+        ranking = await this.#rank(q!, Math.max(ranking.rows.length * 4, limit * 2, 64), kernel);
         continue;
       }
       // Load only as many rows as should fill the list at the pass rate seen so far: each costs ~4 µs, and
@@ -151,8 +175,59 @@ export class DenseChannel implements RetrievalChannel {
     return hits;
   }
 
+  /**
+   * Brings the mapped index file up to date (opening it first); false when there is none to use, so the
+   * caller loads every vector instead. Asks for a rebuild when the file is missing, unusable or far behind.
+   */
+  #syncMapped(model: string, dims: number): boolean {
+    const dir = this.#opts.indexDir;
+    if (dir === undefined || this.#indexOff || this.#opts.store.vectors.sealed) return false;
+    // From its second search on, a long-lived process ranks a flat (small) store faster from the loaded
+    // matrix and the int8 kernel, exactly; the file serves cold starts, and large stores through IVF lists
+    // (a loaded matrix of 1M vectors would take 2.5 GB).
+    const later = this.#syncs++ >= 1;
+    if (later && this.#index !== undefined) return false; // already ranking from the loaded matrix
+    if (later && this.#mapped?.lists === 1) {
+      this.#mapped = null;
+      return false;
+    }
+    const vectors = this.#opts.store.vectors;
+    if (this.#mapped && (this.#mapped.model !== model || this.#mapped.dims !== dims || !this.#mapped.catchUp(vectors))) this.#mapped = null;
+    this.#mapped ??= MappedIndex.open(indexPath(dir, model, dims), vectors, model, dims);
+    if (this.#mapped) this.#index = undefined; // the loaded matrix is no longer needed
+    if (this.#mapped && this.#mapped.behind > STALE_AFTER) this.#askRebuild();
+    return this.#mapped !== null;
+  }
+
+  #askRebuild(): void {
+    const now = performance.now();
+    if (!this.#opts.onStaleIndex || now - this.#staleAskedAt < 60_000) return;
+    this.#staleAskedAt = now;
+    try {
+      this.#opts.onStaleIndex();
+    } catch (err) {
+      log.debug(`could not ask for a vector index rebuild: ${describeError(err)}`);
+    }
+  }
+
   /** Ranks through the kernel; if it fails at run time, drops it for good and ranks in JS (same result). */
-  async #rank(index: VectorIndex, q: Float32Array, want: number, kernel: TopKKernel | undefined) {
+  async #rank(q: Float32Array, want: number, kernel: TopKKernel | undefined) {
+    const index = this.#mapped ?? this.#index!;
+    if (index instanceof MappedIndex) {
+      try {
+        return index.rank(q, want);
+      } catch (err) {
+        // A list failed its checksum: never trust the file again in this process; load from the database.
+        log.debug(`vector index file unusable, loading vectors from the database: ${describeError(err)}`);
+        this.#mapped = null;
+        this.#indexOff = true;
+        this.#askRebuild();
+        const { model, dims } = index;
+        this.#index = new VectorIndex(model, dims);
+        this.#index.sync(this.#opts.store.vectors);
+        return this.#index.rank(q, want);
+      }
+    }
     if (!kernel) return index.rank(q, want);
     try {
       return await index.rank(q, want, kernel);

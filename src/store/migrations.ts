@@ -6,6 +6,7 @@ import type { Database } from "bun:sqlite";
 import { cairnError } from "../errors.ts";
 import { writeTransaction } from "./db.ts";
 import { backfillChain } from "./audit-chain.ts";
+import { vectorsToInt8 } from "./migrate-vectors-int8.ts";
 import { rekeyPathProjects } from "./project-keys.ts";
 import { SYNC_SCHEMA } from "./sync-schema.ts";
 
@@ -235,6 +236,33 @@ export const MIGRATIONS: ReadonlyArray<Migration> = [
     name: "team sync: outbox filled by triggers, versions, sealed records waiting to be sent",
     // Triggers rather than the write methods: a write path added later cannot forget to enqueue (sync-schema.ts).
     sql: SYNC_SCHEMA,
+  },
+  {
+    version: 9,
+    name: "int8 vectors; the change log and state the vector index file follows",
+    // Vectors shrink from 4 · dims bytes (2,048 for USE-lite, one 4 KB page each) to dims + 4. Every insert
+    // or delete of a vector (cascades included; REPLACE inserts a row) appends its memory's seq to
+    // vector_log, so an index file written at log position P catches up by reading the seqs logged after
+    // P. State: 'epoch' tells this database from another one's file, 'pruned' is the last log id deleted,
+    // 'erase' counts purges (an index writer that saw it move must not publish vectors a purge removed).
+    sql: `
+      CREATE TABLE vector_log (
+        id         INTEGER PRIMARY KEY AUTOINCREMENT,
+        memory_seq INTEGER NOT NULL
+      ) STRICT;
+      CREATE TRIGGER vector_log_insert AFTER INSERT ON vectors BEGIN
+        INSERT INTO vector_log (memory_seq) VALUES (new.memory_seq);
+      END;
+      CREATE TRIGGER vector_log_delete AFTER DELETE ON vectors BEGIN
+        INSERT INTO vector_log (memory_seq) VALUES (old.memory_seq);
+      END;
+      CREATE TABLE vector_index_state (
+        key   TEXT PRIMARY KEY,
+        value INTEGER NOT NULL
+      ) STRICT, WITHOUT ROWID;
+      INSERT INTO vector_index_state (key, value) VALUES ('epoch', abs(random()) % 9007199254740991), ('pruned', 0), ('erase', 0);
+    `,
+    run: vectorsToInt8,
   },
 ];
 

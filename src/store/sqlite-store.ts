@@ -26,6 +26,7 @@ import { finishPending, readPending } from "./pending-erasure.ts";
 import { walHolders } from "./wal-holders.ts";
 import { collectStats, createdByDay } from "./stats.ts";
 import type { PendingErasure, ScrubOutcome, AuditEntry, AuditHead, AuditQuery, AuditRecord, ChainReport, IntegrityReport, ListOptions, ProjectAlias, ProjectCount, Store, StoreStats, DayCount, TextHit } from "./store.ts";
+import { removeIndexFiles } from "./vector-file.ts";
 import { SqliteVectors } from "./vectors.ts";
 import { SqlitePolicy } from "./policy-sql.ts";
 import { SqliteSyncLog } from "./sync-log.ts";
@@ -147,6 +148,7 @@ export class SqliteStore implements Store {
     if (this.#scrubPending) {
       this.#scrubPending = false;
       this.#lastScrub = scrubDeleted(db, Date.now());
+      removeIndexFiles(this.location);
     } else {
       // Any write is an opportunity to finish an erasure another process left pending (a stat when none is).
       finishPending(db);
@@ -205,6 +207,8 @@ export class SqliteStore implements Store {
       ftsDelete(this.#db, old.seq);
       // vectors, edges and tags go with the row (ON DELETE CASCADE).
       this.#db.query("DELETE FROM memories WHERE seq = ?").run(old.seq);
+      // Index files may hold its vector: writers that read before this must not publish (vector-file.ts).
+      this.#db.run("UPDATE vector_index_state SET value = value + 1 WHERE key = 'erase'");
       eraseAuditContent(this.#db, id);
       this.#scrubPending = true;
     });

@@ -31,7 +31,32 @@ export interface StoredVector {
  */
 export type VectorKey = [rowid: number, seq: number, createdAt: number];
 
+/** Where the vector change log stands (see migration 7): what an index file records and checks. */
+export interface VectorLogState {
+  /** Random per database: an index file with another epoch belongs to another database. */
+  epoch: number;
+  /** The last log id written (0 when none). */
+  head: number;
+  /** Log ids up to this one were deleted: a file older than it cannot catch up. */
+  pruned: number;
+  /** Counts purges: bytes read before it moved may hold a purged memory's vector. */
+  erase: number;
+}
+
+/** Every vector of a model, packed (vector-codec.ts) in one buffer, read in one snapshot with the log state. */
+export interface PackedSnapshot {
+  state: VectorLogState;
+  seqs: Uint32Array;
+  /** count × (dims + 4) bytes: int8 values then the float32 scale, per row. */
+  packed: Uint8Array;
+}
+
 export interface VectorStore {
+  /**
+   * True when vectors are encrypted at rest: no index file is written or read for them (the file would hold
+   * them in the clear), so searches load them from the database.
+   */
+  readonly sealed: boolean;
   /** Memories (any status) without a vector for `model`, active ones first, newest first. */
   /**
    * Up to `limit` memories lacking a vector of `model`, active ones first, newest first, continuing after
@@ -48,6 +73,21 @@ export interface VectorStore {
   read(model: string, dims: number): StoredVector[];
   /** Those of `rowids` that still hold a vector of `model` with `dims` dimensions. */
   readRows(model: string, dims: number, rowids: readonly number[]): StoredVector[];
+  /** The change log's state (one small read). */
+  logState(): VectorLogState;
+  /** The distinct memory seqs whose vectors were written or deleted after log id `after`; null past `limit`. */
+  changedSince(after: number, limit: number): number[] | null;
+  /** The current vectors of `model` (`dims` wide) of those memories that have one. */
+  readSeqs(model: string, dims: number, seqs: readonly number[]): StoredVector[];
+  /** Every vector of `model`, packed, with the log state they reflect (one read transaction). */
+  snapshot(model: string, dims: number): PackedSnapshot;
+  /**
+   * Runs `publish` (a rename) inside a write transaction if no purge happened since `erase` was read and no
+   * file newer than log id `prune` was published meanwhile, then
+   * drops log entries up to `prune`; returns whether it ran. A purge either committed before (then the
+   * bytes may hold its vector: not published) or waits for this and removes the file after.
+   */
+  publishIndex(erase: number, prune: number, publish: () => void): boolean;
   /** Vector counts per model and width. */
   models(): Array<{ model: string; dims: number; count: number }>;
   deleteModel(model: string): number;

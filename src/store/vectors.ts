@@ -1,4 +1,4 @@
-/** @module The SQLite implementation of {@link VectorStore}: float32 little-endian BLOBs in the `vectors` table. */
+/** @module The SQLite implementation of {@link VectorStore}: int8 + scale BLOBs (vector-codec.ts) in the `vectors` table. */
 import type { Database } from "bun:sqlite";
 import type { Memory, MemoryFilter } from "../domain/memory.ts";
 import { type ContentCodec, PLAIN_CODEC, place } from "./content-codec.ts";
@@ -6,7 +6,8 @@ import { writeTransaction } from "./db.ts";
 import type { LiveDatabase } from "./live-db.ts";
 import { filterToSql, rowsBySeq } from "./filter-sql.ts";
 import { decodeContent, rowToMemory } from "./rows.ts";
-import type { PendingCursor, PendingText, StoredVector, VectorKey, VectorStore } from "./vector-store.ts";
+import { decodeVectorBlob, encodeVectorBlob, packedBytes, packVector, unpackVector } from "./vector-codec.ts";
+import type { PackedSnapshot, PendingCursor, PendingText, StoredVector, VectorKey, VectorLogState, VectorStore } from "./vector-store.ts";
 
 type VectorRow = { rowid: number; seq: number; vector: Uint8Array; createdAt: number };
 
@@ -15,22 +16,27 @@ export function vectorPlace(model: string, seq: number): string {
   return place("vectors", model, seq);
 }
 
-/** A stored blob as float32 bytes (decrypted in an encrypted store: the one decode of vector bytes). */
-function toStored(r: VectorRow, codec: ContentCodec, model: string): StoredVector {
-  if (codec.encrypted) r = { ...r, vector: codec.decodeBytes(r.vector, vectorPlace(model, r.seq), `the vector of memory #${r.seq}`) };
-  return {
-    rowid: r.rowid,
-    seq: r.seq,
-    createdAt: r.createdAt,
-    // bun:sqlite hands each blob over in its own buffer; copy only when it is not 4-byte aligned.
-    vector:
-      r.vector.byteOffset % 4 === 0
-        ? new Float32Array(r.vector.buffer, r.vector.byteOffset, r.vector.byteLength / 4)
-        : new Float32Array(r.vector.slice().buffer),
-  };
+/** A stored blob's packed bytes (decrypted in an encrypted store): the one decode of vector bytes. */
+function blobBytes(blob: Uint8Array, codec: ContentCodec, model: string, seq: number): Uint8Array {
+  const bytes = codec.encrypted ? codec.decodeBytes(blob, vectorPlace(model, seq), `the vector of memory #${seq}`) : blob;
+  return decodeVectorBlob(bytes);
+}
+
+/** The rows whose blob decodes to `dims` values (a blob of another length is skipped, never misread). */
+function toStored(rows: VectorRow[], dims: number, codec: ContentCodec, model: string): StoredVector[] {
+  const out: StoredVector[] = [];
+  for (const r of rows) {
+    const vector = unpackVector(blobBytes(r.vector, codec, model, r.seq), dims);
+    if (vector) out.push({ rowid: r.rowid, seq: r.seq, createdAt: r.createdAt, vector });
+  }
+  return out;
 }
 
 export class SqliteVectors implements VectorStore {
+  get sealed(): boolean {
+    return this.#codec.encrypted;
+  }
+
   readonly #live: LiveDatabase;
   /** Rows this connection changed only to record access counts; the change token leaves them out. */
   readonly accessChanges = { n: 0 };
@@ -106,9 +112,9 @@ export class SqliteVectors implements VectorStore {
       );
       let written = 0;
       for (const r of rows) {
-        const raw = new Uint8Array(r.vector.buffer, r.vector.byteOffset, r.vector.byteLength);
-        // The one encode of vector bytes (see toStored).
-        const blob = this.#codec.encrypted ? this.#codec.encodeBytes(raw, vectorPlace(model, r.seq)) : raw;
+        const packed = encodeVectorBlob(packVector(r.vector));
+        // The one encode of vector bytes (see blobBytes).
+        const blob = this.#codec.encrypted ? this.#codec.encodeBytes(packed, vectorPlace(model, r.seq)) : packed;
         written += stmt.run(model, dims, blob, now, r.seq, r.contentHash).changes;
       }
       return written;
@@ -124,7 +130,7 @@ export class SqliteVectors implements VectorStore {
     const rows = this.#db
       .query("SELECT rowid, memory_seq AS seq, vector, created_at AS createdAt FROM vectors WHERE model = ? AND dims = ?")
       .all(model, dims) as VectorRow[];
-    return rows.map((r) => toStored(r, this.#codec, model));
+    return toStored(rows, dims, this.#codec, model);
   }
 
   readRows(model: string, dims: number, rowids: readonly number[]): StoredVector[] {
@@ -137,7 +143,66 @@ export class SqliteVectors implements VectorStore {
          WHERE rowid IN (SELECT value FROM json_each(?)) AND model = ? AND dims = ?`,
       )
       .all(JSON.stringify(rowids), model, dims) as VectorRow[];
-    return rows.map((r) => toStored(r, this.#codec, model));
+    return toStored(rows, dims, this.#codec, model);
+  }
+
+  logState(): VectorLogState {
+    const rows = this.#db.query("SELECT key, value FROM vector_index_state").all() as Array<{ key: string; value: number }>;
+    const get = (k: string) => rows.find((r) => r.key === k)?.value ?? 0;
+    // sqlite_sequence holds AUTOINCREMENT's high-water mark: ids deleted by pruning are never reused.
+    const seq = this.#db.query("SELECT seq FROM sqlite_sequence WHERE name = 'vector_log'").get() as { seq: number } | null;
+    return { epoch: get("epoch"), head: seq?.seq ?? 0, pruned: get("pruned"), erase: get("erase") };
+  }
+
+  changedSince(after: number, limit: number): number[] | null {
+    const rows = this.#db.query("SELECT DISTINCT memory_seq FROM vector_log WHERE id > ? LIMIT ?").values(after, limit + 1) as number[][];
+    return rows.length > limit ? null : rows.map((r) => r[0]!);
+  }
+
+  readSeqs(model: string, dims: number, seqs: readonly number[]): StoredVector[] {
+    if (seqs.length === 0) return [];
+    const rows = this.#db
+      .query(
+        `SELECT rowid, memory_seq AS seq, vector, created_at AS createdAt FROM vectors
+         WHERE memory_seq IN (SELECT value FROM json_each(?)) AND model = ? AND dims = ?`,
+      )
+      .all(JSON.stringify(seqs), model, dims) as VectorRow[];
+    return toStored(rows, dims, this.#codec, model);
+  }
+
+  snapshot(model: string, dims: number): PackedSnapshot {
+    const db = this.#db;
+    return db.transaction(() => {
+      const state = this.logState();
+      const width = packedBytes(dims);
+      const n = (db.query("SELECT count(*) AS n FROM vectors WHERE model = ? AND dims = ?").get(model, dims) as { n: number }).n;
+      const seqs = new Uint32Array(n);
+      const packed = new Uint8Array(n * width);
+      let i = 0;
+      for (const r of db.query("SELECT memory_seq AS seq, vector FROM vectors WHERE model = ? AND dims = ? ORDER BY memory_seq").iterate(model, dims) as Iterable<{ seq: number; vector: Uint8Array }>) {
+        const bytes = blobBytes(r.vector, this.#codec, model, r.seq);
+        if (bytes.byteLength !== width || i >= n) continue; // a legacy or damaged blob is left out of the file
+        seqs[i] = r.seq;
+        packed.set(bytes, i * width);
+        i++;
+      }
+      return { state, seqs: seqs.subarray(0, i), packed: packed.subarray(0, i * width) };
+    }).deferred();
+  }
+
+  publishIndex(erase: number, prune: number, publish: () => void): boolean {
+    this.#live.write();
+    return writeTransaction(this.#db, () => {
+      const state = this.logState();
+      // A purge since the snapshot, or a newer file already published (it pruned past this one): keep out.
+      if (state.erase !== erase || state.pruned > prune) return false;
+      publish();
+      if (prune > 0) {
+        this.#db.query("DELETE FROM vector_log WHERE id <= ?").run(prune);
+        this.#db.query("UPDATE vector_index_state SET value = max(value, ?) WHERE key = 'pruned'").run(prune);
+      }
+      return true;
+    });
   }
 
   models(): Array<{ model: string; dims: number; count: number }> {

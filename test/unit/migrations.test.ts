@@ -47,6 +47,11 @@ const FIXTURES: Record<number, (db: Database) => void> = {
     db.run("UPDATE sync_local SET value = 1 WHERE key = 'mode'");
     db.run("UPDATE memories SET priority = 5");
   },
+  9: (db) => {
+    FIXTURES[8]!(db);
+    // Version 9 stores int8 + float32 scale: [127, 0] × (1/127) is the same [1, 0].
+    db.run("UPDATE vectors SET vector = x'7f000402013c' WHERE memory_seq = 1");
+  },
 };
 
 describe("migrations", () => {
@@ -170,6 +175,31 @@ describe("migrations", () => {
     expect(store6.policy.rules().map((r) => [r.id, r.kind, r.target, r.keepMs])).toEqual([["ret-0000000a", "type", "error", 86_400_000]]);
     expect(store6.policy.holds(false).map((h) => [h.id, h.target])).toEqual([["hold-0000000b", "ops"]]);
     store6.close();
+  });
+
+  test("version 9 packs float32 vectors as int8 + scale and logs every later vector write", () => {
+    const path = tempDb();
+    const raw = new Database(path, { create: true, strict: true });
+    migrate(raw, 6);
+    FIXTURES[6]!(raw);
+    const unit = new Float32Array(512).map((_, i) => Math.sin(i + 1));
+    const norm = Math.hypot(...unit);
+    const v = unit.map((x) => x / norm);
+    raw.run("INSERT INTO memories (id, content, type, created_at, updated_at, priority, content_hash, canonical_hash) VALUES ('m2', 'second', 'note', 1, 1, 3, 'h2', 'c2')");
+    raw.query("INSERT INTO vectors (memory_seq, model, dims, vector, created_at) VALUES (2, 'use-lite', 512, ?, 5)").run(new Uint8Array(v.buffer));
+    raw.close();
+    const store = new SqliteStore(path);
+    const sizes = store.database.query("SELECT dims, length(vector) AS n FROM vectors ORDER BY memory_seq").all();
+    expect(sizes).toEqual([{ dims: 2, n: 6 }, { dims: 512, n: 516 }]);
+    const [back] = store.vectors.read("use-lite", 512);
+    let worst = 0;
+    for (let i = 0; i < 512; i++) worst = Math.max(worst, Math.abs(back!.vector[i]! - v[i]!));
+    expect(worst).toBeGreaterThan(0); // quantised, not copied
+    expect(worst).toBeLessThan(0.0008);
+    expect(store.database.query("SELECT count(*) AS n FROM vector_log").get()).toEqual({ n: 0 });
+    store.database.run("DELETE FROM memories WHERE seq = 2");
+    expect(store.database.query("SELECT memory_seq FROM vector_log").all()).toEqual([{ memory_seq: 2 }]);
+    store.close();
   });
 
   test("migrating twice is a no-op", () => {

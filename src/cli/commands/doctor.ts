@@ -32,14 +32,14 @@ export default defineCommand({
   args: {
     repair: {
       type: "boolean",
-      description: "if the database file is damaged or empty: copy every readable memory into a new one, keeping the damaged file beside it",
+      description: "if the database file is damaged or empty: copy every readable memory into a new one, keeping the damaged file beside it; rebuild a missing, stale or damaged vector index file",
     },
     ...jsonFlag,
   },
   async run({ args }) {
     const repair = args.repair ? [repairCheck()] : [];
     // Client wiring is independent of the database, so it is reported even when the database cannot be opened.
-    const checks = [...repair, ...(await runChecks()), await hookDaemonCheck(), ...clientChecks()];
+    const checks = [...repair, ...(await runChecks(Boolean(args.repair))), await hookDaemonCheck(), ...clientChecks()];
     const failed = checks.some((c) => c.level === "fail");
     if (args.json) output.json({ ok: !failed, version: VERSION, checks });
     else output.text(checks.map((c) => `${c.level.toUpperCase().padEnd(4)}  ${c.name.padEnd(12)}  ${c.detail}`).join("\n"));
@@ -56,7 +56,7 @@ function encryptionCheck(store: SqliteStore): Check {
   return { name: "encryption", level: "ok", detail: `encrypted (${record.cipher}${kdf}), unlocked with ${store.keySource}; store id ${record.storeId}` };
 }
 
-async function runChecks(): Promise<Check[]> {
+async function runChecks(repair: boolean): Promise<Check[]> {
   const checks: Check[] = [];
   const paths = resolvePaths();
   checks.push({ name: "data dir", level: "info", detail: `${paths.dataDir} (from ${paths.source})` });
@@ -93,7 +93,7 @@ async function runChecks(): Promise<Check[]> {
       checks.push({ name: "memories", level: "fail", detail: `cannot be counted: ${describeError(err)}. ${RECOVERY}` });
     }
     try {
-      checks.push(...(await modelChecks(engine.store, paths, loadConfig(paths.configFile))));
+      checks.push(...(await modelChecks(engine.store, paths, loadConfig(paths.configFile), repair)));
     } catch (err) {
       checks.push({ name: "model", level: "fail", detail: `${describeError(err)} Recall runs keyword-only until then.` });
     }

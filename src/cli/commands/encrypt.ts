@@ -3,6 +3,7 @@
  * under a new key (cli/key-setup.ts: a key file by default, `--passphrase`, `--keychain`, or CAIRN_KEY).
  */
 import { defineCommand } from "citty";
+import { removeIndexFiles } from "../../store/vector-file.ts";
 import { cairnError } from "../../errors.ts";
 import { SqliteStore } from "../../store/sqlite-store.ts";
 import { jsonFlag } from "../flags.ts";
@@ -29,6 +30,8 @@ export default defineCommand({
         throw err;
       }
       key.commit();
+      // An index file holds vectors in the clear: an encrypted store searches them from the database instead.
+      removeIndexFiles(paths.dbFile);
       reportRecode(args.json, "encrypted", paths.dbFile, report, { store_id: key.record.storeId, key: key.savedIn, kdf: key.record.kdf?.name ?? null });
       if (!args.json) progress(`Keep a copy of the key (${key.savedIn}) somewhere safe: without it these memories cannot be read.`);
     } finally {

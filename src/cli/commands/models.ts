@@ -1,11 +1,12 @@
-/** @module `cairn models list|add|use|remove|reembed`: the embedding models and rerankers cairn can use. */
+/** @module `cairn models list|add|use|remove|reembed|reindex`: the embedding models and rerankers cairn can use. */
 import { defineCommand } from "citty";
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { loadConfig, readConfigFile } from "../../config/load.ts";
 import { findModel, listModels, readUserManifest, writeUserManifest } from "../../embed/registry.ts";
 import { embedPending } from "../../retrieve/embed-pending.ts";
-import { cairnError } from "../../errors.ts";
+import { cairnError, describeError } from "../../errors.ts";
+import { indexStatus, refreshIndex, withFastAssign, writeIndex } from "../../retrieve/index-build.ts";
 import { SqliteStore } from "../../store/sqlite-store.ts";
 import { jsonFlag } from "../flags.ts";
 import { addModelFolder } from "../models-add.ts";
@@ -17,7 +18,7 @@ import { runningWorker, startEmbedWorker, takeWorkerLock } from "../../embed-wor
 export default defineCommand({
   meta: { name: "models", description: "List, add, switch, remove embedding models and rerankers; re-embed memories." },
   args: {
-    action: { type: "positional", required: false, description: "list (default) | add <dir> | use <id> | remove <id> | reembed" },
+    action: { type: "positional", required: false, description: "list (default) | add <dir> | use <id> | remove <id> | reembed | reindex" },
     target: { type: "positional", required: false, description: "model folder (add) or model id (use, remove)" },
     id: { type: "string", description: "add: the id to register the folder under (default: folder name)" },
     kind: { type: "enum", options: ["embedder", "reranker"], description: "add: override the detected kind" },
@@ -41,7 +42,7 @@ export default defineCommand({
       return target;
     };
     // Listing and re-embedding read the store; they must not create one where a mistyped CAIRN_HOME points.
-    if (action === "list" || action === "reembed") requireStore(paths);
+    if (action === "list" || action === "reembed" || action === "reindex") requireStore(paths);
     if (action === "list") return list(paths.dataDir, paths.dbFile, config.values.model, config.values.reranker, Boolean(args.json));
     if (action === "add") {
       const maxLength = args["max-length"] === undefined ? undefined : Number(args["max-length"]);
@@ -82,7 +83,8 @@ export default defineCommand({
     }
     if (action === "reembed" && args.background) return backgroundWorker(paths.dataDir, paths.dbFile, config.values.model);
     if (action === "reembed") return reembed(paths.dataDir, paths.dbFile, target ?? config.values.model, Boolean(args.json));
-    throw cairnError("UNKNOWN_ACTION", ["models", action, "list, add, use, remove or reembed"]);
+    if (action === "reindex") return await reindex(paths.dataDir, paths.dbFile, target ?? config.values.model, Boolean(args.json));
+    throw cairnError("UNKNOWN_ACTION", ["models", action, "list, add, use, remove, reembed or reindex"]);
   },
 });
 
@@ -148,7 +150,7 @@ async function backgroundWorker(dataDir: string, dbFile: string, activeModel: st
     // Checked before the model loads: a write that only reinforced a memory leaves nothing to do.
     // Writes landing after a round's last batch saw the lock and started no worker; the next round has them.
     const pending = withStore(dbFile, (s) => s.vectors.pendingCount(model));
-    if (pending === 0) return;
+    if (pending === 0) return await refreshIndexQuietly(dataDir, dbFile, model);
     const release = takeWorkerLock(dataDir);
     if (!release) return; // another worker is on it
     let embedded = 0;
@@ -167,7 +169,7 @@ async function backgroundWorker(dataDir: string, dbFile: string, activeModel: st
       release();
     }
     const next = loadCliConfig().config.values.model; // a `models use` meanwhile is followed
-    if (embedded === 0 && next === model) return; // no progress: texts keep changing under it
+    if (embedded === 0 && next === model) return await refreshIndexQuietly(dataDir, dbFile, model); // no progress: texts keep changing under it
     model = next;
   }
 }
@@ -185,6 +187,45 @@ async function yieldPriority(): Promise<void> {
   }
 }
 
+/** The worker's last step: the index file for `model` rewritten if missing or far behind (errors to reembed.log). */
+async function refreshIndexQuietly(dataDir: string, dbFile: string, model: string): Promise<void> {
+  const release = takeWorkerLock(dataDir);
+  if (!release) return;
+  const store = new SqliteStore(dbFile);
+  try {
+    for (const m of store.vectors.models()) {
+      if (m.model === model) await withFastAssign((assign) => refreshIndex(dataDir, store.vectors, m.model, m.dims, assign));
+    }
+  } catch (err) {
+    process.stderr.write(`cairn: could not refresh the vector index: ${describeError(err)}\n`);
+  } finally {
+    store.close();
+    release();
+  }
+}
+
+/** `cairn models reindex`: rewrites the active model's index file now, whatever its state. */
+async function reindex(dataDir: string, dbFile: string, model: string, json: boolean): Promise<void> {
+  const store = new SqliteStore(dbFile);
+  const results = [];
+  try {
+    for (const m of store.vectors.models()) {
+      if (m.model !== model) continue;
+      const started = performance.now();
+      progress(`${m.model}: indexing ${m.count} vectors`);
+      let r = await withFastAssign((assign) => writeIndex(dataDir, store.vectors, m.model, m.dims, assign));
+      if (!r.written) r = await withFastAssign((assign) => writeIndex(dataDir, store.vectors, m.model, m.dims, assign)); // a purge landed meanwhile
+      const status = indexStatus(dataDir, store.vectors, m.model, m.dims);
+      results.push({ model: m.model, dims: m.dims, vectors: r.count, lists: r.lists, written: r.written, state: status.state, path: status.path, seconds: Math.round((performance.now() - started) / 100) / 10 });
+    }
+  } finally {
+    store.close();
+  }
+  if (json) return output.json({ indexes: results });
+  if (results.length === 0) return output.text(`No ${model} vectors yet: nothing to index. Run \`cairn models reembed\` first.`);
+  output.text(results.map((r) => `${r.model} (${r.dims}-d): ${r.written ? "wrote" : "could not write"} ${r.path} — ${r.vectors} vectors in ${r.lists} list${r.lists === 1 ? "" : "s"}, ${r.state} (${r.seconds} s)`).join("\n"));
+}
+
 async function reembed(dataDir: string, dbFile: string, id: string, json: boolean): Promise<void> {
   // In the foreground the user waits for it: every core (so does the background worker for a backlog).
   const embedder = await openModelEmbedder(dataDir, id, { bulk: true });
@@ -200,6 +241,7 @@ async function reembed(dataDir: string, dbFile: string, id: string, json: boolea
         progress(`${id}: embedded ${done}/${total} (${Math.round(done / ((shown - started) / 1000))}/s)`);
       },
     });
+    for (const m of store.vectors.models()) if (m.model === id) await withFastAssign((assign) => refreshIndex(dataDir, store.vectors, m.model, m.dims, assign));
     const seconds = (performance.now() - started) / 1000;
     if (json) return output.json({ model: id, embedded: result.embedded, remaining: result.remaining, seconds: Math.round(seconds * 10) / 10 });
     output.text(`${id}: embedded ${result.embedded} memories in ${seconds.toFixed(1)} s; ${result.remaining} left.`);

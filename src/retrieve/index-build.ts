@@ -1,0 +1,108 @@
+/**
+ * @module Building, checking and refreshing the vector index file (store/vector-file.ts) of one model:
+ * a snapshot of every packed vector with the change-log position it reflects, IVF lists when the store
+ * is large (ivf.ts), written atomically and published only if no purge happened meanwhile. Whoever has
+ * time calls it (the background embedding worker, `cairn models reindex`, `doctor --repair`); a one-shot
+ * recall only reads the file.
+ */
+import { packedBytes } from "../store/vector-codec.ts";
+import { encodeIndex, indexPath, readIndexFile, writeIndexFile } from "../store/vector-file.ts";
+import type { VectorStore } from "../store/vector-store.ts";
+import { type Assign, dequantised, jsAssign, listsFor, trainCentroids } from "./ivf.ts";
+
+/** A file this many log entries behind is rewritten by {@link refreshIndex} (readers catch up exactly meanwhile). */
+export const STALE_AFTER = 2000;
+
+export interface IndexStatus {
+  path: string;
+  state: "fresh" | "stale" | "absent" | "damaged" | "foreign";
+  /** Vectors in the file. */
+  count: number;
+  lists: number;
+  /** Memories whose vectors changed since the file was written (null: the log was pruned past it). */
+  behind: number | null;
+}
+
+/** Checks the file: present, for this database and model, every CRC (all lists), how far behind. */
+export function indexStatus(dataDir: string, store: VectorStore, model: string, dims: number, verifyAll = true): IndexStatus {
+  const path = indexPath(dataDir, model, dims);
+  const log = store.logState();
+  const read = readIndexFile(path, model, dims, log.epoch);
+  if (!read.ok) return { path, state: read.reason, count: 0, lists: 0, behind: null };
+  const { file } = read;
+  if (verifyAll) for (let l = 0; l < file.nlist; l++) if (!file.listOk(l)) return { path, state: "damaged", count: file.count, lists: file.nlist, behind: null };
+  if (file.logPos > log.head) return { path, state: "foreign", count: file.count, lists: file.nlist, behind: null };
+  const behind = file.logPos < log.pruned ? null : (store.changedSince(file.logPos, 1_000_000)?.length ?? null);
+  const fresh = behind === 0 || (behind !== null && behind < STALE_AFTER);
+  return { path, state: fresh ? "fresh" : "stale", count: file.count, lists: file.nlist, behind };
+}
+
+/** Builds the file's bytes from one snapshot of the store (`lists`: default by size; 1 = exact). */
+export async function buildIndexBytes(store: VectorStore, model: string, dims: number, opts: { lists?: number; assign?: Assign } = {}): Promise<{ bytes: Uint8Array; count: number; lists: number; erase: number; logPos: number }> {
+  const snap = store.snapshot(model, dims);
+  const n = snap.seqs.length;
+  const width = packedBytes(dims);
+  const values = new Int8Array(n * dims);
+  const scales = new Float32Array(n);
+  const view = new DataView(snap.packed.buffer, snap.packed.byteOffset, snap.packed.byteLength);
+  for (let r = 0; r < n; r++) {
+    values.set(new Int8Array(snap.packed.buffer, snap.packed.byteOffset + r * width, dims), r * dims);
+    scales[r] = view.getFloat32(r * width + dims, true);
+  }
+  const nlist = Math.max(1, Math.min(opts.lists ?? listsFor(n), n));
+  const assign = opts.assign ?? jsAssign;
+  const centroids = nlist === 1 ? new Float32Array(dims) : await trainCentroids(values, scales, n, dims, nlist, assign);
+  const list = nlist === 1 ? new Uint32Array(n) : await assign(dequantised(values, scales, dims), n, dims, centroids, nlist);
+  // Counting sort by list: each list's rows are contiguous, in seq order within it.
+  const offsets = new Uint32Array(nlist + 1);
+  for (let r = 0; r < n; r++) offsets[list[r]! + 1]!++;
+  for (let l = 0; l < nlist; l++) offsets[l + 1]! += offsets[l]!;
+  const at = offsets.slice(0, nlist);
+  const seqs = new Uint32Array(n);
+  const sortedScales = new Float32Array(n);
+  const sorted = new Int8Array(n * dims);
+  for (let r = 0; r < n; r++) {
+    const to = at[list[r]!]!++;
+    seqs[to] = snap.seqs[r]!;
+    sortedScales[to] = scales[r]!;
+    sorted.set(values.subarray(r * dims, (r + 1) * dims), to * dims);
+  }
+  const bytes = encodeIndex(model, { dims, epoch: snap.state.epoch, logPos: snap.state.head, seqs, scales: sortedScales, offsets, centroids, values: sorted });
+  return { bytes, count: n, lists: nlist, erase: snap.state.erase, logPos: snap.state.head };
+}
+
+/** Writes a new file from the store now; false when a purge meanwhile made it unpublishable (try again). */
+export async function writeIndex(dataDir: string, store: VectorStore, model: string, dims: number, assign?: Assign): Promise<{ written: boolean; count: number; lists: number }> {
+  if (store.sealed) return { written: false, count: 0, lists: 0 };
+  const built = await buildIndexBytes(store, model, dims, { assign });
+  // Log entries up to the file's position are no longer needed by it; other models' files rebuild when pruned past.
+  const written = writeIndexFile(indexPath(dataDir, model, dims), built.bytes, (rename) => store.publishIndex(built.erase, built.logPos, rename));
+  return { written, count: built.count, lists: built.lists };
+}
+
+/** Rewrites the file when it is missing, unusable or {@link STALE_AFTER} behind; returns whether it wrote. */
+export async function refreshIndex(dataDir: string, store: VectorStore, model: string, dims: number, assign?: Assign): Promise<boolean> {
+  if (store.sealed) return false;
+  const status = indexStatus(dataDir, store, model, dims, false);
+  if (status.state === "fresh") return false;
+  for (let attempt = 0; attempt < 3; attempt++) {
+    if ((await writeIndex(dataDir, store, model, dims, assign)).written) return true;
+    if (indexStatus(dataDir, store, model, dims, false).state === "fresh") return false; // another writer's is newer
+  }
+  return false;
+}
+
+/** Runs `fn` with onnxruntime's nearest-centroid assignment when it loads, else with the JS one. */
+export async function withFastAssign<T>(fn: (assign?: Assign) => Promise<T>): Promise<T> {
+  let kernel: Awaited<ReturnType<typeof import("../embed/nearest-centroid.ts").openNearestCentroid>> | undefined;
+  try {
+    kernel = await (await import("../embed/nearest-centroid.ts")).openNearestCentroid();
+  } catch {
+    return fn();
+  }
+  try {
+    return await fn(kernel.assign);
+  } finally {
+    await kernel.dispose();
+  }
+}

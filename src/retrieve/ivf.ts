@@ -1,0 +1,136 @@
+/**
+ * @module Inverted-file lists for the index file: k-means centroids trained on a sample of the int8 vectors
+ * (spherical: centroids are renormalised, vectors are unit length), then every vector goes to the list of
+ * its nearest centroid. A search scores the centroids and reads only the best lists (see mapped-index.ts).
+ * Deterministic for a given store (fixed seed), so two writers build the same file.
+ */
+
+/** mulberry32: a seeded stream in [0, 1). */
+function seeded(seed: number): { next(): number } {
+  let state = seed >>> 0;
+  return {
+    next() {
+      let t = (state = (state + 0x6d2b79f5) >>> 0);
+      t = Math.imul(t ^ (t >>> 15), t | 1);
+      t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+      return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    },
+  };
+}
+
+/** Stores below this many vectors get one list: an exact scan is fast enough there. */
+export const IVF_FROM = 20_000;
+/** Training rows per centroid: more changes little (measured on LoCoMo vectors). */
+const SAMPLE_PER_LIST = 32;
+const ITERATIONS = 6;
+
+/** Lists for `n` vectors: about √n (a probe of ~1/12 of them reads ~√n · n / 12 … rows). */
+export function listsFor(n: number): number {
+  return n < IVF_FROM ? 1 : Math.min(2048, Math.round(Math.sqrt(n)));
+}
+
+/** Row `r` of int8 `values` dequantised into `out`. */
+function rowInto(values: Int8Array, scales: Float32Array, dims: number, r: number, out: Float32Array): void {
+  const s = scales[r]!;
+  const base = r * dims;
+  for (let k = 0; k < dims; k++) out[k] = values[base + k]! * s;
+}
+
+function normalise(v: Float32Array, off: number, dims: number): void {
+  let s = 0;
+  for (let k = 0; k < dims; k++) s += v[off + k]! * v[off + k]!;
+  const inv = s > 0 ? 1 / Math.sqrt(s) : 0;
+  for (let k = 0; k < dims; k++) v[off + k]! *= inv;
+}
+
+/** The index of the centroid with the largest dot product with `v`. */
+export function nearest(centroids: Float32Array, nlist: number, dims: number, v: Float32Array): number {
+  let best = 0;
+  let bestScore = Number.NEGATIVE_INFINITY;
+  for (let c = 0; c < nlist; c++) {
+    const base = c * dims;
+    let a = 0;
+    let b = 0;
+    let d = 0;
+    let e = 0;
+    let k = 0;
+    for (; k + 4 <= dims; k += 4) {
+      a += centroids[base + k]! * v[k]!;
+      b += centroids[base + k + 1]! * v[k + 1]!;
+      d += centroids[base + k + 2]! * v[k + 2]!;
+      e += centroids[base + k + 3]! * v[k + 3]!;
+    }
+    for (; k < dims; k++) a += centroids[base + k]! * v[k]!;
+    const s = a + b + d + e;
+    if (s > bestScore) {
+      bestScore = s;
+      best = c;
+    }
+  }
+  return best;
+}
+
+/** Each of `n` float rows' nearest centroid; `rows(from, to)` gives rows [from, to) row-major. */
+export type Assign = (rows: (from: number, to: number) => Float32Array, n: number, dims: number, centroids: Float32Array, nlist: number) => Promise<Uint32Array>;
+
+/** The JS assignment: fine for tests and small stores; builders pass onnxruntime's (embed/nearest-centroid.ts). */
+export const jsAssign: Assign = async (rows, n, dims, centroids, nlist) => {
+  const out = new Uint32Array(n);
+  for (let from = 0; from < n; from += 1024) {
+    const to = Math.min(n, from + 1024);
+    const batch = rows(from, to);
+    for (let i = 0; i < to - from; i++) out[from + i] = nearest(centroids, nlist, dims, batch.subarray(i * dims, (i + 1) * dims));
+  }
+  return out;
+};
+
+/** Rows [from, to) of int8 `values` dequantised, row-major. */
+export function dequantised(values: Int8Array, scales: Float32Array, dims: number, order?: ArrayLike<number>): (from: number, to: number) => Float32Array {
+  return (from, to) => {
+    const out = new Float32Array((to - from) * dims);
+    const row = new Float32Array(dims);
+    for (let i = from; i < to; i++) {
+      rowInto(values, scales, dims, order ? order[i]! : i, row);
+      out.set(row, (i - from) * dims);
+    }
+    return out;
+  };
+}
+
+/** k-means (cosine) on a seeded sample of the n rows; returns nlist × dims unit centroids. */
+export async function trainCentroids(values: Int8Array, scales: Float32Array, n: number, dims: number, nlist: number, assign: Assign = jsAssign, seed = 1): Promise<Float32Array> {
+  const rng = seeded(seed);
+  const m = Math.min(n, nlist * SAMPLE_PER_LIST);
+  // A seeded partial shuffle: every row equally likely, the same rows on every build of this store.
+  const pick = Uint32Array.from({ length: n }, (_, i) => i);
+  for (let i = 0; i < m; i++) {
+    const j = i + Math.floor(rng.next() * (n - i));
+    [pick[i], pick[j]] = [pick[j]!, pick[i]!];
+  }
+  const data = dequantised(values, scales, dims, pick)(0, m);
+  const centroids = new Float32Array(nlist * dims);
+  for (let c = 0; c < nlist; c++) {
+    const r = Math.floor((c * m) / nlist);
+    centroids.set(data.subarray(r * dims, r * dims + dims), c * dims);
+  }
+  for (let it = 0; it < ITERATIONS; it++) {
+    const list = await assign((from, to) => data.subarray(from * dims, to * dims), m, dims, centroids, nlist);
+    const sums = new Float32Array(nlist * dims);
+    const counts = new Uint32Array(nlist);
+    for (let i = 0; i < m; i++) {
+      const c = list[i]!;
+      counts[c]!++;
+      for (let k = 0; k < dims; k++) sums[c * dims + k]! += data[i * dims + k]!;
+    }
+    for (let c = 0; c < nlist; c++) {
+      // An empty list takes a random sample row, so no centroid is wasted.
+      if (counts[c] === 0) {
+        const r = Math.floor(rng.next() * m);
+        sums.set(data.subarray(r * dims, r * dims + dims), c * dims);
+      }
+      normalise(sums, c * dims, dims);
+    }
+    centroids.set(sums);
+  }
+  return centroids;
+}

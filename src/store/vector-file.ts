@@ -1,0 +1,204 @@
+/**
+ * @module The vector index file next to the database (`vectors-<model>-<dims>.idx`): a derived cache a fresh
+ * process maps (Bun.mmap) instead of reading every vector row. It holds only seqs and vectors (int8 +
+ * scale, as in the database), grouped in IVF lists, never content. Header: magic, version, dims, counts,
+ * the database's epoch and the change-log position it reflects, the model's hash, a CRC of the header and
+ * the small arrays, and one CRC per list (checked when a search first reads that list). A file that is
+ * short, foreign (other database, model or width) or fails a CRC is ignored and rebuilt, never trusted.
+ * Written whole to a temp file, then renamed under the database's write lock (see publishIndex), so readers
+ * see the old file or the new one and a purge is never undone by a writer that read before it.
+ */
+import { closeSync, fsyncSync, openSync, readdirSync, renameSync, rmSync, writeSync } from "node:fs";
+import { basename, dirname, join } from "node:path";
+import { openIndexFile, sealIndexFile } from "./vector-codec.ts";
+
+export const INDEX_VERSION = 1;
+const MAGIC = "CAIRNVX1";
+const HEADER = 64;
+
+/** What a file holds, in arrays (views into the mapped bytes when read). */
+export interface IndexParts {
+  dims: number;
+  epoch: number;
+  /** The vector_log id the file reflects: changes after it are read from the database. */
+  logPos: number;
+  /** Per row (in list order): the memory's seq and the int8 vector's scale. */
+  seqs: Uint32Array;
+  scales: Float32Array;
+  /** Rows of list l are [offsets[l], offsets[l + 1]); one list means a flat (exact) index. */
+  offsets: Uint32Array;
+  /** nlist × dims centroids (zeros for a flat index). */
+  centroids: Float32Array;
+  /** count × dims int8 values. */
+  values: Int8Array;
+}
+
+export interface IndexFile extends IndexParts {
+  count: number;
+  nlist: number;
+  /** Whether list `l`'s values match their CRC (computed once per list and process). */
+  listOk(l: number): boolean;
+}
+
+export function indexFileName(model: string, dims: number): string {
+  return `vectors-${model.replace(/[^A-Za-z0-9._-]/g, "_")}-${dims}.idx`;
+}
+
+export function indexPath(dataDir: string, model: string, dims: number): string {
+  return join(dataDir, indexFileName(model, dims));
+}
+
+const modelHash = (model: string) => Bun.hash.crc32(new TextEncoder().encode(model));
+
+function metaBytes(count: number, nlist: number, dims: number): number {
+  return 4 * (2 * count + (nlist + 1) + nlist + nlist * dims);
+}
+
+export function encodeIndex(model: string, p: IndexParts): Uint8Array {
+  const count = p.seqs.length;
+  const nlist = p.offsets.length - 1;
+  const meta = metaBytes(count, nlist, p.dims);
+  const bytes = new Uint8Array(HEADER + meta + count * p.dims);
+  const view = new DataView(bytes.buffer);
+  bytes.set(new TextEncoder().encode(MAGIC), 0);
+  view.setUint32(8, INDEX_VERSION, true);
+  view.setUint32(12, p.dims, true);
+  view.setUint32(16, count, true);
+  view.setUint32(20, nlist, true);
+  view.setFloat64(24, p.epoch, true);
+  view.setFloat64(32, p.logPos, true);
+  view.setUint32(40, modelHash(model), true);
+  view.setUint32(48, meta, true);
+  let at = HEADER;
+  const put = (a: Uint32Array | Float32Array) => {
+    bytes.set(new Uint8Array(a.buffer, a.byteOffset, a.byteLength), at);
+    at += a.byteLength;
+  };
+  put(p.seqs);
+  put(p.scales);
+  put(p.offsets);
+  const sums = new Uint32Array(nlist);
+  for (let l = 0; l < nlist; l++) sums[l] = Bun.hash.crc32(listBytes(p.values, p.scales, p.offsets, p.dims, l));
+  put(sums);
+  put(p.centroids);
+  bytes.set(new Uint8Array(p.values.buffer, p.values.byteOffset, p.values.byteLength), at);
+  view.setUint32(44, headerCrc(bytes, meta), true);
+  return bytes;
+}
+
+function listBytes(values: Int8Array, _scales: Float32Array, offsets: Uint32Array, dims: number, l: number): Uint8Array {
+  return new Uint8Array(values.buffer, values.byteOffset + offsets[l]! * dims, (offsets[l + 1]! - offsets[l]!) * dims);
+}
+
+/** CRC of the header (without its own field) and the meta section: seqs, scales, offsets, list CRCs, centroids. */
+function headerCrc(bytes: Uint8Array, meta: number): number {
+  const head = Bun.hash.crc32(bytes.subarray(0, 44));
+  return Bun.hash.crc32(bytes.subarray(48, HEADER + meta), head);
+}
+
+/** Why a file cannot be used, or the parsed file. */
+export type IndexRead = { ok: true; file: IndexFile } | { ok: false; reason: "absent" | "damaged" | "foreign" };
+
+/** Maps and checks the file at `path` for `model`/`dims` of the database with `epoch`. */
+export function readIndexFile(path: string, model: string, dims: number, epoch: number): IndexRead {
+  let raw: Uint8Array;
+  try {
+    raw = Bun.mmap(path, { shared: false });
+  } catch {
+    return { ok: false, reason: "absent" };
+  }
+  const bytes = openIndexFile(raw);
+  if (!bytes || bytes.byteLength < HEADER || bytes.byteOffset % 4 !== 0) return { ok: false, reason: "damaged" };
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  if (new TextDecoder().decode(bytes.subarray(0, 8)) !== MAGIC || view.getUint32(8, true) !== INDEX_VERSION) return { ok: false, reason: "damaged" };
+  const count = view.getUint32(16, true);
+  const nlist = view.getUint32(20, true);
+  const meta = view.getUint32(48, true);
+  const fileDims = view.getUint32(12, true);
+  if (nlist < 1 || meta !== metaBytes(count, nlist, fileDims) || bytes.byteLength !== HEADER + meta + count * fileDims) return { ok: false, reason: "damaged" };
+  if (view.getUint32(44, true) !== headerCrc(bytes, meta)) return { ok: false, reason: "damaged" };
+  if (fileDims !== dims || view.getUint32(40, true) !== modelHash(model) || view.getFloat64(24, true) !== epoch) return { ok: false, reason: "foreign" };
+  const base = bytes.byteOffset;
+  let at = base + HEADER;
+  const u32 = (n: number) => {
+    const a = new Uint32Array(bytes.buffer, at, n);
+    at += 4 * n;
+    return a;
+  };
+  const seqs = u32(count);
+  const scales = new Float32Array(bytes.buffer, at, count);
+  at += 4 * count;
+  const offsets = u32(nlist + 1);
+  const sums = u32(nlist);
+  const centroids = new Float32Array(bytes.buffer, at, nlist * dims);
+  at += 4 * nlist * dims;
+  const values = new Int8Array(bytes.buffer, at, count * dims);
+  if (offsets[0] !== 0 || offsets[nlist] !== count) return { ok: false, reason: "damaged" };
+  for (let l = 0; l < nlist; l++) if (offsets[l]! > offsets[l + 1]!) return { ok: false, reason: "damaged" };
+  const checked = new Int8Array(nlist); // 0 unknown, 1 ok, -1 bad
+  const listOk = (l: number) => {
+    if (checked[l] === 0) checked[l] = Bun.hash.crc32(listBytes(values, scales, offsets, dims, l)) === sums[l] ? 1 : -1;
+    return checked[l] === 1;
+  };
+  return { ok: true, file: { dims, epoch, logPos: view.getFloat64(32, true), seqs, scales, offsets, centroids, values, count, nlist, listOk } };
+}
+
+/**
+ * Writes `bytes` to a temp file beside `path`, flushes it, and renames it over `path` only if `publish`
+ * (run under the database's write lock) says so; returns whether the file was published.
+ */
+export function writeIndexFile(path: string, bytes: Uint8Array, publish: (rename: () => void) => boolean): boolean {
+  removeOrphans(path);
+  const tmp = `${path}.tmp-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
+  try {
+    const fd = openSync(tmp, "w", 0o600);
+    try {
+      const sealed = sealIndexFile(bytes);
+      for (let off = 0; off < sealed.byteLength; ) off += writeSync(fd, sealed, off, sealed.byteLength - off);
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+    return publish(() => renameSync(tmp, path));
+  } finally {
+    rmSync(tmp, { force: true });
+  }
+}
+
+/** Temp files of writers that died (SIGKILL, power loss) before renaming: their pid is gone. */
+function removeOrphans(path: string): void {
+  const dir = dirname(path);
+  const prefix = `${basename(path)}.tmp-`;
+  let names: string[] = [];
+  try {
+    names = readdirSync(dir).filter((n) => n.startsWith(prefix));
+  } catch {
+    return;
+  }
+  for (const n of names) {
+    const pid = Number(n.slice(prefix.length).split("-")[0]);
+    if (Number.isInteger(pid) && pid !== process.pid && !alive(pid)) rmSync(join(dir, n), { force: true });
+  }
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
+/** Deletes every index file (and temp file) beside the database at `dbPath`: a purge's vectors go with them. */
+export function removeIndexFiles(dbPath: string): void {
+  if (dbPath === ":memory:" || dbPath === "") return;
+  const dir = dirname(dbPath);
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return;
+  }
+  for (const n of names) if (/^vectors-.*\.idx(\.tmp-.*)?$/.test(n) && n !== basename(dbPath)) rmSync(join(dir, n), { force: true });
+}
