@@ -11,7 +11,7 @@ import { describeError } from "../errors.ts";
 import { log } from "../log.ts";
 import type { Store } from "../store/store.ts";
 import type { ChannelHit, ChannelQuery, RetrievalChannel } from "./channel.ts";
-import type { TopKKernel } from "./vector-kernel.ts";
+import type { TopKKernel } from "../embed/vector-kernel.ts";
 import { VectorIndex } from "./vector-index.ts";
 import { MappedIndex } from "./mapped-index.ts";
 import { indexPath } from "../store/vector-file.ts";

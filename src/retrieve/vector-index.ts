@@ -6,7 +6,7 @@
  * matrices also keep an int8 copy for the top-k kernel (see vector-rank.ts), updated the same way.
  */
 import type { StoredVector, VectorStore } from "../store/vector-store.ts";
-import type { TopKKernel } from "./vector-kernel.ts";
+import type { TopKKernel } from "../embed/vector-kernel.ts";
 import { Int8Columns } from "./vector-quant.ts";
 import { dotRow, type Ranking, rankScores, rankWithKernel } from "./vector-rank.ts";
 

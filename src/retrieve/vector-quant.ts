@@ -5,7 +5,7 @@
  * Each row has its own scale, so small-valued vectors keep their precision. It also tracks what the
  * error bound needs: the largest row scale and the largest L1 norm of a dequantised row.
  */
-import { PAD_BIAS, QUERY_LEVELS, QUERY_SHIFT, ROW_LEVELS, type TopKInput } from "./vector-kernel.ts";
+import { PAD_BIAS, QUERY_LEVELS, QUERY_SHIFT, ROW_LEVELS, type TopKInput } from "../embed/vector-kernel.ts";
 
 export interface QuantQuery {
   values: Uint8Array;

@@ -7,7 +7,7 @@
  * Equal scores are ordered by a caller-given key (the memory's seq) rather than by row, because rows move
  * when the index deletes one: the order then stays the one a freshly loaded index would give.
  */
-import type { TopKKernel } from "./vector-kernel.ts";
+import type { TopKKernel } from "../embed/vector-kernel.ts";
 import type { Int8Columns } from "./vector-quant.ts";
 
 /** Rows in the true exact order (ties by key, else by row number), with their exact scores. */

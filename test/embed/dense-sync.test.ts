@@ -13,7 +13,7 @@ import { openTopKKernel } from "../../src/embed/vector-topk.ts";
 import { embedPending } from "../../src/retrieve/embed-pending.ts";
 import { Engine } from "../../src/engine/engine.ts";
 import { DenseChannel } from "../../src/retrieve/dense-channel.ts";
-import type { TopKKernel } from "../../src/retrieve/vector-kernel.ts";
+import type { TopKKernel } from "../../src/embed/vector-kernel.ts";
 import { SqliteStore } from "../../src/store/sqlite-store.ts";
 import { SqliteVectors } from "../../src/store/vectors.ts";
 import { WordHashEmbedder } from "../helpers/fake-embedder.ts";

@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import { UseLiteEmbedder } from "../../src/embed/use-lite.ts";
 import { openTopKKernel } from "../../src/embed/vector-topk.ts";
-import type { TopKInput, TopKKernel } from "../../src/retrieve/vector-kernel.ts";
+import type { TopKInput, TopKKernel } from "../../src/embed/vector-kernel.ts";
 import { Int8Columns } from "../../src/retrieve/vector-quant.ts";
 import { dotRow, rankScores, rankWithKernel } from "../../src/retrieve/vector-rank.ts";
 import { convertUseLite } from "../../scripts/convert-use-lite.ts";

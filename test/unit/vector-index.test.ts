@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, spyOn, test } from "bun:test";
 import { openTopKKernel } from "../../src/embed/vector-topk.ts";
 import { Engine } from "../../src/engine/engine.ts";
 import { DenseChannel } from "../../src/retrieve/dense-channel.ts";
-import type { TopKInput, TopKKernel } from "../../src/retrieve/vector-kernel.ts";
+import type { TopKInput, TopKKernel } from "../../src/embed/vector-kernel.ts";
 import { VectorIndex } from "../../src/retrieve/vector-index.ts";
 import { Int8Columns } from "../../src/retrieve/vector-quant.ts";
 import type { StoredVector, VectorKey, VectorStore } from "../../src/store/vector-store.ts";
