@@ -12,6 +12,9 @@ import { keyFilePath, parseKey, writeKeyFile } from "../keys/key-file.ts";
 import { keychain } from "../keys/keychain.ts";
 import { AeadCodec } from "../store/aead-codec.ts";
 import { type EncryptionRecord, newRecord } from "../store/encryption-record.ts";
+import type { RecodeReport } from "../store/recode.ts";
+import type { SqliteStore } from "../store/sqlite-store.ts";
+import { recodeProgress } from "./encryption-output.ts";
 import { promptHidden } from "./tty-prompt.ts";
 
 export interface KeyChoice {
@@ -74,4 +77,21 @@ function askTwice(): string {
   if (first.length < 8) throw cairnError("USAGE", ["The passphrase is shorter than 8 characters; choose a longer one. Nothing was changed."]);
   if (promptHidden("Type it again: ") !== first) throw cairnError("USAGE", ["The two passphrases differ. Nothing was changed."]);
   return first;
+}
+
+/**
+ * Re-encodes `store` under a new key made by {@link makeKey}: the key is saved first, dropped again if the
+ * re-encoding fails, and committed once it succeeded.
+ */
+export function recodeUnderNewKey(store: SqliteStore, choice: KeyChoice, json: boolean | undefined): { key: NewKey; report: RecodeReport } {
+  const key = makeKey(store.location, choice);
+  let report: RecodeReport;
+  try {
+    report = store.recode(key.codec, key.record, recodeProgress(json));
+  } catch (err) {
+    key.abort();
+    throw err;
+  }
+  key.commit();
+  return { key, report };
 }

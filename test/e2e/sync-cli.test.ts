@@ -2,23 +2,18 @@
  * @module `cairn sync` through the binary: set-up in three commands, human and --json output, status with the
  * server up and down (exit 1, changes queued), a schema of another version refused, leave removing the key.
  */
-import { afterAll, beforeAll, expect, test } from "bun:test";
+import { expect, test } from "bun:test";
 import { existsSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { SQL } from "bun";
-import { startPostgres, type Postgres } from "../helpers/postgres.ts";
+import { usePostgres } from "../helpers/postgres.ts";
 import { requireBinary } from "../helpers/bin.ts";
 import { CLI_PROJECT, CliDevice } from "../helpers/sync-cli.ts";
 
-let pg: Postgres | null = null;
-beforeAll(async () => {
-  const r = await startPostgres();
-  if ("skip" in r) console.warn(`sync tests skipped: ${r.skip}`);
-  else pg = r;
-});
-afterAll(() => pg?.destroy());
+const postgres = usePostgres();
 
 test("init, invite, join, sync, status, share, leave; server down; schema mismatch", async () => {
+  const pg = postgres.current();
   if (!pg) return;
   await pg.createDb("cli");
   const url = pg.url("cli");
@@ -78,6 +73,7 @@ test("init, invite, join, sync, status, share, leave; server down; schema mismat
 });
 
 for (const [what, args] of [["cairn mcp", ["mcp"]], ["the warm hook daemon", ["hook", "--serve"]]] as const) test(`${what} syncs in the background: a memory pushed elsewhere arrives without any command`, async () => {
+  const pg = postgres.current();
   if (!pg) return;
   const db = `background${args.length}`;
   await pg.createDb(db);

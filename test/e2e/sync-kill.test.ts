@@ -2,23 +2,18 @@
  * @module `cairn sync` SIGKILLed at random points while pushing and while pulling: the next sync resumes with
  * nothing lost and nothing duplicated (a few trials here; `bench/sync.ts --kill-trials N` runs more).
  */
-import { afterAll, beforeAll, expect, test } from "bun:test";
+import { expect, test } from "bun:test";
 import { SQL } from "bun";
-import { startPostgres, type Postgres } from "../helpers/postgres.ts";
+import { usePostgres } from "../helpers/postgres.ts";
 import { CLI_PROJECT, cliTeam } from "../helpers/sync-cli.ts";
 
-let pg: Postgres | null = null;
-beforeAll(async () => {
-  const r = await startPostgres();
-  if ("skip" in r) console.warn(`sync tests skipped: ${r.skip}`);
-  else pg = r;
-});
-afterAll(() => pg?.destroy());
+const postgres = usePostgres();
 
 const TRIALS = 3;
 const PER_TRIAL = 700;
 
 test("SIGKILL mid-push and mid-pull, then a sync: no loss, no duplicates", async () => {
+  const pg = postgres.current();
   if (!pg) return;
   await pg.createDb("kill");
   const url = pg.url("kill");

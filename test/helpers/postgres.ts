@@ -3,6 +3,7 @@
  * free localhost port, started with initdb + pg_ctl (as the `postgres` user when running as root: the server
  * refuses root) and stopped and removed after. `startPostgres` returns null, with the reason, when it cannot.
  */
+import { afterAll, beforeAll } from "bun:test";
 import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -81,4 +82,19 @@ export async function startPostgres(): Promise<Postgres | { skip: string }> {
       rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * One throwaway PostgreSQL for a test file: started before its tests, removed after them. `current()` is null
+ * when it could not start, after one warning saying why; each test then returns early.
+ */
+export function usePostgres(): { current(): Postgres | null } {
+  let pg: Postgres | null = null;
+  beforeAll(async () => {
+    const r = await startPostgres();
+    if ("skip" in r) console.warn(`sync tests skipped: ${r.skip}`);
+    else pg = r;
+  });
+  afterAll(() => pg?.destroy());
+  return { current: () => pg };
 }

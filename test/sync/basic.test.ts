@@ -1,23 +1,15 @@
 /** @module Team sync between devices through a real PostgreSQL: what one writes, the others get; conflicts, erase, tampering. */
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { startPostgres, type Postgres } from "../helpers/postgres.ts";
+import { describe, expect, test } from "bun:test";
+import { usePostgres } from "../helpers/postgres.ts";
 import { Device } from "../helpers/sync-devices.ts";
 
-let pg: Postgres | null = null;
-let skip = "";
+const postgres = usePostgres();
 let dbs = 0;
-beforeAll(async () => {
-  const r = await startPostgres();
-  if ("skip" in r) skip = r.skip;
-  else pg = r;
-  if (skip) console.warn(`sync tests skipped: ${skip}`);
-});
-afterAll(() => pg?.destroy());
 
 async function team(n: number, encrypted: boolean[] = []): Promise<Device[]> {
   const db = `t${++dbs}`;
-  await pg!.createDb(db);
-  const url = pg!.url(db);
+  await postgres.current()!.createDb(db);
+  const url = postgres.current()!.url(db);
   const devices = Array.from({ length: n }, (_, i) => new Device({ encrypted: encrypted[i] }));
   await devices[0]!.init(url);
   for (const d of devices.slice(1)) await d.join(devices[0]!.code(), url);
@@ -26,7 +18,8 @@ async function team(n: number, encrypted: boolean[] = []): Promise<Device[]> {
 
 describe("sync", () => {
   test("a memory written on one device reaches the other; an edit and a hard erase follow", async () => {
-    if (!pg) return;
+    const pg = postgres.current();
+  if (!pg) return;
     const [a, b] = await team(2);
     const r = a!.engine.remember({ content: "deploys need the VPN up first", tags: ["ops"] });
     await a!.sync();
@@ -47,6 +40,7 @@ describe("sync", () => {
 });
 
 test("a store encrypted at rest syncs with a plain one: the team sees plain text, each disk its own encoding", async () => {
+  const pg = postgres.current();
   if (!pg) return;
   const [a, b] = await team(2, [true, false]);
   const r = a!.engine.remember({ content: "the staging bastion rotates its host key monthly", tags: ["ops"] });
@@ -64,6 +58,7 @@ test("a store encrypted at rest syncs with a plain one: the team sees plain text
 });
 
 test("a device offline for 5,000 changes catches up", async () => {
+  const pg = postgres.current();
   if (!pg) return;
   const [a, b] = await team(2);
   const lines = Array.from({ length: 4900 }, (_, i) => JSON.stringify({ content: `offline change ${i}: worker w${i} drains queue q${i % 50}`, project: "github.com/acme/app" }));
@@ -78,6 +73,7 @@ test("a device offline for 5,000 changes catches up", async () => {
 });
 
 test("a database replaced under the team's settings resumes: recording on again, no device counter reused", async () => {
+  const pg = postgres.current();
   if (!pg) return;
   const [a, b] = await team(2);
   const first = a!.engine.remember({ content: "written before the database was restored" });
@@ -98,6 +94,7 @@ test("a database replaced under the team's settings resumes: recording on again,
 });
 
 test("the same statement stored on two devices merges by the duplicate rule, the same way on both", async () => {
+  const pg = postgres.current();
   if (!pg) return;
   const [a, b] = await team(2);
   const ra = a!.engine.remember({ content: "Run the migrations before the deploy", tags: ["deploy"] });
@@ -113,6 +110,7 @@ test("the same statement stored on two devices merges by the duplicate rule, the
 });
 
 test("an erase stays final even when a later edit of the memory arrives before it was sent", async () => {
+  const pg = postgres.current();
   if (!pg) return;
   const [a, b] = await team(2);
   const r = a!.engine.remember({ content: "the staging host is called kiwi" });

@@ -3,21 +3,15 @@
  * erases, with syncs in random order, end with identical exports. A fixed seed (SYNC_SEED overrides it) is
  * printed when they do not.
  */
-import { afterAll, beforeAll, expect, test } from "bun:test";
-import { startPostgres, type Postgres } from "../helpers/postgres.ts";
+import { expect, test } from "bun:test";
+import { usePostgres } from "../helpers/postgres.ts";
 import { Device } from "../helpers/sync-devices.ts";
 
 const SEED = Number(process.env.SYNC_SEED ?? 20261202);
 const ROUNDS = Number(process.env.SYNC_ROUNDS ?? 200);
 const WORDS = "deploy vpn bastion flaky test orm postgres redis cache queue retry timeout lint build docker schema index".split(" ");
 
-let pg: Postgres | null = null;
-beforeAll(async () => {
-  const r = await startPostgres();
-  if ("skip" in r) console.warn(`sync tests skipped: ${r.skip}`);
-  else pg = r;
-});
-afterAll(() => pg?.destroy());
+const postgres = usePostgres();
 
 function prng(seed: number) {
   let s = seed >>> 0;
@@ -31,6 +25,7 @@ function prng(seed: number) {
 }
 
 test("three machines with random changes and syncs in random order converge", async () => {
+  const pg = postgres.current();
   if (!pg) return;
   await pg.createDb("converge");
   const url = pg.url("converge");

@@ -3,28 +3,22 @@
  * in it; a wrong team key or a record altered or moved on the server is refused by name and nothing is
  * applied; a server that is down leaves local work going and `status` saying so.
  */
-import { afterAll, beforeAll, expect, test } from "bun:test";
+import { expect, test } from "bun:test";
 import { randomBytes } from "node:crypto";
 import { SQL } from "bun";
 import { encodeJoinCode } from "../../src/sync/code.ts";
 import { readConfig } from "../../src/sync/settings.ts";
 import { syncStatus } from "../../src/sync/status.ts";
-import { startPostgres, type Postgres } from "../helpers/postgres.ts";
+import { usePostgres } from "../helpers/postgres.ts";
 import { Device } from "../helpers/sync-devices.ts";
 
-let pg: Postgres | null = null;
+const postgres = usePostgres();
 let dbs = 0;
-beforeAll(async () => {
-  const r = await startPostgres();
-  if ("skip" in r) console.warn(`sync tests skipped: ${r.skip}`);
-  else pg = r;
-});
-afterAll(() => pg?.destroy());
 
 async function team(n: number): Promise<{ devices: Device[]; db: string; url: string }> {
   const db = `s${++dbs}`;
-  await pg!.createDb(db);
-  const url = pg!.url(db);
+  await postgres.current()!.createDb(db);
+  const url = postgres.current()!.url(db);
   const devices = Array.from({ length: n }, () => new Device());
   await devices[0]!.init(url);
   for (const d of devices.slice(1)) await d.join(devices[0]!.code(), url);
@@ -43,6 +37,7 @@ async function failure(p: Promise<unknown>): Promise<unknown> {
 }
 
 test("a dump of the server holds none of 1,000 marker words, their tags, project names or memory ids", async () => {
+  const pg = postgres.current();
   if (!pg) return;
   const { devices: [a, b], db } = await team(2);
   const projects = ["github.com/acme/zephyrpayments", "github.com/acme/quillbilling"];
@@ -71,6 +66,7 @@ test("a dump of the server holds none of 1,000 marker words, their tags, project
 });
 
 test("a wrong team key names the record it cannot open and applies nothing", async () => {
+  const pg = postgres.current();
   if (!pg) return;
   const { devices: [a], url } = await team(1);
   a!.engine.remember({ content: "the deploy key lives in the vault" });
@@ -86,6 +82,7 @@ test("a wrong team key names the record it cannot open and applies nothing", asy
 });
 
 test("a record altered, or moved to another slot, on the server is refused by name and nothing is applied", async () => {
+  const pg = postgres.current();
   if (!pg) return;
   const { devices: [a, b], url } = await team(2);
   a!.engine.remember({ content: "first: rotate the api token monthly" });
@@ -117,6 +114,7 @@ test("a record altered, or moved to another slot, on the server is refused by na
 });
 
 test("with the server down, local writes go on, changes queue, status says so; they go out once it is back", async () => {
+  const pg = postgres.current();
   if (!pg) return;
   const { devices: [a, b] } = await team(2);
   pg.stop();

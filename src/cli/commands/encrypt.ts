@@ -7,10 +7,10 @@ import { removeIndexFiles } from "../../store/vector-file.ts";
 import { cairnError } from "../../errors.ts";
 import { SqliteStore } from "../../store/sqlite-store.ts";
 import { jsonFlag } from "../flags.ts";
-import { makeKey } from "../key-setup.ts";
+import { recodeUnderNewKey } from "../key-setup.ts";
 import { progress } from "../output.ts";
 import { CLI_UNLOCK, loadCliConfig, requireStore } from "../session.ts";
-import { keyFlags, recodeProgress, reportRecode } from "../encryption-output.ts";
+import { keyFlags, reportRecode } from "../encryption-output.ts";
 
 export default defineCommand({
   meta: { name: "encrypt", description: "Encrypt an existing store (AES-256-GCM) under a new key; atomic, a backup is kept until it succeeded." },
@@ -21,15 +21,7 @@ export default defineCommand({
     const store = new SqliteStore(paths.dbFile, { unlock: CLI_UNLOCK });
     try {
       if (store.codec.encrypted) throw cairnError("ALREADY_ENCRYPTED", [paths.dbFile]);
-      const key = makeKey(paths.dbFile, { passphrase: args.passphrase, keychain: args.keychain });
-      let report;
-      try {
-        report = store.recode(key.codec, key.record, recodeProgress(args.json));
-      } catch (err) {
-        key.abort();
-        throw err;
-      }
-      key.commit();
+      const { key, report } = recodeUnderNewKey(store, { passphrase: args.passphrase, keychain: args.keychain }, args.json);
       // An index file holds vectors in the clear: an encrypted store searches them from the database instead.
       removeIndexFiles(paths.dbFile);
       reportRecode(args.json, "encrypted", paths.dbFile, report, { store_id: key.record.storeId, key: key.savedIn, kdf: key.record.kdf?.name ?? null });

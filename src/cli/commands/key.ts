@@ -8,8 +8,8 @@ import { cairnError } from "../../errors.ts";
 import { keyFilePath } from "../../keys/key-file.ts";
 import { SqliteStore } from "../../store/sqlite-store.ts";
 import { actionArg, jsonFlag } from "../flags.ts";
-import { makeKey } from "../key-setup.ts";
-import { keyFlags, recodeProgress, reportRecode } from "../encryption-output.ts";
+import { recodeUnderNewKey } from "../key-setup.ts";
+import { keyFlags, reportRecode } from "../encryption-output.ts";
 import { CLI_UNLOCK, loadCliConfig, requireStore } from "../session.ts";
 
 export default defineCommand({
@@ -24,15 +24,7 @@ export default defineCommand({
       const old = store.encryption();
       if (!store.codec.encrypted || !old) throw cairnError("NOT_ENCRYPTED", [paths.dbFile]);
       const oldFile = process.env.CAIRN_KEY_FILE ? null : keyFilePath(old.storeId);
-      const key = makeKey(paths.dbFile, { passphrase: args.passphrase, keychain: args.keychain });
-      let report;
-      try {
-        report = store.recode(key.codec, key.record, recodeProgress(args.json));
-      } catch (err) {
-        key.abort();
-        throw err;
-      }
-      key.commit();
+      const { key, report } = recodeUnderNewKey(store, { passphrase: args.passphrase, keychain: args.keychain }, args.json);
       const removed = oldFile !== null && store.keySource === `the key file ${oldFile}` ? (rmSync(oldFile, { force: true }), oldFile) : null;
       reportRecode(args.json, "rekeyed", paths.dbFile, report, { store_id: key.record.storeId, key: key.savedIn, old_key_file_removed: removed });
     } finally {
