@@ -28,7 +28,9 @@ async function cairn(home: string, args: string[], env: Record<string, string> =
   const proc = Bun.spawn([bin, ...args], {
     cwd: join(root, "empty"),
     // Nothing inherited: no PATH to node_modules, no HOME caches; the binary must bring everything.
-    env: { CAIRN_HOME: home, HOME: join(root, "nohome"), ...env },
+    // The background embedding worker stays off: `models use --wait` must be the one embedding, not a worker
+    // a `remember` started racing it (that race made "embedded" 0 about one run in four).
+    env: { CAIRN_HOME: home, HOME: join(root, "nohome"), CAIRN_EMBED_WORKER: "off", ...env },
     stdout: "pipe",
     stderr: "pipe",
   });
