@@ -2,8 +2,7 @@
 import type { Database } from "bun:sqlite";
 import type { Memory } from "../domain/memory.ts";
 import type { Hold, HoldKind, PolicySubject, RetentionMark, RetentionRule, RuleKind } from "../domain/retention.ts";
-import { writeTransaction } from "./db.ts";
-import { assertKeyCheck } from "./encryption-record.ts";
+import { checkedWrite } from "./checked-write.ts";
 import type { LiveDatabase } from "./live-db.ts";
 import type { PolicyStore } from "./policy-store.ts";
 import { HELD_SQL } from "./filter-sql.ts";
@@ -65,12 +64,7 @@ export class SqlitePolicy implements PolicyStore {
 
   /** Runs `fn` inside the caller's write transaction, or in one of its own. */
   #write<T>(fn: (db: Database) => T): T {
-    const db = this.#live.write();
-    if (db.inTransaction) return fn(db);
-    return writeTransaction(db, () => {
-      if (db.filename !== "" && db.filename !== ":memory:") assertKeyCheck(db, this.#codec.keyCheck, this.#live.path);
-      return fn(db);
-    });
+    return checkedWrite(this.#live, this.#codec.keyCheck, fn);
   }
 
   rules(): RetentionRule[] {

@@ -6,6 +6,7 @@ import { appendAudit, auditHistory, auditLog, eraseAuditContent } from "./audit.
 import { auditHead, verifyChain } from "./audit-chain.ts";
 import { type ContentCodec, PLAIN_CODEC } from "./content-codec.ts";
 import { assertKeyCheck, type EncryptionRecord, readEncryption } from "./encryption-record.ts";
+import { assertKeyUnchanged } from "./checked-write.ts";
 import { type CodecOptions, codecAtOpen } from "./open-codec.ts";
 import { recode, type RecodeProgress, type RecodeReport } from "./recode.ts";
 import { BUSY_TIMEOUT_MS, isBusy, openDatabase, writeTransaction } from "./db.ts";
@@ -141,7 +142,7 @@ export class SqliteStore implements Store {
     if (this.#live.current.inTransaction) return fn();
     const db = this.#live.write();
     const checked = () => {
-      if (db.filename !== "" && db.filename !== ":memory:") assertKeyCheck(db, this.#codec.keyCheck, this.location);
+      assertKeyUnchanged(db, this.#codec.keyCheck, this.location);
       return fn();
     };
     const result = this.#writeWaitMs === undefined ? writeTransaction(db, checked) : this.#boundedWrite(db, checked, this.#writeWaitMs);

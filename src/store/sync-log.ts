@@ -4,7 +4,7 @@
  * write transaction when there is one (push and pull hold one across their steps), else in its own.
  */
 import type { Database } from "bun:sqlite";
-import { writeTransaction } from "./db.ts";
+import { checkedWrite } from "./checked-write.ts";
 import type { LiveDatabase } from "./live-db.ts";
 import { type ContentCodec, PLAIN_CODEC } from "./content-codec.ts";
 import { storedProject } from "./rows.ts";
@@ -54,8 +54,7 @@ export class SqliteSyncLog implements SyncLog {
   }
 
   #w<T>(fn: (db: Database) => T): T {
-    const db = this.#live.write();
-    return db.inTransaction ? fn(db) : writeTransaction(db, () => fn(db));
+    return checkedWrite(this.#live, this.#codec.keyCheck, fn);
   }
 
   get #db(): Database {
