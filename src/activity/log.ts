@@ -6,6 +6,7 @@
  * scrub here (the audit log keeps the same ids). Appends never throw and the file is rotated like hooks.log.
  */
 import { join } from "node:path";
+import { appendRotated } from "../log-file.ts";
 
 /** Past this size the file is rotated to activity.jsonl.1 (one generation kept): at most ~512 KiB on disk. */
 const MAX_BYTES = 256 * 1024;
@@ -21,16 +22,9 @@ export function activityFile(dataDir: string): string {
 /** Appends one entry; never throws (a full or read-only disk must not fail a recall or a hook). */
 export function appendActivity(dataDir: string, entry: ActivityEntry): void {
   try {
-    // Loaded here: node:fs costs a few ms in a fresh process and most callers have it loaded already.
-    const { appendFileSync, existsSync, renameSync, statSync } = require("node:fs") as typeof import("node:fs");
+    const { existsSync } = require("node:fs") as typeof import("node:fs");
     if (!existsSync(dataDir)) return;
-    const file = activityFile(dataDir);
-    try {
-      if (statSync(file).size > MAX_BYTES) renameSync(file, `${file}.1`);
-    } catch {
-      // no file yet
-    }
-    appendFileSync(file, `${JSON.stringify(entry)}\n`, { mode: 0o600 });
+    appendRotated(activityFile(dataDir), `${JSON.stringify(entry)}\n`, MAX_BYTES);
   } catch {
     // nowhere to record it: the work itself matters more
   }

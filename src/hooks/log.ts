@@ -3,6 +3,7 @@
  * never print to stderr (the agent may show it), so this file is where their problems become visible.
  */
 import { join } from "node:path";
+import { appendRotated } from "../log-file.ts";
 
 /** Past this size the log is rotated to hooks.log.1 (one generation kept): at most ~512 KiB on disk. */
 const MAX_LOG_BYTES = 256 * 1024;
@@ -15,18 +16,12 @@ export function hookLogFile(dataDir: string): string {
 export function appendHookLog(dataDir: string, line: string): void {
   try {
     // Loaded here, not at the top: most hooks never log, and node:fs costs 3.5–5 ms to load in a fresh process.
-    const { appendFileSync, existsSync, mkdirSync, renameSync, statSync } = require("node:fs") as typeof import("node:fs");
-    const file = hookLogFile(dataDir);
+    const { existsSync, mkdirSync } = require("node:fs") as typeof import("node:fs");
     if (!existsSync(dataDir)) mkdirSync(dataDir, { recursive: true, mode: 0o700 });
-    try {
-      if (statSync(file).size > MAX_LOG_BYTES) renameSync(file, `${file}.1`);
-    } catch {
-      // no log yet
-    }
     // Loaded here too: most hooks never log. Errors can quote input (a JSON parse error quotes a token).
     const { redactedCut } = require("../capture/redact-deep.ts") as typeof import("../capture/redact-deep.ts");
     const oneLine = redactedCut(line.replace(/\s*\n\s*/g, " | "), 2000);
-    appendFileSync(file, `${new Date().toISOString()} ${oneLine}\n`, { mode: 0o600 });
+    appendRotated(hookLogFile(dataDir), `${new Date().toISOString()} ${oneLine}\n`, MAX_LOG_BYTES);
   } catch {
     // nowhere to log: stay silent, the agent's session matters more
   }
