@@ -54,7 +54,7 @@ function timedChannel(channel: RetrievalChannel, bucket: "dense" | "keyword"): R
   return {
     name: channel.name,
     scale: channel.scale,
-    takeWarnings: channel.takeWarnings?.bind(channel),
+    unsearched: channel.unsearched?.bind(channel),
     async search(q) {
       const t0 = nowMs();
       try {

@@ -125,7 +125,6 @@ export async function recall(ctx: EngineContext, input: RecallInput): Promise<Re
   const search = async ({ channel, weight }: { channel: RetrievalChannel; weight: number }, found?: Memory[]): Promise<ChannelResult[]> => {
     try {
       const hits = await channel.search({ text: input.query, filter, now, limit: candidates, candidates: found });
-      warnings.push(...(channel.takeWarnings?.() ?? []));
       unembedded = Math.max(unembedded, channel.unsearched?.() ?? 0);
       return [{ channel: channel.name, weight, scale: channel.scale, hits }];
     } catch (err) {

@@ -42,8 +42,6 @@ export interface RetrievalChannel {
   /** "rescore" channels run after the "search" channels (the default) and score their candidates. */
   readonly stage?: "search" | "rescore";
   search(query: ChannelQuery): Promise<ChannelHit[]>;
-  /** Notices about the last search the user should see (e.g. a model that failed); reading clears them. */
-  takeWarnings?(): string[];
   /** Memories the last search could not see yet (dense: no vector for the active model yet), exactly. */
   unsearched?(): number;
 }

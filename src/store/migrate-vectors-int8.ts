@@ -1,10 +1,10 @@
 /**
- * @module Migration 7's data step: every float32 vector blob (4 · dims bytes) is rewritten as int8 + scale
+ * @module Migration 9's data step: every float32 vector blob (4 · dims bytes) is rewritten as int8 + scale
  * (vector-codec.ts), in rowid batches so no statement walks a table it is changing. Rowids and created_at
  * stay, so nothing that keyed on them sees a change beyond the bytes.
  */
 import type { Database } from "bun:sqlite";
-import { decodeVectorBlob, encodeVectorBlob, packVector, unpackVector } from "./vector-codec.ts";
+import { packVector, unpackVector } from "./vector-codec.ts";
 
 const BATCH = 2000;
 
@@ -15,10 +15,9 @@ export function vectorsToInt8(db: Database): void {
     const rows = select.all(after, BATCH) as Array<{ rowid: number; dims: number; vector: Uint8Array }>;
     if (rows.length === 0) return;
     for (const r of rows) {
-      const bytes = decodeVectorBlob(r.vector);
-      if (bytes.byteLength !== r.dims * 4) continue; // already packed, or damaged: left for reembed to replace
-      const v = unpackVector(bytes, r.dims);
-      if (v) update.run(encodeVectorBlob(packVector(v)), r.rowid);
+      if (r.vector.byteLength !== r.dims * 4) continue; // already packed, or damaged: left for reembed to replace
+      const v = unpackVector(r.vector, r.dims);
+      if (v) update.run(packVector(v), r.rowid);
     }
     after = rows.at(-1)!.rowid;
   }

@@ -1,5 +1,5 @@
 /**
- * @module The local side of team sync (migration 7): an outbox filled by triggers, so no write path can forget
+ * @module The local side of team sync (migration 8): an outbox filled by triggers, so no write path can forget
  * to enqueue; the version (hybrid logical clock, device) each memory holds; sealed records waiting to be sent;
  * links whose target has not arrived yet; and counters (mode, clock, device counter, pull cursor).
  */

@@ -2,9 +2,8 @@
  * @module How a vector is laid out in bytes, in the database and in the index file: `dims` int8 values then
  * the row's float32 LE scale (dims + 4 bytes: 516 for USE-lite, where float32 took 2,048 and a whole page).
  * Symmetric per-vector scale (max |x| / 127): on LoCoMo R@10 it ranks as float32 did (see DESIGN.md).
- * Every vector blob read from or written to SQLite passes {@link encodeVectorBlob}/{@link decodeVectorBlob},
- * and every index file {@link sealIndexFile}/{@link openIndexFile}: the one place a byte codec (encryption at
- * rest) wraps them. Both are the identity today.
+ * In an encrypted store the database blob is sealed by the store's codec (vectors.ts) and no index file is
+ * written (it would hold the vectors in the clear).
  */
 
 export const INT8_LEVELS = 127;
@@ -12,26 +11,6 @@ export const INT8_LEVELS = 127;
 /** Bytes of one packed vector of `dims` dimensions. */
 export function packedBytes(dims: number): number {
   return dims + 4;
-}
-
-/** The bytes stored for a vector blob (the codec hook: identity today). */
-export function encodeVectorBlob(packed: Uint8Array): Uint8Array {
-  return packed;
-}
-
-/** A stored vector blob's packed bytes (the codec hook: identity today). */
-export function decodeVectorBlob(blob: Uint8Array): Uint8Array {
-  return blob;
-}
-
-/** The bytes written to an index file (the codec hook: identity today). */
-export function sealIndexFile(bytes: Uint8Array): Uint8Array {
-  return bytes;
-}
-
-/** An index file's bytes as written by {@link sealIndexFile}; null when they cannot be opened. */
-export function openIndexFile(bytes: Uint8Array): Uint8Array | null {
-  return bytes;
 }
 
 /** The vector's scale: what dequantising multiplies by (float32, so the file and the database agree). */
@@ -66,7 +45,7 @@ export function packVector(v: Float32Array): Uint8Array {
 
 /**
  * The float vector a packed blob stands for. A blob of 4 · dims bytes is a float32 vector written before
- * version 7 (a migration converts them; reading one is harmless). Null for any other length.
+ * version 9 (a migration converts them; reading one is harmless). Null for any other length.
  */
 export function unpackVector(bytes: Uint8Array, dims: number): Float32Array | null {
   if (bytes.byteLength === dims * 4 && dims * 4 !== packedBytes(dims)) {

@@ -10,7 +10,6 @@
  */
 import { closeSync, fsyncSync, openSync, readdirSync, renameSync, rmSync, writeSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
-import { openIndexFile, sealIndexFile } from "./vector-codec.ts";
 
 export const INDEX_VERSION = 1;
 const MAGIC = "CAIRNVX1";
@@ -101,14 +100,13 @@ export type IndexRead = { ok: true; file: IndexFile } | { ok: false; reason: "ab
 
 /** Maps and checks the file at `path` for `model`/`dims` of the database with `epoch`. */
 export function readIndexFile(path: string, model: string, dims: number, epoch: number): IndexRead {
-  let raw: Uint8Array;
+  let bytes: Uint8Array;
   try {
-    raw = Bun.mmap(path, { shared: false });
+    bytes = Bun.mmap(path, { shared: false });
   } catch {
     return { ok: false, reason: "absent" };
   }
-  const bytes = openIndexFile(raw);
-  if (!bytes || bytes.byteLength < HEADER || bytes.byteOffset % 4 !== 0) return { ok: false, reason: "damaged" };
+  if (bytes.byteLength < HEADER || bytes.byteOffset % 4 !== 0) return { ok: false, reason: "damaged" };
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   if (new TextDecoder().decode(bytes.subarray(0, 8)) !== MAGIC || view.getUint32(8, true) !== INDEX_VERSION) return { ok: false, reason: "damaged" };
   const count = view.getUint32(16, true);
@@ -153,8 +151,7 @@ export function writeIndexFile(path: string, bytes: Uint8Array, publish: (rename
   try {
     const fd = openSync(tmp, "w", 0o600);
     try {
-      const sealed = sealIndexFile(bytes);
-      for (let off = 0; off < sealed.byteLength; ) off += writeSync(fd, sealed, off, sealed.byteLength - off);
+      for (let off = 0; off < bytes.byteLength; ) off += writeSync(fd, bytes, off, bytes.byteLength - off);
       fsyncSync(fd);
     } finally {
       closeSync(fd);

@@ -31,7 +31,7 @@ export interface StoredVector {
  */
 export type VectorKey = [rowid: number, seq: number, createdAt: number];
 
-/** Where the vector change log stands (see migration 7): what an index file records and checks. */
+/** Where the vector change log stands (see migration 9): what an index file records and checks. */
 export interface VectorLogState {
   /** Random per database: an index file with another epoch belongs to another database. */
   epoch: number;

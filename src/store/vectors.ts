@@ -6,7 +6,7 @@ import { writeTransaction } from "./db.ts";
 import type { LiveDatabase } from "./live-db.ts";
 import { filterToSql, rowsBySeq } from "./filter-sql.ts";
 import { decodeContent, rowToMemory } from "./rows.ts";
-import { decodeVectorBlob, encodeVectorBlob, packedBytes, packVector, unpackVector } from "./vector-codec.ts";
+import { packedBytes, packVector, unpackVector } from "./vector-codec.ts";
 import type { PackedSnapshot, PendingCursor, PendingText, StoredVector, VectorKey, VectorLogState, VectorStore } from "./vector-store.ts";
 
 type VectorRow = { rowid: number; seq: number; vector: Uint8Array; createdAt: number };
@@ -18,8 +18,7 @@ export function vectorPlace(model: string, seq: number): string {
 
 /** A stored blob's packed bytes (decrypted in an encrypted store): the one decode of vector bytes. */
 function blobBytes(blob: Uint8Array, codec: ContentCodec, model: string, seq: number): Uint8Array {
-  const bytes = codec.encrypted ? codec.decodeBytes(blob, vectorPlace(model, seq), `the vector of memory #${seq}`) : blob;
-  return decodeVectorBlob(bytes);
+  return codec.encrypted ? codec.decodeBytes(blob, vectorPlace(model, seq), `the vector of memory #${seq}`) : blob;
 }
 
 /** The rows whose blob decodes to `dims` values (a blob of another length is skipped, never misread). */
@@ -112,7 +111,7 @@ export class SqliteVectors implements VectorStore {
       );
       let written = 0;
       for (const r of rows) {
-        const packed = encodeVectorBlob(packVector(r.vector));
+        const packed = packVector(r.vector);
         // The one encode of vector bytes (see blobBytes).
         const blob = this.#codec.encrypted ? this.#codec.encodeBytes(packed, vectorPlace(model, r.seq)) : packed;
         written += stmt.run(model, dims, blob, now, r.seq, r.contentHash).changes;
