@@ -31,12 +31,14 @@ export function representative(members: readonly Memory[]): Memory {
 export function mergeMembers(members: readonly Memory[]): MergedFields {
   const rep = representative(members);
   const parts = [rep.content.trim()];
+  let length = parts[0]!.length;
   const said = statementWords(rep.content);
   for (const m of members) {
     if (m === rep) continue;
     for (const s of newSentences(m.content, said)) {
-      if (parts.join(" ").length + s.length > MAX_CHARS) break;
+      if (length + 1 + s.length > MAX_CHARS) break;
       parts.push(s);
+      length += 1 + s.length;
       for (const w of statementWords(s)) said.add(w);
     }
   }

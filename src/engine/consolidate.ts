@@ -98,7 +98,11 @@ function planGroups(all: readonly Memory[], reasons: ReadonlySet<ConsolidationRe
   }
   if (reasons.has("same-error")) {
     const key = (m: Memory) => (m.type === "error" || m.type === "lesson" ? rootCauseKey(m.content) : null);
-    for (const bucket of buckets((m) => (key(m) === null ? null : `${m.project ?? ""}\u0000${key(m)}`))) {
+    const inProject = (m: Memory) => {
+      const k = key(m);
+      return k === null ? null : `${m.project ?? ""}\u0000${k}`;
+    };
+    for (const bucket of buckets(inProject)) {
       if (bucket.length >= SAME_ERROR_MIN) out.push({ reason: "same-error", members: bucket });
     }
   }

@@ -6,7 +6,7 @@
  */
 import { afterEach, beforeEach, describe, expect, test } from "bun:test";
 import { Database } from "bun:sqlite";
-import { chmodSync, existsSync, readdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, readdirSync, readFileSync, renameSync } from "node:fs";
 import { join } from "node:path";
 import { createSandbox, type Sandbox } from "../helpers/sandbox.ts";
 import { filesUnder } from "../helpers/files.ts";
@@ -153,7 +153,7 @@ describe("encryption at rest", () => {
       expect(rotate.stderr).toContain("No OS keychain is available here");
       expect(keyFiles()).toEqual([keyFile!]);
     }
-  }, 60_000);
+  });
 
   test("a tampered or swapped row is named and refused; the rest still reads", async () => {
     await sb.ok(["init", "--encrypt"], { env: ENV });
@@ -183,7 +183,7 @@ describe("encryption at rest", () => {
     const tampered = await sb.run(["get", rows[2]!.id], { env: ENV });
     expect(tampered.exitCode).toBe(1);
     expect(tampered.stderr).toContain(`memory ${rows[2]!.id}`);
-  }, 60_000);
+  });
 
   test("a passphrase store: scrypt once per process, a wrong passphrase is refused", async () => {
     const env = { ...ENV, CAIRN_PASSPHRASE: "correct horse battery", CAIRN_KDF_LOG_N: "12" };
@@ -197,7 +197,7 @@ describe("encryption at rest", () => {
     const none = await sb.run(["recall", "badgerword"], { env: ENV });
     expect(none.exitCode).toBe(1);
     expect(none.stderr).toContain("CAIRN_PASSPHRASE");
-  }, 60_000);
+  });
 
   test("hook session state of an encrypted store is sealed; its words are in no file; the session still reads it", async () => {
     const project = sb.project("shop");
@@ -219,7 +219,7 @@ describe("encryption at rest", () => {
     // The next event of the session reads the sealed state (and seals it again).
     await hook("prompt", fixture("prompt", { ...vars, prompt: "and the otherword thing" }));
     expect(readFileSync(file, "utf8").startsWith("c1:")).toBe(true);
-  }, 60_000);
+  });
 
   test("8 concurrent writers on an encrypted store: every memory stored and readable, one audit chain", async () => {
     await sb.ok(["init", "--encrypt"], { env: ENV });

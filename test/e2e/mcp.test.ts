@@ -131,5 +131,5 @@ describe("many servers, one database", () => {
     for (const s of servers) s.closeStdin();
     expect(await Promise.all(servers.map((s) => s.exited))).toEqual([0, 0, 0, 0, 0, 0]);
     for (const s of servers) s.assertAllStdoutIsJsonRpc();
-  }, 30_000);
+  });
 });

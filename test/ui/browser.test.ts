@@ -20,7 +20,7 @@ const SHOTS = join(REPO_ROOT, "test-artifacts", "ui");
 async function launch(): Promise<Browser | string> {
   try {
     const { chromium } = await import("playwright-core");
-    return await chromium.launch({ executablePath: CHROMIUM, args: ["--no-sandbox", "--disable-gpu"], timeout: 30_000 });
+    return await chromium.launch({ executablePath: CHROMIUM, args: ["--no-sandbox", "--disable-gpu"] });
   } catch (err) {
     return err instanceof Error ? err.message.split("\n")[0]! : String(err);
   }

@@ -70,7 +70,7 @@ describe("cairn consolidate", () => {
   });
 
   test("sources are archived and linked, the new memory keeps every source's words, tags and dates; recall finds it", async () => {
-    const { engine, copies, errors, others } = planted();
+    const { engine, copies, others } = planted();
     const r = engine.consolidate();
     const near = r.groups.find((g) => g.reason === "near-copies")!;
     const merged = engine.get(near.id!, { track: false });

@@ -18,6 +18,17 @@ afterEach(() => {
   for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
 });
 
+/** A database file at schema `version` holding that version's fixture rows, plus whatever `more` writes. */
+function fixtureDb(version: number, more?: (raw: Database) => void): string {
+  const path = tempDb();
+  const raw = new Database(path, { create: true, strict: true });
+  migrate(raw, version);
+  FIXTURES[version]!(raw);
+  more?.(raw);
+  raw.close();
+  return path;
+}
+
 /**
  * Data written by a database at each schema version, in that version's own SQL. When a migration is
  * added, add the fixture for the version it leaves behind, so the upgrade path keeps being tested.
@@ -141,24 +152,14 @@ describe("migrations", () => {
   });
 
   test("version 7 adds the encryption record: a version-6 store opens as a plain store", () => {
-    const path = tempDb();
-    const raw = new Database(path, { create: true, strict: true });
-    migrate(raw, 6);
-    FIXTURES[6]!(raw);
-    raw.close();
-    const store = new SqliteStore(path);
+    const store = new SqliteStore(fixtureDb(6));
     expect(store.encryption()).toBeNull();
     expect(store.get("01900000-0000-7000-8000-000000000001")?.content).toBe("fixture memory about rollbacks");
     store.close();
   });
 
   test("version 6 adds retention rules and holds: a version-5 store starts with none, and a held tag blocks edits", () => {
-    const path = tempDb();
-    const raw = new Database(path, { create: true, strict: true });
-    migrate(raw, 5);
-    FIXTURES[5]!(raw);
-    raw.close();
-    const store = new SqliteStore(path);
+    const store = new SqliteStore(fixtureDb(5));
     expect(store.policy.rules()).toEqual([]);
     expect(store.policy.holds(true)).toEqual([]);
     const engine = new Engine({ store, project: "/p" });
@@ -166,28 +167,20 @@ describe("migrations", () => {
     expect(() => engine.update("01900000-0000-7000-8000-000000000001", { priority: 1 })).toThrow(/legal hold/);
     engine.close();
 
-    const path6 = tempDb();
-    const raw6 = new Database(path6, { create: true, strict: true });
-    migrate(raw6, 6);
-    FIXTURES[6]!(raw6);
-    raw6.close();
-    const store6 = new SqliteStore(path6);
+    const store6 = new SqliteStore(fixtureDb(6));
     expect(store6.policy.rules().map((r) => [r.id, r.kind, r.target, r.keepMs])).toEqual([["ret-0000000a", "type", "error", 86_400_000]]);
     expect(store6.policy.holds(false).map((h) => [h.id, h.target])).toEqual([["hold-0000000b", "ops"]]);
     store6.close();
   });
 
   test("version 9 packs float32 vectors as int8 + scale and logs every later vector write", () => {
-    const path = tempDb();
-    const raw = new Database(path, { create: true, strict: true });
-    migrate(raw, 6);
-    FIXTURES[6]!(raw);
     const unit = new Float32Array(512).map((_, i) => Math.sin(i + 1));
     const norm = Math.hypot(...unit);
     const v = unit.map((x) => x / norm);
-    raw.run("INSERT INTO memories (id, content, type, created_at, updated_at, priority, content_hash, canonical_hash) VALUES ('m2', 'second', 'note', 1, 1, 3, 'h2', 'c2')");
-    raw.query("INSERT INTO vectors (memory_seq, model, dims, vector, created_at) VALUES (2, 'use-lite', 512, ?, 5)").run(new Uint8Array(v.buffer));
-    raw.close();
+    const path = fixtureDb(6, (raw) => {
+      raw.run("INSERT INTO memories (id, content, type, created_at, updated_at, priority, content_hash, canonical_hash) VALUES ('m2', 'second', 'note', 1, 1, 3, 'h2', 'c2')");
+      raw.query("INSERT INTO vectors (memory_seq, model, dims, vector, created_at) VALUES (2, 'use-lite', 512, ?, 5)").run(new Uint8Array(v.buffer));
+    });
     const store = new SqliteStore(path);
     const sizes = store.database.query("SELECT dims, length(vector) AS n FROM vectors ORDER BY memory_seq").all();
     expect(sizes).toEqual([{ dims: 2, n: 6 }, { dims: 512, n: 516 }]);

@@ -94,7 +94,7 @@ test("a written index is opened and used: searches read the file's vectors, not 
   expect(top(mapped(dir, store)!, q, 1)[0]).toBe(best);
   expect(exact(store, q, 1)[0]).not.toBe(best);
   store.close();
-}, 60_000);
+});
 
 test("a stale file is caught up exactly after another connection adds, re-embeds, edits and deletes", async () => {
   const dir = tempDir();
@@ -133,7 +133,7 @@ test("a stale file is caught up exactly after another connection adds, re-embeds
   expect(indexStatus(dir, store.vectors, "fake", 64).state).toBe("fresh");
   other.close();
   store.close();
-}, 60_000);
+});
 
 test("a damaged, truncated or foreign file is never used; the channel answers from the database and it is rebuilt", async () => {
   const dir = tempDir();
@@ -180,7 +180,7 @@ test("a damaged, truncated or foreign file is never used; the channel answers fr
   expect(top(mapped(dir, store)!, q, 10)).toEqual(want);
   s2.close();
   engine.close();
-}, 60_000);
+});
 
 test("a hard-forgotten memory's vector leaves every index file; a writer that read before the purge does not publish", async () => {
   const dir = tempDir();
@@ -206,7 +206,7 @@ test("a hard-forgotten memory's vector leaves every index file; a writer that re
   expect(hits.map((h) => h.memory.id)).not.toContain(ids[20]!);
   expect(hits.map((h) => h.memory.id)).not.toContain(id);
   engine.close();
-}, 60_000);
+});
 
 test("onnxruntime's nearest-centroid assignment equals the JS one", async () => {
   const r = rng(3);
@@ -222,7 +222,7 @@ test("onnxruntime's nearest-centroid assignment equals the JS one", async () => 
     return assign!(rows, n, dims, centroids, nlist);
   });
   expect(Array.from(fast)).toEqual(Array.from(js));
-}, 60_000);
+});
 
 test("IVF lists on a generated store: top-10 agrees with exact search at least 90% (fixed seed)", async () => {
   const dir = tempDir();
