@@ -1,15 +1,18 @@
 /**
  * @module `<dataDir>/hooks.log`: one line per failed hook (and per hook with CAIRN_HOOK_DEBUG=1). Hooks must
- * never print to stderr (the agent may show it), so this file is where their problems become visible.
+ * never print to stderr (the agent may show it), so this file is where their problems become visible. Lines
+ * are sealed when the store is encrypted (log-file.ts); `cairn logs` reads them.
  */
 import { join } from "node:path";
-import { appendRotated } from "../log-file.ts";
+import { appendLogLine } from "../log-file.ts";
 
 /** Past this size the log is rotated to hooks.log.1 (one generation kept): at most ~512 KiB on disk. */
 const MAX_LOG_BYTES = 256 * 1024;
 
+export const HOOK_LOG = "hooks.log";
+
 export function hookLogFile(dataDir: string): string {
-  return join(dataDir, "hooks.log");
+  return join(dataDir, HOOK_LOG);
 }
 
 /** Appends one line; never throws (an unwritable data dir must not turn into a failing hook). */
@@ -21,7 +24,7 @@ export function appendHookLog(dataDir: string, line: string): void {
     // Loaded here too: most hooks never log. Errors can quote input (a JSON parse error quotes a token).
     const { redactedCut } = require("../capture/redact-deep.ts") as typeof import("../capture/redact-deep.ts");
     const oneLine = redactedCut(line.replace(/\s*\n\s*/g, " | "), 2000);
-    appendRotated(hookLogFile(dataDir), `${new Date().toISOString()} ${oneLine}\n`, MAX_LOG_BYTES);
+    appendLogLine(dataDir, HOOK_LOG, oneLine, MAX_LOG_BYTES);
   } catch {
     // nowhere to log: stay silent, the agent's session matters more
   }

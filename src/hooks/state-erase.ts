@@ -1,7 +1,7 @@
 /**
- * @module Hook state under `forget --hard`. A purge scrubs every session's state file (and hooks.log) of the
- * purged text, and counts an erase generation in `<data dir>/erase.gen` around it: odd while a purge runs,
- * even once its scrub is done. A hook event (cold, or in the warm daemon) that loaded its session's state
+ * @module Hook state under `forget --hard`. A purge scrubs every session's state file (and both generations of
+ * hooks.log, sealed lines opened with the store's key) of the purged text, and counts an erase generation in
+ * `<data dir>/erase.gen` around it: odd while a purge runs, even once its scrub is done. A hook event (cold, or in the warm daemon) that loaded its session's state
  * before or during a purge must not write that text back, so before it writes the state file or a memory
  * built from it (a summary, a checkpoint) it compares generations, and when they moved it takes the text
  * fields from the scrubbed file (or drops them while a purge is still running) and keeps only its ids.
@@ -10,6 +10,8 @@ import { existsSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSyn
 import { join } from "node:path";
 import { withoutQuotes, withoutQuotesDeep } from "../capture/quotes.ts";
 import type { ErasurePort } from "../engine/context.ts";
+import { type LineSeal, logSealOf, parseLogLine, SEALED_LINE } from "../log-file.ts";
+import { HOOK_LOG, hookLogFile } from "./log.ts";
 import { emptyState, SEALED_PREFIX, type SessionState } from "./state.ts";
 
 function genFile(dataDir: string): string {
@@ -83,11 +85,36 @@ export function scrubHookFiles(dataDir: string, texts: readonly string[]): void 
       // removed by its session meanwhile, or not a state file
     }
   }
-  const log = join(dataDir, "hooks.log");
-  if (existsSync(log)) {
-    const r = withoutQuotes(readFileSync(log, "utf8"), texts);
+  for (const log of [hookLogFile(dataDir), `${hookLogFile(dataDir)}.1`]) {
+    if (!existsSync(log)) continue;
+    const r = scrubLog(readFileSync(log, "utf8"), texts, logSealOf(dataDir));
     if (r.quoted) replace(log, r.text);
   }
+}
+
+/**
+ * hooks.log without quotes of `texts`. Plain lines are scrubbed in place; sealed lines (an encrypted store)
+ * are opened with the store's seal, scrubbed and sealed again, and dropped when they cannot be opened here.
+ */
+function scrubLog(text: string, texts: readonly string[], seal: LineSeal | null): { quoted: boolean; text: string } {
+  let quoted = false;
+  const lines = text.split("\n").flatMap((line) => {
+    const parsed = line.includes(SEALED_LINE) ? parseLogLine(HOOK_LOG, line, seal) : null;
+    if (!parsed?.sealed) {
+      const r = withoutQuotes(line, texts);
+      quoted ||= r.quoted;
+      return [r.text];
+    }
+    if (!parsed.readable || !seal) {
+      quoted = true;
+      return [];
+    }
+    const r = withoutQuotes(parsed.text, texts);
+    if (!r.quoted) return [line];
+    quoted = true;
+    return [`${parsed.at} ${SEALED_LINE}${seal.seal(r.text, `${HOOK_LOG} ${parsed.at}`)}`];
+  });
+  return { quoted, text: lines.join("\n") };
 }
 
 function replace(file: string, text: string): void {

@@ -6,6 +6,7 @@
  * `indexText` and is queried only through `indexQuery`, so an encrypted store indexes keyed hashes of
  * tokens (a blind index) instead of words.
  */
+import type { LineSeal } from "../log-file.ts";
 import { indexText } from "../text/tokenize.ts";
 
 /**
@@ -61,3 +62,10 @@ export const PLAIN_CODEC: ContentCodec = {
   indexText,
   indexQuery: (match) => match,
 };
+
+/** How the data directory's log lines are sealed under an encrypted codec (log-file.ts); null for a plain one. */
+export function logSeal(codec: ContentCodec): LineSeal | null {
+  if (!codec.encrypted) return null;
+  const where = (bound: string) => place("log", "line", bound);
+  return { seal: (text, bound) => codec.encode(text, where(bound)), open: (sealed, bound) => codec.decode(sealed, where(bound), "a log line") };
+}

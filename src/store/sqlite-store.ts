@@ -4,7 +4,7 @@ import type { Edge } from "../domain/edge.ts";
 import type { Memory, MemoryFilter } from "../domain/memory.ts";
 import { appendAudit, auditHistory, auditLog, eraseAuditContent } from "./audit.ts";
 import { auditHead, verifyChain } from "./audit-chain.ts";
-import { type ContentCodec, PLAIN_CODEC } from "./content-codec.ts";
+import { type ContentCodec, PLAIN_CODEC, logSeal } from "./content-codec.ts";
 import { assertKeyCheck, type EncryptionRecord, readEncryption } from "./encryption-record.ts";
 import { assertKeyUnchanged } from "./checked-write.ts";
 import { type CodecOptions, codecAtOpen } from "./open-codec.ts";
@@ -14,6 +14,7 @@ import { LiveDatabase, type LiveOptions } from "./live-db.ts";
 import { CairnError, cairnError } from "../errors.ts";
 import { writeFailure } from "./write-access.ts";
 import { log } from "../log.ts";
+import { sealLogsOf } from "../log-file.ts";
 import { filterToSql, rowsById } from "./filter-sql.ts";
 import { edgesOf, insertEdge } from "./edges.ts";
 import { ftsDelete, ftsInsert, ftsSearch } from "./fts.ts";
@@ -88,6 +89,7 @@ export class SqliteStore implements Store {
     try {
       if (!this.#opened) {
         ({ codec: this.#codec, source: this.keySource } = codecAtOpen(db, path, opts));
+        sealLogsOf(path, logSeal(this.#codec));
         this.#opened = true;
       } else {
         assertKeyCheck(db, this.#codec.keyCheck, path);

@@ -221,6 +221,30 @@ describe("encryption at rest", () => {
     expect(readFileSync(file, "utf8").startsWith("c1:")).toBe(true);
   });
 
+  test("hooks.log of an encrypted store is sealed; `cairn logs` opens it with the key and lists it as sealed without", async () => {
+    const project = sb.project("shop");
+    await sb.ok(["init", "--encrypt"], { env: ENV });
+    await sb.ok(["remember", "the wombatword deploy uses blue green", "--project", project], { env: ENV });
+    const stdin = fixture("prompt", { cwd: project, session: "5e55a0e1-aaaa-4bbb-8ccc-0000000000e2", prompt: "how does the wombatword deploy work" });
+    const r = await sb.run(["hook", "prompt"], { cwd: project, stdin, env: { ...ENV, CLAUDE_PROJECT_DIR: project, CAIRN_HOOK_DEBUG: "1" } });
+    expect(r.exitCode).toBe(0);
+    const raw = readFileSync(join(sb.cairnHome, "hooks.log"), "utf8");
+    expect(raw).toContain(" sealed:");
+    expect(raw).not.toContain("prompt ok");
+    const opened = await sb.json(["logs", "hooks", "--json"], { env: ENV });
+    const lines = opened.logs.hooks.lines as { text: string; sealed: boolean; readable: boolean }[];
+    expect(lines.some((l) => l.sealed && l.readable && l.text.startsWith("prompt ok"))).toBe(true);
+    const human = await sb.ok(["logs"], { env: ENV });
+    expect(human.stdout).toContain("sealed on disk");
+    expect(human.stdout).toContain("prompt ok");
+    const keyless = await sb.run(["logs", "hooks", "--json"], { env: { ...ENV, CAIRN_KEY_FILE: join(sb.home, "absent.key") } });
+    expect(keyless.exitCode).toBe(0);
+    expect(keyless.stderr).toContain("stay sealed");
+    const hidden = JSON.parse(keyless.stdout).logs.hooks.lines as { text: string; readable: boolean }[];
+    expect(hidden.length).toBe(lines.length);
+    expect(hidden.every((l) => !l.readable && !l.text.includes("prompt ok"))).toBe(true);
+  });
+
   test("8 concurrent writers on an encrypted store: every memory stored and readable, one audit chain", async () => {
     await sb.ok(["init", "--encrypt"], { env: ENV });
     const results = await Promise.all(Array.from({ length: 8 }, (_, i) => sb.run(["remember", `parallel note ${i} about the wombatword`], { env: ENV })));

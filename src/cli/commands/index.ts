@@ -31,6 +31,7 @@ export const COMMANDS: Record<string, { description: string; load: Loader }> = {
   decrypt: { description: "turn an encrypted store back into a plain one", load: () => import("./decrypt.ts").then((m) => m.default) },
   key: { description: "key rotate: re-encrypt the store under a new key", load: () => import("./key.ts").then((m) => m.default) },
   sync: { description: "team memory: end-to-end encrypted sync over PostgreSQL (init, invite, join, status, share, leave)", load: () => import("./sync.ts").then((m) => m.default) },
+  logs: { description: "show the hook and embedding-worker logs (sealed lines opened with the key)", load: () => import("./logs.ts").then((m) => m.default) },
   doctor: { description: "check the database, index, config and assets", load: () => import("./doctor.ts").then((m) => m.default) },
   config: { description: "show or change configuration", load: () => import("./config.ts").then((m) => m.default) },
   version: { description: "print the version", load: () => import("./version.ts").then((m) => m.default) },
