@@ -1,6 +1,6 @@
 /** @module Checking a `cairn config set` value before anything is written: each key's allowed values, said in the error. */
 import type { ConfigKey } from "../config/schema.ts";
-import { LOG_LEVELS } from "../config/schema.ts";
+import { LOG_LEVELS, NEW_STORES } from "../config/schema.ts";
 import { listModels } from "../embed/registry.ts";
 import { cairnError } from "../errors.ts";
 import { RECALL_MODES } from "../retrieve/channel.ts";
@@ -43,6 +43,8 @@ export function parseConfigValue(key: ConfigKey, value: string, dataDir: string)
       return oneOf(key, raw, RECALL_MODES);
     case "logLevel":
       return oneOf(key, raw, LOG_LEVELS);
+    case "newStores":
+      return oneOf(key, raw, NEW_STORES);
     case "model":
       return model(key, raw, "embedder", dataDir);
     case "reranker":

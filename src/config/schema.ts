@@ -3,6 +3,8 @@ import * as z from "zod/mini";
 import { RECALL_MODES } from "../domain/recall-mode.ts";
 
 export const LOG_LEVELS = ["debug", "info", "warn", "error", "silent"] as const;
+export const NEW_STORES = ["plain", "encrypted"] as const;
+export type NewStores = (typeof NEW_STORES)[number];
 
 // zod/mini rather than zod: same validation, but it loads in ~2 ms instead of ~13 ms, and every CLI and
 // hook invocation pays the load.
@@ -19,6 +21,8 @@ export const ConfigSchema = z.strictObject({
   reranker: z.string().check(z.minLength(1)),
   /** stderr log level. */
   logLevel: z.enum(LOG_LEVELS),
+  /** How a store this configuration creates starts (keys/new-store.ts); an existing store keeps its form. */
+  newStores: z.enum(NEW_STORES),
 });
 
 export type Config = z.infer<typeof ConfigSchema>;
@@ -32,6 +36,7 @@ export const DEFAULTS: Config = {
   model: "use-lite",
   reranker: "auto",
   logLevel: "warn",
+  newStores: "plain",
 };
 
 export const ENV_NAMES: Record<ConfigKey, string> = {
@@ -41,6 +46,7 @@ export const ENV_NAMES: Record<ConfigKey, string> = {
   model: "CAIRN_MODEL",
   reranker: "CAIRN_RERANKER",
   logLevel: "CAIRN_LOG_LEVEL",
+  newStores: "CAIRN_NEW_STORES",
 };
 
 export const DESCRIPTIONS: Record<ConfigKey, string> = {
@@ -50,4 +56,5 @@ export const DESCRIPTIONS: Record<ConfigKey, string> = {
   model: "embedding model for semantic/hybrid recall (see `cairn models list`)",
   reranker: "cross-encoder reranker: auto | none | <model id>",
   logLevel: `log level on stderr (${LOG_LEVELS.join(" | ")})`,
+  newStores: `how a new store starts: ${NEW_STORES.join(" | ")} (encrypted: as \`cairn init --encrypt\`, key file unless CAIRN_KEY/CAIRN_PASSPHRASE)`,
 };

@@ -66,7 +66,7 @@ export class HookContext {
   engine(): Engine {
     if (!modules) throw new Error("HookContext.engine() before ready()");
     if (!this.#engine) {
-      const store = this.#sharedStore?.() ?? new modules.SqliteStore(this.paths.dbFile, { writeWaitMs: WRITE_WAIT_MS.cold });
+      const store = this.#sharedStore?.() ?? this.#openStore(modules.SqliteStore);
       this.#engine = new modules.Engine({ store, project: this.project, actor: this.input.sessionId ? `hook:${this.input.sessionId}` : "hook", onWrite: () => (this.#wrote = true) });
     }
     return this.#engine;
@@ -114,6 +114,16 @@ export class HookContext {
     this.#state = afterErase(loadState(this.paths.dataDir, this.input.sessionId, Date.now(), () => this.#seal()), this.state, gen % 2 === 1);
     this.#stateGen = gen;
     this.#stateDirty = true;
+  }
+
+  /** The store of a cold hook; a first write creates it, encrypted when the configuration says so. */
+  #openStore(Store: typeof SqliteStore): SqliteStore {
+    if (!existsSync(this.paths.dbFile)) {
+      const { createStoreIfConfigured } = require("../keys/new-store.ts") as typeof import("../keys/new-store.ts");
+      const savedIn = createStoreIfConfigured(this.paths.dbFile, this.paths.configFile);
+      if (savedIn) appendHookLog(this.paths.dataDir, `created an encrypted store (newStores: encrypted); its key: ${savedIn}`);
+    }
+    return new Store(this.paths.dbFile, { writeWaitMs: WRITE_WAIT_MS.cold });
   }
 
   /**

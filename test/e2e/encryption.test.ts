@@ -47,6 +47,12 @@ function scan(words: readonly string[]): string[] {
   return [...found];
 }
 
+/** What `cairn doctor` says of the store's encryption. */
+async function encryptionDetail(box: Sandbox): Promise<string> {
+  const doctor = await box.json(["doctor", "--json"], { env: ENV });
+  return doctor.checks.find((c: { name: string }) => c.name === "encryption").detail;
+}
+
 function keyFiles(): string[] {
   const dir = join(sb.home, ".config", "cairn");
   return existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith(".key")).map((f) => join(dir, f)) : [];
@@ -243,6 +249,44 @@ describe("encryption at rest", () => {
     const hidden = JSON.parse(keyless.stdout).logs.hooks.lines as { text: string; readable: boolean }[];
     expect(hidden.length).toBe(lines.length);
     expect(hidden.every((l) => !l.readable && !l.text.includes("prompt ok"))).toBe(true);
+  });
+
+  test("newStores: encrypted — the first write, a hook or init creates the store encrypted; an existing plain store stays plain", async () => {
+    const cfgEnv = { ...ENV, CAIRN_NEW_STORES: "encrypted" };
+    // The CLI's first write.
+    const first = await sb.run(["remember", "the marmotword queue drains hourly"], { env: cfgEnv });
+    expect(first.exitCode).toBe(0);
+    expect(first.stderr).toContain("Created an encrypted store");
+    expect(keyFiles()).toHaveLength(1);
+    expect(await encryptionDetail(sb)).toStartWith("encrypted");
+    expect(scan(["marmotword"])).toEqual([]);
+    // A hook that captures into a store nobody created yet (another CAIRN_HOME), config set in the file.
+    const other = createSandbox("cairn-e2e-enc-hook-");
+    try {
+      await other.ok(["config", "set", "newStores", "encrypted"], { env: ENV });
+      const project = other.project("shop");
+      const stdin = fixture("post-tool-bash-failure", { cwd: project, command: "npm run build", error: "Error: Cannot find module 'quokkaword'\n    at Function.resolve (node:internal/modules/cjs/loader:1145:15)" });
+      const r = await other.run(["hook", "post-tool-failure"], { cwd: project, stdin, env: { ...ENV, CLAUDE_PROJECT_DIR: project } });
+      expect(r.exitCode).toBe(0);
+      expect(existsSync(join(other.cairnHome, "cairn.db"))).toBe(true);
+      expect(await encryptionDetail(other)).toStartWith("encrypted");
+      const init = await other.json(["init", "--json"], { env: ENV });
+      expect(init).toMatchObject({ created: false, encrypted: true });
+    } finally {
+      other.cleanup();
+    }
+  });
+
+  test("newStores: encrypted leaves an existing plain store plain and says how to convert it", async () => {
+    await sb.ok(["init"], { env: ENV });
+    const r = await sb.ok(["init"], { env: { ...ENV, CAIRN_NEW_STORES: "encrypted" } });
+    expect(r.stdout).toContain("(plain)");
+    expect(r.stdout).toContain("cairn encrypt");
+    await sb.ok(["remember", "still a plain note"], { env: { ...ENV, CAIRN_NEW_STORES: "encrypted" } });
+    expect(await encryptionDetail(sb)).toStartWith("not encrypted");
+    const bad = await sb.run(["config", "set", "newStores", "sealed"], { env: ENV });
+    expect(bad.exitCode).toBe(2);
+    expect(bad.stderr).toContain("plain, encrypted");
   });
 
   test("8 concurrent writers on an encrypted store: every memory stored and readable, one audit chain", async () => {

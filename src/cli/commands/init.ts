@@ -1,6 +1,7 @@
 /**
  * @module `cairn init [--encrypt]`: creates the store now instead of at the first write; with `--encrypt` it
- * starts encrypted (a new key: cli/key-setup.ts). An existing store is left as it is.
+ * starts encrypted (a new key: cli/key-setup.ts), as it does under the config `newStores: encrypted`. An
+ * existing store is left as it is.
  */
 import { defineCommand } from "citty";
 import { existsSync } from "node:fs";
@@ -16,7 +17,9 @@ export default defineCommand({
   meta: { name: "init", description: "Create the memory store; --encrypt makes it start encrypted under a new key." },
   args: { encrypt: { type: "boolean", description: "start encrypted (AES-256-GCM); the key goes to a key file unless --passphrase/--keychain/CAIRN_KEY" }, ...keyFlags, ...jsonFlag },
   run({ args }) {
-    const { paths } = loadCliConfig();
+    const { config, paths } = loadCliConfig();
+    // The configuration may ask every new store to start encrypted (newStores: encrypted).
+    const encrypt = args.encrypt || config.values.newStores === "encrypted";
     const existed = existsSync(paths.dbFile);
     if (existed) {
       const store = new SqliteStore(paths.dbFile, { unlock: CLI_UNLOCK });
@@ -24,9 +27,10 @@ export default defineCommand({
       store.close();
       if (args.encrypt && !encrypted) throw cairnError("USAGE", [`A plain store already exists at ${paths.dbFile}; run \`cairn encrypt\` to encrypt it. Nothing was changed.`]);
       if (args.json) return output.json({ ok: true, created: false, db: paths.dbFile, encrypted });
-      return output.text(`A store already exists at ${paths.dbFile} (${encrypted ? "encrypted" : "plain"}); nothing was changed.`);
+      const hint = encrypt && !encrypted ? " The configuration says new stores start encrypted; `cairn encrypt` converts this one." : "";
+      return output.text(`A store already exists at ${paths.dbFile} (${encrypted ? "encrypted" : "plain"}); nothing was changed.${hint}`);
     }
-    if (!args.encrypt) {
+    if (!encrypt) {
       new SqliteStore(paths.dbFile).close();
       if (args.json) return output.json({ ok: true, created: true, db: paths.dbFile, encrypted: false });
       return output.text(`Created a plain store at ${paths.dbFile}.`);

@@ -12,7 +12,7 @@ import { SqliteStore } from "../../store/sqlite-store.ts";
 import { BackgroundSync, whenQuiet } from "../../sync/background.ts";
 import { syncIfConfigured } from "../../sync/run.ts";
 import { buildRetrieval } from "../retrieval.ts";
-import { hookStateErasure, loadCliConfig, recallRecorder } from "../session.ts";
+import { createConfiguredStoreHere, hookStateErasure, loadCliConfig, recallRecorder } from "../session.ts";
 import { embedBacklog } from "../../embed-worker.ts";
 
 /** How often an idle MCP server looks for a pending erasure. */
@@ -35,6 +35,7 @@ export default defineCommand({
     const cwdProject = detectProjectKey();
     let actor = "mcp";
     // Long-lived: a damaged file is found before the first write (quick check), not after many.
+    createConfiguredStoreHere(paths, config);
     const store = new SqliteStore(paths.dbFile, { verifyBeforeWrite: true });
     // Dense recall + reranking; new memories are embedded in the background after each write.
     const retrieval = buildRetrieval(store, paths, config);

@@ -13,7 +13,7 @@ import { startUiServer } from "../../web/server.ts";
 import { intFlag, jsonFlag } from "../flags.ts";
 import { flushOutput, output, progress } from "../output.ts";
 import { buildRetrieval } from "../retrieval.ts";
-import { CLI_UNLOCK, cliActor, hookStateErasure, loadCliConfig, recallRecorder, requireStore } from "../session.ts";
+import { CLI_UNLOCK, cliActor, createConfiguredStoreHere, hookStateErasure, loadCliConfig, recallRecorder, requireStore } from "../session.ts";
 
 /** How often the idle server finishes an erasure another process's read left pending (as `cairn mcp` does). */
 const ERASURE_CHECK_MS = 2000;
@@ -30,6 +30,7 @@ export default defineCommand({
     if (port > 65535) throw cairnError("BAD_NUMBER", ["port", String(args.port), " from 0 to 65535"]);
     const { config, paths } = loadCliConfig();
     requireStore(paths);
+    createConfiguredStoreHere(paths, config);
     const store = new SqliteStore(paths.dbFile, { verifyBeforeWrite: true, unlock: CLI_UNLOCK });
     const retrieval = buildRetrieval(store, paths, config);
     const engine = new Engine({

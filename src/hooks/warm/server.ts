@@ -43,7 +43,7 @@ export async function serveHooks(paths: Paths): Promise<number> {
   // Lets a client that finds this daemon stuck (stopped, hung) kill it: the pid, and the socket it serves.
   const pidFile = pidFilePath(paths.dataDir);
   writeFileSync(pidFile, `${process.pid} ${ours}\n`, { mode: 0o600 });
-  const store = new StoreHolder(paths.dbFile);
+  const store = new StoreHolder(paths.dbFile, paths.configFile);
   const debug = (line: string) => process.env.CAIRN_HOOK_DEBUG && appendHookLog(paths.dataDir, `hookd ${line}`);
   debug(`started (pid ${process.pid})`);
 

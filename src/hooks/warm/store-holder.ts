@@ -4,19 +4,23 @@
  * that kept writing to an unlinked file would lose every memory it stored afterwards.
  */
 import { existsSync } from "node:fs";
+import { createStoreIfConfigured } from "../../keys/new-store.ts";
 import { SqliteStore } from "../../store/sqlite-store.ts";
 import { WRITE_WAIT_MS } from "../deadlines.ts";
 
 export class StoreHolder {
   readonly #file: string;
+  readonly #configFile: string;
   #store: SqliteStore | null = null;
 
-  constructor(file: string) {
+  constructor(file: string, configFile: string) {
     this.#file = file;
+    this.#configFile = configFile;
   }
 
-  /** The open store, opened (and created if need be) on first use. */
+  /** The open store, opened (and created if need be, encrypted when the configuration says so) on first use. */
   get(): SqliteStore {
+    if (!this.#store) createStoreIfConfigured(this.#file, this.#configFile);
     this.#store ??= new SqliteStore(this.#file, { verifyBeforeWrite: true, writeWaitMs: WRITE_WAIT_MS.warm });
     return this.#store;
   }

@@ -1,0 +1,74 @@
+/**
+ * @module Making the key of a store being encrypted (`init --encrypt`, `encrypt`, `key rotate`, a new store
+ * under `newStores: encrypted`) and saving it before any data depends on it: a passphrase (CAIRN_PASSPHRASE or
+ * asked for) through scrypt; CAIRN_KEY as given; else 32 random bytes written to the key file (0600, outside
+ * the data directory) or, when the keychain is chosen, to the OS keychain. `commit` runs once the store is
+ * encoded under it; `abort` undoes the save.
+ */
+import { randomBytes } from "node:crypto";
+import { existsSync, renameSync, rmSync } from "node:fs";
+import { cairnError } from "../errors.ts";
+import { AeadCodec } from "../store/aead-codec.ts";
+import { type EncryptionRecord, newRecord } from "../store/encryption-record.ts";
+import { deriveKey, newKdfParams } from "./kdf.ts";
+import { keyFilePath, parseKey, writeKeyFile } from "./key-file.ts";
+import { keychain } from "./keychain.ts";
+
+export interface KeyChoice {
+  passphrase?: boolean;
+  keychain?: boolean;
+}
+
+export interface NewKey {
+  codec: AeadCodec;
+  record: EncryptionRecord;
+  /** Where the key now lives, for the user: a file path, "CAIRN_KEY", "the passphrase", the keychain's name. */
+  savedIn: string;
+  /** The key file written, if any (removed by abort). */
+  file: string | null;
+  /** After the store was re-encoded: a key file written beside an existing one takes its place. */
+  commit(): void;
+  abort(): void;
+}
+
+/**
+ * A new key for the store at `location`, saved before any data depends on it. `askPassphrase` is asked when a
+ * passphrase is chosen and CAIRN_PASSPHRASE is not set (a terminal prompt; absent where nobody can answer).
+ */
+export function makeKey(location: string, choice: KeyChoice, env: NodeJS.ProcessEnv = process.env, askPassphrase?: () => string): NewKey {
+  const storeId = crypto.randomUUID();
+  const now = Date.now();
+  if (choice.passphrase || env.CAIRN_PASSPHRASE) {
+    const pass = env.CAIRN_PASSPHRASE || askPassphrase?.();
+    if (!pass) throw cairnError("USAGE", ["A passphrase is needed: set CAIRN_PASSPHRASE, or run the command at a terminal to type one. Nothing was changed."]);
+    const kdf = newKdfParams(env.CAIRN_KDF_LOG_N ? Number(env.CAIRN_KDF_LOG_N) : undefined);
+    const key = deriveKey(pass, kdf);
+    const codec = new AeadCodec(key, location);
+    return { codec, record: newRecord(codec.keyCheck, kdf, now, storeId), savedIn: "the passphrase (scrypt)", file: null, commit: () => {}, abort: () => {} };
+  }
+  if (env.CAIRN_KEY) {
+    const codec = new AeadCodec(parseKey(env.CAIRN_KEY, "CAIRN_KEY"), location);
+    return { codec, record: newRecord(codec.keyCheck, null, now, storeId), savedIn: "CAIRN_KEY (keep it: cairn stored it nowhere)", file: null, commit: () => {}, abort: () => {} };
+  }
+  const key = new Uint8Array(randomBytes(32));
+  const codec = new AeadCodec(key, location);
+  const record = newRecord(codec.keyCheck, null, now, storeId);
+  if (choice.keychain) {
+    const kc = keychain();
+    if (!("put" in kc)) throw cairnError("KEYCHAIN_UNAVAILABLE", [kc.unavailable]);
+    kc.put(storeId, Buffer.from(key).toString("hex"));
+    return { codec, record, savedIn: kc.name, file: null, commit: () => {}, abort: () => {} };
+  }
+  const file = keyFilePath(storeId, env);
+  // CAIRN_KEY_FILE names one file for every key: a rotation writes beside it and moves into place at commit.
+  const beside = existsSync(file) && env.CAIRN_KEY_FILE ? `${file}.new` : file;
+  writeKeyFile(beside, key);
+  return {
+    codec,
+    record,
+    savedIn: file,
+    file,
+    commit: () => beside !== file && renameSync(beside, file),
+    abort: () => rmSync(beside, { force: true }),
+  };
+}
