@@ -11,6 +11,12 @@ import { McpProcess } from "./mcp-process.ts";
 
 const BIN = join(import.meta.dir, "../../dist/cairn");
 
+/**
+ * "Exits promptly": well past what exiting takes on a loaded machine (~0.1 s here), well short of what waiting
+ * for background work, an idle timer or a stuck read would take.
+ */
+const PROMPT_EXIT_MS = 5000;
+
 let home: string;
 let procs: McpProcess[] = [];
 beforeEach(() => {
@@ -57,7 +63,8 @@ describe("cairn mcp over stdio", () => {
     const started = performance.now();
     p.closeStdin();
     expect(await p.exited).toBe(0);
-    expect(performance.now() - started).toBeLessThan(1000);
+    // Not a speed check: a server that waits for background work or a timer before exiting takes 10 s+.
+    expect(performance.now() - started).toBeLessThan(PROMPT_EXIT_MS);
     p.assertAllStdoutIsJsonRpc();
     expect(p.lines.length).toBeGreaterThanOrEqual(7);
   });
@@ -94,7 +101,7 @@ describe("cairn mcp over stdio", () => {
     const started = performance.now();
     p.signal("SIGTERM");
     expect(await p.exited).toBe(0);
-    expect(performance.now() - started).toBeLessThan(1000);
+    expect(performance.now() - started).toBeLessThan(PROMPT_EXIT_MS);
     const reply = await racing;
     p.assertAllStdoutIsJsonRpc();
 
