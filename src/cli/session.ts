@@ -1,18 +1,15 @@
 /**
- * @module Opening an Engine for one CLI command: paths, config, project, store, all chosen here (the CLI's
- * composition root), and closed again when the command finishes.
+ * @module What CLI commands share: the configuration and paths, how keys are asked for, the audit actor, and
+ * {@link withEngine}, an engine for one command (wired by runtime.ts) closed again when the command finishes.
  */
 import { existsSync } from "node:fs";
 import { appendActivity } from "../activity/log.ts";
 import { loadConfig, type LoadedConfig } from "../config/load.ts";
 import { type Paths, resolvePaths } from "../config/paths.ts";
-import { detectProjectKey, projectKeyOfDirectory } from "../config/project.ts";
-import { startEmbedWorker } from "../embed-worker.ts";
-import { Engine } from "../engine/engine.ts";
+import type { Engine } from "../engine/engine.ts";
 import { cairnError, damagedDatabaseError } from "../errors.ts";
 import { setLogLevel } from "../log.ts";
-import { SqliteStore } from "../store/sqlite-store.ts";
-import { buildRetrieval } from "./retrieval.ts";
+import type { SqliteStore } from "../store/sqlite-store.ts";
 import type { ErasurePort } from "../engine/context.ts";
 import type { UnlockOptions } from "../keys/unlock.ts";
 import { promptHidden } from "./tty-prompt.ts";
@@ -60,45 +57,20 @@ export function requireStore(paths: Paths): void {
 }
 
 /**
- * Runs `fn` with an open engine and always closes the database afterwards. Only commands that store new
- * memories pass `create: true`; the others fail with NO_STORE rather than create an empty store.
+ * Runs `fn` with an open engine (runtime.ts, role "cli") and always closes the database afterwards. Only
+ * commands that store new memories pass `create: true`; the others fail with NO_STORE rather than create an
+ * empty store in a CAIRN_HOME that does not exist.
  */
 export async function withEngine<T>(fn: (s: CliSession) => T | Promise<T>, opts: { create?: boolean } = {}): Promise<T> {
-  const { config, paths } = loadCliConfig();
-  if (!opts.create) requireStore(paths);
-  else createConfiguredStoreHere(paths, config);
-  const store = new SqliteStore(paths.dbFile, { unlock: CLI_UNLOCK });
-  const retrieval = buildRetrieval(store, paths, config);
-  let wrote = false;
-  const engine = new Engine({
-    store,
-    project: detectProjectKey(),
-    locateProject: (ref) => projectKeyOfDirectory(ref),
-    actor: cliActor(),
-    channels: { dense: retrieval.dense },
-    reranker: retrieval.reranker,
-    onWrite: () => (wrote = true),
-    erasure: hookStateErasure(paths.dataDir),
-    onRecall: recallRecorder(paths.dataDir, "cli"),
-  });
+  const { openRuntime } = await import("./runtime.ts");
+  const runtime = openRuntime("cli", { actor: cliActor(), create: opts.create === true });
+  const { engine, config, paths, store } = runtime;
   try {
     return await fn({ engine, config, paths, store });
   } catch (err) {
     throw damagedDatabaseError(err, paths.dbFile) ?? err;
   } finally {
-    await retrieval.dispose();
-    // New memories get their vectors from a detached worker: the command does not wait for a model.
-    if (wrote && pendingVectors(store, config.values.model)) startEmbedWorker(paths.dataDir);
-    engine.close();
-  }
-}
-
-/** Whether memories lack vectors; false when the database cannot say (a damaged file is reported already). */
-function pendingVectors(store: SqliteStore, model: string): boolean {
-  try {
-    return store.vectors.pendingCount(model) > 0;
-  } catch {
-    return false;
+    await runtime.close();
   }
 }
 

@@ -1,18 +1,15 @@
 /** @module `cairn mcp`: the MCP server on stdio; the composition root for agent sessions. */
 import { defineCommand } from "citty";
-import { detectProjectKey, projectKeyOfDirectory } from "../../config/project.ts";
-import { Engine } from "../../engine/engine.ts";
+import { detectProjectKey } from "../../config/project.ts";
 import { IdleSweeper, idleWork, idleWorkDelay } from "../../engine/idle-sweep.ts";
 import { log } from "../../log.ts";
 import { manageLifecycle } from "../../mcp/lifecycle.ts";
 import { ProjectScope } from "../../mcp/scope.ts";
 import { createMcpServer } from "../../mcp/server.ts";
 import { LineTransport, streamOutput } from "../../mcp/stdio.ts";
-import { SqliteStore } from "../../store/sqlite-store.ts";
 import { BackgroundSync, whenQuiet } from "../../sync/background.ts";
 import { syncIfConfigured } from "../../sync/run.ts";
-import { buildRetrieval } from "../retrieval.ts";
-import { createConfiguredStoreHere, hookStateErasure, loadCliConfig, recallRecorder } from "../session.ts";
+import { openRuntime } from "../runtime.ts";
 import { embedBacklog } from "../../embed-worker.ts";
 
 /** How often an idle MCP server looks for a pending erasure. */
@@ -31,27 +28,11 @@ export default defineCommand({
     },
   },
   async run({ args }) {
-    const { config, paths } = loadCliConfig();
-    const cwdProject = detectProjectKey();
     let actor = "mcp";
-    // Long-lived: a damaged file is found before the first write (quick check), not after many.
-    createConfiguredStoreHere(paths, config);
-    const store = new SqliteStore(paths.dbFile, { verifyBeforeWrite: true });
-    // Dense recall + reranking; new memories are embedded in the background after each write.
-    const retrieval = buildRetrieval(store, paths, config);
-    const engine = new Engine({
-      store,
-      project: cwdProject,
-      locateProject: (ref) => projectKeyOfDirectory(ref),
-      // The client's name and version once it has introduced itself (initialize).
-      actor: () => actor,
-      channels: { dense: retrieval.dense },
-      reranker: retrieval.reranker,
-      onWrite: () => retrieval.dense.schedule(),
-      // The idle retention sweep purges too: hook state and summaries quoting the text are cleaned the same way.
-      erasure: hookStateErasure(paths.dataDir),
-      onRecall: recallRecorder(paths.dataDir, "mcp"),
-    });
+    // The client's name and version once it has introduced itself (initialize).
+    const runtime = openRuntime("mcp", { actor: () => actor, create: true });
+    const { config, paths, store, engine } = runtime;
+    const cwdProject = detectProjectKey();
     const scope = new ProjectScope({
       fixed: args.project ? engine.resolveProject(args.project, "write") : undefined,
       fallback: process.env.CLAUDE_PROJECT_DIR ? detectProjectKey(process.env.CLAUDE_PROJECT_DIR) : cwdProject,
@@ -90,7 +71,7 @@ export default defineCommand({
       release: () => {
         sweeper.stop();
         teamSync.stop();
-        engine.close();
+        return runtime.close();
       },
       flush: () => new Promise<void>((resolve) => process.stdout.write("", () => resolve())),
     });

@@ -3,17 +3,14 @@
  * web transport (src/web/): one long-lived Engine, a server on 127.0.0.1 with a random token in its URL.
  */
 import { defineCommand } from "citty";
-import { detectProjectKey, projectKeyOfDirectory } from "../../config/project.ts";
-import { Engine } from "../../engine/engine.ts";
 import { cairnError } from "../../errors.ts";
 import { log } from "../../log.ts";
-import { SqliteStore } from "../../store/sqlite-store.ts";
 import { newToken } from "../../web/guard.ts";
 import { startUiServer } from "../../web/server.ts";
 import { intFlag, jsonFlag } from "../flags.ts";
 import { flushOutput, output, progress } from "../output.ts";
-import { buildRetrieval } from "../retrieval.ts";
-import { CLI_UNLOCK, cliActor, createConfiguredStoreHere, hookStateErasure, loadCliConfig, recallRecorder, requireStore } from "../session.ts";
+import { openRuntime } from "../runtime.ts";
+import { cliActor } from "../session.ts";
 
 /** How often the idle server finishes an erasure another process's read left pending (as `cairn mcp` does). */
 const ERASURE_CHECK_MS = 2000;
@@ -28,22 +25,8 @@ export default defineCommand({
   async run({ args }) {
     const port = intFlag("port", args.port, 0, 0);
     if (port > 65535) throw cairnError("BAD_NUMBER", ["port", String(args.port), " from 0 to 65535"]);
-    const { config, paths } = loadCliConfig();
-    requireStore(paths);
-    createConfiguredStoreHere(paths, config);
-    const store = new SqliteStore(paths.dbFile, { verifyBeforeWrite: true, unlock: CLI_UNLOCK });
-    const retrieval = buildRetrieval(store, paths, config);
-    const engine = new Engine({
-      store,
-      project: detectProjectKey(),
-      locateProject: (ref) => projectKeyOfDirectory(ref),
-      actor: `ui:${cliActor().replace(/^cli:?/, "") || "local"}`,
-      channels: { dense: retrieval.dense },
-      reranker: retrieval.reranker,
-      onWrite: () => retrieval.dense.schedule(),
-      erasure: hookStateErasure(paths.dataDir),
-      onRecall: recallRecorder(paths.dataDir, "ui"),
-    });
+    const runtime = openRuntime("ui", { actor: `ui:${cliActor().replace(/^cli:?/, "") || "local"}`, create: false });
+    const { config, paths, engine } = runtime;
     const server = startUiServer(
       { engine, dataDir: paths.dataDir, dbFile: paths.dbFile, defaultMode: config.values.mode },
       { port, token: newToken() },
@@ -65,8 +48,7 @@ export default defineCommand({
     });
     clearInterval(erasures);
     await server.stop();
-    await retrieval.dispose();
-    engine.close();
+    await runtime.close();
   },
 });
 

@@ -1,0 +1,101 @@
+/**
+ * @module One wiring of an engine for the processes the CLI starts — a one-shot command, `cairn mcp`,
+ * `cairn ui` — instead of one per command: configuration and paths, the store (created encrypted when the
+ * configuration says so; opened with the role's key sources), the dense channel and reranker of the
+ * configured model, and the engine with its actor, erasure port and recall recorder. Roles are presets.
+ * (Hooks wire their own, keyword-only and lazily loaded: src/hooks/context.ts and the daemon's store holder.)
+ */
+import type { LoadedConfig } from "../config/load.ts";
+import type { Paths } from "../config/paths.ts";
+import { detectProjectKey, projectKeyOfDirectory } from "../config/project.ts";
+import { startEmbedWorker } from "../embed-worker.ts";
+import { Engine } from "../engine/engine.ts";
+import type { UnlockOptions } from "../keys/unlock.ts";
+import { SqliteStore } from "../store/sqlite-store.ts";
+import { buildRetrieval, type Retrieval } from "./retrieval.ts";
+import { CLI_UNLOCK, createConfiguredStoreHere, hookStateErasure, loadCliConfig, recallRecorder, requireStore } from "./session.ts";
+
+export type Role = "cli" | "mcp" | "ui";
+
+interface Preset {
+  /** Long-lived: a damaged file is found before the first write (quick check), and new memories are embedded in process. */
+  longLived: boolean;
+  /** Where the key of an encrypted store is looked for: an MCP server has no terminal to type a passphrase at. */
+  unlock: UnlockOptions | undefined;
+}
+
+const PRESETS: Record<Role, Preset> = {
+  cli: { longLived: false, unlock: CLI_UNLOCK },
+  mcp: { longLived: true, unlock: undefined },
+  ui: { longLived: true, unlock: CLI_UNLOCK },
+};
+
+export interface RuntimeOptions {
+  /** The audit actor; a function when it is learnt later (an MCP client's name). */
+  actor: string | (() => string);
+  /**
+   * Whether a CAIRN_HOME that does not exist may be created (commands that store memories, the MCP server);
+   * otherwise it is NO_STORE, most likely a typo. A missing database in an existing directory is created
+   * either way, encrypted when the configuration says so.
+   */
+  create: boolean;
+}
+
+export interface Runtime {
+  config: LoadedConfig;
+  paths: Paths;
+  /** The concrete store, for what works below the engine (team sync's local tables, the idle sweep's clock). */
+  store: SqliteStore;
+  engine: Engine;
+  retrieval: Retrieval;
+  /** Disposes the models and closes the store; a one-shot command that wrote starts the embedding worker. */
+  close(): Promise<void>;
+}
+
+export function openRuntime(role: Role, opts: RuntimeOptions): Runtime {
+  const preset = PRESETS[role];
+  const { config, paths } = loadCliConfig();
+  if (!opts.create) requireStore(paths);
+  createConfiguredStoreHere(paths, config);
+  const store = new SqliteStore(paths.dbFile, { verifyBeforeWrite: preset.longLived, unlock: preset.unlock });
+  const retrieval = buildRetrieval(store, paths, config);
+  let wrote = false;
+  const engine = new Engine({
+    store,
+    project: detectProjectKey(),
+    locateProject: (ref) => projectKeyOfDirectory(ref),
+    actor: opts.actor,
+    channels: { dense: retrieval.dense },
+    reranker: retrieval.reranker,
+    // A long-lived process embeds new memories itself, in the background; a one-shot command leaves them to
+    // the data directory's worker, started as it exits.
+    onWrite: preset.longLived ? () => retrieval.dense.schedule() : () => (wrote = true),
+    // Purges (a forget --hard, an idle retention sweep) clean hook state and summaries quoting the text too.
+    erasure: hookStateErasure(paths.dataDir),
+    onRecall: recallRecorder(paths.dataDir, role),
+  });
+  return {
+    config,
+    paths,
+    store,
+    engine,
+    retrieval,
+    async close() {
+      try {
+        await retrieval.dispose();
+        if (wrote && pendingVectors(store, config.values.model)) startEmbedWorker(paths.dataDir);
+      } finally {
+        engine.close();
+      }
+    },
+  };
+}
+
+/** Whether memories lack vectors; false when the database cannot say (a damaged file is reported already). */
+function pendingVectors(store: SqliteStore, model: string): boolean {
+  try {
+    return store.vectors.pendingCount(model) > 0;
+  } catch {
+    return false;
+  }
+}
