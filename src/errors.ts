@@ -181,6 +181,11 @@ const catalog = {
   },
   ALREADY_ENCRYPTED: "The memory store {0} is already encrypted; nothing was changed. `cairn key rotate` changes its key; `cairn decrypt` turns it back into a plain store.",
   NOT_ENCRYPTED: "The memory store {0} is not encrypted; nothing was changed. `cairn encrypt` encrypts it.",
+  PASSPHRASE_NEEDED: "A passphrase is needed: set CAIRN_PASSPHRASE, or run the command at a terminal to type one. Nothing was changed.",
+  PASSPHRASE_SHORT: "The passphrase is shorter than {0} characters; choose a longer one. Nothing was changed.",
+  PASSPHRASE_MISMATCH: "The two passphrases differ. Nothing was changed.",
+  KEY_FILE_EXISTS: "A key file already exists at {0}; move it away or set CAIRN_KEY_FILE to another path. Nothing was changed.",
+  PLAIN_STORE_EXISTS: "A plain store already exists at {0}; run `cairn encrypt` to encrypt it. Nothing was changed.",
   KEYCHAIN_UNAVAILABLE: "No OS keychain is available here ({0}); nothing was stored in one. Use a key file (the default) or CAIRN_KEY / CAIRN_PASSPHRASE instead.",
   SYNC_NOT_SET_UP: {
     cli: "This data directory is not in a sync team. Start one with `cairn sync init --server <postgres url>`, or join one with `cairn sync join <code> --server <url>`.",
@@ -212,6 +217,11 @@ export type ErrorCode = keyof typeof catalog;
 /** Codes that mean "the caller asked wrongly" (exit code 2) rather than "something failed" (exit code 1). */
 const usageCodes: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
   "USAGE",
+  "PASSPHRASE_NEEDED",
+  "PASSPHRASE_SHORT",
+  "PASSPHRASE_MISMATCH",
+  "KEY_FILE_EXISTS",
+  "PLAIN_STORE_EXISTS",
   "REMINDER_NEEDS_REMIND",
   "EMPTY_CONTENT",
   "EMPTY_QUERY",

@@ -9,11 +9,14 @@ import type { SqliteStore } from "../store/sqlite-store.ts";
 import { recodeProgress } from "./encryption-output.ts";
 import { promptHidden } from "./tty-prompt.ts";
 
+/** The shortest passphrase accepted at the prompt. */
+const MIN_PASSPHRASE = 8;
+
 function askTwice(): string {
   const first = promptHidden("New passphrase for the cairn store: ");
-  if (!first) throw cairnError("USAGE", ["A passphrase is needed: set CAIRN_PASSPHRASE, or run the command at a terminal to type one. Nothing was changed."]);
-  if (first.length < 8) throw cairnError("USAGE", ["The passphrase is shorter than 8 characters; choose a longer one. Nothing was changed."]);
-  if (promptHidden("Type it again: ") !== first) throw cairnError("USAGE", ["The two passphrases differ. Nothing was changed."]);
+  if (!first) throw cairnError("PASSPHRASE_NEEDED");
+  if (first.length < MIN_PASSPHRASE) throw cairnError("PASSPHRASE_SHORT", [MIN_PASSPHRASE]);
+  if (promptHidden("Type it again: ") !== first) throw cairnError("PASSPHRASE_MISMATCH");
   return first;
 }
 

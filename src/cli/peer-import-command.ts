@@ -24,7 +24,7 @@ type Embed = (session: CliSession, quiet: boolean) => Promise<{ embedded: number
 export async function runPeerImport(args: PeerArgs, embed: Embed): Promise<void> {
   const format = String(args.from).trim();
   if (!isPeerFormat(format)) throw cairnError("PEER_FORMAT", [format, Object.keys(PEER_FORMATS).join(", ")]);
-  if (args.project !== undefined && args.global) throw cairnError("USAGE", ["Use only one of --project and --global."]);
+  if (args.project !== undefined && args.global) throw cairnError("ONE_OF", ["--project and --global"]);
   if (args.file === "-") throw cairnError("USAGE", [`--from ${format} reads a path (${PEER_FORMATS[format]!.input}), not stdin.`]);
   const path = resolve(args.file);
   const adapter = await PEER_FORMATS[format]!.load();

@@ -33,7 +33,7 @@ export function readKeyFile(file: string): Uint8Array | null {
 export function writeKeyFile(file: string, key: Uint8Array): void {
   const dir = dirname(file);
   if (!existsSync(dir)) mkdirSync(dir, { recursive: true, mode: 0o700 });
-  if (existsSync(file)) throw cairnError("USAGE", [`A key file already exists at ${file}; move it away or set CAIRN_KEY_FILE to another path. Nothing was changed.`]);
+  if (existsSync(file)) throw cairnError("KEY_FILE_EXISTS", [file]);
   const tmp = `${file}.${process.pid}.tmp`;
   const fd = openSync(tmp, "wx", 0o600);
   try {

@@ -40,7 +40,7 @@ export function makeKey(location: string, choice: KeyChoice, env: NodeJS.Process
   const now = Date.now();
   if (choice.passphrase || env.CAIRN_PASSPHRASE) {
     const pass = env.CAIRN_PASSPHRASE || askPassphrase?.();
-    if (!pass) throw cairnError("USAGE", ["A passphrase is needed: set CAIRN_PASSPHRASE, or run the command at a terminal to type one. Nothing was changed."]);
+    if (!pass) throw cairnError("PASSPHRASE_NEEDED");
     const kdf = newKdfParams(env.CAIRN_KDF_LOG_N ? Number(env.CAIRN_KDF_LOG_N) : undefined);
     const key = deriveKey(pass, kdf);
     const codec = new AeadCodec(key, location);

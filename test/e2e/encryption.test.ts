@@ -283,6 +283,11 @@ describe("encryption at rest", () => {
     expect(r.stdout).toContain("(plain)");
     expect(r.stdout).toContain("cairn encrypt");
     await sb.ok(["remember", "still a plain note"], { env: { ...ENV, CAIRN_NEW_STORES: "encrypted" } });
+    // Asked explicitly, it is an error with its own code (exit 2), and nothing changes.
+    const explicit = await sb.run(["init", "--encrypt", "--json"], { env: ENV });
+    expect(explicit.exitCode).toBe(2);
+    expect(JSON.parse(explicit.stdout).error.code).toBe("PLAIN_STORE_EXISTS");
+    expect(keyFiles()).toEqual([]);
     expect(await encryptionDetail(sb)).toStartWith("not encrypted");
     const bad = await sb.run(["config", "set", "newStores", "sealed"], { env: ENV });
     expect(bad.exitCode).toBe(2);

@@ -25,7 +25,7 @@ export default defineCommand({
       const store = new SqliteStore(paths.dbFile, { unlock: CLI_UNLOCK });
       const encrypted = store.codec.encrypted;
       store.close();
-      if (args.encrypt && !encrypted) throw cairnError("USAGE", [`A plain store already exists at ${paths.dbFile}; run \`cairn encrypt\` to encrypt it. Nothing was changed.`]);
+      if (args.encrypt && !encrypted) throw cairnError("PLAIN_STORE_EXISTS", [paths.dbFile]);
       if (args.json) return output.json({ ok: true, created: false, db: paths.dbFile, encrypted });
       const hint = encrypt && !encrypted ? " The configuration says new stores start encrypted; `cairn encrypt` converts this one." : "";
       return output.text(`A store already exists at ${paths.dbFile} (${encrypted ? "encrypted" : "plain"}); nothing was changed.${hint}`);

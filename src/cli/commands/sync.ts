@@ -96,7 +96,7 @@ function shareAtOnce(s: CliSession, a: Args): string | null {
 }
 
 function target({ engine }: CliSession, a: Args): string | null {
-  if (a.global && a.project) throw cairnError("USAGE", ["Give either --project or --global, not both."]);
+  if (a.global && a.project) throw cairnError("ONE_OF", ["--project and --global"]);
   return a.global ? null : a.project ? engine.resolveProject(a.project, "write") : engine.project;
 }
 
