@@ -25,22 +25,30 @@ function markers(n: number, seed: number): string[] {
   let x = seed;
   const next = () => ((x = (x * 1103515245 + 12345) % 2147483648), x);
   const out = new Set<string>();
-  while (out.size < n) out.add(Array.from({ length: 10 }, () => String.fromCharCode(97 + (next() % 26))).join(""));
+  while (out.size < n) out.add(Array.from({ length: 16 }, () => String.fromCharCode(97 + (next() % 26))).join(""));
   return [...out];
 }
 
 /**
- * The markers found in any file under CAIRN_HOME or HOME (their last 8 characters, so a term the full-text
- * index stores prefix-compressed still counts). Files over 16 MB (the model runtime cairn extracts) are skipped.
+ * Characters of a marker's end searched for. Fewer would still find a term the full-text index stores
+ * prefix-compressed, but ciphertext is base64, in which a given 8 letters turn up by chance: 3,000 markers
+ * over 2 MB matched one about once in a hundred runs. 10 of 16 makes a chance match ~1e-5 per run.
+ */
+const SUFFIX = 10;
+
+/**
+ * The markers found in any file under CAIRN_HOME or HOME (their last {@link SUFFIX} characters, so a term the
+ * full-text index stores prefix-compressed still counts). Files over 16 MB (the model runtime cairn extracts)
+ * are skipped.
  */
 function scan(words: readonly string[]): string[] {
-  const grams = new Map(words.map((w) => [w.slice(-8), w]));
+  const grams = new Map(words.map((w) => [w.slice(-SUFFIX), w]));
   const found = new Set<string>();
   for (const { path, bytes } of [...filesUnder(sb.cairnHome), ...filesUnder(sb.home)]) {
     if (bytes.length > 16 * 1024 * 1024) continue;
     const text = bytes.toString("latin1").toLowerCase();
-    for (let i = 0; i + 8 <= text.length; i++) {
-      const w = grams.get(text.slice(i, i + 8));
+    for (let i = 0; i + SUFFIX <= text.length; i++) {
+      const w = grams.get(text.slice(i, i + SUFFIX));
       if (w) found.add(`${w} in ${path}`);
     }
   }
