@@ -161,8 +161,26 @@ function redactAssignments(text: string, hit: (kind: string) => string): string 
   return out + text.slice(last);
 }
 
+/**
+ * Recent texts found clean. A write redacts the same strings more than once (the engine, then the store's
+ * redacting view), and an import repeats short ones (types, tags, metadata keys, audit details) on every line:
+ * a scan is 10–80 µs, a lookup well under one. Only clean texts are kept, so no secret lingers here.
+ */
+const clean = new Set<string>();
+const CLEAN_MAX_CHARS = 4096;
+
 /** Replaces every secret in `text` by `[REDACTED:<kind>]` and reports what it removed. */
 export function redactSecrets(text: string): RedactResult {
+  if (clean.has(text)) return { text, redactions: [] };
+  const result = scan(text);
+  if (result.redactions.length === 0 && text.length <= CLEAN_MAX_CHARS) {
+    if (clean.size >= 2048) clean.clear();
+    clean.add(text);
+  }
+  return result;
+}
+
+function scan(text: string): RedactResult {
   const redactions: Redaction[] = [];
   const hit = (kind: string) => {
     redactions.push({ kind });

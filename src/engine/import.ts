@@ -5,7 +5,6 @@
  * so its schema library stays off the start-up path of recalls and hooks.
  */
 import * as z from "zod/mini";
-import { contentHashes } from "../capture/normalize.ts";
 import { isRelation, RELATIONS, type Relation } from "../domain/edge.ts";
 import type { Memory } from "../domain/memory.ts";
 import { STATUSES } from "../domain/memory.ts";
@@ -225,7 +224,6 @@ function toMemory(ctx: EngineContext, line: ImportLine, now: number, aliases: Re
     supersededBy: line.superseded_by ?? null,
     accessCount: line.access_count ?? 0,
     lastAccessedAt: t(line.last_accessed_at),
-    ...contentHashes(base.content),
   };
 }
 

@@ -16,7 +16,7 @@ import { writeFailure } from "./write-access.ts";
 import { log } from "../log.ts";
 import { filterToSql, rowsById } from "./filter-sql.ts";
 import { edgesOf, insertEdge } from "./edges.ts";
-import { ftsDelete, ftsInsert, ftsSearch } from "./fts.ts";
+import { FtsBatch, ftsDelete, ftsInsert, ftsSearch } from "./fts.ts";
 import { prefetch } from "./prefetch.ts";
 import { hasProject, projectAliases, projectCounts } from "./project-keys.ts";
 import { checkIntegrity } from "./integrity.ts";
@@ -64,6 +64,10 @@ export class SqliteStore implements Store {
   /** Where the key came from ("CAIRN_KEY", "the key file …"); null for a plain store. */
   keySource: string | null = null;
   #opened = false;
+  /** Index rows of memories inserted in the current store transaction, written before it commits (fts.ts). */
+  readonly #fts = new FtsBatch();
+  /** True while a transaction begun by {@link transaction} runs: only then may index rows wait. */
+  #ownTransaction = false;
 
   /**
    * Opens the database at `path` (":memory:" for a throwaway one) and migrates it to the latest schema.
@@ -143,7 +147,15 @@ export class SqliteStore implements Store {
     const db = this.#live.write();
     const checked = () => {
       assertKeyUnchanged(db, this.#codec.keyCheck, this.location);
-      return fn();
+      this.#ownTransaction = true;
+      try {
+        const out = fn();
+        this.#fts.flush(db);
+        return out;
+      } finally {
+        this.#ownTransaction = false;
+        this.#fts.clear();
+      }
     };
     const result = this.#writeWaitMs === undefined ? writeTransaction(db, checked) : this.#boundedWrite(db, checked, this.#writeWaitMs);
     if (this.#scrubPending) {
@@ -174,7 +186,8 @@ export class SqliteStore implements Store {
     this.transaction(() => {
       // run() + the connection's last rowid: RETURNING made each insert ~30% dearer (bulk imports feel it).
       const seq = Number(this.#db.query(INSERT_SQL).run(m.id, m.createdAt, ...memoryValues(this.#codec, m)).lastInsertRowid);
-      ftsInsert(this.#db, seq, m, this.#codec);
+      if (this.#ownTransaction) this.#fts.add(this.#db, seq, m, this.#codec);
+      else ftsInsert(this.#db, seq, m, this.#codec);
       this.#writeTags(seq, m.tags);
     });
   }
@@ -183,6 +196,7 @@ export class SqliteStore implements Store {
     this.transaction(() => {
       const old = this.#row(m.id);
       if (!old) throw new Error(`replace: memory ${m.id} does not exist`);
+      this.#fts.flush(this.#db);
       const before = rowToMemory(old, this.#codec);
       this.#db
         .query(UPDATE_SQL)
@@ -205,6 +219,7 @@ export class SqliteStore implements Store {
     this.transaction(() => {
       const old = this.#row(id);
       if (!old) return;
+      this.#fts.flush(this.#db);
       ftsDelete(this.#db, old.seq);
       // vectors, edges and tags go with the row (ON DELETE CASCADE).
       this.#db.query("DELETE FROM memories WHERE seq = ?").run(old.seq);
@@ -306,6 +321,7 @@ export class SqliteStore implements Store {
   }
 
   searchText(match: string, filter: MemoryFilter, now: number, limit: number): TextHit[] {
+    this.#fts.flush(this.#db);
     return ftsSearch(this.#db, this.#codec.indexQuery(match), filterToSql(filter, now, this.#codec), limit).map((h) => ({
       memory: rowToMemory(h.row, this.#codec),
       score: -h.rank,
@@ -317,6 +333,7 @@ export class SqliteStore implements Store {
   }
 
   termStats(matches: readonly string[]): { docs: number; counts: number[] } {
+    this.#fts.flush(this.#db);
     return termStats(this.#db, matches.map((m) => this.#codec.indexQuery(m)));
   }
 
@@ -419,6 +436,7 @@ export class SqliteStore implements Store {
   }
 
   check(): IntegrityReport {
+    this.#fts.flush(this.#db);
     return checkIntegrity(this.#db);
   }
 
