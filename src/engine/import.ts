@@ -132,7 +132,7 @@ export function importJsonl(ctx: EngineContext, source: string | Iterable<RawLin
       }
       report.links++;
     }
-  });
+  }, { bulk: true });
   return report;
 }
 
