@@ -31,12 +31,13 @@ const EDGE_FIELDS = {
 
 function redactFields<T extends object>(record: T, fields: Readonly<Record<string, FieldClass>>): { record: T; count: number } {
   const counter = { n: 0 };
+  const fieldsOf = record as Record<string, unknown>;
   let out: Record<string, unknown> | null = null;
-  for (const k of Object.keys(record)) {
+  for (const k of Object.keys(fieldsOf)) {
     if (fields[k] === "id") continue;
-    const v = (record as Record<string, unknown>)[k];
+    const v = fieldsOf[k];
     const r = redactValue(v, null, counter);
-    if (r !== v) (out ??= { ...record })[k] = r;
+    if (r !== v) (out ??= { ...fieldsOf })[k] = r;
   }
   return { record: (counter.n > 0 && out ? out : record) as T, count: counter.n };
 }
