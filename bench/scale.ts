@@ -52,7 +52,8 @@ interface SizeResult {
   size: number;
   lines: number;
   memories: number;
-  import: { seconds: number; per_second: number; peak_rss_mb: number | null };
+  /** per_second is wall time (the target's measure); per_cpu_second is user + system CPU, steadier on a shared machine. */
+  import: { seconds: number; per_second: number; cpu_seconds: number; per_cpu_second: number; peak_rss_mb: number | null };
   embed: { seconds: number; per_second: number; embedded: number } | null;
   bytes_per_memory: number;
   cold_recall_ms: Record<string, { p50: number; min: number }>;
@@ -101,7 +102,13 @@ async function runSize(size: number): Promise<SizeResult> {
       size,
       lines: written.lines,
       memories,
-      import: { seconds: round(imp.ms / 1000, 1), per_second: Math.round(written.lines / (imp.ms / 1000)), peak_rss_mb: imp.peakRss === null ? null : mb(imp.peakRss) },
+      import: {
+        seconds: round(imp.ms / 1000, 1),
+        per_second: Math.round(written.lines / (imp.ms / 1000)),
+        cpu_seconds: round(imp.cpuMs / 1000, 1),
+        per_cpu_second: Math.round(written.lines / (imp.cpuMs / 1000)),
+        peak_rss_mb: imp.peakRss === null ? null : mb(imp.peakRss),
+      },
       embed,
       bytes_per_memory: Math.round(dbBytes(db) / memories),
       cold_recall_ms: cold,
@@ -168,7 +175,7 @@ if (values.json) {
   console.log(`cairn scale benchmark (${process.platform}-${process.arch}, ${navigator.hardwareConcurrency} CPUs, load ${load}); LoCoMo ${convs.map((c) => c.id).join(", ")} mixed in`);
   for (const r of results) {
     console.log(`\n${r.size} generated + ${r.lines - r.size} LoCoMo turns = ${r.lines} lines → ${r.memories} memories`);
-    console.log(`  import        ${r.import.per_second}/s (${r.import.seconds} s), peak RSS ${r.import.peak_rss_mb ?? "?"} MB`);
+    console.log(`  import        ${r.import.per_second}/s (${r.import.seconds} s; CPU ${r.import.cpu_seconds} s = ${r.import.per_cpu_second}/s), peak RSS ${r.import.peak_rss_mb ?? "?"} MB`);
     console.log(`  embedding     ${r.embed ? `${r.embed.per_second}/s (${r.embed.embedded} in ${r.embed.seconds} s)` : "skipped (--no-embed)"}`);
     console.log(`  on disk       ${r.bytes_per_memory} bytes per memory`);
     for (const [mode, c] of Object.entries(r.cold_recall_ms)) console.log(`  cold recall   ${mode.padEnd(8)} median ${c.p50} ms (best ${c.min} ms)`);

@@ -31,9 +31,15 @@ const EDGE_FIELDS = {
 
 function redactFields<T extends object>(record: T, fields: Readonly<Record<string, FieldClass>>): { record: T; count: number } {
   const counter = { n: 0 };
-  const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(record)) out[k] = fields[k] === "id" ? v : redactValue(v, null, counter);
-  return { record: (counter.n > 0 ? out : record) as T, count: counter.n };
+  const fieldsOf = record as Record<string, unknown>;
+  let out: Record<string, unknown> | null = null;
+  for (const k of Object.keys(fieldsOf)) {
+    if (fields[k] === "id") continue;
+    const v = fieldsOf[k];
+    const r = redactValue(v, null, counter);
+    if (r !== v) (out ??= { ...fieldsOf })[k] = r;
+  }
+  return { record: (counter.n > 0 && out ? out : record) as T, count: counter.n };
 }
 
 /** Adds `n` to the `redacted` count kept in metadata (or an audit detail), so the user can see it happened. */

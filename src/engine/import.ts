@@ -5,7 +5,6 @@
  * so its schema library stays off the start-up path of recalls and hooks.
  */
 import * as z from "zod/mini";
-import { contentHashes } from "../capture/normalize.ts";
 import { isRelation, RELATIONS, type Relation } from "../domain/edge.ts";
 import type { Memory } from "../domain/memory.ts";
 import { STATUSES } from "../domain/memory.ts";
@@ -13,6 +12,7 @@ import { parseTime } from "../domain/time.ts";
 import { CairnError, cairnError, describeError } from "../errors.ts";
 import type { EngineContext } from "./context.ts";
 import { importedProject } from "./projects.ts";
+import { plainImportLine } from "./import-line-check.ts";
 import { buildMemory, storeOrReinforce } from "./remember.ts";
 import { checkPriority, MAX_CONTENT_BYTES, MAX_METADATA_BYTES, MAX_METADATA_DEPTH, nestingDepth } from "./validate.ts";
 
@@ -26,7 +26,7 @@ export const MAX_IMPORT_LINE_BYTES = 1024 * 1024;
 export const MAX_IMPORT_LINE_DEPTH = MAX_METADATA_DEPTH + 1;
 
 /** Links per line. */
-const MAX_IMPORT_LINKS = 1000;
+export const MAX_IMPORT_LINKS = 1000;
 
 /** Tags per line: far above what a memory gathers, even merged over many reinforcements. */
 export const MAX_IMPORT_TAGS = 1000;
@@ -36,7 +36,7 @@ const time = z.nullish(z.union([z.string(), z.number()]));
 const text = z.nullish(z.string());
 
 /** One import line. Only `content` is required; the rest is what `cairn export` writes. */
-const ImportLine = z.strictObject({
+export const ImportLine = z.strictObject({
   content: z.string(),
   type: z.optional(z.string()),
   tags: z.optional(z.union([z.array(z.string()), z.string()])),
@@ -133,7 +133,7 @@ export function importJsonl(ctx: EngineContext, source: string | Iterable<RawLin
       }
       report.links++;
     }
-  });
+  }, { bulk: true });
   return report;
 }
 
@@ -182,6 +182,7 @@ function parseLine(line: string): ImportLine {
   if (depth > MAX_IMPORT_LINE_DEPTH) {
     throw new Error(`it nests more than ${MAX_IMPORT_LINE_DEPTH} levels deep; the limit is ${MAX_IMPORT_LINE_DEPTH} (metadata may nest ${MAX_METADATA_DEPTH})`);
   }
+  if (plainImportLine(json, MAX_IMPORT_LINKS)) return json as ImportLine;
   const parsed = ImportLine.safeParse(json);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
@@ -225,7 +226,6 @@ function toMemory(ctx: EngineContext, line: ImportLine, now: number, aliases: Re
     supersededBy: line.superseded_by ?? null,
     accessCount: line.access_count ?? 0,
     lastAccessedAt: t(line.last_accessed_at),
-    ...contentHashes(base.content),
   };
 }
 

@@ -1,7 +1,7 @@
 /**
- * @module The audit log as a hash chain. Each entry stores the hash of the entry before it and its own hash
- * over its fixed fields (sequence, time, actor, operation, memory id, the content hashes before and after)
- * plus that previous hash. Editing, deleting, inserting or reordering entries breaks the chain at that
+ * @module The audit log as a hash chain. Each entry stores its own hash over its fixed fields (sequence, time,
+ * actor, operation, memory id, the content hashes before and after) plus the hash of the entry before it
+ * (entries older than migration 10 also store that previous hash, in prev_hash). Editing, deleting, inserting or reordering entries breaks the chain at that
  * point; the text an entry may carry (old content, details, reasons) is outside the chain, so erasing it
  * (`forget --hard`) keeps the chain whole. A head (count and last hash) kept elsewhere proves later that the
  * log only grew: every entry up to it must still hash to it.
@@ -65,7 +65,8 @@ export function verifyChain(db: Database, anchor?: { seq: number; hash: string }
   const broken = (seq: number, problem: string): ChainReport => ({ ok: false, head, checked, brokenAt: seq, problem });
   for (const r of rows.iterate() as Iterable<ChainFields & { prev_hash: string | null; entry_hash: string | null }>) {
     if (r.seq !== expectedSeq) return broken(r.seq, `entry ${expectedSeq} is missing (the next one is ${r.seq})`);
-    if (r.prev_hash !== prev) return broken(r.seq, "its link to the entry before it does not match (an entry was removed, added or moved)");
+    // Entries written since migration 10 store no link (NULL): their own hash, checked next, covers it.
+    if (r.prev_hash !== null && r.prev_hash !== prev) return broken(r.seq, "its link to the entry before it does not match (an entry was removed, added or moved)");
     if (r.entry_hash !== entryHash(r, prev)) return broken(r.seq, "its fields no longer match its hash (it was edited)");
     if (anchor && r.seq === anchor.seq) {
       if (r.entry_hash !== anchor.hash) return broken(r.seq, "it is not the entry the anchor recorded (the log was rewritten)");

@@ -36,7 +36,8 @@ export function appendAudit(db: Database, e: AuditEntry, codec: ContentCodec): v
       hashAfter,
       e.contentBefore === null ? null : codec.encode(e.contentBefore, place("audit", "content_before", fields.seq)),
       codec.encode(JSON.stringify(e.detail), place("audit", "detail", fields.seq)),
-      tail.hash,
+      // Not stored since migration 10: it is the entry before's entry_hash, and this entry's hash covers it.
+      null,
       entryHash(fields, tail.hash),
     );
   };

@@ -9,6 +9,9 @@ import { openReadOnly, readOnlyError, unwritable, writeFailure } from "./write-a
 /** How long SQLite itself waits for another process's lock before reporting SQLITE_BUSY. */
 export const BUSY_TIMEOUT_MS = 10_000;
 
+/** The page cache of every connection (SQLite's negative-KiB form: 16 MB). */
+export const CACHE_KIB = -16_000;
+
 /** Why each read-only connection was opened that way: its writes are refused with this error, up front. */
 const refusals = new WeakMap<Database, CairnError>();
 
@@ -64,7 +67,7 @@ function configure(db: Database): void {
   db.run("PRAGMA foreign_keys = ON");
   secureDelete(db);
   db.run("PRAGMA temp_store = MEMORY");
-  db.run("PRAGMA cache_size = -16000");
+  db.run(`PRAGMA cache_size = ${CACHE_KIB}`);
   // Reads through the OS page cache instead of copying pages: measured 2× faster cold recalls at 10k+.
   db.run("PRAGMA mmap_size = 268435456");
 }

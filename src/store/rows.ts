@@ -39,7 +39,7 @@ const WRITE_COLUMNS = [
 ] as const;
 
 export const INSERT_SQL = `INSERT INTO memories (id, created_at, ${WRITE_COLUMNS.join(", ")})
-  VALUES (?, ?, ${WRITE_COLUMNS.map(() => "?").join(", ")}) RETURNING seq`;
+  VALUES (?, ?, ${WRITE_COLUMNS.map(() => "?").join(", ")})`;
 export const UPDATE_SQL = `UPDATE memories SET ${WRITE_COLUMNS.map((c) => `${c} = ?`).join(", ")} WHERE seq = ?`;
 
 /** Where the names of projects and tags are compared: the same stored form in every table that holds them. */

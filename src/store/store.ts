@@ -105,6 +105,14 @@ export interface IntegrityReport {
   tagMismatches: number;
 }
 
+export interface TransactionOptions {
+  /**
+   * A long bulk write (an import): the page cache grows for its duration (bounded, see sqlite-store.ts), so the
+   * index pages it keeps changing stay in memory instead of being written out and read back.
+   */
+  bulk?: boolean;
+}
+
 export interface Store {
   /** Where the data lives (":memory:" for tests). */
   readonly location: string;
@@ -115,7 +123,7 @@ export interface Store {
   /** Retention rules, legal holds and the sweep's marks (src/store/policy-sql.ts). */
   readonly policy: PolicyStore;
   /** Runs `fn` as one write transaction (all or nothing), retrying politely when other processes hold the lock. */
-  transaction<T>(fn: () => T): T;
+  transaction<T>(fn: () => T, opts?: TransactionOptions): T;
   insert(memory: Memory): void;
   /** Writes every field of an existing memory (matched by id), keeping the index and tags in step. */
   replace(memory: Memory): void;

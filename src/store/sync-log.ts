@@ -8,6 +8,7 @@ import { checkedWrite } from "./checked-write.ts";
 import type { LiveDatabase } from "./live-db.ts";
 import { type ContentCodec, PLAIN_CODEC } from "./content-codec.ts";
 import { storedProject } from "./rows.ts";
+import { canonicalMatch } from "./canonical-prefix.ts";
 
 export type SyncMode = 0 | 1 | 2;
 export interface OutboxEntry { memoryId: string; op: "put" | "erase"; hlc: number }
@@ -171,9 +172,10 @@ export class SqliteSyncLog implements SyncLog {
     const stored = [...plainOf.keys()];
     for (let i = 0; i < stored.length; i += 500) {
       const part = stored.slice(i, i + 500);
+      const match = canonicalMatch("m", part);
       const rows = this.#db
-        .query(`SELECT DISTINCT canonical_hash AS h FROM memories WHERE status = 'active' AND canonical_hash IN (${part.map(() => "?").join(", ")})`)
-        .all(...part) as Array<{ h: string }>;
+        .query(`SELECT DISTINCT m.canonical_hash AS h FROM memories m WHERE m.status = 'active' AND ${match.sql}`)
+        .all(...match.params) as Array<{ h: string }>;
       for (const r of rows) found.add(plainOf.get(r.h)!);
     }
     return found;

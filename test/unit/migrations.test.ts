@@ -7,6 +7,7 @@ import { join } from "node:path";
 import { Engine } from "../../src/engine/engine.ts";
 import { migrate, MIGRATIONS, SCHEMA_VERSION, schemaVersion } from "../../src/store/migrations.ts";
 import { SqliteStore } from "../../src/store/sqlite-store.ts";
+import { entryHash } from "../../src/store/audit-chain.ts";
 
 const dirs: string[] = [];
 function tempDb(): string {
@@ -63,6 +64,7 @@ const FIXTURES: Record<number, (db: Database) => void> = {
     // Version 9 stores int8 + float32 scale: [127, 0] × (1/127) is the same [1, 0].
     db.run("UPDATE vectors SET vector = x'7f000402013c' WHERE memory_seq = 1");
   },
+  10: (db) => FIXTURES[9]!(db),
 };
 
 describe("migrations", () => {
@@ -193,6 +195,35 @@ describe("migrations", () => {
     store.database.run("DELETE FROM memories WHERE seq = 2");
     expect(store.database.query("SELECT memory_seq FROM vector_log").all()).toEqual([{ memory_seq: 2 }]);
     store.close();
+  });
+
+  test("version 10 finds duplicates by a hash prefix and writes audit entries without a stored link, old ones still verifying", () => {
+    const path = fixtureDb(9, (raw) => {
+      // Two version-9 entries, linked the old way (prev_hash stored).
+      const prev = "0".repeat(64);
+      const e1 = { seq: 1, at: 1, actor: "cli", op: "create", memory_id: "01900000-0000-7000-8000-000000000001", hash_before: null, hash_after: "hmac:a" };
+      const h1 = entryHash(e1, prev);
+      const e2 = { ...e1, seq: 2, at: 2, op: "reinforce", hash_before: "hmac:a" };
+      raw.query("INSERT INTO audit (seq, at, actor, op, memory_id, hash_before, hash_after, detail, prev_hash, entry_hash) VALUES (?, ?, ?, ?, ?, ?, ?, '{}', ?, ?)").run(e1.seq, e1.at, e1.actor, e1.op, e1.memory_id, e1.hash_before, e1.hash_after, prev, h1);
+      raw.query("INSERT INTO audit (seq, at, actor, op, memory_id, hash_before, hash_after, detail, prev_hash, entry_hash) VALUES (?, ?, ?, ?, ?, ?, ?, '{}', ?, ?)").run(e2.seq, e2.at, e2.actor, e2.op, e2.memory_id, e2.hash_before, e2.hash_after, h1, entryHash(e2, h1));
+    });
+    const store = new SqliteStore(path);
+    const db = store.database;
+    const indexes = (db.query("SELECT name FROM sqlite_schema WHERE type = 'index' AND tbl_name = 'memories' ORDER BY name").all() as Array<{ name: string }>).map((r) => r.name);
+    expect(indexes).toContain("memories_canonical_prefix");
+    expect(indexes).not.toContain("memories_canonical");
+    const engine = new Engine({ store, project: "/p" });
+    const first = engine.remember({ content: "Deploys go out on Tuesdays.", type: "fact" });
+    // The same text up to case and punctuation is found through the prefix index and reinforced.
+    expect(engine.remember({ content: "deploys go out on tuesdays", type: "fact" })).toMatchObject({ status: "duplicate", id: first.id });
+    const plan = db.query(`EXPLAIN QUERY PLAN SELECT m.seq FROM memories m WHERE m.status = 'active' AND substr(m.canonical_hash, 1, 16) IN (?) AND +m.canonical_hash IN (?)`).all("a", "b") as Array<{ detail: string }>;
+    expect(plan.map((p) => p.detail).join(" ")).toContain("memories_canonical_prefix");
+    const rows = db.query("SELECT seq, prev_hash FROM audit ORDER BY seq").all() as Array<{ seq: number; prev_hash: string | null }>;
+    expect(rows.length).toBe(4);
+    expect(rows.slice(0, 2).every((r) => r.prev_hash !== null)).toBe(true);
+    expect(rows.slice(2).every((r) => r.prev_hash === null)).toBe(true);
+    expect(store.verifyAudit()).toMatchObject({ ok: true, checked: 4 });
+    engine.close();
   });
 
   test("migrating twice is a no-op", () => {
