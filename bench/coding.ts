@@ -24,7 +24,7 @@ import { DenseChannel } from "../src/retrieve/dense-channel.ts";
 import { SqliteStore } from "../src/store/sqlite-store.ts";
 import { Bm25Baseline } from "./bm25.ts";
 
-interface BlindMemory {
+export interface BlindMemory {
   id: string;
   project: string | null;
   kind: string;
@@ -32,34 +32,33 @@ interface BlindMemory {
   created: string;
   supersedes?: string;
 }
-interface BlindQuery {
+export interface BlindQuery {
   query: string;
   project: string;
   relevant: string[];
   type: "lexical" | "paraphrase" | "none" | "superseded" | "error-text" | "temporal" | "multi";
 }
-interface BlindSet {
+export interface BlindSet {
   memories: BlindMemory[];
   queries: BlindQuery[];
 }
 
-const { values } = parseArgs({
-  options: {
-    data: { type: "string", default: "bench/data/coding-a.json,bench/data/coding-b.json" },
-    mode: { type: "string", default: "hybrid" },
-    links: { type: "boolean", default: false },
-    json: { type: "boolean", default: false },
-    // Only the first searches of each set (the ones DESIGN.md's first table was measured on).
-    "no-extra": { type: "boolean", default: false },
-  },
-});
-const mode = values.mode as RecallMode;
 const LIMIT = 10;
 
-/** Ranked memory ids per query, for one system. */
-type Rankings = string[][];
+export interface CodingOptions {
+  mode?: RecallMode;
+  /** Record each "supersedes" as an explicit link. */
+  links?: boolean;
+  /** Add the `<set>-extra.json` searches beside each file (default true). */
+  extra?: boolean;
+  /** Called with each set's searches and both systems' rankings, for error analysis. */
+  onRankings?: (name: string, set: BlindSet, cairn: Rankings, bm25: Rankings) => void;
+}
 
-async function runCairn(set: BlindSet): Promise<Rankings> {
+/** Ranked memory ids per query, for one system. */
+export type Rankings = string[][];
+
+async function runCairn(set: BlindSet, mode: RecallMode, links: boolean): Promise<Rankings> {
   let clock = 0;
   const store = new SqliteStore(":memory:");
   const embedder = mode === "keyword" ? null : await openModelEmbedder(mkdtempSync(join(tmpdir(), "cairn-coding-")), "use-lite");
@@ -75,7 +74,7 @@ async function runCairn(set: BlindSet): Promise<Rankings> {
     const { id } = engine.remember({ content: m.content, type: m.kind, project: m.project, ttlMs: null, source: "bench" });
     byBlind.set(m.id, id);
     toBlind.set(id, m.id);
-    if (values.links && m.supersedes && byBlind.has(m.supersedes)) engine.relate(id, byBlind.get(m.supersedes)!, "supersedes");
+    if (links && m.supersedes && byBlind.has(m.supersedes)) engine.relate(id, byBlind.get(m.supersedes)!, "supersedes");
   }
   clock = Math.max(...ordered.map((m) => Date.parse(m.created))) + 86_400_000;
   if (embedder) await embedPending(store, embedder);
@@ -97,7 +96,7 @@ function runBm25(set: BlindSet): Rankings {
   return out;
 }
 
-interface Report {
+export interface CodingReport {
   answerable: number;
   r5: number;
   r10: number;
@@ -111,7 +110,7 @@ interface Report {
   currentFirst: number;
 }
 
-function score(set: BlindSet, rankings: Rankings): Report {
+function score(set: BlindSet, rankings: Rankings): CodingReport {
   const types: Record<string, { n: number; r10: number; mrr: number }> = {};
   let answerable = 0;
   let r5 = 0;
@@ -162,20 +161,46 @@ function score(set: BlindSet, rankings: Rankings): Report {
   };
 }
 
-const f = (x: number) => x.toFixed(3);
-const results: Record<string, { cairn: Report; bm25: Report }> = {};
-for (const file of values.data!.split(",")) {
-  const set = JSON.parse(readFileSync(file, "utf8")) as BlindSet;
-  // Searches written later for the same memories (raw error text, time, several memories at once).
-  const extra = file.replace(/\.json$/, "-extra.json");
-  if (!values["no-extra"] && existsSync(extra)) set.queries.push(...(JSON.parse(readFileSync(extra, "utf8")) as { queries: BlindQuery[] }).queries);
-  process.stderr.write(`coding: ${basename(file)} (${set.memories.length} memories, ${set.queries.length} searches, mode ${mode})\n`);
-  results[basename(file, ".json")] = { cairn: score(set, await runCairn(set)), bm25: score(set, runBm25(set)) };
+/** Runs each set file through cairn and BM25; keyed by file name without `.json`. */
+export async function runCoding(files: readonly string[], opts: CodingOptions = {}): Promise<Record<string, { cairn: CodingReport; bm25: CodingReport }>> {
+  const mode = opts.mode ?? "hybrid";
+  const results: Record<string, { cairn: CodingReport; bm25: CodingReport }> = {};
+  for (const file of files) {
+    const set = JSON.parse(readFileSync(file, "utf8")) as BlindSet;
+    // Searches written later for the same memories (raw error text, time, several memories at once).
+    const extra = file.replace(/\.json$/, "-extra.json");
+    if (opts.extra !== false && existsSync(extra)) set.queries.push(...(JSON.parse(readFileSync(extra, "utf8")) as { queries: BlindQuery[] }).queries);
+    process.stderr.write(`coding: ${basename(file)} (${set.memories.length} memories, ${set.queries.length} searches, mode ${mode})\n`);
+    const cairn = await runCairn(set, mode, opts.links === true);
+    const bm25 = runBm25(set);
+    opts.onRankings?.(basename(file, ".json"), set, cairn, bm25);
+    results[basename(file, ".json")] = { cairn: score(set, cairn), bm25: score(set, bm25) };
+  }
+  return results;
 }
 
-if (values.json) {
-  process.stdout.write(`${JSON.stringify({ mode, links: values.links, results })}\n`);
-} else {
+if (import.meta.main) {
+  const { values } = parseArgs({
+    options: {
+      data: { type: "string", default: "bench/data/coding-a.json,bench/data/coding-b.json" },
+      mode: { type: "string", default: "hybrid" },
+      links: { type: "boolean", default: false },
+      json: { type: "boolean", default: false },
+      // Only the first searches of each set (the ones DESIGN.md's first table was measured on).
+      "no-extra": { type: "boolean", default: false },
+    },
+  });
+  const mode = values.mode as RecallMode;
+  const results = await runCoding(values.data!.split(","), { mode, links: values.links, extra: !values["no-extra"] });
+  printCoding(results, mode, values.links === true, values.json === true);
+}
+
+function printCoding(results: Record<string, { cairn: CodingReport; bm25: CodingReport }>, mode: RecallMode, links: boolean, json: boolean): void {
+  const f = (x: number) => x.toFixed(3);
+  if (json) {
+    process.stdout.write(`${JSON.stringify({ mode, links, results })}\n`);
+    return;
+  }
   const rows = ["set         system  R@5    R@10   MRR    lexical paraphr supersd errtext temporal multi   abstain  none→n  current-first"];
   for (const [name, pair] of Object.entries(results)) {
     for (const [system, r] of Object.entries(pair)) {
