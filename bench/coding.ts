@@ -19,6 +19,7 @@ import { parseArgs } from "node:util";
 import { openModelEmbedder } from "../src/cli/retrieval.ts";
 import { embedPending } from "../src/retrieve/embed-pending.ts";
 import { Engine } from "../src/engine/engine.ts";
+import type { Embedder } from "../src/embed/port.ts";
 import type { RecallMode, RetrievalChannel } from "../src/retrieve/channel.ts";
 import { DenseChannel } from "../src/retrieve/dense-channel.ts";
 import { SqliteStore } from "../src/store/sqlite-store.ts";
@@ -58,7 +59,16 @@ export interface CodingOptions {
 /** Ranked memory ids per query, for one system. */
 export type Rankings = string[][];
 
-async function runCairn(set: BlindSet, mode: RecallMode, links: boolean): Promise<Rankings> {
+/**
+ * Paraphrase searches whose answer the embedder alone ranks in its top 3 (cosine over the search's project
+ * and global memories), and of those, how many `--mode semantic` recall returns within 3 places of that rank.
+ */
+export interface Fidelity {
+  eligible: number;
+  kept: number;
+}
+
+async function runCairn(set: BlindSet, mode: RecallMode, links: boolean): Promise<{ rankings: Rankings; fidelity: Fidelity | null }> {
   let clock = 0;
   const store = new SqliteStore(":memory:");
   const embedder = mode === "keyword" ? null : await openModelEmbedder(mkdtempSync(join(tmpdir(), "cairn-coding-")), "use-lite");
@@ -83,9 +93,32 @@ async function runCairn(set: BlindSet, mode: RecallMode, links: boolean): Promis
     const r = await engine.recall({ query: q.query, project: q.project, limit: LIMIT, mode, track: false });
     out.push(r.results.map((h) => toBlind.get(h.memory.id) ?? "?"));
   }
+  const fidelity = embedder ? await semanticFidelity(set, embedder, engine, toBlind) : null;
   engine.close();
   await embedder?.dispose();
-  return out;
+  return { rankings: out, fidelity };
+}
+
+async function semanticFidelity(set: BlindSet, embedder: Embedder, engine: Engine, toBlind: ReadonlyMap<string, string>): Promise<Fidelity> {
+  const vectors = await embedder.embed(set.memories.map((m) => m.content), "document");
+  const fidelity: Fidelity = { eligible: 0, kept: 0 };
+  for (const q of set.queries.filter((q) => q.type === "paraphrase")) {
+    const [v] = await embedder.embed([q.query], "query");
+    const dot = (u: Float32Array) => u.reduce((a, x, i) => a + x * v![i]!, 0);
+    const own = set.memories
+      .map((m, i) => ({ id: m.id, project: m.project, score: dot(vectors[i]!) }))
+      .filter((m) => m.project === null || m.project === q.project)
+      .sort((a, b) => b.score - a.score)
+      .map((m) => m.id);
+    const rank = (ids: readonly string[]) => ids.findIndex((id) => q.relevant.includes(id)) + 1;
+    const rawRank = rank(own);
+    if (rawRank === 0 || rawRank > 3) continue;
+    fidelity.eligible++;
+    const r = await engine.recall({ query: q.query, project: q.project, limit: LIMIT, mode: "semantic", track: false });
+    const semRank = rank(r.results.map((h) => toBlind.get(h.memory.id) ?? "?"));
+    if (semRank > 0 && semRank <= rawRank + 3) fidelity.kept++;
+  }
+  return fidelity;
 }
 
 /** The baseline: plain FTS5 BM25 over the same memories, each search within its project plus global ones. */
@@ -108,6 +141,8 @@ export interface CodingReport {
   noneResults: number;
   /** Superseded searches whose first result is the current memory. */
   currentFirst: number;
+  /** Semantic recall against the embedder's own ranking on paraphrase searches (cairn with a model only). */
+  fidelity?: Fidelity;
 }
 
 function score(set: BlindSet, rankings: Rankings): CodingReport {
@@ -171,10 +206,10 @@ export async function runCoding(files: readonly string[], opts: CodingOptions = 
     const extra = file.replace(/\.json$/, "-extra.json");
     if (opts.extra !== false && existsSync(extra)) set.queries.push(...(JSON.parse(readFileSync(extra, "utf8")) as { queries: BlindQuery[] }).queries);
     process.stderr.write(`coding: ${basename(file)} (${set.memories.length} memories, ${set.queries.length} searches, mode ${mode})\n`);
-    const cairn = await runCairn(set, mode, opts.links === true);
+    const { rankings: cairn, fidelity } = await runCairn(set, mode, opts.links === true);
     const bm25 = runBm25(set);
     opts.onRankings?.(basename(file, ".json"), set, cairn, bm25);
-    results[basename(file, ".json")] = { cairn: score(set, cairn), bm25: score(set, bm25) };
+    results[basename(file, ".json")] = { cairn: { ...score(set, cairn), ...(fidelity ? { fidelity } : {}) }, bm25: score(set, bm25) };
   }
   return results;
 }
@@ -201,14 +236,14 @@ function printCoding(results: Record<string, { cairn: CodingReport; bm25: Coding
     process.stdout.write(`${JSON.stringify({ mode, links, results })}\n`);
     return;
   }
-  const rows = ["set         system  R@5    R@10   MRR    lexical paraphr supersd errtext temporal multi   abstain  none→n  current-first"];
+  const rows = ["set         system  R@5    R@10   MRR    lexical paraphr supersd errtext temporal multi   abstain  none→n  current-first  semantic≈embedder"];
   for (const [name, pair] of Object.entries(results)) {
     for (const [system, r] of Object.entries(pair)) {
       const t = (k: string) => (r.byType[k] ? f(r.byType[k]!.r10) : "  -  ");
       rows.push(
-        `${name.padEnd(11)} ${system.padEnd(7)} ${f(r.r5)}  ${f(r.r10)}  ${f(r.mrr)}  ${t("lexical")}   ${t("paraphrase")}   ${t("superseded")}   ${t("error-text")}   ${t("temporal")}    ${t("multi")}   ${f(r.abstain)}    ${r.noneResults.toFixed(1).padStart(4)}    ${f(r.currentFirst)}`,
+        `${name.padEnd(11)} ${system.padEnd(7)} ${f(r.r5)}  ${f(r.r10)}  ${f(r.mrr)}  ${t("lexical")}   ${t("paraphrase")}   ${t("superseded")}   ${t("error-text")}   ${t("temporal")}    ${t("multi")}   ${f(r.abstain)}    ${r.noneResults.toFixed(1).padStart(4)}    ${f(r.currentFirst)}          ${r.fidelity ? `${r.fidelity.kept}/${r.fidelity.eligible}` : "-"}`,
       );
     }
   }
-  process.stdout.write(`${rows.join("\n")}\n(R@k and MRR over answerable searches; lexical/paraphrase/superseded columns are R@10; abstain = share of nothing-relevant searches answered with no result)\n`);
+  process.stdout.write(`${rows.join("\n")}\n(R@k and MRR over answerable searches; lexical/paraphrase/superseded columns are R@10; abstain = share of nothing-relevant searches answered with no result; semantic≈embedder = paraphrase searches the embedder alone ranks top 3 that --mode semantic returns within 3 places of it)\n`);
 }

@@ -10,7 +10,8 @@
  *        [--no-defaults] [--json]
  *
  * The set flags add files (repeat them for more) beside the shipped sets, so a held-out set runs without
- * code changes; `--no-defaults` runs only the given ones. An inject label file takes its memories from the
+ * code changes; `--no-defaults` runs only the given ones. `--embed-cache F` keeps LoCoMo's vectors in F and the
+ * multi-session turns' in F.ms (results are identical with or without). An inject label file takes its memories from the
  * coding set of the same name (inject-x.json → coding-x.json) unless `labels.json:memories.json` says.
  * Sets named *-a were fitted on; *-b and anything given here are held out.
  */
@@ -64,6 +65,7 @@ if (coding.length > 0) {
     }
     row(set, "current first (superseded)", cairn.currentFirst, bm25.currentFirst);
     row(set, "abstain (nothing relevant)", cairn.abstain, bm25.abstain);
+    if (cairn.fidelity) row(set, `semantic ≈ embedder (of ${cairn.fidelity.eligible})`, cairn.fidelity.kept / cairn.fidelity.eligible, null);
   }
 }
 

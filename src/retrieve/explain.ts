@@ -4,6 +4,7 @@
  * replaced it) and a surprising result can be traced to the channel that put it there.
  */
 import type { Abstention } from "./abstain.ts";
+import { JOIN_AMONG, JOIN_MATCHES, type SessionContextNote, SPREAD_SESSIONS } from "./session-context.ts";
 import type { ChannelContribution } from "./fusion.ts";
 
 export interface Explained {
@@ -49,4 +50,16 @@ export function abstentionText(a: Abstention): string {
 
 export function abstentionJson(a: Abstention): Record<string, unknown> {
   return { unknown_names: a.unknown, best_coverage: round(a.bestCoverage) };
+}
+
+/** Whether neighbours joined: "Session context: the best candidates come from many sittings; neighbours joined …". */
+export function sessionContextText(note: SessionContextNote): string {
+  if (!note.spread) return "Session context: the best candidates come from few sittings, so their neighbours joined.";
+  const n = note.joinedAround ?? 0;
+  const head = `Session context: the ${JOIN_AMONG} best candidates come from ${SPREAD_SESSIONS}+ sittings (evidence spread out), so neighbours joined`;
+  return n > 0 ? `${head} only around the ${n} holding ≥ ${JOIN_MATCHES} of them.` : `${head} nowhere: no sitting holds ${JOIN_MATCHES} of them.`;
+}
+
+export function sessionContextJson(note: SessionContextNote): Record<string, unknown> {
+  return { spread: note.spread === true, ...(note.spread ? { neighbours_joined_around: note.joinedAround ?? 0 } : {}) };
 }
