@@ -23,7 +23,9 @@ const signed = (x: number) => `${x >= 0 ? "+" : "−"}${Math.abs(x).toFixed(3)}`
  * moved: "updates 1f2d0ffb" (ahead of the older memory it changes), "near-duplicate of 7d52d68b".
  */
 export function explainText(hit: Explained, short: (id: string) => string = (id) => id): string {
-  const parts = Object.entries(hit.channels).map(([name, c]) => `${name} #${c.rank} ${c.score.toFixed(3)} ${signed(c.contribution)}`);
+  const parts = Object.entries(hit.channels).map(
+    ([name, c]) => `${name} #${c.rank} ${c.score.toFixed(3)} ${signed(c.contribution)}${c.standout === undefined ? "" : ` (below the model's bar, kept: ${c.standout.toFixed(1)} sd above the query's other candidates)`}`,
+  );
   for (const [name, lift] of Object.entries(hit.lifts)) if (lift !== 0) parts.push(`${name} ${signed(lift)}`);
   if (hit.updates) parts.push(`updates ${short(hit.updates)}, moved ahead of it`);
   if (hit.duplicateOf) parts.push(`near-duplicate of ${short(hit.duplicateOf)}`);
@@ -34,7 +36,10 @@ export function explainText(hit: Explained, short: (id: string) => string = (id)
 export function explainJson(hit: Explained): Record<string, unknown> {
   return {
     channels: Object.fromEntries(
-      Object.entries(hit.channels).map(([name, c]) => [name, { rank: c.rank, score: round(c.score), contribution: round(c.contribution) }]),
+      Object.entries(hit.channels).map(([name, c]) => [
+        name,
+        { rank: c.rank, score: round(c.score), contribution: round(c.contribution), ...(c.standout === undefined ? {} : { standout_sd: round(c.standout) }) },
+      ]),
     ),
     lifts: Object.fromEntries(Object.entries(hit.lifts).map(([name, v]) => [name, round(v)])),
     ...(hit.updates ? { updates: hit.updates } : {}),
