@@ -51,7 +51,8 @@ export interface RecallResult {
   warnings: string[];
   /** True when nothing relevant was found: no candidates at all, or {@link abstention} said so. */
   abstained: boolean;
-  /** Session context (for --explain): how many sittings neighbours joined around; absent without sessions. */
+  /** Session context (for --explain): whether the best candidates looked spread out over sittings, and how many
+   *  sittings neighbours then joined around; absent when no candidate has a session. */
   sessionContext?: SessionContextNote;
   /** Why recall abstained although it had candidates (for --explain). */
   abstention?: Abstention;
