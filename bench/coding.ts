@@ -19,12 +19,13 @@ import { parseArgs } from "node:util";
 import { openModelEmbedder } from "../src/cli/retrieval.ts";
 import { embedPending } from "../src/retrieve/embed-pending.ts";
 import { Engine } from "../src/engine/engine.ts";
+import type { Embedder } from "../src/embed/port.ts";
 import type { RecallMode, RetrievalChannel } from "../src/retrieve/channel.ts";
 import { DenseChannel } from "../src/retrieve/dense-channel.ts";
 import { SqliteStore } from "../src/store/sqlite-store.ts";
 import { Bm25Baseline } from "./bm25.ts";
 
-interface BlindMemory {
+export interface BlindMemory {
   id: string;
   project: string | null;
   kind: string;
@@ -32,34 +33,42 @@ interface BlindMemory {
   created: string;
   supersedes?: string;
 }
-interface BlindQuery {
+export interface BlindQuery {
   query: string;
   project: string;
   relevant: string[];
   type: "lexical" | "paraphrase" | "none" | "superseded" | "error-text" | "temporal" | "multi";
 }
-interface BlindSet {
+export interface BlindSet {
   memories: BlindMemory[];
   queries: BlindQuery[];
 }
 
-const { values } = parseArgs({
-  options: {
-    data: { type: "string", default: "bench/data/coding-a.json,bench/data/coding-b.json" },
-    mode: { type: "string", default: "hybrid" },
-    links: { type: "boolean", default: false },
-    json: { type: "boolean", default: false },
-    // Only the first searches of each set (the ones DESIGN.md's first table was measured on).
-    "no-extra": { type: "boolean", default: false },
-  },
-});
-const mode = values.mode as RecallMode;
 const LIMIT = 10;
 
-/** Ranked memory ids per query, for one system. */
-type Rankings = string[][];
+export interface CodingOptions {
+  mode?: RecallMode;
+  /** Record each "supersedes" as an explicit link. */
+  links?: boolean;
+  /** Add the `<set>-extra.json` searches beside each file (default true). */
+  extra?: boolean;
+  /** Called with each set's searches and both systems' rankings, for error analysis. */
+  onRankings?: (name: string, set: BlindSet, cairn: Rankings, bm25: Rankings) => void;
+}
 
-async function runCairn(set: BlindSet): Promise<Rankings> {
+/** Ranked memory ids per query, for one system. */
+export type Rankings = string[][];
+
+/**
+ * Paraphrase searches whose answer the embedder alone ranks in its top 3 (cosine over the search's project
+ * and global memories), and of those, how many `--mode semantic` recall returns within 3 places of that rank.
+ */
+export interface Fidelity {
+  eligible: number;
+  kept: number;
+}
+
+async function runCairn(set: BlindSet, mode: RecallMode, links: boolean): Promise<{ rankings: Rankings; fidelity: Fidelity | null }> {
   let clock = 0;
   const store = new SqliteStore(":memory:");
   const embedder = mode === "keyword" ? null : await openModelEmbedder(mkdtempSync(join(tmpdir(), "cairn-coding-")), "use-lite");
@@ -75,7 +84,7 @@ async function runCairn(set: BlindSet): Promise<Rankings> {
     const { id } = engine.remember({ content: m.content, type: m.kind, project: m.project, ttlMs: null, source: "bench" });
     byBlind.set(m.id, id);
     toBlind.set(id, m.id);
-    if (values.links && m.supersedes && byBlind.has(m.supersedes)) engine.relate(id, byBlind.get(m.supersedes)!, "supersedes");
+    if (links && m.supersedes && byBlind.has(m.supersedes)) engine.relate(id, byBlind.get(m.supersedes)!, "supersedes");
   }
   clock = Math.max(...ordered.map((m) => Date.parse(m.created))) + 86_400_000;
   if (embedder) await embedPending(store, embedder);
@@ -84,9 +93,32 @@ async function runCairn(set: BlindSet): Promise<Rankings> {
     const r = await engine.recall({ query: q.query, project: q.project, limit: LIMIT, mode, track: false });
     out.push(r.results.map((h) => toBlind.get(h.memory.id) ?? "?"));
   }
+  const fidelity = embedder ? await semanticFidelity(set, embedder, engine, toBlind) : null;
   engine.close();
   await embedder?.dispose();
-  return out;
+  return { rankings: out, fidelity };
+}
+
+async function semanticFidelity(set: BlindSet, embedder: Embedder, engine: Engine, toBlind: ReadonlyMap<string, string>): Promise<Fidelity> {
+  const vectors = await embedder.embed(set.memories.map((m) => m.content), "document");
+  const fidelity: Fidelity = { eligible: 0, kept: 0 };
+  for (const q of set.queries.filter((q) => q.type === "paraphrase")) {
+    const [v] = await embedder.embed([q.query], "query");
+    const dot = (u: Float32Array) => u.reduce((a, x, i) => a + x * v![i]!, 0);
+    const own = set.memories
+      .map((m, i) => ({ id: m.id, project: m.project, score: dot(vectors[i]!) }))
+      .filter((m) => m.project === null || m.project === q.project)
+      .sort((a, b) => b.score - a.score)
+      .map((m) => m.id);
+    const rank = (ids: readonly string[]) => ids.findIndex((id) => q.relevant.includes(id)) + 1;
+    const rawRank = rank(own);
+    if (rawRank === 0 || rawRank > 3) continue;
+    fidelity.eligible++;
+    const r = await engine.recall({ query: q.query, project: q.project, limit: LIMIT, mode: "semantic", track: false });
+    const semRank = rank(r.results.map((h) => toBlind.get(h.memory.id) ?? "?"));
+    if (semRank > 0 && semRank <= rawRank + 3) fidelity.kept++;
+  }
+  return fidelity;
 }
 
 /** The baseline: plain FTS5 BM25 over the same memories, each search within its project plus global ones. */
@@ -97,7 +129,7 @@ function runBm25(set: BlindSet): Rankings {
   return out;
 }
 
-interface Report {
+export interface CodingReport {
   answerable: number;
   r5: number;
   r10: number;
@@ -109,9 +141,11 @@ interface Report {
   noneResults: number;
   /** Superseded searches whose first result is the current memory. */
   currentFirst: number;
+  /** Semantic recall against the embedder's own ranking on paraphrase searches (cairn with a model only). */
+  fidelity?: Fidelity;
 }
 
-function score(set: BlindSet, rankings: Rankings): Report {
+function score(set: BlindSet, rankings: Rankings): CodingReport {
   const types: Record<string, { n: number; r10: number; mrr: number }> = {};
   let answerable = 0;
   let r5 = 0;
@@ -162,28 +196,54 @@ function score(set: BlindSet, rankings: Rankings): Report {
   };
 }
 
-const f = (x: number) => x.toFixed(3);
-const results: Record<string, { cairn: Report; bm25: Report }> = {};
-for (const file of values.data!.split(",")) {
-  const set = JSON.parse(readFileSync(file, "utf8")) as BlindSet;
-  // Searches written later for the same memories (raw error text, time, several memories at once).
-  const extra = file.replace(/\.json$/, "-extra.json");
-  if (!values["no-extra"] && existsSync(extra)) set.queries.push(...(JSON.parse(readFileSync(extra, "utf8")) as { queries: BlindQuery[] }).queries);
-  process.stderr.write(`coding: ${basename(file)} (${set.memories.length} memories, ${set.queries.length} searches, mode ${mode})\n`);
-  results[basename(file, ".json")] = { cairn: score(set, await runCairn(set)), bm25: score(set, runBm25(set)) };
+/** Runs each set file through cairn and BM25; keyed by file name without `.json`. */
+export async function runCoding(files: readonly string[], opts: CodingOptions = {}): Promise<Record<string, { cairn: CodingReport; bm25: CodingReport }>> {
+  const mode = opts.mode ?? "hybrid";
+  const results: Record<string, { cairn: CodingReport; bm25: CodingReport }> = {};
+  for (const file of files) {
+    const set = JSON.parse(readFileSync(file, "utf8")) as BlindSet;
+    // Searches written later for the same memories (raw error text, time, several memories at once).
+    const extra = file.replace(/\.json$/, "-extra.json");
+    if (opts.extra !== false && existsSync(extra)) set.queries.push(...(JSON.parse(readFileSync(extra, "utf8")) as { queries: BlindQuery[] }).queries);
+    process.stderr.write(`coding: ${basename(file)} (${set.memories.length} memories, ${set.queries.length} searches, mode ${mode})\n`);
+    const { rankings: cairn, fidelity } = await runCairn(set, mode, opts.links === true);
+    const bm25 = runBm25(set);
+    opts.onRankings?.(basename(file, ".json"), set, cairn, bm25);
+    results[basename(file, ".json")] = { cairn: { ...score(set, cairn), ...(fidelity ? { fidelity } : {}) }, bm25: score(set, bm25) };
+  }
+  return results;
 }
 
-if (values.json) {
-  process.stdout.write(`${JSON.stringify({ mode, links: values.links, results })}\n`);
-} else {
-  const rows = ["set         system  R@5    R@10   MRR    lexical paraphr supersd errtext temporal multi   abstain  none→n  current-first"];
+if (import.meta.main) {
+  const { values } = parseArgs({
+    options: {
+      data: { type: "string", default: "bench/data/coding-a.json,bench/data/coding-b.json" },
+      mode: { type: "string", default: "hybrid" },
+      links: { type: "boolean", default: false },
+      json: { type: "boolean", default: false },
+      // Only the first searches of each set (the ones DESIGN.md's first table was measured on).
+      "no-extra": { type: "boolean", default: false },
+    },
+  });
+  const mode = values.mode as RecallMode;
+  const results = await runCoding(values.data!.split(","), { mode, links: values.links, extra: !values["no-extra"] });
+  printCoding(results, mode, values.links === true, values.json === true);
+}
+
+function printCoding(results: Record<string, { cairn: CodingReport; bm25: CodingReport }>, mode: RecallMode, links: boolean, json: boolean): void {
+  const f = (x: number) => x.toFixed(3);
+  if (json) {
+    process.stdout.write(`${JSON.stringify({ mode, links, results })}\n`);
+    return;
+  }
+  const rows = ["set         system  R@5    R@10   MRR    lexical paraphr supersd errtext temporal multi   abstain  none→n  current-first  semantic≈embedder"];
   for (const [name, pair] of Object.entries(results)) {
     for (const [system, r] of Object.entries(pair)) {
       const t = (k: string) => (r.byType[k] ? f(r.byType[k]!.r10) : "  -  ");
       rows.push(
-        `${name.padEnd(11)} ${system.padEnd(7)} ${f(r.r5)}  ${f(r.r10)}  ${f(r.mrr)}  ${t("lexical")}   ${t("paraphrase")}   ${t("superseded")}   ${t("error-text")}   ${t("temporal")}    ${t("multi")}   ${f(r.abstain)}    ${r.noneResults.toFixed(1).padStart(4)}    ${f(r.currentFirst)}`,
+        `${name.padEnd(11)} ${system.padEnd(7)} ${f(r.r5)}  ${f(r.r10)}  ${f(r.mrr)}  ${t("lexical")}   ${t("paraphrase")}   ${t("superseded")}   ${t("error-text")}   ${t("temporal")}    ${t("multi")}   ${f(r.abstain)}    ${r.noneResults.toFixed(1).padStart(4)}    ${f(r.currentFirst)}          ${r.fidelity ? `${r.fidelity.kept}/${r.fidelity.eligible}` : "-"}`,
       );
     }
   }
-  process.stdout.write(`${rows.join("\n")}\n(R@k and MRR over answerable searches; lexical/paraphrase/superseded columns are R@10; abstain = share of nothing-relevant searches answered with no result)\n`);
+  process.stdout.write(`${rows.join("\n")}\n(R@k and MRR over answerable searches; lexical/paraphrase/superseded columns are R@10; abstain = share of nothing-relevant searches answered with no result; semantic≈embedder = paraphrase searches the embedder alone ranks top 3 that --mode semantic returns within 3 places of it)\n`);
 }

@@ -7,11 +7,12 @@
  *
  *   node scripts/bun.mjs run bench/inject.ts [--sets a,b] [--json] [--show]
  *
- * Set a may be fitted on; set b is held out.
+ * Set a may be fitted on; set b is held out. The baseline beside it injects BM25's best 3 memories (project
+ * and global) for the prompt, the command, or the edited file's path: what a hook without a bar would do.
  */
 import { mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { basename, join } from "node:path";
 import { parseArgs } from "node:util";
 import { resolvePaths } from "../src/config/paths.ts";
 import { detectProjectKey } from "../src/config/project.ts";
@@ -19,6 +20,7 @@ import { Engine } from "../src/engine/engine.ts";
 import { handleEvent } from "../src/hooks/dispatch.ts";
 import { parseHookInput } from "../src/hooks/input.ts";
 import { SqliteStore } from "../src/store/sqlite-store.ts";
+import { Bm25Baseline } from "./bm25.ts";
 
 interface Memory {
   id: string;
@@ -37,11 +39,7 @@ interface Labelled {
   file_path?: string;
 }
 
-const { values } = parseArgs({
-  options: { sets: { type: "string", default: "a,b" }, json: { type: "boolean", default: false }, show: { type: "boolean", default: false } },
-});
-
-interface Tally {
+export interface InjectTally {
   events: number;
   /** Injected memories that were labelled. */
   tp: number;
@@ -53,11 +51,27 @@ interface Tally {
   empty: number;
   silent: number;
 }
-const tally = (): Tally => ({ events: 0, tp: 0, fp: 0, fn: 0, empty: 0, silent: 0 });
+const tally = (): InjectTally => ({ events: 0, tp: 0, fp: 0, fn: 0, empty: 0, silent: 0 });
 
-async function runSet(name: string): Promise<Record<string, Tally>> {
-  const memories = (JSON.parse(readFileSync(`bench/data/coding-${name}.json`, "utf8")) as { memories: Memory[] }).memories;
-  const labels = JSON.parse(readFileSync(`bench/data/inject-${name}.json`, "utf8")) as { prompts: Labelled[]; tools: Labelled[] };
+/** One inject set: the labelled events and the coding set whose memories they refer to. */
+export interface InjectSet {
+  name: string;
+  labels: string;
+  memories: string;
+}
+
+/** The coding set beside an inject label file (`inject-x.json` → `coding-x.json`), or `labels.json:memories.json`. */
+export function injectSet(spec: string): InjectSet {
+  const [labels, memories] = spec.includes(":") ? spec.split(":") : [spec, spec.replace(/inject-([^/]*)$/, "coding-$1")];
+  return { name: basename(labels!, ".json"), labels: labels!, memories: memories! };
+}
+
+const BM25_INJECT = 3;
+
+/** Both systems on one set: cairn's hooks and the BM25 baseline, per event kind. */
+async function runSet(spec: InjectSet, show: boolean): Promise<{ cairn: Record<string, InjectTally>; bm25: Record<string, InjectTally> }> {
+  const memories = (JSON.parse(readFileSync(spec.memories, "utf8")) as { memories: Memory[] }).memories;
+  const labels = JSON.parse(readFileSync(spec.labels, "utf8")) as { prompts: Labelled[]; tools: Labelled[] };
   const root = mkdtempSync(join(tmpdir(), "cairn-inject-"));
   const home = join(root, "home");
   mkdirSync(home);
@@ -80,7 +94,9 @@ async function runSet(name: string): Promise<Record<string, Tally>> {
   }
   engine.close();
 
-  const out: Record<string, Tally> = { prompt: tally(), bash: tally(), edit: tally() };
+  const out: Record<string, InjectTally> = { prompt: tally(), bash: tally(), edit: tally() };
+  const base: Record<string, InjectTally> = { prompt: tally(), bash: tally(), edit: tally() };
+  const bm25 = new Bm25Baseline(memories.map((m) => ({ id: m.id, content: m.content, scope: m.project ?? "" })));
   let n = 0;
   const events = [
     ...labels.prompts.map((l) => ({ l, kind: "prompt", event: "prompt", json: { hook_event_name: "UserPromptSubmit", prompt: l.prompt } })),
@@ -102,38 +118,59 @@ async function runSet(name: string): Promise<Record<string, Tally>> {
     if (!input) throw new Error(`bench: could not parse ${raw}`);
     const printed = await handleEvent(input, paths);
     const injected = [...byContent.entries()].filter(([start]) => printed.includes(JSON.stringify(start).slice(1, -1))).map(([, id]) => id);
-    const t = out[kind]!;
-    t.events++;
     const want = new Set(l.inject);
-    for (const id of injected) want.has(id) ? t.tp++ : t.fp++;
-    t.fn += l.inject.filter((id) => !injected.includes(id)).length;
-    if (want.size === 0) {
-      t.empty++;
-      if (injected.length === 0) t.silent++;
-    }
-    if (values.show && (injected.some((id) => !want.has(id)) || l.inject.some((id) => !injected.includes(id)))) {
+    count(out[kind]!, want, injected);
+    count(base[kind]!, want, bm25.search(l.prompt ?? l.command ?? l.file_path ?? "", BM25_INJECT, l.project));
+    if (show && (injected.some((id) => !want.has(id)) || l.inject.some((id) => !injected.includes(id)))) {
       process.stderr.write(`${kind} ${l.prompt ?? l.command ?? l.file_path}\n  want ${l.inject.join(",") || "-"}  got ${injected.join(",") || "-"}\n`);
     }
   }
+  bm25.close();
   rmSync(root, { recursive: true, force: true });
-  return out;
+  return { cairn: out, bm25: base };
 }
 
-const f = (x: number) => (Number.isFinite(x) ? x.toFixed(3) : "  -  ");
-const results: Record<string, Record<string, Tally>> = {};
-for (const name of values.sets!.split(",")) {
-  process.stderr.write(`inject: set ${name}\n`);
-  results[name] = await runSet(name);
-}
-if (values.json) {
-  process.stdout.write(`${JSON.stringify(results)}\n`);
-} else {
-  const rows = ["set  event   n    precision  recall  silence (empty events)"];
-  for (const [name, kinds] of Object.entries(results)) {
-    const all = Object.values(kinds).reduce((a, t) => ({ events: a.events + t.events, tp: a.tp + t.tp, fp: a.fp + t.fp, fn: a.fn + t.fn, empty: a.empty + t.empty, silent: a.silent + t.silent }), tally());
-    for (const [kind, t] of [...Object.entries(kinds), ["all", all] as const]) {
-      rows.push(`${name.padEnd(4)} ${kind.padEnd(7)} ${String(t.events).padEnd(4)} ${f(t.tp / (t.tp + t.fp)).padEnd(10)} ${f(t.tp / (t.tp + t.fn)).padEnd(7)} ${f(t.silent / t.empty)} (${t.empty})`);
-    }
+function count(t: InjectTally, want: ReadonlySet<string>, injected: readonly string[]): void {
+  t.events++;
+  for (const id of injected) want.has(id) ? t.tp++ : t.fp++;
+  t.fn += [...want].filter((id) => !injected.includes(id)).length;
+  if (want.size === 0) {
+    t.empty++;
+    if (injected.length === 0) t.silent++;
   }
-  process.stdout.write(`${rows.join("\n")}\n`);
+}
+
+/** Sums a set's event kinds into one tally. */
+export function injectTotal(kinds: Record<string, InjectTally>): InjectTally {
+  return Object.values(kinds).reduce((a, t) => ({ events: a.events + t.events, tp: a.tp + t.tp, fp: a.fp + t.fp, fn: a.fn + t.fn, empty: a.empty + t.empty, silent: a.silent + t.silent }), tally());
+}
+
+/** Runs each set; keyed by the label file's name without `.json`. */
+export async function runInject(sets: readonly InjectSet[], opts: { show?: boolean } = {}): Promise<Record<string, { cairn: Record<string, InjectTally>; bm25: Record<string, InjectTally> }>> {
+  const results: Record<string, { cairn: Record<string, InjectTally>; bm25: Record<string, InjectTally> }> = {};
+  for (const set of sets) {
+    process.stderr.write(`inject: ${set.name}\n`);
+    results[set.name] = await runSet(set, opts.show === true);
+  }
+  return results;
+}
+
+if (import.meta.main) {
+  const { values } = parseArgs({
+    options: { sets: { type: "string", default: "a,b" }, json: { type: "boolean", default: false }, show: { type: "boolean", default: false } },
+  });
+  const results = await runInject(values.sets!.split(",").map((n) => injectSet(`bench/data/inject-${n}.json`)), { show: values.show });
+  if (values.json) process.stdout.write(`${JSON.stringify(results)}\n`);
+  else {
+    const f = (x: number) => (Number.isFinite(x) ? x.toFixed(3) : "  -  ");
+    const rows = ["set       system event   n    precision  recall  silence (empty events)"];
+    for (const [name, systems] of Object.entries(results)) {
+      for (const [system, kinds] of Object.entries(systems)) {
+        for (const [kind, t] of [...Object.entries(kinds), ["all", injectTotal(kinds)] as const]) {
+          rows.push(`${name.padEnd(9)} ${system.padEnd(6)} ${kind.padEnd(7)} ${String(t.events).padEnd(4)} ${f(t.tp / (t.tp + t.fp)).padEnd(10)} ${f(t.tp / (t.tp + t.fn)).padEnd(7)} ${f(t.silent / t.empty)} (${t.empty})`);
+        }
+      }
+    }
+    process.stdout.write(`${rows.join("\n")}\n`);
+  }
 }

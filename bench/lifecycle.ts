@@ -11,6 +11,7 @@
  * src/engine/related-on-write.ts), so only flags are measured.
  */
 import { readFileSync } from "node:fs";
+import { basename } from "node:path";
 import { parseArgs } from "node:util";
 import { Engine } from "../src/engine/engine.ts";
 import { SqliteStore } from "../src/store/sqlite-store.ts";
@@ -18,8 +19,6 @@ import { SqliteStore } from "../src/store/sqlite-store.ts";
 type Label = "update" | "contradiction" | "addition" | "duplicate" | "unrelated";
 /** What the second write did: reinforced the first as a duplicate, reported it as a conflict, or nothing. */
 type Outcome = "conflict" | "duplicate" | "none";
-
-const { values } = parseArgs({ options: { sets: { type: "string", default: "a,b" }, json: { type: "boolean", default: false }, show: { type: "boolean", default: false } } });
 
 function outcome(prev: string, next: string): Outcome {
   let clock = Date.parse("2026-06-01T00:00:00Z");
@@ -36,46 +35,57 @@ function outcome(prev: string, next: string): Outcome {
 }
 
 const ratio = (n: number, d: number) => (d === 0 ? null : Math.round((n / d) * 1000) / 1000);
-const results: Record<string, Record<string, number | null | Record<string, Record<Outcome, number>>>> = {};
-for (const name of values.sets!.split(",")) {
-  const pairs = readFileSync(`bench/data/pairs-${name}.jsonl`, "utf8")
-    .split("\n")
-    .filter((l) => l.trim() !== "")
-    .map((l) => JSON.parse(l) as { old: string; new: string; label: Label });
-  const table: Record<string, Record<Outcome, number>> = {};
-  for (const p of pairs) {
-    const o = outcome(p.old, p.new);
-    (table[p.label] ??= { conflict: 0, duplicate: 0, none: 0 })[o]++;
-    if (values.show && ((p.label === "update" || p.label === "contradiction") !== (o === "conflict") || (p.label === "duplicate") !== (o === "duplicate"))) {
-      process.stderr.write(`${p.label} → ${o}\n  old: ${p.old}\n  new: ${p.new}\n`);
+export type PairsReport = Record<string, number | null | Record<string, Record<Outcome, number>>>;
+
+/** Each pairs file (JSON lines of {old, new, label}) through Engine.remember; keyed by file name without `.jsonl`. */
+export function runPairs(files: readonly string[], opts: { show?: boolean } = {}): Record<string, PairsReport> {
+  const results: Record<string, PairsReport> = {};
+  for (const file of files) {
+    const name = basename(file, ".jsonl");
+    const pairs = readFileSync(file, "utf8")
+      .split("\n")
+      .filter((l) => l.trim() !== "")
+      .map((l) => JSON.parse(l) as { old: string; new: string; label: Label });
+    const table: Record<string, Record<Outcome, number>> = {};
+    for (const p of pairs) {
+      const o = outcome(p.old, p.new);
+      (table[p.label] ??= { conflict: 0, duplicate: 0, none: 0 })[o]++;
+      if (opts.show && ((p.label === "update" || p.label === "contradiction") !== (o === "conflict") || (p.label === "duplicate") !== (o === "duplicate"))) {
+        process.stderr.write(`${p.label} → ${o}\n  old: ${p.old}\n  new: ${p.new}\n`);
+      }
     }
-  }
-  const sum = (o: Outcome, labels: Label[]) => labels.reduce((n, l) => n + (table[l]?.[o] ?? 0), 0);
-  const count = (labels: Label[]) => labels.reduce((n, l) => n + Object.values(table[l] ?? {}).reduce((a, b) => a + b, 0), 0);
-  const all: Label[] = ["update", "contradiction", "addition", "duplicate", "unrelated"];
-  const changes: Label[] = ["update", "contradiction"];
-  results[name] = {
-    pairs: pairs.length,
-    flag_precision: ratio(sum("conflict", changes), sum("conflict", all)),
-    flag_recall: ratio(sum("conflict", changes), count(changes)),
-    flag_recall_updates: ratio(sum("conflict", ["update"]), count(["update"])),
-    flag_recall_contradictions: ratio(sum("conflict", ["contradiction"]), count(["contradiction"])),
-    additions_flagged: ratio(sum("conflict", ["addition"]) + sum("duplicate", ["addition"]), count(["addition"])),
-    unrelated_flagged: ratio(sum("conflict", ["unrelated"]) + sum("duplicate", ["unrelated"]), count(["unrelated"])),
-    duplicates_reinforced: ratio(sum("duplicate", ["duplicate"]), count(["duplicate"])),
-    table,
-  };
+    const sum = (o: Outcome, labels: Label[]) => labels.reduce((n, l) => n + (table[l]?.[o] ?? 0), 0);
+    const count = (labels: Label[]) => labels.reduce((n, l) => n + Object.values(table[l] ?? {}).reduce((a, b) => a + b, 0), 0);
+    const all: Label[] = ["update", "contradiction", "addition", "duplicate", "unrelated"];
+    const changes: Label[] = ["update", "contradiction"];
+    results[name] = {
+      pairs: pairs.length,
+      flag_precision: ratio(sum("conflict", changes), sum("conflict", all)),
+      flag_recall: ratio(sum("conflict", changes), count(changes)),
+      flag_recall_updates: ratio(sum("conflict", ["update"]), count(["update"])),
+      flag_recall_contradictions: ratio(sum("conflict", ["contradiction"]), count(["contradiction"])),
+      additions_flagged: ratio(sum("conflict", ["addition"]) + sum("duplicate", ["addition"]), count(["addition"])),
+      unrelated_flagged: ratio(sum("conflict", ["unrelated"]) + sum("duplicate", ["unrelated"]), count(["unrelated"])),
+      duplicates_reinforced: ratio(sum("duplicate", ["duplicate"]), count(["duplicate"])),
+      table,
+    };
+}
+return results;
 }
 
-if (values.json) {
-  process.stdout.write(`${JSON.stringify(results)}\n`);
-} else {
-  for (const [name, r] of Object.entries(results)) {
-    process.stdout.write(`set ${name} (${r.pairs} pairs)\n`);
-    for (const [k, v] of Object.entries(r)) if (k !== "table" && k !== "pairs") process.stdout.write(`  ${k.padEnd(44)} ${v ?? "-"}\n`);
-    process.stdout.write("  label          conflict duplicate none\n");
-    for (const [label, t] of Object.entries(r.table as Record<string, Record<Outcome, number>>)) {
-      process.stdout.write(`  ${label.padEnd(14)} ${String(t.conflict).padStart(8)} ${String(t.duplicate).padStart(9)} ${String(t.none).padStart(4)}\n`);
+if (import.meta.main) {
+  const { values } = parseArgs({ options: { sets: { type: "string", default: "a,b" }, json: { type: "boolean", default: false }, show: { type: "boolean", default: false } } });
+  const results = runPairs(values.sets!.split(",").map((n) => `bench/data/pairs-${n}.jsonl`), { show: values.show });
+  if (values.json) {
+    process.stdout.write(`${JSON.stringify(results)}\n`);
+  } else {
+    for (const [name, r] of Object.entries(results)) {
+      process.stdout.write(`set ${name} (${r.pairs} pairs)\n`);
+      for (const [k, v] of Object.entries(r)) if (k !== "table" && k !== "pairs") process.stdout.write(`  ${k.padEnd(44)} ${v ?? "-"}\n`);
+      process.stdout.write("  label          conflict duplicate none\n");
+      for (const [label, t] of Object.entries(r.table as Record<string, Record<Outcome, number>>)) {
+        process.stdout.write(`  ${label.padEnd(14)} ${String(t.conflict).padStart(8)} ${String(t.duplicate).padStart(9)} ${String(t.none).padStart(4)}\n`);
+      }
     }
   }
 }

@@ -6,7 +6,7 @@
  * Engine.recall, and the same questions through plain FTS5 BM25 (porter, OR of content words).
  *
  *   node scripts/bun.mjs run bench/multisession.ts [--data bench/data/multisession-a.json,…-b.json]
- *        [--mode keyword|semantic|hybrid] [--json]
+ *        [--mode keyword|semantic|hybrid] [--embed-cache /tmp/ms-vecs.json] [--json]
  *
  * multisession-a may be fitted on; multisession-b is held out. Reported per set: turn-level R@10 (share of
  * evidence turns in the top 10), session-level R@10 (share of evidence sessions with a turn in the top 10),
@@ -24,33 +24,25 @@ import type { RecallMode, RetrievalChannel } from "../src/retrieve/channel.ts";
 import { DenseChannel } from "../src/retrieve/dense-channel.ts";
 import { SqliteStore } from "../src/store/sqlite-store.ts";
 import { Bm25Baseline } from "./bm25.ts";
+import { cachedEmbedder } from "./locomo/embed-cache.ts";
 
 interface Turn {
   id: string;
   role: string;
   text: string;
 }
-interface Conversation {
+export interface Conversation {
   id: string;
   sessions: Array<{ id: string; date: string; turns: Turn[] }>;
   questions: Array<{ q: string; evidence: string[]; type: string }>;
 }
 
-const { values } = parseArgs({
-  options: {
-    data: { type: "string", default: "bench/data/multisession-a.json,bench/data/multisession-b.json" },
-    mode: { type: "string", default: "hybrid" },
-    json: { type: "boolean", default: false },
-  },
-});
-const mode = values.mode as RecallMode;
 const K = 10;
-const embedder: Embedder | null = mode === "keyword" ? null : await openModelEmbedder(mkdtempSync(join(tmpdir(), "cairn-ms-")), "use-lite");
 
 const content = (t: Turn) => `${t.role === "user" ? "User" : "Assistant"}: ${t.text}`;
 const sessionOf = (turnId: string) => turnId.replace(/-t\d+$/, "");
 
-async function runCairn(conv: Conversation): Promise<string[][]> {
+async function runCairn(conv: Conversation, mode: RecallMode, embedder: Embedder | null): Promise<string[][]> {
   let clock = 0;
   const store = new SqliteStore(":memory:");
   const channels: Record<string, RetrievalChannel> = embedder ? { dense: new DenseChannel({ store, open: async () => embedder }) } : {};
@@ -81,19 +73,19 @@ function runBm25(conv: Conversation): string[][] {
   return out;
 }
 
-interface Tally {
+export interface Tally {
   n: number;
   turn: number;
   session: number;
 }
-interface Report {
+export interface MultisessionReport {
   all: Tally;
   byType: Record<string, Tally>;
   none: { n: number; abstained: number };
 }
 
-function score(convs: Conversation[], rankings: string[][][]): Report {
-  const rep: Report = { all: { n: 0, turn: 0, session: 0 }, byType: {}, none: { n: 0, abstained: 0 } };
+function score(convs: Conversation[], rankings: string[][][]): MultisessionReport {
+  const rep: MultisessionReport = { all: { n: 0, turn: 0, session: 0 }, byType: {}, none: { n: 0, abstained: 0 } };
   convs.forEach((conv, c) =>
     conv.questions.forEach((q, i) => {
       const ranked = rankings[c]![i]!;
@@ -116,20 +108,51 @@ function score(convs: Conversation[], rankings: string[][][]): Report {
   return rep;
 }
 
-const results: Record<string, { cairn: Report; bm25: Report }> = {};
-for (const file of values.data!.split(",")) {
-  const convs = (JSON.parse(readFileSync(file, "utf8")) as { conversations: Conversation[] }).conversations;
-  process.stderr.write(`multisession: ${basename(file)} (${convs.length} conversations, mode ${mode})\n`);
-  const cairn: string[][][] = [];
-  for (const conv of convs) cairn.push(await runCairn(conv));
-  results[basename(file, ".json")] = { cairn: score(convs, cairn), bm25: score(convs, convs.map(runBm25)) };
+export interface MultisessionOptions {
+  mode?: RecallMode;
+  /** A file caching the turns' vectors between runs (results are identical with or without it). */
+  embedCache?: string;
+  /** Called with each set's conversations and both systems' rankings (per conversation, per question). */
+  onRankings?: (name: string, convs: Conversation[], cairn: string[][][], bm25: string[][][]) => void;
 }
-await embedder?.dispose();
 
-const avg = (t: Tally | undefined, k: "turn" | "session") => (t && t.n > 0 ? (t[k] / t.n).toFixed(3) : "  -  ");
-if (values.json) {
-  process.stdout.write(`${JSON.stringify({ mode, results })}\n`);
-} else {
+/** Runs each set file through cairn and BM25; keyed by file name without `.json`. */
+export async function runMultisession(files: readonly string[], opts: MultisessionOptions = {}): Promise<Record<string, { cairn: MultisessionReport; bm25: MultisessionReport }>> {
+  const mode = opts.mode ?? "hybrid";
+  const opened = mode === "keyword" ? null : await openModelEmbedder(mkdtempSync(join(tmpdir(), "cairn-ms-")), "use-lite");
+  const embedder: (Embedder & { save?(): void }) | null = opened && opts.embedCache ? cachedEmbedder(opened, opts.embedCache) : opened;
+  const results: Record<string, { cairn: MultisessionReport; bm25: MultisessionReport }> = {};
+  for (const file of files) {
+    const convs = (JSON.parse(readFileSync(file, "utf8")) as { conversations: Conversation[] }).conversations;
+    process.stderr.write(`multisession: ${basename(file)} (${convs.length} conversations, mode ${mode})\n`);
+    const cairn: string[][][] = [];
+    for (const conv of convs) cairn.push(await runCairn(conv, mode, embedder));
+    const bm25 = convs.map(runBm25);
+    opts.onRankings?.(basename(file, ".json"), convs, cairn, bm25);
+    results[basename(file, ".json")] = { cairn: score(convs, cairn), bm25: score(convs, bm25) };
+  }
+  embedder?.save?.();
+  await embedder?.dispose();
+  return results;
+}
+
+if (import.meta.main) {
+  const { values } = parseArgs({
+    options: {
+      data: { type: "string", default: "bench/data/multisession-a.json,bench/data/multisession-b.json" },
+      mode: { type: "string", default: "hybrid" },
+      json: { type: "boolean", default: false },
+      "embed-cache": { type: "string" },
+    },
+  });
+  const mode = values.mode as RecallMode;
+  const results = await runMultisession(values.data!.split(","), { mode, ...(values["embed-cache"] ? { embedCache: values["embed-cache"] } : {}) });
+  if (values.json) process.stdout.write(`${JSON.stringify({ mode, results })}\n`);
+  else printMultisession(results);
+}
+
+function printMultisession(results: Record<string, { cairn: MultisessionReport; bm25: MultisessionReport }>): void {
+  const avg = (t: Tally | undefined, k: "turn" | "session") => (t && t.n > 0 ? (t[k] / t.n).toFixed(3) : "  -  ");
   const types = ["aggregate", "single", "temporal", "update"];
   const rows = [`set              system  turn R@10  session R@10  ${types.map((t) => `${t.slice(0, 9).padEnd(9)}`).join(" ")}  abstain`];
   for (const [name, pair] of Object.entries(results)) {

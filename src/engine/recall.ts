@@ -11,7 +11,7 @@ import type { RecallMode, RetrievalChannel } from "../retrieve/channel.ts";
 import { currentFirst } from "../retrieve/current-first.ts";
 import { demoteNearDuplicates } from "../retrieve/diversity.ts";
 import { type ChannelContribution, type ChannelResult, type FusedHit, fuse } from "../retrieve/fusion.ts";
-import { boostBySession, EXPAND_DEPTH, neighboursToAdd } from "../retrieve/session-context.ts";
+import { boostBySession, coherentSessions, EXPAND_DEPTH, neighboursToAdd, type SessionContextNote } from "../retrieve/session-context.ts";
 import { TemporalChannel } from "../retrieve/temporal-channel.ts";
 import type { EngineContext } from "./context.ts";
 import { type FilterOptions, resolveFilter } from "./filter.ts";
@@ -51,6 +51,9 @@ export interface RecallResult {
   warnings: string[];
   /** True when nothing relevant was found: no candidates at all, or {@link abstention} said so. */
   abstained: boolean;
+  /** Session context (for --explain): whether the best candidates looked spread out over sittings, and how many
+   *  sittings neighbours then joined around; absent when no candidate has a session. */
+  sessionContext?: SessionContextNote;
   /** Why recall abstained although it had candidates (for --explain). */
   abstention?: Abstention;
   /**
@@ -140,7 +143,8 @@ export async function recall(ctx: EngineContext, input: RecallInput): Promise<Re
   if (lists.length === 0 && keyword && !channels.some((c) => c.channel === keyword)) lists = await search({ channel: keyword, weight: 1 });
   const found = fuse(lists).filter((f) => !f.weak).map((f) => f.memory);
   for (const c of channels.filter((c) => c.channel.stage === "rescore")) lists.push(...(await search(c, found)));
-  let fused = withSessionContext(ctx, fuse(lists).filter((f) => !f.weak), filter, now);
+  const context: SessionContextNote = {};
+  let fused = withSessionContext(ctx, fuse(lists).filter((f) => !f.weak), filter, now, context);
   if (ctx.reranker) {
     try {
       fused = await ctx.reranker.rerank(input.query, fused);
@@ -169,19 +173,23 @@ export async function recall(ctx: EngineContext, input: RecallInput): Promise<Re
   if (input.track !== false) ctx.store.touch(results.map((r) => r.memory.id), now);
   // A re-scoring channel with nothing to say about this query (no time in it) took no part in the answer.
   const used = lists.filter((l) => l.hits.length > 0 || !channels.some((c) => c.channel.name === l.channel && c.channel.stage === "rescore"));
-  return { results, mode, channels: used.map((l) => l.channel), warnings, abstained: results.length === 0, ...(declined ? { abstention: declined } : {}), ...(unembedded > 0 ? { unembedded } : {}) };
+  return { results, mode, channels: used.map((l) => l.channel), warnings, ...(context.spread !== undefined ? { sessionContext: context } : {}), abstained: results.length === 0, ...(declined ? { abstention: declined } : {}), ...(unembedded > 0 ? { unembedded } : {}) };
 }
 
 /**
  * Session context over the fused candidates. The memories written just before and after the best matches
  * join the candidates first (the answer after a question, the fix after an error often shares no words
- * with the query): measured on LoCoMo 0–4, R@10 76.5 → 79.3 and R@50 85.4 → 89.2.
+ * with the query): measured on LoCoMo 0–4, R@10 76.5 → 79.3 and R@50 85.4 → 89.2. Only around sittings about
+ * the query ({@link coherentSessions}); `context` records how many there were, for --explain.
  */
-function withSessionContext(ctx: EngineContext, fused: FusedHit[], filter: MemoryFilter, now: number): FusedHit[] {
+function withSessionContext(ctx: EngineContext, fused: FusedHit[], filter: MemoryFilter, now: number, context: SessionContextNote): FusedHit[] {
   const inSessions = fused.filter((f) => f.memory.sessionId !== null).map((f) => f.memory.id);
   if (inSessions.length === 0) return fused;
   const neighbours = new Map(ctx.store.sessionNeighbours(inSessions));
-  const add = neighboursToAdd(fused, neighbours, EXPAND_DEPTH);
+  const around = coherentSessions(fused);
+  context.spread = around !== null;
+  if (around) context.joinedAround = around.size;
+  const add = neighboursToAdd(fused, neighbours, EXPAND_DEPTH, around);
   if (add.length > 0) {
     const extra = ctx.store.getMany(add, filter, now);
     fused = [...fused, ...extra.map((memory) => ({ memory, score: 0, channels: {}, weak: false }))];

@@ -24,6 +24,8 @@ export interface ChannelHit {
    * return the memory on its own (a nearest neighbour always exists, relevant or not).
    */
   weak?: boolean;
+  /** Below the channel's fixed bar but kept: this many standard deviations above the query's other candidates. */
+  standout?: number;
 }
 
 /**

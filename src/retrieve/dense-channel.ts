@@ -11,6 +11,7 @@ import { describeError } from "../errors.ts";
 import { log } from "../log.ts";
 import type { Store } from "../store/store.ts";
 import type { ChannelHit, ChannelQuery, RetrievalChannel } from "./channel.ts";
+import { passStandouts } from "./dense-bar.ts";
 import type { TopKKernel } from "../embed/vector-kernel.ts";
 import { VectorIndex } from "./vector-index.ts";
 import { MappedIndex } from "./mapped-index.ts";
@@ -142,7 +143,8 @@ export class DenseChannel implements RetrievalChannel {
     const [q] = await embedder.embed([query.text], "query");
     // Every candidate is kept for ranking (fusion normalises within the list; cutting at the model's bar
     // cost 2 points R@5 on LoCoMo), but ones below the bar are marked weak: recall drops a memory that only
-    // weak dense matches support, so a query that matches nothing still gets nothing.
+    // weak dense matches support, so a query that matches nothing still gets nothing — unless one of the best
+    // stands out from the query's other candidates (dense-bar.ts).
     const bar = embedder.minScore ?? 0;
     const hits: ChannelHit[] = [];
     const { limit } = query;
@@ -172,6 +174,7 @@ export class DenseChannel implements RetrievalChannel {
       }
       at += take;
     }
+    passStandouts(hits);
     return hits;
   }
 

@@ -4,6 +4,7 @@
  * replaced it) and a surprising result can be traced to the channel that put it there.
  */
 import type { Abstention } from "./abstain.ts";
+import { JOIN_AMONG, JOIN_MATCHES, type SessionContextNote, SPREAD_SESSIONS } from "./session-context.ts";
 import type { ChannelContribution } from "./fusion.ts";
 
 export interface Explained {
@@ -22,7 +23,9 @@ const signed = (x: number) => `${x >= 0 ? "+" : "−"}${Math.abs(x).toFixed(3)}`
  * moved: "updates 1f2d0ffb" (ahead of the older memory it changes), "near-duplicate of 7d52d68b".
  */
 export function explainText(hit: Explained, short: (id: string) => string = (id) => id): string {
-  const parts = Object.entries(hit.channels).map(([name, c]) => `${name} #${c.rank} ${c.score.toFixed(3)} ${signed(c.contribution)}`);
+  const parts = Object.entries(hit.channels).map(
+    ([name, c]) => `${name} #${c.rank} ${c.score.toFixed(3)} ${signed(c.contribution)}${c.standout === undefined ? "" : ` (below the model's bar, kept: ${c.standout.toFixed(1)} sd above the query's other candidates)`}`,
+  );
   for (const [name, lift] of Object.entries(hit.lifts)) if (lift !== 0) parts.push(`${name} ${signed(lift)}`);
   if (hit.updates) parts.push(`updates ${short(hit.updates)}, moved ahead of it`);
   if (hit.duplicateOf) parts.push(`near-duplicate of ${short(hit.duplicateOf)}`);
@@ -33,7 +36,10 @@ export function explainText(hit: Explained, short: (id: string) => string = (id)
 export function explainJson(hit: Explained): Record<string, unknown> {
   return {
     channels: Object.fromEntries(
-      Object.entries(hit.channels).map(([name, c]) => [name, { rank: c.rank, score: round(c.score), contribution: round(c.contribution) }]),
+      Object.entries(hit.channels).map(([name, c]) => [
+        name,
+        { rank: c.rank, score: round(c.score), contribution: round(c.contribution), ...(c.standout === undefined ? {} : { standout_sd: round(c.standout) }) },
+      ]),
     ),
     lifts: Object.fromEntries(Object.entries(hit.lifts).map(([name, v]) => [name, round(v)])),
     ...(hit.updates ? { updates: hit.updates } : {}),
@@ -49,4 +55,16 @@ export function abstentionText(a: Abstention): string {
 
 export function abstentionJson(a: Abstention): Record<string, unknown> {
   return { unknown_names: a.unknown, best_coverage: round(a.bestCoverage) };
+}
+
+/** Whether neighbours joined: "Session context: the best candidates come from many sittings; neighbours joined …". */
+export function sessionContextText(note: SessionContextNote): string {
+  if (!note.spread) return "Session context: the best candidates come from few sittings, so their neighbours joined.";
+  const n = note.joinedAround ?? 0;
+  const head = `Session context: the ${JOIN_AMONG} best candidates come from ${SPREAD_SESSIONS}+ sittings (evidence spread out), so neighbours joined`;
+  return n > 0 ? `${head} only around the ${n} holding ≥ ${JOIN_MATCHES} of them.` : `${head} nowhere: no sitting holds ${JOIN_MATCHES} of them.`;
+}
+
+export function sessionContextJson(note: SessionContextNote): Record<string, unknown> {
+  return { spread: note.spread === true, ...(note.spread ? { neighbours_joined_around: note.joinedAround ?? 0 } : {}) };
 }

@@ -22,6 +22,8 @@ export interface ChannelContribution {
   score: number;
   /** The part of the memory's score this channel gave: weight × normalised score. */
   contribution: number;
+  /** Set when the channel kept a match below its fixed bar because it stood out (standard deviations). */
+  standout?: number;
 }
 
 export interface ChannelResult {
@@ -48,7 +50,7 @@ export function fuse(results: readonly ChannelResult[]): FusedHit[] {
       const entry = byId.get(hit.memory.id) ?? { memory: hit.memory, score: 0, channels: {}, weak: true };
       entry.weak &&= hit.weak === true;
       const contribution = single ? hit.score : weight * norm(hit.score);
-      entry.channels[channel] = { rank: i + 1, score: hit.score, contribution };
+      entry.channels[channel] = { rank: i + 1, score: hit.score, contribution, ...(hit.standout === undefined ? {} : { standout: hit.standout }) };
       entry.score += contribution;
       byId.set(hit.memory.id, entry);
     });

@@ -5,7 +5,8 @@
  * document — and by its immediate neighbours in that session when they match too. The neighbours of the
  * best matches become candidates even when no channel found them, since the answer to a question often
  * shares no words with it. A memory without a session id is its own session: neither favoured nor penalised.
- * The session lift is scaled by how much of the session matches (see {@link COHERENT_MATCHES}).
+ * The session lift is scaled by how much of the session matches (see {@link COHERENT_MATCHES}), and neighbours
+ * join only around sessions that hold several of the query's best candidates (see {@link JOIN_MATCHES}).
  * Measured on LoCoMo (weights fitted on conversations 0–4, 5–9 held out): see DESIGN.md, "Session context".
  */
 import type { FusedHit } from "./fusion.ts";
@@ -27,6 +28,26 @@ export const EXPAND_DEPTH = 10;
  */
 export const COHERENT_MATCHES = 3;
 export const COHERENT_SHARE = 0.25;
+
+/**
+ * When the query's best candidates look spread out — the {@link JOIN_AMONG} best come from at least
+ * {@link SPREAD_SESSIONS} different sessions — neighbours join only around a best hit whose session holds at
+ * least {@link JOIN_MATCHES} of them (each scoring ≥ {@link COHERENT_SHARE} of the best). In a
+ * conversation about the query (LoCoMo) the matching sitting holds several of the best; where the evidence is
+ * a remark made in passing in sittings about other things (multisession), the best candidates come one per
+ * session, and the neighbours that joined were replies about those other things, crowding the top-k. A small
+ * store, or a query matching a few sittings, keeps joining everywhere. Fitted on multisession-a and LoCoMo
+ * 0–4 (2 or 3 of the best 5, 10, 20 or 30); see DESIGN.md.
+ */
+export const JOIN_MATCHES = 3;
+export const JOIN_AMONG = 10;
+export const SPREAD_SESSIONS = 5;
+
+/** What session context did, for --explain: the candidates looked spread out, and how many sittings neighbours joined around. */
+export interface SessionContextNote {
+  spread?: boolean;
+  joinedAround?: number;
+}
 
 export type Neighbours = ReadonlyMap<string, { prev: string | null; next: string | null }>;
 
@@ -66,11 +87,35 @@ export function boostBySession(hits: readonly FusedHit[], neighbours: Neighbours
     .sort((a, b) => b.score - a.score || b.memory.createdAt - a.memory.createdAt);
 }
 
-/** Neighbours of the `depth` best hits that are not candidates yet, best hit's first. */
-export function neighboursToAdd(hits: readonly FusedHit[], neighbours: Neighbours, depth: number): string[] {
+/**
+ * The sessions neighbours may join around, for `hits` sorted best first: those holding at least
+ * {@link JOIN_MATCHES} of the {@link JOIN_AMONG} best, when these look spread out; null (every session) when not.
+ */
+export function coherentSessions(hits: readonly FusedHit[]): Set<string> | null {
+  const top = hits[0]?.score ?? 0;
+  const count = new Map<string, number>();
+  let sittings = 0;
+  const seen = new Set<string>();
+  for (const h of hits.slice(0, JOIN_AMONG)) {
+    const s = h.memory.sessionId;
+    // A memory without a session is a sitting of its own.
+    if (s === null || !seen.has(s)) sittings++;
+    if (s !== null) seen.add(s);
+    if (s !== null && top > 0 && h.score >= COHERENT_SHARE * top) count.set(s, (count.get(s) ?? 0) + 1);
+  }
+  if (sittings < SPREAD_SESSIONS) return null;
+  return new Set([...count].filter(([, n]) => n >= JOIN_MATCHES).map(([s]) => s));
+}
+
+/**
+ * Neighbours of the `depth` best hits (sorted best first) that are not candidates yet, best hit's first,
+ * only around hits whose session is in `around` (every session when omitted).
+ */
+export function neighboursToAdd(hits: readonly FusedHit[], neighbours: Neighbours, depth: number, around: ReadonlySet<string> | null = null): string[] {
   const have = new Set(hits.map((h) => h.memory.id));
   const add = new Set<string>();
   for (const h of hits.slice(0, depth)) {
+    if (around && h.memory.sessionId !== null && !around.has(h.memory.sessionId)) continue;
     const n = neighbours.get(h.memory.id);
     for (const id of [n?.prev, n?.next]) if (id && !have.has(id)) add.add(id);
   }

@@ -2,7 +2,8 @@
 import { expect, test } from "bun:test";
 import type { Memory } from "../../src/domain/memory.ts";
 import type { FusedHit } from "../../src/retrieve/fusion.ts";
-import { boostBySession, neighboursToAdd } from "../../src/retrieve/session-context.ts";
+import { boostBySession, coherentSessions, neighboursToAdd } from "../../src/retrieve/session-context.ts";
+import { sessionContextJson, sessionContextText } from "../../src/retrieve/explain.ts";
 import { testEngine } from "../helpers/engine.ts";
 
 const hit = (id: string, score: number, sessionId: string | null): FusedHit =>
@@ -72,4 +73,47 @@ test("neighboursToAdd takes the best hits' neighbours that are not candidates ye
     ["c", { prev: "z", next: null }],
   ]);
   expect(neighboursToAdd(hits, n, 2)).toEqual(["x", "y"]);
+});
+
+test("when the best candidates come one per sitting, neighbours join only around a sitting holding several of them", () => {
+  // Ten best from eight sittings: s1 holds three of them (a conversation about the query), the rest one each.
+  const hits = [hit("a", 1, "s1"), hit("b", 0.9, "s2"), hit("c", 0.8, "s1"), hit("d", 0.7, "s3"), hit("e", 0.7, "s4")];
+  hits.push(hit("f", 0.6, "s1"), hit("g", 0.6, "s5"), hit("h", 0.5, "s6"), hit("i", 0.5, "s7"), hit("j", 0.4, "s8"));
+  const around = coherentSessions(hits);
+  expect(around).toEqual(new Set(["s1"]));
+  const n = new Map([
+    ["a", { prev: "a0", next: null }],
+    ["b", { prev: "b0", next: "b1" }],
+    ["c", { prev: null, next: "c1" }],
+  ]);
+  expect(neighboursToAdd(hits, n, 10, around)).toEqual(["a0", "c1"]);
+  // Every sitting alone: nothing joins (a fact said in passing sits among replies about other things).
+  const spread = Array.from({ length: 10 }, (_, i) => hit(`m${i}`, 1 - i * 0.05, `s${i}`));
+  expect(coherentSessions(spread)).toEqual(new Set());
+  expect(neighboursToAdd(spread, new Map([["m0", { prev: "x", next: "y" }]]), 10, coherentSessions(spread))).toEqual([]);
+});
+
+test("with few sittings among the best candidates (a small store), neighbours join everywhere", () => {
+  const few = [hit("a", 1, "s1"), hit("b", 0.8, "s2"), hit("c", 0.5, "s2"), hit("d", 0.4, null)];
+  expect(coherentSessions(few)).toBeNull();
+  expect(neighboursToAdd(few, new Map([["a", { prev: null, next: "a1" }]]), 10, coherentSessions(few))).toEqual(["a1"]);
+});
+
+test("--explain says whether the candidates looked spread out and where neighbours joined", async () => {
+  const { engine, advance } = testEngine();
+  // Twelve sittings about taps; six of them mention the garden once, in passing.
+  for (let i = 0; i < 12; i++) {
+    const aside = i % 2 === 0 ? ` Side note: planted tomatoes in the garden bed ${i}.` : "";
+    for (const content of [`How do I fix a leaking tap number ${i}?${aside}`, `Tighten the packing nut ${i}.`]) {
+      engine.remember({ content, sessionId: `sitting-${i}` });
+      advance(1000);
+    }
+  }
+  const r = await engine.recall({ query: "what have I planted in the garden", track: false });
+  expect(r.sessionContext).toEqual({ spread: true, joinedAround: 0 });
+  // The replies about taps next to each aside do not join and fill the list.
+  expect(r.results).toHaveLength(6);
+  expect(r.results.every((h) => h.memory.content.includes("garden"))).toBe(true);
+  expect(sessionContextText(r.sessionContext!)).toContain("spread out");
+  expect(sessionContextJson(r.sessionContext!)).toEqual({ spread: true, neighbours_joined_around: 0 });
 });

@@ -3,7 +3,7 @@ import { defineCommand } from "citty";
 import { recallHitToJson } from "../../domain/serialize.ts";
 import { parseOptionalTime } from "../../domain/time.ts";
 import { RECALL_MODES } from "../../retrieve/channel.ts";
-import { abstentionJson, abstentionText, explainJson, explainText } from "../../retrieve/explain.ts";
+import { abstentionJson, abstentionText, explainJson, explainText, sessionContextJson, sessionContextText } from "../../retrieve/explain.ts";
 import { filterFlags, intFlag, jsonFlag, listFlag, positionalText, scopeFlags, scopeFrom } from "../flags.ts";
 import { formatMemory } from "../format.ts";
 import { output, progress } from "../output.ts";
@@ -52,6 +52,7 @@ export default defineCommand({
             })),
           abstained: result.abstained,
           ...(args.explain && result.abstention ? { abstention: abstentionJson(result.abstention) } : {}),
+          ...(args.explain && result.sessionContext ? { session_context: sessionContextJson(result.sessionContext) } : {}),
           mode: result.mode,
           channels: result.channels,
           ...(result.warnings.length > 0 ? { warnings: [...new Set(result.warnings)] } : {}),
@@ -61,14 +62,13 @@ export default defineCommand({
       if (result.results.length === 0) return output.text(result.abstention ? abstentionText(result.abstention) : "No matching memories.");
       const referenced = result.results.flatMap((r) => [r.memory.id, r.updates, r.duplicateOf].filter((id): id is string => id !== undefined));
       const short = engine.shortIds(referenced);
-      output.text(
-        result.results
-          .map((r) => {
-            const explain = args.explain ? [explainText(r, (id) => short.get(id) ?? id)] : [];
-            return formatMemory(r.memory, [`score ${r.score.toFixed(3)}`, ...explain, ...(r.truncated ? ["(cut to budget)"] : [])], short.get(r.memory.id));
-          })
-          .join("\n\n"),
-      );
+      const hits = result.results.map((r) => {
+        const explain = args.explain ? [explainText(r, (id) => short.get(id) ?? id)] : [];
+        return formatMemory(r.memory, [`score ${r.score.toFixed(3)}`, ...explain, ...(r.truncated ? ["(cut to budget)"] : [])], short.get(r.memory.id));
+      });
+      // --explain: whether neighbours joined (a sitting about the query) or not (evidence spread out), once.
+      const context = args.explain && result.sessionContext ? [sessionContextText(result.sessionContext)] : [];
+      output.text([...context, ...hits].join("\n\n"));
     });
   },
 });
