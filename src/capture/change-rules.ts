@@ -22,7 +22,7 @@ export interface Comparison {
 
 /** Words announcing that the new statement replaces what was true before. */
 export const CHANGE =
-  /\b(switch(ed|ing)?|migrat(ed|ing)|moved|replac(ed|ing)|changed|upgraded|downgraded|deprecated|renamed|ported|became|superseded|no longer|from now on|not anymore|anymore|instead( of)?|is gone|are gone|since|now)\b/i;
+  /\b(switch(ed|ing)?|migrat(ed|ing)|moved|replac(ed|es|ing)|changed|upgraded|downgraded|deprecated|decommissioned|retired|removed|deleted|dropped|relocated|stopped|renamed|ported|became|superseded|no longer|from now on|not anymore|anymore|instead( of)?|is gone|are gone|since|now)\b/i;
 /** Words announcing something added next to what was said, not instead of it. */
 const ADDITION = /\b(also|additionally|as well|too|in addition|another|besides|plus|there'?s a separate)\b/i;
 
@@ -43,6 +43,13 @@ function namesOld(p: StatementParts, next: string): boolean {
   return false;
 }
 
+/** A change cue in a clause of `next` that names something the older statement holds ("…; use X instead" about another thing is not). */
+function cueAbout(p: StatementParts, next: string): boolean {
+  return next
+    .split(/[.;!?]\s|[;!?]$|\.$/)
+    .some((clause) => CHANGE.test(clause) && sharedStems(statementParts(clause).stems, p.stems).length > 0);
+}
+
 const some = <T>(xs: Iterable<T>, f: (x: T) => boolean) => {
   for (const x of xs) if (f(x)) return true;
   return false;
@@ -54,7 +61,7 @@ export function changeSignals(p: StatementParts, n: StatementParts, prev: string
   const shared = sharedStems(p.stems, n.stems);
   // The newer statement is about the same slot: it has a subject and that subject adds no other thing
   // ("Java service's heap" after "Java service uses Flyway" is another slot).
-  const sameSlot = n.subject.size > 0 && [...n.subject].every((w) => hasLike(p.stems, w));
+  const sameSlot = n.subject.size >= 2 && [...n.subject].every((w) => hasLike(p.stems, w));
   const subjectKept = some(p.subject, (w) => n.stems.has(w));
   const valueGone = p.value.size > 0 && !some(p.value, (w) => n.stems.has(w));
   const goneNames = [...p.valueNames].filter((w) => !n.stems.has(w));
@@ -63,7 +70,7 @@ export function changeSignals(p: StatementParts, n: StatementParts, prev: string
   const negatedShared = (x: StatementParts) => shared.some((w) => x.negated.has(w));
   return {
     shared: shared.length,
-    cue: CHANGE.test(next) && !CHANGE.test(prev),
+    cue: !CHANGE.test(prev) && cueAbout(p, next),
     added: ADDITION.test(next) && !ADDITION.test(prev),
     quantity: changedQuantity(p.quantities, n.quantities),
     flip: negatedShared(p) !== negatedShared(n),
@@ -80,7 +87,8 @@ export function changeOf(prev: string, next: string): Comparison {
   if (s.added && !s.cue) return { relation: "none", reason: "adds to it", confident: false };
   const framed = s.shared >= 2;
   // Two independent signals agreeing, a stated change in a shared frame, or the same slot with a new value.
-  const signals = [s.cue, s.quantity && framed, s.flip && framed, s.slot, s.replaced, s.namesOld].filter(Boolean).length;
+  // slot and replaced read the same subject slot: one signal between them.
+  const signals = [s.cue, s.quantity && framed, s.flip && framed, s.slot || s.replaced, s.namesOld].filter(Boolean).length;
   const confident = signals >= 2;
   if (s.cue) return { relation: "update", reason: "states a change to it", confident };
   if (s.slot) return { relation: "update", reason: "gives its subject another value", confident };

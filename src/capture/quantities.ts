@@ -68,13 +68,16 @@ export function comparable(a: Quantity, b: Quantity): boolean {
   return a.unit === "" || b.unit === "" || a.unit.startsWith(b.unit) || b.unit.startsWith(a.unit);
 }
 
+/** A bare whole number naming the major version of the other ("Vue 3" and "Vue 3.4"). */
+const coarser = (a: Quantity, b: Quantity) => comparable(a, b) && Number.isInteger(a.value) && !Number.isInteger(b.value) && Math.floor(b.value) === a.value;
+
 /**
  * A value changed: `prev` states a quantity `next` does not repeat, and `next` states another of the same
  * kind in its place ("30 minutes" → "2 hours"; "Node 18" → "Node 20"; not "Node 22 breaks, use 20" → the
  * same two numbers reworded).
  */
 export function changedQuantity(prev: readonly Quantity[], next: readonly Quantity[]): boolean {
-  const same = (a: Quantity, b: Quantity) => comparable(a, b) && Math.abs(a.value - b.value) < 1e-9;
+  const same = (a: Quantity, b: Quantity) => comparable(a, b) && (Math.abs(a.value - b.value) < 1e-9 || coarser(a, b) || coarser(b, a));
   const gone = prev.filter((p) => !next.some((q) => same(p, q)));
   const fresh = next.filter((q) => !prev.some((p) => same(p, q)));
   return gone.some((p) => fresh.some((q) => comparable(p, q)));

@@ -86,7 +86,8 @@ function split(text: string): StatementParts {
   let justLinked = false;
   let sentenceStart = true;
   let negating = 0;
-  for (const m of text.slice(0, 1000).matchAll(TOKEN)) {
+  const tokens = [...text.slice(0, 1000).matchAll(TOKEN)];
+  for (const [i, m] of tokens.entries()) {
     const raw = m[0];
     if (/^[.;,!?()]$/.test(raw)) {
       negating = 0;
@@ -101,7 +102,9 @@ function split(text: string): StatementParts {
       continue;
     }
     // The linking verb, with a participle right after it ("are shipped with", "is built by").
-    if ((!linked && LINK.test(lower)) || (justLinked && (LINK.test(lower) || /ed$/.test(lower)))) {
+    // A linking word right before another is a noun ("iOS builds run on …", "the uses are …").
+    const nounFirst = !linked && LINK.test(tokens[i + 1]?.[0].toLowerCase() ?? "") && !/^(is|are|was|were|be|been)$/.test(lower);
+    if ((!linked && !nounFirst && LINK.test(lower)) || (justLinked && (LINK.test(lower) || /ed$/.test(lower)))) {
       linked = true;
       justLinked = true;
       if (!STOPWORDS.has(lower)) p.stems.add(porterStem(lower));

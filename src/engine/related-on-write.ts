@@ -9,16 +9,11 @@
  */
 import { compareStatements } from "../capture/compare.ts";
 import type { Memory, MemoryFilter } from "../domain/memory.ts";
+import { isStanding } from "../domain/standing.ts";
 import { buildKeywordQuery } from "../retrieve/fts-query.ts";
 import type { EngineContext } from "./context.ts";
 
-/**
- * Standing statements about the project or the user. Errors, tasks and checkpoints have lifecycles of their
- * own, and a note written in a session is a turn of a conversation ("I went to the workshop yesterday"), not
- * a claim a later turn replaces.
- */
-const COMPARED_TYPES = new Set(["decision", "preference", "fact", "lesson", "note"]);
-const standing = (m: Memory) => COMPARED_TYPES.has(m.type) && !(m.type === "note" && m.sessionId !== null);
+const standing = isStanding;
 /** The memories sharing the most words with the new one that are compared with it. */
 const CANDIDATES = 5;
 

@@ -8,6 +8,7 @@
  */
 import type { Memory } from "../domain/memory.ts";
 import type { FusedHit } from "./fusion.ts";
+import { statesChange } from "./stated-change.ts";
 import { STOPWORDS } from "./stopwords.ts";
 
 /** Words that announce a change of state, in the newer memory. */
@@ -18,6 +19,8 @@ const REACH = 3;
 const MIN_SHARED = 2;
 /** The newer memory must itself match the query this well, relative to the older one's score. */
 const MIN_SCORE_RATIO = 0.6;
+/** …and this well when the write-time rules (stated-change.ts) say it changes the older one. */
+const MIN_CHANGE_SCORE_RATIO = Number(process.env.CF_RATIO ?? 0.6);
 const WORD = /[\p{L}\p{N}_]+/gu;
 
 export interface CurrentFirst {
@@ -56,7 +59,12 @@ export function currentFirst(hits: readonly FusedHit[], depth: number): CurrentF
 }
 
 function isUpdate(older: FusedHit, newer: FusedHit, wordsOf: (h: FusedHit) => Set<string>): boolean {
-  if (newer.score < MIN_SCORE_RATIO * older.score) return false;
+  if (newer.score < MIN_CHANGE_SCORE_RATIO * older.score) return false;
+  if (newer.score < MIN_SCORE_RATIO * older.score) {
+    // A weaker match moves only on the write-time rules' evidence that it changes the older one.
+    const m = newer.memory;
+    return m.createdAt > older.memory.createdAt && m.project === older.memory.project && statesChange(m, older.memory);
+  }
   return states(newer.memory, older.memory, wordsOf(newer), wordsOf(older));
 }
 
@@ -66,7 +74,9 @@ export function updates(newer: Memory, older: Memory): boolean {
 }
 
 function states(newer: Memory, older: Memory, newWords: Set<string>, oldWords: Set<string>): boolean {
-  if (newer.createdAt <= older.createdAt || newer.project !== older.project || !CHANGE.test(newer.content)) return false;
+  if (newer.createdAt <= older.createdAt || newer.project !== older.project) return false;
+  if (statesChange(newer, older)) return true;
+  if (!CHANGE.test(newer.content)) return false;
   let shared = 0;
   for (const w of newWords) if (oldWords.has(w) && ++shared >= MIN_SHARED) return true;
   return false;
