@@ -7,7 +7,7 @@
  * the older one's own value ("Devise is configured with …" after "… uses Devise") is not a change.
  * Two signals, or a cue with a replaced value, make the change confident enough to supersede on its own.
  */
-import { changedQuantity } from "./quantities.ts";
+import { changedQuantity, UNIT_STEMS } from "./quantities.ts";
 import { hasLike, sharedStems, statementParts, type StatementParts } from "./statement-parts.ts";
 
 export type Relation = "duplicate" | "update" | "conflict" | "none";
@@ -50,6 +50,13 @@ function cueAbout(p: StatementParts, next: string): boolean {
     .some((clause) => CHANGE.test(clause) && sharedStems(statementParts(clause).stems, p.stems).length > 0);
 }
 
+/** The content words of the clause of `text` around position `at` ("retention raised to 35 days" in "…; …"). */
+function clauseAt(text: string, at: number): Set<string> {
+  const start = Math.max(...[";", ". ", "! ", "? "].map((d) => text.lastIndexOf(d, at)));
+  const ends = [";", ". ", "! ", "? "].map((d) => text.indexOf(d, at)).filter((i) => i >= 0);
+  return statementParts(text.slice(start < 0 ? 0 : start + 1, ends.length > 0 ? Math.min(...ends) : text.length)).stems;
+}
+
 const some = <T>(xs: Iterable<T>, f: (x: T) => boolean) => {
   for (const x of xs) if (f(x)) return true;
   return false;
@@ -72,7 +79,7 @@ export function changeSignals(p: StatementParts, n: StatementParts, prev: string
     shared: shared.length,
     cue: !CHANGE.test(prev) && cueAbout(p, next),
     added: ADDITION.test(next) && !ADDITION.test(prev),
-    quantity: changedQuantity(p.quantities, n.quantities),
+    quantity: changedQuantity(p.quantities, n.quantities, (a, b) => sharedStems(clauseAt(prev, a.at), clauseAt(next, b.at)).some((w) => !UNIT_STEMS.has(w))),
     flip: negatedShared(p) !== negatedShared(n),
     slot: sameSlot && subjectKept && valueGone && p.valueNames.size > 0 && freshValue,
     replaced: sameSlot && goneNames.length > 0 && freshNames.length > 0,

@@ -11,6 +11,8 @@ export interface Quantity {
   /** "time", "size", "clock", "port", or the counted word's stem ("" for a bare number or a version). */
   unit: string;
   value: number;
+  /** Where it starts in the text. */
+  at: number;
 }
 
 const TIME: Record<string, number> = {
@@ -20,6 +22,8 @@ const TIME: Record<string, number> = {
   year: 31536000, years: 31536000,
 };
 const SIZE: Record<string, number> = { b: 1, bytes: 1, kb: 1e3, k: 1e3, mb: 1e6, m: 1e6, gb: 1e9, g: 1e9, tb: 1e12 };
+/** Stems of the unit words: shared units ("days", "MB") do not make two quantities about one thing. */
+export const UNIT_STEMS: ReadonlySet<string> = new Set([...Object.keys(TIME), ...Object.keys(SIZE), "port"].map((w) => porterStem(w)));
 const WORDS: Record<string, number> = { a: 1, an: 1, one: 1, two: 2, three: 3, four: 4, five: 5, ten: 10 };
 /** Words after a number that say nothing about what it counts. */
 const NOT_UNITS = new Set(["and", "or", "to", "in", "on", "of", "for", "the", "is", "are", "with", "per", "by", "at", "so", "but"]);
@@ -36,22 +40,22 @@ export function quantities(text: string): Quantity[] {
   const out: Quantity[] = [];
   const taken = new Set<number>();
   for (const m of text.matchAll(CLOCK)) {
-    out.push({ unit: "clock", value: Number(m[1]) * 60 + Number(m[2]) });
+    out.push({ unit: "clock", value: Number(m[1]) * 60 + Number(m[2]), at: m.index! });
     for (let i = m.index!; i < m.index! + m[0].length; i++) taken.add(i);
   }
   for (const m of text.matchAll(PORT)) {
-    out.push({ unit: "port", value: Number(m[1]) });
+    out.push({ unit: "port", value: Number(m[1]), at: m.index! });
     for (let i = m.index!; i < m.index! + m[0].length; i++) taken.add(i);
   }
-  for (const m of text.matchAll(WORD_COUNT)) out.push({ unit: "time", value: WORDS[m[1]!.toLowerCase()]! * TIME[m[2]!.toLowerCase()]! });
+  for (const m of text.matchAll(WORD_COUNT)) out.push({ unit: "time", value: WORDS[m[1]!.toLowerCase()]! * TIME[m[2]!.toLowerCase()]!, at: m.index! });
   for (const m of text.matchAll(NUMBER)) {
     if (taken.has(m.index!)) continue;
-    out.push(quantity(Number(m[1]), (m[2] ?? "").toLowerCase(), (m[3] ?? "").toLowerCase()));
+    out.push({ ...quantity(Number(m[1]), (m[2] ?? "").toLowerCase(), (m[3] ?? "").toLowerCase()), at: m.index! });
   }
   return out;
 }
 
-function quantity(n: number, glued: string, next: string): Quantity {
+function quantity(n: number, glued: string, next: string): Omit<Quantity, "at"> {
   if (glued === "am" || glued === "pm") return { unit: "clock", value: ((n % 12) + (glued === "pm" ? 12 : 0)) * 60 };
   const unit = glued !== "" ? glued : next;
   if (unit in TIME) return { unit: "time", value: n * TIME[unit]! };
@@ -76,9 +80,14 @@ const coarser = (a: Quantity, b: Quantity) => comparable(a, b) && Number.isInteg
  * kind in its place ("30 minutes" → "2 hours"; "Node 18" → "Node 20"; not "Node 22 breaks, use 20" → the
  * same two numbers reworded).
  */
-export function changedQuantity(prev: readonly Quantity[], next: readonly Quantity[]): boolean {
+export function changedQuantity(
+  prev: readonly Quantity[],
+  next: readonly Quantity[],
+  /** Whether two quantities are said of the same thing (default: any two are). */
+  about: (p: Quantity, n: Quantity) => boolean = () => true,
+): boolean {
   const same = (a: Quantity, b: Quantity) => comparable(a, b) && (Math.abs(a.value - b.value) < 1e-9 || coarser(a, b) || coarser(b, a));
   const gone = prev.filter((p) => !next.some((q) => same(p, q)));
   const fresh = next.filter((q) => !prev.some((p) => same(p, q)));
-  return gone.some((p) => fresh.some((q) => comparable(p, q)));
+  return gone.some((p) => fresh.some((q) => comparable(p, q) && about(p, q)));
 }

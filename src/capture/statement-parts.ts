@@ -140,7 +140,8 @@ function split(text: string): StatementParts {
 /** Content words of `a` also in `b`, general ones and bare numbers left out. */
 export function sharedStems(a: ReadonlySet<string>, b: ReadonlySet<string>): string[] {
   const out: string[] = [];
-  for (const w of a) if (b.has(w) && !GENERIC.has(w) && !/^\d+(\.\d+)?$/.test(w)) out.push(w);
+  // A compound counts through its parts ("payments-svc" is "payments" and "svc"), not a third time whole.
+  for (const w of a) if (b.has(w) && !GENERIC.has(w) && !/^\d+(\.\d+)?$/.test(w) && !/[\p{L}\p{N}][._/:@#~+-][\p{L}\p{N}]/u.test(w)) out.push(w);
   return out;
 }
 

@@ -14,6 +14,7 @@ import { type ChannelContribution, type ChannelResult, type FusedHit, fuse } fro
 import { boostBySession, EXPAND_DEPTH, neighboursToAdd } from "../retrieve/session-context.ts";
 import { TemporalChannel } from "../retrieve/temporal-channel.ts";
 import { asksAboutThePast } from "../retrieve/asks-past.ts";
+import { newerFirst } from "../retrieve/newer-first.ts";
 import type { EngineContext } from "./context.ts";
 import { type FilterOptions, resolveFilter } from "./filter.ts";
 
@@ -153,7 +154,7 @@ export async function recall(ctx: EngineContext, input: RecallInput): Promise<Re
       warnings.push(describeError(err));
     }
   }
-  const current = currentFirst(fused, limit);
+  const current = currentFirst(newerFirst(fused, limit), limit);
   const { hits: distinct, demoted } = demoteNearDuplicates(current.hits, limit);
   fused = distinct.slice(0, limit);
   const declined = input.abstain === false ? null : abstention(ctx.store, input.query, fused.map((f) => f.memory));
