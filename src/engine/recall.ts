@@ -154,8 +154,8 @@ export async function recall(ctx: EngineContext, input: RecallInput): Promise<Re
       warnings.push(describeError(err));
     }
   }
-  const current = currentFirst(newerFirst(fused, limit), limit);
-  const { hits: distinct, demoted } = demoteNearDuplicates(current.hits, limit);
+  const current = currentFirst(fused, limit);
+  const { hits: distinct, demoted } = demoteNearDuplicates(newerFirst(current.hits, limit), limit);
   fused = distinct.slice(0, limit);
   const declined = input.abstain === false ? null : abstention(ctx.store, input.query, fused.map((f) => f.memory));
   if (declined) fused = [];
