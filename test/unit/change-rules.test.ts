@@ -35,9 +35,10 @@ describe("changeOf", () => {
     expect(changeOf("Grafana dashboards live in ops/dashboards", "The mobile app uses Expo").relation).toBe("none");
   });
 
-  test("only two agreeing signals are confident", () => {
+  test("only a stated change naming what it replaced, or giving another value of it, is confident", () => {
     expect(changeOf("The docs are published with Jekyll", "We migrated the docs from Jekyll to Hugo").confident).toBe(true);
     expect(changeOf("The worker pool has 6 threads in production", "Production worker pool: 16 threads").confident).toBe(false);
+    expect(changeOf("Email delivery is handled by Mailgun", "We switched email delivery from Mailgun to Postmark").confident).toBe(true);
   });
 
   test("the same statement in other words means the same; a changed number does not", () => {
