@@ -2,8 +2,8 @@
  * @module How a new statement relates to an older one about the same subject, without a model: nearly the
  * same words (duplicate), a change of what the older one says (update: "we moved deploys from Heroku to
  * Fly.io"), a disagreement (conflict: "port 8080" / "port 9090", "always" / "never"), or nothing to act on
- * (an addition, another subject). Word sets, changed values (numbers, versions, hosts) and change cues
- * decide; measured on blind labelled pairs (bench/lifecycle.ts): they catch about a fifth of real changes.
+ * (an addition, another subject). Near-copies by word overlap here; changes by structure in
+ * change-rules.ts, measured on blind labelled pairs (bench/lifecycle.ts).
  */
 import { STOPWORDS } from "../retrieve/stopwords.ts";
 import { CHANGE, type Comparison, changeOf } from "./change-rules.ts";
