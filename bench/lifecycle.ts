@@ -7,18 +7,21 @@
  *
  *   node scripts/bun.mjs run bench/lifecycle.ts [--sets a,b] [--json] [--show]
  *
- * Set a may be fitted on; set b is held out. Nothing is superseded or merged on its own (see
- * src/engine/related-on-write.ts), so only flags are measured.
+ * Set a may be fitted on; set b is held out. A flag is either outcome that names the older memory: superseded
+ * on its own (when confident, src/engine/related-on-write.ts) or returned as a possible conflict. Supersede
+ * precision counts updates and contradictions as right (a newer contradicting statement replaces the older).
  */
 import { readFileSync } from "node:fs";
 import { basename } from "node:path";
 import { parseArgs } from "node:util";
+import { changeSignals, sameMeaning } from "../src/capture/change-rules.ts";
+import { statementParts } from "../src/capture/statement-parts.ts";
 import { Engine } from "../src/engine/engine.ts";
 import { SqliteStore } from "../src/store/sqlite-store.ts";
 
 type Label = "update" | "contradiction" | "addition" | "duplicate" | "unrelated";
-/** What the second write did: reinforced the first as a duplicate, reported it as a conflict, or nothing. */
-type Outcome = "conflict" | "duplicate" | "none";
+/** What the second write did: superseded the first, reported it as a conflict, reinforced it as a duplicate, or nothing. */
+type Outcome = "superseded" | "conflict" | "duplicate" | "none";
 
 function outcome(prev: string, next: string): Outcome {
   let clock = Date.parse("2026-06-01T00:00:00Z");
@@ -28,6 +31,7 @@ function outcome(prev: string, next: string): Outcome {
     clock += 86_400_000;
     const r = engine.remember({ content: next, type: "fact" });
     if (r.status === "duplicate") return "duplicate";
+    if (r.superseded?.length) return "superseded";
     return r.conflicts?.length ? "conflict" : "none";
   } finally {
     engine.close();
@@ -47,30 +51,40 @@ export function runPairs(files: readonly string[], opts: { show?: boolean } = {}
       .filter((l) => l.trim() !== "")
       .map((l) => JSON.parse(l) as { old: string; new: string; label: Label });
     const table: Record<string, Record<Outcome, number>> = {};
+    // Paraphrase rule (capture/change-rules.ts sameMeaning), measured only: not applied on write.
+    const para: Record<string, number> = {};
+    for (const p of pairs) if (sameMeaning(p.old, p.new)) para[p.label] = (para[p.label] ?? 0) + 1;
     for (const p of pairs) {
       const o = outcome(p.old, p.new);
-      (table[p.label] ??= { conflict: 0, duplicate: 0, none: 0 })[o]++;
-      if (opts.show && ((p.label === "update" || p.label === "contradiction") !== (o === "conflict") || (p.label === "duplicate") !== (o === "duplicate"))) {
-        process.stderr.write(`${p.label} → ${o}\n  old: ${p.old}\n  new: ${p.new}\n`);
+      (table[p.label] ??= { superseded: 0, conflict: 0, duplicate: 0, none: 0 })[o]++;
+      const change = p.label === "update" || p.label === "contradiction";
+      if (opts.show && (change !== (o === "conflict" || o === "superseded") || (p.label === "duplicate") !== (o === "duplicate") || (o === "superseded" && !change))) {
+        const s = changeSignals(statementParts(p.old), statementParts(p.new), p.old, p.new);
+        process.stderr.write(`${p.label} → ${o}  ${JSON.stringify(s)}\n  old: ${p.old}\n  new: ${p.new}\n`);
       }
     }
-    const sum = (o: Outcome, labels: Label[]) => labels.reduce((n, l) => n + (table[l]?.[o] ?? 0), 0);
+    const sum = (o: Outcome | "flag", labels: Label[]): number =>
+      o === "flag" ? sum("superseded", labels) + sum("conflict", labels) : labels.reduce((n, l) => n + (table[l]?.[o] ?? 0), 0);
     const count = (labels: Label[]) => labels.reduce((n, l) => n + Object.values(table[l] ?? {}).reduce((a, b) => a + b, 0), 0);
     const all: Label[] = ["update", "contradiction", "addition", "duplicate", "unrelated"];
     const changes: Label[] = ["update", "contradiction"];
     results[name] = {
       pairs: pairs.length,
-      flag_precision: ratio(sum("conflict", changes), sum("conflict", all)),
-      flag_recall: ratio(sum("conflict", changes), count(changes)),
-      flag_recall_updates: ratio(sum("conflict", ["update"]), count(["update"])),
-      flag_recall_contradictions: ratio(sum("conflict", ["contradiction"]), count(["contradiction"])),
-      additions_flagged: ratio(sum("conflict", ["addition"]) + sum("duplicate", ["addition"]), count(["addition"])),
-      unrelated_flagged: ratio(sum("conflict", ["unrelated"]) + sum("duplicate", ["unrelated"]), count(["unrelated"])),
+      supersede_precision: ratio(sum("superseded", changes), sum("superseded", all)),
+      supersede_recall: ratio(sum("superseded", changes), count(changes)),
+      flag_precision: ratio(sum("flag", changes), sum("flag", all)),
+      flag_recall: ratio(sum("flag", changes), count(changes)),
+      flag_recall_updates: ratio(sum("flag", ["update"]), count(["update"])),
+      flag_recall_contradictions: ratio(sum("flag", ["contradiction"]), count(["contradiction"])),
+      additions_flagged: ratio(sum("flag", ["addition"]) + sum("duplicate", ["addition"]), count(["addition"])),
+      unrelated_flagged: ratio(sum("flag", ["unrelated"]) + sum("duplicate", ["unrelated"]), count(["unrelated"])),
+      paraphrase_precision: ratio(para.duplicate ?? 0, Object.values(para).reduce((a, b) => a + b, 0)),
+      paraphrase_recall: ratio(para.duplicate ?? 0, count(["duplicate"])),
       duplicates_reinforced: ratio(sum("duplicate", ["duplicate"]), count(["duplicate"])),
       table,
     };
-}
-return results;
+  }
+  return results;
 }
 
 if (import.meta.main) {
@@ -82,9 +96,9 @@ if (import.meta.main) {
     for (const [name, r] of Object.entries(results)) {
       process.stdout.write(`set ${name} (${r.pairs} pairs)\n`);
       for (const [k, v] of Object.entries(r)) if (k !== "table" && k !== "pairs") process.stdout.write(`  ${k.padEnd(44)} ${v ?? "-"}\n`);
-      process.stdout.write("  label          conflict duplicate none\n");
+      process.stdout.write("  label          superseded conflict duplicate none\n");
       for (const [label, t] of Object.entries(r.table as Record<string, Record<Outcome, number>>)) {
-        process.stdout.write(`  ${label.padEnd(14)} ${String(t.conflict).padStart(8)} ${String(t.duplicate).padStart(9)} ${String(t.none).padStart(4)}\n`);
+        process.stdout.write(`  ${label.padEnd(14)} ${String(t.superseded).padStart(10)} ${String(t.conflict).padStart(8)} ${String(t.duplicate).padStart(9)} ${String(t.none).padStart(4)}\n`);
       }
     }
   }

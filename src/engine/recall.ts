@@ -13,6 +13,8 @@ import { demoteNearDuplicates } from "../retrieve/diversity.ts";
 import { type ChannelContribution, type ChannelResult, type FusedHit, fuse } from "../retrieve/fusion.ts";
 import { boostBySession, coherentSessions, EXPAND_DEPTH, neighboursToAdd, type SessionContextNote } from "../retrieve/session-context.ts";
 import { TemporalChannel } from "../retrieve/temporal-channel.ts";
+import { asksAboutThePast } from "../retrieve/asks-past.ts";
+import { newerFirst } from "../retrieve/newer-first.ts";
 import type { EngineContext } from "./context.ts";
 import { type FilterOptions, resolveFilter } from "./filter.ts";
 
@@ -120,6 +122,8 @@ export async function recall(ctx: EngineContext, input: RecallInput): Promise<Re
   const channels = channelsFor(ctx, mode);
   const now = ctx.now();
   const filter: MemoryFilter = resolveFilter(ctx, input);
+  // Superseded memories answer questions about the past (asks-past.ts); by default they are left out.
+  if (input.statuses === undefined && asksAboutThePast(input.query, now)) filter.statuses = ["active", "superseded"];
   // Always more candidates than results, in keyword mode too: session context and the time channel reorder
   // them. LoCoMo 0–4, keyword mode, limit 10: 10 candidates R@10 72.9, 20 → 75.0, 50 → 77.2.
   const candidates = Math.max(limit * 4, 50);
@@ -155,7 +159,7 @@ export async function recall(ctx: EngineContext, input: RecallInput): Promise<Re
     }
   }
   const current = currentFirst(fused, limit);
-  const { hits: distinct, demoted } = demoteNearDuplicates(current.hits, limit);
+  const { hits: distinct, demoted } = demoteNearDuplicates(newerFirst(current.hits, limit), limit);
   fused = distinct.slice(0, limit);
   const declined = input.abstain === false ? null : abstention(ctx.store, input.query, fused.map((f) => f.memory));
   if (declined) fused = [];

@@ -1,24 +1,19 @@
 /**
  * @module Updates and contradictions on write. A new statement is compared (capture/compare.ts) with the
- * active memories of its scope that share the most words with it; one it changes ("we moved deploys from
- * Heroku to Fly.io") or disagrees with ("port 8080" / "port 9090") is returned as a possible conflict for the
- * agent or user to settle (MCP `relate … supersedes`, `update`, or `forget`). Nothing is superseded or
- * merged on its own: measured on blind labelled pairs the rules catch a fifth of real changes, and
- * superseding automatically hid the memories that questions about the past ask for (bench/lifecycle.ts,
- * DESIGN.md "Conflicts on write").
+ * active memories of its scope that share the most words with it. One it changes with confidence (a change
+ * cue with the value replaced, two signals together: see capture/change-rules.ts) is superseded at once:
+ * status `superseded`, a `supersedes` edge from the new memory, an `update` audit entry; it stays in history
+ * and `recall --include-superseded` or `cairn restore` bring it back. One it may change or disagree with is
+ * returned as a possible conflict for the agent or user to settle (`relate … supersedes`, `update`,
+ * `forget`). Measured on blind labelled pairs (bench/lifecycle.ts, DESIGN.md "Conflicts on write").
  */
 import { compareStatements } from "../capture/compare.ts";
 import type { Memory, MemoryFilter } from "../domain/memory.ts";
+import { isStanding } from "../domain/standing.ts";
 import { buildKeywordQuery } from "../retrieve/fts-query.ts";
 import type { EngineContext } from "./context.ts";
 
-/**
- * Standing statements about the project or the user. Errors, tasks and checkpoints have lifecycles of their
- * own, and a note written in a session is a turn of a conversation ("I went to the workshop yesterday"), not
- * a claim a later turn replaces.
- */
-const COMPARED_TYPES = new Set(["decision", "preference", "fact", "lesson", "note"]);
-const standing = (m: Memory) => COMPARED_TYPES.has(m.type) && !(m.type === "note" && m.sessionId !== null);
+const standing = isStanding;
 /** The memories sharing the most words with the new one that are compared with it. */
 const CANDIDATES = 5;
 
@@ -29,19 +24,56 @@ export interface Conflict {
   reason: string;
 }
 
-/** The active memories of its scope that `candidate` (just stored) may change or contradict. */
-export function conflictsOnWrite(ctx: EngineContext, candidate: Memory, now: number): Conflict[] {
+export interface RelatedOnWrite {
+  /** Left as they are, for the caller to settle. */
+  conflicts: Conflict[];
+  /** Retired by the new memory just now (status superseded, `supersedes` edge, audit entry). */
+  superseded: Conflict[];
+}
+
+function candidates(ctx: EngineContext, candidate: Memory, now: number): Memory[] {
   if (!standing(candidate)) return [];
   const { match } = buildKeywordQuery(candidate.content);
   if (match === null) return [];
   const filter: MemoryFilter = {
     scope: candidate.project === null ? { projects: [], includeGlobal: true } : { projects: [candidate.project], includeGlobal: false },
   };
-  const out: Conflict[] = [];
-  for (const { memory } of ctx.store.searchText(match, filter, now, CANDIDATES)) {
-    if (memory.id === candidate.id || !standing(memory)) continue;
-    const { relation, reason } = compareStatements(memory.content, candidate.content);
-    if (relation === "update" || relation === "conflict") out.push({ id: memory.id, content: memory.content, reason });
+  return ctx.store
+    .searchText(match, filter, now, CANDIDATES)
+    .map((h) => h.memory)
+    .filter((m) => m.id !== candidate.id && standing(m) && m.project === candidate.project);
+}
+
+/** Compares `candidate` (just stored) with the active memories of its scope; supersedes the confident ones. */
+export function relatedOnWrite(ctx: EngineContext, candidate: Memory, now: number): RelatedOnWrite {
+  const out: RelatedOnWrite = { conflicts: [], superseded: [] };
+  for (const memory of candidates(ctx, candidate, now)) {
+    const { relation, reason, confident } = compareStatements(memory.content, candidate.content);
+    if (relation !== "update" && relation !== "conflict") continue;
+    const found = { id: memory.id, content: memory.content, reason };
+    if (confident && older(memory, candidate) && ctx.store.policy.holdsOn(memory).length === 0) {
+      supersede(ctx, candidate, memory, now, reason);
+      out.superseded.push(found);
+    } else out.conflicts.push(found);
   }
   return out;
+}
+
+/** The earlier statement is the one replaced: by the time it happened (event time), else by when it was written. */
+const older = (m: Memory, than: Memory) => (m.eventTime ?? m.createdAt) <= (than.eventTime ?? than.createdAt);
+
+function supersede(ctx: EngineContext, by: Memory, old: Memory, now: number, reason: string): void {
+  ctx.store.addEdge({ fromId: by.id, toId: old.id, relation: "supersedes", weight: 1, createdAt: now, metadata: { auto: true } });
+  ctx.store.appendAudit({ at: now, actor: ctx.actor, op: "link", memoryId: by.id, hashBefore: null, hashAfter: null, contentBefore: null, detail: { relation: "supersedes", to: old.id, auto: true } });
+  ctx.store.replace({ ...old, status: "superseded", supersededBy: by.id, updatedAt: now });
+  ctx.store.appendAudit({
+    at: now,
+    actor: ctx.actor,
+    op: "update",
+    memoryId: old.id,
+    hashBefore: old.contentHash,
+    hashAfter: old.contentHash,
+    contentBefore: null,
+    detail: { changed: ["status"], before: { status: old.status }, superseded_by: by.id, reason },
+  });
 }

@@ -7,7 +7,7 @@ import { KIND_DEFAULTS, type MemoryType } from "../domain/kinds.ts";
 import type { Memory } from "../domain/memory.ts";
 import type { EngineContext } from "./context.ts";
 import { newId } from "./ids.ts";
-import { type Conflict, conflictsOnWrite } from "./related-on-write.ts";
+import { type Conflict, relatedOnWrite } from "./related-on-write.ts";
 import { writeProject } from "./projects.ts";
 import { checkContent, checkMetadata, checkPriority, checkType } from "./validate.ts";
 
@@ -39,6 +39,8 @@ export interface RememberResult {
   memory: Memory;
   /** Active memories this one may change or contradict, left as they are for the caller to settle. */
   conflicts?: Conflict[];
+  /** Active memories this one replaced on its own (now `superseded`, linked by a `supersedes` edge). */
+  superseded?: Conflict[];
 }
 
 /** Builds a complete new memory record from validated input (no I/O). */
@@ -150,7 +152,11 @@ export function remember(ctx: EngineContext, input: RememberInput): RememberResu
   return ctx.store.transaction(() => {
     const result = storeOrReinforce(ctx, candidate, now);
     if (result.status !== "created") return result;
-    const conflicts = conflictsOnWrite(ctx, candidate, now);
-    return conflicts.length === 0 ? result : { ...result, conflicts };
+    const { conflicts, superseded } = relatedOnWrite(ctx, candidate, now);
+    return {
+      ...result,
+      ...(conflicts.length > 0 ? { conflicts } : {}),
+      ...(superseded.length > 0 ? { superseded } : {}),
+    };
   });
 }

@@ -222,17 +222,22 @@ describe("relate and timeline", () => {
     expect((await h.ok("get", { id: neu.id })).links).toEqual([{ relation: "supersedes", direction: "out", id: old.id }]);
   });
 
-  test("remember reports the active memories a new one changes or contradicts, and leaves them as they are", async () => {
+  test("remember supersedes a memory it clearly replaces, and reports one it may contradict, leaving that as it is", async () => {
     h = await connect();
     const old = await h.ok("remember", { content: "We deploy with Heroku using git push", type: "decision" });
     const neu = await h.ok("remember", { content: "We moved deploys from Heroku to Fly.io; git push no longer deploys", type: "decision" });
-    expect(neu.conflicts).toEqual([{ id: old.id, content: "We deploy with Heroku using git push", reason: "states a change to it" }]);
-    expect((await h.ok("get", { id: old.id })).memory.status).toBe("active");
+    expect(neu.superseded).toEqual([{ id: old.id, content: "We deploy with Heroku using git push", reason: "states a change to it" }]);
+    expect(neu.conflicts).toBeUndefined();
+    const oldGot = await h.ok("get", { id: old.id });
+    expect(oldGot.memory).toMatchObject({ status: "superseded", superseded_by: neu.id });
+    expect(oldGot.links).toEqual([{ relation: "supersedes", direction: "in", id: neu.id }]);
     const unrelated = await h.ok("remember", { content: "Staging uses a smaller Postgres instance", type: "fact" });
     expect(unrelated.conflicts).toBeUndefined();
+    expect(unrelated.superseded).toBeUndefined();
     const port = await h.ok("remember", { content: "The API server listens on port 8080 in staging", type: "fact" });
     const other = await h.ok("remember", { content: "The API server listens on port 9090 in staging", type: "fact" });
-    expect(other.conflicts).toEqual([{ id: port.id, content: "The API server listens on port 8080 in staging", reason: "the same statement with another value" }]);
+    expect(other.conflicts).toEqual([{ id: port.id, content: "The API server listens on port 8080 in staging", reason: "states another value" }]);
+    expect(other.superseded).toBeUndefined();
     expect((await h.ok("get", { id: port.id })).memory.status).toBe("active");
   });
 

@@ -19,7 +19,7 @@ for (const encrypted of [false, true]) {
     // Forgotten (no longer active) memories are not counted.
     engine.forget(a.id);
     engine.forget(b.id);
-    expect(store.sync.activeCanonical(asked)).toEqual(new Set([asked[1]]));
+    expect(store.sync.activeCanonical(asked)).toEqual(new Set([asked[1]!]));
     engine.close();
   });
 }

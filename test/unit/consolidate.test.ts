@@ -13,6 +13,8 @@ function planted() {
     t.advance(HOUR);
     return t.engine.remember({ content, type: "lesson", ...extra }).id;
   };
+  // Written first: a later "we moved from …" would supersede the copies on write (related-on-write.ts).
+  const moved = add("We moved from `pnpm db:migrate` to `pnpm prisma migrate deploy` before integration tests.");
   const copies = [
     add("Always run `pnpm db:migrate` before the integration tests.", { tags: ["db"] }),
     add("Always run `pnpm db:migrate` before running the integration tests.", { tags: ["ci"] }),
@@ -20,7 +22,7 @@ function planted() {
   ];
   const others = [
     add("Also run `pnpm db:seed` before the integration tests."),
-    add("We moved from `pnpm db:migrate` to `pnpm prisma migrate deploy` before integration tests."),
+    moved,
     add("Always run `pnpm db:migrate` before the integration tests.", { project: "/work/other" }),
     add("Always run `pnpm db:migrate` before running the integration tests.", { project: "/work/other", type: "decision" }),
   ];

@@ -41,11 +41,16 @@ test("a chain of changes lands newest first", () => {
 
 test("recall puts the current decision first and --explain says why, when nothing linked them", async () => {
   const { engine, advance } = testEngine({ project: "app" });
-  engine.remember({ content: "Unit tests run with jest and ts-jest via pnpm test.", type: "fact" });
+  const old = engine.remember({ content: "Unit tests run with jest and ts-jest via pnpm test.", type: "fact" });
   advance(30 * DAY);
   engine.remember({ content: "Playwright covers the checkout flow end to end.", type: "fact" });
   advance(30 * DAY);
-  const { id } = engine.remember({ content: "Switched unit tests from jest to vitest; jest.config.js was removed.", type: "decision" });
+  const { id, superseded } = engine.remember({ content: "Switched unit tests from jest to vitest; jest.config.js was removed.", type: "decision" });
+  // The write retired the old one (related-on-write.ts); restoring it leaves both active, as if nobody had linked them.
+  expect(superseded?.map((s) => s.id)).toEqual([old.id]);
+  const before = await engine.recall({ query: "which runner do the unit tests use, jest?", limit: 5, track: false });
+  expect(before.results.map((r) => r.memory.id)).not.toContain(old.id);
+  engine.restore(old.id);
   const r = await engine.recall({ query: "which runner do the unit tests use, jest?", limit: 5, track: false });
   expect(r.results[0]!.memory.id).toBe(id);
   expect(r.results[0]!.updates).toBe(r.results[1]!.memory.id);

@@ -39,23 +39,27 @@ export default defineCommand({
         source: "cli",
       });
       const conflicts = result.conflicts ?? [];
+      const superseded = result.superseded ?? [];
       if (args.json) {
         return output.json({
           id: result.id,
           status: result.status,
           ...(conflicts.length > 0 ? { conflicts } : {}),
+          ...(superseded.length > 0 ? { superseded } : {}),
         });
       }
       const m = result.memory;
       const where = `${m.type}, ${projectLabel(m.project)}`;
-      const short = engine.shortIds([m.id, ...conflicts.map((r) => r.id)]);
+      const short = engine.shortIds([m.id, ...conflicts.map((r) => r.id), ...superseded.map((r) => r.id)]);
       const id = short.get(m.id);
       const lines = [
         result.status === "created"
           ? `Remembered ${id} (${where})`
           : `Already remembered as ${id} (${where}); reinforced it instead of storing a copy.`,
+        ...superseded.map((r) => `  supersedes ${short.get(r.id)} (${r.reason}): ${r.content}`),
         ...conflicts.map((r) => `  may conflict with ${short.get(r.id)} (${r.reason}): ${r.content}`),
       ];
+      if (superseded.length > 0) lines.push("  If that is wrong, `cairn restore <id>` brings the old one back.");
       if (conflicts.length > 0) lines.push("  If the new one replaces it, `cairn forget <id>` archives the old one; if not, leave both.");
       output.text(lines.join("\n"));
     }, { create: true });

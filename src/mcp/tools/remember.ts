@@ -33,6 +33,10 @@ export default defineTool({
         .array(related)
         .optional()
         .describe("active memories this one may change or contradict, left as they are: if it replaces one, `relate` it (supersedes); otherwise `update` or leave both"),
+      superseded: z
+        .array(related)
+        .optional()
+        .describe("active memories this one clearly replaces, retired just now (status superseded, kept in history; `restore` undoes it)"),
     }),
     annotations: ADDITIVE,
   },
@@ -51,6 +55,7 @@ export default defineTool({
       id: result.id,
       status: result.status,
       ...(result.conflicts ? { conflicts: result.conflicts } : {}),
+      ...(result.superseded ? { superseded: result.superseded } : {}),
     };
   },
 });

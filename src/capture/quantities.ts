@@ -1,0 +1,93 @@
+/**
+ * @module Numbers a statement asserts, with what they count: "30 minutes", "10 MB", "port 8081", "3 nodes",
+ * "Python 3.12", "2am". Times and sizes are brought to one scale (an hour and 60 minutes are equal), clock
+ * times to minutes after midnight, ports to their number; any other number keeps the stem of the word after
+ * it as its unit ("12 workers"). Digits inside identifiers (RS256, pg-main-01, 127.0.0.1, k8s) are not
+ * quantities: {@link ./compare.ts} sees those as names.
+ */
+import { porterStem } from "../text/porter.ts";
+
+export interface Quantity {
+  /** "time", "size", "clock", "port", or the counted word's stem ("" for a bare number or a version). */
+  unit: string;
+  value: number;
+  /** Where it starts in the text. */
+  at: number;
+}
+
+const TIME: Record<string, number> = {
+  ms: 0.001, millisecond: 0.001, milliseconds: 0.001, s: 1, sec: 1, secs: 1, second: 1, seconds: 1,
+  min: 60, mins: 60, minute: 60, minutes: 60, h: 3600, hr: 3600, hrs: 3600, hour: 3600, hours: 3600,
+  d: 86400, day: 86400, days: 86400, week: 604800, weeks: 604800, month: 2592000, months: 2592000,
+  year: 31536000, years: 31536000,
+};
+const SIZE: Record<string, number> = { b: 1, bytes: 1, kb: 1e3, k: 1e3, mb: 1e6, m: 1e6, gb: 1e9, g: 1e9, tb: 1e12 };
+/** Stems of the unit words: shared units ("days", "MB") do not make two quantities about one thing. */
+export const UNIT_STEMS: ReadonlySet<string> = new Set([...Object.keys(TIME), ...Object.keys(SIZE), "port"].map((w) => porterStem(w)));
+const WORDS: Record<string, number> = { a: 1, an: 1, one: 1, two: 2, three: 3, four: 4, five: 5, ten: 10 };
+/** Words after a number that say nothing about what it counts. */
+const NOT_UNITS = new Set(["and", "or", "to", "in", "on", "of", "for", "the", "is", "are", "with", "per", "by", "at", "so", "but"]);
+
+// A number standing alone (not glued to letters, or part of a longer dotted/dashed identifier), then what
+// follows it: a unit glued on ("10m", "5s", "2am") or the next word.
+const NUMBER = /(?<![\p{L}\p{N}_.\-/:])(\d+(?:\.\d+)?)(?![.\-]?\d|\.\p{L})([\p{L}]*)(?:[\s\-/]+([\p{L}]+))?/gu;
+const CLOCK = /(?<![\p{L}\p{N}])(\d{1,2}):(\d{2})(?!\d)/gu;
+const PORT = /(?:\bport\s+|(?<![\p{L}\p{N}.])[\p{L}\p{N}-]*:)(\d{2,5})\b/giu;
+const WORD_COUNT = /\b(an?|one|two|three|four|five|ten)\s+(ms|millisecond|second|minute|hour|day|week|month|year)s?\b/giu;
+
+/** The quantities `text` states, in order of appearance. */
+export function quantities(text: string): Quantity[] {
+  const out: Quantity[] = [];
+  const taken = new Set<number>();
+  for (const m of text.matchAll(CLOCK)) {
+    out.push({ unit: "clock", value: Number(m[1]) * 60 + Number(m[2]), at: m.index! });
+    for (let i = m.index!; i < m.index! + m[0].length; i++) taken.add(i);
+  }
+  for (const m of text.matchAll(PORT)) {
+    out.push({ unit: "port", value: Number(m[1]), at: m.index! });
+    for (let i = m.index!; i < m.index! + m[0].length; i++) taken.add(i);
+  }
+  for (const m of text.matchAll(WORD_COUNT)) out.push({ unit: "time", value: WORDS[m[1]!.toLowerCase()]! * TIME[m[2]!.toLowerCase()]!, at: m.index! });
+  for (const m of text.matchAll(NUMBER)) {
+    if (taken.has(m.index!)) continue;
+    out.push({ ...quantity(Number(m[1]), (m[2] ?? "").toLowerCase(), (m[3] ?? "").toLowerCase()), at: m.index! });
+  }
+  return out;
+}
+
+function quantity(n: number, glued: string, next: string): Omit<Quantity, "at"> {
+  if (glued === "am" || glued === "pm") return { unit: "clock", value: ((n % 12) + (glued === "pm" ? 12 : 0)) * 60 };
+  const unit = glued !== "" ? glued : next;
+  if (unit in TIME) return { unit: "time", value: n * TIME[unit]! };
+  if (unit in SIZE) return { unit: "size", value: n * SIZE[unit]! };
+  if (glued !== "" || unit === "" || NOT_UNITS.has(unit)) return { unit: "", value: n };
+  return { unit: porterStem(unit), value: n };
+}
+
+/** Whether two quantities measure the same thing (a bare number goes with any count). */
+export function comparable(a: Quantity, b: Quantity): boolean {
+  if (a.unit === b.unit) return true;
+  const dims = new Set(["time", "size", "clock", "port"]);
+  if (dims.has(a.unit) || dims.has(b.unit)) return false;
+  return a.unit === "" || b.unit === "" || a.unit.startsWith(b.unit) || b.unit.startsWith(a.unit);
+}
+
+/** A bare whole number naming the major version of the other ("Vue 3" and "Vue 3.4"). */
+const coarser = (a: Quantity, b: Quantity) => comparable(a, b) && Number.isInteger(a.value) && !Number.isInteger(b.value) && Math.floor(b.value) === a.value;
+
+/**
+ * A value changed: `prev` states a quantity `next` does not repeat, and `next` states another of the same
+ * kind in its place ("30 minutes" → "2 hours"; "Node 18" → "Node 20"; not "Node 22 breaks, use 20" → the
+ * same two numbers reworded).
+ */
+export function changedQuantity(
+  prev: readonly Quantity[],
+  next: readonly Quantity[],
+  /** Whether two quantities are said of the same thing (default: any two are). */
+  about: (p: Quantity, n: Quantity) => boolean = () => true,
+): boolean {
+  const same = (a: Quantity, b: Quantity) => comparable(a, b) && (Math.abs(a.value - b.value) < 1e-9 || coarser(a, b) || coarser(b, a));
+  const gone = prev.filter((p) => !next.some((q) => same(p, q)));
+  const fresh = next.filter((q) => !prev.some((p) => same(p, q)));
+  return gone.some((p) => fresh.some((q) => comparable(p, q) && about(p, q)));
+}

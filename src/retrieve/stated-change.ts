@@ -1,0 +1,20 @@
+/**
+ * @module A newer standing statement that changes or contradicts an older one by the write-time rules
+ * (capture/change-rules.ts: a changed quantity, a flipped rule, the same subject slot with another value, a
+ * stated change), for recall's current-first order. Recall pairs whatever it found, so the bar is higher
+ * than on write: the two must also share two content words (one shared word and a cue is enough to flag
+ * a pair the writer put side by side, not to reorder results). Session notes (conversation turns) are left
+ * out, as on write: "I moved to Berlin" in a chat is not a project fact replacing another.
+ */
+import { changeOf } from "../capture/change-rules.ts";
+import { sharedStems, statementParts } from "../capture/statement-parts.ts";
+import type { Memory } from "../domain/memory.ts";
+import { isStanding } from "../domain/standing.ts";
+
+const MIN_SHARED = 2;
+
+export function statesChange(newer: Memory, older: Memory): boolean {
+  if (!isStanding(newer) || !isStanding(older)) return false;
+  if (changeOf(older.content, newer.content).relation === "none") return false;
+  return sharedStems(statementParts(older.content).stems, statementParts(newer.content).stems).length >= MIN_SHARED;
+}

@@ -1,0 +1,86 @@
+/** @module Changes on write from structure alone: which signals flag a change, which supersede it, and what is left alone. */
+import { describe, expect, test } from "bun:test";
+import { changeOf, sameMeaning } from "../../src/capture/change-rules.ts";
+import { changedQuantity, quantities } from "../../src/capture/quantities.ts";
+import { testEngine } from "../helpers/engine.ts";
+
+const DAY = 86_400_000;
+
+describe("quantities", () => {
+  test("times and sizes compare on one scale; identifiers are not numbers", () => {
+    expect(changedQuantity(quantities("Builds time out after 45 minutes"), quantities("The build timeout is an hour"))).toBe(true);
+    expect(changedQuantity(quantities("Retention is 1 hour"), quantities("We keep them 60 minutes"))).toBe(false);
+    expect(changedQuantity(quantities("Request bodies up to 8 MB"), quantities("Bodies up to 16mb are accepted"))).toBe(true);
+    expect(changedQuantity(quantities("Backups start at 03:30"), quantities("The backup runs at 3:30 every night"))).toBe(false);
+    expect(quantities("Tokens are signed with HS512 on host web-03 at 10.0.0.12")).toEqual([]);
+  });
+});
+
+describe("changeOf", () => {
+  test("a stated change, another value of the same kind and a flipped rule are flagged", () => {
+    expect(changeOf("The docs are published with Jekyll", "We migrated the docs to Hugo last month").relation).toBe("update");
+    expect(changeOf("The worker pool has 6 threads in production", "Production worker pool: 16 threads").relation).toBe("conflict");
+    expect(changeOf("Always squash commits when merging feature branches", "Don't squash commits when merging feature branches; keep history").relation).toBe("conflict");
+  });
+
+  test("the same subject slot with another named value is an update", () => {
+    const c = changeOf("Email delivery is handled by Mailgun", "Email delivery is done through Postmark");
+    expect(c.relation).toBe("update");
+  });
+
+  test("additions, statements about the older value and other subjects are left alone", () => {
+    expect(changeOf("The queue runs on RabbitMQ", "RabbitMQ is configured with quorum queues").relation).toBe("none");
+    expect(changeOf("The queue runs on RabbitMQ", "We also run a Redis stream for metrics").relation).toBe("none");
+    expect(changeOf("The billing service is written in Kotlin", "The billing service's memory limit is 1 GB").relation).toBe("none");
+    expect(changeOf("Grafana dashboards live in ops/dashboards", "The mobile app uses Expo").relation).toBe("none");
+  });
+
+  test("only a stated change naming what it replaced, or giving another value of it, is confident", () => {
+    expect(changeOf("The docs are published with Jekyll", "We migrated the docs from Jekyll to Hugo").confident).toBe(true);
+    expect(changeOf("The worker pool has 6 threads in production", "Production worker pool: 16 threads").confident).toBe(false);
+    expect(changeOf("Email delivery is handled by Mailgun", "We switched email delivery from Mailgun to Postmark").confident).toBe(true);
+  });
+
+  test("the same statement in other words means the same; a changed number does not", () => {
+    expect(sameMeaning("Run the linter before pushing any branch", "Before pushing a branch, run the linter")).toBe(true);
+    expect(sameMeaning("Run the linter before pushing branch 12", "Before pushing branch 13, run the linter")).toBe(false);
+  });
+});
+
+describe("on write", () => {
+  test("a confident change supersedes the older memory: status, edge, audit entry; restore brings it back", () => {
+    const { engine, advance } = testEngine();
+    const old = engine.remember({ content: "The docs are published with Jekyll", type: "decision" });
+    advance(DAY);
+    const neu = engine.remember({ content: "We migrated the docs from Jekyll to Hugo", type: "decision" });
+    expect(neu.superseded?.map((s) => s.id)).toEqual([old.id]);
+    expect(engine.get(old.id)).toMatchObject({ status: "superseded", supersededBy: neu.id });
+    expect(engine.links(neu.id)).toEqual([{ relation: "supersedes", direction: "out", id: old.id }]);
+    const entries = engine.history(old.id).entries;
+    expect(entries.at(-1)).toMatchObject({ op: "update" });
+    expect(engine.restore(old.id).status).toBe("active");
+  });
+
+  test("an unsure change is only reported; a held memory is never superseded; other projects are not compared", () => {
+    const { engine, advance } = testEngine();
+    const pool = engine.remember({ content: "The worker pool has 6 threads in production", type: "fact" });
+    advance(DAY);
+    const next = engine.remember({ content: "Production worker pool: 16 threads", type: "fact" });
+    expect(next.conflicts?.map((c) => c.id)).toEqual([pool.id]);
+    expect(engine.get(pool.id).status).toBe("active");
+
+    const held = engine.remember({ content: "Email delivery is handled by Mailgun", type: "fact" });
+    engine.addHold({ id: held.id, reason: "case 7" });
+    advance(DAY);
+    const after = engine.remember({ content: "We switched email delivery from Mailgun to Postmark", type: "fact" });
+    expect(after.superseded).toBeUndefined();
+    expect(after.conflicts?.map((c) => c.id)).toEqual([held.id]);
+    expect(engine.get(held.id).status).toBe("active");
+
+    const elsewhere = engine.remember({ content: "The docs are published with Jekyll", type: "decision", project: "/work/other" });
+    advance(DAY);
+    const here = engine.remember({ content: "We migrated the docs from Jekyll to Hugo", type: "decision" });
+    expect(here.superseded).toBeUndefined();
+    expect(engine.get(elsewhere.id).status).toBe("active");
+  });
+});
