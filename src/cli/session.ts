@@ -56,7 +56,7 @@ export async function withEngine<T>(fn: (s: CliSession) => T | Promise<T>, opts:
   const { config, paths } = loadCliConfig();
   if (!opts.create) requireStore(paths);
   const store = new SqliteStore(paths.dbFile, { unlock: CLI_UNLOCK });
-  const retrieval = buildRetrieval(store, paths, config);
+  const retrieval = buildRetrieval(store, paths, config, { oneShot: true });
   let wrote = false;
   const engine = new Engine({
     store,
