@@ -41,6 +41,7 @@ export function buildRetrieval(store: Store, paths: Paths, config: LoadedConfig,
   const local = () => openModelEmbedder(paths.dataDir, config.values.model);
   const dense = new DenseChannel({
     store,
+    model: config.values.model,
     open: opts.oneShot ? async () => (await import("./warm-embedder.ts")).openOneShotEmbedder(paths.dataDir, config.values.model, local) : local,
     // A few fresh writes (~30 ms) are embedded before the search, so a recall right after a remember finds
     // them semantically; a backlog (an import, a worker that died) is the data directory's worker's.
