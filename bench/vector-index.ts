@@ -2,7 +2,8 @@
  * @module The vector index file at scale: builds synthetic stores (generated ~200-char memories, vectors
  * written straight into the database, never embedded) and prints, per size: bytes per memory after VACUUM,
  * the index build time and file size, cold one-shot `dist/cairn recall --mode hybrid` wall time and peak RSS
- * with the index file and without it (every vector loaded, as before), and approximate (IVF) vs exact
+ * with the index file (nothing else running; and with the warm hook daemon embedding the query) and without
+ * it (every vector loaded, as before), and approximate (IVF) vs exact
  * recall@10 agreement. With `--embed-cache` (LoCoMo vectors from bench:locomo), the distractors are mixes of
  * LoCoMo turn vectors plus noise (in the same region of space as real text) and LoCoMo's 5,882 turns are
  * mixed in: dense-only R@10 of their questions is printed for the approximate index vs exact search.
@@ -123,14 +124,14 @@ async function buildStore(home: string, n: number, loco: Loco | null) {
 }
 
 /** Median wall and CPU (user + sys) ms and max peak RSS (MB) of `runs` cold `cairn recall --mode hybrid`, run in the memories' project. */
-function coldRecall(home: string, runs: number): { ms: number; cpuMs: number; rssMb: number } {
+function coldRecall(home: string, runs: number, daemon = "off"): { ms: number; cpuMs: number; rssMb: number } {
   const times: number[] = [];
   const cpu: number[] = [];
   let rss = 0;
   const queries = ["database connection pool timeout", "why did we pick postgres", "hiking with the kids last summer", "retry logic in the payment service", "what did Caroline paint"];
   for (let i = 0; i < runs; i++) {
     const r = Bun.spawnSync(["/usr/bin/time", "-f", "%e %U %S %M", BIN, "recall", queries[i % queries.length]!, "--mode", "hybrid", "--json"], {
-      env: { ...process.env, CAIRN_HOME: home, CAIRN_EMBED_WORKER: "off" },
+      env: { ...process.env, CAIRN_HOME: home, CAIRN_EMBED_WORKER: "off", CAIRN_HOOK_DAEMON: daemon },
       cwd: join(home, "project"),
     });
     const [secs, user, sys, kb] = r.stderr.toString().trim().split("\n").at(-1)!.split(" ").map(Number);
@@ -211,17 +212,33 @@ for (const size of values.sizes!.split(",").map(Number)) {
   engine.close();
   log(`${size}: cold recalls`);
   const withIndex = coldRecall(home, Number(values.runs));
+  const warm = await withDaemon(home, () => coldRecall(home, Number(values.runs), "on"));
   rmSync(indexPath(home, MODEL, DIMS));
   const without = coldRecall(home, Math.min(3, Number(values.runs)));
   lines.push(
     `${String(memories).padStart(8)}  ${(dbBytes / memories).toFixed(0).padStart(6)} B/mem  index ${(fileBytes / memories).toFixed(0)} B/mem, ${built.lists} lists, built in ${buildS.toFixed(1)} s  ` +
-      `cold hybrid (wall/cpu/peak RSS): ${withIndex.ms.toFixed(0)}/${withIndex.cpuMs.toFixed(0)} ms ${withIndex.rssMb} MB with index, ${without.ms.toFixed(0)}/${without.cpuMs.toFixed(0)} ms ${without.rssMb} MB without  ` +
+      `cold hybrid (wall/cpu/peak RSS): ${withIndex.ms.toFixed(0)}/${withIndex.cpuMs.toFixed(0)} ms ${withIndex.rssMb} MB with index, ${warm.ms.toFixed(0)}/${warm.cpuMs.toFixed(0)} ms ${warm.rssMb} MB with index and the hook daemon warm, ${without.ms.toFixed(0)}/${without.cpuMs.toFixed(0)} ms ${without.rssMb} MB without  ` +
       `IVF@10 vs exact ${(agree * 100).toFixed(1)}%${r10 ? `  LoCoMo dense R@10 approx ${r10.approx.toFixed(1)} exact ${r10.exact.toFixed(1)}` : ""}`,
   );
   log(lines.at(-1)!);
 }
 console.log(lines.join("\n"));
 if (!values.keep) rmSync(root, { recursive: true, force: true });
+
+/** Runs `fn` while a hook daemon serves `home` (after one recall, so it has loaded the model). */
+async function withDaemon<T>(home: string, fn: () => T): Promise<T> {
+  const env = { ...process.env, CAIRN_HOME: home, CAIRN_EMBED_WORKER: "off" };
+  const daemon = Bun.spawn([BIN, "hook", "--serve"], { env, stdio: ["ignore", "ignore", "ignore"] });
+  try {
+    const until = Date.now() + 20_000;
+    while (!existsSync(join(home, "hookd.sock")) && Date.now() < until) await Bun.sleep(25);
+    coldRecall(home, 1, "on");
+    return fn();
+  } finally {
+    daemon.kill();
+    await daemon.exited;
+  }
+}
 
 /** A one-list (exact) index file over the same store, written to `dir`. */
 async function exactIndex(store: SqliteStore, dir: string): Promise<MappedIndex> {

@@ -33,10 +33,16 @@ export function asRerankerError(id: string, err: unknown): unknown {
   return err;
 }
 
-export function buildRetrieval(store: Store, paths: Paths, config: LoadedConfig): Retrieval {
+/**
+ * `oneShot`: a command that exits after one answer (the CLI) embeds through the warm hook daemon when one
+ * runs (warm-embedder.ts) instead of loading the model; long-lived processes (MCP, UI) load it themselves.
+ */
+export function buildRetrieval(store: Store, paths: Paths, config: LoadedConfig, opts: { oneShot?: boolean } = {}): Retrieval {
+  const local = () => openModelEmbedder(paths.dataDir, config.values.model);
   const dense = new DenseChannel({
     store,
-    open: () => openModelEmbedder(paths.dataDir, config.values.model),
+    model: config.values.model,
+    open: opts.oneShot ? async () => (await import("./warm-embedder.ts")).openOneShotEmbedder(paths.dataDir, config.values.model, local) : local,
     // A few fresh writes (~30 ms) are embedded before the search, so a recall right after a remember finds
     // them semantically; a backlog (an import, a worker that died) is the data directory's worker's.
     catchUpLimit: 32,

@@ -58,7 +58,8 @@ export function openRuntime(role: Role, opts: RuntimeOptions): Runtime {
   if (!opts.create) requireStore(paths);
   createConfiguredStoreHere(paths, config);
   const store = new SqliteStore(paths.dbFile, { verifyBeforeWrite: preset.longLived, unlock: preset.unlock });
-  const retrieval = buildRetrieval(store, paths, config);
+  // A one-shot command embeds its query through the warm hook daemon when one runs (cli/warm-embedder.ts).
+  const retrieval = buildRetrieval(store, paths, config, { oneShot: !preset.longLived });
   let wrote = false;
   const engine = new Engine({
     store,

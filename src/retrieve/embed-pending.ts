@@ -23,12 +23,19 @@ export interface EmbedPendingOptions {
   onProgress?: (p: EmbedProgress) => void;
 }
 
+/**
+ * Memories read and embedded per round. The model sorts each round's texts by length into sub-batches of 32,
+ * so a bigger round pads less: generated memories (69 tokens on average) carry +33.5% padding tokens in rounds
+ * of 64 and +9.7% in rounds of 256 (LoCoMo turns: +67% → +19%); measured 49–64 → 69–81 memories per CPU-second.
+ */
+const BATCH = 256;
+
 export async function embedPending(
   store: Store,
   embedder: Embedder,
   opts: EmbedPendingOptions = {},
 ): Promise<{ embedded: number; remaining: number }> {
-  const batch = opts.batch ?? 64;
+  const batch = opts.batch ?? BATCH;
   const max = opts.max ?? Number.POSITIVE_INFINITY;
   const total = store.vectors.pendingCount(embedder.model);
   let done = 0;

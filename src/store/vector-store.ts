@@ -65,6 +65,8 @@ export interface VectorStore {
    */
   pending(model: string, limit: number, from?: PendingCursor): { rows: PendingText[]; next: PendingCursor | null };
   pendingCount(model: string): number;
+  /** Whether any memory has a vector of `model` (one index probe). */
+  hasAny(model: string): boolean;
   /** Stores vectors (all of length `dims`); returns how many were written (texts changed meanwhile are skipped). */
   put(model: string, dims: number, rows: ReadonlyArray<{ seq: number; contentHash: string; vector: Float32Array }>, now: number): number;
   /** The keys of every vector of `model` with exactly `dims` dimensions (index only: ~1 ms at 10k). */

@@ -86,6 +86,10 @@ export class SqliteVectors implements VectorStore {
     return { rows: [...first, ...rest], next: rest.length === need ? { active: false, below: rest.at(-1)!.seq } : null };
   }
 
+  hasAny(model: string): boolean {
+    return this.#db.query("SELECT 1 FROM vectors WHERE model = ? LIMIT 1").get(model) !== null;
+  }
+
   pendingCount(model: string): number {
     // Every vector belongs to an existing memory (foreign key, ON DELETE CASCADE; every connection turns
     // foreign keys on) and a memory has at most one per model, so a difference of counts is the number

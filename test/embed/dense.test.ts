@@ -153,4 +153,47 @@ describe("dense channel", () => {
     }
     engine.close();
   });
+
+  test("no vector of the configured model and a backlog over the limit (or none): the search skips without loading the model", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "cairn-dense-"));
+    dirs.push(dir);
+    const store = new SqliteStore(join(dir, "cairn.db"));
+    const embedder = new WordHashEmbedder();
+    let opened = 0;
+    const backlogs: number[] = [];
+    const open = async () => {
+      opened++;
+      return embedder;
+    };
+    const dense = new DenseChannel({ store, open, model: embedder.model, catchUpLimit: 5, onBacklog: (n) => backlogs.push(n) });
+    const engine = new Engine({ store, project: "/p", actor: "test", channels: { dense } });
+    // An empty store: nothing to find, nothing loaded.
+    expect((await engine.recall({ query: "otters", mode: "hybrid" })).results).toEqual([]);
+    expect(opened).toBe(0);
+    for (let i = 0; i < 8; i++) engine.remember({ content: `note ${i} about otters and rivers` });
+    const first = await engine.recall({ query: "otters rivers", mode: "hybrid" });
+    expect(opened).toBe(0);
+    expect(first.unembedded).toBe(8);
+    expect(backlogs).toEqual([8]);
+    expect(first.results.length).toBeGreaterThan(0); // keyword answers
+    // Once a vector of the model exists, the channel loads the model and searches as before.
+    await embedPending(store, embedder, { max: 4 });
+    const second = await engine.recall({ query: "otters rivers", mode: "hybrid" });
+    expect(opened).toBe(1);
+    // The 4 left fit the catch-up limit: embedded before that search.
+    expect(second.unembedded ?? 0).toBe(0);
+    expect(store.vectors.pendingCount(embedder.model)).toBe(0);
+    // A small backlog with no vector yet is embedded first, so it is not skipped either.
+    const dir2 = mkdtempSync(join(tmpdir(), "cairn-dense-"));
+    dirs.push(dir2);
+    const store2 = new SqliteStore(join(dir2, "cairn.db"));
+    const dense2 = new DenseChannel({ store: store2, open, model: embedder.model, catchUpLimit: 5 });
+    const engine2 = new Engine({ store: store2, project: "/p", actor: "test", channels: { dense: dense2 } });
+    engine2.remember({ content: "delta epsilon" });
+    const small = await engine2.recall({ query: "epsilon delta", mode: "semantic" });
+    expect(opened).toBe(2);
+    expect(small.results[0]!.memory.content).toBe("delta epsilon");
+    engine.close();
+    engine2.close();
+  });
 });

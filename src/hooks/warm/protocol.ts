@@ -4,6 +4,7 @@
  */
 import { join } from "node:path";
 import { VERSION } from "../../version.ts";
+import type { EmbedRequest } from "./embed-service.ts";
 
 /**
  * Unix socket paths are capped by sun_path (108 bytes on Linux, 104 on macOS); longer data directories
@@ -41,6 +42,8 @@ export interface WarmRequest {
   cwd: string;
   /** The event JSON exactly as read from stdin. */
   stdin: string;
+  /** Instead of an event: texts to embed for a one-shot command (embed-service.ts); the reply's `out` is its JSON. */
+  embed?: EmbedRequest;
 }
 
 export type WarmReply = { out: string } | { retry: "cold" };

@@ -15,6 +15,7 @@ import { appendHookLog } from "../log.ts";
 import { isServing, LineReader, writeAll } from "./client.ts";
 import { buildId, launchLockPath, pidFilePath, socketPath, type WarmReply, type WarmRequest } from "./protocol.ts";
 import { StoreHolder } from "./store-holder.ts";
+import { EmbedService } from "./embed-service.ts";
 import { Engine } from "../../engine/engine.ts";
 import { IdleSweeper, idleWork, idleWorkDelay } from "../../engine/idle-sweep.ts";
 import { startTeamSync } from "./team-sync.ts";
@@ -44,6 +45,7 @@ export async function serveHooks(paths: Paths): Promise<number> {
   const pidFile = pidFilePath(paths.dataDir);
   writeFileSync(pidFile, `${process.pid} ${ours}\n`, { mode: 0o600 });
   const store = new StoreHolder(paths.dbFile, paths.configFile);
+  const embeds = new EmbedService(paths.dataDir);
   const debug = (line: string) => process.env.CAIRN_HOOK_DEBUG && appendHookLog(paths.dataDir, `hookd ${line}`);
   debug(`started (pid ${process.pid})`);
 
@@ -67,6 +69,7 @@ export async function serveHooks(paths: Paths): Promise<number> {
     if (readText(pidFile).startsWith(`${process.pid} `)) safeUnlink(pidFile);
     const finish = () => {
       if (inFlight > 0) return void setTimeout(finish, 20);
+      void embeds.dispose();
       store.close();
       resolveDone(0);
     };
@@ -92,6 +95,13 @@ export async function serveHooks(paths: Paths): Promise<number> {
   const teamSync = startTeamSync(paths.dataDir, () => store.get(), () => inFlight > 0 || stopping);
 
   async function serve(request: WarmRequest): Promise<WarmReply> {
+    if (request.embed) {
+      // A one-shot command of another build embeds for itself; the hooks' daemon stays (no step-aside).
+      if (request.build !== build || stopping) return { retry: "cold" };
+      clearTimeout(idle);
+      idle = setTimeout(() => shutdown("idle"), idleMs);
+      return { out: JSON.stringify(await embeds.handle(request.embed)) };
+    }
     if (request.build !== build) {
       // The client is a newer (or older) binary: its code must answer, not ours. Step aside now.
       shutdown(`client of another build (${request.build})`);

@@ -1,0 +1,87 @@
+/**
+ * @module A one-shot command's embedder: when the warm hook daemon runs for this data directory, texts are
+ * embedded there (hooks/warm/embed-service.ts: the same model code and options, so the same vectors) and
+ * this process never loads the ONNX runtime or the model, which is most of a cold hybrid recall. With no
+ * daemon (or CAIRN_HOOK_DAEMON=off, another build, a daemon that fails or is late) the model loads here, as
+ * before. Recall results are identical either way (test/e2e/recall-warm-embed.test.ts).
+ */
+import { existsSync } from "node:fs";
+import type { EmbedKind, Embedder } from "../embed/port.ts";
+import { log } from "../log.ts";
+import { askWarm } from "../hooks/warm/client.ts";
+import { decodeVector, type EmbedReply, type EmbedRequest } from "../hooks/warm/embed-service.ts";
+import { buildId, socketPath, warmEnabled } from "../hooks/warm/protocol.ts";
+
+/** The first question may wait for the daemon to load the model (~0.5 s, more on a loaded machine). */
+const FIRST_MS = { connectMs: 250, sentMs: 500, replyMs: 4000 };
+const LATER_MS = { connectMs: 250, sentMs: 500, replyMs: 2000 };
+
+type Shape = Extract<EmbedReply, { vectors: string[] }>;
+
+async function ask(sock: string, embed: EmbedRequest, deadlines: typeof FIRST_MS): Promise<Shape | null> {
+  const warm = await askWarm(sock, { build: buildId(), event: undefined, cwd: process.cwd(), stdin: "", embed }, deadlines);
+  if (warm.kind !== "served") {
+    log.debug(`warm embedding unavailable (${warm.kind === "absent" ? warm.reason : `timeout in ${warm.phase}`}); loading the model here`);
+    return null;
+  }
+  try {
+    const reply = JSON.parse(warm.out) as EmbedReply;
+    if ("error" in reply) {
+      log.debug(`the hook daemon could not embed: ${reply.error}; loading the model here`);
+      return null;
+    }
+    return reply;
+  } catch {
+    return null;
+  }
+}
+
+class WarmEmbedder implements Embedder {
+  readonly model: string;
+  readonly dims: number;
+  readonly minScore?: number;
+  readonly #sock: string;
+  readonly #openLocal: () => Promise<Embedder>;
+  #local: Promise<Embedder> | undefined;
+
+  constructor(sock: string, shape: Shape, openLocal: () => Promise<Embedder>) {
+    this.model = shape.model;
+    this.dims = shape.dims;
+    if (shape.minScore !== undefined) this.minScore = shape.minScore;
+    this.#sock = sock;
+    this.#openLocal = openLocal;
+  }
+
+  async embed(texts: string[], kind: EmbedKind): Promise<Float32Array[]> {
+    if (texts.length === 0) return [];
+    const reply = await ask(this.#sock, { model: this.model, texts, kind }, LATER_MS);
+    if (reply && reply.model === this.model && reply.dims === this.dims && reply.vectors.length === texts.length) {
+      const vectors = reply.vectors.map(decodeVector);
+      if (vectors.every((v) => v.length === this.dims)) return vectors;
+    }
+    // The daemon went away or answered oddly: this process embeds (the same model, so the same vectors).
+    this.#local ??= this.#openLocal();
+    const local = await this.#local;
+    if (local.model !== this.model || local.dims !== this.dims) throw new Error(`model ${local.model}/${local.dims} loaded here differs from the daemon's ${this.model}/${this.dims}`);
+    return local.embed(texts, kind);
+  }
+
+  async dispose(): Promise<void> {
+    const local = this.#local;
+    this.#local = undefined;
+    if (local) await local.then((e) => e.dispose()).catch(() => undefined);
+  }
+}
+
+/** The daemon's embedder for `model` when a daemon of this build answers, else `openLocal()`. */
+export async function openOneShotEmbedder(dataDir: string, model: string, openLocal: () => Promise<Embedder>): Promise<Embedder> {
+  const sock = warmEnabled() ? socketPath(dataDir) : null;
+  if (sock && existsSync(sock)) {
+    const shape = await ask(sock, { model, texts: [], kind: "query" }, FIRST_MS);
+    if (shape) {
+      log.debug(`embedding through the hook daemon (${shape.model}, ${shape.dims} dims)`);
+      return new WarmEmbedder(sock, shape, openLocal);
+    }
+  }
+  return openLocal();
+}
