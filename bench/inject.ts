@@ -7,7 +7,9 @@
  *
  *   node scripts/bun.mjs run bench/inject.ts [--sets a,b] [--json] [--show]
  *
- * Set a may be fitted on; set b is held out.
+ * Set a may be fitted on; set b is held out. By default the hooks run as the warm daemon runs them: the
+ * memories are embedded and the handlers get a dense channel with the model loaded. `--cold` runs them as
+ * a cold hook process does, keyword evidence only.
  */
 import { mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -19,6 +21,9 @@ import { Engine } from "../src/engine/engine.ts";
 import { handleEvent } from "../src/hooks/dispatch.ts";
 import { parseHookInput } from "../src/hooks/input.ts";
 import { SqliteStore } from "../src/store/sqlite-store.ts";
+import { openModelEmbedder } from "../src/cli/retrieval.ts";
+import { DenseChannel } from "../src/retrieve/dense-channel.ts";
+import { embedPending } from "../src/retrieve/embed-pending.ts";
 
 interface Memory {
   id: string;
@@ -38,7 +43,7 @@ interface Labelled {
 }
 
 const { values } = parseArgs({
-  options: { sets: { type: "string", default: "a,b" }, json: { type: "boolean", default: false }, show: { type: "boolean", default: false } },
+  options: { sets: { type: "string", default: "a,b" }, json: { type: "boolean", default: false }, show: { type: "boolean", default: false }, cold: { type: "boolean", default: false } },
 });
 
 interface Tally {
@@ -78,7 +83,10 @@ async function runSet(name: string): Promise<Record<string, Tally>> {
     engine.remember({ content: m.content, type: m.kind, project, ttlMs: null, source: "bench" });
     byContent.set(m.content.slice(0, 60), m.id);
   }
-  engine.close();
+  // As the warm daemon: every memory has its vector, and the handlers search them through a loaded model.
+  const embedder = values.cold ? null : await openModelEmbedder(root, "use-lite");
+  if (embedder) await embedPending(store, embedder);
+  const dense = embedder ? new DenseChannel({ store, open: async () => embedder }) : null;
 
   const out: Record<string, Tally> = { prompt: tally(), bash: tally(), edit: tally() };
   let n = 0;
@@ -100,7 +108,7 @@ async function runSet(name: string): Promise<Record<string, Tally>> {
     const raw = JSON.stringify({ session_id: `bench-${n++}`, cwd, transcript_path: join(root, "t.jsonl"), ...json });
     const input = parseHookInput(event, raw, cwd);
     if (!input) throw new Error(`bench: could not parse ${raw}`);
-    const printed = await handleEvent(input, paths);
+    const printed = await handleEvent(input, paths, () => store, dense);
     const injected = [...byContent.entries()].filter(([start]) => printed.includes(JSON.stringify(start).slice(1, -1))).map(([, id]) => id);
     const t = out[kind]!;
     t.events++;
@@ -115,6 +123,8 @@ async function runSet(name: string): Promise<Record<string, Tally>> {
       process.stderr.write(`${kind} ${l.prompt ?? l.command ?? l.file_path}\n  want ${l.inject.join(",") || "-"}  got ${injected.join(",") || "-"}\n`);
     }
   }
+  await dense?.dispose();
+  engine.close();
   rmSync(root, { recursive: true, force: true });
   return out;
 }

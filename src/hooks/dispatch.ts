@@ -5,6 +5,7 @@
  */
 import type { Paths } from "../config/paths.ts";
 import type { SqliteStore } from "../store/sqlite-store.ts";
+import type { RetrievalChannel } from "../retrieve/channel.ts";
 import { appendActivity } from "../activity/log.ts";
 import { HookContext } from "./context.ts";
 import type { HookEvent, HookInput } from "./input.ts";
@@ -25,11 +26,12 @@ export const HANDLERS: Record<HookEvent, () => Promise<Handler>> = {
 
 /**
  * Runs the handler for a parsed event and returns what to print on stdout ("" for nothing). A long-lived
- * caller passes its open `store` so the database (and its page cache) stays warm between events.
+ * caller passes its open `store` so the database (and its page cache) stays warm between events, and its
+ * `dense` channel (model loaded) so prompts and tool events are weighed by meaning too.
  */
-export async function handleEvent(input: HookInput, paths: Paths, store?: () => SqliteStore): Promise<string> {
+export async function handleEvent(input: HookInput, paths: Paths, store?: () => SqliteStore, dense?: RetrievalChannel | null): Promise<string> {
   const started = performance.now();
-  const ctx = new HookContext(input, paths, store);
+  const ctx = new HookContext(input, paths, store, dense);
   try {
     // post-tool decides itself whether it needs memory (most successful commands do not).
     const [handler] = await Promise.all([HANDLERS[input.event](), input.event === "post-tool" ? undefined : ctx.ready()]);

@@ -15,6 +15,7 @@ import { appendHookLog } from "../log.ts";
 import { isServing, LineReader, writeAll } from "./client.ts";
 import { buildId, launchLockPath, pidFilePath, socketPath, type WarmReply, type WarmRequest } from "./protocol.ts";
 import { StoreHolder } from "./store-holder.ts";
+import { DenseHolder } from "./dense-holder.ts";
 import { Engine } from "../../engine/engine.ts";
 import { IdleSweeper, idleWork, idleWorkDelay } from "../../engine/idle-sweep.ts";
 import { startTeamSync } from "./team-sync.ts";
@@ -44,6 +45,21 @@ export async function serveHooks(paths: Paths): Promise<number> {
   const pidFile = pidFilePath(paths.dataDir);
   writeFileSync(pidFile, `${process.pid} ${ours}\n`, { mode: 0o600 });
   const store = new StoreHolder(paths.dbFile);
+  // The model stays loaded: hooks weigh meaning as well as words (no database yet: nothing to search).
+  const dense = new DenseHolder(paths, () => store.get());
+  let denseState: "none" | "loading" | "ready" | "failed" = "none";
+  /** Loads the model once a database exists; events that arrive meanwhile use keyword evidence, as a cold hook does. */
+  const loadModel = () => {
+    if (denseState !== "none" || !existsSync(paths.dbFile)) return;
+    denseState = "loading";
+    dense
+      .warm()
+      .then(() => (denseState = "ready"))
+      .catch((err) => {
+        denseState = "failed";
+        appendHookLog(paths.dataDir, `hookd model not loaded, hooks use keyword evidence: ${err instanceof Error ? err.message : String(err)}`);
+      });
+  };
   const debug = (line: string) => process.env.CAIRN_HOOK_DEBUG && appendHookLog(paths.dataDir, `hookd ${line}`);
   debug(`started (pid ${process.pid})`);
 
@@ -67,8 +83,10 @@ export async function serveHooks(paths: Paths): Promise<number> {
     if (readText(pidFile).startsWith(`${process.pid} `)) safeUnlink(pidFile);
     const finish = () => {
       if (inFlight > 0) return void setTimeout(finish, 20);
-      store.close();
-      resolveDone(0);
+      void dense.dispose().finally(() => {
+        store.close();
+        resolveDone(0);
+      });
     };
     finish();
   };
@@ -101,11 +119,12 @@ export async function serveHooks(paths: Paths): Promise<number> {
     idle = setTimeout(() => shutdown("idle"), idleMs);
     const input = parseHookInput(request.event, request.stdin, request.cwd);
     if (!input) return { out: "" };
+    loadModel();
     const began = performance.now();
     const key = input.sessionId ?? "";
     sweeper.begin();
     const run = (sessions.get(key) ?? Promise.resolve())
-      .then(() => withDeadline(handleEvent(input, paths, () => store.get()), daemonDeadline(input.event)))
+      .then(() => withDeadline(handleEvent(input, paths, () => store.get(), denseState === "ready" ? dense.get() : null), daemonDeadline(input.event)))
       .finally(() => sweeper.end());
     const tail = run.catch(() => {});
     sessions.set(key, tail);
@@ -161,6 +180,7 @@ export async function serveHooks(paths: Paths): Promise<number> {
   } catch (err) {
     appendHookLog(paths.dataDir, `hookd warm-up failed: ${err instanceof Error ? err.message : String(err)}`);
   }
+  loadModel();
   return done;
 }
 
