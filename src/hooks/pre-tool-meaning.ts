@@ -10,6 +10,7 @@ import type { Memory } from "../domain/memory.ts";
 import { commandHead } from "./command.ts";
 import type { HookContext } from "./context.ts";
 import { commandWords } from "./governing.ts";
+import { appendHookLog } from "./log.ts";
 import { tokens } from "./relevance.ts";
 
 /** How many of the scope's memories closest in meaning are considered. Fitted on inject-a: flat from 3 to 5. */
@@ -32,7 +33,7 @@ export async function nearCommand(ctx: HookContext, command: string): Promise<Me
   const { warnings } = await ctx.engine().recall({ query: segment, mode: "semantic", limit: NEAREST, track: false, abstain: false });
   const last = dense.last();
   if (!last || warnings.length > 0) return [];
-  return last.hits
+  const near = last.hits
     .slice(0, NEAREST)
     .map((h) => h.memory)
     .filter((m) => m.status === "active" && TYPES.has(m.type))
@@ -40,6 +41,11 @@ export async function nearCommand(ctx: HookContext, command: string): Promise<Me
       const have = new Set(tokens(`${m.content} ${m.tags.join(" ")}`));
       return words.filter((w) => have.has(w)).length >= SHARED_WORDS;
     });
+  // What the new signal did, for CAIRN_HOOK_DEBUG (ids only: hooks.log never holds memory text).
+  if (process.env.CAIRN_HOOK_DEBUG && near.length > 0) {
+    appendHookLog(ctx.paths.dataDir, `pre-tool meaning: ${near.map((m) => m.id.slice(0, 8)).join(", ")} among the ${NEAREST} nearest, sharing ${SHARED_WORDS}+ command words`);
+  }
+  return near;
 }
 
 /** The segment of `cd x && cmd` that runs the command's program. */
