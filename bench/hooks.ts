@@ -85,8 +85,8 @@ try {
     cpSync(built.home, home, { recursive: true });
     const env = { ...baseEnv, CAIRN_HOME: home, CAIRN_HOOK_DAEMON: mode === "warm" ? "on" : "off" };
     const daemon = mode === "warm" ? await startDaemon(env, join(home, "hookd.sock")) : null;
-    // The daemon serves at once and loads the model behind: give it the time, so runs measure it loaded.
-    if (daemon) await Bun.sleep(3000);
+    // The daemon serves at once and loads the model once quiet (1.5 s): give it the time, so runs measure it loaded.
+    if (daemon) await Bun.sleep(6000);
     try {
       const results = await runScenarios(env, mode);
       lines.push(`hook latency (${mode}), spawn → exit, ${built.created} memories, ${RUNS} runs (ms)`, "scenario                  p50     p95   injected  target p50");

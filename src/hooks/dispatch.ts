@@ -1,7 +1,8 @@
 /**
  * @module Running one parsed hook event: pick its handler (loaded lazily, so each event pays only for its
  * own code), give it a {@link HookContext}, and render what it returns. Shared by the cold path (run.ts)
- * and the warm daemon (warm/server.ts), so both produce byte-identical output.
+ * and the warm daemon (warm/server.ts), so both produce the same output, except what the daemon's loaded
+ * model adds (it passes its dense channel; see pre-tool-meaning.ts).
  */
 import type { Paths } from "../config/paths.ts";
 import type { SqliteStore } from "../store/sqlite-store.ts";

@@ -22,6 +22,8 @@ import { startTeamSync } from "./team-sync.ts";
 
 /** Default idle lifetime: long enough to span a working session's pauses, short enough not to linger. */
 const IDLE_MS = 15 * 60_000;
+/** Quiet time before the daemon loads its embedding model (see loadModelWhenQuiet). */
+const MODEL_AFTER_QUIET_MS = 1500;
 /** How often the daemon checks that its socket is still its own (removed or taken over: it exits). */
 const CHECK_MS = 2000;
 /** Requests larger than this are refused: hooks cut larger events down before sending them (event-size.ts). */
@@ -48,18 +50,30 @@ export async function serveHooks(paths: Paths): Promise<number> {
   // The model stays loaded: hooks weigh meaning as well as words (no database yet: nothing to search).
   const dense = new DenseHolder(paths, () => store.get());
   let denseState: "none" | "loading" | "ready" | "failed" = "none";
-  /** Loads the model once a database exists; events that arrive meanwhile use keyword evidence, as a cold hook does. */
-  const loadModel = () => {
-    if (denseState !== "none" || !existsSync(paths.dbFile)) return;
-    denseState = "loading";
-    dense
-      .warm()
-      .then(() => (denseState = "ready"))
-      .catch((err) => {
-        denseState = "failed";
-        appendHookLog(paths.dataDir, `hookd model not loaded, hooks use keyword evidence: ${err instanceof Error ? err.message : String(err)}`);
-      });
+  /**
+   * Loads the model once a database exists and the daemon has been quiet for MODEL_AFTER_QUIET_MS: creating
+   * the ONNX session blocks this thread (~0.4 s idle, over 1 s on a loaded machine), and an event waiting
+   * behind it past its client's deadline would run cold and get this daemon replaced. Agents pause between
+   * events for seconds; the load goes there. Until then events use keyword evidence, as a cold hook does.
+   */
+  let modelTimer: ReturnType<typeof setTimeout> | undefined;
+  const loadModelWhenQuiet = () => {
+    clearTimeout(modelTimer);
+    if (denseState !== "none" || stopping) return;
+    modelTimer = setTimeout(() => {
+      if (inFlight > 0) return loadModelWhenQuiet();
+      if (!existsSync(paths.dbFile)) return;
+      denseState = "loading";
+      dense
+        .warm()
+        .then(() => (denseState = "ready"))
+        .catch((err) => {
+          denseState = "failed";
+          appendHookLog(paths.dataDir, `hookd model not loaded, hooks use keyword evidence: ${err instanceof Error ? err.message : String(err)}`);
+        });
+    }, MODEL_AFTER_QUIET_MS);
   };
+
   const debug = (line: string) => process.env.CAIRN_HOOK_DEBUG && appendHookLog(paths.dataDir, `hookd ${line}`);
   debug(`started (pid ${process.pid})`);
 
@@ -75,6 +89,7 @@ export async function serveHooks(paths: Paths): Promise<number> {
     stopping = true;
     debug(`stopping: ${why}`);
     clearTimeout(idle);
+    clearTimeout(modelTimer);
     clearInterval(watch);
     sweeper.stop();
     teamSync.stop();
@@ -119,13 +134,15 @@ export async function serveHooks(paths: Paths): Promise<number> {
     idle = setTimeout(() => shutdown("idle"), idleMs);
     const input = parseHookInput(request.event, request.stdin, request.cwd);
     if (!input) return { out: "" };
-    loadModel();
     const began = performance.now();
     const key = input.sessionId ?? "";
     sweeper.begin();
     const run = (sessions.get(key) ?? Promise.resolve())
       .then(() => withDeadline(handleEvent(input, paths, () => store.get(), denseState === "ready" ? dense.get() : null), daemonDeadline(input.event)))
-      .finally(() => sweeper.end());
+      .finally(() => {
+        sweeper.end();
+        loadModelWhenQuiet();
+      });
     const tail = run.catch(() => {});
     sessions.set(key, tail);
     void tail.then(() => sessions.get(key) === tail && sessions.delete(key));
@@ -180,7 +197,7 @@ export async function serveHooks(paths: Paths): Promise<number> {
   } catch (err) {
     appendHookLog(paths.dataDir, `hookd warm-up failed: ${err instanceof Error ? err.message : String(err)}`);
   }
-  loadModel();
+  loadModelWhenQuiet();
   return done;
 }
 
