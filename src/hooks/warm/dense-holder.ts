@@ -1,8 +1,8 @@
 /**
- * @module The warm daemon's loaded model: one dense channel over the daemon's store, so prompt and tool hooks
- * weigh meaning as well as words (hooks/prompt.ts). A cold hook process never loads it (~450 ms). The model
- * loads at warm-up, before the first event; a model that cannot load leaves the hooks on keyword evidence
- * (recall says why in its warnings, the daemon's log once).
+ * @module The warm daemon's loaded model: one dense channel over the daemon's store, handed to every event
+ * (PreToolUse weighs meaning with it: hooks/pre-tool-meaning.ts; prompts were measured with it and stay on
+ * keywords, see DESIGN.md). A cold hook process never loads it (~450 ms). The daemon loads it once quiet
+ * (server.ts); a model that cannot load leaves the hooks on keyword evidence (logged once).
  */
 import { loadConfig } from "../../config/load.ts";
 import type { Paths } from "../../config/paths.ts";
