@@ -7,6 +7,7 @@
  * neighbour always exists, and two shared words are common in one project's notes.
  */
 import type { Memory } from "../domain/memory.ts";
+import type { ChannelHit } from "../retrieve/channel.ts";
 import { commandHead } from "./command.ts";
 import type { HookContext } from "./context.ts";
 import { commandWords } from "./governing.ts";
@@ -29,11 +30,17 @@ export async function nearCommand(ctx: HookContext, command: string): Promise<Me
   const literal = new Set(tokens(segment));
   const words = commandWords(command, ctx.project).words.filter((w) => literal.has(w));
   if (segment === "" || words.length < SHARED_WORDS) return [];
-  // Ranked among every memory in scope (not only errors and lessons), so "closest" means the same as for recall.
-  const { warnings } = await ctx.engine().recall({ query: segment, mode: "semantic", limit: NEAREST, track: false, abstain: false });
-  const last = dense.last();
-  if (!last || warnings.length > 0) return [];
-  const near = last.hits
+  // Ranked among every memory in scope (not only errors and lessons), so "closest" means the same as for
+  // recall; straight from the channel: the recall pipeline (fusion, session context) would change nothing here.
+  const engine = ctx.engine();
+  let hits: ChannelHit[];
+  try {
+    hits = await dense.search({ text: segment, filter: { scope: { projects: [engine.project], includeGlobal: true } }, now: engine.now(), limit: NEAREST });
+  } catch (err) {
+    if ((err as { code?: unknown } | null)?.code === "MODEL_UNAVAILABLE") return [];
+    throw err;
+  }
+  const near = hits
     .slice(0, NEAREST)
     .map((h) => h.memory)
     .filter((m) => m.status === "active" && TYPES.has(m.type))
