@@ -15,7 +15,6 @@ import { appendHookLog } from "./log.ts";
 let modules: { Engine: typeof Engine; SqliteStore: typeof SqliteStore } | null = null;
 import type { HookInput } from "./input.ts";
 import type { RetrievalChannel } from "../retrieve/channel.ts";
-import { DenseTap } from "./dense-tap.ts";
 import { loadState, type SessionState, type StateSeal, saveState } from "./state.ts";
 import { place } from "../store/content-codec.ts";
 import { afterErase, eraseGeneration, stateStillValid, withoutText } from "./state-erase.ts";
@@ -41,19 +40,19 @@ export class HookContext {
   /** A store owned by a long-lived caller (the warm daemon): used instead of opening one, never closed here. */
   readonly #sharedStore: (() => SqliteStore) | undefined;
   /** The long-lived caller's dense channel (its model loaded): hooks then weigh meaning, not only words. */
-  readonly #dense: DenseTap | null;
+  readonly #dense: RetrievalChannel | null;
 
   constructor(input: HookInput, paths: Paths, sharedStore?: () => SqliteStore, dense?: RetrievalChannel | null) {
     this.input = input;
     this.paths = paths;
     this.#sharedStore = sharedStore;
-    this.#dense = dense ? new DenseTap(dense) : null;
+    this.#dense = dense ?? null;
     // cwd follows `cd` and worktrees (CLAUDE_PROJECT_DIR does not), so the event's cwd names the project.
     this.project = detectProjectKey(input.cwd);
   }
 
-  /** The dense channel when a model is loaded (warm daemon), with the hits of its last search; else null. */
-  get dense(): DenseTap | null {
+  /** The dense channel when a model is loaded (warm daemon); else null. */
+  get dense(): RetrievalChannel | null {
     return this.#dense;
   }
 
