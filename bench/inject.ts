@@ -5,10 +5,12 @@
  * session. What the hook injects is compared with the labels (bench/data/inject-*.json, written blind):
  * precision and recall over injected memories, and silence where nothing should be injected.
  *
- *   node scripts/bun.mjs run bench/inject.ts [--sets a,b] [--json] [--show]
+ *   node scripts/bun.mjs run bench/inject.ts [--sets a,b] [--cold] [--json] [--show]
  *
  * Set a may be fitted on; set b is held out. The baseline beside it injects BM25's best 3 memories (project
  * and global) for the prompt, the command, or the edited file's path: what a hook without a bar would do.
+ * By default the hooks run as the warm daemon runs them: the memories are embedded and the handlers get a
+ * dense channel with the model loaded. `--cold` runs them as a cold hook process does, keyword evidence only.
  */
 import { mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -20,6 +22,9 @@ import { Engine } from "../src/engine/engine.ts";
 import { handleEvent } from "../src/hooks/dispatch.ts";
 import { parseHookInput } from "../src/hooks/input.ts";
 import { SqliteStore } from "../src/store/sqlite-store.ts";
+import { openModelEmbedder } from "../src/cli/retrieval.ts";
+import { DenseChannel } from "../src/retrieve/dense-channel.ts";
+import { embedPending } from "../src/retrieve/embed-pending.ts";
 import { Bm25Baseline } from "./bm25.ts";
 
 interface Memory {
@@ -69,7 +74,7 @@ export function injectSet(spec: string): InjectSet {
 const BM25_INJECT = 3;
 
 /** Both systems on one set: cairn's hooks and the BM25 baseline, per event kind. */
-async function runSet(spec: InjectSet, show: boolean): Promise<{ cairn: Record<string, InjectTally>; bm25: Record<string, InjectTally> }> {
+async function runSet(spec: InjectSet, show: boolean, cold: boolean): Promise<{ cairn: Record<string, InjectTally>; bm25: Record<string, InjectTally> }> {
   const memories = (JSON.parse(readFileSync(spec.memories, "utf8")) as { memories: Memory[] }).memories;
   const labels = JSON.parse(readFileSync(spec.labels, "utf8")) as { prompts: Labelled[]; tools: Labelled[] };
   const root = mkdtempSync(join(tmpdir(), "cairn-inject-"));
@@ -92,7 +97,10 @@ async function runSet(spec: InjectSet, show: boolean): Promise<{ cairn: Record<s
     engine.remember({ content: m.content, type: m.kind, project, ttlMs: null, source: "bench" });
     byContent.set(m.content.slice(0, 60), m.id);
   }
-  engine.close();
+  // As the warm daemon: every memory has its vector, and the handlers search them through a loaded model.
+  const embedder = cold ? null : await openModelEmbedder(root, "use-lite");
+  if (embedder) await embedPending(store, embedder);
+  const dense = embedder ? new DenseChannel({ store, open: async () => embedder }) : null;
 
   const out: Record<string, InjectTally> = { prompt: tally(), bash: tally(), edit: tally() };
   const base: Record<string, InjectTally> = { prompt: tally(), bash: tally(), edit: tally() };
@@ -116,7 +124,7 @@ async function runSet(spec: InjectSet, show: boolean): Promise<{ cairn: Record<s
     const raw = JSON.stringify({ session_id: `bench-${n++}`, cwd, transcript_path: join(root, "t.jsonl"), ...json });
     const input = parseHookInput(event, raw, cwd);
     if (!input) throw new Error(`bench: could not parse ${raw}`);
-    const printed = await handleEvent(input, paths);
+    const printed = await handleEvent(input, paths, () => store, dense);
     const injected = [...byContent.entries()].filter(([start]) => printed.includes(JSON.stringify(start).slice(1, -1))).map(([, id]) => id);
     const want = new Set(l.inject);
     count(out[kind]!, want, injected);
@@ -126,6 +134,8 @@ async function runSet(spec: InjectSet, show: boolean): Promise<{ cairn: Record<s
     }
   }
   bm25.close();
+  await dense?.dispose();
+  engine.close();
   rmSync(root, { recursive: true, force: true });
   return { cairn: out, bm25: base };
 }
@@ -146,20 +156,20 @@ export function injectTotal(kinds: Record<string, InjectTally>): InjectTally {
 }
 
 /** Runs each set; keyed by the label file's name without `.json`. */
-export async function runInject(sets: readonly InjectSet[], opts: { show?: boolean } = {}): Promise<Record<string, { cairn: Record<string, InjectTally>; bm25: Record<string, InjectTally> }>> {
+export async function runInject(sets: readonly InjectSet[], opts: { show?: boolean; cold?: boolean } = {}): Promise<Record<string, { cairn: Record<string, InjectTally>; bm25: Record<string, InjectTally> }>> {
   const results: Record<string, { cairn: Record<string, InjectTally>; bm25: Record<string, InjectTally> }> = {};
   for (const set of sets) {
     process.stderr.write(`inject: ${set.name}\n`);
-    results[set.name] = await runSet(set, opts.show === true);
+    results[set.name] = await runSet(set, opts.show === true, opts.cold === true);
   }
   return results;
 }
 
 if (import.meta.main) {
   const { values } = parseArgs({
-    options: { sets: { type: "string", default: "a,b" }, json: { type: "boolean", default: false }, show: { type: "boolean", default: false } },
+    options: { sets: { type: "string", default: "a,b" }, json: { type: "boolean", default: false }, show: { type: "boolean", default: false }, cold: { type: "boolean", default: false } },
   });
-  const results = await runInject(values.sets!.split(",").map((n) => injectSet(`bench/data/inject-${n}.json`)), { show: values.show });
+  const results = await runInject(values.sets!.split(",").map((n) => injectSet(`bench/data/inject-${n}.json`)), { show: values.show, cold: values.cold });
   if (values.json) process.stdout.write(`${JSON.stringify(results)}\n`);
   else {
     const f = (x: number) => (Number.isFinite(x) ? x.toFixed(3) : "  -  ");

@@ -62,7 +62,6 @@ const some = <T>(xs: Iterable<T>, f: (x: T) => boolean) => {
   for (const x of xs) if (f(x)) return true;
   return false;
 };
-const minus = (a: ReadonlySet<string>, b: ReadonlySet<string>) => [...a].filter((x) => !b.has(x));
 
 /** Signals of a change from `p` (older) to `n` (newer); exported for the bench's --show. */
 export function changeSignals(p: StatementParts, n: StatementParts, prev: string, next: string) {

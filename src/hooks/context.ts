@@ -14,6 +14,7 @@ import { appendHookLog } from "./log.ts";
 /** The engine and SQLite modules, loaded by {@link HookContext.ready} only for events that need memory. */
 let modules: { Engine: typeof Engine; SqliteStore: typeof SqliteStore } | null = null;
 import type { HookInput } from "./input.ts";
+import type { RetrievalChannel } from "../retrieve/channel.ts";
 import { loadState, type SessionState, type StateSeal, saveState } from "./state.ts";
 import { place } from "../store/content-codec.ts";
 import { afterErase, eraseGeneration, stateStillValid, withoutText } from "./state-erase.ts";
@@ -38,13 +39,21 @@ export class HookContext {
   #wrote = false;
   /** A store owned by a long-lived caller (the warm daemon): used instead of opening one, never closed here. */
   readonly #sharedStore: (() => SqliteStore) | undefined;
+  /** The long-lived caller's dense channel (its model loaded): hooks then weigh meaning, not only words. */
+  readonly #dense: RetrievalChannel | null;
 
-  constructor(input: HookInput, paths: Paths, sharedStore?: () => SqliteStore) {
+  constructor(input: HookInput, paths: Paths, sharedStore?: () => SqliteStore, dense?: RetrievalChannel | null) {
     this.input = input;
     this.paths = paths;
     this.#sharedStore = sharedStore;
+    this.#dense = dense ?? null;
     // cwd follows `cd` and worktrees (CLAUDE_PROJECT_DIR does not), so the event's cwd names the project.
     this.project = detectProjectKey(input.cwd);
+  }
+
+  /** The dense channel when a model is loaded (warm daemon); else null. */
+  get dense(): RetrievalChannel | null {
+    return this.#dense;
   }
 
   /** True when a database exists: read-only events then have nothing to say and skip opening one. */
@@ -62,12 +71,15 @@ export class HookContext {
     modules = { Engine, SqliteStore };
   }
 
-  /** Keyword recall only: the dense channel's model costs ~450 ms to load, too slow for a hook. */
+  /**
+   * The engine for this event. A cold hook has keyword recall only (loading the model costs ~450 ms, too
+   * slow for a hook); the warm daemon passes its loaded dense channel, and {@link dense} reports it.
+   */
   engine(): Engine {
     if (!modules) throw new Error("HookContext.engine() before ready()");
     if (!this.#engine) {
       const store = this.#sharedStore?.() ?? this.#openStore(modules.SqliteStore);
-      this.#engine = new modules.Engine({ store, project: this.project, actor: this.input.sessionId ? `hook:${this.input.sessionId}` : "hook", onWrite: () => (this.#wrote = true) });
+      this.#engine = new modules.Engine({ store, project: this.project, actor: this.input.sessionId ? `hook:${this.input.sessionId}` : "hook", onWrite: () => (this.#wrote = true), ...(this.#dense ? { channels: { dense: this.#dense } } : {}) });
     }
     return this.#engine;
   }

@@ -1,10 +1,12 @@
 /**
  * @module Running one parsed hook event: pick its handler (loaded lazily, so each event pays only for its
  * own code), give it a {@link HookContext}, and render what it returns. Shared by the cold path (run.ts)
- * and the warm daemon (warm/server.ts), so both produce byte-identical output.
+ * and the warm daemon (warm/server.ts), so both produce the same output, except what the daemon's loaded
+ * model adds (it passes its dense channel; see pre-tool-meaning.ts).
  */
 import type { Paths } from "../config/paths.ts";
 import type { SqliteStore } from "../store/sqlite-store.ts";
+import type { RetrievalChannel } from "../retrieve/channel.ts";
 import { appendActivity } from "../activity/log.ts";
 import { HookContext } from "./context.ts";
 import type { HookEvent, HookInput } from "./input.ts";
@@ -25,11 +27,12 @@ export const HANDLERS: Record<HookEvent, () => Promise<Handler>> = {
 
 /**
  * Runs the handler for a parsed event and returns what to print on stdout ("" for nothing). A long-lived
- * caller passes its open `store` so the database (and its page cache) stays warm between events.
+ * caller passes its open `store` so the database (and its page cache) stays warm between events, and its
+ * `dense` channel (model loaded) so prompts and tool events are weighed by meaning too.
  */
-export async function handleEvent(input: HookInput, paths: Paths, store?: () => SqliteStore): Promise<string> {
+export async function handleEvent(input: HookInput, paths: Paths, store?: () => SqliteStore, dense?: RetrievalChannel | null): Promise<string> {
   const started = performance.now();
-  const ctx = new HookContext(input, paths, store);
+  const ctx = new HookContext(input, paths, store, dense);
   try {
     // post-tool decides itself whether it needs memory (most successful commands do not).
     const [handler] = await Promise.all([HANDLERS[input.event](), input.event === "post-tool" ? undefined : ctx.ready()]);

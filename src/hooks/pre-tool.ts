@@ -8,6 +8,7 @@ import { commandHead } from "./command.ts";
 import type { HookContext } from "./context.ts";
 import { bullet } from "./format.ts";
 import { governingRules } from "./governing.ts";
+import { nearCommand } from "./pre-tool-meaning.ts";
 import { coverage, queryTerms } from "./relevance.ts";
 
 export const PRE_TOOL_LIMIT = 3;
@@ -76,8 +77,10 @@ export async function preTool(ctx: HookContext): Promise<string | null> {
   if (!about || !ctx.hasMemory()) return null;
   const exact = await mentions(ctx, about.mention, ["lesson", "error"], CANDIDATES);
   for (const m of specific(ctx, about.more)) exact.push(...(await mentions(ctx, m, WEAK_TYPES, CANDIDATES)));
-  const found = withFixes(ctx, exact).slice(0, PRE_TOOL_LIMIT);
   const { command } = ctx.input;
+  // With the model loaded, errors and lessons close in meaning that share two of the command's words.
+  if (ctx.input.toolKind === "shell" && command) for (const m of await nearCommand(ctx, command)) if (!exact.some((e) => e.id === m.id)) exact.push(m);
+  const found = withFixes(ctx, exact).slice(0, PRE_TOOL_LIMIT);
   if (ctx.input.toolKind === "shell" && command && found.length < PRE_TOOL_LIMIT) {
     for (const rule of await governingRules(ctx, command, PRE_TOOL_LIMIT)) {
       if (found.length < PRE_TOOL_LIMIT && !found.some((m) => m.id === rule.id)) found.push(rule);

@@ -3,12 +3,14 @@
  * and capture explicit statements in it ("from now on use pnpm", "the fix was …") as memories. What is
  * captured now is never injected back in the same turn: recall runs before the capture is written.
  */
+import type { Memory } from "../domain/memory.ts";
 import { extractCaptures } from "../capture/extract.ts";
 import { redactedCut } from "../capture/redact-deep.ts";
 import { applyBudget } from "../retrieve/budget.ts";
 import type { HookContext } from "./context.ts";
 import { bullet } from "./format.ts";
 import { relevant } from "./relevance.ts";
+import { updates } from "../retrieve/current-first.ts";
 import { noteCreated } from "./state.ts";
 
 export const PROMPT_LIMIT = 5;
@@ -37,7 +39,10 @@ async function recallFor(ctx: HookContext, text: string): Promise<string | null>
   const fresh = results.filter(
     (r) => r.memory.type !== "checkpoint" && !r.memory.tags.includes("session-summary") && !skip.has(r.memory.id),
   );
-  const chosen = relevant(query, fresh).slice(0, PROMPT_LIMIT);
+  const matched = relevant(query, fresh);
+  // A rule another candidate changed no longer holds ("unit tests run with jest" after "switched from jest
+  // to vitest"): only the change is shown.
+  const chosen = matched.filter((c) => !changedBy(c.memory, fresh)).slice(0, PROMPT_LIMIT);
   if (chosen.length === 0) return null;
   const lines = applyBudget(
     chosen.map((c) => ({ memory: c.memory, content: bullet(c.memory, 400, true) })),
@@ -69,3 +74,12 @@ function capture(ctx: HookContext, text: string): void {
     noteCreated(state, saved.id);
   }
 }
+
+/** Kinds of memory that state how things are, and so can be changed by a later one of these kinds. */
+const RULES = new Set(["decision", "preference", "fact"]);
+
+/** A rule (decision, preference, fact) that a newer rule among `pool` changed. Errors and lessons stay: a fix does not retire them. */
+function changedBy(m: Memory, pool: readonly { memory: Memory }[]): boolean {
+  return RULES.has(m.type) && pool.some((n) => RULES.has(n.memory.type) && updates(n.memory, m));
+}
+

@@ -1,6 +1,6 @@
 /**
  * @module The warm hook path on the compiled binary: a cold hook starts the daemon, later hooks are served by
- * it with the same output as the cold path, many sessions at once lose nothing, and the daemon goes away
+ * it with the same output as the cold path (plus what its loaded model adds before a command), many sessions at once lose nothing, and the daemon goes away
  * when idle, when its socket is removed, or when a client of another build arrives; a stale socket or a
  * replaced database never costs a memory.
  */
@@ -98,6 +98,21 @@ describe("warm hook daemon", () => {
     expect(await hook("pre-tool", "pre-tool-bash", { session: "warm-pre", command: "npm run test:integration" })).toBe(cold.pre);
     expect(count(log(), "post-tool ok, warm")).toBe(1);
     expect(count(log(), "pre-tool ok, warm")).toBe(1);
+  });
+
+  test("the daemon loads the model: before a command, an error close in meaning that shares two of its words is shown warm, not cold", async () => {
+    const upgrade = "`Error: UPGRADE FAILED: another operation is in progress` on deploy; fixed with `helm rollback` and re-running the upgrade.";
+    await sb.ok(["remember", upgrade, "--type", "error"], { cwd: project });
+    await sb.ok(["remember", "Integration tests need Postgres from docker compose", "--type", "fact"], { cwd: project });
+    const pre = (session: string, daemon?: string) => hook("pre-tool", "pre-tool-bash", { session, command: "helm upgrade --install api ./chart" }, daemon);
+    expect(await pre("cold", "off")).toBe("");
+    await startDaemon();
+    // The model loads once the daemon has been quiet a moment: until then it answers on keywords, as the
+    // cold path does. Each try leaves it quiet long enough.
+    let n = 0;
+    await waitFor(async () => (await pre(`warm-${n++}`)).includes("UPGRADE FAILED") || (await Bun.sleep(2000), false), "the daemon's model to load", 40_000);
+    expect(log()).toContain("pre-tool meaning: ");
+    expect(log()).not.toContain("model not loaded");
   });
 
   test("malformed input is logged once, before the warm/cold split", async () => {

@@ -7,6 +7,7 @@ import { Engine } from "../../src/engine/engine.ts";
 import { SqliteStore } from "../../src/store/sqlite-store.ts";
 import { parseHookInput } from "../../src/hooks/input.ts";
 import { handleEvent } from "../../src/hooks/dispatch.ts";
+import type { RetrievalChannel } from "../../src/retrieve/channel.ts";
 
 const FIXTURES = join(import.meta.dir, "..", "fixtures", "hooks");
 
@@ -34,8 +35,11 @@ export interface HookWorld {
   cairnHome: string;
   /** A project directory (holds .git). */
   project: string;
-  /** Runs `cairn hook <event>` in process with `stdin`; returns what it would print. */
-  hook(event: string, stdin: string): Promise<string>;
+  /**
+   * Runs `cairn hook <event>` in process with `stdin`; returns what it would print. `dense` stands in for the
+   * warm daemon's loaded model.
+   */
+  hook(event: string, stdin: string, dense?: RetrievalChannel): Promise<string>;
   /** Runs `fn` with an Engine on the world's database (closed afterwards), to inspect what hooks stored. */
   withEngine<T>(fn: (e: Engine) => T): T;
   cleanup(): void;
@@ -50,10 +54,10 @@ export function hookWorld(): HookWorld {
     root,
     cairnHome,
     project,
-    async hook(event, stdin) {
+    async hook(event, stdin, dense) {
       const input = parseHookInput(event, stdin, project);
       if (!input) return "";
-      return handleEvent(input, resolvePaths({ CAIRN_HOME: cairnHome }));
+      return handleEvent(input, resolvePaths({ CAIRN_HOME: cairnHome }), undefined, dense);
     },
     withEngine(fn) {
       const engine = new Engine({ store: new SqliteStore(join(cairnHome, "cairn.db")), project, actor: "test" });

@@ -15,6 +15,8 @@ import { appendHookLog } from "../log.ts";
 import { isServing, LineReader, writeAll } from "./client.ts";
 import { buildId, launchLockPath, pidFilePath, socketPath, type WarmReply, type WarmRequest } from "./protocol.ts";
 import { StoreHolder } from "./store-holder.ts";
+import { DaemonModels } from "./daemon-models.ts";
+import { DenseHolder } from "./dense-holder.ts";
 import { EmbedService } from "./embed-service.ts";
 import { Engine } from "../../engine/engine.ts";
 import { IdleSweeper, idleWork, idleWorkDelay } from "../../engine/idle-sweep.ts";
@@ -22,6 +24,8 @@ import { startTeamSync } from "./team-sync.ts";
 
 /** Default idle lifetime: long enough to span a working session's pauses, short enough not to linger. */
 const IDLE_MS = 15 * 60_000;
+/** Quiet time before the daemon loads its embedding model (see loadModelWhenQuiet). */
+const MODEL_AFTER_QUIET_MS = 1500;
 /** How often the daemon checks that its socket is still its own (removed or taken over: it exits). */
 const CHECK_MS = 2000;
 /** Requests larger than this are refused: hooks cut larger events down before sending them (event-size.ts). */
@@ -45,7 +49,36 @@ export async function serveHooks(paths: Paths): Promise<number> {
   const pidFile = pidFilePath(paths.dataDir);
   writeFileSync(pidFile, `${process.pid} ${ours}\n`, { mode: 0o600 });
   const store = new StoreHolder(paths.dbFile, paths.configFile);
-  const embeds = new EmbedService(paths.dataDir);
+  // One session per model, shared by the hooks' dense channel and one-shot commands' embed requests.
+  const models = new DaemonModels(paths.dataDir);
+  const embeds = new EmbedService(models);
+  // The model stays loaded: hooks weigh meaning as well as words (no database yet: nothing to search).
+  const dense = new DenseHolder(paths, () => store.get(), models);
+  let denseState: "none" | "loading" | "ready" | "failed" = "none";
+  /**
+   * Loads the model once a database exists and the daemon has been quiet for MODEL_AFTER_QUIET_MS: creating
+   * the ONNX session blocks this thread (~0.4 s idle, over 1 s on a loaded machine), and an event waiting
+   * behind it past its client's deadline would run cold and get this daemon replaced. Agents pause between
+   * events for seconds; the load goes there. Until then events use keyword evidence, as a cold hook does.
+   */
+  let modelTimer: ReturnType<typeof setTimeout> | undefined;
+  const loadModelWhenQuiet = () => {
+    clearTimeout(modelTimer);
+    if (denseState !== "none" || stopping) return;
+    modelTimer = setTimeout(() => {
+      if (inFlight > 0) return loadModelWhenQuiet();
+      if (!existsSync(paths.dbFile)) return;
+      denseState = "loading";
+      dense
+        .warm()
+        .then(() => (denseState = "ready"))
+        .catch((err) => {
+          denseState = "failed";
+          appendHookLog(paths.dataDir, `hookd model not loaded, hooks use keyword evidence: ${err instanceof Error ? err.message : String(err)}`);
+        });
+    }, MODEL_AFTER_QUIET_MS);
+  };
+
   const debug = (line: string) => process.env.CAIRN_HOOK_DEBUG && appendHookLog(paths.dataDir, `hookd ${line}`);
   debug(`started (pid ${process.pid})`);
 
@@ -61,6 +94,7 @@ export async function serveHooks(paths: Paths): Promise<number> {
     stopping = true;
     debug(`stopping: ${why}`);
     clearTimeout(idle);
+    clearTimeout(modelTimer);
     clearInterval(watch);
     sweeper.stop();
     teamSync.stop();
@@ -69,9 +103,13 @@ export async function serveHooks(paths: Paths): Promise<number> {
     if (readText(pidFile).startsWith(`${process.pid} `)) safeUnlink(pidFile);
     const finish = () => {
       if (inFlight > 0) return void setTimeout(finish, 20);
-      void embeds.dispose();
-      store.close();
-      resolveDone(0);
+      void dense
+        .dispose()
+        .then(() => models.dispose())
+        .finally(() => {
+          store.close();
+          resolveDone(0);
+        });
     };
     finish();
   };
@@ -115,8 +153,11 @@ export async function serveHooks(paths: Paths): Promise<number> {
     const key = input.sessionId ?? "";
     sweeper.begin();
     const run = (sessions.get(key) ?? Promise.resolve())
-      .then(() => withDeadline(handleEvent(input, paths, () => store.get()), daemonDeadline(input.event)))
-      .finally(() => sweeper.end());
+      .then(() => withDeadline(handleEvent(input, paths, () => store.get(), denseState === "ready" ? dense.get() : null), daemonDeadline(input.event)))
+      .finally(() => {
+        sweeper.end();
+        loadModelWhenQuiet();
+      });
     const tail = run.catch(() => {});
     sessions.set(key, tail);
     void tail.then(() => sessions.get(key) === tail && sessions.delete(key));
@@ -171,6 +212,7 @@ export async function serveHooks(paths: Paths): Promise<number> {
   } catch (err) {
     appendHookLog(paths.dataDir, `hookd warm-up failed: ${err instanceof Error ? err.message : String(err)}`);
   }
+  loadModelWhenQuiet();
   return done;
 }
 
