@@ -44,17 +44,27 @@ function candidates(ctx: EngineContext, candidate: Memory, now: number): Memory[
     .filter((m) => m.id !== candidate.id && standing(m) && m.project === candidate.project);
 }
 
-/** Compares `candidate` (just stored) with the active memories of its scope; supersedes the confident ones. */
+/**
+ * Compares `candidate` (just stored) with the active memories of its scope and supersedes the one it
+ * confidently changes. A statement that would retire several at once is ambiguous (on the blind coding sets
+ * such a write was nearly always wrong for all but one: "use `moved` blocks instead of `terraform state mv`"
+ * retired three unrelated Terraform notes), so then each is only reported as a possible conflict.
+ */
 export function relatedOnWrite(ctx: EngineContext, candidate: Memory, now: number): RelatedOnWrite {
   const out: RelatedOnWrite = { conflicts: [], superseded: [] };
+  const changed: Array<{ memory: Memory; found: Conflict; sure: boolean }> = [];
   for (const memory of candidates(ctx, candidate, now)) {
     const { relation, reason, confident } = compareStatements(memory.content, candidate.content);
     if (relation !== "update" && relation !== "conflict") continue;
-    const found = { id: memory.id, content: memory.content, reason };
-    if (confident && older(memory, candidate) && ctx.store.policy.holdsOn(memory).length === 0) {
-      supersede(ctx, candidate, memory, now, reason);
-      out.superseded.push(found);
-    } else out.conflicts.push(found);
+    const sure = confident && older(memory, candidate) && ctx.store.policy.holdsOn(memory).length === 0;
+    changed.push({ memory, found: { id: memory.id, content: memory.content, reason }, sure });
+  }
+  const sure = changed.filter((c) => c.sure);
+  for (const c of changed) {
+    if (sure.length === 1 && c.sure) {
+      supersede(ctx, candidate, c.memory, now, c.found.reason);
+      out.superseded.push(c.found);
+    } else out.conflicts.push(c.found);
   }
   return out;
 }

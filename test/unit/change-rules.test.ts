@@ -61,6 +61,19 @@ describe("on write", () => {
     expect(engine.restore(old.id).status).toBe("active");
   });
 
+  test("a statement that would retire several memories at once supersedes none: each is reported as a conflict", () => {
+    const { engine, advance } = testEngine();
+    const texts = ["Deploys use Helm charts from the deploy folder.", "Staging deploys use Helm with the staging values file."];
+    const [a, b] = texts.map((content) => engine.remember({ content, type: "decision" }));
+    advance(DAY);
+    // Each alone would be superseded (a confident change); together the write is ambiguous.
+    expect(texts.map((t) => changeOf(t, "Switched deploys from Helm to Argo CD.").confident)).toEqual([true, true]);
+    const neu = engine.remember({ content: "Switched deploys from Helm to Argo CD.", type: "decision" });
+    expect(neu.superseded).toBeUndefined();
+    expect(neu.conflicts?.map((c) => c.id).sort()).toEqual([a!.id, b!.id].sort());
+    expect([engine.get(a!.id).status, engine.get(b!.id).status]).toEqual(["active", "active"]);
+  });
+
   test("an unsure change is only reported; a held memory is never superseded; other projects are not compared", () => {
     const { engine, advance } = testEngine();
     const pool = engine.remember({ content: "The worker pool has 6 threads in production", type: "fact" });
