@@ -18,6 +18,7 @@ import { dotRow } from "../src/retrieve/vector-rank.ts";
 import { indexPath } from "../src/store/vector-file.ts";
 import { SqliteStore } from "../src/store/sqlite-store.ts";
 import { loadLocomo, turnContent } from "./locomo/dataset.ts";
+import { blendedVectors, insertBareMemories } from "./bare-vectors.ts";
 import { Rng } from "./rng.ts";
 
 const { values } = parseArgs({
@@ -55,23 +56,11 @@ if (!existsSync(join(dir, "done"))) {
   const store = new SqliteStore(db);
   const raw = store.database;
   const rng = new Rng(7);
-  const g = () => Math.sqrt(-2 * Math.log(1 - rng.next())) * Math.cos(2 * Math.PI * rng.next());
-  const distractor = () => {
-    const v = new Float32Array(DIMS);
-    const a = docs[Math.floor(rng.next() * docs.length)]!;
-    const b = docs[Math.floor(rng.next() * docs.length)]!;
-    const w = rng.next();
-    for (let k = 0; k < DIMS; k++) v[k] = w * a[k]! + (1 - w) * b[k]! + 0.05 * g();
-    const s = Math.hypot(...v);
-    return v.map((x) => x / s);
-  };
+  const distractor = blendedVectors(rng, DIMS, docs);
   const t0 = performance.now();
   for (let done = 0; done < n; done += 10_000) {
     const m = Math.min(10_000, n - done);
-    raw.transaction(() => {
-      const ins = raw.query("INSERT INTO memories (id, content, type, created_at, updated_at, priority, content_hash, canonical_hash) VALUES (?, ?, 'note', 1, 1, 3, ?, ?)");
-      for (let i = done; i < done + m; i++) ins.run(`m${i}`, `bare memory ${i}`, `h${i}`, `c${i}`);
-    })();
+    insertBareMemories(raw, done, m);
     const rows = Array.from({ length: m }, (_, j) => {
       const seq = done + j + 1;
       return { seq, contentHash: `h${done + j}`, vector: seq >= firstTurn ? docs[seq - firstTurn]! : distractor() };

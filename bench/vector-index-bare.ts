@@ -14,6 +14,7 @@ import { withFastAssign, writeIndex } from "../src/retrieve/index-build.ts";
 import { MappedIndex } from "../src/retrieve/mapped-index.ts";
 import { indexPath } from "../src/store/vector-file.ts";
 import { SqliteStore } from "../src/store/sqlite-store.ts";
+import { blendedVectors, insertBareMemories } from "./bare-vectors.ts";
 import { Rng } from "./rng.ts";
 
 const { values } = parseArgs({
@@ -64,25 +65,11 @@ if (!existsSync(db)) {
     const { entries } = JSON.parse(readFileSync(values["embed-cache"], "utf8")) as { entries: Array<[string, string]> };
     docs = entries.filter(([k]) => k.startsWith("document")).map(([, b]) => new Float32Array(new Uint8Array(Buffer.from(b, "base64")).buffer));
   }
-  const g = () => Math.sqrt(-2 * Math.log(1 - rng.next())) * Math.cos(2 * Math.PI * rng.next());
-  const vec = () => {
-    const v = new Float32Array(DIMS);
-    if (docs.length > 0) {
-      const a = docs[Math.floor(rng.next() * docs.length)]!;
-      const b = docs[Math.floor(rng.next() * docs.length)]!;
-      const w = rng.next();
-      for (let k = 0; k < DIMS; k++) v[k] = w * a[k]! + (1 - w) * b[k]! + 0.05 * g();
-    } else for (let k = 0; k < DIMS; k++) v[k] = g();
-    const s = Math.hypot(...v);
-    return v.map((x) => x / s);
-  };
+  const vec = blendedVectors(rng, DIMS, docs);
   const t0 = performance.now();
   for (let done = 0; done < n; done += 10_000) {
     const m = Math.min(10_000, n - done);
-    raw.transaction(() => {
-      const ins = raw.query("INSERT INTO memories (id, content, type, created_at, updated_at, priority, content_hash, canonical_hash) VALUES (?, ?, 'note', 1, 1, 3, ?, ?)");
-      for (let i = done; i < done + m; i++) ins.run(`m${i}`, `bare memory ${i}`, `h${i}`, `c${i}`);
-    })();
+    insertBareMemories(raw, done, m);
     store.vectors.put(MODEL, DIMS, Array.from({ length: m }, (_, j) => ({ seq: done + j + 1, contentHash: `h${done + j}`, vector: vec() })), 1);
     if ((done + m) % 100_000 === 0) log(`${done + m}/${n} rows (${((performance.now() - t0) / 1000).toFixed(0)} s)`);
   }
