@@ -68,9 +68,11 @@ export interface RecallHitJson {
   /** Only on a memory that is not active (recall with superseded memories included): what it is now. */
   status?: string;
   superseded_by?: string | null;
+  /** Only on a memory that came with a linked result: that result's id and the relation, read from it. */
+  linked?: { from: string; relation: string; direction: "from_hit" | "to_hit" };
 }
 
-export function recallHitToJson(hit: { memory: Memory; score: number; truncated: boolean }): RecallHitJson {
+export function recallHitToJson(hit: { memory: Memory; score: number; truncated: boolean; linked?: { from: string; relation: string; outgoing: boolean } }): RecallHitJson {
   const m = hit.memory;
   return {
     id: m.id,
@@ -83,5 +85,6 @@ export function recallHitToJson(hit: { memory: Memory; score: number; truncated:
     tags: m.tags,
     ...(hit.truncated ? { truncated: true as const } : {}),
     ...(m.status !== "active" ? { status: m.status, superseded_by: m.supersededBy } : {}),
+    ...(hit.linked ? { linked: { from: hit.linked.from, relation: hit.linked.relation, direction: hit.linked.outgoing ? ("from_hit" as const) : ("to_hit" as const) } } : {}),
   };
 }

@@ -13,6 +13,7 @@ import { demoteNearDuplicates } from "../retrieve/diversity.ts";
 import { type ChannelContribution, type ChannelResult, type FusedHit, fuse } from "../retrieve/fusion.ts";
 import { boostBySession, coherentSessions, EXPAND_DEPTH, neighboursToAdd, type SessionContextNote } from "../retrieve/session-context.ts";
 import { TemporalChannel } from "../retrieve/temporal-channel.ts";
+import { type Hop, hopSources, liftByLinks, linksToFollow } from "../retrieve/graph-hops.ts";
 import { asksAboutThePast } from "../retrieve/asks-past.ts";
 import { newerFirst } from "../retrieve/newer-first.ts";
 import type { EngineContext } from "./context.ts";
@@ -43,6 +44,8 @@ export interface RecallHit {
   duplicateOf?: string;
   /** Set when this newer memory states a change to an older result and was moved just ahead of it. */
   updates?: string;
+  /** Set when a link to a strong hit lifted this memory (lifts.graph): that hit and the relation. */
+  linked?: Hop;
 }
 
 export interface RecallResult {
@@ -148,7 +151,8 @@ export async function recall(ctx: EngineContext, input: RecallInput): Promise<Re
   const found = fuse(lists).filter((f) => !f.weak).map((f) => f.memory);
   for (const c of channels.filter((c) => c.channel.stage === "rescore")) lists.push(...(await search(c, found)));
   const context: SessionContextNote = {};
-  let fused = withSessionContext(ctx, fuse(lists).filter((f) => !f.weak), filter, now, context);
+  const graph = withGraph(ctx, withSessionContext(ctx, fuse(lists).filter((f) => !f.weak), filter, now, context), filter, now);
+  let fused = graph.hits;
   if (ctx.reranker) {
     try {
       fused = await ctx.reranker.rerank(input.query, fused);
@@ -173,11 +177,25 @@ export async function recall(ctx: EngineContext, input: RecallInput): Promise<Re
     lifts: k.lifts ?? {},
     ...(demoted.has(k.memory.id) ? { duplicateOf: demoted.get(k.memory.id)!.duplicateOf } : {}),
     ...(current.updates.has(k.memory.id) ? { updates: current.updates.get(k.memory.id)! } : {}),
+    ...(graph.hops.has(k.memory.id) ? { linked: graph.hops.get(k.memory.id)! } : {}),
   }));
   if (input.track !== false) ctx.store.touch(results.map((r) => r.memory.id), now);
   // A re-scoring channel with nothing to say about this query (no time in it) took no part in the answer.
   const used = lists.filter((l) => l.hits.length > 0 || !channels.some((c) => c.channel.name === l.channel && c.channel.stage === "rescore"));
   return { results, mode, channels: used.map((l) => l.channel), warnings, ...(context.spread !== undefined ? { sessionContext: context } : {}), abstained: results.length === 0, ...(declined ? { abstention: declined } : {}), ...(unembedded > 0 ? { unembedded } : {}) };
+}
+
+/**
+ * The graph over the candidates: memories linked to the strongest hits join just below them (graph-hops.ts),
+ * through `filter`, so a superseded, archived or out-of-scope partner stays out.
+ */
+function withGraph(ctx: EngineContext, fused: FusedHit[], filter: MemoryFilter, now: number): { hits: FusedHit[]; hops: Map<string, Hop> } {
+  const sources = hopSources(fused);
+  const follow = sources.length === 0 ? [] : linksToFollow(sources, ctx.store.links(sources.map((s) => s.memory.id)));
+  if (follow.length === 0) return { hits: fused, hops: new Map() };
+  const have = new Set(fused.map((f) => f.memory.id));
+  const missing = [...new Set(follow.map((l) => l.other).filter((id) => !have.has(id)))];
+  return liftByLinks(fused, follow, missing.length === 0 ? [] : ctx.store.getMany(missing, filter, now));
 }
 
 /**

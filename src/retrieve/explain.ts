@@ -6,6 +6,7 @@
 import type { Abstention } from "./abstain.ts";
 import { JOIN_AMONG, JOIN_MATCHES, type SessionContextNote, SPREAD_SESSIONS } from "./session-context.ts";
 import type { ChannelContribution } from "./fusion.ts";
+import type { Hop } from "./graph-hops.ts";
 
 export interface Explained {
   channels: Record<string, ChannelContribution>;
@@ -13,6 +14,8 @@ export interface Explained {
   duplicateOf?: string;
   /** The older result this newer memory states a change to (see current-first.ts). */
   updates?: string;
+  /** The strong hit whose link lifted this memory (lifts.graph). */
+  linked?: Hop;
 }
 
 const round = (x: number) => Math.round(x * 10_000) / 10_000;
@@ -20,13 +23,15 @@ const signed = (x: number) => `${x >= 0 ? "+" : "−"}${Math.abs(x).toFixed(3)}`
 
 /**
  * One line: "keyword #1 8.214 +0.700 · time #2 1.000 +0.300 · session +1.000 · neighbour +0.090", then why it
- * moved: "updates 1f2d0ffb" (ahead of the older memory it changes), "near-duplicate of 7d52d68b".
+ * moved: "updates 1f2d0ffb" (ahead of the older memory it changes), "near-duplicate of 7d52d68b", "linked: 3c9e1a20
+ * fixes this" (the graph lift's link, read from the hit that brought it).
  */
 export function explainText(hit: Explained, short: (id: string) => string = (id) => id): string {
   const parts = Object.entries(hit.channels).map(
     ([name, c]) => `${name} #${c.rank} ${c.score.toFixed(3)} ${signed(c.contribution)}${c.standout === undefined ? "" : ` (below the model's bar, kept: ${c.standout.toFixed(1)} sd above the query's other candidates)`}`,
   );
   for (const [name, lift] of Object.entries(hit.lifts)) if (lift !== 0) parts.push(`${name} ${signed(lift)}`);
+  if (hit.linked) parts.push(`linked: ${hit.linked.outgoing ? `${short(hit.linked.from)} ${hit.linked.relation} this` : `this ${hit.linked.relation} ${short(hit.linked.from)}`}`);
   if (hit.updates) parts.push(`updates ${short(hit.updates)}, moved ahead of it`);
   if (hit.duplicateOf) parts.push(`near-duplicate of ${short(hit.duplicateOf)}`);
   return parts.length > 0 ? parts.join(" · ") : "no channel scored it";

@@ -41,3 +41,29 @@ export function edgesOf(db: Database, id: string): Edge[] {
     metadata: JSON.parse(r.metadata) as Record<string, unknown>,
   }));
 }
+
+/** One link of a memory among `ids` to another memory, seen from that memory (`outgoing` when it is the link's source). */
+export interface Link {
+  id: string;
+  other: string;
+  relation: Relation;
+  outgoing: boolean;
+  createdAt: number;
+}
+
+/**
+ * The links of the memories `ids`, in either direction: two index seeks per memory (the primary key for
+ * outgoing links, edges_to for incoming ones), so the cost follows the number of memories asked about.
+ */
+export function linksOf(db: Database, ids: readonly string[]): Link[] {
+  if (ids.length === 0) return [];
+  const rows = db
+    .query(
+      `WITH src(seq, id) AS (SELECT seq, id FROM memories WHERE id IN (SELECT value FROM json_each(?1)))
+       SELECT s.id, o.id AS other, e.relation, 1 AS outgoing, e.created_at FROM src s JOIN edges e ON e.from_seq = s.seq JOIN memories o ON o.seq = e.to_seq
+       UNION ALL
+       SELECT s.id, o.id AS other, e.relation, 0 AS outgoing, e.created_at FROM src s JOIN edges e ON e.to_seq = s.seq JOIN memories o ON o.seq = e.from_seq`,
+    )
+    .all(JSON.stringify(ids)) as Array<{ id: string; other: string; relation: string; outgoing: number; created_at: number }>;
+  return rows.map((r) => ({ id: r.id, other: r.other, relation: r.relation as Relation, outgoing: r.outgoing === 1, createdAt: r.created_at }));
+}

@@ -16,7 +16,7 @@ import { writeFailure } from "./write-access.ts";
 import { log } from "../log.ts";
 import { sealLogsOf } from "../log-file.ts";
 import { filterToSql, rowsById } from "./filter-sql.ts";
-import { edgesOf, insertEdge } from "./edges.ts";
+import { edgesOf, insertEdge, type Link, linksOf } from "./edges.ts";
 import { CANONICAL_PREFIX_INDEX, canonicalMatch } from "./canonical-prefix.ts";
 import { FtsBatch, ftsDelete, ftsInsert, ftsSearch } from "./fts.ts";
 import { prefetch } from "./prefetch.ts";
@@ -414,6 +414,10 @@ export class SqliteStore implements Store {
 
   edges(id: string): Edge[] {
     return edgesOf(this.#db, id);
+  }
+
+  links(ids: readonly string[]): Link[] {
+    return linksOf(this.#db, ids);
   }
 
   history(id: string): AuditEntry[] {

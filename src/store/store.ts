@@ -1,6 +1,7 @@
 /** @module The storage port: everything the engine needs from persistence, and nothing about SQL. */
 import type { ContentCodec } from "./content-codec.ts";
 import type { Edge } from "../domain/edge.ts";
+import type { Link } from "./edges.ts";
 import type { Memory, MemoryFilter } from "../domain/memory.ts";
 import type { PolicyStore } from "./policy-store.ts";
 import type { VectorStore } from "./vector-store.ts";
@@ -170,6 +171,8 @@ export interface Store {
   addEdge(edge: Edge): boolean;
   /** Every link from or to memory `id`. */
   edges(id: string): Edge[];
+  /** The links of each of the memories `ids`, either direction (recall's graph hops). */
+  links(ids: readonly string[]): Link[];
   history(id: string): AuditEntry[];
   /** The audit chain's end: entries, last sequence number and hash (to anchor elsewhere). */
   auditHead(): AuditHead;

@@ -17,7 +17,7 @@ export default defineCommand({
     limit: { type: "string", description: "maximum number of results (default 10, or config `limit`)", valueHint: "n" },
     mode: { type: "enum", options: [...RECALL_MODES], description: "retrieval channels to use (default: config `mode`)" },
     budget: { type: "string", description: "trim results to about this many tokens", valueHint: "tokens" },
-    explain: { type: "boolean", description: "show per result each channel's rank, score and contribution, and session lifts" },
+    explain: { type: "boolean", description: "show per result each channel's rank, score and contribution, session and graph lifts" },
     "include-superseded": { type: "boolean", description: "also memories a newer one superseded (marked superseded)" },
     ...filterFlags,
     ...scopeFlags,
@@ -60,7 +60,7 @@ export default defineCommand({
         });
       }
       if (result.results.length === 0) return output.text(result.abstention ? abstentionText(result.abstention) : "No matching memories.");
-      const referenced = result.results.flatMap((r) => [r.memory.id, r.updates, r.duplicateOf].filter((id): id is string => id !== undefined));
+      const referenced = result.results.flatMap((r) => [r.memory.id, r.updates, r.duplicateOf, r.linked?.from].filter((id): id is string => id !== undefined));
       const short = engine.shortIds(referenced);
       const hits = result.results.map((r) => {
         const explain = args.explain ? [explainText(r, (id) => short.get(id) ?? id)] : [];

@@ -14,6 +14,10 @@ const hit = memorySummary.omit({ priority: true }).extend({
   truncated: z.boolean().optional().describe("content was cut to fit the budget; `get` returns all of it"),
   status: z.string().optional().describe("present only when the memory is not active, e.g. superseded (include_superseded)"),
   superseded_by: z.string().nullable().optional().describe("the memory that replaced this one"),
+  linked: z
+    .object({ from: z.string(), relation: z.string(), direction: z.enum(["from_hit", "to_hit"]) })
+    .optional()
+    .describe("present when this memory came because it is linked to result `from` (e.g. from_hit fixes: that result fixes this one)"),
 });
 
 export default defineTool({
