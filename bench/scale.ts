@@ -12,8 +12,8 @@
  * `--compare-env` asks the LoCoMo questions a second time with that variable set for the server (e.g. to force
  * exact vector search) and prints both R@10. `--no-embed` measures keyword only (no vectors are made).
  */
-import { existsSync, readFileSync, rmSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { existsSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { McpProcess } from "../test/e2e/mcp-process.ts";
 import { generateQueries } from "./corpus.ts";
@@ -55,10 +55,21 @@ interface SizeResult {
   /** per_second is wall time (the target's measure); per_cpu_second is user + system CPU, steadier on a shared machine. */
   import: { seconds: number; per_second: number; cpu_seconds: number; per_cpu_second: number; peak_rss_mb: number | null };
   embed: { seconds: number; per_second: number; embedded: number } | null;
-  bytes_per_memory: number;
+  /** The database (with its WAL), the vector index files beside it, and both: everything stored per memory. */
+  bytes_per_memory: { database: number; index: number; total: number };
   cold_recall_ms: Record<string, { p50: number; min: number }>;
   mcp: { mode: string; p50_ms: number; p95_ms: number; rss_mb: number; first_call_ms: number };
   locomo: Record<string, { questions: number; r10: number }>;
+}
+
+/** Bytes per memory of the database and of the vector index files (`vectors-*.idx`) in its directory. */
+function perMemory(db: string, memories: number): SizeResult["bytes_per_memory"] {
+  const dir = dirname(db);
+  const index = readdirSync(dir)
+    .filter((f) => /^vectors-.*\.idx$/.test(f))
+    .reduce((sum, f) => sum + statSync(join(dir, f)).size, 0);
+  const database = dbBytes(db);
+  return { database: Math.round(database / memories), index: Math.round(index / memories), total: Math.round((database + index) / memories) };
 }
 
 const mb = (bytes: number) => round(bytes / 2 ** 20, 1);
@@ -110,7 +121,7 @@ async function runSize(size: number): Promise<SizeResult> {
         peak_rss_mb: imp.peakRss === null ? null : mb(imp.peakRss),
       },
       embed,
-      bytes_per_memory: Math.round(dbBytes(db) / memories),
+      bytes_per_memory: perMemory(db, memories),
       cold_recall_ms: cold,
       mcp,
       locomo,
@@ -177,7 +188,8 @@ if (values.json) {
     console.log(`\n${r.size} generated + ${r.lines - r.size} LoCoMo turns = ${r.lines} lines → ${r.memories} memories`);
     console.log(`  import        ${r.import.per_second}/s (${r.import.seconds} s; CPU ${r.import.cpu_seconds} s = ${r.import.per_cpu_second}/s), peak RSS ${r.import.peak_rss_mb ?? "?"} MB`);
     console.log(`  embedding     ${r.embed ? `${r.embed.per_second}/s (${r.embed.embedded} in ${r.embed.seconds} s)` : "skipped (--no-embed)"}`);
-    console.log(`  on disk       ${r.bytes_per_memory} bytes per memory`);
+    const b = r.bytes_per_memory;
+    console.log(`  on disk       ${b.total} bytes per memory (database ${b.database} + vector index file ${b.index})`);
     for (const [mode, c] of Object.entries(r.cold_recall_ms)) console.log(`  cold recall   ${mode.padEnd(8)} median ${c.p50} ms (best ${c.min} ms)`);
     console.log(`  mcp recall    ${r.mcp.mode} p50 ${r.mcp.p50_ms} ms, p95 ${r.mcp.p95_ms} ms (first ${r.mcp.first_call_ms} ms); server RSS ${r.mcp.rss_mb} MB`);
     for (const [mode, l] of Object.entries(r.locomo)) console.log(`  LoCoMo R@10   ${mode.padEnd(8)} ${l.r10} (${l.questions} questions)`);
