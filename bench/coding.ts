@@ -237,11 +237,11 @@ if (import.meta.main) {
   printCoding(results, mode, values.links === true, values.json === true);
 }
 
-const SHOWN = new Set(["lexical", "paraphrase", "superseded", "error-text", "temporal", "multi"]);
 /** Query types the table has no column for (a graph set's hop/direct): "  hop R@10 0.800 MRR 0.612". */
 function otherTypes(r: CodingReport): string {
+  const shown = ["lexical", "paraphrase", "superseded", "error-text", "temporal", "multi"];
   return Object.entries(r.byType)
-    .filter(([k]) => !SHOWN.has(k))
+    .filter(([k]) => !shown.includes(k))
     .map(([k, v]) => `  ${k} R@10 ${v.r10.toFixed(3)} MRR ${v.mrr.toFixed(3)}`)
     .join("");
 }
