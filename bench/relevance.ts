@@ -60,7 +60,7 @@ if (coding.length > 0) {
     row(set, "R@5", cairn.r5, bm25.r5);
     row(set, "R@10", cairn.r10, bm25.r10);
     row(set, "MRR", cairn.mrr, bm25.mrr);
-    for (const type of ["paraphrase", "temporal", "superseded"]) {
+    for (const type of ["paraphrase", "temporal", "superseded", "hop", "direct"]) {
       if (cairn.byType[type]) row(set, `${type} R@10`, cairn.byType[type]!.r10, bm25.byType[type]?.r10 ?? 0);
     }
     row(set, "current first (superseded)", cairn.currentFirst, bm25.currentFirst);
