@@ -7,13 +7,13 @@
  * questions where a current memory ranks above every stale one (a stale one left out counts as below), how
  * many stale memories were superseded on write, and how many current ones were (wrongly) superseded.
  *
- *   node scripts/bun.mjs run bench/current.ts [--sets a,b] [--mode keyword|semantic|hybrid] [--json] [--show]
+ *   node scripts/bun.mjs run bench/current.ts [--sets a,b,path/to/set.json] [--mode keyword|semantic|hybrid] [--json] [--show]
  *
  * Set a may be looked at and fitted on; set b is held out.
  */
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { basename, join } from "node:path";
 import { parseArgs } from "node:util";
 import { openModelEmbedder } from "../src/cli/retrieval.ts";
 import { Engine } from "../src/engine/engine.ts";
@@ -36,10 +36,12 @@ const { values } = parseArgs({
   },
 });
 const mode = values.mode as RecallMode;
+/** A set's file: a letter names a shipped set (bench/data/current-<letter>.json), anything else is a path. */
+const setFile = (name: string) => (name.includes("/") || name.endsWith(".json") ? name : `bench/data/current-${name}.json`);
 const LIMIT = 10;
 
 async function run(name: string) {
-  const set = JSON.parse(readFileSync(`bench/data/current-${name}.json`, "utf8")) as CurrentSet;
+  const set = JSON.parse(readFileSync(setFile(name), "utf8")) as CurrentSet;
   const dir = mkdtempSync(join(tmpdir(), "cairn-current-"));
   let clock = 0;
   const store = new SqliteStore(":memory:");
@@ -98,7 +100,7 @@ for (const name of values.sets!.split(",")) results[name] = await run(name);
 if (values.json) process.stdout.write(`${JSON.stringify(results)}\n`);
 else {
   for (const [name, r] of Object.entries(results)) {
-    process.stdout.write(`current-${name} (${r.queries} questions, ${mode})\n`);
+    process.stdout.write(`${basename(setFile(name), ".json")} (${r.queries} questions, ${mode})\n`);
     for (const [k, v] of Object.entries(r)) if (k !== "queries") process.stdout.write(`  ${k.padEnd(30)} ${v}\n`);
   }
 }

@@ -5,7 +5,7 @@
  * unrelated). Prints, per set: flag precision and recall (updates and contradictions reported as conflicts),
  * additions and unrelated pairs wrongly flagged, and what became a duplicate.
  *
- *   node scripts/bun.mjs run bench/lifecycle.ts [--sets a,b] [--json] [--show]
+ *   node scripts/bun.mjs run bench/lifecycle.ts [--sets a,b,path/to/pairs.jsonl] [--json] [--show]
  *
  * Set a may be fitted on; set b is held out. A flag is either outcome that names the older memory: superseded
  * on its own (when confident, src/engine/related-on-write.ts) or returned as a possible conflict. Supersede
@@ -89,7 +89,7 @@ export function runPairs(files: readonly string[], opts: { show?: boolean } = {}
 
 if (import.meta.main) {
   const { values } = parseArgs({ options: { sets: { type: "string", default: "a,b" }, json: { type: "boolean", default: false }, show: { type: "boolean", default: false } } });
-  const results = runPairs(values.sets!.split(",").map((n) => `bench/data/pairs-${n}.jsonl`), { show: values.show });
+  const results = runPairs(values.sets!.split(",").map((n) => (n.includes("/") || n.endsWith(".jsonl") ? n : `bench/data/pairs-${n}.jsonl`)), { show: values.show });
   if (values.json) {
     process.stdout.write(`${JSON.stringify(results)}\n`);
   } else {

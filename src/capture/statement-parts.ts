@@ -63,9 +63,12 @@ function codeSpans(text: string): Array<[number, number]> {
   return [...text.matchAll(/`[^`]+`/g)].map((m) => [m.index!, m.index! + m[0].length]);
 }
 
-/** Recently split statements: a new memory is compared with several candidates, each once per write. */
+/**
+ * Recently split statements: a new memory is compared with several candidates, each once per write, and
+ * recall's current-first compares up to ~300 pairs of ~50 candidates (plus their clauses) per query.
+ */
 const recent = new Map<string, StatementParts>();
-const RECENT = 64;
+const RECENT = 1024;
 
 /** Splits `text` into the parts {@link ./change-rules.ts} relates (callers must not change the result). */
 export function statementParts(text: string): StatementParts {
