@@ -7,7 +7,9 @@
  * most of the query's rarer terms anyway. Absence from the index is exact at 5 memories or 50k.
  * Fitted on coding-a (see DESIGN.md): 13 of its 18 nothing-relevant searches name such a thing, and of its
  * answerable searches only pasted logs (excluded: they name ids, paths and hex no note repeats) and one
- * paraphrase do.
+ * paraphrase do. It abstains on b 15/18 but never-fitted c 4/20, whose searches ask for facts of stored topics;
+ * no store signal beyond names (unknown common words, coverage, cosine, standout, channel agreement) separates
+ * those from found paraphrases (DESIGN.md, "Abstention beyond names").
  */
 import type { Memory } from "../domain/memory.ts";
 import { indexText } from "../text/tokenize.ts";

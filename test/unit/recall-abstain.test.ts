@@ -32,6 +32,8 @@ test("abstains when the query names a product no memory mentions", async () => {
   expect(r.abstained).toBe(true);
   expect(r.abstention?.unknown).toEqual(["PostHog"]);
   expect(abstentionText(r.abstention!)).toContain('"PostHog"');
+  expect(abstentionText(r.abstention!)).toContain(`closest covered ${Math.round(r.abstention!.bestCoverage * 100)}%`);
+  expect(r.abstention!.bestCoverage).toBeLessThan(0.5);
   // The same query without abstention has keyword matches on "dashboard" and "event": the nearest, not an answer.
   const all = await engine.recall({ query: "PostHog product analytics event tracking in the dashboard", track: false, abstain: false });
   expect(all.results.length).toBeGreaterThan(0);
@@ -51,6 +53,20 @@ test("a result covering most of the query answers it despite an unknown name", a
   const r = await engine.recall({ query: "Recharts hydration errors client component Nivo", track: false });
   expect(r.abstained).toBe(false);
   expect(r.results[0]!.memory.content).toContain("Recharts");
+});
+
+test("words no memory contains do not abstain unless written as names: a reworded question looks the same", async () => {
+  const { engine } = seeded();
+  // "throttling" and "threshold" are in no memory and the best match covers under half of the query's rarer
+  // words, as for most paraphrase and nothing-relevant searches alike (DESIGN.md, "Abstention beyond names").
+  const r = await engine.recall({ query: "throttling threshold for money amounts", track: false });
+  expect(r.abstained).toBe(false);
+  expect(r.abstention).toBeUndefined();
+  expect(r.results[0]!.memory.content).toContain("integer cents");
+  // Written as a name, the same unknown word is a thing the store never heard of.
+  const named = await engine.recall({ query: "ThrottleKit threshold for money amounts", track: false });
+  expect(named.abstained).toBe(true);
+  expect(named.abstention?.unknown).toEqual(["ThrottleKit"]);
 });
 
 test("a pasted multi-line log is never abstained on for the ids it names", async () => {
