@@ -220,6 +220,9 @@ export async function runCoding(files: readonly string[], opts: CodingOptions = 
   return results;
 }
 
+/** Query types the table has a column for (defined before the entry point runs: it reads this at once). */
+const SHOWN = new Set(["lexical", "paraphrase", "superseded", "error-text", "temporal", "multi"]);
+
 if (import.meta.main) {
   const { values } = parseArgs({
     options: {
@@ -237,7 +240,6 @@ if (import.meta.main) {
   printCoding(results, mode, values.links === true, values.json === true);
 }
 
-const SHOWN = new Set(["lexical", "paraphrase", "superseded", "error-text", "temporal", "multi"]);
 /** Query types the table has no column for (a graph set's hop/direct): "  hop R@10 0.800 MRR 0.612". */
 function otherTypes(r: CodingReport): string {
   return Object.entries(r.byType)
