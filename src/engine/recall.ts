@@ -1,7 +1,8 @@
 /**
  * @module The read path: search channels run in parallel, re-scoring channels (time) score what they found,
  * everything is fused, session context lifts and widens the candidates, an optional reranker reorders, near
- * duplicates step back, then the token budget applies and access is recorded.
+ * duplicates step back (after newer statements went ahead of the older ones they change or share a subject
+ * with), then the token budget applies and access is recorded.
  */
 import type { Memory, MemoryFilter } from "../domain/memory.ts";
 import { type Abstention, abstention } from "../retrieve/abstain.ts";
@@ -15,7 +16,9 @@ import { boostBySession, coherentSessions, EXPAND_DEPTH, neighboursToAdd, type S
 import { TemporalChannel } from "../retrieve/temporal-channel.ts";
 import { type Hop, hopSources, liftByLinks, linksToFollow } from "../retrieve/graph-hops.ts";
 import { asksAboutThePast } from "../retrieve/asks-past.ts";
+import { analyzeQueryTime } from "../retrieve/query-time.ts";
 import { newerFirst } from "../retrieve/newer-first.ts";
+import { POOL, type SameSubject, sameSubjectNewerFirst } from "../retrieve/same-subject.ts";
 import type { EngineContext } from "./context.ts";
 import { type FilterOptions, resolveFilter } from "./filter.ts";
 
@@ -44,6 +47,9 @@ export interface RecallHit {
   duplicateOf?: string;
   /** Set when this newer memory states a change to an older result and was moved just ahead of it. */
   updates?: string;
+  /** Set when this later statement and an earlier result are closer in meaning to each other than to any other
+   *  result (one subject) and it was moved just ahead of that earlier one (same-subject.ts). */
+  newerThan?: string;
   /** Set when a link to a strong hit lifted this memory (lifts.graph): that hit and the relation. */
   linked?: Hop;
 }
@@ -163,7 +169,12 @@ export async function recall(ctx: EngineContext, input: RecallInput): Promise<Re
     }
   }
   const current = currentFirst(fused, limit);
-  const { hits: distinct, demoted } = demoteNearDuplicates(newerFirst(current.hits, limit), limit);
+  // A query naming a time or an event to place the answer by ("in March", "before the migration") asks about
+  // then, not about what holds now: a later statement on the subject stays where it scored.
+  const asked = analyzeQueryTime(input.query, now);
+  const namesTime = asked.spans.length > 0 || asked.anchors.length > 0 || filter.statuses?.includes("superseded") === true;
+  const subject = namesTime ? { hits: newerFirst(current.hits, limit), newerThan: new Map<string, string>() } : withSameSubject(channels, newerFirst(current.hits, limit), input.query);
+  const { hits: distinct, demoted } = demoteNearDuplicates(subject.hits, limit);
   fused = distinct.slice(0, limit);
   const declined = input.abstain === false ? null : abstention(ctx.store, input.query, fused.map((f) => f.memory));
   if (declined) fused = [];
@@ -177,12 +188,23 @@ export async function recall(ctx: EngineContext, input: RecallInput): Promise<Re
     lifts: k.lifts ?? {},
     ...(demoted.has(k.memory.id) ? { duplicateOf: demoted.get(k.memory.id)!.duplicateOf } : {}),
     ...(current.updates.has(k.memory.id) ? { updates: current.updates.get(k.memory.id)! } : {}),
+    ...(subject.newerThan.has(k.memory.id) ? { newerThan: subject.newerThan.get(k.memory.id)! } : {}),
     ...(graph.hops.has(k.memory.id) ? { linked: graph.hops.get(k.memory.id)! } : {}),
   }));
   if (input.track !== false) ctx.store.touch(results.map((r) => r.memory.id), now);
   // A re-scoring channel with nothing to say about this query (no time in it) took no part in the answer.
   const used = lists.filter((l) => l.hits.length > 0 || !channels.some((c) => c.channel.name === l.channel && c.channel.stage === "rescore"));
   return { results, mode, channels: used.map((l) => l.channel), warnings, ...(context.spread !== undefined ? { sessionContext: context } : {}), abstained: results.length === 0, ...(declined ? { abstention: declined } : {}), ...(unembedded > 0 ? { unembedded } : {}) };
+}
+
+/**
+ * Later statements on one subject first, where the mode has a vector channel that searched (same-subject.ts):
+ * the best results' stored vectors tell which of them are about the same thing.
+ */
+function withSameSubject(channels: ReadonlyArray<{ channel: RetrievalChannel }>, hits: FusedHit[], query: string): SameSubject {
+  const vectors = channels.find((c) => c.channel.vectorsOf)?.channel;
+  if (!vectors) return { hits, newerThan: new Map() };
+  return sameSubjectNewerFirst(hits, vectors.vectorsOf!(hits.slice(0, POOL).map((h) => h.memory.id)), query);
 }
 
 /**

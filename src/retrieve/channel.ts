@@ -46,6 +46,11 @@ export interface RetrievalChannel {
   search(query: ChannelQuery): Promise<ChannelHit[]>;
   /** Memories the last search could not see yet (dense: no vector for the active model yet), exactly. */
   unsearched?(): number;
+  /**
+   * Vector channels: the stored vectors of those of `ids` that have one, for the model the last search used
+   * (none before a search). Recall compares candidates with each other through them (same-subject.ts).
+   */
+  vectorsOf?(ids: readonly string[]): ReadonlyMap<string, Float32Array>;
 }
 
 /** Recall modes a caller can ask for; each maps to a set of channels. */

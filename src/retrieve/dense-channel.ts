@@ -83,6 +83,8 @@ export class DenseChannel implements RetrievalChannel {
   #remaining = 0;
   #kernel: Promise<TopKKernel | null> | undefined;
   #searches = 0;
+  /** The model and width the last search ranked with (what {@link DenseChannel.vectorsOf} reads). */
+  #searched: { model: string; dims: number } | undefined;
   /** Searches run one at a time: each reads the index across awaits, and another's sync would move it. */
   #queue: Promise<unknown> = Promise.resolve();
 
@@ -99,6 +101,11 @@ export class DenseChannel implements RetrievalChannel {
   /** Memories without a vector of the active model at the last search (keyword recall still finds them). */
   unsearched(): number {
     return this.#remaining;
+  }
+
+  vectorsOf(ids: readonly string[]): ReadonlyMap<string, Float32Array> {
+    const searched = this.#searched;
+    return searched ? this.#opts.store.vectors.ofMemories(searched.model, searched.dims, ids) : new Map();
   }
 
   /** Embeds new memories soon, off the caller's path (long-lived processes call this after writes). */
@@ -149,6 +156,7 @@ export class DenseChannel implements RetrievalChannel {
     if (index.size === 0) return [];
     const kernel = index instanceof VectorIndex ? await this.#kernelFor(index.size) : undefined;
     const [q] = await embedder.embed([query.text], "query");
+    this.#searched = { model: embedder.model, dims: embedder.dims };
     // Every candidate is kept for ranking (fusion normalises within the list; cutting at the model's bar
     // cost 2 points R@5 on LoCoMo), but ones below the bar are marked weak: recall drops a memory that only
     // weak dense matches support, so a query that matches nothing still gets nothing — unless one of the best

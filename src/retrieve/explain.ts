@@ -14,6 +14,8 @@ export interface Explained {
   duplicateOf?: string;
   /** The older result this newer memory states a change to (see current-first.ts). */
   updates?: string;
+  /** The earlier result on the same subject this later statement was moved ahead of (see same-subject.ts). */
+  newerThan?: string;
   /** The strong hit whose link lifted this memory (lifts.graph). */
   linked?: Hop;
 }
@@ -33,6 +35,7 @@ export function explainText(hit: Explained, short: (id: string) => string = (id)
   for (const [name, lift] of Object.entries(hit.lifts)) if (lift !== 0) parts.push(`${name} ${signed(lift)}`);
   if (hit.linked) parts.push(`linked: ${hit.linked.outgoing ? `${short(hit.linked.from)} ${hit.linked.relation} this` : `this ${hit.linked.relation} ${short(hit.linked.from)}`}`);
   if (hit.updates) parts.push(`updates ${short(hit.updates)}, moved ahead of it`);
+  if (hit.newerThan) parts.push(`later on the same subject as ${short(hit.newerThan)} (closer in meaning to it than either is to any other result), moved ahead of it`);
   if (hit.duplicateOf) parts.push(`near-duplicate of ${short(hit.duplicateOf)}`);
   return parts.length > 0 ? parts.join(" · ") : "no channel scored it";
 }
@@ -48,6 +51,7 @@ export function explainJson(hit: Explained): Record<string, unknown> {
     ),
     lifts: Object.fromEntries(Object.entries(hit.lifts).map(([name, v]) => [name, round(v)])),
     ...(hit.updates ? { updates: hit.updates } : {}),
+    ...(hit.newerThan ? { newer_than: hit.newerThan } : {}),
     ...(hit.duplicateOf ? { duplicate_of: hit.duplicateOf } : {}),
   };
 }

@@ -81,6 +81,8 @@ export interface VectorStore {
   changedSince(after: number, limit: number): number[] | null;
   /** The current vectors of `model` (`dims` wide) of those memories that have one. */
   readSeqs(model: string, dims: number, seqs: readonly number[]): StoredVector[];
+  /** The vectors of `model` (`dims` wide) of those memories among `ids` (public ids) that have one, by id. */
+  ofMemories(model: string, dims: number, ids: readonly string[]): Map<string, Float32Array>;
   /** Every vector of `model`, packed, with the log state they reflect (one read transaction). */
   snapshot(model: string, dims: number): PackedSnapshot;
   /**

@@ -173,6 +173,19 @@ export class SqliteVectors implements VectorStore {
     return toStored(rows, dims, this.#codec, model);
   }
 
+  ofMemories(model: string, dims: number, ids: readonly string[]): Map<string, Float32Array> {
+    if (ids.length === 0) return new Map();
+    const rows = this.#db
+      .query(
+        `SELECT v.rowid AS rowid, v.memory_seq AS seq, v.vector AS vector, v.created_at AS createdAt, m.id AS id
+         FROM memories m JOIN vectors v ON v.memory_seq = m.seq AND v.model = ? AND v.dims = ?
+         WHERE m.id IN (SELECT value FROM json_each(?))`,
+      )
+      .all(model, dims, JSON.stringify(ids)) as Array<VectorRow & { id: string }>;
+    const idOf = new Map(rows.map((r) => [r.seq, r.id]));
+    return new Map(toStored(rows, dims, this.#codec, model).map((v) => [idOf.get(v.seq)!, v.vector]));
+  }
+
   snapshot(model: string, dims: number): PackedSnapshot {
     const db = this.#db;
     return db.transaction(() => {

@@ -60,7 +60,7 @@ export default defineCommand({
         });
       }
       if (result.results.length === 0) return output.text(result.abstention ? abstentionText(result.abstention) : "No matching memories.");
-      const referenced = result.results.flatMap((r) => [r.memory.id, r.updates, r.duplicateOf, r.linked?.from].filter((id): id is string => id !== undefined));
+      const referenced = result.results.flatMap((r) => [r.memory.id, r.updates, r.newerThan, r.duplicateOf, r.linked?.from].filter((id): id is string => id !== undefined));
       const short = engine.shortIds(referenced);
       const hits = result.results.map((r) => {
         const explain = args.explain ? [explainText(r, (id) => short.get(id) ?? id)] : [];
