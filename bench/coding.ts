@@ -220,9 +220,6 @@ export async function runCoding(files: readonly string[], opts: CodingOptions = 
   return results;
 }
 
-/** Query types the table has a column for (defined before the entry point runs: it reads this at once). */
-const SHOWN = new Set(["lexical", "paraphrase", "superseded", "error-text", "temporal", "multi"]);
-
 if (import.meta.main) {
   const { values } = parseArgs({
     options: {
