@@ -164,10 +164,12 @@ export class SqliteVectors implements VectorStore {
 
   readSeqs(model: string, dims: number, seqs: readonly number[]): StoredVector[] {
     if (seqs.length === 0) return [];
+    // Each seq looked up by (memory_seq, model): left to itself the planner walked the model's whole
+    // vectors_model range (12 ms for 10 seqs at 100k memories; 0.1 ms this way).
     const rows = this.#db
       .query(
-        `SELECT rowid, memory_seq AS seq, vector, created_at AS createdAt FROM vectors
-         WHERE memory_seq IN (SELECT value FROM json_each(?)) AND model = ? AND dims = ?`,
+        `SELECT v.rowid AS rowid, v.memory_seq AS seq, v.vector AS vector, v.created_at AS createdAt
+         FROM json_each(?1) j CROSS JOIN vectors v ON v.memory_seq = j.value AND v.model = ?2 AND v.dims = ?3`,
       )
       .all(JSON.stringify(seqs), model, dims) as VectorRow[];
     return toStored(rows, dims, this.#codec, model);
@@ -175,11 +177,13 @@ export class SqliteVectors implements VectorStore {
 
   ofMemories(model: string, dims: number, ids: readonly string[]): Map<string, Float32Array> {
     if (ids.length === 0) return new Map();
+    // CROSS JOIN fixes the order (ids → memories → their vector): left to itself the planner walked every
+    // vector of the model (vectors_model) and took 42 ms at 100k memories instead of 0.3.
     const rows = this.#db
       .query(
         `SELECT v.rowid AS rowid, v.memory_seq AS seq, v.vector AS vector, v.created_at AS createdAt, m.id AS id
-         FROM memories m JOIN vectors v ON v.memory_seq = m.seq AND v.model = ? AND v.dims = ?
-         WHERE m.id IN (SELECT value FROM json_each(?))`,
+         FROM json_each(?3) j CROSS JOIN memories m ON m.id = j.value
+           CROSS JOIN vectors v ON v.memory_seq = m.seq AND v.model = ?1 AND v.dims = ?2`,
       )
       .all(model, dims, JSON.stringify(ids)) as Array<VectorRow & { id: string }>;
     const idOf = new Map(rows.map((r) => [r.seq, r.id]));
