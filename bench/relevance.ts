@@ -63,7 +63,7 @@ if (coding.length > 0) {
     for (const type of ["paraphrase", "temporal", "superseded", "hop", "direct"]) {
       if (cairn.byType[type]) row(set, `${type} R@10`, cairn.byType[type]!.r10, bm25.byType[type]?.r10 ?? 0);
     }
-    row(set, "current first (superseded)", cairn.currentFirst, bm25.currentFirst);
+    if (cairn.byType.superseded) row(set, "current first (superseded)", cairn.currentFirst, bm25.currentFirst);
     row(set, "abstain (nothing relevant)", cairn.abstain, bm25.abstain);
     if (cairn.fidelity) row(set, `semantic ≈ embedder (of ${cairn.fidelity.eligible})`, cairn.fidelity.kept / cairn.fidelity.eligible, null);
   }
