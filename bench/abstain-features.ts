@@ -29,7 +29,7 @@ import { embedPending } from "../src/retrieve/embed-pending.ts";
 import { KeywordChannel } from "../src/retrieve/keyword-channel.ts";
 import { coverage, idf, queryTerms, tokens } from "../src/retrieve/terms.ts";
 import { SqliteStore } from "../src/store/sqlite-store.ts";
-import type { BlindQuery, BlindSet } from "./coding.ts";
+import { type BlindQuery, type BlindSet, replaySet } from "./coding.ts";
 
 interface Row {
   type: string;
@@ -78,17 +78,8 @@ async function features(file: string): Promise<Row[]> {
   const dense = new DenseChannel({ store, open: async () => embedder });
   const keyword = new KeywordChannel(store);
   const engine = new Engine({ store, project: "bench", actor: "bench", channels: { dense }, now: () => clock });
-  const byBlind = new Map<string, string>();
-  const toBlind = new Map<string, string>();
-  const ordered = [...set.memories].sort((a, b) => Date.parse(a.created) - Date.parse(b.created));
-  for (const m of ordered) {
-    clock = Date.parse(m.created);
-    const { id } = engine.remember({ content: m.content, type: m.kind, project: m.project, ttlMs: null, source: "bench" });
-    byBlind.set(m.id, id);
-    toBlind.set(id, m.id);
-  }
-  clock = Math.max(...ordered.map((m) => Date.parse(m.created))) + 86_400_000;
-  for (const e of set.edges ?? []) engine.relate(byBlind.get(e.from)!, byBlind.get(e.to)!, e.relation);
+  const { byBlind, toBlind } = replaySet(engine, set, (t) => (clock = t));
+  const ordered = set.memories;
   await embedPending(store, embedder);
   const dot = (a: Float32Array, b: Float32Array) => a.reduce((x, y, i) => x + y * b[i]!, 0);
   // Every memory's vector, for how close the dense top match is to its own neighbours.

@@ -73,26 +73,36 @@ export interface Fidelity {
   kept: number;
 }
 
+/**
+ * Writes a blind set through `engine` in created order, the engine's clock (`setClock`) at each date, then its
+ * `edges` (unless `edges` is false), and leaves the clock a day after the last memory. With `links`, each
+ * "supersedes" is recorded as an explicit link as it is written. Returns blind id ↔ stored id.
+ */
+export function replaySet(engine: Engine, set: BlindSet, setClock: (t: number) => void, opts: { links?: boolean; edges?: boolean } = {}): { byBlind: Map<string, string>; toBlind: Map<string, string> } {
+  const byBlind = new Map<string, string>();
+  const toBlind = new Map<string, string>();
+  const ordered = [...set.memories].sort((a, b) => Date.parse(a.created) - Date.parse(b.created));
+  for (const m of ordered) {
+    setClock(Date.parse(m.created));
+    // No expiry: this measures retrieval, not the 180-day lifetime of errors (which would retire a third of
+    // these memories by the last date).
+    const { id } = engine.remember({ content: m.content, type: m.kind, project: m.project, ttlMs: null, source: "bench" });
+    byBlind.set(m.id, id);
+    toBlind.set(id, m.id);
+    if (opts.links && m.supersedes && byBlind.has(m.supersedes)) engine.relate(id, byBlind.get(m.supersedes)!, "supersedes");
+  }
+  setClock(Math.max(...ordered.map((m) => Date.parse(m.created))) + 86_400_000);
+  if (opts.edges !== false) for (const e of set.edges ?? []) engine.relate(byBlind.get(e.from)!, byBlind.get(e.to)!, e.relation);
+  return { byBlind, toBlind };
+}
+
 async function runCairn(set: BlindSet, mode: RecallMode, links: boolean, edges: boolean): Promise<{ rankings: Rankings; fidelity: Fidelity | null }> {
   let clock = 0;
   const store = new SqliteStore(":memory:");
   const embedder = mode === "keyword" ? null : await openModelEmbedder(mkdtempSync(join(tmpdir(), "cairn-coding-")), "use-lite");
   const channels: Record<string, RetrievalChannel> = embedder ? { dense: new DenseChannel({ store, open: async () => embedder }) } : {};
   const engine = new Engine({ store, project: "bench", actor: "bench", channels, now: () => clock });
-  const byBlind = new Map<string, string>();
-  const toBlind = new Map<string, string>();
-  const ordered = [...set.memories].sort((a, b) => Date.parse(a.created) - Date.parse(b.created));
-  for (const m of ordered) {
-    clock = Date.parse(m.created);
-    // No expiry: this measures retrieval, not the 180-day lifetime of errors (which would retire a third of
-    // these memories by the last date).
-    const { id } = engine.remember({ content: m.content, type: m.kind, project: m.project, ttlMs: null, source: "bench" });
-    byBlind.set(m.id, id);
-    toBlind.set(id, m.id);
-    if (links && m.supersedes && byBlind.has(m.supersedes)) engine.relate(id, byBlind.get(m.supersedes)!, "supersedes");
-  }
-  clock = Math.max(...ordered.map((m) => Date.parse(m.created))) + 86_400_000;
-  if (edges) for (const e of set.edges ?? []) engine.relate(byBlind.get(e.from)!, byBlind.get(e.to)!, e.relation);
+  const { toBlind } = replaySet(engine, set, (t) => (clock = t), { links, edges });
   if (embedder) await embedPending(store, embedder);
   const out: Rankings = [];
   for (const q of set.queries) {

@@ -8,6 +8,7 @@
  */
 import type { Memory } from "../domain/memory.ts";
 import type { FusedHit } from "./fusion.ts";
+import { moveAhead } from "./move-ahead.ts";
 import { statesChange } from "./stated-change.ts";
 import { STOPWORDS } from "./stopwords.ts";
 
@@ -31,31 +32,14 @@ export interface CurrentFirst {
 
 /** Reorders the top `depth` so each memory that updates an older candidate stands just before it. */
 export function currentFirst(hits: readonly FusedHit[], depth: number): CurrentFirst {
-  const out = [...hits];
-  const updates = new Map<string, string>();
   const words = new Map<string, Set<string>>();
   const wordsOf = (h: FusedHit) => {
     let w = words.get(h.memory.id);
     if (!w) words.set(h.memory.id, (w = distinctive(h.memory.content)));
     return w;
   };
-  // Each memory moves at most once, so this ends; after a move the same position is looked at again, since
-  // the memory now there may itself have been updated later (jest → vitest → bun test).
-  for (let i = 0; i < Math.min(depth, out.length); i++) {
-    const older = out[i]!;
-    const reach = Math.min(out.length, i + 1 + REACH * depth);
-    for (let j = i + 1; j < reach; j++) {
-      const newer = out[j]!;
-      if (!updates.has(newer.memory.id) && isUpdate(older, newer, wordsOf)) {
-        out.splice(j, 1);
-        out.splice(i, 0, newer);
-        updates.set(newer.memory.id, older.memory.id);
-        i--;
-        break;
-      }
-    }
-  }
-  return { hits: out, updates };
+  const { hits: out, moved } = moveAhead(hits, { depth, below: REACH * depth }, (older, newer) => isUpdate(older, newer, wordsOf));
+  return { hits: out, updates: moved };
 }
 
 function isUpdate(older: FusedHit, newer: FusedHit, wordsOf: (h: FusedHit) => Set<string>): boolean {
