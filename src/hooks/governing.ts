@@ -103,7 +103,7 @@ export async function governingRules(ctx: HookContext, command: string, limit: n
     if (!retired && !packages.some((p) => have.has(p)) && words.filter((w) => have.has(w)).length < 2) continue;
     // A rule a later one changed no longer holds: "dependencies are managed with Poetry" before `poetry
     // install` is answered by the newer "switched from Poetry to uv", which names the program it replaces.
-    const current = latest(successor(engine, m), found);
+    const current = latest(successor(engine, m), found, (n) => speaksOf(n, program, packages, words));
     if (current.status === "active" && !skip.has(current.id) && !out.some((o) => o.id === current.id)) out.push(current);
   }
   return out.slice(0, limit);
@@ -120,11 +120,21 @@ function successor(engine: Engine, m: Memory): Memory {
   return current;
 }
 
-/** The newest memory among `pool` that (through any chain of updates) changed `m`, or `m` itself. */
-function latest(m: Memory, pool: readonly Memory[]): Memory {
+/**
+ * Whether `m` is about the command: it names its program or a package it installs, or two of its words. A
+ * rule's successor must be, or the change it states is about something else the command does not touch.
+ */
+function speaksOf(m: Memory, program: string, packages: readonly string[], words: readonly string[]): boolean {
+  const have = new Set(tokens(`${m.content} ${m.tags.join(" ")}`));
+  if (program.length >= 3 && have.has(stem(program))) return true;
+  return packages.some((p) => have.has(p)) || words.filter((w) => have.has(w)).length >= 2;
+}
+
+/** The newest memory among `pool` about the command (`about`) that (through any chain of updates) changed `m`, or `m` itself. */
+function latest(m: Memory, pool: readonly Memory[], about: (n: Memory) => boolean): Memory {
   let current = m;
   for (let step = 0; step < pool.length; step++) {
-    const next = pool.find((n) => updates(n, current));
+    const next = pool.find((n) => updates(n, current) && about(n));
     if (!next) return current;
     current = next;
   }

@@ -175,6 +175,24 @@ describe("pre-tool", () => {
     expect(out).not.toContain("managed with Poetry");
   });
 
+  test("a later memory that changes something else the rule mentions does not replace it", async () => {
+    withEngine((e) => {
+      e.remember({ content: "Never run docker compose up db while the staging tunnel is open: both bind port 5432.", type: "decision" });
+      // A second note the newer one changes too, so the write reports both as conflicts instead of retiring one.
+      e.remember({ content: "The reporting job reads the staging tunnel on port 5432.", type: "fact" });
+    });
+    const first = Date.now();
+    while (Date.now() === first) {
+      // the newer memory must be created in a later millisecond
+    }
+    // By the change rules this updates the rule (the tunnel's port changed), and the search for the
+    // command finds it ("compose"), but it is not about running `docker compose up db`.
+    withEngine((e) => e.remember({ content: "The staging tunnel moved from port 5432 to port 6543; compose files are unchanged.", type: "decision" }));
+    const out = contextOf(await w.hook("pre-tool", fixture("pre-tool-bash", { cwd: w.project, command: "docker compose up db" })));
+    expect(out).toContain("Never run docker compose up db");
+    expect(out).not.toContain("port 6543");
+  });
+
   test("a rule retiring the program governs it alone; naming the program is not enough", async () => {
     withEngine((e) => {
       e.remember({ content: "Linting and formatting are ruff; black and isort were removed.", type: "fact" });
