@@ -15,7 +15,7 @@ import { type ChannelContribution, type ChannelResult, type FusedHit, fuse } fro
 import { boostBySession, coherentSessions, EXPAND_DEPTH, neighboursToAdd, type SessionContextNote } from "../retrieve/session-context.ts";
 import { TemporalChannel } from "../retrieve/temporal-channel.ts";
 import { type Hop, hopSources, liftByLinks, linksToFollow } from "../retrieve/graph-hops.ts";
-import { asksAboutThePast } from "../retrieve/asks-past.ts";
+import { pastIn } from "../retrieve/asks-past.ts";
 import { analyzeQueryTime } from "../retrieve/query-time.ts";
 import { newerFirst } from "../retrieve/newer-first.ts";
 import { POOL, type SameSubject, sameSubjectNewerFirst } from "../retrieve/same-subject.ts";
@@ -131,8 +131,9 @@ export async function recall(ctx: EngineContext, input: RecallInput): Promise<Re
   const channels = channelsFor(ctx, mode);
   const now = ctx.now();
   const filter: MemoryFilter = resolveFilter(ctx, input);
+  const asked = analyzeQueryTime(input.query, now);
   // Superseded memories answer questions about the past (asks-past.ts); by default they are left out.
-  if (input.statuses === undefined && asksAboutThePast(input.query, now)) filter.statuses = ["active", "superseded"];
+  if (input.statuses === undefined && pastIn(asked, now)) filter.statuses = ["active", "superseded"];
   // Always more candidates than results, in keyword mode too: session context and the time channel reorder
   // them. LoCoMo 0–4, keyword mode, limit 10: 10 candidates R@10 72.9, 20 → 75.0, 50 → 77.2.
   const candidates = Math.max(limit * 4, 50);
@@ -171,9 +172,9 @@ export async function recall(ctx: EngineContext, input: RecallInput): Promise<Re
   const current = currentFirst(fused, limit);
   // A query naming a time or an event to place the answer by ("in March", "before the migration") asks about
   // then, not about what holds now: a later statement on the subject stays where it scored.
-  const asked = analyzeQueryTime(input.query, now);
   const namesTime = asked.spans.length > 0 || asked.anchors.length > 0 || filter.statuses?.includes("superseded") === true;
-  const subject = namesTime ? { hits: newerFirst(current.hits, limit), newerThan: new Map<string, string>() } : withSameSubject(channels, newerFirst(current.hits, limit), input.query);
+  const newer = newerFirst(current.hits, limit);
+  const subject = namesTime ? { hits: newer, newerThan: new Map<string, string>() } : withSameSubject(channels, newer, input.query);
   const { hits: distinct, demoted } = demoteNearDuplicates(subject.hits, limit);
   fused = distinct.slice(0, limit);
   const declined = input.abstain === false ? null : abstention(ctx.store, input.query, fused.map((f) => f.memory));

@@ -100,7 +100,7 @@ export async function governingRules(ctx: HookContext, command: string, limit: n
     const have = new Set(tokens(`${m.content} ${m.tags.join(" ")}`));
     const retired = program.length >= 3 && !COMMON_PROGRAMS.has(program) && have.has(stem(program)) && retires(m.content, program);
     if (!retired && m.type === "fact") continue;
-    if (!retired && !packages.some((p) => have.has(p)) && words.filter((w) => have.has(w)).length < 2) continue;
+    if (!retired && !namesEnough(have, packages, words)) continue;
     // A rule a later one changed no longer holds: "dependencies are managed with Poetry" before `poetry
     // install` is answered by the newer "switched from Poetry to uv", which names the program it replaces.
     const current = latest(successor(engine, m), found, (n) => speaksOf(n, program, packages, words));
@@ -126,7 +126,11 @@ function successor(engine: Engine, m: Memory): Memory {
  */
 function speaksOf(m: Memory, program: string, packages: readonly string[], words: readonly string[]): boolean {
   const have = new Set(tokens(`${m.content} ${m.tags.join(" ")}`));
-  if (program.length >= 3 && have.has(stem(program))) return true;
+  return (program.length >= 3 && have.has(stem(program))) || namesEnough(have, packages, words);
+}
+
+/** Whether a memory's words (`have`) name a package the command installs, or two of the command's words. */
+function namesEnough(have: ReadonlySet<string>, packages: readonly string[], words: readonly string[]): boolean {
   return packages.some((p) => have.has(p)) || words.filter((w) => have.has(w)).length >= 2;
 }
 

@@ -4,9 +4,13 @@
  * may be a memory a later one superseded, so recall then searches superseded memories too (they come back
  * marked with their status and `superseded_by`); other questions see active memories only.
  */
-import { analyzeQueryTime } from "./query-time.ts";
+import { analyzeQueryTime, type QueryTime } from "./query-time.ts";
 
 export function asksAboutThePast(query: string, now: number): boolean {
-  const t = analyzeQueryTime(query, now);
+  return pastIn(analyzeQueryTime(query, now), now);
+}
+
+/** The same, for a query whose times were already read (recall reads them once). */
+export function pastIn(t: QueryTime, now: number): boolean {
   return t.spans.some((s) => s.start < now) || t.anchors.some((a) => a.side === "before");
 }

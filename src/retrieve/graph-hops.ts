@@ -36,7 +36,12 @@ export function hopSources(hits: readonly FusedHit[]): FusedHit[] {
 /** The links to follow from `sources`: each source's newest {@link PER_SOURCE}, never to itself. */
 export function linksToFollow(sources: readonly FusedHit[], links: readonly Link[]): Link[] {
   const bySource = new Map<string, Link[]>();
-  for (const l of links) if (l.other !== l.id) bySource.set(l.id, [...(bySource.get(l.id) ?? []), l]);
+  for (const l of links) {
+    if (l.other === l.id) continue;
+    const of = bySource.get(l.id);
+    if (of) of.push(l);
+    else bySource.set(l.id, [l]);
+  }
   return sources.flatMap((s) => (bySource.get(s.memory.id) ?? []).sort((a, b) => b.createdAt - a.createdAt).slice(0, PER_SOURCE));
 }
 

@@ -13,6 +13,7 @@
 import type { FusedHit } from "./fusion.ts";
 import { moveAhead } from "./move-ahead.ts";
 import { queryTerms, type Term, tokens } from "./terms.ts";
+import { dotRow } from "./vector-rank.ts";
 
 /** The results the two are compared among (the fitted top 10). */
 export const POOL = 10;
@@ -58,16 +59,11 @@ function sameSubjectLater(older: FusedHit, newer: FusedHit): boolean {
   return REPLACEABLE.has(n.type) && REPLACEABLE.has(o.type) && newer.score >= MIN_RATIO * older.score;
 }
 
-/** Cosine between every two vectors. */
+/** Cosine between every two vectors (all of the model's width). */
 function similarities(vs: readonly Float32Array[]): number[][] {
+  const dot = (a: Float32Array, b: Float32Array) => dotRow(a, 0, a.length, b);
   const norms = vs.map((v) => Math.sqrt(dot(v, v)) || 1);
   return vs.map((v, i) => vs.map((w, j) => (i === j ? 1 : dot(v, w) / (norms[i]! * norms[j]!))));
-}
-
-function dot(a: Float32Array, b: Float32Array): number {
-  let s = 0;
-  for (let i = 0; i < a.length && i < b.length; i++) s += a[i]! * b[i]!;
-  return s;
 }
 
 /** Whether both contain one of the query's terms: they answer it through the same word. */

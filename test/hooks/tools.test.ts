@@ -7,6 +7,14 @@ import { stateFile } from "../../src/hooks/state.ts";
 import { CLAUDE_HOOKS } from "../../src/setup/claude-code.ts";
 import { contextOf, fixture, type HookWorld, hookWorld } from "./helpers.ts";
 
+/** Waits for the clock to move: memories created in one millisecond have no order between them. */
+function nextMillisecond(): void {
+  const first = Date.now();
+  while (Date.now() === first) {
+    // spin: a millisecond at most
+  }
+}
+
 let w: HookWorld;
 beforeEach(() => {
   w = hookWorld();
@@ -165,10 +173,7 @@ describe("pre-tool", () => {
 
   test("a rule a later decision changed is shown as the later one", async () => {
     withEngine((e) => e.remember({ content: "Dependencies are managed with Poetry: poetry install, then poetry run pytest.", type: "decision" }));
-    const first = Date.now();
-    while (Date.now() === first) {
-      // the newer memory must be created in a later millisecond
-    }
+    nextMillisecond(); // the newer memory must be created in a later millisecond
     withEngine((e) => e.remember({ content: "Switched from Poetry to uv: uv sync, then uv run pytest; poetry.lock was deleted.", type: "decision" }));
     const out = contextOf(await w.hook("pre-tool", fixture("pre-tool-bash", { cwd: w.project, command: "poetry install" })));
     expect(out).toContain("Switched from Poetry to uv");
@@ -181,10 +186,7 @@ describe("pre-tool", () => {
       // A second note the newer one changes too, so the write reports both as conflicts instead of retiring one.
       e.remember({ content: "The reporting job reads the staging tunnel on port 5432.", type: "fact" });
     });
-    const first = Date.now();
-    while (Date.now() === first) {
-      // the newer memory must be created in a later millisecond
-    }
+    nextMillisecond(); // the newer memory must be created in a later millisecond
     // By the change rules this updates the rule (the tunnel's port changed), and the search for the
     // command finds it ("compose"), but it is not about running `docker compose up db`.
     withEngine((e) => e.remember({ content: "The staging tunnel moved from port 5432 to port 6543; compose files are unchanged.", type: "decision" }));
