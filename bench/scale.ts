@@ -8,16 +8,20 @@
  *
  *   npm run build && npm run bench:scale -- [--sizes 10000,100000] [--1m] [--locomo ../shared/data/locomo/locomo10.json]
  *     [--conversations 5,6,7,8,9] [--cold 7] [--calls 200] [--no-embed] [--compare-env NAME=VALUE] [--keep] [--json]
+ *     [--reuse <a root printed by --keep>]
  *
  * `--compare-env` asks the LoCoMo questions a second time with that variable set for the server (e.g. to force
  * exact vector search) and prints both R@10. `--no-embed` measures keyword only (no vectors are made).
+ * `--reuse` measures a store kept by an earlier run (one size, same `--conversations`) without importing or
+ * embedding again: recall speed and quality of a new build on the same data.
  */
 import { existsSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { McpProcess } from "../test/e2e/mcp-process.ts";
 import { generateQueries } from "./corpus.ts";
-import { createWorkspace, homeFor } from "./fixture.ts";
+import { createWorkspace, homeFor, type Workspace } from "./fixture.ts";
 import { loadLocomo } from "./locomo/dataset.ts";
 import { scoreQuestion } from "./locomo/metrics.ts";
 import { dbBytes, percentiles, progress, round, spawnMeasured } from "./measure.ts";
@@ -34,6 +38,7 @@ const { values } = parseArgs({
     embed: { type: "boolean", default: true },
     "compare-env": { type: "string" },
     keep: { type: "boolean", default: false },
+    reuse: { type: "string" },
     json: { type: "boolean", default: false },
   },
   allowNegative: true,
@@ -42,6 +47,7 @@ const BIN = resolve(import.meta.dir, "../dist/cairn");
 if (!existsSync(BIN)) throw new Error("dist/cairn is missing: run `npm run build` first.");
 if (!existsSync(values.locomo!)) throw new Error(`LoCoMo not found at ${values.locomo}: pass --locomo <path to locomo10.json>.`);
 const sizes = [...values.sizes!.split(",").map(Number), ...(values["1m"] ? [1_000_000] : [])];
+if (values.reuse && sizes.length !== 1) throw new Error("--reuse measures one kept store: pass its size with --sizes.");
 const convs = loadLocomo(values.locomo!).filter((_, i) => values.conversations!.split(",").map(Number).includes(i));
 const COLD = Number(values.cold);
 const CALLS = Number(values.calls);
@@ -52,8 +58,8 @@ interface SizeResult {
   size: number;
   lines: number;
   memories: number;
-  /** per_second is wall time (the target's measure); per_cpu_second is user + system CPU, steadier on a shared machine. */
-  import: { seconds: number; per_second: number; cpu_seconds: number; per_cpu_second: number; peak_rss_mb: number | null };
+  /** per_second is wall time (the target's measure); per_cpu_second is user + system CPU, steadier on a shared machine. Null for a reused store. */
+  import: null | { seconds: number; per_second: number; cpu_seconds: number; per_cpu_second: number; peak_rss_mb: number | null };
   embed: { seconds: number; per_second: number; embedded: number } | null;
   /** The database (with its WAL), the vector index files beside it, and both: everything stored per memory. */
   bytes_per_memory: { database: number; index: number; total: number };
@@ -75,21 +81,31 @@ function perMemory(db: string, memories: number): SizeResult["bytes_per_memory"]
 const mb = (bytes: number) => round(bytes / 2 ** 20, 1);
 const rssMb = (pid: number) => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, "utf8"))?.[1] ?? Number.NaN) / 1024;
 
+/** A store kept by an earlier `--keep` run: its workspace, never deleted. */
+function reused(root: string): Workspace {
+  if (!existsSync(join(root, "project"))) throw new Error(`${root} is not a root kept by bench/scale.ts --keep`);
+  return { root, project: join(root, "project"), dispose: () => undefined };
+}
+
 async function runSize(size: number): Promise<SizeResult> {
-  const ws = createWorkspace();
+  const ws = values.reuse ? reused(values.reuse) : createWorkspace();
   try {
     const { home, db } = homeFor(ws, `scale-${size}`);
     // The worker and hook daemon stay off: each phase is measured alone.
     const env = { ...process.env, CAIRN_HOME: home, CAIRN_EMBED_WORKER: "off", CAIRN_HOOK_DAEMON: "off", CAIRN_LOG_LEVEL: "warn" };
-    const file = join(ws.root, `scale-${size}.jsonl`);
+    // A reused store is not written again; its file is regenerated (same seed) only for the LoCoMo targets.
+    const file = join(values.reuse ? tmpdir() : ws.root, `scale-${size}-${process.pid}.jsonl`);
     progress(`${size}: writing the import file`);
     const written = writeScaleFile(file, size, convs);
-    progress(`${size}: cairn import (${written.lines} lines)`);
-    const imp = await spawnMeasured([BIN, "import", file, "--no-embed", "--json", "--quiet"], { cwd: ws.project, env, rss: true });
+    let imp: Awaited<ReturnType<typeof spawnMeasured>> | null = null;
+    if (!values.reuse) {
+      progress(`${size}: cairn import (${written.lines} lines)`);
+      imp = await spawnMeasured([BIN, "import", file, "--no-embed", "--json", "--quiet"], { cwd: ws.project, env, rss: true });
+    }
     rmSync(file);
     const memories = (JSON.parse((await spawnMeasured([BIN, "stats", "--json"], { cwd: ws.project, env })).stdout) as { total: number }).total;
     let embed: SizeResult["embed"] = null;
-    if (values.embed) {
+    if (values.embed && !values.reuse) {
       progress(`${size}: cairn models reembed (${memories} memories)`);
       const e = await spawnMeasured([BIN, "models", "reembed", "--json"], { cwd: ws.project, env });
       const out = JSON.parse(e.stdout) as { embedded: number };
@@ -113,7 +129,7 @@ async function runSize(size: number): Promise<SizeResult> {
       size,
       lines: written.lines,
       memories,
-      import: {
+      import: imp && {
         seconds: round(imp.ms / 1000, 1),
         per_second: Math.round(written.lines / (imp.ms / 1000)),
         cpu_seconds: round(imp.cpuMs / 1000, 1),
@@ -186,8 +202,9 @@ if (values.json) {
   console.log(`cairn scale benchmark (${process.platform}-${process.arch}, ${navigator.hardwareConcurrency} CPUs, load ${load}); LoCoMo ${convs.map((c) => c.id).join(", ")} mixed in`);
   for (const r of results) {
     console.log(`\n${r.size} generated + ${r.lines - r.size} LoCoMo turns = ${r.lines} lines → ${r.memories} memories`);
-    console.log(`  import        ${r.import.per_second}/s (${r.import.seconds} s; CPU ${r.import.cpu_seconds} s = ${r.import.per_cpu_second}/s), peak RSS ${r.import.peak_rss_mb ?? "?"} MB`);
-    console.log(`  embedding     ${r.embed ? `${r.embed.per_second}/s (${r.embed.embedded} in ${r.embed.seconds} s)` : "skipped (--no-embed)"}`);
+    const i = r.import;
+    console.log(`  import        ${i ? `${i.per_second}/s (${i.seconds} s; CPU ${i.cpu_seconds} s = ${i.per_cpu_second}/s), peak RSS ${i.peak_rss_mb ?? "?"} MB` : "skipped (--reuse)"}`);
+    console.log(`  embedding     ${r.embed ? `${r.embed.per_second}/s (${r.embed.embedded} in ${r.embed.seconds} s)` : values.reuse ? "skipped (--reuse)" : "skipped (--no-embed)"}`);
     const b = r.bytes_per_memory;
     console.log(`  on disk       ${b.total} bytes per memory (database ${b.database} + vector index file ${b.index})`);
     for (const [mode, c] of Object.entries(r.cold_recall_ms)) console.log(`  cold recall   ${mode.padEnd(8)} median ${c.p50} ms (best ${c.min} ms)`);

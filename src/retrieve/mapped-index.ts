@@ -8,7 +8,9 @@
  */
 import { readIndexFile, type IndexFile } from "../store/vector-file.ts";
 import type { VectorStore } from "../store/vector-store.ts";
-import { dotRow, rankScores, type Ranking } from "./vector-rank.ts";
+import { Int8Dots, quantizeQuery16, type Int16Query } from "./int8-dots.ts";
+import { ROW_LEVELS } from "../embed/vector-kernel.ts";
+import { dotRow, rankScores, topIndices, type Ranking } from "./vector-rank.ts";
 
 /** Lists read per search: this share of them, at least MIN_PROBES. LoCoMo dense R@10 among 100k (bench/vector-index.ts): exact 37.5; 10% 35.4, 20% 37.4, 30% 37.5. */
 const PROBE_SHARE = 0.2;
@@ -16,6 +18,24 @@ const MIN_PROBES = 8;
 /** More changed memories than this share of the file (and above CATCH_UP_MIN): not worth catching up, reload. */
 const CATCH_UP_SHARE = 0.2;
 const CATCH_UP_MIN = 4096;
+/** Relative slack over the error bound for float rounding in both scores (orders below the bound). */
+const ROUNDING = 1e-5;
+
+/** What one query scored so far: which lists, and per row its seq, file row (−1: a changed memory's current vector), bound and exact score. */
+interface Scan {
+  query: Float32Array;
+  q16: Int16Query | null;
+  /** Per unit of a row's scale: how far its approximate score may be from the exact one. */
+  slack: number;
+  version: number;
+  read: Set<number>;
+  seqs: number[];
+  rows: number[];
+  /** The most each row can score exactly (its exact score once known, or without the SIMD scorer). */
+  upper: number[];
+  /** Exact scores; NaN until computed. */
+  exact: number[];
+}
 
 export class MappedIndex {
   readonly model: string;
@@ -30,8 +50,11 @@ export class MappedIndex {
   #probeShare = PROBE_SHARE;
   /** Bumped by every catch-up that changed something: a cached scan is then stale. */
   #version = 0;
-  /** What the last query scored so far: which lists, and every row's seq and score. */
-  #scan: { query: Float32Array; version: number; read: Set<number>; seqs: number[]; scores: number[] } | null = null;
+  /** What the last query scored so far. */
+  #scan: Scan | null = null;
+  /** The SIMD scorer (false: unavailable, score in JS) and its reused result buffer. */
+  #dots: Int8Dots | false | undefined;
+  #ints = new Int32Array(0);
 
   private constructor(model: string, dims: number, file: IndexFile, epoch: number) {
     this.model = model;
@@ -42,12 +65,13 @@ export class MappedIndex {
   }
 
   /** The file at `path`, caught up with the store; null when it is absent, unusable or too far behind. */
-  static open(path: string, store: VectorStore, model: string, dims: number, opts: { probeShare?: number } = {}): MappedIndex | null {
+  static open(path: string, store: VectorStore, model: string, dims: number, opts: { probeShare?: number; simd?: boolean } = {}): MappedIndex | null {
     const log = store.logState();
     const read = readIndexFile(path, model, dims, log.epoch);
     if (!read.ok || read.file.logPos > log.head) return null;
     const index = new MappedIndex(model, dims, read.file, log.epoch);
     if (opts.probeShare !== undefined) index.#probeShare = opts.probeShare;
+    if (opts.simd === false) index.#dots = false;
     return index.catchUp(store) ? index : null;
   }
 
@@ -89,35 +113,77 @@ export class MappedIndex {
    */
   rank(query: Float32Array, want: number): Ranking & { seqs: number[] } {
     if (query.length !== this.dims) throw new Error(`query has ${query.length} dims, index ${this.model} has ${this.dims}`);
+    const scan = this.#scanLists(query, this.#probe(query, want));
+    const ranking = certifiedTop(scan, want, (i) => this.#exact(scan, i));
+    return { ...ranking, complete: ranking.complete && scan.read.size === this.#file.nlist, seqs: scan.seqs.slice() };
+  }
+
+  /**
+   * Scores the lists not yet read for this query. A deeper ranking of the same query (filters rejected the
+   * first rows) scores only the lists it adds. With the SIMD scorer a row's score is approximate (int16
+   * query) and `upper` bounds its exact score; without it every score is exact.
+   */
+  #scanLists(query: Float32Array, lists: number[]): Scan {
     const file = this.#file;
     const { dims } = this;
-    const lists = this.#probe(query, want);
-    // A deeper ranking of the same query (filters rejected the first rows) scores only the lists it adds.
     let scan = this.#scan;
     if (!scan || scan.query !== query || scan.version !== this.#version) {
-      scan = { query, version: this.#version, read: new Set(), seqs: [], scores: [] };
+      this.#dots ??= Int8Dots.for(dims) ?? false;
+      const q16 = this.#dots ? quantizeQuery16(query) : null;
+      // |exact − approximate| ≤ scale · Σ|v_k| · q16.scale / 2, and Σ|v_k| ≤ 127 · dims.
+      const slack = q16 ? (q16.scale / 2) * ROW_LEVELS * dims : 0;
+      scan = { query, q16, slack, version: this.#version, read: new Set(), seqs: [], rows: [], upper: [], exact: [] };
       for (const [seq, v] of this.#delta) {
+        const score = dotRow(v, 0, dims, query);
         scan.seqs.push(seq);
-        scan.scores.push(dotRow(v, 0, dims, query));
+        scan.rows.push(-1);
+        scan.upper.push(score);
+        scan.exact.push(score);
       }
       this.#scan = scan;
     }
     const masked = this.#masked.size > 0 ? this.#masked : null;
-    const { values, scales } = file;
+    const { values, scales, seqs, offsets } = file;
+    const dots = this.#dots || null;
     for (const l of lists) {
       if (scan.read.has(l)) continue;
       if (!file.listOk(l)) throw new Error(`vector index list ${l} fails its checksum`);
       scan.read.add(l);
-      for (let r = file.offsets[l]!; r < file.offsets[l + 1]!; r++) {
-        const seq = file.seqs[r]!;
+      const from = offsets[l]!;
+      const to = offsets[l + 1]!;
+      let ints: Int32Array | null = null;
+      if (dots && scan.q16) {
+        ints = this.#ints.length >= to - from ? this.#ints : (this.#ints = new Int32Array(to - from));
+        dots.dots(values, from, to, scan.q16.values, ints);
+      }
+      for (let r = from; r < to; r++) {
+        const seq = seqs[r]!;
         if (masked?.has(seq)) continue;
         scan.seqs.push(seq);
-        scan.scores.push(Math.fround(dotInt8(values, r * dims, dims, query) * scales[r]!));
+        scan.rows.push(r);
+        if (ints) {
+          const approx = ints[r - from]! * scan.q16!.scale * scales[r]!;
+          scan.upper.push(approx + scales[r]! * scan.slack + ROUNDING * (Math.abs(approx) + 1));
+          scan.exact.push(Number.NaN);
+        } else {
+          const score = Math.fround(dotInt8(values, r * dims, dims, query) * scales[r]!);
+          scan.upper.push(score);
+          scan.exact.push(score);
+        }
       }
     }
-    const seqs = scan.seqs.slice();
-    const ranking = rankScores(Float32Array.from(scan.scores), want, seqs);
-    return { ...ranking, complete: ranking.complete && scan.read.size === file.nlist, seqs };
+    return scan;
+  }
+
+  /** Scan entry i's exact score (computed once): the same function as the database rows' scores. */
+  #exact(scan: Scan, i: number): number {
+    let score = scan.exact[i]!;
+    if (Number.isNaN(score)) {
+      const r = scan.rows[i]!;
+      score = Math.fround(dotInt8(this.#file.values, r * this.dims, this.dims, scan.query) * this.#file.scales[r]!);
+      scan.exact[i] = score;
+    }
+    return score;
   }
 
   /** The lists to read: all for a flat file, else the best by centroid, more when more rows are wanted. */
@@ -131,6 +197,33 @@ export class MappedIndex {
     const c = new Float32Array(n);
     for (let l = 0; l < n; l++) c[l] = dotRow(file.centroids, l, this.dims, query);
     return rankScores(c, probes).rows;
+  }
+}
+
+/**
+ * The `want` best rows by exact score, ties by seq, re-scoring exactly only the rows whose upper bound
+ * reaches the top: the best `count` by bound are re-scored, and those scoring above every other row's bound
+ * are certainly ahead of all the rest. Too few, and `count` grows; at every row the ranking is exact outright.
+ * The result is the one exact scores of every row would give.
+ */
+function certifiedTop(scan: Scan, want: number, exact: (i: number) => number): Ranking {
+  const n = scan.seqs.length;
+  const upper = Float64Array.from(scan.upper);
+  const { seqs } = scan;
+  for (let count = Math.min(n, Math.max(2 * want, want + 32)); ; count = Math.min(n, count * 4)) {
+    if (count >= n) {
+      const scores = new Float32Array(n);
+      for (let i = 0; i < n; i++) scores[i] = exact(i);
+      return rankScores(scores, want, seqs);
+    }
+    const order = topIndices(upper, count, seqs);
+    const line = upper[order[count - 1]!]!; // no row outside `order` can score above it
+    const certain = order.filter((i) => exact(i) > line);
+    if (certain.length >= want) {
+      certain.sort((a, b) => exact(b) - exact(a) || seqs[a]! - seqs[b]!);
+      const rows = certain.slice(0, want);
+      return { rows, scores: rows.map(exact), complete: false };
+    }
   }
 }
 

@@ -50,7 +50,7 @@ export function dotRow(matrix: Float32Array, row: number, dims: number, q: Float
  * insertion: O(n log count) rather than sorting all n (~3 ms at 10k), since a search rarely reads past the
  * first few hundred.
  */
-export function topIndices(scores: Float32Array, count: number, key?: ArrayLike<number>): number[] {
+export function topIndices(scores: ArrayLike<number>, count: number, key?: ArrayLike<number>): number[] {
   const top: number[] = [];
   if (count <= 0) return top;
   // Whether row a ranks before row b.

@@ -96,6 +96,67 @@ test("a written index is opened and used: searches read the file's vectors, not 
   store.close();
 });
 
+test("the SIMD scorer's approximate scores never change the ranking: near-ties and exact ties come out as JS scoring orders them", async () => {
+  const dir = tempDir();
+  const { store } = await seeded(dir, 400);
+  // Rows one int8 step apart, and identical rows (ties broken by seq): the cases an error bound must get right.
+  const r = rng(21);
+  const base = Float32Array.from({ length: 64 }, () => r() - 0.5);
+  const rows = store.vectors.pending("fake", 0).rows; // nothing pending: overwrite the vectors of existing memories
+  expect(rows).toEqual([]);
+  const seqs = store.vectors.read("fake", 64).map((v) => v.seq);
+  const vectors = seqs.map((seq, i) => {
+    const v = base.slice();
+    if (i % 3 === 1) v[i % 64] = v[i % 64]! + (i % 2 === 0 ? 1 : -1) / 254; // about one quantisation step
+    if (i % 3 === 2) v[(i * 7) % 64] = v[(i * 7) % 64]! + (r() - 0.5) * 0.05;
+    return { seq, contentHash: `h${seq}`, vector: v };
+  });
+  store.database.query("UPDATE memories SET content_hash = 'h' || seq").run();
+  store.vectors.put("fake", 64, vectors, Date.now());
+  await writeIndex(dir, store.vectors, "fake", 64);
+  const simd = mapped(dir, store)!;
+  const js = MappedIndex.open(indexPath(dir, "fake", 64), store.vectors, "fake", 64, { simd: false })!;
+  const ranked = (index: MappedIndex, q: Float32Array, k: number) => {
+    const got = index.rank(q, k);
+    return got.rows.map((row, i) => [got.seqs[row], got.scores[i]]);
+  };
+  let ties = 0;
+  for (let i = 0; i < 6; i++) {
+    const q = i === 0 ? base : Float32Array.from(base, (x) => x + (r() - 0.5) * 0.3);
+    for (const k of [1, 10, 50, 399, 400]) {
+      const want = ranked(js, q, k);
+      expect(ranked(simd, q, k)).toEqual(want);
+      ties += want.filter((w, j) => j > 0 && w[1] === want[j - 1]![1]).length;
+    }
+  }
+  expect(ties).toBeGreaterThan(100); // the identical rows did tie
+  store.close();
+});
+
+test("rows the int16 query cannot tell apart are still ranked by their exact scores (the error bound at work)", async () => {
+  const dir = tempDir();
+  const { store } = await seeded(dir, 40);
+  // Row j: 0.5 at dim j and at dim 63. The query's dim-j values sit within half an int16 step of one grid
+  // point, rising with j: every row gets the same approximate score, and the last row is the best.
+  const seqs = store.vectors.read("fake", 64).map((v) => v.seq);
+  store.database.query("UPDATE memories SET content_hash = 'h' || seq").run();
+  store.vectors.put("fake", 64, seqs.map((seq, j) => {
+    const v = new Float32Array(64);
+    v[j] = 0.5;
+    v[63] = 0.5;
+    return { seq, contentHash: `h${seq}`, vector: v };
+  }), Date.now());
+  await writeIndex(dir, store.vectors, "fake", 64);
+  const step = 1 / 32767;
+  const q = new Float32Array(64);
+  q[63] = 1;
+  for (let j = 0; j < 40; j++) q[j] = 100 * step + j * 0.01 * step;
+  const index = mapped(dir, store)!;
+  const got = index.rank(q, 1);
+  expect(got.rows.map((row) => got.seqs[row])).toEqual([seqs[39]]);
+  store.close();
+});
+
 test("a stale file is caught up exactly after another connection adds, re-embeds, edits and deletes", async () => {
   const dir = tempDir();
   const { store, ids } = await seeded(dir, 200);
