@@ -10,7 +10,8 @@ import { readIndexFile, type IndexFile } from "../store/vector-file.ts";
 import type { VectorStore } from "../store/vector-store.ts";
 import { Int8Dots, quantizeQuery16, type Int16Query } from "./int8-dots.ts";
 import { ROW_LEVELS } from "../embed/vector-kernel.ts";
-import { dotRow, rankScores, topIndices, type Ranking } from "./vector-rank.ts";
+import { certifiedTop, ScoredRows } from "./certified-top.ts";
+import { dotRow, rankScores, type Ranking } from "./vector-rank.ts";
 
 /** Lists read per search: this share of them, at least MIN_PROBES. LoCoMo dense R@10 among 100k (bench/vector-index.ts): exact 37.5; 10% 35.4, 20% 37.4, 30% 37.5. */
 const PROBE_SHARE = 0.2;
@@ -29,12 +30,7 @@ interface Scan {
   slack: number;
   version: number;
   read: Set<number>;
-  seqs: number[];
-  rows: number[];
-  /** The most each row can score exactly (its exact score once known, or without the SIMD scorer). */
-  upper: number[];
-  /** Exact scores; NaN until computed. */
-  exact: number[];
+  scored: ScoredRows;
 }
 
 export class MappedIndex {
@@ -111,17 +107,20 @@ export class MappedIndex {
    * The best `want` rows (exact scores of the rows read), best first, ties by seq. `complete` only when
    * every list was read and every row returned. Throws when a list fails its CRC (the caller falls back).
    */
-  rank(query: Float32Array, want: number): Ranking & { seqs: number[] } {
+  rank(query: Float32Array, want: number): Ranking & { seqs: ArrayLike<number> } {
     if (query.length !== this.dims) throw new Error(`query has ${query.length} dims, index ${this.model} has ${this.dims}`);
     const scan = this.#scanLists(query, this.#probe(query, want));
-    const ranking = certifiedTop(scan, want, (i) => this.#exact(scan, i));
-    return { ...ranking, complete: ranking.complete && scan.read.size === this.#file.nlist, seqs: scan.seqs.slice() };
+    const { scored } = scan;
+    const { values, scales } = this.#file;
+    const { dims } = this;
+    const ranking = certifiedTop(scored, want, (i) => Math.fround(dotInt8(values, scored.rows[i]! * dims, dims, query) * scales[scored.rows[i]!]!));
+    return { ...ranking, complete: ranking.complete && scan.read.size === this.#file.nlist, seqs: scored.seqs.subarray(0, scored.size) };
   }
 
   /**
    * Scores the lists not yet read for this query. A deeper ranking of the same query (filters rejected the
    * first rows) scores only the lists it adds. With the SIMD scorer a row's score is approximate (int16
-   * query) and `upper` bounds its exact score; without it every score is exact.
+   * query) and its bound is what certifiedTop needs; without it every score is exact.
    */
   #scanLists(query: Float32Array, lists: number[]): Scan {
     const file = this.#file;
@@ -132,58 +131,45 @@ export class MappedIndex {
       const q16 = this.#dots ? quantizeQuery16(query) : null;
       // |exact − approximate| ≤ scale · Σ|v_k| · q16.scale / 2, and Σ|v_k| ≤ 127 · dims.
       const slack = q16 ? (q16.scale / 2) * ROW_LEVELS * dims : 0;
-      scan = { query, q16, slack, version: this.#version, read: new Set(), seqs: [], rows: [], upper: [], exact: [] };
+      scan = { query, q16, slack, version: this.#version, read: new Set(), scored: new ScoredRows() };
+      scan.scored.reserve(this.#delta.size);
       for (const [seq, v] of this.#delta) {
         const score = dotRow(v, 0, dims, query);
-        scan.seqs.push(seq);
-        scan.rows.push(-1);
-        scan.upper.push(score);
-        scan.exact.push(score);
+        scan.scored.push(seq, -1, score, score);
       }
       this.#scan = scan;
     }
     const masked = this.#masked.size > 0 ? this.#masked : null;
     const { values, scales, seqs, offsets } = file;
-    const dots = this.#dots || null;
+    const { scored, q16, slack } = scan;
+    const dots = q16 && this.#dots ? this.#dots : null;
+    scored.reserve(lists.reduce((n, l) => n + (scan.read.has(l) ? 0 : offsets[l + 1]! - offsets[l]!), 0));
     for (const l of lists) {
       if (scan.read.has(l)) continue;
       if (!file.listOk(l)) throw new Error(`vector index list ${l} fails its checksum`);
       scan.read.add(l);
       const from = offsets[l]!;
       const to = offsets[l + 1]!;
-      let ints: Int32Array | null = null;
-      if (dots && scan.q16) {
-        ints = this.#ints.length >= to - from ? this.#ints : (this.#ints = new Int32Array(to - from));
-        dots.dots(values, from, to, scan.q16.values, ints);
-      }
-      for (let r = from; r < to; r++) {
-        const seq = seqs[r]!;
-        if (masked?.has(seq)) continue;
-        scan.seqs.push(seq);
-        scan.rows.push(r);
-        if (ints) {
-          const approx = ints[r - from]! * scan.q16!.scale * scales[r]!;
-          scan.upper.push(approx + scales[r]! * scan.slack + ROUNDING * (Math.abs(approx) + 1));
-          scan.exact.push(Number.NaN);
-        } else {
+      if (dots) {
+        const ints = this.#ints.length >= to - from ? this.#ints : (this.#ints = new Int32Array(to - from));
+        dots.dots(values, from, to, q16!.values, ints);
+        const unit = q16!.scale;
+        for (let r = from; r < to; r++) {
+          const seq = seqs[r]!;
+          if (masked?.has(seq)) continue;
+          const approx = ints[r - from]! * unit * scales[r]!;
+          scored.push(seq, r, approx + scales[r]! * slack + ROUNDING * (Math.abs(approx) + 1), Number.NaN);
+        }
+      } else {
+        for (let r = from; r < to; r++) {
+          const seq = seqs[r]!;
+          if (masked?.has(seq)) continue;
           const score = Math.fround(dotInt8(values, r * dims, dims, query) * scales[r]!);
-          scan.upper.push(score);
-          scan.exact.push(score);
+          scored.push(seq, r, score, score);
         }
       }
     }
     return scan;
-  }
-
-  /** Scan entry i's exact score (computed once): the same function as the database rows' scores. */
-  #exact(scan: Scan, i: number): number {
-    let score = scan.exact[i]!;
-    if (Number.isNaN(score)) {
-      const r = scan.rows[i]!;
-      score = Math.fround(dotInt8(this.#file.values, r * this.dims, this.dims, scan.query) * this.#file.scales[r]!);
-      scan.exact[i] = score;
-    }
-    return score;
   }
 
   /** The lists to read: all for a flat file, else the best by centroid, more when more rows are wanted. */
@@ -197,33 +183,6 @@ export class MappedIndex {
     const c = new Float32Array(n);
     for (let l = 0; l < n; l++) c[l] = dotRow(file.centroids, l, this.dims, query);
     return rankScores(c, probes).rows;
-  }
-}
-
-/**
- * The `want` best rows by exact score, ties by seq, re-scoring exactly only the rows whose upper bound
- * reaches the top: the best `count` by bound are re-scored, and those scoring above every other row's bound
- * are certainly ahead of all the rest. Too few, and `count` grows; at every row the ranking is exact outright.
- * The result is the one exact scores of every row would give.
- */
-function certifiedTop(scan: Scan, want: number, exact: (i: number) => number): Ranking {
-  const n = scan.seqs.length;
-  const upper = Float64Array.from(scan.upper);
-  const { seqs } = scan;
-  for (let count = Math.min(n, Math.max(2 * want, want + 32)); ; count = Math.min(n, count * 4)) {
-    if (count >= n) {
-      const scores = new Float32Array(n);
-      for (let i = 0; i < n; i++) scores[i] = exact(i);
-      return rankScores(scores, want, seqs);
-    }
-    const order = topIndices(upper, count, seqs);
-    const line = upper[order[count - 1]!]!; // no row outside `order` can score above it
-    const certain = order.filter((i) => exact(i) > line);
-    if (certain.length >= want) {
-      certain.sort((a, b) => exact(b) - exact(a) || seqs[a]! - seqs[b]!);
-      const rows = certain.slice(0, want);
-      return { rows, scores: rows.map(exact), complete: false };
-    }
   }
 }
 

@@ -57,7 +57,10 @@ export function topIndices(scores: ArrayLike<number>, count: number, key?: Array
   const before = key
     ? (a: number, b: number) => scores[a]! > scores[b]! || (scores[a] === scores[b] && key[a]! < key[b]!)
     : (a: number, b: number) => scores[a]! > scores[b]! || (scores[a] === scores[b] && a < b);
+  // The last kept score: a row below it cannot enter (the common case, checked without the comparator).
+  let floor = Number.NEGATIVE_INFINITY;
   for (let i = 0; i < scores.length; i++) {
+    if (scores[i]! < floor) continue;
     if (top.length === count && !before(i, top[count - 1]!)) continue;
     let lo = 0;
     let hi = top.length;
@@ -68,6 +71,7 @@ export function topIndices(scores: ArrayLike<number>, count: number, key?: Array
     }
     top.splice(lo, 0, i);
     if (top.length > count) top.pop();
+    if (top.length === count) floor = scores[top[count - 1]!]!;
   }
   return top;
 }

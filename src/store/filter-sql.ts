@@ -8,6 +8,8 @@ export type SqlParam = string | number | null;
 export interface SqlWhere {
   sql: string;
   params: SqlParam[];
+  /** The filter without its clock: equal for searches that select the same memories (a cache key). */
+  key: string;
 }
 
 /** True for a memory `m` covered by a legal hold in force (by id, project or tag); see domain/retention.ts. */
@@ -53,12 +55,13 @@ export function filterToSql(filter: MemoryFilter, now: number, codec: ContentCod
     clauses.push("coalesce(m.event_time, m.created_at) < ?");
     params.push(filter.until);
   }
+  const key = JSON.stringify([clauses, params]);
   if (!filter.includeExpired) {
     // A memory under legal hold stays visible after its TTL: a hold must not let evidence fade from recall.
     clauses.push(`(m.expires_at IS NULL OR m.expires_at > ? OR ${HELD_SQL})`);
     params.push(now);
   }
-  return { sql: clauses.join(" AND "), params };
+  return { sql: clauses.join(" AND "), params, key };
 }
 
 /**

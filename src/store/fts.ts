@@ -7,6 +7,8 @@ import type { ContentCodec } from "./content-codec.ts";
 
 /** BM25 column weights: content matters most; tags are short and precise. */
 const BM25 = "bm25(memories_fts, 1.0, 2.0)";
+/** The lowest pass rate a first round allows for (k = 32 × the usual). */
+const MIN_PASS_RATE = 1 / 32;
 
 export function ftsInsert(db: Database, seq: number, memory: Pick<Memory, "content" | "tags">, codec: ContentCodec): void {
   db.query("INSERT INTO memories_fts (rowid, content, tags) VALUES (?, ?, ?)").run(
@@ -52,31 +54,42 @@ export function ftsDelete(db: Database, seq: number): void {
   db.query("DELETE FROM memories_fts WHERE rowid = ?").run(seq);
 }
 
+/** What a search with one filter learned of it: the share of the best matches that passed. */
+export interface PassRate {
+  rate: number;
+}
+
 /**
  * Top `limit` matches passing `where`, best BM25 first, ties to the newer memory. Two stages: rank inside the
  * index alone (cheap: no table rows touched), then fetch and filter only the best `k` rows, widening `k`
  * when the filter rejects too many. A single JOIN … ORDER BY reads every matching row first: at 100k
  * memories that was p50 23 ms against 3 ms this way, and it made cold starts pay ~700 page reads.
+ * Each round ranks every match again (BM25 costs ~1.3 µs a match: 5–25 ms for a common-word query at 100k),
+ * so `seen` carries the pass rate an earlier search with the same filter met, and the first `k` allows for it.
  */
-export function ftsSearch(db: Database, match: string, where: SqlWhere, limit: number): Array<{ row: MemoryRow; rank: number }> {
+export function ftsSearch(db: Database, match: string, where: SqlWhere, limit: number, seen?: PassRate): Array<{ row: MemoryRow; rank: number }> {
   const ranked = db.query(`SELECT rowid AS seq, ${BM25} AS rank FROM memories_fts WHERE memories_fts MATCH ? ORDER BY rank LIMIT ?`);
   const kept: Array<{ seq: number; rank: number }> = [];
-  const seen = new Set<number>();
-  // Start just above `limit`: the widening below is exact and adapts to the filter's pass rate, so a larger
-  // first guess only ranks and checks rows that are never returned (×4 here cost ~0.7 ms of a 1.8 ms recall).
-  for (let k = Math.max(Math.ceil(limit * 1.5), 40); ; ) {
+  const checked = new Set<number>();
+  // Start just above `limit` (divided by the pass rate seen before): the widening below is exact and adapts
+  // to the filter's pass rate, so a larger first guess only ranks and checks rows that are never returned
+  // (×4 here cost ~0.7 ms of a 1.8 ms recall at 10k).
+  const base = Math.max(Math.ceil(limit * 1.5), 40);
+  for (let k = Math.ceil(base / Math.min(1, Math.max(seen?.rate ?? 1, MIN_PASS_RATE))); ; ) {
     const top = ranked.all(match, k) as Array<{ seq: number; rank: number }>;
     // Only matches not checked in an earlier round: a selective filter would otherwise re-check the same rows.
-    const fresh = top.filter((t) => !seen.has(t.seq));
-    for (const t of fresh) seen.add(t.seq);
+    const fresh = top.filter((t) => !checked.has(t.seq));
+    for (const t of fresh) checked.add(t.seq);
     const passing = seqsPassing(db, fresh.map((t) => t.seq), where);
     kept.push(...fresh.filter((t) => passing.has(t.seq)));
     if (kept.length >= limit || top.length < k) break;
     // Grow by the pass rate seen so far (a filter keeping 1 in 20 of the best matches, like another project's
     // memories dominating the index, needs ~20× more), and at least 4×: fewer rounds, each ranking all matches.
-    const passRate = kept.length / seen.size;
+    const passRate = kept.length / checked.size;
     k = Math.ceil(Math.max(k * 4, passRate > 0 ? (limit / passRate) * 1.5 : k * 16));
   }
+  // A rate from a handful of rows says little.
+  if (seen && checked.size >= 20) seen.rate = kept.length / checked.size;
   // Full rows only for what can be returned: the best `limit` by rank plus any tied with the last of them
   // (ties go to the newer memory, which needs the row). A cold process pays a page fault per row read.
   kept.sort((a, b) => a.rank - b.rank);

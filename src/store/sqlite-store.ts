@@ -18,7 +18,7 @@ import { sealLogsOf } from "../log-file.ts";
 import { filterToSql, rowsById } from "./filter-sql.ts";
 import { edgesOf, insertEdge, type Link, linksOf } from "./edges.ts";
 import { CANONICAL_PREFIX_INDEX, canonicalMatch } from "./canonical-prefix.ts";
-import { FtsBatch, ftsDelete, ftsInsert, ftsSearch } from "./fts.ts";
+import { FtsBatch, ftsDelete, ftsInsert, ftsSearch, type PassRate } from "./fts.ts";
 import { prefetch } from "./prefetch.ts";
 import { hasProject, projectAliases, projectCounts } from "./project-keys.ts";
 import { checkIntegrity } from "./integrity.ts";
@@ -75,6 +75,8 @@ export class SqliteStore implements Store {
   #opened = false;
   /** Index rows of memories inserted in the current store transaction, written before it commits (fts.ts). */
   readonly #fts = new FtsBatch();
+  /** Per filter (SqlWhere.key): the share of the best text matches that passed it last time; a few recent filters. */
+  readonly #passRates = new Map<string, PassRate>();
   /** True while a transaction begun by {@link transaction} runs: only then may index rows wait. */
   #ownTransaction = false;
 
@@ -339,7 +341,12 @@ export class SqliteStore implements Store {
 
   searchText(match: string, filter: MemoryFilter, now: number, limit: number): TextHit[] {
     this.#fts.flush(this.#db);
-    return ftsSearch(this.#db, this.#codec.indexQuery(match), filterToSql(filter, now, this.#codec), limit).map((h) => ({
+    const where = filterToSql(filter, now, this.#codec);
+    const seen = this.#passRates.get(where.key) ?? { rate: 1 };
+    this.#passRates.delete(where.key);
+    this.#passRates.set(where.key, seen); // most recent last
+    if (this.#passRates.size > 16) this.#passRates.delete(this.#passRates.keys().next().value!);
+    return ftsSearch(this.#db, this.#codec.indexQuery(match), where, limit, seen).map((h) => ({
       memory: rowToMemory(h.row, this.#codec),
       score: -h.rank,
     }));

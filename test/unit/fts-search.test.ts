@@ -4,6 +4,9 @@
  */
 import { describe, expect, test } from "bun:test";
 import { indexedDocs } from "../../src/store/term-stats.ts";
+import { filterToSql } from "../../src/store/filter-sql.ts";
+import { ftsSearch } from "../../src/store/fts.ts";
+import { PLAIN_CODEC } from "../../src/store/content-codec.ts";
 import { T0, testEngine } from "../helpers/engine.ts";
 
 const WORDS = ["cache", "queue", "index", "schema", "router", "worker", "token", "bucket", "shard", "replica"];
@@ -24,6 +27,19 @@ describe("ftsSearch with a selective filter", () => {
     const got = store.searchText('"deploy" OR "rollout"', { scope: { projects: ["/work/small"], includeGlobal: false } }, T0 + 10_000, 12);
     expect(got.map((h) => h.memory.id)).toEqual(expected.map((h) => h.memory.id));
     expect(got.map((h) => h.score)).toEqual(expected.map((h) => h.score));
+    // Searches with the same filter start from the pass rate the first one met: same answer, and for any
+    // rate a search could have remembered (too low: more rows checked; too high: more rounds).
+    const small = { scope: { projects: ["/work/small"], includeGlobal: false } };
+    const where = filterToSql(small, T0 + 10_000, PLAIN_CODEC);
+    for (const rate of [1, 0.5, 1 / 31, 0]) {
+      const seen = { rate };
+      const hits = ftsSearch(store.database, '"deploy" OR "rollout"', where, 12, seen);
+      expect(hits.map((h) => h.row.id)).toEqual(expected.map((h) => h.memory.id));
+      // What this search met (some of the best matches passed), whatever it was told.
+      expect(seen.rate).toBeGreaterThan(0);
+      expect(seen.rate).toBeLessThanOrEqual(1);
+    }
+    expect(store.searchText('"deploy" OR "rollout"', small, T0 + 10_000, 12).map((h) => h.memory.id)).toEqual(expected.map((h) => h.memory.id));
     // A filter nothing passes still ends (every match was checked) with nothing.
     expect(store.searchText('"deploy"', { scope: { projects: ["/work/none"], includeGlobal: false } }, T0 + 10_000, 12)).toEqual([]);
   });
