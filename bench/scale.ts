@@ -64,7 +64,7 @@ interface SizeResult {
   /** The database (with its WAL), the vector index files beside it, and both: everything stored per memory. */
   bytes_per_memory: { database: number; index: number; total: number };
   cold_recall_ms: Record<string, { p50: number; min: number }>;
-  mcp: { mode: string; p50_ms: number; p95_ms: number; rss_mb: number; first_call_ms: number };
+  mcp: { mode: string; p50_ms: number; p95_ms: number; rss_mb: number; rss_anon_mb: number; first_call_ms: number };
   locomo: Record<string, { questions: number; r10: number }>;
 }
 
@@ -79,7 +79,9 @@ function perMemory(db: string, memories: number): SizeResult["bytes_per_memory"]
 }
 
 const mb = (bytes: number) => round(bytes / 2 ** 20, 1);
-const rssMb = (pid: number) => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, "utf8"))?.[1] ?? Number.NaN) / 1024;
+/** A process's resident set in MB: all of it (VmRSS), or one part (RssAnon: its own memory; RssFile: mapped files' pages, which the kernel can reclaim). */
+const rssMb = (pid: number, field = "VmRSS") =>
+  Number(new RegExp(`${field}:\\s+(\\d+)`).exec(readFileSync(`/proc/${pid}/status`, "utf8"))?.[1] ?? Number.NaN) / 1024;
 
 /** A store kept by an earlier `--keep` run: its workspace, never deleted. */
 function reused(root: string): Workspace {
@@ -163,7 +165,8 @@ async function measureMcp(home: string, cwd: string, env: Record<string, string 
       rtts.push(performance.now() - t);
     }
     const pc = percentiles(rtts);
-    return { mode, p50_ms: round(pc.p50, 2), p95_ms: round(pc.p95, 2), rss_mb: round(rssMb(p.proc.pid), 1), first_call_ms: round(first, 1) };
+    const pid = p.proc.pid;
+    return { mode, p50_ms: round(pc.p50, 2), p95_ms: round(pc.p95, 2), rss_mb: round(rssMb(pid), 1), rss_anon_mb: round(rssMb(pid, "RssAnon"), 1), first_call_ms: round(first, 1) };
   } finally {
     p.closeStdin();
     await p.exited;
@@ -208,7 +211,7 @@ if (values.json) {
     const b = r.bytes_per_memory;
     console.log(`  on disk       ${b.total} bytes per memory (database ${b.database} + vector index file ${b.index})`);
     for (const [mode, c] of Object.entries(r.cold_recall_ms)) console.log(`  cold recall   ${mode.padEnd(8)} median ${c.p50} ms (best ${c.min} ms)`);
-    console.log(`  mcp recall    ${r.mcp.mode} p50 ${r.mcp.p50_ms} ms, p95 ${r.mcp.p95_ms} ms (first ${r.mcp.first_call_ms} ms); server RSS ${r.mcp.rss_mb} MB`);
+    console.log(`  mcp recall    ${r.mcp.mode} p50 ${r.mcp.p50_ms} ms, p95 ${r.mcp.p95_ms} ms (first ${r.mcp.first_call_ms} ms); server RSS ${r.mcp.rss_mb} MB (anonymous ${r.mcp.rss_anon_mb}; the rest is mapped files: database, index, binary)`);
     for (const [mode, l] of Object.entries(r.locomo)) console.log(`  LoCoMo R@10   ${mode.padEnd(8)} ${l.r10} (${l.questions} questions)`);
   }
 }
