@@ -20,6 +20,7 @@ import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { McpProcess } from "../test/e2e/mcp-process.ts";
+import { isServing } from "../src/hooks/warm/client.ts";
 import { generateQueries } from "./corpus.ts";
 import { createWorkspace, homeFor, type Workspace } from "./fixture.ts";
 import { loadLocomo } from "./locomo/dataset.ts";
@@ -115,13 +116,26 @@ async function runSize(size: number): Promise<SizeResult> {
     }
     const modes = values.embed ? ["keyword", "hybrid"] : ["keyword"];
     const cold: SizeResult["cold_recall_ms"] = {};
-    for (const mode of modes) {
-      progress(`${size}: cold cairn recall --mode ${mode} (${COLD} runs)`);
+    const coldRuns = async (mode: string, label: string, runEnv: typeof env) => {
+      progress(`${size}: cold cairn recall --mode ${mode}${label} (${COLD} runs)`);
       const ms: number[] = [];
       for (const q of generateQueries(COLD, 11)) {
-        ms.push((await spawnMeasured([BIN, "recall", q, "--mode", mode, "--project", SEARCH_PROJECT, "--json"], { cwd: ws.project, env })).ms);
+        ms.push((await spawnMeasured([BIN, "recall", q, "--mode", mode, "--project", SEARCH_PROJECT, "--json"], { cwd: ws.project, env: runEnv })).ms);
       }
-      cold[mode] = { p50: round(percentiles(ms).p50, 1), min: round(Math.min(...ms), 1) };
+      cold[`${mode}${label}`] = { p50: round(percentiles(ms).p50, 1), min: round(Math.min(...ms), 1) };
+    };
+    for (const mode of modes) await coldRuns(mode, "", env);
+    // Again with the warm hook daemon running (as it does during an agent session): it answers the recall.
+    const daemon = await startDaemon(home, ws.project);
+    try {
+      const warmEnv = { ...env, CAIRN_HOOK_DAEMON: "on" };
+      for (const mode of modes) {
+        await spawnMeasured([BIN, "recall", "warm up", "--mode", mode, "--project", SEARCH_PROJECT], { cwd: ws.project, env: warmEnv });
+        await coldRuns(mode, " (daemon)", warmEnv);
+      }
+    } finally {
+      daemon.kill();
+      await daemon.exited;
     }
     const mcp = await measureMcp(home, ws.project, env, modes.at(-1)!);
     const locomo: SizeResult["locomo"] = {};
@@ -148,6 +162,16 @@ async function runSize(size: number): Promise<SizeResult> {
     if (values.keep) progress(`${size}: kept ${ws.root}`);
     else ws.dispose();
   }
+}
+
+/** `cairn hook --serve` for `home`, once its socket answers. */
+async function startDaemon(home: string, cwd: string): Promise<ReturnType<typeof Bun.spawn>> {
+  const proc = Bun.spawn([BIN, "hook", "--serve"], { cwd: home, env: { ...process.env, CAIRN_HOME: home, CAIRN_EMBED_WORKER: "off" }, stdio: ["ignore", "ignore", "ignore"] });
+  const sock = join(home, "hookd.sock");
+  for (const until = Date.now() + 30_000; !(await isServing(sock)); await Bun.sleep(50)) {
+    if (Date.now() > until) throw new Error(`the hook daemon did not start for ${home} (from ${cwd})`);
+  }
+  return proc;
 }
 
 async function measureMcp(home: string, cwd: string, env: Record<string, string | undefined>, mode: string): Promise<SizeResult["mcp"]> {
@@ -210,7 +234,7 @@ if (values.json) {
     console.log(`  embedding     ${r.embed ? `${r.embed.per_second}/s (${r.embed.embedded} in ${r.embed.seconds} s)` : values.reuse ? "skipped (--reuse)" : "skipped (--no-embed)"}`);
     const b = r.bytes_per_memory;
     console.log(`  on disk       ${b.total} bytes per memory (database ${b.database} + vector index file ${b.index})`);
-    for (const [mode, c] of Object.entries(r.cold_recall_ms)) console.log(`  cold recall   ${mode.padEnd(8)} median ${c.p50} ms (best ${c.min} ms)`);
+    for (const [mode, c] of Object.entries(r.cold_recall_ms)) console.log(`  cold recall   ${mode.padEnd(17)} median ${c.p50} ms (best ${c.min} ms)`);
     console.log(`  mcp recall    ${r.mcp.mode} p50 ${r.mcp.p50_ms} ms, p95 ${r.mcp.p95_ms} ms (first ${r.mcp.first_call_ms} ms); server RSS ${r.mcp.rss_mb} MB (anonymous ${r.mcp.rss_anon_mb}; the rest is mapped files: database, index, binary)`);
     for (const [mode, l] of Object.entries(r.locomo)) console.log(`  LoCoMo R@10   ${mode.padEnd(8)} ${l.r10} (${l.questions} questions)`);
   }

@@ -34,24 +34,37 @@ export function asRerankerError(id: string, err: unknown): unknown {
 }
 
 /**
+ * The dense channel a one-shot command searches with: a few fresh writes (~30 ms) are embedded before the
+ * search, so a recall right after a remember finds them semantically; a backlog (an import, a worker that
+ * died) is the data directory's worker's. Searches map the index file; when it is missing or far behind, the
+ * background worker (one per directory; it refreshes the file once nothing is left to embed) rebuilds it off
+ * this path. The warm daemon answers a CLI recall with the same channel (hooks/warm/recall-service.ts).
+ */
+export function oneShotDense(store: Store, dataDir: string, model: string, open: () => Promise<Embedder>): DenseChannel {
+  return new DenseChannel({
+    store,
+    model,
+    open,
+    catchUpLimit: 32,
+    onBacklog: () => startEmbedWorker(dataDir),
+    indexDir: dataDir,
+    onStaleIndex: () => void startEmbedWorker(dataDir),
+  });
+}
+
+/** Whether recall reranks with this setting: a reranker is installed (auto) or one is named (even if missing). */
+export function reranks(dataDir: string, setting: string): boolean {
+  return pickReranker(dataDir, setting) !== undefined || (setting !== "auto" && setting !== "none");
+}
+
+/**
  * `oneShot`: a command that exits after one answer (the CLI) embeds through the warm hook daemon when one
  * runs (warm-embedder.ts) instead of loading the model; long-lived processes (MCP, UI) load it themselves.
  */
 export function buildRetrieval(store: Store, paths: Paths, config: LoadedConfig, opts: { oneShot?: boolean } = {}): Retrieval {
   const local = () => openModelEmbedder(paths.dataDir, config.values.model);
-  const dense = new DenseChannel({
-    store,
-    model: config.values.model,
-    open: opts.oneShot ? async () => (await import("./warm-embedder.ts")).openOneShotEmbedder(paths.dataDir, config.values.model, local) : local,
-    // A few fresh writes (~30 ms) are embedded before the search, so a recall right after a remember finds
-    // them semantically; a backlog (an import, a worker that died) is the data directory's worker's.
-    catchUpLimit: 32,
-    onBacklog: () => startEmbedWorker(paths.dataDir),
-    // Searches map the index file; when it is missing or far behind, the data directory's background worker
-    // (one per directory; it refreshes the file once nothing is left to embed) rebuilds it off this path.
-    indexDir: paths.dataDir,
-    onStaleIndex: () => void startEmbedWorker(paths.dataDir),
-  });
+  const open = opts.oneShot ? async () => (await import("./warm-embedder.ts")).openOneShotEmbedder(paths.dataDir, config.values.model, local) : local;
+  const dense = oneShotDense(store, paths.dataDir, config.values.model, open);
   const setting = config.values.reranker;
   const info = pickReranker(paths.dataDir, setting);
   let reranker: CrossEncoderStage | undefined;

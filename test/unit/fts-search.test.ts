@@ -13,7 +13,7 @@ const WORDS = ["cache", "queue", "index", "schema", "router", "worker", "token",
 
 describe("ftsSearch with a selective filter", () => {
   test("returns the same top matches as ranking everything and filtering afterwards", () => {
-    const { engine, advance } = testEngine({ project: "/work/big" });
+    const { engine, advance, store: sqlite } = testEngine({ project: "/work/big" });
     // Distinct creation times: equal BM25 scores are then ordered the same way by both searches.
     for (let i = 0; i < 900; i++, advance(1)) {
       engine.remember({ content: `deploy ${WORDS[i % 10]} ${WORDS[(i * 7) % 10]} step ${i}`, project: "/work/big" });
@@ -33,7 +33,7 @@ describe("ftsSearch with a selective filter", () => {
     const where = filterToSql(small, T0 + 10_000, PLAIN_CODEC);
     for (const rate of [1, 0.5, 1 / 31, 0]) {
       const seen = { rate };
-      const hits = ftsSearch(store.database, '"deploy" OR "rollout"', where, 12, seen);
+      const hits = ftsSearch(sqlite.database, '"deploy" OR "rollout"', where, 12, seen);
       expect(hits.map((h) => h.row.id)).toEqual(expected.map((h) => h.memory.id));
       // What this search met (some of the best matches passed), whatever it was told.
       expect(seen.rate).toBeGreaterThan(0);

@@ -1,13 +1,15 @@
 /** @module `cairn recall <query>`: the memories most relevant to a query, best first. */
 import { defineCommand } from "citty";
-import { recallHitToJson } from "../../domain/serialize.ts";
+import type { LoadedConfig } from "../../config/load.ts";
+import { detectProjectKey } from "../../config/project.ts";
 import { parseOptionalTime } from "../../domain/time.ts";
+import type { RecallInput } from "../../engine/recall.ts";
 import { RECALL_MODES } from "../../retrieve/channel.ts";
-import { abstentionJson, abstentionText, explainJson, explainText, sessionContextJson, sessionContextText } from "../../retrieve/explain.ts";
 import { filterFlags, intFlag, jsonFlag, listFlag, positionalText, scopeFlags, scopeFrom } from "../flags.ts";
-import { formatMemory } from "../format.ts";
 import { output, progress } from "../output.ts";
-import { withEngine } from "../session.ts";
+import { renderRecall, type RenderedRecall } from "../recall-output.ts";
+import { reranks } from "../retrieval.ts";
+import { cliActor, loadCliConfig, storeMissing, withEngine } from "../session.ts";
 import { readStdinText } from "../stdin.ts";
 
 export default defineCommand({
@@ -26,10 +28,11 @@ export default defineCommand({
   async run({ args }) {
     let query = positionalText(args);
     if (query === "-") query = await readStdinText();
-    await withEngine(async ({ engine, config }) => {
+    const view = { json: args.json === true, explain: args.explain === true };
+    const inputFor = (config: LoadedConfig): RecallInput => {
       const now = Date.now();
       const budget = intFlag("budget", args.budget, config.values.budget, 0);
-      const result = await engine.recall({
+      return {
         query,
         limit: intFlag("limit", args.limit, config.values.limit),
         mode: (args.mode as (typeof RECALL_MODES)[number] | undefined) ?? config.values.mode,
@@ -40,41 +43,27 @@ export default defineCommand({
         until: parseOptionalTime(args.until, now),
         ...scopeFrom(args),
         ...(args["include-superseded"] ? { statuses: ["active", "superseded"] as const } : {}),
-      });
-      // One line per distinct problem, on stderr, so degraded recall is never silent (stdout stays parseable).
-      for (const w of new Set(result.warnings)) progress(`warning: ${w}`);
-      if (result.unembedded) progress(`note: ${unembeddedNote(result.unembedded)}`);
-      if (args.json) {
-        return output.json({
-          results: result.results.map((r) => ({
-              ...recallHitToJson(r),
-              ...(args.explain ? explainJson(r) : {}),
-            })),
-          abstained: result.abstained,
-          ...(args.explain && result.abstention ? { abstention: abstentionJson(result.abstention) } : {}),
-          ...(args.explain && result.sessionContext ? { session_context: sessionContextJson(result.sessionContext) } : {}),
-          mode: result.mode,
-          channels: result.channels,
-          ...(result.warnings.length > 0 ? { warnings: [...new Set(result.warnings)] } : {}),
-          ...(result.unembedded ? { unembedded: result.unembedded } : {}),
-        });
-      }
-      if (result.results.length === 0) return output.text(result.abstention ? abstentionText(result.abstention) : "No matching memories.");
-      const referenced = result.results.flatMap((r) => [r.memory.id, r.updates, r.newerThan, r.duplicateOf, r.linked?.from].filter((id): id is string => id !== undefined));
-      const short = engine.shortIds(referenced);
-      const hits = result.results.map((r) => {
-        const explain = args.explain ? [explainText(r, (id) => short.get(id) ?? id)] : [];
-        return formatMemory(r.memory, [`score ${r.score.toFixed(3)}`, ...explain, ...(r.truncated ? ["(cut to budget)"] : [])], short.get(r.memory.id));
-      });
-      // --explain: whether neighbours joined (a sitting about the query) or not (evidence spread out), once.
-      const context = args.explain && result.sessionContext ? [sessionContextText(result.sessionContext)] : [];
-      output.text([...context, ...hits].join("\n\n"));
+      };
+    };
+    // A warm daemon for this data directory answers the whole recall (the database, index and model are
+    // loaded there): the same engine code and rendering, so the same output, at a fraction of a cold start.
+    const { config, paths } = loadCliConfig();
+    if (!storeMissing(paths) && !reranks(paths.dataDir, config.values.reranker)) {
+      const { recallThroughDaemon } = await import("../warm-recall.ts");
+      const cwd = process.cwd();
+      const input = inputFor(config);
+      const rendered = await recallThroughDaemon(paths.dataDir, { input, project: detectProjectKey(cwd), cwd, actor: cliActor(), model: config.values.model, view });
+      if (rendered) return print(rendered);
+    }
+    await withEngine(async ({ engine, config }) => {
+      const result = await engine.recall(inputFor(config));
+      print(renderRecall(result, view, (ids) => engine.shortIds(ids)));
     });
   },
 });
 
-/** What a partial semantic search means for the reader, with the exact count. */
-function unembeddedNote(n: number): string {
-  const them = n === 1 ? "it" : "them";
-  return `${n} ${n === 1 ? "memory has" : "memories have"} no vector yet: keyword matches cover ${them}, semantic ones not yet (the background worker embeds ${them}; \`cairn models reembed\` does it now).`;
+function print(rendered: RenderedRecall): void {
+  for (const note of rendered.notes) progress(note);
+  if (rendered.json !== undefined) output.json(rendered.json);
+  else output.text(rendered.text ?? "");
 }

@@ -5,6 +5,7 @@
 import { join } from "node:path";
 import { VERSION } from "../../version.ts";
 import type { EmbedRequest } from "./embed-service.ts";
+import type { RecallRequest } from "./recall-service.ts";
 
 /**
  * Unix socket paths are capped by sun_path (108 bytes on Linux, 104 on macOS); longer data directories
@@ -44,6 +45,8 @@ export interface WarmRequest {
   stdin: string;
   /** Instead of an event: texts to embed for a one-shot command (embed-service.ts); the reply's `out` is its JSON. */
   embed?: EmbedRequest;
+  /** Instead of an event: a one-shot `cairn recall` to answer whole (recall-service.ts); `out` is its JSON. */
+  recall?: RecallRequest;
 }
 
 export type WarmReply = { out: string } | { retry: "cold" };

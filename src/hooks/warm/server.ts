@@ -18,6 +18,7 @@ import { StoreHolder } from "./store-holder.ts";
 import { DaemonModels } from "./daemon-models.ts";
 import { DenseHolder } from "./dense-holder.ts";
 import { EmbedService } from "./embed-service.ts";
+import { RecallService } from "./recall-service.ts";
 import { Engine } from "../../engine/engine.ts";
 import { IdleSweeper, idleWork, idleWorkDelay } from "../../engine/idle-sweep.ts";
 import { startTeamSync } from "./team-sync.ts";
@@ -52,6 +53,7 @@ export async function serveHooks(paths: Paths): Promise<number> {
   // One session per model, shared by the hooks' dense channel and one-shot commands' embed requests.
   const models = new DaemonModels(paths.dataDir);
   const embeds = new EmbedService(models);
+  const recalls = new RecallService(paths, () => store.get(), models);
   // The model stays loaded: hooks weigh meaning as well as words (no database yet: nothing to search).
   const dense = new DenseHolder(paths, () => store.get(), models);
   let denseState: "none" | "loading" | "ready" | "failed" = "none";
@@ -103,8 +105,7 @@ export async function serveHooks(paths: Paths): Promise<number> {
     if (readText(pidFile).startsWith(`${process.pid} `)) safeUnlink(pidFile);
     const finish = () => {
       if (inFlight > 0) return void setTimeout(finish, 20);
-      void dense
-        .dispose()
+      void Promise.all([dense.dispose(), recalls.dispose()])
         .then(() => models.dispose())
         .finally(() => {
           store.close();
@@ -133,12 +134,18 @@ export async function serveHooks(paths: Paths): Promise<number> {
   const teamSync = startTeamSync(paths.dataDir, () => store.get(), () => inFlight > 0 || stopping);
 
   async function serve(request: WarmRequest): Promise<WarmReply> {
-    if (request.embed) {
-      // A one-shot command of another build embeds for itself; the hooks' daemon stays (no step-aside).
+    if (request.embed || request.recall) {
+      // A one-shot command of another build works for itself; the hooks' daemon stays (no step-aside).
       if (request.build !== build || stopping) return { retry: "cold" };
       clearTimeout(idle);
       idle = setTimeout(() => shutdown("idle"), idleMs);
-      return { out: JSON.stringify(await embeds.handle(request.embed)) };
+      if (request.embed) return { out: JSON.stringify(await embeds.handle(request.embed)) };
+      sweeper.begin();
+      try {
+        return { out: JSON.stringify(await recalls.handle(request.recall!)) };
+      } finally {
+        sweeper.end();
+      }
     }
     if (request.build !== build) {
       // The client is a newer (or older) binary: its code must answer, not ours. Step aside now.
