@@ -103,6 +103,25 @@ export class LiveDatabase {
     return refusal.code === "DB_FULL" ? !diskFull(this.path) : unwritable(this.path) === null;
   }
 
+  /**
+   * Whether a write may go ahead without first running the integrity check: no check is asked for, or it
+   * already ran on this connection (its verdict, good or bad, is known).
+   */
+  get checked(): boolean {
+    return !this.#verify || this.#verdict !== "";
+  }
+
+  /** Runs the check before the first write now, when the caller chooses (a long-lived process, once quiet). */
+  checkNow(): void {
+    const db = this.#db;
+    if (!this.#verify || this.#verdict !== "" || db === null) return;
+    try {
+      this.#quickCheck(db);
+    } catch {
+      // The verdict is kept: the next write is refused with it.
+    }
+  }
+
   /** Refuses writes to a damaged file: each would build on pages that are already wrong. */
   #quickCheck(db: Database): void {
     if (this.#verdict === "") {

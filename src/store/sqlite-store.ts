@@ -370,6 +370,10 @@ export class SqliteStore implements Store {
     if (this.#live.current.inTransaction) return update();
     // Access counts are statistics on the read path: a recall must never queue behind a long import for
     // them, so this write waits at most briefly for the lock and is skipped when another process holds it.
+    // Nor behind the integrity check a long-lived process runs before its first write (it reads the whole
+    // file: 0.7 s at 100k memories, 8 s at 1M): until that has run, at a quiet moment (checkIntegrityNow)
+    // or before a real write, none are counted.
+    if (!this.#live.checked) return;
     let db: Database;
     try {
       db = this.#live.write();
@@ -471,6 +475,14 @@ export class SqliteStore implements Store {
   /** Reads the index and rows into the page cache (for long-lived processes, once at start). */
   prefetch(): void {
     prefetch(this.#db);
+  }
+
+  /**
+   * Runs the integrity check that `verifyBeforeWrite` does before the first write, now: long-lived processes
+   * call it once quiet, so neither a write nor the access counts of a recall wait for it later.
+   */
+  checkIntegrityNow(): void {
+    this.#live.checkNow();
   }
 
   close(): void {

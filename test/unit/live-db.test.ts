@@ -68,3 +68,36 @@ test("the vector change token moves when the file is swapped", () => {
   expect(live.store.vectors.changeToken()).not.toBe(token);
   live.engine.close();
 });
+
+test("a long-lived store counts accesses only once its integrity check ran: at a quiet moment or before a real write", async () => {
+  const seed = testEngine({ path });
+  const id = seed.engine.remember({ content: "the staging cluster runs in eu-west-1" }).id;
+  seed.engine.close();
+  const count = () => {
+    const reader = new SqliteStore(path);
+    try {
+      return (reader.database.query("SELECT access_count AS n FROM memories WHERE id = ?").get(id) as { n: number }).n;
+    } finally {
+      reader.close();
+    }
+  };
+  const { Engine } = await import("../../src/engine/engine.ts");
+  const store = new SqliteStore(path, { verifyBeforeWrite: true });
+  const engine = new Engine({ store, project: "/work/app" });
+  const found = async () => (await engine.recall({ query: "staging cluster", mode: "keyword" })).results.map((r) => r.memory.id);
+  expect(await found()).toEqual([id]);
+  expect(count()).toBe(0); // not counted: the check (a read of the whole file) has not run
+  store.checkIntegrityNow();
+  expect(await found()).toEqual([id]);
+  expect(count()).toBe(1);
+  engine.close();
+  // A real write runs the check itself, and counting starts.
+  const other = new SqliteStore(path, { verifyBeforeWrite: true });
+  const engine2 = new Engine({ store: other, project: "/work/app" });
+  await engine2.recall({ query: "staging cluster", mode: "keyword" });
+  expect(count()).toBe(1);
+  engine2.remember({ content: "a later note" });
+  await engine2.recall({ query: "staging cluster", mode: "keyword" });
+  expect(count()).toBe(2);
+  engine2.close();
+});

@@ -127,8 +127,12 @@ export async function serveHooks(paths: Paths): Promise<number> {
   sweeper.start();
   const watch = setInterval(() => {
     if (inode(sock) !== ours) return shutdown("socket removed or taken over");
-    // Idle between events: finish an erasure a purge left pending while this daemon was reading.
-    if (inFlight === 0 && existsSync(paths.dbFile)) finishErasure(store);
+    // Idle between events: finish an erasure a purge left pending while this daemon was reading, and run the
+    // integrity check before the first write (it reads the whole file) now rather than inside an event.
+    if (inFlight === 0 && existsSync(paths.dbFile)) {
+      finishErasure(store);
+      checkIntegrity(store);
+    }
   }, CHECK_MS);
   for (const sig of ["SIGTERM", "SIGINT", "SIGHUP"] as const) process.on(sig, () => shutdown(sig));
   const teamSync = startTeamSync(paths.dataDir, () => store.get(), () => inFlight > 0 || stopping);
@@ -267,6 +271,14 @@ function finishErasure(store: StoreHolder): void {
   try {
     const s = store.get();
     if (s.pendingErasure()) s.finishErasure();
+  } catch {
+    // the database is being replaced or repaired: the next check tries again
+  }
+}
+
+function checkIntegrity(store: StoreHolder): void {
+  try {
+    store.get().checkIntegrityNow();
   } catch {
     // the database is being replaced or repaired: the next check tries again
   }
