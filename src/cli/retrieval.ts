@@ -52,11 +52,6 @@ export function oneShotDense(store: Store, dataDir: string, model: string, open:
   });
 }
 
-/** Whether recall reranks with this setting: a reranker is installed (auto) or one is named (even if missing). */
-export function reranks(dataDir: string, setting: string): boolean {
-  return pickReranker(dataDir, setting) !== undefined || (setting !== "auto" && setting !== "none");
-}
-
 /**
  * `oneShot`: a command that exits after one answer (the CLI) embeds through the warm hook daemon when one
  * runs (warm-embedder.ts) instead of loading the model; long-lived processes (MCP, UI) load it themselves.

@@ -13,7 +13,9 @@ import { Engine } from "../engine/engine.ts";
 import type { UnlockOptions } from "../keys/unlock.ts";
 import { SqliteStore } from "../store/sqlite-store.ts";
 import { buildRetrieval, type Retrieval } from "./retrieval.ts";
-import { CLI_UNLOCK, createConfiguredStoreHere, hookStateErasure, loadCliConfig, recallRecorder, requireStore } from "./session.ts";
+import { CLI_UNLOCK, hookStateErasure, loadCliConfig, recallRecorder, requireStore } from "./session.ts";
+import { createConfiguredStore } from "../keys/new-store.ts";
+import { progress } from "./output.ts";
 
 export type Role = "cli" | "mcp" | "ui";
 
@@ -99,4 +101,13 @@ function pendingVectors(store: SqliteStore, model: string): boolean {
   } catch {
     return false;
   }
+}
+
+/**
+ * Creates the store encrypted when the configuration says new stores start so (`newStores: encrypted`) and
+ * none exists yet, saying on stderr where the key went; otherwise does nothing.
+ */
+function createConfiguredStoreHere(paths: Paths, config: LoadedConfig): void {
+  const savedIn = createConfiguredStore(paths.dbFile, config.values.newStores);
+  if (savedIn) progress(`Created an encrypted store at ${paths.dbFile} (newStores: encrypted); its key: ${savedIn}. Keep a copy somewhere safe: without it these memories cannot be read.`);
 }

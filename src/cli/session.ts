@@ -13,8 +13,6 @@ import type { SqliteStore } from "../store/sqlite-store.ts";
 import type { ErasurePort } from "../engine/context.ts";
 import type { UnlockOptions } from "../keys/unlock.ts";
 import { promptHidden } from "./tty-prompt.ts";
-import { createConfiguredStore } from "../keys/new-store.ts";
-import { progress } from "./output.ts";
 
 /** How CLI commands find an encrypted store's key: the usual sources, then a passphrase typed at the terminal. */
 export const CLI_UNLOCK: UnlockOptions = { prompt: promptHidden };
@@ -32,15 +30,6 @@ export function loadCliConfig(): { config: LoadedConfig; paths: Paths } {
   const config = loadConfig(paths.configFile);
   setLogLevel(config.values.logLevel);
   return { config, paths };
-}
-
-/**
- * Creates the store encrypted when the configuration says new stores start so (`newStores: encrypted`) and
- * none exists yet, saying on stderr where the key went; otherwise does nothing.
- */
-export function createConfiguredStoreHere(paths: Paths, config: LoadedConfig): void {
-  const savedIn = createConfiguredStore(paths.dbFile, config.values.newStores);
-  if (savedIn) progress(`Created an encrypted store at ${paths.dbFile} (newStores: encrypted); its key: ${savedIn}. Keep a copy somewhere safe: without it these memories cannot be read.`);
 }
 
 /**

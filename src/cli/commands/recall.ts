@@ -7,8 +7,8 @@ import type { RecallInput } from "../../engine/recall.ts";
 import { RECALL_MODES } from "../../retrieve/channel.ts";
 import { filterFlags, intFlag, jsonFlag, listFlag, positionalText, scopeFlags, scopeFrom } from "../flags.ts";
 import { output, progress } from "../output.ts";
-import { renderRecall, type RenderedRecall } from "../recall-output.ts";
-import { reranks } from "../retrieval.ts";
+import type { RenderedRecall } from "../recall-output.ts";
+import { reranks } from "../../embed/registry.ts";
 import { cliActor, loadCliConfig, storeMissing, withEngine } from "../session.ts";
 import { readStdinText } from "../stdin.ts";
 
@@ -55,6 +55,7 @@ export default defineCommand({
       const rendered = await recallThroughDaemon(paths.dataDir, { input, project: detectProjectKey(cwd), cwd, actor: cliActor(), model: config.values.model, view });
       if (rendered) return print(rendered);
     }
+    const { renderRecall } = await import("../recall-output.ts");
     await withEngine(async ({ engine, config }) => {
       const result = await engine.recall(inputFor(config));
       print(renderRecall(result, view, (ids) => engine.shortIds(ids)));
