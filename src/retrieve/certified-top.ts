@@ -18,6 +18,11 @@ export class ScoredRows {
   /** The exact score; NaN until computed. */
   exact = new Float64Array(256);
 
+  /** Empties the list, keeping its buffers (a new query reuses them: no garbage per search). */
+  clear(): void {
+    this.size = 0;
+  }
+
   /** Room for `more` rows past `size`. */
   reserve(more: number): void {
     const need = this.size + more;

@@ -51,6 +51,8 @@ export class MappedIndex {
   /** The SIMD scorer (false: unavailable, score in JS) and its reused result buffer. */
   #dots: Int8Dots | false | undefined;
   #ints = new Int32Array(0);
+  /** The rows scored for the current query (see #scanLists). */
+  readonly #scored = new ScoredRows();
 
   private constructor(model: string, dims: number, file: IndexFile, epoch: number) {
     this.model = model;
@@ -106,6 +108,7 @@ export class MappedIndex {
   /**
    * The best `want` rows (exact scores of the rows read), best first, ties by seq. `complete` only when
    * every list was read and every row returned. Throws when a list fails its CRC (the caller falls back).
+   * `seqs` is valid until the next search for another query (its buffer is reused).
    */
   rank(query: Float32Array, want: number): Ranking & { seqs: ArrayLike<number> } {
     if (query.length !== this.dims) throw new Error(`query has ${query.length} dims, index ${this.model} has ${this.dims}`);
@@ -131,7 +134,10 @@ export class MappedIndex {
       const q16 = this.#dots ? quantizeQuery16(query) : null;
       // |exact − approximate| ≤ scale · Σ|v_k| · q16.scale / 2, and Σ|v_k| ≤ 127 · dims.
       const slack = q16 ? (q16.scale / 2) * ROW_LEVELS * dims : 0;
-      scan = { query, q16, slack, version: this.#version, read: new Set(), scored: new ScoredRows() };
+      // The previous query's buffers, emptied: at 1M a scan holds ~200k rows (~5 MB), and fresh arrays per
+      // search piled up faster than the collector freed them (~650 MB after 100 searches).
+      this.#scored.clear();
+      scan = { query, q16, slack, version: this.#version, read: new Set(), scored: this.#scored };
       scan.scored.reserve(this.#delta.size);
       for (const [seq, v] of this.#delta) {
         const score = dotRow(v, 0, dims, query);
