@@ -80,14 +80,14 @@ export function findModel(dataDir: string, id: string): ModelInfo | undefined {
 }
 
 /** The reranker recall should use: the configured id, the first available one for "auto", none for "none". */
-/** Whether recall reranks with this setting: a reranker is installed (auto) or one is named (even if missing). */
-export function reranks(dataDir: string, setting: string): boolean {
-  return pickReranker(dataDir, setting) !== undefined || (setting !== "auto" && setting !== "none");
-}
-
 export function pickReranker(dataDir: string, setting: string): ModelInfo | undefined {
   if (setting === "none") return undefined;
   const rerankers = listModels(dataDir).filter((m) => m.entry.kind === "reranker");
   if (setting === "auto") return rerankers.find((m) => m.available);
   return rerankers.find((m) => m.entry.id === setting);
+}
+
+/** Whether recall reranks with this setting: a reranker is installed (auto) or one is named (even if missing). */
+export function reranks(dataDir: string, setting: string): boolean {
+  return pickReranker(dataDir, setting) !== undefined || (setting !== "auto" && setting !== "none");
 }
