@@ -16,6 +16,18 @@ import type { RenderedRecall } from "./recall-output.ts";
 /** The daemon may load the model for the first question (~0.5 s, more on a loaded machine). */
 const DEADLINES = { connectMs: 250, sentMs: 500, replyMs: 4000 };
 
+/**
+ * After a recall this process made itself at a terminal (a person typing, not an agent or a script: those
+ * run with hooks, which start the daemon, or want no background process), starts the daemon so the next
+ * one is answered warm. It exits after 15 quiet minutes; CAIRN_HOOK_DAEMON=off keeps it from starting.
+ */
+export async function startDaemonForNextRecall(dataDir: string): Promise<void> {
+  const sock = warmEnabled() ? socketPath(dataDir) : null;
+  if (!sock || !process.stdout.isTTY || existsSync(sock)) return;
+  const { launchDaemon } = await import("../hooks/warm/launch.ts");
+  if (launchDaemon(dataDir)) log.debug("started the hook daemon for the next recall");
+}
+
 /** What the daemon printed for `request`, or null when this process should recall itself. */
 export async function recallThroughDaemon(dataDir: string, request: RecallRequest): Promise<RenderedRecall | null> {
   const sock = warmEnabled() ? socketPath(dataDir) : null;

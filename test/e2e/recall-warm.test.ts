@@ -7,7 +7,7 @@
  * read the same either way.
  */
 import { afterEach, beforeEach, expect, test } from "bun:test";
-import { mkdirSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { isServing } from "../../src/hooks/warm/client.ts";
 import { CAIRN_BIN, describeRun } from "../helpers/bin.ts";
@@ -110,3 +110,30 @@ test("the warm daemon answers a recall with exactly the command's own output", a
   expect(off.stderr).not.toContain(ANSWERED);
   expect(off.stdout).toBe(local[1]!.stdout);
 }, 180_000);
+
+test("a hybrid recall typed at a terminal leaves a daemon for the next one; a piped one does not", async () => {
+  await sb.ok(["remember", "The deploy script lives in ops/deploy.sh"], { cwd: project, env: { CAIRN_EMBED_WORKER: "off" } });
+  // Piped (an agent, a script): no daemon is started — launching takes its lock before spawning.
+  const piped = await recall(["deploy script", "--mode", "hybrid"], {});
+  expect(piped.exitCode, describeRun(piped.all, piped)).toBe(0);
+  expect(existsSync(join(sb.cairnHome, "hookd.lock"))).toBe(false);
+  expect(existsSync(sock())).toBe(false);
+  // At a terminal (a pseudo-terminal from script(1)): the daemon starts and answers the next recall.
+  const tty = Bun.spawn(["script", "-qec", `${CAIRN_BIN} recall 'deploy script' --mode hybrid`, "/dev/null"], {
+    cwd: project,
+    env: sb.env({ CAIRN_EMBED_WORKER: "off" }),
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  expect(await tty.exited).toBe(0);
+  expect(await new Response(tty.stdout).text()).toContain("ops/deploy.sh");
+  const until = Date.now() + 20_000;
+  while (!(await isServing(sock()))) {
+    if (Date.now() > until) throw new Error("no daemon after a recall at a terminal");
+    await Bun.sleep(50);
+  }
+  const next = await recall(["deploy script", "--mode", "hybrid", "--json"], {});
+  expect(next.stderr).toContain(ANSWERED);
+  expect(next.stdout).toContain("ops/deploy.sh");
+  const pid = Number(readFileSync(join(sb.cairnHome, "hookd.pid"), "utf8").split(" ")[0]);
+  process.kill(pid, "SIGTERM");
+}, 120_000);

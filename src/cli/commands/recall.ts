@@ -56,10 +56,13 @@ export default defineCommand({
       if (rendered) return print(rendered);
     }
     const { renderRecall } = await import("../recall-output.ts");
-    await withEngine(async ({ engine, config }) => {
+    const mode = await withEngine(async ({ engine, config }) => {
       const result = await engine.recall(inputFor(config));
       print(renderRecall(result, view, (ids) => engine.shortIds(ids)));
+      return result.mode;
     });
+    // Loading the model here took most of this recall: at a terminal, leave a daemon for the next one.
+    if (mode !== "keyword") await (await import("../warm-recall.ts")).startDaemonForNextRecall(paths.dataDir);
   },
 });
 
