@@ -221,15 +221,21 @@ export class DenseChannel implements RetrievalChannel {
     const later = this.#syncs++ >= 1;
     if (later && this.#index !== undefined) return false; // already ranking from the loaded matrix
     if (later && this.#mapped?.lists === 1) {
-      this.#mapped = null;
+      this.#dropMapped();
       return false;
     }
     const vectors = this.#opts.store.vectors;
-    if (this.#mapped && (this.#mapped.model !== model || this.#mapped.dims !== dims || !this.#mapped.catchUp(vectors))) this.#mapped = null;
+    if (this.#mapped && (this.#mapped.model !== model || this.#mapped.dims !== dims || !this.#mapped.catchUp(vectors))) this.#dropMapped();
     this.#mapped ??= MappedIndex.open(indexPath(dir, model, dims), vectors, model, dims);
     if (this.#mapped) this.#index = undefined; // the loaded matrix is no longer needed
     if (this.#mapped && this.#mapped.behind > STALE_AFTER) this.#askRebuild();
     return this.#mapped !== null;
+  }
+
+  /** Stops using the index file (closing it). */
+  #dropMapped(): void {
+    this.#mapped?.close();
+    this.#mapped = null;
   }
 
   #askRebuild(): void {
@@ -252,7 +258,7 @@ export class DenseChannel implements RetrievalChannel {
       } catch (err) {
         // A list failed its checksum: never trust the file again in this process; load from the database.
         log.debug(`vector index file unusable, loading vectors from the database: ${describeError(err)}`);
-        this.#mapped = null;
+        this.#dropMapped();
         this.#indexOff = true;
         this.#askRebuild();
         const { model, dims } = index;
@@ -293,6 +299,7 @@ export class DenseChannel implements RetrievalChannel {
   async dispose(): Promise<void> {
     await this.#background;
     await this.#queue;
+    this.#dropMapped();
     const e = this.#embedder;
     this.#embedder = undefined;
     if (e) await e.then((m) => m.dispose()).catch(() => undefined);

@@ -1,7 +1,7 @@
 /**
  * @module Integer dot products of int8 rows with an int16 query, on WebAssembly SIMD (int8-dots.wat): ~10×
- * the JS loop (20k rows × 512 in ~2 ms against ~20 ms). Rows are copied into the module's memory a chunk at
- * a time (a memcpy, ~0.1 ms per MB), so any array — a mapped file's included — can be scored. The results
+ * the JS loop (20k rows × 512 in ~2 ms against ~20 ms). Rows are copied (or read from a file) into the
+ * module's memory a chunk at a time (~0.1 ms per MB), so rows from anywhere can be scored. The results
  * are exact integers; what they approximate is the float query's product, and callers bound that error
  * (mapped-index.ts re-scores the rows near the top exactly). Unavailable (null) when the runtime lacks
  * WebAssembly SIMD or the width does not suit the kernel: callers then score in JS.
@@ -81,6 +81,15 @@ export class Int8Dots {
   /** out[at + i] = Σ_k values[(from + i)·dims + k] · query[k], for rows from ≤ from + i < to. */
   dots(values: Int8Array, from: number, to: number, query: Int16Array, out: Int32Array, at = 0): void {
     const { dims } = this;
+    this.dotsFilled(to - from, (into, r, n) => into.set(values.subarray((from + r) * dims, (from + r + n) * dims)), query, out, at);
+  }
+
+  /**
+   * The same for `count` rows that `fill` writes into the module's memory, a chunk at a time: fill(into, r, n)
+   * puts rows r … r + n − 1 (of the count) into `into` (n × dims values), e.g. straight from a file.
+   */
+  dotsFilled(count: number, fill: (into: Int8Array, r: number, n: number) => void, query: Int16Array, out: Int32Array, at = 0): void {
+    const { dims } = this;
     const memory = this.#wasm.memory.buffer;
     if (this.#loadedQuery !== query) {
       new Int16Array(memory, this.#query, dims).set(query);
@@ -88,11 +97,11 @@ export class Int8Dots {
     }
     const rows = new Int8Array(memory, this.#rows, this.#chunkRows * dims);
     const results = new Int32Array(memory, this.#out, this.#chunkRows);
-    for (let r = from; r < to; r += this.#chunkRows) {
-      const n = Math.min(this.#chunkRows, to - r);
-      rows.set(values.subarray(r * dims, (r + n) * dims));
+    for (let r = 0; r < count; r += this.#chunkRows) {
+      const n = Math.min(this.#chunkRows, count - r);
+      fill(rows.subarray(0, n * dims), r, n);
       this.#wasm.dots(this.#rows, n, dims, this.#query, this.#out);
-      out.set(results.subarray(0, n), at + (r - from));
+      out.set(results.subarray(0, n), at + r);
     }
   }
 }

@@ -1,6 +1,7 @@
 /**
- * @module Search over the mapped index file plus what changed since it was written. The file's rows are
- * scored straight from the mapped int8 bytes (the same bytes as the database rows, so the same scores);
+ * @module Search over the index file plus what changed since it was written. The file's rows are read
+ * (not mapped: their pages stay out of the process's resident set) and scored from the int8 bytes (the same
+ * bytes as the database rows, so the same scores);
  * memories the change log names after the file's position are masked in the file and read from SQLite
  * instead (their current vectors, scored exactly), so a stale file is never wrong, only slower. Large
  * files have IVF lists: a search scores the centroids and reads the best lists only (approximate; more
@@ -19,6 +20,8 @@ const MIN_PROBES = 8;
 /** More changed memories than this share of the file (and above CATCH_UP_MIN): not worth catching up, reload. */
 const CATCH_UP_SHARE = 0.2;
 const CATCH_UP_MIN = 4096;
+/** Rows read per step on the JS path (bounded memory, like the SIMD scorer's chunks). */
+const CHUNK_BYTES = 1 << 22;
 /** Relative slack over the error bound for float rounding in both scores (orders below the bound). */
 const ROUNDING = 1e-5;
 
@@ -53,6 +56,10 @@ export class MappedIndex {
   #ints = new Int32Array(0);
   /** The rows scored for the current query (see #scanLists). */
   readonly #scored = new ScoredRows();
+  /** One row read for exact re-scoring; rows and float products of the JS path. */
+  readonly #row: Int8Array;
+  #jsRows = new Int8Array(0);
+  #exactScores = new Float64Array(0);
 
   private constructor(model: string, dims: number, file: IndexFile, epoch: number) {
     this.model = model;
@@ -60,6 +67,7 @@ export class MappedIndex {
     this.#file = file;
     this.#pos = file.logPos;
     this.#epoch = epoch;
+    this.#row = new Int8Array(dims);
   }
 
   /** The file at `path`, caught up with the store; null when it is absent, unusable or too far behind. */
@@ -70,7 +78,9 @@ export class MappedIndex {
     const index = new MappedIndex(model, dims, read.file, log.epoch);
     if (opts.probeShare !== undefined) index.#probeShare = opts.probeShare;
     if (opts.simd === false) index.#dots = false;
-    return index.catchUp(store) ? index : null;
+    if (index.catchUp(store)) return index;
+    index.close();
+    return null;
   }
 
   /** At most this many rows: the file's (some may be masked) plus the changed memories' current vectors. */
@@ -114,16 +124,25 @@ export class MappedIndex {
     if (query.length !== this.dims) throw new Error(`query has ${query.length} dims, index ${this.model} has ${this.dims}`);
     const scan = this.#scanLists(query, this.#probe(query, want));
     const { scored } = scan;
-    const { values, scales } = this.#file;
-    const { dims } = this;
-    const ranking = certifiedTop(scored, want, (i) => Math.fround(dotInt8(values, scored.rows[i]! * dims, dims, query) * scales[scored.rows[i]!]!));
+    const row = this.#row;
+    const ranking = certifiedTop(scored, want, (i) => {
+      const r = scored.rows[i]!;
+      this.#file.readRows(r, r + 1, row);
+      return Math.fround(dotInt8(row, 0, this.dims, query) * this.#file.scales[r]!);
+    });
     return { ...ranking, complete: ranking.complete && scan.read.size === this.#file.nlist, seqs: scored.seqs.subarray(0, scored.size) };
+  }
+
+  /** Closes the file (a search after this throws; the caller opens the index again). */
+  close(): void {
+    this.#file.close();
   }
 
   /**
    * Scores the lists not yet read for this query. A deeper ranking of the same query (filters rejected the
    * first rows) scores only the lists it adds. With the SIMD scorer a row's score is approximate (int16
-   * query) and its bound is what certifiedTop needs; without it every score is exact.
+   * query) and its bound is what certifiedTop needs; without it every score is exact. Rows are read from the
+   * file into the scorer (or a JS buffer); the first read of a list checks its CRC on those same bytes.
    */
   #scanLists(query: Float32Array, lists: number[]): Scan {
     const file = this.#file;
@@ -146,19 +165,28 @@ export class MappedIndex {
       this.#scan = scan;
     }
     const masked = this.#masked.size > 0 ? this.#masked : null;
-    const { values, scales, seqs, offsets } = file;
+    const { scales, seqs, offsets } = file;
     const { scored, q16, slack } = scan;
     const dots = q16 && this.#dots ? this.#dots : null;
     scored.reserve(lists.reduce((n, l) => n + (scan.read.has(l) ? 0 : offsets[l + 1]! - offsets[l]!), 0));
     for (const l of lists) {
       if (scan.read.has(l)) continue;
-      if (!file.listOk(l)) throw new Error(`vector index list ${l} fails its checksum`);
-      scan.read.add(l);
       const from = offsets[l]!;
       const to = offsets[l + 1]!;
+      const rows = to - from;
+      // Reads the list's rows r … r + n − 1 into `into` and folds them into its check.
+      let intact = true;
+      const fill = (into: Int8Array, r: number, n: number) => {
+        file.readRows(from + r, from + r + n, into);
+        intact = file.checkPiece(l, into, r === 0, r + n >= rows) && intact;
+      };
+      const ints = this.#ints.length >= rows ? this.#ints : (this.#ints = new Int32Array(rows));
+      if (dots) dots.dotsFilled(rows, fill, q16!.values, ints);
+      else this.#jsDots(rows, fill, query);
+      if (rows === 0) intact = file.listOk(l);
+      if (!intact) throw new Error(`vector index list ${l} fails its checksum`);
+      scan.read.add(l);
       if (dots) {
-        const ints = this.#ints.length >= to - from ? this.#ints : (this.#ints = new Int32Array(to - from));
-        dots.dots(values, from, to, q16!.values, ints);
         const unit = q16!.scale;
         for (let r = from; r < to; r++) {
           const seq = seqs[r]!;
@@ -167,15 +195,29 @@ export class MappedIndex {
           scored.push(seq, r, approx + scales[r]! * slack + ROUNDING * (Math.abs(approx) + 1), Number.NaN);
         }
       } else {
+        const exact = this.#exactScores;
         for (let r = from; r < to; r++) {
           const seq = seqs[r]!;
           if (masked?.has(seq)) continue;
-          const score = Math.fround(dotInt8(values, r * dims, dims, query) * scales[r]!);
+          const score = Math.fround(exact[r - from]! * scales[r]!);
           scored.push(seq, r, score, score);
         }
       }
     }
     return scan;
+  }
+
+  /** Without the SIMD scorer: each row's exact float product with the query, into #exactScores. */
+  #jsDots(rows: number, fill: (into: Int8Array, r: number, n: number) => void, query: Float32Array): void {
+    const { dims } = this;
+    const step = Math.max(1, Math.floor(CHUNK_BYTES / dims));
+    if (this.#jsRows.length < Math.min(rows, step) * dims) this.#jsRows = new Int8Array(Math.min(rows, step) * dims);
+    if (this.#exactScores.length < rows) this.#exactScores = new Float64Array(rows);
+    for (let r = 0; r < rows; r += step) {
+      const n = Math.min(step, rows - r);
+      fill(this.#jsRows.subarray(0, n * dims), r, n);
+      for (let i = 0; i < n; i++) this.#exactScores[r + i] = dotInt8(this.#jsRows, i * dims, dims, query);
+    }
   }
 
   /** The lists to read: all for a flat file, else the best by centroid, more when more rows are wanted. */

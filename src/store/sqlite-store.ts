@@ -372,8 +372,12 @@ export class SqliteStore implements Store {
     // them, so this write waits at most briefly for the lock and is skipped when another process holds it.
     // Nor behind the integrity check a long-lived process runs before its first write (it reads the whole
     // file: 0.7 s at 100k memories, 8 s at 1M): until that has run, at a quiet moment (checkIntegrityNow)
-    // or before a real write, none are counted.
-    if (!this.#live.checked) return;
+    // or before a real write, none are counted (a store that refuses writes still says so, once).
+    if (!this.#live.checked) {
+      const refusal = this.#live.refusal;
+      if (refusal) this.#skipTouch(refusal);
+      return;
+    }
     let db: Database;
     try {
       db = this.#live.write();
