@@ -13,7 +13,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { buildIndexBytes, withFastAssign } from "../src/retrieve/index-build.ts";
-import { MappedIndex } from "../src/retrieve/mapped-index.ts";
+import { FileIndex } from "../src/retrieve/file-index.ts";
 import { dotRow } from "../src/retrieve/vector-rank.ts";
 import { indexPath } from "../src/store/vector-file.ts";
 import { SqliteStore } from "../src/store/sqlite-store.ts";
@@ -78,7 +78,7 @@ const turnOf = (seq: number) => (seq >= firstTurn ? seq - firstTurn : -1);
 const sample = questions.filter((_, i) => i % Number(values.every) === 0);
 
 /** Dense-only R@10 over the sampled questions, ranking deeper (as recall does when filters reject rows) until 10 turns of the conversation are found. */
-function r10(index: MappedIndex): number {
+function r10(index: FileIndex): number {
   let sum = 0;
   for (const q of sample) {
     let want = 20;
@@ -113,7 +113,7 @@ function exactR10(): number {
   return (100 * sum) / sample.length;
 }
 
-function timing(index: MappedIndex): { p50: number; p95: number } {
+function timing(index: FileIndex): { p50: number; p95: number } {
   const rng = new Rng(5);
   const times: number[] = [];
   for (let i = 0; i < 40; i++) {
@@ -137,7 +137,7 @@ for (const lists of values.lists!.split(",").map(Number)) {
     await Bun.write(path, built.bytes);
     log(`${lists} lists built in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
   }
-  const open = (probeShare: number) => MappedIndex.open(indexPath(join(dir, `l${lists}`), MODEL, DIMS), store.vectors, MODEL, DIMS, { probeShare })!;
+  const open = (probeShare: number) => FileIndex.open(indexPath(join(dir, `l${lists}`), MODEL, DIMS), store.vectors, MODEL, DIMS, { probeShare })!;
   if (exact === null) {
     const t0 = performance.now();
     exact = exactR10();

@@ -11,7 +11,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { withFastAssign, writeIndex } from "../src/retrieve/index-build.ts";
-import { MappedIndex } from "../src/retrieve/mapped-index.ts";
+import { FileIndex } from "../src/retrieve/file-index.ts";
 import { indexPath } from "../src/store/vector-file.ts";
 import { SqliteStore } from "../src/store/sqlite-store.ts";
 import { blendedVectors, insertBareMemories } from "./bare-vectors.ts";
@@ -30,7 +30,7 @@ if (values.probe) {
   const t0 = performance.now();
   const store = new SqliteStore(join(dir, "cairn.db"));
   const t1 = performance.now();
-  const index = MappedIndex.open(indexPath(dir, MODEL, DIMS), store.vectors, MODEL, DIMS)!;
+  const index = FileIndex.open(indexPath(dir, MODEL, DIMS), store.vectors, MODEL, DIMS)!;
   const t2 = performance.now();
   const rng = new Rng(5);
   const q = () => {

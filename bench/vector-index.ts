@@ -17,7 +17,7 @@ import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { Engine } from "../src/engine/engine.ts";
 import { buildIndexBytes, withFastAssign, writeIndex } from "../src/retrieve/index-build.ts";
-import { MappedIndex } from "../src/retrieve/mapped-index.ts";
+import { FileIndex } from "../src/retrieve/file-index.ts";
 import { indexPath } from "../src/store/vector-file.ts";
 import { SqliteStore } from "../src/store/sqlite-store.ts";
 import { generateMemories, toJsonl } from "./corpus.ts";
@@ -145,7 +145,7 @@ function coldRecall(home: string, runs: number, daemon = "off"): { ms: number; c
 }
 
 /** Top-10 agreement of the approximate index with exact search, over queries near stored vectors. */
-function agreement(index: MappedIndex, exact: MappedIndex, queries: Float32Array[]): number {
+function agreement(index: FileIndex, exact: FileIndex, queries: Float32Array[]): number {
   let hit = 0;
   for (const q of queries) {
     const a = index.rank(q, 10);
@@ -157,7 +157,7 @@ function agreement(index: MappedIndex, exact: MappedIndex, queries: Float32Array
 }
 
 /** Dense-only R@10 of LoCoMo questions: the ten best of the question's conversation, ranked by `index`. */
-function locomoR10(index: MappedIndex, loco: Loco, turnOf: Map<number, number>): number {
+function locomoR10(index: FileIndex, loco: Loco, turnOf: Map<number, number>): number {
   let sum = 0;
   let n = 0;
   for (let i = 0; i < loco.questions.length; i += Number(values.every)) {
@@ -199,7 +199,7 @@ for (const size of values.sizes!.split(",").map(Number)) {
   const built = await withFastAssign((assign) => writeIndex(home, store.vectors, MODEL, DIMS, assign));
   const buildS = (performance.now() - t1) / 1000;
   const fileBytes = statSync(indexPath(home, MODEL, DIMS)).size;
-  const index = MappedIndex.open(indexPath(home, MODEL, DIMS), store.vectors, MODEL, DIMS)!;
+  const index = FileIndex.open(indexPath(home, MODEL, DIMS), store.vectors, MODEL, DIMS)!;
   // The exact reference: the same vectors in a one-list file.
   const exactDir = join(home, "exact");
   mkdirSync(exactDir);
@@ -241,8 +241,8 @@ async function withDaemon<T>(home: string, fn: () => T): Promise<T> {
 }
 
 /** A one-list (exact) index file over the same store, written to `dir`. */
-async function exactIndex(store: SqliteStore, dir: string): Promise<MappedIndex> {
+async function exactIndex(store: SqliteStore, dir: string): Promise<FileIndex> {
   const { bytes } = await buildIndexBytes(store.vectors, MODEL, DIMS, { lists: 1 });
   await Bun.write(indexPath(dir, MODEL, DIMS), bytes);
-  return MappedIndex.open(indexPath(dir, MODEL, DIMS), store.vectors, MODEL, DIMS)!;
+  return FileIndex.open(indexPath(dir, MODEL, DIMS), store.vectors, MODEL, DIMS)!;
 }

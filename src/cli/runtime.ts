@@ -35,6 +35,8 @@ const PRESETS: Record<Role, Preset> = {
 export interface RuntimeOptions {
   /** The audit actor; a function when it is learnt later (an MCP client's name). */
   actor: string | (() => string);
+  /** The configuration and paths when the command already loaded them (loadCliConfig). */
+  loaded?: { config: LoadedConfig; paths: Paths };
   /**
    * Whether a CAIRN_HOME that does not exist may be created (commands that store memories, the MCP server);
    * otherwise it is NO_STORE, most likely a typo. A missing database in an existing directory is created
@@ -50,13 +52,20 @@ export interface Runtime {
   store: SqliteStore;
   engine: Engine;
   retrieval: Retrieval;
+  /**
+   * For long-lived processes, between requests (no read open): finishes an erasure a purge left pending
+   * (store/pending-erasure.ts), perhaps because of this process's own read, and runs the integrity check
+   * they do before their first write (it reads the whole file: 8 s at 1M memories) now rather than inside a
+   * request (only when `quiet`: no request in flight). A stat when there is nothing to do.
+   */
+  betweenRequests(quiet?: boolean): void;
   /** Disposes the models and closes the store; a one-shot command that wrote starts the embedding worker. */
   close(): Promise<void>;
 }
 
 export function openRuntime(role: Role, opts: RuntimeOptions): Runtime {
   const preset = PRESETS[role];
-  const { config, paths } = loadCliConfig();
+  const { config, paths } = opts.loaded ?? loadCliConfig();
   if (!opts.create) requireStore(paths);
   createConfiguredStoreHere(paths, config);
   const store = new SqliteStore(paths.dbFile, { verifyBeforeWrite: preset.longLived, unlock: preset.unlock });
@@ -83,6 +92,10 @@ export function openRuntime(role: Role, opts: RuntimeOptions): Runtime {
     store,
     engine,
     retrieval,
+    betweenRequests(quiet = true) {
+      if (engine.pendingErasure()) engine.finishErasure();
+      if (quiet) store.checkIntegrityNow();
+    },
     async close() {
       try {
         await retrieval.dispose();

@@ -50,9 +50,9 @@ export function requireStore(paths: Paths): void {
  * commands that store new memories pass `create: true`; the others fail with NO_STORE rather than create an
  * empty store in a CAIRN_HOME that does not exist.
  */
-export async function withEngine<T>(fn: (s: CliSession) => T | Promise<T>, opts: { create?: boolean } = {}): Promise<T> {
+export async function withEngine<T>(fn: (s: CliSession) => T | Promise<T>, opts: { create?: boolean; loaded?: { config: LoadedConfig; paths: Paths } } = {}): Promise<T> {
   const { openRuntime } = await import("./runtime.ts");
-  const runtime = openRuntime("cli", { actor: cliActor(), create: opts.create === true });
+  const runtime = openRuntime("cli", { actor: cliActor(), create: opts.create === true, loaded: opts.loaded });
   const { engine, config, paths, store } = runtime;
   try {
     return await fn({ engine, config, paths, store });

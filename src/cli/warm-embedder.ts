@@ -5,12 +5,10 @@
  * daemon (or CAIRN_HOOK_DAEMON=off, another build, a daemon that fails or is late) the model loads here, as
  * before. Recall results are identical either way (test/e2e/recall-warm-embed.test.ts).
  */
-import { existsSync } from "node:fs";
 import type { EmbedKind, Embedder } from "../embed/port.ts";
 import { log } from "../log.ts";
-import { askWarm } from "../hooks/warm/client.ts";
 import { decodeVector, type EmbedReply, type EmbedRequest } from "../hooks/warm/embed-service.ts";
-import { buildId, socketPath, warmEnabled } from "../hooks/warm/protocol.ts";
+import { askDaemon, daemonSocket, type Deadlines } from "./warm-ask.ts";
 
 /** The first question may wait for the daemon to load the model (~0.5 s, more on a loaded machine). */
 const FIRST_MS = { connectMs: 250, sentMs: 500, replyMs: 4000 };
@@ -18,23 +16,7 @@ const LATER_MS = { connectMs: 250, sentMs: 500, replyMs: 2000 };
 
 type Shape = Extract<EmbedReply, { vectors: string[] }>;
 
-async function ask(sock: string, embed: EmbedRequest, deadlines: typeof FIRST_MS): Promise<Shape | null> {
-  const warm = await askWarm(sock, { build: buildId(), event: undefined, cwd: process.cwd(), stdin: "", embed }, deadlines);
-  if (warm.kind !== "served") {
-    log.debug(`warm embedding unavailable (${warm.kind === "absent" ? warm.reason : `timeout in ${warm.phase}`}); loading the model here`);
-    return null;
-  }
-  try {
-    const reply = JSON.parse(warm.out) as EmbedReply;
-    if ("error" in reply) {
-      log.debug(`the hook daemon could not embed: ${reply.error}; loading the model here`);
-      return null;
-    }
-    return reply;
-  } catch {
-    return null;
-  }
-}
+const ask = (sock: string, embed: EmbedRequest, deadlines: Deadlines): Promise<Shape | null> => askDaemon<EmbedReply>(sock, { embed }, deadlines, "embed");
 
 class WarmEmbedder implements Embedder {
   readonly model: string;
@@ -75,8 +57,8 @@ class WarmEmbedder implements Embedder {
 
 /** The daemon's embedder for `model` when a daemon of this build answers, else `openLocal()`. */
 export async function openOneShotEmbedder(dataDir: string, model: string, openLocal: () => Promise<Embedder>): Promise<Embedder> {
-  const sock = warmEnabled() ? socketPath(dataDir) : null;
-  if (sock && existsSync(sock)) {
+  const sock = daemonSocket(dataDir);
+  if (sock) {
     const shape = await ask(sock, { model, texts: [], kind: "query" }, FIRST_MS);
     if (shape) {
       log.debug(`embedding through the hook daemon (${shape.model}, ${shape.dims} dims)`);

@@ -6,12 +6,11 @@
  * daemon, CAIRN_HOOK_DAEMON=off, another build, an error or a late reply, the command recalls itself, as
  * before (and reports any error the usual way). Output is identical either way (test/e2e/recall-warm.test.ts).
  */
-import { existsSync } from "node:fs";
 import { log } from "../log.ts";
-import { askWarm } from "../hooks/warm/client.ts";
-import { buildId, socketPath, warmEnabled } from "../hooks/warm/protocol.ts";
+import { socketPath, warmEnabled } from "../hooks/warm/protocol.ts";
 import type { RecallReply, RecallRequest } from "../hooks/warm/recall-service.ts";
 import type { RenderedRecall } from "./recall-output.ts";
+import { askDaemon, daemonSocket } from "./warm-ask.ts";
 
 /** The daemon may load the model for the first question (~0.5 s, more on a loaded machine). */
 const DEADLINES = { connectMs: 250, sentMs: 500, replyMs: 4000 };
@@ -23,29 +22,16 @@ const DEADLINES = { connectMs: 250, sentMs: 500, replyMs: 4000 };
  */
 export async function startDaemonForNextRecall(dataDir: string): Promise<void> {
   const sock = warmEnabled() ? socketPath(dataDir) : null;
-  if (!sock || !process.stdout.isTTY || existsSync(sock)) return;
+  if (!sock || !process.stdout.isTTY || daemonSocket(dataDir)) return;
   const { launchDaemon } = await import("../hooks/warm/launch.ts");
   if (launchDaemon(dataDir)) log.debug("started the hook daemon for the next recall");
 }
 
 /** What the daemon printed for `request`, or null when this process should recall itself. */
 export async function recallThroughDaemon(dataDir: string, request: RecallRequest): Promise<RenderedRecall | null> {
-  const sock = warmEnabled() ? socketPath(dataDir) : null;
-  if (!sock || !existsSync(sock)) return null;
-  const warm = await askWarm(sock, { build: buildId(), event: undefined, cwd: request.cwd, stdin: "", recall: request }, DEADLINES);
-  if (warm.kind !== "served") {
-    log.debug(`warm recall unavailable (${warm.kind === "absent" ? warm.reason : `timeout in ${warm.phase}`}); recalling here`);
-    return null;
-  }
-  try {
-    const reply = JSON.parse(warm.out) as RecallReply;
-    if ("error" in reply) {
-      log.debug(`the hook daemon could not recall (${reply.error}); recalling here`);
-      return null;
-    }
-    log.debug("recall answered by the hook daemon");
-    return reply.rendered;
-  } catch {
-    return null;
-  }
+  const sock = daemonSocket(dataDir);
+  const reply = sock ? await askDaemon<RecallReply>(sock, { recall: request }, DEADLINES, "recall", request.cwd) : null;
+  if (!reply) return null;
+  log.debug("recall answered by the hook daemon");
+  return reply.rendered;
 }

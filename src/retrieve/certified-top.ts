@@ -74,8 +74,9 @@ export function certifiedTop(scored: ScoredRows, want: number, score: (i: number
     const order = topIndices(upper.subarray(0, n), count, seqs); // best bound first
     let certain: number[] = [];
     for (let done = 0; done < count && certain.length < want; ) {
+      const from = done;
       done = Math.min(count, done + STEP);
-      for (let j = 0; j < done; j++) exactOf(order[j]!);
+      for (let j = from; j < done; j++) exactOf(order[j]!);
       // No row left to re-score — in `order` past `done`, or outside it — can score above this line.
       const line = done < count ? upper[order[done]!]! : count < n ? upper[order[count - 1]!]! : Number.NEGATIVE_INFINITY;
       certain = order.slice(0, done).filter((i) => exact[i]! > line);

@@ -14,7 +14,7 @@ import type { ChannelHit, ChannelQuery, RetrievalChannel } from "./channel.ts";
 import { passStandouts } from "./dense-bar.ts";
 import type { TopKKernel } from "../embed/vector-kernel.ts";
 import { VectorIndex } from "./vector-index.ts";
-import { MappedIndex } from "./mapped-index.ts";
+import { FileIndex } from "./file-index.ts";
 import { indexPath } from "../store/vector-file.ts";
 import { STALE_AFTER } from "./index-build.ts";
 
@@ -70,8 +70,8 @@ export class DenseChannel implements RetrievalChannel {
   readonly #opts: DenseChannelOptions;
   #embedder: Promise<Embedder> | undefined;
   #index: VectorIndex | undefined;
-  /** The mapped index file, preferred over #index while it is usable. */
-  #mapped: MappedIndex | null = null;
+  /** The index file, preferred over #index while it is usable. */
+  #fileIndex: FileIndex | null = null;
   #staleAskedAt = Number.NEGATIVE_INFINITY;
   #syncs = 0;
   /** Set when the file failed a checksum: this process loads from the database from then on. */
@@ -128,9 +128,9 @@ export class DenseChannel implements RetrievalChannel {
     await this.#background;
     // Catching up costs a count (~0.01 ms) and a key comparison (~1.5 ms at 10k); skip it when nothing was
     // written since the last search and nothing was left pending. The token covers other processes' writes.
-    // A mapped IVF file counts as in step too (a flat one is not: the next sync moves it to the loaded matrix);
-    // without it, every search over a mapped file counted the pending memories again (37 ms at 1M).
-    const synced = this.#index !== undefined || (this.#mapped !== null && this.#mapped.lists > 1);
+    // An IVF index file counts as in step too (a flat one is not: the next sync moves it to the loaded matrix);
+    // without it, every search over an index file counted the pending memories again (37 ms at 1M).
+    const synced = this.#index !== undefined || (this.#fileIndex !== null && this.#fileIndex.lists > 1);
     const fresh = store.vectors.changeToken() === this.#seen && this.#remaining === 0 && synced;
     if (!fresh) {
       const missing = store.vectors.pendingCount(embedder.model);
@@ -145,7 +145,7 @@ export class DenseChannel implements RetrievalChannel {
       // The token is read before the sync: a commit landing in between is seen by this sync or makes the
       // next search sync once more. Read after it, such a commit went unseen until the next write.
       this.#seen = store.vectors.changeToken();
-      if (!this.#syncMapped(embedder.model, embedder.dims)) {
+      if (!this.#syncFile(embedder.model, embedder.dims)) {
         if (!this.#index || this.#index.model !== embedder.model || this.#index.dims !== embedder.dims) {
           this.#index = new VectorIndex(embedder.model, embedder.dims);
         }
@@ -155,7 +155,7 @@ export class DenseChannel implements RetrievalChannel {
         if (this.#syncs === 1 && this.#index.size >= ASK_FILE_FROM) this.#askRebuild();
       }
     }
-    const index = this.#mapped ?? this.#index!;
+    const index = this.#fileIndex ?? this.#index!;
     if (index.size === 0) return [];
     const kernel = index instanceof VectorIndex ? await this.#kernelFor(index.size) : undefined;
     const [q] = await embedder.embed([query.text], "query");
@@ -209,10 +209,10 @@ export class DenseChannel implements RetrievalChannel {
   }
 
   /**
-   * Brings the mapped index file up to date (opening it first); false when there is none to use, so the
+   * Brings the index file up to date (opening it first); false when there is none to use, so the
    * caller loads every vector instead. Asks for a rebuild when the file is missing, unusable or far behind.
    */
-  #syncMapped(model: string, dims: number): boolean {
+  #syncFile(model: string, dims: number): boolean {
     const dir = this.#opts.indexDir;
     if (dir === undefined || this.#indexOff || this.#opts.store.vectors.sealed) return false;
     // From its second search on, a long-lived process ranks a flat (small) store faster from the loaded
@@ -220,22 +220,22 @@ export class DenseChannel implements RetrievalChannel {
     // (a loaded matrix of 1M vectors would take 2.5 GB).
     const later = this.#syncs++ >= 1;
     if (later && this.#index !== undefined) return false; // already ranking from the loaded matrix
-    if (later && this.#mapped?.lists === 1) {
-      this.#dropMapped();
+    if (later && this.#fileIndex?.lists === 1) {
+      this.#dropFile();
       return false;
     }
     const vectors = this.#opts.store.vectors;
-    if (this.#mapped && (this.#mapped.model !== model || this.#mapped.dims !== dims || !this.#mapped.catchUp(vectors))) this.#dropMapped();
-    this.#mapped ??= MappedIndex.open(indexPath(dir, model, dims), vectors, model, dims);
-    if (this.#mapped) this.#index = undefined; // the loaded matrix is no longer needed
-    if (this.#mapped && this.#mapped.behind > STALE_AFTER) this.#askRebuild();
-    return this.#mapped !== null;
+    if (this.#fileIndex && (this.#fileIndex.model !== model || this.#fileIndex.dims !== dims || !this.#fileIndex.catchUp(vectors))) this.#dropFile();
+    this.#fileIndex ??= FileIndex.open(indexPath(dir, model, dims), vectors, model, dims);
+    if (this.#fileIndex) this.#index = undefined; // the loaded matrix is no longer needed
+    if (this.#fileIndex && this.#fileIndex.behind > STALE_AFTER) this.#askRebuild();
+    return this.#fileIndex !== null;
   }
 
   /** Stops using the index file (closing it). */
-  #dropMapped(): void {
-    this.#mapped?.close();
-    this.#mapped = null;
+  #dropFile(): void {
+    this.#fileIndex?.close();
+    this.#fileIndex = null;
   }
 
   #askRebuild(): void {
@@ -251,14 +251,14 @@ export class DenseChannel implements RetrievalChannel {
 
   /** Ranks through the kernel; if it fails at run time, drops it for good and ranks in JS (same result). */
   async #rank(q: Float32Array, want: number, kernel: TopKKernel | undefined) {
-    const index = this.#mapped ?? this.#index!;
-    if (index instanceof MappedIndex) {
+    const index = this.#fileIndex ?? this.#index!;
+    if (index instanceof FileIndex) {
       try {
         return index.rank(q, want);
       } catch (err) {
         // A list failed its checksum: never trust the file again in this process; load from the database.
         log.debug(`vector index file unusable, loading vectors from the database: ${describeError(err)}`);
-        this.#dropMapped();
+        this.#dropFile();
         this.#indexOff = true;
         this.#askRebuild();
         const { model, dims } = index;
@@ -299,7 +299,7 @@ export class DenseChannel implements RetrievalChannel {
   async dispose(): Promise<void> {
     await this.#background;
     await this.#queue;
-    this.#dropMapped();
+    this.#dropFile();
     const e = this.#embedder;
     this.#embedder = undefined;
     if (e) await e.then((m) => m.dispose()).catch(() => undefined);

@@ -3,7 +3,7 @@
  * the JS loop (20k rows × 512 in ~2 ms against ~20 ms). Rows are copied (or read from a file) into the
  * module's memory a chunk at a time (~0.1 ms per MB), so rows from anywhere can be scored. The results
  * are exact integers; what they approximate is the float query's product, and callers bound that error
- * (mapped-index.ts re-scores the rows near the top exactly). Unavailable (null) when the runtime lacks
+ * (file-index.ts re-scores the rows near the top exactly). Unavailable (null) when the runtime lacks
  * WebAssembly SIMD or the width does not suit the kernel: callers then score in JS.
  */
 import { INT8_DOTS_WASM } from "./int8-dots-wasm.ts";
@@ -78,17 +78,11 @@ export class Int8Dots {
     return wasm ? new Int8Dots(wasm, dims) : null;
   }
 
-  /** out[at + i] = Σ_k values[(from + i)·dims + k] · query[k], for rows from ≤ from + i < to. */
-  dots(values: Int8Array, from: number, to: number, query: Int16Array, out: Int32Array, at = 0): void {
-    const { dims } = this;
-    this.dotsFilled(to - from, (into, r, n) => into.set(values.subarray((from + r) * dims, (from + r + n) * dims)), query, out, at);
-  }
-
   /**
-   * The same for `count` rows that `fill` writes into the module's memory, a chunk at a time: fill(into, r, n)
-   * puts rows r … r + n − 1 (of the count) into `into` (n × dims values), e.g. straight from a file.
+   * out[at + r] = Σ_k row_r[k] · query[k] for `count` rows that `fill` writes into the module's memory, a
+   * chunk at a time: fill(into, r, n) puts rows r … r + n − 1 into `into` (n × dims values), e.g. from a file.
    */
-  dotsFilled(count: number, fill: (into: Int8Array, r: number, n: number) => void, query: Int16Array, out: Int32Array, at = 0): void {
+  dots(count: number, fill: (into: Int8Array, r: number, n: number) => void, query: Int16Array, out: Int32Array, at = 0): void {
     const { dims } = this;
     const memory = this.#wasm.memory.buffer;
     if (this.#loadedQuery !== query) {

@@ -1,7 +1,7 @@
 /**
  * @module Inverted-file lists for the index file: k-means centroids trained on a sample of the int8 vectors
  * (spherical: centroids are renormalised, vectors are unit length), then every vector goes to the list of
- * its nearest centroid. A search scores the centroids and reads only the best lists (see mapped-index.ts).
+ * its nearest centroid. A search scores the centroids and reads only the best lists (see file-index.ts).
  * Deterministic for a given store (fixed seed), so two writers build the same file.
  */
 

@@ -59,6 +59,20 @@ export interface PassRate {
   rate: number;
 }
 
+/** Pass rates per filter (SqlWhere.key), for the 16 filters searched most recently. */
+export class PassRates {
+  readonly #rates = new Map<string, PassRate>();
+
+  /** The filter's record (1 until a search met it), which ftsSearch updates. */
+  of(key: string): PassRate {
+    const seen = this.#rates.get(key) ?? { rate: 1 };
+    this.#rates.delete(key);
+    this.#rates.set(key, seen); // most recent last
+    if (this.#rates.size > 16) this.#rates.delete(this.#rates.keys().next().value!);
+    return seen;
+  }
+}
+
 /**
  * Top `limit` matches passing `where`, best BM25 first, ties to the newer memory. Two stages: rank inside the
  * index alone (cheap: no table rows touched), then fetch and filter only the best `k` rows, widening `k`

@@ -13,12 +13,12 @@ import { BUSY_TIMEOUT_MS, CACHE_KIB, isBusy, openDatabase, writeTransaction } fr
 import { LiveDatabase, type LiveOptions } from "./live-db.ts";
 import { CairnError, cairnError } from "../errors.ts";
 import { writeFailure } from "./write-access.ts";
-import { log } from "../log.ts";
 import { sealLogsOf } from "../log-file.ts";
 import { filterToSql, rowsById } from "./filter-sql.ts";
 import { edgesOf, insertEdge, type Link, linksOf } from "./edges.ts";
 import { CANONICAL_PREFIX_INDEX, canonicalMatch } from "./canonical-prefix.ts";
-import { FtsBatch, ftsDelete, ftsInsert, ftsSearch, type PassRate } from "./fts.ts";
+import { FtsBatch, ftsDelete, ftsInsert, ftsSearch, PassRates } from "./fts.ts";
+import { AccessCounts } from "./access-counts.ts";
 import { prefetch } from "./prefetch.ts";
 import { hasProject, projectAliases, projectCounts } from "./project-keys.ts";
 import { checkIntegrity } from "./integrity.ts";
@@ -43,9 +43,6 @@ import { sessionNeighbours } from "./neighbours.ts";
  */
 const BULK_CACHE_KIB = -128_000;
 
-/** How long a recall waits to record access counts before skipping them. */
-const TOUCH_WAIT_MS = 50;
-
 export interface StoreOptions extends LiveOptions, CodecOptions {
   /**
    * Bounds every write's wait for another process's lock: one attempt, then DB_BUSY. For callers on a clock
@@ -65,8 +62,7 @@ export class SqliteStore implements Store {
   /** Set by purge; the physical scrub runs once the purging transaction has committed. */
   #scrubPending = false;
   #lastScrub: ScrubOutcome | null = null;
-  /** Set once the user was told that access counts cannot be recorded. */
-  #touchWarned = false;
+  readonly #access: AccessCounts;
   readonly #writeWaitMs: number | undefined;
   /** How this store's values are stored: set by the first open, checked again at every reopen. */
   #codec: ContentCodec = PLAIN_CODEC;
@@ -75,8 +71,8 @@ export class SqliteStore implements Store {
   #opened = false;
   /** Index rows of memories inserted in the current store transaction, written before it commits (fts.ts). */
   readonly #fts = new FtsBatch();
-  /** Per filter (SqlWhere.key): the share of the best text matches that passed it last time; a few recent filters. */
-  readonly #passRates = new Map<string, PassRate>();
+  /** What keyword searches learned of their filters (fts.ts). */
+  readonly #passRates = new PassRates();
   /** True while a transaction begun by {@link transaction} runs: only then may index rows wait. */
   #ownTransaction = false;
 
@@ -91,6 +87,7 @@ export class SqliteStore implements Store {
     this.vectors = new SqliteVectors(this.#live, this.#codec);
     this.policy = new SqlitePolicy(this.#live, this.#codec);
     this.sync = new SqliteSyncLog(this.#live, this.#codec);
+    this.#access = new AccessCounts({ live: this.#live, read: () => this.#db, location: path, writeWaitMs: opts.writeWaitMs, changes: this.vectors.accessChanges });
   }
 
   /**
@@ -342,11 +339,7 @@ export class SqliteStore implements Store {
   searchText(match: string, filter: MemoryFilter, now: number, limit: number): TextHit[] {
     this.#fts.flush(this.#db);
     const where = filterToSql(filter, now, this.#codec);
-    const seen = this.#passRates.get(where.key) ?? { rate: 1 };
-    this.#passRates.delete(where.key);
-    this.#passRates.set(where.key, seen); // most recent last
-    if (this.#passRates.size > 16) this.#passRates.delete(this.#passRates.keys().next().value!);
-    return ftsSearch(this.#db, this.#codec.indexQuery(match), where, limit, seen).map((h) => ({
+    return ftsSearch(this.#db, this.#codec.indexQuery(match), where, limit, this.#passRates.of(where.key)).map((h) => ({
       memory: rowToMemory(h.row, this.#codec),
       score: -h.rank,
     }));
@@ -362,57 +355,7 @@ export class SqliteStore implements Store {
   }
 
   touch(ids: readonly string[], now: number): void {
-    if (ids.length === 0) return;
-    const update = () => {
-      const stmt = this.#db.query("UPDATE memories SET access_count = access_count + 1, last_accessed_at = ? WHERE id = ?");
-      for (const id of ids) this.vectors.accessChanges.n += stmt.run(now, id).changes;
-    };
-    if (this.#live.current.inTransaction) return update();
-    // Access counts are statistics on the read path: a recall must never queue behind a long import for
-    // them, so this write waits at most briefly for the lock and is skipped when another process holds it.
-    // Nor behind the integrity check a long-lived process runs before its first write (it reads the whole
-    // file: 0.7 s at 100k memories, 8 s at 1M): until that has run, at a quiet moment (checkIntegrityNow)
-    // or before a real write, none are counted (a store that refuses writes still says so, once).
-    if (!this.#live.checked) {
-      const refusal = this.#live.refusal;
-      if (refusal) this.#skipTouch(refusal);
-      return;
-    }
-    let db: Database;
-    try {
-      db = this.#live.write();
-    } catch (err) {
-      if (this.#skipTouch(err)) return;
-      throw err;
-    }
-    db.run(`PRAGMA busy_timeout = ${Math.min(TOUCH_WAIT_MS, this.#writeWaitMs ?? TOUCH_WAIT_MS)}`);
-    try {
-      db.transaction(update).immediate();
-    } catch (err) {
-      if (isBusy(err)) log.debug("access tracking skipped: the database is busy with another writer");
-      else if (!this.#skipTouch(writeFailure(err, this.location) ?? err)) throw err;
-    } finally {
-      db.run(`PRAGMA busy_timeout = ${BUSY_TIMEOUT_MS}`);
-    }
-  }
-
-  /** Whether a failed access-count write leaves the read standing: a damaged, read-only or full store. */
-  #skipTouch(err: unknown): boolean {
-    if (!(err instanceof CairnError)) return false;
-    // A damaged file keeps answering reads as far as it can; only statistics are lost.
-    if (err.code === "DB_CORRUPT") log.debug(`access tracking skipped: ${err.message}`);
-    else if (err.code !== "DB_READ_ONLY" && err.code !== "DB_FULL") return false;
-    else if (!this.#touchWarned) {
-      // Once per process: every recall would say it again.
-      this.#touchWarned = true;
-      const [, why, dir] = err.args;
-      log.warn(
-        err.code === "DB_FULL"
-          ? `the disk of ${dir} is full (${why}): recall works, but access counts are not recorded and nothing new can be stored until space is freed`
-          : `the memory database is read-only (${why}): recall works, but access counts are not recorded; remembering needs write access to ${dir}`,
-      );
-    }
-    return true;
+    this.#access.record(ids, now);
   }
 
   writeRefusal(): CairnError | null {

@@ -102,7 +102,7 @@ describe("encryption at rest", () => {
     expect(scan(words.slice(0, 50)).length).toBeGreaterThan(0);
     const again = await sb.json(["recall", words[5]!, "--all-projects", "--mode", "keyword", "--json"], { env: ENV });
     expect(again.results).toHaveLength(1);
-  }, 240_000);
+  });
 
   test("encrypt → recall → key rotate → decrypt keeps every memory, its history and the audit chain", async () => {
     const project = sb.project("shop");
@@ -132,7 +132,7 @@ describe("encryption at rest", () => {
     expect(JSON.parse(plain.stdout).checks.find((c: { name: string }) => c.name === "encryption").detail).toContain("not encrypted");
     expect((await sb.json(["recall", "quokkaword", "--mode", "keyword", "--json"], { cwd: project, env: ENV })).results).toHaveLength(1);
     await sb.ok(["audit", "verify"], { env: ENV });
-  }, 120_000);
+  });
 
   test("a missing, wrong or unsafe key: exit 1, a clear error, nothing written", async () => {
     await sb.ok(["init", "--encrypt"], { env: ENV });
@@ -309,5 +309,5 @@ describe("encryption at rest", () => {
     const found = await sb.json(["recall", "wombatword", "--mode", "keyword", "--limit", "20", "--json"], { env: ENV });
     expect(found.results).toHaveLength(8);
     await sb.ok(["audit", "verify"], { env: ENV });
-  }, 120_000);
+  });
 });

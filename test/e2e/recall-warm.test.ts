@@ -109,7 +109,7 @@ test("the warm daemon answers a recall with exactly the command's own output", a
   const off = await recall(cases[1]!.args, { CAIRN_HOOK_DAEMON: "off" });
   expect(off.stderr).not.toContain(ANSWERED);
   expect(off.stdout).toBe(local[1]!.stdout);
-}, 180_000);
+});
 
 test("a hybrid recall typed at a terminal leaves a daemon for the next one; a piped one does not", async () => {
   await sb.ok(["remember", "The deploy script lives in ops/deploy.sh"], { cwd: project, env: { CAIRN_EMBED_WORKER: "off" } });
@@ -136,4 +136,4 @@ test("a hybrid recall typed at a terminal leaves a daemon for the next one; a pi
   expect(next.stdout).toContain("ops/deploy.sh");
   const pid = Number(readFileSync(join(sb.cairnHome, "hookd.pid"), "utf8").split(" ")[0]);
   process.kill(pid, "SIGTERM");
-}, 120_000);
+});

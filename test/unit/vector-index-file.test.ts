@@ -10,7 +10,7 @@ import { join } from "node:path";
 import { Engine } from "../../src/engine/engine.ts";
 import { buildIndexBytes, indexStatus, refreshIndex, withFastAssign, writeIndex } from "../../src/retrieve/index-build.ts";
 import { IVF_FROM, jsAssign } from "../../src/retrieve/ivf.ts";
-import { MappedIndex } from "../../src/retrieve/mapped-index.ts";
+import { FileIndex } from "../../src/retrieve/file-index.ts";
 import { DenseChannel } from "../../src/retrieve/dense-channel.ts";
 import { packVector } from "../../src/store/vector-codec.ts";
 import { indexPath, writeIndexFile } from "../../src/store/vector-file.ts";
@@ -64,11 +64,11 @@ function exact(store: SqliteStore, q: Float32Array, k: number): number[] {
   return rows.slice(0, k).map((r) => r[0]);
 }
 
-function mapped(dir: string, store: SqliteStore): MappedIndex | null {
-  return MappedIndex.open(indexPath(dir, "fake", 64), store.vectors, "fake", 64);
+function mapped(dir: string, store: SqliteStore): FileIndex | null {
+  return FileIndex.open(indexPath(dir, "fake", 64), store.vectors, "fake", 64);
 }
 
-function top(index: MappedIndex, q: Float32Array, k: number): number[] {
+function top(index: FileIndex, q: Float32Array, k: number): number[] {
   const r = index.rank(q, k);
   return r.rows.map((row) => r.seqs[row]!);
 }
@@ -115,8 +115,8 @@ test("the SIMD scorer's approximate scores never change the ranking: near-ties a
   store.vectors.put("fake", 64, vectors, Date.now());
   await writeIndex(dir, store.vectors, "fake", 64);
   const simd = mapped(dir, store)!;
-  const js = MappedIndex.open(indexPath(dir, "fake", 64), store.vectors, "fake", 64, { simd: false })!;
-  const ranked = (index: MappedIndex, q: Float32Array, k: number) => {
+  const js = FileIndex.open(indexPath(dir, "fake", 64), store.vectors, "fake", 64, { simd: false })!;
+  const ranked = (index: FileIndex, q: Float32Array, k: number) => {
     const got = index.rank(q, k);
     return got.rows.map((row, i) => [got.seqs[row], got.scores[i]]);
   };
@@ -311,7 +311,7 @@ test("IVF lists on a generated store: top-10 agrees with exact search at least 9
   }
   const w = await writeIndex(dir, store.vectors, "fake", dims);
   expect(w.lists).toBeGreaterThan(1);
-  const ivf = MappedIndex.open(indexPath(dir, "fake", dims), store.vectors, "fake", dims)!;
+  const ivf = FileIndex.open(indexPath(dir, "fake", dims), store.vectors, "fake", dims)!;
   const all = store.vectors.read("fake", dims);
   let agree = 0;
   const queries = 100;
@@ -330,7 +330,7 @@ test("IVF lists on a generated store: top-10 agrees with exact search at least 9
   }
   expect(agree / (queries * 10)).toBeGreaterThanOrEqual(0.9);
   store.close();
-}, 120_000);
+});
 
 test("an encrypted store never writes an index file (it would hold the vectors in the clear); search still works", async () => {
   const dir = tempDir();

@@ -85,14 +85,8 @@ export default defineCommand({
     teamSync.start();
     // Memories without vectors (an import, a worker that died) are embedded now, in the worker's process.
     embedBacklog(paths.dataDir, () => store.vectors.pendingCount(config.values.model));
-    // Between requests this process holds no read open: the moment to finish an erasure a purge left pending
-    // (store/pending-erasure.ts), perhaps because of this server's own read. A stat every few seconds.
-    // Quiet is also when to run the integrity check long-lived processes do before their first write (it reads
-    // the whole file: 8 s at 1M memories), instead of inside the agent's first recall; a no-op once done.
-    const erasures = setInterval(() => {
-      if (engine.pendingErasure()) engine.finishErasure();
-      if (inFlight === 0) store.checkIntegrityNow();
-    }, ERASURE_CHECK_MS);
+    // Every few seconds, between tool calls: a pending erasure, the integrity check before the first write.
+    const erasures = setInterval(() => runtime.betweenRequests(inFlight === 0), ERASURE_CHECK_MS);
     erasures.unref();
     const code = await lifecycle.done;
     clearInterval(erasures);

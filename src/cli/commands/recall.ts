@@ -47,20 +47,25 @@ export default defineCommand({
     };
     // A warm daemon for this data directory answers the whole recall (the database, index and model are
     // loaded there): the same engine code and rendering, so the same output, at a fraction of a cold start.
-    const { config, paths } = loadCliConfig();
-    if (!storeMissing(paths) && !reranks(paths.dataDir, config.values.reranker)) {
+    // A CAIRN_HOME that does not exist is reported by withEngine first, as before any flag is read.
+    const loaded = loadCliConfig();
+    const { config, paths } = loaded;
+    const input = storeMissing(paths) ? null : inputFor(config);
+    if (input && !reranks(paths.dataDir, config.values.reranker)) {
       const { recallThroughDaemon } = await import("../warm-recall.ts");
       const cwd = process.cwd();
-      const input = inputFor(config);
       const rendered = await recallThroughDaemon(paths.dataDir, { input, project: detectProjectKey(cwd), cwd, actor: cliActor(), model: config.values.model, view });
       if (rendered) return print(rendered);
     }
     const { renderRecall } = await import("../recall-output.ts");
-    const mode = await withEngine(async ({ engine, config }) => {
-      const result = await engine.recall(inputFor(config));
-      print(renderRecall(result, view, (ids) => engine.shortIds(ids)));
-      return result.mode;
-    });
+    const mode = await withEngine(
+      async ({ engine }) => {
+        const result = await engine.recall(input ?? inputFor(config));
+        print(renderRecall(result, view, (ids) => engine.shortIds(ids)));
+        return result.mode;
+      },
+      { loaded },
+    );
     // Loading the model here took most of this recall: at a terminal, leave a daemon for the next one.
     if (mode !== "keyword") await (await import("../warm-recall.ts")).startDaemonForNextRecall(paths.dataDir);
   },

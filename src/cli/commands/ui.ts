@@ -26,7 +26,7 @@ export default defineCommand({
     const port = intFlag("port", args.port, 0, 0);
     if (port > 65535) throw cairnError("BAD_NUMBER", ["port", String(args.port), " from 0 to 65535"]);
     const runtime = openRuntime("ui", { actor: `ui:${cliActor().replace(/^cli:?/, "") || "local"}`, create: false });
-    const { config, paths, engine, store } = runtime;
+    const { config, paths, engine } = runtime;
     const server = startUiServer(
       { engine, dataDir: paths.dataDir, dbFile: paths.dbFile, defaultMode: config.values.mode },
       { port, token: newToken() },
@@ -35,11 +35,7 @@ export default defineCommand({
     else output.text(`cairn ui: ${server.url}\nOpen it in a browser on this machine; Ctrl-C stops it.`);
     await flushOutput();
     if (args.open) openInBrowser(server.url);
-    // Also the integrity check before the first write, once, between requests (mcp.ts does the same).
-    const erasures = setInterval(() => {
-      if (engine.pendingErasure()) engine.finishErasure();
-      store.checkIntegrityNow();
-    }, ERASURE_CHECK_MS);
+    const erasures = setInterval(() => runtime.betweenRequests(), ERASURE_CHECK_MS);
     await new Promise<void>((resolve) => {
       const stop = (signal: string) => {
         process.off("SIGINT", stop);

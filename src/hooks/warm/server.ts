@@ -15,6 +15,7 @@ import { appendHookLog } from "../log.ts";
 import { isServing, LineReader, writeAll } from "./client.ts";
 import { buildId, launchLockPath, pidFilePath, socketPath, type WarmReply, type WarmRequest } from "./protocol.ts";
 import { StoreHolder } from "./store-holder.ts";
+import type { SqliteStore } from "../../store/sqlite-store.ts";
 import { DaemonModels } from "./daemon-models.ts";
 import { DenseHolder } from "./dense-holder.ts";
 import { EmbedService } from "./embed-service.ts";
@@ -129,10 +130,7 @@ export async function serveHooks(paths: Paths): Promise<number> {
     if (inode(sock) !== ours) return shutdown("socket removed or taken over");
     // Idle between events: finish an erasure a purge left pending while this daemon was reading, and run the
     // integrity check before the first write (it reads the whole file) now rather than inside an event.
-    if (inFlight === 0 && existsSync(paths.dbFile)) {
-      finishErasure(store);
-      checkIntegrity(store);
-    }
+    if (inFlight === 0 && existsSync(paths.dbFile)) betweenEvents(store);
   }, CHECK_MS);
   for (const sig of ["SIGTERM", "SIGINT", "SIGHUP"] as const) process.on(sig, () => shutdown(sig));
   const teamSync = startTeamSync(paths.dataDir, () => store.get(), () => inFlight > 0 || stopping);
@@ -267,20 +265,14 @@ async function withDeadline<T>(work: Promise<T>, ms: number): Promise<T | ""> {
   }
 }
 
-function finishErasure(store: StoreHolder): void {
-  try {
-    const s = store.get();
-    if (s.pendingErasure()) s.finishErasure();
-  } catch {
-    // the database is being replaced or repaired: the next check tries again
-  }
-}
-
-function checkIntegrity(store: StoreHolder): void {
-  try {
-    store.get().checkIntegrityNow();
-  } catch {
-    // the database is being replaced or repaired: the next check tries again
+/** Between events: finish an erasure a purge left pending, run the integrity check before the first write. */
+function betweenEvents(store: StoreHolder): void {
+  for (const work of [(s: SqliteStore) => s.pendingErasure() && s.finishErasure(), (s: SqliteStore) => s.checkIntegrityNow()]) {
+    try {
+      work(store.get());
+    } catch {
+      // the database is being replaced or repaired: the next check tries again
+    }
   }
 }
 

@@ -36,7 +36,7 @@ interface Scan {
   scored: ScoredRows;
 }
 
-export class MappedIndex {
+export class FileIndex {
   readonly model: string;
   readonly dims: number;
   #file: IndexFile;
@@ -71,11 +71,11 @@ export class MappedIndex {
   }
 
   /** The file at `path`, caught up with the store; null when it is absent, unusable or too far behind. */
-  static open(path: string, store: VectorStore, model: string, dims: number, opts: { probeShare?: number; simd?: boolean } = {}): MappedIndex | null {
+  static open(path: string, store: VectorStore, model: string, dims: number, opts: { probeShare?: number; simd?: boolean } = {}): FileIndex | null {
     const log = store.logState();
     const read = readIndexFile(path, model, dims, log.epoch);
     if (!read.ok || read.file.logPos > log.head) return null;
-    const index = new MappedIndex(model, dims, read.file, log.epoch);
+    const index = new FileIndex(model, dims, read.file, log.epoch);
     if (opts.probeShare !== undefined) index.#probeShare = opts.probeShare;
     if (opts.simd === false) index.#dots = false;
     if (index.catchUp(store)) return index;
@@ -180,13 +180,15 @@ export class MappedIndex {
         file.readRows(from + r, from + r + n, into);
         intact = file.checkPiece(l, into, r === 0, r + n >= rows) && intact;
       };
-      const ints = this.#ints.length >= rows ? this.#ints : (this.#ints = new Int32Array(rows));
-      if (dots) dots.dotsFilled(rows, fill, q16!.values, ints);
-      else this.#jsDots(rows, fill, query);
+      if (dots) {
+        if (this.#ints.length < rows) this.#ints = new Int32Array(rows);
+        dots.dots(rows, fill, q16!.values, this.#ints);
+      } else this.#jsDots(rows, fill, query);
       if (rows === 0) intact = file.listOk(l);
       if (!intact) throw new Error(`vector index list ${l} fails its checksum`);
       scan.read.add(l);
       if (dots) {
+        const ints = this.#ints;
         const unit = q16!.scale;
         for (let r = from; r < to; r++) {
           const seq = seqs[r]!;
