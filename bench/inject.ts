@@ -35,7 +35,8 @@ interface Memory {
   created: string;
 }
 interface Labelled {
-  project: string;
+  /** null: an event outside every project (a folder of its own, no repository), where only global memories apply. */
+  project: string | null;
   inject: string[];
   prompt?: string;
   type?: string;
@@ -81,7 +82,8 @@ async function runSet(spec: InjectSet, show: boolean, cold: boolean): Promise<{ 
   const home = join(root, "home");
   mkdirSync(home);
   const paths = resolvePaths({ CAIRN_HOME: home });
-  const dirs = new Map<string, string>();
+  const dirs = new Map<string | null, string>([[null, join(root, "elsewhere")]]);
+  mkdirSync(dirs.get(null)!);
   for (const p of new Set(memories.map((m) => m.project).filter((p): p is string => p !== null))) {
     const dir = join(root, p);
     mkdirSync(join(dir, ".git"), { recursive: true });

@@ -9,6 +9,7 @@
  * same thing, is confident enough to supersede on its own.
  */
 import { changedQuantity, UNIT_STEMS } from "./quantities.ts";
+import { namedVersionChange, retiresNameOf } from "./retired-names.ts";
 import { hasLike, sharedStems, statementParts, type StatementParts } from "./statement-parts.ts";
 
 export type Relation = "duplicate" | "update" | "conflict" | "none";
@@ -84,6 +85,8 @@ export function changeSignals(p: StatementParts, n: StatementParts, prev: string
     slot: sameSlot && subjectKept && valueGone && p.valueNames.size > 0 && freshValue,
     replaced: sameSlot && goneNames.length > 0 && freshNames.length > 0,
     namesOld: namesOld(p, next),
+    retired: retiresNameOf(next, p.stems),
+    version: namedVersionChange(prev, next),
   };
 }
 
@@ -91,18 +94,31 @@ export function changeSignals(p: StatementParts, n: StatementParts, prev: string
 export function changeOf(prev: string, next: string): Comparison {
   const s = changeSignals(statementParts(prev), statementParts(next), prev, next);
   if (s.shared === 0) return { relation: "none", reason: "another subject", confident: false };
-  if (s.added && !s.cue) return { relation: "none", reason: "adds to it", confident: false };
   const framed = s.shared >= 2;
   // Confident only when the newer statement says it changed and names what it replaced ("from X to Y",
   // "instead of X", "no longer X"), or gives another value of the same thing in a shared frame. Any two
   // signals agreeing was measured too: pairs-a precision 1.0 (13 supersedes), held-out pairs-b 0.5 (1 of 2).
   const confident = s.cue && (s.namesOld || (s.quantity && framed));
   if (s.cue) return { relation: "update", reason: "states a change to it", confident };
+  // Not sure enough to supersede on write: pairs-c precision 0.889 → 0.818, pairs-d 1.0 → 0.8 when it was.
+  if (s.retired) return { relation: "update", reason: "says what it held is gone", confident: false };
+  if (s.added) return { relation: "none", reason: "adds to it", confident: false };
+  if (s.version) return { relation: "update", reason: "gives it another version", confident: false };
   if (s.slot) return { relation: "update", reason: "gives its subject another value", confident };
   if (framed && s.quantity) return { relation: "conflict", reason: "states another value", confident };
   if (framed && s.flip) return { relation: "conflict", reason: "says the opposite", confident };
   if (framed && s.replaced) return { relation: "conflict", reason: "names something else in its place", confident };
   return { relation: "none", reason: "related", confident: false };
+}
+
+/**
+ * The newer statement says outright that what the older one states changed: a name the older one holds is
+ * gone, or the same named thing has another version. Sure enough for recall
+ * to put it first even when it matches the query far less than the older one.
+ */
+export function changedOutright(prev: string, next: string): boolean {
+  const s = changeSignals(statementParts(prev), statementParts(next), prev, next);
+  return s.shared > 0 && (s.retired || s.version);
 }
 
 /** Share of each statement's words the other must hold (a prefix counts: "docs"/"documentation"). */

@@ -169,10 +169,10 @@ export async function recall(ctx: EngineContext, input: RecallInput): Promise<Re
       warnings.push(describeError(err));
     }
   }
-  const current = currentFirst(fused, limit);
   // A query naming a time or an event to place the answer by ("in March", "before the migration") asks about
   // then, not about what holds now: a later statement on the subject stays where it scored.
   const namesTime = asked.spans.length > 0 || asked.anchors.length > 0 || filter.statuses?.includes("superseded") === true;
+  const current = currentFirst(fused, limit, !namesTime);
   const newer = newerFirst(current.hits, limit);
   const subject = namesTime ? { hits: newer, newerThan: new Map<string, string>() } : withSameSubject(channels, newer, input.query);
   const { hits: distinct, demoted } = demoteNearDuplicates(subject.hits, limit);

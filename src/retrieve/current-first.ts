@@ -5,7 +5,11 @@
  * matches better; without this the agent is told the stale fact first. A pair qualifies when the newer
  * memory is in the same scope, carries a change cue, and shares at least two distinctive words with the
  * older one. Explicit `supersedes` links retire the old memory outright; this covers changes nobody linked.
+ * A change said outright between two statements of state (a name the older one holds is gone, or the same
+ * named thing at another version: capture/retired-names.ts) moves from further down, when the query names no
+ * time: current above stale a/b/c 0.833/0.717/0.817 → 0.900/0.800/0.917, coding MRR unchanged or up.
  */
+import { changedOutright } from "../capture/change-rules.ts";
 import type { Memory } from "../domain/memory.ts";
 import type { FusedHit } from "./fusion.ts";
 import { moveAhead } from "./move-ahead.ts";
@@ -22,6 +26,13 @@ const MIN_SHARED = 2;
 // Measured at 0.3 for pairs the write-time rules call a change: current-a 0.767 → 0.817, but coding MRR
 // a −2.6, b −1.1 points; kept at 0.6 for every pair.
 const MIN_SCORE_RATIO = 0.6;
+/**
+ * A change the write-time rules call out between two statements of state may come from further down, when
+ * the query names no time: the newer one says the thing in other words ("Fastly replaced CloudFront" against
+ * "CloudFront sits in front of the gateway"), so it matches the question about the older one's subject less.
+ */
+const MIN_STATED_RATIO = 0.2;
+const STATE_TYPES = new Set(["decision", "preference", "fact"]);
 const WORD = /[\p{L}\p{N}_]+/gu;
 
 export interface CurrentFirst {
@@ -31,20 +42,26 @@ export interface CurrentFirst {
 }
 
 /** Reorders the top `depth` so each memory that updates an older candidate stands just before it. */
-export function currentFirst(hits: readonly FusedHit[], depth: number): CurrentFirst {
+export function currentFirst(hits: readonly FusedHit[], depth: number, now = true): CurrentFirst {
   const words = new Map<string, Set<string>>();
   const wordsOf = (h: FusedHit) => {
     let w = words.get(h.memory.id);
     if (!w) words.set(h.memory.id, (w = distinctive(h.memory.content)));
     return w;
   };
-  const { hits: out, moved } = moveAhead(hits, { depth, below: REACH * depth }, (older, newer) => isUpdate(older, newer, wordsOf));
+  const { hits: out, moved } = moveAhead(hits, { depth, below: REACH * depth }, (older, newer) => isUpdate(older, newer, wordsOf, now));
   return { hits: out, updates: moved };
 }
 
-function isUpdate(older: FusedHit, newer: FusedHit, wordsOf: (h: FusedHit) => Set<string>): boolean {
-  if (newer.score < MIN_SCORE_RATIO * older.score) return false;
-  return states(newer.memory, older.memory, wordsOf(newer), wordsOf(older));
+function isUpdate(older: FusedHit, newer: FusedHit, wordsOf: (h: FusedHit) => Set<string>, now: boolean): boolean {
+  if (newer.score >= MIN_SCORE_RATIO * older.score && states(newer.memory, older.memory, wordsOf(newer), wordsOf(older))) return true;
+  return now && newer.score >= MIN_STATED_RATIO * older.score && statedChange(newer.memory, older.memory);
+}
+
+function statedChange(newer: Memory, older: Memory): boolean {
+  if (newer.createdAt <= older.createdAt || newer.project !== older.project) return false;
+  if (!STATE_TYPES.has(newer.type) || !STATE_TYPES.has(older.type)) return false;
+  return changedOutright(older.content, newer.content);
 }
 
 /** True when `newer` states a change to what `older` says (same scope, later, a change cue, shared words). */

@@ -56,3 +56,18 @@ test("recall puts the current decision first and --explain says why, when nothin
   expect(r.results[0]!.updates).toBe(r.results[1]!.memory.id);
   expect(r.results[1]!.memory.content).toContain("ts-jest");
 });
+
+test("a later statement of state saying an older result's name is gone, or its version changed, moves up from far below", () => {
+  const typed = (h: FusedHit, type: string) => ({ ...h, memory: { ...h.memory, type } as Memory });
+  const old = typed(hit("old", "CloudFront sits in front of edge-gateway for static and API traffic.", 1, 1 * DAY), "fact");
+  const other = typed(hit("other", "The gateway rate-limits per API key.", 0.6, 2 * DAY), "fact");
+  const fastly = typed(hit("new", "Fastly replaced CloudFront; VCL snippets are in fastly/.", 0.3, 3 * DAY), "decision");
+  expect(order(currentFirst([old, other, fastly], 10).hits)).toEqual(["new", "old", "other"]);
+  const debian = typed(hit("d11", "All servers run Debian 11 (bullseye).", 1, 1 * DAY), "fact");
+  const d12 = typed(hit("d12", "The fleet finished moving to Debian 12 bookworm.", 0.25, 3 * DAY), "fact");
+  expect(order(currentFirst([debian, other, d12], 10).hits)).toEqual(["d12", "d11", "other"]);
+  // Not when the query places its answer in time, not for errors and lessons, not below a fifth of the older's score.
+  expect(order(currentFirst([old, other, fastly], 10, false).hits)).toEqual(["old", "other", "new"]);
+  expect(order(currentFirst([typed(old, "error"), other, fastly], 10).hits)).toEqual(["old", "other", "new"]);
+  expect(order(currentFirst([old, other, { ...fastly, score: 0.15 }], 10).hits)).toEqual(["old", "other", "new"]);
+});
