@@ -9,6 +9,7 @@ import { type Abstention, abstention } from "../retrieve/abstain.ts";
 import { CairnError, cairnError, describeError } from "../errors.ts";
 import { applyBudget } from "../retrieve/budget.ts";
 import type { RecallMode, RetrievalChannel } from "../retrieve/channel.ts";
+import { asksForList } from "../retrieve/asks-list.ts";
 import { currentFirst } from "../retrieve/current-first.ts";
 import { demoteNearDuplicates } from "../retrieve/diversity.ts";
 import { type ChannelContribution, type ChannelResult, type FusedHit, fuse } from "../retrieve/fusion.ts";
@@ -158,7 +159,8 @@ export async function recall(ctx: EngineContext, input: RecallInput): Promise<Re
   const found = fuse(lists).filter((f) => !f.weak).map((f) => f.memory);
   for (const c of channels.filter((c) => c.channel.stage === "rescore")) lists.push(...(await search(c, found)));
   const context: SessionContextNote = {};
-  const graph = withGraph(ctx, withSessionContext(ctx, fuse(lists).filter((f) => !f.weak), filter, now, context), filter, now);
+  const inContext = withSessionContext(ctx, fuse(lists).filter((f) => !f.weak), filter, now, context, asksForList(input.query));
+  const graph = withGraph(ctx, inContext, filter, now);
   let fused = graph.hits;
   if (ctx.reranker) {
     try {
@@ -195,7 +197,7 @@ export async function recall(ctx: EngineContext, input: RecallInput): Promise<Re
   if (input.track !== false) ctx.store.touch(results.map((r) => r.memory.id), now);
   // A re-scoring channel with nothing to say about this query (no time in it) took no part in the answer.
   const used = lists.filter((l) => l.hits.length > 0 || !channels.some((c) => c.channel.name === l.channel && c.channel.stage === "rescore"));
-  return { results, mode, channels: used.map((l) => l.channel), warnings, ...(context.spread !== undefined ? { sessionContext: context } : {}), abstained: results.length === 0, ...(declined ? { abstention: declined } : {}), ...(unembedded > 0 ? { unembedded } : {}) };
+  return { results, mode, channels: used.map((l) => l.channel), warnings, ...(context.spread !== undefined || context.list ? { sessionContext: context } : {}), abstained: results.length === 0, ...(declined ? { abstention: declined } : {}), ...(unembedded > 0 ? { unembedded } : {}) };
 }
 
 /**
@@ -225,11 +227,16 @@ function withGraph(ctx: EngineContext, fused: FusedHit[], filter: MemoryFilter, 
  * Session context over the fused candidates. The memories written just before and after the best matches
  * join the candidates first (the answer after a question, the fix after an error often shares no words
  * with the query): measured on LoCoMo 0–4, R@10 76.5 → 79.3 and R@50 85.4 → 89.2. Only around sittings about
- * the query ({@link coherentSessions}); `context` records how many there were, for --explain.
+ * the query ({@link coherentSessions}); `context` records how many there were, for --explain. None at all
+ * for a question asking for a list of things said over time (asks-list.ts).
  */
-function withSessionContext(ctx: EngineContext, fused: FusedHit[], filter: MemoryFilter, now: number, context: SessionContextNote): FusedHit[] {
+function withSessionContext(ctx: EngineContext, fused: FusedHit[], filter: MemoryFilter, now: number, context: SessionContextNote, list: boolean): FusedHit[] {
   const inSessions = fused.filter((f) => f.memory.sessionId !== null).map((f) => f.memory.id);
   if (inSessions.length === 0) return fused;
+  if (list) {
+    context.list = true;
+    return fused;
+  }
   const neighbours = new Map(ctx.store.sessionNeighbours(inSessions));
   const around = coherentSessions(fused);
   context.spread = around !== null;

@@ -68,6 +68,7 @@ export function abstentionJson(a: Abstention): Record<string, unknown> {
 
 /** Whether neighbours joined: "Session context: the best candidates come from many sittings; neighbours joined …". */
 export function sessionContextText(note: SessionContextNote): string {
+  if (note.list) return "Session context: none, since the query asks for a list of things said over time (one remark from each of many sittings).";
   if (!note.spread) return "Session context: the best candidates come from few sittings, so their neighbours joined.";
   const n = note.joinedAround ?? 0;
   const head = `Session context: the ${JOIN_AMONG} best candidates come from ${SPREAD_SESSIONS}+ sittings (evidence spread out), so neighbours joined`;
@@ -75,5 +76,6 @@ export function sessionContextText(note: SessionContextNote): string {
 }
 
 export function sessionContextJson(note: SessionContextNote): Record<string, unknown> {
+  if (note.list) return { list: true };
   return { spread: note.spread === true, ...(note.spread ? { neighbours_joined_around: note.joinedAround ?? 0 } : {}) };
 }

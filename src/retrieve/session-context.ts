@@ -45,6 +45,8 @@ export const SPREAD_SESSIONS = 5;
 
 /** What session context did, for --explain: the candidates looked spread out, and how many sittings neighbours joined around. */
 export interface SessionContextNote {
+  /** The query asks for a list of things said over time (asks-list.ts): no session context at all. */
+  list?: boolean;
   spread?: boolean;
   joinedAround?: number;
 }

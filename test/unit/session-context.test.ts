@@ -2,6 +2,7 @@
 import { expect, test } from "bun:test";
 import type { Memory } from "../../src/domain/memory.ts";
 import type { FusedHit } from "../../src/retrieve/fusion.ts";
+import { asksForList } from "../../src/retrieve/asks-list.ts";
 import { boostBySession, coherentSessions, neighboursToAdd } from "../../src/retrieve/session-context.ts";
 import { sessionContextJson, sessionContextText } from "../../src/retrieve/explain.ts";
 import { testEngine } from "../helpers/engine.ts";
@@ -109,11 +110,30 @@ test("--explain says whether the candidates looked spread out and where neighbou
       advance(1000);
     }
   }
-  const r = await engine.recall({ query: "what have I planted in the garden", track: false });
+  const r = await engine.recall({ query: "planting in the garden", track: false });
   expect(r.sessionContext).toEqual({ spread: true, joinedAround: 0 });
   // The replies about taps next to each aside do not join and fill the list.
   expect(r.results).toHaveLength(6);
   expect(r.results.every((h) => h.memory.content.includes("garden"))).toBe(true);
   expect(sessionContextText(r.sessionContext!)).toContain("spread out");
   expect(sessionContextJson(r.sessionContext!)).toEqual({ spread: true, neighbours_joined_around: 0 });
+});
+
+test("a question asking for a list of things said over time gets no session context, and --explain says so", async () => {
+  expect(["Which cities have I travelled to for work?", "how many books did I finish this year", "all the gifts I bought", "list my allergies", "what restaurants did we try"].every(asksForList)).toBe(true);
+  expect(["What did Caroline research?", "names of the dogs", "when is my dentist appointment", "which runner do the unit tests use"].some(asksForList)).toBe(false);
+  const { engine, advance } = testEngine();
+  for (const [content, session] of [
+    ["What are the dogs called?", "chat"],
+    ["Luna and Oliver!", "chat"],
+    ["Unrelated: the printer is jammed", "other"],
+  ] as const) {
+    engine.remember({ content, sessionId: session });
+    advance(1000);
+  }
+  const r = await engine.recall({ query: "which dogs have I called by name", track: false });
+  expect(r.results.map((h) => h.memory.content)).toEqual(["What are the dogs called?"]);
+  expect(r.sessionContext).toEqual({ list: true });
+  expect(sessionContextText(r.sessionContext!)).toContain("asks for a list");
+  expect(sessionContextJson(r.sessionContext!)).toEqual({ list: true });
 });
