@@ -9,7 +9,7 @@
  * same thing, is confident enough to supersede on its own.
  */
 import { changedQuantity, UNIT_STEMS } from "./quantities.ts";
-import { namedVersionChange, retiresNameOf } from "./retired-names.ts";
+import { type ChangeMarks, changeMarks, retiresNameOf, versionChanged } from "./retired-names.ts";
 import { hasLike, sharedStems, statementParts, type StatementParts } from "./statement-parts.ts";
 
 export type Relation = "duplicate" | "update" | "conflict" | "none";
@@ -85,14 +85,13 @@ export function changeSignals(p: StatementParts, n: StatementParts, prev: string
     slot: sameSlot && subjectKept && valueGone && p.valueNames.size > 0 && freshValue,
     replaced: sameSlot && goneNames.length > 0 && freshNames.length > 0,
     namesOld: namesOld(p, next),
-    retired: retiresNameOf(next, p.stems),
-    version: namedVersionChange(prev, next),
   };
 }
 
 /** How `next` relates to `prev` when it is not a near-copy: an update, a conflict, or nothing to act on. */
 export function changeOf(prev: string, next: string): Comparison {
-  const s = changeSignals(statementParts(prev), statementParts(next), prev, next);
+  const [p, n] = [statementParts(prev), statementParts(next)];
+  const s = changeSignals(p, n, prev, next);
   if (s.shared === 0) return { relation: "none", reason: "another subject", confident: false };
   const framed = s.shared >= 2;
   // Confident only when the newer statement says it changed and names what it replaced ("from X to Y",
@@ -101,9 +100,10 @@ export function changeOf(prev: string, next: string): Comparison {
   const confident = s.cue && (s.namesOld || (s.quantity && framed));
   if (s.cue) return { relation: "update", reason: "states a change to it", confident };
   // Not sure enough to supersede on write: pairs-c precision 0.889 → 0.818, pairs-d 1.0 → 0.8 when it was.
-  if (s.retired) return { relation: "update", reason: "says what it held is gone", confident: false };
+  const said = outright({ stems: p.stems, marks: changeMarks(prev) }, { stems: n.stems, marks: changeMarks(next) });
+  if (said.retired) return { relation: "update", reason: "says what it held is gone", confident: false };
   if (s.added) return { relation: "none", reason: "adds to it", confident: false };
-  if (s.version) return { relation: "update", reason: "gives it another version", confident: false };
+  if (said.version) return { relation: "update", reason: "gives it another version", confident: false };
   if (s.slot) return { relation: "update", reason: "gives its subject another value", confident };
   if (framed && s.quantity) return { relation: "conflict", reason: "states another value", confident };
   if (framed && s.flip) return { relation: "conflict", reason: "says the opposite", confident };
@@ -111,14 +111,27 @@ export function changeOf(prev: string, next: string): Comparison {
   return { relation: "none", reason: "related", confident: false };
 }
 
+/** A statement's content words and its change marks, read once when many pairs are compared (recall). */
+export interface Outright {
+  stems: ReadonlySet<string>;
+  marks: ChangeMarks;
+}
+
+export const outrightOf = (text: string): Outright => ({ stems: statementParts(text).stems, marks: changeMarks(text) });
+
+function outright(prev: Outright, next: Outright): { retired: boolean; version: boolean } {
+  return { retired: retiresNameOf(next.marks, prev.stems), version: versionChanged(prev.marks, next.marks) };
+}
+
 /**
  * The newer statement says outright that what the older one states changed: a name the older one holds is
- * gone, or the same named thing has another version. Sure enough for recall
- * to put it first even when it matches the query far less than the older one.
+ * gone, or the same named thing has another version. Sure enough for recall to put it first even when it
+ * matches the query far less than the older one.
  */
-export function changedOutright(prev: string, next: string): boolean {
-  const s = changeSignals(statementParts(prev), statementParts(next), prev, next);
-  return s.shared > 0 && (s.retired || s.version);
+export function changedOutright(prev: Outright, next: Outright): boolean {
+  if (next.marks.retired.length === 0 && next.marks.versions.size === 0) return false;
+  const s = outright(prev, next);
+  return (s.retired || s.version) && sharedStems(prev.stems, next.stems).length > 0;
 }
 
 /** Share of each statement's words the other must hold (a prefix counts: "docs"/"documentation"). */

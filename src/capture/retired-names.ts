@@ -18,6 +18,8 @@ const PASSIVE = new RegExp(`([^,()]{1,60}?)\\s+(?:is|are|was|were|has been|have 
  */
 const OBJECT =
   /(?:\breplac(?:ed|es|ing)|(?:^|\b(?:we|we've|i|they|team|have|has|had|just|finally|also|and|then)\s+)(?:dropp(?:ed|ing)|remov(?:ed|ing)|retir(?:ed|ing)|decommission(?:ed|ing)|uninstall(?:ed|ing)|ditch(?:ed|ing)|abandon(?:ed|ing))|\b(?:moved|moving|migrated|migrating|came|went|got|taken|switched)\s+off|\baway from|\bno longer (?:use|uses|using|run|runs|running|on|in)|\bstopped using|\bgot rid of|\bget rid of)\s+(?!(?:in|on|at|by|to|for|with|from|after|before|during|since|as|because|of)\b)(?:the\s+|our\s+|a\s+|an\s+)?([^,()]{1,60})/giu;
+/** A word either pattern needs. */
+const ANY_GONE = new RegExp(`\\b(?:${GONE}|replac\\w*|dropp\\w*|remov\\w*|retir\\w*|decommission\\w*|uninstall\\w*|ditch\\w*|abandon\\w*|off|away|no longer|stopped|rid)\\b`, "iu");
 /** Where a retired name's phrase stops: what replaces it ("with X", "for Y", "in favour of Z") is not retired. */
 const PHRASE_END = /\s(?:with|for|in|by|to|on|at|from|because|since|after|when|and then|in favou?r of|so|as|which|that|but|once)\s.*$|\.\s.*$|\.$/iu;
 /** Words of a retired phrase that name no particular thing ("the YAML config files were deleted": files). */
@@ -42,16 +44,40 @@ export function retiredNames(text: string): string[][] {
       if (stems.length > 0) out.push(stems);
     }
   };
+  // Most statements say nothing is gone: one cheap look before the clause-by-clause patterns.
+  if (!ANY_GONE.test(text)) return out;
   for (const clause of text.split(CLAUSE)) {
+    if (!ANY_GONE.test(clause)) continue;
     for (const m of clause.matchAll(PASSIVE)) add(lastWords(m[1]!, 4));
     for (const m of clause.matchAll(OBJECT)) add(firstWords(m[1]!.replace(PHRASE_END, ""), 4));
   }
   return out;
 }
 
-/** Whether `newer` says a name `olderStems` holds is gone (both words of a two-word name, two of a longer one). */
-export function retiresNameOf(newer: string, olderStems: ReadonlySet<string>): boolean {
-  return retiredNames(newer).some((name) => {
+/** What a statement says of change on its own: the names it says are gone, and the versions it gives named things. */
+export interface ChangeMarks {
+  readonly retired: readonly (readonly string[])[];
+  readonly versions: ReadonlyMap<string, ReadonlySet<string>>;
+}
+
+/**
+ * Read once per text: recall compares each of its best results with the others, over and over (a bounded
+ * memo; the marks are never changed after they are read).
+ */
+export function changeMarks(text: string): ChangeMarks {
+  let marks = READ.get(text);
+  if (!marks) {
+    if (READ.size >= READ_MAX) READ.clear();
+    READ.set(text, (marks = { retired: retiredNames(text), versions: versions(text) }));
+  }
+  return marks;
+}
+const READ = new Map<string, ChangeMarks>();
+const READ_MAX = 1024;
+
+/** Whether a statement with `marks` says a name `olderStems` holds is gone (both words of a two-word name, two of a longer one). */
+export function retiresNameOf(marks: ChangeMarks, olderStems: ReadonlySet<string>): boolean {
+  return marks.retired.some((name) => {
     const held = name.filter((w) => olderStems.has(w)).length;
     return held > 0 && held >= Math.min(2, name.length);
   });
@@ -81,8 +107,9 @@ const NOT_YET = /\b(postpone\w*|plan\w*|will|would|should|could|might|consider\w
 
 function versions(text: string): Map<string, Set<string>> {
   const out = new Map<string, Set<string>>();
+  if (!/\d/.test(text)) return out;
   for (const clause of text.split(CLAUSE)) {
-    if (NOT_YET.test(clause)) continue;
+    if (!/\d/.test(clause) || NOT_YET.test(clause)) continue;
     for (const m of clause.matchAll(VERSIONED)) {
       const word = m[2]!.toLowerCase().replace(/[-_]+$/, "");
       if (word.length < 2 || NOT_NAMES.has(word) || STOPWORDS.has(word) || YEAR.test(m[3]!)) continue;
@@ -101,11 +128,9 @@ function versions(text: string): Map<string, Set<string>> {
  * `next` gives a named thing `prev` states at one version another version, and not the old one too ("All
  * servers run Debian 11" → "The fleet finished moving to Debian 12"; not "supports Node 18 and Node 20").
  */
-export function namedVersionChange(prev: string, next: string): boolean {
-  const before = versions(prev);
-  const after = versions(next);
-  for (const [name, old] of before) {
-    const now = after.get(name);
+export function versionChanged(prev: ChangeMarks, next: ChangeMarks): boolean {
+  for (const [name, old] of prev.versions) {
+    const now = next.versions.get(name);
     if (!now) continue;
     if ([...now].some((v) => old.has(v) || [...old].some((o) => v.startsWith(`${o}.`) || o.startsWith(`${v}.`)))) continue;
     return true;

@@ -9,7 +9,7 @@
  * named thing at another version: capture/retired-names.ts) moves from further down, when the query names no
  * time: current above stale a/b/c 0.833/0.717/0.817 → 0.900/0.800/0.917, coding MRR unchanged or up.
  */
-import { changedOutright } from "../capture/change-rules.ts";
+import { changedOutright, type Outright, outrightOf } from "../capture/change-rules.ts";
 import type { Memory } from "../domain/memory.ts";
 import type { FusedHit } from "./fusion.ts";
 import { moveAhead } from "./move-ahead.ts";
@@ -49,19 +49,23 @@ export function currentFirst(hits: readonly FusedHit[], depth: number, now = tru
     if (!w) words.set(h.memory.id, (w = distinctive(h.memory.content)));
     return w;
   };
-  const { hits: out, moved } = moveAhead(hits, { depth, below: REACH * depth }, (older, newer) => isUpdate(older, newer, wordsOf, now));
+  const marks = new Map<string, Outright>();
+  const marksOf = (h: FusedHit) => {
+    let m = marks.get(h.memory.id);
+    if (!m) marks.set(h.memory.id, (m = outrightOf(h.memory.content)));
+    return m;
+  };
+  const { hits: out, moved } = moveAhead(hits, { depth, below: REACH * depth }, (older, newer) => isUpdate(older, newer, wordsOf, now && marksOf));
   return { hits: out, updates: moved };
 }
 
-function isUpdate(older: FusedHit, newer: FusedHit, wordsOf: (h: FusedHit) => Set<string>, now: boolean): boolean {
+/** `outright` (the marks of a memory, read once) when a change said outright may move from further down. */
+function isUpdate(older: FusedHit, newer: FusedHit, wordsOf: (h: FusedHit) => Set<string>, outright: false | ((h: FusedHit) => Outright)): boolean {
   if (newer.score >= MIN_SCORE_RATIO * older.score && states(newer.memory, older.memory, wordsOf(newer), wordsOf(older))) return true;
-  return now && newer.score >= MIN_STATED_RATIO * older.score && statedChange(newer.memory, older.memory);
-}
-
-function statedChange(newer: Memory, older: Memory): boolean {
-  if (newer.createdAt <= older.createdAt || newer.project !== older.project) return false;
-  if (!STATE_TYPES.has(newer.type) || !STATE_TYPES.has(older.type)) return false;
-  return changedOutright(older.content, newer.content);
+  if (!outright || newer.score < MIN_STATED_RATIO * older.score) return false;
+  const [a, b] = [older.memory, newer.memory];
+  if (b.createdAt <= a.createdAt || b.project !== a.project || !STATE_TYPES.has(a.type) || !STATE_TYPES.has(b.type)) return false;
+  return changedOutright(outright(older), outright(newer));
 }
 
 /** True when `newer` states a change to what `older` says (same scope, later, a change cue, shared words). */

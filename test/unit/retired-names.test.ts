@@ -1,6 +1,6 @@
 /** @module What a statement says is gone, and named things given another version (capture/retired-names.ts). */
 import { describe, expect, test } from "bun:test";
-import { namedVersionChange, retiredNames, retiresNameOf } from "../../src/capture/retired-names.ts";
+import { changeMarks, retiredNames, retiresNameOf, versionChanged } from "../../src/capture/retired-names.ts";
 import { statementParts } from "../../src/capture/statement-parts.ts";
 
 describe("retiredNames", () => {
@@ -26,7 +26,7 @@ describe("retiredNames", () => {
   });
 
   test("an older statement is retired when it holds the gone name (both words of a two-word name)", () => {
-    const holds = (older: string, newer: string) => retiresNameOf(newer, statementParts(older).stems);
+    const holds = (older: string, newer: string) => retiresNameOf(changeMarks(newer), statementParts(older).stems);
     expect(holds("CloudFront sits in front of edge-gateway.", "Fastly replaced CloudFront; VCL lives in fastly/.")).toBe(true);
     expect(holds("Questions about search go to #search-dev.", "Use #team-discovery. #search-dev is archived.")).toBe(true);
     expect(holds("Generated code lives in src/gen.", "Migrated to Expo Router; src/navigation/ was deleted.")).toBe(false);
@@ -34,7 +34,9 @@ describe("retiredNames", () => {
   });
 });
 
-describe("namedVersionChange", () => {
+const namedVersionChange = (prev: string, next: string) => versionChanged(changeMarks(prev), changeMarks(next));
+
+describe("versionChanged", () => {
   test("the same named thing at another version", () => {
     expect(namedVersionChange("All servers run Debian 11 (bullseye).", "The fleet finished moving to Debian 12 bookworm.")).toBe(true);
     expect(namedVersionChange("The project runs dbt-core 1.6 with dbt-snowflake 1.6.", "We're on dbt-core 1.8.7 now.")).toBe(true);
