@@ -13,8 +13,9 @@ const GONE =
 /** "X (and Y) was removed": the words before the verb, in the clause. */
 const PASSIVE = new RegExp(`([^,()]{1,60}?)\\s+(?:is|are|was|were|has been|have been|got|is being|are being|is now|are now)\\s+(?:now\\s+|fully\\s+|finally\\s+|being\\s+)?(?:${GONE})\\b`, "giu");
 /**
- * "Replaced Algolia with …", "we dropped Moment.js", "moved off Fly.io" (not "a one-off task"), "no longer uses X". Other verbs take
- * an object only at the start of a clause or after a subject ("older releases call removed APIs" retires nothing).
+ * "Replaced Algolia with …", "we dropped Moment.js", "moved off Fly.io" (not "a one-off task"), "no longer
+ * uses X". Other verbs take an object only at the start of a clause or after a subject ("older releases call
+ * removed APIs" retires nothing).
  */
 const OBJECT =
   /(?:\breplac(?:ed|es|ing)|(?:^|\b(?:we|we've|i|they|team|have|has|had|just|finally|also|and|then)\s+)(?:dropp(?:ed|ing)|remov(?:ed|ing)|retir(?:ed|ing)|decommission(?:ed|ing)|uninstall(?:ed|ing)|ditch(?:ed|ing)|abandon(?:ed|ing))|\b(?:moved|moving|migrated|migrating|came|went|got|taken|switched)\s+off|\baway from|\bno longer (?:use|uses|using|run|runs|running|on|in)|\bstopped using|\bgot rid of|\bget rid of)\s+(?!(?:in|on|at|by|to|for|with|from|after|before|during|since|as|because|of)\b)(?:the\s+|our\s+|a\s+|an\s+)?([^,()]{1,60})/giu;
@@ -75,7 +76,7 @@ export function changeMarks(text: string): ChangeMarks {
 const READ = new Map<string, ChangeMarks>();
 const READ_MAX = 1024;
 
-/** Whether a statement with `marks` says a name `olderStems` holds is gone (both words of a two-word name, two of a longer one). */
+/** Whether a statement with `marks` says a name `olderStems` holds is gone (both words of a two-word name, two of longer ones). */
 export function retiresNameOf(marks: ChangeMarks, olderStems: ReadonlySet<string>): boolean {
   return marks.retired.some((name) => {
     const held = name.filter((w) => olderStems.has(w)).length;

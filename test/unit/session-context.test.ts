@@ -52,7 +52,8 @@ test("the store finds each memory's neighbours within its own session, in time o
   expect(n.has(none!)).toBe(false);
 });
 
-test("the neighbours of the best matches join the candidates even when no channel found them", async () => {
+/** A chat asking the dogs' names, answered in the next turn (no word in common), and another session. */
+function dogsChat() {
   const { engine, advance } = testEngine();
   for (const [content, session] of [
     ["What are the dogs called?", "chat"],
@@ -62,6 +63,11 @@ test("the neighbours of the best matches join the candidates even when no channe
     engine.remember({ content, sessionId: session });
     advance(1000);
   }
+  return engine;
+}
+
+test("the neighbours of the best matches join the candidates even when no channel found them", async () => {
+  const engine = dogsChat();
   const r = await engine.recall({ query: "names of the dogs", track: false });
   expect(r.results.map((h) => h.memory.content)).toEqual(["What are the dogs called?", "Luna and Oliver!"]);
 });
@@ -122,15 +128,7 @@ test("--explain says whether the candidates looked spread out and where neighbou
 test("a question asking for a list of things said over time gets no session context, and --explain says so", async () => {
   expect(["Which cities have I travelled to for work?", "how many books did I finish this year", "all the gifts I bought", "list my allergies", "what restaurants did we try"].every(asksForList)).toBe(true);
   expect(["What did Caroline research?", "names of the dogs", "when is my dentist appointment", "which runner do the unit tests use"].some(asksForList)).toBe(false);
-  const { engine, advance } = testEngine();
-  for (const [content, session] of [
-    ["What are the dogs called?", "chat"],
-    ["Luna and Oliver!", "chat"],
-    ["Unrelated: the printer is jammed", "other"],
-  ] as const) {
-    engine.remember({ content, sessionId: session });
-    advance(1000);
-  }
+  const engine = dogsChat();
   const r = await engine.recall({ query: "which dogs have I called by name", track: false });
   expect(r.results.map((h) => h.memory.content)).toEqual(["What are the dogs called?"]);
   expect(r.sessionContext).toEqual({ list: true });
