@@ -33,6 +33,13 @@ const TIME_WORDS = new Set(
   ("january february march april may june july august september october november december " +
     "monday tuesday wednesday thursday friday saturday sunday today yesterday tomorrow").split(" "),
 );
+/**
+ * Acronyms for a kind of product one picks, not a product: "which CDN is in front of the gateway" asks about
+ * the one a note calls CloudFront or Fastly, "which ORM do we use" about Prisma. Notes name the thing, rarely
+ * its kind. Only these: protocols and parts of a system (API, TLS, GPU, SLA) are what notes spell out; with
+ * those exempt too, coding-a/b and graph-d each lost 2 of their nothing-relevant abstentions.
+ */
+const KIND_ACRONYMS = new Set(["CDN", "ORM", "CRM", "CMS", "ERP", "DBMS"]);
 const TOKEN = /[\p{L}\p{N}\p{M}]+/gu;
 const QUOTED = /["“”][^"“”]*["“”]/g;
 
@@ -52,6 +59,7 @@ export function nameLike(text: string): string[] {
     if (core.length < 2 || /[\p{N}.:@\\()=[\]{}<>'"`]/u.test(core)) continue;
     const lower = core.toLowerCase();
     if (STOPWORDS.has(lower) || TIME_WORDS.has(lower)) continue;
+    if (KIND_ACRONYMS.has(core.replace(/s$/, ""))) continue;
     const acronym = /^\p{Lu}{2,}s?$/u.test(core);
     const camel = /\p{Ll}\p{Lu}/u.test(core);
     const joined = /\p{L}[-_/]\p{L}/u.test(core);

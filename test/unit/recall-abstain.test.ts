@@ -113,4 +113,15 @@ test("names: mid-sentence capitals, camelCase, acronyms and joined identifiers; 
   expect(nameLike("what did we decide in January? Nothing.")).toEqual([]);
   expect(nameLike("gRPC interceptor, next-themes and read_excel via XCom")).toEqual(["gRPC", "next-themes", "read_excel", "XCom"]);
   expect(nameLike("see src/app/page.tsx:18 and v1.2.3 at user@host")).toEqual([]);
+  // An acronym for a kind of product is not a name: notes say which one (CloudFront, Prisma), rarely its kind.
+  expect(nameLike("which CDN is in front of the gateway, and which ORMs did we try")).toEqual([]);
+  expect(nameLike("the GPU renderer behind the REST API")).toEqual(["GPU", "REST", "API"]);
+});
+
+test("a question naming only the kind of thing (CDN, ORM) is answered by the note naming the thing", async () => {
+  const { engine } = seeded();
+  const { id } = engine.remember({ content: "Fastly serves the static traffic of edge-gateway; VCL snippets live in fastly/." });
+  const r = await engine.recall({ query: "which CDN sits before edge-gateway for production clients", track: false });
+  expect(r.abstained).toBe(false);
+  expect(r.results[0]!.memory.id).toBe(id);
 });
