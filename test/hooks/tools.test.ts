@@ -121,6 +121,20 @@ describe("pre-tool", () => {
     expect(await w.hook("pre-tool", cmd)).toBe("");
   });
 
+  test("a command run through a wrapper most notes name matches lessons on its sub-command, not every use of the wrapper", async () => {
+    withEngine((e) => {
+      e.remember({ content: "`sail artisan scout:import` needs Meilisearch running: `sail up -d meilisearch` first", type: "lesson" });
+      e.remember({ content: "`sail artisan migrate` on a fresh clone needs `sail artisan key:generate` first", type: "lesson" });
+      e.remember({ content: "`sail artisan test` runs against the testing database, not the dev one", type: "lesson" });
+      e.remember({ content: "`sail artisan queue:work` must be restarted after every deploy", type: "lesson" });
+    });
+    const run = (command: string) => w.hook("pre-tool", fixture("pre-tool-bash", { cwd: w.project, command }));
+    expect(await run("sail artisan tinker")).toBe("");
+    const ctx = contextOf(await run("sail artisan scout:import App\\Models\\Product"));
+    expect(ctx).toContain("Meilisearch");
+    expect(ctx).not.toContain("key:generate");
+  });
+
   test("before an edit: lessons naming the file, in both spellings", async () => {
     withEngine((e) => e.remember({ content: "fts.ts: keep the two-stage search, a JOIN was 8x slower", type: "lesson" }));
     for (const [name, session] of [["pre-tool-edit", "a"], ["pre-tool-edit.camel", "b"]] as const) {
