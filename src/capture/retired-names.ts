@@ -95,6 +95,8 @@ function firstWords(phrase: string, n: number): string {
 
 /** "Debian 11", "Java 17", "dbt-core 1.6", "net6.0", "Node v18": a name and the version it is given. */
 const VERSIONED = /(?<![\p{L}\p{N}_.-])((?:[\p{L}][\p{L}_-]*\s+)?)([\p{L}][\p{L}_-]*?)(?:\s+v?|v|)(\d+(?:\.\d+){0,3})(?![\p{L}\p{N}_-]|\.\d)/gu;
+/** "Rails version is 6.1", "Spring Boot version: 2.7": the name before "version". */
+const VERSION_IS = /(?<![\p{L}\p{N}_.-])([\p{L}][\p{L}_-]*)\s+version\s*(?:is\s+|=\s*|:\s*)v?(\d+(?:\.\d+){0,3})(?![\p{L}\p{N}_-]|\.\d)/giu;
 /** Words before a number that count, order or measure, not name something with a version. */
 const NOT_NAMES = new Set(
   "port ports level step steps phase phases stage stages part parts pr prs issue issues ticket tickets version versions to from at by of in on for and or the a an every each top than over under about up down within after before last first next is are was were be with only max min minimum maximum least most x v p q day days week weeks room floor line lines page pages row rows item items node_modules".split(" "),
@@ -108,6 +110,7 @@ const NOT_YET = /\b(postpone\w*|plan\w*|will|would|should|could|might|consider\w
 
 function versions(text: string): Map<string, Set<string>> {
   const out = new Map<string, Set<string>>();
+  const add = (name: string, version: string) => out.set(name, (out.get(name) ?? new Set<string>()).add(version));
   if (!/\d/.test(text)) return out;
   for (const clause of text.split(CLAUSE)) {
     if (!/\d/.test(clause) || NOT_YET.test(clause)) continue;
@@ -117,10 +120,9 @@ function versions(text: string): Map<string, Set<string>> {
       // A ticket key (PAY-412) or a standard's number (ISO-8601) is not a version.
       if (/^[A-Z]{2,}[-_]$/.test(m[2]!)) continue;
       const name = KINDS.has(word) ? `${m[1]!.trim().toLowerCase()} ${word}` : word;
-      const set = out.get(name) ?? new Set<string>();
-      set.add(m[3]!);
-      out.set(name, set);
+      add(name, m[3]!);
     }
+    for (const m of clause.matchAll(VERSION_IS)) if (!NOT_NAMES.has(m[1]!.toLowerCase())) add(m[1]!.toLowerCase(), m[2]!);
   }
   return out;
 }

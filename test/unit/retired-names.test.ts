@@ -42,6 +42,8 @@ describe("versionChanged", () => {
     expect(namedVersionChange("The project runs dbt-core 1.6 with dbt-snowflake 1.6.", "We're on dbt-core 1.8.7 now.")).toBe(true);
     expect(namedVersionChange("rostering-api targets net6.0.", "Every csproj has <TargetFramework>net9.0</TargetFramework>.")).toBe(true);
     expect(namedVersionChange("Supported compilers: GCC 13, Clang 17.", "Minimum compilers are now GCC 14 and Clang 18.")).toBe(true);
+    expect(namedVersionChange("Rails version is 6.1.", "Rails 7.1 with Zeitwerk and propshaft.")).toBe(true);
+    expect(namedVersionChange("Spring Boot version: 2.7", "Spring Boot 2.7.18 with the javax namespaces.")).toBe(false);
   });
 
   test("not a repeated or more precise version, a year, a ticket or standard, a count, another kind, or a plan", () => {
