@@ -40,6 +40,24 @@ const TIME_WORDS = new Set(
  * those exempt too, coding-a/b and graph-d each lost 2 of their nothing-relevant abstentions.
  */
 const KIND_ACRONYMS = new Set(["CDN", "ORM", "CRM", "CMS", "ERP", "DBMS"]);
+/**
+ * Short and long names of one product: "which Postgres version do we run" is about the note saying
+ * PostgreSQL 16, "where does Mongo keep the archive" about MongoDB Atlas. A name counts as mentioned when
+ * any name of its group is (a prefix match instead took "Cloud" for CloudFront and "factor" for factory).
+ */
+const SAME_PRODUCT: ReadonlyMap<string, readonly string[]> = new Map(
+  [
+    ["postgres", "postgresql", "psql", "pg"],
+    ["mongo", "mongodb"],
+    ["elastic", "elasticsearch"],
+    ["kubernetes", "k8s", "kube"],
+    ["javascript", "js"],
+    ["typescript", "ts"],
+    ["github", "gh"],
+    ["rabbitmq", "rabbit"],
+    ["dynamodb", "dynamo"],
+  ].flatMap((group) => group.map((name) => [name, group] as const)),
+);
 const TOKEN = /[\p{L}\p{N}\p{M}]+/gu;
 const QUOTED = /["“”][^"“”]*["“”]/g;
 
@@ -81,7 +99,7 @@ export function abstention(store: Store, query: string, results: readonly Memory
   if (names.length === 0) return null;
   const parts = names.map((n) => (indexText(n).toLowerCase().match(TOKEN) ?? []).filter((p) => p.length >= 2 && !STOPWORDS.has(p)));
   const distinct = [...new Set(parts.flat())];
-  const { counts } = store.termStats(distinct.map((p) => `"${p}"`));
+  const { counts } = store.termStats(distinct.map((p) => (SAME_PRODUCT.get(p) ?? [p]).map((n) => `"${n}"`).join(" OR ")));
   const unseen = new Set(distinct.filter((_, i) => counts[i] === 0));
   const unknown = names.filter((_, i) => parts[i]!.some((p) => unseen.has(p)));
   if (unknown.length === 0) return null;

@@ -118,6 +118,21 @@ test("names: mid-sentence capitals, camelCase, acronyms and joined identifiers; 
   expect(nameLike("the GPU renderer behind the REST API")).toEqual(["GPU", "REST", "API"]);
 });
 
+test("a product's short and long names are one name: Postgres is mentioned where PostgreSQL is, and back", async () => {
+  const { engine } = seeded();
+  const { id } = engine.remember({ content: "The ledger database runs PostgreSQL 16 on RDS with one read replica." });
+  const r = await engine.recall({ query: "which Postgres version do we run in production", track: false });
+  expect(r.abstained).toBe(false);
+  expect(r.results[0]!.memory.id).toBe(id);
+  const other = seeded().engine;
+  const { id: short } = other.remember({ content: "Mongo keeps the event archive for 90 days." });
+  const back = await other.recall({ query: "retention of the MongoDB event archive", track: false });
+  expect(back.abstained).toBe(false);
+  expect(back.results[0]!.memory.id).toBe(short);
+  // Still unknown when no name of the product is stored.
+  expect((await engine.recall({ query: "which Cassandra version do we run in production", track: false })).abstained).toBe(true);
+});
+
 test("a question naming only the kind of thing (CDN, ORM) is answered by the note naming the thing", async () => {
   const { engine } = seeded();
   const { id } = engine.remember({ content: "Fastly serves the static traffic of edge-gateway; VCL snippets live in fastly/." });
