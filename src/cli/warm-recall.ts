@@ -1,6 +1,6 @@
 /**
  * @module A one-shot `cairn recall` answered by the warm hook daemon when one runs for this data directory
- * (hooks/warm/recall-service.ts): the daemon has the database open, the index mapped and the model loaded,
+ * (hooks/warm/recall-service.ts): the daemon has the database and the index open and the model loaded,
  * and prints what this process would (the same engine code and rendering), so the command costs its start
  * and a socket round trip. Not asked when recall would rerank (the daemon loads no reranker). With no
  * daemon, CAIRN_HOOK_DAEMON=off, another build, an error or a late reply, the command recalls itself, as

@@ -44,20 +44,20 @@ export interface CurrentFirst {
 
 /** Reorders the top `depth` so each memory that updates an older candidate stands just before it. */
 export function currentFirst(hits: readonly FusedHit[], depth: number, now = true): CurrentFirst {
-  const words = new Map<string, Set<string>>();
-  const wordsOf = (h: FusedHit) => {
-    let w = words.get(h.memory.id);
-    if (!w) words.set(h.memory.id, (w = distinctive(h.memory.content)));
-    return w;
-  };
-  const marks = new Map<string, Outright>();
-  const marksOf = (h: FusedHit) => {
-    let m = marks.get(h.memory.id);
-    if (!m) marks.set(h.memory.id, (m = outrightOf(h.memory.content)));
-    return m;
-  };
+  const wordsOf = perMemory(distinctive);
+  const marksOf = perMemory(outrightOf);
   const { hits: out, moved } = moveAhead(hits, { depth, below: REACH * depth }, (older, newer) => isUpdate(older, newer, wordsOf, now && marksOf));
   return { hits: out, updates: moved };
+}
+
+/** `read` of a hit's content, computed once per memory (recall compares each of its best results with many). */
+function perMemory<T>(read: (content: string) => T): (h: FusedHit) => T {
+  const seen = new Map<string, T>();
+  return (h) => {
+    let v = seen.get(h.memory.id);
+    if (v === undefined) seen.set(h.memory.id, (v = read(h.memory.content)));
+    return v;
+  };
 }
 
 /** `outright` (the marks of a memory, read once) when a change said outright may move from further down. */

@@ -236,7 +236,10 @@ export class FileIndex {
   }
 }
 
-/** Σ values[off + k] · q[k] over the int8 row (four accumulators, like dotRow). */
+/**
+ * Σ values[off + k] · q[k] over the int8 row: dotRow's loop for Int8Array rows, kept apart so dotRow, the
+ * Float32 scan of every in-memory search, sees one array type.
+ */
 function dotInt8(values: Int8Array, off: number, dims: number, q: Float32Array): number {
   let a = 0;
   let b = 0;

@@ -2,7 +2,7 @@
  * @module The warm daemon answering a one-shot `cairn recall` whole: the command sends what it would ask its
  * own engine (the input it built from its flags and configuration, its project and cwd, its model) and gets
  * back what it would print (cli/recall-output.ts), computed here by the same engine code over the daemon's
- * open database, with the model loaded and the vector index mapped. A cold recall process then costs its
+ * open database, with the model loaded and the vector index open. A cold recall process then costs its
  * start and a socket round trip instead of opening the database, the index and the model
  * (cli/warm-recall.ts is the client). The dense channel is the CLI's own (cli/retrieval.ts oneShotDense:
  * same catch-up, backlog and index options), one per model, sharing the daemon's model sessions.
