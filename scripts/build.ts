@@ -10,7 +10,8 @@ const started = performance.now();
 // Models and the ONNX runtime go inside the binary: nothing is downloaded or looked up beside it at run time.
 const plan = planAssets((m) => console.error(m));
 const result = await Bun.build({
-  entrypoints: [`${root}src/main.ts`],
+  // The keyword search thread's entry (store/search-thread.ts starts it as ./store/fts-worker.ts in the bundle).
+  entrypoints: [`${root}src/main.ts`, `${root}src/store/fts-worker.ts`],
   // A user's .env or bunfig.toml in whatever directory cairn runs from must not change what cairn does
   // (or feed it secrets); reading them also costs start-up time on every call.
   compile: { outfile, autoloadDotenv: false, autoloadBunfig: false },

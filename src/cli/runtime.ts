@@ -68,7 +68,7 @@ export function openRuntime(role: Role, opts: RuntimeOptions): Runtime {
   const { config, paths } = opts.loaded ?? loadCliConfig();
   if (!opts.create) requireStore(paths);
   createConfiguredStoreHere(paths, config);
-  const store = new SqliteStore(paths.dbFile, { verifyBeforeWrite: preset.longLived, unlock: preset.unlock });
+  const store = new SqliteStore(paths.dbFile, { verifyBeforeWrite: preset.longLived, searchThread: preset.longLived, unlock: preset.unlock });
   // A one-shot command embeds its query through the warm hook daemon when one runs (cli/warm-embedder.ts).
   const retrieval = buildRetrieval(store, paths, config, { oneShot: !preset.longLived });
   let wrote = false;

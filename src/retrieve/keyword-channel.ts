@@ -25,7 +25,7 @@ export class KeywordChannel implements RetrievalChannel {
     const { match, terms: words, phrases } = buildKeywordQuery(query.text);
     if (match === null) return [];
     const terms = [...words, ...phrases];
-    return this.#store.searchText(this.#withoutCommonTerms(terms, query.limit) ?? match, query.filter, query.now, query.limit);
+    return this.#store.searchTextSoon(this.#withoutCommonTerms(terms, query.limit) ?? match, query.filter, query.now, query.limit);
   }
 
   /**

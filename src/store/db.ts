@@ -4,7 +4,7 @@ import { chmodSync, closeSync, existsSync, mkdirSync, openSync, renameSync, rmSy
 import { dirname } from "node:path";
 import { CairnError, cairnError, describeError } from "../errors.ts";
 import { checkDatabaseFile } from "./file-check.ts";
-import { openReadOnly, readOnlyError, unwritable, writeFailure } from "./write-access.ts";
+import { fileUri, openReadOnly, READ_ONLY_FLAGS, readOnlyError, unwritable, writeFailure } from "./write-access.ts";
 
 /** How long SQLite itself waits for another process's lock before reporting SQLITE_BUSY. */
 export const BUSY_TIMEOUT_MS = 10_000;
@@ -101,6 +101,25 @@ function openRefusingWrites(path: string, refusal: CairnError): Database {
   db.run(`PRAGMA busy_timeout = ${BUSY_TIMEOUT_MS}`);
   configure(db);
   refusals.set(db, refusal);
+  return db;
+}
+
+/**
+ * A second connection that only reads, for a search thread: read-only, with the main connection's cache and
+ * map settings. Never the `immutable` fallback of a read-only disk, which would not see later commits: where
+ * plain read-only opening fails, the caller searches on its main connection instead.
+ */
+export function openReader(path: string): Database {
+  const db = secureDelete(new Database(fileUri(path, "mode=ro"), READ_ONLY_FLAGS));
+  try {
+    db.run(`PRAGMA busy_timeout = ${BUSY_TIMEOUT_MS}`);
+    db.run(`PRAGMA cache_size = ${CACHE_KIB}`);
+    db.run(`PRAGMA mmap_size = ${mmapSize(path)}`);
+    db.query("PRAGMA schema_version").get();
+  } catch (err) {
+    db.close();
+    throw err;
+  }
   return db;
 }
 

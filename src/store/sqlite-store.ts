@@ -11,7 +11,8 @@ import { type CodecOptions, codecAtOpen } from "./open-codec.ts";
 import { recode, type RecodeProgress, type RecodeReport } from "./recode.ts";
 import { BUSY_TIMEOUT_MS, CACHE_KIB, isBusy, openDatabase, writeTransaction } from "./db.ts";
 import { LiveDatabase, type LiveOptions } from "./live-db.ts";
-import { CairnError, cairnError } from "../errors.ts";
+import { CairnError, cairnError, describeError } from "../errors.ts";
+import { log } from "../log.ts";
 import { writeFailure } from "./write-access.ts";
 import { sealLogsOf } from "../log-file.ts";
 import { filterToSql, rowsById } from "./filter-sql.ts";
@@ -34,6 +35,7 @@ import { SqliteVectors } from "./vectors.ts";
 import { SqlitePolicy } from "./policy-sql.ts";
 import { SqliteSyncLog } from "./sync-log.ts";
 import { termStats } from "./term-stats.ts";
+import { SearchThread } from "./search-thread.ts";
 import { sessionNeighbours } from "./neighbours.ts";
 
 /**
@@ -49,6 +51,8 @@ export interface StoreOptions extends LiveOptions, CodecOptions {
    * (hooks): SQLite's wait is synchronous, so the default (10 s, retried) would stall a whole process.
    */
   writeWaitMs?: number;
+  /** Run keyword searches on a second thread (search-thread.ts): for long-lived processes, which search often. */
+  searchThread?: boolean;
 }
 
 export class SqliteStore implements Store {
@@ -75,6 +79,8 @@ export class SqliteStore implements Store {
   readonly #passRates = new PassRates();
   /** True while a transaction begun by {@link transaction} runs: only then may index rows wait. */
   #ownTransaction = false;
+  /** Where {@link searchTextSoon} runs keyword searches, when asked for and it started. */
+  #searchThread: SearchThread | null = null;
 
   /**
    * Opens the database at `path` (":memory:" for a throwaway one) and migrates it to the latest schema.
@@ -88,6 +94,7 @@ export class SqliteStore implements Store {
     this.policy = new SqlitePolicy(this.#live, this.#codec);
     this.sync = new SqliteSyncLog(this.#live, this.#codec);
     this.#access = new AccessCounts({ live: this.#live, read: () => this.#db, location: path, writeWaitMs: opts.writeWaitMs, changes: this.vectors.accessChanges });
+    if (opts.searchThread && path !== ":memory:") this.#searchThread = SearchThread.start();
   }
 
   /**
@@ -345,6 +352,31 @@ export class SqliteStore implements Store {
     }));
   }
 
+  /**
+   * {@link searchText} on the search thread when this store has one, so the caller's thread can do other work
+   * meanwhile (the same rows, in the same order). Inside a transaction, or once the thread failed, it searches
+   * here: the thread sees only committed rows, and a failure there costs speed, never results.
+   */
+  async searchTextSoon(match: string, filter: MemoryFilter, now: number, limit: number): Promise<TextHit[]> {
+    const thread = this.#searchThread;
+    const db = this.#db; // reopened first if the file was replaced, so the generation below is current
+    if (thread === null || db.inTransaction) return this.searchText(match, filter, now, limit);
+    const where = filterToSql(filter, now, this.#codec);
+    const seen = this.#passRates.of(where.key);
+    const request = { path: this.location, generation: this.#live.generation, match: this.#codec.indexQuery(match), where, limit, rate: seen.rate };
+    let reply: Awaited<ReturnType<SearchThread["search"]>>;
+    try {
+      reply = await thread.search(request);
+    } catch (err) {
+      log.debug(`keyword search thread failed, searching in process from now on: ${describeError(err)}`);
+      if (this.#searchThread === thread) this.#searchThread = null;
+      thread.close();
+      return this.searchText(match, filter, now, limit);
+    }
+    seen.rate = reply.rate;
+    return reply.hits.map((h) => ({ memory: rowToMemory(h.row, this.#codec), score: -h.rank }));
+  }
+
   getMany(ids: readonly string[], filter: MemoryFilter, now: number): Memory[] {
     return rowsById(this.#db, ids, filterToSql(filter, now, this.#codec)).map((r) => rowToMemory(r, this.#codec));
   }
@@ -433,6 +465,8 @@ export class SqliteStore implements Store {
   }
 
   close(): void {
+    this.#searchThread?.close();
+    this.#searchThread = null;
     this.#live.close();
   }
 

@@ -69,15 +69,21 @@ export function writeFailure(err: unknown, path: string): CairnError | null {
   return null;
 }
 
+/** Open flags of a read-only connection by URI. */
+export const READ_ONLY_FLAGS = constants.SQLITE_OPEN_READONLY | constants.SQLITE_OPEN_URI;
+
+/** The `file:` URI of `path` with `query` (mode=ro, immutable=1), for {@link READ_ONLY_FLAGS}. */
+export function fileUri(path: string, query: string): string {
+  return `file:${encodeURI(path).replace(/[?#]/g, encodeURIComponent)}?${query}`;
+}
+
 /**
  * Opens `path` for reading only. SQLite needs the -shm index to read a WAL database; where it cannot create
  * one (a read-only directory, a full disk) and no write-ahead log holds commits, the file is opened as
  * `immutable`, which reads it without the index or locks.
  */
 export function openReadOnly(path: string): Database {
-  const flags = constants.SQLITE_OPEN_READONLY | constants.SQLITE_OPEN_URI;
-  const uri = (query: string) => `file:${encodeURI(path).replace(/[?#]/g, encodeURIComponent)}?${query}`;
-  let db = new Database(uri("mode=ro"), flags);
+  let db = new Database(fileUri(path, "mode=ro"), READ_ONLY_FLAGS);
   try {
     db.query("PRAGMA schema_version").get(); // SQLite opens lazily: this is where the -shm is needed
     return db;
@@ -86,7 +92,7 @@ export function openReadOnly(path: string): Database {
     const wal = statSync(`${path}-wal`, { throwIfNoEntry: false });
     if (wal && wal.size > 0) throw err; // commits still in the log would be missing from what is read
   }
-  db = new Database(uri("immutable=1"), flags);
+  db = new Database(fileUri(path, "immutable=1"), READ_ONLY_FLAGS);
   db.query("PRAGMA schema_version").get();
   return db;
 }

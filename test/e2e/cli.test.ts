@@ -269,6 +269,8 @@ describe("list, stats, doctor, config, version", () => {
     expect(report.ok).toBe(true);
     expect(report.checks.filter((c) => c.level === "fail")).toEqual([]);
     expect(report.checks.map((c) => c.name)).toEqual(expect.arrayContaining(["integrity", "fts index", "schema"]));
+    // The compiled binary carries the keyword search thread's entry, and the thread can read the store.
+    expect(report.checks.find((c) => c.name === "search thread")?.level).toBe("ok");
   });
 
   test("config set / get / unset; invalid values and keys are rejected with exit 2", async () => {

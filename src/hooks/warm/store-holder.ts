@@ -21,7 +21,7 @@ export class StoreHolder {
   /** The open store, opened (and created if need be, encrypted when the configuration says so) on first use. */
   get(): SqliteStore {
     if (!this.#store) createStoreIfConfigured(this.#file, this.#configFile);
-    this.#store ??= new SqliteStore(this.#file, { verifyBeforeWrite: true, writeWaitMs: WRITE_WAIT_MS.warm });
+    this.#store ??= new SqliteStore(this.#file, { verifyBeforeWrite: true, searchThread: true, writeWaitMs: WRITE_WAIT_MS.warm });
     return this.#store;
   }
 

@@ -1,0 +1,87 @@
+/**
+ * @module Keyword search on a second thread. A long-lived process (`cairn mcp`, `cairn ui`, the hook daemon)
+ * answers a hybrid recall with two heavy parts: FTS5's BM25 over every keyword match (~12 ms at 100k memories,
+ * ~70 ms at 1M) and the vector ranking (~10 ms, ~60 ms). On one thread they add up; here the keyword part
+ * runs in a worker (fts-worker.ts) on its own read-only connection while the main thread ranks vectors. The
+ * worker sees what the main connection committed (WAL: a read starts from the latest commit), and it is
+ * reopened whenever the main connection was (the file was replaced). When the worker cannot start, open the
+ * file or answer, the caller searches on its main connection: only speed is lost.
+ */
+import type { MemoryRow } from "./rows.ts";
+import type { SqlWhere } from "./filter-sql.ts";
+import { log } from "../log.ts";
+
+export interface SearchRequest {
+  id: number;
+  path: string;
+  generation: number;
+  match: string;
+  where: SqlWhere;
+  limit: number;
+  rate: number;
+}
+
+export type SearchReply = { id: number; hits: Array<{ row: MemoryRow; rank: number }>; rate: number } | { id: number; error: string };
+
+/** Where the worker's entry is: beside this file from source, under the bundle's root in the compiled binary. */
+function workerUrl(): string {
+  const here = import.meta.url;
+  return here.startsWith("file:///$bunfs/") || here.startsWith("file:///B:/~BUN/") ? "./store/fts-worker.ts" : new URL("./fts-worker.ts", here).href;
+}
+
+export class SearchThread {
+  readonly #worker: Worker;
+  readonly #waiting = new Map<number, { resolve: (r: SearchReply) => void; reject: (e: Error) => void }>();
+  #next = 0;
+  /** Set once the thread failed: the caller searches in process from then on. */
+  #broken: Error | null = null;
+
+  private constructor(worker: Worker) {
+    this.#worker = worker;
+    worker.onmessage = (event: MessageEvent<SearchReply>) => {
+      const waiting = this.#waiting.get(event.data.id);
+      this.#waiting.delete(event.data.id);
+      waiting?.resolve(event.data);
+    };
+    worker.onerror = (event) => this.#fail(new Error(`keyword search thread failed: ${event.message}`));
+    // An idle search thread must not keep the process alive (`cairn mcp` exits when its input ends).
+    worker.unref();
+  }
+
+  /** A started thread, or null (then the caller searches in process). */
+  static start(): SearchThread | null {
+    try {
+      return new SearchThread(new Worker(workerUrl()));
+    } catch (err) {
+      log.debug(`keyword search thread unavailable, searching in process: ${err instanceof Error ? err.message : String(err)}`);
+      return null;
+    }
+  }
+
+  get usable(): boolean {
+    return this.#broken === null;
+  }
+
+  /** Runs one search on the thread; rejects when the thread is broken or the search failed there. */
+  async search(req: Omit<SearchRequest, "id">): Promise<Extract<SearchReply, { hits: unknown }>> {
+    if (this.#broken) throw this.#broken;
+    const id = this.#next++;
+    const reply = await new Promise<SearchReply>((resolve, reject) => {
+      this.#waiting.set(id, { resolve, reject });
+      this.#worker.postMessage({ ...req, id } satisfies SearchRequest);
+    });
+    if ("error" in reply) throw new Error(reply.error);
+    return reply;
+  }
+
+  close(): void {
+    this.#fail(new Error("keyword search thread closed"));
+    this.#worker.terminate();
+  }
+
+  #fail(err: Error): void {
+    this.#broken ??= err;
+    for (const w of this.#waiting.values()) w.reject(err);
+    this.#waiting.clear();
+  }
+}

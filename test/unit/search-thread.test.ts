@@ -1,0 +1,108 @@
+/**
+ * @module Keyword search on the search thread (store/search-thread.ts): the same hits as on the main
+ * connection, what was just committed, the main connection inside a transaction, a replaced file, and a
+ * failing thread that the store stops using.
+ */
+import { afterEach, describe, expect, test } from "bun:test";
+import { mkdtempSync, renameSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { Engine } from "../../src/engine/engine.ts";
+import { SqliteStore } from "../../src/store/sqlite-store.ts";
+import { SearchThread } from "../../src/store/search-thread.ts";
+import { PLAIN_CODEC } from "../../src/store/content-codec.ts";
+import { filterToSql } from "../../src/store/filter-sql.ts";
+import type { MemoryFilter } from "../../src/domain/memory.ts";
+import { T0 } from "../helpers/engine.ts";
+
+const WORDS = ["cache", "queue", "index", "schema", "router", "worker", "token", "bucket"];
+const dirs: string[] = [];
+const stores: SqliteStore[] = [];
+afterEach(() => {
+  for (const s of stores.splice(0)) s.close();
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+});
+
+function fileStore(dir: string, name = "cairn.db"): { store: SqliteStore; engine: Engine } {
+  const store = new SqliteStore(join(dir, name), { searchThread: true });
+  stores.push(store);
+  const engine = new Engine({ store, project: "/work/app", actor: "test", now: () => T0 });
+  return { store, engine };
+}
+
+function tempDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), "cairn-search-thread-"));
+  dirs.push(dir);
+  return dir;
+}
+
+const app: MemoryFilter = { scope: { projects: ["/work/app"], includeGlobal: true } };
+const ids = (hits: Array<{ memory: { id: string } }>) => hits.map((h) => h.memory.id);
+
+describe("searchTextSoon on the search thread", () => {
+  test("finds what searchText finds, in the same order and with the same scores", async () => {
+    const { store, engine } = fileStore(tempDir());
+    for (let i = 0; i < 300; i++) {
+      engine.remember({ content: `deploy ${WORDS[i % 8]} ${WORDS[(i * 3) % 8]} step ${i}`, project: i % 3 === 0 ? "/work/other" : "/work/app" });
+    }
+    for (const match of ['"deploy" OR "cache"', '"router"', '"queue" OR "token" OR "missing"']) {
+      const here = store.searchText(match, app, T0 + 1000, 40);
+      const there = await store.searchTextSoon(match, app, T0 + 1000, 40);
+      expect(here.length).toBeGreaterThan(0);
+      expect(ids(there)).toEqual(ids(here));
+      expect(there.map((h) => h.score)).toEqual(here.map((h) => h.score));
+      expect(there.every((h) => h.memory.project !== "/work/other")).toBe(true);
+    }
+  });
+
+  test("sees a memory as soon as it is committed, and uncommitted ones inside a transaction", async () => {
+    const { store, engine } = fileStore(tempDir());
+    engine.remember({ content: "the first note about nothing much" });
+    expect(await store.searchTextSoon('"zeppelin"', app, T0 + 1000, 10)).toEqual([]);
+    const id = engine.remember({ content: "the zeppelin deploy needs a helium check" }).id;
+    expect(ids(await store.searchTextSoon('"zeppelin"', app, T0 + 1000, 10))).toEqual([id]);
+    // Inside a transaction the row is not committed: the thread cannot see it, the main connection can.
+    let inside: string[] = [];
+    const pending = store.transaction(() => {
+      const second = engine.remember({ content: "a second zeppelin note" }).id;
+      const p = store.searchTextSoon('"zeppelin"', app, T0 + 1000, 10).then((h) => (inside = ids(h)));
+      return { second, p };
+    });
+    await pending.p;
+    expect(inside.sort()).toEqual([id, pending.second].sort());
+  });
+
+  test("follows the file when it is replaced under the process", async () => {
+    const dir = tempDir();
+    const { store, engine } = fileStore(dir);
+    engine.remember({ content: "the old file's walrus note" });
+    expect(ids(await store.searchTextSoon('"walrus"', app, T0 + 1000, 10))).toHaveLength(1);
+    // Another store written beside it, then moved over the first one's path.
+    const other = fileStore(dir, "other.db");
+    const fresh = other.engine.remember({ content: "the new file's walrus and narwhal note" }).id;
+    other.store.close();
+    for (const ext of ["-wal", "-shm"]) rmSync(join(dir, `other.db${ext}`), { force: true });
+    renameSync(join(dir, "other.db"), join(dir, "cairn.db"));
+    expect(ids(await store.searchTextSoon('"narwhal"', app, T0 + 1000, 10))).toEqual([fresh]);
+    expect(ids(await store.searchTextSoon('"walrus"', app, T0 + 1000, 10))).toEqual([fresh]);
+  });
+});
+
+describe("SearchThread", () => {
+  test("a search that fails on the thread rejects with its error, and the thread answers the next one", async () => {
+    const thread = SearchThread.start()!;
+    expect(thread).not.toBeNull();
+    try {
+      const where = filterToSql(app, T0, PLAIN_CODEC);
+      const request = { generation: 0, match: '"x"', where, limit: 5, rate: 1 };
+      await expect(thread.search({ ...request, path: join(tempDir(), "absent.db") })).rejects.toThrow();
+      const { store, engine } = fileStore(tempDir());
+      engine.remember({ content: "an x marks the spot" });
+      const reply = await thread.search({ ...request, path: store.location, generation: 1 });
+      expect(reply.hits.map((h) => h.row.content)).toEqual(["an x marks the spot"]);
+    } finally {
+      thread.close();
+    }
+    await expect(thread.search({ path: "x", generation: 0, match: '"x"', where: filterToSql(app, T0, PLAIN_CODEC), limit: 5, rate: 1 })).rejects.toThrow(/closed/);
+  });
+});
