@@ -67,6 +67,10 @@ test("words no memory contains do not abstain unless written as names: a reworde
   const named = await engine.recall({ query: "ThrottleKit threshold for money amounts", track: false });
   expect(named.abstained).toBe(true);
   expect(named.abstention?.unknown).toEqual(["ThrottleKit"]);
+  // An English compound joined by "-" is a reworded question too, though no memory holds "side".
+  const compound = await engine.recall({ query: "are table pages cut server-side", track: false });
+  expect(compound.abstained).toBe(false);
+  expect(compound.results[0]!.memory.content).toContain("paginates on the server");
 });
 
 test("a pasted multi-line log is never abstained on for the ids it names", async () => {
@@ -107,11 +111,13 @@ test("a paraphrase without names is answered by a dense-only match, not abstaine
   await dense.dispose();
 });
 
-test("names: mid-sentence capitals, camelCase, acronyms and joined identifiers; not sentence starts, months, paths", () => {
+test("names: mid-sentence capitals, camelCase, acronyms and joined identifiers; not sentence starts, months, paths, lowercase compounds", () => {
   expect(nameLike("send invitation emails with Resend")).toEqual(["Resend"]);
   expect(nameLike("Storybook setup for shadcn components")).toEqual([]);
   expect(nameLike("what did we decide in January? Nothing.")).toEqual([]);
-  expect(nameLike("gRPC interceptor, next-themes and read_excel via XCom")).toEqual(["gRPC", "next-themes", "read_excel", "XCom"]);
+  expect(nameLike("gRPC interceptor, next-themes and read_excel via XCom")).toEqual(["gRPC", "read_excel", "XCom"]);
+  // Lowercase words joined by "-" are English compounds more often than names; capitals keep it a name.
+  expect(nameLike("why do baskets live server-side, and do customers get two-factor or Sign-In-With-Apple")).toEqual(["Sign-In-With-Apple"]);
   expect(nameLike("see src/app/page.tsx:18 and v1.2.3 at user@host")).toEqual([]);
   // An acronym for a kind of product is not a name: notes say which one (CloudFront, Prisma), rarely its kind.
   expect(nameLike("which CDN is in front of the gateway, and which ORMs did we try")).toEqual([]);
