@@ -9,7 +9,7 @@ import { assertKeyCheck, type EncryptionRecord, readEncryption } from "./encrypt
 import { assertKeyUnchanged } from "./checked-write.ts";
 import { type CodecOptions, codecAtOpen } from "./open-codec.ts";
 import { recode, type RecodeProgress, type RecodeReport } from "./recode.ts";
-import { BUSY_TIMEOUT_MS, CACHE_KIB, isBusy, openDatabase, writeTransaction } from "./db.ts";
+import { BUSY_TIMEOUT_MS, CACHE_KIB, isBusy, leaveMapToReader, openDatabase, writeTransaction } from "./db.ts";
 import { LiveDatabase, type LiveOptions } from "./live-db.ts";
 import { CairnError, cairnError, describeError } from "../errors.ts";
 import { log } from "../log.ts";
@@ -89,12 +89,12 @@ export class SqliteStore implements Store {
   constructor(path: string, opts: StoreOptions = {}) {
     this.location = path;
     this.#writeWaitMs = opts.writeWaitMs;
+    if (opts.searchThread && path !== ":memory:") this.#searchThread = SearchThread.start();
     this.#live = new LiveDatabase(path, (p) => this.#openChecked(p, opts), opts);
     this.vectors = new SqliteVectors(this.#live, this.#codec);
     this.policy = new SqlitePolicy(this.#live, this.#codec);
     this.sync = new SqliteSyncLog(this.#live, this.#codec);
     this.#access = new AccessCounts({ live: this.#live, read: () => this.#db, location: path, writeWaitMs: opts.writeWaitMs, changes: this.vectors.accessChanges });
-    if (opts.searchThread && path !== ":memory:") this.#searchThread = SearchThread.start();
   }
 
   /**
@@ -104,6 +104,7 @@ export class SqliteStore implements Store {
    */
   #openChecked(path: string, opts: StoreOptions): Database {
     const db = openMigrated(path, opts.readOnly === true);
+    if (this.#searchThread) leaveMapToReader(db);
     try {
       if (!this.#opened) {
         ({ codec: this.#codec, source: this.keySource } = codecAtOpen(db, path, opts));
