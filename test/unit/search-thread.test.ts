@@ -13,7 +13,7 @@ import { SearchThread } from "../../src/store/search-thread.ts";
 import { PLAIN_CODEC } from "../../src/store/content-codec.ts";
 import { filterToSql } from "../../src/store/filter-sql.ts";
 import type { MemoryFilter } from "../../src/domain/memory.ts";
-import { T0 } from "../helpers/engine.ts";
+import { encryptedOptions, T0 } from "../helpers/engine.ts";
 
 const WORDS = ["cache", "queue", "index", "schema", "router", "worker", "token", "bucket"];
 const dirs: string[] = [];
@@ -23,8 +23,9 @@ afterEach(() => {
   for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
 });
 
-function fileStore(dir: string, name = "cairn.db"): { store: SqliteStore; engine: Engine } {
-  const store = new SqliteStore(join(dir, name), { searchThread: true });
+function fileStore(dir: string, name = "cairn.db", encrypted = false): { store: SqliteStore; engine: Engine } {
+  const path = join(dir, name);
+  const store = new SqliteStore(path, { searchThread: true, ...(encrypted ? encryptedOptions(undefined, path) : {}) });
   stores.push(store);
   const engine = new Engine({ store, project: "/work/app", actor: "test", now: () => T0 });
   return { store, engine };
@@ -53,6 +54,16 @@ describe("searchTextSoon on the search thread", () => {
       expect(there.map((h) => h.score)).toEqual(here.map((h) => h.score));
       expect(there.every((h) => h.memory.project !== "/work/other")).toBe(true);
     }
+  });
+
+  test("an encrypted store: the thread matches blind index terms and the main thread decodes the rows", async () => {
+    const { store, engine } = fileStore(tempDir(), "cairn.db", true);
+    const id = engine.remember({ content: "the zeppelin deploy needs a helium check", project: "/work/app" }).id;
+    engine.remember({ content: "an unrelated note about bread", project: "/work/app" });
+    const hits = await store.searchTextSoon('"zeppelin" OR "helium"', app, T0 + 1000, 10);
+    expect(ids(hits)).toEqual([id]);
+    expect(hits[0]!.memory.content).toBe("the zeppelin deploy needs a helium check");
+    expect(hits.map((h) => h.score)).toEqual(store.searchText('"zeppelin" OR "helium"', app, T0 + 1000, 10).map((h) => h.score));
   });
 
   test("sees a memory as soon as it is committed, and uncommitted ones inside a transaction", async () => {
