@@ -90,7 +90,12 @@ export class SqliteStore implements Store {
     this.location = path;
     this.#writeWaitMs = opts.writeWaitMs;
     if (opts.searchThread && path !== ":memory:") this.#searchThread = SearchThread.start();
-    this.#live = new LiveDatabase(path, (p) => this.#openChecked(p, opts), opts);
+    try {
+      this.#live = new LiveDatabase(path, (p) => this.#openChecked(p, opts), opts);
+    } catch (err) {
+      this.#searchThread?.close(); // a store that failed to open (and may be tried again) leaves no thread behind
+      throw err;
+    }
     this.vectors = new SqliteVectors(this.#live, this.#codec);
     this.policy = new SqlitePolicy(this.#live, this.#codec);
     this.sync = new SqliteSyncLog(this.#live, this.#codec);
