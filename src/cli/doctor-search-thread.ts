@@ -4,7 +4,7 @@
  * is reported rather than silently slower.
  */
 import type { SqliteStore } from "../store/sqlite-store.ts";
-import { SearchThread } from "../store/search-thread.ts";
+import { fileBytes, SEARCH_THREAD_FROM, SearchThread } from "../store/search-thread.ts";
 import { filterToSql } from "../store/filter-sql.ts";
 import { describeError } from "../errors.ts";
 
@@ -17,7 +17,9 @@ export async function searchThreadCheck(store: SqliteStore): Promise<{ name: str
     const started = performance.now();
     const where = filterToSql({ scope: { projects: null, includeGlobal: true } }, Date.now(), store.codec);
     await thread.search({ path: store.location, generation: 0, match: store.codec.indexQuery('"cairn"'), where, limit: 1, rate: 1 });
-    return { name, level: "ok", detail: `answers from a second connection (${(performance.now() - started).toFixed(0)} ms with start-up)` };
+    const ms = (performance.now() - started).toFixed(0);
+    const used = fileBytes(store.location) >= SEARCH_THREAD_FROM ? "used" : `used once the database reaches ${SEARCH_THREAD_FROM / 2 ** 20} MiB`;
+    return { name, level: "ok", detail: `answers from a second connection (${ms} ms with start-up); ${used} by cairn mcp, cairn ui and the hook daemon` };
   } catch (err) {
     return { name, level: "warn", detail: `${describeError(err)}: ${slower}` };
   } finally {

@@ -12,6 +12,7 @@ import { startEmbedWorker } from "../embed-worker.ts";
 import { Engine } from "../engine/engine.ts";
 import type { UnlockOptions } from "../keys/unlock.ts";
 import { SqliteStore } from "../store/sqlite-store.ts";
+import { SEARCH_THREAD_FROM } from "../store/search-thread.ts";
 import { buildRetrieval, type Retrieval } from "./retrieval.ts";
 import { CLI_UNLOCK, hookStateErasure, loadCliConfig, recallRecorder, requireStore } from "./session.ts";
 import { createConfiguredStore } from "../keys/new-store.ts";
@@ -68,7 +69,7 @@ export function openRuntime(role: Role, opts: RuntimeOptions): Runtime {
   const { config, paths } = opts.loaded ?? loadCliConfig();
   if (!opts.create) requireStore(paths);
   createConfiguredStoreHere(paths, config);
-  const store = new SqliteStore(paths.dbFile, { verifyBeforeWrite: preset.longLived, searchThread: preset.longLived, unlock: preset.unlock });
+  const store = new SqliteStore(paths.dbFile, { verifyBeforeWrite: preset.longLived, ...(preset.longLived ? { searchThreadFrom: SEARCH_THREAD_FROM } : {}), unlock: preset.unlock });
   // A one-shot command embeds its query through the warm hook daemon when one runs (cli/warm-embedder.ts).
   const retrieval = buildRetrieval(store, paths, config, { oneShot: !preset.longLived });
   let wrote = false;

@@ -35,7 +35,7 @@ import { SqliteVectors } from "./vectors.ts";
 import { SqlitePolicy } from "./policy-sql.ts";
 import { SqliteSyncLog } from "./sync-log.ts";
 import { termStats } from "./term-stats.ts";
-import { SearchThread } from "./search-thread.ts";
+import { fileBytes, SearchThread } from "./search-thread.ts";
 import { sessionNeighbours } from "./neighbours.ts";
 
 /**
@@ -51,8 +51,11 @@ export interface StoreOptions extends LiveOptions, CodecOptions {
    * (hooks): SQLite's wait is synchronous, so the default (10 s, retried) would stall a whole process.
    */
   writeWaitMs?: number;
-  /** Run keyword searches on a second thread (search-thread.ts): for long-lived processes, which search often. */
-  searchThread?: boolean;
+  /**
+   * Run keyword searches on a second thread (search-thread.ts) when the database file is at least this many
+   * bytes at open: for long-lived processes, which search often ({@link SEARCH_THREAD_FROM}).
+   */
+  searchThreadFrom?: number;
 }
 
 export class SqliteStore implements Store {
@@ -89,7 +92,7 @@ export class SqliteStore implements Store {
   constructor(path: string, opts: StoreOptions = {}) {
     this.location = path;
     this.#writeWaitMs = opts.writeWaitMs;
-    if (opts.searchThread && path !== ":memory:") this.#searchThread = SearchThread.start();
+    if (opts.searchThreadFrom !== undefined && path !== ":memory:" && fileBytes(path) >= opts.searchThreadFrom) this.#searchThread = SearchThread.start();
     try {
       this.#live = new LiveDatabase(path, (p) => this.#openChecked(p, opts), opts);
     } catch (err) {
@@ -356,6 +359,11 @@ export class SqliteStore implements Store {
       memory: rowToMemory(h.row, this.#codec),
       score: -h.rank,
     }));
+  }
+
+  /** Whether keyword searches run on the search thread now (see {@link StoreOptions.searchThreadFrom}). */
+  get searchesOnThread(): boolean {
+    return this.#searchThread !== null;
   }
 
   /**

@@ -25,7 +25,7 @@ afterEach(() => {
 
 function fileStore(dir: string, name = "cairn.db", encrypted = false): { store: SqliteStore; engine: Engine } {
   const path = join(dir, name);
-  const store = new SqliteStore(path, { searchThread: true, ...(encrypted ? encryptedOptions(undefined, path) : {}) });
+  const store = new SqliteStore(path, { searchThreadFrom: 0, ...(encrypted ? encryptedOptions(undefined, path) : {}) });
   stores.push(store);
   const engine = new Engine({ store, project: "/work/app", actor: "test", now: () => T0 });
   return { store, engine };
@@ -96,6 +96,28 @@ describe("searchTextSoon on the search thread", () => {
     renameSync(join(dir, "other.db"), join(dir, "cairn.db"));
     expect(ids(await store.searchTextSoon('"narwhal"', app, T0 + 1000, 10))).toEqual([fresh]);
     expect(ids(await store.searchTextSoon('"walrus"', app, T0 + 1000, 10))).toEqual([fresh]);
+  });
+});
+
+describe("when a store runs the thread", () => {
+  test("only from the given file size: smaller stores search on their main connection", async () => {
+    const dir = tempDir();
+    const first = fileStore(dir);
+    first.engine.remember({ content: "a note to give the file its size" });
+    expect(first.store.searchesOnThread).toBe(true);
+    first.store.close();
+    const path = join(dir, "cairn.db");
+    const size = Bun.file(path).size;
+    const under = new SqliteStore(path, { searchThreadFrom: size + 1 });
+    stores.push(under);
+    expect(under.searchesOnThread).toBe(false);
+    expect((await under.searchTextSoon('"note"', app, T0 + 1000, 5)).length).toBe(1);
+    const at = new SqliteStore(path, { searchThreadFrom: size });
+    stores.push(at);
+    expect(at.searchesOnThread).toBe(true);
+    const memory = new SqliteStore(":memory:", { searchThreadFrom: 0 });
+    stores.push(memory);
+    expect(memory.searchesOnThread).toBe(false);
   });
 });
 
