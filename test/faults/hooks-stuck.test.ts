@@ -58,6 +58,8 @@ describe("a stopped daemon", () => {
     await Bun.write(join(w.sb.cairnHome, "hookd.pid"), `${other.pid} 1\n`);
     process.kill(stuck, "SIGSTOP");
     const p = await w.prompt("w-3");
+    // Failed once in a full local run (empty output after 12.6 s) and never alone: say what the hook logged.
+    if (!p.out.includes("stripe-mock")) console.error(`prompt took ${p.ms} ms; the hook log:\n${w.log()}`);
     expect(p.out).toContain("stripe-mock");
     expect(isAlive(other.pid)).toBe(true);
     expect(w.log()).toMatch(/prompt: the hook daemon did not answer within \d+ ms; running it cold, removed its socket/);
