@@ -4,7 +4,7 @@
  * is reported rather than silently slower.
  */
 import type { SqliteStore } from "../store/sqlite-store.ts";
-import { fileBytes, SEARCH_THREAD_FROM, SearchThread } from "../store/search-thread.ts";
+import { SEARCH_THREAD_FROM, SearchThread, threadFor } from "../store/search-thread.ts";
 import { filterToSql } from "../store/filter-sql.ts";
 import { describeError } from "../errors.ts";
 
@@ -18,7 +18,7 @@ export async function searchThreadCheck(store: SqliteStore): Promise<{ name: str
     const where = filterToSql({ scope: { projects: null, includeGlobal: true } }, Date.now(), store.codec);
     await thread.search({ path: store.location, generation: 0, match: store.codec.indexQuery('"cairn"'), where, limit: 1, rate: 1 });
     const ms = (performance.now() - started).toFixed(0);
-    const used = fileBytes(store.location) >= SEARCH_THREAD_FROM ? "used" : `used once the database reaches ${SEARCH_THREAD_FROM / 2 ** 20} MiB`;
+    const used = threadFor(store.location, SEARCH_THREAD_FROM) ? "used" : `used once the database reaches ${SEARCH_THREAD_FROM / 2 ** 20} MiB`;
     return { name, level: "ok", detail: `answers from a second connection (${ms} ms with start-up); ${used} by cairn mcp, cairn ui and the hook daemon` };
   } catch (err) {
     return { name, level: "warn", detail: `${describeError(err)}: ${slower}` };

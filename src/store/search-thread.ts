@@ -19,9 +19,9 @@ import { log } from "../log.ts";
  */
 export const SEARCH_THREAD_FROM = 64 * 2 ** 20;
 
-/** The file's size in bytes, 0 when it does not exist yet. */
-export function fileBytes(path: string): number {
-  return statSync(path, { throwIfNoEntry: false })?.size ?? 0;
+/** Whether a store at `path` searches on the thread, from `from` bytes of database (undefined: never). */
+export function threadFor(path: string, from: number | undefined): boolean {
+  return from !== undefined && path !== ":memory:" && (statSync(path, { throwIfNoEntry: false })?.size ?? 0) >= from;
 }
 
 export interface SearchRequest {
@@ -71,10 +71,6 @@ export class SearchThread {
     }
   }
 
-  get usable(): boolean {
-    return this.#broken === null;
-  }
-
   /** Runs one search on the thread; rejects when the thread is broken or the search failed there. */
   async search(req: Omit<SearchRequest, "id">): Promise<Extract<SearchReply, { hits: unknown }>> {
     if (this.#broken) throw this.#broken;
@@ -85,6 +81,17 @@ export class SearchThread {
     });
     if ("error" in reply) throw new Error(reply.error);
     return reply;
+  }
+
+  /** {@link search}, or null when it failed: the thread is closed then, and the caller searches in process from now on. */
+  async searchOrClose(req: Omit<SearchRequest, "id">): Promise<Extract<SearchReply, { hits: unknown }> | null> {
+    try {
+      return await this.search(req);
+    } catch (err) {
+      log.debug(`keyword search thread failed, searching in process from now on: ${err instanceof Error ? err.message : String(err)}`);
+      this.close();
+      return null;
+    }
   }
 
   close(): void {

@@ -11,8 +11,7 @@ import { type CodecOptions, codecAtOpen } from "./open-codec.ts";
 import { recode, type RecodeProgress, type RecodeReport } from "./recode.ts";
 import { BUSY_TIMEOUT_MS, CACHE_KIB, isBusy, leaveMapToReader, openDatabase, writeTransaction } from "./db.ts";
 import { LiveDatabase, type LiveOptions } from "./live-db.ts";
-import { CairnError, cairnError, describeError } from "../errors.ts";
-import { log } from "../log.ts";
+import { CairnError, cairnError } from "../errors.ts";
 import { writeFailure } from "./write-access.ts";
 import { sealLogsOf } from "../log-file.ts";
 import { filterToSql, rowsById } from "./filter-sql.ts";
@@ -35,7 +34,7 @@ import { SqliteVectors } from "./vectors.ts";
 import { SqlitePolicy } from "./policy-sql.ts";
 import { SqliteSyncLog } from "./sync-log.ts";
 import { termStats } from "./term-stats.ts";
-import { fileBytes, SearchThread } from "./search-thread.ts";
+import { SearchThread, threadFor } from "./search-thread.ts";
 import { sessionNeighbours } from "./neighbours.ts";
 
 /**
@@ -92,17 +91,14 @@ export class SqliteStore implements Store {
   constructor(path: string, opts: StoreOptions = {}) {
     this.location = path;
     this.#writeWaitMs = opts.writeWaitMs;
-    if (opts.searchThreadFrom !== undefined && path !== ":memory:" && fileBytes(path) >= opts.searchThreadFrom) this.#searchThread = SearchThread.start();
-    try {
-      this.#live = new LiveDatabase(path, (p) => this.#openChecked(p, opts), opts);
-    } catch (err) {
-      this.#searchThread?.close(); // a store that failed to open (and may be tried again) leaves no thread behind
-      throw err;
-    }
+    this.#live = new LiveDatabase(path, (p) => this.#openChecked(p, opts), opts);
     this.vectors = new SqliteVectors(this.#live, this.#codec);
     this.policy = new SqlitePolicy(this.#live, this.#codec);
     this.sync = new SqliteSyncLog(this.#live, this.#codec);
     this.#access = new AccessCounts({ live: this.#live, read: () => this.#db, location: path, writeWaitMs: opts.writeWaitMs, changes: this.vectors.accessChanges });
+    // Started once the file opened (a store that failed to open leaves no thread behind); reopens give the map up in #openChecked.
+    if (threadFor(path, opts.searchThreadFrom)) this.#searchThread = SearchThread.start();
+    if (this.#searchThread) leaveMapToReader(this.#live.current);
   }
 
   /**
@@ -378,13 +374,9 @@ export class SqliteStore implements Store {
     const where = filterToSql(filter, now, this.#codec);
     const seen = this.#passRates.of(where.key);
     const request = { path: this.location, generation: this.#live.generation, match: this.#codec.indexQuery(match), where, limit, rate: seen.rate };
-    let reply: Awaited<ReturnType<SearchThread["search"]>>;
-    try {
-      reply = await thread.search(request);
-    } catch (err) {
-      log.debug(`keyword search thread failed, searching in process from now on: ${describeError(err)}`);
+    const reply = await thread.searchOrClose(request);
+    if (reply === null) {
       if (this.#searchThread === thread) this.#searchThread = null;
-      thread.close();
       return this.searchText(match, filter, now, limit);
     }
     seen.rate = reply.rate;

@@ -19,6 +19,14 @@ const NOTES = [
   "Money amounts are stored as integer cents, never floats.",
 ];
 
+/** Stores `content` in `engine` and recalls `query`: answered, with that memory first. */
+async function expectAnsweredBy(engine: ReturnType<typeof seeded>["engine"], content: string, query: string): Promise<void> {
+  const { id } = engine.remember({ content });
+  const r = await engine.recall({ query, track: false });
+  expect(r.abstained).toBe(false);
+  expect(r.results[0]!.memory.id).toBe(id);
+}
+
 function seeded() {
   const t = testEngine();
   for (const content of NOTES) t.engine.remember({ content });
@@ -41,11 +49,8 @@ test("abstains when the query names a product no memory mentions", async () => {
 });
 
 test("answers once a memory mentions the name", async () => {
-  const { engine } = seeded();
-  const { id } = engine.remember({ content: "Product analytics: PostHog, events sent from the dashboard's client components." });
-  const r = await engine.recall({ query: "PostHog product analytics event tracking in the dashboard", track: false });
-  expect(r.abstained).toBe(false);
-  expect(r.results[0]!.memory.id).toBe(id);
+  const content = "Product analytics: PostHog, events sent from the dashboard's client components.";
+  await expectAnsweredBy(seeded().engine, content, "PostHog product analytics event tracking in the dashboard");
 });
 
 test("a result covering most of the query answers it despite an unknown name", async () => {
@@ -126,23 +131,13 @@ test("names: mid-sentence capitals, camelCase, acronyms and joined identifiers; 
 
 test("a product's short and long names are one name: Postgres is mentioned where PostgreSQL is, and back", async () => {
   const { engine } = seeded();
-  const { id } = engine.remember({ content: "The ledger database runs PostgreSQL 16 on RDS with one read replica." });
-  const r = await engine.recall({ query: "which Postgres version do we run in production", track: false });
-  expect(r.abstained).toBe(false);
-  expect(r.results[0]!.memory.id).toBe(id);
-  const other = seeded().engine;
-  const { id: short } = other.remember({ content: "Mongo keeps the event archive for 90 days." });
-  const back = await other.recall({ query: "retention of the MongoDB event archive", track: false });
-  expect(back.abstained).toBe(false);
-  expect(back.results[0]!.memory.id).toBe(short);
+  await expectAnsweredBy(engine, "The ledger database runs PostgreSQL 16 on RDS with one read replica.", "which Postgres version do we run in production");
+  await expectAnsweredBy(seeded().engine, "Mongo keeps the event archive for 90 days.", "retention of the MongoDB event archive");
   // Still unknown when no name of the product is stored.
   expect((await engine.recall({ query: "which Cassandra version do we run in production", track: false })).abstained).toBe(true);
 });
 
 test("a question naming only the kind of thing (CDN, ORM) is answered by the note naming the thing", async () => {
-  const { engine } = seeded();
-  const { id } = engine.remember({ content: "Fastly serves the static traffic of edge-gateway; VCL snippets live in fastly/." });
-  const r = await engine.recall({ query: "which CDN sits before edge-gateway for production clients", track: false });
-  expect(r.abstained).toBe(false);
-  expect(r.results[0]!.memory.id).toBe(id);
+  const content = "Fastly serves the static traffic of edge-gateway; VCL snippets live in fastly/.";
+  await expectAnsweredBy(seeded().engine, content, "which CDN sits before edge-gateway for production clients");
 });
