@@ -10,6 +10,7 @@
  */
 import { changedQuantity, UNIT_STEMS } from "./quantities.ts";
 import { type ChangeMarks, changeMarks, retiresNameOf, versionChanged } from "./retired-names.ts";
+import { opposite } from "./opposites.ts";
 import { hasLike, sharedStems, statementParts, type StatementParts } from "./statement-parts.ts";
 
 export type Relation = "duplicate" | "update" | "conflict" | "none";
@@ -24,7 +25,12 @@ export interface Comparison {
 
 /** Words announcing that the new statement replaces what was true before. */
 export const CHANGE =
-  /\b(switch(ed|ing)?|migrat(ed|ing)|moved|replac(ed|es|ing)|changed|upgraded|downgraded|deprecated|decommissioned|retired|removed|deleted|dropped|relocated|stopped|renamed|ported|became|superseded|no longer|from now on|not anymore|anymore|instead( of)?|is gone|are gone|since|now)\b/i;
+  /\b(switch(ed|ing)?|migrat(ed|ing)|moved|replac(ed|es|ing)|changed|upgraded|downgraded|deprecated|decommissioned|retired|removed|deleted|dropped|relocated|stopped|renamed|ported|became|superseded|no longer|from now on|not anymore|anymore|instead( of)?|is gone|are gone|since|now|raised|lowered|bumped|updated|increased|decreased|reduced|grew|shrank|resized|took over|transferred|handed over|starting (?:next|from|today|tomorrow|this|in|on)|as of|these days|going forward|rolled back|reverted|reversed|abandoned)\b/i;
+/**
+ * Words saying an earlier statement was wrong: "that's wrong", "the earlier note was incorrect", "turns out",
+ * "actually". A correction contradicts whatever it shares a subject with, whatever words it uses for the rest.
+ */
+const CORRECTION = /\b(wrong|incorrect|inaccurate|mistaken|untrue|not true|turn(s|ed) out|actually|correction|in fact|misremembered)\b/i;
 /** Words announcing something added next to what was said, not instead of it. */
 const ADDITION = /\b(also|additionally|as well|too|in addition|another|besides|plus|there'?s a separate)\b/i;
 
@@ -80,6 +86,8 @@ export function changeSignals(p: StatementParts, n: StatementParts, prev: string
     shared: shared.length,
     cue: !CHANGE.test(prev) && cueAbout(p, next),
     added: ADDITION.test(next) && !ADDITION.test(prev),
+    corrects: CORRECTION.test(next) && !CORRECTION.test(prev),
+    opposed: opposite(prev, next),
     quantity: changedQuantity(p.quantities, n.quantities, (a, b) => sharedStems(clauseAt(prev, a.at), clauseAt(next, b.at)).some((w) => !UNIT_STEMS.has(w))),
     flip: negatedShared(p) !== negatedShared(n),
     slot: sameSlot && subjectKept && valueGone && p.valueNames.size > 0 && freshValue,
@@ -102,11 +110,13 @@ export function changeOf(prev: string, next: string): Comparison {
   // Not sure enough to supersede on write: pairs-c precision 0.889 → 0.818, pairs-d 1.0 → 0.8 when it was.
   const said = outright({ stems: p.stems, marks: changeMarks(prev) }, { stems: n.stems, marks: changeMarks(next) });
   if (said.retired) return { relation: "update", reason: "says what it held is gone", confident: false };
+  if (s.corrects) return { relation: "conflict", reason: "says it was wrong", confident: false };
   if (s.added) return { relation: "none", reason: "adds to it", confident: false };
   if (said.version) return { relation: "update", reason: "gives it another version", confident: false };
   if (s.slot) return { relation: "update", reason: "gives its subject another value", confident };
   if (framed && s.quantity) return { relation: "conflict", reason: "states another value", confident };
   if (framed && s.flip) return { relation: "conflict", reason: "says the opposite", confident };
+  if (s.opposed) return { relation: "conflict", reason: "puts it in the opposite state", confident: false };
   if (framed && s.replaced) return { relation: "conflict", reason: "names something else in its place", confident };
   return { relation: "none", reason: "related", confident: false };
 }

@@ -23,6 +23,30 @@ describe("changeOf", () => {
     expect(changeOf("Always squash commits when merging feature branches", "Don't squash commits when merging feature branches; keep history").relation).toBe("conflict");
   });
 
+  test("a correction, an opposite state and a stated change of value are flagged, and never supersede on their own", () => {
+    const corrections = [
+      ["Nightly backups are kept for 90 days", "That's wrong: backups are kept for a month at most"],
+      ["The importer handles gzip files", "Turns out the importer silently skips gzip archives"],
+    ];
+    const opposites = [
+      ["Query logging is enabled on the replica", "Query logging is off on the replica"],
+      ["Code review is mandatory for infra changes", "Code review for infra changes is optional"],
+      ["Raw SQL is fine in the reporting module", "Raw SQL is forbidden in the reporting module"],
+      ["Certificates are renewed automatically", "Certificates get renewed by hand every quarter"],
+      ["The legacy importer has been shut down", "The legacy importer is still running for two customers"],
+    ];
+    const stated = [["The API rate limit sits at 100 requests per minute", "Raised the API rate limit after the launch"]];
+    for (const [prev, next] of [...corrections, ...opposites]) {
+      expect(changeOf(prev!, next!)).toMatchObject({ relation: "conflict", confident: false });
+    }
+    for (const [prev, next] of stated) expect(changeOf(prev!, next!)).toMatchObject({ relation: "update", confident: false });
+  });
+
+  test("opposite words count only where no negation governs them, and not when the older one says both", () => {
+    expect(changeOf("Releases are published automatically on merge", "Merging publishes a release with no manual step").relation).toBe("none");
+    expect(changeOf("Telemetry is disabled unless enabled per team", "Telemetry stays disabled for the finance team").relation).toBe("none");
+  });
+
   test("the same subject slot with another named value is an update", () => {
     const c = changeOf("Email delivery is handled by Mailgun", "Email delivery is done through Postmark");
     expect(c.relation).toBe("update");
