@@ -55,6 +55,8 @@ describe("changeOf", () => {
   test("additions, statements about the older value and other subjects are left alone", () => {
     expect(changeOf("The queue runs on RabbitMQ", "RabbitMQ is configured with quorum queues").relation).toBe("none");
     expect(changeOf("The queue runs on RabbitMQ", "We also run a Redis stream for metrics").relation).toBe("none");
+    expect(changeOf("The sweeper job deletes expired sessions", "The sweeper job also cleans up soft-deleted uploads").relation).toBe("none");
+    expect(changeOf("The docs are published with Jekyll", "We also moved the docs from Jekyll to Hugo").relation).toBe("update");
     expect(changeOf("The billing service is written in Kotlin", "The billing service's memory limit is 1 GB").relation).toBe("none");
     expect(changeOf("Grafana dashboards live in ops/dashboards", "The mobile app uses Expo").relation).toBe("none");
   });
