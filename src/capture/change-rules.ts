@@ -155,12 +155,20 @@ export const SAME_MEANING = 0.75;
  * finds only a fifth of the paraphrases (the rest share too few words to tell from a change without a model).
  */
 export function sameMeaning(prev: string, next: string): boolean {
-  const p = statementParts(prev).stems;
-  const n = statementParts(next).stems;
+  const [pp, np] = [statementParts(prev), statementParts(next)];
+  const [p, n] = [pp.stems, np.stems];
   if (p.size < 3 || n.size < 3) return false;
   // A number or identifier only one of them holds is a difference, however many words they share.
   const digits = (a: ReadonlySet<string>, b: ReadonlySet<string>) => [...a].some((w) => /\d/.test(w) && !b.has(w));
   if (digits(p, n) || digits(n, p)) return false;
+  // So is a name only one of them holds ("CSV or JSON" after "CSV"), or a value each states and the other
+  // lacks ("… is master" → "… is main"), or a rule only the newer one has ("…, and the approver can't be the
+  // author"). With these, no pair of a–e or pairs-f's first half that is not a paraphrase passes (3 did).
+  const unnamed = (a: StatementParts, b: ReadonlySet<string>) => [...a.names].some((w) => !hasLike(b, w));
+  if (unnamed(pp, n) || unnamed(np, p)) return false;
+  const valueOnly = (a: StatementParts, b: ReadonlySet<string>) => a.value.size > 0 && ![...a.value].some((w) => hasLike(b, w));
+  if (valueOnly(pp, n) && valueOnly(np, p)) return false;
+  if (pp.negated.size === 0 && [...np.negated].some((w) => !hasLike(p, w))) return false;
   const cover = (a: ReadonlySet<string>, b: ReadonlySet<string>) => [...a].filter((w) => hasLike(b, w)).length / a.size;
   return Math.min(cover(p, n), cover(n, p)) >= SAME_MEANING && changeOf(prev, next).relation === "none";
 }

@@ -70,6 +70,9 @@ describe("changeOf", () => {
   test("the same statement in other words means the same; a changed number does not", () => {
     expect(sameMeaning("Run the linter before pushing any branch", "Before pushing a branch, run the linter")).toBe(true);
     expect(sameMeaning("Run the linter before pushing branch 12", "Before pushing branch 13, run the linter")).toBe(false);
+    expect(sameMeaning("Reports can be downloaded as PDF", "Reports can be downloaded as PDF or XLSX")).toBe(false);
+    expect(sameMeaning("The staging cluster of the data team is blue", "The data team's staging cluster is green")).toBe(false);
+    expect(sameMeaning("Releases need a signed tag", "Releases need a signed tag, and the tag can't be reused")).toBe(false);
   });
 });
 
