@@ -36,6 +36,15 @@ export class FtsBatch {
     if (this.#rows.length >= 512 || this.#chars >= 4_000_000) this.flush(db);
   }
 
+  /**
+   * Writes the waiting rows when `seq` is among them, so that row can be deleted or rewritten. Rows of other
+   * memories can wait: flushing them for every reinforced duplicate of an import made a segment each (463
+   * duplicates in a 200k-line import cost 2.2 s of its 24.6).
+   */
+  flushFor(db: Database, seq: number): void {
+    if (this.#rows.some((r) => r[0] === seq)) this.flush(db);
+  }
+
   flush(db: Database): void {
     if (this.#rows.length === 0) return;
     const stmt = db.query("INSERT INTO memories_fts (rowid, content, tags) VALUES (?, ?, ?)");

@@ -223,7 +223,7 @@ export class SqliteStore implements Store {
     this.transaction(() => {
       const old = this.#row(m.id);
       if (!old) throw new Error(`replace: memory ${m.id} does not exist`);
-      this.#fts.flush(this.#db);
+      this.#fts.flushFor(this.#db, old.seq);
       const before = rowToMemory(old, this.#codec);
       this.#db
         .query(UPDATE_SQL)
@@ -246,7 +246,7 @@ export class SqliteStore implements Store {
     this.transaction(() => {
       const old = this.#row(id);
       if (!old) return;
-      this.#fts.flush(this.#db);
+      this.#fts.flushFor(this.#db, old.seq);
       ftsDelete(this.#db, old.seq);
       // vectors, edges and tags go with the row (ON DELETE CASCADE).
       this.#db.query("DELETE FROM memories WHERE seq = ?").run(old.seq);

@@ -104,6 +104,29 @@ describe("import and export", () => {
     expect(decision.eventTime).toBe(Date.parse("2024-05-01T00:00:00Z"));
   });
 
+  test("a duplicate line with new tags makes them searchable, whether its first line is still waiting to be indexed or not", async () => {
+    const { engine } = testEngine();
+    // Index rows are written in batches of 512: the first repeat's original still waits, the second's went out.
+    const filler = Array.from({ length: 600 }, (_, i) => JSON.stringify({ content: `filler note number ${i} about nothing` }));
+    const text = [
+      JSON.stringify({ content: "the staging bucket rotates credentials weekly", tags: ["storage"] }),
+      ...filler.slice(0, 10),
+      JSON.stringify({ content: "the staging bucket rotates credentials weekly", tags: ["quarterly-audit"] }),
+      JSON.stringify({ content: "exports are signed with the release key", tags: ["release"] }),
+      ...filler.slice(10),
+      JSON.stringify({ content: "exports are signed with the release key", tags: ["provenance"] }),
+    ].join("\n");
+    expect(await engine.import(text)).toMatchObject({ created: 602, duplicates: 2 });
+    const found = async (q: string) => (await engine.recall({ query: q, abstain: false })).results.map((r) => r.memory.content);
+    expect(await found("quarterly-audit")).toEqual(["the staging bucket rotates credentials weekly"]);
+    expect(await found("provenance")).toEqual(["exports are signed with the release key"]);
+    expect(await found("rotates credentials weekly")).toEqual(["the staging bucket rotates credentials weekly"]);
+    expect(await found("signed release key")).toEqual(["exports are signed with the release key"]);
+    // One index entry each: erased, neither can be found by any of its words or tags.
+    for (const m of engine.list({ tags: ["storage"] }).memories.concat(engine.list({ tags: ["release"] }).memories)) engine.forget(m.id, { hard: true });
+    for (const q of ["storage", "quarterly-audit", "staging bucket", "release", "provenance", "exports signed"]) expect(await found(q)).toEqual([]);
+  });
+
   test.each([
     ["invalid JSON", "{nope", 2],
     ["unknown type", JSON.stringify({ content: "x", type: "gossip" }), 2],
