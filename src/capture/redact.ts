@@ -177,6 +177,19 @@ function redactAssignments(text: string, hit: (kind: string) => string): string 
 const clean = new Set<string>();
 const CLEAN_MAX_CHARS = 4096;
 
+/**
+ * Notes texts that {@link redactSecrets} found clean on another thread (the import's parse thread), so this
+ * thread's store boundary looks them up instead of scanning them again. Only texts that came back unchanged
+ * may be passed: the set holds what a scan here would also leave as it is.
+ */
+export function markClean(texts: readonly string[]): void {
+  for (const text of texts) {
+    if (text.length > CLEAN_MAX_CHARS) continue;
+    if (clean.size >= 2048) clean.clear();
+    clean.add(text);
+  }
+}
+
 /** Replaces every secret in `text` by `[REDACTED:<kind>]` and reports what it removed. */
 export function redactSecrets(text: string): RedactResult {
   if (clean.has(text)) return { text, redactions: [] };

@@ -4,7 +4,7 @@
  * costs what one chunk and one line cost, where reading it whole held the text and every record at once.
  */
 import { closeSync, fstatSync, openSync, readSync } from "node:fs";
-import type { RawLine } from "../engine/import.ts";
+import type { RawLine } from "../engine/import-parse.ts";
 
 const CHUNK = 1 << 20;
 

@@ -42,7 +42,8 @@ import { type TimelineInput, type TimelineResult, timeline } from "./timeline.ts
 import { exportRecords } from "./export.ts";
 import { resolveId, shortIds } from "./ids.ts";
 import { redactingStore } from "./redacting-store.ts";
-import type { ImportReport, Progress, RawLine } from "./import.ts";
+import type { ImportReport, Progress } from "./import.ts";
+import type { RawLine } from "./import-parse.ts";
 import type { Hold, RetentionRule } from "../domain/retention.ts";
 import { addHold, type HoldInput, listHolds, releaseHold } from "./holds.ts";
 import { clearRules, listRules, type RuleInput, type SetRuleResult, setRule } from "./retention.ts";

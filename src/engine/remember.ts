@@ -44,7 +44,7 @@ export interface RememberResult {
 }
 
 /** Builds a complete new memory record from validated input (no I/O). */
-export function buildMemory(ctx: EngineContext, input: RememberInput, now: number): Memory {
+export function buildMemory(ctx: Pick<EngineContext, "project">, input: RememberInput, now: number): Memory {
   const type: MemoryType = checkType(input.type);
   const defaults = KIND_DEFAULTS[type];
   const ttl = input.ttlMs === undefined ? defaults.ttlMs : input.ttlMs;
@@ -81,7 +81,7 @@ export function buildMemory(ctx: EngineContext, input: RememberInput, now: numbe
  * Preferences go global, as they usually describe the user, unless the text says it is about the project
  * ("always use pnpm in this repo", "our convention is…"); other types stay in the current project.
  */
-function defaultProject(ctx: EngineContext, globalByDefault: boolean, content: string): string | null {
+function defaultProject(ctx: Pick<EngineContext, "project">, globalByDefault: boolean, content: string): string | null {
   if (!globalByDefault) return ctx.project;
   return statementScope(content) === "project" ? ctx.project : null;
 }

@@ -416,6 +416,33 @@ describe("import and export", () => {
     }
   });
 
+  test("a long import reads its lines on a second thread: the same memories, secrets redacted, a bad line there still stops it", async () => {
+    // Past the first 2,048 lines (import-thread.ts THREAD_FROM) lines are read on the parse thread.
+    const token = "ghp_a1B2c3D4e5F6g7H8i9J0k1L2m3N4o5P6q7R8";
+    const lines = Array.from({ length: 3000 }, (_, i) => line({ content: `threaded import note ${i} about widget ${i % 97}`, tags: [`batch${i % 5}`] }));
+    lines[2500] = line({ content: `the mirror deploys with token ${token} every night` });
+    lines[2700] = lines[2600]!;
+    const file = join(s.root, "long.jsonl");
+    writeFileSync(file, `${lines.join("\n")}\n`);
+    const r = await s.run(["import", file, "--json", "--no-embed"], { env: { CAIRN_LOG_LEVEL: "debug" } });
+    expect(r.exitCode).toBe(0);
+    expect(r.stderr).toContain("import: reading lines on a second thread");
+    expect(JSON.parse(r.stdout)).toMatchObject({ lines: 3000, created: 2999, duplicates: 1 });
+    const exported = await exportText();
+    expect(exported).not.toContain(token);
+    expect(exported).toContain("the mirror deploys with token [REDACTED:");
+    expect((await recall("threaded import note 2999")).results[0]).toMatchObject({ content: "threaded import note 2999 about widget 89", tags: ["batch4"] });
+
+    const bad = [...lines];
+    bad[2899] = '{"content": "broken';
+    writeFileSync(file, `${bad.map((l, i) => l.replace("threaded import", `again ${i}`)).join("\n")}\n`);
+    const failed = await s.run(["import", file, "--no-embed"], { env: { CAIRN_LOG_LEVEL: "debug" } });
+    expect(failed.exitCode).not.toBe(0);
+    expect(failed.stderr).toContain("import: reading lines on a second thread");
+    expect(failed.stderr).toContain("line 2900");
+    expect(await total()).toBe(2999);
+  });
+
   test("import - reads stdin", async () => {
     const stdin = [line({ content: "from stdin one" }), line({ content: "from stdin two", tags: "x,y" })].join("\n");
     const r = await s.json<{ created: number }>(["import", "-", "--json"], { stdin });

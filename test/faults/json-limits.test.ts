@@ -7,7 +7,7 @@
 import { afterEach, beforeEach, expect, setDefaultTimeout, test } from "bun:test";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { MAX_IMPORT_LINE_BYTES, MAX_IMPORT_TAGS } from "../../src/engine/import.ts";
+import { MAX_IMPORT_LINE_BYTES, MAX_IMPORT_TAGS } from "../../src/engine/import-parse.ts";
 import { requireBinary } from "../helpers/bin.ts";
 import { createSandbox, type Sandbox } from "../helpers/sandbox.ts";
 import { McpProcess } from "../e2e/mcp-process.ts";

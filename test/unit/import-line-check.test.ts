@@ -1,6 +1,6 @@
 /** @module The import line fast path accepts only what the schema accepts, unchanged; the rest goes to the schema. */
 import { expect, test } from "bun:test";
-import { ImportLine, MAX_IMPORT_LINKS } from "../../src/engine/import.ts";
+import { ImportLine, MAX_IMPORT_LINKS } from "../../src/engine/import-parse.ts";
 import { plainImportLine } from "../../src/engine/import-line-check.ts";
 import { Rng } from "../../bench/rng.ts";
 

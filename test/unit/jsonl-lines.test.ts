@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { openLines } from "../../src/cli/jsonl-lines.ts";
-import type { RawLine } from "../../src/engine/import.ts";
+import type { RawLine } from "../../src/engine/import-parse.ts";
 import { testEngine } from "../helpers/engine.ts";
 
 const dirs: string[] = [];

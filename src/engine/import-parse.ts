@@ -1,0 +1,193 @@
+/**
+ * @module Reading one import line: JSON within its size and depth limits, checked against the shape `cairn
+ * export` writes, made into a complete memory (redacted, hashed, its project resolved) with the links it
+ * asks for. No store access, so it runs on the import's parse thread as well as in process (import-thread.ts).
+ */
+import * as z from "zod/mini";
+import { isRelation, RELATIONS, type Relation } from "../domain/edge.ts";
+import type { Memory } from "../domain/memory.ts";
+import { STATUSES } from "../domain/memory.ts";
+import { parseTime } from "../domain/time.ts";
+import { CairnError, cairnError, describeError } from "../errors.ts";
+import { importedProject } from "./projects.ts";
+import { plainImportLine } from "./import-line-check.ts";
+import { buildMemory } from "./remember.ts";
+import { checkPriority, MAX_CONTENT_BYTES, MAX_METADATA_BYTES, MAX_METADATA_DEPTH, nestingDepth } from "./validate.ts";
+
+/**
+ * The longest line read: an exported memory (content and metadata at their limits, every character
+ * escaped as \uXXXX) stays well under it, and a longer line is refused before it is parsed.
+ */
+export const MAX_IMPORT_LINE_BYTES = 1024 * 1024;
+
+/** A line's own object, its metadata (at most MAX_METADATA_DEPTH deep) and nothing else may nest. */
+export const MAX_IMPORT_LINE_DEPTH = MAX_METADATA_DEPTH + 1;
+
+/** Links per line. */
+export const MAX_IMPORT_LINKS = 1000;
+
+/** Tags per line: far above what a memory gathers, even merged over many reinforcements. */
+export const MAX_IMPORT_TAGS = 1000;
+const MAX_TAG_CHARS = 1000;
+
+const time = z.nullish(z.union([z.string(), z.number()]));
+const text = z.nullish(z.string());
+
+/** One import line. Only `content` is required; the rest is what `cairn export` writes. */
+export const ImportLine = z.strictObject({
+  content: z.string(),
+  type: z.optional(z.string()),
+  tags: z.optional(z.union([z.array(z.string()), z.string()])),
+  project: text,
+  event_time: time,
+  metadata: z.optional(z.record(z.string(), z.unknown())),
+  id: z.optional(z.string().check(z.minLength(1), z.maxLength(100))),
+  created_at: time,
+  updated_at: time,
+  expires_at: time,
+  priority: z.optional(z.int()),
+  status: z.optional(z.enum(STATUSES)),
+  superseded_by: text,
+  session_id: text,
+  agent: text,
+  source: text,
+  access_count: z.optional(z.int().check(z.minimum(0))),
+  last_accessed_at: time,
+  links: z.optional(
+    z
+      .array(z.strictObject({ relation: z.string(), to: z.string().check(z.minLength(1), z.maxLength(100)), created_at: time }))
+      .check(z.maxLength(MAX_IMPORT_LINKS)),
+  ),
+});
+type ImportLine = z.infer<typeof ImportLine>;
+
+export interface PendingLink {
+  from: string;
+  relation: Relation;
+  to: string;
+  createdAt: number | null;
+}
+
+/** One line of an import source: its text, or only its size when it is over {@link MAX_IMPORT_LINE_BYTES}. */
+export type RawLine = string | { overLimitBytes: number };
+
+/** What reading a line needs besides the line: all plain data, so it can be sent to the parse thread. */
+export interface ParseContext {
+  /** The project memories default to (the engine's). */
+  project: string;
+  /** The import's start: relative times and the memories' creation time. */
+  now: number;
+  /** Old project paths and the project keys they now stand for. */
+  aliases: ReadonlyMap<string, string>;
+}
+
+/** A line read: its memory, whether the line named the memory's id, and the links it asks for. */
+export interface ParsedLine {
+  memory: Memory;
+  hasId: boolean;
+  links: PendingLink[];
+}
+
+/** A line parsed and checked (null for a blank one), or BAD_IMPORT_LINE naming it. */
+export function parseImportLine(pc: ParseContext, raw: RawLine, lineNo: number): ParsedLine | null {
+  const read = readImportLine(pc, raw);
+  if ("why" in read) throw badImportLine(lineNo, read.why, read.cause);
+  return read.parsed;
+}
+
+/** The error of a line that cannot be imported, naming it and why. */
+export function badImportLine(lineNo: number, why: string, cause?: unknown): CairnError {
+  return cairnError("BAD_IMPORT_LINE", [lineNo, why], cause);
+}
+
+/** A line parsed and checked (null for a blank one), or why it cannot be imported: plain data either way. */
+export function readImportLine(pc: ParseContext, raw: RawLine): { parsed: ParsedLine | null } | { why: string; cause: unknown } {
+  try {
+    if (typeof raw !== "string") throw overLimit(raw.overLimitBytes);
+    const text = raw.trim();
+    if (text === "") return { parsed: null };
+    const line = parseLine(text);
+    const memory = toMemory(pc, line);
+    // Checked now, so a bad relation names its line; made once every memory is in.
+    return { parsed: { memory, hasId: line.id !== undefined, links: line.links === undefined ? [] : linksOf(memory.id, line, pc.now) } };
+  } catch (err) {
+    return { why: err instanceof CairnError ? err.message : describeError(err), cause: err };
+  }
+}
+
+function overLimit(bytes: number): Error {
+  return new Error(
+    `the line is ${bytes} bytes; the limit is ${MAX_IMPORT_LINE_BYTES} (content may hold ${MAX_CONTENT_BYTES} bytes, metadata ${MAX_METADATA_BYTES})`,
+  );
+}
+
+function linksOf(from: string, line: ImportLine, now: number): PendingLink[] {
+  return (line.links ?? []).map((l, i) => {
+    if (!isRelation(l.relation)) throw new Error(`field "links.${i}.relation": "${l.relation}" is not one of ${RELATIONS.join(", ")}`);
+    const createdAt = l.created_at === undefined || l.created_at === null ? null : typeof l.created_at === "number" ? l.created_at : parseTime(l.created_at, now);
+    return { from, relation: l.relation, to: l.to, createdAt };
+  });
+}
+
+function parseLine(line: string): ImportLine {
+  // Checked in UTF-16 units first: UTF-8 takes at least as many bytes, so only a line near the limit is measured.
+  const bytes = line.length > MAX_IMPORT_LINE_BYTES / 3 ? Buffer.byteLength(line, "utf8") : line.length;
+  if (bytes > MAX_IMPORT_LINE_BYTES) throw overLimit(bytes);
+  let json: unknown;
+  try {
+    json = JSON.parse(line);
+  } catch (err) {
+    throw new Error(`not valid JSON (${describeError(err)})`);
+  }
+  // Without recursion, before the schema or redaction walk it.
+  const depth = nestingDepth(json, MAX_IMPORT_LINE_DEPTH);
+  if (depth > MAX_IMPORT_LINE_DEPTH) {
+    throw new Error(`it nests more than ${MAX_IMPORT_LINE_DEPTH} levels deep; the limit is ${MAX_IMPORT_LINE_DEPTH} (metadata may nest ${MAX_METADATA_DEPTH})`);
+  }
+  if (plainImportLine(json, MAX_IMPORT_LINKS)) return json as ImportLine;
+  const parsed = ImportLine.safeParse(json);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    const where = issue.path.length > 0 ? `field "${issue.path.join(".")}"` : "line";
+    throw new Error(`${where}: ${issue.message}`);
+  }
+  return parsed.data;
+}
+
+function toMemory(pc: ParseContext, line: ImportLine): Memory {
+  const { now, aliases } = pc;
+  const t = (v: string | number | null | undefined) =>
+    v === undefined || v === null ? null : typeof v === "number" ? v : parseTime(v, now);
+  const tags = typeof line.tags === "string" ? line.tags.split(",") : (line.tags ?? []);
+  if (tags.length > MAX_IMPORT_TAGS) throw new Error(`field "tags": ${tags.length} tags; the limit is ${MAX_IMPORT_TAGS} per memory`);
+  const long = tags.find((tag) => tag.length > MAX_TAG_CHARS);
+  if (long !== undefined) throw new Error(`field "tags": a tag of ${long.length} characters; the limit is ${MAX_TAG_CHARS}`);
+  const base = buildMemory(
+    pc,
+    {
+      content: line.content,
+      type: line.type,
+      tags,
+      project: importedProject(aliases, line.project),
+      eventTime: t(line.event_time),
+      metadata: line.metadata,
+      sessionId: line.session_id,
+      agent: line.agent,
+      source: line.source,
+    },
+    now,
+  );
+  const createdAt = t(line.created_at) ?? base.createdAt;
+  return {
+    ...base,
+    id: line.id ?? base.id,
+    createdAt,
+    updatedAt: t(line.updated_at) ?? createdAt,
+    expiresAt: line.expires_at === undefined ? base.expiresAt : t(line.expires_at),
+    priority: checkPriority(line.priority, base.priority),
+    status: line.status ?? "active",
+    supersededBy: line.superseded_by ?? null,
+    accessCount: line.access_count ?? 0,
+    lastAccessedAt: t(line.last_accessed_at),
+  };
+}
