@@ -25,19 +25,22 @@ export class KeywordChannel implements RetrievalChannel {
     const { match, terms: words, phrases } = buildKeywordQuery(query.text);
     if (match === null) return [];
     const terms = [...words, ...phrases];
-    return this.#store.searchTextSoon(this.#withoutCommonTerms(terms, query.limit) ?? match, query.filter, query.now, query.limit);
+    const kept = this.#withoutCommonTerms(terms, query.limit);
+    return this.#store.searchTextSoon(kept?.match ?? match, query.filter, query.now, query.limit, kept?.matches);
   }
 
   /**
-   * The query without its very common terms, or null to keep it whole. A term is dropped only when it matches
-   * more memories than the channel returns: then its near-zero-scored matches would be an arbitrary cut
-   * anyway, while in a small store the common term ("postgres" in most of 20 notes) still lists what exists.
+   * The query without its very common terms (the whole query when none is), with an upper bound of how many
+   * memories it matches; null for a single term (not counted). A term is dropped only when it matches more
+   * memories than the channel returns: then its near-zero-scored matches would be an arbitrary cut anyway,
+   * while in a small store the common term ("postgres" in most of 20 notes) still lists what exists.
    */
-  #withoutCommonTerms(terms: readonly string[], limit: number): string | null {
+  #withoutCommonTerms(terms: readonly string[], limit: number): { match: string; matches: number } | null {
     if (terms.length < 2) return null;
     const { docs, counts } = this.#store.termStats(terms);
     const common = (n: number) => n > COMMON_TERM_SHARE * docs && n > limit;
-    const rare = terms.filter((_, i) => !common(counts[i]!));
-    return rare.length > 0 && rare.length < terms.length ? rare.join(" OR ") : null;
+    const rare = terms.map((term, i) => ({ term, n: counts[i]! })).filter((t) => !common(t.n));
+    const kept = rare.length > 0 ? rare : terms.map((term, i) => ({ term, n: counts[i]! }));
+    return { match: kept.map((t) => t.term).join(" OR "), matches: kept.reduce((sum, t) => sum + t.n, 0) };
   }
 }

@@ -25,9 +25,9 @@ self.onmessage = (event: MessageEvent<SearchRequest>) => {
       db = openReader(req.path);
       generation = req.generation;
     }
-    const seen = { rate: req.rate };
-    const hits = ftsSearch(db, req.match, req.where, req.limit, seen);
-    reply = { id: req.id, hits, rate: seen.rate };
+    const seen = { rate: req.rate, measured: req.measured ?? false };
+    const hits = ftsSearch(db, req.match, req.where, req.limit, seen, req.matches);
+    reply = { id: req.id, hits, rate: seen.rate, measured: seen.measured };
   } catch (err) {
     reply = { id: req.id, error: err instanceof Error ? err.message : String(err) };
   }

@@ -66,7 +66,16 @@ export function ftsDelete(db: Database, seq: number): void {
 /** What a search with one filter learned of it: the share of the best matches that passed. */
 export interface PassRate {
   rate: number;
+  /** Whether a search measured it (else `rate` is the first guess, 1). */
+  measured?: boolean;
 }
+
+/**
+ * From this many matches a round of ranking costs more than reading many rows: a search whose filter's pass
+ * rate is not yet known starts at {@link MIN_PASS_RATE}'s `k` instead of widening round by round. A cold
+ * `cairn recall` at 1M memories ranked ~125k matches twice (k 75, then 313: ~210 ms each).
+ */
+export const MANY_MATCHES = 20_000;
 
 /** Pass rates per filter (SqlWhere.key), for the 16 filters searched most recently. */
 export class PassRates {
@@ -90,7 +99,7 @@ export class PassRates {
  * Each round ranks every match again (BM25 costs ~1.3 µs a match: 5–25 ms for a common-word query at 100k),
  * so `seen` carries the pass rate an earlier search with the same filter met, and the first `k` allows for it.
  */
-export function ftsSearch(db: Database, match: string, where: SqlWhere, limit: number, seen?: PassRate): Array<{ row: MemoryRow; rank: number }> {
+export function ftsSearch(db: Database, match: string, where: SqlWhere, limit: number, seen?: PassRate, matches = 0): Array<{ row: MemoryRow; rank: number }> {
   const ranked = db.query(`SELECT rowid AS seq, ${BM25} AS rank FROM memories_fts WHERE memories_fts MATCH ? ORDER BY rank LIMIT ?`);
   const kept: Array<{ seq: number; rank: number }> = [];
   const checked = new Set<number>();
@@ -98,7 +107,8 @@ export function ftsSearch(db: Database, match: string, where: SqlWhere, limit: n
   // to the filter's pass rate, so a larger first guess only ranks and checks rows that are never returned
   // (×4 here cost ~0.7 ms of a 1.8 ms recall at 10k).
   const base = Math.max(Math.ceil(limit * 1.5), 40);
-  for (let k = Math.ceil(base / Math.min(1, Math.max(seen?.rate ?? 1, MIN_PASS_RATE))); ; ) {
+  const rate = !seen?.measured && matches >= MANY_MATCHES ? MIN_PASS_RATE : (seen?.rate ?? 1);
+  for (let k = Math.ceil(base / Math.min(1, Math.max(rate, MIN_PASS_RATE))); ; ) {
     const top = ranked.all(match, k) as Array<{ seq: number; rank: number }>;
     // Only matches not checked in an earlier round: a selective filter would otherwise re-check the same rows.
     const fresh = top.filter((t) => !checked.has(t.seq));
@@ -112,7 +122,7 @@ export function ftsSearch(db: Database, match: string, where: SqlWhere, limit: n
     k = Math.ceil(Math.max(k * 4, passRate > 0 ? (limit / passRate) * 1.5 : k * 16));
   }
   // A rate from a handful of rows says little.
-  if (seen && checked.size >= 20) seen.rate = kept.length / checked.size;
+  if (seen && checked.size >= 20) Object.assign(seen, { rate: kept.length / checked.size, measured: true });
   // Full rows only for what can be returned: the best `limit` by rank plus any tied with the last of them
   // (ties go to the newer memory, which needs the row). A cold process pays a page fault per row read.
   kept.sort((a, b) => a.rank - b.rank);

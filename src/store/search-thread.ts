@@ -32,9 +32,13 @@ export interface SearchRequest {
   where: SqlWhere;
   limit: number;
   rate: number;
+  /** Whether `rate` was measured (fts.ts PassRate). */
+  measured?: boolean;
+  /** The caller's count of matches (an upper bound; absent: not counted). */
+  matches?: number;
 }
 
-export type SearchReply = { id: number; hits: Array<{ row: MemoryRow; rank: number }>; rate: number } | { id: number; error: string };
+export type SearchReply = { id: number; hits: Array<{ row: MemoryRow; rank: number }>; rate: number; measured: boolean } | { id: number; error: string };
 
 /** Where the worker's entry is: beside this file from source, under the bundle's root in the compiled binary. */
 function workerUrl(): string {

@@ -348,10 +348,10 @@ export class SqliteStore implements Store {
     return sessionNeighbours(this.#db, ids);
   }
 
-  searchText(match: string, filter: MemoryFilter, now: number, limit: number): TextHit[] {
+  searchText(match: string, filter: MemoryFilter, now: number, limit: number, matches?: number): TextHit[] {
     this.#fts.flush(this.#db);
     const where = filterToSql(filter, now, this.#codec);
-    return ftsSearch(this.#db, this.#codec.indexQuery(match), where, limit, this.#passRates.of(where.key)).map((h) => ({
+    return ftsSearch(this.#db, this.#codec.indexQuery(match), where, limit, this.#passRates.of(where.key), matches).map((h) => ({
       memory: rowToMemory(h.row, this.#codec),
       score: -h.rank,
     }));
@@ -367,19 +367,19 @@ export class SqliteStore implements Store {
    * meanwhile (the same rows, in the same order). Inside a transaction, or once the thread failed, it searches
    * here: the thread sees only committed rows, and a failure there costs speed, never results.
    */
-  async searchTextSoon(match: string, filter: MemoryFilter, now: number, limit: number): Promise<TextHit[]> {
+  async searchTextSoon(match: string, filter: MemoryFilter, now: number, limit: number, matches = 0): Promise<TextHit[]> {
     const thread = this.#searchThread;
     const db = this.#db; // reopened first if the file was replaced, so the generation below is current
-    if (thread === null || db.inTransaction) return this.searchText(match, filter, now, limit);
+    if (thread === null || db.inTransaction) return this.searchText(match, filter, now, limit, matches);
     const where = filterToSql(filter, now, this.#codec);
     const seen = this.#passRates.of(where.key);
-    const request = { path: this.location, generation: this.#live.generation, match: this.#codec.indexQuery(match), where, limit, rate: seen.rate };
+    const request = { path: this.location, generation: this.#live.generation, match: this.#codec.indexQuery(match), where, limit, rate: seen.rate, measured: seen.measured ?? false, matches };
     const reply = await thread.searchOrClose(request);
     if (reply === null) {
       if (this.#searchThread === thread) this.#searchThread = null;
-      return this.searchText(match, filter, now, limit);
+      return this.searchText(match, filter, now, limit, matches);
     }
-    seen.rate = reply.rate;
+    Object.assign(seen, { rate: reply.rate, measured: reply.measured });
     return reply.hits.map((h) => ({ memory: rowToMemory(h.row, this.#codec), score: -h.rank }));
   }
 

@@ -158,8 +158,11 @@ export interface Store {
   sessionNeighbours(ids: readonly string[]): Map<string, { prev: string | null; next: string | null }>;
   /** Full-text search; `match` must already be a safe FTS5 expression. */
   searchText(match: string, filter: MemoryFilter, now: number, limit: number): TextHit[];
-  /** {@link searchText}, off the caller's thread where the store runs a search thread. */
-  searchTextSoon(match: string, filter: MemoryFilter, now: number, limit: number): Promise<TextHit[]>;
+  /**
+   * {@link searchText}, off the caller's thread where the store runs a search thread. `matches`, when the caller
+   * counted them (an upper bound is fine), lets a search over many matches rank them once.
+   */
+  searchTextSoon(match: string, filter: MemoryFilter, now: number, limit: number, matches?: number): Promise<TextHit[]>;
   /** The memories among `ids` that pass `filter`, in no particular order. */
   getMany(ids: readonly string[], filter: MemoryFilter, now: number): Memory[];
   /** How many memories exist, and how many each safe FTS5 expression matches (all statuses and scopes). */
