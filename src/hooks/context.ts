@@ -8,7 +8,7 @@ import { detectProjectKey } from "../config/project.ts";
 import { startEmbedWorker } from "../embed-worker.ts";
 import type { Engine } from "../engine/engine.ts";
 import type { SqliteStore } from "../store/sqlite-store.ts";
-import { WRITE_WAIT_MS } from "./deadlines.ts";
+import { LOCK_WAIT_MS, WRITE_WAIT_MS } from "./deadlines.ts";
 import { appendHookLog } from "./log.ts";
 
 /** The engine and SQLite modules, loaded by {@link HookContext.ready} only for events that need memory. */
@@ -135,7 +135,7 @@ export class HookContext {
       const savedIn = createStoreIfConfigured(this.paths.dbFile, this.paths.configFile);
       if (savedIn) appendHookLog(this.paths.dataDir, `created an encrypted store (newStores: encrypted); its key: ${savedIn}`);
     }
-    return new Store(this.paths.dbFile, { writeWaitMs: WRITE_WAIT_MS.cold });
+    return new Store(this.paths.dbFile, { writeWaitMs: WRITE_WAIT_MS.cold, lockWaitMs: LOCK_WAIT_MS.cold });
   }
 
   /**

@@ -44,3 +44,10 @@ export function daemonDeadline(event: HookEvent): number {
  * logged. SQLite waits synchronously: in the daemon that stalls every session's hooks, so it waits less.
  */
 export const WRITE_WAIT_MS = { warm: 100, cold: 500 } as const;
+
+/**
+ * How long any of a hook's reads (and the store's open) waits for another process's lock before the event
+ * gives up (answering nothing, logged). SQLite waits synchronously, past the reach of the event's watchdog:
+ * unbounded (10 s), a database held by a stopped process stalled a cold prompt hook for 13.6 s.
+ */
+export const LOCK_WAIT_MS = { warm: 1000, cold: 500 } as const;

@@ -8,7 +8,7 @@
 import type { Database } from "bun:sqlite";
 import { CairnError } from "../errors.ts";
 import { log } from "../log.ts";
-import { BUSY_TIMEOUT_MS, isBusy } from "./db.ts";
+import { isBusy, restoreBusyTimeout } from "./db.ts";
 import type { LiveDatabase } from "./live-db.ts";
 import { writeFailure } from "./write-access.ts";
 
@@ -61,7 +61,7 @@ export class AccessCounts {
       if (isBusy(err)) log.debug("access tracking skipped: the database is busy with another writer");
       else if (!this.#skip(writeFailure(err, this.#location) ?? err)) throw err;
     } finally {
-      db.run(`PRAGMA busy_timeout = ${BUSY_TIMEOUT_MS}`);
+      restoreBusyTimeout(db);
     }
   }
 

@@ -15,6 +15,17 @@ export const CACHE_KIB = -16_000;
 /** Why each read-only connection was opened that way: its writes are refused with this error, up front. */
 const refusals = new WeakMap<Database, CairnError>();
 
+/** Connections opened with a shorter wait for other processes' locks than {@link BUSY_TIMEOUT_MS}. */
+const lockWaits = new WeakMap<Database, number>();
+
+/**
+ * Puts `db`'s wait for other processes' locks back to what it was opened with, after an operation waited
+ * differently (a bounded write, a checkpoint).
+ */
+export function restoreBusyTimeout(db: Database): void {
+  db.run(`PRAGMA busy_timeout = ${lockWaits.get(db) ?? BUSY_TIMEOUT_MS}`);
+}
+
 /** The error every write on `db` gets, when it was opened read-only (see {@link openDatabase}); else null. */
 export function writeRefusal(db: Database): CairnError | null {
   return refusals.get(db) ?? null;
@@ -28,10 +39,10 @@ export function writeRefusal(db: Database): CairnError | null {
  * read-only directory, file or disk) or whose disk is too full to open it is opened read-only, and
  * {@link writeRefusal} says why: reads work, writes fail up front with DB_READ_ONLY or DB_FULL.
  */
-export function openDatabase(path: string, opts: { readOnly?: boolean } = {}): Database {
-  if (opts.readOnly && path !== ":memory:") return openRefusingWrites(path, readOnlyError(path, "it was opened for reading only"));
+export function openDatabase(path: string, opts: { readOnly?: boolean; lockWaitMs?: number } = {}): Database {
+  if (opts.readOnly && path !== ":memory:") return openRefusingWrites(path, readOnlyError(path, "it was opened for reading only"), opts.lockWaitMs);
   const readOnly = path === ":memory:" ? null : prepareFile(path);
-  if (readOnly) return openRefusingWrites(path, readOnly);
+  if (readOnly) return openRefusingWrites(path, readOnly, opts.lockWaitMs);
   let db: Database;
   try {
     db = new Database(path, { create: true, strict: true });
@@ -39,8 +50,8 @@ export function openDatabase(path: string, opts: { readOnly?: boolean } = {}): D
     throw writeFailure(err, path) ?? cairnError("DB_OPEN", [path, describeError(err)], err);
   }
   try {
-    db.run(`PRAGMA busy_timeout = ${BUSY_TIMEOUT_MS}`);
-    if (path !== ":memory:") withBusyRetry(() => db.run("PRAGMA journal_mode = WAL"));
+    waitForLocks(db, opts.lockWaitMs);
+    if (path !== ":memory:") boundedOrRetried(opts.lockWaitMs, () => db.run("PRAGMA journal_mode = WAL"));
     configure(db);
   } catch (err) {
     db.close();
@@ -99,7 +110,27 @@ function mmapSize(path: string): number {
   }
 }
 
-function openRefusingWrites(path: string, refusal: CairnError): Database {
+/**
+ * Sets how long `db` waits for other processes' locks: {@link BUSY_TIMEOUT_MS}, or `lockWaitMs` for a caller on
+ * a clock (a hook). SQLite waits synchronously, so no timer of the caller's can fire meanwhile: a hook whose
+ * read met a database locked by a stopped process stalled its agent for the whole wait (13.6 s measured).
+ */
+function waitForLocks(db: Database, lockWaitMs: number | undefined): void {
+  if (lockWaitMs !== undefined) lockWaits.set(db, lockWaitMs);
+  restoreBusyTimeout(db);
+}
+
+/** `fn` once within the bounded wait (DB_BUSY past it), or retried as {@link withBusyRetry} does. */
+function boundedOrRetried<T>(lockWaitMs: number | undefined, fn: () => T): T {
+  if (lockWaitMs === undefined) return withBusyRetry(fn);
+  try {
+    return fn();
+  } catch (err) {
+    throw isBusy(err) ? cairnError("DB_BUSY", [lockWaitMs], err) : err;
+  }
+}
+
+function openRefusingWrites(path: string, refusal: CairnError, lockWaitMs?: number): Database {
   let db: Database;
   try {
     db = openReadOnly(path);
@@ -108,7 +139,7 @@ function openRefusingWrites(path: string, refusal: CairnError): Database {
     const [file, why, dir] = refusal.args;
     throw cairnError(refusal.code, [file ?? path, `${why}; reading failed too: ${describeError(err)}`, dir ?? ""], err);
   }
-  db.run(`PRAGMA busy_timeout = ${BUSY_TIMEOUT_MS}`);
+  waitForLocks(db, lockWaitMs);
   configure(db);
   refusals.set(db, refusal);
   return db;

@@ -8,7 +8,7 @@
 import type { Database } from "bun:sqlite";
 import { existsSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
-import { BUSY_TIMEOUT_MS } from "./db.ts";
+import { restoreBusyTimeout } from "./db.ts";
 import type { PendingErasure } from "./store.ts";
 
 /** How long a purge (or a process finishing one) waits for readers before leaving the erasure pending. */
@@ -54,7 +54,7 @@ export function truncateWal(db: Database): boolean {
   } catch {
     return false;
   } finally {
-    db.run(`PRAGMA busy_timeout = ${BUSY_TIMEOUT_MS}`);
+    restoreBusyTimeout(db);
   }
 }
 

@@ -9,7 +9,7 @@ import { assertKeyCheck, type EncryptionRecord, readEncryption } from "./encrypt
 import { assertKeyUnchanged } from "./checked-write.ts";
 import { type CodecOptions, codecAtOpen } from "./open-codec.ts";
 import { recode, type RecodeProgress, type RecodeReport } from "./recode.ts";
-import { BUSY_TIMEOUT_MS, CACHE_KIB, isBusy, leaveMapToReader, openDatabase, writeTransaction } from "./db.ts";
+import { CACHE_KIB, isBusy, leaveMapToReader, openDatabase, restoreBusyTimeout, writeTransaction } from "./db.ts";
 import { LiveDatabase, type LiveOptions } from "./live-db.ts";
 import { CairnError, cairnError } from "../errors.ts";
 import { writeFailure } from "./write-access.ts";
@@ -50,6 +50,11 @@ export interface StoreOptions extends LiveOptions, CodecOptions {
    * (hooks): SQLite's wait is synchronous, so the default (10 s, retried) would stall a whole process.
    */
   writeWaitMs?: number;
+  /**
+   * Bounds every wait for another process's lock, reads and the open included: one attempt, then DB_BUSY.
+   * For callers on a clock (hooks), which would otherwise wait up to 10 s where no timer of theirs can fire.
+   */
+  lockWaitMs?: number;
   /**
    * Run keyword searches on a second thread (search-thread.ts) when the database file is at least this many
    * bytes at open: for long-lived processes, which search often ({@link SEARCH_THREAD_FROM}).
@@ -107,7 +112,7 @@ export class SqliteStore implements Store {
    * was replaced) the record must still match, or a process holding the old key would write with it.
    */
   #openChecked(path: string, opts: StoreOptions): Database {
-    const db = openMigrated(path, opts.readOnly === true);
+    const db = openMigrated(path, opts.readOnly === true, opts.lockWaitMs);
     if (this.#searchThread) leaveMapToReader(db);
     try {
       if (!this.#opened) {
@@ -205,7 +210,7 @@ export class SqliteStore implements Store {
       // A read-only or full disk reads as such here too, as in writeTransaction.
       throw writeFailure(err, db.filename) ?? err;
     } finally {
-      db.run(`PRAGMA busy_timeout = ${BUSY_TIMEOUT_MS}`);
+      restoreBusyTimeout(db);
     }
   }
 
@@ -487,8 +492,8 @@ export class SqliteStore implements Store {
 }
 
 /** Opens the database at `path` and migrates it to the latest schema. */
-function openMigrated(path: string, readOnly: boolean): Database {
-  const db = openDatabase(path, { readOnly });
+function openMigrated(path: string, readOnly: boolean, lockWaitMs: number | undefined): Database {
+  const db = openDatabase(path, { readOnly, ...(lockWaitMs === undefined ? {} : { lockWaitMs }) });
   try {
     migrate(db);
   } catch (err) {

@@ -7,7 +7,7 @@ import { existsSync } from "node:fs";
 import { createStoreIfConfigured } from "../../keys/new-store.ts";
 import { SqliteStore } from "../../store/sqlite-store.ts";
 import { SEARCH_THREAD_FROM } from "../../store/search-thread.ts";
-import { WRITE_WAIT_MS } from "../deadlines.ts";
+import { LOCK_WAIT_MS, WRITE_WAIT_MS } from "../deadlines.ts";
 
 export class StoreHolder {
   readonly #file: string;
@@ -22,7 +22,7 @@ export class StoreHolder {
   /** The open store, opened (and created if need be, encrypted when the configuration says so) on first use. */
   get(): SqliteStore {
     if (!this.#store) createStoreIfConfigured(this.#file, this.#configFile);
-    this.#store ??= new SqliteStore(this.#file, { verifyBeforeWrite: true, searchThreadFrom: SEARCH_THREAD_FROM, writeWaitMs: WRITE_WAIT_MS.warm });
+    this.#store ??= new SqliteStore(this.#file, { verifyBeforeWrite: true, searchThreadFrom: SEARCH_THREAD_FROM, writeWaitMs: WRITE_WAIT_MS.warm, lockWaitMs: LOCK_WAIT_MS.warm });
     return this.#store;
   }
 
