@@ -96,21 +96,21 @@ class ParseThread {
 export function* parsedLines(lines: Iterable<RawLine>, context: ParseContext, threadFrom = THREAD_FROM): Generator<ParsedLine | null> {
   const source = lines[Symbol.iterator]();
   let lineNo = 0;
-  const next = (): IteratorResult<RawLine> => source.next();
-  for (let r = lineNo < threadFrom ? next() : null; r !== null; r = lineNo < threadFrom ? next() : null) {
+  const rest = function* () {
+    for (let r = source.next(); !r.done; r = source.next()) yield parseImportLine(context, r.value, ++lineNo);
+  };
+  while (lineNo < threadFrom) {
+    const r = source.next();
     if (r.done) return;
     yield parseImportLine(context, r.value, ++lineNo);
   }
   const thread = ParseThread.start(context);
-  if (thread === null) {
-    for (let r = next(); !r.done; r = next()) yield parseImportLine(context, r.value, ++lineNo);
-    return;
-  }
+  if (thread === null) return yield* rest();
   try {
     const sent: Array<{ first: number; lines: RawLine[] }> = [];
     const send = (): void => {
       const batch: RawLine[] = [];
-      for (let r = batch.length < BATCH ? next() : null; r !== null && !r.done; r = batch.length < BATCH ? next() : null) batch.push(r.value);
+      for (let r = source.next(); !r.done; r = batch.length < BATCH ? source.next() : { done: true, value: undefined }) batch.push(r.value);
       if (batch.length === 0) return;
       sent.push({ first: lineNo + 1, lines: batch });
       lineNo += batch.length;
@@ -123,8 +123,7 @@ export function* parsedLines(lines: Iterable<RawLine>, context: ParseContext, th
       if (reply === null || reply === "ready") {
         log.warn("import parse thread did not answer; reading the remaining lines in process");
         for (const b of [batch, ...sent]) for (const [i, raw] of b.lines.entries()) yield parseImportLine(context, raw, b.first + i);
-        for (let r = next(); !r.done; r = next()) yield parseImportLine(context, r.value, ++lineNo);
-        return;
+        return yield* rest();
       }
       // The worker reads the next batch while this one is written.
       send();
