@@ -183,21 +183,20 @@ const CLEAN_MAX_CHARS = 4096;
  * may be passed: the set holds what a scan here would also leave as it is.
  */
 export function markClean(texts: readonly string[]): void {
-  for (const text of texts) {
-    if (text.length > CLEAN_MAX_CHARS) continue;
-    if (clean.size >= 2048) clean.clear();
-    clean.add(text);
-  }
+  for (const text of texts) keepClean(text);
+}
+
+function keepClean(text: string): void {
+  if (text.length > CLEAN_MAX_CHARS) return;
+  if (clean.size >= 2048) clean.clear();
+  clean.add(text);
 }
 
 /** Replaces every secret in `text` by `[REDACTED:<kind>]` and reports what it removed. */
 export function redactSecrets(text: string): RedactResult {
   if (clean.has(text)) return { text, redactions: [] };
   const result = scan(text);
-  if (result.redactions.length === 0 && text.length <= CLEAN_MAX_CHARS) {
-    if (clean.size >= 2048) clean.clear();
-    clean.add(text);
-  }
+  if (result.redactions.length === 0) keepClean(text);
   return result;
 }
 

@@ -39,8 +39,9 @@ export class KeywordChannel implements RetrievalChannel {
     if (terms.length < 2) return null;
     const { docs, counts } = this.#store.termStats(terms);
     const common = (n: number) => n > COMMON_TERM_SHARE * docs && n > limit;
-    const rare = terms.map((term, i) => ({ term, n: counts[i]! })).filter((t) => !common(t.n));
-    const kept = rare.length > 0 ? rare : terms.map((term, i) => ({ term, n: counts[i]! }));
+    const all = terms.map((term, i) => ({ term, n: counts[i]! }));
+    const rare = all.filter((t) => !common(t.n));
+    const kept = rare.length > 0 ? rare : all;
     return { match: kept.map((t) => t.term).join(" OR "), matches: kept.reduce((sum, t) => sum + t.n, 0) };
   }
 }

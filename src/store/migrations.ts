@@ -4,7 +4,7 @@
  */
 import type { Database } from "bun:sqlite";
 import { cairnError } from "../errors.ts";
-import { writeTransaction } from "./db.ts";
+import { openDatabase, writeTransaction } from "./db.ts";
 import { backfillChain } from "./audit-chain.ts";
 import { vectorsToInt8 } from "./migrate-vectors-int8.ts";
 import { rekeyPathProjects } from "./project-keys.ts";
@@ -302,4 +302,16 @@ export function migrate(db: Database, target: number = SCHEMA_VERSION): number {
     }
     return schemaVersion(db);
   });
+}
+
+/** Opens the database at `path` (see {@link openDatabase}) and migrates it to the latest schema. */
+export function openMigrated(path: string, opts: { readOnly: boolean; lockWaitMs: number | undefined }): Database {
+  const db = openDatabase(path, opts);
+  try {
+    migrate(db);
+  } catch (err) {
+    db.close();
+    throw err;
+  }
+  return db;
 }

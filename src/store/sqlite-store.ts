@@ -9,7 +9,7 @@ import { assertKeyCheck, type EncryptionRecord, readEncryption } from "./encrypt
 import { assertKeyUnchanged } from "./checked-write.ts";
 import { type CodecOptions, codecAtOpen } from "./open-codec.ts";
 import { recode, type RecodeProgress, type RecodeReport } from "./recode.ts";
-import { CACHE_KIB, isBusy, leaveMapToReader, openDatabase, restoreBusyTimeout, writeTransaction } from "./db.ts";
+import { CACHE_KIB, isBusy, leaveMapToReader, restoreBusyTimeout, writeTransaction } from "./db.ts";
 import { LiveDatabase, type LiveOptions } from "./live-db.ts";
 import { CairnError, cairnError } from "../errors.ts";
 import { writeFailure } from "./write-access.ts";
@@ -22,7 +22,7 @@ import { AccessCounts } from "./access-counts.ts";
 import { prefetch } from "./prefetch.ts";
 import { hasProject, projectAliases, projectCounts } from "./project-keys.ts";
 import { checkIntegrity } from "./integrity.ts";
-import { migrate } from "./migrations.ts";
+import { openMigrated } from "./migrations.ts";
 import { INSERT_SQL, MEMORY_COLUMNS, type MemoryRow, memoryValues, UPDATE_SQL, rowToMemory, storedProject, storedTag } from "./rows.ts";
 import { scrubDeleted } from "./scrub.ts";
 import { finishPending, readPending } from "./pending-erasure.ts";
@@ -112,7 +112,7 @@ export class SqliteStore implements Store {
    * was replaced) the record must still match, or a process holding the old key would write with it.
    */
   #openChecked(path: string, opts: StoreOptions): Database {
-    const db = openMigrated(path, opts.readOnly === true, opts.lockWaitMs);
+    const db = openMigrated(path, { readOnly: opts.readOnly === true, lockWaitMs: opts.lockWaitMs });
     if (this.#searchThread) leaveMapToReader(db);
     try {
       if (!this.#opened) {
@@ -489,16 +489,4 @@ export class SqliteStore implements Store {
     const stmt = this.#db.query("INSERT OR IGNORE INTO memory_tags (tag, memory_seq) VALUES (?, ?)");
     for (const tag of tags) stmt.run(storedTag(this.#codec, tag), seq);
   }
-}
-
-/** Opens the database at `path` and migrates it to the latest schema. */
-function openMigrated(path: string, readOnly: boolean, lockWaitMs: number | undefined): Database {
-  const db = openDatabase(path, { readOnly, ...(lockWaitMs === undefined ? {} : { lockWaitMs }) });
-  try {
-    migrate(db);
-  } catch (err) {
-    db.close();
-    throw err;
-  }
-  return db;
 }
