@@ -66,7 +66,8 @@ interface SizeResult {
   bytes_per_memory: { database: number; index: number; total: number };
   cold_recall_ms: Record<string, { p50: number; min: number }>;
   mcp: { mode: string; p50_ms: number; p95_ms: number; rss_mb: number; rss_anon_mb: number; first_call_ms: number };
-  locomo: Record<string, { questions: number; r10: number }>;
+  /** R@10 of the mixed-in conversations' questions, and how long each MCP recall took (their sessions and dates take paths generated notes do not). */
+  locomo: Record<string, { questions: number; r10: number; p50_ms: number; p95_ms: number }>;
 }
 
 /** Bytes per memory of the database and of the vector index files (`vectors-*.idx`) in its directory. */
@@ -202,12 +203,15 @@ async function askLocomo(home: string, cwd: string, env: Record<string, string |
   const p = new McpProcess(BIN, { home, cwd, env: env as Record<string, string> });
   let sum = 0;
   let n = 0;
+  const rtts: number[] = [];
   try {
     await p.initialize();
     for (const t of targets) {
       progress(`locomo ${mode}: ${t.conv.id} (${t.conv.questions.length} questions) in ${t.project}`);
       for (const q of t.conv.questions) {
+        const started = performance.now();
         const r = await p.call("recall", { query: q.question, limit: 10, mode, project: t.project, budget: 100_000 });
+        rtts.push(performance.now() - started);
         const ranked = (r.result.structuredContent.results as Array<{ id: string }>).map((hit) => t.turnsOf.get(hit.id) ?? []);
         sum += scoreQuestion(q.category, ranked, q.evidence).turn[10]!;
         n++;
@@ -217,7 +221,8 @@ async function askLocomo(home: string, cwd: string, env: Record<string, string |
     p.closeStdin();
     await p.exited;
   }
-  return { questions: n, r10: round((100 * sum) / n, 1) };
+  const pc = percentiles(rtts);
+  return { questions: n, r10: round((100 * sum) / n, 1), p50_ms: round(pc.p50, 2), p95_ms: round(pc.p95, 2) };
 }
 
 const results: SizeResult[] = [];
@@ -236,6 +241,6 @@ if (values.json) {
     console.log(`  on disk       ${b.total} bytes per memory (database ${b.database} + vector index file ${b.index})`);
     for (const [mode, c] of Object.entries(r.cold_recall_ms)) console.log(`  cold recall   ${mode.padEnd(17)} median ${c.p50} ms (best ${c.min} ms)`);
     console.log(`  mcp recall    ${r.mcp.mode} p50 ${r.mcp.p50_ms} ms, p95 ${r.mcp.p95_ms} ms (first ${r.mcp.first_call_ms} ms); server RSS ${r.mcp.rss_mb} MB (anonymous ${r.mcp.rss_anon_mb}; the rest is mapped files: database, index, binary)`);
-    for (const [mode, l] of Object.entries(r.locomo)) console.log(`  LoCoMo R@10   ${mode.padEnd(8)} ${l.r10} (${l.questions} questions)`);
+    for (const [mode, l] of Object.entries(r.locomo)) console.log(`  LoCoMo R@10   ${mode.padEnd(8)} ${l.r10} (${l.questions} questions; mcp recall p50 ${l.p50_ms} ms, p95 ${l.p95_ms} ms)`);
   }
 }

@@ -73,6 +73,7 @@ export function openRuntime(role: Role, opts: RuntimeOptions): Runtime {
   // A one-shot command embeds its query through the warm hook daemon when one runs (cli/warm-embedder.ts).
   const retrieval = buildRetrieval(store, paths, config, { oneShot: !preset.longLived });
   let wrote = false;
+  let measured = false;
   const engine = new Engine({
     store,
     project: detectProjectKey(),
@@ -95,7 +96,10 @@ export function openRuntime(role: Role, opts: RuntimeOptions): Runtime {
     retrieval,
     betweenRequests(quiet = true) {
       if (engine.pendingErasure()) engine.finishErasure();
-      if (quiet) store.checkIntegrityNow();
+      if (!quiet) return;
+      store.checkIntegrityNow();
+      // Once per process (retried while busy): a store grown by one-shot writes gets its planner statistics.
+      if (!measured) measured = store.refreshPlannerStats();
     },
     async close() {
       try {

@@ -312,6 +312,11 @@ export class Engine {
     return this.#ctx.store.check();
   }
 
+  /** Measures grown tables for the query planner (store/planner-stats.ts); false when busy or read-only. */
+  refreshPlannerStats(): boolean {
+    return this.#ctx.store.refreshPlannerStats();
+  }
+
   /**
    * All-or-nothing JSONL import (see import.ts): the whole text, or lines read as the import goes (constant
    * memory). Loaded on demand, as only imports need its schema.

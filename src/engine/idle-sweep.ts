@@ -8,11 +8,13 @@ import type { Engine } from "./engine.ts";
 
 /**
  * What a long-lived process does when quiet: the retention sweep, then folding near-copies together (never
- * same-error groups: those wait for `cairn consolidate`). The audit actors are "sweep" and "consolidate".
+ * same-error groups: those wait for `cairn consolidate`), then the planner's statistics for tables that grew.
+ * The audit actors are "sweep" and "consolidate".
  */
 export function idleWork(engine: Engine): void {
   engine.sweep({ actor: "sweep" });
   engine.consolidate({ allProjects: true, reasons: ["near-copies"], actor: "consolidate", limit: IDLE_CONSOLIDATE_SCAN });
+  engine.refreshPlannerStats();
 }
 
 /** The quiet time before idle work, from `CAIRN_IDLE_WORK_MS` (tests shorten it), else the default. */

@@ -69,6 +69,8 @@ export function importJsonl(ctx: EngineContext, source: string | Iterable<RawLin
       report.links++;
     }
   }, { bulk: true });
+  // Many new rows: the planner measures them now, not in the next long-lived process's quiet moment.
+  if (report.created > 0) store.refreshPlannerStats();
   return report;
 }
 

@@ -75,11 +75,20 @@ export function rowsBySeq(db: Database, seqs: readonly number[], where: SqlWhere
     .all(JSON.stringify(seqs), ...where.params) as MemoryRow[];
 }
 
-/** The rows among `ids` (public UUIDs) that pass `where`; one statement for any number of ids, like {@link rowsBySeq}. */
+/**
+ * The rows among `ids` (public UUIDs) that pass `where`; one statement for any number of ids, like
+ * {@link rowsBySeq}: one seek of the id index (the UNIQUE constraint's) per listed id, the join order and index
+ * fixed. Written as `m.id IN (…)`, a planner without statistics walked memories_scope for the filter instead
+ * (45 ms for 30 ids in a 13k-memory project of a 100k store, against 0.1 ms), and one that had measured an
+ * almost empty table walked memories_session for each id.
+ */
 export function rowsById(db: Database, ids: readonly string[], where: SqlWhere): MemoryRow[] {
-  return db
-    .query(`SELECT ${MEMORY_COLUMNS} FROM memories m WHERE m.id IN (SELECT value FROM json_each(?)) AND ${where.sql}`)
-    .all(JSON.stringify(ids), ...where.params) as MemoryRow[];
+  return db.query(rowsByIdSql(where)).all(JSON.stringify([...new Set(ids)]), ...where.params) as MemoryRow[];
+}
+
+/** The statement of {@link rowsById} (its plan is tested). */
+export function rowsByIdSql(where: SqlWhere): string {
+  return `SELECT ${MEMORY_COLUMNS} FROM json_each(?) j CROSS JOIN memories m INDEXED BY sqlite_autoindex_memories_1 ON m.id = j.value WHERE ${where.sql}`;
 }
 
 /** The ids among `seqs` that pass `where`, without reading the rows' other columns (cheap for long lists). */

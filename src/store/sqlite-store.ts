@@ -15,6 +15,7 @@ import { CairnError, cairnError } from "../errors.ts";
 import { writeFailure } from "./write-access.ts";
 import { sealLogsOf } from "../log-file.ts";
 import { filterToSql, rowsById } from "./filter-sql.ts";
+import { refreshPlannerStats } from "./planner-stats.ts";
 import { edgesOf, insertEdge, type Link, linksOf } from "./edges.ts";
 import { CANONICAL_PREFIX_INDEX, canonicalMatch } from "./canonical-prefix.ts";
 import { FtsBatch, ftsDelete, ftsInsert, ftsSearch, PassRates } from "./fts.ts";
@@ -473,6 +474,10 @@ export class SqliteStore implements Store {
    */
   checkIntegrityNow(): void {
     this.#live.checkNow();
+  }
+
+  refreshPlannerStats(): boolean {
+    return refreshPlannerStats(this.#db);
   }
 
   close(): void {

@@ -189,5 +189,10 @@ export interface Store {
   /** Memories created per UTC day and type (every status), oldest day first. */
   createdByDay(): DayCount[];
   check(): IntegrityReport;
+  /**
+   * Measures tables for the query planner where they grew or never were (planner-stats.ts); false when it
+   * could not (busy, read-only). For quiet moments and after bulk writes.
+   */
+  refreshPlannerStats(): boolean;
   close(): void;
 }
