@@ -103,6 +103,27 @@ describe("on write", () => {
     expect([engine.get(a!.id).status, engine.get(b!.id).status]).toEqual(["active", "active"]);
   });
 
+  test("a loose signal (a change cue and a shared word) is reported for the closest memory only, a specific one for each", () => {
+    const { engine, advance } = testEngine();
+    const olds = ["Staging deploys run from the deploy-staging job in CI.", "Production deploys need two approvals in the release channel.", "Every deploy job posts a summary to the releases channel."];
+    const next = "Deploys now run through Argo CD.";
+    // Compared one by one, each would be flagged.
+    expect(olds.map((o) => changeOf(o, next))).toEqual(olds.map(() => ({ relation: "update", reason: "states a change to it", confident: false, loose: true })));
+    const stored = olds.map((content) => engine.remember({ content, type: "fact" }).id);
+    advance(DAY);
+    const flagged = engine.remember({ content: next, type: "decision" }).conflicts ?? [];
+    expect(flagged.length).toBe(1);
+    expect(stored).toContain(flagged[0]!.id);
+
+    // Another version of a named thing points at each memory holding it: not loose, every one is reported.
+    const runtimes = ["The API service runs on Node 18.", "Workers run on Node 18 as well."];
+    const versioned = runtimes.map((content) => engine.remember({ content, type: "fact" }).id);
+    advance(DAY);
+    const newer = "The API service and the workers run on Node 20.";
+    expect(runtimes.map((o) => changeOf(o, newer))).toEqual(runtimes.map(() => ({ relation: "update", reason: "gives it another version", confident: false })));
+    expect((engine.remember({ content: newer, type: "fact" }).conflicts ?? []).map((c) => c.id).sort()).toEqual([...versioned].sort());
+  });
+
   test("an unsure change is only reported; a held memory is never superseded; other projects are not compared", () => {
     const { engine, advance } = testEngine();
     const pool = engine.remember({ content: "The worker pool has 6 threads in production", type: "fact" });
