@@ -23,10 +23,11 @@ export interface Comparison {
   confident: boolean;
   /**
    * Set when the signal is one any statement sharing a word or two with the newer one would give (a change
-   * cue, a negation, another value or name in the same frame) and it is not confident: among several memories
-   * compared with one new statement, only the closest keeps such a flag (engine/related-on-write.ts).
+   * cue, a negation, another value or name in the same frame) and it is not confident: the share of the older
+   * statement's content words the newer one shares. On write, such a flag needs enough of it and is kept for
+   * the closest candidate only (engine/related-on-write.ts).
    */
-  loose?: true;
+  looseOverlap?: number;
 }
 
 /** Words announcing that the new statement replaces what was true before. */
@@ -114,23 +115,26 @@ export function changeOf(prev: string, next: string): Comparison {
   const confident = s.cue && (s.namesOld || (s.quantity && framed));
   // "X also purges soft-deleted rows" adds; a change that names what it replaced is one, "also" or not.
   // Additions flagged: pairs-b 0.067 → 0.033, pairs-d 0.085 → 0.064, no flag lost.
-  if (s.cue && !(s.added && !s.namesOld)) return loose({ relation: "update", reason: "states a change to it", confident });
+  if (s.cue && !(s.added && !s.namesOld)) return looseOr(p.stems.size, s.shared, { relation: "update", reason: "states a change to it", confident });
   // Not sure enough to supersede on write: pairs-c precision 0.889 → 0.818, pairs-d 1.0 → 0.8 when it was.
   const said = outright({ stems: p.stems, marks: changeMarks(prev) }, { stems: n.stems, marks: changeMarks(next) });
   if (said.retired) return { relation: "update", reason: "says what it held is gone", confident: false };
   if (s.corrects) return { relation: "conflict", reason: "says it was wrong", confident: false };
   if (s.added) return { relation: "none", reason: "adds to it", confident: false };
   if (said.version) return { relation: "update", reason: "gives it another version", confident: false };
-  if (s.slot) return loose({ relation: "update", reason: "gives its subject another value", confident });
-  if (framed && s.quantity) return loose({ relation: "conflict", reason: "states another value", confident });
-  if (framed && s.flip) return loose({ relation: "conflict", reason: "says the opposite", confident });
+  if (s.slot) return looseOr(p.stems.size, s.shared, { relation: "update", reason: "gives its subject another value", confident });
+  if (framed && s.quantity) return looseOr(p.stems.size, s.shared, { relation: "conflict", reason: "states another value", confident });
+  if (framed && s.flip) return looseOr(p.stems.size, s.shared, { relation: "conflict", reason: "says the opposite", confident });
   if (s.opposed) return { relation: "conflict", reason: "puts it in the opposite state", confident: false };
-  if (framed && s.replaced) return loose({ relation: "conflict", reason: "names something else in its place", confident });
+  if (framed && s.replaced) return looseOr(p.stems.size, s.shared, { relation: "conflict", reason: "names something else in its place", confident });
   return { relation: "none", reason: "related", confident: false };
 }
 
 /** `c`, marked {@link Comparison.loose} unless it is confident. */
-const loose = (c: Comparison): Comparison => (c.confident ? c : { ...c, loose: true });
+/** `c`, marked loose with the overlap (the older statement's content words the newer shares) unless confident. */
+function looseOr(oldSize: number, shared: number, c: Comparison): Comparison {
+  return c.confident ? c : { ...c, looseOverlap: oldSize > 0 ? shared / oldSize : 0 };
+}
 
 /** A statement's content words and its change marks, read once when many pairs are compared (recall). */
 export interface Outright {

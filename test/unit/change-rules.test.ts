@@ -105,15 +105,23 @@ describe("on write", () => {
 
   test("a loose signal (a change cue and a shared word) is reported for the closest memory only, a specific one for each", () => {
     const { engine, advance } = testEngine();
-    const olds = ["Staging deploys run from the deploy-staging job in CI.", "Production deploys need two approvals in the release channel.", "Every deploy job posts a summary to the releases channel."];
+    const olds = ["Staging deploys run from the CI job.", "Production deploys run after two approvals.", "Hotfix deploys run from a laptop."];
     const next = "Deploys now run through Argo CD.";
     // Compared one by one, each would be flagged.
-    expect(olds.map((o) => changeOf(o, next))).toEqual(olds.map(() => ({ relation: "update", reason: "states a change to it", confident: false, loose: true })));
+    expect(olds.map((o) => changeOf(o, next))).toEqual([0.4, 0.4, 0.5].map((looseOverlap) => ({ relation: "update", reason: "states a change to it", confident: false, looseOverlap })));
     const stored = olds.map((content) => engine.remember({ content, type: "fact" }).id);
     advance(DAY);
     const flagged = engine.remember({ content: next, type: "decision" }).conflicts ?? [];
     expect(flagged.length).toBe(1);
     expect(stored).toContain(flagged[0]!.id);
+
+    // A long note sharing one word of many with it is another fact: its loose signal is not reported.
+    const long = "Every deploy job posts a summary with the commit list and the approvers to the releases channel.";
+    expect(changeOf(long, next).looseOverlap).toBeLessThan(0.2);
+    const alone = testEngine();
+    alone.engine.remember({ content: long, type: "fact" });
+    alone.advance(DAY);
+    expect(alone.engine.remember({ content: next, type: "decision" }).conflicts).toBeUndefined();
 
     // Another version of a named thing points at each memory holding it: not loose, every one is reported.
     const runtimes = ["The API service runs on Node 18.", "Workers run on Node 18 as well."];
