@@ -74,13 +74,16 @@ test("getMany and session neighbours return each listed memory once, even when l
   engine.close();
 });
 
-test("an import measures the memories table for the planner; a time window is then read through memories_time", async () => {
+test("an import measures the memories table for the planner, whole; a time window is then read through memories_time", async () => {
   const store = new SqliteStore(freshPath());
   const engine = new Engine({ store, project: "alpha" });
   expect(statRows(store)).toEqual([]);
-  await engine.import(lines(600));
+  await engine.import(lines(1200));
   const measured = statRows(store).map((r) => r.idx);
   expect(measured).toEqual(expect.arrayContaining(["memories_scope", "memories_time", "sqlite_autoindex_memories_1"]));
+  // Memories per project (600 in each of two), not a sample's size: a 400-row sample says 401.
+  const scope = store.database.query("SELECT stat FROM sqlite_stat1 WHERE idx = 'memories_scope'").get() as { stat: string };
+  expect(scope.stat.split(" ").map(Number).slice(0, 2)).toEqual([1200, 600]);
   const day = 86_400_000;
   const since = Date.UTC(2025, 2, 1);
   const where = filterToSql({ scope: { projects: ["alpha"], includeGlobal: true }, since, until: since + 2 * day }, Date.now(), store.codec);
