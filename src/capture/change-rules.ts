@@ -130,7 +130,6 @@ export function changeOf(prev: string, next: string): Comparison {
   return { relation: "none", reason: "related", confident: false };
 }
 
-/** `c`, marked {@link Comparison.loose} unless it is confident. */
 /** `c`, marked loose with the overlap (the older statement's content words the newer shares) unless confident. */
 function looseOr(oldSize: number, shared: number, c: Comparison): Comparison {
   return c.confident ? c : { ...c, looseOverlap: oldSize > 0 ? shared / oldSize : 0 };
