@@ -2,7 +2,7 @@
  * @module Changes on write in whole stores, not pairs: each memory of a blind coding or current set is
  * written in time order through Engine.remember (keyword search finds the candidates, as in a one-shot CLI),
  * and every conflict or supersede it reports is counted. bench/lifecycle.ts gives each labelled pair a store
- * of its own, so the new statement meets one candidate; here it meets its five nearest, most of them other
+ * of its own, so the new statement meets one candidate; here it meets its four nearest, most of them other
  * facts, which is where spurious flags come from. The sets label stale → current pairs (a coding set's
  * `superseded` searches, every current-set question); a flag outside them is mostly noise (not all: chains
  * like Node 18 → 20 → 22 label one step).

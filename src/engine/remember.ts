@@ -7,7 +7,7 @@ import { KIND_DEFAULTS, type MemoryType } from "../domain/kinds.ts";
 import type { Memory } from "../domain/memory.ts";
 import type { EngineContext } from "./context.ts";
 import { newId } from "./ids.ts";
-import { type Conflict, relatedOnWrite } from "./related-on-write.ts";
+import { type Conflict, nearestOnWrite, relatedOnWrite } from "./related-on-write.ts";
 import { writeProject } from "./projects.ts";
 import { checkContent, checkMetadata, checkPriority, checkType } from "./validate.ts";
 
@@ -149,10 +149,11 @@ export function remember(ctx: EngineContext, input: RememberInput): RememberResu
   if (input.type === "reminder") throw cairnError("REMINDER_NEEDS_REMIND");
   const now = ctx.now();
   const candidate = buildMemory(ctx, { ...input, project: writeProject(ctx, input.project) }, now);
+  const nearest = nearestOnWrite(ctx, candidate, now);
   return ctx.store.transaction(() => {
     const result = storeOrReinforce(ctx, candidate, now);
     if (result.status !== "created") return result;
-    const { conflicts, superseded } = relatedOnWrite(ctx, candidate, now);
+    const { conflicts, superseded } = relatedOnWrite(ctx, candidate, now, nearest);
     return {
       ...result,
       ...(conflicts.length > 0 ? { conflicts } : {}),

@@ -132,6 +132,32 @@ describe("on write", () => {
     expect((engine.remember({ content: newer, type: "fact" }).conflicts ?? []).map((c) => c.id).sort()).toEqual([...versioned].sort());
   });
 
+  test("the nearest memories are searched before the write lock is taken; one retired meanwhile is not compared", () => {
+    const { engine, store, advance } = testEngine();
+    // The engine reads the store through a view that keeps the first method it sees: spy from the start.
+    const searchedInside: boolean[] = [];
+    let retire: string | undefined;
+    const searchText = store.searchText.bind(store);
+    store.searchText = (...args: Parameters<typeof store.searchText>) => {
+      searchedInside.push(store.database.inTransaction);
+      const found = searchText(...args);
+      // Another writer retires the memory between the search and the write.
+      if (retire) store.database.run("UPDATE memories SET status = 'archived' WHERE id = ?", [retire]);
+      return found;
+    };
+    const old = engine.remember({ content: "The worker pool has 6 threads in production", type: "fact" });
+    advance(DAY);
+    retire = old.id;
+    const next = engine.remember({ content: "Production worker pool: 16 threads", type: "fact" });
+    expect(searchedInside).toEqual([false, false]);
+    expect(next.conflicts).toBeUndefined();
+    // Left as it was, the same write reports it.
+    const control = testEngine();
+    const kept = control.engine.remember({ content: "The worker pool has 6 threads in production", type: "fact" });
+    control.advance(DAY);
+    expect(control.engine.remember({ content: "Production worker pool: 16 threads", type: "fact" }).conflicts?.map((c) => c.id)).toEqual([kept.id]);
+  });
+
   test("an unsure change is only reported; a held memory is never superseded; other projects are not compared", () => {
     const { engine, advance } = testEngine();
     const pool = engine.remember({ content: "The worker pool has 6 threads in production", type: "fact" });
