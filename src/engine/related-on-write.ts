@@ -74,10 +74,11 @@ function stillActive(ctx: EngineContext, nearest: readonly Memory[], candidate: 
 }
 
 /**
- * Compares `candidate` (just stored) with the active memories of its scope nearest to it ({@link nearestOnWrite},
- * found before the write began) and supersedes the one it confidently changes. A statement that would retire several at once is ambiguous (on the blind coding sets
- * such a write was nearly always wrong for all but one: "use `moved` blocks instead of `terraform state mv`"
- * retired three unrelated Terraform notes), so then each is only reported as a possible conflict.
+ * Compares `candidate` (just stored) with the active memories of its scope nearest to it (`nearest`, from
+ * {@link nearestOnWrite} before the write began) and supersedes the one it confidently changes. A statement
+ * that would retire several at once is ambiguous (on the blind coding sets such a write was nearly always
+ * wrong for all but one: "use `moved` blocks instead of `terraform state mv`" retired three unrelated
+ * Terraform notes), so then each is only reported as a possible conflict.
  * A loose signal (a change cue, a negation, another value in a shared frame: Comparison.looseOverlap) is kept
  * for the closest candidate only (the keyword search's first): a note saying "moved X to Y" shares a word with
  * several others and flagged them all. On the organic stores of coding e–f and current a–e (2,666 memories,
