@@ -26,11 +26,23 @@ export function refreshPlannerStats(db: Database): boolean {
     // No sample limit (0), and 0x10002 leaves out optimize's own temporary limit (0x10): every table checked.
     db.run("PRAGMA analysis_limit = 0");
     db.run("PRAGMA optimize = 0x10002");
+    dropSamples(db);
     return true;
   } catch (err) {
     if (!String((err as { code?: unknown }).code ?? "").startsWith("SQLITE_")) throw err;
     return false;
   } finally {
     restoreBusyTimeout(db);
+  }
+}
+
+/**
+ * sqlite_stat1 holds counts only. A SQLite built with STAT4 (this one is not; a system library may be) also
+ * keeps sampled index keys in sqlite_stat4 — words of the full-text index, tags, ids — which a purge would not
+ * reach: they are dropped, and the planner goes by the counts.
+ */
+function dropSamples(db: Database): void {
+  for (const table of ["sqlite_stat4", "sqlite_stat3"]) {
+    if (db.query("SELECT 1 FROM sqlite_schema WHERE name = ?").get(table)) db.run(`DELETE FROM ${table}`);
   }
 }
