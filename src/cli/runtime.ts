@@ -64,6 +64,9 @@ export interface Runtime {
   close(): Promise<void>;
 }
 
+/** How long a long-lived process waits before measuring for the planner again after it could not. */
+const MEASURE_RETRY_MS = 60_000;
+
 export function openRuntime(role: Role, opts: RuntimeOptions): Runtime {
   const preset = PRESETS[role];
   const { config, paths } = opts.loaded ?? loadCliConfig();
@@ -74,6 +77,7 @@ export function openRuntime(role: Role, opts: RuntimeOptions): Runtime {
   const retrieval = buildRetrieval(store, paths, config, { oneShot: !preset.longLived });
   let wrote = false;
   let measured = false;
+  let measureTried = Number.NEGATIVE_INFINITY;
   const engine = new Engine({
     store,
     project: detectProjectKey(),
@@ -98,8 +102,12 @@ export function openRuntime(role: Role, opts: RuntimeOptions): Runtime {
       if (engine.pendingErasure()) engine.finishErasure();
       if (!quiet) return;
       store.checkIntegrityNow();
-      // Once per process (retried while busy): a store grown by one-shot writes gets its planner statistics.
-      if (!measured) measured = store.refreshPlannerStats();
+      // Once per process: a store grown by one-shot writes gets its planner statistics. Retried a minute after
+      // a busy or read-only attempt, not every check: each waits up to 200 ms for another process's lock.
+      if (!measured && Date.now() - measureTried >= MEASURE_RETRY_MS) {
+        measureTried = Date.now();
+        measured = store.refreshPlannerStats();
+      }
     },
     async close() {
       try {
