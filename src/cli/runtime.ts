@@ -76,8 +76,8 @@ export function openRuntime(role: Role, opts: RuntimeOptions): Runtime {
   // A one-shot command embeds its query through the warm hook daemon when one runs (cli/warm-embedder.ts).
   const retrieval = buildRetrieval(store, paths, config, { oneShot: !preset.longLived });
   let wrote = false;
-  let measured = false;
-  let measureTried = Number.NEGATIVE_INFINITY;
+  /** When to measure for the planner next: at once, again a minute after a failed try, never after one succeeded. */
+  let measureAt = 0;
   const engine = new Engine({
     store,
     project: detectProjectKey(),
@@ -104,10 +104,7 @@ export function openRuntime(role: Role, opts: RuntimeOptions): Runtime {
       store.checkIntegrityNow();
       // Once per process: a store grown by one-shot writes gets its planner statistics. Retried a minute after
       // a busy or read-only attempt, not every check: each waits up to 200 ms for another process's lock.
-      if (!measured && Date.now() - measureTried >= MEASURE_RETRY_MS) {
-        measureTried = Date.now();
-        measured = store.refreshPlannerStats();
-      }
+      if (Date.now() >= measureAt) measureAt = store.refreshPlannerStats() ? Number.POSITIVE_INFINITY : Date.now() + MEASURE_RETRY_MS;
     },
     async close() {
       try {

@@ -12,6 +12,7 @@ import type { Memory, MemoryFilter } from "../domain/memory.ts";
 import { isStanding } from "../domain/standing.ts";
 import { buildKeywordQuery } from "../retrieve/fts-query.ts";
 import type { EngineContext } from "./context.ts";
+import { exactScope } from "./scope.ts";
 
 const standing = isStanding;
 /** How many memories sharing the most words with the new one are compared with it (found before it is stored). */
@@ -59,9 +60,7 @@ export function nearestOnWrite(ctx: EngineContext, candidate: Memory, now: numbe
     .filter((m) => m.id !== candidate.id && standing(m) && m.project === candidate.project);
 }
 
-const scopeOf = (m: Memory): MemoryFilter => ({
-  scope: m.project === null ? { projects: [], includeGlobal: true } : { projects: [m.project], includeGlobal: false },
-});
+const scopeOf = (m: Memory): MemoryFilter => ({ scope: exactScope(m.project) });
 
 /** `nearest` as they are now, inside the write transaction: one another process changed or retired since is left out. */
 function stillActive(ctx: EngineContext, nearest: readonly Memory[], candidate: Memory, now: number): Memory[] {

@@ -10,7 +10,7 @@ import type { EngineContext } from "./context.ts";
 import { resolveId } from "./ids.ts";
 import { writeProject } from "./projects.ts";
 import { buildMemory } from "./remember.ts";
-import { resolveScope, type ScopeOptions } from "./scope.ts";
+import { exactScope, resolveScope, type ScopeOptions } from "./scope.ts";
 import { checkContent } from "./validate.ts";
 import { assertNotHeld } from "./holds.ts";
 
@@ -185,9 +185,4 @@ export function closeReminder(ctx: EngineContext, idOrPrefix: string, how: Close
     });
     return { reminder: next, changed: true };
   });
-}
-
-/** One project, or only the global scope: where a new reminder lives, without the global scope mixed in. */
-function exactScope(project: string | null): Scope {
-  return project === null ? { projects: [], includeGlobal: true } : { projects: [project], includeGlobal: false };
 }

@@ -21,3 +21,8 @@ export function resolveScope(ctx: EngineContext, opts: ScopeOptions): Scope {
   const project = opts.project === undefined ? ctx.project : resolveProject(ctx, opts.project, "read");
   return { projects: [project], includeGlobal: opts.includeGlobal ?? true };
 }
+
+/** One project, or only the global scope: where a memory of `project` lives, without the global scope mixed in. */
+export function exactScope(project: string | null): Scope {
+  return project === null ? { projects: [], includeGlobal: true } : { projects: [project], includeGlobal: false };
+}

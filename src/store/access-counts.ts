@@ -8,7 +8,7 @@
 import type { Database } from "bun:sqlite";
 import { CairnError } from "../errors.ts";
 import { log } from "../log.ts";
-import { isBusy, restoreBusyTimeout } from "./db.ts";
+import { isBusy, withLockWait } from "./db.ts";
 import type { LiveDatabase } from "./live-db.ts";
 import { writeFailure } from "./write-access.ts";
 
@@ -54,14 +54,11 @@ export class AccessCounts {
       if (this.#skip(err)) return;
       throw err;
     }
-    db.run(`PRAGMA busy_timeout = ${this.#waitMs}`);
     try {
-      db.transaction(update).immediate();
+      withLockWait(db, this.#waitMs, () => db.transaction(update).immediate());
     } catch (err) {
       if (isBusy(err)) log.debug("access tracking skipped: the database is busy with another writer");
       else if (!this.#skip(writeFailure(err, this.#location) ?? err)) throw err;
-    } finally {
-      restoreBusyTimeout(db);
     }
   }
 

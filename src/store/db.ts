@@ -22,8 +22,21 @@ const lockWaits = new WeakMap<Database, number>();
  * Puts `db`'s wait for other processes' locks back to what it was opened with, after an operation waited
  * differently (a bounded write, a checkpoint).
  */
-export function restoreBusyTimeout(db: Database): void {
+function restoreBusyTimeout(db: Database): void {
   db.run(`PRAGMA busy_timeout = ${lockWaits.get(db) ?? BUSY_TIMEOUT_MS}`);
+}
+
+/**
+ * Runs `fn` with `db` waiting at most `waitMs` for other processes' locks, then puts the connection's own
+ * wait back ({@link restoreBusyTimeout}), whatever `fn` did.
+ */
+export function withLockWait<T>(db: Database, waitMs: number, fn: () => T): T {
+  db.run(`PRAGMA busy_timeout = ${waitMs}`);
+  try {
+    return fn();
+  } finally {
+    restoreBusyTimeout(db);
+  }
 }
 
 /** The error every write on `db` gets, when it was opened read-only (see {@link openDatabase}); else null. */

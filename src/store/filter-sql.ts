@@ -77,18 +77,27 @@ export function rowsBySeq(db: Database, seqs: readonly number[], where: SqlWhere
 
 /**
  * The rows among `ids` (public UUIDs) that pass `where`; one statement for any number of ids, like
- * {@link rowsBySeq}: one seek of the id index (the UNIQUE constraint's) per listed id, the join order and index
- * fixed. Written as `m.id IN (…)`, a planner without statistics walked memories_scope for the filter instead
- * (45 ms for 30 ids in a 13k-memory project of a 100k store, against 0.1 ms), and one that had measured an
- * almost empty table walked memories_session for each id.
+ * {@link rowsBySeq}, through {@link MEMORIES_BY_ID_LIST}. Written as `m.id IN (…)`, a planner without
+ * statistics walked memories_scope for the filter instead (45 ms for 30 ids in a 13k-memory project of a 100k
+ * store, against 0.1 ms), and one that had measured an almost empty table walked memories_session for each id.
  */
 export function rowsById(db: Database, ids: readonly string[], where: SqlWhere): MemoryRow[] {
-  return db.query(rowsByIdSql(where)).all(JSON.stringify([...new Set(ids)]), ...where.params) as MemoryRow[];
+  return db.query(rowsByIdSql(where)).all(idListParam(ids), ...where.params) as MemoryRow[];
 }
+
+/**
+ * The memories whose public ids a JSON list parameter ({@link idListParam}) holds, as `m`: the list first,
+ * then one seek of the id index (the UNIQUE constraint's) each, join order and index fixed whatever the
+ * planner knows.
+ */
+export const MEMORIES_BY_ID_LIST = "json_each(?) j CROSS JOIN memories m INDEXED BY sqlite_autoindex_memories_1 ON m.id = j.value";
+
+/** `ids` as the JSON list {@link MEMORIES_BY_ID_LIST} reads, each once (a join returns a row per listed id). */
+export const idListParam = (ids: readonly string[]): string => JSON.stringify([...new Set(ids)]);
 
 /** The statement of {@link rowsById} (its plan is tested). */
 export function rowsByIdSql(where: SqlWhere): string {
-  return `SELECT ${MEMORY_COLUMNS} FROM json_each(?) j CROSS JOIN memories m INDEXED BY sqlite_autoindex_memories_1 ON m.id = j.value WHERE ${where.sql}`;
+  return `SELECT ${MEMORY_COLUMNS} FROM ${MEMORIES_BY_ID_LIST} WHERE ${where.sql}`;
 }
 
 /** The ids among `seqs` that pass `where`, without reading the rows' other columns (cheap for long lists). */

@@ -7,6 +7,7 @@
  * walked every memory in a session instead (4 ms per call with 3k LoCoMo turns in a 100k store).
  */
 import type { Database } from "bun:sqlite";
+import { idListParam, MEMORIES_BY_ID_LIST } from "./filter-sql.ts";
 
 /** The statement of {@link sessionNeighbours} (its plan is tested). */
 export const SESSION_NEIGHBOURS_SQL = `SELECT m.id,
@@ -16,10 +17,9 @@ export const SESSION_NEIGHBOURS_SQL = `SELECT m.id,
    (SELECT n.id FROM memories n INDEXED BY memories_session
      WHERE n.session_id = m.session_id AND (n.created_at, n.seq) > (m.created_at, m.seq)
      ORDER BY n.created_at, n.seq LIMIT 1) AS next
- FROM json_each(?) j CROSS JOIN memories m INDEXED BY sqlite_autoindex_memories_1 ON m.id = j.value
- WHERE m.session_id IS NOT NULL`;
+ FROM ${MEMORIES_BY_ID_LIST} WHERE m.session_id IS NOT NULL`;
 
 export function sessionNeighbours(db: Database, ids: readonly string[]): Map<string, { prev: string | null; next: string | null }> {
-  const rows = db.query(SESSION_NEIGHBOURS_SQL).all(JSON.stringify([...new Set(ids)])) as Array<{ id: string; prev: string | null; next: string | null }>;
+  const rows = db.query(SESSION_NEIGHBOURS_SQL).all(idListParam(ids)) as Array<{ id: string; prev: string | null; next: string | null }>;
   return new Map(rows.map((r) => [r.id, { prev: r.prev, next: r.next }]));
 }

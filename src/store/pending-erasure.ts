@@ -8,7 +8,7 @@
 import type { Database } from "bun:sqlite";
 import { existsSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
-import { restoreBusyTimeout } from "./db.ts";
+import { withLockWait } from "./db.ts";
 import type { PendingErasure } from "./store.ts";
 
 /** How long a purge (or a process finishing one) waits for readers before leaving the erasure pending. */
@@ -47,14 +47,11 @@ export function recordPending(dbFile: string, now: number): PendingErasure | nul
  * True when the log is now empty: nothing older than the last commit is left in it.
  */
 export function truncateWal(db: Database): boolean {
-  db.run(`PRAGMA busy_timeout = ${CHECKPOINT_WAIT_MS}`);
   try {
-    const r = db.query("PRAGMA wal_checkpoint(TRUNCATE)").get() as { busy: number } | null;
+    const r = withLockWait(db, CHECKPOINT_WAIT_MS, () => db.query("PRAGMA wal_checkpoint(TRUNCATE)").get() as { busy: number } | null);
     return !r || r.busy === 0;
   } catch {
     return false;
-  } finally {
-    restoreBusyTimeout(db);
   }
 }
 

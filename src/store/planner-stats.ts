@@ -9,7 +9,7 @@
  * Measured whole: 124 ms at 100k memories, 0.9 s at 1M (0.4 s for memories alone), once per such growth.
  */
 import type { Database } from "bun:sqlite";
-import { restoreBusyTimeout, writeRefusal } from "./db.ts";
+import { withLockWait, writeRefusal } from "./db.ts";
 
 /** How long it waits for another process's write lock: callers run it when quiet and skip it when busy. */
 const LOCK_WAIT_MS = 200;
@@ -22,17 +22,16 @@ const LOCK_WAIT_MS = 200;
 export function refreshPlannerStats(db: Database): boolean {
   if (writeRefusal(db) || db.inTransaction) return false;
   try {
-    db.run(`PRAGMA busy_timeout = ${LOCK_WAIT_MS}`);
-    // No sample limit (0), and 0x10002 leaves out optimize's own temporary limit (0x10): every table checked.
-    db.run("PRAGMA analysis_limit = 0");
-    db.run("PRAGMA optimize = 0x10002");
-    dropSamples(db);
+    withLockWait(db, LOCK_WAIT_MS, () => {
+      // No sample limit (0), and 0x10002 leaves out optimize's own temporary limit (0x10): every table checked.
+      db.run("PRAGMA analysis_limit = 0");
+      db.run("PRAGMA optimize = 0x10002");
+      dropSamples(db);
+    });
     return true;
   } catch (err) {
     if (!String((err as { code?: unknown }).code ?? "").startsWith("SQLITE_")) throw err;
     return false;
-  } finally {
-    restoreBusyTimeout(db);
   }
 }
 

@@ -9,7 +9,7 @@ import { assertKeyCheck, type EncryptionRecord, readEncryption } from "./encrypt
 import { assertKeyUnchanged } from "./checked-write.ts";
 import { type CodecOptions, codecAtOpen } from "./open-codec.ts";
 import { recode, type RecodeProgress, type RecodeReport } from "./recode.ts";
-import { CACHE_KIB, isBusy, leaveMapToReader, restoreBusyTimeout, writeTransaction } from "./db.ts";
+import { CACHE_KIB, isBusy, leaveMapToReader, withLockWait, writeTransaction } from "./db.ts";
 import { LiveDatabase, type LiveOptions } from "./live-db.ts";
 import { CairnError, cairnError } from "../errors.ts";
 import { writeFailure } from "./write-access.ts";
@@ -203,15 +203,12 @@ export class SqliteStore implements Store {
   }
 
   #boundedWrite<T>(db: Database, fn: () => T, waitMs: number): T {
-    db.run(`PRAGMA busy_timeout = ${waitMs}`);
     try {
-      return db.transaction(fn).immediate();
+      return withLockWait(db, waitMs, () => db.transaction(fn).immediate());
     } catch (err) {
       if (isBusy(err)) throw cairnError("DB_BUSY", [waitMs], err);
       // A read-only or full disk reads as such here too, as in writeTransaction.
       throw writeFailure(err, db.filename) ?? err;
-    } finally {
-      restoreBusyTimeout(db);
     }
   }
 

@@ -41,4 +41,4 @@ test("cairn mcp measures a store grown by single remembers once it is quiet", as
     mcp.closeStdin();
     await mcp.exited;
   }
-}, 60_000);
+});
