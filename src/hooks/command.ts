@@ -1,7 +1,7 @@
 /** @module Reading shell commands and errors: the command's identity, and an error's normalised signature. */
 
 /** Wrappers that say nothing about what runs. */
-const PREFIXES = new Set(["sudo", "time", "env", "nohup", "exec", "command", "npx", "bunx", "pnpx"]);
+export const PREFIXES = new Set(["sudo", "time", "env", "nohup", "exec", "command", "npx", "bunx", "pnpx"]);
 
 /**
  * The words that identify a command: its program and first sub-command (`npm test`, `docker compose`,
@@ -10,11 +10,8 @@ const PREFIXES = new Set(["sudo", "time", "env", "nohup", "exec", "command", "np
  */
 export function commandHead(command: string, words = 2): string[] {
   let want = words;
-  // The last segment of `cd dir && x` / `a; b` is what can fail; earlier ones are set-up.
-  const segments = command.split(/&&|\|\||;|\n/).map((s) => s.trim()).filter(Boolean);
-  const main = segments.find((s) => !/^cd\s/.test(s) && !/^export\s/.test(s)) ?? segments[0] ?? "";
   const out: string[] = [];
-  for (const raw of main.split(/\s+/)) {
+  for (const raw of mainSegment(command).split(/\s+/)) {
     if (out.length >= want) break;
     if (raw === "" || /^\w+=/.test(raw) || (out.length === 0 && PREFIXES.has(raw))) continue;
     if (raw.startsWith("-") || raw.startsWith("|") || raw.startsWith(">")) break;
@@ -24,6 +21,24 @@ export function commandHead(command: string, words = 2): string[] {
     if (out.length === 2 && /^(run|exec|x|run-script)$/.test(raw)) want = words + 1;
   }
   return out;
+}
+
+/** The segment of `cd dir && x` / `a; b` that runs something: earlier ones are set-up. */
+export function mainSegment(command: string): string {
+  const segments = command.split(/&&|\|\||;|\n/).map((s) => s.trim()).filter(Boolean);
+  return segments.find((s) => !/^cd\s/.test(s) && !/^export\s/.test(s)) ?? segments[0] ?? "";
+}
+
+/**
+ * Whether the command's head is its program alone because a flag follows it, with more words after: `pnpm -F db
+ * exec prisma db push`, `julia --project=. -e '…'`, `restic -r <repo> snapshots`. What such a command does is
+ * in words the head cannot reach, so the program's name alone does not say which notes are about it.
+ */
+export function headCutByFlag(command: string): boolean {
+  if (commandHead(command, 2).length !== 1) return false;
+  const words = mainSegment(command).split(/\s+/).filter((w) => w !== "" && !/^\w+=/.test(w));
+  const start = words.findIndex((w) => !PREFIXES.has(w));
+  return words.slice(start + 1).some((w) => !w.startsWith("-"));
 }
 
 /** A word naming a file rather than a sub-command: it has a directory part or a file extension. */

@@ -1,14 +1,15 @@
 /**
  * @module PreToolUse (Edit/Write/MultiEdit/Bash): before a file is edited or a command runs, surface the
- * lessons and past errors that name that exact file or command — at most 3, only exact mentions, and
- * each at most once per session, so routine edits stay silent.
+ * lessons and past errors that name that exact file or command, the notes that write the command out, and the
+ * rules that govern it — at most 3, and each at most once per session, so routine edits stay silent.
  */
 import type { Memory } from "../domain/memory.ts";
-import { commandHead } from "./command.ts";
+import { commandHead, headCutByFlag } from "./command.ts";
 import type { HookContext } from "./context.ts";
 import { bullet } from "./format.ts";
 import { governingRules } from "./governing.ts";
 import { nearCommand } from "./pre-tool-meaning.ts";
+import { quotingCommand } from "./quoted-command.ts";
 import { coverage, queryTerms } from "./relevance.ts";
 
 export const PRE_TOOL_LIMIT = 3;
@@ -73,11 +74,14 @@ function specific(ctx: HookContext, more: readonly string[]): string[] {
  * What a command's lessons and errors must mention: its head, or with its sub-command when more than
  * {@link WEAK_MAX_MEMORIES} memories hold the head. In a Laravel or Flutter project `sail artisan` and `fvm
  * flutter` start most commands, and a lesson about `sail artisan scout:import` is not about `sail artisan
- * tinker` (inject-d bash precision 0.306 → 0.367, other sets unchanged).
+ * tinker` (inject-d bash precision 0.306 → 0.367, other sets unchanged). None when a flag cuts the head to the
+ * program alone (`pnpm -F db exec prisma db push`, `julia --project=. -e '…'`): on blind sets c–g such heads
+ * found 3 wanted memories and 46 unwanted; quoted-command.ts reads past the flags instead.
  */
 function commandMention(ctx: HookContext, head: string): string {
   const { toolKind, command } = ctx.input;
   if (toolKind !== "shell" || !command) return head;
+  if (headCutByFlag(command)) return "";
   const longer = commandHead(command, 3);
   return longer.length === 3 && specific(ctx, [head]).length === 0 ? longer.join(" ") : head;
 }
@@ -91,8 +95,11 @@ export async function preTool(ctx: HookContext): Promise<string | null> {
   const exact = await mentions(ctx, commandMention(ctx, about.mention), ["lesson", "error"], CANDIDATES);
   for (const m of specific(ctx, about.more)) exact.push(...(await mentions(ctx, m, WEAK_TYPES, CANDIDATES)));
   const { command } = ctx.input;
-  // With the model loaded, errors and lessons close in meaning that share two of the command's words.
-  if (ctx.input.toolKind === "shell" && command) for (const m of await nearCommand(ctx, command)) if (!exact.some((e) => e.id === m.id)) exact.push(m);
+  if (ctx.input.toolKind === "shell" && command) {
+    // Notes that write out this command past its program and first argument, then (model loaded) errors and
+    // lessons close in meaning that share two of its words.
+    for (const m of [...(await quotingCommand(ctx, command)), ...(await nearCommand(ctx, command))]) if (!exact.some((e) => e.id === m.id)) exact.push(m);
+  }
   const found = withFixes(ctx, exact).slice(0, PRE_TOOL_LIMIT);
   if (ctx.input.toolKind === "shell" && command && found.length < PRE_TOOL_LIMIT) {
     for (const rule of await governingRules(ctx, command, PRE_TOOL_LIMIT)) {

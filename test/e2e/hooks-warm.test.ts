@@ -101,7 +101,7 @@ describe("warm hook daemon", () => {
   });
 
   test("the daemon loads the model: before a command, an error close in meaning that shares two of its words is shown warm, not cold", async () => {
-    const upgrade = "`Error: UPGRADE FAILED: another operation is in progress` on deploy; fixed with `helm rollback` and re-running the upgrade.";
+    const upgrade = "`Error: UPGRADE FAILED: another operation is in progress` on the api deploy; fixed with `helm rollback` and re-running the upgrade.";
     await sb.ok(["remember", upgrade, "--type", "error"], { cwd: project });
     await sb.ok(["remember", "Integration tests need Postgres from docker compose", "--type", "fact"], { cwd: project });
     const pre = (session: string, daemon?: string) => hook("pre-tool", "pre-tool-bash", { session, command: "helm upgrade --install api ./chart" }, daemon);

@@ -24,7 +24,7 @@ function rankedBy(order: string[]): RetrievalChannel {
   };
 }
 
-const UPGRADE = "`Error: UPGRADE FAILED: another operation is in progress` on deploy; fixed with `helm rollback` and re-running the upgrade.";
+const UPGRADE = "`Error: UPGRADE FAILED: another operation is in progress` on the payments deploy; fixed with `helm rollback` and re-running the upgrade.";
 const LINT = "golangci-lint errcheck flags a rollback whose error is ignored.";
 const FAR = "The upgrade of the chart to v2 broke the helm hooks in staging.";
 const run = (command: string, dense?: RetrievalChannel) => w.hook("pre-tool", fixture("pre-tool-bash", { cwd: w.project, command }), dense);
@@ -39,6 +39,10 @@ describe("pre-tool: words and meaning agree", () => {
   test("an error close in meaning that shares two command words is shown", async () => {
     const shown = contextOf(await run("helm upgrade --install api ./chart -n payments", rankedBy([UPGRADE, LINT, FAR])));
     expect(shown).toContain("UPGRADE FAILED");
+  });
+
+  test("not on the command's lead alone: `helm upgrade` starts every deploy", async () => {
+    expect(await run("helm upgrade --install web ./chart -n web", rankedBy([UPGRADE, LINT, FAR]))).toBe("");
   });
 
   test("not on meaning alone: the closest memory shares one word at most", async () => {

@@ -135,6 +135,32 @@ describe("pre-tool", () => {
     expect(ctx).not.toContain("key:generate");
   });
 
+  test("a command whose flags cut its head to the program: notes quoting what it runs, not every note naming the program", async () => {
+    withEngine((e) => {
+      e.remember({ content: "Someone ran `prisma db push` against staging and it dropped a column. db push is for throwaway local databases only.", type: "lesson" });
+      e.remember({ content: "CI failed with `ERR_PNPM_OUTDATED_LOCKFILE` after a dependency was added without running pnpm install.", type: "error" });
+      e.remember({ content: "Local dev: `pnpm -F web dev` serves on port 5180.", type: "fact" });
+    });
+    const run = (command: string, session: string) => w.hook("pre-tool", fixture("pre-tool-bash", { cwd: w.project, command, session }));
+    const ctx = contextOf(await run("pnpm -F db exec prisma db push", "a"));
+    expect(ctx).toContain("prisma db push");
+    expect(ctx).not.toContain("OUTDATED_LOCKFILE");
+    // `pnpm -F web` is the lead every command of the workspace shares; a how-to quoting a command is not shown.
+    expect(await run("pnpm -F web build", "b")).toBe("");
+    expect(await run("pnpm -F web dev", "c")).toBe("");
+  });
+
+  test("a rule sharing only the command's lead does not govern it, unless it forbids the program", async () => {
+    withEngine((e) => {
+      e.remember({ content: "Reindex with `sail artisan scout:flush` then `sail artisan scout:import` after changing searchable fields.", type: "decision" });
+      e.remember({ content: "Never npm install here: this repo uses pnpm.", type: "preference" });
+    });
+    const run = (command: string, session: string) => w.hook("pre-tool", fixture("pre-tool-bash", { cwd: w.project, command, session }));
+    expect(await run("sail artisan tinker", "a")).toBe("");
+    expect(contextOf(await run("sail artisan scout:import Product", "b"))).toContain("scout:flush");
+    expect(contextOf(await run("npm install", "c"))).toContain("Never npm install");
+  });
+
   test("before an edit: lessons naming the file, in both spellings", async () => {
     withEngine((e) => e.remember({ content: "fts.ts: keep the two-stage search, a JOIN was 8x slower", type: "lesson" }));
     for (const [name, session] of [["pre-tool-edit", "a"], ["pre-tool-edit.camel", "b"]] as const) {
