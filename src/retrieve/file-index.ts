@@ -24,6 +24,11 @@ const CATCH_UP_MIN = 4096;
 const CHUNK_BYTES = 1 << 22;
 /** Relative slack over the error bound for float rounding in both scores (orders below the bound). */
 const ROUNDING = 1e-5;
+/**
+ * A file whose rows take at most this many bytes may be kept in the scorer's memory by a long-lived process
+ * ({@link FileIndex.keepRows}): 64 MiB is ~130k USE-lite vectors. Larger files are read list by list.
+ */
+export const KEEP_ROWS_MAX_BYTES = 64 * 1024 * 1024;
 
 /** What one query scored so far: which lists, and per row its seq, file row (−1: a changed memory's current vector), bound and exact score. */
 interface Scan {
@@ -56,6 +61,10 @@ export class FileIndex {
   #ints = new Int32Array(0);
   /** The rows scored for the current query (see #scanLists). */
   readonly #scored = new ScoredRows();
+  /** The file's rows are kept in the SIMD scorer's memory ({@link keepRows}): scored in place, never read. */
+  #kept = false;
+  /** Queries searched so far (a deeper ranking of the same query is not another): the second keeps the rows. */
+  #queries = 0;
   /** One row read for exact re-scoring; rows and float products of the JS path. */
   readonly #row: Int8Array;
   #jsRows = new Int8Array(0);
@@ -71,13 +80,14 @@ export class FileIndex {
   }
 
   /** The file at `path`, caught up with the store; null when it is absent, unusable or too far behind. */
-  static open(path: string, store: VectorStore, model: string, dims: number, opts: { probeShare?: number; simd?: boolean } = {}): FileIndex | null {
+  static open(path: string, store: VectorStore, model: string, dims: number, opts: { probeShare?: number; simd?: boolean; keepRows?: boolean } = {}): FileIndex | null {
     const log = store.logState();
     const read = readIndexFile(path, model, dims, log.epoch);
     if (!read.ok || read.file.logPos > log.head) return null;
     const index = new FileIndex(model, dims, read.file, log.epoch);
     if (opts.probeShare !== undefined) index.#probeShare = opts.probeShare;
     if (opts.simd === false) index.#dots = false;
+    if (opts.keepRows === false) index.#queries = Number.NEGATIVE_INFINITY; // never reaches the second query
     if (index.catchUp(store)) return index;
     index.close();
     return null;
@@ -125,12 +135,46 @@ export class FileIndex {
     const scan = this.#scanLists(query, this.#probe(query, want));
     const { scored } = scan;
     const row = this.#row;
+    const kept = this.#kept && this.#dots ? this.#dots.kept() : null;
     const ranking = certifiedTop(scored, want, (i) => {
       const r = scored.rows[i]!;
-      this.#file.readRows(r, r + 1, row);
+      if (kept) row.set(kept.subarray(r * this.dims, (r + 1) * this.dims));
+      else this.#file.readRows(r, r + 1, row);
       return Math.fround(dotInt8(row, 0, this.dims, query) * this.#file.scales[r]!);
     });
     return { ...ranking, complete: ranking.complete && scan.read.size === this.#file.nlist, seqs: scored.seqs.subarray(0, scored.size) };
+  }
+
+  /**
+   * Keeps every row of the file in the SIMD scorer's memory, for a process that searches again and again: a
+   * search then scores its lists where they lie instead of reading them (at 100k memories ~10 MB read per
+   * search). Every list's CRC is checked as it is loaded. False, and nothing kept, when the rows exceed
+   * `maxBytes`, the scorer is unavailable, memory cannot grow, or a list fails its CRC (a search then reads
+   * that list, fails it and falls back as before).
+   */
+  keepRows(maxBytes = KEEP_ROWS_MAX_BYTES): boolean {
+    if (this.#kept) return true;
+    const file = this.#file;
+    if (file.count * this.dims > maxBytes) return false;
+    this.#dots ??= Int8Dots.for(this.dims) ?? false;
+    const dots = this.#dots;
+    if (!dots || !dots.keep(file.count, (into, r, n) => file.readRows(r, r + n, into))) return false;
+    const rows = dots.kept()!;
+    const { offsets } = file;
+    const { dims } = this;
+    for (let l = 0; l < file.nlist; l++) {
+      if (!file.checkPiece(l, rows.subarray(offsets[l]! * dims, offsets[l + 1]! * dims), true, true)) {
+        this.#dots = undefined; // a fresh scorer without the kept rows (the memory goes with the old one)
+        return false;
+      }
+    }
+    this.#kept = true;
+    return true;
+  }
+
+  /** Whether the rows are kept in memory ({@link keepRows}). */
+  get keepsRows(): boolean {
+    return this.#kept;
   }
 
   /** Closes the file (a search after this throws; the caller opens the index again). */
@@ -149,6 +193,8 @@ export class FileIndex {
     const { dims } = this;
     let scan = this.#scan;
     if (!scan || scan.query !== query || scan.version !== this.#version) {
+      // A process searching a second time searches often (a server, the hook daemon): keep the rows if small.
+      if (++this.#queries === 2) this.keepRows();
       this.#dots ??= Int8Dots.for(dims) ?? false;
       const q16 = this.#dots ? quantizeQuery16(query) : null;
       // |exact − approximate| ≤ scale · Σ|v_k| · q16.scale / 2, and Σ|v_k| ≤ 127 · dims.
@@ -182,7 +228,8 @@ export class FileIndex {
       };
       if (dots) {
         if (this.#ints.length < rows) this.#ints = new Int32Array(rows);
-        dots.dots(rows, fill, q16!.values, this.#ints);
+        if (this.#kept) dots.dotsKept(from, rows, q16!.values, this.#ints);
+        else dots.dots(rows, fill, q16!.values, this.#ints);
       } else this.#jsDots(rows, fill, query);
       if (rows === 0) intact = file.listOk(l);
       if (!intact) throw new Error(`vector index list ${l} fails its checksum`);

@@ -1,7 +1,8 @@
 /**
  * @module Integer dot products of int8 rows with an int16 query, on WebAssembly SIMD (int8-dots.wat): ~10×
  * the JS loop (20k rows × 512 in ~2 ms against ~20 ms). Rows are copied (or read from a file) into the
- * module's memory a chunk at a time (~0.1 ms per MB), so rows from anywhere can be scored. The results
+ * module's memory a chunk at a time (~0.1 ms per MB), so rows from anywhere can be scored, or kept there for
+ * good and scored in place (a long-lived process's small index file: file-index.ts keepRows). The results
  * are exact integers; what they approximate is the float query's product, and callers bound that error
  * (file-index.ts re-scores the rows near the top exactly). Unavailable (null) when the runtime lacks
  * WebAssembly SIMD or the width does not suit the kernel: callers then score in JS.
@@ -58,6 +59,9 @@ export class Int8Dots {
   readonly #out: number;
   readonly #rows: number;
   #loadedQuery: Int16Array | null = null;
+  /** Where rows kept in the module's memory start ({@link keep}), and how many there are. */
+  #kept = -1;
+  #keptRows = 0;
 
   private constructor(wasm: Exports, dims: number) {
     this.#wasm = wasm;
@@ -84,11 +88,8 @@ export class Int8Dots {
    */
   dots(count: number, fill: (into: Int8Array, r: number, n: number) => void, query: Int16Array, out: Int32Array, at = 0): void {
     const { dims } = this;
+    this.#loadQuery(query);
     const memory = this.#wasm.memory.buffer;
-    if (this.#loadedQuery !== query) {
-      new Int16Array(memory, this.#query, dims).set(query);
-      this.#loadedQuery = query;
-    }
     const rows = new Int8Array(memory, this.#rows, this.#chunkRows * dims);
     const results = new Int32Array(memory, this.#out, this.#chunkRows);
     for (let r = 0; r < count; r += this.#chunkRows) {
@@ -97,5 +98,54 @@ export class Int8Dots {
       this.#wasm.dots(this.#rows, n, dims, this.#query, this.#out);
       out.set(results.subarray(0, n), at + r);
     }
+  }
+
+  /**
+   * Keeps `count` rows in the module's memory for good (a long-lived process's whole small index), filled a
+   * chunk at a time as in {@link dots}; {@link dotsKept} then scores them where they are, with no copy.
+   * False when the module's memory cannot grow that far.
+   */
+  keep(count: number, fill: (into: Int8Array, r: number, n: number) => void): boolean {
+    const { dims } = this;
+    const start = this.#rows + this.#chunkRows * dims;
+    const need = start + count * dims;
+    const have = this.#wasm.memory.buffer.byteLength;
+    try {
+      if (need > have) this.#wasm.memory.grow(Math.ceil((need - have) / PAGE));
+    } catch {
+      return false;
+    }
+    const into = new Int8Array(this.#wasm.memory.buffer, start, count * dims);
+    for (let r = 0; r < count; r += this.#chunkRows) {
+      const n = Math.min(this.#chunkRows, count - r);
+      fill(into.subarray(r * dims, (r + n) * dims), r, n);
+    }
+    this.#kept = start;
+    this.#keptRows = count;
+    return true;
+  }
+
+  /** The rows {@link keep} holds (a view: valid until the next keep), or null. */
+  kept(): Int8Array | null {
+    return this.#kept < 0 ? null : new Int8Array(this.#wasm.memory.buffer, this.#kept, this.#keptRows * this.dims);
+  }
+
+  /** out[at + i] = Σ_k row_(from + i)[k] · query[k] for `count` rows kept by {@link keep}, scored in place. */
+  dotsKept(from: number, count: number, query: Int16Array, out: Int32Array, at = 0): void {
+    if (this.#kept < 0 || from < 0 || from + count > this.#keptRows) throw new Error(`rows ${from}…${from + count} are not kept`);
+    const { dims } = this;
+    this.#loadQuery(query);
+    const results = new Int32Array(this.#wasm.memory.buffer, this.#out, this.#chunkRows);
+    for (let r = 0; r < count; r += this.#chunkRows) {
+      const n = Math.min(this.#chunkRows, count - r);
+      this.#wasm.dots(this.#kept + (from + r) * dims, n, dims, this.#query, this.#out);
+      out.set(results.subarray(0, n), at + r);
+    }
+  }
+
+  #loadQuery(query: Int16Array): void {
+    if (this.#loadedQuery === query) return;
+    new Int16Array(this.#wasm.memory.buffer, this.#query, this.dims).set(query);
+    this.#loadedQuery = query;
   }
 }

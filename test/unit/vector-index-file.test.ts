@@ -345,3 +345,54 @@ test("an encrypted store never writes an index file (it would hold the vectors i
   expect(existsSync(indexPath(dir, "fake", 64))).toBe(false);
   store.close();
 });
+
+test("kept rows: a process searching again scores the file's rows in memory, with the same ranking, and reads them no more", async () => {
+  const dir = tempDir();
+  const { store } = await seeded(dir, 400);
+  await writeIndex(dir, store.vectors, "fake", 64);
+  const path = indexPath(dir, "fake", 64);
+  const read = FileIndex.open(path, store.vectors, "fake", 64, { keepRows: false })!;
+  const kept = FileIndex.open(path, store.vectors, "fake", 64)!;
+  const ranked = (index: FileIndex, q: Float32Array, k: number) => {
+    const got = index.rank(q, k);
+    return got.rows.map((row, i) => [got.seqs[row], got.scores[i]]);
+  };
+  const q1 = await query("cache deploy retry");
+  const q2 = await query("schema lock merge");
+  // One query, ranked deeper (filters rejected rows): still one search, nothing kept.
+  ranked(kept, q1, 10);
+  ranked(kept, q1, 50);
+  expect(kept.keepsRows).toBe(false);
+  // The second query keeps them.
+  ranked(kept, q2, 10);
+  expect(kept.keepsRows).toBe(true);
+  for (const q of [q1, q2, await query("token branch build")]) for (const k of [1, 10, 50, 400]) expect(ranked(kept, q, k)).toEqual(ranked(read, q, k));
+  // The file's bytes overwritten in place (same inode, so both still hold it open): only kept rows still rank.
+  const want = ranked(read, q1, 20);
+  writeFileSync(path, new Uint8Array(readFileSync(path).length));
+  // A copy of the query is a new search (not the cached scan of q1): the rows are scored again.
+  expect(ranked(kept, q1.slice(), 20)).toEqual(want);
+  expect(ranked(read, q1.slice(), 20)).not.toEqual(want);
+  store.close();
+});
+
+test("rows are not kept past the byte limit, nor when a list fails its CRC", async () => {
+  const dir = tempDir();
+  const { store } = await seeded(dir, 200);
+  await writeIndex(dir, store.vectors, "fake", 64);
+  const path = indexPath(dir, "fake", 64);
+  const small = FileIndex.open(path, store.vectors, "fake", 64)!;
+  expect(small.keepRows(200 * 64 - 1)).toBe(false);
+  expect(small.keepsRows).toBe(false);
+  expect(small.keepRows(200 * 64)).toBe(true);
+  // The last byte of the file is the last list's last value.
+  const bytes = readFileSync(path);
+  bytes[bytes.length - 1] = bytes[bytes.length - 1]! ^ 0x55;
+  writeFileSync(path, bytes);
+  const damaged = FileIndex.open(path, store.vectors, "fake", 64)!;
+  expect(damaged.keepRows()).toBe(false);
+  expect(damaged.keepsRows).toBe(false);
+  const q = await query("cache deploy");
+  expect(() => damaged.rank(q, 10)).toThrow(/checksum/);
+  store.close();
+});
