@@ -141,8 +141,9 @@ function speaksOf(m: Memory, program: string, packages: readonly string[], words
 /**
  * Whether a memory's words (`have`) hold two of the command's words, one of them past its lead. The lead alone
  * is not enough: in a Laravel project every note on running things says `sail artisan`, and one on `sail
- * artisan scout:flush` is not about `sail artisan tinker` (blind sets c–g, bash events: precision 0.30 → 0.38,
- * silence 0.61 → 0.78, recall 0.38 → 0.31, with the head rule below).
+ * artisan scout:flush` is not about `sail artisan tinker` (blind sets c–g, bash events, with pre-tool.ts's head
+ * rule: precision 0.30 → 0.38, silence 0.61 → 0.78, recall 0.38 → 0.31; DESIGN.md, session 29). An empty
+ * `lead` asks for two shared words only.
  */
 export function sharesPastLead(have: ReadonlySet<string>, words: readonly string[], lead: readonly string[]): boolean {
   const shared = words.filter((w) => have.has(w));

@@ -3,8 +3,8 @@
  * errors and lessons are written in prose around the command ("`Error: UPGRADE FAILED` on deploy; fixed with
  * helm rollback"), so the exact-phrase rule of pre-tool.ts misses them. Here words and meaning must agree: a
  * lesson or error among the few memories of the scope closest in meaning to the command, sharing at least two
- * of its words (program, sub-command, arguments), one past its lead (see governing.ts sharesPastLead). Neither alone is enough: the nearest
- * neighbour always exists, and two shared words are common in one project's notes.
+ * of its words (program, sub-command, arguments), one past its lead (governing.ts sharesPastLead). Neither
+ * alone is enough: the nearest neighbour always exists, and two shared words are common in one project's notes.
  */
 import type { Memory } from "../domain/memory.ts";
 import type { ChannelHit } from "../retrieve/channel.ts";
