@@ -13,20 +13,20 @@ import type { HookContext } from "./context.ts";
 import { stem, tokens } from "./relevance.ts";
 
 /** Sub-commands that add packages, per program: their arguments are package names. */
-const INSTALLERS: Record<string, ReadonlySet<string>> = {
-  npm: new Set(["install", "i", "add"]),
-  pnpm: new Set(["add", "install", "i"]),
-  yarn: new Set(["add"]),
-  bun: new Set(["add", "install", "i"]),
-  pip: new Set(["install"]),
-  pip3: new Set(["install"]),
-  uv: new Set(["add", "pip"]),
-  poetry: new Set(["add"]),
-  cargo: new Set(["add", "install"]),
-  go: new Set(["get", "install"]),
-  gem: new Set(["install"]),
-  bundle: new Set(["add"]),
-};
+export const INSTALLERS: ReadonlyMap<string, ReadonlySet<string>> = new Map([
+  ["npm", new Set(["install", "i", "add"])],
+  ["pnpm", new Set(["add", "install", "i"])],
+  ["yarn", new Set(["add"])],
+  ["bun", new Set(["add", "install", "i"])],
+  ["pip", new Set(["install"])],
+  ["pip3", new Set(["install"])],
+  ["uv", new Set(["add", "pip"])],
+  ["poetry", new Set(["add"])],
+  ["cargo", new Set(["add", "install"])],
+  ["go", new Set(["get", "install"])],
+  ["gem", new Set(["install"])],
+  ["bundle", new Set(["add"])],
+]);
 /** Programs that only read: nothing governs looking. */
 const READERS = new Set(["ls", "cat", "less", "more", "head", "tail", "wc", "grep", "rg", "find", "fd", "echo", "pwd", "which", "tree", "stat", "du", "df", "file", "diff"]);
 const READING_GIT = new Set(["status", "log", "diff", "show", "branch", "fetch", "blame"]);
@@ -53,7 +53,7 @@ export function commandWords(command: string, project = ""): { words: string[]; 
   const args = segment.split(/\s+/).slice(segment.split(/\s+/).indexOf(head[0] ?? "") + 1).filter((a) => a !== "" && !a.startsWith("-") && !/^\w+=/.test(a));
   const sub = (args[0] ?? "").toLowerCase();
   if (READERS.has(program) || (program === "git" && READING_GIT.has(sub))) return { words: [], packages: [], program: "", lead: [] };
-  const installing = INSTALLERS[program]?.has(sub) ?? false;
+  const installing = INSTALLERS.get(program)?.has(sub) ?? false;
   const packages = installing ? args.slice(1).flatMap(packageName) : [];
   // Paths and file names say where, not what: their words would match every note about that directory.
   const named = args.slice(0, 6).filter((a) => installing || !/[\\/.]/.test(a));

@@ -12,6 +12,7 @@ import { bullet } from "./format.ts";
 import { relevant } from "./relevance.ts";
 import { updates } from "../retrieve/current-first.ts";
 import { noteCreated } from "./state.ts";
+import { promptRules } from "./prompt-rules.ts";
 
 export const PROMPT_LIMIT = 5;
 export const PROMPT_BUDGET = 600;
@@ -42,10 +43,17 @@ async function recallFor(ctx: HookContext, text: string): Promise<string | null>
   const matched = relevant(query, fresh);
   // A rule another candidate changed no longer holds ("unit tests run with jest" after "switched from jest
   // to vitest"): only the change is shown.
-  const chosen = matched.filter((c) => !changedBy(c.memory, fresh)).slice(0, PROMPT_LIMIT);
+  const chosen = matched
+    .filter((c) => !changedBy(c.memory, fresh))
+    .slice(0, PROMPT_LIMIT)
+    .map((c) => c.memory);
+  // Rules the prompt runs into while sharing too few of its words for the bar (prompt-rules.ts).
+  for (const m of await promptRules(ctx, query, fresh.map((r) => r.memory))) {
+    if (chosen.length < PROMPT_LIMIT && !chosen.some((c) => c.id === m.id) && !changedBy(m, fresh)) chosen.push(m);
+  }
   if (chosen.length === 0) return null;
   const lines = applyBudget(
-    chosen.map((c) => ({ memory: c.memory, content: bullet(c.memory, 400, true) })),
+    chosen.map((memory) => ({ memory, content: bullet(memory, 400, true) })),
     PROMPT_BUDGET,
   );
   const ids = lines.map((l) => l.memory.id);
