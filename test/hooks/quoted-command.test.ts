@@ -2,6 +2,7 @@
 import { describe, expect, test } from "bun:test";
 import { headCutByFlag } from "../../src/hooks/command.ts";
 import { commandTokens, quotesCommand } from "../../src/hooks/quoted-command.ts";
+import { commandWords } from "../../src/hooks/governing.ts";
 
 const quotes = (note: string, command: string) => quotesCommand(note, commandTokens(command));
 
@@ -29,5 +30,15 @@ describe("quoted command", () => {
     expect(headCutByFlag("tflint --recursive")).toBe(false);
     expect(headCutByFlag("ansible-lint")).toBe(false);
     expect(headCutByFlag("cargo build --release")).toBe(false);
+  });
+});
+
+describe("command words", () => {
+  test("a program named like an object property (constructor, toString) is read as any other", () => {
+    for (const program of ["constructor", "toString", "__proto__", "hasOwnProperty"]) {
+      expect(commandWords(`${program} install thing`).program).toBe(program.toLowerCase());
+      expect(commandWords(`${program} install thing`).packages).toEqual([]);
+    }
+    expect(commandWords("npm install lodash").packages).toEqual(["lodash"]);
   });
 });
