@@ -8,7 +8,7 @@
 import { porterStem } from "../text/porter.ts";
 
 export interface Quantity {
-  /** "time", "size", "clock", "port", or the counted word's stem ("" for a bare number or a version). */
+  /** A measure ({@link DURATION}, {@link SIZE_UNIT}, {@link CLOCK}, {@link PORT_NUMBER}), or the counted word's stem ("" for a bare number or a version). */
   unit: string;
   value: number;
   /** Where it starts in the text. */
@@ -21,6 +21,18 @@ const TIME: Record<string, number> = {
   d: 86400, day: 86400, days: 86400, week: 604800, weeks: 604800, month: 2592000, months: 2592000,
   year: 31536000, years: 31536000,
 };
+/**
+ * The measures, named so that no counted word's stem can equal one: "5 times" counts times (stem "time"), it is
+ * not a duration, and "3 ports" counts ports, not a port number.
+ */
+export const DURATION = "#duration";
+export const SIZE_UNIT = "#size";
+export const CLOCK = "#clock";
+export const PORT_NUMBER = "#port";
+/** How many times something is tried: "3 attempts", "8 times", "5 retries" count the same thing. */
+export const REPEATS = "#repeats";
+const MEASURES = new Set([DURATION, SIZE_UNIT, CLOCK, PORT_NUMBER]);
+const REPEAT_WORDS = new Set(["time", "times", "attempt", "attempts", "retry", "retries", "try", "tries"].map((w) => porterStem(w)));
 const SIZE: Record<string, number> = { b: 1, bytes: 1, kb: 1e3, k: 1e3, mb: 1e6, m: 1e6, gb: 1e9, g: 1e9, tb: 1e12 };
 /** Stems of the unit words: shared units ("days", "MB") do not make two quantities about one thing. */
 export const UNIT_STEMS: ReadonlySet<string> = new Set([...Object.keys(TIME), ...Object.keys(SIZE), "port"].map((w) => porterStem(w)));
@@ -31,7 +43,7 @@ const NOT_UNITS = new Set(["and", "or", "to", "in", "on", "of", "for", "the", "i
 // A number standing alone (not glued to letters, or part of a longer dotted/dashed identifier), then what
 // follows it: a unit glued on ("10m", "5s", "2am") or the next word.
 const NUMBER = /(?<![\p{L}\p{N}_.\-/:])(\d+(?:\.\d+)?)(?![.\-]?\d|\.\p{L})([\p{L}]*)(?:[\s\-/]+([\p{L}]+))?/gu;
-const CLOCK = /(?<![\p{L}\p{N}])(\d{1,2}):(\d{2})(?!\d)/gu;
+const CLOCK_TIME = /(?<![\p{L}\p{N}])(\d{1,2}):(\d{2})(?!\d)/gu;
 const PORT = /(?:\bport\s+|(?<![\p{L}\p{N}.])[\p{L}\p{N}-]*:)(\d{2,5})\b/giu;
 const WORD_COUNT = /\b(an?|one|two|three|four|five|ten)\s+(ms|millisecond|second|minute|hour|day|week|month|year)s?\b/giu;
 
@@ -39,15 +51,15 @@ const WORD_COUNT = /\b(an?|one|two|three|four|five|ten)\s+(ms|millisecond|second
 export function quantities(text: string): Quantity[] {
   const out: Quantity[] = [];
   const taken = new Set<number>();
-  for (const m of text.matchAll(CLOCK)) {
-    out.push({ unit: "clock", value: Number(m[1]) * 60 + Number(m[2]), at: m.index! });
+  for (const m of text.matchAll(CLOCK_TIME)) {
+    out.push({ unit: CLOCK, value: Number(m[1]) * 60 + Number(m[2]), at: m.index! });
     for (let i = m.index!; i < m.index! + m[0].length; i++) taken.add(i);
   }
   for (const m of text.matchAll(PORT)) {
-    out.push({ unit: "port", value: Number(m[1]), at: m.index! });
+    out.push({ unit: PORT_NUMBER, value: Number(m[1]), at: m.index! });
     for (let i = m.index!; i < m.index! + m[0].length; i++) taken.add(i);
   }
-  for (const m of text.matchAll(WORD_COUNT)) out.push({ unit: "time", value: WORDS[m[1]!.toLowerCase()]! * TIME[m[2]!.toLowerCase()]!, at: m.index! });
+  for (const m of text.matchAll(WORD_COUNT)) out.push({ unit: DURATION, value: WORDS[m[1]!.toLowerCase()]! * TIME[m[2]!.toLowerCase()]!, at: m.index! });
   for (const m of text.matchAll(NUMBER)) {
     if (taken.has(m.index!)) continue;
     out.push({ ...quantity(Number(m[1]), (m[2] ?? "").toLowerCase(), (m[3] ?? "").toLowerCase()), at: m.index! });
@@ -56,19 +68,19 @@ export function quantities(text: string): Quantity[] {
 }
 
 function quantity(n: number, glued: string, next: string): Omit<Quantity, "at"> {
-  if (glued === "am" || glued === "pm") return { unit: "clock", value: ((n % 12) + (glued === "pm" ? 12 : 0)) * 60 };
+  if (glued === "am" || glued === "pm") return { unit: CLOCK, value: ((n % 12) + (glued === "pm" ? 12 : 0)) * 60 };
   const unit = glued !== "" ? glued : next;
-  if (unit in TIME) return { unit: "time", value: n * TIME[unit]! };
-  if (unit in SIZE) return { unit: "size", value: n * SIZE[unit]! };
+  if (Object.hasOwn(TIME, unit)) return { unit: DURATION, value: n * TIME[unit]! };
+  if (Object.hasOwn(SIZE, unit)) return { unit: SIZE_UNIT, value: n * SIZE[unit]! };
   if (glued !== "" || unit === "" || NOT_UNITS.has(unit)) return { unit: "", value: n };
-  return { unit: porterStem(unit), value: n };
+  const stem = porterStem(unit);
+  return { unit: REPEAT_WORDS.has(stem) ? REPEATS : stem, value: n };
 }
 
 /** Whether two quantities measure the same thing (a bare number goes with any count). */
 export function comparable(a: Quantity, b: Quantity): boolean {
   if (a.unit === b.unit) return true;
-  const dims = new Set(["time", "size", "clock", "port"]);
-  if (dims.has(a.unit) || dims.has(b.unit)) return false;
+  if (MEASURES.has(a.unit) || MEASURES.has(b.unit)) return false;
   return a.unit === "" || b.unit === "" || a.unit.startsWith(b.unit) || b.unit.startsWith(a.unit);
 }
 

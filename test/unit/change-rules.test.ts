@@ -14,6 +14,14 @@ describe("quantities", () => {
     expect(changedQuantity(quantities("Backups start at 03:30"), quantities("The backup runs at 3:30 every night"))).toBe(false);
     expect(quantities("Tokens are signed with HS512 on host web-03 at 10.0.0.12")).toEqual([]);
   });
+
+  test("a count is not a measure that shares its word: times are not a duration, ports counted are not a port", () => {
+    expect(changedQuantity(quantities("Webhook delivery retries 5 times"), quantities("Webhook retries back off starting at 30 seconds"))).toBe(false);
+    expect(changedQuantity(quantities("The gateway has 3 ports open"), quantities("The gateway listens on port 8443"))).toBe(false);
+    // Tries counted in other words are one count.
+    expect(changedQuantity(quantities("Webhook retries: 3 attempts"), quantities("Webhooks retry up to 8 times"))).toBe(true);
+    expect(changedQuantity(quantities("A job is retried 5 times"), quantities("A job is retried 3 times"))).toBe(true);
+  });
 });
 
 describe("changeOf", () => {
