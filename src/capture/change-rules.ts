@@ -38,8 +38,11 @@ export const CHANGE =
  * "actually". A correction contradicts whatever it shares a subject with, whatever words it uses for the rest.
  */
 const CORRECTION = /\b(wrong|incorrect|inaccurate|mistaken|untrue|not true|turn(s|ed) out|actually|correction|in fact|misremembered)\b/i;
-/** Words announcing something added next to what was said, not instead of it. */
-const ADDITION = /\b(also|additionally|as well|too|in addition|another|besides|plus|there'?s a separate)\b/i;
+/**
+ * Words announcing something added next to what was said, not instead of it. "A second …" only as what a
+ * sentence is about ("A second ETL job runs at 03:00"): "replaying creates a second ledger entry" adds nothing.
+ */
+const ADDITION = /\b(also|additionally|as well|too|in addition|another|besides|plus|there'?s a separate|an? (?:additional|extra|separate))\b|(?:^|[.;:!?]\s+)a (?:second|third) (?!(?:or|and|to|later|before|after|apart|delay|timeout)\b)(?=[a-z])/i;
 
 /** The newer statement names what it replaces: "from X to Y", "X → Y", "instead of X", "no longer X", "X is gone". */
 const NAMED_OLD = [

@@ -43,6 +43,8 @@ const NOT_UNITS = new Set(["and", "or", "to", "in", "on", "of", "for", "the", "i
 // A number standing alone (not glued to letters, or part of a longer dotted/dashed identifier), then what
 // follows it: a unit glued on ("10m", "5s", "2am") or the next word.
 const NUMBER = /(?<![\p{L}\p{N}_.\-/:])(\d+(?:\.\d+)?)(?![.\-]?\d|\.\p{L})([\p{L}]*)(?:[\s\-/]+([\p{L}]+))?/gu;
+/** A `key=` right before a number: the key's last part ("retention.ms" → "ms", "maxPoolSize" → itself). */
+const SETTING = /([\p{L}][\p{L}\p{N}]*)\s*=\s*$/u;
 const CLOCK_TIME = /(?<![\p{L}\p{N}])(\d{1,2}):(\d{2})(?!\d)/gu;
 const PORT = /(?:\bport\s+|(?<![\p{L}\p{N}.])[\p{L}\p{N}-]*:)(\d{2,5})\b/giu;
 const WORD_COUNT = /\b(an?|one|two|three|four|five|ten)\s+(ms|millisecond|second|minute|hour|day|week|month|year)s?\b/giu;
@@ -62,7 +64,10 @@ export function quantities(text: string): Quantity[] {
   for (const m of text.matchAll(WORD_COUNT)) out.push({ unit: DURATION, value: WORDS[m[1]!.toLowerCase()]! * TIME[m[2]!.toLowerCase()]!, at: m.index! });
   for (const m of text.matchAll(NUMBER)) {
     if (taken.has(m.index!)) continue;
-    out.push({ ...quantity(Number(m[1]), (m[2] ?? "").toLowerCase(), (m[3] ?? "").toLowerCase()), at: m.index! });
+    // A setting's value (`retention.ms=604800000`, `maxPoolSize=200`) counts what its key names.
+    const key = SETTING.exec(text.slice(Math.max(0, m.index! - 64), m.index!))?.[1];
+    const q = key ? quantity(Number(m[1]), "", key.toLowerCase()) : quantity(Number(m[1]), (m[2] ?? "").toLowerCase(), (m[3] ?? "").toLowerCase());
+    out.push({ ...q, at: m.index! });
   }
   return out;
 }

@@ -69,6 +69,19 @@ describe("changeOf", () => {
     expect(changeOf("Grafana dashboards live in ops/dashboards", "The mobile app uses Expo").relation).toBe("none");
   });
 
+  test("a second or an extra one of a thing adds; a second of something as a consequence does not", () => {
+    expect(changeOf("Nightly ETL runs at 02:00 UTC.", "A second ETL job for marketing data runs at 03:00 UTC.").relation).toBe("none");
+    expect(changeOf("Nightly ETL runs at 02:00 UTC.", "An extra ETL job for marketing data runs at 03:00 UTC.").relation).toBe("none");
+    expect(changeOf("Nightly ETL runs at 02:00 UTC.", "The nightly ETL runs at 03:00 UTC.").relation).toBe("conflict");
+    expect(changeOf("The payment webhook handler is idempotent.", "The webhook handler is not idempotent: replaying an event creates a second ledger entry.").relation).toBe("conflict");
+  });
+
+  test("a setting's value counts what its key names", () => {
+    expect(quantities("retention.ms=604800000")).toEqual([{ unit: "#duration", value: 604800, at: 13 }]);
+    expect(changeOf("Kafka topic orders has 12 partitions.", "orders topic retention is 7 days (retention.ms=604800000)").relation).toBe("none");
+    expect(changeOf("The mongo client pool: maxPoolSize=100", "The mongo client pool: maxPoolSize=200").relation).toBe("conflict");
+  });
+
   test("only a stated change naming what it replaced, or giving another value of it, is confident", () => {
     expect(changeOf("The docs are published with Jekyll", "We migrated the docs from Jekyll to Hugo").confident).toBe(true);
     expect(changeOf("The worker pool has 6 threads in production", "Production worker pool: 16 threads").confident).toBe(false);
