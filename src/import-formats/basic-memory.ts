@@ -84,7 +84,9 @@ function read(path: string, opts: AdapterOptions): PeerBatch {
         continue;
       }
       const oid = stableId(FORMAT, `note:${note.permalink}:observation:${o.category}:${o.text}`);
-      const type = CATEGORY_TYPES[o.category.toLowerCase()] ?? "fact";
+      // Own keys only: a category named "constructor" or "toString" is a category like any other.
+      const category = o.category.toLowerCase();
+      const type = Object.hasOwn(CATEGORY_TYPES, category) ? CATEGORY_TYPES[category]! : "fact";
       const tags = [slugify(o.category), ...o.tags.map(slugify), ...noteTags].filter((t) => t !== "");
       if (add(record(oid, `${note.title}: ${o.text}`, type, tags, { category: o.category }, where))) batch.links.push({ from: oid, to: id, relation: "part_of", where });
     }

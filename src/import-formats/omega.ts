@@ -165,7 +165,8 @@ function isoUtc(value: unknown, path: string, place: string, field: string): str
 /** 1–5 as OMEGA stores it; a word some versions let through (OMEGA issue #66: "high") is read as its rank. */
 function priorityOf(value: unknown): number | undefined {
   const words: Record<string, number> = { critical: 5, high: 4, medium: 3, normal: 3, low: 2, minimal: 1 };
-  const n = typeof value === "number" ? value : typeof value === "string" ? (words[value.toLowerCase()] ?? Number(value)) : Number.NaN;
+  const word = typeof value === "string" ? value.toLowerCase() : "";
+  const n = typeof value === "number" ? value : typeof value === "string" ? (Object.hasOwn(words, word) ? words[word]! : Number(value)) : Number.NaN;
   return Number.isInteger(n) ? Math.min(5, Math.max(1, n)) : undefined;
 }
 

@@ -1,5 +1,7 @@
 /** @module Peer-format adapters on fixtures built from each format's documentation: records, links, what is left out, and errors that name the record. */
 import { describe, expect, test } from "bun:test";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { adapter as agentRules, classify } from "../../src/import-formats/agent-rules.ts";
 import { adapter as basicMemory } from "../../src/import-formats/basic-memory.ts";
@@ -208,5 +210,18 @@ describe("basic-memory", () => {
 
   test("an unclosed frontmatter is an error naming the note", () => {
     expect(errorOf(() => basicMemory.read(join(FIX, "basic-memory", "unclosed-note.md"), opts()))).toMatch(/unclosed-note\.md stopped at line 1: the frontmatter/);
+  });
+
+  test("a category named like an object property (constructor, toString) is a category like any other", () => {
+    const dir = mkdtempSync(join(tmpdir(), "cairn-bm-"));
+    try {
+      writeFileSync(join(dir, "odd.md"), "---\ntitle: Odd\npermalink: odd\n---\n# Odd\n\n## Observations\n- [constructor] builds things\n- [toString] prints things\n- [decision] we use pnpm\n");
+      const batch = basicMemory.read(dir, opts());
+      expect(byContent(batch, "Odd: builds things").type).toBe("fact");
+      expect(byContent(batch, "Odd: prints things").type).toBe("fact");
+      expect(byContent(batch, "Odd: we use pnpm").type).toBe("decision");
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
