@@ -34,7 +34,7 @@ async function dispatch(argv: string[]): Promise<number> {
   }
   const wantsJson = rest.includes("--json");
   try {
-    const entry = COMMANDS[name];
+    const entry = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
     if (!entry) throw new UsageError(`Unknown command "${name}".${suggest(name)} Run \`cairn --help\` to see all commands.`);
     const cmd = await entry.load();
     if (rest.includes("--help") || rest.includes("-h")) {

@@ -39,7 +39,9 @@ export const CLAUDE_EVENT_NAMES: Record<HookEvent, string> = {
 
 export function eventFromName(name: string | undefined): HookEvent | null {
   if (!name) return null;
-  return EVENT_NAMES[name.trim().toLowerCase().replace(/_/g, "-")] ?? EVENT_NAMES[name.trim().toLowerCase().replace(/[-_]/g, "")] ?? null;
+  // Own keys only: "constructor" or "toString" is no event.
+  const known = (key: string) => (Object.hasOwn(EVENT_NAMES, key) ? EVENT_NAMES[key]! : null);
+  return known(name.trim().toLowerCase().replace(/_/g, "-")) ?? known(name.trim().toLowerCase().replace(/[-_]/g, ""));
 }
 
 /** What a tool call is, for our purposes: an edit of a file, a shell command, or something we ignore. */

@@ -86,7 +86,7 @@ function read(path: string, opts: AdapterOptions): PeerBatch {
     }
     const type = String(edge.edge_type ?? "related");
     if (type === "superseded_by") batch.links.push({ from: to, to: from, relation: "supersedes", where });
-    else if (from !== to) batch.links.push({ from, to, relation: EDGE_TYPES[type] ?? "relates_to", where });
+    else if (from !== to) batch.links.push({ from, to, relation: (Object.hasOwn(EDGE_TYPES, type) ? EDGE_TYPES[type] : undefined) ?? "relates_to", where });
   }
   return batch;
 }
@@ -112,7 +112,7 @@ function toRecord(row: Record<string, unknown>, meta: Record<string, unknown>, c
   const record: PeerRecord = {
     id: c.id,
     content: row.content as string,
-    type: EVENT_TYPES[c.eventType] ?? "note",
+    type: (Object.hasOwn(EVENT_TYPES, c.eventType) ? EVENT_TYPES[c.eventType] : undefined) ?? "note",
     tags: ["omega", slugify(c.eventType), ...tags.map(slugify)].filter((t) => t !== ""),
     project,
     metadata: {

@@ -19,8 +19,9 @@ const SCHEMAS: Record<string, { safeParse(v: unknown): { success: boolean; error
 
 /** What is wrong with a request's params, in one line, or null when they are well-formed (or not checked here). */
 export function paramsProblem(method: string, params: unknown): string | null {
-  const schema = SCHEMAS[method];
-  if (!schema) return null;
+  // Own keys only: a request for method "constructor" or "toString" is an unknown method, not a crash.
+  if (!Object.hasOwn(SCHEMAS, method)) return null;
+  const schema = SCHEMAS[method]!;
   const parsed = schema.safeParse(params ?? {});
   if (parsed.success) return null;
   const issue = parsed.error?.issues[0];

@@ -171,3 +171,14 @@ describe("short ids", () => {
     expect(ambiguous.stderr).toContain("short ids come from");
   });
 });
+
+describe("unknown commands", () => {
+  test("a command named like an object property is unknown, not an internal error", async () => {
+    for (const name of ["nosuch", "constructor", "toString"]) {
+      const r = await s.run([name, "--json"]);
+      expect(r.exitCode).toBe(2);
+      expect(r.stdout).toContain("Unknown command");
+      expect(r.stdout).not.toContain("INTERNAL");
+    }
+  });
+});

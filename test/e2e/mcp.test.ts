@@ -83,6 +83,8 @@ describe("cairn mcp over stdio", () => {
     expect(tooBig.result.content[0].text).toContain("limit is 65536");
     const unknown = await p.request("no/such/method");
     expect(unknown.error.code).toBe(-32601);
+    // Method names an object inherits from its prototype are unknown methods too.
+    for (const method of ["constructor", "toString", "__proto__"]) expect((await p.request(method)).error.code).toBe(-32601);
     const errors = p.messages.filter((m) => m.error && (m.id === null || m.id === 42));
     expect(errors.map((m) => m.error.code).sort((a, b) => a - b)).toEqual([-32700, -32700, -32600]);
     // Still serving after all that.

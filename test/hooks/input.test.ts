@@ -15,6 +15,7 @@ describe("event names", () => {
     expect(eventFromName("PRE_TOOL")).toBe("pre-tool");
     expect(eventFromName("SessionEnd")).toBe("session-end");
     expect(eventFromName("Notification")).toBeNull();
+    for (const name of ["constructor", "toString", "__proto__", "hasOwnProperty"]) expect(eventFromName(name)).toBeNull();
   });
 });
 

@@ -1,4 +1,5 @@
 /** @module `--from omega` on OMEGA stores built from the schema of its sources: types, dates, TTL, status, edges, and errors. */
+import { Database } from "bun:sqlite";
 import { afterAll, describe, expect, test } from "bun:test";
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -102,6 +103,19 @@ describe("omega v15 (omega-memory 1.5.x)", () => {
     expect(bySource(batch, "mem-bb22cc33dd44")).toMatchObject({ status: "superseded", priority: 4 });
     expect(bySource(batch, "mem-cc33dd44ee55")).toMatchObject({ status: "archived", type: "note", project: null });
     expect(batch.links).toEqual([expect.objectContaining({ from: current.id, relation: "supersedes", to: bySource(batch, "mem-bb22cc33dd44").id })]);
+  });
+});
+
+describe("omega names that are object properties", () => {
+  test("an event type, edge type or priority word named like an object property reads as an unknown one", () => {
+    const path = omegaDb(mkdtempSync(join(dir, "props-")), "omega-v15");
+    const db = new Database(path);
+    db.run("UPDATE memories SET event_type = 'constructor', priority = 'toString' WHERE node_id = 'mem-aa11bb22cc33'");
+    db.run("INSERT INTO edges (source_id, target_id, edge_type) VALUES ('mem-cc33dd44ee55', 'mem-aa11bb22cc33', 'hasOwnProperty')");
+    db.close();
+    const read = omega.read(path, opts);
+    expect(bySource(read, "mem-aa11bb22cc33")).toMatchObject({ type: "note" });
+    expect(read.links.find((l) => l.from === bySource(read, "mem-cc33dd44ee55").id)?.relation).toBe("relates_to");
   });
 });
 
