@@ -12,6 +12,7 @@ import { idleWork } from "../../src/engine/idle-sweep.ts";
 import { filterToSql, rowsByIdSql } from "../../src/store/filter-sql.ts";
 import { SESSION_NEIGHBOURS_SQL } from "../../src/store/neighbours.ts";
 import { SqliteStore } from "../../src/store/sqlite-store.ts";
+import { withoutMap } from "../../src/store/planner-stats.ts";
 
 const dirs: string[] = [];
 afterEach(() => {
@@ -122,4 +123,34 @@ test("measuring is skipped, not waited out, while another connection writes; the
   expect(statRows(store).length).toBeGreaterThan(0);
   other.close();
   store.close();
+});
+
+test("measuring reads the file unmapped (its pages stay out of the process), then maps it as before", async () => {
+  const store = new SqliteStore(freshPath());
+  const engine = new Engine({ store, project: "alpha" });
+  const db = store.database;
+  const mapped = () => (db.query("PRAGMA mmap_size").get() as { mmap_size: number }).mmap_size;
+  const before = mapped();
+  expect(before).toBeGreaterThan(0);
+  expect(withoutMap(db, () => mapped())).toBe(0);
+  expect(mapped()).toBe(before);
+  expect(() => withoutMap(db, () => {
+    throw new Error("failed inside");
+  })).toThrow("failed inside");
+  expect(mapped()).toBe(before);
+  // The statements the import's measuring runs: the map is dropped around ANALYZE and put back.
+  const ran: string[] = [];
+  const run = db.run.bind(db);
+  db.run = ((sql: string, ...rest: never[]) => {
+    ran.push(sql);
+    return run(sql, ...rest);
+  }) as typeof db.run;
+  await engine.import(lines(300));
+  const at = (sql: string) => ran.findIndex((s) => s.startsWith(sql));
+  expect(at("PRAGMA mmap_size = 0")).toBeGreaterThanOrEqual(0);
+  expect(at("PRAGMA mmap_size = 0")).toBeLessThan(at("PRAGMA optimize"));
+  expect(ran.findIndex((s, i) => i > at("PRAGMA optimize") && s === `PRAGMA mmap_size = ${before}`)).toBeGreaterThan(0);
+  expect(statRows(store).length).toBeGreaterThan(0);
+  expect(mapped()).toBe(before);
+  engine.close();
 });
