@@ -73,6 +73,12 @@ function top(index: FileIndex, q: Float32Array, k: number): number[] {
   return r.rows.map((row) => r.seqs[row]!);
 }
 
+/** The ranking as [seq, score] pairs, best first. */
+function ranked(index: FileIndex, q: Float32Array, k: number): Array<[number | undefined, number | undefined]> {
+  const got = index.rank(q, k);
+  return got.rows.map((row, i) => [got.seqs[row], got.scores[i]]);
+}
+
 async function query(t: string): Promise<Float32Array> {
   return (await embedder.embed([t], "query"))[0]!;
 }
@@ -116,10 +122,6 @@ test("the SIMD scorer's approximate scores never change the ranking: near-ties a
   await writeIndex(dir, store.vectors, "fake", 64);
   const simd = mapped(dir, store)!;
   const js = FileIndex.open(indexPath(dir, "fake", 64), store.vectors, "fake", 64, { simd: false })!;
-  const ranked = (index: FileIndex, q: Float32Array, k: number) => {
-    const got = index.rank(q, k);
-    return got.rows.map((row, i) => [got.seqs[row], got.scores[i]]);
-  };
   let ties = 0;
   for (let i = 0; i < 6; i++) {
     const q = i === 0 ? base : Float32Array.from(base, (x) => x + (r() - 0.5) * 0.3);
@@ -353,10 +355,6 @@ test("kept rows: a process searching again scores the file's rows in memory, wit
   const path = indexPath(dir, "fake", 64);
   const read = FileIndex.open(path, store.vectors, "fake", 64, { keepRows: false })!;
   const kept = FileIndex.open(path, store.vectors, "fake", 64)!;
-  const ranked = (index: FileIndex, q: Float32Array, k: number) => {
-    const got = index.rank(q, k);
-    return got.rows.map((row, i) => [got.seqs[row], got.scores[i]]);
-  };
   const q1 = await query("cache deploy retry");
   const q2 = await query("schema lock merge");
   // One query, ranked deeper (filters rejected rows): still one search, nothing kept.
