@@ -14,6 +14,8 @@ import { STOPWORDS } from "../retrieve/stopwords.ts";
 /** Rules shown for one prompt, at most. */
 const LIMIT = 2;
 const RULE_TYPES = new Set(["decision", "preference"]);
+/** Commands of one prompt looked up, at most. */
+const MAX_COMMANDS = 3;
 
 /** Commands a prompt names: code spans in backticks that start with a word, and "<package manager> <install>" in prose. */
 export function commandsIn(prompt: string): string[] {
@@ -34,7 +36,8 @@ export async function promptRules(ctx: HookContext, prompt: string, candidates: 
   const add = (m: Memory) => {
     if (out.length < LIMIT && !out.some((o) => o.id === m.id)) out.push(m);
   };
-  for (const command of commandsIn(prompt)) for (const m of await governingRules(ctx, command, LIMIT)) add(m);
+  // Each command costs a keyword search: a prompt pasting many code spans is answered on its first few.
+  for (const command of commandsIn(prompt).slice(0, MAX_COMMANDS)) for (const m of await governingRules(ctx, command, LIMIT)) add(m);
   // The prompt's words as written (`log4j`, `react-query`): what a rule names when it rules a tool out.
   const named = [...new Set(prompt.toLowerCase().match(/[\p{L}\p{N}][\p{L}\p{N}._-]*[\p{L}\p{N}]/gu) ?? [])].filter((w) => w.length >= 3 && !STOPWORDS.has(w));
   for (const m of candidates) if (RULE_TYPES.has(m.type) && m.status === "active" && named.some((w) => rulesOut(m.content, w))) add(m);

@@ -21,6 +21,12 @@ describe("prompt rules", () => {
     expect(await say("npm install fails with ERESOLVE, fix it")).toContain("never npm install");
   });
 
+  test("a prompt pasting many commands is looked up on its first three", async () => {
+    w.withEngine((e) => e.remember({ content: "Always use pnpm, never npm install.", type: "preference" }));
+    expect(await say("ran `ls` and `pwd` and `whoami` and `npm install` here")).toBe("");
+    expect(await say("ran `ls` and `npm install` here")).toContain("never npm install");
+  });
+
   test("a prompt naming a tool a decision ruled out gets that decision", async () => {
     w.withEngine((e) => e.remember({ content: "We chose Vitest over Jest: faster, native ESM.", type: "decision" }));
     expect(await say("should we switch to Jest?")).toContain("Vitest over Jest");
