@@ -52,11 +52,14 @@ const NAMED_OLD = [
   /\bno longer\s+(?:uses?\s+|runs?\s+(?:on\s+)?)?`?([\p{L}\p{N}][\p{L}\p{N}._/-]*)/iu,
 ];
 
-/** Whether `next` names, as the thing replaced, a word the older statement holds. */
+/**
+ * Whether `next` names, as the thing replaced, a word the older statement holds — and holds as its state, not
+ * under a negation: "this repo uses pnpm instead of npm" replaces nothing in "use pnpm, not npm".
+ */
 function namesOld(p: StatementParts, next: string): boolean {
   for (const re of NAMED_OLD) {
     const m = re.exec(next);
-    if (m && statementParts(m[1]!).stems.size > 0 && [...statementParts(m[1]!).stems].some((w) => p.stems.has(w))) return true;
+    if (m && [...statementParts(m[1]!).stems].some((w) => p.stems.has(w) && !p.negated.has(w))) return true;
   }
   return false;
 }

@@ -88,6 +88,11 @@ describe("changeOf", () => {
     expect(changeOf("Email delivery is handled by Mailgun", "We switched email delivery from Mailgun to Postmark").confident).toBe(true);
   });
 
+  test("what a change names as replaced must be what the older statement holds, not what it already rules out", () => {
+    expect(changeOf("This repo uses npm for packages.", "This repo uses pnpm instead of npm.").confident).toBe(true);
+    expect(changeOf("Use pnpm, not npm, in this repo.", "This repo uses pnpm instead of npm.").confident).toBe(false);
+  });
+
   test("the same statement in other words means the same; a changed number does not", () => {
     expect(sameMeaning("Run the linter before pushing any branch", "Before pushing a branch, run the linter")).toBe(true);
     expect(sameMeaning("Run the linter before pushing branch 12", "Before pushing branch 13, run the linter")).toBe(false);
