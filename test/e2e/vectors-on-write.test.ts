@@ -37,7 +37,7 @@ test("remember starts the background worker: the memory gets its vector and the 
   await waitFor("doctor to report every vector made", async () => (await vectorsCheck()).level === "ok");
   expect((await vectorsCheck()).detail).toContain("every memory has a use-lite vector");
   await waitFor("the worker's lock to go", () => !existsSync(join(sb.cairnHome, "embed-worker.lock")));
-}, 60_000);
+});
 
 test("with the worker off, a remembered memory stays without a vector and doctor says so", async () => {
   await sb.ok(["remember", "The billing service retries webhooks three times"]);
@@ -57,7 +57,7 @@ test("import embeds what it wrote before returning; --no-embed leaves it", async
   const skipped = await sb.json<Record<string, unknown>>(["import", "-", "--json", "--no-embed"], { stdin: more });
   expect(skipped.vectors).toBeUndefined();
   expect((await vectorsCheck()).level).toBe("warn");
-}, 60_000);
+});
 
 test("a backlog is not embedded by recall: CLI and MCP say exactly how many memories lack a vector, keyword still finds them", async () => {
   // The worker is off in the sandbox, so the backlog stays: 40 is over what a recall embeds itself (32).
