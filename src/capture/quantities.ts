@@ -6,6 +6,7 @@
  * quantities: {@link ./compare.ts} sees those as names.
  */
 import { porterStem } from "../text/porter.ts";
+import { own } from "../domain/own.ts";
 
 export interface Quantity {
   /** A measure ({@link DURATION}, {@link SIZE_UNIT}, {@link CLOCK}, {@link PORT_NUMBER}), or the counted word's stem ("" for a bare number or a version). */
@@ -75,8 +76,10 @@ export function quantities(text: string): Quantity[] {
 function quantity(n: number, glued: string, next: string): Omit<Quantity, "at"> {
   if (glued === "am" || glued === "pm") return { unit: CLOCK, value: ((n % 12) + (glued === "pm" ? 12 : 0)) * 60 };
   const unit = glued !== "" ? glued : next;
-  if (Object.hasOwn(TIME, unit)) return { unit: DURATION, value: n * TIME[unit]! };
-  if (Object.hasOwn(SIZE, unit)) return { unit: SIZE_UNIT, value: n * SIZE[unit]! };
+  const time = own(TIME, unit);
+  if (time !== undefined) return { unit: DURATION, value: n * time };
+  const size = own(SIZE, unit);
+  if (size !== undefined) return { unit: SIZE_UNIT, value: n * size };
   if (glued !== "" || unit === "" || NOT_UNITS.has(unit)) return { unit: "", value: n };
   const stem = porterStem(unit);
   return { unit: REPEAT_WORDS.has(stem) ? REPEATS : stem, value: n };

@@ -7,6 +7,7 @@ import { CairnError, describeError } from "../errors.ts";
 import { COMMANDS } from "./commands/index.ts";
 import { flushOutput, output } from "./output.ts";
 import { VERSION } from "../version.ts";
+import { own } from "../domain/own.ts";
 
 export const EXIT_OK = 0;
 export const EXIT_FAILURE = 1;
@@ -34,7 +35,7 @@ async function dispatch(argv: string[]): Promise<number> {
   }
   const wantsJson = rest.includes("--json");
   try {
-    const entry = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
+    const entry = own(COMMANDS, name);
     if (!entry) throw new UsageError(`Unknown command "${name}".${suggest(name)} Run \`cairn --help\` to see all commands.`);
     const cmd = await entry.load();
     if (rest.includes("--help") || rest.includes("-h")) {

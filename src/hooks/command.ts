@@ -1,7 +1,7 @@
 /** @module Reading shell commands and errors: the command's identity, and an error's normalised signature. */
 
 /** Wrappers that say nothing about what runs. */
-export const PREFIXES = new Set(["sudo", "time", "env", "nohup", "exec", "command", "npx", "bunx", "pnpx"]);
+const PREFIXES = new Set(["sudo", "time", "env", "nohup", "exec", "command", "npx", "bunx", "pnpx"]);
 
 /**
  * The words that identify a command: its program and first sub-command (`npm test`, `docker compose`,
@@ -24,7 +24,7 @@ export function commandHead(command: string, words = 2): string[] {
 }
 
 /** The segment of `cd dir && x` / `a; b` that runs something: earlier ones are set-up. */
-export function mainSegment(command: string): string {
+function mainSegment(command: string): string {
   const segments = command.split(/&&|\|\||;|\n/).map((s) => s.trim()).filter(Boolean);
   return segments.find((s) => !/^cd\s/.test(s) && !/^export\s/.test(s)) ?? segments[0] ?? "";
 }
@@ -35,10 +35,14 @@ export function mainSegment(command: string): string {
  * in words the head cannot reach, so the program's name alone does not say which notes are about it.
  */
 export function headCutByFlag(command: string): boolean {
-  if (commandHead(command, 2).length !== 1) return false;
+  return commandHead(command, 2).length === 1 && programOn(command).slice(1).some((w) => !w.startsWith("-"));
+}
+
+/** The main segment's words from its program on: wrappers before it and `VAR=value` assignments dropped. */
+export function programOn(command: string): string[] {
   const words = mainSegment(command).split(/\s+/).filter((w) => w !== "" && !/^\w+=/.test(w));
   const start = words.findIndex((w) => !PREFIXES.has(w));
-  return words.slice(start + 1).some((w) => !w.startsWith("-"));
+  return start < 0 ? [] : words.slice(start);
 }
 
 /** A word naming a file rather than a sub-command: it has a directory part or a file extension. */

@@ -108,8 +108,7 @@ export async function governingRules(ctx: HookContext, command: string, limit: n
     if (!retired && m.type === "fact") continue;
     // Two of the command's words, one past its lead, or the lead itself where the rule forbids its program
     // ("never npm install" before `npm install lodash`).
-    const named = packages.some((p) => have.has(p)) || sharesPastLead(have, words, lead) || (sharesPastLead(have, words, []) && retires(m.content, program));
-    if (!retired && !named) continue;
+    if (!retired && !namesEnough(have, packages, words, lead) && !(namesEnough(have, packages, words) && retires(m.content, program))) continue;
     // A rule a later one changed no longer holds: "dependencies are managed with Poetry" before `poetry
     // install` is answered by the newer "switched from Poetry to uv", which names the program it replaces.
     const current = latest(successor(engine, m), found, (n) => speaksOf(n, program, packages, words));
@@ -150,9 +149,9 @@ export function sharesPastLead(have: ReadonlySet<string>, words: readonly string
   return shared.length >= SHARED_WORDS && shared.some((w) => !lead.includes(w));
 }
 
-/** Whether a memory's words (`have`) name a package the command installs, or two of the command's words. */
-function namesEnough(have: ReadonlySet<string>, packages: readonly string[], words: readonly string[]): boolean {
-  return packages.some((p) => have.has(p)) || words.filter((w) => have.has(w)).length >= 2;
+/** Whether a memory's words (`have`) name a package the command installs, or two of the command's words (one past `lead`). */
+function namesEnough(have: ReadonlySet<string>, packages: readonly string[], words: readonly string[], lead: readonly string[] = []): boolean {
+  return packages.some((p) => have.has(p)) || sharesPastLead(have, words, lead);
 }
 
 /** The newest memory among `pool` about the command (`about`) that (through any chain of updates) changed `m`, or `m` itself. */

@@ -1,5 +1,6 @@
 /** @module Reading a hook event: the CLI event name and stdin JSON (Claude Code snake_case, VS Code camelCase) → one shape. */
 import { nestingDepth } from "../domain/nesting.ts";
+import { own } from "../domain/own.ts";
 
 /** Deeper events are logged as malformed (they are still answered). */
 const MAX_EVENT_DEPTH = 64;
@@ -39,9 +40,8 @@ export const CLAUDE_EVENT_NAMES: Record<HookEvent, string> = {
 
 export function eventFromName(name: string | undefined): HookEvent | null {
   if (!name) return null;
-  // Own keys only: "constructor" or "toString" is no event.
-  const known = (key: string) => (Object.hasOwn(EVENT_NAMES, key) ? EVENT_NAMES[key]! : null);
-  return known(name.trim().toLowerCase().replace(/_/g, "-")) ?? known(name.trim().toLowerCase().replace(/[-_]/g, ""));
+  const lower = name.trim().toLowerCase();
+  return own(EVENT_NAMES, lower.replace(/_/g, "-")) ?? own(EVENT_NAMES, lower.replace(/[-_]/g, "")) ?? null;
 }
 
 /** What a tool call is, for our purposes: an edit of a file, a shell command, or something we ignore. */

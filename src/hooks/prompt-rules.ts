@@ -52,6 +52,8 @@ export async function promptRules(ctx: HookContext, prompt: string, candidates: 
  * commit secrets" does not rule out commits.
  */
 export function rulesOut(content: string, name: string): boolean {
+  // Most candidates never name the word: no patterns are built for them.
+  if (!content.toLowerCase().includes(name)) return false;
   const n = name.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
   const x = `(\`?)(${n})\\b`;
   const patterns = [

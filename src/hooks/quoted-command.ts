@@ -6,7 +6,7 @@
  * dev`, and a program's name alone is in half of a project's notes (the head rule of pre-tool.ts covers it).
  */
 import type { Memory } from "../domain/memory.ts";
-import { mainSegment, PREFIXES } from "./command.ts";
+import { programOn } from "./command.ts";
 import type { HookContext } from "./context.ts";
 import { commandWords } from "./governing.ts";
 
@@ -20,11 +20,7 @@ function clean(token: string): string {
 
 /** The command's words in order (wrappers and VAR=value dropped), and where its lead ends. */
 export function commandTokens(command: string): { tokens: string[]; leadEnd: number } {
-  const words = mainSegment(command)
-    .split(/\s+/)
-    .filter((w) => w !== "" && !/^\w+=/.test(w));
-  const start = words.findIndex((w) => !PREFIXES.has(w));
-  const tokens = (start < 0 ? [] : words.slice(start)).map(clean).filter((t) => t !== "");
+  const tokens = programOn(command).map(clean).filter((t) => t !== "");
   // The lead: the program and its first argument that is not a flag (`pnpm -F web`, `git commit`).
   const firstArg = tokens.findIndex((t, i) => i > 0 && !t.startsWith("-"));
   return { tokens, leadEnd: firstArg < 0 ? tokens.length : firstArg + 1 };

@@ -14,6 +14,7 @@ import { badRecord, isDirectory, readText } from "./read-source.ts";
 import { slugify } from "../domain/slug.ts";
 import { stableId } from "./stable-id.ts";
 import type { Adapter, AdapterOptions, PeerBatch, PeerRecord } from "./types.ts";
+import { own } from "../domain/own.ts";
 
 const FORMAT = "basic-memory";
 
@@ -84,9 +85,7 @@ function read(path: string, opts: AdapterOptions): PeerBatch {
         continue;
       }
       const oid = stableId(FORMAT, `note:${note.permalink}:observation:${o.category}:${o.text}`);
-      // Own keys only: a category named "constructor" or "toString" is a category like any other.
-      const category = o.category.toLowerCase();
-      const type = Object.hasOwn(CATEGORY_TYPES, category) ? CATEGORY_TYPES[category]! : "fact";
+      const type = own(CATEGORY_TYPES, o.category.toLowerCase()) ?? "fact";
       const tags = [slugify(o.category), ...o.tags.map(slugify), ...noteTags].filter((t) => t !== "");
       if (add(record(oid, `${note.title}: ${o.text}`, type, tags, { category: o.category }, where))) batch.links.push({ from: oid, to: id, relation: "part_of", where });
     }

@@ -12,6 +12,7 @@ import { badRecord, isPlainObject } from "./read-source.ts";
 import { slugify } from "../domain/slug.ts";
 import { stableId } from "./stable-id.ts";
 import type { Adapter, AdapterOptions, PeerBatch, PeerRecord } from "./types.ts";
+import { own } from "../domain/own.ts";
 
 const FORMAT = "omega";
 
@@ -86,7 +87,7 @@ function read(path: string, opts: AdapterOptions): PeerBatch {
     }
     const type = String(edge.edge_type ?? "related");
     if (type === "superseded_by") batch.links.push({ from: to, to: from, relation: "supersedes", where });
-    else if (from !== to) batch.links.push({ from, to, relation: (Object.hasOwn(EDGE_TYPES, type) ? EDGE_TYPES[type] : undefined) ?? "relates_to", where });
+    else if (from !== to) batch.links.push({ from, to, relation: own(EDGE_TYPES, type) ?? "relates_to", where });
   }
   return batch;
 }
@@ -112,7 +113,7 @@ function toRecord(row: Record<string, unknown>, meta: Record<string, unknown>, c
   const record: PeerRecord = {
     id: c.id,
     content: row.content as string,
-    type: (Object.hasOwn(EVENT_TYPES, c.eventType) ? EVENT_TYPES[c.eventType] : undefined) ?? "note",
+    type: own(EVENT_TYPES, c.eventType) ?? "note",
     tags: ["omega", slugify(c.eventType), ...tags.map(slugify)].filter((t) => t !== ""),
     project,
     metadata: {
@@ -165,8 +166,7 @@ function isoUtc(value: unknown, path: string, place: string, field: string): str
 /** 1–5 as OMEGA stores it; a word some versions let through (OMEGA issue #66: "high") is read as its rank. */
 function priorityOf(value: unknown): number | undefined {
   const words: Record<string, number> = { critical: 5, high: 4, medium: 3, normal: 3, low: 2, minimal: 1 };
-  const word = typeof value === "string" ? value.toLowerCase() : "";
-  const n = typeof value === "number" ? value : typeof value === "string" ? (Object.hasOwn(words, word) ? words[word]! : Number(value)) : Number.NaN;
+  const n = typeof value === "number" ? value : typeof value === "string" ? (own(words, value.toLowerCase()) ?? Number(value)) : Number.NaN;
   return Number.isInteger(n) ? Math.min(5, Math.max(1, n)) : undefined;
 }
 

@@ -3,6 +3,7 @@
  * malformed one (e.g. `arguments` given as an array) with code -32603 and a raw schema dump, where the
  * agent needs one line saying which field is wrong.
  */
+import { own } from "../domain/own.ts";
 import {
   CallToolRequestParamsSchema,
   GetPromptRequestParamsSchema,
@@ -19,9 +20,8 @@ const SCHEMAS: Record<string, { safeParse(v: unknown): { success: boolean; error
 
 /** What is wrong with a request's params, in one line, or null when they are well-formed (or not checked here). */
 export function paramsProblem(method: string, params: unknown): string | null {
-  // Own keys only: a request for method "constructor" or "toString" is an unknown method, not a crash.
-  if (!Object.hasOwn(SCHEMAS, method)) return null;
-  const schema = SCHEMAS[method]!;
+  const schema = own(SCHEMAS, method);
+  if (!schema) return null;
   const parsed = schema.safeParse(params ?? {});
   if (parsed.success) return null;
   const issue = parsed.error?.issues[0];

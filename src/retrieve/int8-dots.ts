@@ -87,17 +87,11 @@ export class Int8Dots {
    * chunk at a time: fill(into, r, n) puts rows r … r + n − 1 into `into` (n × dims values), e.g. from a file.
    */
   dots(count: number, fill: (into: Int8Array, r: number, n: number) => void, query: Int16Array, out: Int32Array, at = 0): void {
-    const { dims } = this;
-    this.#loadQuery(query);
-    const memory = this.#wasm.memory.buffer;
-    const rows = new Int8Array(memory, this.#rows, this.#chunkRows * dims);
-    const results = new Int32Array(memory, this.#out, this.#chunkRows);
-    for (let r = 0; r < count; r += this.#chunkRows) {
-      const n = Math.min(this.#chunkRows, count - r);
-      fill(rows.subarray(0, n * dims), r, n);
-      this.#wasm.dots(this.#rows, n, dims, this.#query, this.#out);
-      out.set(results.subarray(0, n), at + r);
-    }
+    const rows = new Int8Array(this.#wasm.memory.buffer, this.#rows, this.#chunkRows * this.dims);
+    this.#score(count, query, out, at, (r, n) => {
+      fill(rows.subarray(0, n * this.dims), r, n);
+      return this.#rows;
+    });
   }
 
   /**
@@ -133,19 +127,20 @@ export class Int8Dots {
   /** out[at + i] = Σ_k row_(from + i)[k] · query[k] for `count` rows kept by {@link keep}, scored in place. */
   dotsKept(from: number, count: number, query: Int16Array, out: Int32Array, at = 0): void {
     if (this.#kept < 0 || from < 0 || from + count > this.#keptRows) throw new Error(`rows ${from}…${from + count} are not kept`);
-    const { dims } = this;
-    this.#loadQuery(query);
+    this.#score(count, query, out, at, (r) => this.#kept + (from + r) * this.dims);
+  }
+
+  /** Scores `count` rows a chunk at a time; rowsAt(r, n) says where rows r … r + n − 1 lie in the module's memory. */
+  #score(count: number, query: Int16Array, out: Int32Array, at: number, rowsAt: (r: number, n: number) => number): void {
+    if (this.#loadedQuery !== query) {
+      new Int16Array(this.#wasm.memory.buffer, this.#query, this.dims).set(query);
+      this.#loadedQuery = query;
+    }
     const results = new Int32Array(this.#wasm.memory.buffer, this.#out, this.#chunkRows);
     for (let r = 0; r < count; r += this.#chunkRows) {
       const n = Math.min(this.#chunkRows, count - r);
-      this.#wasm.dots(this.#kept + (from + r) * dims, n, dims, this.#query, this.#out);
+      this.#wasm.dots(rowsAt(r, n), n, this.dims, this.#query, this.#out);
       out.set(results.subarray(0, n), at + r);
     }
-  }
-
-  #loadQuery(query: Int16Array): void {
-    if (this.#loadedQuery === query) return;
-    new Int16Array(this.#wasm.memory.buffer, this.#query, this.dims).set(query);
-    this.#loadedQuery = query;
   }
 }

@@ -73,6 +73,14 @@ function top(index: FileIndex, q: Float32Array, k: number): number[] {
   return r.rows.map((row) => r.seqs[row]!);
 }
 
+/** A seeded store of `n` memories with its index file written. */
+async function indexed(n: number): Promise<{ store: SqliteStore; path: string }> {
+  const dir = tempDir();
+  const { store } = await seeded(dir, n);
+  await writeIndex(dir, store.vectors, "fake", 64);
+  return { store, path: indexPath(dir, "fake", 64) };
+}
+
 /** The ranking as [seq, score] pairs, best first. */
 function ranked(index: FileIndex, q: Float32Array, k: number): Array<[number | undefined, number | undefined]> {
   const got = index.rank(q, k);
@@ -349,10 +357,7 @@ test("an encrypted store never writes an index file (it would hold the vectors i
 });
 
 test("kept rows: a process searching again scores the file's rows in memory, with the same ranking, and reads them no more", async () => {
-  const dir = tempDir();
-  const { store } = await seeded(dir, 400);
-  await writeIndex(dir, store.vectors, "fake", 64);
-  const path = indexPath(dir, "fake", 64);
+  const { store, path } = await indexed(400);
   const read = FileIndex.open(path, store.vectors, "fake", 64, { keepRows: false })!;
   const kept = FileIndex.open(path, store.vectors, "fake", 64)!;
   const q1 = await query("cache deploy retry");
@@ -375,10 +380,7 @@ test("kept rows: a process searching again scores the file's rows in memory, wit
 });
 
 test("rows are not kept past the byte limit, nor when a list fails its CRC", async () => {
-  const dir = tempDir();
-  const { store } = await seeded(dir, 200);
-  await writeIndex(dir, store.vectors, "fake", 64);
-  const path = indexPath(dir, "fake", 64);
+  const { store, path } = await indexed(200);
   const small = FileIndex.open(path, store.vectors, "fake", 64)!;
   expect(small.keepRows(200 * 64 - 1)).toBe(false);
   expect(small.keepsRows).toBe(false);
