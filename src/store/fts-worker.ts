@@ -3,17 +3,32 @@
  * scripts/build.ts). It holds a read-only connection to the store's file and runs {@link ftsSearch} there, so
  * a long-lived process ranks keyword matches while its main thread embeds the query and ranks vectors. It only
  * reads: every write, and every decision about what a row means, stays on the main thread.
+ *
+ * For a plain store it also keeps the full-text index in memory (text-index.ts): built on a second connection
+ * after the first search (searches meanwhile rank through FTS5), caught up from text_log before each search,
+ * built again when too much changed. The ranks are FTS5's to the bit; only their cost differs.
  */
 import type { Database } from "bun:sqlite";
 import { openReader } from "./db.ts";
 import { ftsSearch } from "./fts.ts";
 import type { SearchReply, SearchRequest } from "./search-thread.ts";
+import type { TextIndex } from "./text-index.ts";
+import { indexRanker } from "./text-index-rank.ts";
+import { buildTextIndex, catchUp } from "./text-index-source.ts";
 
 declare const self: Worker;
+
+/** Changed documents an index holds beside its lists before it is built again (~2 KB of memory each). */
+const MAX_CHANGED = 5_000;
 
 let db: Database | null = null;
 /** The main connection's generation this connection was opened for: another one means the file was replaced. */
 let generation = -1;
+let index: TextIndex | null = null;
+/** The generation whose index failed: searched through FTS5 only. */
+let failed = -1;
+/** The build under way, and the generation it reads. */
+let building: { generation: number } | null = null;
 
 self.onmessage = (event: MessageEvent<SearchRequest>) => {
   const req = event.data;
@@ -22,14 +37,67 @@ self.onmessage = (event: MessageEvent<SearchRequest>) => {
     if (db === null || req.generation !== generation) {
       db?.close();
       db = null;
+      index = null;
       db = openReader(req.path);
       generation = req.generation;
     }
     const seen = { rate: req.rate, measured: req.measured ?? false };
-    const hits = ftsSearch(db, req.match, req.where, req.limit, seen, req.matches);
-    reply = { id: req.id, hits, rate: seen.rate, measured: seen.measured };
+    const indexed = req.indexed ? searchIndexed(db, req, seen) : null;
+    const hits = indexed ?? ftsSearch(db, req.match, req.where, req.limit, seen, req.matches);
+    reply = { id: req.id, hits, rate: seen.rate, measured: seen.measured, indexed: indexed !== null };
   } catch (err) {
     reply = { id: req.id, error: err instanceof Error ? err.message : String(err) };
   }
   postMessage(reply);
 };
+
+/**
+ * One search through the in-memory index when it is ready and current; null when it is not (a build is then
+ * started) or cannot rank the query: the caller searches through FTS5. A failure (a store without text_log)
+ * turns the index off for this file: only speed is lost.
+ */
+function searchIndexed(conn: Database, req: SearchRequest, seen: { rate: number; measured: boolean }): ReturnType<typeof ftsSearch> | null {
+  const current = index;
+  if (current) {
+    try {
+      const hits = conn
+        .transaction(() => {
+          if (!catchUp(conn, current, MAX_CHANGED)) {
+            index = null; // too much changed, or the log moved past it: built again below
+            return null;
+          }
+          const ranked = indexRanker(conn, current, req.match);
+          return ranked ? ftsSearch(conn, req.match, req.where, req.limit, seen, req.matches, ranked) : null;
+        })
+        .deferred();
+      if (hits) return hits;
+    } catch {
+      index = null;
+      failed = generation;
+    }
+  }
+  if (!index && failed !== generation) build(req.path, generation);
+  return null;
+}
+
+/** Starts a build of the index on a connection of its own, unless one for this generation is under way. */
+function build(path: string, gen: number): void {
+  if (building?.generation === gen) return;
+  const job = { generation: gen };
+  building = job;
+  let reader: Database | null = null;
+  (async () => {
+    reader = openReader(path);
+    const built = await buildTextIndex(reader);
+    if (building === job && gen === generation) index = built;
+    // A build leaves ~10 row objects per memory behind: give the memory back now, not whenever the heap next fills.
+    Bun.gc(true);
+  })()
+    .catch(() => {
+      failed = gen; // searches go on through FTS5
+    })
+    .finally(() => {
+      reader?.close();
+      if (building === job) building = null;
+    });
+}

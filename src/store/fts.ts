@@ -4,9 +4,10 @@ import type { Memory } from "../domain/memory.ts";
 import { rowsBySeq, type SqlWhere, seqsPassing } from "./filter-sql.ts";
 import type { MemoryRow } from "./rows.ts";
 import type { ContentCodec } from "./content-codec.ts";
+import { BM25_WEIGHTS } from "./text-index.ts";
 
-/** BM25 column weights: content matters most; tags are short and precise. */
-const BM25 = "bm25(memories_fts, 1.0, 2.0)";
+/** BM25 with its column weights (content matters most; tags are short and precise). */
+export const BM25_SQL = `bm25(memories_fts, ${BM25_WEIGHTS.join(", ")})`;
 /** The lowest pass rate a first round allows for (k = 32 × the usual). */
 const MIN_PASS_RATE = 1 / 32;
 
@@ -59,6 +60,15 @@ export class FtsBatch {
   }
 }
 
+/** The `k` best matches of a search, best first (a round of {@link ftsSearch}). */
+export type RankedMatches = (k: number) => Array<{ seq: number; rank: number }>;
+
+/** FTS5 ranks every match in each call. */
+function ftsRanked(db: Database, match: string): RankedMatches {
+  const stmt = db.query(`SELECT rowid AS seq, ${BM25_SQL} AS rank FROM memories_fts WHERE memories_fts MATCH ? ORDER BY rank LIMIT ?`);
+  return (k) => stmt.all(match, k) as Array<{ seq: number; rank: number }>;
+}
+
 export function ftsDelete(db: Database, seq: number): void {
   db.query("DELETE FROM memories_fts WHERE rowid = ?").run(seq);
 }
@@ -99,8 +109,15 @@ export class PassRates {
  * Each round ranks every match again (BM25 costs ~1.3 µs a match: 5–25 ms for a common-word query at 100k),
  * so `seen` carries the pass rate an earlier search with the same filter met, and the first `k` allows for it.
  */
-export function ftsSearch(db: Database, match: string, where: SqlWhere, limit: number, seen?: PassRate, matches = 0): Array<{ row: MemoryRow; rank: number }> {
-  const ranked = db.query(`SELECT rowid AS seq, ${BM25} AS rank FROM memories_fts WHERE memories_fts MATCH ? ORDER BY rank LIMIT ?`);
+export function ftsSearch(
+  db: Database,
+  match: string,
+  where: SqlWhere,
+  limit: number,
+  seen?: PassRate,
+  matches = 0,
+  ranked: RankedMatches = ftsRanked(db, match),
+): Array<{ row: MemoryRow; rank: number }> {
   const kept: Array<{ seq: number; rank: number }> = [];
   const checked = new Set<number>();
   // Start just above `limit` (divided by the pass rate seen before): the widening below is exact and adapts
@@ -109,7 +126,7 @@ export function ftsSearch(db: Database, match: string, where: SqlWhere, limit: n
   const base = Math.max(Math.ceil(limit * 1.5), 40);
   const rate = !seen?.measured && matches >= MANY_MATCHES ? MIN_PASS_RATE : (seen?.rate ?? 1);
   for (let k = Math.ceil(base / Math.min(1, Math.max(rate, MIN_PASS_RATE))); ; ) {
-    const top = ranked.all(match, k) as Array<{ seq: number; rank: number }>;
+    const top = ranked(k);
     // Only matches not checked in an earlier round: a selective filter would otherwise re-check the same rows.
     const fresh = top.filter((t) => !checked.has(t.seq));
     for (const t of fresh) checked.add(t.seq);

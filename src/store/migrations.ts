@@ -10,6 +10,7 @@ import { vectorsToInt8 } from "./migrate-vectors-int8.ts";
 import { rekeyPathProjects } from "./project-keys.ts";
 import { SYNC_SCHEMA } from "./sync-schema.ts";
 import { CANONICAL_PREFIX_CHARS, CANONICAL_PREFIX_INDEX } from "./canonical-prefix.ts";
+import { TEXT_LOG_SCHEMA } from "./text-log.ts";
 
 /** `sql` runs first; `run`, when present, does what SQL alone cannot (e.g. read the filesystem). */
 export interface Migration {
@@ -276,6 +277,11 @@ export const MIGRATIONS: ReadonlyArray<Migration> = [
       DROP INDEX memories_canonical;
       CREATE INDEX ${CANONICAL_PREFIX_INDEX} ON memories (substr(canonical_hash, 1, ${CANONICAL_PREFIX_CHARS}));
     `,
+  },
+  {
+    version: 11,
+    name: "a change log of indexed text, which in-memory keyword indexes catch up from",
+    sql: TEXT_LOG_SCHEMA,
   },
 ];
 

@@ -36,9 +36,14 @@ export interface SearchRequest {
   measured?: boolean;
   /** The caller's count of matches (an upper bound; absent: not counted). */
   matches?: number;
+  /** Whether the thread may rank from an in-memory copy of the index (plain stores: text-index-source.ts). */
+  indexed?: boolean;
 }
 
-export type SearchReply = { id: number; hits: Array<{ row: MemoryRow; rank: number }>; rate: number; measured: boolean } | { id: number; error: string };
+/** A search's hits; `indexed`: ranked from the in-memory index rather than by FTS5 (the same ranks, sooner). */
+export type SearchReply =
+  | { id: number; hits: Array<{ row: MemoryRow; rank: number }>; rate: number; measured: boolean; indexed: boolean }
+  | { id: number; error: string };
 
 /** Where the worker's entry is: beside this file from source, under the bundle's root in the compiled binary. */
 function workerUrl(): string {

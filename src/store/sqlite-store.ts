@@ -376,7 +376,7 @@ export class SqliteStore implements Store {
     if (thread === null || db.inTransaction) return this.searchText(match, filter, now, limit, matches);
     const where = filterToSql(filter, now, this.#codec);
     const seen = this.#passRates.of(where.key);
-    const request = { path: this.location, generation: this.#live.generation, match: this.#codec.indexQuery(match), where, limit, rate: seen.rate, measured: seen.measured ?? false, matches };
+    const request = { path: this.location, generation: this.#live.generation, match: this.#codec.indexQuery(match), where, limit, rate: seen.rate, measured: seen.measured ?? false, matches, indexed: !this.#codec.encrypted };
     const reply = await thread.searchOrClose(request);
     if (reply === null) {
       if (this.#searchThread === thread) this.#searchThread = null;

@@ -8,6 +8,7 @@ import { Engine } from "../../src/engine/engine.ts";
 import { migrate, MIGRATIONS, SCHEMA_VERSION, schemaVersion } from "../../src/store/migrations.ts";
 import { SqliteStore } from "../../src/store/sqlite-store.ts";
 import { entryHash } from "../../src/store/audit-chain.ts";
+import { KEPT, PRUNE_EVERY } from "../../src/store/text-log.ts";
 
 const dirs: string[] = [];
 function tempDb(): string {
@@ -65,6 +66,7 @@ const FIXTURES: Record<number, (db: Database) => void> = {
     db.run("UPDATE vectors SET vector = x'7f000402013c' WHERE memory_seq = 1");
   },
   10: (db) => FIXTURES[9]!(db),
+  11: (db) => FIXTURES[10]!(db),
 };
 
 describe("migrations", () => {
@@ -223,6 +225,30 @@ describe("migrations", () => {
     expect(rows.slice(0, 2).every((r) => r.prev_hash !== null)).toBe(true);
     expect(rows.slice(2).every((r) => r.prev_hash === null)).toBe(true);
     expect(store.verifyAudit()).toMatchObject({ ok: true, checked: 4 });
+    engine.close();
+  });
+
+  test("version 11 logs every insert, text change and delete of a memory in text_log, and prunes it", () => {
+    const store = new SqliteStore(fixtureDb(10));
+    const db = store.database;
+    const engine = new Engine({ store, project: "/p" });
+    const logged = () => (db.query("SELECT memory_seq FROM text_log ORDER BY id").values() as number[][]).map((r) => r[0]);
+    expect(logged()).toEqual([]); // what was there before the log is in any index built since
+    const seqOf = (id: string) => (db.query("SELECT seq FROM memories WHERE id = ?").get(id) as { seq: number }).seq;
+    const a = engine.remember({ content: "a note about the log" }).id;
+    const b = engine.remember({ content: "another note, soon gone" }).id;
+    const [sa, sb] = [seqOf(a), seqOf(b)];
+    db.run("UPDATE memories SET access_count = access_count + 1 WHERE seq = 1"); // not indexed text: not logged
+    engine.update(a, { content: "a note about the text log" });
+    engine.forget(b, { hard: true });
+    expect(logged()).toEqual([sa, sb, sa, sb]);
+    // Every 4,096th entry deletes the entries 65,536 or more behind it.
+    db.run(`INSERT INTO sqlite_sequence (name, seq) SELECT 'text_log', ${KEPT + PRUNE_EVERY - 4} WHERE NOT EXISTS (SELECT 1 FROM sqlite_sequence WHERE name = 'text_log')`);
+    db.run(`UPDATE sqlite_sequence SET seq = ${KEPT + PRUNE_EVERY - 4} WHERE name = 'text_log'`);
+    db.run("INSERT INTO text_log (memory_seq) VALUES (7)"); // id KEPT + PRUNE_EVERY - 3
+    expect(logged()).toEqual([sa, sb, sa, sb, 7]);
+    for (let i = 0; i < 3; i++) db.run("INSERT INTO text_log (memory_seq) VALUES (8)"); // the last has id KEPT + PRUNE_EVERY
+    expect(logged()).toEqual([7, 8, 8, 8]);
     engine.close();
   });
 

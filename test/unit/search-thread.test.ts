@@ -122,6 +122,35 @@ describe("when a store runs the thread", () => {
 });
 
 describe("SearchThread", () => {
+  test("ranks from its in-memory index once built, with FTS5's hits and ranks, and follows writes", async () => {
+    const { store, engine } = fileStore(tempDir());
+    const made: string[] = [];
+    for (let i = 0; i < 200; i++) made.push(engine.remember({ content: `deploy ${WORDS[i % 8]} ${WORDS[(i * 3) % 8]} step ${i}`, project: i % 3 === 0 ? "/work/other" : "/work/app" }).id);
+    const thread = SearchThread.start()!;
+    try {
+      const where = filterToSql(app, T0 + 1000, PLAIN_CODEC);
+      const ask = (match: string) => thread.search({ path: store.location, generation: 0, match, where, limit: 20, rate: 1, indexed: true });
+      const rows = (r: Awaited<ReturnType<typeof ask>>) => r.hits.map((h) => [h.row.id, h.rank]);
+      const here = (match: string) => store.searchText(match, app, T0 + 1000, 20).map((h) => [h.memory.id, -h.score]);
+      expect((await ask('"cache"')).indexed).toBe(false); // the first search starts the build
+      let reply = await ask('"cache" OR "deploy"');
+      for (let i = 0; i < 200 && !reply.indexed; i++) reply = await Bun.sleep(25).then(() => ask('"cache" OR "deploy"'));
+      expect(reply.indexed).toBe(true);
+      expect(rows(reply)).toEqual(here('"cache" OR "deploy"'));
+      const fresh = engine.remember({ content: "cache cache cache deploy", project: "/work/app" }).id;
+      engine.forget(made[1]!, { hard: true });
+      const after = await ask('"cache" OR "deploy"');
+      expect(after.indexed).toBe(true);
+      expect(rows(after)[0]![0]).toBe(fresh);
+      expect(rows(after)).toEqual(here('"cache" OR "deploy"'));
+      // An encrypted store's request (indexed: false) is answered by FTS5.
+      expect((await thread.search({ path: store.location, generation: 0, match: '"cache"', where, limit: 5, rate: 1 })).indexed).toBe(false);
+    } finally {
+      thread.close();
+    }
+  });
+
+
   test("a search that fails on the thread rejects with its error, and the thread answers the next one", async () => {
     const thread = SearchThread.start()!;
     expect(thread).not.toBeNull();

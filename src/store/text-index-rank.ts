@@ -1,0 +1,28 @@
+/**
+ * @module A keyword search's ranked matches from a {@link TextIndex}: the same ranks FTS5's `ORDER BY bm25(…)`
+ * gives, for {@link ftsSearch}'s rounds. Runs inside the caller's read transaction, so the index's catch-up,
+ * the totals and any phrase FTS5 scores are one snapshot.
+ */
+import type { Database } from "bun:sqlite";
+import { BM25_SQL, type RankedMatches } from "./fts.ts";
+import type { TextIndex } from "./text-index.ts";
+import { indexTotals, matchPhrases } from "./text-index-source.ts";
+
+/** The ranked matches of `match`, or null when the index cannot rank it (then FTS5 does). */
+export function indexRanker(db: Database, index: TextIndex, match: string): RankedMatches | null {
+  const phrases = matchPhrases(db, match);
+  const totals = indexTotals(db);
+  if (!phrases || !totals) return null;
+  const phraseScores = db.query(`SELECT rowid, ${BM25_SQL} FROM memories_fts WHERE memories_fts MATCH ?`);
+  const { seqs, ranks } = index.rank(phrases, totals, (m) => (phraseScores.values(m) as Array<[number, number]>).map(([seq, rank]) => [seq, -rank]));
+  return (k) => best(seqs, ranks, k);
+}
+
+/** The `k` best (lowest rank) and any tied with the k-th, best first, ties to the higher seq. */
+function best(seqs: Uint32Array, ranks: Float64Array, k: number): Array<{ seq: number; rank: number }> {
+  let cut = Infinity;
+  if (ranks.length > k) cut = ranks.slice().sort()[k - 1]!;
+  const out: Array<{ seq: number; rank: number }> = [];
+  for (let i = 0; i < ranks.length; i++) if (ranks[i]! <= cut) out.push({ seq: seqs[i]!, rank: ranks[i]! });
+  return out.sort((a, b) => a.rank - b.rank || b.seq - a.seq);
+}

@@ -1,0 +1,159 @@
+/**
+ * @module Reading a {@link TextIndex} out of the database: built whole from FTS5's own index (fts5vocab
+ * `instance` rows, docsize), and kept current from text_log, the changed documents' terms read from a scratch
+ * FTS5 table with the same tokenizer. Plain stores only: an encrypted store's index holds keyed hashes of
+ * tokens that only the key holder can produce for a changed memory.
+ */
+import type { Database } from "bun:sqlite";
+import type { MemoryRow } from "./rows.ts";
+import { indexText } from "../text/tokenize.ts";
+import { BM25_WEIGHTS, type DocTerms, type IndexTotals, type Phrase, type TextIndex, TextIndexBuilder } from "./text-index.ts";
+import { textChangedSince, textLogHead } from "./text-log.ts";
+
+/**
+ * Instances read between two yields of a build to the event loop (~10 ms: a search waits at most that long;
+ * a build reads ~40 instances a memory).
+ */
+const BUILD_SLICE = 25_000;
+
+const TOKENIZER = "porter unicode61 remove_diacritics 2";
+
+/** The sum of a docsize record's varints (one per column): the document's tokens in all columns. */
+function docSize(sz: Uint8Array): number {
+  let total = 0;
+  let v = 0;
+  for (const b of sz) {
+    v = v * 128 + (b & 0x7f);
+    if ((b & 0x80) === 0) {
+      total += v;
+      v = 0;
+    }
+  }
+  return total;
+}
+
+/** FTS5's averages record (data row 1): the row count, then each column's token total, as varints. */
+export function indexTotals(db: Database): IndexTotals | null {
+  const row = db.query("SELECT block FROM memories_fts_data WHERE id = 1").get() as { block: Uint8Array } | null;
+  if (!row) return null;
+  const values: number[] = [];
+  let v = 0;
+  for (const b of row.block) {
+    v = v * 128 + (b & 0x7f);
+    if ((b & 0x80) === 0) {
+      values.push(v);
+      v = 0;
+    }
+  }
+  const [rows, ...columns] = values;
+  if (!rows || columns.length !== 2) return null;
+  return { rows, tokens: columns[0]! + columns[1]! };
+}
+
+/**
+ * Builds the index from `db` (a connection of its own: the build holds one read transaction, so its lists,
+ * sizes and log position are one snapshot), yielding to the event loop every {@link BUILD_SLICE} instances so
+ * searches go on meanwhile (on another connection, through FTS5).
+ */
+export async function buildTextIndex(db: Database): Promise<TextIndex> {
+  // Read through the page cache, not a map: the index is read once, and mapped pages would count as the
+  // process's own while the build lasts.
+  db.run("PRAGMA mmap_size = 0");
+  db.run("CREATE VIRTUAL TABLE IF NOT EXISTS temp.text_index_instances USING fts5vocab(main, memories_fts, instance)");
+  db.run("BEGIN");
+  try {
+    const head = textLogHead(db);
+    const max = (db.query("SELECT max(id) AS n FROM memories_fts_docsize").get() as { n: number | null }).n ?? 0;
+    const sizes = new Uint32Array(max + 1);
+    for (const [id, sz] of db.query("SELECT id, sz FROM memories_fts_docsize").values() as Array<[number, Uint8Array]>) sizes[id] = docSize(sz);
+    const builder = new TextIndexBuilder();
+    let n = 0;
+    for (const r of db.query("SELECT term, doc, col FROM temp.text_index_instances").iterate() as Iterable<{ term: string; doc: number; col: string }>) {
+      builder.add(r.term, r.doc, r.col === "tags");
+      if (++n % BUILD_SLICE === 0) await new Promise((resolve) => setTimeout(resolve, 0));
+    }
+    return builder.finish(sizes, head);
+  } finally {
+    db.run("COMMIT");
+  }
+}
+
+/**
+ * Brings `index` up to the log's head on `db` (inside the caller's read transaction). False when it cannot
+ * (the log was pruned past it, or more changed than `limit`): then the caller builds again.
+ */
+export function catchUp(db: Database, index: TextIndex, limit: number): boolean {
+  const changes = textChangedSince(db, index.logHead);
+  if (!changes) return false;
+  if (changes.seqs.length === 0) return true;
+  const seqs = [...new Set(changes.seqs)];
+  if (index.changed + seqs.length > limit) return false;
+  const docs = docTerms(db, seqs);
+  for (const seq of seqs) index.replace(seq, docs.get(seq) ?? null);
+  index.logHead = changes.head;
+  return true;
+}
+
+/**
+ * The indexed terms and size of each of `seqs` still in the index: the text the store gave FTS5 (plain:
+ * content and tags as they are stored), tokenized by a scratch FTS5 table, so the terms are FTS5's.
+ */
+function docTerms(db: Database, seqs: readonly number[]): Map<number, { size: number; terms: DocTerms }> {
+  const out = new Map<number, { size: number; terms: DocTerms }>();
+  const list = JSON.stringify(seqs);
+  const sizes = new Map(
+    (db.query("SELECT id, sz FROM memories_fts_docsize WHERE id IN (SELECT value FROM json_each(?))").values(list) as Array<[number, Uint8Array]>).map(([id, sz]) => [id, docSize(sz)]),
+  );
+  if (sizes.size === 0) return out;
+  const rows = db.query("SELECT seq, content, tags FROM memories WHERE seq IN (SELECT value FROM json_each(?))").all(list) as Array<Pick<MemoryRow, "seq" | "content" | "tags">>;
+  scratch(db);
+  const insert = db.query("INSERT INTO temp.text_index_scratch (rowid, content, tags) VALUES (?, ?, ?)");
+  for (const row of rows) {
+    if (!sizes.has(row.seq)) continue;
+    insert.run(row.seq, indexText(row.content), indexText((JSON.parse(row.tags) as string[]).join(" ")));
+    out.set(row.seq, { size: sizes.get(row.seq)!, terms: new Map() });
+  }
+  for (const [term, doc, col] of db.query("SELECT term, doc, col FROM temp.text_index_scratch_instances").values() as Array<[string, number, string]>) {
+    const terms = out.get(doc)!.terms;
+    terms.set(term, (terms.get(term) ?? 0) + BM25_WEIGHTS[col === "tags" ? 1 : 0]);
+  }
+  db.run("DELETE FROM temp.text_index_scratch");
+  return out;
+}
+
+/** The scratch FTS5 table (same tokenizer as memories_fts), emptied. */
+function scratch(db: Database): void {
+  db.run(`CREATE VIRTUAL TABLE IF NOT EXISTS temp.text_index_scratch USING fts5 (content, tags, tokenize = '${TOKENIZER}')`);
+  db.run("CREATE VIRTUAL TABLE IF NOT EXISTS temp.text_index_scratch_instances USING fts5vocab(temp, text_index_scratch, instance)");
+  db.run("DELETE FROM temp.text_index_scratch");
+}
+
+const PHRASE = /^"([^"]*)"(\*?)$/;
+
+/**
+ * The phrases of a MATCH expression written by the query builder (quoted phrases, some with a trailing `*`,
+ * joined by OR), in order: a quoted text FTS5 tokenizes to one token is scored in memory, anything else by FTS5.
+ * Null for any other shape.
+ */
+export function matchPhrases(db: Database, match: string): Phrase[] | null {
+  const parts = match.split(" OR ").map((p) => PHRASE.exec(p));
+  if (parts.some((p) => p === null)) return null;
+  scratch(db);
+  const insert = db.query("INSERT INTO temp.text_index_scratch (rowid, content, tags) VALUES (?, ?, '')");
+  parts.forEach((p, i) => {
+    if (p![2] === "") insert.run(i + 1, p![1]!);
+  });
+  const tokens = new Map<number, string[]>();
+  for (const [term, doc] of db.query("SELECT term, doc FROM temp.text_index_scratch_instances ORDER BY doc, offset").values() as Array<[string, number]>) {
+    (tokens.get(doc) ?? tokens.set(doc, []).get(doc)!).push(term);
+  }
+  db.run("DELETE FROM temp.text_index_scratch");
+  const out: Phrase[] = [];
+  parts.forEach((p, i) => {
+    const t = tokens.get(i + 1) ?? [];
+    if (p![2] === "" && t.length === 1) out.push({ token: t[0]! });
+    else if (p![2] !== "" || t.length > 1) out.push({ fts: p![0]! });
+    // No token: FTS5 matches nothing for it.
+  });
+  return out;
+}

@@ -1,0 +1,50 @@
+/**
+ * @module The change log of indexed text. Every insert or delete of a memory, and every change of its content
+ * or tags, appends the memory's seq to `text_log` in the writing transaction (triggers: a write path added
+ * later cannot forget it). A keyword index held in memory (text-index.ts) built at log position P catches up
+ * by reading the seqs logged after P. The log prunes itself: every {@link PRUNE_EVERY}th entry deletes those
+ * more than {@link KEPT} behind it, so it holds at most ~70k rows (~1 MB); a reader that finds its position
+ * pruned away builds again.
+ */
+import type { Database } from "bun:sqlite";
+
+/** Entries kept behind the newest. */
+export const KEPT = 65_536;
+/** How often (in entries) the log deletes what it no longer keeps. */
+export const PRUNE_EVERY = 4_096;
+
+export const TEXT_LOG_SCHEMA = `
+  CREATE TABLE text_log (
+    id         INTEGER PRIMARY KEY AUTOINCREMENT,
+    memory_seq INTEGER NOT NULL
+  ) STRICT;
+  CREATE TRIGGER text_log_insert AFTER INSERT ON memories BEGIN
+    INSERT INTO text_log (memory_seq) VALUES (new.seq);
+  END;
+  CREATE TRIGGER text_log_delete AFTER DELETE ON memories BEGIN
+    INSERT INTO text_log (memory_seq) VALUES (old.seq);
+  END;
+  CREATE TRIGGER text_log_update AFTER UPDATE OF content, tags ON memories BEGIN
+    INSERT INTO text_log (memory_seq) VALUES (new.seq);
+  END;
+  CREATE TRIGGER text_log_prune AFTER INSERT ON text_log WHEN new.id % ${PRUNE_EVERY} = 0 BEGIN
+    DELETE FROM text_log WHERE id <= new.id - ${KEPT};
+  END;
+`;
+
+/** The log's newest id (0 when nothing was ever logged). */
+export function textLogHead(db: Database): number {
+  const row = db.query("SELECT seq FROM sqlite_sequence WHERE name = 'text_log'").get() as { seq: number } | null;
+  return row?.seq ?? 0;
+}
+
+/**
+ * The seqs logged after `after`, oldest first, and the log's head; null when entries after `after` were pruned
+ * (ids are consecutive: AUTOINCREMENT never reuses one, and a rolled-back id is never seen committed).
+ */
+export function textChangedSince(db: Database, after: number): { head: number; seqs: number[] } | null {
+  const rows = db.query("SELECT id, memory_seq FROM text_log WHERE id > ? ORDER BY id").values(after) as Array<[number, number]>;
+  const head = rows.length > 0 ? rows[rows.length - 1]![0] : textLogHead(db);
+  if (head > after && (rows.length === 0 || rows[0]![0] !== after + 1)) return null;
+  return { head, seqs: rows.map((r) => r[1]) };
+}

@@ -1,0 +1,146 @@
+/**
+ * @module The in-memory full-text index (store/text-index*.ts): every rank equal to FTS5's bm25() to the bit,
+ * for words, stems, tags, phrases, prefixes, accents and CJK; caught up from text_log after inserts, updates and
+ * deletes; and built again (catch-up refused) when the log was pruned past it or too much changed.
+ */
+import { afterEach, describe, expect, test } from "bun:test";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { Database } from "bun:sqlite";
+import { Engine } from "../../src/engine/engine.ts";
+import { SqliteStore } from "../../src/store/sqlite-store.ts";
+import { openReader } from "../../src/store/db.ts";
+import { BM25_SQL } from "../../src/store/fts.ts";
+import type { TextIndex } from "../../src/store/text-index.ts";
+import { buildTextIndex, catchUp } from "../../src/store/text-index-source.ts";
+import { indexRanker } from "../../src/store/text-index-rank.ts";
+import { buildKeywordQuery } from "../../src/retrieve/fts-query.ts";
+import { T0 } from "../helpers/engine.ts";
+
+const dirs: string[] = [];
+const closers: Array<{ close(): void }> = [];
+afterEach(() => {
+  for (const c of closers.splice(0)) c.close();
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+});
+
+const WORDS = ["deploy", "deploys", "deploying", "cache", "caching", "queue", "router", "worker", "token", "schema", "migration", "rollback"];
+const EXTRA = ["Café crème", "naïve résumé", "Москва и сессий", "テストが不安定なので", "node-gyp rebuild", "v1.2.3 release", "src/app.ts", "Harry Potter"];
+
+function setup(n = 400): { store: SqliteStore; engine: Engine; path: string; reader: Database; ids: string[] } {
+  const dir = mkdtempSync(join(tmpdir(), "cairn-text-index-"));
+  dirs.push(dir);
+  const path = join(dir, "cairn.db");
+  const store = new SqliteStore(path);
+  closers.push(store);
+  const engine = new Engine({ store, project: "/work/app", actor: "test", now: () => T0 });
+  const ids: string[] = [];
+  for (let i = 0; i < n; i++) {
+    const words = Array.from({ length: 3 + (i % 9) }, (_, j) => WORDS[(i * 7 + j * 5) % WORDS.length]);
+    const content = `${words.join(" ")} ${i % 5 === 0 ? EXTRA[i % EXTRA.length] : ""} note ${i}`;
+    ids.push(engine.remember({ content, tags: i % 4 === 0 ? [WORDS[i % WORDS.length]!, "ops"] : [] }).id);
+  }
+  const reader = openReader(path);
+  closers.push(reader);
+  return { store, engine, path, reader, ids };
+}
+
+async function built(path: string): Promise<TextIndex> {
+  const conn = openReader(path);
+  try {
+    return await buildTextIndex(conn);
+  } finally {
+    conn.close();
+  }
+}
+
+const QUERIES = [
+  "deploy cache",
+  "deploying the workers",
+  "ops rollback",
+  "schema migration token router queue",
+  "café resume",
+  "сессии Москва",
+  "不安定",
+  "node-gyp",
+  "the v1.2.3 release",
+  "deploy*",
+  "who is Harry Potter",
+  "note 17",
+  "nothing matches zzzqqq",
+];
+
+/** FTS5's ranks of every match: seq → rank. */
+function ftsRanks(db: Database, match: string): Map<number, number> {
+  const rows = db.query(`SELECT rowid, ${BM25_SQL} FROM memories_fts WHERE memories_fts MATCH ?`).values(match) as Array<[number, number]>;
+  return new Map(rows);
+}
+
+function indexRanks(db: Database, index: TextIndex, match: string): Map<number, number> {
+  const ranked = indexRanker(db, index, match);
+  if (!ranked) throw new Error(`not ranked: ${match}`);
+  return new Map(ranked(1e9).map((r) => [r.seq, r.rank]));
+}
+
+function expectSameRanks(db: Database, index: TextIndex): void {
+  let matched = 0;
+  for (const q of QUERIES) {
+    const match = buildKeywordQuery(q).match!;
+    const want = ftsRanks(db, match);
+    const got = db.transaction(() => indexRanks(db, index, match)).deferred();
+    matched += want.size;
+    expect({ q, ranks: got }).toEqual({ q, ranks: want });
+  }
+  expect(matched).toBeGreaterThan(500);
+}
+
+describe("TextIndex", () => {
+  test("ranks every match exactly as FTS5's bm25() does", async () => {
+    const { reader, path } = setup();
+    const index = await built(path);
+    expectSameRanks(reader, index);
+  });
+
+  test("the best k come first, ties to the newer memory", async () => {
+    const { reader, path } = setup();
+    const index = await built(path);
+    const match = buildKeywordQuery("deploy cache").match!;
+    const top = indexRanker(reader, index, match)!(10);
+    const all = [...ftsRanks(reader, match)].map(([seq, rank]) => ({ seq, rank })).sort((a, b) => a.rank - b.rank || b.seq - a.seq);
+    expect(top.length).toBeGreaterThanOrEqual(10);
+    expect(top.slice(0, 10)).toEqual(all.slice(0, 10));
+  });
+
+  test("catches up from text_log: new, changed and deleted memories rank as FTS5 ranks them", async () => {
+    const { reader, path, engine, ids } = setup();
+    const index = await built(path);
+    engine.remember({ content: "deploy the cache router twice: deploy deploy", tags: ["cache"] });
+    engine.update(ids[3]!, { content: "now about caching tokens only", tags: ["deploy"] });
+    engine.forget(ids[4]!, { hard: true });
+    // Not caught up, the ranks differ (so the comparison can fail) ...
+    const match = buildKeywordQuery("deploy cache").match!;
+    expect(indexRanks(reader, index, match)).not.toEqual(ftsRanks(reader, match));
+    // ... caught up, they are FTS5's again.
+    expect(reader.transaction(() => catchUp(reader, index, 100)).deferred()).toBe(true);
+    expect(index.changed).toBe(3);
+    expectSameRanks(reader, index);
+  });
+
+  test("refuses to catch up when more changed than allowed, or the log was pruned past it", async () => {
+    const { reader, path, engine } = setup(50);
+    const index = await built(path);
+    for (let i = 0; i < 5; i++) engine.remember({ content: `another deploy note ${i}` });
+    expect(catchUp(reader, index, 4)).toBe(false);
+    expect(catchUp(reader, index, 5)).toBe(true);
+    const behind = await built(path);
+    engine.remember({ content: "one more deploy note" });
+    engine.remember({ content: "and another deploy note" });
+    // What the log's pruning trigger does every 4,096 entries, by hand: the entries behind a reader go.
+    const writer = new Database(path);
+    writer.run("DELETE FROM text_log WHERE id < (SELECT max(id) FROM text_log)");
+    writer.close();
+    expect(catchUp(reader, behind, 100)).toBe(false);
+    expect(catchUp(reader, await built(path), 100)).toBe(true);
+  });
+});
