@@ -153,6 +153,8 @@ export class TextIndex {
   readonly #docs = new Map<number, { size: number; terms: DocTerms }>();
   readonly #overlay = new Map<string, OverlayList>();
   #scores = new Float64Array(0);
+  /** A decoded list (reused). */
+  #scratch = { seqs: new Uint32Array(1024), freqs: new Float64Array(1024) };
   #touched = new Uint32Array(0);
 
   constructor(
@@ -214,20 +216,23 @@ export class TextIndex {
       }
       scores[seq] = scores[seq]! + c;
     };
+    const weight = (n: number) => {
+      const idf = Math.log((totals.rows - n + 0.5) / (n + 0.5));
+      return idf <= 0.0 ? 1e-6 : idf;
+    };
+    // The expression and its order of operations are fts5Bm25Function's, so the doubles are the same.
+    const bm25 = (idf: number, f: number, d: number) => idf * ((f * (K1 + 1.0)) / (f + K1 * (1 - B + (B * d) / avgdl)));
     for (const phrase of phrases) {
       if ("fts" in phrase) {
         for (const [seq, c] of ftsScores(phrase.fts)) add(seq, c);
         continue;
       }
-      const { seqs, freqs, n } = this.#postings(phrase.token);
-      let idf = Math.log((totals.rows - n + 0.5) / (n + 0.5));
-      if (idf <= 0.0) idf = 1e-6;
-      for (let i = 0; i < n; i++) {
-        const seq = seqs[i]!;
-        const f = freqs[i]!;
-        const d = this.#size(seq);
-        add(seq, idf * ((f * (K1 + 1.0)) / (f + K1 * (1 - B + (B * d) / avgdl))));
-      }
+      const listed = this.#listed(phrase.token);
+      const extra = this.#overlay.get(phrase.token);
+      const idf = weight(listed + (extra?.size ?? 0));
+      const { seqs, freqs } = this.#scratch;
+      for (let i = 0; i < listed; i++) add(seqs[i]!, bm25(idf, freqs[i]!, this.sizes[seqs[i]!]!));
+      for (const [seq, f] of extra ?? []) add(seq, bm25(idf, f, this.#docs.get(seq)!.size));
     }
     const seqs = this.#touched.slice(0, touched);
     const ranks = new Float64Array(touched);
@@ -239,54 +244,46 @@ export class TextIndex {
     return { seqs, ranks };
   }
 
-  /** A token's current documents and frequencies (listed ones not masked, then the overlay's). */
-  #postings(token: string): { seqs: number[]; freqs: number[]; n: number } {
-    const seqs: number[] = [];
-    const freqs: number[] = [];
+  /**
+   * Decodes a token's listed documents that are not masked into {@link #scratch} (seqs and frequencies);
+   * returns how many.
+   */
+  #listed(token: string): number {
     const t = this.#find(utf8.encode(token));
-    if (t >= 0) {
-      const lists = this.lists;
-      const end = this.listEnds[t]!;
-      let p = t === 0 ? 0 : this.listEnds[t - 1]!;
-      let seq = 0;
-      const masked = this.#masked.size > 0 ? this.#masked : null;
-      while (p < end) {
-        let v = 0;
-        let mul = 1;
-        let b: number;
+    if (t < 0) return 0;
+    const lists = this.lists;
+    const end = this.listEnds[t]!;
+    let p = t === 0 ? 0 : this.listEnds[t - 1]!;
+    if (this.#scratch.seqs.length < this.counts[t]!) this.#scratch = { seqs: new Uint32Array(this.counts[t]! * 2), freqs: new Float64Array(this.counts[t]! * 2) };
+    const { seqs, freqs } = this.#scratch;
+    const masked = this.#masked.size > 0 ? this.#masked : null;
+    let n = 0;
+    let seq = 0;
+    while (p < end) {
+      let v = 0;
+      let mul = 1;
+      let b: number;
+      do {
+        b = lists[p++]!;
+        v += (b & 0x7f) * mul;
+        mul *= 0x80;
+      } while (b & 0x80);
+      let f = 1;
+      if (v % 2 === 1) {
+        f = 0;
+        mul = 1;
         do {
           b = lists[p++]!;
-          v += (b & 0x7f) * mul;
+          f += (b & 0x7f) * mul;
           mul *= 0x80;
         } while (b & 0x80);
-        let f = 1;
-        if (v % 2 === 1) {
-          f = 0;
-          mul = 1;
-          do {
-            b = lists[p++]!;
-            f += (b & 0x7f) * mul;
-            mul *= 0x80;
-          } while (b & 0x80);
-        }
-        seq += Math.floor(v / 2);
-        if (masked?.has(seq)) continue;
-        seqs.push(seq);
-        freqs.push(f);
       }
+      seq += (v - (v % 2)) / 2;
+      if (masked?.has(seq)) continue;
+      seqs[n] = seq;
+      freqs[n++] = f;
     }
-    const extra = this.#overlay.get(token);
-    if (extra) {
-      for (const [seq, f] of extra) {
-        seqs.push(seq);
-        freqs.push(f);
-      }
-    }
-    return { seqs, freqs, n: seqs.length };
-  }
-
-  #size(seq: number): number {
-    return this.#docs.get(seq)?.size ?? this.sizes[seq] ?? 0;
+    return n;
   }
 
   /** Binary search of the term bytes (FTS5's order: memcmp of UTF-8); -1 when absent. */
