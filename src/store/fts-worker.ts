@@ -5,13 +5,13 @@
  * reads: every write, and every decision about what a row means, stays on the main thread.
  *
  * For a plain store it also keeps the full-text index in memory (text-index.ts): built on a second connection
- * after the first search (searches meanwhile rank through FTS5), caught up from text_log before each search,
+ * when the store asks (as it opens) or at the first search (searches meanwhile rank through FTS5), caught up from text_log before each search,
  * built again when too much changed. The ranks are FTS5's to the bit; only their cost differs.
  */
 import type { Database } from "bun:sqlite";
 import { openReader } from "./db.ts";
 import { ftsSearch } from "./fts.ts";
-import type { SearchReply, SearchRequest } from "./search-thread.ts";
+import type { PrepareRequest, SearchReply, SearchRequest } from "./search-thread.ts";
 import type { TextIndex } from "./text-index.ts";
 import { indexRanker } from "./text-index-rank.ts";
 import { buildTextIndex, catchUp } from "./text-index-source.ts";
@@ -30,26 +30,41 @@ let failed = -1;
 /** The build under way, and the generation it reads. */
 let building: { generation: number } | null = null;
 
-self.onmessage = (event: MessageEvent<SearchRequest>) => {
+self.onmessage = (event: MessageEvent<SearchRequest | PrepareRequest>) => {
   const req = event.data;
+  if ("prepare" in req) {
+    try {
+      connect(req.path, req.generation);
+      if (!index && failed !== generation) build(req.path, generation);
+    } catch {
+      // The first search opens the file again and reports what fails.
+    }
+    return;
+  }
   let reply: SearchReply;
   try {
-    if (db === null || req.generation !== generation) {
-      db?.close();
-      db = null;
-      index = null;
-      db = openReader(req.path);
-      generation = req.generation;
-    }
+    const conn = connect(req.path, req.generation);
     const seen = { rate: req.rate, measured: req.measured ?? false };
-    const indexed = req.indexed ? searchIndexed(db, req, seen) : null;
-    const hits = indexed ?? ftsSearch(db, req.match, req.where, req.limit, seen, req.matches);
+    const indexed = req.indexed ? searchIndexed(conn, req, seen) : null;
+    const hits = indexed ?? ftsSearch(conn, req.match, req.where, req.limit, seen, req.matches);
     reply = { id: req.id, hits, rate: seen.rate, measured: seen.measured, indexed: indexed !== null };
   } catch (err) {
     reply = { id: req.id, error: err instanceof Error ? err.message : String(err) };
   }
   postMessage(reply);
 };
+
+/** The connection to `path` for the main connection's `gen` (reopened, its index dropped, when that changed). */
+function connect(path: string, gen: number): Database {
+  if (db === null || gen !== generation) {
+    db?.close();
+    db = null;
+    index = null;
+    db = openReader(path);
+    generation = gen;
+  }
+  return db;
+}
 
 /**
  * One search through the in-memory index when it is ready and current; null when it is not (a build is then

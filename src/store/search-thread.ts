@@ -40,6 +40,13 @@ export interface SearchRequest {
   indexed?: boolean;
 }
 
+/** Asks the thread to open the store and build its in-memory index now, before the first search needs it. */
+export interface PrepareRequest {
+  prepare: true;
+  path: string;
+  generation: number;
+}
+
 /** A search's hits; `indexed`: ranked from the in-memory index rather than by FTS5 (the same ranks, sooner). */
 export type SearchReply =
   | { id: number; hits: Array<{ row: MemoryRow; rank: number }>; rate: number; measured: boolean; indexed: boolean }
@@ -78,6 +85,11 @@ export class SearchThread {
       log.debug(`keyword search thread unavailable, searching in process: ${err instanceof Error ? err.message : String(err)}`);
       return null;
     }
+  }
+
+  /** Has the thread build its in-memory index of a plain store now (no reply; a failure only costs speed). */
+  prepare(req: Omit<PrepareRequest, "prepare">): void {
+    if (!this.#broken) this.#worker.postMessage({ ...req, prepare: true } satisfies PrepareRequest);
   }
 
   /** Runs one search on the thread; rejects when the thread is broken or the search failed there. */

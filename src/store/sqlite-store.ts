@@ -105,6 +105,8 @@ export class SqliteStore implements Store {
     // Started once the file opened (a store that failed to open leaves no thread behind); reopens give the map up in #openChecked.
     if (threadFor(path, opts.searchThreadFrom)) this.#searchThread = SearchThread.start();
     if (this.#searchThread) leaveMapToReader(this.#live.current);
+    // A plain store's keyword index is built in the background from now, not at the first search.
+    if (!this.#codec.encrypted) this.#searchThread?.prepare({ path, generation: this.#live.generation });
   }
 
   /**
