@@ -7,6 +7,7 @@ import type { Database } from "bun:sqlite";
 import { BM25_SQL, type RankedMatches } from "./fts.ts";
 import type { TextIndex } from "./text-index.ts";
 import { indexTotals, matchPhrases } from "./text-index-source.ts";
+import { kthSmallest } from "../domain/select.ts";
 
 /** The ranked matches of `match`, or null when the index cannot rank it (then FTS5 does). */
 export function indexRanker(db: Database, index: TextIndex, match: string): RankedMatches | null {
@@ -24,28 +25,4 @@ function best(seqs: Uint32Array, ranks: Float64Array, k: number): Array<{ seq: n
   const out: Array<{ seq: number; rank: number }> = [];
   for (let i = 0; i < ranks.length; i++) if (ranks[i]! <= cut) out.push({ seq: seqs[i]!, rank: ranks[i]! });
   return out.sort((a, b) => a.rank - b.rank || b.seq - a.seq);
-}
-
-/** The value that would sit at index `k` of `a` sorted ascending (Hoare's selection; reorders `a`). */
-export function kthSmallest(a: Float64Array, k: number): number {
-  let lo = 0;
-  let hi = a.length - 1;
-  while (lo < hi) {
-    const pivot = a[(lo + hi) >>> 1]!;
-    let i = lo;
-    let j = hi;
-    while (i <= j) {
-      while (a[i]! < pivot) i++;
-      while (a[j]! > pivot) j--;
-      if (i <= j) {
-        const t = a[i]!;
-        a[i++] = a[j]!;
-        a[j--] = t;
-      }
-    }
-    if (k <= j) hi = j;
-    else if (k >= i) lo = i;
-    else return a[k]!;
-  }
-  return a[k]!;
 }

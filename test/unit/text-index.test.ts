@@ -14,7 +14,8 @@ import { openReader } from "../../src/store/db.ts";
 import { BM25_SQL } from "../../src/store/fts.ts";
 import type { TextIndex } from "../../src/store/text-index.ts";
 import { buildTextIndex, catchUp } from "../../src/store/text-index-source.ts";
-import { indexRanker, kthSmallest } from "../../src/store/text-index-rank.ts";
+import { indexRanker } from "../../src/store/text-index-rank.ts";
+import { kthSmallest } from "../../src/domain/select.ts";
 import { buildKeywordQuery } from "../../src/retrieve/fts-query.ts";
 import { T0 } from "../helpers/engine.ts";
 
