@@ -25,7 +25,7 @@ export class KeywordChannel implements RetrievalChannel {
     const { match, terms: words, phrases } = buildKeywordQuery(query.text);
     if (match === null) return [];
     const terms = [...words, ...phrases];
-    const kept = this.#withoutCommonTerms(terms, query.limit);
+    const kept = await this.#withoutCommonTerms(terms, query.limit);
     return this.#store.searchTextSoon(kept?.match ?? match, query.filter, query.now, query.limit, kept?.matches);
   }
 
@@ -35,9 +35,9 @@ export class KeywordChannel implements RetrievalChannel {
    * memories than the channel returns: then its near-zero-scored matches would be an arbitrary cut anyway,
    * while in a small store the common term ("postgres" in most of 20 notes) still lists what exists.
    */
-  #withoutCommonTerms(terms: readonly string[], limit: number): { match: string; matches: number } | null {
+  async #withoutCommonTerms(terms: readonly string[], limit: number): Promise<{ match: string; matches: number } | null> {
     if (terms.length < 2) return null;
-    const { docs, counts } = this.#store.termStats(terms);
+    const { docs, counts } = await this.#store.termStatsSoon(terms);
     const common = (n: number) => n > COMMON_TERM_SHARE * docs && n > limit;
     const all = terms.map((term, i) => ({ term, n: counts[i]! }));
     const rare = all.filter((t) => !common(t.n));

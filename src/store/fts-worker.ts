@@ -11,9 +11,10 @@
 import type { Database } from "bun:sqlite";
 import { openReader } from "./db.ts";
 import { ftsSearch } from "./fts.ts";
-import type { PrepareRequest, SearchReply, SearchRequest } from "./search-thread.ts";
+import type { PrepareRequest, SearchReply, SearchRequest, StatsReply, StatsRequest } from "./search-thread.ts";
+import { termStats } from "./term-stats.ts";
 import type { TextIndex } from "./text-index.ts";
-import { indexRanker } from "./text-index-rank.ts";
+import { indexRanker, indexStats } from "./text-index-rank.ts";
 import { buildTextIndex, catchUp } from "./text-index-source.ts";
 
 declare const self: Worker;
@@ -30,7 +31,7 @@ let failed = -1;
 /** The build under way, and the generation it reads. */
 let building: { generation: number } | null = null;
 
-self.onmessage = (event: MessageEvent<SearchRequest | PrepareRequest>) => {
+self.onmessage = (event: MessageEvent<SearchRequest | StatsRequest | PrepareRequest>) => {
   const req = event.data;
   if ("prepare" in req) {
     try {
@@ -39,6 +40,10 @@ self.onmessage = (event: MessageEvent<SearchRequest | PrepareRequest>) => {
     } catch {
       // The first search opens the file again and reports what fails.
     }
+    return;
+  }
+  if ("stats" in req) {
+    postMessage(stats(req));
     return;
   }
   let reply: SearchReply;
@@ -53,6 +58,20 @@ self.onmessage = (event: MessageEvent<SearchRequest | PrepareRequest>) => {
   }
   postMessage(reply);
 };
+
+/** Term counts from the in-memory index when it is ready and current, else through FTS5 on this connection. */
+function stats(req: StatsRequest): StatsReply {
+  try {
+    const conn = connect(req.path, req.generation);
+    const current = req.indexed ? index : null;
+    const fromIndex = current
+      ? conn.transaction(() => (catchUp(conn, current, MAX_CHANGED) ? indexStats(conn, current, req.matches) : null)).deferred()
+      : null;
+    return { id: req.id, ...(fromIndex ?? termStats(conn, req.matches)) };
+  } catch (err) {
+    return { id: req.id, error: err instanceof Error ? err.message : String(err) };
+  }
+}
 
 /** The connection to `path` for the main connection's `gen` (reopened, its index dropped, when that changed). */
 function connect(path: string, gen: number): Database {

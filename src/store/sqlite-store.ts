@@ -392,6 +392,19 @@ export class SqliteStore implements Store {
     return rowsById(this.#db, ids, filterToSql(filter, now, this.#codec)).map((r) => rowToMemory(r, this.#codec));
   }
 
+  async termStatsSoon(matches: readonly string[]): Promise<{ docs: number; counts: number[] }> {
+    const thread = this.#searchThread;
+    const db = this.#db;
+    if (thread === null || db.inTransaction || matches.length === 0) return this.termStats(matches);
+    const request = { path: this.location, generation: this.#live.generation, matches: matches.map((m) => this.#codec.indexQuery(m)), indexed: !this.#codec.encrypted };
+    const reply = await thread.statsOrClose(request);
+    if (reply === null) {
+      if (this.#searchThread === thread) this.#searchThread = null;
+      return this.termStats(matches);
+    }
+    return { docs: reply.docs, counts: reply.counts };
+  }
+
   termStats(matches: readonly string[]): { docs: number; counts: number[] } {
     this.#fts.flush(this.#db);
     return termStats(this.#db, matches.map((m) => this.#codec.indexQuery(m)));

@@ -167,6 +167,8 @@ export interface Store {
   getMany(ids: readonly string[], filter: MemoryFilter, now: number): Memory[];
   /** How many memories exist, and how many each safe FTS5 expression matches (all statuses and scopes). */
   termStats(matches: readonly string[]): { docs: number; counts: number[] };
+  /** {@link termStats}, off the caller's thread where the store runs a search thread (the same counts). */
+  termStatsSoon(matches: readonly string[]): Promise<{ docs: number; counts: number[] }>;
   /** Records that memories were read (access count and time); skipped, said once, where writes are refused. */
   touch(ids: readonly string[], now: number): void;
   /** Why writes fail before they start (a read-only file or disk, or a disk full at open), or null. */

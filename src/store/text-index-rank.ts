@@ -19,6 +19,22 @@ export function indexRanker(db: Database, index: TextIndex, match: string): Rank
   return (k) => best(seqs, ranks, k);
 }
 
+/**
+ * How many memories the index holds and how many each safe expression matches, as term-stats.ts counts them:
+ * one-token expressions from the index, anything else through FTS5. Null when the totals are unreadable.
+ */
+export function indexStats(db: Database, index: TextIndex, matches: readonly string[]): { docs: number; counts: number[] } | null {
+  const totals = indexTotals(db);
+  if (!totals) return null;
+  const count = db.query("SELECT count(*) AS n FROM memories_fts WHERE memories_fts MATCH ?");
+  const counts = matches.map((m) => {
+    const phrases = matchPhrases(db, m);
+    const only = phrases?.length === 1 ? phrases[0]! : null;
+    return only && "token" in only ? index.count(only.token) : (count.get(m) as { n: number }).n;
+  });
+  return { docs: totals.rows, counts };
+}
+
 /** The `k` best (lowest rank) and any tied with the k-th, best first, ties to the higher seq. */
 function best(seqs: Uint32Array, ranks: Float64Array, k: number): Array<{ seq: number; rank: number }> {
   const cut = ranks.length > k ? kthSmallest(ranks.slice(), k - 1) : Infinity;

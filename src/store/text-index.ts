@@ -244,6 +244,11 @@ export class TextIndex {
     return { seqs, ranks };
   }
 
+  /** How many documents hold `token` now (FTS5's count of the one-token phrase). */
+  count(token: string): number {
+    return this.#listed(token) + (this.#overlay.get(token)?.size ?? 0);
+  }
+
   /**
    * Decodes a token's listed documents that are not masked into {@link #scratch} (seqs and frequencies);
    * returns how many.

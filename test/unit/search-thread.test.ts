@@ -143,6 +143,11 @@ describe("SearchThread", () => {
       expect(after.indexed).toBe(true);
       expect(rows(after)[0]![0]).toBe(fresh);
       expect(rows(after)).toEqual(here('"cache" OR "deploy"'));
+      // Term counts from the index: one-token terms counted there, phrases and ORs by FTS5; the same as in process.
+      const terms = ['"cache"', '"deploy"', '"step 7"', '"router" OR "token"', '"missing"', '"ste"*'];
+      const counted = await thread.stats({ path: store.location, generation: 0, matches: terms, indexed: true });
+      expect(counted).toMatchObject(store.termStats(terms));
+      expect(counted.counts[0]).toBeGreaterThan(20);
       // An encrypted store's request (indexed: false) is answered by FTS5.
       expect((await thread.search({ path: store.location, generation: 0, match: '"cache"', where, limit: 5, rate: 1 })).indexed).toBe(false);
     } finally {
