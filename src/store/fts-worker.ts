@@ -10,8 +10,9 @@
  */
 import type { Database } from "bun:sqlite";
 import { openReader } from "./db.ts";
-import { ftsSearch } from "./fts.ts";
-import type { PrepareRequest, SearchReply, SearchRequest, StatsReply, StatsRequest } from "./search-thread.ts";
+import { ftsSearch, type PassRate } from "./fts.ts";
+import type { PrepareRequest, SearchReply, SearchRequest } from "./search-thread.ts";
+import { withoutCommonTerms } from "./common-terms.ts";
 import { termStats } from "./term-stats.ts";
 import type { TextIndex } from "./text-index.ts";
 import { indexRanker, indexStats } from "./text-index-rank.ts";
@@ -31,7 +32,7 @@ let failed = -1;
 /** The build under way, and the generation it reads. */
 let building: { generation: number } | null = null;
 
-self.onmessage = (event: MessageEvent<SearchRequest | StatsRequest | PrepareRequest>) => {
+self.onmessage = (event: MessageEvent<SearchRequest | PrepareRequest>) => {
   const req = event.data;
   if ("prepare" in req) {
     try {
@@ -42,36 +43,17 @@ self.onmessage = (event: MessageEvent<SearchRequest | StatsRequest | PrepareRequ
     }
     return;
   }
-  if ("stats" in req) {
-    postMessage(stats(req));
-    return;
-  }
   let reply: SearchReply;
   try {
     const conn = connect(req.path, req.generation);
     const seen = { rate: req.rate, measured: req.measured ?? false };
-    const indexed = req.indexed ? searchIndexed(conn, req, seen) : null;
-    const hits = indexed ?? ftsSearch(conn, req.match, req.where, req.limit, seen, req.matches);
-    reply = { id: req.id, hits, rate: seen.rate, measured: seen.measured, indexed: indexed !== null };
+    const { hits, indexed } = search(conn, req, seen);
+    reply = { id: req.id, hits, rate: seen.rate, measured: seen.measured, indexed };
   } catch (err) {
     reply = { id: req.id, error: err instanceof Error ? err.message : String(err) };
   }
   postMessage(reply);
 };
-
-/** Term counts from the in-memory index when it is ready and current, else through FTS5 on this connection. */
-function stats(req: StatsRequest): StatsReply {
-  try {
-    const conn = connect(req.path, req.generation);
-    const current = req.indexed ? index : null;
-    const fromIndex = current
-      ? conn.transaction(() => (catchUp(conn, current, MAX_CHANGED) ? indexStats(conn, current, req.matches) : null)).deferred()
-      : null;
-    return { id: req.id, ...(fromIndex ?? termStats(conn, req.matches)) };
-  } catch (err) {
-    return { id: req.id, error: err instanceof Error ? err.message : String(err) };
-  }
-}
 
 /** The connection to `path` for the main connection's `gen` (reopened, its index dropped, when that changed). */
 function connect(path: string, gen: number): Database {
@@ -86,12 +68,13 @@ function connect(path: string, gen: number): Database {
 }
 
 /**
- * One search through the in-memory index when it is ready and current; null when it is not (a build is then
- * started) or cannot rank the query: the caller searches through FTS5. A failure (a store without text_log)
- * turns the index off for this file: only speed is lost.
+ * One search: through the in-memory index when the store allows it and the index is ready and current, else
+ * through FTS5 (starting a build of the index when there is none). The very common terms are dropped first,
+ * counted the same way. A failure of the index (a store without text_log) turns it off for this file: only
+ * speed is lost.
  */
-function searchIndexed(conn: Database, req: SearchRequest, seen: { rate: number; measured: boolean }): ReturnType<typeof ftsSearch> | null {
-  const current = index;
+function search(conn: Database, req: SearchRequest, seen: PassRate): { hits: ReturnType<typeof ftsSearch>; indexed: boolean } {
+  const current = req.indexed ? index : null;
   if (current) {
     try {
       const hits = conn
@@ -100,18 +83,21 @@ function searchIndexed(conn: Database, req: SearchRequest, seen: { rate: number;
             index = null; // too much changed, or the log moved past it: built again below
             return null;
           }
-          const ranked = indexRanker(conn, current, req.match);
-          return ranked ? ftsSearch(conn, req.match, req.where, req.limit, seen, req.matches, ranked) : null;
+          const kept = req.terms ? withoutCommonTerms(req.terms, req.limit, (t) => indexStats(conn, current, t) ?? termStats(conn, t)) : null;
+          const match = kept?.match ?? req.match;
+          const ranked = indexRanker(conn, current, match);
+          return ranked ? ftsSearch(conn, match, req.where, req.limit, seen, kept?.matches, ranked) : null;
         })
         .deferred();
-      if (hits) return hits;
+      if (hits) return { hits, indexed: true };
     } catch {
       index = null;
       failed = generation;
     }
   }
-  if (!index && failed !== generation) build(req.path, generation);
-  return null;
+  if (req.indexed && !index && failed !== generation) build(req.path, generation);
+  const kept = req.terms ? withoutCommonTerms(req.terms, req.limit, (t) => termStats(conn, t)) : null;
+  return { hits: ftsSearch(conn, kept?.match ?? req.match, req.where, req.limit, seen, kept?.matches), indexed: false };
 }
 
 /** Starts a build of the index on a connection of its own, unless one for this generation is under way. */

@@ -34,24 +34,11 @@ export interface SearchRequest {
   rate: number;
   /** Whether `rate` was measured (fts.ts PassRate). */
   measured?: boolean;
-  /** The caller's count of matches (an upper bound; absent: not counted). */
-  matches?: number;
+  /** The match's terms (safe expressions), so the thread drops the very common ones first (common-terms.ts). */
+  terms?: string[];
   /** Whether the thread may rank from an in-memory copy of the index (plain stores: text-index-source.ts). */
   indexed?: boolean;
 }
-
-/** How many memories the index holds and how many each expression matches (term-stats.ts), on the thread. */
-export interface StatsRequest {
-  stats: true;
-  id: number;
-  path: string;
-  generation: number;
-  matches: string[];
-  /** As {@link SearchRequest.indexed}. */
-  indexed?: boolean;
-}
-
-export type StatsReply = { id: number; docs: number; counts: number[] } | { id: number; error: string };
 
 /** Asks the thread to open the store and build its in-memory index now, before the first search needs it. */
 export interface PrepareRequest {
@@ -73,14 +60,14 @@ function workerUrl(): string {
 
 export class SearchThread {
   readonly #worker: Worker;
-  readonly #waiting = new Map<number, { resolve: (r: SearchReply | StatsReply) => void; reject: (e: Error) => void }>();
+  readonly #waiting = new Map<number, { resolve: (r: SearchReply) => void; reject: (e: Error) => void }>();
   #next = 0;
   /** Set once the thread failed: the caller searches in process from then on. */
   #broken: Error | null = null;
 
   private constructor(worker: Worker) {
     this.#worker = worker;
-    worker.onmessage = (event: MessageEvent<SearchReply | StatsReply>) => {
+    worker.onmessage = (event: MessageEvent<SearchReply>) => {
       const waiting = this.#waiting.get(event.data.id);
       this.#waiting.delete(event.data.id);
       waiting?.resolve(event.data);
@@ -106,39 +93,21 @@ export class SearchThread {
   }
 
   /** Runs one search on the thread; rejects when the thread is broken or the search failed there. */
-  search(req: Omit<SearchRequest, "id">): Promise<Extract<SearchReply, { hits: unknown }>> {
-    return this.#ask(req) as Promise<Extract<SearchReply, { hits: unknown }>>;
-  }
-
-  /** Counts terms on the thread (from its in-memory index when built); rejects as {@link search} does. */
-  stats(req: Omit<StatsRequest, "id" | "stats">): Promise<Extract<StatsReply, { docs: number }>> {
-    return this.#ask({ ...req, stats: true }) as Promise<Extract<StatsReply, { docs: number }>>;
-  }
-
-  /** {@link search}, or null when it failed: the thread is closed then, and the caller searches in process from now on. */
-  searchOrClose(req: Omit<SearchRequest, "id">): Promise<Extract<SearchReply, { hits: unknown }> | null> {
-    return this.#orClose(this.search(req));
-  }
-
-  /** {@link stats}, or null (the thread closed) as {@link searchOrClose}. */
-  statsOrClose(req: Omit<StatsRequest, "id" | "stats">): Promise<Extract<StatsReply, { docs: number }> | null> {
-    return this.#orClose(this.stats(req));
-  }
-
-  async #ask(req: Omit<SearchRequest, "id"> | Omit<StatsRequest, "id">): Promise<SearchReply | StatsReply> {
+  async search(req: Omit<SearchRequest, "id">): Promise<Extract<SearchReply, { hits: unknown }>> {
     if (this.#broken) throw this.#broken;
     const id = this.#next++;
-    const reply = await new Promise<SearchReply | StatsReply>((resolve, reject) => {
+    const reply = await new Promise<SearchReply>((resolve, reject) => {
       this.#waiting.set(id, { resolve, reject });
-      this.#worker.postMessage({ ...req, id });
+      this.#worker.postMessage({ ...req, id } satisfies SearchRequest);
     });
     if ("error" in reply) throw new Error(reply.error);
     return reply;
   }
 
-  async #orClose<T>(pending: Promise<T>): Promise<T | null> {
+  /** {@link search}, or null when it failed: the thread is closed then, and the caller searches in process from now on. */
+  async searchOrClose(req: Omit<SearchRequest, "id">): Promise<Extract<SearchReply, { hits: unknown }> | null> {
     try {
-      return await pending;
+      return await this.search(req);
     } catch (err) {
       log.debug(`keyword search thread failed, searching in process from now on: ${err instanceof Error ? err.message : String(err)}`);
       this.close();

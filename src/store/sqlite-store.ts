@@ -35,6 +35,7 @@ import { SqliteVectors } from "./vectors.ts";
 import { SqlitePolicy } from "./policy-sql.ts";
 import { SqliteSyncLog } from "./sync-log.ts";
 import { termStats } from "./term-stats.ts";
+import { withoutCommonTerms } from "./common-terms.ts";
 import { SearchThread, threadFor } from "./search-thread.ts";
 import { sessionNeighbours } from "./neighbours.ts";
 
@@ -353,10 +354,12 @@ export class SqliteStore implements Store {
     return sessionNeighbours(this.#db, ids);
   }
 
-  searchText(match: string, filter: MemoryFilter, now: number, limit: number, matches?: number): TextHit[] {
+  /** `terms`, when given: as {@link searchTextSoon}'s. */
+  searchText(match: string, filter: MemoryFilter, now: number, limit: number, terms?: readonly string[]): TextHit[] {
     this.#fts.flush(this.#db);
     const where = filterToSql(filter, now, this.#codec);
-    return ftsSearch(this.#db, this.#codec.indexQuery(match), where, limit, this.#passRates.of(where.key), matches).map((h) => ({
+    const kept = terms ? withoutCommonTerms(terms, limit, (t) => this.termStats(t)) : null;
+    return ftsSearch(this.#db, this.#codec.indexQuery(kept?.match ?? match), where, limit, this.#passRates.of(where.key), kept?.matches).map((h) => ({
       memory: rowToMemory(h.row, this.#codec),
       score: -h.rank,
     }));
@@ -372,37 +375,35 @@ export class SqliteStore implements Store {
    * meanwhile (the same rows, in the same order). Inside a transaction, or once the thread failed, it searches
    * here: the thread sees only committed rows, and a failure there costs speed, never results.
    */
-  async searchTextSoon(match: string, filter: MemoryFilter, now: number, limit: number, matches = 0): Promise<TextHit[]> {
+  async searchTextSoon(match: string, filter: MemoryFilter, now: number, limit: number, terms?: readonly string[]): Promise<TextHit[]> {
     const thread = this.#searchThread;
     const db = this.#db; // reopened first if the file was replaced, so the generation below is current
-    if (thread === null || db.inTransaction) return this.searchText(match, filter, now, limit, matches);
+    if (thread === null || db.inTransaction) return this.searchText(match, filter, now, limit, terms);
     const where = filterToSql(filter, now, this.#codec);
     const seen = this.#passRates.of(where.key);
-    const request = { path: this.location, generation: this.#live.generation, match: this.#codec.indexQuery(match), where, limit, rate: seen.rate, measured: seen.measured ?? false, matches, indexed: !this.#codec.encrypted };
+    const codec = this.#codec;
+    const request = {
+      path: this.location,
+      generation: this.#live.generation,
+      match: codec.indexQuery(match),
+      terms: terms?.map((t) => codec.indexQuery(t)),
+      where,
+      limit,
+      rate: seen.rate,
+      measured: seen.measured ?? false,
+      indexed: !codec.encrypted,
+    };
     const reply = await thread.searchOrClose(request);
     if (reply === null) {
       if (this.#searchThread === thread) this.#searchThread = null;
-      return this.searchText(match, filter, now, limit, matches);
+      return this.searchText(match, filter, now, limit, terms);
     }
     Object.assign(seen, { rate: reply.rate, measured: reply.measured });
-    return reply.hits.map((h) => ({ memory: rowToMemory(h.row, this.#codec), score: -h.rank }));
+    return reply.hits.map((h) => ({ memory: rowToMemory(h.row, codec), score: -h.rank }));
   }
 
   getMany(ids: readonly string[], filter: MemoryFilter, now: number): Memory[] {
     return rowsById(this.#db, ids, filterToSql(filter, now, this.#codec)).map((r) => rowToMemory(r, this.#codec));
-  }
-
-  async termStatsSoon(matches: readonly string[]): Promise<{ docs: number; counts: number[] }> {
-    const thread = this.#searchThread;
-    const db = this.#db;
-    if (thread === null || db.inTransaction || matches.length === 0) return this.termStats(matches);
-    const request = { path: this.location, generation: this.#live.generation, matches: matches.map((m) => this.#codec.indexQuery(m)), indexed: !this.#codec.encrypted };
-    const reply = await thread.statsOrClose(request);
-    if (reply === null) {
-      if (this.#searchThread === thread) this.#searchThread = null;
-      return this.termStats(matches);
-    }
-    return { docs: reply.docs, counts: reply.counts };
   }
 
   termStats(matches: readonly string[]): { docs: number; counts: number[] } {

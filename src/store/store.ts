@@ -159,16 +159,15 @@ export interface Store {
   /** Full-text search; `match` must already be a safe FTS5 expression. */
   searchText(match: string, filter: MemoryFilter, now: number, limit: number): TextHit[];
   /**
-   * {@link searchText}, off the caller's thread where the store runs a search thread. `matches`, when the caller
-   * counted them (an upper bound is fine), lets a search over many matches rank them once.
+   * {@link searchText}, off the caller's thread where the store runs a search thread. `terms`, when given (the
+   * match's terms, each a safe expression), lets the store search their OR without the terms most memories
+   * contain (common-terms.ts), counted where the search runs.
    */
-  searchTextSoon(match: string, filter: MemoryFilter, now: number, limit: number, matches?: number): Promise<TextHit[]>;
+  searchTextSoon(match: string, filter: MemoryFilter, now: number, limit: number, terms?: readonly string[]): Promise<TextHit[]>;
   /** The memories among `ids` that pass `filter`, in no particular order. */
   getMany(ids: readonly string[], filter: MemoryFilter, now: number): Memory[];
   /** How many memories exist, and how many each safe FTS5 expression matches (all statuses and scopes). */
   termStats(matches: readonly string[]): { docs: number; counts: number[] };
-  /** {@link termStats}, off the caller's thread where the store runs a search thread (the same counts). */
-  termStatsSoon(matches: readonly string[]): Promise<{ docs: number; counts: number[] }>;
   /** Records that memories were read (access count and time); skipped, said once, where writes are refused. */
   touch(ids: readonly string[], now: number): void;
   /** Why writes fail before they start (a read-only file or disk, or a disk full at open), or null. */

@@ -143,22 +143,33 @@ const PHRASE = /^"([^"]*)"(\*?)$/;
 export function matchPhrases(db: Database, match: string): Phrase[] | null {
   const parts = match.split(" OR ").map((p) => PHRASE.exec(p));
   if (parts.some((p) => p === null)) return null;
-  scratch(db);
-  const insert = db.query("INSERT INTO temp.text_index_scratch (rowid, content, tags) VALUES (?, ?, '')");
-  parts.forEach((p, i) => {
-    if (p![2] === "") insert.run(i + 1, p![1]!);
-  });
-  const tokens = new Map<number, string[]>();
-  for (const [term, doc] of db.query("SELECT term, doc FROM temp.text_index_scratch_instances ORDER BY doc, offset").values() as Array<[string, number]>) {
-    (tokens.get(doc) ?? tokens.set(doc, []).get(doc)!).push(term);
-  }
-  db.run("DELETE FROM temp.text_index_scratch");
+  tokenize(db, parts.filter((p) => p![2] === "").map((p) => p![1]!));
   const out: Phrase[] = [];
-  parts.forEach((p, i) => {
-    const t = tokens.get(i + 1) ?? [];
+  for (const p of parts) {
+    const t = p![2] === "" ? TOKENS.get(p![1]!)! : [];
     if (p![2] === "" && t.length === 1) out.push({ token: t[0]! });
     else if (p![2] !== "" || t.length > 1) out.push({ fts: p![0]! });
     // No token: FTS5 matches nothing for it.
-  });
+  }
   return out;
+}
+
+/** FTS5's tokens of query texts already seen (the tokenizer never changes); cleared past {@link TOKENS_KEPT}. */
+const TOKENS = new Map<string, string[]>();
+const TOKENS_KEPT = 16_384;
+
+/** Fills {@link TOKENS} for `texts` not in it, through the scratch table: one insert per text, one read. */
+function tokenize(db: Database, texts: readonly string[]): void {
+  const fresh = [...new Set(texts.filter((t) => !TOKENS.has(t)))];
+  if (fresh.length === 0) return;
+  if (TOKENS.size + fresh.length > TOKENS_KEPT) TOKENS.clear();
+  scratch(db);
+  const insert = db.query("INSERT INTO temp.text_index_scratch (rowid, content, tags) VALUES (?, ?, '')");
+  fresh.forEach((text, i) => insert.run(i + 1, text));
+  const tokens = fresh.map((): string[] => []);
+  for (const [term, doc] of db.query("SELECT term, doc FROM temp.text_index_scratch_instances ORDER BY doc, offset").values() as Array<[string, number]>) {
+    tokens[doc - 1]!.push(term);
+  }
+  db.run("DELETE FROM temp.text_index_scratch");
+  fresh.forEach((text, i) => TOKENS.set(text, tokens[i]!)); // only once all were read
 }

@@ -153,6 +153,8 @@ export class TextIndex {
   readonly #docs = new Map<number, { size: number; terms: DocTerms }>();
   readonly #overlay = new Map<string, OverlayList>();
   #scores = new Float64Array(0);
+  /** Unmasked entries per term index, while the masked set is unchanged ({@link count}). */
+  readonly #liveCounts = new Map<number, number>();
   /** A decoded list (reused). */
   #scratch = { seqs: new Uint32Array(1024), freqs: new Float64Array(1024) };
   #touched = new Uint32Array(0);
@@ -185,6 +187,7 @@ export class TextIndex {
    */
   replace(seq: number, doc: { size: number; terms: DocTerms } | null): void {
     this.#masked.add(seq);
+    this.#liveCounts.clear();
     const old = this.#docs.get(seq);
     if (old) {
       for (const term of old.terms.keys()) this.#overlay.get(term)?.delete(seq);
@@ -227,7 +230,8 @@ export class TextIndex {
         for (const [seq, c] of ftsScores(phrase.fts)) add(seq, c);
         continue;
       }
-      const listed = this.#listed(phrase.token);
+      const t = this.#find(utf8.encode(phrase.token));
+      const listed = t < 0 ? 0 : this.#listed(t);
       const extra = this.#overlay.get(phrase.token);
       const idf = weight(listed + (extra?.size ?? 0));
       const { seqs, freqs } = this.#scratch;
@@ -244,18 +248,25 @@ export class TextIndex {
     return { seqs, ranks };
   }
 
-  /** How many documents hold `token` now (FTS5's count of the one-token phrase). */
+  /**
+   * How many documents hold `token` now (FTS5's count of the one-token phrase): the list's length while nothing
+   * is masked, else its unmasked entries, counted once per term until the next change.
+   */
   count(token: string): number {
-    return this.#listed(token) + (this.#overlay.get(token)?.size ?? 0);
+    const extra = this.#overlay.get(token)?.size ?? 0;
+    const t = this.#find(utf8.encode(token));
+    if (t < 0) return extra;
+    if (this.#masked.size === 0) return this.counts[t]! + extra;
+    let listed = this.#liveCounts.get(t);
+    if (listed === undefined) this.#liveCounts.set(t, (listed = this.#listed(t)));
+    return listed + extra;
   }
 
   /**
-   * Decodes a token's listed documents that are not masked into {@link #scratch} (seqs and frequencies);
+   * Decodes term `t`'s listed documents that are not masked into {@link #scratch} (seqs and frequencies);
    * returns how many.
    */
-  #listed(token: string): number {
-    const t = this.#find(utf8.encode(token));
-    if (t < 0) return 0;
+  #listed(t: number): number {
     const lists = this.lists;
     const end = this.listEnds[t]!;
     let p = t === 0 ? 0 : this.listEnds[t - 1]!;

@@ -14,7 +14,8 @@ import { openReader } from "../../src/store/db.ts";
 import { BM25_SQL } from "../../src/store/fts.ts";
 import type { TextIndex } from "../../src/store/text-index.ts";
 import { buildTextIndex, catchUp } from "../../src/store/text-index-source.ts";
-import { indexRanker } from "../../src/store/text-index-rank.ts";
+import { indexRanker, indexStats } from "../../src/store/text-index-rank.ts";
+import { termStats } from "../../src/store/term-stats.ts";
 import { kthSmallest } from "../../src/domain/select.ts";
 import { buildKeywordQuery } from "../../src/retrieve/fts-query.ts";
 import { T0 } from "../helpers/engine.ts";
@@ -136,6 +137,16 @@ describe("TextIndex", () => {
     expect(reader.transaction(() => catchUp(reader, index, 100)).deferred()).toBe(true);
     expect(index.changed).toBe(3);
     expectSameRanks(reader, index);
+  });
+
+  test("counts terms as FTS5 does: one-token terms from the index, phrases, prefixes and ORs through FTS5", async () => {
+    const { reader, path, engine } = setup();
+    const index = await built(path);
+    engine.remember({ content: "a fresh deploy note about caching" });
+    const terms = ['"deploy"', '"caching"', '"cache"', '"node gyp"', '"deploy"*', '"queue" OR "router"', '"absent"', '"café"'];
+    const counted = reader.transaction(() => (catchUp(reader, index, 100) ? indexStats(reader, index, terms) : null)).deferred();
+    expect(counted).toEqual(termStats(reader, terms));
+    expect(counted!.counts[0]).toBeGreaterThan(50);
   });
 
   test("refuses to catch up when more changed than allowed, or the log was pruned past it", async () => {
