@@ -1,5 +1,6 @@
 /** @module Query handling in the keyword channel: possessives, contractions, phrases, names, common terms. */
 import { expect, test } from "bun:test";
+import { withoutCommonTerms } from "../../src/store/common-terms.ts";
 import { buildKeywordQuery } from "../../src/retrieve/fts-query.ts";
 import { testEngine } from "../helpers/engine.ts";
 
@@ -38,9 +39,13 @@ test("a term in most memories is dropped when it would overflow the candidates, 
   const { engine, store } = testEngine();
   for (let i = 0; i < 60; i++) engine.remember({ content: `standup note ${i}: nothing special` });
   engine.remember({ content: "standup note: the flaky login test is quarantined" });
+  // The channel hands the store its terms with the match; the store drops the common ones where it searches.
   const searched: string[] = [];
   const searchText = store.searchText.bind(store);
-  store.searchText = (match, ...rest) => (searched.push(match), searchText(match, ...rest));
+  store.searchText = (match, filter, now, limit, terms) => {
+    searched.push(withoutCommonTerms(terms ?? [], limit, (t) => store.termStats(t))?.match ?? match);
+    return searchText(match, filter, now, limit, terms);
+  };
   // limit 1 → 50 candidates: "standup" and "note" match 61 memories each, more than the channel returns.
   const r = await engine.recall({ query: "standup note flaky login", limit: 1, track: false });
   expect(r.results[0]?.memory.content).toBe("standup note: the flaky login test is quarantined");
@@ -48,4 +53,7 @@ test("a term in most memories is dropped when it would overflow the candidates, 
   // With room for all of them (limit 20 → 80 candidates), the common terms stay.
   await engine.recall({ query: "standup note flaky login", limit: 20, track: false });
   expect(searched.at(-1)).toBe('"standup" OR "note" OR "flaky" OR "login"');
+  // What the store searched: only memories with a rare term when the common ones were dropped.
+  const hits = store.searchText('"standup" OR "note" OR "flaky" OR "login"', { scope: { projects: ["/work/app"], includeGlobal: true } }, Date.now(), 50, ['"standup"', '"note"', '"flaky"', '"login"']);
+  expect(hits.map((h) => h.memory.content)).toEqual(["standup note: the flaky login test is quarantined"]);
 });
