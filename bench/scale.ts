@@ -10,7 +10,7 @@
  *     [--conversations 5,6,7,8,9] [--cold 7] [--calls 200] [--settle 15] [--no-embed] [--compare-env NAME=VALUE] [--keep] [--json]
  *     [--reuse <a root printed by --keep>]
  *
- * `--settle` leaves the MCP server that many seconds after start before timing it: a long-lived process builds
+ * `--settle` leaves the hook daemon and the MCP server that many seconds after start before timing them: a long-lived process builds
  * its in-memory keyword index in the background (~2 s at 100k memories, ~15 s at 1M; until then FTS5 ranks).
  * `--compare-env` asks the LoCoMo questions a second time with that variable set for the server (e.g. to force
  * exact vector search) and prints both R@10. `--no-embed` measures keyword only (no vectors are made).
@@ -133,6 +133,7 @@ async function runSize(size: number): Promise<SizeResult> {
     for (const mode of modes) await coldRuns(mode, "", env);
     // Again with the warm hook daemon running (as it does during an agent session): it answers the recall.
     const daemon = await startDaemon(home, ws.project);
+    await Bun.sleep(SETTLE * 1000); // as the MCP server below: past the build of its in-memory keyword index
     try {
       const warmEnv = { ...env, CAIRN_HOOK_DAEMON: "on" };
       for (const mode of modes) {

@@ -19,7 +19,8 @@ export async function searchThreadCheck(store: SqliteStore): Promise<{ name: str
     await thread.search({ path: store.location, generation: 0, match: store.codec.indexQuery('"cairn"'), where, limit: 1, rate: 1 });
     const ms = (performance.now() - started).toFixed(0);
     const used = threadFor(store.location, SEARCH_THREAD_FROM) ? "used" : `used once the database reaches ${SEARCH_THREAD_FROM / 2 ** 20} MiB`;
-    return { name, level: "ok", detail: `answers from a second connection (${ms} ms with start-up); ${used} by cairn mcp, cairn ui and the hook daemon` };
+    const kept = store.codec.encrypted ? "" : ", which keep this store's full-text index in memory there";
+    return { name, level: "ok", detail: `answers from a second connection (${ms} ms with start-up); ${used} by cairn mcp, cairn ui and the hook daemon${kept}` };
   } catch (err) {
     return { name, level: "warn", detail: `${describeError(err)}: ${slower}` };
   } finally {
