@@ -19,6 +19,23 @@ export class KeywordChannel implements RetrievalChannel {
   async search(query: ChannelQuery): Promise<ChannelHit[]> {
     const { match, terms: words, phrases } = buildKeywordQuery(query.text);
     if (match === null) return [];
-    return this.#store.searchTextSoon(match, query.filter, query.now, query.limit, [...words, ...phrases]);
+    const own = projectTerm(query.filter.scope.projects);
+    const terms = [...words, ...phrases];
+    const kept = terms.filter((t) => t !== own);
+    if (kept.length === 0 || kept.length === terms.length) return this.#store.searchTextSoon(match, query.filter, query.now, query.limit, terms);
+    return this.#store.searchTextSoon(kept.join(" OR "), query.filter, query.now, query.limit, kept);
   }
+}
+
+/**
+ * The query term naming the one project searched ("tidepool" in "which bus does tidepool's ingestion use?"
+ * searched in tidepool): within that project it tells nothing apart, yet it ranked the memories that happen
+ * to write the name (often the older ones: "tidepool ingestion: … Kafka") above those that do not ("we moved
+ * ingestion onto NATS"). The name is the key's last segment (a path's or remote's), as the query builder
+ * would quote it.
+ */
+function projectTerm(projects: readonly string[] | null | undefined): string | null {
+  if (!projects || projects.length !== 1) return null;
+  const name = projects[0]!.replace(/\.git$/, "").split(/[/\\:]/).filter(Boolean).at(-1);
+  return name ? (buildKeywordQuery(name).terms[0] ?? null) : null;
 }

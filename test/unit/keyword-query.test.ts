@@ -57,3 +57,20 @@ test("a term in most memories is dropped when it would overflow the candidates, 
   const hits = store.searchText('"standup" OR "note" OR "flaky" OR "login"', { scope: { projects: ["/work/app"], includeGlobal: true } }, Date.now(), 50, ['"standup"', '"note"', '"flaky"', '"login"']);
   expect(hits.map((h) => h.memory.content)).toEqual(["standup note: the flaky login test is quarantined"]);
 });
+
+test("the name of the one project searched is not a search term there; elsewhere, or alone, it is", async () => {
+  const { engine, store } = testEngine({ project: "/work/tidepool" });
+  engine.remember({ content: "tidepool ingestion: devices send to the Kafka topic sensor.raw" });
+  engine.remember({ content: "We moved ingestion off Kafka onto NATS JetStream" });
+  const searched: Array<{ match: string; terms?: readonly string[] }> = [];
+  const soon = store.searchTextSoon.bind(store);
+  store.searchTextSoon = (match, filter, now, limit, terms) => (searched.push({ match, terms }), soon(match, filter, now, limit, terms));
+  await engine.recall({ query: "which bus does tidepool's ingestion use", mode: "keyword", track: false });
+  expect(searched.at(-1)).toEqual({ match: '"bus" OR "ingestion" OR "use"', terms: ['"bus"', '"ingestion"', '"use"'] });
+  // Searched across every project, the name tells them apart.
+  await engine.recall({ query: "which bus does tidepool's ingestion use", mode: "keyword", track: false, allProjects: true });
+  expect(searched.at(-1)!.match).toContain('"tidepool"');
+  // Alone, it is all there is to search for.
+  await engine.recall({ query: "tidepool", mode: "keyword", track: false });
+  expect(searched.at(-1)!.match).toBe('"tidepool"');
+});
