@@ -5,8 +5,9 @@
  * reads: every write, and every decision about what a row means, stays on the main thread.
  *
  * For a plain store it also keeps the full-text index in memory (text-index.ts): built on a second connection
- * when the store asks (as it opens) or at the first search (searches meanwhile rank through FTS5), caught up from text_log before each search,
- * built again when too much changed. The ranks are FTS5's to the bit; only their cost differs.
+ * when the store asks (as it opens) or at the first search (searches meanwhile rank through FTS5), caught up
+ * from text_log before each search, built again when too much changed. The ranks are FTS5's to the bit; only
+ * their cost differs.
  */
 import type { Database } from "bun:sqlite";
 import { openReader } from "./db.ts";
@@ -20,7 +21,7 @@ import { buildTextIndex, catchUp } from "./text-index-source.ts";
 
 declare const self: Worker;
 
-/** Changed documents an index holds beside its lists before it is built again (~2 KB of memory each). */
+/** Changed documents an index holds beside its lists (each with a map of its terms) before it is built again. */
 const MAX_CHANGED = 5_000;
 
 let db: Database | null = null;

@@ -24,12 +24,27 @@ export function indexedDocs(db: Database): number {
 
 /** SQLite's varint: big-endian groups of 7 bits, high bit set on all but the last; the 9th byte gives 8 bits. */
 function readVarint(bytes: Uint8Array): number | null {
+  return readVarints(bytes, 1)[0] ?? null;
+}
+
+/** The varints of `bytes` in order (up to `max`), as FTS5 writes its records (a truncated last one is left out). */
+export function readVarints(bytes: Uint8Array, max = Infinity): number[] {
+  const out: number[] = [];
   let v = 0;
-  for (let i = 0; i < 9 && i < bytes.length; i++) {
+  let n = 0;
+  for (let i = 0; i < bytes.length && out.length < max; i++) {
     const b = bytes[i]!;
-    if (i === 8) return v * 256 + b;
+    if (n === 8) {
+      out.push(v * 256 + b);
+      v = n = 0;
+      continue;
+    }
     v = v * 128 + (b & 0x7f);
-    if ((b & 0x80) === 0) return v;
+    n++;
+    if ((b & 0x80) === 0) {
+      out.push(v);
+      v = n = 0;
+    }
   }
-  return null;
+  return out;
 }

@@ -9,6 +9,7 @@ import type { MemoryRow } from "./rows.ts";
 import { indexText } from "../text/tokenize.ts";
 import { BM25_WEIGHTS, type DocTerms, type IndexTotals, type Phrase, type TextIndex, TextIndexBuilder } from "./text-index.ts";
 import { textChangedSince, textLogHead } from "./text-log.ts";
+import { readVarints } from "./term-stats.ts";
 
 /**
  * Instances read between two yields of a build to the event loop (~10 ms: a search waits at most that long;
@@ -20,32 +21,13 @@ const TOKENIZER = "porter unicode61 remove_diacritics 2";
 
 /** The sum of a docsize record's varints (one per column): the document's tokens in all columns. */
 function docSize(sz: Uint8Array): number {
-  let total = 0;
-  let v = 0;
-  for (const b of sz) {
-    v = v * 128 + (b & 0x7f);
-    if ((b & 0x80) === 0) {
-      total += v;
-      v = 0;
-    }
-  }
-  return total;
+  return readVarints(sz).reduce((a, b) => a + b, 0);
 }
 
 /** FTS5's averages record (data row 1): the row count, then each column's token total, as varints. */
 export function indexTotals(db: Database): IndexTotals | null {
   const row = db.query("SELECT block FROM memories_fts_data WHERE id = 1").get() as { block: Uint8Array } | null;
-  if (!row) return null;
-  const values: number[] = [];
-  let v = 0;
-  for (const b of row.block) {
-    v = v * 128 + (b & 0x7f);
-    if ((b & 0x80) === 0) {
-      values.push(v);
-      v = 0;
-    }
-  }
-  const [rows, ...columns] = values;
+  const [rows, ...columns] = row ? readVarints(row.block) : [];
   if (!rows || columns.length !== 2) return null;
   return { rows, tokens: columns[0]! + columns[1]! };
 }
