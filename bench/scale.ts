@@ -10,7 +10,7 @@
  *     [--conversations 5,6,7,8,9] [--cold 7] [--calls 200] [--settle 15] [--no-embed] [--compare-env NAME=VALUE] [--keep] [--json]
  *     [--reuse <a root printed by --keep>]
  *
- * `--settle` leaves the hook daemon and the MCP server that many seconds after start before timing them: a long-lived process builds
+ * `--settle` leaves the hook daemon and each MCP server that many seconds after start before timing them: a long-lived process builds
  * its in-memory keyword index in the background (~2 s at 100k memories, ~15 s at 1M; until then FTS5 ranks).
  * `--compare-env` asks the LoCoMo questions a second time with that variable set for the server (e.g. to force
  * exact vector search) and prints both R@10. `--no-embed` measures keyword only (no vectors are made).
@@ -213,6 +213,7 @@ async function askLocomo(home: string, cwd: string, env: Record<string, string |
   const rtts: number[] = [];
   try {
     await p.initialize();
+    await Bun.sleep(SETTLE * 1000);
     for (const t of targets) {
       progress(`locomo ${mode}: ${t.conv.id} (${t.conv.questions.length} questions) in ${t.project}`);
       for (const q of t.conv.questions) {
