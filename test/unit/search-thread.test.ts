@@ -54,6 +54,12 @@ describe("searchTextSoon on the search thread", () => {
       expect(there.map((h) => h.score)).toEqual(here.map((h) => h.score));
       expect(there.every((h) => h.memory.project !== "/work/other")).toBe(true);
     }
+    // With its terms, the very common ones dropped first ("deploy" is in every memory), as in process.
+    const terms = ['"deploy"', '"cache"'];
+    const dropped = await store.searchTextSoon('"deploy" OR "cache"', app, T0 + 1000, 120, terms);
+    expect(dropped.length).toBeGreaterThan(0);
+    expect(dropped.every((h) => h.memory.content.includes("cache"))).toBe(true);
+    expect(ids(dropped)).toEqual(ids(store.searchText('"deploy" OR "cache"', app, T0 + 1000, 120, terms)));
   });
 
   test("an encrypted store: the thread matches blind index terms and the main thread decodes the rows", async () => {
