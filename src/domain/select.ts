@@ -1,5 +1,16 @@
 /** @module Selection: the k-th smallest value without sorting everything (Hoare's quickselect). */
 
+/**
+ * The indices of `values` whose value is at most the k-th smallest (ties with it included), in index order: all
+ * of them when there are no more than k + 1. Sorting only these gives the head of a full sort.
+ */
+export function upToKth(values: ArrayLike<number>, k: number): number[] {
+  const cut = values.length > k + 1 ? kthSmallest(Float64Array.from(values), k) : Infinity;
+  const out: number[] = [];
+  for (let i = 0; i < values.length; i++) if (values[i]! <= cut) out.push(i);
+  return out;
+}
+
 /** The value that would sit at index `k` of `a` sorted ascending; reorders `a`. O(n) expected. */
 export function kthSmallest(a: Float64Array, k: number): number {
   let lo = 0;

@@ -9,7 +9,7 @@
  */
 import type { TopKKernel } from "../embed/vector-kernel.ts";
 import type { Int8Columns } from "./vector-quant.ts";
-import { kthSmallest } from "../domain/select.ts";
+import { upToKth } from "../domain/select.ts";
 
 /** Rows in the true exact order (ties by key, else by row number), with their exact scores. */
 export interface Ranking {
@@ -87,12 +87,10 @@ const SELECT_FROM = 8;
 
 /** topIndices by selection: the same rows in the same order (ties by `before`). */
 function selectTop(scores: ArrayLike<number>, count: number, before: (a: number, b: number) => boolean): number[] {
-  const negated = new Float64Array(scores.length);
-  for (let i = 0; i < scores.length; i++) negated[i] = -scores[i]!;
-  const cut = -kthSmallest(negated, count - 1);
-  const top: number[] = [];
-  for (let i = 0; i < scores.length; i++) if (scores[i]! >= cut) top.push(i);
-  return top.sort((a, b) => (before(a, b) ? -1 : before(b, a) ? 1 : 0)).slice(0, count);
+  const negated = Float64Array.from(scores, (s) => -s);
+  return upToKth(negated, count - 1)
+    .sort((a, b) => (before(a, b) ? -1 : before(b, a) ? 1 : 0))
+    .slice(0, count);
 }
 
 /** The best `want` rows (all when want ≥ n) from a full array of exact scores, ties by `key`. */

@@ -38,7 +38,7 @@ self.onmessage = (event: MessageEvent<SearchRequest | PrepareRequest>) => {
   if ("prepare" in req) {
     try {
       connect(req.path, req.generation);
-      if (!index && failed !== generation) build(req.path, generation);
+      build(req.path, generation);
     } catch {
       // The first search opens the file again and reports what fails.
     }
@@ -96,14 +96,17 @@ function search(conn: Database, req: SearchRequest, seen: PassRate): { hits: Ret
       failed = generation;
     }
   }
-  if (req.indexed && !index && failed !== generation) build(req.path, generation);
+  if (req.indexed) build(req.path, generation);
   const kept = req.terms ? withoutCommonTerms(req.terms, req.limit, (t) => termStats(conn, t)) : null;
   return { hits: ftsSearch(conn, kept?.match ?? req.match, req.where, req.limit, seen, kept?.matches), indexed: false };
 }
 
-/** Starts a build of the index on a connection of its own, unless one for this generation is under way. */
+/**
+ * Starts a build of the index on a connection of its own, unless there is an index, one for this generation is
+ * under way, or this generation's failed.
+ */
 function build(path: string, gen: number): void {
-  if (building?.generation === gen) return;
+  if (index || failed === gen || building?.generation === gen) return;
   const job = { generation: gen };
   building = job;
   let reader: Database | null = null;

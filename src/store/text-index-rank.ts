@@ -6,14 +6,15 @@
 import type { Database } from "bun:sqlite";
 import { BM25_SQL, type RankedMatches } from "./fts.ts";
 import type { TextIndex } from "./text-index.ts";
-import { indexTotals, matchPhrases } from "./text-index-source.ts";
-import { kthSmallest } from "../domain/select.ts";
+import { matchPhrases } from "./text-index-source.ts";
+import { indexTotals, matchCount } from "./term-stats.ts";
+import { upToKth } from "../domain/select.ts";
 
 /** The ranked matches of `match`, or null when the index cannot rank it (then FTS5 does). */
 export function indexRanker(db: Database, index: TextIndex, match: string): RankedMatches | null {
   const phrases = matchPhrases(db, match);
   const totals = indexTotals(db);
-  if (!phrases || !totals) return null;
+  if (!phrases || !totals || totals.rows === 0) return null;
   const phraseScores = db.query(`SELECT rowid, ${BM25_SQL} FROM memories_fts WHERE memories_fts MATCH ?`);
   const { seqs, ranks } = index.rank(phrases, totals, (m) => (phraseScores.values(m) as Array<[number, number]>).map(([seq, rank]) => [seq, -rank]));
   return (k) => best(seqs, ranks, k);
@@ -26,19 +27,17 @@ export function indexRanker(db: Database, index: TextIndex, match: string): Rank
 export function indexStats(db: Database, index: TextIndex, matches: readonly string[]): { docs: number; counts: number[] } | null {
   const totals = indexTotals(db);
   if (!totals) return null;
-  const count = db.query("SELECT count(*) AS n FROM memories_fts WHERE memories_fts MATCH ?");
   const counts = matches.map((m) => {
     const phrases = matchPhrases(db, m);
     const only = phrases?.length === 1 ? phrases[0]! : null;
-    return only && "token" in only ? index.count(only.token) : (count.get(m) as { n: number }).n;
+    return only && "token" in only ? index.count(only.token) : matchCount(db, m);
   });
   return { docs: totals.rows, counts };
 }
 
 /** The `k` best (lowest rank) and any tied with the k-th, best first, ties to the higher seq. */
 function best(seqs: Uint32Array, ranks: Float64Array, k: number): Array<{ seq: number; rank: number }> {
-  const cut = ranks.length > k ? kthSmallest(ranks.slice(), k - 1) : Infinity;
-  const out: Array<{ seq: number; rank: number }> = [];
-  for (let i = 0; i < ranks.length; i++) if (ranks[i]! <= cut) out.push({ seq: seqs[i]!, rank: ranks[i]! });
-  return out.sort((a, b) => a.rank - b.rank || b.seq - a.seq);
+  return upToKth(ranks, k - 1)
+    .map((i) => ({ seq: seqs[i]!, rank: ranks[i]! }))
+    .sort((a, b) => a.rank - b.rank || b.seq - a.seq);
 }

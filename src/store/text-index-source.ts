@@ -7,7 +7,7 @@
 import type { Database } from "bun:sqlite";
 import type { MemoryRow } from "./rows.ts";
 import { indexText } from "../text/tokenize.ts";
-import { BM25_WEIGHTS, type DocTerms, type IndexTotals, type Phrase, type TextIndex, TextIndexBuilder } from "./text-index.ts";
+import { BM25_WEIGHTS, type DocTerms, type Phrase, type TextIndex, TextIndexBuilder } from "./text-index.ts";
 import { textChangedSince, textLogHead } from "./text-log.ts";
 import { readVarints } from "./term-stats.ts";
 
@@ -22,14 +22,6 @@ const TOKENIZER = "porter unicode61 remove_diacritics 2";
 /** The sum of a docsize record's varints (one per column): the document's tokens in all columns. */
 function docSize(sz: Uint8Array): number {
   return readVarints(sz).reduce((a, b) => a + b, 0);
-}
-
-/** FTS5's averages record (data row 1): the row count, then each column's token total, as varints. */
-export function indexTotals(db: Database): IndexTotals | null {
-  const row = db.query("SELECT block FROM memories_fts_data WHERE id = 1").get() as { block: Uint8Array } | null;
-  const [rows, ...columns] = row ? readVarints(row.block) : [];
-  if (!rows || columns.length !== 2) return null;
-  return { rows, tokens: columns[0]! + columns[1]! };
 }
 
 /**

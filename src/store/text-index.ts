@@ -14,6 +14,7 @@
  * Documents changed since the build (text-log.ts) are masked in the lists and held in a small overlay, their
  * terms read the same way from a scratch FTS5 table with the same tokenizer (text-index-source.ts).
  */
+import type { IndexTotals } from "./term-stats.ts";
 
 /** bm25() column weights (content, tags), shared with fts.ts's SQL so both rank alike. */
 export const BM25_WEIGHTS = [1.0, 2.0] as const;
@@ -137,12 +138,6 @@ export class TextIndexBuilder {
   }
 }
 
-/** The whole-index numbers bm25() reads at query time: rows and tokens of all columns. */
-export interface IndexTotals {
-  rows: number;
-  tokens: number;
-}
-
 /** A phrase of a MATCH expression: one token (scored here) or anything else (scored by FTS5: `fts`). */
 export type Phrase = { token: string } | { fts: string };
 
@@ -160,21 +155,16 @@ export class TextIndex {
   #touched = new Uint32Array(0);
 
   constructor(
-    readonly termBytes: Uint8Array,
-    readonly termEnds: Uint32Array,
-    readonly lists: Uint8Array,
-    readonly listEnds: Uint32Array,
-    readonly counts: Uint32Array,
+    private readonly termBytes: Uint8Array,
+    private readonly termEnds: Uint32Array,
+    private readonly lists: Uint8Array,
+    private readonly listEnds: Uint32Array,
+    private readonly counts: Uint32Array,
     /** Tokens per document (all columns), by seq, as built. */
-    readonly sizes: Uint32Array,
+    private readonly sizes: Uint32Array,
     /** The text_log id the index reflects (with its overlay). */
     public logHead: number,
   ) {}
-
-  /** Bytes held: what a memory budget compares. */
-  get bytes(): number {
-    return this.termBytes.byteLength + this.termEnds.byteLength + this.lists.byteLength + this.listEnds.byteLength + this.counts.byteLength + this.sizes.byteLength + this.#scores.byteLength + this.#touched.byteLength;
-  }
 
   /** Documents changed since the build. */
   get changed(): number {

@@ -46,7 +46,7 @@ test("reindex writes the file, doctor checks it, a damaged one is ignored by rec
   const repaired = await indexCheck(["--repair"]);
   expect(repaired).toMatchObject({ level: "ok" });
   expect(repaired?.detail).toContain("rebuilt");
-}, 90_000);
+});
 
 test("the background worker writes the file after embedding; forget --hard removes it", async () => {
   const on = { env: { CAIRN_EMBED_WORKER: "on" } };
@@ -55,4 +55,4 @@ test("the background worker writes the file after embedding; forget --hard remov
   const list = await sb.json<{ results: Array<{ id: string }> }>(["recall", "billing webhooks", "--json"]);
   await sb.ok(["forget", list.results[0]!.id, "--hard", "--yes"]);
   expect(readdirSync(sb.cairnHome).filter((n) => n.includes(".idx"))).toEqual([]);
-}, 90_000);
+});

@@ -85,4 +85,4 @@ test("a backlog is not embedded by recall: CLI and MCP say exactly how many memo
     mcp.closeStdin();
     await mcp.exited;
   }
-}, 90_000);
+});
