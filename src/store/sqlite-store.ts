@@ -18,7 +18,8 @@ import { filterToSql, rowsById } from "./filter-sql.ts";
 import { refreshPlannerStats } from "./planner-stats.ts";
 import { edgesOf, insertEdge, type Link, linksOf } from "./edges.ts";
 import { CANONICAL_PREFIX_INDEX, canonicalMatch } from "./canonical-prefix.ts";
-import { FtsBatch, ftsDelete, ftsInsert, ftsSearch, PassRates } from "./fts.ts";
+import { FtsBatch, ftsDelete, ftsInsert } from "./fts.ts";
+import { KeywordSearch } from "./keyword-search.ts";
 import { AccessCounts } from "./access-counts.ts";
 import { prefetch } from "./prefetch.ts";
 import { hasProject, projectAliases, projectCounts } from "./project-keys.ts";
@@ -34,8 +35,6 @@ import { removeIndexFiles } from "./vector-file.ts";
 import { SqliteVectors } from "./vectors.ts";
 import { SqlitePolicy } from "./policy-sql.ts";
 import { SqliteSyncLog } from "./sync-log.ts";
-import { termStats } from "./term-stats.ts";
-import { withoutCommonTerms } from "./common-terms.ts";
 import { SearchThread, threadFor } from "./search-thread.ts";
 import { sessionNeighbours } from "./neighbours.ts";
 
@@ -84,12 +83,10 @@ export class SqliteStore implements Store {
   #opened = false;
   /** Index rows of memories inserted in the current store transaction, written before it commits (fts.ts). */
   readonly #fts = new FtsBatch();
-  /** What keyword searches learned of their filters (fts.ts). */
-  readonly #passRates = new PassRates();
   /** True while a transaction begun by {@link transaction} runs: only then may index rows wait. */
   #ownTransaction = false;
-  /** Where {@link searchTextSoon} runs keyword searches, when asked for and it started. */
-  #searchThread: SearchThread | null = null;
+  /** Keyword searches, here or on the search thread (keyword-search.ts). */
+  readonly #keyword: KeywordSearch;
 
   /**
    * Opens the database at `path` (":memory:" for a throwaway one) and migrates it to the latest schema.
@@ -104,10 +101,19 @@ export class SqliteStore implements Store {
     this.sync = new SqliteSyncLog(this.#live, this.#codec);
     this.#access = new AccessCounts({ live: this.#live, read: () => this.#db, location: path, writeWaitMs: opts.writeWaitMs, changes: this.vectors.accessChanges });
     // Started once the file opened (a store that failed to open leaves no thread behind); reopens give the map up in #openChecked.
-    if (threadFor(path, opts.searchThreadFrom)) this.#searchThread = SearchThread.start();
-    if (this.#searchThread) leaveMapToReader(this.#live.current);
-    // A plain store's keyword index is built in the background from now, not at the first search.
-    if (!this.#codec.encrypted) this.#searchThread?.prepare({ path, generation: this.#live.generation });
+    const thread = threadFor(path, opts.searchThreadFrom) ? SearchThread.start() : null;
+    if (thread) leaveMapToReader(this.#live.current);
+    const host = {
+      location: path,
+      db: () => {
+        const db = this.#db;
+        this.#fts.flush(db);
+        return db;
+      },
+      codec: () => this.#codec,
+      generation: () => this.#live.generation,
+    };
+    this.#keyword = new KeywordSearch(host, thread);
   }
 
   /**
@@ -117,7 +123,8 @@ export class SqliteStore implements Store {
    */
   #openChecked(path: string, opts: StoreOptions): Database {
     const db = openMigrated(path, { readOnly: opts.readOnly === true, lockWaitMs: opts.lockWaitMs });
-    if (this.#searchThread) leaveMapToReader(db);
+    // Undefined during the first open, in the constructor (the thread starts after it).
+    if (this.#keyword?.threaded) leaveMapToReader(db);
     try {
       if (!this.#opened) {
         ({ codec: this.#codec, source: this.keySource } = codecAtOpen(db, path, opts));
@@ -356,50 +363,17 @@ export class SqliteStore implements Store {
 
   /** `terms`, when given: as {@link searchTextSoon}'s. */
   searchText(match: string, filter: MemoryFilter, now: number, limit: number, terms?: readonly string[]): TextHit[] {
-    this.#fts.flush(this.#db);
-    const where = filterToSql(filter, now, this.#codec);
-    const kept = terms ? withoutCommonTerms(terms, limit, (t) => this.termStats(t)) : null;
-    return ftsSearch(this.#db, this.#codec.indexQuery(kept?.match ?? match), where, limit, this.#passRates.of(where.key), kept?.matches).map((h) => ({
-      memory: rowToMemory(h.row, this.#codec),
-      score: -h.rank,
-    }));
+    return this.#keyword.search(match, filter, now, limit, terms);
   }
 
   /** Whether keyword searches run on the search thread now (see {@link StoreOptions.searchThreadFrom}). */
   get searchesOnThread(): boolean {
-    return this.#searchThread !== null;
+    return this.#keyword.threaded;
   }
 
-  /**
-   * {@link searchText} on the search thread when this store has one, so the caller's thread can do other work
-   * meanwhile (the same rows, in the same order). Inside a transaction, or once the thread failed, it searches
-   * here: the thread sees only committed rows, and a failure there costs speed, never results.
-   */
+  /** {@link searchText} off the caller's thread when this store has a search thread (keyword-search.ts). */
   async searchTextSoon(match: string, filter: MemoryFilter, now: number, limit: number, terms?: readonly string[]): Promise<TextHit[]> {
-    const thread = this.#searchThread;
-    const db = this.#db; // reopened first if the file was replaced, so the generation below is current
-    if (thread === null || db.inTransaction) return this.searchText(match, filter, now, limit, terms);
-    const where = filterToSql(filter, now, this.#codec);
-    const seen = this.#passRates.of(where.key);
-    const codec = this.#codec;
-    const request = {
-      path: this.location,
-      generation: this.#live.generation,
-      match: codec.indexQuery(match),
-      terms: terms?.map((t) => codec.indexQuery(t)),
-      where,
-      limit,
-      rate: seen.rate,
-      measured: seen.measured ?? false,
-      indexed: !codec.encrypted,
-    };
-    const reply = await thread.searchOrClose(request);
-    if (reply === null) {
-      if (this.#searchThread === thread) this.#searchThread = null;
-      return this.searchText(match, filter, now, limit, terms);
-    }
-    Object.assign(seen, { rate: reply.rate, measured: reply.measured });
-    return reply.hits.map((h) => ({ memory: rowToMemory(h.row, codec), score: -h.rank }));
+    return (await this.#keyword.searchOnThread(match, filter, now, limit, terms)) ?? this.searchText(match, filter, now, limit, terms);
   }
 
   getMany(ids: readonly string[], filter: MemoryFilter, now: number): Memory[] {
@@ -407,8 +381,7 @@ export class SqliteStore implements Store {
   }
 
   termStats(matches: readonly string[]): { docs: number; counts: number[] } {
-    this.#fts.flush(this.#db);
-    return termStats(this.#db, matches.map((m) => this.#codec.indexQuery(m)));
+    return this.#keyword.termStats(matches);
   }
 
   touch(ids: readonly string[], now: number): void {
@@ -494,8 +467,7 @@ export class SqliteStore implements Store {
   }
 
   close(): void {
-    this.#searchThread?.close();
-    this.#searchThread = null;
+    this.#keyword.close();
     this.#live.close();
   }
 

@@ -1,0 +1,104 @@
+/**
+ * @module A store's keyword searches: FTS5 BM25 through the safe match, on the store's own connection or, in a
+ * long-lived process, on the search thread (search-thread.ts: its own connection and, for a plain store, an
+ * in-memory copy of the index). Each filter's pass rate is remembered (fts.ts), and the very common terms are
+ * dropped first where the search runs (common-terms.ts). The store keeps the connection, the codec and the
+ * index rows waiting to be written; this module only reads.
+ */
+import type { Database } from "bun:sqlite";
+import type { MemoryFilter } from "../domain/memory.ts";
+import type { ContentCodec } from "./content-codec.ts";
+import { withoutCommonTerms } from "./common-terms.ts";
+import { filterToSql } from "./filter-sql.ts";
+import { ftsSearch, PassRates } from "./fts.ts";
+import { rowToMemory } from "./rows.ts";
+import type { SearchThread } from "./search-thread.ts";
+import type { TextHit } from "./store.ts";
+import { termStats } from "./term-stats.ts";
+
+/** What keyword search needs of its store. */
+export interface KeywordSearchHost {
+  readonly location: string;
+  /** The connection (reopened first if the file was replaced), with the index rows waiting in it written. */
+  db(): Database;
+  codec(): ContentCodec;
+  /** Moves whenever the connection was reopened (live-db.ts). */
+  generation(): number;
+}
+
+export class KeywordSearch {
+  readonly #host: KeywordSearchHost;
+  /** What searches learned of their filters. */
+  readonly #passRates = new PassRates();
+  /** Where {@link searchOnThread} runs searches, when the store has one and it has not failed. */
+  #thread: SearchThread | null;
+
+  constructor(host: KeywordSearchHost, thread: SearchThread | null) {
+    this.#host = host;
+    this.#thread = thread;
+    // A plain store's in-memory index is built in the background from now, not at the first search.
+    if (!host.codec().encrypted) thread?.prepare({ path: host.location, generation: host.generation() });
+  }
+
+  /** Whether searches run on the search thread now. */
+  get threaded(): boolean {
+    return this.#thread !== null;
+  }
+
+  /** `terms`, when given: as {@link searchOnThread}'s. */
+  search(match: string, filter: MemoryFilter, now: number, limit: number, terms?: readonly string[]): TextHit[] {
+    const db = this.#host.db();
+    const codec = this.#host.codec();
+    const where = filterToSql(filter, now, codec);
+    const kept = terms ? withoutCommonTerms(terms, limit, (t) => this.termStats(t)) : null;
+    return ftsSearch(db, codec.indexQuery(kept?.match ?? match), where, limit, this.#passRates.of(where.key), kept?.matches).map((h) => ({
+      memory: rowToMemory(h.row, codec),
+      score: -h.rank,
+    }));
+  }
+
+  /**
+   * {@link search} on the search thread, so the caller's thread can do other work meanwhile (the same rows, in
+   * the same order); null when there is none, inside a transaction (the thread sees only committed rows) or once
+   * the thread failed: then the caller searches here, a failure there costing speed, never results. `terms`
+   * (the match's terms, each a safe expression) lets the search drop those most memories contain, counted where
+   * it runs.
+   */
+  async searchOnThread(match: string, filter: MemoryFilter, now: number, limit: number, terms?: readonly string[]): Promise<TextHit[] | null> {
+    const thread = this.#thread;
+    const db = this.#host.db(); // reopened first if the file was replaced, so the generation below is current
+    if (thread === null || db.inTransaction) return null;
+    const codec = this.#host.codec();
+    const where = filterToSql(filter, now, codec);
+    const seen = this.#passRates.of(where.key);
+    const request = {
+      path: this.#host.location,
+      generation: this.#host.generation(),
+      match: codec.indexQuery(match),
+      terms: terms?.map((t) => codec.indexQuery(t)),
+      where,
+      limit,
+      rate: seen.rate,
+      measured: seen.measured ?? false,
+      indexed: !codec.encrypted,
+    };
+    const reply = await thread.searchOrClose(request);
+    if (reply === null) {
+      if (this.#thread === thread) this.#thread = null;
+      return null;
+    }
+    Object.assign(seen, { rate: reply.rate, measured: reply.measured });
+    return reply.hits.map((h) => ({ memory: rowToMemory(h.row, codec), score: -h.rank }));
+  }
+
+  /** How many memories the index holds, and how many each safe expression in `matches` matches. */
+  termStats(matches: readonly string[]): { docs: number; counts: number[] } {
+    const codec = this.#host.codec();
+    return termStats(this.#host.db(), matches.map((m) => codec.indexQuery(m)));
+  }
+
+  close(): void {
+    this.#thread?.close();
+    this.#thread = null;
+  }
+}
