@@ -9,7 +9,7 @@
  */
 import type { TopKKernel } from "../embed/vector-kernel.ts";
 import type { Int8Columns } from "./vector-quant.ts";
-import { upToKth } from "../domain/select.ts";
+import { downToKth } from "../domain/select.ts";
 
 /** Rows in the true exact order (ties by key, else by row number), with their exact scores. */
 export interface Ranking {
@@ -87,8 +87,7 @@ const SELECT_FROM = 8;
 
 /** topIndices by selection: the same rows in the same order (ties by `before`). */
 function selectTop(scores: ArrayLike<number>, count: number, before: (a: number, b: number) => boolean): number[] {
-  const negated = Float64Array.from(scores, (s) => -s);
-  return upToKth(negated, count - 1)
+  return downToKth(scores, count - 1)
     .sort((a, b) => (before(a, b) ? -1 : before(b, a) ? 1 : 0))
     .slice(0, count);
 }

@@ -16,7 +16,6 @@ import type { TextIndex } from "../../src/store/text-index.ts";
 import { buildTextIndex, catchUp } from "../../src/store/text-index-source.ts";
 import { indexRanker, indexStats } from "../../src/store/text-index-rank.ts";
 import { termStats } from "../../src/store/term-stats.ts";
-import { kthSmallest } from "../../src/domain/select.ts";
 import { buildKeywordQuery } from "../../src/retrieve/fts-query.ts";
 import { T0 } from "../helpers/engine.ts";
 
@@ -102,16 +101,6 @@ describe("TextIndex", () => {
     const { reader, path } = setup();
     const index = await built(path);
     expectSameRanks(reader, index);
-  });
-
-  test("kthSmallest selects what sorting would put at k, ties and all", () => {
-    let x = 7;
-    const rand = () => ((x = (x * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
-    for (const n of [1, 2, 5, 100, 1000]) {
-      const values = Float64Array.from({ length: n }, () => -Math.floor(rand() * (n / 3 + 1)));
-      const sorted = values.slice().sort();
-      for (const k of [0, Math.floor(n / 2), n - 1]) expect(kthSmallest(values.slice(), k)).toBe(sorted[k]!);
-    }
   });
 
   test("the best k come first, ties to the newer memory", async () => {
