@@ -61,6 +61,11 @@ export interface StoreOptions extends LiveOptions, CodecOptions {
    * bytes at open: for long-lived processes, which search often ({@link SEARCH_THREAD_FROM}).
    */
   searchThreadFrom?: number;
+  /**
+   * A keyword search here (not on a search thread) ranks from the keyword index file when its terms match at
+   * least this many memories (keyword-search.ts; default {@link MANY_MATCHES}).
+   */
+  keywordFileFrom?: number;
 }
 
 export class SqliteStore implements Store {
@@ -113,7 +118,7 @@ export class SqliteStore implements Store {
       codec: () => this.#codec,
       generation: () => this.#live.generation,
     };
-    this.#keyword = new KeywordSearch(host, thread);
+    this.#keyword = new KeywordSearch(host, thread, opts.keywordFileFrom);
   }
 
   /**

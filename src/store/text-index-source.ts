@@ -9,6 +9,7 @@ import type { MemoryRow } from "./rows.ts";
 import { indexText } from "../text/tokenize.ts";
 import { BM25_WEIGHTS, type DocTerms, type Phrase, type TextIndex, TextIndexBuilder } from "./text-index.ts";
 import { textChangedSince, textLogHead } from "./text-log.ts";
+import { indexState } from "./text-index-file.ts";
 import { readVarints } from "./term-stats.ts";
 
 /**
@@ -29,7 +30,7 @@ function docSize(sz: Uint8Array): number {
  * sizes and log position are one snapshot), yielding to the event loop every {@link BUILD_SLICE} instances so
  * searches go on meanwhile (on another connection, through FTS5).
  */
-export async function buildTextIndex(db: Database): Promise<TextIndex> {
+export async function buildTextIndex(db: Database): Promise<{ index: TextIndex; state: { epoch: number; erase: number } }> {
   // Read through the page cache, not a map: the index is read once, and mapped pages would count as the
   // process's own while the build lasts.
   db.run("PRAGMA mmap_size = 0");
@@ -37,6 +38,8 @@ export async function buildTextIndex(db: Database): Promise<TextIndex> {
   db.run("BEGIN");
   try {
     const head = textLogHead(db);
+    // In the same snapshot: a purge after it moves `erase`, and a file written from this build is withdrawn.
+    const state = indexState(db);
     const max = (db.query("SELECT max(id) AS n FROM memories_fts_docsize").get() as { n: number | null }).n ?? 0;
     const sizes = new Uint32Array(max + 1);
     for (const r of db.query("SELECT id, sz FROM memories_fts_docsize").iterate() as Iterable<{ id: number; sz: Uint8Array }>) sizes[r.id] = docSize(r.sz);
@@ -51,7 +54,7 @@ export async function buildTextIndex(db: Database): Promise<TextIndex> {
         await new Promise((resolve) => setTimeout(resolve, 0));
       }
     }
-    return builder.finish(sizes, head);
+    return { index: builder.finish(sizes, head), state };
   } finally {
     db.run("COMMIT");
   }

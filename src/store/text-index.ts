@@ -141,6 +141,23 @@ export class TextIndexBuilder {
 /** A phrase of a MATCH expression: one token (scored here) or anything else (scored by FTS5: `fts`). */
 export type Phrase = { token: string } | { fts: string };
 
+/**
+ * The list bytes [start, end), for an index whose lists stay in a file (text-index-file.ts): a buffer holding
+ * exactly those bytes. Throws when they cannot be read or fail their check.
+ */
+export type ListBytes = (start: number, end: number) => Uint8Array;
+
+/** What a built index is made of, as {@link TextIndex.parts} gives it to be written to a file. */
+export interface TextIndexParts {
+  termBytes: Uint8Array;
+  termEnds: Uint32Array;
+  lists: Uint8Array;
+  listEnds: Uint32Array;
+  counts: Uint32Array;
+  sizes: Uint32Array;
+  logHead: number;
+}
+
 export class TextIndex {
   /** Seqs whose listed entries are stale (changed or deleted since the build). */
   readonly #masked = new Set<number>();
@@ -158,7 +175,8 @@ export class TextIndex {
   constructor(
     private readonly termBytes: Uint8Array,
     private readonly termEnds: Uint32Array,
-    private readonly lists: Uint8Array,
+    /** In memory, or read from a file term by term. */
+    private readonly lists: Uint8Array | ListBytes,
     private readonly listEnds: Uint32Array,
     private readonly counts: Uint32Array,
     /** Tokens per document (all columns), by seq, as built. */
@@ -170,6 +188,13 @@ export class TextIndex {
   /** Documents changed since the build. */
   get changed(): number {
     return this.#masked.size;
+  }
+
+  /** The lists as built, for a file; null once anything changed (the overlay is not written) or when read from one. */
+  parts(): TextIndexParts | null {
+    if (this.#masked.size > 0 || !(this.lists instanceof Uint8Array)) return null;
+    const { termBytes, termEnds, lists, listEnds, counts, sizes, logHead } = this;
+    return { termBytes, termEnds, lists, listEnds, counts, sizes, logHead };
   }
 
   /**
@@ -206,7 +231,7 @@ export class TextIndex {
       const scores = this.#scores;
       // Every contribution is positive (idf ≥ 1e-6, f ≥ 1), so 0 means "not touched yet".
       if (scores[seq] === 0) {
-        if (touched === this.#touched.length) this.#growTouched();
+        if (touched === this.#touched.length) this.#growTouched(touched + 1);
         this.#touched[touched++] = seq;
       }
       scores[seq] = scores[seq]! + c;
@@ -226,8 +251,21 @@ export class TextIndex {
       const listed = t < 0 ? 0 : this.#listed(t);
       const extra = this.#overlay.get(phrase.token);
       const idf = weight(listed + (extra?.size ?? 0));
+      // The listed documents in one tight loop (room made first, bm25 written out): a one-shot process runs it
+      // before the JIT has warmed up, and a call per document was half of its keyword search at 1M memories.
+      if (this.#scores.length < this.sizes.length) this.#growScores(this.sizes.length);
+      if (this.#touched.length < touched + listed) this.#growTouched(touched + listed);
       const { seqs, freqs } = this.#scratch;
-      for (let i = 0; i < listed; i++) add(seqs[i]!, bm25(idf, freqs[i]!, this.sizes[seqs[i]!]!));
+      const { sizes } = this;
+      const scores = this.#scores;
+      const list = this.#touched;
+      for (let i = 0; i < listed; i++) {
+        const seq = seqs[i]!;
+        const f = freqs[i]!;
+        const c = idf * ((f * (K1 + 1.0)) / (f + K1 * (1 - B + (B * sizes[seq]!) / avgdl)));
+        if (scores[seq] === 0) list[touched++] = seq;
+        scores[seq] = scores[seq]! + c;
+      }
       for (const [seq, f] of extra ?? []) add(seq, bm25(idf, f, this.#docs.get(seq)!.size));
     }
     // Both arrays are reused by the next search: a fresh pair per search was ~1.5 MB of garbage at 1M memories.
@@ -261,9 +299,11 @@ export class TextIndex {
    * returns how many.
    */
   #listed(t: number): number {
-    const lists = this.lists;
-    const end = this.listEnds[t]!;
-    let p = t === 0 ? 0 : this.listEnds[t - 1]!;
+    const start = t === 0 ? 0 : this.listEnds[t - 1]!;
+    const inMemory = this.lists instanceof Uint8Array;
+    const lists = inMemory ? (this.lists as Uint8Array) : (this.lists as ListBytes)(start, this.listEnds[t]!);
+    const end = inMemory ? this.listEnds[t]! : lists.length;
+    let p = inMemory ? start : 0;
     if (this.#scratch.seqs.length < this.counts[t]!) this.#scratch = { seqs: new Uint32Array(this.counts[t]! * 2), freqs: new Float64Array(this.counts[t]! * 2) };
     const { seqs, freqs } = this.#scratch;
     const masked = this.#masked.size > 0 ? this.#masked : null;
@@ -328,8 +368,8 @@ export class TextIndex {
     this.#scores = next;
   }
 
-  #growTouched(): void {
-    const next = new Uint32Array(Math.max(1024, this.#touched.length * 2));
+  #growTouched(min: number): void {
+    const next = new Uint32Array(Math.max(1024, min, this.#touched.length * 2));
     next.set(this.#touched);
     this.#touched = next;
   }

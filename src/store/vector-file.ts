@@ -276,7 +276,10 @@ function alive(pid: number): boolean {
   }
 }
 
-/** Deletes every index file (and temp file) beside the database at `dbPath`: a purge's vectors go with them. */
+/**
+ * Deletes every index file (and temp file) beside the database at `dbPath`, the vector index files and the
+ * keyword index file (text-index-file.ts): a purge's vectors and words go with them.
+ */
 export function removeIndexFiles(dbPath: string): void {
   if (dbPath === ":memory:" || dbPath === "") return;
   const dir = dirname(dbPath);
@@ -286,5 +289,5 @@ export function removeIndexFiles(dbPath: string): void {
   } catch {
     return;
   }
-  for (const n of names) if (/^vectors-.*\.idx(\.tmp-.*)?$/.test(n) && n !== basename(dbPath)) rmSync(join(dir, n), { force: true });
+  for (const n of names) if (/^(vectors-.*|keywords)\.idx(\.tmp-.*)?$/.test(n) && n !== basename(dbPath)) rmSync(join(dir, n), { force: true });
 }

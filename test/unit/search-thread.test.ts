@@ -4,9 +4,9 @@
  * failing thread that the store stops using.
  */
 import { afterEach, describe, expect, test } from "bun:test";
-import { mkdtempSync, renameSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, renameSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { Engine } from "../../src/engine/engine.ts";
 import { SqliteStore } from "../../src/store/sqlite-store.ts";
 import { SearchThread } from "../../src/store/search-thread.ts";
@@ -143,8 +143,12 @@ describe("SearchThread", () => {
       for (let i = 0; i < 200 && !reply.indexed; i++) reply = await Bun.sleep(25).then(() => ask('"cache" OR "deploy"'));
       expect(reply.indexed).toBe(true);
       expect(rows(reply)).toEqual(here('"cache" OR "deploy"'));
+      // Built, it is written beside the database for one-shot processes; a purge removes the file.
+      const file = join(dirname(store.location), "keywords.idx");
+      expect(existsSync(file)).toBe(true);
       const fresh = engine.remember({ content: "cache cache cache deploy", project: "/work/app" }).id;
       engine.forget(made[1]!, { hard: true });
+      expect(existsSync(file)).toBe(false);
       const after = await ask('"cache" OR "deploy"');
       expect(after.indexed).toBe(true);
       expect(rows(after)[0]![0]).toBe(fresh);

@@ -1,10 +1,12 @@
 /**
  * @module The in-memory full-text index (store/text-index*.ts): every rank equal to FTS5's bm25() to the bit,
  * for words, stems, tags, phrases, prefixes, accents and CJK; caught up from text_log after inserts, updates and
- * deletes; and built again (catch-up refused) when the log was pruned past it or too much changed.
+ * deletes; and built again (catch-up refused) when the log was pruned past it or too much changed. Written to a
+ * file, it ranks the same for a one-shot process; a foreign, short or damaged file is not used, and a purge
+ * removes it.
  */
-import { afterEach, describe, expect, test } from "bun:test";
-import { mkdtempSync, rmSync } from "node:fs";
+import { afterEach, describe, expect, spyOn, test } from "bun:test";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Database } from "bun:sqlite";
@@ -14,6 +16,7 @@ import { openReader } from "../../src/store/db.ts";
 import { BM25_SQL } from "../../src/store/fts.ts";
 import type { TextIndex } from "../../src/store/text-index.ts";
 import { buildTextIndex, catchUp } from "../../src/store/text-index-source.ts";
+import { closeTextIndexFile, indexState, keywordIndexPath, openTextIndexFile, publishTextIndex } from "../../src/store/text-index-file.ts";
 import { indexRanker, indexStats } from "../../src/store/text-index-rank.ts";
 import { termStats } from "../../src/store/term-stats.ts";
 import { buildKeywordQuery } from "../../src/retrieve/fts-query.ts";
@@ -50,7 +53,7 @@ function setup(n = 400): { store: SqliteStore; engine: Engine; path: string; rea
 async function built(path: string): Promise<TextIndex> {
   const conn = openReader(path);
   try {
-    return await buildTextIndex(conn);
+    return (await buildTextIndex(conn)).index;
   } finally {
     conn.close();
   }
@@ -153,5 +156,106 @@ describe("TextIndex", () => {
     writer.close();
     expect(catchUp(reader, behind, 100)).toBe(false);
     expect(catchUp(reader, await built(path), 100)).toBe(true);
+  });
+});
+
+describe("keyword index file", () => {
+  /** Builds the index on a reader of `path` and writes it beside the database, as the search thread does. */
+  async function published(path: string): Promise<TextIndex> {
+    const conn = openReader(path);
+    try {
+      const { index, state } = await buildTextIndex(conn);
+      expect(publishTextIndex(conn, path, index, state)).toBe(true);
+      return index;
+    } finally {
+      conn.close();
+    }
+  }
+  const fileOf = (path: string) => keywordIndexPath(path)!;
+  const epochOf = (db: Database) => indexState(db).epoch;
+
+  test("a file, read term by term or whole, ranks every match exactly as FTS5 does, before and after catching up", async () => {
+    const { reader, path, engine, ids } = setup();
+    await published(path);
+    const index = openTextIndexFile(fileOf(path), epochOf(reader))!;
+    const whole = openTextIndexFile(fileOf(path), epochOf(reader), { whole: true })!;
+    expect(index).not.toBeNull();
+    expect(whole).not.toBeNull();
+    expectSameRanks(reader, index);
+    expectSameRanks(reader, whole);
+    engine.remember({ content: "deploy the cache router twice: deploy deploy", tags: ["cache"] });
+    engine.update(ids[3]!, { content: "now about caching tokens only", tags: ["deploy"] });
+    engine.forget(ids[4]!, { hard: false });
+    for (const i of [index, whole]) {
+      expect(reader.transaction(() => catchUp(reader, i, 100)).deferred()).toBe(true);
+      expectSameRanks(reader, i);
+    }
+    closeTextIndexFile(index);
+  });
+
+  test("a file of another database, a damaged one or a short one is not used", async () => {
+    const { reader, path } = setup(200);
+    await published(path);
+    const file = fileOf(path);
+    expect(openTextIndexFile(file, epochOf(reader) + 1)).toBeNull();
+    const bytes = new Uint8Array(readFileSync(file));
+    writeFileSync(file, bytes.subarray(0, bytes.length - 1));
+    expect(openTextIndexFile(file, epochOf(reader))).toBeNull();
+    // A flipped byte in the small arrays fails the header CRC; one in the lists fails when a search reads them.
+    const meta = bytes.slice();
+    meta[70] = meta[70]! ^ 0xff;
+    writeFileSync(file, meta);
+    expect(openTextIndexFile(file, epochOf(reader))).toBeNull();
+    const lists = bytes.slice();
+    lists[lists.length - 3] = lists[lists.length - 3]! ^ 0xff;
+    writeFileSync(file, lists);
+    expect(openTextIndexFile(file, epochOf(reader), { whole: true })).toBeNull();
+    const damaged = openTextIndexFile(file, epochOf(reader))!;
+    expect(damaged).not.toBeNull();
+    expect(() => {
+      for (const q of QUERIES) indexRanker(reader, damaged, buildKeywordQuery(q).match!)?.(10);
+    }).toThrow(/checksum/);
+    closeTextIndexFile(damaged);
+  });
+
+  test("a one-shot store ranks keyword searches from the file: the same hits as FTS5, and FTS5 once it is unusable", async () => {
+    const { store, path } = setup();
+    const filter = { scope: { projects: null, includeGlobal: true } };
+    const search = (s: SqliteStore) => QUERIES.map((q) => s.searchText(buildKeywordQuery(q).match!, filter, T0, 10).map((h) => [h.memory.id, h.score]));
+    const viaFts = search(store);
+    await published(path);
+    /** The hits of a fresh one-shot store, and whether FTS5 ranked any of them. */
+    const oneShot = () => {
+      const s = new SqliteStore(path, { keywordFileFrom: 0 });
+      closers.push(s);
+      const spied = spyOn(Database.prototype, "query");
+      try {
+        const hits = search(s);
+        return { hits, fts: spied.mock.calls.some(([sql]) => String(sql).includes("ORDER BY rank")) };
+      } finally {
+        spied.mockRestore();
+      }
+    };
+    expect(oneShot()).toEqual({ hits: viaFts, fts: false });
+    // Every list byte flipped: the first search that reads one fails its check, and FTS5 ranks from then on.
+    const bytes = new Uint8Array(readFileSync(fileOf(path)));
+    const lists = new DataView(bytes.buffer).getUint32(40, true);
+    for (let i = bytes.length - lists; i < bytes.length; i++) bytes[i] = bytes[i]! ^ 0xff;
+    writeFileSync(fileOf(path), bytes);
+    expect(oneShot()).toEqual({ hits: viaFts, fts: true });
+  });
+
+  test("a purge removes the file, and a build that read before a purge withdraws what it writes", async () => {
+    const { path, engine, ids } = setup(100);
+    const conn = openReader(path);
+    closers.push(conn);
+    const { index, state } = await buildTextIndex(conn);
+    engine.forget(ids[1]!, { hard: true });
+    expect(publishTextIndex(conn, path, index, state)).toBe(false);
+    expect(existsSync(fileOf(path))).toBe(false);
+    await published(path);
+    expect(existsSync(fileOf(path))).toBe(true);
+    engine.forget(ids[2]!, { hard: true });
+    expect(existsSync(fileOf(path))).toBe(false);
   });
 });
