@@ -68,7 +68,7 @@ interface SizeResult {
   import: null | { seconds: number; per_second: number; cpu_seconds: number; per_cpu_second: number; peak_rss_mb: number | null };
   embed: { seconds: number; per_second: number; embedded: number } | null;
   /** The database (with its WAL), the vector index files beside it, and both: everything stored per memory. */
-  bytes_per_memory: { database: number; index: number; total: number };
+  bytes_per_memory: { database: number; index: number; keywords: number; total: number };
   cold_recall_ms: Record<string, { p50: number; min: number }>;
   mcp: { mode: string; p50_ms: number; p95_ms: number; rss_mb: number; rss_anon_mb: number; first_call_ms: number };
   /** R@10 of the mixed-in conversations' questions, and how long each MCP recall took (their sessions and dates take paths generated notes do not). */
@@ -78,11 +78,16 @@ interface SizeResult {
 /** Bytes per memory of the database and of the vector index files (`vectors-*.idx`) in its directory. */
 function perMemory(db: string, memories: number): SizeResult["bytes_per_memory"] {
   const dir = dirname(db);
-  const index = readdirSync(dir)
-    .filter((f) => /^vectors-.*\.idx$/.test(f))
-    .reduce((sum, f) => sum + statSync(join(dir, f)).size, 0);
+  const files = (pattern: RegExp) =>
+    readdirSync(dir)
+      .filter((f) => pattern.test(f))
+      .reduce((sum, f) => sum + statSync(join(dir, f)).size, 0);
+  const index = files(/^vectors-.*\.idx$/);
+  // Written by the search thread of the hook daemon and MCP server measured before this is read.
+  const keywords = files(/^keywords\.idx$/);
   const database = dbBytes(db);
-  return { database: Math.round(database / memories), index: Math.round(index / memories), total: Math.round((database + index) / memories) };
+  const per = (n: number) => Math.round(n / memories);
+  return { database: per(database), index: per(index), keywords: per(keywords), total: per(database + index + keywords) };
 }
 
 const mb = (bytes: number) => round(bytes / 2 ** 20, 1);
@@ -246,7 +251,7 @@ if (values.json) {
     console.log(`  import        ${i ? `${i.per_second}/s (${i.seconds} s; CPU ${i.cpu_seconds} s = ${i.per_cpu_second}/s), peak RSS ${i.peak_rss_mb ?? "?"} MB` : "skipped (--reuse)"}`);
     console.log(`  embedding     ${r.embed ? `${r.embed.per_second}/s (${r.embed.embedded} in ${r.embed.seconds} s)` : values.reuse ? "skipped (--reuse)" : "skipped (--no-embed)"}`);
     const b = r.bytes_per_memory;
-    console.log(`  on disk       ${b.total} bytes per memory (database ${b.database} + vector index file ${b.index})`);
+    console.log(`  on disk       ${b.total} bytes per memory (database ${b.database} + vector index file ${b.index} + keyword index file ${b.keywords})`);
     for (const [mode, c] of Object.entries(r.cold_recall_ms)) console.log(`  cold recall   ${mode.padEnd(17)} median ${c.p50} ms (best ${c.min} ms)`);
     console.log(`  mcp recall    ${r.mcp.mode} p50 ${r.mcp.p50_ms} ms, p95 ${r.mcp.p95_ms} ms (first ${r.mcp.first_call_ms} ms, after ${SETTLE} s); server RSS ${r.mcp.rss_mb} MB (anonymous ${r.mcp.rss_anon_mb}; the rest is mapped files: database, index, binary)`);
     for (const [mode, l] of Object.entries(r.locomo)) console.log(`  LoCoMo R@10   ${mode.padEnd(8)} ${l.r10} (${l.questions} questions; mcp recall p50 ${l.p50_ms} ms, p95 ${l.p95_ms} ms)`);

@@ -1,9 +1,14 @@
 /**
- * @module `cairn doctor`'s check of the keyword search thread (store/search-thread.ts): it starts one and has
- * it search the store once, so a build that lost the thread's entry, or a file it cannot open a second time,
- * is reported rather than silently slower.
+ * @module `cairn doctor`'s checks of keyword search: the search thread (store/search-thread.ts), started and
+ * asked to search the store once, so a build that lost the thread's entry, or a file it cannot open a second
+ * time, is reported rather than silently slower; and the keyword index file beside the database.
  */
+import { existsSync } from "node:fs";
+import { openReader } from "../store/db.ts";
 import type { SqliteStore } from "../store/sqlite-store.ts";
+import { indexState, keywordIndexPath, openTextIndexFile, publishTextIndex } from "../store/text-index-file.ts";
+import { buildTextIndex } from "../store/text-index-source.ts";
+import { textChangedSince } from "../store/text-log.ts";
 import { SEARCH_THREAD_FROM, SearchThread, threadFor } from "../store/search-thread.ts";
 import { filterToSql } from "../store/filter-sql.ts";
 import { describeError } from "../errors.ts";
@@ -26,4 +31,49 @@ export async function searchThreadCheck(store: SqliteStore): Promise<{ name: str
   } finally {
     thread.close();
   }
+}
+
+/**
+ * The keyword index file (store/text-index-file.ts): present, for this database, every checksum right, and how
+ * far the change log has moved past it; written again on repair.
+ */
+export async function keywordIndexCheck(store: SqliteStore, repair: boolean): Promise<{ name: string; level: "ok" | "info" | "warn"; detail: string }> {
+  const name = "keyword index";
+  const path = keywordIndexPath(store.location);
+  if (store.codec.encrypted || !path) {
+    return { name, level: "info", detail: "none: the store is encrypted (the file would hold its words in the clear); keyword search ranks through FTS5" };
+  }
+  let state = inspect(store, path);
+  let rebuilt = "";
+  if (repair && state.kind !== "fresh") {
+    const reader = openReader(store.location);
+    try {
+      const built = await buildTextIndex(reader);
+      publishTextIndex(reader, store.location, built.index, built.state);
+    } finally {
+      reader.close();
+    }
+    rebuilt = ` (written again: it was ${state.kind})`;
+    state = inspect(store, path);
+  }
+  const later = "the search thread of cairn mcp, cairn ui or the hook daemon writes it once it has built the index in memory, or `cairn doctor --repair`";
+  switch (state.kind) {
+    case "fresh":
+      return { name, level: "ok", detail: `${path}: checksums ok, ${state.behind} changes behind (re-read from the database)${rebuilt}` };
+    case "stale":
+      return { name, level: "info", detail: `${path}: checksums ok, but the change log moved past it: keyword search ranks through FTS5 until ${later}` };
+    case "absent":
+      return { name, level: "info", detail: `no file yet: one-shot keyword searches rank through FTS5 until ${later}` };
+    default:
+      return { name, level: "warn", detail: `${path} is damaged or from another database: it is ignored; ${later}` };
+  }
+}
+
+function inspect(store: SqliteStore, path: string): { kind: "fresh" | "stale" | "absent" | "damaged"; behind?: number } {
+  if (!existsSync(path)) return { kind: "absent" };
+  const db = store.database;
+  const index = openTextIndexFile(path, indexState(db).epoch, { whole: true });
+  if (!index) return { kind: "damaged" };
+  const changes = textChangedSince(db, index.logHead);
+  return changes ? { kind: "fresh", behind: new Set(changes.seqs).size } : { kind: "stale" };
 }

@@ -273,6 +273,21 @@ describe("list, stats, doctor, config, version", () => {
     expect(report.checks.find((c) => c.name === "search thread")?.level).toBe("ok");
   });
 
+  test("doctor reports the keyword index file, --repair writes it, a damaged one is reported and recall still answers", async () => {
+    await remember(["the keyword index file holds these words"]);
+    const check = async (args: string[] = []) => (await s.json<{ checks: Array<{ name: string; level: string; detail: string }> }>(["doctor", "--json", ...args])).checks.find((c) => c.name === "keyword index");
+    const file = join(s.cairnHome, "keywords.idx");
+    expect(existsSync(file)).toBe(false);
+    expect((await check())?.level).toBe("info");
+    expect((await check(["--repair"]))?.level).toBe("ok");
+    expect(existsSync(file)).toBe(true);
+    const bytes = readFileSync(file);
+    bytes[bytes.length - 2] = bytes[bytes.length - 2]! ^ 0xff;
+    writeFileSync(file, bytes);
+    expect((await check())?.level).toBe("warn");
+    expect(await recallIds("keyword index file")).toHaveLength(1);
+  });
+
   test("config set / get / unset; invalid values and keys are rejected with exit 2", async () => {
     expect(await s.json(["config", "get", "limit", "--json"])).toEqual({ key: "limit", value: 10, source: "default" });
     await s.ok(["config", "set", "limit", "3"]);

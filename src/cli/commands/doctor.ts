@@ -15,7 +15,7 @@ import { output } from "../output.ts";
 import { CLI_UNLOCK, storeMissing } from "../session.ts";
 import { detectProjectKey } from "../../config/project.ts";
 import { modelChecks } from "../doctor-models.ts";
-import { searchThreadCheck } from "../doctor-search-thread.ts";
+import { keywordIndexCheck, searchThreadCheck } from "../doctor-search-thread.ts";
 import { clientChecks } from "../../setup/inspect.ts";
 import { isServing } from "../../hooks/warm/client.ts";
 import { socketPath, warmEnabled } from "../../hooks/warm/protocol.ts";
@@ -33,7 +33,7 @@ export default defineCommand({
   args: {
     repair: {
       type: "boolean",
-      description: "if the database file is damaged or empty: copy every readable memory into a new one, keeping the damaged file beside it; rebuild a missing, stale or damaged vector index file",
+      description: "if the database file is damaged or empty: copy every readable memory into a new one, keeping the damaged file beside it; rebuild a missing, stale or damaged vector index file and keyword index file",
     },
     ...jsonFlag,
   },
@@ -87,7 +87,7 @@ async function runChecks(repair: boolean): Promise<Check[]> {
     checks.push(encryptionCheck(store));
     checks.push(permissionCheck("permissions", paths.dataDir, 0o700), permissionCheck("db file", paths.dbFile, 0o600));
     checks.push(...storeChecks(engine), erasureCheck(engine));
-    checks.push(await searchThreadCheck(store));
+    checks.push(await searchThreadCheck(store), await keywordIndexCheck(store, repair));
     try {
       const s = engine.stats();
       checks.push({ name: "memories", level: "info", detail: `${s.total} stored, ${s.expired} expired, ${(s.dbBytes / 1048576).toFixed(2)} MiB` });
