@@ -45,6 +45,9 @@ export function recode(db: Database, from: ContentCodec, to: ContentCodec, recor
       recodeAliases(db, from, to);
       recodePolicy(db, from, to);
       writeEncryption(db, record);
+      // Index files hold vectors and words in the clear: a writer that read before this must not publish one
+      // (vector-file.ts, text-index-file.ts), as after a purge.
+      db.run("UPDATE vector_index_state SET value = value + 1 WHERE key = 'erase'");
       verify(db, to, memories);
     });
   } catch (err) {

@@ -20,7 +20,7 @@ import { closeTextIndexFile, indexState, keywordIndexPath, openTextIndexFile, pu
 import { indexRanker, indexStats } from "../../src/store/text-index-rank.ts";
 import { termStats } from "../../src/store/term-stats.ts";
 import { buildKeywordQuery } from "../../src/retrieve/fts-query.ts";
-import { T0 } from "../helpers/engine.ts";
+import { encryptedOptions, T0 } from "../helpers/engine.ts";
 
 const dirs: string[] = [];
 const closers: Array<{ close(): void }> = [];
@@ -256,6 +256,17 @@ describe("keyword index file", () => {
     await published(path);
     expect(existsSync(fileOf(path))).toBe(true);
     engine.forget(ids[2]!, { hard: true });
+    expect(existsSync(fileOf(path))).toBe(false);
+  });
+
+  test("a build that read before the store was encrypted does not leave its words in a file", async () => {
+    const { store, path } = setup(100);
+    const conn = openReader(path);
+    closers.push(conn);
+    const { index, state } = await buildTextIndex(conn);
+    const { codec, newRecord } = encryptedOptions(undefined, path);
+    store.recode(codec, newRecord);
+    expect(publishTextIndex(conn, path, index, state)).toBe(false);
     expect(existsSync(fileOf(path))).toBe(false);
   });
 });
