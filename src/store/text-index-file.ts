@@ -16,6 +16,7 @@
 import type { Database } from "bun:sqlite";
 import { closeSync, fstatSync, openSync, readSync, rmSync } from "node:fs";
 import { dirname, join } from "node:path";
+import { closeWhenCollected, readFullyAt, sections } from "./index-file-io.ts";
 import { TextIndex } from "./text-index.ts";
 import { writeIndexFile } from "./vector-file.ts";
 
@@ -57,11 +58,7 @@ export function encodeTextIndex(index: TextIndex, epoch: number): Uint8Array | n
   view.setUint32(40, p.lists.length, true);
   view.setUint32(44, blocks, true);
   view.setUint32(48, meta, true);
-  let at = HEADER;
-  const put = (a: Uint32Array | Uint8Array) => {
-    bytes.set(new Uint8Array(a.buffer, a.byteOffset, a.byteLength), at);
-    at += a.byteLength;
-  };
+  const put = sections(bytes, HEADER);
   put(p.termEnds);
   put(p.listEnds);
   put(p.counts);
@@ -80,14 +77,6 @@ function headerCrc(bytes: Uint8Array, meta: number): number {
   return Bun.hash.crc32(bytes.subarray(56, HEADER + meta), Bun.hash.crc32(bytes.subarray(0, 52)));
 }
 
-/** Closes descriptors of indexes dropped without {@link closeTextIndexFile}. */
-const unclosed = new FinalizationRegistry<number>((fd) => {
-  try {
-    closeSync(fd);
-  } catch {
-    // already closed
-  }
-});
 const descriptors = new WeakMap<TextIndex, number>();
 
 /**
@@ -113,7 +102,7 @@ export function openTextIndexFile(path: string, epoch: number, opts: { whole?: b
     return index;
   }
   descriptors.set(index, fd);
-  unclosed.register(index, fd, index);
+  closeWhenCollected.register(index, fd, index);
   return index;
 }
 
@@ -122,19 +111,13 @@ export function closeTextIndexFile(index: TextIndex): void {
   const fd = descriptors.get(index);
   if (fd === undefined) return;
   descriptors.delete(index);
-  unclosed.unregister(index);
+  closeWhenCollected.unregister(index);
   closeSync(fd);
 }
 
 function parse(fd: number, epoch: number, whole: boolean): TextIndex | null {
   const size = fstatSync(fd).size;
-  const readAt = (into: Uint8Array, position: number) => {
-    for (let got = 0; got < into.byteLength; ) {
-      const n = readSync(fd, into, got, into.byteLength - got, position + got);
-      if (n === 0) throw new Error("keyword index file ends early");
-      got += n;
-    }
-  };
+  const readAt = (into: Uint8Array, position: number) => readFullyAt(fd, into, position, "keyword index file");
   if (size < HEADER) return null;
   const header = new Uint8Array(HEADER);
   readAt(header, 0);

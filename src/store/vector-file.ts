@@ -9,8 +9,9 @@
  * Written whole to a temp file, then renamed under the database's write lock (see publishIndex), so readers
  * see the old file or the new one and a purge is never undone by a writer that read before it.
  */
-import { closeSync, fstatSync, fsyncSync, openSync, readdirSync, readSync, renameSync, rmSync, writeSync } from "node:fs";
+import { closeSync, fstatSync, fsyncSync, openSync, readdirSync, renameSync, rmSync, writeSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
+import { closeWhenCollected, readFullyAt, sections } from "./index-file-io.ts";
 
 export const INDEX_VERSION = 1;
 const MAGIC = "CAIRNVX1";
@@ -81,11 +82,7 @@ export function encodeIndex(model: string, p: IndexParts): Uint8Array {
   view.setFloat64(32, p.logPos, true);
   view.setUint32(40, modelHash(model), true);
   view.setUint32(48, meta, true);
-  let at = HEADER;
-  const put = (a: Uint32Array | Float32Array) => {
-    bytes.set(new Uint8Array(a.buffer, a.byteOffset, a.byteLength), at);
-    at += a.byteLength;
-  };
+  const put = sections(bytes, HEADER);
   put(p.seqs);
   put(p.scales);
   put(p.offsets);
@@ -93,7 +90,7 @@ export function encodeIndex(model: string, p: IndexParts): Uint8Array {
   for (let l = 0; l < nlist; l++) sums[l] = Bun.hash.crc32(listBytes(p.values, p.scales, p.offsets, p.dims, l));
   put(sums);
   put(p.centroids);
-  bytes.set(new Uint8Array(p.values.buffer, p.values.byteOffset, p.values.byteLength), at);
+  put(p.values);
   view.setUint32(44, headerCrc(bytes, meta), true);
   return bytes;
 }
@@ -111,14 +108,6 @@ function headerCrc(bytes: Uint8Array, meta: number): number {
 /** Why a file cannot be used, or the parsed file. */
 export type IndexRead = { ok: true; file: IndexFile } | { ok: false; reason: "absent" | "damaged" | "foreign" };
 
-/** Closes descriptors of files whose IndexFile was dropped without close(). */
-const unclosed = new FinalizationRegistry<number>((fd) => {
-  try {
-    closeSync(fd);
-  } catch {
-    // already closed
-  }
-});
 
 /** Opens and checks the file at `path` for `model`/`dims` of the database with `epoch`. */
 export function readIndexFile(path: string, model: string, dims: number, epoch: number): IndexRead {
@@ -135,13 +124,7 @@ export function readIndexFile(path: string, model: string, dims: number, epoch: 
 
 function parseIndex(fd: number, model: string, dims: number, epoch: number): IndexRead {
   const size = fstatSync(fd).size;
-  const readAt = (into: Uint8Array, position: number) => {
-    for (let got = 0; got < into.byteLength; ) {
-      const n = readSync(fd, into, got, into.byteLength - got, position + got);
-      if (n === 0) throw new Error("vector index file ends early");
-      got += n;
-    }
-  };
+  const readAt = (into: Uint8Array, position: number) => readFullyAt(fd, into, position, "vector index file");
   if (size < HEADER) return { ok: false, reason: "damaged" };
   const header = new Uint8Array(HEADER);
   readAt(header, 0);
@@ -222,11 +205,11 @@ function parseIndex(fd: number, model: string, dims: number, epoch: number): Ind
     close() {
       if (!open) return;
       open = false;
-      unclosed.unregister(file);
+      closeWhenCollected.unregister(file);
       closeSync(fd);
     },
   };
-  unclosed.register(file, fd, file);
+  closeWhenCollected.register(file, fd, file);
   return { ok: true, file };
 }
 
