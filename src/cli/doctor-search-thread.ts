@@ -3,12 +3,8 @@
  * asked to search the store once, so a build that lost the thread's entry, or a file it cannot open a second
  * time, is reported rather than silently slower; and the keyword index file beside the database.
  */
-import { existsSync } from "node:fs";
-import { openReader } from "../store/db.ts";
+import { keywordFileState, writeKeywordFile } from "../store/keyword-file-state.ts";
 import type { SqliteStore } from "../store/sqlite-store.ts";
-import { indexState, keywordIndexPath, openTextIndexFile, publishTextIndex } from "../store/text-index-file.ts";
-import { buildTextIndex } from "../store/text-index-source.ts";
-import { textChangedSince } from "../store/text-log.ts";
 import { SEARCH_THREAD_FROM, SearchThread, threadFor } from "../store/search-thread.ts";
 import { filterToSql } from "../store/filter-sql.ts";
 import { describeError } from "../errors.ts";
@@ -39,24 +35,16 @@ export async function searchThreadCheck(store: SqliteStore): Promise<{ name: str
  */
 export async function keywordIndexCheck(store: SqliteStore, repair: boolean): Promise<{ name: string; level: "ok" | "info" | "warn"; detail: string }> {
   const name = "keyword index";
-  const path = keywordIndexPath(store.location);
-  if (store.codec.encrypted || !path) {
-    return { name, level: "info", detail: "none: the store is encrypted (the file would hold its words in the clear); keyword search ranks through FTS5" };
-  }
-  let state = inspect(store, path);
+  let state = keywordFileState(store);
+  if (!state) return { name, level: "info", detail: "none: the store is encrypted (the file would hold its words in the clear); keyword search ranks through FTS5" };
   let rebuilt = "";
   if (repair && state.kind !== "fresh") {
-    const reader = openReader(store.location);
-    try {
-      const built = await buildTextIndex(reader);
-      publishTextIndex(reader, store.location, built.index, built.state);
-    } finally {
-      reader.close();
-    }
+    await writeKeywordFile(store);
     rebuilt = ` (written again: it was ${state.kind})`;
-    state = inspect(store, path);
+    state = keywordFileState(store)!;
   }
-  const later = "the search thread of cairn mcp, cairn ui or the hook daemon writes it once it has built the index in memory, or `cairn doctor --repair`";
+  const { path } = state;
+  const later = "the search thread of cairn mcp, cairn ui or the hook daemon writes it once it has built the index in memory, as does the background worker for stores of 20,000 memories or more, or `cairn doctor --repair`";
   switch (state.kind) {
     case "fresh":
       return { name, level: "ok", detail: `${path}: checksums ok, ${state.behind} changes behind (re-read from the database)${rebuilt}` };
@@ -67,13 +55,4 @@ export async function keywordIndexCheck(store: SqliteStore, repair: boolean): Pr
     default:
       return { name, level: "warn", detail: `${path} is damaged or from another database: it is ignored; ${later}` };
   }
-}
-
-function inspect(store: SqliteStore, path: string): { kind: "fresh" | "stale" | "absent" | "damaged"; behind?: number } {
-  if (!existsSync(path)) return { kind: "absent" };
-  const db = store.database;
-  const index = openTextIndexFile(path, indexState(db).epoch, { whole: true });
-  if (!index) return { kind: "damaged" };
-  const changes = textChangedSince(db, index.logHead);
-  return changes ? { kind: "fresh", behind: new Set(changes.seqs).size } : { kind: "stale" };
 }

@@ -17,6 +17,7 @@ import { BM25_SQL } from "../../src/store/fts.ts";
 import type { TextIndex } from "../../src/store/text-index.ts";
 import { buildTextIndex, catchUp } from "../../src/store/text-index-source.ts";
 import { closeTextIndexFile, indexState, keywordIndexPath, openTextIndexFile, publishTextIndex } from "../../src/store/text-index-file.ts";
+import { keywordFileState, refreshKeywordFile } from "../../src/store/keyword-file-state.ts";
 import { indexRanker, indexStats } from "../../src/store/text-index-rank.ts";
 import { termStats } from "../../src/store/term-stats.ts";
 import { buildKeywordQuery } from "../../src/retrieve/fts-query.ts";
@@ -268,5 +269,23 @@ describe("keyword index file", () => {
     store.recode(codec, newRecord);
     expect(publishTextIndex(conn, path, index, state)).toBe(false);
     expect(existsSync(fileOf(path))).toBe(false);
+  });
+
+  test("the background worker's refresh writes the file for a large enough store when missing, damaged or far behind", async () => {
+    const { store, path, engine } = setup(60);
+    expect(await refreshKeywordFile(store, 2, 100)).toBe(false); // 60 memories: below the size it is for
+    expect(existsSync(fileOf(path))).toBe(false);
+    expect(await refreshKeywordFile(store, 2, 50)).toBe(true);
+    expect(keywordFileState(store)).toEqual({ path: fileOf(path), kind: "fresh", behind: 0 });
+    for (let i = 0; i < 2; i++) engine.remember({ content: `a later deploy note ${i}` });
+    expect(await refreshKeywordFile(store, 2, 50)).toBe(false); // 2 behind: one-shots catch up
+    engine.remember({ content: "one deploy note too many" });
+    expect(keywordFileState(store)?.behind).toBe(3);
+    expect(await refreshKeywordFile(store, 2, 50)).toBe(true);
+    expect(keywordFileState(store)?.behind).toBe(0);
+    writeFileSync(fileOf(path), "not an index");
+    expect(keywordFileState(store)?.kind).toBe("damaged");
+    expect(await refreshKeywordFile(store, 2, 50)).toBe(true);
+    expect(keywordFileState(store)?.kind).toBe("fresh");
   });
 });

@@ -8,6 +8,7 @@ import { embedPending } from "../../retrieve/embed-pending.ts";
 import { cairnError, describeError } from "../../errors.ts";
 import { indexStatus, refreshIndex, withFastAssign, writeIndex } from "../../retrieve/index-build.ts";
 import { SqliteStore } from "../../store/sqlite-store.ts";
+import { refreshKeywordFile } from "../../store/keyword-file-state.ts";
 import { jsonFlag } from "../flags.ts";
 import { addModelFolder } from "../models-add.ts";
 import { output, progress } from "../output.ts";
@@ -174,6 +175,9 @@ async function backgroundWorker(dataDir: string, dbFile: string, activeModel: st
   }
 }
 
+/** Changes the keyword index file may be behind before the worker writes it again (one-shots re-read ≤ 2,000). */
+const KEYWORD_FILE_BEHIND = 1_000;
+
 /** Pending memories from which the worker opens a session on every core. */
 const BULK_FROM = 256;
 
@@ -187,7 +191,10 @@ async function yieldPriority(): Promise<void> {
   }
 }
 
-/** The worker's last step: the index file for `model` rewritten if missing or far behind (errors to reembed.log). */
+/**
+ * The worker's last step: the index file for `model`, and the keyword index file, rewritten if missing or far
+ * behind (errors to reembed.log).
+ */
 async function refreshIndexQuietly(dataDir: string, dbFile: string, model: string): Promise<void> {
   const release = takeWorkerLock(dataDir);
   if (!release) return;
@@ -196,8 +203,10 @@ async function refreshIndexQuietly(dataDir: string, dbFile: string, model: strin
     for (const m of store.vectors.models()) {
       if (m.model === model) await withFastAssign((assign) => refreshIndex(dataDir, store.vectors, m.model, m.dims, assign));
     }
+    // And the keyword index file, for one-shot searches of a store only ever used from the command line.
+    await refreshKeywordFile(store, KEYWORD_FILE_BEHIND);
   } catch (err) {
-    process.stderr.write(`cairn: could not refresh the vector index: ${describeError(err)}\n`);
+    process.stderr.write(`cairn: could not refresh the vector or keyword index: ${describeError(err)}\n`);
   } finally {
     store.close();
     release();
