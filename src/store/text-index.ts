@@ -251,21 +251,12 @@ export class TextIndex {
       const listed = t < 0 ? 0 : this.#listed(t);
       const extra = this.#overlay.get(phrase.token);
       const idf = weight(listed + (extra?.size ?? 0));
-      // The listed documents in one tight loop (room made first, bm25 written out): a one-shot process runs it
-      // before the JIT has warmed up, and a call per document was half of its keyword search at 1M memories.
+      // The listed documents in one small function (room made first): a one-shot process runs it before the JIT
+      // has warmed up, and small functions are compiled sooner.
       if (this.#scores.length < this.sizes.length) this.#growScores(this.sizes.length);
       if (this.#touched.length < touched + listed) this.#growTouched(touched + listed);
       const { seqs, freqs } = this.#scratch;
-      const { sizes } = this;
-      const scores = this.#scores;
-      const list = this.#touched;
-      for (let i = 0; i < listed; i++) {
-        const seq = seqs[i]!;
-        const f = freqs[i]!;
-        const c = idf * ((f * (K1 + 1.0)) / (f + K1 * (1 - B + (B * sizes[seq]!) / avgdl)));
-        if (scores[seq] === 0) list[touched++] = seq;
-        scores[seq] = scores[seq]! + c;
-      }
+      touched = scoreList(listed, seqs, freqs, this.sizes, this.#scores, this.#touched, touched, idf, avgdl);
       for (const [seq, f] of extra ?? []) add(seq, bm25(idf, f, this.#docs.get(seq)!.size));
     }
     // Both arrays are reused by the next search: a fresh pair per search was ~1.5 MB of garbage at 1M memories.
@@ -303,37 +294,10 @@ export class TextIndex {
     const inMemory = this.lists instanceof Uint8Array;
     const lists = inMemory ? (this.lists as Uint8Array) : (this.lists as ListBytes)(start, this.listEnds[t]!);
     const end = inMemory ? this.listEnds[t]! : lists.length;
-    let p = inMemory ? start : 0;
+    const p = inMemory ? start : 0;
     if (this.#scratch.seqs.length < this.counts[t]!) this.#scratch = { seqs: new Uint32Array(this.counts[t]! * 2), freqs: new Float64Array(this.counts[t]! * 2) };
     const { seqs, freqs } = this.#scratch;
-    const masked = this.#masked.size > 0 ? this.#masked : null;
-    let n = 0;
-    let seq = 0;
-    while (p < end) {
-      let v = 0;
-      let mul = 1;
-      let b: number;
-      do {
-        b = lists[p++]!;
-        v += (b & 0x7f) * mul;
-        mul *= 0x80;
-      } while (b & 0x80);
-      let f = 1;
-      if (v % 2 === 1) {
-        f = 0;
-        mul = 1;
-        do {
-          b = lists[p++]!;
-          f += (b & 0x7f) * mul;
-          mul *= 0x80;
-        } while (b & 0x80);
-      }
-      seq += (v - (v % 2)) / 2;
-      if (masked?.has(seq)) continue;
-      seqs[n] = seq;
-      freqs[n++] = f;
-    }
-    return n;
+    return decodeList(lists, p, end, this.#masked.size > 0 ? this.#masked : null, seqs, freqs);
   }
 
   /** Binary search of the term bytes (FTS5's order: memcmp of UTF-8); -1 when absent. */
@@ -373,4 +337,65 @@ export class TextIndex {
     next.set(this.#touched);
     this.#touched = next;
   }
+}
+
+/**
+ * Decodes a list's entries from `p` to `end` into `seqs` and `freqs`, leaving out `masked` seqs; how many. Each
+ * entry is varint(Δseq · 2 + (f ≠ 1)), then varint(f) when f ≠ 1 (see {@link TextIndexBuilder}).
+ */
+function decodeList(lists: Uint8Array, p: number, end: number, masked: Set<number> | null, seqs: Uint32Array, freqs: Float64Array): number {
+  let n = 0;
+  let seq = 0;
+  while (p < end) {
+    let v = 0;
+    let mul = 1;
+    let b: number;
+    do {
+      b = lists[p++]!;
+      v += (b & 0x7f) * mul;
+      mul *= 0x80;
+    } while (b & 0x80);
+    let f = 1;
+    if (v % 2 === 1) {
+      f = 0;
+      mul = 1;
+      do {
+        b = lists[p++]!;
+        f += (b & 0x7f) * mul;
+        mul *= 0x80;
+      } while (b & 0x80);
+    }
+    seq += (v - (v % 2)) / 2;
+    if (masked?.has(seq)) continue;
+    seqs[n] = seq;
+    freqs[n++] = f;
+  }
+  return n;
+}
+
+/**
+ * Adds each listed document's bm25() contribution (fts5Bm25Function's expression and order of operations) to
+ * `scores`, appending a document seen for the first time to `touched` from `count`; the new count. `scores` and
+ * `touched` have room for every entry.
+ */
+function scoreList(
+  n: number,
+  seqs: Uint32Array,
+  freqs: Float64Array,
+  sizes: Uint32Array,
+  scores: Float64Array,
+  touched: Uint32Array,
+  count: number,
+  idf: number,
+  avgdl: number,
+): number {
+  for (let i = 0; i < n; i++) {
+    const seq = seqs[i]!;
+    const f = freqs[i]!;
+    const c = idf * ((f * (K1 + 1.0)) / (f + K1 * (1 - B + (B * sizes[seq]!) / avgdl)));
+    // Every contribution is positive (idf ≥ 1e-6, f ≥ 1), so 0 means "not touched yet".
+    if (scores[seq] === 0) touched[count++] = seq;
+    scores[seq] = scores[seq]! + c;
+  }
+  return count;
 }
