@@ -1,9 +1,10 @@
 /**
  * @module A store's keyword searches: FTS5 BM25 through the safe match, on the store's own connection or, in a
  * long-lived process, on the search thread (search-thread.ts: its own connection and, for a plain store, an
- * in-memory copy of the index, which it also writes to a file that one-shot processes rank from). Each filter's pass rate is remembered (fts.ts), and the very common terms are
- * dropped first where the search runs (common-terms.ts). The store keeps the connection, the codec and the
- * index rows waiting to be written; this module only reads.
+ * in-memory copy of the index, which it also writes to a file one-shot processes rank from when many memories
+ * match). Each filter's pass rate is remembered (fts.ts), and the very common terms are dropped first where the
+ * search runs (common-terms.ts). The store keeps the connection, the codec and the index rows waiting to be
+ * written; this module only reads.
  */
 import type { Database } from "bun:sqlite";
 import type { MemoryFilter } from "../domain/memory.ts";
