@@ -4,7 +4,7 @@
  * failing thread that the store stops using.
  */
 import { afterEach, describe, expect, test } from "bun:test";
-import { existsSync, mkdtempSync, renameSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, renameSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { Engine } from "../../src/engine/engine.ts";
@@ -167,6 +167,34 @@ describe("SearchThread", () => {
     }
   });
 
+
+  test("a thread that finds the keyword index file starts from it, caught up, instead of building", async () => {
+    const { store, engine } = fileStore(tempDir());
+    for (let i = 0; i < 120; i++) engine.remember({ content: `deploy ${WORDS[i % 8]} ${WORDS[(i * 5) % 8]} note ${i}`, project: "/work/app" });
+    const where = filterToSql(app, T0 + 1000, PLAIN_CODEC);
+    const file = join(dirname(store.location), "keywords.idx");
+    /** Asks a fresh thread until it answers from its index; its hits. */
+    const indexedHits = async (match: string) => {
+      const thread = SearchThread.start()!;
+      try {
+        const ask = () => thread.search({ path: store.location, generation: 0, match, where, limit: 20, rate: 1, indexed: true });
+        let reply = await ask();
+        for (let i = 0; i < 200 && !reply.indexed; i++) reply = await Bun.sleep(25).then(ask);
+        expect(reply.indexed).toBe(true);
+        return reply.hits.map((h) => [h.row.id, h.rank]);
+      } finally {
+        thread.close();
+      }
+    };
+    await indexedHits('"cache"'); // built and written
+    const written = readFileSync(file);
+    engine.remember({ content: "cache cache cache: the newest note", project: "/work/app" });
+    // A second thread loads the file and catches up: its hits are FTS5's, and it writes nothing (a thread that
+    // built again would write the index at the log's new position).
+    const here = store.searchText('"cache"', app, T0 + 1000, 20).map((h) => [h.memory.id, -h.score]);
+    expect(await indexedHits('"cache"')).toEqual(here);
+    expect(readFileSync(file).equals(written)).toBe(true);
+  });
 
   test("a search that fails on the thread rejects with its error, and the thread answers the next one", async () => {
     const thread = SearchThread.start()!;
