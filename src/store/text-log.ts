@@ -40,11 +40,13 @@ export function textLogHead(db: Database): number {
 
 /**
  * The seqs logged after `after`, oldest first, and the log's head; null when entries after `after` were pruned
- * (ids are consecutive: AUTOINCREMENT never reuses one, and a rolled-back id is never seen committed).
+ * (ids are consecutive: AUTOINCREMENT never reuses one, and a rolled-back id is never seen committed), or when
+ * the log has not reached `after` (the database was replaced by an older copy of itself).
  */
 export function textChangedSince(db: Database, after: number): { head: number; seqs: number[] } | null {
   const rows = db.query("SELECT id, memory_seq FROM text_log WHERE id > ? ORDER BY id").values(after) as Array<[number, number]>;
   const head = rows.length > 0 ? rows[rows.length - 1]![0] : textLogHead(db);
+  if (head < after) return null;
   if (head > after && (rows.length === 0 || rows[0]![0] !== after + 1)) return null;
   return { head, seqs: rows.map((r) => r[1]) };
 }

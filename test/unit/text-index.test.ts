@@ -157,6 +157,10 @@ describe("TextIndex", () => {
     writer.close();
     expect(catchUp(reader, behind, 100)).toBe(false);
     expect(catchUp(reader, await built(path), 100)).toBe(true);
+    // An index ahead of the log (the database replaced by an older copy of itself) is not caught up either.
+    const ahead = await built(path);
+    ahead.logHead += 5;
+    expect(catchUp(reader, ahead, 100)).toBe(false);
   });
 });
 
