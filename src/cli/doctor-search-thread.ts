@@ -53,6 +53,6 @@ export async function keywordIndexCheck(store: SqliteStore, repair: boolean): Pr
     case "absent":
       return { name, level: "info", detail: `no file yet: one-shot keyword searches rank through FTS5 until ${later}` };
     default:
-      return { name, level: "warn", detail: `${path} is damaged or from another database: it is ignored; ${later}` };
+      return { name, level: "warn", detail: `${path} is damaged, of another version or from another database: it is ignored; ${later}` };
   }
 }

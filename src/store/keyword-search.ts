@@ -15,7 +15,7 @@ import { ftsSearch, MANY_MATCHES, type PassRate, PassRates } from "./fts.ts";
 import { rowToMemory } from "./rows.ts";
 import type { SearchThread } from "./search-thread.ts";
 import type { TextHit } from "./store.ts";
-import { termStats } from "./term-stats.ts";
+import { indexTotals, termStats } from "./term-stats.ts";
 import type { TextIndex } from "./text-index.ts";
 import { closeTextIndexFile, indexState, keywordIndexPath, openTextIndexFile } from "./text-index-file.ts";
 import { type IndexedSearch, searchIndexed } from "./text-index-rank.ts";
@@ -25,6 +25,9 @@ import { type IndexedSearch, searchIndexed } from "./text-index-rank.ts";
  * it (each through a scratch FTS5 table); past that FTS5 ranks until a long-lived process writes the file again.
  */
 const FILE_MAX_CHANGED = 2_000;
+
+/** A store is searched through the file from this many times the matches a search ranks from it. */
+const FILE_FROM_STORE = 10;
 
 /** What keyword search needs of its store. */
 export interface KeywordSearchHost {
@@ -42,7 +45,7 @@ export class KeywordSearch {
   readonly #passRates = new PassRates();
   /** Where {@link searchOnThread} runs searches, when the store has one and it has not failed. */
   #thread: SearchThread | null;
-  /** From how many matches {@link search} ranks from the keyword index file. */
+  /** From how many matches {@link search} ranks from the keyword index file (FTS5 ranks fewer faster). */
   readonly #fileFrom: number;
   /** The keyword index file of {@link search}, opened at its first search for the connection's generation. */
   #file: { generation: number; index: TextIndex | null } | undefined;
@@ -66,24 +69,31 @@ export class KeywordSearch {
     const codec = this.#host.codec();
     const where = filterToSql(filter, now, codec);
     const seen = this.#passRates.of(where.key);
-    const kept = terms ? withoutCommonTerms(terms, limit, (t) => this.termStats(t)) : null;
-    const safe = codec.indexQuery(kept?.match ?? match);
-    // FTS5 ranks a few matches faster than the file opens (~15 ms at 1M memories); many, the file ranks faster.
-    const fromFile = (kept?.matches ?? 0) >= this.#fileFrom ? this.#searchFile(db, { match: safe, where, limit }, seen) : null;
-    const hits = fromFile ?? ftsSearch(db, safe, where, limit, seen, kept?.matches);
+    const safe = { match: codec.indexQuery(match), terms: terms?.map((t) => codec.indexQuery(t)), where, limit };
+    const hits = this.#searchFile(db, safe, seen) ?? this.#searchFts(db, safe, seen);
     return hits.map((h) => ({ memory: rowToMemory(h.row, codec), score: -h.rank }));
   }
 
+  /** FTS5 counts the terms (to drop the very common) and ranks. */
+  #searchFts(db: Database, req: IndexedSearch, seen: PassRate): ReturnType<typeof ftsSearch> {
+    const kept = req.terms ? withoutCommonTerms(req.terms, req.limit, (t) => termStats(db, t)) : null;
+    return ftsSearch(db, kept?.match ?? req.match, req.where, req.limit, seen, kept?.matches);
+  }
+
   /**
-   * The search ranked from the keyword index file a long-lived process wrote (text-index-file.ts), for a plain
-   * store searched here rather than on a thread (a one-shot process): the same rows, in the same order, as
-   * FTS5's, without its bm25() over every match. Null when there is no usable file, it is too far behind, or it
-   * fails a check; then FTS5 ranks, and the file is not tried again in this process.
+   * The search through the keyword index file a long-lived process or the background worker wrote
+   * (text-index-file.ts), for a plain store searched here rather than on a thread (a one-shot process): the
+   * terms counted from it, and when they match many memories ranked from it (the same rows, in the same order,
+   * as FTS5's, without its bm25() over every match). Null when there is no usable file, it is too far behind, or
+   * it fails a check; then FTS5 counts and ranks, and the file is not tried again in this process.
    */
   #searchFile(db: Database, req: IndexedSearch, seen: PassRate): ReturnType<typeof ftsSearch> | null {
     // Inside a transaction the log holds this transaction's own entries, which a rollback would take back after
     // the index had applied them: such searches go to FTS5.
     if (this.#thread !== null || this.#host.codec().encrypted || db.inTransaction) return null;
+    // In a smaller store few searches match that many: opening and counting from the file then only adds
+    // (~2 ms at 100k memories, where FTS5 ranks almost every search anyway).
+    if ((indexTotals(db)?.rows ?? 0) < FILE_FROM_STORE * this.#fileFrom) return null;
     const generation = this.#host.generation();
     if (this.#file === undefined || this.#file.generation !== generation) {
       if (this.#file?.index) closeTextIndexFile(this.#file.index);
@@ -93,7 +103,7 @@ export class KeywordSearch {
     const { index } = this.#file;
     if (!index) return null;
     try {
-      const hits = searchIndexed(db, index, FILE_MAX_CHANGED, req, seen);
+      const hits = searchIndexed(db, index, FILE_MAX_CHANGED, req, seen, this.#fileFrom);
       if (hits !== "stale") return hits;
     } catch {
       // unreadable or damaged: FTS5 from now on

@@ -5,10 +5,11 @@
  * memories). A derived cache like the vector index file (vector-file.ts): the database stays the truth.
  *
  * Layout: a 64-byte header (magic, version, term count, the database's epoch, the text_log id the lists reflect,
- * section sizes, a CRC of the header and the small arrays), the small arrays read whole when a process opens
- * the file (term ends, list ends, list lengths, document sizes, one CRC per 64 KiB block of lists, the term
- * bytes), then the lists, read term by term as searches need them, each block checked the first time it is
- * read. A short, foreign or damaged file is never trusted: the search goes to FTS5.
+ * section sizes, a CRC of the header and the checksums after it), one CRC per 64 KiB block of lists and per
+ * 4 KiB block of the small arrays, the small arrays (term ends, list ends, list lengths, document sizes, term
+ * bytes), then the lists. A one-shot process reads only the blocks its search touches, each checked the first
+ * time it is read; a long-lived one reads and checks all of it. A short, foreign or damaged file is never
+ * trusted: the search goes to FTS5.
  *
  * Plain stores only (the lists hold the words). A purge deletes the file with the vector index files
  * (removeIndexFiles) after its commit; a writer whose build read before a purge removes what it published.
@@ -22,7 +23,7 @@ import { writeIndexFile } from "./vector-file.ts";
 
 export const KEYWORD_FILE = "keywords.idx";
 const MAGIC = "CAIRNKW1";
-const VERSION = 1;
+const VERSION = 2;
 const HEADER = 64;
 /** Lists are checked in blocks of this many bytes: a common word's list at 1M memories spans a few. */
 const BLOCK = 1 << 16;
@@ -39,14 +40,39 @@ export function indexState(db: Database): { epoch: number; erase: number } {
 
 const pad4 = (n: number) => (n + 3) & ~3;
 
+/** The small arrays (term ends, list ends, list lengths, sizes, term bytes) are checked in blocks of this size. */
+const SMALL_BLOCK = 1 << 12;
+
+/** Where things lie in a file, from its header's counts. */
+function layout(terms: number, termBytes: number, sizes: number, listsLength: number) {
+  const listBlocks = Math.ceil(listsLength / BLOCK);
+  const small = 4 * (3 * terms + sizes) + pad4(termBytes);
+  const smallBlocks = Math.ceil(small / SMALL_BLOCK);
+  const smallAt = HEADER + 4 * (listBlocks + smallBlocks);
+  return { listBlocks, small, smallBlocks, smallAt, listsAt: smallAt + small, size: smallAt + small + listsLength };
+}
+
+/** The small arrays as views of one region laid out as in the file. */
+function smallArrays(region: Uint8Array, terms: number, sizes: number, termBytes: number) {
+  const u32 = (at: number, n: number) => new Uint32Array(region.buffer, region.byteOffset + at, n);
+  const at = { termEnds: 0, listEnds: 4 * terms, counts: 8 * terms, sizes: 12 * terms, termBytes: 4 * (3 * terms + sizes) };
+  return {
+    at,
+    termEnds: u32(at.termEnds, terms),
+    listEnds: u32(at.listEnds, terms),
+    counts: u32(at.counts, terms),
+    sizes: u32(at.sizes, sizes),
+    termBytes: region.subarray(at.termBytes, at.termBytes + termBytes),
+  };
+}
+
 /** The file's bytes for a freshly built index of the database with `epoch`; null when the index changed since. */
 export function encodeTextIndex(index: TextIndex, epoch: number): Uint8Array | null {
   const p = index.parts();
   if (!p || p.lists.length >= 2 ** 32) return null;
   const terms = p.termEnds.length;
-  const blocks = Math.ceil(p.lists.length / BLOCK);
-  const meta = 4 * (3 * terms + p.sizes.length + blocks) + pad4(p.termBytes.length);
-  const bytes = new Uint8Array(HEADER + meta + p.lists.length);
+  const l = layout(terms, p.termBytes.length, p.sizes.length, p.lists.length);
+  const bytes = new Uint8Array(l.size);
   const view = new DataView(bytes.buffer);
   bytes.set(new TextEncoder().encode(MAGIC), 0);
   view.setUint32(8, VERSION, true);
@@ -56,33 +82,36 @@ export function encodeTextIndex(index: TextIndex, epoch: number): Uint8Array | n
   view.setUint32(32, p.termBytes.length, true);
   view.setUint32(36, p.sizes.length, true);
   view.setUint32(40, p.lists.length, true);
-  view.setUint32(44, blocks, true);
-  view.setUint32(48, meta, true);
-  const put = sections(bytes, HEADER);
+  view.setUint32(44, l.listBlocks, true);
+  view.setUint32(48, l.smallBlocks, true);
+  const put = sections(bytes, l.smallAt);
   put(p.termEnds);
   put(p.listEnds);
   put(p.counts);
   put(p.sizes);
-  const sums = new Uint32Array(blocks);
-  for (let b = 0; b < blocks; b++) sums[b] = Bun.hash.crc32(p.lists.subarray(b * BLOCK, (b + 1) * BLOCK));
-  put(sums);
   put(p.termBytes);
-  bytes.set(p.lists, HEADER + meta);
-  view.setUint32(52, headerCrc(bytes, meta), true);
+  bytes.set(p.lists, l.listsAt);
+  const sums = new Uint32Array(bytes.buffer, HEADER, l.listBlocks + l.smallBlocks);
+  for (let b = 0; b < l.listBlocks; b++) sums[b] = Bun.hash.crc32(p.lists.subarray(b * BLOCK, (b + 1) * BLOCK));
+  const small = bytes.subarray(l.smallAt, l.listsAt);
+  for (let b = 0; b < l.smallBlocks; b++) sums[l.listBlocks + b] = Bun.hash.crc32(small.subarray(b * SMALL_BLOCK, (b + 1) * SMALL_BLOCK));
+  view.setUint32(52, headerCrc(bytes, l.smallAt), true);
   return bytes;
 }
 
-/** CRC of the header (without its own field) and the small arrays. */
-function headerCrc(bytes: Uint8Array, meta: number): number {
-  return Bun.hash.crc32(bytes.subarray(56, HEADER + meta), Bun.hash.crc32(bytes.subarray(0, 52)));
+/** CRC of the header (without its own field) and the block checksums after it. */
+function headerCrc(bytes: Uint8Array, sumsEnd: number): number {
+  return Bun.hash.crc32(bytes.subarray(56, sumsEnd), Bun.hash.crc32(bytes.subarray(0, 52)));
 }
 
 const descriptors = new WeakMap<TextIndex, number>();
 
 /**
- * Opens the file at `path` for the database with `epoch`: the small arrays read and checked now, the lists on
- * demand (`whole`: read and checked now too, kept in memory, and the file closed). Null when it is absent,
- * short, of another database or another version, or fails a check.
+ * Opens the file at `path` for the database with `epoch`. Read term by term (the default): the header and the
+ * blocks' checksums now, each 4 KiB block of the small arrays and 64 KiB block of lists when a search first needs
+ * it, checked then (a one-shot search at 1M memories reads a few hundred KB of a 61 MB file). `whole`: all of it
+ * read and checked now, kept in memory, the file closed. Null when it is absent, short, of another database or
+ * version, or fails a check.
  */
 export function openTextIndexFile(path: string, epoch: number, opts: { whole?: boolean } = {}): TextIndex | null {
   let fd: number;
@@ -127,38 +156,60 @@ function parse(fd: number, epoch: number, whole: boolean): TextIndex | null {
   const termBytes = view.getUint32(32, true);
   const sizes = view.getUint32(36, true);
   const listsLength = view.getUint32(40, true);
-  const blocks = view.getUint32(44, true);
-  const meta = view.getUint32(48, true);
-  if (blocks !== Math.ceil(listsLength / BLOCK) || meta !== 4 * (3 * terms + sizes + blocks) + pad4(termBytes)) return null;
-  if (size !== HEADER + meta + listsLength) return null;
-  // The header and small arrays, and with `whole` the lists after them, in one buffer as in the file.
-  const bytes = new Uint8Array(whole ? size : HEADER + meta);
-  bytes.set(header);
-  readAt(bytes.subarray(HEADER), HEADER);
-  if (view.getUint32(52, true) !== headerCrc(bytes, meta) || view.getFloat64(16, true) !== epoch) return null;
-  let at = HEADER;
-  const u32 = (n: number) => {
-    const a = new Uint32Array(bytes.buffer, at, n);
-    at += 4 * n;
-    return a;
-  };
-  const termEnds = u32(terms);
-  const listEnds = u32(terms);
-  const counts = u32(terms);
-  const sizesArray = u32(sizes);
-  const sums = u32(blocks);
-  const termBytesArray = bytes.subarray(at, at + termBytes);
-  for (let t = 1; t < terms; t++) if (termEnds[t]! < termEnds[t - 1]! || listEnds[t]! < listEnds[t - 1]!) return null;
-  if (terms > 0 && (termEnds[terms - 1] !== termBytes || listEnds[terms - 1] !== listsLength)) return null;
-  const listsAt = HEADER + meta;
-  const blockOk = (b: number, piece: Uint8Array) => Bun.hash.crc32(piece) === sums[b];
+  const l = layout(terms, termBytes, sizes, listsLength);
+  if (view.getUint32(44, true) !== l.listBlocks || view.getUint32(48, true) !== l.smallBlocks || size !== l.size) return null;
+  const head = new Uint8Array(l.smallAt);
+  head.set(header);
+  readAt(head.subarray(HEADER), HEADER);
+  if (view.getUint32(52, true) !== headerCrc(head, l.smallAt) || view.getFloat64(16, true) !== epoch) return null;
+  const sums = new Uint32Array(head.buffer, HEADER, l.listBlocks + l.smallBlocks);
   const logHead = view.getFloat64(24, true);
+  const listOk = (b: number, piece: Uint8Array) => Bun.hash.crc32(piece) === sums[b];
+  const smallOk = (b: number, piece: Uint8Array) => Bun.hash.crc32(piece) === sums[l.listBlocks + b];
   if (whole) {
-    const lists = bytes.subarray(listsAt);
-    for (let b = 0; b < blocks; b++) if (!blockOk(b, lists.subarray(b * BLOCK, (b + 1) * BLOCK))) return null;
-    return new TextIndex(termBytesArray, termEnds, lists, listEnds, counts, sizesArray, logHead);
+    const rest = new Uint8Array(l.small + listsLength);
+    readAt(rest, l.smallAt);
+    const region = rest.subarray(0, l.small);
+    const lists = rest.subarray(l.small);
+    for (let b = 0; b < l.smallBlocks; b++) if (!smallOk(b, region.subarray(b * SMALL_BLOCK, (b + 1) * SMALL_BLOCK))) return null;
+    for (let b = 0; b < l.listBlocks; b++) if (!listOk(b, lists.subarray(b * BLOCK, (b + 1) * BLOCK))) return null;
+    const a = smallArrays(region, terms, sizes, termBytes);
+    for (let t = 1; t < terms; t++) if (a.termEnds[t]! < a.termEnds[t - 1]! || a.listEnds[t]! < a.listEnds[t - 1]!) return null;
+    if (terms > 0 && (a.termEnds[terms - 1] !== termBytes || a.listEnds[terms - 1] !== listsLength)) return null;
+    return new TextIndex(a.termBytes, a.termEnds, lists, a.listEnds, a.counts, a.sizes, logHead);
   }
-  const checked = new Uint8Array(blocks);
+  // Term by term: the region is filled block by block as the index reads it (LazyParts), each block checked.
+  const region = new Uint8Array(l.small);
+  const a = smallArrays(region, terms, sizes, termBytes);
+  const loaded = new Uint8Array(l.smallBlocks);
+  const ensure = (from: number, length: number) => {
+    if (!descriptors.has(index)) throw new Error("keyword index file closed");
+    if (length <= 0) return;
+    for (let b = Math.floor(from / SMALL_BLOCK); b * SMALL_BLOCK < from + length; b++) {
+      if (loaded[b]) continue;
+      const piece = region.subarray(b * SMALL_BLOCK, (b + 1) * SMALL_BLOCK);
+      readAt(piece, l.smallAt + b * SMALL_BLOCK);
+      if (!smallOk(b, piece)) throw new Error(`keyword index block ${b} of its terms fails its checksum`);
+      loaded[b] = 1;
+    }
+  };
+  let sizesRead = false;
+  const lazy = {
+    term(t: number) {
+      const first = Math.max(t - 1, 0);
+      ensure(a.at.termEnds + 4 * first, 4 * (t - first + 1));
+      ensure(a.at.listEnds + 4 * first, 4 * (t - first + 1));
+      ensure(a.at.counts + 4 * t, 4);
+      const start = t === 0 ? 0 : a.termEnds[t - 1]!;
+      ensure(a.at.termBytes + start, a.termEnds[t]! - start);
+    },
+    sizes() {
+      if (sizesRead) return;
+      ensure(a.at.sizes, 4 * sizes);
+      sizesRead = true;
+    },
+  };
+  const listsLoaded = new Uint8Array(l.listBlocks);
   const lists = (start: number, end: number): Uint8Array => {
     if (!descriptors.has(index)) throw new Error("keyword index file closed");
     if (start >= end) return new Uint8Array(0);
@@ -166,15 +217,15 @@ function parse(fd: number, epoch: number, whole: boolean): TextIndex | null {
     const last = Math.max(first, Math.ceil(end / BLOCK) - 1);
     const from = first * BLOCK;
     const buf = new Uint8Array(Math.min((last + 1) * BLOCK, listsLength) - from);
-    readAt(buf, listsAt + from);
-    for (let b = first; b <= last && b < blocks; b++) {
-      if (checked[b]) continue;
-      if (!blockOk(b, buf.subarray((b - first) * BLOCK, (b - first + 1) * BLOCK))) throw new Error(`keyword index block ${b} fails its checksum`);
-      checked[b] = 1;
+    readAt(buf, l.listsAt + from);
+    for (let b = first; b <= last && b < l.listBlocks; b++) {
+      if (listsLoaded[b]) continue;
+      if (!listOk(b, buf.subarray((b - first) * BLOCK, (b - first + 1) * BLOCK))) throw new Error(`keyword index block ${b} fails its checksum`);
+      listsLoaded[b] = 1;
     }
     return buf.subarray(start - from, end - from);
   };
-  const index = new TextIndex(termBytesArray, termEnds, lists, listEnds, counts, sizesArray, logHead);
+  const index = new TextIndex(a.termBytes, a.termEnds, lists, a.listEnds, a.counts, a.sizes, logHead, lazy);
   return index;
 }
 

@@ -22,15 +22,25 @@ export interface IndexedSearch {
 
 /**
  * {@link ftsSearch} with `index` ranking, inside one read transaction on `db`: the index is caught up from
- * text_log first, the very common terms are dropped by its counts. "stale" when it cannot catch up (more than
- * `maxChanged` memories changed, or the log was pruned past it); null when it cannot rank the match (FTS5 can).
+ * text_log first, the very common terms are dropped by its counts. A match of fewer than `rankFrom` memories
+ * (counted when the terms are given) is ranked by FTS5, whose bm25() over a few costs less than reading the
+ * document sizes of an index read from a file. "stale" when it cannot catch up (more than `maxChanged` memories
+ * changed, or the log was pruned past it); null when the index cannot rank the match (the caller's FTS5 can).
  */
-export function searchIndexed(db: Database, index: TextIndex, maxChanged: number, req: IndexedSearch, seen: PassRate): ReturnType<typeof ftsSearch> | "stale" | null {
+export function searchIndexed(
+  db: Database,
+  index: TextIndex,
+  maxChanged: number,
+  req: IndexedSearch,
+  seen: PassRate,
+  rankFrom = 0,
+): ReturnType<typeof ftsSearch> | "stale" | null {
   return db
     .transaction(() => {
       if (!catchUp(db, index, maxChanged)) return "stale" as const;
       const kept = req.terms ? withoutCommonTerms(req.terms, req.limit, (t) => indexStats(db, index, t) ?? termStats(db, t)) : null;
       const match = kept?.match ?? req.match;
+      if (kept && kept.matches < rankFrom) return ftsSearch(db, match, req.where, req.limit, seen, kept.matches);
       const ranked = indexRanker(db, index, match);
       // Without a match count: a round here is a selection over ranks already computed, not FTS5 ranking every
       // match again, so the first round need not allow for the lowest pass rate (1,920 rows checked at 1M

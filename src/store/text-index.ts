@@ -147,6 +147,16 @@ export type Phrase = { token: string } | { fts: string };
  */
 export type ListBytes = (start: number, end: number) => Uint8Array;
 
+/**
+ * For an index whose small arrays are read from a file as they are needed (text-index-file.ts): called before
+ * term `t`'s entries (its term bytes, list bounds and length) are read, and before the document sizes are.
+ * Throws when they cannot be read or fail their check.
+ */
+export interface LazyParts {
+  term(t: number): void;
+  sizes(): void;
+}
+
 /** What a built index is made of, as {@link TextIndex.parts} gives it to be written to a file. */
 export interface TextIndexParts {
   termBytes: Uint8Array;
@@ -183,6 +193,8 @@ export class TextIndex {
     private readonly sizes: Uint32Array,
     /** The text_log id the index reflects (with its overlay). */
     public logHead: number,
+    /** Set when the arrays above are filled from a file as needed. */
+    private readonly lazy: LazyParts | null = null,
   ) {}
 
   /** Documents changed since the build. */
@@ -192,7 +204,7 @@ export class TextIndex {
 
   /** The lists as built, for a file; null once anything changed (the overlay is not written) or when read from one. */
   parts(): TextIndexParts | null {
-    if (this.#masked.size > 0 || !(this.lists instanceof Uint8Array)) return null;
+    if (this.#masked.size > 0 || !(this.lists instanceof Uint8Array) || this.lazy) return null;
     const { termBytes, termEnds, lists, listEnds, counts, sizes, logHead } = this;
     return { termBytes, termEnds, lists, listEnds, counts, sizes, logHead };
   }
@@ -253,6 +265,7 @@ export class TextIndex {
       const idf = weight(listed + (extra?.size ?? 0));
       // The listed documents in one small function (room made first): a one-shot process runs it before the JIT
       // has warmed up, and small functions are compiled sooner.
+      this.lazy?.sizes();
       if (this.#scores.length < this.sizes.length) this.#growScores(this.sizes.length);
       if (this.#touched.length < touched + listed) this.#growTouched(touched + listed);
       const { seqs, freqs } = this.#scratch;
@@ -306,6 +319,7 @@ export class TextIndex {
     let hi = this.termEnds.length - 1;
     while (lo <= hi) {
       const mid = (lo + hi) >>> 1;
+      this.lazy?.term(mid);
       const c = this.#compare(mid, key);
       if (c === 0) return mid;
       if (c < 0) lo = mid + 1;

@@ -221,33 +221,62 @@ describe("keyword index file", () => {
       for (const q of QUERIES) indexRanker(reader, damaged, buildKeywordQuery(q).match!)?.(10);
     }).toThrow(/checksum/);
     closeTextIndexFile(damaged);
+    // A flipped byte in the document sizes (read by any ranking) fails when a search reads them.
+    const view = new DataView(bytes.buffer, bytes.byteOffset);
+    const [terms, sizes] = [view.getUint32(12, true), view.getUint32(36, true)];
+    const smallAt = 64 + 4 * (view.getUint32(44, true) + view.getUint32(48, true));
+    const sized = bytes.slice();
+    const at = smallAt + 12 * terms + 4 * Math.floor(sizes / 2);
+    sized[at] = sized[at]! ^ 0x40;
+    writeFileSync(file, sized);
+    expect(openTextIndexFile(file, epochOf(reader), { whole: true })).toBeNull();
+    const badSizes = openTextIndexFile(file, epochOf(reader))!;
+    expect(() => indexRanker(reader, badSizes, buildKeywordQuery("deploy").match!)?.(10)).toThrow(/checksum/);
+    closeTextIndexFile(badSizes);
   });
 
-  test("a one-shot store ranks keyword searches from the file: the same hits as FTS5, and FTS5 once it is unusable", async () => {
+  test("a one-shot store counts and ranks keyword searches from the file: the same hits as FTS5, and FTS5 once it is unusable", async () => {
     const { store, path } = setup();
     const filter = { scope: { projects: null, includeGlobal: true } };
-    const search = (s: SqliteStore) => QUERIES.map((q) => s.searchText(buildKeywordQuery(q).match!, filter, T0, 10).map((h) => [h.memory.id, h.score]));
+    const search = (s: SqliteStore) =>
+      QUERIES.flatMap((q) => {
+        const { match, terms, phrases } = buildKeywordQuery(q);
+        const hits = (t?: string[]) => s.searchText(match!, filter, T0, 10, t).map((h) => [h.memory.id, h.score]);
+        return [hits(), hits([...terms, ...phrases])]; // with its terms, the very common are dropped first
+      });
     const viaFts = search(store);
     await published(path);
-    /** The hits of a fresh one-shot store, and whether FTS5 ranked any of them. */
-    const oneShot = () => {
-      const s = new SqliteStore(path, { keywordFileFrom: 0 });
+    /**
+     * The hits of a fresh one-shot store, whether FTS5 ranked any of them, and whether it counted the terms of
+     * a search of one-word terms only (phrases and prefixes are counted by FTS5 either way).
+     */
+    const oneShot = (keywordFileFrom: number) => {
+      const s = new SqliteStore(path, { keywordFileFrom });
       closers.push(s);
       const spied = spyOn(Database.prototype, "query");
       try {
         const hits = search(s);
-        return { hits, fts: spied.mock.calls.some(([sql]) => String(sql).includes("ORDER BY rank")) };
+        const ranked = spied.mock.calls.some(([q]) => String(q).includes("ORDER BY rank"));
+        spied.mockClear();
+        const words = buildKeywordQuery("schema migration token router queue");
+        s.searchText(words.match!, filter, T0, 10, words.terms);
+        const counted = spied.mock.calls.some(([q]) => /count\(\*\).*MATCH/s.test(String(q)));
+        return { hits, ranked, counted };
       } finally {
         spied.mockRestore();
       }
     };
-    expect(oneShot()).toEqual({ hits: viaFts, fts: false });
+    expect(oneShot(0)).toEqual({ hits: viaFts, ranked: false, counted: false });
+    // Searches whose terms match fewer memories than the threshold (here 40 of 400): counted from the file,
+    // ranked by FTS5. A store under ten times the threshold is not searched through the file at all.
+    expect(oneShot(40)).toEqual({ hits: viaFts, ranked: true, counted: false });
+    expect(oneShot(41)).toEqual({ hits: viaFts, ranked: true, counted: true });
     // Every list byte flipped: the first search that reads one fails its check, and FTS5 ranks from then on.
     const bytes = new Uint8Array(readFileSync(fileOf(path)));
     const lists = new DataView(bytes.buffer).getUint32(40, true);
     for (let i = bytes.length - lists; i < bytes.length; i++) bytes[i] = bytes[i]! ^ 0xff;
     writeFileSync(fileOf(path), bytes);
-    expect(oneShot()).toEqual({ hits: viaFts, fts: true });
+    expect(oneShot(0)).toEqual({ hits: viaFts, ranked: true, counted: true });
   });
 
   test("a purge removes the file, and a build that read before a purge withdraws what it writes", async () => {
