@@ -15,11 +15,12 @@ import { textChangedSince } from "./text-log.ts";
 
 /**
  * fresh: usable, `behind` memories changed since; stale: the log moved past it; damaged: short, failing a
- * check or of another database. Null for a store that has no file by design (encrypted, in memory).
+ * check, of another version or of another database. Null for a store that has no file by design (encrypted,
+ * in memory).
  */
 export type KeywordFileState = { path: string; kind: "fresh" | "stale" | "absent" | "damaged"; behind?: number };
 
-/** With `whole`, every list's checksum is checked too (the whole file read); else the header and small arrays'. */
+/** With `whole`, every block's checksum is checked (the whole file read); else only the header's (a damaged block is found when read). */
 export function keywordFileState(store: SqliteStore, whole = true): KeywordFileState | null {
   const path = keywordIndexPath(store.location);
   if (!path || store.codec.encrypted) return null;
