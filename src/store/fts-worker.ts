@@ -11,12 +11,11 @@
  */
 import type { Database } from "bun:sqlite";
 import { openReader } from "./db.ts";
-import { ftsSearch, type PassRate } from "./fts.ts";
+import { type ftsSearch, ftsSearchTerms, type PassRate } from "./fts.ts";
 import type { PrepareRequest, SearchReply, SearchRequest } from "./search-thread.ts";
-import { withoutCommonTerms } from "./common-terms.ts";
-import { termStats } from "./term-stats.ts";
 import type { TextIndex } from "./text-index.ts";
-import { indexState, keywordIndexPath, openTextIndexFile, publishTextIndex } from "./text-index-file.ts";
+import { keywordIndexPath, openTextIndexFile, publishTextIndex } from "./text-index-file.ts";
+import { indexFileState } from "./index-file-io.ts";
 import { searchIndexed } from "./text-index-rank.ts";
 import { buildTextIndex, catchUp } from "./text-index-source.ts";
 
@@ -88,8 +87,7 @@ function search(conn: Database, req: SearchRequest, seen: PassRate): { hits: Ret
     }
   }
   if (req.indexed) build(req.path, generation);
-  const kept = req.terms ? withoutCommonTerms(req.terms, req.limit, (t) => termStats(conn, t)) : null;
-  return { hits: ftsSearch(conn, kept?.match ?? req.match, req.where, req.limit, seen, kept?.matches), indexed: false };
+  return { hits: ftsSearchTerms(conn, req, seen), indexed: false };
 }
 
 /**
@@ -98,7 +96,7 @@ function search(conn: Database, req: SearchRequest, seen: PassRate): { hits: Ret
  */
 function savedIndex(reader: Database, path: string): TextIndex | null {
   const file = keywordIndexPath(path);
-  const saved = file ? openTextIndexFile(file, indexState(reader).epoch, { whole: true }) : null;
+  const saved = file ? openTextIndexFile(file, indexFileState(reader).epoch, { whole: true }) : null;
   return saved && reader.transaction(() => catchUp(reader, saved, MAX_CHANGED)).deferred() ? saved : null;
 }
 

@@ -5,6 +5,8 @@ import { rowsBySeq, type SqlWhere, seqsPassing } from "./filter-sql.ts";
 import type { MemoryRow } from "./rows.ts";
 import type { ContentCodec } from "./content-codec.ts";
 import { BM25_WEIGHTS } from "./text-index.ts";
+import { withoutCommonTerms } from "./common-terms.ts";
+import { termStats } from "./term-stats.ts";
 
 /** BM25 with its column weights (content matters most; tags are short and precise). */
 export const BM25_SQL = `bm25(memories_fts, ${BM25_WEIGHTS.join(", ")})`;
@@ -58,6 +60,20 @@ export class FtsBatch {
     this.#rows = [];
     this.#chars = 0;
   }
+}
+
+/** A keyword search as a store asks for it: the safe match, its terms (to drop the very common), filter, limit. */
+export interface KeywordRequest {
+  match: string;
+  terms?: readonly string[];
+  where: SqlWhere;
+  limit: number;
+}
+
+/** {@link ftsSearch} of `req` through FTS5 alone: its very common terms dropped first, counted by FTS5. */
+export function ftsSearchTerms(db: Database, req: KeywordRequest, seen: PassRate): Array<{ row: MemoryRow; rank: number }> {
+  const kept = req.terms ? withoutCommonTerms(req.terms, req.limit, (t) => termStats(db, t)) : null;
+  return ftsSearch(db, kept?.match ?? req.match, req.where, req.limit, seen, kept?.matches);
 }
 
 /** The `k` best matches of a search, best first (a round of {@link ftsSearch}). */

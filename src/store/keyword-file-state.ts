@@ -9,7 +9,8 @@ import { openReader } from "./db.ts";
 import { MANY_MATCHES } from "./fts.ts";
 import type { SqliteStore } from "./sqlite-store.ts";
 import { indexTotals } from "./term-stats.ts";
-import { closeTextIndexFile, indexState, keywordIndexPath, openTextIndexFile, publishTextIndex } from "./text-index-file.ts";
+import { closeTextIndexFile, keywordIndexPath, openTextIndexFile, publishTextIndex } from "./text-index-file.ts";
+import { indexFileState } from "./index-file-io.ts";
 import { buildTextIndex } from "./text-index-source.ts";
 import { textChangedSince } from "./text-log.ts";
 
@@ -26,7 +27,7 @@ export function keywordFileState(store: SqliteStore, whole = true): KeywordFileS
   if (!path || store.codec.encrypted) return null;
   if (!existsSync(path)) return { path, kind: "absent" };
   const db = store.database;
-  const index = openTextIndexFile(path, indexState(db).epoch, { whole });
+  const index = openTextIndexFile(path, indexFileState(db).epoch, { whole });
   if (!index) return { path, kind: "damaged" };
   if (!whole) closeTextIndexFile(index);
   const changes = textChangedSince(db, index.logHead);

@@ -9,16 +9,16 @@
 import type { Database } from "bun:sqlite";
 import type { MemoryFilter } from "../domain/memory.ts";
 import type { ContentCodec } from "./content-codec.ts";
-import { withoutCommonTerms } from "./common-terms.ts";
 import { filterToSql } from "./filter-sql.ts";
-import { ftsSearch, MANY_MATCHES, type PassRate, PassRates } from "./fts.ts";
+import { type ftsSearch, ftsSearchTerms, type KeywordRequest, MANY_MATCHES, type PassRate, PassRates } from "./fts.ts";
 import { rowToMemory } from "./rows.ts";
 import type { SearchThread } from "./search-thread.ts";
 import type { TextHit } from "./store.ts";
 import { indexTotals, termStats } from "./term-stats.ts";
 import type { TextIndex } from "./text-index.ts";
-import { closeTextIndexFile, indexState, keywordIndexPath, openTextIndexFile } from "./text-index-file.ts";
-import { type IndexedSearch, searchIndexed } from "./text-index-rank.ts";
+import { closeTextIndexFile, keywordIndexPath, openTextIndexFile } from "./text-index-file.ts";
+import { indexFileState } from "./index-file-io.ts";
+import { searchIndexed } from "./text-index-rank.ts";
 
 /**
  * Memories changed since the keyword index file was written that a one-shot search re-reads before ranking from
@@ -70,14 +70,8 @@ export class KeywordSearch {
     const where = filterToSql(filter, now, codec);
     const seen = this.#passRates.of(where.key);
     const safe = { match: codec.indexQuery(match), terms: terms?.map((t) => codec.indexQuery(t)), where, limit };
-    const hits = this.#searchFile(db, safe, seen) ?? this.#searchFts(db, safe, seen);
+    const hits = this.#searchFile(db, safe, seen) ?? ftsSearchTerms(db, safe, seen);
     return hits.map((h) => ({ memory: rowToMemory(h.row, codec), score: -h.rank }));
-  }
-
-  /** FTS5 counts the terms (to drop the very common) and ranks. */
-  #searchFts(db: Database, req: IndexedSearch, seen: PassRate): ReturnType<typeof ftsSearch> {
-    const kept = req.terms ? withoutCommonTerms(req.terms, req.limit, (t) => termStats(db, t)) : null;
-    return ftsSearch(db, kept?.match ?? req.match, req.where, req.limit, seen, kept?.matches);
   }
 
   /**
@@ -87,7 +81,7 @@ export class KeywordSearch {
    * as FTS5's, without its bm25() over every match). Null when there is no usable file, it is too far behind, or
    * it fails a check; then FTS5 counts and ranks, and the file is not tried again in this process.
    */
-  #searchFile(db: Database, req: IndexedSearch, seen: PassRate): ReturnType<typeof ftsSearch> | null {
+  #searchFile(db: Database, req: KeywordRequest, seen: PassRate): ReturnType<typeof ftsSearch> | null {
     // Inside a transaction the log holds this transaction's own entries, which a rollback would take back after
     // the index had applied them: such searches go to FTS5.
     if (this.#thread !== null || this.#host.codec().encrypted || db.inTransaction) return null;
@@ -98,7 +92,7 @@ export class KeywordSearch {
     if (this.#file === undefined || this.#file.generation !== generation) {
       if (this.#file?.index) closeTextIndexFile(this.#file.index);
       const path = keywordIndexPath(this.#host.location);
-      this.#file = { generation, index: path ? openTextIndexFile(path, indexState(db).epoch) : null };
+      this.#file = { generation, index: path ? openTextIndexFile(path, indexFileState(db).epoch) : null };
     }
     const { index } = this.#file;
     if (!index) return null;

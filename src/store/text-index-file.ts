@@ -17,7 +17,7 @@
 import type { Database } from "bun:sqlite";
 import { closeSync, fstatSync, openSync, readSync, rmSync } from "node:fs";
 import { dirname, join } from "node:path";
-import { closeWhenCollected, readFullyAt, sections } from "./index-file-io.ts";
+import { closeWhenCollected, indexFileState, readFullyAt, sections } from "./index-file-io.ts";
 import { TextIndex } from "./text-index.ts";
 import { writeIndexFile } from "./vector-file.ts";
 
@@ -30,12 +30,6 @@ const BLOCK = 1 << 16;
 
 export function keywordIndexPath(dbPath: string): string | null {
   return dbPath === "" || dbPath === ":memory:" ? null : join(dirname(dbPath), KEYWORD_FILE);
-}
-
-/** The database's epoch and purge count (vector_index_state), read on `db` in the caller's snapshot. */
-export function indexState(db: Database): { epoch: number; erase: number } {
-  const get = (key: string) => (db.query("SELECT value FROM vector_index_state WHERE key = ?").get(key) as { value: number } | null)?.value ?? 0;
-  return { epoch: get("epoch"), erase: get("erase") };
 }
 
 const pad4 = (n: number) => (n + 3) & ~3;
@@ -244,7 +238,7 @@ export function publishTextIndex(db: Database, dbPath: string, index: TextIndex,
       rename();
       return true;
     });
-    if (published && indexState(db).erase !== state.erase) {
+    if (published && indexFileState(db).erase !== state.erase) {
       rmSync(path, { force: true });
       return false;
     }

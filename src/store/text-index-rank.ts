@@ -5,20 +5,11 @@
  */
 import type { Database } from "bun:sqlite";
 import { withoutCommonTerms } from "./common-terms.ts";
-import type { SqlWhere } from "./filter-sql.ts";
-import { BM25_SQL, ftsSearch, type PassRate, type RankedMatches } from "./fts.ts";
+import { BM25_SQL, ftsSearch, type KeywordRequest, type PassRate, type RankedMatches } from "./fts.ts";
 import type { TextIndex } from "./text-index.ts";
 import { catchUp, matchPhrases } from "./text-index-source.ts";
 import { indexTotals, matchCount, termStats } from "./term-stats.ts";
 import { upToKth } from "../domain/select.ts";
-
-/** A keyword search as the store asks for it: the safe match, its terms (to drop the very common), filter, limit. */
-export interface IndexedSearch {
-  match: string;
-  terms?: readonly string[];
-  where: SqlWhere;
-  limit: number;
-}
 
 /**
  * {@link ftsSearch} with `index` ranking, inside one read transaction on `db`: the index is caught up from
@@ -31,7 +22,7 @@ export function searchIndexed(
   db: Database,
   index: TextIndex,
   maxChanged: number,
-  req: IndexedSearch,
+  req: KeywordRequest,
   seen: PassRate,
   rankFrom = 0,
 ): ReturnType<typeof ftsSearch> | "stale" | null {

@@ -9,7 +9,7 @@ import type { MemoryRow } from "./rows.ts";
 import { indexText } from "../text/tokenize.ts";
 import { BM25_WEIGHTS, type DocTerms, type Phrase, type TextIndex, TextIndexBuilder } from "./text-index.ts";
 import { textChangedSince, textLogHead } from "./text-log.ts";
-import { indexState } from "./text-index-file.ts";
+import { indexFileState } from "./index-file-io.ts";
 import { readVarints } from "./term-stats.ts";
 
 /**
@@ -39,7 +39,7 @@ export async function buildTextIndex(db: Database): Promise<{ index: TextIndex; 
   try {
     const head = textLogHead(db);
     // In the same snapshot: a purge after it moves `erase`, and a file written from this build is withdrawn.
-    const state = indexState(db);
+    const state = indexFileState(db);
     const max = (db.query("SELECT max(id) AS n FROM memories_fts_docsize").get() as { n: number | null }).n ?? 0;
     const sizes = new Uint32Array(max + 1);
     for (const r of db.query("SELECT id, sz FROM memories_fts_docsize").iterate() as Iterable<{ id: number; sz: Uint8Array }>) sizes[r.id] = docSize(r.sz);

@@ -252,8 +252,6 @@ export class TextIndex {
       const idf = Math.log((totals.rows - n + 0.5) / (n + 0.5));
       return idf <= 0.0 ? 1e-6 : idf;
     };
-    // The expression and its order of operations are fts5Bm25Function's, so the doubles are the same.
-    const bm25 = (idf: number, f: number, d: number) => idf * ((f * (K1 + 1.0)) / (f + K1 * (1 - B + (B * d) / avgdl)));
     for (const phrase of phrases) {
       if ("fts" in phrase) {
         for (const [seq, c] of ftsScores(phrase.fts)) add(seq, c);
@@ -270,7 +268,7 @@ export class TextIndex {
       if (this.#touched.length < touched + listed) this.#growTouched(touched + listed);
       const { seqs, freqs } = this.#scratch;
       touched = scoreList(listed, seqs, freqs, this.sizes, this.#scores, this.#touched, touched, idf, avgdl);
-      for (const [seq, f] of extra ?? []) add(seq, bm25(idf, f, this.#docs.get(seq)!.size));
+      for (const [seq, f] of extra ?? []) add(seq, bm25(idf, f, this.#docs.get(seq)!.size, avgdl));
     }
     // Both arrays are reused by the next search: a fresh pair per search was ~1.5 MB of garbage at 1M memories.
     const seqs = this.#touched.subarray(0, touched);
@@ -387,8 +385,13 @@ function decodeList(lists: Uint8Array, p: number, end: number, masked: Set<numbe
   return n;
 }
 
+/** One document's bm25() contribution: fts5Bm25Function's expression and order of operations, so the doubles are the same. */
+function bm25(idf: number, f: number, d: number, avgdl: number): number {
+  return idf * ((f * (K1 + 1.0)) / (f + K1 * (1 - B + (B * d) / avgdl)));
+}
+
 /**
- * Adds each listed document's bm25() contribution (fts5Bm25Function's expression and order of operations) to
+ * Adds each listed document's bm25() contribution ({@link bm25}) to
  * `scores`, appending a document seen for the first time to `touched` from `count`; the new count. `scores` and
  * `touched` have room for every entry.
  */
@@ -406,7 +409,7 @@ function scoreList(
   for (let i = 0; i < n; i++) {
     const seq = seqs[i]!;
     const f = freqs[i]!;
-    const c = idf * ((f * (K1 + 1.0)) / (f + K1 * (1 - B + (B * sizes[seq]!) / avgdl)));
+    const c = bm25(idf, f, sizes[seq]!, avgdl);
     // Every contribution is positive (idf ≥ 1e-6, f ≥ 1), so 0 means "not touched yet".
     if (scores[seq] === 0) touched[count++] = seq;
     scores[seq] = scores[seq]! + c;

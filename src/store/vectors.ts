@@ -5,6 +5,7 @@ import { type ContentCodec, PLAIN_CODEC, place } from "./content-codec.ts";
 import { writeTransaction } from "./db.ts";
 import type { LiveDatabase } from "./live-db.ts";
 import { filterToSql, rowsBySeq } from "./filter-sql.ts";
+import { indexFileState } from "./index-file-io.ts";
 import { decodeContent, rowToMemory } from "./rows.ts";
 import { packedBytes, packVector, unpackVector } from "./vector-codec.ts";
 import type { PackedSnapshot, PendingCursor, PendingText, StoredVector, VectorKey, VectorLogState, VectorStore } from "./vector-store.ts";
@@ -150,11 +151,9 @@ export class SqliteVectors implements VectorStore {
   }
 
   logState(): VectorLogState {
-    const rows = this.#db.query("SELECT key, value FROM vector_index_state").all() as Array<{ key: string; value: number }>;
-    const get = (k: string) => rows.find((r) => r.key === k)?.value ?? 0;
     // sqlite_sequence holds AUTOINCREMENT's high-water mark: ids deleted by pruning are never reused.
     const seq = this.#db.query("SELECT seq FROM sqlite_sequence WHERE name = 'vector_log'").get() as { seq: number } | null;
-    return { epoch: get("epoch"), head: seq?.seq ?? 0, pruned: get("pruned"), erase: get("erase") };
+    return { ...indexFileState(this.#db), head: seq?.seq ?? 0 };
   }
 
   changedSince(after: number, limit: number): number[] | null {

@@ -71,4 +71,4 @@ test("rules and a hold set through the CLI: the sweep purges the old memory, lea
   expect((await s.json<{ ok: boolean }>(["audit", "verify", "--json"])).ok).toBe(true);
   await s.ok(["retention", "clear", "--all"]);
   expect((await s.json<{ rules: unknown[] }>(["retention", "show", "--json"])).rules).toEqual([]);
-}, 60_000);
+});

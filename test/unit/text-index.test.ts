@@ -16,7 +16,8 @@ import { openReader } from "../../src/store/db.ts";
 import { BM25_SQL } from "../../src/store/fts.ts";
 import type { TextIndex } from "../../src/store/text-index.ts";
 import { buildTextIndex, catchUp } from "../../src/store/text-index-source.ts";
-import { closeTextIndexFile, indexState, keywordIndexPath, openTextIndexFile, publishTextIndex } from "../../src/store/text-index-file.ts";
+import { closeTextIndexFile, keywordIndexPath, openTextIndexFile, publishTextIndex } from "../../src/store/text-index-file.ts";
+import { indexFileState } from "../../src/store/index-file-io.ts";
 import { keywordFileState, refreshKeywordFile } from "../../src/store/keyword-file-state.ts";
 import { indexRanker, indexStats } from "../../src/store/text-index-rank.ts";
 import { termStats } from "../../src/store/term-stats.ts";
@@ -177,7 +178,7 @@ describe("keyword index file", () => {
     }
   }
   const fileOf = (path: string) => keywordIndexPath(path)!;
-  const epochOf = (db: Database) => indexState(db).epoch;
+  const epochOf = (db: Database) => indexFileState(db).epoch;
 
   test("a file, read term by term or whole, ranks every match exactly as FTS5 does, before and after catching up", async () => {
     const { reader, path, engine, ids } = setup();
