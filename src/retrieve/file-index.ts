@@ -45,8 +45,9 @@ export class FileIndex {
   readonly model: string;
   readonly dims: number;
   #file: IndexFile;
-  /** The log id caught up to. */
+  /** The log id caught up to, and that entry's stamp. */
   #pos: number;
+  #stamp: number;
   #epoch: number;
   /** Memories changed since the file was written: masked there; their current vectors are in #delta. */
   readonly #masked = new Set<number>();
@@ -75,6 +76,7 @@ export class FileIndex {
     this.dims = dims;
     this.#file = file;
     this.#pos = file.logPos;
+    this.#stamp = file.logStamp;
     this.#epoch = epoch;
     this.#row = new Int8Array(dims);
   }
@@ -111,9 +113,10 @@ export class FileIndex {
   catchUp(store: VectorStore): boolean {
     const log = store.logState();
     if (log.epoch !== this.#epoch || log.pruned > this.#pos || log.head < this.#pos) return false;
-    if (log.head === this.#pos) return true;
+    // The same id under another stamp: the database was replaced by an older copy, then written to.
+    if (log.head === this.#pos) return log.stamp === this.#stamp;
     const limit = Math.max(CATCH_UP_MIN, Math.floor(this.#file.count * CATCH_UP_SHARE));
-    const changed = store.changedSince(this.#pos, limit);
+    const changed = store.changedSince(this.#pos, this.#stamp, limit);
     if (changed === null || changed.length + this.#masked.size > limit) return false;
     for (const seq of changed) {
       this.#masked.add(seq);
@@ -121,6 +124,7 @@ export class FileIndex {
     }
     for (const v of store.readSeqs(this.model, this.dims, changed)) this.#delta.set(v.seq, v.vector);
     this.#pos = log.head;
+    this.#stamp = log.stamp;
     this.#version++;
     return true;
   }

@@ -32,7 +32,7 @@ export function indexStatus(dataDir: string, store: VectorStore, model: string, 
   const { file } = read;
   if (verifyAll) for (let l = 0; l < file.nlist; l++) if (!file.listOk(l)) return { path, state: "damaged", count: file.count, lists: file.nlist, behind: null };
   if (file.logPos > log.head) return { path, state: "foreign", count: file.count, lists: file.nlist, behind: null };
-  const behind = file.logPos < log.pruned ? null : (store.changedSince(file.logPos, 1_000_000)?.length ?? null);
+  const behind = file.logPos < log.pruned ? null : (store.changedSince(file.logPos, file.logStamp, 1_000_000)?.length ?? null);
   const fresh = behind === 0 || (behind !== null && behind < STALE_AFTER);
   return { path, state: fresh ? "fresh" : "stale", count: file.count, lists: file.nlist, behind };
 }
@@ -67,7 +67,7 @@ export async function buildIndexBytes(store: VectorStore, model: string, dims: n
     sortedScales[to] = scales[r]!;
     sorted.set(values.subarray(r * dims, (r + 1) * dims), to * dims);
   }
-  const bytes = encodeIndex(model, { dims, epoch: snap.state.epoch, logPos: snap.state.head, seqs, scales: sortedScales, offsets, centroids, values: sorted });
+  const bytes = encodeIndex(model, { dims, epoch: snap.state.epoch, logPos: snap.state.head, logStamp: snap.state.stamp, seqs, scales: sortedScales, offsets, centroids, values: sorted });
   return { bytes, count: n, lists: nlist, erase: snap.state.erase, logPos: snap.state.head };
 }
 

@@ -30,7 +30,7 @@ export function keywordFileState(store: SqliteStore, whole = true): KeywordFileS
   const index = openTextIndexFile(path, indexFileState(db).epoch, { whole });
   if (!index) return { path, kind: "damaged" };
   if (!whole) closeTextIndexFile(index);
-  const changes = textChangedSince(db, index.logHead);
+  const changes = textChangedSince(db, index.log);
   return changes ? { path, kind: "fresh", behind: new Set(changes.seqs).size } : { path, kind: "stale" };
 }
 

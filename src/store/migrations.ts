@@ -10,6 +10,7 @@ import { vectorsToInt8 } from "./migrate-vectors-int8.ts";
 import { rekeyPathProjects } from "./project-keys.ts";
 import { SYNC_SCHEMA } from "./sync-schema.ts";
 import { CANONICAL_PREFIX_CHARS, CANONICAL_PREFIX_INDEX } from "./canonical-prefix.ts";
+import { STAMP_SQL } from "./log-mark.ts";
 import { TEXT_LOG_SCHEMA } from "./text-log.ts";
 
 /** `sql` runs first; `run`, when present, does what SQL alone cannot (e.g. read the filesystem). */
@@ -282,6 +283,40 @@ export const MIGRATIONS: ReadonlyArray<Migration> = [
     version: 11,
     name: "a change log of indexed text, which in-memory keyword indexes catch up from",
     sql: TEXT_LOG_SCHEMA,
+  },
+  {
+    version: 12,
+    name: "a random stamp on every change-log entry, so an index file tells this history from an older copy's",
+    // An index file records the log id it reflects and that entry's stamp (log-mark.ts). A database replaced by
+    // an older copy of itself and then written to reuses the ids the file reflects, under new stamps: the file
+    // is rebuilt instead of caught up past writes it never saw. Entries logged before this version get stamps
+    // now; the triggers are the same but for the stamp.
+    sql: `
+      ALTER TABLE vector_log ADD COLUMN stamp INTEGER NOT NULL DEFAULT 0;
+      UPDATE vector_log SET stamp = ${STAMP_SQL};
+      DROP TRIGGER vector_log_insert;
+      DROP TRIGGER vector_log_delete;
+      CREATE TRIGGER vector_log_insert AFTER INSERT ON vectors BEGIN
+        INSERT INTO vector_log (memory_seq, stamp) VALUES (new.memory_seq, ${STAMP_SQL});
+      END;
+      CREATE TRIGGER vector_log_delete AFTER DELETE ON vectors BEGIN
+        INSERT INTO vector_log (memory_seq, stamp) VALUES (old.memory_seq, ${STAMP_SQL});
+      END;
+      ALTER TABLE text_log ADD COLUMN stamp INTEGER NOT NULL DEFAULT 0;
+      UPDATE text_log SET stamp = ${STAMP_SQL};
+      DROP TRIGGER text_log_insert;
+      DROP TRIGGER text_log_delete;
+      DROP TRIGGER text_log_update;
+      CREATE TRIGGER text_log_insert AFTER INSERT ON memories BEGIN
+        INSERT INTO text_log (memory_seq, stamp) VALUES (new.seq, ${STAMP_SQL});
+      END;
+      CREATE TRIGGER text_log_delete AFTER DELETE ON memories BEGIN
+        INSERT INTO text_log (memory_seq, stamp) VALUES (old.seq, ${STAMP_SQL});
+      END;
+      CREATE TRIGGER text_log_update AFTER UPDATE OF content, tags ON memories BEGIN
+        INSERT INTO text_log (memory_seq, stamp) VALUES (new.seq, ${STAMP_SQL});
+      END;
+    `,
   },
 ];
 

@@ -4,9 +4,9 @@
  * the same way instead of through FTS5's bm25() (~1.3 µs per match: 60–100 ms for a common word at 1M
  * memories). A derived cache like the vector index file (vector-file.ts): the database stays the truth.
  *
- * Layout: a 64-byte header (magic, version, term count, the database's epoch, the text_log id the lists reflect,
- * section sizes, a CRC of the header and the checksums after it), one CRC per 64 KiB block of lists and per
- * 4 KiB block of the small arrays, the small arrays (term ends, list ends, list lengths, document sizes, term
+ * Layout: a 64-byte header (magic, version, term count, the database's epoch, the text_log entry the lists
+ * reflect (id and stamp: log-mark.ts), section sizes, a CRC of the header and the checksums after it), one CRC
+ * per 64 KiB block of lists and per 4 KiB block of the small arrays, the small arrays (term ends, list ends, list lengths, document sizes, term
  * bytes), then the lists. A one-shot process reads only the blocks its search touches, each checked the first
  * time it is read; a long-lived one reads and checks all of it. A short, foreign or damaged file is never
  * trusted: the search goes to FTS5.
@@ -23,7 +23,7 @@ import { writeIndexFile } from "./vector-file.ts";
 
 export const KEYWORD_FILE = "keywords.idx";
 const MAGIC = "CAIRNKW1";
-const VERSION = 2;
+const VERSION = 3;
 const HEADER = 64;
 /** Lists are checked in blocks of this many bytes: a common word's list at 1M memories spans a few. */
 const BLOCK = 1 << 16;
@@ -72,7 +72,8 @@ export function encodeTextIndex(index: TextIndex, epoch: number): Uint8Array | n
   view.setUint32(8, VERSION, true);
   view.setUint32(12, terms, true);
   view.setFloat64(16, epoch, true);
-  view.setFloat64(24, p.logHead, true);
+  view.setFloat64(24, p.log.id, true);
+  view.setFloat64(56, p.log.stamp, true);
   view.setUint32(32, p.termBytes.length, true);
   view.setUint32(36, p.sizes.length, true);
   view.setUint32(40, p.lists.length, true);
@@ -157,7 +158,7 @@ function parse(fd: number, epoch: number, whole: boolean): TextIndex | null {
   readAt(head.subarray(HEADER), HEADER);
   if (view.getUint32(52, true) !== headerCrc(head, l.smallAt) || view.getFloat64(16, true) !== epoch) return null;
   const sums = new Uint32Array(head.buffer, HEADER, l.listBlocks + l.smallBlocks);
-  const logHead = view.getFloat64(24, true);
+  const log = { id: view.getFloat64(24, true), stamp: view.getFloat64(56, true) };
   const listOk = (b: number, piece: Uint8Array) => Bun.hash.crc32(piece) === sums[b];
   const smallOk = (b: number, piece: Uint8Array) => Bun.hash.crc32(piece) === sums[l.listBlocks + b];
   if (whole) {
@@ -170,7 +171,7 @@ function parse(fd: number, epoch: number, whole: boolean): TextIndex | null {
     const a = smallArrays(region, terms, sizes, termBytes);
     for (let t = 1; t < terms; t++) if (a.termEnds[t]! < a.termEnds[t - 1]! || a.listEnds[t]! < a.listEnds[t - 1]!) return null;
     if (terms > 0 && (a.termEnds[terms - 1] !== termBytes || a.listEnds[terms - 1] !== listsLength)) return null;
-    return new TextIndex(a.termBytes, a.termEnds, lists, a.listEnds, a.counts, a.sizes, logHead);
+    return new TextIndex(a.termBytes, a.termEnds, lists, a.listEnds, a.counts, a.sizes, log);
   }
   // Term by term: the region is filled block by block as the index reads it (LazyParts), each block checked.
   const region = new Uint8Array(l.small);
@@ -219,7 +220,7 @@ function parse(fd: number, epoch: number, whole: boolean): TextIndex | null {
     }
     return buf.subarray(start - from, end - from);
   };
-  const index = new TextIndex(a.termBytes, a.termEnds, lists, a.listEnds, a.counts, a.sizes, logHead, lazy);
+  const index = new TextIndex(a.termBytes, a.termEnds, lists, a.listEnds, a.counts, a.sizes, log, lazy);
   return index;
 }
 

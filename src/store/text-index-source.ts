@@ -8,7 +8,8 @@ import type { Database } from "bun:sqlite";
 import type { MemoryRow } from "./rows.ts";
 import { indexText } from "../text/tokenize.ts";
 import { BM25_WEIGHTS, type DocTerms, type Phrase, type TextIndex, TextIndexBuilder } from "./text-index.ts";
-import { textChangedSince, textLogHead } from "./text-log.ts";
+import { logHead } from "./log-mark.ts";
+import { textChangedSince } from "./text-log.ts";
 import { indexFileState } from "./index-file-io.ts";
 import { readVarints } from "./term-stats.ts";
 
@@ -37,7 +38,7 @@ export async function buildTextIndex(db: Database): Promise<{ index: TextIndex; 
   db.run("CREATE VIRTUAL TABLE IF NOT EXISTS temp.text_index_instances USING fts5vocab(main, memories_fts, instance)");
   db.run("BEGIN");
   try {
-    const head = textLogHead(db);
+    const head = logHead(db, "text_log");
     // In the same snapshot: a purge after it moves `erase`, and a file written from this build is withdrawn.
     const state = indexFileState(db);
     const max = (db.query("SELECT max(id) AS n FROM memories_fts_docsize").get() as { n: number | null }).n ?? 0;
@@ -65,14 +66,14 @@ export async function buildTextIndex(db: Database): Promise<{ index: TextIndex; 
  * (the log was pruned past it, or more changed than `limit`): then the caller builds again.
  */
 export function catchUp(db: Database, index: TextIndex, limit: number): boolean {
-  const changes = textChangedSince(db, index.logHead);
+  const changes = textChangedSince(db, index.log);
   if (!changes) return false;
   if (changes.seqs.length === 0) return true;
   const seqs = [...new Set(changes.seqs)];
   if (index.changed + seqs.length > limit) return false;
   const docs = docTerms(db, seqs);
   for (const seq of seqs) index.replace(seq, docs.get(seq) ?? null);
-  index.logHead = changes.head;
+  index.log = changes.head;
   return true;
 }
 

@@ -15,6 +15,7 @@
  * terms read the same way from a scratch FTS5 table with the same tokenizer (text-index-source.ts).
  */
 import type { IndexTotals } from "./term-stats.ts";
+import type { LogMark } from "./log-mark.ts";
 
 /** bm25() column weights (content, tags), shared with fts.ts's SQL so both rank alike. */
 export const BM25_WEIGHTS = [1.0, 2.0] as const;
@@ -115,9 +116,9 @@ export class TextIndexBuilder {
   }
 
   /** The index, given the build's document sizes (tokens, all columns, by seq) and log position. */
-  finish(sizes: Uint32Array, logHead: number): TextIndex {
+  finish(sizes: Uint32Array, log: LogMark): TextIndex {
     this.#endTerm();
-    return new TextIndex(this.#terms.done(), this.#termEnds.done(), this.#lists.done(), this.#listEnds.done(), this.#counts.done(), sizes, logHead);
+    return new TextIndex(this.#terms.done(), this.#termEnds.done(), this.#lists.done(), this.#listEnds.done(), this.#counts.done(), sizes, log);
   }
 
   #endDoc(): void {
@@ -165,7 +166,7 @@ export interface TextIndexParts {
   listEnds: Uint32Array;
   counts: Uint32Array;
   sizes: Uint32Array;
-  logHead: number;
+  log: LogMark;
 }
 
 export class TextIndex {
@@ -191,8 +192,8 @@ export class TextIndex {
     private readonly counts: Uint32Array,
     /** Tokens per document (all columns), by seq, as built. */
     private readonly sizes: Uint32Array,
-    /** The text_log id the index reflects (with its overlay). */
-    public logHead: number,
+    /** The text_log entry the index reflects (with its overlay). */
+    public log: LogMark,
     /** Set when the arrays above are filled from a file as needed. */
     private readonly lazy: LazyParts | null = null,
   ) {}
@@ -205,13 +206,13 @@ export class TextIndex {
   /** The lists as built, for a file; null once anything changed (the overlay is not written) or when read from one. */
   parts(): TextIndexParts | null {
     if (this.#masked.size > 0 || !(this.lists instanceof Uint8Array) || this.lazy) return null;
-    const { termBytes, termEnds, lists, listEnds, counts, sizes, logHead } = this;
-    return { termBytes, termEnds, lists, listEnds, counts, sizes, logHead };
+    const { termBytes, termEnds, lists, listEnds, counts, sizes, log } = this;
+    return { termBytes, termEnds, lists, listEnds, counts, sizes, log };
   }
 
   /**
    * Replaces what the index holds of `seq`: its current terms and size, or null when it is no longer indexed.
-   * `logHead` is set by the caller once a whole batch of the log is applied.
+   * `log` is set by the caller once a whole batch of the log is applied.
    */
   replace(seq: number, doc: { size: number; terms: DocTerms } | null): void {
     this.#masked.add(seq);

@@ -7,6 +7,7 @@
  * pruned away builds again.
  */
 import type { Database } from "bun:sqlite";
+import type { LogMark } from "./log-mark.ts";
 
 /** Entries kept behind the newest. */
 export const KEPT = 65_536;
@@ -32,21 +33,21 @@ export const TEXT_LOG_SCHEMA = `
   END;
 `;
 
-/** The log's newest id (0 when nothing was ever logged). */
-export function textLogHead(db: Database): number {
-  const row = db.query("SELECT seq FROM sqlite_sequence WHERE name = 'text_log'").get() as { seq: number } | null;
-  return row?.seq ?? 0;
-}
-
 /**
  * The seqs logged after `after`, oldest first, and the log's head; null when entries after `after` were pruned
- * (ids are consecutive: AUTOINCREMENT never reuses one, and a rolled-back id is never seen committed), or when
- * the log has not reached `after` (the database was replaced by an older copy of itself).
+ * (ids are consecutive: AUTOINCREMENT never reuses one, and a rolled-back id is never seen committed), when
+ * the log has not reached `after`, or when the entry at `after` is not the one its reader saw (log-mark.ts:
+ * the database was replaced by an older copy of itself, then written to).
  */
-export function textChangedSince(db: Database, after: number): { head: number; seqs: number[] } | null {
-  const rows = db.query("SELECT id, memory_seq FROM text_log WHERE id > ? ORDER BY id").values(after) as Array<[number, number]>;
-  const head = rows.length > 0 ? rows[rows.length - 1]![0] : textLogHead(db);
-  if (head < after) return null;
-  if (head > after && (rows.length === 0 || rows[0]![0] !== after + 1)) return null;
-  return { head, seqs: rows.map((r) => r[1]) };
+export function textChangedSince(db: Database, after: LogMark): { head: LogMark; seqs: number[] } | null {
+  const rows = db.query("SELECT id, memory_seq, stamp FROM text_log WHERE id >= ? ORDER BY id").values(after.id) as Array<[number, number, number]>;
+  let from = 0;
+  if (after.id > 0) {
+    if (rows[0]?.[0] !== after.id || rows[0][2] !== after.stamp) return null;
+    from = 1;
+  }
+  if (rows.length > from && rows[from]![0] !== after.id + 1) return null;
+  const last = rows[rows.length - 1];
+  const head = last && rows.length > from ? { id: last[0], stamp: last[2] } : after;
+  return { head, seqs: rows.slice(from).map((r) => r[1]) };
 }

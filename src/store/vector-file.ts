@@ -3,7 +3,7 @@
  * process opens instead of reading every vector row (the small arrays at once, the int8 rows of the lists a
  * search needs on demand). It holds only seqs and vectors (int8 +
  * scale, as in the database), grouped in IVF lists, never content. Header: magic, version, dims, counts,
- * the database's epoch and the change-log position it reflects, the model's hash, a CRC of the header and
+ * the database's epoch and the change-log entry it reflects (id and stamp: log-mark.ts), the model's hash, a CRC of the header and
  * the small arrays, and one CRC per list (checked when a search first reads that list). A file that is
  * short, foreign (other database, model or width) or fails a CRC is ignored and rebuilt, never trusted.
  * Written whole to a temp file, then renamed under the database's write lock (see publishIndex), so readers
@@ -13,7 +13,7 @@ import { closeSync, fstatSync, fsyncSync, openSync, readdirSync, renameSync, rmS
 import { basename, dirname, join } from "node:path";
 import { closeWhenCollected, readFullyAt, sections } from "./index-file-io.ts";
 
-export const INDEX_VERSION = 1;
+export const INDEX_VERSION = 2;
 const MAGIC = "CAIRNVX1";
 const HEADER = 64;
 
@@ -23,6 +23,8 @@ export interface IndexParts {
   epoch: number;
   /** The vector_log id the file reflects: changes after it are read from the database. */
   logPos: number;
+  /** That entry's stamp (log-mark.ts): the file is caught up only while the entry still holds it. */
+  logStamp: number;
   /** Per row (in list order): the memory's seq and the int8 vector's scale. */
   seqs: Uint32Array;
   scales: Float32Array;
@@ -80,6 +82,7 @@ export function encodeIndex(model: string, p: IndexParts): Uint8Array {
   view.setUint32(20, nlist, true);
   view.setFloat64(24, p.epoch, true);
   view.setFloat64(32, p.logPos, true);
+  view.setFloat64(56, p.logStamp, true);
   view.setUint32(40, modelHash(model), true);
   view.setUint32(48, meta, true);
   const put = sections(bytes, HEADER);
@@ -193,6 +196,7 @@ function parseIndex(fd: number, model: string, dims: number, epoch: number): Ind
     dims,
     epoch,
     logPos: view.getFloat64(32, true),
+    logStamp: view.getFloat64(56, true),
     seqs,
     scales,
     offsets,

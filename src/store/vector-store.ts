@@ -37,7 +37,9 @@ export interface VectorLogState {
   epoch: number;
   /** The last log id written (0 when none). */
   head: number;
-  /** Log ids up to this one were deleted: a file older than it cannot catch up. */
+  /** Entry `head`'s stamp (log-mark.ts; 0 when there is none). */
+  stamp: number;
+  /** Log ids before this one were deleted (the entry at it is kept, for its stamp): a file older than it cannot catch up. */
   pruned: number;
   /** Counts purges: bytes read before it moved may hold a purged memory's vector. */
   erase: number;
@@ -77,8 +79,11 @@ export interface VectorStore {
   readRows(model: string, dims: number, rowids: readonly number[]): StoredVector[];
   /** The change log's state (one small read). */
   logState(): VectorLogState;
-  /** The distinct memory seqs whose vectors were written or deleted after log id `after`; null past `limit`. */
-  changedSince(after: number, limit: number): number[] | null;
+  /**
+   * The distinct memory seqs whose vectors were written or deleted after log id `after`; null past `limit`, or
+   * when entry `after` no longer holds `stamp` (another history: log-mark.ts).
+   */
+  changedSince(after: number, stamp: number, limit: number): number[] | null;
   /** The current vectors of `model` (`dims` wide) of those memories that have one. */
   readSeqs(model: string, dims: number, seqs: readonly number[]): StoredVector[];
   /** The vectors of `model` (`dims` wide) of those memories among `ids` (public ids) that have one, by id. */
@@ -88,7 +93,7 @@ export interface VectorStore {
   /**
    * Runs `publish` (a rename) inside a write transaction if no purge happened since `erase` was read and no
    * file newer than log id `prune` was published meanwhile, then
-   * drops log entries up to `prune`; returns whether it ran. A purge either committed before (then the
+   * drops the log entries before `prune` (entry `prune` stays: a reader checks its stamp); returns whether it ran. A purge either committed before (then the
    * bytes may hold its vector: not published) or waits for this and removes the file after.
    */
   publishIndex(erase: number, prune: number, publish: () => void): boolean;

@@ -6,6 +6,7 @@ import { writeTransaction } from "./db.ts";
 import type { LiveDatabase } from "./live-db.ts";
 import { filterToSql, rowsBySeq } from "./filter-sql.ts";
 import { indexFileState } from "./index-file-io.ts";
+import { logHead, stillLogged } from "./log-mark.ts";
 import { decodeContent, rowToMemory } from "./rows.ts";
 import { packedBytes, packVector, unpackVector } from "./vector-codec.ts";
 import type { PackedSnapshot, PendingCursor, PendingText, StoredVector, VectorKey, VectorLogState, VectorStore } from "./vector-store.ts";
@@ -151,12 +152,12 @@ export class SqliteVectors implements VectorStore {
   }
 
   logState(): VectorLogState {
-    // sqlite_sequence holds AUTOINCREMENT's high-water mark: ids deleted by pruning are never reused.
-    const seq = this.#db.query("SELECT seq FROM sqlite_sequence WHERE name = 'vector_log'").get() as { seq: number } | null;
-    return { ...indexFileState(this.#db), head: seq?.seq ?? 0 };
+    const head = logHead(this.#db, "vector_log");
+    return { ...indexFileState(this.#db), head: head.id, stamp: head.stamp };
   }
 
-  changedSince(after: number, limit: number): number[] | null {
+  changedSince(after: number, stamp: number, limit: number): number[] | null {
+    if (!stillLogged(this.#db, "vector_log", { id: after, stamp })) return null;
     const rows = this.#db.query("SELECT DISTINCT memory_seq FROM vector_log WHERE id > ? LIMIT ?").values(after, limit + 1) as number[][];
     return rows.length > limit ? null : rows.map((r) => r[0]!);
   }
@@ -217,7 +218,7 @@ export class SqliteVectors implements VectorStore {
       if (state.erase !== erase || state.pruned > prune) return false;
       publish();
       if (prune > 0) {
-        this.#db.query("DELETE FROM vector_log WHERE id <= ?").run(prune);
+        this.#db.query("DELETE FROM vector_log WHERE id < ?").run(prune);
         this.#db.query("UPDATE vector_index_state SET value = max(value, ?) WHERE key = 'pruned'").run(prune);
       }
       return true;

@@ -9,6 +9,7 @@ import { migrate, MIGRATIONS, SCHEMA_VERSION, schemaVersion } from "../../src/st
 import { SqliteStore } from "../../src/store/sqlite-store.ts";
 import { entryHash } from "../../src/store/audit-chain.ts";
 import { KEPT, PRUNE_EVERY } from "../../src/store/text-log.ts";
+import { logHead } from "../../src/store/log-mark.ts";
 
 const dirs: string[] = [];
 function tempDb(): string {
@@ -67,6 +68,7 @@ const FIXTURES: Record<number, (db: Database) => void> = {
   },
   10: (db) => FIXTURES[9]!(db),
   11: (db) => FIXTURES[10]!(db),
+  12: (db) => FIXTURES[11]!(db),
 };
 
 describe("migrations", () => {
@@ -249,6 +251,31 @@ describe("migrations", () => {
     expect(logged()).toEqual([sa, sb, sa, sb, 7]);
     for (let i = 0; i < 3; i++) db.run("INSERT INTO text_log (memory_seq) VALUES (8)"); // the last has id KEPT + PRUNE_EVERY
     expect(logged()).toEqual([7, 8, 8, 8]);
+    engine.close();
+  });
+
+  test("version 12 stamps every change-log entry, those logged before it and every one after, each anew", () => {
+    const path = fixtureDb(11, (raw) => {
+      raw.run("INSERT INTO memories (id, content, type, created_at, updated_at, priority, content_hash, canonical_hash) VALUES ('m2', 'second', 'note', 1, 1, 3, 'h2', 'c2')");
+      raw.run("INSERT INTO vectors (memory_seq, model, dims, vector, created_at) VALUES (2, 'use-lite', 2, x'7f000402013c', 5)");
+    });
+    const store = new SqliteStore(path);
+    const db = store.database;
+    const stamps = (log: string) => (db.query(`SELECT stamp FROM ${log} ORDER BY id`).values() as number[][]).map((r) => r[0]!);
+    // The fixture's two memories and two vectors, logged at version 11.
+    expect(stamps("text_log").length).toBe(2);
+    expect(stamps("vector_log").length).toBe(2);
+    const engine = new Engine({ store, project: "/p" });
+    const a = engine.remember({ content: "a note about stamps" }).id;
+    engine.update(a, { content: "a note about log stamps" });
+    db.run("DELETE FROM vectors WHERE memory_seq = 2");
+    for (const log of ["text_log", "vector_log"]) {
+      const all = stamps(log);
+      expect(all.length).toBe(log === "text_log" ? 4 : 3);
+      expect(all.every((s) => Number.isSafeInteger(s) && s !== 0)).toBe(true);
+      expect(new Set(all).size).toBe(all.length);
+    }
+    expect(logHead(db, "text_log")).toEqual({ id: 4, stamp: stamps("text_log")[3]! });
     engine.close();
   });
 

@@ -6,7 +6,7 @@
  * removes it.
  */
 import { afterEach, describe, expect, spyOn, test } from "bun:test";
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Database } from "bun:sqlite";
@@ -18,6 +18,7 @@ import type { TextIndex } from "../../src/store/text-index.ts";
 import { buildTextIndex, catchUp } from "../../src/store/text-index-source.ts";
 import { closeTextIndexFile, keywordIndexPath, openTextIndexFile, publishTextIndex } from "../../src/store/text-index-file.ts";
 import { indexFileState } from "../../src/store/index-file-io.ts";
+import { logHead } from "../../src/store/log-mark.ts";
 import { keywordFileState, refreshKeywordFile } from "../../src/store/keyword-file-state.ts";
 import { indexRanker, indexStats } from "../../src/store/text-index-rank.ts";
 import { termStats } from "../../src/store/term-stats.ts";
@@ -160,7 +161,7 @@ describe("TextIndex", () => {
     expect(catchUp(reader, await built(path), 100)).toBe(true);
     // An index ahead of the log (the database replaced by an older copy of itself) is not caught up either.
     const ahead = await built(path);
-    ahead.logHead += 5;
+    ahead.log = { ...ahead.log, id: ahead.log.id + 5 };
     expect(catchUp(reader, ahead, 100)).toBe(false);
   });
 });
@@ -179,6 +180,7 @@ describe("keyword index file", () => {
   }
   const fileOf = (path: string) => keywordIndexPath(path)!;
   const epochOf = (db: Database) => indexFileState(db).epoch;
+  const textLogHeadOf = (db: Database) => logHead(db, "text_log").id;
 
   test("a file, read term by term or whole, ranks every match exactly as FTS5 does, before and after catching up", async () => {
     const { reader, path, engine, ids } = setup();
@@ -303,6 +305,47 @@ describe("keyword index file", () => {
     store.recode(codec, newRecord);
     expect(publishTextIndex(conn, path, index, state)).toBe(false);
     expect(existsSync(fileOf(path))).toBe(false);
+  });
+
+  test("a database replaced by an older copy of itself, then written to: the file is not caught up past writes it never saw", async () => {
+    const { store, path } = setup(200);
+    store.database.run("PRAGMA wal_checkpoint(TRUNCATE)");
+    store.close();
+    const copy = `${path}.copy`;
+    copyFileSync(path, copy);
+    // The lost history: three notes, then the file written with them.
+    const later = new SqliteStore(path);
+    const laterEngine = new Engine({ store: later, project: "/work/app", actor: "test", now: () => T0 });
+    for (let i = 0; i < 3; i++) laterEngine.remember({ content: `zebra crossing ${i}` });
+    await published(path);
+    later.close();
+    // The older copy comes back and gets as many writes: the log reaches the file's id again, under other stamps.
+    for (const f of [path, `${path}-wal`, `${path}-shm`]) rmSync(f, { force: true });
+    copyFileSync(copy, path);
+    const back = new SqliteStore(path);
+    closers.push(back);
+    const backEngine = new Engine({ store: back, project: "/work/app", actor: "test", now: () => T0 });
+    for (let i = 0; i < 3; i++) backEngine.remember({ content: `yak shaving ${i}` });
+    const reader = openReader(path);
+    closers.push(reader);
+    const index = openTextIndexFile(fileOf(path), epochOf(reader))!;
+    expect(index).not.toBeNull();
+    expect(textLogHeadOf(reader)).toEqual(index.log.id);
+    expect(reader.transaction(() => catchUp(reader, index, 100)).deferred()).toBe(false);
+    expect(keywordFileState(back)?.kind).toBe("stale");
+    backEngine.remember({ content: "one more yak note" });
+    expect(textLogHeadOf(reader)).toEqual(index.log.id + 1);
+    expect(keywordFileState(back)?.kind).toBe("stale");
+    // A one-shot search consulting the file answers as FTS5 does: no zebra, every yak.
+    const oneShot = new SqliteStore(path, { keywordFileFrom: 0 });
+    closers.push(oneShot);
+    const filter = { scope: { projects: null, includeGlobal: true } };
+    const found = (q: string) => oneShot.searchText(buildKeywordQuery(q).match!, filter, T0, 10).map((h) => h.memory.content).sort();
+    expect(found("zebra")).toEqual([]);
+    expect(found("yak")).toEqual(["one more yak note", "yak shaving 0", "yak shaving 1", "yak shaving 2"]);
+    // Written again, it is this history's.
+    expect(await refreshKeywordFile(back, 0, 1)).toBe(true);
+    expect(keywordFileState(back)).toEqual({ path: fileOf(path), kind: "fresh", behind: 0 });
   });
 
   test("the background worker's refresh writes the file for a large enough store when missing, damaged or far behind", async () => {

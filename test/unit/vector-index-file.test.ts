@@ -4,7 +4,7 @@
  * lists close to exact search on a generated store (fixed seed).
  */
 import { afterEach, expect, test } from "bun:test";
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Engine } from "../../src/engine/engine.ts";
@@ -204,6 +204,44 @@ test("a stale file is caught up exactly after another connection adds, re-embeds
   expect(indexStatus(dir, store.vectors, "fake", 64).state).toBe("fresh");
   other.close();
   store.close();
+});
+
+test("a database replaced by an older copy of itself, then written to: the file is not caught up past writes it never saw", async () => {
+  const dir = tempDir();
+  const { store } = await seeded(dir, 120);
+  const file = join(dir, "cairn.db");
+  store.database.run("PRAGMA wal_checkpoint(TRUNCATE)");
+  store.close();
+  copyFileSync(file, `${file}.copy`);
+  /** Stores and embeds `texts` as new memories of the store at `file`. */
+  const add = async (s: SqliteStore, texts: string[]) => {
+    const engine = new Engine({ store: s, project: "/p" });
+    for (const t of texts) engine.remember({ content: t });
+    const pending = s.vectors.pending("fake", 100).rows;
+    const vs = await embedder.embed(pending.map((p) => p.content), "document");
+    s.vectors.put("fake", 64, pending.map((p, i) => ({ seq: p.seq, contentHash: p.contentHash, vector: vs[i]! })), Date.now());
+  };
+  // The lost history: three memories, embedded, then the file written with them.
+  const lost = new SqliteStore(file);
+  await add(lost, ["zebra zebra crossing", "zebra stripes", "zebra herd"]);
+  await writeIndex(dir, lost.vectors, "fake", 64);
+  const fileHead = lost.vectors.logState().head;
+  lost.close();
+  // The older copy comes back and gets as many writes: the log reaches the file's id again, under other stamps.
+  for (const f of [file, `${file}-wal`, `${file}-shm`]) rmSync(f, { force: true });
+  copyFileSync(`${file}.copy`, file);
+  const back = new SqliteStore(file);
+  await add(back, ["cache deploy one", "token branch two", "merge build three"]);
+  expect(back.vectors.logState().head).toBe(fileHead);
+  const q = await query("zebra stripes herd");
+  expect(mapped(dir, back)).toBeNull();
+  expect(indexStatus(dir, back.vectors, "fake", 64).state).toBe("stale");
+  await add(back, ["pool lock four"]);
+  expect(mapped(dir, back)).toBeNull();
+  // Rebuilt, the file is this history's.
+  expect(await refreshIndex(dir, back.vectors, "fake", 64)).toBe(true);
+  expect(top(mapped(dir, back)!, q, 10)).toEqual(exact(back, q, 10));
+  back.close();
 });
 
 test("a damaged, truncated or foreign file is never used; the channel answers from the database and it is rebuilt", async () => {
