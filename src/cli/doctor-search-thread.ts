@@ -52,7 +52,9 @@ export async function keywordIndexCheck(store: SqliteStore, repair: boolean): Pr
       return { name, level: "info", detail: `${path}: checksums ok, but the change log moved past it: keyword search ranks through FTS5 until ${later}` };
     case "absent":
       return { name, level: "info", detail: `no file yet: one-shot keyword searches rank through FTS5 until ${later}` };
+    case "outdated":
+      return { name, level: "info", detail: `${path} was written by a cairn with another file format: keyword search ranks through FTS5 until ${later}` };
     default:
-      return { name, level: "warn", detail: `${path} is damaged, of another version or from another database: it is ignored; ${later}` };
+      return { name, level: "warn", detail: `${path} is damaged or from another database: it is ignored; ${later}` };
   }
 }

@@ -15,7 +15,8 @@ export const STALE_AFTER = 2000;
 
 export interface IndexStatus {
   path: string;
-  state: "fresh" | "stale" | "absent" | "damaged" | "foreign";
+  /** outdated: written by a cairn whose file format differs. */
+  state: "fresh" | "stale" | "absent" | "damaged" | "foreign" | "outdated";
   /** Vectors in the file. */
   count: number;
   lists: number;

@@ -9,17 +9,18 @@ import { openReader } from "./db.ts";
 import { MANY_MATCHES } from "./fts.ts";
 import type { SqliteStore } from "./sqlite-store.ts";
 import { indexTotals } from "./term-stats.ts";
-import { closeTextIndexFile, keywordIndexPath, openTextIndexFile, publishTextIndex } from "./text-index-file.ts";
+import { closeTextIndexFile, keywordIndexPath, openTextIndexFile, otherVersion, publishTextIndex } from "./text-index-file.ts";
 import { indexFileState } from "./index-file-io.ts";
 import { buildTextIndex } from "./text-index-source.ts";
 import { textChangedSince } from "./text-log.ts";
 
 /**
- * fresh: usable, `behind` memories changed since; stale: the log moved past it; damaged: short, failing a
- * check, of another version or of another database. Null for a store that has no file by design (encrypted,
+ * fresh: usable, `behind` memories changed since; stale: the log moved past it (or it belongs to an older copy
+ * of the database: log-mark.ts); outdated: of another format version; damaged: short, failing a check or of
+ * another database. Null for a store that has no file by design (encrypted,
  * in memory).
  */
-export type KeywordFileState = { path: string; kind: "fresh" | "stale" | "absent" | "damaged"; behind?: number };
+export type KeywordFileState = { path: string; kind: "fresh" | "stale" | "absent" | "damaged" | "outdated"; behind?: number };
 
 /** With `whole`, every block's checksum is checked (the whole file read); else only the header's (a damaged block is found when read). */
 export function keywordFileState(store: SqliteStore, whole = true): KeywordFileState | null {
@@ -28,7 +29,7 @@ export function keywordFileState(store: SqliteStore, whole = true): KeywordFileS
   if (!existsSync(path)) return { path, kind: "absent" };
   const db = store.database;
   const index = openTextIndexFile(path, indexFileState(db).epoch, { whole });
-  if (!index) return { path, kind: "damaged" };
+  if (!index) return { path, kind: otherVersion(path) ? "outdated" : "damaged" };
   if (!whole) closeTextIndexFile(index);
   const changes = textChangedSince(db, index.log);
   return changes ? { path, kind: "fresh", behind: new Set(changes.seqs).size } : { path, kind: "stale" };

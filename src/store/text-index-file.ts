@@ -249,6 +249,23 @@ export function publishTextIndex(db: Database, dbPath: string, index: TextIndex,
   }
 }
 
+/** Whether the file at `path` is a keyword index file of another format version (an earlier cairn's). */
+export function otherVersion(path: string): boolean {
+  let fd: number;
+  try {
+    fd = openSync(path, "r");
+  } catch {
+    return false;
+  }
+  try {
+    const header = new Uint8Array(12);
+    if (readSync(fd, header, 0, 12, 0) !== 12 || new TextDecoder().decode(header.subarray(0, 8)) !== MAGIC) return false;
+    return new DataView(header.buffer).getUint32(8, true) !== VERSION;
+  } finally {
+    closeSync(fd);
+  }
+}
+
 /** Whether the file at `path` has the header (magic, version, epoch, log position, sizes, CRC) and length of `bytes`. */
 function sameFile(path: string, bytes: Uint8Array): boolean {
   let fd: number;

@@ -109,7 +109,7 @@ function headerCrc(bytes: Uint8Array, meta: number): number {
 }
 
 /** Why a file cannot be used, or the parsed file. */
-export type IndexRead = { ok: true; file: IndexFile } | { ok: false; reason: "absent" | "damaged" | "foreign" };
+export type IndexRead = { ok: true; file: IndexFile } | { ok: false; reason: "absent" | "damaged" | "foreign" | "outdated" };
 
 
 /** Opens and checks the file at `path` for `model`/`dims` of the database with `epoch`. */
@@ -132,7 +132,8 @@ function parseIndex(fd: number, model: string, dims: number, epoch: number): Ind
   const header = new Uint8Array(HEADER);
   readAt(header, 0);
   const view = new DataView(header.buffer);
-  if (new TextDecoder().decode(header.subarray(0, 8)) !== MAGIC || view.getUint32(8, true) !== INDEX_VERSION) return { ok: false, reason: "damaged" };
+  if (new TextDecoder().decode(header.subarray(0, 8)) !== MAGIC) return { ok: false, reason: "damaged" };
+  if (view.getUint32(8, true) !== INDEX_VERSION) return { ok: false, reason: "outdated" };
   const count = view.getUint32(16, true);
   const nlist = view.getUint32(20, true);
   const meta = view.getUint32(48, true);

@@ -1,6 +1,6 @@
 /** @module Pure helpers: time parsing, token budgets, rank fusion, canonical form, paths, project detection, config. */
-import { describe, expect, test } from "bun:test";
-import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { afterAll, describe, expect, test } from "bun:test";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { canonicalize, normalizeTags } from "../../src/capture/normalize.ts";
@@ -101,6 +101,7 @@ describe("paths", () => {
 
 describe("project detection", () => {
   const root = mkdtempSync(join(tmpdir(), "cairn-proj-"));
+  afterAll(() => rmSync(root, { recursive: true, force: true }));
   mkdirSync(join(root, "repo", ".git"), { recursive: true });
   mkdirSync(join(root, "repo", "src", "deep"), { recursive: true });
   mkdirSync(join(root, "plain"), { recursive: true });
@@ -116,6 +117,7 @@ describe("project detection", () => {
 
 describe("config", () => {
   const dir = mkdtempSync(join(tmpdir(), "cairn-cfg-"));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
   const file = join(dir, "config.json");
   test("flags > env > file > defaults, with sources", () => {
     writeFileSync(file, JSON.stringify({ limit: 7, budget: 500 }));

@@ -360,6 +360,13 @@ describe("keyword index file", () => {
     expect(keywordFileState(store)?.behind).toBe(3);
     expect(await refreshKeywordFile(store, 2, 50)).toBe(true);
     expect(keywordFileState(store)?.behind).toBe(0);
+    // A file of another format version (an earlier cairn's) is outdated, and written again.
+    const bytes = new Uint8Array(readFileSync(fileOf(path)));
+    new DataView(bytes.buffer).setUint32(8, new DataView(bytes.buffer).getUint32(8, true) - 1, true);
+    writeFileSync(fileOf(path), bytes);
+    expect(keywordFileState(store)?.kind).toBe("outdated");
+    expect(await refreshKeywordFile(store, 2, 50)).toBe(true);
+    expect(keywordFileState(store)?.kind).toBe("fresh");
     writeFileSync(fileOf(path), "not an index");
     expect(keywordFileState(store)?.kind).toBe("damaged");
     expect(await refreshKeywordFile(store, 2, 50)).toBe(true);

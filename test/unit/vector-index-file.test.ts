@@ -280,6 +280,12 @@ test("a damaged, truncated or foreign file is never used; the channel answers fr
   damage(readFileSync(indexPath(otherDir, "fake", 64)));
   expect(mapped(dir, store)).toBeNull();
   expect(indexStatus(dir, store.vectors, "fake", 64).state).toBe("foreign");
+  // A file of another format version (an earlier cairn's) is outdated: not used either.
+  const older = Buffer.from(good);
+  older.writeUInt32LE(older.readUInt32LE(8) - 1, 8);
+  damage(older);
+  expect(mapped(dir, store)).toBeNull();
+  expect(indexStatus(dir, store.vectors, "fake", 64).state).toBe("outdated");
   // A writer killed before its rename left a temp file: the next writer removes it.
   const dead = Bun.spawnSync(["true"]).pid;
   writeFileSync(`${path}.tmp-${dead}-abcdef`, "partial");
