@@ -109,6 +109,9 @@ export function changeSignals(p: StatementParts, n: StatementParts, prev: string
   };
 }
 
+/** The reason of a conflict found by a negation one statement has and the other lacks in a shared frame. */
+export const SAYS_OPPOSITE = "says the opposite";
+
 /** How `next` relates to `prev` when it is not a near-copy: an update, a conflict, or nothing to act on. */
 export function changeOf(prev: string, next: string): Comparison {
   const [p, n] = [statementParts(prev), statementParts(next)];
@@ -130,7 +133,7 @@ export function changeOf(prev: string, next: string): Comparison {
   if (said.version) return { relation: "update", reason: "gives it another version", confident: false };
   if (s.slot) return looseOr(p.stems.size, s.shared, { relation: "update", reason: "gives its subject another value", confident });
   if (framed && s.quantity) return looseOr(p.stems.size, s.shared, { relation: "conflict", reason: "states another value", confident });
-  if (framed && s.flip) return looseOr(p.stems.size, s.shared, { relation: "conflict", reason: "says the opposite", confident });
+  if (framed && s.flip) return looseOr(p.stems.size, s.shared, { relation: "conflict", reason: SAYS_OPPOSITE, confident });
   if (s.opposed) return { relation: "conflict", reason: "puts it in the opposite state", confident: false };
   if (framed && s.replaced) return looseOr(p.stems.size, s.shared, { relation: "conflict", reason: "names something else in its place", confident });
   return { relation: "none", reason: "related", confident: false };

@@ -20,6 +20,12 @@ export function isRelation(value: string): value is Relation {
   return (RELATIONS as readonly string[]).includes(value);
 }
 
+/**
+ * The metadata key of a link written on its own by `remember` for a possible conflict it reported and did not
+ * settle (a `contradicts` link from the later statement to the earlier one): a hint, not a fact.
+ */
+export const POSSIBLE_CHANGE = "possible";
+
 /** A directed, typed link from one memory to another. */
 export interface Edge {
   fromId: string;

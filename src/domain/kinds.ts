@@ -3,6 +3,14 @@
 export const MEMORY_TYPES = ["decision", "lesson", "error", "preference", "fact", "task", "checkpoint", "note", "reminder"] as const;
 export type MemoryType = (typeof MEMORY_TYPES)[number];
 
+/**
+ * The kinds that state how things are — a choice, a wish, a fact — so a later one can replace an earlier one.
+ * Lessons, errors and notes add to what came before instead.
+ */
+const STATE_KINDS: ReadonlySet<string> = new Set<MemoryType>(["decision", "preference", "fact"]);
+
+export const statesHowThingsAre = (m: { type: string }): boolean => STATE_KINDS.has(m.type);
+
 const DAY = 86_400_000;
 
 export interface KindDefaults {

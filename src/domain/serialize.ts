@@ -29,6 +29,8 @@ export interface LinkJson {
   relation: string;
   to: string;
   created_at: string;
+  /** A possible conflict remember kept, not a link anyone made (domain/edge.ts POSSIBLE_CHANGE). */
+  possible?: true;
 }
 
 export function memoryToJson(m: Memory): MemoryJson {

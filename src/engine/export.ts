@@ -1,6 +1,7 @@
 /** @module Export: every memory matching a filter, as records in the stable JSON shape `cairn import` reads back. */
+import { type Edge, POSSIBLE_CHANGE } from "../domain/edge.ts";
 import type { MemoryFilter } from "../domain/memory.ts";
-import { memoryToJson, type MemoryJson } from "../domain/serialize.ts";
+import { type LinkJson, memoryToJson, type MemoryJson } from "../domain/serialize.ts";
 import type { EngineContext } from "./context.ts";
 
 const EXPORT_PAGE = 1000;
@@ -14,8 +15,13 @@ export function* exportRecords(ctx: EngineContext, filter: MemoryFilter): Genera
       // Each link is written once, on the memory it starts from.
       const links = ctx.store.edges(m.id).filter((e) => e.fromId === m.id);
       const json = memoryToJson(m);
-      yield links.length === 0 ? json : { ...json, links: links.map((e) => ({ relation: e.relation, to: e.toId, created_at: new Date(e.createdAt).toISOString() })) };
+      yield links.length === 0 ? json : { ...json, links: links.map(linkToJson) };
     }
     if (page.length < EXPORT_PAGE) return;
   }
+}
+
+/** A link as export writes it; a possible conflict remember kept says so (import reads it back as one). */
+function linkToJson(e: Edge): LinkJson {
+  return { relation: e.relation, to: e.toId, created_at: new Date(e.createdAt).toISOString(), ...(e.metadata[POSSIBLE_CHANGE] === true ? { possible: true } : {}) };
 }

@@ -55,7 +55,7 @@ export const ImportLine = z.strictObject({
   last_accessed_at: time,
   links: z.optional(
     z
-      .array(z.strictObject({ relation: z.string(), to: z.string().check(z.minLength(1), z.maxLength(100)), created_at: time }))
+      .array(z.strictObject({ relation: z.string(), to: z.string().check(z.minLength(1), z.maxLength(100)), created_at: time, possible: z.optional(z.boolean()) }))
       .check(z.maxLength(MAX_IMPORT_LINKS)),
   ),
 });
@@ -66,6 +66,8 @@ export interface PendingLink {
   relation: Relation;
   to: string;
   createdAt: number | null;
+  /** A possible conflict remember kept (domain/edge.ts POSSIBLE_CHANGE), exported as such. */
+  possible: boolean;
 }
 
 /** One line of an import source: its text, or only its size when it is over {@link MAX_IMPORT_LINE_BYTES}. */
@@ -125,7 +127,7 @@ function linksOf(from: string, line: ImportLine, now: number): PendingLink[] {
   return (line.links ?? []).map((l, i) => {
     if (!isRelation(l.relation)) throw new Error(`field "links.${i}.relation": "${l.relation}" is not one of ${RELATIONS.join(", ")}`);
     const createdAt = l.created_at === undefined || l.created_at === null ? null : typeof l.created_at === "number" ? l.created_at : parseTime(l.created_at, now);
-    return { from, relation: l.relation, to: l.to, createdAt };
+    return { from, relation: l.relation, to: l.to, createdAt, possible: l.possible === true };
   });
 }
 

@@ -7,6 +7,8 @@ export interface NeighbourEdge {
   from: string;
   to: string;
   relation: Link["relation"];
+  /** A possible conflict remember noted and nobody settled. */
+  possible?: true;
 }
 
 export interface Neighbourhood {
@@ -26,7 +28,11 @@ export function neighbourhood(ctx: EngineContext, root: Memory, depth: number): 
     const next: string[] = [];
     for (const id of frontier) {
       for (const l of links(ctx, id)) {
-        const e = l.direction === "out" ? { from: id, to: l.id, relation: l.relation } : { from: l.id, to: id, relation: l.relation };
+        const e: NeighbourEdge = {
+          ...(l.direction === "out" ? { from: id, to: l.id } : { from: l.id, to: id }),
+          relation: l.relation,
+          ...(l.possible ? { possible: true } : {}),
+        };
         const key = `${e.from}>${e.to}>${e.relation}`;
         if (!known.has(key)) (known.add(key), edges.push(e));
         if (!nodes.has(l.id)) {
@@ -45,6 +51,6 @@ export function neighbourhoodJson(n: Neighbourhood): { root: string; nodes: Arra
   return {
     root: n.root.id,
     nodes: [...n.nodes.values()].map((m) => ({ id: m.id, type: m.type, status: m.status, project: m.project, content: m.content })),
-    edges: n.edges.map((e) => ({ from: e.from, to: e.to, relation: e.relation })),
+    edges: n.edges.map((e) => ({ from: e.from, to: e.to, relation: e.relation, ...(e.possible ? { possible: true as const } : {}) })),
   };
 }

@@ -18,6 +18,7 @@ import { TemporalChannel } from "../retrieve/temporal-channel.ts";
 import { type Hop, hopSources, liftByLinks, linksToFollow } from "../retrieve/graph-hops.ts";
 import { pastIn } from "../retrieve/asks-past.ts";
 import { analyzeQueryTime } from "../retrieve/query-time.ts";
+import { type FlaggedFirst, flaggedFirst, flaggers } from "../retrieve/flagged-first.ts";
 import { newerFirst } from "../retrieve/newer-first.ts";
 import { POOL, type SameSubject, sameSubjectNewerFirst } from "../retrieve/same-subject.ts";
 import type { EngineContext } from "./context.ts";
@@ -53,6 +54,9 @@ export interface RecallHit {
   newerThan?: string;
   /** Set when a link to a strong hit lifted this memory (lifts.graph): that hit and the relation. */
   linked?: Hop;
+  /** Set when remember flagged this later statement as a possible change of that earlier result, and it was
+   *  moved just ahead of it (flagged-first.ts). */
+  flaggedAgainst?: string;
 }
 
 export interface RecallResult {
@@ -178,7 +182,8 @@ export async function recall(ctx: EngineContext, input: RecallInput): Promise<Re
   const newer = newerFirst(current.hits, limit);
   const subject = namesTime ? { hits: newer, newerThan: new Map<string, string>() } : withSameSubject(channels, newer, input.query);
   const { hits: distinct, demoted } = demoteNearDuplicates(subject.hits, limit);
-  fused = distinct.slice(0, limit);
+  const flagged = namesTime ? { hits: distinct, flagged: new Map<string, string>() } : withFlagged(ctx, distinct, limit);
+  fused = flagged.hits.slice(0, limit);
   const declined = input.abstain === false ? null : abstention(ctx.store, input.query, fused.map((f) => f.memory));
   if (declined) fused = [];
   const shaped = fused.map((f) => ({ ...f, content: f.memory.content }));
@@ -193,6 +198,7 @@ export async function recall(ctx: EngineContext, input: RecallInput): Promise<Re
     ...(current.updates.has(k.memory.id) ? { updates: current.updates.get(k.memory.id)! } : {}),
     ...(subject.newerThan.has(k.memory.id) ? { newerThan: subject.newerThan.get(k.memory.id)! } : {}),
     ...(graph.hops.has(k.memory.id) ? { linked: graph.hops.get(k.memory.id)! } : {}),
+    ...(flagged.flagged.has(k.memory.id) ? { flaggedAgainst: flagged.flagged.get(k.memory.id)! } : {}),
   }));
   if (input.track !== false) ctx.store.touch(results.map((r) => r.memory.id), now);
   // A re-scoring channel with nothing to say about this query (no time in it) took no part in the answer.
@@ -208,6 +214,12 @@ function withSameSubject(channels: ReadonlyArray<{ channel: RetrievalChannel }>,
   const vectors = channels.find((c) => c.channel.vectorsOf)?.channel;
   if (!vectors) return { hits, newerThan: new Map() };
   return sameSubjectNewerFirst(hits, vectors.vectorsOf!(hits.slice(0, POOL).map((h) => h.memory.id)), query);
+}
+
+/** Later statements flagged on write as possible changes of an earlier result, just ahead of it (flagged-first.ts). */
+function withFlagged(ctx: EngineContext, hits: FusedHit[], limit: number): FlaggedFirst {
+  const top = hits.slice(0, limit).map((h) => h.memory.id);
+  return top.length === 0 ? { hits, flagged: new Map() } : flaggedFirst(hits, limit, flaggers(ctx.store.links(top)));
 }
 
 /**

@@ -1,5 +1,5 @@
 /** @module Typed links between memories: relate two memories, and read a memory's links back. */
-import { type Edge, isRelation, RELATIONS, type Relation } from "../domain/edge.ts";
+import { type Edge, isRelation, POSSIBLE_CHANGE, RELATIONS, type Relation } from "../domain/edge.ts";
 import { cairnError } from "../errors.ts";
 import type { EngineContext } from "./context.ts";
 import { resolveId } from "./ids.ts";
@@ -20,6 +20,8 @@ export interface Link {
   /** "out": this memory → other; "in": other → this memory. */
   direction: "out" | "in";
   id: string;
+  /** A possible conflict remember noted and nobody settled (domain/edge.ts POSSIBLE_CHANGE): a hint, not a fact. */
+  possible?: true;
 }
 
 export function checkRelation(value: string): Relation {
@@ -76,9 +78,9 @@ export function relate(ctx: EngineContext, fromRef: string, toRef: string, relat
 
 /** The links of one memory, each seen from that memory's side. */
 export function links(ctx: EngineContext, id: string): Link[] {
-  return ctx.store.edges(id).map((e) =>
-    e.fromId === id
-      ? { relation: e.relation, direction: "out", id: e.toId }
-      : { relation: e.relation, direction: "in", id: e.fromId },
-  );
+  return ctx.store.edges(id).map((e): Link => ({
+    relation: e.relation,
+    ...(e.fromId === id ? { direction: "out", id: e.toId } : { direction: "in", id: e.fromId }),
+    ...(e.metadata[POSSIBLE_CHANGE] === true ? { possible: true } : {}),
+  }));
 }

@@ -7,8 +7,11 @@
  * returned as a possible conflict for the agent or user to settle (`relate … supersedes`, `update`,
  * `forget`). Measured on blind labelled pairs (bench/lifecycle.ts, DESIGN.md "Conflicts on write").
  */
+import { SAYS_OPPOSITE } from "../capture/change-rules.ts";
 import { compareStatements } from "../capture/compare.ts";
 import type { Memory, MemoryFilter } from "../domain/memory.ts";
+import { POSSIBLE_CHANGE } from "../domain/edge.ts";
+import { statesHowThingsAre } from "../domain/kinds.ts";
 import { isStanding } from "../domain/standing.ts";
 import { buildKeywordQuery } from "../retrieve/fts-query.ts";
 import type { EngineContext } from "./context.ts";
@@ -103,9 +106,32 @@ export function relatedOnWrite(ctx: EngineContext, candidate: Memory, now: numbe
     if (sure.length === 1 && c.sure) {
       supersede(ctx, candidate, c.memory, now, c.found.reason);
       out.superseded.push(c.found);
-    } else out.conflicts.push(c.found);
+    } else {
+      out.conflicts.push(c.found);
+      if (kept(c.memory, candidate, c.found.reason)) flagPossibleChange(ctx, candidate, c.memory, now, c.found.reason);
+    }
   }
   return out;
+}
+
+/** Whether a possible conflict of `candidate` with the earlier `memory` is kept as a link (see flagPossibleChange). */
+const kept = (memory: Memory, candidate: Memory, reason: string) =>
+  older(memory, candidate) && statesHowThingsAre(memory) && statesHowThingsAre(candidate) && reason !== SAYS_OPPOSITE;
+
+/**
+ * Keeps a possible conflict the agent may never settle: a `contradicts` link from the later statement to the
+ * earlier one, marked `possible` (and `auto`), with an audit entry. Recall puts the later one just ahead of
+ * the earlier (retrieve/flagged-first.ts), `cairn graph` shows the link, and `relate … supersedes`, `update`
+ * or `forget` settle it as before. Both stay active. Kept between decisions, preferences and facts (a lesson
+ * or an error adds to what came before, and recall moves only these). A conflict found only by a negation one has and the other
+ * lacks ("says the opposite") is reported, not kept: in whole stores it was the signal most often wrong (of the
+ * moves that pushed a right answer down on coding-e, coding-g and graph-d, 15 of 31; of those that put a
+ * current memory first on current a–f, 2 of 33).
+ */
+function flagPossibleChange(ctx: EngineContext, by: Memory, old: Memory, now: number, reason: string): void {
+  const metadata = { auto: true, [POSSIBLE_CHANGE]: true, reason };
+  if (!ctx.store.addEdge({ fromId: by.id, toId: old.id, relation: "contradicts", weight: 1, createdAt: now, metadata })) return;
+  ctx.store.appendAudit({ at: now, actor: ctx.actor, op: "link", memoryId: by.id, hashBefore: null, hashAfter: null, contentBefore: null, detail: { relation: "contradicts", to: old.id, auto: true, possible: true } });
 }
 
 /** The earlier statement is the one replaced: by the time it happened (event time), else by when it was written. */

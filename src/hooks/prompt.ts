@@ -3,6 +3,7 @@
  * and capture explicit statements in it ("from now on use pnpm", "the fix was …") as memories. What is
  * captured now is never injected back in the same turn: recall runs before the capture is written.
  */
+import { statesHowThingsAre } from "../domain/kinds.ts";
 import type { Memory } from "../domain/memory.ts";
 import { extractCaptures } from "../capture/extract.ts";
 import { redactedCut } from "../capture/redact-deep.ts";
@@ -83,11 +84,9 @@ function capture(ctx: HookContext, text: string): void {
   }
 }
 
-/** Kinds of memory that state how things are, and so can be changed by a later one of these kinds. */
-const RULES = new Set(["decision", "preference", "fact"]);
 
 /** A rule (decision, preference, fact) that a newer rule among `pool` changed. Errors and lessons stay: a fix does not retire them. */
 function changedBy(m: Memory, pool: readonly { memory: Memory }[]): boolean {
-  return RULES.has(m.type) && pool.some((n) => RULES.has(n.memory.type) && updates(n.memory, m));
+  return statesHowThingsAre(m) && pool.some((n) => statesHowThingsAre(n.memory) && updates(n.memory, m));
 }
 

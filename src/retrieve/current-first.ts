@@ -10,6 +10,7 @@
  * time: current above stale a/b/c 0.833/0.717/0.817 → 0.900/0.800/0.917, coding MRR unchanged or up.
  */
 import { changedOutright, type Outright, outrightOf } from "../capture/change-rules.ts";
+import { statesHowThingsAre } from "../domain/kinds.ts";
 import type { Memory } from "../domain/memory.ts";
 import type { FusedHit } from "./fusion.ts";
 import { moveAhead } from "./move-ahead.ts";
@@ -33,7 +34,6 @@ const MIN_SCORE_RATIO = 0.6;
  * one's subject less. Letting every write-time change move from 0.2 cost coding MRR a −5.4, d −5.1 points.
  */
 const MIN_STATED_RATIO = 0.2;
-const STATE_TYPES = new Set(["decision", "preference", "fact"]);
 const WORD = /[\p{L}\p{N}_]+/gu;
 
 export interface CurrentFirst {
@@ -65,7 +65,7 @@ function isUpdate(older: FusedHit, newer: FusedHit, wordsOf: (h: FusedHit) => Se
   if (newer.score >= MIN_SCORE_RATIO * older.score && states(newer.memory, older.memory, () => shareWords(wordsOf(newer), wordsOf(older)))) return true;
   if (!outright || newer.score < MIN_STATED_RATIO * older.score) return false;
   const [a, b] = [older.memory, newer.memory];
-  if (b.createdAt <= a.createdAt || b.project !== a.project || !STATE_TYPES.has(a.type) || !STATE_TYPES.has(b.type)) return false;
+  if (b.createdAt <= a.createdAt || b.project !== a.project || !statesHowThingsAre(a) || !statesHowThingsAre(b)) return false;
   return changedOutright(outright(older), outright(newer));
 }
 

@@ -18,6 +18,8 @@ export interface Explained {
   newerThan?: string;
   /** The strong hit whose link lifted this memory (lifts.graph). */
   linked?: Hop;
+  /** The earlier result remember flagged this later statement against as a possible change (see flagged-first.ts). */
+  flaggedAgainst?: string;
 }
 
 const round = (x: number) => Math.round(x * 10_000) / 10_000;
@@ -36,6 +38,7 @@ export function explainText(hit: Explained, short: (id: string) => string = (id)
   if (hit.linked) parts.push(`linked: ${hit.linked.outgoing ? `${short(hit.linked.from)} ${hit.linked.relation} this` : `this ${hit.linked.relation} ${short(hit.linked.from)}`}`);
   if (hit.updates) parts.push(`updates ${short(hit.updates)}, moved ahead of it`);
   if (hit.newerThan) parts.push(`later on the same subject as ${short(hit.newerThan)} (closer in meaning to it than either is to any other result), moved ahead of it`);
+  if (hit.flaggedAgainst) parts.push(`flagged on write as a possible change of ${short(hit.flaggedAgainst)} (a conflict nobody settled), moved ahead of it`);
   if (hit.duplicateOf) parts.push(`near-duplicate of ${short(hit.duplicateOf)}`);
   return parts.length > 0 ? parts.join(" · ") : "no channel scored it";
 }
@@ -52,6 +55,7 @@ export function explainJson(hit: Explained): Record<string, unknown> {
     lifts: Object.fromEntries(Object.entries(hit.lifts).map(([name, v]) => [name, round(v)])),
     ...(hit.updates ? { updates: hit.updates } : {}),
     ...(hit.newerThan ? { newer_than: hit.newerThan } : {}),
+    ...(hit.flaggedAgainst ? { flagged_against: hit.flaggedAgainst } : {}),
     ...(hit.duplicateOf ? { duplicate_of: hit.duplicateOf } : {}),
   };
 }

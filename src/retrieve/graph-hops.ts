@@ -37,7 +37,8 @@ export function hopSources(hits: readonly FusedHit[]): FusedHit[] {
 export function linksToFollow(sources: readonly FusedHit[], links: readonly Link[]): Link[] {
   const bySource = new Map<string, Link[]>();
   for (const l of links) {
-    if (l.other === l.id) continue;
+    // A possible conflict noted on write is a hint for the order of the two (flagged-first.ts), not a partner.
+    if (l.other === l.id || l.possible) continue;
     const of = bySource.get(l.id);
     if (of) of.push(l);
     else bySource.set(l.id, [l]);

@@ -10,6 +10,7 @@
  * coding MRR a 0.730 → 0.730, b 0.738 → 0.739, c 0.752 → 0.749; LoCoMo, multi-session, inject unchanged.
  * Each-other's-3-closest instead of the margin reached current-a 0.883 but cost coding MRR b −2.5, c −3.8.
  */
+import { statesHowThingsAre } from "../domain/kinds.ts";
 import type { FusedHit } from "./fusion.ts";
 import { moveAhead } from "./move-ahead.ts";
 import { queryTerms, type Term, tokens } from "./terms.ts";
@@ -24,8 +25,6 @@ const WITHIN = 3;
 /** The later one's score must be at least this share of the earlier one's. */
 const MIN_RATIO = 0.3;
 const DAY = 86_400_000;
-/** What a later statement replaces: a choice, a wish, a fact. Lessons and notes add up rather than replace. */
-const REPLACEABLE = new Set(["decision", "preference", "fact"]);
 
 export interface SameSubject {
   hits: FusedHit[];
@@ -56,7 +55,7 @@ export function sameSubjectNewerFirst(hits: readonly FusedHit[], vectors: Readon
 function sameSubjectLater(older: FusedHit, newer: FusedHit): boolean {
   const [o, n] = [older.memory, newer.memory];
   if (n.createdAt < o.createdAt + DAY || n.project !== o.project) return false;
-  return REPLACEABLE.has(n.type) && REPLACEABLE.has(o.type) && newer.score >= MIN_RATIO * older.score;
+  return statesHowThingsAre(n) && statesHowThingsAre(o) && newer.score >= MIN_RATIO * older.score;
 }
 
 /** Cosine between every two vectors (all of the model's width). */

@@ -1,6 +1,6 @@
 /** @module The `edges` table: typed links between memories, stored by row sequence and read back by id. */
 import type { Database } from "bun:sqlite";
-import type { Edge, Relation } from "../domain/edge.ts";
+import { type Edge, POSSIBLE_CHANGE, type Relation } from "../domain/edge.ts";
 
 interface EdgeRow {
   from_id: string;
@@ -49,6 +49,8 @@ export interface Link {
   relation: Relation;
   outgoing: boolean;
   createdAt: number;
+  /** Written by `remember` for a possible conflict it left unsettled (domain/edge.ts POSSIBLE_CHANGE). */
+  possible?: boolean;
 }
 
 /**
@@ -60,10 +62,10 @@ export function linksOf(db: Database, ids: readonly string[]): Link[] {
   const rows = db
     .query(
       `WITH src(seq, id) AS (SELECT seq, id FROM memories WHERE id IN (SELECT value FROM json_each(?1)))
-       SELECT s.id, o.id AS other, e.relation, 1 AS outgoing, e.created_at FROM src s JOIN edges e ON e.from_seq = s.seq JOIN memories o ON o.seq = e.to_seq
+       SELECT s.id, o.id AS other, e.relation, 1 AS outgoing, e.created_at, e.metadata ->> '$.${POSSIBLE_CHANGE}' AS possible FROM src s JOIN edges e ON e.from_seq = s.seq JOIN memories o ON o.seq = e.to_seq
        UNION ALL
-       SELECT s.id, o.id AS other, e.relation, 0 AS outgoing, e.created_at FROM src s JOIN edges e ON e.to_seq = s.seq JOIN memories o ON o.seq = e.from_seq`,
+       SELECT s.id, o.id AS other, e.relation, 0 AS outgoing, e.created_at, e.metadata ->> '$.${POSSIBLE_CHANGE}' AS possible FROM src s JOIN edges e ON e.to_seq = s.seq JOIN memories o ON o.seq = e.from_seq`,
     )
-    .all(JSON.stringify(ids)) as Array<{ id: string; other: string; relation: string; outgoing: number; created_at: number }>;
-  return rows.map((r) => ({ id: r.id, other: r.other, relation: r.relation as Relation, outgoing: r.outgoing === 1, createdAt: r.created_at }));
+    .all(JSON.stringify(ids)) as Array<{ id: string; other: string; relation: string; outgoing: number; created_at: number; possible: number | null }>;
+  return rows.map((r) => ({ id: r.id, other: r.other, relation: r.relation as Relation, outgoing: r.outgoing === 1, createdAt: r.created_at, possible: r.possible === 1 }));
 }

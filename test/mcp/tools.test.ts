@@ -209,7 +209,7 @@ describe("relate and timeline", () => {
   test("supersedes retires the old memory; links show on both sides; relating twice is harmless", async () => {
     h = await connect();
     const old = await h.ok("remember", { content: "We deploy with Heroku", type: "decision" });
-    // The link is always the caller's to make: remember only reports possible conflicts.
+    // A supersede is the caller's to make unless remember is sure; otherwise it reports (and keeps) possible conflicts.
     const neu = await h.ok("remember", { content: "Deploys go to Fly.io, see Heroku notes", type: "decision" });
     const linked = await h.ok("relate", { from: neu.id, to: old.id, relation: "supersedes" });
     expect(linked).toEqual({ from: neu.id, to: old.id, relation: "supersedes", status: "created", superseded: true });
@@ -238,7 +238,12 @@ describe("relate and timeline", () => {
     const other = await h.ok("remember", { content: "The API server listens on port 9090 in staging", type: "fact" });
     expect(other.conflicts).toEqual([{ id: port.id, content: "The API server listens on port 8080 in staging", reason: "states another value" }]);
     expect(other.superseded).toBeUndefined();
-    expect((await h.ok("get", { id: port.id })).memory.status).toBe("active");
+    // Both stay active; the possible conflict is kept as a link marked possible (recall: test/unit/flagged-first.test.ts).
+    const portGot = await h.ok("get", { id: port.id });
+    expect(portGot.memory.status).toBe("active");
+    expect(portGot.links).toEqual([{ relation: "contradicts", direction: "in", id: other.id, possible: true }]);
+    expect((await h.ok("get", { id: other.id })).links).toEqual([{ relation: "contradicts", direction: "out", id: port.id, possible: true }]);
+
   });
 
   test("relate rejects unknown relations and self links", async () => {

@@ -9,6 +9,7 @@ const VALUES: unknown[] = [
   "active", "archived", "gone", "a".repeat(100), "a".repeat(101),
   [{ relation: "fixes", to: "m1" }], [{ relation: "fixes", to: "" }], [{ relation: "fixes", to: "m1", extra: 1 }],
   [{ relation: 3, to: "m1" }], [{ relation: "fixes", to: "m1", created_at: "2024-01-01" }], [{ relation: "x", to: "m", created_at: {} }],
+  [{ relation: "contradicts", to: "m1", possible: true }], [{ relation: "contradicts", to: "m1", possible: "yes" }],
 ];
 const KEYS = [
   "content", "type", "tags", "project", "event_time", "metadata", "id", "created_at", "updated_at", "expires_at", "priority",

@@ -33,7 +33,8 @@ export default defineCommand({
           const other = e.from === id ? e.to : e.from;
           seen.add(other);
           const last = i === out.length - 1;
-          const arrow = e.from === id ? `${e.relation} →` : `← ${e.relation}`;
+          const relation = e.possible ? `${e.relation} (possibly: noted on write, not settled)` : e.relation;
+          const arrow = e.from === id ? `${relation} →` : `← ${relation}`;
           lines.push(`${prefix}${last ? "└─" : "├─"} ${arrow} ${line(nodes.get(other)!)}`);
           walk(other, `${prefix}${last ? "   " : "│  "}`, level + 1);
         });

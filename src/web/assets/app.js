@@ -58,6 +58,7 @@
       h("span", { class: "bar", style: `width:${Math.max(2, Math.round(Math.min(1, Math.abs(c.contribution)) * 60))}px` }), `${name} #${c.rank} +${c.contribution.toFixed(3)}`));
     for (const [name, v] of Object.entries(hit.lifts)) if (v) parts.push(h("span", {}, `${name} ${v > 0 ? "+" : ""}${v.toFixed(3)}`));
     if (hit.updates) parts.push(h("span", {}, "states a change to an older result"));
+    if (hit.flagged_against) parts.push(h("span", {}, "flagged on write as a possible change of an older result"));
     if (hit.duplicate_of) parts.push(h("span", {}, "near-duplicate of a better result"));
     return h("div", { class: "explain", "aria-label": "Why this result" }, h("strong", {}, `score ${hit.score.toFixed(3)}`), parts.length ? parts : "no channel scored it");
   }
