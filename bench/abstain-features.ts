@@ -15,11 +15,8 @@
  * searches overlaps that of the found paraphrase, temporal and multi searches (see DESIGN.md "Abstention
  * beyond names"), which is why no rule beyond names shipped.
  */
-import { existsSync, mkdtempSync, readFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { existsSync, readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
-import { openModelEmbedder } from "../src/cli/retrieval.ts";
 import type { MemoryFilter } from "../src/domain/memory.ts";
 import { Engine } from "../src/engine/engine.ts";
 import { abstention } from "../src/retrieve/abstain.ts";
@@ -30,6 +27,7 @@ import { KeywordChannel } from "../src/retrieve/keyword-channel.ts";
 import { coverage, idf, queryTerms, tokens } from "../src/retrieve/terms.ts";
 import { SqliteStore } from "../src/store/sqlite-store.ts";
 import { type BlindQuery, type BlindSet, replaySet } from "./coding.ts";
+import { openBenchEmbedder } from "./embedder.ts";
 
 interface Row {
   type: string;
@@ -74,7 +72,7 @@ async function features(file: string): Promise<Row[]> {
   if (existsSync(extra)) set.queries.push(...(JSON.parse(readFileSync(extra, "utf8")) as { queries: BlindQuery[] }).queries);
   let clock = 0;
   const store = new SqliteStore(":memory:");
-  const embedder = await openModelEmbedder(mkdtempSync(join(tmpdir(), "cairn-abstain-")), "use-lite");
+  const embedder = await openBenchEmbedder("cairn-abstain-");
   const dense = new DenseChannel({ store, open: async () => embedder });
   const keyword = new KeywordChannel(store);
   const engine = new Engine({ store, project: "bench", actor: "bench", channels: { dense }, now: () => clock });

@@ -14,11 +14,9 @@
  * `edges` (typed links an agent wrote, e.g. a fix `fixes` an error): they are stored after the memories, unless
  * `--no-edges` (the ablation of recall's graph hops).
  */
-import { existsSync, mkdtempSync, readFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { basename, join } from "node:path";
+import { existsSync, readFileSync } from "node:fs";
+import { basename } from "node:path";
 import { parseArgs } from "node:util";
-import { openModelEmbedder } from "../src/cli/retrieval.ts";
 import { embedPending } from "../src/retrieve/embed-pending.ts";
 import { Engine } from "../src/engine/engine.ts";
 import type { Embedder } from "../src/embed/port.ts";
@@ -26,6 +24,7 @@ import type { RecallMode, RetrievalChannel } from "../src/retrieve/channel.ts";
 import { DenseChannel } from "../src/retrieve/dense-channel.ts";
 import { SqliteStore } from "../src/store/sqlite-store.ts";
 import { Bm25Baseline } from "./bm25.ts";
+import { openBenchEmbedder } from "./embedder.ts";
 
 export interface BlindMemory {
   id: string;
@@ -99,7 +98,7 @@ export function replaySet(engine: Engine, set: BlindSet, setClock: (t: number) =
 async function runCairn(set: BlindSet, mode: RecallMode, links: boolean, edges: boolean): Promise<{ rankings: Rankings; fidelity: Fidelity | null }> {
   let clock = 0;
   const store = new SqliteStore(":memory:");
-  const embedder = mode === "keyword" ? null : await openModelEmbedder(mkdtempSync(join(tmpdir(), "cairn-coding-")), "use-lite");
+  const embedder = mode === "keyword" ? null : await openBenchEmbedder("cairn-coding-");
   const channels: Record<string, RetrievalChannel> = embedder ? { dense: new DenseChannel({ store, open: async () => embedder }) } : {};
   const engine = new Engine({ store, project: "bench", actor: "bench", channels, now: () => clock });
   const { toBlind } = replaySet(engine, set, (t) => (clock = t), { links, edges });

@@ -9,11 +9,9 @@
  *                           [--dump /tmp/ranks.jsonl]   (each question's ranked turn ids, for error analysis)
  *                           [--limit 50]   (results per question; R@k above it is capped)
  */
-import { appendFileSync, mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { appendFileSync, writeFileSync } from "node:fs";
 import { parseArgs } from "node:util";
-import { openModelEmbedder } from "../src/cli/retrieval.ts";
+import { openBenchEmbedder as openEmbedderIn } from "./embedder.ts";
 import type { Embedder } from "../src/embed/port.ts";
 import { embedPending } from "../src/retrieve/embed-pending.ts";
 import { Engine } from "../src/engine/engine.ts";
@@ -94,7 +92,7 @@ export async function runLocomo(opts: LocomoOptions): Promise<LocomoRun> {
 
 /** The configured model, shared by every conversation; `denseFloor` overrides its noise floor. */
 async function openBenchEmbedder(opts: LocomoOptions): Promise<Embedder & { save?(): void }> {
-  const opened = await openModelEmbedder(mkdtempSync(join(tmpdir(), "cairn-locomo-")), opts.model ?? "use-lite");
+  const opened = await openEmbedderIn("cairn-locomo-", opts.model ?? "use-lite");
   const model = opts.embedCache ? cachedEmbedder(opened, opts.embedCache) : opened;
   if (opts.denseFloor === undefined) return model;
   const minScore = opts.denseFloor;

@@ -12,11 +12,9 @@
  * evidence turns in the top 10), session-level R@10 (share of evidence sessions with a turn in the top 10),
  * by question type, and abstention on questions with no evidence.
  */
-import { mkdtempSync, readFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { basename, join } from "node:path";
+import { readFileSync } from "node:fs";
+import { basename } from "node:path";
 import { parseArgs } from "node:util";
-import { openModelEmbedder } from "../src/cli/retrieval.ts";
 import type { Embedder } from "../src/embed/port.ts";
 import { embedPending } from "../src/retrieve/embed-pending.ts";
 import { Engine } from "../src/engine/engine.ts";
@@ -25,6 +23,7 @@ import { DenseChannel } from "../src/retrieve/dense-channel.ts";
 import { SqliteStore } from "../src/store/sqlite-store.ts";
 import { Bm25Baseline } from "./bm25.ts";
 import { cachedEmbedder } from "./locomo/embed-cache.ts";
+import { openBenchEmbedder } from "./embedder.ts";
 
 interface Turn {
   id: string;
@@ -119,7 +118,7 @@ export interface MultisessionOptions {
 /** Runs each set file through cairn and BM25; keyed by file name without `.json`. */
 export async function runMultisession(files: readonly string[], opts: MultisessionOptions = {}): Promise<Record<string, { cairn: MultisessionReport; bm25: MultisessionReport }>> {
   const mode = opts.mode ?? "hybrid";
-  const opened = mode === "keyword" ? null : await openModelEmbedder(mkdtempSync(join(tmpdir(), "cairn-ms-")), "use-lite");
+  const opened = mode === "keyword" ? null : await openBenchEmbedder("cairn-ms-");
   const embedder: (Embedder & { save?(): void }) | null = opened && opts.embedCache ? cachedEmbedder(opened, opts.embedCache) : opened;
   const results: Record<string, { cairn: MultisessionReport; bm25: MultisessionReport }> = {};
   for (const file of files) {

@@ -251,32 +251,28 @@ export function publishTextIndex(db: Database, dbPath: string, index: TextIndex,
 
 /** Whether the file at `path` is a keyword index file of another format version (an earlier cairn's). */
 export function otherVersion(path: string): boolean {
-  let fd: number;
-  try {
-    fd = openSync(path, "r");
-  } catch {
-    return false;
-  }
-  try {
-    const header = new Uint8Array(12);
-    if (readSync(fd, header, 0, 12, 0) !== 12 || new TextDecoder().decode(header.subarray(0, 8)) !== MAGIC) return false;
-    return new DataView(header.buffer).getUint32(8, true) !== VERSION;
-  } finally {
-    closeSync(fd);
-  }
+  const head = fileHeader(path);
+  if (!head || new TextDecoder().decode(head.bytes.subarray(0, 8)) !== MAGIC) return false;
+  return new DataView(head.bytes.buffer).getUint32(8, true) !== VERSION;
 }
 
 /** Whether the file at `path` has the header (magic, version, epoch, log position, sizes, CRC) and length of `bytes`. */
 function sameFile(path: string, bytes: Uint8Array): boolean {
+  const head = fileHeader(path);
+  return head !== null && head.size === bytes.length && head.bytes.every((b, i) => b === bytes[i]);
+}
+
+/** The first {@link HEADER} bytes of the file at `path` and its size; null when it is absent or shorter. */
+function fileHeader(path: string): { bytes: Uint8Array; size: number } | null {
   let fd: number;
   try {
     fd = openSync(path, "r");
   } catch {
-    return false;
+    return null;
   }
   try {
-    const header = new Uint8Array(HEADER);
-    return fstatSync(fd).size === bytes.length && readSync(fd, header, 0, HEADER, 0) === HEADER && header.every((b, i) => b === bytes[i]);
+    const bytes = new Uint8Array(HEADER);
+    return readSync(fd, bytes, 0, HEADER, 0) === HEADER ? { bytes, size: fstatSync(fd).size } : null;
   } finally {
     closeSync(fd);
   }

@@ -173,6 +173,14 @@ describe("warm hook daemon", () => {
     const d = await startDaemon();
     rmSync(sock);
     expect(await d.exited).toBe(0);
+    expect(log()).toContain("hookd stopping: socket removed or taken over");
+  });
+
+  test("exits when its data directory is deleted, without making it again to log that it stopped", async () => {
+    const d = await startDaemon();
+    rmSync(sb.cairnHome, { recursive: true, force: true });
+    expect(await d.exited).toBe(0);
+    expect(existsSync(sb.cairnHome)).toBe(false);
   });
 
   test("one launched for a data directory that was deleted meanwhile exits without recreating it", async () => {

@@ -50,6 +50,9 @@ export async function serveHooks(paths: Paths): Promise<number> {
   // Lets a client that finds this daemon stuck (stopped, hung) kill it: the pid, and the socket it serves.
   const pidFile = pidFilePath(paths.dataDir);
   writeFileSync(pidFile, `${process.pid} ${ours}\n`, { mode: 0o600 });
+  // Its log goes into the data directory while that exists: one deleted under the daemon (a wiped CAIRN_HOME,
+  // a test's cleanup) is not made again just to say the daemon stopped.
+  const log = (line: string) => existsSync(paths.dataDir) && appendHookLog(paths.dataDir, line);
   const store = new StoreHolder(paths.dbFile, paths.configFile);
   // One session per model, shared by the hooks' dense channel and one-shot commands' embed requests.
   const models = new DaemonModels(paths.dataDir);
@@ -77,12 +80,12 @@ export async function serveHooks(paths: Paths): Promise<number> {
         .then(() => (denseState = "ready"))
         .catch((err) => {
           denseState = "failed";
-          appendHookLog(paths.dataDir, `hookd model not loaded, hooks use keyword evidence: ${err instanceof Error ? err.message : String(err)}`);
+          log(`hookd model not loaded, hooks use keyword evidence: ${err instanceof Error ? err.message : String(err)}`);
         });
     }, MODEL_AFTER_QUIET_MS);
   };
 
-  const debug = (line: string) => process.env.CAIRN_HOOK_DEBUG && appendHookLog(paths.dataDir, `hookd ${line}`);
+  const debug = (line: string) => process.env.CAIRN_HOOK_DEBUG && log(`hookd ${line}`);
   debug(`started (pid ${process.pid})`);
 
   let inFlight = 0;
@@ -122,7 +125,7 @@ export async function serveHooks(paths: Paths): Promise<number> {
     sweep: () => existsSync(paths.dbFile) && idleWork(new Engine({ store: store.get(), project: "", actor: "sweep" })),
     // No database yet: nothing to sweep, and opening one would create it.
     lastSweep: () => (existsSync(paths.dbFile) ? store.get().policy.lastSweep() : Date.now()),
-    onError: (message) => appendHookLog(paths.dataDir, `hookd ${message}`),
+    onError: (message) => log(`hookd ${message}`),
     idleMs: idleWorkDelay(),
   });
   sweeper.start();
@@ -176,7 +179,7 @@ export async function serveHooks(paths: Paths): Promise<number> {
       return { out };
     } catch (err) {
       const message = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
-      appendHookLog(paths.dataDir, `${input.event} error: ${message} (warm)`);
+      log(`${input.event} error: ${message} (warm)`);
       return { out: "" };
     }
   }
@@ -219,7 +222,7 @@ export async function serveHooks(paths: Paths): Promise<number> {
     // Memories without vectors (an import, a worker that died) are embedded now, in the worker's process.
     if (existsSync(paths.dbFile)) embedBacklog(paths.dataDir, () => store.get().vectors.pendingCount(loadConfig(paths.configFile).values.model));
   } catch (err) {
-    appendHookLog(paths.dataDir, `hookd warm-up failed: ${err instanceof Error ? err.message : String(err)}`);
+    log(`hookd warm-up failed: ${err instanceof Error ? err.message : String(err)}`);
   }
   loadModelWhenQuiet();
   return done;
