@@ -113,8 +113,9 @@ export class FileIndex {
   catchUp(store: VectorStore): boolean {
     const log = store.logState();
     if (log.epoch !== this.#epoch || log.pruned > this.#pos || log.head < this.#pos) return false;
-    // The same id under another stamp: the database was replaced by an older copy, then written to.
-    if (log.head === this.#pos) return log.stamp === this.#stamp;
+    // The same id under another stamp: the database was replaced by an older copy, then written to (a file
+    // written before stamps has none to compare: log-mark.ts).
+    if (log.head === this.#pos) return this.#stamp === 0 || log.stamp === this.#stamp;
     const limit = Math.max(CATCH_UP_MIN, Math.floor(this.#file.count * CATCH_UP_SHARE));
     const changed = store.changedSince(this.#pos, this.#stamp, limit);
     if (changed === null || changed.length + this.#masked.size > limit) return false;

@@ -38,7 +38,11 @@ export function logHead(db: Database, log: ChangeLog): LogMark {
   return row ? { id: row.id, stamp: row.stamp ?? 0 } : NO_MARK;
 }
 
-/** Whether the entry at `mark` is still the one its reader saw: `mark` belongs to this database's history. */
+/**
+ * Whether the entry at `mark` is still the one its reader saw: `mark` belongs to this database's history. A mark
+ * without a stamp (nothing logged yet, or a file written before stamps, whose header bytes for it are zero)
+ * cannot be checked: it is taken on its id alone, as before stamps.
+ */
 export function stillLogged(db: Database, log: ChangeLog, mark: LogMark): boolean {
-  return stampAt(db, log, mark.id) === mark.stamp;
+  return mark.stamp === 0 || stampAt(db, log, mark.id) === mark.stamp;
 }

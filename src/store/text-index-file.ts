@@ -23,7 +23,7 @@ import { writeIndexFile } from "./vector-file.ts";
 
 export const KEYWORD_FILE = "keywords.idx";
 const MAGIC = "CAIRNKW1";
-const VERSION = 3;
+const VERSION = 2;
 const HEADER = 64;
 /** Lists are checked in blocks of this many bytes: a common word's list at 1M memories spans a few. */
 const BLOCK = 1 << 16;

@@ -7,7 +7,7 @@
  * pruned away builds again.
  */
 import type { Database } from "bun:sqlite";
-import type { LogMark } from "./log-mark.ts";
+import { type LogMark, logHead, stillLogged } from "./log-mark.ts";
 
 /** Entries kept behind the newest. */
 export const KEPT = 65_536;
@@ -40,14 +40,11 @@ export const TEXT_LOG_SCHEMA = `
  * the database was replaced by an older copy of itself, then written to).
  */
 export function textChangedSince(db: Database, after: LogMark): { head: LogMark; seqs: number[] } | null {
-  const rows = db.query("SELECT id, memory_seq, stamp FROM text_log WHERE id >= ? ORDER BY id").values(after.id) as Array<[number, number, number]>;
-  let from = 0;
-  if (after.id > 0) {
-    if (rows[0]?.[0] !== after.id || rows[0][2] !== after.stamp) return null;
-    from = 1;
-  }
-  if (rows.length > from && rows[from]![0] !== after.id + 1) return null;
+  if (!stillLogged(db, "text_log", after)) return null;
+  const rows = db.query("SELECT id, memory_seq, stamp FROM text_log WHERE id > ? ORDER BY id").values(after.id) as Array<[number, number, number]>;
   const last = rows[rows.length - 1];
-  const head = last && rows.length > from ? { id: last[0], stamp: last[2] } : after;
-  return { head, seqs: rows.slice(from).map((r) => r[1]) };
+  const head = last ? { id: last[0], stamp: last[2] } : logHead(db, "text_log");
+  if (head.id < after.id) return null;
+  if (head.id > after.id && rows[0]?.[0] !== after.id + 1) return null;
+  return { head: last ? head : after, seqs: rows.map((r) => r[1]) };
 }

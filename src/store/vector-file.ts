@@ -13,7 +13,7 @@ import { closeSync, fstatSync, fsyncSync, openSync, readdirSync, renameSync, rmS
 import { basename, dirname, join } from "node:path";
 import { closeWhenCollected, readFullyAt, sections } from "./index-file-io.ts";
 
-export const INDEX_VERSION = 2;
+export const INDEX_VERSION = 1;
 const MAGIC = "CAIRNVX1";
 const HEADER = 64;
 
@@ -23,7 +23,10 @@ export interface IndexParts {
   epoch: number;
   /** The vector_log id the file reflects: changes after it are read from the database. */
   logPos: number;
-  /** That entry's stamp (log-mark.ts): the file is caught up only while the entry still holds it. */
+  /**
+   * That entry's stamp (log-mark.ts): the file is caught up only while the entry still holds it. In header bytes
+   * files written before stamps left zero, so they stay readable: 0 cannot be checked, and is not.
+   */
   logStamp: number;
   /** Per row (in list order): the memory's seq and the int8 vector's scale. */
   seqs: Uint32Array;

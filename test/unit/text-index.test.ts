@@ -348,6 +348,22 @@ describe("keyword index file", () => {
     expect(keywordFileState(back)).toEqual({ path: fileOf(path), kind: "fresh", behind: 0 });
   });
 
+  test("a file written before stamps (zero in its header) is still used and caught up, on its log id alone", async () => {
+    const { reader, path, engine } = setup(200);
+    const conn = openReader(path);
+    closers.push(conn);
+    const { index, state } = await buildTextIndex(conn);
+    index.log = { id: index.log.id, stamp: 0 };
+    expect(publishTextIndex(conn, path, index, state)).toBe(true);
+    engine.remember({ content: "deploy the cache router again" });
+    const file = openTextIndexFile(fileOf(path), epochOf(reader))!;
+    expect(file.log.stamp).toBe(0);
+    expect(reader.transaction(() => catchUp(reader, file, 100)).deferred()).toBe(true);
+    expect(file.log.stamp).not.toBe(0); // caught up to a stamped entry: checked from here on
+    expectSameRanks(reader, file);
+    closeTextIndexFile(file);
+  });
+
   test("the background worker's refresh writes the file for a large enough store when missing, damaged or far behind", async () => {
     const { store, path, engine } = setup(60);
     expect(await refreshKeywordFile(store, 2, 100)).toBe(false); // 60 memories: below the size it is for
