@@ -54,7 +54,8 @@ function fileEngine() {
   const dir = mkdtempSync(join(tmpdir(), "cairn-boundary-"));
   dirs.push(dir);
   const path = join(dir, "cairn.db");
-  return { ...testEngine({ path }), path };
+  // The file's raw bytes are scanned for secrets: plain, so the scan can see what is stored.
+  return { ...testEngine({ path, encrypted: false }), path };
 }
 
 /**

@@ -20,7 +20,8 @@ function fileEngine() {
   const dir = mkdtempSync(join(tmpdir(), "cairn-redact-"));
   dirs.push(dir);
   const path = join(dir, "cairn.db");
-  return { ...testEngine({ path }), path };
+  // The file's raw bytes are scanned for secrets: plain, so the scan can see what is stored.
+  return { ...testEngine({ path, encrypted: false }), path };
 }
 
 describe("remember", () => {

@@ -74,7 +74,7 @@ describe("forget --hard in the engine", () => {
 
   test("the key is a 0600 file in the data directory, made once and reused", () => {
     const dir = tempDir();
-    const first = testEngine({ path: join(dir, "cairn.db") });
+    const first = testEngine({ path: join(dir, "cairn.db"), encrypted: false }); // a plain store keeps its HMAC key in audit.key
     const a = first.engine.remember({ content: "same text in two stores" }).memory;
     const keyed = first.store.auditLog({ memoryId: a.id, limit: 1 })[0]!.hashAfter;
     first.engine.close();
@@ -82,7 +82,7 @@ describe("forget --hard in the engine", () => {
     const key = readFileSync(join(dir, "audit.key"), "utf8").trim();
     expect(keyed).toBe(`hmac:${new Bun.CryptoHasher("sha256", key).update(a.contentHash).digest("hex")}`);
     // Another store has another key: equal texts do not show as equal hashes across stores.
-    const other = testEngine({ path: join(tempDir(), "cairn.db") });
+    const other = testEngine({ path: join(tempDir(), "cairn.db"), encrypted: false });
     const b = other.engine.remember({ content: "same text in two stores" }).memory;
     expect(other.store.auditLog({ memoryId: b.id, limit: 1 })[0]!.hashAfter).not.toBe(keyed);
     other.engine.close();

@@ -13,7 +13,8 @@ const WORDS = ["cache", "queue", "index", "schema", "router", "worker", "token",
 
 describe("ftsSearch with a selective filter", () => {
   test("returns the same top matches as ranking everything and filtering afterwards", () => {
-    const { engine, advance, store: sqlite } = testEngine({ project: "/work/big" });
+    // Raw FTS5 matches and a plain filter: the store's words must be in the clear.
+    const { engine, advance, store: sqlite } = testEngine({ project: "/work/big", encrypted: false });
     // Distinct creation times: equal BM25 scores are then ordered the same way by both searches.
     for (let i = 0; i < 900; i++, advance(1)) {
       engine.remember({ content: `deploy ${WORDS[i % 10]} ${WORDS[(i * 7) % 10]} step ${i}`, project: "/work/big" });

@@ -29,9 +29,9 @@ function idsIn(file: string): string[] {
 }
 
 test("a replaced file is used from the next call on, for reads and writes", () => {
-  const live = testEngine({ path });
+  const live = testEngine({ path, encrypted: false });
   live.engine.remember({ content: "written before the swap" });
-  const other = testEngine({ path: join(dir, "other.db") });
+  const other = testEngine({ path: join(dir, "other.db"), encrypted: false });
   const theirs = other.engine.remember({ content: "the replacement's own memory" }).id;
   other.engine.close();
   renameSync(join(dir, "other.db"), path);
@@ -42,7 +42,7 @@ test("a replaced file is used from the next call on, for reads and writes", () =
 });
 
 test("a deleted file becomes a new store at the same path", () => {
-  const live = testEngine({ path });
+  const live = testEngine({ path, encrypted: false });
   live.engine.remember({ content: "gone with the file" });
   rmSync(path);
   const kept = live.engine.remember({ content: "first of the new store" }).id;
@@ -51,7 +51,7 @@ test("a deleted file becomes a new store at the same path", () => {
 });
 
 test("-wal and -shm deleted: commits still in the WAL are moved into the file before going on", () => {
-  const live = testEngine({ path });
+  const live = testEngine({ path, encrypted: false });
   const before = Array.from({ length: 5 }, (_, i) => live.engine.remember({ content: `before ${i}` }).id);
   for (const f of [`${path}-wal`, `${path}-shm`]) rmSync(f);
   const after = Array.from({ length: 5 }, (_, i) => live.engine.remember({ content: `after ${i}` }).id);
@@ -60,9 +60,9 @@ test("-wal and -shm deleted: commits still in the WAL are moved into the file be
 });
 
 test("the vector change token moves when the file is swapped", () => {
-  const live = testEngine({ path });
+  const live = testEngine({ path, encrypted: false });
   const token = live.store.vectors.changeToken();
-  const other = testEngine({ path: join(dir, "other.db") });
+  const other = testEngine({ path: join(dir, "other.db"), encrypted: false });
   other.engine.close();
   renameSync(join(dir, "other.db"), path);
   expect(live.store.vectors.changeToken()).not.toBe(token);
@@ -70,7 +70,7 @@ test("the vector change token moves when the file is swapped", () => {
 });
 
 test("a long-lived store counts accesses only once its integrity check ran: at a quiet moment or before a real write", async () => {
-  const seed = testEngine({ path });
+  const seed = testEngine({ path, encrypted: false });
   const id = seed.engine.remember({ content: "the staging cluster runs in eu-west-1" }).id;
   seed.engine.close();
   const count = () => {

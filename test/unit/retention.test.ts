@@ -243,7 +243,8 @@ describe("repair keeps policy", () => {
   test("the salvage of `doctor --repair` copies rules, holds (released too) and marks into the new store", () => {
     const dir = mkdtempSync(join(tmpdir(), "cairn-salvage-"));
     try {
-      const { engine, advance } = testEngine({ path: join(dir, "old.db") });
+      // Salvaged into a plain store: the old one is plain too (an encrypted one is salvaged under its key).
+      const { engine, advance } = testEngine({ path: join(dir, "old.db"), encrypted: false });
       const m = engine.remember({ content: "old error", type: "error", tags: ["legal"] }).memory;
       const rule = engine.setRetention({ type: "error", keepMs: DAY });
       advance(2 * DAY);
