@@ -5,13 +5,14 @@
  * status `superseded`, a `supersedes` edge from the new memory, an `update` audit entry; it stays in history
  * and `recall --include-superseded` or `cairn restore` bring it back. One it may change or disagree with is
  * returned as a possible conflict for the agent or user to settle (`relate … supersedes`, `update`,
- * `forget`). Measured on blind labelled pairs (bench/lifecycle.ts, DESIGN.md "Conflicts on write").
+ * `forget`), and kept as a link marked possible, which recall reads (retrieve/flagged-first.ts). Measured on
+ * blind labelled pairs (bench/lifecycle.ts, DESIGN.md "Conflicts on write").
  */
 import { SAYS_OPPOSITE } from "../capture/change-rules.ts";
 import { compareStatements } from "../capture/compare.ts";
-import type { Memory, MemoryFilter } from "../domain/memory.ts";
 import { POSSIBLE_CHANGE } from "../domain/edge.ts";
 import { statesHowThingsAre } from "../domain/kinds.ts";
+import type { Memory, MemoryFilter } from "../domain/memory.ts";
 import { isStanding } from "../domain/standing.ts";
 import { buildKeywordQuery } from "../retrieve/fts-query.ts";
 import type { EngineContext } from "./context.ts";
@@ -123,10 +124,10 @@ const kept = (memory: Memory, candidate: Memory, reason: string) =>
  * earlier one, marked `possible` (and `auto`), with an audit entry. Recall puts the later one just ahead of
  * the earlier (retrieve/flagged-first.ts), `cairn graph` shows the link, and `relate … supersedes`, `update`
  * or `forget` settle it as before. Both stay active. Kept between decisions, preferences and facts (a lesson
- * or an error adds to what came before, and recall moves only these). A conflict found only by a negation one has and the other
- * lacks ("says the opposite") is reported, not kept: in whole stores it was the signal most often wrong (of the
- * moves that pushed a right answer down on coding-e, coding-g and graph-d, 15 of 31; of those that put a
- * current memory first on current a–f, 2 of 33).
+ * or an error adds to what came before, and recall moves only these). A conflict found only by a negation one
+ * has and the other lacks ("says the opposite") is reported, not kept: in whole stores it was the signal most
+ * often wrong (of the moves that pushed a right answer down on coding-e, coding-g and graph-d, 15 of 31; of
+ * those that put a current memory first on current a–f, 2 of 33).
  */
 function flagPossibleChange(ctx: EngineContext, by: Memory, old: Memory, now: number, reason: string): void {
   const metadata = { auto: true, [POSSIBLE_CHANGE]: true, reason };

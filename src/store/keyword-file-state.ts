@@ -17,8 +17,7 @@ import { textChangedSince } from "./text-log.ts";
 /**
  * fresh: usable, `behind` memories changed since; stale: the log moved past it (or it belongs to an older copy
  * of the database: log-mark.ts); outdated: of another format version; damaged: short, failing a check or of
- * another database. Null for a store that has no file by design (encrypted,
- * in memory).
+ * another database. Null for a store that has no file by design (encrypted, in memory).
  */
 export type KeywordFileState = { path: string; kind: "fresh" | "stale" | "absent" | "damaged" | "outdated"; behind?: number };
 
