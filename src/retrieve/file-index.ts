@@ -7,6 +7,7 @@
  * files have IVF lists: a search scores the centroids and reads the best lists only (approximate; more
  * lists when a caller asks for more rows); a one-list file is an exact scan.
  */
+import { sameEntry } from "../store/log-mark.ts";
 import { readIndexFile, type IndexFile } from "../store/vector-file.ts";
 import type { VectorStore } from "../store/vector-store.ts";
 import { Int8Dots, quantizeQuery16, type Int16Query } from "./int8-dots.ts";
@@ -115,7 +116,7 @@ export class FileIndex {
     if (log.epoch !== this.#epoch || log.pruned > this.#pos || log.head < this.#pos) return false;
     // The same id under another stamp: the database was replaced by an older copy, then written to (a file
     // written before stamps has none to compare: log-mark.ts).
-    if (log.head === this.#pos) return this.#stamp === 0 || log.stamp === this.#stamp;
+    if (log.head === this.#pos) return sameEntry(this.#stamp, log.stamp);
     const limit = Math.max(CATCH_UP_MIN, Math.floor(this.#file.count * CATCH_UP_SHARE));
     const changed = store.changedSince(this.#pos, this.#stamp, limit);
     if (changed === null || changed.length + this.#masked.size > limit) return false;

@@ -20,10 +20,10 @@ export type ChangeLog = "vector_log" | "text_log";
 /** SQL for a fresh stamp: random, never 0, exact as a JavaScript number (53 bits). */
 export const STAMP_SQL = "((random() & 9007199254740991) | 1)";
 
-export const NO_MARK: LogMark = { id: 0, stamp: 0 };
+const NO_MARK: LogMark = { id: 0, stamp: 0 };
 
 /** The stamp the entry `id` of `log` holds now (0 when there is none). */
-export function stampAt(db: Database, log: ChangeLog, id: number): number {
+function stampAt(db: Database, log: ChangeLog, id: number): number {
   if (id === 0) return 0;
   const row = db.query(`SELECT stamp FROM ${log} WHERE id = ?`).get(id) as { stamp: number } | null;
   return row?.stamp ?? 0;
@@ -44,5 +44,10 @@ export function logHead(db: Database, log: ChangeLog): LogMark {
  * cannot be checked: it is taken on its id alone, as before stamps.
  */
 export function stillLogged(db: Database, log: ChangeLog, mark: LogMark): boolean {
-  return mark.stamp === 0 || stampAt(db, log, mark.id) === mark.stamp;
+  return sameEntry(mark.stamp, stampAt(db, log, mark.id));
+}
+
+/** Whether an entry now holding stamp `now` is the one a reader saw holding `seen` (0 seen: not checked). */
+export function sameEntry(seen: number, now: number): boolean {
+  return seen === 0 || seen === now;
 }

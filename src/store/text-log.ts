@@ -7,7 +7,7 @@
  * pruned away builds again.
  */
 import type { Database } from "bun:sqlite";
-import { type LogMark, logHead, stillLogged } from "./log-mark.ts";
+import { type LogMark, logHead, sameEntry } from "./log-mark.ts";
 
 /** Entries kept behind the newest. */
 export const KEPT = 65_536;
@@ -40,10 +40,13 @@ export const TEXT_LOG_SCHEMA = `
  * the database was replaced by an older copy of itself, then written to).
  */
 export function textChangedSince(db: Database, after: LogMark): { head: LogMark; seqs: number[] } | null {
-  if (!stillLogged(db, "text_log", after)) return null;
-  const rows = db.query("SELECT id, memory_seq, stamp FROM text_log WHERE id > ? ORDER BY id").values(after.id) as Array<[number, number, number]>;
+  // One read from the entry at `after` on (searches ask before each ranking): it, then what came after it.
+  const rows = db.query("SELECT id, memory_seq, stamp FROM text_log WHERE id >= ? ORDER BY id").values(after.id) as Array<[number, number, number]>;
+  const at = rows[0]?.[0] === after.id ? rows.shift() : undefined;
+  if (!sameEntry(after.stamp, at?.[2] ?? 0)) return null;
   const last = rows[rows.length - 1];
-  const head = last ? { id: last[0], stamp: last[2] } : logHead(db, "text_log");
+  // Nothing after it: the log's head tells whether it has reached `after` at all (an older copy has not).
+  const head = last ? { id: last[0], stamp: last[2] } : at ? after : logHead(db, "text_log");
   if (head.id < after.id) return null;
   if (head.id > after.id && rows[0]?.[0] !== after.id + 1) return null;
   return { head: last ? head : after, seqs: rows.map((r) => r[1]) };
