@@ -14,7 +14,7 @@
 import { readFileSync } from "node:fs";
 import { basename } from "node:path";
 import { parseArgs } from "node:util";
-import { changeSignals, sameMeaning } from "../src/capture/change-rules.ts";
+import { changeSignals } from "../src/capture/change-rules.ts";
 import { statementParts } from "../src/capture/statement-parts.ts";
 import { Engine } from "../src/engine/engine.ts";
 import { SqliteStore } from "../src/store/sqlite-store.ts";
@@ -51,9 +51,6 @@ export function runPairs(files: readonly string[], opts: { show?: boolean } = {}
       .filter((l) => l.trim() !== "")
       .map((l) => JSON.parse(l) as { old: string; new: string; label: Label });
     const table: Record<string, Record<Outcome, number>> = {};
-    // Paraphrase rule (capture/change-rules.ts sameMeaning), measured only: not applied on write.
-    const para: Record<string, number> = {};
-    for (const p of pairs) if (sameMeaning(p.old, p.new)) para[p.label] = (para[p.label] ?? 0) + 1;
     for (const p of pairs) {
       const o = outcome(p.old, p.new);
       (table[p.label] ??= { superseded: 0, conflict: 0, duplicate: 0, none: 0 })[o]++;
@@ -78,9 +75,9 @@ export function runPairs(files: readonly string[], opts: { show?: boolean } = {}
       flag_recall_contradictions: ratio(sum("flag", ["contradiction"]), count(["contradiction"])),
       additions_flagged: ratio(sum("flag", ["addition"]) + sum("duplicate", ["addition"]), count(["addition"])),
       unrelated_flagged: ratio(sum("flag", ["unrelated"]) + sum("duplicate", ["unrelated"]), count(["unrelated"])),
-      paraphrase_precision: ratio(para.duplicate ?? 0, Object.values(para).reduce((a, b) => a + b, 0)),
-      paraphrase_recall: ratio(para.duplicate ?? 0, count(["duplicate"])),
-      duplicates_reinforced: ratio(sum("duplicate", ["duplicate"]), count(["duplicate"])),
+      // A paraphrase-duplicate reinforces the older memory instead of being stored (capture/compare.ts saysTheSame).
+      duplicate_precision: ratio(sum("duplicate", ["duplicate"]), sum("duplicate", all)),
+      duplicate_recall: ratio(sum("duplicate", ["duplicate"]), count(["duplicate"])),
       table,
     };
   }

@@ -98,7 +98,7 @@ if (inject.length > 0) {
 const pairs = sets("pairs", data("pairs", "jsonl"), values.pairs!);
 if (pairs.length > 0) {
   for (const [set, r] of Object.entries(runPairs(pairs))) {
-    for (const k of ["flag_precision", "flag_recall", "additions_flagged", "duplicates_reinforced"]) {
+    for (const k of ["flag_precision", "flag_recall", "additions_flagged", "duplicate_precision", "duplicate_recall"]) {
       row(set, k.replace("_", " "), (r[k] as number | null) ?? Number.NaN, null);
     }
   }

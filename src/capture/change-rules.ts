@@ -44,6 +44,9 @@ const CORRECTION = /\b(wrong|incorrect|inaccurate|mistaken|untrue|not true|turn(
  */
 const ADDITION = /\b(also|additionally|as well|too|in addition|another|besides|plus|there'?s a separate|an? (?:additional|extra|separate))\b|(?:^|[.;:!?]\s+)a (?:second|third) (?!(?:or|and|to|later|before|after|apart|delay|timeout)\b)(?=[a-z])/i;
 
+/** `next` says it adds to what `prev` said, in however few new words ("Also cache the token list in Redis"). */
+export const addsTo = (prev: string, next: string): boolean => ADDITION.test(next) && !ADDITION.test(prev);
+
 /** The newer statement names what it replaces: "from X to Y", "X → Y", "instead of X", "no longer X", "X is gone". */
 const NAMED_OLD = [
   /\bfrom\s+`?([\p{L}\p{N}][\p{L}\p{N}._/-]*)`?[^.;]*?\s(?:to|→|->)\s/iu,
@@ -167,6 +170,9 @@ export function changedOutright(prev: Outright, next: Outright): boolean {
   return (s.retired || s.version) && sharedStems(prev.stems, next.stems).length > 0;
 }
 
+/** Content words up to which a statement is short: one word swapped for another is then a change, not a rewording. */
+const SHORT_STATEMENT = 6;
+
 /** Share of each statement's words the other must hold (a prefix counts: "docs"/"documentation"). */
 export const SAME_MEANING = 0.75;
 
@@ -175,7 +181,7 @@ export const SAME_MEANING = 0.75;
  * content words and nothing signals a change. Measured on blind pairs (bench/lifecycle.ts): precise, but it
  * finds only a fifth of the paraphrases (the rest share too few words to tell from a change without a model).
  */
-export function sameMeaning(prev: string, next: string): boolean {
+export function sameMeaning(prev: string, next: string, share = SAME_MEANING): boolean {
   const [pp, np] = [statementParts(prev), statementParts(next)];
   const [p, n] = [pp.stems, np.stems];
   if (p.size < 3 || n.size < 3) return false;
@@ -190,6 +196,11 @@ export function sameMeaning(prev: string, next: string): boolean {
   const valueOnly = (a: StatementParts, b: ReadonlySet<string>) => a.value.size > 0 && ![...a.value].some((w) => hasLike(b, w));
   if (valueOnly(pp, n) && valueOnly(np, p)) return false;
   if (pp.negated.size === 0 && [...np.negated].some((w) => !hasLike(p, w))) return false;
+  if (addsTo(prev, next)) return false;
   const cover = (a: ReadonlySet<string>, b: ReadonlySet<string>) => [...a].filter((w) => hasLike(b, w)).length / a.size;
-  return Math.min(cover(p, n), cover(n, p)) >= SAME_MEANING && changeOf(prev, next).relation === "none";
+  // In a short statement, a word each holds and the other lacks is one thing put in another's place ("We use
+  // pnpm, not npm" → "We use yarn, not npm"), however much else they share.
+  const unmatched = (a: ReadonlySet<string>, b: ReadonlySet<string>) => [...a].some((w) => !hasLike(b, w));
+  if (Math.min(p.size, n.size) <= SHORT_STATEMENT && unmatched(p, n) && unmatched(n, p)) return false;
+  return Math.min(cover(p, n), cover(n, p)) >= share && changeOf(prev, next).relation === "none";
 }

@@ -6,7 +6,8 @@
  * change-rules.ts, measured on blind labelled pairs (bench/lifecycle.ts).
  */
 import { STOPWORDS } from "../retrieve/stopwords.ts";
-import { CHANGE, type Comparison, changeOf } from "./change-rules.ts";
+import { findTimeSpans } from "../retrieve/time-expr.ts";
+import { addsTo, CHANGE, type Comparison, changeOf, sameMeaning } from "./change-rules.ts";
 
 export type { Comparison, Relation } from "./change-rules.ts";
 
@@ -49,6 +50,31 @@ export function statementWords(text: string): Set<string> {
   return new Set([...w.all, ...w.values]);
 }
 
+/**
+ * Short words the distinctive-word overlap leaves out but that change what a statement says when the other
+ * one holds the opposite: an order or a direction ("before" / "after" the swap, "more" / "less").
+ */
+const OPPOSITE_SMALL: ReadonlyArray<readonly [string, string]> = [
+  ["before", "after"], ["above", "below"], ["over", "under"], ["up", "down"], ["in", "out"], ["on", "off"],
+  ["more", "less"], ["most", "least"], ["first", "last"], ["earlier", "later"], ["higher", "lower"], ["min", "max"],
+];
+/** Pieces a tokenizer leaves of contractions and possessives ("it's", "doesn't", "we'd", "I'm"). */
+const CLITICS = new Set(["a", "i", "s", "t", "d", "m"]);
+
+/**
+ * Whether the two statements differ in a small word the distinctive-word overlap leaves out: one holds a word
+ * of {@link OPPOSITE_SMALL} and the other its opposite, or one holds a single letter or digit the other lacks
+ * (a one-letter name: "Service A runbook" / "Service C runbook").
+ */
+export function smallWordsDiffer(prev: string, next: string): boolean {
+  const tokens = (t: string) => new Set(t.toLowerCase().match(WORD) ?? []);
+  const [a, b] = [tokens(prev), tokens(next)];
+  const only = (w: string, x: ReadonlySet<string>, y: ReadonlySet<string>) => x.has(w) && !y.has(w);
+  if (OPPOSITE_SMALL.some(([u, v]) => (only(u, a, b) && only(v, b, a)) || (only(v, a, b) && only(u, b, a)))) return true;
+  const letter = (w: string, other: ReadonlySet<string>) => w.length === 1 && !CLITICS.has(w) && !other.has(w);
+  return [...a].some((w) => letter(w, b)) || [...b].some((w) => letter(w, a));
+}
+
 /** Relates `next` (being written) to `prev` (an active memory in the same scope). */
 export function compareStatements(prev: string, next: string): Comparison {
   const a = words(prev);
@@ -59,6 +85,18 @@ export function compareStatements(prev: string, next: string): Comparison {
   const changedValue = a.values.size > 0 && b.values.size > 0 && overlap(a.values, b.values).shared < Math.max(a.values.size, b.values.size);
   const cue = CHANGE.test(next) && !CHANGE.test(prev);
   const flipped = NEGATION.test(prev) !== NEGATION.test(next);
-  if (!changedValue && !flipped && !cue && total.jaccard >= SAME_STATEMENT) return { relation: "duplicate", reason: "says the same thing", confident: false };
+  if (!changedValue && !flipped && !cue && !addsTo(prev, next) && total.jaccard >= SAME_STATEMENT && !smallWordsDiffer(prev, next)) return { relation: "duplicate", reason: "says the same thing", confident: false };
   return changeOf(prev, next);
+}
+
+/**
+ * `next` says what `prev` says: nearly the same words with nothing changed, or the same meaning in other
+ * words (change-rules.ts sameMeaning). A new memory that does is not stored: the older one is reinforced
+ * (engine/remember.ts).
+ */
+export function saysTheSame(prev: string, next: string): boolean {
+  // A statement that says when ("Yesterday I went to a pottery workshop") tells of one occasion: the same
+  // words about another day are another memory.
+  if (findTimeSpans(prev, 0).length > 0 || findTimeSpans(next, 0).length > 0) return false;
+  return compareStatements(prev, next).relation === "duplicate" || (sameMeaning(prev, next) && !smallWordsDiffer(prev, next));
 }

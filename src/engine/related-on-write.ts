@@ -67,7 +67,7 @@ export function nearestOnWrite(ctx: EngineContext, candidate: Memory, now: numbe
 const scopeOf = (m: Memory): MemoryFilter => ({ scope: exactScope(m.project) });
 
 /** `nearest` as they are now, inside the write transaction: one another process changed or retired since is left out. */
-function stillActive(ctx: EngineContext, nearest: readonly Memory[], candidate: Memory, now: number): Memory[] {
+export function stillActive(ctx: EngineContext, nearest: readonly Memory[], candidate: Memory, now: number): Memory[] {
   if (nearest.length === 0) return [];
   const byId = new Map(ctx.store.getMany(nearest.map((m) => m.id), scopeOf(candidate), now).map((m) => [m.id, m]));
   return nearest.flatMap((m) => {
@@ -78,7 +78,7 @@ function stillActive(ctx: EngineContext, nearest: readonly Memory[], candidate: 
 
 /**
  * Compares `candidate` (just stored) with the active memories of its scope nearest to it (`nearest`, from
- * {@link nearestOnWrite} before the write began) and supersedes the one it confidently changes. A statement
+ * {@link nearestOnWrite} before the write began, as {@link stillActive} found them inside it) and supersedes the one it confidently changes. A statement
  * that would retire several at once is ambiguous (on the blind coding sets such a write was nearly always
  * wrong for all but one: "use `moved` blocks instead of `terraform state mv`" retired three unrelated
  * Terraform notes), so then each is only reported as a possible conflict.
@@ -92,7 +92,7 @@ export function relatedOnWrite(ctx: EngineContext, candidate: Memory, now: numbe
   const out: RelatedOnWrite = { conflicts: [], superseded: [] };
   const changed: Array<{ memory: Memory; found: Conflict; sure: boolean }> = [];
   let looseKept = false;
-  for (const memory of stillActive(ctx, nearest, candidate, now)) {
+  for (const memory of nearest) {
     const { relation, reason, confident, looseOverlap } = compareStatements(memory.content, candidate.content);
     if (relation !== "update" && relation !== "conflict") continue;
     const sure = confident && older(memory, candidate) && ctx.store.policy.holdsOn(memory).length === 0;

@@ -1,13 +1,14 @@
 /** @module The write path: validate, normalise, detect duplicates (reinforcing instead of copying), insert. */
 import { contentHashes, normalizeTags } from "../capture/normalize.ts";
 import { redactMemory } from "../capture/redact-record.ts";
+import { saysTheSame } from "../capture/compare.ts";
 import { statementScope } from "../capture/scope.ts";
 import { cairnError } from "../errors.ts";
 import { KIND_DEFAULTS, type MemoryType } from "../domain/kinds.ts";
 import type { Memory } from "../domain/memory.ts";
 import type { EngineContext } from "./context.ts";
 import { newId } from "./ids.ts";
-import { type Conflict, nearestOnWrite, relatedOnWrite } from "./related-on-write.ts";
+import { type Conflict, nearestOnWrite, relatedOnWrite, stillActive } from "./related-on-write.ts";
 import { writeProject } from "./projects.ts";
 import { checkContent, checkMetadata, checkPriority, checkType } from "./validate.ts";
 
@@ -41,6 +42,8 @@ export interface RememberResult {
   conflicts?: Conflict[];
   /** Active memories this one replaced on its own (now `superseded`, linked by a `supersedes` edge). */
   superseded?: Conflict[];
+  /** A duplicate in other words: `memory` says what the input said, not in its words; the input's wording is not kept. */
+  sameMeaning?: true;
 }
 
 /** Builds a complete new memory record from validated input (no I/O). */
@@ -87,31 +90,32 @@ function defaultProject(ctx: Pick<EngineContext, "project">, globalByDefault: bo
 }
 
 /**
- * Stores `candidate` unless an active memory in the same scope already says the same thing (exactly or
- * up to case, whitespace and markdown). A duplicate is reinforced instead: its access count rises, new
- * tags are merged in, its lifetime is extended and its priority raised to the higher of the two.
- * Must run inside a store transaction so the check and the write are atomic across processes.
+ * Stores `candidate` unless an active memory in the same scope already says the same thing: exactly or up
+ * to case, whitespace and markdown, or (among `nearest`, the active statements of its scope sharing the most
+ * words with it) in other words (capture/compare.ts saysTheSame). A duplicate is reinforced instead: its
+ * access count rises, new tags are merged in, its lifetime is extended and its priority raised to the higher
+ * of the two. Must run inside a store transaction so the check and the write are atomic across processes.
  */
-export function storeOrReinforce(ctx: EngineContext, candidate: Memory, now: number): RememberResult {
+export function storeOrReinforce(ctx: EngineContext, candidate: Memory, now: number, nearest: readonly Memory[] = []): RememberResult {
   const { store } = ctx;
   const found = store.findDuplicate(candidate.project, candidate.contentHash, candidate.canonicalHash);
   // A pending reminder with the same words is a task for later, not this statement: it is not reinforced.
   const existing = found && (found.type === "reminder") === (candidate.type === "reminder") ? found : null;
-  if (!existing) {
-    store.insert(candidate);
-    store.appendAudit({
-      at: now,
-      actor: ctx.actor,
-      op: "create",
-      memoryId: candidate.id,
-      hashBefore: null,
-      hashAfter: candidate.contentHash,
-      contentBefore: null,
-      detail: { type: candidate.type },
-    });
-    return { id: candidate.id, status: "created", memory: candidate };
-  }
-  return reinforce(ctx, existing, candidate, now, { exact: existing.contentHash === candidate.contentHash });
+  if (existing) return reinforce(ctx, existing, candidate, now, { exact: existing.contentHash === candidate.contentHash });
+  const reworded = nearest.find((m) => saysTheSame(m.content, candidate.content));
+  if (reworded) return { ...reinforce(ctx, reworded, candidate, now, { exact: false, same_meaning: true }), sameMeaning: true };
+  store.insert(candidate);
+  store.appendAudit({
+    at: now,
+    actor: ctx.actor,
+    op: "create",
+    memoryId: candidate.id,
+    hashBefore: null,
+    hashAfter: candidate.contentHash,
+    contentBefore: null,
+    detail: { type: candidate.type },
+  });
+  return { id: candidate.id, status: "created", memory: candidate };
 }
 
 /** Reinforces `existing` with what `candidate` brings (tags, lifetime, priority) instead of storing a copy. */
@@ -151,9 +155,10 @@ export function remember(ctx: EngineContext, input: RememberInput): RememberResu
   const candidate = buildMemory(ctx, { ...input, project: writeProject(ctx, input.project) }, now);
   const nearest = nearestOnWrite(ctx, candidate, now);
   return ctx.store.transaction(() => {
-    const result = storeOrReinforce(ctx, candidate, now);
+    const current = stillActive(ctx, nearest, candidate, now);
+    const result = storeOrReinforce(ctx, candidate, now, current);
     if (result.status !== "created") return result;
-    const { conflicts, superseded } = relatedOnWrite(ctx, candidate, now, nearest);
+    const { conflicts, superseded } = relatedOnWrite(ctx, candidate, now, current);
     return {
       ...result,
       ...(conflicts.length > 0 ? { conflicts } : {}),

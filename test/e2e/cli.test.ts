@@ -78,6 +78,16 @@ describe("remember and recall", () => {
     expect((await remember(["We use yarn, not npm, for installs"])).status).toBe("created");
   });
 
+  test("the same thing in other words reinforces the memory that said it, and says so", async () => {
+    const first = await remember(["The invoice service is owned by the billing team.", "--type", "fact"]);
+    const again = { id: first.id, status: "duplicate", same_meaning: true, content: "The invoice service is owned by the billing team." };
+    expect(await remember(["Billing team owns the invoice service.", "--type", "fact"])).toEqual(again);
+    const human = await s.ok(["remember", "The billing team owns the invoice service", "--type", "fact"]);
+    expect(human.stdout).toContain(`Already remembered in other words as ${first.id.slice(-8)}`);
+    expect(human.stdout).toContain("cairn edit");
+    expect(await total()).toBe(1);
+  });
+
   test("--type and --tags are stored, shown and filter recall", async () => {
     const made = await remember(["Chose Postgres over MySQL for JSONB", "--type", "decision", "--tags", "DB, infra"]);
     const hit = (await recall("postgres")).results[0]!;

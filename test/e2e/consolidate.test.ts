@@ -11,10 +11,11 @@ afterEach(() => s.cleanup());
 type Report = { dry_run: boolean; scanned: number; groups: Array<{ reason: string; id: string | null; sources: string[]; content: string }> };
 
 test("near-copies fold into one memory, recall finds it instead of the copies, and --undo brings them back", async () => {
-  const ids: string[] = [];
-  for (const text of ["Run the linter with `make lint` before every push.", "Run the linter with `make lint` before every single push.", "Always run the linter with `make lint` before every push."]) {
-    ids.push((await s.json<{ id: string }>(["remember", text, "--type", "lesson", "--json"])).id);
-  }
+  // Near-copies as an import brings them (`remember` would reinforce the first instead of storing the others).
+  const texts = ["Run the linter with `make lint` before every push.", "Run the linter with `make lint` before every single push.", "Always run the linter with `make lint` before every push."];
+  const ids = texts.map((_, i) => `01900000-0000-7000-8000-00000000000${i + 1}`);
+  const lines = texts.map((content, i) => JSON.stringify({ id: ids[i], content, type: "lesson" }));
+  await s.ok(["import", "-"], { stdin: `${lines.join("\n")}\n` });
   await s.ok(["remember", "Run the formatter with `make fmt` before every commit.", "--type", "lesson"]);
 
   const dry = await s.json<Report>(["consolidate", "--dry-run", "--json"]);

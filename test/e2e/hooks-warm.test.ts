@@ -196,10 +196,12 @@ describe("warm hook daemon", () => {
     const line = { id: "01900000-0000-7000-8000-0000000000c3", content: "ENOSPC writing the build cache", type: "error", project: null, created_at: old, updated_at: old, priority: 3, status: "active" };
     await sb.ok(["import", "-"], { cwd: project, stdin: `${JSON.stringify(line)}\n` });
     await sb.ok(["retention", "set", "--type", "error", "--keep", "90d", "--grace", "0d"], { cwd: project });
-    const copies: string[] = [];
-    for (const text of ["Run `make lint` before every push to main.", "Always run `make lint` before every push to main."]) {
-      copies.push((await sb.json<{ id: string }>(["remember", text, "--type", "lesson", "--json"], { cwd: project })).id);
-    }
+    // Near-copies as an import brings them (`remember` would reinforce the first instead of storing the other).
+    const copies = ["01900000-0000-7000-8000-0000000000c4", "01900000-0000-7000-8000-0000000000c5"];
+    const lines = ["Run `make lint` before every push to main.", "Always run `make lint` before every push to main."].map((content, i) =>
+      JSON.stringify({ id: copies[i], content, type: "lesson" }),
+    );
+    await sb.ok(["import", "-"], { cwd: project, stdin: `${lines.join("\n")}\n` });
     await startDaemon({ CAIRN_IDLE_WORK_MS: "300" });
     const archived = async () => (await sb.json<{ memories: Array<{ id: string }> }>(["list", "--status", "archived", "--all-projects", "--json"], { cwd: project })).memories.map((m) => m.id);
     await waitFor(async () => {

@@ -67,6 +67,13 @@ describe("remember and recall", () => {
     expect(b).toEqual({ id: a.id, status: "duplicate" });
   });
 
+  test("saying it in other words reinforces too, and returns the wording kept", async () => {
+    h = await connect();
+    const a = await h.ok("remember", { content: "The invoice service is owned by the billing team.", type: "fact" });
+    const b = await h.ok("remember", { content: "Billing team owns the invoice service.", type: "fact" });
+    expect(b).toEqual({ id: a.id, status: "duplicate", same_meaning: true, content: "The invoice service is owned by the billing team." });
+  });
+
   test("abstains when nothing matches", async () => {
     h = await connect();
     await h.ok("remember", { content: "The staging database is Postgres 16" });

@@ -2,6 +2,7 @@
 import { describe, expect, test } from "bun:test";
 import { nearCopyGroups } from "../../src/capture/near-copies.ts";
 import { rootCauseKey } from "../../src/capture/root-cause.ts";
+import { buildMemory, type RememberInput } from "../../src/engine/remember.ts";
 import { testEngine } from "../helpers/engine.ts";
 import { codeOf } from "../helpers/errors.ts";
 
@@ -13,18 +14,26 @@ function planted() {
     t.advance(HOUR);
     return t.engine.remember({ content, type: "lesson", ...extra }).id;
   };
+  // Near-copies as an import, a sync or a build without the write-time check leaves them: `remember` would
+  // reinforce the first instead of storing the others (engine/remember.ts).
+  const copy = (content: string, extra: Partial<RememberInput> = {}) => {
+    t.advance(HOUR);
+    const m = buildMemory({ project: "/work/app" }, { content, type: "lesson", ...extra }, t.clock.now);
+    t.store.insert(m);
+    return m.id;
+  };
   // Written first: a later "we moved from …" would supersede the copies on write (related-on-write.ts).
   const moved = add("We moved from `pnpm db:migrate` to `pnpm prisma migrate deploy` before integration tests.");
   const copies = [
-    add("Always run `pnpm db:migrate` before the integration tests.", { tags: ["db"] }),
-    add("Always run `pnpm db:migrate` before running the integration tests.", { tags: ["ci"] }),
-    add("Always run `pnpm db:migrate` first, before the integration tests.", { priority: 5 }),
+    copy("Always run `pnpm db:migrate` before the integration tests.", { tags: ["db"] }),
+    copy("Always run `pnpm db:migrate` before running the integration tests.", { tags: ["ci"] }),
+    copy("Always run `pnpm db:migrate` first, before the integration tests.", { priority: 5 }),
   ];
   const others = [
     add("Also run `pnpm db:seed` before the integration tests."),
     moved,
-    add("Always run `pnpm db:migrate` before the integration tests.", { project: "/work/other" }),
-    add("Always run `pnpm db:migrate` before running the integration tests.", { project: "/work/other", type: "decision" }),
+    copy("Always run `pnpm db:migrate` before the integration tests.", { project: "/work/other" }),
+    copy("Always run `pnpm db:migrate` before running the integration tests.", { project: "/work/other", type: "decision" }),
   ];
   const sig = "npm ERR! ERESOLVE unable to resolve dependency tree";
   const errors = [

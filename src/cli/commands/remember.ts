@@ -44,6 +44,7 @@ export default defineCommand({
         return output.json({
           id: result.id,
           status: result.status,
+          ...(result.sameMeaning ? { same_meaning: true, content: result.memory.content } : {}),
           ...(conflicts.length > 0 ? { conflicts } : {}),
           ...(superseded.length > 0 ? { superseded } : {}),
         });
@@ -55,7 +56,9 @@ export default defineCommand({
       const lines = [
         result.status === "created"
           ? `Remembered ${id} (${where})`
-          : `Already remembered as ${id} (${where}); reinforced it instead of storing a copy.`,
+          : result.sameMeaning
+            ? `Already remembered in other words as ${id} (${where}): ${m.content}\n  Reinforced it instead of storing a copy; if yours says more, \`cairn edit ${id} --content …\` rewords it.`
+            : `Already remembered as ${id} (${where}); reinforced it instead of storing a copy.`,
         ...superseded.map((r) => `  supersedes ${short.get(r.id)} (${r.reason}): ${r.content}`),
         ...conflicts.map((r) => `  may conflict with ${short.get(r.id)} (${r.reason}): ${r.content}`),
       ];

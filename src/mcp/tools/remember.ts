@@ -29,6 +29,11 @@ export default defineTool({
     outputSchema: z.object({
       id: z.string(),
       status: z.enum(["created", "duplicate"]).describe("duplicate = an existing memory said this already and was reinforced"),
+      same_meaning: z
+        .literal(true)
+        .optional()
+        .describe("the duplicate said it in other words: your wording was not stored; `update` memory `id` if yours says more"),
+      content: z.string().optional().describe("with same_meaning: what memory `id` says"),
       conflicts: z
         .array(related)
         .optional()
@@ -54,6 +59,7 @@ export default defineTool({
     return {
       id: result.id,
       status: result.status,
+      ...(result.sameMeaning ? { same_meaning: true as const, content: result.memory.content } : {}),
       ...(result.conflicts ? { conflicts: result.conflicts } : {}),
       ...(result.superseded ? { superseded: result.superseded } : {}),
     };

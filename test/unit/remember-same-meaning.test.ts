@@ -1,0 +1,58 @@
+/** @module A memory that says an active one again in other words reinforces it instead of being stored (engine/remember.ts, capture/compare.ts saysTheSame). */
+import { describe, expect, test } from "bun:test";
+import { testEngine } from "../helpers/engine.ts";
+
+describe("remember: the same thing in other words", () => {
+  test("reinforces the memory that said it, merges tags, keeps its wording and audits why", () => {
+    const { engine, advance } = testEngine();
+    const first = engine.remember({ content: "The invoice service is owned by the billing team.", type: "fact", tags: ["owners"] });
+    advance(1000);
+    const again = engine.remember({ content: "Billing team owns the invoice service.", type: "fact", tags: ["billing"] });
+    expect(again).toMatchObject({ id: first.id, status: "duplicate", sameMeaning: true });
+    const stored = engine.get(first.id, { track: false });
+    expect(stored.content).toBe("The invoice service is owned by the billing team.");
+    expect(stored.accessCount).toBe(1);
+    expect(stored.tags).toEqual(["billing", "owners"]);
+    expect(engine.list({ allProjects: true }).total).toBe(1);
+    const audit = engine.auditLog({ memory: first.id, limit: 10 }).map((e) => [e.op, e.detail]);
+    expect(audit).toContainEqual(["reinforce", { exact: false, same_meaning: true }]);
+  });
+
+  test("an exact copy is a duplicate without the mark", () => {
+    const { engine } = testEngine();
+    const first = engine.remember({ content: "API calls time out after 30s.", type: "fact" });
+    const again = engine.remember({ content: "API calls time out after 30s.", type: "fact" });
+    expect(again).toMatchObject({ id: first.id, status: "duplicate" });
+    expect(again.sameMeaning).toBeUndefined();
+  });
+
+  test.each([
+    ["an order reversed", "Run the database migrations before the deploy.", "Run the database migrations after the deploy."],
+    ["another one-letter name", "Service A runbook is in the wiki.", "Service C runbook is in the wiki."],
+    ["an addition", "Cache the user list in Redis.", "Also cache the token list in Redis."],
+    ["another occasion", "Went to the pottery workshop, it was lovely.", "Yesterday I went to a pottery workshop."],
+    ["another value", "The API timeout is 30 seconds.", "The API timeout is 45 seconds."],
+    ["one thing put in another's place", "We use pnpm, not npm, for installs.", "We use yarn, not npm, for installs."],
+  ])("%s is stored as a memory of its own", (_name, older, newer) => {
+    const { engine, advance } = testEngine();
+    const first = engine.remember({ content: older, type: "fact" });
+    advance(1000);
+    const next = engine.remember({ content: newer, type: "fact" });
+    expect(next.status).toBe("created");
+    expect(next.id).not.toBe(first.id);
+    expect(engine.list({ allProjects: true }).total).toBe(2);
+  });
+
+  test("only an active memory of the same scope is reinforced", () => {
+    const { engine, advance } = testEngine();
+    const other = engine.remember({ content: "Payments are processed with Stripe.", type: "fact", project: "/work/other" });
+    advance(1000);
+    const here = engine.remember({ content: "Stripe handles payment processing.", type: "fact" });
+    expect(here.status).toBe("created");
+    engine.forget(here.id);
+    advance(1000);
+    const again = engine.remember({ content: "Payments are processed with Stripe.", type: "fact" });
+    expect(again.status).toBe("created");
+    expect([other.id, here.id]).not.toContain(again.id);
+  });
+});
