@@ -38,3 +38,30 @@ test("links are followed hop by hop in both directions, up to --depth", async ()
   expect(text).toContain("depends_on →");
   expect(text).not.toContain("fonts");
 });
+
+test("cairn get lists a memory's links, and a conflict noted on write as possible, in text and JSON", async () => {
+  const remember = async (content: string, type = "fact") => await s.json<{ id: string; conflicts?: Array<{ id: string }> }>(["remember", content, "--type", type, "--json"]);
+  const before = await remember("The public API listens on port 8080 behind nginx.");
+  const after = await remember("The public API listens on port 9090 behind nginx.");
+  expect(after.conflicts?.map((c) => c.id)).toEqual([before.id]);
+  const fix = await remember("The firewall must allow the public API's port, or nginx returns 502.", "lesson");
+  await s.ok(["relate", fix.id, "depends_on", after.id]);
+
+  const got = await s.json<{ id: string; links: unknown[] }>(["get", after.id, "--json"]);
+  expect(got.id).toBe(after.id);
+  expect(got.links).toEqual([
+    { relation: "contradicts", direction: "out", id: before.id, possible: true },
+    { relation: "depends_on", direction: "in", id: fix.id },
+  ]);
+  const text = (await s.ok(["get", after.id])).stdout;
+  expect(text).toContain("Links:");
+  expect(text).toContain(`contradicts (possibly: noted on write, not settled) → ${before.id.slice(-8)}  fact  The public API listens on port 8080`);
+  expect(text).toContain(`← depends_on ${fix.id.slice(-8)}  lesson  The firewall must allow`);
+  expect((await s.ok(["get", before.id])).stdout).toContain(`← contradicts (possibly: noted on write, not settled) ${after.id.slice(-8)}`);
+  expect((await s.ok(["get", fix.id, "--json"]).then((r) => JSON.parse(r.stdout) as { links: unknown[] })).links).toEqual([
+    { relation: "depends_on", direction: "out", id: after.id },
+  ]);
+  const plain = await remember("Fonts are self-hosted from /static/fonts.");
+  expect((await s.json<{ links: unknown[] }>(["get", plain.id, "--json"])).links).toEqual([]);
+  expect((await s.ok(["get", plain.id])).stdout).not.toContain("Links:");
+});

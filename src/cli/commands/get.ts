@@ -3,7 +3,7 @@ import { defineCommand } from "citty";
 import { memoryToJson } from "../../domain/serialize.ts";
 import { toIso } from "../../domain/time.ts";
 import { jsonFlag } from "../flags.ts";
-import { formatDate, formatDetail } from "../format.ts";
+import { formatDate, formatDetail, linkArrow, memoryLine } from "../format.ts";
 import { output } from "../output.ts";
 import { withEngine } from "../session.ts";
 
@@ -21,6 +21,7 @@ export default defineCommand({
       if (args.json) {
         return output.json({
           ...memoryToJson(memory),
+          links: engine.links(memory.id),
           ...(entries
             ? {
                 history: entries.map((e) => ({
@@ -36,7 +37,16 @@ export default defineCommand({
             : {}),
         });
       }
-      let text = formatDetail(memory, engine.shortIds([memory.id]).get(memory.id));
+      const { nodes, edges } = engine.neighbourhood(memory.id, 1);
+      const short = engine.shortIds([...nodes.keys()]);
+      let text = formatDetail(memory, short.get(memory.id));
+      if (edges.length > 0) {
+        text += "\n\nLinks:";
+        for (const e of edges) {
+          const other = nodes.get(e.from === memory.id ? e.to : e.from)!;
+          text += `\n  ${linkArrow(e, memory.id)} ${memoryLine(other, short.get(other.id)!)}`;
+        }
+      }
       if (entries) {
         text += "\n\nHistory:";
         for (const e of entries) {

@@ -3,6 +3,7 @@ import { defineCommand } from "citty";
 import type { Memory } from "../../domain/memory.ts";
 import { neighbourhoodJson } from "../../engine/neighbourhood.ts";
 import { intFlag, jsonFlag } from "../flags.ts";
+import { linkArrow, memoryLine } from "../format.ts";
 import { output } from "../output.ts";
 import { withEngine } from "../session.ts";
 
@@ -23,7 +24,7 @@ export default defineCommand({
       const { root, nodes, edges } = hood;
       if (args.json) return output.json(neighbourhoodJson(hood));
       const short = engine.shortIds([...nodes.keys()]);
-      const line = (m: Memory) => `${short.get(m.id)}  ${m.type}${m.status === "active" ? "" : ` (${m.status})`}  ${m.content.replace(/\s+/g, " ").slice(0, 80)}`;
+      const line = (m: Memory) => memoryLine(m, short.get(m.id)!);
       const lines = [line(root)];
       const seen = new Set([root.id]);
       const walk = (id: string, prefix: string, level: number) => {
@@ -33,9 +34,7 @@ export default defineCommand({
           const other = e.from === id ? e.to : e.from;
           seen.add(other);
           const last = i === out.length - 1;
-          const relation = e.possible ? `${e.relation} (possibly: noted on write, not settled)` : e.relation;
-          const arrow = e.from === id ? `${relation} →` : `← ${relation}`;
-          lines.push(`${prefix}${last ? "└─" : "├─"} ${arrow} ${line(nodes.get(other)!)}`);
+          lines.push(`${prefix}${last ? "└─" : "├─"} ${linkArrow(e, id)} ${line(nodes.get(other)!)}`);
           walk(other, `${prefix}${last ? "   " : "│  "}`, level + 1);
         });
       };
