@@ -11,6 +11,7 @@ import { rekeyPathProjects } from "./project-keys.ts";
 import { SYNC_SCHEMA } from "./sync-schema.ts";
 import { CANONICAL_PREFIX_CHARS, CANONICAL_PREFIX_INDEX } from "./canonical-prefix.ts";
 import { STAMP_SQL } from "./log-mark.ts";
+import { dropSamples } from "./planner-stats.ts";
 import { TEXT_LOG_SCHEMA } from "./text-log.ts";
 
 /** `sql` runs first; `run`, when present, does what SQL alone cannot (e.g. read the filesystem). */
@@ -317,6 +318,26 @@ export const MIGRATIONS: ReadonlyArray<Migration> = [
         INSERT INTO text_log (memory_seq, stamp) VALUES (new.seq, ${STAMP_SQL});
       END;
     `,
+  },
+  {
+    version: 13,
+    name: "list, count and stats without reading every memory: indexes by status and time, by type and status, and of expiring memories",
+    // At 1M memories `cairn list` took 0.6 s (2.5 s across projects) and `cairn stats` 2 s: counting what is
+    // not expired read each row for expires_at, listing across projects sorted every active memory, and the
+    // per-type counts read each row for its status. ~31 bytes a memory; ~2.5 s at 1M (indexes built, then
+    // measured again for the planner, which does not measure new indexes of a table it measured before).
+    sql: `
+      DROP INDEX memories_type;
+      CREATE INDEX memories_type ON memories (type, status, created_at);
+      CREATE INDEX memories_recent ON memories (status, created_at);
+      CREATE INDEX memories_expiring ON memories (expires_at) WHERE expires_at IS NOT NULL;
+    `,
+    run: (db) => {
+      if (!db.query("SELECT 1 FROM sqlite_schema WHERE name = 'sqlite_stat1'").get()) return;
+      db.run("PRAGMA analysis_limit = 0");
+      db.run("ANALYZE memories");
+      dropSamples(db);
+    },
   },
 ];
 

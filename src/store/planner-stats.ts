@@ -58,7 +58,7 @@ export function withoutMap<T>(db: Database, fn: () => T): T {
  * keeps sampled index keys in sqlite_stat4 — words of the full-text index, tags, ids — which a purge would not
  * reach: they are dropped, and the planner goes by the counts.
  */
-function dropSamples(db: Database): void {
+export function dropSamples(db: Database): void {
   for (const table of ["sqlite_stat4", "sqlite_stat3"]) {
     if (db.query("SELECT 1 FROM sqlite_schema WHERE name = ?").get(table)) db.run(`DELETE FROM ${table}`);
   }

@@ -22,6 +22,7 @@ import { FtsBatch, ftsDelete, ftsInsert } from "./fts.ts";
 import { KeywordSearch } from "./keyword-search.ts";
 import { AccessCounts } from "./access-counts.ts";
 import { prefetch } from "./prefetch.ts";
+import { countMatching, listMatching } from "./list-sql.ts";
 import { hasProject, projectAliases, projectCounts } from "./project-keys.ts";
 import { checkIntegrity } from "./integrity.ts";
 import { openMigrated } from "./migrations.ts";
@@ -341,25 +342,11 @@ export class SqliteStore implements Store {
   }
 
   list(filter: MemoryFilter, now: number, options: ListOptions): Memory[] {
-    const where = filterToSql(filter, now, this.#codec);
-    const dir = options.order === "oldest" ? "ASC" : "DESC";
-    const time = options.by === "event" ? "coalesce(m.event_time, m.created_at)" : "m.created_at";
-    const order =
-      options.order === "priority"
-        ? "m.priority DESC, m.access_count DESC, m.created_at DESC, m.seq DESC"
-        : `${time} ${dir}, m.seq ${dir}`;
-    const rows = this.#db
-      .query(`SELECT ${MEMORY_COLUMNS} FROM memories m WHERE ${where.sql} ORDER BY ${order} LIMIT ? OFFSET ?`)
-      .all(...where.params, options.limit, options.offset ?? 0) as MemoryRow[];
-    return rows.map((r) => rowToMemory(r, this.#codec));
+    return listMatching(this.#db, filter, now, this.#codec, options).map((r) => rowToMemory(r, this.#codec));
   }
 
   count(filter: MemoryFilter, now: number): number {
-    const where = filterToSql(filter, now, this.#codec);
-    const row = this.#db.query(`SELECT count(*) AS n FROM memories m WHERE ${where.sql}`).get(...where.params) as {
-      n: number;
-    };
-    return row.n;
+    return countMatching(this.#db, filter, now, this.#codec);
   }
 
   sessionNeighbours(ids: readonly string[]): Map<string, { prev: string | null; next: string | null }> {

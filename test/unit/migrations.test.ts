@@ -69,6 +69,7 @@ const FIXTURES: Record<number, (db: Database) => void> = {
   10: (db) => FIXTURES[9]!(db),
   11: (db) => FIXTURES[10]!(db),
   12: (db) => FIXTURES[11]!(db),
+  13: (db) => FIXTURES[12]!(db),
 };
 
 describe("migrations", () => {
