@@ -8,6 +8,7 @@
  * RabbitMQ") is not a change. A stated change that names what it replaced, or gives another value of the
  * same thing, is confident enough to supersede on its own.
  */
+import { swappedAlternative } from "./alternatives.ts";
 import { changedQuantity, UNIT_STEMS } from "./quantities.ts";
 import { type ChangeMarks, changeMarks, retiresNameOf, versionChanged } from "./retired-names.ts";
 import { opposite } from "./opposites.ts";
@@ -139,6 +140,10 @@ export function changeOf(prev: string, next: string): Comparison {
   if (framed && s.flip) return looseOr(p.stems.size, s.shared, { relation: "conflict", reason: SAYS_OPPOSITE, confident });
   if (s.opposed) return { relation: "conflict", reason: "puts it in the opposite state", confident: false };
   if (framed && s.replaced) return looseOr(p.stems.size, s.shared, { relation: "conflict", reason: "names something else in its place", confident });
+  // Another thing of the kind the older one names (capture/alternatives.ts): "Deploys are triggered from
+  // Jenkins" → "GitHub Actions triggers our deploys". Flagged, never superseded on its own.
+  const swap = swappedAlternative(prev, next);
+  if (swap) return looseOr(p.stems.size, s.shared, { relation: "conflict", reason: `names another ${swap.kind} (${swap.from} → ${swap.to})`, confident: false });
   return { relation: "none", reason: "related", confident: false };
 }
 
