@@ -130,8 +130,10 @@ export interface Swap {
  * does not: "Deploys go through Jenkins" → "GitHub Actions runs the deploys". Naming one in common ("use
  * pnpm, not npm" → "npm is not allowed") is the same choice spoken of again, not a swap.
  */
-export function swappedAlternative(prev: string, next: string): Swap | null {
-  const [p, n] = [namedAlternatives(prev), namedAlternatives(next)];
+export const swappedAlternative = (prev: string, next: string): Swap | null => swapBetween(namedAlternatives(prev), namedAlternatives(next));
+
+/** {@link swappedAlternative} of what two statements name (namedAlternatives), when read once for many pairs. */
+export function swapBetween(p: ReadonlyMap<string, ReadonlySet<string>>, n: ReadonlyMap<string, ReadonlySet<string>>): Swap | null {
   for (const [kind, before] of p) {
     const after = n.get(kind);
     if (!after || [...after].some((x) => before.has(x))) continue;

@@ -71,3 +71,17 @@ test("a later statement of state saying an older result's name is gone, or its v
   expect(order(currentFirst([typed(old, "error"), other, fastly], 10).hits)).toEqual(["old", "other", "new"]);
   expect(order(currentFirst([old, other, { ...fastly, score: 0.15 }], 10).hits)).toEqual(["old", "other", "new"]);
 });
+
+test("a later statement of state naming another thing of the kind an older result names, on a shared subject, moves up", () => {
+  const typed = (h: FusedHit, type: string) => ({ ...h, memory: { ...h.memory, type } as Memory });
+  const old = typed(hit("old", "Services write structured logs with logrus.", 1, 1 * DAY), "decision");
+  const other = typed(hit("other", "Log lines carry the request id.", 0.6, 2 * DAY), "fact");
+  const slog = typed(hit("new", "New services use log/slog from the standard library for logs.", 0.3, 3 * DAY), "decision");
+  expect(order(currentFirst([old, other, slog], 10).hits)).toEqual(["new", "old", "other"]);
+  // Not without a word in common, nor when the newer one names the older's choice too, nor when the query names a time.
+  const bare = typed(hit("new", "slog it is.", 0.3, 3 * DAY), "decision");
+  expect(order(currentFirst([old, other, bare], 10).hits)).toEqual(["old", "other", "new"]);
+  const both = typed(hit("new", "Services may log with slog or logrus.", 0.3, 3 * DAY), "decision");
+  expect(order(currentFirst([old, other, both], 10).hits)).toEqual(["old", "other", "new"]);
+  expect(order(currentFirst([old, other, slog], 10, false).hits)).toEqual(["old", "other", "new"]);
+});
