@@ -58,6 +58,21 @@ const SAME_PRODUCT: ReadonlyMap<string, readonly string[]> = new Map(
     ["dynamodb", "dynamo"],
   ].flatMap((group) => group.map((name) => [name, group] as const)),
 );
+/**
+ * A platform a note names by one of its services: "what Kubernetes version is the training cluster" is about
+ * the note saying GKE 1.29, "which AWS region" about the one naming S3 or RDS. One way only: GKE mentions
+ * Kubernetes, Kubernetes does not mention GKE.
+ */
+const NAMED_BY_PARTS: ReadonlyMap<string, readonly string[]> = new Map(
+  (
+    [
+      [["kubernetes", "k8s", "kube"], ["gke", "eks", "aks", "k3s", "openshift"]],
+      [["aws"], ["s3", "ec2", "lambda", "rds", "ecs", "eks", "sqs", "sns", "cloudfront", "dynamodb", "route53", "cloudwatch", "fargate", "aurora"]],
+      [["gcp"], ["gke", "bigquery", "gcs", "firestore", "spanner", "pubsub"]],
+      [["azure"], ["aks", "cosmosdb"]],
+    ] as const
+  ).flatMap(([names, parts]) => names.map((name) => [name, parts] as const)),
+);
 const TOKEN = /[\p{L}\p{N}\p{M}]+/gu;
 const QUOTED = /["“”][^"“”]*["“”]/g;
 
@@ -104,7 +119,7 @@ export function abstention(store: Store, query: string, results: readonly Memory
   if (names.length === 0) return null;
   const parts = names.map((n) => (indexText(n).toLowerCase().match(TOKEN) ?? []).filter((p) => p.length >= 2 && !STOPWORDS.has(p)));
   const distinct = [...new Set(parts.flat())];
-  const { counts } = store.termStats(distinct.map((p) => (SAME_PRODUCT.get(p) ?? [p]).map((n) => `"${n}"`).join(" OR ")));
+  const { counts } = store.termStats(distinct.map((p) => [...(SAME_PRODUCT.get(p) ?? [p]), ...(NAMED_BY_PARTS.get(p) ?? [])].map((n) => `"${n}"`).join(" OR ")));
   const unseen = new Set(distinct.filter((_, i) => counts[i] === 0));
   const unknown = names.filter((_, i) => parts[i]!.some((p) => unseen.has(p)));
   if (unknown.length === 0) return null;

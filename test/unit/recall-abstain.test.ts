@@ -137,6 +137,14 @@ test("a product's short and long names are one name: Postgres is mentioned where
   expect((await engine.recall({ query: "which Cassandra version do we run in production", track: false })).abstained).toBe(true);
 });
 
+test("a platform is mentioned where one of its services is, and not the other way round", async () => {
+  await expectAnsweredBy(seeded().engine, "Cluster ml-train is on GKE 1.29, release channel regular.", "what Kubernetes version is the ml-train cluster on");
+  await expectAnsweredBy(seeded().engine, "Nightly exports land in S3 under s3://acme-exports/nightly.", "where do the nightly AWS exports land");
+  const { engine } = seeded();
+  engine.remember({ content: "Our clusters run Kubernetes 1.29 on bare metal." });
+  expect((await engine.recall({ query: "which GKE release channel are the clusters on", track: false })).abstained).toBe(true);
+});
+
 test("a question naming only the kind of thing (CDN, ORM) is answered by the note naming the thing", async () => {
   const content = "Fastly serves the static traffic of edge-gateway; VCL snippets live in fastly/.";
   await expectAnsweredBy(seeded().engine, content, "which CDN sits before edge-gateway for production clients");
