@@ -29,7 +29,6 @@ export function formatMemory(m: Memory, extra: string[] = [], id: string = m.id)
   return `${id}  ${fields.join("  ")}\n${body}`;
 }
 
-/** Full detail for `cairn get`. */
 /** A link seen from `from`'s side: "supersedes →" going out, "← fixes" coming in; a possible conflict says so. */
 export function linkArrow(e: { from: string; relation: string; possible?: true }, from: string): string {
   const relation = e.possible ? `${e.relation} (possibly: noted on write, not settled)` : e.relation;
@@ -40,6 +39,7 @@ export function linkArrow(e: { from: string; relation: string; possible?: true }
 export const memoryLine = (m: Memory, short: string) =>
   `${short}  ${m.type}${m.status === "active" ? "" : ` (${m.status})`}  ${m.content.replace(/\s+/g, " ").slice(0, 80)}`;
 
+/** Full detail for `cairn get`. */
 export function formatDetail(m: Memory, short: string = m.id): string {
   const rows: Array<[string, string]> = [
     ["id", short === m.id ? m.id : `${short}  (${m.id})`],
