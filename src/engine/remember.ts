@@ -30,6 +30,8 @@ export interface RememberInput {
   sessionId?: string | null;
   agent?: string | null;
   source?: string | null;
+  /** Store it even when an active memory says the same in other words (an exact repeat is still reinforced). */
+  distinct?: boolean;
 }
 
 export type RememberStatus = "created" | "duplicate";
@@ -156,7 +158,7 @@ export function remember(ctx: EngineContext, input: RememberInput): RememberResu
   const nearest = nearestOnWrite(ctx, candidate, now);
   return ctx.store.transaction(() => {
     const current = stillActive(ctx, nearest, candidate, now);
-    const result = storeOrReinforce(ctx, candidate, now, current);
+    const result = storeOrReinforce(ctx, candidate, now, input.distinct ? [] : current);
     if (result.status !== "created") return result;
     const { conflicts, superseded } = relatedOnWrite(ctx, candidate, now, current);
     return {

@@ -85,7 +85,11 @@ describe("remember and recall", () => {
     const human = await s.ok(["remember", "The billing team owns the invoice service", "--type", "fact"]);
     expect(human.stdout).toContain(`Already remembered in other words as ${first.id.slice(-8)}`);
     expect(human.stdout).toContain("cairn edit");
+    expect(human.stdout).toContain("--distinct");
     expect(await total()).toBe(1);
+    const own = await remember(["Billing team owns the invoice service.", "--type", "fact", "--distinct"]);
+    expect(own.status).toBe("created");
+    expect(await total()).toBe(2);
   });
 
   test("--type and --tags are stored, shown and filter recall", async () => {

@@ -72,6 +72,9 @@ describe("remember and recall", () => {
     const a = await h.ok("remember", { content: "The invoice service is owned by the billing team.", type: "fact" });
     const b = await h.ok("remember", { content: "Billing team owns the invoice service.", type: "fact" });
     expect(b).toEqual({ id: a.id, status: "duplicate", same_meaning: true, content: "The invoice service is owned by the billing team." });
+    const c = await h.ok("remember", { content: "Billing team owns the invoice service.", type: "fact", distinct: true });
+    expect(c.status).toBe("created");
+    expect(c.id).not.toBe(a.id);
   });
 
   test("abstains when nothing matches", async () => {

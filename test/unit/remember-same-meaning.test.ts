@@ -18,6 +18,18 @@ describe("remember: the same thing in other words", () => {
     expect(audit).toContainEqual(["reinforce", { exact: false, same_meaning: true }]);
   });
 
+  test("distinct stores the rewording as a memory of its own; an exact repeat is reinforced all the same", () => {
+    const { engine, advance } = testEngine();
+    const first = engine.remember({ content: "The invoice service is owned by the billing team.", type: "fact" });
+    advance(1000);
+    const own = engine.remember({ content: "Billing team owns the invoice service.", type: "fact", distinct: true });
+    expect(own.status).toBe("created");
+    expect(own.id).not.toBe(first.id);
+    const again = engine.remember({ content: "The invoice service is owned by the billing team.", type: "fact", distinct: true });
+    expect(again).toMatchObject({ id: first.id, status: "duplicate" });
+    expect(engine.list({ allProjects: true }).total).toBe(2);
+  });
+
   test("an exact copy is a duplicate without the mark", () => {
     const { engine } = testEngine();
     const first = engine.remember({ content: "API calls time out after 30s.", type: "fact" });

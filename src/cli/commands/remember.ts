@@ -18,6 +18,7 @@ export default defineCommand({
     "event-time": { type: "string", description: "when it happened, if not now (ISO date or 3d, 2w …)", valueHint: "time" },
     priority: { type: "string", description: "1 (low) … 5 (high); default depends on the type", valueHint: "1-5" },
     ttl: { type: "string", description: "expire after this long (e.g. 7d); 'never' to keep forever", valueHint: "duration" },
+    distinct: { type: "boolean", description: "store it even if a memory says the same in other words (an exact repeat is still reinforced)" },
     ...writeScopeFlags,
     ...jsonFlag,
   },
@@ -37,6 +38,7 @@ export default defineCommand({
         priority: intFlag("priority", args.priority, undefined),
         ttlMs: parseTtl(args.ttl),
         source: "cli",
+        distinct: args.distinct === true,
       });
       const conflicts = result.conflicts ?? [];
       const superseded = result.superseded ?? [];
@@ -57,7 +59,7 @@ export default defineCommand({
         result.status === "created"
           ? `Remembered ${id} (${where})`
           : result.sameMeaning
-            ? `Already remembered in other words as ${id} (${where}): ${m.content}\n  Reinforced it instead of storing a copy; if yours says more, \`cairn edit ${id} --content …\` rewords it.`
+            ? `Already remembered in other words as ${id} (${where}): ${m.content}\n  Reinforced it instead of storing a copy. If yours says more, \`cairn edit ${id} --content …\` rewords it; \`--distinct\` stores yours as a memory of its own.`
             : `Already remembered as ${id} (${where}); reinforced it instead of storing a copy.`,
         ...superseded.map((r) => `  supersedes ${short.get(r.id)} (${r.reason}): ${r.content}`),
         ...conflicts.map((r) => `  may conflict with ${short.get(r.id)} (${r.reason}): ${r.content}`),

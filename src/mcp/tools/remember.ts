@@ -25,6 +25,10 @@ export default defineTool({
       event_time: timeArg("when it happened, if not now"),
       priority: z.number().int().min(1).max(5).optional().describe("1 (low) … 5 (high); default depends on the type"),
       metadata: z.record(z.string(), z.unknown()).optional().describe("small structured facts, e.g. {\"ticket\": \"ABC-12\"}"),
+      distinct: z
+        .boolean()
+        .optional()
+        .describe("true: store it even if a memory says the same in other words (same_meaning); an exact repeat is still reinforced"),
     }),
     outputSchema: z.object({
       id: z.string(),
@@ -32,7 +36,7 @@ export default defineTool({
       same_meaning: z
         .literal(true)
         .optional()
-        .describe("the duplicate said it in other words: your wording was not stored; `update` memory `id` if yours says more"),
+        .describe("the duplicate said it in other words: your wording was not stored; `update` memory `id` if yours says more, or remember again with distinct: true"),
       content: z.string().optional().describe("with same_meaning: what memory `id` says"),
       conflicts: z
         .array(related)
@@ -55,6 +59,7 @@ export default defineTool({
       priority: args.priority,
       metadata: args.metadata,
       source: "mcp",
+      distinct: args.distinct === true,
     });
     return {
       id: result.id,
