@@ -66,6 +66,18 @@ const catalog = {
   },
   BAD_RELATION: 'Unknown relation "{0}". Use one of: {1} (read as "from <relation> to").',
   SELF_LINK: "Memory {0} cannot be linked to itself. Give two different memory ids.",
+  DISMISS_RELATION: {
+    cli: "--dismiss settles a possible conflict, so it goes with contradicts (`cairn relate <later> contradicts <earlier> --dismiss`), not {0}. Nothing changed.",
+    mcp: "`dismiss` settles a possible conflict, so it goes with the relation contradicts, not {0}. Nothing changed.",
+  },
+  NO_POSSIBLE_CONFLICT: {
+    cli: "No possible conflict was noted on write between {0} and {1}, so there is nothing to dismiss; `cairn get {0}` lists its links. Nothing changed.",
+    mcp: "No possible conflict was noted on write between {0} and {1}, so there is nothing to dismiss; the `get` tool lists a memory's links. Nothing changed.",
+  },
+  CONFLICT_CONFIRMED: {
+    cli: "The conflict between {0} and {1} was confirmed (`relate … contradicts`); a confirmation is not undone by --dismiss. If one of them is no longer true, `cairn forget` it or relate the newer one `supersedes` the older. Nothing changed.",
+    mcp: "The conflict between {0} and {1} was confirmed (`relate` contradicts); a confirmation is not undone by dismissing. If one of them is no longer true, forget it or relate the newer one with supersedes. Nothing changed.",
+  },
   REMIND_WHEN: {
     cli: "A reminder needs exactly one of --at <time> (2026-05-01, 2026-05-01T09:00:00Z, now) or --in <delay> (30m, 2h, 3d); {0} given. Nothing was stored.",
     mcp: "A reminder needs exactly one of the `at` argument (a time: 2026-05-01, 2026-05-01T09:00:00Z, now) or the `in` argument (a delay: 30m, 2h, 3d); {0} given. Nothing was stored.",
@@ -250,6 +262,9 @@ const usageCodes: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
   "NOT_CONSOLIDATED",
   "CONSOLIDATE_KIND",
   "SELF_LINK",
+  "DISMISS_RELATION",
+  "NO_POSSIBLE_CONFLICT",
+  "CONFLICT_CONFIRMED",
   "REMIND_WHEN",
   "REMIND_PAST",
   "NOT_A_REMINDER",

@@ -26,6 +26,30 @@ export function isRelation(value: string): value is Relation {
  */
 export const POSSIBLE_CHANGE = "possible";
 
+/**
+ * The metadata key saying how a possible conflict was settled: "conflict" (confirmed, `relate … contradicts`)
+ * or "not_conflict" (dismissed, `relate … contradicts --dismiss`). Unsettled while absent.
+ */
+export const SETTLED = "settled";
+export type Settlement = "conflict" | "not_conflict";
+
+/** Where a link stands as a possible conflict: not one, open, or settled one way. */
+export function conflictState(metadata: Record<string, unknown>): "none" | "open" | Settlement {
+  if (metadata[POSSIBLE_CHANGE] !== true) return "none";
+  const s = metadata[SETTLED];
+  return s === "conflict" || s === "not_conflict" ? s : "open";
+}
+
+/**
+ * The metadata two copies of one link agree on (team sync: links are a union, and their settlement a
+ * grow-only state): settled beats open, and a confirmed conflict beats a dismissed one, so every device ends
+ * with the same whatever the order things arrive in.
+ */
+export function mergeLinkMetadata(local: Record<string, unknown>, remote: Record<string, unknown>): Record<string, unknown> {
+  const rank = (m: Record<string, unknown>) => ({ none: 0, open: 0, not_conflict: 1, conflict: 2 })[conflictState(m)];
+  return rank(remote) > rank(local) ? { ...local, [POSSIBLE_CHANGE]: true, [SETTLED]: remote[SETTLED] } : local;
+}
+
 /** A directed, typed link from one memory to another. */
 export interface Edge {
   fromId: string;

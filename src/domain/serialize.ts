@@ -31,6 +31,8 @@ export interface LinkJson {
   created_at: string;
   /** A possible conflict remember kept, not a link anyone made (domain/edge.ts POSSIBLE_CHANGE). */
   possible?: true;
+  /** How that possible conflict was settled: confirmed or dismissed (domain/edge.ts SETTLED). */
+  settled?: "conflict" | "not_conflict";
 }
 
 export function memoryToJson(m: Memory): MemoryJson {

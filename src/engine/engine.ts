@@ -199,8 +199,8 @@ export class Engine {
   }
 
   /** Links two memories with a typed relation; `supersedes` also retires the target. */
-  relate(from: string, to: string, relation: string): RelateResult {
-    return relate(this.#ctx, from, to, relation);
+  relate(from: string, to: string, relation: string, opts: { dismiss?: boolean } = {}): RelateResult {
+    return relate(this.#ctx, from, to, relation, opts);
   }
 
   /** The typed links of a memory (full id), from its side. */

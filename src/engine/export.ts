@@ -1,5 +1,5 @@
 /** @module Export: every memory matching a filter, as records in the stable JSON shape `cairn import` reads back. */
-import { type Edge, POSSIBLE_CHANGE } from "../domain/edge.ts";
+import { conflictState, type Edge } from "../domain/edge.ts";
 import type { MemoryFilter } from "../domain/memory.ts";
 import { type LinkJson, memoryToJson, type MemoryJson } from "../domain/serialize.ts";
 import type { EngineContext } from "./context.ts";
@@ -21,7 +21,14 @@ export function* exportRecords(ctx: EngineContext, filter: MemoryFilter): Genera
   }
 }
 
-/** A link as export writes it; a possible conflict remember kept says so (import reads it back as one). */
+/** A link as export writes it; a possible conflict remember kept says so, and how it was settled (import reads both back). */
 function linkToJson(e: Edge): LinkJson {
-  return { relation: e.relation, to: e.toId, created_at: new Date(e.createdAt).toISOString(), ...(e.metadata[POSSIBLE_CHANGE] === true ? { possible: true } : {}) };
+  const state = conflictState(e.metadata);
+  return {
+    relation: e.relation,
+    to: e.toId,
+    created_at: new Date(e.createdAt).toISOString(),
+    ...(state === "none" ? {} : { possible: true }),
+    ...(state === "conflict" || state === "not_conflict" ? { settled: state } : {}),
+  };
 }

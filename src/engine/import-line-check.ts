@@ -12,7 +12,7 @@ const KEYS = new Set([
 ]);
 const TEXT = new Set(["project", "superseded_by", "session_id", "agent", "source"]);
 const TIME = new Set(["event_time", "created_at", "updated_at", "expires_at", "last_accessed_at"]);
-const LINK_KEYS = new Set(["relation", "to", "created_at", "possible"]);
+const LINK_KEYS = new Set(["relation", "to", "created_at", "possible", "settled"]);
 const STATUS = new Set<unknown>(STATUSES);
 
 const isPlainObject = (v: unknown): v is Record<string, unknown> =>
@@ -56,5 +56,10 @@ export function plainImportLine(json: unknown, maxLinks: number): boolean {
 
 function plainLink(l: unknown): boolean {
   if (!isPlainObject(l) || typeof l.relation !== "string" || !isId(l.to)) return false;
-  return Object.keys(l).every((k) => LINK_KEYS.has(k)) && isTime(l.created_at) && (l.possible === undefined || typeof l.possible === "boolean");
+  return (
+    Object.keys(l).every((k) => LINK_KEYS.has(k)) &&
+    isTime(l.created_at) &&
+    (l.possible === undefined || typeof l.possible === "boolean") &&
+    (l.settled === undefined || l.settled === "conflict" || l.settled === "not_conflict")
+  );
 }

@@ -4,7 +4,7 @@
  * asks for. No store access, so it runs on the import's parse thread as well as in process (import-thread.ts).
  */
 import * as z from "zod/mini";
-import { isRelation, RELATIONS, type Relation } from "../domain/edge.ts";
+import { isRelation, RELATIONS, type Relation, type Settlement } from "../domain/edge.ts";
 import type { Memory } from "../domain/memory.ts";
 import { STATUSES } from "../domain/memory.ts";
 import { parseTime } from "../domain/time.ts";
@@ -55,7 +55,15 @@ export const ImportLine = z.strictObject({
   last_accessed_at: time,
   links: z.optional(
     z
-      .array(z.strictObject({ relation: z.string(), to: z.string().check(z.minLength(1), z.maxLength(100)), created_at: time, possible: z.optional(z.boolean()) }))
+      .array(
+        z.strictObject({
+          relation: z.string(),
+          to: z.string().check(z.minLength(1), z.maxLength(100)),
+          created_at: time,
+          possible: z.optional(z.boolean()),
+          settled: z.optional(z.enum(["conflict", "not_conflict"])),
+        }),
+      )
       .check(z.maxLength(MAX_IMPORT_LINKS)),
   ),
 });
@@ -68,6 +76,8 @@ export interface PendingLink {
   createdAt: number | null;
   /** A possible conflict remember kept (domain/edge.ts POSSIBLE_CHANGE), exported as such. */
   possible: boolean;
+  /** How that possible conflict was settled, if it was. */
+  settled?: Settlement;
 }
 
 /** One line of an import source: its text, or only its size when it is over {@link MAX_IMPORT_LINE_BYTES}. */
@@ -127,7 +137,7 @@ function linksOf(from: string, line: ImportLine, now: number): PendingLink[] {
   return (line.links ?? []).map((l, i) => {
     if (!isRelation(l.relation)) throw new Error(`field "links.${i}.relation": "${l.relation}" is not one of ${RELATIONS.join(", ")}`);
     const createdAt = l.created_at === undefined || l.created_at === null ? null : typeof l.created_at === "number" ? l.created_at : parseTime(l.created_at, now);
-    return { from, relation: l.relation, to: l.to, createdAt, possible: l.possible === true };
+    return { from, relation: l.relation, to: l.to, createdAt, possible: l.possible === true, ...(l.possible === true && l.settled ? { settled: l.settled } : {}) };
   });
 }
 

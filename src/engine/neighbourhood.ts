@@ -1,4 +1,5 @@
 /** @module A memory's neighbourhood over its typed links, hop by hop: `cairn graph` and the ui's graph view. */
+import type { Settlement } from "../domain/edge.ts";
 import type { Memory } from "../domain/memory.ts";
 import type { EngineContext } from "./context.ts";
 import { type Link, links } from "./relate.ts";
@@ -9,6 +10,8 @@ export interface NeighbourEdge {
   relation: Link["relation"];
   /** A possible conflict remember noted and nobody settled. */
   possible?: true;
+  /** A possible conflict remember noted, settled: confirmed ("conflict") or dismissed ("not_conflict"). */
+  settled?: Settlement;
 }
 
 export interface Neighbourhood {
@@ -32,6 +35,7 @@ export function neighbourhood(ctx: EngineContext, root: Memory, depth: number): 
           ...(l.direction === "out" ? { from: id, to: l.id } : { from: l.id, to: id }),
           relation: l.relation,
           ...(l.possible ? { possible: true } : {}),
+          ...(l.settled ? { settled: l.settled } : {}),
         };
         const key = `${e.from}>${e.to}>${e.relation}`;
         if (!known.has(key)) (known.add(key), edges.push(e));
@@ -51,6 +55,6 @@ export function neighbourhoodJson(n: Neighbourhood): { root: string; nodes: Arra
   return {
     root: n.root.id,
     nodes: [...n.nodes.values()].map((m) => ({ id: m.id, type: m.type, status: m.status, project: m.project, content: m.content })),
-    edges: n.edges.map((e) => ({ from: e.from, to: e.to, relation: e.relation, ...(e.possible ? { possible: true as const } : {}) })),
+    edges: n.edges.map((e) => ({ from: e.from, to: e.to, relation: e.relation, ...(e.possible ? { possible: true as const } : {}), ...(e.settled ? { settled: e.settled } : {}) })),
   };
 }

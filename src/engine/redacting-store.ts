@@ -21,7 +21,7 @@ const MEMBERS = {
   check: "read", refreshPlannerStats: "read", close: "read", idsWithTail: "read", projects: "read", hasProject: "read", projectAliases: "read",
   auditHead: "read", verifyAudit: "read", auditLog: "read",
   writeRefusal: "read", lastScrub: "read", eraseHistory: "read", pendingErasure: "read", finishErasure: "read",
-  insert: "write", replace: "write", appendAudit: "write", addEdge: "write",
+  insert: "write", replace: "write", appendAudit: "write", addEdge: "write", setEdgeMetadata: "write",
   // Rules and holds hold tag selectors and reasons: their writers are wrapped below.
   policy: "write",
 } as const satisfies Record<keyof Store, "read" | "write">;
@@ -34,11 +34,12 @@ export function redactingStore(store: Store): Store {
   if (view) return view;
   // Rebuilt when the store's policy object changes (a store that reopened its file).
   let policy: { of: PolicyStore; view: PolicyStore } | undefined;
-  const writers: Pick<Store, "insert" | "replace" | "appendAudit" | "addEdge" | "policy"> = {
+  const writers: Pick<Store, "insert" | "replace" | "appendAudit" | "addEdge" | "setEdgeMetadata" | "policy"> = {
     insert: (memory) => store.insert(redactMemory(memory).memory),
     replace: (memory) => store.replace(redactMemory(memory).memory),
     appendAudit: (entry) => store.appendAudit(redactAudit(entry)),
     addEdge: (edge) => store.addEdge(redactEdge(edge)),
+    setEdgeMetadata: (edge) => store.setEdgeMetadata(redactEdge(edge)),
     get policy() {
       const of = store.policy;
       if (policy?.of !== of) policy = { of, view: redactingPolicy(of) };

@@ -1,5 +1,5 @@
 /** @module Typed links between memories: relate two memories, and read a memory's links back. */
-import { type Edge, isRelation, POSSIBLE_CHANGE, RELATIONS, type Relation } from "../domain/edge.ts";
+import { conflictState, type Edge, isRelation, mergeLinkMetadata, POSSIBLE_CHANGE, RELATIONS, type Relation, SETTLED, type Settlement } from "../domain/edge.ts";
 import { cairnError } from "../errors.ts";
 import type { EngineContext } from "./context.ts";
 import { resolveId } from "./ids.ts";
@@ -13,6 +13,11 @@ export interface RelateResult {
   status: "created" | "exists";
   /** True when a `supersedes` link retired the target just now. */
   superseded: boolean;
+  /**
+   * How the possible conflict remember noted between the two stands after this call, when there is one:
+   * `contradicts` confirms it ("conflict"), `--dismiss` dismisses it ("not_conflict").
+   */
+  settled?: Settlement;
 }
 
 export interface Link {
@@ -22,6 +27,8 @@ export interface Link {
   id: string;
   /** A possible conflict remember noted and nobody settled (domain/edge.ts POSSIBLE_CHANGE): a hint, not a fact. */
   possible?: true;
+  /** A possible conflict remember noted, settled: confirmed ("conflict") or dismissed ("not_conflict"). */
+  settled?: Settlement;
 }
 
 export function checkRelation(value: string): Relation {
@@ -34,13 +41,15 @@ export function checkRelation(value: string): Relation {
  * Links `from` to `to`. A `supersedes` link also retires the target (status superseded, pointing at its
  * replacement) so recall stops returning the outdated memory; `cairn restore` brings it back.
  */
-export function relate(ctx: EngineContext, fromRef: string, toRef: string, relationRaw: string): RelateResult {
+export function relate(ctx: EngineContext, fromRef: string, toRef: string, relationRaw: string, opts: { dismiss?: boolean } = {}): RelateResult {
   const relation = checkRelation(relationRaw);
+  if (opts.dismiss && relation !== "contradicts") throw cairnError("DISMISS_RELATION", [relation]);
   return ctx.store.transaction(() => {
     const from = resolveId(ctx.store, fromRef);
     const to = resolveId(ctx.store, toRef);
     if (from === to) throw cairnError("SELF_LINK", [from]);
     const now = ctx.now();
+    if (opts.dismiss) return dismiss(ctx, from, to, now);
     const edge: Edge = { fromId: from, toId: to, relation, weight: 1, createdAt: now, metadata: {} };
     const created = ctx.store.addEdge(edge);
     if (created) {
@@ -72,7 +81,47 @@ export function relate(ctx: EngineContext, fromRef: string, toRef: string, relat
       });
       superseded = true;
     }
-    return { from, to, relation, status: created ? "created" : "exists", superseded };
+    // Saying they contradict each other confirms a possible conflict noted between them, either way round.
+    const noted = relation === "contradicts" ? notedConflicts(ctx, from, to) : [];
+    for (const e of noted) settle(ctx, e, "conflict", now);
+    return { from, to, relation, status: created ? "created" : "exists", superseded, ...(noted.length > 0 ? { settled: "conflict" as const } : {}) };
+  });
+}
+
+/**
+ * Dismisses the possible conflict remember noted between `a` and `b`: both memories stay as they are, recall
+ * stops putting the later one ahead of the earlier, and `get` and `graph` show the link as dismissed. A
+ * confirmed conflict is not dismissed (team sync keeps a confirmation over a dismissal).
+ */
+function dismiss(ctx: EngineContext, a: string, b: string, now: number): RelateResult {
+  const noted = notedConflicts(ctx, a, b);
+  if (noted.length === 0) throw cairnError("NO_POSSIBLE_CONFLICT", [a, b]);
+  if (noted.some((e) => conflictState(e.metadata) === "conflict")) throw cairnError("CONFLICT_CONFIRMED", [a, b]);
+  for (const e of noted) settle(ctx, e, "not_conflict", now);
+  return { from: a, to: b, relation: "contradicts", status: "exists", superseded: false, settled: "not_conflict" };
+}
+
+/** The `contradicts` links between `a` and `b`, either direction, that remember wrote for a possible conflict. */
+function notedConflicts(ctx: EngineContext, a: string, b: string): Edge[] {
+  return ctx.store
+    .edges(a)
+    .filter((e) => e.relation === "contradicts" && (e.fromId === b || e.toId === b) && conflictState(e.metadata) !== "none");
+}
+
+/** Settles the noted conflict `e` as `as` (kept as it is when already settled that way, or confirmed), with an audit entry. */
+function settle(ctx: EngineContext, e: Edge, as: Settlement, now: number): void {
+  const metadata = mergeLinkMetadata(e.metadata, { [POSSIBLE_CHANGE]: true, [SETTLED]: as });
+  if (conflictState(metadata) === conflictState(e.metadata)) return;
+  ctx.store.setEdgeMetadata({ ...e, metadata });
+  ctx.store.appendAudit({
+    at: now,
+    actor: ctx.actor,
+    op: "link",
+    memoryId: e.fromId,
+    hashBefore: null,
+    hashAfter: null,
+    contentBefore: null,
+    detail: { relation: e.relation, to: e.toId, settled: as },
   });
 }
 
@@ -81,6 +130,12 @@ export function links(ctx: EngineContext, id: string): Link[] {
   return ctx.store.edges(id).map((e): Link => ({
     relation: e.relation,
     ...(e.fromId === id ? { direction: "out", id: e.toId } : { direction: "in", id: e.fromId }),
-    ...(e.metadata[POSSIBLE_CHANGE] === true ? { possible: true } : {}),
+    ...linkState(e.metadata),
   }));
+}
+
+/** `possible` for an open conflict noted on write, `settled` for one settled; nothing for any other link. */
+export function linkState(metadata: Record<string, unknown>): { possible?: true; settled?: Settlement } {
+  const state = conflictState(metadata);
+  return state === "open" ? { possible: true } : state === "none" ? {} : { settled: state };
 }

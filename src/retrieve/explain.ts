@@ -38,7 +38,7 @@ export function explainText(hit: Explained, short: (id: string) => string = (id)
   if (hit.linked) parts.push(`linked: ${hit.linked.outgoing ? `${short(hit.linked.from)} ${hit.linked.relation} this` : `this ${hit.linked.relation} ${short(hit.linked.from)}`}`);
   if (hit.updates) parts.push(`updates ${short(hit.updates)}, moved ahead of it`);
   if (hit.newerThan) parts.push(`later on the same subject as ${short(hit.newerThan)} (closer in meaning to it than either is to any other result), moved ahead of it`);
-  if (hit.flaggedAgainst) parts.push(`flagged on write as a possible change of ${short(hit.flaggedAgainst)} (a conflict nobody settled), moved ahead of it`);
+  if (hit.flaggedAgainst) parts.push(`flagged on write as a possible change of ${short(hit.flaggedAgainst)}, moved ahead of it`);
   if (hit.duplicateOf) parts.push(`near-duplicate of ${short(hit.duplicateOf)}`);
   return parts.length > 0 ? parts.join(" · ") : "no channel scored it";
 }

@@ -24,7 +24,8 @@ export interface FlaggedFirst {
 export function flaggers(links: readonly Link[]): Map<string, Set<string>> {
   const out = new Map<string, Set<string>>();
   for (const l of links) {
-    if (!l.possible || l.outgoing || l.other === l.id) continue;
+    // Open, or confirmed as a conflict (`relate … contradicts`); a dismissed one flags nothing.
+    if (!(l.possible || l.settled === "conflict") || l.outgoing || l.other === l.id) continue;
     const of = out.get(l.id);
     if (of) of.add(l.other);
     else out.set(l.id, new Set([l.other]));

@@ -37,8 +37,9 @@ export function hopSources(hits: readonly FusedHit[]): FusedHit[] {
 export function linksToFollow(sources: readonly FusedHit[], links: readonly Link[]): Link[] {
   const bySource = new Map<string, Link[]>();
   for (const l of links) {
-    // A possible conflict noted on write is a hint for the order of the two (flagged-first.ts), not a partner.
-    if (l.other === l.id || l.possible) continue;
+    // A possible conflict noted on write is a hint for the order of the two (flagged-first.ts), not a partner;
+    // one dismissed is no link at all. Confirmed, it is a `contradicts` link like any other.
+    if (l.other === l.id || l.possible || l.settled === "not_conflict") continue;
     const of = bySource.get(l.id);
     if (of) of.push(l);
     else bySource.set(l.id, [l]);

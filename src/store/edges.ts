@@ -1,6 +1,6 @@
 /** @module The `edges` table: typed links between memories, stored by row sequence and read back by id. */
 import type { Database } from "bun:sqlite";
-import { type Edge, POSSIBLE_CHANGE, type Relation } from "../domain/edge.ts";
+import { conflictState, type Edge, POSSIBLE_CHANGE, type Relation, SETTLED, type Settlement } from "../domain/edge.ts";
 
 interface EdgeRow {
   from_id: string;
@@ -19,6 +19,17 @@ export function insertEdge(db: Database, e: Edge): boolean {
        SELECT f.seq, t.seq, ?, ?, ?, ? FROM memories f, memories t WHERE f.id = ? AND t.id = ?`,
     )
     .run(e.relation, e.weight, e.createdAt, JSON.stringify(e.metadata), e.fromId, e.toId);
+  return result.changes > 0;
+}
+
+/** Sets the metadata of the link from `e.fromId` to `e.toId` of relation `e.relation`; false when there is none. */
+export function updateEdgeMetadata(db: Database, e: Edge): boolean {
+  const result = db
+    .query(
+      `UPDATE edges SET metadata = ? WHERE from_seq = (SELECT seq FROM memories WHERE id = ?)
+         AND to_seq = (SELECT seq FROM memories WHERE id = ?) AND relation = ?`,
+    )
+    .run(JSON.stringify(e.metadata), e.fromId, e.toId, e.relation);
   return result.changes > 0;
 }
 
@@ -49,8 +60,10 @@ export interface Link {
   relation: Relation;
   outgoing: boolean;
   createdAt: number;
-  /** Written by `remember` for a possible conflict it left unsettled (domain/edge.ts POSSIBLE_CHANGE). */
+  /** Written by `remember` for a possible conflict nobody settled yet (domain/edge.ts POSSIBLE_CHANGE). */
   possible?: boolean;
+  /** A possible conflict settled: confirmed ("conflict") or dismissed ("not_conflict"). */
+  settled?: Settlement;
 }
 
 /**
@@ -62,10 +75,16 @@ export function linksOf(db: Database, ids: readonly string[]): Link[] {
   const rows = db
     .query(
       `WITH src(seq, id) AS (SELECT seq, id FROM memories WHERE id IN (SELECT value FROM json_each(?1)))
-       SELECT s.id, o.id AS other, e.relation, 1 AS outgoing, e.created_at, e.metadata ->> '$.${POSSIBLE_CHANGE}' AS possible FROM src s JOIN edges e ON e.from_seq = s.seq JOIN memories o ON o.seq = e.to_seq
+       SELECT s.id, o.id AS other, e.relation, 1 AS outgoing, e.created_at, e.metadata ->> '$.${POSSIBLE_CHANGE}' AS possible, e.metadata ->> '$.${SETTLED}' AS settled FROM src s JOIN edges e ON e.from_seq = s.seq JOIN memories o ON o.seq = e.to_seq
        UNION ALL
-       SELECT s.id, o.id AS other, e.relation, 0 AS outgoing, e.created_at, e.metadata ->> '$.${POSSIBLE_CHANGE}' AS possible FROM src s JOIN edges e ON e.to_seq = s.seq JOIN memories o ON o.seq = e.from_seq`,
+       SELECT s.id, o.id AS other, e.relation, 0 AS outgoing, e.created_at, e.metadata ->> '$.${POSSIBLE_CHANGE}' AS possible, e.metadata ->> '$.${SETTLED}' AS settled FROM src s JOIN edges e ON e.to_seq = s.seq JOIN memories o ON o.seq = e.from_seq`,
     )
-    .all(JSON.stringify(ids)) as Array<{ id: string; other: string; relation: string; outgoing: number; created_at: number; possible: number | null }>;
-  return rows.map((r) => ({ id: r.id, other: r.other, relation: r.relation as Relation, outgoing: r.outgoing === 1, createdAt: r.created_at, possible: r.possible === 1 }));
+    .all(JSON.stringify(ids)) as Array<{ id: string; other: string; relation: string; outgoing: number; created_at: number; possible: number | null; settled: string | null }>;
+  return rows.map((r) => {
+    const state = r.possible === 1 ? conflictState({ [POSSIBLE_CHANGE]: true, [SETTLED]: r.settled }) : "none";
+    return {
+      id: r.id, other: r.other, relation: r.relation as Relation, outgoing: r.outgoing === 1, createdAt: r.created_at,
+      possible: state === "open", ...(state === "conflict" || state === "not_conflict" ? { settled: state } : {}),
+    };
+  });
 }

@@ -8,7 +8,7 @@ import { openDatabase, writeTransaction } from "./db.ts";
 import { backfillChain } from "./audit-chain.ts";
 import { vectorsToInt8 } from "./migrate-vectors-int8.ts";
 import { rekeyPathProjects } from "./project-keys.ts";
-import { SYNC_SCHEMA } from "./sync-schema.ts";
+import { EDGE_METADATA_TRIGGER, SYNC_SCHEMA } from "./sync-schema.ts";
 import { CANONICAL_PREFIX_CHARS, CANONICAL_PREFIX_INDEX } from "./canonical-prefix.ts";
 import { STAMP_SQL } from "./log-mark.ts";
 import { dropSamples } from "./planner-stats.ts";
@@ -338,6 +338,11 @@ export const MIGRATIONS: ReadonlyArray<Migration> = [
       db.run("ANALYZE memories");
       dropSamples(db);
     },
+  },
+  {
+    version: 14,
+    name: "a link's settlement (a possible conflict confirmed or dismissed) goes out with team sync",
+    sql: EDGE_METADATA_TRIGGER,
   },
 ];
 

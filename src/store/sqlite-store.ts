@@ -16,7 +16,7 @@ import { writeFailure } from "./write-access.ts";
 import { sealLogsOf } from "../log-file.ts";
 import { filterToSql, rowsById } from "./filter-sql.ts";
 import { refreshPlannerStats } from "./planner-stats.ts";
-import { edgesOf, insertEdge, type Link, linksOf } from "./edges.ts";
+import { edgesOf, insertEdge, type Link, linksOf, updateEdgeMetadata } from "./edges.ts";
 import { CANONICAL_PREFIX_INDEX, canonicalMatch } from "./canonical-prefix.ts";
 import { FtsBatch, ftsDelete, ftsInsert } from "./fts.ts";
 import { KeywordSearch } from "./keyword-search.ts";
@@ -390,6 +390,10 @@ export class SqliteStore implements Store {
 
   addEdge(edge: Edge): boolean {
     return this.transaction(() => insertEdge(this.#db, edge));
+  }
+
+  setEdgeMetadata(edge: Edge): boolean {
+    return this.transaction(() => updateEdgeMetadata(this.#db, edge));
   }
 
   edges(id: string): Edge[] {

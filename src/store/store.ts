@@ -175,6 +175,8 @@ export interface Store {
   appendAudit(entry: AuditEntry): void;
   /** Links two existing memories; false when that exact link already exists. */
   addEdge(edge: Edge): boolean;
+  /** Sets the metadata of the existing link `edge` names (from, to, relation); false when there is no such link. */
+  setEdgeMetadata(edge: Edge): boolean;
   /** Every link from or to memory `id`. */
   edges(id: string): Edge[];
   /** The links of each of the memories `ids`, either direction (recall's graph hops). */

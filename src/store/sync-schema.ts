@@ -68,3 +68,12 @@ export const SYNC_SCHEMA = `
   CREATE TRIGGER sync_edge_insert AFTER INSERT ON edges WHEN ${RECORDING}
     BEGIN ${TICK}; ${ENQUEUE("(SELECT id FROM memories WHERE seq = NEW.from_seq)", "put")}; END;
 `;
+
+/**
+ * Migration 14: a link's metadata changing (a possible conflict confirmed or dismissed) sends its source memory
+ * again, whose record carries its links; a peer merges the settlement (domain/edge.ts mergeLinkMetadata).
+ */
+export const EDGE_METADATA_TRIGGER = `
+  CREATE TRIGGER sync_edge_update AFTER UPDATE OF metadata ON edges WHEN ${RECORDING} AND NEW.metadata IS NOT OLD.metadata
+    BEGIN ${TICK}; ${ENQUEUE("(SELECT id FROM memories WHERE seq = NEW.from_seq)", "put")}; END;
+`;

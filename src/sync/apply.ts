@@ -5,7 +5,7 @@
  * with the remote device as actor; links are a union; an erase is final and runs the engine's purge path.
  */
 import { contentHashes } from "../capture/normalize.ts";
-import type { Relation } from "../domain/edge.ts";
+import { mergeLinkMetadata, type Relation, SETTLED } from "../domain/edge.ts";
 import type { Memory } from "../domain/memory.ts";
 import { CairnError } from "../errors.ts";
 import { log as logger } from "../log.ts";
@@ -128,9 +128,18 @@ export function resolveDangling(ctx: SyncContext): void {
 }
 
 function addLink(ctx: SyncContext, e: { fromId: string; toId: string; relation: string; weight: number; createdAt: number; metadata: Record<string, unknown> }, device: string): void {
-  if (!ctx.store.addEdge({ ...e, relation: e.relation as Relation })) return;
-  ctx.store.appendAudit({
-    at: Date.now(), actor: `sync:${device}`, op: "link", memoryId: e.fromId, hashBefore: null, hashAfter: null, contentBefore: null,
-    detail: { relation: e.relation, to: e.toId, sync: "applied" },
-  });
+  const edge = { ...e, relation: e.relation as Relation };
+  const audit = (detail: Record<string, unknown>) =>
+    ctx.store.appendAudit({
+      at: Date.now(), actor: `sync:${device}`, op: "link", memoryId: e.fromId, hashBefore: null, hashAfter: null, contentBefore: null,
+      detail: { relation: e.relation, to: e.toId, ...detail, sync: "applied" },
+    });
+  if (ctx.store.addEdge(edge)) return audit({});
+  // The link is here already: a possible conflict settled there is settled here too (confirmed over dismissed).
+  const local = ctx.store.edges(e.fromId).find((x) => x.fromId === e.fromId && x.toId === e.toId && x.relation === e.relation);
+  if (!local) return;
+  const metadata = mergeLinkMetadata(local.metadata, e.metadata);
+  if (metadata === local.metadata) return;
+  ctx.store.setEdgeMetadata({ ...local, metadata });
+  audit({ settled: metadata[SETTLED] });
 }

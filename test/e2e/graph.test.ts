@@ -39,7 +39,7 @@ test("links are followed hop by hop in both directions, up to --depth", async ()
   expect(text).not.toContain("fonts");
 });
 
-test("cairn get lists a memory's links, and a conflict noted on write as possible, in text and JSON", async () => {
+test("cairn get lists a memory's links and a conflict noted on write, which relate --dismiss settles", async () => {
   const remember = async (content: string, type = "fact") => await s.json<{ id: string; conflicts?: Array<{ id: string }> }>(["remember", content, "--type", type, "--json"]);
   const before = await remember("The public API listens on port 8080 behind nginx.");
   const after = await remember("The public API listens on port 9090 behind nginx.");
@@ -61,6 +61,19 @@ test("cairn get lists a memory's links, and a conflict noted on write as possibl
   expect((await s.ok(["get", fix.id, "--json"]).then((r) => JSON.parse(r.stdout) as { links: unknown[] })).links).toEqual([
     { relation: "depends_on", direction: "out", id: after.id },
   ]);
+  // Dismissed: both stay, and get says how the link stands.
+  const dismissed = await s.ok(["relate", after.id, "contradicts", before.id, "--dismiss"]);
+  expect(dismissed.stdout).toContain(`Dismissed the possible conflict between ${after.id.slice(-8)} and ${before.id.slice(-8)}`);
+  expect((await s.ok(["get", after.id])).stdout).toContain(`contradicts (noted on write, dismissed: not a conflict) → ${before.id.slice(-8)}`);
+  expect(await s.json(["relate", after.id, "contradicts", before.id, "--dismiss", "--json"])).toEqual({
+    from: after.id, relation: "contradicts", to: before.id, status: "exists", superseded: false, settled: "not_conflict",
+  });
+  const wrong = await s.run(["relate", fix.id, "depends_on", after.id, "--dismiss"]);
+  expect(wrong.exitCode).toBe(2);
+  expect(wrong.stderr).toContain("--dismiss settles a possible conflict, so it goes with contradicts");
+  const none = await s.run(["relate", fix.id, "contradicts", after.id, "--dismiss"]);
+  expect(none.exitCode).toBe(2);
+  expect(none.stderr).toContain("No possible conflict was noted on write between");
   const plain = await remember("Fonts are self-hosted from /static/fonts.");
   expect((await s.json<{ links: unknown[] }>(["get", plain.id, "--json"])).links).toEqual([]);
   expect((await s.ok(["get", plain.id])).stdout).not.toContain("Links:");

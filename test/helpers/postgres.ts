@@ -4,7 +4,7 @@
  * refuses root) and stopped and removed after. `startPostgres` returns null, with the reason, when it cannot.
  */
 import { afterAll, beforeAll } from "bun:test";
-import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
@@ -35,14 +35,24 @@ function freePort(): number {
   return port;
 }
 
+/**
+ * A temporary directory the `postgres` user can reach when the tests run as root: the system's, unless it is
+ * closed to other users (some machines keep /tmp at 0700), then /var/tmp.
+ */
+function reachableTmp(): string {
+  const open = (d: string) => existsSync(d) && (statSync(d).mode & 0o001) !== 0;
+  return open(tmpdir()) || !open("/var/tmp") ? tmpdir() : "/var/tmp";
+}
+
 export async function startPostgres(): Promise<Postgres | { skip: string }> {
   const bin = binDir();
   if (!bin) return { skip: "PostgreSQL is not installed (/usr/lib/postgresql/*/bin/initdb); apt-get install postgresql" };
   const root = process.getuid?.() === 0;
-  const dir = mkdtempSync(join(tmpdir(), "cairn-pg-"));
+  const dir = mkdtempSync(join(root ? reachableTmp() : tmpdir(), "cairn-pg-"));
   const as = (args: string[]) => (root ? ["runuser", "-u", "postgres", "--", ...args] : args);
   const run = (args: string[]) => {
-    const r = Bun.spawnSync(as(args), { stdout: "pipe", stderr: "pipe" });
+    // In the cluster's own directory: initdb returns to its working directory, which the server's user may not reach.
+    const r = Bun.spawnSync(as(args), { stdout: "pipe", stderr: "pipe", cwd: dir });
     if (r.exitCode !== 0) throw new Error(`${args.join(" ")}: ${r.stderr.toString()}${r.stdout.toString()}`);
     return r.stdout.toString();
   };
@@ -61,7 +71,7 @@ export async function startPostgres(): Promise<Postgres | { skip: string }> {
   const port = freePort();
   const opts = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c full_page_writes=off`;
   const start = () => void run([join(bin, "pg_ctl"), "-D", join(dir, "data"), "-l", join(dir, "log"), "-w", "-t", "60", "-o", opts, "start"]);
-  const stop = () => void Bun.spawnSync(as([join(bin, "pg_ctl"), "-D", join(dir, "data"), "-m", "immediate", "-w", "stop"]), { stdout: "ignore", stderr: "ignore" });
+  const stop = () => void Bun.spawnSync(as([join(bin, "pg_ctl"), "-D", join(dir, "data"), "-m", "immediate", "-w", "stop"]), { stdout: "ignore", stderr: "ignore", cwd: dir });
   try {
     start();
   } catch (err) {

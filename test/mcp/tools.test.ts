@@ -253,7 +253,11 @@ describe("relate and timeline", () => {
     expect(portGot.memory.status).toBe("active");
     expect(portGot.links).toEqual([{ relation: "contradicts", direction: "in", id: other.id, possible: true }]);
     expect((await h.ok("get", { id: other.id })).links).toEqual([{ relation: "contradicts", direction: "out", id: port.id, possible: true }]);
-
+    // Dismissed through relate: both stay, get says how the link stands.
+    const dismissed = await h.ok("relate", { from: other.id, to: port.id, relation: "contradicts", dismiss: true });
+    expect(dismissed).toEqual({ from: other.id, to: port.id, relation: "contradicts", status: "exists", superseded: false, settled: "not_conflict" });
+    expect((await h.ok("get", { id: port.id })).links).toEqual([{ relation: "contradicts", direction: "in", id: other.id, settled: "not_conflict" }]);
+    expect(errorText(await h.call("relate", { from: other.id, to: unrelated.id, relation: "contradicts", dismiss: true }))).toContain("No possible conflict");
   });
 
   test("relate rejects unknown relations and self links", async () => {

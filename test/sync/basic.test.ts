@@ -131,3 +131,28 @@ test("an erase stays final even when a later edit of the memory arrives before i
   expect(b!.exported()).toEqual([]);
   for (const d of [a, b]) d!.close();
 });
+
+test("a possible conflict settled on one device is settled on the others; confirmed beats dismissed whatever the order", async () => {
+  const pg = postgres.current();
+  if (!pg) return;
+  const [a, b] = await team(2);
+  const old = a!.engine.remember({ content: "In staging the API server listens on port 8080; the staging port is set in deploy/staging.env", type: "fact" });
+  const neu = a!.engine.remember({ content: "Staging API server: port 9090", type: "fact" });
+  expect(neu.conflicts?.map((c) => c.id)).toEqual([old.id]);
+  await a!.sync();
+  await b!.sync();
+  expect(b!.engine.links(old.id)).toEqual([{ relation: "contradicts", direction: "in", id: neu.id, possible: true }]);
+  // Dismissed on b: a gets the dismissal.
+  b!.engine.relate(neu.id, old.id, "contradicts", { dismiss: true });
+  await b!.sync();
+  await a!.sync();
+  expect(a!.engine.links(old.id)).toEqual([{ relation: "contradicts", direction: "in", id: neu.id, settled: "not_conflict" }]);
+  // Then confirmed on a, while b (not yet synced) still has it dismissed: both end confirmed.
+  a!.engine.relate(neu.id, old.id, "contradicts");
+  await a!.sync();
+  await b!.sync();
+  await a!.sync();
+  for (const d of [a, b]) expect(d!.engine.links(old.id)).toEqual([{ relation: "contradicts", direction: "in", id: neu.id, settled: "conflict" }]);
+  expect(a!.exported()).toEqual(b!.exported());
+  for (const d of [a, b]) d!.close();
+});

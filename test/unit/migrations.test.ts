@@ -70,6 +70,7 @@ const FIXTURES: Record<number, (db: Database) => void> = {
   11: (db) => FIXTURES[10]!(db),
   12: (db) => FIXTURES[11]!(db),
   13: (db) => FIXTURES[12]!(db),
+  14: (db) => FIXTURES[13]!(db),
 };
 
 describe("migrations", () => {

@@ -9,6 +9,8 @@ export const linkSchema = z.object({
   relation: z.enum(RELATIONS),
   direction: z.enum(["out", "in"]).describe("out: this memory → id; in: id → this memory"),
   id: z.string(),
+  possible: z.literal(true).optional().describe("a possible conflict remember noted on write, nobody settled: `relate` contradicts confirms it, with dismiss: true dismisses it"),
+  settled: z.enum(["conflict", "not_conflict"]).optional().describe("a conflict noted on write, confirmed or dismissed"),
 });
 
 export default defineTool({
