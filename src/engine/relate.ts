@@ -135,7 +135,7 @@ export function links(ctx: EngineContext, id: string): Link[] {
 }
 
 /** `possible` for an open conflict noted on write, `settled` for one settled; nothing for any other link. */
-export function linkState(metadata: Record<string, unknown>): { possible?: true; settled?: Settlement } {
+function linkState(metadata: Record<string, unknown>): { possible?: true; settled?: Settlement } {
   const state = conflictState(metadata);
   return state === "open" ? { possible: true } : state === "none" ? {} : { settled: state };
 }
