@@ -119,6 +119,12 @@ export function namedAlternatives(text: string): Map<string, Set<string>> {
   return out;
 }
 
+/** The ways a name is written ("postgres": postgres, postgresql). */
+export const aliasesOf = (name: string): string[] => [...byAlias].filter(([, n]) => n.name === name).map(([alias]) => alias);
+
+/** Every name of `kind`, aliases included ("postgres", "postgresql", "mysql" …); none for a kind not listed. */
+export const namesOfKind = (kind: string): string[] => (KINDS[kind] ?? []).flatMap((entry) => entry.split("|"));
+
 /** One thing of a kind put in place of another: what the older statement named, what the newer names instead. */
 export interface Swap {
   kind: string;

@@ -1,13 +1,15 @@
 /**
  * @module PreToolUse (Edit/Write/MultiEdit/Bash): before a file is edited or a command runs, surface the
  * lessons and past errors that name that exact file or command, the notes that write the command out, and the
- * rules that govern it — at most 3, and each at most once per session, so routine edits stay silent.
+ * rules that govern it (also those choosing another tool of its kind: other-choice.ts) — at most 3, and each
+ * at most once per session, so routine edits stay silent.
  */
 import type { Memory } from "../domain/memory.ts";
 import { commandHead, headCutByFlag } from "./command.ts";
 import type { HookContext } from "./context.ts";
 import { bullet } from "./format.ts";
 import { governingRules } from "./governing.ts";
+import { otherChoice } from "./other-choice.ts";
 import { nearCommand } from "./pre-tool-meaning.ts";
 import { quotingCommand } from "./quoted-command.ts";
 import { coverage, queryTerms } from "./relevance.ts";
@@ -102,7 +104,7 @@ export async function preTool(ctx: HookContext): Promise<string | null> {
   }
   const found = withFixes(ctx, exact).slice(0, PRE_TOOL_LIMIT);
   if (ctx.input.toolKind === "shell" && command && found.length < PRE_TOOL_LIMIT) {
-    for (const rule of await governingRules(ctx, command, PRE_TOOL_LIMIT)) {
+    for (const rule of [...(await governingRules(ctx, command, PRE_TOOL_LIMIT)), ...(await otherChoice(ctx, command, PRE_TOOL_LIMIT))]) {
       if (found.length < PRE_TOOL_LIMIT && !found.some((m) => m.id === rule.id)) found.push(rule);
     }
   }

@@ -211,6 +211,43 @@ describe("pre-tool", () => {
     for (const [command, session] of [["ls -la", "c"], ["git status", "d"], ["make build", "e"]]) expect(await w.hook("pre-tool", bash(command!, session!))).toBe("");
   });
 
+  test("before a command running one tool: the current choice of another of its kind, when there is one", async () => {
+    withEngine((e) => {
+      e.remember({ content: "This repo uses pnpm for everything", type: "decision" });
+      e.remember({ content: "Unit tests run on Vitest", type: "decision" });
+      e.remember({ content: "Infra is provisioned with Pulumi in TypeScript", type: "decision" });
+      e.remember({ content: "Accessible names are required; eslint-plugin-jsx-a11y must pass in `yarn lint`.", type: "preference" });
+      e.remember({ content: "For throwaway scripts use `uv run script.py` instead of pip installing into a global venv.", type: "preference", project: null });
+    });
+    const bash = async (command: string, session: string) => contextOf(await w.hook("pre-tool", fixture("pre-tool-bash", { cwd: w.project, command, session })));
+    expect(await bash("yarn add lodash", "c1")).toContain("This repo uses pnpm for everything");
+    // A later note forbidding another tool chooses none: the choice is still pnpm.
+    nextMillisecond();
+    withEngine((e) => e.remember({ content: "Don't use yarn here, it broke the lockfile twice.", type: "preference" }));
+    const npm = await bash("npm install lodash", "c0");
+    expect(npm).toContain("This repo uses pnpm for everything");
+    expect(npm).not.toContain("broke the lockfile");
+    expect(await bash("npx jest --watch", "c2")).toContain("Unit tests run on Vitest");
+    expect(await bash("terraform apply", "c3")).toContain("provisioned with Pulumi");
+    // Its own tool is what the choice says; a program that is no tool of a listed kind is no choice.
+    expect(await bash("pnpm install", "c4")).toBe("");
+    expect(await bash("python manage.py migrate", "c5")).toBe("");
+    // A tool named inside a quoted command, or as what is replaced, is not a choice of it (the rule retiring pip
+    // governs `pip install` on its own, governing.ts; it is not a choice of uv for `yarn` or `npx jest` above).
+    const pipRule = await bash("pip install requests", "c6");
+    expect(pipRule).toContain("instead of pip installing");
+    expect(pipRule).not.toContain("yarn lint");
+    withEngine((e) => e.remember({ content: "Python dependencies are managed with Poetry", type: "decision" }));
+    nextMillisecond(); // the newer memory must be created in a later millisecond
+    expect(await bash("pip install requests", "c7")).toContain("managed with Poetry");
+    withEngine((e) => e.remember({ content: "We use uv for Python dependencies now; poetry.lock is gone.", type: "decision" }));
+    const uv = await bash("uv add httpx", "c8");
+    expect(uv).toBe("");
+    const pip = await bash("pip install requests", "c9");
+    expect(pip).toContain("We use uv for Python dependencies");
+    expect(pip).not.toContain("managed with Poetry");
+  });
+
   test("a rule a later decision changed is shown as the later one", async () => {
     withEngine((e) => e.remember({ content: "Dependencies are managed with Poetry: poetry install, then poetry run pytest.", type: "decision" }));
     nextMillisecond(); // the newer memory must be created in a later millisecond

@@ -1,0 +1,55 @@
+/**
+ * @module Rules that chose another tool of the kind a command runs: `yarn add lodash` in a repository whose
+ * decision says "This repo uses pnpm for everything", `pip install` where "Python dependencies are managed
+ * with Poetry", `terraform apply` where "infrastructure is provisioned with Pulumi". The rule shares no word
+ * with the command, so the word-overlap rules of governing.ts cannot find it; the written list of things one
+ * picks one of (capture/alternatives.ts) can. Only kinds of tools a command runs count: a `python` command
+ * is not governed by "the CLI is written in Rust".
+ */
+import { aliasesOf, namedAlternatives, namesOfKind } from "../capture/alternatives.ts";
+import type { Memory } from "../domain/memory.ts";
+import { commandHead } from "./command.ts";
+import type { HookContext } from "./context.ts";
+import { retires } from "./governing.ts";
+
+/** Kinds of tools a shell command runs, whose choice a project's decision or a user's preference states. */
+const COMMAND_KINDS = new Set([
+  "JavaScript package manager", "Python package manager", "JavaScript test runner", "Python test runner",
+  "browser test tool", "bundler", "ORM", "migration tool", "infrastructure-as-code tool",
+  "configuration management tool", "deploy tool", "container engine", "formatter", "linter", "type checker",
+  "JVM build tool", "monorepo tool", "Python app server",
+]);
+const CANDIDATES = 10;
+
+/**
+ * The newest active decision or preference naming, as what is used, a tool of the kind the command's program
+ * is, when that is another tool: named not inside a quoted command ("… must pass in `pnpm lint`") nor as what
+ * it replaced or forbids ("instead of pip installing"). When the newest names the command's own tool, the
+ * command follows the current choice ("uv for everything now" after "manage deps with poetry", before `uv run`).
+ */
+export async function otherChoice(ctx: HookContext, command: string, limit: number): Promise<Memory[]> {
+  const program = commandHead(command, 1)[0];
+  if (!program) return [];
+  const named = [...namedAlternatives(program)].find(([kind]) => COMMAND_KINDS.has(kind));
+  if (!named) return [];
+  const [kind, used] = named;
+  const words = namesOfKind(kind).filter((n) => /^[\p{L}\p{N}]+$/u.test(n));
+  const { results } = await ctx.engine().recall({ query: words.join(" "), mode: "keyword", types: ["decision", "preference"], limit: CANDIDATES, track: false, abstain: false });
+  const choices = results
+    .map((r) => ({ memory: r.memory, chosen: chosenOf(r.memory.content, kind) }))
+    .filter((c) => c.chosen.size > 0)
+    .sort((a, b) => b.memory.createdAt - a.memory.createdAt);
+  // The newest choice is the one that holds ("uv for everything now; I moved off poetry" over "manage deps
+  // with poetry"); when it names the command's own tool, the command follows it.
+  const current = choices[0];
+  if (!current || [...current.chosen].some((n) => used.has(n))) return [];
+  const skip = new Set([...ctx.state.created, ...ctx.state.surfaced]);
+  return skip.has(current.memory.id) || limit < 1 ? [] : [current.memory];
+}
+
+/** The tools of `kind` a memory names as used: outside quoted commands, and not as what it retires. */
+function chosenOf(content: string, kind: string): Set<string> {
+  const prose = content.replace(/`[^`]*`/g, " ");
+  const names = namedAlternatives(prose).get(kind) ?? new Set<string>();
+  return new Set([...names].filter((n) => !aliasesOf(n).some((alias) => retires(prose, alias))));
+}
