@@ -186,7 +186,13 @@ export const SAME_MEANING = 0.75;
  * content words and nothing signals a change. Measured on blind pairs (bench/lifecycle.ts): precise, but it
  * finds only a fifth of the paraphrases (the rest share too few words to tell from a change without a model).
  */
-export function sameMeaning(prev: string, next: string): boolean {
+export const sameMeaning = (prev: string, next: string): boolean => sameWords(prev, next) && changeOf(prev, next).relation === "none";
+
+/**
+ * The words half of {@link sameMeaning}: each statement holds enough of the other's words, and none differs in
+ * a number, a name, a value, a negated rule or an "also". For callers that already know `changeOf` of the pair.
+ */
+export function sameWords(prev: string, next: string): boolean {
   const [pp, np] = [statementParts(prev), statementParts(next)];
   const [p, n] = [pp.stems, np.stems];
   if (p.size < 3 || n.size < 3) return false;
@@ -207,5 +213,5 @@ export function sameMeaning(prev: string, next: string): boolean {
   // pnpm, not npm" → "We use yarn, not npm"), however much else they share.
   const unmatched = (a: ReadonlySet<string>, b: ReadonlySet<string>) => [...a].some((w) => !hasLike(b, w));
   if (Math.min(p.size, n.size) <= SHORT_STATEMENT && unmatched(p, n) && unmatched(n, p)) return false;
-  return Math.min(cover(p, n), cover(n, p)) >= SAME_MEANING && changeOf(prev, next).relation === "none";
+  return Math.min(cover(p, n), cover(n, p)) >= SAME_MEANING;
 }

@@ -7,7 +7,7 @@
  */
 import { STOPWORDS } from "../retrieve/stopwords.ts";
 import { findTimeSpans } from "../retrieve/time-expr.ts";
-import { addsTo, CHANGE, type Comparison, changeOf, sameMeaning } from "./change-rules.ts";
+import { addsTo, CHANGE, type Comparison, changeOf, sameWords } from "./change-rules.ts";
 
 export type { Comparison, Relation } from "./change-rules.ts";
 
@@ -92,11 +92,13 @@ export function compareStatements(prev: string, next: string): Comparison {
 /**
  * `next` says what `prev` says: nearly the same words with nothing changed, or the same meaning in other
  * words (change-rules.ts sameMeaning). A new memory that does is not stored: the older one is reinforced
- * (engine/remember.ts).
+ * (engine/remember.ts). `compared`: {@link compareStatements} of the pair, when the caller has it already.
  */
-export function saysTheSame(prev: string, next: string): boolean {
+export function saysTheSame(prev: string, next: string, compared?: Comparison): boolean {
   // A statement that says when ("Yesterday I went to a pottery workshop") tells of one occasion: the same
   // words about another day are another memory.
   if (findTimeSpans(prev, 0).length > 0 || findTimeSpans(next, 0).length > 0) return false;
-  return compareStatements(prev, next).relation === "duplicate" || (sameMeaning(prev, next) && !smallWordsDiffer(prev, next));
+  // Not a near-copy, the comparison is changeOf's: "none" is sameMeaning's condition on it.
+  const { relation } = compared ?? compareStatements(prev, next);
+  return relation === "duplicate" || (relation === "none" && sameWords(prev, next) && !smallWordsDiffer(prev, next));
 }

@@ -9,7 +9,7 @@
  * blind labelled pairs (bench/lifecycle.ts, DESIGN.md "Conflicts on write").
  */
 import { SAYS_OPPOSITE } from "../capture/change-rules.ts";
-import { compareStatements } from "../capture/compare.ts";
+import { type Comparison, compareStatements } from "../capture/compare.ts";
 import { POSSIBLE_CHANGE } from "../domain/edge.ts";
 import { statesHowThingsAre } from "../domain/kinds.ts";
 import type { Memory, MemoryFilter } from "../domain/memory.ts";
@@ -66,19 +66,28 @@ export function nearestOnWrite(ctx: EngineContext, candidate: Memory, now: numbe
 
 const scopeOf = (m: Memory): MemoryFilter => ({ scope: exactScope(m.project) });
 
-/** `nearest` as they are now, inside the write transaction: one another process changed or retired since is left out. */
-export function stillActive(ctx: EngineContext, nearest: readonly Memory[], candidate: Memory, now: number): Memory[] {
+/** An active memory near a new one, and how the new one relates to it (capture/compare.ts compareStatements). */
+export interface Compared {
+  memory: Memory;
+  comparison: Comparison;
+}
+
+/**
+ * `nearest` as they are now, inside the write transaction (one another process changed or retired since is left
+ * out), each compared with `candidate` once: the rewording check (remember.ts) and {@link relatedOnWrite} read it.
+ */
+export function compareNearest(ctx: EngineContext, nearest: readonly Memory[], candidate: Memory, now: number): Compared[] {
   if (nearest.length === 0) return [];
   const byId = new Map(ctx.store.getMany(nearest.map((m) => m.id), scopeOf(candidate), now).map((m) => [m.id, m]));
   return nearest.flatMap((m) => {
     const current = byId.get(m.id);
-    return current && current.updatedAt === m.updatedAt ? [current] : [];
+    return current && current.updatedAt === m.updatedAt ? [{ memory: current, comparison: compareStatements(current.content, candidate.content) }] : [];
   });
 }
 
 /**
  * Compares `candidate` (just stored) with the active memories of its scope nearest to it (`nearest`, from
- * {@link nearestOnWrite} before the write began, as {@link stillActive} found them inside it) and supersedes the one it confidently changes. A statement
+ * {@link nearestOnWrite} before the write began, as {@link compareNearest} found and compared them inside it) and supersedes the one it confidently changes. A statement
  * that would retire several at once is ambiguous (on the blind coding sets such a write was nearly always
  * wrong for all but one: "use `moved` blocks instead of `terraform state mv`" retired three unrelated
  * Terraform notes), so then each is only reported as a possible conflict.
@@ -88,12 +97,12 @@ export function stillActive(ctx: EngineContext, nearest: readonly Memory[], cand
  * each compared as it was written), flags 1,303 → 835 and those outside the labelled stale/current pairs
  * 1,036 → 580, labelled pairs found 267 → 255 of 413; the labelled pair sets (one candidate each) unchanged.
  */
-export function relatedOnWrite(ctx: EngineContext, candidate: Memory, now: number, nearest: readonly Memory[]): RelatedOnWrite {
+export function relatedOnWrite(ctx: EngineContext, candidate: Memory, now: number, nearest: readonly Compared[]): RelatedOnWrite {
   const out: RelatedOnWrite = { conflicts: [], superseded: [] };
   const changed: Array<{ memory: Memory; found: Conflict; sure: boolean }> = [];
   let looseKept = false;
-  for (const memory of nearest) {
-    const { relation, reason, confident, looseOverlap } = compareStatements(memory.content, candidate.content);
+  for (const { memory, comparison } of nearest) {
+    const { relation, reason, confident, looseOverlap } = comparison;
     if (relation !== "update" && relation !== "conflict") continue;
     const sure = confident && older(memory, candidate) && ctx.store.policy.holdsOn(memory).length === 0;
     if (looseOverlap !== undefined) {

@@ -8,7 +8,7 @@ import { KIND_DEFAULTS, type MemoryType } from "../domain/kinds.ts";
 import type { Memory } from "../domain/memory.ts";
 import type { EngineContext } from "./context.ts";
 import { newId } from "./ids.ts";
-import { type Conflict, nearestOnWrite, relatedOnWrite, stillActive } from "./related-on-write.ts";
+import { type Compared, compareNearest, type Conflict, nearestOnWrite, relatedOnWrite } from "./related-on-write.ts";
 import { writeProject } from "./projects.ts";
 import { checkContent, checkMetadata, checkPriority, checkType } from "./validate.ts";
 
@@ -98,13 +98,13 @@ function defaultProject(ctx: Pick<EngineContext, "project">, globalByDefault: bo
  * access count rises, new tags are merged in, its lifetime is extended and its priority raised to the higher
  * of the two. Must run inside a store transaction so the check and the write are atomic across processes.
  */
-export function storeOrReinforce(ctx: EngineContext, candidate: Memory, now: number, nearest: readonly Memory[] = []): RememberResult {
+export function storeOrReinforce(ctx: EngineContext, candidate: Memory, now: number, nearest: readonly Compared[] = []): RememberResult {
   const { store } = ctx;
   const found = store.findDuplicate(candidate.project, candidate.contentHash, candidate.canonicalHash);
   // A pending reminder with the same words is a task for later, not this statement: it is not reinforced.
   const existing = found && (found.type === "reminder") === (candidate.type === "reminder") ? found : null;
   if (existing) return reinforce(ctx, existing, candidate, now, { exact: existing.contentHash === candidate.contentHash });
-  const reworded = nearest.find((m) => saysTheSame(m.content, candidate.content));
+  const reworded = nearest.find((c) => saysTheSame(c.memory.content, candidate.content, c.comparison))?.memory;
   if (reworded) return { ...reinforce(ctx, reworded, candidate, now, { exact: false, same_meaning: true }), sameMeaning: true };
   store.insert(candidate);
   store.appendAudit({
@@ -157,7 +157,7 @@ export function remember(ctx: EngineContext, input: RememberInput): RememberResu
   const candidate = buildMemory(ctx, { ...input, project: writeProject(ctx, input.project) }, now);
   const nearest = nearestOnWrite(ctx, candidate, now);
   return ctx.store.transaction(() => {
-    const current = stillActive(ctx, nearest, candidate, now);
+    const current = compareNearest(ctx, nearest, candidate, now);
     const result = storeOrReinforce(ctx, candidate, now, input.distinct ? [] : current);
     if (result.status !== "created") return result;
     const { conflicts, superseded } = relatedOnWrite(ctx, candidate, now, current);

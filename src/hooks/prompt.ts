@@ -84,7 +84,6 @@ function capture(ctx: HookContext, text: string): void {
   }
 }
 
-
 /** A rule (decision, preference, fact) that a newer rule among `pool` changed. Errors and lessons stay: a fix does not retire them. */
 function changedBy(m: Memory, pool: readonly { memory: Memory }[]): boolean {
   return statesHowThingsAre(m) && pool.some((n) => statesHowThingsAre(n.memory) && updates(n.memory, m));

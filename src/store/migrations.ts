@@ -11,7 +11,7 @@ import { rekeyPathProjects } from "./project-keys.ts";
 import { EDGE_METADATA_TRIGGER, SYNC_SCHEMA } from "./sync-schema.ts";
 import { CANONICAL_PREFIX_CHARS, CANONICAL_PREFIX_INDEX } from "./canonical-prefix.ts";
 import { STAMP_SQL } from "./log-mark.ts";
-import { dropSamples } from "./planner-stats.ts";
+import { measureWhole } from "./planner-stats.ts";
 import { TEXT_LOG_SCHEMA } from "./text-log.ts";
 
 /** `sql` runs first; `run`, when present, does what SQL alone cannot (e.g. read the filesystem). */
@@ -333,10 +333,7 @@ export const MIGRATIONS: ReadonlyArray<Migration> = [
       CREATE INDEX memories_expiring ON memories (expires_at) WHERE expires_at IS NOT NULL;
     `,
     run: (db) => {
-      if (!db.query("SELECT 1 FROM sqlite_schema WHERE name = 'sqlite_stat1'").get()) return;
-      db.run("PRAGMA analysis_limit = 0");
-      db.run("ANALYZE memories");
-      dropSamples(db);
+      if (db.query("SELECT 1 FROM sqlite_schema WHERE name = 'sqlite_stat1'").get()) measureWhole(db, "ANALYZE memories");
     },
   },
   {

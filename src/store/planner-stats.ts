@@ -23,18 +23,24 @@ export function refreshPlannerStats(db: Database): boolean {
   if (writeRefusal(db) || db.inTransaction) return false;
   try {
     withLockWait(db, LOCK_WAIT_MS, () =>
-      withoutMap(db, () => {
-        // No sample limit (0), and 0x10002 leaves out optimize's own temporary limit (0x10): every table checked.
-        db.run("PRAGMA analysis_limit = 0");
-        db.run("PRAGMA optimize = 0x10002");
-        dropSamples(db);
-      }),
+      // 0x10002 leaves out optimize's own temporary limit (0x10): every table checked.
+      withoutMap(db, () => measureWhole(db, "PRAGMA optimize = 0x10002")),
     );
     return true;
   } catch (err) {
     if (!String((err as { code?: unknown }).code ?? "").startsWith("SQLITE_")) throw err;
     return false;
   }
+}
+
+/**
+ * Runs `sql` (an ANALYZE or PRAGMA optimize) reading every index whole, with no sample limit, and keeps the
+ * counts only (see {@link dropSamples}).
+ */
+export function measureWhole(db: Database, sql: string): void {
+  db.run("PRAGMA analysis_limit = 0");
+  db.run(sql);
+  dropSamples(db);
 }
 
 /**
@@ -58,7 +64,7 @@ export function withoutMap<T>(db: Database, fn: () => T): T {
  * keeps sampled index keys in sqlite_stat4 — words of the full-text index, tags, ids — which a purge would not
  * reach: they are dropped, and the planner goes by the counts.
  */
-export function dropSamples(db: Database): void {
+function dropSamples(db: Database): void {
   for (const table of ["sqlite_stat4", "sqlite_stat3"]) {
     if (db.query("SELECT 1 FROM sqlite_schema WHERE name = ?").get(table)) db.run(`DELETE FROM ${table}`);
   }
