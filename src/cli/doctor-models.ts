@@ -52,6 +52,17 @@ export async function modelChecks(store: Store, paths: Paths, config: LoadedConf
     const meanwhile = err instanceof CairnError && err.code === "MODEL_UNAVAILABLE" ? "" : " Recall runs keyword-only until then.";
     checks.push({ name: "model", level: "fail", detail: `${sentence(describeError(err))}${meanwhile} ${fix}` });
   }
+  const recount = store.vectors.recount();
+  if (recount.drift.length > 0) {
+    const what = recount.drift.map((d) => `${d.name} ${d.kept} → ${d.actual}`).join(", ");
+    checks.push({
+      name: "row counts",
+      level: recount.fixed ? "warn" : "fail",
+      detail: recount.fixed
+        ? `the kept counts differed from the tables (${what}): put right. Something wrote the database without cairn's triggers.`
+        : `the kept counts differ from the tables (${what}) and the store takes no writes: run \`cairn doctor\` where it can write`,
+    });
+  }
   const pending = store.vectors.pendingCount(id);
   const worker = pending > 0 ? runningWorker(paths.dataDir) : null;
   checks.push({

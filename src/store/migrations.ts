@@ -12,6 +12,7 @@ import { EDGE_METADATA_TRIGGER, SYNC_SCHEMA } from "./sync-schema.ts";
 import { CANONICAL_PREFIX_CHARS, CANONICAL_PREFIX_INDEX } from "./canonical-prefix.ts";
 import { STAMP_SQL } from "./log-mark.ts";
 import { measureWhole } from "./planner-stats.ts";
+import { ROW_COUNTS_SCHEMA } from "./row-counts.ts";
 import { TEXT_LOG_SCHEMA } from "./text-log.ts";
 
 /** `sql` runs first; `run`, when present, does what SQL alone cannot (e.g. read the filesystem). */
@@ -340,6 +341,12 @@ export const MIGRATIONS: ReadonlyArray<Migration> = [
     version: 14,
     name: "a link's settlement (a possible conflict confirmed or dismissed) goes out with team sync",
     sql: EDGE_METADATA_TRIGGER,
+  },
+  {
+    version: 15,
+    name: "counts of memories and of each model's vectors, kept by triggers: what is not yet embedded, without counting",
+    // A fresh process's first count read every page of two indexes: 10 ms at 100k memories, up to 0.36 s at 1M.
+    sql: ROW_COUNTS_SCHEMA,
   },
 ];
 

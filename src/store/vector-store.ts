@@ -1,4 +1,5 @@
 /** @module The vector part of the storage port: per-model embeddings keyed by a memory's internal seq. */
+import type { CountDrift } from "./row-counts.ts";
 import type { Memory, MemoryFilter } from "../domain/memory.ts";
 
 /** A memory whose text still needs a vector for some model. */
@@ -59,14 +60,19 @@ export interface VectorStore {
    * them in the clear), so searches load them from the database.
    */
   readonly sealed: boolean;
-  /** Memories (any status) without a vector for `model`, active ones first, newest first. */
   /**
    * Up to `limit` memories lacking a vector of `model`, active ones first, newest first, continuing after
    * `from` (what the previous call returned as `next`); `next` is null when nothing further is missing.
    * Each call costs about its batch, not the store: a run over N memories reads each row once.
    */
   pending(model: string, limit: number, from?: PendingCursor): { rows: PendingText[]; next: PendingCursor | null };
+  /** How many memories (any status) lack a vector for `model`: two kept counts, not a count of the tables. */
   pendingCount(model: string): number;
+  /**
+   * Compares the kept counts pendingCount reads (row-counts.ts) with the tables, O(store), and puts drifted
+   * ones right when the store takes writes (`fixed`). For doctor.
+   */
+  recount(): { drift: CountDrift[]; fixed: boolean };
   /** Whether any memory has a vector of `model` (one index probe). */
   hasAny(model: string): boolean;
   /** Stores vectors (all of length `dims`); returns how many were written (texts changed meanwhile are skipped). */

@@ -8,6 +8,7 @@ import { filterToSql, rowsBySeq } from "./filter-sql.ts";
 import { indexFileState } from "./index-file-io.ts";
 import { logHead, stillLogged } from "./log-mark.ts";
 import { decodeContent, rowToMemory } from "./rows.ts";
+import { type CountDrift, countDrift, fixCounts, pendingByCounts } from "./row-counts.ts";
 import { packedBytes, packVector, unpackVector } from "./vector-codec.ts";
 import type { PackedSnapshot, PendingCursor, PendingText, StoredVector, VectorKey, VectorLogState, VectorStore } from "./vector-store.ts";
 
@@ -93,18 +94,24 @@ export class SqliteVectors implements VectorStore {
   }
 
   pendingCount(model: string): number {
-    // Every vector belongs to an existing memory (foreign key, ON DELETE CASCADE; every connection turns
-    // foreign keys on) and a memory has at most one per model, so a difference of counts is the number
-    // missing. Whole-table counts read only page headers, and the other models' ranges are empty unless a
-    // switch left some: ~0.01 ms at 10k, where probing every memory took 2–8 ms, several times a search.
-    return (
-      this.#db
-        .query(
-          `SELECT (SELECT count(*) FROM memories) - (SELECT count(*) FROM vectors)
-                + (SELECT count(*) FROM vectors WHERE model < ?1) + (SELECT count(*) FROM vectors WHERE model > ?1) AS n`,
-        )
-        .get(model) as { n: number }
-    ).n;
+    // Kept by triggers (row-counts.ts): two rows read instead of two indexes counted.
+    return pendingByCounts(this.#db, model);
+  }
+
+  recount(): { drift: CountDrift[]; fixed: boolean } {
+    if (countDrift(this.#db).length === 0) return { drift: [], fixed: false };
+    try {
+      this.#live.write();
+      // Counted again inside the transaction: a writer may have moved the tables meanwhile.
+      const drift = writeTransaction(this.#db, () => {
+        const found = countDrift(this.#db);
+        fixCounts(this.#db, found);
+        return found;
+      });
+      return { drift, fixed: true };
+    } catch {
+      return { drift: countDrift(this.#db), fixed: false }; // read-only, full or damaged: reported, not fixed
+    }
   }
 
   put(model: string, dims: number, rows: ReadonlyArray<{ seq: number; contentHash: string; vector: Float32Array }>, now: number): number {

@@ -71,6 +71,7 @@ const FIXTURES: Record<number, (db: Database) => void> = {
   12: (db) => FIXTURES[11]!(db),
   13: (db) => FIXTURES[12]!(db),
   14: (db) => FIXTURES[13]!(db),
+  15: (db) => FIXTURES[14]!(db),
 };
 
 describe("migrations", () => {
@@ -279,6 +280,29 @@ describe("migrations", () => {
     }
     expect(logHead(db, "text_log")).toEqual({ id: 4, stamp: stamps("text_log")[3]! });
     engine.close();
+  });
+
+  test("version 15 counts memories and each model's vectors, and keeps counting through replaced vectors and cascades", () => {
+    const path = fixtureDb(14, (raw) => {
+      raw.run("INSERT INTO memories (id, content, type, created_at, updated_at, priority, content_hash, canonical_hash) VALUES ('m2', 'second', 'note', 1, 1, 3, 'h2', 'c2')");
+      raw.run("INSERT INTO vectors (memory_seq, model, dims, vector, created_at) VALUES (2, 'other', 2, x'7f000402013c', 5)");
+    });
+    const store = new SqliteStore(path);
+    const db = store.database;
+    const counts = () => Object.fromEntries((db.query("SELECT name, n FROM row_counts ORDER BY name").values() as [string, number][]));
+    expect(counts()).toEqual({ memories: 2, "vectors/other": 1, "vectors/use-lite": 1 });
+    expect(store.vectors.pendingCount("use-lite")).toBe(1);
+    expect(store.vectors.pendingCount("other")).toBe(1);
+    expect(store.vectors.pendingCount("unseen")).toBe(2);
+    // A vector written again for the same memory and model replaces it: counted once.
+    store.vectors.put("use-lite", 2, [{ seq: 1, contentHash: "h", vector: new Float32Array([0, 1]) }], 9);
+    store.vectors.put("use-lite", 2, [{ seq: 1, contentHash: "h", vector: new Float32Array([1, 1]) }], 10);
+    expect(counts()["vectors/use-lite"]).toBe(1);
+    // Deleting a memory deletes its vectors (a cascade): both counts follow.
+    db.run("DELETE FROM memories WHERE seq = 2");
+    expect(counts()).toEqual({ memories: 1, "vectors/other": 0, "vectors/use-lite": 1 });
+    expect(store.vectors.pendingCount("use-lite")).toBe(0);
+    store.close();
   });
 
   test("migrating twice is a no-op", () => {
