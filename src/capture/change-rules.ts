@@ -9,7 +9,7 @@
  * same thing, is confident enough to supersede on its own.
  */
 import { swappedAlternative } from "./alternatives.ts";
-import { changedQuantity, UNIT_STEMS } from "./quantities.ts";
+import { changedQuantity, namedAlike, UNIT_STEMS } from "./quantities.ts";
 import { type ChangeMarks, changeMarks, retiresNameOf, versionChanged } from "./retired-names.ts";
 import { opposite } from "./opposites.ts";
 import { hasLike, sharedStems, statementParts, type StatementParts } from "./statement-parts.ts";
@@ -82,6 +82,20 @@ function clauseAt(text: string, at: number): Set<string> {
   return statementParts(text.slice(start < 0 ? 0 : start + 1, ends.length > 0 ? Math.min(...ends) : text.length)).stems;
 }
 
+/** "… for <purpose>": what a thing is used for, up to the end of the clause. */
+const PURPOSE = /\bfor\s+([^.,;:!?()]+)/iu;
+
+/**
+ * Whether both statements say what their thing is for, and the purposes share no word: "uses Hilt for DI"
+ * and "uses Room for local persistence" fill two slots, not one.
+ */
+function otherPurpose(prev: string, next: string): boolean {
+  const [a, b] = [PURPOSE.exec(prev)?.[1], PURPOSE.exec(next)?.[1]];
+  if (a === undefined || b === undefined) return false;
+  const [pa, pb] = [statementParts(a).stems, statementParts(b).stems];
+  return pa.size > 0 && pb.size > 0 && sharedStems(pa, pb).length === 0;
+}
+
 const some = <T>(xs: Iterable<T>, f: (x: T) => boolean) => {
   for (const x of xs) if (f(x)) return true;
   return false;
@@ -92,7 +106,7 @@ export function changeSignals(p: StatementParts, n: StatementParts, prev: string
   const shared = sharedStems(p.stems, n.stems);
   // The newer statement is about the same slot: it has a subject and that subject adds no other thing
   // ("Java service's heap" after "Java service uses Flyway" is another slot).
-  const sameSlot = n.subject.size >= 2 && [...n.subject].every((w) => hasLike(p.stems, w));
+  const sameSlot = n.subject.size >= 2 && [...n.subject].every((w) => hasLike(p.stems, w)) && !otherPurpose(prev, next);
   const subjectKept = some(p.subject, (w) => n.stems.has(w));
   const valueGone = p.value.size > 0 && !some(p.value, (w) => n.stems.has(w));
   const goneNames = [...p.valueNames].filter((w) => !n.stems.has(w));
@@ -105,7 +119,11 @@ export function changeSignals(p: StatementParts, n: StatementParts, prev: string
     added: ADDITION.test(next) && !ADDITION.test(prev),
     corrects: CORRECTION.test(next) && !CORRECTION.test(prev),
     opposed: opposite(prev, next),
-    quantity: changedQuantity(p.quantities, n.quantities, (a, b) => sharedStems(clauseAt(prev, a.at), clauseAt(next, b.at)).some((w) => !UNIT_STEMS.has(w))),
+    quantity: changedQuantity(
+      p.quantities,
+      n.quantities,
+      (a, b) => sharedStems(clauseAt(prev, a.at), clauseAt(next, b.at)).some((w) => !UNIT_STEMS.has(w)) && namedAlike(a, b, a.unit === "" ? n.stems : p.stems),
+    ),
     flip: negatedShared(p) !== negatedShared(n),
     slot: sameSlot && subjectKept && valueGone && p.valueNames.size > 0 && freshValue,
     replaced: sameSlot && goneNames.length > 0 && freshNames.length > 0,

@@ -7,6 +7,7 @@
  */
 import { porterStem } from "../text/porter.ts";
 import { own } from "../domain/own.ts";
+import { STOPWORDS } from "../retrieve/stopwords.ts";
 
 export interface Quantity {
   /** A measure ({@link DURATION}, {@link SIZE_UNIT}, {@link CLOCK}, {@link PORT_NUMBER}), or the counted word's stem ("" for a bare number or a version). */
@@ -14,6 +15,10 @@ export interface Quantity {
   value: number;
   /** Where it starts in the text. */
   at: number;
+  /** For a bare number (no unit after it), the stem of the word naming it: "Node 18", "HTTP 429", "factor of 3". */
+  name?: string;
+  /** Said as a condition ("over 5 MB", "less than 10 ms"): a threshold, not the value of something. */
+  condition?: true;
 }
 
 const TIME: Record<string, number> = {
@@ -48,6 +53,13 @@ const NUMBER = /(?<![\p{L}\p{N}_.\-/:])(\d+(?:\.\d+)?)(?![.\-]?\d|\.\p{L})([\p{L
 const SETTING = /([\p{L}][\p{L}\p{N}]*)\s*=\s*$/u;
 const CLOCK_TIME = /(?<![\p{L}\p{N}])(\d{1,2}):(\d{2})(?!\d)/gu;
 const PORT = /(?:\bport\s+|(?<![\p{L}\p{N}.])[\p{L}\p{N}-]*:)(\d{2,5})\b/giu;
+/**
+ * Words before a number that make it a condition: "uploads over 5 MB use multipart" says nothing about the
+ * 25 MB upload limit. ("up to" and "at most" state limits, which are values.)
+ */
+const CONDITION = /\b(?:over|above|under|below|exceeding|beyond|(?:more|less|fewer|greater|larger|bigger|smaller|higher|lower|longer|shorter)\s+than)\s*$/iu;
+/** The word before a number, skipping "of" and articles ("factor of 3", "HTTP 429", "a 429"). */
+const BEFORE = /([\p{L}][\p{L}\p{N}._+#-]*)(?:\s+(?:of|a|an|the))*\s+$/u;
 const WORD_COUNT = /\b(an?|one|two|three|four|five|ten)\s+(ms|millisecond|second|minute|hour|day|week|month|year)s?\b/giu;
 
 /** The quantities `text` states, in order of appearance. */
@@ -67,8 +79,9 @@ export function quantities(text: string): Quantity[] {
     if (taken.has(m.index!)) continue;
     // A setting's value (`retention.ms=604800000`, `maxPoolSize=200`) counts what its key names.
     const key = SETTING.exec(text.slice(Math.max(0, m.index! - 64), m.index!))?.[1];
+    const before = text.slice(Math.max(0, m.index! - 64), m.index!);
     const q = key ? quantity(Number(m[1]), "", key.toLowerCase()) : quantity(Number(m[1]), (m[2] ?? "").toLowerCase(), (m[3] ?? "").toLowerCase());
-    out.push({ ...q, at: m.index! });
+    out.push({ ...(q.unit === "" && !key ? named(q, before) : q), at: m.index!, ...(CONDITION.test(before) ? { condition: true as const } : {}) });
   }
   return out;
 }
@@ -85,8 +98,27 @@ function quantity(n: number, glued: string, next: string): Omit<Quantity, "at"> 
   return { unit: REPEAT_WORDS.has(stem) ? REPEATS : stem, value: n };
 }
 
-/** Whether two quantities measure the same thing (a bare number goes with any count). */
+/** A bare number's name: the word before it ("Node 18", "factor of 3"), not a function word ("scaled to 5"). */
+function named(q: Omit<Quantity, "at">, before: string): Omit<Quantity, "at"> {
+  const word = BEFORE.exec(before)?.[1]?.toLowerCase();
+  if (word === undefined || STOPWORDS.has(word) || NOT_UNITS.has(word) || /\d/.test(word)) return q;
+  return { ...q, name: porterStem(word) };
+}
+
+/**
+ * Whether a bare number named by a word ("replication factor 3", "HTTP 429") may be the count the other
+ * statement gives ("6 brokers", "120 requests"): only when that statement names it too ("line length ... 80
+ * characters" and "line-length 120"). `stems` are the other statement's.
+ */
+export function namedAlike(a: Quantity, b: Quantity, stems: ReadonlySet<string>): boolean {
+  const [bare, counted] = a.unit === "" ? [a, b] : [b, a];
+  if (bare.unit !== "" || bare.name === undefined || counted.unit === "" || MEASURES.has(counted.unit)) return true;
+  return bare.name.split(/[._+#-]+/).every((part) => part === "" || stems.has(porterStem(part)));
+}
+
+/** Whether two quantities measure the same thing (a bare number goes with any count; a condition only with a condition). */
 export function comparable(a: Quantity, b: Quantity): boolean {
+  if (a.condition !== b.condition) return false;
   if (a.unit === b.unit) return true;
   if (MEASURES.has(a.unit) || MEASURES.has(b.unit)) return false;
   return a.unit === "" || b.unit === "" || a.unit.startsWith(b.unit) || b.unit.startsWith(a.unit);

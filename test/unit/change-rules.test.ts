@@ -25,6 +25,22 @@ describe("quantities", () => {
 });
 
 describe("changeOf", () => {
+  test("a threshold is not a value, a number named by another word is not the other's count, another purpose is another slot", () => {
+    const relation = (a: string, b: string) => changeOf(a, b).relation;
+    // "over 2 MB" is a condition; a condition changed is still a change.
+    expect(relation("Max attachment size is 20 MB.", "Attachments over 2 MB are stored in the blob bucket.")).toBe("none");
+    expect(relation("Alerts fire when p95 latency is over 300 ms.", "Alerts fire when p95 latency is over 500 ms.")).toBe("conflict");
+    // "factor of 2" and "HTTP 503" name their numbers: not a count of shards or of requests.
+    expect(relation("The Redis cluster has 5 shards.", "Redis shards are copied with a replica factor of 2.")).toBe("none");
+    expect(relation("The search API allows 60 requests per second per client.", "Throttled clients of the search API get HTTP 503.")).toBe("none");
+    // Named alike on both sides, or by a word the other statement uses: still another value.
+    expect(relation("The API runs on Node 18.", "The API now runs on Node 22.")).toBe("update");
+    expect(relation("Max line length is 100 characters in the backend.", "The backend's ruff config sets line-length 88.")).toBe("conflict");
+    // What each is for: no shared word, two slots; a shared one, the same slot.
+    expect(relation("The web app uses Zustand for state.", "The web app uses Zod for validation.")).toBe("none");
+    expect(relation("The web app uses Redux for state management.", "The web app uses Zustand for state.")).toBe("conflict");
+  });
+
   test("a stated change, another value of the same kind and a flipped rule are flagged", () => {
     expect(changeOf("The docs are published with Jekyll", "We migrated the docs to Hugo last month").relation).toBe("update");
     expect(changeOf("The worker pool has 6 threads in production", "Production worker pool: 16 threads").relation).toBe("conflict");
