@@ -5,11 +5,12 @@
  * half an import behind (the transaction rolls back). Loaded only when importing (the Engine imports it
  * dynamically), so its schema library stays off the start-up path of recalls and hooks.
  */
-import { POSSIBLE_CHANGE, SETTLED } from "../domain/edge.ts";
+import { conflictState, POSSIBLE_CHANGE, SETTLED } from "../domain/edge.ts";
 import type { Memory } from "../domain/memory.ts";
 import type { EngineContext } from "./context.ts";
 import type { PendingLink, RawLine } from "./import-parse.ts";
 import { parsedLines } from "./import-thread.ts";
+import { settle } from "./relate.ts";
 import { storeOrReinforce } from "./remember.ts";
 
 export interface ImportReport {
@@ -67,6 +68,10 @@ export function importJsonl(ctx: EngineContext, source: string | Iterable<RawLin
       const metadata = l.possible ? { auto: true, [POSSIBLE_CHANGE]: true, ...(l.settled ? { [SETTLED]: l.settled } : {}) } : {};
       if (store.addEdge({ fromId: from, toId: to, relation: l.relation, weight: 1, createdAt: l.createdAt ?? now, metadata })) {
         store.appendAudit({ at: now, actor: ctx.actor, op: "link", memoryId: from, hashBefore: null, hashAfter: null, contentBefore: null, detail: { relation: l.relation, to, imported: true } });
+      } else if (l.settled) {
+        // The link is here already: the file's settlement merges with ours as team sync merges it (relate.ts).
+        const here = store.edges(from).find((e) => e.fromId === from && e.toId === to && e.relation === l.relation && conflictState(e.metadata) !== "none");
+        if (here) settle(ctx, here, l.settled, now, { imported: true });
       }
       report.links++;
     }

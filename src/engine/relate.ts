@@ -108,8 +108,11 @@ function notedConflicts(ctx: EngineContext, a: string, b: string): Edge[] {
     .filter((e) => e.relation === "contradicts" && (e.fromId === b || e.toId === b) && conflictState(e.metadata) !== "none");
 }
 
-/** Settles the noted conflict `e` as `as` (kept as it is when already settled that way, or confirmed), with an audit entry. */
-function settle(ctx: EngineContext, e: Edge, as: Settlement, now: number): void {
+/**
+ * Settles the noted conflict `e` as `as` (kept as it is when already settled that way, or confirmed), with an
+ * audit entry (`detail` adds to it, e.g. that an import brought the settlement).
+ */
+export function settle(ctx: EngineContext, e: Edge, as: Settlement, now: number, detail: Record<string, unknown> = {}): void {
   const metadata = mergeLinkMetadata(e.metadata, { [POSSIBLE_CHANGE]: true, [SETTLED]: as });
   if (conflictState(metadata) === conflictState(e.metadata)) return;
   ctx.store.setEdgeMetadata({ ...e, metadata });
@@ -121,7 +124,7 @@ function settle(ctx: EngineContext, e: Edge, as: Settlement, now: number): void 
     hashBefore: null,
     hashAfter: null,
     contentBefore: null,
-    detail: { relation: e.relation, to: e.toId, settled: as },
+    detail: { relation: e.relation, to: e.toId, settled: as, ...detail },
   });
 }
 

@@ -79,6 +79,28 @@ test("export writes the settlement and import reads it back", async () => {
   expect(into.links(old)).toEqual([{ relation: "contradicts", direction: "in", id: neu, settled: "not_conflict" }]);
 });
 
+test("imported onto the same link, a settlement merges as sync merges it: settled over open, confirmed over dismissed", async () => {
+  const { engine, old, neu } = setup();
+  const exported = (e: Engine) => `${[...e.export()].map((r) => JSON.stringify(r)).join("\n")}\n`;
+  const open = exported(engine);
+  engine.relate(neu, old, "contradicts", { dismiss: true });
+  const dismissed = exported(engine);
+  // A store that has the open link takes the dismissal from the file, with an audit entry saying so.
+  const into = new Engine({ store: new SqliteStore(":memory:"), project: "/p", actor: "test" });
+  await into.import(open);
+  expect(into.links(old)).toEqual([{ relation: "contradicts", direction: "in", id: neu, possible: true }]);
+  await into.import(dismissed);
+  expect(into.links(old)).toEqual([{ relation: "contradicts", direction: "in", id: neu, settled: "not_conflict" }]);
+  expect(into.auditLog({ memory: neu, limit: 20 }).find((a) => a.op === "link" && a.detail.settled)?.detail).toMatchObject({ settled: "not_conflict", imported: true });
+  // An open link in the file leaves a settled one as it is; a confirmation beats the dismissal.
+  await into.import(open);
+  expect(into.links(old)[0]).toMatchObject({ settled: "not_conflict" });
+  engine.relate(neu, old, "contradicts");
+  const confirmed = exported(engine);
+  await into.import(confirmed);
+  expect(into.links(old)[0]).toMatchObject({ settled: "conflict" });
+});
+
 test("two copies of a link merge their settlement the same whatever the order: settled over open, confirmed over dismissed", () => {
   const open = { auto: true, possible: true, reason: "states another value" };
   const dismissed = { ...open, settled: "not_conflict" };
