@@ -12,6 +12,7 @@ import { markClean } from "../capture/redact.ts";
 import { log } from "../log.ts";
 import { badImportLine, type ParseContext, type ParsedLine, parseImportLine, type RawLine } from "./import-parse.ts";
 import type { ParseBatch, ParsedBatch, ParseSetup } from "./import-worker.ts";
+import { workerUrl } from "../worker-url.ts";
 
 /** Lines read in process before the thread starts: a short import does not pay for starting it (~50 ms). */
 export const THREAD_FROM = 2048;
@@ -24,11 +25,6 @@ const READY_WAIT_MS = 10_000;
 /** How long the importer waits for a reply before reading the lines itself (the worker died or hangs). */
 const REPLY_WAIT_MS = 60_000;
 
-/** Where the worker's entry is: beside this file from source, under the bundle's root in the compiled binary. */
-function workerUrl(): string {
-  const here = import.meta.url;
-  return here.startsWith("file:///$bunfs/") || here.startsWith("file:///B:/~BUN/") ? "./engine/import-worker.ts" : new URL("./import-worker.ts", here).href;
-}
 
 class ParseThread {
   readonly #worker: Worker;
@@ -46,7 +42,7 @@ class ParseThread {
   static start(context: ParseContext): ParseThread | null {
     let thread: ParseThread | null = null;
     try {
-      const worker = new Worker(workerUrl());
+      const worker = new Worker(workerUrl(import.meta.url, "./engine/import-worker.ts"));
       const { port1, port2 } = new MessageChannel();
       const signal = new SharedArrayBuffer(4);
       thread = new ParseThread(worker, port1, new Int32Array(signal));

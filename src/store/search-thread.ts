@@ -11,6 +11,7 @@ import type { MemoryRow } from "./rows.ts";
 import type { SqlWhere } from "./filter-sql.ts";
 import { statSync } from "node:fs";
 import { log } from "../log.ts";
+import { workerUrl } from "../worker-url.ts";
 
 /**
  * The database size from which a long-lived process runs keyword searches on the thread (~35k memories). Below
@@ -52,11 +53,6 @@ export type SearchReply =
   | { id: number; hits: Array<{ row: MemoryRow; rank: number }>; rate: number; measured: boolean; indexed: boolean }
   | { id: number; error: string };
 
-/** Where the worker's entry is: beside this file from source, under the bundle's root in the compiled binary. */
-function workerUrl(): string {
-  const here = import.meta.url;
-  return here.startsWith("file:///$bunfs/") || here.startsWith("file:///B:/~BUN/") ? "./store/fts-worker.ts" : new URL("./fts-worker.ts", here).href;
-}
 
 export class SearchThread {
   readonly #worker: Worker;
@@ -80,7 +76,7 @@ export class SearchThread {
   /** A started thread, or null (then the caller searches in process). */
   static start(): SearchThread | null {
     try {
-      return new SearchThread(new Worker(workerUrl()));
+      return new SearchThread(new Worker(workerUrl(import.meta.url, "./store/fts-worker.ts")));
     } catch (err) {
       log.debug(`keyword search thread unavailable, searching in process: ${err instanceof Error ? err.message : String(err)}`);
       return null;
