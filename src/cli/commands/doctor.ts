@@ -11,7 +11,7 @@ import { SqliteStore } from "../../store/sqlite-store.ts";
 import { startEmbedWorker } from "../../embed-worker.ts";
 import { VERSION } from "../../version.ts";
 import { jsonFlag } from "../flags.ts";
-import { output } from "../output.ts";
+import { output, progress } from "../output.ts";
 import { CLI_UNLOCK, storeMissing } from "../session.ts";
 import { detectProjectKey } from "../../config/project.ts";
 import { modelChecks } from "../doctor-models.ts";
@@ -84,9 +84,11 @@ async function runChecks(repair: boolean): Promise<Check[]> {
     return checks;
   }
   try {
+    const step = stepper(paths.dbFile);
     checks.push(encryptionCheck(store));
     checks.push(permissionCheck("permissions", paths.dataDir, 0o700), permissionCheck("db file", paths.dbFile, 0o600));
-    checks.push(...storeChecks(engine), erasureCheck(engine));
+    checks.push(...storeChecks(engine, step), erasureCheck(engine));
+    step("the keyword search thread and index file");
     checks.push(await searchThreadCheck(store), await keywordIndexCheck(store, repair));
     try {
       const s = engine.stats();
@@ -95,6 +97,7 @@ async function runChecks(repair: boolean): Promise<Check[]> {
       checks.push({ name: "memories", level: "fail", detail: `cannot be counted: ${describeError(err)}. ${RECOVERY}` });
     }
     try {
+      step("the model, the vectors and the vector index file");
       checks.push(...(await modelChecks(engine.store, paths, loadConfig(paths.configFile), repair)));
     } catch (err) {
       checks.push({ name: "model", level: "fail", detail: `${describeError(err)} Recall runs keyword-only until then.` });
@@ -103,6 +106,19 @@ async function runChecks(repair: boolean): Promise<Check[]> {
     engine.close();
   }
   return checks;
+}
+
+/** A database from this size on takes doctor seconds (~20 s at a million memories): each slow step says so on stderr. */
+const LARGE_DB_BYTES = 64 * 1024 * 1024;
+
+function stepper(dbFile: string): (what: string) => void {
+  let large = false;
+  try {
+    large = statSync(dbFile).size >= LARGE_DB_BYTES;
+  } catch {
+    // a missing file is reported by the checks themselves
+  }
+  return large ? (what) => progress(`doctor: checking ${what}…`) : () => undefined;
 }
 
 /** Runs the repair first, so the checks that follow describe the new database. */
@@ -133,8 +149,11 @@ function firstProblems(rows: readonly string[]): string {
 }
 
 /** Schema, integrity, full-text index and tag index; each reports what it could not read instead of throwing. */
-function storeChecks(engine: Engine): Check[] {
+function storeChecks(engine: Engine, step: (what: string) => void): Check[] {
+  step("the database file: integrity, full-text index, tags");
   const report = engine.check();
+  step("the audit chain");
+  const audit = auditCheck(engine);
   const unread = report.ftsErrors[0] ?? "unreadable";
   const fts = report.ftsErrors.length === 0 && report.ftsMissing === 0 && report.ftsOrphans === 0;
   return [
@@ -162,7 +181,7 @@ function storeChecks(engine: Engine): Check[] {
       level: report.tagMismatches === 0 ? "ok" : "fail",
       detail: report.tagMismatches === 0 ? "tag index matches" : report.tagMismatches < 0 ? `cannot be read: ${unread}` : `${report.tagMismatches} memories with a stale tag index`,
     },
-    auditCheck(engine),
+    audit,
   ];
 }
 
