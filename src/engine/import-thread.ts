@@ -25,7 +25,6 @@ const READY_WAIT_MS = 10_000;
 /** How long the importer waits for a reply before reading the lines itself (the worker died or hangs). */
 const REPLY_WAIT_MS = 60_000;
 
-
 class ParseThread {
   readonly #worker: Worker;
   readonly #port: MessagePort;

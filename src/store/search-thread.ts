@@ -53,7 +53,6 @@ export type SearchReply =
   | { id: number; hits: Array<{ row: MemoryRow; rank: number }>; rate: number; measured: boolean; indexed: boolean }
   | { id: number; error: string };
 
-
 export class SearchThread {
   readonly #worker: Worker;
   readonly #waiting = new Map<number, { resolve: (r: SearchReply) => void; reject: (e: Error) => void }>();
