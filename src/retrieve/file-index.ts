@@ -14,9 +14,9 @@ import { Int8Dots, quantizeQuery16, type Int16Query } from "./int8-dots.ts";
 import { ROW_LEVELS } from "../embed/vector-kernel.ts";
 import { certifiedTop, ScoredRows } from "./certified-top.ts";
 import { dotRow, rankScores, type Ranking } from "./vector-rank.ts";
+import { probeShareFor } from "./ivf.ts";
 
-/** Lists read per search: this share of them, at least MIN_PROBES. LoCoMo dense R@10 among 100k (bench/vector-index.ts): exact 37.5; 10% 35.4, 20% 37.4, 30% 37.5. */
-const PROBE_SHARE = 0.2;
+/** Lists read per search: at least this many (the share is ivf.ts probeShareFor's). */
 const MIN_PROBES = 8;
 /** More changed memories than this share of the file (and above CATCH_UP_MIN): not worth catching up, reload. */
 const CATCH_UP_SHARE = 0.2;
@@ -53,7 +53,7 @@ export class FileIndex {
   /** Memories changed since the file was written: masked there; their current vectors are in #delta. */
   readonly #masked = new Set<number>();
   readonly #delta = new Map<number, Float32Array>();
-  #probeShare = PROBE_SHARE;
+  #probeShare: number;
   /** Bumped by every catch-up that changed something: a cached scan is then stale. */
   #version = 0;
   /** What the last query scored so far. */
@@ -79,6 +79,7 @@ export class FileIndex {
     this.#pos = file.logPos;
     this.#stamp = file.logStamp;
     this.#epoch = epoch;
+    this.#probeShare = probeShareFor(file.count, file.nlist);
     this.#row = new Int8Array(dims);
   }
 
