@@ -116,7 +116,7 @@ export function changeSignals(p: StatementParts, n: StatementParts, prev: string
   return {
     shared: shared.length,
     cue: !CHANGE.test(prev) && cueAbout(p, next),
-    added: ADDITION.test(next) && !ADDITION.test(prev),
+    added: addsTo(prev, next),
     corrects: CORRECTION.test(next) && !CORRECTION.test(prev),
     opposed: opposite(prev, next),
     quantity: changedQuantity(

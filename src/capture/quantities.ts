@@ -78,8 +78,8 @@ export function quantities(text: string): Quantity[] {
   for (const m of text.matchAll(NUMBER)) {
     if (taken.has(m.index!)) continue;
     // A setting's value (`retention.ms=604800000`, `maxPoolSize=200`) counts what its key names.
-    const key = SETTING.exec(text.slice(Math.max(0, m.index! - 64), m.index!))?.[1];
     const before = text.slice(Math.max(0, m.index! - 64), m.index!);
+    const key = SETTING.exec(before)?.[1];
     const q = key ? quantity(Number(m[1]), "", key.toLowerCase()) : quantity(Number(m[1]), (m[2] ?? "").toLowerCase(), (m[3] ?? "").toLowerCase());
     out.push({ ...(q.unit === "" && !key ? named(q, before) : q), at: m.index!, ...(CONDITION.test(before) ? { condition: true as const } : {}) });
   }

@@ -40,6 +40,12 @@ export function conflictState(metadata: Record<string, unknown>): "none" | "open
   return s === "conflict" || s === "not_conflict" ? s : "open";
 }
 
+/** `possible` for an open conflict noted on write, `settled` for one settled; nothing for any other link. */
+export function linkState(metadata: Record<string, unknown>): { possible?: true; settled?: Settlement } {
+  const state = conflictState(metadata);
+  return state === "open" ? { possible: true } : state === "none" ? {} : { settled: state };
+}
+
 /**
  * The metadata two copies of one link agree on (team sync: links are a union, and their settlement a
  * grow-only state): settled beats open, and a confirmed conflict beats a dismissed one, so every device ends

@@ -1,5 +1,5 @@
 /** @module Typed links between memories: relate two memories, and read a memory's links back. */
-import { conflictState, type Edge, isRelation, mergeLinkMetadata, POSSIBLE_CHANGE, RELATIONS, type Relation, SETTLED, type Settlement } from "../domain/edge.ts";
+import { conflictState, type Edge, isRelation, linkState, mergeLinkMetadata, POSSIBLE_CHANGE, RELATIONS, type Relation, SETTLED, type Settlement } from "../domain/edge.ts";
 import { cairnError } from "../errors.ts";
 import type { EngineContext } from "./context.ts";
 import { resolveId } from "./ids.ts";
@@ -135,10 +135,4 @@ export function links(ctx: EngineContext, id: string): Link[] {
     ...(e.fromId === id ? { direction: "out", id: e.toId } : { direction: "in", id: e.fromId }),
     ...linkState(e.metadata),
   }));
-}
-
-/** `possible` for an open conflict noted on write, `settled` for one settled; nothing for any other link. */
-function linkState(metadata: Record<string, unknown>): { possible?: true; settled?: Settlement } {
-  const state = conflictState(metadata);
-  return state === "open" ? { possible: true } : state === "none" ? {} : { settled: state };
 }

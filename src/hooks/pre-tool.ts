@@ -104,9 +104,12 @@ export async function preTool(ctx: HookContext): Promise<string | null> {
   }
   const found = withFixes(ctx, exact).slice(0, PRE_TOOL_LIMIT);
   if (ctx.input.toolKind === "shell" && command && found.length < PRE_TOOL_LIMIT) {
-    for (const rule of [...(await governingRules(ctx, command, PRE_TOOL_LIMIT)), ...(await otherChoice(ctx, command, PRE_TOOL_LIMIT))]) {
-      if (found.length < PRE_TOOL_LIMIT && !found.some((m) => m.id === rule.id)) found.push(rule);
-    }
+    const add = (rules: Memory[]) => {
+      for (const rule of rules) if (found.length < PRE_TOOL_LIMIT && !found.some((m) => m.id === rule.id)) found.push(rule);
+    };
+    add(await governingRules(ctx, command, PRE_TOOL_LIMIT));
+    // Another tool's choice costs a search of its own: asked only while there is room for it.
+    if (found.length < PRE_TOOL_LIMIT) add(await otherChoice(ctx, command, PRE_TOOL_LIMIT));
   }
   if (found.length === 0) return null;
   const engine = ctx.engine();

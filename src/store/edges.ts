@@ -1,6 +1,6 @@
 /** @module The `edges` table: typed links between memories, stored by row sequence and read back by id. */
 import type { Database } from "bun:sqlite";
-import { conflictState, type Edge, POSSIBLE_CHANGE, type Relation, SETTLED, type Settlement } from "../domain/edge.ts";
+import { type Edge, linkState, POSSIBLE_CHANGE, type Relation, SETTLED, type Settlement } from "../domain/edge.ts";
 
 interface EdgeRow {
   from_id: string;
@@ -80,11 +80,8 @@ export function linksOf(db: Database, ids: readonly string[]): Link[] {
        SELECT s.id, o.id AS other, e.relation, 0 AS outgoing, e.created_at, e.metadata ->> '$.${POSSIBLE_CHANGE}' AS possible, e.metadata ->> '$.${SETTLED}' AS settled FROM src s JOIN edges e ON e.to_seq = s.seq JOIN memories o ON o.seq = e.from_seq`,
     )
     .all(JSON.stringify(ids)) as Array<{ id: string; other: string; relation: string; outgoing: number; created_at: number; possible: number | null; settled: string | null }>;
-  return rows.map((r) => {
-    const state = r.possible === 1 ? conflictState({ [POSSIBLE_CHANGE]: true, [SETTLED]: r.settled }) : "none";
-    return {
-      id: r.id, other: r.other, relation: r.relation as Relation, outgoing: r.outgoing === 1, createdAt: r.created_at,
-      possible: state === "open", ...(state === "conflict" || state === "not_conflict" ? { settled: state } : {}),
-    };
-  });
+  return rows.map((r) => ({
+    id: r.id, other: r.other, relation: r.relation as Relation, outgoing: r.outgoing === 1, createdAt: r.created_at,
+    ...linkState({ [POSSIBLE_CHANGE]: r.possible === 1, [SETTLED]: r.settled }),
+  }));
 }
