@@ -139,6 +139,20 @@ export function closeTextIndexFile(index: TextIndex): void {
   closeSync(fd);
 }
 
+/**
+ * Whether the file `index` reads its lists from is no longer at any path (deleted, or replaced by a newer one);
+ * false for an index held in memory.
+ */
+export function textIndexFileUnlinked(index: TextIndex): boolean {
+  const fd = descriptors.get(index);
+  if (fd === undefined) return false;
+  try {
+    return fstatSync(fd).nlink === 0;
+  } catch {
+    return true;
+  }
+}
+
 function parse(fd: number, epoch: number, whole: boolean): TextIndex | null {
   const size = fstatSync(fd).size;
   const readAt = (into: Uint8Array, position: number) => readFullyAt(fd, into, position, "keyword index file");
@@ -205,13 +219,17 @@ function parse(fd: number, epoch: number, whole: boolean): TextIndex | null {
     },
   };
   const listsLoaded = new Uint8Array(l.listBlocks);
+  // One buffer for every read: a long-lived search thread reads a few lists per search (up to ~1 MB at 1M memories).
+  let scratch = new Uint8Array(0);
   const lists = (start: number, end: number): Uint8Array => {
     if (!descriptors.has(index)) throw new Error("keyword index file closed");
     if (start >= end) return new Uint8Array(0);
     const first = Math.floor(start / BLOCK);
     const last = Math.max(first, Math.ceil(end / BLOCK) - 1);
     const from = first * BLOCK;
-    const buf = new Uint8Array(Math.min((last + 1) * BLOCK, listsLength) - from);
+    const length = Math.min((last + 1) * BLOCK, listsLength) - from;
+    if (scratch.length < length) scratch = new Uint8Array(Math.max(length, scratch.length * 2));
+    const buf = scratch.subarray(0, length);
     readAt(buf, l.listsAt + from);
     for (let b = first; b <= last && b < l.listBlocks; b++) {
       if (listsLoaded[b]) continue;

@@ -143,8 +143,9 @@ export class TextIndexBuilder {
 export type Phrase = { token: string } | { fts: string };
 
 /**
- * The list bytes [start, end), for an index whose lists stay in a file (text-index-file.ts): a buffer holding
- * exactly those bytes. Throws when they cannot be read or fail their check.
+ * The list bytes [start, end), for an index whose lists stay in a file (text-index-file.ts): a view of exactly
+ * those bytes, valid until the next call (its buffer is reused). Throws when they cannot be read or fail their
+ * check.
  */
 export type ListBytes = (start: number, end: number) => Uint8Array;
 

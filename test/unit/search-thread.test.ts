@@ -4,9 +4,9 @@
  * failing thread that the store stops using.
  */
 import { afterEach, describe, expect, test } from "bun:test";
-import { existsSync, mkdtempSync, readFileSync, renameSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, renameSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
+import { basename, dirname, join } from "node:path";
 import { Engine } from "../../src/engine/engine.ts";
 import { SqliteStore } from "../../src/store/sqlite-store.ts";
 import { SearchThread } from "../../src/store/search-thread.ts";
@@ -35,6 +35,21 @@ function tempDir(): string {
   const dir = mkdtempSync(join(tmpdir(), "cairn-search-thread-"));
   dirs.push(dir);
   return dir;
+}
+
+/** The keyword index files in `dir` this process holds open (its threads included): names, "(deleted)" when unlinked. */
+function openKeywordFiles(dir: string): string[] {
+  const names: string[] = [];
+  for (const fd of readdirSync("/proc/self/fd")) {
+    let target = "";
+    try {
+      target = readlinkSync(join("/proc/self/fd", fd));
+    } catch {
+      continue; // closed meanwhile
+    }
+    if (target.startsWith(`${dir}/keywords.idx`)) names.push(basename(target));
+  }
+  return names;
 }
 
 const app: MemoryFilter = { scope: { projects: ["/work/app"], includeGlobal: true } };
@@ -146,13 +161,31 @@ describe("SearchThread", () => {
       // Built, it is written beside the database for one-shot processes; a purge removes the file.
       const file = join(dirname(store.location), "keywords.idx");
       expect(existsSync(file)).toBe(true);
+      // The threads (this one and the store's own) now read their lists from that file, held open.
+      expect(openKeywordFiles(dirname(file))).toContain("keywords.idx");
       const fresh = engine.remember({ content: "cache cache cache deploy", project: "/work/app" }).id;
+      const secret = engine.remember({ content: "deploy zanzibarquartz cache", project: "/work/app" }).id;
+      reply = await ask('"zanzibarquartz"');
+      expect(reply.indexed).toBe(true);
+      expect(reply.hits.map((h) => h.row.id)).toEqual([secret]);
+      // A purge deletes the file; the thread lets go of it (the deleted file is no longer held on disk), answers
+      // through FTS5 meanwhile, and builds and writes the index again, without the purged words.
+      engine.forget(secret, { hard: true });
       engine.forget(made[1]!, { hard: true });
       expect(existsSync(file)).toBe(false);
-      const after = await ask('"cache" OR "deploy"');
+      let after = await ask('"cache" OR "deploy"');
+      expect(rows(after)).toEqual(here('"cache" OR "deploy"'));
+      for (let i = 0; i < 200 && !after.indexed; i++) after = await Bun.sleep(25).then(() => ask('"cache" OR "deploy"'));
       expect(after.indexed).toBe(true);
       expect(rows(after)[0]![0]).toBe(fresh);
       expect(rows(after)).toEqual(here('"cache" OR "deploy"'));
+      expect(existsSync(file)).toBe(true);
+      expect(readFileSync(file).includes("zanzibarquartz")).toBe(false);
+      // The store's thread, which searched nothing since, lets go of the deleted file within a few seconds too.
+      const held = () => openKeywordFiles(dirname(file)).filter((n) => n !== "keywords.idx");
+      for (let i = 0; i < 200 && held().length > 0; i++) await Bun.sleep(25);
+      expect(held()).toEqual([]);
+      expect((await ask('"zanzibarquartz"')).hits).toEqual([]);
       // With its terms, the thread drops those most memories hold ("deploy": all of them), counted from its index.
       const terms = ['"deploy"', '"cache"'];
       const dropped = await thread.search({ path: store.location, generation: 0, match: '"deploy" OR "cache"', terms, where, limit: 20, rate: 1, indexed: true });
