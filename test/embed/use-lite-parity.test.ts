@@ -22,7 +22,7 @@ let float: (texts: string[]) => Promise<Float32Array[]>;
 let reference: { tokenizer: { encode(s: string): number[] }; embed(s: string[]): Promise<number[][]> };
 
 beforeAll(async () => {
-  convertUseLite();
+  await convertUseLite();
   ours = await UseLiteEmbedder.open();
   const ort = loadOrt();
   const session = await ort.InferenceSession.create(buildUseLiteFloat());

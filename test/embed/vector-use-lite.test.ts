@@ -17,7 +17,7 @@ import { paritySentences } from "./sentences.ts";
 let model: UseLiteEmbedder;
 let kernel: TopKKernel;
 beforeAll(async () => {
-  convertUseLite();
+  await convertUseLite();
   model = await UseLiteEmbedder.open();
   kernel = await openTopKKernel();
 });
