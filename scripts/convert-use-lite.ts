@@ -8,9 +8,10 @@
  * signal (the TF graph scatters the lookup twice), two pre-LayerNorm transformer blocks (256 → 512 wide),
  * masked mean pooling, a tanh dense layer, L2 normalisation. Positions ≥ 128 are dropped by the tokenizer side.
  */
-import { copyFileSync, existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { DT, GraphBuilder, valueInfo } from "./lib/onnx-builder.ts";
+import { encodeVocabularyTrie } from "../src/embed/use-tokenizer.ts";
 
 const root = new URL("..", import.meta.url).pathname;
 export const USE_LITE_OUT = join(root, ".cache", "models");
@@ -18,7 +19,8 @@ export const USE_LITE_FILES = {
   model: join(USE_LITE_OUT, "use-lite.onnx"),
   /** What ships: the graph in onnxruntime's own format, optimised once here (see {@link saveOrtFormat}). */
   ort: join(USE_LITE_OUT, "use-lite.ort"),
-  vocab: join(USE_LITE_OUT, "use-lite-vocab.json"),
+  /** The SentencePiece vocabulary as a flattened trie (src/embed/use-tokenizer.ts encodeVocabularyTrie). */
+  vocab: join(USE_LITE_OUT, "use-lite-vocab.trie"),
 };
 
 function sourceDir(): string {
@@ -30,7 +32,7 @@ function upToDate(src: string): boolean {
   const outputs = Object.values(USE_LITE_FILES);
   if (!outputs.every((f) => existsSync(f))) return false;
   const built = Math.min(...outputs.map((f) => statSync(f).mtimeMs));
-  const inputs = [join(src, "model.json"), join(src, "vocab.json"), import.meta.path, join(root, "scripts/lib/onnx-builder.ts")];
+  const inputs = [join(src, "model.json"), join(src, "vocab.json"), import.meta.path, join(root, "scripts/lib/onnx-builder.ts"), join(root, "src/embed/use-tokenizer.ts")];
   return inputs.every((f) => statSync(f).mtimeMs <= built);
 }
 
@@ -155,7 +157,8 @@ export async function convertUseLite(log: (m: string) => void = () => {}): Promi
   writeFileSync(`${USE_LITE_FILES.model}.tmp`, bytes);
   renameSync(`${USE_LITE_FILES.model}.tmp`, USE_LITE_FILES.model);
   await saveOrtFormat(USE_LITE_FILES.model, USE_LITE_FILES.ort);
-  copyFileSync(join(src, "vocab.json"), USE_LITE_FILES.vocab);
+  writeFileSync(`${USE_LITE_FILES.vocab}.tmp`, encodeVocabularyTrie(JSON.parse(readFileSync(join(src, "vocab.json"), "utf8"))));
+  renameSync(`${USE_LITE_FILES.vocab}.tmp`, USE_LITE_FILES.vocab);
   log(`converted USE-lite → ${USE_LITE_FILES.ort} (${(statSync(USE_LITE_FILES.ort).size / 1048576).toFixed(1)} MiB) in ${((performance.now() - started) / 1000).toFixed(1)} s`);
   return USE_LITE_FILES;
 }

