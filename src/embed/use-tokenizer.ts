@@ -14,7 +14,7 @@
 const SEPARATOR = "\u2581";
 const RESERVED = 6;
 const MAGIC = "USETRIE1";
-const HEADER = 16;
+const HEADER = 24;
 
 export type Vocabulary = ReadonlyArray<readonly [string, number | null]>;
 
@@ -22,9 +22,9 @@ export type Vocabulary = ReadonlyArray<readonly [string, number | null]>;
  * The vocabulary's trie, flattened at build time (scripts/convert-use-lite.ts) so a process maps typed arrays
  * instead of parsing 218 KB of JSON and building ~30k nodes (10–15 ms of every cold hybrid recall). Nodes in
  * breadth-first order, node 0 the root; a node's children are contiguous and sorted by code point. Layout: the
- * magic, node and piece counts (u32), then piece lengths (i32, UTF-16), child starts, child counts, edge code
- * points and piece indices (i32; 0 where no piece ends: ids below {@link RESERVED} are never matched), padding
- * to 8 bytes, and scores (f64).
+ * magic, node and piece counts (u32), a CRC-32 of what follows the header (u32), padding; then piece lengths
+ * (i32, UTF-16), child starts, child counts, edge code points and piece indices (i32; 0 where no piece ends:
+ * ids below {@link RESERVED} are never matched), padding to 8 bytes, and scores (f64).
  */
 export function encodeVocabularyTrie(vocabulary: Vocabulary): Uint8Array {
   interface Node {
@@ -79,6 +79,7 @@ export function encodeVocabularyTrie(vocabulary: Vocabulary): Uint8Array {
   put(codes);
   put(order.map((node) => node.index));
   order.forEach((node, k) => view.setFloat64(scoresAt + 8 * k, node.score, true));
+  view.setUint32(16, Bun.hash.crc32(bytes.subarray(HEADER)), true);
   return bytes;
 }
 
@@ -97,8 +98,9 @@ export class UseTokenizer {
     const nodes = trie.length >= HEADER ? view.getUint32(8, true) : 0;
     const pieces = trie.length >= HEADER ? view.getUint32(12, true) : 0;
     const scoresAt = Math.ceil((HEADER + 4 * pieces + 16 * nodes) / 8) * 8;
-    if (new TextDecoder().decode(trie.subarray(0, 8)) !== MAGIC || nodes === 0 || trie.length !== scoresAt + 8 * nodes) {
-      throw new Error("not a USE-lite vocabulary trie (run `npm run build`)");
+    const intact = trie.length === scoresAt + 8 * nodes && view.getUint32(16, true) === Bun.hash.crc32(trie.subarray(HEADER));
+    if (new TextDecoder().decode(trie.subarray(0, 8)) !== MAGIC || nodes === 0 || !intact) {
+      throw new Error("not a USE-lite vocabulary trie, or a damaged one (run `npm run build`)");
     }
     // Copied once (under 1 MB) so the arrays are aligned whatever the bytes' offset.
     const own = trie.slice().buffer;

@@ -74,5 +74,8 @@ test("the vocabulary trie tokenizes as the JSON vocabulary it was built from; ot
   expect(texts.map((t) => shipped.tokenizer.encode(t))).toEqual(texts.map((t) => fromJson.encode(t)));
   const trie = encodeVocabularyTrie(json);
   expect(() => new UseTokenizer(trie.subarray(0, trie.length - 8))).toThrow(/not a USE-lite vocabulary trie/);
+  const flipped = trie.slice();
+  flipped[trie.length >> 1] = flipped[trie.length >> 1]! ^ 0x10;
+  expect(() => new UseTokenizer(flipped)).toThrow(/a damaged one/);
   expect(() => new UseTokenizer(new TextEncoder().encode(JSON.stringify(json)))).toThrow(/npm run build/);
 });
