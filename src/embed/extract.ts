@@ -1,17 +1,29 @@
 /**
  * @module Extracting embedded files to the cache when a native loader needs a real path. Directories are
  * content-addressed (the bundler puts a content hash in each embedded file's name), and files appear by
- * atomic rename, so concurrent first runs never see a partial file and never clash.
+ * atomic rename, so concurrent first runs never see a partial file and never clash. Each build's copies are
+ * kept while some build uses them: a key directory in use has its time moved forward at most daily, and when
+ * a build extracts a new one, the directories of the same family (`use-lite-…`, `linux-x64-…`) unused for
+ * {@link STALE_DAYS} days are removed — an upgrade otherwise left the previous model and runtime (~35 MB).
  */
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import { resolveCacheDir } from "../config/cache-dir.ts";
+
+/** A key directory not used by any build for this long goes when another of its family is extracted. */
+export const STALE_DAYS = 30;
+const DAY_MS = 86_400_000;
+/** A content-addressed key: its family, then the 16 hex digits of contentKey. */
+const KEY = /^(.+)-[0-9a-f]{16}$/;
 
 /** Copies `embeddedPath` to `<cache>/<area>/<key>/<relPath>` unless an intact copy is there; returns the real path. */
 export function extractFile(embeddedPath: string, area: string, key: string, relPath: string): string {
   const target = join(resolveCacheDir(), area, key, relPath);
   const size = Bun.file(embeddedPath).size;
-  if (existsSync(target) && statSync(target).size === size) return target;
+  if (existsSync(target) && statSync(target).size === size) {
+    markUsed(join(resolveCacheDir(), area, key));
+    return target;
+  }
   // Private to the user: native code is loaded from here, so nobody else may be able to swap it.
   mkdirSync(dirname(target), { recursive: true, mode: 0o700 });
   const tmp = `${target}.${process.pid}.${Date.now()}.tmp`;
@@ -23,7 +35,34 @@ export function extractFile(embeddedPath: string, area: string, key: string, rel
     rmSync(tmp, { force: true });
     throw err;
   }
+  pruneFamily(join(resolveCacheDir(), area), key);
   return target;
+}
+
+/** Moves the key directory's time to now when it is more than a day old (a stat per use, a write per day). */
+function markUsed(dir: string): void {
+  try {
+    const now = Date.now();
+    if (now - statSync(dir).mtimeMs > DAY_MS) utimesSync(dir, now / 1000, now / 1000);
+  } catch {
+    // a read-only cache: nothing to mark, nothing lost
+  }
+}
+
+/** Removes the directories of `key`'s family in `areaDir` that no build used for {@link STALE_DAYS} days. */
+function pruneFamily(areaDir: string, key: string): void {
+  const family = KEY.exec(key)?.[1];
+  if (!family) return;
+  const cutoff = Date.now() - STALE_DAYS * DAY_MS;
+  try {
+    for (const name of readdirSync(areaDir)) {
+      if (name === key || KEY.exec(name)?.[1] !== family) continue;
+      const dir = join(areaDir, name);
+      if (statSync(dir).mtimeMs < cutoff) rmSync(dir, { recursive: true, force: true });
+    }
+  } catch {
+    // pruning only saves space: a failure leaves the old copies where they are
+  }
 }
 
 /** A cache key from embedded file names (each carries the bundler's content hash). */

@@ -1,12 +1,13 @@
 /**
  * @module Extracting embedded files to the cache leaves nothing behind when it fails: a full disk once left a
  * 2.8 MB temporary copy of the ONNX runtime per failed run. (test/faults/full-disk.test.ts fills a real disk.)
+ * A new build's copy removes its family's copies no build used for STALE_DAYS days, and only those.
  */
 import { afterEach, beforeEach, expect, test } from "bun:test";
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { extractFile } from "../../src/embed/extract.ts";
+import { extractFile, STALE_DAYS } from "../../src/embed/extract.ts";
 
 let root: string;
 let saved: string | undefined;
@@ -40,4 +41,39 @@ test("when the copy cannot be put in place, its temporary file is removed and th
   expect(() => extractFile(source, "ort", "k2", "lib.so")).toThrow();
   expect(readdirSync(join(root, "cache", "ort", "k2"))).toEqual(["lib.so"]);
   expect(existsSync(join(blocker, "keep"))).toBe(true);
+});
+
+/** A key directory of `area` holding one file, its time set `daysAgo` days back. */
+function keyDir(area: string, name: string, daysAgo: number): string {
+  const dir = join(root, "cache", area, name);
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, "lib.so"), "old build");
+  const at = (Date.now() - daysAgo * 86_400_000) / 1000;
+  utimesSync(dir, at, at);
+  return dir;
+}
+
+test("a new build's copy removes the copies of its family no build used for STALE_DAYS days, and only those", () => {
+  const stale = keyDir("ort", "linux-x64-aaaaaaaaaaaaaaaa", STALE_DAYS + 10);
+  const recent = keyDir("ort", "linux-x64-bbbbbbbbbbbbbbbb", STALE_DAYS - 5);
+  const otherFamily = keyDir("ort", "darwin-arm64-cccccccccccccccc", STALE_DAYS + 10);
+  const notAKey = keyDir("ort", "linux-x64-notes", STALE_DAYS + 10);
+  const otherArea = keyDir("models", "linux-x64-eeeeeeeeeeeeeeee", STALE_DAYS + 10);
+  const source = join(root, "lib.so");
+  writeFileSync(source, "new build");
+  extractFile(source, "ort", "linux-x64-dddddddddddddddd", "lib.so");
+  expect(existsSync(stale)).toBe(false);
+  for (const kept of [recent, otherFamily, notAKey, otherArea]) expect(existsSync(kept)).toBe(true);
+  expect(readFileSync(join(root, "cache", "ort", "linux-x64-dddddddddddddddd", "lib.so"), "utf8")).toBe("new build");
+});
+
+test("a copy in use is marked used (at most daily), so another build's extraction keeps it", () => {
+  const source = join(root, "lib.so");
+  writeFileSync(source, "old build");
+  const inUse = keyDir("ort", "linux-x64-aaaaaaaaaaaaaaaa", STALE_DAYS + 10);
+  expect(extractFile(source, "ort", "linux-x64-aaaaaaaaaaaaaaaa", "lib.so")).toBe(join(inUse, "lib.so"));
+  expect(Date.now() - statSync(inUse).mtimeMs).toBeLessThan(60_000);
+  writeFileSync(source, "a newer build");
+  extractFile(source, "ort", "linux-x64-ffffffffffffffff", "lib.so");
+  expect(existsSync(inUse)).toBe(true);
 });
