@@ -56,6 +56,11 @@ export function mergeLinkMetadata(local: Record<string, unknown>, remote: Record
   return rank(remote) > rank(local) ? { ...local, [POSSIBLE_CHANGE]: true, [SETTLED]: remote[SETTLED] } : local;
 }
 
+/** The link from `from` to `to` of `relation` among `edges` (a store's edges of either end), if there is one. */
+export function linkAmong(edges: readonly Edge[], from: string, to: string, relation: string): Edge | undefined {
+  return edges.find((e) => e.fromId === from && e.toId === to && e.relation === relation);
+}
+
 /** A directed, typed link from one memory to another. */
 export interface Edge {
   fromId: string;

@@ -18,10 +18,11 @@ const KEY = /^(.+)-[0-9a-f]{16}$/;
 
 /** Copies `embeddedPath` to `<cache>/<area>/<key>/<relPath>` unless an intact copy is there; returns the real path. */
 export function extractFile(embeddedPath: string, area: string, key: string, relPath: string): string {
-  const target = join(resolveCacheDir(), area, key, relPath);
+  const areaDir = join(resolveCacheDir(), area);
+  const target = join(areaDir, key, relPath);
   const size = Bun.file(embeddedPath).size;
   if (existsSync(target) && statSync(target).size === size) {
-    markUsed(join(resolveCacheDir(), area, key));
+    markUsed(join(areaDir, key));
     return target;
   }
   // Private to the user: native code is loaded from here, so nobody else may be able to swap it.
@@ -35,7 +36,7 @@ export function extractFile(embeddedPath: string, area: string, key: string, rel
     rmSync(tmp, { force: true });
     throw err;
   }
-  pruneFamily(join(resolveCacheDir(), area), key);
+  pruneFamily(areaDir, key);
   return target;
 }
 

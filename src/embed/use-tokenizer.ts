@@ -15,6 +15,8 @@ const SEPARATOR = "\u2581";
 const RESERVED = 6;
 const MAGIC = "USETRIE1";
 const HEADER = 24;
+/** Where the scores start: after the header and five i32 arrays (piece lengths, then four per node), 8-aligned. */
+const scoresAt = (pieces: number, nodes: number) => Math.ceil((HEADER + 4 * pieces + 16 * nodes) / 8) * 8;
 
 export type Vocabulary = ReadonlyArray<readonly [string, number | null]>;
 
@@ -63,8 +65,8 @@ export function encodeVocabularyTrie(vocabulary: Vocabulary): Uint8Array {
   }
   const nodes = order.length;
   const pieces = vocabulary.length;
-  const scoresAt = Math.ceil((HEADER + 4 * pieces + 16 * nodes) / 8) * 8;
-  const bytes = new Uint8Array(scoresAt + 8 * nodes);
+  const scores = scoresAt(pieces, nodes);
+  const bytes = new Uint8Array(scores + 8 * nodes);
   const view = new DataView(bytes.buffer);
   bytes.set(new TextEncoder().encode(MAGIC), 0);
   view.setUint32(8, nodes, true);
@@ -78,7 +80,7 @@ export function encodeVocabularyTrie(vocabulary: Vocabulary): Uint8Array {
   put(counts);
   put(codes);
   put(order.map((node) => node.index));
-  order.forEach((node, k) => view.setFloat64(scoresAt + 8 * k, node.score, true));
+  order.forEach((node, k) => view.setFloat64(scores + 8 * k, node.score, true));
   view.setUint32(16, Bun.hash.crc32(bytes.subarray(HEADER)), true);
   return bytes;
 }
@@ -97,8 +99,8 @@ export class UseTokenizer {
     const view = new DataView(trie.buffer, trie.byteOffset, trie.byteLength);
     const nodes = trie.length >= HEADER ? view.getUint32(8, true) : 0;
     const pieces = trie.length >= HEADER ? view.getUint32(12, true) : 0;
-    const scoresAt = Math.ceil((HEADER + 4 * pieces + 16 * nodes) / 8) * 8;
-    const intact = trie.length === scoresAt + 8 * nodes && view.getUint32(16, true) === Bun.hash.crc32(trie.subarray(HEADER));
+    const scores = scoresAt(pieces, nodes);
+    const intact = trie.length === scores + 8 * nodes && view.getUint32(16, true) === Bun.hash.crc32(trie.subarray(HEADER));
     if (new TextDecoder().decode(trie.subarray(0, 8)) !== MAGIC || nodes === 0 || !intact) {
       throw new Error("not a USE-lite vocabulary trie, or a damaged one (run `npm run build`)");
     }
@@ -115,7 +117,7 @@ export class UseTokenizer {
     this.#childCount = ints(nodes);
     this.#code = ints(nodes);
     this.#index = ints(nodes);
-    this.#score = new Float64Array(own, scoresAt, nodes);
+    this.#score = new Float64Array(own, scores, nodes);
   }
 
   /** The child of `node` along code point `cp`, or −1. */

@@ -5,7 +5,7 @@
  * half an import behind (the transaction rolls back). Loaded only when importing (the Engine imports it
  * dynamically), so its schema library stays off the start-up path of recalls and hooks.
  */
-import { conflictState, POSSIBLE_CHANGE, SETTLED } from "../domain/edge.ts";
+import { conflictState, linkAmong, POSSIBLE_CHANGE, SETTLED } from "../domain/edge.ts";
 import type { Memory } from "../domain/memory.ts";
 import type { EngineContext } from "./context.ts";
 import type { PendingLink, RawLine } from "./import-parse.ts";
@@ -70,8 +70,8 @@ export function importJsonl(ctx: EngineContext, source: string | Iterable<RawLin
         store.appendAudit({ at: now, actor: ctx.actor, op: "link", memoryId: from, hashBefore: null, hashAfter: null, contentBefore: null, detail: { relation: l.relation, to, imported: true } });
       } else if (l.settled) {
         // The link is here already: the file's settlement merges with ours as team sync merges it (relate.ts).
-        const here = store.edges(from).find((e) => e.fromId === from && e.toId === to && e.relation === l.relation && conflictState(e.metadata) !== "none");
-        if (here) settle(ctx, here, l.settled, now, { imported: true });
+        const here = linkAmong(store.edges(from), from, to, l.relation);
+        if (here && conflictState(here.metadata) !== "none") settle(ctx, here, l.settled, now, { imported: true });
       }
       report.links++;
     }

@@ -8,7 +8,9 @@
 import type { Database } from "bun:sqlite";
 
 const MEMORIES = "memories";
-const vectorsName = (model: string) => `vectors/${model}`;
+/** A model's vectors are counted under this prefix and the model's name (in the triggers too). */
+const VECTORS = "vectors/";
+const vectorsName = (model: string) => `${VECTORS}${model}`;
 
 /**
  * The table, its triggers and the first count. A vector replacing its memory's older one of the same model
@@ -18,7 +20,7 @@ const vectorsName = (model: string) => `vectors/${model}`;
 export const ROW_COUNTS_SCHEMA = `
   CREATE TABLE row_counts (name TEXT PRIMARY KEY, n INTEGER NOT NULL) STRICT, WITHOUT ROWID;
   INSERT INTO row_counts (name, n) SELECT '${MEMORIES}', count(*) FROM memories;
-  INSERT INTO row_counts (name, n) SELECT 'vectors/' || model, count(*) FROM vectors GROUP BY model;
+  INSERT INTO row_counts (name, n) SELECT '${VECTORS}' || model, count(*) FROM vectors GROUP BY model;
   CREATE TRIGGER row_counts_memory_insert AFTER INSERT ON memories BEGIN
     UPDATE row_counts SET n = n + 1 WHERE name = '${MEMORIES}';
   END;
@@ -28,10 +30,10 @@ export const ROW_COUNTS_SCHEMA = `
   CREATE TRIGGER row_counts_vector_insert BEFORE INSERT ON vectors
     WHEN NOT EXISTS (SELECT 1 FROM vectors WHERE memory_seq = new.memory_seq AND model = new.model)
   BEGIN
-    INSERT INTO row_counts (name, n) VALUES ('vectors/' || new.model, 1) ON CONFLICT (name) DO UPDATE SET n = n + 1;
+    INSERT INTO row_counts (name, n) VALUES ('${VECTORS}' || new.model, 1) ON CONFLICT (name) DO UPDATE SET n = n + 1;
   END;
   CREATE TRIGGER row_counts_vector_delete AFTER DELETE ON vectors BEGIN
-    UPDATE row_counts SET n = n - 1 WHERE name = 'vectors/' || old.model;
+    UPDATE row_counts SET n = n - 1 WHERE name = '${VECTORS}' || old.model;
   END;
 `;
 

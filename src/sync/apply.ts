@@ -5,7 +5,7 @@
  * with the remote device as actor; links are a union; an erase is final and runs the engine's purge path.
  */
 import { contentHashes } from "../capture/normalize.ts";
-import { mergeLinkMetadata, type Relation, SETTLED } from "../domain/edge.ts";
+import { linkAmong, mergeLinkMetadata, type Relation, SETTLED } from "../domain/edge.ts";
 import type { Memory } from "../domain/memory.ts";
 import { CairnError } from "../errors.ts";
 import { log as logger } from "../log.ts";
@@ -136,7 +136,7 @@ function addLink(ctx: SyncContext, e: { fromId: string; toId: string; relation: 
     });
   if (ctx.store.addEdge(edge)) return audit({});
   // The link is here already: a possible conflict settled there is settled here too (confirmed over dismissed).
-  const local = ctx.store.edges(e.fromId).find((x) => x.fromId === e.fromId && x.toId === e.toId && x.relation === e.relation);
+  const local = linkAmong(ctx.store.edges(e.fromId), e.fromId, e.toId, e.relation);
   if (!local) return;
   const metadata = mergeLinkMetadata(local.metadata, e.metadata);
   if (metadata === local.metadata) return;

@@ -5,7 +5,7 @@
 import { Database } from "bun:sqlite";
 import { afterEach, beforeEach, expect, test } from "bun:test";
 import { join } from "node:path";
-import { createSandbox, type Sandbox } from "../helpers/sandbox.ts";
+import { createSandbox, type DoctorReport, type Sandbox } from "../helpers/sandbox.ts";
 
 let sb: Sandbox;
 beforeEach(() => {
@@ -13,15 +13,11 @@ beforeEach(() => {
 });
 afterEach(() => sb.cleanup());
 
-interface Doctor {
-  checks: Array<{ name: string; level: string; detail: string }>;
-}
-
 test("doctor recounts a count changed behind cairn's back, and the pending vectors it reports follow", async () => {
   await sb.ok(["remember", "The billing service retries webhooks three times"]);
   await sb.ok(["remember", "Staging deploys need the VPN"]);
   await sb.ok(["models", "reembed"]);
-  const vectors = async () => (await sb.json<Doctor>(["doctor", "--json"])).checks.filter((c) => c.name === "vectors" || c.name === "row counts");
+  const vectors = async () => (await sb.json<DoctorReport>(["doctor", "--json"])).checks.filter((c) => c.name === "vectors" || c.name === "row counts");
   expect(await vectors()).toEqual([expect.objectContaining({ name: "vectors", level: "ok" })]);
 
   const db = new Database(join(sb.cairnHome, "cairn.db"));

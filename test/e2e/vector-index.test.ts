@@ -6,7 +6,7 @@
 import { afterEach, beforeEach, expect, test } from "bun:test";
 import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { createSandbox, type Sandbox } from "../helpers/sandbox.ts";
+import { createSandbox, type DoctorReport, type Sandbox } from "../helpers/sandbox.ts";
 
 let sb: Sandbox;
 beforeEach(() => {
@@ -14,10 +14,7 @@ beforeEach(() => {
 });
 afterEach(() => sb.cleanup());
 
-interface Doctor {
-  checks: Array<{ name: string; level: string; detail: string }>;
-}
-const indexCheck = async (args: string[] = []) => (await sb.json<Doctor>(["doctor", "--json", ...args])).checks.find((c) => c.name === "vector index");
+const indexCheck = async (args: string[] = []) => (await sb.json<DoctorReport>(["doctor", "--json", ...args])).checks.find((c) => c.name === "vector index");
 const file = () => join(sb.cairnHome, "vectors-use-lite-512.idx");
 
 async function waitFor(what: string, cond: () => boolean, ms = 45_000): Promise<void> {

@@ -8,7 +8,7 @@ import { afterEach, beforeEach, expect, test } from "bun:test";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { CAIRN_BIN } from "../helpers/bin.ts";
-import { createSandbox, type Sandbox } from "../helpers/sandbox.ts";
+import { createSandbox, type DoctorReport, type Sandbox } from "../helpers/sandbox.ts";
 import { McpProcess } from "./mcp-process.ts";
 
 let sb: Sandbox;
@@ -17,10 +17,7 @@ beforeEach(() => {
 });
 afterEach(() => sb.cleanup());
 
-interface Doctor {
-  checks: Array<{ name: string; level: string; detail: string }>;
-}
-const vectorsCheck = async () => (await sb.json<Doctor>(["doctor", "--json"])).checks.find((c) => c.name === "vectors")!;
+const vectorsCheck = async () => (await sb.json<DoctorReport>(["doctor", "--json"])).checks.find((c) => c.name === "vectors")!;
 
 async function waitFor(what: string, cond: () => Promise<boolean> | boolean, ms = 45_000): Promise<void> {
   const until = Date.now() + ms;

@@ -32,6 +32,11 @@ export interface Sandbox {
   cleanup(): void;
 }
 
+/** What `cairn doctor --json` prints. */
+export interface DoctorReport {
+  checks: Array<{ name: string; level: string; detail: string }>;
+}
+
 /** Makes a fresh sandbox; call `cleanup()` in afterEach. */
 export function createSandbox(prefix = "cairn-e2e-"): Sandbox {
   // realpath: cairn reports projects by their real path, and tmpdir() may be a symlink (macOS).
