@@ -6,7 +6,7 @@
 import type { Database } from "bun:sqlite";
 import { withoutCommonTerms } from "./common-terms.ts";
 import { BM25_SQL, ftsSearch, type KeywordRequest, type PassRate, type RankedMatches } from "./fts.ts";
-import type { TextIndex } from "./text-index.ts";
+import type { PhraseMatches, TextIndex } from "./text-index.ts";
 import { catchUp, matchPhrases } from "./text-index-source.ts";
 import { indexTotals, matchCount, termStats } from "./term-stats.ts";
 import { upToKth } from "../domain/select.ts";
@@ -29,10 +29,11 @@ export function searchIndexed(
   return db
     .transaction(() => {
       if (!catchUp(db, index, maxChanged)) return "stale" as const;
-      const kept = req.terms ? withoutCommonTerms(req.terms, req.limit, (t) => indexStats(db, index, t) ?? termStats(db, t)) : null;
+      const phrases = phraseMatches(db);
+      const kept = req.terms ? withoutCommonTerms(req.terms, req.limit, (t) => indexStats(db, index, t, phrases) ?? termStats(db, t)) : null;
       const match = kept?.match ?? req.match;
       if (kept && kept.matches < rankFrom) return ftsSearch(db, match, req.where, req.limit, seen, kept.matches);
-      const ranked = indexRanker(db, index, match);
+      const ranked = indexRanker(db, index, match, phrases);
       // Without a match count: a round here is a selection over ranks already computed, not FTS5 ranking every
       // match again, so the first round need not allow for the lowest pass rate (1,920 rows checked at 1M
       // memories for a one-shot search in one project, ~30 ms of page reads, against ~300 round by round).
@@ -41,27 +42,48 @@ export function searchIndexed(
     .deferred();
 }
 
+/**
+ * FTS5's matches of a search's phrases, inside its read transaction: a phrase's rows are read once, for its
+ * count and for its scores.
+ */
+export function phraseMatches(db: Database): PhraseMatches {
+  const found = new Map<string, Uint32Array>();
+  return {
+    rows(match) {
+      let seqs = found.get(match);
+      if (!seqs) {
+        const rows = db.query("SELECT rowid FROM memories_fts WHERE memories_fts MATCH ? ORDER BY rowid").values(match) as Array<[number]>;
+        found.set(match, (seqs = Uint32Array.from(rows, (r) => r[0])));
+      }
+      return seqs;
+    },
+    scores: (match) =>
+      (db.query(`SELECT rowid, ${BM25_SQL} FROM memories_fts WHERE memories_fts MATCH ?`).values(match) as Array<[number, number]>).map(([seq, rank]) => [seq, -rank]),
+  };
+}
+
 /** The ranked matches of `match`, or null when the index cannot rank it (then FTS5 does). */
-export function indexRanker(db: Database, index: TextIndex, match: string): RankedMatches | null {
+export function indexRanker(db: Database, index: TextIndex, match: string, fts = phraseMatches(db)): RankedMatches | null {
   const phrases = matchPhrases(db, match);
   const totals = indexTotals(db);
   if (!phrases || !totals || totals.rows === 0) return null;
-  const phraseScores = db.query(`SELECT rowid, ${BM25_SQL} FROM memories_fts WHERE memories_fts MATCH ?`);
-  const { seqs, ranks } = index.rank(phrases, totals, (m) => (phraseScores.values(m) as Array<[number, number]>).map(([seq, rank]) => [seq, -rank]));
+  const { seqs, ranks } = index.rank(phrases, totals, fts);
   return (k) => best(seqs, ranks, k);
 }
 
 /**
  * How many memories the index holds and how many each safe expression matches, as term-stats.ts counts them:
- * one-token expressions from the index, anything else through FTS5. Null when the totals are unreadable.
+ * one-token expressions from the index, a plain phrase of several by its rows (`fts`, which its ranking reads
+ * again), anything else through FTS5. Null when the totals are unreadable.
  */
-export function indexStats(db: Database, index: TextIndex, matches: readonly string[]): { docs: number; counts: number[] } | null {
+export function indexStats(db: Database, index: TextIndex, matches: readonly string[], fts = phraseMatches(db)): { docs: number; counts: number[] } | null {
   const totals = indexTotals(db);
   if (!totals) return null;
   const counts = matches.map((m) => {
     const phrases = matchPhrases(db, m);
     const only = phrases?.length === 1 ? phrases[0]! : null;
-    return only && "token" in only ? index.count(only.token) : matchCount(db, m);
+    if (only && "token" in only) return index.count(only.token);
+    return only?.tokens ? fts.rows(m).length : matchCount(db, m);
   });
   return { docs: totals.rows, counts };
 }

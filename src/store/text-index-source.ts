@@ -126,7 +126,8 @@ export function matchPhrases(db: Database, match: string): Phrase[] | null {
   for (const p of parts) {
     const t = p![2] === "" ? TOKENS.get(p![1]!)! : [];
     if (p![2] === "" && t.length === 1) out.push({ token: t[0]! });
-    else if (p![2] !== "" || t.length > 1) out.push({ fts: p![0]! });
+    else if (p![2] === "" && t.length > 1) out.push({ fts: p![0]!, tokens: t });
+    else if (p![2] !== "") out.push({ fts: p![0]! });
     // No token: FTS5 matches nothing for it.
   }
   return out;

@@ -139,8 +139,19 @@ export class TextIndexBuilder {
   }
 }
 
-/** A phrase of a MATCH expression: one token (scored here) or anything else (scored by FTS5: `fts`). */
-export type Phrase = { token: string } | { fts: string };
+/**
+ * A phrase of a MATCH expression: one token (scored here), or anything else (`fts`: matched by FTS5), with its
+ * `tokens` when it is a plain phrase of several (scored here when it can be, see {@link TextIndex.rank}).
+ */
+export type Phrase = { token: string } | { fts: string; tokens?: readonly string[] };
+
+/** FTS5's view of a search's non-token phrases (their `fts` expressions). */
+export interface PhraseMatches {
+  /** The documents matching the phrase, ascending. */
+  rows(match: string): Uint32Array;
+  /** Each matching document's contribution: the negated bm25() of a query of the phrase alone. */
+  scores(match: string): Iterable<[number, number]>;
+}
 
 /**
  * The list bytes [start, end), for an index whose lists stay in a file (text-index-file.ts): a view of exactly
@@ -180,6 +191,8 @@ export class TextIndex {
   readonly #liveCounts = new Map<number, number>();
   /** Each part of a search: a phrase's listed documents, its overlay's, or FTS5's scores (buffers reused). */
   readonly #parts: Part[] = [];
+  /** A term's list decoded apart from a search's parts: a phrase's tokens, counts (buffers reused). */
+  #spare: Part = emptyPart();
   /** A search's result (buffers reused). */
   #out = { seqs: new Uint32Array(1024), ranks: new Float64Array(1024) };
 
@@ -233,14 +246,15 @@ export class TextIndex {
 
   /**
    * Every matching document with its rank (bm25(): negative, best lowest), for the OR of `phrases`, ascending by
-   * seq. `ftsScores` gives a non-token phrase's per-document contributions (the negated bm25() of a query of
-   * that phrase alone). Document at a time: each phrase's documents come sorted by seq (a list, its overlay,
+   * seq. A phrase of several tokens is matched by FTS5 (`fts.rows`), and scored here when each of its tokens
+   * occurs once in each matching document (see {@link #phraseOnce}); other phrases, and any document where a
+   * token occurs more often, are scored by FTS5 (`fts.scores`). Document at a time: each phrase's documents come sorted by seq (a list, its overlay,
    * FTS5's rows), and they are merged, each document's contributions summed in the query's phrase order as
    * fts5Bm25Function sums them. Scoring term at a time into an array by seq cost a one-shot search at 1M
    * memories ~5 ms of page faults on that fresh 8 MB array, and a random access per entry.
    * The arrays returned are valid until the next call (their buffers are reused).
    */
-  rank(phrases: readonly Phrase[], totals: IndexTotals, ftsScores: (match: string) => Iterable<[number, number]>): { seqs: Uint32Array; ranks: Float64Array } {
+  rank(phrases: readonly Phrase[], totals: IndexTotals, fts: PhraseMatches): { seqs: Uint32Array; ranks: Float64Array } {
     const avgdl = totals.tokens / totals.rows;
     const weight = (n: number) => {
       const idf = Math.log((totals.rows - n + 0.5) / (n + 0.5));
@@ -248,16 +262,16 @@ export class TextIndex {
     };
     let used = 0;
     const part = (min: number): Part => {
-      if (used === this.#parts.length) this.#parts.push({ seqs: new Uint32Array(0), scores: new Float64Array(0), n: 0 });
-      const p = this.#parts[used++]!;
-      if (p.seqs.length < min) Object.assign(p, { seqs: new Uint32Array(min * 2), scores: new Float64Array(min * 2) });
-      p.n = 0;
-      return p;
+      if (used === this.#parts.length) this.#parts.push(emptyPart());
+      return room(this.#parts[used++]!, min);
     };
     for (const phrase of phrases) {
       if ("fts" in phrase) {
-        const rows = [...ftsScores(phrase.fts)].sort((a, b) => a[0] - b[0]);
-        const p = part(rows.length);
+        const matched = phrase.tokens ? fts.rows(phrase.fts) : null;
+        const p = part(matched?.length ?? 0);
+        if (matched && this.#phraseOnce(phrase.tokens!, matched, p, weight(matched.length), avgdl)) continue;
+        const rows = [...fts.scores(phrase.fts)].sort((a, b) => a[0] - b[0]);
+        room(p, rows.length);
         for (const [seq, c] of rows) {
           p.seqs[p.n] = seq;
           p.scores[p.n++] = c;
@@ -290,6 +304,41 @@ export class TextIndex {
   }
 
   /**
+   * Scores a phrase of `tokens` into `into` for the documents FTS5 found it in (`matched`, ascending) when each
+   * token occurs exactly once in each of them with weight 1 (once in the content, not in the tags): the phrase
+   * then occurs once, in the content, and bm25() weighs it 1, as a one-token term. FTS5's bm25() spent ~3.5 µs on
+   * each such document (it reads the row's phrase instances): 20 ms of a cold search at 1M memories for an error
+   * code whose words each hold ~6k. False, with `into` unfinished, when any document has a token more often.
+   */
+  #phraseOnce(tokens: readonly string[], matched: Uint32Array, into: Part, idf: number, avgdl: number): boolean {
+    const n = matched.length;
+    if (n === 0) return true;
+    this.lazy?.sizes();
+    for (const token of tokens) {
+      const t = this.#find(utf8.encode(token));
+      const list = room(this.#spare, t < 0 ? 0 : this.counts[t]!);
+      list.n = t < 0 ? 0 : this.#listed(t, list.seqs, list.scores);
+      let j = 0;
+      for (let i = 0; i < n; i++) {
+        const seq = matched[i]!;
+        while (j < list.n && list.seqs[j]! < seq) j++;
+        // A changed document is masked in the list: its frequency is the overlay's.
+        const f = j < list.n && list.seqs[j] === seq ? list.scores[j] : this.#docs.get(seq)?.terms.get(token);
+        if (f !== 1) return false;
+      }
+    }
+    for (let i = 0; i < n; i++) {
+      const seq = matched[i]!;
+      const size = this.#masked.has(seq) ? this.#docs.get(seq)?.size : this.sizes[seq];
+      if (size === undefined) return false;
+      into.seqs[i] = seq;
+      into.scores[i] = bm25(idf, 1, size, avgdl);
+    }
+    into.n = n;
+    return true;
+  }
+
+  /**
    * How many documents hold `token` now (FTS5's count of the one-token phrase): the list's length while nothing
    * is masked, else its unmasked entries, counted once per term until the next change.
    */
@@ -300,9 +349,7 @@ export class TextIndex {
     if (this.#masked.size === 0) return this.counts[t]! + extra;
     let listed = this.#liveCounts.get(t);
     if (listed === undefined) {
-      const p = this.#parts[0] ?? { seqs: new Uint32Array(0), scores: new Float64Array(0), n: 0 };
-      if (p.seqs.length < this.counts[t]!) Object.assign(p, { seqs: new Uint32Array(this.counts[t]!), scores: new Float64Array(this.counts[t]!) });
-      this.#parts[0] = p;
+      const p = room(this.#spare, this.counts[t]!);
       this.#liveCounts.set(t, (listed = this.#listed(t, p.seqs, p.scores)));
     }
     return listed + extra;
@@ -395,6 +442,17 @@ interface Part {
   seqs: Uint32Array;
   scores: Float64Array;
   n: number;
+}
+
+function emptyPart(): Part {
+  return { seqs: new Uint32Array(0), scores: new Float64Array(0), n: 0 };
+}
+
+/** `p` emptied, with room for `min` entries (buffers grown to twice that when short). */
+function room(p: Part, min: number): Part {
+  if (p.seqs.length < min) Object.assign(p, { seqs: new Uint32Array(min * 2), scores: new Float64Array(min * 2) });
+  p.n = 0;
+  return p;
 }
 
 /**

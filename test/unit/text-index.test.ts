@@ -144,6 +144,40 @@ describe("TextIndex", () => {
     expect(counted!.counts[0]).toBeGreaterThan(50);
   });
 
+  test("a phrase of several words ranks as FTS5 ranks it: scored from the lists where each word occurs once, by FTS5 where one repeats or is a tag", async () => {
+    const { reader, path, engine, ids } = setup(60);
+    const once = ["node-gyp rebuild failed on the runner", "ERR_REQUIRE_ESM when the worker loads chalk", "we saw ERR_REQUIRE_ESM again", "node gyp and cache"];
+    for (const content of once) engine.remember({ content });
+    const index = await built(path);
+    /** The ranks of `q`'s match, and whether FTS5's bm25() scored any phrase of it. */
+    const ranked = (q: string) => {
+      const match = buildKeywordQuery(q).match!;
+      const spied = spyOn(Database.prototype, "query");
+      let scored: boolean;
+      let ranks: Map<number, number> | null;
+      try {
+        ranks = reader.transaction(() => (catchUp(reader, index, 100) ? indexRanks(reader, index, match) : null)).deferred();
+        scored = spied.mock.calls.some(([sql]) => String(sql).includes("bm25("));
+      } finally {
+        spied.mockRestore();
+      }
+      expect({ q, ranks }).toEqual({ q, ranks: ftsRanks(reader, match) });
+      return { matched: ranks!.size, scored };
+    };
+    // Each word once in every memory holding the phrase: no bm25() call.
+    expect(ranked("ERR_REQUIRE_ESM on the runner")).toEqual({ matched: 3, scored: false });
+    expect(ranked("node-gyp cache")).toMatchObject({ scored: false });
+    // A changed memory (the overlay) holding it once: still scored here.
+    engine.update(ids[1]!, { content: "ERR_REQUIRE_ESM after the upgrade of every package in the monorepo" });
+    expect(ranked("ERR_REQUIRE_ESM")).toEqual({ matched: 3, scored: false });
+    // A word twice in one memory, or the phrase among the tags: FTS5 scores the phrase.
+    engine.remember({ content: "ERR_REQUIRE_ESM: require() of an ES module, ERR_REQUIRE_ESM" });
+    expect(ranked("ERR_REQUIRE_ESM")).toEqual({ matched: 4, scored: true });
+    engine.remember({ content: "the build broke", tags: ["node-gyp"] });
+    expect(ranked("node-gyp")).toMatchObject({ scored: true });
+    expect(ranked("node-gyp").matched).toBeGreaterThan(3);
+  });
+
   test("refuses to catch up when more changed than allowed, or the log was pruned past it", async () => {
     const { reader, path, engine } = setup(50);
     const index = await built(path);
