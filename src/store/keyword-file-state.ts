@@ -6,7 +6,7 @@
  */
 import { existsSync } from "node:fs";
 import { openReader } from "./db.ts";
-import { MANY_MATCHES } from "./fts.ts";
+import { KEYWORD_FILE_FROM } from "./keyword-search.ts";
 import type { SqliteStore } from "./sqlite-store.ts";
 import { indexTotals } from "./term-stats.ts";
 import { closeTextIndexFile, keywordIndexPath, openTextIndexFile, otherVersion, publishTextIndex } from "./text-index-file.ts";
@@ -46,11 +46,10 @@ export async function writeKeywordFile(store: SqliteStore): Promise<boolean> {
 }
 
 /**
- * Writes the file when the store holds enough memories for a one-shot search to use it (a search ranks from it
- * only when its terms match {@link MANY_MATCHES}) and it is missing, damaged, past the log or more than
- * `maxBehind` changes behind. Whether it wrote one.
+ * Writes the file when the store holds enough memories for a one-shot search to use it ({@link KEYWORD_FILE_FROM})
+ * and it is missing, damaged, past the log or more than `maxBehind` changes behind. Whether it wrote one.
  */
-export async function refreshKeywordFile(store: SqliteStore, maxBehind: number, minMemories = MANY_MATCHES): Promise<boolean> {
+export async function refreshKeywordFile(store: SqliteStore, maxBehind: number, minMemories = KEYWORD_FILE_FROM): Promise<boolean> {
   const state = keywordFileState(store, false);
   if (!state || (indexTotals(store.database)?.rows ?? 0) < minMemories) return false;
   if (state.kind === "fresh" && state.behind! <= maxBehind) return false;

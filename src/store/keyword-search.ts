@@ -10,7 +10,7 @@ import type { Database } from "bun:sqlite";
 import type { MemoryFilter } from "../domain/memory.ts";
 import type { ContentCodec } from "./content-codec.ts";
 import { filterToSql } from "./filter-sql.ts";
-import { type ftsSearch, ftsSearchTerms, type KeywordRequest, MANY_MATCHES, type PassRate, PassRates } from "./fts.ts";
+import { type ftsSearch, ftsSearchTerms, type KeywordRequest, type PassRate, PassRates } from "./fts.ts";
 import { rowToMemory } from "./rows.ts";
 import type { SearchThread } from "./search-thread.ts";
 import type { TextHit } from "./store.ts";
@@ -26,8 +26,19 @@ import { searchIndexed } from "./text-index-rank.ts";
  */
 const FILE_MAX_CHANGED = 2_000;
 
+/**
+ * From how many matches a one-shot search ranks from the keyword index file; fewer, and FTS5's bm25() ranks them.
+ * Measured once ranking went document at a time (session 36; cold `cairn recall --mode keyword`, 12 generated
+ * queries × 3, binaries interleaved, identical output): 2,000 instead of 20,000 took medians at 100k memories
+ * 42.3 → 37.6 ms and at 1M 58.2 → 53.5 ms, at 30k 34–37 ms either way; 1,000 and 5,000 gained less at 100k.
+ */
+const FILE_RANKS_FROM = 2_000;
+
 /** A store is searched through the file from this many times the matches a search ranks from it. */
 const FILE_FROM_STORE = 10;
+
+/** The fewest memories a one-shot search reads the keyword index file for (and the background worker writes it for). */
+export const KEYWORD_FILE_FROM = FILE_FROM_STORE * FILE_RANKS_FROM;
 
 /** What keyword search needs of its store. */
 export interface KeywordSearchHost {
@@ -50,7 +61,7 @@ export class KeywordSearch {
   /** The keyword index file of {@link search}, opened at its first search for the connection's generation. */
   #file: { generation: number; index: TextIndex | null } | undefined;
 
-  constructor(host: KeywordSearchHost, thread: SearchThread | null, fileFrom = MANY_MATCHES) {
+  constructor(host: KeywordSearchHost, thread: SearchThread | null, fileFrom = FILE_RANKS_FROM) {
     this.#host = host;
     this.#thread = thread;
     this.#fileFrom = fileFrom;
