@@ -63,9 +63,12 @@ export class SqliteVectors implements VectorStore {
   }
 
   pending(model: string, limit: number, from: PendingCursor = { active: true, below: Number.MAX_SAFE_INTEGER }): { rows: PendingText[]; next: PendingCursor | null } {
-    if (this.pendingCount(model) <= 0) return { rows: [], next: null };
+    const pending = this.pendingCount(model);
+    if (pending <= 0) return { rows: [], next: null };
     // Walking the primary key downwards from the cursor stops after `limit` hits: a batch costs about its own
-    // size, where sorting every memory without a vector cost ~50 ms per batch at 100k (~0.5 s at 1M).
+    // size, where sorting every memory without a vector cost ~50 ms per batch at 100k (~0.5 s at 1M). It also
+    // stops once it found as many as the counts say lack a vector: a server's walk for the one memory just
+    // remembered went on through every other memory to fill its batch (~1 s after each remember at 1M).
     const walk = (active: boolean, below: number, n: number) =>
       (this.#db
         .query(
@@ -80,11 +83,12 @@ export class SqliteVectors implements VectorStore {
         contentHash: r.content_hash,
         content: decodeContent(this.#codec, r.id, r.content),
       }));
-    const first = walk(from.active, from.below, limit);
+    const want = Math.min(limit, pending);
+    const first = walk(from.active, from.below, want);
     if (first.length === limit) return { rows: first, next: { active: from.active, below: first.at(-1)!.seq } };
-    if (!from.active) return { rows: first, next: null };
+    if (!from.active || first.length === pending) return { rows: first, next: null };
     // Active memories are done: archived and superseded ones (recalled with a status filter) come next.
-    const need = limit - first.length;
+    const need = want - first.length;
     const rest = walk(false, Number.MAX_SAFE_INTEGER, need);
     return { rows: [...first, ...rest], next: rest.length === need ? { active: false, below: rest.at(-1)!.seq } : null };
   }

@@ -1,5 +1,6 @@
 /** @module Memories without a vector are found batch by batch: active ones first, newest first, each once per walk. */
-import { expect, test } from "bun:test";
+import { expect, spyOn, test } from "bun:test";
+import { Database, type Statement } from "bun:sqlite";
 import type { PendingCursor } from "../../src/store/vector-store.ts";
 import { testEngine } from "../helpers/engine.ts";
 
@@ -29,4 +30,30 @@ test("a walk in batches visits every memory lacking a vector once, active first,
   // The first batch (8, 6) got vectors; then the other active ones newest first, then the archived ones.
   expect(seen).toEqual([...active.slice(2), ids[7]!, ids[1]!]);
   expect(store.vectors.pendingCount("m")).toBe(seen.length);
+});
+
+test("a walk stops once it found every memory the counts say lacks a vector, not at the end of the table", () => {
+  const { engine, store } = testEngine();
+  const ids = Array.from({ length: 30 }, (_, i) => engine.remember({ content: `memory number ${i} about topic ${i * 13}` }).id);
+  engine.forget(ids[3]!); // an archived memory with a vector: the walk of archived ones is not needed either
+  const all = store.vectors.pending("m", 100);
+  store.vectors.put("m", 2, all.rows.map((r) => ({ seq: r.seq, contentHash: r.contentHash, vector: new Float32Array([1, 0]) })), 0);
+  const fresh = engine.remember({ content: "the memory just remembered" }).id;
+  // The rows each walk asks for (its LIMIT): what it reads when fewer lack a vector.
+  const asked: number[] = [];
+  const query = Database.prototype.query;
+  const walks = function (this: Database, sql: string): Statement {
+    const stmt = query.call(this, sql) as Statement;
+    if (!sql.includes("NOT EXISTS (SELECT 1 FROM vectors")) return stmt;
+    return { all: (...args: unknown[]) => (asked.push(args[2] as number), stmt.all(...(args as [number, string, number]))) } as unknown as Statement;
+  };
+  const spied = spyOn(Database.prototype, "query").mockImplementation(walks as typeof query);
+  try {
+    const { rows, next } = store.vectors.pending("m", 64);
+    expect(rows.map((r) => r.content)).toEqual([store.get(fresh)!.content]);
+    expect(next).toBeNull();
+    expect(asked).toEqual([1]);
+  } finally {
+    spied.mockRestore();
+  }
 });
