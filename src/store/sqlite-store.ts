@@ -64,7 +64,7 @@ export interface StoreOptions extends LiveOptions, CodecOptions {
   searchThreadFrom?: number;
   /**
    * A keyword search here (not on a search thread) ranks from the keyword index file when its terms match at
-   * least this many memories (keyword-search.ts; default {@link MANY_MATCHES}).
+   * least this many matches (keyword-search.ts).
    */
   keywordFileFrom?: number;
 }
@@ -456,6 +456,11 @@ export class SqliteStore implements Store {
    */
   checkIntegrityNow(): void {
     this.#live.checkNow();
+  }
+
+  /** Whether the check before the first write has a verdict for this connection (or none is asked for). */
+  get integrityChecked(): boolean {
+    return this.#live.checked;
   }
 
   refreshPlannerStats(): boolean {

@@ -3,12 +3,14 @@
  * file is read and written from then on, a deleted one becomes a new store, lost -wal/-shm files cost no
  * commit, and the vector change token moves with a reopen so in-memory indexes reload.
  */
-import { afterEach, beforeEach, expect, test } from "bun:test";
+import { afterEach, beforeEach, expect, spyOn, test } from "bun:test";
+import { Database } from "bun:sqlite";
 import { mkdtempSync, renameSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { SqliteStore } from "../../src/store/sqlite-store.ts";
 import { testEngine } from "../helpers/engine.ts";
+import { breakLeftLeaf } from "../helpers/damage.ts";
 
 let dir: string;
 let path: string;
@@ -100,4 +102,57 @@ test("a long-lived store counts accesses only once its integrity check ran: at a
   await engine2.recall({ query: "staging cluster", mode: "keyword" });
   expect(count()).toBe(2);
   engine2.close();
+});
+
+test("a large file is checked on a thread of its own at a quiet moment; a write before its verdict checks itself", async () => {
+  const seed = testEngine({ path, encrypted: false });
+  for (let i = 0; i < 20; i++) seed.engine.remember({ content: `note ${i} about the staging cluster` });
+  seed.engine.close();
+  const onThisThread = spyOn(Database.prototype, "query");
+  const checksHere = () => onThisThread.mock.calls.filter(([sql]) => String(sql).includes("quick_check")).length;
+  const open = () => new SqliteStore(path, { verifyBeforeWrite: true, backgroundCheckFrom: 0 });
+  /** Waits until the store has the thread's verdict (the event loop must turn for it to arrive). */
+  const verdict = async (store: SqliteStore) => {
+    for (let i = 0; i < 1500 && !store.integrityChecked; i++) {
+      store.checkIntegrityNow();
+      await Bun.sleep(10);
+    }
+    return store.integrityChecked;
+  };
+  try {
+    // Healthy: the verdict comes from the thread, writes go on, nothing was checked here.
+    const healthy = open();
+    healthy.checkIntegrityNow();
+    expect(healthy.integrityChecked).toBe(false); // not before the event loop turns
+    expect(await verdict(healthy)).toBe(true);
+    expect(checksHere()).toBe(0);
+    const { Engine } = await import("../../src/engine/engine.ts");
+    const engine = new Engine({ store: healthy, project: "/work/app" });
+    engine.remember({ content: "a note after the check" });
+    expect(checksHere()).toBe(0);
+    engine.close();
+    // A write before the thread's verdict runs the check here, once.
+    const early = open();
+    early.checkIntegrityNow();
+    new Engine({ store: early, project: "/work/app" }).remember({ content: "an early note" });
+    expect(checksHere()).toBe(1);
+    early.close();
+    // Damaged: the thread's verdict refuses writes without a check here; so does a write before it.
+    breakLeftLeaf(path);
+    onThisThread.mockClear();
+    const damaged = open();
+    damaged.checkIntegrityNow();
+    expect(await verdict(damaged)).toBe(true);
+    const refused = () => new Engine({ store: damaged, project: "/work/app" }).remember({ content: "into a damaged file" });
+    expect(refused).toThrow(expect.objectContaining({ code: "DB_CORRUPT" }));
+    expect(checksHere()).toBe(0);
+    damaged.close();
+    const hurried = open();
+    hurried.checkIntegrityNow();
+    expect(() => new Engine({ store: hurried, project: "/work/app" }).remember({ content: "into a damaged file" })).toThrow(expect.objectContaining({ code: "DB_CORRUPT" }));
+    expect(checksHere()).toBe(1);
+    hurried.close();
+  } finally {
+    onThisThread.mockRestore();
+  }
 });
