@@ -104,54 +104,49 @@ test("a long-lived store counts accesses only once its integrity check ran: at a
   engine2.close();
 });
 
-test("a large file is checked on a thread of its own at a quiet moment; a write before its verdict checks itself", async () => {
+test("a large file is checked on a thread of its own, at a quiet moment or at the first write, which does not wait for it", async () => {
   const seed = testEngine({ path, encrypted: false });
   for (let i = 0; i < 20; i++) seed.engine.remember({ content: `note ${i} about the staging cluster` });
   seed.engine.close();
   const onThisThread = spyOn(Database.prototype, "query");
   const checksHere = () => onThisThread.mock.calls.filter(([sql]) => String(sql).includes("quick_check")).length;
+  const { Engine } = await import("../../src/engine/engine.ts");
   const open = () => new SqliteStore(path, { verifyBeforeWrite: true, backgroundCheckFrom: 0 });
+  const write = (store: SqliteStore, content: string) => new Engine({ store, project: "/work/app" }).remember({ content });
   /** Waits until the store has the thread's verdict (the event loop must turn for it to arrive). */
   const verdict = async (store: SqliteStore) => {
-    for (let i = 0; i < 1500 && !store.integrityChecked; i++) {
-      store.checkIntegrityNow();
-      await Bun.sleep(10);
-    }
+    for (let i = 0; i < 1500 && !store.integrityChecked; i++) await Bun.sleep(10);
     return store.integrityChecked;
   };
   try {
-    // Healthy: the verdict comes from the thread, writes go on, nothing was checked here.
+    // Healthy, checked at a quiet moment: the verdict comes from the thread, writes go on.
     const healthy = open();
     healthy.checkIntegrityNow();
     expect(healthy.integrityChecked).toBe(false); // not before the event loop turns
     expect(await verdict(healthy)).toBe(true);
-    expect(checksHere()).toBe(0);
-    const { Engine } = await import("../../src/engine/engine.ts");
-    const engine = new Engine({ store: healthy, project: "/work/app" });
-    engine.remember({ content: "a note after the check" });
-    expect(checksHere()).toBe(0);
-    engine.close();
-    // A write before the thread's verdict runs the check here, once.
+    write(healthy, "a note after the check");
+    healthy.close();
+    // A write before any quiet moment starts the thread and goes ahead without waiting for it.
     const early = open();
-    early.checkIntegrityNow();
-    new Engine({ store: early, project: "/work/app" }).remember({ content: "an early note" });
-    expect(checksHere()).toBe(1);
+    write(early, "an early note");
+    expect(early.integrityChecked).toBe(false);
+    expect(await verdict(early)).toBe(true);
     early.close();
-    // Damaged: the thread's verdict refuses writes without a check here; so does a write before it.
+    expect(checksHere()).toBe(0);
+    // Damaged: a write before the verdict goes ahead (as a one-shot command's does); once the thread's verdict
+    // is in, writes are refused.
     breakLeftLeaf(path);
-    onThisThread.mockClear();
     const damaged = open();
-    damaged.checkIntegrityNow();
+    write(damaged, "written before the verdict");
     expect(await verdict(damaged)).toBe(true);
-    const refused = () => new Engine({ store: damaged, project: "/work/app" }).remember({ content: "into a damaged file" });
-    expect(refused).toThrow(expect.objectContaining({ code: "DB_CORRUPT" }));
+    expect(() => write(damaged, "into a damaged file")).toThrow(expect.objectContaining({ code: "DB_CORRUPT" }));
     expect(checksHere()).toBe(0);
     damaged.close();
-    const hurried = open();
-    hurried.checkIntegrityNow();
-    expect(() => new Engine({ store: hurried, project: "/work/app" }).remember({ content: "into a damaged file" })).toThrow(expect.objectContaining({ code: "DB_CORRUPT" }));
+    // Below the size, the check runs here before the first write, as before.
+    const small = new SqliteStore(path, { verifyBeforeWrite: true });
+    expect(() => write(small, "into a damaged file")).toThrow(expect.objectContaining({ code: "DB_CORRUPT" }));
     expect(checksHere()).toBe(1);
-    hurried.close();
+    small.close();
   } finally {
     onThisThread.mockRestore();
   }
