@@ -1,8 +1,8 @@
 /**
  * @module The integrity check of a long-lived process, run on a thread of its own (check-worker.ts) for a large
  * file: `PRAGMA quick_check` reads all of it (0.7 s at 100k memories, 8–28 s at 1M), and on the store's thread
- * every request arriving meanwhile waited (`cairn mcp` at 1M: a recall 3 s after start took 5.3 s). A write
- * that needs the verdict before the thread has it runs the check itself, as it did before (live-db.ts).
+ * every request arriving meanwhile waited (`cairn mcp` at 1M: a recall 3 s after start took 5.3 s). Writes do
+ * not wait for the verdict; once it is in, a damaged file's writes are refused (live-db.ts).
  */
 import { workerUrl } from "../worker-url.ts";
 
@@ -26,7 +26,7 @@ export class BackgroundCheck {
       this.#verdict = event.data.verdict;
       this.stop();
     };
-    // The thread failed to start or died: no verdict; a write then checks on its own thread.
+    // The thread failed to start or died: no verdict; the store then checks on its own thread when quiet.
     worker.onerror = () => this.stop();
     worker.postMessage({ path } satisfies CheckRequest);
     // The thread must not keep a process alive that has nothing else to do.

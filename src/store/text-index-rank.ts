@@ -44,9 +44,9 @@ export function searchIndexed(
 
 /**
  * FTS5's matches of a search's phrases, inside its read transaction: a phrase's rows are read once, for its
- * count and for its scores.
+ * count and for its ranking.
  */
-export function phraseMatches(db: Database): PhraseMatches {
+function phraseMatches(db: Database): PhraseMatches {
   const found = new Map<string, Uint32Array>();
   return {
     rows(match) {

@@ -247,11 +247,12 @@ export class TextIndex {
   /**
    * Every matching document with its rank (bm25(): negative, best lowest), for the OR of `phrases`, ascending by
    * seq. A phrase of several tokens is matched by FTS5 (`fts.rows`), and scored here when each of its tokens
-   * occurs once in each matching document (see {@link #phraseOnce}); other phrases, and any document where a
-   * token occurs more often, are scored by FTS5 (`fts.scores`). Document at a time: each phrase's documents come sorted by seq (a list, its overlay,
-   * FTS5's rows), and they are merged, each document's contributions summed in the query's phrase order as
-   * fts5Bm25Function sums them. Scoring term at a time into an array by seq cost a one-shot search at 1M
-   * memories ~5 ms of page faults on that fresh 8 MB array, and a random access per entry.
+   * occurs once in each matching document (see {@link #phraseOnce}); other phrases, and a phrase with a document
+   * where a token occurs more often, are scored by FTS5 (`fts.scores`). Document at a time: each phrase's
+   * documents come sorted by seq (a list, its overlay, FTS5's rows) and are merged, each document's
+   * contributions summed in the query's phrase order as fts5Bm25Function sums them. Scoring term at a time into
+   * an array by seq cost a one-shot search at 1M memories ~5 ms of page faults on that fresh 8 MB array, and a
+   * random access per entry.
    * The arrays returned are valid until the next call (their buffers are reused).
    */
   rank(phrases: readonly Phrase[], totals: IndexTotals, fts: PhraseMatches): { seqs: Uint32Array; ranks: Float64Array } {
@@ -390,7 +391,6 @@ export class TextIndex {
     }
     return len - key.length;
   }
-
 }
 
 /**
