@@ -23,7 +23,7 @@ import {
 } from "./modify.ts";
 import { knownProjects, type ProjectInfo, type ProjectUse, resolveProject } from "./projects.ts";
 import { type RecallInput, type RecallResult, recall } from "./recall.ts";
-import { type RememberInput, type RememberResult, remember } from "./remember.ts";
+import { type RememberInput, type RememberResult, remember, rememberSoon } from "./remember.ts";
 import {
   type CloseHow,
   type CloseResult,
@@ -127,6 +127,16 @@ export class Engine {
 
   remember(input: RememberInput): RememberResult {
     const result = remember(this.#ctx, input);
+    this.#opts.onWrite?.();
+    return result;
+  }
+
+  /**
+   * {@link remember}, its search for the memories nearest the new one on the store's search thread, so a
+   * long-lived process's write does not rank keyword matches on its own thread: the same result.
+   */
+  async rememberSoon(input: RememberInput): Promise<RememberResult> {
+    const result = await rememberSoon(this.#ctx, input);
     this.#opts.onWrite?.();
     return result;
   }

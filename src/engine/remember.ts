@@ -8,7 +8,7 @@ import { KIND_DEFAULTS, type MemoryType } from "../domain/kinds.ts";
 import type { Memory } from "../domain/memory.ts";
 import type { EngineContext } from "./context.ts";
 import { newId } from "./ids.ts";
-import { type Compared, compareNearest, type Conflict, nearestOnWrite, relatedOnWrite } from "./related-on-write.ts";
+import { type Compared, compareNearest, type Conflict, nearestOnWrite, nearestOnWriteSoon, relatedOnWrite } from "./related-on-write.ts";
 import { writeProject } from "./projects.ts";
 import { checkContent, checkMetadata, checkPriority, checkType } from "./validate.ts";
 
@@ -151,11 +151,25 @@ function reinforce(ctx: EngineContext, existing: Memory, candidate: Memory, now:
 }
 
 export function remember(ctx: EngineContext, input: RememberInput): RememberResult {
+  const { candidate, now } = prepare(ctx, input);
+  return rememberNear(ctx, input, candidate, now, nearestOnWrite(ctx, candidate, now));
+}
+
+/** {@link remember}, the search for the memories nearest the new one on the store's search thread (related-on-write.ts). */
+export async function rememberSoon(ctx: EngineContext, input: RememberInput): Promise<RememberResult> {
+  const { candidate, now } = prepare(ctx, input);
+  return rememberNear(ctx, input, candidate, now, await nearestOnWriteSoon(ctx, candidate, now));
+}
+
+function prepare(ctx: EngineContext, input: RememberInput): { candidate: Memory; now: number } {
   // A reminder needs its due time; remind.ts makes them (remember would store one due at once).
   if (input.type === "reminder") throw cairnError("REMINDER_NEEDS_REMIND");
   const now = ctx.now();
-  const candidate = buildMemory(ctx, { ...input, project: writeProject(ctx, input.project) }, now);
-  const nearest = nearestOnWrite(ctx, candidate, now);
+  return { candidate: buildMemory(ctx, { ...input, project: writeProject(ctx, input.project) }, now), now };
+}
+
+/** Stores `candidate` or reinforces what it repeats, given the memories nearest it (read before the transaction). */
+function rememberNear(ctx: EngineContext, input: RememberInput, candidate: Memory, now: number, nearest: readonly Memory[]): RememberResult {
   return ctx.store.transaction(() => {
     const current = compareNearest(ctx, nearest, candidate, now);
     const result = storeOrReinforce(ctx, candidate, now, input.distinct ? [] : current);

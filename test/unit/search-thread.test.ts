@@ -3,7 +3,7 @@
  * connection, what was just committed, the main connection inside a transaction, a replaced file, and a
  * failing thread that the store stops using.
  */
-import { afterEach, describe, expect, test } from "bun:test";
+import { afterEach, describe, expect, spyOn, test } from "bun:test";
 import { existsSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, renameSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { basename, dirname, join } from "node:path";
@@ -245,4 +245,38 @@ describe("SearchThread", () => {
     }
     await expect(thread.search({ path: "x", generation: 0, match: '"x"', where: filterToSql(app, T0, PLAIN_CODEC), limit: 5, rate: 1 })).rejects.toThrow(/closed/);
   });
+});
+
+test("rememberSoon searches the nearest memories on the thread and gives what remember gives: duplicates, rewordings, changes and conflicts", async () => {
+  const statements = [
+    "We deploy the web app with Helm charts from the infra repo.",
+    "The payments service keeps its sessions in Redis.",
+    "Staging runs on a single t3.large instance.",
+    "We deploy the web app with Helm charts from the infra repo.",
+    "We moved deploys of the web app from Helm to Argo CD.",
+    "The payments service keeps its sessions in Redis, with a 30 minute TTL.",
+    "Staging now runs on two t3.xlarge instances.",
+    "Sessions of the payments service are kept in Redis.",
+  ];
+  const plain = (x: object) => JSON.parse(JSON.stringify(x, (k, v) => (k === "id" || k === "memory" ? undefined : v)));
+  const run = async (soon: boolean) => {
+    const onMain = spyOn(SqliteStore.prototype, "searchText");
+    try {
+      const { engine } = fileStore(tempDir());
+      for (let i = 0; i < 40; i++) engine.remember({ content: `note ${i} on the ${WORDS[i % WORDS.length]} of the web app` });
+      onMain.mockClear();
+      const results = [];
+      for (const content of statements) results.push(plain(soon ? await engine.rememberSoon({ content, type: "fact" }) : engine.remember({ content, type: "fact" })));
+      return { results, searchedHere: onMain.mock.calls.length };
+    } finally {
+      onMain.mockRestore();
+    }
+  };
+  const sync = await run(false);
+  const soon = await run(true);
+  expect(soon.results).toEqual(sync.results);
+  expect(sync.results.map((r) => r.status)).toContain("duplicate");
+  expect(sync.results.some((r) => r.superseded || r.conflicts)).toBe(true);
+  expect(sync.searchedHere).toBe(statements.length);
+  expect(soon.searchedHere).toBe(0);
 });

@@ -49,8 +49,8 @@ export default defineTool({
     }),
     annotations: ADDITIVE,
   },
-  handler(args, { engine }) {
-    const result = engine.remember({
+  async handler(args, { engine }) {
+    const result = await engine.rememberSoon({
       content: args.content,
       type: args.type,
       tags: args.tags,
