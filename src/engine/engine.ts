@@ -23,7 +23,7 @@ import {
 } from "./modify.ts";
 import { knownProjects, type ProjectInfo, type ProjectUse, resolveProject } from "./projects.ts";
 import { type RecallInput, type RecallResult, recall } from "./recall.ts";
-import { type RememberInput, type RememberResult, remember, rememberSoon } from "./remember.ts";
+import { type PreparedMemory, prepareMemory, type RememberInput, type RememberResult, remember, rememberPrepared } from "./remember.ts";
 import {
   type CloseHow,
   type CloseResult,
@@ -136,7 +136,16 @@ export class Engine {
    * long-lived process's write does not rank keyword matches on its own thread: the same result.
    */
   async rememberSoon(input: RememberInput): Promise<RememberResult> {
-    const result = await rememberSoon(this.#ctx, input);
+    return this.rememberPrepared(await this.prepareMemory(input));
+  }
+
+  /** {@link rememberSoon} in two halves, for a caller that writes inside a transaction of its own (hooks). */
+  prepareMemory(input: RememberInput): Promise<PreparedMemory> {
+    return prepareMemory(this.#ctx, input);
+  }
+
+  rememberPrepared(prepared: PreparedMemory): RememberResult {
+    const result = rememberPrepared(this.#ctx, prepared);
     this.#opts.onWrite?.();
     return result;
   }

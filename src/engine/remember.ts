@@ -155,10 +155,26 @@ export function remember(ctx: EngineContext, input: RememberInput): RememberResu
   return rememberNear(ctx, input, candidate, now, nearestOnWrite(ctx, candidate, now));
 }
 
-/** {@link remember}, the search for the memories nearest the new one on the store's search thread (related-on-write.ts). */
-export async function rememberSoon(ctx: EngineContext, input: RememberInput): Promise<RememberResult> {
+/** A memory about to be remembered, with the memories nearest it, searched before its write. */
+export interface PreparedMemory {
+  readonly input: RememberInput;
+  readonly candidate: Memory;
+  readonly now: number;
+  readonly nearest: readonly Memory[];
+}
+
+/**
+ * The first half of {@link remember}: the new memory built and the memories nearest it searched, on the store's
+ * search thread where it has one (related-on-write.ts), so no write transaction and no thread waits for it.
+ */
+export async function prepareMemory(ctx: EngineContext, input: RememberInput): Promise<PreparedMemory> {
   const { candidate, now } = prepare(ctx, input);
-  return rememberNear(ctx, input, candidate, now, await nearestOnWriteSoon(ctx, candidate, now));
+  return { input, candidate, now, nearest: await nearestOnWriteSoon(ctx, candidate, now) };
+}
+
+/** The second half: stored, or what it repeats reinforced, as {@link remember} does (inside a caller's transaction too). */
+export function rememberPrepared(ctx: EngineContext, p: PreparedMemory): RememberResult {
+  return rememberNear(ctx, p.input, p.candidate, p.now, p.nearest);
 }
 
 function prepare(ctx: EngineContext, input: RememberInput): { candidate: Memory; now: number } {
