@@ -54,7 +54,7 @@ export class TemporalChannel implements RetrievalChannel {
     const qt = analyzeQueryTime(query.text, query.now);
     const windows: Window[] = qt.spans.map((s) => [s.start, s.end]);
     for (const a of qt.anchors) {
-      const at = this.#anchorTime(a.text, query);
+      const at = await this.#anchorTime(a.text, query);
       if (at !== null) windows.push(a.side === "before" ? [0, dayStart(at) + DAY] : [dayStart(at), Number.MAX_SAFE_INTEGER]);
     }
     if (windows.length === 0 && !qt.asksWhen) return [];
@@ -85,11 +85,14 @@ export class TemporalChannel implements RetrievalChannel {
     return out;
   }
 
-  /** When the event a query places itself around happened: the best keyword match for its words. */
-  #anchorTime(text: string, query: ChannelQuery): number | null {
+  /**
+   * When the event a query places itself around happened: the best keyword match for its words, searched on
+   * the store's search thread where it has one (on a long-lived process's own thread FTS5 ranked every match).
+   */
+  async #anchorTime(text: string, query: ChannelQuery): Promise<number | null> {
     const { match } = buildKeywordQuery(text);
     if (match === null) return null;
-    const [best] = this.#store.searchText(match, query.filter, query.now, 1);
+    const [best] = await this.#store.searchTextSoon(match, query.filter, query.now, 1);
     return best ? (best.memory.eventTime ?? best.memory.createdAt) : null;
   }
 

@@ -6,15 +6,19 @@
 import type { Database } from "bun:sqlite";
 import { describeError } from "../errors.ts";
 import { writeRefusal } from "./db.ts";
+import { checkOnOwnConnection } from "./integrity-check.ts";
 import { schemaVersion } from "./migrations.ts";
 import type { IntegrityReport } from "./store.ts";
 
-export function checkIntegrity(db: Database): IntegrityReport {
+/**
+ * `path`: the database's file, whose `PRAGMA integrity_check` then runs on a connection of its own (a connection
+ * that read the full-text index before reports it corrupt while other processes write: integrity-check.ts).
+ */
+export function checkIntegrity(db: Database, path?: string): IntegrityReport {
   let integrity: string[];
   try {
-    integrity = (db.query("PRAGMA integrity_check").all() as Array<{ integrity_check: string }>)
-      .map((r) => r.integrity_check)
-      .filter((m) => m !== "ok");
+    const rows = path ? checkOnOwnConnection(path, "integrity_check") : (db.query("PRAGMA integrity_check").values() as Array<[string]>).map((r) => r[0]);
+    integrity = rows.filter((m) => m !== "ok");
   } catch (err) {
     integrity = [describeError(err)];
   }

@@ -14,7 +14,7 @@ import { type CairnError, cairnError, describeError } from "../errors.ts";
 import { writeRefusal } from "./db.ts";
 import { diskFull, unwritable } from "./write-access.ts";
 import { log } from "../log.ts";
-import { BackgroundCheck } from "./integrity-check.ts";
+import { BackgroundCheck, quickCheck } from "./integrity-check.ts";
 
 /**
  * From this size a quiet-moment check runs on a thread of its own: `PRAGMA quick_check` takes ~0.5 s at 64 MB
@@ -101,7 +101,7 @@ export class LiveDatabase {
       refusal = writeRefusal(db);
     }
     if (refusal) throw refusal;
-    if (this.#verify && this.#verdict !== "ok") this.#quickCheck(db);
+    if (this.#verify && this.#verdict !== "ok") this.#quickCheck();
     return db;
   }
 
@@ -132,10 +132,9 @@ export class LiveDatabase {
    * or a write). A thread that failed leaves the check to be run here.
    */
   checkNow(): void {
-    const db = this.#db;
-    if (!this.#verify || this.#verdict !== "" || db === null || this.#takeBackgroundVerdict() || this.#checksInBackground()) return;
+    if (!this.#verify || this.#verdict !== "" || this.#db === null || this.#takeBackgroundVerdict() || this.#checksInBackground()) return;
     try {
-      this.#quickCheck(db);
+      this.#quickCheck();
     } catch {
       // The verdict is kept: the next write is refused with it.
     }
@@ -179,16 +178,11 @@ export class LiveDatabase {
    * runs on its thread, started now if it was not: a write before its verdict goes ahead unchecked, as a
    * one-shot command's does (checking here first made the first write of `cairn mcp` at 1M take 11 s).
    */
-  #quickCheck(db: Database): void {
+  #quickCheck(): void {
     if (this.#verdict === "" && !this.#takeBackgroundVerdict() && this.#checksInBackground()) return;
-    if (this.#verdict === "") {
-      try {
-        const rows = db.query("PRAGMA quick_check(5)").values() as Array<[string]>;
-        this.#verdict = rows.map((r) => r[0]).join("; ") || "ok";
-      } catch (err) {
-        this.#verdict = describeError(err);
-      }
-    }
+    // On a connection of its own, not `db` (integrity-check.ts quickCheck: this one's view of the full-text
+    // index may be older than the file).
+    if (this.#verdict === "") this.#verdict = quickCheck(this.path);
     if (this.#verdict !== "ok") throw cairnError("DB_CORRUPT", [this.path, `PRAGMA quick_check: ${this.#verdict}`]);
   }
 

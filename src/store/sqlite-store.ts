@@ -442,7 +442,7 @@ export class SqliteStore implements Store {
 
   check(): IntegrityReport {
     this.#fts.flush(this.#db);
-    return checkIntegrity(this.#db);
+    return checkIntegrity(this.#db, this.location === ":memory:" || this.location === "" ? undefined : this.location);
   }
 
   /** Reads the index and rows into the page cache (for long-lived processes, once at start). */

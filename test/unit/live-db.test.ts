@@ -6,6 +6,7 @@
 import { afterEach, beforeEach, expect, spyOn, test } from "bun:test";
 import { Database } from "bun:sqlite";
 import { mkdtempSync, renameSync, rmSync } from "node:fs";
+import { REPO_ROOT } from "../helpers/bin.ts";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { SqliteStore } from "../../src/store/sqlite-store.ts";
@@ -150,4 +151,32 @@ test("a large file is checked on a thread of its own, at a quiet moment or at th
   } finally {
     onThisThread.mockRestore();
   }
+});
+
+test("while other processes write, a long-lived store's check before its first write does not condemn a sound file", async () => {
+  // The check once ran on the store's own connection, which had read the full-text index: FTS5 then checked
+  // the index as that connection last knew it, and about half the checks reported "fts5: corruption found".
+  const seed = testEngine({ path, encrypted: false });
+  for (let i = 0; i < 50; i++) seed.engine.remember({ content: `walrus seed ${i}` });
+  seed.engine.close();
+  const writers = [0, 1].map(() => Bun.spawn([process.execPath, join(REPO_ROOT, "test", "fixtures", "e2e", "write-for.ts"), path, "4000"], { stdout: "pipe", stderr: "pipe" }));
+  const { Engine } = await import("../../src/engine/engine.ts");
+  const refused: string[] = [];
+  let tries = 0;
+  await Bun.sleep(500); // the writers are writing
+  for (const started = Date.now(); Date.now() - started < 2500; tries++) {
+    const store = new SqliteStore(path, { verifyBeforeWrite: true });
+    const engine = new Engine({ store, project: "/work/app" });
+    await engine.recall({ query: "walrus fact", mode: "keyword" }); // this connection reads the index first
+    try {
+      engine.remember({ content: `the server's first write ${tries}` });
+    } catch (err) {
+      refused.push(String(err).slice(0, 160));
+    }
+    engine.close();
+  }
+  const written = await Promise.all(writers.map(async (w) => Number((await new Response(w.stdout).text()).trim())));
+  expect(written.every((n) => n > 0)).toBe(true);
+  expect(tries).toBeGreaterThan(5);
+  expect(refused).toEqual([]);
 });

@@ -280,3 +280,22 @@ test("rememberSoon searches the nearest memories on the thread and gives what re
   expect(sync.searchedHere).toBe(statements.length);
   expect(soon.searchedHere).toBe(0);
 });
+
+test("the time channel finds the event a query is placed around on the thread", async () => {
+  const onMain = spyOn(SqliteStore.prototype, "searchText");
+  try {
+    const { engine } = fileStore(tempDir());
+    const day = 86_400_000;
+    for (const [content, days] of [["Hiked up the ridge trail with the kids", 0], ["We got back from the road trip to the coast", 30], ["Hiked the ridge trail again, longer this time", 40]] as const) {
+      engine.remember({ content, eventTime: T0 - 100 * day + days * day });
+    }
+    for (const w of WORDS) engine.remember({ content: `a note on the ${w}`, eventTime: T0 - 400 * day });
+    onMain.mockClear();
+    const top = async (query: string) => (await engine.recall({ query, mode: "keyword", track: false })).results[0]?.memory.content;
+    expect(await top("hiked the ridge trail after the road trip")).toBe("Hiked the ridge trail again, longer this time");
+    expect(await top("hiked the ridge trail before the road trip")).toBe("Hiked up the ridge trail with the kids");
+    expect(onMain.mock.calls.length).toBe(0);
+  } finally {
+    onMain.mockRestore();
+  }
+});
