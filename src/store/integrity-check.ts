@@ -1,8 +1,9 @@
 /**
- * @module The integrity check of a long-lived process, run on a thread of its own (check-worker.ts) for a large
- * file: `PRAGMA quick_check` reads all of it (0.7 s at 100k memories, 8–28 s at 1M), and on the store's thread
- * every request arriving meanwhile waited (`cairn mcp` at 1M: a recall 3 s after start took 5.3 s). Writes do
- * not wait for the verdict; once it is in, a damaged file's writes are refused (live-db.ts).
+ * @module Integrity checks on a connection of their own ({@link quickCheck}), and the check of a long-lived
+ * process run on a thread of its own (check-worker.ts) for a large file: `PRAGMA quick_check` reads all of it
+ * (0.7 s at 100k memories, 8–28 s at 1M), and on the store's thread every request arriving meanwhile waited
+ * (`cairn mcp` at 1M: a recall 3 s after start took 5.3 s). Writes do not wait for the verdict; once it is in,
+ * a damaged file's writes are refused (live-db.ts).
  */
 import { describeError } from "../errors.ts";
 import { workerUrl } from "../worker-url.ts";
