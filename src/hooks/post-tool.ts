@@ -4,6 +4,7 @@
  * remember what fixed it as a lesson linked to the error (`fixes`), which is what the next session needs.
  */
 import type { Memory } from "../domain/memory.ts";
+import type { PreparedMemory, RememberInput, RememberResult } from "../engine/remember.ts";
 import { commandHead, commandKey, errorCommand, errorSignature, looksLikeError } from "./command.ts";
 import type { HookContext } from "./context.ts";
 import { bullet, oneLine } from "./format.ts";
@@ -32,17 +33,29 @@ export async function postTool(ctx: HookContext): Promise<string | null> {
   const command = redactSecrets(inp.command).text;
   const key = commandKey(command);
   if (key === "") return null;
+  // A capture's nearest memories are searched before the write transaction (prompt.ts does the same): on the
+  // warm daemon's search thread. The text is built again inside it, from the state the transaction re-checks,
+  // and written as prepared only while it is the same.
   if (!failed) {
-    if (ctx.state.failures[key]) await ctx.ready();
-    ctx.writeOrSkip("lesson", () => succeeded(ctx, key, command));
+    const open = ctx.state.failures[key];
+    if (open) await ctx.ready();
+    const lesson = open ? await ctx.engine().prepareMemory(lessonInput(ctx, key, command, open)) : null;
+    ctx.writeOrSkip("lesson", () => succeeded(ctx, key, command, lesson));
     return null;
   }
   await ctx.ready();
   const text = inp.error ?? (inp.stderr || inp.stdout);
   const signature = errorSignature(text, (l) => redactSecrets(l).text) || `exit code ${inp.exitCode ?? "non-zero"}`;
   const advice = ctx.hasMemory() ? await pastFixes(ctx, key, signature) : null;
-  ctx.writeOrSkip("error capture", () => captureFailure(ctx, key, command, signature));
+  const error = capturesError(ctx.state, key, signature) ? await ctx.engine().prepareMemory(errorInput(ctx, key, command, signature)) : null;
+  ctx.writeOrSkip("error capture", () => captureFailure(ctx, key, command, signature, error));
   return advice;
+}
+
+/** `prepared` written when it was made from the same input, else `input` remembered now. */
+function rememberAsPrepared(ctx: HookContext, input: RememberInput, prepared: PreparedMemory | null): RememberResult {
+  const engine = ctx.engine();
+  return prepared && JSON.stringify(prepared.input) === JSON.stringify(input) ? engine.rememberPrepared(prepared) : engine.remember(input);
 }
 
 /** A command or edit that went fine: a candidate step in fixing each failure still open. */
@@ -57,27 +70,14 @@ function noteStep(ctx: HookContext, step: string, exceptKey?: string): void {
   }
 }
 
-function succeeded(ctx: HookContext, key: string, command: string): void {
+function succeeded(ctx: HookContext, key: string, command: string, prepared: PreparedMemory | null): void {
   noteStep(ctx, `running \`${oneLine(command, 100)}\``, key);
   const open = ctx.state.failures[key];
   if (!open) return;
   const state = ctx.touchState();
   delete state.failures[key];
-  const how =
-    open.since.length > 0
-      ? `it passed after ${open.since.join(", then ")}`
-      : open.command.trim() === command.trim()
-        ? "it passed when simply re-run (flaky?)"
-        : `it passed when run as \`${oneLine(command, 120)}\``;
   const engine = ctx.engine();
-  const lesson = engine.remember({
-    content: `\`${key}\` failed with "${open.signature}"; ${how}.`,
-    type: "lesson",
-    tags: [`cmd:${key}`, "fix"],
-    source: "hook",
-    agent: ctx.agent,
-    sessionId: ctx.input.sessionId,
-  });
+  const lesson = rememberAsPrepared(ctx, lessonInput(ctx, key, command, open), prepared);
   noteCreated(state, lesson.id);
   if (open.errorId && open.errorId !== lesson.id) {
     try {
@@ -88,23 +88,54 @@ function succeeded(ctx: HookContext, key: string, command: string): void {
   }
 }
 
-function captureFailure(ctx: HookContext, key: string, command: string, signature: string): void {
+/** The lesson a command that passed after failing leaves: what failed, and what made it pass. */
+function lessonInput(ctx: HookContext, key: string, command: string, open: SessionState["failures"][string]): RememberInput {
+  const how =
+    open.since.length > 0
+      ? `it passed after ${open.since.join(", then ")}`
+      : open.command.trim() === command.trim()
+        ? "it passed when simply re-run (flaky?)"
+        : `it passed when run as \`${oneLine(command, 120)}\``;
+  return {
+    content: `\`${key}\` failed with "${open.signature}"; ${how}.`,
+    type: "lesson",
+    tags: [`cmd:${key}`, "fix"],
+    source: "hook",
+    agent: ctx.agent,
+    sessionId: ctx.input.sessionId,
+  };
+}
+
+/** Whether a failure with `signature` is captured: its command's error not yet in the session, and under the cap. */
+function capturesError(state: SessionState, key: string, signature: string): boolean {
+  const previous = state.failures[key];
+  return !(previous?.signature === signature && previous.errorId) && state.errorsCaptured < MAX_ERRORS_PER_SESSION;
+}
+
+/**
+ * The error memory of a failure. Keyed by the program (file arguments dropped) and the normalised signature,
+ * so the same failure in another file or session is the same text and reinforces the existing memory instead
+ * of adding a copy.
+ */
+function errorInput(ctx: HookContext, key: string, command: string, signature: string): RememberInput {
+  const program = errorCommand(command) || key;
+  return {
+    content: `\`${program}\` failed: ${signature}`,
+    type: "error",
+    tags: [`cmd:${program}`],
+    source: "hook",
+    agent: ctx.agent,
+    sessionId: ctx.input.sessionId,
+    metadata: { command: oneLine(command, 500) },
+  };
+}
+
+function captureFailure(ctx: HookContext, key: string, command: string, signature: string, prepared: PreparedMemory | null): void {
   const state: SessionState = ctx.touchState();
   const previous = state.failures[key];
   let errorId = previous?.signature === signature ? previous.errorId : null;
-  if (!errorId && state.errorsCaptured < MAX_ERRORS_PER_SESSION) {
-    // Keyed by the program (file arguments dropped) and the normalised signature, so the same failure in
-    // another file or session is the same text and reinforces the existing memory instead of adding a copy.
-    const program = errorCommand(command) || key;
-    const saved = ctx.engine().remember({
-      content: `\`${program}\` failed: ${signature}`,
-      type: "error",
-      tags: [`cmd:${program}`],
-      source: "hook",
-      agent: ctx.agent,
-      sessionId: ctx.input.sessionId,
-      metadata: { command: oneLine(command, 500) },
-    });
+  if (capturesError(state, key, signature)) {
+    const saved = rememberAsPrepared(ctx, errorInput(ctx, key, command, signature), prepared);
     errorId = saved.id;
     if (!state.created.includes(saved.id)) state.errorsCaptured++;
     noteCreated(state, saved.id);
