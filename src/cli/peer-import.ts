@@ -4,6 +4,7 @@
  * and linked. Planning only reads, so `--dry-run` cannot change anything.
  */
 import { canonicalize, contentHashes } from "../capture/normalize.ts";
+import { linkAmong } from "../domain/edge.ts";
 import type { Engine } from "../engine/engine.ts";
 import type { Progress } from "../engine/import.ts";
 import { checkContent, checkType } from "../engine/validate.ts";
@@ -66,7 +67,7 @@ export function planPeerImport(engine: Engine, source: string, batch: PeerBatch)
     const key = `${from} ${link.relation} ${to}`;
     if (seen.has(key)) continue;
     seen.add(key);
-    const exists = engine.store.edges(from).some((e) => e.fromId === from && e.toId === to && e.relation === link.relation);
+    const exists = linkAmong(engine.store.edges(from), from, to, link.relation) !== undefined;
     links.push({ from, to, relation: link.relation, where: link.where, action: exists ? "exists" : "create" });
   }
   return { items, links };

@@ -53,8 +53,8 @@ export class LiveDatabase {
   /** "" until checked; "ok" once quick_check passed on this connection; otherwise what it found. */
   #verdict = "";
   readonly #backgroundFrom: number;
-  /** The check running on its own thread, and the connection (generation) it is for. */
-  #background: { check: BackgroundCheck; generation: number } | null = null;
+  /** The check of this connection's file running on its own thread (a reopen stops it). */
+  #background: BackgroundCheck | null = null;
 
   /** `open` opens and migrates the database at a path; it runs again for every reopen. */
   constructor(path: string, open: (path: string) => Database, opts: LiveOptions = {}) {
@@ -145,23 +145,15 @@ export class LiveDatabase {
    * a thread fails without a verdict; then the check is left to this thread.
    */
   #checksInBackground(): boolean {
-    const background = this.#background?.generation === this.#generation ? this.#background : null;
-    if (background) return background.check.running;
+    if (this.#background) return this.#background.running;
     if (fileSize(this.path) < this.#backgroundFrom) return false;
-    this.#stopBackground();
-    this.#background = { check: new BackgroundCheck(this.path), generation: this.#generation };
+    this.#background = new BackgroundCheck(this.path);
     return true;
   }
 
   /** Takes the thread's verdict when it has one for this connection; whether it did. */
   #takeBackgroundVerdict(): boolean {
-    const background = this.#background;
-    if (!background || this.#verdict !== "") return false;
-    if (background.generation !== this.#generation) {
-      this.#stopBackground();
-      return false;
-    }
-    const verdict = background.check.verdict;
+    const verdict = this.#verdict === "" ? (this.#background?.verdict ?? null) : null;
     if (verdict === null) return false;
     this.#verdict = verdict;
     this.#background = null;
@@ -169,7 +161,7 @@ export class LiveDatabase {
   }
 
   #stopBackground(): void {
-    this.#background?.check.stop();
+    this.#background?.stop();
     this.#background = null;
   }
 
