@@ -195,6 +195,8 @@ export class TextIndex {
   #spare: Part = emptyPart();
   /** A search's result (buffers reused). */
   #out = { seqs: new Uint32Array(1024), ranks: new Float64Array(1024) };
+  /** Bytes of buffers made since {@link takeLargeBytes} too large to be kept for another search. */
+  readonly #large = { bytes: 0 };
 
   constructor(
     private readonly termBytes: Uint8Array,
@@ -256,6 +258,7 @@ export class TextIndex {
    * The arrays returned are valid until the next call (their buffers are reused).
    */
   rank(phrases: readonly Phrase[], totals: IndexTotals, fts: PhraseMatches): { seqs: Uint32Array; ranks: Float64Array } {
+    this.#releaseLarge();
     const avgdl = totals.tokens / totals.rows;
     const weight = (n: number) => {
       const idf = Math.log((totals.rows - n + 0.5) / (n + 0.5));
@@ -264,7 +267,7 @@ export class TextIndex {
     let used = 0;
     const part = (min: number): Part => {
       if (used === this.#parts.length) this.#parts.push(emptyPart());
-      return room(this.#parts[used++]!, min);
+      return room(this.#parts[used++]!, min, this.#large);
     };
     for (const phrase of phrases) {
       if ("fts" in phrase) {
@@ -272,7 +275,7 @@ export class TextIndex {
         const p = part(matched?.length ?? 0);
         if (matched && this.#phraseOnce(phrase.tokens!, matched, p, weight(matched.length), avgdl)) continue;
         const rows = [...fts.scores(phrase.fts)].sort((a, b) => a[0] - b[0]);
-        room(p, rows.length);
+        room(p, rows.length, this.#large);
         for (const [seq, c] of rows) {
           p.seqs[p.n] = seq;
           p.scores[p.n++] = c;
@@ -299,9 +302,33 @@ export class TextIndex {
     }
     let total = 0;
     for (let i = 0; i < used; i++) total += this.#parts[i]!.n;
-    if (this.#out.seqs.length < total) this.#out = { seqs: new Uint32Array(total * 2), ranks: new Float64Array(total * 2) };
+    if (this.#out.seqs.length < total) {
+      const size = total > SEARCH_BUFFERS.keepEntries / 2 ? total : total * 2;
+      this.#out = { seqs: new Uint32Array(size), ranks: new Float64Array(size) };
+      if (size > SEARCH_BUFFERS.keepEntries) this.#large.bytes += size * 12;
+    }
     const n = merge(this.#parts, used, this.#out.seqs, this.#out.ranks);
     return { seqs: this.#out.seqs.subarray(0, n), ranks: this.#out.ranks.subarray(0, n) };
+  }
+
+  /**
+   * Bytes of buffers too large to keep that searches made since the last call, now the collector's: a long-lived
+   * searcher collects after a search that made any (fts-worker.ts), as the collector's own pace let them pile up.
+   */
+  takeLargeBytes(): number {
+    const n = this.#large.bytes;
+    this.#large.bytes = 0;
+    return n;
+  }
+
+  /**
+   * Lets the previous search's buffers larger than `SEARCH_BUFFERS.keepEntries` go. Kept for reuse, one per part
+   * and each twice the longest list it ever held, they grew to tens of MB in a long-lived process at 1M memories.
+   */
+  #releaseLarge(): void {
+    for (let i = 0; i < this.#parts.length; i++) if (this.#parts[i]!.seqs.length > SEARCH_BUFFERS.keepEntries) this.#parts[i] = emptyPart();
+    if (this.#spare.seqs.length > SEARCH_BUFFERS.keepEntries) this.#spare = emptyPart();
+    if (this.#out.seqs.length > SEARCH_BUFFERS.keepEntries) this.#out = { seqs: new Uint32Array(1024), ranks: new Float64Array(1024) };
   }
 
   /**
@@ -317,7 +344,7 @@ export class TextIndex {
     this.lazy?.sizes();
     for (const token of tokens) {
       const t = this.#find(utf8.encode(token));
-      const list = room(this.#spare, t < 0 ? 0 : this.counts[t]!);
+      const list = room(this.#spare, t < 0 ? 0 : this.counts[t]!, this.#large);
       list.n = t < 0 ? 0 : this.#listed(t, list.seqs, list.scores);
       let j = 0;
       for (let i = 0; i < n; i++) {
@@ -350,7 +377,7 @@ export class TextIndex {
     if (this.#masked.size === 0) return this.counts[t]! + extra;
     let listed = this.#liveCounts.get(t);
     if (listed === undefined) {
-      const p = room(this.#spare, this.counts[t]!);
+      const p = room(this.#spare, this.counts[t]!, this.#large);
       this.#liveCounts.set(t, (listed = this.#listed(t, p.seqs, p.scores)));
     }
     return listed + extra;
@@ -437,6 +464,13 @@ function scoreList(n: number, seqs: Uint32Array, scores: Float64Array, sizes: Ui
   for (let i = 0; i < n; i++) scores[i] = bm25(idf, scores[i]!, sizes[seqs[i]!]!, avgdl);
 }
 
+/**
+ * `keepEntries`: entries (12 bytes each) a search's reused buffer keeps for the next search; a larger one, made
+ * for a term in many documents, is let go (a one-shot search never searches again; a long-lived one makes it
+ * again). Tests lower it.
+ */
+export const SEARCH_BUFFERS = { keepEntries: 1 << 17 };
+
 /** A phrase's documents ascending by seq, with their contributions: the first `n` entries. */
 interface Part {
   seqs: Uint32Array;
@@ -448,9 +482,16 @@ function emptyPart(): Part {
   return { seqs: new Uint32Array(0), scores: new Float64Array(0), n: 0 };
 }
 
-/** `p` emptied, with room for `min` entries (buffers grown to twice that when short). */
-function room(p: Part, min: number): Part {
-  if (p.seqs.length < min) Object.assign(p, { seqs: new Uint32Array(min * 2), scores: new Float64Array(min * 2) });
+/**
+ * `p` emptied, with room for `min` entries: buffers grown to twice that when short, or to just that past half of
+ * `keepEntries` (such a buffer is not kept for another search); the bytes of one not kept are added to `large`.
+ */
+function room(p: Part, min: number, large: { bytes: number }): Part {
+  const size = min > SEARCH_BUFFERS.keepEntries / 2 ? min : min * 2;
+  if (p.seqs.length < min) {
+    Object.assign(p, { seqs: new Uint32Array(size), scores: new Float64Array(size) });
+    if (size > SEARCH_BUFFERS.keepEntries) large.bytes += size * 12;
+  }
   p.n = 0;
   return p;
 }

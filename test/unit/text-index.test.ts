@@ -14,7 +14,7 @@ import { Engine } from "../../src/engine/engine.ts";
 import { SqliteStore } from "../../src/store/sqlite-store.ts";
 import { openReader } from "../../src/store/db.ts";
 import { BM25_SQL } from "../../src/store/fts.ts";
-import type { TextIndex } from "../../src/store/text-index.ts";
+import { SEARCH_BUFFERS, type TextIndex } from "../../src/store/text-index.ts";
 import { buildTextIndex, catchUp } from "../../src/store/text-index-source.ts";
 import { closeTextIndexFile, keywordIndexPath, openTextIndexFile, publishTextIndex } from "../../src/store/text-index-file.ts";
 import { indexFileState } from "../../src/store/index-file-io.ts";
@@ -132,6 +132,36 @@ describe("TextIndex", () => {
     expect(reader.transaction(() => catchUp(reader, index, 100)).deferred()).toBe(true);
     expect(index.changed).toBe(3);
     expectSameRanks(reader, index);
+  });
+
+  test("buffers past the kept size are let go after each search and reported for collection; small ones are reused; ranks unchanged", async () => {
+    const { reader, path, engine, ids } = setup();
+    const index = await built(path);
+    engine.update(ids[5]!, { content: "deploy the cache router" });
+    expect(reader.transaction(() => catchUp(reader, index, 100)).deferred()).toBe(true);
+    const match = buildKeywordQuery("deploy cache").match!;
+    const search = () => reader.transaction(() => indexRanks(reader, index, match)).deferred();
+    const kept = SEARCH_BUFFERS.keepEntries;
+    try {
+      // Every list of "deploy" or "cache" is longer than 50 entries: its buffers are made for the search, not kept.
+      SEARCH_BUFFERS.keepEntries = 50;
+      index.takeLargeBytes();
+      search();
+      expect(index.takeLargeBytes()).toBeGreaterThan(50 * 12);
+      expect(index.takeLargeBytes()).toBe(0);
+      search();
+      expect(index.takeLargeBytes()).toBeGreaterThan(50 * 12); // made again: the first search's were let go
+      expectSameRanks(reader, index);
+      // Kept (the default size at this store), the second search reuses the first one's buffers.
+      SEARCH_BUFFERS.keepEntries = kept;
+      search();
+      index.takeLargeBytes();
+      search();
+      expect(index.takeLargeBytes()).toBe(0);
+      expectSameRanks(reader, index);
+    } finally {
+      SEARCH_BUFFERS.keepEntries = kept;
+    }
   });
 
   test("counts terms as FTS5 does: one-token terms from the index, phrases, prefixes and ORs through FTS5", async () => {
