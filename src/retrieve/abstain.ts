@@ -6,8 +6,8 @@
  * a name (`PostHog`, `gRPC`, `next-themes`, `XCom`) — that no memory mentions at all, and no result covers
  * most of the query's rarer terms anyway. Absence from the index is exact at 5 memories or 50k.
  * Fitted on coding-a (see DESIGN.md): 13 of its 18 nothing-relevant searches name such a thing, and of its
- * answerable searches only pasted logs (excluded: they name ids, paths and hex no note repeats) and one
- * paraphrase do. It abstains on b 15/18 but never-fitted c 4/20, whose searches ask for facts of stored topics;
+ * answerable searches only pasted logs and errors (excluded: they name ids, paths, classes and columns no note
+ * repeats) and one paraphrase do. It abstains on b 15/18 but never-fitted c 4/20, whose searches ask for facts of stored topics;
  * no store signal beyond names (unknown common words, coverage, cosine, standout, channel agreement) separates
  * those from found paraphrases (DESIGN.md, "Abstention beyond names").
  */
@@ -26,6 +26,11 @@ export interface Abstention {
 
 /** A query longer than this (in content terms), or over several lines, is pasted output, not a question. */
 const MAX_TERMS = 12;
+/**
+ * A line of a failing program's output (an exception's name and message, `error:` or `fatal:` lines, npm's
+ * `ERR!`, a traceback): a pasted error, which names classes, columns and ids no note repeats, like a pasted log.
+ */
+const ERROR_TEXT = /\b\w*(?:Error|Exception)\b:|(?:^|\s)(?:error|fatal|panic|ERROR|FATAL)(?:\[\w+\])?:|\bERR!|\bTraceback\b/;
 /** A result holding at least this share of the query's rarity-weighted terms answers it despite the name. */
 const ANSWERED_COVERAGE = 0.5;
 
@@ -112,7 +117,7 @@ export function nameLike(text: string): string[] {
  * not. Costs one index count per distinct name part (a posting-list read FTS5 would do for the search anyway).
  */
 export function abstention(store: Store, query: string, results: readonly Memory[]): Abstention | null {
-  if (results.length === 0 || query.includes("\n")) return null;
+  if (results.length === 0 || query.includes("\n") || ERROR_TEXT.test(query)) return null;
   const terms = queryTerms(query);
   if (terms.length === 0 || terms.length > MAX_TERMS) return null;
   const names = [...new Set(nameLike(query))];

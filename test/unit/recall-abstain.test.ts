@@ -86,6 +86,24 @@ test("a pasted multi-line log is never abstained on for the ids it names", async
   expect(r.results.length).toBeGreaterThan(0);
 });
 
+test("a pasted one-line error is not abstained on for the class and column names it holds; the same names asked about are", async () => {
+  const { engine } = seeded();
+  const { id } = engine.remember({ content: "Rendering the dashboard failed after the migration: the new column is missing until `make migrate` runs." });
+  for (const error of [
+    "DatabaseError: no such column: goal_minutes while rendering the dashboard",
+    "error[E0425]: cannot find value `goal_minutes` after the migration",
+    "fatal: MetricsTable goal_minutes column missing after migration",
+    "npm ERR! MetricsTable goal_minutes migration failed",
+  ]) {
+    const r = await engine.recall({ query: error, track: false });
+    expect({ error, abstained: r.abstained, first: r.results[0]?.memory.id }).toEqual({ error, abstained: false, first: id });
+  }
+  // Written as a question, the unknown names still mean nothing stored is about it.
+  const asked = await engine.recall({ query: "does the MetricsTable goal_minutes field feed the dashboard", track: false });
+  expect(asked.abstained).toBe(true);
+  expect(asked.abstention?.unknown).toEqual(["MetricsTable", "goal_minutes"]);
+});
+
 /** Vectors by topic word, so a paraphrase sharing no word with its memory is still its nearest neighbour. */
 class TopicEmbedder implements Embedder {
   readonly model = "topic";
