@@ -5,7 +5,7 @@
  * made on first use); whoever holds both the database and that file can still test guesses.
  */
 import { chmodSync, closeSync, existsSync, linkSync, openSync, readFileSync, rmSync, writeSync } from "node:fs";
-import { dirname, join } from "node:path";
+import { besideDatabase } from "./db-path.ts";
 
 /** Stored keyed hashes start with this, so they are told apart from plain ones written before (schema ≤ 5). */
 export const KEYED_PREFIX = "hmac:";
@@ -14,7 +14,7 @@ const keys = new Map<string, string>();
 
 /** The key file of the store at `dbFile` (null for an in-memory store: its key lives as long as the process). */
 export function auditKeyFile(dbFile: string): string | null {
-  return dbFile === "" || dbFile === ":memory:" ? null : join(dirname(dbFile), "audit.key");
+  return besideDatabase(dbFile, "audit.key");
 }
 
 /** The secret for `dbFile`, created (0600, exclusive create so two first writers agree) when missing. */

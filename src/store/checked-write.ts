@@ -7,10 +7,11 @@ import type { Database } from "bun:sqlite";
 import { writeTransaction } from "./db.ts";
 import { assertKeyCheck } from "./encryption-record.ts";
 import type { LiveDatabase } from "./live-db.ts";
+import { onDisk } from "./db-path.ts";
 
 /** {@link assertKeyCheck} for a file (an in-memory database has no other process to change it). */
 export function assertKeyUnchanged(db: Database, keyCheck: string | null, location: string): void {
-  if (db.filename !== "" && db.filename !== ":memory:") assertKeyCheck(db, keyCheck, location);
+  if (onDisk(db.filename)) assertKeyCheck(db, keyCheck, location);
 }
 
 /** Runs `fn` inside the caller's write transaction, or in one of its own that checks the key first. */

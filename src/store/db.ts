@@ -5,6 +5,7 @@ import { dirname } from "node:path";
 import { CairnError, cairnError, describeError } from "../errors.ts";
 import { checkDatabaseFile } from "./file-check.ts";
 import { fileUri, openReadOnly, READ_ONLY_FLAGS, readOnlyError, unwritable, writeFailure } from "./write-access.ts";
+import { onDisk } from "./db-path.ts";
 
 /** How long SQLite itself waits for another process's lock before reporting SQLITE_BUSY. */
 export const BUSY_TIMEOUT_MS = 10_000;
@@ -117,7 +118,7 @@ export function leaveMapToReader(db: Database): void {
 
 function mmapSize(path: string): number {
   try {
-    return path === "" || path === ":memory:" || statSync(path).size <= 2 * MMAP_FULL ? MMAP_FULL : MMAP_LARGE;
+    return !onDisk(path) || statSync(path).size <= 2 * MMAP_FULL ? MMAP_FULL : MMAP_LARGE;
   } catch {
     return MMAP_FULL;
   }

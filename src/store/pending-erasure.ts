@@ -7,16 +7,16 @@
  */
 import type { Database } from "bun:sqlite";
 import { existsSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
-import { dirname, join } from "node:path";
 import { withLockWait } from "./db.ts";
 import type { PendingErasure } from "./store.ts";
+import { besideDatabase } from "./db-path.ts";
 
 /** How long a purge (or a process finishing one) waits for readers before leaving the erasure pending. */
 export const CHECKPOINT_WAIT_MS = 250;
 
 
 export function pendingFile(dbFile: string): string | null {
-  return dbFile === "" || dbFile === ":memory:" ? null : join(dirname(dbFile), "erase-pending.json");
+  return besideDatabase(dbFile, "erase-pending.json");
 }
 
 export function readPending(dbFile: string): PendingErasure | null {

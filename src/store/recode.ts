@@ -17,6 +17,7 @@ import { MEMORY_COLUMNS, type MemoryRow, memoryValues, PROJECT_DOMAIN, rowToMemo
 import { scrubDeleted } from "./scrub.ts";
 import { vectorPlace } from "./vectors.ts";
 import type { ScrubOutcome } from "./store.ts";
+import { onDisk } from "./db-path.ts";
 
 export interface RecodeReport {
   memories: number;
@@ -30,7 +31,7 @@ export interface RecodeReport {
 export type RecodeProgress = (what: string, done: number, total: number) => void;
 
 export function recode(db: Database, from: ContentCodec, to: ContentCodec, record: EncryptionRecord | null, progress?: RecodeProgress): RecodeReport {
-  const backup = db.filename && db.filename !== ":memory:" ? `${db.filename}.backup-${Date.now()}` : null;
+  const backup = onDisk(db.filename) ? `${db.filename}.backup-${Date.now()}` : null;
   if (backup) {
     closeSync(openSync(backup, "wx", 0o600));
     db.query("VACUUM INTO ?").run(backup);

@@ -38,6 +38,7 @@ import { SqlitePolicy } from "./policy-sql.ts";
 import { SqliteSyncLog } from "./sync-log.ts";
 import { SearchThread, threadFor } from "./search-thread.ts";
 import { sessionNeighbours } from "./neighbours.ts";
+import { onDisk } from "./db-path.ts";
 
 /**
  * The page cache of a bulk transaction, in SQLite's negative-KiB form: 128 MB. A 1M-line import changes pages
@@ -178,7 +179,7 @@ export class SqliteStore implements Store {
   get #db(): Database {
     const db = this.#live.read();
     const now = Date.now();
-    if (now - this.#keyCheckedAt > 250 && !db.inTransaction && db.filename !== "" && db.filename !== ":memory:") {
+    if (now - this.#keyCheckedAt > 250 && !db.inTransaction && onDisk(db.filename)) {
       this.#keyCheckedAt = now;
       assertKeyCheck(db, this.#codec.keyCheck, this.location);
     }
@@ -442,7 +443,7 @@ export class SqliteStore implements Store {
 
   check(): IntegrityReport {
     this.#fts.flush(this.#db);
-    return checkIntegrity(this.#db, this.location === ":memory:" || this.location === "" ? undefined : this.location);
+    return checkIntegrity(this.#db, onDisk(this.location) ? this.location : undefined);
   }
 
   /** Reads the index and rows into the page cache (for long-lived processes, once at start). */

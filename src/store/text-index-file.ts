@@ -16,10 +16,10 @@
  */
 import type { Database } from "bun:sqlite";
 import { closeSync, fstatSync, openSync, readSync, rmSync } from "node:fs";
-import { dirname, join } from "node:path";
 import { closeWhenCollected, indexFileState, readFullyAt, sections } from "./index-file-io.ts";
 import { TextIndex } from "./text-index.ts";
 import { writeIndexFile } from "./vector-file.ts";
+import { besideDatabase } from "./db-path.ts";
 
 export const KEYWORD_FILE = "keywords.idx";
 const MAGIC = "CAIRNKW1";
@@ -29,7 +29,7 @@ const HEADER = 64;
 const BLOCK = 1 << 16;
 
 export function keywordIndexPath(dbPath: string): string | null {
-  return dbPath === "" || dbPath === ":memory:" ? null : join(dirname(dbPath), KEYWORD_FILE);
+  return besideDatabase(dbPath, KEYWORD_FILE);
 }
 
 const pad4 = (n: number) => (n + 3) & ~3;

@@ -12,6 +12,7 @@
 import { closeSync, fstatSync, fsyncSync, openSync, readdirSync, renameSync, rmSync, writeSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import { closeWhenCollected, readFullyAt, sections } from "./index-file-io.ts";
+import { onDisk } from "./db-path.ts";
 
 export const INDEX_VERSION = 1;
 const MAGIC = "CAIRNVX1";
@@ -272,7 +273,7 @@ function alive(pid: number): boolean {
  * keyword index file (text-index-file.ts): a purge's vectors and words go with them.
  */
 export function removeIndexFiles(dbPath: string): void {
-  if (dbPath === ":memory:" || dbPath === "") return;
+  if (!onDisk(dbPath)) return;
   const dir = dirname(dbPath);
   let names: string[];
   try {
