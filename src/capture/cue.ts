@@ -13,6 +13,8 @@ export interface Cue {
   shape: "rest" | "clause" | "sentence";
   /** Only at the sentence's first clause: a later "don't X" is usually a one-off step of a request. */
   firstOnly?: boolean;
+  /** Only after the sentence's first clause: "…, that's why X" gives a cause; "that's why I asked" points back at the chat. */
+  laterOnly?: boolean;
   /** Checked before the question/hypothetical gate: the cue itself opens with "when", "if" or "what". */
   beforeGates?: boolean;
   /** A marker ("FYI", "note that") whose rest may itself be a more specific statement (a decision, an error). */

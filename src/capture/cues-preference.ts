@@ -86,6 +86,8 @@ export const PREFERENCE_CUES: Cue[] = [
     re: re(String.raw`^(?:prefer|avoid)\s+(?<rest>\S+.*)`),
     accept: (m) => !DEICTIC.test(m.groups!.rest!) && !DEFINITE.test(m.groups!.rest!),
   },
+  // A ban with "ever": "no emojis in commit messages ever", "no force pushes to main, ever".
+  { type: "preference", shape: "clause", re: re(String.raw`^no\s+(?!one\b|way\b|idea\b|problem\b|worries\b|clue\b|need\b|luck\b)\S+(?:\s+\S+){0,6}?,?\s+(?:ever|never)\b`) },
   // Stopping a habit: "stop adding comments…", "no more console.logs…". "stop the server" is a task.
   { type: "preference", shape: "clause", re: re(String.raw`^(?:(?:stop|quit)\s+\w+ing\b\s+\S+|no more\s+\S+\s+\S+)`) },
   // First-person likes and dislikes. "I'd like you to…" is a request, not a preference.

@@ -22,6 +22,11 @@ const FACT_CUES: Cue[] = [
   // "note the failing test and fix it" is an imperative; only "note that…" / "note:" introduces something to know.
   { type: "fact", shape: "rest", wrapper: true, re: re(String.raw`^(?:note|be aware)(?:\s+that\s+|\s*[,:]\s+)(?<rest>.+)`) },
   { type: "fact", shape: "rest", wrapper: true, re: re(String.raw`^(?:never forget|don't forget|do not forget) that\s+(?<rest>.+)`) },
+  // The marker trailing: "ci runs on self-hosted runners btw, so …", "warehouse is snowflake fyi".
+  {
+    type: "fact", shape: "rest", wrapper: true,
+    re: re(String.raw`^(?<rest>[^?]{2,}?\b(?:is|are|'s|'re|runs?|uses?|lives?|sits?|has|have|needs?|only|all)\b[^?]*?)[,\s]+(?:btw|fyi|fwiw)\b(?=[\s,.!;:]|$)`),
+  },
   {
     type: "fact", shape: "rest", wrapper: true,
     re: re(String.raw`^(?:just\s+|also\s+)?(?:fyi|fwiw|p\.?s\.?|f\.y\.i\.?|so you know|(?:to\s+)?let you know|for your information|for what it's worth|for (?:future )?reference|for the record|for context|(?:a\s+)?heads[- ]up|nb|psa|(?:it's\s+)?worth (?:knowing|noting|remembering)(?:\s+that)?|good to know(?:\s+that)?|(?:a\s+)?(?:quick|friendly|small)\s+(?:note|reminder)|important(?=[,!-]))\b[,:!.\-]*\s+(?<rest>.+)`),
@@ -49,6 +54,8 @@ const LESSON_CUES: Cue[] = [
     type: "lesson", shape: "rest",
     re: re(String.raw`^(?:(?:the|a|key|main|big|my|our|today's|quick|hard)\s+)*(?:lessons?(?:\s+learn(?:ed|t))?|takeaways?|learnings?|til|gotchas?|pro\s*tip|the fix|solution|workaround|root cause)(?:\s+(?:for|from)\s+[^:]{1,40})?\s*:\s+(?<rest>.+)`),
   },
+  // "outage takeaway: …", "postmortem lesson: …": what it was learnt from, named first.
+  { type: "lesson", shape: "rest", re: re(String.raw`^(?:[\w'-]+\s+){1,2}(?:lessons?(?:\s+learn(?:ed|t))?|takeaways?|learnings?)\s*:\s+(?<rest>.+)`) },
   // "the fix was…", "the trick is to…", "the real solution for X turned out to be…".
   {
     type: "lesson", shape: "sentence",
@@ -74,6 +81,8 @@ const LESSON_CUES: Cue[] = [
 
 /** Weaker lesson shapes, tried after error statements: "bumping X fixed it", "the outage was caused by…". */
 const LESSON_LATE_CUES: Cue[] = [
+  // "…during eval, that's why val acc was garbage": a cause given for what happened.
+  { type: "lesson", shape: "sentence", laterOnly: true, re: re(String.raw`^(?:that'?s|that is|this is|which is|which'?s)\s+(?:exactly\s+|probably\s+|also\s+)?why\s+\S+\s+\S+`), accept: (m) => !/\?/.test(m.input) },
   {
     type: "lesson", shape: "sentence",
     re: re(String.raw`^\w+ing\b[^,;]{2,80}?\s(?:fixed|solved|resolved|fixes|solves|resolves|got rid of)\s+(?:it|this|that|everything|the\s+[\w-]+)\b`),
@@ -88,14 +97,14 @@ const LESSON_LATE_CUES: Cue[] = [
 // ---- errors ---------------------------------------------------------------------------------------------------
 
 /** Error identifiers by their form: errno codes, exception classes, signals. Case matters here. */
-const ERROR_CODE = /\bE[A-Z]{3,}\b|\b[A-Z][A-Za-z]*(?:Error|Exception)\b|\bSIG[A-Z]{3,}\b|\bOOM(?:Killed)?\b|\b[45]xx\b/;
+const ERROR_CODE = /\bE[A-Z]{3,}\b|\bERR_[A-Z0-9_]{3,}\b|\b[A-Z][A-Za-z]*(?:Error|Exception)\b|\bSIG[A-Z]{3,}\b|\bOOM(?:Killed)?\b|\b[45]xx\b/;
 /** Error nouns and HTTP statuses; "error handling", "error rate" and the like are not an error. */
 const ERROR_WORD =
   /\b(?:errors?|warnings?|exceptions?|crash(?:es)?|segfaults?|panics?|tracebacks?|stack ?traces?|failures?|connection (?:refused|reset|timed out)|permission denied|access denied|out of memory|timed out|timeouts?|not found|bad gateway|deadlocks?|segmentation fault|too many (?:open files|connections|requests)|exit (?:code|status) \d+|(?:http|status(?: code)?) [1-5]\d\d|[45]\d\ds?(?= (?:from|errors?|responses?|on|when|in|for|at)\b))\b(?! (?:handling|handlers?|boundar(?:y|ies)|pages?|tracking|reporting|budgets?|rates?|level))/i;
 const namesError = (s: string) => ERROR_CODE.test(s) || ERROR_WORD.test(s);
 
 /** What an error means or how to treat it. */
-const MEANING = String.raw`(?:(?:(?:it|that|this|which)\s+)?(?:(?:just|usually|always|often|probably|typically|generally|basically|almost always|only|really)\s+)?(?:means|indicates|signals|signifies)\b(?!\s+nothing)|(?:is|are|'s|'re)\s+(?:(?:completely|totally|usually|always|mostly|perfectly|just|normally)\s+)?(?:harmless|benign|expected\b(?!\s+to)|normal|noise|spurious|cosmetic|a known (?:issue|bug|problem|thing|quirk)|(?:a\s+)?false positives?|safe to ignore|nothing to worry about|not a (?:real )?problem|caused by|due to|because|from|a symptom)|can\s+(?:(?:safely|always|just)\s+)?be\s+(?:safely\s+)?ignored|(?:happens?|appears?|shows? up|occurs?|comes? up|goes away)\s+(?:when|because|if|whenever|after|on)|comes? from|is (?:fixed|solved) by)`;
+const MEANING = String.raw`(?:=\s|(?:(?:it|that|this|which)\s+)?(?:(?:just|usually|always|often|probably|typically|generally|basically|almost always|only|really)\s+)?(?:means|indicates|signals|signifies)\b(?!\s+nothing)|(?:is|are|'s|'re)\s+(?:(?:completely|totally|usually|always|mostly|perfectly|just|normally)\s+)?(?:harmless|benign|expected\b(?!\s+to)|normal|noise|spurious|cosmetic|a known (?:issue|bug|problem|thing|quirk)|(?:a\s+)?false positives?|safe to ignore|nothing to worry about|not a (?:real )?problem|caused by|due to|because|from|a symptom)|can\s+(?:(?:safely|always|just)\s+)?be\s+(?:safely\s+)?ignored|(?:happens?|appears?|shows? up|occurs?|comes? up|goes away)\s+(?:when|because|if|whenever|after|on)|comes? from|is (?:fixed|solved) by)`;
 
 const ERROR_CUES: Cue[] = [
   // "When you see ECONNRESET from X…", "if you get 'EADDRINUSE' it's…": a standing conditional, so before the gate.
@@ -143,9 +152,21 @@ const DECISION_CUES: Cue[] = [
   },
   {
     type: "decision", shape: "clause", accept: prefixOk,
-    re: re(String.raw`^${PREFIX}(?:we|the team)(?:'re|\s+are|'ll|\s+will|\s+shall|\s+won't)\s+(?:(?:now|officially|definitely|also)\s+)?(?:(?:not\s+)?going\s+to\s+${COMMIT_VERB}|not\s+${COMMIT_VERB}|${COMMIT_VERB}|going with|standardi[sz]ing on|switching to|moving to|moving (?:off|away from)|getting rid of|migrating to|deprecating|sunsetting|retiring|phasing out|adopting|sticking with|dropping (?:support|\S+ support|\S+ \S+ support))\b`),
+    re: re(String.raw`^${PREFIX}(?:we|the team)(?:'re|\s+are|'ll|\s+will|\s+shall|\s+won't)\s+(?:(?:now|officially|definitely|also)\s+)?(?:(?:not\s+)?going\s+to\s+${COMMIT_VERB}|not\s+${COMMIT_VERB}|${COMMIT_VERB}|going with|standardi[sz]ing on|switching to|moving to|moving (?:off|away from)|moving from \S+ to|getting rid of|ripping out|tearing out|ditching|migrating to|deprecating|sunsetting|retiring|phasing out|adopting|sticking with|dropping (?:support|\S+ support|\S+ \S+ support))\b`),
   },
   { type: "decision", shape: "clause", re: re(String.raw`^(?:going|sticking) with\s+\S+`) },
+  // The subject left out: "settled on protobuf instead of json for …", "picked terraform over pulumi".
+  {
+    type: "decision", shape: "clause",
+    re: re(String.raw`^(?:(?:finally|eventually|ultimately)\s+)?(?:settled on|picked|chose|went with|opted for|landed on)\s+[^,;]{1,60}?\s(?:over|instead of|rather than)\s+\S+`),
+  },
+  // "team vote went trunk based dev", "the poll was for X".
+  { type: "decision", shape: "sentence", re: re(String.raw`^(?:the\s+|our\s+)?(?:team\s+)?(?:vote|poll)\s+(?:went|was|came out)\s+(?!(?:badly|well|poorly|nowhere|sideways|fine|ok|okay|great|on|off|over|long|cancell?ed|postponed|delayed|tied|close|split|inconclusive|a|an|the|not|still)\b)(?:for\s+|to\s+)?\S+`) },
+  // A choice closed by its speaker: "raw sql with sqlx, that's final", "…, end of discussion".
+  {
+    type: "decision", shape: "sentence",
+    re: re(String.raw`^[^?]{8,}?,?\s+(?:that'?s|this is|it'?s)\s+final[.!]*$|^[^?]{8,}?,?\s+(?:end of (?:discussion|story|debate)|not up for debate|non-?negotiable)\b`),
+  },
   { type: "decision", shape: "rest", re: re(String.raw`^let'?s\s+(?:(?:just|all)\s+)?(?:go with|stick with|settle on|standardi[sz]e on|stay with|commit to)\s+(?<rest>.+)`) },
   {
     type: "decision", shape: "rest",

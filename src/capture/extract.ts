@@ -78,6 +78,7 @@ function matchClause(clause: Clause, sentence: string, nested = false): Hit | nu
   const tryCues = (cues: Cue[]): Hit | null => {
     for (const cue of cues) {
       if (cue.firstOnly && clause.index > 0) continue;
+      if (cue.laterOnly && clause.index === 0) continue;
       const m = cue.re.exec(t);
       if (!m || (cue.accept && !cue.accept(m))) continue;
       const hit = resolve(cue, m, clause, sentence, nested);

@@ -132,6 +132,38 @@ describe("exact cases", () => {
     expect(JSON.stringify(extractCaptures("Note that the deploy key pass: Vb7#kQ2mZp9x is rotated weekly."))).not.toContain("Vb7#kQ2mZp9x");
   });
 
+  test("statements told without the usual openers: a trailing btw, a choice over another, a closed choice, a ban with ever, a cause with that's why", () => {
+    const got = (p: string) => extractCaptures(p).map((c) => [c.type, c.content]);
+    expect(got("ci runs on self-hosted runners in our own rack btw")).toEqual([["fact", "Ci runs on self-hosted runners in our own rack."]]);
+    expect(got("settled on protobuf instead of json for the telemetry payloads")).toEqual([["decision", "Settled on protobuf instead of json for the telemetry payloads."]]);
+    expect(got("we're moving from jest to vitest across the board")).toEqual([["decision", "We're moving from jest to vitest across the board."]]);
+    expect(got("no orm in the analytics service, raw sql with sqlx, thats final")).toEqual([["decision", "No orm in the analytics service, raw sql with sqlx, that's final."]]);
+    expect(got("team vote went trunk based dev")).toEqual([["decision", "Team vote went trunk based dev."]]);
+    expect(got("no emojis in commit messages ever pls")).toEqual([["preference", "No emojis in commit messages ever."]]);
+    expect(got("the batchnorm layers were in train mode during eval, thats why val acc was garbage")).toEqual([
+      ["lesson", "The batchnorm layers were in train mode during eval, that's why val acc was garbage."],
+    ]);
+    expect(got("outage takeaway: the health check hit the db, so one slow query pulled every pod")).toEqual([
+      ["lesson", "The health check hit the db, so one slow query pulled every pod."],
+    ]);
+    expect(got("getting ERR_REQUIRE_ESM from node-fetch is because v3 is esm only")).toEqual([["error", "Getting ERR_REQUIRE_ESM from node-fetch is because v3 is esm only."]]);
+    expect(got("the segfault on arm64 = the old libvips, rebuild the image")).toEqual([["error", "The segfault on arm64 = the old libvips, rebuild the image."]]);
+  });
+
+  test("near misses of those shapes capture nothing", () => {
+    for (const p of [
+      "fix the flaky login test btw",
+      "is the staging db on port 5433 btw?",
+      "should we pick terraform over pulumi for the new account?",
+      "the vote went badly for the redis option",
+      "no idea why the build fails, ever seen this?",
+      "that's why i asked, can you check the logs",
+      "is this final?",
+    ]) {
+      expect({ p, got: extractCaptures(p) }).toEqual({ p, got: [] });
+    }
+  });
+
   test("pasted code and stack traces are not statements", () => {
     expect(extractCaptures("```ts\n// always returns the cached value\nconst x = 1;\n```")).toEqual([]);
     expect(extractCaptures("Error: never call this twice\n    at run (src/a.ts:1:1)")).toEqual([]);
