@@ -1,8 +1,8 @@
 /**
  * @module Rule-based capture (src/capture/extract.ts) on labelled prompts: precision (captures that match an
  * expected memory: same type, content holding the expected words), recall, silence on prompts that should leave
- * nothing, and scope. The test fixture's sets (cases, holdout, first blind set) beside the blind set of
- * session 37 (bench/data/capture-c.json: fit half tuned on, held-out half only totalled).
+ * nothing, and scope. The test fixture's sets (cases, holdout, first blind set) beside the blind sets of
+ * session 37: bench/data/capture-c.json (tuned on) and capture-d.json (held out: never looked at).
  *
  *   node scripts/bun.mjs run bench/capture.ts [--json]
  */
@@ -61,20 +61,22 @@ if (import.meta.main) {
   const root = join(import.meta.dir, "..");
   const fixture = JSON.parse(readFileSync(join(root, "test/fixtures/capture/prompts.json"), "utf8")) as Record<string, Case[]>;
   const blind = JSON.parse(readFileSync(join(root, "bench/data/capture-c.json"), "utf8")) as Record<string, Case[]>;
+  const heldOut = JSON.parse(readFileSync(join(root, "bench/data/capture-d.json"), "utf8")) as Record<string, Case[]>;
   const sets: Record<string, Case[]> = {
     "fixture cases": fixture.cases!,
     "fixture holdout": fixture.holdout!,
     "fixture blind": fixture.blind!,
     "capture-c fit": blind.fit!,
-    "capture-c held out": blind.heldout!,
+    "capture-c second half": blind.heldout!,
+    "capture-d (held out)": heldOut.heldout!,
   };
   const scores = Object.fromEntries(Object.entries(sets).map(([name, cases]) => [name, scoreCapture(cases)]));
   if (values.json) process.stdout.write(`${JSON.stringify(scores)}\n`);
   else {
     const f = (x: number) => x.toFixed(3);
-    const rows = ["set                  prompts  precision  recall  silent    scope right"];
+    const rows = ["set                    prompts  precision  recall  silent    scope right"];
     for (const [name, s] of Object.entries(scores)) {
-      rows.push(`${name.padEnd(20)} ${String(s.prompts).padEnd(8)} ${f(s.precision).padEnd(10)} ${f(s.recall).padEnd(7)} ${`${s.silent[0]}/${s.silent[1]}`.padEnd(9)} ${s.scope[0]}/${s.scope[1]}`);
+      rows.push(`${name.padEnd(22)} ${String(s.prompts).padEnd(8)} ${f(s.precision).padEnd(10)} ${f(s.recall).padEnd(7)} ${`${s.silent[0]}/${s.silent[1]}`.padEnd(9)} ${s.scope[0]}/${s.scope[1]}`);
     }
     process.stdout.write(`${rows.join("\n")}\n`);
   }

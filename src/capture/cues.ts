@@ -22,6 +22,15 @@ const FACT_CUES: Cue[] = [
   // "note the failing test and fix it" is an imperative; only "note that…" / "note:" introduces something to know.
   { type: "fact", shape: "rest", wrapper: true, re: re(String.raw`^(?:note|be aware)(?:\s+that\s+|\s*[,:]\s+)(?<rest>.+)`) },
   { type: "fact", shape: "rest", wrapper: true, re: re(String.raw`^(?:never forget|don't forget|do not forget) that\s+(?<rest>.+)`) },
+  // Where and on what a thing of the setup runs, with the number or host that makes it a fact: "staging db is on
+  // port 5433", "prod is on k8s 1.29 now", "staging lives at staging.acme.internal", "the server ticks at 30hz".
+  {
+    type: "fact", shape: "sentence", firstOnly: true,
+    re: re(String.raw`^(?!(?:it|this|that|there|i|you|we|he|she|they|my|your)\b)(?:(?:the|our)\s+)?(?:[\w.-]+\s+){0,3}?(?:is|are|lives?|runs?|sits?|listens?|ticks?|targets?|deploys?)\s+(?:(?:all|only|still|now|always)\s+)?(?:on|at|in|to)\s+(?:port\s+)?(?:[\w-]+\s+)?(?=\S*\d|[\w-]+\.[\w.-]+\b)\S+`),
+    accept: (m) =>
+      !/\b(?:\d+\s*%|percent|battery|lines? \d+|step \d+|page \d+|minutes?|seconds?|hours?|ago|today|yesterday)\b|%/i.test(m.input) &&
+      !/^(?:the\s+|our\s+)?(?:bug|error|issue|problem|typo|crash|failure|test|diff|change|fix|build|job|run|deploy|upload|download|progress)s?\b/i.test(m.input),
+  },
   // The marker trailing: "ci runs on self-hosted runners btw, so …", "warehouse is snowflake fyi".
   {
     type: "fact", shape: "rest", wrapper: true,
@@ -68,7 +77,7 @@ const LESSON_CUES: Cue[] = [
   },
   {
     type: "lesson", shape: "sentence",
-    re: re(String.raw`^(?:it\s+|as it\s+|this\s+|that\s+)?(?:turn(?:s|ed) out|end(?:s|ed) up being)\b,?(?:\s+that)?,?\s+(?<rest>.+)`),
+    re: re(String.raw`^(?:it\s+|as it\s+|this\s+|that\s+)?(?:turn(?:s|ed) out|end(?:s|ed) up being|apparently)\b,?(?:\s+that)?,?\s+(?<rest>.+)`),
     accept: (m) => !NOTHING_LEARNED.test(m.groups!.rest!),
   },
   {
@@ -89,8 +98,8 @@ const LESSON_LATE_CUES: Cue[] = [
   },
   {
     type: "lesson", shape: "sentence",
-    re: re(String.raw`^(?<pre>[^,;]{3,80}?)\s(?:was|were)\s+(?:(?:actually|really|all|just|ultimately)\s+)?(?:caused by|due to|because of)\s+\S+`),
-    accept: (m) => !pointsAtScreen(m.groups!.pre!),
+    re: re(String.raw`^(?<pre>[^,;]{3,80}?)\s(?:was|were)\s+(?:(?:actually|really|all|just|ultimately)\s+)?(?:caused by|due to|because of)\s+\S+|^(?<pre2>[^,;]{3,80}?)\s(?:was|were)\b[^,;?]{0,30}?\s(?:because|since)\s+(?:we|they|the|our|it|its|it's|a|an|of|every\w*|all|nobody|someone|\w+ing)\b`),
+    accept: (m) => !pointsAtScreen(m.groups!.pre ?? m.groups!.pre2!),
   },
 ];
 
@@ -100,17 +109,17 @@ const LESSON_LATE_CUES: Cue[] = [
 const ERROR_CODE = /\bE[A-Z]{3,}\b|\bERR_[A-Z0-9_]{3,}\b|\b[A-Z][A-Za-z]*(?:Error|Exception)\b|\bSIG[A-Z]{3,}\b|\bOOM(?:Killed)?\b|\b[45]xx\b/;
 /** Error nouns and HTTP statuses; "error handling", "error rate" and the like are not an error. */
 const ERROR_WORD =
-  /\b(?:errors?|warnings?|exceptions?|crash(?:es)?|segfaults?|panics?|tracebacks?|stack ?traces?|failures?|connection (?:refused|reset|timed out)|permission denied|access denied|out of memory|timed out|timeouts?|not found|bad gateway|deadlocks?|segmentation fault|too many (?:open files|connections|requests)|exit (?:code|status) \d+|(?:http|status(?: code)?) [1-5]\d\d|[45]\d\ds?(?= (?:from|errors?|responses?|on|when|in|for|at)\b))\b(?! (?:handling|handlers?|boundar(?:y|ies)|pages?|tracking|reporting|budgets?|rates?|level))/i;
+  /\b(?:errors?|warnings?|exceptions?|crash(?:es)?|segfaults?|panics?|tracebacks?|stack ?traces?|failures?|connection (?:refused|reset|timed out)|permission denied|access denied|out of memory|timed out|timeouts?|not found|bad gateway|deadlocks?|segmentation fault|(?:hard|bus|page|usage|memory)\s?faults?|too many (?:open files|connections|requests)|exit (?:code|status) \d+|(?:http|status(?: code)?) [1-5]\d\d|[45]\d\ds?(?= (?:from|errors?|responses?|on|when|in|for|at)\b))\b(?! (?:handling|handlers?|boundar(?:y|ies)|pages?|tracking|reporting|budgets?|rates?|level))/i;
 const namesError = (s: string) => ERROR_CODE.test(s) || ERROR_WORD.test(s);
 
 /** What an error means or how to treat it. */
-const MEANING = String.raw`(?:=\s|(?:(?:it|that|this|which)\s+)?(?:(?:just|usually|always|often|probably|typically|generally|basically|almost always|only|really)\s+)?(?:means|indicates|signals|signifies)\b(?!\s+nothing)|(?:is|are|'s|'re)\s+(?:(?:completely|totally|usually|always|mostly|perfectly|just|normally)\s+)?(?:harmless|benign|expected\b(?!\s+to)|normal|noise|spurious|cosmetic|a known (?:issue|bug|problem|thing|quirk)|(?:a\s+)?false positives?|safe to ignore|nothing to worry about|not a (?:real )?problem|caused by|due to|because|from|a symptom)|can\s+(?:(?:safely|always|just)\s+)?be\s+(?:safely\s+)?ignored|(?:happens?|appears?|shows? up|occurs?|comes? up|goes away)\s+(?:when|because|if|whenever|after|on)|comes? from|is (?:fixed|solved) by)`;
+const MEANING = String.raw`(?:=\s|(?:(?:it|that|this|which)\s+)?(?:(?:just|usually|always|often|probably|typically|generally|basically|almost always|only|really)\s+)?(?:means|indicates|signals|signifies)\b(?!\s+nothing)|(?:is|are|'s|'re)\s+(?:(?:completely|totally|usually|always|mostly|perfectly|just|normally)\s+)?(?:harmless|benign|expected\b(?!\s+to)|normal|noise|spurious|cosmetic|a known (?:issue|bug|problem|thing|quirk)|(?:a\s+)?false positives?|safe to ignore|nothing to worry about|not a (?:real )?problem|caused by|due to|because|from|a symptom)|can\s+(?:(?:safely|always|just)\s+)?be\s+(?:safely\s+)?ignored|(?:happens?|appears?|shows? up|occurs?|comes? up|goes away)\s+(?:when|because|if|whenever|after|on)|comes? from|came from|→\s|(?:was|were)\s+(?:(?:just|actually|really|all|always)\s+)?(?:the|a|an|my|our|that)\b|is (?:fixed|solved) by)`;
 
 const ERROR_CUES: Cue[] = [
   // "When you see ECONNRESET from X…", "if you get 'EADDRINUSE' it's…": a standing conditional, so before the gate.
   {
     type: "error", shape: "sentence", beforeGates: true,
-    re: re(String.raw`^(?:when(?:ever)?|if|any\s*time|each time|every time|once)\s+(?:you|we|u|i|it|the \w+)\s+(?:see|sees|get|gets|hit|hits|run into|runs into|encounter|notice|start seeing|are seeing|keep seeing|keep getting|throws?|fails? with|shows?|returns?|spits? out|logs?|says|prints|complains(?: about)?|reports|outputs)\b(?<rest>.+)`),
+    re: re(String.raw`^(?:when(?:ever)?|if|any\s*time|each time|every time|once)\s+(?:you|we|u|i|it|the \w+)\s+(?:see|sees|get|gets|hit|hits|run into|runs into|encounter|notice|start seeing|are seeing|keep seeing|keep getting|throws?|fails? with|(?:die|dies|crash|crashes|blow up|blows up|error out|errors out)\s+with|shows?|returns?|spits? out|logs?|says|prints|complains(?: about)?|reports|outputs)\b(?<rest>.+)`),
     accept: (m) => namesError(m.groups!.rest!) || /(['"`]).{3,}?\1/.test(m.groups!.rest!),
   },
   // "That 'invalid hook call' error means…", "the fsevents warning on linux is harmless", "a 401 from X usually means…".
@@ -160,6 +169,12 @@ const DECISION_CUES: Cue[] = [
     type: "decision", shape: "clause",
     re: re(String.raw`^(?:(?:finally|eventually|ultimately)\s+)?(?:settled on|picked|chose|went with|opted for|landed on)\s+[^,;]{1,60}?\s(?:over|instead of|rather than)\s+\S+`),
   },
+  {
+    type: "decision", shape: "clause",
+    re: re(String.raw`^(?:(?:finally|eventually|ultimately)\s+)?(?:settled on|chose|went with|opted for|landed on)\s+(?!(?:the|this|that|these|those|it|a|an|wrong|one|your|my)\b)\S+\s+\S+`),
+  },
+  // "mlflow it is for experiment tracking": a choice announced.
+  { type: "decision", shape: "clause", firstOnly: true, re: re(String.raw`^(?!(?:that|this|it|what|which|here|there|so|yes|ok|okay)\b)[\w.+#-]+(?:\s+[\w.+#-]+)?\s+it\s+is\s+(?:for|then|now|going forward)\b`) },
   // "team vote went trunk based dev", "the poll was for X".
   { type: "decision", shape: "sentence", re: re(String.raw`^(?:the\s+|our\s+)?(?:team\s+)?(?:vote|poll)\s+(?:went|was|came out)\s+(?!(?:badly|well|poorly|nowhere|sideways|fine|ok|okay|great|on|off|over|long|cancell?ed|postponed|delayed|tied|close|split|inconclusive|a|an|the|not|still)\b)(?:for\s+|to\s+)?\S+`) },
   // A choice closed by its speaker: "raw sql with sqlx, that's final", "…, end of discussion".

@@ -150,6 +150,24 @@ describe("exact cases", () => {
     expect(got("the segfault on arm64 = the old libvips, rebuild the image")).toEqual([["error", "The segfault on arm64 = the old libvips, rebuild the image."]]);
   });
 
+  test("a choice announced, a cause after was/were, an error's cause after an arrow or 'was the', where a setup thing runs", () => {
+    const got = (p: string) => extractCaptures(p).map((c) => [c.type, c.content]);
+    expect(got("mlflow it is for experiment tracking")).toEqual([["decision", "Mlflow it is for experiment tracking."]]);
+    expect(got("chose tanstack query for data fetching in the dashboard rewrite")).toEqual([["decision", "Chose tanstack query for data fetching in the dashboard rewrite."]]);
+    expect(got("so the slow docker builds were because we copied the source before package.json")).toEqual([
+      ["lesson", "The slow docker builds were because we copied the source before package.json."],
+    ]);
+    expect(got("'Too many open files' on the ingest worker → the systemd unit had the default 1024")).toEqual([
+      ["error", "'Too many open files' on the ingest worker → the systemd unit had the default 1024."],
+    ]);
+    expect(got("my 'Permission denied (publickey)' thing was the ssh agent forgetting keys after reboot")).toEqual([
+      ["error", "My 'Permission denied (publickey)' thing was the ssh agent forgetting keys after reboot."],
+    ]);
+    expect(got("hard fault right at boot was the stack overflowing into the heap")).toEqual([["error", "Hard fault right at boot was the stack overflowing into the heap."]]);
+    expect(got("staging db is on port 5433, the local one is 5432")).toEqual([["fact", "Staging db is on port 5433, the local one is 5432."]]);
+    expect(got("staging lives at staging.acme.internal and needs the vpn")).toEqual([["fact", "Staging lives at staging.acme.internal and needs the vpn."]]);
+  });
+
   test("near misses of those shapes capture nothing", () => {
     for (const p of [
       "fix the flaky login test btw",
@@ -159,6 +177,12 @@ describe("exact cases", () => {
       "no idea why the build fails, ever seen this?",
       "that's why i asked, can you check the logs",
       "is this final?",
+      "that it is for now",
+      "chose the wrong file, sorry",
+      "was it because of the cache?",
+      "the bug is in line 42",
+      "the deploy is at 80% now",
+      "it is on 3.11 already",
     ]) {
       expect({ p, got: extractCaptures(p) }).toEqual({ p, got: [] });
     }
