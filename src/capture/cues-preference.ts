@@ -86,6 +86,16 @@ export const PREFERENCE_CUES: Cue[] = [
     re: re(String.raw`^(?:prefer|avoid)\s+(?<rest>\S+.*)`),
     accept: (m) => !DEICTIC.test(m.groups!.rest!) && !DEFINITE.test(m.groups!.rest!),
   },
+  // A ban scoped to a place: "no default exports in the frontend, named exports only", "no !! in our code".
+  { type: "preference", shape: "clause", firstOnly: true, re: re(String.raw`^no\s+(?!one\b|way\b|idea\b|problem\b|worries\b|clue\b|need\b|luck\b|more\b|longer\b)\S+(?:\s+\S+){0,3}?\s+(?:in|on|for|inside|within)\s+(?:the|our|this|any)\s+\S+`) },
+  // A rule for a kind of thing: "every migration has to be reversible", "tests must never hit the real network".
+  {
+    type: "preference", shape: "clause", firstOnly: true,
+    re: re(String.raw`^(?<all>(?:every|each|all|any|no)\s+)?(?!(?:it|this|that|these|those|you|i|he|she|they|there)\b)(?<subj>[\w./-]+(?:\s+[\w./-]+)?)\s+(?:has to|have to|must|need to|needs to|should)\s+(?<when>(?:always|never|not)\s+)?(?:be|go|use|run|have|hit|call|stay|live|pass|get|come|follow|touch|return)\b\s+\S+`),
+    // A kind of thing (every X, all Xs, a plural) or a rule for always or never; "the function has to return a
+    // list" is the task at hand.
+    accept: (m) => Boolean(m.groups!.all || (m.groups!.when && !/^not/i.test(m.groups!.when))) || /[^su]s$/i.test(m.groups!.subj!),
+  },
   // A ban with "ever": "no emojis in commit messages ever", "no force pushes to main, ever".
   { type: "preference", shape: "clause", re: re(String.raw`^no\s+(?!one\b|way\b|idea\b|problem\b|worries\b|clue\b|need\b|luck\b)\S+(?:\s+\S+){0,6}?,?\s+(?:ever|never)\b`) },
   // Stopping a habit: "stop adding comments…", "no more console.logs…". "stop the server" is a task.

@@ -31,6 +31,17 @@ const FACT_CUES: Cue[] = [
       !/\b(?:\d+\s*%|percent|battery|lines? \d+|step \d+|page \d+|minutes?|seconds?|hours?|ago|today|yesterday)\b|%/i.test(m.input) &&
       !/^(?:the\s+|our\s+)?(?:bug|error|issue|problem|typo|crash|failure|test|diff|change|fix|build|job|run|deploy|upload|download|progress)s?\b/i.test(m.input),
   },
+  // What something is, by name and version: "the desktop app is Qt 6.5", "prod is still python 3.9 on amazon linux 2".
+  {
+    type: "fact", shape: "sentence", firstOnly: true,
+    re: re(String.raw`^(?!(?:it|this|that|there|i|you|we|he|she|they|my|your)\b)(?:(?:the|our)\s+)?(?:[\w./-]+\s+){0,3}?(?:is|are|runs|uses)\s+(?:(?:still|now|all|only|on)\s+)?(?<name>[a-z][\w+#-]*)\s+v?\d+(?:\.\d+)+\b`),
+    accept: (m) => !/^(?:at|about|around|over|under|only|like|version|v|build|step|line|page|port|attempt|try|run)$/i.test(m.groups!.name!),
+  },
+  // Who owns what: "anything under services/billing is owned by Priya's team", "packages/ds belongs to the design systems team".
+  {
+    type: "fact", shape: "sentence", firstOnly: true,
+    re: re(String.raw`^(?!(?:it|this|that|he|she|i|you)\b)[^,;?]{3,60}?\s(?:is|are)\s+(?:owned|maintained|run)\s+by\s+\S+|^(?!(?:it|this|that|he|she|i|you)\b)[^,;?]{3,60}?\s(?:belongs|belong)\s+to\s+(?:the\s+)?(?:\S+\s+){1,3}?(?:team|squad|group|org)\b`),
+  },
   // The marker trailing: "ci runs on self-hosted runners btw, so …", "warehouse is snowflake fyi".
   {
     type: "fact", shape: "rest", wrapper: true,
@@ -64,7 +75,7 @@ const LESSON_CUES: Cue[] = [
     re: re(String.raw`^(?:(?:the|a|key|main|big|my|our|today's|quick|hard)\s+)*(?:lessons?(?:\s+learn(?:ed|t))?|takeaways?|learnings?|til|gotchas?|pro\s*tip|the fix|solution|workaround|root cause)(?:\s+(?:for|from)\s+[^:]{1,40})?\s*:\s+(?<rest>.+)`),
   },
   // "outage takeaway: …", "postmortem lesson: …": what it was learnt from, named first.
-  { type: "lesson", shape: "rest", re: re(String.raw`^(?:[\w'-]+\s+){1,2}(?:lessons?(?:\s+learn(?:ed|t))?|takeaways?|learnings?)\s*:\s+(?<rest>.+)`) },
+  { type: "lesson", shape: "rest", re: re(String.raw`^(?:[\w'-]+\s+){1,2}(?:lessons?(?:\s+learn(?:ed|t))?|takeaways?|learnings?)(?:\s+(?:from|of|for)\s+[^:]{1,40})?\s*:\s+(?<rest>.+)`) },
   // "the fix was…", "the trick is to…", "the real solution for X turned out to be…".
   {
     type: "lesson", shape: "sentence",
@@ -73,7 +84,7 @@ const LESSON_CUES: Cue[] = [
   // "the culprit was…", "the reason the emails weren't sending was that…" (past only: "the problem is X" is a report).
   {
     type: "lesson", shape: "sentence",
-    re: re(String.raw`^(?:the\s+|our\s+|my\s+)?(?:(?:real|actual|underlying|main|root|original|whole)\s+)?(?:problem|issue|bug|cause|root cause|culprit|reason|leak|regression|slowdown|flakiness|deadlock)\b(?!\s+${COMPOUND}\b)[^,;]{0,80}?\s(?:was|were|turned out to be|ended up being|came from|had been)\b(?!\s+(?:${STATUS}\b|${VERDICT}))`),
+    re: re(String.raw`^(?:the\s+|our\s+|my\s+)?(?:(?:real|actual|underlying|main|root|original|whole)\s+)?(?:(?!(?:real|actual|underlying|main|root|original|whole|next|other|last|first|new|same|current|open)\b)[\w-]+\s+)?(?:problem|issue|bug|cause|root cause|culprit|reason|leak|regression|slowdown|flakiness|deadlock)\b(?!\s+${COMPOUND}\b)[^,;]{0,80}?\s(?:was|were|turned out to be|ended up being|came from|had been)\b(?!\s+(?:${STATUS}\b|${VERDICT}))`),
   },
   {
     type: "lesson", shape: "sentence",
@@ -84,6 +95,11 @@ const LESSON_CUES: Cue[] = [
     type: "lesson", shape: "rest",
     re: re(String.raw`^(?:(?:i|we)(?:'ve|\s+have)?\s+)?(?:(?:learned|learnt)(?:\s+the hard way)?|found out|discovered)(?:\s+(?:today|recently|yesterday|the hard way))?,?\s+that\s+(?<rest>.+)`),
   },
+  // "figured out why TorchServe was 3x slower: …", "found that read_csv was inferring zip codes as ints".
+  {
+    type: "lesson", shape: "sentence",
+    re: re(String.raw`^(?:(?:i|we)(?:'ve|\s+have)?\s+)?(?:finally\s+)?(?:found|figured out|worked out|tracked down|found out)\s+(?:why|what (?:was|caused|broke)|that|the (?:cause|reason|culprit))\b\s*\S+\s+\S+`),
+  },
   { type: "lesson", shape: "rest", re: re(String.raw`^(?:(?:i|we)(?:'ve|\s+have)?\s+)?learn(?:ed|t) the hard way,?\s+(?<rest>.+)`) },
   { type: "lesson", shape: "rest", re: re(String.raw`^(?:til|lessons? learn(?:ed|t))\b[,:]?\s+(?!about\b|from\b)(?<rest>.+)`) },
 ];
@@ -91,14 +107,14 @@ const LESSON_CUES: Cue[] = [
 /** Weaker lesson shapes, tried after error statements: "bumping X fixed it", "the outage was caused by…". */
 const LESSON_LATE_CUES: Cue[] = [
   // "…during eval, that's why val acc was garbage": a cause given for what happened.
-  { type: "lesson", shape: "sentence", laterOnly: true, re: re(String.raw`^(?:that'?s|that is|this is|which is|which'?s)\s+(?:exactly\s+|probably\s+|also\s+)?why\s+\S+\s+\S+`), accept: (m) => !/\?/.test(m.input) },
+  { type: "lesson", shape: "sentence", laterOnly: true, re: re(String.raw`^(?:that'?s|that is|this is|which is|which'?s)\s+(?:exactly\s+|probably\s+|also\s+)?(?:why|what (?:broke|caused|killed|slowed|fixed))\s+\S+\s+\S+`), accept: (m) => !/\?/.test(m.input) },
   {
     type: "lesson", shape: "sentence",
     re: re(String.raw`^\w+ing\b[^,;]{2,80}?\s(?:fixed|solved|resolved|fixes|solves|resolves|got rid of)\s+(?:it|this|that|everything|the\s+[\w-]+)\b`),
   },
   {
     type: "lesson", shape: "sentence",
-    re: re(String.raw`^(?<pre>[^,;]{3,80}?)\s(?:was|were)\s+(?:(?:actually|really|all|just|ultimately)\s+)?(?:caused by|due to|because of)\s+\S+|^(?<pre2>[^,;]{3,80}?)\s(?:was|were)\b[^,;?]{0,30}?\s(?:because|since)\s+(?:we|they|the|our|it|its|it's|a|an|of|every\w*|all|nobody|someone|\w+ing)\b`),
+    re: re(String.raw`^(?<pre>[^,;]{3,80}?)\s(?:was|were)\s+(?:(?:actually|really|all|just|ultimately)\s+)?(?:caused by|due to|because of|from\s+\w+ing\b)\s*\S+|^(?<pre2>[^,;]{3,80}?)\s(?:was|were)\b[^,;?]{0,30}?\s(?:because|since)\s+(?:we|they|the|our|it|its|it's|a|an|of|every\w*|all|nobody|someone|\w+ing)\b`),
     accept: (m) => !pointsAtScreen(m.groups!.pre ?? m.groups!.pre2!),
   },
 ];
@@ -113,13 +129,13 @@ const ERROR_WORD =
 const namesError = (s: string) => ERROR_CODE.test(s) || ERROR_WORD.test(s);
 
 /** What an error means or how to treat it. */
-const MEANING = String.raw`(?:=\s|(?:(?:it|that|this|which)\s+)?(?:(?:just|usually|always|often|probably|typically|generally|basically|almost always|only|really)\s+)?(?:means|indicates|signals|signifies)\b(?!\s+nothing)|(?:is|are|'s|'re)\s+(?:(?:completely|totally|usually|always|mostly|perfectly|just|normally)\s+)?(?:harmless|benign|expected\b(?!\s+to)|normal|noise|spurious|cosmetic|a known (?:issue|bug|problem|thing|quirk)|(?:a\s+)?false positives?|safe to ignore|nothing to worry about|not a (?:real )?problem|caused by|due to|because|from|a symptom)|can\s+(?:(?:safely|always|just)\s+)?be\s+(?:safely\s+)?ignored|(?:happens?|appears?|shows? up|occurs?|comes? up|goes away)\s+(?:when|because|if|whenever|after|on)|comes? from|came from|→\s|(?:was|were)\s+(?:(?:just|actually|really|all|always)\s+)?(?:the|a|an|my|our|that)\b|is (?:fixed|solved) by)`;
+const MEANING = String.raw`(?:=\s|(?:(?:it|that|this|which)\s+)?(?:(?:just|usually|always|often|probably|typically|generally|basically|almost always|only|really)\s+)?(?:means|indicates|signals|signifies)\b(?!\s+nothing)|(?:is|are|'s|'re)\s+(?:(?:completely|totally|usually|always|mostly|perfectly|just|normally)\s+)?(?:harmless|benign|expected\b(?!\s+to)|normal|noise|spurious|cosmetic|a known (?:issue|bug|problem|thing|quirk)|(?:a\s+)?false positives?|safe to ignore|nothing to worry about|not a (?:real )?problem|caused by|due to|because|from|a symptom)|can\s+(?:(?:safely|always|just)\s+)?be\s+(?:safely\s+)?ignored|(?:happens?|appears?|shows? up|occurs?|comes? up|goes away)\s+(?:when|because|if|whenever|after|on)|comes? from|came from|→\s|—\s|–\s|-+>\s|(?:is|are)\s+(?:almost\s+)?(?:always|usually|typically|mostly|generally)\s+(?:a|an|the|because|from|when|our|my)\b|(?:was|were)\s+(?:(?:just|actually|really|all|always)\s+)?(?:the|a|an|my|our|that)\b|is (?:fixed|solved) by)`;
 
 const ERROR_CUES: Cue[] = [
   // "When you see ECONNRESET from X…", "if you get 'EADDRINUSE' it's…": a standing conditional, so before the gate.
   {
     type: "error", shape: "sentence", beforeGates: true,
-    re: re(String.raw`^(?:when(?:ever)?|if|any\s*time|each time|every time|once)\s+(?:you|we|u|i|it|the \w+)\s+(?:see|sees|get|gets|hit|hits|run into|runs into|encounter|notice|start seeing|are seeing|keep seeing|keep getting|throws?|fails? with|(?:die|dies|crash|crashes|blow up|blows up|error out|errors out)\s+with|shows?|returns?|spits? out|logs?|says|prints|complains(?: about)?|reports|outputs)\b(?<rest>.+)`),
+    re: re(String.raw`^(?:when(?:ever)?|if|any\s*time|each time|every time|once|after (?:every|each) [\w.-]+(?: [\w.-]+)?,?)\s+(?:you|we|u|i|it|the \w+|[\w.-]+(?: [\w.-]+)?)\s+(?:see|sees|get|gets|hit|hits|run into|runs into|encounter|notice|start seeing|are seeing|keep seeing|keep getting|throws?|fails? with|(?:die|dies|crash|crashes|blow up|blows up|error out|errors out)\s+with|shows?|returns?|spits? out|logs?|says|prints|complains(?: about)?|reports|outputs)\b(?<rest>.+)`),
     accept: (m) => namesError(m.groups!.rest!) || /(['"`]).{3,}?\1/.test(m.groups!.rest!),
   },
   // "That 'invalid hook call' error means…", "the fsevents warning on linux is harmless", "a 401 from X usually means…".
@@ -146,6 +162,17 @@ const COMMIT_VERB = String.raw`(?:use|drop|deprecate|move to|switch to|migrate t
 const prefixOk = (m: RegExpExecArray) => !DECISION_PREFIX_GATE.test(m.groups!.pre!) && !REPORTED.test(m.groups!.pre!);
 
 const DECISION_CUES: Cue[] = [
+  // "CI is moving to Buildkite, ops and us agreed on it today", "…, design signed off on it yesterday": the
+  // sentence is the decision its last clause reports as agreed.
+  {
+    type: "decision", shape: "sentence", laterOnly: true,
+    re: re(String.raw`^(?:and\s+|but\s+)?(?:[\w'&-]+\s+){1,4}(?:(?:have|has|all)\s+)?(?:signed off|agreed|approved|okayed|ok'?d)(?:\s+(?:on|to)\s+(?:it|this|that))?(?:\s+(?:in|at|during|on|last|this|yesterday|today)\b[^,;]*)?[.!]*$`),
+  },
+  // "The firmware moves from the bare-metal superloop to FreeRTOS", "CI is moving to Buildkite".
+  {
+    type: "decision", shape: "clause", firstOnly: true,
+    re: re(String.raw`^(?!(?:it|this|that|he|she|i|you)\b)(?:the\s+|our\s+)?[\w./-]+(?:\s+[\w./-]+)?\s+(?:(?:moves?|migrates?|switches?)\s+from\s+[^,;]{2,60}?\s+to|(?:is|are)\s+(?:moving|migrating|switching)\s+(?:over\s+)?to)\s+(?!(?:the|a|an|next|another|its|their|his|her|my)\b)\S+`),
+  },
   {
     type: "decision", shape: "rest",
     re: re(String.raw`^(?:(?:the|our|final|team|a|team's|official)\s+)*(?:decisions?|decided|verdict|consensus|outcome|agreed|final call)(?:\s+(?:on|for|about|from)\s+[^:]{1,40})?\s*:\s+(?<rest>.+)`),

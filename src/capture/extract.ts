@@ -40,6 +40,8 @@ const REQUEST_LEAD = /^(?:(?:can|could|would|will) you\s+)?(?:please\s+)?/i;
 interface Hit {
   type: CaptureType;
   text: string;
+  /** The clause a label's rest came from, kept when the rest alone is too short to say anything ("…: riverpod"). */
+  clause?: string;
 }
 
 function trimContent(s: string): string {
@@ -67,7 +69,7 @@ function resolve(cue: Cue, m: RegExpExecArray, clause: Clause, sentence: string,
     const inner = matchClause({ text, before: "", index: 0 }, text, true);
     if (inner && inner !== "stop") return inner;
   }
-  return { type: cue.type, text };
+  return { type: cue.type, text, ...(cue.shape === "rest" ? { clause: clause.text } : {}) };
 }
 
 /** The first cue that holds at this clause start, if the clause states anything at all. */
@@ -103,7 +105,8 @@ function captureFrom(raw: string): Capture | null {
     const hit = matchClause(clause, whole);
     if (hit === "stop") return null;
     if (!hit) continue;
-    const text = cleanSentence(hit.text);
+    let text = cleanSentence(hit.text);
+    if (text.split(/\s+/).length < 3 && hit.clause) text = cleanSentence(hit.clause);
     if (text.split(/\s+/).length < 3) return null;
     const content = trimContent(capitalize(text));
     // Judged on the whole sentence: "in this repo, from now on use pnpm" keeps only "use pnpm" as content.

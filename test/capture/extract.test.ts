@@ -168,6 +168,28 @@ describe("exact cases", () => {
     expect(got("staging lives at staging.acme.internal and needs the vpn")).toEqual([["fact", "Staging lives at staging.acme.internal and needs the vpn."]]);
   });
 
+  test("causes found, agreed plans, moves, scoped bans, rules for a kind of thing, owners and versions", () => {
+    const got = (p: string) => extractCaptures(p).map((c) => [c.type, c.content]);
+    expect(got("figured out why TorchServe was 3x slower: it defaults to 1 thread per worker")).toEqual([
+      ["lesson", "Figured out why TorchServe was 3x slower: it defaults to 1 thread per worker."],
+    ]);
+    expect(got("so the memory leak was the resize listeners we never removed on unmount")).toEqual([["lesson", "The memory leak was the resize listeners we never removed on unmount."]]);
+    expect(got("older safari doesn't support lookbehind in regex, that's what broke form validation")).toEqual([
+      ["lesson", "Older safari doesn't support lookbehind in regex, that's what broke form validation."],
+    ]);
+    expect(got("Error acquiring the state lock is almost always a CI job that crashed mid-apply")).toEqual([
+      ["error", "Error acquiring the state lock is almost always a CI job that crashed mid-apply."],
+    ]);
+    expect(got("CI is moving to Buildkite, ops and us agreed on it today")).toEqual([["decision", "CI is moving to Buildkite, ops and us agreed on it today."]]);
+    expect(got("The firmware moves from the bare-metal superloop to FreeRTOS")).toEqual([["decision", "The firmware moves from the bare-metal superloop to FreeRTOS."]]);
+    expect(got("final call on state mgmt for the flutter app: riverpod")).toEqual([["decision", "Final call on state mgmt for the flutter app: riverpod."]]);
+    expect(got("no default exports in the frontend, named exports only")).toEqual([["preference", "No default exports in the frontend, named exports only."]]);
+    expect(got("every migration has to be reversible")).toEqual([["preference", "Every migration has to be reversible."]]);
+    expect(got("tests must never hit the real network")).toEqual([["preference", "Tests must never hit the real network."]]);
+    expect(got("anything under services/billing is owned by Priya's team")).toEqual([["fact", "Anything under services/billing is owned by Priya's team."]]);
+    expect(got("prod is still python 3.9 on amazon linux 2")).toEqual([["fact", "Prod is still python 3.9 on amazon linux 2."]]);
+  });
+
   test("near misses of those shapes capture nothing", () => {
     for (const p of [
       "fix the flaky login test btw",
@@ -183,6 +205,12 @@ describe("exact cases", () => {
       "the bug is in line 42",
       "the deploy is at 80% now",
       "it is on 3.11 already",
+      "the function has to return a list",
+      "the build is moving to the next stage",
+      "the button moves to the left when i resize",
+      "found the bug, it's on line 12",
+      "this bug is owned by me",
+      "the test is at 3.5 seconds",
     ]) {
       expect({ p, got: extractCaptures(p) }).toEqual({ p, got: [] });
     }
