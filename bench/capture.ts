@@ -2,7 +2,8 @@
  * @module Rule-based capture (src/capture/extract.ts) on labelled prompts: precision (captures that match an
  * expected memory: same type, content holding the expected words), recall, silence on prompts that should leave
  * nothing, and scope. The test fixture's sets (cases, holdout, first blind set) beside the blind sets of
- * session 37: bench/data/capture-c.json and capture-d.json (tuned on) and capture-e.json (held out: never looked at).
+ * session 37: bench/data/capture-c.json, capture-d.json and capture-e.json (tuned on) and capture-f.json (held out:
+ * never looked at).
  *
  *   node scripts/bun.mjs run bench/capture.ts [--json]
  */
@@ -62,7 +63,8 @@ if (import.meta.main) {
   const fixture = JSON.parse(readFileSync(join(root, "test/fixtures/capture/prompts.json"), "utf8")) as Record<string, Case[]>;
   const blind = JSON.parse(readFileSync(join(root, "bench/data/capture-c.json"), "utf8")) as Record<string, Case[]>;
   const tuned = JSON.parse(readFileSync(join(root, "bench/data/capture-d.json"), "utf8")) as Record<string, Case[]>;
-  const heldOut = JSON.parse(readFileSync(join(root, "bench/data/capture-e.json"), "utf8")) as Record<string, Case[]>;
+  const tunedToo = JSON.parse(readFileSync(join(root, "bench/data/capture-e.json"), "utf8")) as Record<string, Case[]>;
+  const heldOut = JSON.parse(readFileSync(join(root, "bench/data/capture-f.json"), "utf8")) as Record<string, Case[]>;
   const sets: Record<string, Case[]> = {
     "fixture cases": fixture.cases!,
     "fixture holdout": fixture.holdout!,
@@ -70,7 +72,8 @@ if (import.meta.main) {
     "capture-c fit": blind.fit!,
     "capture-c second half": blind.heldout!,
     "capture-d": tuned.heldout!,
-    "capture-e (held out)": heldOut.heldout!,
+    "capture-e": tunedToo.heldout!,
+    "capture-f (held out)": heldOut.heldout!,
   };
   const scores = Object.fromEntries(Object.entries(sets).map(([name, cases]) => [name, scoreCapture(cases)]));
   if (values.json) process.stdout.write(`${JSON.stringify(scores)}\n`);

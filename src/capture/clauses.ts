@@ -43,7 +43,7 @@ export function normalizeProse(s: string): string {
  * "right now", "well tested", "sure thing") count as fillers only when punctuation follows them.
  */
 const FILLER = new RegExp(
-  String.raw`^(?:(?:ok(?:ay)?|k|so(?! you know)|also|and|but|plus|btw|by the way|oh|ah|hmm+|hm+|um+|uh+|ugh|yes|yeah|yep|yup|nope|nah|alright|cool|great|perfect|awesome|thanks|thank you|thx|ty|anyway|anyways|actually|lastly|finally|just(?! so you know| to let you know)|hey|hi|hello|lol|haha|oh and|and also|one (?:more|last|other) thing|another thing|quick thing)\b[,.!:;)-]*\s+|(?:no|right|well|sure|wait|nice|true|fair)[,.!:;)-]+\s+)`,
+  String.raw`^(?:(?:ok(?:ay)?|k|so(?! you know)|also|and|but|plus|btw|by the way|oh|ah|hmm+|hm+|um+|uh+|ugh|yes|yeah|yep|yup|nope|nah|alright|cool|great|perfect|awesome|thanks|thank you|thx|ty|anyway|anyways|actually|lastly|finally|just(?! so you know| to let you know)|hey|hi|hello|lol|haha|oh and|and also|one (?:more|last|other) thing|another thing|quick thing)\b[,.!:;)-]*\s+|(?:no|right|well|sure|wait|nice|true|fair)[,.!:;)-]+\s+|(?:wrong(?: \w+)?|that'?s wrong|not quite|found it|got it)\s*[,.!:;—–-]+\s+)`,
   "i",
 );
 const POLITE = /^(?:please|pls|plz|kindly)\b[,]?\s+/i;

@@ -62,4 +62,8 @@ export const CONTEXT_CUES: Cue[] = [
   // How to talk to the person: "reply in english …", "no need to ask permission for read-only commands".
   { type: "preference", shape: "sentence", accept: standing, firstOnly: true, re: re(String.raw`^(?:always\s+)?(?:reply|respond|answer|talk to me|write to me|speak to me)\s+(?:in|using)\s+\S+`) },
   { type: "preference", shape: "sentence", accept: standing, firstOnly: true, re: re(String.raw`^(?:there's\s+|there is\s+)?no need to\s+(?:ask|check with me|confirm|wait for)\s+(?:me\s+|permission\s+)?(?:for|before|about|when|on)\b`) },
+  // "keep your answers short", "ask me before you run anything that writes", "you can run the tests yourself without asking".
+  { type: "preference", shape: "sentence", accept: standing, firstOnly: true, re: re(String.raw`^(?:please\s+)?keep\s+(?:your\s+|the\s+)?(?:answers|replies|responses|explanations|messages|summaries|comments)\s+\S+`) },
+  { type: "preference", shape: "sentence", accept: standing, firstOnly: true, re: re(String.raw`^(?:(?:please|always)\s+)?(?:ask|check with)\s+me\s+(?:first\s+)?(?:before|first)\b(?:\s+(?:you\s+)?(?:\w+ing|run|add|install|delete|push|commit|change|touch|use|write|deploy|merge|drop|remove)\b)?`) },
+  { type: "preference", shape: "sentence", accept: standing, firstOnly: true, re: re(String.raw`^you\s+(?:can|may)\s+(?:always\s+)?\w+\s+[^,;?]{2,60}?\s+without\s+asking\b`) },
 ];

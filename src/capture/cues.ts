@@ -42,6 +42,13 @@ const FACT_CUES: Cue[] = [
     type: "fact", shape: "sentence", firstOnly: true,
     re: re(String.raw`^(?!(?:it|this|that|he|she|i|you)\b)[^,;?]{3,60}?\s(?:is|are)\s+(?:owned|maintained|run)\s+by\s+\S+|^(?!(?:it|this|that|he|she|i|you)\b)[^,;?]{3,60}?\s(?:belongs|belong)\s+to\s+(?:the\s+)?(?:\S+\s+){1,3}?(?:team|squad|group|org)\b`),
   },
+  // A correction: "our clusters use ingress-nginx, not the AWS Load Balancer Controller", "the admin API listens on
+  // 8443, not 8080", "our CI is GitLab, not GitHub Actions".
+  {
+    type: "fact", shape: "clause", firstOnly: true,
+    re: re(String.raw`^(?:(?:the|our|my)\s+)?(?!(?:it|this|that|i|you|we|he|she|they)\b)(?:[\w./-]+\s+){1,3}?(?:is|are|uses?|runs?(?:\s+on)?|listens?\s+on|lives?\s+(?:in|at|on)|targets?|talks?\s+to|points?\s+(?:to|at))\s+(?!(?:the|a|an|just|only|not|very|so|too|really|still|more|less)\b)[^,;?]{1,40}?,?\s+not\s+(?:the\s+|a\s+|an\s+)?\S+[^?]*$`),
+    accept: (m) => !/^(?:the\s+|our\s+|my\s+)?(?:bug|error|issue|problem|test|fix|change|diff|build|answer|code|function|method|output|result|response)s?\b/i.test(m.input),
+  },
   // The marker trailing: "ci runs on self-hosted runners btw, so …", "warehouse is snowflake fyi".
   {
     type: "fact", shape: "rest", wrapper: true,
@@ -106,6 +113,10 @@ const LESSON_CUES: Cue[] = [
 
 /** Weaker lesson shapes, tried after error statements: "bumping X fixed it", "the outage was caused by…". */
 const LESSON_LATE_CUES: Cue[] = [
+  // "the works-locally-fails-in-CI thing was timezones": a problem named as a thing, then its cause.
+  { type: "lesson", shape: "sentence", re: re(String.raw`^(?:the|that|this|our|my)\s+[^,;?]{2,60}?\s+thing\s+(?:was|is|turned out to be)\s+(?!(?:fixed|done|gone|back|still|annoying|weird|fine|ok|okay|great|bad)\b)\S+`) },
+  // "what bit us with the Kafka consumer: …", "what got us: …".
+  { type: "lesson", shape: "rest", re: re(String.raw`^what\s+(?:bit|got|burned|burnt|tripped up|killed)\s+(?:us|me)\b[^:]{0,60}:\s+(?<rest>.+)`), beforeGates: true },
   // "…during eval, that's why val acc was garbage": a cause given for what happened.
   { type: "lesson", shape: "sentence", laterOnly: true, re: re(String.raw`^(?:that'?s|that is|this is|which is|which'?s)\s+(?:exactly\s+|probably\s+|also\s+)?(?:why|what (?:broke|caused|killed|slowed|fixed))\s+\S+\s+\S+`), accept: (m) => !/\?/.test(m.input) },
   {
@@ -125,7 +136,7 @@ const LESSON_LATE_CUES: Cue[] = [
 const ERROR_CODE = /\bE[A-Z]{3,}\b|\bERR_[A-Z0-9_]{3,}\b|\b[A-Z][A-Za-z]*(?:Error|Exception)\b|\bSIG[A-Z]{3,}\b|\bOOM(?:Killed)?\b|\b[45]xx\b/;
 /** Error nouns and HTTP statuses; "error handling", "error rate" and the like are not an error. */
 const ERROR_WORD =
-  /\b(?:errors?|warnings?|exceptions?|crash(?:es)?|segfaults?|panics?|tracebacks?|stack ?traces?|failures?|connection (?:refused|reset|timed out)|permission denied|access denied|out of memory|timed out|timeouts?|not found|bad gateway|deadlocks?|segmentation fault|(?:hard|bus|page|usage|memory)\s?faults?|too many (?:open files|connections|requests)|exit (?:code|status) \d+|(?:http|status(?: code)?) [1-5]\d\d|[45]\d\ds?(?= (?:from|errors?|responses?|on|when|in|for|at)\b))\b(?! (?:handling|handlers?|boundar(?:y|ies)|pages?|tracking|reporting|budgets?|rates?|level))/i;
+  /\b(?:errors?|warnings?|exceptions?|crash(?:es)?|segfaults?|panics?|tracebacks?|stack ?traces?|failures?|connection (?:refused|reset|timed out)|permission denied|access denied|out of memory|timed out|timeouts?|not found|bad gateway|deadlocks?|segmentation fault|(?:hard|bus|page|usage|memory)\s?faults?|too many (?:open files|connections|requests)|exit (?:code|status) \d+|(?:http|status(?: code)?) [1-5]\d\d|[45]\d\ds?(?= (?:from|errors?|responses?|on|when|in|for|at)\b)|[45]\d\d(?= [A-Z][a-z]+)|unknown authority|certificate verify failed|handshake failure|n\+1(?: quer(?:y|ies))?)\b(?! (?:handling|handlers?|boundar(?:y|ies)|pages?|tracking|reporting|budgets?|rates?|level))/i;
 const namesError = (s: string) => ERROR_CODE.test(s) || ERROR_WORD.test(s);
 
 /** What an error means or how to treat it. */
@@ -145,7 +156,7 @@ const ERROR_CUES: Cue[] = [
     accept: (m) => {
       const pre = m.groups!.pre!;
       // "getting 'Too many connections' from MySQL means…": a quoted message one runs into is an error too.
-      const seenMessage = /^(?:seeing|getting|hitting|running into|encountering)\b/i.test(pre) && /(['"`]).{3,}?\1/.test(pre);
+      const seenMessage = (/^(?:seeing|getting|hitting|running into|encountering)\b/i.test(pre) && /(['"`]).{3,}?\1/.test(pre)) || /(['"`])[^'"`]{12,}?\1/.test(pre);
       return (namesError(pre) || seenMessage) && !pointsAtScreen(pre) && !REPORTED.test(pre) && !NOT_A_STATEMENT.test(pre);
     },
   },
@@ -175,7 +186,7 @@ const DECISION_CUES: Cue[] = [
   },
   {
     type: "decision", shape: "rest",
-    re: re(String.raw`^(?:(?:the|our|final|team|a|team's|official)\s+)*(?:decisions?|decided|verdict|consensus|outcome|agreed|final call)(?:\s+(?:on|for|about|from)\s+[^:]{1,40})?\s*:\s+(?<rest>.+)`),
+    re: re(String.raw`^(?:(?:the|our|final|team|a|team's|official)\s+)*(?:decisions?|decided|verdict|consensus|outcomes?|agreed|final call)(?:\s+(?:on|for|about|from|of|in|at)\s+[^:]{1,40})?\s*:\s+(?<rest>.+)`),
   },
   {
     type: "decision", shape: "clause", accept: prefixOk,
@@ -188,7 +199,7 @@ const DECISION_CUES: Cue[] = [
   },
   {
     type: "decision", shape: "clause", accept: prefixOk,
-    re: re(String.raw`^${PREFIX}(?:we|the team)(?:'re|\s+are|'ll|\s+will|\s+shall|\s+won't)\s+(?:(?:now|officially|definitely|also)\s+)?(?:(?:not\s+)?going\s+to\s+${COMMIT_VERB}|not\s+${COMMIT_VERB}|${COMMIT_VERB}|going with|standardi[sz]ing on|switching to|moving to|moving (?:off|away from)|moving from \S+ to|getting rid of|ripping out|tearing out|ditching|migrating to|deprecating|sunsetting|retiring|phasing out|adopting|sticking with|dropping (?:support|\S+ support|\S+ \S+ support))\b`),
+    re: re(String.raw`^${PREFIX}(?:we|the team)(?:'re|\s+are|'ll|\s+will|\s+shall|\s+won't)\s+(?:(?:now|officially|definitely|also)\s+)?(?:(?:not\s+)?going\s+to\s+${COMMIT_VERB}|not\s+${COMMIT_VERB}|${COMMIT_VERB}|going with|standardi[sz]ing on|switching to|moving to|moving (?:off|away from)|moving from \S+ to|getting rid of|ripping out|tearing out|ditching|replacing|pinning|keeping|done with|not doing|migrating to|deprecating|sunsetting|retiring|phasing out|adopting|sticking with|dropping (?:support|\S+ support|\S+ \S+ support))\b`),
   },
   { type: "decision", shape: "clause", re: re(String.raw`^(?:going|sticking) with\s+\S+`) },
   // The subject left out: "settled on protobuf instead of json for …", "picked terraform over pulumi".
@@ -210,6 +221,8 @@ const DECISION_CUES: Cue[] = [
     re: re(String.raw`^[^?]{8,}?,?\s+(?:that'?s|this is|it'?s)\s+final[.!]*$|^[^?]{8,}?,?\s+(?:end of (?:discussion|story|debate)|not up for debate|non-?negotiable)\b`),
   },
   { type: "decision", shape: "rest", re: re(String.raw`^let'?s\s+(?:(?:just|all)\s+)?(?:go with|stick with|settle on|standardi[sz]e on|stay with|commit to)\s+(?<rest>.+)`) },
+  // "let's drop Python 3.8 support", "let's use ULIDs for all new primary keys" (not "let's use a map here").
+  { type: "decision", shape: "clause", firstOnly: true, re: re(String.raw`^let'?s\s+(?:(?:just|all)\s+)?(?:drop|use|adopt|deprecate|retire|ditch|require|pin|move to|switch to|migrate to)\s+(?!(?:the|this|that|a|an|it|them|one|some)\b)\S+\s+\S+`) },
   {
     type: "decision", shape: "rest",
     re: re(String.raw`^(?:the|our|my)\s+(?:(?:final|team's|official)\s+)?(?:decision|verdict|consensus)(?:\s+(?:in|from|at|of|on|after)\s+[^,;]{1,30}?)?\s+(?:is|was)\b(?!\s+(?:made|taken|reversed|postponed|delayed|not|still|pending|unclear|up to|above|yours|mine|ours|theirs)\b)[,:]?\s+(?:that\s+)?(?<rest>.+)`),

@@ -23,7 +23,7 @@ export const REPORTED =
 
 /** A time limit ("for now", "this time"): an instruction under one is not a standing preference. */
 export const TEMPORARY =
-  /\b(?:for now|for the moment|for the time being|right now|for today|just this once|this (?:one )?time|temporarily|until (?:tomorrow|next week|later|the release|we (?:ship|release|merge)))\b/i;
+  /\b(?:for now|(?:don'?t|do not)\b[^.!?]*?\byet|for the moment|for the time being|right now|for today|just this once|this (?:one )?time|temporarily|until (?:tomorrow|next week|later|the release|we (?:ship|release|merge)))\b/i;
 
 /** A scope of one piece of work ("in this PR", "for this"): whatever is said under it is not kept. */
 export const ONE_OFF = /\b(?:(?:in|for) this (?:pr|pull request|file|function|branch|commit|change|task|ticket|one|session|run)\b|for this(?=\s*(?:[,.;!]|$)))/i;

@@ -190,6 +190,24 @@ describe("exact cases", () => {
     expect(got("prod is still python 3.9 on amazon linux 2")).toEqual([["fact", "Prod is still python 3.9 on amazon linux 2."]]);
   });
 
+  test("corrections of the agent, plans said with let's, how to work with me, causes named as a thing, quoted errors", () => {
+    const got = (p: string) => extractCaptures(p).map((c) => [c.type, c.content]);
+    expect(got("wrong port — the admin API listens on 8443, not 8080")).toEqual([["fact", "The admin API listens on 8443, not 8080."]]);
+    expect(got("our clusters use ingress-nginx, not the AWS Load Balancer Controller")).toEqual([
+      ["fact", "Our clusters use ingress-nginx, not the AWS Load Balancer Controller."],
+    ]);
+    expect(got("let's drop Python 3.8 support")).toEqual([["decision", "Let's drop Python 3.8 support."]]);
+    expect(got("we're replacing REST polling with websockets for live order updates")).toEqual([
+      ["decision", "We're replacing REST polling with websockets for live order updates."],
+    ]);
+    expect(got("keep your answers short")).toEqual([["preference", "Keep your answers short."]]);
+    expect(got("ask me before you run anything that writes to a database")).toEqual([["preference", "Ask me before you run anything that writes to a database."]]);
+    expect(got("the works-locally-fails-in-CI thing was timezones")).toEqual([["lesson", "The works-locally-fails-in-CI thing was timezones."]]);
+    expect(got("'relation \"schema_migrations\" does not exist' in the test run means the test DB was never migrated")).toEqual([
+      ["error", "'relation \"schema_migrations\" does not exist' in the test run means the test DB was never migrated."],
+    ]);
+  });
+
   test("near misses of those shapes capture nothing", () => {
     for (const p of [
       "fix the flaky login test btw",
@@ -211,6 +229,11 @@ describe("exact cases", () => {
       "found the bug, it's on line 12",
       "this bug is owned by me",
       "the test is at 3.5 seconds",
+      "use tabs, not spaces",
+      "the answer is 42, not 43",
+      "let's use a map here",
+      "don't commit yet, I want to look at the diff first",
+      "let me think about whether we keep the gateway. don't change anything there yet",
     ]) {
       expect({ p, got: extractCaptures(p) }).toEqual({ p, got: [] });
     }
