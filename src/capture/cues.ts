@@ -11,6 +11,9 @@ import { NOT_A_STATEMENT, NOTHING_LEARNED, pointsAtScreen, REPORTED } from "./ga
 
 // ---- facts ----------------------------------------------------------------------------------------------------
 
+/** A subject that is a thing of the setup, not a pointer at the chat ("it is on 3.11") or a person. */
+const SETUP_SUBJECT = String.raw`(?!(?:it|this|that|there|i|you|we|he|she|they|my|your)\b)`;
+
 const FACT_LABEL = String.raw`(?:(?:an?|quick|side|small|important|just an?|friendly)\s+)?(?:notes?|nb|n\.b\.?|fyi|f\.y\.i\.?|heads[- ]up|important|context|for context|for the record|for (?:future )?reference|worth (?:knowing|noting|remembering)|good to know|reminder|remember|psa|background|just so you know|so you know)`;
 
 const FACT_CUES: Cue[] = [
@@ -26,7 +29,7 @@ const FACT_CUES: Cue[] = [
   // port 5433", "prod is on k8s 1.29 now", "staging lives at staging.acme.internal", "the server ticks at 30hz".
   {
     type: "fact", shape: "sentence", firstOnly: true,
-    re: re(String.raw`^(?!(?:it|this|that|there|i|you|we|he|she|they|my|your)\b)(?:(?:the|our)\s+)?(?:[\w.-]+\s+){0,3}?(?:is|are|lives?|runs?|sits?|listens?|ticks?|targets?|deploys?)\s+(?:(?:all|only|still|now|always)\s+)?(?:on|at|in|to)\s+(?:port\s+)?(?:[\w-]+\s+)?(?=\S*\d|[\w-]+\.[\w.-]+\b)\S+`),
+    re: re(String.raw`^${SETUP_SUBJECT}(?:(?:the|our)\s+)?(?:[\w.-]+\s+){0,3}?(?:is|are|lives?|runs?|sits?|listens?|ticks?|targets?|deploys?)\s+(?:(?:all|only|still|now|always)\s+)?(?:on|at|in|to)\s+(?:port\s+)?(?:[\w-]+\s+)?(?=\S*\d|[\w-]+\.[\w.-]+\b)\S+`),
     accept: (m) =>
       !/\b(?:\d+\s*%|percent|battery|lines? \d+|step \d+|page \d+|minutes?|seconds?|hours?|ago|today|yesterday)\b|%/i.test(m.input) &&
       !/^(?:the\s+|our\s+)?(?:bug|error|issue|problem|typo|crash|failure|test|diff|change|fix|build|job|run|deploy|upload|download|progress)s?\b/i.test(m.input),
@@ -34,7 +37,7 @@ const FACT_CUES: Cue[] = [
   // What something is, by name and version: "the desktop app is Qt 6.5", "prod is still python 3.9 on amazon linux 2".
   {
     type: "fact", shape: "sentence", firstOnly: true,
-    re: re(String.raw`^(?!(?:it|this|that|there|i|you|we|he|she|they|my|your)\b)(?:(?:the|our)\s+)?(?:[\w./-]+\s+){0,3}?(?:is|are|runs|uses)\s+(?:(?:still|now|all|only|on)\s+)?(?<name>[a-z][\w+#-]*)\s+v?\d+(?:\.\d+)+\b`),
+    re: re(String.raw`^${SETUP_SUBJECT}(?:(?:the|our)\s+)?(?:[\w./-]+\s+){0,3}?(?:is|are|runs|uses)\s+(?:(?:still|now|all|only|on)\s+)?(?<name>[a-z][\w+#-]*)\s+v?\d+(?:\.\d+)+\b`),
     accept: (m) => !/^(?:at|about|around|over|under|only|like|version|v|build|step|line|page|port|attempt|try|run)$/i.test(m.groups!.name!),
   },
   // Who owns what: "anything under services/billing is owned by Priya's team", "packages/ds belongs to the design systems team".
