@@ -184,6 +184,12 @@ export interface TextIndexParts {
 export class TextIndex {
   /** Seqs whose listed entries are stale (changed or deleted since the build). */
   readonly #masked = new Set<number>();
+  /**
+   * How many masked seqs the lists may hold: those below the build's last seq. A memory written since the build
+   * is in no list, so while only such memories changed (the usual case: new memories), counts are the lists'
+   * lengths and decoding needs no mask.
+   */
+  #maskedListed = 0;
   /** Changed or new documents: their terms, and by term their frequencies. */
   readonly #docs = new Map<number, { size: number; terms: DocTerms }>();
   readonly #overlay = new Map<string, OverlayList>();
@@ -230,6 +236,7 @@ export class TextIndex {
    * `log` is set by the caller once a whole batch of the log is applied.
    */
   replace(seq: number, doc: { size: number; terms: DocTerms } | null): void {
+    if (!this.#masked.has(seq) && seq < this.sizes.length) this.#maskedListed++;
     this.#masked.add(seq);
     this.#liveCounts.clear();
     const old = this.#docs.get(seq);
@@ -374,7 +381,7 @@ export class TextIndex {
     const extra = this.#overlay.get(token)?.size ?? 0;
     const t = this.#find(utf8.encode(token));
     if (t < 0) return extra;
-    if (this.#masked.size === 0) return this.counts[t]! + extra;
+    if (this.#maskedListed === 0) return this.counts[t]! + extra;
     let listed = this.#liveCounts.get(t);
     if (listed === undefined) {
       const p = room(this.#spare, this.counts[t]!, this.#large);
@@ -389,7 +396,7 @@ export class TextIndex {
     const inMemory = this.lists instanceof Uint8Array;
     const lists = inMemory ? (this.lists as Uint8Array) : (this.lists as ListBytes)(start, this.listEnds[t]!);
     const end = inMemory ? this.listEnds[t]! : lists.length;
-    return decodeList(lists, inMemory ? start : 0, end, this.#masked.size > 0 ? this.#masked : null, seqs, freqs);
+    return decodeList(lists, inMemory ? start : 0, end, this.#maskedListed > 0 ? this.#masked : null, seqs, freqs);
   }
 
   /** Binary search of the term bytes (FTS5's order: memcmp of UTF-8); -1 when absent. */
