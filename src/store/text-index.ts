@@ -16,11 +16,10 @@
  */
 import type { IndexTotals } from "./term-stats.ts";
 import type { LogMark } from "./log-mark.ts";
+import { bm25, decodeList, emptyPart, merge, oversized, type Part, room, scoreList } from "./text-index-lists.ts";
 
 /** bm25() column weights (content, tags), shared with fts.ts's SQL so both rank alike. */
 export const BM25_WEIGHTS = [1.0, 2.0] as const;
-const K1 = 1.2;
-const B = 0.75;
 
 const utf8 = new TextEncoder();
 
@@ -199,8 +198,8 @@ export class TextIndex {
   readonly #parts: Part[] = [];
   /** A term's list decoded apart from a search's parts: a phrase's tokens, counts (buffers reused). */
   #spare: Part = emptyPart();
-  /** A search's result (buffers reused). */
-  #out = { seqs: new Uint32Array(1024), ranks: new Float64Array(1024) };
+  /** A search's result, ranks in `scores` (buffers reused). */
+  #out: Part = emptyPart();
   /** Bytes of buffers made since {@link takeLargeBytes} too large to be kept for another search. */
   readonly #large = { bytes: 0 };
 
@@ -309,13 +308,9 @@ export class TextIndex {
     }
     let total = 0;
     for (let i = 0; i < used; i++) total += this.#parts[i]!.n;
-    if (this.#out.seqs.length < total) {
-      const size = total > SEARCH_BUFFERS.keepEntries / 2 ? total : total * 2;
-      this.#out = { seqs: new Uint32Array(size), ranks: new Float64Array(size) };
-      if (size > SEARCH_BUFFERS.keepEntries) this.#large.bytes += size * 12;
-    }
-    const n = merge(this.#parts, used, this.#out.seqs, this.#out.ranks);
-    return { seqs: this.#out.seqs.subarray(0, n), ranks: this.#out.ranks.subarray(0, n) };
+    const out = room(this.#out, total, this.#large);
+    const n = merge(this.#parts, used, out.seqs, out.scores);
+    return { seqs: out.seqs.subarray(0, n), ranks: out.scores.subarray(0, n) };
   }
 
   /**
@@ -333,9 +328,10 @@ export class TextIndex {
    * and each twice the longest list it ever held, they grew to tens of MB in a long-lived process at 1M memories.
    */
   #releaseLarge(): void {
-    for (let i = 0; i < this.#parts.length; i++) if (this.#parts[i]!.seqs.length > SEARCH_BUFFERS.keepEntries) this.#parts[i] = emptyPart();
-    if (this.#spare.seqs.length > SEARCH_BUFFERS.keepEntries) this.#spare = emptyPart();
-    if (this.#out.seqs.length > SEARCH_BUFFERS.keepEntries) this.#out = { seqs: new Uint32Array(1024), ranks: new Float64Array(1024) };
+    const kept = (p: Part) => (oversized(p) ? emptyPart() : p);
+    for (let i = 0; i < this.#parts.length; i++) this.#parts[i] = kept(this.#parts[i]!);
+    this.#spare = kept(this.#spare);
+    this.#out = kept(this.#out);
   }
 
   /**
@@ -424,113 +420,5 @@ export class TextIndex {
       if (d !== 0) return d;
     }
     return len - key.length;
-  }
-}
-
-/**
- * Decodes a list's entries from `p` to `end` into `seqs` and `freqs`, leaving out `masked` seqs; how many. Each
- * entry is varint(Δseq · 2 + (f ≠ 1)), then varint(f) when f ≠ 1 (see {@link TextIndexBuilder}).
- */
-function decodeList(lists: Uint8Array, p: number, end: number, masked: Set<number> | null, seqs: Uint32Array, freqs: Float64Array): number {
-  let n = 0;
-  let seq = 0;
-  while (p < end) {
-    let v = 0;
-    let mul = 1;
-    let b: number;
-    do {
-      b = lists[p++]!;
-      v += (b & 0x7f) * mul;
-      mul *= 0x80;
-    } while (b & 0x80);
-    let f = 1;
-    if (v % 2 === 1) {
-      f = 0;
-      mul = 1;
-      do {
-        b = lists[p++]!;
-        f += (b & 0x7f) * mul;
-        mul *= 0x80;
-      } while (b & 0x80);
-    }
-    seq += (v - (v % 2)) / 2;
-    if (masked?.has(seq)) continue;
-    seqs[n] = seq;
-    freqs[n++] = f;
-  }
-  return n;
-}
-
-/** One document's bm25() contribution: fts5Bm25Function's expression and order of operations, so the doubles are the same. */
-function bm25(idf: number, f: number, d: number, avgdl: number): number {
-  return idf * ((f * (K1 + 1.0)) / (f + K1 * (1 - B + (B * d) / avgdl)));
-}
-
-/** Each listed document's bm25() contribution ({@link bm25}), in place of its frequency in `scores`. */
-function scoreList(n: number, seqs: Uint32Array, scores: Float64Array, sizes: Uint32Array, idf: number, avgdl: number): void {
-  for (let i = 0; i < n; i++) scores[i] = bm25(idf, scores[i]!, sizes[seqs[i]!]!, avgdl);
-}
-
-/**
- * `keepEntries`: entries (12 bytes each) a search's reused buffer keeps for the next search; a larger one, made
- * for a term in many documents, is let go (a one-shot search never searches again; a long-lived one makes it
- * again). Tests lower it.
- */
-export const SEARCH_BUFFERS = { keepEntries: 1 << 17 };
-
-/** A phrase's documents ascending by seq, with their contributions: the first `n` entries. */
-interface Part {
-  seqs: Uint32Array;
-  scores: Float64Array;
-  n: number;
-}
-
-function emptyPart(): Part {
-  return { seqs: new Uint32Array(0), scores: new Float64Array(0), n: 0 };
-}
-
-/**
- * `p` emptied, with room for `min` entries: buffers grown to twice that when short, or to just that past half of
- * `keepEntries` (such a buffer is not kept for another search); the bytes of one not kept are added to `large`.
- */
-function room(p: Part, min: number, large: { bytes: number }): Part {
-  const size = min > SEARCH_BUFFERS.keepEntries / 2 ? min : min * 2;
-  if (p.seqs.length < min) {
-    Object.assign(p, { seqs: new Uint32Array(size), scores: new Float64Array(size) });
-    if (size > SEARCH_BUFFERS.keepEntries) large.bytes += size * 12;
-  }
-  p.n = 0;
-  return p;
-}
-
-/**
- * The first `used` parts merged by seq into `seqs` and `ranks` (room for all their entries): each document's
- * contributions summed in part order from 0, negated, as bm25() does; how many documents.
- */
-function merge(parts: readonly Part[], used: number, seqs: Uint32Array, ranks: Float64Array): number {
-  if (used === 1) {
-    const p = parts[0]!;
-    for (let i = 0; i < p.n; i++) {
-      seqs[i] = p.seqs[i]!;
-      ranks[i] = -1.0 * (0 + p.scores[i]!);
-    }
-    return p.n;
-  }
-  const at = new Uint32Array(used);
-  let n = 0;
-  for (;;) {
-    let next = Number.POSITIVE_INFINITY;
-    for (let j = 0; j < used; j++) {
-      const p = parts[j]!;
-      if (at[j]! < p.n && p.seqs[at[j]!]! < next) next = p.seqs[at[j]!]!;
-    }
-    if (next === Number.POSITIVE_INFINITY) return n;
-    let score = 0;
-    for (let j = 0; j < used; j++) {
-      const p = parts[j]!;
-      if (at[j]! < p.n && p.seqs[at[j]!] === next) score = score + p.scores[at[j]!++]!;
-    }
-    seqs[n] = next;
-    ranks[n++] = -1.0 * score;
   }
 }
