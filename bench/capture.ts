@@ -12,7 +12,7 @@ import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { extractCaptures } from "../src/capture/extract.ts";
 
-interface Case {
+export interface Case {
   prompt: string;
   expect: Array<{ type: string; contains: string; scope?: string }>;
 }
@@ -21,10 +21,14 @@ export interface CaptureScore {
   prompts: number;
   precision: number;
   recall: number;
+  captured: number;
+  expected: number;
   /** Prompts labelled with nothing that captured nothing, of how many. */
   silent: [number, number];
   /** Matched captures whose scope is the labelled one, of how many. */
   scope: [number, number];
+  /** Each false capture and each miss, one line each (for looking at a set that may be looked at). */
+  misses: string[];
 }
 
 export function scoreCapture(cases: readonly Case[]): CaptureScore {
@@ -34,6 +38,7 @@ export function scoreCapture(cases: readonly Case[]): CaptureScore {
   let found = 0;
   const silent: [number, number] = [0, 0];
   const scope: [number, number] = [0, 0];
+  const misses: string[] = [];
   for (const c of cases) {
     const got = extractCaptures(c.prompt);
     const matches = (g: (typeof got)[number], e: Case["expect"][number]) => g.type === e.type && g.content.toLowerCase().includes(e.contains.toLowerCase());
@@ -43,18 +48,25 @@ export function scoreCapture(cases: readonly Case[]): CaptureScore {
       silent[1]++;
       if (got.length === 0) silent[0]++;
     }
+    const shown = JSON.stringify(c.prompt.slice(0, 70));
     for (const g of got) {
       const e = c.expect.find((x) => matches(g, x));
-      if (!e) continue;
+      if (!e) {
+        misses.push(`false capture: ${shown} → ${g.type}: ${g.content}`);
+        continue;
+      }
       correct++;
       if (e.scope) {
         scope[1]++;
         if (g.scope === e.scope) scope[0]++;
       }
     }
-    found += c.expect.filter((e) => got.some((g) => matches(g, e))).length;
+    for (const e of c.expect) {
+      if (got.some((g) => matches(g, e))) found++;
+      else misses.push(`missed: ${shown} (want ${e.type} ~ ${e.contains}; got ${JSON.stringify(got.map((g) => `${g.type}: ${g.content}`))})`);
+    }
   }
-  return { prompts: cases.length, precision: captured === 0 ? 0 : correct / captured, recall: expected === 0 ? 0 : found / expected, silent, scope };
+  return { prompts: cases.length, precision: captured === 0 ? 0 : correct / captured, recall: expected === 0 ? 0 : found / expected, captured, expected, silent, scope, misses };
 }
 
 if (import.meta.main) {
@@ -76,7 +88,7 @@ if (import.meta.main) {
     "capture-f (held out)": heldOut.heldout!,
   };
   const scores = Object.fromEntries(Object.entries(sets).map(([name, cases]) => [name, scoreCapture(cases)]));
-  if (values.json) process.stdout.write(`${JSON.stringify(scores)}\n`);
+  if (values.json) process.stdout.write(`${JSON.stringify(scores, (key, value) => (key === "misses" ? undefined : value))}\n`);
   else {
     const f = (x: number) => x.toFixed(3);
     const rows = ["set                    prompts  precision  recall  silent    scope right"];

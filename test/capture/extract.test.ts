@@ -2,39 +2,22 @@
 import { describe, expect, test } from "bun:test";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { type Capture, extractCaptures } from "../../src/capture/extract.ts";
-
-interface Case {
-  prompt: string;
-  expect: Array<{ type: Capture["type"]; contains: string }>;
-}
+import { extractCaptures } from "../../src/capture/extract.ts";
+import { type Case, scoreCapture } from "../../bench/capture.ts";
 
 const fixture: { cases: Case[]; holdout: Case[]; blind: Case[] } = JSON.parse(
   readFileSync(join(import.meta.dir, "../fixtures/capture/prompts.json"), "utf8"),
 );
 const cases = [...fixture.cases, ...fixture.holdout, ...fixture.blind];
 
-const matches = (c: Capture, e: Case["expect"][number]) =>
-  c.type === e.type && c.content.toLowerCase().includes(e.contains.toLowerCase());
-
 /** Precision: captures that match an expected memory. Recall: expected memories that were captured. */
-function score(set: Case[] = cases) {
-  let captured = 0, correct = 0, expected = 0, found = 0;
-  const misses: string[] = [];
-  for (const c of set) {
-    const got = extractCaptures(c.prompt);
-    captured += got.length;
-    expected += c.expect.length;
-    for (const g of got) {
-      if (c.expect.some((e) => matches(g, e))) correct += 1;
-      else misses.push(`false capture: ${JSON.stringify(c.prompt.slice(0, 70))} → ${g.type}: ${g.content}`);
-    }
-    for (const e of c.expect) {
-      if (got.some((g) => matches(g, e))) found += 1;
-      else misses.push(`missed: ${JSON.stringify(c.prompt.slice(0, 70))} (want ${e.type} ~ ${e.contains}; got ${JSON.stringify(got.map((g) => `${g.type}: ${g.content}`))})`);
-    }
+const score = (set: Case[] = cases) => scoreCapture(set);
+
+/** Each prompt captures exactly one memory, of this type and with this content. */
+function expectOneEach(expected: Array<[prompt: string, type: string, content: string]>): void {
+  for (const [prompt, type, content] of expected) {
+    expect({ prompt, got: extractCaptures(prompt).map((c) => [c.type, c.content]) }).toEqual({ prompt, got: [[type, content]] });
   }
-  return { precision: captured === 0 ? 0 : correct / captured, recall: found / expected, captured, expected, misses };
 }
 
 describe("fixture set", () => {
@@ -133,78 +116,60 @@ describe("exact cases", () => {
   });
 
   test("statements told without the usual openers: a trailing btw, a choice over another, a closed choice, a ban with ever, a cause with that's why", () => {
-    const got = (p: string) => extractCaptures(p).map((c) => [c.type, c.content]);
-    expect(got("ci runs on self-hosted runners in our own rack btw")).toEqual([["fact", "Ci runs on self-hosted runners in our own rack."]]);
-    expect(got("settled on protobuf instead of json for the telemetry payloads")).toEqual([["decision", "Settled on protobuf instead of json for the telemetry payloads."]]);
-    expect(got("we're moving from jest to vitest across the board")).toEqual([["decision", "We're moving from jest to vitest across the board."]]);
-    expect(got("no orm in the analytics service, raw sql with sqlx, thats final")).toEqual([["decision", "No orm in the analytics service, raw sql with sqlx, that's final."]]);
-    expect(got("team vote went trunk based dev")).toEqual([["decision", "Team vote went trunk based dev."]]);
-    expect(got("no emojis in commit messages ever pls")).toEqual([["preference", "No emojis in commit messages ever."]]);
-    expect(got("the batchnorm layers were in train mode during eval, thats why val acc was garbage")).toEqual([
-      ["lesson", "The batchnorm layers were in train mode during eval, that's why val acc was garbage."],
+    expectOneEach([
+      ["ci runs on self-hosted runners in our own rack btw", "fact", "Ci runs on self-hosted runners in our own rack."],
+      ["settled on protobuf instead of json for the telemetry payloads", "decision", "Settled on protobuf instead of json for the telemetry payloads."],
+      ["we're moving from jest to vitest across the board", "decision", "We're moving from jest to vitest across the board."],
+      ["no orm in the analytics service, raw sql with sqlx, thats final", "decision", "No orm in the analytics service, raw sql with sqlx, that's final."],
+      ["team vote went trunk based dev", "decision", "Team vote went trunk based dev."],
+      ["no emojis in commit messages ever pls", "preference", "No emojis in commit messages ever."],
+      ["the batchnorm layers were in train mode during eval, thats why val acc was garbage", "lesson", "The batchnorm layers were in train mode during eval, that's why val acc was garbage."],
+      ["outage takeaway: the health check hit the db, so one slow query pulled every pod", "lesson", "The health check hit the db, so one slow query pulled every pod."],
+      ["getting ERR_REQUIRE_ESM from node-fetch is because v3 is esm only", "error", "Getting ERR_REQUIRE_ESM from node-fetch is because v3 is esm only."],
+      ["the segfault on arm64 = the old libvips, rebuild the image", "error", "The segfault on arm64 = the old libvips, rebuild the image."],
     ]);
-    expect(got("outage takeaway: the health check hit the db, so one slow query pulled every pod")).toEqual([
-      ["lesson", "The health check hit the db, so one slow query pulled every pod."],
-    ]);
-    expect(got("getting ERR_REQUIRE_ESM from node-fetch is because v3 is esm only")).toEqual([["error", "Getting ERR_REQUIRE_ESM from node-fetch is because v3 is esm only."]]);
-    expect(got("the segfault on arm64 = the old libvips, rebuild the image")).toEqual([["error", "The segfault on arm64 = the old libvips, rebuild the image."]]);
   });
 
   test("a choice announced, a cause after was/were, an error's cause after an arrow or 'was the', where a setup thing runs", () => {
-    const got = (p: string) => extractCaptures(p).map((c) => [c.type, c.content]);
-    expect(got("mlflow it is for experiment tracking")).toEqual([["decision", "Mlflow it is for experiment tracking."]]);
-    expect(got("chose tanstack query for data fetching in the dashboard rewrite")).toEqual([["decision", "Chose tanstack query for data fetching in the dashboard rewrite."]]);
-    expect(got("so the slow docker builds were because we copied the source before package.json")).toEqual([
-      ["lesson", "The slow docker builds were because we copied the source before package.json."],
+    expectOneEach([
+      ["mlflow it is for experiment tracking", "decision", "Mlflow it is for experiment tracking."],
+      ["chose tanstack query for data fetching in the dashboard rewrite", "decision", "Chose tanstack query for data fetching in the dashboard rewrite."],
+      ["so the slow docker builds were because we copied the source before package.json", "lesson", "The slow docker builds were because we copied the source before package.json."],
+      ["'Too many open files' on the ingest worker → the systemd unit had the default 1024", "error", "'Too many open files' on the ingest worker → the systemd unit had the default 1024."],
+      ["my 'Permission denied (publickey)' thing was the ssh agent forgetting keys after reboot", "error", "My 'Permission denied (publickey)' thing was the ssh agent forgetting keys after reboot."],
+      ["hard fault right at boot was the stack overflowing into the heap", "error", "Hard fault right at boot was the stack overflowing into the heap."],
+      ["staging db is on port 5433, the local one is 5432", "fact", "Staging db is on port 5433, the local one is 5432."],
+      ["staging lives at staging.acme.internal and needs the vpn", "fact", "Staging lives at staging.acme.internal and needs the vpn."],
     ]);
-    expect(got("'Too many open files' on the ingest worker → the systemd unit had the default 1024")).toEqual([
-      ["error", "'Too many open files' on the ingest worker → the systemd unit had the default 1024."],
-    ]);
-    expect(got("my 'Permission denied (publickey)' thing was the ssh agent forgetting keys after reboot")).toEqual([
-      ["error", "My 'Permission denied (publickey)' thing was the ssh agent forgetting keys after reboot."],
-    ]);
-    expect(got("hard fault right at boot was the stack overflowing into the heap")).toEqual([["error", "Hard fault right at boot was the stack overflowing into the heap."]]);
-    expect(got("staging db is on port 5433, the local one is 5432")).toEqual([["fact", "Staging db is on port 5433, the local one is 5432."]]);
-    expect(got("staging lives at staging.acme.internal and needs the vpn")).toEqual([["fact", "Staging lives at staging.acme.internal and needs the vpn."]]);
   });
 
   test("causes found, agreed plans, moves, scoped bans, rules for a kind of thing, owners and versions", () => {
-    const got = (p: string) => extractCaptures(p).map((c) => [c.type, c.content]);
-    expect(got("figured out why TorchServe was 3x slower: it defaults to 1 thread per worker")).toEqual([
-      ["lesson", "Figured out why TorchServe was 3x slower: it defaults to 1 thread per worker."],
+    expectOneEach([
+      ["figured out why TorchServe was 3x slower: it defaults to 1 thread per worker", "lesson", "Figured out why TorchServe was 3x slower: it defaults to 1 thread per worker."],
+      ["so the memory leak was the resize listeners we never removed on unmount", "lesson", "The memory leak was the resize listeners we never removed on unmount."],
+      ["older safari doesn't support lookbehind in regex, that's what broke form validation", "lesson", "Older safari doesn't support lookbehind in regex, that's what broke form validation."],
+      ["Error acquiring the state lock is almost always a CI job that crashed mid-apply", "error", "Error acquiring the state lock is almost always a CI job that crashed mid-apply."],
+      ["CI is moving to Buildkite, ops and us agreed on it today", "decision", "CI is moving to Buildkite, ops and us agreed on it today."],
+      ["The firmware moves from the bare-metal superloop to FreeRTOS", "decision", "The firmware moves from the bare-metal superloop to FreeRTOS."],
+      ["final call on state mgmt for the flutter app: riverpod", "decision", "Final call on state mgmt for the flutter app: riverpod."],
+      ["no default exports in the frontend, named exports only", "preference", "No default exports in the frontend, named exports only."],
+      ["every migration has to be reversible", "preference", "Every migration has to be reversible."],
+      ["tests must never hit the real network", "preference", "Tests must never hit the real network."],
+      ["anything under services/billing is owned by Priya's team", "fact", "Anything under services/billing is owned by Priya's team."],
+      ["prod is still python 3.9 on amazon linux 2", "fact", "Prod is still python 3.9 on amazon linux 2."],
     ]);
-    expect(got("so the memory leak was the resize listeners we never removed on unmount")).toEqual([["lesson", "The memory leak was the resize listeners we never removed on unmount."]]);
-    expect(got("older safari doesn't support lookbehind in regex, that's what broke form validation")).toEqual([
-      ["lesson", "Older safari doesn't support lookbehind in regex, that's what broke form validation."],
-    ]);
-    expect(got("Error acquiring the state lock is almost always a CI job that crashed mid-apply")).toEqual([
-      ["error", "Error acquiring the state lock is almost always a CI job that crashed mid-apply."],
-    ]);
-    expect(got("CI is moving to Buildkite, ops and us agreed on it today")).toEqual([["decision", "CI is moving to Buildkite, ops and us agreed on it today."]]);
-    expect(got("The firmware moves from the bare-metal superloop to FreeRTOS")).toEqual([["decision", "The firmware moves from the bare-metal superloop to FreeRTOS."]]);
-    expect(got("final call on state mgmt for the flutter app: riverpod")).toEqual([["decision", "Final call on state mgmt for the flutter app: riverpod."]]);
-    expect(got("no default exports in the frontend, named exports only")).toEqual([["preference", "No default exports in the frontend, named exports only."]]);
-    expect(got("every migration has to be reversible")).toEqual([["preference", "Every migration has to be reversible."]]);
-    expect(got("tests must never hit the real network")).toEqual([["preference", "Tests must never hit the real network."]]);
-    expect(got("anything under services/billing is owned by Priya's team")).toEqual([["fact", "Anything under services/billing is owned by Priya's team."]]);
-    expect(got("prod is still python 3.9 on amazon linux 2")).toEqual([["fact", "Prod is still python 3.9 on amazon linux 2."]]);
   });
 
   test("corrections of the agent, plans said with let's, how to work with me, causes named as a thing, quoted errors", () => {
-    const got = (p: string) => extractCaptures(p).map((c) => [c.type, c.content]);
-    expect(got("wrong port — the admin API listens on 8443, not 8080")).toEqual([["fact", "The admin API listens on 8443, not 8080."]]);
-    expect(got("our clusters use ingress-nginx, not the AWS Load Balancer Controller")).toEqual([
-      ["fact", "Our clusters use ingress-nginx, not the AWS Load Balancer Controller."],
-    ]);
-    expect(got("let's drop Python 3.8 support")).toEqual([["decision", "Let's drop Python 3.8 support."]]);
-    expect(got("we're replacing REST polling with websockets for live order updates")).toEqual([
-      ["decision", "We're replacing REST polling with websockets for live order updates."],
-    ]);
-    expect(got("keep your answers short")).toEqual([["preference", "Keep your answers short."]]);
-    expect(got("ask me before you run anything that writes to a database")).toEqual([["preference", "Ask me before you run anything that writes to a database."]]);
-    expect(got("the works-locally-fails-in-CI thing was timezones")).toEqual([["lesson", "The works-locally-fails-in-CI thing was timezones."]]);
-    expect(got("'relation \"schema_migrations\" does not exist' in the test run means the test DB was never migrated")).toEqual([
-      ["error", "'relation \"schema_migrations\" does not exist' in the test run means the test DB was never migrated."],
+    expectOneEach([
+      ["wrong port — the admin API listens on 8443, not 8080", "fact", "The admin API listens on 8443, not 8080."],
+      ["our clusters use ingress-nginx, not the AWS Load Balancer Controller", "fact", "Our clusters use ingress-nginx, not the AWS Load Balancer Controller."],
+      ["let's drop Python 3.8 support", "decision", "Let's drop Python 3.8 support."],
+      ["we're replacing REST polling with websockets for live order updates", "decision", "We're replacing REST polling with websockets for live order updates."],
+      ["keep your answers short", "preference", "Keep your answers short."],
+      ["ask me before you run anything that writes to a database", "preference", "Ask me before you run anything that writes to a database."],
+      ["the works-locally-fails-in-CI thing was timezones", "lesson", "The works-locally-fails-in-CI thing was timezones."],
+      ["'relation \"schema_migrations\" does not exist' in the test run means the test DB was never migrated", "error", "'relation \"schema_migrations\" does not exist' in the test run means the test DB was never migrated."],
     ]);
   });
 
