@@ -29,9 +29,10 @@ export interface KeywordQuery {
  * Builds an OR query over the words of `text`. A chunk written without spaces but made of several
  * tokens (`node-gyp`, `user_id`, `v1.2.3`, `src/app.ts`, a CJK run) becomes a phrase, so its parts must
  * appear together. A single word ending in `*` becomes a prefix search. Stop words are dropped unless
- * nothing else is left. Possessives search for the name ("Melanie's" → melanie), contractions of stop
- * words ("don't") are stop words. Text in double quotes is also searched as a phrase, and so are runs of
- * capitalised words (names: "Harry Potter"), so memories holding them together rank higher.
+ * nothing else is left. Possessives search for the name ("Melanie's" → melanie); contractions of stop
+ * words ("don't") and compounds of them ("is_a") are stop words. Text in double quotes is also searched as
+ * a phrase, and so are runs of capitalised words (names: "Harry Potter"), so memories holding them together
+ * rank higher.
  */
 export function buildKeywordQuery(text: string): KeywordQuery {
   const terms: string[] = [];
@@ -52,8 +53,9 @@ export function buildKeywordQuery(text: string): KeywordQuery {
     if (lower.length > 1) term = `"${lower.join(" ")}"`;
     else if (chunk.endsWith("*") && lower[0]!.length >= 2) term = `"${lower[0]}"*`;
     else term = `"${lower[0]}"`;
-    // "don't" is two tokens but one stop word.
-    const isStop = (lower.length === 1 || CONTRACTION.test(chunk)) && STOPWORDS.has(lower.join("'"));
+    // "don't" is two tokens but one stop word; so is a compound of stop words only ("is_a", "as-is", "of_the"):
+    // as a phrase it matched a quarter of a 1M generated store ("the_the") and FTS5 took ~500 ms to rank it.
+    const isStop = (lower.length === 1 || CONTRACTION.test(chunk)) ? STOPWORDS.has(lower.join("'")) : allStop(lower);
     add(term, isStop);
     words.push({ lower, name: /^\p{Lu}/u.test(tokens[0]!), stop: isStop });
   }
@@ -63,11 +65,13 @@ export function buildKeywordQuery(text: string): KeywordQuery {
   return { match: all.length > 0 ? all.join(" OR ") : null, terms: chosen, phrases: [...new Set(extra)] };
 }
 
+const allStop = (tokens: readonly string[]) => tokens.every((t) => STOPWORDS.has(t));
+
 function phrases(text: string, words: Array<{ lower: string[]; name: boolean; stop: boolean }>): string[] {
   const out: string[] = [];
   for (const m of text.matchAll(QUOTED)) {
-    const tokens = indexText(m[1]!).match(TOKEN);
-    if (tokens && tokens.length > 1) out.push(`"${tokens.map((t) => t.toLowerCase()).join(" ")}"`);
+    const tokens = indexText(m[1]!).match(TOKEN)?.map((t) => t.toLowerCase());
+    if (tokens && tokens.length > 1 && !allStop(tokens)) out.push(`"${tokens.join(" ")}"`);
   }
   // Adjacent capitalised words, past the first (capitalised by grammar), are a name. Phrases of every
   // adjacent word pair were measured too: R@5 +0.5 but multi-hop R@10 −1.2 and ~2 ms more per query.

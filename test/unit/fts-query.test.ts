@@ -75,6 +75,13 @@ describe("buildKeywordQuery", () => {
     expect(buildKeywordQuery("what is the").terms).toEqual(['"what"', '"is"', '"the"']);
   });
 
+  test("a compound or quoted phrase of stop words only is a stop word", () => {
+    expect(buildKeywordQuery("where is the_the defined").match).toBe('"defined"');
+    expect(buildKeywordQuery('is_a "of the" pnpm').match).toBe('"pnpm"');
+    expect(buildKeywordQuery("is_a").match).toBe('"is a"');
+    expect(buildKeywordQuery("get_the_value").match).toBe('"get the value"');
+  });
+
   test("a trailing * on a word is a prefix search", async () => {
     expect(buildKeywordQuery("work*").match).toBe('"work"*');
     const r = await engine.recall({ query: "workspa*" });
