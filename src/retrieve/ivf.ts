@@ -27,27 +27,31 @@ const ITERATIONS = 6;
 /** Most lists a file gets (its centroids are scored at every search). */
 const MAX_LISTS = 2048;
 /**
- * From this many vectors, lists are twice as fine (2√n) and a search reads a tenth of them instead of a fifth
- * of √n ({@link probeShareFor}): at 1M memories (bench/scale.ts, real USE-lite vectors) MCP hybrid recall p50
+ * From this many vectors, lists are twice as fine (2√n) and a search reads a smaller share of them
+ * ({@link probeShareFor}): at 1M memories (bench/scale.ts, real USE-lite vectors) MCP hybrid recall p50
  * 24.5 → 16.1 ms and a cold CLI hybrid recall 170 → 156 ms, LoCoMo R@10 69.1 against 69.2 probing every list
  * (69.1 with a fifth of 2,048, 69.3 with a fifth of 1,000). At 100k twice the lists at a tenth lost 0.8
- * points (DESIGN.md "IVF lists and probes again"), so smaller stores keep √n at a fifth. Between this and 1M
- * it is interpolated, not measured.
+ * points with synthetic distractors (DESIGN.md "IVF lists and probes again"), so smaller stores keep √n.
+ * Between this and 1M it is interpolated, not measured.
  */
 export const FINE_FROM = 750_000;
 
-/** Lists for `n` vectors: about √n, 2√n from {@link FINE_FROM} (a probe of a fifth or a tenth reads ~n / 5 or n / 10 rows). */
+/** Lists for `n` vectors: about √n, 2√n from {@link FINE_FROM} (a probe of a tenth or a twentieth reads ~n / 10 or n / 20 rows). */
 export function listsFor(n: number): number {
   if (n < IVF_FROM) return 1;
   return Math.min(MAX_LISTS, Math.round((n >= FINE_FROM ? 2 : 1) * Math.sqrt(n)));
 }
 
 /**
- * The share of a file's lists a search reads: a tenth when its lists are fine (≥ 1.5√n, as {@link listsFor}
- * builds from {@link FINE_FROM}), else a fifth. Read from the file, so one built before keeps its own share.
+ * The share of a file's lists a search reads: a twentieth when its lists are fine (≥ 1.5√n, as {@link listsFor}
+ * builds from {@link FINE_FROM}), else a tenth. Read from the file, so one built before keeps its own share.
+ * Measured on the bench/scale.ts stores, every memory embedded by USE-lite, LoCoMo's 984 mixed-in questions
+ * through MCP (DESIGN.md "Fewer lists read per search"): at 1M semantic-only R@10 46.9 exact, 46.9 at a tenth,
+ * 46.4 at a twentieth, hybrid 69.2 / 69.1 / 69.1; at 100k 46.6 exact and at a fifth, 46.4 at a tenth, hybrid
+ * 70.4 at each. Halving the rows read: cold CLI hybrid medians 1M 128.2 → 118.7 ms, 100k 88.6 → 84.2 ms.
  */
 export function probeShareFor(count: number, lists: number): number {
-  return lists >= 1.5 * Math.sqrt(count) ? 0.1 : 0.2;
+  return lists >= 1.5 * Math.sqrt(count) ? 0.05 : 0.1;
 }
 
 /** Row `r` of int8 `values` dequantised into `out`. */

@@ -339,18 +339,18 @@ test("onnxruntime's nearest-centroid assignment equals the JS one", async () => 
   expect(Array.from(fast)).toEqual(Array.from(js));
 });
 
-test("lists are √n, twice as fine from FINE_FROM, and a search reads a tenth of fine lists, a fifth of others", () => {
+test("lists are √n, twice as fine from FINE_FROM, and a search reads a twentieth of fine lists, a tenth of others", () => {
   expect(listsFor(IVF_FROM - 1)).toBe(1);
   expect(listsFor(100_000)).toBe(316);
   expect(listsFor(FINE_FROM - 1)).toBe(866);
   expect(listsFor(FINE_FROM)).toBe(1732);
   expect(listsFor(1_000_000)).toBe(2000);
   expect(listsFor(10_000_000)).toBe(2048);
-  expect(probeShareFor(100_000, 316)).toBe(0.2);
-  expect(probeShareFor(1_000_000, 2000)).toBe(0.1);
-  // A file built with √n lists before keeps a fifth; past the cap, lists are coarse again and read a fifth.
-  expect(probeShareFor(1_000_000, 1000)).toBe(0.2);
-  expect(probeShareFor(10_000_000, 2048)).toBe(0.2);
+  expect(probeShareFor(100_000, 316)).toBe(0.1);
+  expect(probeShareFor(1_000_000, 2000)).toBe(0.05);
+  // A file built with √n lists before keeps a tenth; past the cap, lists are coarse again and read a tenth.
+  expect(probeShareFor(1_000_000, 1000)).toBe(0.1);
+  expect(probeShareFor(10_000_000, 2048)).toBe(0.1);
 });
 
 test("IVF lists on a generated store: top-10 agrees with exact search at least 90% (fixed seed)", async () => {
