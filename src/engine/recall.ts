@@ -6,13 +6,14 @@
  */
 import type { Memory, MemoryFilter } from "../domain/memory.ts";
 import { type Abstention, abstention } from "../retrieve/abstain.ts";
+import type { Explained } from "../retrieve/explain.ts";
 import { CairnError, cairnError, describeError } from "../errors.ts";
 import { applyBudget } from "../retrieve/budget.ts";
 import type { RecallMode, RetrievalChannel } from "../retrieve/channel.ts";
 import { asksForList } from "../retrieve/asks-list.ts";
 import { currentFirst } from "../retrieve/current-first.ts";
 import { demoteNearDuplicates } from "../retrieve/diversity.ts";
-import { type ChannelContribution, type ChannelResult, type FusedHit, fuse } from "../retrieve/fusion.ts";
+import { type ChannelResult, type FusedHit, fuse } from "../retrieve/fusion.ts";
 import { boostBySession, coherentSessions, EXPAND_DEPTH, neighboursToAdd, type SessionContextNote } from "../retrieve/session-context.ts";
 import { TemporalChannel } from "../retrieve/temporal-channel.ts";
 import { type Hop, hopSources, liftByLinks, linksToFollow } from "../retrieve/graph-hops.ts";
@@ -36,27 +37,12 @@ export interface RecallInput extends FilterOptions {
   abstain?: boolean;
 }
 
-export interface RecallHit {
+/** A result, with what --explain tells of it (channels, lifts, and why it moved: retrieve/explain.ts). */
+export interface RecallHit extends Explained {
   memory: Memory;
   score: number;
   /** True when the content was cut to fit the budget. */
   truncated: boolean;
-  /** Per channel: rank, raw score and contribution to `score`, for --explain. */
-  channels: Record<string, ChannelContribution>;
-  /** What session context added (session, neighbour), for --explain. */
-  lifts: Record<string, number>;
-  /** Set when this memory nearly repeats a better-ranked result and was moved behind the distinct ones. */
-  duplicateOf?: string;
-  /** Set when this newer memory states a change to an older result and was moved just ahead of it. */
-  updates?: string;
-  /** Set when this later statement and an earlier result are closer in meaning to each other than to any other
-   *  result (one subject) and it was moved just ahead of that earlier one (same-subject.ts). */
-  newerThan?: string;
-  /** Set when a link to a strong hit lifted this memory (lifts.graph): that hit and the relation. */
-  linked?: Hop;
-  /** Set when remember flagged this later statement as a possible change of that earlier result, and it was
-   *  moved just ahead of it (flagged-first.ts). */
-  flaggedAgainst?: string;
 }
 
 export interface RecallResult {

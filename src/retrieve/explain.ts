@@ -8,17 +8,23 @@ import { JOIN_AMONG, JOIN_MATCHES, type SessionContextNote, SPREAD_SESSIONS } fr
 import type { ChannelContribution } from "./fusion.ts";
 import type { Hop } from "./graph-hops.ts";
 
+/** What --explain tells of a result (engine/recall.ts RecallHit): its channels, its lifts, and why it moved. */
 export interface Explained {
+  /** Per channel: rank, raw score and contribution to the fused score. */
   channels: Record<string, ChannelContribution>;
+  /** What session context added (session, neighbour, graph). */
   lifts: Record<string, number>;
+  /** Set when this memory nearly repeats a better-ranked result and was moved behind the distinct ones. */
   duplicateOf?: string;
-  /** The older result this newer memory states a change to (see current-first.ts). */
+  /** Set when this newer memory states a change to an older result and was moved just ahead of it (current-first.ts). */
   updates?: string;
-  /** The earlier result on the same subject this later statement was moved ahead of (see same-subject.ts). */
+  /** Set when this later statement and an earlier result are closer in meaning to each other than to any other
+   *  result (one subject) and it was moved just ahead of that earlier one (same-subject.ts). */
   newerThan?: string;
-  /** The strong hit whose link lifted this memory (lifts.graph). */
+  /** Set when a link to a strong hit lifted this memory (lifts.graph): that hit and the relation. */
   linked?: Hop;
-  /** The earlier result remember flagged this later statement against as a possible change (see flagged-first.ts). */
+  /** Set when remember flagged this later statement as a possible change of that earlier result, and it was
+   *  moved just ahead of it (flagged-first.ts). */
   flaggedAgainst?: string;
 }
 

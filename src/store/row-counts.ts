@@ -47,6 +47,17 @@ export function pendingByCounts(db: Database, model: string): number {
   return count(db, MEMORIES) - count(db, vectorsName(model));
 }
 
+/** The kept counts of memories and of vectors (every model's): one read of this table instead of counting two. */
+export function keptCounts(db: Database): { memories: number; vectors: number } {
+  let memories = 0;
+  let vectors = 0;
+  for (const r of db.query("SELECT name, n FROM row_counts").all() as Array<{ name: string; n: number }>) {
+    if (r.name === MEMORIES) memories = r.n;
+    else if (r.name.startsWith(VECTORS)) vectors += r.n;
+  }
+  return { memories, vectors };
+}
+
 export interface CountDrift {
   name: string;
   kept: number;

@@ -28,3 +28,31 @@ test("remember, import, update, vectors written twice, archive and hard forget k
   expect(counted).toBeGreaterThan(0);
   engine.close();
 });
+
+test("stats read the kept counts and seek per status, giving what counting the tables gives", () => {
+  const { engine, store, advance } = testEngine();
+  const db = store.database;
+  const ids = ["billing", "deploy", "cache", "queue"].map((topic) => {
+    advance(60_000);
+    return engine.remember({ content: `the ${topic} service runs on its own host` }).id;
+  });
+  const rows = store.vectors.pending("m", 100).rows;
+  store.vectors.put("m", 2, rows.slice(0, 3).map((r) => ({ seq: r.seq, contentHash: r.contentHash, vector: new Float32Array([1, 0]) })), 0);
+  store.vectors.put("n", 2, rows.slice(0, 1).map((r) => ({ seq: r.seq, contentHash: r.contentHash, vector: new Float32Array([0, 1]) })), 0);
+  engine.forget(ids[0]!); // archived: the oldest memory is no longer active
+  engine.forget(ids[3]!); // and the newest
+  engine.forget(ids[2]!, { hard: true });
+  const s = engine.stats();
+  const one = (sql: string) => (db.query(sql).get() as { n: number }).n;
+  const byStatus = Object.fromEntries((db.query("SELECT status AS k, count(*) AS n FROM memories GROUP BY status").all() as Array<{ k: string; n: number }>).map((r) => [r.k, r.n]));
+  expect(byStatus).toEqual({ active: 1, archived: 2 });
+  expect(s.total).toBe(one("SELECT count(*) AS n FROM memories"));
+  expect(s.byStatus).toEqual(byStatus);
+  expect(Object.keys(s.byStatus)).toEqual(["active", "archived"]);
+  expect(s.vectors).toBe(one("SELECT count(*) AS n FROM vectors"));
+  expect(s.vectors).toBe(3);
+  expect(s.oldest).toBe(one("SELECT min(created_at) AS n FROM memories"));
+  expect(s.newest).toBe(one("SELECT max(created_at) AS n FROM memories"));
+  expect(s.newest! - s.oldest!).toBe(180_000);
+  engine.close();
+});
