@@ -1,6 +1,6 @@
 /**
- * Assembles src/retrieve/int8-dots.wat (the WebAssembly SIMD row scorer) with wabt and writes its bytes,
- * base64, to src/retrieve/int8-dots-wasm.ts, so the binary embeds them with no asset file. The generated
+ * Assembles src/embed/int8-dots.wat (the WebAssembly SIMD row scorer) with wabt and writes its bytes,
+ * base64, to src/embed/int8-dots-wasm.ts, so the binary embeds them with no asset file. The generated
  * file is committed; test/unit/int8-dots.test.ts fails when it no longer matches the source.
  *
  *   node scripts/bun.mjs run scripts/build-int8-dots.ts [--check]

@@ -15,7 +15,7 @@ const root = new URL("../..", import.meta.url).pathname;
 
 export interface AssetPlan {
   ortLibs: Array<{ name: string; path: string }>;
-  useLite: { model: string; vocab: string };
+  useLite: { model: string; vocab: string; weights: string };
   folders: Record<string, Record<string, string>>;
 }
 
@@ -27,7 +27,7 @@ export async function planAssets(log: (m: string) => void, modelsDir = join(root
   const ortLibs = platform.libs.map((name) => ({ name, path: join(binDir, name) }));
   for (const lib of ortLibs) if (!existsSync(lib.path)) throw new Error(`missing ${lib.path}; reinstall onnxruntime-node`);
   const converted = await convertUseLite(log);
-  const useLite = { model: converted.ort, vocab: converted.vocab };
+  const useLite = { model: converted.ort, vocab: converted.vocab, weights: converted.weights };
   const manifest = JSON.parse(readFileSync(join(modelsDir, "manifest.json"), "utf8")) as Manifest;
   const folders: AssetPlan["folders"] = {};
   for (const entry of manifest.models) {
@@ -54,7 +54,7 @@ export function assetsModule(plan: AssetPlan): string {
     return name;
   };
   const libs = plan.ortLibs.map((l) => `{ name: ${JSON.stringify(l.name)}, path: ${ref(l.path)} }`);
-  const useLite = `{ model: ${ref(plan.useLite.model)}, vocab: ${ref(plan.useLite.vocab)} }`;
+  const useLite = `{ model: ${ref(plan.useLite.model)}, vocab: ${ref(plan.useLite.vocab)}, weights: ${ref(plan.useLite.weights)} }`;
   const folders = Object.entries(plan.folders).map(
     ([id, files]) => `${JSON.stringify(id)}: { ${Object.entries(files).map(([rel, p]) => `${JSON.stringify(rel)}: ${ref(p)}`).join(", ")} }`,
   );

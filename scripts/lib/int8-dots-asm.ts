@@ -3,8 +3,8 @@ import wabtInit from "wabt";
 import { join } from "node:path";
 
 const ROOT = join(import.meta.dir, "../..");
-export const WAT = join(ROOT, "src/retrieve/int8-dots.wat");
-export const WASM_TS = join(ROOT, "src/retrieve/int8-dots-wasm.ts");
+export const WAT = join(ROOT, "src/embed/int8-dots.wat");
+export const WASM_TS = join(ROOT, "src/embed/int8-dots-wasm.ts");
 
 /** The module's bytes, assembled from the .wat source (SIMD enabled). */
 export async function assembleInt8Dots(): Promise<Uint8Array> {

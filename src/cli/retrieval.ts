@@ -46,6 +46,7 @@ export function oneShotDense(store: Store, dataDir: string, model: string, open:
     model,
     open,
     catchUpLimit: 32,
+    oneShot: true,
     onBacklog: () => startEmbedWorker(dataDir),
     indexDir: dataDir,
     onStaleIndex: () => void startEmbedWorker(dataDir),

@@ -5,7 +5,7 @@
  * daemon (or CAIRN_HOOK_DAEMON=off, another build, a daemon that fails or is late) the model loads here, as
  * before. Recall results are identical either way (test/e2e/recall-warm-embed.test.ts).
  */
-import type { EmbedKind, Embedder } from "../embed/port.ts";
+import type { EmbedKind, EmbedOptions, Embedder } from "../embed/port.ts";
 import { log } from "../log.ts";
 import { decodeVector, type EmbedReply, type EmbedRequest } from "../hooks/warm/embed-service.ts";
 import { askDaemon, daemonSocket, type Deadlines } from "./warm-ask.ts";
@@ -34,9 +34,9 @@ class WarmEmbedder implements Embedder {
     this.#openLocal = openLocal;
   }
 
-  async embed(texts: string[], kind: EmbedKind): Promise<Float32Array[]> {
+  async embed(texts: string[], kind: EmbedKind, opts: EmbedOptions = {}): Promise<Float32Array[]> {
     if (texts.length === 0) return [];
-    const reply = await ask(this.#sock, { model: this.model, texts, kind }, LATER_MS);
+    const reply = await ask(this.#sock, { model: this.model, texts, kind, ...(opts.oneShot ? { oneShot: true } : {}) }, LATER_MS);
     if (reply && reply.model === this.model && reply.dims === this.dims && reply.vectors.length === texts.length) {
       const vectors = reply.vectors.map(decodeVector);
       if (vectors.every((v) => v.length === this.dims)) return vectors;
@@ -45,7 +45,7 @@ class WarmEmbedder implements Embedder {
     this.#local ??= this.#openLocal();
     const local = await this.#local;
     if (local.model !== this.model || local.dims !== this.dims) throw new Error(`model ${local.model}/${local.dims} loaded here differs from the daemon's ${this.model}/${this.dims}`);
-    return local.embed(texts, kind);
+    return local.embed(texts, kind, opts);
   }
 
   async dispose(): Promise<void> {

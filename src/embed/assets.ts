@@ -10,8 +10,11 @@ export interface EmbeddedAssets {
   embedded: boolean;
   /** Native libraries to extract and preload before the binding (empty when the OS loader finds them). */
   ortLibs: Array<{ name: string; path: string }>;
-  /** The converted USE-lite model (onnxruntime's format) and its SentencePiece vocabulary (a flattened trie): scripts/convert-use-lite.ts. */
-  useLite: { model: string; vocab: string };
+  /**
+   * The converted USE-lite model (onnxruntime's format), its SentencePiece vocabulary (a flattened trie) and the
+   * weights of its WebAssembly query path (use-lite-query.ts): scripts/convert-use-lite.ts.
+   */
+  useLite: { model: string; vocab: string; weights: string };
   /** HuggingFace folders built into the binary: model id → (relative file path → asset path). */
   folders: Record<string, Record<string, string>>;
 }
@@ -22,7 +25,11 @@ export const assets: EmbeddedAssets = {
   embedded: false,
   // From source, onnxruntime-node's binding finds its library next to itself (rpath $ORIGIN).
   ortLibs: [],
-  useLite: { model: join(root, ".cache", "models", "use-lite.ort"), vocab: join(root, ".cache", "models", "use-lite-vocab.trie") },
+  useLite: {
+    model: join(root, ".cache", "models", "use-lite.ort"),
+    vocab: join(root, ".cache", "models", "use-lite-vocab.trie"),
+    weights: join(root, ".cache", "models", "use-lite.q8"),
+  },
   folders: {},
 };
 

@@ -3,6 +3,15 @@
 /** Queries and documents may be encoded differently (e.g. e5's "query: " / "passage: " prefixes). */
 export type EmbedKind = "query" | "document";
 
+export interface EmbedOptions {
+  /**
+   * The caller embeds this query and is done (a one-shot `cairn recall`, or the warm daemon answering for one):
+   * an embedder may answer without starting its heavier runtime (use-lite's WebAssembly query path). Every
+   * caller that must give the same vectors as a one-shot command passes it alike.
+   */
+  oneShot?: boolean;
+}
+
 export interface Embedder {
   /** The model id vectors are stored under; vectors of different ids are never compared. */
   readonly model: string;
@@ -10,7 +19,7 @@ export interface Embedder {
   /** Cosine below which a match is noise for this model (dense recall drops it); 0 keeps everything. */
   readonly minScore?: number;
   /** One unit-length vector per text, in order. */
-  embed(texts: string[], kind: EmbedKind): Promise<Float32Array[]>;
+  embed(texts: string[], kind: EmbedKind, opts?: EmbedOptions): Promise<Float32Array[]>;
   dispose(): Promise<void>;
 }
 

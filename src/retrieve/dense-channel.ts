@@ -40,6 +40,8 @@ export interface DenseChannelOptions {
    * instead of a query paying for part of it. The CLI and MCP server keep it small (see cli/retrieval.ts).
    */
   catchUpLimit?: number;
+  /** The searcher is a one-shot command, or answers for one (embed/port.ts EmbedOptions.oneShot). */
+  oneShot?: boolean;
   /** Called with the backlog's size when one is left for the background (e.g. to start the worker). */
   onBacklog?: (pending: number) => void;
   /** Time budget for that catch-up in ms (default 2000). */
@@ -158,7 +160,7 @@ export class DenseChannel implements RetrievalChannel {
     const index = this.#fileIndex ?? this.#index!;
     if (index.size === 0) return [];
     const kernel = index instanceof VectorIndex ? await this.#kernelFor(index.size) : undefined;
-    const [q] = await embedder.embed([query.text], "query");
+    const [q] = await embedder.embed([query.text], "query", this.#opts.oneShot ? { oneShot: true } : {});
     this.#searched = { model: embedder.model, dims: embedder.dims };
     // Every candidate is kept for ranking (fusion normalises within the list; cutting at the model's bar
     // cost 2 points R@5 on LoCoMo), but ones below the bar are marked weak: recall drops a memory that only

@@ -10,7 +10,7 @@
 import { sameEntry } from "../store/log-mark.ts";
 import { readIndexFile, type IndexFile } from "../store/vector-file.ts";
 import type { VectorStore } from "../store/vector-store.ts";
-import { Int8Dots, quantizeQuery16, type Int16Query } from "./int8-dots.ts";
+import { Int8Dots, quantizeQuery16, type Int16Query } from "../embed/int8-dots.ts";
 import { ROW_LEVELS } from "../embed/vector-kernel.ts";
 import { certifiedTop, ScoredRows } from "./certified-top.ts";
 import { dotRow, rankScores, type Ranking } from "./vector-rank.ts";

@@ -29,7 +29,7 @@ async function onnxEmbedder(): Promise<UseLiteEmbedder> {
   const ort = loadOrt();
   const session = await ort.InferenceSession.create(files.model, { graphOptimizationLevel: "all", intraOpNumThreads: 1 });
   const Ctor = UseLiteEmbedder as unknown as new (...args: unknown[]) => UseLiteEmbedder;
-  return new Ctor(ort, { session, bytes: new Uint8Array(0) }, shipped.tokenizer);
+  return new Ctor(shipped.tokenizer, 1, { ort, session, bytes: new Uint8Array(0) });
 }
 
 test("the shipped model embeds exactly as the ONNX graph it was saved from, one text at a time and in batches", async () => {

@@ -4,7 +4,7 @@
  * score exactly.
  */
 import { expect, test } from "bun:test";
-import { Int8Dots, quantizeQuery16 } from "../../src/retrieve/int8-dots.ts";
+import { Int8Dots, quantizeQuery16 } from "../../src/embed/int8-dots.ts";
 import { assembleInt8Dots, generatedModule, WASM_TS } from "../../scripts/lib/int8-dots-asm.ts";
 
 function rng(seed: number): () => number {

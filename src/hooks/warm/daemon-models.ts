@@ -41,7 +41,7 @@ function shared(e: Embedder): Embedder {
     model: e.model,
     dims: e.dims,
     ...(e.minScore !== undefined ? { minScore: e.minScore } : {}),
-    embed: (texts, kind) => e.embed(texts, kind),
+    embed: (texts, kind, opts) => e.embed(texts, kind, opts),
     dispose: async () => {},
   };
 }

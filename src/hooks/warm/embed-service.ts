@@ -15,6 +15,8 @@ export interface EmbedRequest {
   /** Empty: only the model's shape is wanted (the caller's first question). */
   texts: string[];
   kind: EmbedKind;
+  /** The asker is a one-shot command (EmbedOptions.oneShot): its vectors must be those it would make itself. */
+  oneShot?: boolean;
 }
 
 export type EmbedReply = { model: string; dims: number; minScore?: number; vectors: string[] } | { error: string };
@@ -42,7 +44,7 @@ export class EmbedService {
     try {
       // Loaded on demand: a daemon that only serves hooks never maps the runtime.
       const embedder = await this.#models.open(req.model);
-      const vectors = req.texts.length > 0 ? await embedder.embed(req.texts.map(String), req.kind) : [];
+      const vectors = req.texts.length > 0 ? await embedder.embed(req.texts.map(String), req.kind, { oneShot: req.oneShot === true }) : [];
       return { model: embedder.model, dims: embedder.dims, ...(embedder.minScore !== undefined ? { minScore: embedder.minScore } : {}), vectors: vectors.map(encodeVector) };
     } catch (err) {
       return { error: describeError(err) };

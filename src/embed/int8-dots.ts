@@ -15,15 +15,19 @@ const QUERY_MAX = 32767;
 const CHUNK_BYTES = 1 << 22;
 const PAGE = 65536;
 
-interface Exports {
+export interface Exports {
   memory: WebAssembly.Memory;
   dots(rows: number, n: number, dims: number, query: number, out: number): void;
 }
 
 let compiled: WebAssembly.Module | null | undefined;
 
-/** A fresh instance (its own memory), or null when this runtime cannot compile SIMD code. */
-function instantiate(): Exports | null {
+/**
+ * A fresh instance (its own memory), or null when this runtime cannot compile SIMD code. Its one export,
+ * dots(rows, n, dims, query, out), takes byte offsets in that memory: n rows of `dims` int8 values at `rows`
+ * (dims a multiple of 16, at most 2048), the int16 query at `query`, n int32 results written at `out`.
+ */
+export function instantiate(): Exports | null {
   if (compiled === undefined) {
     try {
       compiled = new WebAssembly.Module(Buffer.from(INT8_DOTS_WASM, "base64"));

@@ -1,4 +1,4 @@
-;; cairn's int8 row scorer (source of src/retrieve/int8-dots-wasm.ts; regenerate with
+;; cairn's int8 row scorer (source of src/embed/int8-dots-wasm.ts; regenerate with
 ;; `node scripts/bun.mjs run scripts/build-int8-dots.ts`). One export:
 ;;   dots(rows, n, dims, query, out): for r < n, out[r] = Σ_k rows[r·dims + k] · query[k]
 ;; rows: n × dims int8 values; query: dims int16 values in ±32767; out: n int32 results; all byte offsets
