@@ -88,7 +88,7 @@ export class UseLiteEmbedder implements Embedder {
   #queryEncoder(): UseLiteQueryEncoder | null {
     if (this.#queries !== undefined) return this.#queries;
     try {
-      this.#queries = UseLiteQueryEncoder.open(mapAsset(assets.useLite.weights, "use-lite.q8"));
+      this.#queries = UseLiteQueryEncoder.open(mapAsset(assets.useLite.weights, "use-lite-q8", "use-lite.q8"));
     } catch (err) {
       log.debug(`use-lite: queries embed through onnxruntime (${describeError(err)})`);
       this.#queries = null;
@@ -152,11 +152,11 @@ const unavailable = (why: string, err: unknown) =>
 
 /**
  * An asset's bytes, mapped from a real file: the embedded one is extracted to the cache once (like the runtime
- * library), so a process reads only the pages it touches. Mapped privately: a write would never reach the file,
+ * library; `family` names its key directories, extract.ts), so a process reads only the pages it touches. Mapped privately: a write would never reach the file,
  * and it is only ever replaced by a rename.
  */
-function mapAsset(path: string, name: string): Uint8Array {
-  return Bun.mmap(assets.embedded ? extractFile(path, "models", `${name.replace(/\W/g, "-")}-${contentKey([path])}`, name) : path, { shared: false });
+function mapAsset(path: string, family: string, name: string): Uint8Array {
+  return Bun.mmap(assets.embedded ? extractFile(path, "models", `${family}-${contentKey([path])}`, name) : path, { shared: false });
 }
 
 /** onnxruntime and a session of the model on `threads` threads. */
@@ -164,7 +164,7 @@ async function openSession(threads: number): Promise<{ ort: Ort; session: Sessio
   const ort = loadOrt();
   let bytes: Uint8Array;
   try {
-    bytes = mapAsset(assets.useLite.model, "use-lite.ort");
+    bytes = mapAsset(assets.useLite.model, "use-lite", "use-lite.ort");
   } catch (err) {
     throw unavailable(`cannot read ${assets.useLite.model} (${describeError(err)})`, err);
   }
