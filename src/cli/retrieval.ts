@@ -39,14 +39,16 @@ export function asRerankerError(id: string, err: unknown): unknown {
  * died) is the data directory's worker's. Searches map the index file; when it is missing or far behind, the
  * background worker (one per directory; it refreshes the file once nothing is left to embed) rebuilds it off
  * this path. The warm daemon answers a CLI recall with the same channel (hooks/warm/recall-service.ts).
+ * `oneShot`: the searcher is a one-shot command or answers for one, so its queries embed as such a command's
+ * do (embed/port.ts EmbedOptions); a long-lived process's own searches keep its faster warm path.
  */
-export function oneShotDense(store: Store, dataDir: string, model: string, open: () => Promise<Embedder>): DenseChannel {
+export function oneShotDense(store: Store, dataDir: string, model: string, open: () => Promise<Embedder>, oneShot: boolean): DenseChannel {
   return new DenseChannel({
     store,
     model,
     open,
     catchUpLimit: 32,
-    oneShot: true,
+    oneShot,
     onBacklog: () => startEmbedWorker(dataDir),
     indexDir: dataDir,
     onStaleIndex: () => void startEmbedWorker(dataDir),
@@ -60,7 +62,7 @@ export function oneShotDense(store: Store, dataDir: string, model: string, open:
 export function buildRetrieval(store: Store, paths: Paths, config: LoadedConfig, opts: { oneShot?: boolean } = {}): Retrieval {
   const local = () => openModelEmbedder(paths.dataDir, config.values.model);
   const open = opts.oneShot ? async () => (await import("./warm-embedder.ts")).openOneShotEmbedder(paths.dataDir, config.values.model, local) : local;
-  const dense = oneShotDense(store, paths.dataDir, config.values.model, open);
+  const dense = oneShotDense(store, paths.dataDir, config.values.model, open, opts.oneShot === true);
   const setting = config.values.reranker;
   const info = pickReranker(paths.dataDir, setting);
   let reranker: CrossEncoderStage | undefined;

@@ -71,7 +71,7 @@ export class RecallService {
 
   #channel(store: SqliteStore, model: string): DenseChannel {
     let dense = this.#dense.get(model);
-    if (!dense) this.#dense.set(model, (dense = oneShotDense(store, this.#paths.dataDir, model, () => this.#models.open(model))));
+    if (!dense) this.#dense.set(model, (dense = oneShotDense(store, this.#paths.dataDir, model, () => this.#models.open(model), true)));
     return dense;
   }
 
