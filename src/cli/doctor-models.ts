@@ -10,12 +10,36 @@ import { findModel, pickReranker } from "../embed/registry.ts";
 import { CairnError, describeError } from "../errors.ts";
 import { indexStatus, withFastAssign, writeIndex } from "../retrieve/index-build.ts";
 import type { Store } from "../store/store.ts";
+import type { Embedder } from "../embed/port.ts";
+import { resolveCacheDir } from "../config/cache-dir.ts";
+import { join } from "node:path";
 import { asRerankerError, openModelEmbedder } from "./retrieval.ts";
 
 export interface ModelCheck {
   name: string;
   level: "ok" | "warn" | "fail" | "info";
   detail: string;
+}
+
+/** A sentence both query paths embed: a one-shot command's (use-lite-query.ts for use-lite) and a long-lived process's. */
+const PROBE = "which package manager does this repository use for installs";
+
+/**
+ * Whether a one-shot command embeds a query as a long-lived process does (use-lite: its WebAssembly path against
+ * onnxruntime; other models have one path). They agree to rounding; a damaged cached copy of either file would
+ * make them differ, and recall would rank with wrong vectors without an error.
+ */
+async function queryPathCheck(embedder: Embedder): Promise<ModelCheck> {
+  const [fast] = await embedder.embed([PROBE], "query", { oneShot: true });
+  const [full] = await embedder.embed([PROBE], "query");
+  let cos = 0;
+  for (let k = 0; k < full!.length; k++) cos += fast![k]! * full![k]!;
+  if (cos >= 0.999) return { name: "query path", level: "ok", detail: `one-shot commands embed queries as long-lived processes do (cosine ${cos.toFixed(6)})` };
+  return {
+    name: "query path",
+    level: "fail",
+    detail: `one-shot commands embed queries unlike long-lived processes (cosine ${cos.toFixed(4)}): a cached model file may be damaged. Delete ${join(resolveCacheDir(), "models")} (it is extracted again from the binary) and run \`cairn doctor\` again.`,
+  };
 }
 
 export async function modelChecks(store: Store, paths: Paths, config: LoadedConfig, repair = false): Promise<ModelCheck[]> {
@@ -43,6 +67,7 @@ export async function modelChecks(store: Store, paths: Paths, config: LoadedConf
       }
       const ms = Math.round(performance.now() - started);
       checks.push({ name: "model", level: "ok", detail: `${id} (${findModel(paths.dataDir, id)?.origin ?? "?"}, ${embedder.dims}-d) loads and embeds in ${ms} ms` });
+      checks.push(await queryPathCheck(embedder));
     } finally {
       await embedder.dispose();
     }

@@ -4,7 +4,7 @@
  * missing or corrupt model gives a doctor failure, a visible recall warning and keyword results.
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { copyFileSync, existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { makeFixtureModels } from "../../scripts/make-fixture-models.ts";
@@ -65,6 +65,23 @@ describe("embedded models in the compiled binary", () => {
     const checks = JSON.parse(doctor.stdout).checks as Array<{ name: string; level: string }>;
     expect(checks.find((c) => c.name === "model")?.level).toBe("ok");
     expect(checks.find((c) => c.name === "vectors")?.level).toBe("ok");
+    expect(checks.find((c) => c.name === "query path")?.level).toBe("ok");
+    // The one-shot query path's weights were extracted to the cache; damaged there (same size), doctor says so.
+    const models = join(home, "cache", "models");
+    const dir = readdirSync(models).find((n) => n.startsWith("use-lite-q8-"));
+    expect(dir).toBeDefined();
+    const weights = join(models, dir!, "use-lite.q8");
+    const bytes = readFileSync(weights);
+    bytes.fill(127, bytes.length - (1 << 20));
+    writeFileSync(weights, bytes);
+    const damaged = await cairn(home, ["doctor", "--json"]);
+    expect(damaged.exitCode).toBe(1);
+    const check = JSON.parse(damaged.stdout).checks.find((c: { name: string }) => c.name === "query path");
+    expect(check.level).toBe("fail");
+    expect(check.detail).toContain(models);
+    // As it says: the cache goes, the binary extracts it again.
+    rmSync(models, { recursive: true, force: true });
+    expect((await cairn(home, ["doctor", "--json"])).exitCode).toBe(0);
   });
 
   test("models add + use --wait re-embeds under the new id; reembed reports on stderr", async () => {
