@@ -7,6 +7,8 @@
  * The TF graph takes sparse (indices, values) ids; the dense form reproduces it: input = 2·embedding + timing
  * signal (the TF graph scatters the lookup twice), two pre-LayerNorm transformer blocks (256 → 512 wide),
  * masked mean pooling, a tanh dense layer, L2 normalisation. Positions ≥ 128 are dropped by the tokenizer side.
+ * Beside the graph it writes the weights of the one-shot query path (src/embed/use-lite-query.ts): the same
+ * int8 dense layers and float tensors, read from one description of the weights ({@link useLiteTensors}).
  */
 import { existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
