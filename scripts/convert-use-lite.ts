@@ -221,7 +221,7 @@ export function buildUseLiteWeights(W: Weights): Uint8Array {
       for (let o = 0; o < outDim; o++) for (let i = 0; i < inDim; i++) rows[(from + o) * inDim + i] = values[i * outDim + o]!;
       put(`${name}.scales`, scales, [outDim]);
       put(`${name}.bias`, l.bias.data, [outDim]);
-      header.linears[name] = { in: inDim, from, rows: outDim, scales: `${name}.scales`, bias: `${name}.bias` };
+      header.linears[name] = { in: inDim, from, rows: outDim };
       from += outDim;
     }
     put(`rows${width}`, rows, [from, width]);

@@ -40,6 +40,9 @@ function isImperativeVerb(word: string): boolean {
 /** "don't do that again": an instruction whose object only points back at the conversation. */
 const onlyDeictic = (s: string) => /^\S+\s+(?:that|this|it)(?:\s+(?:again|anymore|please|now|ever))*[.!]*$/i.test(s);
 
+/** "no" that opens an idiom ("no way", "no problem", "no need to"), not a ban of a thing. */
+const NOT_IDIOM = String.raw`(?!(?:one|way|idea|problem|worries|clue|need|luck)\b)`;
+
 export const PREFERENCE_CUES: Cue[] = [
   // Conditional rules: "when writing SQL, always uppercase the keywords", "if you're unsure, don't guess".
   {
@@ -87,7 +90,7 @@ export const PREFERENCE_CUES: Cue[] = [
     accept: (m) => !DEICTIC.test(m.groups!.rest!) && !DEFINITE.test(m.groups!.rest!),
   },
   // A ban scoped to a place: "no default exports in the frontend, named exports only", "no !! in our code".
-  { type: "preference", shape: "clause", firstOnly: true, re: re(String.raw`^no\s+(?!one\b|way\b|idea\b|problem\b|worries\b|clue\b|need\b|luck\b|more\b|longer\b)\S+(?:\s+\S+){0,3}?\s+(?:in|on|for|inside|within)\s+(?:the|our|this|any)\s+\S+`) },
+  { type: "preference", shape: "clause", firstOnly: true, re: re(String.raw`^no\s+${NOT_IDIOM}(?!more\b|longer\b)\S+(?:\s+\S+){0,3}?\s+(?:in|on|for|inside|within)\s+(?:the|our|this|any)\s+\S+`) },
   // A rule for a kind of thing: "every migration has to be reversible", "tests must never hit the real network".
   {
     type: "preference", shape: "clause", firstOnly: true,
@@ -97,7 +100,7 @@ export const PREFERENCE_CUES: Cue[] = [
     accept: (m) => Boolean(m.groups!.all || (m.groups!.when && !/^not/i.test(m.groups!.when))) || /[^su]s$/i.test(m.groups!.subj!),
   },
   // A ban with "ever": "no emojis in commit messages ever", "no force pushes to main, ever".
-  { type: "preference", shape: "clause", re: re(String.raw`^no\s+(?!one\b|way\b|idea\b|problem\b|worries\b|clue\b|need\b|luck\b)\S+(?:\s+\S+){0,6}?,?\s+(?:ever|never)\b`) },
+  { type: "preference", shape: "clause", re: re(String.raw`^no\s+${NOT_IDIOM}\S+(?:\s+\S+){0,6}?,?\s+(?:ever|never)\b`) },
   // Stopping a habit: "stop adding comments…", "no more console.logs…". "stop the server" is a task.
   { type: "preference", shape: "clause", re: re(String.raw`^(?:(?:stop|quit)\s+\w+ing\b\s+\S+|no more\s+\S+\s+\S+)`) },
   // First-person likes and dislikes. "I'd like you to…" is a request, not a preference.

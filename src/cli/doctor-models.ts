@@ -9,6 +9,7 @@ import { runningWorker } from "../embed-worker.ts";
 import { findModel, pickReranker } from "../embed/registry.ts";
 import { CairnError, describeError } from "../errors.ts";
 import { indexStatus, withFastAssign, writeIndex } from "../retrieve/index-build.ts";
+import { dotRow } from "../retrieve/vector-rank.ts";
 import type { Store } from "../store/store.ts";
 import type { Embedder } from "../embed/port.ts";
 import { resolveCacheDir } from "../config/cache-dir.ts";
@@ -32,8 +33,7 @@ const PROBE = "which package manager does this repository use for installs";
 async function queryPathCheck(embedder: Embedder): Promise<ModelCheck> {
   const [fast] = await embedder.embed([PROBE], "query", { oneShot: true });
   const [full] = await embedder.embed([PROBE], "query");
-  let cos = 0;
-  for (let k = 0; k < full!.length; k++) cos += fast![k]! * full![k]!;
+  const cos = dotRow(full!, 0, full!.length, fast!);
   if (cos >= 0.999) return { name: "query path", level: "ok", detail: `one-shot commands embed queries as long-lived processes do (cosine ${cos.toFixed(6)})` };
   return {
     name: "query path",

@@ -19,13 +19,14 @@ interface TensorInfo {
   offset: number;
 }
 
-/** A dense layer: its rows (int8, one per output, `in` wide) in the group of its input width, column scales, bias. */
+/**
+ * A dense layer `name`: its rows (int8, one per output, `in` wide) from `from` in the group of its input width;
+ * its column scales and bias are the tensors `name.scales` and `name.bias`.
+ */
 interface LinearInfo {
   in: number;
   from: number;
   rows: number;
-  scales: string;
-  bias: string;
 }
 
 /** The weights file's header: its tensors, its dense layers, and the scalars of the graph. */
@@ -56,7 +57,8 @@ export function encodeWeights(header: WeightsHeader, data: Map<string, Float32Ar
 export const alignWeights = (n: number) => Math.ceil(n / 16) * 16;
 
 interface Linear {
-  kernel: Kernel;
+  /** The int8 kernel's instance, every dense layer's rows in its memory. */
+  wasm: Int8Kernel;
   /** Byte offset of its first row in the kernel's memory, and its input width. */
   at: number;
   width: number;
@@ -65,14 +67,9 @@ interface Linear {
   bias: Float32Array;
 }
 
-/** The int8 kernel's instance, every dense layer's rows in its memory, and where a call's query and results go. */
-interface Kernel {
-  wasm: Int8Kernel;
-  query: number;
-  out: number;
-}
-
-/** Bytes of the kernel's memory before the rows: the query (≤ 2,048 int16) and the results (≤ 2,048 int32). */
+/** Where a call's query (≤ 2,048 int16) and results (≤ 2,048 int32) go in the kernel's memory; the rows follow. */
+const QUERY_AT = 0;
+const OUT_AT = 8_192;
 const ROWS_AT = 16_384;
 const PAGE = 65_536;
 
@@ -108,7 +105,6 @@ export class UseLiteQueryEncoder {
     // One instance of the kernel, the rows of every dense layer in its memory (grouped by input width).
     const wasm = instantiate();
     if (!wasm) throw new Error("this runtime lacks WebAssembly SIMD");
-    const kernel: Kernel = { wasm, query: 0, out: ROWS_AT / 2 };
     const groups = Object.entries(header.tensors).filter(([, t]) => t.dtype === "i8");
     const total = groups.reduce((n, [, t]) => n + t.shape[0]! * t.shape[1]!, 0);
     const have = wasm.memory.buffer.byteLength;
@@ -125,7 +121,7 @@ export class UseLiteQueryEncoder {
     const linear = (name: string): Linear => {
       const l = header.linears[name];
       if (!l || !groupAt.has(l.in) || l.rows > 2048) throw new Error(`USE-lite weights: no layer ${name} the kernel can take`);
-      return { kernel, at: groupAt.get(l.in)! + l.from * l.in, width: l.in, rows: l.rows, scales: f32(l.scales), bias: f32(l.bias) };
+      return { wasm, at: groupAt.get(l.in)! + l.from * l.in, width: l.in, rows: l.rows, scales: f32(`${name}.scales`), bias: f32(`${name}.bias`) };
     };
     const layer = (i: number, dim: number): Layer => ({
       dim,
@@ -170,7 +166,7 @@ export class UseLiteQueryEncoder {
         }
       }
       const [l0, l1] = this.#layers;
-      let y = add(this.#attention(layerNorm(x0, L, ...l0.attentionNorm, this.#eps), L, l0), linear(x0, L, 2 * half, this.#residual0));
+      let y = add(this.#attention(layerNorm(x0, L, ...l0.attentionNorm, this.#eps), L, l0), linear(x0, L, this.#residual0));
       y = this.#ffn(y, L, l0);
       y = add(this.#attention(layerNorm(y, L, ...l1.attentionNorm, this.#eps), L, l1), y);
       y = this.#ffn(y, L, l1);
@@ -198,7 +194,7 @@ export class UseLiteQueryEncoder {
   /** Multi-head self-attention over the L positions of `h` (L × dim), every position unmasked. */
   #attention(h: Float32Array, L: number, layer: Layer): Float32Array {
     const { dim } = layer;
-    const qkv = linear(h, L, dim, layer.qkv);
+    const qkv = linear(h, L, layer.qkv);
     const hd = dim / HEADS;
     const merged = new Float32Array(L * dim);
     const logits = new Float64Array(L);
@@ -223,14 +219,14 @@ export class UseLiteQueryEncoder {
         }
       }
     }
-    return linear(merged, L, dim, layer.output);
+    return linear(merged, L, layer.output);
   }
 
   /** The feed-forward block with its residual: y + conv2(relu(conv1(norm(y)))). */
   #ffn(y: Float32Array, L: number, layer: Layer): Float32Array {
-    const a = linear(layerNorm(y, L, ...layer.ffnNorm, this.#eps), L, DIMS, layer.conv1);
+    const a = linear(layerNorm(y, L, ...layer.ffnNorm, this.#eps), L, layer.conv1);
     for (let i = 0; i < a.length; i++) if (a[i]! < 0) a[i] = 0;
-    return add(linear(a, L, layer.conv1.rows, layer.conv2), y);
+    return add(linear(a, L, layer.conv2), y);
   }
 }
 
@@ -262,10 +258,12 @@ function layerNorm(x: Float32Array, L: number, scale: Float32Array, bias: Float3
 const ROUND = 6755399441055744;
 
 /**
- * x (L × width) times a dense layer, as DynamicQuantizeMatMul: x quantised to uint8 with one scale and zero point
- * (its range widened to hold 0), exact integer sums with the int8 columns, then × both scales + bias.
+ * x (L × the layer's input width) times a dense layer, as DynamicQuantizeMatMul: x quantised to uint8 with one
+ * scale and zero point (its range widened to hold 0), exact integer sums with the int8 columns, then × both
+ * scales + bias.
  */
-function linear(x: Float32Array, L: number, width: number, lin: Linear): Float32Array {
+function linear(x: Float32Array, L: number, lin: Linear): Float32Array {
+  const { wasm, width } = lin;
   let min = 0;
   let max = 0;
   for (let i = 0; i < L * width; i++) {
@@ -278,15 +276,14 @@ function linear(x: Float32Array, L: number, width: number, lin: Linear): Float32
   const out = new Float32Array(L * lin.rows);
   const multiplier = new Float32Array(lin.rows);
   for (let j = 0; j < lin.rows; j++) multiplier[j] = Math.fround(scale * lin.scales[j]!);
-  const { wasm, query, out: results } = lin.kernel;
-  const q = new Int16Array(wasm.memory.buffer, query, width);
-  const sums = new Int32Array(wasm.memory.buffer, results, lin.rows);
+  const q = new Int16Array(wasm.memory.buffer, QUERY_AT, width);
+  const sums = new Int32Array(wasm.memory.buffer, OUT_AT, lin.rows);
   for (let p = 0; p < L; p++) {
     for (let i = 0; i < width; i++) {
       const v = Math.fround(x[p * width + i]! / scale) + ROUND - ROUND + zero;
       q[i] = (v < 0 ? 0 : v > 255 ? 255 : v) - zero;
     }
-    wasm.dots(lin.at, lin.rows, width, query, results);
+    wasm.dots(lin.at, lin.rows, width, QUERY_AT, OUT_AT);
     for (let j = 0; j < lin.rows; j++) out[p * lin.rows + j] = Math.fround(sums[j]! * multiplier[j]!) + lin.bias[j]!;
   }
   return out;
