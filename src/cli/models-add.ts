@@ -4,7 +4,7 @@
  */
 import { cpSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync } from "node:fs";
 import { basename, join, resolve } from "node:path";
-import { folderFiles, type ModelEntry, ModelEntrySchema } from "../embed/manifest.ts";
+import { folderFiles, type ModelEntry, modelEntrySchema } from "../embed/manifest.ts";
 import { readUserManifest, userModelsDir, writeUserManifest } from "../embed/registry.ts";
 import { cairnError, describeError } from "../errors.ts";
 import * as z from "zod/mini";
@@ -61,7 +61,7 @@ export async function addModelFolder(
     onnxFile: o.onnxFile,
     minScore: o.minScore,
   };
-  const parsed = z.safeParse(ModelEntrySchema, JSON.parse(JSON.stringify(draft)));
+  const parsed = z.safeParse(modelEntrySchema(), JSON.parse(JSON.stringify(draft)));
   if (!parsed.success) throw cairnError("MODEL_INVALID", [dir, `${parsed.error.issues[0]?.path.join(".")}: ${parsed.error.issues[0]?.message}`]);
   let entry = parsed.data;
   const { required, optional } = folderFiles(entry);

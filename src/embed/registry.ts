@@ -8,7 +8,7 @@ import * as z from "zod/mini";
 import builtinManifest from "../../models/manifest.json" with { type: "json" };
 import { cairnError, describeError } from "../errors.ts";
 import { assets, SOURCE_MODELS_DIR } from "./assets.ts";
-import { folderFiles, type Manifest, ManifestSchema, type ModelEntry, USE_LITE_SOURCE } from "./manifest.ts";
+import { folderFiles, type Manifest, manifestFileSchema, type ModelEntry, USE_LITE_SOURCE } from "./manifest.ts";
 
 export interface ModelInfo {
   entry: ModelEntry;
@@ -31,7 +31,7 @@ export function readUserManifest(dataDir: string): Manifest {
   const file = join(userModelsDir(dataDir), "manifest.json");
   if (!existsSync(file)) return { models: [] };
   try {
-    return z.parse(ManifestSchema, JSON.parse(readFileSync(file, "utf8")));
+    return z.parse(manifestFileSchema(), JSON.parse(readFileSync(file, "utf8")));
   } catch (err) {
     throw cairnError("CONFIG_INVALID", [file, describeError(err)], err);
   }

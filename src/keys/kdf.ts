@@ -3,15 +3,15 @@
  * encryption record; the derived key is cached for the process, so the cost (~0.3 s at the default N = 2^17)
  * is paid at most once per process, and long-lived ones (`cairn mcp`, the hook daemon) pay it once.
  */
-import { randomBytes, scryptSync } from "node:crypto";
 import type { KdfParams } from "../store/encryption-record.ts";
+import { nodeCrypto } from "./node-crypto.ts";
 
 export const DEFAULT_LOG_N = 17;
 
 const cache = new Map<string, Uint8Array>();
 
 export function newKdfParams(logN = DEFAULT_LOG_N): KdfParams {
-  return { name: "scrypt", logN, r: 8, p: 1, salt: randomBytes(16).toString("hex") };
+  return { name: "scrypt", logN, r: 8, p: 1, salt: nodeCrypto().randomBytes(16).toString("hex") };
 }
 
 export function deriveKey(passphrase: string, kdf: KdfParams): Uint8Array {
@@ -19,7 +19,7 @@ export function deriveKey(passphrase: string, kdf: KdfParams): Uint8Array {
   let key = cache.get(id);
   if (!key) {
     const N = 2 ** kdf.logN;
-    key = new Uint8Array(scryptSync(passphrase.normalize("NFC"), Buffer.from(kdf.salt, "hex"), 32, { N, r: kdf.r, p: kdf.p, maxmem: 256 * N * kdf.r + 1024 * 1024 }));
+    key = new Uint8Array(nodeCrypto().scryptSync(passphrase.normalize("NFC"), Buffer.from(kdf.salt, "hex"), 32, { N, r: kdf.r, p: kdf.p, maxmem: 256 * N * kdf.r + 1024 * 1024 }));
     cache.set(id, key);
   }
   return key;

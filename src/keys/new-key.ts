@@ -5,7 +5,6 @@
  * the data directory) or, when the keychain is chosen, to the OS keychain. `commit` runs once the store is
  * encoded under it; `abort` undoes the save.
  */
-import { randomBytes } from "node:crypto";
 import { existsSync, renameSync, rmSync } from "node:fs";
 import { cairnError } from "../errors.ts";
 import { AeadCodec } from "../store/aead-codec.ts";
@@ -13,6 +12,7 @@ import { type EncryptionRecord, newRecord } from "../store/encryption-record.ts"
 import { deriveKey, newKdfParams } from "./kdf.ts";
 import { keyFilePath, parseKey, writeKeyFile } from "./key-file.ts";
 import { keychain } from "./keychain.ts";
+import { nodeCrypto } from "./node-crypto.ts";
 
 export interface KeyChoice {
   passphrase?: boolean;
@@ -50,7 +50,7 @@ export function makeKey(location: string, choice: KeyChoice, env: NodeJS.Process
     const codec = new AeadCodec(parseKey(env.CAIRN_KEY, "CAIRN_KEY"), location);
     return { codec, record: newRecord(codec.keyCheck, null, now, storeId), savedIn: "CAIRN_KEY (keep it: cairn stored it nowhere)", file: null, commit: () => {}, abort: () => {} };
   }
-  const key = new Uint8Array(randomBytes(32));
+  const key = new Uint8Array(nodeCrypto().randomBytes(32));
   const codec = new AeadCodec(key, location);
   const record = newRecord(codec.keyCheck, null, now, storeId);
   if (choice.keychain) {

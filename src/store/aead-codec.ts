@@ -1,12 +1,13 @@
 /**
- * @module The encrypting {@link ContentCodec}: AES-256-GCM through node:crypto (synchronous, ~6–9 µs per
- * value in Bun; WebCrypto measured 27 µs and is async, which the hook path cannot afford). Each write gets a
- * fresh random 96-bit nonce, and the value's place (table, column, row) is its associated data. Names
- * compared in SQL get a synthetic nonce (HMAC of the name), so equal names encrypt alike. Sub-keys for
- * encryption, names, hashes and the blind index are derived from the user's key with HKDF.
+ * @module The encrypting {@link ContentCodec}: AES-256-GCM through node:crypto (loaded at first use:
+ * keys/node-crypto.ts; synchronous, ~6–9 µs per value in Bun; WebCrypto measured 27 µs and is async, which the
+ * hook path cannot afford). Each write gets a fresh random 96-bit nonce, and the value's place (table, column,
+ * row) is its associated data. Names compared in SQL get a synthetic nonce (HMAC of the name), so equal names
+ * encrypt alike. Sub-keys for encryption, names, hashes and the blind index are derived from the user's key
+ * with HKDF.
  */
-import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from "node:crypto";
 import { cairnError } from "../errors.ts";
+import { nodeCrypto } from "../keys/node-crypto.ts";
 import { indexToken, rawTokens } from "../text/tokenize.ts";
 import type { ContentCodec, Place } from "./content-codec.ts";
 
@@ -17,7 +18,7 @@ const NONCE = 12;
 const AUTH = 16;
 
 function subKey(master: Uint8Array, label: string): Buffer {
-  return Buffer.from(hkdfSync("sha256", master, Buffer.alloc(0), `cairn ${label}`, 32));
+  return Buffer.from(nodeCrypto().hkdfSync("sha256", master, Buffer.alloc(0), `cairn ${label}`, 32));
 }
 
 /** The key check value stored with an encrypted store: tells a wrong key before anything is read or written. */
@@ -58,7 +59,7 @@ export class AeadCodec implements ContentCodec {
   }
 
   encode(text: string, where: Place): string {
-    return TEXT_TAG + this.#seal(Buffer.from(text, "utf8"), where, randomBytes(NONCE)).toString("base64");
+    return TEXT_TAG + this.#seal(Buffer.from(text, "utf8"), where, nodeCrypto().randomBytes(NONCE)).toString("base64");
   }
 
   decode(stored: string, where: Place, what: string): string {
@@ -75,7 +76,7 @@ export class AeadCodec implements ContentCodec {
   }
 
   encodeBytes(bytes: Uint8Array, where: Place): Uint8Array {
-    const sealed = this.#seal(bytes, where, randomBytes(NONCE));
+    const sealed = this.#seal(bytes, where, nodeCrypto().randomBytes(NONCE));
     const out = new Uint8Array(1 + sealed.length);
     out[0] = BYTES_VERSION;
     out.set(sealed, 1);
@@ -151,7 +152,7 @@ export class AeadCodec implements ContentCodec {
   }
 
   #seal(plain: Uint8Array, where: Place, nonce: Buffer): Buffer {
-    const c = createCipheriv("aes-256-gcm", this.#enc, nonce);
+    const c = nodeCrypto().createCipheriv("aes-256-gcm", this.#enc, nonce);
     c.setAAD(Buffer.from(where, "utf8"));
     return Buffer.concat([nonce, c.update(plain), c.final(), c.getAuthTag()]);
   }
@@ -159,7 +160,7 @@ export class AeadCodec implements ContentCodec {
   #open(sealed: Buffer, where: Place, what: string): Buffer {
     if (sealed.length < NONCE + AUTH) throw this.#tampered(what);
     try {
-      const d = createDecipheriv("aes-256-gcm", this.#enc, sealed.subarray(0, NONCE));
+      const d = nodeCrypto().createDecipheriv("aes-256-gcm", this.#enc, sealed.subarray(0, NONCE));
       d.setAAD(Buffer.from(where, "utf8"));
       d.setAuthTag(sealed.subarray(sealed.length - AUTH));
       return Buffer.concat([d.update(sealed.subarray(NONCE, sealed.length - AUTH)), d.final()]);
