@@ -5,11 +5,20 @@ import type { ContentCodec } from "./content-codec.ts";
 import { MEMORY_COLUMNS, type MemoryRow, storedProject, storedTag } from "./rows.ts";
 
 export type SqlParam = string | number | null;
+
+/** The projects a filter passes, as its SQL does: stored keys (null: any project), and whether global memories. */
+export interface ProjectScope {
+  projects: readonly string[] | null;
+  global: boolean;
+}
+
 export interface SqlWhere {
   sql: string;
   params: SqlParam[];
   /** The filter without its clock: equal for searches that select the same memories (a cache key). */
   key: string;
+  /** The scope part of `sql` as data, for an index that can leave other projects out first (text-index.ts). */
+  scope: ProjectScope;
 }
 
 /** True for a memory `m` covered by a legal hold in force (by id, project or tag); see domain/retention.ts. */
@@ -23,6 +32,7 @@ export function filterToSql(filter: MemoryFilter, now: number, codec: ContentCod
   const params: SqlParam[] = [];
 
   const { projects, includeGlobal } = filter.scope;
+  const scope: ProjectScope = { projects: projects?.map((p) => storedProject(codec, p)!) ?? null, global: includeGlobal };
   if (projects !== null) {
     const parts: string[] = [];
     if (projects.length > 0) {
@@ -61,7 +71,7 @@ export function filterToSql(filter: MemoryFilter, now: number, codec: ContentCod
     clauses.push(`(m.expires_at IS NULL OR m.expires_at > ? OR ${HELD_SQL})`);
     params.push(now);
   }
-  return { sql: clauses.join(" AND "), params, key };
+  return { sql: clauses.join(" AND "), params, key, scope };
 }
 
 /**

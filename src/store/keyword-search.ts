@@ -103,7 +103,7 @@ export class KeywordSearch {
     if (this.#file === undefined || this.#file.generation !== generation) {
       if (this.#file?.index) closeTextIndexFile(this.#file.index);
       const path = keywordIndexPath(this.#host.location);
-      this.#file = { generation, index: path ? openTextIndexFile(path, indexFileState(db).epoch) : null };
+      this.#file = { generation, index: path ? openTextIndexFile(path, indexFileState(db).epoch, { oneShot: true }) : null };
     }
     const { index } = this.#file;
     if (!index) return null;

@@ -348,6 +348,19 @@ export const MIGRATIONS: ReadonlyArray<Migration> = [
     // A fresh process's first count read every page of two indexes: 10 ms at 100k memories, up to 0.36 s at 1M.
     sql: ROW_COUNTS_SCHEMA,
   },
+  {
+    version: 16,
+    name: "a memory moved to another project is logged like a change of its text",
+    // The keyword index knows each memory's project and leaves other projects' matches out of a search
+    // (text-index.ts); a project re-keyed (project-keys.ts) must reach it as its own writes do (their updates
+    // set content and tags too).
+    sql: `
+      DROP TRIGGER text_log_update;
+      CREATE TRIGGER text_log_update AFTER UPDATE OF content, tags, project ON memories BEGIN
+        INSERT INTO text_log (memory_seq, stamp) VALUES (new.seq, ${STAMP_SQL});
+      END;
+    `,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

@@ -4,10 +4,10 @@
  * the same way instead of through FTS5's bm25() (~1.3 µs per match: 60–100 ms for a common word at 1M
  * memories). A derived cache like the vector index file (vector-file.ts): the database stays the truth.
  *
- * Layout: a 64-byte header (magic, version, term count, the database's epoch, the text_log entry the lists
+ * Layout: a 72-byte header (magic, version, term count, the database's epoch, the text_log entry the lists
  * reflect (id and stamp: log-mark.ts), section sizes, a CRC of the header and the checksums after it), one CRC
- * per 64 KiB block of lists and per 4 KiB block of the small arrays, the small arrays (term ends, list ends, list lengths, document sizes, term
- * bytes), then the lists. A one-shot process reads only the blocks its search touches, each checked the first
+ * per 64 KiB block of lists and per 4 KiB block of the small arrays, the small arrays (term ends, list ends,
+ * list lengths, document sizes, document project codes, term bytes, project names as JSON), then the lists. A one-shot process reads only the blocks its search touches, each checked the first
  * time it is read; a long-lived one reads and checks all of it. A short, foreign or damaged file is never
  * trusted: the search goes to FTS5.
  *
@@ -16,15 +16,16 @@
  */
 import type { Database } from "bun:sqlite";
 import { closeSync, fstatSync, openSync, readSync, rmSync } from "node:fs";
-import { closeWhenCollected, indexFileState, readFullyAt, sections } from "./index-file-io.ts";
+import { closeWhenCollected, indexFileState, readFullyAt } from "./index-file-io.ts";
 import { TextIndex } from "./text-index.ts";
 import { writeIndexFile } from "./vector-file.ts";
 import { besideDatabase } from "./db-path.ts";
 
 export const KEYWORD_FILE = "keywords.idx";
 const MAGIC = "CAIRNKW1";
-const VERSION = 2;
-const HEADER = 64;
+/** 3: each document's project (text-index.ts DocProjects). */
+const VERSION = 3;
+const HEADER = 72;
 /** Lists are checked in blocks of this many bytes: a common word's list at 1M memories spans a few. */
 const BLOCK = 1 << 16;
 
@@ -38,26 +39,37 @@ const pad4 = (n: number) => (n + 3) & ~3;
 const SMALL_BLOCK = 1 << 12;
 
 /** Where things lie in a file, from its header's counts. */
-function layout(terms: number, termBytes: number, sizes: number, listsLength: number) {
+function layout(terms: number, termBytes: number, sizes: number, nameBytes: number, listsLength: number) {
   const listBlocks = Math.ceil(listsLength / BLOCK);
-  const small = 4 * (3 * terms + sizes) + pad4(termBytes);
+  const small = 4 * (3 * terms + sizes) + pad4(sizes) + pad4(termBytes) + pad4(nameBytes);
   const smallBlocks = Math.ceil(small / SMALL_BLOCK);
   const smallAt = HEADER + 4 * (listBlocks + smallBlocks);
   return { listBlocks, small, smallBlocks, smallAt, listsAt: smallAt + small, size: smallAt + small + listsLength };
 }
 
 /** The small arrays as views of one region laid out as in the file. */
-function smallArrays(region: Uint8Array, terms: number, sizes: number, termBytes: number) {
+function smallArrays(region: Uint8Array, terms: number, sizes: number, termBytes: number, nameBytes: number) {
   const u32 = (at: number, n: number) => new Uint32Array(region.buffer, region.byteOffset + at, n);
-  const at = { termEnds: 0, listEnds: 4 * terms, counts: 8 * terms, sizes: 12 * terms, termBytes: 4 * (3 * terms + sizes) };
+  const codesAt = 4 * (3 * terms + sizes);
+  const termBytesAt = codesAt + pad4(sizes);
+  const at = { termEnds: 0, listEnds: 4 * terms, counts: 8 * terms, sizes: 12 * terms, codes: codesAt, termBytes: termBytesAt, names: termBytesAt + pad4(termBytes) };
   return {
     at,
     termEnds: u32(at.termEnds, terms),
     listEnds: u32(at.listEnds, terms),
     counts: u32(at.counts, terms),
     sizes: u32(at.sizes, sizes),
+    codes: region.subarray(at.codes, at.codes + sizes),
     termBytes: region.subarray(at.termBytes, at.termBytes + termBytes),
+    names: region.subarray(at.names, at.names + nameBytes),
   };
+}
+
+/** The project names section; throws when it is not a list of names. */
+function namesOf(bytes: Uint8Array): string[] {
+  const names: unknown = JSON.parse(new TextDecoder().decode(bytes));
+  if (!Array.isArray(names) || !names.every((n) => typeof n === "string")) throw new Error("keyword index file: project names are damaged");
+  return names;
 }
 
 /** The file's bytes for a freshly built index of the database with `epoch`; null when the index changed since. */
@@ -65,7 +77,9 @@ export function encodeTextIndex(index: TextIndex, epoch: number): Uint8Array | n
   const p = index.parts();
   if (!p || p.lists.length >= 2 ** 32) return null;
   const terms = p.termEnds.length;
-  const l = layout(terms, p.termBytes.length, p.sizes.length, p.lists.length);
+  const names = new TextEncoder().encode(JSON.stringify(p.projects.names));
+  if (p.projects.codes.length !== p.sizes.length) return null;
+  const l = layout(terms, p.termBytes.length, p.sizes.length, names.length, p.lists.length);
   const bytes = new Uint8Array(l.size);
   const view = new DataView(bytes.buffer);
   bytes.set(new TextEncoder().encode(MAGIC), 0);
@@ -79,12 +93,15 @@ export function encodeTextIndex(index: TextIndex, epoch: number): Uint8Array | n
   view.setUint32(40, p.lists.length, true);
   view.setUint32(44, l.listBlocks, true);
   view.setUint32(48, l.smallBlocks, true);
-  const put = sections(bytes, l.smallAt);
-  put(p.termEnds);
-  put(p.listEnds);
-  put(p.counts);
-  put(p.sizes);
-  put(p.termBytes);
+  view.setUint32(64, names.length, true);
+  const a = smallArrays(bytes.subarray(l.smallAt, l.listsAt), terms, p.sizes.length, p.termBytes.length, names.length);
+  a.termEnds.set(p.termEnds);
+  a.listEnds.set(p.listEnds);
+  a.counts.set(p.counts);
+  a.sizes.set(p.sizes);
+  a.codes.set(p.projects.codes);
+  a.termBytes.set(p.termBytes);
+  a.names.set(names);
   bytes.set(p.lists, l.listsAt);
   const sums = new Uint32Array(bytes.buffer, HEADER, l.listBlocks + l.smallBlocks);
   for (let b = 0; b < l.listBlocks; b++) sums[b] = Bun.hash.crc32(p.lists.subarray(b * BLOCK, (b + 1) * BLOCK));
@@ -105,10 +122,10 @@ const descriptors = new WeakMap<TextIndex, number>();
  * Opens the file at `path` for the database with `epoch`. Read term by term (the default): the header and the
  * blocks' checksums now, each 4 KiB block of the small arrays and 64 KiB block of lists when a search first needs
  * it, checked then (a one-shot search at 1M memories reads a few hundred KB of a 61 MB file). `whole`: all of it
- * read and checked now, kept in memory, the file closed. Null when it is absent, short, of another database or
- * version, or fails a check.
+ * read and checked now, kept in memory, the file closed. `oneShot`: for a process that searches once or twice
+ * (TextIndex `once`). Null when it is absent, short, of another database or version, or fails a check.
  */
-export function openTextIndexFile(path: string, epoch: number, opts: { whole?: boolean } = {}): TextIndex | null {
+export function openTextIndexFile(path: string, epoch: number, opts: { whole?: boolean; oneShot?: boolean } = {}): TextIndex | null {
   let fd: number;
   try {
     fd = openSync(path, "r");
@@ -117,7 +134,7 @@ export function openTextIndexFile(path: string, epoch: number, opts: { whole?: b
   }
   let index: TextIndex | null = null;
   try {
-    index = parse(fd, epoch, opts.whole ?? false);
+    index = parse(fd, epoch, opts.whole ?? false, opts.oneShot ?? false);
   } catch {
     index = null;
   }
@@ -153,7 +170,7 @@ export function textIndexFileUnlinked(index: TextIndex): boolean {
   }
 }
 
-function parse(fd: number, epoch: number, whole: boolean): TextIndex | null {
+function parse(fd: number, epoch: number, whole: boolean, oneShot: boolean): TextIndex | null {
   const size = fstatSync(fd).size;
   const readAt = (into: Uint8Array, position: number) => readFullyAt(fd, into, position, "keyword index file");
   if (size < HEADER) return null;
@@ -165,7 +182,8 @@ function parse(fd: number, epoch: number, whole: boolean): TextIndex | null {
   const termBytes = view.getUint32(32, true);
   const sizes = view.getUint32(36, true);
   const listsLength = view.getUint32(40, true);
-  const l = layout(terms, termBytes, sizes, listsLength);
+  const nameBytes = view.getUint32(64, true);
+  const l = layout(terms, termBytes, sizes, nameBytes, listsLength);
   if (view.getUint32(44, true) !== l.listBlocks || view.getUint32(48, true) !== l.smallBlocks || size !== l.size) return null;
   const head = new Uint8Array(l.smallAt);
   head.set(header);
@@ -182,17 +200,19 @@ function parse(fd: number, epoch: number, whole: boolean): TextIndex | null {
     const lists = rest.subarray(l.small);
     for (let b = 0; b < l.smallBlocks; b++) if (!smallOk(b, region.subarray(b * SMALL_BLOCK, (b + 1) * SMALL_BLOCK))) return null;
     for (let b = 0; b < l.listBlocks; b++) if (!listOk(b, lists.subarray(b * BLOCK, (b + 1) * BLOCK))) return null;
-    const a = smallArrays(region, terms, sizes, termBytes);
+    const a = smallArrays(region, terms, sizes, termBytes, nameBytes);
     for (let t = 1; t < terms; t++) if (a.termEnds[t]! < a.termEnds[t - 1]! || a.listEnds[t]! < a.listEnds[t - 1]!) return null;
     if (terms > 0 && (a.termEnds[terms - 1] !== termBytes || a.listEnds[terms - 1] !== listsLength)) return null;
-    return new TextIndex(a.termBytes, a.termEnds, lists, a.listEnds, a.counts, a.sizes, log);
+    return new TextIndex(a.termBytes, a.termEnds, lists, a.listEnds, a.counts, a.sizes, { codes: a.codes, names: namesOf(a.names) }, log);
   }
   // Term by term: the region is filled block by block as the index reads it (LazyParts), each block checked.
   const region = new Uint8Array(l.small);
-  const a = smallArrays(region, terms, sizes, termBytes);
+  const a = smallArrays(region, terms, sizes, termBytes, nameBytes);
   const loaded = new Uint8Array(l.smallBlocks);
+  /** Set once made; from then on a read needs the file still open. */
+  let index: TextIndex | null = null;
   const ensure = (from: number, length: number) => {
-    if (!descriptors.has(index)) throw new Error("keyword index file closed");
+    if (index && !descriptors.has(index)) throw new Error("keyword index file closed");
     if (length <= 0) return;
     // Each run of blocks not yet read in one read (the document sizes are ~1,000 blocks at 1M memories), then
     // each block checked.
@@ -210,6 +230,7 @@ function parse(fd: number, epoch: number, whole: boolean): TextIndex | null {
     }
   };
   let sizesRead = false;
+  let codesRead = false;
   const lazy = {
     term(t: number) {
       const first = Math.max(t - 1, 0);
@@ -224,12 +245,17 @@ function parse(fd: number, epoch: number, whole: boolean): TextIndex | null {
       ensure(a.at.sizes, 4 * sizes);
       sizesRead = true;
     },
+    codes() {
+      if (codesRead) return;
+      ensure(a.at.codes, sizes);
+      codesRead = true;
+    },
   };
   const listsLoaded = new Uint8Array(l.listBlocks);
   // One buffer for every read: a long-lived search thread reads a few lists per search (up to ~1 MB at 1M memories).
   let scratch = new Uint8Array(0);
   const lists = (start: number, end: number): Uint8Array => {
-    if (!descriptors.has(index)) throw new Error("keyword index file closed");
+    if (!index || !descriptors.has(index)) throw new Error("keyword index file closed");
     if (start >= end) return new Uint8Array(0);
     const first = Math.floor(start / BLOCK);
     const last = Math.max(first, Math.ceil(end / BLOCK) - 1);
@@ -245,7 +271,9 @@ function parse(fd: number, epoch: number, whole: boolean): TextIndex | null {
     }
     return buf.subarray(start - from, end - from);
   };
-  const index = new TextIndex(a.termBytes, a.termEnds, lists, a.listEnds, a.counts, a.sizes, log, lazy);
+  // The project names now (a few hundred bytes): a scope is matched against them before any code is read.
+  ensure(a.at.names, nameBytes);
+  index = new TextIndex(a.termBytes, a.termEnds, lists, a.listEnds, a.counts, a.sizes, { codes: a.codes, names: namesOf(a.names) }, log, lazy, oneShot);
   return index;
 }
 

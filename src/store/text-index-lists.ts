@@ -7,12 +7,32 @@
 const K1 = 1.2;
 const B = 0.75;
 
+/** Which documents a search keeps by their project: each one's code (by seq, as built), and 1 for a kept code. */
+export interface ProjectCodes {
+  codes: Uint8Array;
+  accept: Uint8Array;
+}
+
+/** Whether the project of listed document `seq` (not masked) is one `scope` keeps, or unknown to it. */
+const kept = (scope: ProjectCodes, seq: number) => seq >= scope.codes.length || scope.accept[scope.codes[seq]!] !== 0;
+
 /**
- * Decodes a list's entries from `p` to `end` into `seqs` and `freqs`, leaving out `masked` seqs; how many. Each
- * entry is varint(Δseq · 2 + (f ≠ 1)), then varint(f) when f ≠ 1 (see text-index.ts TextIndexBuilder).
+ * Decodes a list's entries from `p` to `end` into `seqs` and `freqs`, leaving out `masked` seqs and, with a
+ * `scope`, the documents of projects it does not keep: how many were kept, and how many were listed (not
+ * masked). Each entry is varint(Δseq · 2 + (f ≠ 1)), then varint(f) when f ≠ 1 (see text-index.ts
+ * TextIndexBuilder).
  */
-export function decodeList(lists: Uint8Array, p: number, end: number, masked: Set<number> | null, seqs: Uint32Array, freqs: Float64Array): number {
+export function decodeList(
+  lists: Uint8Array,
+  p: number,
+  end: number,
+  masked: Set<number> | null,
+  seqs: Uint32Array,
+  freqs: Float64Array,
+  scope: ProjectCodes | null = null,
+): { kept: number; listed: number } {
   let n = 0;
+  let listed = 0;
   let seq = 0;
   while (p < end) {
     let v = 0;
@@ -35,10 +55,28 @@ export function decodeList(lists: Uint8Array, p: number, end: number, masked: Se
     }
     seq += (v - (v % 2)) / 2;
     if (masked?.has(seq)) continue;
+    listed++;
+    if (scope && !kept(scope, seq)) continue;
     seqs[n] = seq;
     freqs[n++] = f;
   }
-  return n;
+  return { kept: n, listed };
+}
+
+/**
+ * Leaves out of `p` the documents of projects `scope` does not keep. Kept whatever their code: seqs past the
+ * codes (written since the build), codes past `accept` (unknown), and `masked` seqs (changed since the build),
+ * whose project the codes do not know.
+ */
+export function keepProjects(p: Part, scope: ProjectCodes, masked: Set<number> | null): void {
+  let n = 0;
+  for (let i = 0; i < p.n; i++) {
+    const seq = p.seqs[i]!;
+    if (!kept(scope, seq) && !masked?.has(seq)) continue;
+    p.seqs[n] = seq;
+    p.scores[n++] = p.scores[i]!;
+  }
+  p.n = n;
 }
 
 /** One document's bm25() contribution: fts5Bm25Function's expression and order of operations, so the doubles are the same. */
@@ -75,11 +113,12 @@ export function oversized(p: Part): boolean {
 }
 
 /**
- * `p` emptied, with room for `min` entries: buffers grown to twice that when short, or to just that past half of
- * `keepEntries` (such a buffer is not kept for another search); the bytes of one not kept are added to `large`.
+ * `p` emptied, with room for `min` entries: buffers grown to twice that when short (`exact`: to just that, for a
+ * search that is not followed by others), or to just that past half of `keepEntries` (such a buffer is not kept
+ * for another search); the bytes of one not kept are added to `large`.
  */
-export function room(p: Part, min: number, large: { bytes: number }): Part {
-  const size = min > SEARCH_BUFFERS.keepEntries / 2 ? min : min * 2;
+export function room(p: Part, min: number, large: { bytes: number }, exact = false): Part {
+  const size = exact || min > SEARCH_BUFFERS.keepEntries / 2 ? min : min * 2;
   if (p.seqs.length < min) {
     Object.assign(p, { seqs: new Uint32Array(size), scores: new Float64Array(size) });
     if (size > SEARCH_BUFFERS.keepEntries) large.bytes += size * 12;

@@ -7,6 +7,7 @@ import type { Database } from "bun:sqlite";
 import { withoutCommonTerms } from "./common-terms.ts";
 import { BM25_SQL, ftsSearch, type KeywordRequest, type PassRate, type RankedMatches } from "./fts.ts";
 import type { PhraseMatches, TextIndex } from "./text-index.ts";
+import type { ProjectScope } from "./filter-sql.ts";
 import { catchUp, matchPhrases } from "./text-index-source.ts";
 import { indexTotals, matchCount, termStats } from "./term-stats.ts";
 import { upToKth } from "../domain/select.ts";
@@ -33,7 +34,7 @@ export function searchIndexed(
       const kept = req.terms ? withoutCommonTerms(req.terms, req.limit, (t) => indexStats(db, index, t, phrases) ?? termStats(db, t)) : null;
       const match = kept?.match ?? req.match;
       if (kept && kept.matches < rankFrom) return ftsSearch(db, match, req.where, req.limit, seen, kept.matches);
-      const ranked = indexRanker(db, index, match, phrases);
+      const ranked = indexRanker(db, index, match, phrases, req.where.scope);
       // Without a match count: a round here is a selection over ranks already computed, not FTS5 ranking every
       // match again, so the first round need not allow for the lowest pass rate (1,920 rows checked at 1M
       // memories for a one-shot search in one project, ~30 ms of page reads, against ~300 round by round).
@@ -62,12 +63,15 @@ function phraseMatches(db: Database): PhraseMatches {
   };
 }
 
-/** The ranked matches of `match`, or null when the index cannot rank it (then FTS5 does). */
-export function indexRanker(db: Database, index: TextIndex, match: string, fts = phraseMatches(db)): RankedMatches | null {
+/**
+ * The ranked matches of `match`, or null when the index cannot rank it (then FTS5 does). With a `scope`, matches
+ * the index knows to be of projects it does not pass are left out (the filter's SQL would reject them).
+ */
+export function indexRanker(db: Database, index: TextIndex, match: string, fts = phraseMatches(db), scope?: ProjectScope): RankedMatches | null {
   const phrases = matchPhrases(db, match);
   const totals = indexTotals(db);
   if (!phrases || !totals || totals.rows === 0) return null;
-  const { seqs, ranks } = index.rank(phrases, totals, fts);
+  const { seqs, ranks } = index.rank(phrases, totals, fts, scope);
   return (k) => best(seqs, ranks, k);
 }
 

@@ -7,7 +7,7 @@
 import type { Database } from "bun:sqlite";
 import type { MemoryRow } from "./rows.ts";
 import { indexText } from "../text/tokenize.ts";
-import { BM25_WEIGHTS, type DocTerms, type Phrase, type TextIndex, TextIndexBuilder } from "./text-index.ts";
+import { BM25_WEIGHTS, type DocProjects, type DocTerms, type Phrase, type TextIndex, TextIndexBuilder, UNKNOWN_PROJECT } from "./text-index.ts";
 import { logHead } from "./log-mark.ts";
 import { textChangedSince } from "./text-log.ts";
 import { indexFileState } from "./index-file-io.ts";
@@ -44,6 +44,7 @@ export async function buildTextIndex(db: Database): Promise<{ index: TextIndex; 
     const max = (db.query("SELECT max(id) AS n FROM memories_fts_docsize").get() as { n: number | null }).n ?? 0;
     const sizes = new Uint32Array(max + 1);
     for (const r of db.query("SELECT id, sz FROM memories_fts_docsize").iterate() as Iterable<{ id: number; sz: Uint8Array }>) sizes[r.id] = docSize(r.sz);
+    const projects = await docProjects(db, sizes.length);
     const builder = new TextIndexBuilder();
     let n = 0;
     for (const r of db.query("SELECT term, doc, col FROM temp.text_index_instances").iterate() as Iterable<{ term: string; doc: number; col: string }>) {
@@ -55,10 +56,32 @@ export async function buildTextIndex(db: Database): Promise<{ index: TextIndex; 
         await new Promise((resolve) => setTimeout(resolve, 0));
       }
     }
-    return { index: builder.finish(sizes, head), state };
+    return { index: builder.finish(sizes, projects, head), state };
   } finally {
     db.run("COMMIT");
   }
+}
+
+/**
+ * Each memory's project by seq, for seqs below `length` (the rest {@link UNKNOWN_PROJECT}), read from the scope
+ * index (project, status, created_at; the rowid is in it) rather than the table's rows, yielding like the
+ * build. Projects past the first 254 (in key order) stay {@link UNKNOWN_PROJECT}.
+ */
+async function docProjects(db: Database, length: number): Promise<DocProjects> {
+  const codes = new Uint8Array(length).fill(UNKNOWN_PROJECT);
+  const names: string[] = [];
+  const code = new Map<string | null, number>([[null, 0]]);
+  let n = 0;
+  for (const r of db.query("SELECT seq, project FROM memories INDEXED BY memories_scope").iterate() as Iterable<{ seq: number; project: string | null }>) {
+    let c = code.get(r.project);
+    if (c === undefined) {
+      c = names.length + 1 < UNKNOWN_PROJECT ? names.push(r.project!) : UNKNOWN_PROJECT;
+      code.set(r.project, c);
+    }
+    if (r.seq < length) codes[r.seq] = c;
+    if (++n % BUILD_SLICE === 0) await new Promise((resolve) => setTimeout(resolve, 0));
+  }
+  return { codes, names };
 }
 
 /**

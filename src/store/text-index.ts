@@ -13,10 +13,31 @@
  *
  * Documents changed since the build (text-log.ts) are masked in the lists and held in a small overlay, their
  * terms read the same way from a scratch FTS5 table with the same tokenizer (text-index-source.ts).
+ *
+ * Each document's project, as built, lets a search in some projects leave the others' documents out before
+ * they are scored and merged (a search in one project of eight at 1M memories ranked ~100k matches to keep a
+ * quarter). Only documents the filter's SQL would reject are left out: a changed document's project is not
+ * known here (project changes are logged like text changes), and those are kept for the SQL to decide.
  */
 import type { IndexTotals } from "./term-stats.ts";
 import type { LogMark } from "./log-mark.ts";
-import { bm25, decodeList, emptyPart, merge, oversized, type Part, room, scoreList } from "./text-index-lists.ts";
+import type { ProjectScope } from "./filter-sql.ts";
+import { bm25, decodeList, emptyPart, keepProjects, merge, oversized, type Part, type ProjectCodes, room, scoreList } from "./text-index-lists.ts";
+
+/**
+ * The code of a document whose project the build did not read (not a memory), or of a project past the first
+ * 254 (in key order; a byte a document): a search never leaves such documents out.
+ */
+export const UNKNOWN_PROJECT = 0xff;
+
+/**
+ * Each document's project, by seq, as built: 0 for a global memory, i + 1 for `names[i]` (stored keys), or
+ * {@link UNKNOWN_PROJECT}.
+ */
+export interface DocProjects {
+  codes: Uint8Array;
+  names: readonly string[];
+}
 
 /** bm25() column weights (content, tags), shared with fts.ts's SQL so both rank alike. */
 export const BM25_WEIGHTS = [1.0, 2.0] as const;
@@ -114,10 +135,10 @@ export class TextIndexBuilder {
     this.#freq += tags ? BM25_WEIGHTS[1] : BM25_WEIGHTS[0];
   }
 
-  /** The index, given the build's document sizes (tokens, all columns, by seq) and log position. */
-  finish(sizes: Uint32Array, log: LogMark): TextIndex {
+  /** The index, given the build's document sizes (tokens, all columns, by seq) and projects, and its log position. */
+  finish(sizes: Uint32Array, projects: DocProjects, log: LogMark): TextIndex {
     this.#endTerm();
-    return new TextIndex(this.#terms.done(), this.#termEnds.done(), this.#lists.done(), this.#listEnds.done(), this.#counts.done(), sizes, log);
+    return new TextIndex(this.#terms.done(), this.#termEnds.done(), this.#lists.done(), this.#listEnds.done(), this.#counts.done(), sizes, projects, log);
   }
 
   #endDoc(): void {
@@ -161,12 +182,13 @@ export type ListBytes = (start: number, end: number) => Uint8Array;
 
 /**
  * For an index whose small arrays are read from a file as they are needed (text-index-file.ts): called before
- * term `t`'s entries (its term bytes, list bounds and length) are read, and before the document sizes are.
- * Throws when they cannot be read or fail their check.
+ * term `t`'s entries (its term bytes, list bounds and length) are read, and before the document sizes or
+ * project codes are. Throws when they cannot be read or fail their check.
  */
 export interface LazyParts {
   term(t: number): void;
   sizes(): void;
+  codes(): void;
 }
 
 /** What a built index is made of, as {@link TextIndex.parts} gives it to be written to a file. */
@@ -177,6 +199,7 @@ export interface TextIndexParts {
   listEnds: Uint32Array;
   counts: Uint32Array;
   sizes: Uint32Array;
+  projects: DocProjects;
   log: LogMark;
 }
 
@@ -203,6 +226,9 @@ export class TextIndex {
   /** Bytes of buffers made since {@link takeLargeBytes} too large to be kept for another search. */
   readonly #large = { bytes: 0 };
 
+  /** The last scope searched and the codes it keeps. */
+  #scope: { key: string; codes: ProjectCodes | null } | undefined;
+
   constructor(
     private readonly termBytes: Uint8Array,
     private readonly termEnds: Uint32Array,
@@ -212,10 +238,17 @@ export class TextIndex {
     private readonly counts: Uint32Array,
     /** Tokens per document (all columns), by seq, as built. */
     private readonly sizes: Uint32Array,
+    /** Each document's project, by seq, as built. */
+    private readonly projects: DocProjects,
     /** The text_log entry the index reflects (with its overlay). */
     public log: LogMark,
     /** Set when the arrays above are filled from a file as needed. */
     private readonly lazy: LazyParts | null = null,
+    /**
+     * Set for the index of a one-shot process, which searches once or twice: its buffers are made just as large
+     * as asked (twice the size, for reuse, only cost it the allocation).
+     */
+    private readonly once = false,
   ) {}
 
   /** Documents changed since the build. */
@@ -226,8 +259,8 @@ export class TextIndex {
   /** The lists as built, for a file; null once anything changed (the overlay is not written) or when read from one. */
   parts(): TextIndexParts | null {
     if (this.#masked.size > 0 || !(this.lists instanceof Uint8Array) || this.lazy) return null;
-    const { termBytes, termEnds, lists, listEnds, counts, sizes, log } = this;
-    return { termBytes, termEnds, lists, listEnds, counts, sizes, log };
+    const { termBytes, termEnds, lists, listEnds, counts, sizes, projects, log } = this;
+    return { termBytes, termEnds, lists, listEnds, counts, sizes, projects, log };
   }
 
   /**
@@ -260,11 +293,16 @@ export class TextIndex {
    * documents come sorted by seq (a list, its overlay, FTS5's rows) and are merged, each document's
    * contributions summed in the query's phrase order as fts5Bm25Function sums them. Scoring term at a time into
    * an array by seq cost a one-shot search at 1M memories ~5 ms of page faults on that fresh 8 MB array, and a
-   * random access per entry.
+   * random access per entry. With a `scope`, documents of projects it does not pass are left out once their
+   * phrase's weight is known (see the module).
    * The arrays returned are valid until the next call (their buffers are reused).
    */
-  rank(phrases: readonly Phrase[], totals: IndexTotals, fts: PhraseMatches): { seqs: Uint32Array; ranks: Float64Array } {
+  rank(phrases: readonly Phrase[], totals: IndexTotals, fts: PhraseMatches, scope?: ProjectScope): { seqs: Uint32Array; ranks: Float64Array } {
     this.#releaseLarge();
+    const codes = this.#codesOf(scope);
+    const inScope = (p: Part) => {
+      if (codes) keepProjects(p, codes, this.#maskedListed > 0 ? this.#masked : null);
+    };
     const avgdl = totals.tokens / totals.rows;
     const weight = (n: number) => {
       const idf = Math.log((totals.rows - n + 0.5) / (n + 0.5));
@@ -273,26 +311,31 @@ export class TextIndex {
     let used = 0;
     const part = (min: number): Part => {
       if (used === this.#parts.length) this.#parts.push(emptyPart());
-      return room(this.#parts[used++]!, min, this.#large);
+      return room(this.#parts[used++]!, min, this.#large, this.once);
     };
     for (const phrase of phrases) {
       if ("fts" in phrase) {
         const matched = phrase.tokens ? fts.rows(phrase.fts) : null;
         const p = part(matched?.length ?? 0);
-        if (matched && this.#phraseOnce(phrase.tokens!, matched, p, weight(matched.length), avgdl)) continue;
+        if (matched && this.#phraseOnce(phrase.tokens!, matched, p, weight(matched.length), avgdl)) {
+          inScope(p);
+          continue;
+        }
         const rows = [...fts.scores(phrase.fts)].sort((a, b) => a[0] - b[0]);
-        room(p, rows.length, this.#large);
+        room(p, rows.length, this.#large, this.once);
         for (const [seq, c] of rows) {
           p.seqs[p.n] = seq;
           p.scores[p.n++] = c;
         }
+        inScope(p);
         continue;
       }
       const t = this.#find(utf8.encode(phrase.token));
       const extra = this.#overlay.get(phrase.token);
       const p = part(t < 0 ? 0 : this.counts[t]!);
-      if (t >= 0) p.n = this.#listed(t, p.seqs, p.scores);
-      const idf = weight(p.n + (extra?.size ?? 0));
+      const { kept, listed } = t >= 0 ? this.#listed(t, p.seqs, p.scores, codes) : { kept: 0, listed: 0 };
+      p.n = kept;
+      const idf = weight(listed + (extra?.size ?? 0));
       // The listed documents in one small function: a one-shot process runs it before the JIT has warmed up,
       // and small functions are compiled sooner.
       this.lazy?.sizes();
@@ -308,9 +351,27 @@ export class TextIndex {
     }
     let total = 0;
     for (let i = 0; i < used; i++) total += this.#parts[i]!.n;
-    const out = room(this.#out, total, this.#large);
+    const out = room(this.#out, total, this.#large, this.once);
     const n = merge(this.#parts, used, out.seqs, out.scores);
     return { seqs: out.seqs.subarray(0, n), ranks: out.scores.subarray(0, n) };
+  }
+
+  /**
+   * The documents' project codes with those `scope` keeps (1, by code; codes past them, {@link UNKNOWN_PROJECT},
+   * always), or null when it keeps every project. Kept for the next search with the same scope.
+   */
+  #codesOf(scope: ProjectScope | undefined): ProjectCodes | null {
+    if (!scope || (scope.projects === null && scope.global)) return null;
+    const key = JSON.stringify(scope);
+    if (this.#scope?.key === key) return this.#scope.codes;
+    const { names } = this.projects;
+    const accept = new Uint8Array(names.length + 1);
+    accept[0] = scope.global ? 1 : 0;
+    const wanted = scope.projects === null ? null : new Set(scope.projects);
+    for (let i = 0; i < names.length; i++) accept[i + 1] = wanted === null || wanted.has(names[i]!) ? 1 : 0;
+    this.lazy?.codes();
+    this.#scope = { key, codes: { codes: this.projects.codes, accept } };
+    return this.#scope.codes;
   }
 
   /**
@@ -347,8 +408,8 @@ export class TextIndex {
     this.lazy?.sizes();
     for (const token of tokens) {
       const t = this.#find(utf8.encode(token));
-      const list = room(this.#spare, t < 0 ? 0 : this.counts[t]!, this.#large);
-      list.n = t < 0 ? 0 : this.#listed(t, list.seqs, list.scores);
+      const list = room(this.#spare, t < 0 ? 0 : this.counts[t]!, this.#large, this.once);
+      list.n = t < 0 ? 0 : this.#listed(t, list.seqs, list.scores).kept;
       let j = 0;
       for (let i = 0; i < n; i++) {
         const seq = matched[i]!;
@@ -380,19 +441,19 @@ export class TextIndex {
     if (this.#maskedListed === 0) return this.counts[t]! + extra;
     let listed = this.#liveCounts.get(t);
     if (listed === undefined) {
-      const p = room(this.#spare, this.counts[t]!, this.#large);
-      this.#liveCounts.set(t, (listed = this.#listed(t, p.seqs, p.scores)));
+      const p = room(this.#spare, this.counts[t]!, this.#large, this.once);
+      this.#liveCounts.set(t, (listed = this.#listed(t, p.seqs, p.scores).listed));
     }
     return listed + extra;
   }
 
   /** Decodes term `t`'s listed documents that are not masked into `seqs` and `freqs` (room for its count); how many. */
-  #listed(t: number, seqs: Uint32Array, freqs: Float64Array): number {
+  #listed(t: number, seqs: Uint32Array, freqs: Float64Array, scope: ProjectCodes | null = null): { kept: number; listed: number } {
     const start = t === 0 ? 0 : this.listEnds[t - 1]!;
     const inMemory = this.lists instanceof Uint8Array;
     const lists = inMemory ? (this.lists as Uint8Array) : (this.lists as ListBytes)(start, this.listEnds[t]!);
     const end = inMemory ? this.listEnds[t]! : lists.length;
-    return decodeList(lists, inMemory ? start : 0, end, this.#maskedListed > 0 ? this.#masked : null, seqs, freqs);
+    return decodeList(lists, inMemory ? start : 0, end, this.#maskedListed > 0 ? this.#masked : null, seqs, freqs, scope);
   }
 
   /** Binary search of the term bytes (FTS5's order: memcmp of UTF-8); -1 when absent. */

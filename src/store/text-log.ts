@@ -1,7 +1,7 @@
 /**
- * @module The change log of indexed text. Every insert or delete of a memory, and every change of its content
- * or tags, appends the memory's seq to `text_log` in the writing transaction (triggers: a write path added
- * later cannot forget it). A keyword index held in memory (text-index.ts) built at log position P catches up
+ * @module The change log of indexed text. Every insert or delete of a memory, and every change of its content,
+ * tags or project (migration 16: the index knows each memory's project), appends the memory's seq to `text_log`
+ * in the writing transaction (triggers: a write path added later cannot forget it). A keyword index held in memory (text-index.ts) built at log position P catches up
  * by reading the seqs logged after P. The log prunes itself: every {@link PRUNE_EVERY}th entry deletes those
  * more than {@link KEPT} behind it, so it holds at most ~70k rows (~1 MB); a reader that finds its position
  * pruned away builds again.

@@ -72,6 +72,7 @@ const FIXTURES: Record<number, (db: Database) => void> = {
   13: (db) => FIXTURES[12]!(db),
   14: (db) => FIXTURES[13]!(db),
   15: (db) => FIXTURES[14]!(db),
+  16: (db) => FIXTURES[15]!(db),
 };
 
 describe("migrations", () => {

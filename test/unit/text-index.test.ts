@@ -353,6 +353,79 @@ describe("keyword index file", () => {
     expect(oneShot(0)).toEqual({ hits: viaFts, ranked: true, counted: true });
   });
 
+  test("a search in some projects leaves other projects' matches out before ranking: the same hits as FTS5, also once memories moved, came and went", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "cairn-text-index-"));
+    dirs.push(dir);
+    const path = join(dir, "cairn.db");
+    const store = new SqliteStore(path);
+    closers.push(store);
+    const engine = new Engine({ store, project: "/work/app", actor: "test", now: () => T0 });
+    const projects = ["alpha", "beta", "gamma", null];
+    const remember = (i: number) => {
+      const words = Array.from({ length: 3 + (i % 7) }, (_, j) => WORDS[(i * 5 + j * 3) % WORDS.length]);
+      return engine.remember({ content: `${words.join(" ")} note ${i}`, project: projects[i % projects.length]!, tags: i % 6 === 0 ? ["ops"] : [] }).memory;
+    };
+    const memories = Array.from({ length: 320 }, (_, i) => remember(i));
+    const key = (name: string) => memories.find((m) => m.content.endsWith(` note ${projects.indexOf(name)}`))!.project!;
+    const [alpha, beta, gamma] = [key("alpha"), key("beta"), key("gamma")];
+    const scopes = [
+      { projects: [alpha], includeGlobal: true },
+      { projects: [beta], includeGlobal: false },
+      { projects: [alpha, gamma], includeGlobal: true },
+      { projects: [], includeGlobal: true },
+      { projects: null, includeGlobal: false },
+    ];
+    const search = (s: SqliteStore) =>
+      scopes.flatMap((scope) => QUERIES.map((q) => s.searchText(buildKeywordQuery(q).match!, { scope }, T0, 400).map((h) => [h.memory.id, h.score])));
+    const oneShot = () => {
+      const s = new SqliteStore(path, { keywordFileFrom: 0 });
+      closers.push(s);
+      return search(s);
+    };
+    const index = await published(path);
+    expect(oneShot()).toEqual(search(store));
+    // The index itself leaves the other projects out: of every "deploy" match, only alpha's and the global ones.
+    const reader = openReader(path);
+    closers.push(reader);
+    const match = buildKeywordQuery("deploy").match!;
+    const all = indexRanker(reader, index, match)!(1_000).map((r) => r.seq);
+    const scoped = indexRanker(reader, index, match, undefined, { projects: [alpha], global: true })!(1_000).map((r) => r.seq);
+    const projectOf = new Map(reader.query("SELECT seq, project FROM memories").values() as Array<[number, string | null]>);
+    expect(scoped.length).toBeGreaterThan(0);
+    expect(scoped.length).toBeLessThan(all.length);
+    expect(scoped).toEqual(all.filter((seq) => projectOf.get(seq) === alpha || projectOf.get(seq) === null));
+    // Memories moved from beta into alpha behind the store's back (a project re-keyed), new ones, one forgotten.
+    const writer = new Database(path);
+    closers.push(writer);
+    expect(writer.query("UPDATE memories SET project = ? WHERE project = ? AND seq % 3 = 0").run(alpha, beta).changes).toBeGreaterThan(10);
+    for (let i = 320; i < 340; i++) remember(i);
+    engine.forget(memories[8]!.id);
+    expect(oneShot()).toEqual(search(store));
+  });
+
+  test("projects past the 254 the file codes are searched as FTS5 searches them", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "cairn-text-index-"));
+    dirs.push(dir);
+    const path = join(dir, "cairn.db");
+    const store = new SqliteStore(path);
+    closers.push(store);
+    const engine = new Engine({ store, project: "/work/app", actor: "test", now: () => T0 });
+    const keys = Array.from({ length: 300 }, (_, i) => engine.remember({ content: `deploy cache rollback worker ${i}`, project: `p${String(i).padStart(3, "0")}` }).memory.project!);
+    const index = await published(path);
+    const reader = openReader(path);
+    closers.push(reader);
+    const match = buildKeywordQuery("deploy").match!;
+    // p299 sorts last, with no code of its own: the 46 projects past the codes are kept for the SQL to decide,
+    // in any search; p000 has a code, and the other 253 coded projects are left out.
+    for (const [key, n] of [[keys[299]!, 46], [keys[0]!, 47]] as const) {
+      expect(indexRanker(reader, index, match, undefined, { projects: [key], global: false })!(1_000)).toHaveLength(n);
+      const s = new SqliteStore(path, { keywordFileFrom: 0 });
+      closers.push(s);
+      const hits = s.searchText(match, { scope: { projects: [key], includeGlobal: false } }, T0, 10).map((h) => h.memory.project);
+      expect(hits).toEqual([key]);
+    }
+  });
+
   test("a purge removes the file, and a build that read before a purge withdraws what it writes", async () => {
     const { path, engine, ids } = setup(100);
     const conn = openReader(path);
