@@ -7,7 +7,8 @@
  * Layout: a 72-byte header (magic, version, term count, the database's epoch, the text_log entry the lists
  * reflect (id and stamp: log-mark.ts), section sizes, a CRC of the header and the checksums after it), one CRC
  * per 64 KiB block of lists and per 4 KiB block of the small arrays, the small arrays (term ends, list ends,
- * list lengths, document sizes, document project codes, term bytes, project names as JSON), then the lists. A one-shot process reads only the blocks its search touches, each checked the first
+ * list lengths, the seqs and sizes of long documents, a byte of size per document, document project codes, term
+ * bytes, project names as JSON), then the lists. A one-shot process reads only the blocks its search touches, each checked the first
  * time it is read; a long-lived one reads and checks all of it. A short, foreign or damaged file is never
  * trusted: the search goes to FTS5.
  *
@@ -18,6 +19,7 @@ import type { Database } from "bun:sqlite";
 import { closeSync, fstatSync, openSync, readSync, rmSync } from "node:fs";
 import { closeWhenCollected, indexFileState, readFullyAt } from "./index-file-io.ts";
 import { TextIndex } from "./text-index.ts";
+import type { DocSizes } from "./text-index-lists.ts";
 import { writeIndexFile } from "./vector-file.ts";
 import { besideDatabase } from "./db-path.ts";
 
@@ -38,32 +40,54 @@ const pad4 = (n: number) => (n + 3) & ~3;
 /** The small arrays (term ends, list ends, list lengths, sizes, term bytes) are checked in blocks of this size. */
 const SMALL_BLOCK = 1 << 12;
 
+/** A file's counts, from its header. */
+interface Counts {
+  terms: number;
+  termBytes: number;
+  /** Documents (seqs) with a size and a project code. */
+  docs: number;
+  /** Documents whose size does not fit a byte. */
+  long: number;
+  nameBytes: number;
+  listsLength: number;
+}
+
 /** Where things lie in a file, from its header's counts. */
-function layout(terms: number, termBytes: number, sizes: number, nameBytes: number, listsLength: number) {
-  const listBlocks = Math.ceil(listsLength / BLOCK);
-  const small = 4 * (3 * terms + sizes) + pad4(sizes) + pad4(termBytes) + pad4(nameBytes);
+function layout(c: Counts) {
+  const listBlocks = Math.ceil(c.listsLength / BLOCK);
+  const small = 4 * (3 * c.terms + 2 * c.long) + 2 * pad4(c.docs) + pad4(c.termBytes) + pad4(c.nameBytes);
   const smallBlocks = Math.ceil(small / SMALL_BLOCK);
   const smallAt = HEADER + 4 * (listBlocks + smallBlocks);
-  return { listBlocks, small, smallBlocks, smallAt, listsAt: smallAt + small, size: smallAt + small + listsLength };
+  return { listBlocks, small, smallBlocks, smallAt, listsAt: smallAt + small, size: smallAt + small + c.listsLength };
 }
 
 /** The small arrays as views of one region laid out as in the file. */
-function smallArrays(region: Uint8Array, terms: number, sizes: number, termBytes: number, nameBytes: number) {
+function smallArrays(region: Uint8Array, c: Counts) {
   const u32 = (at: number, n: number) => new Uint32Array(region.buffer, region.byteOffset + at, n);
-  const codesAt = 4 * (3 * terms + sizes);
-  const termBytesAt = codesAt + pad4(sizes);
-  const at = { termEnds: 0, listEnds: 4 * terms, counts: 8 * terms, sizes: 12 * terms, codes: codesAt, termBytes: termBytesAt, names: termBytesAt + pad4(termBytes) };
+  const longAt = 12 * c.terms;
+  const shortAt = longAt + 8 * c.long;
+  const codesAt = shortAt + pad4(c.docs);
+  const termBytesAt = codesAt + pad4(c.docs);
+  const at = { termEnds: 0, listEnds: 4 * c.terms, counts: 8 * c.terms, long: longAt, short: shortAt, codes: codesAt, termBytes: termBytesAt, names: termBytesAt + pad4(c.termBytes) };
   return {
     at,
-    termEnds: u32(at.termEnds, terms),
-    listEnds: u32(at.listEnds, terms),
-    counts: u32(at.counts, terms),
-    sizes: u32(at.sizes, sizes),
-    codes: region.subarray(at.codes, at.codes + sizes),
-    termBytes: region.subarray(at.termBytes, at.termBytes + termBytes),
-    names: region.subarray(at.names, at.names + nameBytes),
+    termEnds: u32(at.termEnds, c.terms),
+    listEnds: u32(at.listEnds, c.terms),
+    counts: u32(at.counts, c.terms),
+    longSeqs: u32(at.long, c.long),
+    longSizes: u32(at.long + 4 * c.long, c.long),
+    short: region.subarray(at.short, at.short + c.docs),
+    codes: region.subarray(at.codes, at.codes + c.docs),
+    termBytes: region.subarray(at.termBytes, at.termBytes + c.termBytes),
+    names: region.subarray(at.names, at.names + c.nameBytes),
   };
 }
+
+/** The document sizes of a file's arrays (`long` filled from them: call once they are read). */
+const sizesOf = (a: ReturnType<typeof smallArrays>, long = new Map<number, number>()): DocSizes => {
+  for (let i = 0; i < a.longSeqs.length; i++) long.set(a.longSeqs[i]!, a.longSizes[i]!);
+  return { short: a.short, long };
+};
 
 /** The project names section; throws when it is not a list of names. */
 function namesOf(bytes: Uint8Array): string[] {
@@ -76,29 +100,32 @@ function namesOf(bytes: Uint8Array): string[] {
 export function encodeTextIndex(index: TextIndex, epoch: number): Uint8Array | null {
   const p = index.parts();
   if (!p || p.lists.length >= 2 ** 32) return null;
-  const terms = p.termEnds.length;
   const names = new TextEncoder().encode(JSON.stringify(p.projects.names));
-  if (p.projects.codes.length !== p.sizes.length) return null;
-  const l = layout(terms, p.termBytes.length, p.sizes.length, names.length, p.lists.length);
+  if (p.projects.codes.length !== p.sizes.short.length) return null;
+  const c: Counts = { terms: p.termEnds.length, termBytes: p.termBytes.length, docs: p.sizes.short.length, long: p.sizes.long.size, nameBytes: names.length, listsLength: p.lists.length };
+  const l = layout(c);
   const bytes = new Uint8Array(l.size);
   const view = new DataView(bytes.buffer);
   bytes.set(new TextEncoder().encode(MAGIC), 0);
   view.setUint32(8, VERSION, true);
-  view.setUint32(12, terms, true);
+  view.setUint32(12, c.terms, true);
   view.setFloat64(16, epoch, true);
   view.setFloat64(24, p.log.id, true);
   view.setFloat64(56, p.log.stamp, true);
   view.setUint32(32, p.termBytes.length, true);
-  view.setUint32(36, p.sizes.length, true);
+  view.setUint32(36, c.docs, true);
   view.setUint32(40, p.lists.length, true);
   view.setUint32(44, l.listBlocks, true);
   view.setUint32(48, l.smallBlocks, true);
-  view.setUint32(64, names.length, true);
-  const a = smallArrays(bytes.subarray(l.smallAt, l.listsAt), terms, p.sizes.length, p.termBytes.length, names.length);
+  view.setUint32(64, c.nameBytes, true);
+  view.setUint32(68, c.long, true);
+  const a = smallArrays(bytes.subarray(l.smallAt, l.listsAt), c);
   a.termEnds.set(p.termEnds);
   a.listEnds.set(p.listEnds);
   a.counts.set(p.counts);
-  a.sizes.set(p.sizes);
+  a.longSeqs.set([...p.sizes.long.keys()]);
+  a.longSizes.set([...p.sizes.long.values()]);
+  a.short.set(p.sizes.short);
   a.codes.set(p.projects.codes);
   a.termBytes.set(p.termBytes);
   a.names.set(names);
@@ -178,12 +205,16 @@ function parse(fd: number, epoch: number, whole: boolean, oneShot: boolean): Tex
   readAt(header, 0);
   const view = new DataView(header.buffer);
   if (new TextDecoder().decode(header.subarray(0, 8)) !== MAGIC || view.getUint32(8, true) !== VERSION) return null;
-  const terms = view.getUint32(12, true);
-  const termBytes = view.getUint32(32, true);
-  const sizes = view.getUint32(36, true);
-  const listsLength = view.getUint32(40, true);
-  const nameBytes = view.getUint32(64, true);
-  const l = layout(terms, termBytes, sizes, nameBytes, listsLength);
+  const c: Counts = {
+    terms: view.getUint32(12, true),
+    termBytes: view.getUint32(32, true),
+    docs: view.getUint32(36, true),
+    long: view.getUint32(68, true),
+    nameBytes: view.getUint32(64, true),
+    listsLength: view.getUint32(40, true),
+  };
+  const { terms, termBytes, listsLength } = c;
+  const l = layout(c);
   if (view.getUint32(44, true) !== l.listBlocks || view.getUint32(48, true) !== l.smallBlocks || size !== l.size) return null;
   const head = new Uint8Array(l.smallAt);
   head.set(header);
@@ -200,14 +231,15 @@ function parse(fd: number, epoch: number, whole: boolean, oneShot: boolean): Tex
     const lists = rest.subarray(l.small);
     for (let b = 0; b < l.smallBlocks; b++) if (!smallOk(b, region.subarray(b * SMALL_BLOCK, (b + 1) * SMALL_BLOCK))) return null;
     for (let b = 0; b < l.listBlocks; b++) if (!listOk(b, lists.subarray(b * BLOCK, (b + 1) * BLOCK))) return null;
-    const a = smallArrays(region, terms, sizes, termBytes, nameBytes);
+    const a = smallArrays(region, c);
     for (let t = 1; t < terms; t++) if (a.termEnds[t]! < a.termEnds[t - 1]! || a.listEnds[t]! < a.listEnds[t - 1]!) return null;
     if (terms > 0 && (a.termEnds[terms - 1] !== termBytes || a.listEnds[terms - 1] !== listsLength)) return null;
-    return new TextIndex(a.termBytes, a.termEnds, lists, a.listEnds, a.counts, a.sizes, { codes: a.codes, names: namesOf(a.names) }, log);
+    return new TextIndex(a.termBytes, a.termEnds, lists, a.listEnds, a.counts, sizesOf(a), { codes: a.codes, names: namesOf(a.names) }, log);
   }
   // Term by term: the region is filled block by block as the index reads it (LazyParts), each block checked.
   const region = new Uint8Array(l.small);
-  const a = smallArrays(region, terms, sizes, termBytes, nameBytes);
+  const a = smallArrays(region, c);
+  const sizes: DocSizes = { short: a.short, long: new Map() };
   const loaded = new Uint8Array(l.smallBlocks);
   /** Set once made; from then on a read needs the file still open. */
   let index: TextIndex | null = null;
@@ -242,12 +274,13 @@ function parse(fd: number, epoch: number, whole: boolean, oneShot: boolean): Tex
     },
     sizes() {
       if (sizesRead) return;
-      ensure(a.at.sizes, 4 * sizes);
+      ensure(a.at.long, 8 * c.long + c.docs);
+      sizesOf(a, sizes.long);
       sizesRead = true;
     },
     codes() {
       if (codesRead) return;
-      ensure(a.at.codes, sizes);
+      ensure(a.at.codes, c.docs);
       codesRead = true;
     },
   };
@@ -272,8 +305,8 @@ function parse(fd: number, epoch: number, whole: boolean, oneShot: boolean): Tex
     return buf.subarray(start - from, end - from);
   };
   // The project names now (a few hundred bytes): a scope is matched against them before any code is read.
-  ensure(a.at.names, nameBytes);
-  index = new TextIndex(a.termBytes, a.termEnds, lists, a.listEnds, a.counts, a.sizes, { codes: a.codes, names: namesOf(a.names) }, log, lazy, oneShot);
+  ensure(a.at.names, c.nameBytes);
+  index = new TextIndex(a.termBytes, a.termEnds, lists, a.listEnds, a.counts, sizes, { codes: a.codes, names: namesOf(a.names) }, log, lazy, oneShot);
   return index;
 }
 

@@ -84,9 +84,43 @@ export function bm25(idf: number, f: number, d: number, avgdl: number): number {
   return idf * ((f * (K1 + 1.0)) / (f + K1 * (1 - B + (B * d) / avgdl)));
 }
 
+/**
+ * Tokens per document (all columns), by seq: a byte each, or {@link LONG_DOC} for a document of that many or more,
+ * whose size is in `long`. Memories are short (~40 tokens): at 1M memories the sizes take 1 MB instead of 4, which
+ * a one-shot search reads whole.
+ */
+export interface DocSizes {
+  short: Uint8Array;
+  long: Map<number, number>;
+}
+
+export const LONG_DOC = 0xff;
+
+export function docSizes(sizes: Uint32Array): DocSizes {
+  const short = new Uint8Array(sizes.length);
+  const long = new Map<number, number>();
+  for (let seq = 0; seq < sizes.length; seq++) {
+    const d = sizes[seq]!;
+    short[seq] = d < LONG_DOC ? d : LONG_DOC;
+    if (d >= LONG_DOC) long.set(seq, d);
+  }
+  return { short, long };
+}
+
+/** The size of document `seq`; undefined past the sizes. */
+export function sizeOf(sizes: DocSizes, seq: number): number | undefined {
+  const d = sizes.short[seq];
+  return d === LONG_DOC ? sizes.long.get(seq) : d;
+}
+
 /** Each listed document's bm25() contribution ({@link bm25}), in place of its frequency in `scores`. */
-export function scoreList(n: number, seqs: Uint32Array, scores: Float64Array, sizes: Uint32Array, idf: number, avgdl: number): void {
-  for (let i = 0; i < n; i++) scores[i] = bm25(idf, scores[i]!, sizes[seqs[i]!]!, avgdl);
+export function scoreList(n: number, seqs: Uint32Array, scores: Float64Array, sizes: DocSizes, idf: number, avgdl: number): void {
+  const { short, long } = sizes;
+  for (let i = 0; i < n; i++) {
+    const seq = seqs[i]!;
+    const d = short[seq]!;
+    scores[i] = bm25(idf, scores[i]!, d === LONG_DOC ? long.get(seq)! : d, avgdl);
+  }
 }
 
 /**

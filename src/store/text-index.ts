@@ -22,7 +22,7 @@
 import type { IndexTotals } from "./term-stats.ts";
 import type { LogMark } from "./log-mark.ts";
 import type { ProjectScope } from "./filter-sql.ts";
-import { bm25, decodeList, emptyPart, keepProjects, merge, oversized, type Part, type ProjectCodes, room, scoreList } from "./text-index-lists.ts";
+import { bm25, type DocSizes, decodeList, docSizes, emptyPart, keepProjects, merge, oversized, type Part, type ProjectCodes, room, scoreList, sizeOf } from "./text-index-lists.ts";
 
 /**
  * The code of a document whose project the build did not read (not a memory), or of a project past the first
@@ -138,7 +138,7 @@ export class TextIndexBuilder {
   /** The index, given the build's document sizes (tokens, all columns, by seq) and projects, and its log position. */
   finish(sizes: Uint32Array, projects: DocProjects, log: LogMark): TextIndex {
     this.#endTerm();
-    return new TextIndex(this.#terms.done(), this.#termEnds.done(), this.#lists.done(), this.#listEnds.done(), this.#counts.done(), sizes, projects, log);
+    return new TextIndex(this.#terms.done(), this.#termEnds.done(), this.#lists.done(), this.#listEnds.done(), this.#counts.done(), docSizes(sizes), projects, log);
   }
 
   #endDoc(): void {
@@ -198,7 +198,7 @@ export interface TextIndexParts {
   lists: Uint8Array;
   listEnds: Uint32Array;
   counts: Uint32Array;
-  sizes: Uint32Array;
+  sizes: DocSizes;
   projects: DocProjects;
   log: LogMark;
 }
@@ -237,7 +237,7 @@ export class TextIndex {
     private readonly listEnds: Uint32Array,
     private readonly counts: Uint32Array,
     /** Tokens per document (all columns), by seq, as built. */
-    private readonly sizes: Uint32Array,
+    private readonly sizes: DocSizes,
     /** Each document's project, by seq, as built. */
     private readonly projects: DocProjects,
     /** The text_log entry the index reflects (with its overlay). */
@@ -268,7 +268,7 @@ export class TextIndex {
    * `log` is set by the caller once a whole batch of the log is applied.
    */
   replace(seq: number, doc: { size: number; terms: DocTerms } | null): void {
-    if (!this.#masked.has(seq) && seq < this.sizes.length) this.#maskedListed++;
+    if (!this.#masked.has(seq) && seq < this.sizes.short.length) this.#maskedListed++;
     this.#masked.add(seq);
     this.#liveCounts.clear();
     const old = this.#docs.get(seq);
@@ -421,7 +421,7 @@ export class TextIndex {
     }
     for (let i = 0; i < n; i++) {
       const seq = matched[i]!;
-      const size = this.#masked.has(seq) ? this.#docs.get(seq)?.size : this.sizes[seq];
+      const size = this.#masked.has(seq) ? this.#docs.get(seq)?.size : sizeOf(this.sizes, seq);
       if (size === undefined) return false;
       into.seqs[i] = seq;
       into.scores[i] = bm25(idf, 1, size, avgdl);
