@@ -7,9 +7,9 @@
  * Layout: a 72-byte header (magic, version, term count, the database's epoch, the text_log entry the lists
  * reflect (id and stamp: log-mark.ts), section sizes, a CRC of the header and the checksums after it), one CRC
  * per 64 KiB block of lists and per 4 KiB block of the small arrays, the small arrays (term ends, list ends,
- * list lengths, the seqs and sizes of long documents, a byte of size per document, document project codes, term
- * bytes, project names as JSON), then the lists. A one-shot process reads only the blocks its search touches, each checked the first
- * time it is read; a long-lived one reads and checks all of it. A short, foreign or damaged file is never
+ * list lengths, the seqs and sizes of long documents, a byte of size per document, a byte of project per
+ * document, term bytes, project names as JSON), then the lists. A one-shot process reads only the blocks its
+ * search touches, each checked the first time it is read; a long-lived one reads and checks all of it. A short, foreign or damaged file is never
  * trusted: the search goes to FTS5.
  *
  * Plain stores only (the lists hold the words). A purge deletes the file with the vector index files
@@ -25,7 +25,7 @@ import { besideDatabase } from "./db-path.ts";
 
 export const KEYWORD_FILE = "keywords.idx";
 const MAGIC = "CAIRNKW1";
-/** 3: each document's project (text-index.ts DocProjects). */
+/** 3: each document's project (text-index.ts DocProjects), sizes a byte each (text-index-lists.ts DocSizes). */
 const VERSION = 3;
 const HEADER = 72;
 /** Lists are checked in blocks of this many bytes: a common word's list at 1M memories spans a few. */
@@ -37,7 +37,7 @@ export function keywordIndexPath(dbPath: string): string | null {
 
 const pad4 = (n: number) => (n + 3) & ~3;
 
-/** The small arrays (term ends, list ends, list lengths, sizes, term bytes) are checked in blocks of this size. */
+/** The small arrays (all but the lists) are checked in blocks of this size. */
 const SMALL_BLOCK = 1 << 12;
 
 /** A file's counts, from its header. */

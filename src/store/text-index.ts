@@ -293,8 +293,8 @@ export class TextIndex {
    * documents come sorted by seq (a list, its overlay, FTS5's rows) and are merged, each document's
    * contributions summed in the query's phrase order as fts5Bm25Function sums them. Scoring term at a time into
    * an array by seq cost a one-shot search at 1M memories ~5 ms of page faults on that fresh 8 MB array, and a
-   * random access per entry. With a `scope`, documents of projects it does not pass are left out once their
-   * phrase's weight is known (see the module).
+   * random access per entry. With a `scope`, documents of projects it does not keep are left out as their lists
+   * are decoded, counted still in their phrase's weight (see the module).
    * The arrays returned are valid until the next call (their buffers are reused).
    */
   rank(phrases: readonly Phrase[], totals: IndexTotals, fts: PhraseMatches, scope?: ProjectScope): { seqs: Uint32Array; ranks: Float64Array } {

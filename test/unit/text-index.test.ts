@@ -36,13 +36,17 @@ afterEach(() => {
 const WORDS = ["deploy", "deploys", "deploying", "cache", "caching", "queue", "router", "worker", "token", "schema", "migration", "rollback"];
 const EXTRA = ["Café crème", "naïve résumé", "Москва и сессий", "テストが不安定なので", "node-gyp rebuild", "v1.2.3 release", "src/app.ts", "Harry Potter"];
 
-function setup(n = 400): { store: SqliteStore; engine: Engine; path: string; reader: Database; ids: string[] } {
+function emptyStore(): { store: SqliteStore; engine: Engine; path: string } {
   const dir = mkdtempSync(join(tmpdir(), "cairn-text-index-"));
   dirs.push(dir);
   const path = join(dir, "cairn.db");
   const store = new SqliteStore(path);
   closers.push(store);
-  const engine = new Engine({ store, project: "/work/app", actor: "test", now: () => T0 });
+  return { store, engine: new Engine({ store, project: "/work/app", actor: "test", now: () => T0 }), path };
+}
+
+function setup(n = 400): { store: SqliteStore; engine: Engine; path: string; reader: Database; ids: string[] } {
+  const { store, engine, path } = emptyStore();
   const ids: string[] = [];
   for (let i = 0; i < n; i++) {
     const words = Array.from({ length: 3 + (i % 9) }, (_, j) => WORDS[(i * 7 + j * 5) % WORDS.length]);
@@ -354,12 +358,7 @@ describe("keyword index file", () => {
   });
 
   test("a search in some projects leaves other projects' matches out before ranking: the same hits as FTS5, also once memories moved, came and went", async () => {
-    const dir = mkdtempSync(join(tmpdir(), "cairn-text-index-"));
-    dirs.push(dir);
-    const path = join(dir, "cairn.db");
-    const store = new SqliteStore(path);
-    closers.push(store);
-    const engine = new Engine({ store, project: "/work/app", actor: "test", now: () => T0 });
+    const { store, engine, path } = emptyStore();
     const projects = ["alpha", "beta", "gamma", null];
     const remember = (i: number) => {
       const words = Array.from({ length: 3 + (i % 7) }, (_, j) => WORDS[(i * 5 + j * 3) % WORDS.length]);
@@ -404,12 +403,7 @@ describe("keyword index file", () => {
   });
 
   test("projects past the 254 the file codes are searched as FTS5 searches them", async () => {
-    const dir = mkdtempSync(join(tmpdir(), "cairn-text-index-"));
-    dirs.push(dir);
-    const path = join(dir, "cairn.db");
-    const store = new SqliteStore(path);
-    closers.push(store);
-    const engine = new Engine({ store, project: "/work/app", actor: "test", now: () => T0 });
+    const { engine, path } = emptyStore();
     const keys = Array.from({ length: 300 }, (_, i) => engine.remember({ content: `deploy cache rollback worker ${i}`, project: `p${String(i).padStart(3, "0")}` }).memory.project!);
     const index = await published(path);
     const reader = openReader(path);
