@@ -109,7 +109,9 @@ export function openRuntime(role: Role, opts: RuntimeOptions): Runtime {
     async close() {
       try {
         await retrieval.dispose();
-        if (wrote && pendingVectors(store, config.values.model)) startEmbedWorker(paths.dataDir);
+        // Also when a keyword search found no keyword index file it could use (say one an earlier cairn wrote
+        // in another format): the worker writes it, so the next searches rank from it.
+        if ((wrote && pendingVectors(store, config.values.model)) || store.keywordFileWanted) startEmbedWorker(paths.dataDir);
       } finally {
         engine.close();
       }

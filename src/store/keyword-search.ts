@@ -60,6 +60,8 @@ export class KeywordSearch {
   readonly #fileFrom: number;
   /** The keyword index file of {@link search}, opened at its first search for the connection's generation. */
   #file: { generation: number; index: TextIndex | null } | undefined;
+  /** Set when {@link search} wanted the file and could not use it (see {@link fileWanted}). */
+  #wanted = false;
 
   constructor(host: KeywordSearchHost, thread: SearchThread | null, fileFrom = FILE_RANKS_FROM) {
     this.#host = host;
@@ -72,6 +74,15 @@ export class KeywordSearch {
   /** Whether searches run on the search thread now. */
   get threaded(): boolean {
     return this.#thread !== null;
+  }
+
+  /**
+   * Whether a search here, in a store large enough to rank from the keyword index file, found none it could use:
+   * absent, of another format version (an earlier cairn's), damaged, or too far behind. Then the data
+   * directory's background worker should write it (a one-shot process starts it as it exits).
+   */
+  get fileWanted(): boolean {
+    return this.#wanted;
   }
 
   /** `terms`, when given: as {@link searchOnThread}'s. */
@@ -106,7 +117,10 @@ export class KeywordSearch {
       this.#file = { generation, index: path ? openTextIndexFile(path, indexFileState(db).epoch, { oneShot: true }) : null };
     }
     const { index } = this.#file;
-    if (!index) return null;
+    if (!index) {
+      this.#wanted = true;
+      return null;
+    }
     try {
       const hits = searchIndexed(db, index, FILE_MAX_CHANGED, req, seen, this.#fileFrom);
       if (hits !== "stale") return hits;
@@ -115,6 +129,7 @@ export class KeywordSearch {
     }
     closeTextIndexFile(index);
     this.#file = { generation, index: null };
+    this.#wanted = true;
     return null;
   }
 

@@ -364,6 +364,14 @@ export class SqliteStore implements Store {
     return this.#keyword.threaded;
   }
 
+  /**
+   * Whether a keyword search of this process wanted the keyword index file and found none it could use, in a
+   * store that takes writes: the background worker writes it (a one-shot command starts the worker as it exits).
+   */
+  get keywordFileWanted(): boolean {
+    return this.#keyword.fileWanted && this.#live.refusal === null;
+  }
+
   /** {@link searchText} off the caller's thread when this store has a search thread (keyword-search.ts). */
   async searchTextSoon(match: string, filter: MemoryFilter, now: number, limit: number, terms?: readonly string[]): Promise<TextHit[]> {
     return (await this.#keyword.searchOnThread(match, filter, now, limit, terms)) ?? this.searchText(match, filter, now, limit, terms);

@@ -435,6 +435,26 @@ describe("keyword index file", () => {
     expectSameRanks(reader, index);
   });
 
+  test("a one-shot store that finds no file it can use says so (its command then starts the worker that writes one)", async () => {
+    const { path } = setup(100);
+    const wanted = (keywordFileFrom: number, readOnly = false) => {
+      const s = new SqliteStore(path, { keywordFileFrom, readOnly });
+      closers.push(s);
+      s.searchText(buildKeywordQuery("deploy").match!, { scope: { projects: null, includeGlobal: true } }, T0, 10);
+      return s.keywordFileWanted;
+    };
+    expect(wanted(0)).toBe(true); // none yet
+    expect(wanted(0, true)).toBe(false); // a store that takes no writes: no worker could write it
+    expect(wanted(11)).toBe(false); // a store too small for the file: FTS5 ranks, nothing is wanted
+    await published(path);
+    expect(wanted(0)).toBe(false);
+    // A file of an earlier format version: not used, wanted again.
+    const bytes = new Uint8Array(readFileSync(fileOf(path)));
+    new DataView(bytes.buffer).setUint32(8, 2, true);
+    writeFileSync(fileOf(path), bytes);
+    expect(wanted(0)).toBe(true);
+  });
+
   test("a purge removes the file, and a build that read before a purge withdraws what it writes", async () => {
     const { path, engine, ids } = setup(100);
     const conn = openReader(path);
