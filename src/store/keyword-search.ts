@@ -118,7 +118,8 @@ export class KeywordSearch {
     }
     const { index } = this.#file;
     if (!index) {
-      this.#wanted = true;
+      // A database in memory has no place for a file.
+      this.#wanted = keywordIndexPath(this.#host.location) !== null;
       return null;
     }
     try {

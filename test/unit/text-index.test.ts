@@ -445,6 +445,11 @@ describe("keyword index file", () => {
     };
     expect(wanted(0)).toBe(true); // none yet
     expect(wanted(0, true)).toBe(false); // a store that takes no writes: no worker could write it
+    const inMemory = new SqliteStore(":memory:", { keywordFileFrom: 0 });
+    closers.push(inMemory);
+    new Engine({ store: inMemory, project: "/work/app", actor: "test", now: () => T0 }).remember({ content: "deploy the cache" });
+    inMemory.searchText(buildKeywordQuery("deploy").match!, { scope: { projects: null, includeGlobal: true } }, T0, 10);
+    expect(inMemory.keywordFileWanted).toBe(false); // no place for a file
     expect(wanted(11)).toBe(false); // a store too small for the file: FTS5 ranks, nothing is wanted
     await published(path);
     expect(wanted(0)).toBe(false);
