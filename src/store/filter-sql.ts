@@ -31,13 +31,15 @@ export function filterToSql(filter: MemoryFilter, now: number, codec: ContentCod
   const clauses: string[] = [];
   const params: SqlParam[] = [];
 
-  const { projects, includeGlobal } = filter.scope;
-  const scope: ProjectScope = { projects: projects?.map((p) => storedProject(codec, p)!) ?? null, global: includeGlobal };
+  const { includeGlobal } = filter.scope;
+  // Stored once, for the SQL and for the scope as data (an encrypted store's keys are sealed names).
+  const projects = filter.scope.projects?.map((p) => storedProject(codec, p)!) ?? null;
+  const scope: ProjectScope = { projects, global: includeGlobal };
   if (projects !== null) {
     const parts: string[] = [];
     if (projects.length > 0) {
       parts.push(`m.project IN (${projects.map(() => "?").join(", ")})`);
-      params.push(...projects.map((p) => storedProject(codec, p)));
+      params.push(...projects);
     }
     if (includeGlobal) parts.push("m.project IS NULL");
     clauses.push(parts.length > 0 ? `(${parts.join(" OR ")})` : "0");

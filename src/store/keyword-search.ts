@@ -59,7 +59,7 @@ export class KeywordSearch {
   /** From how many matches {@link search} ranks from the keyword index file (FTS5 ranks fewer faster). */
   readonly #fileFrom: number;
   /** The keyword index file of {@link search}, opened at its first search for the connection's generation. */
-  #file: { generation: number; index: TextIndex | null } | undefined;
+  #file: { generation: number; path: string | null; index: TextIndex | null } | undefined;
   /** Set when {@link search} wanted the file and could not use it (see {@link fileWanted}). */
   #wanted = false;
 
@@ -114,12 +114,12 @@ export class KeywordSearch {
     if (this.#file === undefined || this.#file.generation !== generation) {
       if (this.#file?.index) closeTextIndexFile(this.#file.index);
       const path = keywordIndexPath(this.#host.location);
-      this.#file = { generation, index: path ? openTextIndexFile(path, indexFileState(db).epoch, { oneShot: true }) : null };
+      this.#file = { generation, path, index: path ? openTextIndexFile(path, indexFileState(db).epoch, { oneShot: true }) : null };
     }
-    const { index } = this.#file;
+    const { path, index } = this.#file;
     if (!index) {
       // A database in memory has no place for a file.
-      this.#wanted = keywordIndexPath(this.#host.location) !== null;
+      this.#wanted = path !== null;
       return null;
     }
     try {
@@ -129,7 +129,7 @@ export class KeywordSearch {
       // unreadable or damaged: FTS5 from now on
     }
     closeTextIndexFile(index);
-    this.#file = { generation, index: null };
+    this.#file = { generation, path, index: null };
     this.#wanted = true;
     return null;
   }

@@ -447,7 +447,10 @@ export class TextIndex {
     return listed + extra;
   }
 
-  /** Decodes term `t`'s listed documents that are not masked into `seqs` and `freqs` (room for its count); how many. */
+  /**
+   * Decodes term `t`'s listed documents that are not masked into `seqs` and `freqs` (room for its count), leaving
+   * out those of projects `scope` does not keep: how many it kept, and how many are listed.
+   */
   #listed(t: number, seqs: Uint32Array, freqs: Float64Array, scope: ProjectCodes | null = null): { kept: number; listed: number } {
     const start = t === 0 ? 0 : this.listEnds[t - 1]!;
     const inMemory = this.lists instanceof Uint8Array;
