@@ -1,7 +1,7 @@
 /**
  * @module Search over the index file plus what changed since it was written. The file's rows are read
- * (not mapped: their pages stay out of the process's resident set) and scored from the int8 bytes (the same
- * bytes as the database rows, so the same scores);
+ * (not mapped: their pages stay out of the process's resident set) and scored from the packed 4-bit bytes
+ * (the same bytes as the database rows, so the same scores);
  * memories the change log names after the file's position are masked in the file and read from SQLite
  * instead (their current vectors, scored exactly), so a stale file is never wrong, only slower. Large
  * files have IVF lists: a search scores the centroids and reads the best lists only (approximate; more
@@ -10,8 +10,8 @@
 import { sameEntry } from "../store/log-mark.ts";
 import { readIndexFile, type IndexFile } from "../store/vector-file.ts";
 import type { VectorStore } from "../store/vector-store.ts";
-import { Int8Dots, quantizeQuery16, type Int16Query } from "../embed/int8-dots.ts";
-import { ROW_LEVELS } from "../embed/vector-kernel.ts";
+import { Int4Dots, quantizeQuery16, type Int16Query } from "../embed/int8-dots.ts";
+import { dotPacked, NIBBLE_LEVELS, paddedDims, rowBytes } from "../store/vector-codec.ts";
 import { certifiedTop, ScoredRows } from "./certified-top.ts";
 import { dotRow, rankScores, type Ranking } from "./vector-rank.ts";
 import { probeShareFor } from "./ivf.ts";
@@ -59,7 +59,7 @@ export class FileIndex {
   /** What the last query scored so far. */
   #scan: Scan | null = null;
   /** The SIMD scorer (false: unavailable, score in JS) and its reused result buffer. */
-  #dots: Int8Dots | false | undefined;
+  #dots: Int4Dots | false | undefined;
   #ints = new Int32Array(0);
   /** The rows scored for the current query (see #scanLists). */
   readonly #scored = new ScoredRows();
@@ -67,9 +67,11 @@ export class FileIndex {
   #kept = false;
   /** Queries searched so far (a deeper ranking of the same query is not another): the second keeps the rows. */
   #queries = 0;
+  /** Bytes of one packed row. */
+  readonly #width: number;
   /** One row read for exact re-scoring; rows and float products of the JS path. */
-  readonly #row: Int8Array;
-  #jsRows = new Int8Array(0);
+  readonly #row: Uint8Array;
+  #jsRows = new Uint8Array(0);
   #exactScores = new Float64Array(0);
 
   private constructor(model: string, dims: number, file: IndexFile, epoch: number) {
@@ -80,7 +82,8 @@ export class FileIndex {
     this.#stamp = file.logStamp;
     this.#epoch = epoch;
     this.#probeShare = probeShareFor(file.count, file.nlist);
-    this.#row = new Int8Array(dims);
+    this.#width = rowBytes(dims);
+    this.#row = new Uint8Array(this.#width);
   }
 
   /** The file at `path`, caught up with the store; null when it is absent, unusable or too far behind. */
@@ -145,9 +148,9 @@ export class FileIndex {
     const kept = this.#kept && this.#dots ? this.#dots.kept() : null;
     const ranking = certifiedTop(scored, want, (i) => {
       const r = scored.rows[i]!;
-      if (kept) row.set(kept.subarray(r * this.dims, (r + 1) * this.dims));
+      if (kept) row.set(kept.subarray(r * this.#width, (r + 1) * this.#width));
       else this.#file.readRows(r, r + 1, row);
-      return Math.fround(dotInt8(row, 0, this.dims, query) * this.#file.scales[r]!);
+      return Math.fround(dotPacked(row, 0, this.dims, query) * this.#file.scales[r]!);
     });
     return { ...ranking, complete: ranking.complete && scan.read.size === this.#file.nlist, seqs: scored.seqs.subarray(0, scored.size) };
   }
@@ -162,15 +165,15 @@ export class FileIndex {
   keepRows(maxBytes = KEEP_ROWS_MAX_BYTES): boolean {
     if (this.#kept) return true;
     const file = this.#file;
-    if (file.count * this.dims > maxBytes) return false;
-    this.#dots ??= Int8Dots.for(this.dims) ?? false;
+    const width = this.#width;
+    if (file.count * width > maxBytes) return false;
+    this.#dots ??= Int4Dots.for(paddedDims(this.dims)) ?? false;
     const dots = this.#dots;
     if (!dots || !dots.keep(file.count, (into, r, n) => file.readRows(r, r + n, into))) return false;
     const rows = dots.kept()!;
     const { offsets } = file;
-    const { dims } = this;
     for (let l = 0; l < file.nlist; l++) {
-      if (!file.checkPiece(l, rows.subarray(offsets[l]! * dims, offsets[l + 1]! * dims), true, true)) {
+      if (!file.checkPiece(l, rows.subarray(offsets[l]! * width, offsets[l + 1]! * width), true, true)) {
         this.#dots = undefined; // a fresh scorer without the kept rows (the memory goes with the old one)
         return false;
       }
@@ -202,10 +205,10 @@ export class FileIndex {
     if (!scan || scan.query !== query || scan.version !== this.#version) {
       // A process searching a second time searches often (a server, the hook daemon): keep the rows if small.
       if (++this.#queries === 2) this.keepRows();
-      this.#dots ??= Int8Dots.for(dims) ?? false;
-      const q16 = this.#dots ? quantizeQuery16(query) : null;
-      // |exact − approximate| ≤ scale · Σ|v_k| · q16.scale / 2, and Σ|v_k| ≤ 127 · dims.
-      const slack = q16 ? (q16.scale / 2) * ROW_LEVELS * dims : 0;
+      this.#dots ??= Int4Dots.for(paddedDims(dims)) ?? false;
+      const q16 = this.#dots ? quantizeQuery16(query, this.#dots.dims) : null;
+      // |exact − approximate| ≤ scale · Σ|v_k| · q16.scale / 2, and Σ|v_k| ≤ 7 · dims (the padding is zeros).
+      const slack = q16 ? (q16.scale / 2) * NIBBLE_LEVELS * dims : 0;
       // The previous query's buffers, emptied: at 1M a scan holds ~200k rows (~5 MB), and fresh arrays per
       // search piled up faster than the collector freed them (~650 MB after 100 searches).
       this.#scored.clear();
@@ -229,7 +232,7 @@ export class FileIndex {
       const rows = to - from;
       // Reads the list's rows r … r + n − 1 into `into` and folds them into its check.
       let intact = true;
-      const fill = (into: Int8Array, r: number, n: number) => {
+      const fill = (into: Uint8Array, r: number, n: number) => {
         file.readRows(from + r, from + r + n, into);
         intact = file.checkPiece(l, into, r === 0, r + n >= rows) && intact;
       };
@@ -264,15 +267,16 @@ export class FileIndex {
   }
 
   /** Without the SIMD scorer: each row's exact float product with the query, into #exactScores. */
-  #jsDots(rows: number, fill: (into: Int8Array, r: number, n: number) => void, query: Float32Array): void {
+  #jsDots(rows: number, fill: (into: Uint8Array, r: number, n: number) => void, query: Float32Array): void {
     const { dims } = this;
-    const step = Math.max(1, Math.floor(CHUNK_BYTES / dims));
-    if (this.#jsRows.length < Math.min(rows, step) * dims) this.#jsRows = new Int8Array(Math.min(rows, step) * dims);
+    const width = this.#width;
+    const step = Math.max(1, Math.floor(CHUNK_BYTES / width));
+    if (this.#jsRows.length < Math.min(rows, step) * width) this.#jsRows = new Uint8Array(Math.min(rows, step) * width);
     if (this.#exactScores.length < rows) this.#exactScores = new Float64Array(rows);
     for (let r = 0; r < rows; r += step) {
       const n = Math.min(step, rows - r);
-      fill(this.#jsRows.subarray(0, n * dims), r, n);
-      for (let i = 0; i < n; i++) this.#exactScores[r + i] = dotInt8(this.#jsRows, i * dims, dims, query);
+      fill(this.#jsRows.subarray(0, n * width), r, n);
+      for (let i = 0; i < n; i++) this.#exactScores[r + i] = dotPacked(this.#jsRows, i * width, dims, query);
     }
   }
 
@@ -288,24 +292,4 @@ export class FileIndex {
     for (let l = 0; l < n; l++) c[l] = dotRow(file.centroids, l, this.dims, query);
     return rankScores(c, probes).rows;
   }
-}
-
-/**
- * Σ values[off + k] · q[k] over the int8 row: dotRow's loop for Int8Array rows, kept apart so dotRow, the
- * Float32 scan of every in-memory search, sees one array type.
- */
-function dotInt8(values: Int8Array, off: number, dims: number, q: Float32Array): number {
-  let a = 0;
-  let b = 0;
-  let c = 0;
-  let d = 0;
-  let k = 0;
-  for (; k + 4 <= dims; k += 4) {
-    a += values[off + k]! * q[k]!;
-    b += values[off + k + 1]! * q[k + 1]!;
-    c += values[off + k + 2]! * q[k + 2]!;
-    d += values[off + k + 3]! * q[k + 3]!;
-  }
-  for (; k < dims; k++) a += values[off + k]! * q[k]!;
-  return Math.fround(a + b + c + d);
 }

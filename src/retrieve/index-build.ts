@@ -5,7 +5,7 @@
  * time calls it (the background embedding worker, `cairn models reindex`, `doctor --repair`); a one-shot
  * recall only reads the file.
  */
-import { packedBytes } from "../store/vector-codec.ts";
+import { packedBytes, rowBytes, unpackValues } from "../store/vector-codec.ts";
 import { encodeIndex, indexPath, readIndexFile, writeIndexFile } from "../store/vector-file.ts";
 import type { VectorStore } from "../store/vector-store.ts";
 import { type Assign, dequantised, jsAssign, listsFor, trainCentroids } from "./ivf.ts";
@@ -43,12 +43,14 @@ export async function buildIndexBytes(store: VectorStore, model: string, dims: n
   const snap = store.snapshot(model, dims);
   const n = snap.seqs.length;
   const width = packedBytes(dims);
+  const row = rowBytes(dims);
+  // The values unpacked (−7…7, one byte each) for training and assignment; the file keeps them packed.
   const values = new Int8Array(n * dims);
   const scales = new Float32Array(n);
   const view = new DataView(snap.packed.buffer, snap.packed.byteOffset, snap.packed.byteLength);
   for (let r = 0; r < n; r++) {
-    values.set(new Int8Array(snap.packed.buffer, snap.packed.byteOffset + r * width, dims), r * dims);
-    scales[r] = view.getFloat32(r * width + dims, true);
+    unpackValues(snap.packed, r * width, dims, values, r * dims);
+    scales[r] = view.getFloat32(r * width + row, true);
   }
   const nlist = Math.max(1, Math.min(opts.lists ?? listsFor(n), n));
   const assign = opts.assign ?? jsAssign;
@@ -61,12 +63,12 @@ export async function buildIndexBytes(store: VectorStore, model: string, dims: n
   const at = offsets.slice(0, nlist);
   const seqs = new Uint32Array(n);
   const sortedScales = new Float32Array(n);
-  const sorted = new Int8Array(n * dims);
+  const sorted = new Uint8Array(n * row);
   for (let r = 0; r < n; r++) {
     const to = at[list[r]!]!++;
     seqs[to] = snap.seqs[r]!;
     sortedScales[to] = scales[r]!;
-    sorted.set(values.subarray(r * dims, (r + 1) * dims), to * dims);
+    sorted.set(snap.packed.subarray(r * width, r * width + row), to * row);
   }
   const bytes = encodeIndex(model, { dims, epoch: snap.state.epoch, logPos: snap.state.head, logStamp: snap.state.stamp, seqs, scales: sortedScales, offsets, centroids, values: sorted });
   return { bytes, count: n, lists: nlist, erase: snap.state.erase, logPos: snap.state.head };

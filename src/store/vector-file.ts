@@ -1,8 +1,8 @@
 /**
  * @module The vector index file next to the database (`vectors-<model>-<dims>.idx`): a derived cache a fresh
- * process opens instead of reading every vector row (the small arrays at once, the int8 rows of the lists a
- * search needs on demand). It holds only seqs and vectors (int8 +
- * scale, as in the database), grouped in IVF lists, never content. Header: magic, version, dims, counts,
+ * process opens instead of reading every vector row (the small arrays at once, the packed rows of the lists a
+ * search needs on demand). It holds only seqs and vectors (4-bit values + scale, as in the database:
+ * vector-codec.ts), grouped in IVF lists, never content. Header: magic, version, dims, counts,
  * the database's epoch and the change-log entry it reflects (id and stamp: log-mark.ts), the model's hash, a CRC of the header and
  * the small arrays, and one CRC per list (checked when a search first reads that list). A file that is
  * short, foreign (other database, model or width) or fails a CRC is ignored and rebuilt, never trusted.
@@ -13,8 +13,10 @@ import { closeSync, fstatSync, fsyncSync, openSync, readdirSync, renameSync, rmS
 import { basename, dirname, join } from "node:path";
 import { closeWhenCollected, readFullyAt, sections } from "./index-file-io.ts";
 import { onDisk } from "./db-path.ts";
+import { rowBytes } from "./vector-codec.ts";
 
-export const INDEX_VERSION = 1;
+/** 2: 4-bit values (1 held int8 values, dims bytes a row). */
+export const INDEX_VERSION = 2;
 const MAGIC = "CAIRNVX1";
 const HEADER = 64;
 
@@ -29,32 +31,32 @@ export interface IndexParts {
    * files written before stamps left zero, so they stay readable: 0 cannot be checked, and is not.
    */
   logStamp: number;
-  /** Per row (in list order): the memory's seq and the int8 vector's scale. */
+  /** Per row (in list order): the memory's seq and the packed vector's scale. */
   seqs: Uint32Array;
   scales: Float32Array;
   /** Rows of list l are [offsets[l], offsets[l + 1]); one list means a flat (exact) index. */
   offsets: Uint32Array;
   /** nlist × dims centroids (zeros for a flat index). */
   centroids: Float32Array;
-  /** count × dims int8 values. */
-  values: Int8Array;
+  /** count × rowBytes(dims) bytes: each row's packed 4-bit values (vector-codec.ts). */
+  values: Uint8Array;
 }
 
 /**
  * An index file opened for searching: the small arrays (seqs, scales, offsets, centroids) read into memory,
- * the int8 values read on demand from the open file — not mapped, so a search's pages stay in the OS page
+ * the packed rows read on demand from the open file — not mapped, so a search's pages stay in the OS page
  * cache instead of the process's resident set (~500 MB at 1M vectors when mapped). The descriptor keeps the
  * file it opened even after a writer renames a newer one over the path or a purge deletes it.
  */
 export interface IndexFile extends Omit<IndexParts, "values"> {
   count: number;
   nlist: number;
-  /** Reads rows [from, to) of the int8 values into `into` (at least (to − from) × dims long). */
-  readRows(from: number, to: number, into: Int8Array): void;
+  /** Reads rows [from, to) of the packed values into `into` (at least (to − from) × rowBytes(dims) long). */
+  readRows(from: number, to: number, into: Uint8Array): void;
   /** Whether list `l`'s values match their CRC (read and computed once per list and process). */
   listOk(l: number): boolean;
   /** Folds one piece of list `l`'s values (read in order) into its check; on the last piece, whether it matches. */
-  checkPiece(l: number, piece: Int8Array, first: boolean, last: boolean): boolean;
+  checkPiece(l: number, piece: Uint8Array, first: boolean, last: boolean): boolean;
   /** Closes the file (also done when the object is collected). */
   close(): void;
 }
@@ -77,7 +79,7 @@ export function encodeIndex(model: string, p: IndexParts): Uint8Array {
   const count = p.seqs.length;
   const nlist = p.offsets.length - 1;
   const meta = metaBytes(count, nlist, p.dims);
-  const bytes = new Uint8Array(HEADER + meta + count * p.dims);
+  const bytes = new Uint8Array(HEADER + meta + count * rowBytes(p.dims));
   const view = new DataView(bytes.buffer);
   bytes.set(new TextEncoder().encode(MAGIC), 0);
   view.setUint32(8, INDEX_VERSION, true);
@@ -102,8 +104,9 @@ export function encodeIndex(model: string, p: IndexParts): Uint8Array {
   return bytes;
 }
 
-function listBytes(values: Int8Array, _scales: Float32Array, offsets: Uint32Array, dims: number, l: number): Uint8Array {
-  return new Uint8Array(values.buffer, values.byteOffset + offsets[l]! * dims, (offsets[l + 1]! - offsets[l]!) * dims);
+function listBytes(values: Uint8Array, _scales: Float32Array, offsets: Uint32Array, dims: number, l: number): Uint8Array {
+  const width = rowBytes(dims);
+  return values.subarray(offsets[l]! * width, offsets[l + 1]! * width);
 }
 
 /** CRC of the header (without its own field) and the meta section: seqs, scales, offsets, list CRCs, centroids. */
@@ -142,7 +145,7 @@ function parseIndex(fd: number, model: string, dims: number, epoch: number): Ind
   const nlist = view.getUint32(20, true);
   const meta = view.getUint32(48, true);
   const fileDims = view.getUint32(12, true);
-  if (nlist < 1 || meta !== metaBytes(count, nlist, fileDims) || size !== HEADER + meta + count * fileDims) return { ok: false, reason: "damaged" };
+  if (nlist < 1 || meta !== metaBytes(count, nlist, fileDims) || size !== HEADER + meta + count * rowBytes(fileDims)) return { ok: false, reason: "damaged" };
   // Header and the small arrays in one buffer, as in the file (the header CRC covers both).
   const bytes = new Uint8Array(HEADER + meta);
   bytes.set(header);
@@ -164,17 +167,17 @@ function parseIndex(fd: number, model: string, dims: number, epoch: number): Ind
   if (offsets[0] !== 0 || offsets[nlist] !== count) return { ok: false, reason: "damaged" };
   for (let l = 0; l < nlist; l++) if (offsets[l]! > offsets[l + 1]!) return { ok: false, reason: "damaged" };
   const valuesAt = HEADER + meta;
+  const width = rowBytes(dims);
   const checked = new Int8Array(nlist); // 0 unknown, 1 ok, -1 bad
   const running = new Map<number, number>(); // list → CRC of the pieces folded in so far
   let open = true;
-  const readRows = (from: number, to: number, into: Int8Array) => {
+  const readRows = (from: number, to: number, into: Uint8Array) => {
     if (!open) throw new Error("vector index file closed");
-    readAt(new Uint8Array(into.buffer, into.byteOffset, (to - from) * dims), valuesAt + from * dims);
+    readAt(into.subarray(0, (to - from) * width), valuesAt + from * width);
   };
-  const checkPiece = (l: number, piece: Int8Array, first: boolean, last: boolean) => {
+  const checkPiece = (l: number, piece: Uint8Array, first: boolean, last: boolean) => {
     if (checked[l] !== 0) return checked[l] === 1;
-    const bytesOf = new Uint8Array(piece.buffer, piece.byteOffset, piece.byteLength);
-    const crc = first ? Bun.hash.crc32(bytesOf) : Bun.hash.crc32(bytesOf, running.get(l) ?? 0);
+    const crc = first ? Bun.hash.crc32(piece) : Bun.hash.crc32(piece, running.get(l) ?? 0);
     if (!last) {
       running.set(l, crc);
       return true;
@@ -186,14 +189,14 @@ function parseIndex(fd: number, model: string, dims: number, epoch: number): Ind
   const listOk = (l: number) => {
     if (checked[l] !== 0) return checked[l] === 1;
     const rows = offsets[l + 1]! - offsets[l]!;
-    const step = Math.max(1, Math.floor((1 << 22) / dims));
-    const buf = new Int8Array(Math.min(rows, step) * dims);
+    const step = Math.max(1, Math.floor((1 << 22) / width));
+    const buf = new Uint8Array(Math.min(rows, step) * width);
     if (rows === 0) return checkPiece(l, buf, true, true);
     let ok = true;
     for (let r = 0; r < rows; r += step) {
       const n = Math.min(step, rows - r);
       readRows(offsets[l]! + r, offsets[l]! + r + n, buf);
-      ok = checkPiece(l, buf.subarray(0, n * dims), r === 0, r + n >= rows) && ok;
+      ok = checkPiece(l, buf.subarray(0, n * width), r === 0, r + n >= rows) && ok;
     }
     return ok;
   };

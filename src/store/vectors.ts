@@ -1,4 +1,4 @@
-/** @module The SQLite implementation of {@link VectorStore}: int8 + scale BLOBs (vector-codec.ts) in the `vectors` table. */
+/** @module The SQLite implementation of {@link VectorStore}: packed 4-bit + scale BLOBs (vector-codec.ts) in the `vectors` table. */
 import type { Database } from "bun:sqlite";
 import type { Memory, MemoryFilter } from "../domain/memory.ts";
 import { type ContentCodec, PLAIN_CODEC, place } from "./content-codec.ts";
@@ -9,7 +9,7 @@ import { indexFileState } from "./index-file-io.ts";
 import { logHead, stillLogged } from "./log-mark.ts";
 import { decodeContent, rowToMemory } from "./rows.ts";
 import { type CountDrift, countDrift, fixCounts, pendingByCounts } from "./row-counts.ts";
-import { packedBytes, packVector, unpackVector } from "./vector-codec.ts";
+import { packedBytes, packVector, repacked, unpackVector } from "./vector-codec.ts";
 import type { PackedSnapshot, PendingCursor, PendingText, StoredVector, VectorKey, VectorLogState, VectorStore } from "./vector-store.ts";
 
 type VectorRow = { rowid: number; seq: number; vector: Uint8Array; createdAt: number };
@@ -211,8 +211,9 @@ export class SqliteVectors implements VectorStore {
       const packed = new Uint8Array(n * width);
       let i = 0;
       for (const r of db.query("SELECT memory_seq AS seq, vector FROM vectors WHERE model = ? AND dims = ? ORDER BY memory_seq").iterate(model, dims) as Iterable<{ seq: number; vector: Uint8Array }>) {
-        const bytes = blobBytes(r.vector, this.#codec, model, r.seq);
-        if (bytes.byteLength !== width || i >= n) continue; // a legacy or damaged blob is left out of the file
+        // A blob of an earlier layout (from a store recoded after migration 17) is packed anew; a damaged one is left out.
+        const bytes = repacked(blobBytes(r.vector, this.#codec, model, r.seq), dims);
+        if (bytes === null || i >= n) continue;
         seqs[i] = r.seq;
         packed.set(bytes, i * width);
         i++;

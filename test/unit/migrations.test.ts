@@ -10,6 +10,7 @@ import { SqliteStore } from "../../src/store/sqlite-store.ts";
 import { entryHash } from "../../src/store/audit-chain.ts";
 import { KEPT, PRUNE_EVERY } from "../../src/store/text-log.ts";
 import { logHead } from "../../src/store/log-mark.ts";
+import { packedBytes, unpackVector } from "../../src/store/vector-codec.ts";
 
 const dirs: string[] = [];
 function tempDb(): string {
@@ -73,6 +74,11 @@ const FIXTURES: Record<number, (db: Database) => void> = {
   14: (db) => FIXTURES[13]!(db),
   15: (db) => FIXTURES[14]!(db),
   16: (db) => FIXTURES[15]!(db),
+  17: (db) => {
+    FIXTURES[16]!(db);
+    // Version 17 packs 4-bit values, 32 dims to 16 bytes, then the float32 scale: [7, 0] × (1/7) is [1, 0].
+    db.run("UPDATE vectors SET vector = x'070000000000000000000000000000002549123e' WHERE memory_seq = 1");
+  },
 };
 
 describe("migrations", () => {
@@ -183,7 +189,7 @@ describe("migrations", () => {
     store6.close();
   });
 
-  test("version 9 packs float32 vectors as int8 + scale and logs every later vector write", () => {
+  test("version 9's float32 vectors are packed in 4 bits by version 17, and every later vector write is logged", () => {
     const unit = new Float32Array(512).map((_, i) => Math.sin(i + 1));
     const norm = Math.hypot(...unit);
     const v = unit.map((x) => x / norm);
@@ -193,15 +199,67 @@ describe("migrations", () => {
     });
     const store = new SqliteStore(path);
     const sizes = store.database.query("SELECT dims, length(vector) AS n FROM vectors ORDER BY memory_seq").all();
-    expect(sizes).toEqual([{ dims: 2, n: 6 }, { dims: 512, n: 516 }]);
+    expect(sizes).toEqual([{ dims: 2, n: packedBytes(2) }, { dims: 512, n: 260 }]);
     const [back] = store.vectors.read("use-lite", 512);
     let worst = 0;
     for (let i = 0; i < 512; i++) worst = Math.max(worst, Math.abs(back!.vector[i]! - v[i]!));
     expect(worst).toBeGreaterThan(0); // quantised, not copied
-    expect(worst).toBeLessThan(0.0008);
+    // Within half a step, a step being the largest magnitude / 7.
+    expect(worst).toBeLessThanOrEqual(Math.max(...v.map(Math.abs)) / 14 + 1e-7);
     expect(store.database.query("SELECT count(*) AS n FROM vector_log").get()).toEqual({ n: 0 });
     store.database.run("DELETE FROM memories WHERE seq = 2");
     expect(store.database.query("SELECT memory_seq FROM vector_log").all()).toEqual([{ memory_seq: 2 }]);
+    store.close();
+  });
+
+  test("version 17 rebuilds the vectors table in 4 bits: the same rows, half the pages, its indexes and triggers kept", () => {
+    const vectors = Array.from({ length: 300 }, (_, m) => Float32Array.from({ length: 512 }, (_, i) => Math.sin(m * 7 + i * 0.37) * (1 + (i % 5))));
+    const int8 = (v: Float32Array) => {
+      const max = Math.max(...v.map(Math.abs));
+      const scale = Math.fround(max / 127);
+      const out = new Uint8Array(516);
+      for (let i = 0; i < 512; i++) out[i] = Math.round(v[i]! / scale) & 255;
+      new DataView(out.buffer).setFloat32(512, scale, true);
+      return out;
+    };
+    const sealed = Uint8Array.from({ length: 545 }, (_, i) => i % 251); // no layout's length: copied as it is
+    const path = fixtureDb(16, (raw) => {
+      const memory = raw.query("INSERT INTO memories (id, content, type, created_at, updated_at, priority, content_hash, canonical_hash) VALUES (?, 'x', 'note', 1, 1, 3, ?, ?)");
+      const vector = raw.query("INSERT INTO vectors (memory_seq, model, dims, vector, created_at) VALUES (?, 'use-lite', 512, ?, ?)");
+      for (let m = 0; m < vectors.length; m++) {
+        memory.run(`v${m}`, `h${m}`, `c${m}`);
+        vector.run(m + 2, int8(vectors[m]!), 1000 + m);
+      }
+      memory.run("sealed", "hs", "cs");
+      vector.run(vectors.length + 2, sealed, 7);
+    });
+    const raw = new Database(path, { strict: true });
+    const pages = () => (raw.query("SELECT count(*) AS n FROM dbstat WHERE name = 'vectors'").get() as { n: number }).n;
+    const before = pages();
+    const rowsBefore = raw.query("SELECT rowid, memory_seq, created_at FROM vectors ORDER BY rowid").all();
+    const schemaBefore = raw.query("SELECT type, name, sql FROM sqlite_schema WHERE tbl_name = 'vectors' AND type != 'table' ORDER BY name").all();
+    raw.close();
+    const store = new SqliteStore(path);
+    const db = store.database;
+    expect(db.query("SELECT rowid, memory_seq, created_at FROM vectors ORDER BY rowid").all()).toEqual(rowsBefore);
+    expect(db.query("SELECT type, name, sql FROM sqlite_schema WHERE tbl_name = 'vectors' AND type != 'table' ORDER BY name").all()).toEqual(schemaBefore);
+    const after = (db.query("SELECT count(*) AS n FROM dbstat WHERE name = 'vectors'").get() as { n: number }).n;
+    expect(after).toBeLessThanOrEqual(Math.ceil(before * 0.55));
+    const back = new Map(store.vectors.read("use-lite", 512).map((r) => [r.seq, r.vector]));
+    for (let m = 0; m < vectors.length; m++) {
+      const was = unpackVector(int8(vectors[m]!), 512)!;
+      const now = back.get(m + 2)!;
+      expect(db.query("SELECT length(vector) AS n FROM vectors WHERE memory_seq = ?").get(m + 2)).toEqual({ n: 260 });
+      const step = Math.max(...was.map(Math.abs)) / 7;
+      for (let i = 0; i < 512; i++) expect(Math.abs(now[i]! - was[i]!)).toBeLessThanOrEqual(step / 2 + 1e-6);
+    }
+    expect(db.query("SELECT vector FROM vectors WHERE memory_seq = ?").get(vectors.length + 2)).toEqual({ vector: sealed });
+    // The triggers still fire on the rebuilt table: a delete is logged and counted.
+    const counted = () => (db.query("SELECT n FROM row_counts WHERE name = 'vectors/use-lite'").get() as { n: number }).n;
+    expect(counted()).toBe(vectors.length + 2); // and the fixture's own
+    db.run("DELETE FROM memories WHERE seq = 2");
+    expect(db.query("SELECT memory_seq FROM vector_log ORDER BY id DESC LIMIT 1").get()).toEqual({ memory_seq: 2 });
+    expect(counted()).toBe(vectors.length + 1);
     store.close();
   });
 
