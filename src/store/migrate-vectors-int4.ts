@@ -2,10 +2,12 @@
  * @module Migration 17's data step: the `vectors` table rebuilt with every blob in today's layout (4-bit
  * values + scale, vector-codec.ts; int8 and float32 blobs of earlier versions re-quantised), in rowid
  * batches. Rebuilt rather than updated in place: a row shrinking from 516 to 260 bytes would leave each
- * page half empty for good, where the new table's pages are full and the old ones go to the free list
- * (reused by later writes; the file itself shrinks only by a VACUUM). Rowids, created_at, the table's
- * indexes and triggers stay as they were. Sealed blobs (an encrypted store) cannot be read here and are
- * copied as they are: they stay readable, and are packed anew when next written.
+ * page half empty for good. Each batch copied is deleted from the old table, so the new table's pages are
+ * mostly the ones the old one just freed: the file does not grow (at 1M memories ~0.25 GB of it is left
+ * free, reused by later writes; the file itself shrinks only by a VACUUM). Rowids, created_at, the table's
+ * indexes and triggers stay as they were (set aside meanwhile: these deletes are no change to log or
+ * count). Sealed blobs (an encrypted store) cannot be read here and are copied as they
+ * are: they stay readable, and are packed anew when next written.
  */
 import type { Database } from "bun:sqlite";
 import { repacked } from "./vector-codec.ts";
@@ -17,14 +19,20 @@ export function repackVectors(db: Database): void {
   const attached = db.query("SELECT sql FROM sqlite_schema WHERE tbl_name = 'vectors' AND type IN ('index', 'trigger') AND sql IS NOT NULL ORDER BY type, name").all() as Array<{ sql: string }>;
   const table = (db.query("SELECT sql FROM sqlite_schema WHERE type = 'table' AND name = 'vectors'").get() as { sql: string }).sql;
   db.run(table.replace(/^CREATE TABLE "?vectors"?/, "CREATE TABLE vectors_repacked"));
+  // Set aside now (made again at the end): no trigger fires for the deletes below, no index is kept up by them.
+  for (const [type, name] of db.query("SELECT type, name FROM sqlite_schema WHERE tbl_name = 'vectors' AND type IN ('index', 'trigger') AND sql IS NOT NULL").values()) {
+    db.run(`DROP ${type === "index" ? "INDEX" : "TRIGGER"} "${name}"`);
+  }
   const select = db.query("SELECT rowid, memory_seq, model, dims, created_at, vector FROM vectors WHERE rowid > ? ORDER BY rowid LIMIT ?");
   const insert = db.query("INSERT INTO vectors_repacked (rowid, memory_seq, model, dims, created_at, vector) VALUES (?, ?, ?, ?, ?, ?)");
+  const done = db.query("DELETE FROM vectors WHERE rowid <= ?");
   type Row = { rowid: number; memory_seq: number; model: string; dims: number; created_at: number; vector: Uint8Array };
   for (let after = 0; ; ) {
     const rows = select.all(after, BATCH) as Row[];
     if (rows.length === 0) break;
     for (const r of rows) insert.run(r.rowid, r.memory_seq, r.model, r.dims, r.created_at, repacked(r.vector, r.dims) ?? r.vector);
     after = rows.at(-1)!.rowid;
+    done.run(after);
   }
   db.run("DROP TABLE vectors");
   db.run("ALTER TABLE vectors_repacked RENAME TO vectors");

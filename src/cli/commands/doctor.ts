@@ -16,6 +16,7 @@ import { CLI_UNLOCK, storeMissing } from "../session.ts";
 import { detectProjectKey } from "../../config/project.ts";
 import { modelChecks } from "../doctor-models.ts";
 import { keywordIndexCheck, searchThreadCheck } from "../doctor-search-thread.ts";
+import { freeSpaceCheck } from "../doctor-free-space.ts";
 import { clientChecks } from "../../setup/inspect.ts";
 import { isServing } from "../../hooks/warm/client.ts";
 import { socketPath, warmEnabled } from "../../hooks/warm/protocol.ts";
@@ -33,7 +34,7 @@ export default defineCommand({
   args: {
     repair: {
       type: "boolean",
-      description: "if the database file is damaged or empty: copy every readable memory into a new one, keeping the damaged file beside it; rebuild a missing, stale or damaged vector index file and keyword index file",
+      description: "if the database file is damaged or empty: copy every readable memory into a new one, keeping the damaged file beside it; rebuild a missing, stale or damaged vector index file and keyword index file; give free space inside the database file back to the disk when it is a fifth of it or more",
     },
     ...jsonFlag,
   },
@@ -96,6 +97,7 @@ async function runChecks(repair: boolean): Promise<Check[]> {
     } catch (err) {
       checks.push({ name: "memories", level: "fail", detail: `cannot be counted: ${describeError(err)}. ${RECOVERY}` });
     }
+    checks.push(freeSpaceCheck(store, repair));
     try {
       step("the model, the vectors and the vector index file");
       checks.push(...(await modelChecks(engine.store, paths, loadConfig(paths.configFile), repair)));
