@@ -15,6 +15,7 @@ import { passStandouts } from "./dense-bar.ts";
 import type { TopKKernel } from "../embed/vector-kernel.ts";
 import { VectorIndex } from "./vector-index.ts";
 import { FileIndex } from "./file-index.ts";
+import { VectorScan } from "./vector-scan.ts";
 import { indexPath } from "../store/vector-file.ts";
 import { STALE_AFTER } from "./index-build.ts";
 
@@ -22,6 +23,14 @@ export { topIndices } from "./vector-rank.ts";
 
 /** Fewest vectors for which a process that had to load them all asks for an index file. */
 const ASK_FILE_FROM = 2000;
+/**
+ * With no usable index file, from this many vectors a search scans them in the database (vector-scan.ts) and
+ * asks for the file, rather than loading them all: a one-shot process from 20k (it searches once: loading
+ * only adds to the scan's work and memory), a long-lived one from 100k (loaded, 100k USE-lite vectors hold
+ * ~250 MB; at 1M it was 8 GB) unless the store is encrypted (it never has a file: loading once is its index).
+ */
+const SCAN_FROM_ONE_SHOT = 20_000;
+const SCAN_FROM_LONG_LIVED = 100_000;
 
 export interface DenseChannelOptions {
   store: Store;
@@ -74,6 +83,8 @@ export class DenseChannel implements RetrievalChannel {
   #index: VectorIndex | undefined;
   /** The index file, preferred over #index while it is usable. */
   #fileIndex: FileIndex | null = null;
+  /** Without a usable file, in a store too large to load: the database scanned for each query. */
+  #scan: VectorScan | null = null;
   #staleAskedAt = Number.NEGATIVE_INFINITY;
   #syncs = 0;
   /** Set when the file failed a checksum: this process loads from the database from then on. */
@@ -147,17 +158,24 @@ export class DenseChannel implements RetrievalChannel {
       // The token is read before the sync: a commit landing in between is seen by this sync or makes the
       // next search sync once more. Read after it, such a commit went unseen until the next write.
       this.#seen = store.vectors.changeToken();
+      this.#scan = null;
       if (!this.#syncFile(embedder.model, embedder.dims)) {
-        if (!this.#index || this.#index.model !== embedder.model || this.#index.dims !== embedder.dims) {
-          this.#index = new VectorIndex(embedder.model, embedder.dims);
+        if (this.#scanWanted(embedder.model)) {
+          this.#index = undefined;
+          this.#scan = new VectorScan(store.vectors, embedder.model, embedder.dims);
+          if (!store.vectors.sealed) this.#askRebuild(); // an encrypted store never gets a file
+        } else {
+          if (!this.#index || this.#index.model !== embedder.model || this.#index.dims !== embedder.dims) {
+            this.#index = new VectorIndex(embedder.model, embedder.dims);
+          }
+          this.#index.sync(store.vectors);
+          // Small stores load in a few ms: a file is worth asking for only past that (and not from every
+          // one-shot recall of an empty store).
+          if (this.#syncs === 1 && this.#index.size >= ASK_FILE_FROM) this.#askRebuild();
         }
-        this.#index.sync(store.vectors);
-        // Small stores load in a few ms: a file is worth asking for only past that (and not from every
-        // one-shot recall of an empty store).
-        if (this.#syncs === 1 && this.#index.size >= ASK_FILE_FROM) this.#askRebuild();
       }
     }
-    const index = this.#fileIndex ?? this.#index!;
+    const index = this.#fileIndex ?? this.#scan ?? this.#index!;
     if (index.size === 0) return [];
     const kernel = index instanceof VectorIndex ? await this.#kernelFor(index.size) : undefined;
     const [q] = await embedder.embed([query.text], "query", this.#opts.oneShot ? { oneShot: true } : {});
@@ -234,6 +252,14 @@ export class DenseChannel implements RetrievalChannel {
     return this.#fileIndex !== null;
   }
 
+  /** Whether to scan the database rather than load it, there being no usable index file (see SCAN_FROM_ONE_SHOT). */
+  #scanWanted(model: string): boolean {
+    const vectors = this.#opts.store.vectors;
+    if (this.#index?.model === model) return false; // loaded already: kept up to date cheaply
+    if (this.#opts.oneShot) return vectors.count(model) >= SCAN_FROM_ONE_SHOT;
+    return !vectors.sealed && vectors.count(model) >= SCAN_FROM_LONG_LIVED;
+  }
+
   /** Stops using the index file (closing it). */
   #dropFile(): void {
     this.#fileIndex?.close();
@@ -253,7 +279,8 @@ export class DenseChannel implements RetrievalChannel {
 
   /** Ranks through the kernel; if it fails at run time, drops it for good and ranks in JS (same result). */
   async #rank(q: Float32Array, want: number, kernel: TopKKernel | undefined) {
-    const index = this.#fileIndex ?? this.#index!;
+    const index = this.#fileIndex ?? this.#scan ?? this.#index!;
+    if (index instanceof VectorScan) return index.rank(q, want);
     if (index instanceof FileIndex) {
       try {
         return index.rank(q, want);

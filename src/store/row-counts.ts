@@ -47,6 +47,11 @@ export function pendingByCounts(db: Database, model: string): number {
   return count(db, MEMORIES) - count(db, vectorsName(model));
 }
 
+/** Vectors of `model` (any width), as kept by the triggers. */
+export function vectorsByCounts(db: Database, model: string): number {
+  return count(db, vectorsName(model));
+}
+
 /** The kept counts of memories and of vectors (every model's): one read of this table instead of counting two. */
 export function keptCounts(db: Database): { memories: number; vectors: number } {
   let memories = 0;

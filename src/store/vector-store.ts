@@ -50,7 +50,7 @@ export interface VectorLogState {
 export interface PackedSnapshot {
   state: VectorLogState;
   seqs: Uint32Array;
-  /** count × (dims + 4) bytes: int8 values then the float32 scale, per row. */
+  /** count × packedBytes(dims) bytes: the packed 4-bit values then the float32 scale, per row. */
   packed: Uint8Array;
 }
 
@@ -73,6 +73,14 @@ export interface VectorStore {
    * ones right when the store takes writes (`fixed`). For doctor.
    */
   recount(): { drift: CountDrift[]; fixed: boolean };
+  /** Vectors of `model` (any width): a kept count, not a count of the table. */
+  count(model: string): number;
+  /**
+   * Calls `each` with every vector of `model` and `dims`, by seq, packed (vector-codec.ts: 4-bit values then
+   * the scale; earlier layouts re-packed), one row at a time: constant memory whatever the store's size.
+   * `packed` is valid only during the call.
+   */
+  scanPacked(model: string, dims: number, each: (seq: number, packed: Uint8Array) => void): void;
   /** Whether any memory has a vector of `model` (one index probe). */
   hasAny(model: string): boolean;
   /** Stores vectors (all of length `dims`); returns how many were written (texts changed meanwhile are skipped). */

@@ -8,7 +8,7 @@ import { filterToSql, rowsBySeq } from "./filter-sql.ts";
 import { indexFileState } from "./index-file-io.ts";
 import { logHead, stillLogged } from "./log-mark.ts";
 import { decodeContent, rowToMemory } from "./rows.ts";
-import { type CountDrift, countDrift, fixCounts, pendingByCounts } from "./row-counts.ts";
+import { type CountDrift, countDrift, fixCounts, pendingByCounts, vectorsByCounts } from "./row-counts.ts";
 import { packedBytes, packVector, repacked, unpackVector } from "./vector-codec.ts";
 import type { PackedSnapshot, PendingCursor, PendingText, StoredVector, VectorKey, VectorLogState, VectorStore } from "./vector-store.ts";
 
@@ -100,6 +100,19 @@ export class SqliteVectors implements VectorStore {
   pendingCount(model: string): number {
     // Kept by triggers (row-counts.ts): two rows read instead of two indexes counted.
     return pendingByCounts(this.#db, model);
+  }
+
+  count(model: string): number {
+    return vectorsByCounts(this.#db, model);
+  }
+
+  scanPacked(model: string, dims: number, each: (seq: number, packed: Uint8Array) => void): void {
+    // One row at a time (iterate, not all): a scan of 1M vectors holds one blob, not 260 MB of them.
+    const rows = this.#db.query("SELECT memory_seq AS seq, vector FROM vectors WHERE model = ? AND dims = ? ORDER BY memory_seq").iterate(model, dims) as Iterable<{ seq: number; vector: Uint8Array }>;
+    for (const r of rows) {
+      const packed = repacked(blobBytes(r.vector, this.#codec, model, r.seq), dims);
+      if (packed) each(r.seq, packed); // a damaged blob is skipped, never misread
+    }
   }
 
   recount(): { drift: CountDrift[]; fixed: boolean } {

@@ -6,7 +6,8 @@
  * Chromium cannot start, these tests skip with one message; test/ui/http.test.ts still checks the security.
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { mkdirSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { REPO_ROOT, requireBinary } from "../helpers/bin.ts";
@@ -17,10 +18,17 @@ import { fixture } from "../hooks/helpers.ts";
 
 const SHOTS = join(REPO_ROOT, "test-artifacts", "ui");
 
+/**
+ * The browser's own temp directory: Chromium leaves ~50 `org.chromium.Chromium.*` socket folders in TMPDIR each
+ * run, which would pile up in /tmp of every machine the suite runs on. Removed with the browser.
+ */
+const browserTmp = mkdtempSync(join(tmpdir(), "cairn-chromium-"));
+
 async function launch(): Promise<Browser | string> {
   try {
     const { chromium } = await import("playwright-core");
-    return await chromium.launch({ executablePath: CHROMIUM, args: ["--no-sandbox", "--disable-gpu"] });
+    const env = { ...process.env, TMPDIR: browserTmp } as Record<string, string>;
+    return await chromium.launch({ executablePath: CHROMIUM, args: ["--no-sandbox", "--disable-gpu"], env });
   } catch (err) {
     return err instanceof Error ? err.message.split("\n")[0]! : String(err);
   }
@@ -28,7 +36,10 @@ async function launch(): Promise<Browser | string> {
 
 const launched = await launch();
 const browser = typeof launched === "string" ? null : launched;
-if (!browser) console.warn(`skipping the cairn ui browser tests: Chromium (${CHROMIUM}) could not start: ${launched}`);
+if (!browser) {
+  rmSync(browserTmp, { recursive: true, force: true });
+  console.warn(`skipping the cairn ui browser tests: Chromium (${CHROMIUM}) could not start: ${launched}`);
+}
 
 let sb: Sandbox;
 let ui: UiProcess;
@@ -70,6 +81,7 @@ describe.skipIf(!browser)("cairn ui in Chromium", () => {
   });
   afterAll(async () => {
     await browser?.close();
+    rmSync(browserTmp, { recursive: true, force: true });
     await ui?.stop();
     sb?.cleanup();
   });

@@ -12,6 +12,7 @@ import { buildIndexBytes, indexStatus, refreshIndex, withFastAssign, writeIndex 
 import { FINE_FROM, IVF_FROM, jsAssign, listsFor, probeShareFor } from "../../src/retrieve/ivf.ts";
 import { FileIndex } from "../../src/retrieve/file-index.ts";
 import { DenseChannel } from "../../src/retrieve/dense-channel.ts";
+import { VectorScan } from "../../src/retrieve/vector-scan.ts";
 import { packVector } from "../../src/store/vector-codec.ts";
 import { indexPath, writeIndexFile } from "../../src/store/vector-file.ts";
 import { SqliteStore } from "../../src/store/sqlite-store.ts";
@@ -453,5 +454,71 @@ test("rows are not kept past the byte limit, nor when a list fails its CRC", asy
   expect(damaged.keepsRows).toBe(false);
   const q = await query("cache deploy");
   expect(() => damaged.rank(q, 10)).toThrow(/checksum/);
+  store.close();
+});
+
+test("a scan of the database ranks as the index file does: the same seqs and exact scores, ties by seq", async () => {
+  const dir = tempDir();
+  const { store } = await seeded(dir, 300);
+  // Two memories with the very same vector: a tie, broken by seq on both paths.
+  store.database.run("UPDATE vectors SET vector = (SELECT vector FROM vectors WHERE memory_seq = 3) WHERE memory_seq = 9");
+  await writeIndex(dir, store.vectors, "fake", 64);
+  const file = mapped(dir, store)!;
+  const scan = new VectorScan(store.vectors, "fake", 64);
+  expect(scan.size).toBe(300);
+  for (const t of ["cache deploy index", "merge build token", text(rng(5), 3)]) {
+    const q = await query(t);
+    for (const k of [10, 50, 300]) {
+      const got = scan.rank(q, k);
+      expect(got.rows.map((row, i) => [got.seqs[row], got.scores[i]])).toEqual(ranked(file, q, k));
+    }
+  }
+  const tied = scan.rank(await query(text(rng(5), 3)), 300);
+  const order = tied.rows.map((row) => tied.seqs[row]);
+  expect(order.indexOf(3)).toBeLessThan(order.indexOf(9));
+  expect(tied.complete).toBe(true);
+  store.close();
+});
+
+test("with no usable file, a one-shot search of a large store scans the database instead of loading it, and asks for the file", async () => {
+  const dir = tempDir();
+  const store = new SqliteStore(join(dir, "cairn.db"));
+  const n = 20_000;
+  const r = rng(9);
+  const texts = Array.from({ length: n }, (_, i) => text(r, i));
+  const vectors = await embedder.embed(texts, "document");
+  const memory = store.database.query("INSERT INTO memories (id, content, type, project, created_at, updated_at, priority, content_hash, canonical_hash) VALUES (?, ?, 'note', '/p', 1, 1, 3, ?, ?)");
+  const vector = store.database.query("INSERT INTO vectors (memory_seq, model, dims, vector, created_at) VALUES (?, 'fake', 64, ?, 1)");
+  store.database.transaction(() => {
+    for (let i = 0; i < n; i++) {
+      memory.run(`m-${i}`, texts[i]!, `h${i}`, `c${i}`);
+      vector.run(i + 1, packVector(vectors[i]!));
+    }
+  })();
+  const q = "merge build token";
+  const want = exact(store, await query(q), 10);
+  // Counts the loads (every vector read into memory) and the scans.
+  const v = store.vectors;
+  const calls = { loads: 0, scans: 0 };
+  const read = v.read.bind(v);
+  const scanPacked = v.scanPacked.bind(v);
+  v.read = (...a) => (calls.loads++, read(...a));
+  v.scanPacked = (...a) => (calls.scans++, scanPacked(...a));
+  let asked = 0;
+  const channel = new DenseChannel({ store, open: async () => embedder, model: "fake", oneShot: true, indexDir: dir, kernel: null, onStaleIndex: () => asked++ });
+  const hits = await channel.search({ text: q, limit: 10, filter: ALL, now: Date.now() });
+  expect(calls).toEqual({ loads: 0, scans: 1 });
+  expect(asked).toBe(1);
+  expect(hits.map((h) => h.memory.id)).toEqual(want.map((s) => `m-${s - 1}`));
+  // Once the file is there, the next search uses it and scans no more.
+  await writeIndex(dir, store.vectors, "fake", 64);
+  const again = await channel.search({ text: q, limit: 10, filter: ALL, now: Date.now() });
+  expect(again.map((h) => h.memory.id)).toEqual(hits.map((h) => h.memory.id));
+  expect(calls.scans).toBe(1);
+  // A long-lived process (not one-shot) of this size still loads it: below 100k vectors.
+  rmSync(indexPath(dir, "fake", 64));
+  const longLived = new DenseChannel({ store, open: async () => embedder, model: "fake", indexDir: dir, kernel: null });
+  await longLived.search({ text: q, limit: 10, filter: ALL, now: Date.now() });
+  expect(calls).toEqual({ loads: 1, scans: 1 });
   store.close();
 });
