@@ -5,10 +5,10 @@
  * time calls it (the background embedding worker, `cairn models reindex`, `doctor --repair`); a one-shot
  * recall only reads the file.
  */
-import { packedBytes, rowBytes, unpackValues } from "../store/vector-codec.ts";
+import { packedBytes, rowBytes, unpackScaledInto } from "../store/vector-codec.ts";
 import { encodeIndex, indexPath, readIndexFile, writeIndexFile } from "../store/vector-file.ts";
 import type { VectorStore } from "../store/vector-store.ts";
-import { type Assign, dequantised, jsAssign, listsFor, trainCentroids } from "./ivf.ts";
+import { type Assign, dequantised, jsAssign, listsFor, type RowReader, trainCentroids } from "./ivf.ts";
 
 /** A file this many log entries behind is rewritten by {@link refreshIndex} (readers catch up exactly meanwhile). */
 export const STALE_AFTER = 2000;
@@ -44,33 +44,31 @@ export async function buildIndexBytes(store: VectorStore, model: string, dims: n
   const n = snap.seqs.length;
   const width = packedBytes(dims);
   const row = rowBytes(dims);
-  // The values unpacked (−7…7, one byte each) for training and assignment; the file keeps them packed.
-  const values = new Int8Array(n * dims);
-  const scales = new Float32Array(n);
-  const view = new DataView(snap.packed.buffer, snap.packed.byteOffset, snap.packed.byteLength);
-  for (let r = 0; r < n; r++) {
-    unpackValues(snap.packed, r * width, dims, values, r * dims);
-    scales[r] = view.getFloat32(r * width + row, true);
-  }
+  const { packed } = snap;
+  // Rows are read from the packed snapshot as needed (dequantised a batch at a time), never unpacked whole.
+  const read: RowReader = (r, out, at) => unpackScaledInto(packed, r * width, dims, out, at);
   const nlist = Math.max(1, Math.min(opts.lists ?? listsFor(n), n));
   const assign = opts.assign ?? jsAssign;
-  const centroids = nlist === 1 ? new Float32Array(dims) : await trainCentroids(values, scales, n, dims, nlist, assign);
-  const list = nlist === 1 ? new Uint32Array(n) : await assign(dequantised(values, scales, dims), n, dims, centroids, nlist);
+  const centroids = nlist === 1 ? new Float32Array(dims) : await trainCentroids(read, n, dims, nlist, assign);
+  const list = nlist === 1 ? new Uint32Array(n) : await assign(dequantised(read, dims), n, dims, centroids, nlist);
   // Counting sort by list: each list's rows are contiguous, in seq order within it.
   const offsets = new Uint32Array(nlist + 1);
   for (let r = 0; r < n; r++) offsets[list[r]! + 1]!++;
   for (let l = 0; l < nlist; l++) offsets[l + 1]! += offsets[l]!;
   const at = offsets.slice(0, nlist);
+  const place = new Uint32Array(n);
   const seqs = new Uint32Array(n);
-  const sortedScales = new Float32Array(n);
-  const sorted = new Uint8Array(n * row);
+  const scales = new Float32Array(n);
+  const view = new DataView(packed.buffer, packed.byteOffset, packed.byteLength);
   for (let r = 0; r < n; r++) {
-    const to = at[list[r]!]!++;
+    const to = (place[r] = at[list[r]!]!++);
     seqs[to] = snap.seqs[r]!;
-    sortedScales[to] = scales[r]!;
-    sorted.set(snap.packed.subarray(r * width, r * width + row), to * row);
+    scales[to] = view.getFloat32(r * width + row, true);
   }
-  const bytes = encodeIndex(model, { dims, epoch: snap.state.epoch, logPos: snap.state.head, logStamp: snap.state.stamp, seqs, scales: sortedScales, offsets, centroids, values: sorted });
+  const meta = { dims, epoch: snap.state.epoch, logPos: snap.state.head, logStamp: snap.state.stamp, seqs, scales, offsets, centroids };
+  const bytes = encodeIndex(model, meta, (values) => {
+    for (let r = 0; r < n; r++) values.set(packed.subarray(r * width, r * width + row), place[r]! * row);
+  });
   return { bytes, count: n, lists: nlist, erase: snap.state.erase, logPos: snap.state.head };
 }
 

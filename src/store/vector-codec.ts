@@ -75,6 +75,12 @@ export function unpackValues(row: Uint8Array, offset: number, dims: number, out:
   for (let k = 0; k < dims; k++) out[at + k] = (((row[offset + byteOf(k)]! >> shiftOf(k)) & 15) ^ 8) - 8;
 }
 
+/** One packed vector (`packedBytes(dims)` bytes at `offset`: values then scale) dequantised into `out` at `at`. */
+export function unpackScaledInto(packed: Uint8Array, offset: number, dims: number, out: Float32Array, at: number): void {
+  const scale = new DataView(packed.buffer, packed.byteOffset + offset + rowBytes(dims), 4).getFloat32(0, true);
+  for (let k = 0; k < dims; k++) out[at + k] = ((((packed[offset + byteOf(k)]! >> shiftOf(k)) & 15) ^ 8) - 8) * scale;
+}
+
 /** Σ value_k · q[k] over one packed row (`rowBytes(dims)` bytes at `offset`), in float: the exact product before the scale. */
 export function dotPacked(row: Uint8Array, offset: number, dims: number, q: Float32Array): number {
   let lo = 0;
@@ -99,10 +105,7 @@ export function dotPacked(row: Uint8Array, offset: number, dims: number, q: Floa
 export function unpackVector(bytes: Uint8Array, dims: number): Float32Array | null {
   const out = new Float32Array(dims);
   if (bytes.byteLength === packedBytes(dims)) {
-    const scale = new DataView(bytes.buffer, bytes.byteOffset + rowBytes(dims), 4).getFloat32(0, true);
-    const values = new Int8Array(dims);
-    unpackValues(bytes, 0, dims, values);
-    for (let k = 0; k < dims; k++) out[k] = values[k]! * scale;
+    unpackScaledInto(bytes, 0, dims, out, 0);
     return out;
   }
   if (bytes.byteLength === int8Bytes(dims)) {

@@ -20,7 +20,7 @@ export const INDEX_VERSION = 2;
 const MAGIC = "CAIRNVX1";
 const HEADER = 64;
 
-/** What a file holds, in arrays. */
+/** What a file holds besides its rows, in arrays (the rows are written by encodeIndex's `fill`, read by IndexFile.readRows). */
 export interface IndexParts {
   dims: number;
   epoch: number;
@@ -38,8 +38,6 @@ export interface IndexParts {
   offsets: Uint32Array;
   /** nlist × dims centroids (zeros for a flat index). */
   centroids: Float32Array;
-  /** count × rowBytes(dims) bytes: each row's packed 4-bit values (vector-codec.ts). */
-  values: Uint8Array;
 }
 
 /**
@@ -48,7 +46,7 @@ export interface IndexParts {
  * cache instead of the process's resident set (~500 MB at 1M vectors when mapped). The descriptor keeps the
  * file it opened even after a writer renames a newer one over the path or a purge deletes it.
  */
-export interface IndexFile extends Omit<IndexParts, "values"> {
+export interface IndexFile extends IndexParts {
   count: number;
   nlist: number;
   /** Reads rows [from, to) of the packed values into `into` (at least (to − from) × rowBytes(dims) long). */
@@ -75,7 +73,11 @@ function metaBytes(count: number, nlist: number, dims: number): number {
   return 4 * (2 * count + (nlist + 1) + nlist + nlist * dims);
 }
 
-export function encodeIndex(model: string, p: IndexParts): Uint8Array {
+/**
+ * The file's bytes, the packed rows written by `fill` straight into their place (count × rowBytes(dims)
+ * bytes, in list order): a builder at 1M vectors then holds them once, not in a buffer and again in the file.
+ */
+export function encodeIndex(model: string, p: IndexParts, fill: (values: Uint8Array) => void): Uint8Array {
   const count = p.seqs.length;
   const nlist = p.offsets.length - 1;
   const meta = metaBytes(count, nlist, p.dims);
@@ -95,16 +97,19 @@ export function encodeIndex(model: string, p: IndexParts): Uint8Array {
   put(p.seqs);
   put(p.scales);
   put(p.offsets);
+  const sumsAt = HEADER + 4 * (2 * count + nlist + 1);
   const sums = new Uint32Array(nlist);
-  for (let l = 0; l < nlist; l++) sums[l] = Bun.hash.crc32(listBytes(p.values, p.scales, p.offsets, p.dims, l));
-  put(sums);
+  put(sums); // filled below, once the rows are in place
   put(p.centroids);
-  put(p.values);
+  const values = bytes.subarray(HEADER + meta);
+  fill(values);
+  for (let l = 0; l < nlist; l++) sums[l] = Bun.hash.crc32(listBytes(values, p.offsets, p.dims, l));
+  bytes.set(new Uint8Array(sums.buffer), sumsAt);
   view.setUint32(44, headerCrc(bytes, meta), true);
   return bytes;
 }
 
-function listBytes(values: Uint8Array, _scales: Float32Array, offsets: Uint32Array, dims: number, l: number): Uint8Array {
+function listBytes(values: Uint8Array, offsets: Uint32Array, dims: number, l: number): Uint8Array {
   const width = rowBytes(dims);
   return values.subarray(offsets[l]! * width, offsets[l + 1]! * width);
 }
