@@ -147,11 +147,11 @@ async function indexCheck(store: Store, dataDir: string, id: string, dims: numbe
     case "stale":
       return { name: "vector index", level: "info", detail: `${what}, checksums ok, ${status.behind ?? "too many"} changes behind: recall reads them from the database; the background worker or \`cairn models reindex\` rewrites it` };
     case "absent":
-      return { name: "vector index", level: "info", detail: `no index file yet: a fresh process loads every vector; \`cairn models reindex\` (or \`cairn doctor --repair\`) writes it` };
+      return { name: "vector index", level: "info", detail: `no index file yet: a fresh process reads every vector from the database (loads them, or scans them in a large store); \`cairn models reindex\` (or \`cairn doctor --repair\`) writes it` };
     case "outdated":
-      return { name: "vector index", level: "info", detail: `${status.path} was written by a cairn with another file format: it is ignored (recall loads from the database) until the background worker, \`cairn models reindex\` or \`cairn doctor --repair\` writes it again` };
+      return { name: "vector index", level: "info", detail: `${status.path} was written by a cairn with another file format: it is ignored (recall reads the vectors from the database, slower) until the background worker, \`cairn models reindex\` or \`cairn doctor --repair\` writes it again` };
     default:
-      return { name: "vector index", level: "warn", detail: `${status.path} is ${status.state === "foreign" ? "from another database or model" : "damaged"}: it is ignored (recall loads from the database); run \`cairn doctor --repair\` or \`cairn models reindex\`` };
+      return { name: "vector index", level: "warn", detail: `${status.path} is ${status.state === "foreign" ? "from another database or model" : "damaged"}: it is ignored (recall reads the vectors from the database, slower); run \`cairn doctor --repair\` or \`cairn models reindex\`` };
   }
 }
 

@@ -10,11 +10,18 @@
  * are: they stay readable, and are packed anew when next written.
  */
 import type { Database } from "bun:sqlite";
+import { log } from "../log.ts";
+import { keptCounts } from "./row-counts.ts";
 import { repacked } from "./vector-codec.ts";
 
 const BATCH = 2000;
 
+/** From this many vectors the upgrade says what it is doing (it takes ~17 s at 1M, holding the write lock). */
+const SAY_FROM = 100_000;
+
 export function repackVectors(db: Database): void {
+  const { vectors } = keptCounts(db);
+  if (vectors >= SAY_FROM) log.warn(`upgrading the database: packing ${vectors} vectors in 4 bits (once; about 20 s a million)…`);
   // The indexes and triggers on the table, to create again on the rebuilt one (DROP TABLE drops them).
   const attached = db.query("SELECT sql FROM sqlite_schema WHERE tbl_name = 'vectors' AND type IN ('index', 'trigger') AND sql IS NOT NULL ORDER BY type, name").all() as Array<{ sql: string }>;
   const table = (db.query("SELECT sql FROM sqlite_schema WHERE type = 'table' AND name = 'vectors'").get() as { sql: string }).sql;

@@ -34,7 +34,7 @@ export default defineCommand({
   args: {
     repair: {
       type: "boolean",
-      description: "if the database file is damaged or empty: copy every readable memory into a new one, keeping the damaged file beside it; rebuild a missing, stale or damaged vector index file and keyword index file; give free space inside the database file back to the disk when it is a fifth of it or more",
+      description: "if the database file is damaged or empty: copy every readable memory into a new one, keeping the damaged file beside it; rebuild a missing, stale or damaged vector index file and keyword index file; give free space inside the database file back to the disk when it is a tenth of it or more",
     },
     ...jsonFlag,
   },
