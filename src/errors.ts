@@ -132,6 +132,7 @@ const catalog = {
   NO_STORE: "No cairn store exists at {0} (the data directory set by {1}); nothing was created. Check the path for a typo, or create a store there by storing something: `cairn remember <text>` or `cairn import <file>`.",
   DB_OPEN: 'Cannot open the memory database at "{0}": {1}. Check the path and its permissions, or set CAIRN_HOME.',
   DB_TOO_NEW: "The memory database has schema version {0}, newer than this cairn understands ({1}). Upgrade cairn.",
+  DB_UPGRADE_PENDING: "The memory database has schema version {0} and this cairn upgrades it to {1} once, which takes seconds on a large store (about 20 s a million memories); a background cairn process does it, and this one answers nothing meanwhile.",
   DB_BUSY: "The memory database stayed locked for {0} ms by other cairn processes. Try again; if it persists, run `cairn doctor`.",
   DB_EMPTY: {
     cli:

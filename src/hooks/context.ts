@@ -10,6 +10,7 @@ import type { Engine } from "../engine/engine.ts";
 import type { SqliteStore } from "../store/sqlite-store.ts";
 import { LOCK_WAIT_MS, WRITE_WAIT_MS } from "./deadlines.ts";
 import { appendHookLog } from "./log.ts";
+import { openDeferringUpgrade } from "./upgrade.ts";
 
 /** The engine and SQLite modules, loaded by {@link HookContext.ready} only for events that need memory. */
 let modules: { Engine: typeof Engine; SqliteStore: typeof SqliteStore } | null = null;
@@ -135,7 +136,7 @@ export class HookContext {
       const savedIn = createStoreIfConfigured(this.paths.dbFile, this.paths.configFile);
       if (savedIn) appendHookLog(this.paths.dataDir, `created an encrypted store (newStores: encrypted); its key: ${savedIn}`);
     }
-    return new Store(this.paths.dbFile, { writeWaitMs: WRITE_WAIT_MS.cold, lockWaitMs: LOCK_WAIT_MS.cold });
+    return openDeferringUpgrade(this.paths.dataDir, () => new Store(this.paths.dbFile, { writeWaitMs: WRITE_WAIT_MS.cold, lockWaitMs: LOCK_WAIT_MS.cold, deferUpgrade: true }));
   }
 
   /**

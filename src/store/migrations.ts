@@ -3,6 +3,7 @@
  * version N-1 to version N; a migration is never edited once released, only followed by a new one.
  */
 import type { Database } from "bun:sqlite";
+import { statSync } from "node:fs";
 import { cairnError } from "../errors.ts";
 import { openDatabase, writeTransaction } from "./db.ts";
 import { backfillChain } from "./audit-chain.ts";
@@ -397,14 +398,36 @@ export function migrate(db: Database, target: number = SCHEMA_VERSION): number {
   });
 }
 
-/** Opens the database at `path` (see {@link openDatabase}) and migrates it to the latest schema. */
-export function openMigrated(path: string, opts: { readOnly: boolean; lockWaitMs: number | undefined }): Database {
+/**
+ * A database file from this size on (~35k memories) may take an upgrade seconds (migration 17: ~17 s at 1M
+ * memories): callers on a clock leave it to a process that is not ({@link openMigrated} `deferUpgrade`).
+ */
+export const LONG_UPGRADE_FROM_BYTES = 64 * 2 ** 20;
+
+/**
+ * Opens the database at `path` (see {@link openDatabase}) and migrates it to the latest schema. With
+ * `deferUpgrade` (hooks, on a clock no timer can enforce during a migration), a large database of an older
+ * schema is not migrated here: DB_UPGRADE_PENDING, and the caller starts a process that does it.
+ */
+export function openMigrated(path: string, opts: { readOnly: boolean; lockWaitMs: number | undefined; deferUpgrade?: boolean }): Database {
   const db = openDatabase(path, opts);
   try {
+    const version = schemaVersion(db);
+    if (opts.deferUpgrade && version > 0 && version < SCHEMA_VERSION && fileBytes(path) >= LONG_UPGRADE_FROM_BYTES) {
+      throw cairnError("DB_UPGRADE_PENDING", [version, SCHEMA_VERSION]);
+    }
     migrate(db);
   } catch (err) {
     db.close();
     throw err;
   }
   return db;
+}
+
+function fileBytes(path: string): number {
+  try {
+    return statSync(path).size;
+  } catch {
+    return 0; // in memory
+  }
 }

@@ -59,6 +59,11 @@ export interface StoreOptions extends LiveOptions, CodecOptions {
    */
   lockWaitMs?: number;
   /**
+   * Leave a long upgrade of an older schema to another process (migrations.ts openMigrated): DB_UPGRADE_PENDING
+   * instead. For hooks, whose deadline no timer can enforce while a migration runs.
+   */
+  deferUpgrade?: boolean;
+  /**
    * Run keyword searches on a second thread (search-thread.ts) when the database file is at least this many
    * bytes at open: for long-lived processes, which search often ({@link SEARCH_THREAD_FROM}).
    */
@@ -129,7 +134,7 @@ export class SqliteStore implements Store {
    * was replaced) the record must still match, or a process holding the old key would write with it.
    */
   #openChecked(path: string, opts: StoreOptions): Database {
-    const db = openMigrated(path, { readOnly: opts.readOnly === true, lockWaitMs: opts.lockWaitMs });
+    const db = openMigrated(path, { readOnly: opts.readOnly === true, lockWaitMs: opts.lockWaitMs, deferUpgrade: opts.deferUpgrade });
     // Undefined during the first open, in the constructor (the thread starts after it).
     if (this.#keyword?.threaded) leaveMapToReader(db);
     try {

@@ -4,7 +4,9 @@
  * that kept writing to an unlinked file would lose every memory it stored afterwards.
  */
 import { existsSync } from "node:fs";
+import { dirname } from "node:path";
 import { createStoreIfConfigured } from "../../keys/new-store.ts";
+import { openDeferringUpgrade } from "../upgrade.ts";
 import { SqliteStore } from "../../store/sqlite-store.ts";
 import { SEARCH_THREAD_FROM } from "../../store/search-thread.ts";
 import { LOCK_WAIT_MS, WRITE_WAIT_MS } from "../deadlines.ts";
@@ -22,7 +24,8 @@ export class StoreHolder {
   /** The open store, opened (and created if need be, encrypted when the configuration says so) on first use. */
   get(): SqliteStore {
     if (!this.#store) createStoreIfConfigured(this.#file, this.#configFile);
-    this.#store ??= new SqliteStore(this.#file, { verifyBeforeWrite: true, searchThreadFrom: SEARCH_THREAD_FROM, writeWaitMs: WRITE_WAIT_MS.warm, lockWaitMs: LOCK_WAIT_MS.warm });
+    // A long upgrade is the background worker's: a daemon busy migrating misses every hook's deadline and is replaced.
+    this.#store ??= openDeferringUpgrade(dirname(this.#file), () => new SqliteStore(this.#file, { verifyBeforeWrite: true, searchThreadFrom: SEARCH_THREAD_FROM, writeWaitMs: WRITE_WAIT_MS.warm, lockWaitMs: LOCK_WAIT_MS.warm, deferUpgrade: true }));
     return this.#store;
   }
 
