@@ -1,9 +1,9 @@
 /**
  * @module Integer dot products of packed 4-bit rows (store/vector-codec.ts) with an int16 query, on
  * WebAssembly SIMD (int8-dots.wat `dots4`; its int8 `dots` serves the query encoder): ~10× the JS loop.
- * Rows are copied (or read from a file) into the
- * module's memory a chunk at a time (~0.1 ms per MB), so rows from anywhere can be scored, or kept there for
- * good and scored in place (a long-lived process's small index file: file-index.ts keepRows). The results
+ * Rows are copied (or read from a file) into the module's memory a chunk at a time (~0.1 ms per MB), so rows
+ * from anywhere can be scored, or kept there for good and scored in place (a long-lived process's small index
+ * file: file-index.ts keepRows). The results
  * are exact integers; what they approximate is the float query's product, and callers bound that error
  * (file-index.ts re-scores the rows near the top exactly). Unavailable (null) when the runtime lacks
  * WebAssembly SIMD or the width does not suit the kernel: callers then score in JS.
