@@ -5,7 +5,7 @@
  * time calls it (the background embedding worker, `cairn models reindex`, `doctor --repair`); a one-shot
  * recall only reads the file.
  */
-import { packedBytes, rowBytes, unpackScaledInto } from "../store/vector-codec.ts";
+import { packedBytes, packedScale, rowBytes, unpackScaledInto } from "../store/vector-codec.ts";
 import { encodeIndex, indexPath, readIndexFile, writeIndexFile } from "../store/vector-file.ts";
 import type { VectorStore } from "../store/vector-store.ts";
 import { type Assign, dequantised, jsAssign, listsFor, type RowReader, trainCentroids } from "./ivf.ts";
@@ -59,11 +59,10 @@ export async function buildIndexBytes(store: VectorStore, model: string, dims: n
   const place = new Uint32Array(n);
   const seqs = new Uint32Array(n);
   const scales = new Float32Array(n);
-  const view = new DataView(packed.buffer, packed.byteOffset, packed.byteLength);
   for (let r = 0; r < n; r++) {
     const to = (place[r] = at[list[r]!]!++);
     seqs[to] = snap.seqs[r]!;
-    scales[to] = view.getFloat32(r * width + row, true);
+    scales[to] = packedScale(packed, r * width, dims);
   }
   const meta = { dims, epoch: snap.state.epoch, logPos: snap.state.head, logStamp: snap.state.stamp, seqs, scales, offsets, centroids };
   const bytes = encodeIndex(model, meta, (values) => {

@@ -7,7 +7,7 @@
  * deeper ranking of it (filters rejected the best rows) reads nothing again.
  */
 import type { VectorStore } from "../store/vector-store.ts";
-import { dotPacked, rowBytes } from "../store/vector-codec.ts";
+import { dotPacked, packedScale } from "../store/vector-codec.ts";
 import { rankScores, type Ranking } from "./vector-rank.ts";
 
 export class VectorScan {
@@ -39,13 +39,11 @@ export class VectorScan {
 
   #scan(query: Float32Array): void {
     const { dims } = this;
-    const scaleAt = rowBytes(dims);
     let n = 0;
     this.#grow(this.size);
     this.#store.scanPacked(this.model, dims, (seq, packed) => {
       if (n === this.#seqs.length) this.#grow(n * 2 + 1024);
-      const scale = new DataView(packed.buffer, packed.byteOffset + scaleAt, 4).getFloat32(0, true);
-      this.#scores[n] = Math.fround(dotPacked(packed, 0, dims, query) * scale);
+      this.#scores[n] = Math.fround(dotPacked(packed, 0, dims, query) * packedScale(packed, 0, dims));
       this.#seqs[n] = seq;
       n++;
     });

@@ -22,14 +22,12 @@ const SAY_FROM = 100_000;
 export function repackVectors(db: Database): void {
   const { vectors } = keptCounts(db);
   if (vectors >= SAY_FROM) log.warn(`upgrading the database: packing ${vectors} vectors in 4 bits (once; about 20 s a million)…`);
-  // The indexes and triggers on the table, to create again on the rebuilt one (DROP TABLE drops them).
-  const attached = db.query("SELECT sql FROM sqlite_schema WHERE tbl_name = 'vectors' AND type IN ('index', 'trigger') AND sql IS NOT NULL ORDER BY type, name").all() as Array<{ sql: string }>;
+  // The indexes and triggers on the table, set aside now and made again at the end: no trigger fires for the
+  // deletes below, no index is kept up by them.
+  const attached = db.query("SELECT type, name, sql FROM sqlite_schema WHERE tbl_name = 'vectors' AND type IN ('index', 'trigger') AND sql IS NOT NULL ORDER BY type, name").all() as Array<{ type: string; name: string; sql: string }>;
   const table = (db.query("SELECT sql FROM sqlite_schema WHERE type = 'table' AND name = 'vectors'").get() as { sql: string }).sql;
   db.run(table.replace(/^CREATE TABLE "?vectors"?/, "CREATE TABLE vectors_repacked"));
-  // Set aside now (made again at the end): no trigger fires for the deletes below, no index is kept up by them.
-  for (const [type, name] of db.query("SELECT type, name FROM sqlite_schema WHERE tbl_name = 'vectors' AND type IN ('index', 'trigger') AND sql IS NOT NULL").values()) {
-    db.run(`DROP ${type === "index" ? "INDEX" : "TRIGGER"} "${name}"`);
-  }
+  for (const { type, name } of attached) db.run(`DROP ${type === "index" ? "INDEX" : "TRIGGER"} "${name}"`);
   const select = db.query("SELECT rowid, memory_seq, model, dims, created_at, vector FROM vectors WHERE rowid > ? ORDER BY rowid LIMIT ?");
   const insert = db.query("INSERT INTO vectors_repacked (rowid, memory_seq, model, dims, created_at, vector) VALUES (?, ?, ?, ?, ?, ?)");
   const done = db.query("DELETE FROM vectors WHERE rowid <= ?");

@@ -412,9 +412,9 @@ export const LONG_UPGRADE_FROM_BYTES = 64 * 2 ** 20;
 export function openMigrated(path: string, opts: { readOnly: boolean; lockWaitMs: number | undefined; deferUpgrade?: boolean }): Database {
   const db = openDatabase(path, opts);
   try {
-    const version = schemaVersion(db);
-    if (opts.deferUpgrade && version > 0 && version < SCHEMA_VERSION && fileBytes(path) >= LONG_UPGRADE_FROM_BYTES) {
-      throw cairnError("DB_UPGRADE_PENDING", [version, SCHEMA_VERSION]);
+    if (opts.deferUpgrade) {
+      const version = schemaVersion(db);
+      if (version > 0 && version < SCHEMA_VERSION && fileBytes(path) >= LONG_UPGRADE_FROM_BYTES) throw cairnError("DB_UPGRADE_PENDING", [version, SCHEMA_VERSION]);
     }
     migrate(db);
   } catch (err) {

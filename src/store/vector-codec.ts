@@ -37,6 +37,8 @@ function byteOf(k: number): number {
   return (k >> 5) * 16 + (k & 15);
 }
 const shiftOf = (k: number) => (k & 16) >> 2;
+/** The signed value of dim k in the packed row at `offset`. */
+const valueAt = (row: Uint8Array, offset: number, k: number) => (((row[offset + byteOf(k)]! >> shiftOf(k)) & 15) ^ 8) - 8;
 
 /** The vector's scale: what dequantising multiplies by (float32, so the file and the database agree). */
 function scaleOf(v: Float32Array): number {
@@ -72,13 +74,23 @@ export function packVector(v: Float32Array): Uint8Array {
 
 /** The signed values of one packed row (`rowBytes(dims)` bytes at `offset`) into `out` (dims long) at `at`. */
 export function unpackValues(row: Uint8Array, offset: number, dims: number, out: Int8Array, at = 0): void {
-  for (let k = 0; k < dims; k++) out[at + k] = (((row[offset + byteOf(k)]! >> shiftOf(k)) & 15) ^ 8) - 8;
+  for (let k = 0; k < dims; k++) out[at + k] = valueAt(row, offset, k);
+}
+
+const scaleBytes = new Uint8Array(4);
+const scaleFloat = new Float32Array(scaleBytes.buffer);
+
+/** The scale of one packed vector (`packedBytes(dims)` bytes at `offset`), read without allocating. */
+export function packedScale(packed: Uint8Array, offset: number, dims: number): number {
+  const at = offset + rowBytes(dims);
+  scaleBytes.set(packed.subarray(at, at + 4));
+  return scaleFloat[0]!;
 }
 
 /** One packed vector (`packedBytes(dims)` bytes at `offset`: values then scale) dequantised into `out` at `at`. */
 export function unpackScaledInto(packed: Uint8Array, offset: number, dims: number, out: Float32Array, at: number): void {
-  const scale = new DataView(packed.buffer, packed.byteOffset + offset + rowBytes(dims), 4).getFloat32(0, true);
-  for (let k = 0; k < dims; k++) out[at + k] = ((((packed[offset + byteOf(k)]! >> shiftOf(k)) & 15) ^ 8) - 8) * scale;
+  const scale = packedScale(packed, offset, dims);
+  for (let k = 0; k < dims; k++) out[at + k] = valueAt(packed, offset, k) * scale;
 }
 
 /** Σ value_k · q[k] over one packed row (`rowBytes(dims)` bytes at `offset`), in float: the exact product before the scale. */

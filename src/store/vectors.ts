@@ -107,11 +107,17 @@ export class SqliteVectors implements VectorStore {
   }
 
   scanPacked(model: string, dims: number, each: (seq: number, packed: Uint8Array) => void): void {
+    this.#eachPacked(model, dims, each);
+  }
+
+  /** scanPacked's walk, shared with snapshot(). */
+  #eachPacked(model: string, dims: number, each: (seq: number, packed: Uint8Array) => void): void {
     // One row at a time (iterate, not all): a scan of 1M vectors holds one blob, not 260 MB of them.
     const rows = this.#db.query("SELECT memory_seq AS seq, vector FROM vectors WHERE model = ? AND dims = ? ORDER BY memory_seq").iterate(model, dims) as Iterable<{ seq: number; vector: Uint8Array }>;
     for (const r of rows) {
+      // A blob of an earlier layout (a store recoded after migration 17) is packed anew; a damaged one is skipped, never misread.
       const packed = repacked(blobBytes(r.vector, this.#codec, model, r.seq), dims);
-      if (packed) each(r.seq, packed); // a damaged blob is skipped, never misread
+      if (packed) each(r.seq, packed);
     }
   }
 
@@ -223,14 +229,12 @@ export class SqliteVectors implements VectorStore {
       const seqs = new Uint32Array(n);
       const packed = new Uint8Array(n * width);
       let i = 0;
-      for (const r of db.query("SELECT memory_seq AS seq, vector FROM vectors WHERE model = ? AND dims = ? ORDER BY memory_seq").iterate(model, dims) as Iterable<{ seq: number; vector: Uint8Array }>) {
-        // A blob of an earlier layout (from a store recoded after migration 17) is packed anew; a damaged one is left out.
-        const bytes = repacked(blobBytes(r.vector, this.#codec, model, r.seq), dims);
-        if (bytes === null || i >= n) continue;
-        seqs[i] = r.seq;
+      this.#eachPacked(model, dims, (seq, bytes) => {
+        if (i >= n) return;
+        seqs[i] = seq;
         packed.set(bytes, i * width);
         i++;
-      }
+      });
       return { state, seqs: seqs.subarray(0, i), packed: packed.subarray(0, i * width) };
     }).deferred();
   }
