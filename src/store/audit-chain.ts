@@ -7,6 +7,7 @@
  * log only grew: every entry up to it must still hash to it.
  */
 import type { Database } from "bun:sqlite";
+import { hashText } from "./stored-hash.ts";
 
 /** The previous hash of the first entry. */
 export const GENESIS = "0".repeat(64);
@@ -39,10 +40,21 @@ export function entryHash(f: ChainFields, prev: string): string {
   return new Bun.CryptoHasher("sha256").update(text).digest("hex");
 }
 
+/** An entry's chained fields and links as stored: hashes as bytes or text (stored-hash.ts). */
+export type StoredChainRow = Omit<ChainFields, "hash_before" | "hash_after"> & { hash_before: unknown; hash_after: unknown; prev_hash: unknown; entry_hash: unknown };
+
+/** A stored entry's chained fields and links as the text they were hashed from. */
+export function chainRow(r: StoredChainRow): ChainFields & { prev_hash: string | null; entry_hash: string | null } {
+  return {
+    seq: r.seq, at: r.at, actor: r.actor, op: r.op, memory_id: r.memory_id,
+    hash_before: hashText(r.hash_before), hash_after: hashText(r.hash_after), prev_hash: hashText(r.prev_hash), entry_hash: hashText(r.entry_hash),
+  };
+}
+
 /** The chain's current end, read inside the caller's write transaction (so writers form one line). */
 export function chainTail(db: Database): { seq: number; hash: string } {
-  const row = db.query("SELECT seq, entry_hash FROM audit ORDER BY seq DESC LIMIT 1").get() as { seq: number; entry_hash: string | null } | null;
-  return row ? { seq: row.seq, hash: row.entry_hash ?? GENESIS } : { seq: 0, hash: GENESIS };
+  const row = db.query("SELECT seq, entry_hash FROM audit ORDER BY seq DESC LIMIT 1").get() as { seq: number; entry_hash: unknown } | null;
+  return row ? { seq: row.seq, hash: hashText(row.entry_hash) ?? GENESIS } : { seq: 0, hash: GENESIS };
 }
 
 export function auditHead(db: Database): AuditHead {
@@ -63,7 +75,8 @@ export function verifyChain(db: Database, anchor?: { seq: number; hash: string }
   let checked = 0;
   let anchorSeen = anchor === undefined || anchor.seq === 0;
   const broken = (seq: number, problem: string): ChainReport => ({ ok: false, head, checked, brokenAt: seq, problem });
-  for (const r of rows.iterate() as Iterable<ChainFields & { prev_hash: string | null; entry_hash: string | null }>) {
+  for (const stored of rows.iterate() as Iterable<StoredChainRow>) {
+    const r = chainRow(stored);
     if (r.seq !== expectedSeq) return broken(r.seq, `entry ${expectedSeq} is missing (the next one is ${r.seq})`);
     // Entries written since migration 10 store no link (NULL): their own hash, checked next, covers it.
     if (r.prev_hash !== null && r.prev_hash !== prev) return broken(r.seq, "its link to the entry before it does not match (an entry was removed, added or moved)");
@@ -80,7 +93,10 @@ export function verifyChain(db: Database, anchor?: { seq: number; hash: string }
   return { ok: true, head, checked };
 }
 
-/** Links every entry written before the chain existed, in order (the migration that adds the chain). */
+/**
+ * Links every entry written before the chain existed, in order (migration 5, which adds the chain: the
+ * hashes are text until migration 18).
+ */
 export function backfillChain(db: Database): void {
   const update = db.query("UPDATE audit SET prev_hash = ?, entry_hash = ? WHERE seq = ?");
   let prev = GENESIS;

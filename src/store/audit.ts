@@ -2,12 +2,15 @@
 import type { Database } from "bun:sqlite";
 import type { AuditEntry, AuditOp, AuditQuery, AuditRecord } from "./store.ts";
 import { type ChainFields, chainTail, entryHash } from "./audit-chain.ts";
+import { hashText, storedHash } from "./stored-hash.ts";
 import { KEYED_PREFIX, keyedHash } from "./audit-key.ts";
 import { type ContentCodec, place } from "./content-codec.ts";
 import { writeTransaction } from "./db.ts";
 
-/** An audit row as stored: the chained fields (but its place, seq) and the erasable text beside them. */
-export interface AuditRow extends Omit<ChainFields, "seq"> {
+/** An audit row as stored: the chained fields (but its place, seq; hashes as bytes or text, stored-hash.ts) and the erasable text beside them. */
+export interface AuditRow extends Omit<ChainFields, "seq" | "hash_before" | "hash_after"> {
+  hash_before: unknown;
+  hash_after: unknown;
   content_before: string | null;
   detail: string;
 }
@@ -32,13 +35,13 @@ export function appendAudit(db: Database, e: AuditEntry, codec: ContentCodec): v
       e.actor,
       e.op,
       e.memoryId,
-      hashBefore,
-      hashAfter,
+      storedHash(hashBefore),
+      storedHash(hashAfter),
       e.contentBefore === null ? null : codec.encode(e.contentBefore, place("audit", "content_before", fields.seq)),
       codec.encode(JSON.stringify(e.detail), place("audit", "detail", fields.seq)),
       // Not stored since migration 10: it is the entry before's entry_hash, and this entry's hash covers it.
       null,
-      entryHash(fields, tail.hash),
+      storedHash(entryHash(fields, tail.hash)),
     );
   };
   // Reading the tail and appending must be one step, or two writers would both link to the same entry.
@@ -64,8 +67,8 @@ export function toEntry(r: AuditRow & { seq: number }, codec: ContentCodec): Aud
     actor: r.actor,
     op: r.op as AuditOp,
     memoryId: r.memory_id,
-    hashBefore: r.hash_before,
-    hashAfter: r.hash_after,
+    hashBefore: hashText(r.hash_before),
+    hashAfter: hashText(r.hash_after),
     contentBefore: r.content_before === null ? null : codec.decode(r.content_before, place("audit", "content_before", r.seq), what),
     detail: JSON.parse(r.detail === "{}" ? r.detail : codec.decode(r.detail, place("audit", "detail", r.seq), what)) as Record<string, unknown>,
   };
@@ -92,6 +95,6 @@ export function auditLog(db: Database, q: AuditQuery, codec: ContentCodec): Audi
       `SELECT seq, at, actor, op, memory_id, hash_before, hash_after, content_before, detail, entry_hash FROM audit
        ${where.length > 0 ? `WHERE ${where.join(" AND ")}` : ""} ORDER BY seq DESC LIMIT ?`,
     )
-    .all(...params, q.limit) as Array<AuditRow & { seq: number; entry_hash: string | null }>;
-  return rows.map((r) => ({ ...toEntry(r, codec), seq: r.seq, entryHash: r.entry_hash }));
+    .all(...params, q.limit) as Array<AuditRow & { seq: number; entry_hash: unknown }>;
+  return rows.map((r) => ({ ...toEntry(r, codec), seq: r.seq, entryHash: hashText(r.entry_hash) }));
 }

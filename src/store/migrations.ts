@@ -7,6 +7,7 @@ import { statSync } from "node:fs";
 import { cairnError } from "../errors.ts";
 import { openDatabase, writeTransaction } from "./db.ts";
 import { backfillChain } from "./audit-chain.ts";
+import { packAuditHashes } from "./migrate-audit-hashes.ts";
 import { repackVectors } from "./migrate-vectors-int4.ts";
 import { rekeyPathProjects } from "./project-keys.ts";
 import { EDGE_METADATA_TRIGGER, SYNC_SCHEMA } from "./sync-schema.ts";
@@ -370,6 +371,14 @@ export const MIGRATIONS: ReadonlyArray<Migration> = [
     // ~0.5 KB a memory. LoCoMo hybrid R@10 unchanged (see DESIGN.md). The table is rebuilt (migrate-vectors-int4.ts).
     sql: "",
     run: repackVectors,
+  },
+  {
+    version: 18,
+    name: "audit hashes stored as bytes",
+    // 64 hex characters (69 keyed) → 32 bytes for each of an entry's hashes: ~69 bytes an entry, about one a
+    // memory. The table is rebuilt (migrate-audit-hashes.ts); the chain reads the same text.
+    sql: "",
+    run: packAuditHashes,
   },
 ];
 

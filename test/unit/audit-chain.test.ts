@@ -5,7 +5,7 @@
  */
 import { expect, test } from "bun:test";
 import { Rng } from "../../bench/rng.ts";
-import { entryHash } from "../../src/store/audit-chain.ts";
+import { chainRow, entryHash, type StoredChainRow } from "../../src/store/audit-chain.ts";
 import { testEngine } from "../helpers/engine.ts";
 
 function world() {
@@ -20,8 +20,6 @@ function world() {
   t.engine.forget(ids[7]!, { hard: true });
   return t;
 }
-
-type Row = { seq: number; at: number; actor: string; op: string; memory_id: string; hash_before: string | null; hash_after: string | null; prev_hash: string; entry_hash: string };
 
 test("an untouched chain verifies, before and after a purge erased text from it", () => {
   const { store } = world();
@@ -38,7 +36,8 @@ test("200 random tamperings are all found", () => {
   const n = anchor.seq;
   const rng = new Rng(20261202);
   const pick = (lo: number, hi: number) => rng.int(lo, hi);
-  const rows = () => db.query("SELECT * FROM audit ORDER BY seq").all() as Row[];
+  // Read as the text the chain hashes (the hashes are stored as bytes): an attacker can do the same.
+  const rows = () => (db.query("SELECT * FROM audit ORDER BY seq").all() as StoredChainRow[]).map(chainRow);
   const kinds = ["field", "delete", "insert", "swap", "truncate", "rewrite"] as const;
   const seen = new Map<string, number>();
   for (let trial = 0; trial < 200; trial++) {
@@ -61,7 +60,7 @@ test("200 random tamperings are all found", () => {
         const at = Math.min(k, n - 1);
         db.query("UPDATE audit SET seq = seq + 1000000 WHERE seq > ?").run(at);
         db.query("UPDATE audit SET seq = seq - 999999 WHERE seq > 1000000").run();
-        const prev = (db.query("SELECT entry_hash FROM audit WHERE seq = ?").get(at) as { entry_hash: string }).entry_hash;
+        const prev = rows()[at - 1]!.entry_hash!;
         const f = { seq: at + 1, at: 5, actor: "cli", op: "create", memory_id: `forged-${trial}`, hash_before: null, hash_after: "x" };
         db.query("INSERT INTO audit (seq, at, actor, op, memory_id, hash_before, hash_after, detail, prev_hash, entry_hash) VALUES (?, ?, ?, ?, ?, ?, ?, '{}', ?, ?)").run(
           f.seq, f.at, f.actor, f.op, f.memory_id, f.hash_before, f.hash_after, prev, entryHash(f, prev),
@@ -78,7 +77,7 @@ test("200 random tamperings are all found", () => {
       } else {
         // Edit one entry, then recompute every hash after it: only the anchor kept elsewhere catches this.
         db.query("UPDATE audit SET actor = 'mallory' WHERE seq = ?").run(k);
-        let prev = k === 1 ? "0".repeat(64) : rows()[k - 2]!.entry_hash;
+        let prev = k === 1 ? "0".repeat(64) : rows()[k - 2]!.entry_hash!;
         for (const r of rows().slice(k - 1)) {
           const hash = entryHash(r, prev);
           db.query("UPDATE audit SET prev_hash = ?, entry_hash = ? WHERE seq = ?").run(prev, hash, r.seq);

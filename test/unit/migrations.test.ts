@@ -79,6 +79,7 @@ const FIXTURES: Record<number, (db: Database) => void> = {
     // Version 17 packs 4-bit values, 32 dims to 16 bytes, then the float32 scale: [7, 0] × (1/7) is [1, 0].
     db.run("UPDATE vectors SET vector = x'070000000000000000000000000000002549123e' WHERE memory_seq = 1");
   },
+  18: (db) => FIXTURES[17]!(db),
 };
 
 describe("migrations", () => {
@@ -261,6 +262,62 @@ describe("migrations", () => {
     expect(db.query("SELECT memory_seq FROM vector_log ORDER BY id DESC LIMIT 1").get()).toEqual({ memory_seq: 2 });
     expect(counted()).toBe(vectors.length + 1);
     store.close();
+  });
+
+  test("version 18 stores the audit log's hashes as bytes: the same entries, the chain verifying, other forms kept as text, a third fewer pages", () => {
+    const keyed = (i: number) => `hmac:${new Bun.CryptoHasher("sha256").update(`content ${i}`).digest("hex")}`;
+    const entries: Array<{ seq: number; at: number; actor: string; op: string; memory_id: string; hash_before: string | null; hash_after: string | null; detail: string }> = [];
+    for (let i = 1; i <= 400; i++) {
+      entries.push({ seq: i, at: 1000 + i, actor: "cli", op: i % 3 === 0 ? "update" : "create", memory_id: `m${i}`, hash_before: i % 3 === 0 ? keyed(i - 1) : null, hash_after: keyed(i), detail: `{"n":${i}}` });
+    }
+    // Other forms: an unkeyed digest (as an early version wrote) and a short text.
+    entries.push({ seq: 401, at: 2000, actor: "cli", op: "update", memory_id: "m1", hash_before: "ab".repeat(32), hash_after: "hmac:abc", detail: "{}" });
+    const hashes: string[] = [];
+    const path = fixtureDb(17, (raw) => {
+      let prev = "0".repeat(64);
+      const insert = raw.query("INSERT INTO audit (seq, at, actor, op, memory_id, hash_before, hash_after, detail, prev_hash, entry_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+      for (const e of entries) {
+        const hash = entryHash(e, prev);
+        // The first ten linked the way of versions before 10 (the link stored too).
+        insert.run(e.seq, e.at, e.actor, e.op, e.memory_id, e.hash_before, e.hash_after, e.detail, e.seq <= 10 ? prev : null, hash);
+        hashes.push(hash);
+        prev = hash;
+      }
+      raw.run("ANALYZE");
+    });
+    const raw = new Database(path, { strict: true });
+    const pages = () => (raw.query("SELECT count(*) AS n FROM dbstat WHERE name = 'audit'").get() as { n: number }).n;
+    const before = pages();
+    const schemaBefore = raw.query("SELECT type, name, sql FROM sqlite_schema WHERE tbl_name = 'audit' AND type != 'table' ORDER BY name").all();
+    const measures = () => raw.query("SELECT tbl, idx, stat FROM sqlite_stat1 WHERE tbl = 'audit' ORDER BY idx").all();
+    const measured = measures();
+    expect(measured).toMatchObject([{ tbl: "audit", idx: "audit_memory" }]);
+    raw.close();
+    const store = new SqliteStore(path);
+    const db = store.database;
+    expect(store.verifyAudit({ seq: 401, hash: hashes[400]! })).toMatchObject({ ok: true, checked: 401 });
+    const log = store.auditLog({ limit: 1000 }).reverse();
+    expect(log.map((e) => [e.seq, e.at, e.op, e.memoryId, e.hashBefore, e.hashAfter, e.detail, e.entryHash])).toEqual(
+      entries.map((e, i) => [e.seq, e.at, e.op, e.memory_id, e.hash_before, e.hash_after, JSON.parse(e.detail), hashes[i]]),
+    );
+    // Keyed hashes a tag byte and 32, digests 32; "hmac:abc" is no digest and stays text.
+    const stored = db.query("SELECT length(hash_before) AS b, length(hash_after) AS a, length(prev_hash) AS p, length(entry_hash) AS e, typeof(hash_after) AS t FROM audit WHERE seq IN (3, 20, 401) ORDER BY seq").all();
+    expect(stored).toEqual([
+      { b: 33, a: 33, p: 32, e: 32, t: "blob" },
+      { b: null, a: 33, p: null, e: 32, t: "blob" },
+      { b: 32, a: 8, p: null, e: 32, t: "text" },
+    ]);
+    expect(db.query("SELECT type, name, sql FROM sqlite_schema WHERE tbl_name = 'audit' AND type != 'table' ORDER BY name").all()).toEqual(schemaBefore);
+    expect(db.query("SELECT tbl, idx, stat FROM sqlite_stat1 WHERE tbl = 'audit' ORDER BY idx").all()).toEqual(measured);
+    const after = (db.query("SELECT count(*) AS n FROM dbstat WHERE name = 'audit'").get() as { n: number }).n;
+    expect(after).toBeLessThanOrEqual(Math.ceil(before * 0.67));
+    // Still append-only, and new entries chain on from the converted ones.
+    expect(() => db.run("DELETE FROM audit WHERE seq = 1")).toThrow("append-only");
+    expect(() => db.run("UPDATE audit SET hash_after = NULL WHERE seq = 2")).toThrow("append-only");
+    const engine = new Engine({ store, project: "/p" });
+    engine.remember({ content: "a memory written after the upgrade" });
+    expect(store.verifyAudit({ seq: 401, hash: hashes[400]! })).toMatchObject({ ok: true, checked: 402 });
+    engine.close();
   });
 
   test("version 10 finds duplicates by a hash prefix and writes audit entries without a stored link, old ones still verifying", () => {
