@@ -23,6 +23,7 @@ import { SqliteStore } from "../src/store/sqlite-store.ts";
 import { generateMemories, toJsonl } from "./corpus.ts";
 import { loadLocomo, turnContent } from "./locomo/dataset.ts";
 import { Rng } from "./rng.ts";
+import { hashText, type StoredHash } from "../src/store/stored-hash.ts";
 
 const { values } = parseArgs({
   options: {
@@ -111,9 +112,9 @@ async function buildStore(home: string, n: number, loco: Loco | null) {
     const byText = new Map(loco.turns.map((t, i) => [t.text, i]));
     for (const r of rows) if (byText.has(r.content)) turnOf.set(r.seq, byText.get(r.content)!);
   }
-  const all = store.database.query("SELECT seq, content_hash FROM memories").all() as Array<{ seq: number; content_hash: string }>;
+  const all = store.database.query("SELECT seq, content_hash FROM memories").all() as Array<{ seq: number; content_hash: StoredHash }>;
   for (let i = 0; i < all.length; i += 5000) {
-    const rows = all.slice(i, i + 5000).map((r) => ({ seq: r.seq, contentHash: r.content_hash, vector: turnOf.has(r.seq) ? loco!.docs[turnOf.get(r.seq)!]! : distractor(rng, loco) }));
+    const rows = all.slice(i, i + 5000).map((r) => ({ seq: r.seq, contentHash: hashText(r.content_hash)!, vector: turnOf.has(r.seq) ? loco!.docs[turnOf.get(r.seq)!]! : distractor(rng, loco) }));
     store.vectors.put(MODEL, DIMS, rows, Date.now());
   }
   store.database.run("PRAGMA wal_checkpoint(TRUNCATE)");

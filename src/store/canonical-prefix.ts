@@ -1,22 +1,29 @@
 /**
- * @module Duplicate lookups by canonical hash go through an index of its first 16 hex digits (migration 10):
- * a quarter of the full hash's index, and the candidates it finds are compared in full. Every query by
- * canonical hash uses {@link canonicalMatch}, so it reaches the index.
+ * @module Duplicate lookups by canonical hash go through an index of its first 8 bytes (64 bits; the hash is
+ * stored as bytes since migration 19, 16 hex digits before): the few candidates it finds are compared in
+ * full. Every query by canonical hash uses {@link canonicalMatch}, so it reaches the index.
  */
+import { type StoredHash, storedHash } from "./stored-hash.ts";
 
 export const CANONICAL_PREFIX_INDEX = "memories_canonical_prefix";
-export const CANONICAL_PREFIX_CHARS = 16;
+const PREFIX_BYTES = 8;
+
+/** The index's definition (migration 19). */
+export const prefixIndexSql = () => `CREATE INDEX ${CANONICAL_PREFIX_INDEX} ON memories (substr(canonical_hash, 1, ${PREFIX_BYTES}))`;
 
 /**
- * The WHERE terms matching `n` stored canonical hashes in `memories` (alias `alias`), and their parameters.
- * The full comparison is written `+col` on purpose: with a plain `col = ?`, SQLite's constant propagation
- * rewrites the indexed `substr(col, …)` into `substr(?, …)`, which no longer matches the index (full scan).
+ * The WHERE terms matching any of `hashes` (canonical hashes as text, keyed as the store keeps them) in
+ * `memories` (alias `alias`), and their parameters. The full comparison is written `+col` on purpose: with a
+ * plain `col = ?`, SQLite's constant propagation rewrites the indexed `substr(col, …)` into `substr(?, …)`,
+ * which no longer matches the index (full scan).
  */
-export function canonicalMatch(alias: string, stored: readonly string[]): { sql: string; params: string[] } {
+export function canonicalMatch(alias: string, hashes: readonly string[]): { sql: string; params: StoredHash[] } {
+  const stored = hashes.map((h) => storedHash(h));
   const list = stored.map(() => "?").join(", ");
   const col = `${alias}.canonical_hash`;
   return {
-    sql: `substr(${col}, 1, ${CANONICAL_PREFIX_CHARS}) IN (${list}) AND +${col} IN (${list})`,
-    params: [...stored.map((h) => h.slice(0, CANONICAL_PREFIX_CHARS)), ...stored],
+    sql: `substr(${col}, 1, ${PREFIX_BYTES}) IN (${list}) AND +${col} IN (${list})`,
+    // substr counts bytes in a blob, characters in text (a hash of another form, stored-hash.ts).
+    params: [...stored.map((h) => (typeof h === "string" ? h.slice(0, PREFIX_BYTES) : h.subarray(0, PREFIX_BYTES))), ...stored],
   };
 }

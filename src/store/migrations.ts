@@ -7,11 +7,11 @@ import { statSync } from "node:fs";
 import { cairnError } from "../errors.ts";
 import { openDatabase, writeTransaction } from "./db.ts";
 import { backfillChain } from "./audit-chain.ts";
-import { packAuditHashes } from "./migrate-audit-hashes.ts";
+import { packAuditHashes, packMemoryHashes } from "./migrate-hashes.ts";
 import { repackVectors } from "./migrate-vectors-int4.ts";
 import { rekeyPathProjects } from "./project-keys.ts";
 import { EDGE_METADATA_TRIGGER, SYNC_SCHEMA } from "./sync-schema.ts";
-import { CANONICAL_PREFIX_CHARS, CANONICAL_PREFIX_INDEX } from "./canonical-prefix.ts";
+import { CANONICAL_PREFIX_INDEX } from "./canonical-prefix.ts";
 import { STAMP_SQL } from "./log-mark.ts";
 import { measureWhole } from "./planner-stats.ts";
 import { ROW_COUNTS_SCHEMA } from "./row-counts.ts";
@@ -23,6 +23,12 @@ export interface Migration {
   name: string;
   sql: string;
   run?: (db: Database) => void;
+  /**
+   * Runs with foreign key enforcement off (it rebuilds a table others refer to: its copy's deletes would
+   * cascade). SQLite can switch it only outside a transaction: {@link migrate} does. The rebuild keeps every
+   * rowid, so every reference still holds.
+   */
+  foreignKeysOff?: true;
 }
 
 export const MIGRATIONS: ReadonlyArray<Migration> = [
@@ -281,7 +287,7 @@ export const MIGRATIONS: ReadonlyArray<Migration> = [
     // which every entry_hash already covers): 65 bytes an entry. ~1 s per 100k memories (index rebuilt).
     sql: `
       DROP INDEX memories_canonical;
-      CREATE INDEX ${CANONICAL_PREFIX_INDEX} ON memories (substr(canonical_hash, 1, ${CANONICAL_PREFIX_CHARS}));
+      CREATE INDEX ${CANONICAL_PREFIX_INDEX} ON memories (substr(canonical_hash, 1, 16));
     `,
   },
   {
@@ -376,9 +382,19 @@ export const MIGRATIONS: ReadonlyArray<Migration> = [
     version: 18,
     name: "audit hashes stored as bytes",
     // 64 hex characters (69 keyed) → 32 bytes for each of an entry's hashes: ~69 bytes an entry, about one a
-    // memory. The table is rebuilt (migrate-audit-hashes.ts); the chain reads the same text.
+    // memory. The table is rebuilt (migrate-hashes.ts); the chain reads the same text.
     sql: "",
     run: packAuditHashes,
+  },
+  {
+    version: 19,
+    name: "memory hashes stored as bytes",
+    // The content and canonical hashes, 64 hex characters each (69 keyed), → 32 bytes (33): 64 bytes a
+    // memory, 8 more in the canonical prefix index (8 bytes, not 16 hex digits). The table is rebuilt
+    // (migrate-hashes.ts), with foreign keys off: vectors, tags and links refer to it.
+    sql: "",
+    run: packMemoryHashes,
+    foreignKeysOff: true,
   },
 ];
 
@@ -393,18 +409,30 @@ export function schemaVersion(db: Database): number {
  * the version there, so many processes opening a fresh database at once migrate it exactly once.
  */
 export function migrate(db: Database, target: number = SCHEMA_VERSION): number {
-  if (schemaVersion(db) === target) return target;
-  return writeTransaction(db, () => {
-    const current = schemaVersion(db);
-    if (current > SCHEMA_VERSION) throw cairnError("DB_TOO_NEW", [current, SCHEMA_VERSION]);
-    for (const m of MIGRATIONS) {
-      if (m.version <= current || m.version > target) continue;
-      if (m.sql.trim()) db.run(m.sql);
-      m.run?.(db);
-      db.run(`PRAGMA user_version = ${m.version}`);
-    }
-    return schemaVersion(db);
-  });
+  const seen = schemaVersion(db);
+  if (seen === target) return target;
+  // Read again inside the transaction (another process may have migrated meanwhile): only ever fewer to run.
+  const keysOff = MIGRATIONS.some((m) => m.foreignKeysOff && m.version > seen && m.version <= target);
+  if (keysOff) db.run("PRAGMA foreign_keys = OFF");
+  try {
+    return writeTransaction(db, () => {
+      const current = schemaVersion(db);
+      if (current > SCHEMA_VERSION) throw cairnError("DB_TOO_NEW", [current, SCHEMA_VERSION]);
+      // Inside a caller's transaction the switch above does nothing, and a rebuild would cascade: refused.
+      if (keysOff && (db.query("PRAGMA foreign_keys").get() as { foreign_keys: number }).foreign_keys !== 0) {
+        throw new Error("migrate: an upgrade that rebuilds the memories table cannot run inside another transaction");
+      }
+      for (const m of MIGRATIONS) {
+        if (m.version <= current || m.version > target) continue;
+        if (m.sql.trim()) db.run(m.sql);
+        m.run?.(db);
+        db.run(`PRAGMA user_version = ${m.version}`);
+      }
+      return schemaVersion(db);
+    });
+  } finally {
+    if (keysOff) db.run("PRAGMA foreign_keys = ON");
+  }
 }
 
 /**

@@ -41,13 +41,19 @@ export function rebuildTable<Row extends Record<string, unknown>>(db: Database, 
   const select = db.query(`SELECT rowid AS rowid_, ${list} FROM "${table}" WHERE rowid > ? ORDER BY rowid LIMIT ?`);
   const insert = db.query(`INSERT INTO ${scratch} (rowid, ${list}) VALUES (?, ${spec.columns.map(() => "?").join(", ")})`);
   const done = db.query(`DELETE FROM "${table}" WHERE rowid <= ?`);
+  const count = () => (db.query(`SELECT count(*) AS n FROM "${table}"`).get() as { n: number }).n;
+  const rowsBefore = count();
+  let copied = 0;
   for (let after = 0; ; ) {
     const rows = select.all(after, BATCH) as Array<Row & { rowid_: number }>;
     if (rows.length === 0) break;
     for (const r of rows) insert.run(r.rowid_, ...spec.convert(r));
+    copied += rows.length;
     after = rows.at(-1)!.rowid_;
     done.run(after);
   }
+  // Every row copied, none left behind (a rowid ≤ 0 would be): else the caller's transaction rolls back.
+  if (copied !== rowsBefore || count() !== 0) throw new Error(`rebuilding ${table}: copied ${copied} of ${rowsBefore} rows; nothing was changed`);
   db.run(`DROP TABLE "${table}"`);
   // Legacy mode: a trigger of another table naming this one (sync_edge_insert reads memories) would otherwise
   // fail the rename ("no such table"), the old table being gone; it names the renamed one all the same.

@@ -2,6 +2,7 @@
 import type { MemoryType } from "../domain/kinds.ts";
 import type { Memory, Status } from "../domain/memory.ts";
 import { type ContentCodec, place } from "./content-codec.ts";
+import { hashText, type StoredHash, storedHash } from "./stored-hash.ts";
 
 export const MEMORY_COLUMNS =
   "m.seq, m.id, m.content, m.type, m.tags, m.project, m.session_id, m.agent, m.source, m.created_at, " +
@@ -25,8 +26,9 @@ export interface MemoryRow {
   priority: number;
   access_count: number;
   last_accessed_at: number | null;
-  content_hash: string;
-  canonical_hash: string;
+  /** As stored: bytes, or text of another form (stored-hash.ts). */
+  content_hash: StoredHash;
+  canonical_hash: StoredHash;
   status: string;
   superseded_by: string | null;
   metadata: string;
@@ -73,8 +75,8 @@ interface SealedRow {
 const SEALED = "";
 
 /** The columns insert and replace write, after id and created_at (WRITE_COLUMNS' order). */
-export function memoryValues(codec: ContentCodec, m: Memory): Array<string | number | null> {
-  const hashes = [codec.keyedHash(m.contentHash), codec.keyedHash(m.canonicalHash)] as const;
+export function memoryValues(codec: ContentCodec, m: Memory): Array<StoredHash | number | null> {
+  const hashes = [storedHash(codec.keyedHash(m.contentHash)), storedHash(codec.keyedHash(m.canonicalHash))] as const;
   if (codec.encrypted) {
     const sealed: SealedRow = { c: m.content, h: m.contentHash, k: m.canonicalHash, t: m.tags, m: m.metadata, s: m.source };
     return [
@@ -117,8 +119,8 @@ export function rowToMemory(row: MemoryRow, codec: ContentCodec): Memory {
     priority: row.priority,
     accessCount: row.access_count,
     lastAccessedAt: row.last_accessed_at,
-    contentHash: sealed ? sealed.h : row.content_hash,
-    canonicalHash: sealed ? sealed.k : row.canonical_hash,
+    contentHash: sealed ? sealed.h : hashText(row.content_hash)!,
+    canonicalHash: sealed ? sealed.k : hashText(row.canonical_hash)!,
     status: row.status as Status,
     supersededBy: row.superseded_by,
     metadata: sealed ? sealed.m : (JSON.parse(row.metadata) as Record<string, unknown>),

@@ -28,6 +28,7 @@ import { checkIntegrity } from "./integrity.ts";
 import { openMigrated } from "./migrations.ts";
 import { INSERT_SQL, MEMORY_COLUMNS, type MemoryRow, memoryValues, UPDATE_SQL, rowToMemory, storedProject, storedTag } from "./rows.ts";
 import { scrubDeleted } from "./scrub.ts";
+import { hashText } from "./stored-hash.ts";
 import { finishPending, readPending } from "./pending-erasure.ts";
 import { walHolders } from "./wal-holders.ts";
 import { collectStats, createdByDay } from "./stats.ts";
@@ -341,7 +342,7 @@ export class SqliteStore implements Store {
     const exact = this.#codec.keyedHash(contentHash);
     let best: MemoryRow | undefined;
     for (const r of rows) {
-      const rank = (x: MemoryRow) => (x.content_hash === exact ? 0 : 1);
+      const rank = (x: MemoryRow) => (hashText(x.content_hash) === exact ? 0 : 1);
       if (!best || rank(r) < rank(best) || (rank(r) === rank(best) && r.seq < best.seq)) best = r;
     }
     return best ? rowToMemory(best, this.#codec) : null;

@@ -9,6 +9,7 @@ import type { LiveDatabase } from "./live-db.ts";
 import { type ContentCodec, PLAIN_CODEC } from "./content-codec.ts";
 import { storedProject } from "./rows.ts";
 import { canonicalMatch } from "./canonical-prefix.ts";
+import { hashText, type StoredHash } from "./stored-hash.ts";
 
 export type SyncMode = 0 | 1 | 2;
 export interface OutboxEntry { memoryId: string; op: "put" | "erase"; hlc: number }
@@ -175,8 +176,8 @@ export class SqliteSyncLog implements SyncLog {
       const match = canonicalMatch("m", part);
       const rows = this.#db
         .query(`SELECT DISTINCT m.canonical_hash AS h FROM memories m WHERE m.status = 'active' AND ${match.sql}`)
-        .all(...match.params) as Array<{ h: string }>;
-      for (const r of rows) found.add(plainOf.get(r.h)!);
+        .all(...match.params) as Array<{ h: StoredHash }>;
+      for (const r of rows) found.add(plainOf.get(hashText(r.h)!)!);
     }
     return found;
   }

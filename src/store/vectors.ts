@@ -10,6 +10,7 @@ import { logHead, stillLogged } from "./log-mark.ts";
 import { decodeContent, rowToMemory } from "./rows.ts";
 import { type CountDrift, countDrift, fixCounts, pendingByCounts, vectorsByCounts } from "./row-counts.ts";
 import { packedBytes, packVector, repacked, unpackVector } from "./vector-codec.ts";
+import { hashText, type StoredHash, storedHash } from "./stored-hash.ts";
 import type { PackedSnapshot, PendingCursor, PendingText, StoredVector, VectorKey, VectorLogState, VectorStore } from "./vector-store.ts";
 
 type VectorRow = { rowid: number; seq: number; vector: Uint8Array; createdAt: number };
@@ -77,10 +78,10 @@ export class SqliteVectors implements VectorStore {
              AND NOT EXISTS (SELECT 1 FROM vectors v WHERE v.memory_seq = m.seq AND v.model = ?2)
            ORDER BY m.seq DESC LIMIT ?3`,
         )
-        .all(below, model, n) as Array<{ seq: number; id: string; content_hash: string; content: string }>).map((r) => ({
+        .all(below, model, n) as Array<{ seq: number; id: string; content_hash: StoredHash; content: string }>).map((r) => ({
         seq: r.seq,
         // As stored (a keyed hash in an encrypted store): put() checks the row still holds this text.
-        contentHash: r.content_hash,
+        contentHash: hashText(r.content_hash)!,
         content: decodeContent(this.#codec, r.id, r.content),
       }));
     const want = Math.min(limit, pending);
@@ -150,7 +151,7 @@ export class SqliteVectors implements VectorStore {
         const packed = packVector(r.vector);
         // The one encode of vector bytes (see blobBytes).
         const blob = this.#codec.encrypted ? this.#codec.encodeBytes(packed, vectorPlace(model, r.seq)) : packed;
-        written += stmt.run(model, dims, blob, now, r.seq, r.contentHash).changes;
+        written += stmt.run(model, dims, blob, now, r.seq, storedHash(r.contentHash)).changes;
       }
       return written;
     });

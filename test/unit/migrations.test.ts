@@ -8,6 +8,8 @@ import { Engine } from "../../src/engine/engine.ts";
 import { migrate, MIGRATIONS, SCHEMA_VERSION, schemaVersion } from "../../src/store/migrations.ts";
 import { SqliteStore } from "../../src/store/sqlite-store.ts";
 import { entryHash } from "../../src/store/audit-chain.ts";
+import { canonicalMatch } from "../../src/store/canonical-prefix.ts";
+import { hashText } from "../../src/store/stored-hash.ts";
 import { KEPT, PRUNE_EVERY } from "../../src/store/text-log.ts";
 import { logHead } from "../../src/store/log-mark.ts";
 import { packedBytes, unpackVector } from "../../src/store/vector-codec.ts";
@@ -80,6 +82,7 @@ const FIXTURES: Record<number, (db: Database) => void> = {
     db.run("UPDATE vectors SET vector = x'070000000000000000000000000000002549123e' WHERE memory_seq = 1");
   },
   18: (db) => FIXTURES[17]!(db),
+  19: (db) => FIXTURES[18]!(db),
 };
 
 describe("migrations", () => {
@@ -320,6 +323,73 @@ describe("migrations", () => {
     engine.close();
   });
 
+  test("version 19 stores the memories' hashes as bytes: every row, vector, tag and link kept, triggers firing, duplicates found, fewer pages", () => {
+    const digest = (s: string) => new Bun.CryptoHasher("sha256").update(s).digest("hex");
+    const n = 300;
+    const path = fixtureDb(18, (raw) => {
+      const memory = raw.query(`INSERT INTO memories (id, content, type, tags, project, created_at, updated_at, priority, content_hash, canonical_hash)
+                                VALUES (?, ?, 'note', '["t"]', '/p', ?, ?, 3, ?, ?)`);
+      const vector = raw.query("INSERT INTO vectors (memory_seq, model, dims, vector, created_at) VALUES (?, 'use-lite', 2, x'070000000000000000000000000000002549123e', 1)");
+      const tag = raw.query("INSERT INTO memory_tags (tag, memory_seq) VALUES ('t', ?)");
+      const link = raw.query("INSERT INTO edges (from_seq, to_seq, relation, created_at) VALUES (?, ?, 'related', 1)");
+      const fts = raw.query("INSERT INTO memories_fts (rowid, content, tags) VALUES (?, ?, 't')");
+      for (let i = 0; i < n; i++) {
+        // Keyed hashes (an encrypted store's form) for a few, plain digests for the rest.
+        const keyed = i % 50 === 0 ? "hmac:" : "";
+        const seq = memory.run(`m${i}`, `memory number ${i} of the fixture`, i, i, keyed + digest(`c${i}`), keyed + digest(`k${i}`)).lastInsertRowid as number;
+        vector.run(seq);
+        fts.run(seq, `memory number ${i} of the fixture`);
+        tag.run(seq);
+        if (i > 0) link.run(seq, seq - 1);
+      }
+      raw.run("ANALYZE");
+    });
+    const raw = new Database(path, { strict: true });
+    const snapshot = (db: Database) => ({
+      memories: db.query("SELECT seq, id, content, type, tags, project, created_at, updated_at, priority, status FROM memories ORDER BY seq").all(),
+      hashes: (db.query("SELECT content_hash AS c, canonical_hash AS k FROM memories ORDER BY seq").all() as Array<{ c: unknown; k: unknown }>).map((r) => [hashText(r.c), hashText(r.k)]),
+      vectors: db.query("SELECT memory_seq, vector FROM vectors ORDER BY memory_seq").all(),
+      tags: db.query("SELECT tag, memory_seq FROM memory_tags ORDER BY memory_seq").all(),
+      edges: db.query("SELECT from_seq, to_seq FROM edges ORDER BY from_seq").all(),
+      fts: db.query("SELECT rowid FROM memories_fts WHERE memories_fts MATCH 'fixture' ORDER BY rowid").all(),
+      counts: db.query("SELECT name, n FROM row_counts ORDER BY name").all(),
+      schema: db.query("SELECT type, name, sql FROM sqlite_schema WHERE tbl_name = 'memories' AND type != 'table' AND name != 'memories_canonical_prefix' ORDER BY name").all(),
+      measures: db.query("SELECT idx, stat FROM sqlite_stat1 WHERE tbl = 'memories' ORDER BY idx").all(),
+    });
+    const before = snapshot(raw);
+    const pages = (raw.query("SELECT count(*) AS n FROM dbstat WHERE name = 'memories'").get() as { n: number }).n;
+    raw.close();
+    const store = new SqliteStore(path);
+    const db = store.database;
+    expect(snapshot(db)).toEqual(before);
+    expect(before.vectors.length).toBe(n + 1); // and the fixture's own
+    expect(db.query("SELECT typeof(content_hash) AS t, length(content_hash) AS c, length(canonical_hash) AS k FROM memories WHERE id IN ('m0', 'm1') ORDER BY id").all()).toEqual([
+      { t: "blob", c: 33, k: 33 },
+      { t: "blob", c: 32, k: 32 },
+    ]);
+    expect(db.query("SELECT typeof(content_hash) AS t FROM memories WHERE seq = 1").get()).toEqual({ t: "text" }); // the fixture's 'h'
+    expect((db.query("SELECT count(*) AS n FROM dbstat WHERE name = 'memories'").get() as { n: number }).n).toBeLessThan(pages * 0.85);
+    expect(db.query("PRAGMA foreign_keys").get()).toEqual({ foreign_keys: 1 });
+    // The prefix index is on the bytes now, and a lookup through canonicalMatch uses it.
+    const k7 = digest("k7");
+    const match = canonicalMatch("m", [k7]);
+    const plan = db.query(`EXPLAIN QUERY PLAN SELECT m.id FROM memories m WHERE ${match.sql}`).all(...match.params) as Array<{ detail: string }>;
+    expect(plan.map((p) => p.detail).join(" ")).toContain("memories_canonical_prefix");
+    expect(db.query(`SELECT m.id FROM memories m WHERE ${match.sql}`).all(...match.params)).toEqual([{ id: "m7" }]);
+    const engine = new Engine({ store, project: "/p" });
+    const first = engine.remember({ content: "Deploys go out on Tuesdays.", type: "fact" });
+    expect(engine.remember({ content: "deploys go out on tuesdays", type: "fact" })).toMatchObject({ status: "duplicate", id: first.id });
+    expect(engine.check()).toMatchObject({ integrity: [], ftsErrors: [], ftsMissing: 0, ftsOrphans: 0, tagMismatches: 0 });
+    // Triggers fire on the rebuilt table (change log, counts), and deletes cascade again.
+    expect(db.query("SELECT n FROM row_counts WHERE name = 'memories'").get()).toEqual({ n: n + 2 });
+    const logged = logHead(db, "text_log").id;
+    db.run("DELETE FROM memories WHERE id = 'm5'");
+    expect(logHead(db, "text_log").id).toBe(logged + 1);
+    expect(db.query("SELECT count(*) AS n FROM vectors").get()).toEqual({ n: n });
+    expect(db.query("SELECT count(*) AS n FROM edges WHERE from_seq = 7 OR to_seq = 7").get()).toEqual({ n: 0 });
+    engine.close();
+  });
+
   test("version 10 finds duplicates by a hash prefix and writes audit entries without a stored link, old ones still verifying", () => {
     const path = fixtureDb(9, (raw) => {
       // Two version-9 entries, linked the old way (prev_hash stored).
@@ -339,7 +409,8 @@ describe("migrations", () => {
     const first = engine.remember({ content: "Deploys go out on Tuesdays.", type: "fact" });
     // The same text up to case and punctuation is found through the prefix index and reinforced.
     expect(engine.remember({ content: "deploys go out on tuesdays", type: "fact" })).toMatchObject({ status: "duplicate", id: first.id });
-    const plan = db.query(`EXPLAIN QUERY PLAN SELECT m.seq FROM memories m WHERE m.status = 'active' AND substr(m.canonical_hash, 1, 16) IN (?) AND +m.canonical_hash IN (?)`).all("a", "b") as Array<{ detail: string }>;
+    const match = canonicalMatch("m", ["a".repeat(64)]);
+    const plan = db.query(`EXPLAIN QUERY PLAN SELECT m.seq FROM memories m WHERE m.status = 'active' AND ${match.sql}`).all(...match.params) as Array<{ detail: string }>;
     expect(plan.map((p) => p.detail).join(" ")).toContain("memories_canonical_prefix");
     const rows = db.query("SELECT seq, prev_hash FROM audit ORDER BY seq").all() as Array<{ seq: number; prev_hash: string | null }>;
     expect(rows.length).toBe(4);
