@@ -44,11 +44,11 @@ export function renderBriefing(b: Briefing): string {
 }
 
 /** Registers the briefing resource (current project) and the `briefing` prompt (any project). */
-export function registerBriefing(server: McpServer, deps: { engine: Engine; scope: ProjectScope }): void {
+export function registerBriefing(server: McpServer, deps: { engine: Promise<Engine>; scope: ProjectScope }): void {
   const forProject = async (project?: string) => {
     const current = await deps.scope.current();
     const chosen = project || undefined;
-    return renderBriefing(deps.engine.forProject(current).briefing({ project: chosen }));
+    return renderBriefing((await deps.engine).forProject(current).briefing({ project: chosen }));
   };
   server.registerResource(
     "briefing",

@@ -17,10 +17,10 @@ const RESOURCE_NOT_FOUND = -32002;
 /** Ids are 36 characters; the `get` tool takes at most 100, and a longer one is not echoed back. */
 const MAX_ID_CHARS = 100;
 
-export function registerResources(server: McpServer, deps: { engine: Engine; scope: ProjectScope }): void {
+export function registerResources(server: McpServer, deps: { engine: Promise<Engine>; scope: ProjectScope }): void {
   const template = new ResourceTemplate(`${MEMORY_URI_PREFIX}{id}`, {
     list: async () => {
-      const engine = deps.engine.forProject(await deps.scope.current());
+      const engine = (await deps.engine).forProject(await deps.scope.current());
       return {
         resources: engine.list({ limit: LISTED }).memories.map((m) => ({
           uri: `${MEMORY_URI_PREFIX}${m.id}`,
@@ -47,7 +47,7 @@ export function registerResources(server: McpServer, deps: { engine: Engine; sco
         throw new McpError(RESOURCE_NOT_FOUND, `"${wanted}" is not a well-formed memory id (bad %-escape). Use the \`recall\` or \`list\` tool to find the right id.`, { uri: uri.href });
       }
       try {
-        const memory = deps.engine.get(decoded);
+        const memory = (await deps.engine).get(decoded);
         return { contents: [{ uri: uri.href, mimeType: "application/json", text: JSON.stringify(memoryToJson(memory)) }] };
       } catch (err) {
         if (err instanceof CairnError) throw new McpError(RESOURCE_NOT_FOUND, err.forMcp().message, { uri: uri.href });

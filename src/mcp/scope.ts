@@ -16,13 +16,16 @@ export type ProjectSource = "flag" | "roots" | "cwd";
 const ROOTS_TIMEOUT_MS = 2_000;
 
 export class ProjectScope {
-  readonly #fixed: string | undefined;
+  readonly #fixed: string | Promise<string> | undefined;
   readonly #fallback: string;
   #fromRoots: string | undefined;
   #pending: Promise<void> | undefined;
 
-  /** `fixed`: an explicit project (the `--project` flag); `fallback`: the working directory's project. */
-  constructor(opts: { fixed?: string; fallback: string }) {
+  /**
+   * `fixed`: an explicit project (the `--project` flag; a promise while the store that resolves it opens);
+   * `fallback`: the working directory's project.
+   */
+  constructor(opts: { fixed?: string | Promise<string>; fallback: string }) {
     this.#fixed = opts.fixed;
     this.#fallback = opts.fallback;
   }

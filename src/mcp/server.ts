@@ -9,14 +9,18 @@ import { ProjectScope } from "./scope.ts";
 import type { ToolDefaults } from "./tool.ts";
 import { registerTools, type ToolActivity } from "./tools/index.ts";
 
-export interface McpDeps {
-  engine: Engine;
-  /** Which project the session works in; default: the engine's project, updated from the client's roots. */
-  scope?: ProjectScope;
+interface Common {
   defaults?: Partial<ToolDefaults>;
   /** Told when each tool call starts and ends, so background work (the idle retention sweep) waits for quiet. */
   activity?: ToolActivity;
 }
+
+/**
+ * The engine, or its promise while the store is still opening (a long upgrade on its own thread:
+ * store/upgrade-thread.ts): the server answers `initialize` and lists its tools meanwhile, calls wait. `scope`:
+ * which project the session works in; default: the engine's project, updated from the client's roots.
+ */
+export type McpDeps = Common & ({ engine: Engine; scope?: ProjectScope } | { engine: Promise<Engine>; scope: ProjectScope });
 
 const DEFAULTS: ToolDefaults = { limit: 10, mode: "keyword", budget: 0 };
 
@@ -26,7 +30,9 @@ const noValidator = {
 };
 
 export function createMcpServer(deps: McpDeps): McpServer {
-  const scope = deps.scope ?? new ProjectScope({ fallback: deps.engine.project });
+  const scope = deps.scope ?? new ProjectScope({ fallback: (deps.engine as Engine).project });
+  const engine = Promise.resolve(deps.engine);
+  engine.catch(() => {}); // a store that failed to open: each call says why
   const server = new McpServer(
     { name: "cairn", title: "cairn memory", version: VERSION },
     {
@@ -36,7 +42,7 @@ export function createMcpServer(deps: McpDeps): McpServer {
     },
   );
   scope.attach(server.server);
-  const ctx = { engine: deps.engine, scope };
+  const ctx = { engine, scope };
   registerTools(server, { ...ctx, defaults: { ...DEFAULTS, ...deps.defaults }, activity: deps.activity });
   registerResources(server, ctx);
   registerBriefing(server, ctx);

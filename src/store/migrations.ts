@@ -449,16 +449,19 @@ export const LONG_UPGRADE_FROM_BYTES = 64 * 2 ** 20;
 export function openMigrated(path: string, opts: { readOnly: boolean; lockWaitMs: number | undefined; deferUpgrade?: boolean }): Database {
   const db = openDatabase(path, opts);
   try {
-    if (opts.deferUpgrade) {
-      const version = schemaVersion(db);
-      if (version > 0 && version < SCHEMA_VERSION && fileBytes(path) >= LONG_UPGRADE_FROM_BYTES) throw cairnError("DB_UPGRADE_PENDING", [version, SCHEMA_VERSION]);
-    }
+    if (opts.deferUpgrade && longUpgradeDue(db, path)) throw cairnError("DB_UPGRADE_PENDING", [schemaVersion(db), SCHEMA_VERSION]);
     migrate(db);
   } catch (err) {
     db.close();
     throw err;
   }
   return db;
+}
+
+/** Whether `db` (the file at `path`) is a large one of an older, non-empty schema: its upgrade may take seconds. */
+export function longUpgradeDue(db: Database, path: string): boolean {
+  const version = schemaVersion(db);
+  return version > 0 && version < SCHEMA_VERSION && fileBytes(path) >= LONG_UPGRADE_FROM_BYTES;
 }
 
 function fileBytes(path: string): number {

@@ -2,7 +2,8 @@
  * @module A long schema upgrade is never run by a hook (no timer of its can fire during a migration: the first
  * prompt after an upgrade on a 1M store waited 17 s). A large store of an older schema: the hook answers
  * nothing at once and starts the background worker, which upgrades it; the next hook is answered as usual.
- * The store option itself: deferred only for a large file of an older, non-empty schema.
+ * The store option itself: deferred only for a large file of an older, non-empty schema. `cairn mcp` upgrades
+ * such a store on a thread of its own: initialize and tools/list are answered meanwhile, tool calls wait.
  */
 import { Database } from "bun:sqlite";
 import { afterEach, beforeEach, expect, setDefaultTimeout, test } from "bun:test";
@@ -11,10 +12,12 @@ import { join } from "node:path";
 import { LONG_UPGRADE_FROM_BYTES, migrate, SCHEMA_VERSION, schemaVersion } from "../../src/store/migrations.ts";
 import { SqliteStore } from "../../src/store/sqlite-store.ts";
 import { requireBinary } from "../helpers/bin.ts";
+import { BUSY_TIMEOUT_MS } from "../../src/store/db.ts";
+import { McpProcess } from "../e2e/mcp-process.ts";
 import { createSandbox, type Sandbox } from "../helpers/sandbox.ts";
 import { fixture } from "../hooks/helpers.ts";
 
-requireBinary();
+const BIN = requireBinary();
 setDefaultTimeout(90_000);
 
 let s: Sandbox;
@@ -82,4 +85,36 @@ test("a hook on a large store of an older schema answers nothing at once and the
   const next = await s.run(["hook", "prompt"], { cwd: project, stdin: prompt, env });
   expect(next.exitCode).toBe(0);
   expect(next.stdout).toContain("blue-green switch");
+});
+
+test("cairn mcp on a large store of an older schema answers at once while the upgrade waits, and its first recall waits for the upgrade", async () => {
+  const project = s.project("shop");
+  const db = join(s.cairnHome, "cairn.db");
+  olderStore(db, SCHEMA_VERSION - 1, LONG_UPGRADE_FROM_BYTES, project);
+  // Another process holds the write lock: the upgrade cannot start until it lets go.
+  const holder = new Database(db);
+  holder.run("BEGIN IMMEDIATE");
+  const mcp = new McpProcess(BIN, { home: s.cairnHome, cwd: project, env: s.env({ CAIRN_EMBED_WORKER: "off" }) });
+  try {
+    // Upgrading on the server's own thread, nothing was answered before the lock wait ran out (10 s).
+    const soon = <T>(p: Promise<T>, what: string) =>
+      Promise.race([p, Bun.sleep(BUSY_TIMEOUT_MS * 0.8).then(() => Promise.reject(new Error(`${what} was not answered while the upgrade waited`)))]);
+    const init = await soon(mcp.initialize(), "initialize");
+    expect(init.result.serverInfo.name).toBe("cairn");
+    const tools = await soon(mcp.request("tools/list"), "tools/list");
+    expect(tools.result.tools.map((t: { name: string }) => t.name)).toContain("recall");
+    expect(versionOf(db)).toBe(SCHEMA_VERSION - 1);
+    const recall = mcp.call("recall", { query: "how do deploys to staging work" });
+    await Bun.sleep(300);
+    expect(mcp.messages.some((m) => m.id === 3)).toBe(false); // waiting for the store
+    holder.run("COMMIT");
+    const answer = await recall;
+    expect(JSON.stringify(answer.result.structuredContent)).toContain("blue-green switch");
+    expect(versionOf(db)).toBe(SCHEMA_VERSION);
+    mcp.assertAllStdoutIsJsonRpc();
+  } finally {
+    if (holder.inTransaction) holder.run("ROLLBACK");
+    holder.close();
+    await mcp.kill();
+  }
 });

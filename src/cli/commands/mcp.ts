@@ -9,7 +9,10 @@ import { createMcpServer } from "../../mcp/server.ts";
 import { LineTransport, streamOutput } from "../../mcp/stdio.ts";
 import { BackgroundSync, whenQuiet } from "../../sync/background.ts";
 import { syncIfConfigured } from "../../sync/run.ts";
-import { openRuntime } from "../runtime.ts";
+import { openRuntime, type Runtime } from "../runtime.ts";
+import { loadCliConfig } from "../session.ts";
+import { describeError } from "../../errors.ts";
+import { longUpgradeDueAt, upgradeOffThread } from "../../store/upgrade-thread.ts";
 import { embedBacklog } from "../../embed-worker.ts";
 
 /** How often an idle MCP server looks for a pending erasure. */
@@ -29,34 +32,46 @@ export default defineCommand({
   },
   async run({ args }) {
     let actor = "mcp";
+    const loaded = loadCliConfig();
+    const { config, paths } = loaded;
     // The client's name and version once it has introduced itself (initialize).
-    const runtime = openRuntime("mcp", { actor: () => actor, create: true });
-    const { config, paths, store, engine } = runtime;
+    const open = () => openRuntime("mcp", { actor: () => actor, create: true, loaded });
+    let opening: Promise<Runtime>;
+    let fixed: string | Promise<string> | undefined;
+    if (longUpgradeDueAt(paths.dbFile)) {
+      // A large store of an older schema is upgraded on a thread of its own (~20 s at 1M memories), so the
+      // client's initialize is answered meanwhile; tool calls wait for the store, and say why it failed.
+      log.info("the memory store is being upgraded; tool calls wait until it is done");
+      opening = upgradeOffThread(paths.dbFile).then(open);
+      opening.catch((err) => log.error(`could not open the memory store: ${describeError(err)}`));
+      fixed = args.project ? opening.then((r) => r.engine.resolveProject(args.project!, "write")) : undefined;
+      fixed?.catch(() => {});
+    } else {
+      // Otherwise here and now: a store that cannot be opened, or an unknown --project, stops the server at once.
+      const runtime = open();
+      opening = Promise.resolve(runtime);
+      fixed = args.project ? runtime.engine.resolveProject(args.project, "write") : undefined;
+    }
+    let runtime: Runtime | null = null;
+    void opening.then((r) => (runtime = r), () => {});
     const cwdProject = detectProjectKey();
     const scope = new ProjectScope({
-      fixed: args.project ? engine.resolveProject(args.project, "write") : undefined,
+      fixed,
       fallback: process.env.CLAUDE_PROJECT_DIR ? detectProjectKey(process.env.CLAUDE_PROJECT_DIR) : cwdProject,
     });
-    // Retention rules and consolidation of near-copies are applied here at idle (after 2 quiet minutes, at most hourly across processes),
-    // never while a tool call runs; the audit actor is "sweep".
-    const sweeper = new IdleSweeper({
-      sweep: () => idleWork(engine),
-      idleMs: idleWorkDelay(),
-      lastSweep: () => store.policy.lastSweep(),
-      onError: (message) => log.warn(message),
-    });
-    // Team sync (when this data directory is in a team) runs between tool calls too, backing off while the server is down.
+    // Retention rules and consolidation of near-copies are applied here at idle (after 2 quiet minutes, at most
+    // hourly across processes), never while a tool call runs; the audit actor is "sweep". Team sync (when this
+    // data directory is in a team) runs between tool calls too, backing off while the server is down. Both
+    // start once the store is open.
     let inFlight = 0;
-    const teamSync = new BackgroundSync({
-      run: () => syncIfConfigured(paths.dataDir, () => ({ store, log: store.sync, engineAs: (a) => engine.withActor(a) }), () => whenQuiet(() => inFlight > 0)),
-      busy: () => inFlight > 0,
-      onError: (message) => log.warn(message),
-    });
+    let sweeper: IdleSweeper | null = null;
+    let teamSync: BackgroundSync | null = null;
+    let erasures: ReturnType<typeof setInterval> | null = null;
     const activity = {
-      begin: () => (inFlight++, sweeper.begin()),
-      end: () => (inFlight--, sweeper.end()),
+      begin: () => (inFlight++, sweeper?.begin()),
+      end: () => (inFlight--, sweeper?.end()),
     };
-    const server = createMcpServer({ engine, scope, defaults: config.values, activity });
+    const server = createMcpServer({ engine: opening.then((r) => r.engine), scope, defaults: config.values, activity });
     const initialized = server.server.oninitialized;
     server.server.oninitialized = () => {
       initialized?.();
@@ -68,10 +83,12 @@ export default defineCommand({
     const lifecycle = manageLifecycle({
       transport,
       closeServer: () => server.close(),
+      // A store still opening (its upgrade's thread) has nothing to close: the exit ends the thread, whose
+      // unfinished upgrade is rolled back and done again next time.
       release: () => {
-        sweeper.stop();
-        teamSync.stop();
-        return runtime.close();
+        sweeper?.stop();
+        teamSync?.stop();
+        return runtime?.close() ?? Promise.resolve();
       },
       flush: () => new Promise<void>((resolve) => process.stdout.write("", () => resolve())),
     });
@@ -81,15 +98,30 @@ export default defineCommand({
       log.warn("cairn mcp speaks JSON-RPC on stdin/stdout for an agent; register it with e.g. `claude mcp add cairn -- cairn mcp`. Ctrl-D to quit.");
     }
     await server.connect(transport);
-    sweeper.start();
-    teamSync.start();
-    // Memories without vectors (an import, a worker that died) are embedded now, in the worker's process.
-    embedBacklog(paths.dataDir, () => store.vectors.pendingCount(config.values.model));
-    // Every few seconds, between tool calls: a pending erasure, the integrity check before the first write.
-    const erasures = setInterval(() => runtime.betweenRequests(inFlight === 0), ERASURE_CHECK_MS);
-    erasures.unref();
+    void opening.then((opened) => {
+      const { store, engine } = opened;
+      const sweep = new IdleSweeper({
+        sweep: () => idleWork(engine),
+        idleMs: idleWorkDelay(),
+        lastSweep: () => store.policy.lastSweep(),
+        onError: (message) => log.warn(message),
+      });
+      const sync = new BackgroundSync({
+        run: () => syncIfConfigured(paths.dataDir, () => ({ store, log: store.sync, engineAs: (a) => engine.withActor(a) }), () => whenQuiet(() => inFlight > 0)),
+        busy: () => inFlight > 0,
+        onError: (message) => log.warn(message),
+      });
+      [sweeper, teamSync] = [sweep, sync];
+      sweep.start();
+      sync.start();
+      // Memories without vectors (an import, a worker that died) are embedded now, in the worker's process.
+      embedBacklog(paths.dataDir, () => store.vectors.pendingCount(config.values.model));
+      // Every few seconds, between tool calls: a pending erasure, the integrity check before the first write.
+      erasures = setInterval(() => opened.betweenRequests(inFlight === 0), ERASURE_CHECK_MS);
+      erasures.unref();
+    }, () => {});
     const code = await lifecycle.done;
-    clearInterval(erasures);
+    if (erasures) clearInterval(erasures);
     // Replies are out and flushed, the database is closed. Embedding the last writes in the background is
     // best effort (the next recall catches up), so a model still loading must not hold the exit back.
     process.exit(code);

@@ -41,14 +41,15 @@ export interface ToolActivity {
 }
 
 export interface ToolDeps {
-  engine: Engine;
+  /** Resolved once the store is open (server.ts). */
+  engine: Promise<Engine>;
   scope: ProjectScope;
   defaults: ToolDefaults;
   activity?: ToolActivity;
 }
 
 export function registerTools(server: McpServer, deps: ToolDeps): void {
-  let bound = deps.engine;
+  let bound: Engine | null = null;
   for (const tool of TOOLS) {
     server.registerTool(tool.name, tool.config, async (args: unknown) => {
       deps.activity?.begin();
@@ -63,13 +64,17 @@ export function registerTools(server: McpServer, deps: ToolDeps): void {
   /** One tool call: bound to the session's project, errors worded for an agent. */
   async function call(tool: ToolDef<any, any>, args: unknown) {
     const project = await deps.scope.current();
-    if (bound.project !== project) bound = deps.engine.forProject(project);
+    const engine = await deps.engine.catch((err: unknown) => {
+      throw err instanceof CairnError ? err.forMcp() : err;
+    });
+    bound ??= engine;
+    if (bound.project !== project) bound = engine.forProject(project);
     const ctx = { engine: bound, project, defaults: deps.defaults };
     try {
       return toolResult(await tool.handler(args, ctx));
     } catch (err) {
       if (err instanceof CairnError) throw err.forMcp();
-      const damaged = damagedDatabaseError(err, deps.engine.store.location);
+      const damaged = damagedDatabaseError(err, engine.store.location);
       if (damaged) throw damaged.forMcp();
       // A bug, not the agent's mistake: one log line with where it happened (the whole stack at debug level),
       // a short message for the agent. A failure repeated on every call must not flood the client's log.
