@@ -6,9 +6,10 @@
  * recall only reads the file.
  */
 import { packedBytes, packedScale, rowBytes, unpackScaledInto } from "../store/vector-codec.ts";
-import { encodeIndex, indexPath, readIndexFile, writeIndexFile } from "../store/vector-file.ts";
+import { encodeIndex, type IndexFile, indexPath, readIndexFile, writeIndexFile } from "../store/vector-file.ts";
 import type { VectorStore } from "../store/vector-store.ts";
 import { type Assign, dequantised, jsAssign, listsFor, type RowReader, trainCentroids } from "./ivf.ts";
+import { CARRY_DRIFT, carryLists } from "./ivf-carry.ts";
 
 /** A file this many log entries behind is rewritten by {@link refreshIndex} (readers catch up exactly meanwhile). */
 export const STALE_AFTER = 2000;
@@ -38,8 +39,17 @@ export function indexStatus(dataDir: string, store: VectorStore, model: string, 
   return { path, state: fresh ? "fresh" : "stale", count: file.count, lists: file.nlist, behind };
 }
 
-/** Builds the file's bytes from one snapshot of the store (`lists`: default by size; 1 = exact). */
-export async function buildIndexBytes(store: VectorStore, model: string, dims: number, opts: { lists?: number; assign?: Assign } = {}): Promise<{ bytes: Uint8Array; count: number; lists: number; erase: number; logPos: number }> {
+/**
+ * Builds the file's bytes from one snapshot of the store (`lists`: default by size; 1 = exact). With
+ * `previous` (the file it replaces) and no `lists`, its lists are carried forward when they still fit
+ * (ivf-carry.ts): only what changed since is assigned, nothing trained.
+ */
+export async function buildIndexBytes(
+  store: VectorStore,
+  model: string,
+  dims: number,
+  opts: { lists?: number; assign?: Assign; previous?: IndexFile } = {},
+): Promise<{ bytes: Uint8Array; count: number; lists: number; erase: number; logPos: number; carried: boolean }> {
   const snap = store.snapshot(model, dims);
   const n = snap.seqs.length;
   const width = packedBytes(dims);
@@ -47,10 +57,24 @@ export async function buildIndexBytes(store: VectorStore, model: string, dims: n
   const { packed } = snap;
   // Rows are read from the packed snapshot as needed (dequantised a batch at a time), never unpacked whole.
   const read: RowReader = (r, out, at) => unpackScaledInto(packed, r * width, dims, out, at);
-  const nlist = Math.max(1, Math.min(opts.lists ?? listsFor(n), n));
+  const wanted = Math.max(1, Math.min(opts.lists ?? listsFor(n), n));
   const assign = opts.assign ?? jsAssign;
-  const centroids = nlist === 1 ? new Float32Array(dims) : await trainCentroids(read, n, dims, nlist, assign);
-  const list = nlist === 1 ? new Uint32Array(n) : await assign(dequantised(read, dims), n, dims, centroids, nlist);
+  // The log read after the snapshot: it names at least every change the snapshot holds since the previous file.
+  const { previous } = opts;
+  const carried = previous && opts.lists === undefined ? carryLists(previous, snap.seqs, store.changedSince(previous.logPos, previous.logStamp, Math.floor(n * CARRY_DRIFT)), wanted) : null;
+  let nlist = wanted;
+  let centroids: Float32Array;
+  let list: Uint32Array;
+  let trained = n;
+  if (carried) {
+    ({ nlist, centroids, list, trained } = carried);
+    const { fresh } = carried;
+    const assigned = fresh.length === 0 ? fresh : await assign(dequantised(read, dims, fresh), fresh.length, dims, centroids, nlist);
+    for (let i = 0; i < fresh.length; i++) list[fresh[i]!] = assigned[i]!;
+  } else {
+    centroids = nlist === 1 ? new Float32Array(dims) : await trainCentroids(read, n, dims, nlist, assign);
+    list = nlist === 1 ? new Uint32Array(n) : await assign(dequantised(read, dims), n, dims, centroids, nlist);
+  }
   // Counting sort by list: each list's rows are contiguous, in seq order within it.
   const offsets = new Uint32Array(nlist + 1);
   for (let r = 0; r < n; r++) offsets[list[r]! + 1]!++;
@@ -64,32 +88,44 @@ export async function buildIndexBytes(store: VectorStore, model: string, dims: n
     seqs[to] = snap.seqs[r]!;
     scales[to] = packedScale(packed, r * width, dims);
   }
-  const meta = { dims, epoch: snap.state.epoch, logPos: snap.state.head, logStamp: snap.state.stamp, seqs, scales, offsets, centroids };
+  const meta = { dims, epoch: snap.state.epoch, logPos: snap.state.head, logStamp: snap.state.stamp, seqs, scales, offsets, centroids, trained };
   const bytes = encodeIndex(model, meta, (values) => {
     for (let r = 0; r < n; r++) values.set(packed.subarray(r * width, r * width + row), place[r]! * row);
   });
-  return { bytes, count: n, lists: nlist, erase: snap.state.erase, logPos: snap.state.head };
+  return { bytes, count: n, lists: nlist, erase: snap.state.erase, logPos: snap.state.head, carried: carried !== null };
 }
 
-/** Writes a new file from the store now; false when a purge meanwhile made it unpublishable (try again). */
-export async function writeIndex(dataDir: string, store: VectorStore, model: string, dims: number, assign?: Assign): Promise<{ written: boolean; count: number; lists: number }> {
+/**
+ * Writes a new file from the store now (carrying `previous`'s lists forward when they fit); false when a purge
+ * meanwhile made it unpublishable (try again).
+ */
+export async function writeIndex(dataDir: string, store: VectorStore, model: string, dims: number, assign?: Assign, previous?: IndexFile): Promise<{ written: boolean; count: number; lists: number }> {
   if (store.sealed) return { written: false, count: 0, lists: 0 };
-  const built = await buildIndexBytes(store, model, dims, { assign });
+  const built = await buildIndexBytes(store, model, dims, { assign, previous });
   // Log entries up to the file's position are no longer needed by it; other models' files rebuild when pruned past.
   const written = writeIndexFile(indexPath(dataDir, model, dims), built.bytes, (rename) => store.publishIndex(built.erase, built.logPos, rename));
   return { written, count: built.count, lists: built.lists };
 }
 
-/** Rewrites the file when it is missing, unusable or {@link STALE_AFTER} behind; returns whether it wrote. */
+/**
+ * Rewrites the file when it is missing, unusable or {@link STALE_AFTER} behind, a stale one's lists carried
+ * forward (ivf-carry.ts); returns whether it wrote.
+ */
 export async function refreshIndex(dataDir: string, store: VectorStore, model: string, dims: number, assign?: Assign): Promise<boolean> {
   if (store.sealed) return false;
   const status = indexStatus(dataDir, store, model, dims, false);
   if (status.state === "fresh") return false;
-  for (let attempt = 0; attempt < 3; attempt++) {
-    if ((await writeIndex(dataDir, store, model, dims, assign)).written) return true;
-    if (indexStatus(dataDir, store, model, dims, false).state === "fresh") return false; // another writer's is newer
+  const read = status.state === "stale" ? readIndexFile(status.path, model, dims, store.logState().epoch) : null;
+  const previous = read?.ok ? read.file : undefined;
+  try {
+    for (let attempt = 0; attempt < 3; attempt++) {
+      if ((await writeIndex(dataDir, store, model, dims, assign, previous)).written) return true;
+      if (indexStatus(dataDir, store, model, dims, false).state === "fresh") return false; // another writer's is newer
+    }
+    return false;
+  } finally {
+    previous?.close();
   }
-  return false;
 }
 
 /** Runs `fn` with onnxruntime's nearest-centroid assignment when it loads, else with the JS one. */

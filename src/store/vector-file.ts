@@ -3,7 +3,8 @@
  * process opens instead of reading every vector row (the small arrays at once, the packed rows of the lists a
  * search needs on demand). It holds only seqs and vectors (4-bit values + scale, as in the database:
  * vector-codec.ts), grouped in IVF lists, never content. Header: magic, version, dims, counts,
- * the database's epoch and the change-log entry it reflects (id and stamp: log-mark.ts), the model's hash, a CRC of the header and
+ * the database's epoch and the change-log entry it reflects (id and stamp: log-mark.ts), the model's hash,
+ * how many vectors its centroids were trained on, a CRC of the header and
  * the small arrays, and one CRC per list (checked when a search first reads that list). A file that is
  * short, foreign (other database, model or width) or fails a CRC is ignored and rebuilt, never trusted.
  * Written whole to a temp file, then renamed under the database's write lock (see publishIndex), so readers
@@ -38,6 +39,11 @@ export interface IndexParts {
   offsets: Uint32Array;
   /** nlist × dims centroids (zeros for a flat index). */
   centroids: Float32Array;
+  /**
+   * How many vectors the centroids were trained on (a refresh may carry them into the next file: ivf-carry.ts).
+   * In header bytes files written before it left zero: unknown, so the next refresh trains again.
+   */
+  trained: number;
 }
 
 /**
@@ -93,6 +99,7 @@ export function encodeIndex(model: string, p: IndexParts, fill: (values: Uint8Ar
   view.setFloat64(56, p.logStamp, true);
   view.setUint32(40, modelHash(model), true);
   view.setUint32(48, meta, true);
+  view.setUint32(52, p.trained, true);
   const put = sections(bytes, HEADER);
   put(p.seqs);
   put(p.scales);
@@ -210,6 +217,7 @@ function parseIndex(fd: number, model: string, dims: number, epoch: number): Ind
     epoch,
     logPos: view.getFloat64(32, true),
     logStamp: view.getFloat64(56, true),
+    trained: view.getUint32(52, true),
     seqs,
     scales,
     offsets,
