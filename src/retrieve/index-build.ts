@@ -49,7 +49,7 @@ export async function buildIndexBytes(
   model: string,
   dims: number,
   opts: { lists?: number; assign?: Assign; previous?: IndexFile } = {},
-): Promise<{ bytes: Uint8Array; count: number; lists: number; erase: number; logPos: number; carried: boolean }> {
+): Promise<{ bytes: Uint8Array; count: number; lists: number; erase: number; logPos: number }> {
   const snap = store.snapshot(model, dims);
   const n = snap.seqs.length;
   const width = packedBytes(dims);
@@ -92,7 +92,7 @@ export async function buildIndexBytes(
   const bytes = encodeIndex(model, meta, (values) => {
     for (let r = 0; r < n; r++) values.set(packed.subarray(r * width, r * width + row), place[r]! * row);
   });
-  return { bytes, count: n, lists: nlist, erase: snap.state.erase, logPos: snap.state.head, carried: carried !== null };
+  return { bytes, count: n, lists: nlist, erase: snap.state.erase, logPos: snap.state.head };
 }
 
 /**
