@@ -44,7 +44,8 @@ export function rebuildTable<Row extends Record<string, unknown>>(db: Database, 
   const count = () => (db.query(`SELECT count(*) AS n FROM "${table}"`).get() as { n: number }).n;
   const rowsBefore = count();
   let copied = 0;
-  for (let after = 0; ; ) {
+  // From the lowest rowid SQLite allows (cairn's start at 1; another tool may have written 0 or below).
+  for (let after = -(2 ** 63); ; ) {
     const rows = select.all(after, BATCH) as Array<Row & { rowid_: number }>;
     if (rows.length === 0) break;
     for (const r of rows) insert.run(r.rowid_, ...spec.convert(r));
@@ -52,7 +53,7 @@ export function rebuildTable<Row extends Record<string, unknown>>(db: Database, 
     after = rows.at(-1)!.rowid_;
     done.run(after);
   }
-  // Every row copied, none left behind (a rowid ≤ 0 would be): else the caller's transaction rolls back.
+  // Every row copied, none left behind: else the caller's transaction rolls back.
   if (copied !== rowsBefore || count() !== 0) throw new Error(`rebuilding ${table}: copied ${copied} of ${rowsBefore} rows; nothing was changed`);
   db.run(`DROP TABLE "${table}"`);
   // Legacy mode: a trigger of another table naming this one (sync_edge_insert reads memories) would otherwise

@@ -390,6 +390,28 @@ describe("migrations", () => {
     engine.close();
   });
 
+  test("version 19 keeps memories at seq 0 and below (another tool's rows), and refuses to run inside a caller's transaction", () => {
+    const path = fixtureDb(18, (raw) => {
+      const memory = raw.query(`INSERT INTO memories (seq, id, content, type, created_at, updated_at, priority, content_hash, canonical_hash) VALUES (?, ?, ?, 'note', 1, 1, 3, ?, ?)`);
+      memory.run(0, "zero", "row zero", "a".repeat(64), "b".repeat(64));
+      memory.run(-5, "below", "row below zero", "c".repeat(64), "d".repeat(64));
+    });
+    // Inside a transaction of the caller's SQLite cannot turn foreign keys off, and the copy would cascade.
+    const raw = new Database(path, { strict: true });
+    raw.run("PRAGMA foreign_keys = ON");
+    raw.run("BEGIN");
+    expect(() => migrate(raw)).toThrow(/inside another transaction/);
+    raw.run("ROLLBACK");
+    expect(schemaVersion(raw)).toBe(18);
+    expect(raw.query("SELECT count(*) AS n FROM vectors").get()).toEqual({ n: 1 });
+    raw.close();
+    const store = new SqliteStore(path);
+    const rows = store.database.query("SELECT seq, id, content_hash AS h FROM memories WHERE seq <= 0 ORDER BY seq").all() as Array<{ seq: number; id: string; h: unknown }>;
+    expect(rows.map((r) => [r.seq, r.id, hashText(r.h)])).toEqual([[-5, "below", "c".repeat(64)], [0, "zero", "a".repeat(64)]]);
+    expect(schemaVersion(store.database)).toBe(SCHEMA_VERSION);
+    store.close();
+  });
+
   test("version 10 finds duplicates by a hash prefix and writes audit entries without a stored link, old ones still verifying", () => {
     const path = fixtureDb(9, (raw) => {
       // Two version-9 entries, linked the old way (prev_hash stored).
