@@ -17,6 +17,7 @@
  * `--reuse` measures a store kept by an earlier run (one size, same `--conversations`) without importing or
  * embedding again: recall speed and quality of a new build on the same data.
  */
+import { Database } from "bun:sqlite";
 import { existsSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
@@ -69,6 +70,8 @@ interface SizeResult {
   embed: { seconds: number; per_second: number; embedded: number } | null;
   /** The database (with its WAL), the vector index files beside it, and both: everything stored per memory. */
   bytes_per_memory: { database: number; index: number; keywords: number; total: number };
+  /** The same once the database's write-ahead log is checkpointed and emptied: the store as it rests. */
+  bytes_at_rest: { database: number; index: number; keywords: number; total: number };
   cold_recall_ms: Record<string, { p50: number; min: number }>;
   /** `cairn list` (one project; all) and `cairn stats`, each a fresh process. */
   cold_command_ms: Record<string, { p50: number; min: number }>;
@@ -90,6 +93,17 @@ function perMemory(db: string, memories: number): SizeResult["bytes_per_memory"]
   const database = dbBytes(db);
   const per = (n: number) => Math.round(n / memories);
   return { database: per(database), index: per(index), keywords: per(keywords), total: per(database + index + keywords) };
+}
+
+/** Folds the write-ahead log into the database and empties it (what SQLite does when the last process closes it). */
+function checkpointed(db: string): string {
+  const conn = new Database(db);
+  try {
+    conn.run("PRAGMA wal_checkpoint(TRUNCATE)");
+  } finally {
+    conn.close();
+  }
+  return db;
 }
 
 const mb = (bytes: number) => round(bytes / 2 ** 20, 1);
@@ -176,6 +190,7 @@ async function runSize(size: number): Promise<SizeResult> {
       },
       embed,
       bytes_per_memory: perMemory(db, memories),
+      bytes_at_rest: perMemory(checkpointed(db), memories),
       cold_recall_ms: cold,
       cold_command_ms: commands,
       mcp,
@@ -262,7 +277,7 @@ if (values.json) {
     console.log(`  import        ${i ? `${i.per_second}/s (${i.seconds} s; CPU ${i.cpu_seconds} s = ${i.per_cpu_second}/s), peak RSS ${i.peak_rss_mb ?? "?"} MB` : "skipped (--reuse)"}`);
     console.log(`  embedding     ${r.embed ? `${r.embed.per_second}/s (${r.embed.embedded} in ${r.embed.seconds} s)` : values.reuse ? "skipped (--reuse)" : "skipped (--no-embed)"}`);
     const b = r.bytes_per_memory;
-    console.log(`  on disk       ${b.total} bytes per memory (database ${b.database} + vector index file ${b.index} + keyword index file ${b.keywords})`);
+    console.log(`  on disk       ${b.total} bytes per memory (database ${b.database} + vector index file ${b.index} + keyword index file ${b.keywords}); at rest ${r.bytes_at_rest.total} (database ${r.bytes_at_rest.database}: its write-ahead log checkpointed)`);
     for (const [mode, c] of Object.entries(r.cold_recall_ms)) console.log(`  cold recall   ${mode.padEnd(17)} median ${c.p50} ms (best ${c.min} ms)`);
     for (const [command, c] of Object.entries(r.cold_command_ms)) console.log(`  cold cairn    ${command.padEnd(17)} median ${c.p50} ms (best ${c.min} ms)`);
     console.log(`  mcp recall    ${r.mcp.mode} p50 ${r.mcp.p50_ms} ms, p95 ${r.mcp.p95_ms} ms (first ${r.mcp.first_call_ms} ms, after ${SETTLE} s); server RSS ${r.mcp.rss_mb} MB (anonymous ${r.mcp.rss_anon_mb}; the rest is mapped files: database, index, binary)`);
