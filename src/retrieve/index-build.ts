@@ -27,16 +27,24 @@ export interface IndexStatus {
 
 /** Checks the file: present, for this database and model, every CRC (all lists), how far behind. */
 export function indexStatus(dataDir: string, store: VectorStore, model: string, dims: number, verifyAll = true): IndexStatus {
+  const { status, file } = inspectIndex(dataDir, store, model, dims, verifyAll);
+  file?.close();
+  return status;
+}
+
+/** {@link indexStatus}, and the file opened for it when it is readable (the caller closes it). */
+function inspectIndex(dataDir: string, store: VectorStore, model: string, dims: number, verifyAll: boolean): { status: IndexStatus; file: IndexFile | null } {
   const path = indexPath(dataDir, model, dims);
   const log = store.logState();
   const read = readIndexFile(path, model, dims, log.epoch);
-  if (!read.ok) return { path, state: read.reason, count: 0, lists: 0, behind: null };
+  if (!read.ok) return { status: { path, state: read.reason, count: 0, lists: 0, behind: null }, file: null };
   const { file } = read;
-  if (verifyAll) for (let l = 0; l < file.nlist; l++) if (!file.listOk(l)) return { path, state: "damaged", count: file.count, lists: file.nlist, behind: null };
-  if (file.logPos > log.head) return { path, state: "foreign", count: file.count, lists: file.nlist, behind: null };
+  const status = (state: IndexStatus["state"], behind: number | null = null) => ({ status: { path, state, count: file.count, lists: file.nlist, behind }, file });
+  if (verifyAll) for (let l = 0; l < file.nlist; l++) if (!file.listOk(l)) return status("damaged");
+  if (file.logPos > log.head) return status("foreign");
   const behind = file.logPos < log.pruned ? null : (store.changedSince(file.logPos, file.logStamp, 1_000_000)?.length ?? null);
   const fresh = behind === 0 || (behind !== null && behind < STALE_AFTER);
-  return { path, state: fresh ? "fresh" : "stale", count: file.count, lists: file.nlist, behind };
+  return status(fresh ? "fresh" : "stale", behind);
 }
 
 /**
@@ -59,9 +67,10 @@ export async function buildIndexBytes(
   const read: RowReader = (r, out, at) => unpackScaledInto(packed, r * width, dims, out, at);
   const wanted = Math.max(1, Math.min(opts.lists ?? listsFor(n), n));
   const assign = opts.assign ?? jsAssign;
-  // The log read after the snapshot: it names at least every change the snapshot holds since the previous file.
+  // The log is read after the snapshot: it names at least every change the snapshot holds since the previous file.
   const { previous } = opts;
-  const carried = previous && opts.lists === undefined ? carryLists(previous, snap.seqs, store.changedSince(previous.logPos, previous.logStamp, Math.floor(n * CARRY_DRIFT)), wanted) : null;
+  const changed = () => store.changedSince(previous!.logPos, previous!.logStamp, Math.floor(n * CARRY_DRIFT));
+  const carried = previous && opts.lists === undefined ? carryLists(previous, snap.seqs, changed, wanted) : null;
   let nlist = wanted;
   let centroids: Float32Array;
   let list: Uint32Array;
@@ -113,10 +122,11 @@ export async function writeIndex(dataDir: string, store: VectorStore, model: str
  */
 export async function refreshIndex(dataDir: string, store: VectorStore, model: string, dims: number, assign?: Assign): Promise<boolean> {
   if (store.sealed) return false;
-  const status = indexStatus(dataDir, store, model, dims, false);
+  const { status, file } = inspectIndex(dataDir, store, model, dims, false);
+  // A stale file is carried forward; any other is only closed.
+  const previous = status.state === "stale" ? (file ?? undefined) : undefined;
+  if (!previous) file?.close();
   if (status.state === "fresh") return false;
-  const read = status.state === "stale" ? readIndexFile(status.path, model, dims, store.logState().epoch) : null;
-  const previous = read?.ok ? read.file : undefined;
   try {
     for (let attempt = 0; attempt < 3; attempt++) {
       if ((await writeIndex(dataDir, store, model, dims, assign, previous)).written) return true;

@@ -28,19 +28,21 @@ export interface CarriedLists {
 
 /**
  * The lists `previous` carries into a build of `seqs` (the snapshot's, ascending), or null when it should train
- * again. `changed`: memories whose vectors the log names since the previous file (null: it cannot say);
- * `wanted`: the list count the store calls for now.
+ * again. `changed`: the memories whose vectors the log names since the previous file (null: it cannot say),
+ * read only once the counts allow carrying; `wanted`: the list count the store calls for now.
  */
-export function carryLists(previous: IndexFile, seqs: Uint32Array, changed: readonly number[] | null, wanted: number): CarriedLists | null {
+export function carryLists(previous: IndexFile, seqs: Uint32Array, changed: () => readonly number[] | null, wanted: number): CarriedLists | null {
   const { nlist, trained, offsets } = previous;
   const n = seqs.length;
-  if (nlist <= 1 || trained === 0 || changed === null) return null;
+  if (nlist <= 1 || trained === 0) return null;
   if (Math.abs(wanted - nlist) > CARRY_DRIFT * nlist || Math.abs(n - trained) > CARRY_DRIFT * trained) return null;
+  const named = changed();
+  if (named === null) return null;
   // The previous file's rows as seq · LIST_SPAN + list, sorted: walked in step with the ascending snapshot.
   const keys = new Float64Array(previous.count);
   for (let l = 0; l < nlist; l++) for (let r = offsets[l]!; r < offsets[l + 1]!; r++) keys[r] = previous.seqs[r]! * LIST_SPAN + l;
   keys.sort();
-  const stale = new Set(changed);
+  const stale = new Set(named);
   const list = new Uint32Array(n);
   const fresh: number[] = [];
   let k = 0;

@@ -1,16 +1,14 @@
 /** @module The append-only audit log: who changed which memory, when, and the content hashes around it. */
 import type { Database } from "bun:sqlite";
 import type { AuditEntry, AuditOp, AuditQuery, AuditRecord } from "./store.ts";
-import { type ChainFields, chainTail, entryHash } from "./audit-chain.ts";
+import { chainTail, entryHash, type StoredChainRow } from "./audit-chain.ts";
 import { hashText, storedHash } from "./stored-hash.ts";
 import { KEYED_PREFIX, keyedHash } from "./audit-key.ts";
 import { type ContentCodec, place } from "./content-codec.ts";
 import { writeTransaction } from "./db.ts";
 
-/** An audit row as stored: the chained fields (but its place, seq; hashes as bytes or text, stored-hash.ts) and the erasable text beside them. */
-export interface AuditRow extends Omit<ChainFields, "seq" | "hash_before" | "hash_after"> {
-  hash_before: unknown;
-  hash_after: unknown;
+/** An audit row as stored: the chained fields (but its place, seq, and its links) and the erasable text beside them. */
+export interface AuditRow extends Omit<StoredChainRow, "seq" | "prev_hash" | "entry_hash"> {
   content_before: string | null;
   detail: string;
 }
