@@ -93,7 +93,7 @@ async function features(file: string): Promise<Row[]> {
     const weight = (_: unknown, i: number) => idf(counts[i]!, docs);
     const totalIdf = counts.reduce((a, n) => a + idf(n, docs), 0);
     const bestCoverage = Math.max(0, ...r.results.map((h) => ratio(coverage(terms, h.memory, weight))));
-    const filter: MemoryFilter = { scope: { projects: [q.project], includeGlobal: true } };
+    const filter: MemoryFilter = { scope: { projects: q.project ? [q.project] : [], includeGlobal: true } };
     const kh: ChannelHit[] = await keyword.search({ text: q.query, filter, now: clock, limit: CANDIDATES });
     const dh: ChannelHit[] = await dense.search({ text: q.query, filter, now: clock, limit: CANDIDATES });
     const scores = dh.map((h) => h.score);

@@ -109,7 +109,7 @@ function score(convs: Conversation[], rankings: string[][][]): MultisessionRepor
 
 export interface MultisessionOptions {
   mode?: RecallMode;
-  /** A file caching the turns' vectors between runs (results are identical with or without it). */
+  /** A file caching the turns' vectors between runs (results may differ by a question with and without it: relevance.ts). */
   embedCache?: string;
   /** Called with each set's conversations and both systems' rankings (per conversation, per question). */
   onRankings?: (name: string, convs: Conversation[], cairn: string[][][], bm25: string[][][]) => void;
