@@ -20,6 +20,7 @@ export interface Exports {
   memory: WebAssembly.Memory;
   dots(rows: number, n: number, dims: number, query: number, out: number): void;
   dots4(rows: number, n: number, dims: number, query: number, out: number): void;
+  project(w: number, rows: number, cols: number, x: number, out: number): void;
 }
 
 let compiled: WebAssembly.Module | null | undefined;

@@ -1,9 +1,12 @@
-;; cairn's int8 and 4-bit row scorers (source of src/embed/int8-dots-wasm.ts; regenerate with
-;; `node scripts/bun.mjs run scripts/build-int8-dots.ts`). Two exports:
+;; cairn's int8 and 4-bit row scorers and a float projection (source of src/embed/int8-dots-wasm.ts;
+;; regenerate with `node scripts/bun.mjs run scripts/build-int8-dots.ts`). Three exports:
 ;;   dots(rows, n, dims, query, out): for r < n, out[r] = Σ_k rows[r·dims + k] · query[k]
 ;;   dots4(rows, n, dims, query, out): the same over rows of dims / 2 bytes, two signed 4-bit values a byte
 ;;     (store/vector-codec.ts: byte 16g + j holds dim 32g + j low, dim 32g + 16 + j high); dims a multiple
 ;;     of 32. |value · query| < 2^19 there.
+;;   project(w, rows, cols, x, out): for j < cols, out[j] += Σ_k x[k] · w[k·cols + j] (float32; w rows × cols,
+;;     row-major; x rows values; cols a multiple of 4; the caller zeroes out first). Each row of w is read once,
+;;     in order, and added into out four columns a step.
 ;; rows: n × dims int8 values; query: dims int16 values in ±32767; out: n int32 results; all byte offsets
 ;; into memory. dims must be a multiple of 16. Exact integer arithmetic: |int8 · query| < 2^22, so an i32
 ;; lane (a quarter of the row's products) cannot overflow for dims ≤ 2048 (the caller checks).
@@ -67,4 +70,20 @@
             (i32.add (i32x4.extract_lane 0 (local.get $acc)) (i32x4.extract_lane 1 (local.get $acc)))
             (i32.add (i32x4.extract_lane 2 (local.get $acc)) (i32x4.extract_lane 3 (local.get $acc)))))
         (local.set $out (i32.add (local.get $out) (i32.const 4)))
+        (br $each_row))))
+  (func (export "project") (param $w i32) (param $rows i32) (param $cols i32) (param $x i32) (param $out i32)
+    (local $end i32) (local $xend i32) (local $o i32) (local $xk v128)
+    (local.set $end (i32.add (local.get $out) (i32.shl (local.get $cols) (i32.const 2))))
+    (local.set $xend (i32.add (local.get $x) (i32.shl (local.get $rows) (i32.const 2))))
+    (block $rows_done
+      (loop $each_row
+        (br_if $rows_done (i32.ge_u (local.get $x) (local.get $xend)))
+        (local.set $xk (f32x4.splat (f32.load (local.get $x))))
+        (local.set $o (local.get $out))
+        (loop $each_4
+          (v128.store (local.get $o) (f32x4.add (v128.load (local.get $o)) (f32x4.mul (local.get $xk) (v128.load (local.get $w)))))
+          (local.set $o (i32.add (local.get $o) (i32.const 16)))
+          (local.set $w (i32.add (local.get $w) (i32.const 16)))
+          (br_if $each_4 (i32.lt_u (local.get $o) (local.get $end))))
+        (local.set $x (i32.add (local.get $x) (i32.const 4)))
         (br $each_row)))))

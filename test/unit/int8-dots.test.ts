@@ -4,7 +4,7 @@
  * boundaries, offsets), and it refuses widths it cannot score exactly.
  */
 import { expect, test } from "bun:test";
-import { Int4Dots, quantizeQuery16 } from "../../src/embed/int8-dots.ts";
+import { instantiate, Int4Dots, quantizeQuery16 } from "../../src/embed/int8-dots.ts";
 import { dotPacked, unpackValues } from "../../src/store/vector-codec.ts";
 import { assembleInt8Dots, generatedModule, WASM_TS } from "../../scripts/lib/int8-dots-asm.ts";
 
@@ -63,4 +63,27 @@ test("a query rounded to int16 stays within half a step of the float one", () =>
   const padded = quantizeQuery16(q.subarray(0, 20), 32);
   expect(padded.values.length).toBe(32);
   expect(Array.from(padded.values.subarray(20))).toEqual(new Array(12).fill(0));
+});
+
+test("the float projection adds x · W into its output, column by column, as a float64 product does to float32 rounding", () => {
+  const r = rng(11);
+  const wasm = instantiate()!;
+  for (const [rows, cols] of [[512, 512], [3, 4], [17, 36]] as const) {
+    const w = Float32Array.from({ length: rows * cols }, () => r() * 2 - 1);
+    const x = Float32Array.from({ length: rows }, () => r() * 4 - 2);
+    const [wAt, xAt, outAt] = [64, 64 + rows * cols * 4, 64 + (rows * cols + rows) * 4];
+    const need = outAt + cols * 4 + 16;
+    if (need > wasm.memory.buffer.byteLength) wasm.memory.grow(Math.ceil((need - wasm.memory.buffer.byteLength) / 65536));
+    new Float32Array(wasm.memory.buffer, wAt, rows * cols).set(w);
+    new Float32Array(wasm.memory.buffer, xAt, rows).set(x);
+    // The output is added into (the caller zeroes it); the float just past it is never written.
+    const out = new Float32Array(wasm.memory.buffer, outAt, cols + 1).fill(0.5);
+    wasm.project(wAt, rows, cols, xAt, outAt);
+    for (let j = 0; j < cols; j++) {
+      let sum = 0.5;
+      for (let k = 0; k < rows; k++) sum += x[k]! * w[k * cols + j]!;
+      expect(Math.abs(out[j]! - sum)).toBeLessThan(1e-4 * Math.max(1, Math.abs(sum)));
+    }
+    expect(out[cols]).toBe(0.5);
+  }
 });
