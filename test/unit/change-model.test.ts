@@ -25,7 +25,7 @@ describe("change model", () => {
 
   test("additions, other subjects and pairs the rules decide keep the rules' answer", () => {
     // An addition: the rules say so, and the model agrees it is not a change.
-    const addition = ["Staging runs on a single t3.large.", "Staging also has a t3.small bastion host for SSH access."] as const;
+    const addition = ["The search cluster runs on two m6g nodes.", "The search cluster also keeps a t4g.small node for snapshots."] as const;
     expect(changeOf(...addition)).toEqual({ relation: "none", reason: "adds to it", confident: false });
     expect(likelihood(...addition)).toBeLessThan(LIKELY_CHANGE);
     // A pair sharing a word that is about another thing, and one sharing none.
