@@ -11,6 +11,7 @@ import { entryHash } from "../../src/store/audit-chain.ts";
 import { canonicalMatch } from "../../src/store/canonical-prefix.ts";
 import { hashText } from "../../src/store/stored-hash.ts";
 import { KEPT, PRUNE_EVERY } from "../../src/store/text-log.ts";
+import { VECTOR_LOG_KEPT } from "../../src/store/vector-log.ts";
 import { logHead } from "../../src/store/log-mark.ts";
 import { packedBytes, unpackVector } from "../../src/store/vector-codec.ts";
 
@@ -83,6 +84,7 @@ const FIXTURES: Record<number, (db: Database) => void> = {
   },
   18: (db) => FIXTURES[17]!(db),
   19: (db) => FIXTURES[18]!(db),
+  20: (db) => FIXTURES[19]!(db),
 };
 
 describe("migrations", () => {
@@ -464,6 +466,36 @@ describe("migrations", () => {
     for (let i = 0; i < 3; i++) db.run("INSERT INTO text_log (memory_seq) VALUES (8)"); // the last has id KEPT + PRUNE_EVERY
     expect(logged()).toEqual([7, 8, 8, 8]);
     engine.close();
+  });
+
+  test("version 20 prunes the vector change log itself: what an older store kept past the window, then every 4,096th entry", () => {
+    // An encrypted or small store at version 19 kept every entry: ids 1–2 long ago, then a head past the window.
+    const head = VECTOR_LOG_KEPT + 10;
+    const path = fixtureDb(19, (raw) => {
+      raw.run("INSERT INTO vector_log (memory_seq, stamp) VALUES (1, 11), (1, 12)");
+      raw.run(`UPDATE sqlite_sequence SET seq = ${head - 1} WHERE name = 'vector_log'`);
+      raw.run("INSERT INTO vector_log (memory_seq, stamp) VALUES (1, 13)");
+    });
+    const store = new SqliteStore(path);
+    const db = store.database;
+    const ids = () => (db.query("SELECT id FROM vector_log ORDER BY id").values() as number[][]).map((r) => r[0]!);
+    // The upgrade deleted what lies the window or more behind the head, and moved the mark as a publish does.
+    expect(ids()).toEqual([head]);
+    expect(store.vectors.logState().pruned).toBe(head - VECTOR_LOG_KEPT + 1);
+    // A reader positioned at a deleted entry cannot catch up (it rebuilds); one at the head can.
+    expect(store.vectors.changedSince(2, 12, 100)).toBeNull();
+    expect(store.vectors.changedSince(head, 13, 100)).toEqual([]);
+    // The trigger: the entry whose id is a multiple of 4,096 deletes those the window or more behind it.
+    const next = Math.ceil((head + 1) / PRUNE_EVERY) * PRUNE_EVERY;
+    // Entries just at and just inside the window's edge as seen from `next` (given their ids outright).
+    db.run(`INSERT INTO vector_log (id, memory_seq, stamp) VALUES (${next - VECTOR_LOG_KEPT}, 2, 14), (${next - VECTOR_LOG_KEPT + 1}, 2, 14)`);
+    db.run(`UPDATE sqlite_sequence SET seq = ${next - 2} WHERE name = 'vector_log'`);
+    db.run("INSERT INTO vector_log (memory_seq, stamp) VALUES (3, 15)"); // id next − 1: not a multiple, nothing pruned
+    expect(ids()).toEqual([next - VECTOR_LOG_KEPT, next - VECTOR_LOG_KEPT + 1, head, next - 1]);
+    db.run("INSERT INTO vector_log (memory_seq, stamp) VALUES (4, 16)"); // id next
+    expect(ids()).toEqual([next - VECTOR_LOG_KEPT + 1, head, next - 1, next]);
+    expect(store.vectors.logState().pruned).toBe(next - VECTOR_LOG_KEPT + 1);
+    store.close();
   });
 
   test("version 12 stamps every change-log entry, those logged before it and every one after, each anew", () => {
