@@ -163,7 +163,11 @@ export class AeadCodec implements ContentCodec {
       const d = nodeCrypto().createDecipheriv("aes-256-gcm", this.#enc, sealed.subarray(0, NONCE));
       d.setAAD(Buffer.from(where, "utf8"));
       d.setAuthTag(sealed.subarray(sealed.length - AUTH));
-      return Buffer.concat([d.update(sealed.subarray(NONCE, sealed.length - AUTH)), d.final()]);
+      const plain = d.update(sealed.subarray(NONCE, sealed.length - AUTH));
+      // GCM gives everything from update(); final() only checks the tag. Joining an empty tail copied every
+      // value again (a scan of 100k encrypted vectors: ~1 µs a vector).
+      const tail = d.final();
+      return tail.length === 0 ? plain : Buffer.concat([plain, tail]);
     } catch (err) {
       throw this.#tampered(what, err);
     }
