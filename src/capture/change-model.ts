@@ -6,7 +6,7 @@
  * which prints {@link CHANGE_MODEL} and the held-out sets' figures (pairs g–l).
  */
 import type { Relation } from "./change-rules.ts";
-import { sharedStems, type StatementParts } from "./statement-parts.ts";
+import type { StatementParts } from "./statement-parts.ts";
 
 /** The rules' signals of a pair (change-rules.ts changeSignals). */
 export interface ChangeSignals {
@@ -20,13 +20,14 @@ export interface ChangeSignals {
   slot: boolean;
   replaced: boolean;
   namesOld: boolean;
+  /** A name among the older statement's values the newer one lacks; a name among the newer one's values the older lacks. */
+  nameGone: boolean;
+  nameNew: boolean;
 }
 
 /** The model's inputs for an older statement `p` and a newer `n`, given the rules' signals and verdict. */
 export function changeFeatures(p: StatementParts, n: StatementParts, s: ChangeSignals, relation: Relation, prevLength: number, nextLength: number): number[] {
-  const shared = sharedStems(p.stems, n.stems).length;
-  const gone = [...p.valueNames].some((w) => !n.stems.has(w));
-  const fresh = [...n.valueNames].some((w) => !p.stems.has(w));
+  const { shared } = s;
   const subject = [...n.subject].filter((w) => p.stems.has(w)).length;
   const b = (x: boolean) => (x ? 1 : 0);
   return [
@@ -34,7 +35,7 @@ export function changeFeatures(p: StatementParts, n: StatementParts, s: ChangeSi
     Math.min(shared, 5) / 5,
     b(s.cue), b(s.added), b(s.corrects), b(s.opposed), b(s.quantity), b(s.flip), b(s.slot), b(s.replaced), b(s.namesOld),
     b(relation === "update"), b(relation === "conflict"),
-    b(gone), b(fresh),
+    b(s.nameGone), b(s.nameNew),
     subject / Math.max(1, n.subject.size),
     Math.abs(Math.log((nextLength + 1) / (prevLength + 1))),
   ];

@@ -128,6 +128,8 @@ export function changeSignals(p: StatementParts, n: StatementParts, prev: string
     flip: negatedShared(p) !== negatedShared(n),
     slot: sameSlot && subjectKept && valueGone && p.valueNames.size > 0 && freshValue,
     replaced: sameSlot && goneNames.length > 0 && freshNames.length > 0,
+    nameGone: goneNames.length > 0,
+    nameNew: freshNames.length > 0,
     namesOld: namesOld(p, next),
   };
 }

@@ -187,7 +187,7 @@ export class UseLiteQueryEncoder {
     // MatMul). In JS this loop was a fifth of a one-shot query's embedding (~5 ms of it cold).
     input.set(pooled);
     output.fill(0);
-    wasm.project(at, DIMS, DIMS, at + DIMS * DIMS * 4, at + (DIMS * DIMS + DIMS) * 4);
+    wasm.project(at, DIMS, DIMS, input.byteOffset, output.byteOffset);
     const out = new Float32Array(DIMS);
     let norm = 0;
     for (let j = 0; j < DIMS; j++) {

@@ -421,6 +421,7 @@ export function migrate(db: Database, target: number = SCHEMA_VERSION): number {
   if (seen === target) return target;
   // Read again inside the transaction (another process may have migrated meanwhile): only ever fewer to run.
   const keysOff = MIGRATIONS.some((m) => m.foreignKeysOff && m.version > seen && m.version <= target);
+  const keysBefore = (db.query("PRAGMA foreign_keys").get() as { foreign_keys: number }).foreign_keys;
   if (keysOff) db.run("PRAGMA foreign_keys = OFF");
   try {
     return writeTransaction(db, () => {
@@ -439,7 +440,7 @@ export function migrate(db: Database, target: number = SCHEMA_VERSION): number {
       return schemaVersion(db);
     });
   } finally {
-    if (keysOff) db.run("PRAGMA foreign_keys = ON");
+    if (keysOff) db.run(`PRAGMA foreign_keys = ${keysBefore}`); // as the caller had it (cairn's connections: on)
   }
 }
 
