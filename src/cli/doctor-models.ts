@@ -131,7 +131,6 @@ export async function modelChecks(store: Store, paths: Paths, config: LoadedConf
 
 /** The vector index file: present, for this database, every checksum right, not far behind; rebuilt on repair. */
 async function indexCheck(store: Store, dataDir: string, id: string, dims: number, repair: boolean): Promise<ModelCheck> {
-  if (store.vectors.sealed) return { name: "vector index", level: "info", detail: "none: the store is encrypted and an index file would hold its vectors in the clear; searches load them from the database" };
   let status = indexStatus(dataDir, store.vectors, id, dims);
   let rebuilt = "";
   if (repair && status.state !== "fresh") {
@@ -141,17 +140,19 @@ async function indexCheck(store: Store, dataDir: string, id: string, dims: numbe
     rebuilt = ` (rebuilt: it was ${before})`;
   }
   const what = `${status.path}: ${status.count} vectors in ${status.lists} list${status.lists === 1 ? "" : "s"}`;
+  // An encrypted store's file is sealed under its key: every list authenticated instead of CRC-checked.
+  const checked = store.vectors.sealed ? "sealed, every list opens under the key" : "checksums ok";
   switch (status.state) {
     case "fresh":
-      return { name: "vector index", level: "ok", detail: `${what}, checksums ok, ${status.behind} changes behind (read from the database)${rebuilt}` };
+      return { name: "vector index", level: "ok", detail: `${what}, ${checked}, ${status.behind} changes behind (read from the database)${rebuilt}` };
     case "stale":
-      return { name: "vector index", level: "info", detail: `${what}, checksums ok, ${status.behind ?? "too many"} changes behind: recall reads them from the database; the background worker or \`cairn models reindex\` rewrites it` };
+      return { name: "vector index", level: "info", detail: `${what}, ${checked}, ${status.behind ?? "too many"} changes behind: recall reads them from the database; the background worker or \`cairn models reindex\` rewrites it` };
     case "absent":
       return { name: "vector index", level: "info", detail: `no index file yet: a fresh process reads every vector from the database (loads them, or scans them in a large store); \`cairn models reindex\` (or \`cairn doctor --repair\`) writes it` };
     case "outdated":
       return { name: "vector index", level: "info", detail: `${status.path} was written by a cairn with another file format: it is ignored (recall reads the vectors from the database, slower) until the background worker, \`cairn models reindex\` or \`cairn doctor --repair\` writes it again` };
     default:
-      return { name: "vector index", level: "warn", detail: `${status.path} is ${status.state === "foreign" ? "from another database or model" : "damaged"}: it is ignored (recall reads the vectors from the database, slower); run \`cairn doctor --repair\` or \`cairn models reindex\`` };
+      return { name: "vector index", level: "warn", detail: `${status.path} is ${status.state === "foreign" ? "from another database or model" : store.vectors.sealed ? "damaged (or sealed under another key)" : "damaged"}: it is ignored (recall reads the vectors from the database, slower); run \`cairn doctor --repair\` or \`cairn models reindex\`` };
   }
 }
 

@@ -27,7 +27,8 @@ const ASK_FILE_FROM = 2000;
  * With no usable index file, from this many vectors a search scans them in the database (vector-scan.ts) and
  * asks for the file, rather than loading them all: a one-shot process from 20k (it searches once: loading
  * only adds to the scan's work and memory), a long-lived one from 100k (loaded, 100k USE-lite vectors hold
- * ~250 MB; at 1M it was 8 GB) unless the store is encrypted (it never has a file: loading once is its index).
+ * ~250 MB; at 1M it was 8 GB) unless the store is encrypted (a scan decrypts every vector: until its sealed
+ * file is written, loading them once is cheaper).
  */
 const SCAN_FROM_ONE_SHOT = 20_000;
 const SCAN_FROM_LONG_LIVED = 100_000;
@@ -163,7 +164,7 @@ export class DenseChannel implements RetrievalChannel {
         if (this.#scanWanted(embedder.model)) {
           this.#index = undefined;
           this.#scan = new VectorScan(store.vectors, embedder.model, embedder.dims);
-          if (!store.vectors.sealed) this.#askRebuild(); // an encrypted store never gets a file
+          this.#askRebuild();
         } else {
           if (!this.#index || this.#index.model !== embedder.model || this.#index.dims !== embedder.dims) {
             this.#index = new VectorIndex(embedder.model, embedder.dims);
@@ -234,7 +235,7 @@ export class DenseChannel implements RetrievalChannel {
    */
   #syncFile(model: string, dims: number): boolean {
     const dir = this.#opts.indexDir;
-    if (dir === undefined || this.#indexOff || this.#opts.store.vectors.sealed) return false;
+    if (dir === undefined || this.#indexOff) return false;
     // From its second search on, a long-lived process ranks a flat (small) store faster from the loaded
     // matrix and the int8 kernel, exactly; the file serves cold starts, and large stores through IVF lists
     // (a loaded matrix of 1M vectors would take 2.5 GB).

@@ -8,7 +8,8 @@
  * lists when a caller asks for more rows); a one-list file is an exact scan.
  */
 import { sameEntry } from "../store/log-mark.ts";
-import { readIndexFile, type IndexFile } from "../store/vector-file.ts";
+import type { IndexFile } from "../store/vector-file.ts";
+import { readStoreIndexFile } from "../store/sealed-vector-file.ts";
 import type { VectorStore } from "../store/vector-store.ts";
 import { Int4Dots, quantizeQuery16, type Int16Query } from "../embed/int8-dots.ts";
 import { dotPacked, NIBBLE_LEVELS, paddedDims, rowBytes } from "../store/vector-codec.ts";
@@ -89,7 +90,7 @@ export class FileIndex {
   /** The file at `path`, caught up with the store; null when it is absent, unusable or too far behind. */
   static open(path: string, store: VectorStore, model: string, dims: number, opts: { probeShare?: number; simd?: boolean; keepRows?: boolean } = {}): FileIndex | null {
     const log = store.logState();
-    const read = readIndexFile(path, model, dims, log.epoch);
+    const read = readStoreIndexFile(store.codec, path, model, dims, log.epoch);
     if (!read.ok || read.file.logPos > log.head) return null;
     const index = new FileIndex(model, dims, read.file, log.epoch);
     if (opts.probeShare !== undefined) index.#probeShare = opts.probeShare;

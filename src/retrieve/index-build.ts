@@ -6,7 +6,8 @@
  * recall only reads the file.
  */
 import { packedBytes, packedScale, rowBytes, unpackScaledInto } from "../store/vector-codec.ts";
-import { encodeIndex, type IndexFile, indexPath, readIndexFile, writeIndexFile } from "../store/vector-file.ts";
+import { encodeIndex, type IndexFile, indexPath, writeIndexFile } from "../store/vector-file.ts";
+import { readStoreIndexFile, storeIndexBytes } from "../store/sealed-vector-file.ts";
 import type { VectorStore } from "../store/vector-store.ts";
 import { type Assign, dequantised, jsAssign, listsFor, type RowReader, trainCentroids } from "./ivf.ts";
 import { CARRY_DRIFT, carryLists } from "./ivf-carry.ts";
@@ -36,7 +37,7 @@ export function indexStatus(dataDir: string, store: VectorStore, model: string, 
 function inspectIndex(dataDir: string, store: VectorStore, model: string, dims: number, verifyAll: boolean): { status: IndexStatus; file: IndexFile | null } {
   const path = indexPath(dataDir, model, dims);
   const log = store.logState();
-  const read = readIndexFile(path, model, dims, log.epoch);
+  const read = readStoreIndexFile(store.codec, path, model, dims, log.epoch);
   if (!read.ok) return { status: { path, state: read.reason, count: 0, lists: 0, behind: null }, file: null };
   const { file } = read;
   const status = (state: IndexStatus["state"], behind: number | null = null) => ({ status: { path, state, count: file.count, lists: file.nlist, behind }, file });
@@ -109,10 +110,10 @@ export async function buildIndexBytes(
  * meanwhile made it unpublishable (try again).
  */
 export async function writeIndex(dataDir: string, store: VectorStore, model: string, dims: number, assign?: Assign, previous?: IndexFile): Promise<{ written: boolean; count: number; lists: number }> {
-  if (store.sealed) return { written: false, count: 0, lists: 0 };
   const built = await buildIndexBytes(store, model, dims, { assign, previous });
   // Log entries up to the file's position are no longer needed by it; other models' files rebuild when pruned past.
-  const written = writeIndexFile(indexPath(dataDir, model, dims), built.bytes, (rename) => store.publishIndex(built.erase, built.logPos, rename));
+  const bytes = storeIndexBytes(store.codec, built.bytes); // an encrypted store's sealed under its key
+  const written = writeIndexFile(indexPath(dataDir, model, dims), bytes, (rename) => store.publishIndex(built.erase, built.logPos, rename));
   return { written, count: built.count, lists: built.lists };
 }
 
@@ -121,7 +122,6 @@ export async function writeIndex(dataDir: string, store: VectorStore, model: str
  * forward (ivf-carry.ts); returns whether it wrote.
  */
 export async function refreshIndex(dataDir: string, store: VectorStore, model: string, dims: number, assign?: Assign): Promise<boolean> {
-  if (store.sealed) return false;
   const { status, file } = inspectIndex(dataDir, store, model, dims, false);
   // A stale file is carried forward; any other is only closed.
   const previous = status.state === "stale" ? (file ?? undefined) : undefined;

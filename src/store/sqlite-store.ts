@@ -158,7 +158,11 @@ export class SqliteStore implements Store {
    * transaction (recode.ts). The store must not be used afterwards: close it and open the result anew.
    */
   recode(to: ContentCodec, record: EncryptionRecord | null, progress?: RecodeProgress): RecodeReport {
-    return recode(this.#live.write(), this.#codec, to, record, progress);
+    const report = recode(this.#live.write(), this.#codec, to, record, progress);
+    // The index files are plain or sealed as the old codec was (a plain keyword file holds words in the
+    // clear): gone with it; the background worker or `cairn models reindex` writes them for the new one.
+    removeIndexFiles(this.location);
+    return report;
   }
 
   /** The codec values are stored with. */

@@ -131,7 +131,7 @@ function headerCrc(bytes: Uint8Array, meta: number): number {
 export type IndexRead = { ok: true; file: IndexFile } | { ok: false; reason: "absent" | "damaged" | "foreign" | "outdated" };
 
 
-/** Opens and checks the file at `path` for `model`/`dims` of the database with `epoch`. */
+/** Opens and checks the file at `path` for `model`/`dims` of the database with `epoch` (an encrypted store's: sealed-vector-file.ts). */
 export function readIndexFile(path: string, model: string, dims: number, epoch: number): IndexRead {
   let fd: number;
   try {
@@ -144,49 +144,104 @@ export function readIndexFile(path: string, model: string, dims: number, epoch: 
   return read;
 }
 
+/** The header's counts, as far as the header alone tells (null: not a file of this format at all). */
+export function headerCounts(header: Uint8Array): { version: number; count: number; nlist: number; meta: number; dims: number } | null {
+  if (header.length < HEADER || new TextDecoder().decode(header.subarray(0, 8)) !== MAGIC) return null;
+  const view = new DataView(header.buffer, header.byteOffset, HEADER);
+  return { version: view.getUint32(8, true), count: view.getUint32(16, true), nlist: view.getUint32(20, true), meta: view.getUint32(48, true), dims: view.getUint32(12, true) };
+}
+
+/** The rows' side of an opened file: how they are read and checked (plain: CRCs; sealed: authenticated decryption). */
+export type RowAccess = Pick<IndexFile, "readRows" | "listOk" | "checkPiece"> & { close(): void };
+
+/**
+ * The file's header and small arrays (`bytes`: HEADER + meta, as written by encodeIndex), checked (format,
+ * sizes, header CRC, then database, model and width), with its rows read through `rows` (made from the list
+ * CRCs the arrays hold); or why the file cannot be used.
+ */
+export function indexFileOf(bytes: Uint8Array, model: string, dims: number, epoch: number, rows: (p: { offsets: Uint32Array; sums: Uint32Array; count: number; nlist: number }) => RowAccess): IndexRead {
+  const head = headerCounts(bytes);
+  if (head === null) return { ok: false, reason: "damaged" };
+  if (head.version !== INDEX_VERSION) return { ok: false, reason: "outdated" };
+  const { count, nlist, meta } = head;
+  if (nlist < 1 || meta !== metaBytes(count, nlist, head.dims) || bytes.length !== HEADER + meta) return { ok: false, reason: "damaged" };
+  const view = new DataView(bytes.buffer, bytes.byteOffset, HEADER);
+  if (view.getUint32(44, true) !== headerCrc(bytes, meta)) return { ok: false, reason: "damaged" };
+  if (head.dims !== dims || view.getUint32(40, true) !== modelHash(model) || view.getFloat64(24, true) !== epoch) return { ok: false, reason: "foreign" };
+  // Aligned copies when the bytes are not (a decrypted buffer may start anywhere).
+  const own = bytes.byteOffset % 4 === 0 ? bytes : bytes.slice();
+  let at = own.byteOffset + HEADER;
+  const u32 = (n: number) => {
+    const a = new Uint32Array(own.buffer, at, n);
+    at += 4 * n;
+    return a;
+  };
+  const seqs = u32(count);
+  const scales = new Float32Array(own.buffer, at, count);
+  at += 4 * count;
+  const offsets = u32(nlist + 1);
+  const sums = u32(nlist);
+  const centroids = new Float32Array(own.buffer, at, nlist * dims);
+  if (offsets[0] !== 0 || offsets[nlist] !== count) return { ok: false, reason: "damaged" };
+  for (let l = 0; l < nlist; l++) if (offsets[l]! > offsets[l + 1]!) return { ok: false, reason: "damaged" };
+  const access = rows({ offsets, sums, count, nlist });
+  const file: IndexFile = {
+    dims,
+    epoch,
+    logPos: view.getFloat64(32, true),
+    logStamp: view.getFloat64(56, true),
+    trained: view.getUint32(52, true),
+    seqs,
+    scales,
+    offsets,
+    centroids,
+    count,
+    nlist,
+    readRows: access.readRows,
+    listOk: access.listOk,
+    checkPiece: access.checkPiece,
+    close: access.close,
+  };
+  return { ok: true, file };
+}
+
 function parseIndex(fd: number, model: string, dims: number, epoch: number): IndexRead {
   const size = fstatSync(fd).size;
   const readAt = (into: Uint8Array, position: number) => readFullyAt(fd, into, position, "vector index file");
   if (size < HEADER) return { ok: false, reason: "damaged" };
   const header = new Uint8Array(HEADER);
   readAt(header, 0);
-  const view = new DataView(header.buffer);
-  if (new TextDecoder().decode(header.subarray(0, 8)) !== MAGIC) return { ok: false, reason: "damaged" };
-  if (view.getUint32(8, true) !== INDEX_VERSION) return { ok: false, reason: "outdated" };
-  const count = view.getUint32(16, true);
-  const nlist = view.getUint32(20, true);
-  const meta = view.getUint32(48, true);
-  const fileDims = view.getUint32(12, true);
-  if (nlist < 1 || meta !== metaBytes(count, nlist, fileDims) || size !== HEADER + meta + count * rowBytes(fileDims)) return { ok: false, reason: "damaged" };
+  const head = headerCounts(header);
+  if (head === null) return { ok: false, reason: "damaged" };
+  if (head.version !== INDEX_VERSION) return { ok: false, reason: "outdated" };
+  if (head.nlist < 1 || head.meta !== metaBytes(head.count, head.nlist, head.dims) || size !== HEADER + head.meta + head.count * rowBytes(head.dims)) return { ok: false, reason: "damaged" };
   // Header and the small arrays in one buffer, as in the file (the header CRC covers both).
-  const bytes = new Uint8Array(HEADER + meta);
+  const bytes = new Uint8Array(HEADER + head.meta);
   bytes.set(header);
   readAt(bytes.subarray(HEADER), HEADER);
-  if (view.getUint32(44, true) !== headerCrc(bytes, meta)) return { ok: false, reason: "damaged" };
-  if (fileDims !== dims || view.getUint32(40, true) !== modelHash(model) || view.getFloat64(24, true) !== epoch) return { ok: false, reason: "foreign" };
-  let at = HEADER;
-  const u32 = (n: number) => {
-    const a = new Uint32Array(bytes.buffer, at, n);
-    at += 4 * n;
-    return a;
-  };
-  const seqs = u32(count);
-  const scales = new Float32Array(bytes.buffer, at, count);
-  at += 4 * count;
-  const offsets = u32(nlist + 1);
-  const sums = u32(nlist);
-  const centroids = new Float32Array(bytes.buffer, at, nlist * dims);
-  if (offsets[0] !== 0 || offsets[nlist] !== count) return { ok: false, reason: "damaged" };
-  for (let l = 0; l < nlist; l++) if (offsets[l]! > offsets[l + 1]!) return { ok: false, reason: "damaged" };
-  const valuesAt = HEADER + meta;
+  const valuesAt = HEADER + head.meta;
   const width = rowBytes(dims);
+  let open = true;
+  const read = indexFileOf(bytes, model, dims, epoch, ({ offsets, sums, nlist }) => {
+    const readRows = (from: number, to: number, into: Uint8Array) => {
+      if (!open) throw new Error("vector index file closed");
+      readAt(into.subarray(0, (to - from) * width), valuesAt + from * width);
+    };
+    return { readRows, ...crcChecks(offsets, sums, nlist, width, readRows), close: () => {
+      if (!open) return;
+      open = false;
+      closeWhenCollected.unregister(bytes);
+      closeSync(fd);
+    } };
+  });
+  if (read.ok) closeWhenCollected.register(read.file, fd, bytes);
+  return read;
+}
+
+/** Each list checked against its CRC, piece by piece as a search reads it, or whole (listOk). */
+function crcChecks(offsets: Uint32Array, sums: Uint32Array, nlist: number, width: number, readRows: IndexFile["readRows"]): Pick<IndexFile, "listOk" | "checkPiece"> {
   const checked = new Int8Array(nlist); // 0 unknown, 1 ok, -1 bad
   const running = new Map<number, number>(); // list → CRC of the pieces folded in so far
-  let open = true;
-  const readRows = (from: number, to: number, into: Uint8Array) => {
-    if (!open) throw new Error("vector index file closed");
-    readAt(into.subarray(0, (to - from) * width), valuesAt + from * width);
-  };
   const checkPiece = (l: number, piece: Uint8Array, first: boolean, last: boolean) => {
     if (checked[l] !== 0) return checked[l] === 1;
     const crc = first ? Bun.hash.crc32(piece) : Bun.hash.crc32(piece, running.get(l) ?? 0);
@@ -212,43 +267,23 @@ function parseIndex(fd: number, model: string, dims: number, epoch: number): Ind
     }
     return ok;
   };
-  const file: IndexFile = {
-    dims,
-    epoch,
-    logPos: view.getFloat64(32, true),
-    logStamp: view.getFloat64(56, true),
-    trained: view.getUint32(52, true),
-    seqs,
-    scales,
-    offsets,
-    centroids,
-    count,
-    nlist,
-    readRows,
-    listOk,
-    checkPiece,
-    close() {
-      if (!open) return;
-      open = false;
-      closeWhenCollected.unregister(file);
-      closeSync(fd);
-    },
-  };
-  closeWhenCollected.register(file, fd, file);
-  return { ok: true, file };
+  return { listOk, checkPiece };
 }
 
 /**
- * Writes `bytes` to a temp file beside `path`, flushes it, and renames it over `path` only if `publish`
- * (run under the database's write lock) says so; returns whether the file was published.
+ * Writes `bytes` (or its pieces, in order, made as they are written) to a temp file beside `path`, flushes
+ * it, and renames it over `path` only if `publish` (run under the database's write lock) says so; returns
+ * whether the file was published.
  */
-export function writeIndexFile(path: string, bytes: Uint8Array, publish: (rename: () => void) => boolean): boolean {
+export function writeIndexFile(path: string, bytes: Uint8Array | Iterable<Uint8Array>, publish: (rename: () => void) => boolean): boolean {
   removeOrphans(path);
   const tmp = `${path}.tmp-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
   try {
     const fd = openSync(tmp, "w", 0o600);
     try {
-      for (let off = 0; off < bytes.byteLength; ) off += writeSync(fd, bytes, off, bytes.byteLength - off);
+      for (const piece of bytes instanceof Uint8Array ? [bytes] : bytes) {
+        for (let off = 0; off < piece.byteLength; ) off += writeSync(fd, piece, off, piece.byteLength - off);
+      }
       fsyncSync(fd);
     } finally {
       closeSync(fd);

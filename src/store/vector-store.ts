@@ -1,4 +1,5 @@
 /** @module The vector part of the storage port: per-model embeddings keyed by a memory's internal seq. */
+import type { ContentCodec } from "./content-codec.ts";
 import type { CountDrift } from "./row-counts.ts";
 import type { Memory, MemoryFilter } from "../domain/memory.ts";
 
@@ -55,11 +56,10 @@ export interface PackedSnapshot {
 }
 
 export interface VectorStore {
-  /**
-   * True when vectors are encrypted at rest: no index file is written or read for them (the file would hold
-   * them in the clear), so searches load them from the database.
-   */
+  /** True when vectors are encrypted at rest (so is their index file: sealed-vector-file.ts). */
   readonly sealed: boolean;
+  /** How values, and the index file, are stored: what seals and opens them in an encrypted store. */
+  readonly codec: ContentCodec;
   /**
    * Up to `limit` memories lacking a vector of `model`, active ones first, newest first, continuing after
    * `from` (what the previous call returned as `next`); `next` is null when nothing further is missing.

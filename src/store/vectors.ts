@@ -40,6 +40,10 @@ export class SqliteVectors implements VectorStore {
     return this.#codec.encrypted;
   }
 
+  get codec(): ContentCodec {
+    return this.#codec;
+  }
+
   readonly #live: LiveDatabase;
   /** Rows this connection changed only to record access counts; the change token leaves them out. */
   readonly accessChanges = { n: 0 };

@@ -53,3 +53,18 @@ test("the background worker writes the file after embedding; forget --hard remov
   await sb.ok(["forget", list.results[0]!.id, "--hard", "--yes"]);
   expect(readdirSync(sb.cairnHome).filter((n) => n.includes(".idx"))).toEqual([]);
 });
+
+test("an encrypted store's file is sealed: the worker writes it, doctor opens every list, recall uses it; decrypt removes it", async () => {
+  const env = { CAIRN_NO_PROMPT: "1" };
+  await sb.ok(["init", "--encrypt"], { env });
+  await sb.ok(["remember", "The billing service retries webhooks three times"], { env: { ...env, CAIRN_EMBED_WORKER: "on" } });
+  await waitFor("the worker to write the index file", () => existsSync(file()) && !existsSync(join(sb.cairnHome, "embed-worker.lock")));
+  expect(readFileSync(file()).subarray(0, 8).toString()).toBe("CAIRNVXE");
+  const check = (await sb.json<DoctorReport>(["doctor", "--json"], { env })).checks.find((c) => c.name === "vector index");
+  expect(check).toMatchObject({ level: "ok" });
+  expect(check?.detail).toContain("sealed, every list opens under the key");
+  const hits = await sb.json<{ results: Array<{ content: string }> }>(["recall", "payment webhooks retried", "--mode", "hybrid", "--json"], { env });
+  expect(hits.results[0]?.content).toContain("webhooks");
+  await sb.ok(["decrypt"], { env });
+  expect(readdirSync(sb.cairnHome).filter((n) => n.includes(".idx"))).toEqual([]);
+});

@@ -13,9 +13,13 @@ import { FINE_FROM, IVF_FROM, jsAssign, listsFor, probeShareFor } from "../../sr
 import { FileIndex } from "../../src/retrieve/file-index.ts";
 import { DenseChannel } from "../../src/retrieve/dense-channel.ts";
 import { VectorScan } from "../../src/retrieve/vector-scan.ts";
-import { packVector } from "../../src/store/vector-codec.ts";
-import { indexPath, writeIndexFile } from "../../src/store/vector-file.ts";
+import { packVector, rowBytes } from "../../src/store/vector-codec.ts";
+import { indexPath, readIndexFile, writeIndexFile } from "../../src/store/vector-file.ts";
+import { readSealedIndexFile, storeIndexBytes } from "../../src/store/sealed-vector-file.ts";
+import { AeadCodec } from "../../src/store/aead-codec.ts";
+import { PLAIN_CODEC } from "../../src/store/content-codec.ts";
 import { SqliteStore } from "../../src/store/sqlite-store.ts";
+import { vectorPlace } from "../../src/store/vectors.ts";
 import { WordHashEmbedder } from "../helpers/fake-embedder.ts";
 import { encryptedOptions } from "../helpers/engine.ts";
 
@@ -401,17 +405,102 @@ test("IVF lists on a generated store: top-10 agrees with exact search at least 9
   store.close();
 });
 
-test("an encrypted store never writes an index file (it would hold the vectors in the clear); search still works", async () => {
+/** Writes the store's index file with `lists` IVF lists (sealed when the store is encrypted). */
+async function writeLists(dir: string, store: SqliteStore, lists: number): Promise<void> {
+  const built = await buildIndexBytes(store.vectors, "fake", 64, { lists });
+  const bytes = storeIndexBytes(store.vectors.codec, built.bytes);
+  expect(writeIndexFile(indexPath(dir, "fake", 64), bytes, (rename) => store.vectors.publishIndex(built.erase, built.logPos, rename))).toBe(true);
+}
+
+/** Bytes the last list takes in `sealed` (of the plain file `plain`): its rows plus what sealing adds to a value. */
+function lastSealedList(plain: Uint8Array, sealed: Buffer): number {
+  const v = new DataView(plain.buffer, plain.byteOffset, plain.byteLength);
+  const count = v.getUint32(16, true);
+  const nlist = v.getUint32(20, true);
+  const offset = (l: number) => v.getUint32(64 + 8 * count + 4 * l, true);
+  const overhead = sealed.readUInt32LE(12) - (64 + v.getUint32(48, true)); // sealed header − plain header
+  return (offset(nlist) - offset(nlist - 1)) * rowBytes(64) + overhead;
+}
+
+test("an encrypted store's index file is sealed under its key: no vector in the clear, searches use it and rank exactly", async () => {
   const dir = tempDir();
-  const { store } = await seeded(dir, 40, true);
+  const { store } = await seeded(dir, 160, true);
   expect(store.vectors.sealed).toBe(true);
-  expect(await withFastAssign((assign) => writeIndex(dir, store.vectors, "fake", 64, assign))).toEqual({ written: false, count: 0, lists: 0 });
-  expect(await refreshIndex(dir, store.vectors, "fake", 64)).toBe(false);
-  expect(readdirSync(dir).filter((f) => f.endsWith(".idx"))).toEqual([]);
-  const channel = new DenseChannel({ store, open: async () => embedder, indexDir: dir });
-  const hits = await channel.search({ text: "cache deploy index", limit: 5, filter: ALL, now: Date.now() });
-  expect(hits.length).toBeGreaterThan(0);
-  expect(existsSync(indexPath(dir, "fake", 64))).toBe(false);
+  await writeLists(dir, store, 6);
+  const path = indexPath(dir, "fake", 64);
+  const file = readFileSync(path);
+  // A packed row as the plain file would hold it: found in the plain bytes, nowhere in the sealed file.
+  const plain = Buffer.from((await buildIndexBytes(store.vectors, "fake", 64, { lists: 6 })).bytes);
+  const row = Buffer.from(packVector(store.vectors.read("fake", 64)[7]!.vector)).subarray(0, 24);
+  expect(plain.includes(row)).toBe(true);
+  expect(file.includes(row)).toBe(false);
+  expect(file.subarray(0, 8).toString()).toBe("CAIRNVXE");
+  // Read back through the key: every list opens, and reading all of them ranks as exact search does.
+  expect(indexStatus(dir, store.vectors, "fake", 64)).toMatchObject({ state: "fresh", count: 160, lists: 6 });
+  const q = await query("cache deploy index");
+  const all = FileIndex.open(path, store.vectors, "fake", 64, { probeShare: 1 })!;
+  expect(all.lists).toBe(6);
+  expect(top(all, q, 25)).toEqual(exact(store, q, 25));
+  all.close();
+  // A plain reader sees no file of its format; another key opens nothing.
+  expect(readIndexFile(path, "fake", 64, store.vectors.logState().epoch)).toEqual({ ok: false, reason: "damaged" });
+  const other = new AeadCodec(crypto.getRandomValues(new Uint8Array(32)), "other");
+  expect(readSealedIndexFile(other, path, "fake", 64, store.vectors.logState().epoch)).toEqual({ ok: false, reason: "damaged" });
+  // The channel searches through the file: a change the log cannot see shows which copy answers (as above).
+  const best = top(FileIndex.open(path, store.vectors, "fake", 64, { probeShare: 1 })!, q, 1)[0]!;
+  store.database.query("UPDATE vectors SET vector = ? WHERE memory_seq = ?").run(store.vectors.codec.encodeBytes(packVector(new Float32Array(64).fill(-0.125)), vectorPlace("fake", best)), best);
+  const channel = new DenseChannel({ store, open: async () => embedder, indexDir: dir, kernel: null });
+  const hits = await channel.search({ text: "cache deploy index", limit: 1, filter: ALL, now: Date.now() });
+  expect(hits.map((h) => h.memory.id)).toEqual([...store.vectors.memoriesBySeq([best], ALL, Date.now()).values()].map((m) => m.id));
+  store.close();
+});
+
+test("a sealed file altered, cut short, or with a list taken from another sealed file is never used", async () => {
+  const dir = tempDir();
+  const { store } = await seeded(dir, 120, true);
+  const path = indexPath(dir, "fake", 64);
+  await writeLists(dir, store, 4);
+  const first = readFileSync(path);
+  await writeLists(dir, store, 4); // the same vectors and lists, sealed again: another file id, other nonces
+  const good = readFileSync(path);
+  expect(good.length).toBe(first.length);
+  expect(good.equals(first)).toBe(false);
+  const q = await query("merge build token");
+  const put = (bytes: Buffer) => {
+    rmSync(path);
+    writeFileSync(path, bytes);
+  };
+  const open = () => FileIndex.open(path, store.vectors, "fake", 64, { probeShare: 1 });
+  // The sealed header: one byte changed and nothing opens.
+  const header = Buffer.from(good);
+  header[100] = header[100]! ^ 0x01;
+  put(header);
+  expect(open()).toBeNull();
+  expect(indexStatus(dir, store.vectors, "fake", 64).state).toBe("damaged");
+  put(good.subarray(0, good.length - 1));
+  expect(open()).toBeNull();
+  // The last list's last byte: the file opens, the list does not; a search fails instead of trusting it.
+  const body = Buffer.from(good);
+  body[body.length - 1] = body[body.length - 1]! ^ 0x01;
+  put(body);
+  expect(() => open()!.rank(q, 10)).toThrow(/does not open/);
+  expect(indexStatus(dir, store.vectors, "fake", 64).state).toBe("damaged");
+  // The last list copied from the other sealing (same length, valid under the key, bound to the other file).
+  const plain = (await buildIndexBytes(store.vectors, "fake", 64, { lists: 4 })).bytes;
+  const tail = lastSealedList(plain, good);
+  expect(tail).toBeGreaterThan(29);
+  const spliced = Buffer.from(good);
+  first.copy(spliced, spliced.length - tail, first.length - tail);
+  put(spliced);
+  expect(() => open()!.rank(q, 10)).toThrow(/does not open/);
+  // The channel answers from the database, exactly, and the file is rewritten.
+  const channel = new DenseChannel({ store, open: async () => embedder, indexDir: dir, kernel: null });
+  const hits = await channel.search({ text: "merge build token", limit: 10, filter: ALL, now: Date.now() });
+  const want = exact(store, q, 10);
+  const byseq = store.vectors.memoriesBySeq(want, ALL, Date.now());
+  expect(hits.map((h) => h.memory.id)).toEqual(want.map((s) => byseq.get(s)!.id));
+  expect((await writeIndex(dir, store.vectors, "fake", 64)).written).toBe(true); // what doctor --repair does
+  expect(indexStatus(dir, store.vectors, "fake", 64).state).toBe("fresh");
   store.close();
 });
 
@@ -521,4 +610,23 @@ test("with no usable file, a one-shot search of a large store scans the database
   await longLived.search({ text: q, limit: 10, filter: ALL, now: Date.now() });
   expect(calls).toEqual({ loads: 1, scans: 1 });
   store.close();
+});
+
+test("encrypting a store removes its plain index files, decrypting its sealed ones (a writer that read before does not publish)", async () => {
+  const dir = tempDir();
+  const { store } = await seeded(dir, 40);
+  await writeIndex(dir, store.vectors, "fake", 64);
+  const before = await buildIndexBytes(store.vectors, "fake", 64);
+  expect(readdirSync(dir).filter((n) => n.endsWith(".idx"))).toHaveLength(1);
+  const { codec, newRecord } = encryptedOptions(undefined, join(dir, "cairn.db"));
+  store.recode(codec, newRecord);
+  expect(readdirSync(dir).filter((n) => n.endsWith(".idx"))).toEqual([]);
+  expect(writeIndexFile(indexPath(dir, "fake", 64), before.bytes, (rename) => store.vectors.publishIndex(before.erase, before.logPos, rename))).toBe(false);
+  store.close();
+  const sealed = new SqliteStore(join(dir, "cairn.db"), { codec });
+  expect((await writeIndex(dir, sealed.vectors, "fake", 64)).written).toBe(true);
+  expect(readFileSync(indexPath(dir, "fake", 64)).subarray(0, 8).toString()).toBe("CAIRNVXE");
+  sealed.recode(PLAIN_CODEC, null);
+  expect(readdirSync(dir).filter((n) => n.endsWith(".idx"))).toEqual([]);
+  sealed.close();
 });
