@@ -287,7 +287,9 @@ export class DenseChannel implements RetrievalChannel {
         return index.rank(q, want);
       } catch (err) {
         // A list failed its checksum: never trust the file again in this process; load from the database.
+        // The file goes too (if still the one at its path): a refresh checks headers only and would keep it.
         log.debug(`vector index file unusable, loading vectors from the database: ${describeError(err)}`);
+        index.discard();
         this.#dropFile();
         this.#indexOff = true;
         this.#askRebuild();

@@ -193,6 +193,11 @@ export class FileIndex {
     this.#file.close();
   }
 
+  /** Removes the file if it is still the one at its path (IndexFile.discard): it failed a check. */
+  discard(): void {
+    this.#file.discard();
+  }
+
   /**
    * Scores the lists not yet read for this query. A deeper ranking of the same query (filters rejected the
    * first rows) scores only the lists it adds. With the SIMD scorer a row's score is approximate (int16

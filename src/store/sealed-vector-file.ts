@@ -14,7 +14,7 @@ import { closeSync, fstatSync, openSync } from "node:fs";
 import { type ContentCodec, place } from "./content-codec.ts";
 import { closeWhenCollected, readFullyAt } from "./index-file-io.ts";
 import { rowBytes } from "./vector-codec.ts";
-import { headerCounts, type IndexRead, indexFileOf, readIndexFile } from "./vector-file.ts";
+import { discardIfSame, headerCounts, type IndexRead, indexFileOf, readIndexFile } from "./vector-file.ts";
 
 const MAGIC = "CAIRNVXE";
 const FORMAT = 1;
@@ -79,7 +79,7 @@ export function readSealedIndexFile(codec: ContentCodec, path: string, model: st
   }
   let read: IndexRead;
   try {
-    read = parseSealed(fd, codec, model, dims, epoch);
+    read = parseSealed(fd, path, codec, model, dims, epoch);
   } catch (err) {
     closeSync(fd);
     throw err;
@@ -88,7 +88,7 @@ export function readSealedIndexFile(codec: ContentCodec, path: string, model: st
   return read;
 }
 
-function parseSealed(fd: number, codec: ContentCodec, model: string, dims: number, epoch: number): IndexRead {
+function parseSealed(fd: number, path: string, codec: ContentCodec, model: string, dims: number, epoch: number): IndexRead {
   const size = fstatSync(fd).size;
   const readAt = (into: Uint8Array, position: number) => readFullyAt(fd, into, position, "vector index file");
   if (size < HEAD) return { ok: false, reason: "damaged" };
@@ -177,6 +177,7 @@ function parseSealed(fd: number, codec: ContentCodec, model: string, dims: numbe
         closeWhenCollected.unregister(sealedHead);
         closeSync(fd);
       },
+      discard: () => open && discardIfSame(fd, path),
     };
   });
   if (read.ok) closeWhenCollected.register(read.file, fd, sealedHead);

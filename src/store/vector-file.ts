@@ -10,7 +10,7 @@
  * Written whole to a temp file, then renamed under the database's write lock (see publishIndex), so readers
  * see the old file or the new one and a purge is never undone by a writer that read before it.
  */
-import { closeSync, fstatSync, fsyncSync, openSync, readdirSync, renameSync, rmSync, writeSync } from "node:fs";
+import { closeSync, fstatSync, fsyncSync, openSync, readdirSync, renameSync, rmSync, statSync, writeSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import { closeWhenCollected, readFullyAt, sections } from "./index-file-io.ts";
 import { onDisk } from "./db-path.ts";
@@ -63,6 +63,12 @@ export interface IndexFile extends IndexParts {
   checkPiece(l: number, piece: Uint8Array, first: boolean, last: boolean): boolean;
   /** Closes the file (also done when the object is collected). */
   close(): void;
+  /**
+   * Removes the file from its path if the path still names this file (not a newer one renamed over it), so
+   * the next refresh writes it again: for a file found damaged, which a refresh would otherwise keep (it
+   * checks the header, not every list). Call before close.
+   */
+  discard(): void;
 }
 
 export function indexFileName(model: string, dims: number): string {
@@ -139,7 +145,7 @@ export function readIndexFile(path: string, model: string, dims: number, epoch: 
   } catch {
     return { ok: false, reason: "absent" };
   }
-  const read = parseIndex(fd, model, dims, epoch);
+  const read = parseIndex(fd, path, model, dims, epoch);
   if (!read.ok) closeSync(fd);
   return read;
 }
@@ -152,7 +158,18 @@ export function headerCounts(header: Uint8Array): { version: number; count: numb
 }
 
 /** The rows' side of an opened file: how they are read and checked (plain: CRCs; sealed: authenticated decryption). */
-export type RowAccess = Pick<IndexFile, "readRows" | "listOk" | "checkPiece"> & { close(): void };
+export type RowAccess = Pick<IndexFile, "readRows" | "listOk" | "checkPiece" | "close" | "discard">;
+
+/** {@link IndexFile.discard} for the file open as `fd` at `path`. */
+export function discardIfSame(fd: number, path: string): void {
+  try {
+    const mine = fstatSync(fd);
+    const now = statSync(path);
+    if (mine.ino === now.ino && mine.dev === now.dev) rmSync(path, { force: true });
+  } catch {
+    // gone already, or not ours to remove: a refresh or doctor --repair replaces it
+  }
+}
 
 /**
  * The file's header and small arrays (`bytes`: HEADER + meta, as written by encodeIndex), checked (format,
@@ -201,11 +218,12 @@ export function indexFileOf(bytes: Uint8Array, model: string, dims: number, epoc
     listOk: access.listOk,
     checkPiece: access.checkPiece,
     close: access.close,
+    discard: access.discard,
   };
   return { ok: true, file };
 }
 
-function parseIndex(fd: number, model: string, dims: number, epoch: number): IndexRead {
+function parseIndex(fd: number, path: string, model: string, dims: number, epoch: number): IndexRead {
   const size = fstatSync(fd).size;
   const readAt = (into: Uint8Array, position: number) => readFullyAt(fd, into, position, "vector index file");
   if (size < HEADER) return { ok: false, reason: "damaged" };
@@ -227,12 +245,13 @@ function parseIndex(fd: number, model: string, dims: number, epoch: number): Ind
       if (!open) throw new Error("vector index file closed");
       readAt(into.subarray(0, (to - from) * width), valuesAt + from * width);
     };
-    return { readRows, ...crcChecks(offsets, sums, nlist, width, readRows), close: () => {
+    const close = () => {
       if (!open) return;
       open = false;
       closeWhenCollected.unregister(bytes);
       closeSync(fd);
-    } };
+    };
+    return { readRows, ...crcChecks(offsets, sums, nlist, width, readRows), close, discard: () => open && discardIfSame(fd, path) };
   });
   if (read.ok) closeWhenCollected.register(read.file, fd, bytes);
   return read;

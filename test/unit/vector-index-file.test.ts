@@ -6,7 +6,7 @@
 import { afterEach, expect, test } from "bun:test";
 import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { Engine } from "../../src/engine/engine.ts";
 import { buildIndexBytes, indexStatus, refreshIndex, withFastAssign, writeIndex } from "../../src/retrieve/index-build.ts";
 import { FINE_FROM, IVF_FROM, jsAssign, listsFor, probeShareFor } from "../../src/retrieve/ivf.ts";
@@ -259,7 +259,7 @@ test("a damaged, truncated or foreign file is never used; the channel answers fr
   const want = exact(store, q, 10);
 
   const damage = (bytes: Buffer) => {
-    rmSync(path);
+    rmSync(path, { force: true });
     writeFileSync(path, bytes);
   };
   const header = Buffer.from(good);
@@ -278,6 +278,11 @@ test("a damaged, truncated or foreign file is never used; the channel answers fr
   const hits = await channel.search({ text: "merge build token", limit: 10, filter: { scope: { projects: ["/p"], includeGlobal: true } }, now: Date.now() });
   const byseq = store.vectors.memoriesBySeq(want, ALL, Date.now());
   expect(hits.map((h) => h.memory.id)).toEqual(want.map((s) => byseq.get(s)!.id));
+  // The search removed the damaged file (a refresh, which checks only the header, would have kept it) and the
+  // worker's refresh writes it again.
+  expect(existsSync(path)).toBe(false);
+  expect(await refreshIndex(dir, store.vectors, "fake", 64)).toBe(true);
+  expect(top(mapped(dir, store)!, q, 10)).toEqual(want);
   // Another database's file (its own epoch) is foreign, whatever it holds.
   const otherDir = tempDir();
   const { store: s2 } = await seeded(otherDir, 150);
@@ -499,7 +504,8 @@ test("a sealed file altered, cut short, or with a list taken from another sealed
   const want = exact(store, q, 10);
   const byseq = store.vectors.memoriesBySeq(want, ALL, Date.now());
   expect(hits.map((h) => h.memory.id)).toEqual(want.map((s) => byseq.get(s)!.id));
-  expect((await writeIndex(dir, store.vectors, "fake", 64)).written).toBe(true); // what doctor --repair does
+  expect(existsSync(path)).toBe(false); // removed by the search that failed it: the worker's refresh writes it again
+  expect(await refreshIndex(dir, store.vectors, "fake", 64)).toBe(true);
   expect(indexStatus(dir, store.vectors, "fake", 64).state).toBe("fresh");
   store.close();
 });
@@ -629,4 +635,18 @@ test("encrypting a store removes its plain index files, decrypting its sealed on
   sealed.recode(PLAIN_CODEC, null);
   expect(readdirSync(dir).filter((n) => n.endsWith(".idx"))).toEqual([]);
   sealed.close();
+});
+
+test("a reader that found its file damaged removes it only while the path still names that file", async () => {
+  const { store, path } = await indexed(60);
+  const old = mapped(dirname(path), store)!;
+  await writeIndex(dirname(path), store.vectors, "fake", 64); // a newer file renamed over the path
+  old.discard();
+  expect(existsSync(path)).toBe(true);
+  old.close();
+  const current = mapped(dirname(path), store)!;
+  current.discard();
+  expect(existsSync(path)).toBe(false);
+  current.close();
+  store.close();
 });
