@@ -14,7 +14,7 @@ import { closeSync, fstatSync, openSync } from "node:fs";
 import { type ContentCodec, place } from "./content-codec.ts";
 import { closeWhenCollected, readFullyAt } from "./index-file-io.ts";
 import { rowBytes } from "./vector-codec.ts";
-import { discardIfSame, headerCounts, type IndexRead, indexFileOf, readIndexFile } from "./vector-file.ts";
+import { discardIfSame, fileSections, headerCounts, type IndexRead, indexFileOf, readIndexFile } from "./vector-file.ts";
 
 const MAGIC = "CAIRNVXE";
 const FORMAT = 1;
@@ -39,13 +39,10 @@ export function storeIndexBytes(codec: ContentCodec, plain: Uint8Array): Uint8Ar
 
 /** The sealed pieces of the plain file `plain` (encodeIndex's bytes), in file order. */
 export function* sealIndex(codec: ContentCodec, plain: Uint8Array): Generator<Uint8Array> {
-  const head = headerCounts(plain);
-  if (head === null) throw new Error("not a vector index file");
-  const metaEnd = plainHeaderBytes(head.meta);
-  const offsets = new Uint32Array(plain.buffer.slice(plain.byteOffset + offsetsAt(head.count), plain.byteOffset + offsetsAt(head.count) + 4 * (head.nlist + 1)));
+  const { head, offsets, values, width } = fileSections(plain);
   const idBytes = crypto.getRandomValues(new Uint8Array(ID_BYTES));
   const id = Buffer.from(idBytes).toString("hex");
-  const sealedHead = codec.encodeBytes(plain.subarray(0, metaEnd), headPlace(id));
+  const sealedHead = codec.encodeBytes(head, headPlace(id));
   const top = new Uint8Array(HEAD);
   top.set(new TextEncoder().encode(MAGIC), 0);
   const view = new DataView(top.buffer);
@@ -54,19 +51,7 @@ export function* sealIndex(codec: ContentCodec, plain: Uint8Array): Generator<Ui
   top.set(idBytes, 16);
   yield top;
   yield sealedHead;
-  const width = rowBytes(head.dims);
-  const values = plain.subarray(metaEnd);
-  for (let l = 0; l < head.nlist; l++) yield codec.encodeBytes(values.subarray(offsets[l]! * width, offsets[l + 1]! * width), listPlace(id, l));
-}
-
-/** Bytes of the plain file's header and small arrays (what the sealed header holds). */
-function plainHeaderBytes(meta: number): number {
-  return 64 + meta;
-}
-
-/** Where the plain file's list offsets start: after the header, seqs and scales. */
-function offsetsAt(count: number): number {
-  return 64 + 8 * count;
+  for (let l = 0; l + 1 < offsets.length; l++) yield codec.encodeBytes(values.subarray(offsets[l]! * width, offsets[l + 1]! * width), listPlace(id, l));
 }
 
 /** Opens and checks a sealed file: its header must open under the key, and each list when first read. */

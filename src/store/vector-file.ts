@@ -157,6 +157,19 @@ export function headerCounts(header: Uint8Array): { version: number; count: numb
   return { version: view.getUint32(8, true), count: view.getUint32(16, true), nlist: view.getUint32(20, true), meta: view.getUint32(48, true), dims: view.getUint32(12, true) };
 }
 
+/** A plain file's bytes (encodeIndex's) in the parts sealing needs: header and small arrays, list offsets, packed rows. */
+export function fileSections(plain: Uint8Array): { head: Uint8Array; offsets: Uint32Array; values: Uint8Array; width: number } {
+  const h = headerCounts(plain);
+  if (h === null) throw new Error("not a vector index file");
+  const at = plain.byteOffset + HEADER + 8 * h.count; // after the seqs and scales
+  return {
+    head: plain.subarray(0, HEADER + h.meta),
+    offsets: new Uint32Array(plain.buffer.slice(at, at + 4 * (h.nlist + 1))),
+    values: plain.subarray(HEADER + h.meta),
+    width: rowBytes(h.dims),
+  };
+}
+
 /** The rows' side of an opened file: how they are read and checked (plain: CRCs; sealed: authenticated decryption). */
 export type RowAccess = Pick<IndexFile, "readRows" | "listOk" | "checkPiece" | "close" | "discard">;
 
