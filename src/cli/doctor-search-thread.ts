@@ -20,8 +20,7 @@ export async function searchThreadCheck(store: SqliteStore): Promise<{ name: str
     await thread.search({ path: store.location, generation: 0, match: store.codec.indexQuery('"cairn"'), where, limit: 1, rate: 1 });
     const ms = (performance.now() - started).toFixed(0);
     const used = threadFor(store.location, SEARCH_THREAD_FROM) ? "used" : `used once the database reaches ${SEARCH_THREAD_FROM / 2 ** 20} MiB`;
-    const kept = store.codec.encrypted ? "" : ", which keep this store's full-text index in memory there";
-    return { name, level: "ok", detail: `answers from a second connection (${ms} ms with start-up); ${used} by cairn mcp, cairn ui and the hook daemon${kept}` };
+    return { name, level: "ok", detail: `answers from a second connection (${ms} ms with start-up); ${used} by cairn mcp, cairn ui and the hook daemon, which keep this store's full-text index in memory there` };
   } catch (err) {
     return { name, level: "warn", detail: `${describeError(err)}: ${slower}` };
   } finally {
@@ -36,7 +35,7 @@ export async function searchThreadCheck(store: SqliteStore): Promise<{ name: str
 export async function keywordIndexCheck(store: SqliteStore, repair: boolean): Promise<{ name: string; level: "ok" | "info" | "warn"; detail: string }> {
   const name = "keyword index";
   let state = keywordFileState(store);
-  if (!state) return { name, level: "info", detail: "none: the store is encrypted (the file would hold its words in the clear); keyword search ranks through FTS5" };
+  if (!state) return { name, level: "info", detail: "none: the store is in memory" };
   let rebuilt = "";
   if (repair && state.kind !== "fresh") {
     await writeKeywordFile(store);

@@ -40,6 +40,8 @@ export class AeadCodec implements ContentCodec {
   readonly #hash: Buffer;
   readonly #index: Buffer;
   readonly #location: string;
+  /** The user's key, kept only to hand to this process's own threads ({@link threadKey}). */
+  readonly #master: Uint8Array;
   /** Blind tokens seen recently: most words recur, and an HMAC per token is the index's main cost. */
   readonly #blind = new Map<string, string>();
   /** Names are deterministic both ways, and few (projects, tags) but read with every row: cached. */
@@ -55,7 +57,12 @@ export class AeadCodec implements ContentCodec {
     this.#hash = subKey(master, "hash");
     this.#index = subKey(master, "index");
     this.#location = location;
+    this.#master = Uint8Array.from(master);
     this.keyCheck = keyCheck(master);
+  }
+
+  threadKey(): Uint8Array {
+    return Uint8Array.from(this.#master);
   }
 
   encode(text: string, where: Place): string {

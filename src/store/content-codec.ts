@@ -46,6 +46,11 @@ export interface ContentCodec {
   indexText(text: string): string;
   /** A MATCH expression of quoted terms (fts-query.ts), rewritten for what the index holds. */
   indexQuery(match: string): string;
+  /**
+   * The key to make the same codec on another thread of this process (the keyword search thread reads changed
+   * rows' texts for its index); null for the plain codec.
+   */
+  threadKey(): Uint8Array | null;
 }
 
 /** The codec of a plain store: values as they are, the FTS5 tokenizer indexing the words. */
@@ -61,6 +66,7 @@ export const PLAIN_CODEC: ContentCodec = {
   keyedHash: (hash) => hash,
   indexText,
   indexQuery: (match) => match,
+  threadKey: () => null,
 };
 
 /** How the data directory's log lines are sealed under an encrypted codec (log-file.ts); null for a plain one. */

@@ -4,7 +4,7 @@
  * a long-lived process ranks keyword matches while its main thread embeds the query and ranks vectors. It only
  * reads: every write, and every decision about what a row means, stays on the main thread.
  *
- * For a plain store it also keeps a full-text index (text-index.ts): opened from the keyword index file when
+ * It also keeps a full-text index (text-index.ts; an encrypted store's through the key it is given): opened from the keyword index file when
  * one is usable (its lists read from the file as searches need them), else built on a second connection when
  * the store asks (as it opens) or at the first search (searches meanwhile rank through FTS5), then written to
  * the file and read from there; caught up from text_log before each search, built again when too much
@@ -19,6 +19,8 @@ import { closeTextIndexFile, keywordIndexPath, openTextIndexFile, publishTextInd
 import { indexFileState } from "./index-file-io.ts";
 import { searchIndexed } from "./text-index-rank.ts";
 import { buildTextIndex, catchUp } from "./text-index-source.ts";
+import { AeadCodec } from "./aead-codec.ts";
+import { type ContentCodec, PLAIN_CODEC } from "./content-codec.ts";
 
 declare const self: Worker;
 
@@ -26,6 +28,10 @@ declare const self: Worker;
 const MAX_CHANGED = 5_000;
 
 let db: Database | null = null;
+/** How the store's rows read (an encrypted store's through the key each request carries), made once per connection. */
+let codec: ContentCodec = PLAIN_CODEC;
+/** The key `codec` was made with (null: plain). */
+let codecKey: Uint8Array | null = null;
 /** The main connection's generation this connection was opened for: another one means the file was replaced. */
 let generation = -1;
 let index: TextIndex | null = null;
@@ -42,7 +48,7 @@ self.onmessage = (event: MessageEvent<SearchRequest | PrepareRequest>) => {
   const req = event.data;
   if ("prepare" in req) {
     try {
-      connect(req.path, req.generation);
+      connect(req.path, req.generation, req.key);
       build(req.path, generation);
     } catch {
       // The first search opens the file again and reports what fails.
@@ -51,7 +57,7 @@ self.onmessage = (event: MessageEvent<SearchRequest | PrepareRequest>) => {
   }
   let reply: SearchReply;
   try {
-    const conn = connect(req.path, req.generation);
+    const conn = connect(req.path, req.generation, req.key);
     const seen = { rate: req.rate, measured: req.measured ?? false };
     const { hits, indexed } = search(conn, req, seen);
     reply = { id: req.id, hits, rate: seen.rate, measured: seen.measured, indexed };
@@ -65,17 +71,26 @@ self.onmessage = (event: MessageEvent<SearchRequest | PrepareRequest>) => {
   if (index && index.takeLargeBytes() > 0) Bun.gc(true);
 };
 
-/** The connection to `path` for the main connection's `gen` (reopened, its index dropped, when that changed). */
-function connect(path: string, gen: number): Database {
+/**
+ * The connection to `path` for the main connection's `gen` (reopened, its index dropped, when that changed),
+ * and the codec its rows read with (`key`: an encrypted store's).
+ */
+function connect(path: string, gen: number, key: Uint8Array | undefined): Database {
   lastPath = path;
-  if (db === null || gen !== generation) {
+  if (db === null || gen !== generation || !sameKey(codecKey, key ?? null)) {
     db?.close();
     db = null;
     use(null);
     db = openReader(path);
     generation = gen;
+    codec = key ? new AeadCodec(key, path) : PLAIN_CODEC;
+    codecKey = key ?? null;
   }
   return db;
+}
+
+function sameKey(a: Uint8Array | null, b: Uint8Array | null): boolean {
+  return a === null || b === null ? a === b : a.length === b.length && a.every((x, i) => x === b[i]);
 }
 
 /**
@@ -89,7 +104,7 @@ function search(conn: Database, req: SearchRequest, seen: PassRate): { hits: Ret
   const current = req.indexed ? index : null;
   if (current) {
     try {
-      const hits = searchIndexed(conn, current, MAX_CHANGED, req, seen);
+      const hits = searchIndexed(conn, current, MAX_CHANGED, req, seen, 0, codec);
       if (hits === "stale") use(null); // too much changed, or the log moved past it: built again below
       else if (hits) return { hits, indexed: true };
     } catch {
@@ -110,7 +125,7 @@ function search(conn: Database, req: SearchRequest, seen: PassRate): { hits: Ret
 function savedIndex(reader: Database, path: string): TextIndex | null {
   const file = keywordIndexPath(path);
   const saved = file ? openTextIndexFile(file, indexFileState(reader).epoch) : null;
-  if (saved && reader.transaction(() => catchUp(reader, saved, MAX_CHANGED)).deferred()) return saved;
+  if (saved && reader.transaction(() => catchUp(reader, saved, MAX_CHANGED, codec)).deferred()) return saved;
   if (saved) closeTextIndexFile(saved);
   return null;
 }

@@ -17,14 +17,14 @@ import { textChangedSince } from "./text-log.ts";
 /**
  * fresh: usable, `behind` memories changed since; stale: the log moved past it (or it belongs to an older copy
  * of the database: log-mark.ts); outdated: of another format version; damaged: short, failing a check or of
- * another database. Null for a store that has no file by design (encrypted, in memory).
+ * another database. Null for a store that has no file by design (in memory).
  */
 export type KeywordFileState = { path: string; kind: "fresh" | "stale" | "absent" | "damaged" | "outdated"; behind?: number };
 
 /** With `whole`, every block's checksum is checked (the whole file read); else only the header's (a damaged block is found when read). */
 export function keywordFileState(store: SqliteStore, whole = true): KeywordFileState | null {
   const path = keywordIndexPath(store.location);
-  if (!path || store.codec.encrypted) return null;
+  if (!path) return null;
   if (!existsSync(path)) return { path, kind: "absent" };
   const db = store.database;
   const index = openTextIndexFile(path, indexFileState(db).epoch, { whole });

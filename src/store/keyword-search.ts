@@ -50,6 +50,12 @@ export interface KeywordSearchHost {
   generation(): number;
 }
 
+/** The request field that lets the search thread read an encrypted store's rows (nothing for a plain store). */
+function threadKey(codec: ContentCodec): { key?: Uint8Array } {
+  const key = codec.threadKey();
+  return key ? { key } : {};
+}
+
 export class KeywordSearch {
   readonly #host: KeywordSearchHost;
   /** What searches learned of their filters. */
@@ -67,8 +73,8 @@ export class KeywordSearch {
     this.#host = host;
     this.#thread = thread;
     this.#fileFrom = fileFrom;
-    // A plain store's in-memory index is built in the background from now, not at the first search.
-    if (!host.codec().encrypted) thread?.prepare({ path: host.location, generation: host.generation() });
+    // The in-memory index is built in the background from now, not at the first search.
+    thread?.prepare({ path: host.location, generation: host.generation(), ...threadKey(host.codec()) });
   }
 
   /** Whether searches run on the search thread now. */
@@ -106,7 +112,7 @@ export class KeywordSearch {
   #searchFile(db: Database, req: KeywordRequest, seen: PassRate): ReturnType<typeof ftsSearch> | null {
     // Inside a transaction the log holds this transaction's own entries, which a rollback would take back after
     // the index had applied them: such searches go to FTS5.
-    if (this.#thread !== null || this.#host.codec().encrypted || db.inTransaction) return null;
+    if (this.#thread !== null || db.inTransaction) return null;
     // In a smaller store few searches match that many: opening and counting from the file then only adds
     // (~2 ms at 100k memories, where FTS5 ranks almost every search anyway).
     if ((indexTotals(db)?.rows ?? 0) < FILE_FROM_STORE * this.#fileFrom) return null;
@@ -123,7 +129,7 @@ export class KeywordSearch {
       return null;
     }
     try {
-      const hits = searchIndexed(db, index, FILE_MAX_CHANGED, req, seen, this.#fileFrom);
+      const hits = searchIndexed(db, index, FILE_MAX_CHANGED, req, seen, this.#fileFrom, this.#host.codec());
       if (hits !== "stale") return hits;
     } catch {
       // unreadable or damaged: FTS5 from now on
@@ -157,7 +163,8 @@ export class KeywordSearch {
       limit,
       rate: seen.rate,
       measured: seen.measured ?? false,
-      indexed: !codec.encrypted,
+      indexed: true,
+      ...threadKey(codec),
     };
     const reply = await thread.searchOrClose(request);
     if (reply === null) {

@@ -96,6 +96,13 @@ function openRow(codec: ContentCodec, id: string, stored: string): SealedRow {
   return JSON.parse(codec.decode(stored, place("memories", "content", id), `memory ${id}`)) as SealedRow;
 }
 
+/** What the full-text index was given for a stored row (fts.ts): its content and its tags, as `codec` indexes them. */
+export function indexedTexts(codec: ContentCodec, row: Pick<MemoryRow, "id" | "content" | "tags">): [string, string] {
+  const sealed = codec.encrypted ? openRow(codec, row.id, row.content) : null;
+  const tags = sealed ? sealed.t : (JSON.parse(row.tags) as string[]);
+  return [codec.indexText(sealed ? sealed.c : row.content), codec.indexText(tags.join(" "))];
+}
+
 /** A memory's text from the stored content column. */
 export function decodeContent(codec: ContentCodec, id: string, stored: string): string {
   return codec.encrypted ? openRow(codec, id, stored).c : stored;

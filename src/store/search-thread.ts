@@ -37,8 +37,10 @@ export interface SearchRequest {
   measured?: boolean;
   /** The match's terms (safe expressions), so the thread drops the very common ones first (common-terms.ts). */
   terms?: string[];
-  /** Whether the thread may rank from an in-memory copy of the index (plain stores: text-index-source.ts). */
+  /** Whether the thread may rank from an in-memory copy of the index (text-index-source.ts). */
   indexed?: boolean;
+  /** An encrypted store's key (ContentCodec.threadKey): the index reads changed rows through it. */
+  key?: Uint8Array;
 }
 
 /** Asks the thread to open the store and build its in-memory index now, before the first search needs it. */
@@ -46,6 +48,7 @@ export interface PrepareRequest {
   prepare: true;
   path: string;
   generation: number;
+  key?: Uint8Array;
 }
 
 /** A search's hits; `indexed`: ranked from the in-memory index rather than by FTS5 (the same ranks, sooner). */
@@ -82,7 +85,7 @@ export class SearchThread {
     }
   }
 
-  /** Has the thread build its in-memory index of a plain store now (no reply; a failure only costs speed). */
+  /** Has the thread build its in-memory index of the store now (no reply; a failure only costs speed). */
   prepare(req: Omit<PrepareRequest, "prepare">): void {
     if (!this.#broken) this.#worker.postMessage({ ...req, prepare: true } satisfies PrepareRequest);
   }

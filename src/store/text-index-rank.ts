@@ -9,6 +9,7 @@ import { BM25_SQL, ftsSearch, type KeywordRequest, type PassRate, type RankedMat
 import type { PhraseMatches, TextIndex } from "./text-index.ts";
 import type { ProjectScope } from "./filter-sql.ts";
 import { catchUp, matchPhrases } from "./text-index-source.ts";
+import { type ContentCodec, PLAIN_CODEC } from "./content-codec.ts";
 import { indexTotals, matchCount, termStats } from "./term-stats.ts";
 import { upToKth } from "../domain/select.ts";
 
@@ -18,6 +19,7 @@ import { upToKth } from "../domain/select.ts";
  * (counted when the terms are given) is ranked by FTS5, whose bm25() over a few costs less than reading the
  * document sizes of an index read from a file. "stale" when it cannot catch up (more than `maxChanged` memories
  * changed, or the log was pruned past it); null when the index cannot rank the match (the caller's FTS5 can).
+ * Changed rows are read through the store's `codec` (an encrypted store's index holds keyed hashes of tokens).
  */
 export function searchIndexed(
   db: Database,
@@ -26,10 +28,11 @@ export function searchIndexed(
   req: KeywordRequest,
   seen: PassRate,
   rankFrom = 0,
+  codec: ContentCodec = PLAIN_CODEC,
 ): ReturnType<typeof ftsSearch> | "stale" | null {
   return db
     .transaction(() => {
-      if (!catchUp(db, index, maxChanged)) return "stale" as const;
+      if (!catchUp(db, index, maxChanged, codec)) return "stale" as const;
       const phrases = phraseMatches(db);
       const kept = req.terms ? withoutCommonTerms(req.terms, req.limit, (t) => indexStats(db, index, t, phrases) ?? termStats(db, t)) : null;
       const match = kept?.match ?? req.match;

@@ -1,12 +1,12 @@
 /**
  * @module Reading a {@link TextIndex} out of the database: built whole from FTS5's own index (fts5vocab
  * `instance` rows, docsize), and kept current from text_log, the changed documents' terms read from a scratch
- * FTS5 table with the same tokenizer. Plain stores only: an encrypted store's index holds keyed hashes of
- * tokens that only the key holder can produce for a changed memory.
+ * FTS5 table with the same tokenizer. An encrypted store's index holds keyed hashes of tokens (a blind index),
+ * so its changed memories are read through its codec: only a holder of the key can catch the index up.
  */
 import type { Database } from "bun:sqlite";
-import type { MemoryRow } from "./rows.ts";
-import { indexText } from "../text/tokenize.ts";
+import { indexedTexts, type MemoryRow } from "./rows.ts";
+import { type ContentCodec, PLAIN_CODEC } from "./content-codec.ts";
 import { BM25_WEIGHTS, type DocProjects, type DocTerms, type Phrase, type TextIndex, TextIndexBuilder, UNKNOWN_PROJECT } from "./text-index.ts";
 import { logHead } from "./log-mark.ts";
 import { textChangedSince } from "./text-log.ts";
@@ -88,38 +88,39 @@ async function docProjects(db: Database, length: number): Promise<DocProjects> {
 }
 
 /**
- * Brings `index` up to the log's head on `db` (inside the caller's read transaction). False when it cannot
- * (the log was pruned past it, or more changed than `limit`): then the caller builds again.
+ * Brings `index` up to the log's head on `db` (inside the caller's read transaction), reading changed rows
+ * through the store's `codec`. False when it cannot (the log was pruned past it, or more changed than
+ * `limit`): then the caller builds again.
  */
-export function catchUp(db: Database, index: TextIndex, limit: number): boolean {
+export function catchUp(db: Database, index: TextIndex, limit: number, codec: ContentCodec = PLAIN_CODEC): boolean {
   const changes = textChangedSince(db, index.log);
   if (!changes) return false;
   if (changes.seqs.length === 0) return true;
   const seqs = [...new Set(changes.seqs)];
   if (index.changed + seqs.length > limit) return false;
-  const docs = docTerms(db, seqs);
+  const docs = docTerms(db, seqs, codec);
   for (const seq of seqs) index.replace(seq, docs.get(seq) ?? null);
   index.log = changes.head;
   return true;
 }
 
 /**
- * The indexed terms and size of each of `seqs` still in the index: the text the store gave FTS5 (plain:
- * content and tags as they are stored), tokenized by a scratch FTS5 table, so the terms are FTS5's.
+ * The indexed terms and size of each of `seqs` still in the index: the text the store gave FTS5 (content and
+ * tags as `codec` indexes them), tokenized by a scratch FTS5 table, so the terms are FTS5's.
  */
-function docTerms(db: Database, seqs: readonly number[]): Map<number, { size: number; terms: DocTerms }> {
+function docTerms(db: Database, seqs: readonly number[], codec: ContentCodec): Map<number, { size: number; terms: DocTerms }> {
   const out = new Map<number, { size: number; terms: DocTerms }>();
   const list = JSON.stringify(seqs);
   const sizes = new Map(
     (db.query("SELECT id, sz FROM memories_fts_docsize WHERE id IN (SELECT value FROM json_each(?))").values(list) as Array<[number, Uint8Array]>).map(([id, sz]) => [id, docSize(sz)]),
   );
   if (sizes.size === 0) return out;
-  const rows = db.query("SELECT seq, content, tags FROM memories WHERE seq IN (SELECT value FROM json_each(?))").all(list) as Array<Pick<MemoryRow, "seq" | "content" | "tags">>;
+  const rows = db.query("SELECT seq, id, content, tags FROM memories WHERE seq IN (SELECT value FROM json_each(?))").all(list) as Array<Pick<MemoryRow, "seq" | "id" | "content" | "tags">>;
   scratch(db);
   const insert = db.query("INSERT INTO temp.text_index_scratch (rowid, content, tags) VALUES (?, ?, ?)");
   for (const row of rows) {
     if (!sizes.has(row.seq)) continue;
-    insert.run(row.seq, indexText(row.content), indexText((JSON.parse(row.tags) as string[]).join(" ")));
+    insert.run(row.seq, ...indexedTexts(codec, row));
     out.set(row.seq, { size: sizes.get(row.seq)!, terms: new Map() });
   }
   for (const [term, doc, col] of db.query("SELECT term, doc, col FROM temp.text_index_scratch_instances").values() as Array<[string, number, string]>) {

@@ -193,13 +193,45 @@ describe("SearchThread", () => {
       expect(dropped.hits.length).toBeGreaterThan(0);
       expect(dropped.hits.every((h) => h.row.content.includes("cache"))).toBe(true);
       expect(rows(dropped)).toEqual(store.searchText('"deploy" OR "cache"', app, T0 + 1000, 20, terms).map((h) => [h.memory.id, -h.score]));
-      // An encrypted store's request (indexed: false) is answered by FTS5.
+      // A request that does not allow the index is answered by FTS5.
       expect((await thread.search({ path: store.location, generation: 0, match: '"cache"', where, limit: 5, rate: 1 })).indexed).toBe(false);
     } finally {
       thread.close();
     }
   });
 
+
+  test("an encrypted store: the index is built from the blind tokens, changed memories are read through the key, no word reaches the file", async () => {
+    const dir = tempDir();
+    const { store, engine } = fileStore(dir, "cairn.db", true);
+    const made: string[] = [];
+    for (let i = 0; i < 200; i++) made.push(engine.remember({ content: `deploy ${WORDS[i % 8]} ${WORDS[(i * 3) % 8]} step ${i}`, project: "/work/app" }).id);
+    const thread = SearchThread.start()!;
+    try {
+      const { codec } = store;
+      const where = filterToSql(app, T0 + 1000, codec);
+      const ask = (match: string) => thread.search({ path: store.location, generation: 0, match: codec.indexQuery(match), where, limit: 20, rate: 1, indexed: true, key: codec.threadKey()! });
+      const rows = (r: Awaited<ReturnType<typeof ask>>) => r.hits.map((h) => [h.row.id, h.rank]);
+      const here = (match: string) => store.searchText(match, app, T0 + 1000, 20).map((h) => [h.memory.id, -h.score]);
+      let reply = await ask('"cache" OR "deploy"');
+      for (let i = 0; i < 200 && !reply.indexed; i++) reply = await Bun.sleep(25).then(() => ask('"cache" OR "deploy"'));
+      expect(reply.indexed).toBe(true);
+      expect(rows(reply)).toEqual(here('"cache" OR "deploy"'));
+      // A changed memory and a new one: the index reads their texts through the key, as FTS5 was given them.
+      engine.update(made[7]!, { content: "deploy zanzibarquartz now" });
+      const fresh = engine.remember({ content: "zanzibarquartz cache cache", project: "/work/app" }).id;
+      reply = await ask('"zanzibarquartz" OR "cache"');
+      expect(reply.indexed).toBe(true);
+      expect(rows(reply)).toEqual(here('"zanzibarquartz" OR "cache"'));
+      expect(reply.hits.map((h) => h.row.id)).toContain(made[7]!);
+      expect(reply.hits.map((h) => h.row.id)).toContain(fresh);
+      // The file the thread wrote holds keyed hashes of tokens only.
+      const file = readFileSync(join(dir, "keywords.idx"));
+      for (const word of ["deploy", "cache", "step", "zanzibarquartz", "/work/app"]) expect(file.includes(word)).toBe(false);
+    } finally {
+      thread.close();
+    }
+  });
 
   test("a thread that finds the keyword index file starts from it, caught up, instead of building", async () => {
     const { store, engine } = fileStore(tempDir());

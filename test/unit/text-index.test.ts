@@ -36,17 +36,17 @@ afterEach(() => {
 const WORDS = ["deploy", "deploys", "deploying", "cache", "caching", "queue", "router", "worker", "token", "schema", "migration", "rollback"];
 const EXTRA = ["Café crème", "naïve résumé", "Москва и сессий", "テストが不安定なので", "node-gyp rebuild", "v1.2.3 release", "src/app.ts", "Harry Potter"];
 
-function emptyStore(): { store: SqliteStore; engine: Engine; path: string } {
+function emptyStore(encrypted = false): { store: SqliteStore; engine: Engine; path: string } {
   const dir = mkdtempSync(join(tmpdir(), "cairn-text-index-"));
   dirs.push(dir);
   const path = join(dir, "cairn.db");
-  const store = new SqliteStore(path);
+  const store = new SqliteStore(path, encrypted ? encryptedOptions(undefined, path) : {});
   closers.push(store);
   return { store, engine: new Engine({ store, project: "/work/app", actor: "test", now: () => T0 }), path };
 }
 
-function setup(n = 400): { store: SqliteStore; engine: Engine; path: string; reader: Database; ids: string[] } {
-  const { store, engine, path } = emptyStore();
+function setup(n = 400, encrypted = false): { store: SqliteStore; engine: Engine; path: string; reader: Database; ids: string[] } {
+  const { store, engine, path } = emptyStore(encrypted);
   const ids: string[] = [];
   for (let i = 0; i < n; i++) {
     const words = Array.from({ length: 3 + (i % 9) }, (_, j) => WORDS[(i * 7 + j * 5) % WORDS.length]);
@@ -472,6 +472,43 @@ describe("keyword index file", () => {
     expect(existsSync(fileOf(path))).toBe(true);
     engine.forget(ids[2]!, { hard: true });
     expect(existsSync(fileOf(path))).toBe(false);
+  });
+
+  test("an encrypted store's blind index ranks as FTS5 does, caught up through the key; a one-shot store ranks from its file", async () => {
+    const { store, reader, path, engine, ids } = setup(400, true);
+    const { codec } = store;
+    const index = await published(path);
+    const blindRanks = () => {
+      let matched = 0;
+      for (const q of QUERIES) {
+        const match = codec.indexQuery(buildKeywordQuery(q).match!);
+        const want = ftsRanks(reader, match);
+        matched += want.size;
+        expect({ q, ranks: reader.transaction(() => indexRanks(reader, index, match)).deferred() }).toEqual({ q, ranks: want });
+      }
+      expect(matched).toBeGreaterThan(500);
+    };
+    blindRanks();
+    // Changed and new memories: their texts are read through the key, as FTS5 was given them.
+    engine.remember({ content: "deploy the cache router twice: deploy deploy", tags: ["cache"] });
+    engine.update(ids[3]!, { content: "now about caching tokens only", tags: ["deploy"] });
+    expect(reader.transaction(() => catchUp(reader, index, 100, codec)).deferred()).toBe(true);
+    expect(index.changed).toBe(2);
+    blindRanks();
+    // A one-shot store ranks from the file (no FTS5 ranking), caught up through its key: FTS5's hits.
+    const filter = { scope: { projects: null, includeGlobal: true } };
+    const search = (s: SqliteStore) => QUERIES.map((q) => s.searchText(buildKeywordQuery(q).match!, filter, T0, 10).map((h) => [h.memory.id, h.score]));
+    const viaFts = search(store);
+    const oneShot = new SqliteStore(path, { codec, keywordFileFrom: 0 });
+    closers.push(oneShot);
+    const spied = spyOn(Database.prototype, "query");
+    try {
+      expect(search(oneShot)).toEqual(viaFts);
+      expect(spied.mock.calls.some(([q]) => String(q).includes("ORDER BY rank"))).toBe(false);
+    } finally {
+      spied.mockRestore();
+    }
+    for (const word of ["deploy", "caching", "router"]) expect(readFileSync(fileOf(path)).includes(word)).toBe(false);
   });
 
   test("a build that read before the store was encrypted does not leave its words in a file", async () => {
