@@ -4,20 +4,13 @@ import type { MemoryFilter } from "../domain/memory.ts";
 import { type LinkJson, memoryToJson, type MemoryJson } from "../domain/serialize.ts";
 import type { EngineContext } from "./context.ts";
 
-const EXPORT_PAGE = 1000;
-
-/** Every memory matching `filter`, oldest first, as export records. Pages through the store to bound memory. */
+/** Every memory matching `filter`, oldest first, as export records, read a page at a time (store.listAll). */
 export function* exportRecords(ctx: EngineContext, filter: MemoryFilter): Generator<MemoryJson> {
-  const now = ctx.now();
-  for (let offset = 0; ; offset += EXPORT_PAGE) {
-    const page = ctx.store.list(filter, now, { limit: EXPORT_PAGE, offset, order: "oldest" });
-    for (const m of page) {
-      // Each link is written once, on the memory it starts from.
-      const links = ctx.store.edges(m.id).filter((e) => e.fromId === m.id);
-      const json = memoryToJson(m);
-      yield links.length === 0 ? json : { ...json, links: links.map(linkToJson) };
-    }
-    if (page.length < EXPORT_PAGE) return;
+  for (const m of ctx.store.listAll(filter, ctx.now(), "oldest")) {
+    // Each link is written once, on the memory it starts from.
+    const links = ctx.store.edges(m.id).filter((e) => e.fromId === m.id);
+    const json = memoryToJson(m);
+    yield links.length === 0 ? json : { ...json, links: links.map(linkToJson) };
   }
 }
 

@@ -16,7 +16,7 @@ import type { Store } from "../store/store.ts";
  */
 const MEMBERS = {
   location: "read", codec: "read", vectors: "read", transaction: "read", purge: "read", get: "read", idsWithPrefix: "read",
-  findDuplicate: "read", list: "read", count: "read", sessionNeighbours: "read", searchText: "read", searchTextSoon: "read",
+  findDuplicate: "read", list: "read", listAll: "read", count: "read", sessionNeighbours: "read", searchText: "read", searchTextSoon: "read",
   getMany: "read", termStats: "read", touch: "read", history: "read", edges: "read", links: "read", stats: "read", createdByDay: "read",
   check: "read", refreshPlannerStats: "read", close: "read", idsWithTail: "read", projects: "read", hasProject: "read", projectAliases: "read",
   auditHead: "read", verifyAudit: "read", auditLog: "read",

@@ -52,3 +52,25 @@ export function listMatching(db: Database, filter: MemoryFilter, now: number, co
   const params = branches.flatMap((b) => [...b.params, options.limit + offset]);
   return db.query(`SELECT * FROM (${sql}) ORDER BY created_at ${dir}, seq ${dir} LIMIT ? OFFSET ?`).all(...params, options.limit, offset) as MemoryRow[];
 }
+
+/**
+ * The seqs of every memory `filter` passes, oldest (or newest) first by creation: the order of a walk over a
+ * whole store settled once, by key ({@link SqliteStore.listAll}). Paging by offset re-read every earlier row
+ * for each page: an export of 1M memories a thousand at a time took over 12 minutes.
+ */
+export function matchingSeqs(db: Database, filter: MemoryFilter, now: number, codec: ContentCodec, order: "oldest" | "newest"): Uint32Array {
+  const where = filterToSql(filter, now, codec);
+  const dir = order === "oldest" ? "ASC" : "DESC";
+  let seqs = new Uint32Array(1024);
+  let n = 0;
+  const rows = db.query(`SELECT m.seq AS seq FROM memories m WHERE ${where.sql} ORDER BY m.created_at ${dir}, m.seq ${dir}`);
+  for (const { seq } of rows.iterate(...where.params) as Iterable<{ seq: number }>) {
+    if (n === seqs.length) {
+      const grown = new Uint32Array(n * 2);
+      grown.set(seqs);
+      seqs = grown;
+    }
+    seqs[n++] = seq;
+  }
+  return seqs.subarray(0, n);
+}

@@ -14,7 +14,7 @@ import { LiveDatabase, type LiveOptions } from "./live-db.ts";
 import { CairnError, cairnError } from "../errors.ts";
 import { writeFailure } from "./write-access.ts";
 import { sealLogsOf } from "../log-file.ts";
-import { filterToSql, rowsById } from "./filter-sql.ts";
+import { filterToSql, rowsById, rowsBySeq } from "./filter-sql.ts";
 import { refreshPlannerStats } from "./planner-stats.ts";
 import { edgesOf, insertEdge, type Link, linksOf, updateEdgeMetadata } from "./edges.ts";
 import { CANONICAL_PREFIX_INDEX, canonicalMatch } from "./canonical-prefix.ts";
@@ -22,7 +22,7 @@ import { FtsBatch, ftsDelete, ftsInsert } from "./fts.ts";
 import { KeywordSearch } from "./keyword-search.ts";
 import { AccessCounts } from "./access-counts.ts";
 import { prefetch } from "./prefetch.ts";
-import { countMatching, listMatching } from "./list-sql.ts";
+import { countMatching, listMatching, matchingSeqs } from "./list-sql.ts";
 import { hasProject, projectAliases, projectCounts } from "./project-keys.ts";
 import { checkIntegrity } from "./integrity.ts";
 import { openMigrated } from "./migrations.ts";
@@ -354,6 +354,19 @@ export class SqliteStore implements Store {
 
   list(filter: MemoryFilter, now: number, options: ListOptions): Memory[] {
     return listMatching(this.#db, filter, now, this.#codec, options).map((r) => rowToMemory(r, this.#codec));
+  }
+
+  *listAll(filter: MemoryFilter, now: number, order: "oldest" | "newest", page = 1000): Generator<Memory> {
+    const seqs = matchingSeqs(this.#db, filter, now, this.#codec, order);
+    const where = filterToSql(filter, now, this.#codec);
+    for (let at = 0; at < seqs.length; at += page) {
+      const keys = Array.from(seqs.subarray(at, at + page));
+      const rows = new Map(rowsBySeq(this.#db, keys, where).map((r) => [r.seq, r]));
+      for (const seq of keys) {
+        const row = rows.get(seq);
+        if (row) yield rowToMemory(row, this.#codec);
+      }
+    }
   }
 
   count(filter: MemoryFilter, now: number): number {

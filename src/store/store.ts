@@ -146,6 +146,12 @@ export interface Store {
   /** An active memory in the same scope with the same exact or canonical content. */
   findDuplicate(project: string | null, contentHash: string, canonicalHash: string): Memory | null;
   list(filter: MemoryFilter, now: number, options: ListOptions): Memory[];
+  /**
+   * Every memory `filter` passes, oldest (or newest) first by creation, read `page` at a time: the order is
+   * settled once, by key, so the walk costs one pass whatever the store's size (export). A memory changed
+   * meanwhile is read as it is then, one deleted or no longer passing is left out, one added is not listed.
+   */
+  listAll(filter: MemoryFilter, now: number, order: "oldest" | "newest", page?: number): Generator<Memory>;
   /** Every project key that holds memories (any status), most memories first. */
   projects(): ProjectCount[];
   hasProject(key: string): boolean;

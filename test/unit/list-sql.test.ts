@@ -83,3 +83,23 @@ test("the count leaves out exactly the expired memories no hold keeps visible", 
   expect(counted).toBeGreaterThan(0);
   store.close();
 });
+
+test("listAll walks every memory a filter passes in list's order, a page at a time; one deleted or changed to fail the filter mid-walk is left out", () => {
+  const store = plantedStore();
+  for (const [name, filter] of filters) {
+    for (const order of ["oldest", "newest"] as const) {
+      const want = reference(store, filter, { limit: 1_000, order });
+      expect({ name, order, ids: [...store.listAll(filter, NOW, order, 7)].map((m) => m.id) }).toEqual({ name, order, ids: want });
+    }
+  }
+  const filter = filters[0]![1];
+  const want = reference(store, filter, { limit: 1_000, order: "oldest" });
+  const walk = store.listAll(filter, NOW, "oldest", 5);
+  const seen = [walk.next().value!.id];
+  // Past the first page: one later memory deleted, another archived (the filter wants active ones only).
+  store.database.run("DELETE FROM memories WHERE id = ?", [want[20]!]);
+  store.database.run("UPDATE memories SET status = 'archived' WHERE id = ?", [want[30]!]);
+  for (const m of walk) seen.push(m.id);
+  expect(seen).toEqual(want.filter((id) => id !== want[20] && id !== want[30]));
+  store.close();
+});
