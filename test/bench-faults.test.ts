@@ -32,7 +32,7 @@ test("bench:faults --quick runs every SIGKILL, file and fuzz scenario, and loses
   expect(report.quick).toBe(true);
 
   const names = Object.keys(report.scenarios);
-  for (const op of ["remember", "edit", "forget --hard", "import", "reembed", "index update"]) expect(names).toContain(`kill: ${op}`);
+  for (const op of ["remember", "edit", "forget --hard", "import", "reembed", "index update", "index update (encrypted)"]) expect(names).toContain(`kill: ${op}`);
   for (const where of ["mcp", "hook daemon"]) for (const what of ["db deleted", "wal and shm deleted", "db replaced (rename over)"]) expect(names).toContain(`files under ${where}: ${what}`);
   for (const [name, s] of Object.entries(report.scenarios)) {
     expect({ name, trials: s.trials > 0, lost: s.lost }).toEqual({ name, trials: true, lost: 0 });

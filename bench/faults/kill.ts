@@ -1,13 +1,19 @@
 /**
  * @module SIGKILL at a random moment of import, remember, edit, forget --hard, re-embedding and vector index
- * updates (the background embedding worker racing a write). After each kill a fresh process must find every
- * acknowledged write as acknowledged (an edit's new text, a hard delete gone), an unacknowledged one either
- * whole or absent, an import all or nothing, and a sound database.
+ * updates (the background embedding worker racing a write; on a plain store and on an encrypted one, whose
+ * index file is sealed). After each kill a fresh process must find every acknowledged write as acknowledged (an
+ * edit's new text, a hard delete gone), an unacknowledged one either whole or absent, an import all or nothing,
+ * a sound database, and no vector index file but a whole one for this database.
  */
 import { Database } from "bun:sqlite";
-import { writeFileSync } from "node:fs";
+import { existsSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Rng } from "../rng.ts";
+import { AeadCodec } from "../../src/store/aead-codec.ts";
+import { PLAIN_CODEC } from "../../src/store/content-codec.ts";
+import { indexFileState } from "../../src/store/index-file-io.ts";
+import { readStoreIndexFile } from "../../src/store/sealed-vector-file.ts";
+import { indexPath } from "../../src/store/vector-file.ts";
 import { dbProblem, exported, firstLine, type Home, type Ledger, makeHome, type Options, progress, rngFor, run, type RunResult } from "./env.ts";
 
 const WORDS = "harbour crane river stone cloud agent build schema migrate lock retry queue token budget cache deploy".split(" ");
@@ -24,6 +30,8 @@ interface KillState {
   either: Map<string, Array<string | null>>;
   /** Typical duration of the operation, from its uninterrupted runs: kills land anywhere in it. */
   typicalMs: number;
+  /** The key of an encrypted home (its index file is sealed), else null. */
+  key: Uint8Array | null;
 }
 
 function sentence(rng: Rng, tag: string): string {
@@ -106,7 +114,7 @@ function unexpected(r: Killed): string | null {
 
 type Op = (state: KillState, trial: number, ledger: Ledger) => Promise<void>;
 
-const ops: Record<string, { typicalMs: number; op: Op; seed?: (state: KillState) => Promise<void> }> = {
+const ops: Record<string, { typicalMs: number; op: Op; seed?: (state: KillState) => Promise<void>; encrypted?: boolean }> = {
   remember: {
     typicalMs: 60,
     async op(state, trial, ledger) {
@@ -191,27 +199,30 @@ const ops: Record<string, { typicalMs: number; op: Op; seed?: (state: KillState)
       vectorCheck(state, ledger, "kill: reembed", trial);
     },
   },
-  "index update": {
-    typicalMs: 300,
-    async op(state, trial, ledger) {
-      await importPending(state, trial, 40, ledger, "kill: index update");
-      // The background worker writes vectors (the dense index) while a write updates the table and FTS index.
-      const at = delay(state);
-      const text = sentence(state.rng, `index-${trial}`);
-      const [worker, write] = await Promise.all([
-        runKilled(state.opts.bin, state.home, ["models", "reembed", "--background"], at),
-        runKilled(state.opts.bin, state.home, ["remember", text, "--json"], at),
-      ]);
-      learn(state, worker, ledger, "kill: index update");
-      for (const r of [worker, write]) if (unexpected(r)) ledger.fail("kill: index update", `trial ${trial}: ${unexpected(r)}`);
-      if (write.exitCode === 0) {
-        state.expected.set((JSON.parse(write.stdout) as { id: string }).id, text);
-        ledger.row("kill: index update").acknowledged++;
-      }
-      vectorCheck(state, ledger, "kill: index update", trial);
-    },
-  },
+  "index update": { typicalMs: 300, op: indexUpdate("kill: index update") },
+  // The same on an encrypted store, whose index file the worker seals (store/sealed-vector-file.ts).
+  "index update (encrypted)": { typicalMs: 300, encrypted: true, op: indexUpdate("kill: index update (encrypted)") },
 };
+
+/** The background worker writes vectors and the index file while a write updates the table and FTS index. */
+function indexUpdate(row: string): Op {
+  return async (state, trial, ledger) => {
+    await importPending(state, trial, 40, ledger, row);
+    const at = delay(state);
+    const text = sentence(state.rng, `index-${trial}`);
+    const [worker, write] = await Promise.all([
+      runKilled(state.opts.bin, state.home, ["models", "reembed", "--background"], at),
+      runKilled(state.opts.bin, state.home, ["remember", text, "--json"], at),
+    ]);
+    learn(state, worker, ledger, row);
+    for (const r of [worker, write]) if (unexpected(r)) ledger.fail(row, `trial ${trial}: ${unexpected(r)}`);
+    if (write.exitCode === 0) {
+      state.expected.set((JSON.parse(write.stdout) as { id: string }).id, text);
+      ledger.row(row).acknowledged++;
+    }
+    vectorCheck(state, ledger, row, trial);
+  };
+}
 
 async function rememberSome(state: KillState, n: number, tag: string, ledger: Ledger, row: string): Promise<void> {
   const file = join(state.home.cwd, "seed.jsonl");
@@ -230,22 +241,54 @@ function importPending(state: KillState, trial: number, n: number, ledger: Ledge
   return rememberSome(state, n, `pending-${trial}`, ledger, row);
 }
 
-/** Vectors belong to live memories, one per memory and model. */
+/**
+ * Vectors belong to live memories, one per memory and model; the vector index file, when there is one, is
+ * whole and for this database (written to a temp file and renamed, a file a kill interrupted is never at the
+ * path), every list passing its check (sealed: opening under the key).
+ */
 function vectorCheck(state: KillState, ledger: Ledger, row: string, trial: number): void {
   const db = new Database(state.home.db, { readonly: true });
+  let epoch: number;
   try {
     const orphans = (db.query("SELECT count(*) AS n FROM vectors v WHERE NOT EXISTS (SELECT 1 FROM memories m WHERE m.seq = v.memory_seq)").get() as { n: number }).n;
     if (orphans > 0) ledger.fail(row, `trial ${trial}: ${orphans} vectors of missing memories`);
+    epoch = indexFileState(db).epoch;
   } finally {
     db.close();
   }
+  const path = indexPath(state.home.dir, INDEX_MODEL, INDEX_DIMS);
+  if (!existsSync(path)) return;
+  const codec = state.key ? new AeadCodec(state.key, path) : PLAIN_CODEC;
+  const read = readStoreIndexFile(codec, path, INDEX_MODEL, INDEX_DIMS, epoch);
+  if (!read.ok) {
+    if (read.reason !== "absent") ledger.fail(row, `trial ${trial}: the vector index file is ${read.reason}`);
+    return;
+  }
+  try {
+    for (let l = 0; l < read.file.nlist; l++) if (!read.file.listOk(l)) return ledger.fail(row, `trial ${trial}: list ${l} of the vector index file fails its check`);
+  } finally {
+    read.file.close();
+  }
 }
+
+/** The default model's index file (the campaign embeds with it). */
+const INDEX_MODEL = "use-lite";
+const INDEX_DIMS = 512;
 
 export async function killCampaign(opts: Options, root: string, ledger: Ledger): Promise<void> {
   let salt = 100;
-  for (const [name, { typicalMs, op }] of Object.entries(ops)) {
+  for (const [name, { typicalMs, op, encrypted }] of Object.entries(ops)) {
     const row = `kill: ${name}`;
-    const state: KillState = { opts, home: makeHome(root), rng: rngFor(opts, salt++), expected: new Map(), either: new Map(), typicalMs };
+    const key = encrypted ? crypto.getRandomValues(new Uint8Array(32)) : null;
+    const home = makeHome(root, key ? { CAIRN_KEY: Buffer.from(key).toString("hex") } : {});
+    if (key) {
+      const made = await run(opts.bin, home, ["init", "--encrypt"]);
+      if (made.exitCode !== 0) {
+        ledger.fail(row, `init --encrypt: ${firstLine(made.stderr)}`);
+        continue;
+      }
+    }
+    const state: KillState = { opts, home, rng: rngFor(opts, salt++), expected: new Map(), either: new Map(), typicalMs, key };
     await rememberSome(state, 20, "seed", ledger, row);
     const started = performance.now();
     for (let trial = 1; trial <= opts.trials; trial++) {
@@ -258,10 +301,13 @@ export async function killCampaign(opts: Options, root: string, ledger: Ledger):
       }
     }
     // What was killed mid-way must still complete: a last uninterrupted re-embed leaves nothing pending.
-    if (name === "reembed" || name === "index update") {
+    if (name === "reembed" || name.startsWith("index update")) {
       const r = await run(opts.bin, state.home, ["models", "reembed", "--json"]);
       const remaining = r.exitCode === 0 ? (JSON.parse(r.stdout) as { remaining: number }).remaining : -1;
       if (remaining !== 0) ledger.fail(row, `final re-embed: exit ${r.exitCode}, remaining ${remaining}: ${firstLine(r.stderr)}`);
+      // It ends by writing the index file: there now, whole, over whatever the killed writers left.
+      if (!existsSync(indexPath(state.home.dir, INDEX_MODEL, INDEX_DIMS))) ledger.fail(row, "final re-embed: no vector index file");
+      vectorCheck(state, ledger, row, opts.trials);
     }
   }
 }
