@@ -180,6 +180,7 @@ export class FileIndex {
       }
     }
     this.#kept = true;
+    file.release(); // a sealed file's decrypted lists: the same rows, now in the scorer
     return true;
   }
 

@@ -96,7 +96,7 @@ function parseSealed(fd: number, path: string, codec: ContentCodec, model: strin
   if (head === null || size !== listsAt + head.count * rowBytes(head.dims) + head.nlist * overhead) return { ok: false, reason: "damaged" };
   const width = rowBytes(dims);
   let open = true;
-  const read = indexFileOf(plain, model, dims, epoch, ({ offsets, count, nlist }) => {
+  const read = indexFileOf(plain, model, dims, epoch, ({ offsets, nlist }) => {
     const at = (l: number) => listsAt + offsets[l]! * width + l * overhead;
     const state = new Int8Array(nlist); // 0 unread, 1 opened, -1 fails to open
     const cache = new Map<number, Uint8Array>();
@@ -163,6 +163,10 @@ function parseSealed(fd: number, path: string, codec: ContentCodec, model: strin
         closeSync(fd);
       },
       discard: () => open && discardIfSame(fd, path),
+      release: () => {
+        cache.clear();
+        cached = 0;
+      },
     };
   });
   if (read.ok) closeWhenCollected.register(read.file, fd, sealedHead);

@@ -69,6 +69,8 @@ export interface IndexFile extends IndexParts {
    * checks the header, not every list). Call before close.
    */
   discard(): void;
+  /** Frees what is held in memory for reads (a sealed file's decrypted lists): its rows are now kept elsewhere. */
+  release(): void;
 }
 
 export function indexFileName(model: string, dims: number): string {
@@ -171,7 +173,7 @@ export function fileSections(plain: Uint8Array): { head: Uint8Array; offsets: Ui
 }
 
 /** The rows' side of an opened file: how they are read and checked (plain: CRCs; sealed: authenticated decryption). */
-export type RowAccess = Pick<IndexFile, "readRows" | "listOk" | "checkPiece" | "close" | "discard">;
+export type RowAccess = Pick<IndexFile, "readRows" | "listOk" | "checkPiece" | "close" | "discard" | "release">;
 
 /** {@link IndexFile.discard} for the file open as `fd` at `path`. */
 export function discardIfSame(fd: number, path: string): void {
@@ -232,6 +234,7 @@ export function indexFileOf(bytes: Uint8Array, model: string, dims: number, epoc
     checkPiece: access.checkPiece,
     close: access.close,
     discard: access.discard,
+    release: access.release,
   };
   return { ok: true, file };
 }
@@ -264,7 +267,7 @@ function parseIndex(fd: number, path: string, model: string, dims: number, epoch
       closeWhenCollected.unregister(bytes);
       closeSync(fd);
     };
-    return { readRows, ...crcChecks(offsets, sums, nlist, width, readRows), close, discard: () => open && discardIfSame(fd, path) };
+    return { readRows, ...crcChecks(offsets, sums, nlist, width, readRows), close, discard: () => open && discardIfSame(fd, path), release: () => undefined };
   });
   if (read.ok) closeWhenCollected.register(read.file, fd, bytes);
   return read;

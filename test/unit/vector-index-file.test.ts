@@ -446,6 +446,9 @@ test("an encrypted store's index file is sealed under its key: no vector in the 
   const all = FileIndex.open(path, store.vectors, "fake", 64, { probeShare: 1 })!;
   expect(all.lists).toBe(6);
   expect(top(all, q, 25)).toEqual(exact(store, q, 25));
+  // Kept in the scorer's memory (a long-lived process), every list decrypted once: the same ranking.
+  expect(all.keepRows()).toBe(true);
+  expect(top(all, q, 25)).toEqual(exact(store, q, 25));
   all.close();
   // A plain reader sees no file of its format; another key opens nothing.
   expect(readIndexFile(path, "fake", 64, store.vectors.logState().epoch)).toEqual({ ok: false, reason: "damaged" });
