@@ -2,7 +2,7 @@
  * @module Scale benchmark through the compiled binary: for each store size, a generated coding-agent corpus
  * with LoCoMo conversations mixed in (bench/scale/corpus.ts) is imported with `cairn import`, embedded with
  * `cairn models reembed`, then measured: import rate and peak RSS, embedding rate, bytes per memory, cold
- * `cairn recall` (keyword, hybrid; medians), cold `cairn list` and `cairn stats`, `cairn mcp` recall p50/p95 and its RSS, and LoCoMo R@10 of the
+ * `cairn recall` (keyword, hybrid; medians), cold `cairn list` and `cairn stats`, `cairn export` of every memory (rate, peak RSS), `cairn mcp` recall p50/p95 and its RSS, and LoCoMo R@10 of the
  * mixed-in conversations asked through MCP. Only the CLI and MCP are used, so it measures whatever storage
  * and index the binary has.
  *
@@ -75,6 +75,8 @@ interface SizeResult {
   cold_recall_ms: Record<string, { p50: number; min: number }>;
   /** `cairn list` (one project; all) and `cairn stats`, each a fresh process. */
   cold_command_ms: Record<string, { p50: number; min: number }>;
+  /** `cairn export --all-projects` to a file, once. */
+  export: { seconds: number; per_second: number; peak_rss_mb: number | null };
   mcp: { mode: string; p50_ms: number; p95_ms: number; rss_mb: number; rss_anon_mb: number; first_call_ms: number };
   /** R@10 of the mixed-in conversations' questions, and how long each MCP recall took (their sessions and dates take paths generated notes do not). */
   locomo: Record<string, { questions: number; r10: number; p50_ms: number; p95_ms: number }>;
@@ -160,6 +162,12 @@ async function runSize(size: number): Promise<SizeResult> {
       for (let i = 0; i < COLD; i++) ms.push((await spawnMeasured([BIN, ...args, "--json"], { cwd: ws.project, env })).ms);
       commands[args.join(" ")] = { p50: round(percentiles(ms).p50, 1), min: round(Math.min(...ms), 1) };
     }
+    // Every memory out, as a person moving or backing up a store does (to a file: the bench holds no copy).
+    progress(`${size}: cairn export --all-projects`);
+    const exportFile = join(tmpdir(), `scale-export-${process.pid}.jsonl`);
+    const exp = await spawnMeasured([BIN, "export", "--all-projects", "--output", exportFile], { cwd: ws.project, env, rss: true });
+    rmSync(exportFile, { force: true });
+    const exported = { seconds: round(exp.ms / 1000, 1), per_second: Math.round(memories / (exp.ms / 1000)), peak_rss_mb: exp.peakRss === null ? null : mb(exp.peakRss) };
     // Again with the warm hook daemon running (as it does during an agent session): it answers the recall.
     const daemon = await startDaemon(home, ws.project);
     await Bun.sleep(SETTLE * 1000); // as the MCP server below: past the build of its in-memory keyword index
@@ -193,6 +201,7 @@ async function runSize(size: number): Promise<SizeResult> {
       bytes_at_rest: perMemory(checkpointed(db), memories),
       cold_recall_ms: cold,
       cold_command_ms: commands,
+      export: exported,
       mcp,
       locomo,
     };
@@ -280,6 +289,7 @@ if (values.json) {
     console.log(`  on disk       ${b.total} bytes per memory (database ${b.database} + vector index file ${b.index} + keyword index file ${b.keywords}); at rest ${r.bytes_at_rest.total} (database ${r.bytes_at_rest.database}: its write-ahead log checkpointed)`);
     for (const [mode, c] of Object.entries(r.cold_recall_ms)) console.log(`  cold recall   ${mode.padEnd(17)} median ${c.p50} ms (best ${c.min} ms)`);
     for (const [command, c] of Object.entries(r.cold_command_ms)) console.log(`  cold cairn    ${command.padEnd(17)} median ${c.p50} ms (best ${c.min} ms)`);
+    console.log(`  export        ${r.export.per_second}/s (${r.export.seconds} s), peak RSS ${r.export.peak_rss_mb ?? "?"} MB`);
     console.log(`  mcp recall    ${r.mcp.mode} p50 ${r.mcp.p50_ms} ms, p95 ${r.mcp.p95_ms} ms (first ${r.mcp.first_call_ms} ms, after ${SETTLE} s); server RSS ${r.mcp.rss_mb} MB (anonymous ${r.mcp.rss_anon_mb}; the rest is mapped files: database, index, binary)`);
     for (const [mode, l] of Object.entries(r.locomo)) console.log(`  LoCoMo R@10   ${mode.padEnd(8)} ${l.r10} (${l.questions} questions; mcp recall p50 ${l.p50_ms} ms, p95 ${l.p95_ms} ms)`);
   }
