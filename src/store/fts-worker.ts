@@ -4,11 +4,12 @@
  * a long-lived process ranks keyword matches while its main thread embeds the query and ranks vectors. It only
  * reads: every write, and every decision about what a row means, stays on the main thread.
  *
- * It also keeps a full-text index (text-index.ts; an encrypted store's through the key it is given): opened from the keyword index file when
- * one is usable (its lists read from the file as searches need them), else built on a second connection when
- * the store asks (as it opens) or at the first search (searches meanwhile rank through FTS5), then written to
- * the file and read from there; caught up from text_log before each search, built again when too much
- * changed. The ranks are FTS5's to the bit; only their cost differs.
+ * It also keeps a full-text index (text-index.ts; an encrypted store's read through the key each request
+ * carries): opened from the keyword index file when one is usable (its lists read from the file as searches
+ * need them), else built on a second connection when the store asks (as it opens) or at the first search
+ * (searches meanwhile rank through FTS5), then written to the file and read from there; caught up from
+ * text_log before each search, built again when too much changed. The ranks are FTS5's to the bit; only their
+ * cost differs.
  */
 import type { Database } from "bun:sqlite";
 import { openReader } from "./db.ts";
