@@ -14,6 +14,7 @@ import { PLAIN_CODEC } from "../../src/store/content-codec.ts";
 import { indexFileState } from "../../src/store/index-file-io.ts";
 import { readStoreIndexFile } from "../../src/store/sealed-vector-file.ts";
 import { indexPath } from "../../src/store/vector-file.ts";
+import { DEFAULT_MODEL } from "../../src/embed/registry.ts";
 import { dbProblem, exported, firstLine, type Home, type Ledger, makeHome, type Options, progress, rngFor, run, type RunResult } from "./env.ts";
 
 const WORDS = "harbour crane river stone cloud agent build schema migrate lock retry queue token budget cache deploy".split(" ");
@@ -271,8 +272,8 @@ function vectorCheck(state: KillState, ledger: Ledger, row: string, trial: numbe
   }
 }
 
-/** The default model's index file (the campaign embeds with it). */
-const INDEX_MODEL = "use-lite";
+/** The default model's index file (the campaign embeds with it: USE-lite, 512 dimensions). */
+const INDEX_MODEL = DEFAULT_MODEL;
 const INDEX_DIMS = 512;
 
 export async function killCampaign(opts: Options, root: string, ledger: Ledger): Promise<void> {

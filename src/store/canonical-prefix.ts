@@ -3,7 +3,10 @@
  * stored as bytes since migration 19, 16 hex digits before): the few candidates it finds are compared in
  * full. Every query by canonical hash uses {@link canonicalMatch}, so it reaches the index.
  */
-import { type StoredHash, storedHash } from "./stored-hash.ts";
+import type { Database } from "bun:sqlite";
+import type { ContentCodec } from "./content-codec.ts";
+import { MEMORY_COLUMNS, type MemoryRow, storedProject } from "./rows.ts";
+import { hashText, type StoredHash, storedHash } from "./stored-hash.ts";
 
 export const CANONICAL_PREFIX_INDEX = "memories_canonical_prefix";
 const PREFIX_BYTES = 8;
@@ -26,4 +29,26 @@ export function canonicalMatch(alias: string, hashes: readonly string[]): { sql:
     // substr counts bytes in a blob, characters in text (a hash of another form, stored-hash.ts).
     params: [...stored.map((h) => (typeof h === "string" ? h.slice(0, PREFIX_BYTES) : h.subarray(0, PREFIX_BYTES))), ...stored],
   };
+}
+
+/**
+ * The active memory in `project`'s scope with the same canonical text, the exact text first, then the oldest
+ * (Store.findDuplicate). INDEXED BY: left to itself the planner picks memories_scope (project, status) and
+ * scans the whole project, which made every remember O(n) — 26 ms per call at 50k memories instead of 0.02
+ * ms. A scope holds few active copies of one text (duplicates are reinforced), so the choice is made here: any
+ * ORDER BY cost ~60 µs a lookup, ~5 µs without, which was a fifth of an import line.
+ */
+export function duplicateRow(db: Database, codec: ContentCodec, project: string | null, contentHash: string, canonicalHash: string): MemoryRow | null {
+  const match = canonicalMatch("m", [codec.keyedHash(canonicalHash)]);
+  const rows = db
+    .query(
+      `SELECT ${MEMORY_COLUMNS} FROM memories m INDEXED BY ${CANONICAL_PREFIX_INDEX}
+       WHERE ${match.sql} AND m.project IS ? AND m.status = 'active'`,
+    )
+    .all(...match.params, storedProject(codec, project)) as MemoryRow[];
+  const exact = codec.keyedHash(contentHash);
+  const rank = (x: MemoryRow) => (hashText(x.content_hash) === exact ? 0 : 1);
+  let best: MemoryRow | null = null;
+  for (const r of rows) if (!best || rank(r) < rank(best) || (rank(r) === rank(best) && r.seq < best.seq)) best = r;
+  return best;
 }

@@ -6,7 +6,7 @@
 import type { Database } from "bun:sqlite";
 import type { MemoryFilter } from "../domain/memory.ts";
 import type { ContentCodec } from "./content-codec.ts";
-import { filterToSql, HELD_SQL, type SqlParam } from "./filter-sql.ts";
+import { filterToSql, HELD_SQL, rowsBySeq, type SqlParam } from "./filter-sql.ts";
 import { MEMORY_COLUMNS, type MemoryRow } from "./rows.ts";
 import type { ListOptions } from "./store.ts";
 
@@ -54,17 +54,18 @@ export function listMatching(db: Database, filter: MemoryFilter, now: number, co
 }
 
 /**
- * The seqs of every memory `filter` passes, oldest (or newest) first by creation: the order of a walk over a
- * whole store settled once, by key ({@link SqliteStore.listAll}). Paging by offset re-read every earlier row
- * for each page: an export of 1M memories a thousand at a time took over 12 minutes.
+ * Every memory `filter` passes, oldest (or newest) first by creation, read `page` rows at a time
+ * (Store.listAll): the order is read once as seqs, then each page by seq, checked against the filter again.
+ * Paging by offset re-read every earlier row for each page: an export of 1M memories a thousand at a time took
+ * over 12 minutes.
  */
-export function matchingSeqs(db: Database, filter: MemoryFilter, now: number, codec: ContentCodec, order: "oldest" | "newest"): Uint32Array {
+export function* allMatching(db: Database, filter: MemoryFilter, now: number, codec: ContentCodec, order: "oldest" | "newest", page: number): Generator<MemoryRow> {
   const where = filterToSql(filter, now, codec);
   const dir = order === "oldest" ? "ASC" : "DESC";
   let seqs = new Uint32Array(1024);
   let n = 0;
-  const rows = db.query(`SELECT m.seq AS seq FROM memories m WHERE ${where.sql} ORDER BY m.created_at ${dir}, m.seq ${dir}`);
-  for (const { seq } of rows.iterate(...where.params) as Iterable<{ seq: number }>) {
+  const ordered = db.query(`SELECT m.seq AS seq FROM memories m WHERE ${where.sql} ORDER BY m.created_at ${dir}, m.seq ${dir}`);
+  for (const { seq } of ordered.iterate(...where.params) as Iterable<{ seq: number }>) {
     if (n === seqs.length) {
       const grown = new Uint32Array(n * 2);
       grown.set(seqs);
@@ -72,5 +73,12 @@ export function matchingSeqs(db: Database, filter: MemoryFilter, now: number, co
     }
     seqs[n++] = seq;
   }
-  return seqs.subarray(0, n);
+  for (let at = 0; at < n; at += page) {
+    const keys = Array.from(seqs.subarray(at, Math.min(n, at + page)));
+    const rows = new Map(rowsBySeq(db, keys, where).map((r) => [r.seq, r]));
+    for (const seq of keys) {
+      const row = rows.get(seq);
+      if (row) yield row;
+    }
+  }
 }

@@ -400,7 +400,7 @@ export const MIGRATIONS: ReadonlyArray<Migration> = [
   {
     version: 20,
     name: "the vector change log prunes itself",
-    // Only a published index file pruned it, so an encrypted store (which never has one) kept every vector
+    // Only a published index file pruned it, so an encrypted store (which had none then) kept every vector
     // write: 20.7 bytes a memory at 100k after one embedding, as much again with each re-embedding.
     sql: VECTOR_LOG_PRUNE_SCHEMA,
   },

@@ -14,21 +14,20 @@ import { LiveDatabase, type LiveOptions } from "./live-db.ts";
 import { CairnError, cairnError } from "../errors.ts";
 import { writeFailure } from "./write-access.ts";
 import { sealLogsOf } from "../log-file.ts";
-import { filterToSql, rowsById, rowsBySeq } from "./filter-sql.ts";
+import { filterToSql, rowsById } from "./filter-sql.ts";
 import { refreshPlannerStats } from "./planner-stats.ts";
 import { edgesOf, insertEdge, type Link, linksOf, updateEdgeMetadata } from "./edges.ts";
-import { CANONICAL_PREFIX_INDEX, canonicalMatch } from "./canonical-prefix.ts";
+import { duplicateRow } from "./canonical-prefix.ts";
 import { FtsBatch, ftsDelete, ftsInsert } from "./fts.ts";
 import { KeywordSearch } from "./keyword-search.ts";
 import { AccessCounts } from "./access-counts.ts";
 import { prefetch } from "./prefetch.ts";
-import { countMatching, listMatching, matchingSeqs } from "./list-sql.ts";
+import { allMatching, countMatching, listMatching } from "./list-sql.ts";
 import { hasProject, projectAliases, projectCounts } from "./project-keys.ts";
 import { checkIntegrity } from "./integrity.ts";
 import { openMigrated } from "./migrations.ts";
 import { INSERT_SQL, MEMORY_COLUMNS, type MemoryRow, memoryValues, UPDATE_SQL, rowToMemory, storedProject, storedTag } from "./rows.ts";
 import { scrubDeleted } from "./scrub.ts";
-import { hashText } from "./stored-hash.ts";
 import { finishPending, readPending } from "./pending-erasure.ts";
 import { walHolders } from "./wal-holders.ts";
 import { collectStats, createdByDay } from "./stats.ts";
@@ -331,25 +330,8 @@ export class SqliteStore implements Store {
   }
 
   findDuplicate(project: string | null, contentHash: string, canonicalHash: string): Memory | null {
-    // INDEXED BY: left to itself the planner picks memories_scope (project, status) and scans the whole
-    // project, which made every remember O(n) — 26 ms per call at 50k memories instead of 0.02 ms.
-    // A scope holds few active copies of one text (duplicates are reinforced), so the choice (the exact
-    // text first, then the oldest) is made here: any ORDER BY cost ~60 µs a lookup, ~5 µs without,
-    // which was a fifth of an import line.
-    const match = canonicalMatch("m", [this.#codec.keyedHash(canonicalHash)]);
-    const rows = this.#db
-      .query(
-        `SELECT ${MEMORY_COLUMNS} FROM memories m INDEXED BY ${CANONICAL_PREFIX_INDEX}
-         WHERE ${match.sql} AND m.project IS ? AND m.status = 'active'`,
-      )
-      .all(...match.params, storedProject(this.#codec, project)) as MemoryRow[];
-    const exact = this.#codec.keyedHash(contentHash);
-    let best: MemoryRow | undefined;
-    for (const r of rows) {
-      const rank = (x: MemoryRow) => (hashText(x.content_hash) === exact ? 0 : 1);
-      if (!best || rank(r) < rank(best) || (rank(r) === rank(best) && r.seq < best.seq)) best = r;
-    }
-    return best ? rowToMemory(best, this.#codec) : null;
+    const row = duplicateRow(this.#db, this.#codec, project, contentHash, canonicalHash);
+    return row ? rowToMemory(row, this.#codec) : null;
   }
 
   list(filter: MemoryFilter, now: number, options: ListOptions): Memory[] {
@@ -357,16 +339,7 @@ export class SqliteStore implements Store {
   }
 
   *listAll(filter: MemoryFilter, now: number, order: "oldest" | "newest", page = 1000): Generator<Memory> {
-    const seqs = matchingSeqs(this.#db, filter, now, this.#codec, order);
-    const where = filterToSql(filter, now, this.#codec);
-    for (let at = 0; at < seqs.length; at += page) {
-      const keys = Array.from(seqs.subarray(at, at + page));
-      const rows = new Map(rowsBySeq(this.#db, keys, where).map((r) => [r.seq, r]));
-      for (const seq of keys) {
-        const row = rows.get(seq);
-        if (row) yield rowToMemory(row, this.#codec);
-      }
-    }
+    for (const row of allMatching(this.#db, filter, now, this.#codec, order, page)) yield rowToMemory(row, this.#codec);
   }
 
   count(filter: MemoryFilter, now: number): number {

@@ -1,8 +1,9 @@
 /**
  * @module The vector change log's own pruning (migration 20). `vector_log` (migration 9) records every vector
  * written or deleted so an index file catches up from its position; a published file deletes what it no longer
- * needs (vectors.ts publishIndex). A store that never publishes one kept every entry: an encrypted store (it
- * has no file) and a small plain store (no file is asked for below a few thousand vectors), ~15 bytes a vector
+ * needs (vectors.ts publishIndex). A store that never publishes one kept every entry: an encrypted store
+ * (it had no file until session 43 sealed one) and a small store (no file is asked for below a few thousand
+ * vectors), ~15 bytes a vector
  * written, forever, and again with each re-embedding. Now every {@link PRUNE_EVERY}th entry also deletes those
  * {@link VECTOR_LOG_KEPT} or more behind it and moves the `pruned` mark as a publish does, so a reader or
  * writer whose position fell behind it rebuilds, as it does after a publish pruned past it. The kept
