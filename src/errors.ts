@@ -35,6 +35,8 @@ const catalog = {
   UNKNOWN_ACTION: 'Unknown {0} action "{1}". Use {2}.',
   BAD_TYPE: 'Unknown memory type "{0}". Use one of: {1}.',
   BAD_TIME: 'Cannot read "{0}" as a time. Use ISO 8601 (2024-05-01, 2024-05-01T14:30:00Z) or a relative time like 3d, 12h, 2w.',
+  BAD_DURATION: 'Cannot read "{0}" as a duration. Use a number and a unit: 30min, 12h, 7d, 2w, 6mo, 1y.',
+  AMBIGUOUS_DURATION: '"{0}" could mean minutes or months. Write {1}min for minutes or {1}mo for months. Nothing was changed.',
   BAD_NUMBER: {
     cli: 'Option --{0} needs a whole number{2}, got "{1}".',
     mcp: 'The `{0}` argument needs a whole number{2}, got "{1}".',
@@ -42,6 +44,7 @@ const catalog = {
   BAD_STATUS: 'Unknown status "{0}". Use one of: active, superseded, archived, all.',
   BAD_IMPORT_LINE: "Import stopped at line {0}: {1}. Nothing was imported; fix that line and run the import again.",
   IMPORT_READ: 'Cannot read import file "{0}": {1}.',
+  EXPORT_FILE: 'Cannot write the export to "{0}": {1}. Nothing was written; give a file in a directory that exists and that you may write to.',
   PEER_FORMAT: 'Unknown import format "{0}". Formats cairn reads: {1}.',
   PEER_RECORD: "Import from {0} stopped at {1}: {2}. Nothing was imported; fix it and run the import again.",
   PROJECT_UNKNOWN: {
@@ -66,6 +69,7 @@ const catalog = {
   },
   BAD_RELATION: 'Unknown relation "{0}". Use one of: {1} (read as "from <relation> to").',
   SELF_LINK: "Memory {0} cannot be linked to itself. Give two different memory ids.",
+  SUPERSEDER_NOT_ACTIVE: "Memory {0} is {1}: only a current (active) memory can supersede another. `cairn restore {0}` first if it holds. Nothing was changed.",
   DISMISS_RELATION: {
     cli: "--dismiss settles a possible conflict, so it goes with contradicts (`cairn relate <later> contradicts <earlier> --dismiss`), not {0}. Nothing changed.",
     mcp: "`dismiss` settles a possible conflict, so it goes with the relation contradicts, not {0}. Nothing changed.",
@@ -89,6 +93,10 @@ const catalog = {
   REMINDER_NEEDS_REMIND: {
     cli: 'A reminder needs a due time: use `cairn remind "<text>" --in <delay>` (or --at <time>) instead of remember. Nothing was stored.',
     mcp: "A reminder needs a due time: use the `remind` tool (with `in` or `at`) instead of remember. Nothing was stored.",
+  },
+  REMINDER_BY_EDIT: {
+    cli: 'Memory {0} cannot become a reminder by an edit: a reminder needs a due time. `cairn remind "<text>" --in <delay>` (or --at <time>) stores one. Nothing was changed.',
+    mcp: "Memory {0} cannot become a reminder by an update: a reminder needs a due time. Call the `remind` tool (with `in` or `at`) instead. Nothing was changed.",
   },
   NOT_A_REMINDER: {
     cli: 'Memory "{0}" is a {1}, not a reminder; nothing was changed. `cairn remind --list` shows reminders and their ids.',
@@ -236,6 +244,7 @@ const usageCodes: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
   "KEY_FILE_EXISTS",
   "PLAIN_STORE_EXISTS",
   "REMINDER_NEEDS_REMIND",
+  "REMINDER_BY_EDIT",
   "EMPTY_CONTENT",
   "EMPTY_QUERY",
   "NO_ID",
@@ -254,6 +263,8 @@ const usageCodes: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
   "ONE_OF",
   "UNKNOWN_ACTION",
   "BAD_TIME",
+  "BAD_DURATION",
+  "AMBIGUOUS_DURATION",
   "BAD_NUMBER",
   "BAD_STATUS",
   "PEER_FORMAT",
@@ -263,6 +274,7 @@ const usageCodes: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
   "NOT_CONSOLIDATED",
   "CONSOLIDATE_KIND",
   "SELF_LINK",
+  "SUPERSEDER_NOT_ACTIVE",
   "DISMISS_RELATION",
   "NO_POSSIBLE_CONFLICT",
   "CONFLICT_CONFIRMED",

@@ -4,6 +4,7 @@ import { cairnError } from "../errors.ts";
 const UNIT_MS: Record<string, number> = {
   s: 1000,
   m: 60_000,
+  min: 60_000,
   h: 3_600_000,
   d: 86_400_000,
   w: 7 * 86_400_000,
@@ -11,7 +12,7 @@ const UNIT_MS: Record<string, number> = {
   y: 365 * 86_400_000,
 };
 
-const RELATIVE = /^(\d+(?:\.\d+)?)\s*(s|m|h|d|w|mo|y)(?:\s*ago)?$/i;
+const RELATIVE = /^(\d+(?:\.\d+)?)\s*(s|min|mo|m|h|d|w|y)(?:\s*ago)?$/i;
 const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
 
 /**
@@ -30,14 +31,33 @@ export function parseTime(input: string, now: number): number {
   if (ago !== null) return now - ago;
   if (/^\d{12,}$/.test(text)) return Number(text);
   const ms = DATE_ONLY.test(text) ? Date.parse(`${text}T00:00:00Z`) : Date.parse(text);
-  if (Number.isNaN(ms)) throw cairnError("BAD_TIME", [input]);
+  if (Number.isNaN(ms) || !onCalendar(text)) throw cairnError("BAD_TIME", [input]);
   return ms;
 }
 
-/** Reads a duration like `90m`, `7d`, `2w`, `1y`; throws BAD_TIME otherwise. */
-export function parseDuration(input: string): number {
-  const ms = durationMs(input.trim().toLowerCase());
-  if (ms === null) throw cairnError("BAD_TIME", [input]);
+const LEADING_DATE = /^(\d{4})-(\d{2})-(\d{2})(?![\d])/;
+
+/** False for a leading year-month-day no calendar has (2025-02-30, 2025-04-31): Date.parse rolls those into the next month. */
+function onCalendar(text: string): boolean {
+  const d = LEADING_DATE.exec(text);
+  if (!d) return true;
+  const [y, m, day] = [Number(d[1]), Number(d[2]), Number(d[3])];
+  const date = new Date(Date.UTC(y, m - 1, day));
+  return m >= 1 && m <= 12 && date.getUTCMonth() === m - 1 && date.getUTCDate() === day;
+}
+
+/**
+ * Reads a duration like `90m`, `7d`, `2w`, `6mo`, `1y`; throws BAD_DURATION otherwise. A `lifetime` (how long
+ * to keep a memory before it expires or is purged) is counted in days to years, where a bare `m` could mean
+ * months as well as minutes: it is refused as ambiguous (`6min` or `6mo`), so `--keep 6M` never purges
+ * everything older than six minutes.
+ */
+export function parseDuration(input: string, opts: { lifetime?: boolean } = {}): number {
+  const text = input.trim().toLowerCase();
+  const rel = RELATIVE.exec(text);
+  if (opts.lifetime && rel?.[2]?.toLowerCase() === "m") throw cairnError("AMBIGUOUS_DURATION", [input.trim(), rel[1]!]);
+  const ms = durationMs(text);
+  if (ms === null) throw cairnError("BAD_DURATION", [input]);
   return ms;
 }
 

@@ -6,6 +6,7 @@ import { redactSecrets } from "../capture/redact.ts";
 import type { Memory } from "../domain/memory.ts";
 import { cairnError } from "../errors.ts";
 import { buildKeywordQuery } from "../retrieve/fts-query.ts";
+import { queryTerms, stem, tokens } from "../retrieve/terms.ts";
 import type { EngineContext } from "./context.ts";
 import { buildMemory, type RememberStatus, storeOrReinforce } from "./remember.ts";
 import { writeProject } from "./projects.ts";
@@ -122,7 +123,10 @@ export function resume(ctx: EngineContext, input: { task?: string } & ScopeOptio
     found = newest([taskTag(task)]);
     if (!found) {
       const { match } = buildKeywordQuery(task);
-      const best = match === null ? undefined : ctx.store.searchText(match, filter, now, 1)[0]?.memory;
+      const hit = match === null ? undefined : ctx.store.searchText(match, filter, now, 1)[0]?.memory;
+      // Only a checkpoint whose task and progress hold most of the words asked for: "task" alone (in every
+      // checkpoint's tag) must not resume another task.
+      const best = hit && namesTask(hit, task) ? hit : undefined;
       // The words pick the task; that task's newest checkpoint is the one to resume from.
       const tag = best?.tags.find((t) => t.startsWith("task:"));
       found = (tag ? newest([tag]) : null) ?? best ?? null;
@@ -133,6 +137,18 @@ export function resume(ctx: EngineContext, input: { task?: string } & ScopeOptio
   if (!found) return { checkpoint: null, state: null };
   ctx.store.touch([found.id], now);
   return { checkpoint: found, state: readState(found) };
+}
+
+/** Words of a task name that name no particular task. */
+const GENERIC = new Set(["task", "checkpoint", "work", "progress", "next", "step", "steps", "resume"].map(stem));
+
+/** Whether `m`'s task and progress hold at least half of the task words `asked` (one at the least). */
+function namesTask(m: Memory, asked: string): boolean {
+  const wanted = [...new Set(queryTerms(asked).flatMap((t) => t.words))].filter((w) => !GENERIC.has(w));
+  const state = readState(m);
+  const have = new Set(tokens(`${state.task} ${state.progress}`));
+  const held = wanted.filter((w) => have.has(w)).length;
+  return held > 0 && held * 2 >= wanted.length;
 }
 
 function readState(m: Memory): CheckpointState {

@@ -18,6 +18,7 @@ import {
   getMemory,
   history,
   restoreMemory,
+  type RestoreResult,
   type UpdateInput,
   updateMemory,
 } from "./modify.ts";
@@ -42,7 +43,7 @@ import { type TimelineInput, type TimelineResult, timeline } from "./timeline.ts
 import { exportRecords } from "./export.ts";
 import { resolveId, shortIds } from "./ids.ts";
 import { redactingStore } from "./redacting-store.ts";
-import type { ImportReport, Progress } from "./import.ts";
+import type { ImportOptions, ImportReport, Progress } from "./import.ts";
 import type { RawLine } from "./import-parse.ts";
 import type { Hold, RetentionRule } from "../domain/retention.ts";
 import { addHold, type HoldInput, listHolds, releaseHold } from "./holds.ts";
@@ -197,10 +198,10 @@ export class Engine {
     return forgetMemory(this.#ctx, idOrPrefix, opts);
   }
 
-  restore(idOrPrefix: string): Memory {
-    const memory = restoreMemory(this.#ctx, idOrPrefix);
-    this.#opts.onWrite?.();
-    return memory;
+  restore(idOrPrefix: string): RestoreResult {
+    const result = restoreMemory(this.#ctx, idOrPrefix);
+    if (!result.already) this.#opts.onWrite?.();
+    return result;
   }
 
   list(input: ListInput = {}): ListResult {
@@ -340,9 +341,9 @@ export class Engine {
    * All-or-nothing JSONL import (see import.ts): the whole text, or lines read as the import goes (constant
    * memory). Loaded on demand, as only imports need its schema.
    */
-  async import(jsonl: string | Iterable<RawLine>, onProgress?: Progress): Promise<ImportReport> {
+  async import(jsonl: string | Iterable<RawLine>, onProgress?: Progress, opts: ImportOptions = {}): Promise<ImportReport> {
     const { importJsonl } = await import("./import.ts");
-    const report = importJsonl(this.#ctx, jsonl, onProgress);
+    const report = importJsonl(this.#ctx, jsonl, onProgress, opts);
     this.#opts.onWrite?.();
     return report;
   }

@@ -3,18 +3,24 @@
  * words, so purging a memory leaves its text there unless they are rewritten too. Each one that quotes the
  * purged text (capture/quotes.ts) is rewritten with `[erased]` in its place — content, tags and metadata —
  * and audited as an update whose earlier versions (which quoted it as well) are erased from the audit log;
- * one left with less than {@link MIN_OWN_CHARS} letters and digits of its own is purged instead.
+ * one left with less than {@link MIN_OWN_CHARS} letters and digits of its own is purged instead. A
+ * consolidated memory built from the purged one (consolidate-merge.ts) is built again from its other sources,
+ * as if the purged one had never been among them (purged too when none is left); one edited since has its
+ * quotes of the text erased instead, as a summary has.
  */
-import { ERASED, withoutQuotes, withoutQuotesDeep } from "../capture/quotes.ts";
+import { ERASED, MIN_QUOTE, withoutQuotes, withoutQuotesDeep } from "../capture/quotes.ts";
 import { contentHashes, normalizeTags } from "../capture/normalize.ts";
 import { STATUSES, type Memory } from "../domain/memory.ts";
+import { mergeMembers } from "./consolidate-merge.ts";
+import { consolidatedSources } from "./consolidate-undo.ts";
 import type { EngineContext } from "./context.ts";
+import { assertNotHeld } from "./holds.ts";
 
 /** Below this many letters and digits besides the fixed labels and `[erased]`, nothing worth keeping remains. */
 export const MIN_OWN_CHARS = 20;
 
 /** The labels hook summaries and checkpoints are built from: not the memory's own words. */
-const LABELS = /Session summary \(\d{4}-\d{2}-\d{2}\)|\b(Asked|Outcome|Compaction note|Checkpoint|Progress|Next steps|Files|Decisions):|Captured \d+ memor(y|ies)|none \(task complete\)/g;
+const LABELS = /Session summary \(\d{4}-\d{2}-\d{2}\)|\b(?:Asked|Outcome|Compaction note|Checkpoint|Progress|Next steps|Files|Decisions):|Captured \d+ memor(?:y|ies)|none \(task complete\)/g;
 
 export interface QuoteRewrite {
   rewritten: string[];
@@ -28,8 +34,22 @@ export function erasedTexts(ctx: EngineContext, id: string, current: Memory): st
   return texts;
 }
 
+/**
+ * What of `texts` a quote is looked for: a text built from the labels summaries and checkpoints are made of
+ * (a purged checkpoint) counts by what stands between them, each part of {@link MIN_QUOTE} characters or
+ * more, so its labels and short values ("Next steps:", "p") are not taken for quotes in every other one.
+ */
+export function quotable(texts: readonly string[]): string[] {
+  return texts.flatMap((t) => {
+    const parts = t.split(LABELS);
+    if (parts.length === 1) return [t];
+    return parts.filter((p) => p.replace(/[^\p{L}\p{N}]+/gu, " ").trim().length >= MIN_QUOTE);
+  });
+}
+
 /** Rewrites (or purges) the summaries and checkpoints that quote `texts`; inside the purge's transaction. */
-export function rewriteQuoting(ctx: EngineContext, purgedId: string, texts: readonly string[], now: number): QuoteRewrite {
+export function rewriteQuoting(ctx: EngineContext, purgedId: string, erased: readonly string[], now: number): QuoteRewrite {
+  const texts = quotable(erased);
   const out: QuoteRewrite = { rewritten: [], purged: [] };
   const all = { scope: { projects: null, includeGlobal: true }, statuses: [...STATUSES], includeExpired: true };
   const candidates = new Map<string, Memory>();
@@ -63,6 +83,61 @@ export function rewriteQuoting(ctx: EngineContext, purgedId: string, texts: read
     out.rewritten.push(m.id);
   }
   return out;
+}
+
+/** The consolidated memories `id` is a source of (read before its purge deletes the links that say so). */
+export function consolidationsOf(ctx: EngineContext, id: string): string[] {
+  return ctx.store
+    .edges(id)
+    .filter((e) => e.fromId === id && e.relation === "part_of" && e.metadata?.consolidation === true)
+    .map((e) => e.toId);
+}
+
+/**
+ * Builds each consolidated memory of `into` again without the purged source `purgedId` (its other sources
+ * merged as consolidate does), and in turn those built from it; inside the purge's transaction, after the
+ * purge. `texts` are the erased texts (for one edited since it was built, whose own words are unknown).
+ */
+export function rebuildConsolidated(ctx: EngineContext, purgedId: string, into: readonly string[], texts: readonly string[], now: number, out: QuoteRewrite): void {
+  const queue = into.map((id) => ({ id, gone: purgedId }));
+  const done = new Set<string>();
+  for (let next = queue.shift(); next; next = queue.shift()) {
+    const m = ctx.store.get(next.id);
+    if (!m || done.has(m.id)) continue;
+    done.add(m.id);
+    // A hold on the consolidation keeps what it holds, the purged source's words included: no erase then.
+    assertNotHeld(ctx, m, "erased");
+    const later = consolidationsOf(ctx, m.id);
+    const sources = (consolidatedSources(m) ?? []).filter((s) => s !== next.gone);
+    const members = sources.map((s) => ctx.store.get(s)).filter((s): s is Memory => s !== null);
+    // Edited by hand since it was built: its text is no longer its sources' merge (a purge's own rewrites say so).
+    const edited = ctx.store.history(m.id).some((e) => e.op === "update" && e.detail.source === undefined && e.detail.quoted === undefined);
+    ctx.store.eraseHistory(m.id);
+    if (members.length === 0) {
+      ctx.store.purge(m.id);
+      ctx.store.appendAudit(entry(ctx, m, now, "purge", null, { source: next.gone }));
+      out.purged.push(m.id);
+      queue.push(...later.map((id) => ({ id, gone: m.id })));
+      continue;
+    }
+    const rebuilt = edited ? null : mergeMembers(members);
+    const content = rebuilt ? rebuilt.content : withoutQuotes(m.content, quotable(texts)).text;
+    const consolidated = { ...(m.metadata.consolidated as Record<string, unknown>), sources, ...(rebuilt ? { first: rebuilt.first, last: rebuilt.last } : {}) };
+    const metadata = { ...(rebuilt ? m.metadata : withoutQuotesDeep(m.metadata, texts).value), consolidated };
+    const next2: Memory = {
+      ...m,
+      content,
+      ...contentHashes(content),
+      tags: normalizeTags(rebuilt ? rebuilt.tags : withoutQuotesDeep(m.tags, texts).value),
+      metadata,
+      ...(rebuilt ? { eventTime: rebuilt.first } : {}),
+      updatedAt: now,
+    };
+    ctx.store.replace(next2);
+    ctx.store.appendAudit(entry(ctx, m, now, "update", next2.contentHash, { changed: ["content"], source: next.gone }));
+    out.rewritten.push(m.id);
+    queue.push(...later.map((id) => ({ id, gone: "" })));
+  }
 }
 
 function entry(ctx: EngineContext, m: Memory, at: number, op: "purge" | "update", hashAfter: string | null, detail: Record<string, unknown>) {

@@ -35,7 +35,8 @@ export function addHold(ctx: EngineContext, input: HoldInput): Hold {
   const reason = checkReason(input.reason);
   return ctx.store.transaction(() => {
     const raw = input[kind]!;
-    const target = kind === "project" ? resolveProject(ctx, raw, "write") : kind === "tag" ? tagOf(raw) : resolveId(ctx.store, raw);
+    // A hold on a name no project answers to would protect nothing: an unknown name is refused, as for a read.
+    const target = kind === "project" ? resolveProject(ctx, raw, "read") : kind === "tag" ? tagOf(raw) : resolveId(ctx.store, raw);
     const hold: Hold = {
       id: `hold-${randomHex()}`,
       kind,

@@ -8,7 +8,7 @@
 import { conflictState, linkAmong, POSSIBLE_CHANGE, SETTLED } from "../domain/edge.ts";
 import type { Memory } from "../domain/memory.ts";
 import type { EngineContext } from "./context.ts";
-import type { PendingLink, RawLine } from "./import-parse.ts";
+import { badImportLine, type PendingLink, type RawLine } from "./import-parse.ts";
 import { parsedLines } from "./import-thread.ts";
 import { settle } from "./relate.ts";
 import { storeOrReinforce } from "./remember.ts";
@@ -23,6 +23,15 @@ export interface ImportReport {
   unlinked: number;
 }
 
+export interface ImportOptions {
+  /**
+   * Records of the file with their own ids that say what an earlier record of the same file says: kept apart
+   * (default: the file is an export of a store that held both, such as two reminders of one text due at
+   * different times) or merged into the first (another tool's records, where copies are noise).
+   */
+  sameText?: "keep" | "merge";
+}
+
 /** Lines written so far and, when known in advance, how many there are. */
 export type Progress = (done: number, total?: number) => void;
 
@@ -31,7 +40,8 @@ export type Progress = (done: number, total?: number) => void;
  * links, kept until every memory is in), and a bad line anywhere rolls everything back, so nothing is
  * written. `source` is the whole text or the lines of a file read as the import goes (cli/jsonl-lines.ts).
  */
-export function importJsonl(ctx: EngineContext, source: string | Iterable<RawLine>, onProgress?: Progress): ImportReport {
+export function importJsonl(ctx: EngineContext, source: string | Iterable<RawLine>, onProgress?: Progress, opts: ImportOptions = {}): ImportReport {
+  const keepCopies = opts.sameText !== "merge";
   const now = ctx.now();
   const links: PendingLink[] = [];
   // Exports from before projects were keyed by git remote name them by path; those paths are aliases now.
@@ -44,12 +54,17 @@ export function importJsonl(ctx: EngineContext, source: string | Iterable<RawLin
     // A line that repeats a stored memory is reinforced there: its links start from that memory instead.
     // Only those are remembered, so the map stays as small as the duplicates.
     const storedAs = new Map<string, string>();
+    let lineNo = 0;
     for (const parsed of parsedLines(lines, { project: ctx.project, now, aliases })) {
+      lineNo++;
       if (!parsed) continue;
       const { memory, hasId, links: lineLinks } = parsed;
       // A fresh id cannot be stored yet; only a line that brings its own is looked up.
       const stored = hasId && store.get(memory.id);
-      const { status, id } = stored ? { status: "duplicate" as const, id: memory.id } : insertImported(ctx, memory, now);
+      if (stored && stored.contentHash !== memory.contentHash && fromThisImport(ctx, stored.id, now)) {
+        throw badImportLine(lineNo, `it repeats the id ${memory.id} of an earlier line with other content`);
+      }
+      const { status, id } = stored ? { status: "duplicate" as const, id: memory.id } : insertImported(ctx, memory, now, hasId && keepCopies);
       if (id !== memory.id) storedAs.set(memory.id, id);
       for (const l of lineLinks) links.push(l);
       if (status === "created") report.created++;
@@ -81,9 +96,17 @@ export function importJsonl(ctx: EngineContext, source: string | Iterable<RawLin
   return report;
 }
 
-/** Active memories go through duplicate detection; archived or superseded ones are history, stored as given. */
-function insertImported(ctx: EngineContext, memory: Memory, now: number): { status: "created" | "duplicate"; id: string } {
-  if (memory.status === "active") {
+/**
+ * Active memories go through duplicate detection; archived or superseded ones are history, stored as given. So
+ * is an active one whose duplicate an earlier line of this file created under another id: the file (an export
+ * of a store holding both, such as two reminders of one text due at different times) keeps them apart.
+ */
+function insertImported(ctx: EngineContext, memory: Memory, now: number, keepCopies: boolean): { status: "created" | "duplicate"; id: string } {
+  const copyInFile = () => {
+    const found = ctx.store.findDuplicate(memory.project, memory.contentHash, memory.canonicalHash);
+    return found !== null && fromThisImport(ctx, found.id, now);
+  };
+  if (memory.status === "active" && !(keepCopies && copyInFile())) {
     const r = storeOrReinforce(ctx, memory, now);
     return { status: r.status, id: r.id };
   }
@@ -99,4 +122,10 @@ function insertImported(ctx: EngineContext, memory: Memory, now: number): { stat
     detail: { imported: true, status: memory.status },
   });
   return { status: "created", id: memory.id };
+}
+
+/** Whether memory `id` was created by the import running at `now` (its one audit entry is that creation). */
+function fromThisImport(ctx: EngineContext, id: string, now: number): boolean {
+  const entries = ctx.store.auditLog({ memoryId: id, limit: 2 });
+  return entries.length === 1 && entries[0]!.op === "create" && entries[0]!.at === now && entries[0]!.actor === ctx.actor;
 }

@@ -6,11 +6,12 @@ import type { Memory } from "../domain/memory.ts";
 import { cairnError } from "../errors.ts";
 import type { AuditEntry } from "../store/store.ts";
 import type { EngineContext } from "./context.ts";
-import { resolveId } from "./ids.ts";
+import { resolveId, shortId } from "./ids.ts";
 import { writeProject } from "./projects.ts";
-import { erasedTexts, rewriteQuoting } from "./erase-quotes.ts";
+import { consolidationsOf, erasedTexts, rebuildConsolidated, rewriteQuoting } from "./erase-quotes.ts";
 import { checkContent, checkMetadata, checkPriority, checkType } from "./validate.ts";
 import { assertNotHeld } from "./holds.ts";
+import { successorBack, successorGone, supersededBy } from "./successor-gone.ts";
 
 export function getMemory(ctx: EngineContext, idOrPrefix: string, track = true): Memory {
   const id = resolveId(ctx.store, idOrPrefix);
@@ -49,6 +50,8 @@ export function updateMemory(ctx: EngineContext, idOrPrefix: string, patch: Upda
     const id = resolveId(ctx.store, idOrPrefix);
     const old = ctx.store.get(id)!;
     if (old.status !== "active") throw cairnError("NOT_ACTIVE", [id, old.status]);
+    // A reminder is a due time as well as a text: one made by changing the type would be due at once.
+    if (type === "reminder" && old.type !== "reminder") throw cairnError("REMINDER_BY_EDIT", [shortId(ctx.store, id)]);
     assertNotHeld(ctx, old, "edited");
     const now = ctx.now();
     const draft: Memory = {
@@ -94,7 +97,11 @@ export interface ForgetResult {
   status: "archived" | "purged";
   /** For a purge: what proves it happened (the text is gone; its hash and the chained audit entry stay). */
   receipt?: { contentHash: string; at: number; auditSeq: number; auditHash: string };
-  /** For a purge: session summaries and checkpoints that quoted the text, rewritten without it or purged too. */
+  /** Memories it had superseded, current again now that it is gone (successor-gone.ts). */
+  current?: string[];
+  /** A soft forget of a memory already archived: nothing changed. */
+  already?: true;
+  /** For a purge: session summaries, checkpoints and consolidated memories that held the text, rewritten without it or purged too. */
   quoting?: { rewritten: string[]; purged: string[] };
   /**
    * For a purge another process's read kept from being physical yet: old copies stay in the WAL until that
@@ -117,20 +124,20 @@ export function forgetMemory(ctx: EngineContext, idOrPrefix: string, opts: { rea
     const old = ctx.store.get(id)!;
     assertNotHeld(ctx, old, "forgotten");
     const now = ctx.now();
-    if (old.status !== "archived") {
-      ctx.store.replace({ ...old, status: "archived", updatedAt: now });
-      ctx.store.appendAudit({
-        at: now,
-        actor: ctx.actor,
-        memoryId: id,
-        hashBefore: old.contentHash,
-        contentBefore: null,
-        op: "forget",
-        hashAfter: old.contentHash,
-        detail: { reason: opts.reason ?? null, statusBefore: old.status },
-      });
-    }
-    return { id, status: "archived" };
+    if (old.status === "archived") return { id, status: "archived", already: true };
+    ctx.store.replace({ ...old, status: "archived", updatedAt: now });
+    ctx.store.appendAudit({
+      at: now,
+      actor: ctx.actor,
+      memoryId: id,
+      hashBefore: old.contentHash,
+      contentBefore: null,
+      op: "forget",
+      hashAfter: old.contentHash,
+      detail: { reason: opts.reason ?? null, statusBefore: old.status },
+    });
+    const current = successorGone(ctx, old, supersededBy(ctx, id), now, false);
+    return { id, status: "archived", ...(current.length > 0 ? { current } : {}) };
   });
 }
 
@@ -157,8 +164,12 @@ function purgeRow(ctx: EngineContext, id: string, opts: { reason?: string; keepR
   assertNotHeld(ctx, old, "erased");
   const now = ctx.now();
   erased.push(...erasedTexts(ctx, id, old));
+  const consolidations = consolidationsOf(ctx, id);
+  const predecessors = supersededBy(ctx, id);
   ctx.store.purge(id);
   const quoting = rewriteQuoting(ctx, id, erased, now);
+  rebuildConsolidated(ctx, id, consolidations, erased, now, quoting);
+  const current = successorGone(ctx, old, predecessors, now, true);
   // A kept reason may quote what was erased ("it held my phone number 0176…"): that part goes too.
   const detail = opts.keepReason && opts.reason ? { reason: withoutQuotes(opts.reason, erased).text } : {};
   ctx.store.appendAudit({ at: now, actor: ctx.actor, memoryId: id, hashBefore: old.contentHash, contentBefore: null, op: "purge", hashAfter: null, detail });
@@ -167,15 +178,23 @@ function purgeRow(ctx: EngineContext, id: string, opts: { reason?: string; keepR
   const head = ctx.store.auditHead();
   const [entry] = ctx.store.auditLog({ memoryId: id, limit: 1 });
   const contentHash = entry?.hashBefore ?? old.contentHash;
-  return { id, status: "purged", receipt: { contentHash, at: now, auditSeq: head.seq, auditHash: head.hash }, quoting };
+  return { id, status: "purged", receipt: { contentHash, at: now, auditSeq: head.seq, auditHash: head.hash }, quoting, ...(current.length > 0 ? { current } : {}) };
+}
+
+export interface RestoreResult {
+  memory: Memory;
+  /** It was active already: nothing changed. */
+  already: boolean;
+  /** Memories it supersedes (its links) that were current meanwhile, superseded again (successor-gone.ts). */
+  superseded: string[];
 }
 
 /** Brings an archived (forgotten) or superseded memory back to active. */
-export function restoreMemory(ctx: EngineContext, idOrPrefix: string): Memory {
+export function restoreMemory(ctx: EngineContext, idOrPrefix: string): RestoreResult {
   return ctx.store.transaction(() => {
     const id = resolveId(ctx.store, idOrPrefix);
     const old = ctx.store.get(id)!;
-    if (old.status === "active") return old;
+    if (old.status === "active") return { memory: old, already: true, superseded: [] };
     const now = ctx.now();
     const next: Memory = { ...old, status: "active", supersededBy: null, updatedAt: now };
     ctx.store.replace(next);
@@ -189,6 +208,6 @@ export function restoreMemory(ctx: EngineContext, idOrPrefix: string): Memory {
       contentBefore: null,
       detail: { statusBefore: old.status },
     });
-    return next;
+    return { memory: next, already: false, superseded: successorBack(ctx, next, now) };
   });
 }

@@ -2,7 +2,7 @@
 import { conflictState, type Edge, isRelation, linkState, mergeLinkMetadata, POSSIBLE_CHANGE, RELATIONS, type Relation, SETTLED, type Settlement } from "../domain/edge.ts";
 import { cairnError } from "../errors.ts";
 import type { EngineContext } from "./context.ts";
-import { resolveId } from "./ids.ts";
+import { resolveId, shortId } from "./ids.ts";
 import { assertNotHeld } from "./holds.ts";
 
 export interface RelateResult {
@@ -50,6 +50,10 @@ export function relate(ctx: EngineContext, fromRef: string, toRef: string, relat
     if (from === to) throw cairnError("SELF_LINK", [from]);
     const now = ctx.now();
     if (opts.dismiss) return dismiss(ctx, from, to, now);
+    // Only what is current replaces: an archived or superseded memory would retire the target and leave nothing
+    // current (a cycle of two `supersedes` links hid both).
+    const source = ctx.store.get(from)!;
+    if (relation === "supersedes" && source.status !== "active") throw cairnError("SUPERSEDER_NOT_ACTIVE", [shortId(ctx.store, from), source.status]);
     const edge: Edge = { fromId: from, toId: to, relation, weight: 1, createdAt: now, metadata: {} };
     const created = ctx.store.addEdge(edge);
     if (created) {

@@ -34,7 +34,8 @@ export function setRule(ctx: EngineContext, input: RuleInput): SetRuleResult {
   const kind: RuleKind = given[0]!;
   return ctx.store.transaction(() => {
     const raw = input[kind]!;
-    const target = kind === "type" ? checkType(raw) : kind === "project" ? resolveProject(ctx, raw, "write") : storedTags([raw])[0];
+    // A rule for a name no project answers to would keep nothing: an unknown name is refused, as for a read.
+    const target = kind === "type" ? checkType(raw) : kind === "project" ? resolveProject(ctx, raw, "read") : storedTags([raw])[0];
     if (!target) throw cairnError("RULE_TARGET", ["an empty tag"]);
     const draft: RetentionRule = { id: `ret-${randomHex()}`, kind, target, keepMs: input.keepMs, graceMs, createdAt: ctx.now(), actor: ctx.actor };
     const replaced = ctx.store.policy.putRule(draft);

@@ -91,15 +91,21 @@ function packageName(arg: string): string[] {
   return last.length >= 2 ? [last.toLowerCase()] : [];
 }
 
-/** Decisions and preferences that govern `command`, best first; none this session already saw or wrote. */
-export async function governingRules(ctx: HookContext, command: string, limit: number): Promise<Memory[]> {
+/**
+ * Decisions and preferences that govern `command`, best first; none this session wrote, and none it already
+ * saw — except, `before` the command runs, a rule not yet shown before a command of this lead: a prompt that
+ * named `npm install` showed "never npm install", and the agent about to run `npm install lodash` is told again
+ * (once for that program and sub-command; the keys go to the session's `governed` list, {@link governedKey}).
+ */
+export async function governingRules(ctx: HookContext, command: string, limit: number, before = false): Promise<Memory[]> {
   const { words, packages, program, lead } = commandWords(command, ctx.project);
   if (words.length === 0) return [];
+  const shownBefore = new Set(ctx.state.governed);
+  const seen = (id: string) => ctx.state.created.includes(id) || (ctx.state.surfaced.includes(id) && (!before || shownBefore.has(governedKey(id, command))));
   // Superseded rules are searched too: `poetry install` names the old rule ("managed with Poetry"), and its
   // successor ("switched from Poetry to uv") is what to show.
   const engine = ctx.engine();
   const { results } = await engine.recall({ query: words.join(" "), mode: "keyword", types: SEARCHED_TYPES, statuses: ["active", "superseded"], limit: CANDIDATES, track: false, abstain: false });
-  const skip = new Set([...ctx.state.created, ...ctx.state.surfaced]);
   const found = results.map((r) => r.memory);
   const out: Memory[] = [];
   for (const m of found) {
@@ -112,9 +118,15 @@ export async function governingRules(ctx: HookContext, command: string, limit: n
     // A rule a later one changed no longer holds: "dependencies are managed with Poetry" before `poetry
     // install` is answered by the newer "switched from Poetry to uv", which names the program it replaces.
     const current = latest(successor(engine, m), found, (n) => speaksOf(n, program, packages, words));
-    if (current.status === "active" && !skip.has(current.id) && !out.some((o) => o.id === current.id)) out.push(current);
+    if (current.status === "active" && !seen(current.id) && !out.some((o) => o.id === current.id)) out.push(current);
   }
   return out.slice(0, limit);
+}
+
+/** A rule shown before commands of `command`'s program and sub-command (a hash: the state keeps no command text). */
+export function governedKey(id: string, command: string): string {
+  const head = commandHead(command, 2).join(" ").toLowerCase();
+  return `${id}#${Bun.hash(head).toString(36)}`;
 }
 
 /** The active memory that (through a chain of `supersedes` links) replaced `m`, or `m` itself. */

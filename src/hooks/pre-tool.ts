@@ -8,7 +8,7 @@ import type { Memory } from "../domain/memory.ts";
 import { commandHead, headCutByFlag } from "./command.ts";
 import type { HookContext } from "./context.ts";
 import { bullet } from "./format.ts";
-import { governingRules } from "./governing.ts";
+import { governedKey, governingRules } from "./governing.ts";
 import { otherChoice } from "./other-choice.ts";
 import { nearCommand } from "./pre-tool-meaning.ts";
 import { quotingCommand } from "./quoted-command.ts";
@@ -103,18 +103,23 @@ export async function preTool(ctx: HookContext): Promise<string | null> {
     for (const m of [...(await quotingCommand(ctx, command)), ...(await nearCommand(ctx, command))]) if (!exact.some((e) => e.id === m.id)) exact.push(m);
   }
   const found = withFixes(ctx, exact).slice(0, PRE_TOOL_LIMIT);
+  const governed: string[] = [];
   if (ctx.input.toolKind === "shell" && command && found.length < PRE_TOOL_LIMIT) {
     const add = (rules: Memory[]) => {
       for (const rule of rules) if (found.length < PRE_TOOL_LIMIT && !found.some((m) => m.id === rule.id)) found.push(rule);
     };
-    add(await governingRules(ctx, command, PRE_TOOL_LIMIT));
+    const rules = await governingRules(ctx, command, PRE_TOOL_LIMIT, true);
+    add(rules);
+    governed.push(...rules.filter((r) => found.some((m) => m.id === r.id)).map((r) => governedKey(r.id, command)));
     // Another tool's choice costs a search of its own: asked only while there is room for it.
     if (found.length < PRE_TOOL_LIMIT) add(await otherChoice(ctx, command, PRE_TOOL_LIMIT));
   }
   if (found.length === 0) return null;
   const engine = ctx.engine();
   engine.store.touch(found.map((m) => m.id), engine.now());
-  ctx.touchState().surfaced.push(...found.map((m) => m.id));
+  const state = ctx.touchState();
+  state.surfaced.push(...found.map((m) => m.id));
+  state.governed.push(...governed);
   const rules = found.some((m) => m.type === "decision" || m.type === "preference");
   const what = rules ? "decisions, preferences and earlier lessons" : "earlier lessons and errors";
   return [`cairn memory — ${what} about ${about.label}:`, ...found.map((m) => bullet(m, 400, true))].join("\n");

@@ -54,6 +54,7 @@ export function afterErase(disk: SessionState, mine: SessionState, running: bool
     created: union(disk.created, mine.created),
     surfaced: union(disk.surfaced, mine.surfaced),
     advised: union(disk.advised, mine.advised),
+    governed: union(disk.governed, mine.governed),
     errorsCaptured: Math.max(disk.errorsCaptured, mine.errorsCaptured),
     summaryId: mine.summaryId ?? disk.summaryId,
     checkpointContent: mine.checkpointContent ?? disk.checkpointContent,

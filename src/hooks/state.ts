@@ -29,6 +29,8 @@ export interface SessionState {
   surfaced: string[];
   /** Fixes already given after a failure: a failing command gets its fix again even if a prompt showed it, but only once. */
   advised: string[];
+  /** Rules shown before a command, each with its command's lead hashed (governing.ts governedKey): once per command, not per session. */
+  governed: string[];
   /** Error memories captured this session (capped). */
   errorsCaptured: number;
   /** Open failures by command key. */
@@ -54,7 +56,7 @@ const MAX_LIST = 200;
 export const STALE_MS = 24 * 3_600_000;
 
 export function emptyState(): SessionState {
-  return { v: 1, firstPrompt: null, created: [], surfaced: [], advised: [], errorsCaptured: 0, failures: {}, summaryId: null, lastMessage: null, checkpointContent: null };
+  return { v: 1, firstPrompt: null, created: [], surfaced: [], advised: [], governed: [], errorsCaptured: 0, failures: {}, summaryId: null, lastMessage: null, checkpointContent: null };
 }
 
 /** Session ids come from the agent: anything outside a safe file-name alphabet is replaced. */
@@ -107,6 +109,7 @@ export function saveState(dataDir: string, sessionId: string | null, state: Sess
   state.created = state.created.slice(-MAX_LIST);
   state.surfaced = state.surfaced.slice(-MAX_LIST);
   state.advised = state.advised.slice(-MAX_LIST);
+  state.governed = state.governed.slice(-MAX_LIST);
   const tmp = `${file}.${process.pid}.tmp`;
   // Loaded on first save, not with this module: most events (a successful command) never write state.
   const { redactDeep } = require("../capture/redact-deep.ts") as typeof import("../capture/redact-deep.ts");

@@ -4,6 +4,10 @@
  * neither tool exists (or no keyring answers), the caller says so and uses a key file instead.
  */
 import { existsSync } from "node:fs";
+import { cairnError } from "../errors.ts";
+
+/** A tool's error output on one line (it goes inside a sentence). */
+const oneLine = (text: string) => text.replace(/\s+/g, " ").trim().slice(0, 200);
 
 export interface Keychain {
   name: string;
@@ -34,7 +38,7 @@ export function keychain(): Keychain | { unavailable: string } {
       },
       put: (id, key) => {
         const r = run(["security", "add-generic-password", "-U", "-s", "cairn", "-a", id, "-w", key]);
-        if (!r.ok) throw new Error(r.err || "security add-generic-password failed");
+        if (!r.ok) throw cairnError("KEYCHAIN_UNAVAILABLE", [`the macOS keychain did not take the key: ${oneLine(r.err) || "security add-generic-password failed"}`]);
       },
     };
   }
@@ -47,7 +51,7 @@ export function keychain(): Keychain | { unavailable: string } {
       },
       put: (id, key) => {
         const r = run(["secret-tool", "store", "--label", `cairn store ${id}`, "service", "cairn", "store", id], key);
-        if (!r.ok) throw new Error(r.err || "secret-tool store failed (is a keyring running and unlocked?)");
+        if (!r.ok) throw cairnError("KEYCHAIN_UNAVAILABLE", [`secret-tool could not store the key: ${oneLine(r.err) || "is a keyring running and unlocked?"}`]);
       },
     };
   }

@@ -438,7 +438,7 @@ export class SqliteStore implements Store {
   }
 
   stats(now: number): StoreStats {
-    return collectStats(this.#db, now);
+    return collectStats(this.#db, now, this.#codec);
   }
 
   createdByDay(): DayCount[] {

@@ -1,7 +1,9 @@
 /** @module Aggregate numbers about the store, for `cairn stats` and `cairn doctor`. */
 import type { Database } from "bun:sqlite";
 import { STATUSES } from "../domain/memory.ts";
+import type { ContentCodec } from "./content-codec.ts";
 import { keptCounts } from "./row-counts.ts";
+import { PROJECT_DOMAIN } from "./rows.ts";
 import type { DayCount, StoreStats } from "./store.ts";
 
 /**
@@ -10,13 +12,15 @@ import type { DayCount, StoreStats } from "./store.ts";
  * others: counting the tables and scanning for min/max read every page of an index — ~350 ms of `cairn stats`
  * at 1M memories. Types and projects are still counted (one index scan each).
  */
-export function collectStats(db: Database, now: number): StoreStats {
+export function collectStats(db: Database, now: number, codec: ContentCodec): StoreStats {
   const groups = (sql: string) =>
     Object.fromEntries((db.query(sql).all() as Array<{ k: string; n: number }>).map((r) => [r.k, r.n]));
   const one = (sql: string, ...params: Array<number | string>) => (db.query(sql).get(...params) as { n: number | null }).n;
   const byProject = db
     .query("SELECT project, count(*) AS count FROM memories WHERE status = 'active' GROUP BY project ORDER BY count DESC")
     .all() as Array<{ project: string | null; count: number }>;
+  // An encrypted store holds each project's name sealed (deterministically): shown by name, as list shows it.
+  if (codec.encrypted) for (const p of byProject) if (p.project !== null) p.project = codec.decodeName(p.project, PROJECT_DOMAIN, "a project name");
   const pages = db.query("SELECT page_count * page_size AS n FROM pragma_page_count(), pragma_page_size()").get() as {
     n: number;
   };

@@ -93,8 +93,8 @@ const POST: Record<string, Route> = {
     return { id: r.id, status: r.status };
   },
   "/api/restore": ({ engine }, _q, b) => {
-    const m = engine.restore(required(b.id, "id"));
-    return { id: m.id, status: m.status };
+    const { memory: m, superseded } = engine.restore(required(b.id, "id"));
+    return { id: m.id, status: m.status, superseded };
   },
   "/api/erase": ({ engine }, _q, b) => {
     const id = required(b.id, "id");

@@ -21,6 +21,15 @@ describe("prompt rules", () => {
     expect(await say("npm install fails with ERESOLVE, fix it")).toContain("never npm install");
   });
 
+  test("a rule the prompt showed is shown again before the command it governs, once for that command", async () => {
+    w.withEngine((e) => e.remember({ content: "Always use pnpm, never npm install.", type: "preference" }));
+    const session = "same-session";
+    const bash = (command: string) => fixture("pre-tool-bash", { cwd: w.project, command, session });
+    expect(contextOf(await w.hook("prompt", fixture("prompt", { cwd: w.project, prompt: "npm install fails with ERESOLVE, fix it", session })))).toContain("never npm install");
+    expect(contextOf(await w.hook("pre-tool", bash("npm install lodash")))).toContain("never npm install");
+    expect(await w.hook("pre-tool", bash("npm install react"))).toBe("");
+  });
+
   test("a prompt pasting many commands is looked up on its first three", async () => {
     w.withEngine((e) => e.remember({ content: "Always use pnpm, never npm install.", type: "preference" }));
     expect(await say("ran `ls` and `pwd` and `whoami` and `npm install` here")).toBe("");

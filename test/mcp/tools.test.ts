@@ -315,6 +315,10 @@ describe("checkpoint and resume", () => {
       },
     });
     expect((await h.ok("resume", { task: "OAuth" })).checkpoint.id).toBe(cp.id);
+    expect((await h.ok("resume", { task: "the linter task" })).checkpoint.task).toBe("Upgrade the linter");
+    // A task no checkpoint names is not found, though every checkpoint's tag says "task".
+    expect(await h.ok("resume", { task: "no such task at all" })).toEqual({ found: false });
+    expect(await h.ok("resume", { task: "billing export" })).toEqual({ found: false });
     expect((await h.ok("resume")).checkpoint.task).toBe("Upgrade the linter");
     const decision = await h.ok("recall", { query: "refresh tokens keychain", type: "decision" });
     expect(decision.results[0].id).toBe(cp.decisions[0].id);

@@ -129,7 +129,7 @@ describe("on write", () => {
     expect(engine.links(neu.id)).toEqual([{ relation: "supersedes", direction: "out", id: old.id }]);
     const entries = engine.history(old.id).entries;
     expect(entries.at(-1)).toMatchObject({ op: "update" });
-    expect(engine.restore(old.id).status).toBe("active");
+    expect(engine.restore(old.id).memory.status).toBe("active");
   });
 
   test("a statement that would retire several memories at once supersedes none: each is reported as a conflict", () => {

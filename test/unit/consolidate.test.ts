@@ -120,6 +120,47 @@ describe("cairn consolidate", () => {
     expect(codeOf(() => engine.undoConsolidation(others[0]!))).toBe("NOT_CONSOLIDATED");
   });
 
+  test("purging a source builds the consolidated memory again without its words; purging every source purges it", () => {
+    const { engine, errors } = planted();
+    const id = engine.consolidate({ reasons: ["same-error"] }).groups[0]!.id!;
+    const before = engine.get(id, { track: false });
+    expect(before.content).toContain("pinning react");
+    const forgot = engine.forget(errors[2]!, { hard: true });
+    expect(forgot.quoting!.rewritten).toEqual([id]);
+    const after = engine.get(id, { track: false });
+    expect(after.content).not.toContain("pinning react");
+    expect(after.content).toContain("--legacy-peer-deps");
+    expect([...(after.metadata.consolidated as { sources: string[] }).sources].sort()).toEqual([errors[0]!, errors[1]!].sort());
+    // Its earlier version (which held the words) is gone from the history too.
+    expect(JSON.stringify(engine.history(id))).not.toContain("pinning react");
+    expect(engine.verifyAudit().ok).toBe(true);
+    engine.forget(errors[0]!, { hard: true });
+    expect(engine.get(id, { track: false }).content).toContain("--legacy-peer-deps");
+    expect(engine.forget(errors[1]!, { hard: true }).quoting!.purged).toEqual([id]);
+    expect(codeOf(() => engine.get(id, { track: false }))).toBe("NOT_FOUND");
+  });
+
+  test("a consolidated memory edited by hand has the purged source's words erased instead", () => {
+    const { engine, errors } = planted();
+    const id = engine.consolidate({ reasons: ["same-error"] }).groups[0]!.id!;
+    const text = engine.get(id, { track: false }).content;
+    engine.update(id, { content: `${text}\nChecked again on the CI runners.` });
+    engine.forget(errors[2]!, { hard: true });
+    const after = engine.get(id, { track: false }).content;
+    expect(after).not.toContain("pinning react");
+    expect(after).toContain("[erased]");
+    expect(after).toContain("Checked again on the CI runners.");
+  });
+
+  test("a source of a consolidation under a legal hold is not purged", () => {
+    const { engine, errors } = planted();
+    const id = engine.consolidate({ reasons: ["same-error"] }).groups[0]!.id!;
+    engine.addHold({ id, reason: "litigation 2026-15" });
+    expect(codeOf(() => engine.forget(errors[2]!, { hard: true }))).toBe("HELD");
+    expect(engine.get(errors[2]!, { track: false }).content).toContain("pinning react");
+    expect(engine.get(id, { track: false }).content).toContain("pinning react");
+  });
+
   test("a group with a held member is left as it is", () => {
     const { engine, copies } = planted();
     engine.addHold({ id: copies[1]!, reason: "litigation 2026-14" });

@@ -157,11 +157,41 @@ describe("import and export", () => {
     expect(b.engine.links(archived)).toEqual([{ relation: "supersedes", direction: "in", id: newer }]);
   });
 
+  test("two memories of one text stay two through export and import; a repeated id with other content stops the import", async () => {
+    const a = testEngine();
+    a.engine.remind({ content: "check the build", in: "1h" });
+    a.engine.remind({ content: "check the build", in: "3h" });
+    expect(a.engine.stats().total).toBe(2);
+    const exported = [...a.engine.export()].map((r) => JSON.stringify(r)).join("\n");
+    const b = testEngine();
+    expect(await b.engine.import(exported)).toMatchObject({ created: 2, duplicates: 0 });
+    expect([...b.engine.export()].map((r) => JSON.stringify(r)).join("\n")).toBe(exported);
+    // Imported again, both are known by their ids; an id-less copy of the text still reinforces.
+    expect(await b.engine.import(`${exported}\n${JSON.stringify({ content: "check the build", type: "reminder", event_time: "2030-01-01" })}`)).toMatchObject({ created: 0, duplicates: 3 });
+    const c = testEngine();
+    const twice = [JSON.stringify({ id: "d1", content: "first" }), JSON.stringify({ id: "d1", content: "second" })].join("\n");
+    await expect(c.engine.import(twice)).rejects.toThrow(/line 2: it repeats the id d1/);
+    expect(c.engine.stats().total).toBe(0);
+  });
+
   test("a link to a memory neither in the file nor in the store is reported, not made; an unknown relation stops the import", async () => {
     const { engine } = testEngine();
     const line = (links: unknown) => JSON.stringify({ content: "linked note", links });
     const r = await engine.import(line([{ relation: "fixes", to: "01900000-0000-7000-8000-00000000dead" }]));
     expect(r).toMatchObject({ created: 1, links: 0, unlinked: 1 });
     await expect(engine.import(line([{ relation: "admires", to: "x" }]))).rejects.toThrow(/line 1.*links\.0\.relation/);
+  });
+});
+
+describe("stats", () => {
+  test.each([false, true])("counts active memories per project by name (encrypted: %p)", (encrypted) => {
+    const { engine } = testEngine({ encrypted });
+    engine.remember({ content: "the gateway runs on port 8443", type: "fact" });
+    engine.remember({ content: "the worker queue is redis", type: "fact" });
+    engine.remember({ content: "prefer small commits", type: "preference", project: null });
+    expect(engine.stats().byProject).toEqual([
+      { project: "/work/app", count: 2 },
+      { project: null, count: 1 },
+    ]);
   });
 });

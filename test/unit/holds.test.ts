@@ -6,6 +6,18 @@ import { cairnErrorOf } from "../helpers/errors.ts";
 const DAY = 86_400_000;
 
 describe("holds: add, list, release", () => {
+  test("a hold or a retention rule on a project no memory is in (a typo) is refused, naming the known ones", () => {
+    const { engine } = testEngine();
+    engine.remember({ content: "Vendor contract renewal terms" });
+    const err = cairnErrorOf(() => engine.addHold({ project: "prj", reason: "litigation" }));
+    expect(err.code).toBe("PROJECT_UNKNOWN");
+    expect(err.message).toContain("/work/app");
+    expect(cairnErrorOf(() => engine.setRetention({ project: "prj", keepMs: 5 * DAY })).code).toBe("PROJECT_UNKNOWN");
+    expect(engine.holds()).toEqual([]);
+    expect(engine.retentionRules()).toEqual([]);
+    expect(engine.addHold({ project: "app", reason: "litigation" }).target).toBe("/work/app");
+  });
+
   test("a hold by project, tag or id is stored, listed, released once, and each step is an audit entry", () => {
     const { engine, advance } = testEngine();
     const m = engine.remember({ content: "Vendor contract renewal terms", tags: ["Legal"] }).memory;

@@ -60,7 +60,7 @@ describe("remind: creating", () => {
       [{ content: "relative at means ago", at: "3d" }, "REMIND_PAST"],
       [{ content: "a delay in the past", in: "3d ago" }, "REMIND_PAST"],
       [{ content: "not a time", at: "next blursday" }, "BAD_TIME"],
-      [{ content: "not a delay", in: "soon" }, "BAD_TIME"],
+      [{ content: "not a delay", in: "soon" }, "BAD_DURATION"],
       [{ content: "absurdly far", in: "999999999y" }, "BAD_TIME"],
       [{ content: "   ", in: "1h" }, "EMPTY_CONTENT"],
       [{ content: "x".repeat(2001), in: "1h" }, "REMINDER_TOO_LONG"],
@@ -186,6 +186,14 @@ describe("remind: done and cancel", () => {
     expect(codeOf(() => engine.closeReminder(note.id, "done"))).toBe("NOT_A_REMINDER");
     expect(engine.get(note.id, { track: false })).toMatchObject({ status: "active", metadata: {} });
     expect(codeOf(() => engine.closeReminder("ffffffff", "done"))).toBe("NOT_FOUND");
+  });
+
+  test("an edit does not turn a memory into a reminder (it would have no due time)", () => {
+    const { engine } = testEngine();
+    const task = engine.remember({ content: "Rotate the signing key for the mobile app", type: "task" }).memory;
+    expect(codeOf(() => engine.update(task.id, { type: "reminder" }))).toBe("REMINDER_BY_EDIT");
+    expect(engine.get(task.id, { track: false })).toEqual(task);
+    expect(engine.reminders().due).toEqual([]);
   });
 });
 

@@ -34,6 +34,24 @@ describe("parseTime", () => {
     expect(() => parseDuration("2024-01-01")).toThrow(/Cannot read/);
     expect(parseDuration("7d")).toBe(7 * 86_400_000);
   });
+
+  test("a day no calendar has is refused, not moved into the next month", () => {
+    for (const t of ["2025-02-30", "2025-02-29T10:00:00Z", "2025-04-31", "2025-13-01"]) expect(() => parseTime(t, NOW)).toThrow(/Cannot read/);
+    expect(parseTime("2024-02-29", NOW)).toBe(Date.parse("2024-02-29T00:00:00Z"));
+    expect(parseTime("2025-02-28T23:30:00-02:00", NOW)).toBe(Date.parse("2025-03-01T01:30:00Z"));
+  });
+});
+
+describe("parseDuration", () => {
+  test("units from seconds to years; a bare m is minutes, except in a lifetime, where it could be months", () => {
+    expect(parseDuration("30m")).toBe(30 * 60_000);
+    expect(parseDuration("30min")).toBe(30 * 60_000);
+    expect(parseDuration("6mo", { lifetime: true })).toBe(180 * 86_400_000);
+    expect(parseDuration("6MIN", { lifetime: true })).toBe(6 * 60_000);
+    expect(parseDuration("2w", { lifetime: true })).toBe(14 * 86_400_000);
+    for (const t of ["6m", "6M", " 6 m "]) expect(() => parseDuration(t, { lifetime: true })).toThrow(/6min for minutes or 6mo for months/);
+    expect(() => parseDuration("2027-01-01", { lifetime: true })).toThrow(/as a duration\. Use a number and a unit/);
+  });
 });
 
 describe("budget", () => {

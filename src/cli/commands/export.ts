@@ -3,8 +3,8 @@
  * folder of Markdown files for people (markdown-export.ts).
  */
 import { defineCommand } from "citty";
-import { closeSync, openSync, writeSync } from "node:fs";
-import { cairnError } from "../../errors.ts";
+import { closeSync, fchmodSync, openSync, writeSync } from "node:fs";
+import { cairnError, describeError } from "../../errors.ts";
 import { jsonFlag, scopeFlags, scopeFrom, statusFlag } from "../flags.ts";
 import { exportMarkdown } from "../markdown-export.ts";
 import { output, progress } from "../output.ts";
@@ -39,7 +39,7 @@ export default defineCommand({
         if (args.json) return output.json({ exported: count, folder: dir, format: "markdown" });
         return output.text(`Exported ${count} memories as Markdown into ${dir} (start with README.md).`);
       }
-      const fd = args.output ? openSync(args.output, "w", 0o600) : null;
+      const fd = args.output ? openOutput(args.output) : null;
       const write = async (chunk: string) => (fd === null ? await output.raw(chunk) : writeSync(fd, chunk));
       let count = 0;
       let buffer = "";
@@ -61,3 +61,15 @@ export default defineCommand({
     });
   },
 });
+
+/** The export file, created or emptied, readable by its owner only (an existing file too: it held other data). */
+function openOutput(path: string): number {
+  let fd: number;
+  try {
+    fd = openSync(path, "w", 0o600);
+  } catch (err) {
+    throw cairnError("EXPORT_FILE", [path, describeError(err)], err);
+  }
+  fchmodSync(fd, 0o600);
+  return fd;
+}

@@ -34,14 +34,20 @@ export default defineCommand({
       const receipt = r && { content_hash: r.contentHash, at: new Date(r.at).toISOString(), audit_seq: r.auditSeq, audit_hash: r.auditHash };
       const q = result.quoting;
       const pending = result.pendingWal ? { pending_wal: { other_processes: result.pendingWal.holders, detail: pendingWalText(result.pendingWal.holders) } } : {};
+      const current = result.current ?? [];
       if (args.json) {
         const quoting = q ? { quoting: { rewritten: q.rewritten, purged: q.purged } } : {};
-        return output.json({ id: result.id, status: result.status, ...(receipt ? { receipt, ...quoting, complete: !result.pendingWal, ...pending } : {}) });
+        return output.json({ id: result.id, status: result.status, changed: result.already !== true, current, ...(receipt ? { receipt, ...quoting, complete: !result.pendingWal, ...pending } : {}) });
       }
-      const short = engine.shortIds([result.id]).get(result.id);
-      if (result.status !== "purged") return output.text(`Forgot ${short} (archived). Undo with: cairn restore ${short}`);
+      const shorts = engine.shortIds([result.id, ...current]);
+      const short = shorts.get(result.id);
+      const back = current.length > 0
+        ? `\n${current.length === 1 ? "The memory" : "The memories"} it had superseded (${current.map((id) => shorts.get(id)).join(", ")}) ${current.length === 1 ? "is" : "are"} current again; \`cairn forget\` ${current.length === 1 ? "it" : "them"} if out of date too.`
+        : "";
+      if (result.already) return output.text(`${short} was forgotten (archived) already; nothing changed. \`cairn forget ${short} --hard\` erases it.`);
+      if (result.status !== "purged") return output.text(`Forgot ${short} (archived). Undo with: cairn restore ${short}${back}`);
       const also = q && q.rewritten.length + q.purged.length > 0
-        ? ` ${q.rewritten.length} session summar${q.rewritten.length === 1 ? "y or checkpoint that quoted it was" : "ies or checkpoints that quoted it were"} rewritten without it` +
+        ? ` ${q.rewritten.length} memor${q.rewritten.length === 1 ? "y that quoted it (a session summary, checkpoint or consolidation) was" : "ies that quoted it (session summaries, checkpoints, consolidations) were"} rewritten without it` +
           (q.purged.length > 0 ? `, ${q.purged.length} with nothing else in ${q.purged.length === 1 ? "it was" : "them were"} purged too` : "") + "."
         : "";
       output.text(
@@ -49,7 +55,7 @@ export default defineCommand({
           ? `Purged ${short} from every table and the hook state, but not yet from disk: ${pendingWalText(result.pendingWal.holders)}.`
           : `Purged ${short}: its content is gone from every table, the hook state and the files on disk.`) + also + "\n" +
           `Receipt: memory ${result.id}, content hash ${receipt!.content_hash} (keyed, as the audit log keeps it), erased ${receipt!.at}, ` +
-          `audit entry ${receipt!.audit_seq}:${receipt!.audit_hash} (\`cairn audit verify\` proves the log holds it).`,
+          `audit entry ${receipt!.audit_seq}:${receipt!.audit_hash} (\`cairn audit verify\` proves the log holds it).${back}`,
       );
     });
   },

@@ -17,7 +17,7 @@ export default defineCommand({
     tags: { type: "string", description: "comma-separated tags", valueHint: "a,b" },
     "event-time": { type: "string", description: "when it happened, if not now (ISO date or 3d, 2w …)", valueHint: "time" },
     priority: { type: "string", description: "1 (low) … 5 (high); default depends on the type", valueHint: "1-5" },
-    ttl: { type: "string", description: "expire after this long (e.g. 7d); 'never' to keep forever", valueHint: "duration" },
+    ttl: { type: "string", description: "expire after this long: 12h, 7d, 2w, 6mo, 1y (minutes: 30min); 'never' to keep forever", valueHint: "duration" },
     distinct: { type: "boolean", description: "store it even if a memory says the same in other words (an exact repeat is still reinforced)" },
     ...writeScopeFlags,
     ...jsonFlag,
@@ -74,5 +74,5 @@ export default defineCommand({
 function parseTtl(value: string | undefined): number | null | undefined {
   if (value === undefined || value === "") return undefined;
   if (value === "never") return null;
-  return parseDuration(value);
+  return parseDuration(value, { lifetime: true });
 }

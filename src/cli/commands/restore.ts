@@ -12,9 +12,12 @@ export default defineCommand({
   },
   async run({ args }) {
     await withEngine(({ engine }) => {
-      const m = engine.restore(args.id);
-      if (args.json) return output.json({ id: m.id, status: m.status });
-      output.text(`Restored ${engine.shortIds([m.id]).get(m.id)}; it is active again.`);
+      const { memory: m, already, superseded } = engine.restore(args.id);
+      if (args.json) return output.json({ id: m.id, status: m.status, changed: !already, superseded });
+      const short = engine.shortIds([m.id, ...superseded]);
+      if (already) return output.text(`${short.get(m.id)} is active already; nothing changed.`);
+      const again = superseded.length > 0 ? ` It supersedes ${superseded.map((id) => short.get(id)).join(", ")} again (current while it was gone).` : "";
+      output.text(`Restored ${short.get(m.id)}; it is active again.${again}`);
     });
   },
 });

@@ -20,7 +20,7 @@ export default defineCommand({
     type: { type: "string", description: "set: the rule applies to memories of this type", valueHint: "type" },
     project: { type: "string", description: "set: the rule applies to this project (name, key or directory)", valueHint: "name|dir" },
     tag: { type: "string", description: "set: the rule applies to memories with this tag", valueHint: "tag" },
-    keep: { type: "string", description: "set: keep them this long after creation (90d, 12w, 1y)", valueHint: "duration" },
+    keep: { type: "string", description: "set: keep them this long after creation (90d, 12w, 6mo, 1y)", valueHint: "duration" },
     grace: { type: "string", description: "set: purge this long after the sweep expired them (default 30d; 0d purges at once)", valueHint: "duration" },
     all: { type: "boolean", description: "clear: every rule" },
     ...jsonFlag,
@@ -29,8 +29,8 @@ export default defineCommand({
     const action = actionArg("retention", args.action, ["show", "set", "clear"]);
     if (action === "set" && !args.keep) throw cairnError("RULE_KEEP", [""]);
     if (action === "clear" && !args.rule === !args.all) throw cairnError("USAGE", ["`cairn retention clear` takes a rule id or --all (not both); `cairn retention show` lists the ids."]);
-    const keepMs = action === "set" ? parseDuration(args.keep!) : 0;
-    const graceMs = args.grace === undefined ? undefined : parseDuration(args.grace);
+    const keepMs = action === "set" ? parseDuration(args.keep!, { lifetime: true }) : 0;
+    const graceMs = args.grace === undefined ? undefined : parseDuration(args.grace, { lifetime: true });
     await withEngine(({ engine }) => {
       if (action === "set") {
         const { rule, replaced } = engine.setRetention({ type: args.type, project: args.project, tag: args.tag, keepMs, graceMs });

@@ -1,0 +1,33 @@
+/** @module What a purge rewrites besides the memory: only real quotes of its text, not the labels every checkpoint shares. */
+import { describe, expect, test } from "bun:test";
+import { quotable } from "../../src/engine/erase-quotes.ts";
+import { testEngine } from "../helpers/engine.ts";
+
+describe("purging a checkpoint", () => {
+  test("another checkpoint sharing only the labels stays byte for byte", () => {
+    const { engine, advance } = testEngine();
+    const kept = engine.checkpoint({ task: "migrate auth", progress: "half done", nextSteps: ["write tests"], files: ["src/a.ts"] }).id;
+    advance(60_000);
+    const gone = engine.checkpoint({ task: "sdk", progress: "p", nextSteps: [] }).id;
+    const before = engine.get(kept, { track: false });
+    expect(engine.forget(gone, { hard: true }).quoting).toEqual({ rewritten: [], purged: [] });
+    expect(engine.get(kept, { track: false })).toEqual(before);
+  });
+
+  test("one that quotes what stood between the labels is still rewritten", () => {
+    const { engine, advance } = testEngine();
+    const gone = engine.checkpoint({ task: "rotate the signing key", progress: "the old key lives in vault path secret/mobile/signing", nextSteps: [] }).id;
+    advance(60_000);
+    const quoting = engine.checkpoint({ task: "release", progress: "blocked: the old key lives in vault path secret/mobile/signing until rotation", nextSteps: ["ship"] }).id;
+    expect(engine.forget(gone, { hard: true }).quoting!.rewritten).toEqual([quoting]);
+    const after = engine.get(quoting, { track: false }).content;
+    expect(after).not.toContain("secret/mobile/signing");
+    expect(after).toContain("Next steps:");
+  });
+
+  test("quotable: a text without labels counts whole, however short; labelled parts count from MIN_QUOTE characters", () => {
+    expect(quotable(["PIN 1234"])).toEqual(["PIN 1234"]);
+    expect(quotable(["Checkpoint: sdk\nProgress: p\nNext steps: none (task complete)"])).toEqual([]);
+    expect(quotable(["Checkpoint: sdk\nProgress: the staging deploy is green"]).map((p) => p.trim())).toEqual(["the staging deploy is green"]);
+  });
+});

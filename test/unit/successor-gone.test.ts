@@ -1,0 +1,52 @@
+/** @module A `supersedes` link and the successor's life: only a current memory supersedes; forgetting or purging it makes what it replaced current again; restoring it retires that again. */
+import { describe, expect, test } from "bun:test";
+import { testEngine } from "../helpers/engine.ts";
+import { codeOf } from "../helpers/errors.ts";
+
+function pair() {
+  const t = testEngine();
+  const old = t.engine.remember({ content: "Alpha: the cache is redis on the shared cluster", type: "fact" }).id;
+  t.advance(60_000);
+  const next = t.engine.remember({ content: "Beta: postgres tuning uses pgtune defaults for the reporting replica", type: "fact" }).id;
+  t.engine.relate(next, old, "supersedes");
+  const status = (id: string) => t.engine.get(id, { track: false }).status;
+  return { ...t, old, next, status };
+}
+
+describe("supersedes and the successor's life", () => {
+  test("an archived or superseded memory cannot supersede: no cycle hides both", () => {
+    const { engine, old, next, status } = pair();
+    expect(codeOf(() => engine.relate(old, next, "supersedes"))).toBe("SUPERSEDER_NOT_ACTIVE");
+    expect([status(old), status(next)]).toEqual(["superseded", "active"]);
+    const other = engine.remember({ content: "Gamma: logs ship to loki through promtail", type: "fact" }).id;
+    engine.forget(next);
+    expect(codeOf(() => engine.relate(next, other, "supersedes"))).toBe("SUPERSEDER_NOT_ACTIVE");
+    expect(status(other)).toBe("active");
+    expect(engine.links(other)).toEqual([]);
+  });
+
+  test("forgetting the successor makes what it replaced current; restoring it retires that again", () => {
+    const { engine, old, next, status } = pair();
+    expect(engine.forget(next).current).toEqual([old]);
+    expect(engine.get(old, { track: false }).supersededBy).toBeNull();
+    expect(status(old)).toBe("active");
+    expect(engine.forget(next)).toMatchObject({ already: true });
+    expect(engine.restore(next)).toMatchObject({ already: false, superseded: [old] });
+    expect(engine.get(old, { track: false })).toMatchObject({ status: "superseded", supersededBy: next });
+    expect(engine.restore(next)).toMatchObject({ already: true, superseded: [] });
+    expect(engine.verifyAudit().ok).toBe(true);
+  });
+
+  test("purging the successor makes what it replaced current, or hands it on to the successor's own successor", () => {
+    const a = pair();
+    expect(a.engine.forget(a.next, { hard: true }).current).toEqual([a.old]);
+    expect(a.status(a.old)).toBe("active");
+
+    const b = pair();
+    b.advance(60_000);
+    const third = b.engine.remember({ content: "Delta: the reporting replica moved to a managed instance", type: "fact" }).id;
+    b.engine.relate(third, b.next, "supersedes");
+    expect(b.engine.forget(b.next, { hard: true }).current ?? []).toEqual([]);
+    expect(b.engine.get(b.old, { track: false })).toMatchObject({ status: "superseded", supersededBy: third });
+  });
+});
