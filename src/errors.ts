@@ -173,9 +173,10 @@ const catalog = {
       "ask the user to free some space on the disk of {2}, then try again.",
   },
   CONFIG_INVALID: {
-    cli: "Invalid configuration in {0}: {1}. Fix or delete the file, or run `cairn config --explain`.",
+    cli: "Invalid configuration in {0}: {1}. Fix or delete that file (`cairn config` works again once it reads).",
     mcp: "Invalid configuration in {0}: {1}. Ask the user to fix or delete the file (`cairn config` shows every setting and where it comes from).",
   },
+  CONFIG_ENV_INVALID: "Invalid configuration in the environment variable {0}: {1}. Fix or unset it.",
   CONFIG_KEY: 'Unknown configuration key "{0}". Known keys: {1}.',
   CONFIG_VALUE: 'Invalid value "{0}" for {1}; nothing was changed. Allowed: {2}.',
   MODEL_UNAVAILABLE: 'Model "{0}" is unavailable: {1}. Recall runs keyword-only meanwhile; run `cairn doctor`, or pick another model with `cairn models use <id>`.',

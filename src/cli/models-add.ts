@@ -2,11 +2,11 @@
  * @module `cairn models add <dir>`: validates a HuggingFace ONNX folder, copies what loading needs into the
  * data dir, proves it loads and runs (before anything is registered), and records a manifest entry.
  */
-import { cpSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync } from "node:fs";
 import { basename, join, resolve } from "node:path";
 import { folderFiles, type ModelEntry, modelEntrySchema } from "../embed/manifest.ts";
 import { readUserManifest, userModelsDir, writeUserManifest } from "../embed/registry.ts";
-import { cairnError, describeError } from "../errors.ts";
+import { CairnError, cairnError, describeError } from "../errors.ts";
 import * as z from "zod/mini";
 
 export interface AddOptions {
@@ -73,13 +73,26 @@ export async function addModelFolder(
   mkdirSync(join(staging, "onnx"), { recursive: true, mode: 0o700 });
   try {
     for (const f of [...required, ...optional.filter((f) => existsSync(join(dir, f)))]) cpSync(join(dir, f), join(staging, f));
-    const dims = await verify(entry, staging);
+    let dims: number | undefined;
+    try {
+      dims = await verify(entry, staging);
+    } catch (err) {
+      // Why it did not load, not what recall does without a model: nothing was added.
+      const why = err instanceof CairnError && (err.code === "MODEL_UNAVAILABLE" || err.code === "RERANKER_UNAVAILABLE") ? String(err.args[1]) : describeError(err);
+      throw cairnError("MODEL_INVALID", [dir, `it does not load (${why.replace(/\s+/g, " ").slice(0, 300)}); nothing was added`], err);
+    }
     if (dims !== undefined) entry = { ...entry, dims };
     const target = join(root, id);
     rmSync(target, { recursive: true, force: true });
     renameSync(staging, target);
   } finally {
     rmSync(staging, { recursive: true, force: true });
+    // A models folder this add created and left empty goes too.
+    try {
+      if (readdirSync(root).length === 0) rmSync(root, { recursive: true, force: true });
+    } catch {
+      // not there, or not empty
+    }
   }
   const manifest = readUserManifest(dataDir);
   writeUserManifest(dataDir, { models: [...manifest.models.filter((m) => m.id !== id), entry] });

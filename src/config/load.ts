@@ -61,8 +61,8 @@ export function loadConfig(file: string, flags: Partial<Config> = {}, env: Env =
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     const key = issue?.path[0] as ConfigKey | undefined;
-    const where = key && sources[key] === "env" ? `environment variable ${ENV_NAMES[key]}` : file;
-    throw cairnError("CONFIG_INVALID", [where, formatIssue(issue)]);
+    if (key && sources[key] === "env") throw cairnError("CONFIG_ENV_INVALID", [ENV_NAMES[key], formatIssue(issue)]);
+    throw cairnError("CONFIG_INVALID", [file, formatIssue(issue)]);
   }
   return { values: Object.freeze(parsed.data), sources: Object.freeze(sources), file };
 }

@@ -14,6 +14,8 @@ export interface UndoConsolidationResult {
   restored: string[];
   /** Sources no longer there to restore (purged), or no longer archived (restored or changed by hand). */
   missing: string[];
+  /** Undone before (the consolidated memory archived, no source archived): nothing changed. */
+  already: boolean;
 }
 
 /** The sources a consolidated memory records, or null when it is not one. */
@@ -43,10 +45,11 @@ export function undoConsolidation(ctx: EngineContext, idOrPrefix: string): UndoC
       store.appendAudit({ at: now, actor: ctx.actor, op: "restore", memoryId: sid, hashBefore: s.contentHash, hashAfter: s.contentHash, contentBefore: null, detail: { statusBefore: "archived", undoConsolidation: id } });
       restored.push(sid);
     }
+    const already = memory.status === "archived" && restored.length === 0;
     if (memory.status !== "archived") {
       store.replace({ ...memory, status: "archived", updatedAt: now });
       store.appendAudit({ at: now, actor: ctx.actor, op: "forget", memoryId: id, hashBefore: memory.contentHash, hashAfter: memory.contentHash, contentBefore: null, detail: { reason: "consolidation undone", statusBefore: memory.status } });
     }
-    return { id, restored, missing };
+    return { id, restored, missing, already };
   });
 }

@@ -161,7 +161,8 @@ function parseLine(line: string): ImportLine {
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
     const where = issue.path.length > 0 ? `field "${issue.path.join(".")}"` : "line";
-    throw new Error(`${where}: ${issue.message}`);
+    const input = issue.path.reduce<unknown>((v, k) => (v !== null && typeof v === "object" ? (v as Record<PropertyKey, unknown>)[k] : undefined), json);
+    throw new Error(`${where}: ${describeIssue(issue, input)}`);
   }
   return parsed.data;
 }
@@ -202,4 +203,24 @@ function toMemory(pc: ParseContext, line: ImportLine): Memory {
     accessCount: line.access_count ?? 0,
     lastAccessedAt: t(line.last_accessed_at),
   };
+}
+
+/** What is wrong with a field, in words (zod/mini's own messages say only "Invalid input"). */
+function describeIssue(issue: z.core.$ZodIssue, input: unknown): string {
+  const given = (v: unknown) => (v === null ? "null" : Array.isArray(v) ? "a list" : typeof v === "object" ? "an object" : `a ${typeof v}`);
+  switch (issue.code) {
+    case "invalid_type":
+      return input === undefined ? "is missing (it is required)" : `should be ${issue.expected === "array" ? "a list" : `a ${issue.expected}`}, not ${given(input)}`;
+    case "invalid_value":
+      return `should be one of ${issue.values.map((v) => JSON.stringify(v)).join(", ")}, not ${JSON.stringify(input)}`;
+    case "invalid_union":
+      return `has the wrong type (${given(input)})`;
+    case "unrecognized_keys":
+      return `unknown field${issue.keys.length === 1 ? "" : "s"} ${issue.keys.map((k) => `"${k}"`).join(", ")}`;
+    case "too_big":
+    case "too_small":
+      return `is ${issue.code === "too_big" ? "over" : "under"} the limit of ${String(issue.code === "too_big" ? issue.maximum : issue.minimum)}${issue.origin === "string" ? " characters" : ""}`;
+    default:
+      return issue.message;
+  }
 }

@@ -77,6 +77,8 @@ export function dueTime(when: RemindWhen, now: number): number {
   } else {
     due = parseTime(at!, now);
     if (due < now - PAST_GRACE_MS) throw cairnError("REMIND_PAST", [at!, toIso(due)!, toIso(now)!]);
+    // Up to a minute past is a time typed a moment ago: taken as now.
+    due = Math.max(due, now);
   }
   if (!Number.isFinite(due) || due > MAX_TIME) throw cairnError("BAD_TIME", [at ?? delay!]);
   return due;

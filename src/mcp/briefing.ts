@@ -1,6 +1,8 @@
 /** @module The session briefing as Markdown, offered both as a resource and as a prompt. */
 import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
+import { ErrorCode, McpError } from "@modelcontextprotocol/sdk/types.js";
 import * as z from "zod";
+import { CairnError } from "../errors.ts";
 import type { Briefing } from "../engine/briefing.ts";
 import type { Engine } from "../engine/engine.ts";
 import type { Memory } from "../domain/memory.ts";
@@ -48,7 +50,13 @@ export function registerBriefing(server: McpServer, deps: { engine: Promise<Engi
   const forProject = async (project?: string) => {
     const current = await deps.scope.current();
     const chosen = project || undefined;
-    return renderBriefing((await deps.engine).forProject(current).briefing({ project: chosen }));
+    try {
+      return renderBriefing((await deps.engine).forProject(current).briefing({ project: chosen }));
+    } catch (err) {
+      // A project no memory is in (or several fit) is the caller's argument, not a server fault.
+      if (err instanceof CairnError && (err.code === "PROJECT_UNKNOWN" || err.code === "PROJECT_AMBIGUOUS")) throw new McpError(ErrorCode.InvalidParams, err.forMcp().message);
+      throw err;
+    }
   };
   server.registerResource(
     "briefing",

@@ -26,7 +26,7 @@ export const tags = z
  */
 export const contentArg = z
   .string()
-  .max(MAX_CONTENT_BYTES, { error: `Memory content is over ${MAX_CONTENT_BYTES} characters; the limit is ${MAX_CONTENT_BYTES} bytes. Split it into smaller memories` });
+  .max(MAX_CONTENT_BYTES, { error: `Memory content is over the limit of ${MAX_CONTENT_BYTES} bytes of UTF-8 (it has more characters than that). Split it into smaller memories` });
 
 export const projectArg = z
   .string()

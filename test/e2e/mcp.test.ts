@@ -80,7 +80,7 @@ describe("cairn mcp over stdio", () => {
     expect(wrongType.result.content[0].text).toContain("Input validation error");
     const tooBig = await p.call("remember", { content: "x".repeat(100_000) });
     expect(tooBig.result.isError).toBe(true);
-    expect(tooBig.result.content[0].text).toContain("limit is 65536");
+    expect(tooBig.result.content[0].text).toContain("limit of 65536 bytes");
     const unknown = await p.request("no/such/method");
     expect(unknown.error.code).toBe(-32601);
     // Method names an object inherits from its prototype are unknown methods too.

@@ -4,7 +4,7 @@
  * missing or corrupt model gives a doctor failure, a visible recall warning and keyword results.
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { makeFixtureModels } from "../../scripts/make-fixture-models.ts";
@@ -82,6 +82,22 @@ describe("embedded models in the compiled binary", () => {
     // As it says: the cache goes, the binary extracts it again.
     rmSync(models, { recursive: true, force: true });
     expect((await cairn(home, ["doctor", "--json"])).exitCode).toBe(0);
+  });
+
+  test("models add of a folder that does not load: a plain error, nothing added, no folder left behind", async () => {
+    const home = join(root, "h-bad");
+    await seed(home);
+    const bad = join(root, "bad-model");
+    mkdirSync(join(bad, "onnx"), { recursive: true });
+    writeFileSync(join(bad, "config.json"), "{}");
+    writeFileSync(join(bad, "tokenizer.json"), "{}");
+    writeFileSync(join(bad, "onnx", "model.onnx"), "junk");
+    const r = await cairn(home, ["models", "add", bad]);
+    expect(r.exitCode).not.toBe(0);
+    expect(r.stderr).toContain(`Cannot use the model folder "${bad}": it does not load`);
+    expect(r.stderr).not.toContain("keyword-only");
+    expect(existsSync(join(home, "models"))).toBe(false);
+    expect((await cairn(home, ["models", "add", bad, "--min-score", "5"])).stderr).toContain("--min-score takes a cosine from 0 to 1");
   });
 
   test("models add + use --wait re-embeds under the new id; reembed reports on stderr", async () => {

@@ -59,7 +59,7 @@ test("MCP: deep, huge and many-valued arguments each get one clear error; nothin
     expect(texts[1]).toContain("more than 64 levels deep");
     expect(texts[2]).toMatch(/Message too large: 20000\d+ bytes; the limit is \d+ bytes/);
     expect(texts[3]).toContain("At most 50 tags per memory");
-    expect(texts[4]).toContain("the limit is 65536 bytes. Split it into smaller memories");
+    expect(texts[4]).toContain("over the limit of 65536 bytes of UTF-8 (it has more characters than that). Split it into smaller memories");
     expect(texts[5]).toStartWith("Invalid params: `arguments` of tools/call");
     for (const t of texts) expect(t).not.toContain("Internal error");
 

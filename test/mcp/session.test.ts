@@ -105,6 +105,10 @@ describe("resources and prompts", () => {
     expect((prompt.messages[0]!.content as { text: string }).text).toContain("SQLite over Postgres");
     const other = await h.client.getPrompt({ name: "briefing", arguments: { project: "elsewhere" } });
     expect((other.messages[0]!.content as { text: string }).text).toContain("Another project's decision");
+    // A project no memory is in is the caller's mistake (invalid params), named in the argument's words.
+    const err = await h.client.getPrompt({ name: "briefing", arguments: { project: "no-such-project" } }).catch((e: unknown) => e);
+    expect(err).toMatchObject({ code: -32602 });
+    expect(String((err as Error).message)).toContain("the `project` argument");
   });
 
   test("an empty briefing says how to fill it", async () => {

@@ -115,6 +115,8 @@ describe("cairn consolidate", () => {
     const undone = engine.undoConsolidation(id);
     expect(undone.restored.sort()).toEqual([...copies].sort());
     expect(undone.missing).toEqual([]);
+    expect(undone.already).toBe(false);
+    expect(engine.undoConsolidation(id)).toMatchObject({ restored: [], already: true });
     expect(engine.get(id, { track: false }).status).toBe("archived");
     for (const c of copies) expect(engine.get(c, { track: false }).status).toBe("active");
     expect(codeOf(() => engine.undoConsolidation(others[0]!))).toBe("NOT_CONSOLIDATED");

@@ -128,15 +128,18 @@ describe("import and export", () => {
   });
 
   test.each([
-    ["invalid JSON", "{nope", 2],
-    ["unknown type", JSON.stringify({ content: "x", type: "gossip" }), 2],
-    ["missing content", JSON.stringify({ type: "note" }), 2],
-    ["unknown field", JSON.stringify({ content: "x", colour: "red" }), 2],
-    ["bad time", JSON.stringify({ content: "x", event_time: "someday" }), 2],
-  ])("a bad line (%s) names its line number and imports nothing", async (_name, bad, lineNo) => {
+    ["invalid JSON", "{nope", 2, /./],
+    ["unknown type", JSON.stringify({ content: "x", type: "gossip" }), 2, /gossip/],
+    ["missing content", JSON.stringify({ type: "note" }), 2, /field "content": is missing \(it is required\)/],
+    ["content of another type", JSON.stringify({ content: 3 }), 2, /field "content": should be a string, not a number/],
+    ["unknown status", JSON.stringify({ content: "x", status: "zombie" }), 2, /field "status": should be one of "active", "superseded", "archived", not "zombie"/],
+    ["unknown field", JSON.stringify({ content: "x", colour: "red" }), 2, /unknown field "colour"/],
+    ["bad time", JSON.stringify({ content: "x", event_time: "someday" }), 2, /someday/],
+  ])("a bad line (%s) names its line number and what is wrong, and imports nothing", async (_name, bad, lineNo, why) => {
     const { engine } = testEngine();
     const text = [JSON.stringify(lines[0]), bad, JSON.stringify(lines[2])].join("\n");
     await expect(engine.import(text)).rejects.toThrow(new RegExp(`line ${lineNo}`));
+    await expect(engine.import(text)).rejects.toThrow(why);
     expect(engine.stats().total).toBe(0);
   });
 

@@ -147,7 +147,7 @@ describe("config", () => {
     writeFileSync(file, JSON.stringify({ limit: 0 }));
     expect(() => loadConfig(file, {}, {})).toThrow(/config.json/);
     writeFileSync(file, "{}");
-    expect(() => loadConfig(file, {}, { CAIRN_MODE: "psychic" })).toThrow(/CAIRN_MODE/);
+    expect(() => loadConfig(file, {}, { CAIRN_MODE: "psychic" })).toThrow(/environment variable CAIRN_MODE: .*Fix or unset it\.$/);
     writeFileSync(file, "{not json");
     expect(() => loadConfig(file, {}, {})).toThrow(/Invalid configuration/);
     writeFileSync(file, JSON.stringify({ colour: "red" }));

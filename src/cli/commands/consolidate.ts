@@ -27,6 +27,7 @@ export default defineCommand({
       if (args.undo !== undefined) {
         const r = engine.undoConsolidation(args.undo);
         if (args.json) return output.json(r);
+        if (r.already) return output.text(`Consolidation ${r.id} was undone already (it is archived and no source is); nothing changed.`);
         const lines = [`Undid consolidation ${r.id}: it is archived, ${r.restored.length} source(s) are active again.`];
         if (r.missing.length > 0) lines.push(`Not restored (purged, or no longer archived): ${r.missing.join(", ")}`);
         return output.text(lines.join("\n"));

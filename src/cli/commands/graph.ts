@@ -1,5 +1,6 @@
 /** @module `cairn graph <id>`: a memory's neighbourhood over its typed links, as a text tree or `--json`. */
 import { defineCommand } from "citty";
+import { cairnError } from "../../errors.ts";
 import type { Memory } from "../../domain/memory.ts";
 import { neighbourhoodJson } from "../../engine/neighbourhood.ts";
 import { intFlag, jsonFlag } from "../flags.ts";
@@ -18,7 +19,8 @@ export default defineCommand({
     ...jsonFlag,
   },
   async run({ args }) {
-    const depth = Math.min(intFlag("depth", args.depth, 2), MAX_DEPTH);
+    const depth = intFlag("depth", args.depth, 2);
+    if (depth > MAX_DEPTH) throw cairnError("BAD_NUMBER", ["depth", String(args.depth), ` from 1 to ${MAX_DEPTH}`]);
     await withEngine(({ engine }) => {
       const hood = engine.neighbourhood(args.id, depth);
       const { root, nodes, edges } = hood;

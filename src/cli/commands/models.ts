@@ -48,10 +48,12 @@ export default defineCommand({
     if (action === "add") {
       const maxLength = args["max-length"] === undefined ? undefined : Number(args["max-length"]);
       if (maxLength !== undefined && !(Number.isInteger(maxLength) && maxLength > 0)) throw cairnError("BAD_NUMBER", ["max-length", String(args["max-length"]), ""]);
+      const minScore = args["min-score"] === undefined ? undefined : Number(args["min-score"]);
+      if (minScore !== undefined && !(minScore >= 0 && minScore <= 1)) throw cairnError("USAGE", [`--min-score takes a cosine from 0 to 1, got "${args["min-score"]}".`]);
       const entry = await addModelFolder(paths.dataDir, need("dir"), {
         id: args.id, kind: args.kind, pooling: args.pooling, queryPrefix: args["query-prefix"], documentPrefix: args["document-prefix"],
         maxLength, normalize: args.normalize === false ? false : undefined,
-        minScore: args["min-score"] === undefined ? undefined : Number(args["min-score"]),
+        minScore,
       }, async (entry, dir) => {
         const { openEmbedder, openReranker } = await import("../../embed/open.ts");
         const info = { entry, origin: "user" as const, available: true, dir };

@@ -65,7 +65,10 @@ export default defineCommand({
         ...conflicts.map((r) => `  may conflict with ${short.get(r.id)} (${r.reason}): ${r.content}`),
       ];
       if (superseded.length > 0) lines.push("  If that is wrong, `cairn restore <id>` brings the old one back.");
-      if (conflicts.length > 0) lines.push("  If the new one replaces it, `cairn forget <id>` archives the old one; if not, leave both.");
+      if (conflicts.length > 0) {
+        const old = conflicts.length === 1 ? short.get(conflicts[0]!.id) : "<id>";
+        lines.push(`  If the new one replaces it, \`cairn relate ${id} supersedes ${old}\` retires the old one (kept in history); if they disagree, \`cairn relate ${id} contradicts ${old}\`; if not, leave both.`);
+      }
       output.text(lines.join("\n"));
     }, { create: true });
   },

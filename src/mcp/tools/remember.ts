@@ -16,7 +16,7 @@ export default defineTool({
       "shared by all projects unless it names this project, e.g. \"in this repo…\"). One idea per memory, written so it makes sense on its own later. Do not store secrets, " +
       "whole files or transient chatter. Saying the same thing twice reinforces the existing memory instead of copying it.",
     inputSchema: z.strictObject({
-      content: contentArg.describe("the memory, self-contained, e.g. \"Use pnpm, not npm: the lockfile is pnpm-lock.yaml\""),
+      content: contentArg.describe("the memory, self-contained, e.g. \"Use pnpm, not npm: the lockfile is pnpm-lock.yaml\" (at most 64 KiB of UTF-8)"),
       type: memoryType
         .optional()
         .describe("decision | lesson | error | preference | fact | task | checkpoint | note (default note)"),
