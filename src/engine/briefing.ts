@@ -42,14 +42,23 @@ export function briefing(ctx: EngineContext, input: BriefingInput = {}): Briefin
   const section = (type: MemoryType, order: ListOptions["order"], includeGlobal = true): Memory[] =>
     ctx.store.list({ scope: { projects: [project], includeGlobal }, types: [type] }, now, { limit, order });
   const due = dueReminders(ctx, project, limit);
+  const lessons = section("lesson", "priority");
   return {
     project,
     preferences: section("preference", "priority"),
     decisions: section("decision", "newest"),
-    lessons: section("lesson", "priority"),
-    pitfalls: section("error", "newest"),
+    lessons,
+    pitfalls: withoutFixed(ctx, section("error", "newest"), lessons),
     checkpoint: section("checkpoint", "newest", false)[0] ?? null,
     reminders: due.shown,
     remindersDue: due.total,
   };
+}
+
+/** The errors a shown lesson does not already fix (it names the error and what made it pass): each said once. */
+function withoutFixed(ctx: EngineContext, errors: Memory[], lessons: readonly Memory[]): Memory[] {
+  if (errors.length === 0 || lessons.length === 0) return errors;
+  const shown = new Set(lessons.map((l) => l.id));
+  const fixed = new Set(ctx.store.links(errors.map((e) => e.id)).filter((l) => l.relation === "fixes" && !l.outgoing && shown.has(l.other)).map((l) => l.id));
+  return errors.filter((e) => !fixed.has(e.id));
 }

@@ -24,7 +24,8 @@ export interface CheckpointState {
 export interface CheckpointInput {
   task: string;
   progress: string;
-  nextSteps: string[];
+  /** What is left; [] when nothing is (the task is complete), null when the writer cannot tell (a hook). */
+  nextSteps: string[] | null;
   files?: string[];
   decisions?: string[];
   /** Project key; null = global; undefined = the engine's project. */
@@ -60,12 +61,12 @@ function checkList(name: string, items: readonly string[] | undefined): string[]
   return list;
 }
 
-function render(s: CheckpointState): string {
+function render(s: CheckpointState, stepsKnown: boolean): string {
   const bullets = (items: string[]) => items.map((i) => `- ${i}`).join("\n");
   return [
     `Checkpoint: ${s.task}`,
     `Progress: ${s.progress}`,
-    s.next_steps.length > 0 ? `Next steps:\n${bullets(s.next_steps)}` : "Next steps: none (task complete)",
+    ...(s.next_steps.length > 0 ? [`Next steps:\n${bullets(s.next_steps)}`] : stepsKnown ? ["Next steps: none (task complete)"] : []),
     ...(s.files.length > 0 ? [`Files: ${s.files.join(", ")}`] : []),
     ...(s.decisions.length > 0 ? [`Decisions:\n${bullets(s.decisions)}`] : []),
   ].join("\n");
@@ -81,7 +82,7 @@ export function checkpoint(ctx: EngineContext, input: CheckpointInput): Checkpoi
   const state: CheckpointState = {
     task,
     progress,
-    next_steps: checkList("next steps", input.nextSteps),
+    next_steps: checkList("next steps", input.nextSteps ?? []),
     files: checkList("files", input.files),
     decisions: checkList("decisions", input.decisions),
   };
@@ -90,7 +91,7 @@ export function checkpoint(ctx: EngineContext, input: CheckpointInput): Checkpoi
   // The state goes into metadata unchecked: its size is bounded by the rendered content's limit instead. It is
   // redacted on its way into the store (engine/redacting-store.ts), like every field.
   const cp = {
-    ...buildMemory(ctx, { ...common, content: render(state), type: "checkpoint", tags: ["checkpoint", taskTag(task)] }, now),
+    ...buildMemory(ctx, { ...common, content: render(state, input.nextSteps !== null), type: "checkpoint", tags: ["checkpoint", taskTag(task)] }, now),
     metadata: { checkpoint: state },
   };
   const decisions = state.decisions.map((d) =>

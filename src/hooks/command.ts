@@ -63,7 +63,10 @@ export function commandKey(command: string): string {
 }
 
 /** Lines that say what went wrong, in the order compilers, test runners and shells print them. */
-const STRONG_ERROR_LINE = /\b\w*(Error|Exception)\b:|^\s*(error|fatal|panic)\b|\bERR!|\bE[A-Z]{3,}\b/;
+// `E[A-Z]{3,}` is an errno-style code (ECONNREFUSED, ERESOLVE), not the word ERRORS of a banner.
+const STRONG_ERROR_LINE = /\b\w*(Error|Exception)\b:|^\s*(error|fatal|panic)\b|\bERR!|\bE(?!RRORS?\b)[A-Z]{3,}\b/;
+/** A section banner of a test runner's output: "==== ERRORS ====", "____ test_x ____", "---- FAILURES ----". */
+const BANNER = /^[=_\-*#~]{3,}.*[=_\-*#~]{3,}$/;
 const ERROR_LINE =
   /\b(error|exception|fatal|failed|failure|panic|traceback|cannot|could not|couldn't|not found|no such file|permission denied|refused|undefined|segmentation fault|timed? ?out)\b|✗|✘/i;
 
@@ -96,7 +99,10 @@ export function errorSignature(text: string, redact: (line: string) => string = 
     .map((l) => l.slice(0, 1000).replace(/\x1b\[[0-9;]*m/g, "").trim())
     .filter((l) => l !== "" && !/^Exit code -?\d+$/i.test(l));
   // Where an error happened is not what it is: one error in three files is one error.
-  const lines = raw.map((l) => ({ raw: l, line: withoutLocation(l) })).filter((l) => l.line !== "");
+  const all = raw.map((l) => ({ raw: l, line: withoutLocation(l) })).filter((l) => l.line !== "");
+  // A runner's section banners name no error ("==== ERRORS ===="); the lines under them do.
+  const told = all.filter((l) => !BANNER.test(l.line));
+  const lines = told.length > 0 ? told : all;
   const chosen = lines.find((l) => STRONG_ERROR_LINE.test(l.line)) ?? lines.find((l) => ERROR_LINE.test(l.line)) ?? lines[0];
   // Redacted before any rewrite: a URL folded to its last segment or a token cut at 200 characters no
   // longer has the shape that identifies it, and its remains would be stored.

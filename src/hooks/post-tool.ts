@@ -143,6 +143,27 @@ function captureFailure(ctx: HookContext, key: string, command: string, signatur
   state.failures[key] = { command: oneLine(command, 500), signature, errorId, at: Date.now(), since: previous?.since ?? [] };
 }
 
+const RUNNERS = new Set(["run", "exec", "x", "dlx", "-m"]);
+
+/** Error codes: P1012, TS7006, E0425, ORA-00942, ERR_MODULE_NOT_FOUND, ECONNREFUSED. */
+const CODE = /\b(?:[A-Z]{1,4}-?\d{3,5}|ERR_[A-Z0-9_]+|E[A-Z]{4,})\b/g;
+
+/**
+ * Whether `m` (an error or lesson) may be about the failure `signature` of `key`: not when both name error codes
+ * and share none (P1012 is not P1001), nor when it is about another program's failure and shares no code
+ * ("connection refused" from psql is not playwright's). Words alone matched those and brought the wrong fix.
+ */
+export function mayBeSameError(key: string, signature: string, m: Memory): boolean {
+  const ours = new Set(signature.match(CODE) ?? []);
+  const theirs = new Set(m.content.match(CODE) ?? []);
+  const shared = [...ours].some((c) => theirs.has(c));
+  if (ours.size > 0 && theirs.size > 0 && !shared) return false;
+  // The program and what it runs: `uv run pytest` and `uv run mypy` are two programs.
+  const program = (k: string) => commandHead(k, 3).filter((w) => !RUNNERS.has(w)).slice(0, 2).join(" ").toLowerCase();
+  const other = m.tags.find((t) => t.startsWith("cmd:"))?.slice(4);
+  return other === undefined || shared || program(other) === program(key);
+}
+
 /** Lessons that fixed this error before (linked by `fixes`, or matching its words), then the errors themselves. */
 async function pastFixes(ctx: HookContext, key: string, signature: string): Promise<string | null> {
   const engine = ctx.engine();
@@ -150,7 +171,7 @@ async function pastFixes(ctx: HookContext, key: string, signature: string): Prom
   const { results } = await engine.recall({ query, mode: "keyword", types: ["lesson", "error"], limit: 10, track: false, abstain: false });
   // A fix shown alongside a prompt is worth repeating when the failure actually happens; once.
   const skip = new Set([...ctx.state.created, ...ctx.state.advised]);
-  const hits = relevant(query, results.filter((r) => !skip.has(r.memory.id)));
+  const hits = relevant(query, results.filter((r) => !skip.has(r.memory.id) && mayBeSameError(key, signature, r.memory)));
   const shown: Memory[] = [];
   const add = (m: Memory | null) => {
     if (m && m.status === "active" && !skip.has(m.id) && !shown.some((s) => s.id === m.id)) shown.push(m);

@@ -70,7 +70,9 @@ async function recallFor(ctx: HookContext, text: string): Promise<string | null>
 
 function capture(ctx: HookContext, text: string, prepared: readonly PreparedMemory[]): void {
   const state = ctx.touchState();
-  if (state.firstPrompt === null && text.length >= 12) state.firstPrompt = redactedCut(text, 200);
+  // The session's task, for its checkpoint: the first prompt that says more than a greeting or "let's go on"
+  // (one that does not stands in until then).
+  if (text.length >= 12 && (state.firstPrompt === null || (chatter(state.firstPrompt) && !chatter(text)))) state.firstPrompt = redactedCut(text, 200);
   for (const p of prepared) noteCreated(state, ctx.engine().rememberPrepared(p).id);
 }
 
@@ -92,3 +94,10 @@ function changedBy(m: Memory, pool: readonly { memory: Memory }[]): boolean {
   return statesHowThingsAre(m) && pool.some((n) => statesHowThingsAre(n.memory) && updates(n.memory, m));
 }
 
+/** A prompt that opens or resumes a session without naming the work: "morning. let's pick up where we left off". */
+export function chatter(prompt: string): boolean {
+  const t = prompt.trim().toLowerCase();
+  if (t.length > 120) return false;
+  const rest = t.replace(/^(good )?(morning|afternoon|evening)\b|^(hi|hey|hello|yo|ok|okay)\b/, "").replace(/^[\s,.!]+/, "");
+  return rest === "" || /^(let'?s |ok |okay )?(pick up where|continue (where|from)|continue\W*$|carry on|keep going|resume\W*$|go on\W*$|back to it|where were we|where did we leave)/.test(rest);
+}

@@ -44,11 +44,17 @@ export function sessionEnd(ctx: HookContext): null {
   return null;
 }
 
-/** Next steps the agent spelled out: bullets under a "Next steps" / "TODO" / "Remaining" heading. */
+/**
+ * Next steps the agent spelled out: bullets under a "Next steps" / "TODO" / "Remaining" heading, or the rest of
+ * a paragraph after a "Next:" / "Next steps:" / "Next up:" / "Still to do:" opening a sentence in it.
+ */
 export function nextSteps(message: string): string[] {
   const lines = message.split("\n");
   const start = lines.findIndex((l) => /^\W*(next steps?|todo|remaining|still to do|follow[- ]ups?)\b/i.test(l.trim()));
-  if (start < 0) return [];
+  if (start < 0) {
+    const inline = /(?:^|[.!?]\s+)(?:next(?: steps?| up)?|still to do|todo):\s*([^\n]+)/i.exec(message);
+    return inline ? [oneLine(inline[1]!.trim(), 200)] : [];
+  }
   const out: string[] = [];
   const inline = lines[start]!.replace(/^\W*(next steps?|todo|remaining|still to do|follow[- ]ups?)\W*/i, "").trim();
   if (inline) out.push(inline);
@@ -113,9 +119,11 @@ function writeCheckpoint(ctx: HookContext): void {
   if (!s.lastMessage) return;
   const task = oneLine(s.firstPrompt ?? `session ${ctx.input.sessionId?.slice(0, 8) ?? "unknown"}`, 120);
   const progress = oneLine(s.lastMessage, 800);
-  const steps = nextSteps(s.lastMessage);
+  const stated = nextSteps(s.lastMessage);
+  // None found is not "none left": the message may simply not say (a checkpoint then has no next-steps line).
+  const steps = stated.length > 0 ? stated : null;
   // A hash: the state file need not hold the checkpoint's text a second time.
-  const key = Bun.hash(`${task}\n${progress}\n${steps.join("\n")}`).toString(36);
+  const key = Bun.hash(`${task}\n${progress}\n${stated.join("\n")}`).toString(36);
   if (s.checkpointContent === key) return;
   const engine = ctx.engine();
   const decisions = s.created.length > 0 ? decisionsOf(ctx) : [];

@@ -5,6 +5,7 @@ import { join } from "node:path";
 import type { Engine } from "../../src/engine/engine.ts";
 import { stateFile } from "../../src/hooks/state.ts";
 import { nextSteps, sentence } from "../../src/hooks/stop.ts";
+import { chatter } from "../../src/hooks/prompt.ts";
 import { fixture, type HookWorld, hookWorld } from "./helpers.ts";
 
 let w: HookWorld;
@@ -70,5 +71,24 @@ describe("stop family", () => {
     expect(nextSteps(MESSAGE)).toEqual(["wire up cairn setup", "measure start-up"]);
     expect(nextSteps("TODO: run the bench")).toEqual(["run the bench"]);
     expect(nextSteps("All done.")).toEqual([]);
+    expect(nextSteps("I fixed the ERESOLVE error by switching to pnpm install. Next: add the lodash types.")).toEqual(["add the lodash types."]);
+    expect(nextSteps("E2e passing now. Next up: the discount line test\n\nNotes follow.")).toEqual(["the discount line test"]);
+    expect(nextSteps("The next release is in May.")).toEqual([]);
+  });
+
+  test("a checkpoint from a Stop that states no next step says none, not that the task is complete; its task skips greetings", async () => {
+    const prompt = (text: string) => w.hook("prompt", fixture("prompt", { cwd: w.project, prompt: text }));
+    await prompt("morning. let's pick up where we left off yesterday");
+    await prompt("wire the discount line into the checkout summary");
+    await w.hook("stop", fixture("stop", { cwd: w.project, message: "The discount line renders in the summary; tests pass." }));
+    await w.hook("session-end", fixture("session-end", { cwd: w.project }));
+    const cp = withEngine((e) => e.list({ types: ["checkpoint"] }).memories[0]!);
+    expect(cp.content).toStartWith("Checkpoint: wire the discount line into the checkout summary\n");
+    expect(cp.content).not.toContain("Next steps");
+  });
+
+  test("chatter: greetings and \"let's go on\" name no task", () => {
+    for (const t of ["morning. let's pick up where we left off yesterday", "hey!", "ok continue from where we stopped", "good morning", "let's keep going"]) expect(chatter(t)).toBe(true);
+    for (const t of ["morning standup notes need a template", "continue the migration of the auth routes to OAuth", "what did we decide about db sessions in the routes?"]) expect(chatter(t)).toBe(false);
   });
 });

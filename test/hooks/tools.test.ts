@@ -2,7 +2,9 @@
 import { afterEach, beforeEach, describe, expect, test } from "bun:test";
 import { join } from "node:path";
 import type { Engine } from "../../src/engine/engine.ts";
-import { MAX_ERRORS_PER_SESSION } from "../../src/hooks/post-tool.ts";
+import type { Memory } from "../../src/domain/memory.ts";
+import { MAX_ERRORS_PER_SESSION, mayBeSameError } from "../../src/hooks/post-tool.ts";
+import { errorSignature } from "../../src/hooks/command.ts";
 import { stateFile } from "../../src/hooks/state.ts";
 import { CLAUDE_HOOKS } from "../../src/setup/claude-code.ts";
 import { contextOf, fixture, type HookWorld, hookWorld } from "./helpers.ts";
@@ -65,6 +67,27 @@ describe("post-tool", () => {
     expect(contextOf(out)).toContain("docker compose up -d db");
     // …once: the same failure again in that session stays quiet.
     expect(await w.hook("post-tool", fail("npm run test:integration", ECONN, "s2"))).toBe("");
+  });
+
+  test("another error code, or another program's failure in the same words, does not bring back that fix", async () => {
+    const P1001 = "Error: P1001: Can't reach database server at `localhost:5432`";
+    await w.hook("post-tool", fail("pnpm prisma migrate dev", P1001, "s1"));
+    await w.hook("post-tool", ok("docker compose up -d db", "s1"));
+    await w.hook("post-tool", ok("pnpm prisma migrate dev", "s1"));
+    expect(await w.hook("post-tool", fail("pnpm prisma migrate dev", "Error: P1012: Environment variable not found: DATABASE_URL. database server setup", "s2"))).toBe("");
+    expect(contextOf(await w.hook("post-tool", fail("pnpm prisma db push", P1001, "s3")))).toContain("docker compose up -d db");
+    await w.hook("post-tool", fail("npx playwright test", "Error: page.goto: net::ERR_CONNECTION_REFUSED at http://localhost:3000/ connection refused", "s4"));
+    await w.hook("post-tool", ok("npx playwright test", "s4"));
+    expect(await w.hook("post-tool", fail("psql -h localhost -p 5433", "psql: error: connection to server at localhost port 5433 failed: Connection refused", "s5"))).toBe("");
+  });
+
+  test("mayBeSameError: codes must meet when both have them; another program needs a shared code", () => {
+    const m = (content: string, cmd: string) => ({ content, tags: [`cmd:${cmd}`] }) as Memory;
+    expect(mayBeSameError("pnpm prisma", "P1012 env not found", m("`pnpm prisma` failed: P1001 can't reach", "pnpm prisma"))).toBe(false);
+    expect(mayBeSameError("pnpm prisma", "P1001 can't reach", m("`pnpm prisma` failed: P1001 can't reach", "pnpm prisma"))).toBe(true);
+    expect(mayBeSameError("pnpm install", "ERESOLVE could not resolve", m("`npm install` failed: ERESOLVE unable", "npm install"))).toBe(true);
+    expect(mayBeSameError("uv run mypy", "error: Incompatible types", m("`uv run pytest` failed: error: collection", "uv run pytest"))).toBe(false);
+    expect(mayBeSameError("uv run pytest", "error: collection failed", m("`uv run pytest -k x` failed: error: collection", "uv run pytest"))).toBe(true);
   });
 
   test("PostToolUseFailure, under the command setup registers for it: captures the error, and brings back its fix", async () => {
@@ -305,4 +328,10 @@ describe("pre-tool", () => {
     expect(await w.hook("pre-tool", at("src/ui/index.ts"))).toBe("");
     expect(contextOf(await w.hook("pre-tool", at("src/hooks/index.ts")))).toContain("stay tiny");
   });
+});
+
+test("a test runner's section banner is not the error: the line under it is", () => {
+  const out = ["============================= ERRORS ==============================", "_______________ ERROR collecting tests/test_reconcile.py ________________", "ImportError while importing test module.", "E   ModuleNotFoundError: No module named 'ledger'", "=========================== short test summary info ==========================="].join("\n");
+  expect(errorSignature(out)).toBe("E ModuleNotFoundError: No module named 'ledger'");
+  expect(errorSignature("==== ERRORS ====")).toBe("==== ERRORS ====");
 });

@@ -1,0 +1,19 @@
+/** @module The briefing's sections: an error a shown lesson fixes is said once, under lessons. */
+import { expect, test } from "bun:test";
+import { testEngine } from "../helpers/engine.ts";
+
+test("an error fixed by a lesson the briefing shows is not listed again under pitfalls", () => {
+  const { engine, advance } = testEngine();
+  const fixed = engine.remember({ content: "`pnpm prisma migrate dev` failed: P1001: Can't reach database server", type: "error" }).id;
+  advance(1000);
+  const open = engine.remember({ content: "`pnpm build` failed: heap out of memory", type: "error" }).id;
+  advance(1000);
+  const lesson = engine.remember({ content: "`pnpm prisma migrate dev` failed with P1001; it passed after running `docker compose up -d db`.", type: "lesson" }).id;
+  engine.relate(lesson, fixed, "fixes");
+  const b = engine.briefing();
+  expect(b.lessons.map((m) => m.id)).toEqual([lesson]);
+  expect(b.pitfalls.map((m) => m.id)).toEqual([open]);
+  // With the lesson not shown (a smaller briefing), the error is a pitfall again.
+  engine.forget(lesson);
+  expect(engine.briefing().pitfalls.map((m) => m.id).sort()).toEqual([fixed, open].sort());
+});
