@@ -6,7 +6,8 @@
  * committed. Afterwards the file is vacuumed and the WAL emptied, so no page of the old encoding is left.
  */
 import type { Database } from "bun:sqlite";
-import { closeSync, openSync, rmSync } from "node:fs";
+import { closeSync, openSync, readdirSync, rmSync } from "node:fs";
+import { basename, dirname, join } from "node:path";
 import { cairnError } from "../errors.ts";
 import { type ContentCodec, place } from "./content-codec.ts";
 import { writeTransaction } from "./db.ts";
@@ -31,6 +32,7 @@ export interface RecodeReport {
 export type RecodeProgress = (what: string, done: number, total: number) => void;
 
 export function recode(db: Database, from: ContentCodec, to: ContentCodec, record: EncryptionRecord | null, progress?: RecodeProgress): RecodeReport {
+  if (onDisk(db.filename)) removeStaleBackups(db.filename);
   const backup = onDisk(db.filename) ? `${db.filename}.backup-${Date.now()}` : null;
   if (backup) {
     closeSync(openSync(backup, "wx", 0o600));
@@ -61,6 +63,30 @@ export function recode(db: Database, from: ContentCodec, to: ContentCodec, recor
   const scrub = scrubDeleted(db, Date.now());
   if (backup) rmSync(backup, { force: true });
   return { memories, auditEntries, backup, scrub };
+}
+
+/**
+ * Copies an interrupted re-encoding left beside the database (killed between its backup and the removal of
+ * it). The re-encoding is one transaction, so such a copy is never needed: the store holds either the old
+ * state (the copy's) or the new, verified one — and then the copy is the old encoding, the plain text of a
+ * store since encrypted. Returns the paths removed.
+ */
+export function removeStaleBackups(dbFile: string): string[] {
+  return staleBackups(dbFile).map((name) => {
+    const path = join(dirname(dbFile), name);
+    rmSync(path, { force: true });
+    return path;
+  });
+}
+
+/** The names of re-encoding copies beside the database (see removeStaleBackups). */
+export function staleBackups(dbFile: string): string[] {
+  const prefix = `${basename(dbFile)}.backup-`;
+  try {
+    return readdirSync(dirname(dbFile)).filter((n) => n.startsWith(prefix) && /^\d+$/.test(n.slice(prefix.length)));
+  } catch {
+    return [];
+  }
 }
 
 function recodeMemories(db: Database, from: ContentCodec, to: ContentCodec, progress?: RecodeProgress): number {

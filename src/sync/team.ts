@@ -55,6 +55,8 @@ export function requireConfig(dataDir: string): SyncConfig {
 export function setShared(dataDir: string, log: SyncLog, project: string | null, shared: boolean): { queued: number; config: SyncConfig } {
   const config = requireConfig(dataDir);
   const projects = new Set(config.shared.projects);
+  // Shared already: its memories were queued then and every change since is queued as it is made.
+  if (shared && (project === null ? config.shared.global : projects.has(project))) return { queued: 0, config };
   if (project !== null) {
     if (shared) projects.add(project);
     else projects.delete(project);

@@ -3,6 +3,7 @@
  * request through the guard (guard.ts), the page and its assets embedded in the binary as text, the API in
  * api.ts. No CDN, no font or script from anywhere else: the Content-Security-Policy forbids it too.
  */
+import { describeError } from "../errors.ts";
 import { log } from "../log.ts";
 import { type ApiContext, handleApi } from "./api.ts";
 import { SAFE_HEADERS, refusal } from "./guard.ts";
@@ -26,10 +27,22 @@ export function startUiServer(ctx: ApiContext, opts: { port: number; token: stri
     port: opts.port,
     // A dashboard on a big store may take a moment; Bun's default idle timeout (10 s) is plenty otherwise.
     idleTimeout: 60,
+    // Never Bun's development error page (a stack trace and the server's source): a plain 500 at most.
+    development: false,
     fetch: (req) => handle(req),
+    error: (err) => {
+      log.warn(`ui: ${describeError(err)}`);
+      return answer(new Response("Internal error.\n", { status: 500, headers: { "content-type": "text/plain; charset=utf-8" } }));
+    },
   });
   async function handle(req: Request): Promise<Response> {
-    const url = new URL(req.url);
+    let url: URL;
+    try {
+      url = new URL(req.url);
+    } catch {
+      // A Host header that is no host:port ("127.0.0.1:abc") makes no URL: refused like a foreign one.
+      return answer(new Response("Forbidden: malformed Host header.\n", { status: 403, headers: { "content-type": "text/plain; charset=utf-8" } }));
+    }
     const why = refusal(req, token, port);
     if (why) {
       log.warn(`ui: refused ${req.method} ${url.pathname}: ${why}`);

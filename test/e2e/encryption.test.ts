@@ -6,7 +6,7 @@
  */
 import { afterEach, beforeEach, describe, expect, test } from "bun:test";
 import { Database } from "bun:sqlite";
-import { chmodSync, existsSync, readdirSync, readFileSync, renameSync } from "node:fs";
+import { chmodSync, existsSync, readdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { createSandbox, type Sandbox } from "../helpers/sandbox.ts";
 import { filesUnder } from "../helpers/files.ts";
@@ -109,7 +109,14 @@ describe("encryption at rest", () => {
     await sb.ok(["remember", "the quokkaword cache is warmed at boot", "--tags", "perf"], { cwd: project, env: ENV });
     const id = (await sb.json(["list", "--json"], { cwd: project, env: ENV })).memories[0].id;
     await sb.ok(["edit", id, "--content", "the quokkaword cache is warmed at boot and at deploy"], { cwd: project, env: ENV });
+    // A copy an interrupted encrypt left (killed after its backup): doctor warns, and the next encrypt removes it.
+    const stale = join(sb.cairnHome, "cairn.db.backup-1700000000000");
+    writeFileSync(stale, "the quokkaword in the clear", { mode: 0o600 });
+    const warned = JSON.parse((await sb.run(["doctor", "--json"], { env: ENV })).stdout).checks.find((c: { name: string }) => c.name === "re-encoding copies");
+    expect(warned).toMatchObject({ level: "warn" });
+    expect(warned.detail).toContain("cairn.db.backup-1700000000000");
     const enc = await sb.json(["encrypt", "--json"], { env: ENV });
+    expect(existsSync(stale)).toBe(false);
     expect(enc).toMatchObject({ ok: true, encrypted: true, memories: 1 });
     const [keyFile] = keyFiles();
     expect(readFileSync(keyFile!, "utf8").trim()).toMatch(/^[0-9a-f]{64}$/);

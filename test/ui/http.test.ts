@@ -66,8 +66,12 @@ describe("cairn ui refuses what is not its own page", () => {
 
   test("a foreign Host header (DNS rebinding) gets 403 even with the token; localhost:<port> is fine", async () => {
     const path = withToken("/api/meta");
-    for (const host of ["evil.example", `evil.example:${ui.port}`, "127.0.0.1", `127.0.0.1:${ui.port + 1}`]) {
-      expect((await rawRequest(ui.port, { method: "GET", path, headers: { host } })).status).toBe(403);
+    for (const host of ["evil.example", `evil.example:${ui.port}`, "127.0.0.1", `127.0.0.1:${ui.port + 1}`, "127.0.0.1:abc", "127.0.0.1:99999", `127.0.0.1:${ui.port}.evil.com`]) {
+      const r = await rawRequest(ui.port, { method: "GET", path, headers: { host } });
+      expect(r.status).toBe(403);
+      // Never Bun's debug page (stack trace, source, working directory).
+      expect(r.body).not.toContain("cwd");
+      expect(r.body.length).toBeLessThan(200);
     }
     expect((await rawRequest(ui.port, { method: "GET", path, headers: { host: `localhost:${ui.port}` } })).status).toBe(200);
     const edit = await rawRequest(ui.port, { method: "POST", path: withToken("/api/edit"), headers: { host: "evil.example", "content-type": "application/json" }, body: JSON.stringify({ id, content: "changed" }) });

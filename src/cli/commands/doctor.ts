@@ -17,6 +17,7 @@ import { detectProjectKey } from "../../config/project.ts";
 import { modelChecks } from "../doctor-models.ts";
 import { keywordIndexCheck, searchThreadCheck } from "../doctor-search-thread.ts";
 import { freeSpaceCheck } from "../doctor-free-space.ts";
+import { removeStaleBackups, staleBackups } from "../../store/recode.ts";
 import { clientChecks } from "../../setup/inspect.ts";
 import { isServing } from "../../hooks/warm/client.ts";
 import { socketPath, warmEnabled } from "../../hooks/warm/protocol.ts";
@@ -50,6 +51,16 @@ export default defineCommand({
 });
 
 const LOCKED = new Set(["KEY_MISSING", "KEY_WRONG", "KEY_BAD", "KEY_FILE_UNSAFE", "TAMPERED"]);
+
+/** Copies an interrupted encrypt, decrypt or key rotation left beside the database (store/recode.ts). */
+function backupCheck(dbFile: string, store: SqliteStore, repair: boolean): Check {
+  const name = "re-encoding copies";
+  const left = staleBackups(dbFile);
+  if (left.length === 0) return { name, level: "ok", detail: "none" };
+  if (repair) return { name, level: "ok", detail: `removed ${removeStaleBackups(dbFile).length} left by an interrupted encrypt, decrypt or key rotation` };
+  const what = store.encryption() ? "they may hold the store in its earlier encoding (in the clear, if it was the plain store)" : "they are copies of the store";
+  return { name, level: "warn", detail: `${left.join(", ")} beside the database, left by an interrupted encrypt, decrypt or key rotation; ${what} and are not needed: \`cairn doctor --repair\` removes them` };
+}
 
 function encryptionCheck(store: SqliteStore): Check {
   const record = store.encryption();
@@ -86,7 +97,7 @@ async function runChecks(repair: boolean): Promise<Check[]> {
   }
   try {
     const step = stepper(paths.dbFile);
-    checks.push(encryptionCheck(store));
+    checks.push(encryptionCheck(store), backupCheck(paths.dbFile, store, repair));
     checks.push(permissionCheck("permissions", paths.dataDir, 0o700), permissionCheck("db file", paths.dbFile, 0o600));
     checks.push(...storeChecks(engine, step), erasureCheck(engine));
     step("the keyword search thread and index file");

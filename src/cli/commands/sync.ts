@@ -3,10 +3,10 @@
  * only ever holds ciphertext (src/sync/). Without an action: push queued changes, then pull the team's.
  */
 import { defineCommand } from "citty";
-import { cairnError } from "../../errors.ts";
+import { CairnError, cairnError } from "../../errors.ts";
 import { encodeJoinCode } from "../../sync/code.ts";
 import { syncOnce } from "../../sync/run.ts";
-import { redactUrl } from "../../sync/settings.ts";
+import { readSettings, redactUrl } from "../../sync/settings.ts";
 import { syncStatus } from "../../sync/status.ts";
 import { initTeam, joinTeam, leaveTeam, requireConfig, setShared } from "../../sync/team.ts";
 import { actionArg, jsonFlag } from "../flags.ts";
@@ -95,10 +95,24 @@ function shareAtOnce(s: CliSession, a: Args): string | null {
   return project === null ? "global-scope memories" : `project ${project}`;
 }
 
-function target({ engine }: CliSession, a: Args): string | null {
+function target({ engine, paths }: CliSession, a: Args): string | null {
   if (a.global && a.project) throw cairnError("ONE_OF", ["--project and --global"]);
-  return a.global ? null : a.project ? engine.resolveProject(a.project, "write") : engine.project;
+  if (a.global) return null;
+  if (!a.project) return engine.project;
+  // A name listed already (one an earlier version stored as typed) is taken as it is, so unshare can remove it.
+  if (readSettings(paths.dataDir)?.shared.projects.includes(a.project)) return a.project;
+  // Resolved as for a read: a typo must not be shared as a new project nobody writes to. A project with no
+  // memories yet is named by its directory (resolved above) or its remote's key (host/owner/repo).
+  try {
+    return engine.resolveProject(a.project, "read");
+  } catch (err) {
+    if (err instanceof CairnError && err.code === "PROJECT_UNKNOWN" && REMOTE_KEY.test(a.project.trim())) return a.project.trim();
+    throw err;
+  }
 }
+
+/** A remote's project key as cairn writes it: `github.com/acme/payments`. */
+const REMOTE_KEY = /^[\w-]+(\.[\w-]+)+\/[^\s]+$/;
 
 function share(s: CliSession, a: Args, on: boolean): void {
   const { store, paths } = s;

@@ -3,7 +3,7 @@
  * web transport (src/web/): one long-lived Engine, a server on 127.0.0.1 with a random token in its URL.
  */
 import { defineCommand } from "citty";
-import { cairnError } from "../../errors.ts";
+import { cairnError, describeError } from "../../errors.ts";
 import { log } from "../../log.ts";
 import { newToken } from "../../web/guard.ts";
 import { startUiServer } from "../../web/server.ts";
@@ -27,10 +27,14 @@ export default defineCommand({
     if (port > 65535) throw cairnError("BAD_NUMBER", ["port", String(args.port), " from 0 to 65535"]);
     const runtime = openRuntime("ui", { actor: `ui:${cliActor().replace(/^cli:?/, "") || "local"}`, create: false });
     const { config, paths, engine } = runtime;
-    const server = startUiServer(
-      { engine, dataDir: paths.dataDir, dbFile: paths.dbFile, defaultMode: config.values.mode },
-      { port, token: newToken() },
-    );
+    let server: ReturnType<typeof startUiServer>;
+    try {
+      server = startUiServer({ engine, dataDir: paths.dataDir, dbFile: paths.dbFile, defaultMode: config.values.mode }, { port, token: newToken() });
+    } catch (err) {
+      // A port another program holds is the user's choice to change, not a fault to report.
+      if (port !== 0 && /in use|EADDRINUSE/i.test(describeError(err))) throw cairnError("USAGE", [`Port ${port} is in use by another program: give another --port, or leave it out for a free one.`]);
+      throw err;
+    }
     if (args.json) output.json({ url: server.url, port: server.port, pid: process.pid });
     else output.text(`cairn ui: ${server.url}\nOpen it in a browser on this machine; Ctrl-C stops it.`);
     await flushOutput();
