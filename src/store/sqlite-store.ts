@@ -6,7 +6,7 @@ import { appendAudit, auditHistory, auditLog, eraseAuditContent } from "./audit.
 import { auditHead, verifyChain } from "./audit-chain.ts";
 import { type ContentCodec, PLAIN_CODEC, logSeal } from "./content-codec.ts";
 import { assertKeyCheck, type EncryptionRecord, readEncryption } from "./encryption-record.ts";
-import { assertKeyUnchanged } from "./checked-write.ts";
+import { assertKeyUnchanged, ReadKeyCheck } from "./checked-write.ts";
 import { type CodecOptions, codecAtOpen } from "./open-codec.ts";
 import { recode, type RecodeProgress, type RecodeReport } from "./recode.ts";
 import { CACHE_KIB, isBusy, leaveMapToReader, withLockWait, writeTransaction } from "./db.ts";
@@ -179,20 +179,11 @@ export class SqliteStore implements Store {
     return this.#live.read();
   }
 
-  #keyCheckedAt = 0;
+  readonly #reads = new ReadKeyCheck();
 
-  /**
-   * The connection for a read (checked against the file outside transactions). At most every 250 ms, also
-   * that no other process re-encoded the store meanwhile (writes check that every time, in their transaction).
-   */
+  /** The connection for a read (checked against the file outside transactions, and the key: ReadKeyCheck). */
   get #db(): Database {
-    const db = this.#live.read();
-    const now = Date.now();
-    if (now - this.#keyCheckedAt > 250 && !db.inTransaction && onDisk(db.filename)) {
-      this.#keyCheckedAt = now;
-      assertKeyCheck(db, this.#codec.keyCheck, this.location);
-    }
-    return db;
+    return this.#reads.connection(this.#live, this.#codec.keyCheck);
   }
 
   transaction<T>(fn: () => T, opts: TransactionOptions = {}): T {
@@ -370,6 +361,7 @@ export class SqliteStore implements Store {
 
   /** {@link searchText} off the caller's thread when this store has a search thread (keyword-search.ts). */
   async searchTextSoon(match: string, filter: MemoryFilter, now: number, limit: number, terms?: readonly string[]): Promise<TextHit[]> {
+    void this.#db; // the key check: the search thread's answer is read in this process's encoding
     return (await this.#keyword.searchOnThread(match, filter, now, limit, terms)) ?? this.searchText(match, filter, now, limit, terms);
   }
 

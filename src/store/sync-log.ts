@@ -21,6 +21,10 @@ type Counter = "mode" | "clock" | "counter" | "cursor";
 export interface SyncLog {
   get(key: Counter): number;
   set(key: Counter, value: number): void;
+  /** The highest counter applied from `device` (0: none): a record at or below it was applied already. */
+  seen(device: string): number;
+  /** Records that `device`'s records through `counter` were applied. */
+  markSeen(device: string, counter: number): void;
   /** Advances the clock past `hlc` (a pulled change), so later local changes order after it. */
   observe(hlc: number): void;
   /** Queues every memory of `project` (null: the global scope) for sending. */
@@ -65,6 +69,16 @@ export class SqliteSyncLog implements SyncLog {
 
   get(key: Counter): number {
     return (this.#db.query("SELECT value FROM sync_local WHERE key = ?").get(key) as { value: number } | null)?.value ?? 0;
+  }
+
+  seen(device: string): number {
+    return (this.#db.query("SELECT value FROM sync_local WHERE key = ?").get(`seen:${device}`) as { value: number } | null)?.value ?? 0;
+  }
+
+  markSeen(device: string, counter: number): void {
+    this.#w((db) =>
+      db.query("INSERT INTO sync_local (key, value) VALUES (?1, ?2) ON CONFLICT (key) DO UPDATE SET value = max(value, excluded.value)").run(`seen:${device}`, counter),
+    );
   }
 
   set(key: Counter, value: number): void {
@@ -186,6 +200,7 @@ export class SqliteSyncLog implements SyncLog {
     this.#w((db) => {
       for (const t of ["sync_outbox", "sync_versions", "sync_pending", "sync_dangling"]) db.run(`DELETE FROM ${t}`);
       db.run("UPDATE sync_local SET value = 0 WHERE key IN ('mode', 'counter', 'cursor')");
+      db.run("DELETE FROM sync_local WHERE key LIKE 'seen:%'");
     });
   }
 }

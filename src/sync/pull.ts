@@ -5,6 +5,7 @@
  * pull cut short resumes exactly where the last committed batch ended.
  */
 import { cairnError } from "../errors.ts";
+import { log as logger } from "../log.ts";
 import { applyRecord, batchHints, resolveDangling } from "./apply.ts";
 import { BATCH, type SyncContext } from "./context.ts";
 import { type ChangeRecord, parseRecord } from "./record.ts";
@@ -29,6 +30,7 @@ export async function pullAll(ctx: SyncContext, server: SyncServer, batch = BATC
       if (records.length > 0) log.observe(Math.max(...records.map((r) => r.hlc)));
       const hints = batchHints(ctx, records);
       for (const r of records) applyRecord(ctx, r, hints);
+      for (const r of incoming) if (r.device !== config.device) log.markSeen(r.device, r.counter);
       resolveDangling(ctx);
       log.set("cursor", last);
       log.set("mode", 1);
@@ -39,11 +41,20 @@ export async function pullAll(ctx: SyncContext, server: SyncServer, batch = BATC
 }
 
 function openAll(ctx: SyncContext, incoming: readonly IncomingRecord[]): ChangeRecord[] {
-  const { config } = ctx;
+  const { config, log } = ctx;
   const out: ChangeRecord[] = [];
+  const seen = new Map<string, number>();
   for (const r of incoming) {
     // This device's own records are already applied here.
     if (r.device === config.device) continue;
+    // A device's records reach the server in counter order: one at or below the highest applied is a copy of
+    // an applied record put back under a new sequence (a replay), never news. Skipped, and said so.
+    const highest = seen.get(r.device) ?? log.seen(r.device);
+    if (r.counter <= highest) {
+      logger.warn(`sync: skipped record ${r.seq} of device ${r.device.slice(0, 8)}: its counter ${r.counter} was applied already (a copy put back on the server)`);
+      continue;
+    }
+    seen.set(r.device, r.counter);
     const text = open(config.key, { team: config.team, device: r.device, counter: r.counter }, r.body);
     const record = text === null ? null : parseRecord(text);
     if (!record || record.device !== r.device) throw cairnError("SYNC_BAD_RECORD", [r.seq, r.device]);

@@ -113,6 +113,35 @@ test("a record altered, or moved to another slot, on the server is refused by na
   for (const d of [a, b]) d!.close();
 });
 
+test("a record put back on the server under a new sequence (a replay) is skipped: no change, no history entry", async () => {
+  const pg = postgres.current();
+  if (!pg) return;
+  const { devices: [a, b], url } = await team(2);
+  const { id } = a!.engine.remember({ content: "the queue retries three times" });
+  await a!.sync();
+  await b!.sync();
+  a!.engine.update(id, { content: "the queue retries five times" });
+  await a!.sync();
+  await b!.sync();
+  const history = b!.engine.history(id).entries.length;
+  const sql = new SQL(url);
+  try {
+    // The first version's record, deleted and inserted again at the end of the log.
+    const [{ seq }] = await sql`SELECT min(seq)::int AS seq FROM cairn_sync_records`;
+    await sql.begin(async (tx) => {
+      await tx`CREATE TEMP TABLE replay AS SELECT * FROM cairn_sync_records WHERE seq = ${seq}`;
+      await tx`DELETE FROM cairn_sync_records WHERE seq = ${seq}`;
+      await tx`INSERT INTO cairn_sync_records (team, device, counter, mid, erase, size, at, body) SELECT team, device, counter, mid, erase, size, at, body FROM replay`;
+    });
+    expect(await b!.sync()).toMatchObject({ pulled: 0 });
+    expect(b!.engine.get(id, { track: false }).content).toBe("the queue retries five times");
+    expect(b!.engine.history(id).entries).toHaveLength(history);
+  } finally {
+    await sql.close();
+  }
+  for (const d of [a, b]) d!.close();
+});
+
 test("with the server down, local writes go on, changes queue, status says so; they go out once it is back", async () => {
   const pg = postgres.current();
   if (!pg) return;
