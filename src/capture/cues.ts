@@ -26,10 +26,11 @@ const FACT_CUES: Cue[] = [
   { type: "fact", shape: "rest", wrapper: true, re: re(String.raw`^(?:note|be aware)(?:\s+that\s+|\s*[,:]\s+)(?<rest>.+)`) },
   { type: "fact", shape: "rest", wrapper: true, re: re(String.raw`^(?:never forget|don't forget|do not forget) that\s+(?<rest>.+)`) },
   // Where and on what a thing of the setup runs, with the number or host that makes it a fact: "staging db is on
-  // port 5433", "prod is on k8s 1.29 now", "staging lives at staging.acme.internal", "the server ticks at 30hz".
+  // port 5433", "prod is on k8s 1.29 now", "staging lives at staging.acme.internal", "the server ticks at 30hz",
+  // "the dev db moved to port 5434".
   {
     type: "fact", shape: "sentence", firstOnly: true,
-    re: re(String.raw`^${SETUP_SUBJECT}(?:(?:the|our)\s+)?(?:[\w.-]+\s+){0,3}?(?:is|are|lives?|runs?|sits?|listens?|ticks?|targets?|deploys?)\s+(?:(?:all|only|still|now|always)\s+)?(?:on|at|in|to)\s+(?:port\s+)?(?:[\w-]+\s+)?(?=\S*\d|[\w-]+\.[\w.-]+\b)\S+`),
+    re: re(String.raw`^${SETUP_SUBJECT}(?:(?:the|our)\s+)?(?:[\w.-]+\s+){0,3}?(?:is|are|lives?|runs?|sits?|listens?|ticks?|targets?|deploys?|moved)\s+(?:(?:all|only|still|now|always)\s+)?(?:on|at|in|to)\s+(?:port\s+)?(?:[\w-]+\s+)?(?=\S*\d|[\w-]+\.[\w.-]+\b)\S+`),
     accept: (m) =>
       !/\b(?:\d+\s*%|percent|battery|lines? \d+|step \d+|page \d+|minutes?|seconds?|hours?|ago|today|yesterday)\b|%/i.test(m.input) &&
       !/^(?:the\s+|our\s+)?(?:bug|error|issue|problem|typo|crash|failure|test|diff|change|fix|build|job|run|deploy|upload|download|progress)s?\b/i.test(m.input),
@@ -186,6 +187,12 @@ const DECISION_CUES: Cue[] = [
   {
     type: "decision", shape: "clause", firstOnly: true,
     re: re(String.raw`^(?!(?:it|this|that|he|she|i|you)\b)(?:the\s+|our\s+)?[\w./-]+(?:\s+[\w./-]+)?\s+(?:(?:moves?|migrates?|switches?)\s+from\s+[^,;]{2,60}?\s+to|(?:is|are)\s+(?:moving|migrating|switching)\s+(?:over\s+)?to)\s+(?!(?:the|a|an|next|another|its|their|his|her|my)\b)\S+`),
+  },
+  // The same said as done, with what moved named between: "we switched feature flags from Unleash to
+  // GrowthBook", "we moved CI from Jenkins to Buildkite".
+  {
+    type: "decision", shape: "clause", accept: prefixOk,
+    re: re(String.raw`^${PREFIX}(?:we|the team|our team)(?:'ve)?\s+(?:(?:have|just|finally|already)\s+)?(?:switched|moved|migrated)\s+(?:(?!from\b)[\w./-]+\s+){1,3}from\s+[^,;]{2,40}?\s+to\s+(?!(?:the|a|an|next|another|its|their|his|her|my)\b)\S+`),
   },
   {
     type: "decision", shape: "rest",

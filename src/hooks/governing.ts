@@ -46,7 +46,9 @@ export const SHARED_WORDS = 2;
  * words of its program and first argument (`sail artisan`, `git commit`), which start most of a project's
  * commands of that kind.
  */
-export function commandWords(command: string, project = ""): { words: string[]; packages: string[]; program: string; lead: string[] } {
+export function commandWords(given: string, project = ""): { words: string[]; packages: string[]; program: string; lead: string[] } {
+  // `python -m pip install x` runs pip: the module is the program.
+  const command = given.replace(/\bpython(?:3(?:\.\d+)?)?\s+-m\s+(?=[\w.-])/g, "");
   const head = commandHead(command, 1);
   const program = (head[0] ?? "").toLowerCase();
   const segment = command.split(/&&|\|\||;|\n/).map((s) => s.trim()).find((s) => s.includes(head[0] ?? "\0")) ?? "";
@@ -71,7 +73,7 @@ export function commandWords(command: string, project = ""): { words: string[]; 
 
 /**
  * Whether a rule says `program` is no longer used or must not be: "switched from Poetry to uv", "black and
- * isort were removed", "logrus is banned", "instead of jest", "never use npm". Such a rule governs a command
+ * isort were removed", "logrus is banned", "instead of jest", "never use npm", "don't call pip directly". Such a rule governs a command
  * running that program on its own; merely naming it ("`pnpm test` now runs vitest") does not.
  */
 export function retires(content: string, program: string): boolean {
@@ -79,7 +81,7 @@ export function retires(content: string, program: string): boolean {
   const text = content.toLowerCase();
   return [
     new RegExp(`\\b(from|instead of|off|away from|replac\\w* the|replac\\w*)\\s+\`?${p}\\b`),
-    new RegExp(`\\b(never|don'?t|do not|no longer|stop|avoid)\\s+(use\\s+|run\\s+|add\\s+)?\`?${p}\\b`),
+    new RegExp(`\\b(never|don'?t|do not|no longer|stop|avoid)\\s+(use\\s+|run\\s+|add\\s+|call\\s+|invoke\\s+|using\\s+|calling\\s+|running\\s+)?\`?${p}\\b`),
     new RegExp(`\\b${p}\`?(\\s+(and|or)\\s+[\\w-]+)?\\s+(is|are|was|were|has been|have been)\\s+(now\\s+)?(removed|banned|deprecated|replaced|gone|dropped)\\b`),
   ].some((r) => r.test(text));
 }

@@ -157,7 +157,14 @@ describe("exact cases", () => {
       ["tests must never hit the real network", "preference", "Tests must never hit the real network."],
       ["anything under services/billing is owned by Priya's team", "fact", "Anything under services/billing is owned by Priya's team."],
       ["prod is still python 3.9 on amazon linux 2", "fact", "Prod is still python 3.9 on amazon linux 2."],
+      ["we switched feature flags from Unleash to GrowthBook last week", "decision", "We switched feature flags from Unleash to GrowthBook last week."],
+      ["we moved CI from Jenkins to Buildkite", "decision", "We moved CI from Jenkins to Buildkite."],
+      ["the dev db moved to port 5434", "fact", "The dev db moved to port 5434."],
     ]);
+  });
+
+  test("a move said in passing that is not a change of the setup stays out", () => {
+    for (const p of ["we switched from the old build to a new one", "the cursor moved to line 42", "we moved the button from the left to the right"]) expect(extractCaptures(p)).toEqual([]);
   });
 
   test("corrections of the agent, plans said with let's, how to work with me, causes named as a thing, quoted errors", () => {

@@ -234,6 +234,13 @@ describe("pre-tool", () => {
     for (const [command, session] of [["ls -la", "c"], ["git status", "d"], ["make build", "e"]]) expect(await w.hook("pre-tool", bash(command!, session!))).toBe("");
   });
 
+  test("a fact that forbids calling a program governs its commands (\"don't call pip directly\")", async () => {
+    withEngine((e) => e.remember({ content: "We use uv for everything here, don't call pip directly.", type: "fact" }));
+    const bash = (command: string, session: string) => fixture("pre-tool-bash", { cwd: w.project, command, session });
+    for (const [command, session] of [["pip install httpx", "p1"], ["python -m pip install python-dateutil", "p2"]]) expect(contextOf(await w.hook("pre-tool", bash(command!, session!)))).toContain("don't call pip directly");
+    expect(await w.hook("pre-tool", bash("uv add httpx", "p3"))).toBe("");
+  });
+
   test("before a command running one tool: the current choice of another of its kind, when there is one", async () => {
     withEngine((e) => {
       e.remember({ content: "This repo uses pnpm for everything", type: "decision" });
