@@ -25,6 +25,8 @@ export interface SyncLog {
   seen(device: string): number;
   /** Records that `device`'s records through `counter` were applied. */
   markSeen(device: string, counter: number): void;
+  /** Whether a record of another device was ever applied here (the team key opened it). */
+  seenAny(): boolean;
   /** Advances the clock past `hlc` (a pulled change), so later local changes order after it. */
   observe(hlc: number): void;
   /** Queues every memory of `project` (null: the global scope) for sending. */
@@ -73,6 +75,10 @@ export class SqliteSyncLog implements SyncLog {
 
   seen(device: string): number {
     return (this.#db.query("SELECT value FROM sync_local WHERE key = ?").get(`seen:${device}`) as { value: number } | null)?.value ?? 0;
+  }
+
+  seenAny(): boolean {
+    return this.#db.query("SELECT 1 AS x FROM sync_local WHERE key LIKE 'seen:%' LIMIT 1").get() !== null;
   }
 
   markSeen(device: string, counter: number): void {

@@ -3,6 +3,7 @@
  * server: when it cannot be reached, changes stay queued and the outcome is kept for `cairn sync status`.
  */
 import { describeError } from "../errors.ts";
+import { open } from "./seal.ts";
 import type { SyncContext } from "./context.ts";
 import { pullAll } from "./pull.ts";
 import { sealOutbox, sendPending } from "./push.ts";
@@ -26,8 +27,11 @@ export async function syncOnce(ctx: SyncContext, dataDir: string, opts: { timeou
     server = await SyncServer.connect(ctx.config.server, opts.timeoutS);
     await server.checkSchema();
     await resumeRecording(ctx, server);
-    sealOutbox(ctx);
-    pushed = await sendPending(ctx, server);
+    // With a key that opens none of the others' records, nothing is sent (the pull then names the record).
+    if (await keyOpensOthers(ctx, server)) {
+      sealOutbox(ctx);
+      pushed = await sendPending(ctx, server);
+    }
     pulled = await pullAll(ctx, server, opts.batch);
     // Changes made while applying (duplicates merged) go out in the same run.
     if (sealOutbox(ctx) > 0) pushed += await sendPending(ctx, server);
@@ -56,6 +60,21 @@ async function resumeRecording(ctx: SyncContext, server: SyncServer): Promise<vo
     for (const p of ctx.config.shared.projects) ctx.log.enqueueProject(p);
     if (ctx.config.shared.global) ctx.log.enqueueProject(null);
   });
+}
+
+/** How many of the others' newest records the key is tried on (one altered record must not look like a wrong key). */
+const KEY_SAMPLE = 8;
+
+/**
+ * Before this device sends anything, its team key must open what the others wrote: records sealed under a
+ * wrong key would stop every other device's pull at them. Until this device has applied a record of another
+ * (then its key is known to work), the others' newest records are tried; false when none opens.
+ */
+async function keyOpensOthers(ctx: SyncContext, server: SyncServer): Promise<boolean> {
+  if (ctx.log.seenAny()) return true;
+  const { team, device, key } = ctx.config;
+  const sample = await server.latestOfOthers(team, device, KEY_SAMPLE);
+  return sample.length === 0 || sample.some((r) => open(key, { team, device: r.device, counter: r.counter }, r.body) !== null);
 }
 
 function record(_ctx: SyncContext, dataDir: string, last: LastSync): void {

@@ -123,6 +123,14 @@ export class SyncServer {
     return rows.map((r) => ({ seq: Number(r.seq), device: r.device, counter: Number(r.counter), body: r.body }));
   }
 
+  /** The newest `limit` records of the team that other devices than `device` wrote, newest first. */
+  async latestOfOthers(team: string, device: string, limit: number): Promise<IncomingRecord[]> {
+    const rows = (await this.#run(
+      () => this.#sql`SELECT seq, device, counter, body FROM cairn_sync_records WHERE team = ${team} AND device <> ${device} ORDER BY seq DESC LIMIT ${limit}`,
+    )) as Array<{ seq: string; device: string; counter: string; body: Uint8Array }>;
+    return rows.map((r) => ({ seq: Number(r.seq), device: r.device, counter: Number(r.counter), body: r.body }));
+  }
+
   /** The devices that wrote to the team, with how many of their records remain and when they last wrote. */
   async devices(team: string): Promise<DeviceSeen[]> {
     const rows = (await this.#run(

@@ -25,3 +25,25 @@ test("share: an unknown name is refused naming the known projects; sharing again
     b.close();
   }
 });
+
+test("memories a sync receives get their vectors in the background, without another command", async () => {
+  const pg = postgres.current();
+  if (!pg) return;
+  await pg.createDb("received");
+  const [a, b] = await cliTeam(pg.url("received"));
+  try {
+    await a.importMemories(["the staging bucket rotates credentials weekly", "releases go to canary before production"].map((content) => JSON.stringify({ content, project: CLI_PROJECT })));
+    await a.cairn(["sync"]);
+    b.env.CAIRN_EMBED_WORKER = "on";
+    expect(JSON.parse((await b.cairn(["sync", "--json"])).stdout)).toMatchObject({ pulled: 2 });
+    let vectors = 0;
+    for (let i = 0; i < 80 && vectors < 2; i++) {
+      await Bun.sleep(500);
+      vectors = JSON.parse((await b.cairn(["stats", "--json"])).stdout).vectors;
+    }
+    expect(vectors).toBe(2);
+  } finally {
+    a.close();
+    b.close();
+  }
+});

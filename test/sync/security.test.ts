@@ -65,7 +65,7 @@ test("a dump of the server holds none of 1,000 marker words, their tags, project
   for (const d of [a, b]) d!.close();
 });
 
-test("a wrong team key names the record it cannot open and applies nothing", async () => {
+test("a wrong team key names the record it cannot open, applies nothing and sends nothing (the team goes on)", async () => {
   const pg = postgres.current();
   if (!pg) return;
   const { devices: [a], url } = await team(1);
@@ -73,11 +73,21 @@ test("a wrong team key names the record it cannot open and applies nothing", asy
   await a!.sync();
   const intruder = new Device();
   await intruder.join(encodeJoinCode(readConfig(a!.dir)!.team, new Uint8Array(randomBytes(32))), url);
+  intruder.engine.remember({ content: "written under the wrong key" });
   const err = await failure(intruder.sync());
   expect(codeOf(err)).toBe("SYNC_BAD_RECORD");
   expect((err as Error).message).toContain("Record 1 ");
-  expect(intruder.exported()).toEqual([]);
+  expect(intruder.exported()).toHaveLength(1);
   expect(intruder.store.sync.get("cursor")).toBe(0);
+  // Nothing of the intruder reached the server: the team syncs on.
+  const sql = new SQL(url);
+  try {
+    expect((await sql`SELECT count(*)::int AS n FROM cairn_sync_records`)[0].n).toBe(1);
+  } finally {
+    await sql.close();
+  }
+  a!.engine.remember({ content: "the vault is sealed at night" });
+  await a!.sync();
   for (const d of [a!, intruder]) d.close();
 });
 

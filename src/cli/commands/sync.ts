@@ -5,6 +5,7 @@
 import { defineCommand } from "citty";
 import { CairnError, cairnError } from "../../errors.ts";
 import { encodeJoinCode } from "../../sync/code.ts";
+import { startEmbedWorker } from "../../embed-worker.ts";
 import { syncOnce } from "../../sync/run.ts";
 import { readSettings, redactUrl } from "../../sync/settings.ts";
 import { syncStatus } from "../../sync/status.ts";
@@ -39,9 +40,11 @@ export default defineCommand({
 type Args = { code?: string; server?: string; project?: string; global?: boolean; json: boolean };
 
 const ACTION_RUN: Record<(typeof ACTIONS)[number], (s: CliSession, a: Args) => Promise<void> | void> = {
-  async now({ engine, store, paths }, a) {
+  async now({ engine, store, paths, config: settings }, a) {
     const config = requireConfig(paths.dataDir);
     const report = await syncOnce({ store, log: store.sync, config, engineAs: (actor) => engine.withActor(actor), progress }, paths.dataDir);
+    // Memories received have no vectors yet: the background worker makes them now, not at the next command.
+    if (report.pulled > 0 && store.vectors.pendingCount(settings.values.model) > 0) startEmbedWorker(paths.dataDir);
     if (a.json) return output.json({ synced: true, ...report });
     output.text(`Synced with ${redactUrl(config.server)}: ${report.pushed} change(s) sent, ${report.pulled} received.`);
   },
