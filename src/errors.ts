@@ -20,6 +20,14 @@ const catalog = {
     cli: 'Memory content is empty. Give the text to remember, e.g. `cairn remember "we use pnpm"`.',
     mcp: "Memory content is empty. Give the text to remember in the `content` argument.",
   },
+  EMPTY_RANGE: {
+    cli: "--since ({0}) is not before --until ({1}): no time is in between. Swap them, or leave one out.",
+    mcp: "`since` ({0}) is not before `until` ({1}): no time is in between. Swap them, or leave one out.",
+  },
+  EMPTY_REMINDER: {
+    cli: 'A reminder needs its text, e.g. `cairn remind "rotate the signing key" --in 2w`. Nothing was stored.',
+    mcp: "A reminder needs its text in the `content` argument. Nothing was stored.",
+  },
   EMPTY_QUERY: {
     cli: 'Give some words to recall, e.g. `cairn recall "database migrations"`.',
     mcp: "Give some words to look for in the `query` argument of `recall`.",
@@ -217,6 +225,7 @@ const catalog = {
   SYNC_BAD_URL: 'Cannot use "{0}" as a sync server: give a PostgreSQL URL, e.g. postgres://user:password@host:5432/db.',
   SYNC_BAD_CODE: "That join code is not valid (cut short or mistyped). Copy the whole code `cairn sync invite` printed (it starts with cairn-team1-).",
   SYNC_UNREACHABLE: "The sync server {0} cannot be reached ({1}). Nothing is lost: local work continues and changes stay queued; run `cairn sync` again when the server is back (`cairn sync status` shows what waits).",
+  SYNC_SETUP_FAILED: "Could not set up team sync through {0} ({1}). This device is in no team yet and nothing was changed: check the server URL (user, password, host, database) and run the command again.",
   SYNC_SERVER: "The sync server {0} refused the request: {1}. Check the user, password, database name and permissions in the server URL; local work continues and changes stay queued.",
   SYNC_NO_SCHEMA: {
     cli: "The sync server {0} has no cairn schema. Run `cairn sync init --server <url>` once for the team, then join with its code.",
@@ -248,6 +257,8 @@ const usageCodes: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
   "REMINDER_BY_EDIT",
   "EMPTY_CONTENT",
   "EMPTY_QUERY",
+  "EMPTY_RANGE",
+  "EMPTY_REMINDER",
   "NO_ID",
   "AMBIGUOUS_ID",
   "MODE_UNAVAILABLE",

@@ -85,6 +85,7 @@ export function dueTime(when: RemindWhen, now: number): number {
 }
 
 export function remind(ctx: EngineContext, input: RemindInput): RemindResult {
+  if (input.content.trim() === "") throw cairnError("EMPTY_REMINDER");
   const content = checkContent(input.content);
   if (content.length > MAX_REMINDER_CHARS) {
     throw cairnError("REMINDER_TOO_LONG", [content.length, MAX_REMINDER_CHARS]);

@@ -175,6 +175,8 @@ export function parseHookInput(argEvent: string | undefined, raw: string, fallba
   };
   const sentEvent = str("hook_event_name", "hookEventName") ?? "";
   const event = eventFromName(argEvent) ?? eventFromName(sentEvent);
+  // A mistyped event in the hook's command line (answered by the event the agent sent) is worth a log line.
+  if (argEvent && !eventFromName(argEvent) && event) problems.push(`"${argEvent}" is not an event cairn handles; answered as the ${sentEvent} the agent sent`);
   if (!event) {
     problems.push(`"${(argEvent ?? sentEvent) || "(none)"}" is not an event cairn handles; event skipped`);
     return null;

@@ -109,7 +109,12 @@ function lessonInput(ctx: HookContext, key: string, command: string, open: Sessi
 /** Whether a failure with `signature` is captured: its command's error not yet in the session, and under the cap. */
 function capturesError(state: SessionState, key: string, signature: string): boolean {
   const previous = state.failures[key];
-  return !(previous?.signature === signature && previous.errorId) && state.errorsCaptured < MAX_ERRORS_PER_SESSION;
+  return !(previous?.signature === signature && previous.errorId) && state.errorsCaptured < MAX_ERRORS_PER_SESSION && saysSomething(signature);
+}
+
+/** An error line that is all redacted output ("[REDACTED:high_entropy]") names nothing a later session can use. */
+function saysSomething(signature: string): boolean {
+  return signature.replace(/\[REDACTED:[\w-]+\]/g, "").replace(/[^\p{L}]+/gu, "").length >= 3;
 }
 
 /**

@@ -4,7 +4,7 @@
  * the data directory except inside the join code a person hands over.
  */
 import { randomBytes } from "node:crypto";
-import { cairnError } from "../errors.ts";
+import { CairnError, cairnError } from "../errors.ts";
 import type { SyncLog } from "../store/sync-log.ts";
 import { decodeJoinCode } from "./code.ts";
 import { SyncServer } from "./server.ts";
@@ -17,11 +17,17 @@ function assertNotInTeam(dataDir: string): void {
 
 async function begin(dataDir: string, log: SyncLog, server: string, team: string, key: Uint8Array, setUp: (s: SyncServer) => Promise<void>): Promise<SyncConfig> {
   assertNotInTeam(dataDir);
-  const conn = await SyncServer.connect(server);
   try {
-    await setUp(conn);
-  } finally {
-    await conn.close();
+    const conn = await SyncServer.connect(server);
+    try {
+      await setUp(conn);
+    } finally {
+      await conn.close();
+    }
+  } catch (err) {
+    // Not in a team yet: nothing is queued or waits for the server (the usual wording of these errors).
+    if (err instanceof CairnError && (err.code === "SYNC_UNREACHABLE" || err.code === "SYNC_SERVER")) throw cairnError("SYNC_SETUP_FAILED", [redactUrl(server), String(err.args[1])], err);
+    throw err;
   }
   const config: SyncConfig = { server, team, key, device: randomBytes(8).toString("hex"), shared: { projects: [], global: false } };
   log.reset();

@@ -99,6 +99,9 @@ describe("parseHookInput", () => {
     expect(at("[1,2]").problems).toEqual(["stdin is an array, not a JSON object; event skipped"]);
     expect(at("").problems).toEqual(["stdin was empty (expected the agent's event JSON)"]);
     expect(at("{}", "Notification").problems).toEqual(['"Notification" is not an event cairn handles; event skipped']);
+    const typo = at(JSON.stringify({ hook_event_name: "UserPromptSubmit", prompt: "hi" }), "bogus-event");
+    expect(typo.input?.event).toBe("prompt");
+    expect(typo.problems).toEqual(['"bogus-event" is not an event cairn handles; answered as the UserPromptSubmit the agent sent']);
     const shapes = at(JSON.stringify({ session_id: 42, prompt: ["a"], tool_name: "Bash", tool_input: { command: 7 }, stop_hook_active: "yes" }));
     expect(shapes.input).not.toBeNull(); // handled, with those fields ignored
     expect(shapes.problems).toEqual([

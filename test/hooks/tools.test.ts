@@ -342,3 +342,14 @@ test("a test runner's section banner is not the error: the line under it is", ()
   expect(errorSignature(out)).toBe("E ModuleNotFoundError: No module named 'ledger'");
   expect(errorSignature("==== ERRORS ====")).toBe("==== ERRORS ====");
 });
+
+test("a failure whose error line is only a redacted secret is not captured: it names nothing", async () => {
+  const w2 = hookWorld();
+  try {
+    await w2.hook("post-tool", fixture("post-tool-bash-failure", { cwd: w2.project, command: "cargo build", error: "Exit code 101\nghp_1234567890abcdefghijklmnopqrstuvwxyzAB", session: "r1" }));
+    await w2.hook("post-tool", fixture("post-tool-bash-failure", { cwd: w2.project, command: "cargo test", error: "Exit code 101\nerror: could not compile `app`", session: "r1" }));
+    expect(w2.withEngine((e) => e.list({ types: ["error"] }).memories.map((m) => m.content))).toEqual(["`cargo test` failed: error: could not compile `app`"]);
+  } finally {
+    w2.cleanup();
+  }
+});

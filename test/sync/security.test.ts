@@ -165,6 +165,12 @@ test("with the server down, local writes go on, changes queue, status says so; t
     expect(status.pending).toBe(1);
     expect(readConfig(a!.dir)!.last?.ok).toBe(false);
     a!.engine.update(r.id, { tags: ["offline"] });
+    // Joining while it is down: a plain error, and this device is in no team (nothing "stays queued").
+    const late = new Device();
+    const err = await failure(late.join(a!.code(), pg.url(`s${dbs}`)));
+    expect(codeOf(err)).toBe("SYNC_SETUP_FAILED");
+    expect(readConfig(late.dir)).toBeNull();
+    late.close();
   } finally {
     pg.start();
   }

@@ -198,3 +198,14 @@ describe("stats", () => {
     ]);
   });
 });
+
+describe("time ranges", () => {
+  test("since at or after until is refused for recall, list and timeline alike", async () => {
+    const { engine } = testEngine();
+    engine.remember({ content: "the release train leaves on Thursdays", type: "fact" });
+    const range = { since: Date.parse("2026-03-01"), until: Date.parse("2026-02-01") };
+    await expect(engine.recall({ query: "release train", ...range })).rejects.toMatchObject({ code: "EMPTY_RANGE" });
+    expect(() => engine.list(range)).toThrow(/is not before --until/);
+    expect(engine.list({ since: Date.parse("2025-01-01"), until: Date.parse("2027-01-01") }).total).toBe(1);
+  });
+});

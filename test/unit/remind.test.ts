@@ -62,7 +62,7 @@ describe("remind: creating", () => {
       [{ content: "not a time", at: "next blursday" }, "BAD_TIME"],
       [{ content: "not a delay", in: "soon" }, "BAD_DURATION"],
       [{ content: "absurdly far", in: "999999999y" }, "BAD_TIME"],
-      [{ content: "   ", in: "1h" }, "EMPTY_CONTENT"],
+      [{ content: "   ", in: "1h" }, "EMPTY_REMINDER"],
       [{ content: "x".repeat(2001), in: "1h" }, "REMINDER_TOO_LONG"],
     ];
     for (const [input, code] of cases) {
