@@ -124,7 +124,7 @@ export function rebuildConsolidated(ctx: EngineContext, purgedId: string, into: 
     const content = rebuilt ? rebuilt.content : withoutQuotes(m.content, quotable(texts)).text;
     const consolidated = { ...(m.metadata.consolidated as Record<string, unknown>), sources, ...(rebuilt ? { first: rebuilt.first, last: rebuilt.last } : {}) };
     const metadata = { ...(rebuilt ? m.metadata : withoutQuotesDeep(m.metadata, texts).value), consolidated };
-    const next2: Memory = {
+    const again: Memory = {
       ...m,
       content,
       ...contentHashes(content),
@@ -133,8 +133,9 @@ export function rebuildConsolidated(ctx: EngineContext, purgedId: string, into: 
       ...(rebuilt ? { eventTime: rebuilt.first } : {}),
       updatedAt: now,
     };
-    ctx.store.replace(next2);
-    ctx.store.appendAudit(entry(ctx, m, now, "update", next2.contentHash, { changed: ["content"], source: next.gone }));
+    ctx.store.replace(again);
+    // `source`: the purged memory this one no longer merges (null when a source of it was rebuilt instead).
+    ctx.store.appendAudit(entry(ctx, m, now, "update", again.contentHash, { changed: ["content"], source: next.gone || null }));
     out.rewritten.push(m.id);
     queue.push(...later.map((id) => ({ id, gone: "" })));
   }
