@@ -7,6 +7,7 @@ import { Engine } from "../../src/engine/engine.ts";
 import { SqliteStore } from "../../src/store/sqlite-store.ts";
 import { encryptedOptions, T0 } from "../helpers/engine.ts";
 import { codeOf } from "../helpers/errors.ts";
+import { rekeyedMeanwhile } from "../../src/cli/commands/import.ts";
 
 const dirs: string[] = [];
 afterEach(() => {
@@ -31,5 +32,20 @@ test("after another connection encrypts the store, list, search, get and stats f
     expect(codeOf(() => engine.get(id, { track: false }))).toBe("KEY_CHANGED");
     expect(codeOf(() => engine.stats())).toBe("KEY_CHANGED");
   }
+  engine.close();
+});
+
+test("an import whose vectors failed because the store was re-keyed meanwhile says so, not that a row was tampered with", () => {
+  const dir = mkdtempSync(join(tmpdir(), "cairn-key-changed-"));
+  dirs.push(dir);
+  const path = join(dir, "cairn.db");
+  const engine = new Engine({ store: new SqliteStore(path), project: "/work/app", actor: "test", now: () => T0 });
+  engine.remember({ content: "imported just now", type: "fact" });
+  expect(rekeyedMeanwhile(engine)).toBeNull();
+  const other = new SqliteStore(path);
+  const { codec, newRecord } = encryptedOptions(undefined, path);
+  other.recode(codec, newRecord);
+  other.close();
+  expect(rekeyedMeanwhile(engine)).toBe("another cairn process encrypted the store meanwhile (the imported memories are stored and intact)");
   engine.close();
 });

@@ -3,7 +3,7 @@
  * `cairn import --from <format> <path>`: memories from another memory tool (see src/import-formats/).
  */
 import { defineCommand } from "citty";
-import { cairnError, describeError } from "../../errors.ts";
+import { CairnError, cairnError, describeError } from "../../errors.ts";
 import { jsonFlag } from "../flags.ts";
 import { output, progress } from "../output.ts";
 import { type CliSession, withEngine } from "../session.ts";
@@ -112,6 +112,21 @@ async function embedImported({ engine, config, paths }: CliSession, quiet: boole
       await embedder.dispose();
     }
   } catch (err) {
-    return { embedded: 0, remaining: -1, error: describeError(err) };
+    return { embedded: 0, remaining: -1, error: rekeyedMeanwhile(engine) ?? describeError(err) };
+  }
+}
+
+/**
+ * When another process re-encoded the store during the import (a `key rotate` waits for it, then runs), rows
+ * read under the old key fail their integrity check: the cause to report is the re-keying (KEY_CHANGED), not a
+ * damaged row to restore or erase.
+ */
+export function rekeyedMeanwhile(engine: Pick<CliSession["engine"], "stats">): string | null {
+  try {
+    engine.stats();
+    return null;
+  } catch (err) {
+    if (!(err instanceof CairnError && err.code === "KEY_CHANGED")) return null;
+    return `another cairn process ${String(err.args[1])} the store meanwhile (the imported memories are stored and intact)`;
   }
 }
