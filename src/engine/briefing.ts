@@ -11,6 +11,8 @@ import { dueReminders } from "./remind.ts";
 
 export interface Briefing {
   project: string;
+  /** Facts of the global scope: about the user ("call me Dana", "I'm colorblind"), wanted in every project. */
+  user: Memory[];
   preferences: Memory[];
   decisions: Memory[];
   lessons: Memory[];
@@ -22,6 +24,9 @@ export interface Briefing {
   /** How many are due in all (more than `reminders.length` when the section limit cut some). */
   remindersDue: number;
 }
+
+/** Most facts about the user a briefing carries. */
+const USER_FACTS = 3;
 
 export interface BriefingInput {
   /** A project (any name for it, see projects.ts); undefined = the engine's project. */
@@ -45,6 +50,7 @@ export function briefing(ctx: EngineContext, input: BriefingInput = {}): Briefin
   const lessons = section("lesson", "priority");
   return {
     project,
+    user: ctx.store.list({ scope: { projects: [], includeGlobal: true }, types: ["fact"] }, now, { limit: Math.min(limit, USER_FACTS), order: "priority" }),
     preferences: section("preference", "priority"),
     decisions: section("decision", "newest"),
     lessons,

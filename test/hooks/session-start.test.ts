@@ -54,6 +54,16 @@ describe("session-start", () => {
     });
   }
 
+  test("facts about the user (global facts) are briefed in every project; another project's facts are not", async () => {
+    seed((e) => {
+      e.remember({ content: "Call me Dana; I prefer short answers", type: "fact", project: null });
+      e.remember({ content: "The ledger service runs on port 8081", type: "fact", project: "/elsewhere" });
+    });
+    const ctx = contextOf(await w.hook("session-start", fixture("session-start", { cwd: w.project })));
+    expect(ctx).toContain("About the user:\n- Call me Dana");
+    expect(ctx).not.toContain("8081");
+  });
+
   test("stays within the token budget however much is stored", async () => {
     seed((e) => {
       for (let i = 0; i < 40; i++) {
