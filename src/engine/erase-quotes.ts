@@ -99,6 +99,7 @@ export function consolidationsOf(ctx: EngineContext, id: string): string[] {
  * purge. `texts` are the erased texts (for one edited since it was built, whose own words are unknown).
  */
 export function rebuildConsolidated(ctx: EngineContext, purgedId: string, into: readonly string[], texts: readonly string[], now: number, out: QuoteRewrite): void {
+  const quoted = quotable(texts);
   const queue = into.map((id) => ({ id, gone: purgedId }));
   const done = new Set<string>();
   for (let next = queue.shift(); next; next = queue.shift()) {
@@ -121,14 +122,14 @@ export function rebuildConsolidated(ctx: EngineContext, purgedId: string, into: 
       continue;
     }
     const rebuilt = edited ? null : mergeMembers(members);
-    const content = rebuilt ? rebuilt.content : withoutQuotes(m.content, quotable(texts)).text;
+    const content = rebuilt ? rebuilt.content : withoutQuotes(m.content, quoted).text;
     const consolidated = { ...(m.metadata.consolidated as Record<string, unknown>), sources, ...(rebuilt ? { first: rebuilt.first, last: rebuilt.last } : {}) };
-    const metadata = { ...(rebuilt ? m.metadata : withoutQuotesDeep(m.metadata, texts).value), consolidated };
+    const metadata = { ...(rebuilt ? m.metadata : withoutQuotesDeep(m.metadata, quoted).value), consolidated };
     const again: Memory = {
       ...m,
       content,
       ...contentHashes(content),
-      tags: normalizeTags(rebuilt ? rebuilt.tags : withoutQuotesDeep(m.tags, texts).value),
+      tags: normalizeTags(rebuilt ? rebuilt.tags : withoutQuotesDeep(m.tags, quoted).value),
       metadata,
       ...(rebuilt ? { eventTime: rebuilt.first } : {}),
       updatedAt: now,

@@ -102,13 +102,12 @@ export function importJsonl(ctx: EngineContext, source: string | Iterable<RawLin
  * of a store holding both, such as two reminders of one text due at different times) keeps them apart.
  */
 function insertImported(ctx: EngineContext, memory: Memory, now: number, keepCopies: boolean): { status: "created" | "duplicate"; id: string } {
-  const copyInFile = () => {
+  if (memory.status === "active") {
     const found = ctx.store.findDuplicate(memory.project, memory.contentHash, memory.canonicalHash);
-    return found !== null && fromThisImport(ctx, found.id, now);
-  };
-  if (memory.status === "active" && !(keepCopies && copyInFile())) {
-    const r = storeOrReinforce(ctx, memory, now);
-    return { status: r.status, id: r.id };
+    if (!(keepCopies && found !== null && fromThisImport(ctx, found.id, now))) {
+      const r = storeOrReinforce(ctx, memory, now, [], found);
+      return { status: r.status, id: r.id };
+    }
   }
   ctx.store.insert(memory);
   ctx.store.appendAudit({

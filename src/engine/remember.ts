@@ -98,9 +98,15 @@ function defaultProject(ctx: Pick<EngineContext, "project">, globalByDefault: bo
  * access count rises, new tags are merged in, its lifetime is extended and its priority raised to the higher
  * of the two. Must run inside a store transaction so the check and the write are atomic across processes.
  */
-export function storeOrReinforce(ctx: EngineContext, candidate: Memory, now: number, nearest: readonly Compared[] = []): RememberResult {
+export function storeOrReinforce(
+  ctx: EngineContext,
+  candidate: Memory,
+  now: number,
+  nearest: readonly Compared[] = [],
+  /** The scope's memory of the same text, when the caller looked it up already (import). */
+  found: Memory | null = ctx.store.findDuplicate(candidate.project, candidate.contentHash, candidate.canonicalHash),
+): RememberResult {
   const { store } = ctx;
-  const found = store.findDuplicate(candidate.project, candidate.contentHash, candidate.canonicalHash);
   // A pending reminder with the same words is a task for later, not this statement: it is not reinforced.
   const existing = found && (found.type === "reminder") === (candidate.type === "reminder") ? found : null;
   if (existing) return reinforce(ctx, existing, candidate, now, { exact: existing.contentHash === candidate.contentHash });

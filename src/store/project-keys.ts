@@ -4,7 +4,7 @@ import { existsSync } from "node:fs";
 import { isAbsolute } from "node:path";
 import { projectKeyOf } from "../domain/project.ts";
 import type { ContentCodec } from "./content-codec.ts";
-import { PROJECT_DOMAIN } from "./rows.ts";
+import { projectOf } from "./rows.ts";
 import type { ProjectAlias, ProjectCount } from "./store.ts";
 
 /** Every project key that holds memories, most memories first. */
@@ -15,7 +15,7 @@ export function projectCounts(db: Database, codec: ContentCodec): ProjectCount[]
   if (!codec.encrypted) return rows;
   // Stored names sort by ciphertext: order the names themselves, as a plain store does.
   return rows
-    .map((r) => ({ project: codec.decodeName(r.project, PROJECT_DOMAIN, "a project name"), count: r.count }))
+    .map((r) => ({ project: projectOf(codec, r.project, "a project name")!, count: r.count }))
     .sort((a, b) => b.count - a.count || (a.project < b.project ? -1 : a.project > b.project ? 1 : 0));
 }
 
@@ -27,7 +27,7 @@ export function hasProject(db: Database, key: string): boolean {
 export function projectAliases(db: Database, codec: ContentCodec): ProjectAlias[] {
   const rows = db.query("SELECT alias, project FROM project_aliases ORDER BY alias").all() as ProjectAlias[];
   if (!codec.encrypted) return rows;
-  const open = (v: string) => codec.decodeName(v, PROJECT_DOMAIN, "a project alias");
+  const open = (v: string) => projectOf(codec, v, "a project alias")!;
   return rows.map((r) => ({ alias: open(r.alias), project: open(r.project) })).sort((a, b) => (a.alias < b.alias ? -1 : a.alias > b.alias ? 1 : 0));
 }
 

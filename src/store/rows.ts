@@ -53,6 +53,11 @@ export function storedProject(codec: ContentCodec, project: string | null): stri
   return project === null ? null : codec.encodeName(project, PROJECT_DOMAIN);
 }
 
+/** The project key a stored one names ({@link storedProject} undone); `what` names it in an integrity error. */
+export function projectOf(codec: ContentCodec, stored: string | null, what: string): string | null {
+  return stored === null ? null : codec.decodeName(stored, PROJECT_DOMAIN, what);
+}
+
 export function storedTag(codec: ContentCodec, tag: string): string {
   return codec.encodeName(tag, TAG_DOMAIN);
 }
@@ -115,7 +120,7 @@ export function rowToMemory(row: MemoryRow, codec: ContentCodec): Memory {
     content: sealed ? sealed.c : row.content,
     type: row.type as MemoryType,
     tags: sealed ? sealed.t : (JSON.parse(row.tags) as string[]),
-    project: row.project === null ? null : codec.decodeName(row.project, PROJECT_DOMAIN, `memory ${row.id}`),
+    project: projectOf(codec, row.project, `memory ${row.id}`),
     sessionId: row.session_id,
     agent: row.agent,
     source: sealed ? sealed.s : row.source,

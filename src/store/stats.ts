@@ -3,7 +3,7 @@ import type { Database } from "bun:sqlite";
 import { STATUSES } from "../domain/memory.ts";
 import type { ContentCodec } from "./content-codec.ts";
 import { keptCounts } from "./row-counts.ts";
-import { PROJECT_DOMAIN } from "./rows.ts";
+import { projectOf } from "./rows.ts";
 import type { DayCount, StoreStats } from "./store.ts";
 
 /**
@@ -20,7 +20,7 @@ export function collectStats(db: Database, now: number, codec: ContentCodec): St
     .query("SELECT project, count(*) AS count FROM memories WHERE status = 'active' GROUP BY project ORDER BY count DESC")
     .all() as Array<{ project: string | null; count: number }>;
   // An encrypted store holds each project's name sealed (deterministically): shown by name, as list shows it.
-  if (codec.encrypted) for (const p of byProject) if (p.project !== null) p.project = codec.decodeName(p.project, PROJECT_DOMAIN, "a project name");
+  for (const p of byProject) p.project = projectOf(codec, p.project, "a project name");
   const pages = db.query("SELECT page_count * page_size AS n FROM pragma_page_count(), pragma_page_size()").get() as {
     n: number;
   };
