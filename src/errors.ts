@@ -237,6 +237,10 @@ const catalog = {
     cli: 'Cannot read the sync settings "{0}": {1}. Fix or delete the file and join the team again (`cairn sync join <code> --server <url>`).',
     mcp: 'Cannot read the sync settings "{0}": {1}. The user must fix or delete the file and join the team again (`cairn sync join`).',
   },
+  SYNC_KEY_MISSING: {
+    cli: "This device is in team {0} (sync.json) but its database holds no team key: the database was replaced (a backup from before joining?). Run `cairn sync leave`, then `cairn sync join <code> --server <url>` with a code `cairn sync invite` prints on another device of the team.",
+    mcp: "This device is in team {0} but its database holds no team key (the database was replaced). The user must run `cairn sync leave` and join the team again (`cairn sync join`).",
+  },
   INTERNAL: "Internal error: {0}. Please report it with the output of `cairn doctor`.",
 } as const satisfies Record<string, string | { cli: string; mcp: string }>;
 

@@ -10,7 +10,7 @@ import { backfillChain } from "./audit-chain.ts";
 import { packAuditHashes, packMemoryHashes } from "./migrate-hashes.ts";
 import { repackVectors } from "./migrate-vectors-int4.ts";
 import { rekeyPathProjects } from "./project-keys.ts";
-import { EDGE_METADATA_TRIGGER, SYNC_SCHEMA } from "./sync-schema.ts";
+import { EDGE_METADATA_TRIGGER, SYNC_KEY_SCHEMA, SYNC_SCHEMA } from "./sync-schema.ts";
 import { CANONICAL_PREFIX_INDEX } from "./canonical-prefix.ts";
 import { STAMP_SQL } from "./log-mark.ts";
 import { measureWhole } from "./planner-stats.ts";
@@ -403,6 +403,12 @@ export const MIGRATIONS: ReadonlyArray<Migration> = [
     // Only a published index file pruned it, so an encrypted store (which had none then) kept every vector
     // write: 20.7 bytes a memory at 100k after one embedding, as much again with each re-embedding.
     sql: VECTOR_LOG_PRUNE_SCHEMA,
+  },
+  {
+    version: 21,
+    name: "the team key in the database, sealed like the memories",
+    // A `sync.key` file of a data directory in a team moves in at its next sync command (sync/settings.ts).
+    sql: SYNC_KEY_SCHEMA,
   },
 ];
 

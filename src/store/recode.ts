@@ -16,6 +16,7 @@ import { ftsInsert } from "./fts.ts";
 import { readTarget, storedTarget } from "./policy-sql.ts";
 import { MEMORY_COLUMNS, type MemoryRow, memoryValues, PROJECT_DOMAIN, rowToMemory, storedTag, UPDATE_SQL } from "./rows.ts";
 import { scrubDeleted } from "./scrub.ts";
+import { TEAM_KEY_PLACE } from "./sync-log.ts";
 import { vectorPlace } from "./vectors.ts";
 import type { ScrubOutcome } from "./store.ts";
 import { onDisk } from "./db-path.ts";
@@ -47,6 +48,7 @@ export function recode(db: Database, from: ContentCodec, to: ContentCodec, recor
       recodeVectors(db, from, to);
       recodeAliases(db, from, to);
       recodePolicy(db, from, to);
+      recodeTeamKey(db, from, to);
       writeEncryption(db, record);
       // Index files hold vectors and words in the clear: a writer that read before this must not publish one
       // (vector-file.ts, text-index-file.ts), as after a purge.
@@ -159,6 +161,11 @@ function recodePolicy(db: Database, from: ContentCodec, to: ContentCodec): void 
       h.id,
     );
   }
+}
+
+function recodeTeamKey(db: Database, from: ContentCodec, to: ContentCodec): void {
+  const row = db.query("SELECT team_key FROM sync_secret WHERE id = 1").get() as { team_key: string } | null;
+  if (row) db.query("UPDATE sync_secret SET team_key = ? WHERE id = 1").run(to.encode(from.decode(row.team_key, TEAM_KEY_PLACE, "the team key"), TEAM_KEY_PLACE));
 }
 
 /** Inside the transaction: every memory decodes under the new codec, and the index agrees with the table. */

@@ -1,11 +1,12 @@
 /**
  * @module `cairn doctor --repair` keeps retention rules, legal holds (released ones too, for the record) and
- * the sweep's marks: a repair must never lift a hold. Rows are copied as they are; a table an older or damaged
- * file lacks or cannot read is skipped and counted.
+ * the sweep's marks: a repair must never lift a hold; and the team key, so a device in a team still syncs.
+ * Rows are copied as they are (the same key opens them); a table an older or damaged file lacks or cannot read
+ * is skipped and counted.
  */
 import type { Database } from "bun:sqlite";
 
-const TABLES = ["retention_rules", "holds", "retention_marks", "retention_state"] as const;
+const TABLES = ["retention_rules", "holds", "retention_marks", "retention_state", "sync_secret"] as const;
 
 /** Copies the policy tables from `from` into `to` (inside the caller's transaction); returns how many tables failed. */
 export function salvagePolicy(from: Database, to: Database): number {

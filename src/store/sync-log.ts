@@ -6,12 +6,14 @@
 import type { Database } from "bun:sqlite";
 import { checkedWrite } from "./checked-write.ts";
 import type { LiveDatabase } from "./live-db.ts";
-import { type ContentCodec, PLAIN_CODEC } from "./content-codec.ts";
+import { type ContentCodec, PLAIN_CODEC, place } from "./content-codec.ts";
 import { storedProject } from "./rows.ts";
 import { canonicalMatch } from "./canonical-prefix.ts";
 import { hashText, type StoredHash } from "./stored-hash.ts";
 
 export type SyncMode = 0 | 1 | 2;
+/** Where the team key is kept (its AEAD binding in an encrypted store; recode.ts re-encodes it there). */
+export const TEAM_KEY_PLACE = place("sync_secret", "team_key", 1);
 export interface OutboxEntry { memoryId: string; op: "put" | "erase"; hlc: number }
 export interface SyncVersion { hlc: number; device: string; erased: boolean }
 export interface PendingRecord { counter: number; memoryId: string; mid: string; erase: boolean; body: Uint8Array }
@@ -46,7 +48,10 @@ export interface SyncLog {
   takeResolvable(): DanglingLink[];
   /** Which of these canonical hashes some active memory has (one query per batch instead of one per record). */
   activeCanonical(hashes: readonly string[]): Set<string>;
-  /** Forgets everything sync kept (leave): the outbox, versions, sealed records, counters. */
+  /** The team key (null: none kept), opened through the store's codec. */
+  teamKey(): Uint8Array | null;
+  setTeamKey(key: Uint8Array): void;
+  /** Forgets everything sync kept (leave): the outbox, versions, sealed records, counters, the team key. */
   reset(): void;
 }
 
@@ -202,8 +207,19 @@ export class SqliteSyncLog implements SyncLog {
     return found;
   }
 
+  teamKey(): Uint8Array | null {
+    const row = this.#db.query("SELECT team_key FROM sync_secret WHERE id = 1").get() as { team_key: string } | null;
+    return row ? new Uint8Array(Buffer.from(this.#codec.decode(row.team_key, TEAM_KEY_PLACE, "the team key"), "base64")) : null;
+  }
+
+  setTeamKey(key: Uint8Array): void {
+    const stored = this.#codec.encode(Buffer.from(key).toString("base64"), TEAM_KEY_PLACE);
+    this.#w((db) => db.query("INSERT OR REPLACE INTO sync_secret (id, team_key) VALUES (1, ?)").run(stored));
+  }
+
   reset(): void {
     this.#w((db) => {
+      db.run("DELETE FROM sync_secret");
       for (const t of ["sync_outbox", "sync_versions", "sync_pending", "sync_dangling"]) db.run(`DELETE FROM ${t}`);
       db.run("UPDATE sync_local SET value = 0 WHERE key IN ('mode', 'counter', 'cursor')");
       db.run("DELETE FROM sync_local WHERE key LIKE 'seen:%'");

@@ -77,3 +77,15 @@ export const EDGE_METADATA_TRIGGER = `
   CREATE TRIGGER sync_edge_update AFTER UPDATE OF metadata ON edges WHEN ${RECORDING} AND NEW.metadata IS NOT OLD.metadata
     BEGIN ${TICK}; ${ENQUEUE("(SELECT id FROM memories WHERE seq = NEW.from_seq)", "put")}; END;
 `;
+
+/**
+ * The team key (migration 21), one row, its base64 stored through the store's codec: sealed under the user's
+ * key in an encrypted store (it was a `sync.key` file in the clear beside it, which opened everything the team
+ * shares), and re-encoded with the rest of the store by encrypt, decrypt and key rotate.
+ */
+export const SYNC_KEY_SCHEMA = `
+  CREATE TABLE sync_secret (
+    id       INTEGER PRIMARY KEY CHECK (id = 1),
+    team_key TEXT NOT NULL
+  ) STRICT;
+`;

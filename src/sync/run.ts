@@ -94,8 +94,9 @@ function record(_ctx: SyncContext, dataDir: string, last: LastSync): void {
  */
 export async function syncIfConfigured(dataDir: string, open: () => Omit<SyncContext, "config">, pause?: () => Promise<void>): Promise<boolean> {
   if (!existsSync(join(dataDir, "sync.json"))) return false;
-  const config = readConfig(dataDir);
+  const ctx = open();
+  const config = readConfig(dataDir, ctx.log);
   if (!config) return false;
-  await syncOnce({ ...open(), config, ...(pause ? { pause } : {}) }, dataDir, { batch: 25 });
+  await syncOnce({ ...ctx, config, ...(pause ? { pause } : {}) }, dataDir, { batch: 25 });
   return true;
 }

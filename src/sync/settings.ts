@@ -1,11 +1,14 @@
 /**
- * @module Sync settings in the data directory: `sync.json` (server URL, team id, this device's id, shared
- * projects, the last sync's outcome) and `sync.key` (the team key). Both are written 0600: the key opens
- * every record of the team, and a server URL may carry a password.
+ * @module Sync settings: `sync.json` in the data directory (server URL, team id, this device's id, shared
+ * projects, the last sync's outcome; written 0600, a server URL may carry a password) and the team key, which
+ * opens every record of the team: kept in the database through its codec (sealed under the user's key in an
+ * encrypted store). Earlier versions kept the key in a `sync.key` file in the clear; it moves in at the
+ * next sync command and the file is removed.
  */
 import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { cairnError } from "../errors.ts";
+import type { SyncLog } from "../store/sync-log.ts";
 
 export interface LastSync {
   at: number;
@@ -28,7 +31,8 @@ export interface SyncConfig extends SyncSettings {
 }
 
 const settingsFile = (dataDir: string) => join(dataDir, "sync.json");
-const keyFile = (dataDir: string) => join(dataDir, "sync.key");
+/** Where earlier versions kept the team key, in the clear. */
+const legacyKeyFile = (dataDir: string) => join(dataDir, "sync.key");
 
 function writePrivate(path: string, text: string): void {
   const tmp = `${path}.tmp-${process.pid}`;
@@ -54,28 +58,40 @@ export function writeSettings(dataDir: string, s: SyncSettings): void {
 }
 
 /** Settings and key together, or null when sync is not set up here. */
-export function readConfig(dataDir: string): SyncConfig | null {
+export function readConfig(dataDir: string, log: SyncLog): SyncConfig | null {
   const s = readSettings(dataDir);
   if (!s) return null;
-  let key: Buffer;
-  try {
-    key = Buffer.from(readFileSync(keyFile(dataDir), "utf8").trim(), "base64");
-  } catch (err) {
-    throw cairnError("SYNC_SETTINGS", [keyFile(dataDir), (err as Error).message], err);
-  }
-  if (key.length !== 32) throw cairnError("SYNC_SETTINGS", [keyFile(dataDir), "not a 32-byte key"]);
-  return { ...s, key: new Uint8Array(key) };
+  const key = log.teamKey() ?? adoptLegacyKey(dataDir, s.team, log);
+  if (key.length !== 32) throw cairnError("SYNC_SETTINGS", ["the team key", "not a 32-byte key"]);
+  return { ...s, key };
 }
 
-export function writeConfig(dataDir: string, c: SyncConfig): void {
+/** Moves a `sync.key` file (earlier versions) into the database, then removes the file. */
+function adoptLegacyKey(dataDir: string, team: string, log: SyncLog): Uint8Array {
+  const file = legacyKeyFile(dataDir);
+  if (!existsSync(file)) throw cairnError("SYNC_KEY_MISSING", [team]);
+  let key: Buffer;
+  try {
+    key = Buffer.from(readFileSync(file, "utf8").trim(), "base64");
+  } catch (err) {
+    throw cairnError("SYNC_SETTINGS", [file, (err as Error).message], err);
+  }
+  if (key.length !== 32) throw cairnError("SYNC_SETTINGS", [file, "not a 32-byte key"]);
+  log.setTeamKey(key);
+  rmSync(file, { force: true });
+  return new Uint8Array(key);
+}
+
+/** Keeps the team key in the database and writes the settings. */
+export function writeConfig(dataDir: string, log: SyncLog, c: SyncConfig): void {
   const { key, ...settings } = c;
-  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
-  writePrivate(keyFile(dataDir), `${Buffer.from(key).toString("base64")}\n`);
+  log.setTeamKey(key);
   writeSettings(dataDir, settings);
 }
 
+/** Removes the settings (and a `sync.key` file of an earlier version); the key row goes with the log's reset. */
 export function removeConfig(dataDir: string): void {
-  rmSync(keyFile(dataDir), { force: true });
+  rmSync(legacyKeyFile(dataDir), { force: true });
   rmSync(settingsFile(dataDir), { force: true });
 }
 

@@ -8,7 +8,7 @@ import { CairnError, cairnError } from "../errors.ts";
 import type { SyncLog } from "../store/sync-log.ts";
 import { decodeJoinCode } from "./code.ts";
 import { SyncServer } from "./server.ts";
-import { readConfig, readSettings, redactUrl, removeConfig, type SyncConfig, writeConfig, writeSettings } from "./settings.ts";
+import { readConfig, readSettings, redactUrl, removeConfig, type SyncConfig, type SyncSettings, writeConfig, writeSettings } from "./settings.ts";
 
 function assertNotInTeam(dataDir: string): void {
   const s = readSettings(dataDir);
@@ -32,7 +32,7 @@ async function begin(dataDir: string, log: SyncLog, server: string, team: string
   const config: SyncConfig = { server, team, key, device: randomBytes(8).toString("hex"), shared: { projects: [], global: false } };
   log.reset();
   log.set("mode", 1);
-  writeConfig(dataDir, config);
+  writeConfig(dataDir, log, config);
   return config;
 }
 
@@ -47,8 +47,8 @@ export function joinTeam(dataDir: string, log: SyncLog, code: string, server: st
   return begin(dataDir, log, server, team, key, (s) => s.checkSchema());
 }
 
-export function requireConfig(dataDir: string): SyncConfig {
-  const c = readConfig(dataDir);
+export function requireConfig(dataDir: string, log: SyncLog): SyncConfig {
+  const c = readConfig(dataDir, log);
   if (!c) throw cairnError("SYNC_NOT_SET_UP");
   return c;
 }
@@ -59,7 +59,7 @@ export function requireConfig(dataDir: string): SyncConfig {
  * has keep syncing (they are the team's now).
  */
 export function setShared(dataDir: string, log: SyncLog, project: string | null, shared: boolean): { queued: number; config: SyncConfig } {
-  const config = requireConfig(dataDir);
+  const config = requireConfig(dataDir, log);
   const projects = new Set(config.shared.projects);
   // Shared already: its memories were queued then and every change since is queued as it is made.
   if (shared && (project === null ? config.shared.global : projects.has(project))) return { queued: 0, config };
@@ -77,9 +77,14 @@ export function setShared(dataDir: string, log: SyncLog, project: string | null,
   return { queued, config: next };
 }
 
-/** Leaves the team: local memories stay; the key, settings and everything sync kept locally are removed. */
-export function leaveTeam(dataDir: string, log: SyncLog): void {
-  requireConfig(dataDir);
+/**
+ * Leaves the team: local memories stay; the key, settings and everything sync kept locally are removed. Needs
+ * only the settings: a device whose database lost the key (replaced by an older copy) must be able to leave.
+ */
+export function leaveTeam(dataDir: string, log: SyncLog): SyncSettings {
+  const settings = readSettings(dataDir);
+  if (!settings) throw cairnError("SYNC_NOT_SET_UP");
   log.reset();
   removeConfig(dataDir);
+  return settings;
 }

@@ -22,8 +22,9 @@ test("init, invite, join, sync, status, share, leave; server down; schema mismat
   try {
     const init = await a.cairn(["sync", "init", "--server", url, "--project", CLI_PROJECT, "--json"]);
     expect(JSON.parse(init.stdout)).toMatchObject({ shared: `project ${CLI_PROJECT}` });
-    const key = join(a.env.CAIRN_HOME!, "sync.key");
-    expect(statSync(key).mode & 0o777).toBe(0o600);
+    // The team key is in the database (sealed when the store is encrypted), never in a file beside it.
+    expect(existsSync(join(a.env.CAIRN_HOME!, "sync.key"))).toBe(false);
+    expect(statSync(join(a.env.CAIRN_HOME!, "sync.json")).mode & 0o777).toBe(0o600);
     const { code } = JSON.parse((await a.cairn(["sync", "invite", "--json"])).stdout);
     await b.cairn(["sync", "join", code, "--server", url, "--project", CLI_PROJECT]);
     await a.cairn(["remember", "the release train leaves on thursdays", "--project", CLI_PROJECT]);
@@ -64,7 +65,7 @@ test("init, invite, join, sync, status, share, leave; server down; schema mismat
     const bad = await b.cairn(["sync", "join", "cairn-team1-short", "--server", url], false);
     expect(bad.exitCode).toBe(2);
     await b.cairn(["sync", "leave"]);
-    expect(existsSync(join(b.env.CAIRN_HOME!, "sync.key"))).toBe(false);
+    expect(existsSync(join(b.env.CAIRN_HOME!, "sync.json"))).toBe(false);
     expect((await b.cairn(["sync"], false)).stderr).toContain("not in a sync team");
   } finally {
     a.close();

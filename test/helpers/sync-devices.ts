@@ -27,7 +27,7 @@ export class Device {
   }
 
   context(progress?: (l: string) => void): SyncContext {
-    const config = readConfig(this.dir);
+    const config = readConfig(this.dir, this.store.sync);
     if (!config) throw new Error("device not in a team");
     return { store: this.store, log: this.store.sync, config, engineAs: (a) => this.engine.withActor(a), progress };
   }
@@ -42,7 +42,7 @@ export class Device {
   }
 
   code(): string {
-    const c = readConfig(this.dir)!;
+    const c = readConfig(this.dir, this.store.sync)!;
     return encodeJoinCode(c.team, c.key);
   }
 

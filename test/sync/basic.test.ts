@@ -83,8 +83,11 @@ test("a database replaced under the team's settings resumes: recording on again,
     a!.engine.update(first.id, { tags: [tag] });
     await a!.sync();
   }
-  // What a restore from an old backup (or a repaired database) looks like to sync: counters and tables empty, recording off.
+  // What a restore from an old backup (or a repaired database) looks like to sync: counters and tables empty,
+  // recording off; the team key as the backup held it (one from before joining has none: SYNC_KEY_MISSING).
+  const key = a!.store.sync.teamKey()!;
   a!.store.sync.reset();
+  a!.store.sync.setTeamKey(key);
   a!.engine.remember({ content: "written after the restore, before any sync" });
   await a!.sync();
   await b!.sync();

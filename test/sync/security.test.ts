@@ -72,7 +72,7 @@ test("a wrong team key names the record it cannot open, applies nothing and send
   a!.engine.remember({ content: "the deploy key lives in the vault" });
   await a!.sync();
   const intruder = new Device();
-  await intruder.join(encodeJoinCode(readConfig(a!.dir)!.team, new Uint8Array(randomBytes(32))), url);
+  await intruder.join(encodeJoinCode(readConfig(a!.dir, a!.store.sync)!.team, new Uint8Array(randomBytes(32))), url);
   intruder.engine.remember({ content: "written under the wrong key" });
   const err = await failure(intruder.sync());
   expect(codeOf(err)).toBe("SYNC_BAD_RECORD");
@@ -160,16 +160,16 @@ test("with the server down, local writes go on, changes queue, status says so; t
   try {
     const r = a!.engine.remember({ content: "written while the server was down" });
     expect(codeOf(await failure(a!.sync()))).toBe("SYNC_UNREACHABLE");
-    const status = await syncStatus(readConfig(a!.dir)!, a!.store.sync);
+    const status = await syncStatus(readConfig(a!.dir, a!.store.sync)!, a!.store.sync);
     expect(status.reachable).toBe(false);
     expect(status.pending).toBe(1);
-    expect(readConfig(a!.dir)!.last?.ok).toBe(false);
+    expect(readConfig(a!.dir, a!.store.sync)!.last?.ok).toBe(false);
     a!.engine.update(r.id, { tags: ["offline"] });
     // Joining while it is down: a plain error, and this device is in no team (nothing "stays queued").
     const late = new Device();
     const err = await failure(late.join(a!.code(), pg.url(`s${dbs}`)));
     expect(codeOf(err)).toBe("SYNC_SETUP_FAILED");
-    expect(readConfig(late.dir)).toBeNull();
+    expect(readConfig(late.dir, late.store.sync)).toBeNull();
     late.close();
   } finally {
     pg.start();

@@ -85,6 +85,10 @@ const FIXTURES: Record<number, (db: Database) => void> = {
   18: (db) => FIXTURES[17]!(db),
   19: (db) => FIXTURES[18]!(db),
   20: (db) => FIXTURES[19]!(db),
+  21: (db) => {
+    FIXTURES[20]!(db);
+    db.run("INSERT INTO sync_secret (id, team_key) VALUES (1, 'AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=')");
+  },
 };
 
 describe("migrations", () => {

@@ -41,7 +41,7 @@ type Args = { code?: string; server?: string; project?: string; global?: boolean
 
 const ACTION_RUN: Record<(typeof ACTIONS)[number], (s: CliSession, a: Args) => Promise<void> | void> = {
   async now({ engine, store, paths, config: settings }, a) {
-    const config = requireConfig(paths.dataDir);
+    const config = requireConfig(paths.dataDir, store.sync);
     const report = await syncOnce({ store, log: store.sync, config, engineAs: (actor) => engine.withActor(actor), progress }, paths.dataDir);
     // Memories received have no vectors yet: the background worker makes them now, not at the next command.
     if (report.pulled > 0 && store.vectors.pendingCount(settings.values.model) > 0) startEmbedWorker(paths.dataDir);
@@ -58,8 +58,8 @@ const ACTION_RUN: Record<(typeof ACTIONS)[number], (s: CliSession, a: Args) => P
         "`cairn sync invite` prints the code for the other devices.",
     );
   },
-  invite({ paths }, a) {
-    const config = requireConfig(paths.dataDir);
+  invite({ store, paths }, a) {
+    const config = requireConfig(paths.dataDir, store.sync);
     const code = encodeJoinCode(config.team, config.key);
     if (a.json) return output.json({ code, team: config.team });
     progress("This code carries the team key: whoever has it can read everything the team shares. Hand it over privately (not in a ticket or a shared chat).");
@@ -75,7 +75,7 @@ const ACTION_RUN: Record<(typeof ACTIONS)[number], (s: CliSession, a: Args) => P
     );
   },
   async status({ store, paths }, a) {
-    const status = await syncStatus(requireConfig(paths.dataDir), store.sync);
+    const status = await syncStatus(requireConfig(paths.dataDir, store.sync), store.sync);
     if (a.json) output.json(status);
     else output.text(renderStatus(status));
     if (!status.reachable) process.exitCode = 1;
@@ -83,8 +83,7 @@ const ACTION_RUN: Record<(typeof ACTIONS)[number], (s: CliSession, a: Args) => P
   share: (s, a) => share(s, a, true),
   unshare: (s, a) => share(s, a, false),
   leave({ store, paths }, a) {
-    const config = requireConfig(paths.dataDir);
-    leaveTeam(paths.dataDir, store.sync);
+    const config = leaveTeam(paths.dataDir, store.sync);
     if (a.json) return output.json({ left: config.team });
     output.text(`Left team ${config.team}. Memories stay on this device; nothing more is sent or received. The team key was removed from this device.`);
   },
