@@ -227,6 +227,10 @@ const catalog = {
   SYNC_UNREACHABLE: "The sync server {0} cannot be reached ({1}). Nothing is lost: local work continues and changes stay queued; run `cairn sync` again when the server is back (`cairn sync status` shows what waits).",
   SYNC_SETUP_FAILED: "Could not set up team sync through {0} ({1}). This device is in no team yet and nothing was changed: check the server URL (user, password, host, database) and run the command again.",
   SYNC_SERVER: "The sync server {0} refused the request: {1}. Check the user, password, database name and permissions in the server URL; local work continues and changes stay queued.",
+  SYNC_TEAM_UNKNOWN: {
+    cli: "The sync server {0} holds no team {1}: check that --server names the database the team uses (the one `cairn sync init` ran against). Nothing was changed on this device.",
+    mcp: "The sync server {0} holds no team {1}; the user must join through the server the team uses.",
+  },
   SYNC_NO_SCHEMA: {
     cli: "The sync server {0} has no cairn schema. Run `cairn sync init --server <url>` once for the team, then join with its code.",
     mcp: "The sync server {0} has no cairn schema; the user must run `cairn sync init` once for the team.",

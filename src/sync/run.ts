@@ -26,6 +26,7 @@ export async function syncOnce(ctx: SyncContext, dataDir: string, opts: { timeou
   try {
     server = await SyncServer.connect(ctx.config.server, opts.timeoutS);
     await server.checkSchema();
+    await server.registerTeam(ctx.config.team);
     await resumeRecording(ctx, server);
     // With a key that opens none of the others' records, nothing is sent (the pull then names the record).
     if (await keyOpensOthers(ctx, server)) {

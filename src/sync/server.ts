@@ -148,6 +148,23 @@ export class SyncServer {
     return Number(rows[0]?.c ?? 0);
   }
 
+  /**
+   * Records that `team` lives on this server (a meta row `team:<id>`; idempotent). `init` does it, and every
+   * sync, so teams started by an earlier version are known too.
+   */
+  async registerTeam(team: string): Promise<void> {
+    await this.#run(() => this.#sql`INSERT INTO cairn_sync_meta (key, value) VALUES (${`team:${team}`}, ${String(Date.now())}) ON CONFLICT (key) DO NOTHING`);
+  }
+
+  /** Whether `team` lives on this server: registered, or (started by an earlier version) holding records. */
+  async hasTeam(team: string): Promise<boolean> {
+    const rows = (await this.#run(
+      () => this.#sql`SELECT EXISTS (SELECT 1 FROM cairn_sync_meta WHERE key = ${`team:${team}`})
+                          OR EXISTS (SELECT 1 FROM cairn_sync_records WHERE team = ${team}) AS found`,
+    )) as Array<{ found: boolean }>;
+    return rows[0]?.found === true;
+  }
+
   /** The team's last sequence number (0 when it has none). */
   async head(team: string): Promise<number> {
     const rows = (await this.#run(() => this.#sql`SELECT coalesce(max(seq), 0)::text AS head FROM cairn_sync_records WHERE team = ${team}`)) as Array<{ head: string }>;

@@ -38,13 +38,21 @@ async function begin(dataDir: string, log: SyncLog, server: string, team: string
 
 /** Starts a team on `server` (creating the schema there if absent). */
 export function initTeam(dataDir: string, log: SyncLog, server: string): Promise<SyncConfig> {
-  return begin(dataDir, log, server, randomBytes(16).toString("hex"), new Uint8Array(randomBytes(32)), (s) => s.ensureSchema());
+  const team = randomBytes(16).toString("hex");
+  return begin(dataDir, log, server, team, new Uint8Array(randomBytes(32)), async (s) => {
+    await s.ensureSchema();
+    await s.registerTeam(team);
+  });
 }
 
 /** Joins the team a join code names, through `server`. */
 export function joinTeam(dataDir: string, log: SyncLog, code: string, server: string): Promise<SyncConfig> {
   const { team, key } = decodeJoinCode(code);
-  return begin(dataDir, log, server, team, key, (s) => s.checkSchema());
+  return begin(dataDir, log, server, team, key, async (s) => {
+    await s.checkSchema();
+    // Another database (a typo in the URL, a staging server) would take this device into a team of one.
+    if (!(await s.hasTeam(team))) throw cairnError("SYNC_TEAM_UNKNOWN", [redactUrl(server), team]);
+  });
 }
 
 export function requireConfig(dataDir: string, log: SyncLog): SyncConfig {

@@ -1,5 +1,7 @@
 /** @module Team sync between devices through a real PostgreSQL: what one writes, the others get; conflicts, erase, tampering. */
 import { describe, expect, test } from "bun:test";
+import { SQL } from "bun";
+import { readSettings } from "../../src/sync/settings.ts";
 import { usePostgres } from "../helpers/postgres.ts";
 import { Device } from "../helpers/sync-devices.ts";
 
@@ -158,4 +160,28 @@ test("a possible conflict settled on one device is settled on the others; confir
   for (const d of [a, b]) expect(d!.engine.links(old.id)).toEqual([{ relation: "contradicts", direction: "in", id: neu.id, settled: "conflict" }]);
   expect(a!.exported()).toEqual(b!.exported());
   for (const d of [a, b]) d!.close();
+});
+
+test("joining through a server that holds no such team is refused and changes nothing; a team an earlier version started is found by its records", async () => {
+  const pg = postgres.current();
+  if (!pg) return;
+  const [a] = await team(1);
+  await pg.createDb(`other${dbs}`);
+  const other = pg.url(`other${dbs}`);
+  // The other database has the schema (another team lives there) but not this team.
+  await new Device().init(other);
+  const late = new Device();
+  const err = await late.join(a!.code(), other).then(() => null, (e: unknown) => e);
+  expect((err as { code?: string } | null)?.code).toBe("SYNC_TEAM_UNKNOWN");
+  expect(readSettings(late.dir)).toBeNull();
+  // A team started before teams were registered: no meta row, but its records.
+  a!.engine.remember({ content: "the nightly build runs at two" });
+  await a!.sync();
+  const sql = new SQL(pg.url(`t${dbs}`));
+  await sql`DELETE FROM cairn_sync_meta WHERE key LIKE 'team:%'`;
+  await sql.close();
+  await late.join(a!.code(), pg.url(`t${dbs}`));
+  await late.sync();
+  expect(late.exported()).toEqual(a!.exported());
+  for (const d of [a, late]) d!.close();
 });
