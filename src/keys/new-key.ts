@@ -38,6 +38,10 @@ export interface NewKey {
 export function makeKey(location: string, choice: KeyChoice, env: NodeJS.ProcessEnv = process.env, askPassphrase?: () => string): NewKey {
   const storeId = crypto.randomUUID();
   const now = Date.now();
+  if (choice.passphrase && choice.keychain) throw cairnError("ONE_OF", ["--passphrase and --keychain"]);
+  // An explicit --keychain wins over CAIRN_PASSPHRASE / CAIRN_KEY, which may be set only to unlock the store
+  // being rotated (rotating a passphrase store into the keychain kept the passphrase).
+  if (choice.keychain) return keychainKey(location, storeId, now);
   if (choice.passphrase || env.CAIRN_PASSPHRASE) {
     const pass = env.CAIRN_PASSPHRASE || askPassphrase?.();
     if (!pass) throw cairnError("PASSPHRASE_NEEDED");
@@ -53,12 +57,6 @@ export function makeKey(location: string, choice: KeyChoice, env: NodeJS.Process
   const key = new Uint8Array(nodeCrypto().randomBytes(32));
   const codec = new AeadCodec(key, location);
   const record = newRecord(codec.keyCheck, null, now, storeId);
-  if (choice.keychain) {
-    const kc = keychain();
-    if (!("put" in kc)) throw cairnError("KEYCHAIN_UNAVAILABLE", [kc.unavailable]);
-    kc.put(storeId, Buffer.from(key).toString("hex"));
-    return { codec, record, savedIn: kc.name, file: null, commit: () => {}, abort: () => {} };
-  }
   const file = keyFilePath(storeId, env);
   // CAIRN_KEY_FILE names one file for every key: a rotation writes beside it and moves into place at commit.
   const beside = existsSync(file) && env.CAIRN_KEY_FILE ? `${file}.new` : file;
@@ -71,4 +69,14 @@ export function makeKey(location: string, choice: KeyChoice, env: NodeJS.Process
     commit: () => beside !== file && renameSync(beside, file),
     abort: () => rmSync(beside, { force: true }),
   };
+}
+
+/** 32 random bytes kept in the OS keychain under the new store id. */
+function keychainKey(location: string, storeId: ReturnType<typeof crypto.randomUUID>, now: number): NewKey {
+  const kc = keychain();
+  if (!("put" in kc)) throw cairnError("KEYCHAIN_UNAVAILABLE", [kc.unavailable]);
+  const key = new Uint8Array(nodeCrypto().randomBytes(32));
+  const codec = new AeadCodec(key, location);
+  kc.put(storeId, Buffer.from(key).toString("hex"));
+  return { codec, record: newRecord(codec.keyCheck, null, now, storeId), savedIn: kc.name, file: null, commit: () => {}, abort: () => {} };
 }
