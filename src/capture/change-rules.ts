@@ -235,6 +235,29 @@ export const SAME_MEANING = 0.75;
  */
 export const sameMeaning = (prev: string, next: string): boolean => sameWords(prev, next) && changeOf(prev, next).relation === "none";
 
+/** Longest run of words put in another's place that {@link slotSwapped} still calls one slot. */
+const SLOT_WORDS = 2;
+
+/**
+ * The same sentence but for one slot, filled with other words: "Alerts for search route to #ops" → "Alerts for
+ * auth route to #ops". Said of something else, not in other words, however long the sentence (a rewording
+ * moves and changes words throughout).
+ */
+function slotSwapped(prev: string, next: string): boolean {
+  const words = (t: string) => t.toLowerCase().match(/[\p{L}\p{N}][\p{L}\p{N}_.#/-]*/gu) ?? [];
+  const [a, b] = [words(prev), words(next)];
+  let head = 0;
+  while (head < a.length && head < b.length && a[head] === b[head]) head++;
+  let tail = 0;
+  while (tail < a.length - head && tail < b.length - head && a[a.length - 1 - tail] === b[b.length - 1 - tail]) tail++;
+  const [gone, put] = [a.slice(head, a.length - tail), b.slice(head, b.length - tail)];
+  if (gone.length === 0 || put.length === 0 || gone.length > SLOT_WORDS || put.length > SLOT_WORDS) return false;
+  // A plural, a longer form ("docs" → "documentation") or a repeated word is the same thing said again.
+  const stemsOf = (ws: readonly string[]) => new Set(ws.flatMap((w) => [...statementParts(w).stems]));
+  const [g, p] = [stemsOf(gone), stemsOf(put)];
+  return g.size > 0 && p.size > 0 && ![...g].some((w) => hasLike(p, w)) && ![...p].some((w) => hasLike(g, w));
+}
+
 /**
  * The words half of {@link sameMeaning}: each statement holds enough of the other's words, and none differs in
  * a number, a name, a value, a negated rule or an "also". For callers that already know `changeOf` of the pair.
@@ -260,5 +283,6 @@ export function sameWords(prev: string, next: string): boolean {
   // pnpm, not npm" → "We use yarn, not npm"), however much else they share.
   const unmatched = (a: ReadonlySet<string>, b: ReadonlySet<string>) => [...a].some((w) => !hasLike(b, w));
   if (Math.min(p.size, n.size) <= SHORT_STATEMENT && unmatched(p, n) && unmatched(n, p)) return false;
+  if (slotSwapped(prev, next)) return false;
   return Math.min(cover(p, n), cover(n, p)) >= SAME_MEANING;
 }

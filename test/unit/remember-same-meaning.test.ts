@@ -45,6 +45,7 @@ describe("remember: the same thing in other words", () => {
     ["another occasion", "Went to the pottery workshop, it was lovely.", "Yesterday I went to a pottery workshop."],
     ["another value", "The API timeout is 30 seconds.", "The API timeout is 45 seconds."],
     ["one thing put in another's place", "We use pnpm, not npm, for installs.", "We use yarn, not npm, for installs."],
+    ["the same sentence said of another service", "Alerts for search route to the #platform-alerts Slack channel", "Alerts for auth route to the #platform-alerts Slack channel"],
   ])("%s is stored as a memory of its own", (_name, older, newer) => {
     const { engine, advance } = testEngine();
     const first = engine.remember({ content: older, type: "fact" });
