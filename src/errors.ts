@@ -160,10 +160,10 @@ const catalog = {
   },
   DB_CORRUPT: {
     cli:
-      'The memory database "{0}" is damaged ({1}); writes to it are refused so nothing more is lost. Restore it from a backup, ' +
+      'The memory database "{0}" is damaged ({1}); cairn refuses it so nothing more is lost and no answer comes from half of it. Restore it from a backup, ' +
       "or run `cairn doctor --repair` to copy every readable memory into a new database (the damaged file is kept beside it).",
     mcp:
-      'The memory database "{0}" is damaged ({1}); writes to it are refused so nothing more is lost. Ask the user to restore it from a backup ' +
+      'The memory database "{0}" is damaged ({1}); cairn refuses it so nothing more is lost and no answer comes from half of it. Ask the user to restore it from a backup ' +
       "or to run `cairn doctor` in its repair mode, which copies every readable memory into a new database and keeps the damaged file beside it.",
   },
   DB_READ_ONLY: {

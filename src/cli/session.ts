@@ -57,7 +57,10 @@ export async function withEngine<T>(fn: (s: CliSession) => T | Promise<T>, opts:
   try {
     return await fn({ engine, config, paths, store });
   } catch (err) {
-    throw damagedDatabaseError(err, paths.dbFile) ?? err;
+    const damaged = damagedDatabaseError(err, paths.dbFile);
+    // Checked whole, then marked, so every later command refuses the file too (store/damage-mark.ts).
+    if (damaged) (await import("../store/integrity-check.ts")).confirmDamage(paths.dbFile);
+    throw damaged ?? err;
   } finally {
     await runtime.close();
   }

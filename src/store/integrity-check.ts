@@ -8,6 +8,7 @@
 import { describeError } from "../errors.ts";
 import { workerUrl } from "../worker-url.ts";
 import { openReader } from "./db.ts";
+import { damageMark, markDamaged } from "./damage-mark.ts";
 
 /**
  * `PRAGMA quick_check` of the database at `path` on a connection opened for it alone: "ok", or what it found (an
@@ -22,6 +23,17 @@ export function quickCheck(path: string): string {
   } catch (err) {
     return describeError(err);
   }
+}
+
+/**
+ * After a SQLite error that says the file is damaged: checks the whole file on a connection of its own and
+ * marks it (damage-mark.ts) when the check agrees; an error of one connection's stale view of the full-text
+ * index does not mark a sound file.
+ */
+export function confirmDamage(dbFile: string): void {
+  if (dbFile === ":memory:" || damageMark(dbFile)) return;
+  const verdict = quickCheck(dbFile);
+  if (verdict !== "ok") markDamaged(dbFile, `PRAGMA quick_check: ${verdict}`);
 }
 
 /** The rows of a `PRAGMA` check of the database at `path`, on a connection opened for it alone ({@link quickCheck}). */

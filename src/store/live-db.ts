@@ -15,6 +15,7 @@ import { writeRefusal } from "./db.ts";
 import { diskFull, unwritable } from "./write-access.ts";
 import { log } from "../log.ts";
 import { BackgroundCheck, quickCheck } from "./integrity-check.ts";
+import { markDamaged } from "./damage-mark.ts";
 
 /**
  * From this size a quiet-moment check runs on a thread of its own: `PRAGMA quick_check` takes ~0.5 s at 64 MB
@@ -175,7 +176,11 @@ export class LiveDatabase {
     // On a connection of its own, not `db` (integrity-check.ts quickCheck: this one's view of the full-text
     // index may be older than the file).
     if (this.#verdict === "") this.#verdict = quickCheck(this.path);
-    if (this.#verdict !== "ok") throw cairnError("DB_CORRUPT", [this.path, `PRAGMA quick_check: ${this.#verdict}`]);
+    if (this.#verdict !== "ok") {
+      // Every process refuses the file from now on, one-shot commands (which do not check it) included.
+      markDamaged(this.path, `PRAGMA quick_check: ${this.#verdict}`);
+      throw cairnError("DB_CORRUPT", [this.path, `PRAGMA quick_check: ${this.#verdict}`]);
+    }
   }
 
   close(): void {

@@ -3,6 +3,7 @@
  * new database (salvage.ts), keeps the damaged file (and its -wal/-shm) under `<file>.damaged-<time>`, and puts
  * the new one in place with one rename, so there is never a moment without a database at the path.
  */
+import { clearDamageMark } from "./damage-mark.ts";
 import { copyFileSync, existsSync, linkSync, renameSync, rmSync } from "node:fs";
 import { type SalvageReport, diagnose, salvage } from "./salvage.ts";
 import { Database } from "bun:sqlite";
@@ -39,7 +40,11 @@ function targetOptions(dbFile: string, unlock: UnlockOptions | undefined): Store
 export function repairDatabase(dbFile: string, now: Date = new Date(), unlock?: UnlockOptions): RepairOutcome {
   if (!existsSync(dbFile)) return { repaired: false, detail: `no database at ${dbFile} yet; nothing to repair` };
   const problem = diagnose(dbFile, existsSync(`${dbFile}-wal`));
-  if (problem === null) return { repaired: false, detail: "the integrity check passed; nothing to repair" };
+  if (problem === null) {
+    // A mark left by a check that saw damage the file no longer has (its WAL was since checkpointed or rolled back).
+    clearDamageMark(dbFile);
+    return { repaired: false, detail: "the integrity check passed; nothing to repair" };
+  }
   const kept = `${dbFile}.damaged-${now.toISOString().replace(/[:.]/g, "-")}`;
   const fresh = `${dbFile}.repair-${process.pid}`;
   for (const f of [fresh, `${fresh}-wal`, `${fresh}-shm`]) rmSync(f, { force: true });
@@ -61,5 +66,6 @@ export function repairDatabase(dbFile: string, now: Date = new Date(), unlock?: 
   // The damaged file's WAL goes with it: it may hold its newest pages, and must not be read into the new file.
   for (const suffix of ["-wal", "-shm"]) if (existsSync(dbFile + suffix)) renameSync(dbFile + suffix, kept + suffix);
   renameSync(fresh, dbFile);
+  clearDamageMark(dbFile);
   return { repaired: true, problem, damagedFile: kept, salvaged };
 }

@@ -113,4 +113,28 @@ describe("a damaged page", () => {
     }
     expect(readFileSync(db).equals(before)).toBe(true);
   });
+
+  test("once a command meets the damage, every later command refuses the file, reads too, until doctor --repair", async () => {
+    breakLeftLeaf(db);
+    // A write that touches no broken page goes through unchecked (one-shot commands do not check the whole file).
+    expect((await s.run(["remember", "written before anything met the damage"])).exitCode).toBe(0);
+    expect(await failure(["list", "--limit", "1000"])).toMatchObject({ exit: 1, code: "DB_CORRUPT" });
+    const before = readFileSync(db);
+    const write = await failure(["remember", "written after a command met the damage"]);
+    expect(write).toMatchObject({ exit: 1, code: "DB_CORRUPT" });
+    expect(write.message).toMatch(/PRAGMA quick_check: Tree \d+ page \d+.*\(found 20\d\d-/);
+    expect(await failure(["recall", "harbour crane", "--mode", "keyword"])).toMatchObject({ exit: 1, code: "DB_CORRUPT" });
+    expect(readFileSync(db).equals(before)).toBe(true);
+    expect((await doctor()).checks.database).toMatchObject({ level: "fail" });
+    expect((await s.run(["doctor", "--repair"])).exitCode).toBe(0);
+    expect((await s.run(["remember", "written after the repair"])).exitCode).toBe(0);
+  });
+
+  test("the background embedding worker a one-shot write starts checks the file and marks it damaged", async () => {
+    breakLeftLeaf(db);
+    const worker = await s.run(["models", "reembed", "--background"]);
+    expect(worker.exitCode).toBe(1);
+    expect(worker.stderr).toContain("is damaged"); // in reembed.log, where `cairn logs` shows it
+    expect(await failure(["remember", "written after the worker checked"])).toMatchObject({ exit: 1, code: "DB_CORRUPT" });
+  });
 });

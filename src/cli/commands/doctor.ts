@@ -7,6 +7,8 @@ import { CairnError, cairnError, describeError } from "../../errors.ts";
 import { loadConfig } from "../../config/load.ts";
 import { SCHEMA_VERSION } from "../../store/migrations.ts";
 import { repairDatabase } from "../../store/repair.ts";
+import { clearDamageMark, damageMark, markDamaged } from "../../store/damage-mark.ts";
+import { diagnose } from "../../store/salvage.ts";
 import { SqliteStore } from "../../store/sqlite-store.ts";
 import { startEmbedWorker } from "../../embed-worker.ts";
 import { VERSION } from "../../version.ts";
@@ -84,6 +86,11 @@ async function runChecks(repair: boolean): Promise<Check[]> {
     checks.push({ name: "database", level: "fail", detail: cairnError("NO_STORE", [paths.dataDir, "CAIRN_HOME"]).message });
     return checks;
   }
+  const marked = markCheck(paths.dbFile);
+  if (marked) {
+    checks.push(marked);
+    if (marked.level === "fail") return checks;
+  }
   let engine: Engine;
   let store: SqliteStore;
   try {
@@ -99,7 +106,10 @@ async function runChecks(repair: boolean): Promise<Check[]> {
     const step = stepper(paths.dbFile);
     checks.push(encryptionCheck(store), backupCheck(paths.dbFile, store, repair));
     checks.push(permissionCheck("permissions", paths.dataDir, 0o700), permissionCheck("db file", paths.dbFile, 0o600));
-    checks.push(...storeChecks(engine, step), erasureCheck(engine));
+    const fileChecks = storeChecks(engine, step);
+    const damaged = fileChecks.find((c) => c.name === "integrity" && c.level === "fail");
+    if (damaged) markDamaged(paths.dbFile, damaged.detail.replace(` ${RECOVERY}`, ""));
+    checks.push(...fileChecks, erasureCheck(engine));
     step("the keyword search thread and index file");
     checks.push(await searchThreadCheck(store), await keywordIndexCheck(store, repair));
     try {
@@ -119,6 +129,19 @@ async function runChecks(repair: boolean): Promise<Check[]> {
     engine.close();
   }
   return checks;
+}
+
+/**
+ * A file some process found damaged is refused by every command (store/damage-mark.ts): checked again here, the
+ * mark stays (fail) or, when the file is sound after all, is removed. Null when there is no mark.
+ */
+function markCheck(dbFile: string): Check | null {
+  const mark = damageMark(dbFile);
+  if (!mark) return null;
+  const problem = diagnose(dbFile, existsSync(`${dbFile}-wal`));
+  if (problem !== null) return { name: "database", level: "fail", detail: `damaged: ${problem}; every command refuses it. ${RECOVERY}` };
+  clearDamageMark(dbFile);
+  return { name: "damage mark", level: "ok", detail: `removed: found damaged ${new Date(mark.at).toISOString()} (${mark.problem}), the integrity check passes now` };
 }
 
 /** A database from this size on takes doctor seconds (~20 s at a million memories): each slow step says so on stderr. */

@@ -3,6 +3,7 @@ import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import type { Engine } from "../../engine/engine.ts";
 import { CairnError, cairnError, damagedDatabaseError, describeError } from "../../errors.ts";
 import { log } from "../../log.ts";
+import { confirmDamage } from "../../store/integrity-check.ts";
 import type { ProjectScope } from "../scope.ts";
 import { type ToolDef, type ToolDefaults, toolResult } from "../tool.ts";
 import checkpoint from "./checkpoint.ts";
@@ -75,7 +76,10 @@ export function registerTools(server: McpServer, deps: ToolDeps): void {
     } catch (err) {
       if (err instanceof CairnError) throw err.forMcp();
       const damaged = damagedDatabaseError(err, engine.store.location);
-      if (damaged) throw damaged.forMcp();
+      if (damaged) {
+        confirmDamage(engine.store.location);
+        throw damaged.forMcp();
+      }
       // A bug, not the agent's mistake: one log line with where it happened (the whole stack at debug level),
       // a short message for the agent. A failure repeated on every call must not flood the client's log.
       log.error(`tool ${tool.name} failed: ${oneLine(err)}`);

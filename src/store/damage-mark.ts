@@ -1,0 +1,63 @@
+/**
+ * @module A damaged database, once found, stays refused by every process: a mark beside it (`cairn.db.damaged`)
+ * names the file (device and inode) and what was found. A one-shot command does not check the whole file (a
+ * quick check reads all of it: ~60 ms at 10k memories), so before the mark a command that met no damaged page
+ * answered from what was left and wrote into the file, while `stats` on the same file said it was damaged.
+ * The mark is written only after a check of the whole file on a connection of its own confirms the damage
+ * (integrity-check.ts), and ignored (and removed) once the file at the path is another one: `doctor --repair`
+ * puts a new file there.
+ */
+import { readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { cairnError, type CairnError } from "../errors.ts";
+
+export interface DamageMark {
+  file: string;
+  problem: string;
+  at: number;
+}
+
+const markPath = (dbFile: string) => `${dbFile}.damaged`;
+
+function fileIdentity(dbFile: string): string | null {
+  try {
+    const s = statSync(dbFile);
+    return `${s.dev}:${s.ino}`;
+  } catch {
+    return null;
+  }
+}
+
+/** Records that the file at `dbFile` is damaged (best effort: a read-only folder keeps no mark). */
+export function markDamaged(dbFile: string, problem: string, now = Date.now()): void {
+  const file = fileIdentity(dbFile);
+  if (file === null) return;
+  // SQLite's reports span lines under a "*** in database main ***" heading: one line here.
+  const said = problem.replace(/\*\*\* in database \w+ \*\*\*\s*/g, "").replace(/\s*\n\s*/g, "; ");
+  try {
+    writeFileSync(markPath(dbFile), `${JSON.stringify({ file, problem: said, at: now } satisfies DamageMark)}\n`, { mode: 0o600 });
+  } catch {
+    // the damage is reported all the same; only later processes will have to find it again
+  }
+}
+
+/** The mark on the file now at `dbFile`, or null (a mark of a file since replaced is removed). */
+export function damageMark(dbFile: string): DamageMark | null {
+  let mark: DamageMark;
+  try {
+    mark = JSON.parse(readFileSync(markPath(dbFile), "utf8")) as DamageMark;
+  } catch {
+    return null; // none (the usual case: one failed open of a file that is not there)
+  }
+  if (mark.file === fileIdentity(dbFile)) return mark;
+  clearDamageMark(dbFile);
+  return null;
+}
+
+export function clearDamageMark(dbFile: string): void {
+  rmSync(markPath(dbFile), { force: true });
+}
+
+/** DB_CORRUPT for a marked file: what was found, and when. */
+export function markedError(dbFile: string, mark: DamageMark): CairnError {
+  return cairnError("DB_CORRUPT", [dbFile, `${mark.problem} (found ${new Date(mark.at).toISOString()})`]);
+}
