@@ -14,7 +14,7 @@ import { type EncryptionRecord, readEncryption } from "./encryption-record.ts";
 import { type UnlockOptions, unlockKey } from "../keys/unlock.ts";
 
 export type RepairOutcome =
-  | { repaired: false; detail: string }
+  | { repaired: false; detail: string; failed?: true }
   | { repaired: true; problem: string; damagedFile: string; salvaged: SalvageReport };
 
 /**
@@ -58,6 +58,12 @@ export function repairDatabase(dbFile: string, now: Date = new Date(), unlock?: 
     throw err;
   }
   target.close();
+  if (salvaged.memories === 0 && salvaged.unreadable > 0) {
+    // An empty store in its place would pass every later check while the file may still hold what a backup, or
+    // an expert, can recover: it stays where it is.
+    for (const f of [fresh, `${fresh}-wal`, `${fresh}-shm`]) rmSync(f, { force: true });
+    return { repaired: false, failed: true, detail: `the database is damaged (${problem}) and no memory could be read from it; it was left as it is. Restore it from a backup` };
+  }
   try {
     linkSync(dbFile, kept);
   } catch {

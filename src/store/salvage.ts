@@ -8,11 +8,12 @@
 import { Database } from "bun:sqlite";
 import { statSync } from "node:fs";
 import type { Edge, Relation } from "../domain/edge.ts";
-import { describeError } from "../errors.ts";
+import { CairnError, describeError } from "../errors.ts";
 import { appendAudit, type AuditRow, toEntry } from "./audit.ts";
 import { secureDelete } from "./db.ts";
 import { checkDatabaseFile } from "./file-check.ts";
 import { salvagePolicy } from "./salvage-policy.ts";
+import { salvageSource } from "./salvage-source.ts";
 import { MEMORY_COLUMNS, type MemoryRow, rowToMemory } from "./rows.ts";
 import type { SqliteStore } from "./sqlite-store.ts";
 
@@ -29,7 +30,8 @@ export function diagnose(path: string, walPresent: boolean): string | null {
   try {
     checkDatabaseFile(path, { walPresent });
   } catch (err) {
-    return describeError(err);
+    // What is wrong, not the whole refusal (whose advice is to run this very repair).
+    return err instanceof CairnError && err.code === "DB_CORRUPT" ? String(err.args[1]) : describeError(err);
   }
   let db: Database | undefined;
   try {
@@ -49,10 +51,12 @@ export function diagnose(path: string, walPresent: boolean): string | null {
 export function salvage(from: string, to: SqliteStore): SalvageReport {
   const report: SalvageReport = { memories: 0, links: 0, auditEntries: 0, unreadable: 0 };
   if ((statSync(from, { throwIfNoEntry: false })?.size ?? 0) === 0) return report; // nothing was ever in it
+  const source = salvageSource(from);
   let db: Database;
   try {
-    db = secureDelete(new Database(from, { readonly: true }));
+    db = secureDelete(new Database(source.path, { readonly: true }));
   } catch {
+    source.done();
     return report;
   }
   try {
@@ -76,6 +80,7 @@ export function salvage(from: string, to: SqliteStore): SalvageReport {
     });
   } finally {
     db.close();
+    source.done();
   }
   return report;
 }

@@ -109,3 +109,26 @@ test("free space inside the file is reported, and given back to the disk by --re
   expect(await contents()).toHaveLength(SEEDED);
   expect((await doctor()).checks["free space"]).toMatchObject({ level: "ok" });
 });
+
+test("a file cut short after the last page of memories: every memory is copied, though SQLite refuses the file as a whole", async () => {
+  const pages = new Database(db, { readonly: true });
+  const { last, total } = pages.query("SELECT (SELECT max(pageno) FROM dbstat WHERE name = 'memories') AS last, (SELECT page_count FROM pragma_page_count) AS total").get() as { last: number; total: number };
+  pages.close();
+  expect(last).toBeLessThan(total);
+  truncateSync(db, last * 4096);
+  const d = await doctor(["--repair"]);
+  expect(d.checks.repair).toMatchObject({ level: "ok" });
+  expect(d.checks.repair!.detail).toContain(`copied ${SEEDED} memories`);
+  expect(await contents()).toHaveLength(SEEDED);
+});
+
+test("a file nothing can be read from is left in place, and the repair fails", async () => {
+  const size = statSync(db).size;
+  writeFileSync(db, Buffer.concat([readFileSync(db).subarray(0, 100), Buffer.alloc(size - 100, 0xa5)]));
+  const before = readFileSync(db);
+  const d = await doctor(["--repair"]);
+  expect(d.exit).toBe(1);
+  expect(d.checks.repair).toMatchObject({ level: "fail" });
+  expect(d.checks.repair!.detail).toContain("no memory could be read");
+  expect(readFileSync(db).equals(before)).toBe(true);
+});

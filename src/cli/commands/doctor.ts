@@ -161,7 +161,7 @@ function stepper(dbFile: string): (what: string) => void {
 function repairCheck(): Check {
   const { dataDir, dbFile } = resolvePaths();
   const outcome = repairDatabase(dbFile, new Date(), CLI_UNLOCK);
-  if (!outcome.repaired) return { name: "repair", level: "info", detail: outcome.detail };
+  if (!outcome.repaired) return { name: "repair", level: outcome.failed ? "fail" : "info", detail: outcome.detail };
   const { memories, links, auditEntries, unreadable } = outcome.salvaged;
   const lost = unreadable === 0 ? "nothing unreadable was met" : `${unreadable} unreadable rows or damaged stretches were left behind`;
   // The copy has no vectors yet: they are recomputed from the text, off this command's path.
