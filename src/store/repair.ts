@@ -4,6 +4,7 @@
  * the new one in place with one rename, so there is never a moment without a database at the path.
  */
 import { clearDamageMark } from "./damage-mark.ts";
+import { unwritable } from "./write-access.ts";
 import { copyFileSync, existsSync, linkSync, renameSync, rmSync } from "node:fs";
 import { type SalvageReport, diagnose, salvage } from "./salvage.ts";
 import { Database } from "bun:sqlite";
@@ -39,6 +40,9 @@ function targetOptions(dbFile: string, unlock: UnlockOptions | undefined): Store
 
 export function repairDatabase(dbFile: string, now: Date = new Date(), unlock?: UnlockOptions): RepairOutcome {
   if (!existsSync(dbFile)) return { repaired: false, detail: `no database at ${dbFile} yet; nothing to repair` };
+  // Not damage: nothing can be repaired (or needs to be) where nothing can be written.
+  const locked = unwritable(dbFile);
+  if (locked) return { repaired: false, failed: true, detail: `cannot repair: ${locked}; make it writable first (the database may well be sound: reads work)` };
   const problem = diagnose(dbFile, existsSync(`${dbFile}-wal`));
   if (problem === null) {
     // A mark left by a check that saw damage the file no longer has (its WAL was since checkpointed or rolled back).

@@ -113,3 +113,11 @@ test.skipIf(!MOUNTS_ALLOWED)(`a server started on a read-only disk writes once t
   expect(stored).toContain("stored once the disk is writable");
   expect(stored).not.toContain("refused while read-only");
 });
+
+test.skipIf(!MOUNTS_ALLOWED)(`doctor --repair on a read-only disk says so and changes nothing, no Internal error${when}`, async () => {
+  const r = await onRo(["doctor", "--repair", "--json"]);
+  expect(r.exitCode).toBe(1);
+  const repair = (JSON.parse(r.stdout) as { checks: Array<{ name: string; level: string; detail: string }> }).checks.find((c) => c.name === "repair");
+  expect(repair).toMatchObject({ level: "fail", detail: expect.stringMatching(/^cannot repair: .*read-only file system/) });
+  expect(r.stderr).not.toContain("Internal error");
+});

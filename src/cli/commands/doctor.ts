@@ -43,8 +43,10 @@ export default defineCommand({
   },
   async run({ args }) {
     const repair = args.repair ? [repairCheck()] : [];
+    // A repair that could not run (a read-only disk, nothing readable) repairs nothing else either.
+    const repairing = args.repair === true && repair[0]?.level !== "fail";
     // Client wiring is independent of the database, so it is reported even when the database cannot be opened.
-    const checks = [...repair, ...(await runChecks(Boolean(args.repair))), await hookDaemonCheck(), ...clientChecks()];
+    const checks = [...repair, ...(await runChecks(repairing)), await hookDaemonCheck(), ...clientChecks()];
     const failed = checks.some((c) => c.level === "fail");
     if (args.json) output.json({ ok: !failed, version: VERSION, checks });
     else output.text(checks.map((c) => `${c.level.toUpperCase().padEnd(4)}  ${c.name.padEnd(12)}  ${c.detail}`).join("\n"));
