@@ -118,6 +118,15 @@ export function saveState(dataDir: string, sessionId: string | null, state: Sess
   renameSync(tmp, file);
 }
 
+/**
+ * Removes every session's state: after `encrypt`, `decrypt` or `key rotate`, files written under the old
+ * encoding (in the clear, before an encrypt) must not outlive it. Running sessions start afresh (a memory may
+ * be shown to them once more).
+ */
+export function dropSessionStates(dataDir: string): void {
+  sweepStale(dataDir, Number.POSITIVE_INFINITY);
+}
+
 /** Removes state files (and temp files left by a crash) not written for {@link STALE_MS}. */
 export function sweepStale(dataDir: string, now: number): void {
   const dir = join(dataDir, "hooks");

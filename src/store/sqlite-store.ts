@@ -181,6 +181,11 @@ export class SqliteStore implements Store {
 
   readonly #reads = new ReadKeyCheck();
 
+  /** Throws KEY_CHANGED once another process encrypted, decrypted or re-keyed the store this one has open. */
+  checkKey(): void {
+    void this.#db;
+  }
+
   /** The connection for a read (checked against the file outside transactions, and the key: ReadKeyCheck). */
   get #db(): Database {
     return this.#reads.connection(this.#live, this.#codec.keyCheck);

@@ -10,6 +10,7 @@ import { join } from "node:path";
 import { askWarm, isServing } from "../../src/hooks/warm/client.ts";
 import { buildId } from "../../src/hooks/warm/protocol.ts";
 import { CAIRN_BIN, describeRun } from "../helpers/bin.ts";
+import { filesUnder } from "../helpers/files.ts";
 import { createSandbox, type Sandbox } from "../helpers/sandbox.ts";
 import { fixture } from "../hooks/helpers.ts";
 
@@ -234,6 +235,21 @@ describe("warm hook daemon", () => {
     await waitFor(() => serving(), "a new daemon on the stale socket's path");
     await hook("prompt", "prompt", { session: "after-kill-2", prompt: "checkout tests fail on stripe" });
     expect(log()).toContain("prompt ok, warm");
+  });
+
+  test("a store encrypted under a running daemon: it steps aside, the event is stored under the key, no session state stays in the clear", async () => {
+    const d = await startDaemon();
+    await hook("prompt", "prompt", { session: "before", prompt: "remember that the okapiword queue is called oq-main" });
+    expect(readFileSync(join(sb.cairnHome, "hooks", "before.json"), "utf8")).toContain("okapiword");
+    await sb.ok(["encrypt"], { env: { CAIRN_NO_PROMPT: "1" } });
+    // The state written in the clear before is gone with the old encoding.
+    expect(existsSync(join(sb.cairnHome, "hooks", "before.json"))).toBe(false);
+    await hook("prompt", "prompt", { session: "after", prompt: "remember that the quaggaword cache is called qc-main" });
+    expect(await d.exited).toBe(0);
+    const listed = await sb.json<{ memories: Array<{ content: string }> }>(["list", "--json"], { cwd: project });
+    expect(listed.memories.map((m) => m.content)).toContain("The quaggaword cache is called qc-main.");
+    const clear = filesUnder(sb.cairnHome).filter(({ bytes }) => /okapiword|quaggaword/.test(bytes.toString("latin1")));
+    expect(clear.map((f) => f.path)).toEqual([]);
   });
 
   test("a database deleted under a running daemon: new memories go to the new file", async () => {

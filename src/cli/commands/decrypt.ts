@@ -1,5 +1,6 @@
 /** @module `cairn decrypt`: turns an encrypted store back into a plain one, in place and atomically (store/recode.ts). */
 import { defineCommand } from "citty";
+import { dropSessionStates } from "../../hooks/state.ts";
 import { cairnError } from "../../errors.ts";
 import { PLAIN_CODEC } from "../../store/content-codec.ts";
 import { SqliteStore } from "../../store/sqlite-store.ts";
@@ -18,6 +19,7 @@ export default defineCommand({
       if (!store.codec.encrypted) throw cairnError("NOT_ENCRYPTED", [paths.dbFile]);
       const from = store.keySource;
       const report = store.recode(PLAIN_CODEC, null, recodeProgress(args.json));
+      dropSessionStates(paths.dataDir);
       reportRecode(args.json, "decrypted", paths.dbFile, report, { key_no_longer_needed: from });
     } finally {
       store.close();

@@ -3,6 +3,7 @@
  * under a new key (cli/key-setup.ts: a key file by default, `--passphrase`, `--keychain`, or CAIRN_KEY).
  */
 import { defineCommand } from "citty";
+import { dropSessionStates } from "../../hooks/state.ts";
 import { cairnError } from "../../errors.ts";
 import { SqliteStore } from "../../store/sqlite-store.ts";
 import { jsonFlag } from "../flags.ts";
@@ -21,6 +22,7 @@ export default defineCommand({
     try {
       if (store.codec.encrypted) throw cairnError("ALREADY_ENCRYPTED", [paths.dbFile]);
       const { key, report } = recodeUnderNewKey(store, { passphrase: args.passphrase, keychain: args.keychain }, args.json);
+      dropSessionStates(paths.dataDir);
       reportRecode(args.json, "encrypted", paths.dbFile, report, { store_id: key.record.storeId, key: key.savedIn, kdf: key.record.kdf?.name ?? null });
       if (!args.json) progress(`Keep a copy of the key (${key.savedIn}) somewhere safe: without it these memories cannot be read.`);
     } finally {

@@ -3,6 +3,7 @@
  * key file), atomically; the old key file is removed once the store no longer needs it.
  */
 import { defineCommand } from "citty";
+import { dropSessionStates } from "../../hooks/state.ts";
 import { rmSync } from "node:fs";
 import { cairnError } from "../../errors.ts";
 import { keyFilePath } from "../../keys/key-file.ts";
@@ -25,6 +26,7 @@ export default defineCommand({
       if (!store.codec.encrypted || !old) throw cairnError("NOT_ENCRYPTED", [paths.dbFile]);
       const oldFile = process.env.CAIRN_KEY_FILE ? null : keyFilePath(old.storeId);
       const { key, report } = recodeUnderNewKey(store, { passphrase: args.passphrase, keychain: args.keychain }, args.json);
+      dropSessionStates(paths.dataDir);
       const removed = oldFile !== null && store.keySource === `the key file ${oldFile}` ? (rmSync(oldFile, { force: true }), oldFile) : null;
       reportRecode(args.json, "rekeyed", paths.dbFile, report, { store_id: key.record.storeId, key: key.savedIn, old_key_file_removed: removed });
     } finally {

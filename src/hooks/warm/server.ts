@@ -139,6 +139,12 @@ export async function serveHooks(paths: Paths): Promise<number> {
   const teamSync = startTeamSync(paths.dataDir, () => store.get(), () => inFlight > 0 || stopping);
 
   async function serve(request: WarmRequest): Promise<WarmReply> {
+    // Re-encoded by `encrypt`, `decrypt` or `key rotate` since this daemon opened it: the client does the work
+    // itself (with the key as it is now), and the next hook starts a daemon that opens the store anew.
+    if (store.keyChanged()) {
+      shutdown("the store was encrypted, decrypted or re-keyed by another process");
+      return { retry: "cold" };
+    }
     if (request.embed || request.recall) {
       // A one-shot command of another build works for itself; the hooks' daemon stays (no step-aside).
       if (request.build !== build || stopping) return { retry: "cold" };

@@ -3,6 +3,7 @@
  * file that was deleted or replaced, or lost its -wal/-shm, and reopens (src/store/live-db.ts): a daemon
  * that kept writing to an unlinked file would lose every memory it stored afterwards.
  */
+import { CairnError } from "../../errors.ts";
 import { existsSync } from "node:fs";
 import { dirname } from "node:path";
 import { createStoreIfConfigured } from "../../keys/new-store.ts";
@@ -27,6 +28,20 @@ export class StoreHolder {
     // A long upgrade is the background worker's: a daemon busy migrating misses every hook's deadline and is replaced.
     this.#store ??= openDeferringUpgrade(dirname(this.#file), () => new SqliteStore(this.#file, { verifyBeforeWrite: true, searchThreadFrom: SEARCH_THREAD_FROM, writeWaitMs: WRITE_WAIT_MS.warm, lockWaitMs: LOCK_WAIT_MS.warm, deferUpgrade: true }));
     return this.#store;
+  }
+
+  /**
+   * Whether another process encrypted, decrypted or re-keyed the store since it was opened here: the daemon then
+   * holds the old key (or none) and steps aside; writes would be refused and its state files sealed wrongly.
+   */
+  keyChanged(): boolean {
+    try {
+      this.#store?.checkKey();
+      return false;
+    } catch (err) {
+      // Anything else (a damaged or replaced file) is met, and reported, by the event's own work.
+      return err instanceof CairnError && err.code === "KEY_CHANGED";
+    }
   }
 
   /** Opens the database if it exists and reads it into the page cache; a daemon's warm-up. */
