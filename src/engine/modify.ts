@@ -11,6 +11,7 @@ import { writeProject } from "./projects.ts";
 import { consolidationsOf, erasedTexts, rebuildConsolidated, rewriteQuoting } from "./erase-quotes.ts";
 import { checkContent, checkMetadata, checkPriority, checkType } from "./validate.ts";
 import { assertNotHeld } from "./holds.ts";
+import { consolidatedSources } from "./consolidate-undo.ts";
 import { successorBack, successorGone, supersededBy } from "./successor-gone.ts";
 
 export function getMemory(ctx: EngineContext, idOrPrefix: string, track = true): Memory {
@@ -103,6 +104,8 @@ export interface ForgetResult {
   already?: true;
   /** For a purge: session summaries, checkpoints and consolidated memories that held the text, rewritten without it or purged too. */
   quoting?: { rewritten: string[]; purged: string[] };
+  /** For a purge of a consolidated memory: the archived sources it was built from (the same text), purged with it. */
+  sources?: string[];
   /**
    * For a purge another process's read kept from being physical yet: old copies stay in the WAL until that
    * many other processes (null: unknown) close the database or end their read; the erasure is pending.
@@ -166,6 +169,8 @@ function purgeRow(ctx: EngineContext, id: string, opts: { reason?: string; keepR
   erased.push(...erasedTexts(ctx, id, old));
   const consolidations = consolidationsOf(ctx, id);
   const predecessors = supersededBy(ctx, id);
+  const sources = archivedSources(ctx, old);
+  for (const source of sources) assertNotHeld(ctx, source, "erased");
   ctx.store.purge(id);
   const quoting = rewriteQuoting(ctx, id, erased, now);
   rebuildConsolidated(ctx, id, consolidations, erased, now, quoting);
@@ -173,12 +178,35 @@ function purgeRow(ctx: EngineContext, id: string, opts: { reason?: string; keepR
   // A kept reason may quote what was erased ("it held my phone number 0176…"): that part goes too.
   const detail = opts.keepReason && opts.reason ? { reason: withoutQuotes(opts.reason, erased).text } : {};
   ctx.store.appendAudit({ at: now, actor: ctx.actor, memoryId: id, hashBefore: old.contentHash, contentBefore: null, op: "purge", hashAfter: null, detail });
+  // Its archived sources hold the text it was built from, out of sight: they go with it (their own sources too).
+  const purgedSources = sources.flatMap((source) => {
+    const gone = ctx.store.get(source.id) ? purgeRow(ctx, source.id, {}, erased) : null;
+    return gone ? [source.id, ...(gone.sources ?? [])] : [];
+  });
   // Inside the transaction, the purge's own entry is the chain's end. The receipt names the content by the
   // keyed hash that entry stores: a plain SHA-256 of a short erased text could be reversed by guessing.
   const head = ctx.store.auditHead();
   const [entry] = ctx.store.auditLog({ memoryId: id, limit: 1 });
   const contentHash = entry?.hashBefore ?? old.contentHash;
-  return { id, status: "purged", receipt: { contentHash, at: now, auditSeq: head.seq, auditHash: head.hash }, quoting, ...(current.length > 0 ? { current } : {}) };
+  return {
+    id,
+    status: "purged",
+    receipt: { contentHash, at: now, auditSeq: head.seq, auditHash: head.hash },
+    quoting,
+    ...(current.length > 0 ? { current } : {}),
+    ...(purgedSources.length > 0 ? { sources: purgedSources } : {}),
+  };
+}
+
+/**
+ * The sources a consolidated memory was built from that are archived still (consolidate archived them; one
+ * restored since is a memory in its own right and stays).
+ */
+function archivedSources(ctx: EngineContext, m: Memory): Memory[] {
+  return (consolidatedSources(m) ?? [])
+    .filter((s) => consolidationsOf(ctx, s).includes(m.id))
+    .map((s) => ctx.store.get(s))
+    .filter((s): s is Memory => s !== null && s.status === "archived");
 }
 
 export interface RestoreResult {

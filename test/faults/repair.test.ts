@@ -132,3 +132,12 @@ test("a file nothing can be read from is left in place, and the repair fails", a
   expect(d.checks.repair!.detail).toContain("no memory could be read");
   expect(readFileSync(db).equals(before)).toBe(true);
 });
+
+test("a purge after a repair names the damaged copy it cannot reach, and doctor lists it", async () => {
+  breakLeftLeaf(db);
+  const kept = /kept at (\S+);/.exec((await doctor(["--repair"])).checks.repair!.detail)![1]!;
+  const id = (await s.json(["remember", "--json", "--", "the vault PIN is 4417"])).id as string;
+  const purge = await s.json(["forget", id, "--hard", "--yes", "--json"]);
+  expect(purge.copies_left).toEqual([kept]);
+  expect((await doctor()).checks["damaged copies"]!.detail).toContain(kept);
+});

@@ -142,6 +142,23 @@ describe("cairn consolidate", () => {
     expect(codeOf(() => engine.get(id, { track: false }))).toBe("NOT_FOUND");
   });
 
+  test("purging a consolidated memory purges the archived sources it was built from; a restored one stays; a held one refuses", () => {
+    const { engine, errors } = planted();
+    const id = engine.consolidate({ reasons: ["same-error"] }).groups[0]!.id!;
+    engine.restore(errors[0]!);
+    const purged = engine.forget(id, { hard: true });
+    expect([...purged.sources!].sort()).toEqual([errors[1]!, errors[2]!].sort());
+    for (const e of [errors[1]!, errors[2]!]) expect(codeOf(() => engine.get(e, { track: false }))).toBe("NOT_FOUND");
+    expect(engine.get(errors[0]!, { track: false }).status).toBe("active");
+    expect(JSON.stringify(engine.list({ statuses: ["active", "superseded", "archived"], limit: 100 }))).not.toContain("pinning react");
+    expect(engine.verifyAudit().ok).toBe(true);
+    const again = planted();
+    const other = again.engine.consolidate({ reasons: ["same-error"] }).groups[0]!.id!;
+    again.engine.addHold({ id: again.errors[1]!, reason: "litigation 2026-16" });
+    expect(codeOf(() => again.engine.forget(other, { hard: true }))).toBe("HELD");
+    expect(again.engine.get(other, { track: false }).status).toBe("active");
+  });
+
   test("a consolidated memory edited by hand has the purged source's words erased instead", () => {
     const { engine, errors } = planted();
     const id = engine.consolidate({ reasons: ["same-error"] }).groups[0]!.id!;

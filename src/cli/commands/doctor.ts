@@ -9,6 +9,7 @@ import { SCHEMA_VERSION } from "../../store/migrations.ts";
 import { repairDatabase } from "../../store/repair.ts";
 import { clearDamageMark, damageMark, markDamaged } from "../../store/damage-mark.ts";
 import { diagnose } from "../../store/salvage.ts";
+import { damagedCopies } from "../../store/store-copies.ts";
 import { SqliteStore } from "../../store/sqlite-store.ts";
 import { startEmbedWorker } from "../../embed-worker.ts";
 import { VERSION } from "../../version.ts";
@@ -66,6 +67,13 @@ function backupCheck(dbFile: string, store: SqliteStore, repair: boolean): Check
   return { name, level: "warn", detail: `${left.join(", ")} beside the database, left by an interrupted encrypt, decrypt or key rotation; ${what} and are not needed: \`cairn doctor --repair\` removes them` };
 }
 
+/** Damaged files an earlier repair set aside: the store as it was then, erased memories included. */
+function damagedCopiesCheck(dbFile: string): Check[] {
+  const kept = damagedCopies(dbFile);
+  if (kept.length === 0) return [];
+  return [{ name: "damaged copies", level: "info", detail: `${kept.join(", ")} kept by \`doctor --repair\`: the store as it was then (memories erased since included); delete them once no longer needed` }];
+}
+
 function encryptionCheck(store: SqliteStore): Check {
   const record = store.encryption();
   if (!record) return { name: "encryption", level: "info", detail: "not encrypted (plain store; `cairn encrypt` encrypts it)" };
@@ -106,7 +114,7 @@ async function runChecks(repair: boolean): Promise<Check[]> {
   }
   try {
     const step = stepper(paths.dbFile);
-    checks.push(encryptionCheck(store), backupCheck(paths.dbFile, store, repair));
+    checks.push(encryptionCheck(store), backupCheck(paths.dbFile, store, repair), ...damagedCopiesCheck(paths.dbFile));
     checks.push(permissionCheck("permissions", paths.dataDir, 0o700), permissionCheck("db file", paths.dbFile, 0o600));
     const fileChecks = storeChecks(engine, step);
     const damaged = fileChecks.find((c) => c.name === "integrity" && c.level === "fail");

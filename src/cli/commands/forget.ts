@@ -6,6 +6,7 @@ import { jsonFlag } from "../flags.ts";
 import { pendingWalText } from "../format.ts";
 import { output } from "../output.ts";
 import { withEngine } from "../session.ts";
+import { storeCopies } from "../../store/store-copies.ts";
 
 export default defineCommand({
   meta: { name: "forget", description: "Stop recalling a memory. --hard erases its content everywhere (irreversible; asks, or needs --yes)." },
@@ -18,7 +19,7 @@ export default defineCommand({
     ...jsonFlag,
   },
   async run({ args }) {
-    await withEngine(async ({ engine }) => {
+    await withEngine(async ({ engine, paths }) => {
       if (args.hard && !args.yes) {
         const memory = engine.get(args.id, { track: false });
         const short = engine.shortIds([memory.id]).get(memory.id)!;
@@ -35,9 +36,12 @@ export default defineCommand({
       const q = result.quoting;
       const pending = result.pendingWal ? { pending_wal: { other_processes: result.pendingWal.holders, detail: pendingWalText(result.pendingWal.holders) } } : {};
       const current = result.current ?? [];
+      // Whole copies of the store beside it (a damaged file kept by a repair, an interrupted encrypt's backup).
+      const copies = result.status === "purged" ? storeCopies(paths.dbFile) : [];
       if (args.json) {
         const quoting = q ? { quoting: { rewritten: q.rewritten, purged: q.purged } } : {};
-        return output.json({ id: result.id, status: result.status, changed: result.already !== true, current, ...(receipt ? { receipt, ...quoting, complete: !result.pendingWal, ...pending } : {}) });
+        const purged = receipt ? { sources: result.sources ?? [], copies_left: copies } : {};
+        return output.json({ id: result.id, status: result.status, changed: result.already !== true, current, ...(receipt ? { receipt, ...quoting, ...purged, complete: !result.pendingWal, ...pending } : {}) });
       }
       const shorts = engine.shortIds([result.id, ...current]);
       const short = shorts.get(result.id);
@@ -50,12 +54,17 @@ export default defineCommand({
         ? ` ${q.rewritten.length} memor${q.rewritten.length === 1 ? "y that quoted it (a session summary, checkpoint or consolidation) was" : "ies that quoted it (session summaries, checkpoints, consolidations) were"} rewritten without it` +
           (q.purged.length > 0 ? `, ${q.purged.length} with nothing else in ${q.purged.length === 1 ? "it was" : "them were"} purged too` : "") + "."
         : "";
+      const sources = result.sources ?? [];
+      const built = sources.length > 0
+        ? ` The ${sources.length} archived source${sources.length === 1 ? "" : "s"} it was consolidated from (the same text) ${sources.length === 1 ? "was" : "were"} purged with it.`
+        : "";
       output.text(
         (result.pendingWal
           ? `Purged ${short} from every table and the hook state, but not yet from disk: ${pendingWalText(result.pendingWal.holders)}.`
-          : `Purged ${short}: its content is gone from every table, the hook state and the files on disk.`) + also + "\n" +
+          : `Purged ${short}: its content is gone from every table, the hook state and the files on disk.`) + also + built + "\n" +
           `Receipt: memory ${result.id}, content hash ${receipt!.content_hash} (keyed, as the audit log keeps it), erased ${receipt!.at}, ` +
-          `audit entry ${receipt!.audit_seq}:${receipt!.audit_hash} (\`cairn audit verify\` proves the log holds it).${back}`,
+          `audit entry ${receipt!.audit_seq}:${receipt!.audit_hash} (\`cairn audit verify\` proves the log holds it).${back}` +
+          (copies.length > 0 ? `\nNot reached: ${copies.join(", ")} (whole copies of the store kept beside it) may still hold it; delete them once no longer needed.` : ""),
       );
     });
   },
