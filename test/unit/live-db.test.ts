@@ -9,6 +9,7 @@ import { mkdtempSync, renameSync, rmSync } from "node:fs";
 import { REPO_ROOT } from "../helpers/bin.ts";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { clearDamageMark } from "../../src/store/damage-mark.ts";
 import { SqliteStore } from "../../src/store/sqlite-store.ts";
 import { testEngine } from "../helpers/engine.ts";
 import { breakLeftLeaf } from "../helpers/damage.ts";
@@ -143,6 +144,9 @@ test("a large file is checked on a thread of its own, at a quiet moment or at th
     expect(() => write(damaged, "into a damaged file")).toThrow(expect.objectContaining({ code: "DB_CORRUPT" }));
     expect(checksHere()).toBe(0);
     damaged.close();
+    // The verdict is kept beside the file: every later open refuses it (store/damage-mark.ts).
+    expect(() => new SqliteStore(path)).toThrow(expect.objectContaining({ code: "DB_CORRUPT" }));
+    clearDamageMark(path);
     // Below the size, the check runs here before the first write, as before.
     const small = new SqliteStore(path, { verifyBeforeWrite: true });
     expect(() => write(small, "into a damaged file")).toThrow(expect.objectContaining({ code: "DB_CORRUPT" }));
