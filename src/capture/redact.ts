@@ -2,6 +2,8 @@
  * @module Secret redaction on the write path: credentials are replaced by `[REDACTED:<kind>]` before anything
  * is stored, so a pasted .env file, curl command or stack trace never puts a live key into the memory database.
  */
+import { redactCardNumbers } from "./card-numbers.ts";
+import { redactCommandSecrets } from "./command-secrets.ts";
 import { redactProseSecrets } from "./prose-secrets.ts";
 import { redactBlobs } from "./secret-blobs.ts";
 import { isCodeReference, isHighEntropy, isPlaceholder, looksLikeIdentifierHash, looksLikePath } from "./secret-values.ts";
@@ -48,6 +50,11 @@ export const PREFIXED: Array<{ kind: string; re: RegExp }> = [
   { kind: "twilio_key", re: /\bSK[0-9a-fA-F]{32}\b/g },
   { kind: "postman_key", re: /\bPMAK-[a-f0-9]{24}-[a-f0-9]{34}\b/g },
   { kind: "age_secret_key", re: /\bAGE-SECRET-KEY-1[QPZRY9X8GF2TVDW0S3JN54KHCE6MUA7L]{58}\b/g },
+  { kind: "docker_token", re: /\bdckr_(?:pat|oat)_[A-Za-z0-9_-]{20,}/g },
+  // Mailgun's `key-` + 32 base-36 characters; a `key-<32 hex>` is a cache key or a digest unless Mailgun is named.
+  { kind: "mailgun_key", re: /\bkey-(?=[0-9a-f]*[g-z])(?=[a-z]*\d)[0-9a-z]{32}\b|(?<=(?:[Mm]ailgun|MAILGUN)[^\n]{0,80})\bkey-[0-9a-f]{32}\b/g },
+  // `<bot id>:AA<33 characters>`, also inside `https://api.telegram.org/bot<token>/…`.
+  { kind: "telegram_bot_token", re: /(?<!\d)\d{8,10}:AA[A-Za-z0-9_-]{33}(?![A-Za-z0-9_-])/g },
 ];
 
 /**
@@ -56,7 +63,7 @@ export const PREFIXED: Array<{ kind: string; re: RegExp }> = [
  * literal here too (test/capture/redact.test.ts checks every format's sample against it).
  */
 export const PREFIXED_HINT =
-  /-----BEGIN |\.ey|A(?:KIA|SIA|GPA|IDA|ROA|IPA|NPA|NVA|BIA|CCA)|gh[pousr]_|github_pat_|sk-|xox|hooks\.slack\.com|k_(?:live|test)_|whsec_|AIza|gl(?:pat|dt|rt|ptt)-|npm_|hf_|SG\.|hv[sbr]\.|do[opr]_v1_|pypi-AgE|shp(?:at|ss|ca|pa)_|dapi|SK[0-9a-fA-F]|PMAK-|AGE-SECRET-KEY-1/;
+  /-----BEGIN |\.ey|A(?:KIA|SIA|GPA|IDA|ROA|IPA|NPA|NVA|BIA|CCA)|gh[pousr]_|github_pat_|sk-|xox|hooks\.slack\.com|k_(?:live|test)_|whsec_|AIza|gl(?:pat|dt|rt|ptt)-|npm_|hf_|SG\.|hv[sbr]\.|do[opr]_v1_|pypi-AgE|shp(?:at|ss|ca|pa)_|dapi|SK[0-9a-fA-F]|PMAK-|AGE-SECRET-KEY-1|dckr_|key-|\d:AA/;
 
 /** The words that make an assignment's value a secret whatever it looks like (`DB_PASSWORD=hunter2`). */
 const STRONG_KEY = /(?:password|passwd|passphrase|secret|token|api[_-]?key|apikey|access[_-]?key|secret[_-]?key|private[_-]?key|client[_-]?key|master[_-]?key|signing[_-]?key|encryption[_-]?key|auth[_-]?key|dsn|pass|pwd)$/i;
@@ -127,6 +134,12 @@ const NAME_VALUE =
 /** `scheme://user:password@host`: keeps scheme, user and host so the memory still says where it points. */
 const URL_CREDENTIALS = /\b([a-z][a-z0-9+.-]*:\/\/)([^\s:/@'"]*):([^\s@/'"]+)@/gi;
 
+/** Discord webhooks: the id stays (it names the channel), the token after it goes. */
+const DISCORD_WEBHOOK = /(\bhttps?:\/\/(?:(?:ptb|canary)\.)?discord(?:app)?\.com\/api\/(?:v\d+\/)?webhooks\/\d{5,25}\/)([A-Za-z0-9_-]{20,})/g;
+
+/** A Sentry DSN `https://<32-hex key>@host/<project id>`: the key goes, scheme, host and project stay. */
+const SENTRY_DSN = /(\bhttps?:\/\/)([0-9a-f]{32})((?::[^\s@/]*)?@[A-Za-z0-9.-]+(?::\d+)?\/(?:[\w.-]+\/)*\d+)(?![\w.-])/g;
+
 /** `Authorization: Bearer …`, `Authorization: Basic …`, and bare `Bearer <token>`. */
 const AUTH_HEADER = /(\bAuthorization["']?\s*[:=]\s*["'`]?(?:(?:Bearer|Basic|Token|Bot|Digest)\s+)?)([A-Za-z0-9._~+/=-]{8,})/gi;
 const BEARER = /(\bBearer\s+)([A-Za-z0-9._~+/-]{16,}=*)/g;
@@ -141,8 +154,8 @@ const URL_SECRET_PARAM =
 /** `curl -u user:password`, `--user user:password`. */
 const CURL_USER = /(\bcurl\b[^\n]*?\s(?:-u|--user)[ \t=]+["']?[^\s:'"]+:)([^\s'"]+)/g;
 
-/** `--password hunter2`, `--token abc` (the `=` form is an assignment). */
-const SECRET_FLAG = /((?:^|\s)--?(?:password|passwd|pass|token|api-key|apikey|secret|client-secret|access-token)[ \t]+)([^\s-][^\s]*)/g;
+/** `--password hunter2`, `--password 'two words'`, `--token abc` (the `=` form is an assignment). */
+const SECRET_FLAG = /((?:^|\s)--?(?:password|passwd|pass|token|api-key|apikey|secret|client-secret|access-token)[ \t]+)("[^"\n]*"|'[^'\n]*'|[^\s-][^\s]*)/g;
 
 /**
  * Assignments, scanned so that a value is also read as a key when its own assignment is not a secret:
@@ -213,8 +226,11 @@ function scan(text: string): RedactResult {
     }
   }
   out = out.replace(URL_CREDENTIALS, (m, scheme: string, user: string, pass: string) =>
-    isPlaceholder(pass) ? m : `${scheme}${user}:${hit("password")}@`,
+    // `https://[REDACTED:sentry_dsn]@…` is a key already replaced, not `user:password`.
+    isPlaceholder(pass) || user.startsWith("[REDACTED") ? m : `${scheme}${user}:${hit("password")}@`,
   );
+  out = out.replace(DISCORD_WEBHOOK, (m, head: string, token: string) => (isPlaceholder(token) ? m : head + hit("discord_webhook")));
+  out = out.replace(SENTRY_DSN, (m, scheme: string, _key: string, rest: string) => `${scheme}${hit("sentry_dsn")}${rest}`);
   out = out.replace(URL_SECRET_PARAM, (m, head: string, value: string) =>
     isPlaceholder(value) || value.length < 8 ? m : head + hit(/sig/i.test(head) ? "signature" : kindForKey(head.slice(1, -1))),
   );
@@ -232,9 +248,13 @@ function scan(text: string): RedactResult {
     return `${head}${q}${hit(kindForKey(key))}${q}`;
   });
   out = redactAssignments(out, hit);
-  out = out.replace(SECRET_FLAG, (m, head: string, value: string) =>
-    isPlaceholder(value) || isCodeReference(value) ? m : head + hit(/pass/.test(head) ? "password" : "token"),
-  );
+  out = out.replace(SECRET_FLAG, (m, head: string, value: string) => {
+    const q = /^["']/.test(value) ? value[0]! : "";
+    const bare = q ? value.slice(1, -1) : value;
+    return isPlaceholder(bare) || isCodeReference(bare) ? m : `${head}${q}${hit(/pass/.test(head) ? "password" : "token")}${q}`;
+  });
+  out = redactCommandSecrets(out, hit);
+  out = redactCardNumbers(out, hit);
   // Last: a value already replaced above reads as a placeholder here, so nothing is counted twice.
   out = redactProseSecrets(out, hit);
   out = redactBlobs(out, hit);

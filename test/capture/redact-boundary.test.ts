@@ -7,6 +7,7 @@ import { afterEach, describe, expect, test } from "bun:test";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { luhnValid } from "../../src/capture/card-numbers.ts";
 import { redactMemory } from "../../src/capture/redact-record.ts";
 import type { Memory } from "../../src/domain/memory.ts";
 import { rawDbBytes } from "../helpers/db.ts";
@@ -35,6 +36,8 @@ function secrets(): Array<{ value: string; text: string }> {
   const enc = pick(HEX, 64);
   const blob = `${pick(AN, 30)}+${pick(AN, 29)}`;
   const pw = `Xq7!${pick(AN, 10)}`;
+  const my = `Mq4${pick(AN, 12)}`;
+  const card = luhnCard(`4${pick("0123456789", 14)}`).replace(/(\d{4})(?=\d)/g, "$1 ");
   return [
     { value: gh, text: `GITHUB_TOKEN=${gh}` },
     { value: sig, text: `https://acct.blob.core.windows.net/c/f?sv=2022-11-02&sp=r&sig=${sig}` },
@@ -42,7 +45,15 @@ function secrets(): Array<{ value: string; text: string }> {
     { value: enc, text: `the encryption key is ${enc}` },
     { value: blob, text: blob },
     { value: pw, text: `PGPASSWORD='${pw}' psql -h db -U app` },
+    { value: my, text: `mysql -u root -p${my} -h db.internal payments` },
+    { value: card, text: `card ${card}` },
   ];
+}
+
+/** The 15 digits given and the Luhn check digit that makes them a card number. */
+function luhnCard(body: string): string {
+  for (let d = 0; d <= 9; d++) if (luhnValid(body + d)) return body + d;
+  throw new Error("unreachable");
 }
 
 const dirs: string[] = [];

@@ -7,7 +7,11 @@ import { PREFIXED, PREFIXED_HINT, redactSecrets } from "../../src/capture/redact
 const DIR = join(import.meta.dir, "../fixtures/secrets");
 const corpus = readdirSync(DIR).map((f) => readFileSync(join(DIR, f), "utf8")).join("\n");
 /** Formats the fixture files do not hold. */
-const EXTRA = "post to https://hooks.slack.com/services/T0000AAAA/B0000BBBB/abcdefghijklmnopqrstuvwx now";
+const EXTRA =
+  "post to https://hooks.slack.com/services/T0000AAAA/B0000BBBB/abcdefghijklmnopqrstuvwx now\n" +
+  "docker login -u bob -p dckr_pat_Ab3dEf6hIj9kLm2nOp5qRs8tUv1\n" +
+  "MAILGUN_KEY is key-3ax6xnjp29jd6fds4gc373sgvjxteol0, the old one key-0123456789abcdef0123456789abcdef\n" +
+  "curl https://api.telegram.org/bot123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw0/getMe";
 
 test("every format's matches in the secrets corpus pass the pre-check", () => {
   const unmatched: string[] = [];

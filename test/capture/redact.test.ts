@@ -175,3 +175,134 @@ describe("formats found missing by the byte scan (issue 18)", () => {
     }
   });
 });
+
+describe("credential forms found missing by the QA pass: command-line passwords", () => {
+  test("mysql/mariadb glued -p, sshpass -p, docker login -p/--password, and --password flags go", () => {
+    const cases: Array<[string, string]> = [
+      [
+        'mysql -u root -pS3cr3tPassw0rd -h db.internal payments -e "select 1"',
+        'mysql -u root -p[REDACTED:password] -h db.internal payments -e "select 1"',
+      ],
+      ["docker exec -it db mariadb -uroot -pS3cr3tPassw0rd shop", "docker exec -it db mariadb -uroot -p[REDACTED:password] shop"],
+      ["mysqldump -u root -p'S3cr3t Pw' shop > shop.sql", "mysqldump -u root -p'[REDACTED:password]' shop > shop.sql"],
+      ["/usr/bin/mysqladmin -uroot -pS3cr3tPassw0rd status", "/usr/bin/mysqladmin -uroot -p[REDACTED:password] status"],
+      ["mysql -u root --password=S3cr3tPassw0rd shop", "mysql -u root --password=[REDACTED:password] shop"],
+      ["mysql -u root --password S3cr3tPassw0rd shop", "mysql -u root --password [REDACTED:password] shop"],
+      ["mysql -u root --password 'S3cr3t Pw' shop", "mysql -u root --password '[REDACTED:password]' shop"],
+      ["sshpass -p 'Sup3rS3cretPw' ssh deploy@host", "sshpass -p '[REDACTED:password]' ssh deploy@host"],
+      ["sshpass -p Sup3rS3cretPw ssh deploy@host uptime", "sshpass -p [REDACTED:password] ssh deploy@host uptime"],
+      ["sshpass -v -pSup3rS3cretPw scp a host:", "sshpass -v -p[REDACTED:password] scp a host:"],
+      ["docker login -u bob -p hunter2 registry.example.com", "docker login -u bob -p [REDACTED:password] registry.example.com"],
+      ["podman login quay.io -u bob --password hunter2", "podman login quay.io -u bob --password [REDACTED:password]"],
+      ["docker login --password=hunter2 -u bob", "docker login --password=[REDACTED:password] -u bob"],
+      ["run `mysql -uroot -pS3cr3tPassw0rd shop` first", "run `mysql -uroot -p[REDACTED:password] shop` first"],
+      ["run `mysql -uroot -pS3cr3tPassw0rd` first", "run `mysql -uroot -p[REDACTED:password]` first"],
+    ];
+    for (const [input, output] of cases) expect(redactSecrets(input).text).toBe(output);
+  });
+
+  test("-p as a port, profile, parents or prompt flag stays, as does a password taken from a variable or stdin", () => {
+    for (const text of [
+      "docker run -p 8080:80 nginx",
+      "docker run --name mysql -p3306:3306 -d mysql:8",
+      "docker run -d mysql:8 -p3306:3306",
+      "psql -h localhost -p 5432 -U postgres mysql_migration",
+      "ssh -p 2222 deploy@host",
+      "pytest -p no:cacheprovider",
+      "mkdir -p src/capture && cargo test -p cairn-core",
+      "git log -p -- src",
+      "mysql -u root -p shop",
+      "mysql -h db -P 3306 -u app -p",
+      'mysql -u root -p"$MYSQL_PASSWORD" shop',
+      "sshpass -e ssh -p 2222 deploy@host",
+      "sshpass -f ~/.pw ssh -p 2222 deploy@host",
+      'sshpass -p "$SSHPASS" ssh deploy@host',
+      "echo $CR_PAT | docker login ghcr.io -u bob --password-stdin",
+      'docker login ghcr.io -u bob -p "$CR_PAT"',
+    ]) {
+      expect(redactSecrets(text)).toEqual({ text, redactions: [] });
+    }
+  });
+});
+
+describe("credential forms found missing by the QA pass: tokens and URLs", () => {
+  test("Docker Hub PATs, Discord webhooks, Mailgun keys, Sentry DSNs, Telegram bot tokens", () => {
+    const cases: Array<[string, string]> = [
+      ["docker login -u bob -p dckr_pat_Ab3dEf6hIj9kLm2nOp5qRs8tUv1", "docker login -u bob -p [REDACTED:docker_token]"],
+      ["DOCKERHUB=dckr_pat_Ab3dEf6hIj9kLm2nOp5qRs8tUv1 in CI", "DOCKERHUB=[REDACTED:docker_token] in CI"],
+      [
+        "alerts go to https://discord.com/api/webhooks/112233445566778899/Xy7_kLm9NoP3qRs5TuV7wXy9Za1bC3dE5fG7hI9jK1lM3nO5pQ7rS9tU1vW3xY5z now",
+        "alerts go to https://discord.com/api/webhooks/112233445566778899/[REDACTED:discord_webhook] now",
+      ],
+      [
+        "https://discordapp.com/api/webhooks/112233445566778899/Xy7_kLm9NoP3qRs5TuV7wXy9Za1bC3dE5fG7hI9jK1lM3nO5pQ7rS9tU1vW3xY5z",
+        "https://discordapp.com/api/webhooks/112233445566778899/[REDACTED:discord_webhook]",
+      ],
+      ["the mailgun one is key-3ax6xnjp29jd6fds4gc373sgvjxteol0", "the mailgun one is [REDACTED:mailgun_key]"],
+      ["Mailgun: key-0123456789abcdef0123456789abcdef", "Mailgun: [REDACTED:mailgun_key]"],
+      [
+        "errors go to https://0123456789abcdef0123456789abcdef@o123456.ingest.sentry.io/4504 in prod",
+        "errors go to https://[REDACTED:sentry_dsn]@o123456.ingest.sentry.io/4504 in prod",
+      ],
+      ['Sentry.init({ dsn: "https://0123456789abcdef0123456789abcdef@sentry.acme.dev/7" })', 'Sentry.init({ dsn: "https://[REDACTED:sentry_dsn]@sentry.acme.dev/7" })'],
+      [
+        "curl https://api.telegram.org/bot123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw0/getMe",
+        "curl https://api.telegram.org/bot[REDACTED:telegram_bot_token]/getMe",
+      ],
+    ];
+    for (const [input, output] of cases) {
+      expect(redactSecrets(input).text).toBe(output);
+      expect(redactSecrets(output).redactions).toEqual([]); // idempotent
+    }
+  });
+
+  test("look-alikes stay: ids in Discord and Sentry links, key- names and digests, user@host URLs", () => {
+    for (const text of [
+      "https://discord.com/channels/112233445566778899/223344556677889900",
+      "see https://discord.com/developers/docs/resources/webhook",
+      "https://sentry.io/organizations/acme/issues/4504/",
+      "git clone https://git@github.com/acme/cairn.git",
+      "a key-value store",
+      "cache key-d41d8cd98f00b204e9800998ecf8427e",
+      "the monkey-patch key-rotation-schedule-for-2025-q1-ops",
+      "dckr_pat_ is Docker Hub's prefix",
+    ]) {
+      expect(redactSecrets(text)).toEqual({ text, redactions: [] });
+    }
+  });
+});
+
+describe("credential forms found missing by the QA pass: payment cards", () => {
+  test("a Luhn-valid card number, grouped or in one run, goes, and a CVV beside it", () => {
+    const cases: Array<[string, string]> = [
+      ["card 4111 1111 1111 1111 cvv 123", "card [REDACTED:card_number] cvv [REDACTED:card_cvv]"],
+      ["charge 5500-0000-0000-0004, CVC: 4321.", "charge [REDACTED:card_number], CVC: [REDACTED:card_cvv]."],
+      ["amex 3782 822463 10005 works", "amex [REDACTED:card_number] works"],
+      ["test card 5555555555554444 exp 12/30", "test card [REDACTED:card_number] exp 12/30"],
+      ["use 4242424242424242 for the happy path", "use [REDACTED:card_number] for the happy path"],
+    ];
+    for (const [input, output] of cases) {
+      expect(redactSecrets(input).text).toBe(output);
+      expect(redactSecrets(output).redactions).toEqual([]);
+    }
+  });
+
+  test("ordinary numbers stay: timestamps, ids, port lists, failed Luhn, other prefixes, decimals, phone numbers", () => {
+    for (const text of [
+      "started at 1710148442123, finished at 1710148442999",
+      "event 1712345678901234567 and snowflake 112233445566778899",
+      "order id 4111111111111112", // fails the Luhn check
+      "row 1234567812345670", // passes Luhn, but no card starts with 1
+      "1234 5678 9012 3456",
+      "ports 4003 4004 4005 4006 are free", // Luhn-valid with a card prefix, but a list counting up
+      "ports 8080 8081 8443",
+      "amount 4111111111111111.50 and /orders/4111111111111111/items",
+      "call +49 4111 1111 1111 1111",
+      "tel 0049 170 1234 5678, ISBN 978-3-16-148410-0",
+      "sha 4111111111111111abc",
+      "the cvv 123 field is validated client-side",
+    ]) {
+      expect(redactSecrets(text)).toEqual({ text, redactions: [] });
+    }
+  });
+});
