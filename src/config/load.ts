@@ -5,7 +5,8 @@
 import { existsSync, readFileSync } from "node:fs";
 import * as z from "zod/mini";
 import { cairnError, describeError } from "../errors.ts";
-import { type Config, type ConfigKey, ConfigSchema, DEFAULTS, ENV_NAMES } from "./schema.ts";
+import { log } from "../log.ts";
+import { ALLOWED, type Config, type ConfigKey, ConfigSchema, DEFAULTS, ENV_NAMES } from "./schema.ts";
 
 export type ConfigSource = "flag" | "env" | "file" | "default";
 
@@ -24,16 +25,42 @@ export function coerce(key: ConfigKey, raw: string): unknown {
   return typeof DEFAULTS[key] === "number" && /^-?\d+$/.test(raw.trim()) ? Number(raw) : raw.trim();
 }
 
-export function readConfigFile(file: string): Partial<Config> {
-  if (!existsSync(file)) return {};
+/**
+ * The file's JSON object as written (a leading byte-order mark, which some editors add, is skipped); null when
+ * there is no file. `cairn config set` and `unset` rewrite it from this, keeping settings this version does not know.
+ */
+export function readConfigJson(file: string): Record<string, unknown> | null {
+  if (!existsSync(file)) return null;
   let json: unknown;
   try {
-    json = JSON.parse(readFileSync(file, "utf8"));
+    json = JSON.parse(readFileSync(file, "utf8").replace(/^\uFEFF/, ""));
   } catch (err) {
     throw cairnError("CONFIG_INVALID", [file, describeError(err)], err);
   }
-  const parsed = z.partial(ConfigSchema).safeParse(json);
-  if (!parsed.success) throw cairnError("CONFIG_INVALID", [file, formatIssue(parsed.error.issues[0])]);
+  if (json === null || typeof json !== "object" || Array.isArray(json)) throw cairnError("CONFIG_INVALID", [file, "it is not a JSON object ({ \"key\": value, … })"]);
+  return json as Record<string, unknown>;
+}
+
+/** Files whose unknown settings were reported already (once per process). */
+const warned = new Set<string>();
+
+/**
+ * The known settings of the file. A setting this version does not know (written by a newer cairn, or a typo) is
+ * ignored with one warning on stderr, so it never stops every command, the MCP server and the hooks; a known
+ * setting with a bad value is an error naming the value and what is allowed.
+ */
+export function readConfigFile(file: string): Partial<Config> {
+  const json = readConfigJson(file);
+  if (!json) return {};
+  const unknown = Object.keys(json).filter((k) => !(CONFIG_KEYS as string[]).includes(k));
+  if (unknown.length > 0 && !warned.has(file)) {
+    warned.add(file);
+    const names = unknown.map((k) => `"${k}"`).join(", ");
+    log.warn(`${file}: unknown setting${unknown.length === 1 ? "" : "s"} ${names} ignored (a newer cairn's, or a typo; \`cairn config unset <key>\` removes one). Known: ${CONFIG_KEYS.join(", ")}.`);
+  }
+  const known = Object.fromEntries(Object.entries(json).filter(([k]) => (CONFIG_KEYS as string[]).includes(k)));
+  const parsed = z.partial(ConfigSchema).safeParse(known);
+  if (!parsed.success) throw cairnError("CONFIG_INVALID", [file, describeIssue(parsed.error.issues[0], known)]);
   return parsed.data;
 }
 
@@ -61,13 +88,16 @@ export function loadConfig(file: string, flags: Partial<Config> = {}, env: Env =
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     const key = issue?.path[0] as ConfigKey | undefined;
-    if (key && sources[key] === "env") throw cairnError("CONFIG_ENV_INVALID", [ENV_NAMES[key], formatIssue(issue)]);
-    throw cairnError("CONFIG_INVALID", [file, formatIssue(issue)]);
+    if (key && sources[key] === "env") throw cairnError("CONFIG_ENV_INVALID", [ENV_NAMES[key], describeIssue(issue, merged)]);
+    throw cairnError("CONFIG_INVALID", [file, describeIssue(issue, merged)]);
   }
   return { values: Object.freeze(parsed.data), sources: Object.freeze(sources), file };
 }
 
-function formatIssue(issue: { path: PropertyKey[]; message: string } | undefined): string {
+/** `"limit": 5000 is not allowed (a whole number from 1 to 1000)`: the setting, its value and what it takes. */
+function describeIssue(issue: { path: PropertyKey[]; message: string } | undefined, values: Record<string, unknown>): string {
   if (!issue) return "invalid value";
-  return issue.path.length > 0 ? `"${issue.path.join(".")}": ${issue.message}` : issue.message;
+  const key = issue.path[0];
+  if (typeof key !== "string" || !(CONFIG_KEYS as string[]).includes(key)) return issue.path.length > 0 ? `"${issue.path.join(".")}": ${issue.message}` : issue.message;
+  return `"${key}": ${JSON.stringify(values[key])} is not allowed (${ALLOWED[key as ConfigKey]})`;
 }

@@ -58,3 +58,14 @@ export const DESCRIPTIONS: Record<ConfigKey, string> = {
   logLevel: `log level on stderr (${LOG_LEVELS.join(" | ")})`,
   newStores: `how a new store starts: ${NEW_STORES.join(" | ")} (encrypted: as \`cairn init --encrypt\`, key file unless CAIRN_KEY/CAIRN_PASSPHRASE)`,
 };
+
+/** What each key takes, in words (error messages for a bad value in the file or the environment). */
+export const ALLOWED: Record<ConfigKey, string> = {
+  limit: "a whole number from 1 to 1000",
+  mode: RECALL_MODES.join(", "),
+  budget: "a whole number of tokens, 0 or more (0 = no budget)",
+  model: "a model id from `cairn models list`",
+  reranker: "auto, none or a model id from `cairn models list`",
+  logLevel: LOG_LEVELS.join(", "),
+  newStores: NEW_STORES.join(", "),
+};

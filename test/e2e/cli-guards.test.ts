@@ -3,7 +3,7 @@
  * (terminal and pipe), `recall -`, a CAIRN_HOME that does not exist, short ids, and the reranker warning.
  */
 import { afterEach, beforeEach, describe, expect, setDefaultTimeout, test } from "bun:test";
-import { existsSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { requireBinary } from "../helpers/bin.ts";
 import { createSandbox, type Sandbox } from "../helpers/sandbox.ts";
@@ -49,6 +49,19 @@ describe("config set validates before writing", () => {
     await s.ok(["config", "set", "budget", "0"]);
     await s.ok(["config", "set", "reranker", "none"]);
     expect(await s.json(["config", "get", "reranker", "--json"])).toEqual({ key: "reranker", value: "none", source: "file" });
+  });
+
+  test("a setting a newer cairn wrote: commands run with one warning, set keeps it, unset removes it", async () => {
+    const file = join(s.cairnHome, "config.json");
+    await s.ok(["remember", "the release train leaves on fridays"]);
+    writeFileSync(file, JSON.stringify({ limit: 5, futureKnob: true }));
+    const recall = await s.run(["recall", "release train", "--mode", "keyword"]);
+    expect(recall.exitCode).toBe(0);
+    expect(recall.stderr).toContain('unknown setting "futureKnob" ignored');
+    await s.ok(["config", "set", "budget", "100"]);
+    expect(JSON.parse(readFileSync(file, "utf8"))).toEqual({ limit: 5, futureKnob: true, budget: 100 });
+    await s.ok(["config", "unset", "futureKnob"]);
+    expect(JSON.parse(readFileSync(file, "utf8"))).toEqual({ limit: 5, budget: 100 });
   });
 
   test("a reranker that is not installed: recall answers and says it skipped reranking, not that it went keyword-only", async () => {

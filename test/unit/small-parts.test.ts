@@ -1,10 +1,11 @@
 /** @module Pure helpers: time parsing, token budgets, rank fusion, canonical form, paths, project detection, config. */
-import { afterAll, describe, expect, test } from "bun:test";
+import { afterAll, describe, expect, spyOn, test } from "bun:test";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { canonicalize, normalizeTags } from "../../src/capture/normalize.ts";
 import { loadConfig } from "../../src/config/load.ts";
+import { log } from "../../src/log.ts";
 import { resolvePaths } from "../../src/config/paths.ts";
 import { detectProject, projectKeyOfDirectory } from "../../src/config/project.ts";
 import type { Memory } from "../../src/domain/memory.ts";
@@ -150,7 +151,25 @@ describe("config", () => {
     expect(() => loadConfig(file, {}, { CAIRN_MODE: "psychic" })).toThrow(/environment variable CAIRN_MODE: .*Fix or unset it\.$/);
     writeFileSync(file, "{not json");
     expect(() => loadConfig(file, {}, {})).toThrow(/Invalid configuration/);
-    writeFileSync(file, JSON.stringify({ colour: "red" }));
-    expect(() => loadConfig(file, {}, {})).toThrow(/Invalid configuration/);
+    writeFileSync(file, "[1, 2]");
+    expect(() => loadConfig(file, {}, {})).toThrow(/not a JSON object/);
+  });
+  test("a bad value says what it was and what is allowed, from the file or the environment", () => {
+    writeFileSync(file, JSON.stringify({ limit: 5000 }));
+    expect(() => loadConfig(file, {}, {})).toThrow('"limit": 5000 is not allowed (a whole number from 1 to 1000)');
+    writeFileSync(file, "{}");
+    expect(() => loadConfig(file, {}, { CAIRN_LIMIT: "0" })).toThrow('CAIRN_LIMIT: "limit": 0 is not allowed (a whole number from 1 to 1000)');
+  });
+  test("a setting this version does not know is ignored with one warning; a byte-order mark is skipped", () => {
+    const warned = spyOn(log, "warn").mockImplementation(() => {});
+    try {
+      writeFileSync(file, `\uFEFF${JSON.stringify({ colour: "red", limit: 4 })}`);
+      expect(loadConfig(file, {}, {}).values.limit).toBe(4);
+      expect(loadConfig(file, {}, {}).values.limit).toBe(4);
+      expect(warned).toHaveBeenCalledTimes(1);
+      expect(warned.mock.calls[0]![0]).toContain('unknown setting "colour" ignored');
+    } finally {
+      warned.mockRestore();
+    }
   });
 });

@@ -3,7 +3,7 @@ import { defineCommand } from "citty";
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
 import * as z from "zod/mini";
-import { CONFIG_KEYS, loadConfig, readConfigFile } from "../../config/load.ts";
+import { CONFIG_KEYS, loadConfig, readConfigFile, readConfigJson } from "../../config/load.ts";
 import { resolvePaths } from "../../config/paths.ts";
 import { type ConfigKey, ConfigSchema, DESCRIPTIONS, ENV_NAMES } from "../../config/schema.ts";
 import { cairnError } from "../../errors.ts";
@@ -34,23 +34,26 @@ export default defineCommand({
         }).join("\n") + `\n\nfile: ${paths.configFile}${existsSync(paths.configFile) ? "" : " (not created yet)"}`,
       );
     }
-    const key = checkKey(args.key);
+    // `unset` of a key this version does not know removes it: the way out of a setting the file should not hold.
+    const stray = action === "unset" && args.key !== undefined && !(CONFIG_KEYS as string[]).includes(args.key) && readConfigJson(paths.configFile)?.[args.key] !== undefined;
+    const key = stray ? (args.key as ConfigKey) : checkKey(args.key);
     if (action === "get") {
       const config = loadConfig(paths.configFile);
       return args.json ? output.json({ key, value: config.values[key], source: config.sources[key] }) : output.text(String(config.values[key]));
     }
     if (action !== "set" && action !== "unset") throw cairnError("UNKNOWN_ACTION", ["config", action, "show, get, set, unset or path"]);
-    const file = readConfigFile(paths.configFile);
+    // Rewritten from the file as it is: settings this version does not know are kept (a newer cairn's).
+    const file = readConfigJson(paths.configFile) ?? {};
+    if (!stray) readConfigFile(paths.configFile); // a known setting with a bad value is reported, not rewritten
     let stored: string | number | undefined;
     if (action === "set") {
       // citty reads "-3" as a flag, not a value; a negative number must still get its own clear error.
       const value = args.value ?? rawArgs.find((a) => /^-\d/.test(a));
       if (value === undefined) throw cairnError("USAGE", [`Give a value: cairn config set ${key} <value>.`]);
       stored = parseConfigValue(key, value, paths.dataDir);
-      const candidate = { ...file, [key]: stored };
-      const parsed = z.partial(ConfigSchema).safeParse(candidate);
+      const parsed = z.partial(ConfigSchema).safeParse({ [key]: stored });
       if (!parsed.success) throw cairnError("CONFIG_VALUE", [value, key, parsed.error.issues[0]?.message ?? "see `cairn config --explain`"]);
-      save(paths.configFile, parsed.data);
+      save(paths.configFile, { ...file, [key]: stored });
     } else {
       const { [key]: _removed, ...rest } = file;
       save(paths.configFile, rest);
