@@ -52,7 +52,11 @@ const catalog = {
   BAD_STATUS: 'Unknown status "{0}". Use one of: active, superseded, archived, all.',
   BAD_IMPORT_LINE: "Import stopped at line {0}: {1}. Nothing was imported; fix that line and run the import again.",
   IMPORT_READ: 'Cannot read import file "{0}": {1}.',
-  EXPORT_FILE: 'Cannot write the export to "{0}": {1}. Nothing was written; give a file in a directory that exists and that you may write to.',
+  EXPORT_FILE: 'Cannot write the export to "{0}": {1}. Nothing was written, and what was there is as it was; give a path in a directory that exists and that you may write to.',
+  EXPORT_FULL: {
+    cli: 'The disk holding "{0}" is full ({1}); the export was not written, and what was there is as it was. Free some space on that disk, or give --output a place on another disk, and export again.',
+    mcp: 'The disk holding "{0}" is full ({1}); the export was not written, and what was there is as it was. Ask the user to free some space on that disk, then try again.',
+  },
   PEER_FORMAT: 'Unknown import format "{0}". Formats cairn reads: {1}.',
   PEER_RECORD: "Import from {0} stopped at {1}: {2}. Nothing was imported; fix it and run the import again.",
   PROJECT_UNKNOWN: {

@@ -2,13 +2,15 @@
  * @module `cairn export --format markdown`: a folder a person can read, grep and keep in git. One file per
  * memory — YAML frontmatter with every field of the JSONL export, the content as the body, its links as
  * relative Markdown links — grouped as `<project>/<type>/<short id>-<first words>.md`, and a README.md
- * index. Files are private (0600, folders 0700): they hold what the agents remembered.
+ * index. Files are private (0600, folders 0700): they hold what the agents remembered. File names come only
+ * from sanitised parts (an id stored before ids were checked, or arriving by team sync, cannot name a path
+ * outside the folder), and the folder holds the whole export or nothing (export-folder.ts).
  */
-import { existsSync, mkdirSync, readdirSync, writeFileSync } from "node:fs";
 import { dirname, join, relative } from "node:path";
+import { isSafeId } from "../domain/safe-id.ts";
 import type { MemoryJson } from "../domain/serialize.ts";
 import type { Link } from "../engine/relate.ts";
-import { cairnError } from "../errors.ts";
+import { withExportFolder } from "./export-folder.ts";
 import { projectLabel } from "./format.ts";
 
 export interface MarkdownSource {
@@ -19,27 +21,54 @@ export interface MarkdownSource {
 
 /** Writes the folder; returns how many memories it holds. `dir` must not exist or be empty. */
 export function exportMarkdown(source: MarkdownSource, dir: string, onProgress?: (n: number) => void): number {
-  if (existsSync(dir) && readdirSync(dir).length > 0) throw cairnError("USAGE", [`${dir} is not empty; give --out a new or empty folder.`]);
-  const records = [...source.records];
-  const short = source.shortIds(records.map((r) => r.id));
-  const folders = projectFolders(records.map((r) => r.project));
-  const pathOf = new Map(records.map((r) => [r.id, join(folders.get(r.project)!, r.type, `${short.get(r.id)}-${slug(r.content)}.md`)]));
-  const write = (rel: string, text: string) => {
-    mkdirSync(dirname(join(dir, rel)), { recursive: true, mode: 0o700 });
-    writeFileSync(join(dir, rel), text, { mode: 0o600 });
-  };
-  records.forEach((r, i) => {
-    const rel = pathOf.get(r.id)!;
-    const links = source.links(r.id).map((l) => {
-      const target = pathOf.get(l.id);
-      const label = `${l.direction === "out" ? l.relation : `${l.relation} (from)`}`;
-      return target ? `- ${label}: [${short.get(l.id)}](${encodeURI(relative(dirname(rel), target))})` : `- ${label}: ${l.id} (not in this export)`;
+  return withExportFolder(dir, (folder) => {
+    const records = [...source.records];
+    const short = source.shortIds(records.map((r) => r.id));
+    const folders = projectFolders(records.map((r) => r.project));
+    const pathOf = filePaths(records, short, folders);
+    records.forEach((r, i) => {
+      const rel = pathOf.get(r.id)!;
+      const links = source.links(r.id).map((l) => {
+        const target = pathOf.get(l.id);
+        const label = `${l.direction === "out" ? l.relation : `${l.relation} (from)`}`;
+        return target ? `- ${label}: [${linkText(short.get(l.id) ?? l.id)}](${encodeURI(relative(dirname(rel), target))})` : `- ${label}: ${linkText(l.id)} (not in this export)`;
+      });
+      folder.write(rel, `${frontmatter(r)}\n${r.content}\n${links.length > 0 ? `\n## Links\n\n${links.join("\n")}\n` : ""}`);
+      if ((i + 1) % 1000 === 0) onProgress?.(i + 1);
     });
-    write(rel, `${frontmatter(r)}\n${r.content}\n${links.length > 0 ? `\n## Links\n\n${links.join("\n")}\n` : ""}`);
-    if ((i + 1) % 1000 === 0) onProgress?.(i + 1);
+    folder.write("README.md", index(records, folders));
+    return records.length;
   });
-  write("README.md", index(records, folders));
-  return records.length;
+}
+
+/**
+ * `<project>/<type>/<id part>-<first words>.md` for each memory: the id part is its short id where that is a
+ * plain name, else a cleaned form with a hash of the id (two ids cleaned alike still differ); names that would
+ * still meet (letter case aside, for case-insensitive disks) get the id's hash, then a number.
+ */
+function filePaths(records: readonly MemoryJson[], short: Map<string, string>, folders: Map<string | null, string>): Map<string, string> {
+  const taken = new Set<string>();
+  const paths = new Map<string, string>();
+  for (const r of records) {
+    const shown = short.get(r.id) ?? r.id;
+    const plain = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,63}$/.test(shown) && !shown.includes("..");
+    const idPart = plain ? shown : `${safeName(shown).slice(0, 40)}-${hashOf(r.id, 8)}`;
+    const stem = join(folders.get(r.project)!, safeName(r.type), `${idPart}-${slug(r.content)}`);
+    let path = `${stem}.md`;
+    for (let n = 1; taken.has(path.toLowerCase()); n++) path = `${stem}-${hashOf(r.id, 8)}${n > 1 ? `-${n}` : ""}.md`;
+    taken.add(path.toLowerCase());
+    paths.set(r.id, path);
+  }
+  return paths;
+}
+
+/** An id as link text: as it is when it is a plain id, else quoted so no character of it reads as Markdown or a new line. */
+function linkText(id: string): string {
+  return isSafeId(id) ? id : JSON.stringify(id);
+}
+
+function hashOf(text: string, chars: number): string {
+  return new Bun.CryptoHasher("sha256").update(text).digest("hex").slice(0, chars);
 }
 
 /** Every field, in the JSONL export's names; JSON strings are valid YAML scalars, so nothing needs escaping. */
@@ -56,7 +85,7 @@ function projectFolders(projects: ReadonlyArray<string | null>): Map<string | nu
   return new Map(
     keys.map((k, i) => {
       const clash = names.filter((n) => n === names[i]).length > 1;
-      return [k, clash && k !== null ? `${names[i]}-${new Bun.CryptoHasher("sha256").update(k).digest("hex").slice(0, 6)}` : names[i]!];
+      return [k, clash && k !== null ? `${names[i]}-${hashOf(k, 6)}` : names[i]!];
     }),
   );
 }

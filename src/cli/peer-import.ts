@@ -93,7 +93,7 @@ export async function applyPeerImport(engine: Engine, source: string, batch: Pee
   })();
   let report;
   try {
-    report = await engine.import(lines, onProgress, { sameText: "merge" });
+    report = await engine.import(lines, onProgress, { sameText: "merge", storedId: "keep" });
   } catch (err) {
     if (err instanceof CairnError && err.code === "BAD_IMPORT_LINE") {
       const record = batch.records[Number(err.args[0]) - 1];

@@ -5,6 +5,7 @@
  * alone words the errors and has the last word.
  */
 import { STATUSES } from "../domain/memory.ts";
+import { MAX_ID_CHARS } from "../domain/safe-id.ts";
 
 const KEYS = new Set([
   "content", "type", "tags", "project", "event_time", "metadata", "id", "created_at", "updated_at", "expires_at",
@@ -18,7 +19,7 @@ const STATUS = new Set<unknown>(STATUSES);
 const isPlainObject = (v: unknown): v is Record<string, unknown> =>
   typeof v === "object" && v !== null && !Array.isArray(v) && Object.getPrototypeOf(v) === Object.prototype;
 const isTime = (v: unknown) => v === null || v === undefined || typeof v === "string" || typeof v === "number";
-const isId = (v: unknown) => typeof v === "string" && v.length >= 1 && v.length <= 100;
+const isId = (v: unknown) => typeof v === "string" && v.length >= 1 && v.length <= MAX_ID_CHARS;
 
 /** True when `json` certainly passes the import line schema as it is (the schema would return an equal value). */
 export function plainImportLine(json: unknown, maxLinks: number): boolean {

@@ -7,6 +7,7 @@ import * as z from "zod/mini";
 import { isRelation, RELATIONS, type Relation, type Settlement } from "../domain/edge.ts";
 import type { Memory } from "../domain/memory.ts";
 import { STATUSES } from "../domain/memory.ts";
+import { MAX_ID_CHARS, unsafeIdReason } from "../domain/safe-id.ts";
 import { parseTime } from "../domain/time.ts";
 import { CairnError, cairnError, describeError } from "../errors.ts";
 import { importedProject } from "./projects.ts";
@@ -41,7 +42,7 @@ export const ImportLine = z.strictObject({
   project: text,
   event_time: time,
   metadata: z.optional(z.record(z.string(), z.unknown())),
-  id: z.optional(z.string().check(z.minLength(1), z.maxLength(100))),
+  id: z.optional(z.string().check(z.minLength(1), z.maxLength(MAX_ID_CHARS))),
   created_at: time,
   updated_at: time,
   expires_at: time,
@@ -58,7 +59,7 @@ export const ImportLine = z.strictObject({
       .array(
         z.strictObject({
           relation: z.string(),
-          to: z.string().check(z.minLength(1), z.maxLength(100)),
+          to: z.string().check(z.minLength(1), z.maxLength(MAX_ID_CHARS)),
           created_at: time,
           possible: z.optional(z.boolean()),
           settled: z.optional(z.enum(["conflict", "not_conflict"])),
@@ -135,6 +136,7 @@ function overLimit(bytes: number): Error {
 
 function linksOf(from: string, line: ImportLine, now: number): PendingLink[] {
   return (line.links ?? []).map((l, i) => {
+    checkId(`links.${i}.to`, l.to);
     if (!isRelation(l.relation)) throw new Error(`field "links.${i}.relation": "${l.relation}" is not one of ${RELATIONS.join(", ")}`);
     const createdAt = l.created_at === undefined || l.created_at === null ? null : typeof l.created_at === "number" ? l.created_at : parseTime(l.created_at, now);
     return { from, relation: l.relation, to: l.to, createdAt, possible: l.possible === true, ...(l.possible === true && l.settled ? { settled: l.settled } : {}) };
@@ -167,8 +169,15 @@ function parseLine(line: string): ImportLine {
   return parsed.data;
 }
 
+/** An id from the file names its memory in paths and file names too: one that could name another place is refused. */
+function checkId(field: string, id: string): void {
+  const why = unsafeIdReason(id);
+  if (why !== null) throw new Error(`field "${field}": ${why}`);
+}
+
 function toMemory(pc: ParseContext, line: ImportLine): Memory {
   const { now, aliases } = pc;
+  if (line.id !== undefined) checkId("id", line.id);
   const t = (v: string | number | null | undefined) =>
     v === undefined || v === null ? null : typeof v === "number" ? v : parseTime(v, now);
   const tags = typeof line.tags === "string" ? line.tags.split(",") : (line.tags ?? []);

@@ -30,6 +30,12 @@ export interface ImportOptions {
    * different times) or merged into the first (another tool's records, where copies are noise).
    */
   sameText?: "keep" | "merge";
+  /**
+   * A record whose id is stored already with other content: refused, naming its line (default: the file's text
+   * would be lost, since the store keeps its own), or left as stored (a peer source read again, whose plan
+   * reports such records as already imported: the source's id maps to the memory made from it the first time).
+   */
+  storedId?: "refuse" | "keep";
 }
 
 /** Lines written so far and, when known in advance, how many there are. */
@@ -42,6 +48,7 @@ export type Progress = (done: number, total?: number) => void;
  */
 export function importJsonl(ctx: EngineContext, source: string | Iterable<RawLine>, onProgress?: Progress, opts: ImportOptions = {}): ImportReport {
   const keepCopies = opts.sameText !== "merge";
+  const refuseOther = opts.storedId !== "keep";
   const now = ctx.now();
   const links: PendingLink[] = [];
   // Exports from before projects were keyed by git remote name them by path; those paths are aliases now.
@@ -61,8 +68,15 @@ export function importJsonl(ctx: EngineContext, source: string | Iterable<RawLin
       const { memory, hasId, links: lineLinks } = parsed;
       // A fresh id cannot be stored yet; only a line that brings its own is looked up.
       const stored = hasId && store.get(memory.id);
-      if (stored && stored.contentHash !== memory.contentHash && fromThisImport(ctx, stored.id, now)) {
-        throw badImportLine(lineNo, `it repeats the id ${memory.id} of an earlier line with other content`);
+      if (stored && stored.contentHash !== memory.contentHash) {
+        if (fromThisImport(ctx, stored.id, now)) throw badImportLine(lineNo, `it repeats the id ${memory.id} of an earlier line with other content`);
+        if (refuseOther) {
+          throw badImportLine(
+            lineNo,
+            `a memory with the id ${memory.id} exists in the store with other content; give the line another id (or none) to keep both, ` +
+              `or change that memory with \`cairn edit\``,
+          );
+        }
       }
       const { status, id } = stored ? { status: "duplicate" as const, id: memory.id } : insertImported(ctx, memory, now, hasId && keepCopies);
       if (id !== memory.id) storedAs.set(memory.id, id);

@@ -1,8 +1,14 @@
-/** @module `cairn export --output`: the file is its owner's only, an existing one too; a missing directory is a plain error. */
+/**
+ * @module `cairn export --output`: the file is its owner's only, an existing one too; a missing directory is a
+ * plain error; on a full disk (a small tmpfs, filled: needs root and a sandbox that allows mounting, skipped
+ * elsewhere, test/unit/export-file.test.ts covers it in process) the file that was there stays whole, no
+ * temporary file or half-written Markdown folder is left, and the error is EXPORT_FULL, not INTERNAL.
+ */
 import { afterEach, beforeEach, expect, setDefaultTimeout, test } from "bun:test";
-import { readFileSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { requireBinary } from "../helpers/bin.ts";
+import { fillDisk, MOUNTS_ALLOWED, mountTmpfs, unmount } from "../helpers/mounts.ts";
 import { createSandbox, type Sandbox } from "../helpers/sandbox.ts";
 
 requireBinary();
@@ -25,4 +31,35 @@ test("export --output: an existing file becomes its owner's only; a missing dire
   expect(r.exitCode).toBe(1);
   expect(r.stderr).toContain("Cannot write the export to");
   expect(r.stderr).not.toContain("Internal error");
+});
+
+const when = MOUNTS_ALLOWED ? "" : " [skipped: mounting is not allowed here]";
+
+test.skipIf(!MOUNTS_ALLOWED)(`export to a full disk: the old file stays whole, nothing is left behind, EXPORT_FULL${when}`, async () => {
+  for (let i = 0; i < 20; i++) await s.ok(["remember", "--", `memory ${i}: ${"words worth keeping ".repeat(20)}`]);
+  const mnt = join(s.root, "disk");
+  if (!mountTmpfs(mnt, 256 * 1024)) throw new Error(`could not mount a tmpfs at ${mnt}`);
+  try {
+    const file = join(mnt, "memories.jsonl");
+    await s.ok(["export", "--output", file]);
+    const before = readFileSync(file, "utf8");
+    expect(before.split("\n").filter(Boolean)).toHaveLength(20);
+    fillDisk(join(mnt, "fill"));
+
+    const r = await s.run(["export", "--output", file, "--json"]);
+    expect(r.exitCode).toBe(1);
+    expect(JSON.parse(r.stdout).error.code).toBe("EXPORT_FULL");
+    expect(r.stderr).toMatch(/The disk holding ".*memories\.jsonl" is full/);
+    expect(r.stderr).not.toContain("Internal error");
+    expect(readFileSync(file, "utf8")).toBe(before);
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+
+    const md = await s.run(["export", "--format", "markdown", "--out", join(mnt, "md"), "--json"]);
+    expect(md.exitCode).toBe(1);
+    expect(JSON.parse(md.stdout).error.code).toBe("EXPORT_FULL");
+    expect(existsSync(join(mnt, "md"))).toBe(false);
+    expect(readdirSync(mnt).sort()).toEqual(["fill", "memories.jsonl"]);
+  } finally {
+    unmount(mnt);
+  }
 });

@@ -1,8 +1,12 @@
-/** @module Markdown export: one readable file per memory with every field, links that resolve, an index, a refusal to write into a non-empty folder. */
+/**
+ * @module Markdown export: one readable file per memory with every field, links that resolve, an index, a refusal to
+ * write into a non-empty folder, file names no stored id can steer outside it, and nothing left by a failed export.
+ */
 import { afterEach, beforeEach, expect, test } from "bun:test";
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
+import { inside } from "../../src/cli/export-folder.ts";
 import { exportMarkdown } from "../../src/cli/markdown-export.ts";
 import { testEngine } from "../helpers/engine.ts";
 
@@ -54,4 +58,59 @@ test("a folder that is not empty is refused and left as it was", () => {
   expect(() => exportMarkdown(source, root)).toThrow("not empty");
   expect(readdirSync(root)).toEqual(["notes.txt"]);
   expect(existsSync(join(root, "README.md"))).toBe(false);
+});
+
+const hostile = ["../../../victim", "/tmp/cairn-abs-victim", "a\nb", "..", "a:b", "a-b", "ABC", "abc", "x/../../y", "CON"];
+
+test("ids stored before ids were checked (or synced in) name no path outside the folder, and no two memories share a file", () => {
+  const { engine, store } = testEngine();
+  const template = store.get(engine.remember({ content: "We deploy on Fridays" }).id)!;
+  // Straight into the store, as an old import or a team sync could have put them; same text, so names would meet.
+  for (const id of hostile) store.insert({ ...template, id });
+  const out = join(root, "a", "export");
+  const source = { records: engine.export({ allProjects: true }), links: (id: string) => engine.links(id), shortIds: (ids: readonly string[]) => engine.shortIds(ids) };
+  expect(exportMarkdown(source, out)).toBe(hostile.length + 1);
+
+  // Nothing beside the folder, nothing at the absolute path, one file per memory (plus the index) inside it.
+  expect(readdirSync(root)).toEqual(["a"]);
+  expect(readdirSync(join(root, "a"))).toEqual(["export"]);
+  expect(existsSync("/tmp/cairn-abs-victim")).toBe(false);
+  expect(existsSync("/tmp/cairn-abs-victim.md")).toBe(false);
+  const written = files(out);
+  expect(written).toHaveLength(hostile.length + 2);
+  for (const f of written) expect(resolve(f).startsWith(`${resolve(out)}/`)).toBe(true);
+  const ids = written.filter((f) => !f.endsWith("README.md")).map((f) => JSON.parse(/^id: (.*)$/m.exec(readFileSync(f, "utf8"))![1]!) as string);
+  expect(ids.sort()).toEqual([template.id, ...hostile].sort());
+  for (const f of written) expect(f.slice(out.length + 1)).toMatch(/^[\p{L}\p{N}._/-]+$/u);
+});
+
+test("a file name that would leave the folder is refused", () => {
+  expect(() => inside(root, "../x.md")).toThrow("outside the export folder");
+  expect(() => inside(root, "/etc/x.md")).toThrow("outside the export folder");
+  expect(() => inside(root, "a/../../x.md")).toThrow("outside the export folder");
+  expect(inside(root, "a/b.md")).toBe(join(root, "a", "b.md"));
+});
+
+test("an export failing midway leaves no folder, or an empty one as it was", () => {
+  const { engine } = testEngine();
+  for (let i = 0; i < 5; i++) engine.remember({ content: `memory number ${i} worth keeping`, type: "fact" });
+  let calls = 0;
+  const failing = {
+    records: engine.export({ allProjects: true }),
+    links: (id: string) => {
+      if (++calls === 4) throw Object.assign(new Error("ENOSPC: no space left on device, write"), { code: "ENOSPC" });
+      return engine.links(id);
+    },
+    shortIds: (ids: readonly string[]) => engine.shortIds(ids),
+  };
+  const fresh = join(root, "new", "export");
+  expect(() => exportMarkdown(failing, fresh)).toThrow(expect.objectContaining({ code: "EXPORT_FULL" }));
+  expect(readdirSync(root)).toEqual([]);
+
+  calls = 0;
+  const empty = join(root, "empty");
+  mkdirSync(empty);
+  const again = { ...failing, records: engine.export({ allProjects: true }) };
+  expect(() => exportMarkdown(again, empty)).toThrow(/The disk holding ".*empty" is full/);
+  expect(readdirSync(empty)).toEqual([]);
 });

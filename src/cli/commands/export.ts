@@ -3,8 +3,8 @@
  * folder of Markdown files for people (markdown-export.ts).
  */
 import { defineCommand } from "citty";
-import { closeSync, fchmodSync, openSync, writeSync } from "node:fs";
-import { cairnError, describeError } from "../../errors.ts";
+import { cairnError } from "../../errors.ts";
+import { openExportFile } from "../export-file.ts";
 import { jsonFlag, scopeFlags, scopeFrom, statusFlag } from "../flags.ts";
 import { exportMarkdown } from "../markdown-export.ts";
 import { output, progress } from "../output.ts";
@@ -17,7 +17,7 @@ export default defineCommand({
   },
   args: {
     format: { type: "enum", options: ["jsonl", "markdown"], default: "jsonl", description: "jsonl (reads back with import) or markdown (a folder for people)" },
-    output: { type: "string", alias: "out", description: "jsonl: write to this file (mode 0600) instead of stdout; markdown: the new or empty folder", valueHint: "path" },
+    output: { type: "string", alias: "out", description: "jsonl: write to this file (mode 0600; replaced only once the export is complete) instead of stdout; markdown: the new or empty folder", valueHint: "path" },
     status: { type: "string", description: "only these statuses (comma-separated)", valueHint: "status" },
     project: { ...scopeFlags.project, description: "only this project and the global scope (a directory or a name)" },
     global: { ...scopeFlags.global, description: "only the global scope" },
@@ -39,20 +39,26 @@ export default defineCommand({
         if (args.json) return output.json({ exported: count, folder: dir, format: "markdown" });
         return output.text(`Exported ${count} memories as Markdown into ${dir} (start with README.md).`);
       }
-      const fd = args.output ? openOutput(args.output) : null;
-      const write = async (chunk: string) => (fd === null ? await output.raw(chunk) : writeSync(fd, chunk));
+      const file = args.output ? openExportFile(args.output) : null;
+      const write = async (chunk: string) => (file === null ? await output.raw(chunk) : file.write(chunk));
       let count = 0;
-      let buffer = "";
-      for (const record of records) {
-        buffer += `${JSON.stringify(record)}\n`;
-        if (++count % 1000 === 0) {
-          await write(buffer);
-          buffer = "";
+      try {
+        let buffer = "";
+        for (const record of records) {
+          buffer += `${JSON.stringify(record)}\n`;
+          if (++count % 1000 === 0) {
+            await write(buffer);
+            buffer = "";
+          }
         }
+        await write(buffer);
+        file?.commit();
+      } catch (err) {
+        // A failed export never replaces the file that was there: only the temporary one goes.
+        file?.abort();
+        throw err;
       }
-      await write(buffer);
-      if (fd !== null) {
-        closeSync(fd);
+      if (file !== null) {
         if (args.json) output.json({ exported: count, file: args.output });
         else output.text(`Exported ${count} memories to ${args.output}.`);
       } else {
@@ -61,15 +67,3 @@ export default defineCommand({
     });
   },
 });
-
-/** The export file, created or emptied, readable by its owner only (an existing file too: it held other data). */
-function openOutput(path: string): number {
-  let fd: number;
-  try {
-    fd = openSync(path, "w", 0o600);
-  } catch (err) {
-    throw cairnError("EXPORT_FILE", [path, describeError(err)], err);
-  }
-  fchmodSync(fd, 0o600);
-  return fd;
-}

@@ -1,0 +1,156 @@
+/**
+ * @module Where `cairn export` writes: a file replaced only once the whole export is in it. The export goes to a
+ * private temporary file beside the target (same directory, so the same disk), is synced, and is renamed over
+ * the target on success; on any failure the temporary file is removed and an existing target is left as it
+ * was, never truncated or cut short. Failures are EXPORT_FULL (no space) or EXPORT_FILE, never INTERNAL.
+ */
+import { closeSync, existsSync, fchmodSync, fsyncSync, openSync, realpathSync, renameSync, rmSync, statSync, writeSync } from "node:fs";
+import { basename, dirname, join } from "node:path";
+import { CairnError, cairnError, describeError } from "../errors.ts";
+
+/** The file system calls an export file makes; tests swap one for a failing one. */
+export interface ExportFs {
+  openSync: typeof openSync;
+  writeSync: (fd: number, data: Uint8Array) => number;
+  fsyncSync: typeof fsyncSync;
+  renameSync: typeof renameSync;
+}
+
+const realFs: ExportFs = { openSync, writeSync: (fd, data) => writeSync(fd, data), fsyncSync, renameSync };
+
+export interface ExportFile {
+  write(chunk: string): void;
+  /** The export is complete: synced and put in place of the target. */
+  commit(): void;
+  /** The export failed: the temporary file is removed, the target untouched. Safe to call after a failed commit. */
+  abort(): void;
+}
+
+const FULL = new Set(["ENOSPC", "EDQUOT", "EFBIG"]);
+
+/**
+ * A file system failure as EXPORT_FULL (no space, quota) or EXPORT_FILE; anything else (a CairnError, a
+ * failure of the store being read) is returned as it is, to be reported as what it is.
+ */
+export function exportWriteError(path: string, err: unknown): unknown {
+  const code = String((err as { code?: unknown } | null)?.code ?? "");
+  if (err instanceof CairnError || !/^E[A-Z]+$/.test(code)) return err;
+  return cairnError(FULL.has(code) ? "EXPORT_FULL" : "EXPORT_FILE", [path, describeError(err)], err);
+}
+
+/**
+ * Opens the export to `path` (mode 0600: it holds what the agents remembered). A target that is not a regular
+ * file (a FIFO, /dev/stdout, a terminal) cannot be replaced by renaming and is written in place; a symbolic
+ * link is followed, so the file it points at is the one replaced.
+ */
+export function openExportFile(path: string, fs: ExportFs = realFs): ExportFile {
+  const target = resolveTarget(path);
+  if (target === null) return direct(path, fs);
+  const tmp = join(dirname(target), `.${basename(target)}.cairn-export-${process.pid}-${Math.random().toString(36).slice(2, 10)}.tmp`);
+  let fd: number | null;
+  try {
+    fd = fs.openSync(tmp, "wx", 0o600);
+    fchmodSync(fd, 0o600);
+  } catch (err) {
+    throw exportWriteError(path, err);
+  }
+  const close = () => {
+    if (fd === null) return;
+    const was = fd;
+    fd = null;
+    closeSync(was);
+  };
+  return {
+    write(chunk) {
+      try {
+        writeAll(fs, fd!, chunk);
+      } catch (err) {
+        throw exportWriteError(path, err);
+      }
+    },
+    commit() {
+      try {
+        fs.fsyncSync(fd!);
+        close();
+        fs.renameSync(tmp, target);
+      } catch (err) {
+        throw exportWriteError(path, err);
+      }
+      syncDirectory(dirname(target));
+    },
+    abort() {
+      try {
+        close();
+      } catch {
+        // Closing a file whose writes failed may fail too; the file is removed either way.
+      }
+      rmSync(tmp, { force: true });
+    },
+  };
+}
+
+/** The path to replace (symbolic links followed), or null when the target exists and is not a regular file. */
+function resolveTarget(path: string): string | null {
+  if (!existsSync(path)) return path;
+  try {
+    const real = realpathSync(path);
+    return statSync(real).isFile() ? real : null;
+  } catch {
+    return path;
+  }
+}
+
+/** A device or FIFO: written in place, as a pipe is. */
+function direct(path: string, fs: ExportFs): ExportFile {
+  let fd: number;
+  try {
+    fd = fs.openSync(path, "w", 0o600);
+  } catch (err) {
+    throw exportWriteError(path, err);
+  }
+  return {
+    write(chunk) {
+      try {
+        writeAll(fs, fd, chunk);
+      } catch (err) {
+        throw exportWriteError(path, err);
+      }
+    },
+    commit() {
+      try {
+        closeSync(fd);
+      } catch (err) {
+        throw exportWriteError(path, err);
+      }
+    },
+    abort() {
+      try {
+        closeSync(fd);
+      } catch {
+        // already closed
+      }
+    },
+  };
+}
+
+function writeAll(fs: ExportFs, fd: number, chunk: string): void {
+  let bytes = Buffer.from(chunk, "utf8");
+  while (bytes.length > 0) {
+    const n = fs.writeSync(fd, bytes);
+    bytes = bytes.subarray(n);
+  }
+}
+
+/** The rename itself survives a crash once its directory is synced; best effort (not every system allows it). */
+function syncDirectory(dir: string): void {
+  try {
+    const fd = openSync(dir, "r");
+    try {
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+  } catch {
+    // The export is in place; only its durability across a power cut is not guaranteed.
+  }
+}

@@ -1,0 +1,82 @@
+/**
+ * @module `cairn export --output`'s file: replaced only by a complete export, private (0600); a failed write,
+ * sync or rename leaves the file that was there as it was, no temporary file behind, and a full disk is
+ * EXPORT_FULL, not INTERNAL.
+ */
+import { afterEach, beforeEach, expect, test } from "bun:test";
+import { fsyncSync, mkdtempSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync, symlinkSync, writeFileSync, writeSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { type ExportFs, openExportFile } from "../../src/cli/export-file.ts";
+
+let dir: string;
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), "cairn-export-file-"));
+});
+afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+const enospc = () => Object.assign(new Error("ENOSPC: no space left on device, write"), { code: "ENOSPC" });
+const realFs: ExportFs = { openSync, writeSync: (fd, data) => writeSync(fd, data), fsyncSync, renameSync };
+
+test("a complete export replaces the file, private, with nothing left beside it", () => {
+  const file = join(dir, "memories.jsonl");
+  writeFileSync(file, "old export\n", { mode: 0o644 });
+  const out = openExportFile(file);
+  out.write('{"content":"one"}\n');
+  out.write('{"content":"two"}\n');
+  expect(readFileSync(file, "utf8")).toBe("old export\n");
+  out.commit();
+  expect(readFileSync(file, "utf8")).toBe('{"content":"one"}\n{"content":"two"}\n');
+  expect(statSync(file).mode & 0o777).toBe(0o600);
+  expect(readdirSync(dir)).toEqual(["memories.jsonl"]);
+});
+
+test.each(["write", "fsync", "rename"] as const)("a disk filling during the %s leaves the old file as it was and no temporary file", (step) => {
+  const file = join(dir, "memories.jsonl");
+  writeFileSync(file, "old export\n", { mode: 0o600 });
+  let writes = 0;
+  const fs: ExportFs = {
+    ...realFs,
+    writeSync: (fd, data) => {
+      if (step === "write" && ++writes === 2) throw enospc();
+      return realFs.writeSync(fd, data);
+    },
+    fsyncSync: (fd) => {
+      if (step === "fsync") throw enospc();
+      realFs.fsyncSync(fd);
+    },
+    renameSync: (a, b) => {
+      if (step === "rename") throw enospc();
+      realFs.renameSync(a, b);
+    },
+  };
+  const out = openExportFile(file, fs);
+  let caught: unknown;
+  try {
+    out.write("x".repeat(100));
+    out.write("y".repeat(100));
+    out.commit();
+  } catch (err) {
+    caught = err;
+    out.abort();
+  }
+  expect(caught).toMatchObject({ code: "EXPORT_FULL" });
+  expect((caught as Error).message).toMatch(/The disk holding ".*memories\.jsonl" is full \(ENOSPC.*\); the export was not written, and what was there is as it was/);
+  expect(readFileSync(file, "utf8")).toBe("old export\n");
+  expect(readdirSync(dir)).toEqual(["memories.jsonl"]);
+});
+
+test("a directory that does not exist is EXPORT_FILE", () => {
+  expect(() => openExportFile(join(dir, "no", "such.jsonl"))).toThrow(expect.objectContaining({ code: "EXPORT_FILE" }));
+});
+
+test("a symbolic link is followed: the file it points at is replaced, the link stays", () => {
+  const real = join(dir, "real.jsonl");
+  writeFileSync(real, "old\n");
+  symlinkSync(real, join(dir, "link.jsonl"));
+  const out = openExportFile(join(dir, "link.jsonl"));
+  out.write("new\n");
+  out.commit();
+  expect(readFileSync(real, "utf8")).toBe("new\n");
+  expect(readdirSync(dir).sort()).toEqual(["link.jsonl", "real.jsonl"]);
+});
