@@ -45,6 +45,7 @@ const catalog = {
   BAD_TIME: 'Cannot read "{0}" as a time. Use ISO 8601 (2024-05-01, 2024-05-01T14:30:00Z) or a relative time like 3d, 12h, 2w.',
   BAD_DURATION: 'Cannot read "{0}" as a duration. Use a number and a unit: 30min, 12h, 7d, 2w, 6mo, 1y.',
   AMBIGUOUS_DURATION: '"{0}" could mean minutes or months. Write {1}min for minutes or {1}mo for months. Nothing was changed.',
+  DURATION_TOO_LONG: 'The duration "{0}" is longer than 1,000 years. Nothing was changed; give a shorter one (a lifetime also takes "never").',
   BAD_NUMBER: {
     cli: 'Option --{0} needs a whole number{2}, got "{1}".',
     mcp: 'The `{0}` argument needs a whole number{2}, got "{1}".',
@@ -289,6 +290,7 @@ const usageCodes: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
   "BAD_TIME",
   "BAD_DURATION",
   "AMBIGUOUS_DURATION",
+  "DURATION_TOO_LONG",
   "BAD_NUMBER",
   "BAD_STATUS",
   "PEER_FORMAT",

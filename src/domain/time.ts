@@ -52,12 +52,16 @@ function onCalendar(text: string): boolean {
  * months as well as minutes: it is refused as ambiguous (`6min` or `6mo`), so `--keep 6M` never purges
  * everything older than six minutes.
  */
+const LONGEST_MS = 1000 * 365.25 * 86_400_000;
+
 export function parseDuration(input: string, opts: { lifetime?: boolean } = {}): number {
   const text = input.trim().toLowerCase();
   const rel = RELATIVE.exec(text);
   if (opts.lifetime && rel?.[2]?.toLowerCase() === "m") throw cairnError("AMBIGUOUS_DURATION", [input.trim(), rel[1]!]);
   const ms = durationMs(text);
   if (ms === null) throw cairnError("BAD_DURATION", [input]);
+  // Far past any store's life, and past what is stored exactly (9999999999999d was an Internal error).
+  if (ms > LONGEST_MS) throw cairnError("DURATION_TOO_LONG", [input.trim()]);
   return ms;
 }
 

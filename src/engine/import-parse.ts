@@ -200,6 +200,9 @@ function toMemory(pc: ParseContext, line: ImportLine): Memory {
     now,
   );
   const createdAt = t(line.created_at) ?? base.createdAt;
+  // A creation time to come would keep the memory out of every retention rule (their age counts from it) for
+  // as long as the file says; a day covers clocks that disagree.
+  if (createdAt > now + FUTURE_SLACK_MS) throw new Error(`field "created_at": ${new Date(createdAt).toISOString()} is in the future`);
   return {
     ...base,
     id: line.id ?? base.id,
@@ -213,6 +216,9 @@ function toMemory(pc: ParseContext, line: ImportLine): Memory {
     lastAccessedAt: t(line.last_accessed_at),
   };
 }
+
+/** How far ahead of this machine's clock an imported creation time may be (another machine's clock). */
+const FUTURE_SLACK_MS = 86_400_000;
 
 /** What is wrong with a field, in words (zod/mini's own messages say only "Invalid input"). */
 function describeIssue(issue: z.core.$ZodIssue, input: unknown): string {

@@ -169,6 +169,7 @@ function swept(m: Memory, rule: RetentionRule, now: number): SweptMemory {
 export function formatSpan(ms: number): string {
   if (ms % 86_400_000 === 0) return `${ms / 86_400_000}d`;
   if (ms % 3_600_000 === 0) return `${ms / 3_600_000}h`;
-  if (ms % 60_000 === 0) return `${ms / 60_000}m`;
+  // "min", never "m": a lifetime refuses "m" (minutes or months?), and "keep 1m" reads as a month.
+  if (ms % 60_000 === 0) return `${ms / 60_000}min`;
   return `${Math.round(ms / 1000)}s`;
 }

@@ -74,3 +74,14 @@ describe("an id already in the store", () => {
     expect(engine.get(record.id, { track: false }).content).toBe("prefers dark mode");
   });
 });
+
+describe("import times", () => {
+  test("a creation time in the future (past a day of clock skew) stops the import: retention would never reach it", async () => {
+    const { engine, clock } = testEngine();
+    const ahead = (ms: number) => new Date(clock.now + ms).toISOString();
+    const err = await engine.import(lines({ content: "fine" }, { content: "created in 2099", created_at: "2099-01-01T00:00:00.000Z" })).catch((e: unknown) => e);
+    expect(err).toMatchObject({ code: "BAD_IMPORT_LINE", args: [2, expect.stringContaining('field "created_at": 2099-01-01T00:00:00.000Z is in the future')] });
+    expect(engine.stats().total).toBe(0);
+    expect(await engine.import(lines({ content: "another machine's clock, an hour ahead", created_at: ahead(3_600_000) }))).toMatchObject({ created: 1 });
+  });
+});

@@ -6,6 +6,7 @@ import { join } from "node:path";
 import { canonicalize, normalizeTags } from "../../src/capture/normalize.ts";
 import { loadConfig } from "../../src/config/load.ts";
 import { log } from "../../src/log.ts";
+import { formatSpan } from "../../src/engine/sweep.ts";
 import { resolvePaths } from "../../src/config/paths.ts";
 import { detectProject, projectKeyOfDirectory } from "../../src/config/project.ts";
 import type { Memory } from "../../src/domain/memory.ts";
@@ -52,6 +53,11 @@ describe("parseDuration", () => {
     expect(parseDuration("2w", { lifetime: true })).toBe(14 * 86_400_000);
     for (const t of ["6m", "6M", " 6 m "]) expect(() => parseDuration(t, { lifetime: true })).toThrow(/6min for minutes or 6mo for months/);
     expect(() => parseDuration("2027-01-01", { lifetime: true })).toThrow(/as a duration\. Use a number and a unit/);
+  });
+  test("longer than 1,000 years is refused (not stored inexactly); spans are said back in units nobody misreads", () => {
+    expect(() => parseDuration("9999999999999d", { lifetime: true })).toThrow(/longer than 1,000 years/);
+    expect(parseDuration("999y", { lifetime: true })).toBeGreaterThan(0);
+    expect([formatSpan(60_000), formatSpan(90 * 60_000), formatSpan(2 * 3_600_000), formatSpan(86_400_000)]).toEqual(["1min", "90min", "2h", "1d"]);
   });
 });
 
