@@ -127,6 +127,17 @@ export function storeOrReinforce(
 }
 
 /** Reinforces `existing` with what `candidate` brings (tags, lifetime, priority) instead of storing a copy. */
+/**
+ * A reinforced memory's expiry: a memory kept forever stays so; one that expires lives on by its own lifetime
+ * from now, or to the repeat's expiry if later. It never becomes permanent because the repeat's type keeps its
+ * kind forever (a task given `--ttl 1h`, said again as a note, was kept for good).
+ */
+function extendedLife(existing: Memory, candidate: Memory, now: number): number | null {
+  if (existing.expiresAt === null) return null;
+  const own = existing.expiresAt - existing.createdAt;
+  return Math.max(existing.expiresAt, now + Math.max(0, own), candidate.expiresAt ?? 0);
+}
+
 function reinforce(ctx: EngineContext, existing: Memory, candidate: Memory, now: number, detail: Record<string, unknown>): RememberResult {
   const { store } = ctx;
   // A held memory stays exactly as it is: the duplicate is answered, nothing is merged into it.
@@ -136,10 +147,7 @@ function reinforce(ctx: EngineContext, existing: Memory, candidate: Memory, now:
     tags: normalizeTags([...existing.tags, ...candidate.tags]),
     accessCount: existing.accessCount + 1,
     lastAccessedAt: now,
-    expiresAt:
-      existing.expiresAt === null || candidate.expiresAt === null
-        ? null
-        : Math.max(existing.expiresAt, candidate.expiresAt),
+    expiresAt: extendedLife(existing, candidate, now),
     priority: Math.max(existing.priority, candidate.priority),
   };
   store.replace(reinforced);

@@ -52,6 +52,17 @@ describe("remember", () => {
     expect(engine.list({ allProjects: true }).total).toBe(1);
   });
 
+  test("a repeat extends an expiring memory by its own lifetime and never makes it permanent", () => {
+    const { engine, advance, clock } = testEngine();
+    const first = engine.remember({ content: "the staging certificate is pinned for now", type: "task", ttlMs: 3_600_000 });
+    advance(1_800_000);
+    engine.remember({ content: "the staging certificate is pinned for now" }); // a note: kept forever by default
+    expect(engine.get(first.id, { track: false }).expiresAt).toBe(clock.now + 3_600_000);
+    const kept = engine.remember({ content: "the release freeze starts in december", type: "decision" });
+    engine.remember({ content: "the release freeze starts in december", type: "task" });
+    expect(engine.get(kept.id, { track: false }).expiresAt).toBeNull();
+  });
+
   test("the same text in another project is a separate memory", () => {
     const { engine } = testEngine();
     const a = engine.remember({ content: "Run make before tests" });
