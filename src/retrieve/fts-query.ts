@@ -3,6 +3,7 @@
  * quoted, so FTS5 syntax in the input (quotes, `*`, `-`, `NEAR`, `AND`, `OR`, `NOT`, parentheses, column
  * filters) is searched for as words and can never raise a syntax error.
  */
+import { porterStem } from "../text/porter.ts";
 import { indexText } from "../text/tokenize.ts";
 import { STOPWORDS } from "./stopwords.ts";
 
@@ -51,7 +52,12 @@ export function buildKeywordQuery(text: string): KeywordQuery {
     const lower = tokens.map((t) => t.toLowerCase());
     let term: string;
     if (lower.length > 1) term = `"${lower.join(" ")}"`;
-    else if (chunk.endsWith("*") && lower[0]!.length >= 2) term = `"${lower[0]}"*`;
+    else if (chunk.endsWith("*") && lower[0]!.length >= 2) {
+      term = `"${lower[0]}"*`;
+      // The stem-safe prefix besides the word (an encrypted store's index searches a prefix as its whole word).
+      const safe = stableStemPrefix(lower[0]!);
+      if (safe !== lower[0]) add(`"${safe}"*`, false);
+    }
     else term = `"${lower[0]}"`;
     // "don't" is two tokens but one stop word; so is a compound of stop words only ("is_a", "as-is", "of_the"):
     // as a phrase it matched a quarter of a 1M generated store ("the_the") and FTS5 took ~500 ms to rank it.
@@ -66,6 +72,22 @@ export function buildKeywordQuery(text: string): KeywordQuery {
 }
 
 const allStop = (tokens: readonly string[]) => tokens.every((t) => STOPWORDS.has(t));
+
+/**
+ * The prefix to search for `word*`. The index holds stems, and FTS5 stems a prefix too: "deploy*" became
+ * "deploi*", which misses "deployment" (stored as "deploy"). Where stemming rewrites the word's end, the part
+ * it keeps ("deplo") is searched instead, cut further until stemming only shortens it.
+ */
+function stableStemPrefix(word: string): string {
+  let prefix = word;
+  // Stemming that only cuts the end ("tests" → "test") searches more of the same words: left to FTS5.
+  for (let stem = porterStem(prefix); !prefix.startsWith(stem) && prefix.length > 2; stem = porterStem(prefix)) {
+    let shared = 0;
+    while (shared < prefix.length && prefix[shared] === stem[shared]) shared++;
+    prefix = prefix.slice(0, Math.max(2, Math.min(shared, prefix.length - 1)));
+  }
+  return prefix;
+}
 
 function phrases(text: string, words: Array<{ lower: string[]; name: boolean; stop: boolean }>): string[] {
   const out: string[] = [];

@@ -2,6 +2,7 @@
 import { describe, expect, test } from "bun:test";
 import { Engine } from "../../src/engine/engine.ts";
 import { buildKeywordQuery } from "../../src/retrieve/fts-query.ts";
+import { testEngine } from "../helpers/engine.ts";
 import { SqliteStore } from "../../src/store/sqlite-store.ts";
 
 const HOSTILE = [
@@ -86,6 +87,17 @@ describe("buildKeywordQuery", () => {
     expect(buildKeywordQuery("work*").match).toBe('"work"*');
     const r = await engine.recall({ query: "workspa*" });
     expect(r.results).toHaveLength(1);
+  });
+
+  test("a prefix whose end stemming rewrites still finds the words it starts (deploy* → Deployment)", async () => {
+    const { engine: own, store } = testEngine();
+    own.remember({ content: "Deployment pipeline uses blue-green switching on the load balancer" });
+    own.remember({ content: "We deploy on tuesdays" });
+    // An encrypted store's index holds keyed hashes of whole words: a prefix is searched as its word there.
+    const found = store.codec.encrypted ? ["We deploy on tuesdays"] : ["Deployment pipeline uses blue-green switching on the load balancer", "We deploy on tuesdays"];
+    for (const query of ["deploy*", "Deploy*"]) expect((await own.recall({ query, mode: "keyword" })).results.map((r) => r.memory.content).sort()).toEqual(found);
+    expect((await own.recall({ query: "deployment*", mode: "keyword" })).results.map((r) => r.memory.content)).toEqual(["Deployment pipeline uses blue-green switching on the load balancer"]);
+    expect(buildKeywordQuery("tests*").match).toBe('"tests"*');
   });
 
   test("text without any word yields no query", () => {
