@@ -18,6 +18,11 @@ export interface Embedder {
   readonly dims: number;
   /** Cosine below which a match is noise for this model (dense recall drops it); 0 keeps everything. */
   readonly minScore?: number;
+  /**
+   * The model knows one writing system's words (USE-lite: English): a query and a memory in different scripts
+   * match by accident, and dense recall does not return such a match on its own (text/script.ts).
+   */
+  readonly oneScript?: boolean;
   /** One unit-length vector per text, in order. */
   embed(texts: string[], kind: EmbedKind, opts?: EmbedOptions): Promise<Float32Array[]>;
   dispose(): Promise<void>;

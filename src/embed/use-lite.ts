@@ -36,6 +36,8 @@ export class UseLiteEmbedder implements Embedder {
    * sets and LoCoMo 0–4 (see DESIGN.md, "Dense bar") and mirrors models/manifest.json.
    */
   readonly minScore = 0.3;
+  /** Its 8k-piece vocabulary is English: text in another script embeds to nearly one vector. */
+  readonly oneScript = true;
   readonly tokenizer: UseTokenizer;
   readonly #threads: number;
   /**

@@ -26,6 +26,8 @@ export interface ChannelHit {
   weak?: boolean;
   /** Below the channel's fixed bar but kept: this many standard deviations above the query's other candidates. */
   standout?: number;
+  /** Written in another script than the query, which the model cannot relate (always weak; never a standout). */
+  otherScript?: true;
 }
 
 /**

@@ -26,7 +26,7 @@ export function passStandouts(hits: ChannelHit[]): void {
   if (sd === 0) return;
   for (const h of hits.slice(0, STANDOUT_TOP)) {
     const z = (h.score - mean) / sd;
-    if (h.weak && z >= STANDOUT_Z) {
+    if (h.weak && !h.otherScript && z >= STANDOUT_Z) {
       delete h.weak;
       h.standout = z;
     }

@@ -12,6 +12,8 @@ import { log } from "../log.ts";
 import type { Store } from "../store/store.ts";
 import type { ChannelHit, ChannelQuery, RetrievalChannel } from "./channel.ts";
 import { passStandouts } from "./dense-bar.ts";
+import { mainScript } from "../text/script.ts";
+import type { Memory } from "../domain/memory.ts";
 import type { TopKKernel } from "../embed/vector-kernel.ts";
 import { VectorIndex } from "./vector-index.ts";
 import { FileIndex } from "./file-index.ts";
@@ -186,6 +188,9 @@ export class DenseChannel implements RetrievalChannel {
     // weak dense matches support, so a query that matches nothing still gets nothing — unless one of the best
     // stands out from the query's other candidates (dense-bar.ts).
     const bar = embedder.minScore ?? 0;
+    // A one-script model relates nothing across scripts, nor a query with no letters ("(((", "🚀").
+    const script = embedder.oneScript ? mainScript(query.text) : undefined;
+    const foreign = (m: Memory) => script !== undefined && (script === null || mainScript(m.content) !== script);
     const hits: ChannelHit[] = [];
     const { limit } = query;
     let ranking = await this.#rank(q!, limit * 2, kernel);
@@ -210,7 +215,7 @@ export class DenseChannel implements RetrievalChannel {
       for (let i = 0; i < take && hits.length < limit; i++) {
         const memory = found.get(seqs[i]!);
         const score = ranking.scores[at + i]!;
-        if (memory) hits.push({ memory, score, ...(score < bar ? { weak: true } : {}) });
+        if (memory) hits.push({ memory, score, ...(foreign(memory) ? { weak: true, otherScript: true } : score < bar ? { weak: true } : {}) });
       }
       at += take;
     }

@@ -38,7 +38,10 @@ const signed = (x: number) => `${x >= 0 ? "+" : "−"}${Math.abs(x).toFixed(3)}`
  */
 export function explainText(hit: Explained, short: (id: string) => string = (id) => id): string {
   const parts = Object.entries(hit.channels).map(
-    ([name, c]) => `${name} #${c.rank} ${c.score.toFixed(3)} ${signed(c.contribution)}${c.standout === undefined ? "" : ` (below the model's bar, kept: ${c.standout.toFixed(1)} sd above the query's other candidates)`}`,
+    ([name, c]) =>
+      `${name} #${c.rank} ${c.score.toFixed(3)} ${signed(c.contribution)}` +
+      (c.standout === undefined ? "" : ` (below the model's bar, kept: ${c.standout.toFixed(1)} sd above the query's other candidates)`) +
+      (c.otherScript ? " (another script than the query's: the model cannot relate them, not enough on its own)" : ""),
   );
   for (const [name, lift] of Object.entries(hit.lifts)) if (lift !== 0) parts.push(`${name} ${signed(lift)}`);
   if (hit.linked) parts.push(`linked: ${hit.linked.outgoing ? `${short(hit.linked.from)} ${hit.linked.relation} this` : `this ${hit.linked.relation} ${short(hit.linked.from)}`}`);
@@ -55,7 +58,13 @@ export function explainJson(hit: Explained): Record<string, unknown> {
     channels: Object.fromEntries(
       Object.entries(hit.channels).map(([name, c]) => [
         name,
-        { rank: c.rank, score: round(c.score), contribution: round(c.contribution), ...(c.standout === undefined ? {} : { standout_sd: round(c.standout) }) },
+        {
+          rank: c.rank,
+          score: round(c.score),
+          contribution: round(c.contribution),
+          ...(c.standout === undefined ? {} : { standout_sd: round(c.standout) }),
+          ...(c.otherScript ? { other_script: true } : {}),
+        },
       ]),
     ),
     lifts: Object.fromEntries(Object.entries(hit.lifts).map(([name, v]) => [name, round(v)])),

@@ -24,6 +24,8 @@ export interface ChannelContribution {
   contribution: number;
   /** Set when the channel kept a match below its fixed bar because it stood out (standard deviations). */
   standout?: number;
+  /** Set when the memory is in another script than the query, which the model cannot relate (dense). */
+  otherScript?: true;
 }
 
 export interface ChannelResult {
@@ -50,7 +52,13 @@ export function fuse(results: readonly ChannelResult[]): FusedHit[] {
       const entry = byId.get(hit.memory.id) ?? { memory: hit.memory, score: 0, channels: {}, weak: true };
       entry.weak &&= hit.weak === true;
       const contribution = single ? hit.score : weight * norm(hit.score);
-      entry.channels[channel] = { rank: i + 1, score: hit.score, contribution, ...(hit.standout === undefined ? {} : { standout: hit.standout }) };
+      entry.channels[channel] = {
+        rank: i + 1,
+        score: hit.score,
+        contribution,
+        ...(hit.standout === undefined ? {} : { standout: hit.standout }),
+        ...(hit.otherScript ? { otherScript: true as const } : {}),
+      };
       entry.score += contribution;
       byId.set(hit.memory.id, entry);
     });

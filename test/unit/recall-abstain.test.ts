@@ -134,6 +134,28 @@ test("a paraphrase without names is answered by a dense-only match, not abstaine
   await dense.dispose();
 });
 
+test("a one-script model's match across scripts, or for a query without letters, is not returned on its own", async () => {
+  // As USE-lite does with text in a script it has no words for: every such text lands on one vector.
+  class OneScript extends TopicEmbedder {
+    readonly oneScript = true;
+    override async embed(texts: string[], kind: EmbedKind): Promise<Float32Array[]> {
+      return (await super.embed(texts, kind)).map((v, i) => (/\p{Script=Han}|[^\p{L}]{3,}$/u.test(texts[i]!) ? Float32Array.of(0, 0, 0, 1) : v));
+    }
+  }
+  const store = new SqliteStore(":memory:");
+  const dense = new DenseChannel({ store, open: async () => new OneScript(), kernel: null });
+  const engine = new Engine({ store, project: "/work/app", actor: "test", channels: { dense }, now: () => 1_700_000_000_000 });
+  for (const content of [...NOTES, "数据库迁移必须在周五之前完成", "The release goes out on wednesdays"]) engine.remember({ content });
+  for (const query of ["what is the zebra crossing policy", "((()"]) {
+    const r = await engine.recall({ query, mode: "hybrid", track: false, abstain: false });
+    expect(r.results.map((x) => x.memory.content)).not.toContain("数据库迁移必须在周五之前完成");
+  }
+  // The same script still matches by meaning.
+  const same = await engine.recall({ query: "数据库什么时候迁移", mode: "hybrid", track: false, abstain: false });
+  expect(same.results[0]!.memory.content).toBe("数据库迁移必须在周五之前完成");
+  await dense.dispose();
+});
+
 test("names: mid-sentence capitals, camelCase, acronyms and joined identifiers; not sentence starts, months, paths, lowercase compounds", () => {
   expect(nameLike("send invitation emails with Resend")).toEqual(["Resend"]);
   expect(nameLike("Storybook setup for shadcn components")).toEqual([]);
