@@ -96,3 +96,24 @@ export function auditLog(db: Database, q: AuditQuery, codec: ContentCodec): Audi
     .all(...params, q.limit) as Array<AuditRow & { seq: number; entry_hash: unknown }>;
   return rows.map((r) => ({ ...toEntry(r, codec), seq: r.seq, entryHash: hashText(r.entry_hash) }));
 }
+
+/**
+ * In an encrypted store, every entry's old text and details are sealed and bound to their entry (AEAD): each
+ * is opened here, so one altered, or moved from another entry, is named by `audit verify` (it was found only
+ * when `audit log` happened to read it, and then stopped the whole listing). The first that fails, or null.
+ * A plain store's texts are outside the chain (audit-chain.ts): nothing to check.
+ */
+export function sealedAuditProblem(db: Database, codec: ContentCodec): { seq: number; problem: string } | null {
+  if (!codec.encrypted) return null;
+  const rows = db.query("SELECT seq, memory_id, content_before, detail FROM audit ORDER BY seq");
+  for (const r of rows.iterate() as Iterable<{ seq: number; memory_id: string; content_before: string | null; detail: string }>) {
+    const what = `audit entry ${r.seq}`;
+    try {
+      if (r.content_before !== null) codec.decode(r.content_before, place("audit", "content_before", r.seq), what);
+      if (r.detail !== "{}") codec.decode(r.detail, place("audit", "detail", r.seq), what);
+    } catch {
+      return { seq: r.seq, problem: "its sealed old text or details fail their integrity check (altered, or moved from another entry)" };
+    }
+  }
+  return null;
+}

@@ -2,7 +2,7 @@
 import type { Database } from "bun:sqlite";
 import type { Edge } from "../domain/edge.ts";
 import type { Memory, MemoryFilter } from "../domain/memory.ts";
-import { appendAudit, auditHistory, auditLog, eraseAuditContent } from "./audit.ts";
+import { appendAudit, auditHistory, auditLog, eraseAuditContent, sealedAuditProblem } from "./audit.ts";
 import { auditHead, verifyChain } from "./audit-chain.ts";
 import { type ContentCodec, PLAIN_CODEC, logSeal } from "./content-codec.ts";
 import { assertKeyCheck, type EncryptionRecord, readEncryption } from "./encryption-record.ts";
@@ -415,7 +415,9 @@ export class SqliteStore implements Store {
   }
 
   verifyAudit(anchor?: { seq: number; hash: string }): ChainReport {
-    return verifyChain(this.#db, anchor);
+    const chain = verifyChain(this.#db, anchor);
+    const sealed = chain.ok ? sealedAuditProblem(this.#db, this.#codec) : null;
+    return sealed ? { ok: false, head: chain.head, checked: chain.checked, brokenAt: sealed.seq, problem: sealed.problem } : chain;
   }
 
   auditLog(query: AuditQuery): AuditRecord[] {

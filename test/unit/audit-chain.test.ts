@@ -8,8 +8,8 @@ import { Rng } from "../../bench/rng.ts";
 import { chainRow, entryHash, type StoredChainRow } from "../../src/store/audit-chain.ts";
 import { testEngine } from "../helpers/engine.ts";
 
-function world() {
-  const t = testEngine();
+function world(opts: { encrypted?: boolean } = {}) {
+  const t = testEngine(opts);
   const ids: string[] = [];
   for (let i = 0; i < 12; i++) {
     ids.push(t.engine.remember({ content: `audit fixture memory ${i} about subject ${i * 13}` }).id);
@@ -96,4 +96,20 @@ test("200 random tamperings are all found", () => {
   // The guards are back and the untouched log still verifies against its anchor.
   expect(store.verifyAudit({ seq: anchor.seq, hash: anchor.hash }).ok).toBe(true);
   expect(() => db.run("DELETE FROM audit WHERE seq = 1")).toThrow("append-only");
+});
+
+test("in an encrypted store, an entry's sealed old text or details altered, or moved from another entry, is named", () => {
+  for (const tamper of ["move details", "move old text", "alter old text"] as const) {
+    const { store } = world({ encrypted: true });
+    expect(store.verifyAudit().ok).toBe(true);
+    const db = store.database;
+    const updates = db.query("SELECT seq, content_before, detail FROM audit WHERE content_before IS NOT NULL ORDER BY seq").all() as Array<{ seq: number; content_before: string; detail: string }>;
+    const [a, b] = [updates[0]!, updates[1]!];
+    db.run("DROP TRIGGER audit_only_purge");
+    if (tamper === "move details") db.query("UPDATE audit SET detail = ? WHERE seq = ?").run(b.detail, a.seq);
+    if (tamper === "move old text") db.query("UPDATE audit SET content_before = ? WHERE seq = ?").run(b.content_before, a.seq);
+    if (tamper === "alter old text") db.query("UPDATE audit SET content_before = ? WHERE seq = ?").run(`${a.content_before.slice(0, -4)}AAA=`, a.seq);
+    const report = store.verifyAudit();
+    expect(report).toMatchObject({ ok: false, brokenAt: a.seq, problem: expect.stringContaining("integrity check") });
+  }
 });
