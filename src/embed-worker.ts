@@ -5,6 +5,7 @@
  * worker per data directory at a time: a lock file holding its pid (a dead pid's lock is taken over).
  * `CAIRN_EMBED_WORKER=off` turns the worker off (recall then embeds a bounded number before searching).
  */
+import { processAlive } from "./process-alive.ts";
 import { closeSync, linkSync, openSync, readFileSync, unlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { selfCommand } from "./self-command.ts";
@@ -21,7 +22,7 @@ export function runningWorker(dataDir: string): number | null {
   } catch {
     return null;
   }
-  return Number.isInteger(pid) && pid > 0 && alive(pid) ? pid : null;
+  return Number.isInteger(pid) && pid > 0 && processAlive(pid) ? pid : null;
 }
 
 /** Starts a worker unless one is running or workers are off. Never throws: vectors are an optimisation. */
@@ -104,11 +105,3 @@ function tryLink(from: string, to: string): boolean {
   }
 }
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as { code?: string }).code === "EPERM";
-  }
-}

@@ -56,5 +56,7 @@ export function renderRecall(result: RecallResult, view: RecallView, shortIds: (
 /** What a partial semantic search means for the reader, with the exact count. */
 function unembeddedNote(n: number): string {
   const them = n === 1 ? "it" : "them";
-  return `${n} ${n === 1 ? "memory has" : "memories have"} no vector yet: keyword matches cover ${them}, semantic ones not yet (the background worker embeds ${them}; \`cairn models reembed\` does it now).`;
+  // With the worker off (CAIRN_EMBED_WORKER=off) nothing embeds them in the background.
+  const who = process.env.CAIRN_EMBED_WORKER === "off" ? "the background worker is off" : `the background worker embeds ${them}`;
+  return `${n} ${n === 1 ? "memory has" : "memories have"} no vector yet: keyword matches cover ${them}, semantic ones not yet (${who}; \`cairn models reembed\` does it now).`;
 }

@@ -5,7 +5,9 @@
  */
 import { clearDamageMark } from "./damage-mark.ts";
 import { unwritable } from "./write-access.ts";
-import { copyFileSync, existsSync, linkSync, renameSync, rmSync } from "node:fs";
+import { copyFileSync, existsSync, linkSync, readdirSync, renameSync, rmSync } from "node:fs";
+import { basename, dirname, join } from "node:path";
+import { processAlive } from "../process-alive.ts";
 import { type SalvageReport, diagnose, salvage } from "./salvage.ts";
 import { Database } from "bun:sqlite";
 import { secureDelete } from "./db.ts";
@@ -52,6 +54,7 @@ export function repairDatabase(dbFile: string, now: Date = new Date(), unlock?: 
   const kept = `${dbFile}.damaged-${now.toISOString().replace(/[:.]/g, "-")}`;
   const fresh = `${dbFile}.repair-${process.pid}`;
   for (const f of [fresh, `${fresh}-wal`, `${fresh}-shm`]) rmSync(f, { force: true });
+  removeDeadRepairs(dbFile);
   const target = new SqliteStore(fresh, targetOptions(dbFile, unlock));
   let salvaged: SalvageReport;
   try {
@@ -78,4 +81,19 @@ export function repairDatabase(dbFile: string, now: Date = new Date(), unlock?: 
   renameSync(fresh, dbFile);
   clearDamageMark(dbFile);
   return { repaired: true, problem, damagedFile: kept, salvaged };
+}
+
+/** New databases an interrupted repair left (`<db>.repair-<pid>`, its WAL): their process is gone. */
+function removeDeadRepairs(dbFile: string): void {
+  const prefix = `${basename(dbFile)}.repair-`;
+  let names: string[];
+  try {
+    names = readdirSync(dirname(dbFile));
+  } catch {
+    return;
+  }
+  for (const n of names) {
+    const pid = Number(/^(\d+)(?:-wal|-shm)?$/.exec(n.slice(prefix.length))?.[1]);
+    if (n.startsWith(prefix) && Number.isInteger(pid) && pid !== process.pid && !processAlive(pid)) rmSync(join(dirname(dbFile), n), { force: true });
+  }
 }

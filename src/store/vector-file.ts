@@ -10,6 +10,7 @@
  * Written whole to a temp file, then renamed under the database's write lock (see publishIndex), so readers
  * see the old file or the new one and a purge is never undone by a writer that read before it.
  */
+import { processAlive } from "../process-alive.ts";
 import { closeSync, fstatSync, fsyncSync, openSync, readdirSync, renameSync, rmSync, statSync, writeSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import { closeWhenCollected, readFullyAt, sections } from "./index-file-io.ts";
@@ -341,18 +342,10 @@ function removeOrphans(path: string): void {
   }
   for (const n of names) {
     const pid = Number(n.slice(prefix.length).split("-")[0]);
-    if (Number.isInteger(pid) && pid !== process.pid && !alive(pid)) rmSync(join(dir, n), { force: true });
+    if (Number.isInteger(pid) && pid !== process.pid && !processAlive(pid)) rmSync(join(dir, n), { force: true });
   }
 }
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === "EPERM";
-  }
-}
 
 /**
  * Deletes every index file (and temp file) beside the database at `dbPath`, the vector index files and the

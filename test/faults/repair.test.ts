@@ -141,3 +141,13 @@ test("a purge after a repair names the damaged copy it cannot reach, and doctor 
   expect(purge.copies_left).toEqual([kept]);
   expect((await doctor()).checks["damaged copies"]!.detail).toContain(kept);
 });
+
+test("what an interrupted repair left (its new database and WAL) is removed by the next one", async () => {
+  const gone = Bun.spawn(["true"]);
+  await gone.exited;
+  const left = [`${db}.repair-${gone.pid}`, `${db}.repair-${gone.pid}-wal`];
+  for (const f of left) writeFileSync(f, "half a new database");
+  breakLeftLeaf(db);
+  expect((await doctor(["--repair"])).checks.repair).toMatchObject({ level: "ok" });
+  for (const f of left) expect(existsSync(f)).toBe(false);
+});

@@ -62,7 +62,7 @@ export default defineCommand({
         if (args.json) output.json({ exported: count, file: args.output });
         else output.text(`Exported ${count} memories to ${args.output}.`);
       } else {
-        progress(`export: ${count} memories`);
+        progress(`export: ${count} ${count === 1 ? "memory" : "memories"}`);
       }
     });
   },

@@ -58,8 +58,9 @@ export default defineCommand({
           // About one line a second: a 1M-line import would otherwise print a thousand.
           if (args.quiet || performance.now() - shown < 1000) return;
           shown = performance.now();
-          const of = file.size ? ` (${Math.floor((100 * file.bytesRead) / file.size)}% of the file)` : "";
-          progress(`import: ${done} lines written${of}, ${Math.round(done / ((shown - started) / 1000))}/s`);
+          // The reader runs ahead of the writer: what share of the file it has read, not how much is written.
+          const read = file.size ? `, ${Math.floor((100 * file.bytesRead) / file.size)}% of the file read` : "";
+          progress(`import: ${done} lines written${read}, ${Math.round(done / ((shown - started) / 1000))}/s`);
         });
       } finally {
         file.close();

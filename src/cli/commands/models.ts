@@ -115,10 +115,12 @@ function list(dataDir: string, dbFile: string, active: string, reranker: string,
     ...(m.problem ? { problem: m.problem } : {}),
   }));
   if (json) return output.json({ models: rows, model: active, reranker });
+  // A built-in model that is not here is one cairn knows how to use once its folder is added (`models add`).
+  const state = (r: (typeof rows)[number]) => (r.available ? (r.dims ? `${r.dims}-d` : "ready") : r.origin === "builtin" ? "not installed" : "missing");
   output.text(
     rows
-      .map((r) => `${r.active ? "*" : " "} ${r.id.padEnd(24)} ${r.kind.padEnd(8)} ${r.origin.padEnd(7)} ${r.available ? (r.dims ? `${r.dims}-d` : "ready").padEnd(6) : "absent"} ${r.kind === "embedder" ? `${r.vectors} vectors` : ""}${r.problem && r.origin === "user" ? `  (${r.problem})` : ""}`)
-      .join("\n"),
+      .map((r) => `${r.active ? "*" : " "} ${r.id.padEnd(24)} ${r.kind.padEnd(8)} ${r.origin.padEnd(7)} ${state(r).padEnd(13)} ${r.kind === "embedder" ? `${r.vectors} vectors` : ""}${r.problem && r.origin === "user" ? `  (${r.problem})` : ""}`.trimEnd())
+      .join("\n") + (rows.some((r) => !r.available && r.origin === "builtin") ? "\n\nnot installed: known to cairn, not shipped with it; `cairn models add <folder>` adds one" : ""),
   );
 }
 
