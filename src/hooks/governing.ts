@@ -163,9 +163,18 @@ export function sharesPastLead(have: ReadonlySet<string>, words: readonly string
   return shared.length >= SHARED_WORDS && shared.some((w) => !lead.includes(w));
 }
 
-/** Whether a memory's words (`have`) name a package the command installs, or two of the command's words (one past `lead`). */
+/**
+ * Words a rule about a package uses for choosing, pinning or banning it: "we use dayjs, not moment", "pin react
+ * to 18", "the stripe SDK v12", "logrus is banned". A note that only names the package's product ("Stripe
+ * webhooks are verified with the signing secret") is about the service, not about installing its library.
+ */
+const CHOICE_WORDS = new Set(
+  tokens("use uses used using pin pinned version versions instead over not never no banned avoid prefer replace replaced switch switched install installed dependency dependencies package packages library libraries sdk client upgrade downgrade vendored fork"),
+);
+
+/** Whether a memory's words (`have`) name a package the command installs as a choice, or two of the command's words (one past `lead`). */
 function namesEnough(have: ReadonlySet<string>, packages: readonly string[], words: readonly string[], lead: readonly string[] = []): boolean {
-  return packages.some((p) => have.has(p)) || sharesPastLead(have, words, lead);
+  return (packages.some((p) => have.has(p)) && [...CHOICE_WORDS].some((w) => have.has(w))) || sharesPastLead(have, words, lead);
 }
 
 /** The newest memory among `pool` about the command (`about`) that (through any chain of updates) changed `m`, or `m` itself. */

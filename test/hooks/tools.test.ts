@@ -224,12 +224,17 @@ describe("pre-tool", () => {
       e.remember({ content: "Always use pnpm in every repo, never npm install.", type: "preference", project: null });
       e.remember({ content: "Logging uses log/slog; logrus is banned by depguard.", type: "decision" });
       e.remember({ content: "The staging cluster runs three replicas.", type: "decision" });
+      e.remember({ content: "All Stripe webhooks are verified with the signing secret before any processing.", type: "decision" });
     });
     const bash = (command: string, session: string) => fixture("pre-tool-bash", { cwd: w.project, command, session });
     expect(contextOf(await w.hook("pre-tool", bash("npm install lodash", "a")))).toContain("never npm install");
     const logrus = contextOf(await w.hook("pre-tool", bash("go get github.com/sirupsen/logrus@latest", "b")));
     expect(logrus).toContain("logrus is banned");
     expect(logrus).not.toContain("replicas");
+    // A package a rule chooses or pins governs installing it; a note on the product it serves does not.
+    expect(contextOf(await w.hook("pre-tool", bash("npm install stripe", "f")))).not.toContain("webhooks are verified");
+    withEngine((e) => e.remember({ content: "We pin the stripe SDK to v12; v13 changed the webhook types.", type: "decision" }));
+    expect(contextOf(await w.hook("pre-tool", bash("npm install stripe", "g")))).toContain("pin the stripe SDK");
     // Reading and unrelated commands stay silent.
     for (const [command, session] of [["ls -la", "c"], ["git status", "d"], ["make build", "e"]]) expect(await w.hook("pre-tool", bash(command!, session!))).toBe("");
   });
