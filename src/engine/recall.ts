@@ -186,6 +186,7 @@ export async function recall(ctx: EngineContext, input: RecallInput): Promise<Re
     ...(graph.hops.has(k.memory.id) ? { linked: graph.hops.get(k.memory.id)! } : {}),
     ...(flagged.flagged.has(k.memory.id) ? { flaggedAgainst: flagged.flagged.get(k.memory.id)! } : {}),
   }));
+  rankOrderScores(results);
   if (input.track !== false) ctx.store.touch(results.map((r) => r.memory.id), now);
   // A re-scoring channel with nothing to say about this query (no time in it) took no part in the answer.
   const used = lists.filter((l) => l.hits.length > 0 || !channels.some((c) => c.channel.name === l.channel && c.channel.stage === "rescore"));
@@ -246,4 +247,14 @@ function withSessionContext(ctx: EngineContext, fused: FusedHit[], filter: Memor
     for (const [id, n] of ctx.store.sessionNeighbours(extra.map((m) => m.id))) neighbours.set(id, n);
   }
   return boostBySession(fused, neighbours);
+}
+
+/**
+ * Scores that read in rank order: a result moved ahead of higher-scored ones (it updates one of them, is the
+ * later word on its subject, or was flagged as changing it) takes the score of the best it passed, so no
+ * result shows a higher score than the one above it (agents cut on the score). `--explain` keeps each
+ * channel's own numbers. In place.
+ */
+function rankOrderScores(results: RecallHit[]): void {
+  for (let i = results.length - 2; i >= 0; i--) results[i]!.score = Math.max(results[i]!.score, results[i + 1]!.score);
 }

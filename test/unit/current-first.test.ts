@@ -55,6 +55,11 @@ test("recall puts the current decision first and --explain says why, when nothin
   expect(r.results[0]!.memory.id).toBe(id);
   expect(r.results[0]!.updates).toBe(r.results[1]!.memory.id);
   expect(r.results[1]!.memory.content).toContain("ts-jest");
+  // The score reads in rank order: the result moved ahead shows at least the score of the one it passed.
+  const scores = r.results.map((x) => x.score);
+  expect(scores).toEqual([...scores].sort((a, b) => b - a));
+  expect(r.results[0]!.score).toBeGreaterThanOrEqual(r.results[1]!.score);
+  expect(r.results[0]!.channels.keyword!.score).toBeLessThan(r.results[1]!.channels.keyword!.score);
 });
 
 test("a later statement of state saying an older result's name is gone, or its version changed, moves up from far below", () => {

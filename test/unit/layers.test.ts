@@ -11,7 +11,7 @@ import { REPO_ROOT } from "../helpers/bin.ts";
 const SRC = join(REPO_ROOT, "src");
 const LAYER: Record<string, number> = {
   // Shapes and plain helpers everyone may use.
-  domain: 0, errors: 0, log: 0, "log-file": 0, version: 0, text: 0, "worker-url": 0,
+  domain: 0, errors: 0, log: 0, "log-file": 0, version: 0, text: 0, "worker-url": 0, "process-alive": 0,
   // Persistence, keys, models, configuration.
   config: 1, keys: 1, activity: 1, store: 1, embed: 1,
   // Finding and understanding text.

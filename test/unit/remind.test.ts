@@ -61,7 +61,7 @@ describe("remind: creating", () => {
       [{ content: "a delay in the past", in: "3d ago" }, "REMIND_PAST"],
       [{ content: "not a time", at: "next blursday" }, "BAD_TIME"],
       [{ content: "not a delay", in: "soon" }, "BAD_DURATION"],
-      [{ content: "absurdly far", in: "999999999y" }, "BAD_TIME"],
+      [{ content: "absurdly far", in: "999999999y" }, "DURATION_TOO_LONG"],
       [{ content: "   ", in: "1h" }, "EMPTY_REMINDER"],
       [{ content: "x".repeat(2001), in: "1h" }, "REMINDER_TOO_LONG"],
     ];
