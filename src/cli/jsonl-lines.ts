@@ -5,6 +5,7 @@
  */
 import { closeSync, fstatSync, openSync, readSync } from "node:fs";
 import type { RawLine } from "../engine/import-parse.ts";
+import { firstInvalidUtf8 } from "../text/utf8.ts";
 
 const CHUNK = 1 << 20;
 
@@ -37,14 +38,14 @@ export function openLines(path: string, maxLineBytes: number): LineFile {
 
 function readLines(fd: number, maxLineBytes: number, state: { bytes: number }): Generator<RawLine> {
   const buf = Buffer.allocUnsafe(CHUNK);
-  const decoder = new TextDecoder();
+  // Fatal: a byte that is not UTF-8 stops the import at its line, instead of becoming U+FFFD in a memory.
+  const decoder = new TextDecoder("utf-8", { fatal: true });
   // The start of a line that runs past the end of a chunk (copied: the chunk buffer is reused).
   let parts: Buffer[] = [];
   let partBytes = 0;
   const finish = (last: Buffer): RawLine => {
     const bytes = partBytes + last.length;
-    const line: RawLine =
-      bytes > maxLineBytes ? { overLimitBytes: bytes } : decoder.decode(parts.length === 0 ? last : Buffer.concat([...parts, last]));
+    const line: RawLine = bytes > maxLineBytes ? { overLimitBytes: bytes } : decoded(decoder, parts.length === 0 ? last : Buffer.concat([...parts, last]));
     parts = [];
     partBytes = 0;
     return line;
@@ -68,6 +69,15 @@ function readLines(fd: number, maxLineBytes: number, state: { bytes: number }): 
     }
     if (partBytes > 0) yield finish(Buffer.alloc(0));
   })();
+}
+
+/** The line's text, or where its first byte that is not UTF-8 is. */
+function decoded(decoder: TextDecoder, bytes: Uint8Array): RawLine {
+  try {
+    return decoder.decode(bytes);
+  } catch {
+    return { invalidUtf8At: Math.max(0, firstInvalidUtf8(bytes)) };
+  }
 }
 
 /** One chunk; a non-blocking stdin that has nothing yet is waited for rather than taken for its end. */

@@ -81,8 +81,11 @@ export interface PendingLink {
   settled?: Settlement;
 }
 
-/** One line of an import source: its text, or only its size when it is over {@link MAX_IMPORT_LINE_BYTES}. */
-export type RawLine = string | { overLimitBytes: number };
+/**
+ * One line of an import source: its text, or only its size when it is over {@link MAX_IMPORT_LINE_BYTES}, or
+ * the offset of a byte that is not UTF-8 (it would be stored as U+FFFD: text other than the file's).
+ */
+export type RawLine = string | { overLimitBytes: number } | { invalidUtf8At: number };
 
 /** What reading a line needs besides the line: all plain data, so it can be sent to the parse thread. */
 export interface ParseContext {
@@ -116,7 +119,10 @@ export function badImportLine(lineNo: number, why: string, cause?: unknown): Cai
 /** A line parsed and checked (null for a blank one), or why it cannot be imported: plain data either way. */
 export function readImportLine(pc: ParseContext, raw: RawLine): { parsed: ParsedLine | null } | { why: string; cause: unknown } {
   try {
-    if (typeof raw !== "string") throw overLimit(raw.overLimitBytes);
+    if (typeof raw !== "string") {
+      if ("invalidUtf8At" in raw) throw new Error(`byte ${raw.invalidUtf8At} of the line is not valid UTF-8 (the file must be UTF-8 text)`);
+      throw overLimit(raw.overLimitBytes);
+    }
     const text = raw.trim();
     if (text === "") return { parsed: null };
     const line = parseLine(text);

@@ -69,3 +69,13 @@ test("an import from the reader is all-or-nothing: a bad line far down names its
   expect(progress).toEqual([1000, 2000, 2500]);
   expect(engine.stats().total).toBe(2500);
 });
+
+test("a line that is not UTF-8 stops the import naming the line and the byte, instead of becoming U+FFFD", async () => {
+  const path = file(Buffer.concat([Buffer.from('{"content":"fine"}\n{"content":"caf'), Buffer.from([0xe9]), Buffer.from('"}\n')]));
+  expect(read(path, 1 << 20)).toEqual(['{"content":"fine"}', { invalidUtf8At: 15 }]);
+  const { engine } = testEngine();
+  const f = openLines(path, 1 << 20);
+  const err = await engine.import(f.lines).catch((e: unknown) => e).finally(() => f.close());
+  expect(err).toMatchObject({ code: "BAD_IMPORT_LINE", args: [2, "byte 15 of the line is not valid UTF-8 (the file must be UTF-8 text)"] });
+  expect(engine.stats().total).toBe(0);
+});

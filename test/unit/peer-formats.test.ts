@@ -145,6 +145,21 @@ describe("agent-rules", () => {
     expect(other.records.map((r) => r.id).filter((id) => one.records.some((r) => r.id === id))).toEqual([]);
   });
 
+  test("a UTF-16 file (a byte-order mark says so) is read as text; a binary or non-UTF-8 one is refused, naming it", () => {
+    const dir = mkdtempSync(join(tmpdir(), "cairn-rules-"));
+    try {
+      const file = join(dir, "CLAUDE.md");
+      writeFileSync(file, Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from("- Always be nice to the build.\n", "utf16le")]));
+      expect(agentRules.read(file, opts()).records.map((r) => r.content)).toEqual(["Always be nice to the build."]);
+      writeFileSync(file, Buffer.from([0x2d, 0x20, 0x41, 0xc3, 0x28, 0x0a]));
+      expect(errorOf(() => agentRules.read(file, opts()))).toMatch(/CLAUDE\.md": it is not text in UTF-8 .*byte 3 is not valid/);
+      writeFileSync(file, Buffer.from("- a rule\n\u0000\u0001\u0002binary", "latin1"));
+      expect(errorOf(() => agentRules.read(file, opts()))).toMatch(/NUL character .*a binary file/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   test("an unclosed frontmatter and a directory without rule files are errors naming them", () => {
     expect(errorOf(() => agentRules.read(join(FIX, "agent-rules", "unclosed.mdc"), opts()))).toMatch(/unclosed\.mdc stopped at line 1: the frontmatter opened on line 1 is never closed/);
     expect(errorOf(() => agentRules.read(join(FIX, "mem0"), opts()))).toMatch(/stopped at the directory: it holds none of CLAUDE\.md/);

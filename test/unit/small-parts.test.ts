@@ -7,6 +7,7 @@ import { canonicalize, normalizeTags } from "../../src/capture/normalize.ts";
 import { loadConfig } from "../../src/config/load.ts";
 import { log } from "../../src/log.ts";
 import { formatSpan } from "../../src/engine/sweep.ts";
+import { firstInvalidUtf8 } from "../../src/text/utf8.ts";
 import { resolvePaths } from "../../src/config/paths.ts";
 import { detectProject, projectKeyOfDirectory } from "../../src/config/project.ts";
 import type { Memory } from "../../src/domain/memory.ts";
@@ -176,6 +177,27 @@ describe("config", () => {
       expect(warned.mock.calls[0]![0]).toContain('unknown setting "colour" ignored');
     } finally {
       warned.mockRestore();
+    }
+  });
+});
+
+describe("firstInvalidUtf8", () => {
+  test("agrees with a strict decoder: valid text, a stray Latin-1 byte, overlong forms, surrogates, cut characters", () => {
+    const cases: Array<[number[], number]> = [
+      [[0x61], -1], [[0xc3, 0xa9], -1], [[0xe2, 0x82, 0xac], -1], [[0xf0, 0x9f, 0xa6, 0xa6], -1],
+      [[0x61, 0xe9, 0x22], 1], [[0xc0, 0x80], 0], [[0xed, 0xa0, 0x80], 0], [[0x61, 0xe2, 0x82], 1], [[0xf5, 0x80, 0x80, 0x80], 0],
+    ];
+    for (const [bytes, at] of cases) {
+      expect(firstInvalidUtf8(Uint8Array.from(bytes))).toBe(at);
+      const strict = (() => {
+        try {
+          new TextDecoder("utf-8", { fatal: true }).decode(Uint8Array.from(bytes));
+          return true;
+        } catch {
+          return false;
+        }
+      })();
+      expect(strict).toBe(at === -1);
     }
   });
 });
