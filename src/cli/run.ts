@@ -45,7 +45,9 @@ async function dispatch(argv: string[]): Promise<number> {
       output.text(isatty(1) ? usage : usage.replace(/\u001b\[[0-9;]*m/g, ""));
       return EXIT_OK;
     }
-    rejectUnknownFlags(rest, (await resolve(cmd.args)) ?? {});
+    const argsDef = (await resolve(cmd.args)) ?? {};
+    rejectUnknownFlags(rest, argsDef);
+    requireOptionValues(rest, argsDef);
     await runCommand(cmd, { rawArgs: rest });
     return typeof process.exitCode === "number" ? process.exitCode : EXIT_OK;
   } catch (err) {
@@ -116,6 +118,32 @@ function rejectUnknownFlags(rawArgs: string[], argsDef: ArgsDef): void {
     if (!known.has(flag)) {
       const list = [...known].filter((k) => !k.startsWith("no-") && k.length > 1).map((k) => `--${k}`);
       throw new UsageError(`Unknown option "${arg.split("=")[0]}". Known options: ${list.join(", ")}.`);
+    }
+  }
+}
+
+/**
+ * A string option needs its value: citty took the next option for it (`--tags --type fact` stored the tag
+ * "--type" and the word "fact" in the text), and an empty `--limit=` was ignored. A value that starts with "--"
+ * can still be given as `--tags=--x`.
+ */
+function requireOptionValues(rawArgs: string[], argsDef: ArgsDef): void {
+  const strings = new Set<string>();
+  for (const [name, def] of Object.entries(argsDef)) {
+    if (def.type !== "string") continue;
+    strings.add(name).add(toKebab(name));
+    const aliases = "alias" in def && def.alias ? (Array.isArray(def.alias) ? def.alias : [def.alias]) : [];
+    for (const a of aliases) strings.add(a);
+  }
+  for (let i = 0; i < rawArgs.length; i++) {
+    const arg = rawArgs[i]!;
+    if (arg === "--") break;
+    if (!arg.startsWith("-") || arg === "-" || /^-\d/.test(arg)) continue;
+    const [flag, ...value] = arg.replace(/^--?/, "").split("=");
+    if (!strings.has(flag!)) continue;
+    const given = value.length > 0 ? value.join("=") : rawArgs[i + 1];
+    if (given === undefined || given === "" || (value.length === 0 && /^--?[A-Za-z]/.test(given))) {
+      throw new UsageError(`Option --${flag} needs a value${given === undefined || given === "" ? "" : ` (it was followed by ${given})`}.`);
     }
   }
 }

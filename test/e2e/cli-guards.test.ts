@@ -51,6 +51,16 @@ describe("config set validates before writing", () => {
     expect(await s.json(["config", "get", "reranker", "--json"])).toEqual({ key: "reranker", value: "none", source: "file" });
   });
 
+  test("a string option without its value is a usage error, not the next option taken for it", async () => {
+    for (const args of [["remember", "x", "--tags", "--type", "fact"], ["remember", "x", "--tags"], ["recall", "x", "--limit="]]) {
+      const r = await s.run(args);
+      expect({ args, exit: r.exitCode }).toEqual({ args, exit: 2 });
+      expect(r.stderr).toMatch(/Option --(tags|limit) needs a value/);
+    }
+    expect(await total()).toBe(0);
+    expect((await s.run(["remember", "x", "--tags=--odd-but-asked"])).exitCode).toBe(0);
+  });
+
   test("a setting a newer cairn wrote: commands run with one warning, set keeps it, unset removes it", async () => {
     const file = join(s.cairnHome, "config.json");
     await s.ok(["remember", "the release train leaves on fridays"]);
