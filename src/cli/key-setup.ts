@@ -3,14 +3,11 @@
  * re-encoding a store under the new key.
  */
 import { cairnError } from "../errors.ts";
-import { type KeyChoice, makeKey as makeNewKey, type NewKey } from "../keys/new-key.ts";
+import { type KeyChoice, makeKey as makeNewKey, MIN_PASSPHRASE, type NewKey } from "../keys/new-key.ts";
 import type { RecodeReport } from "../store/recode.ts";
 import type { SqliteStore } from "../store/sqlite-store.ts";
 import { recodeProgress } from "./encryption-output.ts";
 import { promptHidden } from "./tty-prompt.ts";
-
-/** The shortest passphrase accepted at the prompt. */
-const MIN_PASSPHRASE = 8;
 
 function askTwice(): string {
   const first = promptHidden("New passphrase for the cairn store: ");

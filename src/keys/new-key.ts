@@ -14,6 +14,9 @@ import { keyFilePath, parseKey, writeKeyFile } from "./key-file.ts";
 import { keychain } from "./keychain.ts";
 import { nodeCrypto } from "./node-crypto.ts";
 
+/** The shortest passphrase a new key takes (scrypt slows guessing; it cannot make "a" safe). */
+export const MIN_PASSPHRASE = 8;
+
 export interface KeyChoice {
   passphrase?: boolean;
   keychain?: boolean;
@@ -45,6 +48,8 @@ export function makeKey(location: string, choice: KeyChoice, env: NodeJS.Process
   if (choice.passphrase || env.CAIRN_PASSPHRASE) {
     const pass = env.CAIRN_PASSPHRASE || askPassphrase?.();
     if (!pass) throw cairnError("PASSPHRASE_NEEDED");
+    // As at the prompt: a new key's passphrase from the environment is held to the same length.
+    if (pass.length < MIN_PASSPHRASE) throw cairnError("PASSPHRASE_SHORT", [MIN_PASSPHRASE]);
     const kdf = newKdfParams(env.CAIRN_KDF_LOG_N ? Number(env.CAIRN_KDF_LOG_N) : undefined);
     const key = deriveKey(pass, kdf);
     const codec = new AeadCodec(key, location);

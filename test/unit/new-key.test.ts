@@ -25,3 +25,8 @@ test("--keychain with CAIRN_PASSPHRASE or CAIRN_KEY set (to unlock the store bei
   expect(expected).toContain(where({ CAIRN_KEY: "00".repeat(32) }));
   expect(makeKey(":memory:", {}, { CAIRN_PASSPHRASE: "correct horse", CAIRN_KDF_LOG_N: "10" }).savedIn).toBe("the passphrase (scrypt)");
 });
+
+test("a new key's passphrase from CAIRN_PASSPHRASE is held to the prompt's length", () => {
+  expect(codeOf(() => makeKey(":memory:", { passphrase: true }, { CAIRN_PASSPHRASE: "a" }))).toBe("PASSPHRASE_SHORT");
+  expect(makeKey(":memory:", { passphrase: true }, { CAIRN_PASSPHRASE: "eight ch", CAIRN_KDF_LOG_N: "10" }).savedIn).toBe("the passphrase (scrypt)");
+});
