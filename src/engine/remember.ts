@@ -46,6 +46,8 @@ export interface RememberResult {
   superseded?: Conflict[];
   /** A duplicate in other words: `memory` says what the input said, not in its words; the input's wording is not kept. */
   sameMeaning?: true;
+  /** A duplicate of a memory under a legal hold: left exactly as it was (nothing merged: tags, lifetime, priority). */
+  held?: true;
 }
 
 /** Builds a complete new memory record from validated input (no I/O). */
@@ -141,7 +143,7 @@ function extendedLife(existing: Memory, candidate: Memory, now: number): number 
 function reinforce(ctx: EngineContext, existing: Memory, candidate: Memory, now: number, detail: Record<string, unknown>): RememberResult {
   const { store } = ctx;
   // A held memory stays exactly as it is: the duplicate is answered, nothing is merged into it.
-  if (store.policy.holdsOn(existing).length > 0) return { id: existing.id, status: "duplicate", memory: existing };
+  if (store.policy.holdsOn(existing).length > 0) return { id: existing.id, status: "duplicate", memory: existing, held: true };
   const reinforced: Memory = {
     ...existing,
     tags: normalizeTags([...existing.tags, ...candidate.tags]),

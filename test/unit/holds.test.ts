@@ -95,7 +95,7 @@ describe("holds: held memories cannot change", () => {
     const m = engine.remember({ content: "Quarterly revenue figure is final", tags: ["finance"], priority: 2 }).memory;
     engine.addHold({ id: m.id, reason: "earnings restatement" });
     const again = engine.remember({ content: "Quarterly revenue figure is final", tags: ["extra"], priority: 5 });
-    expect(again).toMatchObject({ id: m.id, status: "duplicate" });
+    expect(again).toMatchObject({ id: m.id, status: "duplicate", held: true });
     expect(store.get(m.id)).toEqual(m);
     expect(engine.history(m.id).entries.map((e) => e.op)).toEqual(["create"]);
   });

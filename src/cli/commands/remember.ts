@@ -47,6 +47,7 @@ export default defineCommand({
           id: result.id,
           status: result.status,
           ...(result.sameMeaning ? { same_meaning: true, content: result.memory.content } : {}),
+          ...(result.held ? { held: true } : {}),
           ...(conflicts.length > 0 ? { conflicts } : {}),
           ...(superseded.length > 0 ? { superseded } : {}),
         });
@@ -60,7 +61,9 @@ export default defineCommand({
           ? `Remembered ${id} (${where})`
           : result.sameMeaning
             ? `Already remembered in other words as ${id} (${where}): ${m.content}\n  Reinforced it instead of storing a copy. If yours says more, \`cairn edit ${id} --content …\` rewords it; \`--distinct\` stores yours as a memory of its own.`
-            : `Already remembered as ${id} (${where}); reinforced it instead of storing a copy.`,
+            : result.held
+              ? `Already remembered as ${id} (${where}), which is under a legal hold: left exactly as it is (no tags or lifetime merged into it).`
+              : `Already remembered as ${id} (${where}); reinforced it instead of storing a copy.`,
         ...superseded.map((r) => `  supersedes ${short.get(r.id)} (${r.reason}): ${r.content}`),
         ...conflicts.map((r) => `  may conflict with ${short.get(r.id)} (${r.reason}): ${r.content}`),
       ];

@@ -38,6 +38,7 @@ export default defineTool({
         .optional()
         .describe("the duplicate said it in other words: your wording was not stored; `update` memory `id` if yours says more, or remember again with distinct: true"),
       content: z.string().optional().describe("with same_meaning: what memory `id` says"),
+      held: z.literal(true).optional().describe("the duplicate is under a legal hold: left exactly as it was, nothing (tags, lifetime) merged into it"),
       conflicts: z
         .array(related)
         .optional()
@@ -65,6 +66,7 @@ export default defineTool({
       id: result.id,
       status: result.status,
       ...(result.sameMeaning ? { same_meaning: true as const, content: result.memory.content } : {}),
+      ...(result.held ? { held: true as const } : {}),
       ...(result.conflicts ? { conflicts: result.conflicts } : {}),
       ...(result.superseded ? { superseded: result.superseded } : {}),
     };
