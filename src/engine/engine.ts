@@ -45,6 +45,7 @@ import { resolveId, shortIds } from "./ids.ts";
 import { redactingStore } from "./redacting-store.ts";
 import type { ImportOptions, ImportReport, Progress } from "./import.ts";
 import type { RawLine } from "./import-parse.ts";
+import { type EraseHistoryResult, eraseMemoryHistory } from "./erase-history.ts";
 import type { Hold, RetentionRule } from "../domain/retention.ts";
 import { addHold, type HoldInput, listHolds, releaseHold } from "./holds.ts";
 import { clearRules, listRules, type RuleInput, type SetRuleResult, setRule } from "./retention.ts";
@@ -186,6 +187,11 @@ export class Engine {
 
   history(idOrPrefix: string): { id: string; entries: AuditEntry[] } {
     return history(this.#ctx, idOrPrefix);
+  }
+
+  /** Erases the text of a memory's old versions from the audit log; the memory stays (erase-history.ts). */
+  eraseHistory(idOrPrefix: string): EraseHistoryResult {
+    return eraseMemoryHistory(this.#ctx, idOrPrefix);
   }
 
   update(idOrPrefix: string, patch: UpdateInput): Memory {

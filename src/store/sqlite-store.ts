@@ -283,7 +283,10 @@ export class SqliteStore implements Store {
   }
 
   eraseHistory(id: string): void {
-    this.transaction(() => eraseAuditContent(this.#db, id));
+    this.transaction(() => {
+      eraseAuditContent(this.#db, id);
+      this.#scrubPending = true; // the erased texts' old pages are overwritten once this commits
+    });
   }
 
   lastScrub(): ScrubOutcome | null {

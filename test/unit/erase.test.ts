@@ -36,6 +36,30 @@ describe("quotes", () => {
   });
 });
 
+describe("erasing old versions", () => {
+  test("the texts of a memory's earlier versions leave the log and the file; the memory, its chain and a held one stay", () => {
+    const dir = tempDir();
+    const { engine, store } = testEngine({ path: join(dir, "cairn.db"), encrypted: false });
+    const m = engine.remember({ content: "The staging password is hunter2-PELICAN for now." }).memory;
+    engine.update(m.id, { content: "The staging password is in the vault (rotated)." });
+    engine.update(m.id, { tags: ["ops"] });
+    const r = engine.eraseHistory(m.id);
+    expect(r).toMatchObject({ id: m.id, versions: 1 });
+    expect(r.pendingWal).toBeUndefined();
+    expect(JSON.stringify(engine.history(m.id))).not.toContain("PELICAN");
+    expect(engine.history(m.id).entries.map((e) => e.op)).toEqual(["create", "update", "update", "erase_history"]);
+    expect(store.get(m.id)!.content).toBe("The staging password is in the vault (rotated).");
+    expect(store.verifyAudit().ok).toBe(true);
+    const held = engine.remember({ content: "Exhibit 7 said PELICAN-2" }).memory;
+    engine.update(held.id, { content: "Exhibit 7 (sealed)" });
+    engine.addHold({ id: held.id, reason: "case 12" });
+    expect(() => engine.eraseHistory(held.id)).toThrow(expect.objectContaining({ code: "HELD" }));
+    engine.close();
+    const bytes = readdirSync(dir).map((f) => readFileSync(join(dir, f)).toString("latin1")).join("");
+    expect(bytes).not.toContain("hunter2-PELICAN");
+  });
+});
+
 describe("forget --hard in the engine", () => {
   test("summaries quoting the text are rewritten (their old versions erased), one with nothing else is purged", () => {
     const { engine, store } = testEngine();

@@ -1,4 +1,4 @@
-/** @module `cairn edit <id>`: change a memory; the previous version stays in the audit log. */
+/** @module `cairn edit <id>`: change a memory; the previous version stays in the audit log unless --erase-history. */
 import { defineCommand } from "citty";
 import { memoryToJson } from "../../domain/serialize.ts";
 import { parseTime } from "../../domain/time.ts";
@@ -6,6 +6,7 @@ import { cairnError } from "../../errors.ts";
 import { intFlag, jsonFlag } from "../flags.ts";
 import { splitTagList } from "../../capture/normalize.ts";
 import { output } from "../output.ts";
+import { pendingWalText } from "../format.ts";
 import { withEngine } from "../session.ts";
 import { readStdinText } from "../stdin.ts";
 
@@ -20,6 +21,7 @@ export default defineCommand({
     "event-time": { type: "string", description: "new event time ('none' clears it)", valueHint: "time" },
     project: { type: "string", description: "move to another project (its name, a directory, or its git remote)", valueHint: "name|dir" },
     global: { type: "boolean", description: "move to the global scope" },
+    "erase-history": { type: "boolean", description: "after any change, erase the text of every earlier version from the audit log (a secret edited out)" },
     ...jsonFlag,
   },
   async run({ args }) {
@@ -27,18 +29,27 @@ export default defineCommand({
     if (content === "-") content = await readStdinText();
     if (args.project !== undefined && args.global) throw cairnError("ONE_OF", ["--project and --global"]);
     const eventTime = args["event-time"];
+    const patch = {
+      content,
+      type: args.type,
+      tags: args.tags === undefined ? undefined : (splitTagList(args.tags) ?? []),
+      priority: intFlag("priority", args.priority, undefined),
+      eventTime: eventTime === undefined ? undefined : eventTime === "none" ? null : parseTime(eventTime, Date.now()),
+      project: args.global ? null : args.project,
+    };
+    const changes = Object.values(patch).some((v) => v !== undefined) || args.global === true;
     await withEngine(({ engine }) => {
-      const updated = engine.update(args.id, {
-        content,
-        type: args.type,
-        tags: args.tags === undefined ? undefined : (splitTagList(args.tags) ?? []),
-        priority: intFlag("priority", args.priority, undefined),
-        eventTime: eventTime === undefined ? undefined : eventTime === "none" ? null : parseTime(eventTime, Date.now()),
-        project: args.global ? null : args.project,
-      });
-      if (args.json) return output.json(memoryToJson(updated));
+      // --erase-history alone changes nothing else; with changes, it erases the version they replaced too.
+      const updated = changes || !args["erase-history"] ? engine.update(args.id, patch) : engine.get(args.id, { track: false });
+      const erased = args["erase-history"] ? engine.eraseHistory(updated.id) : null;
+      if (args.json) return output.json({ ...memoryToJson(updated), ...(erased ? { history_erased: erased.versions, complete: !erased.pendingWal } : {}) });
       const id = engine.shortIds([updated.id]).get(updated.id);
-      output.text(`Updated ${id}. The previous version is kept: cairn get ${id} --history`);
+      if (!erased) return output.text(`Updated ${id}. The previous version is kept: cairn get ${id} --history`);
+      output.text(
+        `${changes ? `Updated ${id}; e` : "E"}rased the text of ${erased.versions} earlier version${erased.versions === 1 ? "" : "s"} from the audit log` +
+          (erased.pendingWal ? `, not yet from disk: ${pendingWalText(erased.pendingWal.holders)}.` : " and the files on disk.") +
+          " Session summaries that quoted them are left: `cairn forget --hard` rewrites those.",
+      );
     });
   },
 });
