@@ -8,7 +8,11 @@
 import { describeError } from "../errors.ts";
 import { workerUrl } from "../worker-url.ts";
 import { openReader } from "./db.ts";
+import { statSync } from "node:fs";
 import { damageMark, markDamaged } from "./damage-mark.ts";
+
+/** Files from this size are not checked whole on a command's error path (BACKGROUND_CHECK_FROM, live-db.ts). */
+const CONFIRM_BELOW_BYTES = 64 * 2 ** 20;
 
 /**
  * `PRAGMA quick_check` of the database at `path` on a connection opened for it alone: "ok", or what it found (an
@@ -32,6 +36,9 @@ export function quickCheck(path: string): string {
  */
 export function confirmDamage(dbFile: string): void {
   if (dbFile === ":memory:" || damageMark(dbFile)) return;
+  // A whole-file check of a large store takes seconds (8–28 s at 1M memories): a failing command does not wait
+  // for it; long-lived processes check such files on a thread of their own.
+  if ((statSync(dbFile, { throwIfNoEntry: false })?.size ?? 0) >= CONFIRM_BELOW_BYTES) return;
   const verdict = quickCheck(dbFile);
   if (verdict !== "ok") markDamaged(dbFile, `PRAGMA quick_check: ${verdict}`);
 }

@@ -1,6 +1,6 @@
 /** @module `cairn models list|add|use|remove|reembed|reindex`: the embedding models and rerankers cairn can use. */
 import { defineCommand } from "citty";
-import { mkdirSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { loadConfig, readConfigFile } from "../../config/load.ts";
 import { findModel, listModels, readUserManifest, writeUserManifest } from "../../embed/registry.ts";
@@ -9,7 +9,6 @@ import { cairnError, describeError } from "../../errors.ts";
 import { indexStatus, refreshIndex, withFastAssign, writeIndex } from "../../retrieve/index-build.ts";
 import { SqliteStore } from "../../store/sqlite-store.ts";
 import { confirmDamage } from "../../store/integrity-check.ts";
-import { BACKGROUND_CHECK_FROM } from "../../store/live-db.ts";
 import { refreshKeywordFile } from "../../store/keyword-file-state.ts";
 import { jsonFlag } from "../flags.ts";
 import { addModelFolder } from "../models-add.ts";
@@ -155,7 +154,7 @@ async function backgroundWorker(dataDir: string, dbFile: string, activeModel: st
   await yieldPriority();
   // One-shot writers do not check the file; their worker does, off their path, and marks a damaged one so every
   // later command refuses it (store/damage-mark.ts). A large file is left to long-lived processes' own check.
-  if ((statSync(dbFile, { throwIfNoEntry: false })?.size ?? 0) < BACKGROUND_CHECK_FROM) confirmDamage(dbFile);
+  confirmDamage(dbFile);
   for (let round = 0; round < 8; round++) {
     // Checked before the model loads: a write that only reinforced a memory leaves nothing to do.
     // Writes landing after a round's last batch saw the lock and started no worker; the next round has them.
