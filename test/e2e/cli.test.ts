@@ -262,6 +262,12 @@ describe("list, stats, doctor, config, version", () => {
     expect(page.memories).toHaveLength(1);
     expect(page.total).toBe(2);
     expect((await s.run(["list", "--status", "bogus"])).exitCode).toBe(2);
+    const lapsed = await remember(["a note that lapsed", "--ttl", "1s"]);
+    await Bun.sleep(1100);
+    expect(await ids([])).not.toContain(lapsed.id);
+    const shown = (await s.run(["list", "--expired"])).stdout;
+    expect(shown).toMatch(new RegExp(`${lapsed.id.slice(-8)}  note .*  expired\n  a note that lapsed`));
+    expect(shown).not.toMatch(/expired\n  a recent decision/);
   });
 
   test("stats --json counts what is stored", async () => {

@@ -38,7 +38,9 @@ export default defineCommand({
       if (memories.length === 0) return output.text("No memories match.");
       const more = total > memories.length ? `\n\n${memories.length} of ${total} shown; use --limit/--offset for more.` : "";
       const short = engine.shortIds(memories.map((m) => m.id));
-      output.text(memories.map((m) => formatMemory(m, [], short.get(m.id))).join("\n\n") + more);
+      // With --expired, the ones whose lifetime has passed say so (recall no longer returns them).
+      const expired = (m: (typeof memories)[number]) => (m.expiresAt !== null && m.expiresAt <= now ? ["expired"] : []);
+      output.text(memories.map((m) => formatMemory(m, expired(m), short.get(m.id))).join("\n\n") + more);
     });
   },
 });
