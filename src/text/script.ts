@@ -17,8 +17,13 @@ const SCRIPTS: ReadonlyArray<readonly [string, RegExp]> = [
   ["thai", /\p{Script=Thai}/gu],
 ];
 
+const ASCII = /^[\x00-\x7f]*$/;
+const LETTER = /[A-Za-z]/;
+
 /** The script most of `text`'s letters are written in, or null when it has no letters of these scripts. */
 export function mainScript(text: string): string | null {
+  // Most memories and queries are ASCII: one scan instead of eight (dense recall asks for every candidate).
+  if (ASCII.test(text)) return LETTER.test(text) ? "latin" : null;
   let best: string | null = null;
   let most = 0;
   for (const [name, pattern] of SCRIPTS) {
