@@ -101,21 +101,37 @@ async function resolve<T>(value: T | Promise<T> | (() => T | Promise<T>) | undef
 
 const toKebab = (s: string) => s.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
 
-/** citty ignores flags it does not know; a typo like --limt must not silently change nothing. */
-function rejectUnknownFlags(rawArgs: string[], argsDef: ArgsDef): void {
+/** The flags a command knows (kebab and camel forms, aliases; `no-` forms of booleans). */
+function knownFlags(argsDef: ArgsDef, only?: "string"): Set<string> {
   const known = new Set<string>();
   for (const [name, def] of Object.entries(argsDef)) {
-    if (def.type === "positional") continue;
+    if (def.type === "positional" || (only && def.type !== only)) continue;
     known.add(name).add(toKebab(name));
     if (def.type === "boolean") known.add(`no-${name}`).add(`no-${toKebab(name)}`);
     const aliases = "alias" in def && def.alias ? (Array.isArray(def.alias) ? def.alias : [def.alias]) : [];
     for (const a of aliases) known.add(a);
   }
-  for (const arg of rawArgs) {
+  return known;
+}
+
+/** The flag an argument names (`--limit=3` → limit), or null for a value, `-`, a negative number or after `--`. */
+const flagOf = (arg: string): string | null => (!arg.startsWith("-") || arg === "-" || /^-\d/.test(arg) ? null : arg.replace(/^--?/, "").split("=")[0]!);
+
+/** citty ignores flags it does not know; a typo like --limt must not silently change nothing. */
+function rejectUnknownFlags(rawArgs: string[], argsDef: ArgsDef): void {
+  const known = knownFlags(argsDef);
+  const strings = knownFlags(argsDef, "string");
+  for (let i = 0; i < rawArgs.length; i++) {
+    const arg = rawArgs[i]!;
     if (arg === "--") break;
-    if (!arg.startsWith("-") || arg === "-" || /^-\d/.test(arg)) continue;
-    const flag = arg.replace(/^--?/, "").split("=")[0]!;
-    if (!known.has(flag)) {
+    const flag = flagOf(arg);
+    // A string option's value may start with "-" ("-v is verbose"): it is a value, not an option.
+    if (flag !== null && strings.has(flag) && !arg.includes("=")) {
+      const next = rawArgs[i + 1];
+      if (next !== undefined && !(flagOf(next) !== null && known.has(flagOf(next)!))) i++;
+      continue;
+    }
+    if (flag !== null && !known.has(flag)) {
       const list = [...known].filter((k) => !k.startsWith("no-") && k.length > 1).map((k) => `--${k}`);
       throw new UsageError(`Unknown option "${arg.split("=")[0]}". Known options: ${list.join(", ")}.`);
     }
@@ -124,27 +140,21 @@ function rejectUnknownFlags(rawArgs: string[], argsDef: ArgsDef): void {
 
 /**
  * A string option needs its value: citty took the next option for it (`--tags --type fact` stored the tag
- * "--type" and the word "fact" in the text), and an empty `--limit=` was ignored. A value that starts with "--"
- * can still be given as `--tags=--x`.
+ * "--type" and the word "fact" in the text), and an empty `--limit=` was ignored. Only another option of the
+ * command counts as missing the value: `--content "-v is verbose"` is a value.
  */
 function requireOptionValues(rawArgs: string[], argsDef: ArgsDef): void {
-  const strings = new Set<string>();
-  for (const [name, def] of Object.entries(argsDef)) {
-    if (def.type !== "string") continue;
-    strings.add(name).add(toKebab(name));
-    const aliases = "alias" in def && def.alias ? (Array.isArray(def.alias) ? def.alias : [def.alias]) : [];
-    for (const a of aliases) strings.add(a);
-  }
+  const strings = knownFlags(argsDef, "string");
+  const known = knownFlags(argsDef);
   for (let i = 0; i < rawArgs.length; i++) {
     const arg = rawArgs[i]!;
     if (arg === "--") break;
-    if (!arg.startsWith("-") || arg === "-" || /^-\d/.test(arg)) continue;
-    const [flag, ...value] = arg.replace(/^--?/, "").split("=");
-    if (!strings.has(flag!)) continue;
-    const given = value.length > 0 ? value.join("=") : rawArgs[i + 1];
-    if (given === undefined || given === "" || (value.length === 0 && /^--?[A-Za-z]/.test(given))) {
-      throw new UsageError(`Option --${flag} needs a value${given === undefined || given === "" ? "" : ` (it was followed by ${given})`}.`);
-    }
+    const flag = flagOf(arg);
+    if (flag === null || !strings.has(flag)) continue;
+    const inline = arg.includes("=") ? arg.slice(arg.indexOf("=") + 1) : null;
+    const next = rawArgs[i + 1];
+    const missing = inline !== null ? inline === "" : next === undefined || next === "--" || (flagOf(next) !== null && known.has(flagOf(next)!));
+    if (missing) throw new UsageError(`Option --${flag} needs a value${inline === null && next !== undefined ? ` (it was followed by ${next})` : ""}.`);
   }
 }
 
