@@ -4,7 +4,7 @@
  * the target on success; on any failure the temporary file is removed and an existing target is left as it
  * was, never truncated or cut short. Failures are EXPORT_FULL (no space) or EXPORT_FILE, never INTERNAL.
  */
-import { closeSync, existsSync, fchmodSync, fsyncSync, openSync, realpathSync, renameSync, rmSync, statSync, writeSync } from "node:fs";
+import { closeSync, fchmodSync, fsyncSync, lstatSync, openSync, realpathSync, renameSync, rmSync, statSync, writeSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import { CairnError, cairnError, describeError } from "../errors.ts";
 
@@ -89,14 +89,20 @@ export function openExportFile(path: string, fs: ExportFs = realFs): ExportFile 
   };
 }
 
-/** The path to replace (symbolic links followed), or null when the target exists and is not a regular file. */
+/**
+ * The path to replace (symbolic links followed), or null when the target must be written in place: anything
+ * but a regular file or a new path. `/dev/stdout` is a link to `/proc/self/fd/1`, whose target (a pipe) has no
+ * path: renaming over the link replaced the system's `/dev/stdout` (as root) with the export.
+ */
 function resolveTarget(path: string): string | null {
-  if (!existsSync(path)) return path;
+  const link = lstatSync(path, { throwIfNoEntry: false });
+  if (!link) return path; // nothing there: a new file
+  const target = statSync(path, { throwIfNoEntry: false });
+  if (!target?.isFile()) return null; // a device, a FIFO, a socket, a dangling or unresolvable link
   try {
-    const real = realpathSync(path);
-    return statSync(real).isFile() ? real : null;
+    return realpathSync(path);
   } catch {
-    return path;
+    return null;
   }
 }
 

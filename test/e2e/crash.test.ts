@@ -50,7 +50,7 @@ test("SIGKILL during a large import leaves all or nothing, a sound database and 
   const proc = Bun.spawn([CAIRN_BIN, "import", file], { cwd: s.cwd, env: s.env(), stdin: "ignore", stdout: "pipe", stderr: "pipe" });
   const stdout = drain(proc.stdout);
   // The first progress line is written from inside the single write transaction: the import is mid-write.
-  const { line } = await waitForLine(proc.stderr, /^import: \d+ lines written \(/, 60_000);
+  const { line } = await waitForLine(proc.stderr, /^import: \d+ lines written, /, 60_000);
   proc.kill("SIGKILL");
   await proc.exited;
   await stdout;

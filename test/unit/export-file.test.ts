@@ -4,7 +4,7 @@
  * EXPORT_FULL, not INTERNAL.
  */
 import { afterEach, beforeEach, expect, test } from "bun:test";
-import { fsyncSync, mkdtempSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync, symlinkSync, writeFileSync, writeSync } from "node:fs";
+import { fsyncSync, lstatSync, mkdtempSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync, symlinkSync, writeFileSync, writeSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type ExportFs, openExportFile } from "../../src/cli/export-file.ts";
@@ -79,4 +79,25 @@ test("a symbolic link is followed: the file it points at is replaced, the link s
   out.commit();
   expect(readFileSync(real, "utf8")).toBe("new\n");
   expect(readdirSync(dir).sort()).toEqual(["link.jsonl", "real.jsonl"]);
+});
+
+test("a link to something that is not a regular file (/dev/stdout → a pipe) is written through, never replaced", () => {
+  // A FIFO stands for the pipe behind /dev/stdout: the link must stay a link, and the bytes go through it.
+  const fifo = join(dir, "pipe");
+  Bun.spawnSync(["mkfifo", fifo]);
+  const link = join(dir, "stdout");
+  symlinkSync(fifo, link);
+  const reader = Bun.spawn(["cat", fifo], { stdout: "pipe" });
+  const out = openExportFile(link);
+  out.write("through the pipe\n");
+  out.commit();
+  expect(lstatSync(link).isSymbolicLink()).toBe(true);
+  return new Response(reader.stdout).text().then((text) => expect(text).toBe("through the pipe\n"));
+});
+
+test("a dangling link is not replaced by a file either", () => {
+  const link = join(dir, "dangling.jsonl");
+  symlinkSync(join(dir, "gone", "target.jsonl"), link);
+  expect(() => openExportFile(link)).toThrow(expect.objectContaining({ code: "EXPORT_FILE" }));
+  expect(lstatSync(link).isSymbolicLink()).toBe(true);
 });
