@@ -4,24 +4,28 @@
  * quick check reads all of it: ~60 ms at 10k memories), so before the mark a command that met no damaged page
  * answered from what was left and wrote into the file, while `stats` on the same file said it was damaged.
  * The mark is written only after a check of the whole file on a connection of its own confirms the damage
- * (integrity-check.ts), and ignored (and removed) once the file at the path is another one: `doctor --repair`
- * puts a new file there.
+ * (integrity-check.ts), and removed once the file at the path is another one (`doctor --repair` puts a new
+ * file there); a file changed since (a backup copied over it, or a checkpoint of writes made before the mark)
+ * is checked again (integrity-check.ts markOn).
  */
 import { readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { cairnError, type CairnError } from "../errors.ts";
 
 export interface DamageMark {
+  /** Device and inode of the damaged file. */
   file: string;
+  /** Its size and modification time when marked: other values mean it changed since. */
+  state?: string;
   problem: string;
   at: number;
 }
 
 const markPath = (dbFile: string) => `${dbFile}.damaged`;
 
-function fileIdentity(dbFile: string): string | null {
+function fileStat(dbFile: string): { file: string; state: string } | null {
   try {
     const s = statSync(dbFile);
-    return `${s.dev}:${s.ino}`;
+    return { file: `${s.dev}:${s.ino}`, state: `${s.size}:${Math.round(s.mtimeMs)}` };
   } catch {
     return null;
   }
@@ -29,26 +33,30 @@ function fileIdentity(dbFile: string): string | null {
 
 /** Records that the file at `dbFile` is damaged (best effort: a read-only folder keeps no mark). */
 export function markDamaged(dbFile: string, problem: string, now = Date.now()): void {
-  const file = fileIdentity(dbFile);
-  if (file === null) return;
+  const st = fileStat(dbFile);
+  if (st === null) return;
   // SQLite's reports span lines under a "*** in database main ***" heading: one line here.
   const said = problem.replace(/\*\*\* in database \w+ \*\*\*\s*/g, "").replace(/\s*\n\s*/g, "; ");
   try {
-    writeFileSync(markPath(dbFile), `${JSON.stringify({ file, problem: said, at: now } satisfies DamageMark)}\n`, { mode: 0o600 });
+    writeFileSync(markPath(dbFile), `${JSON.stringify({ ...st, problem: said, at: now } satisfies DamageMark)}\n`, { mode: 0o600 });
   } catch {
     // the damage is reported all the same; only later processes will have to find it again
   }
 }
 
-/** The mark on the file now at `dbFile`, or null (a mark of a file since replaced is removed). */
-export function damageMark(dbFile: string): DamageMark | null {
+/**
+ * The mark on the file now at `dbFile` and whether the file changed since it was marked, or null (a mark of a
+ * file since replaced is removed).
+ */
+export function damageMark(dbFile: string): { mark: DamageMark; changed: boolean } | null {
   let mark: DamageMark;
   try {
     mark = JSON.parse(readFileSync(markPath(dbFile), "utf8")) as DamageMark;
   } catch {
     return null; // none (the usual case: one failed open of a file that is not there)
   }
-  if (mark.file === fileIdentity(dbFile)) return mark;
+  const now = fileStat(dbFile);
+  if (now !== null && mark.file === now.file) return { mark, changed: mark.state !== now.state };
   clearDamageMark(dbFile);
   return null;
 }

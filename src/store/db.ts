@@ -4,7 +4,6 @@ import { chmodSync, closeSync, existsSync, mkdirSync, openSync, renameSync, rmSy
 import { dirname } from "node:path";
 import { CairnError, cairnError, describeError } from "../errors.ts";
 import { checkDatabaseFile } from "./file-check.ts";
-import { damageMark, markedError } from "./damage-mark.ts";
 import { fileUri, openReadOnly, READ_ONLY_FLAGS, readOnlyError, unwritable, writeFailure } from "./write-access.ts";
 import { onDisk } from "./db-path.ts";
 
@@ -50,14 +49,11 @@ export function writeRefusal(db: Database): CairnError | null {
  * Opens (creating if needed) the database at `path`, or an in-memory one for `":memory:"`.
  * The directory is made 0700 and the file 0600 before SQLite touches it, so memories are never
  * readable by other users, not even for an instant. An existing file must look like a sound database
- * (file-check.ts): an empty one is refused, never taken for a new store, and one found damaged before is refused
- * (damage-mark.ts). A file that cannot be written (a
+ * (file-check.ts): an empty one is refused, never taken for a new store. A file that cannot be written (a
  * read-only directory, file or disk) or whose disk is too full to open it is opened read-only, and
  * {@link writeRefusal} says why: reads work, writes fail up front with DB_READ_ONLY or DB_FULL.
  */
 export function openDatabase(path: string, opts: { readOnly?: boolean; lockWaitMs?: number } = {}): Database {
-  const mark = path === ":memory:" ? null : damageMark(path);
-  if (mark) throw markedError(path, mark);
   if (opts.readOnly && path !== ":memory:") return openRefusingWrites(path, readOnlyError(path, "it was opened for reading only"), opts.lockWaitMs);
   const readOnly = path === ":memory:" ? null : prepareFile(path);
   if (readOnly) return openRefusingWrites(path, readOnly, opts.lockWaitMs);

@@ -9,7 +9,7 @@ import { describeError } from "../errors.ts";
 import { workerUrl } from "../worker-url.ts";
 import { openReader } from "./db.ts";
 import { statSync } from "node:fs";
-import { damageMark, markDamaged } from "./damage-mark.ts";
+import { clearDamageMark, type DamageMark, damageMark, markDamaged } from "./damage-mark.ts";
 
 /** Files from this size are not checked whole on a command's error path (BACKGROUND_CHECK_FROM, live-db.ts). */
 const CONFIRM_BELOW_BYTES = 64 * 2 ** 20;
@@ -35,12 +35,31 @@ export function quickCheck(path: string): string {
  * index does not mark a sound file.
  */
 export function confirmDamage(dbFile: string): void {
-  if (dbFile === ":memory:" || damageMark(dbFile)) return;
+  if (dbFile === ":memory:" || markOn(dbFile)) return;
   // A whole-file check of a large store takes seconds (8–28 s at 1M memories): a failing command does not wait
   // for it; long-lived processes check such files on a thread of their own.
   if ((statSync(dbFile, { throwIfNoEntry: false })?.size ?? 0) >= CONFIRM_BELOW_BYTES) return;
   const verdict = quickCheck(dbFile);
   if (verdict !== "ok") markDamaged(dbFile, `PRAGMA quick_check: ${verdict}`);
+}
+
+/**
+ * The damage mark that holds for the file at `dbFile` (damage-mark.ts), or null. A file changed since it was
+ * marked is checked again when that is quick (under 64 MB): sound, the mark is removed (a backup was copied
+ * over it); still damaged, it is marked anew. A larger one stays refused until `cairn doctor` checks it.
+ */
+export function markOn(dbFile: string): DamageMark | null {
+  if (dbFile === ":memory:") return null;
+  const found = damageMark(dbFile);
+  if (!found) return null;
+  if (!found.changed || (statSync(dbFile, { throwIfNoEntry: false })?.size ?? 0) >= CONFIRM_BELOW_BYTES) return found.mark;
+  const verdict = quickCheck(dbFile);
+  if (verdict === "ok") {
+    clearDamageMark(dbFile);
+    return null;
+  }
+  markDamaged(dbFile, `PRAGMA quick_check: ${verdict}`);
+  return damageMark(dbFile)?.mark ?? found.mark;
 }
 
 /** The rows of a `PRAGMA` check of the database at `path`, on a connection opened for it alone ({@link quickCheck}). */

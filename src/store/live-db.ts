@@ -14,8 +14,11 @@ import { type CairnError, cairnError, describeError } from "../errors.ts";
 import { writeRefusal } from "./db.ts";
 import { diskFull, unwritable } from "./write-access.ts";
 import { log } from "../log.ts";
-import { BackgroundCheck, quickCheck } from "./integrity-check.ts";
-import { markDamaged } from "./damage-mark.ts";
+import { BackgroundCheck, markOn, quickCheck } from "./integrity-check.ts";
+import { markDamaged, markedError } from "./damage-mark.ts";
+
+/** How often a long-lived connection's reads look for a damage mark another process left (a stat, ~2 µs). */
+const MARK_CHECK_MS = 500;
 
 /**
  * From this size a quiet-moment check runs on a thread of its own: `PRAGMA quick_check` takes ~0.5 s at 64 MB
@@ -84,7 +87,24 @@ export class LiveDatabase {
     if (this.#db === null) return this.#openAgain("unusable until now");
     if (this.#memory || this.#db.inTransaction) return this.#db;
     if (fileId(this.path) !== this.#ids.db) return this.#reopen(this.#db, this.#idsNow());
+    this.#refuseMarked(false);
     return this.#db;
+  }
+
+  /** When a damage mark was last looked for (reads look at most every {@link MARK_CHECK_MS}). */
+  #markCheckedAt = 0;
+
+  /**
+   * Another process found the file damaged and marked it (damage-mark.ts): this long-lived connection refuses
+   * it too, reads and writes, instead of going on with it (`cairn mcp` and the hook daemon did).
+   */
+  #refuseMarked(always: boolean): void {
+    if (this.#memory) return;
+    const now = performance.now();
+    if (!always && now - this.#markCheckedAt < MARK_CHECK_MS) return;
+    this.#markCheckedAt = now;
+    const mark = markOn(this.path);
+    if (mark) throw markedError(this.path, mark);
   }
 
   /** Before a write transaction: also reopened when the -wal or -shm file is gone or another one. */
@@ -102,6 +122,7 @@ export class LiveDatabase {
       refusal = writeRefusal(db);
     }
     if (refusal) throw refusal;
+    this.#refuseMarked(true);
     if (this.#verify && this.#verdict !== "ok") this.#quickCheck();
     return db;
   }

@@ -6,6 +6,8 @@ import type { Database } from "bun:sqlite";
 import { statSync } from "node:fs";
 import { cairnError } from "../errors.ts";
 import { openDatabase, writeTransaction } from "./db.ts";
+import { markedError } from "./damage-mark.ts";
+import { markOn } from "./integrity-check.ts";
 import { backfillChain } from "./audit-chain.ts";
 import { packAuditHashes, packMemoryHashes } from "./migrate-hashes.ts";
 import { repackVectors } from "./migrate-vectors-int4.ts";
@@ -462,6 +464,9 @@ export const LONG_UPGRADE_FROM_BYTES = 64 * 2 ** 20;
  * schema is not migrated here: DB_UPGRADE_PENDING, and the caller starts a process that does it.
  */
 export function openMigrated(path: string, opts: { readOnly: boolean; lockWaitMs: number | undefined; deferUpgrade?: boolean }): Database {
+  // A file found damaged before is refused, reads included (damage-mark.ts), until repaired or found sound.
+  const mark = markOn(path);
+  if (mark) throw markedError(path, mark);
   const db = openDatabase(path, opts);
   try {
     if (opts.deferUpgrade && longUpgradeDue(db, path)) throw cairnError("DB_UPGRADE_PENDING", [schemaVersion(db), SCHEMA_VERSION]);

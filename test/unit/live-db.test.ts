@@ -5,11 +5,11 @@
  */
 import { afterEach, beforeEach, expect, spyOn, test } from "bun:test";
 import { Database } from "bun:sqlite";
-import { mkdtempSync, renameSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { REPO_ROOT } from "../helpers/bin.ts";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { clearDamageMark } from "../../src/store/damage-mark.ts";
+import { clearDamageMark, markDamaged } from "../../src/store/damage-mark.ts";
 import { SqliteStore } from "../../src/store/sqlite-store.ts";
 import { testEngine } from "../helpers/engine.ts";
 import { breakLeftLeaf } from "../helpers/damage.ts";
@@ -43,6 +43,24 @@ test("a replaced file is used from the next call on, for reads and writes", () =
   const mine = live.engine.remember({ content: "written after the swap" }).id;
   live.engine.close();
   expect(idsIn(path).sort()).toEqual([theirs, mine].sort());
+});
+
+test("a damage mark another process left stops an open store's reads and writes; bytes copied over the file lift it", async () => {
+  const live = testEngine({ path, encrypted: false });
+  live.engine.remember({ content: "written before the mark" });
+  live.engine.close();
+  const sound = readFileSync(path);
+  const open = testEngine({ path, encrypted: false });
+  expect(open.engine.list().total).toBe(1);
+  markDamaged(path, "PRAGMA quick_check: page 7 is broken (a test)");
+  expect(() => open.engine.remember({ content: "refused at once" })).toThrow(expect.objectContaining({ code: "DB_CORRUPT" }));
+  await Bun.sleep(600); // reads look for a mark at most twice a second
+  expect(() => open.engine.list()).toThrow(expect.objectContaining({ code: "DB_CORRUPT" }));
+  expect(() => new SqliteStore(path)).toThrow(expect.objectContaining({ code: "DB_CORRUPT" }));
+  // A backup copied over the file, in place (same inode): other bytes, so the mark no longer holds.
+  await Bun.sleep(20);
+  writeFileSync(path, sound);
+  expect(idsIn(path)).toHaveLength(1);
 });
 
 test("a deleted file becomes a new store at the same path", () => {
@@ -144,13 +162,17 @@ test("a large file is checked on a thread of its own, at a quiet moment or at th
     expect(() => write(damaged, "into a damaged file")).toThrow(expect.objectContaining({ code: "DB_CORRUPT" }));
     expect(checksHere()).toBe(0);
     damaged.close();
-    // The verdict is kept beside the file: every later open refuses it (store/damage-mark.ts).
+    // The verdict is kept beside the file: every later open refuses it (store/damage-mark.ts). The close
+    // moved the write made before the verdict into the file, so the mark is checked again once, here.
     expect(() => new SqliteStore(path)).toThrow(expect.objectContaining({ code: "DB_CORRUPT" }));
+    expect(checksHere()).toBe(1);
+    expect(() => new SqliteStore(path)).toThrow(expect.objectContaining({ code: "DB_CORRUPT" }));
+    expect(checksHere()).toBe(1);
     clearDamageMark(path);
     // Below the size, the check runs here before the first write, as before.
     const small = new SqliteStore(path, { verifyBeforeWrite: true });
     expect(() => write(small, "into a damaged file")).toThrow(expect.objectContaining({ code: "DB_CORRUPT" }));
-    expect(checksHere()).toBe(1);
+    expect(checksHere()).toBe(2);
     small.close();
   } finally {
     onThisThread.mockRestore();

@@ -146,7 +146,7 @@ async function runChecks(repair: boolean): Promise<Check[]> {
  * mark stays (fail) or, when the file is sound after all, is removed. Null when there is no mark.
  */
 function markCheck(dbFile: string): Check | null {
-  const mark = damageMark(dbFile);
+  const mark = damageMark(dbFile)?.mark;
   if (!mark) return null;
   const problem = diagnose(dbFile, existsSync(`${dbFile}-wal`));
   if (problem !== null) return { name: "database", level: "fail", detail: `damaged: ${problem}; every command refuses it. ${RECOVERY}` };
