@@ -8,7 +8,7 @@
  * file there); a file changed since (a backup copied over it, or a checkpoint of writes made before the mark)
  * is checked again (integrity-check.ts markOn).
  */
-import { readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { cairnError, type CairnError } from "../errors.ts";
 
 export interface DamageMark {
@@ -37,10 +37,14 @@ export function markDamaged(dbFile: string, problem: string, now = Date.now()): 
   if (st === null) return;
   // SQLite's reports span lines under a "*** in database main ***" heading: one line here.
   const said = problem.replace(/\*\*\* in database \w+ \*\*\*\s*/g, "").replace(/\s*\n\s*/g, "; ");
+  // Whole or not at all (a full disk left an empty mark): written beside, then renamed into place.
+  const tmp = `${markPath(dbFile)}.${process.pid}`;
   try {
-    writeFileSync(markPath(dbFile), `${JSON.stringify({ ...st, problem: said, at: now } satisfies DamageMark)}\n`, { mode: 0o600 });
+    writeFileSync(tmp, `${JSON.stringify({ ...st, problem: said, at: now } satisfies DamageMark)}\n`, { mode: 0o600 });
+    renameSync(tmp, markPath(dbFile));
   } catch {
     // the damage is reported all the same; only later processes will have to find it again
+    rmSync(tmp, { force: true });
   }
 }
 

@@ -6,7 +6,7 @@
  * through the store's read-only seam.
  */
 import { afterEach, beforeEach, expect, setDefaultTimeout, test } from "bun:test";
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { requireBinary } from "../helpers/bin.ts";
 import { bindReadOnly, MOUNTS_ALLOWED, remountWritable, unmount } from "../helpers/mounts.ts";
@@ -120,4 +120,15 @@ test.skipIf(!MOUNTS_ALLOWED)(`doctor --repair on a read-only disk says so and ch
   const repair = (JSON.parse(r.stdout) as { checks: Array<{ name: string; level: string; detail: string }> }).checks.find((c) => c.name === "repair");
   expect(repair).toMatchObject({ level: "fail", detail: expect.stringMatching(/^cannot repair: .*read-only file system/) });
   expect(r.stderr).not.toContain("Internal error");
+});
+
+test.skipIf(!MOUNTS_ALLOWED)(`doctor on a read-only disk says the integrity check could not run (not damage) and marks nothing${when}`, async () => {
+  const r = await onRo(["doctor", "--json"]);
+  const checks = (JSON.parse(r.stdout) as { checks: Array<{ name: string; level: string; detail: string }> }).checks;
+  const integrity = checks.find((c) => c.name === "integrity");
+  if (integrity?.level === "fail") {
+    expect(integrity.detail).toContain("this is not damage");
+    expect(integrity.detail).not.toContain("Restore the file from a backup");
+  }
+  expect(existsSync(join(s.cairnHome, "cairn.db.damaged"))).toBe(false);
 });

@@ -10,6 +10,7 @@ import { repairDatabase } from "../../store/repair.ts";
 import { clearDamageMark, damageMark, markDamaged } from "../../store/damage-mark.ts";
 import { diagnose } from "../../store/salvage.ts";
 import { damagedCopies } from "../../store/store-copies.ts";
+import { diskFull, unwritable } from "../../store/write-access.ts";
 import { SqliteStore } from "../../store/sqlite-store.ts";
 import { startEmbedWorker } from "../../embed-worker.ts";
 import { VERSION } from "../../version.ts";
@@ -117,7 +118,7 @@ async function runChecks(repair: boolean): Promise<Check[]> {
     checks.push(encryptionCheck(store), backupCheck(paths.dbFile, store, repair), ...damagedCopiesCheck(paths.dbFile));
     checks.push(permissionCheck("permissions", paths.dataDir, 0o700), permissionCheck("db file", paths.dbFile, 0o600));
     const fileChecks = storeChecks(engine, step);
-    const damaged = fileChecks.find((c) => c.name === "integrity" && c.level === "fail");
+    const damaged = fileChecks.find((c) => c.name === "integrity" && c.level === "fail" && c.detail.endsWith(RECOVERY));
     if (damaged) markDamaged(paths.dbFile, damaged.detail.replace(` ${RECOVERY}`, ""));
     checks.push(...fileChecks, erasureCheck(engine));
     step("the keyword search thread and index file");
@@ -188,6 +189,17 @@ function repairCheck(): Check {
 /** What to do about a damaged database file. */
 const RECOVERY = "Restore the file from a backup, or run `cairn doctor --repair` to copy every readable memory into a new database (the damaged file is kept beside it).";
 
+/**
+ * The integrity check's verdict. A check that could not run because the disk is full or read-only says so:
+ * the database may well be sound, and "restore a backup" would replace it for nothing.
+ */
+function integrityCheck(problems: readonly string[], dbFile: string): Check {
+  if (problems.length === 0) return { name: "integrity", level: "ok", detail: "PRAGMA integrity_check: ok" };
+  const why = unwritable(dbFile) ?? (diskFull(dbFile) ? `the disk holding ${dbFile} is full` : null);
+  if (why) return { name: "integrity", level: "fail", detail: `could not be checked (${firstProblems(problems)}): ${why}. Free space or make it writable, then run \`cairn doctor\` again; this is not damage` };
+  return { name: "integrity", level: "fail", detail: `${firstProblems(problems)}. ${RECOVERY}` };
+}
+
 /** The first three lines integrity_check reported (it may report hundreds), and how many more there are. */
 function firstProblems(rows: readonly string[]): string {
   const lines = rows.flatMap((r) => r.split("\n")).filter((l) => l.trim() !== "" && !l.startsWith("***"));
@@ -208,11 +220,7 @@ function storeChecks(engine: Engine, step: (what: string) => void): Check[] {
       level: report.schemaVersion === SCHEMA_VERSION ? "ok" : "fail",
       detail: report.schemaVersion < 0 ? `cannot be read: ${unread}` : `version ${report.schemaVersion} (this cairn: ${SCHEMA_VERSION})`,
     },
-    {
-      name: "integrity",
-      level: report.integrity.length === 0 ? "ok" : "fail",
-      detail: report.integrity.length === 0 ? "PRAGMA integrity_check: ok" : `${firstProblems(report.integrity)}. ${RECOVERY}`,
-    },
+    integrityCheck(report.integrity, engine.store.location),
     {
       name: "fts index",
       level: fts ? "ok" : "fail",
