@@ -54,9 +54,8 @@ export function buildKeywordQuery(text: string): KeywordQuery {
     if (lower.length > 1) term = `"${lower.join(" ")}"`;
     else if (chunk.endsWith("*") && lower[0]!.length >= 2) {
       term = `"${lower[0]}"*`;
-      // The stem-safe prefix besides the word (an encrypted store's index searches a prefix as its whole word).
-      const safe = stableStemPrefix(lower[0]!);
-      if (safe !== lower[0]) add(`"${safe}"*`, false);
+      // The stem-safe prefixes besides the word (an encrypted store's index searches a prefix as its whole word).
+      for (const safe of stemSafePrefixes(lower[0]!)) add(`"${safe}"*`, false);
     }
     else term = `"${lower[0]}"`;
     // "don't" is two tokens but one stop word; so is a compound of stop words only ("is_a", "as-is", "of_the"):
@@ -87,6 +86,34 @@ function stableStemPrefix(word: string): string {
     prefix = prefix.slice(0, Math.max(2, Math.min(shared, prefix.length - 1)));
   }
   return prefix;
+}
+
+/** Endings a prefix is typed short of ("deploym" of "deployment", "integrat" of "integration", "switchi" of "switching"). */
+const ENDINGS = ["ment", "ments", "ation", "ations", "ion", "ions", "ing", "ings", "ed", "er", "ers", "ics", "ical", "ity", "ive", "ize", "ise", "al", "ness"];
+
+/**
+ * What to search for `word*` besides the word, as prefixes of what the index holds (stems). A prefix typed past
+ * its word's stem finds nothing: "deploym*" and "integrat*" stem to themselves, while the index holds "deploy"
+ * (deployment) and "integr" (integration). The stems of the words the prefix begins, completed with common
+ * endings, are searched too (at most three, none shorter than three letters), and the stem-safe form of the
+ * word itself ({@link stableStemPrefix}).
+ */
+function stemSafePrefixes(word: string): string[] {
+  const out = new Set<string>([stableStemPrefix(word)]);
+  // A word typed whole ("deployment*") asks for its own forms, not for everything its stem starts.
+  const whole = ENDINGS.some((e) => word.endsWith(e));
+  for (const ending of whole ? [] : ENDINGS) {
+    // Complete the word where its end already spells the ending's start: "switchi" + "ng", "deploym" + "ent".
+    for (let k = Math.min(ending.length - 1, word.length); k >= 1; k--) {
+      if (!word.endsWith(ending.slice(0, k))) continue;
+      const stem = porterStem(word + ending.slice(k));
+      // FTS5 stems the prefix searched as well: the stem's own stem-safe form ("deploy" would become "deploi").
+      if (stem.length >= 3 && stem.length < word.length && word.startsWith(stem)) out.add(stableStemPrefix(stem));
+      break;
+    }
+  }
+  out.delete(word);
+  return [...out].sort((a, b) => b.length - a.length).slice(0, 3);
 }
 
 function phrases(text: string, words: Array<{ lower: string[]; name: boolean; stop: boolean }>): string[] {

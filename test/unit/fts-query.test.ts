@@ -97,6 +97,12 @@ describe("buildKeywordQuery", () => {
     const found = store.codec.encrypted ? ["We deploy on tuesdays"] : ["Deployment pipeline uses blue-green switching on the load balancer", "We deploy on tuesdays"];
     for (const query of ["deploy*", "Deploy*"]) expect((await own.recall({ query, mode: "keyword" })).results.map((r) => r.memory.content).sort()).toEqual(found);
     expect((await own.recall({ query: "deployment*", mode: "keyword" })).results.map((r) => r.memory.content)).toEqual(["Deployment pipeline uses blue-green switching on the load balancer"]);
+    // Typed past the stem ("deploym" of deployment, "switchi" of switching): the index holds "deploy", "switch".
+    if (!store.codec.encrypted) {
+      for (const query of ["deploym*", "switchi*"]) {
+        expect((await own.recall({ query, mode: "keyword" })).results.map((r) => r.memory.content)).toContain("Deployment pipeline uses blue-green switching on the load balancer");
+      }
+    }
     expect(buildKeywordQuery("tests*").match).toBe('"tests"*');
   });
 
