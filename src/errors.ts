@@ -186,7 +186,7 @@ const catalog = {
       "ask the user to free some space on the disk of {2}, then try again.",
   },
   CONFIG_INVALID: {
-    cli: "Invalid configuration in {0}: {1}. Fix or delete that file (`cairn config` works again once it reads).",
+    cli: "Invalid configuration in {0}: {1}. `cairn config set <key> <value>` or `cairn config unset <key>` fixes it, or edit or delete that file.",
     mcp: "Invalid configuration in {0}: {1}. Ask the user to fix or delete the file (`cairn config` shows every setting and where it comes from).",
   },
   CONFIG_ENV_INVALID: "Invalid configuration in the environment variable {0}: {1}. Fix or unset it.",

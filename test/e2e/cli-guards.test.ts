@@ -72,6 +72,13 @@ describe("config set validates before writing", () => {
     expect(JSON.parse(readFileSync(file, "utf8"))).toEqual({ limit: 5, futureKnob: true, budget: 100 });
     await s.ok(["config", "unset", "futureKnob"]);
     expect(JSON.parse(readFileSync(file, "utf8"))).toEqual({ limit: 5, budget: 100 });
+    // A known setting with a bad value stops commands, naming it; `config set` is the way out.
+    writeFileSync(file, JSON.stringify({ limit: 5000, budget: 100 }));
+    const refused = await s.run(["recall", "release train", "--mode", "keyword"]);
+    expect(refused.exitCode).toBe(1);
+    expect(refused.stderr).toContain('"limit": 5000 is not allowed (a whole number from 1 to 1000)');
+    await s.ok(["config", "set", "limit", "20"]);
+    expect((await s.run(["recall", "release train", "--mode", "keyword"])).exitCode).toBe(0);
   });
 
   test("a reranker that is not installed: recall answers and says it skipped reranking, not that it went keyword-only", async () => {

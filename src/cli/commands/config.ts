@@ -3,7 +3,7 @@ import { defineCommand } from "citty";
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
 import * as z from "zod/mini";
-import { CONFIG_KEYS, loadConfig, readConfigFile, readConfigJson } from "../../config/load.ts";
+import { CONFIG_KEYS, loadConfig, readConfigJson } from "../../config/load.ts";
 import { resolvePaths } from "../../config/paths.ts";
 import { type ConfigKey, ConfigSchema, DESCRIPTIONS, ENV_NAMES } from "../../config/schema.ts";
 import { cairnError } from "../../errors.ts";
@@ -42,9 +42,9 @@ export default defineCommand({
       return args.json ? output.json({ key, value: config.values[key], source: config.sources[key] }) : output.text(String(config.values[key]));
     }
     if (action !== "set" && action !== "unset") throw cairnError("UNKNOWN_ACTION", ["config", action, "show, get, set, unset or path"]);
-    // Rewritten from the file as it is: settings this version does not know are kept (a newer cairn's).
+    // Rewritten from the file as it is: settings this version does not know are kept (a newer cairn's), and one
+    // with a bad value can be set or unset (the way out the error names), whatever the others hold.
     const file = readConfigJson(paths.configFile) ?? {};
-    if (!stray) readConfigFile(paths.configFile); // a known setting with a bad value is reported, not rewritten
     let stored: string | number | undefined;
     if (action === "set") {
       // citty reads "-3" as a flag, not a value; a negative number must still get its own clear error.
