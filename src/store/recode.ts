@@ -43,6 +43,10 @@ export function recode(db: Database, from: ContentCodec, to: ContentCodec, recor
   let auditEntries = 0;
   try {
     writeTransaction(db, () => {
+      // Re-encoding changes no memory: the sync triggers record nothing meanwhile (every shared memory was sent
+      // to the team again after each encrypt, decrypt or key rotate).
+      const mode = (db.query("SELECT value FROM sync_local WHERE key = 'mode'").get() as { value: number } | null)?.value ?? 0;
+      db.run("UPDATE sync_local SET value = 0 WHERE key = 'mode'");
       memories = recodeMemories(db, from, to, progress);
       auditEntries = recodeAudit(db, from, to);
       recodeVectors(db, from, to);
@@ -53,6 +57,7 @@ export function recode(db: Database, from: ContentCodec, to: ContentCodec, recor
       // Index files hold vectors and words in the clear: a writer that read before this must not publish one
       // (vector-file.ts, text-index-file.ts), as after a purge.
       db.run("UPDATE vector_index_state SET value = value + 1 WHERE key = 'erase'");
+      db.query("UPDATE sync_local SET value = ? WHERE key = 'mode'").run(mode);
       verify(db, to, memories);
     });
   } catch (err) {

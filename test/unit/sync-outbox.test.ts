@@ -4,7 +4,7 @@
  * enqueues an erase and drops sealed, unsent copies of the text.
  */
 import { expect, test } from "bun:test";
-import { testEngine } from "../helpers/engine.ts";
+import { encryptedOptions, testEngine } from "../helpers/engine.ts";
 
 test("writes of every kind enqueue the memory once, and only while recording", () => {
   const { engine, store } = testEngine();
@@ -45,4 +45,15 @@ test("the clock never goes back: a pulled change far ahead moves later local sta
   const r = engine.remember({ content: "written after seeing a change from a clock an hour ahead" });
   expect(store.sync.outboxEntry(r.id)!.hlc).toBe(future + 1);
   engine.close();
+});
+
+test("encrypt, key rotate and decrypt re-encode without queueing anything: no memory changed", () => {
+  const { engine, store } = testEngine({ encrypted: false });
+  store.sync.set("mode", 1);
+  engine.remember({ content: "the deploy needs the vpn" });
+  for (const e of store.sync.outbox(10)) store.sync.dropOutbox(e.memoryId);
+  const { codec, newRecord } = encryptedOptions();
+  store.recode(codec, newRecord);
+  expect(store.sync.counts().outbox).toBe(0);
+  expect(store.sync.get("mode")).toBe(1);
 });
