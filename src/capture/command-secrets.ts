@@ -3,7 +3,8 @@
  * the password glued to `-p`), `sshpass -p 'pw' ssh …`, `docker login -u bob -p pw`. `-p` means a port, a
  * profile or "parents" to most other tools (`psql -p 5432`, `ssh -p 2222`, `docker run -p 8080:80`,
  * `mkdir -p`), so only these programs' own `-p` is read as a password; long `--password X` / `--password=X`
- * flags are redact.ts's (SECRET_FLAG, assignments).
+ * flags are redact.ts's (SECRET_FLAG, assignments). A few other clients' own password flags likewise
+ * ({@link OWN_FLAG}).
  */
 import { isPlaceholder } from "./secret-values.ts";
 
@@ -34,6 +35,21 @@ const REGISTRY_LOGIN = new RegExp(
   "g",
 );
 
+/**
+ * Other clients' own password flags, each only after its program in the same command: `redis-cli -a pw`
+ * (agents retry with it after "NOAUTH"), `ldapsearch/ldapmodify/ldapadd … -w pw`, `zip/unzip … -P pw`, `7z … -ppw`,
+ * `az login … -p pw`, `smbclient … -U user%pw` (the part after %).
+ */
+const OWN_FLAG: ReadonlyArray<readonly [RegExp, RegExp]> = [
+  [/redis-cli/, new RegExp(String.raw`(\bredis-cli\b[^\n|;&]*?\s-a[ \t]+)` + VALUE, "g")],
+  [/ldap/, new RegExp(String.raw`(\bldap(?:search|modify|add|delete|passwd|whoami|compare)\b[^\n|;&]*?\s-w[ \t]+)` + VALUE, "g")],
+  [/zip/, new RegExp(String.raw`(\b(?:zip|unzip)\b[^\n|;&]*?\s-P[ \t]*)` + VALUE, "g")],
+  // 7-Zip takes it glued to a lower-case -p.
+  [/7z/, new RegExp(String.raw`(\b7za?\b[^\n|;&]*?\s-p)` + VALUE, "g")],
+  [/\baz\b/, new RegExp(String.raw`(\baz\s+login\b[^\n|;&]*?\s(?:-p[ \t]+|--password(?:[ \t]+|=)))` + VALUE, "g")],
+  [/smbclient/, new RegExp(String.raw`(\bsmbclient\b[^\n|;&]*?\s-U[ \t]*[^\s%]+%)` + VALUE, "g")],
+];
+
 /** A value that stands in for the password (`"$MYSQL_PWD"`, `${PW}`, a marker left by an earlier rule). */
 function standsIn(value: string): boolean {
   const v = /^(["']).*\1$/.test(value) ? value.slice(1, -1) : value;
@@ -48,8 +64,11 @@ function replaceValue(value: string, hit: (kind: string) => string): string {
 
 /** Replaces passwords passed to mysql/mariadb, sshpass and registry logins; `hit` records the redaction and returns its marker. */
 export function redactCommandSecrets(text: string, hit: (kind: string) => string): string {
-  if (!/-p|--password/.test(text)) return text;
+  if (!/-[pPawU]|--password/.test(text)) return text;
   let out = text;
+  for (const [program, flag] of OWN_FLAG) {
+    if (program.test(out)) out = out.replace(flag, (m, head: string, value: string) => (standsIn(value) ? m : head + replaceValue(value, hit)));
+  }
   if (/mysql|mariadb/.test(out)) {
     const src = out;
     out = out.replace(MYSQL_P, (m, head: string, value: string, at: number) =>

@@ -197,6 +197,12 @@ describe("credential forms found missing by the QA pass: command-line passwords"
       ["docker login --password=hunter2 -u bob", "docker login --password=[REDACTED:password] -u bob"],
       ["run `mysql -uroot -pS3cr3tPassw0rd shop` first", "run `mysql -uroot -p[REDACTED:password] shop` first"],
       ["run `mysql -uroot -pS3cr3tPassw0rd` first", "run `mysql -uroot -p[REDACTED:password]` first"],
+      ["redis-cli -h cache -a R3disPassw0rdX ping", "redis-cli -h cache -a [REDACTED:password] ping"],
+      ["ldapsearch -x -D cn=admin -w LdapPw12345 -b dc=x", "ldapsearch -x -D cn=admin -w [REDACTED:password] -b dc=x"],
+      ["smbclient //host/share -U bob%SmbPw12345", "smbclient //host/share -U bob%[REDACTED:password]"],
+      ["zip -P ZipPass123 out.zip a.txt", "zip -P [REDACTED:password] out.zip a.txt"],
+      ["7z a -pZipPass123 out.7z dir", "7z a -p[REDACTED:password] out.7z dir"],
+      ["az login -u bob@x.com -p AzurePw12345", "az login -u bob@x.com -p [REDACTED:password]"],
     ];
     for (const [input, output] of cases) expect(redactSecrets(input).text).toBe(output);
   });
@@ -219,6 +225,11 @@ describe("credential forms found missing by the QA pass: command-line passwords"
       'sshpass -p "$SSHPASS" ssh deploy@host',
       "echo $CR_PAT | docker login ghcr.io -u bob --password-stdin",
       'docker login ghcr.io -u bob -p "$CR_PAT"',
+      'redis-cli -a "$REDIS_PASSWORD" ping',
+      "grep -a needle haystack.bin",
+      "tar -P -cf backup.tar /etc",
+      "zip -r out.zip src",
+      "kubectl get pods -w",
     ]) {
       expect(redactSecrets(text)).toEqual({ text, redactions: [] });
     }
