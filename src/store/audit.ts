@@ -100,20 +100,33 @@ export function auditLog(db: Database, q: AuditQuery, codec: ContentCodec): Audi
 /**
  * In an encrypted store, every entry's old text and details are sealed and bound to their entry (AEAD): each
  * is opened here, so one altered, or moved from another entry, is named by `audit verify` (it was found only
- * when `audit log` happened to read it, and then stopped the whole listing). The first that fails, or null.
- * A plain store's texts are outside the chain (audit-chain.ts): nothing to check.
+ * when `audit log` happened to read it, and then stopped the whole listing). Text can also be blanked without
+ * the key (old text NULL, details `{}`), which only an erase does: such an entry must belong to a memory whose
+ * log records one (a purge, `erase_history`, or a rewrite that erased its history: details naming the
+ * `source` or `quoted` memory). The first entry that fails, or null. A plain store's texts are outside the
+ * chain (audit-chain.ts): nothing to check.
  */
 export function sealedAuditProblem(db: Database, codec: ContentCodec): { seq: number; problem: string } | null {
   if (!codec.encrypted) return null;
-  const rows = db.query("SELECT seq, memory_id, content_before, detail FROM audit ORDER BY seq");
-  for (const r of rows.iterate() as Iterable<{ seq: number; memory_id: string; content_before: string | null; detail: string }>) {
+  type Row = { seq: number; at: number; op: string; memory_id: string; hash_before: unknown; hash_after: unknown; content_before: string | null; detail: string };
+  const rows = db.query("SELECT seq, at, op, memory_id, hash_before, hash_after, content_before, detail FROM audit ORDER BY seq");
+  // Entries from before the store was encrypted kept their plain empty details ("{}") as they were.
+  const sealedFrom = (db.query("SELECT created_at FROM encryption WHERE id = 1").get() as { created_at: number } | null)?.created_at ?? 0;
+  const erasedIn = new Set<string>();
+  const blanked: Row[] = [];
+  for (const r of rows.iterate() as Iterable<Row>) {
     const what = `audit entry ${r.seq}`;
+    let detail: Record<string, unknown> = {};
     try {
       if (r.content_before !== null) codec.decode(r.content_before, place("audit", "content_before", r.seq), what);
-      if (r.detail !== "{}") codec.decode(r.detail, place("audit", "detail", r.seq), what);
+      if (r.detail !== "{}") detail = JSON.parse(codec.decode(r.detail, place("audit", "detail", r.seq), what)) as Record<string, unknown>;
     } catch {
       return { seq: r.seq, problem: "its sealed old text or details fail their integrity check (altered, or moved from another entry)" };
     }
+    if (r.op === "purge" || r.op === "erase_history" || "source" in detail || "quoted" in detail) erasedIn.add(r.memory_id);
+    const textGone = r.op === "update" && r.content_before === null && hashText(r.hash_before) !== hashText(r.hash_after);
+    if (r.at >= sealedFrom && (r.detail === "{}" || textGone)) blanked.push(r);
   }
-  return null;
+  const unexplained = blanked.find((r) => !erasedIn.has(r.memory_id));
+  return unexplained ? { seq: unexplained.seq, problem: "its old text or details were blanked, and nothing in the log erased them (no purge or erase of the memory)" } : null;
 }

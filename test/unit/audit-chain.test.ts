@@ -99,7 +99,7 @@ test("200 random tamperings are all found", () => {
 });
 
 test("in an encrypted store, an entry's sealed old text or details altered, or moved from another entry, is named", () => {
-  for (const tamper of ["move details", "move old text", "alter old text"] as const) {
+  for (const tamper of ["move details", "move old text", "alter old text", "blank old text", "blank details"] as const) {
     const { store } = world({ encrypted: true });
     expect(store.verifyAudit().ok).toBe(true);
     const db = store.database;
@@ -109,7 +109,9 @@ test("in an encrypted store, an entry's sealed old text or details altered, or m
     if (tamper === "move details") db.query("UPDATE audit SET detail = ? WHERE seq = ?").run(b.detail, a.seq);
     if (tamper === "move old text") db.query("UPDATE audit SET content_before = ? WHERE seq = ?").run(b.content_before, a.seq);
     if (tamper === "alter old text") db.query("UPDATE audit SET content_before = ? WHERE seq = ?").run(`${a.content_before.slice(0, -4)}AAA=`, a.seq);
+    if (tamper === "blank old text") db.query("UPDATE audit SET content_before = NULL WHERE seq = ?").run(a.seq);
+    if (tamper === "blank details") db.query("UPDATE audit SET detail = '{}' WHERE seq = ?").run(a.seq);
     const report = store.verifyAudit();
-    expect(report).toMatchObject({ ok: false, brokenAt: a.seq, problem: expect.stringContaining("integrity check") });
+    expect(report).toMatchObject({ ok: false, brokenAt: a.seq, problem: expect.stringContaining(tamper.startsWith("blank") ? "blanked" : "integrity check") });
   }
 });
