@@ -30,6 +30,8 @@ export function parseTime(input: string, now: number): number {
   const ago = durationMs(lower);
   if (ago !== null) return now - ago;
   if (/^\d{12,}$/.test(text)) return Number(text);
+  // A year before 0 or past 9999 ("-0001-01-01" was read as 2001, "99999-01-01" kept as such): not a time meant.
+  if (/^[-+]\d|^\d{5,}-/.test(text)) throw cairnError("BAD_TIME", [input]);
   const ms = DATE_ONLY.test(text) ? Date.parse(`${text}T00:00:00Z`) : Date.parse(text);
   if (Number.isNaN(ms) || !onCalendar(text)) throw cairnError("BAD_TIME", [input]);
   return ms;
@@ -46,14 +48,15 @@ function onCalendar(text: string): boolean {
   return m >= 1 && m <= 12 && date.getUTCMonth() === m - 1 && date.getUTCDate() === day;
 }
 
+/** The longest duration taken: far past any store's life, and short of what a time in ms holds exactly. */
+const LONGEST_MS = 1000 * 365.25 * 86_400_000;
+
 /**
  * Reads a duration like `90m`, `7d`, `2w`, `6mo`, `1y`; throws BAD_DURATION otherwise. A `lifetime` (how long
  * to keep a memory before it expires or is purged) is counted in days to years, where a bare `m` could mean
  * months as well as minutes: it is refused as ambiguous (`6min` or `6mo`), so `--keep 6M` never purges
  * everything older than six minutes.
  */
-const LONGEST_MS = 1000 * 365.25 * 86_400_000;
-
 export function parseDuration(input: string, opts: { lifetime?: boolean } = {}): number {
   const text = input.trim().toLowerCase();
   const rel = RELATIVE.exec(text);

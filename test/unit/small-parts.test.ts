@@ -41,6 +41,7 @@ describe("parseTime", () => {
   test("a day no calendar has is refused, not moved into the next month", () => {
     for (const t of ["2025-02-30", "2025-02-29T10:00:00Z", "2025-04-31", "2025-13-01"]) expect(() => parseTime(t, NOW)).toThrow(/Cannot read/);
     expect(parseTime("2024-02-29", NOW)).toBe(Date.parse("2024-02-29T00:00:00Z"));
+    for (const t of ["-0001-01-01", "99999-01-01", "+002024-01-01"]) expect(() => parseTime(t, NOW)).toThrow(/ISO 8601/);
     expect(parseTime("2025-02-28T23:30:00-02:00", NOW)).toBe(Date.parse("2025-03-01T01:30:00Z"));
   });
 });
