@@ -3,7 +3,7 @@
  * file that was deleted or replaced, or lost its -wal/-shm, and reopens (src/store/live-db.ts): a daemon
  * that kept writing to an unlinked file would lose every memory it stored afterwards.
  */
-import { CairnError } from "../../errors.ts";
+import { CairnError, cairnError } from "../../errors.ts";
 import { existsSync } from "node:fs";
 import { dirname } from "node:path";
 import { createStoreIfConfigured } from "../../keys/new-store.ts";
@@ -24,6 +24,9 @@ export class StoreHolder {
 
   /** The open store, opened (and created if need be, encrypted when the configuration says so) on first use. */
   get(): SqliteStore {
+    // The daemon's socket lives in the data directory: without the directory the daemon is on its way out, and
+    // opening a store would make the directory again (a warm-up or a quiet-moment check racing its deletion).
+    if (!this.#store && !existsSync(dirname(this.#file))) throw cairnError("NO_STORE", [dirname(this.#file), "CAIRN_HOME"]);
     if (!this.#store) createStoreIfConfigured(this.#file, this.#configFile);
     // A long upgrade is the background worker's: a daemon busy migrating misses every hook's deadline and is replaced.
     this.#store ??= openDeferringUpgrade(dirname(this.#file), () => new SqliteStore(this.#file, { verifyBeforeWrite: true, searchThreadFrom: SEARCH_THREAD_FROM, writeWaitMs: WRITE_WAIT_MS.warm, lockWaitMs: LOCK_WAIT_MS.warm, deferUpgrade: true }));
