@@ -22,7 +22,8 @@ test("rules and a hold set through the CLI: the sweep purges the old memory, lea
   await s.ok(["import", "-"], { stdin: `${record(ID_OLD, "ENOSPC writing the build cache", [])}\n${record(ID_HELD, "Ledger mismatch during the audit", ["legal"])}\n` });
   const rule = await s.json<{ rule: { id: string; keep_ms: number; grace_ms: number } }>(["retention", "set", "--type", "error", "--keep", "90d", "--grace", "0d", "--json"]);
   expect(rule.rule).toMatchObject({ keep_ms: 90 * 86_400_000, grace_ms: 0 });
-  const hold = await s.json<{ hold: { id: string } }>(["hold", "add", "--tag", "legal", "--reason", "regulator inquiry", "--json"]);
+  const hold = await s.json<{ hold: { id: string }; covered: number }>(["hold", "add", "--tag", "legal", "--reason", "regulator inquiry", "--json"]);
+  expect(hold.covered).toBe(1);
   expect((await s.json<{ rules: unknown[] }>(["retention", "show", "--json"])).rules).toHaveLength(1);
   expect((await s.json<{ holds: Array<{ id: string }> }>(["hold", "list", "--json"])).holds.map((h) => h.id)).toEqual([hold.hold.id]);
 
@@ -71,4 +72,10 @@ test("rules and a hold set through the CLI: the sweep purges the old memory, lea
   expect((await s.json<{ ok: boolean }>(["audit", "verify", "--json"])).ok).toBe(true);
   await s.ok(["retention", "clear", "--all"]);
   expect((await s.json<{ rules: unknown[] }>(["retention", "show", "--json"])).rules).toEqual([]);
+});
+
+test("a hold on a tag nothing carries is placed (it holds what is tagged later) and says it covers none now", async () => {
+  await s.ok(["remember", "ledger mismatch", "--tags", "legal"]);
+  expect((await s.json<{ covered: number }>(["hold", "add", "--tag", "legal", "--reason", "case 1", "--json"])).covered).toBe(1);
+  expect((await s.run(["hold", "add", "--tag", "legl", "--reason", "a typo"])).stdout).toContain("it covers 0 memories now (none carries that tag yet");
 });

@@ -28,8 +28,15 @@ export default defineCommand({
     await withEngine(({ engine }) => {
       if (action === "add") {
         const hold = engine.addHold({ project: args.project, tag: args.tag, id: args.id, reason: args.reason ?? "" });
-        if (args.json) return output.json({ hold: holdToJson(hold) });
-        return output.text(`Placed ${describeHold(hold)}.\nCovered memories cannot be edited, forgotten, expired or purged until \`cairn hold release ${hold.id} --reason <why>\`.`);
+        // A tag no memory carries yet is a hold for memories tagged later, or a typo: the count says which.
+        const scope = hold.kind === "tag" ? { tags: [hold.target], allProjects: true } : { project: hold.target, includeGlobal: false };
+        const covered = hold.kind === "id" ? 1 : engine.list({ ...scope, statuses: ["active", "superseded", "archived"], includeExpired: true, limit: 1 }).total;
+        if (args.json) return output.json({ hold: holdToJson(hold), covered });
+        return output.text(
+          `Placed ${describeHold(hold)}: it covers ${covered} memor${covered === 1 ? "y" : "ies"} now` +
+            (covered === 0 ? " (none carries that tag yet: it will hold those given it later; check the spelling)" : "") +
+            `.\nCovered memories cannot be edited, forgotten, expired or purged until \`cairn hold release ${hold.id} --reason <why>\`.`,
+        );
       }
       if (action === "release") {
         const hold = engine.releaseHold(String(args.hold), args.reason ?? "");
