@@ -5,6 +5,7 @@
  * made on first use); whoever holds both the database and that file can still test guesses.
  */
 import { chmodSync, closeSync, existsSync, linkSync, openSync, readFileSync, rmSync, writeSync } from "node:fs";
+import type { Database } from "bun:sqlite";
 import { besideDatabase } from "./db-path.ts";
 
 /** Stored keyed hashes start with this, so they are told apart from plain ones written before (schema ≤ 5). */
@@ -66,4 +67,39 @@ function readOrCreate(file: string): string {
 export function keyedHash(dbFile: string, hash: string | null): string | null {
   if (hash === null || hash.startsWith(KEYED_PREFIX)) return hash;
   return KEYED_PREFIX + new Bun.CryptoHasher("sha256", auditKey(dbFile)).update(hash).digest("hex");
+}
+
+/** What the database keeps of the audit key: a value that tells it from another key, not the key. */
+export function auditKeyCheck(key: string): string {
+  return new Bun.CryptoHasher("sha256", key).update("cairn audit key check v1").digest("hex").slice(0, 32);
+}
+
+/** Databases whose audit key check this process has recorded (once a process: it writes only when absent). */
+const recorded = new Set<string>();
+
+/**
+ * Records, inside the caller's write transaction, which audit key the log's hashes are keyed with (`store_state`
+ * `audit_key_check`, migration 22), the first time this process keys a hash for `dbFile`: a deleted `audit.key`
+ * is made anew on the next write, silently, and every receipt from before can no longer be checked; doctor
+ * tells it by this value.
+ */
+export function recordAuditKeyCheck(db: Database, dbFile: string): void {
+  if (recorded.has(dbFile)) return;
+  db.query("INSERT OR IGNORE INTO store_state (key, value) VALUES ('audit_key_check', ?)").run(auditKeyCheck(auditKey(dbFile)));
+  recorded.add(dbFile);
+}
+
+/**
+ * Whether the audit key beside `dbFile` is the one the log's hashes were keyed with: "ok", "missing" (deleted:
+ * the next write makes another), "other" (replaced or made anew), or "unknown" (nothing recorded yet, or an
+ * encrypted store, whose hashes are keyed under the user's key). Never creates the key file.
+ */
+export function auditKeyState(db: Database, dbFile: string): "ok" | "missing" | "other" | "unknown" {
+  const row = db.query("SELECT value FROM store_state WHERE key = 'audit_key_check'").get() as { value: string } | null;
+  if (!row) return "unknown";
+  const file = auditKeyFile(dbFile);
+  if (file === null) return "unknown";
+  if (!existsSync(file)) return "missing";
+  // Read afresh, not through this process's cache: the file may have been replaced since.
+  return auditKeyCheck(readFileSync(file, "utf8").trim()) === row.value ? "ok" : "other";
 }

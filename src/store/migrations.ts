@@ -412,6 +412,12 @@ export const MIGRATIONS: ReadonlyArray<Migration> = [
     // A `sync.key` file of a data directory in a team moves in at its next sync command (sync/settings.ts).
     sql: SYNC_KEY_SCHEMA,
   },
+  {
+    version: 22,
+    name: "the store's own settings; the first: which audit key the log's hashes are keyed with",
+    // A deleted audit.key was made anew, silently: doctor now says so (audit-key.ts auditKeyState).
+    sql: "CREATE TABLE store_state (key TEXT PRIMARY KEY, value TEXT NOT NULL) STRICT, WITHOUT ROWID;",
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

@@ -3,6 +3,7 @@ import type { Database } from "bun:sqlite";
 import type { Edge } from "../domain/edge.ts";
 import type { Memory, MemoryFilter } from "../domain/memory.ts";
 import { appendAudit, auditHistory, auditLog, eraseAuditContent, sealedAuditProblem } from "./audit.ts";
+import { auditKeyState } from "./audit-key.ts";
 import { auditHead, verifyChain } from "./audit-chain.ts";
 import { type ContentCodec, PLAIN_CODEC, logSeal } from "./content-codec.ts";
 import { assertKeyCheck, type EncryptionRecord, readEncryption } from "./encryption-record.ts";
@@ -421,6 +422,11 @@ export class SqliteStore implements Store {
     const chain = verifyChain(this.#db, anchor);
     const sealed = chain.ok ? sealedAuditProblem(this.#db, this.#codec) : null;
     return sealed ? { ok: false, head: chain.head, checked: chain.checked, brokenAt: sealed.seq, problem: sealed.problem } : chain;
+  }
+
+  /** Whether `audit.key` is the key this log's hashes were keyed with (audit-key.ts auditKeyState). */
+  auditKeyState(): ReturnType<typeof auditKeyState> {
+    return this.#codec.encrypted ? "unknown" : auditKeyState(this.#db, this.location);
   }
 
   auditLog(query: AuditQuery): AuditRecord[] {

@@ -1,6 +1,7 @@
 /** @module `cairn audit` through the binary: writers in many processes form one chain; verify names the first broken entry; an anchor proves growth only. */
 import { Database } from "bun:sqlite";
 import { afterEach, beforeEach, expect, test } from "bun:test";
+import { rmSync } from "node:fs";
 import { join } from "node:path";
 import { requireBinary } from "../helpers/bin.ts";
 import { createSandbox, type Sandbox } from "../helpers/sandbox.ts";
@@ -58,4 +59,15 @@ test("each entry names who acted: the CLI user, the MCP client and version, the 
   await s.ok(["hook", "prompt"], { stdin: prompt, env: { CAIRN_HOOK_DAEMON: "off" } });
   const log = await s.json<{ entries: Array<{ actor: string; op: string }> }>(["audit", "log", "--json"]);
   expect(log.entries.map((e) => e.actor).sort()).toEqual(["cli:alice", "hook:s-123", "mcp:e2e/1"]);
+});
+
+test("doctor says when audit.key was deleted or replaced: receipts from before cannot be checked with the new one", async () => {
+  await s.ok(["remember", "a memory whose create entry keys a hash"]);
+  const key = join(s.cairnHome, "audit.key");
+  rmSync(key);
+  const missing = (await s.json<{ checks: Array<{ name: string; level: string; detail: string }> }>(["doctor", "--json"])).checks.find((c) => c.name === "audit key");
+  expect(missing).toMatchObject({ level: "warn", detail: expect.stringContaining("is missing") });
+  await s.ok(["remember", "written after the key was lost: a new key is made"]);
+  const other = (await s.json<{ checks: Array<{ name: string; level: string; detail: string }> }>(["doctor", "--json"])).checks.find((c) => c.name === "audit key");
+  expect(other).toMatchObject({ level: "warn", detail: expect.stringContaining("is not the key the log's hashes were made with") });
 });

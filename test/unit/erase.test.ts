@@ -4,7 +4,7 @@
  * and `secure_delete` on every connection cairn opens.
  */
 import { afterEach, describe, expect, test } from "bun:test";
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ERASED, withoutQuotes } from "../../src/capture/quotes.ts";
@@ -140,5 +140,24 @@ describe("secure_delete", () => {
     // db.ts configures what it opens; write-access.ts opens read-only for db.ts (configured there too);
     // foreign-sqlite.ts reads another program's file, read-only, and never deletes from it.
     expect(found.map((f) => f.replace(/:\d+$/, "")).sort()).toEqual(["src/store/db.ts", "src/store/foreign-sqlite.ts", "src/store/write-access.ts", "src/store/write-access.ts"]);
+  });
+});
+
+describe("the audit key", () => {
+  test("the log records which audit.key its hashes were keyed with: a deleted or replaced one is told", () => {
+    const dir = tempDir();
+    const { engine, store } = testEngine({ path: join(dir, "cairn.db"), encrypted: false });
+    expect(store.auditKeyState()).toBe("unknown");
+    engine.remember({ content: "a first memory keys a hash" });
+    expect(store.auditKeyState()).toBe("ok");
+    const key = join(dir, "audit.key");
+    const saved = readFileSync(key);
+    rmSync(key);
+    expect(store.auditKeyState()).toBe("missing");
+    writeFileSync(key, `${"ab".repeat(32)}\n`);
+    expect(store.auditKeyState()).toBe("other");
+    writeFileSync(key, saved);
+    expect(store.auditKeyState()).toBe("ok");
+    engine.close();
   });
 });

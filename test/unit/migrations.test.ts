@@ -89,6 +89,10 @@ const FIXTURES: Record<number, (db: Database) => void> = {
     FIXTURES[20]!(db);
     db.run("INSERT INTO sync_secret (id, team_key) VALUES (1, 'AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=')");
   },
+  22: (db) => {
+    FIXTURES[21]!(db);
+    db.run("INSERT INTO store_state (key, value) VALUES ('audit_key_check', '00000000000000000000000000000000')");
+  },
 };
 
 describe("migrations", () => {

@@ -11,6 +11,7 @@ import { clearDamageMark, damageMark, markDamaged } from "../../store/damage-mar
 import { diagnose } from "../../store/salvage.ts";
 import { damagedCopies } from "../../store/store-copies.ts";
 import { diskFull, unwritable } from "../../store/write-access.ts";
+import { auditKeyFile } from "../../store/audit-key.ts";
 import { SqliteStore } from "../../store/sqlite-store.ts";
 import { startEmbedWorker } from "../../embed-worker.ts";
 import { VERSION } from "../../version.ts";
@@ -120,7 +121,7 @@ async function runChecks(repair: boolean): Promise<Check[]> {
     const fileChecks = storeChecks(engine, step);
     const damaged = fileChecks.find((c) => c.name === "integrity" && c.level === "fail" && c.detail.endsWith(RECOVERY));
     if (damaged) markDamaged(paths.dbFile, damaged.detail.replace(` ${RECOVERY}`, ""));
-    checks.push(...fileChecks, erasureCheck(engine));
+    checks.push(...fileChecks, ...auditKeyCheck(store), erasureCheck(engine));
     step("the keyword search thread and index file");
     checks.push(await searchThreadCheck(store), await keywordIndexCheck(store, repair));
     try {
@@ -240,6 +241,14 @@ function storeChecks(engine: Engine, step: (what: string) => void): Check[] {
 }
 
 /** The audit log's hash chain (store/audit-chain.ts): broken means an entry was edited, removed or moved. */
+/** A deleted or replaced audit.key: receipts and hashes from before can no longer be checked with it. */
+function auditKeyCheck(store: SqliteStore): Check[] {
+  const state = store.auditKeyState();
+  if (state === "ok" || state === "unknown") return [];
+  const what = state === "missing" ? "is missing (the next write makes another)" : "is not the key the log's hashes were made with (replaced, or deleted and made anew)";
+  return [{ name: "audit key", level: "warn", detail: `${auditKeyFile(store.location)} ${what}: erase receipts and the log's content hashes from before cannot be checked against text; restore the old audit.key from a backup if you have one` }];
+}
+
 function auditCheck(engine: Engine): Check {
   try {
     const r = engine.verifyAudit();
