@@ -17,6 +17,8 @@ import { buildRetrieval, type Retrieval } from "./retrieval.ts";
 import { CLI_UNLOCK, hookStateErasure, loadCliConfig, recallRecorder, requireStore } from "./session.ts";
 import { createConfiguredStore } from "../keys/new-store.ts";
 import { progress } from "./output.ts";
+import { staleBackups } from "../store/recode.ts";
+import { log } from "../log.ts";
 
 export type Role = "cli" | "mcp" | "ui";
 
@@ -64,6 +66,18 @@ export interface Runtime {
   close(): Promise<void>;
 }
 
+/** A re-encoding copy younger than this may be a running encrypt's own backup: not reported. */
+const LEFT_COPY_AFTER_MS = 3_600_000;
+
+/**
+ * A copy an interrupted encrypt, decrypt or key rotate left beside the database (the store in its old
+ * encoding: in the clear, after an encrypt) is reported on stderr by every command, not only by doctor.
+ */
+function warnLeftCopies(dbFile: string): void {
+  const left = staleBackups(dbFile).filter((n) => Date.now() - Number(n.slice(n.lastIndexOf("-") + 1)) > LEFT_COPY_AFTER_MS);
+  if (left.length > 0) log.warn(`${left.join(", ")} beside the database: a copy an interrupted encrypt, decrypt or key rotate left (it may hold the memories in the clear); \`cairn doctor --repair\` removes it`);
+}
+
 /** How long a long-lived process waits before measuring for the planner again after it could not. */
 const MEASURE_RETRY_MS = 60_000;
 
@@ -73,6 +87,7 @@ export function openRuntime(role: Role, opts: RuntimeOptions): Runtime {
   if (!opts.create) requireStore(paths);
   createConfiguredStoreHere(paths, config);
   const store = new SqliteStore(paths.dbFile, { verifyBeforeWrite: preset.longLived, ...(preset.longLived ? { searchThreadFrom: SEARCH_THREAD_FROM } : {}), unlock: preset.unlock });
+  warnLeftCopies(paths.dbFile);
   // A one-shot command embeds its query through the warm hook daemon when one runs (cli/warm-embedder.ts).
   const retrieval = buildRetrieval(store, paths, config, { oneShot: !preset.longLived });
   let wrote = false;

@@ -115,6 +115,8 @@ describe("encryption at rest", () => {
     const warned = JSON.parse((await sb.run(["doctor", "--json"], { env: ENV })).stdout).checks.find((c: { name: string }) => c.name === "re-encoding copies");
     expect(warned).toMatchObject({ level: "warn" });
     expect(warned.detail).toContain("cairn.db.backup-1700000000000");
+    // Every command says so too, not only doctor.
+    expect((await sb.run(["list"], { cwd: project, env: ENV })).stderr).toContain("cairn.db.backup-1700000000000 beside the database: a copy an interrupted encrypt");
     const enc = await sb.json(["encrypt", "--json"], { env: ENV });
     expect(existsSync(stale)).toBe(false);
     expect(enc).toMatchObject({ ok: true, encrypted: true, memories: 1 });
