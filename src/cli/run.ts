@@ -125,6 +125,10 @@ function rejectUnknownFlags(rawArgs: string[], argsDef: ArgsDef): void {
     const arg = rawArgs[i]!;
     if (arg === "--") break;
     const flag = flagOf(arg);
+    // "-out": citty reads a single dash as letters and drops the value (an export went to stdout, exit 0).
+    if (flag !== null && /^-[^-]/.test(arg) && flag.length > 1) {
+      throw new UsageError(`"${arg.split("=")[0]}": a long option takes two dashes${known.has(flag) ? ` (--${flag})` : ""}.`);
+    }
     // A string option's value may start with "-" ("-v is verbose"): it is a value, not an option.
     if (flag !== null && strings.has(flag) && !arg.includes("=")) {
       const next = rawArgs[i + 1];

@@ -96,6 +96,11 @@ export function nameLike(text: string): string[] {
   // Quoted text is a title or a quotation ("The Four Seasons"): its capitals are not names the store should hold.
   for (const chunk of text.replace(QUOTED, " ").split(/[ \t]+|(?=\n)/)) {
     const startsLine = chunk.startsWith("\n");
+    // A prefix search ("INTEGRAT*") names the start of words, not a name of its own.
+    if (chunk.trimEnd().endsWith("*")) {
+      initial = false;
+      continue;
+    }
     const core = chunk.replace(/^[^\p{L}\p{N}]+|[^\p{L}\p{N}]+$/gu, "");
     const wasInitial = initial || startsLine;
     initial = /[.!?:]["')\]]*$/.test(chunk);

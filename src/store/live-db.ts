@@ -91,8 +91,10 @@ export class LiveDatabase {
     return this.#db;
   }
 
-  /** When a damage mark was last looked for (reads look at most every {@link MARK_CHECK_MS}). */
+  /** When a damage mark was last looked for (reads look at most every {@link MARK_CHECK_MS} while none is found). */
   #markCheckedAt = 0;
+  /** The last look found a mark: every call looks again (until it is gone), none goes through meanwhile. */
+  #marked = false;
 
   /**
    * Another process found the file damaged and marked it (damage-mark.ts): this long-lived connection refuses
@@ -101,9 +103,10 @@ export class LiveDatabase {
   #refuseMarked(always: boolean): void {
     if (this.#memory) return;
     const now = performance.now();
-    if (!always && now - this.#markCheckedAt < MARK_CHECK_MS) return;
+    if (!always && !this.#marked && now - this.#markCheckedAt < MARK_CHECK_MS) return;
     this.#markCheckedAt = now;
     const mark = markOn(this.path);
+    this.#marked = mark !== null;
     if (mark) throw markedError(this.path, mark);
   }
 

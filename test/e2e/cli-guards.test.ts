@@ -58,6 +58,10 @@ describe("config set validates before writing", () => {
       expect(r.stderr).toMatch(/Option --(tags|limit) needs a value/);
     }
     expect(await total()).toBe(0);
+    // A long option with one dash: citty read it as letters and dropped the value (an export went to stdout).
+    const single = await s.run(["export", "-out", join(s.root, "backup.jsonl")]);
+    expect(single.exitCode).toBe(2);
+    expect(single.stderr).toContain('"-out": a long option takes two dashes (--out)');
     expect((await s.run(["remember", "x", "--tags=--odd-but-asked"])).exitCode).toBe(0);
   });
 

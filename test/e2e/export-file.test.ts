@@ -5,7 +5,7 @@
  * temporary file or half-written Markdown folder is left, and the error is EXPORT_FULL, not INTERNAL.
  */
 import { afterEach, beforeEach, expect, setDefaultTimeout, test } from "bun:test";
-import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { requireBinary } from "../helpers/bin.ts";
 import { fillDisk, MOUNTS_ALLOWED, mountTmpfs, unmount } from "../helpers/mounts.ts";
@@ -62,4 +62,19 @@ test.skipIf(!MOUNTS_ALLOWED)(`export to a full disk: the old file stays whole, n
   } finally {
     unmount(mnt);
   }
+});
+
+test("export --output never replaces one of cairn's own files, directly or through a link", async () => {
+  await s.ok(["remember", "a memory that must survive"]);
+  const db = join(s.cairnHome, "cairn.db");
+  const before = readFileSync(db);
+  const link = join(s.root, "backup.jsonl");
+  symlinkSync(db, link);
+  for (const target of [db, join(s.cairnHome, "audit.key"), link]) {
+    const r = await s.run(["export", "--output", target, "--json"]);
+    expect(r.exitCode).toBe(1);
+    expect(JSON.parse(r.stdout).error).toMatchObject({ code: "EXPORT_FILE", message: expect.stringContaining("one of cairn's own files") });
+  }
+  expect(readFileSync(db).subarray(0, 16).toString()).toBe(before.subarray(0, 16).toString());
+  expect((await s.json<{ total: number }>(["stats", "--json"])).total).toBe(1);
 });

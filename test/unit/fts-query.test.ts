@@ -99,7 +99,7 @@ describe("buildKeywordQuery", () => {
     expect((await own.recall({ query: "deployment*", mode: "keyword" })).results.map((r) => r.memory.content)).toEqual(["Deployment pipeline uses blue-green switching on the load balancer"]);
     // Typed past the stem ("deploym" of deployment, "switchi" of switching): the index holds "deploy", "switch".
     if (!store.codec.encrypted) {
-      for (const query of ["deploym*", "switchi*"]) {
+      for (const query of ["deploym*", "switchi*", "SWITCHI*", "DeployM*"]) {
         expect((await own.recall({ query, mode: "keyword" })).results.map((r) => r.memory.content)).toContain("Deployment pipeline uses blue-green switching on the load balancer");
       }
     }

@@ -56,6 +56,9 @@ test("a damage mark another process left stops an open store's reads and writes;
   expect(() => open.engine.remember({ content: "refused at once" })).toThrow(expect.objectContaining({ code: "DB_CORRUPT" }));
   await Bun.sleep(600); // reads look for a mark at most twice a second
   expect(() => open.engine.list()).toThrow(expect.objectContaining({ code: "DB_CORRUPT" }));
+  // Once seen, every read is refused (none slips through until the next look).
+  expect(() => open.engine.list()).toThrow(expect.objectContaining({ code: "DB_CORRUPT" }));
+  expect(() => open.engine.stats()).toThrow(expect.objectContaining({ code: "DB_CORRUPT" }));
   expect(() => new SqliteStore(path)).toThrow(expect.objectContaining({ code: "DB_CORRUPT" }));
   // A backup copied over the file, in place (same inode): other bytes, so the mark no longer holds.
   await Bun.sleep(20);

@@ -5,6 +5,9 @@
 import { defineCommand } from "citty";
 import { cairnError } from "../../errors.ts";
 import { openExportFile } from "../export-file.ts";
+import { realpathSync, statSync } from "node:fs";
+import { dirname, sep } from "node:path";
+import { keyFilePath } from "../../keys/key-file.ts";
 import { jsonFlag, scopeFlags, scopeFrom, statusFlag } from "../flags.ts";
 import { exportMarkdown } from "../markdown-export.ts";
 import { output, progress } from "../output.ts";
@@ -27,7 +30,8 @@ export default defineCommand({
   async run({ args }) {
     const scope = scopeFrom(args);
     if (args.format === "markdown" && !args.output) throw cairnError("USAGE", ["Markdown export writes a folder: give it with --out <dir>."]);
-    await withEngine(async ({ engine }) => {
+    await withEngine(async ({ engine, paths }) => {
+      if (args.output) refuseOwnFile(args.output, [paths.dataDir, dirname(paths.configFile), dirname(keyFilePath("-"))]);
       const records = engine.export(Object.keys(scope).length > 0 ? scope : { allProjects: true }, {
         ...(args.status ? { statuses: statusFlag(args.status) } : {}),
       });
@@ -67,3 +71,28 @@ export default defineCommand({
     });
   },
 });
+
+/**
+ * An export never replaces one of cairn's own files: `--output $CAIRN_HOME/cairn.db` (or a link to it) turned
+ * the database into JSONL, `--output …/audit.key` replaced the audit key. Existing files in the data, config
+ * and key folders are refused; a new file there is the user's choice.
+ */
+function refuseOwnFile(target: string, folders: readonly string[]): void {
+  let real: string;
+  try {
+    if (!statSync(target).isFile()) return;
+    real = realpathSync(target);
+  } catch {
+    return; // nothing there yet
+  }
+  const own = folders.map((f) => {
+    try {
+      return realpathSync(f);
+    } catch {
+      return f;
+    }
+  });
+  if (own.some((f) => real === f || real.startsWith(`${f}${sep}`))) {
+    throw cairnError("EXPORT_FILE", [target, `it is one of cairn's own files (${real}), which an export never replaces; give a path outside ${[...new Set(own)].join(", ")}`]);
+  }
+}
