@@ -189,6 +189,10 @@ const catalog = {
     cli: "Invalid configuration in {0}: {1}. `cairn config set <key> <value>` or `cairn config unset <key>` fixes it, or edit or delete that file.",
     mcp: "Invalid configuration in {0}: {1}. Ask the user to fix or delete the file (`cairn config` shows every setting and where it comes from).",
   },
+  CONFIG_UNREADABLE: {
+    cli: "Cannot read the configuration file {0}: {1}. Edit it into a JSON object, or delete it (the defaults apply then).",
+    mcp: "Cannot read the configuration file {0}: {1}. Ask the user to edit or delete that file.",
+  },
   CONFIG_ENV_INVALID: "Invalid configuration in the environment variable {0}: {1}. Fix or unset it.",
   CONFIG_KEY: 'Unknown configuration key "{0}". Known keys: {1}.',
   CONFIG_VALUE: 'Invalid value "{0}" for {1}; nothing was changed. Allowed: {2}.',
@@ -232,6 +236,7 @@ const catalog = {
   SYNC_UNREACHABLE: "The sync server {0} cannot be reached ({1}). Nothing is lost: local work continues and changes stay queued; run `cairn sync` again when the server is back (`cairn sync status` shows what waits).",
   SYNC_SETUP_FAILED: "Could not set up team sync through {0} ({1}). This device is in no team yet and nothing was changed: check the server URL (user, password, host, database) and run the command again.",
   SYNC_SERVER: "The sync server {0} refused the request: {1}. Check the user, password, database name and permissions in the server URL; local work continues and changes stay queued.",
+  AUDIT_KEY_BAD: "{0} is not a cairn audit key (64 hex digits), so nothing can be written to the audit log. Restore it from a backup, or move it away (a new key is made; erase receipts from before can then no longer be checked).",
   SYNC_TEAM_UNKNOWN: {
     cli: "The sync server {0} holds no team {1}: check that --server names the database the team uses (the one `cairn sync init` ran against). Nothing was changed on this device.",
     mcp: "The sync server {0} holds no team {1}; the user must join through the server the team uses.",

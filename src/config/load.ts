@@ -35,9 +35,9 @@ export function readConfigJson(file: string): Record<string, unknown> | null {
   try {
     json = JSON.parse(readFileSync(file, "utf8").replace(/^\uFEFF/, ""));
   } catch (err) {
-    throw cairnError("CONFIG_INVALID", [file, describeError(err)], err);
+    throw cairnError("CONFIG_UNREADABLE", [file, describeError(err)], err);
   }
-  if (json === null || typeof json !== "object" || Array.isArray(json)) throw cairnError("CONFIG_INVALID", [file, "it is not a JSON object ({ \"key\": value, … })"]);
+  if (json === null || typeof json !== "object" || Array.isArray(json)) throw cairnError("CONFIG_UNREADABLE", [file, "it is not a JSON object ({ \"key\": value, … })"]);
   return json as Record<string, unknown>;
 }
 

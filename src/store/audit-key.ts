@@ -6,6 +6,7 @@
  */
 import { chmodSync, closeSync, existsSync, linkSync, openSync, readFileSync, rmSync, writeSync } from "node:fs";
 import type { Database } from "bun:sqlite";
+import { cairnError } from "../errors.ts";
 import { besideDatabase } from "./db-path.ts";
 
 /** Stored keyed hashes start with this, so they are told apart from plain ones written before (schema ≤ 5). */
@@ -36,7 +37,7 @@ function readOrCreate(file: string): string {
       if (/^[0-9a-f]{64}$/.test(text)) return text;
       // Written by a creator that has not finished yet: read again (an empty or cut file is never kept below).
       if (attempt < 2) continue;
-      throw new Error(`${file} is not a cairn audit key (64 hex digits); move it away and run the command again`);
+      throw cairnError("AUDIT_KEY_BAD", [file]);
     }
     const key = Buffer.from(crypto.getRandomValues(new Uint8Array(32))).toString("hex");
     const tmp = `${file}.${process.pid}.tmp`;
@@ -91,15 +92,18 @@ export function recordAuditKeyCheck(db: Database, dbFile: string): void {
 
 /**
  * Whether the audit key beside `dbFile` is the one the log's hashes were keyed with: "ok", "missing" (deleted:
- * the next write makes another), "other" (replaced or made anew), or "unknown" (nothing recorded yet, or an
+ * the next write makes another), "other" (replaced or made anew), "invalid" (not a key: every write fails), or
+ * "unknown" (nothing recorded yet, or an
  * encrypted store, whose hashes are keyed under the user's key). Never creates the key file.
  */
-export function auditKeyState(db: Database, dbFile: string): "ok" | "missing" | "other" | "unknown" {
+export function auditKeyState(db: Database, dbFile: string): "ok" | "missing" | "other" | "invalid" | "unknown" {
   const row = db.query("SELECT value FROM store_state WHERE key = 'audit_key_check'").get() as { value: string } | null;
   if (!row) return "unknown";
   const file = auditKeyFile(dbFile);
   if (file === null) return "unknown";
   if (!existsSync(file)) return "missing";
   // Read afresh, not through this process's cache: the file may have been replaced since.
-  return auditKeyCheck(readFileSync(file, "utf8").trim()) === row.value ? "ok" : "other";
+  const text = readFileSync(file, "utf8").trim();
+  if (!/^[0-9a-f]{64}$/.test(text)) return "invalid";
+  return auditKeyCheck(text) === row.value ? "ok" : "other";
 }

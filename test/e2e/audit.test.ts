@@ -1,7 +1,7 @@
 /** @module `cairn audit` through the binary: writers in many processes form one chain; verify names the first broken entry; an anchor proves growth only. */
 import { Database } from "bun:sqlite";
 import { afterEach, beforeEach, expect, test } from "bun:test";
-import { rmSync } from "node:fs";
+import { rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { requireBinary } from "../helpers/bin.ts";
 import { createSandbox, type Sandbox } from "../helpers/sandbox.ts";
@@ -70,4 +70,15 @@ test("doctor says when audit.key was deleted or replaced: receipts from before c
   await s.ok(["remember", "written after the key was lost: a new key is made"]);
   const other = (await s.json<{ checks: Array<{ name: string; level: string; detail: string }> }>(["doctor", "--json"])).checks.find((c) => c.name === "audit key");
   expect(other).toMatchObject({ level: "warn", detail: expect.stringContaining("is not the key the log's hashes were made with") });
+});
+
+test("an audit.key that is not a key: writes fail with what to do (not Internal error), doctor fails naming it", async () => {
+  await s.ok(["remember", "written while the key was sound"]);
+  writeFileSync(join(s.cairnHome, "audit.key"), "notakey\n");
+  const r = await s.run(["remember", "written after", "--json"]);
+  expect(r.exitCode).toBe(1);
+  expect(JSON.parse(r.stdout).error).toMatchObject({ code: "AUDIT_KEY_BAD", message: expect.stringContaining("Restore it from a backup, or move it away") });
+  const doctor = await s.run(["doctor", "--json"]);
+  expect(doctor.exitCode).toBe(1);
+  expect((JSON.parse(doctor.stdout) as { checks: Array<{ name: string; level: string }> }).checks.find((c) => c.name === "audit key")).toMatchObject({ level: "fail" });
 });

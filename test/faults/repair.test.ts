@@ -151,3 +151,13 @@ test("what an interrupted repair left (its new database and WAL) is removed by t
   expect((await doctor(["--repair"])).checks.repair).toMatchObject({ level: "ok" });
   for (const f of left) expect(existsSync(f)).toBe(false);
 });
+
+test("a repair of a damaged database keeps a whole copy an interrupted encrypt left: it may hold what the repair lost", async () => {
+  const copy = `${db}.backup-${Date.now() - 7_200_000}`;
+  writeFileSync(copy, readFileSync(db));
+  breakLeftLeaf(db);
+  const d = await doctor(["--repair"]);
+  expect(d.checks.repair).toMatchObject({ level: "ok" });
+  expect(existsSync(copy)).toBe(true);
+  expect(d.checks["re-encoding copies"]).toMatchObject({ level: "warn", detail: expect.stringContaining("kept: a whole copy of the store") });
+});

@@ -158,7 +158,7 @@ describe("config", () => {
     writeFileSync(file, "{}");
     expect(() => loadConfig(file, {}, { CAIRN_MODE: "psychic" })).toThrow(/environment variable CAIRN_MODE: .*Fix or unset it\.$/);
     writeFileSync(file, "{not json");
-    expect(() => loadConfig(file, {}, {})).toThrow(/Invalid configuration/);
+    expect(() => loadConfig(file, {}, {})).toThrow(/Cannot read the configuration file .*Edit it into a JSON object, or delete it/);
     writeFileSync(file, "[1, 2]");
     expect(() => loadConfig(file, {}, {})).toThrow(/not a JSON object/);
   });

@@ -48,8 +48,10 @@ export default defineCommand({
     const repair = args.repair ? [repairCheck()] : [];
     // A repair that could not run (a read-only disk, nothing readable) repairs nothing else either.
     const repairing = args.repair === true && repair[0]?.level !== "fail";
+    // After damage, a whole copy of the store beside it may hold what the repair could not read: it stays.
+    const damaged = repair[0]?.name === "repair" && repair[0].detail.startsWith(DAMAGED);
     // Client wiring is independent of the database, so it is reported even when the database cannot be opened.
-    const checks = [...repair, ...(await runChecks(repairing)), await hookDaemonCheck(), ...clientChecks()];
+    const checks = [...repair, ...(await runChecks(repairing, damaged)), await hookDaemonCheck(), ...clientChecks()];
     const failed = checks.some((c) => c.level === "fail");
     if (args.json) output.json({ ok: !failed, version: VERSION, checks });
     else output.text(checks.map((c) => `${c.level.toUpperCase().padEnd(4)}  ${c.name.padEnd(12)}  ${c.detail}`).join("\n"));
@@ -60,10 +62,12 @@ export default defineCommand({
 const LOCKED = new Set(["KEY_MISSING", "KEY_WRONG", "KEY_BAD", "KEY_FILE_UNSAFE", "TAMPERED"]);
 
 /** Copies an interrupted encrypt, decrypt or key rotation left beside the database (store/recode.ts). */
-function backupCheck(dbFile: string, store: SqliteStore, repair: boolean): Check {
+function backupCheck(dbFile: string, store: SqliteStore, repair: boolean, damaged: boolean): Check {
   const name = "re-encoding copies";
   const left = staleBackups(dbFile);
   if (left.length === 0) return { name, level: "ok", detail: "none" };
+  // A database that was damaged may have lost memories such a copy still holds: it stays, and says so.
+  if (damaged) return { name, level: "warn", detail: `${left.join(", ")} kept: a whole copy of the store from an interrupted encrypt, decrypt or key rotation, which may hold memories the damaged database lost (copy it over cairn.db to go back to it); delete it once no longer needed` };
   if (repair) return { name, level: "ok", detail: `removed ${removeStaleBackups(dbFile).length} left by an interrupted encrypt, decrypt or key rotation` };
   const what = store.encryption() ? "they may hold the store in its earlier encoding (in the clear, if it was the plain store)" : "they are copies of the store";
   return { name, level: "warn", detail: `${left.join(", ")} beside the database, left by an interrupted encrypt, decrypt or key rotation; ${what} and are not needed: \`cairn doctor --repair\` removes them` };
@@ -83,7 +87,7 @@ function encryptionCheck(store: SqliteStore): Check {
   return { name: "encryption", level: "ok", detail: `encrypted (${record.cipher}${kdf}), unlocked with ${store.keySource}; store id ${record.storeId}` };
 }
 
-async function runChecks(repair: boolean): Promise<Check[]> {
+async function runChecks(repair: boolean, wasDamaged = false): Promise<Check[]> {
   const checks: Check[] = [];
   const paths = resolvePaths();
   checks.push({ name: "data dir", level: "info", detail: `${paths.dataDir} (from ${paths.source})` });
@@ -116,7 +120,7 @@ async function runChecks(repair: boolean): Promise<Check[]> {
   }
   try {
     const step = stepper(paths.dbFile);
-    checks.push(encryptionCheck(store), backupCheck(paths.dbFile, store, repair), ...damagedCopiesCheck(paths.dbFile));
+    checks.push(encryptionCheck(store), backupCheck(paths.dbFile, store, repair, wasDamaged), ...damagedCopiesCheck(paths.dbFile));
     checks.push(permissionCheck("permissions", paths.dataDir, 0o700), permissionCheck("db file", paths.dbFile, 0o600));
     const fileChecks = storeChecks(engine, step);
     const damaged = fileChecks.find((c) => c.name === "integrity" && c.level === "fail" && c.detail.endsWith(RECOVERY));
@@ -170,6 +174,9 @@ function stepper(dbFile: string): (what: string) => void {
 }
 
 /** Runs the repair first, so the checks that follow describe the new database. */
+/** How a repair that found damage starts its report. */
+const DAMAGED = "the database was damaged";
+
 function repairCheck(): Check {
   const { dataDir, dbFile } = resolvePaths();
   const outcome = repairDatabase(dbFile, new Date(), CLI_UNLOCK);
@@ -182,7 +189,7 @@ function repairCheck(): Check {
     name: "repair",
     level: "ok",
     detail:
-      `the database was damaged (${outcome.problem}); copied ${memories} memories, ${links} links and ${auditEntries} audit entries ` +
+      `${DAMAGED} (${outcome.problem}); copied ${memories} memories, ${links} links and ${auditEntries} audit entries ` +
       `into a new database (${lost}). The damaged file is kept at ${outcome.damagedFile}; vectors are being recomputed.`,
   };
 }
@@ -245,6 +252,7 @@ function storeChecks(engine: Engine, step: (what: string) => void): Check[] {
 function auditKeyCheck(store: SqliteStore): Check[] {
   const state = store.auditKeyState();
   if (state === "ok" || state === "unknown") return [];
+  if (state === "invalid") return [{ name: "audit key", level: "fail", detail: cairnError("AUDIT_KEY_BAD", [auditKeyFile(store.location)!]).message }];
   const what = state === "missing" ? "is missing (the next write makes another)" : "is not the key the log's hashes were made with (replaced, or deleted and made anew)";
   return [{ name: "audit key", level: "warn", detail: `${auditKeyFile(store.location)} ${what}: erase receipts and the log's content hashes from before cannot be checked against text; restore the old audit.key from a backup if you have one` }];
 }

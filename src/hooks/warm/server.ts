@@ -4,6 +4,8 @@
  * trip instead of a process's cold start. It exits when idle, when its socket is removed or taken over,
  * and when a client of another build arrives (that client runs cold and starts a daemon of its own build).
  */
+import { damagedDatabaseError } from "../../errors.ts";
+import { confirmDamage } from "../../store/integrity-check.ts";
 import { chmodSync, existsSync, lstatSync, readFileSync, unlinkSync, writeFileSync } from "node:fs";
 import { loadConfig } from "../../config/load.ts";
 import type { Paths } from "../../config/paths.ts";
@@ -186,6 +188,8 @@ export async function serveHooks(paths: Paths): Promise<number> {
     } catch (err) {
       const message = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
       log(`${input.event} error: ${message} (warm)`);
+      // SQLite said the file is damaged: checked whole after this reply, and marked when it is (every process then refuses it).
+      if (damagedDatabaseError(err, paths.dbFile)) setTimeout(() => confirmDamage(paths.dbFile), 0);
       return { out: "" };
     }
   }
