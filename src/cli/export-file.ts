@@ -97,7 +97,12 @@ export function openExportFile(path: string, fs: ExportFs = realFs): ExportFile 
 function resolveTarget(path: string): string | null {
   const link = lstatSync(path, { throwIfNoEntry: false });
   if (!link) return path; // nothing there: a new file
-  const target = statSync(path, { throwIfNoEntry: false });
+  let target: ReturnType<typeof statSync> | undefined;
+  try {
+    target = statSync(path, { throwIfNoEntry: false });
+  } catch {
+    return null; // a loop of links: opening it fails, as EXPORT_FILE
+  }
   if (!target?.isFile()) return null; // a device, a FIFO, a socket, a dangling or unresolvable link
   try {
     return realpathSync(path);

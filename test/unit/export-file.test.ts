@@ -101,3 +101,9 @@ test("a dangling link is not replaced by a file either", () => {
   expect(() => openExportFile(link)).toThrow(expect.objectContaining({ code: "EXPORT_FILE" }));
   expect(lstatSync(link).isSymbolicLink()).toBe(true);
 });
+
+test("a loop of links is EXPORT_FILE, not an internal error", () => {
+  symlinkSync(join(dir, "loop2"), join(dir, "loop1"));
+  symlinkSync(join(dir, "loop1"), join(dir, "loop2"));
+  expect(() => openExportFile(join(dir, "loop1"))).toThrow(expect.objectContaining({ code: "EXPORT_FILE" }));
+});
