@@ -46,8 +46,9 @@ async function dispatch(argv: string[]): Promise<number> {
       return EXIT_OK;
     }
     const argsDef = (await resolve(cmd.args)) ?? {};
-    rejectUnknownFlags(rest, argsDef);
-    requireOptionValues(rest, argsDef);
+    const flags = { known: knownFlags(argsDef), strings: knownFlags(argsDef, "string") };
+    rejectUnknownFlags(rest, flags);
+    requireOptionValues(rest, flags);
     await runCommand(cmd, { rawArgs: rest });
     return typeof process.exitCode === "number" ? process.exitCode : EXIT_OK;
   } catch (err) {
@@ -101,6 +102,12 @@ async function resolve<T>(value: T | Promise<T> | (() => T | Promise<T>) | undef
 
 const toKebab = (s: string) => s.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
 
+/** A command's flags: every one it knows, and those that take a value. */
+interface CommandFlags {
+  known: ReadonlySet<string>;
+  strings: ReadonlySet<string>;
+}
+
 /** The flags a command knows (kebab and camel forms, aliases; `no-` forms of booleans). */
 function knownFlags(argsDef: ArgsDef, only?: "string"): Set<string> {
   const known = new Set<string>();
@@ -117,10 +124,11 @@ function knownFlags(argsDef: ArgsDef, only?: "string"): Set<string> {
 /** The flag an argument names (`--limit=3` → limit), or null for a value, `-`, a negative number or after `--`. */
 const flagOf = (arg: string): string | null => (!arg.startsWith("-") || arg === "-" || /^-\d/.test(arg) ? null : arg.replace(/^--?/, "").split("=")[0]!);
 
+/** Whether `arg` is one of the command's options (so not the value of the option before it). */
+const isOption = (arg: string, known: ReadonlySet<string>): boolean => known.has(flagOf(arg) ?? "\0");
+
 /** citty ignores flags it does not know; a typo like --limt must not silently change nothing. */
-function rejectUnknownFlags(rawArgs: string[], argsDef: ArgsDef): void {
-  const known = knownFlags(argsDef);
-  const strings = knownFlags(argsDef, "string");
+function rejectUnknownFlags(rawArgs: string[], { known, strings }: CommandFlags): void {
   for (let i = 0; i < rawArgs.length; i++) {
     const arg = rawArgs[i]!;
     if (arg === "--") break;
@@ -132,7 +140,7 @@ function rejectUnknownFlags(rawArgs: string[], argsDef: ArgsDef): void {
     // A string option's value may start with "-" ("-v is verbose"): it is a value, not an option.
     if (flag !== null && strings.has(flag) && !arg.includes("=")) {
       const next = rawArgs[i + 1];
-      if (next !== undefined && !(flagOf(next) !== null && known.has(flagOf(next)!))) i++;
+      if (next !== undefined && !isOption(next, known)) i++;
       continue;
     }
     if (flag !== null && !known.has(flag)) {
@@ -147,9 +155,7 @@ function rejectUnknownFlags(rawArgs: string[], argsDef: ArgsDef): void {
  * "--type" and the word "fact" in the text), and an empty `--limit=` was ignored. Only another option of the
  * command counts as missing the value: `--content "-v is verbose"` is a value.
  */
-function requireOptionValues(rawArgs: string[], argsDef: ArgsDef): void {
-  const strings = knownFlags(argsDef, "string");
-  const known = knownFlags(argsDef);
+function requireOptionValues(rawArgs: string[], { known, strings }: CommandFlags): void {
   for (let i = 0; i < rawArgs.length; i++) {
     const arg = rawArgs[i]!;
     if (arg === "--") break;
@@ -157,7 +163,7 @@ function requireOptionValues(rawArgs: string[], argsDef: ArgsDef): void {
     if (flag === null || !strings.has(flag)) continue;
     const inline = arg.includes("=") ? arg.slice(arg.indexOf("=") + 1) : null;
     const next = rawArgs[i + 1];
-    const missing = inline !== null ? inline === "" : next === undefined || next === "--" || (flagOf(next) !== null && known.has(flagOf(next)!));
+    const missing = inline !== null ? inline === "" : next === undefined || next === "--" || isOption(next, known);
     if (missing) throw new UsageError(`Option --${flag} needs a value${inline === null && next !== undefined ? ` (it was followed by ${next})` : ""}.`);
   }
 }

@@ -8,7 +8,7 @@
  * file there); a file changed since (a backup copied over it, or a checkpoint of writes made before the mark)
  * is checked again (integrity-check.ts markOn).
  */
-import { readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { cairnError, type CairnError } from "../errors.ts";
 
 export interface DamageMark {
@@ -53,11 +53,13 @@ export function markDamaged(dbFile: string, problem: string, now = Date.now()): 
  * file since replaced is removed).
  */
 export function damageMark(dbFile: string): { mark: DamageMark; changed: boolean } | null {
+  // Asked at every open and before every write: a failed read (an exception) costs more than this stat.
+  if (!existsSync(markPath(dbFile))) return null;
   let mark: DamageMark;
   try {
     mark = JSON.parse(readFileSync(markPath(dbFile), "utf8")) as DamageMark;
   } catch {
-    return null; // none (the usual case: one failed open of a file that is not there)
+    return null; // removed meanwhile, or unreadable (an empty mark a full disk left)
   }
   const now = fileStat(dbFile);
   if (now !== null && mark.file === now.file) return { mark, changed: mark.state !== now.state };

@@ -29,18 +29,25 @@ export function quickCheck(path: string): string {
   }
 }
 
+/** Whether a whole-file check of `dbFile` is quick enough to run on a command's path (under 64 MB). */
+const quickToCheck = (dbFile: string) => (statSync(dbFile, { throwIfNoEntry: false })?.size ?? 0) < CONFIRM_BELOW_BYTES;
+
+/** Checks the whole file now and records it: marked when damaged (true), any mark removed when sound (false). */
+function checkAndMark(dbFile: string): boolean {
+  const verdict = quickCheck(dbFile);
+  if (verdict === "ok") clearDamageMark(dbFile);
+  else markDamaged(dbFile, `PRAGMA quick_check: ${verdict}`);
+  return verdict !== "ok";
+}
+
 /**
  * After a SQLite error that says the file is damaged: checks the whole file on a connection of its own and
  * marks it (damage-mark.ts) when the check agrees; an error of one connection's stale view of the full-text
- * index does not mark a sound file.
+ * index does not mark a sound file. A large store is not checked here (8–28 s at 1M memories): long-lived
+ * processes check such files on a thread of their own.
  */
 export function confirmDamage(dbFile: string): void {
-  if (dbFile === ":memory:" || markOn(dbFile)) return;
-  // A whole-file check of a large store takes seconds (8–28 s at 1M memories): a failing command does not wait
-  // for it; long-lived processes check such files on a thread of their own.
-  if ((statSync(dbFile, { throwIfNoEntry: false })?.size ?? 0) >= CONFIRM_BELOW_BYTES) return;
-  const verdict = quickCheck(dbFile);
-  if (verdict !== "ok") markDamaged(dbFile, `PRAGMA quick_check: ${verdict}`);
+  if (dbFile !== ":memory:" && !markOn(dbFile) && quickToCheck(dbFile)) checkAndMark(dbFile);
 }
 
 /**
@@ -52,14 +59,8 @@ export function markOn(dbFile: string): DamageMark | null {
   if (dbFile === ":memory:") return null;
   const found = damageMark(dbFile);
   if (!found) return null;
-  if (!found.changed || (statSync(dbFile, { throwIfNoEntry: false })?.size ?? 0) >= CONFIRM_BELOW_BYTES) return found.mark;
-  const verdict = quickCheck(dbFile);
-  if (verdict === "ok") {
-    clearDamageMark(dbFile);
-    return null;
-  }
-  markDamaged(dbFile, `PRAGMA quick_check: ${verdict}`);
-  return damageMark(dbFile)?.mark ?? found.mark;
+  if (!found.changed || !quickToCheck(dbFile)) return found.mark;
+  return checkAndMark(dbFile) ? (damageMark(dbFile)?.mark ?? found.mark) : null;
 }
 
 /** The rows of a `PRAGMA` check of the database at `path`, on a connection opened for it alone ({@link quickCheck}). */
