@@ -45,13 +45,12 @@ export default defineCommand({
     ...jsonFlag,
   },
   async run({ args }) {
-    const repair = args.repair ? [repairCheck()] : [];
+    const repaired = args.repair ? repairCheck() : null;
+    const repair = repaired ? [repaired.check] : [];
     // A repair that could not run (a read-only disk, nothing readable) repairs nothing else either.
-    const repairing = args.repair === true && repair[0]?.level !== "fail";
+    const repairing = repaired !== null && repaired.check.level !== "fail";
     // After damage, a whole copy of the store beside it may hold what the repair could not read: it stays.
-    const damaged = repair[0]?.name === "repair" && repair[0].detail.startsWith(DAMAGED);
-    // Client wiring is independent of the database, so it is reported even when the database cannot be opened.
-    const checks = [...repair, ...(await runChecks(repairing, damaged)), await hookDaemonCheck(), ...clientChecks()];
+    const checks = [...repair, ...(await runChecks(repairing, repaired?.damaged ?? false)), await hookDaemonCheck(), ...clientChecks()];
     const failed = checks.some((c) => c.level === "fail");
     if (args.json) output.json({ ok: !failed, version: VERSION, checks });
     else output.text(checks.map((c) => `${c.level.toUpperCase().padEnd(4)}  ${c.name.padEnd(12)}  ${c.detail}`).join("\n"));
@@ -174,24 +173,22 @@ function stepper(dbFile: string): (what: string) => void {
 }
 
 /** Runs the repair first, so the checks that follow describe the new database. */
-/** How a repair that found damage starts its report. */
-const DAMAGED = "the database was damaged";
-
-function repairCheck(): Check {
+function repairCheck(): { check: Check; damaged: boolean } {
   const { dataDir, dbFile } = resolvePaths();
   const outcome = repairDatabase(dbFile, new Date(), CLI_UNLOCK);
-  if (!outcome.repaired) return { name: "repair", level: outcome.failed ? "fail" : "info", detail: outcome.detail };
+  if (!outcome.repaired) return { check: { name: "repair", level: outcome.failed ? "fail" : "info", detail: outcome.detail }, damaged: false };
   const { memories, links, auditEntries, unreadable } = outcome.salvaged;
   const lost = unreadable === 0 ? "nothing unreadable was met" : `${unreadable} unreadable rows or damaged stretches were left behind`;
   // The copy has no vectors yet: they are recomputed from the text, off this command's path.
   if (memories > 0) startEmbedWorker(dataDir);
-  return {
+  const check: Check = {
     name: "repair",
     level: "ok",
     detail:
-      `${DAMAGED} (${outcome.problem}); copied ${memories} memories, ${links} links and ${auditEntries} audit entries ` +
+      `the database was damaged (${outcome.problem}); copied ${memories} memories, ${links} links and ${auditEntries} audit entries ` +
       `into a new database (${lost}). The damaged file is kept at ${outcome.damagedFile}; vectors are being recomputed.`,
   };
+  return { check, damaged: true };
 }
 
 /** What to do about a damaged database file. */
