@@ -54,9 +54,11 @@ test("three machines with random changes and syncs in random order converge", as
         const m = pick(active);
         d.engine.update(m.id, rand() < 0.5 ? { content: `${sentence()} edited ${round}` } : { tags: [pick(WORDS), pick(WORDS)], priority: 1 + Math.floor(rand() * 5) });
       } else if (op === "relate" && all.length >= 2) {
-        const a = pick(all);
+        const relation = pick(["relates_to", "depends_on", "fixes", "supersedes"] as const);
+        // Only an active memory may supersede another (the engine refuses the rest): pick the superseder there.
+        const a = pick(relation === "supersedes" && active.length > 0 ? active : all);
         const b = pick(all);
-        if (a.id !== b.id) d.engine.relate(a.id, b.id, pick(["relates_to", "depends_on", "fixes", "supersedes"]));
+        if (a.id !== b.id && (relation !== "supersedes" || a.status === "active")) d.engine.relate(a.id, b.id, relation);
       } else if (op === "forget" && active.length > 0) {
         d.engine.forget(pick(active).id);
       } else if (op === "restore" && all.some((m) => m.status !== "active")) {
