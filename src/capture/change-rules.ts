@@ -83,6 +83,24 @@ function clauseAt(text: string, at: number): Set<string> {
   return statementParts(text.slice(start < 0 ? 0 : start + 1, ends.length > 0 ? Math.min(...ends) : text.length)).stems;
 }
 
+/** The reason a pair sharing words is left alone when each statement is about a thing the other never names. */
+export const ANOTHER_NAMED_SUBJECT = "about another named thing";
+
+/** Content words two statements share from which they are one frame filled for two things (see below). */
+const OTHER_SUBJECT_FRAME = 3;
+
+/**
+ * Whether each statement's subject names a thing (`payments-api`, `BillingService`) and neither names the
+ * other's: "The payments-api deployment runs in namespace payments with 3 replicas" and "The invoice-renderer
+ * deployment runs in namespace payments with 2 replicas" are two services' facts in one frame, not a change
+ * of one. Asked only of pairs sharing {@link OTHER_SUBJECT_FRAME} words: a change told in other words
+ * ("On-call is scheduled in PagerDuty" → "pages route through Opsgenie") shares few.
+ */
+function otherNamedSubject(p: StatementParts, n: StatementParts): boolean {
+  if (p.subjectNames.size === 0 || n.subjectNames.size === 0) return false;
+  return !some(p.subjectNames, (w) => n.stems.has(w)) && !some(n.subjectNames, (w) => p.stems.has(w));
+}
+
 /** "… for <purpose>": what a thing is used for, up to the end of the clause. */
 const PURPOSE = /\bfor\s+([^.,;:!?()]+)/iu;
 
@@ -181,6 +199,7 @@ function changeByRules(p: StatementParts, n: StatementParts, s: ChangeSignals, p
   if (said.retired) return { relation: "update", reason: "says what it held is gone", confident: false };
   if (s.corrects) return { relation: "conflict", reason: "says it was wrong", confident: false };
   if (s.added) return { relation: "none", reason: "adds to it", confident: false };
+  if (s.shared >= OTHER_SUBJECT_FRAME && otherNamedSubject(p, n)) return { relation: "none", reason: ANOTHER_NAMED_SUBJECT, confident: false };
   if (said.version) return { relation: "update", reason: "gives it another version", confident: false };
   if (s.slot) return looseOr(p.stems.size, s.shared, { relation: "update", reason: "gives its subject another value", confident });
   if (framed && s.quantity) return looseOr(p.stems.size, s.shared, { relation: "conflict", reason: "states another value", confident });

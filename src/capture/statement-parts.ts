@@ -15,6 +15,8 @@ export interface StatementParts {
   names: Set<string>;
   /** Words before the linking verb; empty when the statement has none. */
   subject: Set<string>;
+  /** The names among them, each whole (`payments-api`, not its parts): what the statement is about by name. */
+  subjectNames: Set<string>;
   value: Set<string>;
   /** Names in the value part (what the statement says the subject is, uses, lives in). */
   valueNames: Set<string>;
@@ -83,7 +85,7 @@ export function statementParts(text: string): StatementParts {
 function split(text: string): StatementParts {
   const useFor = USE_FOR.exec(text.split(/[.;\n]/)[0] ?? "");
   if (useFor) text = `${useFor[2]} is ${useFor[1]}${text.slice(useFor[0].length)}`;
-  const p: StatementParts = { stems: new Set(), names: new Set(), subject: new Set(), value: new Set(), valueNames: new Set(), negated: new Set(), quantities: quantities(text) };
+  const p: StatementParts = { stems: new Set(), names: new Set(), subject: new Set(), subjectNames: new Set(), value: new Set(), valueNames: new Set(), negated: new Set(), quantities: quantities(text) };
   const code = codeSpans(text.slice(0, 1000));
   let linked = false;
   let justLinked = false;
@@ -94,7 +96,11 @@ function split(text: string): StatementParts {
     const raw = m[0];
     if (/^[.;,!?()]$/.test(raw)) {
       negating = 0;
-      if (raw !== "," && raw !== "(" && raw !== ")") sentenceStart = true;
+      if (raw !== "," && raw !== "(" && raw !== ")") {
+        sentenceStart = true;
+        // The subject's names are those of the clause that links it to its value.
+        if (!linked) p.subjectNames.clear();
+      }
       continue;
     }
     const lower = raw.toLowerCase();
@@ -117,7 +123,9 @@ function split(text: string): StatementParts {
     justLinked = false;
     if (STOPWORDS.has(lower) || FUNCTION_WORDS.has(lower) || (raw.length < 2 && !/\d/.test(raw))) continue;
     const name = isName(raw, first, code.some(([a, b]) => m.index! > a && m.index! < b));
-    for (const stem of stemsOf(raw)) {
+    const stems = stemsOf(raw);
+    if (name && !linked && !GENERIC.has(stems[0]!)) p.subjectNames.add(stems[0]!);
+    for (const stem of stems) {
       p.stems.add(stem);
       if (name) p.names.add(stem);
       if (negating > 0) p.negated.add(stem);
@@ -136,6 +144,7 @@ function split(text: string): StatementParts {
       if (p.names.has(s)) p.valueNames.add(s);
     }
     p.subject.clear();
+    p.subjectNames.clear();
   }
   return p;
 }

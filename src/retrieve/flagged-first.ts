@@ -9,6 +9,8 @@
  * before rather than replacing it); only the order changes; a question that names a time keeps the order it
  * scored (recall.ts). Measured in DESIGN.md ("Possible conflicts kept").
  */
+import { SAYS_OPPOSITE } from "../capture/change-rules.ts";
+import { compareStatements } from "../capture/compare.ts";
 import { statesHowThingsAre } from "../domain/kinds.ts";
 import type { Link } from "../store/edges.ts";
 import type { FusedHit } from "./fusion.ts";
@@ -20,25 +22,43 @@ export interface FlaggedFirst {
   flagged: Map<string, string>;
 }
 
-/** By earlier result among `links` (the store's links of some results): the later memories that flagged it. */
-export function flaggers(links: readonly Link[]): Map<string, Set<string>> {
-  const out = new Map<string, Set<string>>();
+/**
+ * By earlier result among `links` (the store's links of some results): the later memories that flagged it,
+ * each with whether the conflict was confirmed (`relate … contradicts`) rather than left open.
+ */
+export function flaggers(links: readonly Link[]): Map<string, Map<string, boolean>> {
+  const out = new Map<string, Map<string, boolean>>();
   for (const l of links) {
-    // Open, or confirmed as a conflict (`relate … contradicts`); a dismissed one flags nothing.
+    // Open, or confirmed as a conflict; a dismissed one flags nothing.
     if (!(l.possible || l.settled === "conflict") || l.outgoing || l.other === l.id) continue;
-    const of = out.get(l.id);
-    if (of) of.add(l.other);
-    else out.set(l.id, new Set([l.other]));
+    const of = out.get(l.id) ?? new Map<string, boolean>();
+    of.set(l.other, of.get(l.other) === true || l.settled === "conflict");
+    out.set(l.id, of);
   }
   return out;
 }
 
-/** `hits` with each later memory of `flaggedBy` (earlier result → its flaggers) just ahead of the earlier one among the first `depth`. */
-export function flaggedFirst(hits: readonly FusedHit[], depth: number, flaggedBy: ReadonlyMap<string, ReadonlySet<string>>): FlaggedFirst {
+/**
+ * Whether the write-time rules still read `next` as a change of `prev`. An open flag is asked again: it may
+ * come from an earlier version of the rules (one that took two services' facts for one service's change), an
+ * import, or a text edited since, and a stale flag must not put a memory about something else first.
+ */
+function stillAChange(prev: string, next: string): boolean {
+  const { relation, reason } = compareStatements(prev, next);
+  return (relation === "update" || relation === "conflict") && reason !== SAYS_OPPOSITE;
+}
+
+/**
+ * `hits` with each later memory of `flaggedBy` (earlier result → its flaggers, confirmed or open) just ahead of
+ * the earlier one among the first `depth`; an open flag only while the rules still read it as a change.
+ */
+export function flaggedFirst(hits: readonly FusedHit[], depth: number, flaggedBy: ReadonlyMap<string, ReadonlyMap<string, boolean>>): FlaggedFirst {
   if (flaggedBy.size === 0) return { hits: [...hits], flagged: new Map() };
   const { hits: out, moved } = moveAhead(hits, { depth, below: Number.POSITIVE_INFINITY }, (older, newer) => {
     const [o, n] = [older.memory, newer.memory];
-    return flaggedBy.get(o.id)?.has(n.id) === true && n.createdAt >= o.createdAt && statesHowThingsAre(o) && statesHowThingsAre(n);
+    const confirmed = flaggedBy.get(o.id)?.get(n.id);
+    if (confirmed === undefined || n.createdAt < o.createdAt || !statesHowThingsAre(o) || !statesHowThingsAre(n)) return false;
+    return confirmed || stillAChange(o.content, n.content);
   });
   return { hits: out, flagged: moved };
 }

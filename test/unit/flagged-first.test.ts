@@ -88,3 +88,25 @@ test("export writes the link as possible, and import reads it back as one", asyn
   expect(await other.import(lines.join("\n"))).toMatchObject({ created: 3, links: 1 });
   expect(other.links(old.id)).toEqual([{ relation: "contradicts", direction: "in", id: neu.id, possible: true }]);
 });
+
+test("facts about two named things are no change of each other; an open flag the rules no longer read as one moves nothing, a confirmed one does", async () => {
+  const store = new SqliteStore(":memory:");
+  const clock = { now: Date.UTC(2026, 2, 2) };
+  const engine = new Engine({ store, project: "/p", actor: "test", now: () => clock.now });
+  const payments = engine.remember({ content: "The payments-api deployment runs in namespace payments with 3 replicas and exposes port 9090", type: "fact" });
+  clock.now += DAY;
+  const invoices = engine.remember({ content: "The invoice-renderer deployment runs in namespace payments with 2 replicas and exposes port 3001", type: "fact" });
+  expect(invoices.conflicts ?? []).toEqual([]);
+  clock.now += DAY;
+  expect(engine.remember({ content: "The bff-gateway deployment runs in namespace mobile with 4 replicas and exposes port 8080", type: "fact" }).conflicts ?? []).toEqual([]);
+  expect(engine.links(payments.memory.id)).toEqual([]);
+  const first = async () => (await engine.recall({ query: "payments-api replicas", track: false })).results[0]!.memory.id;
+  expect(await first()).toBe(payments.memory.id);
+  // The flag an earlier version of the rules kept between them (or one imported) is asked again, and dropped.
+  const metadata = { auto: true, possible: true, reason: "states another value" };
+  expect(store.addEdge({ fromId: invoices.memory.id, toId: payments.memory.id, relation: "contradicts", weight: 1, createdAt: clock.now, metadata })).toBe(true);
+  expect(await first()).toBe(payments.memory.id);
+  // Confirmed by the user, it stands whatever the rules say.
+  expect(engine.relate(invoices.memory.id, payments.memory.id, "contradicts").settled).toBe("conflict");
+  expect(await first()).toBe(invoices.memory.id);
+});

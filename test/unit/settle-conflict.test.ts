@@ -121,5 +121,5 @@ test("two copies of a link merge their settlement the same whatever the order: s
 test("recall's flaggers: an open or confirmed conflict flags the earlier memory, a dismissed one does not", () => {
   const link = (other: string, extra: object) => ({ id: "old", other, relation: "contradicts" as const, outgoing: false, createdAt: 1, ...extra });
   const by = flaggers([link("open", { possible: true }), link("confirmed", { possible: false, settled: "conflict" }), link("dismissed", { possible: false, settled: "not_conflict" })]);
-  expect([...(by.get("old") ?? [])]).toEqual(["open", "confirmed"]);
+  expect([...(by.get("old") ?? [])]).toEqual([["open", false], ["confirmed", true]]);
 });
