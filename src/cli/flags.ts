@@ -68,6 +68,9 @@ export function statusFlag(value: string | undefined): Status[] | undefined {
   return wanted as Status[];
 }
 
+/** Commands whose text is every positional word ({@link positionalText}): they take any number of them. */
+export const WORDS_COMMANDS: ReadonlySet<string> = new Set(["remember", "recall", "remind"]);
+
 /** All positional words joined, so `cairn remember we use pnpm` works without quotes. */
 export function positionalText(args: { _: string[] }): string {
   return args._.join(" ");

@@ -8,6 +8,7 @@ import { COMMANDS } from "./commands/index.ts";
 import { flushOutput, output } from "./output.ts";
 import { VERSION } from "../version.ts";
 import { own } from "../domain/own.ts";
+import { WORDS_COMMANDS } from "./flags.ts";
 
 export const EXIT_OK = 0;
 export const EXIT_FAILURE = 1;
@@ -46,9 +47,10 @@ async function dispatch(argv: string[]): Promise<number> {
       return EXIT_OK;
     }
     const argsDef = (await resolve(cmd.args)) ?? {};
-    const flags = { known: knownFlags(argsDef), strings: knownFlags(argsDef, "string") };
+    const flags = { known: knownFlags(argsDef), strings: knownFlags(argsDef, "value") };
     rejectUnknownFlags(rest, flags);
     requireOptionValues(rest, flags);
+    if (!WORDS_COMMANDS.has(name)) rejectStrayPositionals(rest, flags, positionals(argsDef), name);
     await runCommand(cmd, { rawArgs: rest });
     return typeof process.exitCode === "number" ? process.exitCode : EXIT_OK;
   } catch (err) {
@@ -108,11 +110,11 @@ interface CommandFlags {
   strings: ReadonlySet<string>;
 }
 
-/** The flags a command knows (kebab and camel forms, aliases; `no-` forms of booleans). */
-function knownFlags(argsDef: ArgsDef, only?: "string"): Set<string> {
+/** The flags a command knows (kebab and camel forms, aliases; `no-` forms of booleans); `value`: those taking a value. */
+function knownFlags(argsDef: ArgsDef, only?: "value"): Set<string> {
   const known = new Set<string>();
   for (const [name, def] of Object.entries(argsDef)) {
-    if (def.type === "positional" || (only && def.type !== only)) continue;
+    if (def.type === "positional" || (only && def.type !== "string" && def.type !== "enum")) continue;
     known.add(name).add(toKebab(name));
     if (def.type === "boolean") known.add(`no-${name}`).add(`no-${toKebab(name)}`);
     const aliases = "alias" in def && def.alias ? (Array.isArray(def.alias) ? def.alias : [def.alias]) : [];
@@ -120,6 +122,9 @@ function knownFlags(argsDef: ArgsDef, only?: "string"): Set<string> {
   }
   return known;
 }
+
+/** The names of a command's positional arguments, in order. */
+const positionals = (argsDef: ArgsDef): string[] => Object.entries(argsDef).flatMap(([name, def]) => (def.type === "positional" ? [name] : []));
 
 /** The flag an argument names (`--limit=3` → limit), or null for a value, `-`, a negative number or after `--`. */
 const flagOf = (arg: string): string | null => (!arg.startsWith("-") || arg === "-" || /^-\d/.test(arg) ? null : arg.replace(/^--?/, "").split("=")[0]!);
@@ -166,6 +171,28 @@ function requireOptionValues(rawArgs: string[], { known, strings }: CommandFlags
     const missing = inline !== null ? inline === "" : next === undefined || next === "--" || isOption(next, known);
     if (missing) throw new UsageError(`Option --${flag} needs a value${inline === null && next !== undefined ? ` (it was followed by ${next})` : ""}.`);
   }
+}
+
+/**
+ * More positional words than the command has places for: citty dropped the rest silently (`cairn forget a b`
+ * forgot a and said nothing of b; `cairn get <id> extra` showed the memory). Only the commands that take
+ * text (WORDS_COMMANDS) join any number of words.
+ */
+function rejectStrayPositionals(rawArgs: string[], { known, strings }: CommandFlags, places: readonly string[], command: string): void {
+  const words: string[] = [];
+  for (let i = 0; i < rawArgs.length; i++) {
+    const arg = rawArgs[i]!;
+    if (arg === "--") {
+      words.push(...rawArgs.slice(i + 1));
+      break;
+    }
+    const flag = flagOf(arg);
+    if (flag === null) words.push(arg);
+    else if (strings.has(flag) && !arg.includes("=") && rawArgs[i + 1] !== undefined && !isOption(rawArgs[i + 1]!, known)) i++;
+  }
+  if (words.length <= places.length) return;
+  const takes = places.length === 0 ? "takes no arguments" : `takes ${places.map((p) => `<${p}>`).join(" ")}`;
+  throw new UsageError(`Unexpected argument "${words[places.length]}": cairn ${command} ${takes}. Quote a value that holds spaces.`);
 }
 
 export type { CommandDef };

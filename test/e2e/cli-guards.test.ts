@@ -65,6 +65,31 @@ describe("config set validates before writing", () => {
     expect((await s.run(["remember", "x", "--tags=--odd-but-asked"])).exitCode).toBe(0);
   });
 
+  test("more positional words than a command takes is a usage error that changes nothing; text commands join them; export --output - is stdout", async () => {
+    const a = (await s.json(["remember", "keep", "the", "first", "one", "--json"])).id as string;
+    const b = (await s.json(["remember", "the second memory stays too", "--json"])).id as string;
+    for (const [args, word, takes] of [
+      [["forget", a, b], b, "takes <id>"],
+      [["get", a, "extra"], "extra", "takes <id>"],
+      [["stats", "x"], "x", "takes no arguments"],
+      [["relate", a, "supersedes", b, "x"], "x", "takes <from> <relation> <to>"],
+      [["export", "--format", "jsonl", "x"], "x", "takes no arguments"],
+    ] as const) {
+      const r = await s.run([...args]);
+      expect({ args, exit: r.exitCode, stdout: r.stdout }).toEqual({ args: [...args], exit: 2, stdout: "" });
+      expect(r.stderr).toContain(`Unexpected argument "${word}": cairn ${args[0]} ${takes}`);
+    }
+    expect(await total()).toBe(2);
+    expect((await s.json(["get", a, "--json"])).content).toBe("keep the first one");
+    // After `--` a word is positional however it looks; the option's value is not counted.
+    expect((await s.run(["get", "--json", "--", a])).exitCode).toBe(0);
+    expect((await s.run(["recall", "--mode", "keyword", "second", "memory"])).stdout).toContain("the second memory stays too");
+    const stdout = await s.run(["export", "--output", "-"]);
+    expect(stdout.exitCode).toBe(0);
+    expect(stdout.stdout.trim().split("\n")).toHaveLength(2);
+    expect(existsSync(join(s.cwd, "-"))).toBe(false);
+  });
+
   test("a setting a newer cairn wrote: commands run with one warning, set keeps it, unset removes it", async () => {
     const file = join(s.cairnHome, "config.json");
     await s.ok(["remember", "the release train leaves on fridays"]);

@@ -20,7 +20,7 @@ export default defineCommand({
   },
   args: {
     format: { type: "enum", options: ["jsonl", "markdown"], default: "jsonl", description: "jsonl (reads back with import) or markdown (a folder for people)" },
-    output: { type: "string", alias: "out", description: "jsonl: write to this file (mode 0600; replaced only once the export is complete) instead of stdout; markdown: the new or empty folder", valueHint: "path" },
+    output: { type: "string", alias: "out", description: "jsonl: write to this file (mode 0600; replaced only once the export is complete) instead of stdout (- is stdout); markdown: the new or empty folder", valueHint: "path" },
     status: { type: "string", description: "only these statuses (comma-separated)", valueHint: "status" },
     project: { ...scopeFlags.project, description: "only this project and the global scope (a directory or a name)" },
     global: { ...scopeFlags.global, description: "only the global scope" },
@@ -29,21 +29,23 @@ export default defineCommand({
   },
   async run({ args }) {
     const scope = scopeFrom(args);
-    if (args.format === "markdown" && !args.output) throw cairnError("USAGE", ["Markdown export writes a folder: give it with --out <dir>."]);
+    // "-" is stdout, as for import's stdin: it once wrote a file named "-" in the working directory.
+    const out = args.output === "-" ? undefined : args.output;
+    if (args.format === "markdown" && !out) throw cairnError("USAGE", ["Markdown export writes a folder: give it with --out <dir>."]);
     await withEngine(async ({ engine, paths }) => {
-      if (args.output) refuseOwnFile(args.output, [paths.dataDir, dirname(paths.configFile), dirname(keyFilePath("-"))]);
+      if (out) refuseOwnFile(out, [paths.dataDir, dirname(paths.configFile), dirname(keyFilePath("-"))]);
       const records = engine.export(Object.keys(scope).length > 0 ? scope : { allProjects: true }, {
         ...(args.status ? { statuses: statusFlag(args.status) } : {}),
       });
       if (args.format === "markdown") {
-        const dir = args.output!;
+        const dir = out!;
         const count = exportMarkdown({ records, links: (id) => engine.links(id), shortIds: (ids) => engine.shortIds(ids) }, dir, (n) =>
           progress(`export: ${n} memories written`),
         );
         if (args.json) return output.json({ exported: count, folder: dir, format: "markdown" });
         return output.text(`Exported ${count} memories as Markdown into ${dir} (start with README.md).`);
       }
-      const file = args.output ? openExportFile(args.output) : null;
+      const file = out ? openExportFile(out) : null;
       const write = async (chunk: string) => (file === null ? await output.raw(chunk) : file.write(chunk));
       let count = 0;
       try {
@@ -63,8 +65,8 @@ export default defineCommand({
         throw err;
       }
       if (file !== null) {
-        if (args.json) output.json({ exported: count, file: args.output });
-        else output.text(`Exported ${count} memories to ${args.output}.`);
+        if (args.json) output.json({ exported: count, file: out });
+        else output.text(`Exported ${count} memories to ${out}.`);
       } else {
         progress(`export: ${count} ${count === 1 ? "memory" : "memories"}`);
       }
