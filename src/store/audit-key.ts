@@ -12,6 +12,10 @@ import { besideDatabase } from "./db-path.ts";
 /** Stored keyed hashes start with this, so they are told apart from plain ones written before (schema ≤ 5). */
 export const KEYED_PREFIX = "hmac:";
 
+/** store_state keys: the first audit entry keyed under the audit key / under the current encryption key. */
+export const KEYED_FROM = "audit_keyed_from";
+export const SEALED_FROM = "audit_sealed_from";
+
 const keys = new Map<string, string>();
 
 /** The key file of the store at `dbFile` (null for an in-memory store: its key lives as long as the process). */
@@ -84,10 +88,29 @@ const recorded = new Set<string>();
  * is made anew on the next write, silently, and every receipt from before can no longer be checked; doctor
  * tells it by this value.
  */
-export function recordAuditKeyCheck(db: Database, dbFile: string): void {
+export function recordAuditKeyCheck(db: Database, dbFile: string, seq: number): void {
   if (recorded.has(dbFile)) return;
   db.query("INSERT OR IGNORE INTO store_state (key, value) VALUES ('audit_key_check', ?)").run(auditKeyCheck(auditKey(dbFile)));
+  // The first entry keyed under this key since the store was made or last decrypted (audit-memories.ts).
+  db.query("INSERT OR IGNORE INTO store_state (key, value) VALUES (?, ?)").run(KEYED_FROM, String(seq));
   recorded.add(dbFile);
+}
+
+/**
+ * From the next audit entry on, content hashes are keyed under the store's key as it is now (audit-memories.ts
+ * reads each era under its own key): an encrypted store's from that entry, a plain store's from its next keyed
+ * entry (recorded by {@link recordAuditKeyCheck}). Inside the write transaction that encrypts, re-keys or
+ * decrypts the store, or creates it encrypted.
+ */
+export function startKeyingEra(db: Database, encrypted: boolean): void {
+  forgetKeyingEras(db);
+  if (encrypted) db.query("INSERT INTO store_state (key, value) SELECT ?, CAST(coalesce(max(seq), 0) + 1 AS TEXT) FROM audit").run(SEALED_FROM);
+}
+
+/** Entries copied in from elsewhere (a repair's salvage) come under no known era: none is checked until the next begins. */
+export function forgetKeyingEras(db: Database): void {
+  db.query("DELETE FROM store_state WHERE key IN (?, ?)").run(KEYED_FROM, SEALED_FROM);
+  recorded.delete(db.filename);
 }
 
 /**

@@ -21,7 +21,7 @@ export function appendAudit(db: Database, e: AuditEntry, codec: ContentCodec): v
     // An encrypted store keys them under the user's key instead: audit.key lies in the data folder, beside
     // the database, so it would not stop someone holding both from testing guesses.
     const keyed = (h: string | null) => (h === null || h.startsWith(KEYED_PREFIX) ? h : codec.encrypted ? codec.keyedHash(h) : keyedHash(db.filename, h));
-    if (!codec.encrypted && (e.hashBefore !== null || e.hashAfter !== null)) recordAuditKeyCheck(db, db.filename);
+    if (!codec.encrypted && (e.hashBefore !== null || e.hashAfter !== null)) recordAuditKeyCheck(db, db.filename, tail.seq + 1);
     const hashBefore = keyed(e.hashBefore);
     const hashAfter = keyed(e.hashAfter);
     const fields = { seq: tail.seq + 1, at: e.at, actor: e.actor, op: e.op, memory_id: e.memoryId, hash_before: hashBefore, hash_after: hashAfter };

@@ -11,6 +11,7 @@ import { AeadCodec } from "./aead-codec.ts";
 import { type ContentCodec, PLAIN_CODEC } from "./content-codec.ts";
 import { writeTransaction } from "./db.ts";
 import { type EncryptionRecord, readEncryption, writeEncryption } from "./encryption-record.ts";
+import { startKeyingEra } from "./audit-key.ts";
 
 export interface CodecOptions {
   /** Where an encrypted store's key is looked for (keys/unlock.ts); default: environment, key file, keychain. */
@@ -41,6 +42,7 @@ function startEncrypted(db: Database, record: EncryptionRecord, path: string): E
     const n = (db.query("SELECT count(*) AS n FROM memories").get() as { n: number }).n;
     if (n > 0) throw cairnError("NOT_ENCRYPTED", [path]);
     writeEncryption(db, record);
+    startKeyingEra(db, true);
     return record;
   });
 }

@@ -9,6 +9,7 @@ import type { Database } from "bun:sqlite";
 import { closeSync, openSync, readdirSync, rmSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import { cairnError } from "../errors.ts";
+import { startKeyingEra } from "./audit-key.ts";
 import { type ContentCodec, place } from "./content-codec.ts";
 import { writeTransaction } from "./db.ts";
 import { type EncryptionRecord, writeEncryption } from "./encryption-record.ts";
@@ -54,6 +55,7 @@ export function recode(db: Database, from: ContentCodec, to: ContentCodec, recor
       recodePolicy(db, from, to);
       recodeTeamKey(db, from, to);
       writeEncryption(db, record);
+      startKeyingEra(db, to.encrypted);
       // Index files hold vectors and words in the clear: a writer that read before this must not publish one
       // (vector-file.ts, text-index-file.ts), as after a purge.
       db.run("UPDATE vector_index_state SET value = value + 1 WHERE key = 'erase'");
@@ -183,3 +185,4 @@ function verify(db: Database, to: ContentCodec, expected: number): void {
   }
   db.run("INSERT INTO memories_fts (memories_fts) VALUES ('integrity-check')");
 }
+

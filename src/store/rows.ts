@@ -108,6 +108,11 @@ export function indexedTexts(codec: ContentCodec, row: Pick<MemoryRow, "id" | "c
   return [codec.indexText(sealed ? sealed.c : row.content), codec.indexText(tags.join(" "))];
 }
 
+/** The content hash sealed in an encrypted row (throws TAMPERED naming the memory). */
+export function sealedHash(codec: ContentCodec, id: string, stored: string): string {
+  return openRow(codec, id, stored).h;
+}
+
 /** A memory's text from the stored content column. */
 export function decodeContent(codec: ContentCodec, id: string, stored: string): string {
   return codec.encrypted ? openRow(codec, id, stored).c : stored;

@@ -10,6 +10,7 @@ import { statSync } from "node:fs";
 import type { Edge, Relation } from "../domain/edge.ts";
 import { CairnError, describeError } from "../errors.ts";
 import { appendAudit, type AuditRow, toEntry } from "./audit.ts";
+import { forgetKeyingEras } from "./audit-key.ts";
 import { secureDelete } from "./db.ts";
 import { checkDatabaseFile } from "./file-check.ts";
 import { salvagePolicy } from "./salvage-policy.ts";
@@ -77,6 +78,8 @@ export function salvage(from: string, to: SqliteStore): SalvageReport {
         report.auditEntries++;
       });
       report.unreadable += salvagePolicy(db, to.database);
+      // Copied entries were keyed under keys whose eras are not known here: the memory check starts afresh.
+      forgetKeyingEras(to.database);
     });
   } finally {
     db.close();

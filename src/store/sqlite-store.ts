@@ -4,6 +4,7 @@ import type { Edge } from "../domain/edge.ts";
 import type { Memory, MemoryFilter } from "../domain/memory.ts";
 import { appendAudit, auditHistory, auditLog, eraseAuditContent, sealedAuditProblem } from "./audit.ts";
 import { auditKeyState } from "./audit-key.ts";
+import { memoryAuditProblem } from "./audit-memories.ts";
 import { auditHead, verifyChain } from "./audit-chain.ts";
 import { type ContentCodec, PLAIN_CODEC, logSeal } from "./content-codec.ts";
 import { assertKeyCheck, type EncryptionRecord, readEncryption } from "./encryption-record.ts";
@@ -420,7 +421,7 @@ export class SqliteStore implements Store {
 
   verifyAudit(anchor?: { seq: number; hash: string }): ChainReport {
     const chain = verifyChain(this.#db, anchor);
-    const sealed = chain.ok ? sealedAuditProblem(this.#db, this.#codec) : null;
+    const sealed = chain.ok ? (sealedAuditProblem(this.#db, this.#codec) ?? memoryAuditProblem(this.#db, this.#codec)) : null;
     return sealed ? { ok: false, head: chain.head, checked: chain.checked, brokenAt: sealed.seq, problem: sealed.problem } : chain;
   }
 
