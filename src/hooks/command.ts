@@ -67,8 +67,15 @@ export function commandKey(command: string): string {
 const STRONG_ERROR_LINE = /\b\w*(Error|Exception)\b:|^\s*(error|fatal|panic)\b|\bERR!|\bE(?!RRORS?\b)[A-Z]{3,}\b/;
 /** A section banner of a test runner's output: "==== ERRORS ====", "____ test_x ____", "---- FAILURES ----". */
 const BANNER = /^[=_\-*#~]{3,}.*[=_\-*#~]{3,}$/;
+/**
+ * A test runner's line naming which test or package failed, not what went wrong: Go's `--- FAIL: TestX (0.02s)`,
+ * `FAIL`, `FAIL\tpkg\t0.3s`, `=== RUN TestX`, `ok  \tpkg`; the error is on the lines around it.
+ */
+const RUNNER_LINE = /^(?:--- (?:FAIL|PASS|SKIP):|=== (?:RUN|PAUSE|CONT|NAME)\b|(?:FAIL|PASS|ok)(?:\s|$))/;
+/** A log line's leading timestamp (`2024/12/06 10:00:00`, ISO 8601): when, not what. */
+const LEADING_TIME = /^\[?\d{4}[-/]\d{2}[-/]\d{2}[ T]\d{2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?\]?\s*/;
 const ERROR_LINE =
-  /\b(error|exception|fatal|failed|failure|panic|traceback|cannot|could not|couldn't|not found|no such file|permission denied|refused|undefined|segmentation fault|timed? ?out)\b|✗|✘/i;
+  /\b(error|exception|fatal|failed|failure|panic|traceback|cannot|could not|couldn't|not found|no such file|permission denied|refused|undefined|segmentation fault|timed? ?out|does not exist|deadline exceeded|unable to)\b|✗|✘/i;
 
 /** True when `text` carries an error signature (for shell output that arrived without an exit code). */
 export function looksLikeError(text: string): boolean {
@@ -96,17 +103,19 @@ function withoutLocation(line: string): string {
 export function errorSignature(text: string, redact: (line: string) => string = (l) => l): string {
   const raw = text
     .split("\n")
-    .map((l) => l.slice(0, 1000).replace(/\x1b\[[0-9;]*m/g, "").trim())
+    .map((l) => l.slice(0, 1000).replace(/\x1b\[[0-9;]*m/g, "").trim().replace(LEADING_TIME, ""))
     .filter((l) => l !== "" && !/^Exit code -?\d+$/i.test(l));
   // Where an error happened is not what it is: one error in three files is one error.
   const all = raw.map((l) => ({ raw: l, line: withoutLocation(l) })).filter((l) => l.line !== "");
-  // A runner's section banners name no error ("==== ERRORS ===="); the lines under them do.
-  const told = all.filter((l) => !BANNER.test(l.line));
+  // A runner's section banners and test names name no error ("==== ERRORS ====", "--- FAIL: TestX"); the lines under them do.
+  const told = all.filter((l) => !BANNER.test(l.line) && !RUNNER_LINE.test(l.line));
   const lines = told.length > 0 ? told : all;
-  const chosen = lines.find((l) => STRONG_ERROR_LINE.test(l.line)) ?? lines.find((l) => ERROR_LINE.test(l.line)) ?? lines[0];
+  const at = Math.max(0, [(l: (typeof lines)[number]) => STRONG_ERROR_LINE.test(l.line), (l: (typeof lines)[number]) => ERROR_LINE.test(l.line)].map((f) => lines.findIndex(f)).find((i) => i >= 0) ?? 0);
+  // A heading that only announces the error ("error during build:") reads with the line after it.
+  const chosen = lines[at]?.raw.endsWith(":") && lines[at + 1] ? `${lines[at]!.raw} ${lines[at + 1]!.raw}` : lines[at]?.raw;
   // Redacted before any rewrite: a URL folded to its last segment or a token cut at 200 characters no
   // longer has the shape that identifies it, and its remains would be stored.
-  return withoutLocation(redact(chosen?.raw ?? ""))
+  return withoutLocation(redact(chosen ?? ""))
     .replace(/(?:[A-Za-z]:)?(?:[\\/][\w.@+-]+){2,}/g, (p) => `…/${p.split(/[\\/]/).pop()}`)
     .replace(/\b\d{1,3}(\.\d{1,3}){3}(:\d+)?\b/g, "<ip>")
     .replace(/\b0x[0-9a-f]+\b|\b[0-9a-f]{8,}\b/gi, "<id>")

@@ -169,6 +169,16 @@ export function mayBeSameError(key: string, signature: string, m: Memory): boole
   return other === undefined || shared || program(other) === program(key);
 }
 
+/** Words of three characters or more, lower case. */
+const wordsOf = (text: string) => new Set(text.toLowerCase().match(/[\p{L}\p{N}_]{3,}/gu) ?? []);
+
+/** Whether `text` holds nearly every word of the error `signature` (its placeholders aside). */
+function tellsError(text: string, signature: string): boolean {
+  const wanted = [...wordsOf(signature.replace(/<\w+>/g, " "))];
+  const have = wordsOf(text);
+  return wanted.length > 0 && wanted.filter((w) => have.has(w)).length >= 0.8 * wanted.length;
+}
+
 /** Lessons that fixed this error before (linked by `fixes`, or matching its words), then the errors themselves. */
 async function pastFixes(ctx: HookContext, key: string, signature: string): Promise<string | null> {
   const engine = ctx.engine();
@@ -195,5 +205,8 @@ async function pastFixes(ctx: HookContext, key: string, signature: string): Prom
   const state = ctx.touchState();
   state.advised.push(...top.map((m) => m.id));
   state.surfaced.push(...top.map((m) => m.id));
-  return [`cairn memory — this error was seen before; earlier fixes and notes:`, ...top.map((m) => bullet(m, 400, true))].join("\n");
+  // "Seen before" only when one of them tells this error (a new TS2322 is not a lesson about running tsc).
+  const seen = top.some((m) => tellsError(m.content, signature));
+  const head = seen ? "this error was seen before; earlier fixes and notes:" : "earlier fixes and notes that may apply to this error:";
+  return [`cairn memory — ${head}`, ...top.map((m) => bullet(m, 400, true))].join("\n");
 }

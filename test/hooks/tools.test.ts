@@ -69,6 +69,22 @@ describe("post-tool", () => {
     expect(await w.hook("post-tool", fail("npm run test:integration", ECONN, "s2"))).toBe("");
   });
 
+  test("a go test failure is known by the error under its test name; a note that only may apply is not called the same error", async () => {
+    withEngine((e) => {
+      e.remember({ content: 'ERROR: relation "invoices" does not exist: the test DB was not migrated; run make migrate-test first', type: "lesson" });
+      e.remember({ content: "Running tsc --noEmit before pushing catches type errors CI would reject", type: "lesson" });
+    });
+    const go = 'Exit code 1\n--- FAIL: TestCreateInvoice (0.02s)\n    invoice_test.go:41: pq: relation "invoices" does not exist\nFAIL\nFAIL\tgithub.com/acme/billing/internal/invoices\t0.031s';
+    const out = contextOf(await w.hook("post-tool", fail("go test ./...", go, "g1")));
+    expect(out).toContain("this error was seen before");
+    expect(out).toContain("make migrate-test");
+    const errors = withEngine((e) => e.list({ types: ["error"] }).memories.map((m) => m.content));
+    expect(errors).toEqual(['`go test` failed: pq: relation "invoices" does not exist']);
+    const ts = contextOf(await w.hook("post-tool", fail("pnpm tsc --noEmit", "Exit code 2\nsrc/a.ts(3,7): error TS2322: Type 'string' is not assignable to type 'Date'.", "g2")));
+    expect(ts).toContain("earlier fixes and notes that may apply to this error:");
+    expect(ts).not.toContain("seen before");
+  });
+
   test("another error code, or another program's failure in the same words, does not bring back that fix", async () => {
     const P1001 = "Error: P1001: Can't reach database server at `localhost:5432`";
     await w.hook("post-tool", fail("pnpm prisma migrate dev", P1001, "s1"));
@@ -346,6 +362,12 @@ test("a test runner's section banner is not the error: the line under it is", ()
   const out = ["============================= ERRORS ==============================", "_______________ ERROR collecting tests/test_reconcile.py ________________", "ImportError while importing test module.", "E   ModuleNotFoundError: No module named 'ledger'", "=========================== short test summary info ==========================="].join("\n");
   expect(errorSignature(out)).toBe("E ModuleNotFoundError: No module named 'ledger'");
   expect(errorSignature("==== ERRORS ====")).toBe("==== ERRORS ====");
+  // Test names and package lines are not the error (Go, Vitest); a heading ending in ":" reads with the next line.
+  expect(errorSignature('--- FAIL: TestWebhook (30.00s)\n    webhook_test.go:22: Post "https://api.stripe.com/v1/charges": context deadline exceeded\nFAIL')).toBe('Post "https:/…/charges": context deadline exceeded');
+  expect(errorSignature("FAIL src/utils.test.ts > formatDate > pads months\nAssertionError: expected 'a' to be 'b'")).toBe("AssertionError: expected 'a' to be 'b'");
+  expect(errorSignature('error during build:\n[vite]: Rollup failed to resolve import "@/components/Button"')).toBe('error during build: [vite]: Rollup failed to resolve import "@…/Button"');
+  // A log line's timestamp is when, not what (it was read as a path: "<n>…/<n> <n>").
+  expect(errorSignature("2024/12/06 10:00:00 goose run: failed to connect: pq: SSL is not enabled on the server")).toBe("goose run: failed to connect: pq: SSL is not enabled on the server");
 });
 
 test("a failure whose error line is only a redacted secret is not captured: it names nothing", async () => {
