@@ -46,9 +46,9 @@ export async function postTool(ctx: HookContext): Promise<string | null> {
   await ctx.ready();
   const text = inp.error ?? (inp.stderr || inp.stdout);
   const signature = errorSignature(text, (l) => redactSecrets(l).text) || `exit code ${inp.exitCode ?? "non-zero"}`;
-  const advice = ctx.hasMemory() ? await pastFixes(ctx, key, signature) : null;
-  const error = capturesError(ctx.state, key, signature) ? await ctx.engine().prepareMemory(errorInput(ctx, key, command, signature)) : null;
-  ctx.writeOrSkip("error capture", () => captureFailure(ctx, key, command, signature, error));
+  const { advice, known } = ctx.hasMemory() ? await pastFixes(ctx, key, signature) : { advice: null, known: false };
+  const error = !known && capturesError(ctx.state, key, signature) ? await ctx.engine().prepareMemory(errorInput(ctx, key, command, signature)) : null;
+  ctx.writeOrSkip("error capture", () => captureFailure(ctx, key, command, signature, error, known));
   return advice;
 }
 
@@ -135,11 +135,16 @@ function errorInput(ctx: HookContext, key: string, command: string, signature: s
   };
 }
 
-function captureFailure(ctx: HookContext, key: string, command: string, signature: string, prepared: PreparedMemory | null): void {
+/**
+ * Records the failure in the session (a later success of the command becomes a lesson) and captures it as an
+ * error memory, unless a lesson or a note the user wrote already tells this error (`known`): a copy without
+ * the fix only crowded the briefing's pitfalls out.
+ */
+function captureFailure(ctx: HookContext, key: string, command: string, signature: string, prepared: PreparedMemory | null, known: boolean): void {
   const state: SessionState = ctx.touchState();
   const previous = state.failures[key];
   let errorId = previous?.signature === signature ? previous.errorId : null;
-  if (capturesError(state, key, signature)) {
+  if (!known && capturesError(state, key, signature)) {
     const saved = rememberAsPrepared(ctx, errorInput(ctx, key, command, signature), prepared);
     errorId = saved.id;
     if (!state.created.includes(saved.id)) state.errorsCaptured++;
@@ -180,10 +185,12 @@ function tellsError(text: string, signature: string): boolean {
 }
 
 /** Lessons that fixed this error before (linked by `fixes`, or matching its words), then the errors themselves. */
-async function pastFixes(ctx: HookContext, key: string, signature: string): Promise<string | null> {
+async function pastFixes(ctx: HookContext, key: string, signature: string): Promise<{ advice: string | null; known: boolean }> {
   const engine = ctx.engine();
   const query = `${commandHead(key).join(" ")} ${signature}`;
   const { results } = await engine.recall({ query, mode: "keyword", types: ["lesson", "error"], limit: 10, track: false, abstain: false });
+  // Told already by a lesson or by a note not captured by a hook (shown this session or not): nothing to capture.
+  const known = results.some((r) => (r.memory.type === "lesson" || r.memory.source !== "hook") && mayBeSameError(key, signature, r.memory) && tellsError(r.memory.content, signature));
   // A fix shown alongside a prompt is worth repeating when the failure actually happens; once.
   const skip = new Set([...ctx.state.created, ...ctx.state.advised]);
   const hits = relevant(query, results.filter((r) => !skip.has(r.memory.id) && mayBeSameError(key, signature, r.memory)));
@@ -200,7 +207,7 @@ async function pastFixes(ctx: HookContext, key: string, signature: string): Prom
     add(h.memory);
   }
   const top = shown.sort((a, b) => (a.type === "lesson" ? 0 : 1) - (b.type === "lesson" ? 0 : 1)).slice(0, MAX_SHOWN);
-  if (top.length === 0) return null;
+  if (top.length === 0) return { advice: null, known };
   engine.store.touch(top.map((m) => m.id), engine.now());
   const state = ctx.touchState();
   state.advised.push(...top.map((m) => m.id));
@@ -208,5 +215,5 @@ async function pastFixes(ctx: HookContext, key: string, signature: string): Prom
   // "Seen before" only when one of them tells this error (a new TS2322 is not a lesson about running tsc).
   const seen = top.some((m) => tellsError(m.content, signature));
   const head = seen ? "this error was seen before; earlier fixes and notes:" : "earlier fixes and notes that may apply to this error:";
-  return [`cairn memory — ${head}`, ...top.map((m) => bullet(m, 400, true))].join("\n");
+  return { advice: [`cairn memory — ${head}`, ...top.map((m) => bullet(m, 400, true))].join("\n"), known };
 }
