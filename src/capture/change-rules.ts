@@ -49,12 +49,16 @@ const ADDITION = /\b(also|additionally|as well|too|in addition|another|besides|p
 /** `next` says it adds to what `prev` said, in however few new words ("Also cache the token list in Redis"). */
 export const addsTo = (prev: string, next: string): boolean => ADDITION.test(next) && !ADDITION.test(prev);
 
-/** The newer statement names what it replaces: "from X to Y", "X → Y", "instead of X", "no longer X", "X is gone". */
+/** The newer statement names what it replaces: "from X to Y", "X → Y", "instead of X", "no longer X", "replaced X", "X was replaced". */
 const NAMED_OLD = [
   /\bfrom\s+`?([\p{L}\p{N}][\p{L}\p{N}._/-]*)`?[^.;]*?\s(?:to|→|->)\s/iu,
   /`?([\p{L}\p{N}][\p{L}\p{N}._/-]*)`?\s*(?:→|->)\s*\S/u,
   /\binstead of\s+(?:the\s+|a\s+)?`?([\p{L}\p{N}][\p{L}\p{N}._/-]*)/iu,
   /\bno longer\s+(?:uses?\s+|runs?\s+(?:on\s+)?)?`?([\p{L}\p{N}][\p{L}\p{N}._/-]*)/iu,
+  // "Fastly replaced CloudFront", "we replaced styled-components with Tailwind": what was replaced follows.
+  /\breplaced\s+(?:the\s+|our\s+|a\s+)?`?([\p{L}\p{N}][\p{L}\p{N}._/-]*)`?/iu,
+  // "CloudFront was replaced by Fastly": it comes first.
+  /`?([\p{L}\p{N}][\p{L}\p{N}._/-]*)`?\s+(?:was|is|has been|got|were|have been)\s+replaced\b/iu,
 ];
 
 /**

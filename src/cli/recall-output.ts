@@ -42,7 +42,7 @@ export function renderRecall(result: RecallResult, view: RecallView, shortIds: (
     };
   }
   if (result.results.length === 0) return { notes, text: result.abstention ? abstentionText(result.abstention) : "No matching memories." };
-  const referenced = result.results.flatMap((r) => [r.memory.id, r.updates, r.newerThan, r.flaggedAgainst, r.duplicateOf, r.linked?.from].filter((id): id is string => id !== undefined));
+  const referenced = result.results.flatMap((r) => [r.memory.id, r.updates, r.newerThan, r.flaggedAgainst, r.inPlaceOf, r.duplicateOf, r.linked?.from].filter((id): id is string => id !== undefined));
   const short = shortIds(referenced);
   const hits = result.results.map((r) => {
     const lines = explain ? [explainText(r, (id) => short.get(id) ?? id)] : [];

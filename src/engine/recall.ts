@@ -21,6 +21,7 @@ import { pastIn } from "../retrieve/asks-past.ts";
 import { analyzeQueryTime } from "../retrieve/query-time.ts";
 import { type FlaggedFirst, flaggedFirst, flaggers } from "../retrieve/flagged-first.ts";
 import { newerFirst } from "../retrieve/newer-first.ts";
+import { type InPlaceOf, inPlaceOf } from "../retrieve/in-place-of.ts";
 import { POOL, type SameSubject, sameSubjectNewerFirst } from "../retrieve/same-subject.ts";
 import type { EngineContext } from "./context.ts";
 import { type FilterOptions, resolveFilter } from "./filter.ts";
@@ -124,7 +125,13 @@ export async function recall(ctx: EngineContext, input: RecallInput): Promise<Re
   const filter: MemoryFilter = resolveFilter(ctx, input);
   const asked = analyzeQueryTime(input.query, now);
   // Superseded memories answer questions about the past (asks-past.ts); by default they are left out.
-  if (input.statuses === undefined && pastIn(asked, now)) filter.statuses = ["active", "superseded"];
+  const past = input.statuses === undefined && pastIn(asked, now);
+  if (past) filter.statuses = ["active", "superseded"];
+  // Otherwise a superseded memory's match gives its place to what replaced it (in-place-of.ts): searched too.
+  const standIn = input.statuses === undefined && !past;
+  const searchFilter: MemoryFilter = standIn ? { ...filter, statuses: ["active", "superseded"] } : filter;
+  const standingIn = (hits: FusedHit[]): InPlaceOf =>
+    standIn ? inPlaceOf(hits, (ids) => ctx.store.getMany(ids, searchFilter, now)) : { hits, replaced: new Map() };
   // Always more candidates than results, in keyword mode too: session context and the time channel reorder
   // them. LoCoMo 0–4, keyword mode, limit 10: 10 candidates R@10 72.9, 20 → 75.0, 50 → 77.2.
   const candidates = Math.max(limit * 4, 50);
@@ -132,7 +139,7 @@ export async function recall(ctx: EngineContext, input: RecallInput): Promise<Re
   let unembedded = 0;
   const search = async ({ channel, weight }: { channel: RetrievalChannel; weight: number }, found?: Memory[]): Promise<ChannelResult[]> => {
     try {
-      const hits = await channel.search({ text: input.query, filter, now, limit: candidates, candidates: found });
+      const hits = await channel.search({ text: input.query, filter: searchFilter, now, limit: candidates, candidates: found });
       unembedded = Math.max(unembedded, channel.unsearched?.() ?? 0);
       return [{ channel: channel.name, weight, scale: channel.scale, hits }];
     } catch (err) {
@@ -146,10 +153,11 @@ export async function recall(ctx: EngineContext, input: RecallInput): Promise<Re
   let lists = (await Promise.all(searching.map((c) => search(c)))).flat();
   const keyword = ctx.channels.keyword;
   if (lists.length === 0 && keyword && !channels.some((c) => c.channel === keyword)) lists = await search({ channel: keyword, weight: 1 });
-  const found = fuse(lists).filter((f) => !f.weak).map((f) => f.memory);
+  const found = standingIn(fuse(lists)).hits.filter((f) => !f.weak).map((f) => f.memory);
   for (const c of channels.filter((c) => c.channel.stage === "rescore")) lists.push(...(await search(c, found)));
   const context: SessionContextNote = {};
-  const inContext = withSessionContext(ctx, fuse(lists).filter((f) => !f.weak), filter, now, context, asksForList(input.query));
+  const stoodIn = standingIn(fuse(lists));
+  const inContext = withSessionContext(ctx, stoodIn.hits.filter((f) => !f.weak), filter, now, context, asksForList(input.query));
   const graph = withGraph(ctx, inContext, filter, now);
   let fused = graph.hits;
   if (ctx.reranker) {
@@ -185,6 +193,7 @@ export async function recall(ctx: EngineContext, input: RecallInput): Promise<Re
     ...(subject.newerThan.has(k.memory.id) ? { newerThan: subject.newerThan.get(k.memory.id)! } : {}),
     ...(graph.hops.has(k.memory.id) ? { linked: graph.hops.get(k.memory.id)! } : {}),
     ...(flagged.flagged.has(k.memory.id) ? { flaggedAgainst: flagged.flagged.get(k.memory.id)! } : {}),
+    ...(stoodIn.replaced.has(k.memory.id) ? { inPlaceOf: stoodIn.replaced.get(k.memory.id)! } : {}),
   }));
   rankOrderScores(results);
   if (input.track !== false) ctx.store.touch(results.map((r) => r.memory.id), now);

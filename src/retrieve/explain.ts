@@ -26,6 +26,8 @@ export interface Explained {
   /** Set when remember flagged this later statement as a possible change of that earlier result, and it was
    *  moved just ahead of it (flagged-first.ts). */
   flaggedAgainst?: string;
+  /** Set when this memory took the place of the superseded one it replaced, which matched the query (in-place-of.ts). */
+  inPlaceOf?: string;
 }
 
 const round = (x: number) => Math.round(x * 10_000) / 10_000;
@@ -48,6 +50,7 @@ export function explainText(hit: Explained, short: (id: string) => string = (id)
   if (hit.updates) parts.push(`updates ${short(hit.updates)}, moved ahead of it`);
   if (hit.newerThan) parts.push(`later on the same subject as ${short(hit.newerThan)} (closer in meaning to it than either is to any other result), moved ahead of it`);
   if (hit.flaggedAgainst) parts.push(`flagged on write as a possible change of ${short(hit.flaggedAgainst)}, moved ahead of it`);
+  if (hit.inPlaceOf) parts.push(`in place of ${short(hit.inPlaceOf)}, which matched and which it superseded`);
   if (hit.duplicateOf) parts.push(`near-duplicate of ${short(hit.duplicateOf)}`);
   return parts.length > 0 ? parts.join(" · ") : "no channel scored it";
 }
@@ -71,6 +74,7 @@ export function explainJson(hit: Explained): Record<string, unknown> {
     ...(hit.updates ? { updates: hit.updates } : {}),
     ...(hit.newerThan ? { newer_than: hit.newerThan } : {}),
     ...(hit.flaggedAgainst ? { flagged_against: hit.flaggedAgainst } : {}),
+    ...(hit.inPlaceOf ? { in_place_of: hit.inPlaceOf } : {}),
     ...(hit.duplicateOf ? { duplicate_of: hit.duplicateOf } : {}),
   };
 }
