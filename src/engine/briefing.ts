@@ -8,6 +8,7 @@ import type { ListOptions } from "../store/store.ts";
 import type { EngineContext } from "./context.ts";
 import { resolveProject } from "./projects.ts";
 import { dueReminders } from "./remind.ts";
+import { flaggers, stillAChange } from "../retrieve/flagged-first.ts";
 
 export interface Briefing {
   project: string;
@@ -15,6 +16,8 @@ export interface Briefing {
   user: Memory[];
   preferences: Memory[];
   decisions: Memory[];
+  /** The project's own facts ("remember that X" is stored as one), most relied-on first. */
+  facts: Memory[];
   lessons: Memory[];
   pitfalls: Memory[];
   /** The newest checkpoint in the project, if any. */
@@ -23,6 +26,11 @@ export interface Briefing {
   reminders: Memory[];
   /** How many are due in all (more than `reminders.length` when the section limit cut some). */
   remindersDue: number;
+  /**
+   * Shown memories a later one may have changed (flagged on write, not settled as compatible), by id: the later
+   * one. A memory whose later change is shown as well is left out instead.
+   */
+  changedLater: Map<string, Memory>;
 }
 
 /** Most facts about the user a briefing carries. */
@@ -48,17 +56,50 @@ export function briefing(ctx: EngineContext, input: BriefingInput = {}): Briefin
     ctx.store.list({ scope: { projects: [project], includeGlobal }, types: [type] }, now, { limit, order });
   const due = dueReminders(ctx, project, limit);
   const lessons = section("lesson", "priority");
+  const user = ctx.store.list({ scope: { projects: [], includeGlobal: true }, types: ["fact"] }, now, { limit: Math.min(limit, USER_FACTS), order: "priority" });
+  const [preferences, decisions, facts] = [section("preference", "priority"), section("decision", "newest"), section("fact", "priority", false)];
+  const later = laterChanges(ctx, [...user, ...preferences, ...decisions, ...facts], project, now);
+  const shown = new Set([...user, ...preferences, ...decisions, ...facts].map((m) => m.id));
+  // An older statement next to the one that changed it read as two current ones ("CDN is CloudFront" under
+  // "Fastly replaced CloudFront"): it goes; one whose change is not shown says that it may have changed.
+  const replaced = new Set([...later].filter(([, by]) => shown.has(by.id)).map(([id]) => id));
+  for (const id of replaced) later.delete(id);
+  const current = (ms: Memory[]) => ms.filter((m) => !replaced.has(m.id));
   return {
     project,
-    user: ctx.store.list({ scope: { projects: [], includeGlobal: true }, types: ["fact"] }, now, { limit: Math.min(limit, USER_FACTS), order: "priority" }),
-    preferences: section("preference", "priority"),
-    decisions: section("decision", "newest"),
+    user: current(user),
+    preferences: current(preferences),
+    decisions: current(decisions),
+    facts: current(facts),
     lessons,
     pitfalls: withoutFixed(ctx, section("error", "newest"), lessons),
     checkpoint: section("checkpoint", "newest", false)[0] ?? null,
     reminders: due.shown,
     remindersDue: due.total,
+    changedLater: later,
   };
+}
+
+/**
+ * For each of `memories` a later active memory flagged on write as a possible change of it (or confirmed as
+ * one), the newest such: open flags only while the write-time rules still read the pair as a change.
+ */
+function laterChanges(ctx: EngineContext, memories: readonly Memory[], project: string, now: number): Map<string, Memory> {
+  const out = new Map<string, Memory>();
+  const byId = new Map(memories.map((m) => [m.id, m]));
+  const flags = [...flaggers(ctx.store.links([...byId.keys()]))];
+  if (flags.length === 0) return out;
+  const ids = [...new Set(flags.flatMap(([, by]) => [...by.keys()]))];
+  const later = new Map(ctx.store.getMany(ids, { scope: { projects: [project], includeGlobal: true } }, now).map((m) => [m.id, m]));
+  for (const [id, by] of flags) {
+    const old = byId.get(id)!;
+    for (const [laterId, confirmed] of by) {
+      const n = later.get(laterId);
+      if (!n || n.createdAt < old.createdAt || !(confirmed || stillAChange(old.content, n.content))) continue;
+      if (!out.has(id) || out.get(id)!.createdAt < n.createdAt) out.set(id, n);
+    }
+  }
+  return out;
 }
 
 /** The errors a shown lesson does not already fix (it names the error and what made it pass): each said once. */

@@ -17,8 +17,7 @@ export function sessionStart(ctx: HookContext): string | null {
   const engine = ctx.engine();
   const b = engine.briefing({ perSection: PER_SECTION });
   const tasks = engine.list({ types: ["task"], limit: 3, includeGlobal: false }).memories;
-  // "Remember that X" statements are stored as facts; the engine's briefing has no section for them.
-  const facts = engine.list({ types: ["fact"], limit: PER_SECTION, order: "priority", includeGlobal: false }).memories;
+  const facts = b.facts;
   const sections = [b.reminders, b.user, b.preferences, b.decisions, b.lessons, b.pitfalls, facts, tasks];
   const empty = !b.checkpoint && sections.every((s) => s.length === 0);
   if (empty) return null;
@@ -29,14 +28,19 @@ export function sessionStart(ctx: HookContext): string | null {
   // where work stopped, then how the user works.
   // Each memory that makes it into the briefing is noted as shown (the activity log; `cairn ui` lists them).
   const shown = (ms: readonly Memory[]) => (i: number) => ctx.noteShown(ms[i]!.id);
+  // A memory a later one may have changed says so, with the later one's words.
+  const line = (m: Memory, max?: number) => {
+    const by = b.changedLater.get(m.id);
+    return by ? `${bullet(m, max)} — a later note may change this: "${oneLine(by.content, 120)}"` : bullet(m, max);
+  };
   if (b.reminders.length > 0) out.section(reminderHeading(b.remindersDue, b.reminders.length), reminderLines(ctx, b.reminders), shown(b.reminders));
   if (b.checkpoint) out.section(`Last checkpoint (${day(b.checkpoint)}):`, [checkpointLines(b.checkpoint)], shown([b.checkpoint]));
-  out.section("About the user:", b.user.map((m) => bullet(m, 200)), shown(b.user));
-  out.section("User preferences:", b.preferences.map((m) => bullet(m, 200)), shown(b.preferences));
+  out.section("About the user:", b.user.map((m) => line(m, 200)), shown(b.user));
+  out.section("User preferences:", b.preferences.map((m) => line(m, 200)), shown(b.preferences));
   out.section("Lessons learned:", b.lessons.map((m) => bullet(m)), shown(b.lessons));
   out.section("Known pitfalls (errors seen before, with fixes when known):", b.pitfalls.map((m) => bullet(m)), shown(b.pitfalls));
-  out.section("Project facts:", facts.map((m) => bullet(m)), shown(facts));
-  out.section("Recent decisions:", b.decisions.map((m) => bullet(m)), shown(b.decisions));
+  out.section("Project facts:", facts.map((m) => line(m)), shown(facts));
+  out.section("Recent decisions:", b.decisions.map((m) => line(m)), shown(b.decisions));
   out.section("Open tasks:", tasks.map((m) => bullet(m, 200)), shown(tasks));
   return out.lines.length > 1 ? out.lines.join("\n") : null;
 }

@@ -19,11 +19,15 @@ function item(m: Memory): string {
   return `- ${cut} (${m.id})`;
 }
 
+/** A line a later memory may have changed: says so, with the later one's id. */
+const changed = (line: string, by: Memory | undefined) => (by ? `${line} — a later memory may change this: ${by.id}` : line);
+
 export function renderBriefing(b: Briefing): string {
   const sections: Array<[string, Memory[]]> = [
     ["About the user", b.user],
     ["Preferences", b.preferences],
     ["Recent decisions", b.decisions],
+    ["Project facts", b.facts],
     ["Lessons", b.lessons],
     ["Pitfalls (errors and their fixes)", b.pitfalls],
   ];
@@ -35,7 +39,7 @@ export function renderBriefing(b: Briefing): string {
   }
   if (b.checkpoint) out.push("", "## Where work stopped", b.checkpoint.content, `(checkpoint ${b.checkpoint.id}; call resume for details)`);
   for (const [title, memories] of sections) {
-    if (memories.length > 0) out.push("", `## ${title}`, ...memories.map(item));
+    if (memories.length > 0) out.push("", `## ${title}`, ...memories.map((m) => changed(item(m), b.changedLater.get(m.id))));
   }
   if (out.length === 1) {
     out.push(

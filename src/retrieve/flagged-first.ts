@@ -43,7 +43,7 @@ export function flaggers(links: readonly Link[]): Map<string, Map<string, boolea
  * come from an earlier version of the rules (one that took two services' facts for one service's change), an
  * import, or a text edited since, and a stale flag must not put a memory about something else first.
  */
-function stillAChange(prev: string, next: string): boolean {
+export function stillAChange(prev: string, next: string): boolean {
   const { relation, reason } = compareStatements(prev, next);
   return (relation === "update" || relation === "conflict") && reason !== SAYS_OPPOSITE;
 }

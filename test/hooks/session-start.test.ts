@@ -33,6 +33,29 @@ describe("session-start", () => {
     expect(await w.hook("session-start", fixture("session-start", { cwd: w.project }))).toBe("");
   });
 
+  test("a decision a later shown one may have changed is left out of the briefing", async () => {
+    let clock = Date.UTC(2026, 0, 1);
+    const engine = new Engine({ store: new SqliteStore(join(w.cairnHome, "cairn.db")), project: w.project, actor: "test", now: () => (clock += 86_400_000) });
+    engine.remember({ content: "In staging the API server listens on port 8080; the API server port for staging is set in deploy/staging.env", type: "decision" });
+    expect(engine.remember({ content: "Staging API server: port 9090", type: "decision" }).conflicts).toHaveLength(1);
+    engine.close();
+    const out = contextOf(await w.hook("session-start", fixture("session-start", { cwd: w.project })));
+    expect(out).toContain("- Staging API server: port 9090");
+    expect(out).not.toContain("listens on port 8080");
+  });
+
+  test("a fact whose later change the briefing has no room for says so, with the later one's words", async () => {
+    let clock = Date.UTC(2026, 0, 1);
+    const engine = new Engine({ store: new SqliteStore(join(w.cairnHome, "cairn.db")), project: w.project, actor: "test", now: () => (clock += 86_400_000) });
+    engine.remember({ content: "In staging the API server listens on port 8080; the API server port for staging is set in deploy/staging.env", type: "fact", priority: 5 });
+    for (const what of ["invoices", "ledger", "reports", "exports", "webhooks"]) engine.remember({ content: `The ${what} module is owned by team ${what}`, type: "fact", priority: 4 });
+    expect(engine.remember({ content: "Staging API server: port 9090", type: "fact", priority: 1 }).conflicts).toHaveLength(1);
+    engine.close();
+    const out = contextOf(await w.hook("session-start", fixture("session-start", { cwd: w.project })));
+    expect(out).toContain('listens on port 8080; the API server port for staging is set in deploy/staging.env (2026-01-02) — a later');
+    expect(out).toContain('— a later note may change this: "Staging API server: port 9090"');
+  });
+
   for (const variant of ["session-start", "session-start.camel"]) {
     test(`briefs preferences, lessons, pitfalls, decisions, checkpoint and tasks (${variant})`, async () => {
       seed((e) => {
