@@ -117,16 +117,29 @@ function captureFrom(raw: string): Capture | null {
   return null;
 }
 
+/**
+ * A sentence, or when it held a secret, its parts that did not, each on its own: "here is my env: [REDACTED] —
+ * remember that the staging db is db.internal:5432" still says the last part (the whole sentence was
+ * dropped). Parts are what commas, semicolons, dashes and colons set apart.
+ */
+function withoutSecretParts(sentence: string): string[] {
+  if (!sentence.includes("[REDACTED:")) return [sentence];
+  return sentence
+    .split(/\s*(?:[,;]|\s[—–-]\s|:\s)\s*/)
+    .map((p) => p.trim())
+    .filter((p) => p !== "" && !p.includes("[REDACTED:"));
+}
+
 /** The memories a prompt states explicitly; empty for questions, chit-chat, task commands, dumps and secrets. */
 export function extractCaptures(prompt: string): Capture[] {
   const { text, redactions } = redactSecrets(prompt);
   if (redactions.length > 0) {
-    const kept = text.replace(/\[REDACTED:[a-z_]+\]/g, "").replace(/\b[\w.-]+\s*[=:]\s*/g, "").trim();
+    const kept = text.replace(/\[REDACTED:[a-z_]+\]/g, "").replace(/\b[\w.-]+\s*=\s*/g, "").trim();
     if (kept.length < prompt.length * 0.4) return []; // mostly credentials: nothing worth keeping
   }
   const out: Capture[] = [];
   const seen = new Set<string>();
-  for (const sentence of sentences(text)) {
+  for (const sentence of sentences(text).flatMap(withoutSecretParts)) {
     if (isCodeLike(sentence)) continue;
     const capture = captureFrom(sentence);
     if (!capture || seen.has(capture.content.toLowerCase())) continue;

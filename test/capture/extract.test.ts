@@ -71,6 +71,13 @@ describe("exact cases", () => {
     expect(JSON.stringify(got)).not.toContain("Hq7vZ2kLp9");
   });
 
+  test("a sentence holding a secret keeps its other parts: the secret's part goes, what else it states is captured", () => {
+    const env = "here is my env: STRIPE_SECRET_KEY=sk_live_51Hx9QeLkdD8Zc3vT7yWq2PmN4bRfGh6Ju — remember that the staging db is db.internal:5432";
+    expect(extractCaptures(env).map((c) => [c.type, c.content])).toEqual([["fact", "The staging db is db.internal:5432."]]);
+    expect(JSON.stringify(extractCaptures(env))).not.toContain("sk_live");
+    expect(extractCaptures("remember that the API token is ghp_0123456789abcdefghijABCDEFGHIJ012345")).toEqual([]);
+  });
+
   test("long statements are trimmed to the limit", () => {
     const long = `From now on ${"keep every module small and focused on one idea ".repeat(10)}`;
     const [c] = extractCaptures(long);
