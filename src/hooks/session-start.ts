@@ -13,6 +13,8 @@ export const SESSION_START_BUDGET = 800;
 const PER_SECTION = 5;
 
 export function sessionStart(ctx: HookContext): string | null {
+  // After a compaction or /clear the agent's context no longer holds what was shown to it: it may be shown again.
+  if (ctx.input.source === "compact" || ctx.input.source === "clear") forgetShown(ctx);
   if (!ctx.hasMemory()) return null;
   const engine = ctx.engine();
   const b = engine.briefing({ perSection: PER_SECTION });
@@ -43,6 +45,15 @@ export function sessionStart(ctx: HookContext): string | null {
   out.section("Recent decisions:", b.decisions.map((m) => line(m)), shown(b.decisions));
   out.section("Open tasks:", tasks.map((m) => bullet(m, 200)), shown(tasks));
   return out.lines.length > 1 ? out.lines.join("\n") : null;
+}
+
+function forgetShown(ctx: HookContext): void {
+  const s = ctx.state;
+  if (s.surfaced.length === 0 && s.advised.length === 0 && s.governed.length === 0) return;
+  const state = ctx.touchState();
+  state.surfaced = [];
+  state.advised = [];
+  state.governed = [];
 }
 
 function reminderHeading(total: number, shown: number): string {

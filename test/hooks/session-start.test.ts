@@ -56,6 +56,21 @@ describe("session-start", () => {
     expect(out).toContain('— a later note may change this: "Staging API server: port 9090"');
   });
 
+  test("after a compaction or /clear, what was shown before may be shown again (the agent's context no longer holds it)", async () => {
+    seed((e) => e.remember({ content: "We use pnpm; never run npm install", type: "decision" }));
+    const install = () => w.hook("pre-tool", fixture("pre-tool-bash", { cwd: w.project, command: "npm install lodash", session: "c1" }));
+    const start = (source: string) => w.hook("session-start", JSON.stringify({ ...JSON.parse(fixture("session-start", { cwd: w.project, session: "c1" })), source }));
+    expect(contextOf(await install())).toContain("never run npm install");
+    expect(await install()).toBe("");
+    await start("resume");
+    expect(await install()).toBe("");
+    for (const source of ["compact", "clear"]) {
+      await start(source);
+      expect(contextOf(await install())).toContain("never run npm install");
+      expect(await install()).toBe("");
+    }
+  });
+
   for (const variant of ["session-start", "session-start.camel"]) {
     test(`briefs preferences, lessons, pitfalls, decisions, checkpoint and tasks (${variant})`, async () => {
       seed((e) => {
