@@ -192,7 +192,7 @@ function rejectStrayPositionals(rawArgs: string[], { known, strings }: CommandFl
   }
   if (words.length <= places.length) return;
   const takes = places.length === 0 ? "takes no arguments" : `takes ${places.map((p) => `<${p}>`).join(" ")}`;
-  throw new UsageError(`Unexpected argument "${words[places.length]}": cairn ${command} ${takes}. Quote a value that holds spaces.`);
+  throw new UsageError(`Unexpected argument "${words[places.length]}": cairn ${command} ${takes}. Quote a value that holds spaces; \`cairn ${command} --help\` shows the options.`);
 }
 
 export type { CommandDef };
