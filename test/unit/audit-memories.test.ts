@@ -63,6 +63,16 @@ async function workOn(store: SqliteStore, round: string): Promise<string> {
   return a;
 }
 
+/** Re-encodes `store` (at `path`) for `to` (null: plain), works on it as `round`, and returns it reopened once it verifies. */
+async function nextEra(store: SqliteStore, path: string, to: ReturnType<typeof encryptedOptions> | null, round: string): Promise<SqliteStore> {
+  store.recode(to?.codec ?? PLAIN_CODEC, to?.newRecord ?? null);
+  store.close();
+  await workOn(new SqliteStore(path, to ?? {}), round);
+  const again = new SqliteStore(path, to ?? {});
+  expect(again.verifyAudit()).toMatchObject({ ok: true });
+  return again;
+}
+
 test("every change cairn makes keeps the memories in step with the log; an edit outside it is named", async () => {
   const path = storeFile();
   let store = new SqliteStore(path);
@@ -70,26 +80,9 @@ test("every change cairn makes keeps the memories in step with the log; an edit 
   store = new SqliteStore(path);
   expect(store.verifyAudit()).toMatchObject({ ok: true });
   // Encrypted, used, re-keyed, used, decrypted, used: each era's entries are checked under their own key.
-  const first = encryptedOptions(undefined, path);
-  store.recode(first.codec, first.newRecord);
-  store.close();
-  store = new SqliteStore(path, first);
-  await workOn(store, "sealed");
-  store = new SqliteStore(path, first);
-  expect(store.verifyAudit()).toMatchObject({ ok: true });
-  const second = encryptedOptions(undefined, path);
-  store.recode(second.codec, second.newRecord);
-  store.close();
-  store = new SqliteStore(path, second);
-  await workOn(store, "rekeyed");
-  store = new SqliteStore(path, second);
-  expect(store.verifyAudit()).toMatchObject({ ok: true });
-  store.recode(PLAIN_CODEC, null);
-  store.close();
-  store = new SqliteStore(path);
-  await workOn(store, "plain again");
-  store = new SqliteStore(path);
-  expect(store.verifyAudit()).toMatchObject({ ok: true });
+  store = await nextEra(store, path, encryptedOptions(undefined, path), "sealed");
+  store = await nextEra(store, path, encryptedOptions(undefined, path), "rekeyed");
+  store = await nextEra(store, path, null, "plain again");
   const db = store.database;
   const hashOf = () => db.query("SELECT content_hash FROM memories WHERE id = ?").get(kept) as { content_hash: unknown };
   const before = hashOf().content_hash;
@@ -126,13 +119,7 @@ test("a repair's copy of a store that was encrypted and decrypted again verifies
   const path = storeFile();
   let store = new SqliteStore(path);
   await workOn(store, "plain");
-  store = new SqliteStore(path);
-  const opts = encryptedOptions(undefined, path);
-  store.recode(opts.codec, opts.newRecord);
-  store.close();
-  store = new SqliteStore(path, opts);
-  await workOn(store, "sealed");
-  store = new SqliteStore(path, opts);
+  store = await nextEra(new SqliteStore(path), path, encryptedOptions(undefined, path), "sealed");
   store.recode(PLAIN_CODEC, null);
   store.close();
   const copy = new SqliteStore(join(path, "..", "copy.db"));
