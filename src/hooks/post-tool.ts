@@ -58,8 +58,8 @@ function rememberAsPrepared(ctx: HookContext, input: RememberInput, prepared: Pr
   return prepared && JSON.stringify(prepared.input) === JSON.stringify(input) ? engine.rememberPrepared(prepared) : engine.remember(input);
 }
 
-/** A command or edit that went fine: a candidate step in fixing each failure still open. */
-function noteStep(ctx: HookContext, step: string, exceptKey?: string): void {
+/** A command or edit that went fine (or an edit about to be made): a candidate step in fixing each failure still open. */
+export function noteStep(ctx: HookContext, step: string, exceptKey?: string): void {
   const open = Object.entries(ctx.state.failures).filter(([k]) => k !== exceptKey);
   if (open.length === 0) return;
   const state = ctx.touchState();

@@ -7,6 +7,7 @@
 import type { Memory } from "../domain/memory.ts";
 import { commandHead, headCutByFlag } from "./command.ts";
 import type { HookContext } from "./context.ts";
+import { noteStep } from "./post-tool.ts";
 import { bullet } from "./format.ts";
 import { governedKey, governingRules } from "./governing.ts";
 import { otherChoice } from "./other-choice.ts";
@@ -92,6 +93,9 @@ function commandMention(ctx: HookContext, head: string): string {
 const WEAK_TYPES = ["lesson", "decision", "preference"];
 
 export async function preTool(ctx: HookContext): Promise<string | null> {
+  // An edit made while a command is failing is a step toward its fix, even when its PostToolUse never arrives:
+  // the lesson would otherwise say the command "passed when simply re-run (flaky?)".
+  if (ctx.input.toolKind === "edit" && ctx.input.filePath) noteStep(ctx, `editing ${ctx.input.filePath.split(/[\\/]/).pop()}`);
   const about = subject(ctx);
   if (!about || !ctx.hasMemory()) return null;
   const exact = await mentions(ctx, commandMention(ctx, about.mention), ["lesson", "error"], CANDIDATES);

@@ -58,6 +58,16 @@ describe("post-tool", () => {
     expect(links).toEqual([{ relation: "fixes", direction: "out", id: error.id }]);
   });
 
+  test("an edit seen only before it is made still counts as a step of the fix: the lesson does not call the pass a flaky re-run", async () => {
+    const vitest = "Exit code 1\nReferenceError: document is not defined";
+    await w.hook("post-tool", fail("pnpm vitest run", vitest));
+    await w.hook("pre-tool", fixture("pre-tool-edit", { cwd: w.project, file: join(w.project, "vite.config.ts"), session: "s1" }));
+    await w.hook("post-tool", ok("pnpm vitest run"));
+    const lesson = withEngine((e) => e.list({ types: ["lesson"] }).memories[0]!);
+    expect(lesson.content).toContain("it passed after editing vite.config.ts");
+    expect(lesson.content).not.toContain("flaky");
+  });
+
   test("in a later session the same failure brings back the fix", async () => {
     await w.hook("post-tool", fail("npm run test:integration", ECONN, "s1"));
     await w.hook("post-tool", ok("docker compose up -d db", "s1"));
