@@ -72,6 +72,8 @@ const BANNER = /^[=_\-*#~]{3,}.*[=_\-*#~]{3,}$/;
  * `FAIL`, `FAIL\tpkg\t0.3s`, `=== RUN TestX`, `ok  \tpkg`; the error is on the lines around it.
  */
 const RUNNER_LINE = /^(?:--- (?:FAIL|PASS|SKIP):|=== (?:RUN|PAUSE|CONT|NAME)\b|(?:FAIL|PASS|ok)(?:\s|$))/;
+/** A three-digit number read as an HTTP status: after HTTP/status/code/error, or before a reason phrase. */
+const HTTP_STATUS_AT = /(?:\b(?:HTTP(?:\/[\d.]+)?|status(?: code)?|code|error|returned)[:\s]+[1-5]\d\d\b|\b[1-5]\d\d (?:[A-Z][a-z]+|OK)\b)/;
 /** A log line's leading timestamp (`2024/12/06 10:00:00`, ISO 8601): when, not what. */
 const LEADING_TIME = /^\[?\d{4}[-/]\d{2}[-/]\d{2}[ T]\d{2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?\]?\s*/;
 const ERROR_LINE =
@@ -121,7 +123,8 @@ export function errorSignature(text: string, redact: (line: string) => string = 
     .replace(/\b0x[0-9a-f]+\b|\b[0-9a-f]{8,}\b/gi, "<id>")
     .replace(/\b\d+(\.\d+)?\s?(ms|s|sec|seconds|m|min)\b/g, "<time>")
     .replace(/:\d+(:\d+)?\b/g, "")
-    .replace(/\b\d{2,}\b/g, "<n>")
+    // An HTTP status is what went wrong, not a count that changes between runs ("401 Unauthorized", "status 503").
+    .replace(/\b\d{2,}\b/g, (n, at: number, line: string) => (HTTP_STATUS_AT.test(line.slice(Math.max(0, at - 12), at + n.length + 16)) && /^[1-5]\d\d$/.test(n) ? n : "<n>"))
     .replace(/\s+/g, " ")
     .slice(0, 200)
     .trim();

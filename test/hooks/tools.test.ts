@@ -377,6 +377,10 @@ test("a test runner's section banner is not the error: the line under it is", ()
   expect(errorSignature('--- FAIL: TestWebhook (30.00s)\n    webhook_test.go:22: Post "https://api.stripe.com/v1/charges": context deadline exceeded\nFAIL')).toBe('Post "https:/…/charges": context deadline exceeded');
   expect(errorSignature("FAIL src/utils.test.ts > formatDate > pads months\nAssertionError: expected 'a' to be 'b'")).toBe("AssertionError: expected 'a' to be 'b'");
   expect(errorSignature('error during build:\n[vite]: Rollup failed to resolve import "@/components/Button"')).toBe('error during build: [vite]: Rollup failed to resolve import "@…/Button"');
+  // An HTTP status is the error, not a count: kept ("401" was "<n>"); other numbers still level.
+  expect(errorSignature("curl: (22) The requested URL returned error: 401 Unauthorized")).toBe("curl: (<n>) The requested URL returned error: 401 Unauthorized");
+  expect(errorSignature("Error: Request failed with status code 503")).toBe("Error: Request failed with status code 503");
+  expect(errorSignature("error: 42 tests failed, 317 passed")).toBe("error: <n> tests failed, <n> passed");
   // A log line's timestamp is when, not what (it was read as a path: "<n>…/<n> <n>").
   expect(errorSignature("2024/12/06 10:00:00 goose run: failed to connect: pq: SSL is not enabled on the server")).toBe("goose run: failed to connect: pq: SSL is not enabled on the server");
 });
