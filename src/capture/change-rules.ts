@@ -56,16 +56,6 @@ const NAMED_OLD = [
   /\binstead of\s+(?:the\s+|a\s+)?`?([\p{L}\p{N}][\p{L}\p{N}._/-]*)/iu,
   /\bno longer\s+(?:uses?\s+|runs?\s+(?:on\s+)?)?`?([\p{L}\p{N}][\p{L}\p{N}._/-]*)/iu,
 ];
-/**
- * "Fastly replaced CloudFront", "we replaced styled-components with Tailwind", "CloudFront was replaced by
- * Fastly": the replaced name (with the capitalised words that continue it: "DRF TokenAuthentication"), which
- * the older statement must hold whole — a part of it ("cluster" of cluster-autoscaler) names something else.
- */
-const NAMED_REPLACED = [
-  /\breplaced\s+(?:the\s+|our\s+|a\s+)?`?([\p{L}\p{N}][\p{L}\p{N}._/-]*(?:\s+[\p{Lu}\p{N}][\p{L}\p{N}._/-]*)*)`?/u,
-  /\bReplaced\s+(?:the\s+|our\s+|a\s+)?`?([\p{L}\p{N}][\p{L}\p{N}._/-]*(?:\s+[\p{Lu}\p{N}][\p{L}\p{N}._/-]*)*)`?/u,
-  /`?([\p{L}\p{N}][\p{L}\p{N}._/-]*)`?\s+(?:was|is|has been|got|were|have been)\s+replaced\b/iu,
-];
 
 /**
  * Whether `next` names, as the thing replaced, a word the older statement holds — and holds as its state, not
@@ -75,13 +65,6 @@ function namesOld(p: StatementParts, next: string): boolean {
   for (const re of NAMED_OLD) {
     const m = re.exec(next);
     if (m && [...statementParts(m[1]!).stems].some((w) => p.stems.has(w) && !p.negated.has(w))) return true;
-  }
-  const held = (w: string) => p.stems.has(w) && !p.negated.has(w);
-  for (const re of NAMED_REPLACED) {
-    const m = re.exec(next);
-    // Each word whole: statementParts gives a compound's whole stem first, then its parts.
-    const words = m ? m[1]!.split(/\s+/).map((t) => [...statementParts(t).stems][0]).filter((w): w is string => w !== undefined) : [];
-    if (words.length > 0 && words.every(held)) return true;
   }
   return false;
 }

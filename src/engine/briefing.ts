@@ -26,10 +26,7 @@ export interface Briefing {
   reminders: Memory[];
   /** How many are due in all (more than `reminders.length` when the section limit cut some). */
   remindersDue: number;
-  /**
-   * Shown memories a later one may have changed (flagged on write, not settled as compatible), by id: the later
-   * one. A memory whose later change is shown as well is left out instead.
-   */
+  /** Shown memories a later one may have changed (flagged on write, not settled as compatible), by id: the later one. */
   changedLater: Map<string, Memory>;
 }
 
@@ -58,19 +55,16 @@ export function briefing(ctx: EngineContext, input: BriefingInput = {}): Briefin
   const lessons = section("lesson", "priority");
   const user = ctx.store.list({ scope: { projects: [], includeGlobal: true }, types: ["fact"] }, now, { limit: Math.min(limit, USER_FACTS), order: "priority" });
   const [preferences, decisions, facts] = [section("preference", "priority"), section("decision", "newest"), section("fact", "priority", false)];
-  const later = laterChanges(ctx, [...user, ...preferences, ...decisions, ...facts], project, now);
-  const shown = new Set([...user, ...preferences, ...decisions, ...facts].map((m) => m.id));
   // An older statement next to the one that changed it read as two current ones ("CDN is CloudFront" under
-  // "Fastly replaced CloudFront"): it goes; one whose change is not shown says that it may have changed.
-  const replaced = new Set([...later].filter(([, by]) => shown.has(by.id)).map(([id]) => id));
-  for (const id of replaced) later.delete(id);
-  const current = (ms: Memory[]) => ms.filter((m) => !replaced.has(m.id));
+  // "Fastly is the CDN now"): it says that a later note may change it. Not left out: the flags are guesses
+  // (half the write-time flags on blind sets are wrong), and a true fact must not vanish on a wrong one.
+  const later = laterChanges(ctx, [...user, ...preferences, ...decisions, ...facts], project, now);
   return {
     project,
-    user: current(user),
-    preferences: current(preferences),
-    decisions: current(decisions),
-    facts: current(facts),
+    user,
+    preferences,
+    decisions,
+    facts,
     lessons,
     pitfalls: withoutFixed(ctx, section("error", "newest"), lessons),
     checkpoint: section("checkpoint", "newest", false)[0] ?? null,

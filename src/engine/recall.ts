@@ -130,8 +130,6 @@ export async function recall(ctx: EngineContext, input: RecallInput): Promise<Re
   // Otherwise a superseded memory's match gives its place to what replaced it (in-place-of.ts): searched too.
   const standIn = input.statuses === undefined && !past;
   const searchFilter: MemoryFilter = standIn ? { ...filter, statuses: ["active", "superseded"] } : filter;
-  const standingIn = (hits: FusedHit[]): InPlaceOf =>
-    standIn ? inPlaceOf(hits, (ids) => ctx.store.getMany(ids, searchFilter, now)) : { hits, replaced: new Map() };
   // Always more candidates than results, in keyword mode too: session context and the time channel reorder
   // them. LoCoMo 0–4, keyword mode, limit 10: 10 candidates R@10 72.9, 20 → 75.0, 50 → 77.2.
   const candidates = Math.max(limit * 4, 50);
@@ -153,11 +151,12 @@ export async function recall(ctx: EngineContext, input: RecallInput): Promise<Re
   let lists = (await Promise.all(searching.map((c) => search(c)))).flat();
   const keyword = ctx.channels.keyword;
   if (lists.length === 0 && keyword && !channels.some((c) => c.channel === keyword)) lists = await search({ channel: keyword, weight: 1 });
-  const found = standingIn(fuse(lists)).hits.filter((f) => !f.weak).map((f) => f.memory);
+  const stoodIn: InPlaceOf = standIn ? inPlaceOf(lists, (ids) => ctx.store.getMany(ids, searchFilter, now)) : { lists, replaced: new Map() };
+  lists = stoodIn.lists;
+  const found = fuse(lists).filter((f) => !f.weak).map((f) => f.memory);
   for (const c of channels.filter((c) => c.channel.stage === "rescore")) lists.push(...(await search(c, found)));
   const context: SessionContextNote = {};
-  const stoodIn = standingIn(fuse(lists));
-  const inContext = withSessionContext(ctx, stoodIn.hits.filter((f) => !f.weak), filter, now, context, asksForList(input.query));
+  const inContext = withSessionContext(ctx, fuse(lists).filter((f) => !f.weak), filter, now, context, asksForList(input.query));
   const graph = withGraph(ctx, inContext, filter, now);
   let fused = graph.hits;
   if (ctx.reranker) {

@@ -3,45 +3,46 @@
  * the stale one often holds the question's words ("Docs search uses Algolia DocSearch") while its successor
  * says the new state in its own ("Replaced Algolia with Pagefind, which builds a static index"): once the
  * older one was retired on write, the answer lost the match that carried it. So recall searches superseded
- * memories too, and each one found gives its place to the active memory that replaced it (following a chain
- * of supersedes), when that one does not already rank higher on its own; the stale one itself stays out.
+ * memories too, and in each channel's list a superseded one gives its place (and its score there) to the
+ * active memory at the end of its chain of supersedes, when that channel did not find the successor on its
+ * own; otherwise it just leaves the list. This happens before fusion, so a channel's scale is what it would
+ * be without the stale memories, and a stale note matching only a shared name ("billing-api is written in
+ * Go 1.21") cannot lift its successor over the answer the successor also competes with.
  */
 import type { Memory } from "../domain/memory.ts";
-import type { FusedHit } from "./fusion.ts";
+import type { ChannelResult } from "./fusion.ts";
 
 /** Supersedes followed from a stale memory to the active one at the end of its chain. */
 const MAX_HOPS = 4;
 
 export interface InPlaceOf {
-  hits: FusedHit[];
-  /** For each memory that took a superseded one's place: that memory's id. */
+  lists: ChannelResult[];
+  /** For each memory that took a superseded one's place in some channel: that memory's id. */
   replaced: Map<string, string>;
 }
 
 /**
- * `fused` without superseded memories, each replaced by its active successor (read by `successors`: the
- * memories with those ids that pass the recall's filter as active ones) at its place.
+ * `lists` without superseded memories, each replaced in its channel's list by its active successor (read by
+ * `successors`: the memories with those ids that pass the recall's filter, superseded ones included).
  */
-export function inPlaceOf(fused: readonly FusedHit[], successors: (ids: string[]) => Memory[]): InPlaceOf {
+export function inPlaceOf(lists: readonly ChannelResult[], successors: (ids: string[]) => Memory[]): InPlaceOf {
   const replaced = new Map<string, string>();
-  if (!fused.some((f) => f.memory.status === "superseded")) return { hits: [...fused], replaced };
-  const current = successorsOf(fused.filter((f) => f.memory.status === "superseded").map((f) => f.memory), successors);
-  const out: FusedHit[] = [];
-  const placed = new Set<string>();
-  for (const f of fused) {
-    if (f.memory.status !== "superseded") {
-      if (!placed.has(f.memory.id)) out.push(f);
-      placed.add(f.memory.id);
-      continue;
-    }
-    const next = current.get(f.memory.id);
-    if (!next || placed.has(next.id)) continue;
-    const own = fused.find((x) => x.memory.id === next.id);
-    out.push(own ? { ...own, score: Math.max(own.score, f.score), weak: own.weak && f.weak } : { memory: next, score: f.score, channels: {}, lifts: {}, weak: f.weak });
-    placed.add(next.id);
-    replaced.set(next.id, f.memory.id);
-  }
-  return { hits: out, replaced };
+  const stale = lists.flatMap((l) => l.hits.map((h) => h.memory)).filter((m) => m.status === "superseded");
+  if (stale.length === 0) return { lists: [...lists], replaced };
+  const current = successorsOf(stale, successors);
+  const out = lists.map((list) => {
+    const own = new Set(list.hits.filter((h) => h.memory.status !== "superseded").map((h) => h.memory.id));
+    const hits = list.hits.flatMap((h) => {
+      if (h.memory.status !== "superseded") return [h];
+      const next = current.get(h.memory.id);
+      if (!next || own.has(next.id)) return [];
+      own.add(next.id);
+      if (!replaced.has(next.id)) replaced.set(next.id, h.memory.id);
+      return [{ ...h, memory: next }];
+    });
+    return { ...list, hits };
+  });
+  return { lists: out, replaced };
 }
 
 /** Each stale memory's active successor, chains followed up to {@link MAX_HOPS}; none when the chain ends elsewhere. */

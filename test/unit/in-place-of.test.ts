@@ -24,7 +24,7 @@ test("the successor of a superseded match takes its place; a chain is followed t
   at("The docs site footer lists the office address");
   const stale = at("Docs search uses Algolia DocSearch; the crawler runs weekly");
   const mid = at("Our static site index comes from Lunr now");
-  const current = at("The static site index is built by Pagefind at build time, no external crawler");
+  const current = at("The static site index is built by Pagefind at build time");
   engine.relate(mid, stale, "supersedes");
   engine.relate(current, mid, "supersedes");
   const r = await engine.recall({ query: "docs search algolia crawler", mode: "keyword", track: false });
@@ -38,6 +38,19 @@ test("the successor of a superseded match takes its place; a chain is followed t
   const all = await engine.recall({ query: "docs search algolia crawler", mode: "keyword", statuses: ["active", "superseded"], track: false });
   expect(all.results.map((h) => h.memory.id)).toContain(stale);
   expect(all.results.every((h) => h.inPlaceOf === undefined)).toBe(true);
+});
+
+test("a stale note matching only a shared name does not lift its successor over the answer it competes with", async () => {
+  const { engine, at } = setup();
+  at("The webapp is a Vite single-page app");
+  const stale = at("billing-api is written in Go 1.21");
+  const go = at("billing-api was upgraded to Go 1.22");
+  engine.relate(go, stale, "supersedes");
+  const answer = at("The billing-api database is PostgreSQL 14 on port 5432");
+  const r = await engine.recall({ query: "which database does billing-api use", mode: "keyword", track: false });
+  expect(r.results[0]!.memory.id).toBe(answer);
+  expect(r.results.map((h) => h.memory.id)).not.toContain(stale);
+  expect(r.results.every((h) => h.inPlaceOf === undefined)).toBe(true);
 });
 
 test("a successor found on its own is listed once; one outside the recall's filter stands in for nothing", async () => {
