@@ -12,9 +12,14 @@ import { besideDatabase } from "./db-path.ts";
 /** Stored keyed hashes start with this, so they are told apart from plain ones written before (schema ≤ 5). */
 export const KEYED_PREFIX = "hmac:";
 
-/** store_state keys: the first audit entry keyed under the audit key / under the current encryption key. */
+/**
+ * store_state keys: where the era of the audit key / of the current encryption key starts, as
+ * "<first audit entry>:<first memory seq>" (a memory made since must have an entry: audit-memories.ts).
+ */
 export const KEYED_FROM = "audit_keyed_from";
 export const SEALED_FROM = "audit_sealed_from";
+/** The seq the next memory row will have at least (SQL). */
+const NEXT_MEMORY = "(SELECT coalesce(max(seq), 0) + 1 FROM memories)";
 
 const keys = new Map<string, string>();
 
@@ -92,7 +97,7 @@ export function recordAuditKeyCheck(db: Database, dbFile: string, seq: number): 
   if (recorded.has(dbFile)) return;
   db.query("INSERT OR IGNORE INTO store_state (key, value) VALUES ('audit_key_check', ?)").run(auditKeyCheck(auditKey(dbFile)));
   // The first entry keyed under this key since the store was made or last decrypted (audit-memories.ts).
-  db.query("INSERT OR IGNORE INTO store_state (key, value) VALUES (?, ?)").run(KEYED_FROM, String(seq));
+  db.query(`INSERT OR IGNORE INTO store_state (key, value) SELECT ?, ? || ':' || ${NEXT_MEMORY}`).run(KEYED_FROM, String(seq));
   recorded.add(dbFile);
 }
 
@@ -104,7 +109,7 @@ export function recordAuditKeyCheck(db: Database, dbFile: string, seq: number): 
  */
 export function startKeyingEra(db: Database, encrypted: boolean): void {
   forgetKeyingEras(db);
-  if (encrypted) db.query("INSERT INTO store_state (key, value) SELECT ?, CAST(coalesce(max(seq), 0) + 1 AS TEXT) FROM audit").run(SEALED_FROM);
+  if (encrypted) db.query(`INSERT INTO store_state (key, value) SELECT ?, (SELECT coalesce(max(seq), 0) + 1 FROM audit) || ':' || ${NEXT_MEMORY}`).run(SEALED_FROM);
 }
 
 /** Entries copied in from elsewhere (a repair's salvage) come under no known era: none is checked until the next begins. */

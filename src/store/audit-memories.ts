@@ -21,35 +21,48 @@ import { hashText } from "./stored-hash.ts";
 
 const sha256 = (text: string, key?: string) => new Bun.CryptoHasher("sha256", key).update(text).digest("hex");
 
-/** The entries' key for content hashes from which the log can be read, or null when no entry's key is known. */
-function logKey(db: Database, codec: ContentCodec): { from: number; keyed: (hash: string) => string } | null {
-  const from = (name: string) => (db.query("SELECT value FROM store_state WHERE key = ?").get(name) as { value: string } | null)?.value;
+/** Where the era whose key is known starts: its first audit entry and the first memory made in it. */
+interface Era {
+  from: number;
+  memoriesFrom: number;
+  keyed: (hash: string) => string;
+}
+
+/** The era of the store's current key, or null when no era's key is known. */
+function logKey(db: Database, codec: ContentCodec): Era | null {
+  const start = (name: string) => {
+    const value = (db.query("SELECT value FROM store_state WHERE key = ?").get(name) as { value: string } | null)?.value;
+    const [from, memoriesFrom] = (value ?? "").split(":").map(Number);
+    return value === undefined || !Number.isSafeInteger(from) || !Number.isSafeInteger(memoriesFrom) ? null : { from: from!, memoriesFrom: memoriesFrom! };
+  };
   if (codec.encrypted) {
-    const seq = from(SEALED_FROM);
-    return seq === undefined ? null : { from: Number(seq), keyed: (h) => codec.keyedHash(h) };
+    const era = start(SEALED_FROM);
+    return era && { ...era, keyed: (h) => codec.keyedHash(h) };
   }
-  const seq = from(KEYED_FROM);
+  const era = start(KEYED_FROM);
   const file = auditKeyFile(db.filename);
   // A missing or replaced audit key is doctor's to report; its hashes cannot be checked meanwhile.
-  if (seq === undefined || file === null || auditKeyState(db, db.filename) !== "ok") return null;
+  if (era === null || file === null || auditKeyState(db, db.filename) !== "ok") return null;
   const key = readFileSync(file, "utf8").trim();
-  return { from: Number(seq), keyed: (h) => KEYED_PREFIX + sha256(h, key) };
+  return { ...era, keyed: (h) => KEYED_PREFIX + sha256(h, key) };
 }
 
 /**
  * The first memory, among those whose last content-hash entry is of a known era, that does not match its own
  * hash or that entry, as the entry to look at.
  */
-export function memoryAuditProblem(db: Database, codec: ContentCodec): { seq: number; problem: string } | null {
+export function memoryAuditProblem(db: Database, codec: ContentCodec): { seq: number; memory: string; problem: string } | null {
   const key = logKey(db, codec);
+  if (key === null) return null;
   const rows = db.query(
-    `SELECT m.id, m.content, m.content_hash,
+    `SELECT m.seq AS row, m.id, m.content, m.content_hash,
        (SELECT a.seq FROM audit a WHERE a.memory_id = m.id AND a.hash_after IS NOT NULL ORDER BY a.seq DESC LIMIT 1) AS seq
      FROM memories m`,
   );
   const logged = db.query("SELECT hash_after FROM audit WHERE seq = ?");
-  if (key === null) return null;
-  for (const r of rows.iterate() as Iterable<{ id: string; content: string; content_hash: unknown; seq: number | null }>) {
+  for (const r of rows.iterate() as Iterable<{ row: number; id: string; content: string; content_hash: unknown; seq: number | null }>) {
+    // Made in this era, it was written with an entry: none at all means it was added around cairn.
+    if (r.seq === null && r.row >= key.memoriesFrom) return { seq: 0, memory: r.id, problem: `memory ${r.id} has no audit entry (it was added outside cairn)` };
     if (r.seq === null || r.seq < key.from) continue;
     let text: string;
     let hash: string | null;
@@ -57,11 +70,29 @@ export function memoryAuditProblem(db: Database, codec: ContentCodec): { seq: nu
       text = decodeContent(codec, r.id, r.content);
       hash = codec.encrypted ? sealedHash(codec, r.id, r.content) : hashText(r.content_hash);
     } catch {
-      return { seq: r.seq, problem: `memory ${r.id} fails its integrity check (its sealed row was altered or moved)` };
+      return { seq: r.seq, memory: r.id, problem: `memory ${r.id} fails its integrity check (its sealed row was altered or moved)` };
     }
-    if (hash !== sha256(text)) return { seq: r.seq, problem: `memory ${r.id}'s text does not match its own content hash (it was changed outside cairn)` };
+    if (hash !== sha256(text)) return { seq: r.seq, memory: r.id, problem: `memory ${r.id}'s text does not match its own content hash (it was changed outside cairn)` };
     const after = hashText((logged.get(r.seq) as { hash_after: unknown }).hash_after);
-    if (after !== key.keyed(hash)) return { seq: r.seq, problem: `memory ${r.id}'s text is not the one this entry records (it was changed outside cairn)` };
+    if (after !== key.keyed(hash)) return { seq: r.seq, memory: r.id, problem: `memory ${r.id}'s text is not the one this entry records (it was changed outside cairn)` };
   }
-  return null;
+  return missingMemory(db, key);
+}
+
+/**
+ * A memory the log gives a content hash for in this era and never purged, that is not in the store (a row
+ * deleted around cairn): every way cairn deletes one writes a purge entry for it.
+ */
+function missingMemory(db: Database, era: Era): { seq: number; memory: string; problem: string } | null {
+  const row = db
+    .query(
+      `WITH last AS (
+         SELECT memory_id AS id, max(seq) AS seq, max(seq >= ?1 AND hash_after IS NOT NULL) AS era FROM audit GROUP BY memory_id
+       )
+       SELECT l.id, l.seq FROM last l JOIN audit a ON a.seq = l.seq
+       WHERE l.era = 1 AND a.op <> 'purge' AND NOT EXISTS (SELECT 1 FROM memories m WHERE m.id = l.id)
+       ORDER BY l.seq LIMIT 1`,
+    )
+    .get(era.from) as { id: string; seq: number } | null;
+  return row && { seq: row.seq, memory: row.id, problem: `memory ${row.id} is in the audit log but not in the store (its row was deleted outside cairn)` };
 }

@@ -44,6 +44,21 @@ test("an edited entry makes verify exit 1 and name it; a rewritten log fails its
   expect((await s.run(["audit", "verify", "--from", head.anchor, "--json"])).exitCode).toBe(1);
 });
 
+test("a memory edited around cairn: verify and doctor say the log is whole and name the memory", async () => {
+  const { id } = await s.json<{ id: string }>(["remember", "the staging database listens on port 5432", "--json"]);
+  const db = new Database(join(s.cairnHome, "cairn.db"));
+  db.run("UPDATE memories SET content = 'the staging database listens on port 1' WHERE id = ?", [id]);
+  db.close();
+  const r = await s.run(["audit", "verify"]);
+  expect(r.exitCode).toBe(1);
+  expect(r.stdout).toContain(`A memory does not match the audit log (audit entry 1): memory ${id}'s text does not match its own content hash`);
+  expect(r.stdout).toContain(`cairn audit log --memory ${id}`);
+  const json = JSON.parse((await s.run(["audit", "verify", "--json"])).stdout);
+  expect(json).toMatchObject({ ok: false, memory: id, broken_at: 1 });
+  const doctor = await s.run(["doctor"]);
+  expect(doctor.stdout).toContain(`the log verifies, but memory ${id}'s text does not match its own content hash`);
+});
+
 test("each entry names who acted: the CLI user, the MCP client and version, the hook session", async () => {
   await s.ok(["remember", "written from the command line"], { env: { USER: "alice" } });
   const mcp = new McpProcess(requireBinary(), { home: s.cairnHome, cwd: s.cwd, env: s.env() });

@@ -96,8 +96,20 @@ test("every change cairn makes keeps the memories in step with the log; an edit 
   const both = store.verifyAudit();
   expect(both).toMatchObject({ ok: false, problem: `memory ${kept}'s text is not the one this entry records (it was changed outside cairn)` });
   expect(both.ok === false && (db.query("SELECT memory_id FROM audit WHERE seq = ?").get(both.brokenAt) as { memory_id: string }).memory_id).toBe(kept);
+  expect(both).toMatchObject({ memory: kept });
   db.run("UPDATE memories SET content = 'plain: the staging database listens on port 6543', content_hash = ? WHERE id = ?", [before as Uint8Array, kept]);
   expect(store.verifyAudit()).toMatchObject({ ok: true });
+  // A row added around cairn (no audit entry), and a row deleted around it (no purge entry), are named too.
+  const row = db.query("SELECT * FROM memories WHERE id = ?").get(kept) as Record<string, unknown>;
+  const copy = { ...row, seq: null, id: "01900000-0000-7000-8000-00000000beef" };
+  const columns = Object.keys(copy);
+  db.query(`INSERT INTO memories (${columns.join(", ")}) VALUES (${columns.map(() => "?").join(", ")})`).run(...(Object.values(copy) as never[]));
+  expect(store.verifyAudit()).toMatchObject({ ok: false, memory: copy.id, problem: `memory ${copy.id} has no audit entry (it was added outside cairn)` });
+  db.run("DELETE FROM memories WHERE id = ?", [copy.id]);
+  expect(store.verifyAudit()).toMatchObject({ ok: true });
+  db.run("PRAGMA foreign_keys = OFF");
+  db.run("DELETE FROM memories WHERE id = ?", [kept]);
+  expect(store.verifyAudit()).toMatchObject({ ok: false, memory: kept, problem: `memory ${kept} is in the audit log but not in the store (its row was deleted outside cairn)` });
   store.close();
 });
 

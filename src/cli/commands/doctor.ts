@@ -259,7 +259,9 @@ function auditCheck(engine: Engine): Check {
     const r = engine.verifyAudit();
     return r.ok
       ? { name: "audit chain", level: "ok", detail: `${r.checked} entries chained; head ${r.head.seq}:${r.head.hash.slice(0, 16)}…` }
-      : { name: "audit chain", level: "fail", detail: `broken at entry ${r.brokenAt}: ${r.problem}; \`cairn audit log\` shows the entries around it` };
+      : r.memory
+        ? { name: "audit chain", level: "fail", detail: `the log verifies, but ${r.problem}; \`cairn audit log --memory ${r.memory}\` shows what the log records` }
+        : { name: "audit chain", level: "fail", detail: `broken at entry ${r.brokenAt}: ${r.problem}; \`cairn audit log\` shows the entries around it` };
   } catch (err) {
     return { name: "audit chain", level: "fail", detail: `cannot be read: ${describeError(err)}. ${RECOVERY}` };
   }
