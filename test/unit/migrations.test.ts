@@ -174,7 +174,10 @@ describe("migrations", () => {
     const store = new SqliteStore(path);
     const report = store.verifyAudit();
     expect(report).toMatchObject({ ok: true, checked: 3, head: { count: 3, seq: 3 } });
-    store.appendAudit({ at: 4, actor: "cli", op: "update", memoryId: "m1", hashBefore: "h3", hashAfter: "h4", contentBefore: "third text", detail: {} });
+    // The memory the entries are about, as it now reads: the log's new last word on it must match it.
+    const h4 = new Bun.CryptoHasher("sha256").update("fourth text").digest("hex");
+    store.database.run("INSERT INTO memories (id, content, type, created_at, updated_at, priority, content_hash, canonical_hash) VALUES ('m1', 'fourth text', 'note', 1, 4, 3, ?, 'c')", [h4]);
+    store.appendAudit({ at: 4, actor: "cli", op: "update", memoryId: "m1", hashBefore: "h3", hashAfter: h4, contentBefore: "third text", detail: {} });
     expect(store.verifyAudit()).toMatchObject({ ok: true, checked: 4 });
     // The guard now protects the chain's columns too.
     expect(() => store.database.run("UPDATE audit SET entry_hash = 'x' WHERE seq = 2")).toThrow("append-only");
