@@ -1,8 +1,10 @@
 /**
  * @module The memories against the audit log: the chain proves the log was not rewritten, but an agent reads
  * the memories table, which a direct SQL edit changed unnoticed. `audit verify` now also checks that each
- * memory's text hashes to its recorded content hash, and that the last entry of the log giving the memory's
- * content hash gives that one (the keyed hash: audit-key.ts, or the codec's in an encrypted store).
+ * memory's text hashes to its recorded content hash, that the last entry of the log giving the memory's
+ * content hash gives that one (the keyed hash: audit-key.ts, or the codec's in an encrypted store), that a
+ * memory made in the current era has an entry at all, and that one the log gives a hash for and never purged
+ * is still there.
  *
  * Log hashes are keyed under whichever key the store had when each entry was written, and no entry records
  * an encrypt, decrypt or key rotation, so the second check reads only entries it knows the key of: in a plain
