@@ -65,10 +65,10 @@ function replaceValue(value: string, hit: (kind: string) => string): string {
 /** Replaces passwords passed to mysql/mariadb, sshpass and registry logins; `hit` records the redaction and returns its marker. */
 export function redactCommandSecrets(text: string, hit: (kind: string) => string): string {
   if (!/-[pPawU]|--password/.test(text)) return text;
+  // Each pattern captures the command up to the flag (`head`) and the value after it.
+  const redact = (s: string, flag: RegExp) => s.replace(flag, (m, head: string, value: string) => (standsIn(value) ? m : head + replaceValue(value, hit)));
   let out = text;
-  for (const [program, flag] of OWN_FLAG) {
-    if (program.test(out)) out = out.replace(flag, (m, head: string, value: string) => (standsIn(value) ? m : head + replaceValue(value, hit)));
-  }
+  for (const [program, flag] of OWN_FLAG) if (program.test(out)) out = redact(out, flag);
   if (/mysql|mariadb/.test(out)) {
     const src = out;
     out = out.replace(MYSQL_P, (m, head: string, value: string, at: number) =>
@@ -76,7 +76,7 @@ export function redactCommandSecrets(text: string, hit: (kind: string) => string
       standsIn(value) || afterOption(src, at) || /^\d+(?::\d+)+$/.test(value) ? m : head + replaceValue(value, hit),
     );
   }
-  if (out.includes("sshpass")) out = out.replace(SSHPASS_P, (m, head: string, value: string) => (standsIn(value) ? m : head + replaceValue(value, hit)));
-  if (/\blogin\b/.test(out)) out = out.replace(REGISTRY_LOGIN, (m, head: string, value: string) => (standsIn(value) ? m : head + replaceValue(value, hit)));
+  if (out.includes("sshpass")) out = redact(out, SSHPASS_P);
+  if (/\blogin\b/.test(out)) out = redact(out, REGISTRY_LOGIN);
   return out;
 }

@@ -48,9 +48,7 @@ async function dispatch(argv: string[]): Promise<number> {
     }
     const argsDef = (await resolve(cmd.args)) ?? {};
     const flags = { known: knownFlags(argsDef), strings: knownFlags(argsDef, "value") };
-    rejectUnknownFlags(rest, flags);
-    requireOptionValues(rest, flags);
-    if (!WORDS_COMMANDS.has(name)) rejectStrayPositionals(rest, flags, positionals(argsDef), name);
+    checkArgs(rest, flags, WORDS_COMMANDS.has(name) ? null : positionals(argsDef), name);
     await runCommand(cmd, { rawArgs: rest });
     return typeof process.exitCode === "number" ? process.exitCode : EXIT_OK;
   } catch (err) {
@@ -132,53 +130,17 @@ const flagOf = (arg: string): string | null => (!arg.startsWith("-") || arg === 
 /** Whether `arg` is one of the command's options (so not the value of the option before it). */
 const isOption = (arg: string, known: ReadonlySet<string>): boolean => known.has(flagOf(arg) ?? "\0");
 
-/** citty ignores flags it does not know; a typo like --limt must not silently change nothing. */
-function rejectUnknownFlags(rawArgs: string[], { known, strings }: CommandFlags): void {
-  for (let i = 0; i < rawArgs.length; i++) {
-    const arg = rawArgs[i]!;
-    if (arg === "--") break;
-    const flag = flagOf(arg);
-    // "-out": citty reads a single dash as letters and drops the value (an export went to stdout, exit 0).
-    if (flag !== null && /^-[^-]/.test(arg) && flag.length > 1) {
-      throw new UsageError(`"${arg.split("=")[0]}": a long option takes two dashes${known.has(flag) ? ` (--${flag})` : ""}.`);
-    }
-    // A string option's value may start with "-" ("-v is verbose"): it is a value, not an option.
-    if (flag !== null && strings.has(flag) && !arg.includes("=")) {
-      const next = rawArgs[i + 1];
-      if (next !== undefined && !isOption(next, known)) i++;
-      continue;
-    }
-    if (flag !== null && !known.has(flag)) {
-      const list = [...known].filter((k) => !k.startsWith("no-") && k.length > 1).map((k) => `--${k}`);
-      throw new UsageError(`Unknown option "${arg.split("=")[0]}". Known options: ${list.join(", ")}.`);
-    }
-  }
-}
-
 /**
- * A string option needs its value: citty took the next option for it (`--tags --type fact` stored the tag
- * "--type" and the word "fact" in the text), and an empty `--limit=` was ignored. Only another option of the
- * command counts as missing the value: `--content "-v is verbose"` is a value.
+ * The checks citty does not make, in one pass over the arguments:
+ * - an unknown flag is refused (citty ignores it: a typo like --limt silently changed nothing);
+ * - a long option with one dash is refused ("-out": citty read it as letters and dropped the value);
+ * - an option that takes a value needs one: only another option of the command counts as missing it (citty
+ *   took `--tags --type fact` as the tag "--type"; an empty `--limit=` was ignored), while `--content "-v is
+ *   verbose"` is a value;
+ * - more positional words than the command has `places` for are refused (citty dropped the rest: `cairn
+ *   forget a b` forgot a and said nothing of b); `places` null: any number (the text commands).
  */
-function requireOptionValues(rawArgs: string[], { known, strings }: CommandFlags): void {
-  for (let i = 0; i < rawArgs.length; i++) {
-    const arg = rawArgs[i]!;
-    if (arg === "--") break;
-    const flag = flagOf(arg);
-    if (flag === null || !strings.has(flag)) continue;
-    const inline = arg.includes("=") ? arg.slice(arg.indexOf("=") + 1) : null;
-    const next = rawArgs[i + 1];
-    const missing = inline !== null ? inline === "" : next === undefined || next === "--" || isOption(next, known);
-    if (missing) throw new UsageError(`Option --${flag} needs a value${inline === null && next !== undefined ? ` (it was followed by ${next})` : ""}.`);
-  }
-}
-
-/**
- * More positional words than the command has places for: citty dropped the rest silently (`cairn forget a b`
- * forgot a and said nothing of b; `cairn get <id> extra` showed the memory). Only the commands that take
- * text (WORDS_COMMANDS) join any number of words.
- */
-function rejectStrayPositionals(rawArgs: string[], { known, strings }: CommandFlags, places: readonly string[], command: string): void {
+function checkArgs(rawArgs: string[], { known, strings }: CommandFlags, places: readonly string[] | null, command: string): void {
   const words: string[] = [];
   for (let i = 0; i < rawArgs.length; i++) {
     const arg = rawArgs[i]!;
@@ -187,10 +149,27 @@ function rejectStrayPositionals(rawArgs: string[], { known, strings }: CommandFl
       break;
     }
     const flag = flagOf(arg);
-    if (flag === null) words.push(arg);
-    else if (strings.has(flag) && !arg.includes("=") && rawArgs[i + 1] !== undefined && !isOption(rawArgs[i + 1]!, known)) i++;
+    if (flag === null) {
+      words.push(arg);
+      continue;
+    }
+    if (/^-[^-]/.test(arg) && flag.length > 1) {
+      throw new UsageError(`"${arg.split("=")[0]}": a long option takes two dashes${known.has(flag) ? ` (--${flag})` : ""}.`);
+    }
+    if (strings.has(flag)) {
+      const inline = arg.includes("=") ? arg.slice(arg.indexOf("=") + 1) : null;
+      const next = rawArgs[i + 1];
+      const missing = inline !== null ? inline === "" : next === undefined || next === "--" || isOption(next, known);
+      if (missing) throw new UsageError(`Option --${flag} needs a value${inline === null && next !== undefined ? ` (it was followed by ${next})` : ""}.`);
+      if (inline === null) i++;
+      continue;
+    }
+    if (!known.has(flag)) {
+      const list = [...known].filter((k) => !k.startsWith("no-") && k.length > 1).map((k) => `--${k}`);
+      throw new UsageError(`Unknown option "${arg.split("=")[0]}". Known options: ${list.join(", ")}.`);
+    }
   }
-  if (words.length <= places.length) return;
+  if (places === null || words.length <= places.length) return;
   const takes = places.length === 0 ? "takes no arguments" : `takes ${places.map((p) => `<${p}>`).join(" ")}`;
   throw new UsageError(`Unexpected argument "${words[places.length]}": cairn ${command} ${takes}. Quote a value that holds spaces; \`cairn ${command} --help\` shows the options.`);
 }

@@ -8,7 +8,7 @@ import type { ListOptions } from "../store/store.ts";
 import type { EngineContext } from "./context.ts";
 import { resolveProject } from "./projects.ts";
 import { dueReminders } from "./remind.ts";
-import { flaggers, stillAChange } from "../retrieve/flagged-first.ts";
+import { flagHolds, flaggers } from "../retrieve/flagged-first.ts";
 
 export interface Briefing {
   project: string;
@@ -89,7 +89,7 @@ function laterChanges(ctx: EngineContext, memories: readonly Memory[], project: 
     const old = byId.get(id)!;
     for (const [laterId, confirmed] of by) {
       const n = later.get(laterId);
-      if (!n || n.createdAt < old.createdAt || !(confirmed || stillAChange(old.content, n.content))) continue;
+      if (!n || !flagHolds(old, n, confirmed)) continue;
       if (!out.has(id) || out.get(id)!.createdAt < n.createdAt) out.set(id, n);
     }
   }

@@ -128,7 +128,6 @@ export function storeOrReinforce(
   return { id: candidate.id, status: "created", memory: candidate };
 }
 
-/** Reinforces `existing` with what `candidate` brings (tags, lifetime, priority) instead of storing a copy. */
 /**
  * A reinforced memory's expiry: a memory kept forever stays so; one that expires lives on by its own lifetime
  * from now, or to the repeat's expiry if later. It never becomes permanent because the repeat's type keeps its
@@ -140,6 +139,7 @@ function extendedLife(existing: Memory, candidate: Memory, now: number): number 
   return Math.max(existing.expiresAt, now + Math.max(0, own), candidate.expiresAt ?? 0);
 }
 
+/** Reinforces `existing` with what `candidate` brings (tags, lifetime, priority) instead of storing a copy. */
 function reinforce(ctx: EngineContext, existing: Memory, candidate: Memory, now: number, detail: Record<string, unknown>): RememberResult {
   const { store } = ctx;
   // A held memory stays exactly as it is: the duplicate is answered, nothing is merged into it.

@@ -12,6 +12,7 @@
 import { SAYS_OPPOSITE } from "../capture/change-rules.ts";
 import { compareStatements } from "../capture/compare.ts";
 import { statesHowThingsAre } from "../domain/kinds.ts";
+import type { Memory } from "../domain/memory.ts";
 import type { Link } from "../store/edges.ts";
 import type { FusedHit } from "./fusion.ts";
 import { moveAhead } from "./move-ahead.ts";
@@ -43,9 +44,14 @@ export function flaggers(links: readonly Link[]): Map<string, Map<string, boolea
  * come from an earlier version of the rules (one that took two services' facts for one service's change), an
  * import, or a text edited since, and a stale flag must not put a memory about something else first.
  */
-export function stillAChange(prev: string, next: string): boolean {
+function stillAChange(prev: string, next: string): boolean {
   const { relation, reason } = compareStatements(prev, next);
   return (relation === "update" || relation === "conflict") && reason !== SAYS_OPPOSITE;
+}
+
+/** Whether `newer`'s flag on `older` holds: it is later, and confirmed or still read as a change. */
+export function flagHolds(older: Memory, newer: Memory, confirmed: boolean): boolean {
+  return newer.createdAt >= older.createdAt && (confirmed || stillAChange(older.content, newer.content));
 }
 
 /**
@@ -57,8 +63,7 @@ export function flaggedFirst(hits: readonly FusedHit[], depth: number, flaggedBy
   const { hits: out, moved } = moveAhead(hits, { depth, below: Number.POSITIVE_INFINITY }, (older, newer) => {
     const [o, n] = [older.memory, newer.memory];
     const confirmed = flaggedBy.get(o.id)?.get(n.id);
-    if (confirmed === undefined || n.createdAt < o.createdAt || !statesHowThingsAre(o) || !statesHowThingsAre(n)) return false;
-    return confirmed || stillAChange(o.content, n.content);
+    return confirmed !== undefined && statesHowThingsAre(o) && statesHowThingsAre(n) && flagHolds(o, n, confirmed);
   });
   return { hits: out, flagged: moved };
 }

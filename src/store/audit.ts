@@ -107,7 +107,7 @@ export function auditLog(db: Database, q: AuditQuery, codec: ContentCodec): Audi
  * `source` or `quoted` memory). The first entry that fails, or null. A plain store's texts are outside the
  * chain (audit-chain.ts): nothing to check.
  */
-export function sealedAuditProblem(db: Database, codec: ContentCodec): { seq: number; problem: string } | null {
+export function sealedAuditProblem(db: Database, codec: ContentCodec): { seq: number; problem: string; memory?: string } | null {
   if (!codec.encrypted) return null;
   type Row = { seq: number; at: number; op: string; memory_id: string; hash_before: unknown; hash_after: unknown; content_before: string | null; detail: string };
   const rows = db.query("SELECT seq, at, op, memory_id, hash_before, hash_after, content_before, detail FROM audit ORDER BY seq");

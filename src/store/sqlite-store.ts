@@ -422,7 +422,7 @@ export class SqliteStore implements Store {
   verifyAudit(anchor?: { seq: number; hash: string }): ChainReport {
     const chain = verifyChain(this.#db, anchor);
     const sealed = chain.ok ? (sealedAuditProblem(this.#db, this.#codec) ?? memoryAuditProblem(this.#db, this.#codec)) : null;
-    return sealed ? { ok: false, head: chain.head, checked: chain.checked, brokenAt: sealed.seq, problem: sealed.problem, ...("memory" in sealed ? { memory: sealed.memory as string } : {}) } : chain;
+    return sealed ? { ok: false, head: chain.head, checked: chain.checked, brokenAt: sealed.seq, problem: sealed.problem, ...(sealed.memory ? { memory: sealed.memory } : {}) } : chain;
   }
 
   /** Whether `audit.key` is the key this log's hashes were keyed with (audit-key.ts auditKeyState). */

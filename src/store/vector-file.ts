@@ -346,7 +346,6 @@ function removeOrphans(path: string): void {
   }
 }
 
-
 /**
  * Deletes every index file (and temp file) beside the database at `dbPath`, the vector index files and the
  * keyword index file (text-index-file.ts): a purge's vectors and words go with them.

@@ -121,10 +121,7 @@ async function runChecks(repair: boolean, wasDamaged = false): Promise<Check[]> 
     const step = stepper(paths.dbFile);
     checks.push(encryptionCheck(store), backupCheck(paths.dbFile, store, repair, wasDamaged), ...damagedCopiesCheck(paths.dbFile));
     checks.push(permissionCheck("permissions", paths.dataDir, 0o700), permissionCheck("db file", paths.dbFile, 0o600));
-    const fileChecks = storeChecks(engine, step);
-    const damaged = fileChecks.find((c) => c.name === "integrity" && c.level === "fail" && c.detail.endsWith(RECOVERY));
-    if (damaged) markDamaged(paths.dbFile, damaged.detail.replace(` ${RECOVERY}`, ""));
-    checks.push(...fileChecks, ...auditKeyCheck(store), erasureCheck(engine));
+    checks.push(...storeChecks(engine, step), ...auditKeyCheck(store), erasureCheck(engine));
     step("the keyword search thread and index file");
     checks.push(await searchThreadCheck(store), await keywordIndexCheck(store, repair));
     try {
@@ -196,12 +193,14 @@ const RECOVERY = "Restore the file from a backup, or run `cairn doctor --repair`
 
 /**
  * The integrity check's verdict. A check that could not run because the disk is full or read-only says so:
- * the database may well be sound, and "restore a backup" would replace it for nothing.
+ * the database may well be sound, and "restore a backup" would replace it for nothing. Damage is marked, so
+ * every command refuses the file from now on (store/damage-mark.ts).
  */
 function integrityCheck(problems: readonly string[], dbFile: string): Check {
   if (problems.length === 0) return { name: "integrity", level: "ok", detail: "PRAGMA integrity_check: ok" };
   const why = unwritable(dbFile) ?? (diskFull(dbFile) ? `the disk holding ${dbFile} is full` : null);
   if (why) return { name: "integrity", level: "fail", detail: `could not be checked (${firstProblems(problems)}): ${why}. Free space or make it writable, then run \`cairn doctor\` again; this is not damage` };
+  markDamaged(dbFile, `${firstProblems(problems)}.`);
   return { name: "integrity", level: "fail", detail: `${firstProblems(problems)}. ${RECOVERY}` };
 }
 
@@ -244,7 +243,6 @@ function storeChecks(engine: Engine, step: (what: string) => void): Check[] {
   ];
 }
 
-/** The audit log's hash chain (store/audit-chain.ts): broken means an entry was edited, removed or moved. */
 /** A deleted or replaced audit.key: receipts and hashes from before can no longer be checked with it. */
 function auditKeyCheck(store: SqliteStore): Check[] {
   const state = store.auditKeyState();
@@ -254,6 +252,7 @@ function auditKeyCheck(store: SqliteStore): Check[] {
   return [{ name: "audit key", level: "warn", detail: `${auditKeyFile(store.location)} ${what}: erase receipts and the log's content hashes from before cannot be checked against text; restore the old audit.key from a backup if you have one` }];
 }
 
+/** The audit log's hash chain (store/audit-chain.ts), and the memories against it (audit-memories.ts). */
 function auditCheck(engine: Engine): Check {
   try {
     const r = engine.verifyAudit();
