@@ -8,6 +8,7 @@ import { cairnError } from "../errors.ts";
 import { buildKeywordQuery } from "../retrieve/fts-query.ts";
 import { queryTerms, stem, tokens } from "../retrieve/terms.ts";
 import type { EngineContext } from "./context.ts";
+import { updateMemory } from "./modify.ts";
 import { buildMemory, type RememberStatus, storeOrReinforce } from "./remember.ts";
 import { writeProject } from "./projects.ts";
 import { resolveScope, type ScopeOptions } from "./scope.ts";
@@ -32,11 +33,18 @@ export interface CheckpointInput {
   project?: string | null;
   sessionId?: string | null;
   agent?: string | null;
+  /**
+   * The id of a checkpoint this writer made earlier for the same run of work (a hook's, for its session): while
+   * it is an active checkpoint of the same project it is brought up to date in place (an `update` in the audit
+   * log) instead of a new one being added, and only decisions it did not list yet are stored and linked.
+   */
+  replace?: string | null;
 }
 
 export interface CheckpointResult {
   id: string;
-  status: RememberStatus;
+  /** "updated": the checkpoint named by `replace`, rewritten. */
+  status: RememberStatus | "updated";
   /** Each decision is also remembered on its own (type decision), so it outlives the checkpoint. */
   decisions: Array<{ id: string; status: RememberStatus }>;
 }
@@ -98,8 +106,12 @@ export function checkpoint(ctx: EngineContext, input: CheckpointInput): Checkpoi
     buildMemory(ctx, { ...common, content: d, type: "decision", tags: [taskTag(task)] }, now),
   );
   return ctx.store.transaction(() => {
-    const saved = storeOrReinforce(ctx, cp, now);
-    const savedDecisions = decisions.map((d) => storeOrReinforce(ctx, d, now));
+    const previous = input.replace ? replaceable(ctx, input.replace, cp.project) : null;
+    const saved = previous
+      ? { id: updateMemory(ctx, previous.id, { content: cp.content, tags: cp.tags, metadata: cp.metadata }).id, status: "updated" as const }
+      : storeOrReinforce(ctx, cp, now);
+    const listed = new Set(previous ? readState(previous).decisions : []);
+    const savedDecisions = decisions.filter((d) => !listed.has(d.content)).map((d) => storeOrReinforce(ctx, d, now));
     for (const d of savedDecisions) {
       ctx.store.addEdge({ fromId: d.id, toId: saved.id, relation: "part_of", weight: 1, createdAt: now, metadata: {} });
     }
@@ -109,6 +121,16 @@ export function checkpoint(ctx: EngineContext, input: CheckpointInput): Checkpoi
       decisions: savedDecisions.map((d) => ({ id: d.id, status: d.status })),
     };
   });
+}
+
+/**
+ * The checkpoint `id` names when it can still be brought up to date: active, a checkpoint, in `project`, and
+ * under no legal hold (a held one stays as it was; a new checkpoint is added beside it).
+ */
+function replaceable(ctx: EngineContext, id: string, project: string | null): Memory | null {
+  const m = ctx.store.get(id);
+  const fits = m && m.status === "active" && m.type === "checkpoint" && m.project === project;
+  return fits && ctx.store.policy.holdsOn(m).length === 0 ? m : null;
 }
 
 /** The newest checkpoint for `task` (matched by its tag, then by words), or the project's newest one. */

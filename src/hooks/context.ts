@@ -182,6 +182,11 @@ export class HookContext {
     };
   }
 
+  /** A tool event: the session is doing work, so its end is worth a checkpoint (hooks/stop.ts; written to the state once). */
+  noteWork(): void {
+    if (this.input.sessionId && !this.state.worked) this.touchState().worked = true;
+  }
+
   /** Marks the state to be written back when the handler finishes. */
   touchState(): SessionState {
     this.#stateDirty = true;

@@ -37,6 +37,7 @@ export async function handleEvent(input: HookInput, paths: Paths, store?: () => 
     // post-tool decides itself whether it needs memory (most successful commands do not).
     const [handler] = await Promise.all([HANDLERS[input.event](), input.event === "post-tool" ? undefined : ctx.ready()]);
     const context = await handler(ctx);
+    if (input.event === "pre-tool" || input.event === "post-tool") ctx.noteWork();
     const changes = ctx.changes();
     ctx.close();
     // Ids and a duration only (activity/log.ts): what `cairn ui` shows as injected, captured and hook latency.

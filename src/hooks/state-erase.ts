@@ -58,6 +58,10 @@ export function afterErase(disk: SessionState, mine: SessionState, running: bool
     errorsCaptured: Math.max(disk.errorsCaptured, mine.errorsCaptured),
     summaryId: mine.summaryId ?? disk.summaryId,
     checkpointContent: mine.checkpointContent ?? disk.checkpointContent,
+    checkpointId: mine.checkpointId ?? disk.checkpointId,
+    checkpointAt: Math.max(disk.checkpointAt, mine.checkpointAt),
+    checkpointSteps: mine.checkpointSteps ?? disk.checkpointSteps,
+    worked: disk.worked || mine.worked,
   };
   return running ? withoutText(merged) : merged;
 }

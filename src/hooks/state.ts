@@ -41,6 +41,13 @@ export interface SessionState {
   lastMessage: string | null;
   /** A hash of the last checkpoint written (never its text), so repeated PreCompact/SessionEnd do not write it twice. */
   checkpointContent: string | null;
+  /** This session's checkpoint, brought up to date in place as the session goes on. */
+  checkpointId: string | null;
+  /** When it was last written (epoch ms), and a hash of the next steps it stated: Stop refreshes it only now and then. */
+  checkpointAt: number;
+  checkpointSteps: string | null;
+  /** Whether the agent used a tool this session: a conversation that never did leaves no checkpoint unless it states next steps. */
+  worked: boolean;
 }
 
 /** Records a memory this session wrote; a duplicate write (reinforcing the same memory) is listed once. */
@@ -56,7 +63,7 @@ const MAX_LIST = 200;
 export const STALE_MS = 24 * 3_600_000;
 
 export function emptyState(): SessionState {
-  return { v: 1, firstPrompt: null, created: [], surfaced: [], advised: [], governed: [], errorsCaptured: 0, failures: {}, summaryId: null, lastMessage: null, checkpointContent: null };
+  return { v: 1, firstPrompt: null, created: [], surfaced: [], advised: [], governed: [], errorsCaptured: 0, failures: {}, summaryId: null, lastMessage: null, checkpointContent: null, checkpointId: null, checkpointAt: 0, checkpointSteps: null, worked: false };
 }
 
 /** Session ids come from the agent: anything outside a safe file-name alphabet is replaced. */

@@ -1,7 +1,9 @@
 /**
- * @module Stop, PreCompact and SessionEnd: keep one session summary per session (updated in place, so a
- * Stop on every turn never piles up copies), and at compaction or session end a checkpoint — what was
- * done, decisions made, next steps if the agent stated them — so the next session can pick up the work.
+ * @module Stop, PreCompact and SessionEnd: keep one session summary and one checkpoint per session (each
+ * updated in place, so a Stop on every turn never piles up copies). The checkpoint — the task, where it
+ * stands, decisions made, next steps if the agent stated them — lets the next session pick up the work; it is
+ * kept from the first turn on (a session that is just closed never sends SessionEnd), refreshed at Stop when
+ * the stated next steps change or every few minutes, and brought fully up to date at compaction or session end.
  */
 import { redactedCut } from "../capture/redact-deep.ts";
 import type { HookContext } from "./context.ts";
@@ -10,11 +12,14 @@ import { clearState, noteCreated } from "./state.ts";
 
 const MAX_MESSAGE_CHARS = 1500;
 const MAX_NEXT_STEPS = 8;
+/** How often a Stop brings the checkpoint up to date when the next steps did not change (each write is an audit entry). */
+export const STOP_CHECKPOINT_EVERY_MS = 5 * 60_000;
 
 /**
- * Stop fires after every turn: keep the latest message in the session state, and write the summary once
- * (so a session that never sends SessionEnd — VS Code, a crash — still leaves one). Refreshing it on every
- * turn would add an audit entry per turn; PreCompact and SessionEnd bring it up to date.
+ * Stop fires after every turn: keep the latest message in the session state, write the summary once and the
+ * checkpoint now and then (so a session that never sends SessionEnd — closed, VS Code, a crash — still leaves
+ * both). Refreshing them on every turn would add an audit entry per turn; PreCompact and SessionEnd bring them
+ * up to date.
  */
 export function stop(ctx: HookContext): null {
   // stop_hook_active: a Stop hook already made Claude continue; this is the same turn, not a new one.
@@ -24,8 +29,10 @@ export function stop(ctx: HookContext): null {
   const state = ctx.touchState();
   state.lastMessage = redactedCut(message, MAX_MESSAGE_CHARS);
   if (!state.summaryId) ctx.writeOrSkip("summary", () => writeSummary(ctx));
+  ctx.writeOrSkip("checkpoint", () => writeCheckpoint(ctx, { atStop: true }));
   return null;
 }
+
 
 export function preCompact(ctx: HookContext): null {
   if (ctx.input.customInstructions.trim()) ctx.touchState();
@@ -73,8 +80,8 @@ function summaryText(ctx: HookContext, extra = ""): string | null {
   if (s.firstPrompt) parts.push(sentence(`Asked: ${oneLine(s.firstPrompt, 160)}`));
   if (last) parts.push(sentence(`Outcome: ${last}`));
   if (extra) parts.push(sentence(`Compaction note: ${oneLine(redactedCut(extra, 300), 300)}`));
-  // The summary itself is in `created` once written; it is not one of the memories it reports.
-  const captured = s.created.filter((id) => id !== s.summaryId).length;
+  // The summary and checkpoint are in `created` once written; they are not among the memories it reports.
+  const captured = s.created.filter((id) => id !== s.summaryId && id !== s.checkpointId).length;
   if (captured > 0) parts.push(`Captured ${captured} ${captured === 1 ? "memory" : "memories"}.`);
   if (parts.length === 0) return null;
   const date = new Date().toISOString().slice(0, 10);
@@ -114,21 +121,33 @@ function writeSummary(ctx: HookContext, extra = ""): void {
   noteCreated(state, saved.id);
 }
 
-function writeCheckpoint(ctx: HookContext): void {
+/**
+ * This session's checkpoint, written or brought up to date in place. A session that used no tool and states no
+ * next step (a conversation: "we moved to Netlify", "thanks") leaves none, so it never displaces the last
+ * real task's. At Stop (`atStop`) an existing one is refreshed only when the stated next steps changed or
+ * {@link STOP_CHECKPOINT_EVERY_MS} passed.
+ */
+function writeCheckpoint(ctx: HookContext, opts: { atStop?: boolean } = {}): void {
   const s = ctx.state;
   if (!s.lastMessage) return;
+  const stated = nextSteps(s.lastMessage);
+  if (!s.worked && stated.length === 0) return;
   const task = oneLine(s.firstPrompt ?? `session ${ctx.input.sessionId?.slice(0, 8) ?? "unknown"}`, 120);
   const progress = oneLine(s.lastMessage, 800);
-  const stated = nextSteps(s.lastMessage);
   // None found is not "none left": the message may simply not say (a checkpoint then has no next-steps line).
   const steps = stated.length > 0 ? stated : null;
-  // A hash: the state file need not hold the checkpoint's text a second time.
+  // Hashes: the state file need not hold the checkpoint's text a second time.
   const key = Bun.hash(`${task}\n${progress}\n${stated.join("\n")}`).toString(36);
+  const stepsKey = Bun.hash(stated.join("\n")).toString(36);
   if (s.checkpointContent === key) return;
+  const now = Date.now();
+  if (opts.atStop && s.checkpointId && s.checkpointSteps === stepsKey && now - s.checkpointAt < STOP_CHECKPOINT_EVERY_MS) return;
   const engine = ctx.engine();
   const decisions = s.created.length > 0 ? decisionsOf(ctx) : [];
-  engine.checkpoint({ task, progress, nextSteps: steps, decisions, sessionId: ctx.input.sessionId, agent: ctx.agent });
-  ctx.touchState().checkpointContent = key;
+  const saved = engine.checkpoint({ task, progress, nextSteps: steps, decisions, sessionId: ctx.input.sessionId, agent: ctx.agent, replace: s.checkpointId });
+  const state = ctx.touchState();
+  Object.assign(state, { checkpointContent: key, checkpointId: saved.id, checkpointAt: now, checkpointSteps: stepsKey });
+  noteCreated(state, saved.id);
 }
 
 /** Decisions captured in this session, to carry into the checkpoint. */

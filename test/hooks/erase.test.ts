@@ -23,11 +23,12 @@ beforeEach(() => {
 });
 afterEach(() => w.cleanup());
 
-/** A session that captured the codename and ended a turn quoting it; returns the captured memory's id. */
+/** A working session that captured the codename and ended a turn quoting it; returns the captured memory's id. */
 async function sessionThatSawIt(): Promise<string> {
   await w.hook("prompt", fixture("prompt", { cwd: w.project, prompt: `remember that the launch codename is ${MARKER}` }));
+  await w.hook("post-tool", fixture("post-tool-bash-ok", { cwd: w.project, command: "git log -1" }));
   await w.hook("stop", fixture("stop", { cwd: w.project, message: `The codename ${MARKER} is in the release notes now.` }));
-  return w.withEngine((e) => e.list({ statuses: ["active"] }).memories.find((m) => m.content.includes(MARKER) && m.type !== "note")!.id);
+  return w.withEngine((e) => e.list({ statuses: ["active"] }).memories.find((m) => m.content.includes(MARKER) && m.type !== "note" && m.type !== "checkpoint")!.id);
 }
 
 function purge(id: string, erasure = hookStateErasure(w.cairnHome)): void {

@@ -80,11 +80,67 @@ describe("stop family", () => {
     const prompt = (text: string) => w.hook("prompt", fixture("prompt", { cwd: w.project, prompt: text }));
     await prompt("morning. let's pick up where we left off yesterday");
     await prompt("wire the discount line into the checkout summary");
+    await w.hook("post-tool", fixture("post-tool-bash-ok", { cwd: w.project, command: "pnpm test" }));
     await w.hook("stop", fixture("stop", { cwd: w.project, message: "The discount line renders in the summary; tests pass." }));
     await w.hook("session-end", fixture("session-end", { cwd: w.project }));
     const cp = withEngine((e) => e.list({ types: ["checkpoint"] }).memories[0]!);
     expect(cp.content).toStartWith("Checkpoint: wire the discount line into the checkout summary\n");
     expect(cp.content).not.toContain("Next steps");
+  });
+
+  test("Stop alone keeps the session's checkpoint, one per session, refreshed when the next steps change", async () => {
+    const prompt = (text: string, session?: string) => w.hook("prompt", fixture("prompt", { cwd: w.project, prompt: text, session }));
+    const stop = (message: string, session?: string) => w.hook("stop", fixture("stop", { cwd: w.project, message, session }));
+    const checkpoints = () => withEngine((e) => e.list({ types: ["checkpoint"] }).memories);
+    await prompt("Add CSV export to the invoices page");
+    await w.hook("post-tool", fixture("post-tool-bash-ok", { cwd: w.project, command: "pnpm build" }));
+    await stop("I added a CSV export button. Next: add a test for the export.");
+    // Never a SessionEnd: the session is just closed. The next one resumes where it stopped.
+    expect(checkpoints()).toHaveLength(1);
+    expect(withEngine((e) => e.resume().state)).toMatchObject({ task: "Add CSV export to the invoices page", next_steps: ["add a test for the export."] });
+    // A turn soon after with the same next steps: not written again (an audit entry a turn).
+    await stop("Renamed the button. Next: add a test for the export.");
+    expect(checkpoints()[0]!.content).toContain("I added a CSV export button");
+    // New next steps: the same checkpoint, brought up to date.
+    await stop("The export test passes. Next: wire the download filename to the date range.");
+    const after = checkpoints();
+    expect(after).toHaveLength(1);
+    expect(withEngine((e) => e.resume().state?.next_steps)).toEqual(["wire the download filename to the date range."]);
+    await w.hook("session-end", fixture("session-end", { cwd: w.project }));
+    expect(checkpoints().map((m) => m.id)).toEqual([after[0]!.id]);
+    // The session captured nothing: its summary does not count its own checkpoint.
+    expect(withEngine((e) => e.list({ tags: ["session-summary"] }).memories[0]!.content)).not.toContain("Captured");
+    // A later conversation that used no tool and states no next step leaves no checkpoint: it does not replace the task's.
+    await prompt("we moved the webapp from Render to Netlify last week, Render is gone", "sess-chat");
+    await stop("Noted the hosting change.", "sess-chat");
+    await w.hook("session-end", fixture("session-end", { cwd: w.project, session: "sess-chat" }));
+    expect(checkpoints()).toHaveLength(1);
+    expect(withEngine((e) => e.resume().state?.task)).toBe("Add CSV export to the invoices page");
+  });
+
+  test("an updated checkpoint does not store its decisions again; a forgotten one is not made again, the next change makes a new one", async () => {
+    await w.hook("prompt", fixture("prompt", { cwd: w.project, prompt: "we decided to keep the FTS index in the same database file" }));
+    await w.hook("post-tool", fixture("post-tool-bash-ok", { cwd: w.project, command: "pnpm test" }));
+    await w.hook("stop", fixture("stop", { cwd: w.project, message: "Done with the index. Next: measure it." }));
+    await w.hook("stop", fixture("stop", { cwd: w.project, message: "Measured. Next: write it up." }));
+    const { cp, decision, audit } = withEngine((e) => {
+      const cp = e.list({ types: ["checkpoint"] }).memories;
+      const decision = e.list({ types: ["decision"] }).memories;
+      return { cp, decision, audit: e.auditLog({ memory: decision[0]!.id, limit: 100 }).map((a) => a.op) };
+    });
+    expect(cp).toHaveLength(1);
+    expect(cp[0]!.content).toContain("- write it up.");
+    expect(decision).toHaveLength(1);
+    // Linked by the first checkpoint (which reinforces it once, as any checkpoint naming a stored decision), not again by its update.
+    expect(audit).toEqual(["reinforce", "create"]);
+    withEngine((e) => e.forget(cp[0]!.id, {}));
+    // Nothing new: the forgotten checkpoint is not made again.
+    await w.hook("pre-compact", fixture("pre-compact", { cwd: w.project }));
+    expect(withEngine((e) => e.list({ types: ["checkpoint"] }).total)).toBe(0);
+    await w.hook("stop", fixture("stop", { cwd: w.project, message: "Written up. Next: ship it." }));
+    const active = withEngine((e) => e.list({ types: ["checkpoint"] }).memories);
+    expect(active).toHaveLength(1);
+    expect(active[0]!.id).not.toBe(cp[0]!.id);
   });
 
   test("chatter: greetings and \"let's go on\" name no task", () => {

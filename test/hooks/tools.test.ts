@@ -1,11 +1,12 @@
 /** @module PreToolUse and PostToolUse: past lessons before a command or edit; error capture, fix linking, recall of fixes. */
 import { afterEach, beforeEach, describe, expect, test } from "bun:test";
+import { readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import type { Engine } from "../../src/engine/engine.ts";
 import type { Memory } from "../../src/domain/memory.ts";
 import { MAX_ERRORS_PER_SESSION, mayBeSameError } from "../../src/hooks/post-tool.ts";
 import { errorSignature } from "../../src/hooks/command.ts";
-import { stateFile } from "../../src/hooks/state.ts";
+import { emptyState, stateFile } from "../../src/hooks/state.ts";
 import { CLAUDE_HOOKS } from "../../src/setup/claude-code.ts";
 import { contextOf, fixture, type HookWorld, hookWorld } from "./helpers.ts";
 
@@ -151,10 +152,15 @@ describe("post-tool", () => {
     expect(withEngine((e) => e.list({ types: ["error"] }).memories.map((m) => m.agent))).toEqual(["vscode"]);
   });
 
-  test("successful commands with no open failure write nothing", async () => {
+  test("successful commands with no open failure write no memory, and the session's state only once: that it is working", async () => {
     expect(await w.hook("post-tool", ok("ls -la"))).toBe("");
     expect(await Bun.file(join(w.cairnHome, "cairn.db")).exists()).toBe(false);
-    expect(await Bun.file(stateFile(w.cairnHome, "s1")).exists()).toBe(false);
+    const file = stateFile(w.cairnHome, "s1");
+    expect(JSON.parse(readFileSync(file, "utf8"))).toEqual({ ...emptyState(), worked: true });
+    const written = statSync(file).ino;
+    expect(await w.hook("post-tool", ok("git status"))).toBe("");
+    // Written by rename: a second write would be a new file.
+    expect(statSync(file).ino).toBe(written);
   });
 });
 

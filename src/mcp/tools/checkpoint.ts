@@ -23,7 +23,8 @@ export default defineTool({
     }),
     outputSchema: z.object({
       id: z.string(),
-      status: z.enum(["created", "duplicate"]),
+      // "updated" only for a writer that names its earlier checkpoint (the hooks); this tool always adds one.
+      status: z.enum(["created", "duplicate", "updated"]),
       decisions: z.array(z.object({ id: z.string(), status: z.enum(["created", "duplicate"]) })),
     }),
     annotations: ADDITIVE,
