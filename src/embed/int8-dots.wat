@@ -1,9 +1,6 @@
-;; cairn's int8 and 4-bit row scorers and a float projection (source of src/embed/int8-dots-wasm.ts;
-;; regenerate with `node scripts/bun.mjs run scripts/build-int8-dots.ts`). Three exports:
+;; cairn's int8 row scorer and a float projection (source of src/embed/int8-dots-wasm.ts; regenerate
+;; with `node scripts/bun.mjs run scripts/build-int8-dots.ts`). Two exports:
 ;;   dots(rows, n, dims, query, out): for r < n, out[r] = Σ_k rows[r·dims + k] · query[k]
-;;   dots4(rows, n, dims, query, out): the same over rows of dims / 2 bytes, two signed 4-bit values a byte
-;;     (store/vector-codec.ts: byte 16g + j holds dim 32g + j low, dim 32g + 16 + j high); dims a multiple
-;;     of 32. |value · query| < 2^19 there.
 ;;   project(w, rows, cols, x, out): for j < cols, out[j] += Σ_k x[k] · w[k·cols + j] (float32; w rows × cols,
 ;;     row-major; x rows values; cols a multiple of 4; the caller zeroes out first). Each row of w is read once,
 ;;     in order, and added into out four columns a step.
@@ -32,39 +29,6 @@
           (local.set $q (i32.add (local.get $q) (i32.const 32)))
           (local.set $rows (i32.add (local.get $rows) (i32.const 16)))
           (br_if $each_16 (i32.lt_u (local.get $rows) (local.get $row))))
-        (i32.store (local.get $out)
-          (i32.add
-            (i32.add (i32x4.extract_lane 0 (local.get $acc)) (i32x4.extract_lane 1 (local.get $acc)))
-            (i32.add (i32x4.extract_lane 2 (local.get $acc)) (i32x4.extract_lane 3 (local.get $acc)))))
-        (local.set $out (i32.add (local.get $out) (i32.const 4)))
-        (br $each_row))))
-  (func (export "dots4") (param $rows i32) (param $n i32) (param $dims i32) (param $query i32) (param $out i32)
-    (local $row i32) (local $end i32) (local $q i32) (local $v v128) (local $lo v128) (local $hi v128) (local $acc v128)
-    (local.set $end (i32.add (local.get $out) (i32.shl (local.get $n) (i32.const 2))))
-    (block $rows_done
-      (loop $each_row
-        (br_if $rows_done (i32.ge_u (local.get $out) (local.get $end)))
-        (local.set $acc (v128.const i32x4 0 0 0 0))
-        (local.set $q (local.get $query))
-        (local.set $row (i32.add (local.get $rows) (i32.shr_u (local.get $dims) (i32.const 1))))
-        ;; 32 values a step: the low halves (shifted up, then arithmetically down) and the high halves, each
-        ;; widened to two i16x8 runs and multiply-added against the query into i32 lanes.
-        (loop $each_32
-          (local.set $v (v128.load (local.get $rows)))
-          (local.set $lo (i8x16.shr_s (i8x16.shl (local.get $v) (i32.const 4)) (i32.const 4)))
-          (local.set $hi (i8x16.shr_s (local.get $v) (i32.const 4)))
-          (local.set $acc
-            (i32x4.add (local.get $acc)
-              (i32x4.add
-                (i32x4.add
-                  (i32x4.dot_i16x8_s (i16x8.extend_low_i8x16_s (local.get $lo)) (v128.load (local.get $q)))
-                  (i32x4.dot_i16x8_s (i16x8.extend_high_i8x16_s (local.get $lo)) (v128.load offset=16 (local.get $q))))
-                (i32x4.add
-                  (i32x4.dot_i16x8_s (i16x8.extend_low_i8x16_s (local.get $hi)) (v128.load offset=32 (local.get $q)))
-                  (i32x4.dot_i16x8_s (i16x8.extend_high_i8x16_s (local.get $hi)) (v128.load offset=48 (local.get $q)))))))
-          (local.set $q (i32.add (local.get $q) (i32.const 64)))
-          (local.set $rows (i32.add (local.get $rows) (i32.const 16)))
-          (br_if $each_32 (i32.lt_u (local.get $rows) (local.get $row))))
         (i32.store (local.get $out)
           (i32.add
             (i32.add (i32x4.extract_lane 0 (local.get $acc)) (i32x4.extract_lane 1 (local.get $acc)))

@@ -1,20 +1,21 @@
 /**
- * @module Search over the index file plus what changed since it was written. The file's rows are read
- * (not mapped: their pages stay out of the process's resident set) and scored from the packed 4-bit bytes
- * (the same bytes as the database rows, so the same scores);
- * memories the change log names after the file's position are masked in the file and read from SQLite
- * instead (their current vectors, scored exactly), so a stale file is never wrong, only slower. Large
- * files have IVF lists: a search scores the centroids and reads the best lists only (approximate; more
- * lists when a caller asks for more rows); a one-list file is an exact scan.
+ * @module Search over the index file plus what changed since it was written. The file holds each vector's
+ * signs (store/vector-signs.ts), not the vector: its rows are read (not mapped: their pages stay out of the
+ * process's resident set) and scored approximately from the signs, and the best of them by that score
+ * ({@link RESCORE_MIN}, or {@link RESCORE_PER_ROW} per row asked for) are scored exactly from the database's
+ * vectors, as every other path scores them (vector-rank.ts dotRow), so each vector is stored in full once.
+ * Memories the change log names after the file's position are masked in the file and read from SQLite instead
+ * (their current vectors, scored exactly), so a stale file is never wrong, only slower. Large files have IVF
+ * lists: a search scores the centroids and reads the best lists only (approximate; more lists when a caller
+ * asks for more rows); a one-list file is a scan of every row's signs.
  */
 import { sameEntry } from "../store/log-mark.ts";
 import type { IndexFile } from "../store/vector-file.ts";
 import { readStoreIndexFile } from "../store/sealed-vector-file.ts";
 import type { VectorStore } from "../store/vector-store.ts";
-import { Int4Dots, quantizeQuery16, type Int16Query } from "../embed/int8-dots.ts";
-import { dotPacked, NIBBLE_LEVELS, paddedDims, rowBytes } from "../store/vector-codec.ts";
-import { certifiedTop, ScoredRows } from "./certified-top.ts";
-import { dotRow, rankScores, type Ranking } from "./vector-rank.ts";
+import { signBytes, signDots, signTable } from "../store/vector-signs.ts";
+import { ScoredRows } from "./scored-rows.ts";
+import { dotRow, rankScores, topIndices, type Ranking } from "./vector-rank.ts";
 import { probeShareFor } from "./ivf.ts";
 
 /** Lists read per search: at least this many (the share is ivf.ts probeShareFor's). */
@@ -22,22 +23,25 @@ const MIN_PROBES = 8;
 /** More changed memories than this share of the file (and above CATCH_UP_MIN): not worth catching up, reload. */
 const CATCH_UP_SHARE = 0.2;
 const CATCH_UP_MIN = 4096;
-/** Rows read per step on the JS path (bounded memory, like the SIMD scorer's chunks). */
-const CHUNK_BYTES = 1 << 22;
-/** Relative slack over the error bound for float rounding in both scores (orders below the bound). */
-const ROUNDING = 1e-5;
+/** Rows read per step (bounded memory whatever the list's size). */
+const CHUNK_BYTES = 1 << 20;
 /**
- * A file whose rows take at most this many bytes may be kept in the scorer's memory by a long-lived process
- * ({@link FileIndex.keepRows}): 64 MiB is ~130k USE-lite vectors. Larger files are read list by list.
+ * Rows scored exactly per search: the best by sign score, at least this many and this many per row asked for.
+ * On the 100k scale store's LoCoMo questions the exact top 10 are among the best 200 by sign score 99.98% of
+ * the time, the top 50 among the best 200 99.2% and the best 400 99.8% (DESIGN.md "Signs in the index file").
+ */
+const RESCORE_MIN = 200;
+const RESCORE_PER_ROW = 4;
+/**
+ * A file whose rows take at most this many bytes may be kept in memory by a long-lived process
+ * ({@link FileIndex.keepRows}): 64 MiB is ~1M USE-lite rows. Larger files are read list by list.
  */
 export const KEEP_ROWS_MAX_BYTES = 64 * 1024 * 1024;
 
-/** What one query scored so far: which lists, and per row its seq, file row (−1: a changed memory's current vector), bound and exact score. */
+/** What one query scored so far: its sign table, which lists, and per row its seq, sign score and exact score. */
 interface Scan {
   query: Float32Array;
-  q16: Int16Query | null;
-  /** Per unit of a row's scale: how far its approximate score may be from the exact one. */
-  slack: number;
+  table: Float32Array;
   version: number;
   read: Set<number>;
   scored: ScoredRows;
@@ -47,6 +51,8 @@ export class FileIndex {
   readonly model: string;
   readonly dims: number;
   #file: IndexFile;
+  /** Where the exact scores come from: the database's vectors. */
+  readonly #store: VectorStore;
   /** The log id caught up to, and that entry's stamp. */
   #pos: number;
   #stamp: number;
@@ -55,46 +61,47 @@ export class FileIndex {
   readonly #masked = new Set<number>();
   readonly #delta = new Map<number, Float32Array>();
   #probeShare: number;
+  #rescoreMin = RESCORE_MIN;
   /** Bumped by every catch-up that changed something: a cached scan is then stale. */
   #version = 0;
   /** What the last query scored so far. */
   #scan: Scan | null = null;
-  /** The SIMD scorer (false: unavailable, score in JS) and its reused result buffer. */
-  #dots: Int4Dots | false | undefined;
-  #ints = new Int32Array(0);
   /** The rows scored for the current query (see #scanLists). */
   readonly #scored = new ScoredRows();
-  /** The file's rows are kept in the SIMD scorer's memory ({@link keepRows}): scored in place, never read. */
-  #kept = false;
+  /** Every row of the file, kept in memory ({@link keepRows}): scored where they lie, never read again. */
+  #kept: Uint8Array | null = null;
   /** Queries searched so far (a deeper ranking of the same query is not another): the second keeps the rows. */
   #queries = 0;
-  /** Bytes of one packed row. */
+  /** Bytes of one row's signs. */
   readonly #width: number;
-  /** One row read for exact re-scoring; rows and float products of the JS path. */
-  readonly #row: Uint8Array;
-  #jsRows = new Uint8Array(0);
-  #exactScores = new Float64Array(0);
+  /** Rows read from the file, and their sign scores. */
+  #buffer = new Uint8Array(0);
+  #signScores = new Float64Array(0);
 
-  private constructor(model: string, dims: number, file: IndexFile, epoch: number) {
+  private constructor(model: string, dims: number, file: IndexFile, store: VectorStore, epoch: number) {
     this.model = model;
     this.dims = dims;
     this.#file = file;
+    this.#store = store;
     this.#pos = file.logPos;
     this.#stamp = file.logStamp;
     this.#epoch = epoch;
     this.#probeShare = probeShareFor(file.count, file.nlist);
-    this.#width = rowBytes(dims);
-    this.#row = new Uint8Array(this.#width);
+    this.#width = signBytes(dims);
   }
 
-  /** The file at `path`, caught up with the store; null when it is absent, unusable or too far behind. */
-  static open(path: string, store: VectorStore, model: string, dims: number, opts: { probeShare?: number; simd?: boolean; keepRows?: boolean } = {}): FileIndex | null {
+/** The file at `path`, caught up with the store; null when it is absent, unusable or too far behind. */
+  /**
+   * `probeShare` and `rescoreMin` (rows scored exactly at the least; Infinity: every row read) replace the
+   * defaults for measurement and tests.
+   */
+  static open(path: string, store: VectorStore, model: string, dims: number, opts: { probeShare?: number; rescoreMin?: number; keepRows?: boolean } = {}): FileIndex | null {
     const log = store.logState();
     const read = readStoreIndexFile(store.codec, path, model, dims, log.epoch);
     if (!read.ok || read.file.logPos > log.head) return null;
-    const index = new FileIndex(model, dims, read.file, log.epoch);
+    const index = new FileIndex(model, dims, read.file, store, log.epoch);
     if (opts.probeShare !== undefined) index.#probeShare = opts.probeShare;
-    if (opts.simd === false) index.#dots = false;
+    if (opts.rescoreMin !== undefined) index.#rescoreMin = opts.rescoreMin;
     if (opts.keepRows === false) index.#queries = Number.NEGATIVE_INFINITY; // never reaches the second query
     if (index.catchUp(store)) return index;
     index.close();
@@ -137,56 +144,70 @@ export class FileIndex {
   }
 
   /**
-   * The best `want` rows (exact scores of the rows read), best first, ties by seq. `complete` only when
-   * every list was read and every row returned. Throws when a list fails its CRC (the caller falls back).
+   * The best `want` rows by exact score, best first, ties by seq: of the rows in the lists read, the best by
+   * sign score scored from the database's vectors, and every changed memory's current vector. `complete` only
+   * when every list was read, every row scored exactly and every one returned. A row whose vector is gone from
+   * the database since the last catch-up is left out. Throws when a list fails its CRC (the caller falls back).
    * `seqs` is valid until the next search for another query (its buffer is reused).
    */
   rank(query: Float32Array, want: number): Ranking & { seqs: ArrayLike<number> } {
     if (query.length !== this.dims) throw new Error(`query has ${query.length} dims, index ${this.model} has ${this.dims}`);
     const scan = this.#scanLists(query, this.#probe(query, want));
     const { scored } = scan;
-    const row = this.#row;
-    const kept = this.#kept && this.#dots ? this.#dots.kept() : null;
-    const ranking = certifiedTop(scored, want, (i) => {
-      const r = scored.rows[i]!;
-      if (kept) row.set(kept.subarray(r * this.#width, (r + 1) * this.#width));
-      else this.#file.readRows(r, r + 1, row);
-      return Math.fround(dotPacked(row, 0, this.dims, query) * this.#file.scales[r]!);
-    });
-    return { ...ranking, complete: ranking.complete && scan.read.size === this.#file.nlist, seqs: scored.seqs.subarray(0, scored.size) };
+    const n = scored.size;
+    const seqs = scored.seqs.subarray(0, n);
+    // Changed memories' rows rank first here (approx +∞): they are scored exactly already and always compete.
+    const pool = Math.min(n, this.#delta.size + Math.max(this.#rescoreMin, RESCORE_PER_ROW * want));
+    const picked = topIndices(scored.approx.subarray(0, n), pool, seqs);
+    this.#scoreExactly(picked, scored, query);
+    const exact = new Float32Array(picked.length);
+    for (let i = 0; i < picked.length; i++) exact[i] = scored.exact[picked[i]!]!;
+    const keys = Uint32Array.from(picked, (i) => seqs[i]!);
+    const best = rankScores(exact, want, keys);
+    // A vector gone since the catch-up scored −∞: it is not a row.
+    const found = best.rows.findIndex((r) => exact[r] === Number.NEGATIVE_INFINITY);
+    const rows = (found < 0 ? best.rows : best.rows.slice(0, found)).map((r) => picked[r]!);
+    const complete = found < 0 && best.complete && picked.length === n && scan.read.size === this.#file.nlist;
+    return { rows, scores: rows.map((i) => scored.exact[i]!), complete, seqs };
+  }
+
+  /** Scores the rows `picked` that have no exact score yet from their vectors in the database (−∞ when gone). */
+  #scoreExactly(picked: readonly number[], scored: ScoredRows, query: Float32Array): void {
+    const wanted = picked.filter((i) => Number.isNaN(scored.exact[i]!));
+    if (wanted.length === 0) return;
+    const vectors = new Map(this.#store.readSeqs(this.model, this.dims, wanted.map((i) => scored.seqs[i]!)).map((v) => [v.seq, v.vector]));
+    for (const i of wanted) {
+      const v = vectors.get(scored.seqs[i]!);
+      scored.exact[i] = v ? dotRow(v, 0, this.dims, query) : Number.NEGATIVE_INFINITY;
+    }
   }
 
   /**
-   * Keeps every row of the file in the SIMD scorer's memory, for a process that searches again and again: a
-   * search then scores its lists where they lie instead of reading them (at 100k memories ~10 MB read per
-   * search). Every list's CRC is checked as it is loaded. False, and nothing kept, when the rows exceed
-   * `maxBytes`, the scorer is unavailable, memory cannot grow, or a list fails its CRC (a search then reads
-   * that list, fails it and falls back as before).
+   * Keeps every row of the file in memory, for a process that searches again and again: a search then scores
+   * its lists where they lie instead of reading them. Every list's CRC is checked as it is loaded. False, and
+   * nothing kept, when the rows exceed `maxBytes` or a list fails its CRC (a search then reads that list, fails
+   * it and falls back as before).
    */
   keepRows(maxBytes = KEEP_ROWS_MAX_BYTES): boolean {
     if (this.#kept) return true;
     const file = this.#file;
     const width = this.#width;
     if (file.count * width > maxBytes) return false;
-    this.#dots ??= Int4Dots.for(paddedDims(this.dims)) ?? false;
-    const dots = this.#dots;
-    if (!dots || !dots.keep(file.count, (into, r, n) => file.readRows(r, r + n, into))) return false;
-    const rows = dots.kept()!;
+    const rows = new Uint8Array(file.count * width);
     const { offsets } = file;
     for (let l = 0; l < file.nlist; l++) {
-      if (!file.checkPiece(l, rows.subarray(offsets[l]! * width, offsets[l + 1]! * width), true, true)) {
-        this.#dots = undefined; // a fresh scorer without the kept rows (the memory goes with the old one)
-        return false;
-      }
+      const part = rows.subarray(offsets[l]! * width, offsets[l + 1]! * width);
+      if (part.length > 0) file.readRows(offsets[l]!, offsets[l + 1]!, part);
+      if (!file.checkPiece(l, part, true, true)) return false;
     }
-    this.#kept = true;
-    file.release(); // a sealed file's decrypted lists: the same rows, now in the scorer
+    this.#kept = rows;
+    file.release(); // a sealed file's decrypted lists: the same rows, now kept here
     return true;
   }
 
   /** Whether the rows are kept in memory ({@link keepRows}). */
   get keepsRows(): boolean {
-    return this.#kept;
+    return this.#kept !== null;
   }
 
   /** Closes the file (a search after this throws; the caller opens the index again). */
@@ -200,91 +221,62 @@ export class FileIndex {
   }
 
   /**
-   * Scores the lists not yet read for this query. A deeper ranking of the same query (filters rejected the
-   * first rows) scores only the lists it adds. With the SIMD scorer a row's score is approximate (int16
-   * query) and its bound is what certifiedTop needs; without it every score is exact. Rows are read from the
-   * file into the scorer (or a JS buffer); the first read of a list checks its CRC on those same bytes.
+   * Scores the lists not yet read for this query by their signs. A deeper ranking of the same query (filters
+   * rejected the first rows) scores only the lists it adds, and keeps the exact scores already read. Rows are
+   * read from the file (or the kept rows); the first read of a list checks its CRC on those same bytes.
    */
   #scanLists(query: Float32Array, lists: number[]): Scan {
     const file = this.#file;
-    const { dims } = this;
+    const width = this.#width;
     let scan = this.#scan;
     if (!scan || scan.query !== query || scan.version !== this.#version) {
       // A process searching a second time searches often (a server, the hook daemon): keep the rows if small.
       if (++this.#queries === 2) this.keepRows();
-      this.#dots ??= Int4Dots.for(paddedDims(dims)) ?? false;
-      const q16 = this.#dots ? quantizeQuery16(query, this.#dots.dims) : null;
-      // |exact − approximate| ≤ scale · Σ|v_k| · q16.scale / 2, and Σ|v_k| ≤ 7 · dims (the padding is zeros).
-      const slack = q16 ? (q16.scale / 2) * NIBBLE_LEVELS * dims : 0;
-      // The previous query's buffers, emptied: at 1M a scan holds ~200k rows (~5 MB), and fresh arrays per
-      // search piled up faster than the collector freed them (~650 MB after 100 searches).
+      // The previous query's buffers, emptied: at 1M a scan holds ~50k rows, and fresh arrays per search
+      // piled up faster than the collector freed them.
       this.#scored.clear();
-      scan = { query, q16, slack, version: this.#version, read: new Set(), scored: this.#scored };
+      scan = { query, table: signTable(query), version: this.#version, read: new Set(), scored: this.#scored };
       scan.scored.reserve(this.#delta.size);
-      for (const [seq, v] of this.#delta) {
-        const score = dotRow(v, 0, dims, query);
-        scan.scored.push(seq, -1, score, score);
-      }
+      for (const [seq, v] of this.#delta) scan.scored.push(seq, Number.POSITIVE_INFINITY, dotRow(v, 0, this.dims, query));
       this.#scan = scan;
     }
     const masked = this.#masked.size > 0 ? this.#masked : null;
-    const { scales, seqs, offsets } = file;
-    const { scored, q16, slack } = scan;
-    const dots = q16 && this.#dots ? this.#dots : null;
+    const { factors, seqs, offsets, centroids } = file;
+    const { scored, table } = scan;
+    const kept = this.#kept;
     scored.reserve(lists.reduce((n, l) => n + (scan.read.has(l) ? 0 : offsets[l + 1]! - offsets[l]!), 0));
     for (const l of lists) {
       if (scan.read.has(l)) continue;
       const from = offsets[l]!;
       const to = offsets[l + 1]!;
       const rows = to - from;
-      // Reads the list's rows r … r + n − 1 into `into` and folds them into its check.
+      if (this.#signScores.length < rows) this.#signScores = new Float64Array(rows);
+      const out = this.#signScores;
       let intact = true;
-      const fill = (into: Uint8Array, r: number, n: number) => {
-        file.readRows(from + r, from + r + n, into);
-        intact = file.checkPiece(l, into, r === 0, r + n >= rows) && intact;
-      };
-      if (dots) {
-        if (this.#ints.length < rows) this.#ints = new Int32Array(rows);
-        if (this.#kept) dots.dotsKept(from, rows, q16!.values, this.#ints);
-        else dots.dots(rows, fill, q16!.values, this.#ints);
-      } else this.#jsDots(rows, fill, query);
-      if (rows === 0) intact = file.listOk(l);
+      if (kept) signDots(table, kept, from * width, rows, width, out, 0);
+      else {
+        const step = Math.max(1, Math.floor(CHUNK_BYTES / width));
+        if (this.#buffer.length < Math.min(rows, step) * width) this.#buffer = new Uint8Array(Math.min(rows, step) * width);
+        for (let r = 0; r < rows; r += step) {
+          const n = Math.min(step, rows - r);
+          const piece = this.#buffer.subarray(0, n * width);
+          file.readRows(from + r, from + r + n, piece);
+          intact = file.checkPiece(l, piece, r === 0, r + n >= rows) && intact;
+          signDots(table, piece, 0, n, width, out, r);
+        }
+        if (rows === 0) intact = file.listOk(l);
+      }
       if (!intact) throw new Error(`vector index list ${l} fails its checksum`);
       scan.read.add(l);
-      if (dots) {
-        const ints = this.#ints;
-        const unit = q16!.scale;
-        for (let r = from; r < to; r++) {
-          const seq = seqs[r]!;
-          if (masked?.has(seq)) continue;
-          const approx = ints[r - from]! * unit * scales[r]!;
-          scored.push(seq, r, approx + scales[r]! * slack + ROUNDING * (Math.abs(approx) + 1), Number.NaN);
-        }
-      } else {
-        const exact = this.#exactScores;
-        for (let r = from; r < to; r++) {
-          const seq = seqs[r]!;
-          if (masked?.has(seq)) continue;
-          const score = Math.fround(exact[r - from]! * scales[r]!);
-          scored.push(seq, r, score, score);
-        }
+      // q·x = q·c + q·(x − c), the second estimated from the signs (vector-signs.ts).
+      const centre = dotRow(centroids, l, this.dims, query);
+      for (let r = from; r < to; r++) {
+        const seq = seqs[r]!;
+        if (masked?.has(seq)) continue;
+        scored.push(seq, centre + out[r - from]! * factors[r]!, Number.NaN);
       }
     }
     return scan;
-  }
-
-  /** Without the SIMD scorer: each row's exact float product with the query, into #exactScores. */
-  #jsDots(rows: number, fill: (into: Uint8Array, r: number, n: number) => void, query: Float32Array): void {
-    const { dims } = this;
-    const width = this.#width;
-    const step = Math.max(1, Math.floor(CHUNK_BYTES / width));
-    if (this.#jsRows.length < Math.min(rows, step) * width) this.#jsRows = new Uint8Array(Math.min(rows, step) * width);
-    if (this.#exactScores.length < rows) this.#exactScores = new Float64Array(rows);
-    for (let r = 0; r < rows; r += step) {
-      const n = Math.min(step, rows - r);
-      fill(this.#jsRows.subarray(0, n * width), r, n);
-      for (let i = 0; i < n; i++) this.#exactScores[r + i] = dotPacked(this.#jsRows, i * width, dims, query);
-    }
   }
 
   /** The lists to read: all for a flat file, else the best by centroid, more when more rows are wanted. */

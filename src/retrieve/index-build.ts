@@ -1,11 +1,13 @@
 /**
  * @module Building, checking and refreshing the vector index file (store/vector-file.ts) of one model:
- * a snapshot of every packed vector with the change-log position it reflects, IVF lists when the store
- * is large (ivf.ts), written atomically and published only if no purge happened meanwhile. Whoever has
+ * a snapshot of every packed vector with the change-log position it reflects, written as signs
+ * (store/vector-signs.ts) in IVF lists when the store is large (ivf.ts), atomically and published only if no
+ * purge happened meanwhile. Whoever has
  * time calls it (the background embedding worker, `cairn models reindex`, `doctor --repair`); a one-shot
  * recall only reads the file.
  */
-import { packedBytes, packedScale, rowBytes, unpackScaledInto } from "../store/vector-codec.ts";
+import { packedBytes, unpackScaledInto } from "../store/vector-codec.ts";
+import { signBytes, writeSigns } from "../store/vector-signs.ts";
 import { encodeIndex, type IndexFile, indexPath, writeIndexFile } from "../store/vector-file.ts";
 import { readStoreIndexFile, storeIndexBytes } from "../store/sealed-vector-file.ts";
 import type { VectorStore } from "../store/vector-store.ts";
@@ -62,7 +64,6 @@ export async function buildIndexBytes(
   const snap = store.snapshot(model, dims);
   const n = snap.seqs.length;
   const width = packedBytes(dims);
-  const row = rowBytes(dims);
   const { packed } = snap;
   // Rows are read from the packed snapshot as needed (dequantised a batch at a time), never unpacked whole.
   const read: RowReader = (r, out, at) => unpackScaledInto(packed, r * width, dims, out, at);
@@ -82,7 +83,7 @@ export async function buildIndexBytes(
     const assigned = fresh.length === 0 ? fresh : await assign(dequantised(read, dims, fresh), fresh.length, dims, centroids, nlist);
     for (let i = 0; i < fresh.length; i++) list[fresh[i]!] = assigned[i]!;
   } else {
-    centroids = nlist === 1 ? new Float32Array(dims) : await trainCentroids(read, n, dims, nlist, assign);
+    centroids = nlist === 1 ? meanOf(read, n, dims) : await trainCentroids(read, n, dims, nlist, assign);
     list = nlist === 1 ? new Uint32Array(n) : await assign(dequantised(read, dims), n, dims, centroids, nlist);
   }
   // Counting sort by list: each list's rows are contiguous, in seq order within it.
@@ -92,17 +93,29 @@ export async function buildIndexBytes(
   const at = offsets.slice(0, nlist);
   const place = new Uint32Array(n);
   const seqs = new Uint32Array(n);
-  const scales = new Float32Array(n);
   for (let r = 0; r < n; r++) {
     const to = (place[r] = at[list[r]!]!++);
     seqs[to] = snap.seqs[r]!;
-    scales[to] = packedScale(packed, r * width, dims);
   }
-  const meta = { dims, epoch: snap.state.epoch, logPos: snap.state.head, logStamp: snap.state.stamp, seqs, scales, offsets, centroids, trained };
+  // A row's factor is known once its signs are written: the header's arrays are filled last (encodeIndex).
+  const factors = new Float32Array(n);
+  const meta = { dims, epoch: snap.state.epoch, logPos: snap.state.head, logStamp: snap.state.stamp, seqs, factors, offsets, centroids, trained };
+  const row = signBytes(dims);
   const bytes = encodeIndex(model, meta, (values) => {
-    for (let r = 0; r < n; r++) values.set(packed.subarray(r * width, r * width + row), place[r]! * row);
+    for (let r = 0; r < n; r++) factors[place[r]!] = writeSigns(packed, r * width, dims, centroids, list[r]! * dims, values, place[r]! * row);
   });
   return { bytes, count: n, lists: nlist, erase: snap.state.erase, logPos: snap.state.head };
+}
+
+/** The mean of `n` rows: a flat file's one centroid, the point its signs are taken around (vector-signs.ts). */
+function meanOf(read: RowReader, n: number, dims: number): Float32Array {
+  const sum = new Float64Array(dims);
+  const row = new Float32Array(dims);
+  for (let r = 0; r < n; r++) {
+    read(r, row, 0);
+    for (let k = 0; k < dims; k++) sum[k]! += row[k]!;
+  }
+  return Float32Array.from(sum, (x) => (n > 0 ? x / n : 0));
 }
 
 /**

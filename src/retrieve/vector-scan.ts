@@ -2,13 +2,13 @@
  * @module Dense ranking read straight from the database, one packed row at a time, for a process that has no
  * usable index file (none yet, of an earlier format, or removed by a purge until it is written again) and a
  * store too large to load. Loading every vector took a one-shot recall at 1M memories 45 s and 8 GB; a scan
- * holds one row at a time plus a score and a seq per vector (8 bytes each), and scores each row exactly
- * (vector-codec.ts dotPacked × scale, the index file's exact score). The scores of one query are kept, so a
- * deeper ranking of it (filters rejected the best rows) reads nothing again.
+ * holds one row at a time plus a score and a seq per vector (8 bytes each), and scores each row exactly as
+ * every other path does (the dequantised vector's vector-rank.ts dotRow). The scores of one query are kept,
+ * so a deeper ranking of it (filters rejected the best rows) reads nothing again.
  */
 import type { VectorStore } from "../store/vector-store.ts";
-import { dotPacked, packedScale } from "../store/vector-codec.ts";
-import { rankScores, type Ranking } from "./vector-rank.ts";
+import { unpackScaledInto } from "../store/vector-codec.ts";
+import { dotRow, rankScores, type Ranking } from "./vector-rank.ts";
 
 export class VectorScan {
   readonly model: string;
@@ -41,9 +41,11 @@ export class VectorScan {
     const { dims } = this;
     let n = 0;
     this.#grow(this.size);
+    const row = new Float32Array(dims);
     this.#store.scanPacked(this.model, dims, (seq, packed) => {
       if (n === this.#seqs.length) this.#grow(n * 2 + 1024);
-      this.#scores[n] = Math.fround(dotPacked(packed, 0, dims, query) * packedScale(packed, 0, dims));
+      unpackScaledInto(packed, 0, dims, row, 0);
+      this.#scores[n] = dotRow(row, 0, dims, query);
       this.#seqs[n] = seq;
       n++;
     });

@@ -7,13 +7,13 @@
  * store's key with its place (this file's id, and the list's number) as associated data, so a value moved to
  * another list or into another file fails to open, like a value moved between rows of the database.
  * A list is decrypted when a search first reads it (authentication replaces the plain file's CRC) and kept
- * in a bounded cache for the exact re-scoring that follows. Whatever fails to open is damaged: ignored and
+ * in a bounded cache for later reads of the same query's deeper ranking. Whatever fails to open is damaged: ignored and
  * rebuilt, never trusted.
  */
 import { closeSync, fstatSync, openSync } from "node:fs";
 import { type ContentCodec, place } from "./content-codec.ts";
 import { closeWhenCollected, readFullyAt } from "./index-file-io.ts";
-import { rowBytes } from "./vector-codec.ts";
+import { signBytes } from "./vector-signs.ts";
 import { discardIfSame, fileSections, headerCounts, type IndexRead, indexFileOf, readIndexFile } from "./vector-file.ts";
 
 const MAGIC = "CAIRNVXE";
@@ -21,7 +21,7 @@ const FORMAT = 1;
 /** magic 8, format 4, sealed header length 4, file id 16. */
 const HEAD = 32;
 const ID_BYTES = 16;
-/** Decrypted lists kept for re-scoring and later reads: past this, the oldest go. */
+/** Decrypted lists kept for later reads: past this, the oldest go. */
 const CACHE_BYTES = 32 * 1024 * 1024;
 
 const headPlace = (id: string) => place("vector_file", "header", id);
@@ -93,8 +93,8 @@ function parseSealed(fd: number, path: string, codec: ContentCodec, model: strin
   const overhead = sealedLength - plain.length;
   const head = headerCounts(plain);
   const listsAt = HEAD + sealedLength;
-  if (head === null || size !== listsAt + head.count * rowBytes(head.dims) + head.nlist * overhead) return { ok: false, reason: "damaged" };
-  const width = rowBytes(dims);
+  if (head === null || size !== listsAt + head.count * signBytes(head.dims) + head.nlist * overhead) return { ok: false, reason: "damaged" };
+  const width = signBytes(dims);
   let open = true;
   const read = indexFileOf(plain, model, dims, epoch, ({ offsets, nlist }) => {
     const at = (l: number) => listsAt + offsets[l]! * width + l * overhead;

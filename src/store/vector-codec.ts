@@ -1,12 +1,11 @@
 /**
- * @module How a vector is laid out in bytes, in the database and in the index file: 4-bit values, two to a
- * byte, then the row's float32 LE scale (260 bytes for USE-lite, where int8 took 516 and float32 2,048).
- * Symmetric per-vector scale (max |x| / 7, values −7…7): on LoCoMo hybrid R@10 it ranks as int8 did (see
- * DESIGN.md). Dims are grouped by 32 so a SIMD step unpacks 16 bytes into two runs of 16 values: byte
+ * @module How a vector is laid out in bytes in the database: 4-bit values, two to a byte, then the row's float32
+ * LE scale (260 bytes for USE-lite, where int8 took 516 and float32 2,048). Symmetric per-vector scale
+ * (max |x| / 7, values −7…7): on LoCoMo hybrid R@10 it ranks as int8 did (see DESIGN.md). Dims are grouped by
+ * 32 (a layout chosen for a SIMD scorer the index file no longer needs: it holds signs, vector-signs.ts): byte
  * 16g + j holds dim 32g + j in its low half and dim 32g + 16 + j in its high half; a width that is not a
  * multiple of 32 is padded with zeros. Blobs of earlier versions (int8 + scale, float32) are still read.
- * In an encrypted store the database blob is sealed by the store's codec (vectors.ts) and no index file is
- * written (it would hold the vectors in the clear).
+ * In an encrypted store the blob is sealed by the store's codec (vectors.ts).
  */
 
 /** Largest magnitude of a stored value (4-bit two's complement, −8 unused: symmetric). */
@@ -91,22 +90,6 @@ export function packedScale(packed: Uint8Array, offset: number, dims: number): n
 export function unpackScaledInto(packed: Uint8Array, offset: number, dims: number, out: Float32Array, at: number): void {
   const scale = packedScale(packed, offset, dims);
   for (let k = 0; k < dims; k++) out[at + k] = valueAt(packed, offset, k) * scale;
-}
-
-/** Σ value_k · q[k] over one packed row (`rowBytes(dims)` bytes at `offset`), in float: the exact product before the scale. */
-export function dotPacked(row: Uint8Array, offset: number, dims: number, q: Float32Array): number {
-  let lo = 0;
-  let hi = 0;
-  for (let g = 0; g * GROUP < dims; g++) {
-    const base = offset + g * 16;
-    const k0 = g * GROUP;
-    for (let j = 0; j < 16; j++) {
-      const b = row[base + j]!;
-      if (k0 + j < dims) lo += (((b & 15) ^ 8) - 8) * q[k0 + j]!;
-      if (k0 + 16 + j < dims) hi += (((b >> 4) ^ 8) - 8) * q[k0 + 16 + j]!;
-    }
-  }
-  return Math.fround(lo + hi);
 }
 
 /**

@@ -1,8 +1,9 @@
 /**
  * @module The vector index file next to the database (`vectors-<model>-<dims>.idx`): a derived cache a fresh
- * process opens instead of reading every vector row (the small arrays at once, the packed rows of the lists a
- * search needs on demand). It holds only seqs and vectors (4-bit values + scale, as in the database:
- * vector-codec.ts), grouped in IVF lists, never content. Header: magic, version, dims, counts,
+ * process opens instead of reading every vector row (the small arrays at once, the rows of the lists a search
+ * needs on demand). It holds only seqs and, per vector, its signs around its list's centroid and one factor
+ * (vector-signs.ts: 68 bytes for USE-lite; the vectors themselves are in the database only, which scores the candidates the signs pick),
+ * grouped in IVF lists, never content. Header: magic, version, dims, counts,
  * the database's epoch and the change-log entry it reflects (id and stamp: log-mark.ts), the model's hash,
  * how many vectors its centroids were trained on, a CRC of the header and
  * the small arrays, and one CRC per list (checked when a search first reads that list). A file that is
@@ -15,10 +16,10 @@ import { closeSync, fstatSync, fsyncSync, openSync, readdirSync, renameSync, rmS
 import { basename, dirname, join } from "node:path";
 import { closeWhenCollected, readFullyAt, sections } from "./index-file-io.ts";
 import { onDisk } from "./db-path.ts";
-import { rowBytes } from "./vector-codec.ts";
+import { signBytes } from "./vector-signs.ts";
 
-/** 2: 4-bit values (1 held int8 values, dims bytes a row). */
-export const INDEX_VERSION = 2;
+/** 3: sign bits, a row's vector in the database only (2 held the 4-bit values, 1 int8 values). */
+export const INDEX_VERSION = 3;
 const MAGIC = "CAIRNVX1";
 const HEADER = 64;
 
@@ -33,12 +34,12 @@ export interface IndexParts {
    * files written before stamps left zero, so they stay readable: 0 cannot be checked, and is not.
    */
   logStamp: number;
-  /** Per row (in list order): the memory's seq and the packed vector's scale. */
+  /** Per row (in list order): the memory's seq and its signs' factor (vector-signs.ts writeSigns). */
   seqs: Uint32Array;
-  scales: Float32Array;
+  factors: Float32Array;
   /** Rows of list l are [offsets[l], offsets[l + 1]); one list means a flat (exact) index. */
   offsets: Uint32Array;
-  /** nlist × dims centroids (zeros for a flat index). */
+  /** nlist × dims centroids, each the point its list's signs are taken around (a flat index: the mean vector). */
   centroids: Float32Array;
   /**
    * How many vectors the centroids were trained on (a refresh may carry them into the next file: ivf-carry.ts).
@@ -48,15 +49,15 @@ export interface IndexParts {
 }
 
 /**
- * An index file opened for searching: the small arrays (seqs, scales, offsets, centroids) read into memory,
- * the packed rows read on demand from the open file — not mapped, so a search's pages stay in the OS page
- * cache instead of the process's resident set (~500 MB at 1M vectors when mapped). The descriptor keeps the
+ * An index file opened for searching: the small arrays (seqs, factors, offsets, centroids) read into memory,
+ * the rows read on demand from the open file — not mapped, so a search's pages stay in the OS page cache
+ * instead of the process's resident set. The descriptor keeps the
  * file it opened even after a writer renames a newer one over the path or a purge deletes it.
  */
 export interface IndexFile extends IndexParts {
   count: number;
   nlist: number;
-  /** Reads rows [from, to) of the packed values into `into` (at least (to − from) × rowBytes(dims) long). */
+  /** Reads rows [from, to) of the signs into `into` (at least (to − from) × signBytes(dims) long). */
   readRows(from: number, to: number, into: Uint8Array): void;
   /** Whether list `l`'s values match their CRC (read and computed once per list and process). */
   listOk(l: number): boolean;
@@ -89,14 +90,14 @@ function metaBytes(count: number, nlist: number, dims: number): number {
 }
 
 /**
- * The file's bytes, the packed rows written by `fill` straight into their place (count × rowBytes(dims)
- * bytes, in list order): a builder at 1M vectors then holds them once, not in a buffer and again in the file.
+ * The file's bytes, the rows written by `fill` straight into their place (count × signBytes(dims) bytes, in
+ * list order): a builder at 1M vectors then holds them once, not in a buffer and again in the file.
  */
 export function encodeIndex(model: string, p: IndexParts, fill: (values: Uint8Array) => void): Uint8Array {
   const count = p.seqs.length;
   const nlist = p.offsets.length - 1;
   const meta = metaBytes(count, nlist, p.dims);
-  const bytes = new Uint8Array(HEADER + meta + count * rowBytes(p.dims));
+  const bytes = new Uint8Array(HEADER + meta + count * signBytes(p.dims));
   const view = new DataView(bytes.buffer);
   bytes.set(new TextEncoder().encode(MAGIC), 0);
   view.setUint32(8, INDEX_VERSION, true);
@@ -109,28 +110,27 @@ export function encodeIndex(model: string, p: IndexParts, fill: (values: Uint8Ar
   view.setUint32(40, modelHash(model), true);
   view.setUint32(48, meta, true);
   view.setUint32(52, p.trained, true);
-  const put = sections(bytes, HEADER);
-  put(p.seqs);
-  put(p.scales);
-  put(p.offsets);
-  const sumsAt = HEADER + 4 * (2 * count + nlist + 1);
-  const sums = new Uint32Array(nlist);
-  put(sums); // filled below, once the rows are in place
-  put(p.centroids);
+  // The rows first: `fill` may complete the arrays as it writes them (a row's factor comes with its signs).
   const values = bytes.subarray(HEADER + meta);
   fill(values);
+  const sums = new Uint32Array(nlist);
   for (let l = 0; l < nlist; l++) sums[l] = Bun.hash.crc32(listBytes(values, p.offsets, p.dims, l));
-  bytes.set(new Uint8Array(sums.buffer), sumsAt);
+  const put = sections(bytes, HEADER);
+  put(p.seqs);
+  put(p.factors);
+  put(p.offsets);
+  put(sums);
+  put(p.centroids);
   view.setUint32(44, headerCrc(bytes, meta), true);
   return bytes;
 }
 
 function listBytes(values: Uint8Array, offsets: Uint32Array, dims: number, l: number): Uint8Array {
-  const width = rowBytes(dims);
+  const width = signBytes(dims);
   return values.subarray(offsets[l]! * width, offsets[l + 1]! * width);
 }
 
-/** CRC of the header (without its own field) and the meta section: seqs, scales, offsets, list CRCs, centroids. */
+/** CRC of the header (without its own field) and the meta section: seqs, factors, offsets, list CRCs, centroids. */
 function headerCrc(bytes: Uint8Array, meta: number): number {
   const head = Bun.hash.crc32(bytes.subarray(0, 44));
   return Bun.hash.crc32(bytes.subarray(48, HEADER + meta), head);
@@ -160,16 +160,16 @@ export function headerCounts(header: Uint8Array): { version: number; count: numb
   return { version: view.getUint32(8, true), count: view.getUint32(16, true), nlist: view.getUint32(20, true), meta: view.getUint32(48, true), dims: view.getUint32(12, true) };
 }
 
-/** A plain file's bytes (encodeIndex's) in the parts sealing needs: header and small arrays, list offsets, packed rows. */
+/** A plain file's bytes (encodeIndex's) in the parts sealing needs: header and small arrays, list offsets, rows. */
 export function fileSections(plain: Uint8Array): { head: Uint8Array; offsets: Uint32Array; values: Uint8Array; width: number } {
   const h = headerCounts(plain);
   if (h === null) throw new Error("not a vector index file");
-  const at = plain.byteOffset + HEADER + 8 * h.count; // after the seqs and scales
+  const at = plain.byteOffset + HEADER + 8 * h.count; // after the seqs and factors
   return {
     head: plain.subarray(0, HEADER + h.meta),
     offsets: new Uint32Array(plain.buffer.slice(at, at + 4 * (h.nlist + 1))),
     values: plain.subarray(HEADER + h.meta),
-    width: rowBytes(h.dims),
+    width: signBytes(h.dims),
   };
 }
 
@@ -210,7 +210,7 @@ export function indexFileOf(bytes: Uint8Array, model: string, dims: number, epoc
     return a;
   };
   const seqs = u32(count);
-  const scales = new Float32Array(own.buffer, at, count);
+  const factors = new Float32Array(own.buffer, at, count);
   at += 4 * count;
   const offsets = u32(nlist + 1);
   const sums = u32(nlist);
@@ -225,7 +225,7 @@ export function indexFileOf(bytes: Uint8Array, model: string, dims: number, epoc
     logStamp: view.getFloat64(56, true),
     trained: view.getUint32(52, true),
     seqs,
-    scales,
+    factors,
     offsets,
     centroids,
     count,
@@ -249,13 +249,13 @@ function parseIndex(fd: number, path: string, model: string, dims: number, epoch
   const head = headerCounts(header);
   if (head === null) return { ok: false, reason: "damaged" };
   if (head.version !== INDEX_VERSION) return { ok: false, reason: "outdated" };
-  if (head.nlist < 1 || head.meta !== metaBytes(head.count, head.nlist, head.dims) || size !== HEADER + head.meta + head.count * rowBytes(head.dims)) return { ok: false, reason: "damaged" };
+  if (head.nlist < 1 || head.meta !== metaBytes(head.count, head.nlist, head.dims) || size !== HEADER + head.meta + head.count * signBytes(head.dims)) return { ok: false, reason: "damaged" };
   // Header and the small arrays in one buffer, as in the file (the header CRC covers both).
   const bytes = new Uint8Array(HEADER + head.meta);
   bytes.set(header);
   readAt(bytes.subarray(HEADER), HEADER);
   const valuesAt = HEADER + head.meta;
-  const width = rowBytes(dims);
+  const width = signBytes(dims);
   let open = true;
   const read = indexFileOf(bytes, model, dims, epoch, ({ offsets, sums, nlist }) => {
     const readRows = (from: number, to: number, into: Uint8Array) => {

@@ -13,8 +13,10 @@ import { FINE_FROM, IVF_FROM, jsAssign, listsFor, probeShareFor } from "../../sr
 import { FileIndex } from "../../src/retrieve/file-index.ts";
 import { DenseChannel } from "../../src/retrieve/dense-channel.ts";
 import { VectorScan } from "../../src/retrieve/vector-scan.ts";
-import { packVector, rowBytes } from "../../src/store/vector-codec.ts";
-import { indexPath, readIndexFile, writeIndexFile } from "../../src/store/vector-file.ts";
+import { VectorIndex } from "../../src/retrieve/vector-index.ts";
+import { packVector } from "../../src/store/vector-codec.ts";
+import { signBytes } from "../../src/store/vector-signs.ts";
+import { fileSections, indexPath, readIndexFile, writeIndexFile } from "../../src/store/vector-file.ts";
 import { readSealedIndexFile, storeIndexBytes } from "../../src/store/sealed-vector-file.ts";
 import { AeadCodec } from "../../src/store/aead-codec.ts";
 import { PLAIN_CODEC } from "../../src/store/content-codec.ts";
@@ -73,6 +75,11 @@ function mapped(dir: string, store: SqliteStore): FileIndex | null {
   return FileIndex.open(indexPath(dir, "fake", 64), store.vectors, "fake", 64);
 }
 
+/** The file with every row it reads scored exactly (the word-hash vectors' signs are poor: counts are never negative). */
+function mappedAll(dir: string, store: SqliteStore): FileIndex | null {
+  return FileIndex.open(indexPath(dir, "fake", 64), store.vectors, "fake", 64, { rescoreMin: Number.POSITIVE_INFINITY });
+}
+
 function top(index: FileIndex, q: Float32Array, k: number): number[] {
   const r = index.rank(q, k);
   return r.rows.map((row) => r.seqs[row]!);
@@ -96,29 +103,47 @@ async function query(t: string): Promise<Float32Array> {
   return (await embedder.embed([t], "query"))[0]!;
 }
 
-test("a written index is opened and used: searches read the file's vectors, not the rows", async () => {
+test("a written index is opened and used: its signs pick the rows, the database's vectors score them, nothing is loaded", async () => {
   const dir = tempDir();
   const { store } = await seeded(dir, 120);
   expect(mapped(dir, store)).toBeNull(); // no file yet
   const w = await writeIndex(dir, store.vectors, "fake", 64);
   expect(w).toMatchObject({ written: true, count: 120, lists: 1 });
-  expect(readFileSync(indexPath(dir, "fake", 64)).includes(Buffer.from("item1"))).toBe(false); // vectors and seqs only
+  expect(readFileSync(indexPath(dir, "fake", 64)).includes(Buffer.from("item1"))).toBe(false); // signs and seqs only
   const q = await query("cache deploy retry");
   const index = mapped(dir, store)!;
   expect(index.size).toBe(120);
-  expect(top(index, q, 20)).toEqual(exact(store, q, 20));
-  // A change the log cannot see (an UPDATE bypasses it; nothing in cairn does this) shows which copy answers.
+  const want = exact(store, q, 20);
+  const calls = countReads(store);
+  expect(top(index, q, 20)).toEqual(want);
+  // Every row was scored exactly (fewer than the rows re-scored at the least), read by seq, none loaded whole.
+  expect(calls).toEqual({ loads: 0, bySeq: 120 });
+  // A change the log cannot see (an UPDATE bypasses it; nothing in cairn does this): the file still picks the
+  // row, and the database's vector scores it.
   const best = top(index, q, 1)[0]!;
   store.database.query("UPDATE vectors SET vector = ? WHERE memory_seq = ?").run(packVector(new Float32Array(64).fill(-0.125)), best);
-  expect(top(mapped(dir, store)!, q, 1)[0]).toBe(best);
-  expect(exact(store, q, 1)[0]).not.toBe(best);
+  const now = top(mapped(dir, store)!, q, 120);
+  expect(now[0]).not.toBe(best);
+  expect(now).toEqual(exact(store, q, 120));
   store.close();
 });
 
-test("the SIMD scorer's approximate scores never change the ranking: near-ties and exact ties come out as JS scoring orders them", async () => {
+/** Counts `store`'s vector reads from here on: loads of every vector, and vectors read by seq. */
+function countReads(store: SqliteStore): { loads: number; bySeq: number } {
+  const v = store.vectors;
+  const calls = { loads: 0, bySeq: 0 };
+  const read = v.read.bind(v);
+  const readSeqs = v.readSeqs.bind(v);
+  v.read = (...a) => (calls.loads++, read(...a));
+  v.readSeqs = (model, dims, seqs) => ((calls.bySeq += seqs.length), readSeqs(model, dims, seqs));
+  return calls;
+}
+
+test("near-ties and exact ties are ranked by exact score, ties by seq, as the in-memory index ranks them", async () => {
   const dir = tempDir();
   const { store } = await seeded(dir, 400);
-  // Rows one int8 step apart, and identical rows (ties broken by seq): the cases an error bound must get right.
+  // Rows one quantisation step apart, and identical rows (ties broken by seq): their signs tell them apart
+  // little or not at all, so every row is scored exactly here (rescoreMin) and the exact ranking decides.
   const r = rng(21);
   const base = Float32Array.from({ length: 64 }, () => r() - 0.5);
   const rows = store.vectors.pending("fake", 0).rows; // nothing pending: overwrite the vectors of existing memories
@@ -133,42 +158,20 @@ test("the SIMD scorer's approximate scores never change the ranking: near-ties a
   store.database.query("UPDATE memories SET content_hash = 'h' || seq").run();
   store.vectors.put("fake", 64, vectors, Date.now());
   await writeIndex(dir, store.vectors, "fake", 64);
-  const simd = mapped(dir, store)!;
-  const js = FileIndex.open(indexPath(dir, "fake", 64), store.vectors, "fake", 64, { simd: false })!;
+  const file = FileIndex.open(indexPath(dir, "fake", 64), store.vectors, "fake", 64, { rescoreMin: Number.POSITIVE_INFINITY })!;
+  const memory = new VectorIndex("fake", 64);
+  memory.sync(store.vectors);
   let ties = 0;
   for (let i = 0; i < 6; i++) {
     const q = i === 0 ? base : Float32Array.from(base, (x) => x + (r() - 0.5) * 0.3);
     for (const k of [1, 10, 50, 399, 400]) {
-      const want = ranked(js, q, k);
-      expect(ranked(simd, q, k)).toEqual(want);
+      const mine = await memory.rank(q, k);
+      const want = mine.rows.map((row, j): [number | undefined, number | undefined] => [mine.seqs[row], mine.scores[j]]);
+      expect(ranked(file, q, k)).toEqual(want);
       ties += want.filter((w, j) => j > 0 && w[1] === want[j - 1]![1]).length;
     }
   }
   expect(ties).toBeGreaterThan(100); // the identical rows did tie
-  store.close();
-});
-
-test("rows the int16 query cannot tell apart are still ranked by their exact scores (the error bound at work)", async () => {
-  const dir = tempDir();
-  const { store } = await seeded(dir, 40);
-  // Row j: 0.5 at dim j and at dim 63. The query's dim-j values sit within half an int16 step of one grid
-  // point, rising with j: every row gets the same approximate score, and the last row is the best.
-  const seqs = store.vectors.read("fake", 64).map((v) => v.seq);
-  store.database.query("UPDATE memories SET content_hash = 'h' || seq").run();
-  store.vectors.put("fake", 64, seqs.map((seq, j) => {
-    const v = new Float32Array(64);
-    v[j] = 0.5;
-    v[63] = 0.5;
-    return { seq, contentHash: `h${seq}`, vector: v };
-  }), Date.now());
-  await writeIndex(dir, store.vectors, "fake", 64);
-  const step = 1 / 32767;
-  const q = new Float32Array(64);
-  q[63] = 1;
-  for (let j = 0; j < 40; j++) q[j] = 100 * step + j * 0.01 * step;
-  const index = mapped(dir, store)!;
-  const got = index.rank(q, 1);
-  expect(got.rows.map((row) => got.seqs[row])).toEqual([seqs[39]]);
   store.close();
 });
 
@@ -189,7 +192,8 @@ test("a stale file is caught up exactly after another connection adds, re-embeds
   // The purge removed the file; write it again, then make more changes after it.
   expect(existsSync(indexPath(dir, "fake", 64))).toBe(false);
   await writeIndex(dir, other.vectors, "fake", 64);
-  const fresh = mapped(dir, store)!;
+  // Every row scored exactly: what is tested is which vector each memory has now.
+  const fresh = mappedAll(dir, store)!;
   engine2.update(ids[7]!, { content: "lock lock schema edited" }); // vector deleted, not yet re-embedded
   const more = other.vectors.pending("fake", 10).rows;
   engine2.remember({ content: "pool pool retry new one" });
@@ -202,7 +206,7 @@ test("a stale file is caught up exactly after another connection adds, re-embeds
     const want = exact(store, q, 30);
     expect(fresh.catchUp(store.vectors)).toBe(true);
     expect(top(fresh, q, 30)).toEqual(want);
-    expect(top(mapped(dir, store)!, q, 30)).toEqual(want);
+    expect(top(mappedAll(dir, store)!, q, 30)).toEqual(want);
   }
   // The first index was opened before a writer pruned the log past it: it cannot catch up, and says so.
   expect(open.catchUp(store.vectors)).toBe(false);
@@ -424,7 +428,7 @@ function lastSealedList(plain: Uint8Array, sealed: Buffer): number {
   const nlist = v.getUint32(20, true);
   const offset = (l: number) => v.getUint32(64 + 8 * count + 4 * l, true);
   const overhead = sealed.readUInt32LE(12) - (64 + v.getUint32(48, true)); // sealed header − plain header
-  return (offset(nlist) - offset(nlist - 1)) * rowBytes(64) + overhead;
+  return (offset(nlist) - offset(nlist - 1)) * signBytes(64) + overhead;
 }
 
 test("an encrypted store's index file is sealed under its key: no vector in the clear, searches use it and rank exactly", async () => {
@@ -434,11 +438,10 @@ test("an encrypted store's index file is sealed under its key: no vector in the 
   await writeLists(dir, store, 6);
   const path = indexPath(dir, "fake", 64);
   const file = readFileSync(path);
-  // A packed row as the plain file would hold it: found in the plain bytes, nowhere in the sealed file.
+  // Rows as the plain file would hold them: nowhere in the sealed file.
   const plain = Buffer.from((await buildIndexBytes(store.vectors, "fake", 64, { lists: 6 })).bytes);
-  const row = Buffer.from(packVector(store.vectors.read("fake", 64)[7]!.vector)).subarray(0, 24);
-  expect(plain.includes(row)).toBe(true);
-  expect(file.includes(row)).toBe(false);
+  const rows = Buffer.from(fileSections(plain).values.subarray(0, 24));
+  expect(file.includes(rows)).toBe(false);
   expect(file.subarray(0, 8).toString()).toBe("CAIRNVXE");
   // Read back through the key: every list opens, and reading all of them ranks as exact search does.
   expect(indexStatus(dir, store.vectors, "fake", 64)).toMatchObject({ state: "fresh", count: 160, lists: 6 });
@@ -454,12 +457,18 @@ test("an encrypted store's index file is sealed under its key: no vector in the 
   expect(readIndexFile(path, "fake", 64, store.vectors.logState().epoch)).toEqual({ ok: false, reason: "damaged" });
   const other = new AeadCodec(crypto.getRandomValues(new Uint8Array(32)), "other");
   expect(readSealedIndexFile(other, path, "fake", 64, store.vectors.logState().epoch)).toEqual({ ok: false, reason: "damaged" });
-  // The channel searches through the file: a change the log cannot see shows which copy answers (as above).
+  // The channel searches through the file: it loads no vector, reads the few it scores by seq (sealed rows
+  // opened under the key), and a change the log cannot see is scored from the database's copy (as above).
   const best = top(FileIndex.open(path, store.vectors, "fake", 64, { probeShare: 1 })!, q, 1)[0]!;
   store.database.query("UPDATE vectors SET vector = ? WHERE memory_seq = ?").run(store.vectors.codec.encodeBytes(packVector(new Float32Array(64).fill(-0.125)), vectorPlace("fake", best)), best);
+  const want = exact(store, q, 1);
+  expect(want).not.toEqual([best]);
+  const calls = countReads(store);
   const channel = new DenseChannel({ store, open: async () => embedder, indexDir: dir, kernel: null });
   const hits = await channel.search({ text: "cache deploy index", limit: 1, filter: ALL, now: Date.now() });
-  expect(hits.map((h) => h.memory.id)).toEqual([...store.vectors.memoriesBySeq([best], ALL, Date.now()).values()].map((m) => m.id));
+  expect(hits.map((h) => h.memory.id)).toEqual([...store.vectors.memoriesBySeq(want, ALL, Date.now()).values()].map((m) => m.id));
+  expect(calls.loads).toBe(0);
+  expect(calls.bySeq).toBeGreaterThan(0);
   store.close();
 });
 
@@ -539,10 +548,10 @@ test("kept rows: a process searching again scores the file's rows in memory, wit
 test("rows are not kept past the byte limit, nor when a list fails its CRC", async () => {
   const { store, path } = await indexed(200);
   const small = FileIndex.open(path, store.vectors, "fake", 64)!;
-  // 64 dims: 32 bytes a row.
-  expect(small.keepRows(200 * 32 - 1)).toBe(false);
+  // 64 dims: 8 bytes of signs a row.
+  expect(small.keepRows(200 * 8 - 1)).toBe(false);
   expect(small.keepsRows).toBe(false);
-  expect(small.keepRows(200 * 32)).toBe(true);
+  expect(small.keepRows(200 * 8)).toBe(true);
   // The last byte of the file is the last list's last value.
   const bytes = readFileSync(path);
   bytes[bytes.length - 1] = bytes[bytes.length - 1]! ^ 0x55;
@@ -561,7 +570,7 @@ test("a scan of the database ranks as the index file does: the same seqs and exa
   // Two memories with the very same vector: a tie, broken by seq on both paths.
   store.database.run("UPDATE vectors SET vector = (SELECT vector FROM vectors WHERE memory_seq = 3) WHERE memory_seq = 9");
   await writeIndex(dir, store.vectors, "fake", 64);
-  const file = mapped(dir, store)!;
+  const file = mappedAll(dir, store)!;
   const scan = new VectorScan(store.vectors, "fake", 64);
   expect(scan.size).toBe(300);
   for (const t of ["cache deploy index", "merge build token", text(rng(5), 3)]) {
