@@ -13,7 +13,7 @@ import type { Store } from "../store/store.ts";
 import type { ChannelHit, ChannelQuery, RetrievalChannel } from "./channel.ts";
 import { passStandouts } from "./dense-bar.ts";
 import { mainScript } from "../text/script.ts";
-import type { Memory } from "../domain/memory.ts";
+import type { Memory, MemoryFilter } from "../domain/memory.ts";
 import type { TopKKernel } from "../embed/vector-kernel.ts";
 import { VectorIndex } from "./vector-index.ts";
 import { FileIndex } from "./file-index.ts";
@@ -97,6 +97,8 @@ export class DenseChannel implements RetrievalChannel {
   #seen = "";
   /** Memories still lacking a vector after the last catch-up. */
   #remaining = 0;
+  /** The last search's scope mask (VectorStore.scopeMask), kept while its scope and the database are the same. */
+  #scopeMask: { key: string; token: string; mask: Uint8Array } | null = null;
   #kernel: Promise<TopKKernel | null> | undefined;
   #searches = 0;
   /** The model and width the last search ranked with (what {@link DenseChannel.vectorsOf} reads). */
@@ -193,15 +195,19 @@ export class DenseChannel implements RetrievalChannel {
     const foreign = (m: Memory) => script !== undefined && (script === null || mainScript(m.content) !== script);
     const hits: ChannelHit[] = [];
     const { limit } = query;
-    let ranking = await this.#rank(q!, limit * 2, kernel);
+    const scope = index instanceof FileIndex ? this.#maskFor(query.filter) : undefined;
+    let asked = limit * 2;
+    let ranking = await this.#rank(q!, asked, kernel, scope);
     let at = 0;
     let seen = 0;
     let passed = 0;
     while (hits.length < limit) {
       if (at >= ranking.rows.length) {
         if (ranking.complete) break;
-        // Filters rejected most of the best rows: rank deeper (the prefix read so far stays the same).
-        ranking = await this.#rank(q!, Math.max(ranking.rows.length * 4, limit * 2, 64), kernel);
+        // Filters rejected most of the best rows: rank deeper (the prefix read so far stays the same). Four
+        // times what was asked, not what came back: a ranking that left rows out of its scope returns fewer.
+        asked = Math.max(asked * 4, ranking.rows.length * 4, 64);
+        ranking = await this.#rank(q!, asked, kernel, scope);
         continue;
       }
       // Load only as many rows as should fill the list at the pass rate seen so far: each costs ~4 µs, and
@@ -283,13 +289,29 @@ export class DenseChannel implements RetrievalChannel {
     }
   }
 
+  /**
+   * Which memories are in the search's scope, for the index file to leave the others out before scoring
+   * exactly: one indexed read (~2 ms at 100k memories), kept for the next search of the same scope while the
+   * database is unchanged (a server's searches mostly share one project).
+   */
+  #maskFor(filter: MemoryFilter): Uint8Array {
+    const vectors = this.#opts.store.vectors;
+    const key = JSON.stringify([filter.scope, filter.statuses ?? null]);
+    const token = vectors.changeToken();
+    const kept = this.#scopeMask;
+    if (kept && kept.key === key && kept.token === token) return kept.mask;
+    const mask = vectors.scopeMask(filter);
+    this.#scopeMask = { key, token, mask };
+    return mask;
+  }
+
   /** Ranks through the kernel; if it fails at run time, drops it for good and ranks in JS (same result). */
-  async #rank(q: Float32Array, want: number, kernel: TopKKernel | undefined) {
+  async #rank(q: Float32Array, want: number, kernel: TopKKernel | undefined, scope?: Uint8Array) {
     const index = this.#fileIndex ?? this.#scan ?? this.#index!;
     if (index instanceof VectorScan) return index.rank(q, want);
     if (index instanceof FileIndex) {
       try {
-        return index.rank(q, want);
+        return index.rank(q, want, scope);
       } catch (err) {
         // A list failed its checksum: never trust the file again in this process; load from the database.
         // The file goes too (if still the one at its path): a refresh checks headers only and would keep it.

@@ -14,6 +14,7 @@ import type { IndexFile } from "../store/vector-file.ts";
 import { readStoreIndexFile } from "../store/sealed-vector-file.ts";
 import type { VectorStore } from "../store/vector-store.ts";
 import { signBytes, signDots, signTable } from "../store/vector-signs.ts";
+import { unpackScaledInto } from "../store/vector-codec.ts";
 import { ScoredRows } from "./scored-rows.ts";
 import { dotRow, rankScores, topIndices, type Ranking } from "./vector-rank.ts";
 import { probeShareFor } from "./ivf.ts";
@@ -27,11 +28,13 @@ const CATCH_UP_MIN = 4096;
 const CHUNK_BYTES = 1 << 20;
 /**
  * Rows scored exactly per search: the best by sign score, at least this many and this many per row asked for.
- * On the 100k scale store's LoCoMo questions the exact top 10 are among the best 200 by sign score 99.98% of
- * the time, the top 50 among the best 200 99.2% and the best 400 99.8% (DESIGN.md "Signs in the index file").
+ * On the 100k scale store's LoCoMo questions (real USE-lite vectors, every list read) the exact top 10 are
+ * among the best 200 by sign score 99.93% of the time and the top 50 98.4% (99.7% among 400); LoCoMo R@10 of
+ * the store's mixed-in conversations is the same with 2 or 4 per row (70.2), 2 reading half the rows
+ * (DESIGN.md "Each vector stored in full once").
  */
 const RESCORE_MIN = 200;
-const RESCORE_PER_ROW = 4;
+const RESCORE_PER_ROW = 2;
 /**
  * A file whose rows take at most this many bytes may be kept in memory by a long-lived process
  * ({@link FileIndex.keepRows}): 64 MiB is ~1M USE-lite rows. Larger files are read list by list.
@@ -41,6 +44,7 @@ export const KEEP_ROWS_MAX_BYTES = 64 * 1024 * 1024;
 /** What one query scored so far: its sign table, which lists, and per row its seq, sign score and exact score. */
 interface Scan {
   query: Float32Array;
+  scope: Uint8Array | undefined;
   table: Float32Array;
   version: number;
   read: Set<number>;
@@ -74,6 +78,10 @@ export class FileIndex {
   #queries = 0;
   /** Bytes of one row's signs. */
   readonly #width: number;
+  /** One vector read from the database, dequantised for its exact score. */
+  readonly #vector: Float32Array;
+  /** Scope masks seen, with the share of memories each keeps. */
+  readonly #shares = new WeakMap<Uint8Array, number>();
   /** Rows read from the file, and their sign scores. */
   #buffer = new Uint8Array(0);
   #signScores = new Float64Array(0);
@@ -88,6 +96,7 @@ export class FileIndex {
     this.#epoch = epoch;
     this.#probeShare = probeShareFor(file.count, file.nlist);
     this.#width = signBytes(dims);
+    this.#vector = new Float32Array(dims);
   }
 
 /** The file at `path`, caught up with the store; null when it is absent, unusable or too far behind. */
@@ -147,12 +156,14 @@ export class FileIndex {
    * The best `want` rows by exact score, best first, ties by seq: of the rows in the lists read, the best by
    * sign score scored from the database's vectors, and every changed memory's current vector. `complete` only
    * when every list was read, every row scored exactly and every one returned. A row whose vector is gone from
-   * the database since the last catch-up is left out. Throws when a list fails its CRC (the caller falls back).
-   * `seqs` is valid until the next search for another query (its buffer is reused).
+   * the database since the last catch-up is left out, and so is every row `scope` (VectorStore.scopeMask) leaves
+   * out: a search in one project of eight scores exactly the rows it can return, not
+   * eight times as many. Throws when a list fails its CRC (the caller falls back). `seqs` is valid until the
+   * next search for another query (its buffer is reused).
    */
-  rank(query: Float32Array, want: number): Ranking & { seqs: ArrayLike<number> } {
+  rank(query: Float32Array, want: number, scope?: Uint8Array): Ranking & { seqs: ArrayLike<number> } {
     if (query.length !== this.dims) throw new Error(`query has ${query.length} dims, index ${this.model} has ${this.dims}`);
-    const scan = this.#scanLists(query, this.#probe(query, want));
+    const scan = this.#scanLists(query, this.#probe(query, want, scope ? this.#shareOf(scope) : 1), scope);
     const { scored } = scan;
     const n = scored.size;
     const seqs = scored.seqs.subarray(0, n);
@@ -173,13 +184,18 @@ export class FileIndex {
 
   /** Scores the rows `picked` that have no exact score yet from their vectors in the database (−∞ when gone). */
   #scoreExactly(picked: readonly number[], scored: ScoredRows, query: Float32Array): void {
-    const wanted = picked.filter((i) => Number.isNaN(scored.exact[i]!));
-    if (wanted.length === 0) return;
-    const vectors = new Map(this.#store.readSeqs(this.model, this.dims, wanted.map((i) => scored.seqs[i]!)).map((v) => [v.seq, v.vector]));
-    for (const i of wanted) {
-      const v = vectors.get(scored.seqs[i]!);
-      scored.exact[i] = v ? dotRow(v, 0, this.dims, query) : Number.NEGATIVE_INFINITY;
-    }
+    const wanted = new Map<number, number>();
+    for (const i of picked) if (Number.isNaN(scored.exact[i]!)) wanted.set(scored.seqs[i]!, i);
+    if (wanted.size === 0) return;
+    const row = this.#vector;
+    this.#store.packedSeqs(this.model, this.dims, [...wanted.keys()], (seq, packed) => {
+      const i = wanted.get(seq);
+      if (i === undefined) return;
+      unpackScaledInto(packed, 0, this.dims, row, 0);
+      scored.exact[i] = dotRow(row, 0, this.dims, query);
+      wanted.delete(seq);
+    });
+    for (const i of wanted.values()) scored.exact[i] = Number.NEGATIVE_INFINITY;
   }
 
   /**
@@ -225,25 +241,26 @@ export class FileIndex {
    * rejected the first rows) scores only the lists it adds, and keeps the exact scores already read. Rows are
    * read from the file (or the kept rows); the first read of a list checks its CRC on those same bytes.
    */
-  #scanLists(query: Float32Array, lists: number[]): Scan {
+  #scanLists(query: Float32Array, lists: number[], scope: Uint8Array | undefined): Scan {
     const file = this.#file;
     const width = this.#width;
     let scan = this.#scan;
-    if (!scan || scan.query !== query || scan.version !== this.#version) {
+    const outside = (seq: number) => scope !== undefined && seq < scope.length && scope[seq] === 0;
+    if (!scan || scan.query !== query || scan.scope !== scope || scan.version !== this.#version) {
       // A process searching a second time searches often (a server, the hook daemon): keep the rows if small.
       if (++this.#queries === 2) this.keepRows();
       // The previous query's buffers, emptied: at 1M a scan holds ~50k rows, and fresh arrays per search
       // piled up faster than the collector freed them.
       this.#scored.clear();
-      scan = { query, table: signTable(query), version: this.#version, read: new Set(), scored: this.#scored };
+      scan = { query, scope, table: signTable(query), version: this.#version, read: new Set(), scored: this.#scored };
       scan.scored.reserve(this.#delta.size);
-      for (const [seq, v] of this.#delta) scan.scored.push(seq, Number.POSITIVE_INFINITY, dotRow(v, 0, this.dims, query));
+      for (const [seq, v] of this.#delta) if (!outside(seq)) scan.scored.push(seq, Number.POSITIVE_INFINITY, dotRow(v, 0, this.dims, query));
       this.#scan = scan;
     }
-    const masked = this.#masked.size > 0 ? this.#masked : null;
     const { factors, seqs, offsets, centroids } = file;
     const { scored, table } = scan;
     const kept = this.#kept;
+    const masked = this.#masked.size > 0 ? this.#masked : null;
     scored.reserve(lists.reduce((n, l) => n + (scan.read.has(l) ? 0 : offsets[l + 1]! - offsets[l]!), 0));
     for (const l of lists) {
       if (scan.read.has(l)) continue;
@@ -251,9 +268,9 @@ export class FileIndex {
       const to = offsets[l + 1]!;
       const rows = to - from;
       if (this.#signScores.length < rows) this.#signScores = new Float64Array(rows);
-      const out = this.#signScores;
+      const sums = this.#signScores;
       let intact = true;
-      if (kept) signDots(table, kept, from * width, rows, width, out, 0);
+      if (kept) signDots(table, kept, from * width, rows, width, sums, 0);
       else {
         const step = Math.max(1, Math.floor(CHUNK_BYTES / width));
         if (this.#buffer.length < Math.min(rows, step) * width) this.#buffer = new Uint8Array(Math.min(rows, step) * width);
@@ -262,7 +279,7 @@ export class FileIndex {
           const piece = this.#buffer.subarray(0, n * width);
           file.readRows(from + r, from + r + n, piece);
           intact = file.checkPiece(l, piece, r === 0, r + n >= rows) && intact;
-          signDots(table, piece, 0, n, width, out, r);
+          signDots(table, piece, 0, n, width, sums, r);
         }
         if (rows === 0) intact = file.listOk(l);
       }
@@ -272,20 +289,35 @@ export class FileIndex {
       const centre = dotRow(centroids, l, this.dims, query);
       for (let r = from; r < to; r++) {
         const seq = seqs[r]!;
-        if (masked?.has(seq)) continue;
-        scored.push(seq, centre + out[r - from]! * factors[r]!, Number.NaN);
+        if (masked?.has(seq) || outside(seq)) continue;
+        scored.push(seq, centre + sums[r - from]! * factors[r]!, Number.NaN);
       }
     }
     return scan;
   }
 
-  /** The lists to read: all for a flat file, else the best by centroid, more when more rows are wanted. */
-  #probe(query: Float32Array, want: number): number[] {
+  /** The share of memories a scope mask keeps (counted once per mask). */
+  #shareOf(scope: Uint8Array): number {
+    let share = this.#shares.get(scope);
+    if (share === undefined) {
+      let kept = 0;
+      for (let i = 0; i < scope.length; i++) kept += scope[i]!;
+      share = Math.max(kept, 1) / Math.max(scope.length, 1);
+      this.#shares.set(scope, share);
+    }
+    return share;
+  }
+
+  /**
+   * The lists to read: all for a flat file, else the best by centroid, more when more rows are wanted — and
+   * when the scope keeps only a `share` of them (a small project in a large store), as many more as that takes.
+   */
+  #probe(query: Float32Array, want: number, share: number): number[] {
     const file = this.#file;
     const n = file.nlist;
     if (n === 1) return [0];
     const base = Math.max(MIN_PROBES, Math.ceil(n * this.#probeShare));
-    const perList = Math.max(1, file.count / n);
+    const perList = Math.max(1, (file.count / n) * share);
     const probes = Math.min(n, Math.max(base, Math.ceil((want * 4) / perList)));
     const c = new Float32Array(n);
     for (let l = 0; l < n; l++) c[l] = dotRow(file.centroids, l, this.dims, query);

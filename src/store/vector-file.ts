@@ -2,8 +2,8 @@
  * @module The vector index file next to the database (`vectors-<model>-<dims>.idx`): a derived cache a fresh
  * process opens instead of reading every vector row (the small arrays at once, the rows of the lists a search
  * needs on demand). It holds only seqs and, per vector, its signs around its list's centroid and one factor
- * (vector-signs.ts: 68 bytes for USE-lite; the vectors themselves are in the database only, which scores the candidates the signs pick),
- * grouped in IVF lists, never content. Header: magic, version, dims, counts,
+ * (vector-signs.ts; 72 bytes a USE-lite row with its seq), grouped in IVF lists, never content: the vectors
+ * themselves are in the database only, which scores the candidates the signs pick. Header: magic, version, dims, counts,
  * the database's epoch and the change-log entry it reflects (id and stamp: log-mark.ts), the model's hash,
  * how many vectors its centroids were trained on, a CRC of the header and
  * the small arrays, and one CRC per list (checked when a search first reads that list). A file that is

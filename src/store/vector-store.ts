@@ -100,6 +100,11 @@ export interface VectorStore {
   changedSince(after: number, stamp: number, limit: number): number[] | null;
   /** The current vectors of `model` (`dims` wide) of those memories that have one. */
   readSeqs(model: string, dims: number, seqs: readonly number[]): StoredVector[];
+  /**
+   * Calls `each` with the current vector of `model` (`dims` wide) of each of those memories that has one, packed
+   * (vector-codec.ts), as scanPacked does: nothing is allocated per row. `packed` is valid only during the call.
+   */
+  packedSeqs(model: string, dims: number, seqs: readonly number[], each: (seq: number, packed: Uint8Array) => void): void;
   /** The vectors of `model` (`dims` wide) of those memories among `ids` (public ids) that have one, by id. */
   ofMemories(model: string, dims: number, ids: readonly string[]): Map<string, Float32Array>;
   /** Every vector of `model`, packed, with the log state they reflect (one read transaction). */
@@ -121,4 +126,10 @@ export interface VectorStore {
   changeToken(): string;
   /** The memories among `seqs` that pass `filter`. */
   memoriesBySeq(seqs: readonly number[], filter: MemoryFilter, now: number): Map<number, Memory>;
+  /**
+   * One byte per seq up to the largest now, 1 for a memory in `filter`'s scope with one of its statuses (its
+   * other conditions are not asked): the rows a search may leave out before scoring them exactly. A seq past
+   * the end came later and is not known to be out.
+   */
+  scopeMask(filter: MemoryFilter): Uint8Array;
 }

@@ -210,6 +210,18 @@ export class SqliteVectors implements VectorStore {
     return toStored(rows, dims, this.#codec, model);
   }
 
+  packedSeqs(model: string, dims: number, seqs: readonly number[], each: (seq: number, packed: Uint8Array) => void): void {
+    if (seqs.length === 0) return;
+    // Looked up as readSeqs does (by memory_seq and model), one row at a time.
+    const rows = this.#db
+      .query("SELECT v.memory_seq AS seq, v.vector AS vector FROM json_each(?1) j CROSS JOIN vectors v ON v.memory_seq = j.value AND v.model = ?2 AND v.dims = ?3")
+      .iterate(JSON.stringify(seqs), model, dims) as Iterable<{ seq: number; vector: Uint8Array }>;
+    for (const r of rows) {
+      const packed = repacked(blobBytes(r.vector, this.#codec, model, r.seq), dims);
+      if (packed) each(r.seq, packed);
+    }
+  }
+
   ofMemories(model: string, dims: number, ids: readonly string[]): Map<string, Float32Array> {
     if (ids.length === 0) return new Map();
     // CROSS JOIN fixes the order (ids → memories → their vector): left to itself the planner walked every
@@ -284,5 +296,16 @@ export class SqliteVectors implements VectorStore {
 
   memoriesBySeq(seqs: readonly number[], filter: MemoryFilter, now: number): Map<number, Memory> {
     return new Map(rowsBySeq(this.#db, seqs, filterToSql(filter, now, this.#codec)).map((r) => [r.seq, rowToMemory(r, this.#codec)]));
+  }
+
+  scopeMask(filter: MemoryFilter): Uint8Array {
+    // Expired memories are in: the full filter decides them later (and a hold keeps some visible).
+    const where = filterToSql({ scope: filter.scope, statuses: filter.statuses, includeExpired: true }, 0, this.#codec);
+    // A memory written between the two reads is past the end or in: never left out wrongly.
+    const max = (this.#db.query("SELECT max(seq) AS n FROM memories").get() as { n: number | null }).n ?? 0;
+    const mask = new Uint8Array(max + 1);
+    // Answered from memories_scope (project, status, created_at) and the rowid: no row is read.
+    for (const [seq] of this.#db.query(`SELECT m.seq FROM memories m WHERE ${where.sql}`).values(...where.params) as number[][]) if (seq! <= max) mask[seq!] = 1;
+    return mask;
   }
 }

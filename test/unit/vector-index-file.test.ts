@@ -80,8 +80,8 @@ function mappedAll(dir: string, store: SqliteStore): FileIndex | null {
   return FileIndex.open(indexPath(dir, "fake", 64), store.vectors, "fake", 64, { rescoreMin: Number.POSITIVE_INFINITY });
 }
 
-function top(index: FileIndex, q: Float32Array, k: number): number[] {
-  const r = index.rank(q, k);
+function top(index: FileIndex, q: Float32Array, k: number, scope?: Uint8Array): number[] {
+  const r = index.rank(q, k, scope);
   return r.rows.map((row) => r.seqs[row]!);
 }
 
@@ -133,9 +133,9 @@ function countReads(store: SqliteStore): { loads: number; bySeq: number } {
   const v = store.vectors;
   const calls = { loads: 0, bySeq: 0 };
   const read = v.read.bind(v);
-  const readSeqs = v.readSeqs.bind(v);
+  const packedSeqs = v.packedSeqs.bind(v);
   v.read = (...a) => (calls.loads++, read(...a));
-  v.readSeqs = (model, dims, seqs) => ((calls.bySeq += seqs.length), readSeqs(model, dims, seqs));
+  v.packedSeqs = (model, dims, seqs, each) => ((calls.bySeq += seqs.length), packedSeqs(model, dims, seqs, each));
   return calls;
 }
 
@@ -251,6 +251,36 @@ test("a database replaced by an older copy of itself, then written to: the file 
   expect(await refreshIndex(dir, back.vectors, "fake", 64)).toBe(true);
   expect(top(mapped(dir, back)!, q, 10)).toEqual(exact(back, q, 10));
   back.close();
+});
+
+test("a search leaves rows out of its scope out before scoring exactly: the same ranking within the scope, a fraction of the reads", async () => {
+  const dir = tempDir();
+  const { store } = await seeded(dir, 300);
+  const other = new Engine({ store, project: "/other" });
+  const r = rng(8);
+  for (let i = 0; i < 900; i++) other.remember({ content: text(r, 5000 + i) });
+  const pending = store.vectors.pending("fake", 1000).rows;
+  const vs = await embedder.embed(pending.map((p) => p.content), "document");
+  store.vectors.put("fake", 64, pending.map((p, i) => ({ seq: p.seq, contentHash: p.contentHash, vector: vs[i]! })), Date.now());
+  await writeIndex(dir, store.vectors, "fake", 64);
+  const scope = store.vectors.scopeMask(ALL);
+  const inScope = store.vectors.read("fake", 64).filter((v) => scope[v.seq] === 1).map((v) => v.seq);
+  expect(inScope).toHaveLength(300);
+  const q = await query("cache deploy retry");
+  // Exact over the scope's rows only, [seq, score] best first.
+  const want = exact(store, q, 1200).filter((seq) => scope[seq] === 1).slice(0, 30);
+  const calls = countReads(store);
+  const got = top(mappedAll(dir, store)!, q, 30, scope);
+  expect(calls.bySeq).toBe(300);
+  expect(got).toEqual(want);
+  expect(top(mappedAll(dir, store)!, q, 30)).not.toEqual(want); // without the scope, other projects' rows come in
+  // A memory written after the mask was taken (its seq past the end) is not left out.
+  new Engine({ store, project: "/p" }).remember({ content: "cache deploy retry, written later" });
+  const [late] = store.vectors.pending("fake", 10).rows;
+  store.vectors.put("fake", 64, [{ seq: late!.seq, contentHash: late!.contentHash, vector: q }], Date.now());
+  expect(late!.seq).toBeGreaterThanOrEqual(scope.length);
+  expect(top(mappedAll(dir, store)!, q, 1, scope)).toEqual([late!.seq]);
+  store.close();
 });
 
 test("a damaged, truncated or foreign file is never used; the channel answers from the database and it is rebuilt", async () => {
