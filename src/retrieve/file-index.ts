@@ -99,8 +99,8 @@ export class FileIndex {
     this.#vector = new Float32Array(dims);
   }
 
-/** The file at `path`, caught up with the store; null when it is absent, unusable or too far behind. */
   /**
+   * The file at `path`, caught up with the store; null when it is absent, unusable or too far behind.
    * `probeShare` and `rescoreMin` (rows scored exactly at the least; Infinity: every row read) replace the
    * defaults for measurement and tests.
    */
@@ -157,9 +157,9 @@ export class FileIndex {
    * sign score scored from the database's vectors, and every changed memory's current vector. `complete` only
    * when every list was read, every row scored exactly and every one returned. A row whose vector is gone from
    * the database since the last catch-up is left out, and so is every row `scope` (VectorStore.scopeMask) leaves
-   * out: a search in one project of eight scores exactly the rows it can return, not
-   * eight times as many. Throws when a list fails its CRC (the caller falls back). `seqs` is valid until the
-   * next search for another query (its buffer is reused).
+   * out: a search in one project of eight scores exactly the rows it can return, not eight times as many.
+   * Throws when a list fails its CRC (the caller falls back). `seqs` is valid until the next search for another
+   * query (its buffer is reused).
    */
   rank(query: Float32Array, want: number, scope?: Uint8Array): Ranking & { seqs: ArrayLike<number> } {
     if (query.length !== this.dims) throw new Error(`query has ${query.length} dims, index ${this.model} has ${this.dims}`);

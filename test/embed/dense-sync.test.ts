@@ -17,6 +17,7 @@ import type { TopKKernel } from "../../src/embed/vector-kernel.ts";
 import { SqliteStore } from "../../src/store/sqlite-store.ts";
 import { SqliteVectors } from "../../src/store/vectors.ts";
 import { WordHashEmbedder } from "../helpers/fake-embedder.ts";
+import { rng } from "../helpers/rng.ts";
 
 let ort: TopKKernel;
 beforeAll(async () => {
@@ -33,11 +34,6 @@ const FILTERS: MemoryFilter[] = [
   { scope: { projects: ["/p"], includeGlobal: true } },
   { scope: { projects: ["/p", "/q"], includeGlobal: true }, statuses: ["active", "archived"] },
 ];
-
-function rng(seed: number): () => number {
-  let s = seed;
-  return () => ((s = (s * 16807) % 2147483647) - 1) / 2147483646;
-}
 
 /** Two connections to one file: `self` searches through the long-lived channel, `other` is another process. */
 function setup() {

@@ -6,11 +6,7 @@
 import { expect, test } from "bun:test";
 import { instantiate } from "../../src/embed/int8-dots.ts";
 import { assembleInt8Dots, generatedModule, WASM_TS } from "../../scripts/lib/int8-dots-asm.ts";
-
-function rng(seed: number): () => number {
-  let s = seed;
-  return () => ((s = (s * 16807) % 2147483647) - 1) / 2147483646;
-}
+import { rng } from "../helpers/rng.ts";
 
 test("the committed module is the one int8-dots.wat assembles to", async () => {
   expect(await Bun.file(WASM_TS).text()).toBe(generatedModule(await assembleInt8Dots()));

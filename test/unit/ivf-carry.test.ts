@@ -14,17 +14,13 @@ import { IVF_FROM, nearest } from "../../src/retrieve/ivf.ts";
 import { FileIndex } from "../../src/retrieve/file-index.ts";
 import { type IndexFile, indexPath, readIndexFile } from "../../src/store/vector-file.ts";
 import { SqliteStore } from "../../src/store/sqlite-store.ts";
+import { rng } from "../helpers/rng.ts";
 
 const DIMS = 32;
 const dirs: string[] = [];
 afterEach(() => {
   for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
 });
-
-function rng(seed: number): () => number {
-  let s = seed;
-  return () => ((s = (s * 16807) % 2147483647) - 1) / 2147483646;
-}
 
 /** A store of clustered unit vectors, written straight to the tables (no embedder), and ways to change it. */
 function world(n: number) {

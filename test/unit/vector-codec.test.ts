@@ -5,11 +5,7 @@
  */
 import { expect, test } from "bun:test";
 import { packedBytes, packVector, paddedDims, repacked, rowBytes, unpackValues, unpackVector } from "../../src/store/vector-codec.ts";
-
-function rng(seed: number): () => number {
-  let s = seed;
-  return () => ((s = (s * 16807) % 2147483647) - 1) / 2147483646;
-}
+import { rng } from "../helpers/rng.ts";
 
 test("widths pad to whole groups of 32 dims, 16 bytes each, plus the scale", () => {
   expect([1, 32, 33, 100, 384, 512].map(packedBytes)).toEqual([20, 20, 36, 68, 196, 260]);

@@ -24,6 +24,7 @@ import { SqliteStore } from "../../src/store/sqlite-store.ts";
 import { vectorPlace } from "../../src/store/vectors.ts";
 import { WordHashEmbedder } from "../helpers/fake-embedder.ts";
 import { encryptedOptions } from "../helpers/engine.ts";
+import { rng } from "../helpers/rng.ts";
 
 const dirs: string[] = [];
 afterEach(() => {
@@ -36,10 +37,6 @@ function tempDir(): string {
 }
 
 const WORDS = "cache deploy index vector query token branch merge build test schema lock retry pool".split(" ");
-function rng(seed: number): () => number {
-  let s = seed;
-  return () => ((s = (s * 16807) % 2147483647) - 1) / 2147483646;
-}
 function text(r: () => number, i: number): string {
   return `${Array.from({ length: 5 }, () => WORDS[Math.floor(r() * WORDS.length)]).join(" ")} item${i}`;
 }

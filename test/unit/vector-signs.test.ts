@@ -14,16 +14,12 @@ import { packVector, unpackVector } from "../../src/store/vector-codec.ts";
 import { indexPath } from "../../src/store/vector-file.ts";
 import { signBytes, signDots, signTable, writeSigns } from "../../src/store/vector-signs.ts";
 import { SqliteStore } from "../../src/store/sqlite-store.ts";
+import { rng } from "../helpers/rng.ts";
 
 const dirs: string[] = [];
 afterEach(() => {
   for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
 });
-
-function rng(seed: number): () => number {
-  let s = seed;
-  return () => ((s = (s * 16807) % 2147483647) - 1) / 2147483646;
-}
 
 test("signs are the residual's, bit k of byte p for dim 8p + k; the factor is ‖r‖² / Σ|r_k|", () => {
   const r = rng(3);
