@@ -143,6 +143,20 @@ describe("stop family", () => {
     expect(active[0]!.id).not.toBe(cp[0]!.id);
   });
 
+  test("a checkpoint under a legal hold is not rewritten: the session's next one is added beside it", async () => {
+    await w.hook("post-tool", fixture("post-tool-bash-ok", { cwd: w.project, command: "pnpm test" }));
+    await w.hook("stop", fixture("stop", { cwd: w.project, message: "Half done. Next: the other half." }));
+    const held = withEngine((e) => {
+      const cp = e.list({ types: ["checkpoint"] }).memories[0]!;
+      e.addHold({ id: cp.id, reason: "litigation" });
+      return cp;
+    });
+    await w.hook("stop", fixture("stop", { cwd: w.project, message: "All done. Next: ship it." }));
+    const after = withEngine((e) => e.list({ types: ["checkpoint"] }).memories);
+    expect(after).toHaveLength(2);
+    expect(after.find((m) => m.id === held.id)!.content).toBe(held.content);
+  });
+
   test("chatter: greetings and \"let's go on\" name no task", () => {
     for (const t of ["morning. let's pick up where we left off yesterday", "hey!", "ok continue from where we stopped", "good morning", "let's keep going"]) expect(chatter(t)).toBe(true);
     for (const t of ["morning standup notes need a template", "continue the migration of the auth routes to OAuth", "what did we decide about db sessions in the routes?"]) expect(chatter(t)).toBe(false);
