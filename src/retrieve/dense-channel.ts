@@ -294,7 +294,9 @@ export class DenseChannel implements RetrievalChannel {
    * exactly: one indexed read (~2 ms at 100k memories), kept for the next search of the same scope while the
    * database is unchanged (a server's searches mostly share one project).
    */
-  #maskFor(filter: MemoryFilter): Uint8Array {
+  #maskFor(filter: MemoryFilter): Uint8Array | undefined {
+    // Every project (`--all-projects`): most rows are in, a mask would leave few out.
+    if (!filter.scope.projects) return undefined;
     const vectors = this.#opts.store.vectors;
     const key = JSON.stringify([filter.scope, filter.statuses ?? null]);
     const token = vectors.changeToken();

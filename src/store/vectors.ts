@@ -1,5 +1,5 @@
 /** @module The SQLite implementation of {@link VectorStore}: packed 4-bit + scale BLOBs (vector-codec.ts) in the `vectors` table. */
-import type { Database } from "bun:sqlite";
+import type { Database, SQLQueryBindings } from "bun:sqlite";
 import type { Memory, MemoryFilter } from "../domain/memory.ts";
 import { type ContentCodec, PLAIN_CODEC, place } from "./content-codec.ts";
 import { writeTransaction } from "./db.ts";
@@ -7,7 +7,7 @@ import type { LiveDatabase } from "./live-db.ts";
 import { filterToSql, rowsBySeq } from "./filter-sql.ts";
 import { indexFileState } from "./index-file-io.ts";
 import { logHead, stillLogged } from "./log-mark.ts";
-import { decodeContent, rowToMemory } from "./rows.ts";
+import { decodeContent, rowToMemory, storedProject } from "./rows.ts";
 import { type CountDrift, countDrift, fixCounts, pendingByCounts, vectorsByCounts } from "./row-counts.ts";
 import { packedBytes, packVector, repacked, unpackVector } from "./vector-codec.ts";
 import { hashText, type StoredHash, storedHash } from "./stored-hash.ts";
@@ -299,13 +299,22 @@ export class SqliteVectors implements VectorStore {
   }
 
   scopeMask(filter: MemoryFilter): Uint8Array {
-    // Expired memories are in: the full filter decides them later (and a hold keeps some visible).
-    const where = filterToSql({ scope: filter.scope, statuses: filter.statuses, includeExpired: true }, 0, this.#codec);
-    // A memory written between the two reads is past the end or in: never left out wrongly.
+    const statuses = filter.statuses ?? ["active"];
+    const marks = statuses.map(() => "?").join(", ");
+    // One range of memories_scope (project, status, created_at) per project, and one for the global scope:
+    // covering, no row read; one OR of them made SQLite collect and sort the rowids first (~2× the time).
+    const parts: Array<{ sql: string; params: SQLQueryBindings[] }> = [];
+    const { projects, includeGlobal } = filter.scope;
+    if (!projects) parts.push({ sql: `status IN (${marks})${includeGlobal ? "" : " AND project IS NOT NULL"}`, params: statuses });
+    for (const p of projects ?? []) parts.push({ sql: `project = ? AND status IN (${marks})`, params: [storedProject(this.#codec, p)!, ...statuses] });
+    if (projects && includeGlobal) parts.push({ sql: `project IS NULL AND status IN (${marks})`, params: statuses });
+    // A memory written between the reads is past the end or in: never left out wrongly.
     const max = (this.#db.query("SELECT max(seq) AS n FROM memories").get() as { n: number | null }).n ?? 0;
     const mask = new Uint8Array(max + 1);
-    // Answered from memories_scope (project, status, created_at) and the rowid: no row is read.
-    for (const [seq] of this.#db.query(`SELECT m.seq FROM memories m WHERE ${where.sql}`).values(...where.params) as number[][]) if (seq! <= max) mask[seq!] = 1;
+    for (const part of parts) {
+      for (const [seq] of this.#db.query(`SELECT seq FROM memories WHERE ${part.sql}`).values(...part.params) as number[][]) if (seq! <= max) mask[seq!] = 1;
+    }
     return mask;
   }
+
 }
