@@ -79,6 +79,22 @@ describe("config set validates before writing", () => {
       expect({ args, exit: r.exitCode, stdout: r.stdout }).toEqual({ args: [...args], exit: 2, stdout: "" });
       expect(r.stderr).toContain(`Unexpected argument "${word}": cairn ${args[0]} ${takes}`);
     }
+    // A command's action reads only its own words: `hold list x` listed the holds and dropped the x.
+    for (const [args, word, reads] of [
+      [["hold", "list", "x"], "x", "cairn hold list` takes no further argument"],
+      [["retention", "set", "x", "--keep", "30d"], "x", "cairn retention set` takes no further argument"],
+      [["models", "list", "x"], "x", "cairn models list` takes no further argument"],
+      [["config", "show", "x"], "x", "cairn config show` takes no further argument"],
+      [["config", "get", "limit", "x"], "x", "cairn config get` takes one argument"],
+      [["retention", "show", "x"], "x", "cairn retention show` takes no further argument"],
+      [["sync", "status", "x"], "x", "cairn sync status` takes no further argument"],
+    ] as const) {
+      const r = await s.run([...args]);
+      expect({ args, exit: r.exitCode, stdout: r.stdout }).toEqual({ args: [...args], exit: 2, stdout: "" });
+      expect(r.stderr).toContain(`Unexpected argument "${word}": \`${reads}`);
+    }
+    expect((await s.run(["config", "set", "limit", "7"])).exitCode).toBe(0);
+    expect((await s.run(["config", "get", "limit"])).stdout.trim()).toBe("7");
     expect(await total()).toBe(2);
     expect((await s.json(["get", a, "--json"])).content).toBe("keep the first one");
     // After `--` a word is positional however it looks; the option's value is not counted.

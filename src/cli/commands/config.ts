@@ -8,7 +8,8 @@ import { resolvePaths } from "../../config/paths.ts";
 import { type ConfigKey, ConfigSchema, DESCRIPTIONS, ENV_NAMES } from "../../config/schema.ts";
 import { cairnError } from "../../errors.ts";
 import { parseConfigValue } from "../config-value.ts";
-import { jsonFlag } from "../flags.ts";
+import { jsonFlag, onlyWords } from "../flags.ts";
+import { own } from "../../domain/own.ts";
 import { output } from "../output.ts";
 
 export default defineCommand({
@@ -23,6 +24,9 @@ export default defineCommand({
   run({ args, rawArgs }) {
     const paths = resolvePaths();
     const action = args.action ?? "show";
+    // Words an action reads (an unknown action is named as such further on).
+    const takes = own({ show: 0, path: 0, get: 1, unset: 1, set: 2 }, action);
+    if (takes !== undefined) onlyWords("config", action, [args.key, args.value], takes);
     if (action === "path") return args.json ? output.json({ file: paths.configFile }) : output.text(paths.configFile);
     if (action === "show") {
       const config = loadConfig(paths.configFile);

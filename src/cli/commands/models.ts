@@ -10,7 +10,8 @@ import { indexStatus, refreshIndex, withFastAssign, writeIndex } from "../../ret
 import { SqliteStore } from "../../store/sqlite-store.ts";
 import { confirmDamage } from "../../store/integrity-check.ts";
 import { refreshKeywordFile } from "../../store/keyword-file-state.ts";
-import { jsonFlag } from "../flags.ts";
+import { jsonFlag, onlyWords } from "../flags.ts";
+import { own } from "../../domain/own.ts";
 import { addModelFolder } from "../models-add.ts";
 import { output, progress } from "../output.ts";
 import { openModelEmbedder } from "../retrieval.ts";
@@ -39,6 +40,9 @@ export default defineCommand({
     const { paths, config } = loadCliConfig();
     const action = args.action ?? "list";
     const target = args.target;
+    // Words an action reads (an unknown action is named as such further on).
+    const takes = own({ list: 0, reembed: 0, reindex: 0, add: 1, use: 1, remove: 1 }, action);
+    if (takes !== undefined) onlyWords("models", action, [target], takes);
     const need = (what: string) => {
       if (!target) throw cairnError("USAGE", [`Give ${what}: cairn models ${action} <${what}>.`]);
       return target;

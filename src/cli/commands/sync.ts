@@ -10,7 +10,7 @@ import { syncOnce } from "../../sync/run.ts";
 import { readSettings, redactUrl } from "../../sync/settings.ts";
 import { syncStatus } from "../../sync/status.ts";
 import { initTeam, joinTeam, leaveTeam, requireConfig, setShared } from "../../sync/team.ts";
-import { actionArg, jsonFlag } from "../flags.ts";
+import { actionArg, jsonFlag, onlyWords } from "../flags.ts";
 import { output, progress } from "../output.ts";
 import { type CliSession, withEngine } from "../session.ts";
 import { renderStatus } from "../sync-format.ts";
@@ -29,6 +29,7 @@ export default defineCommand({
   },
   async run({ args }) {
     const action = actionArg("sync", args.action, [...ACTIONS]);
+    onlyWords("sync", action, [args.code], action === "join" ? 1 : 0);
     const json = args.json === true;
     const needsServer = action === "init" || action === "join";
     if (needsServer && !args.server) throw cairnError("USAGE", [`\`cairn sync ${action}\` needs --server <postgres url>.`]);
