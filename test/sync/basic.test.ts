@@ -169,7 +169,8 @@ test("joining through a server that holds no such team is refused and changes no
   await pg.createDb(`other${dbs}`);
   const other = pg.url(`other${dbs}`);
   // The other database has the schema (another team lives there) but not this team.
-  await new Device().init(other);
+  const elsewhere = new Device();
+  await elsewhere.init(other);
   const late = new Device();
   const err = await late.join(a!.code(), other).then(() => null, (e: unknown) => e);
   expect((err as { code?: string } | null)?.code).toBe("SYNC_TEAM_UNKNOWN");
@@ -183,5 +184,5 @@ test("joining through a server that holds no such team is refused and changes no
   await late.join(a!.code(), pg.url(`t${dbs}`));
   await late.sync();
   expect(late.exported()).toEqual(a!.exported());
-  for (const d of [a, late]) d!.close();
+  for (const d of [a, late, elsewhere]) d!.close();
 });
