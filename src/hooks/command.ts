@@ -69,9 +69,10 @@ const STRONG_ERROR_LINE = /\b\w*(Error|Exception)\b:|^\s*(error|fatal|panic)\b|\
 const BANNER = /^[=_\-*#~]{3,}.*[=_\-*#~]{3,}$/;
 /**
  * A test runner's line naming which test or package failed, not what went wrong: Go's `--- FAIL: TestX (0.02s)`,
- * `FAIL`, `FAIL\tpkg\t0.3s`, `=== RUN TestX`, `ok  \tpkg`; the error is on the lines around it.
+ * `FAIL`, `FAIL\tpkg\t0.3s`, `=== RUN TestX`, `ok  \tpkg`, and `go build`'s `# github.com/acme/api/internal/http`
+ * package heading; the error is on the lines around it.
  */
-const RUNNER_LINE = /^(?:--- (?:FAIL|PASS|SKIP):|=== (?:RUN|PAUSE|CONT|NAME)\b|(?:FAIL|PASS|ok)(?:\s|$))/;
+const RUNNER_LINE = /^(?:--- (?:FAIL|PASS|SKIP):|=== (?:RUN|PAUSE|CONT|NAME)\b|(?:FAIL|PASS|ok)(?:\s|$)|# [\w.@\/-]+$)/;
 /** A three-digit number read as an HTTP status: after HTTP/status/code/error, or before a reason phrase. */
 const HTTP_STATUS_AT = /(?:\b(?:HTTP(?:\/[\d.]+)?|status(?: code)?|code|error|returned)[:\s]+[1-5]\d\d\b|\b[1-5]\d\d (?:[A-Z][a-z]+|OK)\b)/;
 /** A log line's leading timestamp (`2024/12/06 10:00:00`, ISO 8601): when, not what. */
@@ -118,7 +119,13 @@ export function errorSignature(text: string, redact: (line: string) => string = 
   // Redacted before any rewrite: a URL folded to its last segment or a token cut at 200 characters no
   // longer has the shape that identifies it, and its remains would be stored.
   return withoutLocation(redact(chosen ?? ""))
-    .replace(/(?:[A-Za-z]:)?(?:[\\/][\w.@+-]+){2,}/g, (p) => `…/${p.split(/[\\/]/).pop()}`)
+    // A URL keeps its host and last segment; a path of three or more parts its last (a home directory, a
+    // checkout's location), while a short one is what the error names (`@/components/Button`).
+    .replace(/\b([a-z][a-z\d+.-]*:\/\/[\w.-]+)((?:\/[\w.@+%~-]*)+)/gi, (_u, host: string, path: string) => {
+      const parts = path.split("/").filter(Boolean);
+      return parts.length >= 3 ? `${host}/…/${parts.at(-1)}` : `${host}${path}`;
+    })
+    .replace(/(?<![\w:/])(?:[A-Za-z]:)?(?:[\\/][\w.@+-]+){3,}/g, (p) => `…/${p.split(/[\\/]/).pop()}`)
     .replace(/\b\d{1,3}(\.\d{1,3}){3}(:\d+)?\b/g, "<ip>")
     .replace(/\b0x[0-9a-f]+\b|\b[0-9a-f]{8,}\b/gi, "<id>")
     .replace(/\b\d+(\.\d+)?\s?(ms|s|sec|seconds|m|min)\b/g, "<time>")

@@ -380,9 +380,15 @@ test("a test runner's section banner is not the error: the line under it is", ()
   expect(errorSignature(out)).toBe("E ModuleNotFoundError: No module named 'ledger'");
   expect(errorSignature("==== ERRORS ====")).toBe("==== ERRORS ====");
   // Test names and package lines are not the error (Go, Vitest); a heading ending in ":" reads with the next line.
-  expect(errorSignature('--- FAIL: TestWebhook (30.00s)\n    webhook_test.go:22: Post "https://api.stripe.com/v1/charges": context deadline exceeded\nFAIL')).toBe('Post "https:/…/charges": context deadline exceeded');
+  expect(errorSignature('--- FAIL: TestWebhook (30.00s)\n    webhook_test.go:22: Post "https://api.stripe.com/v1/charges": context deadline exceeded\nFAIL')).toBe('Post "https://api.stripe.com/v1/charges": context deadline exceeded');
+  // go build's package heading is not the error either; a URL keeps its host, a long one its last segment.
+  expect(errorSignature('# github.com/acme/billing-api/internal/http\ninternal/http/server.go:14:2: "github.com/gin-gonic/gin" imported and not used')).toBe('"github.com/gin-gonic/gin" imported and not used');
+  expect(errorSignature("Error: GET https://api.example.com/v2/orders/8812/items failed: 502 Bad Gateway")).toBe("Error: GET https://api.example.com/…/items failed: 502 Bad Gateway");
+  // A short path is what the error names; a long one (a home directory, a checkout) keeps its last part.
+  expect(errorSignature('[vite]: Rollup failed to resolve import "@/components/Button" from "src/App.tsx".')).toBe('[vite]: Rollup failed to resolve import "@/components/Button" from "src/App.tsx".');
+  expect(errorSignature("Error: Cannot find module '/home/dana/work/shop/node_modules/react-dom/index.js'")).toBe("Error: Cannot find module '…/index.js'");
   expect(errorSignature("FAIL src/utils.test.ts > formatDate > pads months\nAssertionError: expected 'a' to be 'b'")).toBe("AssertionError: expected 'a' to be 'b'");
-  expect(errorSignature('error during build:\n[vite]: Rollup failed to resolve import "@/components/Button"')).toBe('error during build: [vite]: Rollup failed to resolve import "@…/Button"');
+  expect(errorSignature('error during build:\n[vite]: Rollup failed to resolve import "@/components/Button"')).toBe('error during build: [vite]: Rollup failed to resolve import "@/components/Button"');
   // An HTTP status is the error, not a count: kept ("401" was "<n>"); other numbers still level.
   expect(errorSignature("curl: (22) The requested URL returned error: 401 Unauthorized")).toBe("curl: (<n>) The requested URL returned error: 401 Unauthorized");
   expect(errorSignature("Error: Request failed with status code 503")).toBe("Error: Request failed with status code 503");
