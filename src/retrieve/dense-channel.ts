@@ -79,6 +79,9 @@ async function openDefaultKernel(): Promise<TopKKernel> {
   return openTopKKernel();
 }
 
+/** Vectors past which a one-shot search ranks without a scope mask (see #maskFor). */
+const ONE_SHOT_MASK_MAX = 200_000;
+
 export class DenseChannel implements RetrievalChannel {
   readonly name = "dense";
   readonly #opts: DenseChannelOptions;
@@ -195,7 +198,7 @@ export class DenseChannel implements RetrievalChannel {
     const foreign = (m: Memory) => script !== undefined && (script === null || mainScript(m.content) !== script);
     const hits: ChannelHit[] = [];
     const { limit } = query;
-    const scope = index instanceof FileIndex ? this.#maskFor(query.filter) : undefined;
+    const scope = index instanceof FileIndex ? this.#maskFor(query.filter, index.size) : undefined;
     let asked = limit * 2;
     let ranking = await this.#rank(q!, asked, kernel, scope);
     let at = 0;
@@ -294,9 +297,12 @@ export class DenseChannel implements RetrievalChannel {
    * exactly: one indexed read (~2 ms at 100k memories), kept for the next search of the same scope while the
    * database is unchanged (a server's searches mostly share one project).
    */
-  #maskFor(filter: MemoryFilter): Uint8Array | undefined {
+  #maskFor(filter: MemoryFilter, size: number): Uint8Array | undefined {
     // Every project (`--all-projects`): most rows are in, a mask would leave few out.
     if (!filter.scope.projects) return undefined;
+    // A one-shot search of a large store: making the mask (~20–30 ms for a project of 125k at 1M) costs more
+    // than the rows a deeper ranking reads; a long-lived process makes it once and keeps it.
+    if (this.#opts.oneShot && size > ONE_SHOT_MASK_MAX) return undefined;
     const vectors = this.#opts.store.vectors;
     const key = JSON.stringify([filter.scope, filter.statuses ?? null]);
     const token = vectors.changeToken();

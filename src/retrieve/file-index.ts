@@ -270,7 +270,7 @@ export class FileIndex {
       if (this.#signScores.length < rows) this.#signScores = new Float64Array(rows);
       const sums = this.#signScores;
       let intact = true;
-      if (kept) signDots(table, kept, from * width, rows, width, sums, 0);
+      if (kept) signDots(table, kept, from * width, rows, width, sums, 0, seqs.subarray(from, to), scope);
       else {
         const step = Math.max(1, Math.floor(CHUNK_BYTES / width));
         if (this.#buffer.length < Math.min(rows, step) * width) this.#buffer = new Uint8Array(Math.min(rows, step) * width);
@@ -279,7 +279,7 @@ export class FileIndex {
           const piece = this.#buffer.subarray(0, n * width);
           file.readRows(from + r, from + r + n, piece);
           intact = file.checkPiece(l, piece, r === 0, r + n >= rows) && intact;
-          signDots(table, piece, 0, n, width, sums, r);
+          signDots(table, piece, 0, n, width, sums, r, seqs.subarray(from + r, from + r + n), scope);
         }
         if (rows === 0) intact = file.listOk(l);
       }

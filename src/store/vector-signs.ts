@@ -56,10 +56,18 @@ export function signTable(query: Float32Array): Float32Array {
   return table;
 }
 
-/** Σ_k q_k · s_k (s_k = ±1) for `n` rows of `width` bytes in `rows` from `offset`, into `out` from `at`: a row's score before its factor. */
-export function signDots(table: Float32Array, rows: Uint8Array, offset: number, n: number, width: number, out: Float64Array, at: number): void {
+/**
+ * Σ_k q_k · s_k (s_k = ±1) for `n` rows of `width` bytes in `rows` from `offset`, into `out` from `at`: a row's
+ * score before its factor. With `scope`, a row whose seq (`seqs[i]`) it leaves out (0; a seq past its end is
+ * in) is not scored: a search in one project of eight sums an eighth of the rows.
+ */
+export function signDots(table: Float32Array, rows: Uint8Array, offset: number, n: number, width: number, out: Float64Array, at: number, seqs?: ArrayLike<number>, scope?: Uint8Array): void {
   const whole = width - (width % 4);
   for (let i = 0; i < n; i++) {
+    if (scope !== undefined) {
+      const seq = seqs![i]!;
+      if (seq < scope.length && scope[seq] === 0) continue;
+    }
     const base = offset + i * width;
     // Four independent sums let the JIT pipeline the lookups.
     let a = 0;
