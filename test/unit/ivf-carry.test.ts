@@ -14,7 +14,7 @@ import { IVF_FROM, nearest } from "../../src/retrieve/ivf.ts";
 import { FileIndex } from "../../src/retrieve/file-index.ts";
 import { type IndexFile, indexPath, readIndexFile } from "../../src/store/vector-file.ts";
 import { SqliteStore } from "../../src/store/sqlite-store.ts";
-import { rng } from "../helpers/rng.ts";
+import { clusteredPoints } from "../helpers/clustered.ts";
 
 const DIMS = 32;
 const dirs: string[] = [];
@@ -28,15 +28,7 @@ function world(n: number) {
   dirs.push(dir);
   const store = new SqliteStore(join(dir, "cairn.db"));
   const db = store.database;
-  const r = rng(23);
-  const g = () => Math.sqrt(-2 * Math.log(1 - r())) * Math.cos(2 * Math.PI * r());
-  const centers = Array.from({ length: 200 }, () => Float32Array.from({ length: DIMS }, g));
-  const point = () => {
-    const c = centers[Math.floor(r() * centers.length)]!;
-    const v = c.map((x) => x + 0.6 * g());
-    const s = Math.hypot(...v);
-    return v.map((x) => x / s);
-  };
+  const point = clusteredPoints(23, DIMS, 200, 0.6);
   let made = 0;
   const add = (k: number) => {
     const first = made + 1;

@@ -25,6 +25,7 @@ import { vectorPlace } from "../../src/store/vectors.ts";
 import { WordHashEmbedder } from "../helpers/fake-embedder.ts";
 import { encryptedOptions } from "../helpers/engine.ts";
 import { rng } from "../helpers/rng.ts";
+import { clusteredPoints, writePoints } from "../helpers/clustered.ts";
 
 const dirs: string[] = [];
 afterEach(() => {
@@ -399,25 +400,8 @@ test("IVF lists on a generated store: top-10 agrees with exact search at least 9
   const store = new SqliteStore(join(dir, "cairn.db"));
   const n = IVF_FROM + 2000;
   const dims = 32;
-  const r = rng(11);
-  const g = () => Math.sqrt(-2 * Math.log(1 - r())) * Math.cos(2 * Math.PI * r());
-  const centers = Array.from({ length: 300 }, () => Float32Array.from({ length: dims }, g));
-  const unit = (v: Float32Array) => {
-    const s = Math.hypot(...v);
-    return v.map((x) => x / s);
-  };
-  const point = () => {
-    const c = centers[Math.floor(r() * centers.length)]!;
-    return unit(c.map((x) => x + 0.6 * g()));
-  };
-  const db = store.database;
-  db.transaction(() => {
-    const ins = db.query("INSERT INTO memories (id, content, type, created_at, updated_at, priority, content_hash, canonical_hash) VALUES (?, 'x', 'note', 1, 1, 3, ?, ?)");
-    for (let i = 0; i < n; i++) ins.run(`m${i}`, `h${i}`, `c${i}`);
-  })();
-  for (let i = 0; i < n; i += 2000) {
-    store.vectors.put("fake", dims, Array.from({ length: Math.min(2000, n - i) }, (_, j) => ({ seq: i + j + 1, contentHash: `h${i + j}`, vector: point() })), 1);
-  }
+  const point = clusteredPoints(11, dims, 300, 0.6);
+  writePoints(store, n, dims, point);
   const w = await writeIndex(dir, store.vectors, "fake", dims);
   expect(w.lists).toBeGreaterThan(1);
   const ivf = FileIndex.open(indexPath(dir, "fake", dims), store.vectors, "fake", dims)!;

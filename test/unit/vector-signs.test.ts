@@ -15,6 +15,7 @@ import { indexPath } from "../../src/store/vector-file.ts";
 import { signBytes, signDots, signTable, writeSigns } from "../../src/store/vector-signs.ts";
 import { SqliteStore } from "../../src/store/sqlite-store.ts";
 import { rng } from "../helpers/rng.ts";
+import { clusteredPoints, writePoints } from "../helpers/clustered.ts";
 
 const dirs: string[] = [];
 afterEach(() => {
@@ -93,22 +94,9 @@ async function agreement(bias: number): Promise<number> {
   const dir = mkdtempSync(join(tmpdir(), "cairn-signs-"));
   dirs.push(dir);
   const store = new SqliteStore(join(dir, "cairn.db"));
-  const n = 6000;
   const dims = 256;
-  const r = rng(11);
-  const g = () => Math.sqrt(-2 * Math.log(1 - r())) * Math.cos(2 * Math.PI * r());
-  const centers = Array.from({ length: 60 }, () => Float32Array.from({ length: dims }, () => g() + bias));
-  const unit = (v: Float32Array) => {
-    const s = Math.hypot(...v);
-    return v.map((x) => x / s);
-  };
-  const point = () => unit(centers[Math.floor(r() * centers.length)]!.map((x) => x + 0.8 * g()));
-  const db = store.database;
-  db.transaction(() => {
-    const ins = db.query("INSERT INTO memories (id, content, type, created_at, updated_at, priority, content_hash, canonical_hash) VALUES (?, 'x', 'note', 1, 1, 3, ?, ?)");
-    for (let i = 0; i < n; i++) ins.run(`m${i}`, `h${i}`, `c${i}`);
-  })();
-  store.vectors.put("fake", dims, Array.from({ length: n }, (_, i) => ({ seq: i + 1, contentHash: `h${i}`, vector: point() })), 1);
+  const point = clusteredPoints(11, dims, 60, 0.8, bias);
+  writePoints(store, 6000, dims, point);
   expect((await writeIndex(dir, store.vectors, "fake", dims)).lists).toBe(1);
   const index = FileIndex.open(indexPath(dir, "fake", dims), store.vectors, "fake", dims)!;
   const all = store.vectors.read("fake", dims);
