@@ -10,6 +10,7 @@ import { embedPending } from "./embed-pending.ts";
 import { describeError } from "../errors.ts";
 import { log } from "../log.ts";
 import type { Store } from "../store/store.ts";
+import type { ScopeMask } from "../store/vector-store.ts";
 import type { ChannelHit, ChannelQuery, RetrievalChannel } from "./channel.ts";
 import { passStandouts } from "./dense-bar.ts";
 import { mainScript } from "../text/script.ts";
@@ -101,7 +102,7 @@ export class DenseChannel implements RetrievalChannel {
   /** Memories still lacking a vector after the last catch-up. */
   #remaining = 0;
   /** The last search's scope mask (VectorStore.scopeMask), kept while its scope and the database are the same. */
-  #scopeMask: { key: string; token: string; mask: Uint8Array } | null = null;
+  #scopeMask: { key: string; token: string; mask: ScopeMask } | null = null;
   #kernel: Promise<TopKKernel | null> | undefined;
   #searches = 0;
   /** The model and width the last search ranked with (what {@link DenseChannel.vectorsOf} reads). */
@@ -297,7 +298,7 @@ export class DenseChannel implements RetrievalChannel {
    * exactly: one indexed read (~2 ms at 100k memories), kept for the next search of the same scope while the
    * database is unchanged (a server's searches mostly share one project).
    */
-  #maskFor(filter: MemoryFilter, size: number): Uint8Array | undefined {
+  #maskFor(filter: MemoryFilter, size: number): ScopeMask | undefined {
     // Every project (`--all-projects`): most rows are in, a mask would leave few out.
     if (!filter.scope.projects) return undefined;
     // A one-shot search of a large store: making the mask (~20–30 ms for a project of 125k at 1M) costs more
@@ -314,7 +315,7 @@ export class DenseChannel implements RetrievalChannel {
   }
 
   /** Ranks through the kernel; if it fails at run time, drops it for good and ranks in JS (same result). */
-  async #rank(q: Float32Array, want: number, kernel: TopKKernel | undefined, scope?: Uint8Array) {
+  async #rank(q: Float32Array, want: number, kernel: TopKKernel | undefined, scope?: ScopeMask) {
     const index = this.#fileIndex ?? this.#scan ?? this.#index!;
     if (index instanceof VectorScan) return index.rank(q, want);
     if (index instanceof FileIndex) {

@@ -12,7 +12,7 @@
 import { sameEntry } from "../store/log-mark.ts";
 import type { IndexFile } from "../store/vector-file.ts";
 import { readStoreIndexFile } from "../store/sealed-vector-file.ts";
-import type { VectorStore } from "../store/vector-store.ts";
+import type { ScopeMask, VectorStore } from "../store/vector-store.ts";
 import { signBytes, signDots, signTable } from "../store/vector-signs.ts";
 import { unpackScaledInto } from "../store/vector-codec.ts";
 import { ScoredRows } from "./scored-rows.ts";
@@ -45,7 +45,7 @@ export const KEEP_ROWS_MAX_BYTES = 32 * 1024 * 1024;
 /** What one query scored so far: its sign table, which lists, and per row its seq, sign score and exact score. */
 interface Scan {
   query: Float32Array;
-  scope: Uint8Array | undefined;
+  scope: ScopeMask | undefined;
   table: Float32Array;
   version: number;
   read: Set<number>;
@@ -81,8 +81,6 @@ export class FileIndex {
   readonly #width: number;
   /** One vector read from the database, dequantised for its exact score. */
   readonly #vector: Float32Array;
-  /** Scope masks seen, with the share of memories each keeps. */
-  readonly #shares = new WeakMap<Uint8Array, number>();
   /** Rows read from the file, and their sign scores. */
   #buffer = new Uint8Array(0);
   #signScores = new Float64Array(0);
@@ -162,9 +160,9 @@ export class FileIndex {
    * Throws when a list fails its CRC (the caller falls back). `seqs` is valid until the next search for another
    * query (its buffer is reused).
    */
-  rank(query: Float32Array, want: number, scope?: Uint8Array): Ranking & { seqs: ArrayLike<number> } {
+  rank(query: Float32Array, want: number, scope?: ScopeMask): Ranking & { seqs: ArrayLike<number> } {
     if (query.length !== this.dims) throw new Error(`query has ${query.length} dims, index ${this.model} has ${this.dims}`);
-    const scan = this.#scanLists(query, this.#probe(query, want, scope ? this.#shareOf(scope) : 1), scope);
+    const scan = this.#scanLists(query, this.#probe(query, want, scope?.share ?? 1), scope);
     const { scored } = scan;
     const n = scored.size;
     const seqs = scored.seqs.subarray(0, n);
@@ -242,11 +240,12 @@ export class FileIndex {
    * rejected the first rows) scores only the lists it adds, and keeps the exact scores already read. Rows are
    * read from the file (or the kept rows); the first read of a list checks its CRC on those same bytes.
    */
-  #scanLists(query: Float32Array, lists: number[], scope: Uint8Array | undefined): Scan {
+  #scanLists(query: Float32Array, lists: number[], scope: ScopeMask | undefined): Scan {
     const file = this.#file;
     const width = this.#width;
     let scan = this.#scan;
-    const outside = (seq: number) => scope !== undefined && seq < scope.length && scope[seq] === 0;
+    const mask = scope?.mask;
+    const outside = (seq: number) => mask !== undefined && seq < mask.length && mask[seq] === 0;
     if (!scan || scan.query !== query || scan.scope !== scope || scan.version !== this.#version) {
       // A process searching a second time searches often (a server, the hook daemon): keep the rows if small.
       if (++this.#queries === 2) this.keepRows();
@@ -271,7 +270,7 @@ export class FileIndex {
       if (this.#signScores.length < rows) this.#signScores = new Float64Array(rows);
       const sums = this.#signScores;
       let intact = true;
-      if (kept) signDots(table, kept, from * width, rows, width, sums, 0, seqs.subarray(from, to), scope);
+      if (kept) signDots(table, kept, from * width, rows, width, sums, 0, seqs.subarray(from, to), mask);
       else {
         const step = Math.max(1, Math.floor(CHUNK_BYTES / width));
         if (this.#buffer.length < Math.min(rows, step) * width) this.#buffer = new Uint8Array(Math.min(rows, step) * width);
@@ -280,7 +279,7 @@ export class FileIndex {
           const piece = this.#buffer.subarray(0, n * width);
           file.readRows(from + r, from + r + n, piece);
           intact = file.checkPiece(l, piece, r === 0, r + n >= rows) && intact;
-          signDots(table, piece, 0, n, width, sums, r, seqs.subarray(from + r, from + r + n), scope);
+          signDots(table, piece, 0, n, width, sums, r, seqs.subarray(from + r, from + r + n), mask);
         }
         if (rows === 0) intact = file.listOk(l);
       }
@@ -295,18 +294,6 @@ export class FileIndex {
       }
     }
     return scan;
-  }
-
-  /** The share of memories a scope mask keeps (counted once per mask). */
-  #shareOf(scope: Uint8Array): number {
-    let share = this.#shares.get(scope);
-    if (share === undefined) {
-      let kept = 0;
-      for (let i = 0; i < scope.length; i++) kept += scope[i]!;
-      share = Math.max(kept, 1) / Math.max(scope.length, 1);
-      this.#shares.set(scope, share);
-    }
-    return share;
   }
 
   /**

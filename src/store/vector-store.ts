@@ -126,10 +126,14 @@ export interface VectorStore {
   changeToken(): string;
   /** The memories among `seqs` that pass `filter`. */
   memoriesBySeq(seqs: readonly number[], filter: MemoryFilter, now: number): Map<number, Memory>;
-  /**
-   * One byte per seq up to the largest now, 1 for a memory in `filter`'s scope with one of its statuses (its
-   * other conditions are not asked): the rows a search may leave out before scoring them exactly. A seq past
-   * the end came later and is not known to be out.
-   */
-  scopeMask(filter: MemoryFilter): Uint8Array;
+  /** Which memories are in `filter`'s scope with one of its statuses (its other conditions are not asked). */
+  scopeMask(filter: MemoryFilter): ScopeMask;
+}
+
+/** The memories a scoped search may keep: the rows it may leave out before scoring them exactly. */
+export interface ScopeMask {
+  /** One byte per seq up to the largest when it was made, 1 for a memory in scope; a seq past the end came later and is not known to be out. */
+  mask: Uint8Array;
+  /** The share of the memories then that it keeps. */
+  share: number;
 }

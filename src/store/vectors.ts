@@ -11,7 +11,7 @@ import { decodeContent, rowToMemory, storedProject } from "./rows.ts";
 import { type CountDrift, countDrift, fixCounts, pendingByCounts, vectorsByCounts } from "./row-counts.ts";
 import { packedBytes, packVector, repacked, unpackVector } from "./vector-codec.ts";
 import { hashText, type StoredHash, storedHash } from "./stored-hash.ts";
-import type { PackedSnapshot, PendingCursor, PendingText, StoredVector, VectorKey, VectorLogState, VectorStore } from "./vector-store.ts";
+import type { PackedSnapshot, PendingCursor, PendingText, ScopeMask, StoredVector, VectorKey, VectorLogState, VectorStore } from "./vector-store.ts";
 
 type VectorRow = { rowid: number; seq: number; vector: Uint8Array; createdAt: number };
 
@@ -298,7 +298,7 @@ export class SqliteVectors implements VectorStore {
     return new Map(rowsBySeq(this.#db, seqs, filterToSql(filter, now, this.#codec)).map((r) => [r.seq, rowToMemory(r, this.#codec)]));
   }
 
-  scopeMask(filter: MemoryFilter): Uint8Array {
+  scopeMask(filter: MemoryFilter): ScopeMask {
     const statuses = filter.statuses ?? ["active"];
     const marks = statuses.map(() => "?").join(", ");
     // One range of memories_scope (project, status, created_at) per project, and one for the global scope:
@@ -311,10 +311,15 @@ export class SqliteVectors implements VectorStore {
     // A memory written between the reads is past the end or in: never left out wrongly.
     const max = (this.#db.query("SELECT max(seq) AS n FROM memories").get() as { n: number | null }).n ?? 0;
     const mask = new Uint8Array(max + 1);
+    let kept = 0;
     for (const part of parts) {
-      for (const [seq] of this.#db.query(`SELECT seq FROM memories WHERE ${part.sql}`).values(...part.params) as number[][]) if (seq! <= max) mask[seq!] = 1;
+      for (const [seq] of this.#db.query(`SELECT seq FROM memories WHERE ${part.sql}`).values(...part.params) as number[][]) {
+        if (seq! > max || mask[seq!] === 1) continue;
+        mask[seq!] = 1;
+        kept++;
+      }
     }
-    return mask;
+    return { mask, share: Math.max(kept, 1) / mask.length };
   }
 
 }

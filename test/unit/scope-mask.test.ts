@@ -5,6 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Engine } from "../../src/engine/engine.ts";
 import { SqliteStore } from "../../src/store/sqlite-store.ts";
+import type { ScopeMask } from "../../src/store/vector-store.ts";
 import { encryptedOptions } from "../helpers/engine.ts";
 
 const dirs: string[] = [];
@@ -24,7 +25,7 @@ for (const encrypted of [false, true]) {
     }
     const seq = (text: string) => (store.database.query("SELECT seq FROM memories WHERE id = ?").get(ids[text]!) as { seq: number }).seq;
     new Engine({ store, project: "/a" }).forget(ids["alpha two"]!);
-    const kept = (mask: Uint8Array) => Object.keys(ids).filter((t) => mask[seq(t)] === 1).sort();
+    const kept = ({ mask }: ScopeMask) => Object.keys(ids).filter((t) => mask[seq(t)] === 1).sort();
     expect(kept(store.vectors.scopeMask({ scope: { projects: ["/a"], includeGlobal: true } }))).toEqual(["alpha one", "global one"]);
     expect(kept(store.vectors.scopeMask({ scope: { projects: ["/a"], includeGlobal: false } }))).toEqual(["alpha one"]);
     expect(kept(store.vectors.scopeMask({ scope: { projects: ["/a", "/b"], includeGlobal: false }, statuses: ["active", "archived"] }))).toEqual(["alpha one", "alpha two", "beta one"]);

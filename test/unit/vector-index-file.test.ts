@@ -22,6 +22,7 @@ import { AeadCodec } from "../../src/store/aead-codec.ts";
 import { PLAIN_CODEC } from "../../src/store/content-codec.ts";
 import { SqliteStore } from "../../src/store/sqlite-store.ts";
 import { vectorPlace } from "../../src/store/vectors.ts";
+import type { ScopeMask } from "../../src/store/vector-store.ts";
 import { WordHashEmbedder } from "../helpers/fake-embedder.ts";
 import { encryptedOptions } from "../helpers/engine.ts";
 import { rng } from "../helpers/rng.ts";
@@ -78,7 +79,7 @@ function mappedAll(dir: string, store: SqliteStore): FileIndex | null {
   return FileIndex.open(indexPath(dir, "fake", 64), store.vectors, "fake", 64, { rescoreMin: Number.POSITIVE_INFINITY });
 }
 
-function top(index: FileIndex, q: Float32Array, k: number, scope?: Uint8Array): number[] {
+function top(index: FileIndex, q: Float32Array, k: number, scope?: ScopeMask): number[] {
   const r = index.rank(q, k, scope);
   return r.rows.map((row) => r.seqs[row]!);
 }
@@ -262,11 +263,11 @@ test("a search leaves rows out of its scope out before scoring exactly: the same
   store.vectors.put("fake", 64, pending.map((p, i) => ({ seq: p.seq, contentHash: p.contentHash, vector: vs[i]! })), Date.now());
   await writeIndex(dir, store.vectors, "fake", 64);
   const scope = store.vectors.scopeMask(ALL);
-  const inScope = store.vectors.read("fake", 64).filter((v) => scope[v.seq] === 1).map((v) => v.seq);
+  const inScope = store.vectors.read("fake", 64).filter((v) => scope.mask[v.seq] === 1).map((v) => v.seq);
   expect(inScope).toHaveLength(300);
   const q = await query("cache deploy retry");
   // Exact over the scope's rows only, [seq, score] best first.
-  const want = exact(store, q, 1200).filter((seq) => scope[seq] === 1).slice(0, 30);
+  const want = exact(store, q, 1200).filter((seq) => scope.mask[seq] === 1).slice(0, 30);
   const calls = countReads(store);
   const got = top(mappedAll(dir, store)!, q, 30, scope);
   expect(calls.bySeq).toBe(300);
@@ -276,7 +277,7 @@ test("a search leaves rows out of its scope out before scoring exactly: the same
   new Engine({ store, project: "/p" }).remember({ content: "cache deploy retry, written later" });
   const [late] = store.vectors.pending("fake", 10).rows;
   store.vectors.put("fake", 64, [{ seq: late!.seq, contentHash: late!.contentHash, vector: q }], Date.now());
-  expect(late!.seq).toBeGreaterThanOrEqual(scope.length);
+  expect(late!.seq).toBeGreaterThanOrEqual(scope.mask.length);
   expect(top(mappedAll(dir, store)!, q, 1, scope)).toEqual([late!.seq]);
   store.close();
 });
