@@ -48,7 +48,7 @@ const { values } = parseArgs({
   },
   allowNegative: true,
 });
-const BIN = resolve(import.meta.dir, "../dist/cairn");
+const BIN = process.env.CAIRN_BENCH_BIN || resolve(import.meta.dir, "../dist/cairn");
 if (!existsSync(BIN)) throw new Error("dist/cairn is missing: run `npm run build` first.");
 if (!existsSync(values.locomo!)) throw new Error(`LoCoMo not found at ${values.locomo}: pass --locomo <path to locomo10.json>.`);
 const sizes = [...values.sizes!.split(",").map(Number), ...(values["1m"] ? [1_000_000] : [])];

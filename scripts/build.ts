@@ -11,7 +11,7 @@ const started = performance.now();
 const plan = await planAssets((m) => console.error(m));
 const result = await Bun.build({
   // The worker threads' entries (each started by its path in the bundle: ./store/fts-worker.ts and so on).
-  entrypoints: [`${root}src/main.ts`, `${root}src/store/fts-worker.ts`, `${root}src/store/check-worker.ts`, `${root}src/store/upgrade-worker.ts`, `${root}src/engine/import-worker.ts`],
+  entrypoints: [`${root}src/main.ts`, `${root}src/store/fts-worker.ts`, `${root}src/store/check-worker.ts`, `${root}src/store/upgrade-worker.ts`, `${root}src/engine/import-worker.ts`, `${root}src/embed/query-worker.ts`],
   // A user's .env or bunfig.toml in whatever directory cairn runs from must not change what cairn does
   // (or feed it secrets); reading them also costs start-up time on every call.
   compile: { outfile, autoloadDotenv: false, autoloadBunfig: false },

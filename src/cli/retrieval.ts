@@ -6,6 +6,7 @@
 import type { LoadedConfig } from "../config/load.ts";
 import type { Paths } from "../config/paths.ts";
 import type { Embedder, Reranker } from "../embed/port.ts";
+import { type QueryAhead, withQueryAhead } from "../embed/query-ahead.ts";
 import { pickReranker } from "../embed/registry.ts";
 import { startEmbedWorker } from "../embed-worker.ts";
 import { CairnError, cairnError } from "../errors.ts";
@@ -58,9 +59,12 @@ export function oneShotDense(store: Store, dataDir: string, model: string, open:
 /**
  * `oneShot`: a command that exits after one answer (the CLI) embeds through the warm hook daemon when one
  * runs (warm-embedder.ts) instead of loading the model; long-lived processes (MCP, UI) load it themselves.
+ * `queryAhead`: the command's query, already being embedded on a thread (embed/query-ahead.ts).
  */
-export function buildRetrieval(store: Store, paths: Paths, config: LoadedConfig, opts: { oneShot?: boolean } = {}): Retrieval {
-  const local = () => openModelEmbedder(paths.dataDir, config.values.model);
+export function buildRetrieval(store: Store, paths: Paths, config: LoadedConfig, opts: { oneShot?: boolean; queryAhead?: QueryAhead } = {}): Retrieval {
+  const { queryAhead } = opts;
+  const load = () => openModelEmbedder(paths.dataDir, config.values.model);
+  const local = queryAhead ? async () => withQueryAhead(await load(), queryAhead) : load;
   const open = opts.oneShot ? async () => (await import("./warm-embedder.ts")).openOneShotEmbedder(paths.dataDir, config.values.model, local) : local;
   const dense = oneShotDense(store, paths.dataDir, config.values.model, open, opts.oneShot === true);
   const setting = config.values.reranker;

@@ -9,6 +9,7 @@ import type { LoadedConfig } from "../config/load.ts";
 import type { Paths } from "../config/paths.ts";
 import { detectProjectKey, projectKeyOfDirectory } from "../config/project.ts";
 import { startEmbedWorker } from "../embed-worker.ts";
+import type { QueryAhead } from "../embed/query-ahead.ts";
 import { Engine } from "../engine/engine.ts";
 import type { UnlockOptions } from "../keys/unlock.ts";
 import { SqliteStore } from "../store/sqlite-store.ts";
@@ -40,6 +41,8 @@ export interface RuntimeOptions {
   actor: string | (() => string);
   /** The configuration and paths when the command already loaded them (loadCliConfig). */
   loaded?: { config: LoadedConfig; paths: Paths };
+  /** A one-shot recall's query already being embedded on a thread (embed/query-ahead.ts). */
+  queryAhead?: QueryAhead;
   /**
    * Whether a CAIRN_HOME that does not exist may be created (commands that store memories, the MCP server);
    * otherwise it is NO_STORE, most likely a typo. A missing database in an existing directory is created
@@ -89,7 +92,7 @@ export function openRuntime(role: Role, opts: RuntimeOptions): Runtime {
   const store = new SqliteStore(paths.dbFile, { verifyBeforeWrite: preset.longLived, ...(preset.longLived ? { searchThreadFrom: SEARCH_THREAD_FROM } : {}), unlock: preset.unlock });
   warnLeftCopies(paths.dbFile);
   // A one-shot command embeds its query through the warm hook daemon when one runs (cli/warm-embedder.ts).
-  const retrieval = buildRetrieval(store, paths, config, { oneShot: !preset.longLived });
+  const retrieval = buildRetrieval(store, paths, config, { oneShot: !preset.longLived, queryAhead: opts.queryAhead });
   let wrote = false;
   /** When to measure for the planner next: at once, again a minute after a failed try, never after one succeeded. */
   let measureAt = 0;

@@ -7,6 +7,7 @@ import { appendActivity } from "../activity/log.ts";
 import { loadConfig, type LoadedConfig } from "../config/load.ts";
 import { type Paths, resolvePaths } from "../config/paths.ts";
 import type { Engine } from "../engine/engine.ts";
+import type { QueryAhead } from "../embed/query-ahead.ts";
 import { cairnError, damagedDatabaseError } from "../errors.ts";
 import { setLogLevel } from "../log.ts";
 import type { SqliteStore } from "../store/sqlite-store.ts";
@@ -50,9 +51,12 @@ export function requireStore(paths: Paths): void {
  * commands that store new memories pass `create: true`; the others fail with NO_STORE rather than create an
  * empty store in a CAIRN_HOME that does not exist.
  */
-export async function withEngine<T>(fn: (s: CliSession) => T | Promise<T>, opts: { create?: boolean; loaded?: { config: LoadedConfig; paths: Paths } } = {}): Promise<T> {
+export async function withEngine<T>(
+  fn: (s: CliSession) => T | Promise<T>,
+  opts: { create?: boolean; loaded?: { config: LoadedConfig; paths: Paths }; queryAhead?: QueryAhead } = {},
+): Promise<T> {
   const { openRuntime } = await import("./runtime.ts");
-  const runtime = openRuntime("cli", { actor: cliActor(), create: opts.create === true, loaded: opts.loaded });
+  const runtime = openRuntime("cli", { actor: cliActor(), create: opts.create === true, loaded: opts.loaded, queryAhead: opts.queryAhead });
   const { engine, config, paths, store } = runtime;
   try {
     return await fn({ engine, config, paths, store });

@@ -27,7 +27,8 @@ export function extractFile(embeddedPath: string, area: string, key: string, rel
   }
   // Private to the user: native code is loaded from here, so nobody else may be able to swap it.
   mkdirSync(dirname(target), { recursive: true, mode: 0o700 });
-  const tmp = `${target}.${process.pid}.${Date.now()}.tmp`;
+  // Unique per thread too: a recall's query thread (embed/query-ahead.ts) may extract beside its main thread.
+  const tmp = `${target}.${process.pid}.${Date.now()}.${Math.random().toString(36).slice(2)}.tmp`;
   try {
     writeFileSync(tmp, readFileSync(embeddedPath));
     renameSync(tmp, target);

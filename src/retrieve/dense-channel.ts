@@ -187,6 +187,8 @@ export class DenseChannel implements RetrievalChannel {
     const index = this.#fileIndex ?? this.#scan ?? this.#index!;
     if (index.size === 0) return [];
     const kernel = index instanceof VectorIndex ? await this.#kernelFor(index.size) : undefined;
+    // Before the query's vector: a one-shot recall's may still be on its way from another thread (query-ahead.ts).
+    const scope = index instanceof FileIndex ? this.#maskFor(query.filter, index.size) : undefined;
     const [q] = await embedder.embed([query.text], "query", this.#opts.oneShot ? { oneShot: true } : {});
     this.#searched = { model: embedder.model, dims: embedder.dims };
     // Every candidate is kept for ranking (fusion normalises within the list; cutting at the model's bar
@@ -199,7 +201,6 @@ export class DenseChannel implements RetrievalChannel {
     const foreign = (m: Memory) => script !== undefined && (script === null || mainScript(m.content) !== script);
     const hits: ChannelHit[] = [];
     const { limit } = query;
-    const scope = index instanceof FileIndex ? this.#maskFor(query.filter, index.size) : undefined;
     let asked = limit * 2;
     let ranking = await this.#rank(q!, asked, kernel, scope);
     let at = 0;

@@ -42,15 +42,22 @@ const RESCORE_PER_ROW = 2;
  */
 export const KEEP_ROWS_MAX_BYTES = 32 * 1024 * 1024;
 
-/** What one query scored so far: its sign table, which lists, and per row its seq, sign score and exact score. */
+/**
+ * What one query scored so far: its sign table, its score with each list's centroid, which lists, and per row
+ * its seq, sign score and exact score.
+ */
 interface Scan {
   query: Float32Array;
   scope: ScopeMask | undefined;
   table: Float32Array;
+  centres: Float32Array;
   version: number;
   read: Set<number>;
   scored: ScoredRows;
 }
+
+/** Whether the scope mask leaves `seq` out (a seq past its end is in: written after the mask was made). */
+const outsideOf = (mask: Uint8Array | undefined, seq: number) => mask !== undefined && seq < mask.length && mask[seq] === 0;
 
 export class FileIndex {
   readonly model: string;
@@ -162,7 +169,8 @@ export class FileIndex {
    */
   rank(query: Float32Array, want: number, scope?: ScopeMask): Ranking & { seqs: ArrayLike<number> } {
     if (query.length !== this.dims) throw new Error(`query has ${query.length} dims, index ${this.model} has ${this.dims}`);
-    const scan = this.#scanLists(query, this.#probe(query, want, scope?.share ?? 1), scope);
+    const scan = this.#scanOf(query, scope);
+    this.#scanLists(scan, this.#probe(scan.centres, want, scope?.share ?? 1));
     const { scored } = scan;
     const n = scored.size;
     const seqs = scored.seqs.subarray(0, n);
@@ -187,7 +195,9 @@ export class FileIndex {
     for (const i of picked) if (Number.isNaN(scored.exact[i]!)) wanted.set(scored.seqs[i]!, i);
     if (wanted.size === 0) return;
     const row = this.#vector;
-    this.#store.packedSeqs(this.model, this.dims, [...wanted.keys()], (seq, packed) => {
+    // In seq order: neighbours in the database are found on pages just read.
+    const seqs = [...wanted.keys()].sort((a, b) => a - b);
+    this.#store.packedSeqs(this.model, this.dims, seqs, (seq, packed) => {
       const i = wanted.get(seq);
       if (i === undefined) return;
       unpackScaledInto(packed, 0, this.dims, row, 0);
@@ -236,29 +246,39 @@ export class FileIndex {
   }
 
   /**
-   * Scores the lists not yet read for this query by their signs. A deeper ranking of the same query (filters
-   * rejected the first rows) scores only the lists it adds, and keeps the exact scores already read. Rows are
-   * read from the file (or the kept rows); the first read of a list checks its CRC on those same bytes.
+   * The scan of `query` in `scope`: the one in progress when a deeper ranking of the same query asks again
+   * (it keeps the lists read and the exact scores taken), else a new one: the query's sign table, its score
+   * with each centroid, and the changed memories' rows.
    */
-  #scanLists(query: Float32Array, lists: number[], scope: ScopeMask | undefined): Scan {
+  #scanOf(query: Float32Array, scope: ScopeMask | undefined): Scan {
+    const scan = this.#scan;
+    if (scan && scan.query === query && scan.scope === scope && scan.version === this.#version) return scan;
+    // A process searching a second time searches often (a server, the hook daemon): keep the rows if small.
+    if (++this.#queries === 2) this.keepRows();
+    // The previous query's buffers, emptied: at 1M a scan holds ~50k rows, and fresh arrays per search
+    // piled up faster than the collector freed them.
+    this.#scored.clear();
+    const { centroids, nlist } = this.#file;
+    const centres = new Float32Array(nlist);
+    for (let l = 0; l < nlist; l++) centres[l] = dotRow(centroids, l, this.dims, query);
+    const next: Scan = { query, scope, table: signTable(query), centres, version: this.#version, read: new Set(), scored: this.#scored };
+    next.scored.reserve(this.#delta.size);
+    const mask = scope?.mask;
+    for (const [seq, v] of this.#delta) if (!outsideOf(mask, seq)) next.scored.push(seq, Number.POSITIVE_INFINITY, dotRow(v, 0, this.dims, query));
+    this.#scan = next;
+    return next;
+  }
+
+  /**
+   * Scores the lists of `lists` the scan has not read yet by their signs. Rows are read from the file (or the
+   * kept rows); the first read of a list checks its CRC on those same bytes.
+   */
+  #scanLists(scan: Scan, lists: number[]): void {
     const file = this.#file;
     const width = this.#width;
-    let scan = this.#scan;
-    const mask = scope?.mask;
-    const outside = (seq: number) => mask !== undefined && seq < mask.length && mask[seq] === 0;
-    if (!scan || scan.query !== query || scan.scope !== scope || scan.version !== this.#version) {
-      // A process searching a second time searches often (a server, the hook daemon): keep the rows if small.
-      if (++this.#queries === 2) this.keepRows();
-      // The previous query's buffers, emptied: at 1M a scan holds ~50k rows, and fresh arrays per search
-      // piled up faster than the collector freed them.
-      this.#scored.clear();
-      scan = { query, scope, table: signTable(query), version: this.#version, read: new Set(), scored: this.#scored };
-      scan.scored.reserve(this.#delta.size);
-      for (const [seq, v] of this.#delta) if (!outside(seq)) scan.scored.push(seq, Number.POSITIVE_INFINITY, dotRow(v, 0, this.dims, query));
-      this.#scan = scan;
-    }
-    const { factors, seqs, offsets, centroids } = file;
-    const { scored, table } = scan;
+    const mask = scan.scope?.mask;
+    const { factors, seqs, offsets } = file;
+    const { scored, table, centres } = scan;
     const kept = this.#kept;
     const masked = this.#masked.size > 0 ? this.#masked : null;
     scored.reserve(lists.reduce((n, l) => n + (scan.read.has(l) ? 0 : offsets[l + 1]! - offsets[l]!), 0));
@@ -286,29 +306,27 @@ export class FileIndex {
       if (!intact) throw new Error(`vector index list ${l} fails its checksum`);
       scan.read.add(l);
       // q·x = q·c + q·(x − c), the second estimated from the signs (vector-signs.ts).
-      const centre = dotRow(centroids, l, this.dims, query);
+      const centre = centres[l]!;
       for (let r = from; r < to; r++) {
         const seq = seqs[r]!;
-        if (masked?.has(seq) || outside(seq)) continue;
+        if (masked?.has(seq) || outsideOf(mask, seq)) continue;
         scored.push(seq, centre + sums[r - from]! * factors[r]!, Number.NaN);
       }
     }
-    return scan;
   }
 
   /**
-   * The lists to read: all for a flat file, else the best by centroid, more when more rows are wanted — and
-   * when the scope keeps only a `share` of them (a small project in a large store), as many more as that takes.
+   * The lists to read: all for a flat file, else the best by centroid (`centres`: the query's score with each),
+   * more when more rows are wanted — and when the scope keeps only a `share` of them (a small project in a
+   * large store), as many more as that takes.
    */
-  #probe(query: Float32Array, want: number, share: number): number[] {
+  #probe(centres: Float32Array, want: number, share: number): number[] {
     const file = this.#file;
     const n = file.nlist;
     if (n === 1) return [0];
     const base = Math.max(MIN_PROBES, Math.ceil(n * this.#probeShare));
     const perList = Math.max(1, (file.count / n) * share);
     const probes = Math.min(n, Math.max(base, Math.ceil((want * 4) / perList)));
-    const c = new Float32Array(n);
-    for (let l = 0; l < n; l++) c[l] = dotRow(file.centroids, l, this.dims, query);
-    return rankScores(c, probes).rows;
+    return rankScores(centres, probes).rows;
   }
 }

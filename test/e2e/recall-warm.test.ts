@@ -29,6 +29,7 @@ afterEach(() => {
 const sock = () => join(sb.cairnHome, "hookd.sock");
 const ANSWERED = "recall answered by the hook daemon";
 const EMBEDDED = "embedding through the hook daemon";
+const AHEAD = "query embedded ahead on a second thread";
 
 async function recall(args: string[], env: Record<string, string>, cwd = project) {
   const all = ["recall", ...args];
@@ -72,6 +73,9 @@ test("the warm daemon answers a recall with exactly the command's own output", a
   };
   const local = await run({ CAIRN_HOOK_DAEMON: "off" });
   expect(local[0]!.stdout).toContain("PostgreSQL");
+  // Without a daemon, a hybrid or semantic recall's query is embedded on a second thread (embed/query-ahead.ts).
+  for (const i of [0, 1, 2]) expect(local[i]!.stderr, describeRun(local[i]!.all, local[i]!)).toContain(AHEAD);
+  expect(local[3]!.stderr).not.toContain(AHEAD);
   expect(local[4]!.stdout).toContain("Typst");
 
   // A socket file nobody serves: the command recalls itself, same output.
@@ -102,6 +106,7 @@ test("the warm daemon answers a recall with exactly the command's own output", a
   const warmRerank = await recall(cases[0]!.args, rerankEnv);
   expect(warmRerank.stderr).toContain(EMBEDDED);
   expect(warmRerank.stderr).not.toContain(ANSWERED);
+  expect(warmRerank.stderr).not.toContain(AHEAD); // no thread: the daemon embeds it
   expect(warmRerank.stdout).toBe(coldRerank.stdout);
   expect(warmRerank.stdout).toContain("no-such-reranker");
 

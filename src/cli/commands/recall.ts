@@ -3,6 +3,7 @@ import { defineCommand } from "citty";
 import type { LoadedConfig } from "../../config/load.ts";
 import { detectProjectKey } from "../../config/project.ts";
 import { parseOptionalTime } from "../../domain/time.ts";
+import type { QueryAhead } from "../../embed/query-ahead.ts";
 import type { RecallInput } from "../../engine/recall.ts";
 import { RECALL_MODES } from "../../retrieve/channel.ts";
 import { filterFlags, intFlag, jsonFlag, listFlag, positionalText, scopeFlags, scopeFrom } from "../flags.ts";
@@ -51,12 +52,14 @@ export default defineCommand({
     const loaded = loadCliConfig();
     const { config, paths } = loaded;
     const input = storeMissing(paths) ? null : inputFor(config);
-    if (input && !reranks(paths.dataDir, config.values.reranker)) {
+    const reranking = reranks(paths.dataDir, config.values.reranker);
+    if (input && !reranking) {
       const { recallThroughDaemon } = await import("../warm-recall.ts");
       const cwd = process.cwd();
       const rendered = await recallThroughDaemon(paths.dataDir, { input, project: detectProjectKey(cwd), cwd, actor: cliActor(), model: config.values.model, view });
       if (rendered) return print(rendered);
     }
+    const queryAhead = input ? await embedAhead(paths.dataDir, config.values.model, input, reranking) : undefined;
     const { renderRecall } = await import("../recall-output.ts");
     const mode = await withEngine(
       async ({ engine }) => {
@@ -64,12 +67,22 @@ export default defineCommand({
         print(renderRecall(result, view, (ids) => engine.shortIds(ids)));
         return result.mode;
       },
-      { loaded },
-    );
+      { loaded, queryAhead },
+    ).finally(() => queryAhead?.dispose());
     // Loading the model here took most of this recall: at a terminal, leave a daemon for the next one.
     if (mode !== "keyword") await (await import("../warm-recall.ts")).startDaemonForNextRecall(paths.dataDir);
   },
 });
+
+/**
+ * Embedding the query is a third of a cold hybrid recall and needs neither the store nor the index: a second
+ * thread does it while this one opens the store and searches keywords (embed/query-ahead.ts). Not for a
+ * keyword recall, nor when the warm daemon will embed it (a reranking recall, with a daemon running).
+ */
+async function embedAhead(dataDir: string, model: string, input: RecallInput, reranking: boolean): Promise<QueryAhead | undefined> {
+  if (input.mode === "keyword" || (reranking && (await import("../warm-ask.ts")).daemonSocket(dataDir) !== null)) return undefined;
+  return (await import("../../embed/query-ahead.ts")).startQueryAhead(dataDir, model, input.query);
+}
 
 function print(rendered: RenderedRecall): void {
   for (const note of rendered.notes) progress(note);
