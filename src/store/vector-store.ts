@@ -18,22 +18,11 @@ export interface PendingText {
 }
 
 export interface StoredVector {
-  /** The row's id in the vectors table: a new one for every write (see {@link VectorStore.keys}). */
-  rowid: number;
   seq: number;
   vector: Float32Array;
   createdAt: number;
 }
 
-/**
- * One stored vector's identity without its blob: [rowid, seq, createdAt]. Vectors are never updated in
- * place — a new or replaced vector is a new row (INSERT OR REPLACE takes a fresh rowid), and a rowid is
- * reused only after the row holding the largest one was deleted — so comparing keys finds every change
- * except a delete and re-insert within one millisecond, which readers guard against (vector-index.ts).
- */
-export type VectorKey = [rowid: number, seq: number, createdAt: number];
-
-/** Where the vector change log stands (see migration 9): what an index file records and checks. */
 export interface VectorLogState {
   /** Random per database: an index file with another epoch belongs to another database. */
   epoch: number;
@@ -81,16 +70,12 @@ export interface VectorStore {
    * `packed` is valid only during the call.
    */
   scanPacked(model: string, dims: number, each: (seq: number, packed: Uint8Array) => void): void;
-  /** Whether any memory has a vector of `model` (one index probe). */
+  /** Whether any memory has a vector of `model` (the kept counts: row-counts.ts). */
   hasAny(model: string): boolean;
   /** Stores vectors (all of length `dims`); returns how many were written (texts changed meanwhile are skipped). */
   put(model: string, dims: number, rows: ReadonlyArray<{ seq: number; contentHash: string; vector: Float32Array }>, now: number): number;
-  /** The keys of every vector of `model` with exactly `dims` dimensions (index only: ~1 ms at 10k). */
-  keys(model: string, dims: number): VectorKey[];
   /** Vectors of `model` with exactly `dims` dimensions. */
   read(model: string, dims: number): StoredVector[];
-  /** Those of `rowids` that still hold a vector of `model` with `dims` dimensions. */
-  readRows(model: string, dims: number, rowids: readonly number[]): StoredVector[];
   /** The change log's state (one small read). */
   logState(): VectorLogState;
   /**

@@ -11,9 +11,9 @@ import { decodeContent, rowToMemory, storedProject } from "./rows.ts";
 import { type CountDrift, countDrift, fixCounts, pendingByCounts, vectorsByCounts } from "./row-counts.ts";
 import { packedBytes, packVector, repacked, unpackVector } from "./vector-codec.ts";
 import { hashText, type StoredHash, storedHash } from "./stored-hash.ts";
-import type { PackedSnapshot, PendingCursor, PendingText, ScopeMask, StoredVector, VectorKey, VectorLogState, VectorStore } from "./vector-store.ts";
+import type { PackedSnapshot, PendingCursor, PendingText, ScopeMask, StoredVector, VectorLogState, VectorStore } from "./vector-store.ts";
 
-type VectorRow = { rowid: number; seq: number; vector: Uint8Array; createdAt: number };
+type VectorRow = { seq: number; vector: Uint8Array; createdAt: number };
 
 /** Where a vector is stored, bound into its ciphertext in an encrypted store. */
 export function vectorPlace(model: string, seq: number): string {
@@ -30,7 +30,7 @@ function toStored(rows: VectorRow[], dims: number, codec: ContentCodec, model: s
   const out: StoredVector[] = [];
   for (const r of rows) {
     const vector = unpackVector(blobBytes(r.vector, codec, model, r.seq), dims);
-    if (vector) out.push({ rowid: r.rowid, seq: r.seq, createdAt: r.createdAt, vector });
+    if (vector) out.push({ seq: r.seq, createdAt: r.createdAt, vector });
   }
   return out;
 }
@@ -99,7 +99,7 @@ export class SqliteVectors implements VectorStore {
   }
 
   hasAny(model: string): boolean {
-    return this.#db.query("SELECT 1 FROM vectors WHERE model = ? LIMIT 1").get(model) !== null;
+    return vectorsByCounts(this.#db, model) > 0;
   }
 
   pendingCount(model: string): number {
@@ -161,28 +161,8 @@ export class SqliteVectors implements VectorStore {
     });
   }
 
-  keys(model: string, dims: number): VectorKey[] {
-    // Answered from the covering index (model, created_at, memory_seq, dims) + rowid: no blob is read.
-    return this.#db.query("SELECT rowid, memory_seq, created_at FROM vectors WHERE model = ? AND dims = ?").values(model, dims) as VectorKey[];
-  }
-
   read(model: string, dims: number): StoredVector[] {
-    const rows = this.#db
-      .query("SELECT rowid, memory_seq AS seq, vector, created_at AS createdAt FROM vectors WHERE model = ? AND dims = ?")
-      .all(model, dims) as VectorRow[];
-    return toStored(rows, dims, this.#codec, model);
-  }
-
-  readRows(model: string, dims: number, rowids: readonly number[]): StoredVector[] {
-    if (rowids.length === 0) return [];
-    // One cached statement for any number of ids (json_each), each looked up by rowid: left to itself the
-    // planner walks the model's whole index range instead (0.5 ms for one row at 10k, 0.003 this way).
-    const rows = this.#db
-      .query(
-        `SELECT rowid, memory_seq AS seq, vector, created_at AS createdAt FROM vectors NOT INDEXED
-         WHERE rowid IN (SELECT value FROM json_each(?)) AND model = ? AND dims = ?`,
-      )
-      .all(JSON.stringify(rowids), model, dims) as VectorRow[];
+    const rows = this.#db.query("SELECT memory_seq AS seq, vector, created_at AS createdAt FROM vectors WHERE model = ? AND dims = ?").all(model, dims) as VectorRow[];
     return toStored(rows, dims, this.#codec, model);
   }
 
@@ -199,11 +179,11 @@ export class SqliteVectors implements VectorStore {
 
   readSeqs(model: string, dims: number, seqs: readonly number[]): StoredVector[] {
     if (seqs.length === 0) return [];
-    // Each seq looked up by (memory_seq, model): left to itself the planner walked the model's whole
-    // vectors_model range (12 ms for 10 seqs at 100k memories; 0.1 ms this way).
+    // Each seq looked up by (memory_seq, model): left to itself the planner walked every vector of the model
+    // (through an index since dropped: 12 ms for 10 seqs at 100k memories; 0.1 ms this way).
     const rows = this.#db
       .query(
-        `SELECT v.rowid AS rowid, v.memory_seq AS seq, v.vector AS vector, v.created_at AS createdAt
+        `SELECT v.memory_seq AS seq, v.vector AS vector, v.created_at AS createdAt
          FROM json_each(?1) j CROSS JOIN vectors v ON v.memory_seq = j.value AND v.model = ?2 AND v.dims = ?3`,
       )
       .all(JSON.stringify(seqs), model, dims) as VectorRow[];
@@ -225,10 +205,10 @@ export class SqliteVectors implements VectorStore {
   ofMemories(model: string, dims: number, ids: readonly string[]): Map<string, Float32Array> {
     if (ids.length === 0) return new Map();
     // CROSS JOIN fixes the order (ids → memories → their vector): left to itself the planner walked every
-    // vector of the model (vectors_model) and took 42 ms at 100k memories instead of 0.3.
+    // vector of the model (through an index since dropped) and took 42 ms at 100k memories instead of 0.3.
     const rows = this.#db
       .query(
-        `SELECT v.rowid AS rowid, v.memory_seq AS seq, v.vector AS vector, v.created_at AS createdAt, m.id AS id
+        `SELECT v.memory_seq AS seq, v.vector AS vector, v.created_at AS createdAt, m.id AS id
          FROM json_each(?3) j CROSS JOIN memories m ON m.id = j.value
            CROSS JOIN vectors v ON v.memory_seq = m.seq AND v.model = ?1 AND v.dims = ?2`,
       )
@@ -242,12 +222,18 @@ export class SqliteVectors implements VectorStore {
     return db.transaction(() => {
       const state = this.logState();
       const width = packedBytes(dims);
-      const n = (db.query("SELECT count(*) AS n FROM vectors WHERE model = ? AND dims = ?").get(model, dims) as { n: number }).n;
-      const seqs = new Uint32Array(n);
-      const packed = new Uint8Array(n * width);
+      // Sized by the kept count (row-counts.ts: no table scan), grown if a count drifted below the rows.
+      let seqs = new Uint32Array(Math.max(16, vectorsByCounts(db, model)));
+      let packed = new Uint8Array(seqs.length * width);
       let i = 0;
       this.#eachPacked(model, dims, (seq, bytes) => {
-        if (i >= n) return;
+        if (i === seqs.length) {
+          const moreSeqs = new Uint32Array(i * 2);
+          moreSeqs.set(seqs);
+          const morePacked = new Uint8Array(i * 2 * width);
+          morePacked.set(packed);
+          [seqs, packed] = [moreSeqs, morePacked];
+        }
         seqs[i] = seq;
         packed.set(bytes, i * width);
         i++;

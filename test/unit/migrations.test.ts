@@ -93,6 +93,7 @@ const FIXTURES: Record<number, (db: Database) => void> = {
     FIXTURES[21]!(db);
     db.run("INSERT INTO store_state (key, value) VALUES ('audit_key_check', '00000000000000000000000000000000')");
   },
+  23: (db) => FIXTURES[22]!(db),
 };
 
 describe("migrations", () => {
@@ -256,13 +257,15 @@ describe("migrations", () => {
     const rowsBefore = raw.query("SELECT rowid, memory_seq, created_at FROM vectors ORDER BY rowid").all();
     const schemaBefore = raw.query("SELECT type, name, sql FROM sqlite_schema WHERE tbl_name = 'vectors' AND type != 'table' ORDER BY name").all();
     raw.close();
-    const store = new SqliteStore(path);
-    const db = store.database;
+    // To version 17 only: version 23 keys the table anew (tested below).
+    const db = new Database(path, { strict: true });
+    db.run("PRAGMA foreign_keys = ON");
+    migrate(db, 17);
     expect(db.query("SELECT rowid, memory_seq, created_at FROM vectors ORDER BY rowid").all()).toEqual(rowsBefore);
     expect(db.query("SELECT type, name, sql FROM sqlite_schema WHERE tbl_name = 'vectors' AND type != 'table' ORDER BY name").all()).toEqual(schemaBefore);
     const after = (db.query("SELECT count(*) AS n FROM dbstat WHERE name = 'vectors'").get() as { n: number }).n;
     expect(after).toBeLessThanOrEqual(Math.ceil(before * 0.55));
-    const back = new Map(store.vectors.read("use-lite", 512).map((r) => [r.seq, r.vector]));
+    const back = new Map((db.query("SELECT memory_seq AS seq, vector FROM vectors").all() as Array<{ seq: number; vector: Uint8Array }>).map((r) => [r.seq, unpackVector(r.vector, 512)]));
     for (let m = 0; m < vectors.length; m++) {
       const was = unpackVector(int8(vectors[m]!), 512)!;
       const now = back.get(m + 2)!;
@@ -277,6 +280,31 @@ describe("migrations", () => {
     db.run("DELETE FROM memories WHERE seq = 2");
     expect(db.query("SELECT memory_seq FROM vector_log ORDER BY id DESC LIMIT 1").get()).toEqual({ memory_seq: 2 });
     expect(counted()).toBe(vectors.length + 1);
+    db.close();
+  });
+
+  test("version 23 drops the per-model index of vectors: the same rows, fewer pages, the in-memory index and counts as before", () => {
+    const path = fixtureDb(22, (raw) => {
+      const memory = raw.query("INSERT INTO memories (id, content, type, created_at, updated_at, priority, content_hash, canonical_hash) VALUES (?, 'x', 'note', 1, 1, 3, ?, ?)");
+      const vector = raw.query("INSERT INTO vectors (memory_seq, model, dims, vector, created_at) VALUES (?, 'use-lite', 2, x'070000000000000000000000000000002549123e', ?)");
+      for (let m = 2; m <= 2001; m++) {
+        memory.run(`v${m}`, `h${m}`, `c${m}`);
+        vector.run(m, 1000 + m);
+      }
+    });
+    const raw = new Database(path, { strict: true });
+    const rows = () => raw.query("SELECT rowid, memory_seq, model, dims, created_at, vector FROM vectors ORDER BY rowid").all();
+    const pages = () => (raw.query("SELECT count(*) AS n FROM dbstat WHERE name IN ('vectors', 'vectors_model') OR name LIKE 'sqlite_autoindex_vectors%'").get() as { n: number }).n;
+    const [rowsBefore, pagesBefore] = [rows(), pages()];
+    raw.close();
+    const store = new SqliteStore(path);
+    const db = store.database;
+    expect(db.query("SELECT name FROM sqlite_schema WHERE tbl_name = 'vectors' AND type = 'index' AND sql IS NOT NULL").all()).toEqual([]);
+    expect(db.query("SELECT rowid, memory_seq, model, dims, created_at, vector FROM vectors ORDER BY rowid").all()).toEqual(rowsBefore);
+    expect((db.query("SELECT count(*) AS n FROM dbstat WHERE name IN ('vectors', 'vectors_model') OR name LIKE 'sqlite_autoindex_vectors%'").get() as { n: number }).n).toBeLessThan(pagesBefore);
+    expect(store.vectors.hasAny("use-lite")).toBe(true);
+    expect(store.vectors.hasAny("other")).toBe(false);
+    expect(store.vectors.count("use-lite")).toBe(2001);
     store.close();
   });
 

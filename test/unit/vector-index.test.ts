@@ -1,7 +1,7 @@
 /**
  * @module The vector index stays exact across writes when ranking through the int8 kernel: appended,
- * replaced and deleted vectors — also a deleted row whose rowid, seq and millisecond come back — are seen
- * on the next sync and applied in place (the int8 copy is built once, rebuilt only when a large share
+ * replaced and deleted vectors are read from the change log on the next sync and applied in place (a log it
+ * cannot follow reloads everything) (the int8 copy is built once, rebuilt only when a large share
  * changed), ranking like a freshly loaded index with ties by seq; and the dense channel answers exactly
  * as it does with JS scoring while memories are remembered, edited and forgotten between searches.
  */
@@ -12,7 +12,7 @@ import { DenseChannel } from "../../src/retrieve/dense-channel.ts";
 import type { TopKInput, TopKKernel } from "../../src/embed/vector-kernel.ts";
 import { VectorIndex } from "../../src/retrieve/vector-index.ts";
 import { Int8Columns } from "../../src/retrieve/vector-quant.ts";
-import type { StoredVector, VectorKey, VectorStore } from "../../src/store/vector-store.ts";
+import type { StoredVector, VectorLogState, VectorStore } from "../../src/store/vector-store.ts";
 import { SqliteStore } from "../../src/store/sqlite-store.ts";
 import { WordHashEmbedder } from "../helpers/fake-embedder.ts";
 
@@ -28,58 +28,77 @@ function counting(kernel: TopKKernel): TopKKernel & { calls: number } {
 }
 
 /**
- * What the index reads, over a map, with the vectors table's semantics: a write is a new row whose rowid
- * is the largest + 1 (so deleting the largest lets it be reused), stamped with the store's clock.
+ * What the index reads, over a map, with the vectors table's change log: every write or delete appends its
+ * memory's seq under a fresh random stamp; the log can be pruned, and the database replaced (a new epoch, or
+ * the same ids under other stamps).
  */
 export class MapVectors {
-  readonly rows = new Map<number, { seq: number; vector: Float32Array; createdAt: number }>();
-  readonly #rowOf = new Map<number, number>();
+  readonly rows = new Map<number, { vector: Float32Array; createdAt: number }>();
+  entries: Array<{ id: number; seq: number; stamp: number }> = [];
+  epoch = 1;
+  pruned = 0;
+  #next = 1;
   clock = 1;
   /** Whether each write advances the clock; with false, writes share a millisecond. */
   tick = true;
+  /** Seqs read back by readSeqs, for tests that count what a sync reads. */
+  readBack = 0;
 
   get size(): number {
     return this.rows.size;
   }
 
-  /** INSERT OR REPLACE: the new rowid is taken before the old row goes. */
+  #logged(seq: number): void {
+    this.entries.push({ id: this.#next++, seq, stamp: 1 + Math.floor(Math.random() * 2 ** 40) });
+  }
+
+  /** INSERT OR REPLACE. */
   put(seq: number, vector: Float32Array): void {
-    const rowid = Math.max(0, ...this.rows.keys()) + 1;
-    this.delete(seq);
-    this.rows.set(rowid, { seq, vector, createdAt: this.tick ? this.clock++ : this.clock });
-    this.#rowOf.set(seq, rowid);
+    this.rows.set(seq, { vector, createdAt: this.tick ? this.clock++ : this.clock });
+    this.#logged(seq);
   }
 
   delete(seq: number): void {
-    const rowid = this.#rowOf.get(seq);
-    if (rowid === undefined) return;
-    this.rows.delete(rowid);
-    this.#rowOf.delete(seq);
+    if (this.rows.delete(seq)) this.#logged(seq);
   }
 
   clear(): void {
-    this.rows.clear();
-    this.#rowOf.clear();
+    for (const seq of [...this.rows.keys()]) this.delete(seq);
+  }
+
+  /** Deletes the entries before `id` (a published index file, or the log's own pruning). */
+  prune(id: number): void {
+    this.entries = this.entries.filter((e) => e.id >= id);
+    this.pruned = Math.max(this.pruned, id);
   }
 
   vectorOf(seq: number): Float32Array {
-    return this.rows.get(this.#rowOf.get(seq)!)!.vector;
+    return this.rows.get(seq)!.vector;
   }
 
   seqs(): number[] {
-    return [...this.#rowOf.keys()];
-  }
-
-  keys(): VectorKey[] {
-    return [...this.rows].map(([rowid, r]) => [rowid, r.seq, r.createdAt]);
+    return [...this.rows.keys()];
   }
 
   read(): StoredVector[] {
-    return [...this.rows].map(([rowid, r]) => ({ rowid, ...r }));
+    return [...this.rows].map(([seq, r]) => ({ seq, ...r }));
   }
 
-  readRows(_model: string, _dims: number, rowids: readonly number[]): StoredVector[] {
-    return rowids.filter((id) => this.rows.has(id)).map((rowid) => ({ rowid, ...this.rows.get(rowid)! }));
+  logState(): VectorLogState {
+    const last = this.entries.at(-1);
+    return { epoch: this.epoch, head: last?.id ?? 0, stamp: last?.stamp ?? 0, pruned: this.pruned, erase: 0 };
+  }
+
+  changedSince(after: number, stamp: number, limit: number): number[] | null {
+    const at = this.entries.find((e) => e.id === after);
+    if (after > 0 && stamp !== 0 && at?.stamp !== stamp) return null;
+    const seqs = [...new Set(this.entries.filter((e) => e.id > after).map((e) => e.seq))];
+    return seqs.length > limit ? null : seqs;
+  }
+
+  readSeqs(_model: string, _dims: number, seqs: readonly number[]): StoredVector[] {
+    this.readBack += seqs.length;
+    return seqs.filter((seq) => this.rows.has(seq)).map((seq) => ({ seq, ...this.rows.get(seq)! }));
   }
 }
 
@@ -154,12 +173,11 @@ describe("vector index with the int8 kernel", () => {
     // Half are negated: their int8 rows sum below zero, so a freed column left with its bias would rank.
     const pool = Array.from({ length: 60 }, (_, i) => (i % 2 ? randomUnit() : randomUnit().map((x) => -x)));
     for (let s = 1; s <= 2400; s++) store.put(s, pick(pool));
-    const index = new VectorIndex("m", DIMS, () => store.clock);
+    const index = new VectorIndex("m", DIMS);
     const asStore = store as unknown as VectorStore;
     index.sync(asStore);
     const builds = spyOn(Int8Columns.prototype, "build");
     let next = 2401;
-    let reused = 0;
     for (let step = 0; step < 160; step++) {
       store.tick = rand() < 0.5; // often several writes, and the sync, within one millisecond
       const writes = rand() < 0.05 ? 300 : 1 + Math.floor(rand() * 4);
@@ -170,12 +188,10 @@ describe("vector index with the int8 kernel", () => {
         else if (r < 0.45) store.put(pick(seqs), pick(pool)); // re-embedded in place (INSERT OR REPLACE)
         else if (r < 0.65) store.delete(pick(seqs)); // purge, or an edit not yet re-embedded
         else {
-          // An edit of the newest vector, re-embedded: the delete frees the largest rowid, the write takes
-          // it again — same rowid, same seq, and with the clock standing still, the same time.
-          const [rowid, seq] = store.keys().reduce((a, b) => (b[0] > a[0] ? b : a));
+          // An edit re-embedded: deleted, then written again under the same seq, often in the same millisecond.
+          const seq = pick(seqs);
           store.delete(seq);
           store.put(seq, pick(pool));
-          if (store.keys().some((k) => k[0] === rowid)) reused++;
         }
       }
       if (rand() < 0.3) continue; // more writes before the next search
@@ -184,9 +200,50 @@ describe("vector index with the int8 kernel", () => {
       const query = rand() < 0.5 ? pick(pool) : randomUnit();
       await expectExact(index, store, ort, query, pick([1, 10, 100]));
     }
-    expect(reused).toBeGreaterThan(10);
     expect(builds.mock.calls.length).toBeLessThanOrEqual(3); // only the 300-write steps may reload
     builds.mockRestore();
+  });
+
+  test("a log it cannot follow reloads everything: pruned past its place, another database, another history", async () => {
+    const store = new MapVectors();
+    for (let s = 1; s <= 500; s++) store.put(s, randomUnit());
+    const index = new VectorIndex("m", DIMS);
+    const asStore = store as unknown as VectorStore;
+    const query = randomUnit();
+    index.sync(asStore);
+    // A few changes: read one by one, nothing else.
+    store.readBack = 0;
+    for (let s = 1; s <= 5; s++) store.put(s, randomUnit());
+    expect(index.sync(asStore)).toBe(true);
+    expect(store.readBack).toBe(5);
+    await expectExact(index, store, ort, query, 20);
+    expect(index.sync(asStore)).toBe(false);
+    const reads = spyOn(store, "read");
+    /** Syncs; whether the sync read everything again. */
+    const reloaded = () => {
+      const before = reads.mock.calls.length;
+      expect(index.sync(asStore)).toBe(true);
+      return reads.mock.calls.length > before;
+    };
+    // Pruned past the index's place: the entries it would need are gone.
+    store.put(7, randomUnit());
+    store.prune(store.logState().head + 1);
+    store.put(8, randomUnit());
+    expect(reloaded()).toBe(true);
+    await expectExact(index, store, ort, query, 20);
+    // Another database (epoch), then the same log position under another stamp (a copy written to since).
+    store.epoch = 2;
+    expect(reloaded()).toBe(true);
+    const head = store.entries.at(-1)!;
+    store.rows.get(head.seq)!.vector = randomUnit();
+    head.stamp += 1;
+    expect(reloaded()).toBe(true);
+    await expectExact(index, store, ort, store.vectorOf(head.seq), 5);
+    // And a change it can follow is applied without reading everything.
+    store.put(9, randomUnit());
+    expect(reloaded()).toBe(false);
+    await expectExact(index, store, ort, store.vectorOf(9), 5);
+    reads.mockRestore();
   });
 
   test("a sync while the kernel runs makes the ranking start over on the new rows", async () => {
