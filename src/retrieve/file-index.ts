@@ -14,9 +14,8 @@ import type { IndexFile } from "../store/vector-file.ts";
 import { readStoreIndexFile } from "../store/sealed-vector-file.ts";
 import type { ScopeMask, VectorStore } from "../store/vector-store.ts";
 import { signBytes, signDots, signTable } from "../store/vector-signs.ts";
-import { unpackScaledInto } from "../store/vector-codec.ts";
 import { ScoredRows } from "./scored-rows.ts";
-import { dotRow, rankScores, topIndices, type Ranking } from "./vector-rank.ts";
+import { dotPacked, dotRow, rankScores, topIndices, type Ranking } from "./vector-rank.ts";
 import { probeShareFor } from "./ivf.ts";
 
 /** Lists read per search: at least this many (the share is ivf.ts probeShareFor's). */
@@ -86,7 +85,7 @@ export class FileIndex {
   #queries = 0;
   /** Bytes of one row's signs. */
   readonly #width: number;
-  /** One vector read from the database, dequantised for its exact score. */
+  /** One vector read from the database, dequantised for its exact score (a width dotPacked unpacks). */
   readonly #vector: Float32Array;
   /** Rows read from the file, and their sign scores. */
   #buffer = new Uint8Array(0);
@@ -194,14 +193,12 @@ export class FileIndex {
     const wanted = new Map<number, number>();
     for (const i of picked) if (Number.isNaN(scored.exact[i]!)) wanted.set(scored.seqs[i]!, i);
     if (wanted.size === 0) return;
-    const row = this.#vector;
     // In seq order: neighbours in the database are found on pages just read.
     const seqs = [...wanted.keys()].sort((a, b) => a - b);
     this.#store.packedSeqs(this.model, this.dims, seqs, (seq, packed) => {
       const i = wanted.get(seq);
       if (i === undefined) return;
-      unpackScaledInto(packed, 0, this.dims, row, 0);
-      scored.exact[i] = dotRow(row, 0, this.dims, query);
+      scored.exact[i] = dotPacked(packed, 0, this.dims, query, this.#vector);
       wanted.delete(seq);
     });
     for (const i of wanted.values()) scored.exact[i] = Number.NEGATIVE_INFINITY;

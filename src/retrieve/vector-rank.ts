@@ -10,6 +10,7 @@
 import type { TopKKernel } from "../embed/vector-kernel.ts";
 import type { Int8Columns } from "./vector-quant.ts";
 import { downToKth } from "../domain/select.ts";
+import { packedScale, unpackScaledInto } from "../store/vector-codec.ts";
 
 /** Rows in the true exact order (ties by key, else by row number), with their exact scores. */
 export interface Ranking {
@@ -43,6 +44,48 @@ export function dotRow(matrix: Float32Array, row: number, dims: number, q: Float
     e += matrix[base + k + 3]! * q[k + 3]!;
   }
   for (; k < dims; k++) a += matrix[base + k]! * q[k]!;
+  return Math.fround(a + b + c + e);
+}
+
+const levels = new Float32Array(16);
+
+/**
+ * dotRow of the packed vector at `offset` in `packed` (store/vector-codec.ts: 4-bit values grouped by 32 dims,
+ * then the float32 scale) with `q`, without unpacking it first: each value is the float32 its unpacking
+ * gives, multiplied and summed in dotRow's order (four running sums over k mod 4), so the score is the same
+ * bit for bit — in ~a third of the time in a process that has not warmed up (a one-shot recall scores 200
+ * rows so). A width that is not a multiple of 32 is unpacked into `row` (at least `dims` long) and scored so.
+ */
+export function dotPacked(packed: Uint8Array, offset: number, dims: number, q: Float32Array, row: Float32Array): number {
+  if (dims % 32 !== 0) {
+    unpackScaledInto(packed, offset, dims, row, 0);
+    return dotRow(row, 0, dims, q);
+  }
+  const bytes = dims >> 1;
+  const scale = packedScale(packed, offset, dims);
+  // The 16 values a half-byte stands for (two's complement), as float32: what unpacking would store.
+  for (let v = 0; v < 16; v++) levels[v] = ((v ^ 8) - 8) * scale;
+  let a = 0;
+  let b = 0;
+  let c = 0;
+  let e = 0;
+  // Byte 16g + j holds dim 32g + j in its low half and dim 32g + 16 + j in its high half.
+  for (let g = 0; g < bytes; g += 16) {
+    const at = offset + g;
+    const k = 2 * g;
+    for (let j = 0; j < 16; j += 4) {
+      a += levels[packed[at + j]! & 15]! * q[k + j]!;
+      b += levels[packed[at + j + 1]! & 15]! * q[k + j + 1]!;
+      c += levels[packed[at + j + 2]! & 15]! * q[k + j + 2]!;
+      e += levels[packed[at + j + 3]! & 15]! * q[k + j + 3]!;
+    }
+    for (let j = 0; j < 16; j += 4) {
+      a += levels[packed[at + j]! >> 4]! * q[k + 16 + j]!;
+      b += levels[packed[at + j + 1]! >> 4]! * q[k + 17 + j]!;
+      c += levels[packed[at + j + 2]! >> 4]! * q[k + 18 + j]!;
+      e += levels[packed[at + j + 3]! >> 4]! * q[k + 19 + j]!;
+    }
+  }
   return Math.fround(a + b + c + e);
 }
 

@@ -7,8 +7,7 @@
  * so a deeper ranking of it (filters rejected the best rows) reads nothing again.
  */
 import type { VectorStore } from "../store/vector-store.ts";
-import { unpackScaledInto } from "../store/vector-codec.ts";
-import { dotRow, rankScores, type Ranking } from "./vector-rank.ts";
+import { dotPacked, rankScores, type Ranking } from "./vector-rank.ts";
 
 export class VectorScan {
   readonly model: string;
@@ -44,8 +43,7 @@ export class VectorScan {
     const row = new Float32Array(dims);
     this.#store.scanPacked(this.model, dims, (seq, packed) => {
       if (n === this.#seqs.length) this.#grow(n * 2 + 1024);
-      unpackScaledInto(packed, 0, dims, row, 0);
-      this.#scores[n] = dotRow(row, 0, dims, query);
+      this.#scores[n] = dotPacked(packed, 0, dims, query, row);
       this.#seqs[n] = seq;
       n++;
     });

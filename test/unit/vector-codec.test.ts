@@ -4,7 +4,8 @@
  * re-packed, and the row product equals the one over the unpacked values.
  */
 import { expect, test } from "bun:test";
-import { packedBytes, packVector, paddedDims, repacked, rowBytes, unpackValues, unpackVector } from "../../src/store/vector-codec.ts";
+import { packedBytes, packInto, packVector, paddedDims, repacked, rowBytes, unpackScaledInto, unpackValues, unpackVector } from "../../src/store/vector-codec.ts";
+import { dotPacked, dotRow } from "../../src/retrieve/vector-rank.ts";
 import { rng } from "../helpers/rng.ts";
 
 test("widths pad to whole groups of 32 dims, 16 bytes each, plus the scale", () => {
@@ -64,4 +65,26 @@ test("earlier layouts are read as what they held and packed anew; other lengths 
   expect(repacked(current, dims)).toBe(current);
   expect(unpackVector(new Uint8Array(300), dims)).toBeNull();
   expect(repacked(new Uint8Array(300), dims)).toBeNull();
+});
+
+test("a packed vector's dot product without unpacking equals dotRow of its unpacked values, bit for bit", () => {
+  const r = rng(21);
+  const gaussian = () => Math.sqrt(-2 * Math.log(r() || 1e-12)) * Math.cos(2 * Math.PI * r());
+  // Multiples of 32 take the direct path; other widths unpack (padding, and dotRow's tail past a multiple of 4).
+  for (const dims of [32, 64, 512, 544, 7, 40, 514]) {
+    const width = packedBytes(dims);
+    const rows = 40;
+    const packed = new Uint8Array(rows * width + 3);
+    for (let i = 0; i < rows; i++) {
+      // Row 0 all at the extremes (−7 and +7 steps), row 1 zero, the others gaussian with outliers.
+      const v = Float32Array.from({ length: dims }, (_, k) => (i === 0 ? (k % 2 ? 1 : -1) : i === 1 ? 0 : gaussian() * (k % 9 === 0 ? 6 : 1)));
+      packInto(v, packed, 3 + i * width);
+    }
+    const q = Float32Array.from({ length: dims }, gaussian);
+    const x = new Float32Array(dims);
+    for (let i = 0; i < rows; i++) {
+      unpackScaledInto(packed, 3 + i * width, dims, x, 0);
+      expect(dotPacked(packed, 3 + i * width, dims, q, new Float32Array(dims))).toBe(dotRow(x, 0, dims, q));
+    }
+  }
 });
