@@ -10,11 +10,11 @@ import { embedPending } from "./embed-pending.ts";
 import { describeError } from "../errors.ts";
 import { log } from "../log.ts";
 import type { Store } from "../store/store.ts";
-import type { ScopeMask } from "../store/vector-store.ts";
+import type { ProjectScope } from "../store/filter-sql.ts";
 import type { ChannelHit, ChannelQuery, RetrievalChannel } from "./channel.ts";
 import { passStandouts } from "./dense-bar.ts";
 import { mainScript } from "../text/script.ts";
-import type { Memory, MemoryFilter } from "../domain/memory.ts";
+import type { Memory } from "../domain/memory.ts";
 import type { TopKKernel } from "../embed/vector-kernel.ts";
 import { VectorIndex } from "./vector-index.ts";
 import { FileIndex } from "./file-index.ts";
@@ -80,9 +80,6 @@ async function openDefaultKernel(): Promise<TopKKernel> {
   return openTopKKernel();
 }
 
-/** Vectors past which a one-shot search ranks without a scope mask (see #maskFor). */
-const ONE_SHOT_MASK_MAX = 200_000;
-
 export class DenseChannel implements RetrievalChannel {
   readonly name = "dense";
   readonly #opts: DenseChannelOptions;
@@ -101,8 +98,6 @@ export class DenseChannel implements RetrievalChannel {
   #seen = "";
   /** Memories still lacking a vector after the last catch-up. */
   #remaining = 0;
-  /** The last search's scope mask (VectorStore.scopeMask), kept while its scope and the database are the same. */
-  #scopeMask: { key: string; token: string; mask: ScopeMask } | null = null;
   #kernel: Promise<TopKKernel | null> | undefined;
   #searches = 0;
   /** The model and width the last search ranked with (what {@link DenseChannel.vectorsOf} reads). */
@@ -187,8 +182,8 @@ export class DenseChannel implements RetrievalChannel {
     const index = this.#fileIndex ?? this.#scan ?? this.#index!;
     if (index.size === 0) return [];
     const kernel = index instanceof VectorIndex ? await this.#kernelFor(index.size) : undefined;
-    // Before the query's vector: a one-shot recall's may still be on its way from another thread (query-ahead.ts).
-    const scope = index instanceof FileIndex ? this.#maskFor(query.filter, index.size) : undefined;
+    // The file leaves other projects' rows out by the project code it holds for each (file-index.ts).
+    const scope = index instanceof FileIndex ? this.#opts.store.vectors.projectScope(query.filter) : undefined;
     const [q] = await embedder.embed([query.text], "query", this.#opts.oneShot ? { oneShot: true } : {});
     this.#searched = { model: embedder.model, dims: embedder.dims };
     // Every candidate is kept for ranking (fusion normalises within the list; cutting at the model's bar
@@ -294,29 +289,8 @@ export class DenseChannel implements RetrievalChannel {
     }
   }
 
-  /**
-   * Which memories are in the search's scope, for the index file to leave the others out before scoring
-   * exactly: one indexed read (~2 ms at 100k memories), kept for the next search of the same scope while the
-   * database is unchanged (a server's searches mostly share one project).
-   */
-  #maskFor(filter: MemoryFilter, size: number): ScopeMask | undefined {
-    // Every project (`--all-projects`): most rows are in, a mask would leave few out.
-    if (!filter.scope.projects) return undefined;
-    // A one-shot search of a large store: making the mask (~20–30 ms for a project of 125k at 1M) costs more
-    // than the rows a deeper ranking reads; a long-lived process makes it once and keeps it.
-    if (this.#opts.oneShot && size > ONE_SHOT_MASK_MAX) return undefined;
-    const vectors = this.#opts.store.vectors;
-    const key = JSON.stringify([filter.scope, filter.statuses ?? null]);
-    const token = vectors.changeToken();
-    const kept = this.#scopeMask;
-    if (kept && kept.key === key && kept.token === token) return kept.mask;
-    const mask = vectors.scopeMask(filter);
-    this.#scopeMask = { key, token, mask };
-    return mask;
-  }
-
   /** Ranks through the kernel; if it fails at run time, drops it for good and ranks in JS (same result). */
-  async #rank(q: Float32Array, want: number, kernel: TopKKernel | undefined, scope?: ScopeMask) {
+  async #rank(q: Float32Array, want: number, kernel: TopKKernel | undefined, scope?: ProjectScope) {
     const index = this.#fileIndex ?? this.#scan ?? this.#index!;
     if (index instanceof VectorScan) return index.rank(q, want);
     if (index instanceof FileIndex) {

@@ -7,12 +7,16 @@
  * Memories the change log names after the file's position are masked in the file and read from SQLite instead
  * (their current vectors, scored exactly), so a stale file is never wrong, only slower. Large files have IVF
  * lists: a search scores the centroids and reads the best lists only (approximate; more lists when a caller
- * asks for more rows); a one-list file is a scan of every row's signs.
+ * asks for more rows); a one-list file is a scan of every row's signs. A search in some projects leaves the
+ * other projects' rows out by the project code the file holds for each row (a memory moved since is a changed
+ * row), before summing their signs and before scoring any exactly.
  */
 import { sameEntry } from "../store/log-mark.ts";
 import type { IndexFile } from "../store/vector-file.ts";
 import { readStoreIndexFile } from "../store/sealed-vector-file.ts";
-import type { ScopeMask, VectorStore } from "../store/vector-store.ts";
+import type { VectorStore } from "../store/vector-store.ts";
+import type { ProjectScope } from "../store/filter-sql.ts";
+import { acceptedCodes } from "../store/project-codes.ts";
 import { signBytes, signDots, signTable } from "../store/vector-signs.ts";
 import { ScoredRows } from "./scored-rows.ts";
 import { dotPacked, dotRow, rankScores, topIndices, type Ranking } from "./vector-rank.ts";
@@ -47,7 +51,7 @@ export const KEEP_ROWS_MAX_BYTES = 32 * 1024 * 1024;
  */
 interface Scan {
   query: Float32Array;
-  scope: ScopeMask | undefined;
+  scope: RowScope | undefined;
   table: Float32Array;
   centres: Float32Array;
   version: number;
@@ -55,8 +59,11 @@ interface Scan {
   scored: ScoredRows;
 }
 
-/** Whether the scope mask leaves `seq` out (a seq past its end is in: written after the mask was made). */
-const outsideOf = (mask: Uint8Array | undefined, seq: number) => mask !== undefined && seq < mask.length && mask[seq] === 0;
+/** A search's projects as the file's codes: which it keeps (acceptedCodes), and the share of the rows they hold. */
+interface RowScope {
+  accept: Uint8Array;
+  share: number;
+}
 
 export class FileIndex {
   readonly model: string;
@@ -77,6 +84,8 @@ export class FileIndex {
   #version = 0;
   /** What the last query scored so far. */
   #scan: Scan | null = null;
+  /** The last scope searched, as the file's codes. */
+  #lastScope: { key: string; rows: RowScope } | null = null;
   /** The rows scored for the current query (see #scanLists). */
   readonly #scored = new ScoredRows();
   /** Every row of the file, kept in memory ({@link keepRows}): scored where they lie, never read again. */
@@ -161,15 +170,18 @@ export class FileIndex {
    * The best `want` rows by exact score, best first, ties by seq: of the rows in the lists read, the best by
    * sign score scored from the database's vectors, and every changed memory's current vector. `complete` only
    * when every list was read, every row scored exactly and every one returned. A row whose vector is gone from
-   * the database since the last catch-up is left out, and so is every row `scope` (VectorStore.scopeMask) leaves
+   * the database since the last catch-up is left out, and so is every row of a project `scope` (stored keys:
+   * VectorStore.projectScope) leaves out, by the project code the file holds for it (a memory moved to another
+   * project since is a changed row: the change log names it)
    * out: a search in one project of eight scores exactly the rows it can return, not eight times as many.
    * Throws when a list fails its CRC (the caller falls back). `seqs` is valid until the next search for another
    * query (its buffer is reused).
    */
-  rank(query: Float32Array, want: number, scope?: ScopeMask): Ranking & { seqs: ArrayLike<number> } {
+  rank(query: Float32Array, want: number, scope?: ProjectScope): Ranking & { seqs: ArrayLike<number> } {
     if (query.length !== this.dims) throw new Error(`query has ${query.length} dims, index ${this.model} has ${this.dims}`);
-    const scan = this.#scanOf(query, scope);
-    this.#scanLists(scan, this.#probe(scan.centres, want, scope?.share ?? 1));
+    const kept = scope && this.#rowScope(scope);
+    const scan = this.#scanOf(query, kept);
+    this.#scanLists(scan, this.#probe(scan.centres, want, kept?.share ?? 1));
     const { scored } = scan;
     const n = scored.size;
     const seqs = scored.seqs.subarray(0, n);
@@ -247,7 +259,7 @@ export class FileIndex {
    * (it keeps the lists read and the exact scores taken), else a new one: the query's sign table, its score
    * with each centroid, and the changed memories' rows.
    */
-  #scanOf(query: Float32Array, scope: ScopeMask | undefined): Scan {
+  #scanOf(query: Float32Array, scope: RowScope | undefined): Scan {
     const scan = this.#scan;
     if (scan && scan.query === query && scan.scope === scope && scan.version === this.#version) return scan;
     // A process searching a second time searches often (a server, the hook daemon): keep the rows if small.
@@ -260,8 +272,9 @@ export class FileIndex {
     for (let l = 0; l < nlist; l++) centres[l] = dotRow(centroids, l, this.dims, query);
     const next: Scan = { query, scope, table: signTable(query), centres, version: this.#version, read: new Set(), scored: this.#scored };
     next.scored.reserve(this.#delta.size);
-    const mask = scope?.mask;
-    for (const [seq, v] of this.#delta) if (!outsideOf(mask, seq)) next.scored.push(seq, Number.POSITIVE_INFINITY, dotRow(v, 0, this.dims, query));
+    // Changed memories compete whatever their project now (the file's code may be out of date): the caller's
+    // filter has the last word on every row.
+    for (const [seq, v] of this.#delta) next.scored.push(seq, Number.POSITIVE_INFINITY, dotRow(v, 0, this.dims, query));
     this.#scan = next;
     return next;
   }
@@ -273,8 +286,8 @@ export class FileIndex {
   #scanLists(scan: Scan, lists: number[]): void {
     const file = this.#file;
     const width = this.#width;
-    const mask = scan.scope?.mask;
-    const { factors, seqs, offsets } = file;
+    const accept = scan.scope?.accept;
+    const { factors, seqs, offsets, codes } = file;
     const { scored, table, centres } = scan;
     const kept = this.#kept;
     const masked = this.#masked.size > 0 ? this.#masked : null;
@@ -287,7 +300,7 @@ export class FileIndex {
       if (this.#signScores.length < rows) this.#signScores = new Float64Array(rows);
       const sums = this.#signScores;
       let intact = true;
-      if (kept) signDots(table, kept, from * width, rows, width, sums, 0, seqs.subarray(from, to), mask);
+      if (kept) signDots(table, kept, from * width, rows, width, sums, 0, accept && codes.subarray(from, to), accept);
       else {
         const step = Math.max(1, Math.floor(CHUNK_BYTES / width));
         if (this.#buffer.length < Math.min(rows, step) * width) this.#buffer = new Uint8Array(Math.min(rows, step) * width);
@@ -296,7 +309,7 @@ export class FileIndex {
           const piece = this.#buffer.subarray(0, n * width);
           file.readRows(from + r, from + r + n, piece);
           intact = file.checkPiece(l, piece, r === 0, r + n >= rows) && intact;
-          signDots(table, piece, 0, n, width, sums, r, seqs.subarray(from + r, from + r + n), mask);
+          signDots(table, piece, 0, n, width, sums, r, accept && codes.subarray(from + r, from + r + n), accept);
         }
         if (rows === 0) intact = file.listOk(l);
       }
@@ -306,10 +319,24 @@ export class FileIndex {
       const centre = centres[l]!;
       for (let r = from; r < to; r++) {
         const seq = seqs[r]!;
-        if (masked?.has(seq) || outsideOf(mask, seq)) continue;
+        if ((accept && accept[codes[r]!] === 0) || masked?.has(seq)) continue;
         scored.push(seq, centre + sums[r - from]! * factors[r]!, Number.NaN);
       }
     }
+  }
+
+  /** `scope` as the file's codes, kept for the next search of the same scope; undefined when it keeps every row. */
+  #rowScope(scope: ProjectScope): RowScope | undefined {
+    if (scope.projects === null && scope.global) return undefined;
+    const key = JSON.stringify(scope);
+    if (this.#lastScope?.key !== key) {
+      const { names, codeCounts, count } = this.#file;
+      const accept = acceptedCodes(names, scope.projects, scope.global);
+      let rows = 0;
+      for (let c = 0; c < 256; c++) if (accept[c]) rows += codeCounts[c]!;
+      this.#lastScope = { key, rows: { accept, share: Math.max(rows, 1) / Math.max(count, 1) } };
+    }
+    return this.#lastScope.rows;
   }
 
   /**

@@ -93,13 +93,15 @@ export async function buildIndexBytes(
   const at = offsets.slice(0, nlist);
   const place = new Uint32Array(n);
   const seqs = new Uint32Array(n);
+  const codes = new Uint8Array(n);
   for (let r = 0; r < n; r++) {
     const to = (place[r] = at[list[r]!]!++);
     seqs[to] = snap.seqs[r]!;
+    codes[to] = snap.codes[r]!;
   }
   // A row's factor is known once its signs are written: the header's arrays are filled last (encodeIndex).
   const factors = new Float32Array(n);
-  const meta = { dims, epoch: snap.state.epoch, logPos: snap.state.head, logStamp: snap.state.stamp, seqs, factors, offsets, centroids, trained };
+  const meta = { dims, epoch: snap.state.epoch, logPos: snap.state.head, logStamp: snap.state.stamp, seqs, factors, offsets, centroids, trained, codes, names: snap.names };
   const row = signBytes(dims);
   const bytes = encodeIndex(model, meta, (values) => {
     for (let r = 0; r < n; r++) factors[place[r]!] = writeSigns(packed, r * width, dims, centroids, list[r]! * dims, values, place[r]! * row);

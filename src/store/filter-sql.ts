@@ -26,6 +26,11 @@ export const HELD_SQL = `EXISTS (SELECT 1 FROM holds h WHERE h.released_at IS NU
   (h.kind = 'id' AND h.target = m.id) OR (h.kind = 'project' AND h.target = m.project)
   OR (h.kind = 'tag' AND h.target IN (SELECT tag FROM memory_tags WHERE memory_seq = m.seq))))`;
 
+/** The projects `filter` passes as data, in their stored form (an encrypted store's keys are sealed names). */
+export function projectScopeOf(filter: MemoryFilter, codec: ContentCodec): ProjectScope {
+  return { projects: filter.scope.projects?.map((p) => storedProject(codec, p)!) ?? null, global: filter.scope.includeGlobal };
+}
+
 /** Project keys and tags are compared in their stored form (see rows.ts), so an encrypted store filters alike. */
 export function filterToSql(filter: MemoryFilter, now: number, codec: ContentCodec): SqlWhere {
   const clauses: string[] = [];
@@ -33,8 +38,8 @@ export function filterToSql(filter: MemoryFilter, now: number, codec: ContentCod
 
   const { includeGlobal } = filter.scope;
   // Stored once, for the SQL and for the scope as data (an encrypted store's keys are sealed names).
-  const projects = filter.scope.projects?.map((p) => storedProject(codec, p)!) ?? null;
-  const scope: ProjectScope = { projects, global: includeGlobal };
+  const scope = projectScopeOf(filter, codec);
+  const { projects } = scope;
   if (projects !== null) {
     const parts: string[] = [];
     if (projects.length > 0) {

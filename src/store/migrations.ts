@@ -202,15 +202,20 @@ export const MIGRATIONS: ReadonlyArray<Migration> = [
   },
   {
     version: 23,
-    name: "no per-model index of vectors; the change log records updates too",
+    name: "no per-model index of vectors; the change log records updates too, and moves between projects",
     // vectors_model (model, created_at, memory_seq, dims) answered the in-memory index's key comparison, which
     // now follows the change log (retrieve/vector-index.ts); per-model counts come from row-counts.ts. 35 bytes
     // a memory at 1M memories (1,529 → ~1,495 with the index files). cairn writes a vector anew rather than
     // update it (a re-encoding does, with the same values), but an update is a change all the same.
+    // A memory moved to another project is a change for the vector index file too: it holds each row's project
+    // (vector-file.ts format 4), and a search in one project leaves the others' rows out by it.
     sql: `
       DROP INDEX vectors_model;
       CREATE TRIGGER vector_log_update AFTER UPDATE ON vectors BEGIN
         INSERT INTO vector_log (memory_seq, stamp) VALUES (new.memory_seq, ${STAMP_SQL});
+      END;
+      CREATE TRIGGER vector_log_project AFTER UPDATE OF project ON memories WHEN old.project IS NOT new.project BEGIN
+        INSERT INTO vector_log (memory_seq, stamp) VALUES (new.seq, ${STAMP_SQL});
       END;
     `,
   },

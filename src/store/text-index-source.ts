@@ -7,7 +7,8 @@
 import type { Database } from "bun:sqlite";
 import { indexedTexts, type MemoryRow } from "./rows.ts";
 import { type ContentCodec, PLAIN_CODEC } from "./content-codec.ts";
-import { BM25_WEIGHTS, type DocProjects, type DocTerms, type Phrase, type TextIndex, TextIndexBuilder, UNKNOWN_PROJECT } from "./text-index.ts";
+import { BM25_WEIGHTS, type DocProjects, type DocTerms, type Phrase, type TextIndex, TextIndexBuilder } from "./text-index.ts";
+import { ProjectCoder, UNKNOWN_PROJECT } from "./project-codes.ts";
 import { logHead } from "./log-mark.ts";
 import { textChangedSince } from "./text-log.ts";
 import { indexFileState } from "./index-file-io.ts";
@@ -72,19 +73,14 @@ export async function buildTextIndex(db: Database): Promise<{ index: TextIndex; 
  */
 async function docProjects(db: Database, length: number): Promise<DocProjects> {
   const codes = new Uint8Array(length).fill(UNKNOWN_PROJECT);
-  const names: string[] = [];
-  const code = new Map<string | null, number>([[null, 0]]);
+  const coder = new ProjectCoder();
   let n = 0;
   for (const r of db.query("SELECT seq, project FROM memories INDEXED BY memories_scope").iterate() as Iterable<{ seq: number; project: string | null }>) {
-    let c = code.get(r.project);
-    if (c === undefined) {
-      c = names.length + 1 < UNKNOWN_PROJECT ? names.push(r.project!) : UNKNOWN_PROJECT;
-      code.set(r.project, c);
-    }
+    const c = coder.code(r.project);
     if (r.seq < length) codes[r.seq] = c;
     if (++n % BUILD_SLICE === 0) await toEventLoop();
   }
-  return { codes, names };
+  return { codes, names: coder.names };
 }
 
 /**

@@ -24,11 +24,8 @@ import type { LogMark } from "./log-mark.ts";
 import type { ProjectScope } from "./filter-sql.ts";
 import { bm25, type DocSizes, decodeList, docSizes, emptyPart, keepProjects, merge, oversized, type Part, type ProjectCodes, room, scoreList, sizeOf } from "./text-index-lists.ts";
 
-/**
- * The code of a document whose project the build did not read (not a memory), or of a project past the first
- * 254 (in key order; a byte a document): a search never leaves such documents out.
- */
-export const UNKNOWN_PROJECT = 0xff;
+import { acceptedCodes } from "./project-codes.ts";
+export { UNKNOWN_PROJECT } from "./project-codes.ts";
 
 /**
  * Each document's project, by seq, as built: 0 for a global memory, i + 1 for `names[i]` (stored keys), or
@@ -364,11 +361,7 @@ export class TextIndex {
     if (!scope || (scope.projects === null && scope.global)) return null;
     const key = JSON.stringify(scope);
     if (this.#scope?.key === key) return this.#scope.codes;
-    const { names } = this.projects;
-    const accept = new Uint8Array(names.length + 1);
-    accept[0] = scope.global ? 1 : 0;
-    const wanted = scope.projects === null ? null : new Set(scope.projects);
-    for (let i = 0; i < names.length; i++) accept[i + 1] = wanted === null || wanted.has(names[i]!) ? 1 : 0;
+    const accept = acceptedCodes(this.projects.names, scope.projects, scope.global);
     this.lazy?.codes();
     this.#scope = { key, codes: { codes: this.projects.codes, accept } };
     return this.#scope.codes;

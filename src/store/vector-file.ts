@@ -2,8 +2,9 @@
  * @module The vector index file next to the database (`vectors-<model>-<dims>.idx`): a derived cache a fresh
  * process opens instead of reading every vector row (the small arrays at once, the rows of the lists a search
  * needs on demand). It holds only seqs and, per vector, its signs around its list's centroid and one factor
- * (vector-signs.ts; 72 bytes a USE-lite row with its seq), grouped in IVF lists, never content: the vectors
- * themselves are in the database only, which scores the candidates the signs pick. Header: magic, version, dims, counts,
+ * (vector-signs.ts; 72 bytes a USE-lite row with its seq) and its memory's project as a byte (project-codes.ts:
+ * the stored keys they stand for listed once), grouped in IVF lists, never content: the vectors themselves are
+ * in the database only, which scores the candidates the signs pick. Header: magic, version, dims, counts,
  * the database's epoch and the change-log entry it reflects (id and stamp: log-mark.ts), the model's hash,
  * how many vectors its centroids were trained on, a CRC of the header and
  * the small arrays, and one CRC per list (checked when a search first reads that list). A file that is
@@ -18,8 +19,11 @@ import { closeWhenCollected, readFullyAt, sections } from "./index-file-io.ts";
 import { onDisk } from "./db-path.ts";
 import { signBytes } from "./vector-signs.ts";
 
-/** 3: sign bits, a row's vector in the database only (2 held the 4-bit values, 1 int8 values). */
-export const INDEX_VERSION = 3;
+/**
+ * 4: each row's project code (project-codes.ts) and the names they stand for; 3: sign bits, a row's vector in
+ * the database only (2 held the 4-bit values, 1 int8 values).
+ */
+export const INDEX_VERSION = 4;
 const MAGIC = "CAIRNVX1";
 const HEADER = 64;
 
@@ -46,6 +50,10 @@ export interface IndexParts {
    * In header bytes files written before it left zero: unknown, so the next refresh trains again.
    */
   trained: number;
+  /** Per row (in list order): its memory's project code when the file was written (project-codes.ts). */
+  codes: Uint8Array;
+  /** The stored project keys codes 1… stand for. */
+  names: readonly string[];
 }
 
 /**
@@ -57,6 +65,8 @@ export interface IndexParts {
 export interface IndexFile extends IndexParts {
   count: number;
   nlist: number;
+  /** Rows of each project code. */
+  codeCounts: Uint32Array;
   /** Reads rows [from, to) of the signs into `into` (at least (to − from) × signBytes(dims) long). */
   readRows(from: number, to: number, into: Uint8Array): void;
   /** Whether list `l`'s values match their CRC (read and computed once per list and process). */
@@ -85,8 +95,14 @@ export function indexPath(dataDir: string, model: string, dims: number): string 
 
 const modelHash = (model: string) => Bun.hash.crc32(new TextEncoder().encode(model));
 
-function metaBytes(count: number, nlist: number, dims: number): number {
-  return 4 * (2 * count + (nlist + 1) + nlist + nlist * dims);
+const align4 = (n: number) => (n + 3) & ~3;
+
+/**
+ * Bytes of the small arrays: seqs and factors (a u32 and an f32 a row), list offsets and CRCs, centroids, rows
+ * per project code (256), each row's code (a byte, padded), and the names' length and UTF-8 JSON (padded).
+ */
+function metaBytes(count: number, nlist: number, dims: number, nameBytes: number): number {
+  return 4 * (2 * count + (nlist + 1) + nlist + nlist * dims + 256) + align4(count) + 4 + align4(nameBytes);
 }
 
 /**
@@ -96,7 +112,8 @@ function metaBytes(count: number, nlist: number, dims: number): number {
 export function encodeIndex(model: string, p: IndexParts, fill: (values: Uint8Array) => void): Uint8Array {
   const count = p.seqs.length;
   const nlist = p.offsets.length - 1;
-  const meta = metaBytes(count, nlist, p.dims);
+  const names = new TextEncoder().encode(JSON.stringify(p.names));
+  const meta = metaBytes(count, nlist, p.dims, names.length);
   const bytes = new Uint8Array(HEADER + meta + count * signBytes(p.dims));
   const view = new DataView(bytes.buffer);
   bytes.set(new TextEncoder().encode(MAGIC), 0);
@@ -121,6 +138,13 @@ export function encodeIndex(model: string, p: IndexParts, fill: (values: Uint8Ar
   put(p.offsets);
   put(sums);
   put(p.centroids);
+  const codeCounts = new Uint32Array(256);
+  for (const c of p.codes) codeCounts[c]!++;
+  put(codeCounts);
+  const codesAt = HEADER + 4 * (2 * count + (nlist + 1) + nlist + nlist * p.dims + 256);
+  bytes.set(p.codes, codesAt);
+  view.setUint32(codesAt + align4(count), names.length, true);
+  bytes.set(names, codesAt + align4(count) + 4);
   view.setUint32(44, headerCrc(bytes, meta), true);
   return bytes;
 }
@@ -130,10 +154,16 @@ function listBytes(values: Uint8Array, offsets: Uint32Array, dims: number, l: nu
   return values.subarray(offsets[l]! * width, offsets[l + 1]! * width);
 }
 
-/** CRC of the header (without its own field) and the meta section: seqs, factors, offsets, list CRCs, centroids. */
+/** CRC of the header (without its own field) and the meta section: every small array, the names included. */
 function headerCrc(bytes: Uint8Array, meta: number): number {
   const head = Bun.hash.crc32(bytes.subarray(0, 44));
   return Bun.hash.crc32(bytes.subarray(48, HEADER + meta), head);
+}
+
+/** Whether the header's meta size is one its counts allow (the names' length is checked once they are read). */
+function metaFits(h: { count: number; nlist: number; dims: number; meta: number }): boolean {
+  const least = metaBytes(h.count, h.nlist, h.dims, 0);
+  return h.meta >= least && h.meta - least <= 64 * 2 ** 20 && h.meta % 4 === 0;
 }
 
 /** Why a file cannot be used, or the parsed file. */
@@ -197,7 +227,7 @@ export function indexFileOf(bytes: Uint8Array, model: string, dims: number, epoc
   if (head === null) return { ok: false, reason: "damaged" };
   if (head.version !== INDEX_VERSION) return { ok: false, reason: "outdated" };
   const { count, nlist, meta } = head;
-  if (nlist < 1 || meta !== metaBytes(count, nlist, head.dims) || bytes.length !== HEADER + meta) return { ok: false, reason: "damaged" };
+  if (nlist < 1 || !metaFits(head) || bytes.length !== HEADER + meta) return { ok: false, reason: "damaged" };
   const view = new DataView(bytes.buffer, bytes.byteOffset, HEADER);
   if (view.getUint32(44, true) !== headerCrc(bytes, meta)) return { ok: false, reason: "damaged" };
   if (head.dims !== dims || view.getUint32(40, true) !== modelHash(model) || view.getFloat64(24, true) !== epoch) return { ok: false, reason: "foreign" };
@@ -215,6 +245,19 @@ export function indexFileOf(bytes: Uint8Array, model: string, dims: number, epoc
   const offsets = u32(nlist + 1);
   const sums = u32(nlist);
   const centroids = new Float32Array(own.buffer, at, nlist * dims);
+  at += 4 * nlist * dims;
+  const codeCounts = u32(256);
+  const codes = new Uint8Array(own.buffer, at, count);
+  at += align4(count);
+  const nameBytes = new DataView(own.buffer, at, 4).getUint32(0, true);
+  if (meta !== metaBytes(count, nlist, dims, nameBytes)) return { ok: false, reason: "damaged" };
+  let names: string[];
+  try {
+    names = JSON.parse(new TextDecoder().decode(new Uint8Array(own.buffer, at + 4, nameBytes))) as string[];
+  } catch {
+    return { ok: false, reason: "damaged" };
+  }
+  if (!Array.isArray(names) || names.some((n) => typeof n !== "string")) return { ok: false, reason: "damaged" };
   if (offsets[0] !== 0 || offsets[nlist] !== count) return { ok: false, reason: "damaged" };
   for (let l = 0; l < nlist; l++) if (offsets[l]! > offsets[l + 1]!) return { ok: false, reason: "damaged" };
   const access = rows({ offsets, sums, count, nlist });
@@ -228,6 +271,9 @@ export function indexFileOf(bytes: Uint8Array, model: string, dims: number, epoc
     factors,
     offsets,
     centroids,
+    codes,
+    names,
+    codeCounts,
     count,
     nlist,
     readRows: access.readRows,
@@ -249,7 +295,7 @@ function parseIndex(fd: number, path: string, model: string, dims: number, epoch
   const head = headerCounts(header);
   if (head === null) return { ok: false, reason: "damaged" };
   if (head.version !== INDEX_VERSION) return { ok: false, reason: "outdated" };
-  if (head.nlist < 1 || head.meta !== metaBytes(head.count, head.nlist, head.dims) || size !== HEADER + head.meta + head.count * signBytes(head.dims)) return { ok: false, reason: "damaged" };
+  if (head.nlist < 1 || !metaFits(head) || size !== HEADER + head.meta + head.count * signBytes(head.dims)) return { ok: false, reason: "damaged" };
   // Header and the small arrays in one buffer, as in the file (the header CRC covers both).
   const bytes = new Uint8Array(HEADER + head.meta);
   bytes.set(header);

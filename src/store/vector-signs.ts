@@ -58,16 +58,13 @@ export function signTable(query: Float32Array): Float32Array {
 
 /**
  * Σ_k q_k · s_k (s_k = ±1) for `n` rows of `width` bytes in `rows` from `offset`, into `out` from `at`: a row's
- * score before its factor. With `scope`, a row whose seq (`seqs[i]`) it leaves out (0; a seq past its end is
- * in) is not scored: a search in one project of eight sums an eighth of the rows.
+ * score before its factor. With `accept`, a row whose project code (`codes[i]`: project-codes.ts) it does not
+ * keep (0) is not scored: a search in one project of eight sums an eighth of the rows.
  */
-export function signDots(table: Float32Array, rows: Uint8Array, offset: number, n: number, width: number, out: Float64Array, at: number, seqs?: ArrayLike<number>, scope?: Uint8Array): void {
+export function signDots(table: Float32Array, rows: Uint8Array, offset: number, n: number, width: number, out: Float64Array, at: number, codes?: ArrayLike<number>, accept?: Uint8Array): void {
   const whole = width - (width % 4);
   for (let i = 0; i < n; i++) {
-    if (scope !== undefined) {
-      const seq = seqs![i]!;
-      if (seq < scope.length && scope[seq] === 0) continue;
-    }
+    if (accept !== undefined && accept[codes![i]!] === 0) continue;
     const base = offset + i * width;
     // Four independent sums let the JIT pipeline the lookups.
     let a = 0;

@@ -1,4 +1,5 @@
 /** @module The vector part of the storage port: per-model embeddings keyed by a memory's internal seq. */
+import type { ProjectScope } from "./filter-sql.ts";
 import type { ContentCodec } from "./content-codec.ts";
 import type { CountDrift } from "./row-counts.ts";
 import type { Memory, MemoryFilter } from "../domain/memory.ts";
@@ -42,6 +43,10 @@ export interface PackedSnapshot {
   seqs: Uint32Array;
   /** count × packedBytes(dims) bytes: the packed 4-bit values then the float32 scale, per row. */
   packed: Uint8Array;
+  /** Per row, its memory's project as a code (project-codes.ts): 0 global, i + 1 for names[i]. */
+  codes: Uint8Array;
+  /** The stored project keys the codes stand for. */
+  names: string[];
 }
 
 export interface VectorStore {
@@ -111,14 +116,6 @@ export interface VectorStore {
   changeToken(): string;
   /** The memories among `seqs` that pass `filter`. */
   memoriesBySeq(seqs: readonly number[], filter: MemoryFilter, now: number): Map<number, Memory>;
-  /** Which memories are in `filter`'s scope with one of its statuses (its other conditions are not asked). */
-  scopeMask(filter: MemoryFilter): ScopeMask;
-}
-
-/** The memories a scoped search may keep: the rows it may leave out before scoring them exactly. */
-export interface ScopeMask {
-  /** One byte per seq up to the largest when it was made, 1 for a memory in scope; a seq past the end came later and is not known to be out. */
-  mask: Uint8Array;
-  /** The share of the memories then that it keeps. */
-  share: number;
+  /** The projects `filter` passes, in their stored form (what the index file's project codes stand for). */
+  projectScope(filter: MemoryFilter): ProjectScope;
 }

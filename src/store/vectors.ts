@@ -1,17 +1,18 @@
 /** @module The SQLite implementation of {@link VectorStore}: packed 4-bit + scale BLOBs (vector-codec.ts) in the `vectors` table. */
-import type { Database, SQLQueryBindings } from "bun:sqlite";
+import type { Database } from "bun:sqlite";
 import type { Memory, MemoryFilter } from "../domain/memory.ts";
 import { type ContentCodec, PLAIN_CODEC, place } from "./content-codec.ts";
 import { writeTransaction } from "./db.ts";
 import type { LiveDatabase } from "./live-db.ts";
-import { filterToSql, rowsBySeq } from "./filter-sql.ts";
+import { filterToSql, type ProjectScope, projectScopeOf, rowsBySeq } from "./filter-sql.ts";
 import { indexFileState } from "./index-file-io.ts";
 import { logHead, stillLogged } from "./log-mark.ts";
-import { decodeContent, rowToMemory, storedProject } from "./rows.ts";
+import { decodeContent, rowToMemory } from "./rows.ts";
 import { type CountDrift, countDrift, fixCounts, pendingByCounts, vectorsByCounts } from "./row-counts.ts";
+import { ProjectCoder } from "./project-codes.ts";
 import { packedBytes, packVector, repacked, unpackVector } from "./vector-codec.ts";
 import { hashText, type StoredHash, storedHash } from "./stored-hash.ts";
-import type { PackedSnapshot, PendingCursor, PendingText, ScopeMask, StoredVector, VectorLogState, VectorStore } from "./vector-store.ts";
+import type { PackedSnapshot, PendingCursor, PendingText, StoredVector, VectorLogState, VectorStore } from "./vector-store.ts";
 
 type VectorRow = { seq: number; vector: Uint8Array; createdAt: number };
 
@@ -225,20 +226,36 @@ export class SqliteVectors implements VectorStore {
       // Sized by the kept count (row-counts.ts: no table scan), grown if a count drifted below the rows.
       let seqs = new Uint32Array(Math.max(16, vectorsByCounts(db, model)));
       let packed = new Uint8Array(seqs.length * width);
+      let codes = new Uint8Array(seqs.length);
+      // With each vector, its memory's project as a code (project-codes.ts): searches in one project leave the
+      // others' rows out by it.
+      const coder = new ProjectCoder();
+      const rows = db
+        .query(
+          `SELECT v.memory_seq AS seq, v.vector AS vector, m.project AS project
+           FROM vectors v LEFT JOIN memories m ON m.seq = v.memory_seq WHERE v.model = ? AND v.dims = ? ORDER BY v.memory_seq`,
+        )
+        .iterate(model, dims) as Iterable<{ seq: number; vector: Uint8Array; project: string | null }>;
       let i = 0;
-      this.#eachPacked(model, dims, (seq, bytes) => {
+      for (const r of rows) {
+        const bytes = repacked(blobBytes(r.vector, this.#codec, model, r.seq), dims);
+        if (!bytes) continue; // damaged: skipped, never misread (as scanPacked)
         if (i === seqs.length) {
-          const moreSeqs = new Uint32Array(i * 2);
-          moreSeqs.set(seqs);
-          const morePacked = new Uint8Array(i * 2 * width);
-          morePacked.set(packed);
-          [seqs, packed] = [moreSeqs, morePacked];
+          const grow = <T extends Uint8Array | Uint32Array>(a: T, make: (n: number) => T, per: number) => {
+            const b = make(i * 2 * per);
+            b.set(a);
+            return b;
+          };
+          seqs = grow(seqs, (n) => new Uint32Array(n), 1);
+          packed = grow(packed, (n) => new Uint8Array(n), width);
+          codes = grow(codes, (n) => new Uint8Array(n), 1);
         }
-        seqs[i] = seq;
+        seqs[i] = r.seq;
         packed.set(bytes, i * width);
+        codes[i] = coder.code(r.project);
         i++;
-      });
-      return { state, seqs: seqs.subarray(0, i), packed: packed.subarray(0, i * width) };
+      }
+      return { state, seqs: seqs.subarray(0, i), packed: packed.subarray(0, i * width), codes: codes.subarray(0, i), names: coder.names };
     }).deferred();
   }
 
@@ -284,28 +301,7 @@ export class SqliteVectors implements VectorStore {
     return new Map(rowsBySeq(this.#db, seqs, filterToSql(filter, now, this.#codec)).map((r) => [r.seq, rowToMemory(r, this.#codec)]));
   }
 
-  scopeMask(filter: MemoryFilter): ScopeMask {
-    const statuses = filter.statuses ?? ["active"];
-    const marks = statuses.map(() => "?").join(", ");
-    // One range of memories_scope (project, status, created_at) per project, and one for the global scope:
-    // covering, no row read; one OR of them made SQLite collect and sort the rowids first (~2× the time).
-    const parts: Array<{ sql: string; params: SQLQueryBindings[] }> = [];
-    const { projects, includeGlobal } = filter.scope;
-    if (!projects) parts.push({ sql: `status IN (${marks})${includeGlobal ? "" : " AND project IS NOT NULL"}`, params: statuses });
-    for (const p of projects ?? []) parts.push({ sql: `project = ? AND status IN (${marks})`, params: [storedProject(this.#codec, p)!, ...statuses] });
-    if (projects && includeGlobal) parts.push({ sql: `project IS NULL AND status IN (${marks})`, params: statuses });
-    // A memory written between the reads is past the end or in: never left out wrongly.
-    const max = (this.#db.query("SELECT max(seq) AS n FROM memories").get() as { n: number | null }).n ?? 0;
-    const mask = new Uint8Array(max + 1);
-    let kept = 0;
-    for (const part of parts) {
-      for (const [seq] of this.#db.query(`SELECT seq FROM memories WHERE ${part.sql}`).values(...part.params) as number[][]) {
-        if (seq! > max || mask[seq!] === 1) continue;
-        mask[seq!] = 1;
-        kept++;
-      }
-    }
-    return { mask, share: Math.max(kept, 1) / mask.length };
+  projectScope(filter: MemoryFilter): ProjectScope {
+    return projectScopeOf(filter, this.#codec);
   }
-
 }

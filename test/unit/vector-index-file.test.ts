@@ -22,7 +22,7 @@ import { AeadCodec } from "../../src/store/aead-codec.ts";
 import { PLAIN_CODEC } from "../../src/store/content-codec.ts";
 import { SqliteStore } from "../../src/store/sqlite-store.ts";
 import { vectorPlace } from "../../src/store/vectors.ts";
-import type { ScopeMask } from "../../src/store/vector-store.ts";
+import type { ProjectScope } from "../../src/store/filter-sql.ts";
 import { WordHashEmbedder } from "../helpers/fake-embedder.ts";
 import { encryptedOptions } from "../helpers/engine.ts";
 import { rng } from "../helpers/rng.ts";
@@ -79,7 +79,7 @@ function mappedAll(dir: string, store: SqliteStore): FileIndex | null {
   return FileIndex.open(indexPath(dir, "fake", 64), store.vectors, "fake", 64, { rescoreMin: Number.POSITIVE_INFINITY });
 }
 
-function top(index: FileIndex, q: Float32Array, k: number, scope?: ScopeMask): number[] {
+function top(index: FileIndex, q: Float32Array, k: number, scope?: ProjectScope): number[] {
   const r = index.rank(q, k, scope);
   return r.rows.map((row) => r.seqs[row]!);
 }
@@ -252,33 +252,43 @@ test("a database replaced by an older copy of itself, then written to: the file 
   back.close();
 });
 
-test("a search leaves rows out of its scope out before scoring exactly: the same ranking within the scope, a fraction of the reads", async () => {
+test("a search leaves other projects' rows out by their codes before scoring exactly: the same ranking within the scope, a fraction of the reads", async () => {
   const dir = tempDir();
   const { store } = await seeded(dir, 300);
   const other = new Engine({ store, project: "/other" });
   const r = rng(8);
-  for (let i = 0; i < 900; i++) other.remember({ content: text(r, 5000 + i) });
+  const others = Array.from({ length: 900 }, (_, i) => other.remember({ content: text(r, 5000 + i) }).id);
   const pending = store.vectors.pending("fake", 1000).rows;
   const vs = await embedder.embed(pending.map((p) => p.content), "document");
   store.vectors.put("fake", 64, pending.map((p, i) => ({ seq: p.seq, contentHash: p.contentHash, vector: vs[i]! })), Date.now());
   await writeIndex(dir, store.vectors, "fake", 64);
-  const scope = store.vectors.scopeMask(ALL);
-  const inScope = store.vectors.read("fake", 64).filter((v) => scope.mask[v.seq] === 1).map((v) => v.seq);
-  expect(inScope).toHaveLength(300);
+  const scope = store.vectors.projectScope(ALL);
+  const seqOf = (id: string) => (store.database.query("SELECT seq FROM memories WHERE id = ?").get(id) as { seq: number }).seq;
+  const outside = new Set(others.map(seqOf));
   const q = await query("cache deploy retry");
   // Exact over the scope's rows only, [seq, score] best first.
-  const want = exact(store, q, 1200).filter((seq) => scope.mask[seq] === 1).slice(0, 30);
+  const inScope = () => exact(store, q, 2000).filter((seq) => !outside.has(seq));
+  const want = inScope().slice(0, 30);
   const calls = countReads(store);
   const got = top(mappedAll(dir, store)!, q, 30, scope);
   expect(calls.bySeq).toBe(300);
   expect(got).toEqual(want);
   expect(top(mappedAll(dir, store)!, q, 30)).not.toEqual(want); // without the scope, other projects' rows come in
-  // A memory written after the mask was taken (its seq past the end) is not left out.
+  // Moved into the project after the file was written (its code there says /other): found all the same.
+  const moved = others.map((id) => [id, seqOf(id)] as const).find(([, seq]) => exact(store, q, 2000).indexOf(seq) < 20)!;
+  store.database.query("UPDATE memories SET project = '/p' WHERE id = ?").run(moved[0]);
+  outside.delete(moved[1]);
+  expect(top(mappedAll(dir, store)!, q, 30, scope)).toEqual(inScope().slice(0, 30));
+  expect(top(mappedAll(dir, store)!, q, 30, scope)).toContain(moved[1]);
+  // A memory written after the file is not left out.
   new Engine({ store, project: "/p" }).remember({ content: "cache deploy retry, written later" });
   const [late] = store.vectors.pending("fake", 10).rows;
   store.vectors.put("fake", 64, [{ seq: late!.seq, contentHash: late!.contentHash, vector: q }], Date.now());
-  expect(late!.seq).toBeGreaterThanOrEqual(scope.mask.length);
   expect(top(mappedAll(dir, store)!, q, 1, scope)).toEqual([late!.seq]);
+  // Only the other project (and no global memories): the /p rows are left out.
+  const elsewhere = top(mappedAll(dir, store)!, q, 50, store.vectors.projectScope({ scope: { projects: ["/other"], includeGlobal: false } }));
+  expect(elsewhere.length).toBeGreaterThan(0);
+  for (const seq of elsewhere) expect(outside.has(seq) || seq === moved[1] || seq === late!.seq).toBe(true);
   store.close();
 });
 

@@ -66,12 +66,14 @@ test("the table's sums equal Σ q_k · s_k at any width and offset; the estimate
       expect(out[1 + i]).toBeCloseTo(want, 4);
     }
     expect([out[0], out[n + 1]]).toEqual([7, 7]);
-    // With a scope: rows it leaves out are not scored (their slots untouched), a seq past its end is.
-    const seqs = Uint32Array.from({ length: n }, (_, i) => 100 + i);
-    const scope = new Uint8Array(100 + n - 3).map((_, seq) => (seq % 2 === 0 ? 1 : 0));
+    // With a scope: rows of project codes it does not keep are not scored (their slots untouched).
+    const codes = Uint8Array.from({ length: n }, (_, i) => [0, 1, 2, 255][i % 4]!);
+    const accept = new Uint8Array(256);
+    [accept[1], accept[255]] = [1, 1];
     const scoped = new Float64Array(n).fill(-9);
-    signDots(signTable(q), rows, 5, n, width, scoped, 0, seqs, scope);
-    for (let i = 0; i < n; i++) expect(scoped[i]).toBe(seqs[i]! % 2 === 0 || seqs[i]! >= scope.length ? out[1 + i] : -9);
+    signDots(signTable(q), rows, 5, n, width, scoped, 0, codes, accept);
+    for (let i = 0; i < n; i++) expect(scoped[i]).toBe(accept[codes[i]!] ? out[1 + i] : -9);
+    expect(scoped.filter((v) => v === -9).length).toBe(codes.filter((c) => c === 0 || c === 2).length);
   }
   // x − c = ±a in every dim: c·q + f·Σ q·s is q·x itself.
   const dims = 32;
