@@ -172,8 +172,8 @@ export class FileIndex {
    * when every list was read, every row scored exactly and every one returned. A row whose vector is gone from
    * the database since the last catch-up is left out, and so is every row of a project `scope` (stored keys:
    * VectorStore.projectScope) leaves out, by the project code the file holds for it (a memory moved to another
-   * project since is a changed row: the change log names it)
-   * out: a search in one project of eight scores exactly the rows it can return, not eight times as many.
+   * project since is a changed row: the change log names it): a search in one project of eight scores exactly
+   * the rows it can return, not eight times as many.
    * Throws when a list fails its CRC (the caller falls back). `seqs` is valid until the next search for another
    * query (its buffer is reused).
    */

@@ -113,11 +113,6 @@ export class SqliteVectors implements VectorStore {
   }
 
   scanPacked(model: string, dims: number, each: (seq: number, packed: Uint8Array) => void): void {
-    this.#eachPacked(model, dims, each);
-  }
-
-  /** scanPacked's walk, shared with snapshot(). */
-  #eachPacked(model: string, dims: number, each: (seq: number, packed: Uint8Array) => void): void {
     // One row at a time (iterate, not all): a scan of 1M vectors holds one blob, not 260 MB of them.
     const rows = this.#db.query("SELECT memory_seq AS seq, vector FROM vectors WHERE model = ? AND dims = ? ORDER BY memory_seq").iterate(model, dims) as Iterable<{ seq: number; vector: Uint8Array }>;
     for (const r of rows) {
