@@ -21,6 +21,14 @@ export interface EmbedPendingOptions {
   batch?: number;
   now?: () => number;
   onProgress?: (p: EmbedProgress) => void;
+  /**
+   * Oldest first, for a run over a whole backlog (`cairn models reembed`, the background worker, an import):
+   * vectors are then written in key order, which fills the pages of the vectors' primary-key index; written
+   * newest first, batch under batch, they left it half empty (20 bytes a memory at 100k and 1M). Its first
+   * batch may walk past every memory that has a vector already (once a run); bounded runs (a search's catch-up,
+   * a server after a write) keep newest first: what was just written is what they are for.
+   */
+  oldestFirst?: boolean;
 }
 
 /**
@@ -39,7 +47,7 @@ export async function embedPending(
   const max = opts.max ?? Number.POSITIVE_INFINITY;
   const total = store.vectors.pendingCount(embedder.model);
   let done = 0;
-  let cursor: PendingCursor | undefined;
+  let cursor: PendingCursor | undefined = opts.oldestFirst ? { active: true, past: Number.MIN_SAFE_INTEGER, up: true } : undefined;
   while (done < max && (opts.deadline === undefined || performance.now() < opts.deadline)) {
     const { rows, next } = store.vectors.pending(embedder.model, Math.min(batch, max - done), cursor);
     if (rows.length === 0) break;
@@ -52,9 +60,9 @@ export async function embedPending(
     );
     done += written;
     opts.onProgress?.({ done, total });
-    // The walk goes on below the last batch, so each memory is read once per run. Texts edited while we
-    // embedded were skipped by put(), and memories written meanwhile are above the cursor: the next run
-    // (the next search, the worker's next round) takes both.
+    // The walk goes on past the last batch, so each memory is read once per run. Texts edited while we
+    // embedded were skipped by put(); memories written meanwhile are above the cursor: a walk down leaves them
+    // to the next run (the next search, the worker's next round), a walk up meets them.
     if (next === null) break;
     cursor = next;
   }

@@ -5,10 +5,13 @@ import type { CountDrift } from "./row-counts.ts";
 import type { Memory, MemoryFilter } from "../domain/memory.ts";
 
 /** A memory whose text still needs a vector for some model. */
-/** Where a walk over memories without a vector stands: in the active ones or the rest, below this seq. */
+/** Where a walk over memories without a vector stands: in the active ones or the rest, past this seq. */
 export interface PendingCursor {
   active: boolean;
-  below: number;
+  /** The bound the walk goes on from, not included: below it walking down (newest first), above it walking up. */
+  past: number;
+  /** Walks up, oldest first (a bulk run: see embed-pending.ts); down otherwise. */
+  up?: boolean;
 }
 
 export interface PendingText {

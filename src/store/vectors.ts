@@ -68,35 +68,36 @@ export class SqliteVectors implements VectorStore {
     return db;
   }
 
-  pending(model: string, limit: number, from: PendingCursor = { active: true, below: Number.MAX_SAFE_INTEGER }): { rows: PendingText[]; next: PendingCursor | null } {
+  pending(model: string, limit: number, from: PendingCursor = { active: true, past: Number.MAX_SAFE_INTEGER }): { rows: PendingText[]; next: PendingCursor | null } {
     const pending = this.pendingCount(model);
     if (pending <= 0) return { rows: [], next: null };
-    // Walking the primary key downwards from the cursor stops after `limit` hits: a batch costs about its own
-    // size, where sorting every memory without a vector cost ~50 ms per batch at 100k (~0.5 s at 1M). It also
-    // stops once it found as many as the counts say lack a vector: a server's walk for the one memory just
-    // remembered went on through every other memory to fill its batch (~1 s after each remember at 1M).
-    const walk = (active: boolean, below: number, n: number) =>
+    const up = from.up === true;
+    // Walking the primary key from the cursor stops after `limit` hits: a batch costs about its own size, where
+    // sorting every memory without a vector cost ~50 ms per batch at 100k (~0.5 s at 1M). It also stops once it
+    // found as many as the counts say lack a vector: a server's walk for the one memory just remembered went on
+    // through every other memory to fill its batch (~1 s after each remember at 1M).
+    const walk = (active: boolean, past: number, n: number) =>
       (this.#db
         .query(
           `SELECT m.seq, m.id, m.content_hash, m.content FROM memories m
-           WHERE m.seq < ?1 AND ${active ? "m.status = 'active'" : "m.status != 'active'"}
+           WHERE m.seq ${up ? ">" : "<"} ?1 AND ${active ? "m.status = 'active'" : "m.status != 'active'"}
              AND NOT EXISTS (SELECT 1 FROM vectors v WHERE v.memory_seq = m.seq AND v.model = ?2)
-           ORDER BY m.seq DESC LIMIT ?3`,
+           ORDER BY m.seq ${up ? "ASC" : "DESC"} LIMIT ?3`,
         )
-        .all(below, model, n) as Array<{ seq: number; id: string; content_hash: StoredHash; content: string }>).map((r) => ({
+        .all(past, model, n) as Array<{ seq: number; id: string; content_hash: StoredHash; content: string }>).map((r) => ({
         seq: r.seq,
         // As stored (a keyed hash in an encrypted store): put() checks the row still holds this text.
         contentHash: hashText(r.content_hash)!,
         content: decodeContent(this.#codec, r.id, r.content),
       }));
     const want = Math.min(limit, pending);
-    const first = walk(from.active, from.below, want);
-    if (first.length === limit) return { rows: first, next: { active: from.active, below: first.at(-1)!.seq } };
+    const first = walk(from.active, from.past, want);
+    if (first.length === limit) return { rows: first, next: { active: from.active, past: first.at(-1)!.seq, up } };
     if (!from.active || first.length === pending) return { rows: first, next: null };
     // Active memories are done: archived and superseded ones (recalled with a status filter) come next.
     const need = want - first.length;
-    const rest = walk(false, Number.MAX_SAFE_INTEGER, need);
-    return { rows: [...first, ...rest], next: rest.length === need ? { active: false, below: rest.at(-1)!.seq } : null };
+    const rest = walk(false, up ? Number.MIN_SAFE_INTEGER : Number.MAX_SAFE_INTEGER, need);
+    return { rows: [...first, ...rest], next: rest.length === need ? { active: false, past: rest.at(-1)!.seq, up } : null };
   }
 
   hasAny(model: string): boolean {

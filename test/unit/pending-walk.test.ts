@@ -1,8 +1,18 @@
-/** @module Memories without a vector are found batch by batch: active ones first, newest first, each once per walk. */
+/**
+ * @module Memories without a vector are found batch by batch: active ones first, newest first (or oldest first,
+ * for a bulk run), each once per walk; a bulk run writes vectors in key order, so the primary key's index pages
+ * fill.
+ */
 import { expect, spyOn, test } from "bun:test";
 import { Database, type Statement } from "bun:sqlite";
 import type { PendingCursor } from "../../src/store/vector-store.ts";
 import { testEngine } from "../helpers/engine.ts";
+import { embedPending } from "../../src/retrieve/embed-pending.ts";
+import { SqliteStore } from "../../src/store/sqlite-store.ts";
+import { WordHashEmbedder } from "../helpers/fake-embedder.ts";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 
 test("a walk in batches visits every memory lacking a vector once, active first, newest first", () => {
   const { engine, store, advance } = testEngine();
@@ -55,5 +65,52 @@ test("a walk stops once it found every memory the counts say lacks a vector, not
     expect(asked).toEqual([1]);
   } finally {
     spied.mockRestore();
+  }
+});
+
+test("a walk up visits the same memories oldest first, active first, each once", () => {
+  const { engine, store, advance } = testEngine();
+  const ids: string[] = [];
+  for (let i = 0; i < 9; i++) {
+    ids.push(engine.remember({ content: `memory number ${i} about a distinct topic ${i * 7}` }).id);
+    advance(1000);
+  }
+  engine.forget(ids[1]!);
+  engine.forget(ids[7]!);
+  const idOf = new Map(ids.map((id) => [store.get(id)!.content, id]));
+  const seen: string[] = [];
+  let cursor: PendingCursor | undefined = { active: true, past: Number.MIN_SAFE_INTEGER, up: true };
+  for (let round = 0; round < 10 && cursor; round++) {
+    const { rows, next } = store.vectors.pending("m", 2, cursor);
+    seen.push(...rows.map((r) => idOf.get(r.content)!));
+    cursor = next ?? undefined;
+  }
+  expect(seen).toEqual([0, 2, 3, 4, 5, 6, 8, 1, 7].map((i) => ids[i]!));
+});
+
+test("a bulk run (oldest first) leaves the vectors' primary-key index about full; newest first left it half empty", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "cairn-walk-"));
+  try {
+    const pages = async (oldestFirst: boolean) => {
+      const store = new SqliteStore(join(dir, `${oldestFirst}.db`));
+      // Written straight to the table (an import's rows, without its checks): 20,000 memories in a moment.
+      const insert = store.database.query(
+        "INSERT INTO memories (id, content, type, created_at, updated_at, priority, content_hash, canonical_hash) VALUES (?, ?, 'note', 1, 1, 3, ?, ?)",
+      );
+      store.database.transaction(() => {
+        for (let i = 0; i < 20_000; i++) insert.run(`m${i}`, `memory ${i}`, `h${i}`, `c${i}`);
+      })();
+      await embedPending(store, new WordHashEmbedder("m", 8), { batch: 256, oldestFirst });
+      expect(store.vectors.pendingCount("m")).toBe(0);
+      const stat = store.database.query("SELECT sum(pgsize) AS size, sum(unused) AS unused FROM dbstat WHERE name = 'sqlite_autoindex_vectors_1'").get() as { size: number; unused: number };
+      store.close();
+      return stat.unused / stat.size;
+    };
+    const [up, down] = [await pages(true), await pages(false)];
+    // Measured: 14% of the index unused walking up, 49% walking down.
+    expect(up).toBeLessThan(0.2);
+    expect(down).toBeGreaterThan(0.4);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
   }
 });

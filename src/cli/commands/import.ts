@@ -103,6 +103,7 @@ async function embedImported({ engine, config, paths }: CliSession, quiet: boole
     const embedder = await openModelEmbedder(paths.dataDir, config.values.model, { bulk: true });
     try {
       return await embedPending(engine.store, embedder, {
+        oldestFirst: true,
         onProgress: ({ done, total }) => {
           if (quiet || (done < total && performance.now() - shown < 1000)) return;
           shown = performance.now();

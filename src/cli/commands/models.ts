@@ -173,7 +173,7 @@ async function backgroundWorker(dataDir: string, dbFile: string, activeModel: st
       const embedder = await openModelEmbedder(dataDir, model, { bulk: pending >= BULK_FROM });
       const store = new SqliteStore(dbFile);
       try {
-        embedded = (await embedPending(store, embedder)).embedded;
+        embedded = (await embedPending(store, embedder, { oldestFirst: true })).embedded;
       } finally {
         await embedder.dispose();
         store.close();
@@ -255,6 +255,7 @@ async function reembed(dataDir: string, dbFile: string, id: string, json: boolea
   let shown = 0;
   try {
     const result = await embedPending(store, embedder, {
+      oldestFirst: true,
       onProgress: ({ done, total }) => {
         // About one line per second, plus the last one, so a 10k re-embed does not flood the terminal.
         if (done < total && performance.now() - shown < 1000) return;
