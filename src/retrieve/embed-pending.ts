@@ -24,12 +24,16 @@ export interface EmbedPendingOptions {
   /**
    * Oldest first, for a run over a whole backlog (`cairn models reembed`, the background worker, an import):
    * vectors are then written in key order, which fills the pages of the vectors' primary-key index; written
-   * newest first, batch under batch, they left it half empty (20 bytes a memory at 100k and 1M). Its first
-   * batch may walk past every memory that has a vector already (once a run); bounded runs (a search's catch-up,
-   * a server after a write) keep newest first: what was just written is what they are for.
+   * newest first, batch under batch, they left it half empty (20 bytes a memory at 100k and 1M). Taken from
+   * {@link OLDEST_FIRST_FROM} memories to embed: the walk up first passes every memory that has a vector (~0.5 s
+   * at 1M), which a few fresh writes at the top are not worth. Bounded runs (a search's catch-up, a server
+   * after a write) keep newest first: what was just written is what they are for.
    */
   oldestFirst?: boolean;
 }
+
+/** Memories to embed from which a run asked for oldest first walks up (see EmbedPendingOptions.oldestFirst). */
+export const OLDEST_FIRST_FROM = 256;
 
 /**
  * Memories read and embedded per round. The model sorts each round's texts by length into sub-batches of 32,
@@ -47,7 +51,8 @@ export async function embedPending(
   const max = opts.max ?? Number.POSITIVE_INFINITY;
   const total = store.vectors.pendingCount(embedder.model);
   let done = 0;
-  let cursor: PendingCursor | undefined = opts.oldestFirst ? { active: true, past: Number.MIN_SAFE_INTEGER, up: true } : undefined;
+  const up = opts.oldestFirst === true && total >= OLDEST_FIRST_FROM;
+  let cursor: PendingCursor | undefined = up ? { active: true, past: Number.MIN_SAFE_INTEGER, up: true } : undefined;
   while (done < max && (opts.deadline === undefined || performance.now() < opts.deadline)) {
     const { rows, next } = store.vectors.pending(embedder.model, Math.min(batch, max - done), cursor);
     if (rows.length === 0) break;
