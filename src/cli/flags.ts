@@ -80,6 +80,14 @@ export function positionalText(args: { _: string[] }): string {
  * The action of a command with sub-actions (`cairn hold add`): the first of `actions` when none is given,
  * a usage error naming the allowed ones for anything else.
  */
+export function actionArg<const T extends string>(command: string, given: string | undefined, actions: readonly [T, ...T[]]): T {
+  const action = given ?? actions[0];
+  if (!(actions as readonly string[]).includes(action)) {
+    throw cairnError("UNKNOWN_ACTION", [command, action, `${actions.slice(0, -1).join(", ")} or ${actions.at(-1)}`]);
+  }
+  return action as T;
+}
+
 /**
  * Refuses words an action does not read (`cairn hold list x` listed the holds and dropped the x): `words` are
  * the command's positionals after the action, in order; the action reads the first `takes` of them.
@@ -89,12 +97,4 @@ export function onlyWords(command: string, action: string, words: ReadonlyArray<
   if (extra === undefined) return;
   const reads = takes === 0 ? "takes no further argument" : `takes ${takes === 1 ? "one argument" : `${takes} arguments`}`;
   throw cairnError("USAGE", [`Unexpected argument "${extra}": \`cairn ${command} ${action}\` ${reads}. Quote a value that holds spaces; \`cairn ${command} --help\` shows the options.`]);
-}
-
-export function actionArg<const T extends string>(command: string, given: string | undefined, actions: readonly [T, ...T[]]): T {
-  const action = given ?? actions[0];
-  if (!(actions as readonly string[]).includes(action)) {
-    throw cairnError("UNKNOWN_ACTION", [command, action, `${actions.slice(0, -1).join(", ")} or ${actions.at(-1)}`]);
-  }
-  return action as T;
 }

@@ -26,8 +26,9 @@ export interface EmbedPendingOptions {
    * vectors are then written in key order, which fills the pages of the vectors' primary-key index; written
    * newest first, batch under batch, they left it half empty (20 bytes a memory at 100k and 1M). Taken from
    * {@link OLDEST_FIRST_FROM} memories to embed: the walk up first passes every memory that has a vector (0.9 s
-   * at 1M memories, 3.1 s with the page cache cold), which a few fresh writes at the top are not worth. Bounded runs (a search's catch-up, a server
-   * after a write) keep newest first: what was just written is what they are for.
+   * at 1M memories, 3.1 s with the page cache cold), which a few fresh writes at the top are not worth. Bounded
+   * runs (a search's catch-up, a server after a write) keep newest first: what was just written is what they
+   * are for.
    */
   oldestFirst?: boolean;
 }

@@ -141,10 +141,10 @@ export function encodeIndex(model: string, p: IndexParts, fill: (values: Uint8Ar
   const codeCounts = new Uint32Array(256);
   for (const c of p.codes) codeCounts[c]!++;
   put(codeCounts);
-  const codesAt = HEADER + 4 * (2 * count + (nlist + 1) + nlist + nlist * p.dims + 256);
-  bytes.set(p.codes, codesAt);
-  view.setUint32(codesAt + align4(count), names.length, true);
-  bytes.set(names, codesAt + align4(count) + 4);
+  put(p.codes);
+  put(new Uint8Array(align4(count) - count));
+  put(Uint32Array.of(names.length));
+  put(names);
   view.setUint32(44, headerCrc(bytes, meta), true);
   return bytes;
 }
@@ -160,10 +160,13 @@ function headerCrc(bytes: Uint8Array, meta: number): number {
   return Bun.hash.crc32(bytes.subarray(48, HEADER + meta), head);
 }
 
+/** Most bytes the project names may take (254 stored keys): a header claiming more is damaged. */
+const NAMES_MAX_BYTES = 64 * 2 ** 20;
+
 /** Whether the header's meta size is one its counts allow (the names' length is checked once they are read). */
 function metaFits(h: { count: number; nlist: number; dims: number; meta: number }): boolean {
   const least = metaBytes(h.count, h.nlist, h.dims, 0);
-  return h.meta >= least && h.meta - least <= 64 * 2 ** 20 && h.meta % 4 === 0;
+  return h.meta >= least && h.meta - least <= NAMES_MAX_BYTES && h.meta % 4 === 0;
 }
 
 /** Why a file cannot be used, or the parsed file. */

@@ -26,6 +26,21 @@ function blobBytes(blob: Uint8Array, codec: ContentCodec, model: string, seq: nu
   return codec.encrypted ? codec.decodeBytes(blob, vectorPlace(model, seq), `the vector of memory #${seq}`) : blob;
 }
 
+/**
+ * A blob in today's packed layout (vector-codec.ts): decoded, an earlier layout (a store recoded after migration
+ * 17) packed anew; null for a damaged one, which is skipped, never misread.
+ */
+function packedOf(blob: Uint8Array, codec: ContentCodec, model: string, seq: number, dims: number): Uint8Array | null {
+  return repacked(blobBytes(blob, codec, model, seq), dims);
+}
+
+/** A copy of `a` with room for `length` values. */
+function grown<T extends Uint8Array | Uint32Array>(a: T, length: number): T {
+  const b = new (a.constructor as new (n: number) => T)(length);
+  b.set(a);
+  return b;
+}
+
 /** The rows whose blob decodes to `dims` values (a blob of another length is skipped, never misread). */
 function toStored(rows: VectorRow[], dims: number, codec: ContentCodec, model: string): StoredVector[] {
   const out: StoredVector[] = [];
@@ -117,8 +132,7 @@ export class SqliteVectors implements VectorStore {
     // One row at a time (iterate, not all): a scan of 1M vectors holds one blob, not 260 MB of them.
     const rows = this.#db.query("SELECT memory_seq AS seq, vector FROM vectors WHERE model = ? AND dims = ? ORDER BY memory_seq").iterate(model, dims) as Iterable<{ seq: number; vector: Uint8Array }>;
     for (const r of rows) {
-      // A blob of an earlier layout (a store recoded after migration 17) is packed anew; a damaged one is skipped, never misread.
-      const packed = repacked(blobBytes(r.vector, this.#codec, model, r.seq), dims);
+      const packed = packedOf(r.vector, this.#codec, model, r.seq, dims);
       if (packed) each(r.seq, packed);
     }
   }
@@ -194,7 +208,7 @@ export class SqliteVectors implements VectorStore {
       .query("SELECT v.memory_seq AS seq, v.vector AS vector FROM json_each(?1) j CROSS JOIN vectors v ON v.memory_seq = j.value AND v.model = ?2 AND v.dims = ?3")
       .iterate(JSON.stringify(seqs), model, dims) as Iterable<{ seq: number; vector: Uint8Array }>;
     for (const r of rows) {
-      const packed = repacked(blobBytes(r.vector, this.#codec, model, r.seq), dims);
+      const packed = packedOf(r.vector, this.#codec, model, r.seq, dims);
       if (packed) each(r.seq, packed);
     }
   }
@@ -234,17 +248,10 @@ export class SqliteVectors implements VectorStore {
         .iterate(model, dims) as Iterable<{ seq: number; vector: Uint8Array; project: string | null }>;
       let i = 0;
       for (const r of rows) {
-        const bytes = repacked(blobBytes(r.vector, this.#codec, model, r.seq), dims);
-        if (!bytes) continue; // damaged: skipped, never misread (as scanPacked)
+        const bytes = packedOf(r.vector, this.#codec, model, r.seq, dims);
+        if (!bytes) continue;
         if (i === seqs.length) {
-          const grow = <T extends Uint8Array | Uint32Array>(a: T, make: (n: number) => T, per: number) => {
-            const b = make(i * 2 * per);
-            b.set(a);
-            return b;
-          };
-          seqs = grow(seqs, (n) => new Uint32Array(n), 1);
-          packed = grow(packed, (n) => new Uint8Array(n), width);
-          codes = grow(codes, (n) => new Uint8Array(n), 1);
+          [seqs, packed, codes] = [grown(seqs, 2 * i), grown(packed, 2 * i * width), grown(codes, 2 * i)];
         }
         seqs[i] = r.seq;
         packed.set(bytes, i * width);

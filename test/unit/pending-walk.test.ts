@@ -14,7 +14,8 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
-test("a walk in batches visits every memory lacking a vector once, active first, newest first", () => {
+/** Nine memories remembered a second apart, the second and the eighth archived; each one's id by its content. */
+function nineMemories() {
   const { engine, store, advance } = testEngine();
   const ids: string[] = [];
   for (let i = 0; i < 9; i++) {
@@ -23,7 +24,11 @@ test("a walk in batches visits every memory lacking a vector once, active first,
   }
   engine.forget(ids[1]!); // archived: after the active ones
   engine.forget(ids[7]!);
-  const seqOf = new Map(ids.map((id) => [store.get(id)!.content, id]));
+  return { store, ids, idOf: new Map(ids.map((id) => [store.get(id)!.content, id])) };
+}
+
+test("a walk in batches visits every memory lacking a vector once, active first, newest first", () => {
+  const { store, ids, idOf: seqOf } = nineMemories();
   // Two memories already have a vector: never returned.
   const first = store.vectors.pending("m", 2);
   store.vectors.put("m", 2, first.rows.map((r) => ({ seq: r.seq, contentHash: r.contentHash, vector: new Float32Array([1, 0]) })), 0);
@@ -69,15 +74,7 @@ test("a walk stops once it found every memory the counts say lacks a vector, not
 });
 
 test("a walk up visits the same memories oldest first, active first, each once", () => {
-  const { engine, store, advance } = testEngine();
-  const ids: string[] = [];
-  for (let i = 0; i < 9; i++) {
-    ids.push(engine.remember({ content: `memory number ${i} about a distinct topic ${i * 7}` }).id);
-    advance(1000);
-  }
-  engine.forget(ids[1]!);
-  engine.forget(ids[7]!);
-  const idOf = new Map(ids.map((id) => [store.get(id)!.content, id]));
+  const { store, ids, idOf } = nineMemories();
   const seen: string[] = [];
   let cursor: PendingCursor | undefined = { active: true, past: Number.MIN_SAFE_INTEGER, up: true };
   for (let round = 0; round < 10 && cursor; round++) {
