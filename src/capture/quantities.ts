@@ -5,7 +5,7 @@
  * it as its unit ("12 workers"). Digits inside identifiers (RS256, pg-main-01, 127.0.0.1, k8s) are not
  * quantities: {@link ./compare.ts} sees those as names.
  */
-import { porterStem } from "../text/porter.ts";
+import { porterStem, type StemSet, stemSet } from "../text/porter.ts";
 import { own } from "../domain/own.ts";
 import { STOPWORDS } from "../retrieve/stopwords.ts";
 
@@ -38,10 +38,10 @@ export const PORT_NUMBER = "#port";
 /** How many times something is tried: "3 attempts", "8 times", "5 retries" count the same thing. */
 export const REPEATS = "#repeats";
 const MEASURES = new Set([DURATION, SIZE_UNIT, CLOCK, PORT_NUMBER]);
-const REPEAT_WORDS = new Set(["time", "times", "attempt", "attempts", "retry", "retries", "try", "tries"].map((w) => porterStem(w)));
+const REPEAT_WORDS = stemSet(["time", "times", "attempt", "attempts", "retry", "retries", "try", "tries"]);
 const SIZE: Record<string, number> = { b: 1, bytes: 1, kb: 1e3, k: 1e3, mb: 1e6, m: 1e6, gb: 1e9, g: 1e9, tb: 1e12 };
 /** Stems of the unit words: shared units ("days", "MB") do not make two quantities about one thing. */
-export const UNIT_STEMS: ReadonlySet<string> = new Set([...Object.keys(TIME), ...Object.keys(SIZE), "port"].map((w) => porterStem(w)));
+export const UNIT_STEMS: StemSet = stemSet([...Object.keys(TIME), ...Object.keys(SIZE), "port"]);
 const WORDS: Record<string, number> = { a: 1, an: 1, one: 1, two: 2, three: 3, four: 4, five: 5, ten: 10 };
 /** Words after a number that say nothing about what it counts. */
 const NOT_UNITS = new Set(["and", "or", "to", "in", "on", "of", "for", "the", "is", "are", "with", "per", "by", "at", "so", "but"]);

@@ -5,7 +5,7 @@
  * A later statement that retires a name an earlier one holds, or gives the same named thing another version,
  * speaks of the same subject and says it changed, however few other words the two share.
  */
-import { porterStem } from "../text/porter.ts";
+import { porterStem, stemSet } from "../text/porter.ts";
 import { STOPWORDS } from "../retrieve/stopwords.ts";
 
 const GONE =
@@ -24,10 +24,8 @@ const ANY_GONE = new RegExp(`\\b(?:${GONE}|replac\\w*|dropp\\w*|remov\\w*|retir\
 /** Where a retired name's phrase stops: what replaces it ("with X", "for Y", "in favour of Z") is not retired. */
 const PHRASE_END = /\s(?:with|for|in|by|to|on|at|from|because|since|after|when|and then|in favou?r of|so|as|which|that|but|once)\s.*$|\.\s.*$|\.$/iu;
 /** Words of a retired phrase that name no particular thing ("the YAML config files were deleted": files). */
-const GENERIC_HEADS = new Set(
-  "file files folder folders directory directories dir stack stacks table tables service services integration integrations target targets repo repos repository setup thing things step steps job jobs one ones old legacy previous former entire whole all every any cluster module modules code"
-    .split(" ")
-    .map(porterStem),
+const GENERIC_HEADS = stemSet(
+  "file files folder folders directory directories dir stack stacks table tables service services integration integrations target targets repo repos repository setup thing things step steps job jobs one ones old legacy previous former entire whole all every any cluster module modules code".split(" "),
 );
 /** Sentences and clauses: a retired name is said within one. */
 const CLAUSE = /(?<=[.!?])\s+|;\s*|:\s+|\s+[-–—]\s+/u;

@@ -6,7 +6,7 @@
  * run on Sidekiq"), the value (words after it), quantities, and the words a negation governs ("never use
  * autogenerate", "not Postgres").
  */
-import { porterStem } from "../text/porter.ts";
+import { porterStem, stemSet } from "../text/porter.ts";
 import { STOPWORDS } from "../retrieve/stopwords.ts";
 import { type Quantity, quantities } from "./quantities.ts";
 
@@ -32,10 +32,8 @@ const LINK =
 /** Function words the search stop list keeps. */
 const FUNCTION_WORDS = new Set(["via", "per", "etc", "e.g", "i.e"]);
 /** Words too general to tie two statements to one subject. */
-const GENERIC = new Set(
-  "user users we us our use uses used need needs want wants like likes prefer prefers always never must should may can all every new now"
-    .split(" ")
-    .map(porterStem),
+const GENERIC = stemSet(
+  "user users we us our use uses used need needs want wants like likes prefer prefers always never must should may can all every new now".split(" "),
 );
 const NEGATION =
   /^(never|not|no|don't|dont|doesn't|isn't|aren't|won't|can't|cannot|shouldn't|mustn't|avoid|without|nothing|instead|rather|dislikes?|hates?|fails?|breaks?|broken)$/;

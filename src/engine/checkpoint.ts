@@ -13,6 +13,7 @@ import { buildMemory, type RememberStatus, storeOrReinforce } from "./remember.t
 import { writeProject } from "./projects.ts";
 import { resolveScope, type ScopeOptions } from "./scope.ts";
 import { slugify } from "../domain/slug.ts";
+import { stemSet } from "../text/porter.ts";
 
 export interface CheckpointState {
   task: string;
@@ -163,7 +164,7 @@ export function resume(ctx: EngineContext, input: { task?: string } & ScopeOptio
 }
 
 /** Words of a task name that name no particular task. */
-const GENERIC = new Set(["task", "checkpoint", "work", "progress", "next", "step", "steps", "resume"].map(stem));
+const GENERIC = stemSet(["task", "checkpoint", "work", "progress", "next", "step", "steps", "resume"], stem);
 
 /** Whether `m`'s task and progress hold at least half of the task words `asked` (one at the least). */
 function namesTask(m: Memory, asked: string): boolean {

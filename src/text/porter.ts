@@ -132,3 +132,18 @@ function stemOnce(word: string): string {
   if (measure(w) > 1 && doubleCons(w) && w.endsWith("l")) w = w.slice(0, -1);
   return w;
 }
+
+/** A set of stems asked only whether it holds one. */
+export interface StemSet {
+  has(stem: string): boolean;
+}
+
+/**
+ * The stems of `words` (by `stem`, porterStem unless given), worked out the first time the set is asked: a list
+ * stemmed as its module loads costs every process that loads it (~95 words: ~2 ms of a cold command, before the
+ * JIT has warmed up), and most commands never ask.
+ */
+export function stemSet(words: readonly string[], stem: (word: string) => string = porterStem): StemSet {
+  let set: Set<string> | undefined;
+  return { has: (s) => (set ??= new Set(words.map((w) => stem(w)))).has(s) };
+}
