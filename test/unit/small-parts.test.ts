@@ -5,6 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { canonicalize, normalizeTags } from "../../src/capture/normalize.ts";
 import { loadConfig } from "../../src/config/load.ts";
+import { ConfigSchema, DEFAULTS } from "../../src/config/schema.ts";
 import { log } from "../../src/log.ts";
 import { formatSpan } from "../../src/engine/sweep.ts";
 import { firstInvalidUtf8 } from "../../src/text/utf8.ts";
@@ -151,6 +152,13 @@ describe("config", () => {
     const c = loadConfig(file, { budget: 100 }, { CAIRN_LIMIT: "12" });
     expect(c.values).toMatchObject({ limit: 12, budget: 100, mode: "hybrid" });
     expect(c.sources).toMatchObject({ limit: "env", budget: "flag", mode: "default" });
+  });
+  test("with nothing set, the defaults: the values the schema accepts, every source the default", () => {
+    rmSync(file, { force: true });
+    const c = loadConfig(file, {}, {});
+    expect(c.values).toEqual(DEFAULTS);
+    expect(Object.values(c.sources).every((s) => s === "default")).toBe(true);
+    expect(ConfigSchema.safeParse(DEFAULTS).success).toBe(true);
   });
   test("invalid values name where they came from", () => {
     writeFileSync(file, JSON.stringify({ limit: 0 }));
