@@ -6,7 +6,7 @@ import { existsSync, readFileSync } from "node:fs";
 import * as z from "zod/mini";
 import { cairnError, describeError } from "../errors.ts";
 import { log } from "../log.ts";
-import { ALLOWED, type Config, type ConfigKey, ConfigSchema, DEFAULTS, ENV_NAMES } from "./schema.ts";
+import { ALLOWED, type Config, type ConfigKey, configSchema, DEFAULTS, ENV_NAMES } from "./schema.ts";
 
 export type ConfigSource = "flag" | "env" | "file" | "default";
 
@@ -59,7 +59,7 @@ export function readConfigFile(file: string): Partial<Config> {
     log.warn(`${file}: unknown setting${unknown.length === 1 ? "" : "s"} ${names} ignored (a newer cairn's, or a typo; \`cairn config unset <key>\` removes one). Known: ${CONFIG_KEYS.join(", ")}.`);
   }
   const known = Object.fromEntries(Object.entries(json).filter(([k]) => (CONFIG_KEYS as string[]).includes(k)));
-  const parsed = z.partial(ConfigSchema).safeParse(known);
+  const parsed = z.partial(configSchema()).safeParse(known);
   if (!parsed.success) throw cairnError("CONFIG_INVALID", [file, describeIssue(parsed.error.issues[0], known)]);
   return parsed.data;
 }
@@ -87,7 +87,7 @@ export function loadConfig(file: string, flags: Partial<Config> = {}, env: Env =
   // Nothing set anywhere (the usual case): the defaults, valid by construction (tested), without a first
   // schema check, which costs a cold process ~1 ms before the JIT has warmed up.
   if (CONFIG_KEYS.every((key) => sources[key] === "default")) return { values: Object.freeze({ ...DEFAULTS }), sources: Object.freeze(sources), file };
-  const parsed = ConfigSchema.safeParse(merged);
+  const parsed = configSchema().safeParse(merged);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     const key = issue?.path[0] as ConfigKey | undefined;

@@ -7,25 +7,31 @@ export const NEW_STORES = ["plain", "encrypted"] as const;
 export type NewStores = (typeof NEW_STORES)[number];
 
 // zod/mini rather than zod: same validation, but it loads in ~2 ms instead of ~13 ms, and every CLI and
-// hook invocation pays the load.
-export const ConfigSchema = z.strictObject({
-  /** Default number of results for recall. */
-  limit: z.int().check(z.minimum(1), z.maximum(1000)),
-  /** Default recall mode. */
-  mode: z.enum(RECALL_MODES),
-  /** Default token budget for recall results; 0 = no budget. */
-  budget: z.int().check(z.minimum(0)),
-  /** The embedding model for dense recall (an id from `cairn models list`). */
-  model: z.string().check(z.minLength(1)),
-  /** Cross-encoder for reranking: "auto" (the first installed one), "none", or a model id. */
-  reranker: z.string().check(z.minLength(1)),
-  /** stderr log level. */
-  logLevel: z.enum(LOG_LEVELS),
-  /** How a store this configuration creates starts (keys/new-store.ts); an existing store keeps its form. */
-  newStores: z.enum(NEW_STORES),
-});
+// hook invocation pays the load. Made when first asked: with nothing configured, no command needs it (load.ts).
+const makeSchema = () =>
+  z.strictObject({
+    /** Default number of results for recall. */
+    limit: z.int().check(z.minimum(1), z.maximum(1000)),
+    /** Default recall mode. */
+    mode: z.enum(RECALL_MODES),
+    /** Default token budget for recall results; 0 = no budget. */
+    budget: z.int().check(z.minimum(0)),
+    /** The embedding model for dense recall (an id from `cairn models list`). */
+    model: z.string().check(z.minLength(1)),
+    /** Cross-encoder for reranking: "auto" (the first installed one), "none", or a model id. */
+    reranker: z.string().check(z.minLength(1)),
+    /** stderr log level. */
+    logLevel: z.enum(LOG_LEVELS),
+    /** How a store this configuration creates starts (keys/new-store.ts); an existing store keeps its form. */
+    newStores: z.enum(NEW_STORES),
+  });
 
-export type Config = z.infer<typeof ConfigSchema>;
+let schema: ReturnType<typeof makeSchema> | undefined;
+
+/** The configuration's schema (every key, its type and bounds). */
+export const configSchema = () => (schema ??= makeSchema());
+
+export type Config = z.infer<ReturnType<typeof makeSchema>>;
 export type ConfigKey = keyof Config;
 
 export const DEFAULTS: Config = {

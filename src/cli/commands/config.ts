@@ -5,7 +5,7 @@ import { dirname } from "node:path";
 import * as z from "zod/mini";
 import { CONFIG_KEYS, loadConfig, readConfigJson } from "../../config/load.ts";
 import { resolvePaths } from "../../config/paths.ts";
-import { type ConfigKey, ConfigSchema, DESCRIPTIONS, ENV_NAMES } from "../../config/schema.ts";
+import { type ConfigKey, configSchema, DESCRIPTIONS, ENV_NAMES } from "../../config/schema.ts";
 import { cairnError } from "../../errors.ts";
 import { parseConfigValue } from "../config-value.ts";
 import { jsonFlag, onlyWords } from "../flags.ts";
@@ -55,7 +55,7 @@ export default defineCommand({
       const value = args.value ?? rawArgs.find((a) => /^-\d/.test(a));
       if (value === undefined) throw cairnError("USAGE", [`Give a value: cairn config set ${key} <value>.`]);
       stored = parseConfigValue(key, value, paths.dataDir);
-      const parsed = z.partial(ConfigSchema).safeParse({ [key]: stored });
+      const parsed = z.partial(configSchema()).safeParse({ [key]: stored });
       if (!parsed.success) throw cairnError("CONFIG_VALUE", [value, key, parsed.error.issues[0]?.message ?? "see `cairn config --explain`"]);
       save(paths.configFile, { ...file, [key]: stored });
     } else {
