@@ -84,16 +84,32 @@ interface Name {
   name: string;
 }
 
-const byAlias = new Map<string, Name>();
-for (const [kind, names] of Object.entries(KINDS)) {
-  for (const entry of names) {
-    const aliases = entry.split("|");
-    for (const alias of aliases) byAlias.set(alias, { kind, name: aliases[0]! });
-  }
+/**
+ * Each alias's thing, the most words a name takes, and the first words of the names written in several words
+ * ("github" of "github actions"): built when first asked, not by every process that loads this module (~1 ms of
+ * a cold command, most of which never asks).
+ */
+interface Names {
+  byAlias: Map<string, Name>;
+  longest: number;
+  openers: Set<string>;
 }
-const LONGEST = Math.max(...[...byAlias.keys()].map((a) => a.split(" ").length));
-/** First words of the names written in several words ("github" of "github actions"). */
-const OPENERS = new Set([...byAlias.keys()].filter((a) => a.includes(" ")).map((a) => a.split(" ")[0]!));
+
+let names: Names | undefined;
+
+function table(): Names {
+  if (names) return names;
+  const byAlias = new Map<string, Name>();
+  for (const [kind, entries] of Object.entries(KINDS)) {
+    for (const entry of entries) {
+      const aliases = entry.split("|");
+      for (const alias of aliases) byAlias.set(alias, { kind, name: aliases[0]! });
+    }
+  }
+  const longest = Math.max(...[...byAlias.keys()].map((a) => a.split(" ").length));
+  const openers = new Set([...byAlias.keys()].filter((a) => a.includes(" ")).map((a) => a.split(" ")[0]!));
+  return (names = { byAlias, longest, openers });
+}
 /** A word as names are written: letters and digits, with `.`, `+`, `#`, `_` and `-` inside or after ("c++", "node.js", "mikro-orm"). */
 const TOKEN = /[\p{L}\p{N}][\p{L}\p{N}._+#-]*/gu;
 
@@ -104,9 +120,10 @@ const TOKEN = /[\p{L}\p{N}][\p{L}\p{N}._+#-]*/gu;
  */
 export function namedAlternatives(text: string): Map<string, Set<string>> {
   const words = (text.toLowerCase().match(TOKEN) ?? []).map((w) => w.replace(/[._-]+$/, ""));
+  const { byAlias, longest, openers } = table();
   const out = new Map<string, Set<string>>();
   for (let i = 0; i < words.length; i++) {
-    for (let n = OPENERS.has(words[i]!) ? Math.min(LONGEST, words.length - i) : 1; n >= 1; n--) {
+    for (let n = openers.has(words[i]!) ? Math.min(longest, words.length - i) : 1; n >= 1; n--) {
       const found = byAlias.get(n === 1 ? words[i]! : words.slice(i, i + n).join(" "));
       if (!found) continue;
       let names = out.get(found.kind);
@@ -120,7 +137,7 @@ export function namedAlternatives(text: string): Map<string, Set<string>> {
 }
 
 /** The ways a name is written ("postgres": postgres, postgresql). */
-export const aliasesOf = (name: string): string[] => [...byAlias].filter(([, n]) => n.name === name).map(([alias]) => alias);
+export const aliasesOf = (name: string): string[] => [...table().byAlias].filter(([, n]) => n.name === name).map(([alias]) => alias);
 
 /** Every name of `kind`, aliases included ("postgres", "postgresql", "mysql" …); none for a kind not listed. */
 export const namesOfKind = (kind: string): string[] => (KINDS[kind] ?? []).flatMap((entry) => entry.split("|"));
