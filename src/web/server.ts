@@ -25,6 +25,9 @@ export function startUiServer(ctx: ApiContext, opts: { port: number; token: stri
   const server = Bun.serve({
     hostname: UI_HOST,
     port: opts.port,
+    // Never share a port with another process (Linux's SO_REUSEPORT): a second `cairn ui --port N` on a port in
+    // use must fail, not split the requests (and each one's token) between two servers.
+    reusePort: false,
     // A dashboard on a big store may take a moment; Bun's default idle timeout (10 s) is plenty otherwise.
     idleTimeout: 60,
     // Never Bun's development error page (a stack trace and the server's source): a plain 500 at most.

@@ -5,7 +5,7 @@
  * hooks injected and captured.
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { describeRun } from "../helpers/bin.ts";
+import { describeRun, requireBinary } from "../helpers/bin.ts";
 import { createSandbox, type Sandbox } from "../helpers/sandbox.ts";
 import { listeningAddresses, rawRequest, startUi, type UiProcess } from "../helpers/ui.ts";
 import { fixture } from "../hooks/helpers.ts";
@@ -35,6 +35,17 @@ describe("cairn ui refuses what is not its own page", () => {
     expect(ui.url).toBe(`http://127.0.0.1:${ui.port}/?token=${ui.token}`);
     expect(ui.token).toMatch(/^[0-9a-f]{64}$/);
     expect(ui.pid).toBeGreaterThan(0);
+  });
+
+  test("a second `cairn ui --port` on the port in use fails, naming it; it never shares the port", async () => {
+    const second = Bun.spawn([requireBinary(), "ui", "--json", "--port", String(ui.port)], { cwd: sb.cwd, env: sb.env(), stdin: "ignore", stdout: "pipe", stderr: "pipe" });
+    const timer = setTimeout(() => second.kill(), 15_000);
+    const code = await second.exited;
+    clearTimeout(timer);
+    expect(code).toBe(2);
+    expect(await new Response(second.stderr).text()).toContain(`Port ${ui.port} is in use`);
+    // The first server still answers every request with its own token.
+    for (let i = 0; i < 6; i++) expect((await fetch(`${ui.base}${withToken("/api/meta")}`)).status).toBe(200);
   });
 
   test("it listens on 127.0.0.1 and nowhere else", () => {
