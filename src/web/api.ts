@@ -122,7 +122,8 @@ export async function handleApi(ctx: ApiContext, req: Request, url: URL): Promis
     return Response.json(await route(ctx, url.searchParams, body));
   } catch (err) {
     if (err instanceof CairnError) {
-      const status = err.code === "NOT_FOUND" ? 404 : err.isUsage ? 400 : 500;
+      // A legal hold refusing the change is the memory's state, not a failure: 409, with the hold named.
+      const status = err.code === "NOT_FOUND" ? 404 : err.code === "HELD" ? 409 : err.isUsage ? 400 : 500;
       return Response.json({ error: { code: err.code, message: err.message } }, { status });
     }
     return Response.json({ error: { code: "INTERNAL", message: err instanceof Error ? err.message : String(err) } }, { status: 500 });

@@ -98,6 +98,28 @@ describe.skipIf(!browser)("cairn ui in Chromium", () => {
     expect(await page.textContent("body")).toContain("Forbidden");
   });
 
+  test("a page load asks for nothing it is refused (no /favicon.ico without the token) and logs no error", async () => {
+    const refused: string[] = [];
+    const errors: string[] = [];
+    const onResponse = (r: { status(): number; url(): string }) => {
+      if (r.status() >= 400) refused.push(`${r.status()} ${r.url()}`);
+    };
+    const onConsole = (m: { type(): string; text(): string }) => {
+      if (m.type() === "error") errors.push(m.text());
+    };
+    page.on("response", onResponse);
+    page.on("console", onConsole);
+    try {
+      await ready("#/");
+      await page.waitForLoadState("networkidle");
+    } finally {
+      page.off("response", onResponse);
+      page.off("console", onConsole);
+    }
+    expect(refused).toEqual([]);
+    expect(errors).toEqual([]);
+  });
+
   test("search finds a memory, explains each channel's part, and Enter opens it", async () => {
     await ready("#/");
     // "/" focuses the search box from anywhere on the page.

@@ -59,8 +59,9 @@ describe("cairn ui refuses what is not its own page", () => {
     expect(page.status).toBe(200);
     const html = await page.text();
     expect(html).toContain(`/app.js?token=${ui.token}`);
-    // Nothing is loaded from another host: every src/href is a path on this server.
-    expect([...html.matchAll(/(?:src|href)="([^"#]+)"/g)].map((m) => m[1]).filter((u) => !u!.startsWith("/"))).toEqual([]);
+    // Nothing is loaded from another host: every src/href is a path on this server, but for the empty icon
+    // (`data:,`: the browser then asks for no /favicon.ico), which loads nothing at all.
+    expect([...html.matchAll(/(?:src|href)="([^"#]+)"/g)].map((m) => m[1]).filter((u) => !u!.startsWith("/") && u !== "data:,")).toEqual([]);
     expect(page.headers.get("content-security-policy")).toContain("default-src 'none'");
     for (const asset of ["/style.css", "/core.js", "/charts.js", "/views.js", "/app.js"]) expect((await fetch(`${ui.base}${withToken(asset)}`)).status).toBe(200);
   });
@@ -119,6 +120,21 @@ describe("cairn ui's API over the one Engine", () => {
     const bad = await post("/api/edit", { id, type: "nonsense" }, origin);
     expect(bad.status).toBe(400);
     expect(((await bad.json()) as any).error.code).toBe("BAD_TYPE");
+  });
+
+  test("a memory under legal hold: edit, forget and erase are refused with 409 naming the hold, and nothing changes", async () => {
+    const held = (await sb.json(["remember", "the vendor contract renews in March", "--json"])).id as string;
+    const hold = (await sb.json(["hold", "add", "--id", held, "--reason", "litigation hold", "--json"])).hold.id as string;
+    const origin = { origin: ui.base, "sec-fetch-site": "same-origin" };
+    for (const [path, body] of [["/api/edit", { id: held, content: "changed" }], ["/api/forget", { id: held }], ["/api/erase", { id: held, confirm: held }]] as const) {
+      const res = await post(path, body, origin);
+      expect(res.status).toBe(409);
+      const error = ((await res.json()) as { error: { code: string; message: string } }).error;
+      expect(error.code).toBe("HELD");
+      expect(error.message).toContain(hold);
+    }
+    const after = await sb.json(["get", held, "--json"]);
+    expect([after.content, after.status]).toEqual(["the vendor contract renews in March", "active"]);
   });
 
   test("erase needs the full id typed back, then purges and returns the receipt", async () => {
