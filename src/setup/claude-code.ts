@@ -4,7 +4,7 @@
  * handlers schema. cairn's handlers are recognised by their `cairn hook` command, never by position.
  */
 import { join } from "node:path";
-import { type JsonObject, type Op, type OpsResult, isObject, jsonTarget, mcpServerOps, sameJson } from "./json-file.ts";
+import { type JsonObject, type Op, type OpsResult, isObject, jsonTarget, mcpEntry, mcpServerOps, sameJson } from "./json-file.ts";
 import { exists, fileMode, shellCommand } from "./locations.ts";
 import { type Change, type ClientSetup, type SetupContext, SetupFileError } from "./plan.ts";
 
@@ -44,7 +44,7 @@ export const claudeCode: ClientSetup = {
   detect: (ctx) => exists(stateFile(ctx)) || exists(configDir(ctx)),
   targets(ctx) {
     const files = claudeCodeFiles(ctx);
-    const entry = { type: "stdio", command: ctx.command, args: ["mcp"] };
+    const entry = mcpEntry(ctx, { type: "stdio", command: ctx.command, args: ["mcp"] });
     return [
       jsonTarget(files.mcp, "mcp", fileMode(ctx), (v) => mcpServerOps(v, "mcpServers", entry, ctx.uninstall)),
       jsonTarget(files.hooks, "hooks", fileMode(ctx), (v) => (ctx.uninstall ? removeHookOps(v, ctx.command) : addHookOps(v, ctx))),
@@ -93,12 +93,24 @@ function removals(groups: unknown[], positions: Array<{ g: number; h: number }>,
   return groupsLeft === 0 ? { ops: [{ kind: "remove", path: ["hooks", event] }], emptiesEvent: true } : { ops, emptiesEvent: false };
 }
 
+/**
+ * The shell command of cairn's handler for hook `name`, its data directory named first when it must be
+ * (`CAIRN_HOME='/data/cairn' /usr/local/bin/cairn hook prompt`; not on Windows, whose shells differ: said in
+ * setup's warnings).
+ */
+export function hookCommand(ctx: Pick<SetupContext, "command" | "platform" | "dataEnv">, name: string): string {
+  const command = shellCommand(ctx.command, ctx.platform, "hook", name);
+  if (ctx.platform === "win32") return command;
+  const vars = Object.entries(ctx.dataEnv).map(([k, v]) => `${k}='${v.replace(/'/g, `'\\''`)}'`);
+  return [...vars, command].join(" ");
+}
+
 export function addHookOps(value: JsonObject, ctx: SetupContext): OpsResult {
   const hooks = hooksOf(value);
   const ops: Op[] = [];
   const changes: Change[] = [];
   for (const spec of CLAUDE_HOOKS) {
-    const wanted = { type: "command", command: shellCommand(ctx.command, ctx.platform, "hook", spec.name), timeout: spec.timeout };
+    const wanted = { type: "command", command: hookCommand(ctx, spec.name), timeout: spec.timeout };
     const groups = groupsOf(hooks, spec.event) ?? [];
     const found = cairnPositions(groups, ctx.command);
     const key = `hooks.${spec.event}`;

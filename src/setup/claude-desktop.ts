@@ -1,6 +1,6 @@
 /** @module Claude Desktop: `mcpServers.cairn` in claude_desktop_config.json (per-OS app settings folder; no hooks, no project scope). */
 import { dirname, join } from "node:path";
-import { jsonTarget, mcpServerOps } from "./json-file.ts";
+import { jsonTarget, mcpEntry, mcpServerOps } from "./json-file.ts";
 import { appConfigDir, exists, fileMode } from "./locations.ts";
 import type { ClientSetup, SetupContext } from "./plan.ts";
 
@@ -13,7 +13,7 @@ export const claudeDesktop: ClientSetup = {
   scopes: ["user"],
   detect: (ctx) => exists(dirname(claudeDesktopFile(ctx))),
   targets: (ctx) => [
-    jsonTarget(claudeDesktopFile(ctx), "mcp", fileMode(ctx), (v) => mcpServerOps(v, "mcpServers", { command: ctx.command, args: ["mcp"] }, ctx.uninstall)),
+    jsonTarget(claudeDesktopFile(ctx), "mcp", fileMode(ctx), (v) => mcpServerOps(v, "mcpServers", mcpEntry(ctx, { command: ctx.command, args: ["mcp"] }), ctx.uninstall)),
   ],
   notes: (ctx) => (ctx.uninstall ? [] : ["Claude Desktop has no hooks; restart it completely to load the server."]),
 };

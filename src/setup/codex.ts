@@ -44,11 +44,15 @@ function cairnBlock(lines: string[]): { start: number; end: number; bodyEnd: num
 
 const serversOf = (table: Table): Table | undefined => table.mcp_servers as Table | undefined;
 
-export function editCodex(current: string | null, command: string, uninstall: boolean): { text: string; changes: Change[] } {
+/** `env = { CAIRN_HOME = "…" }`: the inline table of the variables cairn's entry must set. */
+const envLine = (env: Record<string, string>): string => `env = { ${Object.entries(env).map(([k, v]) => `${k} = ${tomlString(v)}`).join(", ")} }`;
+
+export function editCodex(current: string | null, command: string, uninstall: boolean, dataEnv: Record<string, string> = {}): { text: string; changes: Change[] } {
   const text = current ?? "";
   const parsed = parseToml(text);
   const existing = serversOf(parsed)?.cairn as Table | undefined;
   const wanted: Table = { command, args: ["mcp"] };
+  const needsEnv = Object.keys(dataEnv).length > 0;
   const eol = text.includes("\r\n") ? "\r\n" : "\n";
   const lines = text.split(/\r?\n/);
   const block = cairnBlock(lines);
@@ -70,13 +74,20 @@ export function editCodex(current: string | null, command: string, uninstall: bo
     }
     changes.push({ action: "removed", key: "mcp_servers.cairn" });
   } else if (existing === undefined) {
-    const table = `[mcp_servers.cairn]${eol}command = ${tomlString(command)}${eol}args = ["mcp"]${eol}`;
+    const env = needsEnv ? `${envLine(dataEnv)}${eol}` : "";
+    const table = `[mcp_servers.cairn]${eol}command = ${tomlString(command)}${eol}args = ["mcp"]${eol}${env}`;
     const body = text.replace(/\s+$/, "");
     out = body === "" ? table : `${body}${eol}${eol}${table}`;
     changes.push({ action: "added", key: "mcp_servers.cairn", detail: `${command} mcp` });
   } else {
     const differing = Object.entries(wanted).filter(([k, v]) => !sameJson(existing[k], v));
-    if (differing.length === 0) return { text, changes };
+    const env = existing.env as Table | undefined;
+    const envMissing = needsEnv && env === undefined;
+    // The user's own env table is theirs to edit: cairn does not rewrite it.
+    if (needsEnv && env !== undefined && Object.entries(dataEnv).some(([k, v]) => env[k] !== v)) {
+      throw new SetupFileError(`[mcp_servers.cairn] has an env of its own; set ${Object.entries(dataEnv).map(([k, v]) => `${k} = ${tomlString(v)}`).join(", ")} in it by hand`);
+    }
+    if (differing.length === 0 && !envMissing) return { text, changes };
     if (!block) throw new SetupFileError("cairn is defined inline (not as a [mcp_servers.cairn] table); update it by hand");
     const next = [...lines];
     for (const [k, v] of differing) {
@@ -86,9 +97,13 @@ export function editCodex(current: string | null, command: string, uninstall: bo
       else next.splice(block.start + 1, 0, line);
       changes.push({ action: existing[k] === undefined ? "added" : "updated", key: `mcp_servers.cairn.${k}`, detail: JSON.stringify(v) });
     }
+    if (envMissing) {
+      next.splice(block.start + 1, 0, envLine(dataEnv));
+      changes.push({ action: "added", key: "mcp_servers.cairn.env", detail: JSON.stringify(dataEnv) });
+    }
     out = next.join(eol);
   }
-  verify(parsed, out, uninstall ? undefined : wanted);
+  verify(parsed, out, uninstall ? undefined : needsEnv ? { ...wanted, env: { ...((existing?.env as Table | undefined) ?? {}), ...dataEnv } } : wanted);
   return { text: out, changes };
 }
 
@@ -122,7 +137,7 @@ export const codex: ClientSetup = {
   name: "Codex",
   scopes: ["user", "project"],
   detect: (ctx) => exists(ctx.env.CODEX_HOME || join(ctx.home, ".codex")),
-  targets: (ctx) => [{ path: codexFile(ctx), purpose: "mcp", newMode: fileMode(ctx), edit: (current) => editCodex(current, ctx.command, ctx.uninstall) }],
+  targets: (ctx) => [{ path: codexFile(ctx), purpose: "mcp", newMode: fileMode(ctx), edit: (current) => editCodex(current, ctx.command, ctx.uninstall, ctx.dataEnv) }],
   // Codex hooks want Codex-clean JSON output (Stop must print JSON; extra fields fail validation).
   notes: (ctx) =>
     ctx.uninstall ? [] : ["Codex hooks are not registered (Codex validates hook output strictly and has no SessionEnd); MCP only.", ...(ctx.scope === "project" ? ["Codex reads a project's .codex/config.toml only in trusted projects."] : [])],

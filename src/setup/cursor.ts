@@ -1,6 +1,6 @@
 /** @module Cursor: `mcpServers.cairn` in `~/.cursor/mcp.json` or `<project>/.cursor/mcp.json` (JSONC-tolerant). */
 import { join } from "node:path";
-import { jsonTarget, mcpServerOps } from "./json-file.ts";
+import { jsonTarget, mcpEntry, mcpServerOps } from "./json-file.ts";
 import { exists, fileMode } from "./locations.ts";
 import type { ClientSetup, SetupContext } from "./plan.ts";
 
@@ -11,7 +11,7 @@ export const cursor: ClientSetup = {
   name: "Cursor",
   scopes: ["user", "project"],
   detect: (ctx) => exists(join(ctx.home, ".cursor")) || exists(join(ctx.projectDir, ".cursor")),
-  targets: (ctx) => [jsonTarget(cursorFile(ctx), "mcp", fileMode(ctx), (v) => mcpServerOps(v, "mcpServers", { command: ctx.command, args: ["mcp"] }, ctx.uninstall))],
+  targets: (ctx) => [jsonTarget(cursorFile(ctx), "mcp", fileMode(ctx), (v) => mcpServerOps(v, "mcpServers", mcpEntry(ctx, { command: ctx.command, args: ["mcp"] }), ctx.uninstall))],
   // Cursor's hooks.json has its own flat format and output fields that `cairn hook` does not speak; Cursor
   // can instead run the hooks in Claude Code's settings files (its "third-party hooks"), which cover
   // failures too (PostToolUseFailure, Cursor's postToolUseFailure).

@@ -1,6 +1,6 @@
 /** @module Gemini CLI: `mcpServers.cairn` in `~/.gemini/settings.json` or `<project>/.gemini/settings.json`. */
 import { join } from "node:path";
-import { jsonTarget, mcpServerOps } from "./json-file.ts";
+import { jsonTarget, mcpEntry, mcpServerOps } from "./json-file.ts";
 import { exists, fileMode } from "./locations.ts";
 import type { ClientSetup, SetupContext } from "./plan.ts";
 
@@ -11,7 +11,7 @@ export const gemini: ClientSetup = {
   name: "Gemini CLI",
   scopes: ["user", "project"],
   detect: (ctx) => exists(join(ctx.home, ".gemini")),
-  targets: (ctx) => [jsonTarget(geminiFile(ctx), "mcp", fileMode(ctx), (v) => mcpServerOps(v, "mcpServers", { command: ctx.command, args: ["mcp"] }, ctx.uninstall))],
+  targets: (ctx) => [jsonTarget(geminiFile(ctx), "mcp", fileMode(ctx), (v) => mcpServerOps(v, "mcpServers", mcpEntry(ctx, { command: ctx.command, args: ["mcp"] }), ctx.uninstall))],
   // Gemini's events (BeforeAgent, AfterTool…), millisecond timeouts and JSON-only stdout differ from Claude Code's.
   notes: (ctx) => (ctx.uninstall ? [] : ["Gemini CLI hooks are not registered (different event names and output rules); MCP only."]),
 };

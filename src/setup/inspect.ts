@@ -7,7 +7,8 @@ import { accessSync, constants, existsSync } from "node:fs";
 import { CLAUDE_HOOKS, isCairnHook } from "./claude-code.ts";
 import { type JsonObject, isObject } from "./json-file.ts";
 import { parseJsonc } from "./jsonc.ts";
-import { homeDir } from "../config/paths.ts";
+import { resolve } from "node:path";
+import { homeDir, resolvePaths } from "../config/paths.ts";
 import { type ClientSetup, type Env, type Scope, type SetupContext, readText } from "./plan.ts";
 import { CLIENTS } from "./run.ts";
 import { detectProject } from "../config/project.ts";
@@ -20,11 +21,11 @@ export interface ClientCheck {
 
 /** One check per client that is installed or mentions cairn. */
 export function clientChecks(env: Env = process.env, cwd: string = process.cwd(), platform: NodeJS.Platform = process.platform): ClientCheck[] {
-  const base = { env, platform, home: homeDir(env), projectDir: detectProject(cwd), command: "", uninstall: false, dataDir: "" };
+  const base = { env, platform, home: homeDir(env), projectDir: detectProject(cwd), command: "", uninstall: false, dataDir: "", dataEnv: {} };
   const checks: ClientCheck[] = [];
   for (const client of CLIENTS) {
     try {
-      const check = inspectClient(client, (scope) => ({ ...base, scope }));
+      const check = inspectClient(client, (scope) => ({ ...base, scope }), dataDirs(env, platform));
       if (check) checks.push(check);
     } catch (err) {
       checks.push({ name: client.id, level: "warn", detail: `cannot inspect: ${(err as Error).message}` });
@@ -33,7 +34,22 @@ export function clientChecks(env: Env = process.env, cwd: string = process.cwd()
   return checks;
 }
 
-function inspectClient(client: ClientSetup, ctxFor: (scope: Scope) => SetupContext): ClientCheck | undefined {
+/** This shell's data directory, and the one an agent started without CAIRN_HOME uses. */
+function dataDirs(env: Env, platform: NodeJS.Platform): { current: string; byDefault: string } {
+  return { current: resolve(resolvePaths(env, platform).dataDir), byDefault: resolve(resolvePaths({ ...env, CAIRN_HOME: undefined }, platform).dataDir) };
+}
+
+/**
+ * A problem when the data directory a user file's entry gives its agents (its CAIRN_HOME, or the default) is not
+ * this shell's: the agents would read and write another store than the CLI's.
+ */
+function homeProblem(home: unknown, dirs: { current: string; byDefault: string }, what: string): string | null {
+  const wired = typeof home === "string" && home !== "" ? resolve(home) : dirs.byDefault;
+  if (wired === dirs.current) return null;
+  return `${what} use the data directory ${wired}, this shell ${dirs.current}: run \`cairn setup\` with the CAIRN_HOME the agents should use (or without it for the default)`;
+}
+
+function inspectClient(client: ClientSetup, ctxFor: (scope: Scope) => SetupContext, dirs: { current: string; byDefault: string }): ClientCheck | undefined {
   const found: string[] = [];
   const problems: string[] = [];
   let hooksSeen = false;
@@ -59,6 +75,8 @@ function inspectClient(client: ClientSetup, ctxFor: (scope: Scope) => SetupConte
         found.push(`MCP in ${target.path}`);
         mcpCommand = typeof entry.command === "string" ? entry.command : "";
         checkCommand(mcpCommand, target.path, problems, ctxFor(scope).env);
+        const home = scope === "user" ? homeProblem(isObject(entry.env) ? entry.env.CAIRN_HOME : undefined, dirs, `agents started from ${target.path}`) : null;
+        if (home) problems.push(home);
       } else {
         const hooks = isObject(value.hooks) ? value.hooks : {};
         const commands = CLAUDE_HOOKS.map((h) => cairnHookCommand(hooks[h.event], mcpCommand));
@@ -67,7 +85,10 @@ function inspectClient(client: ClientSetup, ctxFor: (scope: Scope) => SetupConte
         hooksSeen = true;
         found.push(`hooks ${present}/${CLAUDE_HOOKS.length} in ${target.path}`);
         if (present < CLAUDE_HOOKS.length) problems.push(`hooks missing for ${CLAUDE_HOOKS.filter((_, i) => commands[i] === undefined).map((h) => h.event).join(", ")}; run \`cairn setup --client ${client.id}${scope === "project" ? " --project" : ""}\``);
-        checkCommand(executableOf(commands.find((c) => c !== undefined)!), target.path, problems, ctxFor(scope).env);
+        const first = commands.find((c) => c !== undefined)!;
+        checkCommand(executableOf(first), target.path, problems, ctxFor(scope).env);
+        const home = scope === "user" ? homeProblem(hookHome(first), dirs, `the hooks in ${target.path}`) : null;
+        if (home) problems.push(home);
       }
     }
   }
@@ -98,8 +119,18 @@ function cairnHookCommand(groups: unknown, own: string | undefined): string | un
   return undefined;
 }
 
-/** The executable of a shell-form hook command written by setup (possibly double-quoted). */
-function executableOf(command: string): string {
+/** `NAME='value' ` assignments a hook command written by setup may start with (its data directory). */
+const ASSIGNMENTS = /^(?:[A-Z_][A-Z0-9_]*='(?:[^']|'\\'')*'\s+)+/;
+
+/** The CAIRN_HOME a hook command written by setup sets, or undefined. */
+function hookHome(command: string): string | undefined {
+  const m = /^(?:[A-Z_][A-Z0-9_]*='(?:[^']|'\\'')*'\s+)*?CAIRN_HOME='((?:[^']|'\\'')*)'/.exec(command);
+  return m ? m[1]!.replace(/'\\''/g, "'") : undefined;
+}
+
+/** The executable of a shell-form hook command written by setup (possibly double-quoted, after its assignments). */
+function executableOf(full: string): string {
+  const command = full.replace(ASSIGNMENTS, "");
   const quoted = /^"((?:[^"\\]|\\.)*)"/.exec(command);
   if (quoted) return quoted[1]!.replace(/\\(.)/g, "$1");
   return command.split(/\s+/)[0] ?? "";

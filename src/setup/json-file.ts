@@ -4,7 +4,7 @@
  * and every comment survived — if not, refuse rather than risk the user's file.
  */
 import { type JsonPath, JsoncError, parseJsonc, parseTree, removeAt, setAt } from "./jsonc.ts";
-import { type Change, type FileTarget, SetupFileError } from "./plan.ts";
+import { type Change, type FileTarget, type SetupContext, SetupFileError } from "./plan.ts";
 
 export type JsonObject = Record<string, unknown>;
 
@@ -111,10 +111,26 @@ export function mcpServerOps(value: JsonObject, container: string, entry: JsonOb
   const changes: Change[] = [];
   for (const [k, v] of Object.entries(entry)) {
     if (sameJson(existing[k], v)) continue;
+    // The entry's environment is merged variable by variable: the user's own variables stay.
+    const mine = existing[k];
+    if (k === "env" && isObject(v) && isObject(mine)) {
+      for (const [name, value] of Object.entries(v)) {
+        if (sameJson(mine[name], value)) continue;
+        ops.push({ kind: "set", path: [container, "cairn", k, name], value });
+        changes.push({ action: mine[name] === undefined ? "added" : "updated", key: `${key}.env.${name}`, detail: JSON.stringify(value) });
+      }
+      continue;
+    }
     ops.push({ kind: "set", path: [container, "cairn", k], value: v });
     changes.push({ action: existing[k] === undefined ? "added" : "updated", key: `${key}.${k}`, detail: JSON.stringify(v) });
   }
   return { ops, changes };
 }
 
-const describeEntry = (entry: JsonObject): string => [entry.command, ...((entry.args as string[] | undefined) ?? [])].join(" ");
+/** cairn's MCP entry: `base` (command, args…), and the environment naming its data directory when one must be named. */
+export function mcpEntry(ctx: Pick<SetupContext, "dataEnv">, base: JsonObject): JsonObject {
+  return Object.keys(ctx.dataEnv).length > 0 ? { ...base, env: { ...ctx.dataEnv } } : base;
+}
+
+const describeEntry = (entry: JsonObject): string =>
+  [...Object.entries(isObject(entry.env) ? entry.env : {}).map(([k, v]) => `${k}=${String(v)}`), entry.command, ...((entry.args as string[] | undefined) ?? [])].join(" ");

@@ -26,6 +26,12 @@ export interface SetupContext {
   uninstall: boolean;
   /** cairn's data directory: backups of project files go there, never into the repository. */
   dataDir: string;
+  /**
+   * What a client must set in cairn's environment for it to use that data directory: `CAIRN_HOME` when it is set
+   * to other than the default, for user files (a project's files are committed: no machine's path goes there);
+   * empty otherwise.
+   */
+  dataEnv: Record<string, string>;
 }
 
 export interface Change {

@@ -80,12 +80,38 @@ export function runSetup(opts: SetupOptions): SetupReport {
     command: opts.command,
     uninstall: opts.uninstall,
     dataDir: resolvePaths(env, opts.platform ?? process.platform).dataDir,
+    dataEnv: {},
   };
+  const ownHome = customHome(env, ctx.platform, opts.cwd ?? process.cwd());
+  if (ownHome && opts.scope === "user") ctx.dataEnv = { CAIRN_HOME: ownHome };
   const explicit = opts.clients !== "all";
   const chosen = opts.clients === "all" ? CLIENTS : CLIENTS.filter((c) => (opts.clients as ClientId[]).includes(c.id));
   const plans = chosen.map((c) => planClient(c, ctx, explicit));
   if (!opts.dryRun) applyPlans(plans, opts.now);
-  return { action: opts.uninstall ? "uninstall" : "setup", dryRun: opts.dryRun, scope: opts.scope, command: opts.command, warnings: opts.uninstall ? [] : commandWarnings(opts.command, env, opts.self), clients: plans };
+  const warnings = opts.uninstall ? [] : [...commandWarnings(opts.command, env, opts.self), ...homeWarnings(ownHome, ctx)];
+  return { action: opts.uninstall ? "uninstall" : "setup", dryRun: opts.dryRun, scope: opts.scope, command: opts.command, warnings, clients: plans };
+}
+
+/**
+ * CAIRN_HOME, absolute, when it names a data directory other than the platform's default: agents started by a
+ * client do not inherit this shell's environment, so the files must carry it, or the agents would use another,
+ * empty store. Null when it is unset or names the default.
+ */
+function customHome(env: Env, platform: NodeJS.Platform, cwd: string): string | null {
+  if (!env.CAIRN_HOME) return null;
+  const dir = resolve(cwd, env.CAIRN_HOME);
+  return dir === resolve(resolvePaths({ ...env, CAIRN_HOME: undefined }, platform).dataDir) ? null : dir;
+}
+
+/** What the written files do about a CAIRN_HOME of this shell. */
+function homeWarnings(home: string | null, ctx: SetupContext): string[] {
+  if (!home) return [];
+  if (ctx.scope === "project") {
+    return [
+      `CAIRN_HOME is set (${home}), but a project's files are shared and carry no machine's path: agents started from them use the default data directory unless CAIRN_HOME is set where the agent starts. \`cairn setup\` without --project writes it into your own client files.`,
+    ];
+  }
+  return ctx.platform === "win32" ? [`CAIRN_HOME (${home}) is written into the MCP entries; on Windows the hook commands do not carry it: set CAIRN_HOME in your user environment for them.`] : [];
 }
 
 /** Problems with the command that was written, with what to do about them. */

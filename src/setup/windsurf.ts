@@ -1,6 +1,6 @@
 /** @module Windsurf: `mcpServers.cairn` in `~/.codeium/windsurf/mcp_config.json` (user level only, no hooks). */
 import { dirname, join } from "node:path";
-import { jsonTarget, mcpServerOps } from "./json-file.ts";
+import { jsonTarget, mcpEntry, mcpServerOps } from "./json-file.ts";
 import { exists, fileMode } from "./locations.ts";
 import type { ClientSetup, SetupContext } from "./plan.ts";
 
@@ -11,6 +11,6 @@ export const windsurf: ClientSetup = {
   name: "Windsurf",
   scopes: ["user"],
   detect: (ctx) => exists(dirname(windsurfFile(ctx))),
-  targets: (ctx) => [jsonTarget(windsurfFile(ctx), "mcp", fileMode(ctx), (v) => mcpServerOps(v, "mcpServers", { command: ctx.command, args: ["mcp"] }, ctx.uninstall))],
+  targets: (ctx) => [jsonTarget(windsurfFile(ctx), "mcp", fileMode(ctx), (v) => mcpServerOps(v, "mcpServers", mcpEntry(ctx, { command: ctx.command, args: ["mcp"] }), ctx.uninstall))],
   notes: () => [],
 };

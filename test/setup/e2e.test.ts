@@ -24,15 +24,17 @@ test("setup --client all --dry-run --json plans every client and writes nothing"
   const claude = out.clients[0];
   expect(claude.files.map((f: any) => [f.purpose, f.status])).toEqual([["mcp", "created"], ["hooks", "created"]]);
   expect(claude.files[1].changes).toHaveLength(8);
-  expect(claude.files[1].changes[0]).toEqual({ action: "added", key: "hooks.SessionStart", detail: `${CAIRN_BIN} hook session-start` });
+  // The sandbox's CAIRN_HOME is not the default data directory: the agents are told it.
+  expect(claude.files[0].changes[0]).toEqual({ action: "added", key: "mcpServers.cairn", detail: `CAIRN_HOME=${s.cairnHome} ${CAIRN_BIN} mcp` });
+  expect(claude.files[1].changes[0]).toEqual({ action: "added", key: "hooks.SessionStart", detail: `CAIRN_HOME='${s.cairnHome}' ${CAIRN_BIN} hook session-start` });
   expect(existsSync(join(s.home, ".claude.json"))).toBe(false);
   expect(existsSync(join(s.home, ".cursor", "mcp.json"))).toBe(false);
 });
 
 test("setup --client claude-code --dry-run lists the failure hook next to PostToolUse", async () => {
   const r = await s.ok(["setup", "--client", "claude-code", "--dry-run"]);
-  expect(r.stdout).toContain(`+ hooks.PostToolUse  ${CAIRN_BIN} hook post-tool\n`);
-  expect(r.stdout).toContain(`+ hooks.PostToolUseFailure  ${CAIRN_BIN} hook post-tool-failure\n`);
+  expect(r.stdout).toContain(`+ hooks.PostToolUse  CAIRN_HOME='${s.cairnHome}' ${CAIRN_BIN} hook post-tool\n`);
+  expect(r.stdout).toContain(`+ hooks.PostToolUseFailure  CAIRN_HOME='${s.cairnHome}' ${CAIRN_BIN} hook post-tool-failure\n`);
   expect(r.stdout).toContain("Dry run: nothing was written.");
   expect(existsSync(join(s.home, ".claude", "settings.json"))).toBe(false);
 });

@@ -50,6 +50,8 @@ test("project files run `cairn` from PATH; without it on PATH, stderr says how t
   expect(r.exitCode, describeRun(["setup"], r)).toBe(0);
   expect(r.stderr).toContain("warning: `cairn` is not on PATH");
   expect(r.stderr).toContain(`ln -s "${CAIRN_BIN}" ~/.local/bin/cairn`);
+  // The sandbox's own CAIRN_HOME stays out of the shared files, and stderr says so.
+  expect(r.stderr).toContain(`warning: CAIRN_HOME is set (${s.cairnHome}), but a project's files are shared`);
   expect(r.stdout).not.toContain("warning");
   const mcp = JSON.parse(readFileSync(join(repo, ".mcp.json"), "utf8"));
   expect(mcp.mcpServers.cairn).toEqual({ type: "stdio", command: "cairn", args: ["mcp"] });
@@ -58,7 +60,8 @@ test("project files run `cairn` from PATH; without it on PATH, stderr says how t
   for (const f of files(repo)) expect(readFileSync(join(repo, f), "utf8"), f).not.toContain(s.root);
   expect(readFileSync(join(repo, ".codex", "config.toml"), "utf8")).toContain('command = "cairn"');
 
-  const onPath = await s.run(["setup", "--project", "--client", CLIENTS], { cwd: repo, env: withCairn() });
+  // With cairn on PATH and the default data directory, nothing to warn about.
+  const onPath = await s.run(["setup", "--project", "--client", CLIENTS], { cwd: repo, env: { ...withCairn(), CAIRN_HOME: "" } });
   expect(onPath.exitCode).toBe(0);
   expect(onPath.stderr).toBe("");
 });
