@@ -4,7 +4,7 @@
  * so the user's comments and layout survive — and the result is parsed to check it means what was meant.
  */
 import { join } from "node:path";
-import { sameJson } from "./json-file.ts";
+import { keepsOwnArgs, sameJson } from "./json-file.ts";
 import { exists, fileMode } from "./locations.ts";
 import { type Change, type ClientSetup, type SetupContext, SetupFileError } from "./plan.ts";
 
@@ -80,7 +80,7 @@ export function editCodex(current: string | null, command: string, uninstall: bo
     out = body === "" ? table : `${body}${eol}${eol}${table}`;
     changes.push({ action: "added", key: "mcp_servers.cairn", detail: `${command} mcp` });
   } else {
-    const differing = Object.entries(wanted).filter(([k, v]) => !sameJson(existing[k], v));
+    const differing = Object.entries(wanted).filter(([k, v]) => !sameJson(existing[k], v) && !keepsOwnArgs(k, existing[k]));
     const env = existing.env as Table | undefined;
     const envMissing = needsEnv && env === undefined;
     // The user's own env table is theirs to edit: cairn does not rewrite it.
@@ -103,7 +103,8 @@ export function editCodex(current: string | null, command: string, uninstall: bo
     }
     out = next.join(eol);
   }
-  verify(parsed, out, uninstall ? undefined : needsEnv ? { ...wanted, env: { ...((existing?.env as Table | undefined) ?? {}), ...dataEnv } } : wanted);
+  const kept = keepsOwnArgs("args", existing?.args) ? { args: existing!.args } : {};
+  verify(parsed, out, uninstall ? undefined : { ...wanted, ...kept, ...(needsEnv ? { env: { ...((existing?.env as Table | undefined) ?? {}), ...dataEnv } } : {}) });
   return { text: out, changes };
 }
 

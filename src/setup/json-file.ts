@@ -110,7 +110,7 @@ export function mcpServerOps(value: JsonObject, container: string, entry: JsonOb
   const ops: Op[] = [];
   const changes: Change[] = [];
   for (const [k, v] of Object.entries(entry)) {
-    if (sameJson(existing[k], v)) continue;
+    if (sameJson(existing[k], v) || keepsOwnArgs(k, existing[k])) continue;
     // The entry's environment is merged variable by variable: the user's own variables stay.
     const mine = existing[k];
     if (k === "env" && isObject(v) && isObject(mine)) {
@@ -126,6 +126,12 @@ export function mcpServerOps(value: JsonObject, container: string, entry: JsonOb
   }
   return { ops, changes };
 }
+
+/**
+ * Whether an entry's `args` are the user's own way of running `cairn mcp` (`["mcp", "--project", "payments"]`),
+ * which setup leaves as they are (QA M3: a hand-written project pin was lost).
+ */
+export const keepsOwnArgs = (key: string, mine: unknown): boolean => key === "args" && Array.isArray(mine) && mine[0] === "mcp";
 
 /** cairn's MCP entry: `base` (command, args…), and the environment naming its data directory when one must be named. */
 export function mcpEntry(ctx: Pick<SetupContext, "dataEnv">, base: JsonObject): JsonObject {

@@ -106,6 +106,17 @@ describe("user scope", () => {
     expect(report.clients[0]!.files[0]!.changes.map((c) => `${c.action} ${c.key}`)).toEqual(["added mcpServers.cairn.type", "updated mcpServers.cairn.command"]);
   });
 
+  test("a hand-written `cairn mcp` with arguments of the user's own (a project pin) keeps them; only the command's path is updated (QA M3)", () => {
+    const state = w.write("home/.claude.json", JSON.stringify({ mcpServers: { cairn: { command: "cairn", args: ["mcp", "--project", "payments"] } } }));
+    const report = w.setup({ client: "claude-code" });
+    expect(json(state).mcpServers.cairn).toEqual({ command: w.bin, args: ["mcp", "--project", "payments"], type: "stdio" });
+    expect(report.clients[0]!.files[0]!.changes.map((c) => `${c.action} ${c.key}`)).toEqual(["added mcpServers.cairn.type", "updated mcpServers.cairn.command"]);
+    // Not a way of running `cairn mcp`: put right.
+    w.write("home/.claude.json", JSON.stringify({ mcpServers: { cairn: { command: w.bin, args: ["serve"], type: "stdio" } } }));
+    w.setup({ client: "claude-code" });
+    expect(json(state).mcpServers.cairn.args).toEqual(["mcp"]);
+  });
+
   test("a path with spaces is quoted in hook commands and still recognised on uninstall", () => {
     const bin = join(w.root, "my tools", "cairn");
     const settings = join(w.home, ".claude", "settings.json");

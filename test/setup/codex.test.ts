@@ -39,6 +39,13 @@ describe("codex", () => {
     expect(Bun.TOML.parse(removed)).toEqual({ other: { x: 1 } });
   });
 
+  test("a cairn table running `mcp` with arguments of the user's own keeps them", () => {
+    const text = `[mcp_servers.cairn]\ncommand = "/old/cairn"\nargs = ["mcp", "--project", "payments"]\n`;
+    const { text: out, changes } = editCodex(text, "/usr/bin/cairn", false);
+    expect(out).toBe(`[mcp_servers.cairn]\ncommand = "/usr/bin/cairn"\nargs = ["mcp", "--project", "payments"]\n`);
+    expect(changes.map((c) => c.key)).toEqual(["mcp_servers.cairn.command"]);
+  });
+
   test("malformed TOML is reported and never written", () => {
     const file = w.fixture("malformed.toml", "home/.codex/config.toml");
     const before = w.read(file);
