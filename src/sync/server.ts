@@ -10,6 +10,13 @@ import { redactUrl } from "./settings.ts";
 
 export const SERVER_SCHEMA_VERSION = 1;
 
+/**
+ * `callS`: seconds a server call may take once connected (the connect itself has its own timeout). A connection
+ * that stops answering (a half-open TCP connection behind a proxy, a stalled network) failed no call: `cairn
+ * sync` hung until killed and the background sync of `cairn mcp` never ran again (QA). Tests lower it.
+ */
+export const SYNC_TIMEOUTS = { callS: 60 };
+
 export interface OutgoingRecord { counter: number; mid: string; erase: boolean; body: Uint8Array }
 export interface IncomingRecord { seq: number; device: string; counter: number; body: Uint8Array }
 export interface DeviceSeen { device: string; records: number; lastAt: number }
@@ -51,10 +58,21 @@ export class SyncServer {
     return server;
   }
 
-  /** Runs a server call, turning connection failures into SYNC_UNREACHABLE. */
+  /**
+   * Runs a server call, turning connection failures into SYNC_UNREACHABLE; a call with no answer within
+   * {@link SYNC_TIMEOUTS}.callS closes the connection and is one too (the caller backs off and reconnects).
+   */
   async #run<T>(fn: () => Promise<T>): Promise<T> {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const limit = SYNC_TIMEOUTS.callS;
+    const stalled = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => {
+        void this.#sql.close({ timeout: 0 }).catch(() => {});
+        reject(cairnError("SYNC_UNREACHABLE", [redactUrl(this.url), `no answer within ${limit} s`]));
+      }, limit * 1000);
+    });
     try {
-      return await fn();
+      return await Promise.race([fn(), stalled]);
     } catch (err) {
       const code = String((err as { code?: unknown }).code ?? "");
       if (err instanceof CairnError) throw err;
@@ -63,6 +81,8 @@ export class SyncServer {
       }
       // Refused logins, missing databases, permissions: the server answered, and says why.
       throw cairnError("SYNC_SERVER", [redactUrl(this.url), describeError(err)], err);
+    } finally {
+      clearTimeout(timer);
     }
   }
 
