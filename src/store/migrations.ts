@@ -10,7 +10,7 @@ import { markedError } from "./damage-mark.ts";
 import { markOn } from "./integrity-check.ts";
 import { packAuditHashes, packMemoryHashes } from "./migrate-hashes.ts";
 import { repackVectors } from "./migrate-vectors-int4.ts";
-import { EDGE_METADATA_TRIGGER, SYNC_KEY_SCHEMA } from "./sync-schema.ts";
+import { EDGE_METADATA_TRIGGER, HISTORY_ERASED_TRIGGER, SYNC_KEY_SCHEMA } from "./sync-schema.ts";
 import { FIRST_MIGRATIONS } from "./migrations-first.ts";
 import { CANONICAL_PREFIX_INDEX } from "./canonical-prefix.ts";
 import { STAMP_SQL } from "./log-mark.ts";
@@ -218,6 +218,11 @@ export const MIGRATIONS: ReadonlyArray<Migration> = [
         INSERT INTO vector_log (memory_seq, stamp) VALUES (new.seq, ${STAMP_SQL});
       END;
     `,
+  },
+  {
+    version: 24,
+    name: "a memory's history erased here is sent to the team",
+    sql: HISTORY_ERASED_TRIGGER,
   },
 ];
 

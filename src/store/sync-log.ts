@@ -10,13 +10,18 @@ import { type ContentCodec, PLAIN_CODEC, place } from "./content-codec.ts";
 import { storedProject } from "./rows.ts";
 import { canonicalMatch } from "./canonical-prefix.ts";
 import { hashText, type StoredHash } from "./stored-hash.ts";
+import { HISTORY_ERASED } from "./sync-schema.ts";
 
 export type SyncMode = 0 | 1 | 2;
 /** Where the team key is kept (its AEAD binding in an encrypted store; recode.ts re-encodes it there). */
 export const TEAM_KEY_PLACE = place("sync_secret", "team_key", 1);
 export interface OutboxEntry { memoryId: string; op: "put" | "erase"; hlc: number }
 export interface SyncVersion { hlc: number; device: string; erased: boolean }
-export interface PendingRecord { counter: number; memoryId: string; mid: string; erase: boolean; body: Uint8Array }
+/**
+ * A sealed record waiting to be sent. `compact`: it carries the memory's history erased, and the server drops
+ * the memory's earlier records once it has it (stored as erase = 2: no new column for a flag).
+ */
+export interface PendingRecord { counter: number; memoryId: string; mid: string; erase: boolean; compact?: boolean; body: Uint8Array }
 export interface DanglingLink { fromId: string; toId: string; relation: string; weight: number; createdAt: number; metadata: string; device: string }
 type Counter = "mode" | "clock" | "counter" | "cursor";
 
@@ -42,6 +47,9 @@ export interface SyncLog {
   pending(limit: number): PendingRecord[];
   dropPending(upTo: number): void;
   dropPendingOf(memoryId: string): void;
+  /** Whether memory `memoryId`'s history was erased here since it was last sent (migration 24's trigger marks it). */
+  historyErased(memoryId: string): boolean;
+  clearHistoryErased(memoryId: string): void;
   counts(): { outbox: number; pending: number };
   addDangling(l: DanglingLink): void;
   /** Links both of whose ends now exist (removed from the waiting list). */
@@ -145,7 +153,7 @@ export class SqliteSyncLog implements SyncLog {
 
   addPending(r: PendingRecord): void {
     this.#w((db) =>
-      db.query("INSERT INTO sync_pending (counter, memory_id, mid, erase, body) VALUES (?, ?, ?, ?, ?)").run(r.counter, r.memoryId, r.mid, r.erase ? 1 : 0, r.body),
+      db.query("INSERT INTO sync_pending (counter, memory_id, mid, erase, body) VALUES (?, ?, ?, ?, ?)").run(r.counter, r.memoryId, r.mid, r.erase ? 1 : r.compact ? 2 : 0, r.body),
     );
   }
 
@@ -153,7 +161,7 @@ export class SqliteSyncLog implements SyncLog {
     const rows = this.#db.query("SELECT counter, memory_id, mid, erase, body FROM sync_pending ORDER BY counter LIMIT ?").all(limit) as Array<{
       counter: number; memory_id: string; mid: string; erase: number; body: Uint8Array;
     }>;
-    return rows.map((r) => ({ counter: r.counter, memoryId: r.memory_id, mid: r.mid, erase: r.erase === 1, body: r.body }));
+    return rows.map((r) => ({ counter: r.counter, memoryId: r.memory_id, mid: r.mid, erase: r.erase === 1, compact: r.erase === 2, body: r.body }));
   }
 
   dropPending(upTo: number): void {
@@ -161,7 +169,15 @@ export class SqliteSyncLog implements SyncLog {
   }
 
   dropPendingOf(memoryId: string): void {
-    this.#w((db) => db.query("DELETE FROM sync_pending WHERE memory_id = ? AND erase = 0").run(memoryId));
+    this.#w((db) => db.query("DELETE FROM sync_pending WHERE memory_id = ? AND erase <> 1").run(memoryId));
+  }
+
+  historyErased(memoryId: string): boolean {
+    return this.#db.query("SELECT 1 FROM sync_local WHERE key = ?").get(HISTORY_ERASED + memoryId) !== null;
+  }
+
+  clearHistoryErased(memoryId: string): void {
+    this.#w((db) => db.query("DELETE FROM sync_local WHERE key = ?").run(HISTORY_ERASED + memoryId));
   }
 
   counts(): { outbox: number; pending: number } {
@@ -223,6 +239,7 @@ export class SqliteSyncLog implements SyncLog {
       for (const t of ["sync_outbox", "sync_versions", "sync_pending", "sync_dangling"]) db.run(`DELETE FROM ${t}`);
       db.run("UPDATE sync_local SET value = 0 WHERE key IN ('mode', 'counter', 'cursor')");
       db.run("DELETE FROM sync_local WHERE key LIKE 'seen:%'");
+      db.run(`DELETE FROM sync_local WHERE key LIKE '${HISTORY_ERASED}%'`);
     });
   }
 }

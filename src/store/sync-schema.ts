@@ -89,3 +89,20 @@ export const SYNC_KEY_SCHEMA = `
     team_key TEXT NOT NULL
   ) STRICT;
 `;
+
+/** The sync_local key marking that memory `id`'s old versions were erased here since it was last sent. */
+export const HISTORY_ERASED = "history-erased/";
+
+/**
+ * Migration 24: a memory's history erased here (`edit --erase-history`, an erased quote) is a change the team must
+ * make too, or the old text stays on the server and on every other device (and comes back to this one on a
+ * re-join). Marked for the next push, which sends the memory's state saying so; the server then drops the
+ * memory's earlier records and each device erases its own copies of the old versions.
+ */
+export const HISTORY_ERASED_TRIGGER = `
+  CREATE TRIGGER sync_history_erased AFTER INSERT ON audit WHEN NEW.op = 'erase_history' AND ${RECORDING}
+  BEGIN
+    INSERT INTO sync_local (key, value) VALUES ('${HISTORY_ERASED}' || NEW.memory_id, 1) ON CONFLICT (key) DO NOTHING;
+    ${TICK}; ${ENQUEUE("NEW.memory_id", "put")};
+  END;
+`;

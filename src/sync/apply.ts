@@ -58,6 +58,19 @@ export function applyRecord(ctx: SyncContext, rec: ChangeRecord, hints: BatchHin
     }
   }
   applyLinks(ctx, rec.id, rec.links, rec.device);
+  if (rec.eraseHistory) eraseHistoryHere(ctx, rec);
+}
+
+/** The old versions of a memory whose history was erased where `rec` was written: erased here too. */
+function eraseHistoryHere(ctx: SyncContext, rec: ChangeRecord): void {
+  if (!ctx.store.get(rec.id)) return;
+  try {
+    ctx.engineAs(`sync:${rec.device}`).eraseHistory(rec.id);
+  } catch (err) {
+    // A legal hold on this device keeps every version here, as it keeps an erased memory.
+    if (!(err instanceof CairnError && err.code === "HELD")) throw err;
+    logger.warn(`sync: memory ${rec.id}'s history was erased by device ${rec.device} but it is under a legal hold here; kept`);
+  }
 }
 
 function toMemory(m: SyncedMemory, local: Memory | null): Memory {

@@ -28,13 +28,17 @@ export function sealOutbox(ctx: SyncContext): number {
           record = { op: "erase", id: e.memoryId, hlc: e.hlc, device: config.device };
         } else {
           const m = store.get(e.memoryId);
+          // Its history erased here: the team's copies of the old versions go too (once the team has seen it).
+          const erasedHistory = log.historyErased(e.memoryId);
+          if (erasedHistory) log.clearHistoryErased(e.memoryId);
           // A memory already shared keeps syncing; others only when their project is shared.
           if (!m || (!known && !isShared(config, m.project))) continue;
-          record = putRecord(m, store.edges(m.id), e.hlc, config.device);
+          record = { ...putRecord(m, store.edges(m.id), e.hlc, config.device), ...(erasedHistory && known ? { eraseHistory: true as const } : {}) };
         }
         counter++;
         const body = seal(config.key, { team: config.team, device: config.device, counter }, JSON.stringify(record));
-        log.addPending({ counter, memoryId: e.memoryId, mid: opaqueId(config.key, e.memoryId), erase: record.op === "erase", body });
+        const compact = record.op === "put" && record.eraseHistory === true;
+        log.addPending({ counter, memoryId: e.memoryId, mid: opaqueId(config.key, e.memoryId), erase: record.op === "erase", compact, body });
         log.setVersion(e.memoryId, { hlc: e.hlc, device: config.device, erased: record.op === "erase" });
         made++;
       }

@@ -11,7 +11,8 @@ export type SyncedMemory = Omit<Memory, "accessCount" | "lastAccessedAt" | "cont
 export interface SyncedLink { to: string; relation: string; weight: number; createdAt: number; metadata: Record<string, unknown> }
 
 export type ChangeRecord =
-  | { op: "put"; id: string; hlc: number; device: string; memory: SyncedMemory; links: SyncedLink[] }
+  /** `eraseHistory`: the memory's old versions were erased where it was written; every device erases its copies. */
+  | { op: "put"; id: string; hlc: number; device: string; memory: SyncedMemory; links: SyncedLink[]; eraseHistory?: true }
   | { op: "erase"; id: string; hlc: number; device: string };
 
 /** > 0 when version a is newer than version b: the later clock, then the larger device id. */

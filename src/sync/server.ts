@@ -17,7 +17,8 @@ export const SERVER_SCHEMA_VERSION = 1;
  */
 export const SYNC_TIMEOUTS = { callS: 60 };
 
-export interface OutgoingRecord { counter: number; mid: string; erase: boolean; body: Uint8Array }
+/** `compact`: the record carries its memory's history erased; the memory's earlier records are dropped. */
+export interface OutgoingRecord { counter: number; mid: string; erase: boolean; compact?: boolean; body: Uint8Array }
 export interface IncomingRecord { seq: number; device: string; counter: number; body: Uint8Array }
 export interface DeviceSeen { device: string; records: number; lastAt: number }
 
@@ -130,6 +131,11 @@ export class SyncServer {
                                  WHERE team = ${team} AND erase AND mid = ANY(${tx.array(mids, "TEXT")})`) as Array<{ mid: string }>;
         if (erased.length > 0) {
           await tx`DELETE FROM cairn_sync_records WHERE team = ${team} AND NOT erase AND mid = ANY(${tx.array(erased.map((e) => e.mid), "TEXT")})`;
+        }
+        // A memory's history erased: its records before this one (each a whole earlier state) go.
+        for (const r of records.filter((r) => r.compact)) {
+          await tx`DELETE FROM cairn_sync_records WHERE team = ${team} AND mid = ${r.mid}
+                   AND seq < (SELECT seq FROM cairn_sync_records WHERE team = ${team} AND device = ${device} AND counter = ${r.counter})`;
         }
       }),
     );

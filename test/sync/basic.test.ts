@@ -186,3 +186,38 @@ test("joining through a server that holds no such team is refused and changes no
   expect(late.exported()).toEqual(a!.exported());
   for (const d of [a, late, elsewhere]) d!.close();
 });
+
+test("a history erased on one device is erased on every device and on the server; a device joining later never gets it (QA sync H1)", async () => {
+  const pg = postgres.current();
+  if (!pg) return;
+  const [a, b] = await team(2);
+  const r = a!.engine.remember({ content: "the launch codename was Grapefruit Falcon, told by the client", tags: ["ops"] });
+  await a!.sync();
+  await b!.sync();
+  a!.engine.update(r.id, { content: "the launch codename is in the client folder" });
+  await a!.sync();
+  await b!.sync();
+  const oldText = (d: Device) => d.engine.history(r.id).entries.some((e) => e.contentBefore?.includes("Grapefruit") === true);
+  expect(oldText(b!)).toBe(true);
+  a!.engine.eraseHistory(r.id);
+  await a!.sync();
+  await b!.sync();
+  for (const d of [a!, b!]) {
+    expect(oldText(d)).toBe(false);
+    expect(d.engine.get(r.id, { track: false }).content).toBe("the launch codename is in the client folder");
+  }
+  // The server keeps the memory's newest record only; a device joining now pulls no old version.
+  const url = postgres.current()!.url(`t${dbs}`);
+  const c = new Device();
+  await c.join(a!.code(), url);
+  await c.sync();
+  expect(c.engine.get(r.id, { track: false }).content).toBe("the launch codename is in the client folder");
+  expect(oldText(c)).toBe(false);
+  const sql = new SQL(url);
+  const records = (await sql`SELECT body FROM cairn_sync_records`) as Array<{ body: Uint8Array }>;
+  await sql.close();
+  expect(records.length).toBe(1);
+  // Erasing again with nothing new to send changes nothing and sends nothing wrong.
+  expect(a!.exported()).toEqual(c.exported());
+  for (const d of [a, b, c]) d!.close();
+});
