@@ -53,7 +53,7 @@ export class SyncServer {
   /** Connects (one connection) and proves the server answers; SYNC_UNREACHABLE otherwise. */
   static async connect(url: string, timeoutS = 5): Promise<SyncServer> {
     if (!/^postgres(ql)?:\/\//.test(url)) throw cairnError("SYNC_BAD_URL", [redactUrl(url)]);
-    const sql = new SQL({ url, max: 1, connectionTimeout: timeoutS, idleTimeout: 30 });
+    const sql = new SQL({ url: withSslMode(url), max: 1, connectionTimeout: timeoutS, idleTimeout: 30 });
     const server = new SyncServer(sql, url);
     await server.#run(() => sql`SELECT 1`);
     return server;
@@ -200,4 +200,13 @@ export class SyncServer {
   async close(): Promise<void> {
     await this.#sql.close({ timeout: 1 }).catch(() => {});
   }
+}
+
+/**
+ * `url` with `sslmode=prefer` when it names no mode: TLS whenever the server offers it, as psql does (Bun's client
+ * connected in clear to a server offering TLS: QA). `require` or `verify-full` in the URL is kept as given.
+ */
+export function withSslMode(url: string): string {
+  if (/[?&]sslmode=/i.test(url)) return url;
+  return `${url}${url.includes("?") ? "&" : "?"}sslmode=prefer`;
 }

@@ -8,6 +8,7 @@ import { randomBytes } from "node:crypto";
 import { SQL } from "bun";
 import { encodeJoinCode } from "../../src/sync/code.ts";
 import { readConfig } from "../../src/sync/settings.ts";
+import { withSslMode } from "../../src/sync/server.ts";
 import { syncStatus } from "../../src/sync/status.ts";
 import { usePostgres } from "../helpers/postgres.ts";
 import { Device } from "../helpers/sync-devices.ts";
@@ -179,4 +180,10 @@ test("with the server down, local writes go on, changes queue, status says so; t
   expect(b!.exported()).toEqual(a!.exported());
   expect(b!.exported()).toHaveLength(1);
   for (const d of [a, b]) d!.close();
+});
+
+test("a server URL without an sslmode asks for TLS when the server offers it; one given is kept", () => {
+  expect(withSslMode("postgres://u:p@db.internal:5432/cairn")).toBe("postgres://u:p@db.internal:5432/cairn?sslmode=prefer");
+  expect(withSslMode("postgres://db/cairn?application_name=x")).toBe("postgres://db/cairn?application_name=x&sslmode=prefer");
+  expect(withSslMode("postgres://db/cairn?sslmode=verify-full")).toBe("postgres://db/cairn?sslmode=verify-full");
 });
