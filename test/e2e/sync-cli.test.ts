@@ -3,7 +3,7 @@
  * server up and down (exit 1, changes queued), a schema of another version refused, leave removing the key.
  */
 import { expect, test } from "bun:test";
-import { existsSync, statSync } from "node:fs";
+import { existsSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { SQL } from "bun";
 import { usePostgres } from "../helpers/postgres.ts";
@@ -61,6 +61,20 @@ test("init, invite, join, sync, status, share, leave; server down; schema mismat
     expect(mismatch.stderr).toContain("schema version 99");
     await sql`UPDATE cairn_sync_meta SET value = '1' WHERE key = 'schema_version'`;
     await sql.close();
+
+    // The server moved (or its password changed): `cairn sync --server` keeps the new URL once a sync through it
+    // worked; one that fails changes nothing; other actions refuse the option instead of ignoring it.
+    const stored = () => JSON.parse(readFileSync(join(b.env.CAIRN_HOME!, "sync.json"), "utf8")).server as string;
+    const moved = url.replace("127.0.0.1", "localhost");
+    expect(moved).not.toBe(url);
+    const nowhere = "postgres://cairn@127.0.0.1:1/nowhere";
+    expect((await b.cairn(["sync", "--server", nowhere], false)).exitCode).toBe(1);
+    expect(stored()).toBe(url);
+    expect((await b.cairn(["sync", "--server", moved, "--json"])).exitCode).toBe(0);
+    expect(stored()).toBe(moved);
+    const misplaced = await b.cairn(["sync", "status", "--server", url], false);
+    expect(misplaced.exitCode).toBe(2);
+    expect(misplaced.stderr).toContain("`cairn sync status` takes no --server");
 
     const bad = await b.cairn(["sync", "join", "cairn-team1-short", "--server", url], false);
     expect(bad.exitCode).toBe(2);

@@ -7,7 +7,7 @@ import { CairnError, cairnError } from "../../errors.ts";
 import { encodeJoinCode } from "../../sync/code.ts";
 import { startEmbedWorker } from "../../embed-worker.ts";
 import { syncOnce } from "../../sync/run.ts";
-import { readSettings, redactUrl } from "../../sync/settings.ts";
+import { readSettings, redactUrl, writeConfig } from "../../sync/settings.ts";
 import { syncStatus } from "../../sync/status.ts";
 import { initTeam, joinTeam, leaveTeam, requireConfig, setShared } from "../../sync/team.ts";
 import { actionArg, jsonFlag, onlyWords } from "../flags.ts";
@@ -22,7 +22,11 @@ export default defineCommand({
   args: {
     action: { type: "positional", required: false, description: "now (default) | init | invite | join | status | share | unshare | leave" },
     code: { type: "positional", required: false, description: "join: the code `cairn sync invite` printed" },
-    server: { type: "string", description: "init, join: the PostgreSQL URL (postgres://user:password@host:5432/db)", valueHint: "url" },
+    server: {
+      type: "string",
+      description: "init, join: the PostgreSQL URL (postgres://user:password@host:5432/db); with a plain `cairn sync`: sync through this URL from now on (a moved server, a new password)",
+      valueHint: "url",
+    },
     project: { type: "string", description: "share, unshare (and init, join: share it at once): the project (name, key or directory; default: the current one)", valueHint: "name|dir" },
     global: { type: "boolean", description: "share, unshare (and init, join): global-scope memories (preferences about you) instead of a project" },
     ...jsonFlag,
@@ -33,6 +37,10 @@ export default defineCommand({
     const json = args.json === true;
     const needsServer = action === "init" || action === "join";
     if (needsServer && !args.server) throw cairnError("USAGE", [`\`cairn sync ${action}\` needs --server <postgres url>.`]);
+    // Accepted and ignored before: a changed password or a moved server had no way in but leave and join again.
+    if (args.server !== undefined && !needsServer && action !== "now") {
+      throw cairnError("USAGE", [`\`cairn sync ${action}\` takes no --server: to sync through another URL from now on, run \`cairn sync --server <postgres url>\`.`]);
+    }
     if (action === "join" && !args.code) throw cairnError("USAGE", ["`cairn sync join` takes the code `cairn sync invite` printed on a device of the team."]);
     await withEngine((s) => ACTION_RUN[action](s, { ...args, json }), { create: needsServer });
   },
@@ -42,8 +50,11 @@ type Args = { code?: string; server?: string; project?: string; global?: boolean
 
 const ACTION_RUN: Record<(typeof ACTIONS)[number], (s: CliSession, a: Args) => Promise<void> | void> = {
   async now({ engine, store, paths, config: settings }, a) {
-    const config = requireConfig(paths.dataDir, store.sync);
+    const stored = requireConfig(paths.dataDir, store.sync);
+    // A new URL is kept only once a sync through it worked (the team is there, the key opens its records).
+    const config = a.server ? { ...stored, server: a.server } : stored;
     const report = await syncOnce({ store, log: store.sync, config, engineAs: (actor) => engine.withActor(actor), progress }, paths.dataDir);
+    if (a.server && a.server !== stored.server) writeConfig(paths.dataDir, store.sync, { ...requireConfig(paths.dataDir, store.sync), server: a.server });
     // Memories received have no vectors yet: the background worker makes them now, not at the next command.
     if (report.pulled > 0 && store.vectors.pendingCount(settings.values.model) > 0) startEmbedWorker(paths.dataDir);
     if (a.json) return output.json({ synced: true, ...report });
