@@ -237,6 +237,7 @@ const catalog = {
   SYNC_SETUP_FAILED: "Could not set up team sync through {0} ({1}). This device is in no team yet and nothing was changed: check the server URL (user, password, host, database) and run the command again.",
   SYNC_SERVER: "The sync server {0} refused the request: {1}. Check the user, password, database name and permissions in the server URL; local work continues and changes stay queued.",
   AUDIT_KEY_BAD: "{0} is not a cairn audit key (64 hex digits), so nothing can be written to the audit log. Restore it from a backup, or move it away (a new key is made; erase receipts from before can then no longer be checked).",
+  SYNC_WRONG_KEY: "The join code's key does not open any record of team {1} on {0}: the code was altered or made up. Ask a device of the team for a new code (`cairn sync invite`); nothing was changed on this device.",
   SYNC_TEAM_UNKNOWN: {
     cli: "The sync server {0} holds no team {1}: check that --server names the database the team uses (the one `cairn sync init` ran against). Nothing was changed on this device.",
     mcp: "The sync server {0} holds no team {1}; the user must join through the server the team uses.",

@@ -7,8 +7,12 @@ import { randomBytes } from "node:crypto";
 import { CairnError, cairnError } from "../errors.ts";
 import type { SyncLog } from "../store/sync-log.ts";
 import { decodeJoinCode } from "./code.ts";
+import { open } from "./seal.ts";
 import { SyncServer } from "./server.ts";
 import { readConfig, readSettings, redactUrl, removeConfig, type SyncConfig, type SyncSettings, writeConfig, writeSettings } from "./settings.ts";
+
+/** How many of a team's newest records a join code's key is tried on. */
+const KEY_SAMPLE = 8;
 
 function assertNotInTeam(dataDir: string): void {
   const s = readSettings(dataDir);
@@ -52,6 +56,12 @@ export function joinTeam(dataDir: string, log: SyncLog, code: string, server: st
     await s.checkSchema();
     // Another database (a typo in the URL, a staging server) would take this device into a team of one.
     if (!(await s.hasTeam(team))) throw cairnError("SYNC_TEAM_UNKNOWN", [redactUrl(server), team]);
+    // A key that opens none of the team's newest records (an altered or made-up code) would seal records nobody
+    // else can open, which stop the others' pulls: refused before this device joins.
+    const sample = await s.latestOfOthers(team, "", KEY_SAMPLE);
+    if (sample.length > 0 && !sample.some((r) => open(key, { team, device: r.device, counter: r.counter }, r.body) !== null)) {
+      throw cairnError("SYNC_WRONG_KEY", [redactUrl(server), team]);
+    }
   });
 }
 

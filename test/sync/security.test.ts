@@ -7,7 +7,7 @@ import { expect, test } from "bun:test";
 import { randomBytes } from "node:crypto";
 import { SQL } from "bun";
 import { encodeJoinCode } from "../../src/sync/code.ts";
-import { readConfig } from "../../src/sync/settings.ts";
+import { readConfig, readSettings } from "../../src/sync/settings.ts";
 import { withSslMode } from "../../src/sync/server.ts";
 import { syncStatus } from "../../src/sync/status.ts";
 import { usePostgres } from "../helpers/postgres.ts";
@@ -66,14 +66,33 @@ test("a dump of the server holds none of 1,000 marker words, their tags, project
   for (const d of [a, b]) d!.close();
 });
 
-test("a wrong team key names the record it cannot open, applies nothing and sends nothing (the team goes on)", async () => {
+test("a join code whose key opens none of the team's records is refused at join, and nothing is written (QA sync M4)", async () => {
   const pg = postgres.current();
   if (!pg) return;
   const { devices: [a], url } = await team(1);
   a!.engine.remember({ content: "the deploy key lives in the vault" });
   await a!.sync();
   const intruder = new Device();
+  const wrong = encodeJoinCode(readConfig(a!.dir, a!.store.sync)!.team, new Uint8Array(randomBytes(32)));
+  const err = await failure(intruder.join(wrong, url));
+  expect(codeOf(err)).toBe("SYNC_WRONG_KEY");
+  expect(readSettings(intruder.dir)).toBeNull();
+  // The right code still joins.
+  const friend = new Device();
+  await friend.join(a!.code(), url);
+  await friend.sync();
+  expect(friend.exported()).toEqual(a!.exported());
+  for (const d of [a!, intruder, friend]) d.close();
+});
+
+test("a wrong team key, joined while the team held no record yet, names the record it cannot open, applies nothing and sends nothing (the team goes on)", async () => {
+  const pg = postgres.current();
+  if (!pg) return;
+  const { devices: [a], url } = await team(1);
+  const intruder = new Device();
   await intruder.join(encodeJoinCode(readConfig(a!.dir, a!.store.sync)!.team, new Uint8Array(randomBytes(32))), url);
+  a!.engine.remember({ content: "the deploy key lives in the vault" });
+  await a!.sync();
   intruder.engine.remember({ content: "written under the wrong key" });
   const err = await failure(intruder.sync());
   expect(codeOf(err)).toBe("SYNC_BAD_RECORD");
