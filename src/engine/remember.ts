@@ -200,6 +200,19 @@ function prepare(ctx: EngineContext, input: RememberInput): { candidate: Memory;
   return { candidate: buildMemory(ctx, { ...input, project: writeProject(ctx, input.project) }, now), now };
 }
 
+/**
+ * A possible conflict when `candidate` says again what a later memory replaced ("We deploy with Heroku", after
+ * "We moved deploys from Heroku to Fly.io" superseded it): the memory that now stands in its place (the end of
+ * the chain of supersedes), for the caller to settle — a move back, or a stale note said again. Stored anyway
+ * (it may be the move back), and newest first in recall as a new statement is (QA: it came back silently).
+ */
+function replacedStatement(ctx: EngineContext, candidate: Memory): Conflict | null {
+  let m = ctx.store.findDuplicate(candidate.project, candidate.contentHash, candidate.canonicalHash, "superseded");
+  for (let hops = 0; m && m.status === "superseded" && m.supersededBy && hops < 16; hops++) m = ctx.store.get(m.supersededBy);
+  if (!m || m.status !== "active" || m.id === candidate.id) return null;
+  return { id: m.id, content: m.content, reason: "says again what this replaced" };
+}
+
 /** Stores `candidate` or reinforces what it repeats, given the memories nearest it (read before the transaction). */
 function rememberNear(ctx: EngineContext, input: RememberInput, candidate: Memory, now: number, nearest: readonly Memory[]): RememberResult {
   return ctx.store.transaction(() => {
@@ -207,6 +220,8 @@ function rememberNear(ctx: EngineContext, input: RememberInput, candidate: Memor
     const result = storeOrReinforce(ctx, candidate, now, input.distinct ? [] : current);
     if (result.status !== "created") return result;
     const { conflicts, superseded } = relatedOnWrite(ctx, candidate, now, current);
+    const repeated = replacedStatement(ctx, candidate);
+    if (repeated && !conflicts.some((c) => c.id === repeated.id)) conflicts.push(repeated);
     return {
       ...result,
       ...(conflicts.length > 0 ? { conflicts } : {}),

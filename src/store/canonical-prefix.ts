@@ -38,14 +38,21 @@ export function canonicalMatch(alias: string, hashes: readonly string[]): { sql:
  * ms. A scope holds few active copies of one text (duplicates are reinforced), so the choice is made here: any
  * ORDER BY cost ~60 µs a lookup, ~5 µs without, which was a fifth of an import line.
  */
-export function duplicateRow(db: Database, codec: ContentCodec, project: string | null, contentHash: string, canonicalHash: string): MemoryRow | null {
+export function duplicateRow(
+  db: Database,
+  codec: ContentCodec,
+  project: string | null,
+  contentHash: string,
+  canonicalHash: string,
+  status: "active" | "superseded" = "active",
+): MemoryRow | null {
   const match = canonicalMatch("m", [codec.keyedHash(canonicalHash)]);
   const rows = db
     .query(
       `SELECT ${MEMORY_COLUMNS} FROM memories m INDEXED BY ${CANONICAL_PREFIX_INDEX}
-       WHERE ${match.sql} AND m.project IS ? AND m.status = 'active'`,
+       WHERE ${match.sql} AND m.project IS ? AND m.status = ?`,
     )
-    .all(...match.params, storedProject(codec, project)) as MemoryRow[];
+    .all(...match.params, storedProject(codec, project), status) as MemoryRow[];
   const exact = codec.keyedHash(contentHash);
   const rank = (x: MemoryRow) => (hashText(x.content_hash) === exact ? 0 : 1);
   let best: MemoryRow | null = null;

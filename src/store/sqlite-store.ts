@@ -330,8 +330,8 @@ export class SqliteStore implements Store {
     return rows.map((r) => r.id);
   }
 
-  findDuplicate(project: string | null, contentHash: string, canonicalHash: string): Memory | null {
-    const row = duplicateRow(this.#db, this.#codec, project, contentHash, canonicalHash);
+  findDuplicate(project: string | null, contentHash: string, canonicalHash: string, status: "active" | "superseded" = "active"): Memory | null {
+    const row = duplicateRow(this.#db, this.#codec, project, contentHash, canonicalHash, status);
     return row ? rowToMemory(row, this.#codec) : null;
   }
 

@@ -143,8 +143,8 @@ export interface Store {
   idsWithPrefix(prefix: string, limit: number): string[];
   /** Ids whose last 8 characters are one of `tails` (the random end of a UUIDv7; see engine/ids.ts). */
   idsWithTail(tails: readonly string[]): string[];
-  /** An active memory in the same scope with the same exact or canonical content. */
-  findDuplicate(project: string | null, contentHash: string, canonicalHash: string): Memory | null;
+  /** A memory of `status` (default active) in the same scope with the same exact or canonical content. */
+  findDuplicate(project: string | null, contentHash: string, canonicalHash: string, status?: "active" | "superseded"): Memory | null;
   list(filter: MemoryFilter, now: number, options: ListOptions): Memory[];
   /**
    * Every memory `filter` passes, oldest (or newest) first by creation, read `page` at a time: the order is

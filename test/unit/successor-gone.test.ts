@@ -50,3 +50,19 @@ describe("supersedes and the successor's life", () => {
     expect(b.engine.get(b.old, { track: false })).toMatchObject({ status: "superseded", supersededBy: third });
   });
 });
+
+describe("a replaced statement said again", () => {
+  test("is stored, and reported as a possible conflict with what replaced it (the end of the chain), not silently", () => {
+    const { engine, old, next, advance } = pair();
+    advance(60_000);
+    const third = engine.remember({ content: "Gamma: the cache moved off the shared cluster to a dedicated redis", type: "fact" }).id;
+    engine.relate(third, next, "supersedes");
+    advance(60_000);
+    const again = engine.remember({ content: "Alpha: the cache is redis on the shared cluster", type: "fact" });
+    expect(again.status).toBe("created");
+    expect(again.id).not.toBe(old);
+    expect(again.conflicts).toEqual([{ id: third, content: "Gamma: the cache moved off the shared cluster to a dedicated redis", reason: "says again what this replaced" }]);
+    // Said again in another scope, or never replaced: nothing to report.
+    expect(engine.remember({ content: "Alpha: the cache is redis on the shared cluster", type: "fact", project: "/elsewhere" }).conflicts).toBeUndefined();
+  });
+});
