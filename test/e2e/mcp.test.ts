@@ -4,7 +4,7 @@
  * six servers on one database see each other's writes without losing any.
  */
 import { afterEach, beforeEach, describe, expect, test } from "bun:test";
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { McpProcess } from "./mcp-process.ts";
@@ -91,6 +91,19 @@ describe("cairn mcp over stdio", () => {
     expect((await p.call("stats")).result.structuredContent.total).toBe(0);
     p.closeStdin();
     expect(await p.exited).toBe(0);
+    p.assertAllStdoutIsJsonRpc();
+  });
+
+  test("a store that cannot be opened: initialize is still answered, and each tool call says why (QA L6)", async () => {
+    // Not a database: the server used to exit 1 before answering, so the agent saw only a dead server.
+    writeFileSync(join(home, "cairn.db"), "this is not a database, just text a user saved here by mistake\n".repeat(100));
+    const p = start();
+    const init = await p.initialize();
+    expect(init.result.serverInfo.name).toBe("cairn");
+    const r = await p.call("recall", { query: "deploys" });
+    expect(r.result.isError).toBe(true);
+    expect(r.result.content[0].text).toMatch(/database|store/i);
+    expect(r.result.content[0].text).toContain("doctor");
     p.assertAllStdoutIsJsonRpc();
   });
 

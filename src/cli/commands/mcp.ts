@@ -47,10 +47,18 @@ export default defineCommand({
       fixed = args.project ? opening.then((r) => r.engine.resolveProject(args.project!, "write")) : undefined;
       fixed?.catch(() => {});
     } else {
-      // Otherwise here and now: a store that cannot be opened, or an unknown --project, stops the server at once.
-      const runtime = open();
-      opening = Promise.resolve(runtime);
-      fixed = args.project ? runtime.engine.resolveProject(args.project, "write") : undefined;
+      // Otherwise here and now. A store that cannot be opened (damaged, not a database) or an unknown --project
+      // stopped the server before it answered `initialize`, so the agent saw only that the server died: it now
+      // answers, and every tool call says why (stderr too).
+      try {
+        const runtime = open();
+        opening = Promise.resolve(runtime);
+        fixed = args.project ? runtime.engine.resolveProject(args.project, "write") : undefined;
+      } catch (err) {
+        log.error(`could not open the memory store: ${describeError(err)}`);
+        opening = Promise.reject(err);
+        opening.catch(() => {});
+      }
     }
     let runtime: Runtime | null = null;
     void opening.then((r) => (runtime = r), () => {});
