@@ -5,6 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { canonicalize, normalizeTags } from "../../src/capture/normalize.ts";
 import { loadConfig } from "../../src/config/load.ts";
+import { quantile } from "../../src/web/dashboard.ts";
 import { configSchema, DEFAULTS } from "../../src/config/schema.ts";
 import { log } from "../../src/log.ts";
 import { formatSpan } from "../../src/engine/sweep.ts";
@@ -208,5 +209,15 @@ describe("firstInvalidUtf8", () => {
       })();
       expect(strict).toBe(at === -1);
     }
+  });
+});
+
+describe("the dashboard's latency quantiles", () => {
+  test("interpolate between the nearest values: the median of an even count is the mean of the middle two", () => {
+    expect(quantile([4.6, 9, 106.6, 154.7], 0.5)).toBeCloseTo(57.8, 9);
+    expect(quantile([4.6, 9, 106.6, 154.7], 0.95)).toBeCloseTo(106.6 + (154.7 - 106.6) * 0.85, 9);
+    expect(quantile([3, 5, 7], 0.5)).toBe(5);
+    expect(quantile([42], 0.95)).toBe(42);
+    expect(quantile([], 0.5)).toBeNull();
   });
 });
