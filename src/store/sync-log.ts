@@ -51,6 +51,11 @@ export interface SyncLog {
   historyErased(memoryId: string): boolean;
   clearHistoryErased(memoryId: string): void;
   counts(): { outbox: number; pending: number };
+  /**
+   * Queued changes that will leave this machine: those of memories the team has, and of memories in a shared
+   * scope (`projects`, stored keys as given; `global`). The rest wait for their project to be shared.
+   */
+  outboxToSend(projects: readonly string[], global: boolean): number;
   addDangling(l: DanglingLink): void;
   /** Links both of whose ends now exist (removed from the waiting list). */
   takeResolvable(): DanglingLink[];
@@ -178,6 +183,20 @@ export class SqliteSyncLog implements SyncLog {
 
   clearHistoryErased(memoryId: string): void {
     this.#w((db) => db.query("DELETE FROM sync_local WHERE key = ?").run(HISTORY_ERASED + memoryId));
+  }
+
+  outboxToSend(projects: readonly string[], global: boolean): number {
+    const stored = projects.map((p) => storedProject(this.#codec, p));
+    const shared = [...(stored.length > 0 ? [`m.project IN (${stored.map(() => "?").join(", ")})`] : []), ...(global ? ["m.project IS NULL"] : [])];
+    const row = this.#db
+      .query(
+        `SELECT count(*) AS n FROM sync_outbox o
+           LEFT JOIN sync_versions v ON v.memory_id = o.memory_id
+           LEFT JOIN memories m ON m.id = o.memory_id
+         WHERE (v.memory_id IS NOT NULL AND v.erased = 0) OR (m.id IS NOT NULL AND (${shared.length > 0 ? shared.join(" OR ") : "0"}))`,
+      )
+      .get(...stored) as { n: number };
+    return row.n;
   }
 
   counts(): { outbox: number; pending: number } {

@@ -25,7 +25,8 @@ export async function syncStatus(config: SyncConfig & { last?: LastSync }, log: 
   const cursor = log.get("cursor");
   const base: SyncStatus = {
     server: redactUrl(config.server), team: config.team, device: config.device, shared: config.shared,
-    last: config.last ?? null, pending: counts.outbox + counts.pending, cursor, reachable: false,
+    // Changes of memories in scopes not shared wait here and never leave: not counted (they read as stuck).
+    last: config.last ?? null, pending: log.outboxToSend(config.shared.projects, config.shared.global) + counts.pending, cursor, reachable: false,
   };
   let server: SyncServer | undefined;
   try {

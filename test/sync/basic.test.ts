@@ -1,7 +1,8 @@
 /** @module Team sync between devices through a real PostgreSQL: what one writes, the others get; conflicts, erase, tampering. */
 import { describe, expect, test } from "bun:test";
 import { SQL } from "bun";
-import { readSettings } from "../../src/sync/settings.ts";
+import { readConfig, readSettings } from "../../src/sync/settings.ts";
+import { syncStatus } from "../../src/sync/status.ts";
 import { usePostgres } from "../helpers/postgres.ts";
 import { Device } from "../helpers/sync-devices.ts";
 
@@ -220,4 +221,18 @@ test("a history erased on one device is erased on every device and on the server
   // Erasing again with nothing new to send changes nothing and sends nothing wrong.
   expect(a!.exported()).toEqual(c.exported());
   for (const d of [a, b, c]) d!.close();
+});
+
+test("status counts as waiting only what will be sent: a memory of a project not shared is not pending (QA sync)", async () => {
+  const pg = postgres.current();
+  if (!pg) return;
+  const [a] = await team(1);
+  const pending = async () => (await syncStatus(readConfig(a!.dir, a!.store.sync)!, a!.store.sync)).pending;
+  a!.engine.remember({ content: "the other repo builds with bazel", project: "github.com/acme/other" });
+  expect(await pending()).toBe(0);
+  a!.engine.remember({ content: "the app deploys on fridays only after the freeze review" });
+  expect(await pending()).toBe(1);
+  expect((await a!.sync()).pushed).toBe(1);
+  expect(await pending()).toBe(0);
+  a!.close();
 });
