@@ -10,7 +10,7 @@ import { type ContentCodec, PLAIN_CODEC, place } from "./content-codec.ts";
 import { storedProject } from "./rows.ts";
 import { canonicalMatch } from "./canonical-prefix.ts";
 import { hashText, type StoredHash } from "./stored-hash.ts";
-import { HISTORY_ERASED } from "./sync-schema.ts";
+import { HISTORY_ERASED, HISTORY_ERASED_AT } from "./sync-schema.ts";
 
 export type SyncMode = 0 | 1 | 2;
 /** Where the team key is kept (its AEAD binding in an encrypted store; recode.ts re-encodes it there). */
@@ -50,6 +50,15 @@ export interface SyncLog {
   /** Whether memory `memoryId`'s history was erased here since it was last sent (migration 24's trigger marks it). */
   historyErased(memoryId: string): boolean;
   clearHistoryErased(memoryId: string): void;
+  /**
+   * The clock of the last record that erased memory `memoryId`'s history, sent or applied here (null: none): a
+   * record of it from before that clock arriving later (a device that was offline) is a version the erase was
+   * meant to remove.
+   */
+  historyErasedAt(memoryId: string): number | null;
+  setHistoryErasedAt(memoryId: string, hlc: number): void;
+  /** Queues memory `memoryId` to be sent again with its history erased (the server then drops what came before). */
+  resendHistoryErased(memoryId: string): void;
   counts(): { outbox: number; pending: number };
   /**
    * Queued changes that will leave this machine: those of memories the team has, and of memories in a shared
@@ -185,6 +194,27 @@ export class SqliteSyncLog implements SyncLog {
     this.#w((db) => db.query("DELETE FROM sync_local WHERE key = ?").run(HISTORY_ERASED + memoryId));
   }
 
+  historyErasedAt(memoryId: string): number | null {
+    return (this.#db.query("SELECT value FROM sync_local WHERE key = ?").get(HISTORY_ERASED_AT + memoryId) as { value: number } | null)?.value ?? null;
+  }
+
+  setHistoryErasedAt(memoryId: string, hlc: number): void {
+    this.#w((db) =>
+      db.query("INSERT INTO sync_local (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = max(value, excluded.value)").run(HISTORY_ERASED_AT + memoryId, hlc),
+    );
+  }
+
+  resendHistoryErased(memoryId: string): void {
+    this.#w((db) => {
+      db.query("INSERT INTO sync_local (key, value) VALUES (?, 1) ON CONFLICT (key) DO NOTHING").run(HISTORY_ERASED + memoryId);
+      db.run(`UPDATE sync_local SET value = max(CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER) * 1000, value + 1) WHERE key = 'clock'`);
+      db.query(
+        `INSERT INTO sync_outbox (memory_id, op, hlc) VALUES (?, 'put', (SELECT value FROM sync_local WHERE key = 'clock'))
+         ON CONFLICT (memory_id) DO UPDATE SET hlc = excluded.hlc`,
+      ).run(memoryId);
+    });
+  }
+
   outboxToSend(projects: readonly string[], global: boolean): number {
     const stored = projects.map((p) => storedProject(this.#codec, p));
     const shared = [...(stored.length > 0 ? [`m.project IN (${stored.map(() => "?").join(", ")})`] : []), ...(global ? ["m.project IS NULL"] : [])];
@@ -258,7 +288,7 @@ export class SqliteSyncLog implements SyncLog {
       for (const t of ["sync_outbox", "sync_versions", "sync_pending", "sync_dangling"]) db.run(`DELETE FROM ${t}`);
       db.run("UPDATE sync_local SET value = 0 WHERE key IN ('mode', 'counter', 'cursor')");
       db.run("DELETE FROM sync_local WHERE key LIKE 'seen:%'");
-      db.run(`DELETE FROM sync_local WHERE key LIKE '${HISTORY_ERASED}%'`);
+      db.run(`DELETE FROM sync_local WHERE key LIKE '${HISTORY_ERASED}%' OR key LIKE '${HISTORY_ERASED_AT}%'`);
     });
   }
 }

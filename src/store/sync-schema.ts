@@ -92,6 +92,8 @@ export const SYNC_KEY_SCHEMA = `
 
 /** The sync_local key marking that memory `id`'s old versions were erased here since it was last sent. */
 export const HISTORY_ERASED = "history-erased/";
+/** The sync_local key holding the clock of the last record that erased memory `id`'s history (sent or applied). */
+export const HISTORY_ERASED_AT = "history-erased-at/";
 
 /**
  * Migration 24: a memory's history erased here (`edit --erase-history`, an erased quote) is a change the team must

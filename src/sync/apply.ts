@@ -48,6 +48,14 @@ export function applyRecord(ctx: SyncContext, rec: ChangeRecord, hints: BatchHin
     log.setVersion(rec.id, { hlc: rec.hlc, device: rec.device, erased: false });
   } else {
     const changed = FIELDS.filter((k) => JSON.stringify(local[k]) !== JSON.stringify(incoming[k]));
+    // A version from before this memory's history was erased, from a device that was offline meanwhile: kept out
+    // of the history, and the memory goes out again with its history erased, so the server drops that record too.
+    const erasedAt = rec.eraseHistory ? null : log.historyErasedAt(rec.id);
+    if (erasedAt !== null && rec.hlc < erasedAt) {
+      log.resendHistoryErased(rec.id);
+      applyLinks(ctx, rec.id, rec.links, rec.device);
+      return;
+    }
     // The remote version lost: it stays in this memory's history, readable with `cairn get --history`.
     if (changed.length > 0) {
       ctx.store.appendAudit({
@@ -63,6 +71,7 @@ export function applyRecord(ctx: SyncContext, rec: ChangeRecord, hints: BatchHin
 
 /** The old versions of a memory whose history was erased where `rec` was written: erased here too. */
 function eraseHistoryHere(ctx: SyncContext, rec: ChangeRecord): void {
+  ctx.log.setHistoryErasedAt(rec.id, rec.hlc);
   if (!ctx.store.get(rec.id)) return;
   try {
     ctx.engineAs(`sync:${rec.device}`).eraseHistory(rec.id);

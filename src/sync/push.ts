@@ -38,6 +38,7 @@ export function sealOutbox(ctx: SyncContext): number {
         counter++;
         const body = seal(config.key, { team: config.team, device: config.device, counter }, JSON.stringify(record));
         const compact = record.op === "put" && record.eraseHistory === true;
+        if (compact) log.setHistoryErasedAt(e.memoryId, e.hlc);
         log.addPending({ counter, memoryId: e.memoryId, mid: opaqueId(config.key, e.memoryId), erase: record.op === "erase", compact, body });
         log.setVersion(e.memoryId, { hlc: e.hlc, device: config.device, erased: record.op === "erase" });
         made++;

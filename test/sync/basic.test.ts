@@ -236,3 +236,35 @@ test("status counts as waiting only what will be sent: a memory of a project not
   expect(await pending()).toBe(0);
   a!.close();
 });
+
+test("an older version from a device offline during a history erase neither comes back into any history nor stays on the server (QA re-check)", async () => {
+  const pg = postgres.current();
+  if (!pg) return;
+  const [a, b, c] = await team(3);
+  const r = a!.engine.remember({ content: "the staging database host is db-stg-quillfeather.internal", tags: ["ops"] });
+  for (const d of [a, b, c]) await d!.sync();
+  // c, offline, changes the tags only: its record still carries the old text.
+  c!.engine.update(r.id, { tags: ["infra"] });
+  a!.engine.update(r.id, { content: "the staging database host is in the vault" });
+  a!.engine.eraseHistory(r.id);
+  await a!.sync();
+  await c!.sync();
+  await b!.sync();
+  await a!.sync();
+  await c!.sync();
+  const oldText = (d: Device) => d.engine.history(r.id).entries.some((e) => e.contentBefore?.includes("quillfeather") === true);
+  for (const d of [a!, b!, c!]) {
+    expect(oldText(d)).toBe(false);
+    expect(d.engine.get(r.id, { track: false }).content).toBe("the staging database host is in the vault");
+  }
+  const url = postgres.current()!.url(`t${dbs}`);
+  const d = new Device();
+  await d.join(a!.code(), url);
+  await d.sync();
+  expect(oldText(d)).toBe(false);
+  const sql = new SQL(url);
+  const left = (await sql`SELECT count(*)::int AS n FROM cairn_sync_records`)[0].n as number;
+  await sql.close();
+  expect(left).toBe(1);
+  for (const x of [a, b, c, d]) x!.close();
+});
