@@ -4,7 +4,7 @@
  * so the user's comments and layout survive — and the result is parsed to check it means what was meant.
  */
 import { join } from "node:path";
-import { keepsOwnArgs, sameJson } from "./json-file.ts";
+import { envWanted, keepsOwnArgs, sameJson } from "./json-file.ts";
 import { exists, fileMode } from "./locations.ts";
 import { type Change, type ClientSetup, type SetupContext, SetupFileError } from "./plan.ts";
 
@@ -47,12 +47,17 @@ const serversOf = (table: Table): Table | undefined => table.mcp_servers as Tabl
 /** `env = { CAIRN_HOME = "…" }`: the inline table of the variables cairn's entry must set. */
 const envLine = (env: Record<string, string>): string => `env = { ${Object.entries(env).map(([k, v]) => `${k} = ${tomlString(v)}`).join(", ")} }`;
 
-export function editCodex(current: string | null, command: string, uninstall: boolean, dataEnv: Record<string, string> = {}): { text: string; changes: Change[] } {
+/**
+ * `dataEnv`: the variables cairn's entry must set, or (null) must not (json-file.ts envWanted). An `env` inline
+ * table or `[mcp_servers.cairn.env]` sub-table is edited variable by variable: the user's own variables stay.
+ */
+export function editCodex(current: string | null, command: string, uninstall: boolean, dataEnv: Record<string, string | null> = {}): { text: string; changes: Change[] } {
   const text = current ?? "";
   const parsed = parseToml(text);
   const existing = serversOf(parsed)?.cairn as Table | undefined;
   const wanted: Table = { command, args: ["mcp"] };
-  const needsEnv = Object.keys(dataEnv).length > 0;
+  const setting = Object.fromEntries(Object.entries(dataEnv).filter((e): e is [string, string] => e[1] !== null));
+  const needsEnv = Object.keys(setting).length > 0;
   const eol = text.includes("\r\n") ? "\r\n" : "\n";
   const lines = text.split(/\r?\n/);
   const block = cairnBlock(lines);
@@ -74,20 +79,16 @@ export function editCodex(current: string | null, command: string, uninstall: bo
     }
     changes.push({ action: "removed", key: "mcp_servers.cairn" });
   } else if (existing === undefined) {
-    const env = needsEnv ? `${envLine(dataEnv)}${eol}` : "";
+    const env = needsEnv ? `${envLine(setting)}${eol}` : "";
     const table = `[mcp_servers.cairn]${eol}command = ${tomlString(command)}${eol}args = ["mcp"]${eol}${env}`;
     const body = text.replace(/\s+$/, "");
     out = body === "" ? table : `${body}${eol}${eol}${table}`;
-    changes.push({ action: "added", key: "mcp_servers.cairn", detail: `${command} mcp` });
+    changes.push({ action: "added", key: "mcp_servers.cairn", detail: `${Object.entries(setting).map(([k, v]) => `${k}=${v} `).join("")}${command} mcp` });
   } else {
     const differing = Object.entries(wanted).filter(([k, v]) => !sameJson(existing[k], v) && !keepsOwnArgs(k, existing[k]));
-    const env = existing.env as Table | undefined;
-    const envMissing = needsEnv && env === undefined;
-    // The user's own env table is theirs to edit: cairn does not rewrite it.
-    if (needsEnv && env !== undefined && Object.entries(dataEnv).some(([k, v]) => env[k] !== v)) {
-      throw new SetupFileError(`[mcp_servers.cairn] has an env of its own; set ${Object.entries(dataEnv).map(([k, v]) => `${k} = ${tomlString(v)}`).join(", ")} in it by hand`);
-    }
-    if (differing.length === 0 && !envMissing) return { text, changes };
+    const env = (existing.env as Table | undefined) ?? {};
+    const envEdits = Object.entries(dataEnv).filter(([k, v]) => (v === null ? env[k] !== undefined : env[k] !== v));
+    if (differing.length === 0 && envEdits.length === 0) return { text, changes };
     if (!block) throw new SetupFileError("cairn is defined inline (not as a [mcp_servers.cairn] table); update it by hand");
     const next = [...lines];
     for (const [k, v] of differing) {
@@ -97,24 +98,64 @@ export function editCodex(current: string | null, command: string, uninstall: bo
       else next.splice(block.start + 1, 0, line);
       changes.push({ action: existing[k] === undefined ? "added" : "updated", key: `mcp_servers.cairn.${k}`, detail: JSON.stringify(v) });
     }
-    if (envMissing) {
-      next.splice(block.start + 1, 0, envLine(dataEnv));
-      changes.push({ action: "added", key: "mcp_servers.cairn.env", detail: JSON.stringify(dataEnv) });
-    }
+    if (envEdits.length > 0) editEnv(next, env, envEdits, changes);
     out = next.join(eol);
   }
   const kept = keepsOwnArgs("args", existing?.args) ? { args: existing!.args } : {};
-  verify(parsed, out, uninstall ? undefined : { ...wanted, ...kept, ...(needsEnv ? { env: { ...((existing?.env as Table | undefined) ?? {}), ...dataEnv } } : {}) });
+  const env = { ...((existing?.env as Table | undefined) ?? {}), ...setting };
+  for (const [k, v] of Object.entries(dataEnv)) if (v === null) delete env[k];
+  verify(parsed, out, uninstall ? undefined : { ...wanted, ...kept, ...(Object.keys(env).length > 0 ? { env } : {}) }, existing?.env !== undefined && Object.keys(env).length === 0);
   return { text: out, changes };
 }
 
+/**
+ * Applies `edits` (a value to set, null to take out) to cairn's `env` in `lines` (edited in place): its inline
+ * table on one line rewritten, or its `[mcp_servers.cairn.env]` sub-table's lines; a new inline table when
+ * there is neither.
+ */
+function editEnv(lines: string[], env: Table, edits: ReadonlyArray<[string, string | null]>, changes: Change[]): void {
+  const block = cairnBlock(lines)!;
+  for (const [k, v] of edits) changes.push({ action: v === null ? "removed" : env[k] === undefined ? "added" : "updated", key: `mcp_servers.cairn.env.${k}`, ...(v === null ? {} : { detail: JSON.stringify(v) }) });
+  const inline = lines.slice(block.start + 1, block.bodyEnd).findIndex((l) => /^\s*env\s*=/.test(l));
+  if (inline >= 0 || Object.keys(env).length === 0) {
+    const merged: Record<string, string> = Object.fromEntries(Object.entries(env).map(([k, v]) => [k, String(v)]));
+    for (const [k, v] of edits) {
+      if (v === null) delete merged[k];
+      else merged[k] = v;
+    }
+    const at = inline >= 0 ? block.start + 1 + inline : block.start + 1;
+    if (inline >= 0 && !/\}\s*(#.*)?$/.test(lines[at]!)) throw new SetupFileError("cairn's env spans several lines; set CAIRN_HOME in it by hand");
+    const line = Object.keys(merged).length > 0 ? [envLine(merged)] : [];
+    lines.splice(at, inline >= 0 ? 1 : 0, ...line);
+    return;
+  }
+  const header = lines.findIndex((l, i) => i >= block.bodyEnd && i < block.end && /^\s*\[\s*mcp_servers\s*\.\s*(?:cairn|"cairn"|'cairn')\s*\.\s*env\s*\]/.test(l));
+  if (header < 0) throw new SetupFileError("cairn's env is defined in a way cairn cannot edit; set CAIRN_HOME in it by hand");
+  for (const [k, v] of edits) {
+    let end = header + 1;
+    while (end < lines.length && !/^\s*\[/.test(lines[end]!)) end++;
+    const at = lines.slice(header + 1, end).findIndex((l) => new RegExp(`^\\s*["']?${k}["']?\\s*=`).test(l));
+    if (v === null) {
+      if (at >= 0) lines.splice(header + 1 + at, 1);
+    } else if (at >= 0) lines[header + 1 + at] = `${k} = ${tomlString(v)}`;
+    else lines.splice(header + 1, 0, `${k} = ${tomlString(v)}`);
+  }
+}
+
 /** The edited text must parse to the original plus (or minus) exactly cairn's entry. */
-function verify(before: Table, text: string, wanted: Table | undefined): void {
+function verify(before: Table, text: string, wanted: Table | undefined, envEmptied = false): void {
   const after = parseToml(text);
   const expected = structuredClone(before);
   const servers = (serversOf(expected) ?? {}) as Table;
   if (wanted === undefined) delete servers.cairn;
   else servers.cairn = { ...((servers.cairn as Table | undefined) ?? {}), ...wanted };
+  // An env whose last variable was taken out: an empty sub-table may stay (its header), an inline one goes.
+  if (envEmptied && wanted !== undefined) {
+    const cairn = servers.cairn as Table;
+    const afterEnv = ((serversOf(after)?.cairn as Table | undefined)?.env as Table | undefined) ?? undefined;
+    if (afterEnv && Object.keys(afterEnv).length === 0) cairn.env = {};
+    else delete cairn.env;
+  }
   if (wanted !== undefined || serversOf(expected)) expected.mcp_servers = servers;
   const normalise = (t: Table): Table => {
     const s = serversOf(t);
@@ -138,7 +179,7 @@ export const codex: ClientSetup = {
   name: "Codex",
   scopes: ["user", "project"],
   detect: (ctx) => exists(ctx.env.CODEX_HOME || join(ctx.home, ".codex")),
-  targets: (ctx) => [{ path: codexFile(ctx), purpose: "mcp", newMode: fileMode(ctx), edit: (current) => editCodex(current, ctx.command, ctx.uninstall, ctx.dataEnv) }],
+  targets: (ctx) => [{ path: codexFile(ctx), purpose: "mcp", newMode: fileMode(ctx), edit: (current) => editCodex(current, ctx.command, ctx.uninstall, envWanted(ctx)) }],
   // Codex hooks want Codex-clean JSON output (Stop must print JSON; extra fields fail validation).
   notes: (ctx) =>
     ctx.uninstall ? [] : ["Codex hooks are not registered (Codex validates hook output strictly and has no SessionEnd); MCP only.", ...(ctx.scope === "project" ? ["Codex reads a project's .codex/config.toml only in trusted projects."] : [])],

@@ -105,7 +105,8 @@ export function mcpServerOps(value: JsonObject, container: string, entry: JsonOb
     return { ops: [{ kind: "remove", path }], changes: [{ action: "removed", key }] };
   }
   if (!isObject(existing)) {
-    return { ops: [{ kind: "set", path: [container, "cairn"], value: entry }], changes: [{ action: existing === undefined ? "added" : "updated", key, detail: describeEntry(entry) }] };
+    const value = withoutUnset(entry);
+    return { ops: [{ kind: "set", path: [container, "cairn"], value }], changes: [{ action: existing === undefined ? "added" : "updated", key, detail: describeEntry(value) }] };
   }
   const ops: Op[] = [];
   const changes: Change[] = [];
@@ -113,8 +114,30 @@ export function mcpServerOps(value: JsonObject, container: string, entry: JsonOb
     if (sameJson(existing[k], v) || keepsOwnArgs(k, existing[k])) continue;
     // The entry's environment is merged variable by variable: the user's own variables stay.
     const mine = existing[k];
-    if (k === "env" && isObject(v) && isObject(mine)) {
+    if (k === "env" && isObject(v)) {
+      if (!isObject(mine)) {
+        const set = withoutUnset({ env: v }).env as JsonObject | undefined;
+        if (set) {
+          ops.push({ kind: "set", path: [container, "cairn", k], value: set });
+          changes.push({ action: "added", key: `${key}.env`, detail: JSON.stringify(set) });
+        }
+        continue;
+      }
+      const left = Object.keys(mine).filter((name) => !(name in v && v[name] === null));
+      if (left.length === 0 && Object.values(v).every((value) => value === null)) {
+        if (Object.keys(mine).length > 0) {
+          ops.push({ kind: "remove", path: [container, "cairn", k] });
+          changes.push({ action: "removed", key: `${key}.env`, detail: Object.keys(mine).join(", ") });
+        }
+        continue;
+      }
       for (const [name, value] of Object.entries(v)) {
+        if (value === null) {
+          if (mine[name] === undefined) continue;
+          ops.push({ kind: "remove", path: [container, "cairn", k, name] });
+          changes.push({ action: "removed", key: `${key}.env.${name}` });
+          continue;
+        }
         if (sameJson(mine[name], value)) continue;
         ops.push({ kind: "set", path: [container, "cairn", k, name], value });
         changes.push({ action: mine[name] === undefined ? "added" : "updated", key: `${key}.env.${name}`, detail: JSON.stringify(value) });
@@ -133,9 +156,28 @@ export function mcpServerOps(value: JsonObject, container: string, entry: JsonOb
  */
 export const keepsOwnArgs = (key: string, mine: unknown): boolean => key === "args" && Array.isArray(mine) && mine[0] === "mcp";
 
-/** cairn's MCP entry: `base` (command, args…), and the environment naming its data directory when one must be named. */
-export function mcpEntry(ctx: Pick<SetupContext, "dataEnv">, base: JsonObject): JsonObject {
-  return Object.keys(ctx.dataEnv).length > 0 ? { ...base, env: { ...ctx.dataEnv } } : base;
+/**
+ * The variables cairn's entry must set (a value) or must not (null): in user files CAIRN_HOME when the data
+ * directory is not the default, else none, so a CAIRN_HOME an earlier setup wrote is taken out again when setup
+ * runs for the default (the agents kept the old store: QA re-check). Project files: nothing either way.
+ */
+export function envWanted(ctx: Pick<SetupContext, "dataEnv" | "scope">): Record<string, string | null> {
+  if (ctx.scope !== "user") return {};
+  return Object.keys(ctx.dataEnv).length > 0 ? { ...ctx.dataEnv } : { CAIRN_HOME: null };
+}
+
+/** cairn's MCP entry: `base` (command, args…), with the environment {@link envWanted} (null: to be taken out). */
+export function mcpEntry(ctx: Pick<SetupContext, "dataEnv" | "scope">, base: JsonObject): JsonObject {
+  const env = envWanted(ctx);
+  return Object.keys(env).length > 0 ? { ...base, env } : base;
+}
+
+/** `entry` without the variables it asks to take out (a new entry has none to take out), and no empty `env`. */
+function withoutUnset(entry: JsonObject): JsonObject {
+  if (!isObject(entry.env)) return entry;
+  const env = Object.fromEntries(Object.entries(entry.env).filter(([, v]) => v !== null));
+  const { env: _env, ...rest } = entry;
+  return Object.keys(env).length > 0 ? { ...rest, env } : rest;
 }
 
 const describeEntry = (entry: JsonObject): string =>

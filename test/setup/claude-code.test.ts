@@ -100,9 +100,9 @@ describe("user scope", () => {
   });
 
   test("a user's additions to cairn's server entry (env) survive a re-run with a new path", () => {
-    const state = w.write("home/.claude.json", JSON.stringify({ mcpServers: { cairn: { command: "/old/cairn", args: ["mcp"], env: { CAIRN_HOME: "/data" } } } }, null, 2));
+    const state = w.write("home/.claude.json", JSON.stringify({ mcpServers: { cairn: { command: "/old/cairn", args: ["mcp"], env: { HTTPS_PROXY: "http://proxy:3128" } } } }, null, 2));
     const report = w.setup({ client: "claude-code" });
-    expect(json(state).mcpServers.cairn).toEqual({ command: w.bin, args: ["mcp"], env: { CAIRN_HOME: "/data" }, type: "stdio" });
+    expect(json(state).mcpServers.cairn).toEqual({ command: w.bin, args: ["mcp"], env: { HTTPS_PROXY: "http://proxy:3128" }, type: "stdio" });
     expect(report.clients[0]!.files[0]!.changes.map((c) => `${c.action} ${c.key}`)).toEqual(["added mcpServers.cairn.type", "updated mcpServers.cairn.command"]);
   });
 

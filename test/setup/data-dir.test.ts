@@ -70,10 +70,31 @@ describe("CAIRN_HOME set to its own directory", () => {
     expect(w.read(join(w.home, ".claude", "settings.json"))).not.toContain("CAIRN_HOME");
   });
 
-  test("Codex: an env table of the user's own with another CAIRN_HOME is left for the user to edit", () => {
-    const text = `[mcp_servers.cairn]\ncommand = "/usr/bin/cairn"\nargs = ["mcp"]\n\n[mcp_servers.cairn.env]\nCAIRN_HOME = "/elsewhere"\n`;
-    expect(() => editCodex(text, "/usr/bin/cairn", false, { CAIRN_HOME: DATA })).toThrow("has an env of its own");
-    expect(editCodex(text.replace("/elsewhere", DATA), "/usr/bin/cairn", false, { CAIRN_HOME: DATA }).changes).toEqual([]);
+  test("Codex: its env is edited variable by variable, inline or as a sub-table; the user's own variables stay", () => {
+    const sub = `[mcp_servers.cairn]\ncommand = "/usr/bin/cairn"\nargs = ["mcp"]\n\n[mcp_servers.cairn.env]\nHTTPS_PROXY = "http://proxy:3128"\nCAIRN_HOME = "/elsewhere"\n`;
+    const moved = editCodex(sub, "/usr/bin/cairn", false, { CAIRN_HOME: DATA });
+    expect(moved.text).toBe(sub.replace('CAIRN_HOME = "/elsewhere"', `CAIRN_HOME = ${JSON.stringify(DATA)}`));
+    expect(editCodex(moved.text, "/usr/bin/cairn", false, { CAIRN_HOME: DATA }).changes).toEqual([]);
+    // Back to the default: taken out, the user's variable kept.
+    expect(editCodex(moved.text, "/usr/bin/cairn", false, { CAIRN_HOME: null }).text).toBe(sub.replace('CAIRN_HOME = "/elsewhere"\n', ""));
+    const inline = editCodex(null, "/usr/bin/cairn", false, { CAIRN_HOME: "/h1" }).text;
+    expect(inline).toContain('env = { CAIRN_HOME = "/h1" }');
+    expect(editCodex(inline, "/usr/bin/cairn", false, { CAIRN_HOME: "/h2" }).text).toContain('env = { CAIRN_HOME = "/h2" }');
+    expect(editCodex(inline, "/usr/bin/cairn", false, { CAIRN_HOME: null }).text).toBe(`[mcp_servers.cairn]\ncommand = "/usr/bin/cairn"\nargs = ["mcp"]\n`);
+  });
+
+  test("setup for the default directory after one for CAIRN_HOME takes CAIRN_HOME out of every MCP entry (QA re-check)", () => {
+    for (const dir of [".claude", ".cursor", ".codex"]) mkdirSync(join(w.home, dir), { recursive: true });
+    const state = w.write("home/.cursor/mcp.json", JSON.stringify({ mcpServers: { cairn: { command: "/old/cairn", args: ["mcp"], env: { HTTPS_PROXY: "http://proxy:3128" } } } }));
+    w.setup({ env: { HOME: w.home, CAIRN_HOME: DATA } });
+    expect(json(state).mcpServers.cairn.env).toEqual({ HTTPS_PROXY: "http://proxy:3128", CAIRN_HOME: DATA });
+    const back = w.setup({ env: { HOME: w.home } });
+    expect(json(state).mcpServers.cairn.env).toEqual({ HTTPS_PROXY: "http://proxy:3128" });
+    expect(json(join(w.home, ".claude.json")).mcpServers.cairn.env).toBeUndefined();
+    expect(w.read(join(w.home, ".codex", "config.toml"))).not.toContain("CAIRN_HOME");
+    expect(w.read(join(w.home, ".claude", "settings.json"))).not.toContain("CAIRN_HOME");
+    expect(back.clients.filter((c) => c.status === "error")).toEqual([]);
+    expect(clientChecks({ HOME: w.home }, w.project, "linux").every((c) => c.level === "ok")).toBe(true);
   });
 });
 
