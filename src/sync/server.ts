@@ -44,17 +44,20 @@ const SCHEMA = [
 export class SyncServer {
   readonly #sql: SQL;
   readonly url: string;
+  /** Seconds a call may take (default {@link SYNC_TIMEOUTS}.callS). */
+  readonly #callS: number | undefined;
 
-  private constructor(sql: SQL, url: string) {
+  private constructor(sql: SQL, url: string, callS?: number) {
     this.#sql = sql;
     this.url = url;
+    this.#callS = callS;
   }
 
   /** Connects (one connection) and proves the server answers; SYNC_UNREACHABLE otherwise. */
-  static async connect(url: string, timeoutS = 5): Promise<SyncServer> {
+  static async connect(url: string, timeoutS = 5, callS?: number): Promise<SyncServer> {
     if (!/^postgres(ql)?:\/\//.test(url)) throw cairnError("SYNC_BAD_URL", [redactUrl(url)]);
     const sql = new SQL({ url: withSslMode(url), max: 1, connectionTimeout: timeoutS, idleTimeout: 30 });
-    const server = new SyncServer(sql, url);
+    const server = new SyncServer(sql, url, callS);
     await server.#run(() => sql`SELECT 1`);
     return server;
   }
@@ -65,7 +68,7 @@ export class SyncServer {
    */
   async #run<T>(fn: () => Promise<T>): Promise<T> {
     let timer: ReturnType<typeof setTimeout> | undefined;
-    const limit = SYNC_TIMEOUTS.callS;
+    const limit = Math.min(this.#callS ?? SYNC_TIMEOUTS.callS, SYNC_TIMEOUTS.callS);
     const stalled = new Promise<never>((_, reject) => {
       timer = setTimeout(() => {
         void this.#sql.close({ timeout: 0 }).catch(() => {});

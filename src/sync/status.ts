@@ -30,7 +30,8 @@ export async function syncStatus(config: SyncConfig & { last?: LastSync }, log: 
   };
   let server: SyncServer | undefined;
   try {
-    server = await SyncServer.connect(config.server, 3);
+    // A status is a quick look: a server that stops answering is reported within seconds, not a sync's minute.
+    server = await SyncServer.connect(config.server, 3, 10);
     await server.checkSchema();
     const [head, devices] = await Promise.all([server.head(config.team), server.devices(config.team)]);
     return { ...base, reachable: true, behind: Math.max(0, head - cursor), devices };
