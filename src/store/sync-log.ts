@@ -37,7 +37,11 @@ export interface SyncLog {
   /** Advances the clock past `hlc` (a pulled change), so later local changes order after it. */
   observe(hlc: number): void;
   /** Queues every memory of `project` (null: the global scope) for sending. */
-  enqueueProject(project: string | null): number;
+  /**
+   * Queues every memory of `project` (null: the global scope) for sending; `unsentOnly`: not those the team
+   * has already (received from it or sent), whose changes are queued as they are made anyway.
+   */
+  enqueueProject(project: string | null, unsentOnly?: boolean): number;
   outbox(limit: number): OutboxEntry[];
   outboxEntry(memoryId: string): OutboxEntry | null;
   dropOutbox(memoryId: string): void;
@@ -122,13 +126,14 @@ export class SqliteSyncLog implements SyncLog {
     this.#w((db) => db.query("UPDATE sync_local SET value = max(value, ?) WHERE key = 'clock'").run(hlc));
   }
 
-  enqueueProject(project: string | null): number {
+  enqueueProject(project: string | null, unsentOnly = false): number {
     return this.#w((db) => {
       db.run(`UPDATE sync_local SET value = max(CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER) * 1000, value + 1) WHERE key = 'clock'`);
       return db
         .query(
           `INSERT INTO sync_outbox (memory_id, op, hlc)
              SELECT id, 'put', (SELECT value FROM sync_local WHERE key = 'clock') FROM memories WHERE project IS ?
+               ${unsentOnly ? "AND id NOT IN (SELECT memory_id FROM sync_versions)" : ""}
            ON CONFLICT (memory_id) DO UPDATE SET op = sync_outbox.op`,
         )
         .run(storedProject(this.#codec, project)).changes;

@@ -91,7 +91,9 @@ export function setShared(dataDir: string, log: SyncLog, project: string | null,
   };
   const { key: _k, ...settings } = next;
   writeSettings(dataDir, settings);
-  const queued = shared ? log.enqueueProject(project) : 0;
+  // What the team has already (memories received from it) is not sent back: each was a needless record, and a
+  // repeated "was:" line in every device's history (QA).
+  const queued = shared ? log.enqueueProject(project, true) : 0;
   return { queued, config: next };
 }
 

@@ -3,6 +3,7 @@ import { describe, expect, test } from "bun:test";
 import { SQL } from "bun";
 import { readConfig, readSettings } from "../../src/sync/settings.ts";
 import { syncStatus } from "../../src/sync/status.ts";
+import { setShared } from "../../src/sync/team.ts";
 import { usePostgres } from "../helpers/postgres.ts";
 import { Device } from "../helpers/sync-devices.ts";
 
@@ -267,4 +268,21 @@ test("an older version from a device offline during a history erase neither come
   await sql.close();
   expect(left).toBe(1);
   for (const x of [a, b, c, d]) x!.close();
+});
+
+test("sharing a project sends only what the team does not have: memories received from it are not sent back (QA sync)", async () => {
+  const pg = postgres.current();
+  if (!pg) return;
+  const [a, b] = await team(2);
+  const OTHER = "github.com/acme/other";
+  setShared(a!.dir, a!.store.sync, OTHER, true);
+  a!.engine.remember({ content: "the other service pins node 22 in its dockerfile", project: OTHER });
+  await a!.sync();
+  await b!.sync();
+  const own = b!.engine.remember({ content: "the other service runs its migrations at boot", project: OTHER }).id;
+  expect(setShared(b!.dir, b!.store.sync, OTHER, true).queued).toBe(1);
+  expect((await b!.sync()).pushed).toBe(1);
+  await a!.sync();
+  expect(a!.engine.get(own, { track: false }).content).toBe("the other service runs its migrations at boot");
+  for (const d of [a, b]) d!.close();
 });
