@@ -11,7 +11,7 @@ export function renderStatus(s: SyncStatus): string {
     `pending: ${s.pending} local change(s) waiting to be sent`,
   ];
   if (!s.reachable) {
-    lines.push(`server: UNREACHABLE (${s.error}); local work continues and changes stay queued`);
+    lines.push(`server: ${s.refused ? "REFUSED" : "UNREACHABLE"} (${s.error}); local work continues and changes stay queued`);
     return lines.join("\n");
   }
   lines.push(`server: reachable; ${s.behind} record(s) to receive`);

@@ -1,5 +1,5 @@
 /** @module What `cairn sync status` reports: the last sync, what waits to be sent, and what the server says (if it answers). */
-import { describeError } from "../errors.ts";
+import { CairnError, describeError } from "../errors.ts";
 import type { SyncLog } from "../store/sync-log.ts";
 import { type DeviceSeen, SyncServer } from "./server.ts";
 import { type LastSync, redactUrl, type SyncConfig } from "./settings.ts";
@@ -15,6 +15,8 @@ export interface SyncStatus {
   cursor: number;
   reachable: boolean;
   error?: string;
+  /** The server answered and refused (a wrong password, no such database, no cairn schema): not down. */
+  refused?: boolean;
   /** Records on the server this device has not pulled yet (when reachable). */
   behind?: number;
   devices?: DeviceSeen[];
@@ -36,7 +38,8 @@ export async function syncStatus(config: SyncConfig & { last?: LastSync }, log: 
     const [head, devices] = await Promise.all([server.head(config.team), server.devices(config.team)]);
     return { ...base, reachable: true, behind: Math.max(0, head - cursor), devices };
   } catch (err) {
-    return { ...base, error: describeError(err) };
+    const refused = err instanceof CairnError && err.code !== "SYNC_UNREACHABLE";
+    return { ...base, error: describeError(err), ...(refused ? { refused } : {}) };
   } finally {
     await server?.close();
   }

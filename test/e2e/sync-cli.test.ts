@@ -59,6 +59,10 @@ test("init, invite, join, sync, status, share, leave; server down; schema mismat
     const mismatch = await b.cairn(["sync"], false);
     expect(mismatch.exitCode).toBe(1);
     expect(mismatch.stderr).toContain("schema version 99");
+    // The server answered and refused: status says so, not that it is down.
+    const refusing = await b.cairn(["sync", "status"], false);
+    expect(refusing.stdout).toContain("server: REFUSED (");
+    expect(refusing.stdout).not.toContain("UNREACHABLE");
     await sql`UPDATE cairn_sync_meta SET value = '1' WHERE key = 'schema_version'`;
     await sql.close();
 
