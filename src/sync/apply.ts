@@ -42,6 +42,7 @@ export function applyRecord(ctx: SyncContext, rec: ChangeRecord, hints: BatchHin
   const incoming = toMemory(rec.memory, local);
   const actor = `sync:${rec.device}`;
   if (!local || !current || compareVersions(rec, current) > 0) {
+    if (local && heldHere(ctx, local, incoming, rec)) return applyLinks(ctx, rec.id, rec.links, rec.device);
     if (local) replaceWith(ctx, local, incoming, actor);
     else insertNew(ctx, incoming, actor, hints);
     if (queued) log.dropOutbox(rec.id);
@@ -67,6 +68,25 @@ export function applyRecord(ctx: SyncContext, rec: ChangeRecord, hints: BatchHin
   }
   applyLinks(ctx, rec.id, rec.links, rec.device);
   if (rec.eraseHistory) eraseHistoryHere(ctx, rec);
+}
+
+/**
+ * Whether `local` is under a legal hold here and `incoming` would change it: then it stays as it is (a hold means
+ * no edit and no archive, from this device or the team: QA found a teammate's edit and forget went through), the
+ * version is marked seen so it is not asked for again, and an audit entry says what was not applied. The team's
+ * copies go on without it; once the hold is lifted, this device's next change of the memory is sent as usual.
+ */
+function heldHere(ctx: SyncContext, local: Memory, incoming: Memory, rec: ChangeRecord): boolean {
+  if (ctx.store.policy.holdsOn(local).length === 0) return false;
+  const changed = FIELDS.filter((k) => JSON.stringify(local[k]) !== JSON.stringify(incoming[k]));
+  if (changed.length === 0) return false;
+  ctx.log.setVersion(rec.id, { hlc: rec.hlc, device: rec.device, erased: false });
+  ctx.store.appendAudit({
+    at: Date.now(), actor: `sync:${rec.device}`, op: "update", memoryId: local.id, hashBefore: local.contentHash, hashAfter: local.contentHash,
+    contentBefore: null, detail: { sync: "held", changed },
+  });
+  logger.warn(`sync: memory ${rec.id} is under a legal hold here; device ${rec.device}'s change (${changed.join(", ")}) was not applied`);
+  return true;
 }
 
 /** The old versions of a memory whose history was erased where `rec` was written: erased here too. */

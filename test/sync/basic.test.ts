@@ -286,3 +286,30 @@ test("sharing a project sends only what the team does not have: memories receive
   expect(a!.engine.get(own, { track: false }).content).toBe("the other service runs its migrations at boot");
   for (const d of [a, b]) d!.close();
 });
+
+test("a memory under a legal hold here is not changed by a teammate's edit or forget; once released, its next change is sent (QA sync)", async () => {
+  const pg = postgres.current();
+  if (!pg) return;
+  const [a, b] = await team(2);
+  const r = a!.engine.remember({ content: "the vendor contract renews every March", tags: ["legal"] });
+  await a!.sync();
+  await b!.sync();
+  const hold = b!.engine.addHold({ id: r.id, reason: "audit freeze" });
+  a!.engine.update(r.id, { content: "the vendor contract renews every April" });
+  await a!.sync();
+  await b!.sync();
+  a!.engine.forget(r.id);
+  await a!.sync();
+  await b!.sync();
+  const held = b!.engine.get(r.id, { track: false });
+  expect([held.content, held.status]).toEqual(["the vendor contract renews every March", "active"]);
+  expect(b!.engine.history(r.id).entries.some((e) => e.contentBefore?.includes("April") === true)).toBe(false);
+  // The team went on without it.
+  expect(a!.engine.get(r.id, { track: false }).status).toBe("archived");
+  b!.engine.releaseHold(hold.id, "freeze over");
+  b!.engine.update(r.id, { content: "the vendor contract renews every May" });
+  await b!.sync();
+  await a!.sync();
+  expect(a!.engine.get(r.id, { track: false }).content).toBe("the vendor contract renews every May");
+  for (const d of [a, b]) d!.close();
+});
