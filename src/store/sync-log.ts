@@ -10,7 +10,7 @@ import { type ContentCodec, PLAIN_CODEC, place } from "./content-codec.ts";
 import { storedProject } from "./rows.ts";
 import { canonicalMatch } from "./canonical-prefix.ts";
 import { hashText, type StoredHash } from "./stored-hash.ts";
-import { HISTORY_ERASED, HISTORY_ERASED_AT } from "./sync-schema.ts";
+import { CLOCK, ENQUEUE, HISTORY_ERASED, HISTORY_ERASED_AT, TICK } from "./sync-schema.ts";
 
 export type SyncMode = 0 | 1 | 2;
 /** Where the team key is kept (its AEAD binding in an encrypted store; recode.ts re-encodes it there). */
@@ -128,11 +128,11 @@ export class SqliteSyncLog implements SyncLog {
 
   enqueueProject(project: string | null, unsentOnly = false): number {
     return this.#w((db) => {
-      db.run(`UPDATE sync_local SET value = max(CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER) * 1000, value + 1) WHERE key = 'clock'`);
+      db.run(TICK);
       return db
         .query(
           `INSERT INTO sync_outbox (memory_id, op, hlc)
-             SELECT id, 'put', (SELECT value FROM sync_local WHERE key = 'clock') FROM memories WHERE project IS ?
+             SELECT id, 'put', ${CLOCK} FROM memories WHERE project IS ?
                ${unsentOnly ? "AND id NOT IN (SELECT memory_id FROM sync_versions)" : ""}
            ON CONFLICT (memory_id) DO UPDATE SET op = sync_outbox.op`,
         )
@@ -212,11 +212,8 @@ export class SqliteSyncLog implements SyncLog {
   resendHistoryErased(memoryId: string): void {
     this.#w((db) => {
       db.query("INSERT INTO sync_local (key, value) VALUES (?, 1) ON CONFLICT (key) DO NOTHING").run(HISTORY_ERASED + memoryId);
-      db.run(`UPDATE sync_local SET value = max(CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER) * 1000, value + 1) WHERE key = 'clock'`);
-      db.query(
-        `INSERT INTO sync_outbox (memory_id, op, hlc) VALUES (?, 'put', (SELECT value FROM sync_local WHERE key = 'clock'))
-         ON CONFLICT (memory_id) DO UPDATE SET hlc = excluded.hlc`,
-      ).run(memoryId);
+      db.run(TICK);
+      db.query(ENQUEUE("?", "put")).run(memoryId);
     });
   }
 

@@ -5,11 +5,12 @@
  */
 
 /** The hybrid logical clock: ms × 1000 + a logical count, never going back, one tick per local change. */
-const TICK = `UPDATE sync_local SET value = max(CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER) * 1000, value + 1) WHERE key = 'clock'`;
-const CLOCK = `(SELECT value FROM sync_local WHERE key = 'clock')`;
+export const TICK = `UPDATE sync_local SET value = max(CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER) * 1000, value + 1) WHERE key = 'clock'`;
+export const CLOCK = `(SELECT value FROM sync_local WHERE key = 'clock')`;
 /** 1: record local changes. 0 (sync off) and 2 (applying pulled changes) record nothing. */
 const RECORDING = `(SELECT value FROM sync_local WHERE key = 'mode') = 1`;
-const ENQUEUE = (id: string, op: string) =>
+/** Queues memory `id` (an SQL expression: NEW.id in a trigger, ? in a statement) at the clock's value. */
+export const ENQUEUE = (id: string, op: string) =>
   `INSERT INTO sync_outbox (memory_id, op, hlc) VALUES (${id}, '${op}', ${CLOCK})
      ON CONFLICT (memory_id) DO UPDATE SET op = excluded.op, hlc = excluded.hlc`;
 /**

@@ -17,6 +17,9 @@ import { type ChangeRecord, compareVersions, type SyncedLink, type SyncedMemory 
 const FIELDS = ["content", "type", "tags", "project", "sessionId", "agent", "source", "updatedAt", "eventTime", "expiresAt",
   "priority", "status", "supersededBy", "metadata"] as const;
 
+/** The fields a peer sees that differ between two versions of a memory. */
+const changedFields = (a: Memory, b: Memory): Array<(typeof FIELDS)[number]> => FIELDS.filter((k) => JSON.stringify(a[k]) !== JSON.stringify(b[k]));
+
 /** What a batch knows up front: which canonical hashes active memories already have (the duplicate check's cue). */
 export interface BatchHints {
   canonical: Set<string>;
@@ -41,24 +44,20 @@ export function applyRecord(ctx: SyncContext, rec: ChangeRecord, hints: BatchHin
   const current = queued ? { hlc: queued.hlc, device: ctx.config.device } : known;
   const incoming = toMemory(rec.memory, local);
   const actor = `sync:${rec.device}`;
+  const changed = local ? changedFields(local, incoming) : [];
   if (!local || !current || compareVersions(rec, current) > 0) {
-    if (local && heldHere(ctx, local, incoming, rec)) return applyLinks(ctx, rec.id, rec.links, rec.device);
-    if (local) replaceWith(ctx, local, incoming, actor);
-    else insertNew(ctx, incoming, actor, hints);
+    if (!local) insertNew(ctx, incoming, actor, hints);
+    else if (heldHere(ctx, local, changed, rec)) return applyLinks(ctx, rec.id, rec.links, rec.device);
+    else replaceWith(ctx, local, incoming, changed, actor);
     if (queued) log.dropOutbox(rec.id);
     log.setVersion(rec.id, { hlc: rec.hlc, device: rec.device, erased: false });
   } else {
-    const changed = FIELDS.filter((k) => JSON.stringify(local[k]) !== JSON.stringify(incoming[k]));
     // A version from before this memory's history was erased, from a device that was offline meanwhile: kept out
     // of the history, and the memory goes out again with its history erased, so the server drops that record too.
     const erasedAt = rec.eraseHistory ? null : log.historyErasedAt(rec.id);
-    if (erasedAt !== null && rec.hlc < erasedAt) {
-      log.resendHistoryErased(rec.id);
-      applyLinks(ctx, rec.id, rec.links, rec.device);
-      return;
-    }
+    if (erasedAt !== null && rec.hlc < erasedAt) log.resendHistoryErased(rec.id);
     // The remote version lost: it stays in this memory's history, readable with `cairn get --history`.
-    if (changed.length > 0) {
+    else if (changed.length > 0) {
       ctx.store.appendAudit({
         at: Date.now(), actor, op: "update", memoryId: rec.id, hashBefore: incoming.contentHash, hashAfter: local.contentHash,
         contentBefore: changed.includes("content") ? incoming.content : null,
@@ -76,10 +75,8 @@ export function applyRecord(ctx: SyncContext, rec: ChangeRecord, hints: BatchHin
  * version is marked seen so it is not asked for again, and an audit entry says what was not applied. The team's
  * copies go on without it; once the hold is lifted, this device's next change of the memory is sent as usual.
  */
-function heldHere(ctx: SyncContext, local: Memory, incoming: Memory, rec: ChangeRecord): boolean {
-  if (ctx.store.policy.holdsOn(local).length === 0) return false;
-  const changed = FIELDS.filter((k) => JSON.stringify(local[k]) !== JSON.stringify(incoming[k]));
-  if (changed.length === 0) return false;
+function heldHere(ctx: SyncContext, local: Memory, changed: readonly string[], rec: ChangeRecord): boolean {
+  if (changed.length === 0 || ctx.store.policy.holdsOn(local).length === 0) return false;
   ctx.log.setVersion(rec.id, { hlc: rec.hlc, device: rec.device, erased: false });
   ctx.store.appendAudit({
     at: Date.now(), actor: `sync:${rec.device}`, op: "update", memoryId: local.id, hashBefore: local.contentHash, hashAfter: local.contentHash,
@@ -110,8 +107,7 @@ function fieldsOf(m: Memory, keys: readonly string[]): Record<string, unknown> {
   return Object.fromEntries(keys.map((k) => [k, m[k as keyof Memory]]));
 }
 
-function replaceWith(ctx: SyncContext, local: Memory, incoming: Memory, actor: string): void {
-  const changed = FIELDS.filter((k) => JSON.stringify(local[k]) !== JSON.stringify(incoming[k]));
+function replaceWith(ctx: SyncContext, local: Memory, incoming: Memory, changed: readonly string[], actor: string): void {
   if (changed.length === 0) return;
   ctx.store.replace(incoming);
   // The version replaced here is the one that lost; its text stays in the history like any edit's.

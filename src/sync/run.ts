@@ -3,7 +3,6 @@
  * server: when it cannot be reached, changes stay queued and the outcome is kept for `cairn sync status`.
  */
 import { describeError } from "../errors.ts";
-import { open } from "./seal.ts";
 import type { SyncContext } from "./context.ts";
 import { pullAll } from "./pull.ts";
 import { sealOutbox, sendPending } from "./push.ts";
@@ -11,6 +10,7 @@ import { SyncServer } from "./server.ts";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { type LastSync, readConfig, readSettings, writeSettings } from "./settings.ts";
+import { keyOpensOthers } from "./team.ts";
 
 export interface SyncReport {
   pushed: number;
@@ -28,8 +28,9 @@ export async function syncOnce(ctx: SyncContext, dataDir: string, opts: { timeou
     await server.checkSchema();
     await server.registerTeam(ctx.config.team);
     await resumeRecording(ctx, server);
-    // With a key that opens none of the others' records, nothing is sent (the pull then names the record).
-    if (await keyOpensOthers(ctx, server)) {
+    // Until this device has applied a record of another (then its key is known to work), its key must open
+    // what the others wrote, or nothing is sent (the pull then names the record it cannot open).
+    if (ctx.log.seenAny() || (await keyOpensOthers(server, ctx.config.team, ctx.config.device, ctx.config.key))) {
       sealOutbox(ctx);
       pushed = await sendPending(ctx, server);
     }
@@ -61,21 +62,6 @@ async function resumeRecording(ctx: SyncContext, server: SyncServer): Promise<vo
     for (const p of ctx.config.shared.projects) ctx.log.enqueueProject(p);
     if (ctx.config.shared.global) ctx.log.enqueueProject(null);
   });
-}
-
-/** How many of the others' newest records the key is tried on (one altered record must not look like a wrong key). */
-const KEY_SAMPLE = 8;
-
-/**
- * Before this device sends anything, its team key must open what the others wrote: records sealed under a
- * wrong key would stop every other device's pull at them. Until this device has applied a record of another
- * (then its key is known to work), the others' newest records are tried; false when none opens.
- */
-async function keyOpensOthers(ctx: SyncContext, server: SyncServer): Promise<boolean> {
-  if (ctx.log.seenAny()) return true;
-  const { team, device, key } = ctx.config;
-  const sample = await server.latestOfOthers(team, device, KEY_SAMPLE);
-  return sample.length === 0 || sample.some((r) => open(key, { team, device: r.device, counter: r.counter }, r.body) !== null);
 }
 
 function record(_ctx: SyncContext, dataDir: string, last: LastSync): void {

@@ -11,8 +11,18 @@ import { open } from "./seal.ts";
 import { SyncServer } from "./server.ts";
 import { readConfig, readSettings, redactUrl, removeConfig, type SyncConfig, type SyncSettings, writeConfig, writeSettings } from "./settings.ts";
 
-/** How many of a team's newest records a join code's key is tried on. */
+/** How many of the others' newest records a key is tried on (one altered record must not look like a wrong key). */
 const KEY_SAMPLE = 8;
+
+/**
+ * Whether `key` opens one of the newest records of `team` that devices other than `device` wrote (true when
+ * there is none to try): a key that opens none would seal records nobody else can open, which stop the
+ * others' pulls at them.
+ */
+export async function keyOpensOthers(server: SyncServer, team: string, device: string, key: Uint8Array): Promise<boolean> {
+  const sample = await server.latestOfOthers(team, device, KEY_SAMPLE);
+  return sample.length === 0 || sample.some((r) => open(key, { team, device: r.device, counter: r.counter }, r.body) !== null);
+}
 
 function assertNotInTeam(dataDir: string): void {
   const s = readSettings(dataDir);
@@ -56,12 +66,8 @@ export function joinTeam(dataDir: string, log: SyncLog, code: string, server: st
     await s.checkSchema();
     // Another database (a typo in the URL, a staging server) would take this device into a team of one.
     if (!(await s.hasTeam(team))) throw cairnError("SYNC_TEAM_UNKNOWN", [redactUrl(server), team]);
-    // A key that opens none of the team's newest records (an altered or made-up code) would seal records nobody
-    // else can open, which stop the others' pulls: refused before this device joins.
-    const sample = await s.latestOfOthers(team, "", KEY_SAMPLE);
-    if (sample.length > 0 && !sample.some((r) => open(key, { team, device: r.device, counter: r.counter }, r.body) !== null)) {
-      throw cairnError("SYNC_WRONG_KEY", [redactUrl(server), team]);
-    }
+    // An altered or made-up code: refused before this device joins.
+    if (!(await keyOpensOthers(s, team, "", key))) throw cairnError("SYNC_WRONG_KEY", [redactUrl(server), team]);
   });
 }
 
