@@ -1,5 +1,5 @@
 /** @module Where cairn keeps its data and config: platform conventions, overridable with CAIRN_HOME. */
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 
 export interface Paths {
   /** Directory holding the database (mode 0700). */
@@ -38,6 +38,11 @@ export function resolvePaths(env: Env = process.env, platform: NodeJS.Platform =
   const data = join(env.XDG_DATA_HOME || join(home, ".local", "share"), "cairn");
   const config = join(env.XDG_CONFIG_HOME || join(home, ".config"), "cairn");
   return make(data, config, "platform");
+}
+
+/** The data directory without CAIRN_HOME (what an agent started without it uses), absolute. */
+export function defaultDataDir(env: Env, platform: NodeJS.Platform = process.platform): string {
+  return resolve(resolvePaths({ ...env, CAIRN_HOME: undefined }, platform).dataDir);
 }
 
 /** The user's home; node:os is loaded only when neither HOME nor USERPROFILE is set (start-up cost). */

@@ -101,7 +101,7 @@ function removals(groups: unknown[], positions: Array<{ g: number; h: number }>,
 export function hookCommand(ctx: Pick<SetupContext, "command" | "platform" | "dataEnv">, name: string): string {
   const command = shellCommand(ctx.command, ctx.platform, "hook", name);
   if (ctx.platform === "win32") return command;
-  const vars = Object.entries(ctx.dataEnv).map(([k, v]) => `${k}='${v.replace(/'/g, `'\\''`)}'`);
+  const vars = Object.entries(ctx.dataEnv).flatMap(([k, v]) => (v === null ? [] : [`${k}='${v.replace(/'/g, `'\\''`)}'`]));
   return [...vars, command].join(" ");
 }
 

@@ -4,7 +4,7 @@
  * so the user's comments and layout survive — and the result is parsed to check it means what was meant.
  */
 import { join } from "node:path";
-import { envWanted, keepsOwnArgs, sameJson } from "./json-file.ts";
+import { keepsOwnArgs, mergedEnv, sameJson } from "./json-file.ts";
 import { exists, fileMode } from "./locations.ts";
 import { type Change, type ClientSetup, type SetupContext, SetupFileError } from "./plan.ts";
 
@@ -48,7 +48,7 @@ const serversOf = (table: Table): Table | undefined => table.mcp_servers as Tabl
 const envLine = (env: Record<string, string>): string => `env = { ${Object.entries(env).map(([k, v]) => `${k} = ${tomlString(v)}`).join(", ")} }`;
 
 /**
- * `dataEnv`: the variables cairn's entry must set, or (null) must not (json-file.ts envWanted). An `env` inline
+ * `dataEnv`: the variables cairn's entry must set, or (null) must not (SetupContext.dataEnv). An `env` inline
  * table or `[mcp_servers.cairn.env]` sub-table is edited variable by variable: the user's own variables stay.
  */
 export function editCodex(current: string | null, command: string, uninstall: boolean, dataEnv: Record<string, string | null> = {}): { text: string; changes: Change[] } {
@@ -56,7 +56,7 @@ export function editCodex(current: string | null, command: string, uninstall: bo
   const parsed = parseToml(text);
   const existing = serversOf(parsed)?.cairn as Table | undefined;
   const wanted: Table = { command, args: ["mcp"] };
-  const setting = Object.fromEntries(Object.entries(dataEnv).filter((e): e is [string, string] => e[1] !== null));
+  const setting = mergedEnv({}, dataEnv) as Record<string, string>;
   const needsEnv = Object.keys(setting).length > 0;
   const eol = text.includes("\r\n") ? "\r\n" : "\n";
   const lines = text.split(/\r?\n/);
@@ -102,8 +102,7 @@ export function editCodex(current: string | null, command: string, uninstall: bo
     out = next.join(eol);
   }
   const kept = keepsOwnArgs("args", existing?.args) ? { args: existing!.args } : {};
-  const env = { ...((existing?.env as Table | undefined) ?? {}), ...setting };
-  for (const [k, v] of Object.entries(dataEnv)) if (v === null) delete env[k];
+  const env = mergedEnv((existing?.env as Table | undefined) ?? {}, dataEnv);
   verify(parsed, out, uninstall ? undefined : { ...wanted, ...kept, ...(Object.keys(env).length > 0 ? { env } : {}) }, existing?.env !== undefined && Object.keys(env).length === 0);
   return { text: out, changes };
 }
@@ -118,11 +117,7 @@ function editEnv(lines: string[], env: Table, edits: ReadonlyArray<[string, stri
   for (const [k, v] of edits) changes.push({ action: v === null ? "removed" : env[k] === undefined ? "added" : "updated", key: `mcp_servers.cairn.env.${k}`, ...(v === null ? {} : { detail: JSON.stringify(v) }) });
   const inline = lines.slice(block.start + 1, block.bodyEnd).findIndex((l) => /^\s*env\s*=/.test(l));
   if (inline >= 0 || Object.keys(env).length === 0) {
-    const merged: Record<string, string> = Object.fromEntries(Object.entries(env).map(([k, v]) => [k, String(v)]));
-    for (const [k, v] of edits) {
-      if (v === null) delete merged[k];
-      else merged[k] = v;
-    }
+    const merged = Object.fromEntries(Object.entries(mergedEnv(env, Object.fromEntries(edits))).map(([k, v]) => [k, String(v)]));
     const at = inline >= 0 ? block.start + 1 + inline : block.start + 1;
     if (inline >= 0 && !/\}\s*(#.*)?$/.test(lines[at]!)) throw new SetupFileError("cairn's env spans several lines; set CAIRN_HOME in it by hand");
     const line = Object.keys(merged).length > 0 ? [envLine(merged)] : [];
@@ -179,7 +174,7 @@ export const codex: ClientSetup = {
   name: "Codex",
   scopes: ["user", "project"],
   detect: (ctx) => exists(ctx.env.CODEX_HOME || join(ctx.home, ".codex")),
-  targets: (ctx) => [{ path: codexFile(ctx), purpose: "mcp", newMode: fileMode(ctx), edit: (current) => editCodex(current, ctx.command, ctx.uninstall, envWanted(ctx)) }],
+  targets: (ctx) => [{ path: codexFile(ctx), purpose: "mcp", newMode: fileMode(ctx), edit: (current) => editCodex(current, ctx.command, ctx.uninstall, ctx.dataEnv) }],
   // Codex hooks want Codex-clean JSON output (Stop must print JSON; extra fields fail validation).
   notes: (ctx) =>
     ctx.uninstall ? [] : ["Codex hooks are not registered (Codex validates hook output strictly and has no SessionEnd); MCP only.", ...(ctx.scope === "project" ? ["Codex reads a project's .codex/config.toml only in trusted projects."] : [])],

@@ -8,7 +8,7 @@ import { CLAUDE_HOOKS, isCairnHook } from "./claude-code.ts";
 import { type JsonObject, isObject } from "./json-file.ts";
 import { parseJsonc } from "./jsonc.ts";
 import { resolve } from "node:path";
-import { homeDir, resolvePaths } from "../config/paths.ts";
+import { defaultDataDir, homeDir, resolvePaths } from "../config/paths.ts";
 import { type ClientSetup, type Env, type Scope, type SetupContext, readText } from "./plan.ts";
 import { CLIENTS } from "./run.ts";
 import { detectProject } from "../config/project.ts";
@@ -36,7 +36,7 @@ export function clientChecks(env: Env = process.env, cwd: string = process.cwd()
 
 /** This shell's data directory, and the one an agent started without CAIRN_HOME uses. */
 function dataDirs(env: Env, platform: NodeJS.Platform): { current: string; byDefault: string } {
-  return { current: resolve(resolvePaths(env, platform).dataDir), byDefault: resolve(resolvePaths({ ...env, CAIRN_HOME: undefined }, platform).dataDir) };
+  return { current: resolve(resolvePaths(env, platform).dataDir), byDefault: defaultDataDir(env, platform) };
 }
 
 /**

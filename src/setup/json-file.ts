@@ -113,35 +113,8 @@ export function mcpServerOps(value: JsonObject, container: string, entry: JsonOb
   for (const [k, v] of Object.entries(entry)) {
     if (sameJson(existing[k], v) || keepsOwnArgs(k, existing[k])) continue;
     // The entry's environment is merged variable by variable: the user's own variables stay.
-    const mine = existing[k];
     if (k === "env" && isObject(v)) {
-      if (!isObject(mine)) {
-        const set = withoutUnset({ env: v }).env as JsonObject | undefined;
-        if (set) {
-          ops.push({ kind: "set", path: [container, "cairn", k], value: set });
-          changes.push({ action: "added", key: `${key}.env`, detail: JSON.stringify(set) });
-        }
-        continue;
-      }
-      const left = Object.keys(mine).filter((name) => !(name in v && v[name] === null));
-      if (left.length === 0 && Object.values(v).every((value) => value === null)) {
-        if (Object.keys(mine).length > 0) {
-          ops.push({ kind: "remove", path: [container, "cairn", k] });
-          changes.push({ action: "removed", key: `${key}.env`, detail: Object.keys(mine).join(", ") });
-        }
-        continue;
-      }
-      for (const [name, value] of Object.entries(v)) {
-        if (value === null) {
-          if (mine[name] === undefined) continue;
-          ops.push({ kind: "remove", path: [container, "cairn", k, name] });
-          changes.push({ action: "removed", key: `${key}.env.${name}` });
-          continue;
-        }
-        if (sameJson(mine[name], value)) continue;
-        ops.push({ kind: "set", path: [container, "cairn", k, name], value });
-        changes.push({ action: mine[name] === undefined ? "added" : "updated", key: `${key}.env.${name}`, detail: JSON.stringify(value) });
-      }
+      envOps([container, "cairn", "env"], isObject(existing.env) ? existing.env : undefined, v as Record<string, string | null>, `${key}.env`, ops, changes);
       continue;
     }
     ops.push({ kind: "set", path: [container, "cairn", k], value: v });
@@ -156,26 +129,52 @@ export function mcpServerOps(value: JsonObject, container: string, entry: JsonOb
  */
 export const keepsOwnArgs = (key: string, mine: unknown): boolean => key === "args" && Array.isArray(mine) && mine[0] === "mcp";
 
-/**
- * The variables cairn's entry must set (a value) or must not (null): in user files CAIRN_HOME when the data
- * directory is not the default, else none, so a CAIRN_HOME an earlier setup wrote is taken out again when setup
- * runs for the default (the agents kept the old store: QA re-check). Project files: nothing either way.
- */
-export function envWanted(ctx: Pick<SetupContext, "dataEnv" | "scope">): Record<string, string | null> {
-  if (ctx.scope !== "user") return {};
-  return Object.keys(ctx.dataEnv).length > 0 ? { ...ctx.dataEnv } : { CAIRN_HOME: null };
+/** cairn's MCP entry: `base` (command, args…), with the environment `ctx.dataEnv` names (null: to be taken out). */
+export function mcpEntry(ctx: Pick<SetupContext, "dataEnv">, base: JsonObject): JsonObject {
+  return Object.keys(ctx.dataEnv).length > 0 ? { ...base, env: ctx.dataEnv } : base;
 }
 
-/** cairn's MCP entry: `base` (command, args…), with the environment {@link envWanted} (null: to be taken out). */
-export function mcpEntry(ctx: Pick<SetupContext, "dataEnv" | "scope">, base: JsonObject): JsonObject {
-  const env = envWanted(ctx);
-  return Object.keys(env).length > 0 ? { ...base, env } : base;
+/** `mine` (an entry's environment) with `wanted`'s values set and its null ones taken out. */
+export function mergedEnv(mine: Readonly<Record<string, unknown>>, wanted: Readonly<Record<string, string | null>>): Record<string, unknown> {
+  const out = { ...mine };
+  for (const [name, value] of Object.entries(wanted)) {
+    if (value === null) delete out[name];
+    else out[name] = value;
+  }
+  return out;
+}
+
+/** The operations that make the environment at `path` (`mine`, if any) {@link mergedEnv}'s, one variable at a time. */
+function envOps(path: JsonPath, mine: JsonObject | undefined, wanted: Record<string, string | null>, key: string, ops: Op[], changes: Change[]): void {
+  const merged = mergedEnv(mine ?? {}, wanted);
+  if (Object.keys(merged).length === 0) {
+    if (mine && Object.keys(mine).length > 0) {
+      ops.push({ kind: "remove", path });
+      changes.push({ action: "removed", key, detail: Object.keys(mine).join(", ") });
+    }
+    return;
+  }
+  if (!mine) {
+    ops.push({ kind: "set", path, value: merged });
+    changes.push({ action: "added", key, detail: JSON.stringify(merged) });
+    return;
+  }
+  for (const name of new Set([...Object.keys(mine), ...Object.keys(merged)])) {
+    if (sameJson(mine[name], merged[name])) continue;
+    if (merged[name] === undefined) {
+      ops.push({ kind: "remove", path: [...path, name] });
+      changes.push({ action: "removed", key: `${key}.${name}` });
+    } else {
+      ops.push({ kind: "set", path: [...path, name], value: merged[name] });
+      changes.push({ action: mine[name] === undefined ? "added" : "updated", key: `${key}.${name}`, detail: JSON.stringify(merged[name]) });
+    }
+  }
 }
 
 /** `entry` without the variables it asks to take out (a new entry has none to take out), and no empty `env`. */
 function withoutUnset(entry: JsonObject): JsonObject {
   if (!isObject(entry.env)) return entry;
-  const env = Object.fromEntries(Object.entries(entry.env).filter(([, v]) => v !== null));
+  const env = mergedEnv({}, entry.env as Record<string, string | null>);
   const { env: _env, ...rest } = entry;
   return Object.keys(env).length > 0 ? { ...rest, env } : rest;
 }

@@ -27,11 +27,11 @@ export interface SetupContext {
   /** cairn's data directory: backups of project files go there, never into the repository. */
   dataDir: string;
   /**
-   * What a client must set in cairn's environment for it to use that data directory: `CAIRN_HOME` when it is set
-   * to other than the default, for user files (a project's files are committed: no machine's path goes there);
-   * empty otherwise.
+   * The variables cairn's entries must set (a value) or must not (null) for the agents to use that data
+   * directory. User files: `CAIRN_HOME` when it names other than the default, else `CAIRN_HOME: null`, so one an
+   * earlier setup wrote is taken out again. Project files (committed: no machine's path goes there): none.
    */
-  dataEnv: Record<string, string>;
+  dataEnv: Record<string, string | null>;
 }
 
 export interface Change {

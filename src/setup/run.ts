@@ -7,7 +7,7 @@ import { claudeDesktop } from "./claude-desktop.ts";
 import { codex } from "./codex.ts";
 import { cursor } from "./cursor.ts";
 import { gemini } from "./gemini.ts";
-import { homeDir, resolvePaths } from "../config/paths.ts";
+import { defaultDataDir, homeDir, resolvePaths } from "../config/paths.ts";
 import { CLIENT_IDS, type ClientId, type ClientPlan, type ClientSetup, type Env, type Scope, type SetupContext, applyPlans, planClient } from "./plan.ts";
 import { vscode } from "./vscode.ts";
 import { windsurf } from "./windsurf.ts";
@@ -83,7 +83,7 @@ export function runSetup(opts: SetupOptions): SetupReport {
     dataEnv: {},
   };
   const ownHome = customHome(env, ctx.platform, opts.cwd ?? process.cwd());
-  if (ownHome && opts.scope === "user") ctx.dataEnv = { CAIRN_HOME: ownHome };
+  if (opts.scope === "user") ctx.dataEnv = { CAIRN_HOME: ownHome };
   const explicit = opts.clients !== "all";
   const chosen = opts.clients === "all" ? CLIENTS : CLIENTS.filter((c) => (opts.clients as ClientId[]).includes(c.id));
   const plans = chosen.map((c) => planClient(c, ctx, explicit));
@@ -100,7 +100,7 @@ export function runSetup(opts: SetupOptions): SetupReport {
 function customHome(env: Env, platform: NodeJS.Platform, cwd: string): string | null {
   if (!env.CAIRN_HOME) return null;
   const dir = resolve(cwd, env.CAIRN_HOME);
-  return dir === resolve(resolvePaths({ ...env, CAIRN_HOME: undefined }, platform).dataDir) ? null : dir;
+  return dir === defaultDataDir(env, platform) ? null : dir;
 }
 
 /** What the written files do about a CAIRN_HOME of this shell. */
