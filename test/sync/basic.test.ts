@@ -20,6 +20,28 @@ async function team(n: number, encrypted: boolean[] = []): Promise<Device[]> {
   return devices;
 }
 
+/** Whether `d`'s history of memory `id` holds an old text with `word`. */
+const oldTextIn = (d: Device, id: string, word: string) => d.engine.history(id).entries.some((e) => e.contentBefore?.includes(word) === true);
+
+/** A device joining team `from` belongs to (the last database `team` made) now, after a first sync. */
+async function joinNow(from: Device): Promise<{ device: Device; url: string }> {
+  const url = postgres.current()!.url(`t${dbs}`);
+  const device = new Device();
+  await device.join(from.code(), url);
+  await device.sync();
+  return { device, url };
+}
+
+/** How many records the server at `url` holds. */
+async function serverRecords(url: string): Promise<number> {
+  const sql = new SQL(url);
+  try {
+    return (await sql`SELECT count(*)::int AS n FROM cairn_sync_records`)[0].n as number;
+  } finally {
+    await sql.close();
+  }
+}
+
 describe("sync", () => {
   test("a memory written on one device reaches the other; an edit and a hard erase follow", async () => {
     const pg = postgres.current();
@@ -199,7 +221,7 @@ test("a history erased on one device is erased on every device and on the server
   a!.engine.update(r.id, { content: "the launch codename is in the client folder" });
   await a!.sync();
   await b!.sync();
-  const oldText = (d: Device) => d.engine.history(r.id).entries.some((e) => e.contentBefore?.includes("Grapefruit") === true);
+  const oldText = (d: Device) => oldTextIn(d, r.id, "Grapefruit");
   expect(oldText(b!)).toBe(true);
   a!.engine.eraseHistory(r.id);
   await a!.sync();
@@ -209,16 +231,10 @@ test("a history erased on one device is erased on every device and on the server
     expect(d.engine.get(r.id, { track: false }).content).toBe("the launch codename is in the client folder");
   }
   // The server keeps the memory's newest record only; a device joining now pulls no old version.
-  const url = postgres.current()!.url(`t${dbs}`);
-  const c = new Device();
-  await c.join(a!.code(), url);
-  await c.sync();
+  const { device: c, url } = await joinNow(a!);
   expect(c.engine.get(r.id, { track: false }).content).toBe("the launch codename is in the client folder");
   expect(oldText(c)).toBe(false);
-  const sql = new SQL(url);
-  const records = (await sql`SELECT body FROM cairn_sync_records`) as Array<{ body: Uint8Array }>;
-  await sql.close();
-  expect(records.length).toBe(1);
+  expect(await serverRecords(url)).toBe(1);
   // Erasing again with nothing new to send changes nothing and sends nothing wrong.
   expect(a!.exported()).toEqual(c.exported());
   for (const d of [a, b, c]) d!.close();
@@ -253,20 +269,14 @@ test("an older version from a device offline during a history erase neither come
   await b!.sync();
   await a!.sync();
   await c!.sync();
-  const oldText = (d: Device) => d.engine.history(r.id).entries.some((e) => e.contentBefore?.includes("quillfeather") === true);
+  const oldText = (d: Device) => oldTextIn(d, r.id, "quillfeather");
   for (const d of [a!, b!, c!]) {
     expect(oldText(d)).toBe(false);
     expect(d.engine.get(r.id, { track: false }).content).toBe("the staging database host is in the vault");
   }
-  const url = postgres.current()!.url(`t${dbs}`);
-  const d = new Device();
-  await d.join(a!.code(), url);
-  await d.sync();
+  const { device: d, url } = await joinNow(a!);
   expect(oldText(d)).toBe(false);
-  const sql = new SQL(url);
-  const left = (await sql`SELECT count(*)::int AS n FROM cairn_sync_records`)[0].n as number;
-  await sql.close();
-  expect(left).toBe(1);
+  expect(await serverRecords(url)).toBe(1);
   for (const x of [a, b, c, d]) x!.close();
 });
 
@@ -303,7 +313,7 @@ test("a memory under a legal hold here is not changed by a teammate's edit or fo
   await b!.sync();
   const held = b!.engine.get(r.id, { track: false });
   expect([held.content, held.status]).toEqual(["the vendor contract renews every March", "active"]);
-  expect(b!.engine.history(r.id).entries.some((e) => e.contentBefore?.includes("April") === true)).toBe(false);
+  expect(oldTextIn(b!, r.id, "April")).toBe(false);
   // The team went on without it.
   expect(a!.engine.get(r.id, { track: false }).status).toBe("archived");
   b!.engine.releaseHold(hold.id, "freeze over");

@@ -72,4 +72,4 @@ test("a server that stops answering after the login fails the sync within the ca
     b.close();
     relay.stop();
   }
-}, 60_000);
+});
