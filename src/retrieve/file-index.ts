@@ -16,7 +16,7 @@ import type { IndexFile } from "../store/vector-file.ts";
 import { readStoreIndexFile } from "../store/sealed-vector-file.ts";
 import type { VectorStore } from "../store/vector-store.ts";
 import type { ProjectScope } from "../store/filter-sql.ts";
-import { acceptedCodes } from "../store/project-codes.ts";
+import { LastScope } from "../store/project-codes.ts";
 import { signBytes, signDots, signTable } from "../store/vector-signs.ts";
 import { ScoredRows } from "./scored-rows.ts";
 import { dotPacked, dotRow, rankScores, topIndices, type Ranking } from "./vector-rank.ts";
@@ -85,7 +85,7 @@ export class FileIndex {
   /** What the last query scored so far. */
   #scan: Scan | null = null;
   /** The last scope searched, as the file's codes. */
-  #lastScope: { key: string; rows: RowScope } | null = null;
+  readonly #lastScope = new LastScope<RowScope>();
   /** The rows scored for the current query (see #scanLists). */
   readonly #scored = new ScoredRows();
   /** Every row of the file, kept in memory ({@link keepRows}): scored where they lie, never read again. */
@@ -179,7 +179,7 @@ export class FileIndex {
    */
   rank(query: Float32Array, want: number, scope?: ProjectScope): Ranking & { seqs: ArrayLike<number> } {
     if (query.length !== this.dims) throw new Error(`query has ${query.length} dims, index ${this.model} has ${this.dims}`);
-    const kept = scope && this.#rowScope(scope);
+    const kept = this.#rowScope(scope);
     const scan = this.#scanOf(query, kept);
     this.#scanLists(scan, this.#probe(scan.centres, want, kept?.share ?? 1));
     const { scored } = scan;
@@ -326,17 +326,13 @@ export class FileIndex {
   }
 
   /** `scope` as the file's codes, kept for the next search of the same scope; undefined when it keeps every row. */
-  #rowScope(scope: ProjectScope): RowScope | undefined {
-    if (scope.projects === null && scope.global) return undefined;
-    const key = JSON.stringify(scope);
-    if (this.#lastScope?.key !== key) {
-      const { names, codeCounts, count } = this.#file;
-      const accept = acceptedCodes(names, scope.projects, scope.global);
+  #rowScope(scope: ProjectScope | undefined): RowScope | undefined {
+    const { names, codeCounts, count } = this.#file;
+    return this.#lastScope.of(scope, names, (accept) => {
       let rows = 0;
       for (let c = 0; c < 256; c++) if (accept[c]) rows += codeCounts[c]!;
-      this.#lastScope = { key, rows: { accept, share: Math.max(rows, 1) / Math.max(count, 1) } };
-    }
-    return this.#lastScope.rows;
+      return { accept, share: Math.max(rows, 1) / Math.max(count, 1) };
+    });
   }
 
   /**

@@ -5,6 +5,8 @@
  * search never leaves out.
  */
 
+import type { ProjectScope } from "./filter-sql.ts";
+
 export const UNKNOWN_PROJECT = 0xff;
 
 export class ProjectCoder {
@@ -35,4 +37,20 @@ export function acceptedCodes(names: readonly string[], projects: readonly strin
   for (let i = 0; i < names.length && i + 1 < UNKNOWN_PROJECT; i++) accept[i + 1] = wanted === null || wanted.has(names[i]!) ? 1 : 0;
   accept[UNKNOWN_PROJECT] = 1;
   return accept;
+}
+
+/**
+ * What an index made of the last scope it was searched in (a search repeats its scope: the current project), made
+ * again only for another scope: `make` gets the codes it keeps ({@link acceptedCodes} for `names`). Undefined for
+ * no scope, or one that keeps every project.
+ */
+export class LastScope<T> {
+  #last: { key: string; value: T } | undefined;
+
+  of(scope: ProjectScope | undefined, names: readonly string[], make: (accept: Uint8Array) => T): T | undefined {
+    if (!scope || (scope.projects === null && scope.global)) return undefined;
+    const key = JSON.stringify(scope);
+    if (this.#last?.key !== key) this.#last = { key, value: make(acceptedCodes(names, scope.projects, scope.global)) };
+    return this.#last.value;
+  }
 }

@@ -24,7 +24,7 @@ import type { LogMark } from "./log-mark.ts";
 import type { ProjectScope } from "./filter-sql.ts";
 import { bm25, type DocSizes, decodeList, docSizes, emptyPart, keepProjects, merge, oversized, type Part, type ProjectCodes, room, scoreList, sizeOf } from "./text-index-lists.ts";
 
-import { acceptedCodes } from "./project-codes.ts";
+import { LastScope } from "./project-codes.ts";
 export { UNKNOWN_PROJECT } from "./project-codes.ts";
 
 /**
@@ -224,7 +224,7 @@ export class TextIndex {
   readonly #large = { bytes: 0 };
 
   /** The last scope searched and the codes it keeps. */
-  #scope: { key: string; codes: ProjectCodes | null } | undefined;
+  readonly #scope = new LastScope<ProjectCodes>();
 
   constructor(
     private readonly termBytes: Uint8Array,
@@ -358,13 +358,12 @@ export class TextIndex {
    * always), or null when it keeps every project. Kept for the next search with the same scope.
    */
   #codesOf(scope: ProjectScope | undefined): ProjectCodes | null {
-    if (!scope || (scope.projects === null && scope.global)) return null;
-    const key = JSON.stringify(scope);
-    if (this.#scope?.key === key) return this.#scope.codes;
-    const accept = acceptedCodes(this.projects.names, scope.projects, scope.global);
-    this.lazy?.codes();
-    this.#scope = { key, codes: { codes: this.projects.codes, accept } };
-    return this.#scope.codes;
+    return (
+      this.#scope.of(scope, this.projects.names, (accept) => {
+        this.lazy?.codes();
+        return { codes: this.projects.codes, accept };
+      }) ?? null
+    );
   }
 
   /**
