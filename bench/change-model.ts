@@ -9,8 +9,9 @@
  */
 import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
-import { type ChangeModel, changeFeatures, changeLikelihood, CHANGE_MODEL } from "../src/capture/change-model.ts";
+import { changeFeatures, changeLikelihood, CHANGE_MODEL } from "../src/capture/change-model.ts";
 import { changeOfByRules, LIKELY_CHANGE } from "../src/capture/change-rules.ts";
+import { type Example as LogisticExample, fitLogistic } from "./logistic.ts";
 
 const { values } = parseArgs({
   options: {
@@ -20,9 +21,7 @@ const { values } = parseArgs({
   },
 });
 
-interface Example {
-  x: number[];
-  y: number;
+interface Example extends LogisticExample {
   label: string;
   /** The rules decide nothing for it: the model is asked. */
   undecided: boolean;
@@ -40,30 +39,8 @@ function examples(set: string): Example[] {
     });
 }
 
-function fit(train: readonly Example[], l2: number): ChangeModel {
-  const d = train[0]!.x.length;
-  const mu = Array.from({ length: d }, (_, k) => train.reduce((a, e) => a + e.x[k]!, 0) / train.length);
-  const sd = Array.from({ length: d }, (_, k) => Math.sqrt(train.reduce((a, e) => a + (e.x[k]! - mu[k]!) ** 2, 0) / train.length) || 1);
-  const z = train.map((e) => e.x.map((v, k) => (v - mu[k]!) / sd[k]!));
-  const w = new Array<number>(d).fill(0);
-  let b0 = 0;
-  for (let it = 0; it < 3000; it++) {
-    const g = new Array<number>(d).fill(0);
-    let gb = 0;
-    train.forEach((e, i) => {
-      const err = 1 / (1 + Math.exp(-z[i]!.reduce((a, v, k) => a + v * w[k]!, b0))) - e.y;
-      for (let k = 0; k < d; k++) g[k]! += err * z[i]![k]!;
-      gb += err;
-    });
-    for (let k = 0; k < d; k++) w[k]! -= 0.5 * (g[k]! / train.length + l2 * w[k]!);
-    b0 -= (0.5 * gb) / train.length;
-  }
-  const round = (v: number) => Number(v.toPrecision(6));
-  return { mu: mu.map(round), sd: sd.map(round), w: w.map(round), b0: round(b0) };
-}
-
 const train = values.fit!.split(",").flatMap(examples);
-const model = fit(train, Number(values.l2));
+const model = fitLogistic(train, Number(values.l2));
 process.stdout.write(`model (fit on pairs ${values.fit}, ${train.length} pairs):\n${JSON.stringify(model)}\n`);
 if (JSON.stringify(model) !== JSON.stringify(CHANGE_MODEL)) process.stdout.write("(differs from the model in src/capture/change-model.ts, which the figures below use)\n");
 process.stdout.write(`\nwhat the shipped model adds where the rules decide nothing (probability ≥ ${LIKELY_CHANGE}):\n`);

@@ -27,14 +27,14 @@ import { DenseChannel } from "../src/retrieve/dense-channel.ts";
 import { embedPending } from "../src/retrieve/embed-pending.ts";
 import { Bm25Baseline } from "./bm25.ts";
 
-interface Memory {
+export interface Memory {
   id: string;
   project: string | null;
   kind: string;
   content: string;
   created: string;
 }
-interface Labelled {
+export interface Labelled {
   /** null: an event outside every project (a folder of its own, no repository), where only global memories apply. */
   project: string | null;
   inject: string[];
@@ -74,8 +74,24 @@ export function injectSet(spec: string): InjectSet {
 
 const BM25_INJECT = 3;
 
-/** Both systems on one set: cairn's hooks and the BM25 baseline, per event kind. */
-async function runSet(spec: InjectSet, show: boolean, cold: boolean): Promise<{ cairn: Record<string, InjectTally>; bm25: Record<string, InjectTally> }> {
+/** A set's memories in a fresh store (in time order), one folder per project, and the labelled events. */
+export interface OpenedSet {
+  labels: { prompts: Labelled[]; tools: Labelled[] };
+  memories: Memory[];
+  root: string;
+  paths: ReturnType<typeof resolvePaths>;
+  /** Each project's folder (a git repository); null: a folder outside every project. */
+  dirs: Map<string | null, string>;
+  store: SqliteStore;
+  /** The set's memory ids by the start of their text (what a hook prints). */
+  byContent: Map<string, string>;
+  /** The set's memory id of each stored memory. */
+  setId: Map<string, string>;
+  dense: DenseChannel | null;
+  dispose(): Promise<void>;
+}
+
+export async function openSet(spec: InjectSet, cold: boolean): Promise<OpenedSet> {
   const memories = (JSON.parse(readFileSync(spec.memories, "utf8")) as { memories: Memory[] }).memories;
   const labels = JSON.parse(readFileSync(spec.labels, "utf8")) as { prompts: Labelled[]; tools: Labelled[] };
   const root = mkdtempSync(join(tmpdir(), "cairn-inject-"));
@@ -93,17 +109,28 @@ async function runSet(spec: InjectSet, show: boolean, cold: boolean): Promise<{ 
   const store = new SqliteStore(paths.dbFile);
   const engine = new Engine({ store, project: "bench", actor: "bench", now: () => clock });
   const byContent = new Map<string, string>();
+  const setId = new Map<string, string>();
   for (const m of [...memories].sort((a, b) => Date.parse(a.created) - Date.parse(b.created))) {
     clock = Date.parse(m.created);
     const project = m.project === null ? null : detectProjectKey(dirs.get(m.project)!);
-    engine.remember({ content: m.content, type: m.kind, project, ttlMs: null, source: "bench" });
+    setId.set(engine.remember({ content: m.content, type: m.kind, project, ttlMs: null, source: "bench" }).id, m.id);
     byContent.set(m.content.slice(0, 60), m.id);
   }
   // As the warm daemon: every memory has its vector, and the handlers search them through a loaded model.
   const embedder = cold ? null : await openModelEmbedder(root, "use-lite");
   if (embedder) await embedPending(store, embedder);
   const dense = embedder ? new DenseChannel({ store, open: async () => embedder }) : null;
+  const dispose = async () => {
+    await dense?.dispose();
+    engine.close();
+    rmSync(root, { recursive: true, force: true });
+  };
+  return { labels, memories, root, paths, dirs, store, byContent, setId, dense, dispose };
+}
 
+/** Both systems on one set: cairn's hooks and the BM25 baseline, per event kind. */
+async function runSet(spec: InjectSet, show: boolean, cold: boolean): Promise<{ cairn: Record<string, InjectTally>; bm25: Record<string, InjectTally> }> {
+  const { labels, memories, root, paths, dirs, store, byContent, dense, dispose } = await openSet(spec, cold);
   const out: Record<string, InjectTally> = { prompt: tally(), bash: tally(), edit: tally() };
   const base: Record<string, InjectTally> = { prompt: tally(), bash: tally(), edit: tally() };
   const bm25 = new Bm25Baseline(memories.map((m) => ({ id: m.id, content: m.content, scope: m.project ?? "" })));
@@ -136,9 +163,7 @@ async function runSet(spec: InjectSet, show: boolean, cold: boolean): Promise<{ 
     }
   }
   bm25.close();
-  await dense?.dispose();
-  engine.close();
-  rmSync(root, { recursive: true, force: true });
+  await dispose();
   return { cairn: out, bm25: base };
 }
 

@@ -11,15 +11,16 @@ import { redactedCut } from "../capture/redact-deep.ts";
 import { applyBudget } from "../retrieve/budget.ts";
 import type { HookContext } from "./context.ts";
 import { bullet } from "./format.ts";
-import { relevant } from "./relevance.ts";
+import { promptEvidence } from "./inject-evidence.ts";
+import { INJECT_BAR, injectLikelihood } from "./inject-model.ts";
 import { updates } from "../retrieve/current-first.ts";
 import { noteCreated } from "./state.ts";
 import { promptRules } from "./prompt-rules.ts";
 
 export const PROMPT_LIMIT = 5;
 export const PROMPT_BUDGET = 600;
-/** Candidates read before the bar: enough that the bar, not the limit, decides what is shown. */
-const CANDIDATES = 12;
+/** The smallest prompt worth answering, in weighted terms: a one-word prompt ("continue", "yes") names no topic. */
+export const MIN_PROMPT_TERMS = 2;
 /** A prompt this long is a pasted log or file, not a question; recall over it matches everything. */
 const MAX_QUERY_CHARS = 2000;
 
@@ -38,23 +39,24 @@ export async function prompt(ctx: HookContext): Promise<string | null> {
 async function recallFor(ctx: HookContext, text: string): Promise<string | null> {
   const engine = ctx.engine();
   const query = text.slice(0, MAX_QUERY_CHARS);
-  const { results } = await engine.recall({ query, mode: "keyword", limit: CANDIDATES, track: false, abstain: false });
   const state = ctx.state;
   const skip = new Set([...state.created, ...state.surfaced]);
   // Checkpoints are the briefing's business; re-showing what this session already saw or said is noise.
   // Session summaries echo whole sessions' words, so they match many prompts while saying little.
-  const fresh = results.filter(
-    (r) => r.memory.type !== "checkpoint" && !r.memory.tags.includes("session-summary") && !skip.has(r.memory.id),
-  );
-  const matched = relevant(query, fresh);
+  const keep = (m: Memory) => m.type !== "checkpoint" && !m.tags.includes("session-summary") && !skip.has(m.id);
+  const evidence = await promptEvidence(engine, ctx.dense, query, keep);
+  const fresh = evidence.map((e) => ({ memory: e.memory }));
+  const scored = evidence[0] && evidence[0].terms >= MIN_PROMPT_TERMS ? evidence.map((e) => ({ memory: e.memory, p: injectLikelihood(e) })) : [];
   // A rule another candidate changed no longer holds ("unit tests run with jest" after "switched from jest
   // to vitest"): only the change is shown.
-  const chosen = matched
-    .filter((c) => !changedBy(c.memory, fresh))
+  const chosen = scored
+    .filter((c) => c.p >= INJECT_BAR && !changedBy(c.memory, fresh))
+    .sort((a, b) => b.p - a.p)
     .slice(0, PROMPT_LIMIT)
     .map((c) => c.memory);
   // Rules the prompt runs into while sharing too few of its words for the bar (prompt-rules.ts).
-  for (const m of await promptRules(ctx, query, fresh.map((r) => r.memory))) {
+  const keywordFound = evidence.filter((e) => e.keywordRank > 0).map((e) => e.memory);
+  for (const m of await promptRules(ctx, query, keywordFound)) {
     if (chosen.length < PROMPT_LIMIT && !chosen.some((c) => c.id === m.id) && !changedBy(m, fresh)) chosen.push(m);
   }
   if (chosen.length === 0) return null;
