@@ -120,6 +120,9 @@ export async function governingRules(ctx: HookContext, command: string, limit: n
     // A rule a later one changed no longer holds: "dependencies are managed with Poetry" before `poetry
     // install` is answered by the newer "switched from Poetry to uv", which names the program it replaces.
     const current = latest(successor(engine, m), found, (n) => speaksOf(n, program, packages, words));
+    // A rule a later fact changed ("dbt pinned to 1.8" → "upgraded dbt from 1.8 to 1.9") governs nothing now,
+    // unless that fact retires the program itself (on the blind sets such facts were wanted 2 times of 17).
+    if (current.type === "fact" && !retires(current.content, program)) continue;
     if (current.status === "active" && !seen(current.id) && !out.some((o) => o.id === current.id)) out.push(current);
   }
   return out.slice(0, limit);

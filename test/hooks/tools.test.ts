@@ -325,6 +325,19 @@ describe("pre-tool", () => {
     expect(out).not.toContain("managed with Poetry");
   });
 
+  test("a rule a later fact changed governs nothing now, unless that fact retires the program", async () => {
+    withEngine((e) => e.remember({ content: "dbt runs inside Airflow via cosmos, one task per model, in DAG dbt_build_marts. dbt-core 1.8 lives in a separate venv.", type: "decision" }));
+    nextMillisecond(); // the newer memory must be created in a later millisecond
+    // Remember retires the decision (superseded); its successor is this fact, which governs no dbt command.
+    withEngine((e) => e.remember({ content: "Upgraded dbt-core from 1.8 to 1.9; the microbatch strategy is being evaluated.", type: "fact" }));
+    expect(contextOf(await w.hook("pre-tool", fixture("pre-tool-bash", { cwd: w.project, command: "uv run dbt build --select state:modified+" })))).toBe("");
+    withEngine((e) => e.remember({ content: "Pip installs go through poetry add: poetry is the package manager.", type: "decision" }));
+    nextMillisecond();
+    withEngine((e) => e.remember({ content: "Poetry was replaced by uv; never run poetry add again, use uv add.", type: "fact" }));
+    const out = contextOf(await w.hook("pre-tool", fixture("pre-tool-bash", { cwd: w.project, command: "poetry add requests" })));
+    expect(out).toContain("never run poetry add again");
+  });
+
   test("a later memory that changes something else the rule mentions does not replace it", async () => {
     withEngine((e) => {
       e.remember({ content: "Never run docker compose up db while the staging tunnel is open: both bind port 5432.", type: "decision" });
