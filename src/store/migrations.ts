@@ -10,6 +10,7 @@ import { markedError } from "./damage-mark.ts";
 import { markOn } from "./integrity-check.ts";
 import { packAuditHashes, packMemoryHashes } from "./migrate-hashes.ts";
 import { repackVectors } from "./migrate-vectors-int4.ts";
+import { keyVectors } from "./migrate-vectors-keyed.ts";
 import { EDGE_METADATA_TRIGGER, HISTORY_ERASED_TRIGGER, SYNC_KEY_SCHEMA } from "./sync-schema.ts";
 import { FIRST_MIGRATIONS } from "./migrations-first.ts";
 import { CANONICAL_PREFIX_INDEX } from "./canonical-prefix.ts";
@@ -223,6 +224,14 @@ export const MIGRATIONS: ReadonlyArray<Migration> = [
     version: 24,
     name: "a memory's history erased here is sent to the team",
     sql: HISTORY_ERASED_TRIGGER,
+  },
+  {
+    version: 25,
+    name: "vectors kept by their key (WITHOUT ROWID)",
+    // The rowid table held every key twice (row and primary-key index): ~15 bytes a memory on a fresh 100k store
+    // once the copy's fill is counted. The table is copied over (migrate-vectors-keyed.ts).
+    sql: "",
+    run: keyVectors,
   },
 ];
 

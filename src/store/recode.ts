@@ -135,11 +135,11 @@ function recodeAudit(db: Database, from: ContentCodec, to: ContentCodec): number
 }
 
 function recodeVectors(db: Database, from: ContentCodec, to: ContentCodec): void {
-  const rows = db.query("SELECT rowid, memory_seq AS seq, model, vector FROM vectors").all() as Array<{ rowid: number; seq: number; model: string; vector: Uint8Array }>;
-  const update = db.query("UPDATE vectors SET vector = ? WHERE rowid = ?");
+  const rows = db.query("SELECT memory_seq AS seq, model, vector FROM vectors").all() as Array<{ seq: number; model: string; vector: Uint8Array }>;
+  const update = db.query("UPDATE vectors SET vector = ? WHERE memory_seq = ? AND model = ?");
   for (const r of rows) {
     const where = vectorPlace(r.model, r.seq);
-    update.run(to.encodeBytes(from.decodeBytes(r.vector, where, `the vector of memory #${r.seq}`), where), r.rowid);
+    update.run(to.encodeBytes(from.decodeBytes(r.vector, where, `the vector of memory #${r.seq}`), where), r.seq, r.model);
   }
 }
 

@@ -95,6 +95,7 @@ const FIXTURES: Record<number, (db: Database) => void> = {
   },
   23: (db) => FIXTURES[22]!(db),
   24: (db) => FIXTURES[23]!(db),
+  25: (db) => FIXTURES[24]!(db),
 };
 
 describe("migrations", () => {
@@ -294,18 +295,54 @@ describe("migrations", () => {
       }
     });
     const raw = new Database(path, { strict: true });
-    const rows = () => raw.query("SELECT rowid, memory_seq, model, dims, created_at, vector FROM vectors ORDER BY rowid").all();
+    // By key: version 25, which the store also runs, keeps vectors WITHOUT ROWID.
+    const rows = () => raw.query("SELECT memory_seq, model, dims, created_at, vector FROM vectors ORDER BY memory_seq, model").all();
     const pages = () => (raw.query("SELECT count(*) AS n FROM dbstat WHERE name IN ('vectors', 'vectors_model') OR name LIKE 'sqlite_autoindex_vectors%'").get() as { n: number }).n;
     const [rowsBefore, pagesBefore] = [rows(), pages()];
     raw.close();
     const store = new SqliteStore(path);
     const db = store.database;
     expect(db.query("SELECT name FROM sqlite_schema WHERE tbl_name = 'vectors' AND type = 'index' AND sql IS NOT NULL").all()).toEqual([]);
-    expect(db.query("SELECT rowid, memory_seq, model, dims, created_at, vector FROM vectors ORDER BY rowid").all()).toEqual(rowsBefore);
+    expect(db.query("SELECT memory_seq, model, dims, created_at, vector FROM vectors ORDER BY memory_seq, model").all()).toEqual(rowsBefore);
     expect((db.query("SELECT count(*) AS n FROM dbstat WHERE name IN ('vectors', 'vectors_model') OR name LIKE 'sqlite_autoindex_vectors%'").get() as { n: number }).n).toBeLessThan(pagesBefore);
     expect(store.vectors.hasAny("use-lite")).toBe(true);
     expect(store.vectors.hasAny("other")).toBe(false);
     expect(store.vectors.count("use-lite")).toBe(2001);
+    store.close();
+  });
+
+  test("version 25 keeps vectors by their key (WITHOUT ROWID): the same rows in fewer pages, the copy no change to log or count, the triggers at work after", () => {
+    const path = fixtureDb(24, (raw) => {
+      const memory = raw.query("INSERT INTO memories (id, content, type, created_at, updated_at, priority, content_hash, canonical_hash) VALUES (?, 'x', 'note', 1, 1, 3, ?, ?)");
+      const vector = raw.query("INSERT INTO vectors (memory_seq, model, dims, vector, created_at) VALUES (?, ?, 2, x'070000000000000000000000000000002549123e', ?)");
+      // Written newest first, as a search's catch-up does, and a second model for some: keys out of rowid order.
+      for (let m = 2001; m >= 2; m--) {
+        memory.run(`v${m}`, `h${m}`, `c${m}`);
+        vector.run(m, "use-lite", 1000 + m);
+        if (m % 3 === 0) vector.run(m, "other", 5000 + m);
+      }
+    });
+    const raw = new Database(path, { strict: true });
+    const rows = (db: Database) => db.query("SELECT memory_seq, model, dims, created_at, vector FROM vectors ORDER BY memory_seq, model").all();
+    const pages = (db: Database) => (db.query("SELECT count(*) AS n FROM dbstat WHERE name = 'vectors' OR name LIKE 'sqlite_autoindex_vectors%'").get() as { n: number }).n;
+    const triggers = (db: Database) => db.query("SELECT name, sql FROM sqlite_schema WHERE type = 'trigger' AND tbl_name = 'vectors' ORDER BY name").all();
+    const lastLog = (db: Database) => db.query("SELECT max(id) AS id FROM vector_log").get();
+    const [rowsBefore, pagesBefore, triggersBefore, logBefore] = [rows(raw), pages(raw), triggers(raw), lastLog(raw)];
+    raw.close();
+    const store = new SqliteStore(path);
+    const db = store.database;
+    expect((db.query("SELECT sql FROM sqlite_schema WHERE type = 'table' AND name = 'vectors'").get() as { sql: string }).sql).toMatch(/WITHOUT ROWID$/);
+    expect(db.query("SELECT name FROM sqlite_schema WHERE tbl_name = 'vectors' AND type = 'index'").all()).toEqual([]);
+    expect(rows(db)).toEqual(rowsBefore);
+    expect(pages(db)).toBeLessThan(pagesBefore);
+    expect(triggers(db)).toEqual(triggersBefore);
+    expect(lastLog(db)).toEqual(logBefore);
+    expect(store.vectors.count("use-lite")).toBe(2001);
+    expect(store.vectors.count("other")).toBe(667);
+    db.run("DELETE FROM memories WHERE seq = 3");
+    expect(db.query("SELECT memory_seq FROM vector_log ORDER BY id DESC LIMIT 2").all()).toEqual([{ memory_seq: 3 }, { memory_seq: 3 }]);
+    expect([store.vectors.count("use-lite"), store.vectors.count("other")]).toEqual([2000, 666]);
+    expect(db.query("PRAGMA foreign_key_check(vectors)").all()).toEqual([]);
     store.close();
   });
 
