@@ -16,22 +16,15 @@ import { keptCounts } from "./row-counts.ts";
 const SAY_FROM = 100_000;
 const BATCH = 2000;
 
-export const KEYED_VECTORS = `
-  CREATE TABLE vectors_keyed (
-    memory_seq INTEGER NOT NULL REFERENCES memories (seq) ON DELETE CASCADE,
-    model      TEXT NOT NULL,
-    dims       INTEGER NOT NULL CHECK (dims > 0),
-    created_at INTEGER NOT NULL,
-    vector     BLOB NOT NULL,
-    PRIMARY KEY (memory_seq, model)
-  ) STRICT, WITHOUT ROWID`;
-
 export function keyVectors(db: Database): void {
   const { vectors } = keptCounts(db);
   if (vectors >= SAY_FROM) log.warn(`upgrading the database: storing ${vectors} vectors by their key (once; a few seconds a million)…`);
   const triggers = db.query("SELECT name, sql FROM sqlite_schema WHERE type = 'trigger' AND tbl_name = 'vectors'").all() as Array<{ name: string; sql: string }>;
   for (const t of triggers) db.run(`DROP TRIGGER "${t.name}"`);
-  db.run(KEYED_VECTORS);
+  // The same columns and key, kept WITHOUT ROWID: the table's own definition with that option added.
+  const current = (db.query("SELECT sql FROM sqlite_schema WHERE type = 'table' AND name = 'vectors'").get() as { sql: string }).sql;
+  if (!/^CREATE TABLE "?vectors"? \(.*\) STRICT$/s.test(current)) throw new Error(`keying vectors: unexpected table definition ${current}`);
+  db.run(`${current.replace(/^CREATE TABLE "?vectors"?/, "CREATE TABLE vectors_keyed")}, WITHOUT ROWID`);
   const columns = "memory_seq, model, dims, created_at, vector";
   const select = db.query(`SELECT ${columns} FROM vectors WHERE (memory_seq, model) > (?, ?) ORDER BY memory_seq, model LIMIT ${BATCH}`);
   const insert = db.query(`INSERT INTO vectors_keyed (${columns}) VALUES (?, ?, ?, ?, ?)`);
