@@ -15,6 +15,7 @@ import { promptEvidence } from "./inject-evidence.ts";
 import { INJECT_BAR, injectLikelihood } from "./inject-model.ts";
 import { updates } from "../retrieve/current-first.ts";
 import { noteCreated } from "./state.ts";
+import { appendHookLog } from "./log.ts";
 import { promptRules } from "./prompt-rules.ts";
 
 export const PROMPT_LIMIT = 5;
@@ -49,6 +50,11 @@ async function recallFor(ctx: HookContext, text: string): Promise<string | null>
   const scored = evidence[0] && evidence[0].terms >= MIN_PROMPT_TERMS ? evidence.map((e) => ({ memory: e.memory, p: injectLikelihood(e) })) : [];
   // A rule another candidate changed no longer holds ("unit tests run with jest" after "switched from jest
   // to vitest"): only the change is shown.
+  // What the model weighed, for CAIRN_HOOK_DEBUG (ids and likelihoods only: hooks.log never holds memory text).
+  if (process.env.CAIRN_HOOK_DEBUG && scored.length > 0) {
+    const best = [...scored].sort((a, b) => b.p - a.p).slice(0, 5);
+    appendHookLog(ctx.paths.dataDir, `prompt: ${ctx.dense ? "words and meaning" : "words only"}, ${scored.length} candidates; best ${best.map((c) => `${c.memory.id.slice(0, 8)} ${c.p.toFixed(2)}`).join(", ")} (bar ${INJECT_BAR})`);
+  }
   const chosen = scored
     .filter((c) => c.p >= INJECT_BAR && !changedBy(c.memory, fresh))
     .sort((a, b) => b.p - a.p)

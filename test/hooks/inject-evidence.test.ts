@@ -4,7 +4,10 @@ import type { Memory } from "../../src/domain/memory.ts";
 import { injectEvidence, promptEvidence } from "../../src/hooks/inject-evidence.ts";
 import { INJECT_BAR, type InjectEvidence, injectLikelihood } from "../../src/hooks/inject-model.ts";
 import type { ChannelHit, ChannelQuery, RetrievalChannel } from "../../src/retrieve/channel.ts";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { testEngine } from "../helpers/engine.ts";
+import { fixture, hookWorld } from "./helpers.ts";
 
 /** A dense channel answering a fixed list (cosines chosen by the test), and recording what it was asked. */
 class ListedDense implements RetrievalChannel {
@@ -104,5 +107,24 @@ describe("inject model", () => {
     expect(injectLikelihood(close)).toBeGreaterThan(injectLikelihood(far));
     expect(injectLikelihood(close)).toBeGreaterThanOrEqual(INJECT_BAR);
     expect(injectLikelihood(close)).not.toBe(injectLikelihood(strong));
+  });
+});
+
+describe("what the prompt hook weighed, in hooks.log", () => {
+  test("with CAIRN_HOOK_DEBUG, the best candidates' ids and likelihoods, never their text", async () => {
+    const w = hookWorld();
+    const was = process.env.CAIRN_HOOK_DEBUG;
+    process.env.CAIRN_HOOK_DEBUG = "1";
+    try {
+      const id = w.withEngine((e) => e.remember({ content: "Money amounts are stored as integer cents in every table, never floats.", type: "decision" }).id);
+      await w.hook("prompt", fixture("prompt", { cwd: w.project, prompt: "how are money amounts stored in the invoices table?" }));
+      const log = readFileSync(join(w.cairnHome, "hooks.log"), "utf8");
+      expect(log).toMatch(new RegExp(`prompt: words only, 1 candidates; best ${id.slice(0, 8)} [01]\\.\\d\\d \\(bar ${INJECT_BAR}\\)`));
+      expect(log).not.toContain("integer cents");
+    } finally {
+      if (was === undefined) delete process.env.CAIRN_HOOK_DEBUG;
+      else process.env.CAIRN_HOOK_DEBUG = was;
+      w.cleanup();
+    }
   });
 });
