@@ -47,17 +47,17 @@ async function recallFor(ctx: HookContext, text: string): Promise<string | null>
   const keep = (m: Memory) => m.type !== "checkpoint" && !m.tags.includes("session-summary") && !skip.has(m.id);
   const evidence = await promptEvidence(engine, ctx.dense, query, keep);
   const fresh = evidence.map((e) => ({ memory: e.memory }));
-  const scored = evidence[0] && evidence[0].terms >= MIN_PROMPT_TERMS ? evidence.map((e) => ({ memory: e.memory, p: injectLikelihood(e) })) : [];
-  // A rule another candidate changed no longer holds ("unit tests run with jest" after "switched from jest
-  // to vitest"): only the change is shown.
+  const worthAnswering = (evidence[0]?.terms ?? 0) >= MIN_PROMPT_TERMS;
+  const scored = worthAnswering ? evidence.map((e) => ({ memory: e.memory, p: injectLikelihood(e) })).sort((a, b) => b.p - a.p) : [];
   // What the model weighed, for CAIRN_HOOK_DEBUG (ids and likelihoods only: hooks.log never holds memory text).
   if (process.env.CAIRN_HOOK_DEBUG && scored.length > 0) {
-    const best = [...scored].sort((a, b) => b.p - a.p).slice(0, 5);
-    appendHookLog(ctx.paths.dataDir, `prompt: ${ctx.dense ? "words and meaning" : "words only"}, ${scored.length} candidates; best ${best.map((c) => `${c.memory.id.slice(0, 8)} ${c.p.toFixed(2)}`).join(", ")} (bar ${INJECT_BAR})`);
+    const best = scored.slice(0, 5).map((c) => `${c.memory.id.slice(0, 8)} ${c.p.toFixed(2)}`);
+    appendHookLog(ctx.paths.dataDir, `prompt: ${ctx.dense ? "words and meaning" : "words only"}, ${scored.length} candidates; best ${best.join(", ")} (bar ${INJECT_BAR})`);
   }
+  // A rule another candidate changed no longer holds ("unit tests run with jest" after "switched from jest
+  // to vitest"): only the change is shown.
   const chosen = scored
     .filter((c) => c.p >= INJECT_BAR && !changedBy(c.memory, fresh))
-    .sort((a, b) => b.p - a.p)
     .slice(0, PROMPT_LIMIT)
     .map((c) => c.memory);
   // Rules the prompt runs into while sharing too few of its words for the bar (prompt-rules.ts).
