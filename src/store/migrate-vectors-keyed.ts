@@ -18,7 +18,7 @@ const BATCH = 2000;
 
 export function keyVectors(db: Database): void {
   const { vectors } = keptCounts(db);
-  if (vectors >= SAY_FROM) log.warn(`upgrading the database: storing ${vectors} vectors by their key (once; a few seconds a million)…`);
+  if (vectors >= SAY_FROM) log.warn(`upgrading the database: storing ${vectors} vectors by their key (once; about 10 s a million)…`);
   const triggers = db.query("SELECT name, sql FROM sqlite_schema WHERE type = 'trigger' AND tbl_name = 'vectors'").all() as Array<{ name: string; sql: string }>;
   for (const t of triggers) db.run(`DROP TRIGGER "${t.name}"`);
   // The same columns and key, kept WITHOUT ROWID: the table's own definition with that option added.
