@@ -57,7 +57,7 @@ describe.skipIf(!browser)("cairn ui in Chromium", () => {
     await remember("pnpm", "We use pnpm for every package; npm lockfiles are deleted on sight", "--type", "decision", "--tags", "tooling");
     await remember("flaky", "The flaky checkout test passes once the payment mock starts before the server", "--type", "lesson");
     await remember("redis", "Sessions live in Redis 7 with a one-day expiry", "--type", "fact", "--tags", "infra");
-    await remember("old", "Sessions live in memcached", "--type", "fact");
+    await remember("old", "Sessions live in memcached", "--type", "fact", "--event-time", "2025-11-03");
     await remember("move", "Sessions moved from memcached to Redis 7 in March", "--type", "decision");
     await remember("erase", "The staging password was pasted here by mistake", "--type", "note");
     // Links (through MCP's relate, as agents make them) and hook activity, for the graph and the dashboard.
@@ -193,6 +193,10 @@ describe.skipIf(!browser)("cairn ui in Chromium", () => {
     const text = await page.textContent("#results");
     expect(text).toContain("Redis 7");
     expect(text).not.toContain("pnpm");
+    // Each item shows the time the Since/Until filters use: when it happened if the memory says, else when written.
+    const old = page.locator("#results li", { hasText: "Sessions live in memcached" });
+    expect(await old.textContent()).toContain("happened 2025-11-03");
+    expect(await page.locator("#results li", { hasText: "one-day expiry" }).textContent()).not.toContain("happened");
     await shot("browse");
   });
 

@@ -87,7 +87,7 @@ window.Cairn = (() => {
     return p ? p.name : key;
   }
 
-  /** One memory as a list item: its text is the link (Enter opens it), then type, status, project, date, tags. */
+  /** One memory as a list item: its text is the link (Enter opens it), then type, status, project, its time, tags. */
   function memoryItem(m, shortId, extra) {
     return h("li", { class: "item" },
       memoryLink(m.id, cut(m.content, 400), { class: "open" }),
@@ -95,7 +95,10 @@ window.Cairn = (() => {
         badge(m.type), m.status && m.status !== "active" ? badge(m.status, m.status) : null,
         h("span", {}, shortId || m.id.slice(-8)),
         h("span", { title: m.project || "" }, m.project ? `project ${projectName(m.project)}` : "global"),
-        h("span", {}, date(m.created_at)),
+        // The time Browse's Since/Until filter by: when it happened if the memory says so, else when it was written.
+        m.event_time != null
+          ? h("span", { title: `written ${date(m.created_at)}` }, `happened ${date(m.event_time)}`)
+          : h("span", { title: "written" }, date(m.created_at)),
         (m.tags || []).length ? h("span", {}, `#${m.tags.join(" #")}`) : null),
       extra || null);
   }
