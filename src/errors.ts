@@ -237,6 +237,10 @@ const catalog = {
   SYNC_SETUP_FAILED: "Could not set up team sync through {0} ({1}). This device is in no team yet and nothing was changed: check the server URL (user, password, host, database) and run the command again.",
   SYNC_SERVER: "The sync server {0} refused the request: {1}. Check the user, password, database name and permissions in the server URL; local work continues and changes stay queued.",
   AUDIT_KEY_BAD: "{0} is not a cairn audit key (64 hex digits), so nothing can be written to the audit log. Restore it from a backup, or move it away (a new key is made; erase receipts from before can then no longer be checked).",
+  SYNC_SHARE_UNKNOWN: {
+    cli: 'No project "{0}" holds memories on this device yet, so `cairn sync {1} --project {0}` cannot share it; nothing was changed. For a project the team already shares: run `cairn sync {1}` without --project, then `cairn sync` to receive its memories, then `cairn sync share --project {0}`. Or give --project the project\'s directory or its remote key (host/owner/repo).',
+    mcp: 'No project "{0}" holds memories on this device yet, so it cannot be shared with the team; nothing was changed. The user can set up the team first, sync to receive the project\'s memories, then share it.',
+  },
   SYNC_WRONG_KEY: "The join code's key does not open any record of team {1} on {0}: the code was altered or made up. Ask a device of the team for a new code (`cairn sync invite`); nothing was changed on this device.",
   SYNC_TEAM_UNKNOWN: {
     cli: "The sync server {0} holds no team {1}: check that --server names the database the team uses (the one `cairn sync init` ran against). Nothing was changed on this device.",
@@ -323,6 +327,7 @@ const usageCodes: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
   "RULE_KEEP",
   "SYNC_BAD_URL",
   "SYNC_BAD_CODE",
+  "SYNC_SHARE_UNKNOWN",
 ]);
 
 export class CairnError extends Error {

@@ -123,3 +123,20 @@ for (const [what, args] of [["cairn mcp", ["mcp"]], ["the warm hook daemon", ["h
     b.close();
   }
 });
+
+test("join or init naming a project this device does not know fails before touching the team: nothing changed, the way to do it said", async () => {
+  const d = new CliDevice();
+  // No server answers here: the command must fail on the name before it tries one.
+  const nowhere = "postgres://cairn:secret@127.0.0.1:9/cairn";
+  try {
+    for (const action of [["join", `cairn-team1-${"A".repeat(64)}`], ["init"]]) {
+      const r = await d.cairn(["sync", ...action, "--server", nowhere, "--project", "payments"], false);
+      expect(r.exitCode).toBe(2);
+      expect(r.stderr).toContain(`No project "payments" holds memories on this device yet, so \`cairn sync ${action[0]} --project payments\` cannot share it; nothing was changed`);
+      expect(r.stderr).toContain("then `cairn sync share --project payments`");
+      expect(existsSync(join(d.env.CAIRN_HOME!, "sync.json"))).toBe(false);
+    }
+  } finally {
+    d.close();
+  }
+});

@@ -61,8 +61,9 @@ const ACTION_RUN: Record<(typeof ACTIONS)[number], (s: CliSession, a: Args) => P
     output.text(`Synced with ${redactUrl(config.server)}: ${report.pushed} change(s) sent, ${report.pulled} received.`);
   },
   async init(s, a) {
+    const share = shareTarget(s, a, "init");
     const config = await initTeam(s.paths.dataDir, s.store.sync, a.server!);
-    const shared = shareAtOnce(s, a);
+    const shared = shareAtOnce(s, share);
     if (a.json) return output.json({ team: config.team, device: config.device, server: redactUrl(config.server), shared });
     output.text(
       `Started team ${config.team} on ${redactUrl(config.server)} (this device: ${config.device}).\n` +
@@ -78,8 +79,9 @@ const ACTION_RUN: Record<(typeof ACTIONS)[number], (s: CliSession, a: Args) => P
     output.text(`${code}\n\nOn the other device: cairn sync join ${code.slice(0, 16)}… --server <url>`);
   },
   async join(s, a) {
+    const share = shareTarget(s, a, "join");
     const config = await joinTeam(s.paths.dataDir, s.store.sync, a.code!, a.server!);
-    const shared = shareAtOnce(s, a);
+    const shared = shareAtOnce(s, share);
     if (a.json) return output.json({ team: config.team, device: config.device, server: redactUrl(config.server), shared });
     output.text(
       `Joined team ${config.team} (this device: ${config.device}). Run \`cairn sync\` to receive the team's memories` +
@@ -101,10 +103,23 @@ const ACTION_RUN: Record<(typeof ACTIONS)[number], (s: CliSession, a: Args) => P
   },
 };
 
-/** init and join with --project or --global share it in the same command; what was shared, or null. */
-function shareAtOnce(s: CliSession, a: Args): string | null {
-  if (!a.project && !a.global) return null;
-  const project = target(s, a);
+/**
+ * What init or join with --project or --global will share (undefined: nothing), resolved before the team is
+ * touched: a name this device does not know fails the command with nothing changed, not after joining.
+ */
+function shareTarget(s: CliSession, a: Args, action: "init" | "join"): string | null | undefined {
+  if (!a.project && !a.global) return undefined;
+  try {
+    return target(s, a);
+  } catch (err) {
+    if (err instanceof CairnError && err.code === "PROJECT_UNKNOWN") throw cairnError("SYNC_SHARE_UNKNOWN", [a.project!.trim(), action]);
+    throw err;
+  }
+}
+
+/** Shares what {@link shareTarget} resolved, once the team is set up; what was shared, or null. */
+function shareAtOnce(s: CliSession, project: string | null | undefined): string | null {
+  if (project === undefined) return null;
   setShared(s.paths.dataDir, s.store.sync, project, true);
   return project === null ? "global-scope memories" : `project ${project}`;
 }
