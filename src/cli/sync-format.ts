@@ -15,7 +15,8 @@ export function renderStatus(s: SyncStatus): string {
     return lines.join("\n");
   }
   lines.push(`server: reachable; ${s.behind} record(s) to receive`);
-  lines.push(`devices seen: ${s.devices!.length}`);
-  for (const d of s.devices!) lines.push(`  ${d.device}${d.device === s.device ? " (this device)" : ""}  last wrote ${formatDate(d.lastAt)}, ${d.records} record(s)`);
+  const devices = s.devices ?? [];
+  lines.push(`devices seen: ${devices.length}`);
+  for (const d of devices) lines.push(`  ${d.device}${d.device === s.device ? " (this device)" : ""}  last wrote ${formatDate(d.lastAt)}, ${d.records} record(s)`);
   return lines.join("\n");
 }

@@ -17,9 +17,9 @@ export interface SyncStatus {
   error?: string;
   /** The server answered and refused (a wrong password, no such database, no cairn schema): not down. */
   refused?: boolean;
-  /** Records on the server this device has not pulled yet (when reachable). */
-  behind?: number;
-  devices?: DeviceSeen[];
+  /** Records on the server this device has not pulled yet, and the devices that wrote there: null when the server did not answer (unknown, not none). */
+  behind: number | null;
+  devices: DeviceSeen[] | null;
 }
 
 export async function syncStatus(config: SyncConfig & { last?: LastSync }, log: SyncLog): Promise<SyncStatus> {
@@ -29,6 +29,7 @@ export async function syncStatus(config: SyncConfig & { last?: LastSync }, log: 
     server: redactUrl(config.server), team: config.team, device: config.device, shared: config.shared,
     // Changes of memories in scopes not shared wait here and never leave: not counted (they read as stuck).
     last: config.last ?? null, pending: log.outboxToSend(config.shared.projects, config.shared.global) + counts.pending, cursor, reachable: false,
+    behind: null, devices: null,
   };
   let server: SyncServer | undefined;
   try {

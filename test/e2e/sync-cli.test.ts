@@ -49,6 +49,10 @@ test("init, invite, join, sync, status, share, leave; server down; schema mismat
       expect(st.exitCode).toBe(1);
       expect(st.stdout).toContain("UNREACHABLE");
       expect(st.stdout).toContain("pending: 1 ");
+      // --json keeps its shape: what only the server knows is null (unknown), not left out.
+      const stJson = await a.cairn(["sync", "status", "--json"], false);
+      expect(stJson.exitCode).toBe(1);
+      expect(JSON.parse(stJson.stdout)).toMatchObject({ reachable: false, pending: 1, behind: null, devices: null });
     } finally {
       pg.start();
     }
