@@ -82,7 +82,7 @@ export function retires(content: string, program: string): boolean {
   return [
     new RegExp(`\\b(from|instead of|off|away from|replac\\w* the|replac\\w*)\\s+\`?${p}\\b`),
     new RegExp(`\\b(never|don'?t|do not|no longer|stop|avoid)\\s+(use\\s+|run\\s+|add\\s+|call\\s+|invoke\\s+|using\\s+|calling\\s+|running\\s+)?\`?${p}\\b`),
-    new RegExp(`\\b${p}\`?(\\s+(and|or)\\s+[\\w-]+)?\\s+(is|are|was|were|has been|have been)\\s+(now\\s+)?(removed|banned|deprecated|replaced|gone|dropped)\\b`),
+    new RegExp(`\\b${p}\`?(\\s+(and|or)\\s+(its\\s+|their\\s+|the\\s+)?[\\w-]+)?\\s+(is|are|was|were|has been|have been)\\s+(now\\s+)?(removed|banned|deprecated|replaced|gone|dropped)\\b`),
   ].some((r) => r.test(text));
 }
 

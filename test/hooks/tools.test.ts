@@ -336,6 +336,11 @@ describe("pre-tool", () => {
     withEngine((e) => e.remember({ content: "Poetry was replaced by uv; never run poetry add again, use uv add.", type: "fact" }));
     const out = contextOf(await w.hook("pre-tool", fixture("pre-tool-bash", { cwd: w.project, command: "poetry add requests" })));
     expect(out).toContain("never run poetry add again");
+    // A fact retiring the program along with its parts ("pyenv and its shims are gone") governs it too.
+    withEngine((e) => e.remember({ content: "Python interpreters come from pyenv (3.11.8 set as global).", type: "fact" }));
+    nextMillisecond();
+    withEngine((e) => e.remember({ content: "Python toolchains are handled by uv now: pyenv and its shims are gone, so pyenv commands fail.", type: "fact" }));
+    expect(contextOf(await w.hook("pre-tool", fixture("pre-tool-bash", { cwd: w.project, command: "pyenv install 3.12.2" })))).toContain("pyenv and its shims are gone");
   });
 
   test("a later memory that changes something else the rule mentions does not replace it", async () => {
