@@ -225,6 +225,18 @@ describe("pre-tool", () => {
     }
   });
 
+  test("before an edit: a decision or preference naming the file, not a fact that merely mentions it", async () => {
+    withEngine((e) => {
+      e.remember({ content: "Appointment states move only through the ALLOWED_TRANSITIONS table in scheduling/state.py; never set status directly.", type: "decision" });
+      e.remember({ content: "scheduling/state.py was added in the March refactor.", type: "fact" });
+      // "state" alone is in many notes: only the file's own name picks the decision out.
+      for (const n of ["UI state lives in the store", "state of the sync worker is logged", "the reducer keeps form state", "state machines are drawn in docs/"]) e.remember({ content: n, type: "note" });
+    });
+    const out = contextOf(await w.hook("pre-tool", fixture("pre-tool-edit", { cwd: w.project, file: join(w.project, "scheduling/state.py") })));
+    expect(out).toContain("ALLOWED_TRANSITIONS");
+    expect(out).not.toContain("March refactor");
+  });
+
   test("an unrelated edit or an empty database says nothing", async () => {
     const edit = fixture("pre-tool-edit", { cwd: w.project, file: join(w.project, "src/button.tsx") });
     expect(await w.hook("pre-tool", edit)).toBe("");
