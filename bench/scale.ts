@@ -145,15 +145,18 @@ async function runSize(size: number): Promise<SizeResult> {
     }
     const modes = values.embed ? ["keyword", "hybrid"] : ["keyword"];
     const cold: SizeResult["cold_recall_ms"] = {};
+    // --json by default; " (text)" is what a person reads: short ids shown, which asks the store whether each is unique.
     const coldRuns = async (mode: string, label: string, runEnv: typeof env) => {
       progress(`${size}: cold cairn recall --mode ${mode}${label} (${COLD} runs)`);
       const ms: number[] = [];
+      const format = label === " (text)" ? [] : ["--json"];
       for (const q of generateQueries(COLD, 11)) {
-        ms.push((await spawnMeasured([BIN, "recall", q, "--mode", mode, "--project", SEARCH_PROJECT, "--json"], { cwd: ws.project, env: runEnv })).ms);
+        ms.push((await spawnMeasured([BIN, "recall", q, "--mode", mode, "--project", SEARCH_PROJECT, ...format], { cwd: ws.project, env: runEnv })).ms);
       }
       cold[`${mode}${label}`] = { p50: round(percentiles(ms).p50, 1), min: round(Math.min(...ms), 1) };
     };
     for (const mode of modes) await coldRuns(mode, "", env);
+    await coldRuns("keyword", " (text)", env);
     // Commands a person runs on a large store too: listing (in the searched project, across projects) and stats.
     const commands: SizeResult["cold_command_ms"] = {};
     for (const args of [["list", "--project", SEARCH_PROJECT], ["list", "--all-projects"], ["stats"]]) {

@@ -3,14 +3,19 @@
  * tags or project (migration 16: the index knows each memory's project), appends the memory's seq to `text_log`
  * in the writing transaction (triggers: a write path added later cannot forget it). A keyword index held in memory (text-index.ts) built at log position P catches up
  * by reading the seqs logged after P. The log prunes itself: every {@link PRUNE_EVERY}th entry deletes those
- * more than {@link KEPT} behind it, so it holds at most ~70k rows (~1 MB); a reader that finds its position
- * pruned away builds again.
+ * more than {@link TEXT_LOG_WINDOW} behind it (migration 27; {@link KEPT} before), so it holds at most ~12k rows
+ * (~170 KB); a reader that finds its position pruned away builds again.
  */
 import type { Database } from "bun:sqlite";
 import { type LogMark, logHead, sameEntry } from "./log-mark.ts";
 
-/** Entries kept behind the newest. */
+/** Entries kept behind the newest, migrations 11 to 26 (~1 MB: 13 bytes a memory at 100k). */
 export const KEPT = 65_536;
+/**
+ * Entries kept behind the newest from migration 27. A reader more than 5,000 changed memories behind builds
+ * again anyway (fts-worker.ts MAX_CHANGED), so a longer log bought nothing but bytes.
+ */
+export const TEXT_LOG_WINDOW = 8_192;
 /** How often (in entries) the log deletes what it no longer keeps. */
 export const PRUNE_EVERY = 4_096;
 
@@ -51,3 +56,12 @@ export function textChangedSince(db: Database, after: LogMark): { head: LogMark;
   if (head.id > after.id && rows[0]?.[0] !== after.id + 1) return null;
   return { head: last ? head : after, seqs: rows.map((r) => r[1]) };
 }
+
+/** Migration 27: the prune trigger keeps {@link TEXT_LOG_WINDOW}, and what lies beyond it now goes. */
+export const TEXT_LOG_WINDOW_SCHEMA = `
+  DROP TRIGGER text_log_prune;
+  CREATE TRIGGER text_log_prune AFTER INSERT ON text_log WHEN new.id % ${PRUNE_EVERY} = 0 BEGIN
+    DELETE FROM text_log WHERE id <= new.id - ${TEXT_LOG_WINDOW};
+  END;
+  DELETE FROM text_log WHERE id <= (SELECT max(id) FROM text_log) - ${TEXT_LOG_WINDOW};
+`;

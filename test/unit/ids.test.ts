@@ -23,6 +23,17 @@ describe("short ids", () => {
     expect(short.get(B)).toBe("ec4db1744ea");
   });
 
+  test("ends are looked up through the index on an id's last four characters, not by reading every id", async () => {
+    const { engine, store } = await withIds([A, B, C, "01a23787-e740-7000-8000-0000ab1c44ea"]);
+    // Ends sharing their last four characters but not eight are told apart.
+    expect(engine.shortIds([A]).get(A)).toBe("dc4db1744ea");
+    expect(store.idsWithTail([A.slice(-8)]).sort()).toEqual([A, B].sort());
+    expect(store.idsWithTail(["0b1c44ea"])).toEqual([]);
+    // Without the index the lookup fails instead of quietly reading every id.
+    store.database.run("DROP INDEX memories_id_tail");
+    expect(() => store.idsWithTail([A.slice(-8)])).toThrow("no such index: memories_id_tail");
+  });
+
   test("ids that are not UUIDs are shown whole", async () => {
     const { engine } = await withIds(["legacy-7"]);
     expect(engine.shortIds(["legacy-7"]).get("legacy-7")).toBe("legacy-7");

@@ -10,7 +10,7 @@ import { SqliteStore } from "../../src/store/sqlite-store.ts";
 import { entryHash } from "../../src/store/audit-chain.ts";
 import { canonicalMatch } from "../../src/store/canonical-prefix.ts";
 import { hashText } from "../../src/store/stored-hash.ts";
-import { KEPT, PRUNE_EVERY } from "../../src/store/text-log.ts";
+import { KEPT, PRUNE_EVERY, TEXT_LOG_WINDOW } from "../../src/store/text-log.ts";
 import { VECTOR_LOG_KEPT } from "../../src/store/vector-log.ts";
 import { logHead } from "../../src/store/log-mark.ts";
 import { packedBytes, unpackVector } from "../../src/store/vector-codec.ts";
@@ -96,6 +96,8 @@ const FIXTURES: Record<number, (db: Database) => void> = {
   23: (db) => FIXTURES[22]!(db),
   24: (db) => FIXTURES[23]!(db),
   25: (db) => FIXTURES[24]!(db),
+  26: (db) => FIXTURES[25]!(db),
+  27: (db) => FIXTURES[26]!(db),
 };
 
 describe("migrations", () => {
@@ -434,8 +436,8 @@ describe("migrations", () => {
       edges: db.query("SELECT from_seq, to_seq FROM edges ORDER BY from_seq").all(),
       fts: db.query("SELECT rowid FROM memories_fts WHERE memories_fts MATCH 'fixture' ORDER BY rowid").all(),
       counts: db.query("SELECT name, n FROM row_counts ORDER BY name").all(),
-      // Migration 23's trigger on memories (moves between projects logged for the vector index) comes later.
-      schema: db.query("SELECT type, name, sql FROM sqlite_schema WHERE tbl_name = 'memories' AND type != 'table' AND name NOT IN ('memories_canonical_prefix', 'vector_log_project') ORDER BY name").all(),
+      // Migration 23's trigger on memories (moves between projects logged for the vector index) and 26's index of id ends come later.
+      schema: db.query("SELECT type, name, sql FROM sqlite_schema WHERE tbl_name = 'memories' AND type != 'table' AND name NOT IN ('memories_canonical_prefix', 'vector_log_project', 'memories_id_tail') ORDER BY name").all(),
       measures: db.query("SELECT idx, stat FROM sqlite_stat1 WHERE tbl = 'memories' ORDER BY idx").all(),
     });
     const before = snapshot(raw);
@@ -546,6 +548,25 @@ describe("migrations", () => {
     for (let i = 0; i < 3; i++) db.run("INSERT INTO text_log (memory_seq) VALUES (8)"); // the last has id KEPT + PRUNE_EVERY
     expect(logged()).toEqual([7, 8, 8, 8]);
     engine.close();
+  });
+
+  test("version 27 keeps a shorter change log of indexed text: entries past 8,192 behind go at the upgrade, then every 4,096th entry prunes to it", () => {
+    const path = fixtureDb(26, (raw) => {
+      const log = raw.query("INSERT INTO text_log (memory_seq, stamp) VALUES (?, 1)");
+      for (let i = 1; i <= 20_000; i++) log.run(i);
+    });
+    const store = new SqliteStore(path);
+    const db = store.database;
+    const ids = () => db.query("SELECT min(id) AS lo, max(id) AS hi, count(*) AS n FROM text_log").get() as { lo: number; hi: number; n: number };
+    const head = ids().hi;
+    expect(ids()).toEqual({ lo: head - TEXT_LOG_WINDOW + 1, hi: head, n: TEXT_LOG_WINDOW });
+    const next = Math.ceil((head + 1) / PRUNE_EVERY) * PRUNE_EVERY;
+    const log = db.query("INSERT INTO text_log (memory_seq, stamp) VALUES (1, 1)");
+    while (ids().hi < next - 1) log.run();
+    expect(ids().lo).toBe(head - TEXT_LOG_WINDOW + 1); // nothing pruned between multiples of 4,096
+    log.run(); // id `next`
+    expect(ids()).toEqual({ lo: next - TEXT_LOG_WINDOW + 1, hi: next, n: TEXT_LOG_WINDOW });
+    store.close();
   });
 
   test("version 20 prunes the vector change log itself: what an older store kept past the window, then every 4,096th entry", () => {
