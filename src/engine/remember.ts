@@ -7,6 +7,7 @@ import { cairnError } from "../errors.ts";
 import { KIND_DEFAULTS, type MemoryType } from "../domain/kinds.ts";
 import type { Memory } from "../domain/memory.ts";
 import type { EngineContext } from "./context.ts";
+import { currentVersion } from "./current-version.ts";
 import { newId } from "./ids.ts";
 import { type Compared, compareNearest, type Conflict, nearestOnWrite, nearestOnWriteSoon, relatedOnWrite } from "./related-on-write.ts";
 import { writeProject } from "./projects.ts";
@@ -207,8 +208,8 @@ function prepare(ctx: EngineContext, input: RememberInput): { candidate: Memory;
  * (it may be the move back), and newest first in recall as a new statement is (QA: it came back silently).
  */
 function replacedStatement(ctx: EngineContext, candidate: Memory): Conflict | null {
-  let m = ctx.store.findDuplicate(candidate.project, candidate.contentHash, candidate.canonicalHash, "superseded");
-  for (let hops = 0; m && m.status === "superseded" && m.supersededBy && hops < 16; hops++) m = ctx.store.get(m.supersededBy);
+  const replaced = ctx.store.findDuplicate(candidate.project, candidate.contentHash, candidate.canonicalHash, "superseded");
+  const m = replaced && currentVersion(ctx.store, replaced);
   if (!m || m.status !== "active" || m.id === candidate.id) return null;
   return { id: m.id, content: m.content, reason: "says again what this replaced" };
 }

@@ -6,7 +6,7 @@
  * the command installs; a single shared word is chance ("git" is in half of all notes about a repo).
  */
 import type { Memory } from "../domain/memory.ts";
-import type { Engine } from "../engine/engine.ts";
+import { currentVersion } from "../engine/current-version.ts";
 import { updates } from "../retrieve/current-first.ts";
 import { commandHead } from "./command.ts";
 import type { HookContext } from "./context.ts";
@@ -119,7 +119,7 @@ export async function governingRules(ctx: HookContext, command: string, limit: n
     if (!retired && !namesEnough(have, packages, words, lead) && !(namesEnough(have, packages, words) && retires(m.content, program))) continue;
     // A rule a later one changed no longer holds: "dependencies are managed with Poetry" before `poetry
     // install` is answered by the newer "switched from Poetry to uv", which names the program it replaces.
-    const current = latest(successor(engine, m), found, (n) => speaksOf(n, program, packages, words));
+    const current = latest(currentVersion(engine.store, m), found, (n) => speaksOf(n, program, packages, words));
     // A rule a later fact changed ("dbt pinned to 1.8" → "upgraded dbt from 1.8 to 1.9") governs nothing now,
     // unless that fact retires the program itself (on the blind sets such facts were wanted 2 times of 17).
     if (current.type === "fact" && !retires(current.content, program)) continue;
@@ -132,17 +132,6 @@ export async function governingRules(ctx: HookContext, command: string, limit: n
 export function governedKey(id: string, command: string): string {
   const head = commandHead(command, 2).join(" ").toLowerCase();
   return `${id}#${Bun.hash(head).toString(36)}`;
-}
-
-/** The active memory that (through a chain of `supersedes` links) replaced `m`, or `m` itself. */
-function successor(engine: Engine, m: Memory): Memory {
-  let current = m;
-  for (let step = 0; step < 16 && current.status === "superseded" && current.supersededBy; step++) {
-    const next = engine.store.get(current.supersededBy);
-    if (!next) break;
-    current = next;
-  }
-  return current;
 }
 
 /**
