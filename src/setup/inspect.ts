@@ -23,9 +23,10 @@ export interface ClientCheck {
 export function clientChecks(env: Env = process.env, cwd: string = process.cwd(), platform: NodeJS.Platform = process.platform): ClientCheck[] {
   const base = { env, platform, home: homeDir(env), projectDir: detectProject(cwd), command: "", uninstall: false, dataDir: "", dataEnv: {} };
   const checks: ClientCheck[] = [];
+  const dirs = dataDirs(env, platform);
   for (const client of CLIENTS) {
     try {
-      const check = inspectClient(client, (scope) => ({ ...base, scope }), dataDirs(env, platform));
+      const check = inspectClient(client, (scope) => ({ ...base, scope }), dirs);
       if (check) checks.push(check);
     } catch (err) {
       checks.push({ name: client.id, level: "warn", detail: `cannot inspect: ${(err as Error).message}` });
@@ -119,13 +120,16 @@ function cairnHookCommand(groups: unknown, own: string | undefined): string | un
   return undefined;
 }
 
+/** A shell-quoted value as hook commands written by setup quote it (`'…'`, a quote inside as `'\\''`). */
+const QUOTED = String.raw`'((?:[^']|'\\'')*)'`;
 /** `NAME='value' ` assignments a hook command written by setup may start with (its data directory). */
-const ASSIGNMENTS = /^(?:[A-Z_][A-Z0-9_]*='(?:[^']|'\\'')*'\s+)+/;
+const ASSIGNMENTS = new RegExp(String.raw`^(?:[A-Z_][A-Z0-9_]*=${QUOTED}\s+)+`);
+const HOME = new RegExp(String.raw`^(?:[A-Z_][A-Z0-9_]*=${QUOTED}\s+)*?CAIRN_HOME=${QUOTED}`);
 
 /** The CAIRN_HOME a hook command written by setup sets, or undefined. */
 function hookHome(command: string): string | undefined {
-  const m = /^(?:[A-Z_][A-Z0-9_]*='(?:[^']|'\\'')*'\s+)*?CAIRN_HOME='((?:[^']|'\\'')*)'/.exec(command);
-  return m ? m[1]!.replace(/'\\''/g, "'") : undefined;
+  const m = HOME.exec(command);
+  return m ? m.at(-1)!.replace(/'\\''/g, "'") : undefined;
 }
 
 /** The executable of a shell-form hook command written by setup (possibly double-quoted, after its assignments). */
