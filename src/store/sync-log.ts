@@ -10,7 +10,7 @@ import { type ContentCodec, PLAIN_CODEC, place } from "./content-codec.ts";
 import { storedProject } from "./rows.ts";
 import { canonicalMatch } from "./canonical-prefix.ts";
 import { hashText, type StoredHash } from "./stored-hash.ts";
-import { CLOCK, ENQUEUE, HISTORY_ERASED, HISTORY_ERASED_AT, TICK } from "./sync-schema.ts";
+import { CLOCK, ENQUEUE, HISTORY_ERASED, HISTORY_ERASED_AT, MARK_HISTORY_ERASED, TICK } from "./sync-schema.ts";
 
 export type SyncMode = 0 | 1 | 2;
 /** Where the team key is kept (its AEAD binding in an encrypted store; recode.ts re-encodes it there). */
@@ -211,7 +211,7 @@ export class SqliteSyncLog implements SyncLog {
 
   resendHistoryErased(memoryId: string): void {
     this.#w((db) => {
-      db.query("INSERT INTO sync_local (key, value) VALUES (?, 1) ON CONFLICT (key) DO NOTHING").run(HISTORY_ERASED + memoryId);
+      db.query(MARK_HISTORY_ERASED("?")).run(memoryId);
       db.run(TICK);
       db.query(ENQUEUE("?", "put")).run(memoryId);
     });

@@ -96,6 +96,9 @@ export const HISTORY_ERASED = "history-erased/";
 /** The sync_local key holding the clock of the last record that erased memory `id`'s history (sent or applied). */
 export const HISTORY_ERASED_AT = "history-erased-at/";
 
+/** Marks memory `id` (an SQL expression: NEW.memory_id in a trigger, ? in a statement) as erased here since last sent. */
+export const MARK_HISTORY_ERASED = (id: string) => `INSERT INTO sync_local (key, value) VALUES ('${HISTORY_ERASED}' || ${id}, 1) ON CONFLICT (key) DO NOTHING`;
+
 /**
  * Migration 24: a memory's history erased here (`edit --erase-history`, an erased quote) is a change the team must
  * make too, or the old text stays on the server and on every other device (and comes back to this one on a
@@ -105,7 +108,7 @@ export const HISTORY_ERASED_AT = "history-erased-at/";
 export const HISTORY_ERASED_TRIGGER = `
   CREATE TRIGGER sync_history_erased AFTER INSERT ON audit WHEN NEW.op = 'erase_history' AND ${RECORDING}
   BEGIN
-    INSERT INTO sync_local (key, value) VALUES ('${HISTORY_ERASED}' || NEW.memory_id, 1) ON CONFLICT (key) DO NOTHING;
+    ${MARK_HISTORY_ERASED("NEW.memory_id")};
     ${TICK}; ${ENQUEUE("NEW.memory_id", "put")};
   END;
 `;
