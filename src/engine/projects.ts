@@ -41,10 +41,10 @@ export function resolveProject(ctx: EngineContext, ref: string, use: ProjectUse)
   const located = ctx.locateProject?.(text);
   if (located !== undefined) return located;
   const bare = text.length > 1 ? text.replace(/\/+$/, "") : text;
-  if (ctx.store.hasProject(bare)) return bare;
+  const known = ctx.store.projectKeys();
+  if (known.includes(bare)) return bare;
   const alias = ctx.store.projectAliases().find((a) => a.alias === bare);
   if (alias) return alias.project;
-  const known = ctx.store.projects().map((p) => p.project);
   const remote = normaliseRemote(text);
   if (remote !== null && (known.includes(remote) || remote === ctx.project)) return remote;
   const wanted = bare.toLowerCase();

@@ -25,10 +25,10 @@ import { KeywordSearch } from "./keyword-search.ts";
 import { AccessCounts } from "./access-counts.ts";
 import { prefetch } from "./prefetch.ts";
 import { allMatching, countMatching, listMatching } from "./list-sql.ts";
-import { hasProject, projectAliases, projectCounts } from "./project-keys.ts";
+import { projectAliases, projectCounts, projectKeys } from "./project-keys.ts";
 import { checkIntegrity } from "./integrity.ts";
 import { openMigrated } from "./migrations.ts";
-import { INSERT_SQL, MEMORY_COLUMNS, type MemoryRow, memoryValues, UPDATE_SQL, rowToMemory, storedProject, storedTag } from "./rows.ts";
+import { INSERT_SQL, MEMORY_COLUMNS, type MemoryRow, memoryValues, UPDATE_SQL, rowToMemory, storedTag } from "./rows.ts";
 import { scrubDeleted } from "./scrub.ts";
 import { finishPending, readPending } from "./pending-erasure.ts";
 import { walHolders } from "./wal-holders.ts";
@@ -440,8 +440,8 @@ export class SqliteStore implements Store {
     return projectCounts(this.#db, this.#codec);
   }
 
-  hasProject(key: string): boolean {
-    return hasProject(this.#db, storedProject(this.#codec, key)!);
+  projectKeys(): string[] {
+    return projectKeys(this.#db, this.#codec);
   }
 
   projectAliases(): ProjectAlias[] {

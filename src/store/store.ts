@@ -154,7 +154,8 @@ export interface Store {
   listAll(filter: MemoryFilter, now: number, order: "oldest" | "newest", page?: number): Generator<Memory>;
   /** Every project key that holds memories (any status), most memories first. */
   projects(): ProjectCount[];
-  hasProject(key: string): boolean;
+  /** Every project key that holds memories (any status), without counting them. */
+  projectKeys(): string[];
   projectAliases(): ProjectAlias[];
   count(filter: MemoryFilter, now: number): number;
   /**

@@ -8,6 +8,7 @@ import { normaliseRemote, projectName, remoteUrlFromConfig } from "../../src/dom
 import { Engine } from "../../src/engine/engine.ts";
 import { CairnError } from "../../src/errors.ts";
 import { SqliteStore } from "../../src/store/sqlite-store.ts";
+import { testEngine } from "../helpers/engine.ts";
 
 const root = realpathSync(mkdtempSync(join(tmpdir(), "cairn-ident-")));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -150,4 +151,22 @@ describe("resolving project names", () => {
     ]);
     engine.close();
   });
+
+  for (const encrypted of [false, true]) {
+    test(`the store's project keys are every project holding memories of any status, in order, without the global scope${encrypted ? " (encrypted)" : ""}`, () => {
+      const { engine } = testEngine({ encrypted });
+      const archived = engine.remember({ content: "only an archived note here", project: "github.com/acme/zeta" }).memory;
+      engine.forget(archived.id);
+      engine.remember({ content: "payments deploy with fly", project: payments });
+      engine.remember({ content: "a second payments note", project: payments });
+      engine.remember({ content: "billing uses stripe", project: "/srv/old/billing" });
+      engine.remember({ content: "I like short answers", project: null });
+      // Six projects: an encrypted store's order of ciphertexts matches the names' only by chance (1 in 720).
+      for (const p of ["gamma", "alpha", "beta"]) engine.remember({ content: `the ${p} service note`, project: `github.com/acme/${p}` });
+      const acme = ["alpha", "beta", "gamma", "payments", "zeta"].map((p) => `github.com/acme/${p}`);
+      expect(engine.store.projectKeys()).toEqual(["/srv/old/billing", ...acme]);
+      expect(engine.list({ project: "zeta" }).memories.map((m) => m.content)).toEqual(["I like short answers"]);
+      engine.close();
+    });
+  }
 });
