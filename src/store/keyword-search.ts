@@ -175,10 +175,10 @@ export class KeywordSearch {
     return reply.hits.map((h) => ({ memory: rowToMemory(h.row, codec), score: -h.rank }));
   }
 
-  /** How many memories the index holds, and how many each safe expression in `matches` matches. */
-  termStats(matches: readonly string[]): { docs: number; counts: number[] } {
+  /** How many memories the index holds, and how many (at most `upTo`) each safe expression in `matches` matches. */
+  termStats(matches: readonly string[], upTo?: number): { docs: number; counts: number[] } {
     const codec = this.#host.codec();
-    return termStats(this.#host.db(), matches.map((m) => codec.indexQuery(m)));
+    return termStats(this.#host.db(), matches.map((m) => codec.indexQuery(m)), upTo);
   }
 
   close(): void {

@@ -381,8 +381,8 @@ export class SqliteStore implements Store {
     return rowsById(this.#db, ids, filterToSql(filter, now, this.#codec)).map((r) => rowToMemory(r, this.#codec));
   }
 
-  termStats(matches: readonly string[]): { docs: number; counts: number[] } {
-    return this.#keyword.termStats(matches);
+  termStats(matches: readonly string[], upTo?: number): { docs: number; counts: number[] } {
+    return this.#keyword.termStats(matches, upTo);
   }
 
   touch(ids: readonly string[], now: number): void {

@@ -173,8 +173,11 @@ export interface Store {
   searchTextSoon(match: string, filter: MemoryFilter, now: number, limit: number, terms?: readonly string[]): Promise<TextHit[]>;
   /** The memories among `ids` that pass `filter`, in no particular order. */
   getMany(ids: readonly string[], filter: MemoryFilter, now: number): Memory[];
-  /** How many memories exist, and how many each safe FTS5 expression matches (all statuses and scopes). */
-  termStats(matches: readonly string[]): { docs: number; counts: number[] };
+  /**
+   * How many memories exist, and how many each safe FTS5 expression matches (all statuses and scopes): at most
+   * `upTo` when given, which costs that many matches instead of all (whether any memory holds a word: `upTo` 1).
+   */
+  termStats(matches: readonly string[], upTo?: number): { docs: number; counts: number[] };
   /** Records that memories were read (access count and time); skipped, said once, where writes are refused. */
   touch(ids: readonly string[], now: number): void;
   /** Why writes fail before they start (a read-only file or disk, or a disk full at open), or null. */

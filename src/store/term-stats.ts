@@ -4,13 +4,20 @@
  */
 import type { Database } from "bun:sqlite";
 
-/** Memories in the index, and for each safe FTS5 expression in `matches` how many memories it matches. */
-export function termStats(db: Database, matches: readonly string[]): { docs: number; counts: number[] } {
-  return { docs: indexedDocs(db), counts: matches.map((m) => matchCount(db, m)) };
+/**
+ * Memories in the index, and for each safe FTS5 expression in `matches` how many memories it matches: all of
+ * them, or at most `upTo` (see {@link matchCount}).
+ */
+export function termStats(db: Database, matches: readonly string[], upTo?: number): { docs: number; counts: number[] } {
+  return { docs: indexedDocs(db), counts: matches.map((m) => matchCount(db, m, upTo)) };
 }
 
-/** How many memories one safe FTS5 expression matches. */
-export function matchCount(db: Database, match: string): number {
+/**
+ * How many memories one safe FTS5 expression matches, or at most `upTo`: FTS5 then stops there, where a count
+ * reads every match (whether a word is in any memory: 0.1 ms where its count took 3 ms at 1M memories).
+ */
+export function matchCount(db: Database, match: string, upTo?: number): number {
+  if (upTo !== undefined) return (db.query("SELECT count(*) AS n FROM (SELECT 1 FROM memories_fts WHERE memories_fts MATCH ? LIMIT ?)").get(match, upTo) as { n: number }).n;
   return (db.query("SELECT count(*) AS n FROM memories_fts WHERE memories_fts MATCH ?").get(match) as { n: number }).n;
 }
 

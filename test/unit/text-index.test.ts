@@ -185,6 +185,15 @@ describe("TextIndex", () => {
     expect(again).toEqual(termStats(reader, terms));
   });
 
+  test("a count up to a limit stops there, and is the whole count below it", () => {
+    const { reader } = setup();
+    const terms = ['"deploy"', '"node gyp"', '"absent"', '"absent" OR "queue"'];
+    const all = termStats(reader, terms).counts;
+    expect(all[0]).toBeGreaterThan(50);
+    expect(all[2]).toBe(0);
+    for (const upTo of [1, 3, 1000]) expect(termStats(reader, terms, upTo).counts).toEqual(all.map((n) => Math.min(n, upTo)));
+  });
+
   test("a phrase of several words ranks as FTS5 ranks it: scored from the lists where each word occurs once, by FTS5 where one repeats or is a tag", async () => {
     const { reader, path, engine, ids } = setup(60);
     const once = ["node-gyp rebuild failed on the runner", "ERR_REQUIRE_ESM when the worker loads chalk", "we saw ERR_REQUIRE_ESM again", "node gyp and cache"];
