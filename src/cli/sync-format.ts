@@ -14,6 +14,10 @@ export function renderStatus(s: SyncStatus): string {
     lines.push(`server: ${s.refused ? "REFUSED" : "UNREACHABLE"} (${s.error}); local work continues and changes stay queued`);
     return lines.join("\n");
   }
+  if (s.retired) {
+    lines.push("server: reachable; this team was moved to a new key on another device (`cairn sync rotate`): ask a teammate for the new code and run `cairn sync join <code> --server <url>` (this device's memories are kept)");
+    return lines.join("\n");
+  }
   lines.push(`server: reachable; ${s.behind} record(s) to receive`);
   const devices = s.devices ?? [];
   lines.push(`devices seen: ${devices.length}`);

@@ -79,6 +79,14 @@ export interface SyncLog {
   setTeamKey(key: Uint8Array): void;
   /** Forgets everything sync kept (leave): the outbox, versions, sealed records, counters, the team key. */
   reset(): void;
+  /**
+   * Readies the tables for another team that is to hold the same memories (a rotation to a new key, or joining
+   * the team a rotation made): every memory the old team had goes back to the outbox at its version's clock, to
+   * be sealed under the new key (a change queued since stays, being newer), an erased one as an erase. Records
+   * sealed for the old team and not sent are dropped (their memories are queued), and the device counter, the
+   * cursor and what was applied of the old team's devices start again. How many memories were queued.
+   */
+  restartForTeam(): number;
 }
 
 export class SqliteSyncLog implements SyncLog {
@@ -229,6 +237,23 @@ export class SqliteSyncLog implements SyncLog {
       )
       .get(...stored) as { n: number };
     return row.n;
+  }
+
+  restartForTeam(): number {
+    return this.#w((db) => {
+      const queued = db
+        .query(
+          `INSERT INTO sync_outbox (memory_id, op, hlc)
+             SELECT memory_id, CASE erased WHEN 1 THEN 'erase' ELSE 'put' END, hlc FROM sync_versions WHERE true
+           ON CONFLICT (memory_id) DO UPDATE SET op = CASE WHEN excluded.hlc > sync_outbox.hlc THEN excluded.op ELSE sync_outbox.op END,
+             hlc = max(sync_outbox.hlc, excluded.hlc)`,
+        )
+        .run().changes;
+      db.run("DELETE FROM sync_pending");
+      db.run("DELETE FROM sync_local WHERE key LIKE 'seen:%'");
+      db.run("UPDATE sync_local SET value = 0 WHERE key IN ('counter', 'cursor')");
+      return queued;
+    });
   }
 
   counts(): { outbox: number; pending: number } {

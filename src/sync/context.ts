@@ -1,5 +1,6 @@
 /** @module What a sync run works with: the store and its sync tables, the engine's purge path, the team's settings. */
 import type { Engine } from "../engine/engine.ts";
+import { cairnError } from "../errors.ts";
 import type { Store } from "../store/store.ts";
 import type { SyncLog } from "../store/sync-log.ts";
 import type { SyncConfig } from "./settings.ts";
@@ -23,3 +24,12 @@ export function isShared(config: SyncConfig, project: string | null): boolean {
 
 /** Records per server round trip and per local transaction. */
 export const BATCH = 500;
+
+/**
+ * SYNC_SETTINGS_CHANGED when the data directory no longer syncs with this run's team (another process rotated
+ * the key, joined another team or left meanwhile): what the run would seal, send or apply belongs to the old one.
+ */
+export function assertCurrent(ctx: SyncContext): void {
+  const key = ctx.log.teamKey();
+  if (!key || !Buffer.from(key).equals(Buffer.from(ctx.config.key))) throw cairnError("SYNC_SETTINGS_CHANGED");
+}

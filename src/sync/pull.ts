@@ -7,7 +7,7 @@
 import { cairnError } from "../errors.ts";
 import { log as logger } from "../log.ts";
 import { applyRecord, batchHints, resolveDangling } from "./apply.ts";
-import { BATCH, type SyncContext } from "./context.ts";
+import { assertCurrent, BATCH, type SyncContext } from "./context.ts";
 import { type ChangeRecord, parseRecord } from "./record.ts";
 import { open } from "./seal.ts";
 import type { IncomingRecord, SyncServer } from "./server.ts";
@@ -26,6 +26,7 @@ export async function pullAll(ctx: SyncContext, server: SyncServer, batch = BATC
     store.transaction(() => {
       // Another process may have pulled the same batch meanwhile: the cursor is re-read under the lock.
       if (log.get("cursor") !== cursor) return;
+      assertCurrent(ctx);
       log.set("mode", 2);
       if (records.length > 0) log.observe(Math.max(...records.map((r) => r.hlc)));
       const hints = batchHints(ctx, records);

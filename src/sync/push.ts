@@ -7,7 +7,7 @@ import type { ChangeRecord } from "./record.ts";
 import { putRecord } from "./record.ts";
 import { opaqueId, seal } from "./seal.ts";
 import type { SyncServer } from "./server.ts";
-import { BATCH, isShared, type SyncContext } from "./context.ts";
+import { assertCurrent, BATCH, isShared, type SyncContext } from "./context.ts";
 
 /** Seals every queued change that may leave this machine; returns how many records it made. */
 export function sealOutbox(ctx: SyncContext): number {
@@ -15,12 +15,14 @@ export function sealOutbox(ctx: SyncContext): number {
   let made = 0;
   for (;;) {
     const taken = store.transaction(() => {
+      assertCurrent(ctx);
       const rows = log.outbox(BATCH);
       let counter = log.get("counter");
       for (const e of rows) {
         log.dropOutbox(e.memoryId);
         const known = log.version(e.memoryId);
-        if (known?.erased) continue;
+        // Sent again only as an erase (a team restarted under a new key must learn of it too: sync-log restartForTeam).
+        if (known?.erased && e.op !== "erase") continue;
         let record: ChangeRecord;
         if (e.op === "erase") {
           // Only memories the team has seen need an erase; the others never left this machine.
@@ -58,6 +60,7 @@ export async function sendPending(ctx: SyncContext, server: SyncServer): Promise
     await ctx.pause?.();
     const records = log.pending(BATCH);
     if (records.length === 0) return sent;
+    assertCurrent(ctx);
     await server.push(config.team, config.device, records);
     log.dropPending(records[records.length - 1]!.counter);
     sent += records.length;

@@ -33,6 +33,7 @@ export async function syncOnce(ctx: SyncContext, dataDir: string, opts: { timeou
     if (ctx.log.seenAny() || (await keyOpensOthers(server, ctx.config.team, ctx.config.device, ctx.config.key))) {
       sealOutbox(ctx);
       pushed = await sendPending(ctx, server);
+      if (ctx.config.retiring) await finishRetiring(ctx, server, dataDir);
     }
     pulled = await pullAll(ctx, server, opts.batch);
     // Changes made while applying (duplicates merged) go out in the same run.
@@ -62,6 +63,21 @@ async function resumeRecording(ctx: SyncContext, server: SyncServer): Promise<vo
     for (const p of ctx.config.shared.projects) ctx.log.enqueueProject(p);
     if (ctx.config.shared.global) ctx.log.enqueueProject(null);
   });
+}
+
+/**
+ * Retires the team a rotation left (sync/rotate.ts) once this device's memories are all on the new team (nothing
+ * sealed waits): the server deletes its records and refuses anything more for it. Idempotent, so a rotation cut
+ * short is finished by whichever process syncs next.
+ */
+async function finishRetiring(ctx: SyncContext, server: SyncServer, dataDir: string): Promise<void> {
+  const old = ctx.config.retiring!;
+  if (ctx.log.counts().pending > 0) return;
+  await server.retireTeam(old);
+  const settings = readSettings(dataDir);
+  if (settings?.retiring !== old) return;
+  const { retiring: _done, ...rest } = settings;
+  writeSettings(dataDir, rest);
 }
 
 function record(_ctx: SyncContext, dataDir: string, last: LastSync): void {

@@ -127,6 +127,8 @@ export class SyncServer {
     await this.#run(() =>
       this.#sql.begin(async (tx) => {
         await tx`SELECT pg_advisory_xact_lock(hashtext(${team}))`;
+        // Under the team's lock, as its retirement takes it: nothing is added to a retired team after it was emptied.
+        if (((await tx`SELECT 1 FROM cairn_sync_meta WHERE key = ${`retired:${team}`}`) as unknown[]).length > 0) throw cairnError("SYNC_TEAM_RETIRED", [team, redactUrl(this.url)]);
         await tx`INSERT INTO cairn_sync_records ${tx(rows, "team", "device", "counter", "mid", "erase", "size", "body")}
                  ON CONFLICT (team, device, counter) DO NOTHING`;
         // Two steps: one join let the planner loop over the team's records once per record (quadratic).
@@ -179,10 +181,34 @@ export class SyncServer {
 
   /**
    * Records that `team` lives on this server (a meta row `team:<id>`; idempotent). `init` does it, and every
-   * sync, so teams started by an earlier version are known too.
+   * sync, so teams started by an earlier version are known too. A retired team is not registered again:
+   * SYNC_TEAM_RETIRED.
    */
   async registerTeam(team: string): Promise<void> {
+    if (await this.retired(team)) throw cairnError("SYNC_TEAM_RETIRED", [team, redactUrl(this.url)]);
     await this.#run(() => this.#sql`INSERT INTO cairn_sync_meta (key, value) VALUES (${`team:${team}`}, ${String(Date.now())}) ON CONFLICT (key) DO NOTHING`);
+  }
+
+  /** Whether `team` was retired here (`cairn sync rotate` moved the team to a new key). */
+  async retired(team: string): Promise<boolean> {
+    const rows = (await this.#run(() => this.#sql`SELECT 1 AS x FROM cairn_sync_meta WHERE key = ${`retired:${team}`}`)) as unknown[];
+    return rows.length > 0;
+  }
+
+  /**
+   * Retires `team`: its records are deleted, it is no longer registered, and it is marked retired, so no device
+   * adds to it again (a push names the retirement instead). Under the team's lock, as pushes take it: a push
+   * either committed before (its records are deleted too) or sees the mark. Idempotent.
+   */
+  async retireTeam(team: string): Promise<void> {
+    await this.#run(() =>
+      this.#sql.begin(async (tx) => {
+        await tx`SELECT pg_advisory_xact_lock(hashtext(${team}))`;
+        await tx`DELETE FROM cairn_sync_records WHERE team = ${team}`;
+        await tx`DELETE FROM cairn_sync_meta WHERE key = ${`team:${team}`}`;
+        await tx`INSERT INTO cairn_sync_meta (key, value) VALUES (${`retired:${team}`}, ${String(Date.now())}) ON CONFLICT (key) DO NOTHING`;
+      }),
+    );
   }
 
   /** Whether `team` lives on this server: registered, or (started by an earlier version) holding records. */

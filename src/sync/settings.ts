@@ -24,6 +24,11 @@ export interface SyncSettings {
   device: string;
   shared: { projects: string[]; global: boolean };
   last?: LastSync;
+  /**
+   * The team this device left by `cairn sync rotate`, until the server has retired it (its records deleted, and
+   * no device may add to it): the first sync whose push went through does it (sync/run.ts).
+   */
+  retiring?: string;
 }
 
 export interface SyncConfig extends SyncSettings {

@@ -20,6 +20,8 @@ export interface SyncStatus {
   /** Records on the server this device has not pulled yet, and the devices that wrote there: null when the server did not answer (unknown, not none). */
   behind: number | null;
   devices: DeviceSeen[] | null;
+  /** The team was moved to a new key on another device (`cairn sync rotate`): this device must join the new one. */
+  retired?: true;
 }
 
 export async function syncStatus(config: SyncConfig & { last?: LastSync }, log: SyncLog): Promise<SyncStatus> {
@@ -36,8 +38,8 @@ export async function syncStatus(config: SyncConfig & { last?: LastSync }, log: 
     // A status is a quick look: a server that stops answering is reported within seconds, not a sync's minute.
     server = await SyncServer.connect(config.server, 3, 10);
     await server.checkSchema();
-    const [head, devices] = await Promise.all([server.head(config.team), server.devices(config.team)]);
-    return { ...base, reachable: true, behind: Math.max(0, head - cursor), devices };
+    const [head, devices, retired] = await Promise.all([server.head(config.team), server.devices(config.team), server.retired(config.team)]);
+    return { ...base, reachable: true, behind: Math.max(0, head - cursor), devices, ...(retired ? { retired } : {}) };
   } catch (err) {
     const refused = err instanceof CairnError && err.code !== "SYNC_UNREACHABLE";
     return { ...base, error: describeError(err), ...(refused ? { refused } : {}) };

@@ -144,3 +144,43 @@ test("join or init naming a project this device does not know fails before touch
     d.close();
   }
 });
+
+test("rotate prints the new team's code; a device still on the old team is told to join it, and joins with its memories", async () => {
+  const pg = postgres.current();
+  if (!pg) return;
+  await pg.createDb("rotate");
+  const url = pg.url("rotate");
+  const a = new CliDevice();
+  const b = new CliDevice();
+  try {
+    await a.cairn(["sync", "init", "--server", url, "--project", CLI_PROJECT]);
+    const { code: oldCode } = JSON.parse((await a.cairn(["sync", "invite", "--json"])).stdout);
+    await b.cairn(["sync", "join", oldCode, "--server", url, "--project", CLI_PROJECT]);
+    await a.cairn(["remember", "the release train leaves on thursdays", "--project", CLI_PROJECT]);
+    await a.cairn(["sync"]);
+    await b.cairn(["sync"]);
+    await b.cairn(["remember", "written on b before it hears of the rotation", "--project", CLI_PROJECT]);
+    expect((await a.cairn(["sync", "rotate", "--server", url], false)).exitCode).toBe(2);
+    const before = JSON.parse((await a.cairn(["sync", "status", "--json"])).stdout).team as string;
+    const rotated = await a.cairn(["sync", "rotate"]);
+    expect(rotated.stdout).toContain("retired: its records were deleted");
+    expect(rotated.stderr).toContain("hand it over privately");
+    const code = rotated.stdout.match(/cairn-team1-\S+/)?.[0];
+    expect(code).toBeDefined();
+    expect(code).not.toBe(oldCode);
+    const refused = await b.cairn(["sync"], false);
+    expect(refused.exitCode).toBe(1);
+    expect(refused.stderr).toContain("cairn sync rotate");
+    expect((await b.cairn(["sync", "status"])).stdout).toContain("moved to a new key");
+    const joined = JSON.parse((await b.cairn(["sync", "join", code!, "--server", url, "--json"])).stdout);
+    expect(joined.replaced).toBe(before);
+    expect(joined.queued).toBe(2);
+    await b.cairn(["sync"]);
+    await a.cairn(["sync"]);
+    expect(await b.exported()).toEqual(await a.exported());
+    expect((await a.exported()).some((line) => line.includes("written on b before it hears of the rotation"))).toBe(true);
+  } finally {
+    a.close();
+    b.close();
+  }
+});

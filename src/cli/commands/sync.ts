@@ -1,5 +1,5 @@
 /**
- * @module `cairn sync [init|invite|join|status|share|unshare|leave]`: team memory over a PostgreSQL server that
+ * @module `cairn sync [init|invite|join|status|share|unshare|leave|rotate]`: team memory over a PostgreSQL server that
  * only ever holds ciphertext (src/sync/). Without an action: push queued changes, then pull the team's.
  */
 import { defineCommand } from "citty";
@@ -10,18 +10,19 @@ import { syncOnce } from "../../sync/run.ts";
 import { readSettings, redactUrl, writeConfig } from "../../sync/settings.ts";
 import { syncStatus } from "../../sync/status.ts";
 import { initTeam, joinTeam, leaveTeam, requireConfig, setShared } from "../../sync/team.ts";
+import { rejoinTeam, rotateTeam } from "../../sync/rotate.ts";
 import { actionArg, jsonFlag, onlyWords } from "../flags.ts";
 import { output, progress } from "../output.ts";
 import { type CliSession, withEngine } from "../session.ts";
 import { renderStatus } from "../sync-format.ts";
 
-const ACTIONS = ["now", "init", "invite", "join", "status", "share", "unshare", "leave"] as const;
+const ACTIONS = ["now", "init", "invite", "join", "status", "share", "unshare", "leave", "rotate"] as const;
 
 export default defineCommand({
   meta: { name: "sync", description: "Team memory: end-to-end encrypted sync through a PostgreSQL server (push, then pull)." },
   args: {
-    action: { type: "positional", required: false, description: "now (default) | init | invite | join | status | share | unshare | leave" },
-    code: { type: "positional", required: false, description: "join: the code `cairn sync invite` printed" },
+    action: { type: "positional", required: false, description: "now (default) | init | invite | join | status | share | unshare | leave | rotate (a new team key: someone leaves)" },
+    code: { type: "positional", required: false, description: "join: the code `cairn sync invite` (or `rotate`) printed" },
     server: {
       type: "string",
       description: "init, join: the PostgreSQL URL (postgres://user:password@host:5432/db); with a plain `cairn sync`: sync through this URL from now on (a moved server, a new password)",
@@ -80,6 +81,18 @@ const ACTION_RUN: Record<(typeof ACTIONS)[number], (s: CliSession, a: Args) => P
   },
   async join(s, a) {
     const share = shareTarget(s, a, "join");
+    // In a team already: allowed when that team was retired by a rotation and the code is the new team's.
+    if (readSettings(s.paths.dataDir)) {
+      const moved = await rejoinTeam(s.store, s.store.sync, s.paths.dataDir, a.code!, a.server!);
+      const shared = shareAtOnce(s, share);
+      const { team, device, server } = moved.config;
+      if (a.json) return output.json({ team, device, server: redactUrl(server), shared, replaced: moved.from, queued: moved.queued });
+      output.text(
+        `Joined team ${team} (this device: ${device}), which replaced team ${moved.from} under a new key. This device's memories stay; ` +
+          `${moved.queued} memor${moved.queued === 1 ? "y" : "ies"} queued for the new team. Run \`cairn sync\` to send them and receive the team's.`,
+      );
+      return;
+    }
     const config = await joinTeam(s.paths.dataDir, s.store.sync, a.code!, a.server!);
     const shared = shareAtOnce(s, share);
     if (a.json) return output.json({ team: config.team, device: config.device, server: redactUrl(config.server), shared });
@@ -96,6 +109,20 @@ const ACTION_RUN: Record<(typeof ACTIONS)[number], (s: CliSession, a: Args) => P
   },
   share: (s, a) => share(s, a, true),
   unshare: (s, a) => share(s, a, false),
+  async rotate({ engine, store, paths }, a) {
+    const config = requireConfig(paths.dataDir, store.sync);
+    const r = await rotateTeam({ store, log: store.sync, config, engineAs: (actor) => engine.withActor(actor), progress }, paths.dataDir);
+    const code = encodeJoinCode(r.config.team, r.config.key);
+    const server = redactUrl(r.config.server);
+    if (a.json) return output.json({ team: r.config.team, device: r.config.device, server, retired: r.retired, retired_now: r.retiredNow, sent: r.sent, code });
+    progress("This code carries the new team key: hand it over privately, only to the devices that stay.");
+    output.text(
+      `Moved to team ${r.config.team} under a new key on ${server}: ${r.sent} record(s) sent. ` +
+        (r.retiredNow ? `Team ${r.retired} is retired: its records were deleted and the server takes nothing more for it.` : `Team ${r.retired} is retired at the next \`cairn sync\` here.`) +
+        `\nEach device that stays joins with (its memories are kept): cairn sync join <code> --server <url>\n\n${code}\n\n` +
+        "A device without this code can no longer read what the team shares from now on (it keeps what it already has). To keep someone off the server too, remove their database login there.",
+    );
+  },
   leave({ store, paths }, a) {
     const config = leaveTeam(paths.dataDir, store.sync);
     if (a.json) return output.json({ left: config.team });
