@@ -5,11 +5,16 @@
  * uses added up, the longest lifetime.
  */
 import { statementWords } from "../capture/compare.ts";
+import { porterStem } from "../text/porter.ts";
 import { sentences } from "../capture/sentences.ts";
 import type { Memory } from "../domain/memory.ts";
 
-/** A sentence bringing at most this many words not said yet adds nothing (a changed word in a near-copy). */
-const NEW_WORDS = 1;
+/**
+ * A sentence bringing at most this many words not said yet (by stem: "running" says what "run" does) adds
+ * nothing. None: one new word is often the point ("npm install failed" / "npm ci failed", "Fix:
+ * --legacy-peer-deps" after "Fix: pin eslint 8"); with one allowed, such lines were lost (QA).
+ */
+const NEW_WORDS = 0;
 /** Content limit guard: a consolidated text stops growing here (members are kept, archived, in full). */
 const MAX_CHARS = 16_000;
 
@@ -32,14 +37,14 @@ export function mergeMembers(members: readonly Memory[]): MergedFields {
   const rep = representative(members);
   const parts = [rep.content.trim()];
   let length = parts[0]!.length;
-  const said = statementWords(rep.content);
+  const said = stemsOf(rep.content);
   for (const m of members) {
     if (m === rep) continue;
     for (const s of newSentences(m.content, said)) {
       if (length + 1 + s.length > MAX_CHARS) break;
       parts.push(s);
       length += 1 + s.length;
-      for (const w of statementWords(s)) said.add(w);
+      for (const w of stemsOf(s)) said.add(w);
     }
   }
   const time = (m: Memory) => m.eventTime ?? m.createdAt;
@@ -54,12 +59,15 @@ export function mergeMembers(members: readonly Memory[]): MergedFields {
   };
 }
 
+/** A text's distinctive words, plain words by their stem. */
+const stemsOf = (text: string): Set<string> => new Set([...statementWords(text)].map((w) => (/^\p{L}+$/u.test(w) ? porterStem(w) : w)));
+
 /** What `text` says beyond `said`: its uncovered sentences (code blocks whole, when any word is new). */
 function newSentences(text: string, said: ReadonlySet<string>): string[] {
   const out: string[] = [];
   const covered = (t: string) => {
     let fresh = 0;
-    for (const w of statementWords(t)) if (!said.has(w)) fresh++;
+    for (const w of stemsOf(t)) if (!said.has(w)) fresh++;
     return fresh <= NEW_WORDS;
   };
   for (const block of text.match(/```[\s\S]*?(?:```|$)/g) ?? []) if (!covered(block)) out.push(block.trim());

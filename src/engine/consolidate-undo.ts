@@ -1,7 +1,8 @@
 /**
  * @module Undoing a consolidation: the sources the consolidated memory records come back to active (those
  * still archived; one forgotten or purged since stays as it is) and the consolidated memory is archived, each
- * with its audit entry. Its `part_of` links stay, as history.
+ * with its audit entry. Its `part_of` links stay, as history (a team shares links as a union: one removed here
+ * would come back from the others).
  */
 import type { Memory } from "../domain/memory.ts";
 import { cairnError } from "../errors.ts";
@@ -12,7 +13,10 @@ import { resolveId } from "./ids.ts";
 export interface UndoConsolidationResult {
   id: string;
   restored: string[];
-  /** Sources no longer there to restore (purged), or no longer archived (restored or changed by hand). */
+  /**
+   * Sources no longer there to restore (purged), or no longer archived (restored or changed by hand); for an
+   * undo done before, only the purged ones.
+   */
   missing: string[];
   /** Undone before (the consolidated memory archived, no source archived): nothing changed. */
   already: boolean;
@@ -34,11 +38,12 @@ export function undoConsolidation(ctx: EngineContext, idOrPrefix: string): UndoC
     assertNotHeld(ctx, memory, "forgotten");
     const now = ctx.now();
     const restored: string[] = [];
-    const missing: string[] = [];
+    const purged: string[] = [];
+    const notArchived: string[] = [];
     for (const sid of sources) {
       const s = store.get(sid);
       if (!s || s.status !== "archived") {
-        missing.push(sid);
+        (s ? notArchived : purged).push(sid);
         continue;
       }
       store.replace({ ...s, status: "active", updatedAt: now });
@@ -46,6 +51,7 @@ export function undoConsolidation(ctx: EngineContext, idOrPrefix: string): UndoC
       restored.push(sid);
     }
     const already = memory.status === "archived" && restored.length === 0;
+    const missing = sources.filter((sid) => purged.includes(sid) || (!already && notArchived.includes(sid)));
     if (memory.status !== "archived") {
       store.replace({ ...memory, status: "archived", updatedAt: now });
       store.appendAudit({ at: now, actor: ctx.actor, op: "forget", memoryId: id, hashBefore: memory.contentHash, hashAfter: memory.contentHash, contentBefore: null, detail: { reason: "consolidation undone", statusBefore: memory.status } });

@@ -13,6 +13,7 @@ import { checkContent, checkMetadata, checkPriority, checkType } from "./validat
 import { assertNotHeld } from "./holds.ts";
 import { consolidatedSources } from "./consolidate-undo.ts";
 import { successorBack, successorGone, supersededBy } from "./successor-gone.ts";
+import { currentVersion } from "./current-version.ts";
 
 export function getMemory(ctx: EngineContext, idOrPrefix: string, track = true): Memory {
   const id = resolveId(ctx.store, idOrPrefix);
@@ -217,14 +218,20 @@ export interface RestoreResult {
   superseded: string[];
 }
 
-/** Brings an archived (forgotten) or superseded memory back to active. */
+/**
+ * Brings an archived (forgotten) or superseded memory back to active. One forgotten while superseded goes back to
+ * superseded while what replaced it stands (the end of its chain active): restoring undoes the forget, and a
+ * second restore makes it current. It came back current beside its successor, and recall answered both (QA).
+ */
 export function restoreMemory(ctx: EngineContext, idOrPrefix: string): RestoreResult {
   return ctx.store.transaction(() => {
     const id = resolveId(ctx.store, idOrPrefix);
     const old = ctx.store.get(id)!;
     if (old.status === "active") return { memory: old, already: true, superseded: [] };
     const now = ctx.now();
-    const next: Memory = { ...old, status: "active", supersededBy: null, updatedAt: now };
+    const successor = old.status === "archived" && old.supersededBy ? ctx.store.get(old.supersededBy) : null;
+    const replaced = successor !== null && currentVersion(ctx.store, successor).status === "active";
+    const next: Memory = replaced ? { ...old, status: "superseded", updatedAt: now } : { ...old, status: "active", supersededBy: null, updatedAt: now };
     ctx.store.replace(next);
     ctx.store.appendAudit({
       at: now,
@@ -236,6 +243,6 @@ export function restoreMemory(ctx: EngineContext, idOrPrefix: string): RestoreRe
       contentBefore: null,
       detail: { statusBefore: old.status },
     });
-    return { memory: next, already: false, superseded: successorBack(ctx, next, now) };
+    return { memory: next, already: false, superseded: replaced ? [] : successorBack(ctx, next, now) };
   });
 }

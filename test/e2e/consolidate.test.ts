@@ -32,6 +32,10 @@ test("near-copies fold into one memory, recall finds it instead of the copies, a
   for (const source of ids) expect(foundIds).not.toContain(source);
   expect((await s.json<{ status: string }>(["get", ids[0]!, "--json"])).status).toBe("archived");
 
+  // An undo has no dry run: asked for one, nothing is undone.
+  const dryUndo = await s.run(["consolidate", "--undo", id, "--dry-run"]);
+  expect(dryUndo.exitCode).toBe(2);
+  expect((await s.json<{ status: string }>(["get", id, "--json"])).status).toBe("active");
   const undo = await s.json<{ id: string; restored: string[] }>(["consolidate", "--undo", id, "--json"]);
   expect(undo.restored.sort()).toEqual([...ids].sort());
   const back = await s.json<{ results: Array<{ id: string }> }>(["recall", "make lint before push", "--mode", "keyword", "--json"]);

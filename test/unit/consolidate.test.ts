@@ -111,6 +111,19 @@ describe("cairn consolidate", () => {
     expect(engine.consolidate().groups).toEqual([]);
   });
 
+  test("a same-error fold keeps every fix and every command, however few words it adds", () => {
+    const t = testEngine();
+    const sig = "npm ERR! code ERESOLVE\nnpm ERR! ERESOLVE unable to resolve dependency tree";
+    for (const [head, fix] of [["npm install failed:", "Fix: --legacy-peer-deps"], ["npm install failed again:", "Fix: pin eslint 8"], ["npm ci failed:", "Fix: regenerate lockfile"]]) {
+      t.advance(HOUR);
+      t.engine.remember({ content: `${head}\n${sig}\n${fix}`, type: "error" });
+    }
+    const group = t.engine.consolidate({ reasons: ["same-error"] }).groups[0]!;
+    for (const line of ["Fix: --legacy-peer-deps", "Fix: pin eslint 8", "Fix: regenerate lockfile", "npm install failed", "npm ci failed"]) expect(group.content).toContain(line);
+    // A sentence only reworded (a word's other form) still adds nothing.
+    expect(group.content.split("\n").filter((l) => l.includes("unable to resolve"))).toHaveLength(1);
+  });
+
   test("undo brings the sources back and archives the consolidated memory; a plain memory is refused", () => {
     const { engine, copies, others } = planted();
     const id = engine.consolidate({ reasons: ["near-copies"] }).groups[0]!.id!;
@@ -118,7 +131,7 @@ describe("cairn consolidate", () => {
     expect(undone.restored.sort()).toEqual([...copies].sort());
     expect(undone.missing).toEqual([]);
     expect(undone.already).toBe(false);
-    expect(engine.undoConsolidation(id)).toMatchObject({ restored: [], already: true });
+    expect(engine.undoConsolidation(id)).toMatchObject({ restored: [], missing: [], already: true });
     expect(engine.get(id, { track: false }).status).toBe("archived");
     for (const c of copies) expect(engine.get(c, { track: false }).status).toBe("active");
     expect(codeOf(() => engine.undoConsolidation(others[0]!))).toBe("NOT_CONSOLIDATED");

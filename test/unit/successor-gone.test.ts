@@ -37,6 +37,23 @@ describe("supersedes and the successor's life", () => {
     expect(engine.verifyAudit().ok).toBe(true);
   });
 
+  test("a memory forgotten while superseded comes back superseded while its successor stands; restored again, it is current", () => {
+    const { engine, old, next, status } = pair();
+    const third = engine.remember({ content: "Delta: the reporting replica moved to its own host", type: "fact" }).id;
+    engine.relate(third, next, "supersedes");
+    engine.forget(next);
+    expect(engine.restore(next)).toMatchObject({ already: false, superseded: [] });
+    expect(engine.get(next, { track: false })).toMatchObject({ status: "superseded", supersededBy: third });
+    expect(status(old)).toBe("superseded");
+    expect(engine.restore(next).memory).toMatchObject({ status: "active", supersededBy: null });
+    // Forgotten while superseded, and what replaced it forgotten since: nothing stands in its place.
+    const { engine: e2, old: o2, next: n2 } = pair();
+    e2.forget(o2);
+    e2.forget(n2);
+    expect(e2.restore(o2).memory.status).toBe("active");
+    expect(engine.verifyAudit().ok).toBe(true);
+  });
+
   test("purging the successor makes what it replaced current, or hands it on to the successor's own successor", () => {
     const a = pair();
     expect(a.engine.forget(a.next, { hard: true }).current).toEqual([a.old]);

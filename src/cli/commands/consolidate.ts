@@ -23,6 +23,8 @@ export default defineCommand({
     ...jsonFlag,
   },
   async run({ args }) {
+    // An undo takes effect at once: with --dry-run it was carried out anyway (QA).
+    if (args.undo !== undefined && args["dry-run"]) throw cairnError("ONE_OF", ["--undo and --dry-run (an undo has no dry run: `cairn get <id>` shows what it would bring back)"]);
     await withEngine(({ engine }) => {
       if (args.undo !== undefined) {
         const r = engine.undoConsolidation(args.undo);

@@ -17,6 +17,10 @@ export default defineCommand({
       const short = engine.shortIds([m.id, ...superseded]);
       if (already) return output.text(`${short.get(m.id)} is active already; nothing changed.`);
       const again = superseded.length > 0 ? ` It supersedes ${superseded.map((id) => short.get(id)).join(", ")} again (current while it was gone).` : "";
+      if (m.status === "superseded") {
+        const by = engine.shortIds([m.supersededBy!]).get(m.supersededBy!);
+        return output.text(`Restored ${short.get(m.id)} as it was before it was forgotten: superseded by ${by}, which still stands. \`cairn restore ${short.get(m.id)}\` again makes it current.`);
+      }
       output.text(`Restored ${short.get(m.id)}; it is active again.${again}`);
     });
   },
