@@ -245,7 +245,7 @@ const catalog = {
   SYNC_SETTINGS_CHANGED: "The team settings changed while this sync ran (another cairn process rotated the team key, joined a team or left): it stopped there, and what it had not sent stays queued. Run `cairn sync` again.",
   SYNC_TEAM_RETIRED: {
     cli: "Team {0} on {1} was moved to a new key on another device (`cairn sync rotate`): nothing was sent or received. Ask a teammate for the new code (`cairn sync invite` on a device of the team) and run `cairn sync join <code> --server <url>` here; this device's changes are kept and sent then.",
-    mcp: "Team {0} on {1} was moved to a new key (`cairn sync rotate` on another device); the user must join again with the new code (`cairn sync join <code> --server <url>`).",
+    mcp: "Team {0} on {1} was moved to a new key (`cairn sync rotate` on another device); the user must join it again with the new code (`cairn sync join`), keeping this device's memories.",
   },
   SYNC_TEAM_UNKNOWN: {
     cli: "The sync server {0} holds no team {1}: check that --server names the database the team uses (the one `cairn sync init` ran against). Nothing was changed on this device.",

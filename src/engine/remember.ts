@@ -49,6 +49,8 @@ export interface RememberResult {
   sameMeaning?: true;
   /** A duplicate of a memory under a legal hold: left exactly as it was (nothing merged: tags, lifetime, priority). */
   held?: true;
+  /** Stored under a project named for it that held no memory yet (maybe a typo of a known one): the caller says so. */
+  newProject?: true;
 }
 
 /** Builds a complete new memory record from validated input (no I/O). */
@@ -108,13 +110,16 @@ export function storeOrReinforce(
   nearest: readonly Compared[] = [],
   /** The scope's memory of the same text, when the caller looked it up already (import). */
   found: Memory | null = ctx.store.findDuplicate(candidate.project, candidate.contentHash, candidate.canonicalHash),
+  /** Whether `candidate`'s lifetime was given (a `--ttl`, an imported expiry), not its type's default. */
+  lifeGiven = true,
 ): RememberResult {
   const { store } = ctx;
   // A pending reminder with the same words is a task for later, not this statement: it is not reinforced.
   const existing = found && (found.type === "reminder") === (candidate.type === "reminder") ? found : null;
-  if (existing) return reinforce(ctx, existing, candidate, now, { exact: existing.contentHash === candidate.contentHash });
+  const life = { given: lifeGiven };
+  if (existing) return reinforce(ctx, existing, candidate, now, { exact: existing.contentHash === candidate.contentHash }, life);
   const reworded = nearest.find((c) => saysTheSame(c.memory.content, candidate.content, c.comparison))?.memory;
-  if (reworded) return { ...reinforce(ctx, reworded, candidate, now, { exact: false, same_meaning: true }), sameMeaning: true };
+  if (reworded) return { ...reinforce(ctx, reworded, candidate, now, { exact: false, same_meaning: true }, life), sameMeaning: true };
   store.insert(candidate);
   store.appendAudit({
     at: now,
@@ -131,17 +136,18 @@ export function storeOrReinforce(
 
 /**
  * A reinforced memory's expiry: a memory kept forever stays so; one that expires lives on by its own lifetime
- * from now, or to the repeat's expiry if later. It never becomes permanent because the repeat's type keeps its
- * kind forever (a task given `--ttl 1h`, said again as a note, was kept for good).
+ * from now, or to the repeat's expiry if that was given and is later (`given`: a `--ttl never` keeps it for
+ * good). A repeat's type default counts for nothing: a task given `--ttl 7d`, said again, got the 30 days of
+ * its type (QA), and a task given `--ttl 1h`, said again as a note, was kept for good.
  */
-function extendedLife(existing: Memory, candidate: Memory, now: number): number | null {
-  if (existing.expiresAt === null) return null;
+function extendedLife(existing: Memory, candidate: Memory, now: number, given: boolean): number | null {
+  if (existing.expiresAt === null || (given && candidate.expiresAt === null)) return null;
   const own = existing.expiresAt - existing.createdAt;
-  return Math.max(existing.expiresAt, now + Math.max(0, own), candidate.expiresAt ?? 0);
+  return Math.max(existing.expiresAt, now + Math.max(0, own), given ? candidate.expiresAt! : 0);
 }
 
 /** Reinforces `existing` with what `candidate` brings (tags, lifetime, priority) instead of storing a copy. */
-function reinforce(ctx: EngineContext, existing: Memory, candidate: Memory, now: number, detail: Record<string, unknown>): RememberResult {
+function reinforce(ctx: EngineContext, existing: Memory, candidate: Memory, now: number, detail: Record<string, unknown>, life: { given: boolean }): RememberResult {
   const { store } = ctx;
   // A held memory stays exactly as it is: the duplicate is answered, nothing is merged into it.
   if (store.policy.holdsOn(existing).length > 0) return { id: existing.id, status: "duplicate", memory: existing, held: true };
@@ -150,7 +156,7 @@ function reinforce(ctx: EngineContext, existing: Memory, candidate: Memory, now:
     tags: normalizeTags([...existing.tags, ...candidate.tags]),
     accessCount: existing.accessCount + 1,
     lastAccessedAt: now,
-    expiresAt: extendedLife(existing, candidate, now),
+    expiresAt: extendedLife(existing, candidate, now, life.given),
     priority: Math.max(existing.priority, candidate.priority),
   };
   store.replace(reinforced);
@@ -217,9 +223,12 @@ function replacedStatement(ctx: EngineContext, candidate: Memory): Conflict | nu
 /** Stores `candidate` or reinforces what it repeats, given the memories nearest it (read before the transaction). */
 function rememberNear(ctx: EngineContext, input: RememberInput, candidate: Memory, now: number, nearest: readonly Memory[]): RememberResult {
   return ctx.store.transaction(() => {
+    // A name given for the write that matches no project starts one (projects.ts): a typo must not go unnoticed.
+    const fresh = typeof input.project === "string" && candidate.project !== null && candidate.project !== ctx.project && !ctx.store.projectKeys().includes(candidate.project);
     const current = compareNearest(ctx, nearest, candidate, now);
-    const result = storeOrReinforce(ctx, candidate, now, input.distinct ? [] : current);
-    if (result.status !== "created") return result;
+    const stored = storeOrReinforce(ctx, candidate, now, input.distinct ? [] : current, undefined, input.ttlMs !== undefined);
+    if (stored.status !== "created") return stored;
+    const result: RememberResult = fresh ? { ...stored, newProject: true } : stored;
     const { conflicts, superseded } = relatedOnWrite(ctx, candidate, now, current);
     const repeated = replacedStatement(ctx, candidate);
     if (repeated && !conflicts.some((c) => c.id === repeated.id)) conflicts.push(repeated);

@@ -20,7 +20,8 @@ export function checkContent(raw: string): string {
 export function checkType(value: string | undefined): MemoryType {
   if (value === undefined || value === "") return DEFAULT_TYPE;
   const type = value.trim().toLowerCase();
-  if (!isMemoryType(type)) throw cairnError("BAD_TYPE", [value, MEMORY_TYPES.join(", ")]);
+  // Reminders are made by `remind` (they need a due time): not offered here, where they are refused (QA).
+  if (!isMemoryType(type)) throw cairnError("BAD_TYPE", [value, `${MEMORY_TYPES.filter((t) => t !== "reminder").join(", ")} (a reminder: cairn remind)`]);
   return type;
 }
 

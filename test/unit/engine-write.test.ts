@@ -63,6 +63,29 @@ describe("remember", () => {
     expect(engine.get(kept.id, { track: false }).expiresAt).toBeNull();
   });
 
+  test("a repeat's own lifetime counts only when it was given: a type's default does not stretch a short one, --ttl never keeps it", () => {
+    const { engine, advance, clock } = testEngine();
+    const week = 7 * 86_400_000;
+    const task = engine.remember({ content: "fix the login redirect loop", type: "task", ttlMs: week });
+    advance(86_400_000);
+    engine.remember({ content: "Fix the login redirect loop", type: "task" }); // the type's default is 30 days
+    expect(engine.get(task.id, { track: false }).expiresAt).toBe(clock.now + week);
+    engine.remember({ content: "fix the login redirect loop", type: "task", ttlMs: 60 * 86_400_000 });
+    expect(engine.get(task.id, { track: false }).expiresAt).toBe(clock.now + 60 * 86_400_000);
+    engine.remember({ content: "fix the login redirect loop", type: "task", ttlMs: null });
+    expect(engine.get(task.id, { track: false }).expiresAt).toBeNull();
+  });
+
+  test("a memory stored under a project name that held none is marked a new project; the current one, a known one or a repeat is not", () => {
+    const { engine } = testEngine();
+    engine.remember({ content: "the deploy runs on fridays", project: "/work/other" });
+    expect(engine.remember({ content: "a typo of a project", project: "othr" }).newProject).toBe(true);
+    expect(engine.remember({ content: "a second note there", project: "othr" }).newProject).toBeUndefined();
+    expect(engine.remember({ content: "in a known one", project: "other" }).newProject).toBeUndefined();
+    expect(engine.remember({ content: "in the current one", project: "/work/app" }).newProject).toBeUndefined();
+    expect(engine.remember({ content: "no project named" }).newProject).toBeUndefined();
+  });
+
   test("the same text in another project is a separate memory", () => {
     const { engine } = testEngine();
     const a = engine.remember({ content: "Run make before tests" });

@@ -50,6 +50,7 @@ export default defineCommand({
           ...(result.held ? { held: true } : {}),
           ...(conflicts.length > 0 ? { conflicts } : {}),
           ...(superseded.length > 0 ? { superseded } : {}),
+          ...(result.newProject ? { new_project: true } : {}),
         });
       }
       const m = result.memory;
@@ -67,7 +68,13 @@ export default defineCommand({
         ...superseded.map((r) => `  supersedes ${short.get(r.id)} (${r.reason}): ${r.content}`),
         ...conflicts.map((r) => `  may conflict with ${short.get(r.id)} (${r.reason}): ${r.content}`),
       ];
-      if (superseded.length > 0) lines.push("  If that is wrong, `cairn restore <id>` brings the old one back.");
+      if (superseded.length > 0) {
+        const old = superseded.length === 1 ? short.get(superseded[0]!.id) : "<id>";
+        lines.push(`  If that is wrong, \`cairn restore ${old}\` brings the old one back.`);
+      }
+      if (result.newProject) {
+        lines.push(`  New project "${projectLabel(m.project)}": no memory was stored under it before. If that is a typo, \`cairn edit ${id} --project <name>\` moves it (\`cairn stats\` lists the projects).`);
+      }
       if (conflicts.length > 0) {
         const old = conflicts.length === 1 ? short.get(conflicts[0]!.id) : "<id>";
         lines.push(`  If the new one replaces it, \`cairn relate ${id} supersedes ${old}\` retires the old one (kept in history); if they disagree, \`cairn relate ${id} contradicts ${old}\`; if not, leave both.`);

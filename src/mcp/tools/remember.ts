@@ -17,7 +17,9 @@ export default defineTool({
       "whole files or transient chatter. Saying the same thing twice reinforces the existing memory instead of copying it.",
     inputSchema: z.strictObject({
       content: contentArg.describe("the memory, self-contained, e.g. \"Use pnpm, not npm: the lockfile is pnpm-lock.yaml\" (at most 64 KiB of UTF-8)"),
+      // Not "reminder": one needs a due time (the `remind` tool), and remember refuses it.
       type: memoryType
+        .exclude(["reminder"])
         .optional()
         .describe("decision | lesson | error | preference | fact | task | checkpoint | note (default note)"),
       tags: tags.optional().describe("a few lowercase keywords, e.g. [\"build\", \"ci\"]"),
@@ -47,6 +49,7 @@ export default defineTool({
         .array(related)
         .optional()
         .describe("active memories this one clearly replaces, retired just now (status superseded, kept in history; `restore` undoes it)"),
+      new_project: z.literal(true).optional().describe("stored under a project name that held no memory before: check it is not a typo (`update` its project if it is)"),
     }),
     annotations: ADDITIVE,
   },
@@ -69,6 +72,7 @@ export default defineTool({
       ...(result.held ? { held: true as const } : {}),
       ...(result.conflicts ? { conflicts: result.conflicts } : {}),
       ...(result.superseded ? { superseded: result.superseded } : {}),
+      ...(result.newProject ? { new_project: true as const } : {}),
     };
   },
 });
