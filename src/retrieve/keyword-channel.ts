@@ -6,6 +6,7 @@
 import type { Store } from "../store/store.ts";
 import type { ChannelHit, ChannelQuery, RetrievalChannel } from "./channel.ts";
 import { buildKeywordQuery } from "./fts-query.ts";
+import { rescoreSmall } from "./keyword-rescore.ts";
 
 export class KeywordChannel implements RetrievalChannel {
   readonly name = "keyword";
@@ -22,8 +23,10 @@ export class KeywordChannel implements RetrievalChannel {
     const own = projectTerm(query.filter.scope.projects);
     const terms = [...words, ...phrases];
     const kept = terms.filter((t) => t !== own);
-    if (kept.length === 0 || kept.length === terms.length) return this.#store.searchTextSoon(match, query.filter, query.now, query.limit, terms);
-    return this.#store.searchTextSoon(kept.join(" OR "), query.filter, query.now, query.limit, kept);
+    const searched = kept.length === 0 || kept.length === terms.length ? terms : kept;
+    const hits = await this.#store.searchTextSoon(kept.length === 0 || kept.length === terms.length ? match : kept.join(" OR "), query.filter, query.now, query.limit, searched);
+    // Fewer than asked for: every match is here, and a small store's common words are counted (keyword-rescore.ts).
+    return hits.length < query.limit ? rescoreSmall(this.#store, searched, hits) : hits;
   }
 }
 

@@ -176,7 +176,7 @@ export class KeywordSearch {
   }
 
   /** How many memories the index holds, and how many (at most `upTo`) each safe expression in `matches` matches. */
-  termStats(matches: readonly string[], upTo?: number): { docs: number; counts: number[] } {
+  termStats(matches: readonly string[], upTo?: number): { docs: number; counts: number[]; tokens?: number } {
     const codec = this.#host.codec();
     return termStats(this.#host.db(), matches.map((m) => codec.indexQuery(m)), upTo);
   }

@@ -381,7 +381,7 @@ export class SqliteStore implements Store {
     return rowsById(this.#db, ids, filterToSql(filter, now, this.#codec)).map((r) => rowToMemory(r, this.#codec));
   }
 
-  termStats(matches: readonly string[], upTo?: number): { docs: number; counts: number[] } {
+  termStats(matches: readonly string[], upTo?: number): { docs: number; counts: number[]; tokens?: number } {
     return this.#keyword.termStats(matches, upTo);
   }
 

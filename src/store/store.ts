@@ -175,9 +175,10 @@ export interface Store {
   getMany(ids: readonly string[], filter: MemoryFilter, now: number): Memory[];
   /**
    * How many memories exist, and how many each safe FTS5 expression matches (all statuses and scopes): at most
-   * `upTo` when given, which costs that many matches instead of all (whether any memory holds a word: `upTo` 1).
+   * `upTo` when given, which costs that many matches instead of all (whether any memory holds a word: `upTo` 1);
+   * `tokens`: all memories' tokens (every column), when the index's totals are readable.
    */
-  termStats(matches: readonly string[], upTo?: number): { docs: number; counts: number[] };
+  termStats(matches: readonly string[], upTo?: number): { docs: number; counts: number[]; tokens?: number };
   /** Records that memories were read (access count and time); skipped, said once, where writes are refused. */
   touch(ids: readonly string[], now: number): void;
   /** Why writes fail before they start (a read-only file or disk, or a disk full at open), or null. */

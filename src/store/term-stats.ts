@@ -6,10 +6,12 @@ import type { Database } from "bun:sqlite";
 
 /**
  * Memories in the index, and for each safe FTS5 expression in `matches` how many memories it matches: all of
- * them, or at most `upTo` (see {@link matchCount}).
+ * them, or at most `upTo` (see {@link matchCount}); with the tokens of all memories when FTS5's totals are readable.
  */
-export function termStats(db: Database, matches: readonly string[], upTo?: number): { docs: number; counts: number[] } {
-  return { docs: indexedDocs(db), counts: matches.map((m) => matchCount(db, m, upTo)) };
+export function termStats(db: Database, matches: readonly string[], upTo?: number): { docs: number; counts: number[]; tokens?: number } {
+  const totals = indexTotals(db);
+  const counts = matches.map((m) => matchCount(db, m, upTo));
+  return totals ? { docs: totals.rows, counts, tokens: totals.tokens } : { docs: indexedDocs(db), counts };
 }
 
 /**

@@ -83,7 +83,7 @@ export function indexRanker(db: Database, index: TextIndex, match: string, fts =
  * one-token expressions from the index, a plain phrase of several by its rows (`fts`, which its ranking reads
  * again), anything else through FTS5. Null when the totals are unreadable.
  */
-export function indexStats(db: Database, index: TextIndex, matches: readonly string[], fts = phraseMatches(db)): { docs: number; counts: number[] } | null {
+export function indexStats(db: Database, index: TextIndex, matches: readonly string[], fts = phraseMatches(db)): { docs: number; counts: number[]; tokens?: number } | null {
   const totals = indexTotals(db);
   if (!totals) return null;
   const counts = matches.map((m) => {
@@ -92,7 +92,7 @@ export function indexStats(db: Database, index: TextIndex, matches: readonly str
     if (only && "token" in only) return index.count(only.token);
     return only?.tokens ? fts.rows(m).length : matchCount(db, m);
   });
-  return { docs: totals.rows, counts };
+  return { docs: totals.rows, counts, tokens: totals.tokens };
 }
 
 /** The `k` best (lowest rank) and any tied with the k-th, best first, ties to the higher seq. */
