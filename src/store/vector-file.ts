@@ -323,23 +323,27 @@ function parseIndex(fd: number, path: string, model: string, dims: number, epoch
   return read;
 }
 
-/** Each list checked against its CRC, piece by piece as a search reads it, or whole (listOk). */
+/**
+ * Each list checked against its CRC, piece by piece as a search reads it, or whole (listOk). A list is read from
+ * the file again at each search, so it is checked each time: only a failure is remembered (a list changed in
+ * place after a first check passed was trusted: QA found the same of the keyword file).
+ */
 function crcChecks(offsets: Uint32Array, sums: Uint32Array, nlist: number, width: number, readRows: IndexFile["readRows"]): Pick<IndexFile, "listOk" | "checkPiece"> {
-  const checked = new Int8Array(nlist); // 0 unknown, 1 ok, -1 bad
+  const checked = new Int8Array(nlist); // 0 not known bad, -1 bad
   const running = new Map<number, number>(); // list → CRC of the pieces folded in so far
   const checkPiece = (l: number, piece: Uint8Array, first: boolean, last: boolean) => {
-    if (checked[l] !== 0) return checked[l] === 1;
+    if (checked[l] === -1) return false;
     const crc = first ? Bun.hash.crc32(piece) : Bun.hash.crc32(piece, running.get(l) ?? 0);
     if (!last) {
       running.set(l, crc);
       return true;
     }
     running.delete(l);
-    checked[l] = crc === sums[l] ? 1 : -1;
-    return checked[l] === 1;
+    if (crc !== sums[l]) checked[l] = -1;
+    return checked[l] === 0;
   };
   const listOk = (l: number) => {
-    if (checked[l] !== 0) return checked[l] === 1;
+    if (checked[l] === -1) return false;
     const rows = offsets[l + 1]! - offsets[l]!;
     const step = Math.max(1, Math.floor((1 << 22) / width));
     const buf = new Uint8Array(Math.min(rows, step) * width);

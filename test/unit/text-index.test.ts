@@ -6,7 +6,7 @@
  * removes it.
  */
 import { afterEach, describe, expect, spyOn, test } from "bun:test";
-import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { closeSync, copyFileSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync, writeSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Database } from "bun:sqlite";
@@ -320,6 +320,29 @@ describe("keyword index file", () => {
     writeFileSync(file, sized);
     expect(openTextIndexFile(file, epochOf(reader), { whole: true })).toBeNull();
     expect(openTextIndexFile(file, epochOf(reader))).toBeNull();
+  });
+
+  test("a file read term by term checks the lists at every read: bytes changed in place after a first search fail the next one", async () => {
+    const { reader, path } = setup(200);
+    await published(path);
+    const file = fileOf(path);
+    const index = openTextIndexFile(file, epochOf(reader))!;
+    const search = () => QUERIES.map((q) => indexRanker(reader, index, buildKeywordQuery(q).match!)?.(10));
+    const before = search();
+    expect(before.some((r) => (r?.length ?? 0) > 0)).toBe(true);
+    // Every byte of the lists flipped, in place (the same inode the index holds open).
+    const bytes = new Uint8Array(readFileSync(file));
+    const view = new DataView(bytes.buffer, bytes.byteOffset);
+    const listsLength = view.getUint32(40, true);
+    for (let i = bytes.length - listsLength; i < bytes.length; i++) bytes[i] = bytes[i]! ^ 0x5a;
+    const fd = openSync(file, "r+");
+    try {
+      writeSync(fd, bytes, 0, bytes.length, 0);
+    } finally {
+      closeSync(fd);
+    }
+    expect(search).toThrow(/checksum/);
+    closeTextIndexFile(index);
   });
 
   test("a one-shot store counts and ranks keyword searches from the file: the same hits as FTS5, and FTS5 once it is unusable", async () => {
