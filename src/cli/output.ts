@@ -25,12 +25,23 @@ export const output = {
   },
 };
 
-/** Writes everything buffered so far to stdout. */
+/**
+ * The reader of stdout went away (`cairn export | head -1`): what was asked for was read, and the command stops
+ * there, quietly (cli/run.ts exits 0). It was an internal error with a stack trace (QA).
+ */
+export class OutputClosed extends Error {}
+
+/** Writes everything buffered so far to stdout; {@link OutputClosed} when nobody reads it any more. */
 export async function flushOutput(): Promise<void> {
   if (pending === "") return;
   const chunk = pending;
   pending = "";
-  await Bun.write(Bun.stdout, chunk);
+  try {
+    await Bun.write(Bun.stdout, chunk);
+  } catch (err) {
+    if ((err as { code?: unknown }).code === "EPIPE") throw new OutputClosed("stdout closed");
+    throw err;
+  }
 }
 
 /** Progress and notices for people go to stderr, so stdout stays parseable. */

@@ -5,7 +5,7 @@
 import { type ArgsDef, type CommandDef, renderUsage, runCommand } from "citty";
 import { CairnError, describeError } from "../errors.ts";
 import { COMMANDS } from "./commands/index.ts";
-import { flushOutput, output } from "./output.ts";
+import { flushOutput, output, OutputClosed } from "./output.ts";
 import { VERSION } from "../version.ts";
 import { own } from "../domain/own.ts";
 import { WORDS_COMMANDS } from "./flags.ts";
@@ -16,7 +16,12 @@ export const EXIT_USAGE = 2;
 
 export async function main(argv: string[]): Promise<number> {
   const code = await dispatch(argv);
-  await flushOutput();
+  try {
+    await flushOutput();
+  } catch (err) {
+    if (err instanceof OutputClosed) return code;
+    throw err;
+  }
   return code;
 }
 
@@ -60,13 +65,14 @@ async function dispatch(argv: string[]): Promise<number> {
 export class UsageError extends Error {}
 
 function report(err: unknown, command: string, json: boolean): number {
+  if (err instanceof OutputClosed) return EXIT_OK;
   const usage =
     err instanceof UsageError ||
     (err instanceof CairnError && err.isUsage) ||
     (err as { name?: string })?.name === "CLIError";
   const code = err instanceof CairnError ? err.code : usage ? "USAGE" : "INTERNAL";
   let message = describeError(err).replace(/\u001b\[[0-9;]*m/g, "");
-  if ((err as { name?: string })?.name === "CLIError") message += ` Run \`cairn ${command} --help\` for usage.`;
+  if ((err as { name?: string })?.name === "CLIError") message = `${message.replace(/[^.!?]$/, "$&.")} Run \`cairn ${command} --help\` for usage.`;
   if (code === "INTERNAL" && !(err instanceof CairnError)) {
     message = `Internal error: ${message}. Please report it with the output of \`cairn doctor\`.`;
     if (process.env.CAIRN_LOG_LEVEL === "debug" && err instanceof Error && err.stack) process.stderr.write(`${err.stack}\n`);
