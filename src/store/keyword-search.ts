@@ -132,7 +132,11 @@ export class KeywordSearch {
       const hits = searchIndexed(db, index, FILE_MAX_CHANGED, req, seen, this.#fileFrom, this.#host.codec());
       if (hits !== "stale") return hits;
     } catch {
-      // unreadable or damaged: FTS5 from now on
+      // unreadable or damaged: FTS5 from now on, and the file removed for the worker to write again
+      closeTextIndexFile(index, { path: path! });
+      this.#file = { generation, path, index: null };
+      this.#wanted = true;
+      return null;
     }
     closeTextIndexFile(index);
     this.#file = { generation, path, index: null };

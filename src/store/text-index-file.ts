@@ -16,11 +16,11 @@
  * (removeIndexFiles) after its commit; a writer whose build read before a purge removes what it published.
  */
 import type { Database } from "bun:sqlite";
-import { closeSync, fstatSync, openSync, readSync, rmSync } from "node:fs";
+import { closeSync, fstatSync, openSync, readFileSync, readSync, rmSync } from "node:fs";
 import { closeWhenCollected, indexFileState, readFullyAt } from "./index-file-io.ts";
 import { TextIndex } from "./text-index.ts";
 import type { DocSizes } from "./text-index-lists.ts";
-import { writeIndexFile } from "./vector-file.ts";
+import { discardIfSame, writeIndexFile } from "./vector-file.ts";
 import { besideDatabase } from "./db-path.ts";
 
 export const KEYWORD_FILE = "keywords.idx";
@@ -174,10 +174,15 @@ export function openTextIndexFile(path: string, epoch: number, opts: { whole?: b
   return index;
 }
 
-/** Closes the file an index opened by {@link openTextIndexFile} reads its lists from (a later search throws). */
-export function closeTextIndexFile(index: TextIndex): void {
+/**
+ * Closes the file an index opened by {@link openTextIndexFile} reads its lists from (a later search throws).
+ * `discard`: a search found it damaged, so it is also removed if it is still the file at `path` (not replaced
+ * since): the background worker then writes it again, as it does a missing one.
+ */
+export function closeTextIndexFile(index: TextIndex, discard?: { path: string }): void {
   const fd = descriptors.get(index);
   if (fd === undefined) return;
+  if (discard) discardIfSame(fd, discard.path);
   descriptors.delete(index);
   closeWhenCollected.unregister(index);
   closeSync(fd);
@@ -342,10 +347,19 @@ export function otherVersion(path: string): boolean {
   return new DataView(head.bytes.buffer).getUint32(8, true) !== VERSION;
 }
 
-/** Whether the file at `path` has the header (magic, version, epoch, log position, sizes, CRC) and length of `bytes`. */
+/**
+ * Whether the file at `path` holds `bytes`: its header (magic, version, epoch, log position, sizes, CRC) and length
+ * first, then every byte. A header and length alone passed a file damaged in its lists (same index, bytes changed
+ * in place), which was then never written again (QA).
+ */
 function sameFile(path: string, bytes: Uint8Array): boolean {
   const head = fileHeader(path);
-  return head !== null && head.size === bytes.length && head.bytes.every((b, i) => b === bytes[i]);
+  if (head === null || head.size !== bytes.length || !head.bytes.every((b, i) => b === bytes[i])) return false;
+  try {
+    return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).equals(readFileSync(path));
+  } catch {
+    return false;
+  }
 }
 
 /** The first {@link HEADER} bytes of the file at `path` and its size; null when it is absent or shorter. */

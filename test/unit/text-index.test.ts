@@ -387,6 +387,23 @@ describe("keyword index file", () => {
     for (let i = bytes.length - lists; i < bytes.length; i++) bytes[i] = bytes[i]! ^ 0xff;
     writeFileSync(fileOf(path), bytes);
     expect(oneShot(0)).toEqual({ hits: viaFts, ranked: true, counted: true });
+    // And the damaged file is gone, for the background worker to write again (it writes a missing one).
+    expect(existsSync(fileOf(path))).toBe(false);
+  });
+
+  test("publishing over a file damaged in its lists writes it again, though its header and length are the index's", async () => {
+    const { reader, path } = setup(200);
+    await published(path);
+    const file = fileOf(path);
+    const good = new Uint8Array(readFileSync(file));
+    const bad = good.slice();
+    bad[bad.length - 5] = bad[bad.length - 5]! ^ 0x33;
+    writeFileSync(file, bad);
+    const { index, state } = await buildTextIndex(reader);
+    expect(publishTextIndex(reader, path, index, state)).toBe(true);
+    expect(new Uint8Array(readFileSync(file))).toEqual(good);
+    // The same index over an intact file is left alone.
+    expect(publishTextIndex(reader, path, index, state)).toBe(false);
   });
 
   test("a search in some projects leaves other projects' matches out before ranking: the same hits as FTS5, also once memories moved, came and went", async () => {
