@@ -18,6 +18,8 @@ export interface RelateResult {
    * `contradicts` confirms it ("conflict"), `--dismiss` dismisses it ("not_conflict").
    */
   settled?: Settlement;
+  /** The possible conflict was settled that way already: nothing changed. */
+  alreadySettled?: true;
 }
 
 export interface Link {
@@ -101,8 +103,9 @@ function dismiss(ctx: EngineContext, a: string, b: string, now: number): RelateR
   const noted = notedConflicts(ctx, a, b);
   if (noted.length === 0) throw cairnError("NO_POSSIBLE_CONFLICT", [a, b]);
   if (noted.some((e) => conflictState(e.metadata) === "conflict")) throw cairnError("CONFLICT_CONFIRMED", [a, b]);
+  const already = noted.every((e) => conflictState(e.metadata) === "not_conflict");
   for (const e of noted) settle(ctx, e, "not_conflict", now);
-  return { from: a, to: b, relation: "contradicts", status: "exists", superseded: false, settled: "not_conflict" };
+  return { from: a, to: b, relation: "contradicts", status: "exists", superseded: false, settled: "not_conflict", ...(already ? { alreadySettled: true as const } : {}) };
 }
 
 /** The `contradicts` links between `a` and `b`, either direction, that remember wrote for a possible conflict. */

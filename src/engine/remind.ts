@@ -87,8 +87,10 @@ export function dueTime(when: RemindWhen, now: number): number {
 export function remind(ctx: EngineContext, input: RemindInput): RemindResult {
   if (input.content.trim() === "") throw cairnError("EMPTY_REMINDER");
   const content = checkContent(input.content);
-  if (content.length > MAX_REMINDER_CHARS) {
-    throw cairnError("REMINDER_TOO_LONG", [content.length, MAX_REMINDER_CHARS]);
+  // Characters as a person counts them (code points): an emoji is one, not two UTF-16 units (QA).
+  const chars = [...content].length;
+  if (chars > MAX_REMINDER_CHARS) {
+    throw cairnError("REMINDER_TOO_LONG", [chars, MAX_REMINDER_CHARS]);
   }
   const now = ctx.now();
   const due = dueTime(input, now);

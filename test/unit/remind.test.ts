@@ -64,6 +64,7 @@ describe("remind: creating", () => {
       [{ content: "absurdly far", in: "999999999y" }, "DURATION_TOO_LONG"],
       [{ content: "   ", in: "1h" }, "EMPTY_REMINDER"],
       [{ content: "x".repeat(2001), in: "1h" }, "REMINDER_TOO_LONG"],
+      [{ content: "🔔".repeat(2001), in: "1h" }, "REMINDER_TOO_LONG"],
     ];
     for (const [input, code] of cases) {
       const err = (() => {
@@ -77,6 +78,8 @@ describe("remind: creating", () => {
       expect({ input: input.content, code: err.code, usage: err.isUsage }).toEqual({ input: input.content, code, usage: true });
     }
     expect(engine.stats().total).toBe(0);
+    // Counted as a person counts them: 2,000 emoji are 2,000 characters (4,000 UTF-16 units).
+    expect(engine.remind({ content: "🔔".repeat(2000), in: "1h" }).reminder.content).toHaveLength(4000);
   });
 
   test("the past-time message says when it was, what now is, and how to give a delay", () => {

@@ -34,6 +34,8 @@ test("dismissed: both stay, recall goes by score again, and get and graph say it
   expect(await top(engine)).toEqual([neu, old]);
   // Either way round, by the ids remember returned.
   expect(engine.relate(old, neu, "contradicts", { dismiss: true })).toEqual({ from: old, to: neu, relation: "contradicts", status: "exists", superseded: false, settled: "not_conflict" });
+  // Again: said so, nothing changed.
+  expect(engine.relate(neu, old, "contradicts", { dismiss: true })).toMatchObject({ settled: "not_conflict", alreadySettled: true });
   expect(await top(engine)).toEqual([old, neu]);
   expect(engine.links(old)).toEqual([{ relation: "contradicts", direction: "in", id: neu, settled: "not_conflict" }]);
   expect(engine.neighbourhood(neu, 1).edges).toEqual([{ from: neu, to: old, relation: "contradicts", settled: "not_conflict" }]);

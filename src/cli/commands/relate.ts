@@ -21,10 +21,14 @@ export default defineCommand({
     await withEngine(({ engine }) => {
       const r = engine.relate(args.from, args.to, args.relation, { dismiss: args.dismiss === true });
       if (args.json) {
-        return output.json({ from: r.from, relation: r.relation, to: r.to, status: r.status, superseded: r.superseded, ...(r.settled ? { settled: r.settled } : {}) });
+        return output.json({ from: r.from, relation: r.relation, to: r.to, status: r.status, superseded: r.superseded, ...(r.settled ? { settled: r.settled } : {}), ...(r.alreadySettled ? { already: true } : {}) });
       }
       const short = engine.shortIds([r.from, r.to]);
       const link = `${short.get(r.from)} ${r.relation} ${short.get(r.to)}`;
+      if (r.settled === "not_conflict" && r.alreadySettled) {
+        output.text(`The possible conflict between ${short.get(r.from)} and ${short.get(r.to)} was dismissed already; nothing changed.`);
+        return;
+      }
       if (r.settled === "not_conflict") {
         output.text(`Dismissed the possible conflict between ${short.get(r.from)} and ${short.get(r.to)}: both stay, and recall no longer puts the later one first.`);
         return;
