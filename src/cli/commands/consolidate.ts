@@ -58,7 +58,10 @@ function describe(r: ConsolidateReport): string {
     const head = g.skipped ? `skipped (${g.skipped})` : g.id ? `→ ${g.id}` : "(dry run)";
     lines.push(`  ${g.reason.padEnd(11)} ${g.type.padEnd(10)} ${projectLabel(g.project).padEnd(16)} ${g.sources.length} memories, ${formatDate(g.first)} … ${formatDate(g.last)} ${head}`);
     lines.push(`    sources: ${g.sources.map((s) => s.slice(-8)).join(" ")}`);
-    for (const line of g.content.split("\n").slice(0, 4)) lines.push(`    │ ${line.length > 160 ? `${line.slice(0, 157)}…` : line}`);
+    const text = g.content.split("\n");
+    for (const line of text.slice(0, 4)) lines.push(`    │ ${line.length > 160 ? `${line.slice(0, 157)}…` : line}`);
+    // The rest is said to be there (a later fix line looked lost: QA).
+    if (text.length > 4) lines.push(`    │ … ${text.length - 4} more line(s): --json shows the whole text`);
   }
   if (!r.dryRun && done.length > 0) lines.push("Undo one with `cairn consolidate --undo <id>`.");
   return lines.join("\n");
