@@ -33,7 +33,8 @@ export const filterFlags = {
 export function intFlag(name: string, value: unknown, fallback: number, min?: number): number;
 export function intFlag(name: string, value: unknown, fallback: undefined, min?: number): number | undefined;
 export function intFlag(name: string, value: unknown, fallback: number | undefined, min = 1): number | undefined {
-  if (value === undefined || value === "") return fallback;
+  // An empty value (`--depth ""`, a shell variable left unset) is refused, not taken as no flag (QA).
+  if (value === undefined) return fallback;
   const text = String(value).trim();
   if (!/^\d+$/.test(text) || Number(text) < min) throw cairnError("BAD_NUMBER", [name, String(value), min > 0 ? ` ≥ ${min}` : ""]);
   return Number(text);

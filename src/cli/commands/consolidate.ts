@@ -44,6 +44,8 @@ export default defineCommand({
 
 function reasonsFlag(value: string | undefined): ConsolidationReason[] | undefined {
   const given = listFlag(value);
+  // `--only ""` names no kind: refused, not taken as both (QA).
+  if (!given && value !== undefined) throw cairnError("CONSOLIDATE_KIND", [value, CONSOLIDATION_REASONS.join(", ")]);
   if (!given) return undefined;
   const bad = given.find((g) => !(CONSOLIDATION_REASONS as readonly string[]).includes(g));
   if (bad !== undefined) throw cairnError("CONSOLIDATE_KIND", [bad, CONSOLIDATION_REASONS.join(", ")]);

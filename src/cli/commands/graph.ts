@@ -19,8 +19,8 @@ export default defineCommand({
     ...jsonFlag,
   },
   async run({ args }) {
-    const depth = intFlag("depth", args.depth, 2);
-    if (depth > MAX_DEPTH) throw cairnError("BAD_NUMBER", ["depth", String(args.depth), ` from 1 to ${MAX_DEPTH}`]);
+    const depth = intFlag("depth", args.depth, 2, 0);
+    if (depth < 1 || depth > MAX_DEPTH) throw cairnError("BAD_NUMBER", ["depth", String(args.depth), ` from 1 to ${MAX_DEPTH}`]);
     await withEngine(({ engine }) => {
       const hood = engine.neighbourhood(args.id, depth);
       const { root, nodes, edges } = hood;
