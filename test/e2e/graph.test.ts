@@ -65,9 +65,11 @@ test("cairn get lists a memory's links and a conflict noted on write, which rela
   const dismissed = await s.ok(["relate", after.id, "contradicts", before.id, "--dismiss"]);
   expect(dismissed.stdout).toContain(`Dismissed the possible conflict between ${after.id.slice(-8)} and ${before.id.slice(-8)}`);
   expect((await s.ok(["get", after.id])).stdout).toContain(`contradicts (noted on write, dismissed: not a conflict) → ${before.id.slice(-8)}`);
+  // Dismissed again: said to be so already.
   expect(await s.json(["relate", after.id, "contradicts", before.id, "--dismiss", "--json"])).toEqual({
-    from: after.id, relation: "contradicts", to: before.id, status: "exists", superseded: false, settled: "not_conflict",
+    from: after.id, relation: "contradicts", to: before.id, status: "exists", superseded: false, settled: "not_conflict", already: true,
   });
+  expect((await s.ok(["relate", after.id, "contradicts", before.id, "--dismiss"])).stdout).toContain("was dismissed already; nothing changed");
   const wrong = await s.run(["relate", fix.id, "depends_on", after.id, "--dismiss"]);
   expect(wrong.exitCode).toBe(2);
   expect(wrong.stderr).toContain("--dismiss settles a possible conflict, so it goes with contradicts");
