@@ -10,6 +10,7 @@ import { syncOnce } from "../../src/sync/run.ts";
 import { readConfig } from "../../src/sync/settings.ts";
 import { initTeam, joinTeam, setShared } from "../../src/sync/team.ts";
 import { encodeJoinCode } from "../../src/sync/code.ts";
+import type { Postgres } from "./postgres.ts";
 
 export const PROJECT = "github.com/acme/app";
 
@@ -61,3 +62,26 @@ export class Device {
     rmSync(this.dir, { recursive: true, force: true });
   }
 }
+
+/** A team of `n` devices on a new database `db` of the throwaway server: the first starts it, the others join. */
+export async function startTeam(pg: Postgres, db: string, n: number): Promise<{ devices: Device[]; db: string; url: string }> {
+  await pg.createDb(db);
+  const url = pg.url(db);
+  const devices = Array.from({ length: n }, () => new Device());
+  await devices[0]!.init(url);
+  for (const d of devices.slice(1)) await d.join(devices[0]!.code(), url);
+  return { devices, db, url };
+}
+
+/** The error `p` fails with; the test fails when it does not. */
+export async function failure(p: Promise<unknown>): Promise<unknown> {
+  try {
+    await p;
+  } catch (err) {
+    return err;
+  }
+  throw new Error("expected a failure");
+}
+
+/** A thrown error's code (CairnError, or a system error's). */
+export const errorCode = (err: unknown) => (err as { code?: string }).code;

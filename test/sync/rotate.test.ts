@@ -10,31 +10,12 @@ import { readConfig, readSettings } from "../../src/sync/settings.ts";
 import { rejoinTeam, rotateTeam } from "../../src/sync/rotate.ts";
 import { open } from "../../src/sync/seal.ts";
 import { usePostgres } from "../helpers/postgres.ts";
-import { Device } from "../helpers/sync-devices.ts";
+import { Device, errorCode as codeOf, failure, startTeam } from "../helpers/sync-devices.ts";
 
 const postgres = usePostgres();
 let dbs = 0;
 
-async function team(n: number): Promise<{ devices: Device[]; url: string }> {
-  const db = `r${++dbs}`;
-  await postgres.current()!.createDb(db);
-  const url = postgres.current()!.url(db);
-  const devices = Array.from({ length: n }, () => new Device());
-  await devices[0]!.init(url);
-  for (const d of devices.slice(1)) await d.join(devices[0]!.code(), url);
-  return { devices, url };
-}
-
-const codeOf = (err: unknown) => (err as { code?: string }).code;
-
-async function failure(p: Promise<unknown>): Promise<unknown> {
-  try {
-    await p;
-  } catch (err) {
-    return err;
-  }
-  throw new Error("expected a failure");
-}
+const team = (n: number) => startTeam(postgres.current()!, `r${++dbs}`, n);
 
 async function withSql<T>(url: string, fn: (sql: SQL) => Promise<T>): Promise<T> {
   const sql = new SQL(url);

@@ -11,31 +11,12 @@ import { readConfig, readSettings } from "../../src/sync/settings.ts";
 import { withSslMode } from "../../src/sync/server.ts";
 import { syncStatus } from "../../src/sync/status.ts";
 import { usePostgres } from "../helpers/postgres.ts";
-import { Device } from "../helpers/sync-devices.ts";
+import { Device, errorCode as codeOf, failure, startTeam } from "../helpers/sync-devices.ts";
 
 const postgres = usePostgres();
 let dbs = 0;
 
-async function team(n: number): Promise<{ devices: Device[]; db: string; url: string }> {
-  const db = `s${++dbs}`;
-  await postgres.current()!.createDb(db);
-  const url = postgres.current()!.url(db);
-  const devices = Array.from({ length: n }, () => new Device());
-  await devices[0]!.init(url);
-  for (const d of devices.slice(1)) await d.join(devices[0]!.code(), url);
-  return { devices, db, url };
-}
-
-const codeOf = (err: unknown) => (err as { code?: string }).code;
-
-async function failure(p: Promise<unknown>): Promise<unknown> {
-  try {
-    await p;
-  } catch (err) {
-    return err;
-  }
-  throw new Error("expected a failure");
-}
+const team = (n: number) => startTeam(postgres.current()!, `s${++dbs}`, n);
 
 test("a dump of the server holds none of 1,000 marker words, their tags, project names or memory ids", async () => {
   const pg = postgres.current();
