@@ -226,16 +226,23 @@ function toMemory(pc: ParseContext, line: ImportLine): Memory {
 /** How far ahead of this machine's clock an imported creation time may be (another machine's clock). */
 const FUTURE_SLACK_MS = 86_400_000;
 
+/** How a line's author calls the JSON types zod names. */
+const EXPECTED: Record<string, string> = { array: "a list", record: "an object", object: "an object" };
+
 /** What is wrong with a field, in words (zod/mini's own messages say only "Invalid input"). */
 function describeIssue(issue: z.core.$ZodIssue, input: unknown): string {
   const given = (v: unknown) => (v === null ? "null" : Array.isArray(v) ? "a list" : typeof v === "object" ? "an object" : `a ${typeof v}`);
+  const a = (word: string) => `${/^[aeiou]/.test(word) ? "an" : "a"} ${word}`;
   switch (issue.code) {
     case "invalid_type":
-      return input === undefined ? "is missing (it is required)" : `should be ${issue.expected === "array" ? "a list" : `a ${issue.expected}`}, not ${given(input)}`;
+      return input === undefined ? "is missing (it is required)" : `should be ${EXPECTED[issue.expected] ?? a(issue.expected)}, not ${given(input)}`;
     case "invalid_value":
       return `should be one of ${issue.values.map((v) => JSON.stringify(v)).join(", ")}, not ${JSON.stringify(input)}`;
-    case "invalid_union":
-      return `has the wrong type (${given(input)})`;
+    case "invalid_union": {
+      // The one union holding lists is tags (a list of text, or one text of comma-separated tags): say which item is wrong.
+      const bad = Array.isArray(input) ? input.find((v) => typeof v !== "string") : undefined;
+      return Array.isArray(input) && bad !== undefined ? `should be a list of text, but holds ${given(bad)}` : `has the wrong type (${given(input)})`;
+    }
     case "unrecognized_keys":
       return `unknown field${issue.keys.length === 1 ? "" : "s"} ${issue.keys.map((k) => `"${k}"`).join(", ")}`;
     case "too_big":

@@ -135,6 +135,8 @@ describe("import and export", () => {
     ["unknown status", JSON.stringify({ content: "x", status: "zombie" }), 2, /field "status": should be one of "active", "superseded", "archived", not "zombie"/],
     ["unknown field", JSON.stringify({ content: "x", colour: "red" }), 2, /unknown field "colour"/],
     ["bad time", JSON.stringify({ content: "x", event_time: "someday" }), 2, /someday/],
+    ["metadata not an object", JSON.stringify({ content: "x", metadata: 3 }), 2, /field "metadata": should be an object, not a number/],
+    ["a tag that is not text", JSON.stringify({ content: "x", tags: ["ok", null] }), 2, /field "tags": should be a list of text, but holds null/],
   ])("a bad line (%s) names its line number and what is wrong, and imports nothing", async (_name, bad, lineNo, why) => {
     const { engine } = testEngine();
     const text = [JSON.stringify(lines[0]), bad, JSON.stringify(lines[2])].join("\n");
