@@ -14,6 +14,7 @@ import { type ChangeMarks, changeMarks, retiresNameOf, versionChanged } from "./
 import { opposite } from "./opposites.ts";
 import { hasLike, sharedStems, statementParts, type StatementParts } from "./statement-parts.ts";
 import { changeFeatures, changeLikelihood, type ChangeSignals } from "./change-model.ts";
+import { holderChanged } from "./role-holders.ts";
 
 export type Relation = "duplicate" | "update" | "conflict" | "none";
 
@@ -199,6 +200,8 @@ function changeByRules(p: StatementParts, n: StatementParts, s: ChangeSignals, p
   if (said.retired) return { relation: "update", reason: "says what it held is gone", confident: false };
   if (s.corrects) return { relation: "conflict", reason: "says it was wrong", confident: false };
   if (s.added) return { relation: "none", reason: "adds to it", confident: false };
+  // Another holder of a role for the same subject (role-holders.ts): pairs a–m +4 flags, no addition or duplicate.
+  if (holderChanged(prev, next, p, n)) return looseOr(p.stems.size, s.shared, { relation: "update", reason: "names another holder of its role", confident: false });
   if (s.shared >= OTHER_SUBJECT_FRAME && otherNamedSubject(p, n)) return { relation: "none", reason: ANOTHER_NAMED_SUBJECT, confident: false };
   if (said.version) return { relation: "update", reason: "gives it another version", confident: false };
   if (s.slot) return looseOr(p.stems.size, s.shared, { relation: "update", reason: "gives its subject another value", confident });

@@ -1,6 +1,7 @@
 /** @module Changes on write from structure alone: which signals flag a change, which supersede it, and what is left alone. */
 import { describe, expect, test } from "bun:test";
 import { changeOf, sameMeaning } from "../../src/capture/change-rules.ts";
+import { roleHolders } from "../../src/capture/role-holders.ts";
 import { changedQuantity, quantities } from "../../src/capture/quantities.ts";
 import { testEngine } from "../helpers/engine.ts";
 
@@ -115,6 +116,31 @@ describe("changeOf", () => {
     expect(sameMeaning("Reports can be downloaded as PDF", "Reports can be downloaded as PDF or XLSX")).toBe(false);
     expect(sameMeaning("The staging cluster of the data team is blue", "The data team's staging cluster is green")).toBe(false);
     expect(sameMeaning("Releases need a signed tag", "Releases need a signed tag, and the tag can't be reused")).toBe(false);
+  });
+});
+
+describe("role holders", () => {
+  const relation = (a: string, b: string) => changeOf(a, b);
+  test("another holder of a role for the same subject is a change, however the sentence is built", () => {
+    for (const [a, b] of [
+      ["Amira Haddad is the tech lead of the search squad.", "Search squad tech lead: Jonah Klein."],
+      ["The billing team is led by Keiko.", "Rafael runs the billing team."],
+      ["Ops on-call for the ledger is owned by Tariq.", "Wen owns ledger on-call."],
+    ] as const) {
+      expect(relation(a, b)).toMatchObject({ relation: "update", reason: "names another holder of its role" });
+      expect(roleHolders(a).size).toBeGreaterThan(0);
+    }
+  });
+
+  test("the same holder said again, another subject's holder, or an addition is not", () => {
+    for (const [a, b] of [
+      ["Keiko leads the billing team.", "Billing team lead is Keiko."],
+      ["Amira is the tech lead for search.", "Jonah is the tech lead for payments."],
+      ["Keiko owns the billing service.", "Keiko also owns the invoices service."],
+      ["The release notes are written in Markdown.", "The changelog is generated from commits."],
+    ] as const) {
+      expect(relation(a, b).reason).not.toBe("names another holder of its role");
+    }
   });
 });
 
