@@ -8,7 +8,7 @@
  * device without the new code can neither read the new team's records nor add to the old team.
  */
 import { randomBytes } from "node:crypto";
-import { cairnError } from "../errors.ts";
+import { cairnError, describeError } from "../errors.ts";
 import type { SyncLog } from "../store/sync-log.ts";
 import type { Store } from "../store/store.ts";
 import { decodeJoinCode } from "./code.ts";
@@ -26,6 +26,8 @@ export interface Rotation {
   config: SyncConfig;
   /** Records sent to the new team. */
   sent: number;
+  /** Why sending to the new team failed once this device had moved to it (the next `cairn sync` finishes). */
+  unfinished?: string;
 }
 
 /** Moves this device's team to a new key (see the module). The old key opens nothing sent from now on. */
@@ -42,8 +44,16 @@ export async function rotateTeam(ctx: SyncContext, dataDir: string): Promise<Rot
     await server.close();
   }
   switchTeam(ctx.store, ctx.log, dataDir, config);
-  const report = await syncOnce({ ...ctx, config }, dataDir);
-  return { retired: old.team, retiredNow: readSettings(dataDir)?.retiring !== old.team, config, sent: report.pushed };
+  // Moved: a failure from here on leaves the rest (sending, retiring the old team) to the next sync, and the
+  // caller still gets the new team's code.
+  let sent = 0;
+  let unfinished: string | undefined;
+  try {
+    sent = (await syncOnce({ ...ctx, config }, dataDir)).pushed;
+  } catch (err) {
+    unfinished = describeError(err);
+  }
+  return { retired: old.team, retiredNow: readSettings(dataDir)?.retiring !== old.team, config, sent, ...(unfinished ? { unfinished } : {}) };
 }
 
 /**

@@ -122,3 +122,33 @@ test("joining another team is refused while the team this device is in was not r
   await a.sync();
   for (const d of [a, b, c]) d.close();
 });
+
+test("a rotation cut short once this device moved still gives the new code; the next sync sends the memories and retires the old team", async () => {
+  if (!postgres.current()) return;
+  const { devices, url } = await team(2);
+  const [a, b] = devices as [Device, Device];
+  a.engine.remember({ content: "the nightly backup runs at 02:00" });
+  await a.sync();
+  await b.sync();
+  const old = readConfig(a.dir, a.store.sync)!.team;
+  // The server goes away as soon as this device has moved to the new team.
+  const ctx = { ...a.context(), pause: async () => {
+    if (readConfig(a.dir, a.store.sync)!.team !== old) throw new Error("connection lost");
+  } };
+  const r = await rotateTeam(ctx, a.dir);
+  expect(r.unfinished).toContain("connection lost");
+  expect(r.retiredNow).toBe(false);
+  expect(readSettings(a.dir)!.retiring).toBe(old);
+  await withSql(url, async (sql) => {
+    expect((await sql`SELECT count(*)::int AS n FROM cairn_sync_records WHERE team = ${old}`)[0].n).toBeGreaterThan(0);
+  });
+  await a.sync();
+  expect(readSettings(a.dir)!.retiring).toBeUndefined();
+  await withSql(url, async (sql) => {
+    expect((await sql`SELECT count(*)::int AS n FROM cairn_sync_records WHERE team = ${old}`)[0].n).toBe(0);
+  });
+  await rejoinTeam(b.store, b.store.sync, b.dir, a.code(), url);
+  await b.sync();
+  expect(b.exported()).toEqual(a.exported());
+  for (const d of [a, b]) d.close();
+});

@@ -114,8 +114,11 @@ const ACTION_RUN: Record<(typeof ACTIONS)[number], (s: CliSession, a: Args) => P
     const r = await rotateTeam({ store, log: store.sync, config, engineAs: (actor) => engine.withActor(actor), progress }, paths.dataDir);
     const code = encodeJoinCode(r.config.team, r.config.key);
     const server = redactUrl(r.config.server);
-    if (a.json) return output.json({ team: r.config.team, device: r.config.device, server, retired: r.retired, retired_now: r.retiredNow, sent: r.sent, code });
+    // Moved, but not everything went out: the code is still given, and the command fails so a script notices.
+    if (r.unfinished) process.exitCode = 1;
+    if (a.json) return output.json({ team: r.config.team, device: r.config.device, server, retired: r.retired, retired_now: r.retiredNow, sent: r.sent, code, ...(r.unfinished ? { unfinished: r.unfinished } : {}) });
     progress("This code carries the new team key: hand it over privately, only to the devices that stay.");
+    if (r.unfinished) progress(`Sending to the new team failed (${r.unfinished}): run \`cairn sync\` here to finish (it sends the memories and retires team ${r.retired}).`);
     output.text(
       `Moved to team ${r.config.team} under a new key on ${server}: ${r.sent} record(s) sent. ` +
         (r.retiredNow ? `Team ${r.retired} is retired: its records were deleted and the server takes nothing more for it.` : `Team ${r.retired} is retired at the next \`cairn sync\` here.`) +
