@@ -25,8 +25,9 @@ const TOKEN = /[\p{L}\p{N}\p{M}\p{Co}]+/gu;
 
 /**
  * The index's tokens of a text (unicode61's, lowercased, Porter-stemmed), where only those that may stem to one of
- * the query's words (they begin as one does: `starts`, each stem's first three letters or all of a shorter one) are stemmed, the rest kept as "": their count is the
- * document's length all the same, and stemming every word of every hit cost ~1.5 ms of a recall.
+ * the query's words are stemmed (they begin as one does: `starts`, each stem's first three letters or all of a
+ * shorter one), the rest kept as "": their count is the document's length all the same, and stemming every word
+ * of every hit cost ~1.5 ms of a recall.
  */
 function indexTokens(text: string, starts: ReadonlySet<string>): string[] {
   return (indexText(text).match(TOKEN) ?? []).map((t) => {
