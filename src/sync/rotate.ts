@@ -16,7 +16,7 @@ import type { SyncContext } from "./context.ts";
 import { syncOnce } from "./run.ts";
 import { SyncServer } from "./server.ts";
 import { readSettings, redactUrl, type SyncConfig, writeConfig } from "./settings.ts";
-import { keyOpensOthers, requireConfig } from "./team.ts";
+import { assertJoinable, requireConfig } from "./team.ts";
 
 export interface Rotation {
   /** The team left behind, retired on the server once this device's memories were on the new one. */
@@ -69,8 +69,7 @@ export async function rejoinTeam(store: Store, log: SyncLog, dataDir: string, co
   try {
     await conn.checkSchema();
     if (!(await conn.retired(current.team))) throw cairnError("SYNC_ALREADY", [current.team, redactUrl(current.server)]);
-    if (!(await conn.hasTeam(team))) throw cairnError("SYNC_TEAM_UNKNOWN", [redactUrl(server), team]);
-    if (!(await keyOpensOthers(conn, team, "", key))) throw cairnError("SYNC_WRONG_KEY", [redactUrl(server), team]);
+    await assertJoinable(conn, team, key);
   } finally {
     await conn.close();
   }

@@ -62,13 +62,16 @@ export function initTeam(dataDir: string, log: SyncLog, server: string): Promise
 /** Joins the team a join code names, through `server`. */
 export function joinTeam(dataDir: string, log: SyncLog, code: string, server: string): Promise<SyncConfig> {
   const { team, key } = decodeJoinCode(code);
-  return begin(dataDir, log, server, team, key, async (s) => {
-    await s.checkSchema();
-    // Another database (a typo in the URL, a staging server) would take this device into a team of one.
-    if (!(await s.hasTeam(team))) throw cairnError("SYNC_TEAM_UNKNOWN", [redactUrl(server), team]);
-    // An altered or made-up code: refused before this device joins.
-    if (!(await keyOpensOthers(s, team, "", key))) throw cairnError("SYNC_WRONG_KEY", [redactUrl(server), team]);
-  });
+  return begin(dataDir, log, server, team, key, (s) => assertJoinable(s, team, key));
+}
+
+/** Refuses to join `team` with `key` on server `s` before anything changes here (join, and join after a rotation). */
+export async function assertJoinable(s: SyncServer, team: string, key: Uint8Array): Promise<void> {
+  await s.checkSchema();
+  // Another database (a typo in the URL, a staging server) would take this device into a team of one.
+  if (!(await s.hasTeam(team))) throw cairnError("SYNC_TEAM_UNKNOWN", [redactUrl(s.url), team]);
+  // An altered or made-up code: refused before this device joins.
+  if (!(await keyOpensOthers(s, team, "", key))) throw cairnError("SYNC_WRONG_KEY", [redactUrl(s.url), team]);
 }
 
 export function requireConfig(dataDir: string, log: SyncLog): SyncConfig {
