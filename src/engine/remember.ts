@@ -116,10 +116,9 @@ export function storeOrReinforce(
   const { store } = ctx;
   // A pending reminder with the same words is a task for later, not this statement: it is not reinforced.
   const existing = found && (found.type === "reminder") === (candidate.type === "reminder") ? found : null;
-  const life = { given: lifeGiven };
-  if (existing) return reinforce(ctx, existing, candidate, now, { exact: existing.contentHash === candidate.contentHash }, life);
+  if (existing) return reinforce(ctx, existing, candidate, now, { exact: existing.contentHash === candidate.contentHash }, lifeGiven);
   const reworded = nearest.find((c) => saysTheSame(c.memory.content, candidate.content, c.comparison))?.memory;
-  if (reworded) return { ...reinforce(ctx, reworded, candidate, now, { exact: false, same_meaning: true }, life), sameMeaning: true };
+  if (reworded) return { ...reinforce(ctx, reworded, candidate, now, { exact: false, same_meaning: true }, lifeGiven), sameMeaning: true };
   store.insert(candidate);
   store.appendAudit({
     at: now,
@@ -147,7 +146,7 @@ function extendedLife(existing: Memory, candidate: Memory, now: number, given: b
 }
 
 /** Reinforces `existing` with what `candidate` brings (tags, lifetime, priority) instead of storing a copy. */
-function reinforce(ctx: EngineContext, existing: Memory, candidate: Memory, now: number, detail: Record<string, unknown>, life: { given: boolean }): RememberResult {
+function reinforce(ctx: EngineContext, existing: Memory, candidate: Memory, now: number, detail: Record<string, unknown>, lifeGiven: boolean): RememberResult {
   const { store } = ctx;
   // A held memory stays exactly as it is: the duplicate is answered, nothing is merged into it.
   if (store.policy.holdsOn(existing).length > 0) return { id: existing.id, status: "duplicate", memory: existing, held: true };
@@ -156,7 +155,7 @@ function reinforce(ctx: EngineContext, existing: Memory, candidate: Memory, now:
     tags: normalizeTags([...existing.tags, ...candidate.tags]),
     accessCount: existing.accessCount + 1,
     lastAccessedAt: now,
-    expiresAt: extendedLife(existing, candidate, now, life.given),
+    expiresAt: extendedLife(existing, candidate, now, lifeGiven),
     priority: Math.max(existing.priority, candidate.priority),
   };
   store.replace(reinforced);

@@ -23,8 +23,9 @@ export class KeywordChannel implements RetrievalChannel {
     const own = projectTerm(query.filter.scope.projects);
     const terms = [...words, ...phrases];
     const kept = terms.filter((t) => t !== own);
-    const searched = kept.length === 0 || kept.length === terms.length ? terms : kept;
-    const hits = await this.#store.searchTextSoon(kept.length === 0 || kept.length === terms.length ? match : kept.join(" OR "), query.filter, query.now, query.limit, searched);
+    const all = kept.length === 0 || kept.length === terms.length;
+    const searched = all ? terms : kept;
+    const hits = await this.#store.searchTextSoon(all ? match : kept.join(" OR "), query.filter, query.now, query.limit, searched);
     // Fewer than asked for: every match is here, and a small store's common words are counted (keyword-rescore.ts).
     return hits.length < query.limit ? rescoreSmall(this.#store, searched, hits) : hits;
   }

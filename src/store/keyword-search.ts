@@ -128,17 +128,15 @@ export class KeywordSearch {
       this.#wanted = path !== null;
       return null;
     }
+    let damaged = false;
     try {
       const hits = searchIndexed(db, index, FILE_MAX_CHANGED, req, seen, this.#fileFrom, this.#host.codec());
       if (hits !== "stale") return hits;
     } catch {
       // unreadable or damaged: FTS5 from now on, and the file removed for the worker to write again
-      closeTextIndexFile(index, { path: path! });
-      this.#file = { generation, path, index: null };
-      this.#wanted = true;
-      return null;
+      damaged = true;
     }
-    closeTextIndexFile(index);
+    closeTextIndexFile(index, damaged ? { path: path! } : undefined);
     this.#file = { generation, path, index: null };
     this.#wanted = true;
     return null;
