@@ -179,6 +179,8 @@ export class DenseChannel implements RetrievalChannel {
         }
       }
     }
+    // Even with nothing written since: a rebuild (`models reindex`, `doctor --repair`) changes no vector.
+    if (this.#fileIndex?.replaced()) this.#takeNewer();
     const index = this.#fileIndex ?? this.#scan ?? this.#index!;
     if (index.size === 0) return [];
     const kernel = index instanceof VectorIndex ? await this.#kernelFor(index.size) : undefined;
@@ -270,6 +272,21 @@ export class DenseChannel implements RetrievalChannel {
     if (this.#index?.model === model) return false; // loaded already: kept up to date cheaply
     if (this.#opts.oneShot) return vectors.count(model) >= SCAN_FROM_ONE_SHOT;
     return !vectors.sealed && vectors.count(model) >= SCAN_FROM_LONG_LIVED;
+  }
+
+  /**
+   * A long-lived process keeps its file while it can catch it up. A refresh that publishes a newer file prunes
+   * the change log past it, so the next catch-up fails and the newer file is opened; a rebuild with nothing
+   * changed since (`models reindex`, `doctor --repair`) prunes nothing, and the replaced file stayed open until
+   * the process ended, its disk space taken (a cairn mcp or hook daemon runs for days). The file at the path
+   * takes its place when it opens and catches up; otherwise the open one stays. Asked at each search: two stats.
+   */
+  #takeNewer(): void {
+    const { model, dims } = this.#fileIndex!;
+    const newer = FileIndex.open(indexPath(this.#opts.indexDir!, model, dims), this.#opts.store.vectors, model, dims);
+    if (newer === null) return;
+    this.#dropFile();
+    this.#fileIndex = newer;
   }
 
   /** Stops using the index file (closing it). */

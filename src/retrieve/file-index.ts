@@ -249,6 +249,11 @@ export class FileIndex {
     this.#file.close();
   }
 
+  /** Whether its path names another file now (IndexFile.replaced). */
+  replaced(): boolean {
+    return this.#file.replaced();
+  }
+
   /** Removes the file if it is still the one at its path (IndexFile.discard): it failed a check. */
   discard(): void {
     this.#file.discard();

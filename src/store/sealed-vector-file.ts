@@ -14,7 +14,7 @@ import { closeSync, fstatSync, openSync } from "node:fs";
 import { type ContentCodec, place } from "./content-codec.ts";
 import { closeWhenCollected, readFullyAt } from "./index-file-io.ts";
 import { signBytes } from "./vector-signs.ts";
-import { discardIfSame, fileSections, headerCounts, type IndexRead, indexFileOf, readIndexFile } from "./vector-file.ts";
+import { discardIfSame, fileSections, headerCounts, type IndexRead, indexFileOf, readIndexFile, stillAtPath } from "./vector-file.ts";
 
 const MAGIC = "CAIRNVXE";
 const FORMAT = 1;
@@ -163,6 +163,7 @@ function parseSealed(fd: number, path: string, codec: ContentCodec, model: strin
         closeSync(fd);
       },
       discard: () => open && discardIfSame(fd, path),
+      replaced: () => open && !stillAtPath(fd, path),
       release: () => {
         cache.clear();
         cached = 0;

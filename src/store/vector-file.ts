@@ -81,6 +81,11 @@ export interface IndexFile extends IndexParts {
    * checks the header, not every list). Call before close.
    */
   discard(): void;
+  /**
+   * Whether its path now names another file (a refresh renamed a newer one over it) or none: a long-lived
+   * reader opens the newer one, so the replaced file's disk space is freed and its catch-up stays short.
+   */
+  replaced(): boolean;
   /** Frees what is held in memory for reads (a sealed file's decrypted lists): its rows are now kept elsewhere. */
   release(): void;
 }
@@ -207,17 +212,23 @@ export function fileSections(plain: Uint8Array): { head: Uint8Array; offsets: Ui
 }
 
 /** The rows' side of an opened file: how they are read and checked (plain: CRCs; sealed: authenticated decryption). */
-export type RowAccess = Pick<IndexFile, "readRows" | "listOk" | "checkPiece" | "close" | "discard" | "release">;
+export type RowAccess = Pick<IndexFile, "readRows" | "listOk" | "checkPiece" | "close" | "discard" | "replaced" | "release">;
 
-/** {@link IndexFile.discard} for the file open as `fd` at `path`. */
-export function discardIfSame(fd: number, path: string): void {
+/** Whether `path` still names the file open as `fd` (false too when the path names nothing). */
+export function stillAtPath(fd: number, path: string): boolean {
   try {
     const mine = fstatSync(fd);
     const now = statSync(path);
-    if (mine.ino === now.ino && mine.dev === now.dev) rmSync(path, { force: true });
+    return mine.ino === now.ino && mine.dev === now.dev;
   } catch {
-    // gone already, or not ours to remove: a refresh or doctor --repair replaces it
+    return false;
   }
+}
+
+/** {@link IndexFile.discard} for the file open as `fd` at `path`. */
+export function discardIfSame(fd: number, path: string): void {
+  // Gone already, or not ours to remove: a refresh or doctor --repair replaces it.
+  if (stillAtPath(fd, path)) rmSync(path, { force: true });
 }
 
 /**
@@ -284,6 +295,7 @@ export function indexFileOf(bytes: Uint8Array, model: string, dims: number, epoc
     checkPiece: access.checkPiece,
     close: access.close,
     discard: access.discard,
+    replaced: access.replaced,
     release: access.release,
   };
   return { ok: true, file };
@@ -317,7 +329,7 @@ function parseIndex(fd: number, path: string, model: string, dims: number, epoch
       closeWhenCollected.unregister(bytes);
       closeSync(fd);
     };
-    return { readRows, ...crcChecks(offsets, sums, nlist, width, readRows), close, discard: () => open && discardIfSame(fd, path), release: () => undefined };
+    return { readRows, ...crcChecks(offsets, sums, nlist, width, readRows), close, discard: () => open && discardIfSame(fd, path), replaced: () => open && !stillAtPath(fd, path), release: () => undefined };
   });
   if (read.ok) closeWhenCollected.register(read.file, fd, bytes);
   return read;

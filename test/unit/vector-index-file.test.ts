@@ -4,7 +4,7 @@
  * lists close to exact search on a generated store (fixed seed).
  */
 import { afterEach, expect, test } from "bun:test";
-import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { Engine } from "../../src/engine/engine.ts";
@@ -684,4 +684,49 @@ test("a reader that found its file damaged removes it only while the path still 
   expect(existsSync(path)).toBe(false);
   current.close();
   store.close();
+});
+
+/** The files this process holds open whose path was renamed over or removed (Linux: /proc/self/fd). */
+function heldDeleted(path: string): string[] {
+  const held: string[] = [];
+  for (const fd of readdirSync("/proc/self/fd")) {
+    try {
+      const target = readlinkSync(`/proc/self/fd/${fd}`);
+      if (target === `${path} (deleted)`) held.push(target);
+    } catch {
+      // closed while listed
+    }
+  }
+  return held;
+}
+
+test.skipIf(!existsSync("/proc/self/fd"))("a long-lived search moves to the newer file renamed over its path, and lets the replaced one go", async () => {
+  const dir = tempDir();
+  const { store, engine } = await seeded(dir, 150);
+  await writeLists(dir, store, 4);
+  const path = indexPath(dir, "fake", 64);
+  const channel = new DenseChannel({ store, open: async () => embedder, indexDir: dir, kernel: null });
+  const search = async (t: string) => (await channel.search({ text: t, limit: 10, filter: ALL, now: Date.now() })).map((h) => h.memory.id);
+  const ranksExactly = async (t: string) => {
+    const want = exact(store, await query(t), 10);
+    const byseq = store.vectors.memoriesBySeq(want, ALL, Date.now());
+    expect(await search(t)).toEqual(want.map((s) => byseq.get(s)!.id));
+  };
+  await ranksExactly("merge build token");
+  // A rebuild with nothing changed (models reindex, doctor --repair): the change log is not pruned.
+  await writeLists(dir, store, 4);
+  expect(heldDeleted(path)).toHaveLength(1); // the file the channel opened, renamed over
+  await ranksExactly("schema lock merge");
+  expect(heldDeleted(path)).toEqual([]);
+  // A refresh after writes: also let go of (the publish prunes the log, so catching the old one up fails).
+  const r = rng(9);
+  for (let i = 0; i < 40; i++) engine.remember({ content: text(r, 1000 + i) });
+  const pending = store.vectors.pending("fake", 100).rows;
+  const vs = await embedder.embed(pending.map((p) => p.content), "document");
+  store.vectors.put("fake", 64, pending.map((p, i) => ({ seq: p.seq, contentHash: p.contentHash, vector: vs[i]! })), Date.now());
+  await writeLists(dir, store, 4);
+  await ranksExactly("schema lock merge item1003");
+  expect(heldDeleted(path)).toEqual([]);
+  await channel.dispose();
+  engine.close();
 });
