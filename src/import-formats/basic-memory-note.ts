@@ -3,7 +3,7 @@
  * `title` (default: file name), `type` (default note), `tags` (list or comma string), `permalink` (default: from
  * the title); observations `- [category] text #tag (context)` (checkboxes and `[text](url)` links are not);
  * relations `- relation_type [[Target]] (context)` (a bare `- [[Target]]` is relates_to); `[[links]]` in prose
- * are `links_to`. Fenced code is neither.
+ * are `links_to`. Fenced code is neither: it stays in the note's text.
  */
 import { basename, extname } from "node:path";
 import { splitFrontmatter } from "./frontmatter.ts";
@@ -28,13 +28,12 @@ export interface Note {
   tags: string[];
   permalink: string;
   created: string | null;
-  /** The prose that is neither observation nor relation nor heading, for the note's own memory. */
-  summary: string;
+  /** The body that is neither observation nor relation, as written, for the note's own memory (noteText). */
+  text: string;
   observations: Observation[];
   relations: NoteRelation[];
 }
 
-const SUMMARY_MAX = 1000;
 const ITEM = /^\s*[-*+]\s+(.*)$/;
 const CATEGORY = /^\[([^\[\]()]+)\]\s+(.*)$/;
 const NOT_CATEGORY = /^(?:\s|x|X|-)$/;
@@ -54,17 +53,17 @@ export function parseNote(file: string, text: string): Note | { error: string } 
     tags,
     permalink: str(fm.data.permalink) ?? permalinkOf(title),
     created: str(fm.data.created) ?? str(fm.data.date) ?? null,
-    summary: "",
+    text: "",
     observations: [],
     relations: [],
   };
-  const prose: string[] = [];
+  const kept: string[] = [];
   let fence = false;
   fm.body.split("\n").forEach((line, i) => {
     const n = i + 1 + fm.lines;
-    if (/^\s*(```|~~~)/.test(line)) fence = !fence;
-    if (fence || /^\s*(```|~~~)/.test(line)) return;
-    if (/^\s*#{1,6}\s/.test(line)) return;
+    const fenceLine = /^\s*(```|~~~)/.test(line);
+    if (fenceLine) fence = !fence;
+    if (fence || fenceLine) return void kept.push(line);
     const item = ITEM.exec(line);
     if (item) {
       const body = item[1]!.trim();
@@ -75,12 +74,34 @@ export function parseNote(file: string, text: string): Note | { error: string } 
       if (!/^\[[ xX-]\]/.test(body) && hasTag(body)) return void note.observations.push(observation("note", body, n));
     }
     for (const m of line.matchAll(WIKILINK)) note.relations.push({ type: "links_to", target: m[1]!.trim(), context: null, line: n });
-    if (line.trim() !== "") prose.push(line.trim());
+    kept.push(line.trimEnd());
   });
-  // The note's own memory says what it is about; its full prose stays in the note file.
-  const summary = prose.join(" ").replace(/\s+/g, " ").trim();
-  note.summary = summary.length > SUMMARY_MAX ? `${summary.slice(0, SUMMARY_MAX - 1)}…` : summary;
+  note.text = noteText(kept, title);
   return note;
+}
+
+/**
+ * The note's own text: its body as written (code, tables, lists and line breaks kept), without the lines that
+ * became observations and relations, the heading repeating the title, and headings left with nothing under them.
+ */
+function noteText(lines: readonly string[], title: string): string {
+  const level = (line: string) => /^(#{1,6})\s/.exec(line)?.[1]!.length ?? 0;
+  const out: string[] = [];
+  let inFence = false;
+  lines.forEach((line, i) => {
+    const fenceLine = /^\s*(```|~~~)/.test(line);
+    if (fenceLine) inFence = !inFence;
+    const h = inFence || fenceLine ? 0 : level(line);
+    if (h === 0) return void out.push(line);
+    if (h === 1 && line.replace(/^#\s+/, "").trim() === title) return;
+    // A heading stays when something other than a blank line comes before the next heading of its level or above.
+    for (let j = i + 1; j < lines.length; j++) {
+      const next = level(lines[j]!);
+      if (next > 0 && next <= h) return;
+      if (next === 0 && lines[j]!.trim() !== "") return void out.push(line);
+    }
+  });
+  return out.join("\n").replace(/\n{3,}/g, "\n\n").trim();
 }
 
 /** basic-memory derives a permalink from the title: lower case, words joined by dashes. */

@@ -9,6 +9,7 @@
 import { readdirSync } from "node:fs";
 import { join, relative } from "node:path";
 import { isRelation } from "../domain/edge.ts";
+import { MAX_CONTENT_BYTES } from "../engine/validate.ts";
 import { type Note, parseNote, permalinkOf } from "./basic-memory-note.ts";
 import { badRecord, isDirectory, readText } from "./read-source.ts";
 import { slugify } from "../domain/slug.ts";
@@ -77,7 +78,10 @@ function read(path: string, opts: AdapterOptions): PeerBatch {
     const record = (rid: string, content: string, type: string, tags: string[], metadata: Record<string, unknown>, where: string): PeerRecord => ({
       id: rid, content, type, tags, project, metadata: { ...base, ...metadata }, where, source: rel, ...(created ? { created_at: created } : {}),
     });
-    add(record(id, note.summary ? `${note.title}: ${note.summary}` : `${note.title} (${note.type})`, "note", noteTags, { note_type: note.type }, rel));
+    const whole = note.text ? `${note.title}: ${note.text}` : `${note.title} (${note.type})`;
+    const content = withinLimit(whole);
+    if (content !== whole) batch.skipped.push({ where: rel, reason: `the note's text past ${MAX_CONTENT_BYTES / 1024} KiB (a memory's limit) is left out; it stays in the note` });
+    add(record(id, content, "note", noteTags, { note_type: note.type }, rel));
     for (const o of note.observations) {
       const where = `${rel} line ${o.line}`;
       if (o.text === "") {
@@ -112,6 +116,16 @@ function read(path: string, opts: AdapterOptions): PeerBatch {
     }
   }
   return batch;
+}
+
+/** `text` cut at a line (or character) boundary to a memory's size limit, marked with "…". */
+function withinLimit(text: string): string {
+  const bytes = Buffer.from(text, "utf8");
+  if (bytes.length <= MAX_CONTENT_BYTES) return text;
+  // Decoding a cut byte string drops a split character's tail as U+FFFD: strip that, then end at a line if one is near.
+  const cut = bytes.subarray(0, MAX_CONTENT_BYTES - 4).toString("utf8").replace(/\uFFFD+$/, "");
+  const line = cut.lastIndexOf("\n");
+  return `${line > cut.length * 0.9 ? cut.slice(0, line) : cut}…`;
 }
 
 function noteFiles(path: string): { root: string; files: string[] } {

@@ -195,7 +195,7 @@ describe("basic-memory", () => {
 
   test("notes and their observations, typed by category, tagged with category, #tags and the note's tags", () => {
     expect(batch.records.filter((r) => r.type === "note").map((r) => r.content)).toEqual([
-      "Coffee Brewing Methods: Notes on how we brew coffee in the office, see also [[Tea Brewing Methods]]. - [ ] Descale the kettle",
+      "Coffee Brewing Methods: Notes on how we brew coffee in the office, see also [[Tea Brewing Methods]].\n\n## Observations\n- [ ] Descale the kettle",
       "Paul Graham (Person)",
       "Tea Brewing Methods (note)",
     ]);
@@ -213,7 +213,7 @@ describe("basic-memory", () => {
 
   test("cairn relations link notes; other relation types are facts linked to the notes found", () => {
     const id = (content: string) => byContent(batch, content).id;
-    const coffee = id("Coffee Brewing Methods: Notes on how we brew coffee in the office, see also [[Tea Brewing Methods]]. - [ ] Descale the kettle");
+    const coffee = id("Coffee Brewing Methods: Notes on how we brew coffee in the office, see also [[Tea Brewing Methods]].\n\n## Observations\n- [ ] Descale the kettle");
     const tea = id("Tea Brewing Methods (note)");
     expect(batch.links).toContainEqual(expect.objectContaining({ from: tea, to: coffee, relation: "part_of" }));
     expect(batch.links).toContainEqual(expect.objectContaining({ from: coffee, to: tea, relation: "relates_to" }));
@@ -225,6 +225,24 @@ describe("basic-memory", () => {
 
   test("an unclosed frontmatter is an error naming the note", () => {
     expect(errorOf(() => basicMemory.read(join(FIX, "basic-memory", "unclosed-note.md"), opts()))).toMatch(/unclosed-note\.md stopped at line 1: the frontmatter/);
+  });
+
+  test("a note's own text keeps its code, tables, headings and lines; a text past a memory's limit is cut and reported", () => {
+    const dir = mkdtempSync(join(tmpdir(), "cairn-bm-"));
+    try {
+      const runbook = "Deploys go through staging first.\n\n## Promote\n\n```bash\nmake promote ENV=prod\n# not a heading\n- [decision] not an observation\n```\n\n| service | port |\n|---|---|\n| api | 8080 |";
+      writeFileSync(join(dir, "runbook.md"), `---\ntitle: Deploy Runbook\n---\n# Deploy Runbook\n\n${runbook}\n\n## Observations\n- [decision] Promote on Tuesdays\n`);
+      writeFileSync(join(dir, "big.md"), `---\ntitle: Big\n---\n${"a line of the note that goes on\n".repeat(3000)}`);
+      const batch = basicMemory.read(dir, opts());
+      expect(byContent(batch, `Deploy Runbook: ${runbook}`).type).toBe("note");
+      expect(byContent(batch, "Deploy Runbook: Promote on Tuesdays").type).toBe("decision");
+      const big = batch.records.find((r) => r.content.startsWith("Big: "))!;
+      expect(Buffer.byteLength(big.content)).toBeLessThanOrEqual(64 * 1024);
+      expect(big.content).toEndWith("goes on…");
+      expect(batch.skipped).toContainEqual({ where: "big.md", reason: "the note's text past 64 KiB (a memory's limit) is left out; it stays in the note" });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   test("a category named like an object property (constructor, toString) is a category like any other", () => {
