@@ -46,8 +46,9 @@ export async function runPeerImport(args: PeerArgs, embed: Embed): Promise<void>
 
 function planned(plan: PeerPlan): PeerReport {
   const create = plan.items.filter((i) => i.action === "create").length;
+  const update = plan.items.filter((i) => i.action === "update").length;
   const linksNew = plan.links.filter((l) => l.action === "create").length;
-  return { records: plan.items.length, created: create, already_present: plan.items.length - create, links_created: linksNew, links_existing: plan.links.length - linksNew };
+  return { records: plan.items.length, created: create, already_present: plan.items.length - create - update, updated: update, links_created: linksNew, links_existing: plan.links.length - linksNew };
 }
 
 function report(
@@ -79,19 +80,19 @@ function report(
   const lines: string[] = [];
   const verb = dryRun ? "would be" : "were";
   // A dry run shows every record; an import shows only what did not become a new memory, and why.
-  const shown = dryRun ? plan.items : plan.items.filter((i) => i.action === "skip");
+  const shown = dryRun ? plan.items : plan.items.filter((i) => i.action !== "create");
   for (const item of shown.slice(0, dryRun ? Infinity : SHOWN)) {
-    const what = item.action === "create" ? "create" : "skip";
+    const what = item.action;
     const why = item.reason ? ` — ${item.reason}` : "";
     lines.push(`  ${what.padEnd(7)}  ${item.type.padEnd(10)} ${oneLine(item.content)}  [${item.where}]${why}`);
   }
-  if (shown.length > SHOWN && !dryRun) lines.push(`  … and ${shown.length - SHOWN} more already present (--json lists them all)`);
+  if (shown.length > SHOWN && !dryRun) lines.push(`  … and ${shown.length - SHOWN} more updated or already present (--json lists them all)`);
   for (const s of batch.skipped.slice(0, dryRun ? Infinity : SHOWN)) lines.push(`  left out  ${s.where}: ${s.reason}`);
   if (batch.skipped.length > SHOWN && !dryRun) lines.push(`  … and ${batch.skipped.length - SHOWN} more left out (--json lists them all)`);
   const head = dryRun ? `Dry run of ${format} import from ${source}: nothing was written.` : `Imported ${format} from ${source} in ${seconds.toFixed(2)} s.`;
   lines.unshift(head);
   lines.push(
-    `${counts.records} records: ${counts.created} ${verb} created, ${counts.already_present} already present; ` +
+    `${counts.records} records: ${counts.created} ${verb} created, ${counts.updated > 0 ? `${counts.updated} ${verb} updated, ` : ""}${counts.already_present} already present; ` +
       `links: ${counts.links_created} ${verb} created, ${counts.links_existing} already there; ${batch.skipped.length} left out.`,
   );
   if (vectors?.error) lines.push(`Vectors: not made (${vectors.error}); recall finds them by keyword until \`cairn models reembed\` succeeds.`);

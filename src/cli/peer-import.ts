@@ -17,8 +17,9 @@ export interface PlanItem {
   id: string;
   type: string;
   content: string;
-  action: "create" | "skip";
-  /** Why a record is skipped: already imported, same text as a stored memory, or as another record. */
+  /** `update`: imported before, and its text has changed in the source since (the memory takes the new text). */
+  action: "create" | "update" | "skip";
+  /** Why a record is skipped or updated: already imported, same text as a stored memory, or as another record. */
   reason?: string;
 }
 
@@ -45,7 +46,7 @@ export function planPeerImport(engine: Engine, source: string, batch: PeerBatch)
     const stored = locate(engine, record, content);
     if (stored) {
       target.set(record.id, stored.id);
-      return { ...base, id: stored.id, action: "skip", reason: stored.why };
+      return { ...base, id: stored.id, action: stored.changed ? "update" : "skip", reason: stored.why };
     }
     const key = `${record.project ?? ""}\u0000${canonicalize(content)}`;
     const twin = isActive(record) ? inBatch.get(key) : undefined;
@@ -78,6 +79,8 @@ export interface PeerReport {
   created: number;
   /** Records already in cairn (imported before, or the same text), reinforced or left as they were. */
   already_present: number;
+  /** Records imported before whose text changed in the source since: their memories took the new text. */
+  updated: number;
   links_created: number;
   links_existing: number;
 }
@@ -87,19 +90,24 @@ export interface PeerReport {
  * they became. A bad record stops the import before anything is written, named by its place in the source.
  */
 export async function applyPeerImport(engine: Engine, source: string, batch: PeerBatch, plan: PeerPlan, onProgress?: Progress): Promise<PeerReport> {
+  const updates = new Map(plan.items.flatMap((item, i) => (item.action === "update" ? [[i, item] as const] : [])));
   // Serialised one record at a time as the import reads them: a large peer store is not held twice.
   const lines = (function* () {
-    for (const r of batch.records) yield JSON.stringify(toImportLine(r));
+    for (const [i, r] of batch.records.entries()) if (!updates.has(i)) yield JSON.stringify(toImportLine(withSourceHash(r)));
   })();
   let report;
   try {
     report = await engine.import(lines, onProgress, { sameText: "merge", storedId: "keep" });
   } catch (err) {
     if (err instanceof CairnError && err.code === "BAD_IMPORT_LINE") {
-      const record = batch.records[Number(err.args[0]) - 1];
+      const record = batch.records.filter((_, i) => !updates.has(i))[Number(err.args[0]) - 1];
       throw cairnError("PEER_RECORD", [source, record?.where ?? `record ${err.args[0]}`, String(err.args[1] ?? describeError(err))], err);
     }
     throw err;
+  }
+  for (const [i, item] of updates) {
+    const stored = engine.store.get(item.id)!;
+    engine.update(item.id, { content: item.content, metadata: { ...stored.metadata, [SOURCE_HASH]: sourceHash(batch.records[i]!.content) } });
   }
   let linksCreated = 0;
   let linksExisting = 0;
@@ -108,16 +116,34 @@ export async function applyPeerImport(engine: Engine, source: string, batch: Pee
     if (result.status === "created") linksCreated++;
     else linksExisting++;
   }
-  return { records: report.lines, created: report.created, already_present: report.duplicates, links_created: linksCreated, links_existing: linksExisting };
+  return { records: report.lines + updates.size, created: report.created, already_present: report.duplicates, updated: updates.size, links_created: linksCreated, links_existing: linksExisting };
+}
+
+/**
+ * Metadata key of the hash of a record's text as the source gave it: a second import tells a record changed in
+ * the source (take its new text) from one edited in cairn since (keep cairn's: the source has nothing new).
+ */
+const SOURCE_HASH = "source_text_sha256";
+
+const sourceHash = (content: string) => contentHashes(content).contentHash;
+
+function withSourceHash(record: PeerRecord): PeerRecord {
+  return { ...record, metadata: { ...record.metadata, [SOURCE_HASH]: sourceHash(record.content) } };
 }
 
 /**
  * The stored memory a record already is: the same stable id (imported before), or, for an active record, the
  * same text in its scope (superseded and archived records are history and are stored as given).
  */
-function locate(engine: Engine, record: PeerRecord, content: string): { id: string; why: string } | null {
+function locate(engine: Engine, record: PeerRecord, content: string): { id: string; why: string; changed?: boolean } | null {
   const byId = engine.store.get(record.id);
-  if (byId) return { id: byId.id, why: "already imported" };
+  if (byId) {
+    // Imported before: unchanged in the source (whatever was edited in cairn since), or changed there. A memory
+    // no longer active here (forgotten, archived, superseded) is left as it is.
+    const unchanged = byId.content === content || byId.metadata[SOURCE_HASH] === sourceHash(record.content);
+    if (unchanged || byId.status !== "active") return { id: byId.id, why: "already imported" };
+    return { id: byId.id, why: "changed in the source since it was imported: the memory takes the new text (the earlier one stays in its history)", changed: true };
+  }
   if (!isActive(record)) return null;
   const { contentHash, canonicalHash } = contentHashes(content);
   const twin = engine.store.findDuplicate(record.project, contentHash, canonicalHash);

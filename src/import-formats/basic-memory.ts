@@ -13,7 +13,7 @@ import { MAX_CONTENT_BYTES } from "../engine/validate.ts";
 import { type Note, parseNote, permalinkOf } from "./basic-memory-note.ts";
 import { badRecord, isDirectory, readText } from "./read-source.ts";
 import { slugify } from "../domain/slug.ts";
-import { stableId } from "./stable-id.ts";
+import { sourceKey, stableId } from "./stable-id.ts";
 import type { Adapter, AdapterOptions, PeerBatch, PeerRecord } from "./types.ts";
 import { own } from "../domain/own.ts";
 
@@ -45,6 +45,7 @@ export const adapter: Adapter = { read };
 function read(path: string, opts: AdapterOptions): PeerBatch {
   const { root, files } = noteFiles(path);
   const project = opts.project === undefined ? null : opts.project;
+  const source = sourceKey(project, root);
   const batch: PeerBatch = { records: [], links: [], skipped: [] };
   const notes: Array<{ note: Note; rel: string; id: string }> = [];
   const byName = new Map<string, string>();
@@ -52,7 +53,7 @@ function read(path: string, opts: AdapterOptions): PeerBatch {
     const rel = relative(root, file) || file;
     const parsed = parseNote(rel, readText(file));
     if ("error" in parsed) throw badRecord(file, "line 1", parsed.error);
-    const id = stableId(FORMAT, `note:${parsed.permalink}`);
+    const id = stableId(FORMAT, `${source}note:${parsed.permalink}`);
     const clash = notes.find((n) => n.id === id);
     if (clash) {
       batch.skipped.push({ where: rel, reason: `same permalink "${parsed.permalink}" as ${clash.rel}` });
@@ -88,7 +89,7 @@ function read(path: string, opts: AdapterOptions): PeerBatch {
         batch.skipped.push({ where, reason: "observation without text" });
         continue;
       }
-      const oid = stableId(FORMAT, `note:${note.permalink}:observation:${o.category}:${o.text}`);
+      const oid = stableId(FORMAT, `${source}note:${note.permalink}:observation:${o.category}:${o.text}`);
       const type = own(CATEGORY_TYPES, o.category.toLowerCase()) ?? "fact";
       const tags = [slugify(o.category), ...o.tags.map(slugify), ...noteTags].filter((t) => t !== "");
       if (add(record(oid, `${note.title}: ${o.text}`, type, tags, { category: o.category }, where))) batch.links.push({ from: oid, to: id, relation: "part_of", where });
@@ -106,7 +107,7 @@ function read(path: string, opts: AdapterOptions): PeerBatch {
         batch.skipped.push({ where, reason: `no note "${r.target}" in the folder to link to` });
         continue;
       }
-      const rid = stableId(FORMAT, `note:${note.permalink}:relation:${r.type}:${r.target}`);
+      const rid = stableId(FORMAT, `${source}note:${note.permalink}:relation:${r.type}:${r.target}`);
       const words = `${note.title} ${r.type.replace(/_/g, " ")} ${r.target}${r.context ? ` (${r.context})` : ""}`;
       const tags = ["relation", slugify(r.type), ...noteTags].filter((t) => t !== "");
       if (!add(record(rid, words, "fact", tags, { relation: { from: note.title, to: r.target, relation_type: r.type } }, where))) continue;

@@ -10,7 +10,7 @@ import { basename } from "node:path";
 import { isRelation } from "../domain/edge.ts";
 import { badRecord, isPlainObject, readText } from "./read-source.ts";
 import { slugify } from "../domain/slug.ts";
-import { stableId } from "./stable-id.ts";
+import { sourceKey, stableId } from "./stable-id.ts";
 import type { Adapter, AdapterOptions, PeerBatch, PeerRecord } from "./types.ts";
 
 const FORMAT = "mcp-memory";
@@ -22,6 +22,7 @@ export const adapter: Adapter = { read };
 function read(path: string, opts: AdapterOptions): PeerBatch {
   const file = basename(path);
   const project = opts.project === undefined ? null : opts.project;
+  const source = sourceKey(project, path);
   const batch: PeerBatch = { records: [], links: [], skipped: [] };
   const seen = new Map<string, string>();
   const entityIds = new Map<string, string>();
@@ -56,7 +57,7 @@ function read(path: string, opts: AdapterOptions): PeerBatch {
       }
       const tags = [slugify(entityType), slugify(name)].filter((t) => t !== "");
       const meta = { source_format: FORMAT, entity: name, entity_type: entityType };
-      const entityId = stableId(FORMAT, `entity:${name}`);
+      const entityId = stableId(FORMAT, `${source}entity:${name}`);
       add(fact(entityId, `${name} is ${/^[aeiou]/i.test(entityType) ? "an" : "a"} ${entityType}.`, tags, project, meta, `${file} ${where} (entity "${name}")`));
       entityIds.set(name, entityId);
       for (const observation of observations as string[]) {
@@ -66,7 +67,7 @@ function read(path: string, opts: AdapterOptions): PeerBatch {
           batch.skipped.push({ where: at, reason: "empty observation" });
           continue;
         }
-        const id = stableId(FORMAT, `entity:${name}:observation:${obs}`);
+        const id = stableId(FORMAT, `${source}entity:${name}:observation:${obs}`);
         if (add(fact(id, `${name}: ${obs}`, tags, project, meta, at))) batch.links.push({ from: id, to: entityId, relation: "part_of", where: at });
       }
     } else if (item.type === "relation") {
@@ -87,7 +88,7 @@ function read(path: string, opts: AdapterOptions): PeerBatch {
       if (fromId !== toId) batch.links.push({ from: fromId, to: toId, relation: direct, where: r.where });
       continue;
     }
-    const id = stableId(FORMAT, `relation:${r.from}\u0000${r.relationType}\u0000${r.to}`);
+    const id = stableId(FORMAT, `${source}relation:${r.from}\u0000${r.relationType}\u0000${r.to}`);
     const tags = ["relation", slugify(r.relationType), slugify(r.from), slugify(r.to)].filter((t) => t !== "");
     const meta = { source_format: FORMAT, relation: { from: r.from, to: r.to, relation_type: r.relationType } };
     if (!add(fact(id, `${r.from} ${r.relationType.replace(/_/g, " ")} ${r.to}`, tags, project, meta, r.where))) continue;

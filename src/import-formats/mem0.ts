@@ -57,7 +57,8 @@ function toRecord(item: Record<string, unknown>, where: string, project: string 
   if (isPlainObject(item.metadata) && Object.keys(item.metadata).length > 0) metadata.mem0_metadata = item.metadata;
   const categories = Array.isArray(item.categories) ? item.categories.filter((c): c is string => typeof c === "string") : [];
   const record: PeerRecord = {
-    id: stableId(FORMAT, item.id as string),
+    // mem0's ids are its own (UUIDs): the scope keeps one export imported into two projects two sets of memories.
+    id: stableId(FORMAT, `${project ?? ""}\u0000${item.id as string}`),
     content,
     type: PREFERENCE.test(content) ? "preference" : "fact",
     tags: ["mem0", ...categories.map(slugify).filter((t) => t !== "")],

@@ -2,6 +2,7 @@
  * @module Stable memory ids for imported records: a UUID (version 8, "custom") made from a hash of the source
  * format and the record's identity in that source, so a second import of the same source meets the same ids.
  */
+import { realpathSync } from "node:fs";
 
 /** The id of the record `key` of `format` (e.g. "mcp-memory", "entity:John_Smith:obs:Speaks Spanish"). */
 export function stableId(format: string, key: string): string {
@@ -9,4 +10,20 @@ export function stableId(format: string, key: string): string {
   // Version nibble 8, variant bits 10xx: a well-formed UUID that cairn shows and resolves like its own ids.
   const variant = ((parseInt(hex[16]!, 16) & 0x3) | 0x8).toString(16);
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-8${hex.slice(13, 16)}-${variant}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
+}
+
+/**
+ * The part of a record's key that names where it came from and where it goes: the scope it is imported into and
+ * the file or folder read (its real path). Names inside a source (a note's permalink, an entity's name) repeat
+ * across sources: two folders' `meeting-notes`, two memory files' `Config` were one record, the second skipped
+ * as "already imported" (QA). The same source imported again, into the same scope, meets the same ids.
+ */
+export function sourceKey(project: string | null, path: string): string {
+  let real = path;
+  try {
+    real = realpathSync(path);
+  } catch {
+    // read already, so it exists; a path that cannot be resolved keys as given
+  }
+  return `${project ?? ""}\u0000${real}\u0000`;
 }

@@ -1,6 +1,6 @@
 /** @module Peer-format adapters on fixtures built from each format's documentation: records, links, what is left out, and errors that name the record. */
 import { describe, expect, test } from "bun:test";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { adapter as agentRules, classify } from "../../src/import-formats/agent-rules.ts";
@@ -59,11 +59,22 @@ describe("mcp-memory", () => {
     expect(direct).toEqual([]);
   });
 
-  test("ids are stable: the same file read twice gives the same ids; --project is kept", () => {
-    const again = mcpMemory.read(join(FIX, "mcp-memory", "memory.jsonl"), opts("acme"));
-    expect(again.records.map((r) => r.id)).toEqual(batch.records.map((r) => r.id));
-    expect(new Set(again.records.map((r) => r.project))).toEqual(new Set(["acme"]));
+  test("ids are stable: the same file read twice gives the same ids; another scope or another file, other ids; --project is kept", () => {
+    const file = join(FIX, "mcp-memory", "memory.jsonl");
+    expect(mcpMemory.read(file, opts()).records.map((r) => r.id)).toEqual(batch.records.map((r) => r.id));
+    const acme = mcpMemory.read(file, opts("acme"));
+    expect(new Set(acme.records.map((r) => r.project))).toEqual(new Set(["acme"]));
+    expect(acme.records.filter((r) => batch.records.some((b) => b.id === r.id))).toEqual([]);
     expect(new Set(batch.records.map((r) => r.id)).size).toBe(batch.records.length);
+    // Another memory file naming the same entities (QA: its "Config" was skipped as already imported).
+    const dir = mkdtempSync(join(tmpdir(), "cairn-mcpm-"));
+    try {
+      const other = join(dir, "memory.jsonl");
+      writeFileSync(other, readFileSync(file));
+      expect(mcpMemory.read(other, opts()).records.filter((r) => batch.records.some((b) => b.id === r.id))).toEqual([]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   test("malformed lines are errors naming the file and line", () => {
@@ -98,7 +109,7 @@ describe("mem0", () => {
     expect(peanuts).toMatchObject({ tags: ["mem0", "health", "food"], agent: "travel-assistant", session_id: "trip-2024-09", updated_at: "2024-08-01T12:00:00.000Z" });
     expect(peanuts.metadata).toMatchObject({ agent_id: "travel-assistant", run_id: "trip-2024-09" });
     expect(peanuts.metadata.mem0_metadata).toBeUndefined();
-    expect(dark.id).toBe(stableId("mem0", "3c90c3cc-0d44-4b50-8888-8dd25736052a"));
+    expect(dark.id).toBe(stableId("mem0", "\u00003c90c3cc-0d44-4b50-8888-8dd25736052a"));
   });
 
   test("the bare list form reads the same way; --project puts the memories there", () => {

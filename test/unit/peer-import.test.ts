@@ -20,7 +20,7 @@ describe("peer import", () => {
     expect(plan.items.filter((i) => i.action === "create")).toHaveLength(batch.records.length);
     expect(plan.links.filter((l) => l.action === "create")).toHaveLength(batch.links.length);
     const report = await applyPeerImport(engine, FILE, batch, plan);
-    expect(report).toEqual({ records: 12, created: 12, already_present: 0, links_created: 11, links_existing: 0 });
+    expect(report).toEqual({ records: 12, created: 12, already_present: 0, updated: 0, links_created: 11, links_existing: 0 });
     expect(count(engine)).toBe(12);
     const john = batch.records.find((r) => r.content === "John_Smith is a person.")!.id;
     expect(engine.links(john).filter((l) => l.relation === "part_of" && l.direction === "in")).toHaveLength(3);
@@ -37,6 +37,35 @@ describe("peer import", () => {
     const report = await applyPeerImport(engine, FILE, read(), plan);
     expect(report).toMatchObject({ created: 0, already_present: 12, links_created: 0, links_existing: 11 });
     expect([...engine.export()]).toEqual(before);
+  });
+
+  test("a record changed in the source since it was imported updates its memory; one edited only in cairn keeps cairn's text", async () => {
+    const { engine } = testEngine();
+    const record = (content: string) => ({ id: stableId("t", "note"), content, type: "fact", tags: [], project: null, metadata: { k: 1 }, where: "g.md" });
+    const run = async (content: string) => {
+      const batch: PeerBatch = { records: [record(content)], links: [], skipped: [] };
+      const plan = planPeerImport(engine, "src", batch);
+      return { plan, report: await applyPeerImport(engine, "src", batch, plan) };
+    };
+    await run("Set the grinder to 22 clicks.");
+    const id = stableId("t", "note");
+    // Changed in the source (QA: the new text was reported "already imported" and dropped).
+    const changed = await run("Set the grinder to 24 clicks.");
+    expect(changed.plan.items[0]).toMatchObject({ action: "update", id });
+    expect(changed.report).toMatchObject({ records: 1, created: 0, updated: 1, already_present: 0 });
+    expect(engine.get(id, { track: false }).content).toBe("Set the grinder to 24 clicks.");
+    expect(engine.get(id, { track: false }).metadata.k).toBe(1);
+    expect(engine.history(id).entries.some((e) => e.contentBefore === "Set the grinder to 22 clicks.")).toBe(true);
+    // Edited in cairn, the source unchanged: imported again, cairn's text stays.
+    engine.update(id, { content: "Set the grinder to 25 clicks (new burrs)." });
+    const same = await run("Set the grinder to 24 clicks.");
+    expect(same.plan.items[0]).toMatchObject({ action: "skip", reason: "already imported" });
+    expect(same.report).toMatchObject({ updated: 0, already_present: 1 });
+    expect(engine.get(id, { track: false }).content).toBe("Set the grinder to 25 clicks (new burrs).");
+    // Forgotten here: a changed source does not bring it back or change it.
+    engine.forget(id);
+    expect((await run("Set the grinder to 26 clicks.")).plan.items[0]).toMatchObject({ action: "skip" });
+    expect(engine.get(id, { track: false }).content).toBe("Set the grinder to 25 clicks (new burrs).");
   });
 
   test("a record saying what a stored memory says is not copied: the links go to the stored one", async () => {
