@@ -3,10 +3,12 @@
  * later columns of 1.5.x: updated_at, status …), read-only through store/foreign-sqlite.ts. Each memory keeps
  * its content, dates (created_at, referenced_date → event time, last_accessed), access count, priority,
  * TTL (created_at + ttl_seconds; none = permanent), project, session, agent type, tags and metadata; its
- * event type maps to a cairn type (EVENT_TYPES). Superseded memories stay superseded. Edges become links.
+ * event type maps to a cairn type (EVENT_TYPES), a reminder with its due time to a cairn reminder. A project
+ * directory that exists here goes to cairn's project for it. Superseded memories stay superseded. Edges become links.
  * Code-index rows (code_chunk, file_summary) and coordination state are not memories and are left out.
  */
-import { basename } from "node:path";
+import { statSync } from "node:fs";
+import { basename, isAbsolute } from "node:path";
 import { readForeignTables } from "../store/foreign-sqlite.ts";
 import { badRecord, isPlainObject } from "./read-source.ts";
 import { slugify } from "../domain/slug.ts";
@@ -57,6 +59,8 @@ function read(path: string, opts: AdapterOptions): PeerBatch {
   const file = basename(path);
   const batch: PeerBatch = { records: [], links: [], skipped: [] };
   const ids = new Map<string, string>();
+  const projects = new Map<string, string>();
+  const projectOf = (raw: string | null) => (raw === null ? null : (projects.get(raw) ?? projects.set(raw, projectIn(raw, opts)).get(raw)!));
   memories.rows.forEach((row, i) => {
     const nodeId = typeof row.node_id === "string" ? row.node_id : null;
     const place = nodeId ? `memory ${nodeId}` : `memories row ${i + 1}`;
@@ -69,7 +73,7 @@ function read(path: string, opts: AdapterOptions): PeerBatch {
     if (row.content.trim() === "") return void batch.skipped.push({ where, reason: "empty content" });
     const id = stableId(FORMAT, nodeId);
     ids.set(nodeId, id);
-    batch.records.push(toRecord(row, meta, { id, nodeId, eventType, where, path, place, opts }));
+    batch.records.push(toRecord(row, meta, { projectOf, id, nodeId, eventType, where, path, place, opts }));
   });
   // Superseded-by pointers and edges name OMEGA node ids; only those imported here can be followed.
   for (const record of batch.records) {
@@ -93,6 +97,8 @@ function read(path: string, opts: AdapterOptions): PeerBatch {
 }
 
 interface Context {
+  /** The cairn project of an OMEGA project value ({@link projectIn}). */
+  projectOf: (raw: string | null) => string | null;
   id: string;
   nodeId: string;
   eventType: string;
@@ -106,14 +112,15 @@ function toRecord(row: Record<string, unknown>, meta: Record<string, unknown>, c
   const created = isoUtc(row.created_at, c.path, c.place, "created_at")!;
   const ttl = typeof row.ttl_seconds === "number" && row.ttl_seconds > 0 ? row.ttl_seconds : null;
   const superseded = row.status === "superseded" || meta.superseded === true;
-  const project = c.opts.project !== undefined ? c.opts.project : (str(row.project) ?? str(meta.project) ?? null);
+  const project = c.opts.project !== undefined ? c.opts.project : c.projectOf(str(row.project) ?? str(meta.project) ?? null);
+  const reminder = c.eventType === "reminder" ? asReminder(row.content as string, meta, c) : null;
   const tags = Array.isArray(meta.tags) ? meta.tags.filter((t): t is string => typeof t === "string") : [];
   const { tags: _t, event_type: _e, project: _p, superseded: _s, superseded_by: supersededBy, ...rest } = meta;
   const kept = Object.fromEntries(Object.entries(rest).filter(([k]) => !k.startsWith("_")));
   const record: PeerRecord = {
     id: c.id,
-    content: row.content as string,
-    type: own(EVENT_TYPES, c.eventType) ?? "note",
+    content: reminder?.content ?? (row.content as string),
+    type: reminder ? "reminder" : (own(EVENT_TYPES, c.eventType) ?? "note"),
     tags: ["omega", slugify(c.eventType), ...tags.map(slugify)].filter((t) => t !== ""),
     project,
     metadata: {
@@ -123,14 +130,15 @@ function toRecord(row: Record<string, unknown>, meta: Record<string, unknown>, c
       ...(str(row.entity_id) ? { entity_id: row.entity_id } : {}),
       ...(Object.keys(kept).length > 0 ? { omega: kept } : {}),
       ...(typeof supersededBy === "string" ? { omega_superseded_by: supersededBy } : {}),
+      ...(reminder?.closedAt ? { reminder: { done_at: reminder.closedAt } } : {}),
     },
     created_at: created,
     updated_at: isoUtc(row.updated_at, c.path, c.place, "updated_at") ?? isoUtc(meta.edited_at, c.path, c.place, "edited_at") ?? created,
     expires_at: ttl === null ? null : new Date(Date.parse(created) + ttl * 1000).toISOString(),
-    status: superseded ? "superseded" : row.status === "archived" ? "archived" : "active",
+    status: superseded ? "superseded" : row.status === "archived" || reminder?.closedAt ? "archived" : "active",
     where: c.where,
   };
-  const eventTime = isoUtc(row.referenced_date ?? meta.referenced_date, c.path, c.place, "referenced_date");
+  const eventTime = reminder?.dueAt ?? isoUtc(row.referenced_date ?? meta.referenced_date, c.path, c.place, "referenced_date");
   if (eventTime) record.event_time = eventTime;
   const priority = priorityOf(row.priority ?? meta.priority);
   if (priority !== undefined) record.priority = priority;
@@ -140,6 +148,35 @@ function toRecord(row: Record<string, unknown>, meta: Record<string, unknown>, c
   const accessed = isoUtc(row.last_accessed, c.path, c.place, "last_accessed");
   if (accessed) record.last_accessed_at = accessed;
   return record;
+}
+
+/**
+ * OMEGA keeps a project as the directory the agent worked in. Where that directory exists here, its memories go
+ * to the project cairn gives the directory (a repository's remote, `github.com/acme/payments`): kept as the path,
+ * they sat in a project that recall and `--project <dir>` run there never reach (QA). A path that is not a
+ * directory here (another machine's) stays the key.
+ */
+function projectIn(raw: string, opts: AdapterOptions): string {
+  if (!isAbsolute(raw)) return raw;
+  try {
+    if (statSync(raw).isDirectory()) return opts.projectOfDir(raw);
+  } catch {
+    // not on this machine
+  }
+  return raw;
+}
+
+/**
+ * An OMEGA reminder (`event_type` reminder, `metadata.remind_at`, `reminder_status` pending → fired → dismissed)
+ * as a cairn reminder: due at `remind_at` (so `cairn remind --list` and the session briefing show it), without
+ * the `[due: …]` suffix OMEGA writes into the text; a dismissed one is done. Without `remind_at`: null (a task).
+ */
+function asReminder(content: string, meta: Record<string, unknown>, c: Context): { content: string; dueAt: string; closedAt?: string } | null {
+  const dueAt = isoUtc(meta.remind_at, c.path, c.place, "remind_at");
+  if (!dueAt) return null;
+  const text = content.replace(/\s*\[due: [^\]]*\]\s*$/, "").trim() || content;
+  const closed = meta.reminder_status === "dismissed";
+  return { content: text, dueAt, ...(closed ? { closedAt: isoUtc(meta.dismissed_at ?? meta.updated_at, c.path, c.place, "dismissed_at") ?? dueAt } : {}) };
 }
 
 function parseMetadata(value: unknown, path: string, place: string): Record<string, unknown> {

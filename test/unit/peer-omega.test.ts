@@ -107,6 +107,38 @@ describe("omega v15 (omega-memory 1.5.x)", () => {
   });
 });
 
+describe("omega projects and reminders", () => {
+  test("a project directory that exists here goes to the project cairn gives it; another machine's path stays", () => {
+    const path = omegaDb(mkdtempSync(join(dir, "dirs-")), "omega-v15");
+    const repo = mkdtempSync(join(dir, "repo-"));
+    const db = new Database(path);
+    db.run("UPDATE memories SET project = ? WHERE node_id = 'mem-aa11bb22cc33'", [repo]);
+    db.close();
+    const read = omega.read(path, { project: undefined, projectOfDir: (d: string) => `key-of:${d}` });
+    expect(bySource(read, "mem-aa11bb22cc33").project).toBe(`key-of:${repo}`);
+    expect(bySource(read, "mem-bb22cc33dd44").project).toBe("/home/dev/acme-api");
+  });
+
+  test("a reminder with its due time is a cairn reminder, due then, without OMEGA's [due: …] suffix; a dismissed one is done", async () => {
+    const path = omegaDb(mkdtempSync(join(dir, "remind-")), "omega-v15");
+    const db = new Database(path);
+    const add = db.prepare("INSERT INTO memories (node_id, content, metadata, created_at, updated_at, event_type) VALUES (?, ?, ?, '2026-03-01T09:00:00+00:00', '2026-03-01T09:00:00+00:00', 'reminder')");
+    add.run("mem-r1", "Renew the TLS cert [due: 2026-03-20T00:00:00+00:00]", JSON.stringify({ reminder_status: "pending", remind_at: "2026-03-20T00:00:00+00:00" }));
+    add.run("mem-r2", "Rotate the API keys [due: 2026-03-05T00:00:00+00:00]", JSON.stringify({ reminder_status: "dismissed", remind_at: "2026-03-05T00:00:00+00:00" }));
+    add.run("mem-r3", "Someday: tidy the wiki", "{}");
+    db.close();
+    const read = omega.read(path, opts);
+    expect(bySource(read, "mem-r1")).toMatchObject({ type: "reminder", content: "Renew the TLS cert", event_time: "2026-03-20T00:00:00.000Z", status: "active" });
+    expect(bySource(read, "mem-r2")).toMatchObject({ type: "reminder", status: "archived", metadata: { reminder: { done_at: "2026-03-05T00:00:00.000Z" } } });
+    expect(bySource(read, "mem-r3")).toMatchObject({ type: "task", content: "Someday: tidy the wiki" });
+    const { engine, advance } = testEngine();
+    advance(60 * 86_400_000);
+    await applyPeerImport(engine, path, read, planPeerImport(engine, path, read));
+    const listed = engine.reminders({ allProjects: true });
+    expect([...listed.due, ...listed.upcoming].map((r) => r.content)).toEqual(["Renew the TLS cert"]);
+  });
+});
+
 describe("omega names that are object properties", () => {
   test("an event type, edge type or priority word named like an object property reads as an unknown one", () => {
     const path = omegaDb(mkdtempSync(join(dir, "props-")), "omega-v15");
