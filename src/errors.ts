@@ -131,6 +131,10 @@ const catalog = {
     cli: 'Memory "{0}" is under legal hold {1} ({2}, reason: "{3}"); it cannot be {4} while the hold is in force, and nothing was changed. `cairn hold list` shows the holds; whoever placed it can lift it with `cairn hold release {1} --reason <why>`.',
     mcp: 'Memory "{0}" is under legal hold {1} ({2}, reason: "{3}"); it cannot be {4} while the hold is in force, and nothing was changed. Leave it as it is; only the user can release a hold, from a terminal.',
   },
+  POLICY_TAMPERED: {
+    cli: "Nothing was erased: the legal holds and retention rules stored here are not those the audit log put in force: {0}. Until they match, cairn purges nothing; `cairn doctor --repair` writes them back from the log.",
+    mcp: "Nothing was erased: the legal holds and retention rules stored here are not those the audit log put in force: {0}. Until they match, nothing is purged; tell the user (`cairn audit verify` in a terminal reports it).",
+  },
   HOLD_NOT_FOUND: 'No legal hold "{0}". Run `cairn hold list` to see the holds and their ids.',
   HOLD_RELEASED: 'Legal hold {0} was already released on {1} by {2}; nothing was changed. Run `cairn hold list` to see the holds in force.',
   HOLD_TARGET: {

@@ -27,6 +27,16 @@ export function assertNotHeld(ctx: EngineContext, memory: Memory, action: HeldAc
   if (hold) throw cairnError("HELD", [shortId(ctx.store, memory.id), hold.id, describeSelector(hold.kind, hold.target), hold.reason, action]);
 }
 
+/**
+ * Throws POLICY_TAMPERED when the holds and rules stored differ from those the audit log put in force (a hold
+ * row deleted by hand, a rule inserted by hand: store/policy-audit.ts). Every purge asks first: a purge cannot
+ * be undone, so it never rests on a hold lifted or a rule set outside cairn.
+ */
+export function assertPolicyIntact(ctx: EngineContext): void {
+  const problem = ctx.store.policy.auditProblem();
+  if (problem) throw cairnError("POLICY_TAMPERED", [problem.problem]);
+}
+
 /** Places a hold on a project (any name for it), a tag, or one memory; logged as a `hold` audit entry. */
 export function addHold(ctx: EngineContext, input: HoldInput): Hold {
   const given = (["project", "tag", "id"] as const).filter((k) => input[k] !== undefined && input[k] !== "");

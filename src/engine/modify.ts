@@ -10,7 +10,7 @@ import { resolveId, shortId } from "./ids.ts";
 import { writeProject } from "./projects.ts";
 import { consolidationsOf, erasedTexts, rebuildConsolidated, rewriteQuoting } from "./erase-quotes.ts";
 import { checkContent, checkMetadata, checkPriority, checkType } from "./validate.ts";
-import { assertNotHeld } from "./holds.ts";
+import { assertNotHeld, assertPolicyIntact } from "./holds.ts";
 import { consolidatedSources } from "./consolidate-undo.ts";
 import { successorBack, successorGone, supersededBy } from "./successor-gone.ts";
 import { currentVersion } from "./current-version.ts";
@@ -147,6 +147,7 @@ export function forgetMemory(ctx: EngineContext, idOrPrefix: string, opts: { rea
 
 function purgeMemory(ctx: EngineContext, idOrPrefix: string, opts: { reason?: string; keepReason?: boolean }): ForgetResult {
   const id = resolveId(ctx.store, idOrPrefix);
+  assertPolicyIntact(ctx);
   const erased: string[] = [];
   ctx.erasure?.begin();
   let result: ForgetResult;

@@ -10,7 +10,7 @@ import type { Memory } from "../domain/memory.ts";
 import { describeSelector, type RetentionRule, ruleCovers } from "../domain/retention.ts";
 import { CairnError } from "../errors.ts";
 import type { EngineContext } from "./context.ts";
-import { assertNotHeld } from "./holds.ts";
+import { assertNotHeld, assertPolicyIntact } from "./holds.ts";
 import { forgetMemory } from "./modify.ts";
 
 /** Expirations per rule in one sweep: an idle sweep stays short; the next one goes on. */
@@ -47,6 +47,8 @@ export function sweep(ctx: EngineContext, input: SweepInput = {}): SweepReport {
   const dryRun = input.dryRun === true;
   const actx: EngineContext = { ...ctx, actor: input.actor ?? ctx.actor, now: () => now };
   const report: SweepReport = { at: now, dryRun, expired: [], purged: [], held: [] };
+  // A rule set or a hold lifted outside cairn would purge what the audit log protects (holds.ts).
+  assertPolicyIntact(ctx);
   const rules = ctx.store.policy.rules();
   const byId = new Map(rules.map((r) => [r.id, r]));
 

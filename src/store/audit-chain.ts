@@ -33,7 +33,7 @@ export interface AuditHead {
 
 export type ChainReport =
   | { ok: true; head: AuditHead; checked: number }
-  | { ok: false; head: AuditHead; checked: number; brokenAt: number; problem: string; /** Set when the log verifies but this memory does not match it (audit-memories.ts). */ memory?: string };
+  | { ok: false; head: AuditHead; checked: number; brokenAt: number; problem: string; /** Set when the log verifies but this memory does not match it (audit-memories.ts). */ memory?: string; /** Set when the log verifies but this hold or rule does not match it (policy-audit.ts). */ policy?: string };
 
 export function entryHash(f: ChainFields, prev: string): string {
   const text = JSON.stringify([f.seq, f.at, f.actor, f.op, f.memory_id, f.hash_before, f.hash_after, prev]);

@@ -6,6 +6,7 @@ import { checkedWrite } from "./checked-write.ts";
 import type { LiveDatabase } from "./live-db.ts";
 import type { PolicyStore } from "./policy-store.ts";
 import { HELD_SQL } from "./filter-sql.ts";
+import { type PolicyProblem, policyAuditProblem, replay } from "./policy-audit.ts";
 import { type ContentCodec, PLAIN_CODEC, place } from "./content-codec.ts";
 import { MEMORY_COLUMNS, type MemoryRow, PROJECT_DOMAIN, rowToMemory, storedProject, storedTag, TAG_DOMAIN } from "./rows.ts";
 
@@ -119,6 +120,30 @@ export class SqlitePolicy implements PolicyStore {
     this.#write((db) =>
       db.query("UPDATE holds SET released_at = ?, released_by = ?, release_reason = ? WHERE id = ? AND released_at IS NULL").run(at, by, this.#codec.encode(reason, place("holds", "release_reason", id)), id),
     );
+  }
+
+  /** The first difference between the holds and rules here and those the audit log put in force (policy-audit.ts). */
+  auditProblem(): PolicyProblem | null {
+    return policyAuditProblem(this.#db, this.#codec, () => ({ holds: this.holds(true), rules: this.rules() }));
+  }
+
+  /**
+   * Writes the holds and rules tables back to what the audit log put in force (policy-audit.ts), for
+   * `doctor --repair`: a hold deleted or released by hand is back as the log placed it, a rule or hold the log
+   * never wrote is gone. Returns how many rows it wrote or deleted (0: the tables matched).
+   */
+  restoreFromAudit(): number {
+    return this.#write((db) => {
+      if (this.auditProblem() === null) return 0;
+      const { holds, rules } = replay(db, this.#codec);
+      const changed = db.query("DELETE FROM holds").run().changes + db.query("DELETE FROM retention_rules").run().changes;
+      for (const { hold } of holds.values()) {
+        this.addHold(hold);
+        if (hold.releasedAt !== null) this.releaseHold(hold.id, hold.releasedAt, hold.releasedBy ?? "?", hold.releaseReason ?? "");
+      }
+      for (const { rule } of rules.values()) this.putRule(rule);
+      return changed + holds.size + rules.size;
+    });
   }
 
   holdsOn(s: PolicySubject): Hold[] {

@@ -14,6 +14,10 @@ export interface PolicyStore {
   hold(id: string): Hold | null;
   addHold(hold: Hold): void;
   releaseHold(id: string, at: number, by: string, reason: string): void;
+  /** The first difference between the holds and rules stored and those the audit log put in force, or null. */
+  auditProblem(): { seq: number; problem: string; policy: string } | null;
+  /** Writes the holds and rules back to what the audit log put in force; how many rows changed. */
+  restoreFromAudit(): number;
   /** The holds in force that cover `subject`. */
   holdsOn(subject: PolicySubject): Hold[];
   /**

@@ -423,8 +423,8 @@ export class SqliteStore implements Store {
 
   verifyAudit(anchor?: { seq: number; hash: string }): ChainReport {
     const chain = verifyChain(this.#db, anchor);
-    const sealed = chain.ok ? (sealedAuditProblem(this.#db, this.#codec) ?? memoryAuditProblem(this.#db, this.#codec)) : null;
-    return sealed ? { ok: false, head: chain.head, checked: chain.checked, brokenAt: sealed.seq, problem: sealed.problem, ...(sealed.memory ? { memory: sealed.memory } : {}) } : chain;
+    const found: { seq: number; problem: string; memory?: string; policy?: string } | null = chain.ok ? (sealedAuditProblem(this.#db, this.#codec) ?? memoryAuditProblem(this.#db, this.#codec) ?? this.policy.auditProblem()) : null;
+    return found ? { ok: false, head: chain.head, checked: chain.checked, brokenAt: found.seq, problem: found.problem, ...(found.memory ? { memory: found.memory } : {}), ...(found.policy ? { policy: found.policy } : {}) } : chain;
   }
 
   /** Whether `audit.key` is the key this log's hashes were keyed with (audit-key.ts auditKeyState). */

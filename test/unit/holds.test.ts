@@ -125,3 +125,73 @@ describe("holds: held memories cannot change", () => {
     expect((await engine.recall({ query: "kafka consumer lag" })).results).toEqual([]);
   });
 });
+
+describe("holds and rules against the audit log", () => {
+  /** A store with a held memory and a rule for facts, and what `audit verify` and a purge say. */
+  function tampered(change: (run: (sql: string, ...args: Array<string | number>) => void, ids: { hold: string; rule: string; held: string }) => void) {
+    const { engine, store, advance } = testEngine();
+    const held = engine.remember({ content: "Vendor contract renewal terms", type: "fact", tags: ["legal"] }).memory.id;
+    const other = engine.remember({ content: "The staging API listens on port 8080", type: "fact" }).memory.id;
+    const hold = engine.addHold({ tag: "legal", reason: "case 42" }).id;
+    const rule = engine.setRetention({ type: "fact", keepMs: 30 * DAY }).rule.id;
+    expect(engine.verifyAudit().ok).toBe(true);
+    change((sql, ...args) => store.database.run(sql, args), { hold, rule, held });
+    advance(400 * DAY);
+    return { engine, store, held, other, verify: engine.verifyAudit() };
+  }
+
+  test("a hold deleted or released by hand is named by audit verify, and no purge or sweep runs while it differs", () => {
+    for (const lift of ["DELETE FROM holds WHERE id = ?", "UPDATE holds SET released_at = 1 WHERE id = ?"]) {
+      const { engine, store, held, other, verify } = tampered((run, ids) => run(lift, ids.hold));
+      expect(verify.ok).toBe(false);
+      if (!verify.ok) expect(verify.problem).toMatch(/^hold hold-\w+ \(tag legal\) is (in the audit log but gone from the holds table|released in the holds table but in force by the audit log)/);
+      expect(cairnErrorOf(() => engine.forget(held, { hard: true })).code).toBe("POLICY_TAMPERED");
+      expect(cairnErrorOf(() => engine.forget(other, { hard: true })).code).toBe("POLICY_TAMPERED");
+      expect(cairnErrorOf(() => engine.sweep()).code).toBe("POLICY_TAMPERED");
+      expect(engine.get(held, { track: false }).status).toBe("active");
+      expect(engine.get(other, { track: false }).status).toBe("active");
+      // doctor --repair writes the hold back as the log placed it: in force again, the log and tables in step.
+      expect(store.policy.restoreFromAudit()).toBeGreaterThan(0);
+      expect(engine.verifyAudit().ok).toBe(true);
+      expect(engine.holds().map((h) => [h.kind, h.target, h.reason])).toEqual([["tag", "legal", "case 42"]]);
+      expect(cairnErrorOf(() => engine.forget(held, { hard: true })).code).toBe("HELD");
+      expect(engine.forget(other, { hard: true }).status).toBe("purged");
+      expect(store.policy.restoreFromAudit()).toBe(0);
+    }
+  });
+
+  test("a rule inserted or changed by hand is named, and the sweep refuses to apply it", () => {
+    const forged = tampered((run) => run("INSERT INTO retention_rules VALUES ('ret-forged01', 'type', 'lesson', 1, 0, 0, 'x')"));
+    expect(forged.verify.ok).toBe(false);
+    if (!forged.verify.ok) expect(forged.verify.problem).toContain("retention rule ret-forged01 (type lesson) is in the rules table but the audit log never set it");
+    expect(cairnErrorOf(() => forged.engine.sweep()).code).toBe("POLICY_TAMPERED");
+    const shortened = tampered((run, ids) => run("UPDATE retention_rules SET keep_ms = 1 WHERE id = ?", ids.rule));
+    if (!shortened.verify.ok) expect(shortened.verify.problem).toMatch(/does not keep what the audit log set \(type fact, keep 2592000000 ms/);
+    expect(shortened.verify.ok).toBe(false);
+    const forgedHold = tampered((run) => run("INSERT INTO holds (id, kind, target, reason, created_at, actor) VALUES ('hold-forged01', 'id', 'x', 'r', 0, 'x')"));
+    expect(forgedHold.verify.ok).toBe(false);
+    // Written back from the log: the forged rows are gone, the changed rule keeps what was set again.
+    for (const { engine, store } of [forged, shortened, forgedHold]) {
+      store.policy.restoreFromAudit();
+      expect(engine.verifyAudit().ok).toBe(true);
+      expect(engine.retentionRules().map((r) => [r.kind, r.target, r.keepMs])).toEqual([["type", "fact", 30 * DAY]]);
+      expect(engine.holds().map((h) => h.target)).toEqual(["legal"]);
+    }
+  });
+
+  test("holds and rules placed, released, changed and cleared through cairn keep the log and the tables in step", () => {
+    const { engine, advance } = testEngine();
+    const m = engine.remember({ content: "Vendor contract renewal terms", type: "fact", tags: ["legal"] }).memory;
+    const a = engine.addHold({ tag: "legal", reason: "case 42" });
+    engine.addHold({ id: m.id, reason: "subpoena" });
+    engine.releaseHold(a.id, "case closed");
+    const rule = engine.setRetention({ type: "fact", keepMs: 30 * DAY }).rule;
+    engine.setRetention({ type: "fact", keepMs: 60 * DAY });
+    engine.setRetention({ type: "task", keepMs: 10 * DAY });
+    engine.clearRetention([rule.id]);
+    expect(engine.verifyAudit().ok).toBe(true);
+    advance(100 * DAY);
+    expect(engine.sweep().held).toEqual([]);
+    expect(engine.verifyAudit().ok).toBe(true);
+  });
+});

@@ -51,13 +51,18 @@ export default defineCommand({
       }
       const report = engine.verifyAudit(anchor);
       if (args.json) {
-        output.json({ ok: report.ok, checked: report.checked, head: report.head, ...(report.ok ? {} : { broken_at: report.brokenAt, problem: report.problem, ...(report.memory ? { memory: report.memory } : {}) }) });
+        output.json({
+          ok: report.ok, checked: report.checked, head: report.head,
+          ...(report.ok ? {} : { broken_at: report.brokenAt, problem: report.problem, ...(report.memory ? { memory: report.memory } : {}), ...(report.policy ? { policy: report.policy } : {}) }),
+        });
       } else if (report.ok) {
         output.text(`Audit log intact: ${report.checked} entries chained${anchor ? `, and it still holds ${anchor.seq}:${anchor.hash.slice(0, 12)}…` : ""}; head ${report.head.seq}:${report.head.hash}.`);
       } else if (report.memory) {
         // The log is whole; a memory does not match it.
         const at = report.brokenAt > 0 ? ` (audit entry ${report.brokenAt})` : "";
         output.text(`A memory does not match the audit log${at}: ${report.problem}. The log's ${report.checked} entries verify; \`cairn audit log --memory ${report.memory}\` shows what it records.`);
+      } else if (report.policy) {
+        output.text(`A legal hold or retention rule does not match the audit log (audit entry ${report.brokenAt}): ${report.problem}. The log's ${report.checked} entries verify; nothing is purged until the tables match it again: \`cairn doctor --repair\` writes them back from the log.`);
       } else {
         output.text(`Audit log broken at entry ${report.brokenAt}: ${report.problem}. ${report.checked} entries before it verify.`);
       }

@@ -72,6 +72,14 @@ function backupCheck(dbFile: string, store: SqliteStore, repair: boolean, damage
   return { name, level: "warn", detail: `${left.join(", ")} beside the database, left by an interrupted encrypt, decrypt or key rotation; ${what} and are not needed: \`cairn doctor --repair\` removes them` };
 }
 
+/** Holds and rules changed outside cairn, written back from the audit log (store/policy-audit.ts); none when they match. */
+function policyRepair(store: SqliteStore): Check[] {
+  const problem = store.policy.auditProblem();
+  if (problem === null) return [];
+  const rows = store.policy.restoreFromAudit();
+  return [{ name: "holds and rules", level: "ok", detail: `written back from the audit log (${rows} ${rows === 1 ? "row" : "rows"}): ${problem.problem}` }];
+}
+
 /** Damaged files an earlier repair set aside: the store as it was then, erased memories included. */
 function damagedCopiesCheck(dbFile: string): Check[] {
   const kept = damagedCopies(dbFile);
@@ -120,6 +128,7 @@ async function runChecks(repair: boolean, wasDamaged = false): Promise<Check[]> 
   try {
     const step = stepper(paths.dbFile);
     checks.push(encryptionCheck(store), backupCheck(paths.dbFile, store, repair, wasDamaged), ...damagedCopiesCheck(paths.dbFile));
+    if (repair) checks.push(...policyRepair(store));
     checks.push(permissionCheck("permissions", paths.dataDir, 0o700), permissionCheck("db file", paths.dbFile, 0o600));
     checks.push(...storeChecks(engine, step), ...auditKeyCheck(store), erasureCheck(engine));
     step("the keyword search thread and index file");
@@ -258,7 +267,9 @@ function auditCheck(engine: Engine): Check {
     const r = engine.verifyAudit();
     return r.ok
       ? { name: "audit chain", level: "ok", detail: `${r.checked} entries chained; head ${r.head.seq}:${r.head.hash.slice(0, 16)}…` }
-      : r.memory
+      : r.policy
+        ? { name: "audit chain", level: "fail", detail: `the log verifies, but ${r.problem}; nothing is purged until they match: \`cairn doctor --repair\` writes the holds and rules back from the log` }
+        : r.memory
         ? { name: "audit chain", level: "fail", detail: `the log verifies, but ${r.problem}; \`cairn audit log --memory ${r.memory}\` shows what the log records` }
         : { name: "audit chain", level: "fail", detail: `broken at entry ${r.brokenAt}: ${r.problem}; \`cairn audit log\` shows the entries around it` };
   } catch (err) {
