@@ -59,6 +59,24 @@ test("a memory edited around cairn: verify and doctor say the log is whole and n
   expect(doctor.stdout).toContain(`the log verifies, but memory ${id}'s text does not match its own content hash`);
 });
 
+test("a hold deleted around cairn: verify names it, forget --hard refuses, doctor --repair puts it back", async () => {
+  const { id } = await s.json<{ id: string }>(["remember", "Contract evidence for case 42", "--json"]);
+  const { hold } = await s.json<{ hold: { id: string } }>(["hold", "add", "--id", id, "--reason", "litigation", "--json"]);
+  const db = new Database(join(s.cairnHome, "cairn.db"));
+  db.run("DELETE FROM holds");
+  db.close();
+  const verify = await s.run(["audit", "verify", "--json"]);
+  expect(verify.exitCode).toBe(1);
+  expect(JSON.parse(verify.stdout)).toMatchObject({ ok: false, policy: hold.id });
+  const purge = await s.run(["forget", id, "--hard", "--yes", "--json"]);
+  expect(purge.exitCode).toBe(1);
+  expect(JSON.parse(purge.stdout).error.code).toBe("POLICY_TAMPERED");
+  expect((await s.run(["doctor", "--repair"])).stdout).toContain(`holds and rules  written back from the audit log (1 row): hold ${hold.id}`);
+  expect((await s.json<{ ok: boolean }>(["audit", "verify", "--json"])).ok).toBe(true);
+  const again = await s.run(["forget", id, "--hard", "--yes", "--json"]);
+  expect(JSON.parse(again.stdout).error.code).toBe("HELD");
+});
+
 test("each entry names who acted: the CLI user, the MCP client and version, the hook session", async () => {
   await s.ok(["remember", "written from the command line"], { env: { USER: "alice" } });
   const mcp = new McpProcess(requireBinary(), { home: s.cairnHome, cwd: s.cwd, env: s.env() });
