@@ -78,8 +78,9 @@ export async function modelChecks(store: Store, paths: Paths, config: LoadedConf
     checks.push({ name: "model", level: "fail", detail: `${sentence(describeError(err))}${meanwhile} ${fix}` });
   }
   const recount = store.vectors.recount();
-  if (recount.drift.length > 0) {
-    const what = recount.drift.map((d) => `${d.name} ${d.kept} → ${d.actual}`).join(", ");
+  if (recount.drift.length > 0 || recount.orphans > 0) {
+    const orphans = recount.orphans > 0 ? [`${recount.orphans} ${recount.orphans === 1 ? "vector" : "vectors"} of no memory${recount.fixed ? " deleted" : ""}`] : [];
+    const what = [...recount.drift.map((d) => `${d.name} ${d.kept} → ${d.actual}`), ...orphans].join(", ");
     checks.push({
       name: "row counts",
       level: recount.fixed ? "warn" : "fail",

@@ -69,7 +69,7 @@ export interface VectorStore {
    * Compares the kept counts pendingCount reads (row-counts.ts) with the tables, O(store), and puts drifted
    * ones right when the store takes writes (`fixed`). For doctor.
    */
-  recount(): { drift: CountDrift[]; fixed: boolean };
+  recount(): { drift: CountDrift[]; orphans: number; fixed: boolean };
   /** Vectors of `model` (any width): a kept count, not a count of the table. */
   count(model: string): number;
   /**

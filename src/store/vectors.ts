@@ -51,6 +51,9 @@ function toStored(rows: VectorRow[], dims: number, codec: ContentCodec, model: s
   return out;
 }
 
+/** A vector row `v` whose memory is gone. */
+const ORPHAN = "NOT EXISTS (SELECT 1 FROM memories m WHERE m.seq = v.memory_seq)";
+
 export class SqliteVectors implements VectorStore {
   get sealed(): boolean {
     return this.#codec.encrypted;
@@ -137,19 +140,22 @@ export class SqliteVectors implements VectorStore {
     }
   }
 
-  recount(): { drift: CountDrift[]; fixed: boolean } {
-    if (countDrift(this.#db).length === 0) return { drift: [], fixed: false };
+  recount(): { drift: CountDrift[]; orphans: number; fixed: boolean } {
+    // A vector whose memory is gone: the row deleted with foreign keys off (not by cairn). It counted as a
+    // vector, so `doctor` said "-1 memories have no vector" (QA).
+    const orphans = () => (this.#db.query(`SELECT count(*) AS n FROM vectors v WHERE ${ORPHAN}`).get() as { n: number }).n;
+    if (countDrift(this.#db).length === 0 && orphans() === 0) return { drift: [], orphans: 0, fixed: false };
     try {
       this.#live.write();
       // Counted again inside the transaction: a writer may have moved the tables meanwhile.
-      const drift = writeTransaction(this.#db, () => {
+      return writeTransaction(this.#db, () => {
+        const dropped = this.#db.query(`DELETE FROM vectors AS v WHERE ${ORPHAN}`).run().changes;
         const found = countDrift(this.#db);
         fixCounts(this.#db, found);
-        return found;
+        return { drift: found, orphans: dropped, fixed: true };
       });
-      return { drift, fixed: true };
     } catch {
-      return { drift: countDrift(this.#db), fixed: false }; // read-only, full or damaged: reported, not fixed
+      return { drift: countDrift(this.#db), orphans: orphans(), fixed: false }; // read-only, full or damaged: reported, not fixed
     }
   }
 

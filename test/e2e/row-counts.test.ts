@@ -30,3 +30,19 @@ test("doctor recounts a count changed behind cairn's back, and the pending vecto
   expect(found[1]).toMatchObject({ name: "vectors", level: "ok" });
   expect(await vectors()).toEqual([expect.objectContaining({ name: "vectors", level: "ok" })]);
 });
+
+test("a memory row deleted with foreign keys off leaves its vector behind: doctor deletes it and counts nothing pending", async () => {
+  const { id } = await sb.json<{ id: string }>(["remember", "The billing service retries webhooks three times", "--json"]);
+  await sb.ok(["remember", "Staging deploys need the VPN"]);
+  await sb.ok(["models", "reembed"]);
+  const db = new Database(join(sb.cairnHome, "cairn.db"));
+  db.run("PRAGMA foreign_keys = OFF");
+  db.run("DELETE FROM memories WHERE id = ?", [id]);
+  db.close();
+  // Doctor fails on the deleted row itself (audit chain, fts index), and puts the counts right.
+  const report = JSON.parse((await sb.run(["doctor", "--json"])).stdout) as DoctorReport;
+  const checks = report.checks.filter((c) => c.name === "vectors" || c.name === "row counts");
+  expect(checks[0]).toMatchObject({ name: "row counts", level: "warn" });
+  expect(checks[0]!.detail).toContain("1 vector of no memory deleted");
+  expect(checks[1]).toMatchObject({ name: "vectors", level: "ok" });
+});
