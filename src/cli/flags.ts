@@ -84,7 +84,9 @@ export function positionalText(args: { _: string[] }): string {
 export function actionArg<const T extends string>(command: string, given: string | undefined, actions: readonly [T, ...T[]]): T {
   const action = given ?? actions[0];
   if (!(actions as readonly string[]).includes(action)) {
-    throw cairnError("UNKNOWN_ACTION", [command, action, `${actions.slice(0, -1).join(", ")} or ${actions.at(-1)}`]);
+    // One action is named alone: "Use  or rotate." said `cairn key bogus` (QA).
+    const choices = actions.length === 1 ? actions[0] : `${actions.slice(0, -1).join(", ")} or ${actions.at(-1)}`;
+    throw cairnError("UNKNOWN_ACTION", [command, action, choices]);
   }
   return action as T;
 }

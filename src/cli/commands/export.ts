@@ -12,6 +12,7 @@ import { jsonFlag, scopeFlags, scopeFrom, statusFlag } from "../flags.ts";
 import { exportMarkdown } from "../markdown-export.ts";
 import { output, progress } from "../output.ts";
 import { withEngine } from "../session.ts";
+import type { Engine } from "../../engine/engine.ts";
 
 export default defineCommand({
   meta: {
@@ -34,6 +35,7 @@ export default defineCommand({
     if (args.format === "markdown" && !out) throw cairnError("USAGE", ["Markdown export writes a folder: give it with --out <dir>."]);
     await withEngine(async ({ engine, paths }) => {
       if (out) refuseOwnFile(out, [paths.dataDir, dirname(paths.configFile), dirname(keyFilePath("-"))]);
+      notLeavingWith(engine);
       const records = engine.export(Object.keys(scope).length > 0 ? scope : { allProjects: true }, {
         ...(args.status ? { statuses: statusFlag(args.status) } : {}),
       });
@@ -43,7 +45,7 @@ export default defineCommand({
           progress(`export: ${n} memories written`),
         );
         if (args.json) return output.json({ exported: count, folder: dir, format: "markdown" });
-        return output.text(`Exported ${count} memories as Markdown into ${dir} (start with README.md).`);
+        return output.text(`Exported ${memories(count)} as Markdown into ${dir} (start with README.md).`);
       }
       const file = out ? openExportFile(out) : null;
       const write = async (chunk: string) => (file === null ? await output.raw(chunk) : file.write(chunk));
@@ -66,9 +68,9 @@ export default defineCommand({
       }
       if (file !== null) {
         if (args.json) output.json({ exported: count, file: out });
-        else output.text(`Exported ${count} memories to ${out}.`);
+        else output.text(`Exported ${memories(count)} to ${out}.`);
       } else {
-        progress(`export: ${count} ${count === 1 ? "memory" : "memories"}`);
+        progress(`export: ${memories(count)}`);
       }
     });
   },
@@ -97,4 +99,20 @@ function refuseOwnFile(target: string, folders: readonly string[]): void {
   if (own.some((f) => real === f || real.startsWith(`${f}${sep}`))) {
     throw cairnError("EXPORT_FILE", [target, `it is one of cairn's own files (${real}), which an export never replaces; give a path outside ${[...new Set(own)].join(", ")}`]);
   }
+}
+
+const memories = (n: number) => `${n} ${n === 1 ? "memory" : "memories"}`;
+
+/**
+ * What an export does not carry, said on stderr before it starts (QA: a store under a litigation hold restored
+ * from an export had lost its holds unnoticed; an encrypted store's export is plain text).
+ */
+function notLeavingWith(engine: Engine): void {
+  const holds = engine.holds().length;
+  const rules = engine.retentionRules().length;
+  if (holds + rules > 0) {
+    const what = [holds > 0 ? `${holds} legal ${holds === 1 ? "hold" : "holds"} in force` : "", rules > 0 ? `${rules} retention ${rules === 1 ? "rule" : "rules"}` : ""].filter(Boolean).join(" and ");
+    progress(`export: not in the export: this store's ${what} (\`cairn hold list\`, \`cairn retention show\`); place them again where it is imported.`);
+  }
+  if (engine.store.codec.encrypted) progress("export: this store is encrypted; the export is plain text. Keep it where the memories may be read, or delete it when done.");
 }

@@ -31,6 +31,8 @@ export default defineCommand({
     if (action === "set" && !args.keep) throw cairnError("RULE_KEEP", [""]);
     if (action === "clear" && !args.rule === !args.all) throw cairnError("USAGE", ["`cairn retention clear` takes a rule id or --all (not both); `cairn retention show` lists the ids."]);
     const keepMs = action === "set" ? parseDuration(args.keep!, { lifetime: true }) : 0;
+    // A keep of nothing ("0d") is refused naming what was typed, not the milliseconds it came to (QA: got "0").
+    if (action === "set" && !(keepMs > 0)) throw cairnError("RULE_KEEP", [args.keep!]);
     const graceMs = args.grace === undefined ? undefined : parseDuration(args.grace, { lifetime: true });
     await withEngine(({ engine }) => {
       if (action === "set") {
