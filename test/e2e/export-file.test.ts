@@ -20,6 +20,18 @@ beforeEach(() => {
 });
 afterEach(() => s.cleanup());
 
+test("export says on stderr that the store's holds and rules are not in it; stdout is the memories only", async () => {
+  const { id } = await s.json<{ id: string }>(["remember", "Contract evidence for case 42", "--json"]);
+  const quiet = await s.run(["export"]);
+  expect(quiet.stderr).not.toContain("not in the export");
+  await s.ok(["hold", "add", "--id", id, "--reason", "litigation"]);
+  await s.ok(["retention", "set", "--type", "task", "--keep", "90d"]);
+  const r = await s.run(["export"]);
+  expect(r.exitCode).toBe(0);
+  expect(r.stderr).toContain("export: not in the export: this store's 1 legal hold in force and 1 retention rule");
+  expect(r.stdout.trim().split("\n").map((l) => JSON.parse(l).id)).toEqual([id]);
+});
+
 test("export --output: an existing file becomes its owner's only; a missing directory is a plain error", async () => {
   await s.ok(["remember", "exported with care"]);
   const file = join(s.root, "old.jsonl");
