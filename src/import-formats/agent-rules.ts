@@ -69,7 +69,11 @@ function read(path: string, opts: AdapterOptions): PeerBatch {
 
 /** The files to read: the one given, or every known rule file of a repository directory. */
 function ruleFiles(path: string): { root: string; files: string[] } {
-  if (!isDirectory(path)) return { root: dirname(path), files: [path] };
+  if (!isDirectory(path)) {
+    // A memory.jsonl or a mem0 export given here was stored whole as one fact (QA): a rule file is markdown.
+    if (!/\.(md|mdc|markdown)$/i.test(path)) throw badRecord(path, "the file", "it is not a rule file (CLAUDE.md, AGENTS.md, a .cursor/rules .mdc or any .md); for another tool's export give its --from format");
+    return { root: dirname(path), files: [path] };
+  }
   const files = ROOT_FILES.map((f) => join(path, f)).filter((f) => existsSync(f));
   const rulesDir = join(path, ".cursor", "rules");
   if (existsSync(rulesDir)) {

@@ -130,7 +130,11 @@ function withinLimit(text: string): string {
 }
 
 function noteFiles(path: string): { root: string; files: string[] } {
-  if (!isDirectory(path)) return { root: join(path, ".."), files: [path] };
+  if (!isDirectory(path)) {
+    // A memory.jsonl given here became a note holding its first line (QA): notes are markdown.
+    if (!/\.(md|markdown)$/i.test(path)) throw badRecord(path, "the file", "it is not a basic-memory note (a .md file); give the notes' folder, or another tool's export with its --from format");
+    return { root: join(path, ".."), files: [path] };
+  }
   const files = (readdirSync(path, { recursive: true }) as string[])
     // Hidden folders (.git, .obsidian, .basic-memory) hold tool state, not notes.
     .filter((f) => f.endsWith(".md") && !f.split(/[\\/]/).some((part) => part.startsWith(".")))

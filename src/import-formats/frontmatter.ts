@@ -20,7 +20,7 @@ export function splitFrontmatter(text: string): Frontmatter | { error: string } 
   const body = all.slice(close + 1).join("\n");
   const data: Record<string, string | string[]> = {};
   let listKey: string | null = null;
-  for (const line of head.split("\n")) {
+  for (const [i, line] of head.split("\n").entries()) {
     const item = /^\s+-\s+(.*)$/.exec(line) ?? /^-\s+(.*)$/.exec(line);
     if (item && listKey !== null) {
       const list = Array.isArray(data[listKey]) ? (data[listKey] as string[]) : [];
@@ -30,10 +30,22 @@ export function splitFrontmatter(text: string): Frontmatter | { error: string } 
     const pair = /^([A-Za-z_][\w-]*)\s*:\s*(.*)$/.exec(line);
     if (!pair) continue;
     const [, key, raw] = pair as unknown as [string, string, string];
+    const unclosed = unclosedIn(raw.trim());
+    // `title: [Deploy notes` was read as the title "[Deploy notes" and `tags: {ops, deploy` as no tags (QA).
+    if (unclosed) return { error: `line ${i + 2} of the frontmatter (${key}) opens ${unclosed} it never closes` };
     listKey = raw.trim() === "" ? key : null;
     data[key] = /^\[.*\]$/.test(raw.trim()) ? splitList(raw.trim().slice(1, -1)) : unquote(raw);
   }
   return { data, body, lines: close + 1 };
+}
+
+/** What a YAML value opens and leaves open (a flow list or map, a quote), or null. */
+function unclosedIn(value: string): string | null {
+  if (value.startsWith("[") && !value.endsWith("]")) return "a [ list";
+  if (value.startsWith("{") && !value.endsWith("}")) return "a { map";
+  const quote = value[0];
+  if ((quote === '"' || quote === "'") && (value.length < 2 || !value.endsWith(quote))) return `a ${quote} quote`;
+  return null;
 }
 
 function splitList(inner: string): string[] {

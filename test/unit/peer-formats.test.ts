@@ -234,6 +234,24 @@ describe("basic-memory", () => {
     expect(batch.skipped.map((s) => s.where)).toContain("people/paul-graham.md line 18");
   });
 
+  test("a file that is not markdown is refused naming it, for basic-memory and agent-rules alike", () => {
+    const json = join(FIX, "mcp-memory", "memory.jsonl");
+    expect(errorOf(() => basicMemory.read(json, opts()))).toMatch(/memory\.jsonl stopped at the file: it is not a basic-memory note/);
+    expect(errorOf(() => agentRules.read(json, opts()))).toMatch(/memory\.jsonl stopped at the file: it is not a rule file/);
+  });
+
+  test("a frontmatter value that opens a list, map or quote and never closes it is an error naming the note and line", () => {
+    const dir = mkdtempSync(join(tmpdir(), "cairn-bm-"));
+    try {
+      for (const [value, what] of [["title: [Deploy notes", "a [ list"], ["tags: {ops, deploy", "a { map"], ['title: "Deploy notes', 'a " quote']]) {
+        writeFileSync(join(dir, "bad.md"), `---\nplace: x\n${value}\n---\nDeploys run on Tuesdays.\n`);
+        expect(errorOf(() => basicMemory.read(join(dir, "bad.md"), opts()))).toContain(`bad.md stopped at line 1: line 3 of the frontmatter (${value.split(":")[0]}) opens ${what} it never closes`);
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   test("an unclosed frontmatter is an error naming the note", () => {
     expect(errorOf(() => basicMemory.read(join(FIX, "basic-memory", "unclosed-note.md"), opts()))).toMatch(/unclosed-note\.md stopped at line 1: the frontmatter/);
   });
