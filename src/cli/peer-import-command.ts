@@ -6,7 +6,9 @@ import { isPeerFormat, PEER_FORMATS } from "../import-formats/registry.ts";
 import type { PeerBatch } from "../import-formats/types.ts";
 import { output, progress } from "./output.ts";
 import { applyPeerImport, type PeerPlan, planPeerImport, type PeerReport } from "./peer-import.ts";
-import { type CliSession, withEngine } from "./session.ts";
+import { type CliSession, loadCliConfig, storeMissing, withEngine } from "./session.ts";
+import { Engine } from "../engine/engine.ts";
+import { SqliteStore } from "../store/sqlite-store.ts";
 
 interface PeerArgs {
   file: string;
@@ -29,19 +31,34 @@ export async function runPeerImport(args: PeerArgs, embed: Embed): Promise<void>
   const path = resolve(args.file);
   const adapter = await PEER_FORMATS[format]!.load();
   const dryRun = Boolean(args["dry-run"]);
-  await withEngine(async (session) => {
-    const { engine } = session;
-    const started = performance.now();
+  const started = performance.now();
+  const read = (engine: Engine) => {
     const project = args.global ? null : args.project !== undefined ? engine.resolveProject(args.project, "write") : undefined;
     const batch = adapter.read(path, { project, projectOfDir: (dir) => detectProjectKey(dir) });
-    const plan = planPeerImport(engine, path, batch);
+    return { batch, plan: planPeerImport(engine, path, batch) };
+  };
+  const loaded = loadCliConfig();
+  if (dryRun && storeMissing(loaded.paths)) {
+    // Before the first import there is no store to plan against (QA: NO_STORE, which advised the real import):
+    // an empty one in memory says the same as the store the import would create.
+    const engine = new Engine({ store: new SqliteStore(":memory:"), project: detectProjectKey(), actor: "cli" });
+    try {
+      const { batch, plan } = read(engine);
+      return report(args, format, path, batch, plan, planned(plan), null, started);
+    } finally {
+      engine.close();
+    }
+  }
+  await withEngine(async (session) => {
+    const { engine } = session;
+    const { batch, plan } = read(engine);
     if (dryRun) return report(args, format, path, batch, plan, planned(plan), null, started);
     const done = await applyPeerImport(engine, path, batch, plan, (n) => {
       if (!args.quiet) progress(`import: ${n}/${batch.records.length} written`);
     });
     const vectors = args.embed === false ? null : await embed(session, Boolean(args.quiet));
     report(args, format, path, batch, plan, done, vectors, started);
-  }, { create: !dryRun });
+  }, { create: !dryRun, loaded });
 }
 
 function planned(plan: PeerPlan): PeerReport {

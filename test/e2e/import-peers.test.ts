@@ -4,7 +4,7 @@
  * with the record named and nothing written.
  */
 import { afterEach, beforeEach, describe, expect, setDefaultTimeout, test } from "bun:test";
-import { cpSync } from "node:fs";
+import { cpSync, existsSync } from "node:fs";
 import { join } from "node:path";
 import { requireBinary } from "../helpers/bin.ts";
 import { omegaDb } from "../helpers/omega-db.ts";
@@ -117,6 +117,13 @@ describe("cairn import --from", () => {
       expect(await total()).toBe(c.records);
     });
   }
+
+  test("a dry run before the first import plans against an empty store and creates none", async () => {
+    const home = join(s.root, "not-yet");
+    const dry = await s.json<Report>(["import", "--from", "mcp-memory", join(FIX, "mcp-memory", "memory.jsonl"), "--dry-run", "--json"], { env: { CAIRN_HOME: home } });
+    expect(dry).toMatchObject({ dry_run: true, records: 12, created: 12, already_present: 0 });
+    expect(existsSync(home)).toBe(false);
+  });
 
   test("mcp-memory into a named project, found by recall there; an unknown format is a usage error", async () => {
     const app = s.project("app");

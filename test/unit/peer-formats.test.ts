@@ -243,7 +243,7 @@ describe("basic-memory", () => {
   test("a frontmatter value that opens a list, map or quote and never closes it is an error naming the note and line", () => {
     const dir = mkdtempSync(join(tmpdir(), "cairn-bm-"));
     try {
-      for (const [value, what] of [["title: [Deploy notes", "a [ list"], ["tags: {ops, deploy", "a { map"], ['title: "Deploy notes', 'a " quote']]) {
+      for (const [value, what] of [["title: [Deploy notes", "a [ list"], ["tags: {ops, deploy", "a { map"], ['title: "Deploy notes', 'a " quote']] as const) {
         writeFileSync(join(dir, "bad.md"), `---\nplace: x\n${value}\n---\nDeploys run on Tuesdays.\n`);
         expect(errorOf(() => basicMemory.read(join(dir, "bad.md"), opts()))).toContain(`bad.md stopped at line 1: line 3 of the frontmatter (${value.split(":")[0]}) opens ${what} it never closes`);
       }
