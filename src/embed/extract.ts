@@ -41,6 +41,23 @@ export function extractFile(embeddedPath: string, area: string, key: string, rel
   return target;
 }
 
+/**
+ * Removes the temporary copies this process left in `area` (`<file>.<pid>.….tmp`): a thread ended while it
+ * extracted (a recall's query thread, embed/query-ahead.ts, is terminated when the recall no longer needs it)
+ * never reaches its own clean-up, and on a full disk the partial copy stayed.
+ */
+export function removeOwnTemps(area: string): void {
+  const mark = `.${process.pid}.`;
+  try {
+    const areaDir = join(resolveCacheDir(), area);
+    for (const key of readdirSync(areaDir)) {
+      for (const name of readdirSync(join(areaDir, key))) if (name.includes(mark) && name.endsWith(".tmp")) rmSync(join(areaDir, key, name), { force: true });
+    }
+  } catch {
+    // no cache yet, or not readable: nothing of ours there
+  }
+}
+
 /** Moves the key directory's time to now when it is more than a day old (a stat per use, a write per day). */
 function markUsed(dir: string): void {
   try {

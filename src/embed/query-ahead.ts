@@ -13,6 +13,7 @@ import { log } from "../log.ts";
 import { workerUrl } from "../worker-url.ts";
 import { USE_LITE_SOURCE } from "./manifest.ts";
 import { findModel } from "./registry.ts";
+import { removeOwnTemps } from "./extract.ts";
 
 export interface AheadRequest {
   dataDir: string;
@@ -38,10 +39,14 @@ export class QueryAhead {
   readonly #worker: Worker | null;
   readonly #reply: Promise<AheadReply | null>;
 
+  /** Set once the thread answered: it is past any extraction then. */
+  #answered = false;
+
   private constructor(text: string, worker: Worker | null, reply: Promise<AheadReply | null>) {
     this.text = text;
     this.#worker = worker;
     this.#reply = reply;
+    void reply.then(() => (this.#answered = true));
   }
 
   /** Starts embedding `text` with model `model` of `dataDir` (never throws: a thread that cannot start answers null). */
@@ -79,9 +84,11 @@ export class QueryAhead {
     return reply.vector.slice();
   }
 
-  /** Ends the thread (whether or not it answered). */
+  /** Ends the thread (whether or not it answered), and removes a model copy it was cut off extracting. */
   dispose(): void {
-    this.#worker?.terminate();
+    if (!this.#worker) return;
+    this.#worker.terminate();
+    if (!this.#answered) removeOwnTemps("models");
   }
 }
 

@@ -7,7 +7,7 @@ import { afterEach, beforeEach, expect, test } from "bun:test";
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { extractFile, STALE_DAYS } from "../../src/embed/extract.ts";
+import { extractFile, removeOwnTemps, STALE_DAYS } from "../../src/embed/extract.ts";
 
 let root: string;
 let saved: string | undefined;
@@ -76,4 +76,16 @@ test("a copy in use is marked used (at most daily), so another build's extractio
   writeFileSync(source, "a newer build");
   extractFile(source, "ort", "linux-x64-ffffffffffffffff", "lib.so");
   expect(existsSync(inUse)).toBe(true);
+});
+
+test("a thread cut off while extracting leaves a temporary copy: this process's are removed, another's stay", () => {
+  const dir = join(root, "cache", "models", "use-lite-0123456789abcdef");
+  mkdirSync(dir, { recursive: true });
+  const mine = join(dir, `use-lite.q8.${process.pid}.1796612040400.8kcb8zc40lw.tmp`);
+  const other = join(dir, `use-lite.q8.${process.pid + 1}.1796612040400.abc.tmp`);
+  const kept = join(dir, "use-lite.q8");
+  for (const f of [mine, other, kept]) writeFileSync(f, "partial");
+  removeOwnTemps("models");
+  expect(readdirSync(dir).sort()).toEqual([other, kept].map((f) => f.slice(dir.length + 1)).sort());
+  removeOwnTemps("no-such-area"); // nothing there: nothing to do, no error
 });

@@ -61,7 +61,7 @@ describe("an id already in the store", () => {
     expect(await engine.import(lines({ id: "m1", content: "the staging database is postgres 15", type: "fact" }))).toMatchObject({ created: 0, duplicates: 1 });
   });
 
-  test("a peer source read again after a record changed there keeps the memory made the first time", async () => {
+  test("a peer source read again after a record changed there updates the memory made the first time, keeping the old text in its history", async () => {
     const { engine, advance } = testEngine();
     const record = { id: stableId("mem0", "abc"), content: "prefers dark mode", type: "preference", tags: [], project: null, metadata: {}, where: "record 1 (id abc)" };
     const first: PeerBatch = { records: [record], links: [], skipped: [] };
@@ -69,9 +69,10 @@ describe("an id already in the store", () => {
     advance(1000);
     const edited: PeerBatch = { records: [{ ...record, content: "prefers light mode" }], links: [], skipped: [] };
     const plan = planPeerImport(engine, "mem0.json", edited);
-    expect(plan.items[0]).toMatchObject({ action: "skip", reason: "already imported" });
-    expect(await applyPeerImport(engine, "mem0.json", edited, plan)).toMatchObject({ created: 0, already_present: 1 });
-    expect(engine.get(record.id, { track: false }).content).toBe("prefers dark mode");
+    expect(plan.items[0]).toMatchObject({ action: "update", id: record.id });
+    expect(await applyPeerImport(engine, "mem0.json", edited, plan)).toMatchObject({ created: 0, updated: 1, already_present: 0 });
+    expect(engine.get(record.id, { track: false }).content).toBe("prefers light mode");
+    expect(engine.history(record.id).entries.some((e) => e.contentBefore === "prefers dark mode")).toBe(true);
   });
 });
 

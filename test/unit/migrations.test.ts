@@ -26,6 +26,15 @@ afterEach(() => {
 });
 
 /** A database file at schema `version` holding that version's fixture rows, plus whatever `more` writes. */
+/**
+ * The fixture's hold and rule (version 6 on) without them: the fixture writes their rows alone, where cairn
+ * always logs them (engine/holds.ts, retention.ts), for tests that build an audit log of their own and verify it.
+ */
+function withoutPolicy(raw: Database): void {
+  raw.run("DELETE FROM holds");
+  raw.run("DELETE FROM retention_rules");
+}
+
 function fixtureDb(version: number, more?: (raw: Database) => void): string {
   const path = tempDb();
   const raw = new Database(path, { create: true, strict: true });
@@ -358,6 +367,7 @@ describe("migrations", () => {
     entries.push({ seq: 401, at: 2000, actor: "cli", op: "update", memory_id: "m1", hash_before: "ab".repeat(32), hash_after: "hmac:abc", detail: "{}" });
     const hashes: string[] = [];
     const path = fixtureDb(17, (raw) => {
+      withoutPolicy(raw);
       let prev = "0".repeat(64);
       const insert = raw.query("INSERT INTO audit (seq, at, actor, op, memory_id, hash_before, hash_after, detail, prev_hash, entry_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
       for (const e of entries) {
@@ -498,6 +508,7 @@ describe("migrations", () => {
 
   test("version 10 finds duplicates by a hash prefix and writes audit entries without a stored link, old ones still verifying", () => {
     const path = fixtureDb(9, (raw) => {
+      withoutPolicy(raw);
       // Two version-9 entries, linked the old way (prev_hash stored).
       const prev = "0".repeat(64);
       const e1 = { seq: 1, at: 1, actor: "cli", op: "create", memory_id: "01900000-0000-7000-8000-000000000001", hash_before: null, hash_after: "hmac:a" };
@@ -527,7 +538,7 @@ describe("migrations", () => {
   });
 
   test("version 11 logs every insert, text change and delete of a memory in text_log, and prunes it", () => {
-    const store = new SqliteStore(fixtureDb(10));
+    const store = new SqliteStore(fixtureDb(10, withoutPolicy));
     const db = store.database;
     const engine = new Engine({ store, project: "/p" });
     const logged = () => (db.query("SELECT memory_seq FROM text_log ORDER BY id").values() as number[][]).map((r) => r[0]);
