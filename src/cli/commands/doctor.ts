@@ -76,6 +76,12 @@ function backupCheck(dbFile: string, store: SqliteStore, repair: boolean, damage
 function policyRepair(store: SqliteStore): Check[] {
   const problem = store.policy.auditProblem();
   if (problem === null) return [];
+  // Only a whole log says which holds are in force: with entries lost (a damaged file salvaged), holds it no
+  // longer shows would be deleted.
+  const chain = store.verifyAudit();
+  if (!chain.ok && chain.memory === undefined && chain.policy === undefined) {
+    return [{ name: "holds and rules", level: "fail", detail: `not written back from the audit log, whose chain is broken at entry ${chain.brokenAt}: ${problem.problem}. Restore the database from a backup.` }];
+  }
   const rows = store.policy.restoreFromAudit();
   return [{ name: "holds and rules", level: "ok", detail: `written back from the audit log (${rows} ${rows === 1 ? "row" : "rows"}): ${problem.problem}` }];
 }
