@@ -7,6 +7,7 @@
  */
 import { basename, extname } from "node:path";
 import { splitFrontmatter } from "./frontmatter.ts";
+import { FENCE, HEADING } from "./markdown-items.ts";
 
 export interface Observation {
   category: string;
@@ -61,7 +62,7 @@ export function parseNote(file: string, text: string): Note | { error: string } 
   let fence = false;
   fm.body.split("\n").forEach((line, i) => {
     const n = i + 1 + fm.lines;
-    const fenceLine = /^\s*(```|~~~)/.test(line);
+    const fenceLine = FENCE.test(line);
     if (fenceLine) fence = !fence;
     if (fence || fenceLine) return void kept.push(line);
     const item = ITEM.exec(line);
@@ -85,11 +86,11 @@ export function parseNote(file: string, text: string): Note | { error: string } 
  * became observations and relations, the heading repeating the title, and headings left with nothing under them.
  */
 function noteText(lines: readonly string[], title: string): string {
-  const level = (line: string) => /^(#{1,6})\s/.exec(line)?.[1]!.length ?? 0;
+  const level = (line: string) => HEADING.exec(line)?.[1]!.length ?? 0;
   const out: string[] = [];
   let inFence = false;
   lines.forEach((line, i) => {
-    const fenceLine = /^\s*(```|~~~)/.test(line);
+    const fenceLine = FENCE.test(line);
     if (fenceLine) inFence = !inFence;
     const h = inFence || fenceLine ? 0 : level(line);
     if (h === 0) return void out.push(line);

@@ -13,9 +13,11 @@ export interface MarkdownItem {
   kind: "bullet" | "paragraph";
 }
 
-const HEADING = /^(#{1,6})\s+(.*?)\s*#*\s*$/;
+/** A markdown heading: its #s, then its text. */
+export const HEADING = /^(#{1,6})\s+(.*?)\s*#*\s*$/;
 const BULLET = /^(\s*)(?:[-*+]|\d+[.)])\s+(.*)$/;
-const FENCE = /^\s*(```|~~~)/;
+/** A line opening or closing a fenced code block. */
+export const FENCE = /^\s*(```|~~~)/;
 const RULE_LINE = /^\s*([-*_])(\s*\1){2,}\s*$/;
 
 export function markdownItems(text: string, lineOffset = 0): MarkdownItem[] {

@@ -23,30 +23,31 @@ export interface PolicyProblem {
 }
 
 /** A hold as its audit entries describe it; `seq` is its last entry's. */
-export interface LoggedHold {
+interface LoggedHold {
   seq: number;
-  kind: string;
-  target: string;
-  released: boolean;
   hold: Hold;
 }
 
 /** A rule as its audit entries set it; `seq` is its last entry's. */
-export interface LoggedRule {
+interface LoggedRule {
   seq: number;
-  kind: string;
-  target: string;
-  keepMs: number;
-  graceMs: number;
   rule: RetentionRule;
 }
 
+/** The holds (released ones too) and rules the audit log's entries leave in force, and the log's last seq. */
+export interface LoggedPolicy {
+  holds: Map<string, LoggedHold>;
+  rules: Map<string, LoggedRule>;
+  last: number;
+}
+
 /**
- * The first difference between the holds and rules in the tables (`read`) and those the audit log put in force,
- * or null. A row that cannot be read (an encrypted store's row written without the key) is one too.
+ * The first difference between the holds and rules in the tables (`read`) and those the audit log put in force
+ * (`log`, from {@link replay}), or null. A row that cannot be read (an encrypted store's row written without the
+ * key) is one too.
  */
-export function policyAuditProblem(db: Database, codec: ContentCodec, read: () => { holds: Hold[]; rules: RetentionRule[] }): PolicyProblem | null {
-  const { holds: logged, rules: loggedRules, last } = replay(db, codec);
+export function policyAuditProblem(log: LoggedPolicy, read: () => { holds: Hold[]; rules: RetentionRule[] }): PolicyProblem | null {
+  const { holds: logged, rules: loggedRules, last } = log;
   let holds: Hold[];
   let rules: RetentionRule[];
   try {
@@ -60,32 +61,35 @@ export function policyAuditProblem(db: Database, codec: ContentCodec, read: () =
     const what = `hold ${hold.id} (${hold.kind} ${hold.target})`;
     const policy = hold.id;
     if (!entry) return { seq: last, policy, problem: `${what} is in the holds table but the audit log never placed it: ${outside}` };
-    if (entry.kind !== hold.kind || entry.target !== hold.target) return { seq: entry.seq, policy, problem: `${what} is not the hold the audit log placed (${entry.kind} ${entry.target}): ${outside}` };
-    if (entry.released !== (hold.releasedAt !== null)) {
-      return { seq: entry.seq, policy, problem: `${what} is ${hold.releasedAt === null ? "in force" : "released"} in the holds table but ${entry.released ? "released" : "in force"} by the audit log: ${outside}` };
+    const placed = entry.hold;
+    if (placed.kind !== hold.kind || placed.target !== hold.target) return { seq: entry.seq, policy, problem: `${what} is not the hold the audit log placed (${placed.kind} ${placed.target}): ${outside}` };
+    const released = placed.releasedAt !== null;
+    if (released !== (hold.releasedAt !== null)) {
+      return { seq: entry.seq, policy, problem: `${what} is ${hold.releasedAt === null ? "in force" : "released"} in the holds table but ${released ? "released" : "in force"} by the audit log: ${outside}` };
     }
   }
   const inTable = new Set(holds.map((h) => h.id));
   for (const [id, entry] of logged) {
-    if (!inTable.has(id)) return { seq: entry.seq, policy: id, problem: `hold ${id} (${entry.kind} ${entry.target}) is in the audit log but gone from the holds table: ${outside}` };
+    if (!inTable.has(id)) return { seq: entry.seq, policy: id, problem: `hold ${id} (${entry.hold.kind} ${entry.hold.target}) is in the audit log but gone from the holds table: ${outside}` };
   }
   for (const rule of rules) {
     const entry = loggedRules.get(rule.id);
     const what = `retention rule ${rule.id} (${rule.kind} ${rule.target})`;
     if (!entry) return { seq: last, policy: rule.id, problem: `${what} is in the rules table but the audit log never set it: ${outside}` };
-    if (entry.kind !== rule.kind || entry.target !== rule.target || entry.keepMs !== rule.keepMs || entry.graceMs !== rule.graceMs) {
-      return { seq: entry.seq, policy: rule.id, problem: `${what} does not keep what the audit log set (${entry.kind} ${entry.target}, keep ${entry.keepMs} ms, grace ${entry.graceMs} ms): ${outside}` };
+    const set = entry.rule;
+    if (set.kind !== rule.kind || set.target !== rule.target || set.keepMs !== rule.keepMs || set.graceMs !== rule.graceMs) {
+      return { seq: entry.seq, policy: rule.id, problem: `${what} does not keep what the audit log set (${set.kind} ${set.target}, keep ${set.keepMs} ms, grace ${set.graceMs} ms): ${outside}` };
     }
   }
   const ruleIds = new Set(rules.map((r) => r.id));
   for (const [id, entry] of loggedRules) {
-    if (!ruleIds.has(id)) return { seq: entry.seq, policy: id, problem: `retention rule ${id} (${entry.kind} ${entry.target}) is set by the audit log but gone from the rules table: ${outside}` };
+    if (!ruleIds.has(id)) return { seq: entry.seq, policy: id, problem: `retention rule ${id} (${entry.rule.kind} ${entry.rule.target}) is set by the audit log but gone from the rules table: ${outside}` };
   }
   return null;
 }
 
 /** The holds (released ones too) and rules the log's entries leave in force, and the log's last seq. */
-export function replay(db: Database, codec: ContentCodec): { holds: Map<string, LoggedHold>; rules: Map<string, LoggedRule>; last: number } {
+export function replay(db: Database, codec: ContentCodec): LoggedPolicy {
   const holds = new Map<string, LoggedHold>();
   const rules = new Map<string, LoggedRule>();
   const rows = db
@@ -101,15 +105,15 @@ export function replay(db: Database, codec: ContentCodec): { holds: Map<string, 
     const reason = typeof detail.reason === "string" ? detail.reason : "";
     if (op === "hold") {
       const hold: Hold = { id, kind: kind as HoldKind, target, reason, createdAt: at, actor, releasedAt: null, releasedBy: null, releaseReason: null };
-      holds.set(id, { seq: row.seq, kind, target, released: false, hold });
+      holds.set(id, { seq: row.seq, hold });
     } else if (op === "release") {
       const logged = holds.get(id);
-      if (logged) holds.set(id, { ...logged, seq: row.seq, released: true, hold: { ...logged.hold, releasedAt: at, releasedBy: actor, releaseReason: reason } });
+      if (logged) holds.set(id, { seq: row.seq, hold: { ...logged.hold, releasedAt: at, releasedBy: actor, releaseReason: reason } });
     } else if (op === "retention" && detail.action === "set") {
       const keepMs = Number(detail.keep_ms);
       const graceMs = Number(detail.grace_ms);
       const first = rules.get(id)?.rule ?? { id, kind: kind as RuleKind, target, keepMs, graceMs, createdAt: at, actor };
-      rules.set(id, { seq: row.seq, kind, target, keepMs, graceMs, rule: { ...first, keepMs, graceMs } });
+      rules.set(id, { seq: row.seq, rule: { ...first, keepMs, graceMs } });
     } else if (op === "retention" && detail.action === "clear") rules.delete(id);
   }
   const last = (db.query("SELECT max(seq) AS seq FROM audit").get() as { seq: number | null }).seq ?? 0;

@@ -124,7 +124,12 @@ export class SqlitePolicy implements PolicyStore {
 
   /** The first difference between the holds and rules here and those the audit log put in force (policy-audit.ts). */
   auditProblem(): PolicyProblem | null {
-    return policyAuditProblem(this.#db, this.#codec, () => ({ holds: this.holds(true), rules: this.rules() }));
+    return policyAuditProblem(replay(this.#db, this.#codec), () => this.#policyRows());
+  }
+
+  /** Every hold (released ones too) and rule in the tables. */
+  #policyRows(): { holds: Hold[]; rules: RetentionRule[] } {
+    return { holds: this.holds(true), rules: this.rules() };
   }
 
   /**
@@ -134,8 +139,9 @@ export class SqlitePolicy implements PolicyStore {
    */
   restoreFromAudit(): number {
     return this.#write((db) => {
-      if (this.auditProblem() === null) return 0;
-      const { holds, rules } = replay(db, this.#codec);
+      const log = replay(db, this.#codec);
+      if (policyAuditProblem(log, () => this.#policyRows()) === null) return 0;
+      const { holds, rules } = log;
       const changed = db.query("DELETE FROM holds").run().changes + db.query("DELETE FROM retention_rules").run().changes;
       for (const { hold } of holds.values()) {
         this.addHold(hold);
