@@ -65,7 +65,15 @@ function planned(plan: PeerPlan): PeerReport {
   const create = plan.items.filter((i) => i.action === "create").length;
   const update = plan.items.filter((i) => i.action === "update").length;
   const linksNew = plan.links.filter((l) => l.action === "create").length;
-  return { records: plan.items.length, created: create, already_present: plan.items.length - create - update, updated: update, links_created: linksNew, links_existing: plan.links.length - linksNew };
+  return {
+    records: plan.items.length,
+    created: create,
+    already_present: plan.items.length - create - update,
+    updated: update,
+    links_created: linksNew,
+    links_existing: plan.links.length - linksNew,
+    retired: plan.retire.filter((r) => r.action === "retire").length,
+  };
 }
 
 function report(
@@ -89,13 +97,14 @@ function report(
       left_out: batch.skipped,
       items: plan.items,
       links: plan.links,
+      no_longer_in_source: plan.retire,
       ...(vectors ? { vectors } : {}),
       seconds,
     });
     return;
   }
   const lines: string[] = [];
-  const verb = dryRun ? "would be" : "were";
+  const verb = (n: number) => (dryRun ? "would be" : n === 1 ? "was" : "were");
   // A dry run shows every record; an import shows only what did not become a new memory, and why.
   const shown = dryRun ? plan.items : plan.items.filter((i) => i.action !== "create");
   for (const item of shown.slice(0, dryRun ? Infinity : SHOWN)) {
@@ -104,13 +113,15 @@ function report(
     lines.push(`  ${what.padEnd(7)}  ${item.type.padEnd(10)} ${oneLine(item.content)}  [${item.where}]${why}`);
   }
   if (shown.length > SHOWN && !dryRun) lines.push(`  … and ${shown.length - SHOWN} more updated or already present (--json lists them all)`);
+  for (const r of plan.retire) lines.push(`  ${r.action.padEnd(7)}  ${r.type.padEnd(10)} ${oneLine(r.content)}  [${r.where}] — ${r.reason}`);
   for (const s of batch.skipped.slice(0, dryRun ? Infinity : SHOWN)) lines.push(`  left out  ${s.where}: ${s.reason}`);
   if (batch.skipped.length > SHOWN && !dryRun) lines.push(`  … and ${batch.skipped.length - SHOWN} more left out (--json lists them all)`);
   const head = dryRun ? `Dry run of ${format} import from ${source}: nothing was written.` : `Imported ${format} from ${source} in ${seconds.toFixed(2)} s.`;
   lines.unshift(head);
   lines.push(
-    `${counts.records} records: ${counts.created} ${verb} created, ${counts.updated > 0 ? `${counts.updated} ${verb} updated, ` : ""}${counts.already_present} already present; ` +
-      `links: ${counts.links_created} ${verb} created, ${counts.links_existing} already there; ${batch.skipped.length} left out.`,
+    `${counts.records} records: ${counts.created} ${verb(counts.created)} created, ${counts.updated > 0 ? `${counts.updated} ${verb(counts.updated)} updated, ` : ""}${counts.already_present} already present` +
+      `${counts.retired > 0 ? `; ${counts.retired} earlier ${counts.retired === 1 ? "memory" : "memories"} the source no longer holds ${verb(counts.retired)} archived (cairn restore <id> brings one back)` : ""}; ` +
+      `links: ${counts.links_created} ${verb(counts.links_created)} created, ${counts.links_existing} already there; ${batch.skipped.length} left out.`,
   );
   if (vectors?.error) lines.push(`Vectors: not made (${vectors.error}); recall finds them by keyword until \`cairn models reembed\` succeeds.`);
   output.text(lines.join("\n"));

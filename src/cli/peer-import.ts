@@ -9,7 +9,9 @@ import type { Engine } from "../engine/engine.ts";
 import type { Progress } from "../engine/import.ts";
 import { checkContent, checkType } from "../engine/validate.ts";
 import { CairnError, cairnError, describeError } from "../errors.ts";
-import { type PeerBatch, type PeerRecord, toImportLine } from "../import-formats/types.ts";
+import { type PeerBatch, type PeerRecord, toImportLine, type WholeFiles } from "../import-formats/types.ts";
+import type { MemoryFilter } from "../domain/memory.ts";
+import { exactScope } from "../engine/scope.ts";
 
 export interface PlanItem {
   where: string;
@@ -31,9 +33,23 @@ export interface LinkPlan {
   action: "create" | "exists";
 }
 
+/** A memory imported before from a file the batch holds whole, that the file no longer says. */
+export interface RetireItem {
+  id: string;
+  type: string;
+  content: string;
+  /** The file it came from, as its metadata names it. */
+  where: string;
+  /** `retire`: archived by the import (`cairn restore` brings it back); `keep`: a legal hold keeps it as it is. */
+  action: "retire" | "keep";
+  reason: string;
+}
+
 export interface PeerPlan {
   items: PlanItem[];
   links: LinkPlan[];
+  /** What the source's whole files no longer say (PeerBatch.whole); empty for other sources. */
+  retire: RetireItem[];
 }
 
 /** What each record and link would do; throws PEER_RECORD for a record cairn would refuse (empty, too large, bad type). */
@@ -71,7 +87,23 @@ export function planPeerImport(engine: Engine, source: string, batch: PeerBatch)
     const exists = linkAmong(engine.store.edges(from), from, to, link.relation) !== undefined;
     links.push({ from, to, relation: link.relation, where: link.where, action: exists ? "exists" : "create" });
   }
-  return { items, links };
+  return { items, links, retire: batch.whole ? noLongerSaid(engine, batch.whole, new Set(target.values())) : [] };
+}
+
+/** Memories imported before from the whole files that no record of the batch is (or is the twin of) now. */
+function noLongerSaid(engine: Engine, whole: WholeFiles, kept: ReadonlySet<string>): RetireItem[] {
+  const files = new Set(whole.files);
+  const filter: MemoryFilter = { scope: exactScope(whole.project), tags: [whole.tag], statuses: ["active"] };
+  const out: RetireItem[] = [];
+  for (const m of engine.store.listAll(filter, engine.now(), "oldest")) {
+    const file = m.metadata.file;
+    if (m.metadata.source_format !== whole.format || typeof file !== "string" || kept.has(m.id)) continue;
+    if (!files.has(file) && !(whole.under !== undefined && file.startsWith(whole.under))) continue;
+    const hold = engine.store.policy.holdsOn(m)[0];
+    const base = { id: m.id, type: m.type, content: m.content, where: file };
+    out.push(hold ? { ...base, action: "keep", reason: `no longer in ${file}; kept as it is while hold ${hold.id} is in force` } : { ...base, action: "retire", reason: `no longer in ${file}` });
+  }
+  return out;
 }
 
 export interface PeerReport {
@@ -83,6 +115,8 @@ export interface PeerReport {
   updated: number;
   links_created: number;
   links_existing: number;
+  /** Memories imported before from a whole file (a rule file) that it no longer says: archived. */
+  retired: number;
 }
 
 /**
@@ -109,6 +143,8 @@ export async function applyPeerImport(engine: Engine, source: string, batch: Pee
     const stored = engine.store.get(item.id)!;
     engine.update(item.id, { content: item.content, metadata: { ...stored.metadata, [SOURCE_HASH]: sourceHash(batch.records[i]!.content) } });
   }
+  const retired = plan.retire.filter((r) => r.action === "retire");
+  for (const r of retired) engine.forget(r.id, { reason: `${r.reason} (import from ${source})` });
   let linksCreated = 0;
   let linksExisting = 0;
   for (const link of plan.links) {
@@ -116,7 +152,7 @@ export async function applyPeerImport(engine: Engine, source: string, batch: Pee
     if (result.status === "created") linksCreated++;
     else linksExisting++;
   }
-  return { records: report.lines + updates.size, created: report.created, already_present: report.duplicates, updated: updates.size, links_created: linksCreated, links_existing: linksExisting };
+  return { records: report.lines + updates.size, created: report.created, already_present: report.duplicates, updated: updates.size, links_created: linksCreated, links_existing: linksExisting, retired: retired.length };
 }
 
 /**

@@ -15,6 +15,7 @@ import type { Adapter, AdapterOptions, PeerBatch } from "./types.ts";
 
 const FORMAT = "agent-rules";
 const ROOT_FILES = ["CLAUDE.md", "AGENTS.md", ".github/copilot-instructions.md"];
+const CURSOR_RULES = ".cursor/rules";
 const PREFERENCE = /\b(prefer|prefers|preferred|preferably|rather than|instead of|favou?r)\b/i;
 const RULE = /\b(always|never|must|mustn't|do not|don't|dont|avoid|should|shouldn't|shall|only)\b|^\W*(use|keep|make sure|ensure|no)\b/i;
 
@@ -29,12 +30,17 @@ export function classify(text: string): "preference" | "decision" | "fact" {
 }
 
 function read(path: string, opts: AdapterOptions): PeerBatch {
-  const { root, files } = ruleFiles(path);
+  const { root, files, whole } = ruleFiles(path);
   const project = opts.project === undefined ? opts.projectOfDir(root) : opts.project;
-  const batch: PeerBatch = { records: [], links: [], skipped: [] };
+  const rels = files.map((file) => relative(root, file) || basename(file));
+  // The files say what their rules are now: a rule imported before that they no longer hold is retired (QA M1:
+  // an edited rule stayed active beside its new wording).
+  // A repository read whole covers its rule files that are gone too.
+  const wholeFiles = whole ? { files: [...new Set([...ROOT_FILES, ...rels])], under: `${CURSOR_RULES}/` } : { files: rels };
+  const batch: PeerBatch = { records: [], links: [], skipped: [], whole: { format: FORMAT, project, tag: FORMAT, ...wholeFiles } };
   const seen = new Map<string, string>();
-  for (const file of files) {
-    const rel = relative(root, file) || basename(file);
+  for (const [i, file] of files.entries()) {
+    const rel = rels[i]!;
     const parsed = splitFrontmatter(readText(file));
     if ("error" in parsed) throw badRecord(file, "line 1", parsed.error);
     const rule = file.endsWith(".mdc") ? cursorRule(parsed.data) : undefined;
@@ -51,7 +57,7 @@ function read(path: string, opts: AdapterOptions): PeerBatch {
         id,
         content: item.text,
         type: classify(item.text),
-        tags: ["agent-rules", basename(file).toLowerCase()],
+        tags: [FORMAT, basename(file).toLowerCase()],
         project,
         metadata: {
           source_format: FORMAT,
@@ -68,14 +74,14 @@ function read(path: string, opts: AdapterOptions): PeerBatch {
 }
 
 /** The files to read: the one given, or every known rule file of a repository directory. */
-function ruleFiles(path: string): { root: string; files: string[] } {
+function ruleFiles(path: string): { root: string; files: string[]; whole: boolean } {
   if (!isDirectory(path)) {
     // A memory.jsonl or a mem0 export given here was stored whole as one fact (QA): a rule file is markdown.
     if (!/\.(md|mdc|markdown)$/i.test(path)) throw badRecord(path, "the file", "it is not a rule file (CLAUDE.md, AGENTS.md, a .cursor/rules .mdc or any .md); for another tool's export give its --from format");
-    return { root: dirname(path), files: [path] };
+    return { root: dirname(path), files: [path], whole: false };
   }
   const files = ROOT_FILES.map((f) => join(path, f)).filter((f) => existsSync(f));
-  const rulesDir = join(path, ".cursor", "rules");
+  const rulesDir = join(path, CURSOR_RULES);
   if (existsSync(rulesDir)) {
     const mdc = (readdirSync(rulesDir, { recursive: true }) as string[]).filter((f) => f.endsWith(".mdc")).sort();
     files.push(...mdc.map((f) => join(rulesDir, f)));
@@ -83,7 +89,7 @@ function ruleFiles(path: string): { root: string; files: string[] } {
   if (files.length === 0) {
     throw badRecord(path, "the directory", `it holds none of ${ROOT_FILES.join(", ")}, .cursor/rules/*.mdc; give the repository's root or one rule file`);
   }
-  return { root: path, files };
+  return { root: path, files, whole: true };
 }
 
 function cursorRule(data: Record<string, string | string[]>): Record<string, unknown> | undefined {

@@ -45,6 +45,23 @@ export interface PeerBatch {
   records: PeerRecord[];
   links: PeerLink[];
   skipped: PeerSkip[];
+  /**
+   * Files this batch is the whole of (a repository's rule files): a memory imported from one of them before,
+   * in the same scope, that no record of the batch is now, says what the file no longer says, and is retired.
+   */
+  whole?: WholeFiles;
+}
+
+/** The files a batch holds all of: memories with `metadata.source_format` = format and `metadata.file` in files. */
+export interface WholeFiles {
+  format: string;
+  project: string | null;
+  /** Files as `metadata.file` names them (a file that is gone from the source counts too: it says nothing now). */
+  files: string[];
+  /** Every file under this folder (`metadata.file` starting with it), when the batch read all of them. */
+  under?: string;
+  /** A tag every memory imported from these files carries (to find them through the tag index). */
+  tag: string;
 }
 
 export interface AdapterOptions {

@@ -4,7 +4,7 @@
  * with the record named and nothing written.
  */
 import { afterEach, beforeEach, describe, expect, setDefaultTimeout, test } from "bun:test";
-import { cpSync, existsSync } from "node:fs";
+import { cpSync, existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { requireBinary } from "../helpers/bin.ts";
 import { omegaDb } from "../helpers/omega-db.ts";
@@ -123,6 +123,23 @@ describe("cairn import --from", () => {
     const dry = await s.json<Report>(["import", "--from", "mcp-memory", join(FIX, "mcp-memory", "memory.jsonl"), "--dry-run", "--json"], { env: { CAIRN_HOME: home } });
     expect(dry).toMatchObject({ dry_run: true, records: 12, created: 12, already_present: 0 });
     expect(existsSync(home)).toBe(false);
+  });
+
+  test("agent-rules imported again after a rule was reworded: the old wording is archived, said in the report", async () => {
+    const repo = s.project("rules-repo");
+    cpSync(join(FIX, "agent-rules", "repo"), repo, { recursive: true });
+    await s.ok(["import", "--from", "agent-rules", repo, "--no-embed"]);
+    const claude = join(repo, "CLAUDE.md");
+    writeFileSync(claude, readFileSync(claude, "utf8").replace("Always use named exports.", "Always use default exports."));
+    const dry = await s.ok(["import", "--from", "agent-rules", repo, "--dry-run"]);
+    expect(dry.stdout).toContain("retire   decision   Always use named exports.  [CLAUDE.md] — no longer in CLAUDE.md");
+    expect(dry.stdout).toContain("1 would be created, 13 already present; 1 earlier memory the source no longer holds would be archived");
+    const done = await s.json<Report & { retired: number; no_longer_in_source: Array<{ action: string; content: string }> }>(["import", "--from", "agent-rules", repo, "--json", "--no-embed"]);
+    expect(done).toMatchObject({ created: 1, retired: 1, no_longer_in_source: [{ action: "retire", content: "Always use named exports." }] });
+    const listed = await s.json<{ memories: Array<{ content: string }> }>(["list", "--json", "--limit", "50"], { cwd: repo });
+    const contents = listed.memories.map((m) => m.content);
+    expect(contents).toContain("Always use default exports.");
+    expect(contents).not.toContain("Always use named exports.");
   });
 
   test("mcp-memory into a named project, found by recall there; an unknown format is a usage error", async () => {

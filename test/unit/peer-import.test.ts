@@ -2,6 +2,9 @@
 import { describe, expect, test } from "bun:test";
 import { join } from "node:path";
 import { applyPeerImport, planPeerImport } from "../../src/cli/peer-import.ts";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { adapter as agentRules } from "../../src/import-formats/agent-rules.ts";
 import { adapter as mcpMemory } from "../../src/import-formats/mcp-memory.ts";
 import { stableId } from "../../src/import-formats/stable-id.ts";
 import type { PeerBatch } from "../../src/import-formats/types.ts";
@@ -20,7 +23,7 @@ describe("peer import", () => {
     expect(plan.items.filter((i) => i.action === "create")).toHaveLength(batch.records.length);
     expect(plan.links.filter((l) => l.action === "create")).toHaveLength(batch.links.length);
     const report = await applyPeerImport(engine, FILE, batch, plan);
-    expect(report).toEqual({ records: 12, created: 12, already_present: 0, updated: 0, links_created: 11, links_existing: 0 });
+    expect(report).toEqual({ records: 12, created: 12, already_present: 0, updated: 0, links_created: 11, links_existing: 0, retired: 0 });
     expect(count(engine)).toBe(12);
     const john = batch.records.find((r) => r.content === "John_Smith is a person.")!.id;
     expect(engine.links(john).filter((l) => l.relation === "part_of" && l.direction === "in")).toHaveLength(3);
@@ -94,7 +97,46 @@ describe("peer import", () => {
     const empty: PeerBatch = { records: [good, { ...good, id: stableId("t", "b"), content: "  \u0000 ", where: "line 2 (entity x)" }], links: [], skipped: [] };
     expect(() => planPeerImport(engine, "src.jsonl", empty)).toThrow(/Import from src\.jsonl stopped at line 2 \(entity x\): Memory content is empty/);
     const badType: PeerBatch = { records: [good, { ...good, id: stableId("t", "c"), content: "other", type: "bogus", where: "record 2" }], links: [], skipped: [] };
-    await expect(applyPeerImport(engine, "src.json", badType, { items: [], links: [] })).rejects.toThrow(/src\.json stopped at record 2: Unknown memory type "bogus"/);
+    await expect(applyPeerImport(engine, "src.json", badType, { items: [], links: [], retire: [] })).rejects.toThrow(/src\.json stopped at record 2: Unknown memory type "bogus"/);
     expect(count(engine)).toBe(0);
+  });
+
+  test("a rule its file no longer says is archived by the next import; another file's rules and a held rule stay", async () => {
+    const { engine } = testEngine();
+    const repo = mkdtempSync(join(tmpdir(), "cairn-rules-"));
+    try {
+      const claude = (rules: string[]) => writeFileSync(join(repo, "CLAUDE.md"), `# Rules\n\n${rules.map((r) => `- ${r}`).join("\n")}\n`);
+      writeFileSync(join(repo, "AGENTS.md"), "- Run the linter before each commit.\n");
+      const run = async () => {
+        const batch = agentRules.read(repo, { project: "rules", projectOfDir: () => "unused" });
+        const plan = planPeerImport(engine, repo, batch);
+        return { plan, report: await applyPeerImport(engine, repo, batch, plan) };
+      };
+      claude(["Always use npm to install packages.", "Never push to main.", "Keep functions short."]);
+      await run();
+      const held = engine.list({ project: "rules", includeGlobal: false, limit: 10 }).memories.find((m) => m.content === "Keep functions short.")!;
+      engine.addHold({ id: held.id, reason: "audit" });
+      const byHand = engine.remember({ content: "Use npm, not yarn, in CI.", type: "decision", project: "rules", tags: ["agent-rules"] }).id;
+      // QA M1: the edited rule stayed active beside its new wording.
+      claude(["Always use pnpm to install packages.", "Never push to main."]);
+      const { plan, report } = await run();
+      const npm = plan.retire.find((r) => r.content === "Always use npm to install packages.")!;
+      expect(plan.retire.map((r) => [r.action, r.where, r.content])).toEqual([
+        ["retire", "CLAUDE.md", "Always use npm to install packages."],
+        ["keep", "CLAUDE.md", "Keep functions short."],
+      ]);
+      expect(report).toMatchObject({ created: 1, already_present: 2, retired: 1 });
+      const active = engine.list({ project: "rules", includeGlobal: false, limit: 10 }).memories.map((m) => m.content).sort();
+      expect(active).toEqual(["Always use pnpm to install packages.", "Keep functions short.", "Never push to main.", "Run the linter before each commit.", "Use npm, not yarn, in CI."]);
+      expect(engine.get(npm.id, { track: false }).status).toBe("archived");
+      expect(engine.history(npm.id).entries.at(-1)?.detail.reason).toBe(`no longer in CLAUDE.md (import from ${repo})`);
+      expect(engine.get(byHand, { track: false }).status).toBe("active");
+      // Imported once more, unchanged: nothing else goes; a rule file removed from the repository says nothing now.
+      expect((await run()).plan.retire.map((r) => r.action)).toEqual(["keep"]);
+      rmSync(join(repo, "AGENTS.md"));
+      expect((await run()).plan.retire.map((r) => [r.action, r.where]).sort()).toEqual([["keep", "CLAUDE.md"], ["retire", "AGENTS.md"]]);
+    } finally {
+      rmSync(repo, { recursive: true, force: true });
+    }
   });
 });

@@ -80,7 +80,7 @@ describe("omega v5 (omega-memory 0.10.x)", () => {
     const { engine, advance } = testEngine();
     advance(60 * 86_400_000); // past the file's dates: a creation time to come is refused
     const report = await applyPeerImport(engine, path, batch, planPeerImport(engine, path, batch));
-    expect(report).toEqual({ records: 7, created: 7, already_present: 0, updated: 0, links_created: 3, links_existing: 0 });
+    expect(report).toEqual({ records: 7, created: 7, already_present: 0, updated: 0, links_created: 3, links_existing: 0, retired: 0 });
     const old = engine.get(bySource(batch, "mem-5e6f708192a3").id, { track: false });
     expect(old).toMatchObject({ status: "superseded", supersededBy: bySource(batch, "mem-6f708192a3b4").id });
     const again = omega.read(path, opts);
