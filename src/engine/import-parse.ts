@@ -184,6 +184,7 @@ function checkId(field: string, id: string): void {
 function toMemory(pc: ParseContext, line: ImportLine): Memory {
   const { now, aliases } = pc;
   if (line.id !== undefined) checkId("id", line.id);
+  if (line.superseded_by != null && line.superseded_by === line.id) throw new Error(`field "superseded_by": it names the line's own id; a memory is superseded by another one`);
   const t = (v: string | number | null | undefined) =>
     v === undefined || v === null ? null : typeof v === "number" ? v : parseTime(v, now);
   const tags = typeof line.tags === "string" ? line.tags.split(",") : (line.tags ?? []);

@@ -21,6 +21,8 @@ export interface ImportReport {
   links: number;
   /** Links whose target is neither in the file nor in the store: not made. */
   unlinked: number;
+  /** Superseded memories whose `superseded_by` is neither in the file nor in the store (a filtered export): kept superseded. */
+  orphans: number;
 }
 
 export interface ImportOptions {
@@ -55,7 +57,9 @@ export function importJsonl(ctx: EngineContext, source: string | Iterable<RawLin
   const aliases = new Map(ctx.store.projectAliases().map((a) => [a.alias, a.project]));
   const lines = typeof source === "string" ? source.split("\n") : source;
   const total = typeof source === "string" ? (lines as string[]).filter((l) => l.trim() !== "").length : undefined;
-  const report: ImportReport = { lines: 0, created: 0, duplicates: 0, links: 0, unlinked: 0 };
+  const report: ImportReport = { lines: 0, created: 0, duplicates: 0, links: 0, unlinked: 0, orphans: 0 };
+  // Successors named by superseded lines, checked once every line is in (a successor may come later in the file).
+  const successors: string[] = [];
   const { store } = ctx;
   store.transaction(() => {
     // A line that repeats a stored memory is reinforced there: its links start from that memory instead.
@@ -81,12 +85,14 @@ export function importJsonl(ctx: EngineContext, source: string | Iterable<RawLin
       const { status, id } = stored ? { status: "duplicate" as const, id: memory.id } : insertImported(ctx, memory, now, hasId && keepCopies);
       if (id !== memory.id) storedAs.set(memory.id, id);
       for (const l of lineLinks) links.push(l);
+      if (status === "created" && memory.status === "superseded" && memory.supersededBy !== null) successors.push(memory.supersededBy);
       if (status === "created") report.created++;
       else report.duplicates++;
       report.lines++;
       if (onProgress && report.lines % 1000 === 0) onProgress(report.lines, total);
     }
     if (onProgress && report.lines % 1000 !== 0) onProgress(report.lines, total);
+    report.orphans = successors.filter((id) => !store.get(storedAs.get(id) ?? id)).length;
     for (const l of links) {
       const from = storedAs.get(l.from) ?? l.from;
       const to = storedAs.get(l.to) ?? l.to;

@@ -98,7 +98,7 @@ describe("import and export", () => {
     const { engine } = testEngine();
     const text = `${lines.map((l) => JSON.stringify(l)).join("\n")}\n${JSON.stringify(lines[0])}\n`;
     const progress: number[] = [];
-    expect(await engine.import(text, (done) => progress.push(done))).toEqual({ lines: 4, created: 3, duplicates: 1, links: 0, unlinked: 0 });
+    expect(await engine.import(text, (done) => progress.push(done))).toEqual({ lines: 4, created: 3, duplicates: 1, links: 0, unlinked: 0, orphans: 0 });
     expect(progress.at(-1)).toBe(4);
     const decision = engine.list({ types: ["decision"] }).memories[0]!;
     expect(decision.eventTime).toBe(Date.parse("2024-05-01T00:00:00Z"));
@@ -185,6 +185,18 @@ describe("import and export", () => {
     const r = await engine.import(line([{ relation: "fixes", to: "01900000-0000-7000-8000-00000000dead" }]));
     expect(r).toMatchObject({ created: 1, links: 0, unlinked: 1 });
     await expect(engine.import(line([{ relation: "admires", to: "x" }]))).rejects.toThrow(/line 1.*links\.0\.relation/);
+  });
+
+  test("a superseded line names its successor: itself is refused, one in neither the file nor the store is counted", async () => {
+    const { engine } = testEngine();
+    const old = (id: string, by: string) => JSON.stringify({ id, content: `old ${id}`, status: "superseded", superseded_by: by });
+    await expect(engine.import(old("s1", "s1"))).rejects.toThrow(/line 1: field "superseded_by": it names the line's own id/);
+    expect(engine.stats().total).toBe(0);
+    const later = JSON.stringify({ id: "s3", content: "new s3" });
+    const r = await engine.import([old("s2", "nowhere"), old("s4", "s3"), later].join("\n"));
+    expect(r).toMatchObject({ created: 3, orphans: 1 });
+    expect(engine.get("s2", { track: false }).status).toBe("superseded");
+    expect((await engine.import(old("s5", "s3"))).orphans).toBe(0);
   });
 });
 

@@ -62,6 +62,10 @@ export default defineCommand({
           const read = file.size ? `, ${Math.floor((100 * file.bytesRead) / file.size)}% of the file read` : "";
           progress(`import: ${done} lines written${read}, ${Math.round(done / ((shown - started) / 1000))}/s`);
         });
+      } catch (err) {
+        // The line's number names the file it is in (QA: the error did not say which file).
+        const where = args.file === "-" ? "standard input" : args.file;
+        throw err instanceof CairnError && err.code === "BAD_IMPORT_LINE" ? cairnError("BAD_IMPORT_LINE", [...err.args.slice(0, 2), ` of ${where}`], err) : err;
       } finally {
         file.close();
       }
@@ -73,6 +77,9 @@ export default defineCommand({
       output.text(
         `Imported ${report.lines} lines in ${seconds.toFixed(2)} s: ${report.created} new, ${report.duplicates} already known.` +
           (report.links + report.unlinked > 0 ? ` Links: ${report.links} restored${report.unlinked > 0 ? `, ${report.unlinked} not made (their target is in neither the file nor the store)` : ""}.` : "") +
+          (report.orphans > 0
+            ? ` ${report.orphans} superseded ${report.orphans === 1 ? "memory names a successor" : "memories name successors"} in neither the file nor the store: kept superseded (\`cairn restore <id>\` makes one current).`
+            : "") +
           (vectors?.error ? ` Vectors: not made (${vectors.error}); recall finds them by keyword until \`cairn models reembed\` succeeds.` : ""),
       );
     }, { create: true });
