@@ -6,7 +6,7 @@
  * (works_at, implements …) become facts "A works at B" linked `relates_to` both notes; `[[links]]` in prose
  * link the notes `relates_to`. Notes describe a knowledge base, not one repository: global unless --project.
  */
-import { readdirSync } from "node:fs";
+import { readdirSync, statSync } from "node:fs";
 import { join, relative } from "node:path";
 import { isRelation } from "../domain/edge.ts";
 import { MAX_CONTENT_BYTES } from "../engine/validate.ts";
@@ -14,7 +14,8 @@ import { type Note, parseNote, permalinkOf } from "./basic-memory-note.ts";
 import { badRecord, isDirectory, readText } from "./read-source.ts";
 import { slugify } from "../domain/slug.ts";
 import { sourceKey, stableId } from "./stable-id.ts";
-import type { Adapter, AdapterOptions, PeerBatch, PeerRecord } from "./types.ts";
+import type { Adapter, AdapterOptions, PeerBatch, PeerRecord, PeerSkip } from "./types.ts";
+import { cairnError, describeError } from "../errors.ts";
 import { own } from "../domain/own.ts";
 
 const FORMAT = "basic-memory";
@@ -43,10 +44,10 @@ export const CATEGORY_TYPES: Readonly<Record<string, string>> = {
 export const adapter: Adapter = { read };
 
 function read(path: string, opts: AdapterOptions): PeerBatch {
-  const { root, files } = noteFiles(path);
+  const { root, files, skipped } = noteFiles(path);
   const project = opts.project === undefined ? null : opts.project;
   const source = sourceKey(project, root);
-  const batch: PeerBatch = { records: [], links: [], skipped: [] };
+  const batch: PeerBatch = { records: [], links: [], skipped };
   const notes: Array<{ note: Note; rel: string; id: string }> = [];
   const byName = new Map<string, string>();
   for (const file of files) {
@@ -129,19 +130,36 @@ function withinLimit(text: string): string {
   return `${line > cut.length * 0.9 ? cut.slice(0, line) : cut}…`;
 }
 
-function noteFiles(path: string): { root: string; files: string[] } {
+/** The notes to read, and the folder's other files, said as left out (QA: they went unmentioned). */
+function noteFiles(path: string): { root: string; files: string[]; skipped: PeerSkip[] } {
   if (!isDirectory(path)) {
     // A memory.jsonl given here became a note holding its first line (QA): notes are markdown.
     if (!/\.(md|markdown)$/i.test(path)) throw badRecord(path, "the file", "it is not a basic-memory note (a .md file); give the notes' folder, or another tool's export with its --from format");
-    return { root: join(path, ".."), files: [path] };
+    return { root: join(path, ".."), files: [path], skipped: [] };
   }
-  const files = (readdirSync(path, { recursive: true }) as string[])
-    // Hidden folders (.git, .obsidian, .basic-memory) hold tool state, not notes.
-    .filter((f) => f.endsWith(".md") && !f.split(/[\\/]/).some((part) => part.startsWith(".")))
-    .sort()
-    .map((f) => join(path, f));
+  const files: string[] = [];
+  const skipped: PeerSkip[] = [];
+  // Hidden folders (.git, .obsidian, .basic-memory) hold tool state, not notes.
+  const entries = (readdirSync(path, { recursive: true }) as string[]).filter((f) => !f.split(/[\\/]/).some((part) => part.startsWith("."))).sort();
+  for (const rel of entries) {
+    const kind = entryKind(join(path, rel));
+    if (kind === "directory") continue;
+    if (kind === "missing") skipped.push({ where: rel, reason: "a link to a file that is not there" });
+    else if (!rel.endsWith(".md")) skipped.push({ where: rel, reason: "not a note (basic-memory notes are .md files)" });
+    else files.push(join(path, rel));
+  }
   if (files.length === 0) throw badRecord(path, "the directory", "it holds no .md notes; give basic-memory's project folder or one note");
-  return { root: path, files };
+  return { root: path, files, skipped };
+}
+
+/** What a folder entry is, links followed: a link to nothing (a dangling symlink) aborted the whole import (QA). */
+function entryKind(path: string): "file" | "directory" | "missing" {
+  try {
+    return statSync(path).isDirectory() ? "directory" : "file";
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === "ENOENT") return "missing";
+    throw cairnError("IMPORT_READ", [path, describeError(err)], err);
+  }
 }
 
 function isoOrUndefined(value: string | null): string | undefined {

@@ -1,6 +1,6 @@
 /** @module Peer-format adapters on fixtures built from each format's documentation: records, links, what is left out, and errors that name the record. */
 import { describe, expect, test } from "bun:test";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { adapter as agentRules, classify } from "../../src/import-formats/agent-rules.ts";
@@ -247,6 +247,26 @@ describe("basic-memory", () => {
         writeFileSync(join(dir, "bad.md"), `---\nplace: x\n${value}\n---\nDeploys run on Tuesdays.\n`);
         expect(errorOf(() => basicMemory.read(join(dir, "bad.md"), opts()))).toContain(`bad.md stopped at line 1: line 3 of the frontmatter (${value.split(":")[0]}) opens ${what} it never closes`);
       }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test("a folder's other files and links to nothing are left out and said, not an abort", () => {
+    const dir = mkdtempSync(join(tmpdir(), "cairn-bm-"));
+    try {
+      writeFileSync(join(dir, "deploys.md"), "---\ntitle: Deploys\n---\nDeploys run on Tuesdays.\n");
+      mkdirSync(join(dir, "img"));
+      writeFileSync(join(dir, "img", "diagram.png"), "png");
+      symlinkSync(join(dir, "gone.md"), join(dir, "moved.md"));
+      mkdirSync(join(dir, ".obsidian"));
+      writeFileSync(join(dir, ".obsidian", "state.json"), "{}");
+      const batch = basicMemory.read(dir, opts());
+      expect(batch.records.map((r) => r.content)).toEqual(["Deploys: Deploys run on Tuesdays."]);
+      expect(batch.skipped).toEqual([
+        { where: "img/diagram.png", reason: "not a note (basic-memory notes are .md files)" },
+        { where: "moved.md", reason: "a link to a file that is not there" },
+      ]);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
