@@ -26,20 +26,24 @@ export async function main(argv: string[]): Promise<number> {
 }
 
 async function dispatch(argv: string[]): Promise<number> {
-  const [name, ...rest] = argv;
-  if (name === undefined) {
+  // `cairn --json recall x` is `cairn recall x --json` (QA: `cairn --json` alone printed no JSON).
+  const [name, ...rest] = argv[0] === "--json" ? [...argv.slice(1), "--json"] : argv;
+  const wantsJson = argv.includes("--json");
+  if (name === undefined || name === "--json") {
+    if (wantsJson) return report(new UsageError("No command given. Run `cairn --help --json` to list the commands."), "", true);
     process.stderr.write(`${rootHelp()}\n`);
     return EXIT_USAGE;
   }
   if (name === "--help" || name === "-h" || name === "help") {
-    output.text(rootHelp());
+    if (wantsJson) output.json({ version: VERSION, commands: Object.entries(COMMANDS).map(([command, c]) => ({ command, description: c.description })) });
+    else output.text(rootHelp());
     return EXIT_OK;
   }
   if (name === "--version" || name === "-v") {
-    output.text(VERSION);
+    if (wantsJson) output.json({ version: VERSION });
+    else output.text(VERSION);
     return EXIT_OK;
   }
-  const wantsJson = rest.includes("--json");
   try {
     const entry = own(COMMANDS, name);
     if (!entry) throw new UsageError(`Unknown command "${name}".${suggest(name)} Run \`cairn --help\` to see all commands.`);
@@ -48,7 +52,9 @@ async function dispatch(argv: string[]): Promise<number> {
       const usage = await renderUsage(cmd, { meta: { name: "cairn" } });
       // citty colours its help unconditionally; keep escape codes out of pipes and files.
       const { isatty } = await import("node:tty");
-      output.text(isatty(1) ? usage : usage.replace(/\u001b\[[0-9;]*m/g, ""));
+      // citty prints every alias with one dash; a long one (`--out` for --output) takes two, as the flag check insists.
+      const spelled = usage.replace(/(^|\s|\u001b\[[0-9;]*m)-([a-z][\w-]+)(?=(?:\u001b\[[0-9;]*m)?,)/gm, "$1--$2");
+      output.text(isatty(1) ? spelled : spelled.replace(/\u001b\[[0-9;]*m/g, ""));
       return EXIT_OK;
     }
     const argsDef = (await resolve(cmd.args)) ?? {};

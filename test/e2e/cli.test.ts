@@ -335,6 +335,19 @@ describe("list, stats, doctor, config, version", () => {
     expect((await s.ok(["version"])).stdout.trim()).toBe(`cairn ${version}`);
     expect((await s.ok(["--version"])).stdout.trim()).toBe(version);
     expect((await s.json(["version", "--json"])).version).toBe(version);
+    expect(await s.json(["--version", "--json"])).toEqual({ version });
+    // --json before the command, or with no command, still answers in JSON (QA: `cairn --json` printed nothing).
+    expect((await s.json<{ version: string }>(["--json", "version"])).version).toBe(version);
+    const help = await s.json<{ commands: Array<{ command: string; description: string }> }>(["--help", "--json"]);
+    expect(help.commands.find((c) => c.command === "recall")?.description).toBe("find memories relevant to a query");
+    // A long alias is shown with the two dashes it takes (QA: help showed `-out`, which the flag check refuses).
+    const exportHelp = (await s.ok(["export", "--help"])).stdout;
+    expect(exportHelp).toContain("--out, --output=<path>");
+    expect(exportHelp).not.toMatch(/\s-out,/);
+    expect((await s.ok(["forget", "--help"])).stdout).toContain("-y, --yes");
+    const bare = await s.run(["--json"]);
+    expect(bare.exitCode).toBe(2);
+    expect(JSON.parse(bare.stdout)).toEqual({ error: { code: "USAGE", message: "No command given. Run `cairn --help --json` to list the commands." } });
     // version must not create a database.
     expect(existsSync(join(s.cairnHome, "cairn.db"))).toBe(false);
   });
