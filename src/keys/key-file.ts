@@ -14,6 +14,17 @@ export function keyFilePath(storeId: string, env: NodeJS.ProcessEnv = process.en
   return join(config, "cairn", `${storeId}.key`);
 }
 
+/**
+ * The default key file of the store id a store had before its last key rotation, when it is still there: a
+ * rotation killed after the switch left it (the store no longer needs it; it opens copies of the old store).
+ * None under CAIRN_KEY_FILE, which names the current key whatever the id.
+ */
+export function leftKeyFile(record: { before?: string } | null, env: NodeJS.ProcessEnv = process.env): string | null {
+  if (!record?.before || env.CAIRN_KEY_FILE) return null;
+  const file = keyFilePath(record.before, env);
+  return existsSync(file) ? file : null;
+}
+
 /** A key as text (64 hex digits) → its 32 bytes; `from` names where it came from, for the error. */
 export function parseKey(text: string, from: string): Uint8Array {
   const hex = text.trim();

@@ -23,7 +23,15 @@ export interface EncryptionRecord {
   /** Null when the key is 32 random bytes (key file, CAIRN_KEY, keychain); set for a passphrase. */
   kdf: KdfParams | null;
   createdAt: number;
+  /**
+   * The store id it had before its last key rotation (read only; recode.ts keeps it): that id's default key
+   * file is no longer needed, and one still there is left by a rotation killed after the switch.
+   */
+  before?: string;
 }
+
+/** store_state key of EncryptionRecord.before. */
+const BEFORE_KEY = "store_id_before_rotation";
 
 type Row = { store_id: string; cipher: string; key_check: string; kdf: string | null; created_at: number };
 
@@ -35,7 +43,14 @@ export function readEncryption(db: Database): EncryptionRecord | null {
     return null; // a database older than the table (opened read-only before migrating)
   }
   if (!row) return null;
+  let before: string | undefined;
+  try {
+    before = (db.query(`SELECT value FROM store_state WHERE key = '${BEFORE_KEY}'`).get() as { value: string } | null)?.value;
+  } catch {
+    // a database older than store_state: never rotated since
+  }
   return {
+    ...(before ? { before } : {}),
     storeId: row.store_id,
     cipher: row.cipher as "aes-256-gcm",
     keyCheck: row.key_check,
@@ -45,7 +60,11 @@ export function readEncryption(db: Database): EncryptionRecord | null {
 }
 
 export function writeEncryption(db: Database, record: EncryptionRecord | null): void {
+  const was = readEncryption(db);
   db.run("DELETE FROM encryption");
+  // A key rotation: the store id it leaves names the key file the store no longer needs (EncryptionRecord.before).
+  if (was !== null && record !== null && was.storeId !== record.storeId) db.query("INSERT OR REPLACE INTO store_state (key, value) VALUES (?, ?)").run(BEFORE_KEY, was.storeId);
+  else if (record === null) db.query("DELETE FROM store_state WHERE key = ?").run(BEFORE_KEY);
   if (record === null) return;
   db.query("INSERT INTO encryption (id, store_id, cipher, key_check, kdf, created_at) VALUES (1, ?, ?, ?, ?, ?)").run(
     record.storeId, record.cipher, record.keyCheck, record.kdf === null ? null : JSON.stringify(record.kdf), record.createdAt,

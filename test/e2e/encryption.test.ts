@@ -135,6 +135,20 @@ describe("encryption at rest", () => {
     expect(keyFiles()).toHaveLength(1);
     expect((await sb.json(["recall", "quokkaword", "--mode", "keyword", "--json"], { cwd: project, env: ENV })).results).toHaveLength(1);
     await sb.ok(["audit", "verify"], { env: ENV });
+    // A rotation killed after the switch leaves the old key file (QA): doctor says so, --repair removes it, and
+    // so does the next rotation.
+    const leave = () => writeFileSync(keyFile!, `${"cd".repeat(32)}\n`, { mode: 0o600 });
+    const oldKeyCheck = async (args: string[]) => JSON.parse((await sb.run(["doctor", ...args, "--json"], { env: ENV })).stdout).checks.find((c: { name: string }) => c.name === "old key file");
+    leave();
+    expect(await oldKeyCheck([])).toMatchObject({ level: "warn", detail: expect.stringContaining(`${keyFile} is the key from before the store's last key rotation`) });
+    expect(await oldKeyCheck(["--repair"])).toMatchObject({ level: "ok", detail: expect.stringContaining(`removed ${keyFile}`) });
+    expect(existsSync(keyFile!)).toBe(false);
+    expect(await oldKeyCheck([])).toBeUndefined();
+    leave();
+    const [second] = keyFiles().filter((f) => f !== keyFile);
+    expect(await sb.json(["key", "rotate", "--json"], { env: ENV })).toMatchObject({ ok: true, old_key_file_removed: second, earlier_key_file_removed: keyFile });
+    expect(keyFiles()).toHaveLength(1);
+    expect((await sb.json(["recall", "quokkaword", "--mode", "keyword", "--json"], { cwd: project, env: ENV })).results).toHaveLength(1);
 
     await sb.ok(["decrypt"], { env: ENV });
     const plain = await sb.run(["doctor", "--json"], { env: ENV });

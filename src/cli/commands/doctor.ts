@@ -1,6 +1,6 @@
 /** @module `cairn doctor`: checks that everything cairn depends on is sound, and says how to fix what is not. */
 import { defineCommand } from "citty";
-import { existsSync, statSync } from "node:fs";
+import { existsSync, rmSync, statSync } from "node:fs";
 import { resolvePaths } from "../../config/paths.ts";
 import { Engine } from "../../engine/engine.ts";
 import { CairnError, cairnError, describeError } from "../../errors.ts";
@@ -12,6 +12,7 @@ import { diagnose } from "../../store/salvage.ts";
 import { damagedCopies } from "../../store/store-copies.ts";
 import { diskFull, unwritable } from "../../store/write-access.ts";
 import { auditKeyFile } from "../../store/audit-key.ts";
+import { leftKeyFile } from "../../keys/key-file.ts";
 import { SqliteStore } from "../../store/sqlite-store.ts";
 import { startEmbedWorker } from "../../embed-worker.ts";
 import { VERSION } from "../../version.ts";
@@ -70,6 +71,18 @@ function backupCheck(dbFile: string, store: SqliteStore, repair: boolean, damage
   if (repair) return { name, level: "ok", detail: `removed ${removeStaleBackups(dbFile).length} left by an interrupted encrypt, decrypt or key rotation` };
   const what = store.encryption() ? "they may hold the store in its earlier encoding (in the clear, if it was the plain store)" : "they are copies of the store";
   return { name, level: "warn", detail: `${left.join(", ")} beside the database, left by an interrupted encrypt, decrypt or key rotation; ${what} and are not needed: \`cairn doctor --repair\` removes them` };
+}
+
+/** The old key file a key rotation killed after the switch left (keys/key-file.ts leftKeyFile); none when there is none. */
+function leftKeyCheck(store: SqliteStore, repair: boolean): Check[] {
+  const file = leftKeyFile(store.encryption());
+  if (file === null) return [];
+  const name = "old key file";
+  if (repair) {
+    rmSync(file, { force: true });
+    return [{ name, level: "ok", detail: `removed ${file}, the key from before the store's last key rotation (interrupted before it removed it)` }];
+  }
+  return [{ name, level: "warn", detail: `${file} is the key from before the store's last key rotation, which was interrupted before removing it; it opens copies of the store made before the rotation. \`cairn doctor --repair\` removes it (keep a copy first if you need those copies)` }];
 }
 
 /** Holds and rules changed outside cairn, written back from the audit log (store/policy-audit.ts); none when they match. */
@@ -133,7 +146,7 @@ async function runChecks(repair: boolean, wasDamaged = false): Promise<Check[]> 
   }
   try {
     const step = stepper(paths.dbFile);
-    checks.push(encryptionCheck(store), backupCheck(paths.dbFile, store, repair, wasDamaged), ...damagedCopiesCheck(paths.dbFile));
+    checks.push(encryptionCheck(store), ...leftKeyCheck(store, repair), backupCheck(paths.dbFile, store, repair, wasDamaged), ...damagedCopiesCheck(paths.dbFile));
     if (repair) checks.push(...policyRepair(store));
     checks.push(permissionCheck("permissions", paths.dataDir, 0o700), permissionCheck("db file", paths.dbFile, 0o600));
     checks.push(...storeChecks(engine, step), ...auditKeyCheck(store), erasureCheck(engine));

@@ -6,7 +6,7 @@ import { defineCommand } from "citty";
 import { dropSessionStates } from "../../hooks/state.ts";
 import { rmSync } from "node:fs";
 import { cairnError } from "../../errors.ts";
-import { keyFilePath } from "../../keys/key-file.ts";
+import { keyFilePath, leftKeyFile } from "../../keys/key-file.ts";
 import { SqliteStore } from "../../store/sqlite-store.ts";
 import { actionArg, jsonFlag } from "../flags.ts";
 import { recodeUnderNewKey } from "../key-setup.ts";
@@ -28,7 +28,10 @@ export default defineCommand({
       const { key, report } = recodeUnderNewKey(store, { passphrase: args.passphrase, keychain: args.keychain }, args.json);
       dropSessionStates(paths.dataDir);
       const removed = oldFile !== null && store.keySource === `the key file ${oldFile}` ? (rmSync(oldFile, { force: true }), oldFile) : null;
-      reportRecode(args.json, "rekeyed", paths.dbFile, report, { store_id: key.record.storeId, key: key.savedIn, old_key_file_removed: removed });
+      // The key an earlier rotation left when it was killed after the switch (doctor says so too).
+      const earlier = leftKeyFile(old);
+      if (earlier) rmSync(earlier, { force: true });
+      reportRecode(args.json, "rekeyed", paths.dbFile, report, { store_id: key.record.storeId, key: key.savedIn, old_key_file_removed: removed, ...(earlier ? { earlier_key_file_removed: earlier } : {}) });
     } finally {
       store.close();
     }
