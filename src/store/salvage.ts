@@ -24,6 +24,11 @@ export interface SalvageReport {
   auditEntries: number;
   /** Rows found but unreadable, or stretches of keys skipped past a broken page. */
   unreadable: number;
+  /**
+   * Memories the copied audit log shows were made and never purged that are not among those copied: lost with the
+   * damage (at least this many: entries lost with it are not counted).
+   */
+  lost: number;
 }
 
 /** Why the file at `path` needs repair (header, then SQLite's integrity check), or null when it is sound. */
@@ -50,7 +55,7 @@ export function diagnose(path: string, walPresent: boolean): string | null {
 
 /** Copies what can be read from the database at `from` (opened read-only, never changed) into `to`. */
 export function salvage(from: string, to: SqliteStore): SalvageReport {
-  const report: SalvageReport = { memories: 0, links: 0, auditEntries: 0, unreadable: 0 };
+  const report: SalvageReport = { memories: 0, links: 0, auditEntries: 0, unreadable: 0, lost: 0 };
   if ((statSync(from, { throwIfNoEntry: false })?.size ?? 0) === 0) return report; // nothing was ever in it
   const source = salvageSource(from);
   let db: Database;
@@ -80,12 +85,25 @@ export function salvage(from: string, to: SqliteStore): SalvageReport {
       report.unreadable += salvagePolicy(db, to.database);
       // Copied entries were keyed under keys whose eras are not known here: the memory check starts afresh.
       forgetKeyingEras(to.database);
+      report.lost = lostMemories(to.database);
     });
   } finally {
     db.close();
     source.done();
   }
   return report;
+}
+
+/** Memories with a `create` entry whose last entry is not a purge, missing from the memories table. */
+function lostMemories(db: Database): number {
+  const row = db
+    .query(
+      `SELECT count(*) AS n FROM (SELECT memory_id AS id, max(seq) AS seq FROM audit WHERE memory_id IN (SELECT memory_id FROM audit WHERE op = 'create') GROUP BY memory_id) l
+       JOIN audit a ON a.seq = l.seq
+       WHERE a.op <> 'purge' AND NOT EXISTS (SELECT 1 FROM memories m WHERE m.id = l.id)`,
+    )
+    .get() as { n: number };
+  return row.n;
 }
 
 interface EdgeRow {

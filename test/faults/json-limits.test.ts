@@ -85,9 +85,9 @@ test("import: a 5 MB line, a line nested 50,000 deep and 100,000 tags each stop 
     tags: JSON.stringify({ content: "tags", tags: Array.from({ length: 100_000 }, (_, i) => `t${i}`) }),
   };
   const expected = {
-    big: `line 2: the line is ${Buffer.byteLength(bad.big)} bytes; the limit is ${MAX_IMPORT_LINE_BYTES}`,
-    deep: "line 2: it nests more than 33 levels deep",
-    tags: `line 2: field "tags": 100000 tags; the limit is ${MAX_IMPORT_TAGS}`,
+    big: `line 2 of ${join(s.root, "big.jsonl")}: the line is ${Buffer.byteLength(bad.big)} bytes; the limit is ${MAX_IMPORT_LINE_BYTES}`,
+    deep: `line 2 of ${join(s.root, "deep.jsonl")}: it nests more than 33 levels deep`,
+    tags: `line 2 of ${join(s.root, "tags.jsonl")}: field "tags": 100000 tags; the limit is ${MAX_IMPORT_TAGS}`,
   };
   for (const [name, line] of Object.entries(bad) as Array<[keyof typeof bad, string]>) {
     const file = join(s.root, `${name}.jsonl`);

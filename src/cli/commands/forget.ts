@@ -41,7 +41,8 @@ export default defineCommand({
       if (args.json) {
         const quoting = q ? { quoting: { rewritten: q.rewritten, purged: q.purged } } : {};
         const purged = receipt ? { sources: result.sources ?? [], copies_left: copies } : {};
-        return output.json({ id: result.id, status: result.status, changed: result.already !== true, current, ...(receipt ? { receipt, ...quoting, ...purged, complete: !result.pendingWal, ...pending } : {}) });
+        // Complete only when nothing that may hold the text is left: a WAL other processes keep, or a whole copy.
+        return output.json({ id: result.id, status: result.status, changed: result.already !== true, current, ...(receipt ? { receipt, ...quoting, ...purged, complete: !result.pendingWal && copies.length === 0, ...pending } : {}) });
       }
       const shorts = engine.shortIds([result.id, ...current]);
       const short = shorts.get(result.id);
