@@ -104,7 +104,8 @@ function index(records: readonly MemoryJson[], folders: Map<string | null, strin
 
 /** The first words of a memory, for a file name a person can scan. */
 function slug(content: string): string {
-  const words = content.toLowerCase().normalize("NFKD").replace(/[^\p{L}\p{N}]+/gu, " ").trim().split(" ").slice(0, 8);
+  // Accents come off (NFKD splits "é" into "e" and a combining mark, which split words: "e-lodie" for "Élodie").
+  const words = content.toLowerCase().normalize("NFKD").replace(/\p{M}+/gu, "").replace(/[^\p{L}\p{N}]+/gu, " ").trim().split(" ").slice(0, 8);
   return safeName(words.join("-")).slice(0, 48).replace(/-+$/, "") || "memory";
 }
 

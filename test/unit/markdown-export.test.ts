@@ -27,12 +27,15 @@ test("every memory becomes a file with all its fields, grouped by project and ty
   const neu = engine.remember({ content: "Deploys go to Fly.io from CI", type: "decision" });
   engine.relate(neu.id, old.id, "supersedes");
   engine.remember({ content: "I prefer short answers", type: "preference", project: null });
+  engine.remember({ content: "Élodie owns the Öresund café rollout", type: "fact", project: null });
   const out = join(root, "export");
   const source = { records: engine.export({ allProjects: true }), links: (id: string) => engine.links(id), shortIds: (ids: readonly string[]) => engine.shortIds(ids) };
-  expect(exportMarkdown(source, out)).toBe(3);
+  expect(exportMarkdown(source, out)).toBe(4);
 
   const all = files(out).map((f) => f.slice(out.length + 1)).sort();
-  expect(all).toHaveLength(4);
+  expect(all).toHaveLength(5);
+  // Accents come off whole words (QA: "Élodie" made "e-lodie").
+  expect(all.find((f) => f.startsWith("global/fact/"))).toMatch(/^global\/fact\/[0-9a-f]+-elodie-owns-the-oresund-cafe-rollout\.md$/);
   expect(all).toContain("README.md");
   expect(all.filter((f) => f.startsWith("shop/decision/"))).toHaveLength(2);
   expect(all.filter((f) => f.startsWith("global/preference/"))).toHaveLength(1);
