@@ -20,6 +20,11 @@ export function isRelation(value: string): value is Relation {
   return (RELATIONS as readonly string[]).includes(value);
 }
 
+/** Another tool's name of a relation as cairn spells relations: `dependsOn`, `depends-on`, `Depends on` → `depends_on`. */
+export function relationName(text: string): string {
+  return text.trim().replace(/(\p{Ll}|\p{N})(\p{Lu})/gu, "$1_$2").toLowerCase().replace(/[\s-]+/g, "_");
+}
+
 /**
  * The metadata key of a link written on its own by `remember` for a possible conflict it reported and did not
  * settle (a `contradicts` link from the later statement to the earlier one): a hint, not a fact.

@@ -8,7 +8,7 @@
  */
 import { readdirSync, statSync } from "node:fs";
 import { join, relative } from "node:path";
-import { isRelation } from "../domain/edge.ts";
+import { isRelation, relationName } from "../domain/edge.ts";
 import { MAX_CONTENT_BYTES } from "../engine/validate.ts";
 import { type Note, parseNote, permalinkOf } from "./basic-memory-note.ts";
 import { badRecord, isDirectory, readText } from "./read-source.ts";
@@ -98,7 +98,7 @@ function read(path: string, opts: AdapterOptions): PeerBatch {
     for (const r of note.relations) {
       const where = `${rel} line ${r.line}`;
       const target = byName.get(r.target.toLowerCase()) ?? byName.get(permalinkOf(r.target));
-      const direct = r.type.trim().toLowerCase().replace(/[\s-]+/g, "_");
+      const direct = relationName(r.type);
       const linkAs = direct === "links_to" ? "relates_to" : direct;
       if (target && isRelation(linkAs) && linkAs !== "supersedes") {
         if (target !== id) batch.links.push({ from: id, to: target, relation: linkAs, where });

@@ -7,7 +7,7 @@
  * other becomes a fact of its own ("A works at B") linked `relates_to` both entities.
  */
 import { basename } from "node:path";
-import { isRelation } from "../domain/edge.ts";
+import { isRelation, relationName } from "../domain/edge.ts";
 import { badRecord, isPlainObject, readText } from "./read-source.ts";
 import { slugify } from "../domain/slug.ts";
 import { sourceKey, stableId } from "./stable-id.ts";
@@ -83,9 +83,10 @@ function read(path: string, opts: AdapterOptions): PeerBatch {
   for (const r of relations) {
     const fromId = entityIds.get(r.from);
     const toId = entityIds.get(r.to);
-    const direct = r.relationType.trim().toLowerCase().replace(/[\s-]+/g, "_");
+    const direct = relationName(r.relationType);
     if (fromId && toId && DIRECT(direct)) {
       if (fromId !== toId) batch.links.push({ from: fromId, to: toId, relation: direct, where: r.where });
+      else batch.skipped.push({ where: r.where, reason: "an entity related to itself: cairn links two memories, so there is no link to make" });
       continue;
     }
     const id = stableId(FORMAT, `${source}relation:${r.from}\u0000${r.relationType}\u0000${r.to}`);

@@ -39,6 +39,22 @@ describe("mcp-memory", () => {
     expect(byContent(batch, "postgres is a technology.").where).toBe('memory.jsonl line 4 (entity "postgres")');
   });
 
+  test("a relation named another way (dependsOn, depends-on) is cairn's; one of an entity to itself is said, not linked", () => {
+    const dir = mkdtempSync(join(tmpdir(), "cairn-mm-"));
+    try {
+      const entity = (name: string) => JSON.stringify({ type: "entity", name, entityType: "service", observations: [] });
+      const relation = (from: string, relationType: string, to: string) => JSON.stringify({ type: "relation", from, to, relationType });
+      const file = join(dir, "memory.jsonl");
+      writeFileSync(file, [entity("api"), entity("db"), entity("cache"), relation("api", "dependsOn", "db"), relation("cache", "Depends-On", "db"), relation("api", "depends_on", "api")].join("\n"));
+      const read = mcpMemory.read(file, opts());
+      const id = (name: string) => byContent(read, `${name} is a service.`).id;
+      expect(read.links.map((l) => [l.from, l.relation, l.to])).toEqual([[id("api"), "depends_on", id("db")], [id("cache"), "depends_on", id("db")]]);
+      expect(read.skipped).toEqual([{ where: 'memory.jsonl line 6 (relation "api" depends_on "api")', reason: "an entity related to itself: cairn links two memories, so there is no link to make" }]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   test("observations are part of their entity; relations are facts linked to both ends", () => {
     const john = byContent(batch, "John_Smith is a person.").id;
     const anthropic = byContent(batch, "Anthropic is an organization.").id;
