@@ -34,8 +34,8 @@ function read(path: string, opts: AdapterOptions): PeerBatch {
   const project = opts.project === undefined ? opts.projectOfDir(root) : opts.project;
   const rels = files.map((file) => relative(root, file) || basename(file));
   // The files say what their rules are now: a rule imported before that they no longer hold is retired (QA M1:
-  // an edited rule stayed active beside its new wording).
-  // A repository read whole covers its rule files that are gone too.
+  // an edited rule stayed active beside its new wording). A repository read whole covers its rule files that
+  // are gone too.
   const wholeFiles = whole ? { files: [...new Set([...ROOT_FILES, ...rels])], under: `${CURSOR_RULES}/` } : { files: rels };
   const batch: PeerBatch = { records: [], links: [], skipped: [], whole: { format: FORMAT, project, tag: FORMAT, ...wholeFiles } };
   const seen = new Map<string, string>();

@@ -24,7 +24,7 @@ export interface EncryptionRecord {
   kdf: KdfParams | null;
   createdAt: number;
   /**
-   * The store id it had before its last key rotation (read only; recode.ts keeps it): that id's default key
+   * The store id it had before its last key rotation (kept by writeEncryption; not written from here): that id's default key
    * file is no longer needed, and one still there is left by a rotation killed after the switch.
    */
   before?: string;
