@@ -120,17 +120,18 @@ export class SyncServer {
    * skipped. Pushes of one team are serialised, so sequence order is commit order and no reader's cursor
    * can pass a sequence number still to be committed. Erased memories' other records are deleted.
    */
-  async push(team: string, device: string, records: readonly OutgoingRecord[]): Promise<void> {
-    if (records.length === 0) return;
+  /** Stores the records the server does not have yet; returns how many were new (a record sent before is skipped). */
+  async push(team: string, device: string, records: readonly OutgoingRecord[]): Promise<number> {
+    if (records.length === 0) return 0;
     const rows = records.map((r) => ({ team, device, counter: r.counter, mid: r.mid, erase: r.erase, size: r.body.byteLength, body: r.body }));
     const mids = [...new Set(records.map((r) => r.mid))];
-    await this.#run(() =>
+    return await this.#run(() =>
       this.#sql.begin(async (tx) => {
         await tx`SELECT pg_advisory_xact_lock(hashtext(${team}))`;
         // Under the team's lock, as its retirement takes it: nothing is added to a retired team after it was emptied.
         if (((await tx`SELECT 1 FROM cairn_sync_meta WHERE key = ${`retired:${team}`}`) as unknown[]).length > 0) throw cairnError("SYNC_TEAM_RETIRED", [team, redactUrl(this.url)]);
-        await tx`INSERT INTO cairn_sync_records ${tx(rows, "team", "device", "counter", "mid", "erase", "size", "body")}
-                 ON CONFLICT (team, device, counter) DO NOTHING`;
+        const added = (await tx`INSERT INTO cairn_sync_records ${tx(rows, "team", "device", "counter", "mid", "erase", "size", "body")}
+                 ON CONFLICT (team, device, counter) DO NOTHING RETURNING counter`) as unknown[];
         // Two steps: one join let the planner loop over the team's records once per record (quadratic).
         const erased = (await tx`SELECT DISTINCT mid FROM cairn_sync_records
                                  WHERE team = ${team} AND erase AND mid = ANY(${tx.array(mids, "TEXT")})`) as Array<{ mid: string }>;
@@ -142,6 +143,7 @@ export class SyncServer {
           await tx`DELETE FROM cairn_sync_records WHERE team = ${team} AND mid = ${r.mid}
                    AND seq < (SELECT seq FROM cairn_sync_records WHERE team = ${team} AND device = ${device} AND counter = ${r.counter})`;
         }
+        return added.length;
       }),
     );
   }

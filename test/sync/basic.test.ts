@@ -3,6 +3,7 @@ import { describe, expect, test } from "bun:test";
 import { SQL } from "bun";
 import { readConfig, readSettings } from "../../src/sync/settings.ts";
 import { syncStatus } from "../../src/sync/status.ts";
+import { SyncServer } from "../../src/sync/server.ts";
 import { setShared } from "../../src/sync/team.ts";
 import { usePostgres } from "../helpers/postgres.ts";
 import { Device } from "../helpers/sync-devices.ts";
@@ -238,6 +239,23 @@ test("a history erased on one device is erased on every device and on the server
   // Erasing again with nothing new to send changes nothing and sends nothing wrong.
   expect(a!.exported()).toEqual(c.exported());
   for (const d of [a, b, c]) d!.close();
+});
+
+test("a record the server has already is not counted as sent again (two syncs of one device at once both reported all)", async () => {
+  const pg = postgres.current();
+  if (!pg) return;
+  const [a] = await team(1);
+  const config = readConfig(a!.dir, a!.store.sync)!;
+  const server = await SyncServer.connect(pg.url(`t${dbs}`));
+  try {
+    const records = [1, 2].map((counter) => ({ counter, mid: `m${counter}`, erase: false, body: new Uint8Array([counter]) }));
+    expect(await server.push(config.team, "device-x", records)).toBe(2);
+    expect(await server.push(config.team, "device-x", records)).toBe(0);
+    expect(await server.push(config.team, "device-x", [...records, { counter: 3, mid: "m3", erase: false, body: new Uint8Array([3]) }])).toBe(1);
+  } finally {
+    await server.close();
+    a!.close();
+  }
 });
 
 test("status counts as waiting only what will be sent: a memory of a project not shared is not pending (QA sync)", async () => {
