@@ -24,8 +24,9 @@ export interface EncryptionRecord {
   kdf: KdfParams | null;
   createdAt: number;
   /**
-   * The store id it had before its last key rotation (kept by writeEncryption; not written from here): that id's default key
-   * file is no longer needed, and one still there is left by a rotation killed after the switch.
+   * The store id it had before its last key rotation (kept by writeEncryption, from the record it replaces or
+   * from this field when given): that id's default key file is no longer needed, and one still there is left
+   * by a rotation killed after the switch.
    */
   before?: string;
 }
@@ -63,7 +64,9 @@ export function writeEncryption(db: Database, record: EncryptionRecord | null): 
   const was = readEncryption(db);
   db.run("DELETE FROM encryption");
   // A key rotation: the store id it leaves names the key file the store no longer needs (EncryptionRecord.before).
-  if (was !== null && record !== null && was.storeId !== record.storeId) db.query("INSERT OR REPLACE INTO store_state (key, value) VALUES (?, ?)").run(BEFORE_KEY, was.storeId);
+  // A record carrying one (a repair's new database, made with the damaged one's record) keeps it.
+  const before = was !== null && record !== null && was.storeId !== record.storeId ? was.storeId : record?.before;
+  if (before !== undefined) db.query("INSERT OR REPLACE INTO store_state (key, value) VALUES (?, ?)").run(BEFORE_KEY, before);
   else if (record === null) db.query("DELETE FROM store_state WHERE key = ?").run(BEFORE_KEY);
   if (record === null) return;
   db.query("INSERT INTO encryption (id, store_id, cipher, key_check, kdf, created_at) VALUES (1, ?, ?, ?, ?, ?)").run(
