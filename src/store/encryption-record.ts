@@ -36,7 +36,11 @@ const BEFORE_KEY = "store_id_before_rotation";
 
 type Row = { store_id: string; cipher: string; key_check: string; kdf: string | null; created_at: number };
 
-export function readEncryption(db: Database): EncryptionRecord | null {
+/**
+ * The store's record, or null for a plain store. `before` is read only when asked (doctor, key rotation, a
+ * repair's new database): opening a store does not need it.
+ */
+export function readEncryption(db: Database, opts: { before?: boolean } = {}): EncryptionRecord | null {
   let row: Row | null;
   try {
     row = db.query("SELECT store_id, cipher, key_check, kdf, created_at FROM encryption WHERE id = 1").get() as Row | null;
@@ -46,7 +50,7 @@ export function readEncryption(db: Database): EncryptionRecord | null {
   if (!row) return null;
   let before: string | undefined;
   try {
-    before = (db.query(`SELECT value FROM store_state WHERE key = '${BEFORE_KEY}'`).get() as { value: string } | null)?.value;
+    if (opts.before) before = (db.query(`SELECT value FROM store_state WHERE key = '${BEFORE_KEY}'`).get() as { value: string } | null)?.value;
   } catch {
     // a database older than store_state: never rotated since
   }

@@ -29,7 +29,7 @@ function targetOptions(dbFile: string, unlock: UnlockOptions | undefined): Store
   try {
     const db = secureDelete(new Database(dbFile, { readonly: true }));
     try {
-      record = readEncryption(db);
+      record = readEncryption(db, { before: true });
     } finally {
       db.close();
     }

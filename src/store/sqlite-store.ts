@@ -171,9 +171,9 @@ export class SqliteStore implements Store {
     return this.#codec;
   }
 
-  /** The encryption record, or null for a plain store. */
+  /** The encryption record (with the store id before its last rotation), or null for a plain store. */
   encryption(): EncryptionRecord | null {
-    return readEncryption(this.#db);
+    return readEncryption(this.#db, { before: true });
   }
 
   /** The raw connection, for migration tests and diagnostics only. */
