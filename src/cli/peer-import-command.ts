@@ -119,7 +119,7 @@ function report(
   const head = dryRun ? `Dry run of ${format} import from ${source}: nothing was written.` : `Imported ${format} from ${source} in ${seconds.toFixed(2)} s.`;
   lines.unshift(head);
   lines.push(
-    `${counts.records} records: ${counts.created} ${verb(counts.created)} created, ${counts.updated > 0 ? `${counts.updated} ${verb(counts.updated)} updated, ` : ""}${counts.already_present} already present` +
+    `${counts.records} ${counts.records === 1 ? "record" : "records"}: ${counts.created} ${verb(counts.created)} created, ${counts.updated > 0 ? `${counts.updated} ${verb(counts.updated)} updated, ` : ""}${counts.already_present} already present` +
       `${counts.retired > 0 ? `; ${counts.retired} earlier ${counts.retired === 1 ? "memory" : "memories"} the source no longer holds ${verb(counts.retired)} archived (cairn restore <id> brings one back)` : ""}; ` +
       `links: ${counts.links_created} ${verb(counts.links_created)} created, ${counts.links_existing} already there; ${batch.skipped.length} left out.`,
   );

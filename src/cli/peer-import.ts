@@ -92,13 +92,12 @@ export function planPeerImport(engine: Engine, source: string, batch: PeerBatch)
 
 /** Memories imported before from the whole files that no record of the batch is (or is the twin of) now. */
 function noLongerSaid(engine: Engine, whole: WholeFiles, kept: ReadonlySet<string>): RetireItem[] {
-  const files = new Set(whole.files);
   const filter: MemoryFilter = { scope: exactScope(whole.project), tags: [whole.tag], statuses: ["active"] };
   const out: RetireItem[] = [];
   for (const m of engine.store.listAll(filter, engine.now(), "oldest")) {
     const file = m.metadata.file;
     if (m.metadata.source_format !== whole.format || typeof file !== "string" || kept.has(m.id)) continue;
-    if (!files.has(file) && !(whole.under !== undefined && file.startsWith(whole.under))) continue;
+    if (!whole.covers(file)) continue;
     const hold = engine.store.policy.holdsOn(m)[0];
     const base = { id: m.id, type: m.type, content: m.content, where: file };
     out.push(hold ? { ...base, action: "keep", reason: `no longer in ${file}; kept as it is while hold ${hold.id} is in force` } : { ...base, action: "retire", reason: `no longer in ${file}` });

@@ -1,21 +1,21 @@
 /**
- * @module `--from agent-rules`: the instructions a repository gives coding agents — CLAUDE.md, AGENTS.md,
- * .cursor/rules/*.mdc (frontmatter `description`, `globs`, `alwaysApply` + markdown body) and
- * .github/copilot-instructions.md — split per bullet or paragraph into memories of the repository's project.
+ * @module `--from agent-rules`: the instructions a repository gives coding agents — CLAUDE.md, AGENTS.md (at
+ * the root and in its folders), .cursor/rules/*.mdc (frontmatter `description`, `globs`, `alwaysApply` +
+ * markdown body) and .github/copilot-instructions.md (rule-files.ts finds them) — split per bullet or
+ * paragraph into memories of the repository's project.
  * Rules (always, never, must, don't, avoid, use …) become decisions, stated likings (prefer, rather than,
  * instead of) preferences, anything else facts; each is tagged with its file's name.
  */
-import { existsSync, readdirSync } from "node:fs";
-import { basename, dirname, join, relative } from "node:path";
+import { existsSync } from "node:fs";
+import { basename, dirname, join } from "node:path";
 import { splitFrontmatter } from "./frontmatter.ts";
 import { markdownItems } from "./markdown-items.ts";
 import { badRecord, isDirectory, readText } from "./read-source.ts";
+import { isRuleFilePath, MAX_FOLDERS, relativePath, repositoryRuleFiles, ROOT_FILES } from "./rule-files.ts";
 import { stableId } from "./stable-id.ts";
 import type { Adapter, AdapterOptions, PeerBatch } from "./types.ts";
 
 const FORMAT = "agent-rules";
-const ROOT_FILES = ["CLAUDE.md", "AGENTS.md", ".github/copilot-instructions.md"];
-const CURSOR_RULES = ".cursor/rules";
 const PREFERENCE = /\b(prefer|prefers|preferred|preferably|rather than|instead of|favou?r)\b/i;
 const RULE = /\b(always|never|must|mustn't|do not|don't|dont|avoid|should|shouldn't|shall|only)\b|^\W*(use|keep|make sure|ensure|no)\b/i;
 
@@ -30,14 +30,16 @@ export function classify(text: string): "preference" | "decision" | "fact" {
 }
 
 function read(path: string, opts: AdapterOptions): PeerBatch {
-  const { root, files, whole } = ruleFiles(path);
+  const { root, files, whole, truncated } = ruleFiles(path);
   const project = opts.project === undefined ? opts.projectOfDir(root) : opts.project;
-  const rels = files.map((file) => relative(root, file) || basename(file));
+  const rels = files.map((file) => relativePath(root, file) || basename(file));
   // The files say what their rules are now: a rule imported before that they no longer hold is retired (QA M1:
   // an edited rule stayed active beside its new wording). A repository read whole covers its rule files that
   // are gone too.
-  const wholeFiles = whole ? { files: [...new Set([...ROOT_FILES, ...rels])], under: `${CURSOR_RULES}/` } : { files: rels };
-  const batch: PeerBatch = { records: [], links: [], skipped: [], whole: { format: FORMAT, project, tag: FORMAT, ...wholeFiles } };
+  const readNow = new Set(rels);
+  const covers = whole ? (file: string) => readNow.has(file) || (isRuleFilePath(file) && !existsSync(join(root, file))) : (file: string) => readNow.has(file);
+  const batch: PeerBatch = { records: [], links: [], skipped: [], whole: { format: FORMAT, project, tag: FORMAT, covers } };
+  if (truncated) batch.skipped.push({ where: root, reason: `rule files in folders past the first ${MAX_FOLDERS.toLocaleString("en-US")} searched (import such a file on its own)` });
   const seen = new Map<string, string>();
   for (const [i, file] of files.entries()) {
     const rel = rels[i]!;
@@ -74,22 +76,17 @@ function read(path: string, opts: AdapterOptions): PeerBatch {
 }
 
 /** The files to read: the one given, or every known rule file of a repository directory. */
-function ruleFiles(path: string): { root: string; files: string[]; whole: boolean } {
+function ruleFiles(path: string): { root: string; files: string[]; whole: boolean; truncated: boolean } {
   if (!isDirectory(path)) {
     // A memory.jsonl or a mem0 export given here was stored whole as one fact (QA): a rule file is markdown.
     if (!/\.(md|mdc|markdown)$/i.test(path)) throw badRecord(path, "the file", "it is not a rule file (CLAUDE.md, AGENTS.md, a .cursor/rules .mdc or any .md); for another tool's export give its --from format");
-    return { root: dirname(path), files: [path], whole: false };
+    return { root: dirname(path), files: [path], whole: false, truncated: false };
   }
-  const files = ROOT_FILES.map((f) => join(path, f)).filter((f) => existsSync(f));
-  const rulesDir = join(path, CURSOR_RULES);
-  if (existsSync(rulesDir)) {
-    const mdc = (readdirSync(rulesDir, { recursive: true }) as string[]).filter((f) => f.endsWith(".mdc")).sort();
-    files.push(...mdc.map((f) => join(rulesDir, f)));
-  }
+  const { files, truncated } = repositoryRuleFiles(path);
   if (files.length === 0) {
-    throw badRecord(path, "the directory", `it holds none of ${ROOT_FILES.join(", ")}, .cursor/rules/*.mdc; give the repository's root or one rule file`);
+    throw badRecord(path, "the directory", `it holds none of ${ROOT_FILES.join(", ")}, .cursor/rules/*.mdc (nor CLAUDE.md or AGENTS.md in its folders); give the repository's root or one rule file`);
   }
-  return { root: path, files, whole: true };
+  return { root: path, files, whole: true, truncated };
 }
 
 function cursorRule(data: Record<string, string | string[]>): Record<string, unknown> | undefined {

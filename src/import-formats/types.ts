@@ -52,14 +52,15 @@ export interface PeerBatch {
   whole?: WholeFiles;
 }
 
-/** The files a batch holds all of: memories with `metadata.source_format` = format and `metadata.file` in files. */
+/** The files a batch holds all of: memories with `metadata.source_format` = format and a `metadata.file` it covers. */
 export interface WholeFiles {
   format: string;
   project: string | null;
-  /** Files as `metadata.file` names them (a file that is gone from the source counts too: it says nothing now). */
-  files: string[];
-  /** Every file under this folder (`metadata.file` starting with it), when the batch read all of them. */
-  under?: string;
+  /**
+   * Whether the batch says everything `file` (as `metadata.file` names it) holds now: a file it read, or one
+   * of its kind that is gone from the source (it says nothing now).
+   */
+  covers(file: string): boolean;
   /** A tag every memory imported from these files carries (to find them through the tag index). */
   tag: string;
 }

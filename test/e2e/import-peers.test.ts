@@ -4,7 +4,7 @@
  * with the record named and nothing written.
  */
 import { afterEach, beforeEach, describe, expect, setDefaultTimeout, test } from "bun:test";
-import { cpSync, existsSync, readFileSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { requireBinary } from "../helpers/bin.ts";
 import { omegaDb } from "../helpers/omega-db.ts";
@@ -140,6 +140,22 @@ describe("cairn import --from", () => {
     const contents = listed.memories.map((m) => m.content);
     expect(contents).toContain("Always use default exports.");
     expect(contents).not.toContain("Always use named exports.");
+  });
+
+  test("agent-rules reads a monorepo's nested CLAUDE.md; its rules go when the package goes; one record is one record", async () => {
+    const repo = s.project("mono-repo");
+    writeFileSync(join(repo, "CLAUDE.md"), "- Never push to main.\n");
+    mkdirSync(join(repo, "packages", "api"), { recursive: true });
+    const nested = join(repo, "packages", "api", "CLAUDE.md");
+    writeFileSync(nested, "- Always run make migrate before the API tests.\n");
+    const one = await s.ok(["import", "--from", "agent-rules", nested, "--dry-run"]);
+    expect(one.stdout).toContain("1 record: 1 would be created, 0 already present");
+    const first = await s.ok(["import", "--from", "agent-rules", repo, "--no-embed"]);
+    expect(first.stdout).toContain("2 records: 2 were created");
+    rmSync(join(repo, "packages"), { recursive: true });
+    const again = await s.ok(["import", "--from", "agent-rules", repo, "--no-embed"]);
+    expect(again.stdout).toContain("retire   decision   Always run make migrate before the API tests.  [packages/api/CLAUDE.md] — no longer in packages/api/CLAUDE.md");
+    expect(again.stdout).toContain("1 record: 0 were created, 1 already present; 1 earlier memory the source no longer holds was archived");
   });
 
   test("mcp-memory into a named project, found by recall there; an unknown format is a usage error", async () => {

@@ -1,8 +1,8 @@
 /** @module Planning and applying a peer import on an in-memory store: dry-run accuracy, idempotency, reuse of stored twins, all-or-nothing. */
 import { describe, expect, test } from "bun:test";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { applyPeerImport, planPeerImport } from "../../src/cli/peer-import.ts";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { adapter as agentRules } from "../../src/import-formats/agent-rules.ts";
 import { adapter as mcpMemory } from "../../src/import-formats/mcp-memory.ts";
@@ -135,6 +135,47 @@ describe("peer import", () => {
       expect((await run()).plan.retire.map((r) => r.action)).toEqual(["keep"]);
       rmSync(join(repo, "AGENTS.md"));
       expect((await run()).plan.retire.map((r) => [r.action, r.where]).sort()).toEqual([["keep", "CLAUDE.md"], ["retire", "AGENTS.md"]]);
+    } finally {
+      rmSync(repo, { recursive: true, force: true });
+    }
+  });
+
+  test("a monorepo's nested CLAUDE.md, AGENTS.md and .cursor/rules are read; dependencies and hidden folders are not; a removed one retires its rules", async () => {
+    const { engine } = testEngine();
+    const repo = mkdtempSync(join(tmpdir(), "cairn-rules-"));
+    try {
+      const put = (rel: string, text: string) => {
+        mkdirSync(dirname(join(repo, rel)), { recursive: true });
+        writeFileSync(join(repo, rel), text);
+      };
+      put("CLAUDE.md", "- Never push to main.\n");
+      put("packages/api/CLAUDE.md", "- Always run `make migrate` before the API tests.\n");
+      put("packages/web/AGENTS.md", "- Use vitest for the web package.\n");
+      put("packages/web/.cursor/rules/ui.mdc", "---\ndescription: UI\n---\n- Never inline styles.\n");
+      put("node_modules/left-pad/CLAUDE.md", "- A dependency's own rule.\n");
+      put(".venv/lib/AGENTS.md", "- A hidden folder's rule.\n");
+      put("packages/api/README.md", "- Not a rule file.\n");
+      const run = async () => {
+        const batch = agentRules.read(repo, { project: "mono", projectOfDir: () => "unused" });
+        const plan = planPeerImport(engine, repo, batch);
+        return { batch, plan, report: await applyPeerImport(engine, repo, batch, plan) };
+      };
+      const first = await run();
+      expect(first.batch.records.map((r) => [r.where, r.content])).toEqual([
+        ["CLAUDE.md line 1", "Never push to main."],
+        ["packages/api/CLAUDE.md line 1", "Always run `make migrate` before the API tests."],
+        ["packages/web/.cursor/rules/ui.mdc line 4", "Never inline styles."],
+        ["packages/web/AGENTS.md line 1", "Use vitest for the web package."],
+      ]);
+      expect(first.batch.records[1]).toMatchObject({ project: "mono", tags: ["agent-rules", "claude.md"], metadata: { file: "packages/api/CLAUDE.md" } });
+      expect(first.report).toMatchObject({ created: 4 });
+      // The package goes; its rules say nothing now. The others stay as they are.
+      rmSync(join(repo, "packages/api"), { recursive: true });
+      rmSync(join(repo, "packages/web/.cursor"), { recursive: true });
+      const second = await run();
+      expect(second.plan.retire.map((r) => [r.action, r.where]).sort()).toEqual([["retire", "packages/api/CLAUDE.md"], ["retire", "packages/web/.cursor/rules/ui.mdc"]]);
+      const active = engine.list({ project: "mono", includeGlobal: false, limit: 10 }).memories.map((m) => m.content).sort();
+      expect(active).toEqual(["Never push to main.", "Use vitest for the web package."]);
     } finally {
       rmSync(repo, { recursive: true, force: true });
     }
