@@ -137,6 +137,17 @@ describe("config set validates before writing", () => {
     expect(out.warnings.join(" ")).toContain("without reranking");
     expect(out.warnings.join(" ")).not.toContain("keyword-only");
   });
+
+  test("a model cairn does not know is MODEL_NOT_FOUND for use and remove alike; the built-in one cannot be removed", async () => {
+    await remember("the release train leaves on fridays");
+    for (const action of ["use", "remove"]) {
+      const r = await s.run(["models", action, "no-such-model", "--json"]);
+      expect([action, r.exitCode]).toEqual([action, 2]);
+      expect(JSON.parse(r.stdout).error).toMatchObject({ code: "MODEL_NOT_FOUND", message: expect.stringContaining('No model "no-such-model"') });
+    }
+    const builtIn = await s.run(["models", "remove", "use-lite", "--json"]);
+    expect(JSON.parse(builtIn.stdout).error).toMatchObject({ code: "USAGE", message: '"use-lite" is built into cairn and cannot be removed.' });
+  });
 });
 
 describe("forget --hard asks first", () => {

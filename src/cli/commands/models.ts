@@ -81,7 +81,9 @@ export default defineCommand({
       const id = need("id");
       const manifest = readUserManifest(paths.dataDir);
       if (!manifest.models.some((m) => m.id === id)) {
-        throw cairnError("USAGE", [findModel(paths.dataDir, id) ? `"${id}" is built into cairn and cannot be removed.` : `No added model "${id}". Run \`cairn models list\`.`]);
+        // The same code as `models use` gives a name it does not know (QA: scripts told the two apart).
+        if (!findModel(paths.dataDir, id)) throw cairnError("MODEL_NOT_FOUND", [id]);
+        throw cairnError("USAGE", [`"${id}" is built into cairn and cannot be removed.`]);
       }
       if (config.values.model === id) throw cairnError("USAGE", [`"${id}" is the active model. Switch first: cairn models use use-lite.`]);
       writeUserManifest(paths.dataDir, { models: manifest.models.filter((m) => m.id !== id) });
