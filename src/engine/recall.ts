@@ -9,7 +9,7 @@ import { type Abstention, abstention } from "../retrieve/abstain.ts";
 import type { Explained } from "../retrieve/explain.ts";
 import { CairnError, cairnError, describeError } from "../errors.ts";
 import { applyBudget } from "../retrieve/budget.ts";
-import type { RecallMode, RetrievalChannel } from "../retrieve/channel.ts";
+import { BASE_CANDIDATES, type RecallMode, type RetrievalChannel } from "../retrieve/channel.ts";
 import { asksForList } from "../retrieve/asks-list.ts";
 import { currentFirst } from "../retrieve/current-first.ts";
 import { demoteNearDuplicates } from "../retrieve/diversity.ts";
@@ -132,12 +132,12 @@ export async function recall(ctx: EngineContext, input: RecallInput): Promise<Re
   const searchFilter: MemoryFilter = standIn ? { ...filter, statuses: ["active", "superseded"] } : filter;
   // Always more candidates than results, in keyword mode too: session context and the time channel reorder
   // them. LoCoMo 0–4, keyword mode, limit 10: 10 candidates R@10 72.9, 20 → 75.0, 50 → 77.2.
-  const candidates = Math.max(limit * 4, 50);
+  const candidates = Math.max(limit * 4, BASE_CANDIDATES);
   const warnings: string[] = [];
   let unembedded = 0;
-  const search = async ({ channel, weight }: { channel: RetrievalChannel; weight: number }, found?: Memory[]): Promise<ChannelResult[]> => {
+  const search = async ({ channel, weight }: { channel: RetrievalChannel; weight: number }, found?: Memory[], depth = candidates): Promise<ChannelResult[]> => {
     try {
-      const hits = await channel.search({ text: input.query, filter: searchFilter, now, limit: candidates, candidates: found });
+      const hits = await channel.search({ text: input.query, filter: searchFilter, now, limit: depth, candidates: found });
       unembedded = Math.max(unembedded, channel.unsearched?.() ?? 0);
       return [{ channel: channel.name, weight, scale: channel.scale, hits }];
     } catch (err) {
@@ -151,32 +151,17 @@ export async function recall(ctx: EngineContext, input: RecallInput): Promise<Re
   let lists = (await Promise.all(searching.map((c) => search(c)))).flat();
   const keyword = ctx.channels.keyword;
   if (lists.length === 0 && keyword && !channels.some((c) => c.channel === keyword)) lists = await search({ channel: keyword, weight: 1 });
-  const stoodIn: InPlaceOf = standIn ? inPlaceOf(lists, (ids) => ctx.store.getMany(ids, searchFilter, now)) : { lists, replaced: new Map() };
-  lists = stoodIn.lists;
-  const found = fuse(lists).filter((f) => !f.weak).map((f) => f.memory);
-  for (const c of channels.filter((c) => c.channel.stage === "rescore")) lists.push(...(await search(c, found)));
-  const context: SessionContextNote = {};
-  const inContext = withSessionContext(ctx, fuse(lists).filter((f) => !f.weak), filter, now, context, asksForList(input.query));
-  const graph = withGraph(ctx, inContext, filter, now);
-  let fused = graph.hits;
-  if (ctx.reranker) {
-    try {
-      fused = await ctx.reranker.rerank(input.query, fused);
-    } catch (err) {
-      // The message says what happens instead: the fused order, unreranked.
-      if (!(err instanceof CairnError && err.code === "RERANKER_UNAVAILABLE")) throw err;
-      warnings.push(describeError(err));
-    }
-  }
   // A query naming a time or an event to place the answer by ("in March", "before the migration") asks about
   // then, not about what holds now: a later statement on the subject stays where it scored.
   const namesTime = asked.spans.length > 0 || asked.anchors.length > 0 || filter.statuses?.includes("superseded") === true;
-  const current = currentFirst(fused, limit, !namesTime);
-  const newer = newerFirst(current.hits, limit);
-  const subject = namesTime ? { hits: newer, newerThan: new Map<string, string>() } : withSameSubject(channels, newer, input.query);
-  const { hits: distinct, demoted } = demoteNearDuplicates(subject.hits, limit);
-  const flagged = namesTime ? { hits: distinct, flagged: new Map<string, string>() } : withFlagged(ctx, distinct, limit);
-  fused = flagged.hits.slice(0, limit);
+  const pass = { ctx, query: input.query, channels, filter, searchFilter, now, standIn, namesTime, warnings, search };
+  // The first ten are ranked from the candidates a default recall has, so asking for more results (`--limit
+  // 50`, the page's 20) lists more after them instead of reordering them; the rest come from all candidates.
+  let ranked = await rankCandidates(pass, lists.map((l) => ({ ...l, hits: l.hits.slice(0, BASE_CANDIDATES) })), BASE_CANDIDATES);
+  if (candidates > BASE_CANDIDATES) ranked = withTail(ranked, await rankCandidates(pass, lists, candidates));
+  const { context, explain } = ranked;
+  lists = ranked.lists;
+  let fused = ranked.hits.slice(0, limit);
   const declined = input.abstain === false ? null : abstention(ctx.store, input.query, fused.map((f) => f.memory));
   if (declined) fused = [];
   const shaped = fused.map((f) => ({ ...f, content: f.memory.content }));
@@ -187,18 +172,103 @@ export async function recall(ctx: EngineContext, input: RecallInput): Promise<Re
     truncated: k.truncated,
     channels: k.channels,
     lifts: k.lifts ?? {},
-    ...(demoted.has(k.memory.id) ? { duplicateOf: demoted.get(k.memory.id)!.duplicateOf } : {}),
-    ...(current.updates.has(k.memory.id) ? { updates: current.updates.get(k.memory.id)! } : {}),
-    ...(subject.newerThan.has(k.memory.id) ? { newerThan: subject.newerThan.get(k.memory.id)! } : {}),
-    ...(graph.hops.has(k.memory.id) ? { linked: graph.hops.get(k.memory.id)! } : {}),
-    ...(flagged.flagged.has(k.memory.id) ? { flaggedAgainst: flagged.flagged.get(k.memory.id)! } : {}),
-    ...(stoodIn.replaced.has(k.memory.id) ? { inPlaceOf: stoodIn.replaced.get(k.memory.id)! } : {}),
+    ...(explain.demoted.has(k.memory.id) ? { duplicateOf: explain.demoted.get(k.memory.id)!.duplicateOf } : {}),
+    ...(explain.updates.has(k.memory.id) ? { updates: explain.updates.get(k.memory.id)! } : {}),
+    ...(explain.newerThan.has(k.memory.id) ? { newerThan: explain.newerThan.get(k.memory.id)! } : {}),
+    ...(explain.hops.has(k.memory.id) ? { linked: explain.hops.get(k.memory.id)! } : {}),
+    ...(explain.flagged.has(k.memory.id) ? { flaggedAgainst: explain.flagged.get(k.memory.id)! } : {}),
+    ...(explain.replaced.has(k.memory.id) ? { inPlaceOf: explain.replaced.get(k.memory.id)! } : {}),
   }));
   rankOrderScores(results);
   if (input.track !== false) ctx.store.touch(results.map((r) => r.memory.id), now);
   // A re-scoring channel with nothing to say about this query (no time in it) took no part in the answer.
   const used = lists.filter((l) => l.hits.length > 0 || !channels.some((c) => c.channel.name === l.channel && c.channel.stage === "rescore"));
   return { results, mode, channels: used.map((l) => l.channel), warnings, ...(context.spread !== undefined || context.list ? { sessionContext: context } : {}), abstained: results.length === 0, ...(declined ? { abstention: declined } : {}), ...(unembedded > 0 ? { unembedded } : {}) };
+}
+
+/** What one ranking of the candidates needs besides them: the query's reading and recall's channel search. */
+interface RankPass {
+  ctx: EngineContext;
+  query: string;
+  channels: ReadonlyArray<{ channel: RetrievalChannel; weight: number }>;
+  filter: MemoryFilter;
+  searchFilter: MemoryFilter;
+  now: number;
+  standIn: boolean;
+  namesTime: boolean;
+  warnings: string[];
+  search(c: { channel: RetrievalChannel; weight: number }, found?: Memory[], depth?: number): Promise<ChannelResult[]>;
+}
+
+/** Why results moved, by memory id (for --explain). */
+interface Moves {
+  demoted: ReadonlyMap<string, { duplicateOf: string }>;
+  updates: ReadonlyMap<string, string>;
+  newerThan: ReadonlyMap<string, string>;
+  hops: ReadonlyMap<string, Hop>;
+  flagged: ReadonlyMap<string, string>;
+  replaced: ReadonlyMap<string, string>;
+}
+
+interface Ranked {
+  hits: FusedHit[];
+  /** The channel lists, the re-scoring channels' included. */
+  lists: ChannelResult[];
+  context: SessionContextNote;
+  explain: Moves;
+}
+
+/**
+ * One ranking of the search channels' candidates: superseded matches give their place to what replaced them,
+ * re-scoring channels score the rest, everything is fused, session context and links lift and widen, the
+ * reranker reorders, and the first ten are reordered so current statements come before what they changed.
+ */
+async function rankCandidates(p: RankPass, searched: ChannelResult[], depth: number): Promise<Ranked> {
+  const { ctx, filter, now } = p;
+  const stoodIn: InPlaceOf = p.standIn ? inPlaceOf(searched, (ids) => ctx.store.getMany(ids, p.searchFilter, now)) : { lists: searched, replaced: new Map() };
+  const lists = stoodIn.lists;
+  const found = fuse(lists).filter((f) => !f.weak).map((f) => f.memory);
+  for (const c of p.channels.filter((c) => c.channel.stage === "rescore")) lists.push(...(await p.search(c, found, depth)));
+  const context: SessionContextNote = {};
+  const inContext = withSessionContext(ctx, fuse(lists).filter((f) => !f.weak), filter, now, context, asksForList(p.query));
+  const graph = withGraph(ctx, inContext, filter, now);
+  let fused = graph.hits;
+  if (ctx.reranker) {
+    try {
+      fused = await ctx.reranker.rerank(p.query, fused);
+    } catch (err) {
+      // The message says what happens instead: the fused order, unreranked.
+      if (!(err instanceof CairnError && err.code === "RERANKER_UNAVAILABLE")) throw err;
+      if (!p.warnings.includes(describeError(err))) p.warnings.push(describeError(err));
+    }
+  }
+  // Reordered within a default recall's results, whatever the limit, so a larger one does not reorder them.
+  const window = DEFAULT_RECALL_LIMIT;
+  const current = currentFirst(fused, window, !p.namesTime);
+  const newer = newerFirst(current.hits, window);
+  const subject = p.namesTime ? { hits: newer, newerThan: new Map<string, string>() } : withSameSubject(p.channels, newer, p.query);
+  const { hits: distinct, demoted } = demoteNearDuplicates(subject.hits, window);
+  const flagged = p.namesTime ? { hits: distinct, flagged: new Map<string, string>() } : withFlagged(ctx, distinct, window);
+  const explain = { demoted, updates: current.updates, newerThan: subject.newerThan, hops: graph.hops, flagged: flagged.flagged, replaced: stoodIn.replaced };
+  return { hits: flagged.hits, lists, context, explain };
+}
+
+/** The first ten of `head`, then the rest of `all` in its order; each result explained by the ranking it came from. */
+function withTail(head: Ranked, all: Ranked): Ranked {
+  const first = head.hits.slice(0, DEFAULT_RECALL_LIMIT);
+  const ids = new Set(first.map((h) => h.memory.id));
+  const merge = <V>(pick: (m: Moves) => ReadonlyMap<string, V>) => {
+    const out = new Map<string, V>();
+    for (const [id, v] of pick(all.explain)) if (!ids.has(id)) out.set(id, v);
+    for (const [id, v] of pick(head.explain)) if (ids.has(id)) out.set(id, v);
+    return out;
+  };
+  return {
+    hits: [...first, ...all.hits.filter((h) => !ids.has(h.memory.id))],
+    lists: all.lists,
+    context: head.context,
+    explain: { demoted: merge((m) => m.demoted), updates: merge((m) => m.updates), newerThan: merge((m) => m.newerThan), hops: merge((m) => m.hops), flagged: merge((m) => m.flagged), replaced: merge((m) => m.replaced) },
+  };
 }
 
 /**

@@ -5,6 +5,14 @@
  */
 import type { Memory, MemoryFilter } from "../domain/memory.ts";
 
+/**
+ * How many candidates recall asks each channel for at its default limit (more for a larger limit). Anything
+ * judged from a list as a whole — its scale in fusion, how far a match stands out — is judged from its first
+ * this many, so a memory's score does not depend on how many results were asked for, and `--limit 50`'s first
+ * ten are `--limit 10`'s.
+ */
+export const BASE_CANDIDATES = 50;
+
 export interface ChannelQuery {
   text: string;
   filter: MemoryFilter;

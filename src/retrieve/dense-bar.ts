@@ -6,7 +6,7 @@
  * {@link STANDOUT_Z} standard deviations above the mean cosine of the channel's list. Fitted on coding-a
  * (flat from 1.0 to 1.75 sd, lost at 2.0); see DESIGN.md.
  */
-import type { ChannelHit } from "./channel.ts";
+import { BASE_CANDIDATES, type ChannelHit } from "./channel.ts";
 
 /** How many of the channel's best matches may pass the bar by standing out. */
 export const STANDOUT_TOP = 3;
@@ -21,8 +21,10 @@ const MIN_LIST = 5;
  */
 export function passStandouts(hits: ChannelHit[]): void {
   if (hits.length < MIN_LIST || !hits.slice(0, STANDOUT_TOP).some((h) => h.weak)) return;
-  const mean = hits.reduce((a, h) => a + h.score, 0) / hits.length;
-  const sd = Math.sqrt(hits.reduce((a, h) => a + (h.score - mean) ** 2, 0) / hits.length);
+  // The same list whatever the limit: a longer one would lower the mean and make more matches stand out.
+  const list = hits.slice(0, BASE_CANDIDATES);
+  const mean = list.reduce((a, h) => a + h.score, 0) / list.length;
+  const sd = Math.sqrt(list.reduce((a, h) => a + (h.score - mean) ** 2, 0) / list.length);
   if (sd === 0) return;
   for (const h of hits.slice(0, STANDOUT_TOP)) {
     const z = (h.score - mean) / sd;

@@ -4,7 +4,7 @@
  * BM25 by ~3 points R@5 on held-out conversations, where reciprocal-rank fusion fell ~9 points below it.
  */
 import type { Memory } from "../domain/memory.ts";
-import type { ChannelHit, ScoreScale } from "./channel.ts";
+import { BASE_CANDIDATES, type ChannelHit, type ScoreScale } from "./channel.ts";
 
 export interface FusedHit {
   memory: Memory;
@@ -72,10 +72,12 @@ function normaliser(hits: readonly ChannelHit[], scale: ScoreScale): (s: number)
   if (scale === "absolute") return (s) => s;
   let max = Number.NEGATIVE_INFINITY;
   let min = Number.POSITIVE_INFINITY;
-  for (const h of hits) {
+  // Scaled by its first BASE_CANDIDATES: a longer list (a larger limit) reaches lower scores, which would
+  // change every memory's contribution. Scores past them count 0 below the floor.
+  for (const h of hits.slice(0, BASE_CANDIDATES)) {
     max = Math.max(max, h.score);
     min = Math.min(min, h.score);
   }
   if (scale === "ratio") return (s) => (max > 0 ? s / max : 0);
-  return (s) => (max > min ? (s - min) / (max - min) : 1);
+  return (s) => (max > min ? Math.max(0, (s - min) / (max - min)) : 1);
 }

@@ -4,7 +4,7 @@
  * them where it searches.
  */
 import type { Store } from "../store/store.ts";
-import type { ChannelHit, ChannelQuery, RetrievalChannel } from "./channel.ts";
+import { BASE_CANDIDATES, type ChannelHit, type ChannelQuery, type RetrievalChannel } from "./channel.ts";
 import { buildKeywordQuery } from "./fts-query.ts";
 import { rescoreSmall } from "./keyword-rescore.ts";
 
@@ -27,7 +27,8 @@ export class KeywordChannel implements RetrievalChannel {
     const searched = all ? terms : kept;
     const hits = await this.#store.searchTextSoon(all ? match : kept.join(" OR "), query.filter, query.now, query.limit, searched);
     // Fewer than asked for: every match is here, and a small store's common words are counted (keyword-rescore.ts).
-    return hits.length < query.limit ? rescoreSmall(this.#store, searched, hits) : hits;
+    // Judged against a default recall's candidates whatever the limit, so a larger one scores alike.
+    return hits.length < Math.min(query.limit, BASE_CANDIDATES) ? rescoreSmall(this.#store, searched, hits) : hits;
   }
 }
 
