@@ -73,18 +73,43 @@ export function commandWords(given: string, project = ""): { words: string[]; pa
 
 /**
  * Whether a rule says `program` is no longer used or must not be: "switched from Poetry to uv", "black and
- * isort were removed", "logrus is banned", "instead of jest", "never use npm", "don't call pip directly". Such a rule governs a command
- * running that program on its own; merely naming it ("`pnpm test` now runs vitest") does not.
+ * isort were removed", "logrus is banned", "instead of jest", "never use npm", "don't call pip directly", "use
+ * pnpm, not npm", "we chose Vitest over Jest". Such a rule governs a command running that program on its own;
+ * merely naming it ("`pnpm test` now runs vitest") does not.
  */
 export function retires(content: string, program: string): boolean {
-  const p = program.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+  return retiredOutright(content, program) || setAgainst(content, program);
+}
+
+/** "switched from Poetry to uv", "instead of jest", "never use npm", "black and isort were removed". */
+function retiredOutright(content: string, program: string): boolean {
+  const p = escape(program);
   const text = content.toLowerCase();
   return [
-    new RegExp(`\\b(from|instead of|off|away from|replac\\w* the|replac\\w*)\\s+\`?${p}\\b`),
+    new RegExp(`\\b(from|instead of|rather than|off|away from|replac\\w* the|replac\\w*)\\s+\`?${p}\\b`),
     new RegExp(`\\b(never|don'?t|do not|no longer|stop|avoid)\\s+(use\\s+|run\\s+|add\\s+|call\\s+|invoke\\s+|using\\s+|calling\\s+|running\\s+)?\`?${p}\\b`),
     new RegExp(`\\b${p}\`?(\\s+(and|or)\\s+(its\\s+|their\\s+|the\\s+)?[\\w-]+)?\\s+(is|are|was|were|has been|have been)\\s+(now\\s+)?(removed|banned|deprecated|replaced|gone|dropped)\\b`),
   ].some((r) => r.test(text));
 }
+
+/**
+ * Whether a rule sets another choice against `program`: "use pnpm, not npm", "we chose Vitest over Jest",
+ * "use xh rather than curl". Unlike "never git push --force" (one use of a program most commands run
+ * forbidden) or "the build number from git rev-list", such a rule is about every command of the program.
+ */
+function setAgainst(content: string, program: string): boolean {
+  const p = escape(program);
+  const text = content.toLowerCase();
+  return [
+    new RegExp(`\\b(instead of|rather than)\\s+(using\\s+)?\`?${p}${END}`),
+    new RegExp(`[,;(—–]\\s*(and\\s+|but\\s+)?not\\s+(with\\s+|via\\s+|through\\s+)?\`?${p}${END}`),
+    new RegExp(`\\b(prefer\\w*|chose|choose|chosen|picked|pick|favou?r\\w*|went with|go with|use|using|uses)\\s+\`?[\\w.@/-]+\`?\\s+over\\s+\`?${p}${END}`),
+  ].some((r) => r.test(text));
+}
+
+/** Where a program's name ends: not inside a longer name (`docker` of `docker-compose`, "Docker Desktop" aside). */
+const END = "(?![\\w-])";
+const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 
 /** `@types/jest@^29` → types, jest; `github.com/sirupsen/logrus@latest` → logrus. */
 function packageName(arg: string): string[] {
@@ -112,7 +137,10 @@ export async function governingRules(ctx: HookContext, command: string, limit: n
   const out: Memory[] = [];
   for (const m of found) {
     const have = new Set(tokens(`${m.content} ${m.tags.join(" ")}`));
-    const retired = program.length >= 3 && !COMMON_PROGRAMS.has(program) && have.has(stem(program)) && retires(m.content, program);
+    // A program most commands run (git, npm) is retired for them only by a rule setting another choice against
+    // it ("use pnpm, not npm"), not by one use forbidden ("never git push --force"); a fact only outright
+    // ("black was removed"): "bindings build with CMake, not Bazel" states where, not what every bazel command should do.
+    const retired = program.length >= 3 && have.has(stem(program)) && (m.type === "fact" ? !COMMON_PROGRAMS.has(program) && retiredOutright(m.content, program) : COMMON_PROGRAMS.has(program) ? setAgainst(m.content, program) : retires(m.content, program));
     if (!retired && m.type === "fact") continue;
     // Two of the command's words, one past its lead, or the lead itself where the rule forbids its program
     // ("never npm install" before `npm install lodash`).

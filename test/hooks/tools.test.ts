@@ -328,6 +328,30 @@ describe("pre-tool", () => {
     expect(pip).not.toContain("managed with Poetry");
   });
 
+  test("a rule setting another tool against the command's (\"X, not Y\", \"X over Y\", \"rather than\") governs it, and chooses only X", async () => {
+    const bash = async (command: string, session: string) => contextOf(await w.hook("pre-tool", fixture("pre-tool-bash", { cwd: w.project, command, session })));
+    withEngine((e) => e.remember({ content: "Use pnpm, not npm: the lockfile is pnpm-lock.yaml", type: "decision" }));
+    expect(await bash("npm install lodash", "n1")).toContain("Use pnpm, not npm");
+    withEngine((e) => {
+      e.remember({ content: "Deploys use Pulumi, not Terraform", type: "decision" });
+      e.remember({ content: "For manual API pokes use xh rather than curl", type: "preference", project: null });
+      e.remember({ content: "Unit tests run on Vitest", type: "decision" });
+    });
+    expect(await bash("terraform apply", "n2")).toContain("Deploys use Pulumi, not Terraform");
+    expect(await bash("curl -s https://api.example.com/users", "n3")).toContain("use xh rather than curl");
+    // Naming Jest as what was passed over is no choice of Jest: `npx jest` still hears of Vitest.
+    nextMillisecond();
+    withEngine((e) => e.remember({ content: "We chose Vitest over Jest for unit tests", type: "decision" }));
+    expect(await bash("npx jest --watch", "n4")).toContain("Vitest over Jest");
+    // A program most commands run is not retired by a mention in passing, nor one name by a longer one.
+    withEngine((e) => {
+      e.remember({ content: "The build number comes from git rev-list --count HEAD", type: "decision" });
+      e.remember({ content: "Use docker compose (v2), not docker-compose", type: "preference" });
+    });
+    expect(await bash("git push origin v2.1.1", "n5")).not.toContain("build number");
+    expect(await bash("docker compose up -d db", "n6")).toBe("");
+  });
+
   test("a rule a later decision changed is shown as the later one", async () => {
     withEngine((e) => e.remember({ content: "Dependencies are managed with Poetry: poetry install, then poetry run pytest.", type: "decision" }));
     nextMillisecond(); // the newer memory must be created in a later millisecond
