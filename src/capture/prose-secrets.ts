@@ -1,7 +1,7 @@
 /**
  * @module Secrets stated in prose: "the password is hunter2", "db pass: Tr0ub4dor&3", "my token is abc123…",
- * "the root password for the VM is "Zx81!spectrum"". A credential word followed by is/was/:/= introduces a
- * value; the value is redacted only if it looks like one (quoted, or carrying a digit or symbol), so
+ * "the root password for the VM is "Zx81!spectrum"", "I set the db password to Zq8#mK2pLx9". A credential word
+ * followed by is/was/:/= (or set, changed … to) introduces a value; the value is redacted only if it looks like one (quoted, or carrying a digit or symbol), so
  * "the password reset flow is broken", "the token is a JWT" and "secret management is handled by Vault" stay.
  */
 import { entropy, isCodeReference, isHighEntropy, isPlaceholder, looksLikeIdentifierHash, looksLikePath } from "./secret-values.ts";
@@ -12,10 +12,23 @@ import { entropy, isCodeReference, isHighEntropy, isPlaceholder, looksLikeIdenti
  * Groups: key, then quoted value (dq/sq/bq) or bare value.
  */
 const PROSE_SECRET = new RegExp(
-  String.raw`\b(?<key>password|passphrase|passwd|passcode|pass|pwd|secret|token|api[ _-]?key|access key|secret key|` +
+  String.raw`\b(?<key>password|passphrase|passwd|passcode|pass|pwd|pw|secret|token|api[ _-]?key|access key|secret key|` +
     String.raw`(?:encryption|decryption|signing|master|private|hmac|client|session|license)[ _-]?key|key)` +
     String.raw`(?:\s+(?:for|to|of|on)\s+(?:the\s+|my\s+|our\s+)?[\w.@/-]+(?:\s+[\w.@/-]+){0,2}?)?` +
     String.raw`(?:'s\s+|\s+(?:is|was)(?:\s+(?:now|still|currently|just|set to|changed to))?[:]?\s+|\s*(?::|=(?!=))\s*)` +
+    String.raw`(?:"(?<dq>[^"\n]{3,})"|'(?<sq>[^'\n]{3,})'|` + "`(?<bq>[^`\\n]{3,})`" + String.raw`|(?<bare>[^\s"'` + "`" + String.raw`,;()<>{}\[\]]+))`,
+  "gi",
+);
+
+/**
+ * A credential set to a value: "I set the db password to Zq8#mK2pLx9", "changed the admin password to …",
+ * "rotated the signing key to …" — how agents report what they did. The same groups as {@link PROSE_SECRET}.
+ */
+const SET_SECRET = new RegExp(
+  String.raw`\b(?:set|sets|setting|change|changed|changes|changing|reset|resets|resetting|update|updated|updates|updating|rotate|rotated|rotates|rotating|switch|switched)\s+` +
+    String.raw`(?:(?:the|my|our|his|her|their|its|a|an)\s+)?(?:[\w.@-]+\s+){0,3}?` +
+    String.raw`(?<key>password|passphrase|passwd|passcode|pass|pwd|pw|secret|token|api[ _-]?key|(?:encryption|signing|master|private|client|session|license)[ _-]?key)` +
+    String.raw`\s+(?:to|as)\s+` +
     String.raw`(?:"(?<dq>[^"\n]{3,})"|'(?<sq>[^'\n]{3,})'|` + "`(?<bq>[^`\\n]{3,})`" + String.raw`|(?<bare>[^\s"'` + "`" + String.raw`,;()<>{}\[\]]+))`,
   "gi",
 );
@@ -35,7 +48,7 @@ function looksLikeSecret(value: string, key: string, after: string): boolean {
   if (v.length < 4 || isPlaceholder(v) || isCodeReference(v) || FORMAT_WORD.test(v) || MEASURE.test(v)) return false;
   if (/^https?:/.test(v) || looksLikePath(v) || /^\(/.test(after)) return false; // a path, a URL, a call
   if (/-(?:hashed|signed|encoded|based|protected|encrypted)$/i.test(v)) return false;
-  if (/^\d+$/.test(v)) return /pass|pwd/i.test(key) && !UNIT_AFTER.test(after); // a PIN-like password, not a count
+  if (/^\d+$/.test(v)) return /pass|pwd|^pw$/i.test(key) && !UNIT_AFTER.test(after); // a PIN-like password, not a count
   if (/^[\d./:-]+$/.test(v)) return false; // a version, date, time or fraction
   if (/\d/.test(v) || /[!@#$%^&*+=~|]/.test(v)) return true;
   // No digit or symbol: only a long, mixed-case, random-looking string counts ("letmein" cannot be told from "required").
@@ -44,7 +57,7 @@ function looksLikeSecret(value: string, key: string, after: string): boolean {
 
 function kindFor(key: string): string {
   const k = key.toLowerCase();
-  if (/pass|pwd/.test(k)) return "password";
+  if (/pass|pwd|^pw$/.test(k)) return "password";
   if (k === "token") return "token";
   if (/crypt|sign|master|private|hmac/.test(k)) return "secret";
   if (/key/.test(k)) return "api_key";
@@ -68,7 +81,7 @@ function looksLikeDirectSecret(value: string, key: string): boolean {
 
 /** Replaces credential values stated in prose; `hit` records the redaction and returns its marker. */
 export function redactProseSecrets(text: string, hit: (kind: string) => string): string {
-  const stated = redactStated(text, hit);
+  const stated = redactStated(redactStated(text, PROSE_SECRET, hit), SET_SECRET, hit);
   if (!/pass|pwd|token|secret|api/i.test(stated)) return stated;
   return stated.replace(DIRECT_SECRET, (m: string, ...args: unknown[]) => {
     const { key, value } = args[args.length - 1] as { key: string; value: string };
@@ -78,8 +91,9 @@ export function redactProseSecrets(text: string, hit: (kind: string) => string):
   });
 }
 
-function redactStated(text: string, hit: (kind: string) => string): string {
-  return text.replace(PROSE_SECRET, (m: string, ...args: unknown[]) => {
+/** Redacts the values `pattern` (PROSE_SECRET's groups) introduces. */
+function redactStated(text: string, pattern: RegExp, hit: (kind: string) => string): string {
+  return text.replace(pattern, (m: string, ...args: unknown[]) => {
     const groups = args[args.length - 1] as Record<string, string | undefined>;
     const offset = args[args.length - 3] as number;
     const key = groups.key!;

@@ -104,6 +104,29 @@ describe("secrets stated in prose", () => {
     }
   });
 
+  test("a credential set to a value, as agents report what they did, and \"pw\": the value goes (QA)", () => {
+    const cases: Array<[string, string]> = [
+      ["I set the db password to Zq8#mK2pLx9", "I set the db password to [REDACTED:password]"],
+      ["changed the admin password to Zq8#mK2pLx9 yesterday", "changed the admin password to [REDACTED:password] yesterday"],
+      ["the root pw is Zq8#mK2pLx9", "the root pw is [REDACTED:password]"],
+      ["set the pw to 4821", "set the pw to [REDACTED:password]"],
+      ["I rotated the signing key to 8d3f1a9c7e5b2d4f6a8c0e1b3d5f7a9c", "I rotated the signing key to [REDACTED:secret]"],
+      ['updated the staging token to "tok_live_88af"', 'updated the staging token to "[REDACTED:token]"'],
+    ];
+    for (const [input, output] of cases) expect(redactSecrets(input).text).toBe(output);
+    for (const text of [
+      "reset the password to the default",
+      "set the token to expire after 3600s",
+      "update the password to 12 characters",
+      "Set the API key to $STRIPE_KEY",
+      "changed the password to something stronger",
+      "set the password policy to require 12 chars",
+      "we switched the session key to rotate weekly",
+    ]) {
+      expect(redactSecrets(text)).toEqual({ text, redactions: [] });
+    }
+  });
+
   test("an all-letter value cannot be told from prose and is kept unless quoted", () => {
     expect(redactSecrets("the password is letmein").redactions).toEqual([]);
     expect(redactSecrets('the password is "letmein"').text).toBe('the password is "[REDACTED:password]"');
