@@ -151,6 +151,7 @@ const catalog = {
     cli: "A retention rule applies to exactly one of --type <type>, --project <name|dir> or --tag <tag>; {0} given. Nothing was stored.",
     mcp: "A retention rule applies to exactly one type, project or tag; {0} given. Nothing was stored.",
   },
+  TTL_NOT_POSITIVE: 'A time to live of zero would expire the memory as it is stored, and recall would never find it. Give a longer one (such as 7d), or "never". Nothing was stored.',
   RULE_KEEP: {
     cli: 'Retention needs how long to keep memories: --keep <duration> such as 90d, 12w or 1y (got "{0}"). Nothing was stored.',
     mcp: 'Retention needs how long to keep memories, a duration such as 90d, 12w or 1y (got "{0}"). Nothing was stored.',
@@ -335,6 +336,7 @@ const usageCodes: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
   "REASON_REQUIRED",
   "RULE_TARGET",
   "RULE_KEEP",
+  "TTL_NOT_POSITIVE",
   "SYNC_BAD_URL",
   "SYNC_BAD_CODE",
   "SYNC_SHARE_UNKNOWN",

@@ -58,6 +58,7 @@ export function buildMemory(ctx: Pick<EngineContext, "project">, input: Remember
   const type: MemoryType = checkType(input.type);
   const defaults = KIND_DEFAULTS[type];
   const ttl = input.ttlMs === undefined ? defaults.ttlMs : input.ttlMs;
+  if (ttl !== null && !(ttl > 0)) throw cairnError("TTL_NOT_POSITIVE");
   const content = checkContent(input.content);
   const project = input.project === undefined ? defaultProject(ctx, defaults.globalByDefault, content) : input.project;
   const draft: Memory = {

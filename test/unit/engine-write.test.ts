@@ -37,6 +37,15 @@ describe("remember", () => {
     expect(m.project).toBe("other");
   });
 
+  test("a time to live of zero is refused and stores nothing, even for a text already stored (QA: an expired copy recall never found)", () => {
+    const { engine } = testEngine();
+    engine.remember({ content: "the staging deploy needs a VPN" });
+    for (const content of ["a note that expires at once", "the staging deploy needs a VPN"]) {
+      expect(() => engine.remember({ content, ttlMs: 0 })).toThrow(/A time to live of zero would expire the memory as it is stored/);
+    }
+    expect(engine.list({}).memories.map((m) => [m.content, m.expiresAt === null || m.expiresAt > T0])).toEqual([["the staging deploy needs a VPN", true]]);
+  });
+
   test("exact and canonical duplicates reinforce the existing memory", () => {
     const { engine, advance } = testEngine();
     const first = engine.remember({ content: "We use pnpm, not npm", tags: ["tooling"] });
