@@ -93,7 +93,7 @@ export interface ParseContext {
   project: string;
   /** The import's start: relative times and the memories' creation time. */
   now: number;
-  /** Old project paths and the project keys they now stand for. */
+  /** Old project paths and unique display names, and the project keys they stand for. */
   aliases: ReadonlyMap<string, string>;
 }
 

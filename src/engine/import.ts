@@ -7,6 +7,7 @@
  */
 import { conflictState, linkAmong, POSSIBLE_CHANGE, SETTLED } from "../domain/edge.ts";
 import type { Memory } from "../domain/memory.ts";
+import { projectName } from "../domain/project.ts";
 import type { EngineContext } from "./context.ts";
 import { badImportLine, type PendingLink, type RawLine } from "./import-parse.ts";
 import { parsedLines } from "./import-thread.ts";
@@ -44,6 +45,21 @@ export interface ImportOptions {
 export type Progress = (done: number, total?: number) => void;
 
 /**
+ * What an import line's `project` may say besides a key, and the key it stands for: a path an export from
+ * before projects were keyed by git remote names them by (an alias now), and the name `stats` shows when one
+ * project has it (a line saying "payments" made a second project literally called that, QA).
+ */
+function projectNames(ctx: EngineContext): Map<string, string> {
+  const keys = [...new Set([ctx.project, ...ctx.store.projectKeys()])];
+  const byName = new Map<string, string[]>();
+  for (const key of keys) byName.set(projectName(key), [...(byName.get(projectName(key)) ?? []), key]);
+  const names = new Map<string, string>();
+  for (const [name, owners] of byName) if (owners.length === 1 && !keys.includes(name)) names.set(name, owners[0]!);
+  for (const a of ctx.store.projectAliases()) names.set(a.alias, a.project);
+  return names;
+}
+
+/**
  * Reads, validates and writes line by line inside one transaction: memory stays bounded by a line (plus the
  * links, kept until every memory is in), and a bad line anywhere rolls everything back, so nothing is
  * written. `source` is the whole text or the lines of a file read as the import goes (cli/jsonl-lines.ts).
@@ -53,8 +69,7 @@ export function importJsonl(ctx: EngineContext, source: string | Iterable<RawLin
   const refuseOther = opts.storedId !== "keep";
   const now = ctx.now();
   const links: PendingLink[] = [];
-  // Exports from before projects were keyed by git remote name them by path; those paths are aliases now.
-  const aliases = new Map(ctx.store.projectAliases().map((a) => [a.alias, a.project]));
+  const aliases = projectNames(ctx);
   const lines = typeof source === "string" ? source.split("\n") : source;
   const total = typeof source === "string" ? (lines as string[]).filter((l) => l.trim() !== "").length : undefined;
   const report: ImportReport = { lines: 0, created: 0, duplicates: 0, links: 0, unlinked: 0, orphans: 0 };

@@ -60,7 +60,7 @@ export function writeProject(ctx: EngineContext, project: string | null | undefi
   return typeof project === "string" ? resolveProject(ctx, project, "write") : project;
 }
 
-/** An imported record's project: an old alias becomes the project's key; anything else is kept as written. */
+/** An imported record's project: an old alias or a unique display name becomes the project's key; anything else is kept as written. */
 export function importedProject(aliases: ReadonlyMap<string, string>, project: string | null | undefined): string | null | undefined {
   return typeof project === "string" ? (aliases.get(project) ?? project) : project;
 }

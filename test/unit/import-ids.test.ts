@@ -86,3 +86,17 @@ describe("import times", () => {
     expect(await engine.import(lines({ content: "another machine's clock, an hour ahead", created_at: ahead(3_600_000) }))).toMatchObject({ created: 1 });
   });
 });
+
+describe("import projects", () => {
+  test("a line naming a project by the name cairn shows goes to that project; an unknown or shared name is kept as written", async () => {
+    const { engine } = testEngine({ project: "github.com/acme/payments" });
+    engine.remember({ content: "retries use exponential backoff" });
+    engine.remember({ content: "the web app builds with vite", project: "github.com/acme/web" });
+    engine.remember({ content: "the old web app used webpack", project: "gitlab.com/legacy/web" });
+    await engine.import(lines({ content: "refunds settle in two days", project: "payments" }, { content: "the web app lints with biome", project: "web" }, { content: "a brand new project", project: "billing" }));
+    const where = (content: string) => engine.list({ allProjects: true, limit: 50 }).memories.find((m) => m.content === content)?.project;
+    expect(where("refunds settle in two days")).toBe("github.com/acme/payments");
+    expect(where("the web app lints with biome")).toBe("web");
+    expect(where("a brand new project")).toBe("billing");
+  });
+});
