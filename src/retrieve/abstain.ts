@@ -92,9 +92,11 @@ const QUOTED = /["“”][^"“”]*["“”]/g;
  */
 export function nameLike(text: string): string[] {
   const out: string[] = [];
-  let initial = true;
+  // A capitalised word alone ("Jenkins", "Sentry?") asks about that name: no sentence starts with it.
+  const chunks = text.replace(QUOTED, " ").split(/[ \t]+|(?=\n)/).filter((c) => c.trim() !== "");
+  let initial = chunks.length > 1;
   // Quoted text is a title or a quotation ("The Four Seasons"): its capitals are not names the store should hold.
-  for (const chunk of text.replace(QUOTED, " ").split(/[ \t]+|(?=\n)/)) {
+  for (const chunk of chunks) {
     const startsLine = chunk.startsWith("\n");
     // A prefix search ("INTEGRAT*") names the start of words, not a name of its own.
     if (chunk.trimEnd().endsWith("*")) {

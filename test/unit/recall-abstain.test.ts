@@ -144,6 +144,23 @@ test("a paraphrase without names is answered by a dense-only match, not abstaine
   await dense.dispose();
 });
 
+test("a capitalised word alone is a name: \"Jenkins\" no memory mentions is abstained on, not answered by meaning alone (QA)", async () => {
+  expect(nameLike("Jenkins")).toEqual(["Jenkins"]);
+  expect(nameLike("  Sentry? ")).toEqual(["Sentry"]);
+  expect(nameLike("Deploy the app")).toEqual([]);
+  const store = new SqliteStore(":memory:");
+  const dense = new DenseChannel({ store, open: async () => new TopicEmbedder(), kernel: null });
+  const engine = new Engine({ store, project: "/work/app", actor: "test", channels: { dense }, now: () => 1_700_000_000_000 });
+  for (const content of [...NOTES, "quick", "zero"]) engine.remember({ content });
+  // Without the names rule, the nearest by meaning would come back.
+  expect((await engine.recall({ query: "Jenkins", mode: "hybrid", track: false, abstain: false })).results.length).toBeGreaterThan(0);
+  const r = await engine.recall({ query: "Jenkins", mode: "hybrid", track: false });
+  expect([r.abstained, r.abstention?.unknown]).toEqual([true, ["Jenkins"]]);
+  const known = await engine.recall({ query: "Recharts", mode: "hybrid", track: false });
+  expect(known.results[0]!.memory.content).toContain("Dashboard charts use Recharts");
+  await dense.dispose();
+});
+
 test("a one-script model's match across scripts, or for a query without letters, is not returned on its own", async () => {
   // As USE-lite does with text in a script it has no words for: every such text lands on one vector.
   class OneScript extends TopicEmbedder {
