@@ -248,7 +248,7 @@ async function rankCandidates(p: RankPass, searched: ChannelResult[], depth: num
   const newer = newerFirst(current.hits, window);
   const subject = p.namesTime ? { hits: newer, newerThan: new Map<string, string>() } : withSameSubject(p.channels, newer, p.query);
   const { hits: distinct, demoted } = demoteNearDuplicates(subject.hits, window);
-  const flagged = p.namesTime ? { hits: distinct, flagged: new Map<string, string>() } : withFlagged(ctx, distinct, window);
+  const flagged = p.namesTime ? { hits: distinct, flagged: new Map<string, string>() } : withFlagged(ctx, distinct, window, filter, now);
   const explain = { demoted, updates: current.updates, newerThan: subject.newerThan, hops: graph.hops, flagged: flagged.flagged, replaced: stoodIn.replaced };
   return { hits: flagged.hits, lists, context, explain };
 }
@@ -282,9 +282,21 @@ function withSameSubject(channels: ReadonlyArray<{ channel: RetrievalChannel }>,
 }
 
 /** Later statements flagged on write as possible changes of an earlier result, just ahead of it (flagged-first.ts). */
-function withFlagged(ctx: EngineContext, hits: FusedHit[], limit: number): FlaggedFirst {
-  const top = hits.slice(0, limit).map((h) => h.memory.id);
-  return top.length === 0 ? { hits, flagged: new Map() } : flaggedFirst(hits, limit, flaggers(ctx.store.links(top)));
+/** The best results whose later statements are fetched when no channel found them. */
+const FETCH_FLAGGERS_OF = 3;
+
+function withFlagged(ctx: EngineContext, hits: FusedHit[], depth: number, filter: MemoryFilter, now: number): FlaggedFirst {
+  const top = hits.slice(0, depth).map((h) => h.memory.id);
+  if (top.length === 0) return { hits, flagged: new Map() };
+  const by = flaggers(ctx.store.links(top));
+  // A later statement no channel found ("We moved deploys to Argo CD" for "do we use Helm?": the new state in
+  // other words) is fetched, so the earlier one does not come back alone; kept only where it goes ahead of it.
+  const have = new Set(hits.map((h) => h.memory.id));
+  const missing = [...new Set(top.slice(0, FETCH_FLAGGERS_OF).flatMap((id) => [...(by.get(id)?.keys() ?? [])]))].filter((id) => !have.has(id));
+  const fetched = missing.length === 0 ? [] : ctx.store.getMany(missing, filter, now).map((memory): FusedHit => ({ memory, score: 0, channels: {}, weak: false }));
+  const ordered = flaggedFirst([...hits, ...fetched], depth, by);
+  const extra = new Set(fetched.map((h) => h.memory.id));
+  return { hits: ordered.hits.filter((h) => !extra.has(h.memory.id) || ordered.flagged.has(h.memory.id)), flagged: ordered.flagged };
 }
 
 /**

@@ -62,6 +62,22 @@ test("recall puts the later statement just ahead of the earlier one it was flagg
   expect((await order(engine)).slice(0, 2)).toEqual([OLD, NEW]);
 });
 
+test("a later statement no channel found comes with the earlier result it was flagged against (QA: \"do we use Helm?\")", async () => {
+  const store = new SqliteStore(":memory:");
+  const clock = { now: Date.UTC(2026, 2, 2) };
+  const engine = new Engine({ store, project: "/p", actor: "test", now: () => clock.now });
+  const old = engine.remember({ content: "We deploy with Helm", type: "decision" });
+  clock.now += DAY;
+  const neu = engine.remember({ content: "We moved deploys to Argo CD", type: "decision" });
+  expect(neu.conflicts?.map((c) => c.id)).toEqual([old.id]);
+  const r = await engine.recall({ query: "do we use helm charts", mode: "keyword", track: false });
+  expect(r.results.map((h) => [h.memory.id, h.flaggedAgainst])).toEqual([[neu.id, old.id], [old.id, undefined]]);
+  expect(r.results[0]!.score).toBe(r.results[1]!.score);
+  // A dismissed flag brings nothing.
+  engine.relate(neu.id, old.id, "contradicts", { dismiss: true });
+  expect((await engine.recall({ query: "do we use helm charts", mode: "keyword", track: false })).results.map((h) => h.memory.id)).toEqual([old.id]);
+});
+
 test("not for a question that names a time, nor for lessons, nor as a graph lift", async () => {
   const { engine } = setup();
   const inJanuary = await order(engine, `${QUERY} in January 2026`);
@@ -74,10 +90,10 @@ test("not for a question that names a time, nor for lessons, nor as a graph lift
   const metadata = { auto: true, possible: true, reason: "states another value" };
   expect(lessons.store.addEdge({ fromId: lessons.neu.id, toId: lessons.old.id, relation: "contradicts", weight: 1, createdAt: 1, metadata })).toBe(true);
   expect((await order(lessons.engine)).slice(0, 2)).toEqual([OLD, NEW]);
-  // A strong hit does not bring what it was flagged against (or what flagged it) along as a linked partner.
+  // A strong hit does not bring what it was flagged against (or what flagged it) along as a linked partner: the
+  // later statement comes just ahead of it as what may have changed it, not below it as a graph lift.
   const only = await engine.recall({ query: "deploy/staging.env", track: false });
-  expect(only.results.map((r) => r.memory.content)).toEqual([OLD]);
-  expect(only.results[0]!.linked).toBeUndefined();
+  expect(only.results.map((r) => [r.memory.content, r.linked, r.flaggedAgainst === undefined])).toEqual([[NEW, undefined, false], [OLD, undefined, true]]);
 });
 
 test("export writes the link as possible, and import reads it back as one", async () => {
