@@ -107,6 +107,7 @@ const FIXTURES: Record<number, (db: Database) => void> = {
   25: (db) => FIXTURES[24]!(db),
   26: (db) => FIXTURES[25]!(db),
   27: (db) => FIXTURES[26]!(db),
+  28: (db) => FIXTURES[27]!(db),
 };
 
 describe("migrations", () => {
@@ -446,8 +447,9 @@ describe("migrations", () => {
       edges: db.query("SELECT from_seq, to_seq FROM edges ORDER BY from_seq").all(),
       fts: db.query("SELECT rowid FROM memories_fts WHERE memories_fts MATCH 'fixture' ORDER BY rowid").all(),
       counts: db.query("SELECT name, n FROM row_counts ORDER BY name").all(),
-      // Migration 23's trigger on memories (moves between projects logged for the vector index) and 26's index of id ends come later.
-      schema: db.query("SELECT type, name, sql FROM sqlite_schema WHERE tbl_name = 'memories' AND type != 'table' AND name NOT IN ('memories_canonical_prefix', 'vector_log_project', 'memories_id_tail') ORDER BY name").all(),
+      // Migration 23's trigger on memories (moves between projects logged for the vector index), 26's index of id ends
+      // and 28's of types per scope come later.
+      schema: db.query("SELECT type, name, sql FROM sqlite_schema WHERE tbl_name = 'memories' AND type != 'table' AND name NOT IN ('memories_canonical_prefix', 'vector_log_project', 'memories_id_tail', 'memories_scope_type') ORDER BY name").all(),
       measures: db.query("SELECT idx, stat FROM sqlite_stat1 WHERE tbl = 'memories' ORDER BY idx").all(),
     });
     const before = snapshot(raw);

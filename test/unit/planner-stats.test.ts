@@ -154,3 +154,20 @@ test("measuring reads the file unmapped (its pages stay out of the process), the
   expect(mapped()).toBe(before);
   engine.close();
 });
+
+test("the briefing's sections and due reminders seek one type of one scope, measured or not (not every memory before now)", async () => {
+  const store = new SqliteStore(freshPath());
+  const engine = new Engine({ store, project: "alpha" });
+  await engine.import(lines(1200));
+  const now = Date.UTC(2026, 0, 1);
+  for (const measured of [true, false]) {
+    if (!measured) store.database.run("DELETE FROM sqlite_stat1");
+    const newest = filterToSql({ scope: { projects: ["alpha"], includeGlobal: false }, types: ["decision"] }, now, store.codec);
+    expect(plan(store, `SELECT m.seq FROM memories m WHERE ${newest.sql} ORDER BY m.created_at DESC, m.seq DESC LIMIT 8`, ...newest.params)).toContain("memories_scope_type");
+    const due = filterToSql({ scope: { projects: ["alpha"], includeGlobal: true }, types: ["reminder"] }, now, store.codec);
+    // As remind.ts reads them: by type, sorted by the time they are due, the time checked after.
+    const dueSql = `SELECT m.seq FROM memories m WHERE ${due.sql} ORDER BY coalesce(m.event_time, m.created_at) ASC, m.seq ASC LIMIT 10000`;
+    expect([measured, plan(store, dueSql, ...due.params)]).toEqual([measured, expect.stringMatching(/SEARCH m USING INDEX memories_(scope_)?type /)]);
+  }
+  engine.close();
+});
