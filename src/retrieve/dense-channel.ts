@@ -36,6 +36,9 @@ const ASK_FILE_FROM = 2000;
 const SCAN_FROM_ONE_SHOT = 20_000;
 const SCAN_FROM_LONG_LIVED = 100_000;
 
+/** Memories a long-lived process embeds after a write, newest first (see DenseChannel.schedule). */
+const EMBED_AFTER_WRITE = 32;
+
 export interface DenseChannelOptions {
   store: Store;
   /** Opens the active model; called once, on first use (loading a model costs tens of milliseconds). */
@@ -125,10 +128,14 @@ export class DenseChannel implements RetrievalChannel {
     return searched ? this.#opts.store.vectors.ofMemories(searched.model, searched.dims, ids) : new Map();
   }
 
-  /** Embeds new memories soon, off the caller's path (long-lived processes call this after writes). */
+  /**
+   * Embeds new memories soon, off the caller's path (long-lived processes call this after writes): the newest
+   * few, what was just written. A backlog (an import with --no-embed, a model switch) is the background
+   * worker's: 1,024 of it embedded here after each write held the next search for ~2 s (QA, 100k store).
+   */
   schedule(): void {
     this.#background = this.#background
-      .then(async () => embedPending(this.#opts.store, await this.embedder(), { max: 1024 }))
+      .then(async () => embedPending(this.#opts.store, await this.embedder(), { max: EMBED_AFTER_WRITE }))
       .catch(() => undefined); // a broken model is reported by recall and doctor, not by a write
   }
 
