@@ -19,6 +19,8 @@ export interface Quantity {
   name?: string;
   /** Said as a condition ("over 5 MB", "less than 10 ms"): a threshold, not the value of something. */
   condition?: true;
+  /** Set against ("on 8443, not 8080", "instead of 30 s"): the value it no longer is. */
+  negated?: true;
 }
 
 const TIME: Record<string, number> = {
@@ -60,18 +62,21 @@ const PORT = /(?:\bport\s+|(?<![\p{L}\p{N}.])[\p{L}\p{N}-]*:)(\d{2,5})\b/giu;
 const CONDITION = /\b(?:over|above|under|below|exceeding|beyond|(?:more|less|fewer|greater|larger|bigger|smaller|higher|lower|longer|shorter)\s+than)\s*$/iu;
 /** The word before a number, skipping "of" and articles ("factor of 3", "HTTP 429", "a 429"). */
 const BEFORE = /([\p{L}][\p{L}\p{N}._+#-]*)(?:\s+(?:of|a|an|the))*\s+$/u;
+/** Words before a number that set it against the value stated: "on 8443, not 8080". */
+const AGAINST = /\b(?:not|instead of|rather than|no longer)\s+(?:port\s+)?$/iu;
 const WORD_COUNT = /\b(an?|one|two|three|four|five|ten)\s+(ms|millisecond|second|minute|hour|day|week|month|year)s?\b/giu;
 
 /** The quantities `text` states, in order of appearance. */
 export function quantities(text: string): Quantity[] {
   const out: Quantity[] = [];
   const taken = new Set<number>();
+  const against = (at: number) => (AGAINST.test(text.slice(Math.max(0, at - 24), at)) ? { negated: true as const } : {});
   for (const m of text.matchAll(CLOCK_TIME)) {
-    out.push({ unit: CLOCK, value: Number(m[1]) * 60 + Number(m[2]), at: m.index! });
+    out.push({ unit: CLOCK, value: Number(m[1]) * 60 + Number(m[2]), at: m.index!, ...against(m.index!) });
     for (let i = m.index!; i < m.index! + m[0].length; i++) taken.add(i);
   }
   for (const m of text.matchAll(PORT)) {
-    out.push({ unit: PORT_NUMBER, value: Number(m[1]), at: m.index! });
+    out.push({ unit: PORT_NUMBER, value: Number(m[1]), at: m.index!, ...against(m.index! + m[0].length - m[1]!.length) });
     for (let i = m.index!; i < m.index! + m[0].length; i++) taken.add(i);
   }
   for (const m of text.matchAll(WORD_COUNT)) out.push({ unit: DURATION, value: WORDS[m[1]!.toLowerCase()]! * TIME[m[2]!.toLowerCase()]!, at: m.index! });
@@ -81,7 +86,7 @@ export function quantities(text: string): Quantity[] {
     const before = text.slice(Math.max(0, m.index! - 64), m.index!);
     const key = SETTING.exec(before)?.[1];
     const q = key ? quantity(Number(m[1]), "", key.toLowerCase()) : quantity(Number(m[1]), (m[2] ?? "").toLowerCase(), (m[3] ?? "").toLowerCase());
-    out.push({ ...(q.unit === "" && !key ? named(q, before) : q), at: m.index!, ...(CONDITION.test(before) ? { condition: true as const } : {}) });
+    out.push({ ...(q.unit === "" && !key ? named(q, before) : q), at: m.index!, ...(CONDITION.test(before) ? { condition: true as const } : {}), ...against(m.index!) });
   }
   return out;
 }
@@ -138,7 +143,12 @@ export function changedQuantity(
   /** Whether two quantities are said of the same thing (default: any two are). */
   about: (p: Quantity, n: Quantity) => boolean = () => true,
 ): boolean {
-  const same = (a: Quantity, b: Quantity) => comparable(a, b) && (Math.abs(a.value - b.value) < 1e-9 || coarser(a, b) || coarser(b, a));
+  // "The admin API listens on 8443, not 8080" after "… on port 8080": the earlier value, set against by
+  // number (a correction often leaves its unit off), and a new one stated beside it.
+  const equal = (a: Quantity, b: Quantity) => Math.abs(a.value - b.value) < 1e-9;
+  const stated = next.filter((q) => !q.negated);
+  if (next.some((q) => q.negated && prev.some((p) => !p.negated && equal(p, q))) && stated.some((q) => !prev.some((p) => equal(p, q)))) return true;
+  const same = (a: Quantity, b: Quantity) => comparable(a, b) && (equal(a, b) || coarser(a, b) || coarser(b, a));
   const gone = prev.filter((p) => !next.some((q) => same(p, q)));
   const fresh = next.filter((q) => !prev.some((p) => same(p, q)));
   return gone.some((p) => fresh.some((q) => comparable(p, q) && about(p, q)));

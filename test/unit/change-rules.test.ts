@@ -25,6 +25,19 @@ describe("quantities", () => {
   });
 });
 
+describe("a value set against", () => {
+  test("\"on 8443, not 8080\" changes \"on port 8080\", by number; a value set against that was not the earlier one changes nothing (QA)", () => {
+    expect(changedQuantity(quantities("The admin API listens on port 8080"), quantities("The admin API listens on 8443, not 8080"))).toBe(true);
+    expect(changeOf("The admin API listens on port 8080", "The admin API listens on 8443, not 8080").relation).toBe("conflict");
+    expect(changeOf("Sessions expire after 30 minutes", "Sessions expire after an hour, not 30 minutes").relation).toBe("conflict");
+    expect(changedQuantity(quantities("The admin API listens on port 8080"), quantities("The admin API listens on port 8080, not 9090"))).toBe(false);
+    expect(quantities("runs on 8443 instead of port 8080").map((q) => [q.value, q.negated === true])).toEqual([
+      [8080, true],
+      [8443, false],
+    ]);
+  });
+});
+
 describe("changeOf", () => {
   test("a threshold is not a value, a number named by another word is not the other's count, another purpose is another slot", () => {
     const relation = (a: string, b: string) => changeOf(a, b).relation;
