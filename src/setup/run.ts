@@ -1,6 +1,6 @@
 /** @module The client table and one `cairn setup` run: choose clients, plan every file, apply unless dry-run, report. */
-import { accessSync, constants, existsSync } from "node:fs";
-import { basename, isAbsolute, resolve } from "node:path";
+import { accessSync, constants, existsSync, realpathSync } from "node:fs";
+import { basename, delimiter, isAbsolute, join, resolve } from "node:path";
 import { detectProject } from "../config/project.ts";
 import { claudeCode } from "./claude-code.ts";
 import { claudeDesktop } from "./claude-desktop.ts";
@@ -56,11 +56,37 @@ export const PROJECT_COMMAND = "cairn";
  * apps started from a dock). Run from source, the executable is Bun itself, which would register
  * `bun mcp` — so that case needs an explicit `--command`.
  */
-export function resolveCommand(given: string | undefined, scope: Scope = "user", execPath: string = process.execPath, cwd: string = process.cwd()): string {
+export function resolveCommand(
+  given: string | undefined,
+  scope: Scope = "user",
+  execPath: string = process.execPath,
+  cwd: string = process.cwd(),
+  invoked: { argv0: string; path: string } = { argv0: process.argv0, path: process.env.PATH ?? "" },
+): string {
   if (given !== undefined && given !== "") return isBareName(given) ? given : isAbsolute(given) ? given : resolve(cwd, given);
   if (scope === "project") return PROJECT_COMMAND;
   if (isBun(execPath)) throw new Error("cairn is running from source (under Bun); give the binary clients should run: --command /path/to/cairn.");
-  return execPath;
+  return invokedPath(execPath, invoked.argv0, invoked.path, cwd) ?? execPath;
+}
+
+/**
+ * The path this cairn was run by, when it is a link to the executable (`/opt/homebrew/bin/cairn` →
+ * `../Cellar/cairn/0.2.0/bin/cairn`): the link stays where an upgrade puts the new version, the versioned
+ * path it resolves to goes away with the old one and leaves every client's hooks and server broken (QA).
+ */
+function invokedPath(execPath: string, argv0: string, pathEnv: string, cwd: string): string | undefined {
+  const candidates = isBareName(argv0) ? pathEnv.split(delimiter).filter(Boolean).map((dir) => join(resolve(cwd, dir), argv0)) : [resolve(cwd, argv0)];
+  const real = realPath(execPath);
+  const found = candidates.find((c) => existsSync(c) && realPath(c) === real);
+  return found !== undefined && found !== execPath ? found : undefined;
+}
+
+function realPath(path: string): string | undefined {
+  try {
+    return realpathSync(path);
+  } catch {
+    return undefined;
+  }
 }
 
 const isBareName = (command: string): boolean => !/[\\/]/.test(command);

@@ -1,7 +1,8 @@
 /** @module `cairn setup --client claude-code`: MCP in ~/.claude.json / .mcp.json and hooks merged into settings.json. */
 import { afterEach, beforeEach, describe, expect, test } from "bun:test";
-import { existsSync, statSync } from "node:fs";
-import { join } from "node:path";
+import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
 import { CLAUDE_HOOKS } from "../../src/setup/claude-code.ts";
 import { parseJsonc } from "../../src/setup/jsonc.ts";
 import { resolveCommand } from "../../src/setup/run.ts";
@@ -134,6 +135,26 @@ describe("project scope", () => {
     expect(resolveCommand("cairn", "user", "/opt/cairn/bin/cairn")).toBe("cairn");
     expect(resolveCommand("bin/cairn", "project", "/opt/cairn/bin/cairn", "/work")).toBe("/work/bin/cairn");
     expect(() => resolveCommand(undefined, "user", "/usr/local/bin/bun")).toThrow("--command");
+  });
+
+  test("run through a link (Homebrew's bin/cairn → Cellar/…/0.2.0), user files get the link, which outlives an upgrade (QA)", () => {
+    const root = mkdtempSync(join(tmpdir(), "cairn-link-"));
+    try {
+      const real = join(root, "Cellar", "cairn", "0.2.0", "bin", "cairn");
+      mkdirSync(dirname(real), { recursive: true });
+      writeFileSync(real, "#!/bin/sh\n", { mode: 0o755 });
+      mkdirSync(join(root, "bin"));
+      symlinkSync(real, join(root, "bin", "cairn"));
+      writeFileSync(join(root, "bin", "other"), "#!/bin/sh\n", { mode: 0o755 });
+      const link = join(root, "bin", "cairn");
+      expect(resolveCommand(undefined, "user", real, "/", { argv0: "cairn", path: `/nowhere:${join(root, "bin")}` })).toBe(link);
+      expect(resolveCommand(undefined, "user", real, root, { argv0: "./bin/cairn", path: "" })).toBe(link);
+      // Run by its own path, or by a name that is another program: the executable's path.
+      expect(resolveCommand(undefined, "user", real, root, { argv0: real, path: "" })).toBe(real);
+      expect(resolveCommand(undefined, "user", real, root, { argv0: "other", path: join(root, "bin") })).toBe(real);
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
   });
 
   test("uninstall deletes a project file that held only cairn; a user file keeps its (empty) object", () => {
