@@ -7,7 +7,8 @@
  */
 import type { LoadedConfig } from "../config/load.ts";
 import type { Paths } from "../config/paths.ts";
-import { detectProjectKey, projectKeyOfDirectory } from "../config/project.ts";
+import { detectProject, detectProjectKey, projectKeyOfDirectory } from "../config/project.ts";
+import type { Adopted } from "../engine/adopt-root.ts";
 import { startEmbedWorker } from "../embed-worker.ts";
 import type { QueryAhead } from "../embed/query-ahead.ts";
 import { Engine } from "../engine/engine.ts";
@@ -76,6 +77,13 @@ const LEFT_COPY_AFTER_MS = 3_600_000;
  * A copy an interrupted encrypt, decrypt or key rotate left beside the database (the store in its old
  * encoding: in the clear, after an encrypt) is reported on stderr by every command, not only by doctor.
  */
+/** What engine/adopt-root.ts did with the memories of this repository from before it had a git remote. */
+function announceAdopted(adopted: Adopted, project: string): void {
+  const n = adopted.moved;
+  if (n > 0) progress(`cairn: ${n} ${n === 1 ? "memory" : "memories"} of this repository from before it had a git remote now ${n === 1 ? "belongs" : "belong"} to ${project}.`);
+  if (adopted.keptFor) log.warn(`this repository's memories from before it had a git remote stay under its path, since ${adopted.keptFor}; \`cairn list --project ${detectProject()}\` shows them`);
+}
+
 function warnLeftCopies(dbFile: string): void {
   const left = staleBackups(dbFile).filter((n) => Date.now() - Number(n.slice(n.lastIndexOf("-") + 1)) > LEFT_COPY_AFTER_MS);
   if (left.length > 0) log.warn(`${left.join(", ")} beside the database: a copy an interrupted encrypt, decrypt or key rotate left (it may hold the memories in the clear); \`cairn doctor --repair\` removes it`);
@@ -110,6 +118,7 @@ export function openRuntime(role: Role, opts: RuntimeOptions): Runtime {
     erasure: hookStateErasure(paths.dataDir),
     onRecall: recallRecorder(paths.dataDir, role),
   });
+  announceAdopted(engine.adoptRoot(detectProject()), engine.project);
   return {
     config,
     paths,

@@ -52,6 +52,7 @@ import { clearRules, listRules, type RuleInput, type SetRuleResult, setRule } fr
 import { type SweepInput, type SweepReport, sweep } from "./sweep.ts";
 import { type ConsolidateInput, type ConsolidateReport, consolidate } from "./consolidate.ts";
 import { type UndoConsolidationResult, undoConsolidation } from "./consolidate-undo.ts";
+import { type Adopted, adoptRoot } from "./adopt-root.ts";
 
 export interface EngineOptions {
   store: Store;
@@ -98,6 +99,15 @@ export class Engine {
       reranker: opts.reranker,
       erasure: opts.erasure,
     };
+  }
+
+  /**
+   * Moves the memories stored under `root` — the project's directory, its key before the repository had a
+   * git remote — to the project's key (engine/adopt-root.ts). Composition roots call it with the directory the
+   * project was detected from.
+   */
+  adoptRoot(root: string): Adopted {
+    return adoptRoot(this.#ctx, root);
   }
 
   /** The project this engine defaults to. */

@@ -4,7 +4,7 @@
  */
 import { existsSync } from "node:fs";
 import type { Paths } from "../config/paths.ts";
-import { detectProjectKey } from "../config/project.ts";
+import { detectProject, detectProjectKey } from "../config/project.ts";
 import { startEmbedWorker } from "../embed-worker.ts";
 import type { Engine } from "../engine/engine.ts";
 import type { SqliteStore } from "../store/sqlite-store.ts";
@@ -81,6 +81,8 @@ export class HookContext {
     if (!this.#engine) {
       const store = this.#sharedStore?.() ?? this.#openStore(modules.SqliteStore);
       this.#engine = new modules.Engine({ store, project: this.project, actor: this.input.sessionId ? `hook:${this.input.sessionId}` : "hook", onWrite: () => (this.#wrote = true), ...(this.#dense ? { channels: { dense: this.#dense } } : {}) });
+      // Memories of this repository from before it had a git remote follow it (engine/adopt-root.ts).
+      this.#engine.adoptRoot(detectProject(this.input.cwd));
     }
     return this.#engine;
   }

@@ -73,3 +73,21 @@ describe("--project", () => {
     expect(await contents(["--project", "payments"])).toEqual(["written in clone a", "written in clone b"]);
   });
 });
+
+describe("a repository that gets a git remote", () => {
+  test("keeps the memories stored before: the next command moves them to the remote's key, once, and says so", async () => {
+    const dir = s.project("r1repo");
+    await s.ok(["remember", "Payments retries use exponential backoff", "--type", "decision"], { cwd: dir });
+    writeFileSync(join(dir, ".git", "config"), `[core]\n\tbare = false\n[remote "origin"]\n\turl = https://github.com/acme/r1repo.git\n`);
+    const first = await s.run(["list", "--json"], { cwd: dir });
+    expect(first.stderr).toContain("1 memory of this repository from before it had a git remote now belongs to github.com/acme/r1repo");
+    expect(JSON.parse(first.stdout).memories.map((m: { content: string; project: string }) => [m.content, m.project])).toEqual([
+      ["Payments retries use exponential backoff", "github.com/acme/r1repo"],
+    ]);
+    const again = await s.run(["recall", "retries backoff", "--json"], { cwd: dir });
+    expect(again.stderr).not.toContain("from before it had a git remote");
+    expect(JSON.parse(again.stdout).results).toHaveLength(1);
+    const stats = await s.json<{ by_project: Array<{ project: string }> }>(["stats", "--json"], { cwd: dir });
+    expect(stats.by_project.map((p) => p.project)).toEqual(["github.com/acme/r1repo"]);
+  });
+});
