@@ -112,6 +112,10 @@ const catalog = {
     cli: 'Memory {0} cannot become a reminder by an edit: a reminder needs a due time. `cairn remind "<text>" --in <delay>` (or --at <time>) stores one. Nothing was changed.',
     mcp: "Memory {0} cannot become a reminder by an update: a reminder needs a due time. Call the `remind` tool (with `in` or `at`) instead. Nothing was changed.",
   },
+  REMINDER_DUE_EDIT: {
+    cli: "Reminder {0} needs a due time still to come ({1} given); nothing was changed. `cairn remind --done {0}` acknowledges it, `cairn remind --cancel {0}` drops it.",
+    mcp: "Reminder {0} needs a due time still to come ({1} given); nothing was changed. The `remind` tool acknowledges (done) or cancels it.",
+  },
   NOT_A_REMINDER: {
     cli: 'Memory "{0}" is a {1}, not a reminder; nothing was changed. `cairn remind --list` shows reminders and their ids.',
     mcp: 'Memory "{0}" is a {1}, not a reminder; nothing was changed. Call the `remind` tool with action "list" to see reminders and their ids.',
@@ -328,6 +332,7 @@ const usageCodes: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
   "REMIND_WHEN",
   "REMIND_PAST",
   "NOT_A_REMINDER",
+  "REMINDER_DUE_EDIT",
   "CONFIG_KEY",
   "CONFIG_VALUE",
   "MODEL_NOT_FOUND",

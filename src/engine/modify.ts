@@ -3,11 +3,13 @@ import { contentHashes, normalizeTags } from "../capture/normalize.ts";
 import { withoutQuotes } from "../capture/quotes.ts";
 import { redactMemory } from "../capture/redact-record.ts";
 import type { Memory } from "../domain/memory.ts";
+import { toIso } from "../domain/time.ts";
 import { cairnError } from "../errors.ts";
 import type { AuditEntry } from "../store/store.ts";
 import type { EngineContext } from "./context.ts";
 import { resolveId, shortId } from "./ids.ts";
 import { writeProject } from "./projects.ts";
+import { PAST_GRACE_MS } from "./remind.ts";
 import { consolidationsOf, erasedTexts, rebuildConsolidated, rewriteQuoting } from "./erase-quotes.ts";
 import { checkContent, checkMetadata, checkPriority, checkType } from "./validate.ts";
 import { assertNotHeld, assertPolicyIntact } from "./holds.ts";
@@ -54,8 +56,13 @@ export function updateMemory(ctx: EngineContext, idOrPrefix: string, patch: Upda
     if (old.status !== "active") throw cairnError("NOT_ACTIVE", [id, old.status]);
     // A reminder is a due time as well as a text: one made by changing the type would be due at once.
     if (type === "reminder" && old.type !== "reminder") throw cairnError("REMINDER_BY_EDIT", [shortId(ctx.store, id)]);
-    assertNotHeld(ctx, old, "edited");
     const now = ctx.now();
+    // Nor may an edit leave one with no due time, or one past (QA: `--event-time none` made it due at once).
+    const staysReminder = old.type === "reminder" && (type === undefined || type === "reminder");
+    if (staysReminder && patch.eventTime !== undefined && (patch.eventTime === null || patch.eventTime < now - PAST_GRACE_MS)) {
+      throw cairnError("REMINDER_DUE_EDIT", [shortId(ctx.store, id), patch.eventTime === null ? "none" : toIso(patch.eventTime)!]);
+    }
+    assertNotHeld(ctx, old, "edited");
     const draft: Memory = {
       ...old,
       ...(content === undefined ? {} : { content, ...contentHashes(content) }),

@@ -198,6 +198,21 @@ describe("remind: done and cancel", () => {
     expect(engine.get(task.id, { track: false })).toEqual(task);
     expect(engine.reminders().due).toEqual([]);
   });
+
+  test("an edit does not leave a reminder without a due time, or due in the past; a later one is fine (QA)", () => {
+    const { engine } = testEngine();
+    const r = engine.remind({ content: "check the canary dashboards", in: "2h" });
+    const before = engine.get(r.id, { track: false });
+    for (const eventTime of [null, T0 - DAY]) {
+      expect(codeOf(() => engine.update(r.id, { eventTime }))).toBe("REMINDER_DUE_EDIT");
+      expect(engine.get(r.id, { track: false })).toEqual(before);
+    }
+    expect(() => engine.update(r.id, { eventTime: null })).toThrow(/needs a due time still to come \(none given\)/);
+    expect(engine.update(r.id, { eventTime: T0 + DAY }).eventTime).toBe(T0 + DAY);
+    // Another memory's event time is its own business.
+    const note = engine.remember({ content: "the cache is warmed at boot", type: "fact", eventTime: T0 }).memory;
+    expect(engine.update(note.id, { eventTime: null }).eventTime).toBeNull();
+  });
 });
 
 describe("remind: briefing and recall", () => {
