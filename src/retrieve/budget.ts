@@ -31,8 +31,11 @@ export function applyBudget<T extends { content: string }>(
       continue;
     }
     if (out.length === 0) {
-      const chars = Math.max(0, (budget - PER_RESULT_OVERHEAD) * 4);
-      out.push({ ...item, content: `${item.content.slice(0, chars)}…`, truncated: true });
+      // A budget near the overhead still buys the content half of it (QA: `--budget 10` gave "…" alone), and all
+      // of it when the content alone fits.
+      const room = Math.max(budget - PER_RESULT_OVERHEAD, Math.ceil(budget / 2));
+      const fits = estimateTokens(item.content) <= budget;
+      out.push(fits ? { ...item, truncated: false } : { ...item, content: `${item.content.slice(0, room * 4)}…`, truncated: true });
       used = budget;
     }
   }

@@ -79,6 +79,10 @@ describe("budget", () => {
     expect(cut).toHaveLength(1);
     expect(cut[0]!.truncated).toBe(true);
     expect(estimateTokens(cut[0]!.content)).toBeLessThanOrEqual(20);
+    // A budget under the per-result overhead still shows the memory: whole when its text fits, else its start (QA).
+    expect(applyBudget([{ content: "Deploys run from main" }], 10)).toEqual([{ content: "Deploys run from main", truncated: false }]);
+    const tight = applyBudget([{ content: "Deploys to staging run from the release branch only" }], 10)[0]!;
+    expect([tight.truncated, tight.content]).toEqual([true, "Deploys to staging r…"]);
   });
 });
 
