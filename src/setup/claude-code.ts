@@ -6,7 +6,8 @@
 import { join } from "node:path";
 import { type JsonObject, type Op, type OpsResult, isObject, jsonTarget, mcpEntry, mcpServerOps, sameJson } from "./json-file.ts";
 import { exists, fileMode, shellCommand } from "./locations.ts";
-import { type Change, type ClientSetup, type SetupContext, SetupFileError } from "./plan.ts";
+import { type Change, type ClientSetup, readText, type SetupContext, SetupFileError } from "./plan.ts";
+import { parseJsonc } from "./jsonc.ts";
 
 /** Claude Code event → `cairn hook` event name, matcher, and timeout in seconds (kept short: hooks block the agent). */
 export const CLAUDE_HOOKS: ReadonlyArray<{ event: string; name: string; matcher?: string; timeout: number }> = [
@@ -26,6 +27,22 @@ export function isCairnHook(command: unknown, ownCommand?: string): boolean {
   if (typeof command !== "string") return false;
   if (ownCommand !== undefined && command.startsWith(`${ownCommand} hook `)) return true;
   return /(^|[\s\/\\"'])cairn(\.exe)?["']?\s+hook(\s|$)/.test(command);
+}
+
+/** Claude Code runs the hooks of every settings file: cairn's in two of them run twice (two briefings, two captures). */
+export function twiceRegistered(files: readonly string[]): string {
+  return `cairn's hooks are in ${files.join(" and ")}: Claude Code runs both, so every event runs cairn twice; keep one (\`cairn setup --client claude-code --project --uninstall\` removes the project's)`;
+}
+
+/** Whether the settings file at `path` registers a cairn hook (unreadable or malformed: no). */
+export function hasCairnHooks(path: string): boolean {
+  try {
+    const value = parseJsonc(readText(path) ?? "") as JsonObject | null;
+    const hooks = isObject(value) && isObject(value.hooks) ? value.hooks : {};
+    return Object.values(hooks).some((groups) => Array.isArray(groups) && groups.some((g) => handlersOf(g).some((h) => isObject(h) && isCairnHook(h.command))));
+  } catch {
+    return false;
+  }
 }
 
 /** `~/.claude` (or CLAUDE_CONFIG_DIR, which Claude Code uses for both settings and its `.claude.json`). */

@@ -4,7 +4,7 @@
  * Read-only; a client that is neither installed nor configured is not mentioned.
  */
 import { accessSync, constants, existsSync } from "node:fs";
-import { CLAUDE_HOOKS, isCairnHook } from "./claude-code.ts";
+import { CLAUDE_HOOKS, isCairnHook, twiceRegistered } from "./claude-code.ts";
 import { type JsonObject, isObject } from "./json-file.ts";
 import { parseJsonc } from "./jsonc.ts";
 import { resolve } from "node:path";
@@ -53,7 +53,7 @@ function homeProblem(home: unknown, dirs: { current: string; byDefault: string }
 function inspectClient(client: ClientSetup, ctxFor: (scope: Scope) => SetupContext, dirs: { current: string; byDefault: string }): ClientCheck | undefined {
   const found: string[] = [];
   const problems: string[] = [];
-  let hooksSeen = false;
+  const hookFiles: string[] = [];
   let mcpCommand: string | undefined;
   const seen = new Set<string>();
   for (const scope of client.scopes) {
@@ -83,7 +83,7 @@ function inspectClient(client: ClientSetup, ctxFor: (scope: Scope) => SetupConte
         const commands = CLAUDE_HOOKS.map((h) => cairnHookCommand(hooks[h.event], mcpCommand));
         const present = commands.filter((c) => c !== undefined).length;
         if (present === 0) continue;
-        hooksSeen = true;
+        hookFiles.push(target.path);
         found.push(`hooks ${present}/${CLAUDE_HOOKS.length} in ${target.path}`);
         if (present < CLAUDE_HOOKS.length) problems.push(`hooks missing for ${CLAUDE_HOOKS.filter((_, i) => commands[i] === undefined).map((h) => h.event).join(", ")}; run \`cairn setup --client ${client.id}${scope === "project" ? " --project" : ""}\``);
         const first = commands.find((c) => c !== undefined)!;
@@ -97,7 +97,8 @@ function inspectClient(client: ClientSetup, ctxFor: (scope: Scope) => SetupConte
   if (found.length === 0 && problems.length === 0) {
     return client.detect(ctxFor("user")) ? { name, level: "info", detail: `installed, cairn not registered; run: cairn setup --client ${client.id}` } : undefined;
   }
-  if (client.id === "claude-code" && found.length > 0 && !hooksSeen) problems.push("no cairn hooks; run `cairn setup --client claude-code`");
+  if (client.id === "claude-code" && found.length > 0 && hookFiles.length === 0) problems.push("no cairn hooks; run `cairn setup --client claude-code`");
+  if (hookFiles.length > 1) problems.push(twiceRegistered(hookFiles));
   const detail = [...found, ...problems].join("; ");
   return { name, level: problems.length > 0 ? "warn" : "ok", detail };
 }

@@ -48,3 +48,16 @@ test("project files name `cairn`: fine when it is on PATH, a warning when it is 
   expect(at(join(w.root, "nowhere"))).toMatchObject({ level: "warn", detail: expect.stringContaining("`cairn` (in ") });
   expect(at(join(w.root, "nowhere")).detail).toContain("is not on PATH");
 });
+
+test("cairn's Claude Code hooks at user and project level run twice: setup warns as it writes the second, doctor too (QA)", () => {
+  expect(w.setup({ client: "claude-code" }).warnings).toEqual([]);
+  const second = w.setup({ client: "claude-code", scope: "project", command: "cairn" });
+  const user = join(w.home, ".claude", "settings.json");
+  const project = join(w.project, ".claude", "settings.json");
+  expect(second.warnings).toContainEqual(expect.stringContaining(`cairn's hooks are in ${project} and ${user}: Claude Code runs both`));
+  expect(checks()["claude-code"]).toMatchObject({ level: "warn", detail: expect.stringContaining("so every event runs cairn twice") });
+  // One removed: quiet again.
+  w.setup({ client: "claude-code", scope: "project", command: "cairn", uninstall: true });
+  expect(checks()["claude-code"]!.detail).not.toContain("twice");
+  expect(w.setup({ client: "claude-code" }).warnings).toEqual([]);
+});
