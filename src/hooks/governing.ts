@@ -30,6 +30,8 @@ export const INSTALLERS: ReadonlyMap<string, ReadonlySet<string>> = new Map([
 /** Programs that only read: nothing governs looking. */
 const READERS = new Set(["ls", "cat", "less", "more", "head", "tail", "wc", "grep", "rg", "find", "fd", "echo", "pwd", "which", "tree", "stat", "du", "df", "file", "diff"]);
 const READING_GIT = new Set(["status", "log", "diff", "show", "branch", "fetch", "blame"]);
+/** A quoted message given to a flag (`-m "…"`, `--message='…'`): its words are the message's, not the command's. */
+const MESSAGE = /(?<=\s)(?:-[a-z]*m|--message)(?:=|\s+)(?:"[^"]*"|'[^']*')/g;
 /** Words too common in commands to identify anything on their own. */
 const NOISE = new Set(["run", "exec", "origin", "dev", "latest", "true", "false", "the", "and", "with", "from", "into", "all"]);
 const RULE_TYPES = ["decision", "preference"];
@@ -51,7 +53,8 @@ export function commandWords(given: string, project = ""): { words: string[]; pa
   const command = given.replace(/\bpython(?:3(?:\.\d+)?)?\s+-m\s+(?=[\w.-])/g, "");
   const head = commandHead(command, 1);
   const program = (head[0] ?? "").toLowerCase();
-  const segment = command.split(/&&|\|\||;|\n/).map((s) => s.trim()).find((s) => s.includes(head[0] ?? "\0")) ?? "";
+  // A message is not what runs: `git commit -m "npm install docs"` is about committing, not installing (QA).
+  const segment = (command.split(/&&|\|\||;|\n/).map((s) => s.trim()).find((s) => s.includes(head[0] ?? "\0")) ?? "").replace(MESSAGE, " ");
   const args = segment.split(/\s+/).slice(segment.split(/\s+/).indexOf(head[0] ?? "") + 1).filter((a) => a !== "" && !a.startsWith("-") && !/^\w+=/.test(a));
   const sub = (args[0] ?? "").toLowerCase();
   if (READERS.has(program) || (program === "git" && READING_GIT.has(sub))) return { words: [], packages: [], program: "", lead: [] };

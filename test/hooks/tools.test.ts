@@ -352,6 +352,15 @@ describe("pre-tool", () => {
     expect(await bash("docker compose up -d db", "n6")).toBe("");
   });
 
+  test("a commit message's words are not the command's: `git commit -m \"npm install docs\"` hears nothing of npm (QA)", async () => {
+    const bash = async (command: string, session: string) => contextOf(await w.hook("pre-tool", fixture("pre-tool-bash", { cwd: w.project, command, session })));
+    withEngine((e) => e.remember({ content: "Always use pnpm in every repo, never npm install.", type: "preference", project: null }));
+    expect(await bash('git commit -m "npm install docs"', "q1")).toBe("");
+    expect(await bash("git commit --message='npm install docs'", "q2")).toBe("");
+    // What a wrapper runs, quoted, is still the command.
+    expect(await bash('docker compose exec web sh -c "npm install lodash"', "q3")).toContain("never npm install");
+  });
+
   test("a rule a later decision changed is shown as the later one", async () => {
     withEngine((e) => e.remember({ content: "Dependencies are managed with Poetry: poetry install, then poetry run pytest.", type: "decision" }));
     nextMillisecond(); // the newer memory must be created in a later millisecond
