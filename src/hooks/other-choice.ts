@@ -20,9 +20,10 @@ const COMMAND_KINDS = new Set([
   "JVM build tool", "monorepo tool", "Python app server",
 ]);
 const CANDIDATES = 10;
+const CHOICE_TYPES = ["decision", "preference", "fact"];
 
 /**
- * The newest active decision or preference naming, as what is used, a tool of the kind the command's program
+ * The newest active decision, preference or fact naming, as what is used, a tool of the kind the command's program
  * is, when that is another tool: named not inside a quoted command ("… must pass in `pnpm lint`") nor as what
  * it replaced or forbids ("instead of pip installing"). When the newest names the command's own tool, the
  * command follows the current choice ("uv for everything now" after "manage deps with poetry", before `uv run`).
@@ -34,7 +35,7 @@ export async function otherChoice(ctx: HookContext, command: string, limit: numb
   if (!named) return [];
   const [kind, used] = named;
   const words = namesOfKind(kind).filter((n) => /^[\p{L}\p{N}]+$/u.test(n));
-  const { results } = await ctx.engine().recall({ query: words.join(" "), mode: "keyword", types: ["decision", "preference"], limit: CANDIDATES, track: false, abstain: false });
+  const { results } = await ctx.engine().recall({ query: words.join(" "), mode: "keyword", types: CHOICE_TYPES, limit: CANDIDATES, track: false, abstain: false });
   const choices = results
     .map((r) => ({ memory: r.memory, chosen: chosenOf(r.memory.content, kind) }))
     .filter((c) => c.chosen.size > 0)

@@ -352,6 +352,17 @@ describe("pre-tool", () => {
     expect(await bash("docker compose up -d db", "n6")).toBe("");
   });
 
+  test("a fact saying which tool the repository uses is a choice too: \"This repo uses pnpm\" before `yarn add` (QA)", async () => {
+    const bash = async (command: string, session: string) => contextOf(await w.hook("pre-tool", fixture("pre-tool-bash", { cwd: w.project, command, session })));
+    withEngine((e) => {
+      e.remember({ content: "This repo uses pnpm", type: "fact" });
+      e.remember({ content: "Unit tests run on Vitest", type: "fact" });
+    });
+    expect(await bash("yarn add lodash", "f1")).toContain("This repo uses pnpm");
+    expect(await bash("npx jest", "f2")).toContain("Unit tests run on Vitest");
+    expect(await bash("pnpm add lodash", "f3")).toBe("");
+  });
+
   test("a commit message's words are not the command's: `git commit -m \"npm install docs\"` hears nothing of npm (QA)", async () => {
     const bash = async (command: string, session: string) => contextOf(await w.hook("pre-tool", fixture("pre-tool-bash", { cwd: w.project, command, session })));
     withEngine((e) => e.remember({ content: "Always use pnpm in every repo, never npm install.", type: "preference", project: null }));
