@@ -12,6 +12,7 @@ import { redactSecrets } from "./redact.ts";
 import { type Scope, statementScope } from "./scope.ts";
 import { capitalize, cleanSentence, isCodeLike, sentences } from "./sentences.ts";
 import { topicTags } from "./topics.ts";
+import { STOPWORDS } from "../retrieve/stopwords.ts";
 
 export interface Capture {
   content: string;
@@ -107,7 +108,7 @@ function captureFrom(raw: string): Capture | null {
     if (!hit) continue;
     let text = cleanSentence(hit.text);
     if (text.split(/\s+/).length < 3 && hit.clause) text = cleanSentence(hit.clause);
-    if (text.split(/\s+/).length < 3) return null;
+    if (text.split(/\s+/).length < 3 || namesNothing(text)) return null;
     const content = trimContent(capitalize(text));
     // Judged on the whole sentence: "in this repo, from now on use pnpm" keeps only "use pnpm" as content.
     // Decisions, lessons and errors are about the work even when told in the first person ("my laptop…").
@@ -115,6 +116,20 @@ function captureFrom(raw: string): Capture | null {
     return { content, type: hit.type, tags: ["user-stated", ...topicTags(content)], scope };
   }
   return null;
+}
+
+/** Words that say a decision or a liking was made, not what about. */
+const DECIDING = new Set(["decided", "decide", "agreed", "agree", "chose", "chosen", "choose", "picked", "pick", "settled", "went", "going", "against", "opted", "prefer", "prefers", "like", "likes", "want", "wants", "use", "using", "keep", "stick", "sticking", "ended", "end", "lets", "instead", "rather", "also", "now", "then", "finally", "just", "okay", "fine", "sure", "yes", "yeah"]);
+/** Words that point back at the conversation: "it", "that one". */
+const POINTING = new Set(["it", "this", "that", "these", "those", "them", "one", "ones", "option", "idea", "approach", "way"]);
+
+/**
+ * Whether a statement names nothing but its own deciding and what the conversation pointed at: "never mind, we
+ * decided against it" was kept as the decision "We decided against it." (QA), which tells no later session anything.
+ */
+function namesNothing(text: string): boolean {
+  const words = (text.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? []).filter((w) => w.length > 2 || /\d/.test(w));
+  return words.every((w) => STOPWORDS.has(w) || DECIDING.has(w) || POINTING.has(w));
 }
 
 /**

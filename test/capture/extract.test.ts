@@ -112,9 +112,13 @@ describe("exact cases", () => {
       "Please don't change the public API of the SDK in this PR.",
       'Here is the commit message I want: "fix: never retry on 4xx"',
       "maybe we should switch to pnpm",
+      // Nothing named but the deciding (QA: "We decided against it." shown under every briefing's decisions).
+      "never mind, we decided against it",
+      "ok, we'll go with that one then",
     ]) {
       expect(extractCaptures(p)).toEqual([]);
     }
+    expect(extractCaptures("never mind, we decided against using Redis for sessions").map((c) => c.content)).toEqual(["We decided against using Redis for sessions."]);
   });
 
   test("a secret stated in prose is never captured", () => {
