@@ -51,6 +51,8 @@ export interface RememberResult {
   held?: true;
   /** Stored under a project named for it that held no memory yet (maybe a typo of a known one): the caller says so. */
   newProject?: true;
+  /** Secrets found in the input and replaced by `[REDACTED:<kind>]` markers before anything was stored or compared. */
+  redacted?: number;
 }
 
 /** Builds a complete new memory record from validated input (no I/O). */
@@ -226,7 +228,10 @@ function rememberNear(ctx: EngineContext, input: RememberInput, candidate: Memor
     // A name given for the write that matches no project starts one (projects.ts): a typo must not go unnoticed.
     const fresh = typeof input.project === "string" && candidate.project !== null && candidate.project !== ctx.project && !ctx.store.projectKeys().includes(candidate.project);
     const current = compareNearest(ctx, nearest, candidate, now);
-    const stored = storeOrReinforce(ctx, candidate, now, input.distinct ? [] : current, undefined, input.ttlMs !== undefined);
+    const found = storeOrReinforce(ctx, candidate, now, input.distinct ? [] : current, undefined, input.ttlMs !== undefined);
+    // The caller said a secret: it should know the value was not kept (QA: an agent took the key as saved).
+    const redacted = typeof candidate.metadata.redacted === "number" ? candidate.metadata.redacted : 0;
+    const stored: RememberResult = redacted > 0 ? { ...found, redacted } : found;
     if (stored.status !== "created") return stored;
     const result: RememberResult = fresh ? { ...stored, newProject: true } : stored;
     const { conflicts, superseded } = relatedOnWrite(ctx, candidate, now, current);

@@ -67,6 +67,14 @@ describe("remember and recall", () => {
     expect(b).toEqual({ id: a.id, status: "duplicate" });
   });
 
+  test("a secret sent is said to be taken out, stored and repeated alike (QA: the agent took the key as saved)", async () => {
+    h = await connect();
+    const a = await h.ok("remember", { content: "The staging db password is Zq8#mK2pLx9 for the app user" });
+    expect(a).toMatchObject({ status: "created", redacted: 1 });
+    expect(await h.ok("remember", { content: "The staging db password is Zq8#mK2pLx9 for the app user" })).toEqual({ id: a.id, status: "duplicate", redacted: 1 });
+    expect(await h.ok("remember", { content: "Deploys run from main" })).not.toHaveProperty("redacted");
+  });
+
   test("saying it in other words reinforces too, and returns the wording kept", async () => {
     h = await connect();
     const a = await h.ok("remember", { content: "The invoice service is owned by the billing team.", type: "fact" });

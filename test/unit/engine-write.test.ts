@@ -46,6 +46,14 @@ describe("remember", () => {
     expect(engine.list({}).memories.map((m) => [m.content, m.expiresAt === null || m.expiresAt > T0])).toEqual([["the staging deploy needs a VPN", true]]);
   });
 
+  test("a secret in what is remembered is counted in the result, also when it repeats a stored memory", () => {
+    const { engine } = testEngine();
+    const first = engine.remember({ content: "I set the admin password to Zq8#mK2pLx9 yesterday" });
+    expect([first.status, first.redacted, first.memory.content]).toEqual(["created", 1, "I set the admin password to [REDACTED:password] yesterday"]);
+    expect(engine.remember({ content: "I set the admin password to Zq8#mK2pLx9 yesterday" })).toMatchObject({ status: "duplicate", redacted: 1 });
+    expect(engine.remember({ content: "nothing secret here" }).redacted).toBeUndefined();
+  });
+
   test("exact and canonical duplicates reinforce the existing memory", () => {
     const { engine, advance } = testEngine();
     const first = engine.remember({ content: "We use pnpm, not npm", tags: ["tooling"] });

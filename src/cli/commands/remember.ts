@@ -51,6 +51,7 @@ export default defineCommand({
           ...(conflicts.length > 0 ? { conflicts } : {}),
           ...(superseded.length > 0 ? { superseded } : {}),
           ...(result.newProject ? { new_project: true } : {}),
+          ...(result.redacted ? { redacted: result.redacted } : {}),
         });
       }
       const m = result.memory;
@@ -71,6 +72,9 @@ export default defineCommand({
       if (superseded.length > 0) {
         const old = superseded.length === 1 ? short.get(superseded[0]!.id) : "<id>";
         lines.push(`  If that is wrong, \`cairn restore ${old}\` brings the old one back.`);
+      }
+      if (result.redacted) {
+        lines.push(`  ${result.redacted === 1 ? "A secret was" : `${result.redacted} secrets were`} taken out before storing: [REDACTED:<kind>] stands in place of the value, which was not kept.`);
       }
       if (result.newProject) {
         lines.push(`  New project "${projectLabel(m.project)}": no memory was stored under it before. If that is a typo, \`cairn edit ${id} --project <name>\` moves it (\`cairn stats\` lists the projects).`);

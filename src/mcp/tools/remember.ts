@@ -50,6 +50,7 @@ export default defineTool({
         .optional()
         .describe("active memories this one clearly replaces, retired just now (status superseded, kept in history; `restore` undoes it)"),
       new_project: z.literal(true).optional().describe("stored under a project name that held no memory before: check it is not a typo (`update` its project if it is)"),
+      redacted: z.number().int().optional().describe("secrets found in what you sent (keys, tokens, passwords): stored as [REDACTED:<kind>] markers, the values were not kept"),
     }),
     annotations: ADDITIVE,
   },
@@ -73,6 +74,7 @@ export default defineTool({
       ...(result.conflicts ? { conflicts: result.conflicts } : {}),
       ...(result.superseded ? { superseded: result.superseded } : {}),
       ...(result.newProject ? { new_project: true as const } : {}),
+      ...(result.redacted ? { redacted: result.redacted } : {}),
     };
   },
 });
