@@ -11,7 +11,7 @@ import { parseJsonc } from "./jsonc.ts";
 
 /** Claude Code event → `cairn hook` event name, matcher, and timeout in seconds (kept short: hooks block the agent). */
 export const CLAUDE_HOOKS: ReadonlyArray<{ event: string; name: string; matcher?: string; timeout: number }> = [
-  { event: "SessionStart", name: "session-start", matcher: "startup|resume|clear|compact", timeout: 10 },
+  { event: "SessionStart", name: "session-start", matcher: "startup|resume|clear|compact|fork", timeout: 10 },
   { event: "UserPromptSubmit", name: "prompt", timeout: 5 },
   { event: "PreToolUse", name: "pre-tool", matcher: "Edit|Write|MultiEdit|Bash", timeout: 5 },
   { event: "PostToolUse", name: "post-tool", matcher: "Edit|Write|MultiEdit|Bash", timeout: 5 },

@@ -128,6 +128,11 @@ describe("user scope", () => {
   });
 });
 
+test("SessionStart is registered for every source Claude Code reports, a fork included (v2.1.214; reported as resume before)", () => {
+  const written = CLAUDE_HOOKS.find((h) => h.event === "SessionStart")!.matcher!.split("|").sort();
+  expect(written).toEqual(["clear", "compact", "fork", "resume", "startup"]);
+});
+
 describe("project scope", () => {
   test("the command: `cairn` for project files, this binary for user files, a bare --command stays a PATH lookup", () => {
     expect(resolveCommand(undefined, "project", "/opt/cairn/bin/cairn")).toBe("cairn");
