@@ -49,6 +49,27 @@ export function hasCairnHooks(path: string): boolean {
 const configDir = (ctx: SetupContext): string => ctx.env.CLAUDE_CONFIG_DIR || join(ctx.home, ".claude");
 const stateFile = (ctx: SetupContext): string => (ctx.env.CLAUDE_CONFIG_DIR ? join(ctx.env.CLAUDE_CONFIG_DIR, ".claude.json") : join(ctx.home, ".claude.json"));
 
+/**
+ * A "local" cairn server of this project in `~/.claude.json` (`projects["<dir>"].mcpServers.cairn`, what `claude
+ * mcp add cairn -- cairn mcp` writes by default): Claude Code starts it instead of the user or project entry.
+ */
+export function localServerEntry(ctx: SetupContext): { file: string; command: string } | undefined {
+  try {
+    const file = stateFile(ctx);
+    const value = parseJsonc(readText(file) ?? "") as JsonObject | null;
+    const project = isObject(value) && isObject(value.projects) ? value.projects[ctx.projectDir] : undefined;
+    const entry = isObject(project) && isObject(project.mcpServers) ? project.mcpServers.cairn : undefined;
+    return isObject(entry) ? { file, command: typeof entry.command === "string" ? entry.command : "" } : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** What doctor and setup say of a local entry ({@link localServerEntry}). */
+export function localServerNote(local: { file: string; command: string }, projectDir: string): string {
+  return `a local "cairn" server for ${projectDir} in ${local.file} (command ${local.command || "none"}) is what Claude Code starts there, not setup's: \`claude mcp remove cairn -s local\` removes it`;
+}
+
 export function claudeCodeFiles(ctx: SetupContext): { mcp: string; hooks: string } {
   if (ctx.scope === "project") return { mcp: join(ctx.projectDir, ".mcp.json"), hooks: join(ctx.projectDir, ".claude", "settings.json") };
   return { mcp: stateFile(ctx), hooks: join(configDir(ctx), "settings.json") };

@@ -4,7 +4,7 @@
  * Read-only; a client that is neither installed nor configured is not mentioned.
  */
 import { accessSync, constants, existsSync } from "node:fs";
-import { CLAUDE_HOOKS, isCairnHook, twiceRegistered } from "./claude-code.ts";
+import { CLAUDE_HOOKS, isCairnHook, localServerEntry, localServerNote, twiceRegistered } from "./claude-code.ts";
 import { type JsonObject, isObject } from "./json-file.ts";
 import { parseJsonc } from "./jsonc.ts";
 import { resolve } from "node:path";
@@ -99,6 +99,8 @@ function inspectClient(client: ClientSetup, ctxFor: (scope: Scope) => SetupConte
   }
   if (client.id === "claude-code" && found.length > 0 && hookFiles.length === 0) problems.push("no cairn hooks; run `cairn setup --client claude-code`");
   if (hookFiles.length > 1) problems.push(twiceRegistered(hookFiles));
+  const local = client.id === "claude-code" ? localServerEntry(ctxFor("user")) : undefined;
+  if (local) problems.push(localServerNote(local, ctxFor("user").projectDir));
   const detail = [...found, ...problems].join("; ");
   return { name, level: problems.length > 0 ? "warn" : "ok", detail };
 }

@@ -2,7 +2,7 @@
 import { accessSync, constants, existsSync, realpathSync } from "node:fs";
 import { basename, delimiter, isAbsolute, join, resolve } from "node:path";
 import { detectProject } from "../config/project.ts";
-import { claudeCode, claudeCodeFiles, hasCairnHooks, twiceRegistered } from "./claude-code.ts";
+import { claudeCode, claudeCodeFiles, hasCairnHooks, localServerEntry, localServerNote, twiceRegistered } from "./claude-code.ts";
 import { claudeDesktop } from "./claude-desktop.ts";
 import { codex } from "./codex.ts";
 import { cursor } from "./cursor.ts";
@@ -114,16 +114,17 @@ export function runSetup(opts: SetupOptions): SetupReport {
   const chosen = opts.clients === "all" ? CLIENTS : CLIENTS.filter((c) => (opts.clients as ClientId[]).includes(c.id));
   const plans = chosen.map((c) => planClient(c, ctx, explicit));
   if (!opts.dryRun) applyPlans(plans, opts.now);
-  const warnings = opts.uninstall ? [] : [...commandWarnings(opts.command, env, opts.self), ...homeWarnings(ownHome, ctx), ...hooksTwice(chosen, ctx)];
+  const warnings = opts.uninstall ? [] : [...commandWarnings(opts.command, env, opts.self), ...homeWarnings(ownHome, ctx), ...claudeCodeWarnings(chosen, ctx)];
   return { action: opts.uninstall ? "uninstall" : "setup", dryRun: opts.dryRun, scope: opts.scope, command: opts.command, warnings, clients: plans };
 }
 
-/** Claude Code hooks written here while its other level's settings already run cairn's (doctor says it too). */
-function hooksTwice(chosen: readonly ClientSetup[], ctx: SetupContext): string[] {
+/** Claude Code hooks written here while its other level's settings already run cairn's, or a local server entry that takes precedence over what setup writes (doctor says both too). */
+function claudeCodeWarnings(chosen: readonly ClientSetup[], ctx: SetupContext): string[] {
   if (!chosen.includes(claudeCode)) return [];
   const here = claudeCodeFiles(ctx).hooks;
   const other = claudeCodeFiles({ ...ctx, scope: ctx.scope === "user" ? "project" : "user" }).hooks;
-  return other !== here && hasCairnHooks(other) ? [twiceRegistered([here, other])] : [];
+  const local = localServerEntry(ctx);
+  return [...(other !== here && hasCairnHooks(other) ? [twiceRegistered([here, other])] : []), ...(local ? [localServerNote(local, ctx.projectDir)] : [])];
 }
 
 /**

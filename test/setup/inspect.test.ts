@@ -61,3 +61,10 @@ test("cairn's Claude Code hooks at user and project level run twice: setup warns
   expect(checks()["claude-code"]!.detail).not.toContain("twice");
   expect(w.setup({ client: "claude-code" }).warnings).toEqual([]);
 });
+
+test("a local cairn server in ~/.claude.json (what `claude mcp add` writes) takes precedence: setup and doctor say so (QA)", () => {
+  w.write("home/.claude.json", JSON.stringify({ projects: { [w.project]: { mcpServers: { cairn: { command: "/old/cairn", args: ["mcp"] } } } } }));
+  const report = w.setup({ client: "claude-code" });
+  expect(report.warnings).toContainEqual(expect.stringContaining(`a local "cairn" server for ${w.project} in ${join(w.home, ".claude.json")} (command /old/cairn)`));
+  expect(checks()["claude-code"]).toMatchObject({ level: "warn", detail: expect.stringContaining("claude mcp remove cairn -s local") });
+});
