@@ -261,6 +261,12 @@ describe("list, stats, doctor, config, version", () => {
     const page = await s.json<{ memories: MemoryJson[]; total: number }>(["list", "--json", "--limit", "1"]);
     expect(page.memories).toHaveLength(1);
     expect(page.total).toBe(2);
+    // Pages say where they sit: the next one, the last one, one past the end (QA).
+    expect((await s.ok(["list", "--limit", "1"])).stdout).toContain("1–1 of 2 shown; --offset 1 shows the next.");
+    expect((await s.ok(["list", "--limit", "1", "--offset", "1"])).stdout).toContain("2–2 of 2 shown (the last).");
+    expect((await s.ok(["list", "--offset", "1000"])).stdout).toBe("No memories past --offset 1000: 2 match, from --offset 0 to 1.\n");
+    // Three memories, one archived: types and projects count the two active ones, and say so.
+    expect((await s.ok(["stats"])).stdout).toMatch(/memories {3}3 \(active 2, archived 1\)\ntypes {6}decision 1, lesson 1 {3}\(active memories\)/);
     expect((await s.run(["list", "--status", "bogus"])).exitCode).toBe(2);
     const lapsed = await remember(["a note that lapsed", "--ttl", "1s"]);
     await Bun.sleep(1100);

@@ -22,9 +22,10 @@ export default defineCommand({
   async run({ args }) {
     await withEngine(({ engine }) => {
       const now = Date.now();
+      const offset = intFlag("offset", args.offset, 0, 0);
       const { memories, total } = engine.list({
         limit: intFlag("limit", args.limit, 20),
-        offset: intFlag("offset", args.offset, 0, 0),
+        offset,
         statuses: statusFlag(args.status),
         includeExpired: args.expired,
         order: args.oldest ? "oldest" : "newest",
@@ -35,8 +36,13 @@ export default defineCommand({
         ...scopeFrom(args),
       });
       if (args.json) return output.json({ memories: memories.map(memoryToJson), total });
-      if (memories.length === 0) return output.text("No memories match.");
-      const more = total > memories.length ? `\n\n${memories.length} of ${total} shown; use --limit/--offset for more.` : "";
+      if (memories.length === 0) {
+        return output.text(total > 0 ? `No memories past --offset ${offset}: ${total} match, from --offset 0 to ${total - 1}.` : "No memories match.");
+      }
+      // Where this page sits among all that match (QA: the last page still said to page on).
+      const first = offset + 1;
+      const last = offset + memories.length;
+      const more = total <= memories.length ? "" : last < total ? `\n\n${first}–${last} of ${total} shown; --offset ${last} shows the next.` : `\n\n${first}–${last} of ${total} shown (the last).`;
       const short = engine.shortIds(memories.map((m) => m.id));
       // With --expired, the ones whose lifetime has passed say so (recall no longer returns them).
       const expired = (m: (typeof memories)[number]) => (m.expiresAt !== null && m.expiresAt <= now ? ["expired"] : []);

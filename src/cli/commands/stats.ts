@@ -30,11 +30,13 @@ export default defineCommand({
         });
       }
       const kv = (o: Record<string, number>) => Object.entries(o).map(([k, v]) => `${k} ${v}`).join(", ") || "-";
+      // Types and projects count the active memories (QA: they summed to less than "memories" without saying why).
+      const activeOnly = (s.byStatus.active ?? 0) < s.total ? "   (active memories)" : "";
       output.text(
         [
           `memories   ${s.total} (${kv(s.byStatus)})`,
-          `types      ${kv(s.byType)}`,
-          `projects   ${s.byProject.map((p) => `${projectLabel(p.project)} ${p.count}`).join(", ") || "-"}`,
+          `types      ${kv(s.byType)}${activeOnly}`,
+          `projects   ${s.byProject.map((p) => `${projectLabel(p.project)} ${p.count}`).join(", ") || "-"}${activeOnly}`,
           `expired    ${s.expired}`,
           `vectors    ${s.vectors}   edges ${s.edges}   audit entries ${s.auditEntries}`,
           `span       ${formatDate(s.oldest)} … ${formatDate(s.newest)}`,
