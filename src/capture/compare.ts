@@ -75,6 +75,17 @@ export function smallWordsDiffer(prev: string, next: string): boolean {
   return [...a].some((w) => letter(w, b)) || [...b].some((w) => letter(w, a));
 }
 
+/**
+ * Whether one statement names what the other does not: an acronym, a camel-cased or capitalised word past the
+ * first ("… at midnight UTC" after "… at midnight": merged as the same, the time zone was lost, QA).
+ */
+function namesDiffer(prev: string, next: string): boolean {
+  const names = (t: string) => new Set((t.match(/(?<=\S\s+)[\p{Lu}][\p{L}\p{N}]*|\b\p{Lu}{2,}\b|\b\p{Ll}+\p{Lu}[\p{L}\p{N}]*/gu) ?? []).map((n) => n.toLowerCase()));
+  const lower = (t: string) => t.toLowerCase();
+  const missing = (from: string, to: string) => [...names(from)].some((n) => !new RegExp(`\\b${n.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}\\b`, "u").test(lower(to)));
+  return missing(next, prev) || missing(prev, next);
+}
+
 /** Relates `next` (being written) to `prev` (an active memory in the same scope). */
 export function compareStatements(prev: string, next: string): Comparison {
   const a = words(prev);
@@ -85,7 +96,7 @@ export function compareStatements(prev: string, next: string): Comparison {
   const changedValue = a.values.size > 0 && b.values.size > 0 && overlap(a.values, b.values).shared < Math.max(a.values.size, b.values.size);
   const cue = CHANGE.test(next) && !CHANGE.test(prev);
   const flipped = NEGATION.test(prev) !== NEGATION.test(next);
-  if (!changedValue && !flipped && !cue && !addsTo(prev, next) && total.jaccard >= SAME_STATEMENT && !smallWordsDiffer(prev, next)) return { relation: "duplicate", reason: "says the same thing", confident: false };
+  if (!changedValue && !flipped && !cue && !addsTo(prev, next) && total.jaccard >= SAME_STATEMENT && !smallWordsDiffer(prev, next) && !namesDiffer(prev, next)) return { relation: "duplicate", reason: "says the same thing", confident: false };
   return changeOf(prev, next);
 }
 

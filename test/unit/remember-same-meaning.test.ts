@@ -56,6 +56,15 @@ describe("remember: the same thing in other words", () => {
     expect(engine.list({ allProjects: true }).total).toBe(2);
   });
 
+  test("a name one adds is not the same thing said again: \"… at midnight UTC\" is stored beside \"… at midnight\" (QA)", () => {
+    const { engine } = testEngine();
+    const first = engine.remember({ content: "The nightly backup job runs on the db-backup host at midnight", type: "fact" });
+    const utc = engine.remember({ content: "The nightly backup job runs on the db-backup host at midnight UTC", type: "fact" });
+    expect([utc.status, utc.id === first.id]).toEqual(["created", false]);
+    // A capital that only starts the sentence is no name: still the same words.
+    expect(engine.remember({ content: "the nightly backup job runs on the db-backup host at midnight.", type: "fact" })).toMatchObject({ id: first.id, status: "duplicate" });
+  });
+
   test("only an active memory of the same scope is reinforced", () => {
     const { engine, advance } = testEngine();
     const other = engine.remember({ content: "Payments are processed with Stripe.", type: "fact", project: "/work/other" });
