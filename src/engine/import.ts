@@ -18,8 +18,10 @@ export interface ImportReport {
   lines: number;
   created: number;
   duplicates: number;
-  /** Links restored (both ends present after the import). */
+  /** Links restored (both ends present after the import), those already there included. */
   links: number;
+  /** Of `links`, those the store already had (a re-import): nothing was written for them. */
+  linksExisting: number;
   /** Links whose target is neither in the file nor in the store: not made. */
   unlinked: number;
   /** Superseded memories whose `superseded_by` is neither in the file nor in the store (a filtered export): kept superseded. */
@@ -72,7 +74,7 @@ export function importJsonl(ctx: EngineContext, source: string | Iterable<RawLin
   const aliases = projectNames(ctx);
   const lines = typeof source === "string" ? source.split("\n") : source;
   const total = typeof source === "string" ? (lines as string[]).filter((l) => l.trim() !== "").length : undefined;
-  const report: ImportReport = { lines: 0, created: 0, duplicates: 0, links: 0, unlinked: 0, orphans: 0 };
+  const report: ImportReport = { lines: 0, created: 0, duplicates: 0, links: 0, linksExisting: 0, unlinked: 0, orphans: 0 };
   // Successors named by superseded lines, checked once every line is in (a successor may come later in the file).
   const successors: string[] = [];
   const { store } = ctx;
@@ -118,10 +120,11 @@ export function importJsonl(ctx: EngineContext, source: string | Iterable<RawLin
       const metadata = l.possible ? { auto: true, [POSSIBLE_CHANGE]: true, ...(l.settled ? { [SETTLED]: l.settled } : {}) } : {};
       if (store.addEdge({ fromId: from, toId: to, relation: l.relation, weight: 1, createdAt: l.createdAt ?? now, metadata })) {
         store.appendAudit({ at: now, actor: ctx.actor, op: "link", memoryId: from, hashBefore: null, hashAfter: null, contentBefore: null, detail: { relation: l.relation, to, imported: true } });
-      } else if (l.settled) {
+      } else {
+        report.linksExisting++;
         // The link is here already: the file's settlement merges with ours as team sync merges it (relate.ts).
-        const here = linkAmong(store.edges(from), from, to, l.relation);
-        if (here && conflictState(here.metadata) !== "none") settle(ctx, here, l.settled, now, { imported: true });
+        const here = l.settled ? linkAmong(store.edges(from), from, to, l.relation) : undefined;
+        if (here && conflictState(here.metadata) !== "none") settle(ctx, here, l.settled!, now, { imported: true });
       }
       report.links++;
     }

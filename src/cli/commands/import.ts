@@ -73,10 +73,13 @@ export default defineCommand({
       // Recall right after an import should cover it, so the vectors are made here (long work, with progress).
       const vectors = args.embed === false ? null : await embedImported(session, Boolean(args.quiet));
       const seconds = (performance.now() - started) / 1000;
-      if (args.json) return output.json({ ...report, ...(vectors ? { vectors } : {}), seconds: Math.round(seconds * 1000) / 1000 });
+      const { linksExisting, ...counts } = report;
+      if (args.json) return output.json({ ...counts, links_existing: linksExisting, ...(vectors ? { vectors } : {}), seconds: Math.round(seconds * 1000) / 1000 });
+      const made = report.links - linksExisting;
+      const linked = linksExisting === 0 ? `${made} restored` : made === 0 ? `${linksExisting} already there` : `${made} restored, ${linksExisting} already there`;
       output.text(
         `Imported ${report.lines} lines in ${seconds.toFixed(2)} s: ${report.created} new, ${report.duplicates} already known.` +
-          (report.links + report.unlinked > 0 ? ` Links: ${report.links} restored${report.unlinked > 0 ? `, ${report.unlinked} not made (their target is in neither the file nor the store)` : ""}.` : "") +
+          (report.links + report.unlinked > 0 ? ` Links: ${linked}${report.unlinked > 0 ? `, ${report.unlinked} not made (their target is in neither the file nor the store)` : ""}.` : "") +
           (report.orphans > 0
             ? ` ${report.orphans} superseded ${report.orphans === 1 ? "memory names a successor" : "memories name successors"} in neither the file nor the store: kept superseded (\`cairn restore <id>\` makes one current).`
             : "") +
