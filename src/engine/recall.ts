@@ -281,10 +281,10 @@ function withSameSubject(channels: ReadonlyArray<{ channel: RetrievalChannel }>,
   return sameSubjectNewerFirst(hits, vectors.vectorsOf!(hits.slice(0, POOL).map((h) => h.memory.id)), query);
 }
 
-/** Later statements flagged on write as possible changes of an earlier result, just ahead of it (flagged-first.ts). */
 /** The best results whose later statements are fetched when no channel found them. */
 const FETCH_FLAGGERS_OF = 3;
 
+/** Later statements flagged on write as possible changes of an earlier result, just ahead of it (flagged-first.ts). */
 function withFlagged(ctx: EngineContext, hits: FusedHit[], depth: number, filter: MemoryFilter, now: number): FlaggedFirst {
   const top = hits.slice(0, depth).map((h) => h.memory.id);
   if (top.length === 0) return { hits, flagged: new Map() };

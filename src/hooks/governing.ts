@@ -110,6 +110,18 @@ function setAgainst(content: string, program: string): boolean {
   ].some((r) => r.test(text));
 }
 
+/**
+ * Whether `m` retires `program` for every command of it. A program most commands run (git, npm) only by a rule
+ * setting another choice against it ("use pnpm, not npm"), not by one use forbidden ("never git push --force");
+ * a fact only outright ("black was removed"): "bindings build with CMake, not Bazel" says where, not what every
+ * bazel command should do.
+ */
+function retiredBy(m: Memory, program: string): boolean {
+  const common = COMMON_PROGRAMS.has(program);
+  if (m.type === "fact") return !common && retiredOutright(m.content, program);
+  return common ? setAgainst(m.content, program) : retires(m.content, program);
+}
+
 /** Where a program's name ends: not inside a longer name (`docker` of `docker-compose`, "Docker Desktop" aside). */
 const END = "(?![\\w-])";
 const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
@@ -140,10 +152,7 @@ export async function governingRules(ctx: HookContext, command: string, limit: n
   const out: Memory[] = [];
   for (const m of found) {
     const have = new Set(tokens(`${m.content} ${m.tags.join(" ")}`));
-    // A program most commands run (git, npm) is retired for them only by a rule setting another choice against
-    // it ("use pnpm, not npm"), not by one use forbidden ("never git push --force"); a fact only outright
-    // ("black was removed"): "bindings build with CMake, not Bazel" states where, not what every bazel command should do.
-    const retired = program.length >= 3 && have.has(stem(program)) && (m.type === "fact" ? !COMMON_PROGRAMS.has(program) && retiredOutright(m.content, program) : COMMON_PROGRAMS.has(program) ? setAgainst(m.content, program) : retires(m.content, program));
+    const retired = program.length >= 3 && have.has(stem(program)) && retiredBy(m, program);
     if (!retired && m.type === "fact") continue;
     // Two of the command's words, one past its lead, or the lead itself where the rule forbids its program
     // ("never npm install" before `npm install lodash`).
