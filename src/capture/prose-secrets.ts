@@ -1,7 +1,8 @@
 /**
  * @module Secrets stated in prose: "the password is hunter2", "db pass: Tr0ub4dor&3", "my token is abc123…",
  * "the root password for the VM is "Zx81!spectrum"", "I set the db password to Zq8#mK2pLx9". A credential word
- * followed by is/was/:/= (or set, changed … to) introduces a value; the value is redacted only if it looks like one (quoted, or carrying a digit or symbol), so
+ * followed by is/was/:/= (or set, changed … to) introduces a value; the value is redacted only if it looks like
+ * one (quoted, or carrying a digit or symbol), so
  * "the password reset flow is broken", "the token is a JWT" and "secret management is handled by Vault" stay.
  */
 import { entropy, isCodeReference, isHighEntropy, isPlaceholder, looksLikeIdentifierHash, looksLikePath } from "./secret-values.ts";
