@@ -66,6 +66,17 @@ describe("finding groups", () => {
     expect(rootCauseKey("TypeError: user.name is not a function. Happened in the login form.")).toBe("typeerror user.name is not a function");
     expect(rootCauseKey("We use pnpm for every package.")).toBeNull();
   });
+
+  test("npm's error code names the failure, on one line or with npm's next lines, said by a hook or by hand (QA)", () => {
+    const keys = [
+      "npm ERR! code ERESOLVE while installing react 18; fixed with --legacy-peer-deps",
+      "npm ERR! code ERESOLVE on next 14 install; fixed by pinning eslint 8",
+      "npm ERR! code ERESOLVE\nnpm ERR! ERESOLVE unable to resolve dependency tree",
+      '`npm install` failed with "npm error code ERESOLVE could not resolve"; fixed by removing the stale lockfile',
+    ].map(rootCauseKey);
+    expect(keys).toEqual(["npm eresolve", "npm eresolve", "npm eresolve", "npm eresolve"]);
+    expect(rootCauseKey("npm ERR! code EACCES permission denied, mkdir '/usr/lib/node_modules'")).toBe("npm eacces");
+  });
 });
 
 describe("cairn consolidate", () => {
