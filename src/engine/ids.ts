@@ -54,8 +54,9 @@ export function shortId(store: Store, id: string): string {
 }
 
 /**
- * Resolves a full id, a short form (a unique end of an id, ≥ 8 characters) or a unique prefix (≥ 4
- * characters, like git's short hashes). Throws NOT_FOUND, or AMBIGUOUS_ID listing the candidates.
+ * Resolves a full id, a short form (a unique end of an id, ≥ 8 characters), a unique prefix (≥ 4 characters,
+ * like git's short hashes) or, when nothing else matches, a unique start of a short form (≥ 4 characters).
+ * Throws NOT_FOUND, or AMBIGUOUS_ID listing the candidates.
  */
 export function resolveId(store: Store, idOrPart: string): string {
   const wanted = idOrPart.trim().toLowerCase();
@@ -66,6 +67,11 @@ export function resolveId(store: Store, idOrPart: string): string {
     for (const id of store.idsWithTail([wanted.slice(-SHORT_ID_LENGTH)])) if (id.endsWith(wanted)) matches.add(id);
   }
   if (wanted.length >= MIN_PREFIX) for (const id of store.idsWithPrefix(wanted, SHOWN_CANDIDATES + 1)) matches.add(id);
+  // The start of the short form shown ("df24c7" of "df24c7a1"), as people type a git hash (QA): read only when
+  // nothing else matched, since no index covers it.
+  if (matches.size === 0 && /^[0-9a-f]+$/.test(wanted) && wanted.length >= MIN_PREFIX && wanted.length < SHORT_ID_LENGTH) {
+    for (const id of store.idsWithTailStart(wanted, SHOWN_CANDIDATES + 1)) matches.add(id);
+  }
   if (matches.size === 1) return [...matches][0]!;
   if (matches.size === 0) throw cairnError("NOT_FOUND", [idOrPart]);
   const candidates = [...matches].sort();

@@ -26,6 +26,7 @@ import { AccessCounts } from "./access-counts.ts";
 import { prefetch } from "./prefetch.ts";
 import { allMatching, countMatching, listMatching } from "./list-sql.ts";
 import { projectAliases, projectCounts, projectKeys } from "./project-keys.ts";
+import { idsWithPrefix, idsWithTail, idsWithTailStart } from "./id-lookup.ts";
 import { checkIntegrity } from "./integrity.ts";
 import { openMigrated } from "./migrations.ts";
 import { INSERT_SQL, MEMORY_COLUMNS, type MemoryRow, memoryValues, UPDATE_SQL, rowToMemory, storedTag } from "./rows.ts";
@@ -315,21 +316,15 @@ export class SqliteStore implements Store {
   }
 
   idsWithPrefix(prefix: string, limit: number): string[] {
-    const rows = this.#db
-      .query("SELECT id FROM memories WHERE id >= ? AND id < ? ORDER BY id LIMIT ?")
-      .all(prefix, `${prefix}\uffff`, limit) as Array<{ id: string }>;
-    return rows.map((r) => r.id);
+    return idsWithPrefix(this.#db, prefix, limit);
   }
 
   idsWithTail(tails: readonly string[]): string[] {
-    if (tails.length === 0) return [];
-    // Through the index on the last four characters (migration 26; named: a small table's planner would scan), then
-    // the whole end on the rows it finds.
-    const marks = tails.map(() => "?").join(", ");
-    const rows = this.#db
-      .query(`SELECT id FROM memories INDEXED BY memories_id_tail WHERE substr(id, -4) IN (${marks}) AND substr(id, -8) IN (${marks})`)
-      .all(...tails.map((t) => t.slice(-4)), ...tails) as Array<{ id: string }>;
-    return rows.map((r) => r.id);
+    return idsWithTail(this.#db, tails);
+  }
+
+  idsWithTailStart(start: string, limit: number): string[] {
+    return idsWithTailStart(this.#db, start, limit);
   }
 
   findDuplicate(project: string | null, contentHash: string, canonicalHash: string, status: "active" | "superseded" = "active"): Memory | null {

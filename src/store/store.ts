@@ -143,6 +143,8 @@ export interface Store {
   idsWithPrefix(prefix: string, limit: number): string[];
   /** Ids whose last 8 characters are one of `tails` (the random end of a UUIDv7; see engine/ids.ts). */
   idsWithTail(tails: readonly string[]): string[];
+  /** Ids whose last 8 characters start with `start` (at most `limit`); reads every id. */
+  idsWithTailStart(start: string, limit: number): string[];
   /** A memory of `status` (default active) in the same scope with the same exact or canonical content. */
   findDuplicate(project: string | null, contentHash: string, canonicalHash: string, status?: "active" | "superseded"): Memory | null;
   list(filter: MemoryFilter, now: number, options: ListOptions): Memory[];

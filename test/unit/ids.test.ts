@@ -78,6 +78,17 @@ describe("resolving what people type", () => {
     expect(err.message.match(/\("memory number/g)).toHaveLength(5);
   });
 
+  test("the start of the short form shown, when nothing else matches it (QA: `get df24c7` of `df24c7a1`)", async () => {
+    const { engine } = await withIds([A, B, C]);
+    expect(engine.shortIds([C]).get(C)).toBe("0000c0de");
+    expect(engine.get("0000c0").id).toBe(C);
+    expect(engine.get("0000").id).toBe(C);
+    // A prefix of the full id still wins; a start two short forms share is ambiguous.
+    expect(engine.get("01a23787-e74").id).toBe(C);
+    expect(cairnErrorOf(() => engine.get("db1744")).code).toBe("AMBIGUOUS_ID");
+    expect(cairnErrorOf(() => engine.get("0000c1")).code).toBe("NOT_FOUND");
+  });
+
   test("unknown, too short, and empty", async () => {
     const { engine } = await withIds([A]);
     expect(cairnErrorOf(() => engine.get("ffffffff")).code).toBe("NOT_FOUND");
