@@ -78,10 +78,10 @@ const LEFT_COPY_AFTER_MS = 3_600_000;
  * encoding: in the clear, after an encrypt) is reported on stderr by every command, not only by doctor.
  */
 /** What engine/adopt-root.ts did with the memories of this repository from before it had a git remote. */
-function announceAdopted(adopted: Adopted, project: string): void {
+function announceAdopted(adopted: Adopted, project: string, root: string): void {
   const n = adopted.moved;
   if (n > 0) progress(`cairn: ${n} ${n === 1 ? "memory" : "memories"} of this repository from before it had a git remote now ${n === 1 ? "belongs" : "belong"} to ${project}.`);
-  if (adopted.keptFor) log.warn(`this repository's memories from before it had a git remote stay under its path, since ${adopted.keptFor}; \`cairn list --project ${detectProject()}\` shows them`);
+  if (adopted.keptFor) log.warn(`this repository's memories from before it had a git remote stay under its path, since ${adopted.keptFor}; \`cairn list --project ${root}\` shows them`);
 }
 
 function warnLeftCopies(dbFile: string): void {
@@ -118,7 +118,8 @@ export function openRuntime(role: Role, opts: RuntimeOptions): Runtime {
     erasure: hookStateErasure(paths.dataDir),
     onRecall: recallRecorder(paths.dataDir, role),
   });
-  announceAdopted(engine.adoptRoot(detectProject()), engine.project);
+  const root = detectProject();
+  announceAdopted(engine.adoptRoot(root), engine.project, root);
   return {
     config,
     paths,

@@ -155,10 +155,10 @@ function pending(ctx: EngineContext, scope: Scope, which: "due" | "upcoming", li
   // The reminders are read by type and sorted, their time checked here: bounded by time, the read went through
   // the index of every memory's time, every memory before now (4.5 s of a session's briefing at 1M memories).
   const inBound = (m: Memory) => (which === "due" ? eventTimeOf(m) < bound.until! : eventTimeOf(m) >= bound.since!);
-  return {
-    shown: ctx.store.list(reminders, now, { limit: READ_AT_MOST, order: "oldest", by: "event" }).filter(inBound).slice(0, limit),
-    total: ctx.store.count({ ...reminders, ...bound }, now),
-  };
+  const read = ctx.store.list(reminders, now, { limit: READ_AT_MOST, order: "oldest", by: "event" });
+  const pending = read.filter(inBound);
+  // Every pending reminder was read unless the read stopped at its bound: then the store counts them.
+  return { shown: pending.slice(0, limit), total: read.length < READ_AT_MOST ? pending.length : ctx.store.count({ ...reminders, ...bound }, now) };
 }
 
 /** Reminders read for one list: far more than anyone keeps pending. */

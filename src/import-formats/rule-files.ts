@@ -32,8 +32,8 @@ export function repositoryRuleFiles(root: string): RepositoryRules {
   let folders = 0;
   let truncated = false;
   const queue: Array<{ dir: string; depth: number }> = [{ dir: root, depth: 0 }];
-  while (queue.length > 0) {
-    const { dir, depth } = queue.shift()!;
+  for (let next = 0; next < queue.length; next++) {
+    const { dir, depth } = queue[next]!;
     if (++folders > MAX_FOLDERS) {
       truncated = true;
       break;

@@ -56,13 +56,18 @@ const stateFile = (ctx: SetupContext): string => (ctx.env.CLAUDE_CONFIG_DIR ? jo
 export function localServerEntry(ctx: SetupContext): { file: string; command: string } | undefined {
   try {
     const file = stateFile(ctx);
-    const value = parseJsonc(readText(file) ?? "") as JsonObject | null;
-    const project = isObject(value) && isObject(value.projects) ? value.projects[ctx.projectDir] : undefined;
-    const entry = isObject(project) && isObject(project.mcpServers) ? project.mcpServers.cairn : undefined;
-    return isObject(entry) ? { file, command: typeof entry.command === "string" ? entry.command : "" } : undefined;
+    const command = localServerIn(parseJsonc(readText(file) ?? ""), ctx.projectDir);
+    return command === undefined ? undefined : { file, command };
   } catch {
     return undefined;
   }
+}
+
+/** The command of the local cairn server of `projectDir` in a parsed `~/.claude.json`, if it has one. */
+export function localServerIn(value: unknown, projectDir: string): string | undefined {
+  const project = isObject(value) && isObject(value.projects) ? value.projects[projectDir] : undefined;
+  const entry = isObject(project) && isObject(project.mcpServers) ? project.mcpServers.cairn : undefined;
+  return isObject(entry) ? (typeof entry.command === "string" ? entry.command : "") : undefined;
 }
 
 /** What doctor and setup say of a local entry ({@link localServerEntry}). */

@@ -4,7 +4,7 @@
  * Read-only; a client that is neither installed nor configured is not mentioned.
  */
 import { accessSync, constants, existsSync } from "node:fs";
-import { CLAUDE_HOOKS, isCairnHook, localServerEntry, localServerNote, twiceRegistered } from "./claude-code.ts";
+import { CLAUDE_HOOKS, isCairnHook, localServerIn, localServerNote, twiceRegistered } from "./claude-code.ts";
 import { type JsonObject, isObject } from "./json-file.ts";
 import { parseJsonc } from "./jsonc.ts";
 import { resolve } from "node:path";
@@ -54,6 +54,7 @@ function inspectClient(client: ClientSetup, ctxFor: (scope: Scope) => SetupConte
   const found: string[] = [];
   const problems: string[] = [];
   const hookFiles: string[] = [];
+  let localNote: string | undefined;
   let mcpCommand: string | undefined;
   const seen = new Set<string>();
   for (const scope of client.scopes) {
@@ -71,6 +72,9 @@ function inspectClient(client: ClientSetup, ctxFor: (scope: Scope) => SetupConte
         continue;
       }
       if (target.purpose === "mcp") {
+        // Claude Code's user file also holds each project's "local" servers, which come first.
+        const local = client.id === "claude-code" && scope === "user" ? localServerIn(value, ctxFor(scope).projectDir) : undefined;
+        if (local !== undefined) localNote = localServerNote({ file: target.path, command: local }, ctxFor(scope).projectDir);
         const entry = [value.mcpServers, value.servers, value.mcp_servers].map((c) => (isObject(c) ? c.cairn : undefined)).find(isObject);
         if (!entry) continue;
         found.push(`MCP in ${target.path}`);
@@ -99,8 +103,7 @@ function inspectClient(client: ClientSetup, ctxFor: (scope: Scope) => SetupConte
   }
   if (client.id === "claude-code" && found.length > 0 && hookFiles.length === 0) problems.push("no cairn hooks; run `cairn setup --client claude-code`");
   if (hookFiles.length > 1) problems.push(twiceRegistered(hookFiles));
-  const local = client.id === "claude-code" ? localServerEntry(ctxFor("user")) : undefined;
-  if (local) problems.push(localServerNote(local, ctxFor("user").projectDir));
+  if (localNote) problems.push(localNote);
   const detail = [...found, ...problems].join("; ");
   return { name, level: problems.length > 0 ? "warn" : "ok", detail };
 }
