@@ -41,7 +41,7 @@ import { type Neighbourhood, neighbourhood } from "./neighbourhood.ts";
 import { resolveScope, type ScopeOptions } from "./scope.ts";
 import { type TimelineInput, type TimelineResult, timeline } from "./timeline.ts";
 import { exportRecords } from "./export.ts";
-import { resolveId, shortIds } from "./ids.ts";
+import { resolveLoggedId, shortIds } from "./ids.ts";
 import { redactingStore } from "./redacting-store.ts";
 import type { ImportOptions, ImportReport, Progress } from "./import.ts";
 import type { RawLine } from "./import-parse.ts";
@@ -191,7 +191,7 @@ export class Engine {
   /** Audit entries, newest first; `memory` is a full id (also of a purged memory) or a short id or prefix. */
   auditLog(q: Omit<AuditQuery, "memoryId"> & { memory?: string }): AuditRecord[] {
     const { memory, ...rest } = q;
-    const memoryId = memory === undefined ? undefined : FULL_ID.test(memory) || POLICY_ID.test(memory) ? memory : resolveId(this.#ctx.store, memory);
+    const memoryId = memory === undefined ? undefined : FULL_ID.test(memory) || POLICY_ID.test(memory) ? memory : resolveLoggedId(this.#ctx.store, memory);
     return this.#ctx.store.auditLog({ ...rest, ...(memoryId ? { memoryId } : {}) });
   }
 

@@ -82,6 +82,24 @@ export function resolveId(store: Store, idOrPart: string): string {
   throw cairnError("AMBIGUOUS_ID", [idOrPart, count, list]);
 }
 
+/**
+ * {@link resolveId}, or else an id the audit log names (a purged memory's): a full id, a unique prefix or a unique
+ * end of one, as `resolveId` takes them. For `audit log --memory` and `get --history`, which read the log.
+ */
+export function resolveLoggedId(store: Store, idOrPart: string): string {
+  try {
+    return resolveId(store, idOrPart);
+  } catch (err) {
+    const wanted = idOrPart.trim().toLowerCase();
+    if ((err as { code?: string }).code !== "NOT_FOUND" || !/^[0-9a-f-]+$/.test(wanted) || wanted.length < MIN_PREFIX) throw err;
+    const logged = store.loggedIds(wanted, SHOWN_CANDIDATES + 1);
+    if (logged.length === 1) return logged[0]!;
+    if (logged.length === 0) throw err;
+    const count = logged.length > SHOWN_CANDIDATES ? `more than ${SHOWN_CANDIDATES}` : String(logged.length);
+    throw cairnError("AMBIGUOUS_ID", [idOrPart, count, logged.slice(0, SHOWN_CANDIDATES).join(", ")]);
+  }
+}
+
 function snippet(content: string): string {
   const flat = content.replace(/\s+/g, " ").trim();
   return flat.length > 40 ? `"${flat.slice(0, 39)}…"` : `"${flat}"`;

@@ -7,7 +7,7 @@ import { toIso } from "../domain/time.ts";
 import { cairnError } from "../errors.ts";
 import type { AuditEntry } from "../store/store.ts";
 import type { EngineContext } from "./context.ts";
-import { resolveId, shortId } from "./ids.ts";
+import { resolveId, resolveLoggedId, shortId } from "./ids.ts";
 import { writeProject } from "./projects.ts";
 import { PAST_GRACE_MS } from "./remind.ts";
 import { consolidationsOf, erasedTexts, rebuildConsolidated, rewriteQuoting } from "./erase-quotes.ts";
@@ -24,7 +24,7 @@ export function getMemory(ctx: EngineContext, idOrPrefix: string, track = true):
 }
 
 export function history(ctx: EngineContext, idOrPrefix: string): { id: string; entries: AuditEntry[] } {
-  const id = idOrPrefix.length >= 36 ? idOrPrefix : resolveId(ctx.store, idOrPrefix);
+  const id = idOrPrefix.length >= 36 ? idOrPrefix : resolveLoggedId(ctx.store, idOrPrefix);
   const entries = ctx.store.history(id);
   if (entries.length === 0) throw cairnError("NOT_FOUND", [idOrPrefix]);
   return { id, entries };

@@ -197,7 +197,7 @@ export class LineTransport implements Transport {
     }
     const parsed = JSONRPCMessageSchema.safeParse(value);
     if (!parsed.success) {
-      this.#reply(validId, -32600, "Invalid Request: not a JSON-RPC 2.0 message (batches are not supported).");
+      this.#reply(validId, -32600, `Invalid Request: ${notAMessage(value)}`);
       return;
     }
     const message = parsed.data;
@@ -232,6 +232,19 @@ export class LineTransport implements Transport {
     this.#idleWaiters = [];
     for (const wake of waiters) wake();
   }
+}
+
+/** Why `value`, valid JSON, is not a JSON-RPC 2.0 message cairn takes, in one line. */
+function notAMessage(value: unknown): string {
+  if (Array.isArray(value)) return "batches are not supported; send one JSON-RPC message per line.";
+  if (typeof value !== "object" || value === null) return "a JSON-RPC 2.0 message is a JSON object.";
+  const message = value as Record<string, unknown>;
+  if (message.jsonrpc !== "2.0") return 'not a JSON-RPC 2.0 message: "jsonrpc" must be "2.0".';
+  if ("method" in message && typeof message.method !== "string") return '"method" must be a string.';
+  if ("id" in message && typeof message.id !== "string" && typeof message.id !== "number") {
+    return '"id" must be a string or a number (null is not allowed); leave "id" out for a notification.';
+  }
+  return "not a JSON-RPC 2.0 request, notification or response.";
 }
 
 /** A {@link LineOutput} over a Node-style writable, honouring backpressure. */

@@ -98,6 +98,18 @@ export function auditLog(db: Database, q: AuditQuery, codec: ContentCodec): Audi
   return rows.map((r) => ({ ...toEntry(r, codec), seq: r.seq, entryHash: hashText(r.entry_hash) }));
 }
 
+/** Distinct memory ids of the log starting with `part` (through audit_memory), or else ending with it (a scan). */
+export function loggedIds(db: Database, part: string, limit: number): string[] {
+  const starting = db
+    .query("SELECT DISTINCT memory_id FROM audit WHERE memory_id >= ? AND memory_id < ? ORDER BY memory_id LIMIT ?")
+    .all(part, `${part}\uffff`, limit) as Array<{ memory_id: string }>;
+  if (starting.length > 0) return starting.map((r) => r.memory_id);
+  const ending = db
+    .query("SELECT DISTINCT memory_id FROM audit WHERE substr(memory_id, -?) = ? LIMIT ?")
+    .all(part.length, part, limit) as Array<{ memory_id: string }>;
+  return ending.map((r) => r.memory_id);
+}
+
 /**
  * In an encrypted store, every entry's old text and details are sealed and bound to their entry (AEAD): each
  * is opened here, so one altered, or moved from another entry, is named by `audit verify` (it was found only

@@ -2,7 +2,7 @@
 import type { Database } from "bun:sqlite";
 import type { Edge } from "../domain/edge.ts";
 import type { Memory, MemoryFilter } from "../domain/memory.ts";
-import { appendAudit, auditHistory, auditLog, eraseAuditContent, sealedAuditProblem } from "./audit.ts";
+import { appendAudit, auditHistory, auditLog, eraseAuditContent, loggedIds, sealedAuditProblem } from "./audit.ts";
 import { auditKeyState } from "./audit-key.ts";
 import { memoryAuditProblem } from "./audit-memories.ts";
 import { auditHead, verifyChain } from "./audit-chain.ts";
@@ -429,6 +429,10 @@ export class SqliteStore implements Store {
 
   auditLog(query: AuditQuery): AuditRecord[] {
     return auditLog(this.#db, query, this.#codec);
+  }
+
+  loggedIds(part: string, limit: number): string[] {
+    return loggedIds(this.#db, part, limit);
   }
 
   projects(): ProjectCount[] {

@@ -201,6 +201,11 @@ export interface Store {
   verifyAudit(anchor?: { seq: number; hash: string }): ChainReport;
   /** Audit entries, newest first, filtered by memory, actor and time. */
   auditLog(query: AuditQuery): AuditRecord[];
+  /**
+   * Memory ids the audit log names that start with `part`, or end with it (at most `limit`): a purged memory's
+   * id as people type it. The ends are read from every entry, so only when nothing stored matched.
+   */
+  loggedIds(part: string, limit: number): string[];
   stats(now: number): StoreStats;
   /** Memories created per UTC day and type (every status), oldest day first. */
   createdByDay(): DayCount[];

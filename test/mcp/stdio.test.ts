@@ -49,7 +49,25 @@ describe("LineTransport", () => {
     expect(lines[0]).toMatchObject({ jsonrpc: "2.0", id: null, error: { code: -32700 } });
     expect(lines[1]).toMatchObject({ jsonrpc: "2.0", id: 7, error: { code: -32600 } });
     expect(lines[2]).toMatchObject({ jsonrpc: "2.0", id: null, error: { code: -32600 } });
+    expect(lines[2].error.message).toContain("batches are not supported");
     expect(received[0]).toMatchObject({ id: 3, method: "ping" });
+  });
+
+  test("each refused message says what is wrong with it", async () => {
+    const { input, lines, received, transport } = wire();
+    await transport.start();
+    input.write('{"jsonrpc": "2.0", "id": null, "method": "tools/list"}\n');
+    input.write('{"jsonrpc": "1.0", "id": 4, "method": "ping"}\n');
+    input.write('{"jsonrpc": "2.0", "id": 5, "method": 12}\n');
+    input.write('"ping"\n');
+    await until(() => lines.length === 4);
+    expect(lines.map((l) => l.id)).toEqual([null, 4, 5, null]);
+    expect(lines[0].error.message).toContain('"id" must be a string or a number');
+    expect(lines[0].error.message).not.toContain("batch");
+    expect(lines[1].error.message).toContain('"jsonrpc" must be "2.0"');
+    expect(lines[2].error.message).toContain('"method" must be a string');
+    expect(lines[3].error.message).toContain("JSON object");
+    expect(received).toHaveLength(0);
   });
 
   test("an oversized message is refused with an error, then the next one is read", async () => {

@@ -95,4 +95,20 @@ describe("resolving what people type", () => {
     expect(cairnErrorOf(() => engine.get("01a")).code).toBe("NOT_FOUND");
     expect(cairnErrorOf(() => engine.get("  ")).code).toBe("NO_ID");
   });
+
+  test("a purged memory's audit entries are found by its short id, or the start of its id (QA)", async () => {
+    const { engine } = await withIds([A, B, C]);
+    engine.forget(C, { hard: true });
+    expect(cairnErrorOf(() => engine.get("0000c0de")).code).toBe("NOT_FOUND");
+    const ops = (memory: string) => engine.auditLog({ memory, limit: 10 }).map((e) => [e.memoryId, e.op]);
+    expect(ops("0000c0de")).toEqual([[C, "purge"], [C, "create"]]);
+    expect(ops("01a23787-e740")).toEqual(ops("0000c0de"));
+    expect(engine.history("0000c0de").id).toBe(C);
+    // A stored memory still comes first; a part two purged ids share is ambiguous; an unknown one is not found.
+    expect(ops("dc4db1744ea").map(([id]) => id)).toEqual([A]);
+    engine.forget(A, { hard: true });
+    engine.forget(B, { hard: true });
+    expect(cairnErrorOf(() => engine.auditLog({ memory: "db1744ea", limit: 10 })).code).toBe("AMBIGUOUS_ID");
+    expect(cairnErrorOf(() => engine.auditLog({ memory: "ffffffff", limit: 10 })).code).toBe("NOT_FOUND");
+  });
 });
