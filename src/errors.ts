@@ -120,6 +120,10 @@ const catalog = {
     cli: 'Memory "{0}" is a {1}, not a reminder; nothing was changed. `cairn remind --list` shows reminders and their ids.',
     mcp: 'Memory "{0}" is a {1}, not a reminder; nothing was changed. Call the `remind` tool with action "list" to see reminders and their ids.',
   },
+  DUPLICATE_EDIT: {
+    cli: "Memory {0} would then say what memory {1} already says, in the same scope; nothing was changed. Keep {1} and `cairn forget {0}`, or word the edit differently.",
+    mcp: "Memory {0} would then say what memory {1} already says, in the same scope; nothing was changed. Keep {1} and call the `forget` tool on {0}, or word the update differently.",
+  },
   NOTHING_TO_UPDATE: {
     cli: "Nothing to change: give new content or at least one of --type, --tags, --priority, --event-time.",
     mcp: "Nothing to change: give `content` or at least one of `type`, `tags`, `priority`, `event_time`, `metadata`, `project`.",
@@ -303,6 +307,7 @@ const usageCodes: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
   "CONFIRM_HARD_FORGET",
   "CONTENT_TOO_LARGE",
   "NOTHING_TO_UPDATE",
+  "DUPLICATE_EDIT",
   "BAD_TYPE",
   "BAD_PRIORITY",
   "BAD_METADATA",

@@ -82,6 +82,11 @@ export function updateMemory(ctx: EngineContext, idOrPrefix: string, patch: Upda
       (k) => patch[k] !== undefined && JSON.stringify(old[k]) !== JSON.stringify(next[k]),
     );
     if (changed.length === 0) return old;
+    // Two active memories saying the same in one scope is what every write avoids (QA: an edit made one silently).
+    if (changed.includes("content") || changed.includes("project")) {
+      const same = ctx.store.findDuplicate(next.project, next.contentHash, next.canonicalHash);
+      if (same && same.id !== id) throw cairnError("DUPLICATE_EDIT", [shortId(ctx.store, id), shortId(ctx.store, same.id)]);
+    }
     ctx.store.replace(next);
     ctx.store.appendAudit({
       at: now,

@@ -161,6 +161,22 @@ describe("update", () => {
     expect(() => engine.update(id, { content: "new" })).toThrow(/archived/);
   });
 
+  test("an edit that would repeat another active memory of its scope is refused and changes nothing (QA)", () => {
+    const { engine } = testEngine();
+    const kept = engine.remember({ content: "We deploy with Helm charts" }).id;
+    const other = engine.remember({ content: "We deploy with Argo CD" }).id;
+    expect(() => engine.update(other, { content: "we deploy with helm charts." })).toThrow(/already says/);
+    expect(engine.get(other).content).toBe("We deploy with Argo CD");
+    expect(engine.history(other).entries.map((e) => e.op)).toEqual(["create"]);
+    // Moving it into a scope where its text is already stored is the same; another scope or text is not.
+    const moved = engine.remember({ content: "We deploy with Helm charts", project: "/work/other" }).id;
+    expect(() => engine.update(moved, { project: "/work/app" })).toThrow(/already says/);
+    expect(engine.get(moved).project).toBe("/work/other");
+    expect(engine.update(moved, { tags: ["deploy"] }).tags).toEqual(["deploy"]);
+    expect(engine.update(other, { content: "We deploy with Argo CD v2" }).content).toBe("We deploy with Argo CD v2");
+    expect(engine.get(kept).status).toBe("active");
+  });
+
   test("resolves unique id prefixes and refuses ambiguous ones", () => {
     const { engine } = testEngine();
     const a = engine.remember({ content: "first" }).id;
