@@ -177,9 +177,17 @@ export function mayBeSameError(key: string, signature: string, m: Memory): boole
 /** Words of three characters or more, lower case. */
 const wordsOf = (text: string) => new Set(text.toLowerCase().match(/[\p{L}\p{N}_]{3,}/gu) ?? []);
 
-/** Whether `text` holds nearly every word of the error `signature` (its placeholders aside). */
-function tellsError(text: string, signature: string): boolean {
-  const wanted = [...wordsOf(signature.replace(/<\w+>/g, " "))];
+/** Words any error line may hold, which tell nothing of which error it is ("npm ERR! code ERESOLVE"). */
+const ERROR_WORDS = new Set(["err", "error", "errors", "code", "fatal", "failed", "failure", "exit", "warn"]);
+
+/**
+ * Whether `text` holds nearly every word of the error `signature` of `key`: its placeholders, words any error
+ * line holds and the command's own words aside (a note telling "ERESOLVE" tells "npm ERR! code ERESOLVE" of
+ * `npm install`; QA: it was captured again, without the fix the note gave).
+ */
+function tellsError(text: string, signature: string, key: string): boolean {
+  const own = wordsOf(key);
+  const wanted = [...wordsOf(signature.replace(/<\w+>/g, " "))].filter((w) => !ERROR_WORDS.has(w) && !own.has(w));
   const have = wordsOf(text);
   return wanted.length > 0 && wanted.filter((w) => have.has(w)).length >= 0.8 * wanted.length;
 }
@@ -190,7 +198,7 @@ async function pastFixes(ctx: HookContext, key: string, signature: string): Prom
   const query = `${commandHead(key).join(" ")} ${signature}`;
   const { results } = await engine.recall({ query, mode: "keyword", types: ["lesson", "error"], limit: 10, track: false, abstain: false });
   // Told already by a lesson or by a note not captured by a hook (shown this session or not): nothing to capture.
-  const known = results.some((r) => (r.memory.type === "lesson" || r.memory.source !== "hook") && mayBeSameError(key, signature, r.memory) && tellsError(r.memory.content, signature));
+  const known = results.some((r) => (r.memory.type === "lesson" || r.memory.source !== "hook") && mayBeSameError(key, signature, r.memory) && tellsError(r.memory.content, signature, key));
   // A fix shown alongside a prompt is worth repeating when the failure actually happens; once.
   const skip = new Set([...ctx.state.created, ...ctx.state.advised]);
   const hits = relevant(query, results.filter((r) => !skip.has(r.memory.id) && mayBeSameError(key, signature, r.memory)));
@@ -213,7 +221,7 @@ async function pastFixes(ctx: HookContext, key: string, signature: string): Prom
   state.advised.push(...top.map((m) => m.id));
   state.surfaced.push(...top.map((m) => m.id));
   // "Seen before" only when one of them tells this error (a new TS2322 is not a lesson about running tsc).
-  const seen = top.some((m) => tellsError(m.content, signature));
+  const seen = top.some((m) => tellsError(m.content, signature, key));
   const head = seen ? "this error was seen before; earlier fixes and notes:" : "earlier fixes and notes that may apply to this error:";
   return { advice: [`cairn memory — ${head}`, ...top.map((m) => bullet(m, 400, true))].join("\n"), known };
 }

@@ -97,6 +97,18 @@ describe("post-tool", () => {
     expect(errors).toEqual(["`pnpm tsc` failed: error TS2322: Type 'string' is not assignable to type 'Date'."]);
   });
 
+  test("a note telling the error by its code is the same error: not captured again without its fix (QA: npm ERR! code ERESOLVE)", async () => {
+    withEngine((e) => e.remember({ content: "npm install fails with ERESOLVE because of react peer deps: use npm install --legacy-peer-deps", type: "lesson" }));
+    const npm = 'Exit code 1\nnpm ERR! code ERESOLVE\nnpm ERR! ERESOLVE unable to resolve dependency tree\nnpm ERR! Found: react@18.2.0\nnpm ERR! peer react@"^17.0.0" from react-beautiful-dnd@13.1.1';
+    const out = contextOf(await w.hook("post-tool", fail("npm install", npm, "n1")));
+    expect(out).toContain("this error was seen before");
+    expect(out).toContain("--legacy-peer-deps");
+    expect(withEngine((e) => e.list({ types: ["error"] }).total)).toBe(0);
+    // Another npm error code is another error: captured.
+    await w.hook("post-tool", fail("npm install", "Exit code 1\nnpm ERR! code E404\nnpm ERR! 404 Not Found - GET https://registry.npmjs.org/leftpadd", "n2"));
+    expect(withEngine((e) => e.list({ types: ["error"] }).memories.map((m) => m.content))).toEqual(["`npm install` failed: npm ERR! code E404"]);
+  });
+
   test("another error code, or another program's failure in the same words, does not bring back that fix", async () => {
     const P1001 = "Error: P1001: Can't reach database server at `localhost:5432`";
     await w.hook("post-tool", fail("pnpm prisma migrate dev", P1001, "s1"));
