@@ -24,14 +24,24 @@ function scaled(deadlines: Record<HookEvent, number>): Record<HookEvent, number>
   return Object.fromEntries(Object.entries(deadlines).map(([event, ms]) => [event, ms * scale])) as Record<HookEvent, number>;
 }
 
+export type WarmPhase = "connect" | "send" | "reply";
+type Waits = Record<`${"connect" | "sent" | "reply"}Ms`, number>;
+
+/** The warm client's waits for a `deadline`: to connect, to hand over the whole request, and for the reply. */
+const waitsWithin = (deadline: number): Waits => ({ connectMs: Math.min(250, deadline * 0.1), sentMs: deadline * 0.3, replyMs: deadline * 0.5 });
+
 /**
- * How long the warm client waits for the daemon, counted from the hook's start: to connect, to hand over
- * the whole request, and for the reply. Past any of them the daemon is taken for stuck: the hook runs cold
- * in the half of the deadline left, and the daemon is replaced.
+ * How long the warm client waits for the daemon, counted from when the event was read, `spentMs` after the
+ * hook started: a share of the time left, so the hook can still run cold in the other half. Past any of them
+ * the daemon is taken for stuck and replaced, unless that wait was cut short (`cut`): an agent that wrote the
+ * event late left it less than its usual time (QA: 1.7 s late on pre-tool's 3 s left the daemon 2 ms, and a
+ * healthy daemon was killed).
  */
-export function warmDeadlines(event: HookEvent): { connectMs: number; sentMs: number; replyMs: number } {
-  const d = DEADLINE_MS[event];
-  return { connectMs: Math.min(250, d * 0.1), sentMs: d * 0.3, replyMs: d * 0.5 };
+export function warmWaits(event: HookEvent, spentMs: number): { waits: Waits; cut: (phase: WarmPhase) => boolean } {
+  const usual = waitsWithin(DEADLINE_MS[event]);
+  const waits = waitsWithin(Math.max(0, DEADLINE_MS[event] - spentMs));
+  const key = { connect: "connectMs", send: "sentMs", reply: "replyMs" } as const;
+  return { waits, cut: (phase) => waits[key[phase]] < 0.8 * usual[key[phase]] };
 }
 
 /** The daemon gives up on an event itself a little before its client would, and answers with nothing. */

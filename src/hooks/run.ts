@@ -6,7 +6,7 @@
  * `<dataDir>/hooks.log`), because a memory tool must never block or derail the user's session.
  */
 import { type Paths, resolvePaths } from "../config/paths.ts";
-import { DEADLINE_MS, warmDeadlines } from "./deadlines.ts";
+import { DEADLINE_MS, warmWaits } from "./deadlines.ts";
 import { limitEvent } from "./event-size.ts";
 import { type HookInput, parseHookInput } from "./input.ts";
 import { appendHookLog } from "./log.ts";
@@ -59,10 +59,8 @@ export async function runHook(args: readonly string[]): Promise<number> {
     event = input.event;
     const sock = warmEnabled() ? socketPath(paths.dataDir) : null;
     if (sock) {
-      const d = warmDeadlines(input.event);
-      const spent = performance.now() - started;
-      const deadlines = { connectMs: d.connectMs - spent, sentMs: d.sentMs - spent, replyMs: d.replyMs - spent };
-      const warm = await askWarm(sock, { build: buildId(), event: args[0], cwd: process.cwd(), stdin: raw }, deadlines);
+      const { waits, cut } = warmWaits(input.event, performance.now() - started);
+      const warm = await askWarm(sock, { build: buildId(), event: args[0], cwd: process.cwd(), stdin: raw }, waits);
       if (warm.kind === "served") {
         await writeOutput(warm.out);
         debugLog(paths, `${event} ok, warm${warm.out ? ` (${warm.out.length} chars)` : ""}`, started);
@@ -70,9 +68,12 @@ export async function runHook(args: readonly string[]): Promise<number> {
       }
       if (warm.kind === "timeout") {
         // Stuck (stopped, hung): put a new daemon in its place first (whatever happens to this event, the
-        // next one must not wait on it too), then run cold in the time left.
-        const what = (await import("./warm/launch.ts")).replaceDaemon(paths.dataDir, sock, performance.timeOrigin + started);
+        // next one must not wait on it too), then run cold in the time left. Not when the event came too late
+        // to give it its usual time.
         const verb = { connect: "accept the connection", send: "take the event", reply: "answer" }[warm.phase];
+        const what = cut(warm.phase)
+          ? `left as it is (the event was read ${Math.round(performance.now() - started - warm.afterMs)} ms after the hook started)`
+          : (await import("./warm/launch.ts")).replaceDaemon(paths.dataDir, sock, performance.timeOrigin + started);
         appendHookLog(paths.dataDir, `${event}: the hook daemon did not ${verb} within ${warm.afterMs} ms; running it cold, ${what}`);
         await runCold(input, paths, started);
         return 0;

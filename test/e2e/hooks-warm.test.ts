@@ -274,6 +274,23 @@ describe("hook client fallbacks", () => {
     }
   });
 
+  test("an event written over a second late is still served warm: the agent's delay does not make the daemon look stuck (QA)", async () => {
+    const daemon = await startDaemon();
+    const late = async (event: string, name: string, vars: Record<string, string>, delayMs: number) => {
+      const proc = Bun.spawn([CAIRN_BIN, "hook", event], { cwd: project, env: sb.env({ CAIRN_HOOK_DAEMON: "on", CAIRN_HOOK_DEBUG: "1" }), stdin: "pipe", stdout: "pipe", stderr: "pipe" });
+      await Bun.sleep(delayMs);
+      proc.stdin.write(fixture(name, { cwd: project, ...vars }));
+      proc.stdin.end();
+      expect(await proc.exited).toBe(0);
+      return new Response(proc.stdout).text();
+    };
+    // pre-tool's whole budget is 3 s: the daemon's reply was due 1.5 s after the hook started.
+    await late("pre-tool", "pre-tool-bash", { session: "late-1", command: "npm run test:checkout" }, 1700);
+    expect(log()).toContain("pre-tool ok, warm");
+    expect(log()).not.toContain("did not");
+    expect(daemon.exitCode).toBeNull();
+  });
+
   test("a daemon that takes the event but never answers: a timeout at the reply deadline (the hook then runs cold)", async () => {
     const path = join(sb.root, "mute.sock");
     const server = Bun.listen({ unix: path, socket: { data() {} } });
