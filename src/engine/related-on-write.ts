@@ -8,7 +8,7 @@
  * `forget`), and kept as a link marked possible, which recall reads (retrieve/flagged-first.ts). Measured on
  * blind labelled pairs (bench/lifecycle.ts, DESIGN.md "Conflicts on write").
  */
-import { SAYS_OPPOSITE } from "../capture/change-rules.ts";
+import { LOOSE_MIN_OVERLAP, SAYS_OPPOSITE } from "../capture/change-rules.ts";
 import { type Comparison, compareStatements } from "../capture/compare.ts";
 import { POSSIBLE_CHANGE } from "../domain/edge.ts";
 import { statesHowThingsAre } from "../domain/kinds.ts";
@@ -23,18 +23,6 @@ const standing = isStanding;
 /** How many memories sharing the most words with the new one are compared with it (found before it is stored). */
 const CANDIDATES = 4;
 
-/**
- * A loose signal (Comparison.looseOverlap) counts on write only when the new statement shares at least this
- * share of the older one's content words: in a store, a long note that mentions one or two of them
- * ("Documents are stored as JSON" against "Never store the editor selection in React state; it re-rendered
- * the whole document") is another fact. Fitted on the whole stores of bench/write-flags.ts (coding e–f,
- * current a–e): flags outside the labelled pairs 580 → 330, labelled pairs found 255 → 239 of 413; pair sets
- * a–f: flag recall unchanged but c 0.883 → 0.867, f 0.469 → 0.448. Held out: coding-g outside 84 → 43 (found
- * 23 → 24 of 33), current-f 41 → 29 (47 of 81 both), pairs-g recall 0.807 → 0.789, additions flagged 0.109
- * both. 0.25 lost a sixth of the found pairs. Recall's current-first (retrieve/stated-change.ts) does not
- * apply it: there it cost coding-e's current-first 0.704 → 0.667.
- */
-const LOOSE_MIN_OVERLAP = 0.2;
 
 /** A possible conflict of a new memory: an active one it changes or contradicts, and why. */
 export interface Conflict {

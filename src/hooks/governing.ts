@@ -7,6 +7,7 @@
  */
 import type { Memory } from "../domain/memory.ts";
 import { currentVersion } from "../engine/current-version.ts";
+import { LOOSE_MIN_OVERLAP } from "../capture/change-rules.ts";
 import { updates } from "../retrieve/current-first.ts";
 import { commandHead } from "./command.ts";
 import type { HookContext } from "./context.ts";
@@ -70,8 +71,33 @@ export function commandWords(given: string, project = ""): { words: string[]; pa
   // new dependencies without asking"), `git commit` writes a commit message ("commit messages follow …").
   // Plural forms: the light stemmer makes "messages" "messag", and rules speak of them in the plural.
   if (installing && packages.length > 0) for (const w of tokens("add dependencies")) words.add(w);
+  for (const w of flagWords(program, segment)) words.add(w);
   if (program === "git" && sub === "commit") for (const w of tokens("messages")) words.add(w);
   return { words: [...words], packages: packages.map(stem), program, lead: tokens([program, named[0] ?? ""].join(" ")) };
+}
+
+/** Flags that make a command destroy or rewrite something, which is what rules about it name. */
+const CONSEQUENTIAL = /^--(force|force-with-lease|hard|amend|no-verify|delete|prune|purge)$/;
+/** Their short forms where one program means them: `git push -f`, `git branch -D`. */
+const SHORT_CONSEQUENTIAL: ReadonlyMap<string, ReadonlyMap<string, string>> = new Map([["git", new Map([["-f", "force"], ["-D", "delete"]])]]);
+
+/**
+ * What a command's flags make of it, in the words rules use: `git push --force` is a force-push ("never
+ * force-push to main"), `git reset --hard`, `rm -rf` ("ask before rm -rf"; `rm` is too short a word to count
+ * otherwise). Only flags that destroy or rewrite: with every long flag's words, blind sets b, c, e, f, h and j
+ * lost precision (`--install`, `--tags`, `--release` named notes about something else).
+ */
+function flagWords(program: string, segment: string): string[] {
+  const out: string[] = [];
+  for (const flag of segment.split(/\s+/)) {
+    if (CONSEQUENTIAL.test(flag)) out.push(...tokens(flag.slice(2)));
+    else if (program === "rm" && /^-[a-z]*r[a-z]*$/i.test(flag)) out.push("rm", "rf");
+    else {
+      const word = SHORT_CONSEQUENTIAL.get(program)?.get(flag);
+      if (word) out.push(word);
+    }
+  }
+  return out;
 }
 
 /**
@@ -213,7 +239,7 @@ function namesEnough(have: ReadonlySet<string>, packages: readonly string[], wor
 function latest(m: Memory, pool: readonly Memory[], about: (n: Memory) => boolean): Memory {
   let current = m;
   for (let step = 0; step < pool.length; step++) {
-    const next = pool.find((n) => updates(n, current) && about(n));
+    const next = pool.find((n) => updates(n, current, LOOSE_MIN_OVERLAP) && about(n));
     if (!next) return current;
     current = next;
   }

@@ -13,6 +13,7 @@ import type { HookContext } from "./context.ts";
 import { bullet } from "./format.ts";
 import { promptEvidence } from "./inject-evidence.ts";
 import { INJECT_BAR, injectLikelihood } from "./inject-model.ts";
+import { LOOSE_MIN_OVERLAP } from "../capture/change-rules.ts";
 import { updates } from "../retrieve/current-first.ts";
 import { noteCreated } from "./state.ts";
 import { appendHookLog } from "./log.ts";
@@ -99,7 +100,7 @@ function captureInput(ctx: HookContext, c: ReturnType<typeof extractCaptures>[nu
 
 /** A rule (decision, preference, fact) that a newer rule among `pool` changed. Errors and lessons stay: a fix does not retire them. */
 function changedBy(m: Memory, pool: readonly { memory: Memory }[]): boolean {
-  return statesHowThingsAre(m) && pool.some((n) => statesHowThingsAre(n.memory) && updates(n.memory, m));
+  return statesHowThingsAre(m) && pool.some((n) => statesHowThingsAre(n.memory) && updates(n.memory, m, LOOSE_MIN_OVERLAP));
 }
 
 /** A prompt that opens or resumes a session without naming the work: "morning. let's pick up where we left off". */

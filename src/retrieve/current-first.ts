@@ -77,15 +77,18 @@ function isUpdate(older: FusedHit, newer: FusedHit, wordsOf: (h: FusedHit) => Se
   return swapBetween(outright(older).names, outright(newer).names) !== null && shareWords(wordsOf(newer), wordsOf(older), 1);
 }
 
-/** True when `newer` states a change to what `older` says (same scope, later, a change cue, shared words). */
-export function updates(newer: Memory, older: Memory): boolean {
-  return states(newer, older, () => shareWords(distinctive(newer.content), distinctive(older.content)));
+/**
+ * True when `newer` states a change to what `older` says (same scope, later, a change cue, shared words); a
+ * loose signal counts only from `minLooseOverlap` (stated-change.ts).
+ */
+export function updates(newer: Memory, older: Memory, minLooseOverlap = 0): boolean {
+  return states(newer, older, () => shareWords(distinctive(newer.content), distinctive(older.content)), minLooseOverlap);
 }
 
 /** `sharesWords` is asked last: most pairs fail the cheaper tests, and reading words was 3 ms of a 100k-store recall. */
-function states(newer: Memory, older: Memory, sharesWords: () => boolean): boolean {
+function states(newer: Memory, older: Memory, sharesWords: () => boolean, minLooseOverlap = 0): boolean {
   if (newer.createdAt <= older.createdAt || newer.project !== older.project) return false;
-  if (statesChange(newer, older)) return true;
+  if (statesChange(newer, older, minLooseOverlap)) return true;
   return CHANGE.test(newer.content) && sharesWords();
 }
 

@@ -13,9 +13,15 @@ import { isStanding } from "../domain/standing.ts";
 
 const MIN_SHARED = 2;
 
-export function statesChange(newer: Memory, older: Memory): boolean {
+/**
+ * Whether `newer` changes or contradicts `older` by the write-time rules; a loose signal (a negation or a
+ * value in a frame the two barely share) only where `newer` shares at least `minLooseOverlap` of `older`'s
+ * content words.
+ */
+export function statesChange(newer: Memory, older: Memory, minLooseOverlap = 0): boolean {
   if (!isStanding(newer) || !isStanding(older)) return false;
   // The cheap test first: recall asks this of up to ~300 candidate pairs, and the rules cost far more.
   if (sharedStems(statementParts(older.content).stems, statementParts(newer.content).stems).length < MIN_SHARED) return false;
-  return changeOf(older.content, newer.content).relation !== "none";
+  const c = changeOf(older.content, newer.content);
+  return c.relation !== "none" && (c.looseOverlap === undefined || c.looseOverlap >= minLooseOverlap);
 }

@@ -440,6 +440,32 @@ describe("pre-tool", () => {
     expect(await bash('git commit -m "add export button"', "r4")).toContain("Conventional Commits");
   });
 
+  test("a flag that destroys or rewrites is what a rule names: force-push, reset --hard, rm -rf; other flags are not", async () => {
+    withEngine((e) => {
+      e.remember({ content: "Never force-push to main or release branches; on your own feature branch use --force-with-lease.", type: "preference", project: null });
+      e.remember({ content: "Ask before destructive commands: rm -rf, git reset --hard, dropping databases.", type: "preference", project: null });
+      e.remember({ content: "Release builds are signed in CI only.", type: "decision" });
+    });
+    const bash = async (command: string, session: string) => contextOf(await w.hook("pre-tool", fixture("pre-tool-bash", { cwd: w.project, command, session })));
+    expect(await bash("git push --force origin main", "f1")).toContain("Never force-push");
+    expect(await bash("git push -f", "f2")).toContain("Never force-push");
+    expect(await bash("git reset --hard HEAD~3", "f3")).toContain("Ask before destructive commands");
+    expect(await bash("rm -rf build/", "f4")).toContain("Ask before destructive commands");
+    expect(await bash("git push origin feature/x", "f5")).toBe("");
+    expect(await bash("cargo build --release", "f6")).toBe("");
+  });
+
+  test("a rule is not taken as changed by a later one that shares a word or two of it (QA: \"run git status\" hid \"never git push --force\")", async () => {
+    withEngine((e) => {
+      e.remember({ content: "Never `git push` (and especially never `--force`) without the user explicitly saying so in the current conversation; local commits are fine.", type: "preference" });
+      nextMillisecond();
+      e.remember({ content: "Before committing, run `git status` and show a short diff summary (files + one line each) to the user.", type: "preference" });
+    });
+    const out = contextOf(await w.hook("pre-tool", fixture("pre-tool-bash", { cwd: w.project, command: "git push --force origin fix/tz", session: "g1" })));
+    expect(out).toContain("especially never `--force`");
+    expect(out).not.toContain("Before committing");
+  });
+
   test("an edit surfaces rules naming its directory path or distinctive name, not common words", async () => {
     withEngine((e) => {
       e.remember({ content: "Handlers in internal/http/gen are generated: edit api/openapi.yaml and run make api.", type: "lesson" });

@@ -53,7 +53,7 @@ describe("indexedDocs", () => {
     expect(indexedDocs(store.database)).toBe(0);
     const ids = Array.from({ length: 300 }, (_, i) => engine.remember({ content: `note ${i} about ${WORDS[i % 10]}` }).id);
     expect(indexedDocs(store.database)).toBe(300);
-    for (const id of ids.slice(0, 40)) engine.update(id, { content: "rewritten note" });
+    for (const [i, id] of ids.slice(0, 40).entries()) engine.update(id, { content: `rewritten note ${i}` });
     for (const id of ids.slice(100, 170)) engine.forget(id, { hard: true });
     expect(indexedDocs(store.database)).toBe(230);
     expect(indexedDocs(store.database)).toBe(count());
