@@ -46,6 +46,17 @@ describe("remember: the same thing in other words", () => {
     ["another value", "The API timeout is 30 seconds.", "The API timeout is 45 seconds."],
     ["one thing put in another's place", "We use pnpm, not npm, for installs.", "We use yarn, not npm, for installs."],
     ["the same sentence said of another service", "Alerts for search route to the #platform-alerts Slack channel", "Alerts for auth route to the #platform-alerts Slack channel"],
+    [
+      "the same sentence said of another service, wherever it names it (QA)",
+      "Runbook for the billing service: check the billing queue depth and restart the billing workers",
+      "Runbook for the search service: check the search queue depth and restart the search workers",
+    ],
+    [
+      "a longer text over the same words (QA: a 40-step runbook merged into one of 20)",
+      "Deploy runbook: drain the node, restart the agent, check the logs, restart the agent, check the logs",
+      "Deploy runbook: drain the node, restart the agent, check the logs, restart the agent, check the logs, drain the node, " +
+        "restart the agent, check the logs, drain the node, restart the agent, check the logs, restart the agent, check the logs",
+    ],
   ])("%s is stored as a memory of its own", (_name, older, newer) => {
     const { engine, advance } = testEngine();
     const first = engine.remember({ content: older, type: "fact" });
