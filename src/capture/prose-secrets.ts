@@ -13,7 +13,7 @@ import { entropy, isCodeReference, isHighEntropy, isPlaceholder, looksLikeIdenti
  * Groups: key, then quoted value (dq/sq/bq) or bare value.
  */
 const PROSE_SECRET = new RegExp(
-  String.raw`\b(?<key>password|passphrase|passwd|passcode|pass|pwd|pw|secret|token|api[ _-]?key|access key|secret key|` +
+  String.raw`\b(?<key>password|passphrase|passwd|passcode|pass|pwd|pw|pin|secret|token|api[ _-]?key|access key|secret key|` +
     String.raw`(?:encryption|decryption|signing|master|private|hmac|client|session|license)[ _-]?key|key)` +
     String.raw`(?:\s+(?:for|to|of|on)\s+(?:the\s+|my\s+|our\s+)?[\w.@/-]+(?:\s+[\w.@/-]+){0,2}?)?` +
     String.raw`(?:'s\s+|\s+(?:is|was)(?:\s+(?:now|still|currently|just|set to|changed to))?[:]?\s+|\s*(?::|=(?!=))\s*)` +
@@ -46,20 +46,33 @@ function looksLikeSecret(value: string, key: string, after: string): boolean {
   const v = value.replace(/[.,!?:]+$/, "");
   // "key" alone names too many things (a cache key, a primary key, a map key): only a random value counts.
   if (/^key$/i.test(key)) return isHighEntropy(v) && !looksLikeIdentifierHash(v);
+  // A PIN is digits ("my pin is 4921"); "the LED pin is GPIO5" or "pin is 13" is a board's pin.
+  if (/^pin$/i.test(key)) return /^\d{4,8}$/.test(v) && !UNIT_AFTER.test(after);
   if (v.length < 4 || isPlaceholder(v) || isCodeReference(v) || FORMAT_WORD.test(v) || MEASURE.test(v)) return false;
   if (/^https?:/.test(v) || looksLikePath(v) || /^\(/.test(after)) return false; // a path, a URL, a call
   if (/-(?:hashed|signed|encoded|based|protected|encrypted)$/i.test(v)) return false;
   if (/^\d+$/.test(v)) return /pass|pwd|^pw$/i.test(key) && !UNIT_AFTER.test(after); // a PIN-like password, not a count
   if (/^[\d./:-]+$/.test(v)) return false; // a version, date, time or fraction
   if (/\d/.test(v) || /[!@#$%^&*+=~|]/.test(v)) return true;
-  // No digit or symbol: only a long, mixed-case, random-looking string counts ("letmein" cannot be told from "required").
+  // A passphrase of words run together ("correcthorsebatterystaple", "horsestaple"; QA: kept in clear): long
+  // for one English word, and without the endings of the words that describe a password ("unchanged",
+  // "automatically", "configurable"). Shorter ones ("letmein") cannot be told from "required".
+  if (PASS_KEY.test(key) && /^[a-z]{10,}$/.test(v) && !DESCRIBING_WORD.test(v)) return true;
+  // No digit or symbol: only a long, mixed-case, random-looking string counts.
   return v.length >= 16 && /[a-z]/.test(v) && /[A-Z]/.test(v) && entropy(v) >= 3.5;
 }
+
+/** The credential words that name a password. */
+const PASS_KEY = /pass|pwd|^pw$/i;
+/** Endings of words that say what a password is or does rather than what it is. */
+const DESCRIBING_WORD =
+  /(?:ed|ly|ion|ions|able|ible|ing|ment|ments|ness|ity|ive|ous|al|ful|less|ent|ant|ence|ance|ary|ory|ize|ise|ware|where|thing|space|text|word|words)$/;
 
 function kindFor(key: string): string {
   const k = key.toLowerCase();
   if (/pass|pwd|^pw$/.test(k)) return "password";
   if (k === "token") return "token";
+  if (k === "pin") return "pin";
   if (/crypt|sign|master|private|hmac/.test(k)) return "secret";
   if (/key/.test(k)) return "api_key";
   return "secret";
@@ -70,21 +83,38 @@ function kindFor(key: string): string {
  * password Mb7$wR2k is set". Only values that cannot be ordinary words count: a password needs letters,
  * digits and a symbol; a token or secret needs to look random.
  */
-const DIRECT_SECRET = /\b(?<key>password|passphrase|passwd|pwd|token|secret|api[ _-]?key)[ \t]+(?<value>[^\s"'`,;()<>{}[\]]{8,})/gi;
+const DIRECT_SECRET = /\b(?<key>password|passphrase|passwd|passcode|pwd|token|secret|api[ _-]?key)[ \t]+(?<value>[^\s"'`,;()<>{}[\]]{8,})/gi;
 
 function looksLikeDirectSecret(value: string, key: string): boolean {
   const v = value.replace(/[.,!?:]+$/, "");
   if (isPlaceholder(v) || isCodeReference(v) || FORMAT_WORD.test(v) || /^(?:https?:|arn:)/i.test(v) || looksLikePath(v)) return false;
   if (/-(?:hashed|signed|encoded|based|protected|encrypted)$/i.test(v)) return false;
-  if (/pass|pwd/i.test(key)) return /[A-Za-z]/.test(v) && /\d/.test(v) && /[!@#$%^&*+=~|?]/.test(v);
+  if (/passcode/i.test(key)) return /^\d{4,12}$/.test(v) || (/[A-Za-z]/.test(v) && /\d/.test(v));
+  // Letters, digits and a symbol; or letters in both cases with digits ("with password Kq7vR2mzX9kk"; QA).
+  if (/pass|pwd/i.test(key)) return /[A-Za-z]/.test(v) && /\d/.test(v) && (/[!@#$%^&*+=~|?]/.test(v) || (/[a-z]/.test(v) && /[A-Z]/.test(v)));
   return isHighEntropy(v) && !looksLikeIdentifierHash(v);
 }
+
+/**
+ * A login stated as a pair, "user bob pass Kq7v…", "username: admin, password: hunter", "login deploy / pw x7":
+ * after "user:" the password word's value is one whatever it looks like; after "user" alone ("user guide pass
+ * rates") only a value with a digit, a symbol or both cases.
+ */
+const CREDENTIAL_PAIR =
+  /\b(?:user(?:name)?|login)(?<sign>\s*[:=])?\s*\w[\w.@-]*\s*(?:,|\/|and)?\s*\b(?<key>password|passwd|pass|pwd|pw)\b\s*[:=]?\s*(?<value>[^\s"'`,;()<>{}[\]]{3,})/gi;
 
 /** Replaces credential values stated in prose; `hit` records the redaction and returns its marker. */
 export function redactProseSecrets(text: string, hit: (kind: string) => string): string {
   const stated = redactStated(redactStated(text, PROSE_SECRET, hit), SET_SECRET, hit);
-  if (!/pass|pwd|token|secret|api/i.test(stated)) return stated;
-  return stated.replace(DIRECT_SECRET, (m: string, ...args: unknown[]) => {
+  if (!/pass|pwd|pw|token|secret|api/i.test(stated)) return stated;
+  const paired = stated.replace(CREDENTIAL_PAIR, (m: string, ...args: unknown[]) => {
+    const { value, sign } = args[args.length - 1] as { value: string; sign?: string };
+    const v = value.replace(/[.,!?]+$/, "");
+    if (v.startsWith("[REDACTED") || isPlaceholder(v) || isCodeReference(v)) return m;
+    if (!sign && !/[\d!@#$%^&*+=~|?]/.test(v) && !(/[a-z]/.test(v) && /[A-Z]/.test(v))) return m;
+    return `${m.slice(0, m.length - value.length)}${hit("password")}${value.slice(v.length)}`;
+  });
+  return paired.replace(DIRECT_SECRET, (m: string, ...args: unknown[]) => {
     const { key, value } = args[args.length - 1] as { key: string; value: string };
     if (!looksLikeDirectSecret(value, key)) return m;
     const tail = /[.,]+$/.exec(value)?.[0] ?? "";

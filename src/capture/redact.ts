@@ -3,6 +3,7 @@
  * is stored, so a pasted .env file, curl command or stack trace never puts a live key into the memory database.
  */
 import { redactCardNumbers } from "./card-numbers.ts";
+import { redactIdNumbers } from "./id-numbers.ts";
 import { redactCommandSecrets } from "./command-secrets.ts";
 import { redactProseSecrets } from "./prose-secrets.ts";
 import { redactBlobs } from "./secret-blobs.ts";
@@ -255,6 +256,7 @@ function scan(text: string): RedactResult {
   });
   out = redactCommandSecrets(out, hit);
   out = redactCardNumbers(out, hit);
+  out = redactIdNumbers(out, hit);
   // Last: a value already replaced above reads as a placeholder here, so nothing is counted twice.
   out = redactProseSecrets(out, hit);
   out = redactBlobs(out, hit);

@@ -127,6 +127,39 @@ describe("secrets stated in prose", () => {
     }
   });
 
+  test("a password after with/using, in a user-and-password pair, a passphrase of words run together, a PIN, a passcode (QA)", () => {
+    const cases: Array<[string, string]> = [
+      ["ssh root@host with password Kq7vR2mzX9kk", "ssh root@host with password [REDACTED:password]"],
+      ["connect using password Kq7vR2mzX9mm", "connect using password [REDACTED:password]"],
+      ["sftp creds: user bob pass Kq7vR2mzX9oo", "sftp creds: user bob pass [REDACTED:password]"],
+      ["username: admin, password: hunter", "username: admin, password: [REDACTED:password]"],
+      ["The vault passphrase: correcthorsebatterystaple", "The vault passphrase: [REDACTED:password]"],
+      ["the wifi password is correcthorsebatterystaple", "the wifi password is [REDACTED:password]"],
+      ["The root password is horsestaple", "The root password is [REDACTED:password]"],
+      ["my pin is 4921", "my pin is [REDACTED:pin]"],
+      ["the door passcode 88213377 works", "the door passcode [REDACTED:password] works"],
+    ];
+    for (const [input, output] of cases) expect(redactSecrets(input).text).toBe(output);
+    for (const text of [
+      "user guide pass rates are improving",
+      "the password is automatically rotated",
+      "the password is different per environment",
+      "the password is whitespace-trimmed",
+      "the LED pin is GPIO5",
+      "the reset pin is 13",
+      "the username is admin and the password is required",
+    ]) {
+      expect(redactSecrets(text)).toEqual({ text, redactions: [] });
+    }
+  });
+
+  test("a US social security number goes; dates, phone numbers and impossible numbers stay (QA)", () => {
+    expect(redactSecrets("patient SSN 123-45-6789 on file").text).toBe("patient SSN [REDACTED:ssn] on file");
+    for (const text of ["date 2024-01-15", "call 555-123-4567", "id 1-123-45-6789", "666-12-3456, 900-12-3456, 123-00-4567", "v123-45-6789"]) {
+      expect(redactSecrets(text)).toEqual({ text, redactions: [] });
+    }
+  });
+
   test("an all-letter value cannot be told from prose and is kept unless quoted", () => {
     expect(redactSecrets("the password is letmein").redactions).toEqual([]);
     expect(redactSecrets('the password is "letmein"').text).toBe('the password is "[REDACTED:password]"');
