@@ -1,12 +1,15 @@
 /** @module Normalising what is remembered: content cleanup, canonical form and hashes for duplicate detection. */
 
-/** Trims, unifies line endings and drops NUL and other control characters that only corrupt display. */
+/** Trims, unifies line endings and drops NUL and other control characters (C0 but tab and newline, DEL, C1) that only corrupt display. */
 export function cleanContent(text: string): string {
   return text
     .replace(/\r\n?/g, "\n")
-    .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g, "")
+    .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/g, "")
     .trim();
 }
+
+/** Every control character and bidirectional override: a tag is one short word, shown inline. */
+const TAG_CONTROL = /[\p{Cc}\u202a-\u202e\u2066-\u2069]/gu;
 
 const ASCII = /^[\x00-\x7f]*$/;
 
@@ -37,7 +40,7 @@ export function contentHashes(content: string): { contentHash: string; canonical
 export function normalizeTags(tags: Iterable<string>): string[] {
   const out = new Set<string>();
   for (const raw of tags) {
-    const tag = raw.trim().toLowerCase().replace(/\s+/g, "-");
+    const tag = raw.replace(TAG_CONTROL, "").trim().toLowerCase().replace(/\s+/g, "-");
     if (tag) out.add(tag);
   }
   return [...out].sort();

@@ -10,9 +10,10 @@ let pending = "";
 const FLUSH_AT = 1 << 20;
 
 export const output = {
-  /** Human-readable text; a trailing newline is added. */
+  /** Human-readable text; a trailing newline is added. Control characters in it never reach the terminal. */
   text(text: string): void {
-    pending += text.endsWith("\n") ? text : `${text}\n`;
+    const safe = terminalSafe(text);
+    pending += safe.endsWith("\n") ? safe : `${safe}\n`;
   },
   /** One JSON document on one line (stable machine output). */
   json(value: unknown): void {
@@ -24,6 +25,13 @@ export const output = {
     if (pending.length >= FLUSH_AT) await flushOutput();
   },
 };
+
+/**
+ * Control characters that would drive the terminal (an OSC 52 clipboard write, a retitle, a cursor move) taken
+ * out of human output: stored text could carry them (QA: a tag written through MCP). Colours (SGR) stay.
+ */
+const TERMINAL_CONTROL = /\u001b(?!\[[0-9;]*m)|[\u0000-\u0008\u000b-\u001a\u001c-\u001f\u007f-\u009f]/g;
+export const terminalSafe = (text: string): string => text.replace(TERMINAL_CONTROL, "");
 
 /**
  * The reader of stdout went away (`cairn export | head -1`): what was asked for was read, and the command stops

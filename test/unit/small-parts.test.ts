@@ -3,7 +3,8 @@ import { afterAll, describe, expect, spyOn, test } from "bun:test";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { canonicalize, normalizeTags } from "../../src/capture/normalize.ts";
+import { canonicalize, cleanContent, normalizeTags } from "../../src/capture/normalize.ts";
+import { terminalSafe } from "../../src/cli/output.ts";
 import { loadConfig } from "../../src/config/load.ts";
 import { quantile } from "../../src/web/dashboard.ts";
 import { configSchema, DEFAULTS } from "../../src/config/schema.ts";
@@ -118,6 +119,11 @@ describe("canonical form", () => {
   });
   test("tags are normalised", () => {
     expect(normalizeTags([" Foo ", "bar baz", "foo", ""])).toEqual(["bar-baz", "foo"]);
+  });
+  test("control characters and bidirectional overrides leave tags and content; human output never drives the terminal (QA)", () => {
+    expect(normalizeTags(["x\u001b]52;c;cHduZWQ=\u0007y", "b\u001b[5mlink", "\u202eevil", "\u009b2Jclear"])).toEqual(["2jclear", "b[5mlink", "evil", "x]52;c;chduzwq=y"]);
+    expect(cleanContent("a\u009b2J\u001b]0;title\u0007b\tc")).toBe("a2J]0;titleb\tc");
+    expect(terminalSafe("#x\u001b]52;c;cHduZWQ=\u0007y \u001b[1mbold\u001b[0m\n")).toBe("#x]52;c;cHduZWQ=y \u001b[1mbold\u001b[0m\n");
   });
 });
 
