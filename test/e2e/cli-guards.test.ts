@@ -209,6 +209,17 @@ describe("recall - reads the query from stdin", () => {
   });
 });
 
+describe("remember and stdin", () => {
+  test("piped text with no argument is remembered; an empty argument is no text and reads nothing (QA: an unset \"$NOTE\")", async () => {
+    const piped = await s.json<{ id: string }>(["remember", "--json"], { stdin: "the staging db is rebuilt nightly\n" });
+    expect((await s.json<{ content: string }>(["get", piped.id, "--json"])).content).toBe("the staging db is rebuilt nightly");
+    const empty = await s.run(["remember", "", "--json"], { stdin: "line one\nline two\n" });
+    expect(empty.exitCode).toBe(2);
+    expect(empty.stderr).toContain("empty");
+    expect((await s.json<{ total: number }>(["list", "--json"])).total).toBe(1);
+  });
+});
+
 describe("a CAIRN_HOME that does not exist", () => {
   test("read commands fail with NO_STORE and create nothing; doctor reports it; remember creates the store", async () => {
     rmSync(s.cairnHome, { recursive: true });

@@ -24,7 +24,9 @@ export default defineCommand({
   },
   async run({ args }) {
     let text = positionalText(args);
-    if (text === "-" || (text === "" && stdinIsPiped())) text = await readStdinText();
+    // Piped text is read when no text is given at all; an empty argument (an unset "$NOTE") is no text (QA: it
+    // read the script's own stdin and stored it).
+    if (text === "-" || (args._.length === 0 && stdinIsPiped())) text = await readStdinText();
     if (text.trim() === "") throw cairnError("EMPTY_CONTENT");
     await withEngine(({ engine }) => {
       const now = Date.now();
