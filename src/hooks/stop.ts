@@ -22,8 +22,8 @@ export const STOP_CHECKPOINT_EVERY_MS = 5 * 60_000;
  * up to date.
  */
 export function stop(ctx: HookContext): null {
-  // stop_hook_active: a Stop hook already made Claude continue; this is the same turn, not a new one.
-  if (ctx.input.stopHookActive) return null;
+  // stop_hook_active (another Stop hook made the agent go on) is read like any Stop: its message is the newest,
+  // and cairn never blocks, so it cannot loop (QA: such a session left no checkpoint, not even at SessionEnd).
   const message = ctx.input.lastAssistantMessage.trim();
   if (message === "" || !ctx.input.sessionId) return null;
   const state = ctx.touchState();

@@ -21,7 +21,6 @@ const MESSAGE = "I've added the hook dispatcher and its tests.\n\nNext steps:\n-
 describe("stop family", () => {
   test("repeated Stops keep one summary; SessionEnd writes a checkpoint and removes the state", async () => {
     for (let i = 0; i < 3; i++) await w.hook("stop", fixture("stop", { cwd: w.project, message: `(${i}) ${MESSAGE}` }));
-    await w.hook("stop", JSON.stringify({ ...JSON.parse(fixture("stop", { cwd: w.project, message: "again" })), stop_hook_active: true }));
     expect(withEngine((e) => e.list({ tags: ["session-summary"] }).total)).toBe(1);
     expect(existsSync(stateFile(w.cairnHome, "sess-fixture-1"))).toBe(true);
     await w.hook("session-end", fixture("session-end", { cwd: w.project }));
@@ -31,6 +30,15 @@ describe("stop family", () => {
     expect(summaries[0]!.content).toContain("(2)");
     expect(resume.state?.next_steps).toEqual(["wire up cairn setup", "measure start-up"]);
     expect(existsSync(stateFile(w.cairnHome, "sess-fixture-1"))).toBe(false);
+  });
+
+  test("a Stop another hook made the agent go on from (stop_hook_active) is read like any: its message is the newest (QA)", async () => {
+    const continued = (message: string) => JSON.stringify({ ...JSON.parse(fixture("stop", { cwd: w.project, message })), stop_hook_active: true });
+    await w.hook("stop", continued("Refactored the exporter.\n\nNext steps:\n- add CSV tests"));
+    await w.hook("session-end", fixture("session-end", { cwd: w.project }));
+    const resume = withEngine((e) => e.resume());
+    expect(resume.state?.next_steps).toEqual(["add CSV tests"]);
+    expect(withEngine((e) => e.list({ types: ["checkpoint"] }).total)).toBe(1);
   });
 
   test("PreCompact then SessionEnd with nothing new → one checkpoint", async () => {
