@@ -86,7 +86,9 @@ export function auditLog(db: Database, q: AuditQuery, codec: ContentCodec): Audi
   const where: string[] = [];
   const params: Array<string | number> = [];
   if (q.memoryId !== undefined) (where.push("memory_id = ?"), params.push(q.memoryId));
-  if (q.actor !== undefined) (where.push("actor = ?"), params.push(q.actor));
+  // A kind of actor ("mcp", "hook") takes in each of its clients and sessions ("mcp:claude-code/1.0", "hook:abc123").
+  if (q.actor !== undefined && q.actor.includes(":")) (where.push("actor = ?"), params.push(q.actor));
+  else if (q.actor !== undefined) (where.push("(actor = ? OR substr(actor, 1, ?) = ?)"), params.push(q.actor, q.actor.length + 1, `${q.actor}:`));
   if (q.since !== undefined) (where.push("at >= ?"), params.push(q.since));
   if (q.until !== undefined) (where.push("at < ?"), params.push(q.until));
   const rows = db

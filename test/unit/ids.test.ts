@@ -1,6 +1,6 @@
 /** @module Short ids: the random end of a UUIDv7, extended only when another memory ends the same way; resolving every form. */
 import { describe, expect, test } from "bun:test";
-import { testEngine } from "../helpers/engine.ts";
+import { T0, testEngine } from "../helpers/engine.ts";
 import { cairnErrorOf } from "../helpers/errors.ts";
 
 /** Imports memories with chosen ids, so tails can collide on purpose. */
@@ -111,4 +111,17 @@ describe("resolving what people type", () => {
     expect(cairnErrorOf(() => engine.auditLog({ memory: "db1744ea", limit: 10 })).code).toBe("AMBIGUOUS_ID");
     expect(cairnErrorOf(() => engine.auditLog({ memory: "ffffffff", limit: 10 })).code).toBe("NOT_FOUND");
   });
+});
+
+test("audit log --actor: a kind of actor takes in its clients and sessions; a full actor only itself (QA: --actor hook found none)", () => {
+  const { engine, store } = testEngine();
+  const id = engine.remember({ content: "a memory to log against" }).id;
+  for (const actor of ["mcp:claude-code/1.2", "mcp", "hook:abc123", "mcpx", "cli"]) {
+    store.appendAudit({ at: T0, actor, op: "update", memoryId: id, hashBefore: null, hashAfter: null, contentBefore: null, detail: {} });
+  }
+  const actors = (actor: string) => engine.auditLog({ actor, limit: 50 }).map((e) => e.actor).sort();
+  expect(actors("mcp")).toEqual(["mcp", "mcp:claude-code/1.2"]);
+  expect(actors("hook")).toEqual(["hook:abc123"]);
+  expect(actors("mcp:claude-code/1.2")).toEqual(["mcp:claude-code/1.2"]);
+  expect(actors("mc")).toEqual([]);
 });
