@@ -54,7 +54,7 @@ export function shortId(store: Store, id: string): string {
 }
 
 /**
- * Resolves a full id, a short form (a unique end of an id, ≥ 8 characters), a unique prefix (≥ 4 characters,
+ * Resolves a full id, a short form (a unique end of an id, ≥ 8 characters, dashes included), a unique prefix (≥ 4 characters,
  * like git's short hashes) or, when nothing else matches, a unique start of a short form (≥ 4 characters).
  * Throws NOT_FOUND, or AMBIGUOUS_ID listing the candidates.
  */
@@ -63,7 +63,8 @@ export function resolveId(store: Store, idOrPart: string): string {
   if (wanted === "") throw cairnError("NO_ID");
   if (store.get(wanted)) return wanted;
   const matches = new Set<string>();
-  if (/^[0-9a-f]+$/.test(wanted) && wanted.length >= SHORT_ID_LENGTH && wanted.length <= TAIL_MAX) {
+  // Any end of an id, dashes and all ("9b72-f7716bd5d5c2"; QA), is found through its last 8 characters.
+  if (/^[0-9a-f-]+$/.test(wanted) && /^[0-9a-f]{8}$/.test(wanted.slice(-SHORT_ID_LENGTH))) {
     for (const id of store.idsWithTail([wanted.slice(-SHORT_ID_LENGTH)])) if (id.endsWith(wanted)) matches.add(id);
   }
   if (wanted.length >= MIN_PREFIX) for (const id of store.idsWithPrefix(wanted, SHOWN_CANDIDATES + 1)) matches.add(id);

@@ -89,6 +89,13 @@ describe("resolving what people type", () => {
     expect(cairnErrorOf(() => engine.get("0000c1")).code).toBe("NOT_FOUND");
   });
 
+  test("a longer end of an id, across its last dash, resolves too (QA: `get 9b72-f7716bd5d5c2`)", async () => {
+    const { engine } = await withIds([A, B, C]);
+    expect(engine.get(A.slice(-17)).id).toBe(A);
+    expect(engine.get(C.slice(-20).toUpperCase()).id).toBe(C);
+    expect(cairnErrorOf(() => engine.get("0000-00000000c0de")).code).toBe("NOT_FOUND");
+  });
+
   test("unknown, too short, and empty", async () => {
     const { engine } = await withIds([A]);
     expect(cairnErrorOf(() => engine.get("ffffffff")).code).toBe("NOT_FOUND");
