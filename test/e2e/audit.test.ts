@@ -25,7 +25,12 @@ test("8 processes writing at once leave one chain that verifies, against an anch
   );
   const report = await s.json<{ ok: boolean; checked: number }>(["audit", "verify", "--from", head.anchor, "--json"]);
   expect(report).toMatchObject({ ok: true, checked: 41 });
+  expect(await s.json<{ entries: unknown[]; more: boolean }>(["audit", "log", "--limit", "100", "--json"])).toMatchObject({ entries: expect.any(Array), more: false });
   expect((await s.json<{ entries: unknown[] }>(["audit", "log", "--limit", "100", "--json"])).entries).toHaveLength(41);
+  // A listing cut at its limit says so (QA: 50 entries, and no word of more).
+  expect(await s.json<{ entries: unknown[]; more: boolean }>(["audit", "log", "--limit", "41", "--json"])).toMatchObject({ more: false });
+  expect((await s.json<{ entries: unknown[]; more: boolean }>(["audit", "log", "--limit", "40", "--json"])).more).toBe(true);
+  expect((await s.run(["audit", "log", "--limit", "10"])).stdout).toContain("older entries match too: --limit 40");
 });
 
 test("an edited entry makes verify exit 1 and name it; a rewritten log fails its anchor", async () => {

@@ -34,20 +34,27 @@ export default defineCommand({
       }
       if (action === "log") {
         const now = Date.now();
-        const entries = engine.auditLog({
+        const limit = intFlag("limit", args.limit, 50);
+        // One past the limit says whether the listing stopped short (QA: 50 entries, and no word of more).
+        const read = engine.auditLog({
           memory: args.memory,
           actor: args.actor,
           since: parseOptionalTime(args.since, now),
           until: parseOptionalTime(args.until, now),
-          limit: intFlag("limit", args.limit, 50),
+          limit: limit + 1,
         });
+        const entries = read.slice(0, limit);
+        const more = read.length > limit;
         if (args.json) {
           return output.json({
             entries: entries.map((e) => ({ seq: e.seq, at: new Date(e.at).toISOString(), actor: e.actor, op: e.op, memory_id: e.memoryId, hash_before: e.hashBefore, hash_after: e.hashAfter, entry_hash: e.entryHash, detail: e.detail })),
+            more,
           });
         }
         if (entries.length === 0) return output.text("No audit entries match.");
-        return output.text(entries.map((e) => `${String(e.seq).padStart(6)}  ${formatDate(e.at)}  ${e.actor.padEnd(8)} ${e.op.padEnd(10)} ${e.memoryId}  ${(e.entryHash ?? "").slice(0, 12)}`).join("\n"));
+        const lines = entries.map((e) => `${String(e.seq).padStart(6)}  ${formatDate(e.at)}  ${e.actor.padEnd(8)} ${e.op.padEnd(10)} ${e.memoryId}  ${(e.entryHash ?? "").slice(0, 12)}`);
+        if (more) lines.push(`(the newest ${limit}; older entries match too: --limit ${limit * 4}, or --until ${new Date(entries.at(-1)!.at).toISOString()})`);
+        return output.text(lines.join("\n"));
       }
       const report = engine.verifyAudit(anchor);
       if (args.json) {
