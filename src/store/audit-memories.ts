@@ -24,14 +24,14 @@ import { hashText } from "./stored-hash.ts";
 const sha256 = (text: string, key?: string) => new Bun.CryptoHasher("sha256", key).update(text).digest("hex");
 
 /** Where the era whose key is known starts: its first audit entry and the first memory made in it. */
-interface Era {
+export interface Era {
   from: number;
   memoriesFrom: number;
   keyed: (hash: string) => string;
 }
 
 /** The era of the store's current key, or null when no era's key is known. */
-function logKey(db: Database, codec: ContentCodec): Era | null {
+export function logKey(db: Database, codec: ContentCodec): Era | null {
   const start = (name: string) => {
     const value = (db.query("SELECT value FROM store_state WHERE key = ?").get(name) as { value: string } | null)?.value;
     const [from, memoriesFrom] = (value ?? "").split(":").map(Number);
@@ -83,13 +83,15 @@ export function memoryAuditProblem(db: Database, codec: ContentCodec): { seq: nu
 
 /**
  * A memory the log gives a content hash for in this era and never purged, that is not in the store (a row
- * deleted around cairn): every way cairn deletes one writes a purge entry for it.
+ * deleted around cairn): every way cairn deletes one writes a purge entry for it. Holds and rules are no
+ * memories: their entries' digest is of their details (policy-audit.ts).
  */
 function missingMemory(db: Database, era: Era): { seq: number; memory: string; problem: string } | null {
   const row = db
     .query(
       `WITH last AS (
-         SELECT memory_id AS id, max(seq) AS seq, max(seq >= ?1 AND hash_after IS NOT NULL) AS era FROM audit GROUP BY memory_id
+         SELECT memory_id AS id, max(seq) AS seq, max(seq >= ?1 AND hash_after IS NOT NULL) AS era FROM audit
+         WHERE op NOT IN ('hold', 'release', 'retention') GROUP BY memory_id
        )
        SELECT l.id, l.seq FROM last l JOIN audit a ON a.seq = l.seq
        WHERE l.era = 1 AND a.op <> 'purge' AND NOT EXISTS (SELECT 1 FROM memories m WHERE m.id = l.id)

@@ -17,13 +17,17 @@ export interface AuditRow extends Omit<StoredChainRow, "seq" | "prev_hash" | "en
 export function appendAudit(db: Database, e: AuditEntry, codec: ContentCodec): void {
   const append = () => {
     const tail = chainTail(db);
+    const detail = JSON.stringify(e.detail);
+    // A hold's or rule's details are what put it in force: their digest takes the place of a content hash, in
+    // the chain (policy-audit.ts checks it; QA: a rule's target and times edited in its entry went unnoticed).
+    const after = POLICY_OPS.has(e.op) ? detailDigest(detail) : e.hashAfter;
     // Keyed from the start: the chain covers the stored hashes, so they cannot be re-keyed at purge time.
     // An encrypted store keys them under the user's key instead: audit.key lies in the data folder, beside
     // the database, so it would not stop someone holding both from testing guesses.
     const keyed = (h: string | null) => (h === null || h.startsWith(KEYED_PREFIX) ? h : codec.encrypted ? codec.keyedHash(h) : keyedHash(db.filename, h));
-    if (!codec.encrypted && (e.hashBefore !== null || e.hashAfter !== null)) recordAuditKeyCheck(db, db.filename, tail.seq + 1);
+    if (!codec.encrypted && (e.hashBefore !== null || after !== null)) recordAuditKeyCheck(db, db.filename, tail.seq + 1);
     const hashBefore = keyed(e.hashBefore);
-    const hashAfter = keyed(e.hashAfter);
+    const hashAfter = keyed(after);
     const fields = { seq: tail.seq + 1, at: e.at, actor: e.actor, op: e.op, memory_id: e.memoryId, hash_before: hashBefore, hash_after: hashAfter };
     db.query(
       `INSERT INTO audit (seq, at, actor, op, memory_id, hash_before, hash_after, content_before, detail, prev_hash, entry_hash)
@@ -37,7 +41,7 @@ export function appendAudit(db: Database, e: AuditEntry, codec: ContentCodec): v
       storedHash(hashBefore),
       storedHash(hashAfter),
       e.contentBefore === null ? null : codec.encode(e.contentBefore, place("audit", "content_before", fields.seq)),
-      codec.encode(JSON.stringify(e.detail), place("audit", "detail", fields.seq)),
+      codec.encode(detail, place("audit", "detail", fields.seq)),
       // Not stored since migration 10: it is the entry before's entry_hash, and this entry's hash covers it.
       null,
       storedHash(entryHash(fields, tail.hash)),
@@ -47,6 +51,12 @@ export function appendAudit(db: Database, e: AuditEntry, codec: ContentCodec): v
   if (db.inTransaction) append();
   else writeTransaction(db, append);
 }
+
+/** The operations on holds and retention rules, whose entries carry their details' digest (see appendAudit). */
+export const POLICY_OPS: ReadonlySet<string> = new Set<AuditOp>(["hold", "release", "retention"]);
+
+/** The digest of an entry's details as written (before the key of its era is applied). */
+export const detailDigest = (detail: string): string => new Bun.CryptoHasher("sha256").update(detail).digest("hex");
 
 export function auditHistory(db: Database, memoryId: string, codec: ContentCodec): AuditEntry[] {
   const rows = db

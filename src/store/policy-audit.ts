@@ -10,7 +10,10 @@
  */
 import type { Database } from "bun:sqlite";
 import type { Hold, HoldKind, RetentionRule, RuleKind } from "../domain/retention.ts";
-import { type AuditRow, toEntry } from "./audit.ts";
+import { type AuditRow, detailDigest, POLICY_OPS, toEntry } from "./audit.ts";
+import { logKey } from "./audit-memories.ts";
+import { place } from "./content-codec.ts";
+import { hashText } from "./stored-hash.ts";
 import type { ContentCodec } from "./content-codec.ts";
 import { describeError } from "../errors.ts";
 
@@ -39,6 +42,8 @@ export interface LoggedPolicy {
   holds: Map<string, LoggedHold>;
   rules: Map<string, LoggedRule>;
   last: number;
+  /** The first entry whose details no longer match the digest the chain holds: the log itself is not to be trusted. */
+  edited: PolicyProblem | null;
 }
 
 /**
@@ -47,6 +52,7 @@ export interface LoggedPolicy {
  * key) is one too.
  */
 export function policyAuditProblem(log: LoggedPolicy, read: () => { holds: Hold[]; rules: RetentionRule[] }): PolicyProblem | null {
+  if (log.edited) return log.edited;
   const { holds: logged, rules: loggedRules, last } = log;
   let holds: Hold[];
   let rules: RetentionRule[];
@@ -98,8 +104,18 @@ export function replay(db: Database, codec: ContentCodec): LoggedPolicy {
        WHERE (memory_id >= 'hold-' AND memory_id < 'hold.') OR (memory_id >= 'ret-' AND memory_id < 'ret.') ORDER BY seq`,
     )
     .all() as Array<AuditRow & { seq: number }>;
+  const era = logKey(db, codec);
+  let edited: PolicyProblem | null = null;
   for (const row of rows) {
     const { op, memoryId: id, detail, at, actor } = toEntry(row, codec);
+    // Entries from before their details were chained have no digest; those of an era whose key is unknown are not read.
+    const digest = hashText(row.hash_after);
+    if (edited === null && digest !== null && era !== null && row.seq >= era.from && POLICY_OPS.has(op)) {
+      const text = row.detail === "{}" ? row.detail : codec.decode(row.detail, place("audit", "detail", row.seq), `audit entry ${row.seq}`);
+      if (era.keyed(detailDigest(text)) !== digest) {
+        edited = { seq: row.seq, policy: id, problem: `audit entry ${row.seq} of ${id} no longer holds the details the chain recorded (kind, target, times, reason): the entry was edited` };
+      }
+    }
     const kind = String(detail.kind);
     const target = String(detail.target);
     const reason = typeof detail.reason === "string" ? detail.reason : "";
@@ -117,5 +133,5 @@ export function replay(db: Database, codec: ContentCodec): LoggedPolicy {
     } else if (op === "retention" && detail.action === "clear") rules.delete(id);
   }
   const last = (db.query("SELECT max(seq) AS seq FROM audit").get() as { seq: number | null }).seq ?? 0;
-  return { holds, rules, last };
+  return { holds, rules, last, edited };
 }

@@ -140,7 +140,8 @@ export class SqlitePolicy implements PolicyStore {
   restoreFromAudit(): number {
     return this.#write((db) => {
       const log = replay(db, this.#codec);
-      if (policyAuditProblem(log, () => this.#policyRows()) === null) return 0;
+      // An edited log is no source to restore from: the tables stay as they are and verify keeps naming it.
+      if (log.edited !== null || policyAuditProblem(log, () => this.#policyRows()) === null) return 0;
       const { holds, rules } = log;
       const changed = db.query("DELETE FROM holds").run().changes + db.query("DELETE FROM retention_rules").run().changes;
       for (const { hold } of holds.values()) {

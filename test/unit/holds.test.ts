@@ -1,5 +1,8 @@
 /** @module Legal holds in the engine: CRUD with audit entries, and every path that would change a held memory refuses. */
 import { describe, expect, test } from "bun:test";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { testEngine } from "../helpers/engine.ts";
 import { cairnErrorOf } from "../helpers/errors.ts";
 
@@ -176,6 +179,38 @@ describe("holds and rules against the audit log", () => {
       expect(engine.verifyAudit().ok).toBe(true);
       expect(engine.retentionRules().map((r) => [r.kind, r.target, r.keepMs])).toEqual([["type", "fact", 30 * DAY]]);
       expect(engine.holds().map((h) => h.target)).toEqual(["legal"]);
+    }
+  });
+
+  test("a hold or rule changed in its table and its audit entry's details alike is named: the chain holds their digest (QA)", () => {
+    const dir = mkdtempSync(join(tmpdir(), "cairn-policy-digest-"));
+    try {
+      const attacks: Array<[string, string[], RegExp]> = [
+        ["hold", [`UPDATE audit SET detail = '{"kind":"tag","target":"nothing-here","reason":"case 42"}' WHERE op = 'hold'`, "UPDATE holds SET target = 'nothing-here'"], /^audit entry \d+ of hold-\w+ no longer holds the details the chain recorded/],
+        ["rule", [`UPDATE audit SET detail = '{"action":"set","kind":"type","target":"note","keep_ms":1000,"grace_ms":0}' WHERE op = 'retention'`, "UPDATE retention_rules SET target = 'note', keep_ms = 1000, grace_ms = 0"], /^audit entry \d+ of ret-\w+ no longer holds/],
+      ];
+      for (const [name, sql, problem] of attacks) {
+        if (process.env.CAIRN_TEST_CODEC === "aead") continue; // sealed details fail their own integrity check first (sealedAuditProblem)
+        const { engine, store, advance } = testEngine({ path: join(dir, `${name}.db`) });
+        const held = engine.remember({ content: "Vendor contract renewal terms", type: "note", tags: ["legal"] }).memory.id;
+        engine.addHold({ tag: "legal", reason: "case 42" });
+        engine.setRetention({ type: "fact", keepMs: 30 * DAY });
+        expect(engine.verifyAudit().ok).toBe(true);
+        store.database.run("DROP TRIGGER audit_only_purge");
+        for (const statement of sql) store.database.run(statement);
+        advance(400 * DAY);
+        const verify = engine.verifyAudit();
+        expect(verify.ok).toBe(false);
+        if (!verify.ok) expect(verify.problem).toMatch(problem);
+        // Nothing is purged on the forged policy, and repair does not restore from an edited log.
+        expect(cairnErrorOf(() => engine.sweep()).code).toBe("POLICY_TAMPERED");
+        expect(cairnErrorOf(() => engine.forget(held, { hard: true })).code).toBe("POLICY_TAMPERED");
+        expect(store.policy.restoreFromAudit()).toBe(0);
+        expect(engine.get(held, { track: false }).status).toBe("active");
+        store.close();
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 
