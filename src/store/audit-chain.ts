@@ -31,8 +31,18 @@ export interface AuditHead {
   hash: string;
 }
 
+/** A repair recorded in the log (salvage-audit.ts): its entry, and what it found of the log it rebuilt. */
+export interface RepairNote {
+  seq: number;
+  at: number;
+  /** Old entries copied, and those missing between them (lost with the damage, or removed). */
+  read: number;
+  missing: number;
+  missingAt: string[];
+}
+
 export type ChainReport =
-  | { ok: true; head: AuditHead; checked: number }
+  | { ok: true; head: AuditHead; checked: number; /** Repairs that rebuilt the log, oldest first (none: absent). */ rebuilt?: RepairNote[] }
   | { ok: false; head: AuditHead; checked: number; brokenAt: number; problem: string; /** Set when the log verifies but this memory does not match it (audit-memories.ts). */ memory?: string; /** Set when the log verifies but this hold or rule does not match it (policy-audit.ts). */ policy?: string };
 
 export function entryHash(f: ChainFields, prev: string): string {

@@ -10,6 +10,8 @@ import { statSync } from "node:fs";
 import type { Edge, Relation } from "../domain/edge.ts";
 import { CairnError, describeError } from "../errors.ts";
 import { appendAudit, type AuditRow, toEntry } from "./audit.ts";
+import type { StoredChainRow } from "./audit-chain.ts";
+import { type OldChain, OldChainWalk, recordRepair } from "./salvage-audit.ts";
 import { forgetKeyingEras } from "./audit-key.ts";
 import { secureDelete } from "./db.ts";
 import { checkDatabaseFile } from "./file-check.ts";
@@ -25,10 +27,12 @@ export interface SalvageReport {
   /** Rows found but unreadable, or stretches of keys skipped past a broken page. */
   unreadable: number;
   /**
-   * Memories the copied audit log shows were made and never purged that are not among those copied: lost with the
-   * damage (at least this many: entries lost with it are not counted).
+   * Memories lost with the damage, at least: those the copied audit log shows were made and never purged that
+   * are not among those copied, or, when more, the old store's own count of its rows less those copied.
    */
   lost: number;
+  /** The old audit log as it was read: entries missing, where its chain broke (written into the new log too). */
+  oldLog: OldChain;
 }
 
 /** Why the file at `path` needs repair (header, then SQLite's integrity check), or null when it is sound. */
@@ -55,7 +59,8 @@ export function diagnose(path: string, walPresent: boolean): string | null {
 
 /** Copies what can be read from the database at `from` (opened read-only, never changed) into `to`. */
 export function salvage(from: string, to: SqliteStore): SalvageReport {
-  const report: SalvageReport = { memories: 0, links: 0, auditEntries: 0, unreadable: 0, lost: 0 };
+  const walk = new OldChainWalk();
+  const report: SalvageReport = { memories: 0, links: 0, auditEntries: 0, unreadable: 0, lost: 0, oldLog: walk.result() };
   if ((statSync(from, { throwIfNoEntry: false })?.size ?? 0) === 0) return report; // nothing was ever in it
   const source = salvageSource(from);
   let db: Database;
@@ -78,20 +83,32 @@ export function salvage(from: string, to: SqliteStore): SalvageReport {
         const edge = toEdge(e, seqToId);
         if (edge && to.addEdge(edge)) report.links++;
       });
-      report.unreadable += scan(db, "audit", "seq", "*", (a: AuditRow) => {
-        appendAudit(to.database, toEntry(a as AuditRow & { seq: number }, to.codec), to.codec);
+      report.unreadable += scan(db, "audit", "seq", "*", (a: AuditRow & StoredChainRow) => {
+        appendAudit(to.database, toEntry(a, to.codec), to.codec);
+        walk.take(a);
         report.auditEntries++;
       });
+      report.oldLog = walk.result();
+      recordRepair(to.database, to.codec, report.oldLog, Date.now());
       report.unreadable += salvagePolicy(db, to.database);
       // Copied entries were keyed under keys whose eras are not known here: the memory check starts afresh.
       forgetKeyingEras(to.database);
-      report.lost = lostMemories(to.database);
+      report.lost = Math.max(lostMemories(to.database), countedRows(db) - report.memories);
     });
   } finally {
     db.close();
     source.done();
   }
   return report;
+}
+
+/** The memories the damaged store counted (row-counts.ts), or 0 when that count cannot be read. */
+function countedRows(db: Database): number {
+  try {
+    return (db.query("SELECT n FROM row_counts WHERE name = 'memories'").get() as { n: number } | null)?.n ?? 0;
+  } catch {
+    return 0;
+  }
 }
 
 /** Memories with a `create` entry whose last entry is not a purge, missing from the memories table. */

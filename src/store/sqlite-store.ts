@@ -6,6 +6,7 @@ import { appendAudit, auditHistory, auditLog, eraseAuditContent, loggedIds, seal
 import { auditKeyState } from "./audit-key.ts";
 import { memoryAuditProblem } from "./audit-memories.ts";
 import { auditHead, verifyChain } from "./audit-chain.ts";
+import { repairsInLog, withRepairs } from "./salvage-audit.ts";
 import { type ContentCodec, PLAIN_CODEC, logSeal } from "./content-codec.ts";
 import { assertKeyCheck, type EncryptionRecord, readEncryption } from "./encryption-record.ts";
 import { assertKeyUnchanged, ReadKeyCheck } from "./checked-write.ts";
@@ -417,7 +418,7 @@ export class SqliteStore implements Store {
   }
 
   verifyAudit(anchor?: { seq: number; hash: string }): ChainReport {
-    const chain = verifyChain(this.#db, anchor);
+    const chain = withRepairs(verifyChain(this.#db, anchor), repairsInLog(this.#db, this.#codec), anchor);
     const found: { seq: number; problem: string; memory?: string; policy?: string } | null = chain.ok ? (sealedAuditProblem(this.#db, this.#codec) ?? memoryAuditProblem(this.#db, this.#codec) ?? this.policy.auditProblem()) : null;
     return found ? { ok: false, head: chain.head, checked: chain.checked, brokenAt: found.seq, problem: found.problem, ...(found.memory ? { memory: found.memory } : {}), ...(found.policy ? { policy: found.policy } : {}) } : chain;
   }

@@ -16,7 +16,7 @@ export interface PendingErasure {
 }
 
 /** `expire` (the retention sweep), `hold`/`release` (legal holds) and `retention` (rules) come from engine/holds.ts and sweep.ts. */
-export type AuditOp = "create" | "update" | "reinforce" | "forget" | "restore" | "purge" | "link" | "expire" | "hold" | "release" | "retention" | "consolidate" | "erase_history";
+export type AuditOp = "create" | "update" | "reinforce" | "forget" | "restore" | "purge" | "link" | "expire" | "hold" | "release" | "retention" | "consolidate" | "erase_history" | "repair";
 
 import type { AuditHead, ChainReport } from "./audit-chain.ts";
 

@@ -57,13 +57,46 @@ test("a damaged page: the readable memories move to a new sound database; the da
   expect(left.length).toBeGreaterThan(SEEDED - 50);
   expect(left.length).toBeLessThan(SEEDED);
   const lost = SEEDED - left.length;
-  expect(d.checks.repair!.detail).toContain(` ${lost} ${lost === 1 ? "memory" : "memories"} the audit log shows could not be read and ${lost === 1 ? "is" : "are"} lost (at least;`);
+  expect(d.checks.repair!.detail).toContain(` ${lost} ${lost === 1 ? "memory" : "memories"} could not be read and ${lost === 1 ? "is" : "are"} lost (at least,`);
   expect(left).toContain(`harbour crane fact ${SEEDED - 1}: ${"cargo ".repeat((SEEDED - 1) % 7)}lifted`);
   // The new store works: search, tags and writes.
   expect((await s.json(["recall", "--json", "--mode", "keyword", "--", "harbour crane fact 250"])).results.length).toBeGreaterThan(0);
   expect((await s.json(["list", "--json", "--tags", "t1", "--limit", "1000"])).memories.length).toBeGreaterThan(50);
   await s.ok(["remember", "--", "written after the repair"]);
   expect(await contents()).toContain("written after the repair");
+});
+
+test("a log tampered with before the damage is not made whole by the repair: the new log records where the old one broke (QA)", async () => {
+  const raw = new Database(db);
+  raw.run("DROP TRIGGER audit_no_delete");
+  raw.run("DROP TRIGGER audit_only_purge");
+  raw.run("DELETE FROM audit WHERE seq = 5");
+  raw.run("UPDATE audit SET actor = 'cli:mallory' WHERE seq = 8");
+  raw.close();
+  breakLeftLeaf(db);
+  const d = await doctor(["--repair"]);
+  expect(d.checks.repair).toMatchObject({ level: "fail" });
+  expect(d.checks.repair!.detail).toContain("1 entry of the old audit log is missing (at 5)");
+  expect(d.checks.repair!.detail).toContain("already broken at its entry 8 (its fields no longer match its hash (it was edited))");
+  const verify = await s.run(["audit", "verify", "--json"]);
+  expect(verify.exitCode).toBe(1);
+  expect(JSON.parse(verify.stdout).problem).toContain("rebuilt by `cairn doctor --repair`");
+  expect(JSON.parse(verify.stdout).problem).toContain("already broken at its entry 8");
+  // The repair's own entry is in the chain.
+  const log = await s.json<{ entries: Array<{ op: string; actor: string; detail: { broken_at: number; missing: number } }> }>(["audit", "log", "--limit", "1", "--json"]);
+  expect(log.entries[0]).toMatchObject({ op: "repair", actor: "doctor", detail: { broken_at: 8, missing: 1 } });
+});
+
+test("audit entries lost with the damage are counted, and verify says the log was rebuilt without them", async () => {
+  breakLeftLeaf(db, "audit");
+  const d = await doctor(["--repair"]);
+  expect(d.checks.repair).toMatchObject({ level: "warn" });
+  const missing = Number(/ (\d+) entr(?:y|ies) of the old audit log (?:is|are) missing \(at 1(?:–\d+)?\)/.exec(d.checks.repair!.detail)?.[1]);
+  expect(missing).toBeGreaterThan(0);
+  const verify = await s.run(["audit", "verify"]);
+  expect(verify.exitCode).toBe(0);
+  expect(verify.stdout).toContain(`entries of the damaged log copied, ${missing} missing (at 1`);
+  expect(((await s.json(["audit", "verify", "--json"])) as { rebuilt: Array<{ missing: number }> }).rebuilt).toEqual([expect.objectContaining({ missing })]);
 });
 
 test("an empty file: kept aside, and a new empty store takes its place", async () => {

@@ -60,10 +60,15 @@ export default defineCommand({
       if (args.json) {
         output.json({
           ok: report.ok, checked: report.checked, head: report.head,
+          ...(report.ok && report.rebuilt ? { rebuilt: report.rebuilt.map((r) => ({ seq: r.seq, at: new Date(r.at).toISOString(), copied: r.read, missing: r.missing, missing_at: r.missingAt })) } : {}),
           ...(report.ok ? {} : { broken_at: report.brokenAt, problem: report.problem, ...(report.memory ? { memory: report.memory } : {}), ...(report.policy ? { policy: report.policy } : {}) }),
         });
       } else if (report.ok) {
         output.text(`Audit log intact: ${report.checked} entries chained${anchor ? `, and it still holds ${anchor.seq}:${anchor.hash.slice(0, 12)}…` : ""}; head ${report.head.seq}:${report.head.hash}.`);
+        for (const r of report.rebuilt ?? []) {
+          const missing = r.missing === 0 ? "none missing" : `${r.missing} missing (at ${r.missingAt.join(", ")}${r.missing > r.missingAt.length ? ", …" : ""}): lost with the damage, or removed before it`;
+          output.text(`Rebuilt by \`cairn doctor --repair\` on ${new Date(r.at).toISOString()} (entry ${r.seq}): ${r.read} entries of the damaged log copied, ${missing}.`);
+        }
       } else if (report.memory) {
         // The log is whole; a memory does not match it.
         const at = report.brokenAt > 0 ? ` (audit entry ${report.brokenAt})` : "";

@@ -202,19 +202,25 @@ function repairCheck(): { check: Check; damaged: boolean } {
   const { dataDir, dbFile } = resolvePaths();
   const outcome = repairDatabase(dbFile, new Date(), CLI_UNLOCK);
   if (!outcome.repaired) return { check: { name: "repair", level: outcome.failed ? "fail" : "info", detail: outcome.detail }, damaged: false };
-  const { memories, links, auditEntries, unreadable, lost: lostMemories } = outcome.salvaged;
+  const { memories, links, auditEntries, unreadable, lost: lostMemories, oldLog } = outcome.salvaged;
   const lost = unreadable === 0 ? "nothing unreadable was met" : `${unreadable} unreadable rows or damaged stretches were left behind`;
   // The audit log knows which memories were there: those it shows that were not copied are lost (QA: a repair
   // that lost memories reported OK with one "unreadable stretch").
-  const gone = lostMemories > 0 ? ` ${lostMemories} ${lostMemories === 1 ? "memory" : "memories"} the audit log shows could not be read and ${lostMemories === 1 ? "is" : "are"} lost (at least; restore them from a backup, or from the damaged file by an expert).` : "";
+  const gone = lostMemories > 0 ? ` ${lostMemories} ${lostMemories === 1 ? "memory" : "memories"} could not be read and ${lostMemories === 1 ? "is" : "are"} lost (at least, by the audit log and the store's own count; restore them from a backup, or from the damaged file by an expert).` : "";
+  // The copy's chain is new: what the old one showed is said here and written into it (salvage-audit.ts).
+  const log =
+    (oldLog.missing > 0
+      ? ` ${oldLog.missing} ${oldLog.missing === 1 ? "entry" : "entries"} of the old audit log ${oldLog.missing === 1 ? "is" : "are"} missing (at ${oldLog.missingAt.join(", ")}): lost with the damage, or removed before it.`
+      : "") +
+    (oldLog.brokenAt !== null ? ` The old audit log's chain was already broken at its entry ${oldLog.brokenAt} (${oldLog.problem}): the new log records it, and \`cairn audit verify\` keeps saying so.` : "");
   // The copy has no vectors yet: they are recomputed from the text, off this command's path.
   if (memories > 0) startEmbedWorker(dataDir);
   const check: Check = {
     name: "repair",
-    level: lostMemories > 0 ? "warn" : "ok",
+    level: oldLog.brokenAt !== null ? "fail" : lostMemories > 0 || oldLog.missing > 0 ? "warn" : "ok",
     detail:
       `the database was damaged (${outcome.problem}); copied ${memories} memories, ${links} links and ${auditEntries} audit entries ` +
-      `into a new database (${lost}).${gone} The damaged file is kept at ${outcome.damagedFile}; vectors are being recomputed.`,
+      `into a new database (${lost}).${gone}${log} The damaged file is kept at ${outcome.damagedFile}; vectors are being recomputed.`,
   };
   return { check, damaged: true };
 }
