@@ -65,6 +65,10 @@ const catalog = {
     cli: 'No project "{0}" holds memories. Known projects: {1}. Give one of these names or keys, a project directory, or a git remote URL to --project.',
     mcp: 'No project "{0}" holds memories. Known projects: {1}. Give the `project` argument one of these names or keys, a project directory, or a git remote URL.',
   },
+  PROJECT_PIN: {
+    cli: "This MCP server was started with --project \"{0}\", which fits several projects: {1}. Give --project a full key or the project directory.",
+    mcp: "This MCP server was started with --project \"{0}\", which fits several projects: {1}. Give this call a `project` argument (a full key, or \"global\"), or ask the user to give the server's --project a full key in the client's MCP settings.",
+  },
   PROJECT_AMBIGUOUS: {
     cli: 'Project name "{0}" fits several projects: {1}. Give --project the full key or the project directory instead.',
     mcp: 'Project name "{0}" fits several projects: {1}. Give the `project` argument the full key or the project directory instead.',
@@ -326,6 +330,7 @@ const usageCodes: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
   "PEER_FORMAT",
   "PROJECT_UNKNOWN",
   "PROJECT_AMBIGUOUS",
+  "PROJECT_PIN",
   "BAD_RELATION",
   "NOT_CONSOLIDATED",
   "CONSOLIDATE_KIND",

@@ -53,11 +53,13 @@ export function renderBriefing(b: Briefing): string {
 /** Registers the briefing resource (current project) and the `briefing` prompt (any project). */
 export function registerBriefing(server: McpServer, deps: { engine: Promise<Engine>; scope: ProjectScope }): void {
   const forProject = async (project?: string) => {
-    const current = await deps.scope.current();
     const chosen = project || undefined;
     try {
+      // A prompt naming its project needs no default (a --project fitting several projects fails the others).
+      const current = await deps.scope.current().catch((err: unknown) => (chosen ? deps.scope.fallback : Promise.reject(err)));
       return renderBriefing((await deps.engine).forProject(current).briefing({ project: chosen }));
     } catch (err) {
+      if (err instanceof CairnError && err.code === "PROJECT_PIN") throw new McpError(ErrorCode.InvalidParams, err.forMcp().message);
       // A project no memory is in (or several fit) is the caller's argument, not a server fault.
       if (err instanceof CairnError && (err.code === "PROJECT_UNKNOWN" || err.code === "PROJECT_AMBIGUOUS")) throw new McpError(ErrorCode.InvalidParams, err.forMcp().message);
       throw err;

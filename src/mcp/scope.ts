@@ -30,6 +30,11 @@ export class ProjectScope {
     this.#fallback = opts.fallback;
   }
 
+  /** The working directory's project: what a call naming its own project is bound to when the default is unusable. */
+  get fallback(): string {
+    return this.#fallback;
+  }
+
   get source(): ProjectSource {
     if (this.#fixed !== undefined) return "flag";
     return this.#fromRoots !== undefined ? "roots" : "cwd";

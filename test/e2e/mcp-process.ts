@@ -12,9 +12,12 @@ export class McpProcess {
   #waiting = new Map<number, (m: any) => void>();
   #stderr = "";
 
-  /** `opts.env` replaces the inherited environment; `opts.wrap` runs the server under another command (e.g. strace). */
-  constructor(bin: string, opts: { home: string; cwd: string; env?: Record<string, string>; wrap?: string[] }) {
-    this.proc = Bun.spawn([...(opts.wrap ?? []), bin, "mcp"], {
+  /**
+   * `opts.env` replaces the inherited environment; `opts.wrap` runs the server under another command (e.g. strace);
+   * `opts.args` follow `mcp`.
+   */
+  constructor(bin: string, opts: { home: string; cwd: string; env?: Record<string, string>; wrap?: string[]; args?: string[] }) {
+    this.proc = Bun.spawn([...(opts.wrap ?? []), bin, "mcp", ...(opts.args ?? [])], {
       cwd: opts.cwd,
       env: { ...(opts.env ?? process.env), CAIRN_HOME: opts.home, CAIRN_LOG_LEVEL: "warn" },
       stdin: "pipe",

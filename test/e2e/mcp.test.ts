@@ -35,6 +35,28 @@ function start(): McpProcess {
   return p;
 }
 
+describe("cairn mcp --project", () => {
+  test("a name fitting several projects fails only the calls relying on it, saying where to fix it (QA: every call failed)", async () => {
+    const seed = new McpProcess(BIN, { home, cwd: home });
+    procs.push(seed);
+    await seed.initialize();
+    for (const project of ["github.com/acme/payments", "github.com/other/payments"]) {
+      expect((await seed.call("remember", { content: `a fact of ${project}`, type: "fact", project })).result.isError).toBeUndefined();
+    }
+    const p = new McpProcess(BIN, { home, cwd: home, args: ["--project", "payments"] });
+    procs.push(p);
+    expect((await p.initialize()).result.serverInfo.name).toBe("cairn");
+    const unnamed = await p.call("remember", { content: "which payments is this?", type: "fact" });
+    expect(unnamed.result.isError).toBe(true);
+    expect(unnamed.result.content[0].text).toContain('started with --project "payments", which fits several projects');
+    expect((await p.call("remember", { content: "a rule for everyone", project: "global" })).result.isError).toBeUndefined();
+    const found = await p.call("recall", { query: "fact", project: "github.com/acme/payments" });
+    const contents = found.result.structuredContent.results.map((r: any) => r.content);
+    expect(contents).toContain("a fact of github.com/acme/payments");
+    expect(contents).not.toContain("a fact of github.com/other/payments");
+  });
+});
+
 describe("cairn mcp over stdio", () => {
   test("initialize, tools, resources, prompts; stdout is JSON-RPC only; exits on stdin EOF within 1 s", async () => {
     const p = start();

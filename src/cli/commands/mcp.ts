@@ -11,7 +11,8 @@ import { BackgroundSync, whenQuiet } from "../../sync/background.ts";
 import { syncIfConfigured } from "../../sync/run.ts";
 import { openRuntime, type Runtime } from "../runtime.ts";
 import { loadCliConfig } from "../session.ts";
-import { describeError } from "../../errors.ts";
+import { CairnError, cairnError, describeError } from "../../errors.ts";
+import type { Engine } from "../../engine/engine.ts";
 import { longUpgradeDueAt, upgradeOffThread } from "../../store/upgrade-thread.ts";
 import { embedBacklog } from "../../embed-worker.ts";
 
@@ -44,8 +45,8 @@ export default defineCommand({
       log.info("the memory store is being upgraded; tool calls wait until it is done");
       opening = upgradeOffThread(paths.dbFile).then(open);
       opening.catch((err) => log.error(`could not open the memory store: ${describeError(err)}`));
-      fixed = args.project ? opening.then((r) => r.engine.resolveProject(args.project!, "write")) : undefined;
-      fixed?.catch(() => {});
+      fixed = args.project ? opening.then((r) => pinnedProject(r.engine, args.project!)) : undefined;
+      fixed?.catch((err) => log.error(describeError(err)));
     } else {
       // Otherwise here and now. A store that cannot be opened (damaged, not a database) or an unknown --project
       // stopped the server before it answered `initialize`, so the agent saw only that the server died: it now
@@ -53,12 +54,15 @@ export default defineCommand({
       try {
         const runtime = open();
         opening = Promise.resolve(runtime);
-        fixed = args.project ? runtime.engine.resolveProject(args.project, "write") : undefined;
       } catch (err) {
         log.error(`could not open the memory store: ${describeError(err)}`);
         opening = Promise.reject(err);
         opening.catch(() => {});
       }
+      // A --project that fits several projects fails only the calls that rely on it (QA: it was taken for a store
+      // that could not be opened, and every call failed, those naming their own project too).
+      fixed = args.project ? opening.then((r) => pinnedProject(r.engine, args.project!)) : undefined;
+      fixed?.catch((err) => log.error(describeError(err)));
     }
     let runtime: Runtime | null = null;
     void opening.then((r) => (runtime = r), () => {});
@@ -135,3 +139,13 @@ export default defineCommand({
     process.exit(code);
   },
 });
+
+/** The project `--project` names, for writing; one fitting several projects is PROJECT_PIN, which says where to fix it. */
+function pinnedProject(engine: Engine, ref: string): string {
+  try {
+    return engine.resolveProject(ref, "write");
+  } catch (err) {
+    if (err instanceof CairnError && err.code === "PROJECT_AMBIGUOUS") throw cairnError("PROJECT_PIN", [ref, String(err.args[1])]);
+    throw err;
+  }
+}

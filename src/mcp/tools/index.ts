@@ -64,7 +64,13 @@ export function registerTools(server: McpServer, deps: ToolDeps): void {
 
   /** One tool call: bound to the session's project, errors worded for an agent. */
   async function call(tool: ToolDef<any, any>, args: unknown) {
-    const project = await deps.scope.current();
+    // A call naming its project needs no default: one the server cannot settle (a --project fitting several
+    // projects) fails only the calls that rely on it.
+    const named = typeof (args as { project?: unknown } | null)?.project === "string";
+    const project = await deps.scope.current().catch((err: unknown) => {
+      if (named) return deps.scope.fallback;
+      throw err instanceof CairnError ? err.forMcp() : err;
+    });
     const engine = await deps.engine.catch((err: unknown) => {
       throw err instanceof CairnError ? err.forMcp() : err;
     });
