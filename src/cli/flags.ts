@@ -52,8 +52,26 @@ export function scopeFrom(args: { project?: string; global?: boolean; "all-proje
   if (given.length > 1) throw cairnError("ONE_OF", [given.map(([flag]) => flag).join(" and ")]);
   if (args["all-projects"]) return { allProjects: true };
   if (args.global) return { project: null };
-  if (args.project !== undefined) return { project: args.project };
+  if (args.project !== undefined) return projectWord(args.project);
   return {};
+}
+
+/**
+ * `--project global` is the global scope and `--project all` every project, as the MCP tools' `project` argument
+ * reads them (QA: the CLI made projects literally called "global" and "all", shown like the global scope).
+ */
+function projectWord(project: string): ScopeOptions {
+  const word = project.trim().toLowerCase();
+  if (word === "global") return { project: null };
+  if (word === "all") return { allProjects: true };
+  return { project };
+}
+
+/** Scope of a new memory from --project / --global: one project or the global scope, never every project. */
+export function writeScopeFrom(args: { project?: string; global?: boolean }): { project?: string | null } {
+  const scope = scopeFrom(args);
+  if (scope.allProjects) throw cairnError("USAGE", ["A memory goes to one project or to the global scope: give --project a project's name, key or directory, or --global (--project all is for reading)."]);
+  return scope.project === undefined ? {} : { project: scope.project };
 }
 
 export function listFlag(value: string | undefined): string[] | undefined {

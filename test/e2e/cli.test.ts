@@ -125,6 +125,16 @@ describe("remember and recall", () => {
     const sub = join(alpha, "src");
     mkdirSync(sub);
     expect((await recallIds("widgets", [], sub)).sort()).toEqual([a.id, g.id].sort());
+    // "global" and "all" given to --project are the scopes, as MCP reads them (QA: they became projects).
+    const g2 = await remember(["widgets are shipped in crates", "--project", "global"], alpha);
+    expect((await recallIds("widgets", [], beta)).sort()).toEqual([b.id, g.id, g2.id].sort());
+    expect((await recallIds("widgets", ["--project", "all"], s.cwd)).sort()).toEqual([a.id, b.id, g.id, g2.id].sort());
+    expect((await recallIds("widgets", ["--project", "global"], alpha)).sort()).toEqual([g.id, g2.id].sort());
+    const all = await s.run(["remember", "widgets everywhere", "--project", "all"], { cwd: alpha });
+    expect(all.exitCode).toBe(2);
+    expect(all.stderr).toContain("one project or to the global scope");
+    await s.ok(["edit", a.id, "--project", "global"]);
+    expect((await recallIds("widgets", [], beta)).sort()).toEqual([a.id, b.id, g.id, g2.id].sort());
   });
 
   test("--event-time is kept and shown in JSON", async () => {

@@ -3,7 +3,7 @@ import { defineCommand } from "citty";
 import { memoryToJson } from "../../domain/serialize.ts";
 import { parseTime } from "../../domain/time.ts";
 import { cairnError } from "../../errors.ts";
-import { intFlag, jsonFlag } from "../flags.ts";
+import { intFlag, jsonFlag, writeScopeFrom } from "../flags.ts";
 import { splitTagList } from "../../capture/normalize.ts";
 import { output } from "../output.ts";
 import { pendingWalText } from "../format.ts";
@@ -35,7 +35,7 @@ export default defineCommand({
       tags: args.tags === undefined ? undefined : (splitTagList(args.tags) ?? []),
       priority: intFlag("priority", args.priority, undefined),
       eventTime: eventTime === undefined ? undefined : eventTime === "none" ? null : parseTime(eventTime, Date.now()),
-      project: args.global ? null : args.project,
+      project: args.global ? null : args.project === undefined ? undefined : writeScopeFrom({ project: args.project }).project,
     };
     const changes = Object.values(patch).some((v) => v !== undefined) || args.global === true;
     await withEngine(({ engine }) => {

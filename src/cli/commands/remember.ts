@@ -3,7 +3,7 @@ import { defineCommand } from "citty";
 import { parseDuration, parseOptionalTime } from "../../domain/time.ts";
 import { cairnError } from "../../errors.ts";
 import { splitTagList } from "../../capture/normalize.ts";
-import { intFlag, jsonFlag, positionalText, scopeFrom, writeScopeFlags } from "../flags.ts";
+import { intFlag, jsonFlag, positionalText, writeScopeFlags, writeScopeFrom } from "../flags.ts";
 import { projectLabel } from "../format.ts";
 import { output } from "../output.ts";
 import { withEngine } from "../session.ts";
@@ -30,7 +30,7 @@ export default defineCommand({
     if (text.trim() === "") throw cairnError("EMPTY_CONTENT");
     await withEngine(({ engine }) => {
       const now = Date.now();
-      const scope = scopeFrom(args);
+      const scope = writeScopeFrom(args);
       const result = engine.remember({
         content: text,
         type: args.type,

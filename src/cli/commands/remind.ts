@@ -8,7 +8,7 @@ import { dueAt, fromNow, reminderState, reminderToJson } from "../../domain/remi
 import type { Engine } from "../../engine/engine.ts";
 import { cairnError } from "../../errors.ts";
 import { splitTagList } from "../../capture/normalize.ts";
-import { jsonFlag, positionalText, scopeFlags, scopeFrom } from "../flags.ts";
+import { jsonFlag, positionalText, scopeFlags, scopeFrom, writeScopeFrom } from "../flags.ts";
 import { formatDate, projectLabel } from "../format.ts";
 import { output } from "../output.ts";
 import { withEngine } from "../session.ts";
@@ -95,7 +95,7 @@ function modeOf(a: Args): Mode {
 }
 
 function create(engine: Engine, a: Args): void {
-  const scope = scopeFrom(a);
+  const scope = writeScopeFrom(a);
   const { id, status, reminder } = engine.remind({
     content: positionalText(a),
     at: a.at,
