@@ -166,7 +166,7 @@ function checkArgs(rawArgs: string[], { known, strings }: CommandFlags, places: 
       continue;
     }
     if (/^-[^-]/.test(arg) && flag.length > 1) {
-      throw new UsageError(`"${arg.split("=")[0]}": a long option takes two dashes${known.has(flag) ? ` (--${flag})` : ""}.`);
+      throw new UsageError(`"${echoed(arg.split("=")[0]!)}": a long option takes two dashes${known.has(flag) ? ` (--${flag})` : ""}.${TEXT_AFTER_DASHES}`);
     }
     if (strings.has(flag)) {
       const inline = arg.includes("=") ? arg.slice(arg.indexOf("=") + 1) : null;
@@ -178,12 +178,25 @@ function checkArgs(rawArgs: string[], { known, strings }: CommandFlags, places: 
     }
     if (!known.has(flag)) {
       const list = [...known].filter((k) => !k.startsWith("no-") && k.length > 1).map((k) => `--${k}`);
-      throw new UsageError(`Unknown option "${arg.split("=")[0]}". Known options: ${list.join(", ")}.`);
+      throw new UsageError(`Unknown option "${echoed(arg.split("=")[0]!)}". Known options: ${list.join(", ")}.${TEXT_AFTER_DASHES}`);
     }
   }
   if (places === null || words.length <= places.length) return;
   const takes = places.length === 0 ? "takes no arguments" : `takes ${places.map((p) => `<${p}>`).join(" ")}`;
-  throw new UsageError(`Unexpected argument "${words[places.length]}": cairn ${command} ${takes}. Quote a value that holds spaces; \`cairn ${command} --help\` shows the options.`);
+  throw new UsageError(`Unexpected argument "${echoed(words[places.length]!)}": cairn ${command} ${takes}. Quote a value that holds spaces; \`cairn ${command} --help\` shows the options.`);
+}
+
+/** Text given where an option was expected: how to pass it as text. */
+const TEXT_AFTER_DASHES = " Text that starts with - goes after --: `cairn remember -- \"-----BEGIN …\"`.";
+
+/**
+ * An argument as an error message repeats it: up to its first space, at most 40 characters. A misplaced
+ * argument is often pasted text, a key or a secret (QA: a PEM key given to `remember` was echoed whole into
+ * stderr and the JSON error).
+ */
+function echoed(arg: string): string {
+  const word = arg.split(/\s/)[0]!;
+  return word.length > 40 || word !== arg ? `${word.slice(0, 40)}…` : word;
 }
 
 export type { CommandDef };

@@ -63,6 +63,14 @@ describe("config set validates before writing", () => {
     expect(single.exitCode).toBe(2);
     expect(single.stderr).toContain('"-out": a long option takes two dashes (--out)');
     expect((await s.run(["remember", "x", "--tags=--odd-but-asked"])).exitCode).toBe(0);
+    // Text taken for an option is not echoed whole: it is often a pasted key (QA).
+    const key = "-----BEGIN RSA PRIVATE KEY----- MIIEowIBAAKCAQEAu1SU1LfVLPHCozMxH2Mo4lgOEePzNm0tRgeLezV6ffAt0gun -----END RSA PRIVATE KEY-----";
+    for (const args of [["remember", key], ["remember", "--json", key]]) {
+      const r = await s.run(args);
+      expect(r.exitCode).toBe(2);
+      expect(r.stderr + r.stdout).not.toContain("MIIEowIB");
+      expect(r.stderr + r.stdout).toContain("goes after --");
+    }
   });
 
   test("more positional words than a command takes is a usage error that changes nothing; text commands join them; export --output - is stdout", async () => {
