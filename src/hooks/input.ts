@@ -187,7 +187,10 @@ export function parseHookInput(argEvent: string | undefined, raw: string, fallba
   const toolInput = record(d.tool_input ?? d.toolInput);
   const response = d.tool_response ?? d.toolResponse;
   const shell = shellResult(response);
-  const topError = typeof d.error === "string" ? d.error : d.error !== undefined && d.error !== null ? JSON.stringify(d.error) : null;
+  // An error object says its message; one without any is a failure with no text to keep (QA: `{"nested":true}`
+  // was stored as the error).
+  const topError = typeof d.error === "string" ? d.error : text(record(d.error).message) || null;
+  const errorGiven = d.error !== undefined && d.error !== null && d.error !== false;
   const isFailureEvent = sentEvent.toLowerCase() === "posttoolusefailure" || argEvent?.toLowerCase() === "post-tool-failure";
   const exitFromError = topError ? num(/^Exit code (-?\d+)/i.exec(topError)?.[1]) : null;
   return {
@@ -204,7 +207,7 @@ export function parseHookInput(argEvent: string | undefined, raw: string, fallba
     stdout: shell.stdout,
     stderr: shell.stderr,
     error: topError ?? shell.error,
-    failed: isFailureEvent || topError !== null || shell.failed,
+    failed: isFailureEvent || errorGiven || shell.failed,
     interrupted: raw_.is_interrupt === true || raw_.isInterrupt === true,
     lastAssistantMessage: str("last_assistant_message", "lastAssistantMessage") ?? "",
     stopHookActive: bool("stop_hook_active", "stopHookActive") ?? false,

@@ -48,6 +48,14 @@ describe("parseHookInput", () => {
     expect(i.agentEvent).toBe("PostToolUseFailure");
   });
 
+  test("an error object gives its message, or no text: its JSON is not the error (QA)", () => {
+    const raw = JSON.parse(fixture("post-tool-bash-failure", { cwd: "/x", command: "make", error: "x" }));
+    const withError = (error: unknown) => parseHookInput("post-tool", JSON.stringify({ ...raw, error }), "/")!;
+    expect([withError({ nested: true }).error, withError({ nested: true }).failed]).toEqual([null, true]);
+    expect(withError({ message: "make: *** No rule to make target 'all'" }).error).toBe("make: *** No rule to make target 'all'");
+    expect(withError(null).error).toBeNull();
+  });
+
   test("VS Code's terminal tool with an exit code in tool_response", () => {
     const i = parseHookInput("post-tool", fixture("post-tool-bash-failure.camel", { cwd: "/x", command: "make", error: "error: no rule" }), "/")!;
     expect(i.toolKind).toBe("shell");
