@@ -107,6 +107,12 @@ function captureFrom(raw: string): Capture | null {
     if (hit === "stop") return null;
     if (!hit) continue;
     let text = cleanSentence(hit.text);
+    // "From now on remember that service 49 listens on port 8049" states a fact: the standing marker adds
+    // nothing to it (QA: kept as the preference "Remember that service 49 …").
+    if (hit.type === "preference" && REMEMBER_LEAD.test(text) && text.length < sentence.length) {
+      const stated = captureFrom(text);
+      if (stated) return { ...stated, scope: statementScope(sentence) ?? stated.scope };
+    }
     if (text.split(/\s+/).length < 3 && hit.clause) text = cleanSentence(hit.clause);
     if (text.split(/\s+/).length < 3 || namesNothing(text)) return null;
     const content = trimContent(capitalize(text));
@@ -117,6 +123,9 @@ function captureFrom(raw: string): Capture | null {
   }
   return null;
 }
+
+/** A sentence asking to keep something in mind: what follows is the statement. */
+const REMEMBER_LEAD = /^(?:please\s+)?(?:remember|keep in mind|bear in mind|note)(?:\s+that)?[,:]?\s/i;
 
 /** Words that say a decision or a liking was made, not what about. */
 const DECIDING = new Set(["decided", "decide", "agreed", "agree", "chose", "chosen", "choose", "picked", "pick", "settled", "went", "going", "against", "opted", "prefer", "prefers", "like", "likes", "want", "wants", "use", "using", "keep", "stick", "sticking", "ended", "end", "lets", "instead", "rather", "also", "now", "then", "finally", "just", "okay", "fine", "sure", "yes", "yeah"]);

@@ -54,6 +54,11 @@ describe("exact cases", () => {
     ]);
   });
 
+  test("'from now on remember that …' is the fact it states, not a preference to remember (QA)", () => {
+    expect(extractCaptures("From now on remember that service 49 listens on port 8049").map((c) => [c.type, c.content])).toEqual([["fact", "Service 49 listens on port 8049."]]);
+    expect(extractCaptures("From now on, remember to run the linter").map((c) => [c.type, c.content])).toEqual([["preference", "Run the linter."]]);
+  });
+
   test("chit-chat around a statement is dropped, the statement kept", () => {
     const got = extractCaptures("Thanks, that fixed it! Btw we decided to keep the monorepo.");
     expect(got.map((c) => [c.type, c.content])).toEqual([["decision", "We decided to keep the monorepo."]]);
