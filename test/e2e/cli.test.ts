@@ -193,6 +193,13 @@ describe("get, edit, forget, restore", () => {
     expect(withHistory.history[1]!.content_before).toBe("The cache TTL is 5 minutes");
     expect((await s.ok(["get", made.id, "--history"])).stdout).toContain("The cache TTL is 5 minutes");
     expect(await recallIds("10 minutes")).toEqual([made.id]);
+    // A move to a project no memory is in, and a secret taken out, are said, as remember says them (QA).
+    const moved = await s.run(["edit", made.id, "--project", "brandnew"]);
+    expect(moved.stdout).toContain('No memory was in project "brandnew" before: it starts now.');
+    expect((await s.json<{ new_project?: boolean }>(["edit", made.id, "--project", "brandnew", "--tags", "x", "--json"])).new_project).toBeUndefined();
+    const secret = await s.run(["edit", made.id, "--content", "The cache admin password is Zq8#mK2pLx9"]);
+    expect(secret.stdout).toContain("Took out 1 secret");
+    expect((await s.json<{ redacted?: number }>(["edit", made.id, "--content", "The cache TTL is 15 minutes", "--json"])).redacted).toBeUndefined();
   });
 
   test("forget archives (not recalled, listed as archived); restore brings it back", async () => {

@@ -39,11 +39,25 @@ export default defineCommand({
     };
     const changes = Object.values(patch).some((v) => v !== undefined) || args.global === true;
     await withEngine(({ engine }) => {
+      // A move to a project no memory is in starts it, as `remember --project` does: said, in case of a typo (QA).
+      const known = typeof patch.project === "string" ? new Set(engine.projects().map((p) => p.key)) : null;
+      const redactedBefore = Number(engine.get(args.id, { track: false }).metadata.redacted ?? 0);
       // --erase-history alone changes nothing else; with changes, it erases the version they replaced too.
       const updated = changes || !args["erase-history"] ? engine.update(args.id, patch) : engine.get(args.id, { track: false });
       const erased = args["erase-history"] ? engine.eraseHistory(updated.id) : null;
-      if (args.json) return output.json({ ...memoryToJson(updated), ...(erased ? { history_erased: erased.versions, complete: !erased.pendingWal } : {}) });
+      const newProject = known !== null && updated.project !== null && updated.project !== engine.project && !known.has(updated.project);
+      const redacted = Number(updated.metadata.redacted ?? 0) - redactedBefore;
+      if (args.json) {
+        return output.json({
+          ...memoryToJson(updated),
+          ...(newProject ? { new_project: true } : {}),
+          ...(redacted > 0 ? { redacted } : {}),
+          ...(erased ? { history_erased: erased.versions, complete: !erased.pendingWal } : {}),
+        });
+      }
       const id = engine.shortIds([updated.id]).get(updated.id);
+      if (redacted > 0) output.text(`Took out ${redacted} secret${redacted === 1 ? "" : "s"}: the stored text holds [REDACTED] in ${redacted === 1 ? "its" : "their"} place.`);
+      if (newProject) output.text(`No memory was in project "${updated.project}" before: it starts now. If that was a typo, \`cairn edit ${id} --project <name>\` moves it back (\`cairn stats\` lists the projects).`);
       if (!erased) return output.text(`Updated ${id}. The previous version is kept: cairn get ${id} --history`);
       output.text(
         `${changes ? `Updated ${id}; e` : "E"}rased the text of ${erased.versions} earlier version${erased.versions === 1 ? "" : "s"} from the audit log` +
