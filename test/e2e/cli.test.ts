@@ -457,7 +457,7 @@ describe("import and export", () => {
     ];
     writeFileSync(file, `${lines.join("\n")}\n`);
     const r = await s.ok(["import", file]);
-    expect(r.stderr).toMatch(/import: 3 lines written, committed/);
+    expect(r.stderr).toMatch(/import: 3 lines read and committed \(3 new, 0 already known\)/);
     expect(r.stdout).toContain("3 new");
 
     const records = (await exportText()).trim().split("\n").map((l) => JSON.parse(l) as MemoryJson);

@@ -69,7 +69,7 @@ export default defineCommand({
       } finally {
         file.close();
       }
-      if (!args.quiet) progress(`import: ${report.lines} lines written, committed`);
+      if (!args.quiet) progress(`import: ${report.lines} lines read and committed (${report.created} new, ${report.duplicates} already known)`);
       // Recall right after an import should cover it, so the vectors are made here (long work, with progress).
       const vectors = args.embed === false ? null : await embedImported(session, Boolean(args.quiet));
       const seconds = (performance.now() - started) / 1000;
