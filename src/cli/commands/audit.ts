@@ -65,6 +65,8 @@ export default defineCommand({
         });
       } else if (report.ok) {
         output.text(`Audit log intact: ${report.checked} entries chained${anchor ? `, and it still holds ${anchor.seq}:${anchor.hash.slice(0, 12)}…` : ""}; head ${report.head.seq}:${report.head.hash}.`);
+        // Without an anchor, entries cut from the end leave a chain that verifies (QA: nothing said so).
+        if (!anchor) output.text(`Entries removed from the end of the log leave it intact: keep this head elsewhere and check later with \`cairn audit verify --from ${report.head.seq}:${report.head.hash}\`.`);
         for (const r of report.rebuilt ?? []) {
           const missing = r.missing === 0 ? "none missing" : `${r.missing} missing (at ${r.missingAt.join(", ")}${r.missing > r.missingAt.length ? ", …" : ""}): lost with the damage, or removed before it`;
           output.text(`Rebuilt by \`cairn doctor --repair\` on ${new Date(r.at).toISOString()} (entry ${r.seq}): ${r.read} entries of the damaged log copied, ${missing}.`);
