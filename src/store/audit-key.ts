@@ -135,3 +135,21 @@ export function auditKeyState(db: Database, dbFile: string): "ok" | "missing" | 
   if (!/^[0-9a-f]{64}$/.test(text)) return "invalid";
   return auditKeyCheck(text) === row.value ? "ok" : "other";
 }
+
+/**
+ * Once a store is encrypted, its content hashes are keyed under the user's key: `audit.key` only keys those of
+ * the entries written while it was plain, and anyone holding it beside the database could test guesses of their
+ * (erased) texts. It goes, with its check value, so a later decrypt starts a key of its own (QA: it was left
+ * behind, unused). Those older hashes then can be tested by nobody.
+ */
+export function retireAuditKey(db: Database): void {
+  db.query("DELETE FROM store_state WHERE key = 'audit_key_check'").run();
+  recorded.delete(db.filename);
+}
+
+/** After the transaction that called {@link retireAuditKey} committed: the key file goes. */
+export function removeAuditKeyFile(dbFile: string): void {
+  const file = auditKeyFile(dbFile);
+  keys.delete(file ?? ":memory:");
+  if (file !== null) rmSync(file, { force: true });
+}

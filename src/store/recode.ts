@@ -9,7 +9,7 @@ import type { Database } from "bun:sqlite";
 import { closeSync, openSync, readdirSync, rmSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import { cairnError } from "../errors.ts";
-import { startKeyingEra } from "./audit-key.ts";
+import { removeAuditKeyFile, retireAuditKey, startKeyingEra } from "./audit-key.ts";
 import { type ContentCodec, place } from "./content-codec.ts";
 import { writeTransaction } from "./db.ts";
 import { type EncryptionRecord, writeEncryption } from "./encryption-record.ts";
@@ -56,6 +56,7 @@ export function recode(db: Database, from: ContentCodec, to: ContentCodec, recor
       recodeTeamKey(db, from, to);
       writeEncryption(db, record);
       startKeyingEra(db, to.encrypted);
+      if (!from.encrypted && to.encrypted) retireAuditKey(db);
       // Index files hold vectors and words in the clear: a writer that read before this must not publish one
       // (vector-file.ts, text-index-file.ts), as after a purge.
       db.run("UPDATE vector_index_state SET value = value + 1 WHERE key = 'erase'");
@@ -67,6 +68,7 @@ export function recode(db: Database, from: ContentCodec, to: ContentCodec, recor
     if (backup) rmSync(backup, { force: true });
     throw err;
   }
+  if (!from.encrypted && to.encrypted && onDisk(db.filename)) removeAuditKeyFile(db.filename);
   // The old encoding is in freed pages and the WAL: rewrite the file and empty the log.
   db.run("VACUUM");
   const scrub = scrubDeleted(db, Date.now());

@@ -117,8 +117,12 @@ describe("encryption at rest", () => {
     expect(warned.detail).toContain("cairn.db.backup-1700000000000");
     // Every command says so too, not only doctor.
     expect((await sb.run(["list"], { cwd: project, env: ENV })).stderr).toContain("cairn.db.backup-1700000000000 beside the database: a copy an interrupted encrypt");
+    const auditKey = join(sb.cairnHome, "audit.key");
+    expect(existsSync(auditKey)).toBe(true);
     const enc = await sb.json(["encrypt", "--json"], { env: ENV });
     expect(existsSync(stale)).toBe(false);
+    // The plain store's audit key keys no hash written from now on: it goes (QA: left behind, unused).
+    expect(existsSync(auditKey)).toBe(false);
     expect(enc).toMatchObject({ ok: true, encrypted: true, memories: 1 });
     const [keyFile] = keyFiles();
     expect(readFileSync(keyFile!, "utf8").trim()).toMatch(/^[0-9a-f]{64}$/);
@@ -154,6 +158,14 @@ describe("encryption at rest", () => {
     const plain = await sb.run(["doctor", "--json"], { env: ENV });
     expect(JSON.parse(plain.stdout).checks.find((c: { name: string }) => c.name === "encryption").detail).toContain("not encrypted");
     expect((await sb.json(["recall", "quokkaword", "--mode", "keyword", "--json"], { cwd: project, env: ENV })).results).toHaveLength(1);
+    await sb.ok(["audit", "verify"], { env: ENV });
+    // Plain again, the next write makes a key of its own, and doctor finds nothing amiss with it.
+    await sb.ok(["remember", "the quokkaword cache has a second tier"], { cwd: project, env: ENV });
+    expect(existsSync(auditKey)).toBe(true);
+    const after = JSON.parse((await sb.run(["doctor", "--json"], { env: ENV })).stdout).checks as Array<{ name: string; level: string }>;
+    const audit = after.filter((c) => c.name.includes("audit"));
+    expect(audit.length).toBeGreaterThan(0);
+    expect(audit.filter((c) => c.level !== "ok" && c.level !== "info").map((c) => c.name)).toEqual([]);
     await sb.ok(["audit", "verify"], { env: ENV });
   });
 
