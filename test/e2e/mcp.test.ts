@@ -57,6 +57,19 @@ describe("cairn mcp --project", () => {
   });
 });
 
+describe("cairn mcp audit actor", () => {
+  test("a call piped right behind initialize is audited under the client's name (QA: a bare \"mcp\")", async () => {
+    const p = start();
+    // The call goes before the client says it is initialized, as a client that pipes does.
+    p.send(JSON.stringify({ jsonrpc: "2.0", id: 1000, method: "initialize", params: { protocolVersion: "2025-11-25", capabilities: {}, clientInfo: { name: "piper", version: "9" } } }));
+    const saved = await p.call("remember", { content: "written right behind initialize", type: "fact" });
+    p.send(JSON.stringify({ jsonrpc: "2.0", method: "notifications/initialized" }));
+    expect(saved.result.isError).toBeUndefined();
+    const log = Bun.spawnSync([BIN, "audit", "log", "--json"], { env: { ...process.env, CAIRN_HOME: home } });
+    expect(JSON.parse(log.stdout.toString()).entries.map((e: { actor: string }) => e.actor)).toEqual(["mcp:piper/9"]);
+  });
+});
+
 describe("cairn mcp over stdio", () => {
   test("initialize, tools, resources, prompts; stdout is JSON-RPC only; exits on stdin EOF within 1 s", async () => {
     const p = start();

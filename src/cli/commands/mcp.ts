@@ -32,11 +32,16 @@ export default defineCommand({
     },
   },
   async run({ args }) {
-    let actor = "mcp";
+    // The client's name and version as soon as its initialize is read, not once it says it is initialized:
+    // calls piped right behind initialize were audited as a bare "mcp" (QA).
+    let client: () => { name: string; version: string } | undefined = () => undefined;
+    const actor = () => {
+      const c = client();
+      return c ? `mcp:${c.name}/${c.version}` : "mcp";
+    };
     const loaded = loadCliConfig();
     const { config, paths } = loaded;
-    // The client's name and version once it has introduced itself (initialize).
-    const open = () => openRuntime("mcp", { actor: () => actor, create: true, loaded });
+    const open = () => openRuntime("mcp", { actor, create: true, loaded });
     let opening: Promise<Runtime>;
     let fixed: string | Promise<string> | undefined;
     if (longUpgradeDueAt(paths.dbFile)) {
@@ -84,12 +89,7 @@ export default defineCommand({
       end: () => (inFlight--, sweeper?.end()),
     };
     const server = createMcpServer({ engine: opening.then((r) => r.engine), scope, defaults: config.values, activity });
-    const initialized = server.server.oninitialized;
-    server.server.oninitialized = () => {
-      initialized?.();
-      const client = server.server.getClientVersion();
-      if (client) actor = `mcp:${client.name}/${client.version}`;
-    };
+    client = () => server.server.getClientVersion();
     const transport = new LineTransport(process.stdin, streamOutput(process.stdout));
     transport.onerror = (err) => log.warn(`mcp: ${err.message}`);
     const lifecycle = manageLifecycle({
