@@ -7,6 +7,17 @@ export function projectLabel(project: string | null): string {
   return projectName(project);
 }
 
+/**
+ * Labels for projects shown side by side: the short name, or the full key where two share a short name
+ * (QA: `stats` listed "payments 347, payments 1" for two remotes, and a project literally called "global"
+ * beside the global scope).
+ */
+export function distinctLabels(projects: ReadonlyArray<string | null>): Map<string | null, string> {
+  const uses = new Map<string, number>();
+  for (const p of projects) uses.set(projectLabel(p), (uses.get(projectLabel(p)) ?? 0) + 1);
+  return new Map(projects.map((p) => [p, p !== null && (uses.get(projectLabel(p)) ?? 0) > 1 ? p : projectLabel(p)]));
+}
+
 export function formatDate(ms: number | null): string {
   if (ms === null) return "-";
   return new Date(ms).toISOString().slice(0, 16).replace("T", " ");

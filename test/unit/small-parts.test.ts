@@ -5,6 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { canonicalize, cleanContent, normalizeTags } from "../../src/capture/normalize.ts";
 import { terminalSafe } from "../../src/cli/output.ts";
+import { distinctLabels } from "../../src/cli/format.ts";
 import { loadConfig } from "../../src/config/load.ts";
 import { quantile } from "../../src/web/dashboard.ts";
 import { configSchema, DEFAULTS } from "../../src/config/schema.ts";
@@ -116,6 +117,10 @@ describe("canonical form", () => {
   test("ignores case, whitespace, markdown and trailing punctuation", () => {
     expect(canonicalize("  We use **PNPM**,\n\n not   npm. ")).toBe(canonicalize("we use pnpm, not npm"));
     expect(canonicalize("use pnpm")).not.toBe(canonicalize("use npm"));
+  });
+  test("projects sharing a short name are shown by their keys; the global scope stays global (QA)", () => {
+    const labels = distinctLabels(["github.com/acme/payments", "github.com/other/payments", "/home/u/global", null, "/work/shop"]);
+    expect([...labels.values()]).toEqual(["github.com/acme/payments", "github.com/other/payments", "/home/u/global", "global", "shop"]);
   });
   test("tags are normalised", () => {
     expect(normalizeTags([" Foo ", "bar baz", "foo", ""])).toEqual(["bar-baz", "foo"]);

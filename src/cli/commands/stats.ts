@@ -3,7 +3,7 @@ import { defineCommand } from "citty";
 import { projectName } from "../../domain/project.ts";
 import { toIso } from "../../domain/time.ts";
 import { jsonFlag } from "../flags.ts";
-import { formatDate, projectLabel } from "../format.ts";
+import { formatDate, distinctLabels } from "../format.ts";
 import { output } from "../output.ts";
 import { withEngine } from "../session.ts";
 
@@ -32,11 +32,12 @@ export default defineCommand({
       const kv = (o: Record<string, number>) => Object.entries(o).map(([k, v]) => `${k} ${v}`).join(", ") || "-";
       // Types and projects count the active memories (QA: they summed to less than "memories" without saying why).
       const activeOnly = (s.byStatus.active ?? 0) < s.total ? "   (active memories)" : "";
+      const labels = distinctLabels(s.byProject.map((p) => p.project));
       output.text(
         [
           `memories   ${s.total} (${kv(s.byStatus)})`,
           `types      ${kv(s.byType)}${activeOnly}`,
-          `projects   ${s.byProject.map((p) => `${projectLabel(p.project)} ${p.count}`).join(", ") || "-"}${activeOnly}`,
+          `projects   ${s.byProject.map((p) => `${labels.get(p.project)} ${p.count}`).join(", ") || "-"}${activeOnly}`,
           `expired    ${s.expired}`,
           `vectors    ${s.vectors}   edges ${s.edges}   audit entries ${s.auditEntries}`,
           `span       ${formatDate(s.oldest)} … ${formatDate(s.newest)}`,
