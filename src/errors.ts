@@ -67,7 +67,7 @@ const catalog = {
   },
   PROJECT_PIN: {
     cli: "This MCP server was started with --project \"{0}\", which fits several projects: {1}. Give --project a full key or the project directory.",
-    mcp: "This MCP server was started with --project \"{0}\", which fits several projects: {1}. Give this call a `project` argument (a full key, or \"global\"), or ask the user to give the server's --project a full key in the client's MCP settings.",
+    mcp: "This MCP server was started pinned to project \"{0}\" (in the client's MCP settings), which fits several projects: {1}. Give this call a `project` argument (a full key, or \"global\"), or ask the user to pin the server to a full project key.",
   },
   PROJECT_AMBIGUOUS: {
     cli: 'Project name "{0}" fits several projects: {1}. Give --project the full key or the project directory instead.',

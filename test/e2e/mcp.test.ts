@@ -48,7 +48,7 @@ describe("cairn mcp --project", () => {
     expect((await p.initialize()).result.serverInfo.name).toBe("cairn");
     const unnamed = await p.call("remember", { content: "which payments is this?", type: "fact" });
     expect(unnamed.result.isError).toBe(true);
-    expect(unnamed.result.content[0].text).toContain('started with --project "payments", which fits several projects');
+    expect(unnamed.result.content[0].text).toContain('started pinned to project "payments" (in the client\'s MCP settings), which fits several projects');
     expect((await p.call("remember", { content: "a rule for everyone", project: "global" })).result.isError).toBeUndefined();
     const found = await p.call("recall", { query: "fact", project: "github.com/acme/payments" });
     const contents = found.result.structuredContent.results.map((r: any) => r.content);
