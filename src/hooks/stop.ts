@@ -132,7 +132,9 @@ function writeCheckpoint(ctx: HookContext, opts: { atStop?: boolean } = {}): voi
   if (!s.lastMessage) return;
   const stated = nextSteps(s.lastMessage);
   if (!s.worked && stated.length === 0) return;
-  const task = oneLine(s.firstPrompt ?? `session ${ctx.input.sessionId?.slice(0, 8) ?? "unknown"}`, 120);
+  // A UUID is told by its first 8 characters; a short id is kept whole ("sess-qa-1" was cut to "sess-qa-").
+  const id = ctx.input.sessionId;
+  const task = oneLine(s.firstPrompt ?? `session ${id === null ? "unknown" : id.length <= 16 ? id : id.slice(0, 8)}`, 120);
   const progress = oneLine(s.lastMessage, 800);
   // None found is not "none left": the message may simply not say (a checkpoint then has no next-steps line).
   const steps = stated.length > 0 ? stated : null;
