@@ -90,7 +90,7 @@ const SHORT_CONSEQUENTIAL: ReadonlyMap<string, ReadonlyMap<string, string>> = ne
 function flagWords(program: string, segment: string): string[] {
   const out: string[] = [];
   for (const flag of segment.split(/\s+/)) {
-    if (CONSEQUENTIAL.test(flag)) out.push(...tokens(flag.slice(2)));
+    if (CONSEQUENTIAL.test(flag)) out.push(...tokens(flag.slice(2)).filter((w) => w.length >= 3 && !NOISE.has(w)));
     else if (program === "rm" && /^-[a-z]*r[a-z]*$/i.test(flag)) out.push("rm", "rf");
     else {
       const word = SHORT_CONSEQUENTIAL.get(program)?.get(flag);
