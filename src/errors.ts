@@ -248,6 +248,10 @@ const catalog = {
     cli: "This data directory is not in a sync team. Start one with `cairn sync init --server <postgres url>`, or join one with `cairn sync join <code> --server <url>`.",
     mcp: "This data directory is not in a sync team; the user can start or join one with `cairn sync init` or `cairn sync join`.",
   },
+  SYNC_UNSENT_ERASE: {
+    cli: "{0} erase(s) made here are not sent to the team yet: leaving now, the team would keep what this device erased. Run `cairn sync` first, then leave; or `cairn sync leave --discard` to leave anyway. Nothing was changed.",
+    mcp: "{0} erase(s) made here are not sent to the team yet; the user should run `cairn sync` before `cairn sync leave`. Nothing was changed.",
+  },
   SYNC_ALREADY: "This data directory already syncs with team {0} through {1}. Run `cairn sync leave` first to start or join another team.",
   SYNC_BAD_URL: 'Cannot use "{0}" as a sync server: give a PostgreSQL URL, e.g. postgres://user:password@host:5432/db.',
   SYNC_BAD_CODE: "That join code is not valid (cut short or mistyped). Copy the whole code `cairn sync invite` printed (it starts with cairn-team1-).",

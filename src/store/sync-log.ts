@@ -36,12 +36,21 @@ export interface SyncLog {
   seenAny(): boolean;
   /** Advances the clock past `hlc` (a pulled change), so later local changes order after it. */
   observe(hlc: number): void;
-  /** Queues every memory of `project` (null: the global scope) for sending. */
   /**
-   * Queues every memory of `project` (null: the global scope) for sending; `unsentOnly`: not those the team
-   * has already (received from it or sent), whose changes are queued as they are made anyway.
+   * Queues every memory of `project` (null: the global scope) for sending, each at its version's clock (when it
+   * last changed), not now: a device joining (again) with an older copy must not win over the team's newer
+   * edits (QA). `unsentOnly`: not those the team has already (received from it or sent), whose changes are
+   * queued as they are made anyway.
    */
   enqueueProject(project: string | null, unsentOnly?: boolean): number;
+  /** Queues an erase of memory `memoryId` (one erased here that the team still holds). */
+  enqueueErase(memoryId: string): void;
+  /** Whether this device's audit log records a purge of memory `memoryId` (a `forget --hard` here, in a team or not). */
+  purgedHere(memoryId: string): boolean;
+  /** Memories the team erased that are still here (a legal hold kept them when the erase arrived). */
+  erasedStillHere(): string[];
+  /** Erases the team does not have yet: queued, or sealed and not sent, of memories it holds. */
+  unsentErases(): number;
   outbox(limit: number): OutboxEntry[];
   outboxEntry(memoryId: string): OutboxEntry | null;
   dropOutbox(memoryId: string): void;
@@ -140,12 +149,38 @@ export class SqliteSyncLog implements SyncLog {
       return db
         .query(
           `INSERT INTO sync_outbox (memory_id, op, hlc)
-             SELECT id, 'put', ${CLOCK} FROM memories WHERE project IS ?
+             SELECT id, 'put', min(updated_at * 1000, ${CLOCK}) FROM memories WHERE project IS ?
                ${unsentOnly ? "AND id NOT IN (SELECT memory_id FROM sync_versions)" : ""}
            ON CONFLICT (memory_id) DO UPDATE SET op = sync_outbox.op`,
         )
         .run(storedProject(this.#codec, project)).changes;
     });
+  }
+
+  enqueueErase(memoryId: string): void {
+    this.#w((db) => {
+      db.run(TICK);
+      db.query(ENQUEUE("?", "erase")).run(memoryId);
+    });
+  }
+
+  purgedHere(memoryId: string): boolean {
+    return this.#db.query("SELECT 1 FROM audit WHERE memory_id = ? AND op = 'purge' LIMIT 1").get(memoryId) !== null;
+  }
+
+  erasedStillHere(): string[] {
+    const rows = this.#db.query("SELECT v.memory_id AS id FROM sync_versions v JOIN memories m ON m.id = v.memory_id WHERE v.erased = 1").all() as Array<{ id: string }>;
+    return rows.map((r) => r.id);
+  }
+
+  unsentErases(): number {
+    const row = this.#db
+      .query(
+        `SELECT (SELECT count(*) FROM sync_outbox o JOIN sync_versions v ON v.memory_id = o.memory_id WHERE o.op = 'erase' AND v.erased = 0)
+              + (SELECT count(*) FROM sync_pending WHERE erase = 1) AS n`,
+      )
+      .get() as { n: number };
+    return row.n;
   }
 
   outbox(limit: number): OutboxEntry[] {

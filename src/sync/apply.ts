@@ -41,10 +41,23 @@ export function applyRecord(ctx: SyncContext, rec: ChangeRecord, hints: BatchHin
   // Erased here and not yet sent: an erase is final, whatever the clocks say; it goes out with the next push.
   if (queued?.op === "erase") return;
   const local = ctx.store.get(rec.id);
+  // Erased here (`forget --hard`, while out of the team too): not brought back, and the team erases it as well
+  // (QA: a memory purged between leaving and joining again was back on the next sync).
+  if (!local && !known && log.purgedHere(rec.id)) {
+    log.setVersion(rec.id, { hlc: rec.hlc, device: rec.device, erased: false });
+    log.enqueueErase(rec.id);
+    return;
+  }
   const current = queued ? { hlc: queued.hlc, device: ctx.config.device } : known;
   const incoming = toMemory(rec.memory, local);
   const actor = `sync:${rec.device}`;
   const changed = local ? changedFields(local, incoming) : [];
+  // The team holds the very version queued here (a device that joined with what it had): nothing to send.
+  if (queued && local && changed.length === 0) {
+    log.dropOutbox(rec.id);
+    log.setVersion(rec.id, { hlc: rec.hlc, device: rec.device, erased: false });
+    return applyLinks(ctx, rec.id, rec.links, rec.device);
+  }
   if (!local || !current || compareVersions(rec, current) > 0) {
     if (!local) insertNew(ctx, incoming, actor, hints);
     else if (heldHere(ctx, local, changed, rec)) return applyLinks(ctx, rec.id, rec.links, rec.device);
@@ -145,6 +158,22 @@ function applyErase(ctx: SyncContext, rec: ChangeRecord): void {
     logger.warn(`sync: memory ${rec.id} was erased by device ${rec.device} but is under a legal hold here; kept`);
   }
   log.dropOutbox(rec.id);
+}
+
+/**
+ * The team's erases a legal hold kept here, run once no hold keeps them (QA: after the hold was released the
+ * memory stayed for good, and its edits went nowhere). Called with recording paused, inside a transaction.
+ */
+export function applyDeferredErases(ctx: SyncContext): number {
+  let erased = 0;
+  for (const id of ctx.log.erasedStillHere()) {
+    const m = ctx.store.get(id);
+    if (!m || ctx.store.policy.holdsOn(m).length > 0) continue;
+    ctx.engineAs("sync").forget(id, { hard: true });
+    logger.info(`sync: memory ${id}, erased by the team while a legal hold kept it here, is erased now that the hold is gone`);
+    erased++;
+  }
+  return erased;
 }
 
 function applyLinks(ctx: SyncContext, fromId: string, links: readonly SyncedLink[], device: string): void {

@@ -6,7 +6,7 @@
  */
 import { cairnError } from "../errors.ts";
 import { log as logger } from "../log.ts";
-import { applyRecord, batchHints, resolveDangling } from "./apply.ts";
+import { applyDeferredErases, applyRecord, batchHints, resolveDangling } from "./apply.ts";
 import { assertCurrent, BATCH, type SyncContext } from "./context.ts";
 import { type ChangeRecord, parseRecord } from "./record.ts";
 import { open } from "./seal.ts";
@@ -20,7 +20,16 @@ export async function pullAll(ctx: SyncContext, server: SyncServer, batch = BATC
     await ctx.pause?.();
     const cursor = log.get("cursor");
     const incoming = await server.pull(config.team, cursor, batch);
-    if (incoming.length === 0) return applied;
+    if (incoming.length === 0) {
+      if (log.erasedStillHere().length > 0) {
+        store.transaction(() => {
+          log.set("mode", 2);
+          applyDeferredErases(ctx);
+          log.set("mode", 1);
+        });
+      }
+      return applied;
+    }
     const records = openAll(ctx, incoming);
     const last = incoming[incoming.length - 1]!.seq;
     store.transaction(() => {

@@ -28,6 +28,9 @@ export async function syncOnce(ctx: SyncContext, dataDir: string, opts: { timeou
     await server.checkSchema();
     await server.registerTeam(ctx.config.team);
     await resumeRecording(ctx, server);
+    // A device that never pulled (it just joined) takes what the team has first: what it holds already is then
+    // not sent again, and an older copy of it loses to the team's newer version (apply.ts).
+    if (ctx.log.get("cursor") === 0) pulled = await pullAll(ctx, server, opts.batch);
     // Until this device has applied a record of another (then its key is known to work), its key must open
     // what the others wrote, or nothing is sent (the pull then names the record it cannot open).
     if (ctx.log.seenAny() || (await keyOpensOthers(server, ctx.config.team, ctx.config.device, ctx.config.key))) {
@@ -35,7 +38,7 @@ export async function syncOnce(ctx: SyncContext, dataDir: string, opts: { timeou
       pushed = await sendPending(ctx, server);
       if (ctx.config.retiring) await finishRetiring(ctx, server, dataDir);
     }
-    pulled = await pullAll(ctx, server, opts.batch);
+    pulled += await pullAll(ctx, server, opts.batch);
     // Changes made while applying (duplicates merged) go out in the same run.
     if (sealOutbox(ctx) > 0) pushed += await sendPending(ctx, server);
     record(ctx, dataDir, { at: Date.now(), ok: true, pushed, pulled });

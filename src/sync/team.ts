@@ -110,9 +110,12 @@ export function setShared(dataDir: string, log: SyncLog, project: string | null,
  * Leaves the team: local memories stay; the key, settings and everything sync kept locally are removed. Needs
  * only the settings: a device whose database lost the key (replaced by an older copy) must be able to leave.
  */
-export function leaveTeam(dataDir: string, log: SyncLog): SyncSettings {
+export function leaveTeam(dataDir: string, log: SyncLog, opts: { discard?: boolean } = {}): SyncSettings {
   const settings = readSettings(dataDir);
   if (!settings) throw cairnError("SYNC_NOT_SET_UP");
+  // An erase the team does not have yet would be lost: the team would keep what this device erased (QA).
+  const erases = opts.discard ? 0 : log.unsentErases();
+  if (erases > 0) throw cairnError("SYNC_UNSENT_ERASE", [erases]);
   log.reset();
   removeConfig(dataDir);
   return settings;

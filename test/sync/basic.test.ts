@@ -4,7 +4,7 @@ import { SQL } from "bun";
 import { readConfig, readSettings } from "../../src/sync/settings.ts";
 import { syncStatus } from "../../src/sync/status.ts";
 import { SyncServer } from "../../src/sync/server.ts";
-import { setShared } from "../../src/sync/team.ts";
+import { leaveTeam, setShared } from "../../src/sync/team.ts";
 import { usePostgres } from "../helpers/postgres.ts";
 import { Device } from "../helpers/sync-devices.ts";
 
@@ -339,5 +339,99 @@ test("a memory under a legal hold here is not changed by a teammate's edit or fo
   await b!.sync();
   await a!.sync();
   expect(a!.engine.get(r.id, { track: false }).content).toBe("the vendor contract renews every May");
+  for (const d of [a, b]) d!.close();
+});
+
+/** Leaves the team, as `cairn sync leave` does. */
+async function leave(d: Device): Promise<void> {
+  leaveTeam(d.dir, d.store.sync);
+}
+
+test("a device that rejoins, or joins holding an older copy (a restored export), does not undo newer edits (QA sync)", async () => {
+  const pg = postgres.current();
+  if (!pg) return;
+  const [a, b] = await team(2);
+  const r = a!.engine.remember({ content: "The staging database lives on host db-old", type: "fact" });
+  const q = a!.engine.remember({ content: "Canary deploys take 10 percent of traffic", type: "fact" });
+  await a!.sync();
+  await b!.sync();
+  await leave(b!);
+  await Bun.sleep(5);
+  a!.engine.update(r.id, { content: "The staging database lives on host db-new" });
+  a!.engine.update(q.id, { content: "Canary deploys take 5 percent of traffic" });
+  await Bun.sleep(5);
+  // B, out of the team, edits q after A did: B's is the later version and wins everywhere.
+  b!.engine.update(q.id, { content: "Canary deploys take 20 percent of traffic" });
+  // B, out of the team meanwhile, changed another memory: its own later edit must win over the team's older copy.
+  const s = a!.engine.remember({ content: "Staging deploys run at noon", type: "fact" });
+  await a!.sync();
+  await b!.join(a!.code(), pg.url(`t${dbs}`));
+  await b!.sync();
+  await Bun.sleep(5);
+  const local = b!.engine.remember({ content: "Rollbacks need a ticket first", type: "fact" });
+  await b!.sync();
+  await a!.sync();
+  for (const d of [a, b]) expect(d!.engine.get(r.id, { track: false }).content).toBe("The staging database lives on host db-new");
+  for (const d of [a, b]) expect(d!.engine.get(q.id, { track: false }).content).toBe("Canary deploys take 20 percent of traffic");
+  expect(a!.engine.get(local.id, { track: false }).content).toBe("Rollbacks need a ticket first");
+  expect(b!.engine.get(s.id, { track: false }).content).toBe("Staging deploys run at noon");
+  expect(b!.store.sync.counts()).toEqual({ outbox: 0, pending: 0 });
+  // A third device joining with an export from before the edit.
+  const { device: c } = await joinNow(a!);
+  const stale = [...a!.engine.export()].find((m) => m.id === r.id)!;
+  c.close();
+  const d = new Device();
+  await d.engine.import(JSON.stringify({ ...stale, content: "The staging database lives on host db-old", updated_at: new Date(r.memory.updatedAt).toISOString() }));
+  await d.join(a!.code(), pg.url(`t${dbs}`));
+  await d.sync();
+  await a!.sync();
+  for (const x of [a, d]) expect(x!.engine.get(r.id, { track: false }).content).toBe("The staging database lives on host db-new");
+  for (const x of [a, b, d]) x!.close();
+});
+
+test("an erase not yet sent keeps a device from leaving; a memory erased here while out of the team is erased for the team on rejoin (QA sync)", async () => {
+  const pg = postgres.current();
+  if (!pg) return;
+  const [a, b] = await team(2);
+  const r = a!.engine.remember({ content: "Pasted by mistake: prod admin contact Yakfeather 555-0199", type: "note" });
+  await a!.sync();
+  await b!.sync();
+  a!.engine.forget(r.id, { hard: true });
+  expect(() => leaveTeam(a!.dir, a!.store.sync)).toThrow(/not sent to the team yet/);
+  await a!.sync();
+  leaveTeam(a!.dir, a!.store.sync);
+  await b!.sync();
+  expect(() => b!.engine.get(r.id)).toThrow();
+  // Erased while out of the team: on rejoin it is not brought back, and the team erases it too.
+  const s = b!.engine.remember({ content: "Second paste by mistake: Quokkaword 555-0142", type: "note" });
+  await b!.sync();
+  await a!.join(b!.code(), pg.url(`t${dbs}`));
+  await a!.sync();
+  leaveTeam(a!.dir, a!.store.sync);
+  a!.engine.forget(s.id, { hard: true });
+  await a!.join(b!.code(), pg.url(`t${dbs}`));
+  await a!.sync();
+  expect(() => a!.engine.get(s.id)).toThrow();
+  await a!.sync();
+  await b!.sync();
+  expect(() => b!.engine.get(s.id)).toThrow();
+  for (const d of [a, b]) d!.close();
+});
+
+test("a team's erase deferred by a legal hold here runs once the hold is released (QA sync)", async () => {
+  const pg = postgres.current();
+  if (!pg) return;
+  const [a, b] = await team(2);
+  const r = a!.engine.remember({ content: "The litigation memo for vendor Quokkaline", type: "note" });
+  await a!.sync();
+  await b!.sync();
+  const hold = b!.engine.addHold({ id: r.id, reason: "litigation" });
+  a!.engine.forget(r.id, { hard: true });
+  await a!.sync();
+  await b!.sync();
+  expect(b!.engine.get(r.id, { track: false }).status).toBe("active");
+  b!.engine.releaseHold(hold.id, "case closed");
+  await b!.sync();
+  expect(() => b!.engine.get(r.id)).toThrow();
   for (const d of [a, b]) d!.close();
 });

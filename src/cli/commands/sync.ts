@@ -30,6 +30,7 @@ export default defineCommand({
     },
     project: { type: "string", description: "share, unshare (and init, join: share it at once): the project (name, key or directory; default: the current one)", valueHint: "name|dir" },
     global: { type: "boolean", description: "share, unshare (and init, join): global-scope memories (preferences about you) instead of a project" },
+    discard: { type: "boolean", description: "leave: even with erases not sent to the team yet (the team keeps those memories)" },
     ...jsonFlag,
   },
   async run({ args }) {
@@ -47,7 +48,7 @@ export default defineCommand({
   },
 });
 
-type Args = { code?: string; server?: string; project?: string; global?: boolean; json: boolean };
+type Args = { code?: string; server?: string; project?: string; global?: boolean; discard?: boolean; json: boolean };
 
 const ACTION_RUN: Record<(typeof ACTIONS)[number], (s: CliSession, a: Args) => Promise<void> | void> = {
   async now({ engine, store, paths, config: settings }, a) {
@@ -127,7 +128,7 @@ const ACTION_RUN: Record<(typeof ACTIONS)[number], (s: CliSession, a: Args) => P
     );
   },
   leave({ store, paths }, a) {
-    const config = leaveTeam(paths.dataDir, store.sync);
+    const config = leaveTeam(paths.dataDir, store.sync, { discard: a.discard === true });
     if (a.json) return output.json({ left: config.team });
     output.text(`Left team ${config.team}. Memories stay on this device; nothing more is sent or received. The team key was removed from this device.`);
   },
