@@ -15,6 +15,7 @@ import { opposite } from "./opposites.ts";
 import { hasLike, sharedStems, statementParts, type StatementParts } from "./statement-parts.ts";
 import { changeFeatures, changeLikelihood, type ChangeSignals } from "./change-model.ts";
 import { holderChanged } from "./role-holders.ts";
+import { STOPWORDS } from "../retrieve/stopwords.ts";
 
 export type Relation = "duplicate" | "update" | "conflict" | "none";
 
@@ -229,6 +230,8 @@ function changeByRules(p: StatementParts, n: StatementParts, s: ChangeSignals, p
   // Jenkins" → "GitHub Actions triggers our deploys". Flagged, never superseded on its own.
   const swap = swappedAlternative(prev, next);
   if (swap) return looseOr(p.stems.size, s.shared, { relation: "conflict", reason: `names another ${swap.kind} (${swap.from} → ${swap.to})`, confident: false });
+  // The same words with two trading places: the roles turned round ("A depends on B" → "B depends on A").
+  if (swappedRoles(prev, next)) return { relation: "conflict", reason: "puts two of its words the other way round", confident: false };
   return UNDECIDED;
 }
 
@@ -307,6 +310,43 @@ function slotSwapped(prev: string, next: string): boolean {
   return otherWords(...slot) || otherWords(...recurringSlot(a, b));
 }
 
+/** Longest statement, in words, whose words are tried for a swap (a pair of each two distinct words is tried). */
+const MAX_SWAP_WORDS = 60;
+
+/**
+ * The same words with two of them trading places, give or take one word: "The orders service depends on the
+ * inventory service" → "The inventory service depends on the orders service", "Prefer composition over
+ * inheritance" → "Prefer inheritance over composition", "from Webpack to Vite" → "from Vite back to Webpack".
+ * The roles changed, not the wording (QA: each was merged into the other as a rewording, and consolidation
+ * folded such pairs). A clause moved whole ("Before pushing, run the tests" → "Run the tests before pushing")
+ * is no swap of two words.
+ */
+export function swappedRoles(prev: string, next: string): boolean {
+  const words = (t: string) => t.toLowerCase().match(/[\p{L}\p{N}][\p{L}\p{N}_.#/-]*/gu)?.map((w) => w.replace(/[.]+$/, "")) ?? [];
+  const [a, b] = [words(prev), words(next)];
+  if (Math.abs(a.length - b.length) > 1 || Math.max(a.length, b.length) > MAX_SWAP_WORDS) return false;
+  const inB = new Set(b);
+  const candidates = [...new Set(a)].filter((w) => inB.has(w) && !STOPWORDS.has(w) && !/^\d/.test(w));
+  const target = b.join(" ");
+  for (let i = 0; i < candidates.length; i++) {
+    for (let j = i + 1; j < candidates.length; j++) {
+      const [x, y] = [candidates[i]!, candidates[j]!];
+      const swapped = a.map((w) => (w === x ? y : w === y ? x : w));
+      if (swapped.join(" ") === target || withinOneWord(swapped, b)) return true;
+    }
+  }
+  return false;
+}
+
+/** Whether one word inserted into the shorter of `a` and `b` (or nothing, when equal) makes the other. */
+function withinOneWord(a: readonly string[], b: readonly string[]): boolean {
+  if (a.length === b.length) return false;
+  const [short, long] = a.length < b.length ? [a, b] : [b, a];
+  let i = 0;
+  while (i < short.length && short[i] === long[i]) i++;
+  return short.slice(i).join(" ") === long.slice(i + 1).join(" ");
+}
+
 /** The words only one side holds, where taking them out of both leaves the same sentence (else two empty lists). */
 function recurringSlot(a: readonly string[], b: readonly string[]): [string[], string[]] {
   const [inA, inB] = [new Set(a), new Set(b)];
@@ -350,7 +390,7 @@ export function sameWords(prev: string, next: string): boolean {
   // pnpm, not npm" → "We use yarn, not npm"), however much else they share.
   const unmatched = (a: ReadonlySet<string>, b: ReadonlySet<string>) => [...a].some((w) => !hasLike(b, w));
   if (Math.min(p.size, n.size) <= SHORT_STATEMENT && unmatched(p, n) && unmatched(n, p)) return false;
-  if (slotSwapped(prev, next)) return false;
+  if (slotSwapped(prev, next) || swappedRoles(prev, next)) return false;
   if (oneSaysMore(prev, next)) return false;
   return Math.min(cover(p, n), cover(n, p)) >= SAME_MEANING;
 }

@@ -7,7 +7,7 @@
  */
 import { STOPWORDS } from "../retrieve/stopwords.ts";
 import { findTimeSpans } from "../retrieve/time-expr.ts";
-import { addsTo, CHANGE, type Comparison, changeOf, oneSaysMore, sameWords } from "./change-rules.ts";
+import { addsTo, CHANGE, type Comparison, changeOf, oneSaysMore, sameWords, swappedRoles } from "./change-rules.ts";
 
 export type { Comparison, Relation } from "./change-rules.ts";
 
@@ -96,7 +96,7 @@ export function compareStatements(prev: string, next: string): Comparison {
   const changedValue = a.values.size > 0 && b.values.size > 0 && overlap(a.values, b.values).shared < Math.max(a.values.size, b.values.size);
   const cue = CHANGE.test(next) && !CHANGE.test(prev);
   const flipped = NEGATION.test(prev) !== NEGATION.test(next);
-  if (!changedValue && !flipped && !cue && !addsTo(prev, next) && total.jaccard >= SAME_STATEMENT && !smallWordsDiffer(prev, next) && !namesDiffer(prev, next) && !oneSaysMore(prev, next)) return { relation: "duplicate", reason: "says the same thing", confident: false };
+  if (!changedValue && !flipped && !cue && !addsTo(prev, next) && total.jaccard >= SAME_STATEMENT && !smallWordsDiffer(prev, next) && !namesDiffer(prev, next) && !oneSaysMore(prev, next) && !swappedRoles(prev, next)) return { relation: "duplicate", reason: "says the same thing", confident: false };
   return changeOf(prev, next);
 }
 

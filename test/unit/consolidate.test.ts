@@ -55,6 +55,9 @@ describe("finding groups", () => {
       { id: "d", content: "Deploys also go through the `hotfix` workflow on tags." },
       { id: "e", content: "Staging deploys use port 8080." },
       { id: "f", content: "Staging deploys use port 9090." },
+      // The same words the other way round say the opposite (QA: the idle fold kept one of the two rules).
+      { id: "g", content: "Staging deploys are automatic; production deploys need approval." },
+      { id: "h", content: "Production deploys are automatic; staging deploys need approval." },
     ];
     expect(nearCopyGroups(items)).toEqual([["a", "b", "c"]]);
   });

@@ -51,6 +51,10 @@ describe("remember: the same thing in other words", () => {
       "Runbook for the billing service: check the billing queue depth and restart the billing workers",
       "Runbook for the search service: check the search queue depth and restart the search workers",
     ],
+    ["two parts trading places (QA)", "The orders service depends on the inventory service", "The inventory service depends on the orders service"],
+    ["a preference turned round (QA)", "Prefer composition over inheritance in the domain layer", "Prefer inheritance over composition in the domain layer"],
+    ["a switch undone (QA)", "We switched from Webpack to Vite for the frontend build", "We switched from Vite back to Webpack for the frontend build"],
+    ["two rules the other way round (QA)", "Staging deploys are automatic; production deploys need approval", "Production deploys are automatic; staging deploys need approval"],
     [
       "a longer text over the same words (QA: a 40-step runbook merged into one of 20)",
       "Deploy runbook: drain the node, restart the agent, check the logs, restart the agent, check the logs",
