@@ -170,6 +170,47 @@ export function changeSignals(p: StatementParts, n: StatementParts, prev: string
  */
 export const LOOSE_MIN_OVERLAP = 0.2;
 
+/** "moved CI from …", "switched the marketing site from …", "migrated frontend error monitoring from …": what moved. */
+const MOVED_THING = /\b(?:moved|switched|migrated|ported|converted|changed)\s+(?<thing>[^,;:.]{1,60}?)\s+(?:over\s+)?from\s/i;
+
+/**
+ * Whether `next` says it moved a thing the older statement does not speak of: no word of the thing is in `prev`
+ * ("moved CI from Jenkins" against "the nightly backups are run by a Jenkins job"), or a word both have comes
+ * after a different word in each ("the marketing site" against "Docs site"). The thing is often named in other
+ * words ("card processing" for "Card payments", "the roster engine" for "Roster optimisation"): one word of it
+ * in `prev` is enough.
+ */
+function movesOtherThing(prev: string, next: string): boolean {
+  const thing = MOVED_THING.exec(next)?.groups?.thing;
+  if (!thing) return false;
+  const stem = (w: string) => [...statementParts(w).stems][0];
+  const words = (t: string) => (t.toLowerCase().match(/[\p{L}\p{N}][\p{L}\p{N}_-]*/gu) ?? []).map((w) => ({ w, s: stem(w) }));
+  const [a, b] = [words(prev), words(thing)];
+  const shared = b.filter((x) => x.s !== undefined && a.some((y) => y.s === x.s));
+  if (b.some((x) => x.s !== undefined) && shared.length === 0) return true;
+  const before = (list: typeof a, s: string) => {
+    const i = list.findIndex((x) => x.s === s);
+    const w = i > 0 ? list[i - 1]!.w : undefined;
+    return w === undefined || STOPWORDS.has(w) ? undefined : stem(w);
+  };
+  return shared.some((x) => {
+    const [p, n] = [before(a, x.s!), before(b, x.s!)];
+    return p !== undefined && n !== undefined && p !== n;
+  });
+}
+
+/** Parts of a system a statement is about: one in the older statement and its counterpart in the newer is another subject. */
+const COUNTERPART_PAIRS: ReadonlyArray<readonly [string, string]> = [
+  ["frontend", "backend"], ["staging", "production"], ["staging", "prod"], ["dev", "prod"], ["development", "production"],
+  ["ios", "android"], ["web", "mobile"], ["client", "server"], ["unit", "integration"], ["internal", "external"],
+];
+
+/** Whether one statement names a part of a system and the other its counterpart, and not the part itself. */
+function counterparts(prev: string, next: string): boolean {
+  const [a, b] = [new Set(prev.toLowerCase().match(/\p{L}+/gu) ?? []), new Set(next.toLowerCase().match(/\p{L}+/gu) ?? [])];
+  return COUNTERPART_PAIRS.some(([x, y]) => (a.has(x) && b.has(y) && !b.has(x)) || (a.has(y) && b.has(x) && !b.has(y)));
+}
+
 /** The reason of a conflict found by a negation one statement has and the other lacks in a shared frame. */
 export const SAYS_OPPOSITE = "says the opposite";
 
@@ -208,7 +249,12 @@ function changeByRules(p: StatementParts, n: StatementParts, s: ChangeSignals, p
   // Confident only when the newer statement says it changed and names what it replaced ("from X to Y",
   // "instead of X", "no longer X"), or gives another value of the same thing in a shared frame. Any two
   // signals agreeing was measured too: pairs-a precision 1.0 (13 supersedes), held-out pairs-b 0.5 (1 of 2).
-  const confident = s.cue && (s.namesOld || (s.quantity && framed));
+  // And only about the same subject: "We moved CI from Jenkins to GitHub Actions" names Jenkins, which "The
+  // nightly backups are run by a Jenkins job" holds, but is about CI (QA: the backups fact was superseded, and
+  // recall answered with the CI decision). What the change moved must be what the older statement is about,
+  // and no part of a system set against its counterpart ("frontend" where it said "backend").
+  const sameSubject = !movesOtherThing(prev, next) && !counterparts(prev, next);
+  const confident = s.cue && (s.namesOld || (s.quantity && framed)) && sameSubject;
   // "X also purges soft-deleted rows" adds; a change that names what it replaced is one, "also" or not.
   // Additions flagged: pairs-b 0.067 → 0.033, pairs-d 0.085 → 0.064, no flag lost.
   if (s.cue && !(s.added && !s.namesOld)) return looseOr(p.stems.size, s.shared, { relation: "update", reason: "states a change to it", confident });

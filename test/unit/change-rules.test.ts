@@ -39,6 +39,21 @@ describe("a value set against", () => {
 });
 
 describe("changeOf", () => {
+  test("a stated move supersedes only a statement about the thing it moved (QA: \"moved CI from Jenkins\" superseded the Jenkins backups)", () => {
+    const confident = (older: string, newer: string) => changeOf(older, newer).confident;
+    // Flagged, not superseded: another thing, another qualifier of the same word, a counterpart.
+    expect(confident("The nightly database backups are run by a Jenkins job", "We moved CI from Jenkins to GitHub Actions")).toBe(false);
+    expect(confident("Docs site is hosted on Netlify", "We moved the marketing site from Netlify to Vercel")).toBe(false);
+    expect(confident("Error monitoring uses Datadog for the backend", "We switched frontend error monitoring from Datadog to Sentry")).toBe(false);
+    for (const older of ["The nightly database backups are run by a Jenkins job", "Docs site is hosted on Netlify"]) {
+      expect(changeOf(older, older.includes("Jenkins") ? "We moved CI from Jenkins to GitHub Actions" : "We moved the marketing site from Netlify to Vercel").relation).not.toBe("none");
+    }
+    // Superseded: the thing itself, named in the same or other words.
+    expect(confident("CI runs on Jenkins", "We moved CI from Jenkins to GitHub Actions")).toBe(true);
+    expect(confident("Card payments go through Braintree.", "We moved card processing from Braintree to Stripe (Payment Intents).")).toBe(true);
+    expect(confident("Clinic SMS reminders are sent with Twilio.", "Moved SMS from Twilio to Vonage for cheaper UK rates.")).toBe(true);
+  });
+
   test("a threshold is not a value, a number named by another word is not the other's count, another purpose is another slot", () => {
     const relation = (a: string, b: string) => changeOf(a, b).relation;
     // "over 2 MB" is a condition; a condition changed is still a change.
