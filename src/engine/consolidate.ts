@@ -109,6 +109,28 @@ function planGroups(all: readonly Memory[], reasons: ReadonlySet<ConsolidationRe
   return out;
 }
 
+/**
+ * The sources' links to other memories, given to the consolidated memory (both directions, as they were): the
+ * fix linked to an error comes along with the error that took its place (QA: it stayed on the archived source,
+ * and recall lost it). Links among the sources and their `part_of` links stay where they are.
+ */
+function carryLinks(ctx: EngineContext, members: readonly Memory[], into: string, now: number): void {
+  const { store } = ctx;
+  const sources = new Set(members.map((m) => m.id));
+  for (const m of members) {
+    for (const e of store.edges(m.id)) {
+      const other = e.fromId === m.id ? e.toId : e.fromId;
+      if (sources.has(other) || other === into || e.relation === "part_of") continue;
+      const carried = e.fromId === m.id ? { ...e, fromId: into } : { ...e, toId: into };
+      if (!store.addEdge({ ...carried, createdAt: now })) continue;
+      store.appendAudit({
+        at: now, actor: ctx.actor, op: "link", memoryId: carried.fromId, hashBefore: null, hashAfter: null, contentBefore: null,
+        detail: { relation: e.relation, to: carried.toId, carried_from: m.id },
+      });
+    }
+  }
+}
+
 function apply(ctx: EngineContext, group: ConsolidatedGroup, members: readonly Memory[], merged: ReturnType<typeof mergeMembers>): void {
   const now = ctx.now();
   const { store } = ctx;
@@ -141,6 +163,7 @@ function apply(ctx: EngineContext, group: ConsolidatedGroup, members: readonly M
         store.appendAudit({ at: now, actor: ctx.actor, op: "link", memoryId: m.id, hashBefore: null, hashAfter: null, contentBefore: null, detail: { relation: "part_of", to: memory.id } });
       }
     }
+    carryLinks(ctx, members, memory.id, now);
     group.id = memory.id;
   });
 }

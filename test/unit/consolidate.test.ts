@@ -125,6 +125,24 @@ describe("cairn consolidate", () => {
     expect(engine.consolidate().groups).toEqual([]);
   });
 
+  test("the sources' links to other memories are the consolidated memory's too: a linked fix still comes along (QA)", async () => {
+    const { engine, advance } = testEngine();
+    const error = engine.remember({ content: "Webpack build crashes with JavaScript heap out of memory on the admin bundle", type: "error" }).id;
+    const fix = engine.remember({ content: "Set NODE_OPTIONS=--max-old-space-size=4096 in the CI runner", type: "lesson" }).id;
+    const cause = engine.remember({ content: "The admin bundle imports the whole icon set", type: "fact" }).id;
+    engine.relate(fix, error, "fixes");
+    engine.relate(error, cause, "caused_by");
+    advance(1000);
+    engine.remember({ content: "Webpack build crashes with JavaScript heap out of memory on the admin bundle again", type: "error", distinct: true });
+    const merged = engine.consolidate().groups.find((g) => g.reason === "near-copies")!.id!;
+    const links = engine.links(merged).map((l) => [l.relation, l.direction, l.id]);
+    expect(links).toContainEqual(["fixes", "in", fix]);
+    expect(links).toContainEqual(["caused_by", "out", cause]);
+    const found = await engine.recall({ query: "webpack heap out of memory", mode: "keyword" });
+    expect(found.results.map((r) => r.memory.id)).toEqual(expect.arrayContaining([merged, fix]));
+    expect(engine.verifyAudit()).toMatchObject({ ok: true });
+  });
+
   test("a same-error fold keeps every fix and every command, however few words it adds", () => {
     const t = testEngine();
     const sig = "npm ERR! code ERESOLVE\nnpm ERR! ERESOLVE unable to resolve dependency tree";
