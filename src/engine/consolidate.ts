@@ -89,7 +89,8 @@ function planGroups(all: readonly Memory[], reasons: ReadonlySet<ConsolidationRe
     return map.values();
   };
   if (reasons.has("near-copies")) {
-    for (const bucket of buckets((m) => `${m.project ?? ""}\u0000${m.type}`)) {
+    // A memory stored with `distinct` was kept apart from its near-copies by the user: never folded with them.
+    for (const bucket of buckets((m) => (m.metadata.distinct === true ? null : `${m.project ?? ""}\u0000${m.type}`))) {
       for (const ids of nearCopyGroups(bucket)) {
         out.push({ reason: "near-copies", members: ids.map((id) => byId.get(id)!) });
         for (const id of ids) taken.add(id);

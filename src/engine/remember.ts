@@ -83,7 +83,8 @@ export function buildMemory(ctx: Pick<EngineContext, "project">, input: Remember
     ...contentHashes(content),
     status: "active",
     supersededBy: null,
-    metadata: checkMetadata(input.metadata),
+    // Kept apart on purpose: consolidation does not fold it back into a near-copy either (QA: the idle fold did).
+    metadata: input.distinct ? { ...checkMetadata(input.metadata), distinct: true } : checkMetadata(input.metadata),
   };
   // Redacted here already (the store view would do it too) so duplicate detection compares stored text.
   const { memory } = redactMemory(draft);

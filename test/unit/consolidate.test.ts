@@ -133,7 +133,7 @@ describe("cairn consolidate", () => {
     engine.relate(fix, error, "fixes");
     engine.relate(error, cause, "caused_by");
     advance(1000);
-    engine.remember({ content: "Webpack build crashes with JavaScript heap out of memory on the admin bundle again", type: "error", distinct: true });
+    expect(engine.remember({ content: "Webpack build crashes with JavaScript heap out of memory on the admin bundle, again", type: "error" }).status).toBe("created");
     const merged = engine.consolidate().groups.find((g) => g.reason === "near-copies")!.id!;
     const links = engine.links(merged).map((l) => [l.relation, l.direction, l.id]);
     expect(links).toContainEqual(["fixes", "in", fix]);
@@ -141,6 +141,20 @@ describe("cairn consolidate", () => {
     const found = await engine.recall({ query: "webpack heap out of memory", mode: "keyword" });
     expect(found.results.map((r) => r.memory.id)).toEqual(expect.arrayContaining([merged, fix]));
     expect(engine.verifyAudit()).toMatchObject({ ok: true });
+  });
+
+  test("a memory stored with distinct is not folded into its near-copies (QA: the idle fold undid the user's choice)", () => {
+    const { engine, store, advance } = testEngine();
+    engine.remember({ content: "Always run `pnpm db:migrate` before the integration tests.", type: "decision" });
+    advance(1000);
+    const kept = engine.remember({ content: "Always run `pnpm db:migrate` first, before the integration tests.", type: "decision", distinct: true });
+    expect(kept.status).toBe("created");
+    expect(engine.consolidate({ dryRun: true }).groups).toEqual([]);
+    // A near-copy without the mark (written around remember's check, as an import may) folds with the first.
+    advance(1000);
+    const plain = buildMemory({ project: "/work/app" }, { content: "Always run `pnpm db:migrate` before running the integration tests.", type: "decision" }, Date.now());
+    store.insert(plain);
+    expect(engine.consolidate({ dryRun: true }).groups.map((g) => g.sources.length)).toEqual([2]);
   });
 
   test("a same-error fold keeps every fix and every command, however few words it adds", () => {
