@@ -31,7 +31,7 @@ export function demoteNearDuplicates(hits: readonly FusedHit[], depth: number): 
   for (; i < hits.length && kept.length < depth; i++) {
     const hit = hits[i]!;
     const words = wordSet(hit.memory.content);
-    const twin = kept.find((k) => jaccard(words, k.words) >= NEAR_DUPLICATE);
+    const twin = kept.find((k) => jaccard(words, k.words) >= NEAR_DUPLICATE && !otherNumber(words, k.words));
     if (twin) {
       demoted.set(hit.memory.id, { duplicateOf: twin.hit.memory.id });
       later.push(hit);
@@ -40,6 +40,16 @@ export function demoteNearDuplicates(hits: readonly FusedHit[], depth: number): 
     }
   }
   return { hits: [...kept.map((k) => k.hit), ...hits.slice(i), ...later], demoted };
+}
+
+/**
+ * Whether one holds a number the other lacks: "Python 3.11 is required …" and "Python 3.12 is required …" are
+ * two values, not a copy (QA: the older one was moved behind unrelated results).
+ */
+function otherNumber(a: ReadonlySet<string>, b: ReadonlySet<string>): boolean {
+  for (const w of a) if (/\d/.test(w) && !b.has(w)) return true;
+  for (const w of b) if (/\d/.test(w) && !a.has(w)) return true;
+  return false;
 }
 
 function wordSet(text: string): Set<string> {

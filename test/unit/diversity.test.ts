@@ -27,6 +27,17 @@ test("similar but different memories keep their places", () => {
   expect(demoteNearDuplicates(hits, 2).hits.map((h) => h.memory.id)).toEqual(["a", "b", "c"]);
 });
 
+test("two values of one thing are no copies: another number keeps its place (QA: Python 3.11 fell behind unrelated notes)", () => {
+  const hits = [
+    hit("a", "Python 3.12 is required for the data pipeline", 3),
+    hit("b", "Python 3.11 is required for the data pipeline", 2.9),
+    hit("c", "Code review needs two approvals", 1),
+  ];
+  const { hits: out, demoted } = demoteNearDuplicates(hits, 2);
+  expect(out.map((h) => h.memory.id)).toEqual(["a", "b", "c"]);
+  expect(demoted.size).toBe(0);
+});
+
 test("with nothing distinct left, duplicates still fill the list", () => {
   const hits = [hit("a", "same words here", 2), hit("b", "same words here", 1)];
   expect(demoteNearDuplicates(hits, 2).hits.map((h) => h.memory.id)).toEqual(["a", "b"]);
