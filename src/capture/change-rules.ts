@@ -175,27 +175,29 @@ const MOVED_THING = /\b(?:moved|switched|migrated|ported|converted|changed)\s+(?
 
 /**
  * Whether `next` says it moved a thing the older statement does not speak of: no word of the thing is in `prev`
- * ("moved CI from Jenkins" against "the nightly backups are run by a Jenkins job"), or a word both have comes
- * after a different word in each ("the marketing site" against "Docs site"). The thing is often named in other
- * words ("card processing" for "Card payments", "the roster engine" for "Roster optimisation"): one word of it
- * in `prev` is enough.
+ * and the two share nothing but the name moved from ("moved CI from Jenkins" against "the nightly backups are
+ * run by a Jenkins job"), or a word both have comes after a word of its own in each ("the marketing site"
+ * against "Docs site"). The thing is often named in other words ("card processing" for "Card payments", "moved
+ * hosting from Heroku" for "deployed to Heroku with Procfile …"): one word of it, or a second word shared, is
+ * enough (coding-b lost a true supersede to the first version of this rule).
  */
-function movesOtherThing(prev: string, next: string): boolean {
+function movesOtherThing(prev: string, next: string, shared: number): boolean {
   const thing = MOVED_THING.exec(next)?.groups?.thing;
   if (!thing) return false;
   const stem = (w: string) => [...statementParts(w).stems][0];
   const words = (t: string) => (t.toLowerCase().match(/[\p{L}\p{N}][\p{L}\p{N}_-]*/gu) ?? []).map((w) => ({ w, s: stem(w) }));
   const [a, b] = [words(prev), words(thing)];
-  const shared = b.filter((x) => x.s !== undefined && a.some((y) => y.s === x.s));
-  if (b.some((x) => x.s !== undefined) && shared.length === 0) return true;
+  const common = b.filter((x) => x.s !== undefined && a.some((y) => y.s === x.s));
+  if (b.some((x) => x.s !== undefined) && common.length === 0) return shared <= 1;
   const before = (list: typeof a, s: string) => {
     const i = list.findIndex((x) => x.s === s);
     const w = i > 0 ? list[i - 1]!.w : undefined;
     return w === undefined || STOPWORDS.has(w) ? undefined : stem(w);
   };
-  return shared.some((x) => {
+  const has = (list: typeof a, s: string) => list.some((x) => x.s === s);
+  return common.some((x) => {
     const [p, n] = [before(a, x.s!), before(b, x.s!)];
-    return p !== undefined && n !== undefined && p !== n;
+    return p !== undefined && n !== undefined && p !== n && !has(b, p) && !has(a, n);
   });
 }
 
@@ -253,7 +255,7 @@ function changeByRules(p: StatementParts, n: StatementParts, s: ChangeSignals, p
   // nightly backups are run by a Jenkins job" holds, but is about CI (QA: the backups fact was superseded, and
   // recall answered with the CI decision). What the change moved must be what the older statement is about,
   // and no part of a system set against its counterpart ("frontend" where it said "backend").
-  const sameSubject = !movesOtherThing(prev, next) && !counterparts(prev, next);
+  const sameSubject = !movesOtherThing(prev, next, s.shared) && !counterparts(prev, next);
   const confident = s.cue && (s.namesOld || (s.quantity && framed)) && sameSubject;
   // "X also purges soft-deleted rows" adds; a change that names what it replaced is one, "also" or not.
   // Additions flagged: pairs-b 0.067 → 0.033, pairs-d 0.085 → 0.064, no flag lost.

@@ -52,6 +52,8 @@ describe("changeOf", () => {
     expect(confident("CI runs on Jenkins", "We moved CI from Jenkins to GitHub Actions")).toBe(true);
     expect(confident("Card payments go through Braintree.", "We moved card processing from Braintree to Stripe (Payment Intents).")).toBe(true);
     expect(confident("Clinic SMS reminders are sent with Twilio.", "Moved SMS from Twilio to Vonage for cheaper UK rates.")).toBe(true);
+    expect(confident("App is deployed to Heroku with Procfile processes web and worker.", "Moved hosting from Heroku to Kamal 2; the Procfile is only kept for local bin/dev.")).toBe(true);
+    expect(confident("Linting: ESLint 9 flat config with typescript-eslint; formatting with Prettier.", "Switched linting/formatting from ESLint + Prettier to Biome.")).toBe(true);
   });
 
   test("a threshold is not a value, a number named by another word is not the other's count, another purpose is another slot", () => {
