@@ -184,19 +184,30 @@ const MOVED_THING = /\b(?:moved|switched|migrated|ported|converted|changed)\s+(?
 function movesOtherThing(prev: string, next: string, shared: number): boolean {
   const thing = MOVED_THING.exec(next)?.groups?.thing;
   if (!thing) return false;
-  const stem = (w: string) => [...statementParts(w).stems][0];
-  const words = (t: string) => (t.toLowerCase().match(/[\p{L}\p{N}][\p{L}\p{N}_-]*/gu) ?? []).map((w) => ({ w, s: stem(w) }));
-  const [a, b] = [words(prev), words(thing)];
-  const common = b.filter((x) => x.s !== undefined && a.some((y) => y.s === x.s));
-  if (b.some((x) => x.s !== undefined) && common.length === 0) return shared <= 1;
-  const before = (list: typeof a, s: string) => {
+  const [a, b] = [stemmedWords(prev), stemmedWords(thing)];
+  if (b.some((x) => x.s !== undefined) && !b.some((x) => x.s !== undefined && a.some((y) => y.s === x.s))) return shared <= 1;
+  return qualifiedApart(a, b);
+}
+
+type StemmedWord = { w: string; s: string | undefined };
+const stemOf = (w: string): string | undefined => [...statementParts(w).stems][0];
+const stemmedWords = (t: string): StemmedWord[] => (t.toLowerCase().match(/[\p{L}\p{N}][\p{L}\p{N}_-]*/gu) ?? []).map((w) => ({ w, s: stemOf(w) }));
+
+/**
+ * Whether a word both hold comes after a word of its own in each, which the other does not hold: "The billing
+ * service requires …" and "The reporting service requires …", "Docs site" and "the marketing site": one frame
+ * said of two things.
+ */
+function qualifiedApart(a: readonly StemmedWord[], b: readonly StemmedWord[]): boolean {
+  const before = (list: readonly StemmedWord[], s: string) => {
     const i = list.findIndex((x) => x.s === s);
     const w = i > 0 ? list[i - 1]!.w : undefined;
-    return w === undefined || STOPWORDS.has(w) ? undefined : stem(w);
+    return w === undefined || STOPWORDS.has(w) || /\d/.test(w) ? undefined : stemOf(w);
   };
-  const has = (list: typeof a, s: string) => list.some((x) => x.s === s);
-  return common.some((x) => {
-    const [p, n] = [before(a, x.s!), before(b, x.s!)];
+  const has = (list: readonly StemmedWord[], s: string) => list.some((x) => x.s === s);
+  return b.some((x) => {
+    if (x.s === undefined || !has(a, x.s)) return false;
+    const [p, n] = [before(a, x.s), before(b, x.s)];
     return p !== undefined && n !== undefined && p !== n && !has(b, p) && !has(a, n);
   });
 }
