@@ -17,7 +17,7 @@ const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
 
 /**
  * Parses a time given by a user or an agent and returns epoch milliseconds.
- * Accepts `now`, `today`, `yesterday`, relative offsets (`90m`, `3d`, `2w`, `1y`, optionally followed by
+ * Accepts `now`, `today`, `yesterday`, `tomorrow` (UTC midnights), relative offsets (`90m`, `3d`, `2w`, `1y`, optionally followed by
  * "ago"), ISO dates (`2024-05-01`, read as UTC midnight), ISO date-times, and other formats `Date`
  * understands (`8 May 2023`). Throws BAD_TIME otherwise.
  */
@@ -27,6 +27,8 @@ export function parseTime(input: string, now: number): number {
   if (lower === "now") return now;
   if (lower === "today") return startOfUtcDay(now);
   if (lower === "yesterday") return startOfUtcDay(now) - UNIT_MS.d!;
+  // A reminder's day (QA: `--at yesterday` was read and `--at tomorrow` was not).
+  if (lower === "tomorrow") return startOfUtcDay(now) + UNIT_MS.d!;
   const ago = durationMs(lower);
   if (ago !== null) return now - ago;
   if (/^\d{12,}$/.test(text)) return Number(text);

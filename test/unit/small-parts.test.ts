@@ -31,6 +31,7 @@ describe("parseTime", () => {
     ["now", NOW],
     ["today", Date.parse("2026-03-10T00:00:00Z")],
     ["yesterday", Date.parse("2026-03-09T00:00:00Z")],
+    ["tomorrow", Date.parse("2026-03-11T00:00:00Z")],
     ["8 May 2023", Date.parse("8 May 2023")],
   ])("%s", (input, expected) => {
     expect(parseTime(input, NOW)).toBe(expected);
