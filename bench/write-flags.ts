@@ -7,7 +7,7 @@
  * `superseded` searches, every current-set question); a flag outside them is mostly noise (not all: chains
  * like Node 18 → 20 → 22 label one step).
  *
- *   node scripts/bun.mjs run bench/write-flags.ts [--sets coding-e,coding-f,current-a,…] [--json] [--show-merged]
+ *   node scripts/bun.mjs run bench/write-flags.ts [--sets coding-e,coding-f,current-a,…] [--json] [--show-merged] [--show-superseded]
  *
  * Prints per set: memories, those merged into an earlier one (reinforced instead of stored: the set's
  * memories are all distinct, so each merge is worth reading with --show-merged), flags (supersedes among them), flags per memory, flags outside the labelled
@@ -43,6 +43,7 @@ const { values } = parseArgs({
     sets: { type: "string", default: "coding-e,coding-f,coding-g,current-a,current-b,current-c,current-d,current-e,current-f" },
     json: { type: "boolean", default: false },
     "show-merged": { type: "boolean", default: false },
+    "show-superseded": { type: "boolean", default: false },
   },
 });
 const fileOf = (name: string) => (name.includes("/") || name.endsWith(".json") ? name : `bench/data/${name}.json`);
@@ -65,6 +66,7 @@ function run(name: string): FlagReport {
       }
       for (const c of r.conflicts ?? []) flags.push({ newer: m.id, older: blindOf.get(c.id)!, superseded: false });
       for (const c of r.superseded ?? []) flags.push({ newer: m.id, older: blindOf.get(c.id)!, superseded: true });
+      if (values["show-superseded"]) for (const c of r.superseded ?? []) process.stderr.write(`superseded ${blindOf.get(c.id)} by ${m.id}:\n  new: ${m.content}\n  old: ${c.content}\n`);
     }
   } finally {
     engine.close();

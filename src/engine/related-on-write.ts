@@ -114,9 +114,9 @@ export function relatedOnWrite(ctx: EngineContext, candidate: Memory, now: numbe
     }
     changed.push({ memory, found: { id: memory.id, content: memory.content, reason }, sure });
   }
-  const sure = changed.filter((c) => c.sure);
+  const sure = namingTheOldValue(changed.filter((c) => c.sure), candidate.content);
   for (const c of changed) {
-    if (sure.length === 1 && c.sure) {
+    if (sure.length === 1 && sure[0] === c) {
       supersede(ctx, candidate, c.memory, now, c.found.reason);
       out.superseded.push(c.found);
     } else {
@@ -125,6 +125,28 @@ export function relatedOnWrite(ctx: EngineContext, candidate: Memory, now: numbe
     }
   }
   return out;
+}
+
+/** "from Node 20 to Node 22", "from Webpack back to Vite": what the change says it moved from. */
+const FROM_VALUE = /\bfrom\s+(?<from>[^,;:.()]{1,60}?)\s+(?:back\s+)?to\s/i;
+
+/**
+ * Of several sure changes, the one holding the value the new statement says it moved from, when only one
+ * does: "We upgraded CI from Node 20 to Node 22" retires "CI runs on Node 20", and leaves "CI ran on Node 16"
+ * and "… Node 18" flagged (QA: with three earlier versions stored, none was retired). Otherwise all of them,
+ * which then stay flagged as ambiguous.
+ */
+function namingTheOldValue<T extends { memory: Memory }>(sure: readonly T[], content: string): readonly T[] {
+  if (sure.length < 2) return sure;
+  const from = FROM_VALUE.exec(content)?.groups?.from;
+  const words = (t: string) => t.toLowerCase().match(/[\p{L}\p{N}][\p{L}\p{N}.+#-]*/gu) ?? [];
+  const wanted = from ? words(from) : [];
+  if (wanted.length === 0) return sure;
+  const holding = sure.filter((c) => {
+    const have = new Set(words(c.memory.content));
+    return wanted.every((w) => have.has(w));
+  });
+  return holding.length === 1 ? holding : sure;
 }
 
 /** Whether a possible conflict of `candidate` with the earlier `memory` is kept as a link (see flagPossibleChange). */

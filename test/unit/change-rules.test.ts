@@ -201,6 +201,18 @@ describe("on write", () => {
     expect([engine.get(a!.id).status, engine.get(b!.id).status]).toEqual(["active", "active"]);
   });
 
+  test("of several it would retire, the one holding the value it moved from is superseded; the others are flagged (QA: Node 16, 18, 20)", () => {
+    const { engine, advance } = testEngine();
+    const olds = ["CI runs on Node 16", "CI runs on Node 18", "CI runs on Node 20"].map((content) => {
+      advance(DAY);
+      return engine.remember({ content, type: "fact" }).id;
+    });
+    advance(DAY);
+    const neu = engine.remember({ content: "We upgraded CI from Node 20 to Node 22", type: "decision" });
+    expect(neu.superseded?.map((c) => c.id)).toEqual([olds[2]]);
+    expect(neu.conflicts?.map((c) => c.id).sort()).toEqual([olds[0], olds[1]].sort());
+  });
+
   test("a loose signal (a change cue and a shared word) is reported for the closest memory only, a specific one for each", () => {
     const { engine, advance } = testEngine();
     const olds = ["Staging deploys run from the CI job.", "Production deploys run after two approvals.", "Hotfix deploys run from a laptop."];
