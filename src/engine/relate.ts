@@ -87,8 +87,9 @@ export function relate(ctx: EngineContext, fromRef: string, toRef: string, relat
       });
       superseded = true;
     }
-    // Saying they contradict each other confirms a possible conflict noted between them, either way round.
-    const noted = relation === "contradicts" ? notedConflicts(ctx, from, to) : [];
+    // Saying they contradict each other, or that one supersedes the other, confirms a possible conflict noted
+    // between them, either way round (QA: after `relate … supersedes` the graph still showed it unsettled).
+    const noted = relation === "contradicts" || relation === "supersedes" ? notedConflicts(ctx, from, to) : [];
     for (const e of noted) settle(ctx, e, "conflict", now);
     return { from, to, relation, status: created ? "created" : "exists", superseded, ...(noted.length > 0 ? { settled: "conflict" as const } : {}) };
   });

@@ -57,6 +57,13 @@ test("confirmed: recall keeps the later first, the link is a contradicts link li
   expect(engine.links(neu)[0]?.settled).toBe("conflict");
 });
 
+test("superseding one by the other settles the possible conflict between them as confirmed (QA: graph still showed it open)", () => {
+  const { engine, old, neu } = setup();
+  expect(engine.relate(neu, old, "supersedes")).toMatchObject({ superseded: true, settled: "conflict" });
+  expect(engine.links(neu)).toContainEqual({ relation: "contradicts", direction: "out", id: old, settled: "conflict" });
+  expect(engine.links(neu).some((l) => l.possible)).toBe(false);
+});
+
 test("nothing to dismiss, or dismiss with another relation: a clear error and nothing changes", () => {
   const { store, engine, old, neu } = setup();
   const other = engine.remember({ content: "Staging logs are kept for 14 days", type: "fact" }).id;
