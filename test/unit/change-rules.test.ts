@@ -209,8 +209,8 @@ describe("on write", () => {
     });
     advance(DAY);
     const neu = engine.remember({ content: "We upgraded CI from Node 20 to Node 22", type: "decision" });
-    expect(neu.superseded?.map((c) => c.id)).toEqual([olds[2]]);
-    expect(neu.conflicts?.map((c) => c.id).sort()).toEqual([olds[0], olds[1]].sort());
+    expect(neu.superseded?.map((c) => c.id)).toEqual([olds[2]!]);
+    expect(neu.conflicts?.map((c) => c.id).sort()).toEqual([olds[0]!, olds[1]!].sort());
   });
 
   test("a loose signal (a change cue and a shared word) is reported for the closest memory only, a specific one for each", () => {
