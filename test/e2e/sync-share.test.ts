@@ -26,6 +26,27 @@ test("share: an unknown name is refused naming the known projects; sharing again
   }
 });
 
+test("moving a memory the team has into a scope not shared says it keeps syncing (QA sync)", async () => {
+  const pg = postgres.current();
+  if (!pg) return;
+  await pg.createDb("move");
+  const [a, b] = await cliTeam(pg.url("move"));
+  try {
+    await a.importMemories([JSON.stringify({ content: "billing runs nightly at 02:00", project: CLI_PROJECT })]);
+    await a.cairn(["sync"]);
+    const id = JSON.parse((await a.cairn(["list", "--all-projects", "--json"])).stdout).memories[0].id as string;
+    const moved = await a.cairn(["edit", id, "--project", "skunkworks"]);
+    expect(moved.stderr).toContain("it still syncs, and the team sees this change");
+    // A memory the team never had says nothing of the kind.
+    await a.importMemories([JSON.stringify({ content: "skunkworks prototype notes", project: "skunkworks" })]);
+    const local = JSON.parse((await a.cairn(["list", "--project", "skunkworks", "--json"])).stdout).memories.find((m: { content: string }) => m.content.startsWith("skunkworks"))!.id as string;
+    expect((await a.cairn(["edit", local, "--project", "skunkworks-2"])).stderr).not.toContain("still syncs");
+  } finally {
+    a.close();
+    b.close();
+  }
+});
+
 test("memories a sync receives get their vectors in the background, without another command", async () => {
   const pg = postgres.current();
   if (!pg) return;

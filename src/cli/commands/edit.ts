@@ -4,8 +4,9 @@ import { memoryToJson } from "../../domain/serialize.ts";
 import { parseTime } from "../../domain/time.ts";
 import { cairnError } from "../../errors.ts";
 import { intFlag, jsonFlag, writeScopeFrom } from "../flags.ts";
+import { readSettings } from "../../sync/settings.ts";
 import { splitTagList } from "../../capture/normalize.ts";
-import { output } from "../output.ts";
+import { output, progress } from "../output.ts";
 import { pendingWalText } from "../format.ts";
 import { withEngine } from "../session.ts";
 import { readStdinText } from "../stdin.ts";
@@ -38,7 +39,7 @@ export default defineCommand({
       project: args.global ? null : args.project === undefined ? undefined : writeScopeFrom({ project: args.project }).project,
     };
     const changes = Object.values(patch).some((v) => v !== undefined) || args.global === true;
-    await withEngine(({ engine }) => {
+    await withEngine(({ engine, store, paths }) => {
       // A move to a project no memory is in starts it, as `remember --project` does: said, in case of a typo (QA).
       const known = typeof patch.project === "string" ? new Set(engine.projects().map((p) => p.key)) : null;
       const redactedBefore = Number(engine.get(args.id, { track: false }).metadata.redacted ?? 0);
@@ -46,6 +47,14 @@ export default defineCommand({
       const updated = changes || !args["erase-history"] ? engine.update(args.id, patch) : engine.get(args.id, { track: false });
       const erased = args["erase-history"] ? engine.eraseHistory(updated.id) : null;
       const newProject = known !== null && updated.project !== null && updated.project !== engine.project && !known.has(updated.project);
+      // A memory the team has keeps syncing wherever it is moved (sync/team.ts): moving it into a project this
+      // device does not share does not make it private (QA sync: the new text and project went to every device).
+      const team = patch.project !== undefined ? readSettings(paths.dataDir) : null;
+      const stillShared = team !== null && store.sync.version(updated.id) !== null && !(updated.project === null ? team.shared.global : team.shared.projects.includes(updated.project));
+      if (stillShared) {
+        const sid = engine.shortIds([updated.id]).get(updated.id);
+        progress(`Memory ${sid} is one team ${team!.team} has: moved into a scope this device does not share, it still syncs, and the team sees this change. \`cairn forget ${sid} --hard\` erases it for the whole team.`);
+      }
       const redacted = Number(updated.metadata.redacted ?? 0) - redactedBefore;
       if (args.json) {
         return output.json({
