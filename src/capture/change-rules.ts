@@ -224,6 +224,9 @@ function counterparts(prev: string, next: string): boolean {
   return COUNTERPART_PAIRS.some(([x, y]) => (a.has(x) && b.has(y) && !b.has(x)) || (a.has(y) && b.has(x) && !b.has(y)));
 }
 
+/** The reason of a change stated of another thing than the older statement's, naming what that one names. */
+export const CHANGES_ANOTHER_THING = "states a change of another thing it names";
+
 /** The reason of a conflict found by a negation one statement has and the other lacks in a shared frame. */
 export const SAYS_OPPOSITE = "says the opposite";
 
@@ -270,7 +273,10 @@ function changeByRules(p: StatementParts, n: StatementParts, s: ChangeSignals, p
   const confident = s.cue && (s.namesOld || (s.quantity && framed)) && sameSubject;
   // "X also purges soft-deleted rows" adds; a change that names what it replaced is one, "also" or not.
   // Additions flagged: pairs-b 0.067 → 0.033, pairs-d 0.085 → 0.064, no flag lost.
-  if (s.cue && !(s.added && !s.namesOld)) return looseOr(p.stems.size, s.shared, { relation: "update", reason: "states a change to it", confident });
+  // A change of another thing that names what this one names is reported, never kept as a link: recall would
+  // put "moved the marketing site from Netlify" ahead of "Docs site is hosted on Netlify" (QA re-check).
+  const reason = s.namesOld && !sameSubject ? CHANGES_ANOTHER_THING : "states a change to it";
+  if (s.cue && !(s.added && !s.namesOld)) return looseOr(p.stems.size, s.shared, { relation: "update", reason, confident });
   // Not sure enough to supersede on write: pairs-c precision 0.889 → 0.818, pairs-d 1.0 → 0.8 when it was.
   const said = outright({ stems: p.stems, marks: changeMarks(prev) }, { stems: n.stems, marks: changeMarks(next) });
   if (said.retired) return { relation: "update", reason: "says what it held is gone", confident: false };

@@ -8,7 +8,7 @@
  * `forget`), and kept as a link marked possible, which recall reads (retrieve/flagged-first.ts). Measured on
  * blind labelled pairs (bench/lifecycle.ts, DESIGN.md "Conflicts on write").
  */
-import { LOOSE_MIN_OVERLAP, SAYS_OPPOSITE } from "../capture/change-rules.ts";
+import { CHANGES_ANOTHER_THING, LOOSE_MIN_OVERLAP, SAYS_OPPOSITE } from "../capture/change-rules.ts";
 import { type Comparison, compareStatements } from "../capture/compare.ts";
 import { POSSIBLE_CHANGE } from "../domain/edge.ts";
 import { statesHowThingsAre } from "../domain/kinds.ts";
@@ -151,7 +151,7 @@ function namingTheOldValue<T extends { memory: Memory }>(sure: readonly T[], con
 
 /** Whether a possible conflict of `candidate` with the earlier `memory` is kept as a link (see flagPossibleChange). */
 const kept = (memory: Memory, candidate: Memory, reason: string) =>
-  older(memory, candidate) && statesHowThingsAre(memory) && statesHowThingsAre(candidate) && reason !== SAYS_OPPOSITE;
+  older(memory, candidate) && statesHowThingsAre(memory) && statesHowThingsAre(candidate) && reason !== SAYS_OPPOSITE && reason !== CHANGES_ANOTHER_THING;
 
 /**
  * Keeps a possible conflict the agent may never settle: a `contradicts` link from the later statement to the

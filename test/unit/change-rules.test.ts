@@ -48,6 +48,14 @@ describe("changeOf", () => {
     for (const older of ["The nightly database backups are run by a Jenkins job", "Docs site is hosted on Netlify"]) {
       expect(changeOf(older, older.includes("Jenkins") ? "We moved CI from Jenkins to GitHub Actions" : "We moved the marketing site from Netlify to Vercel").relation).not.toBe("none");
     }
+    // Reported to the writer, never kept as a link recall would act on: the docs fact stays first for its question.
+    expect(changeOf("Docs site is hosted on Netlify", "We moved the marketing site from Netlify to Vercel").reason).toBe("states a change of another thing it names");
+    const { engine, advance } = testEngine();
+    const docs = engine.remember({ content: "Docs site is hosted on Netlify", type: "fact" }).id;
+    advance(DAY);
+    const moved = engine.remember({ content: "We moved the marketing site from Netlify to Vercel", type: "decision" });
+    expect(moved.conflicts?.map((c) => c.id)).toEqual([docs]);
+    expect(engine.links(docs)).toEqual([]);
     // Superseded: the thing itself, named in the same or other words.
     expect(confident("CI runs on Jenkins", "We moved CI from Jenkins to GitHub Actions")).toBe(true);
     expect(confident("Card payments go through Braintree.", "We moved card processing from Braintree to Stripe (Payment Intents).")).toBe(true);
