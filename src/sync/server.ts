@@ -135,15 +135,20 @@ export class SyncServer {
         // Two steps: one join let the planner loop over the team's records once per record (quadratic).
         const erased = (await tx`SELECT DISTINCT mid FROM cairn_sync_records
                                  WHERE team = ${team} AND erase AND mid = ANY(${tx.array(mids, "TEXT")})`) as Array<{ mid: string }>;
+        let dropped = 0;
         if (erased.length > 0) {
-          await tx`DELETE FROM cairn_sync_records WHERE team = ${team} AND NOT erase AND mid = ANY(${tx.array(erased.map((e) => e.mid), "TEXT")})`;
+          const gone = (await tx`DELETE FROM cairn_sync_records WHERE team = ${team} AND NOT erase AND mid = ANY(${tx.array(erased.map((e) => e.mid), "TEXT")})
+                                 RETURNING device, counter`) as Array<{ device: string; counter: string }>;
+          // A change of a memory the team erased is not kept: not counted as sent (QA sync: "1 change(s) sent").
+          const ours = new Set((added as Array<{ counter: string }>).map((a) => Number(a.counter)));
+          dropped = gone.filter((g) => g.device === device && ours.has(Number(g.counter))).length;
         }
         // A memory's history erased: its records before this one (each a whole earlier state) go.
         for (const r of records.filter((r) => r.compact)) {
           await tx`DELETE FROM cairn_sync_records WHERE team = ${team} AND mid = ${r.mid}
                    AND seq < (SELECT seq FROM cairn_sync_records WHERE team = ${team} AND device = ${device} AND counter = ${r.counter})`;
         }
-        return added.length;
+        return added.length - dropped;
       }),
     );
   }

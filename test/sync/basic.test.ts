@@ -146,6 +146,14 @@ test("an erase stays final even when a later edit of the memory arrives before i
   const r = a!.engine.remember({ content: "the staging host is called kiwi" });
   await a!.sync();
   await b!.sync();
+  // An edit made after the team erased the memory is not kept by the server, and not counted as sent (QA sync).
+  const s = a!.engine.remember({ content: "the backup host is called fig" });
+  await a!.sync();
+  await b!.sync();
+  a!.engine.forget(s.id, { hard: true });
+  await a!.sync();
+  b!.engine.update(s.id, { content: "the backup host is called fig-2" });
+  expect((await b!.sync()).pushed).toBe(0);
   a!.engine.forget(r.id, { hard: true });
   b!.engine.update(r.id, { content: "the staging host is called kiwi-2" });
   await b!.sync();
