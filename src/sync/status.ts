@@ -42,7 +42,9 @@ export async function syncStatus(config: SyncConfig & { last?: LastSync }, log: 
     return { ...base, reachable: true, behind: Math.max(0, head - cursor), devices, ...(retired ? { retired } : {}) };
   } catch (err) {
     const refused = err instanceof CairnError && err.code !== "SYNC_UNREACHABLE";
-    return { ...base, error: describeError(err), ...(refused ? { refused } : {}) };
+    // The cause alone: the status line says itself that work goes on (QA: the whole message was repeated in it).
+    const cause = err instanceof CairnError && (err.code === "SYNC_UNREACHABLE" || err.code === "SYNC_SERVER") ? String(err.args[1]) : describeError(err);
+    return { ...base, error: cause, ...(refused ? { refused } : {}) };
   } finally {
     await server?.close();
   }

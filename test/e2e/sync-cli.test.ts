@@ -48,6 +48,10 @@ test("init, invite, join, sync, status, share, leave; server down; schema mismat
       const st = await a.cairn(["sync", "status"], false);
       expect(st.exitCode).toBe(1);
       expect(st.stdout).toContain("UNREACHABLE");
+      // The cause once, not the whole error message inside the status line (QA sync).
+      const serverLine = st.stdout.split("\n").find((l) => l.startsWith("server: "))!;
+      expect(serverLine.split("local work continues").length - 1).toBe(1);
+      expect(serverLine).not.toContain("cannot be reached");
       expect(st.stdout).toContain("pending: 1 ");
       // --json keeps its shape: what only the server knows is null (unknown), not left out.
       const stJson = await a.cairn(["sync", "status", "--json"], false);
