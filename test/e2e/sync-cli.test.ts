@@ -21,7 +21,7 @@ test("init, invite, join, sync, status, share, leave; server down; schema mismat
   const b = new CliDevice();
   try {
     const init = await a.cairn(["sync", "init", "--server", url, "--project", CLI_PROJECT, "--json"]);
-    expect(JSON.parse(init.stdout)).toMatchObject({ shared: `project ${CLI_PROJECT}` });
+    expect(JSON.parse(init.stdout)).toMatchObject({ shared: { projects: [CLI_PROJECT], global: false } });
     // The team key is in the database (sealed when the store is encrypted), never in a file beside it.
     expect(existsSync(join(a.env.CAIRN_HOME!, "sync.key"))).toBe(false);
     expect(statSync(join(a.env.CAIRN_HOME!, "sync.json")).mode & 0o777).toBe(0o600);

@@ -66,7 +66,7 @@ const ACTION_RUN: Record<(typeof ACTIONS)[number], (s: CliSession, a: Args) => P
     const share = shareTarget(s, a, "init");
     const config = await initTeam(s.paths.dataDir, s.store.sync, a.server!);
     const shared = shareAtOnce(s, share);
-    if (a.json) return output.json({ team: config.team, device: config.device, server: redactUrl(config.server), shared });
+    if (a.json) return output.json({ team: config.team, device: config.device, server: redactUrl(config.server), shared: sharedScope(s) });
     output.text(
       `Started team ${config.team} on ${redactUrl(config.server)} (this device: ${config.device}).\n` +
         (shared ? `Sharing ${shared}. ` : "Nothing is shared yet: `cairn sync share --project <p>` chooses what leaves this machine. ") +
@@ -85,9 +85,9 @@ const ACTION_RUN: Record<(typeof ACTIONS)[number], (s: CliSession, a: Args) => P
     // In a team already: allowed when that team was retired by a rotation and the code is the new team's.
     if (readSettings(s.paths.dataDir)) {
       const moved = await rejoinTeam(s.store, s.store.sync, s.paths.dataDir, a.code!, a.server!);
-      const shared = shareAtOnce(s, share);
+      shareAtOnce(s, share);
       const { team, device, server } = moved.config;
-      if (a.json) return output.json({ team, device, server: redactUrl(server), shared, replaced: moved.from, queued: moved.queued });
+      if (a.json) return output.json({ team, device, server: redactUrl(server), shared: sharedScope(s), replaced: moved.from, queued: moved.queued });
       output.text(
         `Joined team ${team} (this device: ${device}), which replaced team ${moved.from} under a new key. This device's memories stay; ` +
           `${moved.queued} memor${moved.queued === 1 ? "y" : "ies"} queued for the new team. Run \`cairn sync\` to send them and receive the team's.`,
@@ -96,7 +96,7 @@ const ACTION_RUN: Record<(typeof ACTIONS)[number], (s: CliSession, a: Args) => P
     }
     const config = await joinTeam(s.paths.dataDir, s.store.sync, a.code!, a.server!);
     const shared = shareAtOnce(s, share);
-    if (a.json) return output.json({ team: config.team, device: config.device, server: redactUrl(config.server), shared });
+    if (a.json) return output.json({ team: config.team, device: config.device, server: redactUrl(config.server), shared: sharedScope(s) });
     output.text(
       `Joined team ${config.team} (this device: ${config.device}). Run \`cairn sync\` to receive the team's memories` +
         (shared ? `; sharing ${shared}.` : "; `cairn sync share --project <p>` to send yours."),
@@ -146,6 +146,11 @@ function shareTarget(s: CliSession, a: Args, action: "init" | "join"): string | 
     if (err instanceof CairnError && err.code === "PROJECT_UNKNOWN") throw cairnError("SYNC_SHARE_UNKNOWN", [a.project!.trim(), action]);
     throw err;
   }
+}
+
+/** What this device shares, as `sync status --json` gives it (QA: init and join gave a display string). */
+function sharedScope(s: CliSession): { projects: string[]; global: boolean } {
+  return readSettings(s.paths.dataDir)?.shared ?? { projects: [], global: false };
 }
 
 /** Shares what {@link shareTarget} resolved, once the team is set up; what was shared, or null. */
