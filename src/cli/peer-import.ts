@@ -4,6 +4,7 @@
  * and linked. Planning only reads, so `--dry-run` cannot change anything.
  */
 import { canonicalize, contentHashes } from "../capture/normalize.ts";
+import { redactSecrets } from "../capture/redact.ts";
 import { linkAmong } from "../domain/edge.ts";
 import type { Engine } from "../engine/engine.ts";
 import type { Progress } from "../engine/import.ts";
@@ -57,7 +58,9 @@ export function planPeerImport(engine: Engine, source: string, batch: PeerBatch)
   const target = new Map<string, string>();
   const inBatch = new Map<string, PlanItem>();
   const items = batch.records.map((record): PlanItem => {
-    const content = checked(source, record);
+    // As it will be stored: a report (dry run, --json) must not print a secret the store never holds (QA), and
+    // the stored text it is compared with is redacted too.
+    const content = redactSecrets(checked(source, record)).text;
     const base = { where: record.where, type: record.type, content };
     const stored = locate(engine, record, content);
     if (stored) {
@@ -155,12 +158,14 @@ export async function applyPeerImport(engine: Engine, source: string, batch: Pee
 }
 
 /**
- * Metadata key of the hash of a record's text as the source gave it: a second import tells a record changed in
- * the source (take its new text) from one edited in cairn since (keep cairn's: the source has nothing new).
+ * Metadata key of the hash of a record's text as the source gave it, secrets taken out: a second import tells a
+ * record changed in the source (take its new text) from one edited in cairn since (keep cairn's: the source has
+ * nothing new). Hashed after redaction: a hash of the raw text gave a short secret back to anyone trying its
+ * values against the text around it, stored in the clear (QA: a PIN found in 10,000 tries).
  */
 const SOURCE_HASH = "source_text_sha256";
 
-const sourceHash = (content: string) => contentHashes(content).contentHash;
+const sourceHash = (content: string) => contentHashes(redactSecrets(content).text).contentHash;
 
 function withSourceHash(record: PeerRecord): PeerRecord {
   return { ...record, metadata: { ...record.metadata, [SOURCE_HASH]: sourceHash(record.content) } };

@@ -91,6 +91,22 @@ describe("peer import", () => {
     expect(await applyPeerImport(engine, "x", batch, plan)).toMatchObject({ created: 1, already_present: 1 });
   });
 
+  test("a secret in a record shows in no plan and no stored hash; a second import still finds it unchanged (QA)", async () => {
+    const { engine } = testEngine();
+    const record = { id: stableId("t", "pin"), content: "The staging server pin is 4921", type: "fact", tags: [], project: null, metadata: {}, where: "line 1" };
+    const batch: PeerBatch = { records: [record], links: [], skipped: [] };
+    const plan = planPeerImport(engine, "x", batch);
+    expect(plan.items[0]!.content).toBe("The staging server pin is [REDACTED:pin]");
+    await applyPeerImport(engine, "x", batch, plan);
+    const stored = engine.get(record.id, { track: false });
+    const hash = stored.metadata.source_text_sha256 as string;
+    const sha = (t: string) => new Bun.CryptoHasher("sha256").update(t).digest("hex");
+    expect(hash).not.toBe(sha("The staging server pin is 4921"));
+    expect(hash).toBe(sha(stored.content));
+    const again = planPeerImport(engine, "x", batch);
+    expect(again.items.map((i) => [i.action, i.reason])).toEqual([["skip", "already imported"]]);
+  });
+
   test("a record cairn refuses stops everything, named by its place in the source", async () => {
     const { engine } = testEngine();
     const good = { id: stableId("t", "a"), content: "fine", type: "fact", tags: [], project: null, metadata: {}, where: "line 1" };
