@@ -7,7 +7,7 @@
  * instead of) preferences, anything else facts; each is tagged with its file's name.
  */
 import { existsSync } from "node:fs";
-import { basename, dirname, join } from "node:path";
+import { basename, dirname, join, resolve } from "node:path";
 import { splitFrontmatter } from "./frontmatter.ts";
 import { markdownItems } from "./markdown-items.ts";
 import { badRecord, isDirectory, readText } from "./read-source.ts";
@@ -30,14 +30,19 @@ export function classify(text: string): "preference" | "decision" | "fact" {
 }
 
 function read(path: string, opts: AdapterOptions): PeerBatch {
-  const { root, files, whole, truncated } = ruleFiles(path);
+  const { root, within, files, whole, truncated } = ruleFiles(path);
   const project = opts.project === undefined ? opts.projectOfDir(root) : opts.project;
   const rels = files.map((file) => relativePath(root, file) || basename(file));
   // The files say what their rules are now: a rule imported before that they no longer hold is retired (QA M1:
   // an edited rule stayed active beside its new wording). A repository read whole covers its rule files that
   // are gone too.
   const readNow = new Set(rels);
-  const covers = whole ? (file: string) => readNow.has(file) || (isRuleFilePath(file) && !existsSync(join(root, file))) : (file: string) => readNow.has(file);
+  // Within what was read: a folder of a repository covers its own rule files only, named from the repository's
+  // root as a whole import names them (QA: importing pkg/api archived the root CLAUDE.md's rules, its
+  // "CLAUDE.md" being pkg/api's too).
+  const below = within === "" ? "" : `${within}/`;
+  const gone = (file: string) => file.startsWith(below) && isRuleFilePath(file) && !existsSync(join(root, file));
+  const covers = whole ? (file: string) => readNow.has(file) || gone(file) : (file: string) => readNow.has(file);
   const batch: PeerBatch = { records: [], links: [], skipped: [], whole: { format: FORMAT, project, tag: FORMAT, covers } };
   if (truncated) batch.skipped.push({ where: root, reason: `rule files in folders past the first ${MAX_FOLDERS.toLocaleString("en-US")} searched (import such a file on its own)` });
   const seen = new Map<string, string>();
@@ -75,18 +80,33 @@ function read(path: string, opts: AdapterOptions): PeerBatch {
   return batch;
 }
 
-/** The files to read: the one given, or every known rule file of a repository directory. */
-function ruleFiles(path: string): { root: string; files: string[]; whole: boolean; truncated: boolean } {
+/**
+ * The files to read: the one given, or every known rule file of a directory. `root`: the repository's root (the
+ * nearest folder holding `.git`, else the directory or the file's folder), which files are named from;
+ * `within`: the folder read, relative to it ("" for the root).
+ */
+function ruleFiles(path: string): { root: string; within: string; files: string[]; whole: boolean; truncated: boolean } {
   if (!isDirectory(path)) {
     // A memory.jsonl or a mem0 export given here was stored whole as one fact (QA): a rule file is markdown.
     if (!/\.(md|mdc|markdown)$/i.test(path)) throw badRecord(path, "the file", "it is not a rule file (CLAUDE.md, AGENTS.md, a .cursor/rules .mdc or any .md); for another tool's export give its --from format");
-    return { root: dirname(path), files: [path], whole: false, truncated: false };
+    const root = repositoryRoot(dirname(path));
+    return { root, within: relativePath(root, dirname(path)), files: [path], whole: false, truncated: false };
   }
   const { files, truncated } = repositoryRuleFiles(path);
   if (files.length === 0) {
     throw badRecord(path, "the directory", `it holds none of ${ROOT_FILES.join(", ")}, .cursor/rules/*.mdc (nor CLAUDE.md or AGENTS.md in its folders); give the repository's root or one rule file`);
   }
-  return { root: path, files, whole: true, truncated };
+  const root = repositoryRoot(path);
+  return { root, within: relativePath(root, resolve(path)), files, whole: true, truncated };
+}
+
+/** The nearest folder from `dir` up holding `.git`, else `dir` itself. */
+function repositoryRoot(dir: string): string {
+  const start = resolve(dir);
+  for (let at = start; ; at = dirname(at)) {
+    if (existsSync(join(at, ".git"))) return at;
+    if (dirname(at) === at) return start;
+  }
 }
 
 function cursorRule(data: Record<string, string | string[]>): Record<string, unknown> | undefined {

@@ -196,4 +196,34 @@ describe("peer import", () => {
       rmSync(repo, { recursive: true, force: true });
     }
   });
+
+  test("a folder of a repository, or one of its rule files, is named from the repository's root: the root's rules stay (QA)", async () => {
+    const { engine } = testEngine();
+    const repo = mkdtempSync(join(tmpdir(), "cairn-rules-"));
+    try {
+      mkdirSync(join(repo, ".git"));
+      mkdirSync(join(repo, "pkg", "api"), { recursive: true });
+      writeFileSync(join(repo, "CLAUDE.md"), "- Always use pnpm.\n- Never commit .env.\n");
+      writeFileSync(join(repo, "pkg", "api", "CLAUDE.md"), "- API must validate input with zod.\n");
+      const run = async (path: string) => {
+        const batch = agentRules.read(path, { project: "mono", projectOfDir: () => "unused" });
+        const plan = planPeerImport(engine, path, batch);
+        return { plan, report: await applyPeerImport(engine, path, batch, plan) };
+      };
+      expect((await run(repo)).report).toMatchObject({ created: 3 });
+      for (const part of [join(repo, "pkg", "api"), join(repo, "pkg", "api", "CLAUDE.md")]) {
+        const again = await run(part);
+        expect(again.report).toMatchObject({ created: 0, already_present: 1, retired: 0 });
+        expect(again.plan.retire).toEqual([]);
+      }
+      // A rule file removed inside the folder read is retired; the root's are not.
+      writeFileSync(join(repo, "pkg", "api", "CLAUDE.md"), "- API must validate input with valibot.\n");
+      const changed = await run(join(repo, "pkg", "api"));
+      expect(changed.report).toMatchObject({ created: 1, retired: 1 });
+      const active = engine.list({ project: "mono", includeGlobal: false, limit: 10 }).memories.map((m) => m.content).sort();
+      expect(active).toEqual(["API must validate input with valibot.", "Always use pnpm.", "Never commit .env."]);
+    } finally {
+      rmSync(repo, { recursive: true, force: true });
+    }
+  });
 });
