@@ -1,6 +1,6 @@
 /** @module Peer-format adapters on fixtures built from each format's documentation: records, links, what is left out, and errors that name the record. */
-import { describe, expect, test } from "bun:test";
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { afterAll, describe, expect, test } from "bun:test";
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { adapter as agentRules, classify } from "../../src/import-formats/agent-rules.ts";
@@ -143,7 +143,12 @@ describe("mem0", () => {
 });
 
 describe("agent-rules", () => {
-  const repo = join(FIX, "agent-rules", "repo");
+  // A repository of its own (a folder holding .git), as users give one: inside cairn's checkout, the fixture's
+  // rule files would be named from cairn's root.
+  const repo = mkdtempSync(join(tmpdir(), "cairn-rules-repo-"));
+  cpSync(join(FIX, "agent-rules", "repo"), repo, { recursive: true });
+  mkdirSync(join(repo, ".git"));
+  afterAll(() => rmSync(repo, { recursive: true, force: true }));
   const batch = agentRules.read(repo, opts());
 
   test("every rule file of the repository, per bullet or paragraph, in the repository's project", () => {
