@@ -17,7 +17,7 @@ export default defineCommand({
     user: { type: "boolean", description: "write the per-user config files (default)" },
     command: { type: "string", description: "the cairn executable clients should run (default: this binary's absolute path; with --project, `cairn` found on PATH)", valueHint: "path|name" },
     "dry-run": { type: "boolean", description: "print what would change and write nothing" },
-    uninstall: { type: "boolean", description: "remove exactly what setup added (the \"cairn\" server and `cairn hook` handlers)" },
+    uninstall: { type: "boolean", description: "remove the \"cairn\" server entry (as a whole, also one you wrote before setup: the backup beside the file keeps it) and the `cairn hook` handlers" },
     ...jsonFlag,
   },
   run({ args }) {
