@@ -7,8 +7,8 @@
  * directory that exists here goes to cairn's project for it. Superseded memories stay superseded. Edges become links.
  * Code-index rows (code_chunk, file_summary) and coordination state are not memories and are left out.
  */
-import { statSync } from "node:fs";
-import { basename, isAbsolute } from "node:path";
+import { existsSync, statSync } from "node:fs";
+import { basename, isAbsolute, join } from "node:path";
 import { readForeignTables } from "../store/foreign-sqlite.ts";
 import { badRecord, isPlainObject } from "./read-source.ts";
 import { slugify } from "../domain/slug.ts";
@@ -49,7 +49,10 @@ const EDGE_TYPES: Readonly<Record<string, string>> = {
 
 export const adapter: Adapter = { read };
 
-function read(path: string, opts: AdapterOptions): PeerBatch {
+function read(given: string, opts: AdapterOptions): PeerBatch {
+  // OMEGA's folder (~/.omega) holds its database as omega.db (QA: the folder gave a raw EISDIR).
+  const path = statSync(given, { throwIfNoEntry: false })?.isDirectory() ? join(given, "omega.db") : given;
+  if (path !== given && !existsSync(path)) throw badRecord(given, "the directory", "it holds no omega.db; give OMEGA's database file (usually ~/.omega/omega.db)");
   const tables = readForeignTables(path, ["memories", "edges"]);
   const memories = tables.get("memories");
   if (!memories) throw badRecord(path, "the database", "it has no `memories` table, so it is not an OMEGA store (omega.db)");

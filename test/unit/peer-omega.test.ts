@@ -23,6 +23,14 @@ describe("omega v5 (omega-memory 0.10.x)", () => {
   const path = omegaDb(dir, "omega-v5");
   const batch = omega.read(path, opts);
 
+  test("OMEGA's folder is read through its omega.db; a folder without one is an error saying what to give (QA)", () => {
+    const home = mkdtempSync(join(dir, "home-"));
+    writeFileSync(join(home, "omega.db"), readFileSync(path));
+    expect(omega.read(home, opts).records.length).toBe(batch.records.length);
+    const empty = mkdtempSync(join(dir, "empty-"));
+    expect(() => omega.read(empty, opts)).toThrow(/holds no omega\.db; give OMEGA's database file/);
+  });
+
   test("event types map to cairn types; the code index is left out", () => {
     expect(batch.records.map((r) => [r.metadata.source_id, r.type])).toEqual([
       ["mem-1a2b3c4d5e6f", "decision"],
