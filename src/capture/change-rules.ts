@@ -365,8 +365,7 @@ const SLOT_WORDS = 2;
  * throughout).
  */
 function slotSwapped(prev: string, next: string): boolean {
-  const words = (t: string) => t.toLowerCase().match(/[\p{L}\p{N}][\p{L}\p{N}_.#/-]*/gu) ?? [];
-  const [a, b] = [words(prev), words(next)];
+  const [a, b] = [sentenceWords(prev), sentenceWords(next)];
   let head = 0;
   while (head < a.length && head < b.length && a[head] === b[head]) head++;
   let tail = 0;
@@ -375,7 +374,10 @@ function slotSwapped(prev: string, next: string): boolean {
   return otherWords(...slot) || otherWords(...recurringSlot(a, b));
 }
 
-/** Longest statement, in words, whose words are tried for a swap (a pair of each two distinct words is tried). */
+/** A statement's words in order, lower case, as the slot tests compare them. */
+const sentenceWords = (t: string): string[] => t.toLowerCase().match(/[\p{L}\p{N}][\p{L}\p{N}_.#/-]*/gu) ?? [];
+
+/** Longest statement, in words, tried for a swap. */
 const MAX_SWAP_WORDS = 60;
 
 /**
@@ -387,29 +389,29 @@ const MAX_SWAP_WORDS = 60;
  * is no swap of two words.
  */
 export function swappedRoles(prev: string, next: string): boolean {
-  const words = (t: string) => t.toLowerCase().match(/[\p{L}\p{N}][\p{L}\p{N}_.#/-]*/gu)?.map((w) => w.replace(/[.]+$/, "")) ?? [];
+  const words = (t: string) => sentenceWords(t).map((w) => w.replace(/[.]+$/, ""));
   const [a, b] = [words(prev), words(next)];
   if (Math.abs(a.length - b.length) > 1 || Math.max(a.length, b.length) > MAX_SWAP_WORDS) return false;
-  const inB = new Set(b);
-  const candidates = [...new Set(a)].filter((w) => inB.has(w) && !STOPWORDS.has(w) && !/^\d/.test(w));
-  const target = b.join(" ");
-  for (let i = 0; i < candidates.length; i++) {
-    for (let j = i + 1; j < candidates.length; j++) {
-      const [x, y] = [candidates[i]!, candidates[j]!];
-      const swapped = a.map((w) => (w === x ? y : w === y ? x : w));
-      if (swapped.join(" ") === target || withinOneWord(swapped, b)) return true;
-    }
-  }
-  return false;
+  // The two words are content words both statements hold.
+  const [inA, inB] = [new Set(a), new Set(b)];
+  const swappable = (w: string) => inA.has(w) && inB.has(w) && !STOPWORDS.has(w) && !/^\d/.test(w);
+  if (a.length === b.length) return swapOf(a, b, swappable);
+  // Give or take one word: the longer without each of its words in turn.
+  const [short, long] = a.length < b.length ? [a, b] : [b, a];
+  return long.some((_, i) => swapOf(short, [...long.slice(0, i), ...long.slice(i + 1)], swappable));
 }
 
-/** Whether one word inserted into the shorter of `a` and `b` (or nothing, when equal) makes the other. */
-function withinOneWord(a: readonly string[], b: readonly string[]): boolean {
-  if (a.length === b.length) return false;
-  const [short, long] = a.length < b.length ? [a, b] : [b, a];
-  let i = 0;
-  while (i < short.length && short[i] === long[i]) i++;
-  return short.slice(i).join(" ") === long.slice(i + 1).join(" ");
+/**
+ * Whether trading two words everywhere in `a` makes `b` (as long as `a`): the first place they differ names the
+ * two, every other place must follow. Linear, where trying each pair of words was quadratic in them: recall
+ * asks this of its best results' pairs (stated-change.ts).
+ */
+function swapOf(a: readonly string[], b: readonly string[], swappable: (w: string) => boolean): boolean {
+  const at = a.findIndex((w, i) => w !== b[i]);
+  if (at < 0) return false;
+  const [x, y] = [a[at]!, b[at]!];
+  if (!swappable(x) || !swappable(y)) return false;
+  return a.every((w, i) => b[i] === (w === x ? y : w === y ? x : w));
 }
 
 /** The words only one side holds, where taking them out of both leaves the same sentence (else two empty lists). */
