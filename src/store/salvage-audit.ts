@@ -10,7 +10,7 @@
  */
 import type { Database } from "bun:sqlite";
 import { appendAudit } from "./audit.ts";
-import { type ChainReport, chainRow, entryHash, GENESIS, type StoredChainRow } from "./audit-chain.ts";
+import { type ChainReport, chainRow, entryHash, GENESIS, type RepairNote, type StoredChainRow } from "./audit-chain.ts";
 import type { ContentCodec } from "./content-codec.ts";
 import { place } from "./content-codec.ts";
 
@@ -95,12 +95,8 @@ export function recordRepair(db: Database, codec: ContentCodec, old: OldChain, a
   );
 }
 
-/** A repair the log records: its entry, and what it found of the log it rebuilt. */
-export interface Rebuilt {
-  seq: number;
-  at: number;
-  old: Pick<OldChain, "read" | "missing" | "missingAt" | "brokenAt" | "problem" | "lastSeq">;
-}
+/** A repair the log records, and where the chain it rebuilt was broken already (null: nowhere). */
+export type Rebuilt = RepairNote & Pick<OldChain, "brokenAt" | "problem">;
 
 /** The repairs the log records, oldest first. */
 export function repairsInLog(db: Database, codec: ContentCodec): Rebuilt[] {
@@ -109,11 +105,8 @@ export function repairsInLog(db: Database, codec: ContentCodec): Rebuilt[] {
     const d = JSON.parse(r.detail === "{}" ? r.detail : codec.decode(r.detail, place("audit", "detail", r.seq), `audit entry ${r.seq}`)) as Record<string, unknown>;
     const missingAt = Array.isArray(d.missing_at) ? d.missing_at.map(String) : [];
     const brokenAt = typeof d.broken_at === "number" ? d.broken_at : null;
-    return {
-      seq: r.seq,
-      at: r.at,
-      old: { read: Number(d.read) || 0, missing: Number(d.missing) || 0, missingAt, brokenAt, problem: typeof d.problem === "string" ? d.problem : null, lastSeq: Number(d.old_last_seq) || 0 },
-    };
+    const problem = typeof d.problem === "string" ? d.problem : null;
+    return { seq: r.seq, at: r.at, read: Number(d.read) || 0, missing: Number(d.missing) || 0, missingAt, brokenAt, problem };
   });
 }
 
@@ -124,16 +117,16 @@ export function repairsInLog(db: Database, codec: ContentCodec): Rebuilt[] {
  */
 export function withRepairs(report: ChainReport, repairs: readonly Rebuilt[], anchor?: { seq: number; hash: string }): ChainReport {
   if (repairs.length === 0) return report;
-  const broken = repairs.find((r) => r.old.brokenAt !== null);
+  const broken = repairs.find((r) => r.brokenAt !== null);
   if (report.ok && broken) {
     return {
       ok: false, head: report.head, checked: report.checked, brokenAt: broken.seq,
-      problem: `the log was rebuilt by \`cairn doctor --repair\` (entry ${broken.seq}) from a log whose chain was already broken at its entry ${broken.old.brokenAt}: ${broken.old.problem}; what happened before the repair cannot be proven`,
+      problem: `the log was rebuilt by \`cairn doctor --repair\` (entry ${broken.seq}) from a log whose chain was already broken at its entry ${broken.brokenAt}: ${broken.problem}; what happened before the repair cannot be proven`,
     };
   }
   if (!report.ok && anchor && anchor.seq > 0) {
     const last = repairs[repairs.length - 1]!;
     return { ...report, problem: `${report.problem}. The log was rebuilt by \`cairn doctor --repair\` at its entry ${last.seq}: an anchor taken before that repair names the old log, not this one; take a new one with \`cairn audit head\`` };
   }
-  return report.ok ? { ...report, rebuilt: repairs.map((r) => ({ seq: r.seq, at: r.at, read: r.old.read, missing: r.old.missing, missingAt: r.old.missingAt })) } : report;
+  return report.ok ? { ...report, rebuilt: repairs.map(({ brokenAt: _, problem: __, ...note }) => note) } : report;
 }

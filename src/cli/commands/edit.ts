@@ -41,7 +41,7 @@ export default defineCommand({
     const changes = Object.values(patch).some((v) => v !== undefined) || args.global === true;
     await withEngine(({ engine, store, paths }) => {
       // A move to a project no memory is in starts it, as `remember --project` does: said, in case of a typo (QA).
-      const known = typeof patch.project === "string" ? new Set(engine.projects().map((p) => p.key)) : null;
+      const known = typeof patch.project === "string" ? new Set(engine.store.projectKeys()) : null;
       const redactedBefore = Number(engine.get(args.id, { track: false }).metadata.redacted ?? 0);
       // --erase-history alone changes nothing else; with changes, it erases the version they replaced too.
       const updated = changes || !args["erase-history"] ? engine.update(args.id, patch) : engine.get(args.id, { track: false });
