@@ -23,12 +23,23 @@ export function formatDate(ms: number | null): string {
   return new Date(ms).toISOString().slice(0, 16).replace("T", " ");
 }
 
+/**
+ * When a memory's event time is not its creation (imported history, `--event-time`, a reminder's due time), the
+ * header says so beside the creation time that `list` sorts by (QA: `list` printed event times in an order of
+ * creation times, as if unsorted).
+ */
+function eventNote(m: Memory): string[] {
+  if (m.eventTime === null || formatDate(m.eventTime) === formatDate(m.createdAt)) return [];
+  return [`${m.type === "reminder" ? "due" : "happened"} ${formatDate(m.eventTime)}`];
+}
+
 /** Two-part block: a header line with the (short) id and fields, then the content indented. */
 export function formatMemory(m: Memory, extra: string[] = [], id: string = m.id): string {
   const fields = [
     m.type,
     projectLabel(m.project),
-    formatDate(m.eventTime ?? m.createdAt),
+    formatDate(m.createdAt),
+    ...eventNote(m),
     ...(m.tags.length > 0 ? [m.tags.map((t) => `#${t}`).join(" ")] : []),
     ...(m.status !== "active" ? [m.status] : []),
     ...extra,

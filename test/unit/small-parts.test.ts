@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { canonicalize, cleanContent, normalizeTags } from "../../src/capture/normalize.ts";
 import { terminalSafe } from "../../src/cli/output.ts";
-import { distinctLabels } from "../../src/cli/format.ts";
+import { distinctLabels, formatMemory } from "../../src/cli/format.ts";
 import { loadConfig } from "../../src/config/load.ts";
 import { quantile } from "../../src/web/dashboard.ts";
 import { configSchema, DEFAULTS } from "../../src/config/schema.ts";
@@ -122,6 +122,13 @@ describe("canonical form", () => {
   test("projects sharing a short name are shown by their keys; the global scope stays global (QA)", () => {
     const labels = distinctLabels(["github.com/acme/payments", "github.com/other/payments", "/home/u/global", null, "/work/shop"]);
     expect([...labels.values()]).toEqual(["github.com/acme/payments", "github.com/other/payments", "/home/u/global", "global", "shop"]);
+  });
+  test("a memory's header shows when it was stored (what list sorts by), and its event time beside it when that differs (QA)", () => {
+    const base = { id: "m1", type: "fact", project: null, tags: [], status: "active", content: "x", createdAt: Date.parse("2026-03-10T12:00:00Z"), eventTime: null } as unknown as Memory;
+    expect(formatMemory(base).split("\n")[0]).toBe("m1  fact  global  2026-03-10 12:00");
+    expect(formatMemory({ ...base, eventTime: base.createdAt }).split("\n")[0]).toBe("m1  fact  global  2026-03-10 12:00");
+    expect(formatMemory({ ...base, eventTime: Date.parse("2025-11-03T09:30:00Z") }).split("\n")[0]).toBe("m1  fact  global  2026-03-10 12:00  happened 2025-11-03 09:30");
+    expect(formatMemory({ ...base, type: "reminder", eventTime: Date.parse("2027-03-01T00:00:00Z") }).split("\n")[0]).toBe("m1  reminder  global  2026-03-10 12:00  due 2027-03-01 00:00");
   });
   test("tags are normalised", () => {
     expect(normalizeTags([" Foo ", "bar baz", "foo", ""])).toEqual(["bar-baz", "foo"]);
