@@ -5,12 +5,14 @@
  * linked `part_of` its entity. Relation types are free text ("works_at") and cairn's links are a closed set,
  * so a relation whose type is one of cairn's (depends_on, part_of …) links the two entities directly, and any
  * other becomes a fact of its own ("A works at B") linked `relates_to` both entities.
+ * The file is the server's whole graph: what an import of it made before that it no longer holds (an
+ * observation deleted or reworded, an entity or relation removed) is retired by the next import of it.
  */
 import { basename } from "node:path";
 import { isRelation, relationName } from "../domain/edge.ts";
 import { badRecord, isPlainObject, readText } from "./read-source.ts";
 import { slugify } from "../domain/slug.ts";
-import { sourceKey, stableId } from "./stable-id.ts";
+import { realPath, sourceKey, stableId } from "./stable-id.ts";
 import type { Adapter, AdapterOptions, PeerBatch, PeerRecord } from "./types.ts";
 
 const FORMAT = "mcp-memory";
@@ -23,7 +25,9 @@ function read(path: string, opts: AdapterOptions): PeerBatch {
   const file = basename(path);
   const project = opts.project === undefined ? null : opts.project;
   const source = sourceKey(project, path);
-  const batch: PeerBatch = { records: [], links: [], skipped: [] };
+  // Named by its real path: another memory.jsonl (another server's graph) retires nothing of this one's.
+  const real = realPath(path);
+  const batch: PeerBatch = { records: [], links: [], skipped: [], whole: { format: FORMAT, project, tag: FORMAT, covers: (f) => f === real } };
   const seen = new Map<string, string>();
   const entityIds = new Map<string, string>();
   const relations: Array<{ from: string; to: string; relationType: string; where: string }> = [];
@@ -55,8 +59,8 @@ function read(path: string, opts: AdapterOptions): PeerBatch {
       if (!Array.isArray(observations) || observations.some((o) => typeof o !== "string")) {
         throw badRecord(path, where, `"observations" of entity "${name}" must be an array of strings`);
       }
-      const tags = [slugify(entityType), slugify(name)].filter((t) => t !== "");
-      const meta = { source_format: FORMAT, entity: name, entity_type: entityType };
+      const tags = [FORMAT, slugify(entityType), slugify(name)].filter((t) => t !== "");
+      const meta = { source_format: FORMAT, file: real, entity: name, entity_type: entityType };
       const entityId = stableId(FORMAT, `${source}entity:${name}`);
       add(fact(entityId, `${name} is ${/^[aeiou]/i.test(entityType) ? "an" : "a"} ${entityType}.`, tags, project, meta, `${file} ${where} (entity "${name}")`));
       entityIds.set(name, entityId);
@@ -90,8 +94,8 @@ function read(path: string, opts: AdapterOptions): PeerBatch {
       continue;
     }
     const id = stableId(FORMAT, `${source}relation:${r.from}\u0000${r.relationType}\u0000${r.to}`);
-    const tags = ["relation", slugify(r.relationType), slugify(r.from), slugify(r.to)].filter((t) => t !== "");
-    const meta = { source_format: FORMAT, relation: { from: r.from, to: r.to, relation_type: r.relationType } };
+    const tags = [FORMAT, "relation", slugify(r.relationType), slugify(r.from), slugify(r.to)].filter((t) => t !== "");
+    const meta = { source_format: FORMAT, file: real, relation: { from: r.from, to: r.to, relation_type: r.relationType } };
     if (!add(fact(id, `${r.from} ${r.relationType.replace(/_/g, " ")} ${r.to}`, tags, project, meta, r.where))) continue;
     if (fromId) batch.links.push({ from: id, to: fromId, relation: "relates_to", where: r.where });
     if (toId && toId !== fromId) batch.links.push({ from: id, to: toId, relation: "relates_to", where: r.where });

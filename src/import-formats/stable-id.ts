@@ -19,11 +19,14 @@ export function stableId(format: string, key: string): string {
  * as "already imported" (QA). The same source imported again, into the same scope, meets the same ids.
  */
 export function sourceKey(project: string | null, path: string): string {
-  let real = path;
+  return `${project ?? ""}\u0000${realPath(path)}\u0000`;
+}
+
+/** `path` with its links resolved; as given when it cannot be (it was read already, so it exists). */
+export function realPath(path: string): string {
   try {
-    real = realpathSync(path);
+    return realpathSync(path);
   } catch {
-    // read already, so it exists; a path that cannot be resolved keys as given
+    return path;
   }
-  return `${project ?? ""}\u0000${real}\u0000`;
 }

@@ -1,6 +1,6 @@
 /** @module Peer-format adapters on fixtures built from each format's documentation: records, links, what is left out, and errors that name the record. */
 import { afterAll, describe, expect, test } from "bun:test";
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { adapter as agentRules, classify } from "../../src/import-formats/agent-rules.ts";
@@ -33,9 +33,9 @@ describe("mcp-memory", () => {
   test("each entity and observation is a global fact tagged with the entity type and name", () => {
     expect(batch.records).toHaveLength(4 + 6 + 2);
     const obs = byContent(batch, "John_Smith: Speaks fluent Spanish");
-    expect(obs).toMatchObject({ type: "fact", project: null, tags: ["person", "john-smith"] });
-    expect(obs.metadata).toEqual({ source_format: "mcp-memory", entity: "John_Smith", entity_type: "person" });
-    expect(byContent(batch, "Anthropic is an organization.").tags).toEqual(["organization", "anthropic"]);
+    expect(obs).toMatchObject({ type: "fact", project: null, tags: ["mcp-memory", "person", "john-smith"] });
+    expect(obs.metadata).toEqual({ source_format: "mcp-memory", file: realpathSync(join(FIX, "mcp-memory", "memory.jsonl")), entity: "John_Smith", entity_type: "person" });
+    expect(byContent(batch, "Anthropic is an organization.").tags).toEqual(["mcp-memory", "organization", "anthropic"]);
     expect(byContent(batch, "postgres is a technology.").where).toBe('memory.jsonl line 4 (entity "postgres")');
   });
 

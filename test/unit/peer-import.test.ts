@@ -2,7 +2,7 @@
 import { describe, expect, test } from "bun:test";
 import { dirname, join } from "node:path";
 import { applyPeerImport, planPeerImport } from "../../src/cli/peer-import.ts";
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { adapter as agentRules } from "../../src/import-formats/agent-rules.ts";
 import { adapter as mcpMemory } from "../../src/import-formats/mcp-memory.ts";
@@ -69,6 +69,39 @@ describe("peer import", () => {
     engine.forget(id);
     expect((await run("Set the grinder to 26 clicks.")).plan.items[0]).toMatchObject({ action: "skip" });
     expect(engine.get(id, { track: false }).content).toBe("Set the grinder to 25 clicks (new burrs).");
+  });
+
+  test("memory.jsonl is the server's whole graph: an observation reworded or deleted there, or a relation removed, is retired by the next import; another file's are not", async () => {
+    const { engine } = testEngine();
+    const dir = mkdtempSync(join(tmpdir(), "cairn-mm-"));
+    try {
+      const entity = (observations: string[]) => JSON.stringify({ type: "entity", name: "billing", entityType: "service", observations });
+      const relation = JSON.stringify({ type: "relation", from: "billing", to: "billing", relationType: "owned_by" });
+      const [file, other] = [join(dir, "memory.jsonl"), join(dir, "other.jsonl")];
+      const run = async (path: string) => {
+        const batch = mcpMemory.read(path, { project: undefined, projectOfDir: () => "unused" });
+        const plan = planPeerImport(engine, path, batch);
+        return { plan, report: await applyPeerImport(engine, path, batch, plan) };
+      };
+      writeFileSync(file, [entity(["Runs Go 1.22", "Deploys every Tuesday"]), relation].join("\n"));
+      writeFileSync(other, entity(["Runs Go 1.21"]));
+      await run(file);
+      await run(other);
+      const active = () => engine.list({ allProjects: true, limit: 100 }).memories.map((m) => m.content).sort();
+      expect(active()).toEqual(["billing is a service.", "billing owned by billing", "billing: Deploys every Tuesday", "billing: Runs Go 1.21", "billing: Runs Go 1.22"]);
+      // The server's update_observation is a delete and an add: the old wording goes, as does a removed relation.
+      writeFileSync(file, entity(["Runs Go 1.23", "Deploys every Tuesday"]));
+      const again = await run(file);
+      expect(again.plan.retire.map((r) => [r.action, r.content, r.reason]).sort()).toEqual([
+        ["retire", "billing owned by billing", `no longer in ${realpathSync(file)}`],
+        ["retire", "billing: Runs Go 1.22", `no longer in ${realpathSync(file)}`],
+      ]);
+      expect(again.report).toMatchObject({ created: 1, retired: 2 });
+      expect(active()).toEqual(["billing is a service.", "billing: Deploys every Tuesday", "billing: Runs Go 1.21", "billing: Runs Go 1.23"]);
+      expect((await run(file)).plan.retire).toEqual([]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   test("a record saying what a stored memory says is not copied: the links go to the stored one", async () => {
