@@ -1,7 +1,7 @@
 /**
  * @module Markdown split into the pieces a person would state one at a time: each top-level bullet (with its
  * continuation lines and sub-bullets) and each paragraph, with the headings above it and its line number.
- * A code block belongs to the bullet or paragraph it follows, as commands usually explain that text.
+ * A code block or a table belongs to the bullet or paragraph it follows, as commands usually explain that text.
  */
 
 export interface MarkdownItem {
@@ -19,6 +19,8 @@ const BULLET = /^(\s*)(?:[-*+]|\d+[.)])\s+(.*)$/;
 /** A line opening or closing a fenced code block. */
 export const FENCE = /^\s*(```|~~~)/;
 const RULE_LINE = /^\s*([-*_])(\s*\1){2,}\s*$/;
+/** A row of a table, not indented under a bullet. */
+const TABLE_ROW = /^\|.*\|\s*$/;
 
 export function markdownItems(text: string, lineOffset = 0): MarkdownItem[] {
   const items: MarkdownItem[] = [];
@@ -72,6 +74,9 @@ export function markdownItems(text: string, lineOffset = 0): MarkdownItem[] {
       current = push(items, { text: bullet[2]!, section: [...section], line: n, kind: "bullet" });
     } else if (bullet) {
       current!.text += `\n${line.trimEnd()}`;
+    } else if (current && !blank && TABLE_ROW.test(line)) {
+      // A table right under a bullet belongs to it as a code block does, one row a line (QA: its rows ran together).
+      current.text += `\n${line.trimEnd()}`;
     } else if (current && (current.kind === "paragraph" || !blank || /^\s+/.test(line))) {
       current.text += current.kind === "paragraph" ? `\n${line.trimEnd()}` : ` ${line.trim()}`;
     } else {

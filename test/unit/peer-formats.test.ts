@@ -219,6 +219,14 @@ describe("markdownItems", () => {
       ["paragraph", "After the block.", 15, "Top>Rules"],
     ]);
   });
+  test("a table under a bullet stays one row a line; after a blank line it is an item of its own (QA)", () => {
+    const md = ["- Ports in use:", "| Service | Port |", "|---|---|", "| api | 8080 |", "", "| a | b |", "|---|---|", "- Last."].join("\n");
+    expect(markdownItems(md).map((i) => [i.kind, i.text, i.line])).toEqual([
+      ["bullet", "Ports in use:\n| Service | Port |\n|---|---|\n| api | 8080 |", 1],
+      ["paragraph", "| a | b |\n|---|---|", 6],
+      ["bullet", "Last.", 8],
+    ]);
+  });
 });
 
 describe("basic-memory", () => {
