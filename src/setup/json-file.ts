@@ -56,6 +56,8 @@ export function applyOps(text: string, value: JsonObject, ops: Op[]): string {
     if (err instanceof JsoncError) throw new SetupFileError(`cannot edit safely: ${err.message}; cairn left it untouched`);
     throw err;
   }
+  // A file written with Windows line ends keeps them: the lines setup adds came with "\n" alone (QA).
+  if (text.includes("\r\n")) out = out.replace(/\r?\n/g, "\r\n");
   if (!sameJson(parseJsonc(out) ?? {}, expected)) throw new SetupFileError("an in-place edit did not give the intended result; cairn left the file untouched");
   if (ops.every((o) => o.kind === "set")) {
     const left = parseTree(out).comments;

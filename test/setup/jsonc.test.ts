@@ -1,5 +1,6 @@
 /** @module The JSONC editor under `cairn setup`: parse errors with positions, and edits that touch only their own bytes. */
 import { describe, expect, test } from "bun:test";
+import { applyOps, type JsonObject } from "../../src/setup/json-file.ts";
 import { JsoncError, parseJsonc, parseTree, removeAt, setAt } from "../../src/setup/jsonc.ts";
 
 describe("parse", () => {
@@ -43,6 +44,14 @@ describe("edit", () => {
     expect(removeAt('{ "x": 1 }', ["x"])).toBe("{}");
     expect(removeAt('{ "x": 1 }', ["missing"])).toBe('{ "x": 1 }');
     expect(parseJsonc(removeAt("[1, 2, 3]", [1]))).toEqual([1, 3]);
+  });
+
+  test("a file with Windows line ends keeps them through an edit, and add then remove gives it back (QA)", () => {
+    const text = '{\r\n  // mine\r\n  "mcpServers": {\r\n    "other": { "command": "x" }\r\n  }\r\n}\r\n';
+    const added = applyOps(text, parseJsonc(text) as JsonObject, [{ kind: "set", path: ["mcpServers", "cairn"], value: { command: "/bin/cairn", args: ["mcp"] } }]);
+    expect(added.replace(/\r\n/g, "")).not.toContain("\n");
+    expect(parseJsonc(added)).toEqual({ mcpServers: { other: { command: "x" }, cairn: { command: "/bin/cairn", args: ["mcp"] } } });
+    expect(applyOps(added, parseJsonc(added) as JsonObject, [{ kind: "remove", path: ["mcpServers", "cairn"] }])).toBe(text);
   });
 
   test("add then remove gives back the original text", () => {
