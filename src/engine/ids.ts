@@ -59,10 +59,14 @@ export function shortId(store: Store, id: string): string {
  * Throws NOT_FOUND, or AMBIGUOUS_ID listing the candidates.
  */
 export function resolveId(store: Store, idOrPart: string): string {
-  const wanted = idOrPart.trim().toLowerCase();
+  const given = idOrPart.trim();
+  const wanted = given.toLowerCase();
   if (wanted === "") throw cairnError("NO_ID");
+  // An imported id keeps its capitals ("Note-ABC"): as given first (QA: such a memory could not be edited or erased).
+  if (store.get(given)) return given;
   if (store.get(wanted)) return wanted;
   const matches = new Set<string>();
+  if (given !== wanted && given.length >= MIN_PREFIX) for (const id of store.idsWithPrefix(given, SHOWN_CANDIDATES + 1)) matches.add(id);
   // Any end of an id, dashes and all ("9b72-f7716bd5d5c2"; QA), is found through its last 8 characters.
   if (/^[0-9a-f-]+$/.test(wanted) && /^[0-9a-f]{8}$/.test(wanted.slice(-SHORT_ID_LENGTH))) {
     for (const id of store.idsWithTail([wanted.slice(-SHORT_ID_LENGTH)])) if (id.endsWith(wanted)) matches.add(id);

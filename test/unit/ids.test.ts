@@ -57,6 +57,17 @@ describe("resolving what people type", () => {
     expect(engine.get("01a23787-e74").id).toBe(C);
   });
 
+  test("an imported id with capitals resolves as given, by its start too, and can be changed and erased (QA)", async () => {
+    const { engine } = await withIds(["Note-ABC", "Trip-2024"]);
+    expect(engine.get("Note-ABC").id).toBe("Note-ABC");
+    expect(engine.get("Note").id).toBe("Note-ABC");
+    engine.update("Note-ABC", { content: "a changed note" });
+    expect(engine.get("Note-ABC", { track: false }).content).toBe("a changed note");
+    engine.forget("Note-ABC", { hard: true });
+    expect(cairnErrorOf(() => engine.get("Note-ABC")).code).toBe("NOT_FOUND");
+    expect(engine.get("Trip-2024").id).toBe("Trip-2024");
+  });
+
   test("an ambiguous end or prefix lists the candidates by short id and content", async () => {
     const { engine } = await withIds([A, B, C]);
     const byEnd = cairnErrorOf(() => engine.get("db1744ea"));
