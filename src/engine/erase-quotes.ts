@@ -1,6 +1,6 @@
 /**
- * @module What a purge also rewrites: hook-written memories (session summaries, checkpoints) repeat the user's
- * words, so purging a memory leaves its text there unless they are rewritten too. Each one that quotes the
+ * @module What a purge also rewrites: hook-written memories (session summaries, checkpoints, the lesson linked to
+ * a captured error) repeat the user's words, so purging a memory leaves its text there unless they are rewritten too. Each one that quotes the
  * purged text (capture/quotes.ts) is rewritten with `[erased]` in its place — content, tags and metadata —
  * and audited as an update whose earlier versions (which quoted it as well) are erased from the audit log;
  * one left with less than {@link MIN_OWN_CHARS} letters and digits of its own is purged instead. A
@@ -27,9 +27,14 @@ export interface QuoteRewrite {
   purged: string[];
 }
 
-/** Every text of memory `id` a purge erases: its content now and each earlier version the audit log kept. */
+/**
+ * Every text of memory `id` a purge erases: its content now, each earlier version the audit log kept, and the
+ * command a captured error names (`metadata.command`; the session's state holds it whole: QA).
+ */
 export function erasedTexts(ctx: EngineContext, id: string, current: Memory): string[] {
   const texts = [current.content];
+  const command = current.metadata.command;
+  if (typeof command === "string" && command.trim().length >= MIN_QUOTE) texts.push(command);
   for (const e of ctx.store.history(id)) if (e.contentBefore) texts.push(e.contentBefore);
   return texts;
 }
@@ -47,8 +52,21 @@ export function quotable(texts: readonly string[]): string[] {
   });
 }
 
-/** Rewrites (or purges) the summaries and checkpoints that quote `texts`; inside the purge's transaction. */
-export function rewriteQuoting(ctx: EngineContext, purgedId: string, erased: readonly string[], now: number): QuoteRewrite {
+/**
+ * The memories hooks wrote that are linked to `id`, read before its purge deletes the links: the lesson a
+ * command that passed after failing leaves quotes its error and `fixes` it (QA: erasing the error left its
+ * text in the lesson).
+ */
+export function hookWrittenLinks(ctx: EngineContext, id: string): string[] {
+  const others = ctx.store.edges(id).map((e) => (e.fromId === id ? e.toId : e.fromId));
+  return [...new Set(others)].filter((o) => o !== id && ctx.store.get(o)?.source === "hook");
+}
+
+/**
+ * Rewrites (or purges) the summaries and checkpoints, and the hook-written memories `linked` to the purged one,
+ * that quote `texts`; inside the purge's transaction. One under legal hold stops the erase: its words are kept.
+ */
+export function rewriteQuoting(ctx: EngineContext, purgedId: string, erased: readonly string[], now: number, linked: readonly string[] = []): QuoteRewrite {
   const texts = quotable(erased);
   const out: QuoteRewrite = { rewritten: [], purged: [] };
   const all = { scope: { projects: null, includeGlobal: true }, statuses: [...STATUSES], includeExpired: true };
@@ -56,12 +74,18 @@ export function rewriteQuoting(ctx: EngineContext, purgedId: string, erased: rea
   for (const filter of [{ ...all, types: ["checkpoint" as const] }, { ...all, tags: ["session-summary"] }]) {
     for (const m of ctx.store.list(filter, now, { limit: 1_000_000 })) candidates.set(m.id, m);
   }
+  for (const id of linked) {
+    const m = ctx.store.get(id);
+    if (m) candidates.set(m.id, m);
+  }
   candidates.delete(purgedId);
   for (const m of candidates.values()) {
     const content = withoutQuotes(m.content, texts);
     const tags = withoutQuotesDeep(m.tags, texts);
     const metadata = withoutQuotesDeep(m.metadata, texts);
     if (!content.quoted && !tags.quoted && !metadata.quoted) continue;
+    // A hold keeps what the held memory says, quotes included (QA: a held summary was rewritten by an erase).
+    assertNotHeld(ctx, m, "rewritten to erase what it quotes");
     const own = content.text.replaceAll(ERASED, "").replace(LABELS, "").replace(/[^\p{L}\p{N}]/gu, "");
     ctx.store.eraseHistory(m.id);
     if (own.length < MIN_OWN_CHARS) {

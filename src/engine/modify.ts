@@ -10,7 +10,7 @@ import type { EngineContext } from "./context.ts";
 import { resolveId, resolveLoggedId, shortId } from "./ids.ts";
 import { writeProject } from "./projects.ts";
 import { PAST_GRACE_MS } from "./remind.ts";
-import { consolidationsOf, erasedTexts, rebuildConsolidated, rewriteQuoting } from "./erase-quotes.ts";
+import { consolidationsOf, erasedTexts, hookWrittenLinks, rebuildConsolidated, rewriteQuoting } from "./erase-quotes.ts";
 import { checkContent, checkMetadata, checkPriority, checkType } from "./validate.ts";
 import { assertNotHeld, assertPolicyIntact } from "./holds.ts";
 import { consolidatedSources } from "./consolidate-undo.ts";
@@ -185,8 +185,9 @@ function purgeRow(ctx: EngineContext, id: string, opts: { reason?: string; keepR
   const predecessors = supersededBy(ctx, id);
   const sources = archivedSources(ctx, old);
   for (const source of sources) assertNotHeld(ctx, source, "erased");
+  const linked = hookWrittenLinks(ctx, id);
   ctx.store.purge(id);
-  const quoting = rewriteQuoting(ctx, id, erased, now);
+  const quoting = rewriteQuoting(ctx, id, erased, now, linked);
   rebuildConsolidated(ctx, id, consolidations, erased, now, quoting);
   const current = successorGone(ctx, old, predecessors, now, true);
   // A kept reason may quote what was erased ("it held my phone number 0176…"): that part goes too.

@@ -81,3 +81,13 @@ describe("an event in flight across a purge", () => {
     expect(everywhere()).toEqual([]);
   });
 });
+
+test("erasing a captured error takes its whole command out of the session's state too (QA: the state kept the command the error names)", async () => {
+  const command = "./scripts/lookup --patient 'Jane Quartermaine' --dob 1970-01-01";
+  await w.hook("post-tool-failure", fixture("post-tool-bash-failure", { cwd: w.project, command, error: "Error: no record for the patient in the registry" }));
+  expect(stateText()).toContain("Quartermaine");
+  const error = w.withEngine((e) => e.list({ types: ["error"] }).memories[0]!);
+  expect(error.metadata.command).toContain("Quartermaine");
+  purge(error.id);
+  expect(stateText()).not.toContain("Quartermaine");
+});

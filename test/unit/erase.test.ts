@@ -79,6 +79,40 @@ describe("forget --hard in the engine", () => {
     expect(store.verifyAudit().ok).toBe(true);
   });
 
+  test("the lesson hooks wrote about a captured error, linked to it, loses the error's words with it (QA); a note the user wrote is left", () => {
+    const { engine, store } = testEngine();
+    const error = engine.remember({ content: "`make tapirbuild` failed: Error: record for JANE-ROE-SECRETNAME not found", type: "error", source: "hook" }).memory;
+    const lesson = engine.remember({ content: '`make tapirbuild` failed with "Error: record for JANE-ROE-SECRETNAME not found"; it passed when simply re-run (flaky?).', type: "lesson", source: "hook" }).memory;
+    const note = engine.remember({ content: "Ask the records team why JANE-ROE-SECRETNAME was missing from the export.", type: "note" }).memory;
+    engine.relate(lesson.id, error.id, "fixes");
+    engine.relate(note.id, error.id, "relates_to");
+    const r = engine.forget(error.id, { hard: true });
+    expect(r.quoting).toEqual({ rewritten: [lesson.id], purged: [] });
+    expect(store.get(lesson.id)!.content).toBe('`[erased] with "[erased]"; it passed when simply re-run (flaky?).');
+    expect(JSON.stringify(store.history(lesson.id))).not.toContain("SECRETNAME");
+    expect(store.get(note.id)!.content).toContain("JANE-ROE-SECRETNAME");
+    expect(store.verifyAudit().ok).toBe(true);
+  });
+
+  test("a summary under legal hold that quotes the text stops the erase: nothing changes (QA: the held summary was rewritten)", () => {
+    const { engine, store } = testEngine();
+    const secret = engine.remember({ content: "The launch codename is BLUEHERON-4471." }).memory;
+    const summary = engine.remember({ content: "Session summary (2026-01-01). Asked: remember that the launch codename is BLUEHERON-4471.", tags: ["session-summary"] }).memory;
+    const hold = engine.addHold({ id: summary.id, reason: "HR investigation, preserve" });
+    const err = (() => {
+      try {
+        engine.forget(secret.id, { hard: true });
+      } catch (e) {
+        return e as { code: string; message: string };
+      }
+    })();
+    expect(err?.code).toBe("HELD");
+    expect(err?.message).toContain(`legal hold ${hold.id}`);
+    expect(err?.message).toContain("cannot be rewritten to erase what it quotes");
+    expect(store.get(secret.id)!.content).toBe("The launch codename is BLUEHERON-4471.");
+    expect(store.get(summary.id)!.content).toContain("BLUEHERON-4471");
+  });
+
   test("the audit keeps keyed hashes only, the chain verifies, and a purge's reason only on request", () => {
     const { engine, store } = testEngine();
     const m = engine.remember({ content: "call 0176 5550123" }).memory;
