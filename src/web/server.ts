@@ -6,7 +6,7 @@
 import { describeError } from "../errors.ts";
 import { log } from "../log.ts";
 import { type ApiContext, handleApi } from "./api.ts";
-import { SAFE_HEADERS, refusal } from "./guard.ts";
+import { SAFE_HEADERS, newToken, refusal, sameToken } from "./guard.ts";
 import { ASSETS, PAGE } from "./assets.ts";
 
 /** The only address the server listens on. */
@@ -15,8 +15,17 @@ export const UI_HOST = "127.0.0.1";
 export interface UiServer {
   url: string;
   port: number;
+  /**
+   * A link that opens the page once, within {@link OPENING_LINK_MS}, without the token: what `--open` hands the
+   * browser, whose command line every local user can read (`ps`). Its first use is answered with a redirect to
+   * the page's URL; a second use is refused and reported (someone else may have read it).
+   */
+  openingLink(): string;
   stop(): Promise<void>;
 }
+
+/** How long an opening link stays usable. */
+export const OPENING_LINK_MS = 120_000;
 
 /** Starts serving; `port` 0 picks a free one. */
 export function startUiServer(ctx: ApiContext, opts: { port: number; token: string }): UiServer {
@@ -46,6 +55,8 @@ export function startUiServer(ctx: ApiContext, opts: { port: number; token: stri
       // A Host header that is no host:port ("127.0.0.1:abc") makes no URL: refused like a foreign one.
       return answer(new Response("Forbidden: malformed Host header.\n", { status: 403, headers: { "content-type": "text/plain; charset=utf-8" } }));
     }
+    const opening = url.pathname === "/" && url.searchParams.get("open");
+    if (opening && req.method === "GET" && refusal(req, token, port) === "missing or wrong token") return open(opening);
     const why = refusal(req, token, port);
     if (why) {
       log.warn(`ui: refused ${req.method} ${url.pathname}: ${why}`);
@@ -62,10 +73,27 @@ export function startUiServer(ctx: ApiContext, opts: { port: number; token: stri
     if (asset) return answer(new Response(asset.body, { headers: { "content-type": asset.type } }));
     return answer(new Response("Not found.\n", { status: 404 }));
   }
+  const links = new Map<string, { until: number; used: boolean }>();
+  function open(link: string): Response {
+    const known = [...links].find(([l]) => sameToken(link, l))?.[1];
+    if (known && !known.used && Date.now() <= known.until) {
+      known.used = true;
+      return answer(new Response(null, { status: 303, headers: { location: `/?token=${token}` } }));
+    }
+    const why = !known ? "an unknown opening link" : known.used ? "an opening link used already" : "an expired opening link";
+    // Used twice: the browser and someone who read its command line. Whoever came second is told, and so is the user.
+    if (known?.used) log.warn(`ui: ${why} was tried again; if your browser did not open the page, someone else may have: stop cairn ui (Ctrl-C) and start it again`);
+    return answer(new Response(`Forbidden: ${why}. Open the URL cairn ui printed instead.\n`, { status: 403, headers: { "content-type": "text/plain; charset=utf-8" } }));
+  }
   port = server.port!;
   return {
     url: `http://${UI_HOST}:${port}/?token=${token}`,
     port,
+    openingLink() {
+      const link = newToken();
+      links.set(link, { until: Date.now() + OPENING_LINK_MS, used: false });
+      return `http://${UI_HOST}:${port}/?open=${link}`;
+    },
     stop: () => server.stop(true),
   };
 }

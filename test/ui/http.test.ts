@@ -5,6 +5,8 @@
  * hooks injected and captured.
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { describeRun, requireBinary } from "../helpers/bin.ts";
 import { createSandbox, type Sandbox } from "../helpers/sandbox.ts";
 import { listeningAddresses, rawRequest, startUi, type UiProcess } from "../helpers/ui.ts";
@@ -179,6 +181,33 @@ describe("cairn ui's API over the one Engine", () => {
       // The warning follows the URL on stdout: wait for it (bounded), then check it.
       for (let i = 0; i < 200 && !/no (xdg-)?open found/.test(other.stderr()); i++) await Bun.sleep(25);
       expect(other.stderr()).toMatch(/no (xdg-)?open found/);
+    } finally {
+      process.kill(other.pid, "SIGINT");
+    }
+    expect(await other.exited).toBe(0);
+  });
+
+  test("--open hands the browser a one-time link, never the token (a command line is public): the first use redirects to the page, a second is refused and reported (QA)", async () => {
+    const bin = join(sb.root, "opener-bin");
+    const said = join(sb.root, "opener-args");
+    mkdirSync(bin, { recursive: true });
+    writeFileSync(join(bin, "xdg-open"), `#!/bin/sh\nprintf '%s' "$*" > '${said}'\n`, { mode: 0o755 });
+    const other = await startUi(sb, sb.cwd, { args: ["--open"], env: { PATH: `${bin}:/usr/bin:/bin` } });
+    try {
+      for (let i = 0; i < 400 && !existsSync(said); i++) await Bun.sleep(25);
+      const link = readFileSync(said, "utf8");
+      expect(link).toMatch(new RegExp(`^http://127\\.0\\.0\\.1:${other.port}/\\?open=[0-9a-f]{64}$`));
+      expect(link).not.toContain(other.token);
+      const first = await fetch(link, { redirect: "manual" });
+      expect(first.status).toBe(303);
+      expect(first.headers.get("location")).toBe(`/?token=${other.token}`);
+      const again = await fetch(link, { redirect: "manual" });
+      expect(again.status).toBe(403);
+      expect(await again.text()).toContain("an opening link used already");
+      for (let i = 0; i < 200 && !/someone else may have/.test(other.stderr()); i++) await Bun.sleep(25);
+      expect(other.stderr()).toContain("someone else may have");
+      // Another made-up link opens nothing.
+      expect((await fetch(`${other.base}/?open=${"0".repeat(64)}`, { redirect: "manual" })).status).toBe(403);
     } finally {
       process.kill(other.pid, "SIGINT");
     }

@@ -38,7 +38,8 @@ export default defineCommand({
     if (args.json) output.json({ url: server.url, port: server.port, pid: process.pid });
     else output.text(`cairn ui: ${server.url}\nOpen it in a browser on this machine; Ctrl-C stops it.`);
     await flushOutput();
-    if (args.open) openInBrowser(server.url);
+    // Not the URL with the token: a browser's command line is readable by every local user.
+    if (args.open) openInBrowser(server.openingLink());
     const erasures = setInterval(() => runtime.betweenRequests(), ERASURE_CHECK_MS);
     await new Promise<void>((resolve) => {
       const stop = (signal: string) => {
