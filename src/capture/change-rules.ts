@@ -214,15 +214,23 @@ function qualifiedApart(a: readonly StemmedWord[], b: readonly StemmedWord[]): b
 
 /** Parts of a system a statement is about: one in the older statement and its counterpart in the newer is another subject. */
 const COUNTERPART_PAIRS: ReadonlyArray<readonly [string, string]> = [
-  ["frontend", "backend"], ["staging", "production"], ["staging", "prod"], ["dev", "prod"], ["development", "production"],
+  ["frontend", "backend"], ["staging", "production"], ["development", "production"],
   ["ios", "android"], ["web", "mobile"], ["client", "server"], ["unit", "integration"], ["internal", "external"],
 ];
+/** Short names of those parts: "prod" is production ("deploys to staging; prod needs a tagged release" names both). */
+const PART_NAMES: ReadonlyMap<string, string> = new Map([["prod", "production"], ["dev", "development"]]);
+/** Words joined by hyphens stay one: "server-side rendered" and "client-side SPA" say how one thing works, not which part. */
+const partWords = (text: string) => new Set((text.toLowerCase().match(/\p{L}+(?:-\p{L}+)*/gu) ?? []).map((w) => PART_NAMES.get(w) ?? w));
 
-/** Whether one statement names a part of a system and the other its counterpart, and not the part itself. */
+/** Whether one statement names a part of a system and not its counterpart, and the other the counterpart and not the part. */
 function counterparts(prev: string, next: string): boolean {
-  const [a, b] = [new Set(prev.toLowerCase().match(/\p{L}+/gu) ?? []), new Set(next.toLowerCase().match(/\p{L}+/gu) ?? [])];
-  return COUNTERPART_PAIRS.some(([x, y]) => (a.has(x) && b.has(y) && !b.has(x)) || (a.has(y) && b.has(x) && !b.has(y)));
+  const [a, b] = [partWords(prev), partWords(next)];
+  const only = (one: Set<string>, other: Set<string>, x: string, y: string) => one.has(x) && !one.has(y) && other.has(y) && !other.has(x);
+  return COUNTERPART_PAIRS.some(([x, y]) => only(a, b, x, y) || only(a, b, y, x));
 }
+
+/** The reason given when each statement names a part of a system the other does not (staging / production). */
+export const ANOTHER_PART = "is about another part of the system";
 
 /** The reason of a change stated of another thing than the older statement's, naming what that one names. */
 export const CHANGES_ANOTHER_THING = "states a change of another thing it names";
@@ -282,6 +290,10 @@ function changeByRules(p: StatementParts, n: StatementParts, s: ChangeSignals, p
   if (said.retired) return { relation: "update", reason: "says what it held is gone", confident: false };
   if (s.corrects) return { relation: "conflict", reason: "says it was wrong", confident: false };
   if (s.added) return { relation: "none", reason: "adds to it", confident: false };
+  // One part of a system and its counterpart ("Staging database runs on port 5432", "Production database runs
+  // on port 6432"): two facts side by side, not a change of one (QA: recall then answered the staging question
+  // with the production port).
+  if (counterparts(prev, next)) return { relation: "none", reason: ANOTHER_PART, confident: false };
   // Another holder of a role for the same subject (role-holders.ts): pairs a–m +4 flags, no addition or duplicate.
   if (holderChanged(prev, next, p, n)) return looseOr(p.stems.size, s.shared, { relation: "update", reason: "names another holder of its role", confident: false });
   if (s.shared >= OTHER_SUBJECT_FRAME && otherNamedSubject(p, n)) return { relation: "none", reason: ANOTHER_NAMED_SUBJECT, confident: false };

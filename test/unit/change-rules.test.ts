@@ -64,6 +64,20 @@ describe("changeOf", () => {
     expect(confident("Linting: ESLint 9 flat config with typescript-eslint; formatting with Prettier.", "Switched linting/formatting from ESLint + Prettier to Biome.")).toBe(true);
   });
 
+  test("one part of a system and its counterpart are two facts, not a change (QA: the staging port question was answered with production's)", () => {
+    expect(changeOf("Staging database runs on port 5432", "Production database runs on port 6432")).toMatchObject({ relation: "none", reason: "is about another part of the system" });
+    expect(changeOf("The iOS app supports iOS 16+.", "The Android app supports Android 10 and up.").relation).toBe("none");
+    // Not when one names both, "prod" being production; not "server-side" against "client-side", which say how one thing works.
+    expect(changeOf("The default branch deploys to production.", "Merging to the default branch only deploys to staging; prod needs a tagged release.").reason).not.toBe("is about another part of the system");
+    expect(changeOf("The web app is server-side rendered with Next.js.", "Web app is a purely client-side SPA built with CRA, no SSR.").relation).toBe("conflict");
+    expect(changeOf("Dev server: `pnpm -F web dev` (Vite default port 5173); packages/db holds the generated client.", "Vite dev server is pinned to port 5180 with strictPort.").relation).toBe("conflict");
+    const { engine, advance } = testEngine();
+    const staging = engine.remember({ content: "Staging database runs on port 5432", type: "fact" }).id;
+    advance(DAY);
+    expect(engine.remember({ content: "Production database runs on port 6432", type: "fact" }).conflicts ?? []).toEqual([]);
+    expect(engine.recall({ query: "staging database port", mode: "keyword" }).then((r) => r.results[0]?.memory.id)).resolves.toBe(staging);
+  });
+
   test("a threshold is not a value, a number named by another word is not the other's count, another purpose is another slot", () => {
     const relation = (a: string, b: string) => changeOf(a, b).relation;
     // "over 2 MB" is a condition; a condition changed is still a change.
