@@ -78,7 +78,7 @@ export function briefing(ctx: EngineContext, input: BriefingInput = {}): Briefin
  * For each of `memories` a later active memory flagged on write as a possible change of it (or confirmed as
  * one), the newest such: open flags only while the write-time rules still read the pair as a change.
  */
-function laterChanges(ctx: EngineContext, memories: readonly Memory[], project: string, now: number): Map<string, Memory> {
+export function laterChanges(ctx: EngineContext, memories: readonly Memory[], project: string, now: number): Map<string, Memory> {
   const out = new Map<string, Memory>();
   const byId = new Map(memories.map((m) => [m.id, m]));
   const flags = [...flaggers(ctx.store.links([...byId.keys()]))];

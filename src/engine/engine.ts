@@ -8,7 +8,7 @@ import type { RetrievalChannel } from "../retrieve/channel.ts";
 import type { RerankStage } from "../retrieve/rerank.ts";
 import { KeywordChannel } from "../retrieve/keyword-channel.ts";
 import type { AuditEntry, AuditHead, DayCount, AuditQuery, AuditRecord, ChainReport, IntegrityReport, PendingErasure, ScrubOutcome, Store, StoreStats } from "../store/store.ts";
-import { type Briefing, type BriefingInput, briefing } from "./briefing.ts";
+import { type Briefing, type BriefingInput, briefing, laterChanges } from "./briefing.ts";
 import { type CheckpointInput, type CheckpointResult, checkpoint, type ResumeResult, resume } from "./checkpoint.ts";
 import type { EngineContext, ErasurePort } from "./context.ts";
 import { type ListInput, type ListResult, listMemories } from "./list.ts";
@@ -260,6 +260,11 @@ export class Engine {
 
   briefing(input: BriefingInput = {}): Briefing {
     return briefing(this.#ctx, input);
+  }
+
+  /** For each of `memories`, the newest later memory flagged on write as a possible change of it (in this project's scope). */
+  laterChanges(memories: readonly Memory[]): Map<string, Memory> {
+    return laterChanges(this.#ctx, memories, this.#ctx.project, this.#ctx.now());
   }
 
   /** Stores a reminder due at `at` or `in` from now (remind.ts). */

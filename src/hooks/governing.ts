@@ -122,7 +122,7 @@ function retiredOutright(content: string, program: string): boolean {
 }
 
 /**
- * Whether a rule sets another choice against `program`: "use pnpm, not npm", "we chose Vitest over Jest",
+ * Whether a rule sets another choice against `program`: "use pnpm, not npm", "use pnpm, never npm", "we chose Vitest over Jest",
  * "use xh rather than curl". Unlike "never git push --force" (one use of a program most commands run
  * forbidden) or "the build number from git rev-list", such a rule is about every command of the program.
  */
@@ -132,6 +132,8 @@ function setAgainst(content: string, program: string): boolean {
   return [
     new RegExp(`\\b(instead of|rather than)\\s+(using\\s+)?\`?${p}${END}`),
     new RegExp(`[,;(—–]\\s*(and\\s+|but\\s+)?not\\s+(with\\s+|via\\s+|through\\s+)?\`?${p}${END}`),
+    // "We always use pnpm in this repo, never npm": the program alone ends the clause (not "never git push --force").
+    new RegExp(`[,;(—–]\\s*(and\\s+|but\\s+)?never\\s+(use\\s+|run\\s+)?\`?${p}\`?\\s*(?:[.,;:)!]|$)`),
     new RegExp(`\\b(prefer\\w*|chose|choose|chosen|picked|pick|favou?r\\w*|went with|go with|use|using|uses)\\s+\`?[\\w.@/-]+\`?\\s+over\\s+\`?${p}${END}`),
   ].some((r) => r.test(text));
 }

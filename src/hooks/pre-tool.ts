@@ -8,8 +8,9 @@ import type { Memory } from "../domain/memory.ts";
 import { commandHead, headCutByFlag } from "./command.ts";
 import type { HookContext } from "./context.ts";
 import { noteStep } from "./post-tool.ts";
-import { bullet } from "./format.ts";
-import { governedKey, governingRules } from "./governing.ts";
+import { bullet, oneLine } from "./format.ts";
+import { aliasesOf, namedAlternatives } from "../capture/alternatives.ts";
+import { governedKey, governingRules, retires } from "./governing.ts";
 import { otherChoice } from "./other-choice.ts";
 import { nearCommand } from "./pre-tool-meaning.ts";
 import { quotingCommand } from "./quoted-command.ts";
@@ -133,7 +134,17 @@ export async function preTool(ctx: HookContext): Promise<string | null> {
   state.governed.push(...governed);
   const rules = found.some((m) => m.type === "decision" || m.type === "preference");
   const what = rules ? "decisions, preferences and earlier lessons" : "earlier lessons and errors";
-  return [`cairn memory — ${what} about ${about.label}:`, ...found.map((m) => bullet(m, 400, true))].join("\n");
+  // A rule a later note may have changed says so, as the session's briefing does (QA: "always pnpm, never npm"
+  // was shown alone before `npm install` after "we switched from pnpm to bun").
+  // Only a later note retiring a tool the rule names ("use bun instead of pnpm"): write-time flags are guesses, and
+  // on the blind inject sets the others ("Use the gh CLI …" against "Never push to main") were noise.
+  const later = engine.laterChanges(found.filter((m) => m.type === "decision" || m.type === "preference"));
+  const line = (m: Memory) => {
+    const by = later.get(m.id);
+    if (by && retiresOneOf(by.content, m.content)) return `${bullet(m, 400, true)} — a later note may change this: "${oneLine(by.content, 200)}"`;
+    return bullet(m, 400, true);
+  };
+  return [`cairn memory — ${what} about ${about.label}:`, ...found.map(line)].join("\n");
 }
 
 /**
@@ -169,12 +180,38 @@ export async function mentions(ctx: HookContext, mention: string, types: string[
   const { results } = await ctx.engine().recall({ query: phrase, mode: "keyword", types, limit: 10, track: false, abstain: false });
   const skip = new Set([...ctx.state.created, ...ctx.state.surfaced]);
   const seen = new Set<string>();
+  const { command } = ctx.input;
   return results
     .map((r) => r.memory)
     .filter((m) => !skip.has(m.id) && !seen.has(m.id) && seen.add(m.id))
+    .filter((m) => !(ctx.input.toolKind === "shell" && command && aboutAnotherCommand(m, command)))
     .filter((m) => {
       const c = coverage(terms, m);
       return c.matched === c.total;
     })
     .slice(0, limit);
+}
+
+/** What hooks write an error or lesson about: "`pnpm test` failed …". */
+const FAILED = /^`([^`]+)` failed\b/;
+
+/**
+ * Whether `m` is a lesson or error hooks wrote about another command than `command` (its program and first
+ * argument differ), which names this one only as its fix ("`pnpm test` failed …; it passed after running
+ * `pnpm add -D …`"): not about `pnpm add zod`, and shown there it was not shown before `pnpm test` (QA).
+ */
+function aboutAnotherCommand(m: Memory, command: string): boolean {
+  const failed = m.source === "hook" ? FAILED.exec(m.content)?.[1] : undefined;
+  if (failed === undefined) return false;
+  const head = (c: string) => commandHead(c, 2).join(" ").toLowerCase();
+  return head(failed) !== head(command);
+}
+
+/**
+ * Whether `later` retires a tool `rule` names, one of a kind people pick one of (capture/alternatives.ts):
+ * "switched from pnpm to bun" of "always use pnpm, never npm"; not "moved from port 5432" of "… port 5432".
+ */
+function retiresOneOf(later: string, rule: string): boolean {
+  const names = [...namedAlternatives(rule).values()].flatMap((set) => [...set].flatMap(aliasesOf));
+  return names.some((name) => retires(later, name));
 }

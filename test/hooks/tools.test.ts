@@ -384,6 +384,36 @@ describe("pre-tool", () => {
     expect(await bash('docker compose exec web sh -c "npm install lodash"', "q3")).toContain("never npm install");
   });
 
+  test("\"use pnpm, never npm\" governs `npm install`, and a later note retiring pnpm is shown with it (QA: the old rule came alone)", async () => {
+    const bash = async (command: string, session: string) => contextOf(await w.hook("pre-tool", fixture("pre-tool-bash", { cwd: w.project, command, session })));
+    withEngine((e) => e.remember({ content: "We always use pnpm in this repo, never npm.", type: "preference", tags: ["dependencies"] }));
+    // Shown before `pnpm add` (it names pnpm and dependencies), it is a rule of npm's too: shown again before `npm install`.
+    expect(await bash("pnpm add zod", "v1")).toContain("never npm");
+    expect(await bash("npm install", "v1")).toContain("never npm");
+    // "never git push --force" forbids one use: it does not govern every git command.
+    withEngine((e) => e.remember({ content: "Always rebase, never git push --force.", type: "decision" }));
+    expect(await bash("git status", "v2")).toBe("");
+    // Another memory naming pnpm: the later rule is flagged against the first, not taken as replacing it.
+    withEngine((e) => e.remember({ content: "pnpm test needs the database container up first.", type: "lesson" }));
+    nextMillisecond();
+    const later = withEngine((e) => e.remember({ content: "We switched from pnpm to bun.", type: "preference" }));
+    expect(later.superseded ?? []).toEqual([]);
+    expect(later.conflicts?.length).toBeGreaterThan(0);
+    const out = await bash("npm install", "v3");
+    expect(out).toContain('We always use pnpm in this repo, never npm. (preference,');
+    expect(out).toContain('— a later note may change this: "We switched from pnpm to bun."');
+  });
+
+  test("a lesson hooks wrote about another command is not shown before this one, which it names as its fix (QA)", async () => {
+    const bash = async (command: string, session: string) => contextOf(await w.hook("pre-tool", fixture("pre-tool-bash", { cwd: w.project, command, session })));
+    await w.hook("post-tool-failure", fixture("post-tool-bash-failure", { cwd: w.project, command: "pnpm test", error: "Exit code 1\nError: Cannot find module '@vitejs/plugin-react'", session: "l0" }));
+    await w.hook("post-tool", ok("pnpm add -D @vitejs/plugin-react", "l0"));
+    await w.hook("post-tool", ok("pnpm test", "l0"));
+    expect(withEngine((e) => e.list({ types: ["lesson"] }).memories[0]?.content)).toContain("it passed after running `pnpm add -D @vitejs/plugin-react`");
+    expect(await bash("pnpm add zod", "l1")).toBe("");
+    expect(await bash("pnpm test", "l1")).toContain("Cannot find module '@vitejs/plugin-react'");
+  });
+
   test("a rule a later decision changed is shown as the later one", async () => {
     withEngine((e) => e.remember({ content: "Dependencies are managed with Poetry: poetry install, then poetry run pytest.", type: "decision" }));
     nextMillisecond(); // the newer memory must be created in a later millisecond
