@@ -168,8 +168,9 @@ export function mayBeSameError(key: string, signature: string, m: Memory): boole
   const theirs = new Set(m.content.match(CODE) ?? []);
   const shared = [...ours].some((c) => theirs.has(c));
   if (ours.size > 0 && theirs.size > 0 && !shared) return false;
-  // The program and what it runs: `uv run pytest` and `uv run mypy` are two programs.
-  const program = (k: string) => commandHead(k, 3).filter((w) => !RUNNERS.has(w)).slice(0, 2).join(" ").toLowerCase();
+  // The program and what it runs: `uv run pytest` and `uv run mypy` are two programs. Tags hold a command with
+  // its spaces as hyphens ("cmd:pnpm-test"): both sides are read that way (QA: no fix of `pnpm test` ever came back).
+  const program = (k: string) => commandHead(k.replace(/-/g, " "), 3).filter((w) => !RUNNERS.has(w)).slice(0, 2).join(" ").toLowerCase();
   const other = m.tags.find((t) => t.startsWith("cmd:"))?.slice(4);
   return other === undefined || shared || program(other) === program(key);
 }

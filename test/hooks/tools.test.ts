@@ -80,6 +80,20 @@ describe("post-tool", () => {
     expect(await w.hook("post-tool", fail("npm run test:integration", ECONN, "s2"))).toBe("");
   });
 
+  test("an error without a code, of a command of two words, brings back its fix in a later session (QA: tags hold `pnpm-test`)", async () => {
+    const error = "Exit code 1\nfailed to load config from /repo/vitest.config.ts\nError: Cannot find module '@vitejs/plugin-react'";
+    await w.hook("post-tool", fail("pnpm test", error, "c1"));
+    await w.hook("post-tool", ok("pnpm add -D @vitejs/plugin-react", "c1"));
+    await w.hook("post-tool", ok("pnpm test", "c1"));
+    const out = contextOf(await w.hook("post-tool", fail("pnpm test", error, "c2")));
+    expect(out).toContain("this error was seen before");
+    expect(out).toContain("it passed after running `pnpm add -D @vitejs/plugin-react`");
+    // Known: not captured a second time.
+    expect(withEngine((e) => e.list({ types: ["error"] }).total)).toBe(1);
+    // Another program's failure in the same words is not this one's.
+    expect(contextOf(await w.hook("post-tool", fail("pnpm lint", error, "c3")))).not.toContain("@vitejs/plugin-react`");
+  });
+
   test("a go test failure is known by the error under its test name, and not captured again; a note that only may apply is not called the same error", async () => {
     withEngine((e) => {
       e.remember({ content: 'ERROR: relation "invoices" does not exist: the test DB was not migrated; run make migrate-test first', type: "lesson" });
