@@ -6,7 +6,8 @@
 import { statesHowThingsAre } from "../domain/kinds.ts";
 import type { Memory } from "../domain/memory.ts";
 import type { PreparedMemory, RememberInput } from "../engine/remember.ts";
-import { extractCaptures } from "../capture/extract.ts";
+import { correctionCandidates } from "../capture/corrections.ts";
+import { type Capture, extractCaptures } from "../capture/extract.ts";
 import { redactedCut } from "../capture/redact-deep.ts";
 import { applyBudget } from "../retrieve/budget.ts";
 import type { HookContext } from "./context.ts";
@@ -34,8 +35,21 @@ export async function prompt(ctx: HookContext): Promise<string | null> {
   // thread (inside the transaction FTS5 ranked every match of its words, 0.15–0.4 s at 1M memories).
   const captures = extractCaptures(text);
   const prepared = captures.length === 0 ? [] : await Promise.all(captures.map((c) => ctx.engine().prepareMemory(captureInput(ctx, c))));
+  prepared.push(...(ctx.hasMemory() ? await corrections(ctx, text, captures) : []));
   ctx.writeOrSkip("capture", () => capture(ctx, text, prepared));
   return injected;
+}
+
+/**
+ * Sentences that may correct what is stored ("the staging DB is no longer read-only"; capture/corrections.ts),
+ * kept only when one reads as a change of a decision, preference or fact among its nearest memories: said
+ * without the cues capture takes alone, they were lost, and the old fact was briefed in every session (QA).
+ */
+async function corrections(ctx: HookContext, text: string, captured: readonly Capture[]): Promise<PreparedMemory[]> {
+  const taken = new Set(captured.map((c) => c.content.toLowerCase()));
+  const candidates = correctionCandidates(text).filter((c) => !taken.has(c.content.toLowerCase()));
+  const prepared = await Promise.all(candidates.map((c) => ctx.engine().prepareMemory(captureInput(ctx, c))));
+  return prepared.filter((p) => p.nearest.some((m) => m.status === "active" && statesHowThingsAre(m) && updates(p.candidate, m, LOOSE_MIN_OVERLAP)));
 }
 
 async function recallFor(ctx: HookContext, text: string): Promise<string | null> {
