@@ -7,7 +7,7 @@
 import { type Clause, clauses, normalizeProse } from "./clauses.ts";
 import type { CaptureType, Cue } from "./cue.ts";
 import { orderedCues } from "./cues.ts";
-import { ABOUT_THIS_CHAT, DEFERRAL, DISMISSAL, NOT_A_STATEMENT, ONE_OFF, POINTED_CHOICE, REPORTED, TEMPORARY } from "./gates.ts";
+import { ABOUT_THIS_CHAT, DEFERRAL, DISMISSAL, NOT_A_STATEMENT, ONE_OFF, POINTED_CHOICE, REPORTED, TEMPORARY, WHEN_DONE } from "./gates.ts";
 import { redactSecrets } from "./redact.ts";
 import { type Scope, statementScope } from "./scope.ts";
 import { capitalize, cleanSentence, isCodeLike, sentences } from "./sentences.ts";
@@ -62,7 +62,7 @@ function resolve(cue: Cue, m: RegExpExecArray, clause: Clause, sentence: string,
     text = text.replace(REQUEST_LEAD, "").replace(/^(?:to|that)\s+/i, "");
     if (NOT_A_STATEMENT.test(text) || DISMISSAL.test(text)) return null;
   }
-  if (ONE_OFF.test(clause.text)) return null;
+  if (ONE_OFF.test(clause.text) || WHEN_DONE.test(sentence)) return null;
   if ((cue.type === "preference" || cue.type === "error") && TEMPORARY.test(clause.text)) return null;
   if (cue.type === "decision" && (DEFERRAL.test(clause.text) || (cue.shape === "rest" && POINTED_CHOICE.test(text)))) return null;
   if (cue.wrapper && ABOUT_THIS_CHAT.test(text)) return null;

@@ -28,6 +28,13 @@ export const TEMPORARY =
 /** A scope of one piece of work ("in this PR", "for this"): whatever is said under it is not kept. */
 export const ONE_OFF = /\b(?:(?:in|for) this (?:pr|pull request|file|function|branch|commit|change|task|ticket|one|session|run)\b|for this(?=\s*(?:[,.;!]|$)))/i;
 
+/**
+ * The end of the work in hand ("when you're done", "once you are finished"), anywhere in the sentence: what is
+ * asked for then is a request, not a standing rule (QA: "remember to bump the version when you're done" became a
+ * preference briefed every session).
+ */
+export const WHEN_DONE = /\b(?:(?:when|once|after|before) (?:you(?:'re| are)?|we(?:'re| are)?) (?:done|finished|finish(?:ing)?|through)\b|when (?:done|finished)\b)/i;
+
 /** A decision to decide later ("we decided to look into it tomorrow") records nothing. */
 export const DEFERRAL = /\b(?:look into|revisit|discuss|think about|talk about|come back to|get back to|sleep on)\s+(?:it|this|that|them)\b/i;
 

@@ -57,6 +57,8 @@ describe("exact cases", () => {
   test("'from now on remember that …' is the fact it states, not a preference to remember (QA)", () => {
     expect(extractCaptures("From now on remember that service 49 listens on port 8049").map((c) => [c.type, c.content])).toEqual([["fact", "Service 49 listens on port 8049."]]);
     expect(extractCaptures("From now on, remember to run the linter").map((c) => [c.type, c.content])).toEqual([["preference", "Run the linter."]]);
+    // A request for the work in hand is not a standing rule (QA).
+    for (const p of ["remember to bump the version in package.json when you're done", "once you are finished, remember to delete the temp branch", "remember to rerun the benchmarks when done"]) expect(extractCaptures(p)).toEqual([]);
   });
 
   test("chit-chat around a statement is dropped, the statement kept", () => {
