@@ -17,7 +17,7 @@ import { ftsInsert } from "./fts.ts";
 import { readTarget, storedTarget } from "./policy-sql.ts";
 import { MEMORY_COLUMNS, type MemoryRow, memoryValues, PROJECT_DOMAIN, rowToMemory, storedTag, UPDATE_SQL } from "./rows.ts";
 import { scrubDeleted } from "./scrub.ts";
-import { TEAM_KEY_PLACE } from "./sync-log.ts";
+import { SERVER_PASSWORD_PLACE, TEAM_KEY_PLACE } from "./sync-log.ts";
 import { vectorPlace } from "./vectors.ts";
 import type { ScrubOutcome } from "./store.ts";
 import { onDisk } from "./db-path.ts";
@@ -173,8 +173,10 @@ function recodePolicy(db: Database, from: ContentCodec, to: ContentCodec): void 
 }
 
 function recodeTeamKey(db: Database, from: ContentCodec, to: ContentCodec): void {
-  const row = db.query("SELECT team_key FROM sync_secret WHERE id = 1").get() as { team_key: string } | null;
-  if (row) db.query("UPDATE sync_secret SET team_key = ? WHERE id = 1").run(to.encode(from.decode(row.team_key, TEAM_KEY_PLACE, "the team key"), TEAM_KEY_PLACE));
+  const row = db.query("SELECT team_key, server_password FROM sync_secret WHERE id = 1").get() as { team_key: string; server_password: string | null } | null;
+  if (!row) return;
+  const password = row.server_password === null ? null : to.encode(from.decode(row.server_password, SERVER_PASSWORD_PLACE, "the sync server's password"), SERVER_PASSWORD_PLACE);
+  db.query("UPDATE sync_secret SET team_key = ?, server_password = ? WHERE id = 1").run(to.encode(from.decode(row.team_key, TEAM_KEY_PLACE, "the team key"), TEAM_KEY_PLACE), password);
 }
 
 /** Inside the transaction: every memory decodes under the new codec, and the index agrees with the table. */

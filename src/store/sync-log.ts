@@ -15,6 +15,7 @@ import { CLOCK, ENQUEUE, HISTORY_ERASED, HISTORY_ERASED_AT, MARK_HISTORY_ERASED,
 export type SyncMode = 0 | 1 | 2;
 /** Where the team key is kept (its AEAD binding in an encrypted store; recode.ts re-encodes it there). */
 export const TEAM_KEY_PLACE = place("sync_secret", "team_key", 1);
+export const SERVER_PASSWORD_PLACE = place("sync_secret", "server_password", 1);
 export interface OutboxEntry { memoryId: string; op: "put" | "erase"; hlc: number }
 export interface SyncVersion { hlc: number; device: string; erased: boolean }
 /**
@@ -86,6 +87,9 @@ export interface SyncLog {
   /** The team key (null: none kept), opened through the store's codec. */
   teamKey(): Uint8Array | null;
   setTeamKey(key: Uint8Array): void;
+  /** The sync server's password (null: none kept), opened through the store's codec; kept only beside a team key. */
+  serverPassword(): string | null;
+  setServerPassword(password: string | null): void;
   /** Forgets everything sync kept (leave): the outbox, versions, sealed records, counters, the team key. */
   reset(): void;
   /**
@@ -342,6 +346,16 @@ export class SqliteSyncLog implements SyncLog {
   setTeamKey(key: Uint8Array): void {
     const stored = this.#codec.encode(Buffer.from(key).toString("base64"), TEAM_KEY_PLACE);
     this.#w((db) => db.query("INSERT OR REPLACE INTO sync_secret (id, team_key) VALUES (1, ?)").run(stored));
+  }
+
+  serverPassword(): string | null {
+    const row = this.#db.query("SELECT server_password FROM sync_secret WHERE id = 1").get() as { server_password: string | null } | null;
+    return row?.server_password == null ? null : this.#codec.decode(row.server_password, SERVER_PASSWORD_PLACE, "the sync server's password");
+  }
+
+  setServerPassword(password: string | null): void {
+    const stored = password === null ? null : this.#codec.encode(password, SERVER_PASSWORD_PLACE);
+    this.#w((db) => db.query("UPDATE sync_secret SET server_password = ? WHERE id = 1").run(stored));
   }
 
   reset(): void {

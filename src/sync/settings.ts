@@ -1,8 +1,8 @@
 /**
- * @module Sync settings: `sync.json` in the data directory (server URL, team id, this device's id, shared
- * projects, the last sync's outcome; written 0600, a server URL may carry a password) and the team key, which
- * opens every record of the team: kept in the database through its codec (sealed under the user's key in an
- * encrypted store). Earlier versions kept the key in a `sync.key` file in the clear; it moves in at the
+ * @module Sync settings: `sync.json` in the data directory (server URL without its password, team id, this
+ * device's id, shared projects, the last sync's outcome; written 0600) and the team key, which opens every record
+ * of the team, and the server's password: kept in the database through its codec (sealed under the user's key in
+ * an encrypted store). Earlier versions kept the key in a `sync.key` file in the clear; it moves in at the
  * next sync command and the file is removed.
  */
 import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
@@ -57,18 +57,38 @@ export function readSettings(dataDir: string): SyncSettings | null {
   }
 }
 
+/** Writes the settings, the server URL without its password (which the database keeps: {@link writeConfig}). */
 export function writeSettings(dataDir: string, s: SyncSettings): void {
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
-  writePrivate(settingsFile(dataDir), `${JSON.stringify(s, null, 2)}\n`);
+  writePrivate(settingsFile(dataDir), `${JSON.stringify({ ...s, server: splitPassword(s.server).url }, null, 2)}\n`);
 }
 
-/** Settings and key together, or null when sync is not set up here. */
+/** Settings and key together, the server URL with its password, or null when sync is not set up here. */
 export function readConfig(dataDir: string, log: SyncLog): SyncConfig | null {
   const s = readSettings(dataDir);
   if (!s) return null;
   const key = log.teamKey() ?? adoptLegacyKey(dataDir, s.team, log);
   if (key.length !== 32) throw cairnError("SYNC_SETTINGS", ["the team key", "not a 32-byte key"]);
-  return { ...s, key };
+  const { url, password } = splitPassword(s.server);
+  // An earlier version wrote the password into sync.json, in the clear beside an encrypted store (QA): it moves in.
+  if (password !== null) {
+    log.setServerPassword(password);
+    writeSettings(dataDir, s);
+    return { ...s, key };
+  }
+  const kept = log.serverPassword();
+  return { ...s, server: kept === null ? url : withPassword(url, kept), key };
+}
+
+/** A server URL's password (`postgres://user:secret@host/db`), and the URL without it. */
+export function splitPassword(server: string): { url: string; password: string | null } {
+  const m = /^(\w+:\/\/[^:/@]*):([^@/]*)@/.exec(server);
+  return m ? { url: `${m[1]}@${server.slice(m[0].length)}`, password: m[2]! } : { url: server, password: null };
+}
+
+/** `url` (`postgres://user@host/db`) with `password` put back. */
+function withPassword(url: string, password: string): string {
+  return url.replace(/^(\w+:\/\/[^:/@]*)@/, (_, user: string) => `${user}:${password}@`);
 }
 
 /** Moves a `sync.key` file (earlier versions) into the database, then removes the file. */
@@ -91,6 +111,7 @@ function adoptLegacyKey(dataDir: string, team: string, log: SyncLog): Uint8Array
 export function writeConfig(dataDir: string, log: SyncLog, c: SyncConfig): void {
   const { key, ...settings } = c;
   log.setTeamKey(key);
+  log.setServerPassword(splitPassword(settings.server).password);
   writeSettings(dataDir, settings);
 }
 

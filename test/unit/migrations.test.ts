@@ -108,6 +108,7 @@ const FIXTURES: Record<number, (db: Database) => void> = {
   26: (db) => FIXTURES[25]!(db),
   27: (db) => FIXTURES[26]!(db),
   28: (db) => FIXTURES[27]!(db),
+  29: (db) => FIXTURES[28]!(db),
 };
 
 describe("migrations", () => {
@@ -579,6 +580,19 @@ describe("migrations", () => {
     expect(ids().lo).toBe(head - TEXT_LOG_WINDOW + 1); // nothing pruned between multiples of 4,096
     log.run(); // id `next`
     expect(ids()).toEqual({ lo: next - TEXT_LOG_WINDOW + 1, hi: next, n: TEXT_LOG_WINDOW });
+    store.close();
+  });
+
+  test("version 29 keeps the sync server's password beside the team key: a team key of an earlier store stays, no password yet", () => {
+    let before: unknown[] = [];
+    const path = fixtureDb(28, (raw) => (before = raw.query("SELECT team_key FROM sync_secret").all()));
+    const store = new SqliteStore(path);
+    expect(before).toHaveLength(1);
+    expect(store.database.query("SELECT team_key FROM sync_secret").all()).toEqual(before);
+    expect(store.database.query("SELECT server_password FROM sync_secret").all()).toEqual([{ server_password: null }]);
+    expect(store.sync.serverPassword()).toBeNull();
+    store.sync.setServerPassword("s3cret");
+    expect(store.sync.serverPassword()).toBe("s3cret");
     store.close();
   });
 

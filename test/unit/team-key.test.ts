@@ -82,3 +82,32 @@ test("settings whose database holds no key say so, and the device can still leav
   expect(readConfig(dir, store.sync)).toBeNull();
   store.close();
 });
+
+test("the server's password is kept beside the key, sealed in an encrypted store, never in sync.json; an earlier sync.json's moves in (QA)", () => {
+  const dir = dataDir();
+  const path = join(dir, "cairn.db");
+  const first = encryptedOptions(undefined, path);
+  let store = new SqliteStore(path, first);
+  const SECRET = "SyncPassw0rdLEAK";
+  writeConfig(dir, store.sync, { ...CONFIG, server: `postgres://syncuser:${SECRET}@db.internal:5432/cairn` });
+  expect(readSettings(dir)!.server).toBe("postgres://syncuser@db.internal:5432/cairn");
+  expect(readConfig(dir, store.sync)!.server).toBe(`postgres://syncuser:${SECRET}@db.internal:5432/cairn`);
+  store.close();
+  expect(everything(dir)).not.toContain(SECRET);
+  // Carried through a key rotation, and back to plain.
+  store = new SqliteStore(path, { codec: first.codec });
+  store.recode(PLAIN_CODEC, null);
+  store.close();
+  store = new SqliteStore(path);
+  expect(readConfig(dir, store.sync)!.server).toBe(`postgres://syncuser:${SECRET}@db.internal:5432/cairn`);
+  // An earlier version's sync.json held it in the URL: read, it moves into the database and out of the file.
+  const { key: _k, ...settings } = CONFIG;
+  writeFileSync(join(dir, "sync.json"), JSON.stringify({ ...settings, server: "postgres://u:Older0ne@h/db" }));
+  expect(readConfig(dir, store.sync)!.server).toBe("postgres://u:Older0ne@h/db");
+  expect(readFileSync(join(dir, "sync.json"), "utf8")).not.toContain("Older0ne");
+  expect(readConfig(dir, store.sync)!.server).toBe("postgres://u:Older0ne@h/db");
+  // A URL without a password keeps none.
+  writeConfig(dir, store.sync, CONFIG);
+  expect(readConfig(dir, store.sync)!.server).toBe("postgres://h/db");
+  store.close();
+});
