@@ -41,7 +41,8 @@ export function normalizeTags(tags: Iterable<string>): string[] {
   const out = new Set<string>();
   for (const raw of tags) {
     const tag = raw.replace(TAG_CONTROL, "").trim().toLowerCase().replace(/\s+/g, "-");
-    if (tag) out.add(tag);
+    // A tag of invisible characters only (a zero-width space) shows as a bare "#" and matches nothing anyone types.
+    if (tag && tag.replace(/\p{Cf}/gu, "") !== "") out.add(tag);
   }
   return [...out].sort();
 }

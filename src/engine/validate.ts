@@ -9,9 +9,13 @@ export { nestingDepth };
 /** Memories are notes, not documents; larger text should be split so recall can point at the right part. */
 export const MAX_CONTENT_BYTES = 64 * 1024;
 
+/** Characters that show nothing: format characters (zero-width space and joiners, direction marks, BOM). */
+const INVISIBLE = /[\p{Cf}\u115f\u1160\u3164\uffa0]/gu;
+
 export function checkContent(raw: string): string {
   const content = cleanContent(raw);
-  if (content === "") throw cairnError("EMPTY_CONTENT");
+  // Only invisible characters (zero-width spaces, joiners, marks of direction) is as empty as only spaces (QA).
+  if (content.replace(INVISIBLE, "").trim() === "") throw cairnError("EMPTY_CONTENT");
   const bytes = Buffer.byteLength(content, "utf8");
   if (bytes > MAX_CONTENT_BYTES) throw cairnError("CONTENT_TOO_LARGE", [bytes, MAX_CONTENT_BYTES]);
   return content;

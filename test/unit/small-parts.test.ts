@@ -132,6 +132,8 @@ describe("canonical form", () => {
   });
   test("tags are normalised", () => {
     expect(normalizeTags([" Foo ", "bar baz", "foo", ""])).toEqual(["bar-baz", "foo"]);
+    // Invisible only: no tag (QA: a zero-width space showed as a bare "#"); inside a word it stays.
+    expect(normalizeTags(["\u200b", "\u200b\u200d", "a\u200db"])).toEqual(["a\u200db"]);
   });
   test("control characters and bidirectional overrides leave tags and content; human output never drives the terminal (QA)", () => {
     expect(normalizeTags(["x\u001b]52;c;cHduZWQ=\u0007y", "b\u001b[5mlink", "\u202eevil", "\u009b2Jclear"])).toEqual(["2jclear", "b[5mlink", "evil", "x]52;c;chduzwq=y"]);
