@@ -342,9 +342,11 @@ function withSessionContext(ctx: EngineContext, fused: FusedHit[], filter: Memor
 /**
  * Scores that read in rank order: a result moved ahead of higher-scored ones (it updates one of them, is the
  * later word on its subject, or was flagged as changing it) takes the score of the best it passed, so no
- * result shows a higher score than the one above it (agents cut on the score). `--explain` keeps each
- * channel's own numbers. In place.
+ * result shows a higher score than the one above it (agents cut on the score). A near-duplicate that stepped
+ * back takes the score of the one above it instead: raising those it let pass gave an unrelated note the
+ * near-copy's score (QA). `--explain` keeps each channel's own numbers. In place.
  */
-function rankOrderScores(results: RecallHit[]): void {
+export function rankOrderScores(results: Array<{ score: number; duplicateOf?: string }>): void {
+  for (let i = 1; i < results.length; i++) if (results[i]!.duplicateOf !== undefined) results[i]!.score = Math.min(results[i]!.score, results[i - 1]!.score);
   for (let i = results.length - 2; i >= 0; i--) results[i]!.score = Math.max(results[i]!.score, results[i + 1]!.score);
 }

@@ -1,6 +1,7 @@
 /** @module Near-duplicates step back so the top-k holds distinct memories; similar-but-different ones stay. */
 import { expect, test } from "bun:test";
 import type { Memory } from "../../src/domain/memory.ts";
+import { rankOrderScores } from "../../src/engine/recall.ts";
 import { demoteNearDuplicates, jaccard } from "../../src/retrieve/diversity.ts";
 import type { FusedHit } from "../../src/retrieve/fusion.ts";
 import { testEngine } from "../helpers/engine.ts";
@@ -58,4 +59,13 @@ test("recall does not spend the top-k on near-identical memories", async () => {
   engine.remember({ content: "pnpm store path is set in .npmrc for CI runners" });
   const r = await engine.recall({ query: "pnpm install EACCES cache CI", limit: 2, track: false });
   expect(r.results.map((x) => x.memory.content)).toContain("pnpm store path is set in .npmrc for CI runners");
+});
+
+test("scores read in rank order: a near-copy that stepped back takes the score above it, a result moved ahead the best it passed (QA)", () => {
+  const stepped = [{ score: 0.94 }, { score: 0.56 }, { score: 0.936, duplicateOf: "a" }, { score: 0.2 }];
+  rankOrderScores(stepped);
+  expect(stepped.map((r) => r.score)).toEqual([0.94, 0.56, 0.56, 0.2]);
+  const moved = [{ score: 0.4 }, { score: 0.9 }, { score: 0.3 }];
+  rankOrderScores(moved);
+  expect(moved.map((r) => r.score)).toEqual([0.9, 0.9, 0.3]);
 });
