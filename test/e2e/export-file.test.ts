@@ -90,3 +90,31 @@ test("export --output never replaces one of cairn's own files, directly or throu
   expect(readFileSync(db).subarray(0, 16).toString()).toBe(before.subarray(0, 16).toString());
   expect((await s.json<{ total: number }>(["stats", "--json"])).total).toBe(1);
 });
+
+test("a Markdown export imports back whole: every field, content with its lines, links; another folder is refused with what to give (QA)", async () => {
+  const a = await s.json<{ id: string }>(["remember", "Deploys go through Argo CD.\n\n## Not a links section\nkeep this", "--type", "decision", "--tags", "ops,deploy", "--json"]);
+  const b = await s.json<{ id: string }>(["remember", "The canary must stay green for 30 minutes", "--type", "lesson", "--json"]);
+  await s.ok(["relate", b.id, "refines", a.id]);
+  const out = join(s.root, "md");
+  await s.ok(["export", "--format", "markdown", "--out", out]);
+  const before = (await s.ok(["export"])).stdout;
+  const other = createSandbox();
+  try {
+    const r = await other.run(["import", out, "--json"]);
+    expect(r.exitCode).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({ lines: 2, created: 2, links: 1 });
+    const strip = (jsonl: string) =>
+      jsonl.trim().split("\n").map((l) => {
+        const { access_count: _a, last_accessed_at: _l, links, ...m } = JSON.parse(l);
+        return { ...m, links: (links ?? []).map(({ relation, to }: { relation: string; to: string }) => ({ relation, to })) };
+      });
+    expect(strip((await other.ok(["export"])).stdout)).toEqual(strip(before));
+    // Again: nothing new.
+    expect(JSON.parse((await other.ok(["import", out, "--json"])).stdout)).toMatchObject({ created: 0, duplicates: 2 });
+    const folder = await other.run(["import", s.root]);
+    expect(folder.exitCode).toBe(1);
+    expect(folder.stderr).toContain("it is a folder. Give a JSONL file (`cairn export`), a folder `cairn export --format markdown` wrote");
+  } finally {
+    other.cleanup();
+  }
+});

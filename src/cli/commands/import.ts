@@ -8,6 +8,8 @@ import { jsonFlag } from "../flags.ts";
 import { output, progress } from "../output.ts";
 import { type CliSession, withEngine } from "../session.ts";
 import { type LineFile, openLines } from "../jsonl-lines.ts";
+import { isMarkdownExport, markdownExportLines } from "../markdown-import.ts";
+import { existsSync, statSync } from "node:fs";
 import type { ImportReport } from "../../engine/import.ts";
 import { MAX_IMPORT_LINE_BYTES, type RawLine } from "../../engine/import-parse.ts";
 import { embedPending } from "../../retrieve/embed-pending.ts";
@@ -21,7 +23,7 @@ export default defineCommand({
       "Import JSONL, one memory per line: {content, type?, tags?, event_time?, project?, metadata?} (or what `cairn export` writes); or, with --from, another memory tool's data (mcp-memory, agent-rules, mem0, basic-memory, omega). A bad line or record stops the import before anything is written.",
   },
   args: {
-    file: { type: "positional", required: true, description: "a .jsonl file, or - for stdin; with --from, the peer's file or folder" },
+    file: { type: "positional", required: true, description: "a .jsonl file, - for stdin, or a folder `cairn export --format markdown` wrote; with --from, the peer's file or folder" },
     from: { type: "string", description: "read another tool's format: mcp-memory, agent-rules, mem0, basic-memory, omega", valueHint: "format" },
     "dry-run": { type: "boolean", description: "with --from: show what would be created and what is already there, and write nothing" },
     project: {
@@ -44,8 +46,9 @@ export default defineCommand({
     }
     let file: LineFile;
     try {
-      file = openLines(args.file, MAX_IMPORT_LINE_BYTES);
+      file = folderLines(args.file) ?? openLines(args.file, MAX_IMPORT_LINE_BYTES);
     } catch (err) {
+      if (err instanceof CairnError) throw err;
       throw cairnError("IMPORT_READ", [args.file, describeError(err)], err);
     }
     await withEngine(async (session) => {
@@ -88,6 +91,19 @@ export default defineCommand({
     }, { create: true });
   },
 });
+
+/**
+ * A folder's memories as lines: what `cairn export --format markdown` wrote comes back (markdown-import.ts); any
+ * other folder is refused with what to give instead (QA: a raw EISDIR). Null for a file or stdin.
+ */
+function folderLines(path: string): LineFile | null {
+  if (path === "-" || !existsSync(path) || !statSync(path).isDirectory()) return null;
+  if (!isMarkdownExport(path)) {
+    throw cairnError("IMPORT_READ", [path, "it is a folder. Give a JSONL file (`cairn export`), a folder `cairn export --format markdown` wrote, or another tool's folder with --from <format>"]);
+  }
+  const lines = markdownExportLines(path);
+  return { lines, size: null, bytesRead: 0, close: () => {} };
+}
 
 /** The file's lines; a read failing midway is IMPORT_READ, like one failing at the start. */
 function* readingLines(path: string, file: LineFile): Generator<RawLine> {
