@@ -166,7 +166,7 @@ function checkArgs(rawArgs: string[], { known, strings }: CommandFlags, places: 
       continue;
     }
     if (/^-[^-]/.test(arg) && flag.length > 1) {
-      throw new UsageError(`"${echoed(arg.split("=")[0]!)}": a long option takes two dashes${known.has(flag) ? ` (--${flag})` : ""}.${TEXT_AFTER_DASHES}`);
+      throw new UsageError(`"${echoed(arg.split("=")[0]!)}": a long option takes two dashes${known.has(flag) ? ` (--${flag})` : ""}.${textAfterDashes(places, command)}`);
     }
     if (strings.has(flag)) {
       const inline = arg.includes("=") ? arg.slice(arg.indexOf("=") + 1) : null;
@@ -178,7 +178,7 @@ function checkArgs(rawArgs: string[], { known, strings }: CommandFlags, places: 
     }
     if (!known.has(flag)) {
       const list = [...known].filter((k) => !k.startsWith("no-") && k.length > 1).map((k) => `--${k}`);
-      throw new UsageError(`Unknown option "${echoed(arg.split("=")[0]!)}". Known options: ${list.join(", ")}.${TEXT_AFTER_DASHES}`);
+      throw new UsageError(`Unknown option "${echoed(arg.split("=")[0]!)}". Known options: ${list.join(", ")}.${textAfterDashes(places, command)}`);
     }
   }
   if (places === null || words.length <= places.length) return;
@@ -186,8 +186,12 @@ function checkArgs(rawArgs: string[], { known, strings }: CommandFlags, places: 
   throw new UsageError(`Unexpected argument "${echoed(words[places.length]!)}": cairn ${command} ${takes}. Quote a value that holds spaces; \`cairn ${command} --help\` shows the options.`);
 }
 
-/** Text given where an option was expected: how to pass it as text. */
-const TEXT_AFTER_DASHES = " Text that starts with - goes after --: `cairn remember -- \"-----BEGIN …\"`.";
+/**
+ * Text given where an option was expected: how to pass it as text, said by the commands that take text (QA:
+ * `stats --bogus` ended with a hint about `remember`).
+ */
+const textAfterDashes = (places: readonly string[] | null, command: string): string =>
+  places === null ? ` Text that starts with - goes after --: \`cairn ${command} -- "-----BEGIN …"\`.` : "";
 
 /**
  * An argument as an error message repeats it: up to its first space, at most 40 characters. A misplaced

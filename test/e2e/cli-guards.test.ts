@@ -69,8 +69,13 @@ describe("config set validates before writing", () => {
       const r = await s.run(args);
       expect(r.exitCode).toBe(2);
       expect(r.stderr + r.stdout).not.toContain("MIIEowIB");
-      expect(r.stderr + r.stdout).toContain("goes after --");
+      expect(r.stderr + r.stdout).toContain("goes after --: `cairn remember -- ");
     }
+    // A command that takes no text does not talk of it (QA).
+    const stats = await s.run(["stats", "--bogus"]);
+    expect(stats.exitCode).toBe(2);
+    expect(stats.stderr).toContain('Unknown option "--bogus"');
+    expect(stats.stderr).not.toContain("goes after --");
   });
 
   test("more positional words than a command takes is a usage error that changes nothing; text commands join them; export --output - is stdout", async () => {
