@@ -69,6 +69,8 @@ function projectWord(project: string): ScopeOptions {
 
 /** Scope of a new memory from --project / --global: one project or the global scope, never every project. */
 export function writeScopeFrom(args: { project?: string; global?: boolean }): { project?: string | null } {
+  // An empty value names no project (QA: `edit --project ""` moved the memory to the working directory's).
+  if (args.project !== undefined && args.project.trim() === "") throw cairnError("USAGE", ['--project "" names no project: give a project\'s name, key or directory, or --global.']);
   const scope = scopeFrom(args);
   if (scope.allProjects) throw cairnError("USAGE", ["A memory goes to one project or to the global scope: give --project a project's name, key or directory, or --global (--project all is for reading)."]);
   return scope.project === undefined ? {} : { project: scope.project };

@@ -193,6 +193,13 @@ describe("get, edit, forget, restore", () => {
     expect(withHistory.history[1]!.content_before).toBe("The cache TTL is 5 minutes");
     expect((await s.ok(["get", made.id, "--history"])).stdout).toContain("The cache TTL is 5 minutes");
     expect(await recallIds("10 minutes")).toEqual([made.id]);
+    // The same text again changes nothing and says so; no version is added (QA: it said "Updated").
+    expect((await s.ok(["edit", made.id, "--content", "The cache TTL is 10 minutes"])).stdout).toContain("Nothing changed: memory");
+    expect((await s.json<{ unchanged?: boolean }>(["edit", made.id, "--content", "The cache TTL is 10 minutes", "--json"])).unchanged).toBe(true);
+    expect((await s.json<{ history: unknown[] }>(["get", made.id, "--history", "--json"])).history).toHaveLength(2);
+    const empty = await s.run(["edit", made.id, "--project", ""]);
+    expect(empty.exitCode).toBe(2);
+    expect(empty.stderr).toContain('--project "" names no project');
     // A move to a project no memory is in, and a secret taken out, are said, as remember says them (QA).
     const moved = await s.run(["edit", made.id, "--project", "brandnew"]);
     expect(moved.stdout).toContain('No memory was in project "brandnew" before: it starts now.');

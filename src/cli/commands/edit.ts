@@ -42,7 +42,8 @@ export default defineCommand({
     await withEngine(({ engine, store, paths }) => {
       // A move to a project no memory is in starts it, as `remember --project` does: said, in case of a typo (QA).
       const known = typeof patch.project === "string" ? new Set(engine.store.projectKeys()) : null;
-      const redactedBefore = Number(engine.get(args.id, { track: false }).metadata.redacted ?? 0);
+      const before = engine.get(args.id, { track: false });
+      const redactedBefore = Number(before.metadata.redacted ?? 0);
       // --erase-history alone changes nothing else; with changes, it erases the version they replaced too.
       const updated = changes || !args["erase-history"] ? engine.update(args.id, patch) : engine.get(args.id, { track: false });
       const erased = args["erase-history"] ? engine.eraseHistory(updated.id) : null;
@@ -56,17 +57,21 @@ export default defineCommand({
         progress(`Memory ${sid} is one team ${team!.team} has: moved into a scope this device does not share, it still syncs, and the team sees this change. \`cairn forget ${sid} --hard\` erases it for the whole team.`);
       }
       const redacted = Number(updated.metadata.redacted ?? 0) - redactedBefore;
+      // An edit giving what the memory already holds writes nothing, and no version (QA: it said "Updated").
+      const unchanged = changes && updated.updatedAt === before.updatedAt;
       if (args.json) {
         return output.json({
           ...memoryToJson(updated),
           ...(newProject ? { new_project: true } : {}),
           ...(redacted > 0 ? { redacted } : {}),
           ...(erased ? { history_erased: erased.versions, complete: !erased.pendingWal } : {}),
+          ...(unchanged ? { unchanged: true } : {}),
         });
       }
       const id = engine.shortIds([updated.id]).get(updated.id);
       if (redacted > 0) output.text(`Took out ${redacted} secret${redacted === 1 ? "" : "s"}: the stored text holds [REDACTED] in ${redacted === 1 ? "its" : "their"} place.`);
       if (newProject) output.text(`No memory was in project "${updated.project}" before: it starts now. If that was a typo, \`cairn edit ${id} --project <name>\` moves it back (\`cairn stats\` lists the projects).`);
+      if (unchanged && !erased) return output.text(`Nothing changed: memory ${id} already says that.`);
       if (!erased) return output.text(`Updated ${id}. The previous version is kept: cairn get ${id} --history`);
       output.text(
         `${changes ? `Updated ${id}; e` : "E"}rased the text of ${erased.versions} earlier version${erased.versions === 1 ? "" : "s"} from the audit log` +
