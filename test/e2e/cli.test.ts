@@ -355,8 +355,11 @@ describe("list, stats, doctor, config, version", () => {
       expect(r.stderr).not.toBe("");
     }
     expect(readFileSync(configFile, "utf8")).toBe(before);
-    await s.ok(["config", "unset", "limit"]);
+    expect((await s.ok(["config", "unset", "limit"])).stdout).toContain("Removed limit from");
     expect(await s.json(["config", "get", "limit", "--json"])).toEqual({ key: "limit", value: 10, source: "default" });
+    // Again: nothing to remove, and said so (QA).
+    expect((await s.ok(["config", "unset", "limit"])).stdout).toContain("limit was not set in");
+    expect((await s.json<{ unchanged?: boolean }>(["config", "unset", "limit", "--json"])).unchanged).toBe(true);
     expect(await s.json(["config", "get", "limit", "--json"], { env: { CAIRN_LIMIT: "7" } })).toEqual({ key: "limit", value: 7, source: "env" });
   });
 

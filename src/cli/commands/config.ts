@@ -58,6 +58,10 @@ export default defineCommand({
       const parsed = z.partial(configSchema()).safeParse({ [key]: stored });
       if (!parsed.success) throw cairnError("CONFIG_VALUE", [value, key, parsed.error.issues[0]?.message ?? "see `cairn config --explain`"]);
       save(paths.configFile, { ...file, [key]: stored });
+    } else if (!(key in file)) {
+      // Nothing to remove: said so, and the file is left as it is (QA: a second unset said "Removed" again).
+      if (args.json) return output.json({ key, action, file: paths.configFile, unchanged: true });
+      return output.text(`${key} was not set in ${paths.configFile}: nothing to remove (the default applies).`);
     } else {
       const { [key]: _removed, ...rest } = file;
       save(paths.configFile, rest);
