@@ -81,6 +81,17 @@ export function parseOptionalTime(input: string | undefined | null, now: number)
   return parseTime(input, now);
 }
 
+/**
+ * The end of a range (`--until`, exclusive): a date alone, or `today` / `yesterday`, takes in that whole day ("until
+ * 2026-12-06" includes the 6th; QA: `--since D --until D` was an empty range); any other time is the end itself.
+ */
+export function parseOptionalUntil(input: string | undefined | null, now: number): number | undefined {
+  const at = parseOptionalTime(input, now);
+  if (at === undefined) return undefined;
+  const day = input!.trim().toLowerCase();
+  return DATE_ONLY.test(day) || day === "today" || day === "yesterday" ? at + UNIT_MS.d! : at;
+}
+
 export function toIso(ms: number | null): string | null {
   return ms === null ? null : new Date(ms).toISOString();
 }

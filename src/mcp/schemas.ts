@@ -3,7 +3,7 @@ import * as z from "zod";
 import { MEMORY_TYPES } from "../domain/kinds.ts";
 import type { Memory } from "../domain/memory.ts";
 import { memoryToJson } from "../domain/serialize.ts";
-import { parseOptionalTime } from "../domain/time.ts";
+import { parseOptionalTime, parseOptionalUntil } from "../domain/time.ts";
 import type { ScopeOptions } from "../engine/scope.ts";
 import { MAX_CONTENT_BYTES } from "../engine/validate.ts";
 import { cairnError } from "../errors.ts";
@@ -61,6 +61,11 @@ export function writeProjectArg(project: string | undefined): string | null | un
 
 export function timeArgValue(value: string | undefined, now: number): number | undefined {
   return parseOptionalTime(value, now);
+}
+
+/** An `until` argument: a date alone takes in that whole day (domain/time.ts parseOptionalUntil). */
+export function untilArgValue(value: string | undefined, now: number): number | undefined {
+  return parseOptionalUntil(value, now);
 }
 
 export function typesArg(value: string | string[] | undefined): string[] | undefined {

@@ -1,7 +1,7 @@
 /** @module Reading the ui's query strings into engine inputs (scope, filters, numbers), with the CLI's checks. */
 import type { Status } from "../domain/memory.ts";
 import { STATUSES } from "../domain/memory.ts";
-import { parseOptionalTime } from "../domain/time.ts";
+import { parseOptionalTime, parseOptionalUntil } from "../domain/time.ts";
 import type { FilterOptions } from "../engine/filter.ts";
 import { cairnError } from "../errors.ts";
 import { parseTagList } from "../capture/normalize.ts";
@@ -24,7 +24,7 @@ export function filterParams(q: URLSearchParams, now: number): FilterOptions {
     types: list("type"),
     tags: list("tag"),
     since: parseOptionalTime(q.get("since") || undefined, now),
-    until: parseOptionalTime(q.get("until") || undefined, now),
+    until: parseOptionalUntil(q.get("until") || undefined, now),
     statuses: statusParam(q.get("status")),
   };
 }

@@ -15,7 +15,7 @@ import { firstInvalidUtf8 } from "../../src/text/utf8.ts";
 import { resolvePaths } from "../../src/config/paths.ts";
 import { detectProject, projectKeyOfDirectory } from "../../src/config/project.ts";
 import type { Memory } from "../../src/domain/memory.ts";
-import { parseDuration, parseTime } from "../../src/domain/time.ts";
+import { parseDuration, parseOptionalUntil, parseTime } from "../../src/domain/time.ts";
 import { applyBudget, estimateTokens } from "../../src/retrieve/budget.ts";
 import { fuse } from "../../src/retrieve/fusion.ts";
 
@@ -129,6 +129,14 @@ describe("canonical form", () => {
     expect(formatMemory({ ...base, eventTime: base.createdAt }).split("\n")[0]).toBe("m1  fact  global  2026-03-10 12:00");
     expect(formatMemory({ ...base, eventTime: Date.parse("2025-11-03T09:30:00Z") }).split("\n")[0]).toBe("m1  fact  global  2026-03-10 12:00  happened 2025-11-03 09:30");
     expect(formatMemory({ ...base, type: "reminder", eventTime: Date.parse("2027-03-01T00:00:00Z") }).split("\n")[0]).toBe("m1  reminder  global  2026-03-10 12:00  due 2027-03-01 00:00");
+  });
+  test("an until of a date alone, today or yesterday takes in that whole day; another time is the end itself (QA)", () => {
+    expect(parseOptionalUntil("2026-03-06", NOW)).toBe(Date.parse("2026-03-07T00:00:00Z"));
+    expect(parseOptionalUntil("today", NOW)).toBe(Date.parse("2026-03-11T00:00:00Z"));
+    expect(parseOptionalUntil("yesterday", NOW)).toBe(Date.parse("2026-03-10T00:00:00Z"));
+    expect(parseOptionalUntil("2026-03-06T12:00:00Z", NOW)).toBe(Date.parse("2026-03-06T12:00:00Z"));
+    expect(parseOptionalUntil("3d", NOW)).toBe(NOW - 3 * 86_400_000);
+    expect(parseOptionalUntil("", NOW)).toBeUndefined();
   });
   test("tags are normalised", () => {
     expect(normalizeTags([" Foo ", "bar baz", "foo", ""])).toEqual(["bar-baz", "foo"]);

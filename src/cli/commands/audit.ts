@@ -4,7 +4,7 @@
  * since a head recorded earlier; `head` prints that anchor; `log` lists entries.
  */
 import { defineCommand } from "citty";
-import { parseOptionalTime } from "../../domain/time.ts";
+import { parseOptionalTime, parseOptionalUntil } from "../../domain/time.ts";
 import { cairnError } from "../../errors.ts";
 import { actionArg, intFlag, jsonFlag } from "../flags.ts";
 import { formatDate } from "../format.ts";
@@ -40,7 +40,7 @@ export default defineCommand({
           memory: args.memory,
           actor: args.actor,
           since: parseOptionalTime(args.since, now),
-          until: parseOptionalTime(args.until, now),
+          until: parseOptionalUntil(args.until, now),
           limit: limit + 1,
         });
         const entries = read.slice(0, limit);

@@ -1,7 +1,7 @@
 /** @module `cairn list`: memories by filter, newest first. */
 import { defineCommand } from "citty";
 import { memoryToJson } from "../../domain/serialize.ts";
-import { parseOptionalTime } from "../../domain/time.ts";
+import { parseOptionalTime, parseOptionalUntil } from "../../domain/time.ts";
 import { filterFlags, intFlag, jsonFlag, listFlag, scopeFlags, scopeFrom, statusFlag } from "../flags.ts";
 import { formatMemory } from "../format.ts";
 import { output } from "../output.ts";
@@ -32,7 +32,7 @@ export default defineCommand({
         types: listFlag(args.type),
         tags: listFlag(args.tags),
         since: parseOptionalTime(args.since, now),
-        until: parseOptionalTime(args.until, now),
+        until: parseOptionalUntil(args.until, now),
         ...scopeFrom(args),
       });
       if (args.json) return output.json({ memories: memories.map(memoryToJson), total });

@@ -2,7 +2,7 @@
 import { defineCommand } from "citty";
 import type { LoadedConfig } from "../../config/load.ts";
 import { detectProjectKey } from "../../config/project.ts";
-import { parseOptionalTime } from "../../domain/time.ts";
+import { parseOptionalTime, parseOptionalUntil } from "../../domain/time.ts";
 import type { QueryAhead } from "../../embed/query-ahead.ts";
 import type { RecallInput } from "../../engine/recall.ts";
 import { RECALL_MODES } from "../../retrieve/channel.ts";
@@ -41,7 +41,7 @@ export default defineCommand({
         types: listFlag(args.type),
         tags: listFlag(args.tags),
         since: parseOptionalTime(args.since, now),
-        until: parseOptionalTime(args.until, now),
+        until: parseOptionalUntil(args.until, now),
         ...scopeFrom(args),
         ...(args["include-superseded"] ? { statuses: ["active", "superseded"] as const } : {}),
       };

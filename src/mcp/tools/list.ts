@@ -2,7 +2,7 @@
 import * as z from "zod";
 import { STATUSES } from "../../domain/memory.ts";
 import { defineTool, READ_ONLY } from "../tool.ts";
-import { memorySummary, readProjectArg, scopeArg, summaryOf, tags, timeArg, timeArgValue, typeFilter, typesArg } from "../schemas.ts";
+import { memorySummary, readProjectArg, scopeArg, summaryOf, tags, timeArg, timeArgValue, untilArgValue, typeFilter, typesArg } from "../schemas.ts";
 
 export default defineTool({
   name: "list",
@@ -32,7 +32,7 @@ export default defineTool({
       types: typesArg(args.type),
       tags: args.tags,
       since: timeArgValue(args.since, engine.now()),
-      until: timeArgValue(args.until, engine.now()),
+      until: untilArgValue(args.until, engine.now()),
       statuses: args.status === undefined ? undefined : args.status === "all" ? [...STATUSES] : [args.status],
       limit: args.limit ?? 20,
       offset: args.offset,

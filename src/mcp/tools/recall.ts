@@ -3,7 +3,7 @@ import * as z from "zod";
 import { recallHitToJson } from "../../domain/serialize.ts";
 import { RECALL_MODES } from "../../retrieve/channel.ts";
 import { defineTool, READ_ONLY } from "../tool.ts";
-import { memorySummary, readProjectArg, scopeArg, tags, timeArg, timeArgValue, typeFilter, typesArg } from "../schemas.ts";
+import { memorySummary, readProjectArg, scopeArg, tags, timeArg, timeArgValue, untilArgValue, typeFilter, typesArg } from "../schemas.ts";
 
 /** Default token budget for recall results handed to an agent. */
 export const AGENT_BUDGET = 800;
@@ -74,7 +74,7 @@ export default defineTool({
       types: typesArg(args.type),
       tags: args.tags,
       since: timeArgValue(args.since, engine.now()),
-      until: timeArgValue(args.until, engine.now()),
+      until: untilArgValue(args.until, engine.now()),
       ...scopeArg(args.project),
       ...(args.include_superseded ? { statuses: ["active", "superseded"] as const } : {}),
     });

@@ -2,7 +2,7 @@
 import * as z from "zod";
 import { toIso } from "../../domain/time.ts";
 import { defineTool, READ_ONLY } from "../tool.ts";
-import { readProjectArg, scopeArg, timeArg, timeArgValue, typeFilter, typesArg } from "../schemas.ts";
+import { readProjectArg, scopeArg, timeArg, timeArgValue, untilArgValue, typeFilter, typesArg } from "../schemas.ts";
 
 export default defineTool({
   name: "timeline",
@@ -37,7 +37,7 @@ export default defineTool({
   handler(args, { engine }) {
     const { events, total } = engine.timeline({
       since: timeArgValue(args.since, engine.now()),
-      until: timeArgValue(args.until, engine.now()),
+      until: untilArgValue(args.until, engine.now()),
       types: typesArg(args.type),
       limit: args.limit,
       ...scopeArg(args.project),
