@@ -7,18 +7,22 @@
  */
 import { entropy, isCodeReference, isHighEntropy, isPlaceholder, looksLikeIdentifierHash, looksLikePath } from "./secret-values.ts";
 
+/** "Password" in other languages people write notes in: German, Spanish, French, Portuguese, Dutch, Polish, Italian, Finnish, Swedish. */
+const FOREIGN_PASS = String.raw`passwort|kennwort|contraseña|contrasena|mot de passe|senha|wachtwoord|hasło|haslo|parola d'ordine|salasana|lösenord`;
+
 /**
  * A credential word as a whole word ("bypass", "SESSION_SECRET", "token_budget" are not: `_` is a word character
  * and assignments are redact.ts's job), an optional "for the staging VM", then the verb or sign.
  * Groups: key, then quoted value (dq/sq/bq) or bare value.
  */
 const PROSE_SECRET = new RegExp(
-  String.raw`\b(?<key>password|passphrase|passwd|passcode|pass|pwd|pw|pin|secret|token|api[ _-]?key|access key|secret key|` +
-    String.raw`(?:encryption|decryption|signing|master|private|hmac|client|session|license)[ _-]?key|key)` +
+  String.raw`(?<![\p{L}\p{N}_])(?<key>password|passphrase|passwd|passcode|pass|pwd|pw|pin|secret|token|api[ _-]?key|access key|secret key|${FOREIGN_PASS}|` +
+    String.raw`(?:encryption|decryption|signing|master|private|hmac|client|session|license|unseal|recovery)[ _-]?key|key)` +
     String.raw`(?:\s+(?:for|to|of|on)\s+(?:the\s+|my\s+|our\s+)?[\w.@/-]+(?:\s+[\w.@/-]+){0,2}?)?` +
-    String.raw`(?:'s\s+|\s+(?:is|was)(?:\s+(?:now|still|currently|just|set to|changed to))?[:]?\s+|\s*(?::|=(?!=))\s*)` +
+    // "is", "was" (and "ist", "es", "est": "Passwort ist …"), a sign, or "the password? it's …".
+    String.raw`(?:'s\s+|\s+(?:is|was|ist|war|es|est|era)(?:\s+(?:now|still|currently|just|set to|changed to))?[:]?\s+|\s*(?::|=(?!=))\s*|\s*\?\s*it(?:'s|\s+is)\s+)` +
     String.raw`(?:"(?<dq>[^"\n]{3,})"|'(?<sq>[^'\n]{3,})'|` + "`(?<bq>[^`\\n]{3,})`" + String.raw`|(?<bare>[^\s"'` + "`" + String.raw`,;()<>{}\[\]]+))`,
-  "gi",
+  "giu",
 );
 
 /**
@@ -63,14 +67,14 @@ function looksLikeSecret(value: string, key: string, after: string): boolean {
 }
 
 /** The credential words that name a password. */
-const PASS_KEY = /pass|pwd|^pw$/i;
+const PASS_KEY = /pass|pwd|^pw$|wort|contrase|senha|has[lł]o|parola|salasana|l[oö]senord/i;
 /** Endings of words that say what a password is or does rather than what it is. */
 const DESCRIBING_WORD =
   /(?:ed|ly|ion|ions|able|ible|ing|ment|ments|ness|ity|ive|ous|al|ful|less|ent|ant|ence|ance|ary|ory|ize|ise|ware|where|thing|space|text|word|words)$/;
 
 function kindFor(key: string): string {
   const k = key.toLowerCase();
-  if (/pass|pwd|^pw$/.test(k)) return "password";
+  if (PASS_KEY.test(k)) return "password";
   if (k === "token") return "token";
   if (k === "pin") return "pin";
   if (/crypt|sign|master|private|hmac/.test(k)) return "secret";
@@ -103,9 +107,41 @@ function looksLikeDirectSecret(value: string, key: string): boolean {
 const CREDENTIAL_PAIR =
   /\b(?:user(?:name)?|login)(?<sign>\s*[:=])?\s*\w[\w.@-]*\s*(?:,|\/|and)?\s*\b(?<key>password|passwd|pass|pwd|pw)\b\s*[:=]?\s*(?<value>[^\s"'`,;()<>{}[\]]{3,})/gi;
 
+/**
+ * A login written user-slash-password or user:password after a word that says so: "login admin / Vt6y…", "creds:
+ * admin / Hq3w…", "credentials are admin:Rb4n…" (QA). The value must look like one (a digit or symbol, or both
+ * cases): "login page / dashboard" stays.
+ */
+const SLASHED_LOGIN = /\b(?:login|logins|creds|credentials|credential)(?:\s+(?:are|is|was|were))?\s*[:=]?\s*[A-Za-z_][\w.@-]*\s*(?:\/|:)\s*(?<value>[^\s"'`,;()<>{}[\]\/]{4,})/gi;
+
+/** "use Pa55w0rd!2024 to log in as admin" (QA): a password-like value used to log in. */
+const USED_TO_LOG_IN = /\buse\s+(?<value>[^\s"'`,;()<>{}[\]]{8,})(?=\s+to\s+(?:log\s*in|login|sign\s*in|authenticate|unlock|connect)\b)/gi;
+
+/**
+ * A value that cannot be an ordinary word or name: letters and digits with a symbol, or both cases and two
+ * digits or more ("React18" and "Node20" are names).
+ */
+const passwordLike = (v: string): boolean =>
+  /[A-Za-z]/.test(v) &&
+  /\d/.test(v) &&
+  (/[!@#$%^&*+=~|?]/.test(v) || (/[a-z]/.test(v) && /[A-Z]/.test(v) && (v.match(/\d/g) ?? []).length >= 2)) &&
+  !isPlaceholder(v) &&
+  !isCodeReference(v) &&
+  !looksLikePath(v);
+
+/** Replaces the `value` group of `pattern`'s matches that look like passwords. */
+function redactValues(text: string, pattern: RegExp, hit: (kind: string) => string): string {
+  return text.replace(pattern, (m: string, ...args: unknown[]) => {
+    const { value } = args[args.length - 1] as { value: string };
+    const v = value.replace(/[.,!?]+$/, "");
+    if (v.startsWith("[REDACTED") || !passwordLike(v)) return m;
+    return `${m.slice(0, m.length - value.length)}${hit("password")}${value.slice(v.length)}`;
+  });
+}
+
 /** Replaces credential values stated in prose; `hit` records the redaction and returns its marker. */
 export function redactProseSecrets(text: string, hit: (kind: string) => string): string {
-  const stated = redactStated(redactStated(text, PROSE_SECRET, hit), SET_SECRET, hit);
+  const stated = redactValues(redactValues(redactStated(redactStated(text, PROSE_SECRET, hit), SET_SECRET, hit), SLASHED_LOGIN, hit), USED_TO_LOG_IN, hit);
   if (!/pass|pwd|pw|token|secret|api/i.test(stated)) return stated;
   const paired = stated.replace(CREDENTIAL_PAIR, (m: string, ...args: unknown[]) => {
     const { value, sign } = args[args.length - 1] as { value: string; sign?: string };

@@ -153,6 +153,32 @@ describe("secrets stated in prose", () => {
     }
   });
 
+  test("logins written user / password or user:password, a password used to log in, other languages' words, an unseal key (QA)", () => {
+    const cases: Array<[string, string]> = [
+      ["login admin / Vt6yU8iO0pQ2 on the router", "login admin / [REDACTED:password] on the router"],
+      ["credentials are admin:Rb4nM6xZ1wQ9", "credentials are admin:[REDACTED:password]"],
+      ["creds: admin / Hq3wE5rT7yU9", "creds: admin / [REDACTED:password]"],
+      ["the password? it's Lm5nB7vC9xZ1", "the password? it's [REDACTED:password]"],
+      ["use Pa55w0rd!2024 to log in as admin", "use [REDACTED:password] to log in as admin"],
+      ["Passwort ist Gz5hJ7kL9mN1", "Passwort ist [REDACTED:password]"],
+      ["contraseña: Rt5yU7iO9pA1", "contraseña: [REDACTED:password]"],
+      ["vault unseal key: 7c1e9a02f3b4d5e6a7b8c9d0e1f2a3b4", "vault unseal key: [REDACTED:api_key]"],
+    ];
+    for (const [input, output] of cases) expect(redactSecrets(input).text).toBe(output);
+    for (const text of [
+      "login page / dashboard redesign",
+      "the login: https://app.example.com/login",
+      "use React18 to log in users",
+      "credentials are in 1Password",
+      "the password? it's in the vault",
+      "Passwort ist zu kurz",
+      "use the staging DB to connect",
+      "compass: north",
+    ]) {
+      expect(redactSecrets(text)).toEqual({ text, redactions: [] });
+    }
+  });
+
   test("a US social security number goes; dates, phone numbers and impossible numbers stay (QA)", () => {
     expect(redactSecrets("patient SSN 123-45-6789 on file").text).toBe("patient SSN [REDACTED:ssn] on file");
     for (const text of ["date 2024-01-15", "call 555-123-4567", "id 1-123-45-6789", "666-12-3456, 900-12-3456, 123-00-4567", "v123-45-6789"]) {
