@@ -11,6 +11,7 @@ import { MAX_ID_CHARS, unsafeIdReason } from "../domain/safe-id.ts";
 import { parseTime } from "../domain/time.ts";
 import { CairnError, cairnError, describeError } from "../errors.ts";
 import { importedProject } from "./projects.ts";
+import { redactSecrets } from "../capture/redact.ts";
 import { plainImportLine } from "./import-line-check.ts";
 import { buildMemory } from "./remember.ts";
 import { checkPriority, MAX_CONTENT_BYTES, MAX_METADATA_BYTES, MAX_METADATA_DEPTH, nestingDepth } from "./validate.ts";
@@ -179,11 +180,22 @@ function parseLine(line: string): ImportLine {
 function checkId(field: string, id: string): void {
   const why = unsafeIdReason(id);
   if (why !== null) throw new Error(`field "${field}": ${why}`);
+  noSecretIn(field, id);
+}
+
+/**
+ * Ids and projects are kept as given, never redacted (they key and scope memories): one that holds what looks like
+ * a secret (a `ghp_…` token, a connection string's password) is refused instead of stored in the clear (QA).
+ */
+function noSecretIn(field: string, value: string): void {
+  const found = redactSecrets(value).redactions[0];
+  if (found) throw new Error(`field "${field}": it holds what looks like a secret (${found.kind}); ids and projects are stored as given, so give one without it`);
 }
 
 function toMemory(pc: ParseContext, line: ImportLine): Memory {
   const { now, aliases } = pc;
   if (line.id !== undefined) checkId("id", line.id);
+  if (typeof line.project === "string") noSecretIn("project", line.project);
   if (line.superseded_by != null && line.superseded_by === line.id) throw new Error(`field "superseded_by": it names the line's own id; a memory is superseded by another one`);
   const t = (v: string | number | null | undefined) =>
     v === undefined || v === null ? null : typeof v === "number" ? v : parseTime(v, now);

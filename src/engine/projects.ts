@@ -3,6 +3,7 @@
  * path), an old alias, a directory, a remote URL — resolved to the key its memories are stored under. An
  * unknown name is an error listing the known projects, never a silently empty answer.
  */
+import { redactSecrets } from "../capture/redact.ts";
 import { normaliseRemote, projectName } from "../domain/project.ts";
 import { cairnError } from "../errors.ts";
 import type { EngineContext } from "./context.ts";
@@ -51,7 +52,12 @@ export function resolveProject(ctx: EngineContext, ref: string, use: ProjectUse)
   const byName = [...new Set([ctx.project, ...known])].filter((k) => projectName(k).toLowerCase() === wanted);
   if (byName.length === 1) return byName[0]!;
   if (byName.length > 1) throw cairnError("PROJECT_AMBIGUOUS", [text, byName.join(", ")]);
-  if (use === "write") return text;
+  if (use === "write") {
+    // A new project's name is stored as given, never redacted: one holding a secret is refused (QA).
+    const found = redactSecrets(text).redactions[0];
+    if (found) throw cairnError("USAGE", [`The project name holds what looks like a secret (${found.kind}): project names are stored as given. Give a name without it; nothing was stored.`]);
+    return text;
+  }
   throw cairnError("PROJECT_UNKNOWN", [text, describeKnown(ctx)]);
 }
 

@@ -54,6 +54,17 @@ describe("remember", () => {
     expect(engine.remember({ content: "nothing secret here" }).redacted).toBeUndefined();
   });
 
+  test("a project name or an imported id or project holding a secret is refused, never stored in the clear (QA)", async () => {
+    const { engine } = testEngine();
+    expect(() => engine.remember({ content: "note in a secret-named project", project: "proj-sk_live_51HqLyjWDarjtT1zdp7dcXYZabc123def456" })).toThrow(/project name holds what looks like a secret/);
+    await expect(engine.import(JSON.stringify({ id: "ghp_4fRt9KxQ2mZp7LwVn3bYc8HjD1sGe6TuA0oI", content: "id is a token" }))).rejects.toThrow(/field "id": it holds what looks like a secret/);
+    await expect(engine.import(JSON.stringify({ content: "project is a conn string", project: "postgres://u:ProjPw5566@h/db" }))).rejects.toThrow(/field "project": it holds what looks like a secret/);
+    expect(engine.list({ allProjects: true }).total).toBe(0);
+    // Ordinary names and ids go in.
+    expect(engine.remember({ content: "a note in payments", project: "payments-api" }).status).toBe("created");
+    expect((await engine.import(JSON.stringify({ id: "trip-2024-09", content: "an ordinary id" }))).created).toBe(1);
+  });
+
   test("exact and canonical duplicates reinforce the existing memory", () => {
     const { engine, advance } = testEngine();
     const first = engine.remember({ content: "We use pnpm, not npm", tags: ["tooling"] });
