@@ -178,6 +178,11 @@ test("a purge after a repair names the damaged copy it cannot reach, and doctor 
   // The copy may hold it: the receipt does not say the erase is complete (QA: it said so).
   expect(purge.complete).toBe(false);
   expect((await doctor()).checks["damaged copies"]!.detail).toContain(kept);
+  // In words too: not "gone from … the files on disk" above a list of copies it is not gone from (QA).
+  const id2 = (await s.json(["remember", "--json", "--", "the alarm code is 9931"])).id as string;
+  const human = (await s.ok(["forget", id2, "--hard", "--yes"])).stdout;
+  expect(human).toContain("the store's own files on disk, not from the copies named below");
+  expect(human).toContain(`Not reached: ${kept}`);
 });
 
 test("what an interrupted repair left (its new database and WAL) is removed by the next one", async () => {

@@ -62,7 +62,9 @@ export default defineCommand({
       output.text(
         (result.pendingWal
           ? `Purged ${short} from every table and the hook state, but not yet from disk: ${pendingWalText(result.pendingWal.holders)}.`
-          : `Purged ${short}: its content is gone from every table, the hook state and the files on disk.`) + also + built + "\n" +
+          : copies.length > 0
+            ? `Purged ${short}: its content is gone from every table, the hook state and the store's own files on disk, not from the copies named below.`
+            : `Purged ${short}: its content is gone from every table, the hook state and the files on disk.`) + also + built + "\n" +
           `Receipt: memory ${result.id}, content hash ${receipt!.content_hash} (keyed, as the audit log keeps it), erased ${receipt!.at}, ` +
           `audit entry ${receipt!.audit_seq}:${receipt!.audit_hash} (\`cairn audit verify\` proves the log holds it).${back}` +
           (copies.length > 0 ? `\nNot reached: ${copies.join(", ")} (whole copies of the store kept beside it) may still hold it; delete them once no longer needed.` : ""),
