@@ -4,7 +4,7 @@
  * hooks spawn cairn on every event; it sits in domain because the store's migration needs it too.
  */
 import { readFileSync, statSync } from "node:fs";
-import { basename, isAbsolute, resolve } from "node:path";
+import { basename, dirname, isAbsolute, resolve } from "node:path";
 
 /**
  * A remote URL as a machine- and clone-independent name: scheme, user, port and `.git` dropped, host
@@ -66,22 +66,35 @@ export function remoteUrlFromConfig(text: string): string | null {
  * submodule (`.git` is a file saying `gitdir: …`) the config of the repository it points to.
  */
 function gitConfigPath(root: string): string | null {
+  const dir = gitCommonDir(root);
+  return dir === null ? null : `${dir.path}/config`;
+}
+
+/** The repository's own git directory for the work tree `root`, and whether `root` is a linked worktree of it. */
+function gitCommonDir(root: string): { path: string; linked: boolean } | null {
   const dotGit = `${root}/.git`;
   try {
-    if (statSync(dotGit).isDirectory()) return `${dotGit}/config`;
+    if (statSync(dotGit).isDirectory()) return { path: dotGit, linked: false };
     const pointer = /^gitdir:\s*(.+)$/m.exec(readFileSync(dotGit, "utf8"))?.[1]?.trim();
     if (!pointer) return null;
     const gitDir = resolve(root, pointer);
-    let common = gitDir;
     try {
-      common = resolve(gitDir, readFileSync(`${gitDir}/commondir`, "utf8").trim());
+      return { path: resolve(gitDir, readFileSync(`${gitDir}/commondir`, "utf8").trim()), linked: true };
     } catch {
-      // a submodule's git dir holds its own config
+      return { path: gitDir, linked: false }; // a submodule's git dir holds its own config
     }
-    return `${common}/config`;
   } catch {
     return null;
   }
+}
+
+/**
+ * The main work tree of the repository `root` is a linked worktree of (`git worktree add`), or null: a worktree of
+ * a repository without a remote is the same project as its main checkout (QA: its rules were not injected there).
+ */
+function mainWorkTree(root: string): string | null {
+  const dir = gitCommonDir(root);
+  return dir?.linked && basename(dir.path) === ".git" ? dirname(dir.path) : null;
 }
 
 /** The normalised remote of the repository at `root`, or null (no repository, no remote, unreadable). */
@@ -96,9 +109,9 @@ export function gitRemoteId(root: string): string | null {
   }
 }
 
-/** The key memories of the project rooted at `root` are stored under: its remote id, else the path. */
+/** The key memories of the project rooted at `root` are stored under: its remote id, else the path (a linked worktree's: its main checkout's). */
 export function projectKeyOf(root: string): string {
-  return gitRemoteId(root) ?? root;
+  return gitRemoteId(root) ?? mainWorkTree(root) ?? root;
 }
 
 /** The short name cairn shows for a project key: the repository's or directory's base name. */

@@ -72,6 +72,20 @@ describe("project identity", () => {
     writeFileSync(join(wt, ".git"), `gitdir: ${join(main, ".git", "worktrees", "wt")}\n`);
     expect(detectProjectKey(wt)).toBe("gitlab.com/team/api");
   });
+  test("a linked worktree of a repository without a remote is its main checkout's project; a submodule stays its own (QA)", () => {
+    const main = repo("no-remote");
+    mkdirSync(join(main, ".git", "worktrees", "feature"), { recursive: true });
+    writeFileSync(join(main, ".git", "worktrees", "feature", "commondir"), "../..\n");
+    const wt = join(root, "feature-wt");
+    mkdirSync(join(wt, "src"), { recursive: true });
+    writeFileSync(join(wt, ".git"), `gitdir: ${join(main, ".git", "worktrees", "feature")}\n`);
+    expect(detectProjectKey(join(wt, "src"))).toBe(main);
+    const sub = join(main, "vendor", "lib");
+    mkdirSync(join(main, ".git", "modules", "lib"), { recursive: true });
+    mkdirSync(sub, { recursive: true });
+    writeFileSync(join(sub, ".git"), `gitdir: ${join(main, ".git", "modules", "lib")}\n`);
+    expect(detectProjectKey(sub)).toBe(sub);
+  });
   test("a --project directory becomes its key", () => {
     repo("dir-ref", { origin: "git@github.com:acme/dir-ref.git" });
     expect(projectKeyOfDirectory("dir-ref", root)).toBe("github.com/acme/dir-ref");
