@@ -45,10 +45,14 @@ export async function postTool(ctx: HookContext): Promise<string | null> {
   }
   await ctx.ready();
   const text = inp.error ?? (inp.stderr || inp.stdout);
-  const signature = errorSignature(text, (l) => redactSecrets(l).text) || `exit code ${inp.exitCode ?? "non-zero"}`;
+  const told = errorSignature(text, (l) => redactSecrets(l).text);
+  const signature = told || `exit code ${inp.exitCode ?? "non-zero"}`;
   const { advice, known } = ctx.hasMemory() ? await pastFixes(ctx, key, signature) : { advice: null, known: false };
-  const error = !known && capturesError(ctx.state, key, signature) ? await ctx.engine().prepareMemory(errorInput(ctx, key, command, signature)) : null;
-  ctx.writeOrSkip("error capture", () => captureFailure(ctx, key, command, signature, error, known));
+  // A failure that printed nothing to tell it by is tracked (what fixed it still becomes a lesson), not stored as
+  // an error: "`npm install` failed: exit code non-zero" tells a later session nothing (QA).
+  const untold = known || told === "";
+  const error = !untold && capturesError(ctx.state, key, signature) ? await ctx.engine().prepareMemory(errorInput(ctx, key, command, signature)) : null;
+  ctx.writeOrSkip("error capture", () => captureFailure(ctx, key, command, signature, error, untold));
   return advice;
 }
 
@@ -137,14 +141,14 @@ function errorInput(ctx: HookContext, key: string, command: string, signature: s
 
 /**
  * Records the failure in the session (a later success of the command becomes a lesson) and captures it as an
- * error memory, unless a lesson or a note the user wrote already tells this error (`known`): a copy without
- * the fix only crowded the briefing's pitfalls out.
+ * error memory, unless `untold`: a lesson or a note the user wrote already tells this error (a copy without the
+ * fix only crowded the briefing's pitfalls out), or the failure printed nothing to tell it by.
  */
-function captureFailure(ctx: HookContext, key: string, command: string, signature: string, prepared: PreparedMemory | null, known: boolean): void {
+function captureFailure(ctx: HookContext, key: string, command: string, signature: string, prepared: PreparedMemory | null, untold: boolean): void {
   const state: SessionState = ctx.touchState();
   const previous = state.failures[key];
   let errorId = previous?.signature === signature ? previous.errorId : null;
-  if (!known && capturesError(state, key, signature)) {
+  if (!untold && capturesError(state, key, signature)) {
     const saved = rememberAsPrepared(ctx, errorInput(ctx, key, command, signature), prepared);
     errorId = saved.id;
     if (!state.created.includes(saved.id)) state.errorsCaptured++;

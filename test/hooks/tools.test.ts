@@ -94,6 +94,14 @@ describe("post-tool", () => {
     expect(contextOf(await w.hook("post-tool", fail("pnpm lint", error, "c3")))).not.toContain("@vitejs/plugin-react`");
   });
 
+  test("a failure that printed nothing to tell it by is no error memory; what fixed it still becomes a lesson (QA)", async () => {
+    await w.hook("post-tool", fail("npm install", "", "e1"));
+    expect(withEngine((e) => e.list({ types: ["error"] }).total)).toBe(0);
+    await w.hook("post-tool", ok("npm cache clean --force", "e1"));
+    await w.hook("post-tool", ok("npm install", "e1"));
+    expect(withEngine((e) => e.list({ types: ["lesson"] }).memories.map((m) => m.content))).toEqual(["`npm install` failed with \"exit code non-zero\"; it passed after running `npm cache clean --force`."]);
+  });
+
   test("a go test failure is known by the error under its test name, and not captured again; a note that only may apply is not called the same error", async () => {
     withEngine((e) => {
       e.remember({ content: 'ERROR: relation "invoices" does not exist: the test DB was not migrated; run make migrate-test first', type: "lesson" });
