@@ -128,6 +128,8 @@ export function errorSignature(text: string, redact: (line: string) => string = 
     .replace(/(?<![\w:/])(?:[A-Za-z]:)?(?:[\\/][\w.@+-]+){3,}/g, (p) => `…/${p.split(/[\\/]/).pop()}`)
     .replace(/\b\d{1,3}(\.\d{1,3}){3}(:\d+)?\b/g, "<ip>")
     .replace(/\b0x[0-9a-f]+\b|\b[0-9a-f]{8,}\b/gi, "<id>")
+    // Which try it was ("attempt 2 of 5", "retry 3/5") changes between runs, not what failed (QA: four copies of one error).
+    .replace(/\b(attempts?|retry|retrying|retries|try)\s+#?\d+(?:\s*(?:of|\/)\s*\d+)?/gi, "$1 <n>")
     .replace(/\b\d+(\.\d+)?\s?(ms|s|sec|seconds|m|min)\b/g, "<time>")
     .replace(/:\d+(:\d+)?\b/g, "")
     // An HTTP status is what went wrong, not a count that changes between runs ("401 Unauthorized", "status 503").

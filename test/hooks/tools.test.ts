@@ -543,6 +543,8 @@ test("a test runner's section banner is not the error: the line under it is", ()
   const out = ["============================= ERRORS ==============================", "_______________ ERROR collecting tests/test_reconcile.py ________________", "ImportError while importing test module.", "E   ModuleNotFoundError: No module named 'ledger'", "=========================== short test summary info ==========================="].join("\n");
   expect(errorSignature(out)).toBe("E ModuleNotFoundError: No module named 'ledger'");
   expect(errorSignature("==== ERRORS ====")).toBe("==== ERRORS ====");
+  // Which try it was is not what failed (QA: one ETIMEDOUT stored four times).
+  for (const n of ["1 of 5", "2 of 5", "3/5"]) expect(errorSignature(`Error: connect ETIMEDOUT (attempt ${n})`)).toBe("Error: connect ETIMEDOUT (attempt <n>)");
   // Test names and package lines are not the error (Go, Vitest); a heading ending in ":" reads with the next line.
   expect(errorSignature('--- FAIL: TestWebhook (30.00s)\n    webhook_test.go:22: Post "https://api.stripe.com/v1/charges": context deadline exceeded\nFAIL')).toBe('Post "https://api.stripe.com/v1/charges": context deadline exceeded');
   // go build's package heading is not the error either; a URL keeps its host, a long one its last segment.
