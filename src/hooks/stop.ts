@@ -82,6 +82,9 @@ function summaryText(ctx: HookContext, extra = ""): string | null {
   if (extra) parts.push(sentence(`Compaction note: ${oneLine(redactedCut(extra, 300), 300)}`));
   // The summary and checkpoint are in `created` once written; they are not among the memories it reports.
   const captured = s.created.filter((id) => id !== s.summaryId && id !== s.checkpointId).length;
+  // A session that only stated things (each captured), with no outcome and no command run: the memories say it all,
+  // and a summary quoting the statement as what was "asked" was noise in every later search (QA).
+  if (captured > 0 && !last && !extra && !s.worked) return null;
   if (captured > 0) parts.push(`Captured ${captured} ${captured === 1 ? "memory" : "memories"}.`);
   if (parts.length === 0) return null;
   const date = new Date().toISOString().slice(0, 10);

@@ -54,6 +54,14 @@ describe("stop family", () => {
     expect(existsSync(join(w.cairnHome, "cairn.db")) ? withEngine((e) => e.list().total) : 0).toBe(0);
   });
 
+  test("a session that only stated things (captured), with no outcome and no command run, leaves no summary (QA)", async () => {
+    await w.hook("prompt", fixture("prompt", { cwd: w.project, prompt: "we always use pnpm in this repo, never npm" }));
+    await w.hook("stop", fixture("stop.camel", { cwd: w.project }));
+    await w.hook("session-end", fixture("session-end", { cwd: w.project }));
+    expect(withEngine((e) => e.list({ tags: ["session-summary"] }).total)).toBe(0);
+    expect(withEngine((e) => e.list({ types: ["preference"] }).total)).toBe(1);
+  });
+
   test("the summary reads as sentences: one period each, and 1 memory / 3 memories", async () => {
     const summary = () => withEngine((e) => e.list({ tags: ["session-summary"] }).memories[0]!.content);
     const prompt = (text: string) => w.hook("prompt", fixture("prompt", { cwd: w.project, prompt: text }));
