@@ -144,6 +144,8 @@ function overLimit(bytes: number): Error {
 function linksOf(from: string, line: ImportLine, now: number): PendingLink[] {
   return (line.links ?? []).map((l, i) => {
     checkId(`links.${i}.to`, l.to);
+    // A link joins two memories (QA: one to itself was counted as a link whose target was not found).
+    if (l.to === from) throw new Error(`field "links.${i}.to": it names the line's own id; a link joins two memories`);
     if (!isRelation(l.relation)) throw new Error(`field "links.${i}.relation": "${l.relation}" is not one of ${RELATIONS.join(", ")}`);
     const createdAt = l.created_at === undefined || l.created_at === null ? null : typeof l.created_at === "number" ? l.created_at : parseTime(l.created_at, now);
     return { from, relation: l.relation, to: l.to, createdAt, possible: l.possible === true, ...(l.possible === true && l.settled ? { settled: l.settled } : {}) };

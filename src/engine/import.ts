@@ -113,7 +113,9 @@ export function importJsonl(ctx: EngineContext, source: string | Iterable<RawLin
     for (const l of links) {
       const from = storedAs.get(l.from) ?? l.from;
       const to = storedAs.get(l.to) ?? l.to;
-      if (from === to || !store.get(from) || !store.get(to)) {
+      // Two lines that are one memory here (a copy of one the store has): nothing to join.
+      if (from === to) continue;
+      if (!store.get(from) || !store.get(to)) {
         report.unlinked++;
         continue;
       }

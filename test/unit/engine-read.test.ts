@@ -187,6 +187,10 @@ describe("import and export", () => {
     const r = await engine.import(line([{ relation: "fixes", to: "01900000-0000-7000-8000-00000000dead" }]));
     expect(r).toMatchObject({ created: 1, links: 0, unlinked: 1 });
     await expect(engine.import(line([{ relation: "admires", to: "x" }]))).rejects.toThrow(/line 1.*links\.0\.relation/);
+    // A link to the line's own memory is refused, not counted as one whose target was not found (QA).
+    await expect(engine.import(JSON.stringify({ id: "self-1", content: "a note linking itself", links: [{ relation: "relates_to", to: "self-1" }] }))).rejects.toThrow(
+      /field "links\.0\.to": it names the line's own id/,
+    );
   });
 
   test("a superseded line names its successor: itself is refused, one in neither the file nor the store is counted", async () => {
