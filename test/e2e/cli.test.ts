@@ -76,6 +76,9 @@ describe("remember and recall", () => {
     for (const text of variants) expect(await remember([text])).toEqual({ id: first.id, status: "duplicate" });
     expect(await total()).toBe(1);
     expect((await remember(["We use yarn, not npm, for installs"])).status).toBe("created");
+    // Another --type on a repeat is not applied, and that is said (QA).
+    expect(await remember([variants[0]!, "--type", "decision"])).toEqual({ id: first.id, status: "duplicate", type_kept: "note" });
+    expect((await s.ok(["remember", variants[0]!, "--type", "decision"])).stdout).toContain("It stays a note: --type decision is not applied");
   });
 
   test("the same thing in other words reinforces the memory that said it, and says so", async () => {

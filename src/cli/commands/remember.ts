@@ -44,10 +44,13 @@ export default defineCommand({
       });
       const conflicts = result.conflicts ?? [];
       const superseded = result.superseded ?? [];
+      // A repeat keeps the stored memory's type: said, with how to change it (QA: --type was silently not applied).
+      const typeKept = result.status !== "created" && args.type !== undefined && args.type.trim().toLowerCase() !== result.memory.type ? result.memory.type : null;
       if (args.json) {
         return output.json({
           id: result.id,
           status: result.status,
+          ...(typeKept ? { type_kept: typeKept } : {}),
           ...(result.sameMeaning ? { same_meaning: true, content: result.memory.content } : {}),
           ...(result.held ? { held: true } : {}),
           ...(conflicts.length > 0 ? { conflicts } : {}),
@@ -68,6 +71,7 @@ export default defineCommand({
             : result.held
               ? `Already remembered as ${id} (${where}), which is under a legal hold: left exactly as it is (no tags or lifetime merged into it).`
               : `Already remembered as ${id} (${where}); reinforced it instead of storing a copy.`,
+        ...(typeKept ? [`  It stays a ${typeKept}: --type ${args.type} is not applied to a memory already stored (\`cairn edit ${id} --type ${args.type}\` changes it).`] : []),
         ...superseded.map((r) => `  supersedes ${short.get(r.id)} (${r.reason}): ${r.content}`),
         ...conflicts.map((r) => `  may conflict with ${short.get(r.id)} (${r.reason}): ${r.content}`),
       ];
