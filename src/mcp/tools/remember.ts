@@ -41,6 +41,7 @@ export default defineTool({
         .describe("the duplicate said it in other words: your wording was not stored; `update` memory `id` if yours says more, or remember again with distinct: true"),
       content: z.string().optional().describe("with same_meaning: what memory `id` says"),
       held: z.literal(true).optional().describe("the duplicate is under a legal hold: left exactly as it was, nothing (tags, lifetime) merged into it"),
+      type_kept: z.string().optional().describe("the duplicate keeps this type, not the one you gave: `update` memory `id` with `type` to change it"),
       conflicts: z
         .array(related)
         .optional()
@@ -71,6 +72,7 @@ export default defineTool({
       status: result.status,
       ...(result.sameMeaning ? { same_meaning: true as const, content: result.memory.content } : {}),
       ...(result.held ? { held: true as const } : {}),
+      ...(result.status !== "created" && args.type !== undefined && args.type !== result.memory.type ? { type_kept: result.memory.type } : {}),
       ...(result.conflicts ? { conflicts: result.conflicts } : {}),
       ...(result.superseded ? { superseded: result.superseded } : {}),
       ...(result.newProject ? { new_project: true as const } : {}),
