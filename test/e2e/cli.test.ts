@@ -77,7 +77,7 @@ describe("remember and recall", () => {
     expect(await total()).toBe(1);
     expect((await remember(["We use yarn, not npm, for installs"])).status).toBe("created");
     // Another --type on a repeat is not applied, and that is said (QA).
-    expect(await remember([variants[0]!, "--type", "decision"])).toEqual({ id: first.id, status: "duplicate", type_kept: "note" });
+    expect(await s.json(["remember", variants[0]!, "--type", "decision", "--json"])).toEqual({ id: first.id, status: "duplicate", type_kept: "note" });
     expect((await s.ok(["remember", variants[0]!, "--type", "decision"])).stdout).toContain("It stays a note: --type decision is not applied");
   });
 
