@@ -14,7 +14,7 @@ import { topicTags } from "./topics.ts";
 import type { Capture } from "./extract.ts";
 
 /** A lead that says what follows corrects something: "correction:", "actually,", "update:". Taken off the statement. */
-const CORRECTION_LEAD = /^(?:(?:small\s+|quick\s+)?correction|update|actually|in fact|turns out|it turns out|heads up|fyi)\b[,:;.!—–-]*\s+/i;
+const CORRECTION_LEAD = /^(?:(?:small\s+|quick\s+)?correction|update|actually|in fact|turns out|it turns out)\b[,:;.!—–-]*\s+/i;
 /** Words in the statement that say something changed or was wrong: "no longer", "not … anymore", "… now". */
 const CHANGE_WORDS = /\b(?:no longer|not\s+\w+(?:\s+\w+)?\s+any\s?more|any\s?more\b|(?:is|are|was|were|has been|have been)\s+(?:now|actually)\b|now\s*[.!]?$|these days)/i;
 /** A statement of how things are: a verb of being or doing, not a bare noun phrase or an order. */

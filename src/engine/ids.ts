@@ -60,13 +60,14 @@ export function shortId(store: Store, id: string): string {
  */
 export function resolveId(store: Store, idOrPart: string): string {
   const given = idOrPart.trim();
-  const wanted = given.toLowerCase();
-  if (wanted === "") throw cairnError("NO_ID");
-  // An imported id keeps its capitals ("Note-ABC"): as given first (QA: such a memory could not be edited or erased).
+  if (given === "") throw cairnError("NO_ID");
+  // An imported id keeps its capitals ("Note-ABC"): looked up as given (QA: such a memory could not be edited or
+  // erased). Lower case only for what cairn's own ids are made of, hex and dashes ("DB1744EA"): "NOTE-ABC" is not
+  // "note-abc", which may be another memory (QA: a miscased id picked it silently).
+  const wanted = /^[0-9a-f-]+$/i.test(given) ? given.toLowerCase() : given;
   if (store.get(given)) return given;
   if (store.get(wanted)) return wanted;
   const matches = new Set<string>();
-  if (given !== wanted && given.length >= MIN_PREFIX) for (const id of store.idsWithPrefix(given, SHOWN_CANDIDATES + 1)) matches.add(id);
   // Any end of an id, dashes and all ("9b72-f7716bd5d5c2"; QA), is found through its last 8 characters.
   if (/^[0-9a-f-]+$/.test(wanted) && /^[0-9a-f]{8}$/.test(wanted.slice(-SHORT_ID_LENGTH))) {
     for (const id of store.idsWithTail([wanted.slice(-SHORT_ID_LENGTH)])) if (id.endsWith(wanted)) matches.add(id);

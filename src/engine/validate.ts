@@ -9,8 +9,11 @@ export { nestingDepth };
 /** Memories are notes, not documents; larger text should be split so recall can point at the right part. */
 export const MAX_CONTENT_BYTES = 64 * 1024;
 
-/** Characters that show nothing: format characters (zero-width space and joiners, direction marks, BOM). */
-const INVISIBLE = /[\p{Cf}\u115f\u1160\u3164\uffa0]/gu;
+/**
+ * Characters that show nothing on their own: format characters (zero-width space and joiners, direction marks,
+ * BOM), fillers, the blank Braille cell, and combining marks with nothing to combine with.
+ */
+const INVISIBLE = /[\p{Cf}\p{M}\u115f\u1160\u2800\u3164\uffa0]/gu;
 
 export function checkContent(raw: string): string {
   const content = cleanContent(raw);

@@ -46,8 +46,10 @@ export async function prompt(ctx: HookContext): Promise<string | null> {
  * without the cues capture takes alone, they were lost, and the old fact was briefed in every session (QA).
  */
 async function corrections(ctx: HookContext, text: string, captured: readonly Capture[]): Promise<PreparedMemory[]> {
-  const taken = new Set(captured.map((c) => c.content.toLowerCase()));
-  const candidates = correctionCandidates(text).filter((c) => !taken.has(c.content.toLowerCase()));
+  // A sentence the capture rules took already is not stored twice, in their wording and in this one (QA: "FYI X" and "X").
+  const words = (t: string) => t.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, " ").trim();
+  const taken = captured.map((c) => words(c.content));
+  const candidates = correctionCandidates(text).filter((c) => !taken.some((t) => t.includes(words(c.content)) || words(c.content).includes(t)));
   const prepared = await Promise.all(candidates.map((c) => ctx.engine().prepareMemory(captureInput(ctx, c))));
   return prepared.filter((p) => p.nearest.some((m) => m.status === "active" && statesHowThingsAre(m) && updates(p.candidate, m, LOOSE_MIN_OVERLAP)));
 }

@@ -32,4 +32,10 @@ describe("corrections in prompts", () => {
     await say("actually the release train leaves on Tuesdays now", "c2");
     expect(facts()).not.toContain("The release train leaves on Tuesdays now.");
   });
+
+  test("a sentence the capture rules took is not stored a second time in other words (QA: \"FYI X\" and \"X\")", async () => {
+    await say("FYI service 1 is owned by team 1", "f1");
+    await say("FYI service 2 is owned by team 2", "f2");
+    expect(facts()).toEqual(["FYI service 1 is owned by team 1.", "FYI service 2 is owned by team 2."]);
+  });
 });

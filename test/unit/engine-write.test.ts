@@ -125,6 +125,7 @@ describe("remember", () => {
   test.each([
     ["empty", { content: "   " }, "EMPTY_CONTENT"],
     ["invisible only (QA)", { content: "\u200b \u200d\ufeff\u2060" }, "EMPTY_CONTENT"],
+    ["a blank Braille cell or a lone accent (QA)", { content: "\u2800 \u0301" }, "EMPTY_CONTENT"],
     ["bad type", { content: "x", type: "rumour" }, "BAD_TYPE"],
     ["bad priority", { content: "x", priority: 9 }, "BAD_PRIORITY"],
     ["huge", { content: "x".repeat(70_000) }, "CONTENT_TOO_LARGE"],

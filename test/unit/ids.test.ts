@@ -66,6 +66,10 @@ describe("resolving what people type", () => {
     engine.forget("Note-ABC", { hard: true });
     expect(cairnErrorOf(() => engine.get("Note-ABC")).code).toBe("NOT_FOUND");
     expect(engine.get("Trip-2024").id).toBe("Trip-2024");
+    // Another casing of a name is not it: "NOTE-XYZ" does not pick "note-xyz" (QA).
+    const both = await withIds(["Note-XYZ", "note-xyz"]);
+    expect(both.engine.get("note-xyz").id).toBe("note-xyz");
+    expect(cairnErrorOf(() => both.engine.get("NOTE-XYZ")).code).toBe("NOT_FOUND");
   });
 
   test("an ambiguous end or prefix lists the candidates by short id and content", async () => {
