@@ -35,6 +35,17 @@ const ABOUT_THE_WORK: ReadonlySet<CaptureType> = new Set(["decision", "lesson", 
 const EARLY = orderedCues.filter((c) => c.beforeGates);
 const LATE = orderedCues.filter((c) => !c.beforeGates);
 
+/** "remember to …", "please remember to …": a reminder, of a standing rule or of one thing to do now. */
+const REMEMBER_TO = /^(?:please\s+)?(?:also\s+)?remember to\b/i;
+/**
+ * Things done once, as asked in passing: "remember to run the linter", "remember to close the PR" are for the work
+ * in hand (QA: kept as preferences briefed in every session), while "remember to use the en-GB spelling" is a
+ * standing rule. With a word that makes it standing ({@link STANDING}) it is kept.
+ */
+const ONE_ACTION = /^(?:run|close|open|merge|push|pull|bump|delete|remove|update|check|ping|tell|send|deploy|commit|rebase|restart|rerun|re-run|clean|tag|release|publish|file|create|add|mention|ask|review|test)\b/i;
+/** Words that make a request a standing rule: it holds every time, not just now. */
+const STANDING = /\b(?:always|never|every|each|whenever|any time|anytime|from now on|going forward|in (?:the )?future|before (?:you |we )?(?:commit|push|merg|deploy|releas|open)\w*|after (?:every|each))\b/i;
+
 /** A request wrapped around a standing rule ("going forward can you keep…"): the rule is what is kept. */
 const REQUEST_LEAD = /^(?:(?:can|could|would|will) you\s+)?(?:please\s+)?/i;
 
@@ -96,7 +107,7 @@ function matchClause(clause: Clause, sentence: string, nested = false): Hit | nu
   return tryCues(LATE);
 }
 
-function captureFrom(raw: string): Capture | null {
+function captureFrom(raw: string, standing = false): Capture | null {
   const sentence = normalizeProse(raw.trim());
   if (sentence.length > MAX_SENTENCE || /\?[\s"')\]]*$/.test(sentence)) return null;
   if (sentence.includes("[REDACTED:")) return null; // a memory that only says "the token is [REDACTED]" helps nobody
@@ -106,11 +117,12 @@ function captureFrom(raw: string): Capture | null {
     const hit = matchClause(clause, whole);
     if (hit === "stop") return null;
     if (!hit) continue;
+    if (!standing && hit.type === "preference" && REMEMBER_TO.test(clause.text) && ONE_ACTION.test(hit.text.replace(REMEMBER_TO, "").trim()) && !STANDING.test(sentence)) return null;
     let text = cleanSentence(hit.text);
     // "From now on remember that service 49 listens on port 8049" states a fact: the standing marker adds
     // nothing to it (QA: kept as the preference "Remember that service 49 …").
     if (hit.type === "preference" && REMEMBER_LEAD.test(text) && text.length < sentence.length) {
-      const stated = captureFrom(text);
+      const stated = captureFrom(text, true);
       if (stated) return { ...stated, scope: statementScope(sentence) ?? stated.scope };
     }
     if (text.split(/\s+/).length < 3 && hit.clause) text = cleanSentence(hit.clause);

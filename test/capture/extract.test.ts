@@ -59,6 +59,13 @@ describe("exact cases", () => {
     expect(extractCaptures("From now on, remember to run the linter").map((c) => [c.type, c.content])).toEqual([["preference", "Run the linter."]]);
     // A request for the work in hand is not a standing rule (QA).
     for (const p of ["remember to bump the version in package.json when you're done", "once you are finished, remember to delete the temp branch", "remember to rerun the benchmarks when done"]) expect(extractCaptures(p)).toEqual([]);
+    // "remember to" one thing to do is asked for now; a standing word, or a rule that is no one action, is kept (QA).
+    for (const p of ["remember to run the linter", "please remember to close the PR after merging"]) expect(extractCaptures(p)).toEqual([]);
+    for (const [p, kept] of <Array<[string, string]>>[
+      ["remember to run the linter before you commit", "Run the linter before you commit."],
+      ["remember to update the changelog in every release PR", "Update the changelog in every release PR."],
+      ["remember to use the en-GB spelling in user-facing strings", "Use the en-GB spelling in user-facing strings."],
+    ]) expect(extractCaptures(p).map((c) => c.content)).toEqual([kept]);
   });
 
   test("chit-chat around a statement is dropped, the statement kept", () => {
