@@ -43,7 +43,9 @@ const GET: Record<string, Route> = {
       results: result.results.map((r) => ({ ...recallHitToJson(r), ...explainJson(r), status: r.memory.status })),
       mode: result.mode,
       channels: result.channels,
-      warnings: [...new Set(result.warnings)],
+      // Said on the page as the CLI says it (QA: "No matching memories" over 3,000 memories not yet embedded).
+      warnings: [...new Set(result.warnings), ...(result.unembedded ? [unembeddedWarning(result.unembedded)] : [])],
+      ...(result.unembedded ? { unembedded: result.unembedded } : {}),
       short_ids: Object.fromEntries(engine.shortIds(result.results.map((r) => r.memory.id))),
     };
   },
@@ -80,6 +82,12 @@ const POST: Record<string, Route> = {
   "/api/edit": ({ engine }, _q, b) => {
     const priority = b.priority === undefined || b.priority === "" ? undefined : Number(b.priority);
     if (priority !== undefined && !Number.isInteger(priority)) throw cairnError("BAD_NUMBER", ["priority", String(b.priority), " from 1 to 5"]);
+    // Sent by the page: the version it showed. One changed since (by an agent, the CLI) is not overwritten (QA).
+    const loaded = optionalString(b.updated_at, "updated_at");
+    if (loaded !== undefined) {
+      const now = engine.get(required(b.id, "id"), { track: false });
+      if (memoryToJson(now).updated_at !== loaded) throw cairnError("CHANGED_SINCE", [now.id, memoryToJson(now).updated_at]);
+    }
     const m = engine.update(required(b.id, "id"), {
       content: optionalString(b.content, "content"),
       type: optionalString(b.type, "type"),
@@ -123,7 +131,7 @@ export async function handleApi(ctx: ApiContext, req: Request, url: URL): Promis
   } catch (err) {
     if (err instanceof CairnError) {
       // A legal hold refusing the change is the memory's state, not a failure: 409, with the hold named.
-      const status = err.code === "NOT_FOUND" ? 404 : err.code === "HELD" ? 409 : err.isUsage ? 400 : 500;
+      const status = err.code === "NOT_FOUND" ? 404 : err.code === "HELD" || err.code === "CHANGED_SINCE" ? 409 : err.isUsage ? 400 : 500;
       return Response.json({ error: { code: err.code, message: err.message } }, { status });
     }
     return Response.json({ error: { code: "INTERNAL", message: err instanceof Error ? err.message : String(err) } }, { status: 500 });
@@ -152,4 +160,10 @@ function optionalString(value: unknown, name: string): string | undefined {
   if (value === undefined || value === null) return undefined;
   if (typeof value !== "string") throw cairnError("USAGE", [`\`${name}\` must be text.`]);
   return value;
+}
+
+/** A partial semantic search, in words for the page. */
+function unembeddedWarning(n: number): string {
+  const them = n === 1 ? "it" : "them";
+  return `${n} ${n === 1 ? "memory has" : "memories have"} no vector yet: keyword matches cover ${them}, matches in meaning not yet (the background worker embeds ${them}; \`cairn models reembed\` does it now).`;
 }

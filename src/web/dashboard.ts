@@ -25,6 +25,8 @@ export function dashboard({ engine, dbFile, dataDir }: ApiContext) {
     stats: {
       total: s.total,
       by_status: s.byStatus,
+      // Active but past their lifetime: recall no longer returns them (`cairn stats` counts them apart; QA).
+      expired: s.expired,
       by_type: s.byType,
       by_project: s.byProject.map((p) => ({ ...p, name: p.project === null ? null : projectName(p.project) })),
       vectors: s.vectors,

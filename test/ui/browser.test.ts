@@ -156,6 +156,25 @@ describe.skipIf(!browser)("cairn ui in Chromium", () => {
     expect(await page.textContent(".history")).toContain("was: The flaky checkout test passes once the payment mock starts before the server");
   });
 
+  test("an edit sends only what changed (a tag holding a comma stays whole), and never overwrites a change made meanwhile (QA)", async () => {
+    const id = "comma-tag-1";
+    await sb.ok(["import", "-"], { stdin: `${JSON.stringify({ id, content: "Client acme's invoices go out monthly", tags: ["client,acme", "ops"] })}\n` });
+    await ready(`#/m/${id}`);
+    await page.click("#edit");
+    await page.fill("#edit-form textarea", "Client acme's invoices go out weekly");
+    await page.click("#edit-form button[type=submit]");
+    await page.waitForFunction(() => (globalThis as any).document.querySelector("#memory-content")?.textContent?.endsWith("weekly"));
+    expect([...(await sb.json(["get", id, "--json"])).tags].sort()).toEqual(["client,acme", "ops"]);
+    // Changed by the CLI after the page showed it: the page's save is refused and says so; the CLI's text stays.
+    await ready(`#/m/${id}`);
+    await sb.ok(["edit", id, "--content", "Client acme's invoices go out daily"]);
+    await page.click("#edit");
+    await page.fill("#edit-form textarea", "Client acme's invoices go out yearly");
+    await page.click("#edit-form button[type=submit]");
+    await page.waitForFunction(() => /changed since this page showed it/.test((globalThis as any).document.body.textContent ?? ""));
+    expect((await sb.json(["get", id, "--json"])).content).toBe("Client acme's invoices go out daily");
+  });
+
   test("forget takes it out of search; restore brings it back", async () => {
     await ready(`#/m/${ids.redis}`);
     await page.click("#forget");

@@ -119,6 +119,13 @@ describe("cairn ui's API over the one Engine", () => {
     expect((await sb.json(["get", id, "--json"])).status).toBe("archived");
     expect((await post("/api/restore", { id }, origin)).status).toBe(200);
     expect((await sb.json(["get", id, "--json"])).status).toBe("active");
+    // The version the page showed, changed since: refused, nothing saved (QA).
+    const stale = await post("/api/edit", { id, content: "overwritten?", updated_at: "2020-01-01T00:00:00.000Z" }, origin);
+    expect(stale.status).toBe(409);
+    expect(((await stale.json()) as any).error.code).toBe("CHANGED_SINCE");
+    expect((await sb.json(["get", id, "--json"])).content).toBe(`${TEXT}, then production`);
+    const current = (await sb.json(["get", id, "--json"])).updated_at as string;
+    expect((await post("/api/edit", { id, priority: 5, updated_at: current }, origin)).status).toBe(200);
     const bad = await post("/api/edit", { id, type: "nonsense" }, origin);
     expect(bad.status).toBe(400);
     expect(((await bad.json()) as any).error.code).toBe("BAD_TYPE");
@@ -161,6 +168,8 @@ describe("cairn ui's API over the one Engine", () => {
     await hook("prompt", "prompt", { session: "s-2", prompt: "how do I run the integration tests?" });
     await hook("session-start", "session-start", { session: "s-3" });
     await sb.ok(["recall", "integration tests", "--mode", "keyword"], { cwd: project });
+    await sb.ok(["remember", "a note that lives one second", "--ttl", "1s"]);
+    await Bun.sleep(1200);
     const d = (await (await fetch(`${ui.base}${withToken("/api/dashboard")}`)).json()) as any;
     const captured = d.recent_hooks.flatMap((e: { captured: Array<{ content: string }> }) => e.captured);
     const injected = d.recent_hooks.flatMap((e: { injected: Array<{ content: string }> }) => e.injected);
@@ -172,6 +181,9 @@ describe("cairn ui's API over the one Engine", () => {
     expect(d.latency.hook.count).toBeGreaterThanOrEqual(3);
     expect(d.latency.recall_points.some((p: { via: string }) => p.via === "cli")).toBe(true);
     expect(d.created_by_day.reduce((n: number, r: { count: number }) => n + r.count, 0)).toBe(d.stats.total);
+    // Expired memories are counted apart, as `cairn stats` does (QA: the page counted them as active).
+    expect(d.stats.expired).toBe(1);
+    expect(d.stats.expired).toBe((await sb.json(["stats", "--json"])).expired);
   });
 
   test("--open without a browser opener only says so; Ctrl-C (SIGINT) stops it too", async () => {
@@ -212,6 +224,26 @@ describe("cairn ui's API over the one Engine", () => {
       process.kill(other.pid, "SIGINT");
     }
     expect(await other.exited).toBe(0);
+  });
+
+  test("a search over memories not embedded yet says so, as the CLI does (QA: it said only 'No matching memories')", async () => {
+    const other = createSandbox("cairn-ui-unembedded-");
+    const env = { CAIRN_EMBED_WORKER: "off" };
+    try {
+      // More than a search embeds on the spot (a small backlog is caught up before it searches).
+      const lines = Array.from({ length: 40 }, (_, i) => JSON.stringify({ content: `note ${i}: kittens nap on the warm laptop number ${i}` })).join("\n");
+      await other.ok(["import", "-", "--no-embed"], { stdin: `${lines}\n`, env });
+      const page = await startUi(other, other.cwd, { env });
+      try {
+        const r = (await (await fetch(`${page.base}/api/recall?q=${encodeURIComponent("cat sleeping on a computer")}&mode=hybrid&token=${page.token}`)).json()) as { unembedded?: number; warnings: string[] };
+        expect(r.unembedded).toBe(40);
+        expect(r.warnings.some((w) => w.startsWith("40 memories have no vector yet: keyword matches cover them"))).toBe(true);
+      } finally {
+        await page.stop();
+      }
+    } finally {
+      other.cleanup();
+    }
   });
 
   test("SIGTERM stops it cleanly", async () => {

@@ -23,7 +23,8 @@
         status.replaceChildren(failure(err));
       }
     };
-    const edit = editForm(m, (patch) => act("Saved.", () => api("/api/edit", {}, { id: m.id, ...patch })));
+    // The memory as loaded: a change made meanwhile (an agent, the CLI) is not overwritten (the API refuses: 409).
+    const edit = editForm(m, (patch) => act("Saved.", () => api("/api/edit", {}, { id: m.id, updated_at: m.updated_at, ...patch })));
     render(
       h("h2", {}, `${m.type} `, h("span", { class: "muted" }, data.short_id), " ", m.status !== "active" ? badge(m.status, m.status) : null),
       h("div", { class: "content", id: "memory-content" }, m.content),
@@ -59,7 +60,11 @@
     const form = h("form", { id: "edit-form", hidden: true, onsubmit: (ev) => {
       ev.preventDefault();
       const f = new FormData(form);
-      save({ content: f.get("content"), type: f.get("type"), tags: f.get("tags"), priority: f.get("priority") });
+      // Only what was changed: a tag holding a comma came back split when the list was sent as typed.
+      const was = { content: m.content, type: m.type, tags: m.tags.join(", "), priority: String(m.priority) };
+      const patch = {};
+      for (const k of ["content", "type", "tags", "priority"]) if (f.get(k) !== was[k]) patch[k] = f.get(k);
+      save(patch);
     } },
       h("h3", {}, "Edit"),
       h("label", {}, "Content", h("textarea", { name: "content", value: m.content, "aria-label": "Content" })),
@@ -136,7 +141,7 @@
     } }, "Forget");
     const ref = (m, undo) => h("li", {}, m.content === null ? badge("erased", "erased") : [badge(m.type), " ", memoryLink(m.id, fmt.cut(m.content, 110)), m.status !== "active" ? [" ", badge(m.status, m.status)] : null, undo && m.status === "active" ? [" ", forget(m.id)] : null]);
     render(h("h2", {}, "Dashboard"),
-      h("div", { class: "cards" }, card(st.total, "memories"), card(st.by_status.active || 0, "active"), card(fmt.bytes(st.db_bytes), "store size"),
+      h("div", { class: "cards" }, card(st.total, "memories"), card((st.by_status.active || 0) - (st.expired || 0), "active"), st.expired ? card(st.expired, "expired") : null, card(fmt.bytes(st.db_bytes), "store size"),
         card(st.vectors, "vectors"), card(st.edges, "links"), card(st.audit_entries, "audit entries")),
       h("h3", {}, "Memories over time"), C.charts.growth(d.created_by_day),
       h("h3", {}, "Latency"),
