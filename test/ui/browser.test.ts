@@ -175,6 +175,16 @@ describe.skipIf(!browser)("cairn ui in Chromium", () => {
     expect((await sb.json(["get", id, "--json"])).content).toBe("Client acme's invoices go out daily");
   });
 
+  test("a broken %-escape in the address says so instead of a blank page; a tag of 300 characters wraps in the list (QA)", async () => {
+    await page.goto(`${ui.url}#/m/%E0%A4%A`);
+    await page.waitForFunction(() => /not a memory id this page can read/.test((globalThis as any).document.body.textContent ?? ""));
+    await sb.ok(["remember", "a note with a very long tag", "--tags", "x".repeat(300)]);
+    await page.setViewportSize({ width: 1000, height: 800 });
+    await ready("#/list");
+    await page.waitForSelector("#results li");
+    expect(await page.evaluate(() => (globalThis as any).document.documentElement.scrollWidth)).toBeLessThanOrEqual(1000);
+  });
+
   test("forget takes it out of search; restore brings it back", async () => {
     await ready(`#/m/${ids.redis}`);
     await page.click("#forget");

@@ -59,6 +59,8 @@ describe("remember", () => {
     expect(() => engine.remember({ content: "note in a secret-named project", project: "proj-sk_live_51HqLyjWDarjtT1zdp7dcXYZabc123def456" })).toThrow(/project name holds what looks like a secret/);
     await expect(engine.import(JSON.stringify({ id: "ghp_4fRt9KxQ2mZp7LwVn3bYc8HjD1sGe6TuA0oI", content: "id is a token" }))).rejects.toThrow(/field "id": it holds what looks like a secret/);
     await expect(engine.import(JSON.stringify({ content: "project is a conn string", project: "postgres://u:ProjPw5566@h/db" }))).rejects.toThrow(/field "project": it holds what looks like a secret/);
+    await expect(engine.import(JSON.stringify({ content: "a project named like a scope", project: "global" }))).rejects.toThrow(/field "project": "global" is a scope word/);
+    await expect(engine.import(JSON.stringify({ content: "a project named like a scope", project: "All" }))).rejects.toThrow(/is a scope word/);
     expect(engine.list({ allProjects: true }).total).toBe(0);
     // Ordinary names and ids go in.
     expect(engine.remember({ content: "a note in payments", project: "payments-api" }).status).toBe("created");

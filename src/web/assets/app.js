@@ -88,8 +88,23 @@
     for (const a of document.querySelectorAll("nav a")) a.toggleAttribute("aria-current", a.dataset.nav === section) && a.setAttribute("aria-current", "page");
     document.getElementById("main").replaceChildren();
     document.getElementById("toast").classList.remove("show"); // a note about the last page, not this one
-    if (path.startsWith("/m/")) return C.memoryPage(decodeURIComponent(path.slice(3)));
-    if (path.startsWith("/g/")) return C.graphPage(decodeURIComponent(path.slice(3)));
+    // A broken %-escape in a typed or pasted address names no memory: said, not a blank page (QA).
+    const idOf = (part) => {
+      try {
+        return decodeURIComponent(part);
+      } catch {
+        C.render(h("p", { class: "error" }, `"${part}" is not a memory id this page can read (a broken %-escape in the address).`));
+        return null;
+      }
+    };
+    if (path.startsWith("/m/")) {
+      const id = idOf(path.slice(3));
+      return id === null ? undefined : C.memoryPage(id);
+    }
+    if (path.startsWith("/g/")) {
+      const id = idOf(path.slice(3));
+      return id === null ? undefined : C.graphPage(id);
+    }
     if (section === "list") return listPage(p);
     if (section === "dashboard") return C.dashboardPage();
     return searchPage(p);
