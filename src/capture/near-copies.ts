@@ -20,6 +20,7 @@ export function nearCopyGroups(items: readonly TextItem[]): string[][] {
   const byPrefix = new Map<string, number[]>();
   const parent = items.map((_, i) => i);
   const find = (i: number): number => (parent[i] === i ? i : (parent[i] = find(parent[i]!)));
+  const wordSets = sets.map((ws) => new Set(ws));
   sets.forEach((ws, i) => {
     if (ws.length === 0) return;
     ws.sort((a, b) => df.get(a)! - df.get(b)! || (a < b ? -1 : 1));
@@ -29,6 +30,9 @@ export function nearCopyGroups(items: readonly TextItem[]): string[][] {
       for (const j of byPrefix.get(w) ?? []) {
         if (compared.has(j) || find(i) === find(j)) continue;
         compared.add(j);
+        // compareStatements calls a pair a duplicate only from this overlap of these very word sets: most candidates
+        // fail it, and the full comparison (every change rule) made a 100k-memory fold take minutes (QA).
+        if (!overlapReaches(wordSets[i]!, wordSets[j]!)) continue;
         if (compareStatements(items[j]!.content, items[i]!.content).relation === "duplicate") parent[find(i)] = find(j);
       }
       (byPrefix.get(w) ?? byPrefix.set(w, []).get(w)!).push(i);
@@ -37,4 +41,13 @@ export function nearCopyGroups(items: readonly TextItem[]): string[][] {
   const groups = new Map<number, string[]>();
   items.forEach((it, i) => (groups.get(find(i)) ?? groups.set(find(i), []).get(find(i))!).push(it.id));
   return [...groups.values()].filter((g) => g.length > 1);
+}
+
+/** Whether two word sets' Jaccard similarity reaches {@link SAME_STATEMENT} (sizes first: the smaller must be that share of the larger). */
+function overlapReaches(a: ReadonlySet<string>, b: ReadonlySet<string>): boolean {
+  const [small, large] = a.size <= b.size ? [a, b] : [b, a];
+  if (small.size < SAME_STATEMENT * large.size) return false;
+  let shared = 0;
+  for (const w of small) if (large.has(w)) shared++;
+  return shared / (a.size + b.size - shared) >= SAME_STATEMENT;
 }

@@ -1,5 +1,6 @@
 /** @module Consolidation on planted groups: near-copies and same-error groups merge, neighbours that differ stay; dry run, holds, undo, audit. */
 import { describe, expect, test } from "bun:test";
+import { compareStatements } from "../../src/capture/compare.ts";
 import { nearCopyGroups } from "../../src/capture/near-copies.ts";
 import { rootCauseKey } from "../../src/capture/root-cause.ts";
 import { buildMemory, type RememberInput } from "../../src/engine/remember.ts";
@@ -60,6 +61,26 @@ describe("finding groups", () => {
       { id: "h", content: "Production deploys are automatic; staging deploys need approval." },
     ];
     expect(nearCopyGroups(items)).toEqual([["a", "b", "c"]]);
+  });
+
+  test("the candidate filter is exact: the groups are those of comparing every pair (a store of many near-copies)", () => {
+    const subjects = ["the deploy workflow", "staging deploys", "the billing service", "nightly backups", "the API gateway"];
+    const verbs = ["runs on tags", "needs approval", "uses port 8080", "uses port 9090", "is owned by the platform team"];
+    const tails = ["", " only", " for now", " in CI", ", always"];
+    let n = 0;
+    const items: Array<{ id: string; content: string }> = [];
+    for (const s of subjects) for (const v of verbs) for (const t of tails) items.push({ id: `m${n++}`, content: `${s[0]!.toUpperCase()}${s.slice(1)} ${v}${t}.` });
+    // Every pair, as compareStatements calls it, chained by union-find.
+    const parent = items.map((_, i) => i);
+    const find = (i: number): number => (parent[i] === i ? i : (parent[i] = find(parent[i]!)));
+    for (let i = 0; i < items.length; i++) {
+      for (let j = 0; j < i; j++) if (compareStatements(items[j]!.content, items[i]!.content).relation === "duplicate") parent[find(i)] = find(j);
+    }
+    const byRoot = new Map<number, string[]>();
+    items.forEach((it, i) => (byRoot.get(find(i)) ?? byRoot.set(find(i), []).get(find(i))!).push(it.id));
+    const brute = [...byRoot.values()].filter((g) => g.length > 1);
+    expect(brute.length).toBeGreaterThan(5);
+    expect(nearCopyGroups(items).map((g) => g.join()).sort()).toEqual(brute.map((g) => g.join()).sort());
   });
 
   test("root-cause keys level numbers and quoting, and are null without an error", () => {
