@@ -54,6 +54,13 @@ test("the background worker writes the file after embedding; forget --hard remov
   expect(readdirSync(sb.cairnHome).filter((n) => n.includes(".idx"))).toEqual([]);
 });
 
+test("an import that embeds has the index files written in the background right after (QA: the first recall after it read every vector)", async () => {
+  const lines = ["The billing service retries webhooks three times", "Staging deploys need the VPN"].map((content) => JSON.stringify({ content })).join("\n");
+  await sb.ok(["import", "-"], { stdin: `${lines}\n`, env: { CAIRN_EMBED_WORKER: "on" } });
+  await waitFor("the index file after the import", () => existsSync(file()) && !existsSync(join(sb.cairnHome, "embed-worker.lock")));
+  expect(await indexCheck()).toMatchObject({ level: "ok" });
+});
+
 test("an encrypted store's file is sealed: the worker writes it, doctor opens every list, recall uses it; decrypt removes it", async () => {
   const env = { CAIRN_NO_PROMPT: "1" };
   await sb.ok(["init", "--encrypt"], { env });
