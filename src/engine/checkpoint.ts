@@ -48,6 +48,8 @@ export interface CheckpointResult {
   status: RememberStatus | "updated";
   /** Each decision is also remembered on its own (type decision), so it outlives the checkpoint. */
   decisions: Array<{ id: string; status: RememberStatus }>;
+  /** Secrets taken out of what was sent (the checkpoint's text and its decisions), when any were. */
+  redacted?: number;
 }
 
 export interface ResumeResult {
@@ -99,13 +101,14 @@ export function checkpoint(ctx: EngineContext, input: CheckpointInput): Checkpoi
   const common = { project: writeProject(ctx, input.project), sessionId: input.sessionId, agent: input.agent, source: "checkpoint" };
   // The state goes into metadata unchecked: its size is bounded by the rendered content's limit instead. It is
   // redacted on its way into the store (engine/redacting-store.ts), like every field.
-  const cp = {
-    ...buildMemory(ctx, { ...common, content: render(state, input.nextSteps !== null), type: "checkpoint", tags: ["checkpoint", taskTag(task)] }, now),
-    metadata: { checkpoint: state },
-  };
+  const built = buildMemory(ctx, { ...common, content: render(state, input.nextSteps !== null), type: "checkpoint", tags: ["checkpoint", taskTag(task)] }, now);
+  const cp = { ...built, metadata: { checkpoint: state } };
   const decisions = state.decisions.map((d) =>
     buildMemory(ctx, { ...common, content: d, type: "decision", tags: [taskTag(task)] }, now),
   );
+  // The caller should know a secret it sent was not kept, as `remember` tells it (QA: the MCP reply said nothing).
+  const redactedIn = (m: { metadata: Record<string, unknown> }) => (typeof m.metadata.redacted === "number" ? m.metadata.redacted : 0);
+  const redacted = redactedIn(built) + decisions.reduce((n, d) => n + redactedIn(d), 0);
   return ctx.store.transaction(() => {
     const previous = input.replace ? replaceable(ctx, input.replace, cp.project) : null;
     const saved = previous
@@ -120,6 +123,7 @@ export function checkpoint(ctx: EngineContext, input: CheckpointInput): Checkpoi
       id: saved.id,
       status: saved.status,
       decisions: savedDecisions.map((d) => ({ id: d.id, status: d.status })),
+      ...(redacted > 0 ? { redacted } : {}),
     };
   });
 }

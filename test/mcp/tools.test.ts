@@ -306,6 +306,10 @@ describe("checkpoint and resume", () => {
       decisions: ["Keep refresh tokens in the OS keychain, not on disk"],
     });
     expect(cp.decisions).toHaveLength(1);
+    expect(cp.redacted).toBeUndefined();
+    // A secret sent in a checkpoint is said to have been taken out, as remember says it (QA).
+    const secret = await h.ok("checkpoint", { task: "Rotate keys", progress: "set the db password to Zq8#mK2pLx9 on staging", next_steps: ["prod"] });
+    expect(secret.redacted).toBe(1);
     h.clock.now += 60_000;
     await h.ok("checkpoint", { task: "Upgrade the linter", progress: "half the rules fixed", next_steps: ["the rest"] });
 

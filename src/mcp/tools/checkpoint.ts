@@ -26,6 +26,7 @@ export default defineTool({
       // "updated" only for a writer that names its earlier checkpoint (the hooks); this tool always adds one.
       status: z.enum(["created", "duplicate", "updated"]),
       decisions: z.array(z.object({ id: z.string(), status: z.enum(["created", "duplicate"]) })),
+      redacted: z.number().int().optional().describe("secrets found in what you sent (keys, tokens, passwords): stored as [REDACTED:<kind>] markers, the values were not kept"),
     }),
     annotations: ADDITIVE,
   },
