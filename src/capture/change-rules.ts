@@ -238,6 +238,12 @@ export const CHANGES_ANOTHER_THING = "states a change of another thing it names"
 /** The reason of a conflict found by a negation one statement has and the other lacks in a shared frame. */
 export const SAYS_OPPOSITE = "says the opposite";
 
+/**
+ * Whether a change found for `reason` is only reported to the writer: never kept as a link, and not read as a
+ * change by recall (a negation in a shared frame; a change of another thing the older statement names).
+ */
+export const reportedOnly = (reason: string): boolean => reason === SAYS_OPPOSITE || reason === CHANGES_ANOTHER_THING;
+
 /** The reason of a change only the model of change-model.ts finds. */
 export const READS_LIKE_CHANGE = "reads like a change of it";
 /** The model's probability from which a pair the rules leave undecided is flagged (bench/change-model.ts). */
@@ -277,7 +283,8 @@ function changeByRules(p: StatementParts, n: StatementParts, s: ChangeSignals, p
   // nightly backups are run by a Jenkins job" holds, but is about CI (QA: the backups fact was superseded, and
   // recall answered with the CI decision). What the change moved must be what the older statement is about,
   // and no part of a system set against its counterpart ("frontend" where it said "backend").
-  const sameSubject = !movesOtherThing(prev, next, s.shared) && !counterparts(prev, next);
+  const otherPart = counterparts(prev, next);
+  const sameSubject = !movesOtherThing(prev, next, s.shared) && !otherPart;
   const confident = s.cue && (s.namesOld || (s.quantity && framed)) && sameSubject;
   // "X also purges soft-deleted rows" adds; a change that names what it replaced is one, "also" or not.
   // Additions flagged: pairs-b 0.067 → 0.033, pairs-d 0.085 → 0.064, no flag lost.
@@ -293,7 +300,7 @@ function changeByRules(p: StatementParts, n: StatementParts, s: ChangeSignals, p
   // One part of a system and its counterpart ("Staging database runs on port 5432", "Production database runs
   // on port 6432"): two facts side by side, not a change of one (QA: recall then answered the staging question
   // with the production port).
-  if (counterparts(prev, next)) return { relation: "none", reason: ANOTHER_PART, confident: false };
+  if (otherPart) return { relation: "none", reason: ANOTHER_PART, confident: false };
   // Another holder of a role for the same subject (role-holders.ts): pairs a–m +4 flags, no addition or duplicate.
   if (holderChanged(prev, next, p, n)) return looseOr(p.stems.size, s.shared, { relation: "update", reason: "names another holder of its role", confident: false });
   if (s.shared >= OTHER_SUBJECT_FRAME && otherNamedSubject(p, n)) return { relation: "none", reason: ANOTHER_NAMED_SUBJECT, confident: false };

@@ -129,27 +129,28 @@ const passwordLike = (v: string): boolean =>
   !isCodeReference(v) &&
   !looksLikePath(v);
 
-/** Replaces the `value` group of `pattern`'s matches that look like passwords. */
-function redactValues(text: string, pattern: RegExp, hit: (kind: string) => string): string {
+/**
+ * Replaces the `value` group (the match's end) of `pattern`'s matches that `accept` takes for a password, given
+ * the value without a sentence's last stop and the match's groups.
+ */
+function redactValues(text: string, pattern: RegExp, hit: (kind: string) => string, accept: (v: string, groups: Record<string, string | undefined>) => boolean = passwordLike): string {
   return text.replace(pattern, (m: string, ...args: unknown[]) => {
-    const { value } = args[args.length - 1] as { value: string };
-    const v = value.replace(/[.,!?]+$/, "");
-    if (v.startsWith("[REDACTED") || !passwordLike(v)) return m;
-    return `${m.slice(0, m.length - value.length)}${hit("password")}${value.slice(v.length)}`;
+    const groups = args[args.length - 1] as { value: string } & Record<string, string | undefined>;
+    const v = groups.value.replace(/[.,!?]+$/, "");
+    if (v.startsWith("[REDACTED") || !accept(v, groups)) return m;
+    return `${m.slice(0, m.length - groups.value.length)}${hit("password")}${groups.value.slice(v.length)}`;
   });
 }
+
+/** A pair's value: after "user:" whatever it looks like, after "user" alone one with a digit, a symbol or both cases. */
+const pairedPassword = (v: string, { sign }: Record<string, string | undefined>): boolean =>
+  !isPlaceholder(v) && !isCodeReference(v) && (sign !== undefined || /[\d!@#$%^&*+=~|?]/.test(v) || (/[a-z]/.test(v) && /[A-Z]/.test(v)));
 
 /** Replaces credential values stated in prose; `hit` records the redaction and returns its marker. */
 export function redactProseSecrets(text: string, hit: (kind: string) => string): string {
   const stated = redactValues(redactValues(redactStated(redactStated(text, PROSE_SECRET, hit), SET_SECRET, hit), SLASHED_LOGIN, hit), USED_TO_LOG_IN, hit);
   if (!/pass|pwd|pw|token|secret|api/i.test(stated)) return stated;
-  const paired = stated.replace(CREDENTIAL_PAIR, (m: string, ...args: unknown[]) => {
-    const { value, sign } = args[args.length - 1] as { value: string; sign?: string };
-    const v = value.replace(/[.,!?]+$/, "");
-    if (v.startsWith("[REDACTED") || isPlaceholder(v) || isCodeReference(v)) return m;
-    if (!sign && !/[\d!@#$%^&*+=~|?]/.test(v) && !(/[a-z]/.test(v) && /[A-Z]/.test(v))) return m;
-    return `${m.slice(0, m.length - value.length)}${hit("password")}${value.slice(v.length)}`;
-  });
+  const paired = redactValues(stated, CREDENTIAL_PAIR, hit, pairedPassword);
   return paired.replace(DIRECT_SECRET, (m: string, ...args: unknown[]) => {
     const { key, value } = args[args.length - 1] as { key: string; value: string };
     if (!looksLikeDirectSecret(value, key)) return m;

@@ -8,7 +8,7 @@
  * `forget`), and kept as a link marked possible, which recall reads (retrieve/flagged-first.ts). Measured on
  * blind labelled pairs (bench/lifecycle.ts, DESIGN.md "Conflicts on write").
  */
-import { CHANGES_ANOTHER_THING, LOOSE_MIN_OVERLAP, SAYS_OPPOSITE } from "../capture/change-rules.ts";
+import { LOOSE_MIN_OVERLAP, reportedOnly } from "../capture/change-rules.ts";
 import { type Comparison, compareStatements } from "../capture/compare.ts";
 import { POSSIBLE_CHANGE } from "../domain/edge.ts";
 import { statesHowThingsAre } from "../domain/kinds.ts";
@@ -22,7 +22,6 @@ import { exactScope } from "./scope.ts";
 const standing = isStanding;
 /** How many memories sharing the most words with the new one are compared with it (found before it is stored). */
 const CANDIDATES = 4;
-
 
 /** A possible conflict of a new memory: an active one it changes or contradicts, and why. */
 export interface Conflict {
@@ -151,7 +150,7 @@ function namingTheOldValue<T extends { memory: Memory }>(sure: readonly T[], con
 
 /** Whether a possible conflict of `candidate` with the earlier `memory` is kept as a link (see flagPossibleChange). */
 const kept = (memory: Memory, candidate: Memory, reason: string) =>
-  older(memory, candidate) && statesHowThingsAre(memory) && statesHowThingsAre(candidate) && reason !== SAYS_OPPOSITE && reason !== CHANGES_ANOTHER_THING;
+  older(memory, candidate) && statesHowThingsAre(memory) && statesHowThingsAre(candidate) && !reportedOnly(reason);
 
 /**
  * Keeps a possible conflict the agent may never settle: a `contradicts` link from the later statement to the

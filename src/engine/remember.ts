@@ -53,6 +53,8 @@ export interface RememberResult {
   newProject?: true;
   /** Secrets found in the input and replaced by `[REDACTED:<kind>]` markers before anything was stored or compared. */
   redacted?: number;
+  /** A duplicate given another type: the type the stored memory keeps (a repeat changes no type; the caller says so). */
+  typeKept?: MemoryType;
 }
 
 /** Builds a complete new memory record from validated input (no I/O). */
@@ -233,7 +235,7 @@ function rememberNear(ctx: EngineContext, input: RememberInput, candidate: Memor
     // The caller said a secret: it should know the value was not kept (QA: an agent took the key as saved).
     const redacted = typeof candidate.metadata.redacted === "number" ? candidate.metadata.redacted : 0;
     const stored: RememberResult = redacted > 0 ? { ...found, redacted } : found;
-    if (stored.status !== "created") return stored;
+    if (stored.status !== "created") return input.type !== undefined && candidate.type !== stored.memory.type ? { ...stored, typeKept: stored.memory.type } : stored;
     const result: RememberResult = fresh ? { ...stored, newProject: true } : stored;
     const { conflicts, superseded } = relatedOnWrite(ctx, candidate, now, current);
     const repeated = replacedStatement(ctx, candidate);

@@ -49,7 +49,10 @@ async function corrections(ctx: HookContext, text: string, captured: readonly Ca
   // A sentence the capture rules took already is not stored twice, in their wording and in this one (QA: "FYI X" and "X").
   const words = (t: string) => t.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, " ").trim();
   const taken = captured.map((c) => words(c.content));
-  const candidates = correctionCandidates(text).filter((c) => !taken.some((t) => t.includes(words(c.content)) || words(c.content).includes(t)));
+  const candidates = correctionCandidates(text).filter((c) => {
+    const mine = words(c.content);
+    return !taken.some((t) => t.includes(mine) || mine.includes(t));
+  });
   const prepared = await Promise.all(candidates.map((c) => ctx.engine().prepareMemory(captureInput(ctx, c))));
   return prepared.filter((p) => p.nearest.some((m) => m.status === "active" && statesHowThingsAre(m) && updates(p.candidate, m, LOOSE_MIN_OVERLAP)));
 }

@@ -8,6 +8,7 @@
  */
 import { existsSync } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
+import { detectProject } from "../config/project.ts";
 import { splitFrontmatter } from "./frontmatter.ts";
 import { markdownItems } from "./markdown-items.ts";
 import { badRecord, isDirectory, readText } from "./read-source.ts";
@@ -89,25 +90,17 @@ function ruleFiles(path: string): { root: string; within: string; files: string[
   if (!isDirectory(path)) {
     // A memory.jsonl or a mem0 export given here was stored whole as one fact (QA): a rule file is markdown.
     if (!/\.(md|mdc|markdown)$/i.test(path)) throw badRecord(path, "the file", "it is not a rule file (CLAUDE.md, AGENTS.md, a .cursor/rules .mdc or any .md); for another tool's export give its --from format");
-    const root = repositoryRoot(dirname(path));
+    const root = detectProject(dirname(path));
     return { root, within: relativePath(root, dirname(path)), files: [path], whole: false, truncated: false };
   }
   const { files, truncated } = repositoryRuleFiles(path);
   if (files.length === 0) {
     throw badRecord(path, "the directory", `it holds none of ${ROOT_FILES.join(", ")}, .cursor/rules/*.mdc (nor CLAUDE.md or AGENTS.md in its folders); give the repository's root or one rule file`);
   }
-  const root = repositoryRoot(path);
+  const root = detectProject(path);
   return { root, within: relativePath(root, resolve(path)), files, whole: true, truncated };
 }
 
-/** The nearest folder from `dir` up holding `.git`, else `dir` itself. */
-function repositoryRoot(dir: string): string {
-  const start = resolve(dir);
-  for (let at = start; ; at = dirname(at)) {
-    if (existsSync(join(at, ".git"))) return at;
-    if (dirname(at) === at) return start;
-  }
-}
 
 function cursorRule(data: Record<string, string | string[]>): Record<string, unknown> | undefined {
   const out: Record<string, unknown> = {};

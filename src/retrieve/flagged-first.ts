@@ -9,7 +9,7 @@
  * before rather than replacing it); only the order changes; a question that names a time keeps the order it
  * scored (recall.ts). Measured in DESIGN.md ("Possible conflicts kept").
  */
-import { CHANGES_ANOTHER_THING, SAYS_OPPOSITE } from "../capture/change-rules.ts";
+import { reportedOnly } from "../capture/change-rules.ts";
 import { compareStatements } from "../capture/compare.ts";
 import { statesHowThingsAre } from "../domain/kinds.ts";
 import type { Memory } from "../domain/memory.ts";
@@ -46,7 +46,7 @@ export function flaggers(links: readonly Link[]): Map<string, Map<string, boolea
  */
 function stillAChange(prev: string, next: string): boolean {
   const { relation, reason } = compareStatements(prev, next);
-  return (relation === "update" || relation === "conflict") && reason !== SAYS_OPPOSITE && reason !== CHANGES_ANOTHER_THING;
+  return (relation === "update" || relation === "conflict") && !reportedOnly(reason);
 }
 
 /** Whether `newer`'s flag on `older` holds: it is later, and confirmed or still read as a change. */

@@ -16,6 +16,7 @@
  */
 import type { Database } from "bun:sqlite";
 import { readFileSync } from "node:fs";
+import { POLICY_OPS } from "./audit.ts";
 import { auditKeyFile, auditKeyState, KEYED_FROM, KEYED_PREFIX, SEALED_FROM } from "./audit-key.ts";
 import type { ContentCodec } from "./content-codec.ts";
 import { decodeContent, sealedHash } from "./rows.ts";
@@ -91,7 +92,7 @@ function missingMemory(db: Database, era: Era): { seq: number; memory: string; p
     .query(
       `WITH last AS (
          SELECT memory_id AS id, max(seq) AS seq, max(seq >= ?1 AND hash_after IS NOT NULL) AS era FROM audit
-         WHERE op NOT IN ('hold', 'release', 'retention') GROUP BY memory_id
+         WHERE op NOT IN (${[...POLICY_OPS].map((op) => `'${op}'`).join(", ")}) GROUP BY memory_id
        )
        SELECT l.id, l.seq FROM last l JOIN audit a ON a.seq = l.seq
        WHERE l.era = 1 AND a.op <> 'purge' AND NOT EXISTS (SELECT 1 FROM memories m WHERE m.id = l.id)

@@ -79,8 +79,13 @@ export function toEntry(r: AuditRow & { seq: number }, codec: ContentCodec): Aud
     hashBefore: hashText(r.hash_before),
     hashAfter: hashText(r.hash_after),
     contentBefore: r.content_before === null ? null : codec.decode(r.content_before, place("audit", "content_before", r.seq), what),
-    detail: JSON.parse(r.detail === "{}" ? r.detail : codec.decode(r.detail, place("audit", "detail", r.seq), what)) as Record<string, unknown>,
+    detail: JSON.parse(detailText(r, codec, what)) as Record<string, unknown>,
   };
+}
+
+/** An entry's details as written (JSON text): an erased one is the plain '{}', any other is decoded. */
+export function detailText(r: { seq: number; detail: string }, codec: ContentCodec, what = `audit entry ${r.seq}`): string {
+  return r.detail === "{}" ? r.detail : codec.decode(r.detail, place("audit", "detail", r.seq), what);
 }
 
 /**

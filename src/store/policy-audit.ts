@@ -10,9 +10,8 @@
  */
 import type { Database } from "bun:sqlite";
 import type { Hold, HoldKind, RetentionRule, RuleKind } from "../domain/retention.ts";
-import { type AuditRow, detailDigest, POLICY_OPS, toEntry } from "./audit.ts";
+import { type AuditRow, detailDigest, detailText, POLICY_OPS, toEntry } from "./audit.ts";
 import { logKey } from "./audit-memories.ts";
-import { place } from "./content-codec.ts";
 import { hashText } from "./stored-hash.ts";
 import type { ContentCodec } from "./content-codec.ts";
 import { describeError } from "../errors.ts";
@@ -111,8 +110,7 @@ export function replay(db: Database, codec: ContentCodec): LoggedPolicy {
     // Entries from before their details were chained have no digest; those of an era whose key is unknown are not read.
     const digest = hashText(row.hash_after);
     if (edited === null && digest !== null && era !== null && row.seq >= era.from && POLICY_OPS.has(op)) {
-      const text = row.detail === "{}" ? row.detail : codec.decode(row.detail, place("audit", "detail", row.seq), `audit entry ${row.seq}`);
-      if (era.keyed(detailDigest(text)) !== digest) {
+      if (era.keyed(detailDigest(detailText(row, codec))) !== digest) {
         edited = { seq: row.seq, policy: id, problem: `audit entry ${row.seq} of ${id} no longer holds the details the chain recorded (kind, target, times, reason): the entry was edited` };
       }
     }

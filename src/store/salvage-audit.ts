@@ -9,10 +9,9 @@
  * one rebuilt with entries missing verifies, and says so.
  */
 import type { Database } from "bun:sqlite";
-import { appendAudit } from "./audit.ts";
+import { appendAudit, detailText } from "./audit.ts";
 import { type ChainReport, chainRow, entryHash, GENESIS, type RepairNote, type StoredChainRow } from "./audit-chain.ts";
 import type { ContentCodec } from "./content-codec.ts";
-import { place } from "./content-codec.ts";
 
 /** The old log as a repair read it. */
 export interface OldChain {
@@ -102,7 +101,7 @@ export type Rebuilt = RepairNote & Pick<OldChain, "brokenAt" | "problem">;
 export function repairsInLog(db: Database, codec: ContentCodec): Rebuilt[] {
   const rows = db.query("SELECT seq, at, detail FROM audit WHERE op = 'repair' ORDER BY seq").all() as Array<{ seq: number; at: number; detail: string }>;
   return rows.map((r) => {
-    const d = JSON.parse(r.detail === "{}" ? r.detail : codec.decode(r.detail, place("audit", "detail", r.seq), `audit entry ${r.seq}`)) as Record<string, unknown>;
+    const d = JSON.parse(detailText(r, codec)) as Record<string, unknown>;
     const missingAt = Array.isArray(d.missing_at) ? d.missing_at.map(String) : [];
     const brokenAt = typeof d.broken_at === "number" ? d.broken_at : null;
     const problem = typeof d.problem === "string" ? d.problem : null;

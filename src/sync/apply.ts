@@ -161,12 +161,12 @@ function applyErase(ctx: SyncContext, rec: ChangeRecord): void {
 }
 
 /**
- * The team's erases a legal hold kept here, run once no hold keeps them (QA: after the hold was released the
+ * The team's erases a legal hold kept here (`ids`: SyncLog.erasedStillHere), run once no hold keeps them (QA: after the hold was released the
  * memory stayed for good, and its edits went nowhere). Called with recording paused, inside a transaction.
  */
-export function applyDeferredErases(ctx: SyncContext): number {
+export function applyDeferredErases(ctx: SyncContext, ids: readonly string[]): number {
   let erased = 0;
-  for (const id of ctx.log.erasedStillHere()) {
+  for (const id of ids) {
     const m = ctx.store.get(id);
     if (!m || ctx.store.policy.holdsOn(m).length > 0) continue;
     ctx.engineAs("sync").forget(id, { hard: true });

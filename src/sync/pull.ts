@@ -21,10 +21,11 @@ export async function pullAll(ctx: SyncContext, server: SyncServer, batch = BATC
     const cursor = log.get("cursor");
     const incoming = await server.pull(config.team, cursor, batch);
     if (incoming.length === 0) {
-      if (log.erasedStillHere().length > 0) {
+      const deferred = log.erasedStillHere();
+      if (deferred.length > 0) {
         store.transaction(() => {
           log.set("mode", 2);
-          applyDeferredErases(ctx);
+          applyDeferredErases(ctx, deferred);
           log.set("mode", 1);
         });
       }

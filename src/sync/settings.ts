@@ -123,5 +123,6 @@ export function removeConfig(dataDir: string): void {
 
 /** The server URL without its password, for output and logs. */
 export function redactUrl(url: string): string {
-  return url.replace(/^(\w+:\/\/[^:/@]*):[^@/]*@/, "$1:***@");
+  const { url: bare, password } = splitPassword(url);
+  return password === null ? url : withPassword(bare, "***");
 }

@@ -85,8 +85,8 @@ const POST: Record<string, Route> = {
     // Sent by the page: the version it showed. One changed since (by an agent, the CLI) is not overwritten (QA).
     const loaded = optionalString(b.updated_at, "updated_at");
     if (loaded !== undefined) {
-      const now = engine.get(required(b.id, "id"), { track: false });
-      if (memoryToJson(now).updated_at !== loaded) throw cairnError("CHANGED_SINCE", [now.id, memoryToJson(now).updated_at]);
+      const now = memoryToJson(engine.get(required(b.id, "id"), { track: false }));
+      if (now.updated_at !== loaded) throw cairnError("CHANGED_SINCE", [now.id, now.updated_at]);
     }
     const m = engine.update(required(b.id, "id"), {
       content: optionalString(b.content, "content"),

@@ -36,7 +36,7 @@ export default defineCommand({
       tags: args.tags === undefined ? undefined : (splitTagList(args.tags) ?? []),
       priority: intFlag("priority", args.priority, undefined),
       eventTime: eventTime === undefined ? undefined : eventTime === "none" ? null : parseTime(eventTime, Date.now()),
-      project: args.global ? null : args.project === undefined ? undefined : writeScopeFrom({ project: args.project }).project,
+      project: writeScopeFrom(args).project,
     };
     const changes = Object.values(patch).some((v) => v !== undefined) || args.global === true;
     await withEngine(({ engine, store, paths }) => {
@@ -45,7 +45,7 @@ export default defineCommand({
       const before = engine.get(args.id, { track: false });
       const redactedBefore = Number(before.metadata.redacted ?? 0);
       // --erase-history alone changes nothing else; with changes, it erases the version they replaced too.
-      const updated = changes || !args["erase-history"] ? engine.update(args.id, patch) : engine.get(args.id, { track: false });
+      const updated = changes || !args["erase-history"] ? engine.update(args.id, patch) : before;
       const erased = args["erase-history"] ? engine.eraseHistory(updated.id) : null;
       const newProject = known !== null && updated.project !== null && updated.project !== engine.project && !known.has(updated.project);
       // A memory the team has keeps syncing wherever it is moved (sync/team.ts): moving it into a project this

@@ -45,7 +45,7 @@ export default defineCommand({
       const conflicts = result.conflicts ?? [];
       const superseded = result.superseded ?? [];
       // A repeat keeps the stored memory's type: said, with how to change it (QA: --type was silently not applied).
-      const typeKept = result.status !== "created" && args.type !== undefined && args.type.trim().toLowerCase() !== result.memory.type ? result.memory.type : null;
+      const typeKept = result.typeKept;
       if (args.json) {
         return output.json({
           id: result.id,

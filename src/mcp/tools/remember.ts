@@ -72,7 +72,7 @@ export default defineTool({
       status: result.status,
       ...(result.sameMeaning ? { same_meaning: true as const, content: result.memory.content } : {}),
       ...(result.held ? { held: true as const } : {}),
-      ...(result.status !== "created" && args.type !== undefined && args.type !== result.memory.type ? { type_kept: result.memory.type } : {}),
+      ...(result.typeKept ? { type_kept: result.typeKept } : {}),
       ...(result.conflicts ? { conflicts: result.conflicts } : {}),
       ...(result.superseded ? { superseded: result.superseded } : {}),
       ...(result.newProject ? { new_project: true as const } : {}),
