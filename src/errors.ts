@@ -85,6 +85,10 @@ const catalog = {
     cli: "Memory {0} is not a consolidated memory (no sources recorded). Give the id `cairn consolidate` printed for a group.",
     mcp: "Memory {0} is not a consolidated memory (no sources recorded). Give the id of a memory a consolidation created.",
   },
+  CONSOLIDATED_SINCE: {
+    cli: "Memory {0} was consolidated again since, into {1}: undo that first (`cairn consolidate --undo {1}`), then this one. Nothing changed.",
+    mcp: "Memory {0} was consolidated again since, into {1}: that consolidation has to be undone first, by the user's `cairn consolidate` command. Nothing changed.",
+  },
   BAD_RELATION: 'Unknown relation "{0}". Use one of: {1} (read as "from <relation> to").',
   SELF_LINK: "Memory {0} cannot be linked to itself. Give two different memory ids.",
   SUPERSEDER_NOT_ACTIVE: "Memory {0} is {1}: only a current (active) memory can supersede another. `cairn restore {0}` first if it holds. Nothing was changed.",

@@ -14,7 +14,9 @@ import { type ChangeMarks, changeMarks, retiresNameOf, versionChanged } from "./
 import { opposite } from "./opposites.ts";
 import { hasLike, sharedStems, statementParts, type StatementParts } from "./statement-parts.ts";
 import { changeFeatures, changeLikelihood, type ChangeSignals } from "./change-model.ts";
+import { changesOneOfTwo } from "./partial-change.ts";
 import { holderChanged } from "./role-holders.ts";
+import { unstatedChange } from "./unstated-change.ts";
 import { STOPWORDS } from "../retrieve/stopwords.ts";
 
 export type Relation = "duplicate" | "update" | "conflict" | "none";
@@ -55,8 +57,14 @@ export const addsTo = (prev: string, next: string): boolean => ADDITION.test(nex
 const NAMED_OLD = [
   /\bfrom\s+`?([\p{L}\p{N}][\p{L}\p{N}._/-]*)`?[^.;]*?\s(?:to|→|->)\s/iu,
   /`?([\p{L}\p{N}][\p{L}\p{N}._/-]*)`?\s*(?:→|->)\s*\S/u,
-  /\binstead of\s+(?:the\s+|a\s+)?`?([\p{L}\p{N}][\p{L}\p{N}._/-]*)/iu,
+  // Not a participle: "unchanged hashes are skipped instead of reindexed" names an action, and superseded "needs a full reindex".
+  /\binstead of\s+(?:the\s+|a\s+)?`?(?!\p{Ll}+ed\b)([\p{L}\p{N}][\p{L}\p{N}._/-]*)/iu,
   /\bno longer\s+(?:uses?\s+|runs?\s+(?:on\s+)?)?`?([\p{L}\p{N}][\p{L}\p{N}._/-]*)/iu,
+  // "We replaced winston with pino", "Bob replaced Alice as team lead", "winston was replaced by pino",
+  // "dropped Yarn in favour of pnpm" (QA: only flagged, though each says what it replaced).
+  /\breplac(?:ed|es|ing)\s+(?:our\s+|the\s+)?`?([\p{L}\p{N}][\p{L}\p{N}._/-]*)`?\s+(?:with|by|as)\s/iu,
+  /`?([\p{L}\p{N}][\p{L}\p{N}._/-]*)`?\s+(?:was|were|is|are|has been|have been|got|gets)\s+replaced\b/iu,
+  /\b(?:dropped|ditched|abandoned|retired)\s+(?:our\s+|the\s+)?`?([\p{L}\p{N}][\p{L}\p{N}._/-]*)`?[^.;]*?\bin fav(?:ou)?r of\s/iu,
 ];
 
 /**
@@ -231,6 +239,8 @@ function counterparts(prev: string, next: string): boolean {
 
 /** The reason given when each statement names a part of a system the other does not (staging / production). */
 export const ANOTHER_PART = "is about another part of the system";
+/** The reason a statement that asks about, proposes or forbids a change is left alone (capture/unstated-change.ts). */
+export const UNSTATED = "speaks of a change without making it";
 
 /** The reason of a change stated of another thing than the older statement's, naming what that one names. */
 export const CHANGES_ANOTHER_THING = "states a change of another thing it names";
@@ -275,6 +285,8 @@ const UNDECIDED: Comparison = { relation: "none", reason: "related", confident: 
 
 function changeByRules(p: StatementParts, n: StatementParts, s: ChangeSignals, prev: string, next: string): Comparison {
   if (s.shared === 0) return { relation: "none", reason: "another subject", confident: false };
+  // A question, a proposal, a rule against the change or one tried and not made keeps what the older one says.
+  if (unstatedChange(next, CHANGE)) return { relation: "none", reason: UNSTATED, confident: false };
   const framed = s.shared >= 2;
   // Confident only when the newer statement says it changed and names what it replaced ("from X to Y",
   // "instead of X", "no longer X"), or gives another value of the same thing in a shared frame. Any two
@@ -285,7 +297,8 @@ function changeByRules(p: StatementParts, n: StatementParts, s: ChangeSignals, p
   // and no part of a system set against its counterpart ("frontend" where it said "backend").
   const otherPart = counterparts(prev, next);
   const sameSubject = !movesOtherThing(prev, next, s.shared) && !otherPart;
-  const confident = s.cue && (s.namesOld || (s.quantity && framed)) && sameSubject;
+  // A change of one of two things the older statement joins leaves the other true: flagged, not superseded.
+  const confident = s.cue && (s.namesOld || (s.quantity && framed)) && sameSubject && !changesOneOfTwo(prev, next);
   // "X also purges soft-deleted rows" adds; a change that names what it replaced is one, "also" or not.
   // Additions flagged: pairs-b 0.067 → 0.033, pairs-d 0.085 → 0.064, no flag lost.
   // A change of another thing that names what this one names is reported, never kept as a link: recall would

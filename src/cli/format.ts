@@ -54,8 +54,8 @@ export function formatMemory(m: Memory, extra: string[] = [], id: string = m.id)
 const SETTLED_AS = { conflict: "noted on write, confirmed", not_conflict: "noted on write, dismissed: not a conflict" } as const;
 
 /** A link seen from `from`'s side: "supersedes →" going out, "← fixes" coming in; a conflict noted on write says how it stands. */
-export function linkArrow(e: { from: string; relation: string; possible?: true; settled?: keyof typeof SETTLED_AS }, from: string): string {
-  const note = e.possible ? "possibly: noted on write, not settled" : e.settled ? SETTLED_AS[e.settled] : null;
+export function linkArrow(e: { from: string; relation: string; possible?: true; settled?: keyof typeof SETTLED_AS; undone?: true }, from: string): string {
+  const note = e.possible ? "possibly: noted on write, not settled" : e.settled ? SETTLED_AS[e.settled] : e.undone ? "undone: it retires nothing now" : null;
   const relation = note ? `${e.relation} (${note})` : e.relation;
   return e.from === from ? `${relation} →` : `← ${relation}`;
 }

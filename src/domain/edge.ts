@@ -38,6 +38,13 @@ export const POSSIBLE_CHANGE = "possible";
 export const SETTLED = "settled";
 export type Settlement = "conflict" | "not_conflict";
 
+/**
+ * The metadata key of a `supersedes` link whose retirement was undone (the replaced memory restored while its
+ * successor stood, or a later link the other way): the link stays as history, and restoring the successor no
+ * longer retires the memory again. A `relate … supersedes` of the same pair clears it.
+ */
+export const UNDONE = "undone";
+
 /** Where a link stands as a possible conflict: not one, open, or settled one way. */
 export function conflictState(metadata: Record<string, unknown>): "none" | "open" | Settlement {
   if (metadata[POSSIBLE_CHANGE] !== true) return "none";
@@ -45,10 +52,18 @@ export function conflictState(metadata: Record<string, unknown>): "none" | "open
   return s === "conflict" || s === "not_conflict" ? s : "open";
 }
 
-/** `possible` for an open conflict noted on write, `settled` for one settled; nothing for any other link. */
-export function linkState(metadata: Record<string, unknown>): { possible?: true; settled?: Settlement } {
+/** How a link stands: a conflict noted on write (`possible`, or `settled`), a supersede undone ({@link UNDONE}). */
+export interface LinkState {
+  possible?: true;
+  settled?: Settlement;
+  undone?: true;
+}
+
+/** `possible` for an open conflict noted on write, `settled` for one settled, `undone` for an undone supersede. */
+export function linkState(metadata: Record<string, unknown>): LinkState {
   const state = conflictState(metadata);
-  return state === "open" ? { possible: true } : state === "none" ? {} : { settled: state };
+  const undone = metadata[UNDONE] !== undefined ? { undone: true as const } : {};
+  return state === "open" ? { possible: true, ...undone } : state === "none" ? undone : { settled: state, ...undone };
 }
 
 /**

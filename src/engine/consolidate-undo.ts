@@ -8,7 +8,7 @@ import type { Memory } from "../domain/memory.ts";
 import { cairnError } from "../errors.ts";
 import type { EngineContext } from "./context.ts";
 import { assertNotHeld } from "./holds.ts";
-import { resolveId } from "./ids.ts";
+import { resolveId, shortId } from "./ids.ts";
 
 export interface UndoConsolidationResult {
   id: string;
@@ -36,6 +36,14 @@ export function undoConsolidation(ctx: EngineContext, idOrPrefix: string): UndoC
     const sources = consolidatedSources(memory);
     if (!sources) throw cairnError("NOT_CONSOLIDATED", [id]);
     assertNotHeld(ctx, memory, "forgotten");
+    // Folded into a later consolidation that stands: undoing this one alone would bring its sources back
+    // beside the later one, which says the same (QA: three active copies).
+    const outer = store
+      .edges(id)
+      .filter((e) => e.fromId === id && e.relation === "part_of")
+      .map((e) => store.get(e.toId))
+      .find((m) => m !== null && m.status === "active" && consolidatedSources(m)?.includes(id));
+    if (outer) throw cairnError("CONSOLIDATED_SINCE", [shortId(store, id), shortId(store, outer.id)]);
     const now = ctx.now();
     const restored: string[] = [];
     const purged: string[] = [];

@@ -14,7 +14,7 @@ import { consolidationsOf, erasedTexts, hookWrittenLinks, rebuildConsolidated, r
 import { checkContent, checkMetadata, checkPriority, checkType } from "./validate.ts";
 import { assertNotHeld, assertPolicyIntact } from "./holds.ts";
 import { consolidatedSources } from "./consolidate-undo.ts";
-import { successorBack, successorGone, supersededBy } from "./successor-gone.ts";
+import { successorBack, successorGone, supersededBy, undoSupersedes } from "./successor-gone.ts";
 import { currentVersion } from "./current-version.ts";
 
 export function getMemory(ctx: EngineContext, idOrPrefix: string, track = true): Memory {
@@ -257,6 +257,8 @@ export function restoreMemory(ctx: EngineContext, idOrPrefix: string): RestoreRe
       contentBefore: null,
       detail: { statusBefore: old.status },
     });
+    // Restored from superseded while its successor stands: the user undid that supersede, for good.
+    if (old.status === "superseded") undoSupersedes(ctx, id, now);
     return { memory: next, already: false, superseded: replaced ? [] : successorBack(ctx, next, now) };
   });
 }

@@ -1,18 +1,18 @@
 /** @module A memory's neighbourhood over its typed links, hop by hop: `cairn graph` and the ui's graph view. */
-import type { Settlement } from "../domain/edge.ts";
+import type { LinkState } from "../domain/edge.ts";
 import type { Memory } from "../domain/memory.ts";
 import type { EngineContext } from "./context.ts";
 import { type Link, links } from "./relate.ts";
 
-export interface NeighbourEdge {
+/** A link between two of the memories; its state as domain/edge.ts LinkState says. */
+export interface NeighbourEdge extends LinkState {
   from: string;
   to: string;
   relation: Link["relation"];
-  /** A possible conflict remember noted and nobody settled. */
-  possible?: true;
-  /** A possible conflict remember noted, settled: confirmed ("conflict") or dismissed ("not_conflict"). */
-  settled?: Settlement;
 }
+
+/** A link's state fields, only those set. */
+const stateOf = (l: LinkState): LinkState => ({ ...(l.possible ? { possible: true } : {}), ...(l.settled ? { settled: l.settled } : {}), ...(l.undone ? { undone: true } : {}) });
 
 export interface Neighbourhood {
   root: Memory;
@@ -34,8 +34,7 @@ export function neighbourhood(ctx: EngineContext, root: Memory, depth: number): 
         const e: NeighbourEdge = {
           ...(l.direction === "out" ? { from: id, to: l.id } : { from: l.id, to: id }),
           relation: l.relation,
-          ...(l.possible ? { possible: true } : {}),
-          ...(l.settled ? { settled: l.settled } : {}),
+          ...stateOf(l),
         };
         const key = `${e.from}>${e.to}>${e.relation}`;
         if (!known.has(key)) (known.add(key), edges.push(e));
@@ -55,6 +54,6 @@ export function neighbourhoodJson(n: Neighbourhood): { root: string; nodes: Arra
   return {
     root: n.root.id,
     nodes: [...n.nodes.values()].map((m) => ({ id: m.id, type: m.type, status: m.status, project: m.project, content: m.content })),
-    edges: n.edges.map((e) => ({ from: e.from, to: e.to, relation: e.relation, ...(e.possible ? { possible: true as const } : {}), ...(e.settled ? { settled: e.settled } : {}) })),
+    edges: n.edges.map((e) => ({ from: e.from, to: e.to, relation: e.relation, ...stateOf(e) })),
   };
 }

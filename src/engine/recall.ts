@@ -152,8 +152,10 @@ export async function recall(ctx: EngineContext, input: RecallInput): Promise<Re
   const keyword = ctx.channels.keyword;
   if (lists.length === 0 && keyword && !channels.some((c) => c.channel === keyword)) lists = await search({ channel: keyword, weight: 1 });
   // A query naming a time or an event to place the answer by ("in March", "before the migration") asks about
-  // then, not about what holds now: a later statement on the subject stays where it scored.
-  const namesTime = asked.spans.length > 0 || asked.anchors.length > 0 || filter.statuses?.includes("superseded") === true;
+  // then, not about what holds now: a later statement on the subject stays where it scored. Superseded
+  // memories asked for (`--include-superseded`) come with what holds now still first (QA: a flagged change
+  // fell behind the decision it changed).
+  const namesTime = asked.spans.length > 0 || asked.anchors.length > 0 || past;
   const pass = { ctx, query: input.query, channels, filter, searchFilter, now, standIn, namesTime, warnings, search };
   // The first ten are ranked from the candidates a default recall has, so asking for more results (`--limit
   // 50`, the page's 20) lists more after them instead of reordering them; the rest come from all candidates.

@@ -1,9 +1,10 @@
 /** @module Typed links between memories: relate two memories, and read a memory's links back. */
-import { conflictState, type Edge, isRelation, linkState, mergeLinkMetadata, POSSIBLE_CHANGE, RELATIONS, type Relation, SETTLED, type Settlement } from "../domain/edge.ts";
+import { conflictState, type Edge, isRelation, linkAmong, linkState, mergeLinkMetadata, POSSIBLE_CHANGE, RELATIONS, type Relation, SETTLED, type Settlement } from "../domain/edge.ts";
 import { cairnError } from "../errors.ts";
 import type { EngineContext } from "./context.ts";
 import { resolveId, shortId } from "./ids.ts";
 import { assertNotHeld } from "./holds.ts";
+import { redoSupersedes, undoSupersedes } from "./successor-gone.ts";
 
 export interface RelateResult {
   from: string;
@@ -31,6 +32,8 @@ export interface Link {
   possible?: true;
   /** A possible conflict remember noted, settled: confirmed ("conflict") or dismissed ("not_conflict"). */
   settled?: Settlement;
+  /** A `supersedes` link whose retirement was undone (domain/edge.ts UNDONE): history, it retires nothing. */
+  undone?: true;
 }
 
 export function checkRelation(value: string): Relation {
@@ -69,6 +72,13 @@ export function relate(ctx: EngineContext, fromRef: string, toRef: string, relat
         contentBefore: null,
         detail: { relation, to },
       });
+    }
+    if (relation === "supersedes") {
+      // Said again, it retires again; said the other way round, the older link no longer does (a cycle
+      // flipped which one was current at each restore).
+      const existing = created ? undefined : linkAmong(ctx.store.edges(from), from, to, relation);
+      if (existing) redoSupersedes(ctx, existing);
+      undoSupersedes(ctx, from, now, to);
     }
     let superseded = false;
     const target = ctx.store.get(to)!;

@@ -5,6 +5,7 @@
  * purged successor that was itself superseded hands them on to its own successor instead); restoring the
  * successor retires them again, through the same links.
  */
+import { type Edge, UNDONE } from "../domain/edge.ts";
 import type { Memory } from "../domain/memory.ts";
 import type { EngineContext } from "./context.ts";
 
@@ -42,7 +43,7 @@ export function successorGone(ctx: EngineContext, gone: Memory, predecessors: re
 export function successorBack(ctx: EngineContext, back: Memory, now: number): string[] {
   const retired: string[] = [];
   for (const e of ctx.store.edges(back.id)) {
-    if (e.fromId !== back.id || e.relation !== "supersedes") continue;
+    if (e.fromId !== back.id || e.relation !== "supersedes" || e.metadata[UNDONE] !== undefined) continue;
     const m = ctx.store.get(e.toId);
     if (!m || m.status !== "active" || ctx.store.policy.holdsOn(m).length > 0) continue;
     ctx.store.replace({ ...m, status: "superseded", supersededBy: back.id, updatedAt: now });
@@ -50,6 +51,25 @@ export function successorBack(ctx: EngineContext, back: Memory, now: number): st
     retired.push(m.id);
   }
   return retired;
+}
+
+/**
+ * The `supersedes` links into `id` (from `from` only, when given) no longer retire it: the user restored it
+ * while its successor stood, or linked it as superseding its successor. Each marked {@link UNDONE}, audited.
+ */
+export function undoSupersedes(ctx: EngineContext, id: string, now: number, from?: string): void {
+  const undo = (e: Edge) => e.toId === id && e.relation === "supersedes" && (from === undefined || e.fromId === from) && e.metadata[UNDONE] === undefined;
+  for (const e of ctx.store.edges(id).filter(undo)) {
+    ctx.store.setEdgeMetadata({ ...e, metadata: { ...e.metadata, [UNDONE]: now } });
+    ctx.store.appendAudit({ at: now, actor: ctx.actor, op: "link", memoryId: e.fromId, hashBefore: null, hashAfter: null, contentBefore: null, detail: { relation: e.relation, to: id, undone: true } });
+  }
+}
+
+/** A `supersedes` link `relate` makes again retires again: its {@link UNDONE} mark goes. */
+export function redoSupersedes(ctx: EngineContext, e: Edge): void {
+  if (e.metadata[UNDONE] === undefined) return;
+  const { [UNDONE]: _, ...metadata } = e.metadata;
+  ctx.store.setEdgeMetadata({ ...e, metadata });
 }
 
 function audit(ctx: EngineContext, m: Memory, at: number, op: "restore" | "update", detail: Record<string, unknown>): void {

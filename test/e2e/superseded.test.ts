@@ -35,3 +35,13 @@ test("recall leaves a superseded memory out by default; --include-superseded and
     await mcp.exited;
   }
 });
+
+test("remember's possible-conflict hint says how to dismiss a kept one, and to leave both when nothing was kept", async () => {
+  await sb.ok(["remember", "We deploy the shop with Helm charts to the production cluster.", "--type", "decision"], { cwd: project });
+  const kept = (await sb.ok(["remember", "We moved shop deploys to Argo CD.", "--type", "decision"], { cwd: project })).stdout;
+  expect(kept).toMatch(/contradicts \w+ --dismiss` \(else recall keeps putting the new one first\)/);
+  await sb.ok(["remember", "Shop deploys run the database migrations automatically.", "--type", "fact"], { cwd: project });
+  const reported = (await sb.ok(["remember", "Shop deploys do not run the database migrations automatically.", "--type", "fact"], { cwd: project })).stdout;
+  expect(reported).toContain("says the opposite");
+  expect(reported).toContain("if not, leave both.");
+});

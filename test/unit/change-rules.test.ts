@@ -162,6 +162,37 @@ describe("changeOf", () => {
     expect(changeOf("Use pnpm, not npm, in this repo.", "This repo uses pnpm instead of npm.").confident).toBe(false);
   });
 
+  test("a question, a proposal, a rule against a change or one tried and not made changes nothing (QA: the question retired the decision)", () => {
+    const decision = "We use Jest for unit tests";
+    for (const next of [
+      "Should we switch from Jest to Vitest?",
+      "Do not switch from Jest to Vitest",
+      "TODO: evaluate switching from Jest to Vitest",
+      "Proposal: switch unit tests from Jest to Vitest (not approved yet)",
+      "We considered switching from Jest to Vitest but decided to stay on Jest",
+    ]) expect(changeOf(decision, next)).toMatchObject({ relation: "none", confident: false });
+    expect(changeOf("Our Python services use Poetry", "We tried moving from Poetry to uv but reverted").relation).toBe("none");
+    // Made, it supersedes; a hedge about something else in another clause does not take that back.
+    expect(changeOf(decision, "We switched from Jest to Vitest")).toMatchObject({ relation: "update", confident: true });
+    expect(changeOf("We deploy with Helm", "We moved deploys from Helm to Argo CD; it might be faster")).toMatchObject({ confident: true });
+  });
+
+  test("what was replaced, said with replace or in favour of, is named: confident (QA: only flagged)", () => {
+    expect(changeOf("We use winston for logging", "We replaced winston with pino for logging").confident).toBe(true);
+    expect(changeOf("We use winston for logging", "Winston was replaced by pino").confident).toBe(true);
+    expect(changeOf("Alice is the team lead", "Bob replaced Alice as team lead").confident).toBe(true);
+    expect(changeOf("We use Yarn for packages", "We dropped Yarn in favour of pnpm").confident).toBe(true);
+  });
+
+  test("a change of one of two things the older statement joins is flagged, not superseded: the other stays true (QA)", () => {
+    for (const [prev, next] of [
+      ["We use Jest for unit tests and Cypress for end-to-end tests", "We switched unit tests from Jest to Vitest"],
+      ["The API and the worker both run on Node 18", "We moved the worker from Node 18 to Node 20"],
+      ["Staging and production both run on Heroku", "Staging moved from Heroku to Render"],
+    ]) expect(changeOf(prev!, next!)).toMatchObject({ relation: "update", confident: false });
+    expect(changeOf("The API and the worker both run on Node 18", "We moved the API and the worker from Node 18 to Node 20").confident).toBe(true);
+  });
+
   test("the same statement in other words means the same; a changed number does not", () => {
     expect(sameMeaning("Run the linter before pushing any branch", "Before pushing a branch, run the linter")).toBe(true);
     expect(sameMeaning("Run the linter before pushing branch 12", "Before pushing branch 13, run the linter")).toBe(false);

@@ -204,6 +204,20 @@ describe("cairn consolidate", () => {
     expect(codeOf(() => engine.undoConsolidation(others[0]!))).toBe("NOT_CONSOLIDATED");
   });
 
+  test("a consolidation folded into a later one is undone after it, not alone (QA: three active copies)", () => {
+    const t = planted();
+    const first = t.engine.consolidate({ reasons: ["near-copies"] }).groups.find((g) => g.sources.includes(t.copies[0]!))!.id!;
+    t.advance(HOUR);
+    const late = buildMemory({ project: "/work/app" }, { content: t.engine.get(first, { track: false }).content.replace(/\.$/, "!"), type: "lesson" }, t.clock.now);
+    t.store.insert(late);
+    t.store.appendAudit({ at: t.clock.now, actor: "import", op: "create", memoryId: late.id, hashBefore: null, hashAfter: late.contentHash, contentBefore: null, detail: {} });
+    const second = t.engine.consolidate({ reasons: ["near-copies"] }).groups.find((g) => g.sources.includes(first))!.id!;
+    expect(codeOf(() => t.engine.undoConsolidation(first))).toBe("CONSOLIDATED_SINCE");
+    for (const c of t.copies) expect(t.engine.get(c, { track: false }).status).toBe("archived");
+    expect(t.engine.undoConsolidation(second).restored.sort()).toEqual([first, late.id].sort());
+    expect(t.engine.undoConsolidation(first).restored.sort()).toEqual([...t.copies].sort());
+  });
+
   test("purging a source builds the consolidated memory again without its words; purging every source purges it", () => {
     const { engine, errors } = planted();
     const id = engine.consolidate({ reasons: ["same-error"] }).groups[0]!.id!;

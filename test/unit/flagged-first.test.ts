@@ -62,6 +62,14 @@ test("recall puts the later statement just ahead of the earlier one it was flagg
   expect((await order(engine)).slice(0, 2)).toEqual([OLD, NEW]);
 });
 
+test("superseded memories asked for too keep the later statement first (QA: --include-superseded put the decision it changed first)", async () => {
+  const { engine, old, neu } = setup();
+  for (const statuses of [undefined, ["active", "superseded"] as const]) {
+    const r = await engine.recall({ query: QUERY, track: false, ...(statuses ? { statuses: [...statuses] } : {}) });
+    expect(r.results.slice(0, 2).map((h) => [h.memory.id, h.flaggedAgainst])).toEqual([[neu.id, old.id], [old.id, undefined]]);
+  }
+});
+
 test("a later statement no channel found comes with the earlier result it was flagged against (QA: \"do we use Helm?\")", async () => {
   const store = new SqliteStore(":memory:");
   const clock = { now: Date.UTC(2026, 2, 2) };

@@ -68,6 +68,33 @@ describe("supersedes and the successor's life", () => {
   });
 });
 
+describe("a supersede undone", () => {
+  test("restoring the replaced memory while its successor stands is for good: the successor's forget and restore leave it current (QA)", () => {
+    const { engine, old, next, status } = pair();
+    expect(engine.restore(old).memory.status).toBe("active");
+    expect(engine.links(old)).toEqual([{ relation: "supersedes", direction: "in", id: next, undone: true }]);
+    engine.forget(next);
+    expect(engine.restore(next)).toMatchObject({ already: false, superseded: [] });
+    expect([status(old), status(next)]).toEqual(["active", "active"]);
+    // Said again, the link retires it again.
+    expect(engine.relate(next, old, "supersedes")).toMatchObject({ status: "exists", superseded: true });
+    expect(engine.links(old)).toEqual([{ relation: "supersedes", direction: "in", id: next }]);
+    expect(engine.verifyAudit().ok).toBe(true);
+  });
+
+  test("a supersedes link the other way round undoes the older one: restores no longer flip which one is current (QA)", () => {
+    const { engine, old, next, status } = pair();
+    engine.restore(old);
+    engine.relate(old, next, "supersedes");
+    expect([status(old), status(next)]).toEqual(["active", "superseded"]);
+    engine.restore(next);
+    expect([status(old), status(next)]).toEqual(["active", "active"]);
+    engine.forget(old);
+    engine.restore(old);
+    expect([status(old), status(next)]).toEqual(["active", "active"]);
+  });
+});
+
 describe("a replaced statement said again", () => {
   test("is stored, and reported as a possible conflict with what replaced it (the end of the chain), not silently", () => {
     const { engine, old, next, advance } = pair();

@@ -2,6 +2,7 @@
 import { defineCommand } from "citty";
 import { parseDuration, parseOptionalTime } from "../../domain/time.ts";
 import { cairnError } from "../../errors.ts";
+import { reportedOnly } from "../../capture/change-rules.ts";
 import { splitTagList } from "../../capture/normalize.ts";
 import { intFlag, jsonFlag, positionalText, writeScopeFlags, writeScopeFrom } from "../flags.ts";
 import { projectLabel } from "../format.ts";
@@ -87,7 +88,10 @@ export default defineCommand({
       }
       if (conflicts.length > 0) {
         const old = conflicts.length === 1 ? short.get(conflicts[0]!.id) : "<id>";
-        lines.push(`  If the new one replaces it, \`cairn relate ${id} supersedes ${old}\` retires the old one (kept in history); if they disagree, \`cairn relate ${id} contradicts ${old}\`; if not, leave both.`);
+        // A conflict kept as a link moves the new one ahead in recall until dismissed; one only reported does not.
+        const kept = conflicts.some((c) => !reportedOnly(c.reason));
+        const otherwise = kept ? `if not, \`cairn relate ${id} contradicts ${old} --dismiss\` (else recall keeps putting the new one first)` : "if not, leave both";
+        lines.push(`  If the new one replaces it, \`cairn relate ${id} supersedes ${old}\` retires the old one (kept in history); if they disagree, \`cairn relate ${id} contradicts ${old}\`; ${otherwise}.`);
       }
       output.text(lines.join("\n"));
     }, { create: true });

@@ -11,6 +11,7 @@ export const linkSchema = z.object({
   id: z.string(),
   possible: z.literal(true).optional().describe("a possible conflict remember noted on write, nobody settled: `relate` contradicts confirms it, with dismiss: true dismisses it"),
   settled: z.enum(["conflict", "not_conflict"]).optional().describe("a conflict noted on write, confirmed or dismissed"),
+  undone: z.literal(true).optional().describe("a supersedes link undone: the memory it replaced was restored, or linked as superseding it; kept as history"),
 });
 
 export default defineTool({

@@ -45,7 +45,7 @@ export default defineTool({
       conflicts: z
         .array(related)
         .optional()
-        .describe("active memories this one may change or contradict, left as they are: if it replaces one, `relate` it (supersedes); otherwise `update` or leave both"),
+        .describe("active memories this one may change or contradict, left as they are: if it replaces one, `relate` it (supersedes); if it does not change it, `relate` contradicts with dismiss: true (else recall keeps putting the new one first)"),
       superseded: z
         .array(related)
         .optional()
