@@ -89,6 +89,10 @@ const catalog = {
     cli: "Memory {0} was consolidated again since, into {1}: undo that first (`cairn consolidate --undo {1}`), then this one. Nothing changed.",
     mcp: "Memory {0} was consolidated again since, into {1}: that consolidation has to be undone first, by the user's `cairn consolidate` command. Nothing changed.",
   },
+  SETUP_PROJECT_HOME: {
+    mcp: "A project's setup was asked for in {0}, which is not a project but {1}: the config files there are the user's own. Nothing changed.",
+    cli: "`cairn setup --project` writes a project's own config files, and {0} is not a project but {1}: the files there are your user-level settings, which it would rewrite for a project (and delete on --uninstall). Run it inside the project's folder, or run `cairn setup` without --project to wire every project at once. Nothing changed.",
+  },
   BAD_RELATION: 'Unknown relation "{0}". Use one of: {1} (read as "from <relation> to").',
   SELF_LINK: "Memory {0} cannot be linked to itself. Give two different memory ids.",
   SUPERSEDER_NOT_ACTIVE: "Memory {0} is {1}: only a current (active) memory can supersede another. `cairn restore {0}` first if it holds. Nothing was changed.",
@@ -343,6 +347,7 @@ const usageCodes: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
   "PROJECT_PIN",
   "BAD_RELATION",
   "NOT_CONSOLIDATED",
+  "SETUP_PROJECT_HOME",
   "CONSOLIDATE_KIND",
   "SELF_LINK",
   "SUPERSEDER_NOT_ACTIVE",

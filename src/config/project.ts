@@ -1,5 +1,5 @@
 /** @module Project detection: the git root of a directory (else the directory itself), and the key it is stored under. */
-import { existsSync, statSync } from "node:fs";
+import { existsSync, realpathSync, statSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { projectKeyOf } from "../domain/project.ts";
 
@@ -9,13 +9,23 @@ import { projectKeyOf } from "../domain/project.ts";
  * because this runs on every hook and CLI call where milliseconds count.
  */
 export function detectProject(cwd: string = process.cwd()): string {
-  const start = resolve(cwd);
+  // Symlinks resolved, as the OS gives a process its own working directory: a hook told "~/link/src" and
+  // the CLI run there (cwd "~/proj/src") name one project (QA: memories split across two keys).
+  const start = realOrResolved(cwd);
   let dir = start;
   for (;;) {
     if (existsSync(`${dir}/.git`)) return dir;
     const parent = dirname(dir);
     if (parent === dir) return start;
     dir = parent;
+  }
+}
+
+function realOrResolved(path: string): string {
+  try {
+    return realpathSync(path);
+  } catch {
+    return resolve(path);
   }
 }
 

@@ -45,6 +45,40 @@ export function programOn(command: string): string[] {
   return start < 0 ? [] : words.slice(start);
 }
 
+/**
+ * Programs whose non-zero exit answers a question rather than reports an error: no match (grep), files differ
+ * (diff, cmp), no such file to look at (ls, cat), a test that is false. The agent reads the answer; storing it
+ * as an error made "`git diff` failed: diff --git …" a pitfall shown before every `git diff` (QA).
+ */
+const ANSWER_BY_EXIT = new Set(["ls", "cat", "head", "tail", "wc", "grep", "egrep", "fgrep", "rg", "ag", "find", "fd", "which", "whereis", "type", "test", "[", "[[", "diff", "cmp", "stat", "file", "pgrep", "sleep", "true", "false"]);
+/** The same for git: `git diff --exit-code`, `git merge-base --is-ancestor`, `git grep`, `git rev-parse --verify`… */
+const GIT_ANSWERS: ReadonlyArray<[string, RegExp]> = [
+  ["diff", /\s--(?:exit-code|quiet)\b/],
+  ["diff-index", /\s--quiet\b/],
+  ["diff-files", /\s--quiet\b/],
+  ["merge-base", /\s--is-ancestor\b/],
+  ["ls-files", /\s--error-unmatch\b/],
+  ["rev-parse", /\s(?:--verify|-q|--quiet)\b/],
+  ["show-ref", /./],
+  ["check-ignore", /./],
+  ["grep", /./],
+  ["cat-file", /\s-e\b/],
+];
+
+/**
+ * Whether the command's non-zero exit is an answer, not a failure: its program (the last stage of a pipeline,
+ * whose status the shell returns) is one of {@link ANSWER_BY_EXIT}, or a git query of {@link GIT_ANSWERS}.
+ */
+export function answersByExit(command: string): boolean {
+  const stages = mainSegment(command).split(/(?<!\|)\|(?!\|)/);
+  const words = programOn(stages[stages.length - 1]!.trim());
+  const program = (words[0] ?? "").replace(/^.*\//, "");
+  if (ANSWER_BY_EXIT.has(program)) return true;
+  if (program !== "git") return false;
+  const sub = words.slice(1).find((w) => !w.startsWith("-"));
+  return GIT_ANSWERS.some(([name, flags]) => sub === name && flags.test(` ${words.slice(1).join(" ")}`));
+}
+
 /** A word naming a file rather than a sub-command: it has a directory part or a file extension. */
 const FILE_ARG = /[\\/]|^[\w@+-]+\.[A-Za-z]\w{0,5}$/;
 

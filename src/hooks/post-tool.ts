@@ -5,7 +5,7 @@
  */
 import type { Memory } from "../domain/memory.ts";
 import type { PreparedMemory, RememberInput, RememberResult } from "../engine/remember.ts";
-import { commandHead, commandKey, errorCommand, errorSignature, looksLikeError } from "./command.ts";
+import { answersByExit, commandHead, commandKey, errorCommand, errorSignature, looksLikeError } from "./command.ts";
 import type { HookContext } from "./context.ts";
 import { bullet, oneLine } from "./format.ts";
 import { relevant } from "./relevance.ts";
@@ -26,6 +26,7 @@ export async function postTool(ctx: HookContext): Promise<string | null> {
   // Stopped by the user: says nothing about the command, and is neither a failure nor a fix.
   if (inp.interrupted) return null;
   const failed = inp.failed || (inp.exitCode === null && looksLikeError(inp.stderr));
+  if (failed && answersByExit(inp.command)) return null;
   // The common case, a command that worked while nothing is failing, has nothing to record.
   if (!failed && Object.keys(ctx.state.failures).length === 0) return null;
   // Redacted before anything is derived from it: the key and the command are kept in the session state.

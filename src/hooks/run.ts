@@ -8,7 +8,8 @@
 import { type Paths, resolvePaths } from "../config/paths.ts";
 import { DEADLINE_MS, warmWaits } from "./deadlines.ts";
 import { limitEvent } from "./event-size.ts";
-import { type HookInput, parseHookInput } from "./input.ts";
+import { type HookEvent, type HookInput, parseHookInput } from "./input.ts";
+import { readStdin } from "./read-stdin.ts";
 import { appendHookLog } from "./log.ts";
 import { writeOutput } from "./output.ts";
 import { askWarm } from "./warm/client.ts";
@@ -49,7 +50,10 @@ export async function runHook(args: readonly string[]): Promise<number> {
   let event = args[0] ?? "?";
   try {
     paths = resolvePaths();
-    const { raw, note } = limitEvent(await readStdin());
+    const idleMs = DEADLINE_MS[args[0] as HookEvent] ?? DEADLINE_MS.prompt;
+    const read = await readStdin(idleMs);
+    if (read.open === "idle") appendHookLog(paths.dataDir, `${args[0] ?? "?"} stdin still open and silent after ${idleMs} ms: read what had come`);
+    const { raw, note } = limitEvent(read.text);
     if (note) appendHookLog(paths.dataDir, `${args[0] ?? "?"} ${note}`);
     const problems: string[] = [];
     const input = parseHookInput(args[0], raw, process.cwd(), problems);
@@ -100,18 +104,6 @@ async function runCold(input: HookInput, paths: Paths, started: number): Promise
   // Output last: a failure anywhere before it leaves stdout empty, never half-written.
   await writeOutput(out);
   debugLog(paths, `${input.event} ok${out ? ` (${out.length} chars)` : ""}`, started);
-}
-
-/**
- * The event JSON. Reading Bun.stdin as a stream takes ~1.4 ms in a fresh process, where Bun.stdin.text()
- * takes ~5 ms and `readFileSync(0)` needs node:fs, whose first import alone costs 3.5–5 ms — a fifth of a
- * warm hook.
- */
-async function readStdin(): Promise<string> {
-  const decoder = new TextDecoder();
-  let text = "";
-  for await (const chunk of Bun.stdin.stream()) text += decoder.decode(chunk, { stream: true });
-  return text + decoder.decode();
 }
 
 function debugLog(paths: Paths, line: string, started: number): void {

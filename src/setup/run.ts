@@ -1,7 +1,8 @@
 /** @module The client table and one `cairn setup` run: choose clients, plan every file, apply unless dry-run, report. */
 import { accessSync, constants, existsSync, realpathSync } from "node:fs";
-import { basename, delimiter, isAbsolute, join, resolve } from "node:path";
+import { basename, delimiter, isAbsolute, join, resolve, sep } from "node:path";
 import { detectProject } from "../config/project.ts";
+import { cairnError } from "../errors.ts";
 import { claudeCode, claudeCodeFiles, hasCairnHooks, localServerEntry, localServerNote, twiceRegistered } from "./claude-code.ts";
 import { claudeDesktop } from "./claude-desktop.ts";
 import { codex } from "./codex.ts";
@@ -108,6 +109,7 @@ export function runSetup(opts: SetupOptions): SetupReport {
     dataDir: resolvePaths(env, opts.platform ?? process.platform).dataDir,
     dataEnv: {},
   };
+  if (opts.scope === "project") refuseHomeAsProject(ctx.projectDir, ctx.home);
   const ownHome = customHome(env, ctx.platform, opts.cwd ?? process.cwd());
   if (opts.scope === "user") ctx.dataEnv = { CAIRN_HOME: ownHome };
   const explicit = opts.clients !== "all";
@@ -116,6 +118,24 @@ export function runSetup(opts: SetupOptions): SetupReport {
   if (!opts.dryRun) applyPlans(plans, opts.now);
   const warnings = opts.uninstall ? [] : [...commandWarnings(opts.command, env, opts.self), ...homeWarnings(ownHome, ctx), ...claudeCodeWarnings(chosen, ctx)];
   return { action: opts.uninstall ? "uninstall" : "setup", dryRun: opts.dryRun, scope: opts.scope, command: opts.command, warnings, clients: plans };
+}
+
+/**
+ * A project's config files sit where user-level ones do when the "project" is the home folder or a folder
+ * above it (`/`): setup --project there rewrote ~/.claude/settings.json for a project and --uninstall deleted
+ * it (QA). Refused before anything is read or written.
+ */
+function refuseHomeAsProject(projectDir: string, home: string): void {
+  const real = (p: string) => {
+    try {
+      return realpathSync(p);
+    } catch {
+      return resolve(p);
+    }
+  };
+  const [dir, own] = [real(projectDir), real(home)];
+  const above = own === dir || own.startsWith(dir.endsWith(sep) ? dir : dir + sep);
+  if (above) throw cairnError("SETUP_PROJECT_HOME", [projectDir, own === dir ? "your home folder" : "a folder holding your home folder"]);
 }
 
 /** Claude Code hooks written here while its other level's settings already run cairn's, or a local server entry that takes precedence over what setup writes (doctor says both too). */

@@ -165,6 +165,16 @@ describe("post-tool", () => {
     expect(contextOf(out)).toContain("it passed after running `docker compose up -d db`");
   });
 
+  test("a non-zero exit that answers a question (a diff, no match, no such file) is no error (QA: `git diff` became a pitfall)", async () => {
+    await w.hook("post-tool", fail("git diff --exit-code", "Exit code 1\ndiff --git a/x b/x\nindex 1..2 100644"));
+    await w.hook("post-tool", fail("grep -rn TODO src | grep -v test", "Exit code 1"));
+    await w.hook("post-tool", fail("ls nonexist", "Exit code 2\nls: cannot access 'nonexist': No such file or directory"));
+    expect(withEngine((e) => e.list({}).total)).toBe(0);
+    // git diff without --exit-code fails for real reasons.
+    await w.hook("post-tool", fail("git diff main..feature", "Exit code 128\nfatal: ambiguous argument 'main..feature': unknown revision"));
+    expect(withEngine((e) => e.list({ types: ["error"] }).memories.map((m) => m.content))).toEqual(["`git diff` failed: fatal: ambiguous argument 'main..feature': unknown revision"]);
+  });
+
   test("a command the user interrupted is not captured as an error", async () => {
     const interrupted = JSON.stringify({ ...JSON.parse(fail("npm run dev", "Exit code 130\nerror: interrupted")), is_interrupt: true });
     expect(await w.hook("post-tool-failure", interrupted)).toBe("");

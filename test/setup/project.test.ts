@@ -96,3 +96,18 @@ test("--uninstall gives the repository back: created files gone, existing ones b
   expect(backups.some((b) => b.endsWith(`${repo.slice(1)}/.mcp.json`))).toBe(true);
   expect(backups.some((b) => b.endsWith(`${repo.slice(1)}/.cursor/mcp.json`))).toBe(true);
 });
+
+test("--project in the home folder (no repository) is refused before anything is written: the files there are the user's own (QA)", async () => {
+  const user = await s.run(["setup", "--client", "claude-code"], { cwd: s.home, env: withCairn() });
+  expect(user.exitCode, describeRun(["setup"], user)).toBe(0);
+  const settings = join(s.home, ".claude", "settings.json");
+  const before = readFileSync(settings, "utf8");
+  const listed = readdirSync(s.home, { recursive: true }).map(String).sort();
+  for (const args of [["setup", "--project", "--client", "claude-code,codex"], ["setup", "--project", "--uninstall"]]) {
+    const r = await s.run(args, { cwd: s.home, env: withCairn() });
+    expect(r.exitCode, describeRun(args, r)).toBe(2);
+    expect(r.stderr).toContain("is not a project but your home folder");
+  }
+  expect(readFileSync(settings, "utf8")).toBe(before);
+  expect(readdirSync(s.home, { recursive: true }).map(String).sort()).toEqual(listed);
+});

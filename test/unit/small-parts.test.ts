@@ -1,6 +1,6 @@
 /** @module Pure helpers: time parsing, token budgets, rank fusion, canonical form, paths, project detection, config. */
 import { afterAll, describe, expect, spyOn, test } from "bun:test";
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, realpathSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { canonicalize, cleanContent, normalizeTags } from "../../src/capture/normalize.ts";
@@ -170,6 +170,11 @@ describe("project detection", () => {
   test("the git root of a nested directory, else the directory", () => {
     expect(detectProject(join(root, "repo", "src", "deep"))).toBe(join(root, "repo"));
     expect(detectProject(join(root, "plain"))).toBe(join(root, "plain"));
+  });
+  test("a path through a symlink is the project the real path is (QA: a hook's cwd split memories from the CLI's)", () => {
+    symlinkSync(join(root, "repo"), join(root, "link"));
+    expect(detectProject(join(root, "link", "src"))).toBe(detectProject(realpathSync(join(root, "repo", "src"))));
+    expect(detectProject(join(root, "gone", "src"))).toBe(join(root, "gone", "src"));
   });
   test("a --project directory is its project's key; anything else is left to the engine", () => {
     expect(projectKeyOfDirectory("repo/src", root)).toBe(join(root, "repo"));
