@@ -286,7 +286,7 @@ const catalog = {
     mcp: "The sync server {0} has no cairn schema; the user must run `cairn sync init` once for the team.",
   },
   SYNC_SCHEMA_MISMATCH: "The sync server {0} has cairn sync schema version {1}; this cairn speaks version {2}. Upgrade cairn on every device of the team to the same version; nothing was sent or applied.",
-  SYNC_BAD_RECORD: "Record {0} on the sync server (from device {1}) does not open with this team's key: that device wrote it under another key, or it was altered on the server (or this device's key is wrong: joined with another team's code?). Nothing of it was applied; check the join code with the team, or remove that record from the server.",
+  SYNC_BAD_RECORD: "Record {0} on the sync server (from device {1}) does not open with this team's key: that device wrote it under another key, or it was altered on the server (or this device's key is wrong: joined with another team's code?). Nothing of it was applied; check the join code with the team. Removing that record from the server lets sync go on, but the change it held then reaches no other device until device {1} changes that memory again.",
   SYNC_SETTINGS: {
     cli: 'Cannot read the sync settings "{0}": {1}. Fix or delete the file and join the team again (`cairn sync join <code> --server <url>`).',
     mcp: 'Cannot read the sync settings "{0}": {1}. The user must fix or delete the file and join the team again (`cairn sync join`).',

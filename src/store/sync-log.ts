@@ -12,6 +12,12 @@ import { canonicalMatch } from "./canonical-prefix.ts";
 import { hashText, type StoredHash } from "./stored-hash.ts";
 import { CLOCK, ENQUEUE, HISTORY_ERASED, HISTORY_ERASED_AT, MARK_HISTORY_ERASED, TICK } from "./sync-schema.ts";
 
+/**
+ * The one type of global-scope memory `cairn sync share --global` shares: the user's preferences, as the README
+ * says. A global note or fact stays on this machine (QA: a personal global note reached the team).
+ */
+export const GLOBAL_SHARED_TYPE = "preference";
+
 export type SyncMode = 0 | 1 | 2;
 /** Where the team key is kept (its AEAD binding in an encrypted store; recode.ts re-encodes it there). */
 export const TEAM_KEY_PLACE = place("sync_secret", "team_key", 1);
@@ -154,6 +160,7 @@ export class SqliteSyncLog implements SyncLog {
         .query(
           `INSERT INTO sync_outbox (memory_id, op, hlc)
              SELECT id, 'put', min(updated_at * 1000, ${CLOCK}) FROM memories WHERE project IS ?
+               ${project === null ? `AND type = '${GLOBAL_SHARED_TYPE}'` : ""}
                ${unsentOnly ? "AND id NOT IN (SELECT memory_id FROM sync_versions)" : ""}
            ON CONFLICT (memory_id) DO UPDATE SET op = sync_outbox.op`,
         )
@@ -266,7 +273,7 @@ export class SqliteSyncLog implements SyncLog {
 
   outboxToSend(projects: readonly string[], global: boolean): number {
     const stored = projects.map((p) => storedProject(this.#codec, p));
-    const shared = [...(stored.length > 0 ? [`m.project IN (${stored.map(() => "?").join(", ")})`] : []), ...(global ? ["m.project IS NULL"] : [])];
+    const shared = [...(stored.length > 0 ? [`m.project IN (${stored.map(() => "?").join(", ")})`] : []), ...(global ? [`(m.project IS NULL AND m.type = '${GLOBAL_SHARED_TYPE}')`] : [])];
     const row = this.#db
       .query(
         `SELECT count(*) AS n FROM sync_outbox o

@@ -1,8 +1,9 @@
 /** @module What a sync run works with: the store and its sync tables, the engine's purge path, the team's settings. */
+import type { Memory } from "../domain/memory.ts";
 import type { Engine } from "../engine/engine.ts";
 import { cairnError } from "../errors.ts";
 import type { Store } from "../store/store.ts";
-import type { SyncLog } from "../store/sync-log.ts";
+import { GLOBAL_SHARED_TYPE, type SyncLog } from "../store/sync-log.ts";
 import type { SyncConfig } from "./settings.ts";
 
 export interface SyncContext {
@@ -17,9 +18,9 @@ export interface SyncContext {
   progress?: (line: string) => void;
 }
 
-/** Whether a memory of `project` (null: global scope) may leave this machine. */
-export function isShared(config: SyncConfig, project: string | null): boolean {
-  return project === null ? config.shared.global : config.shared.projects.includes(project);
+/** Whether memory `m` may leave this machine: its project is shared, or it is a global preference and those are. */
+export function isShared(config: SyncConfig, m: Pick<Memory, "project" | "type">): boolean {
+  return m.project === null ? config.shared.global && m.type === GLOBAL_SHARED_TYPE : config.shared.projects.includes(m.project);
 }
 
 /** Records per server round trip and per local transaction. */

@@ -34,7 +34,7 @@ export function sealOutbox(ctx: SyncContext): number {
           const erasedHistory = log.historyErased(e.memoryId);
           if (erasedHistory) log.clearHistoryErased(e.memoryId);
           // A memory already shared keeps syncing; others only when their project is shared.
-          if (!m || (!known && !isShared(config, m.project))) continue;
+          if (!m || (!known && !isShared(config, m))) continue;
           record = { ...putRecord(m, store.edges(m.id), e.hlc, config.device), ...(erasedHistory && known ? { eraseHistory: true as const } : {}) };
         }
         counter++;

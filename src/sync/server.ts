@@ -41,6 +41,16 @@ const SCHEMA = [
   `CREATE INDEX IF NOT EXISTS cairn_sync_records_erased ON cairn_sync_records (team, mid) WHERE erase`,
 ];
 
+/**
+ * A server that answered only to say it is going away or not up yet: stopped by its operator, crashed,
+ * starting, recovering (SQLSTATE class 57, or class 08 connection failures). The server is unreachable for
+ * now, not refusing credentials (QA: a fast shutdown mid-sync said to check the user and password).
+ */
+export function goingAway(err: unknown): boolean {
+  const state = String((err as { errno?: unknown }).errno ?? "");
+  return /^(?:57P0[1-4]|08)/.test(state) || /terminating connection due to|the database system is (?:shutting down|starting up|in recovery)|server closed the connection/i.test(describeError(err));
+}
+
 export class SyncServer {
   readonly #sql: SQL;
   readonly url: string;
@@ -80,7 +90,7 @@ export class SyncServer {
     } catch (err) {
       const code = String((err as { code?: unknown }).code ?? "");
       if (err instanceof CairnError) throw err;
-      if (/CONNECTION|ECONNREFUSED|TIMEOUT|ENOTFOUND|CLOSED/i.test(code) || /connect/i.test(describeError(err)) && !code.startsWith("ERR_POSTGRES_SERVER")) {
+      if (/CONNECTION|ECONNREFUSED|TIMEOUT|ENOTFOUND|CLOSED/i.test(code) || /connect/i.test(describeError(err)) && !code.startsWith("ERR_POSTGRES_SERVER") || goingAway(err)) {
         throw cairnError("SYNC_UNREACHABLE", [redactUrl(this.url), describeError(err)], err);
       }
       // Refused logins, missing databases, permissions: the server answered, and says why.

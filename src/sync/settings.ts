@@ -83,12 +83,21 @@ export function readConfig(dataDir: string, log: SyncLog): SyncConfig | null {
 /** A server URL's password (`postgres://user:secret@host/db`), and the URL without it. */
 export function splitPassword(server: string): { url: string; password: string | null } {
   const m = /^(\w+:\/\/[^:/@]*):([^@/]*)@/.exec(server);
-  return m ? { url: `${m[1]}@${server.slice(m[0].length)}`, password: m[2]! } : { url: server, password: null };
+  if (m) return { url: `${m[1]}@${server.slice(m[0].length)}`, password: m[2]! };
+  // libpq's other form, `?password=…` (QA: kept in sync.json and printed in clear).
+  const q = QUERY_PASSWORD.exec(server);
+  if (!q) return { url: server, password: null };
+  const rest = server.slice(0, q.index) + (q[3] ? q[1] : "") + server.slice(q.index + q[0].length);
+  return { url: rest, password: q[2]! };
 }
 
-/** `url` (`postgres://user@host/db`) with `password` put back. */
+/** `password=…` among a URL's query parameters: the separator before it, the value, and a separator after it. */
+const QUERY_PASSWORD = /([?&])password=([^&#]*)(&?)/;
+
+/** `url` (`postgres://user@host/db`) with `password` put back: in the user part, or as `?password=` when there is none. */
 function withPassword(url: string, password: string): string {
-  return url.replace(/^(\w+:\/\/[^:/@]*)@/, (_, user: string) => `${user}:${password}@`);
+  if (/^\w+:\/\/[^:/@]*@/.test(url)) return url.replace(/^(\w+:\/\/[^:/@]*)@/, (_, user: string) => `${user}:${password}@`);
+  return `${url}${url.includes("?") ? "&" : "?"}password=${password}`;
 }
 
 /** Moves a `sync.key` file (earlier versions) into the database, then removes the file. */

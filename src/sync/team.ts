@@ -68,6 +68,8 @@ export function joinTeam(dataDir: string, log: SyncLog, code: string, server: st
 /** Refuses to join `team` with `key` on server `s` before anything changes here (join, and join after a rotation). */
 export async function assertJoinable(s: SyncServer, team: string, key: Uint8Array): Promise<void> {
   await s.checkSchema();
+  // A code of a team moved to a new key (`sync rotate`): that, not "no such team" (QA).
+  if (await s.retired(team)) throw cairnError("SYNC_TEAM_RETIRED", [team, redactUrl(s.url)]);
   // Another database (a typo in the URL, a staging server) would take this device into a team of one.
   if (!(await s.hasTeam(team))) throw cairnError("SYNC_TEAM_UNKNOWN", [redactUrl(s.url), team]);
   // An altered or made-up code: refused before this device joins.

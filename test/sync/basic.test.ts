@@ -443,3 +443,21 @@ test("a team's erase deferred by a legal hold here runs once the hold is release
   expect(() => b!.engine.get(r.id)).toThrow();
   for (const d of [a, b]) d!.close();
 });
+
+test("share --global sends the user's global preferences only: a global note or fact stays here, and is not counted as waiting (QA)", async () => {
+  const pg = postgres.current();
+  if (!pg) return;
+  const [a, b] = await team(2);
+  const pref = a!.engine.remember({ content: "User prefers terse commit messages", type: "preference", project: null }).id;
+  const note = a!.engine.remember({ content: "my personal salary negotiation note", type: "note", project: null }).id;
+  a!.engine.remember({ content: "my dentist is on Tuesdays at nine", type: "fact", project: null });
+  expect(setShared(a!.dir, a!.store.sync, null, true).queued).toBe(1);
+  expect((await syncStatus(readConfig(a!.dir, a!.store.sync)!, a!.store.sync)).pending).toBe(1);
+  a!.engine.remember({ content: "another personal note written after sharing", type: "note", project: null });
+  expect((await a!.sync()).pushed).toBe(1);
+  await b!.sync();
+  expect(b!.store.get(pref)?.content).toBe("User prefers terse commit messages");
+  expect(b!.store.get(note)).toBeNull();
+  expect(b!.exported().some((line) => line.includes("personal") || line.includes("dentist"))).toBe(false);
+  for (const d of [a, b]) d!.close();
+});

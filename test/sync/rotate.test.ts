@@ -75,9 +75,9 @@ test("after a rotation the devices that join again exchange everything, and the 
     expect(opened(oldTeam.key)).toBe(0);
     expect(opened(readConfig(a.dir, a.store.sync)!.key)).toBe(records.length);
   });
-  // The old code does not join the retired team either.
+  // The old code does not join the retired team either, and says why (QA: it said the server held no such team).
   const late = new Device();
-  expect(codeOf(await failure(late.join(oldTeam && (await import("../../src/sync/code.ts")).encodeJoinCode(oldTeam.team, oldTeam.key), url)))).toBe("SYNC_TEAM_UNKNOWN");
+  expect(codeOf(await failure(late.join(oldTeam && (await import("../../src/sync/code.ts")).encodeJoinCode(oldTeam.team, oldTeam.key), url)))).toBe("SYNC_TEAM_RETIRED");
   for (const d of [a, b, gone, late]) d.close();
 });
 

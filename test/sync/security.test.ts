@@ -8,7 +8,7 @@ import { randomBytes } from "node:crypto";
 import { SQL } from "bun";
 import { encodeJoinCode } from "../../src/sync/code.ts";
 import { readConfig, readSettings } from "../../src/sync/settings.ts";
-import { withSslMode } from "../../src/sync/server.ts";
+import { goingAway, withSslMode } from "../../src/sync/server.ts";
 import { syncStatus } from "../../src/sync/status.ts";
 import { usePostgres } from "../helpers/postgres.ts";
 import { Device, errorCode as codeOf, failure, startTeam } from "../helpers/sync-devices.ts";
@@ -186,4 +186,36 @@ test("a server URL without an sslmode asks for TLS when the server offers it; on
   expect(withSslMode("postgres://u:p@db.internal:5432/cairn")).toBe("postgres://u:p@db.internal:5432/cairn?sslmode=prefer");
   expect(withSslMode("postgres://db/cairn?application_name=x")).toBe("postgres://db/cairn?application_name=x&sslmode=prefer");
   expect(withSslMode("postgres://db/cairn?sslmode=verify-full")).toBe("postgres://db/cairn?sslmode=verify-full");
+});
+
+test("a password given as ?password= stays out of sync.json, and syncing goes on with it (QA)", async () => {
+  const pg = postgres.current();
+  if (!pg) return;
+  await pg.createDb("qpass");
+  const a = new Device();
+  await a.init(`${pg.url("qpass")}?password=hunter2secret`);
+  expect(JSON.stringify(readSettings(a.dir))).not.toContain("hunter2secret");
+  expect(readConfig(a.dir, a.store.sync)!.server).toContain("hunter2secret");
+  a.engine.remember({ content: "the query password case", project: "github.com/acme/qpass" });
+  await a.sync();
+  const b = new Device();
+  await b.join(a.code(), pg.url("qpass"));
+  await b.sync();
+  for (const d of [a, b]) d.close();
+});
+
+test("a server going away (shut down, crashed, starting) is unreachable for now, not a refusal of the credentials (QA)", async () => {
+  const pg = postgres.current();
+  if (!pg) return;
+  await pg.createDb("away");
+  const sql = new SQL(pg.url("away"));
+  const raised = (state: string, message: string) => sql.unsafe(`DO $$ BEGIN RAISE EXCEPTION USING ERRCODE = '${state}', MESSAGE = '${message}'; END $$`).then(() => null, (err: unknown) => err);
+  try {
+    expect(goingAway(await raised("57P01", "terminating connection due to administrator command"))).toBe(true);
+    expect(goingAway(await raised("57P03", "the database system is starting up"))).toBe(true);
+    expect(goingAway(await raised("28P01", "password authentication failed for user x"))).toBe(false);
+    expect(goingAway(await raised("42501", "permission denied for table cairn_sync_records"))).toBe(false);
+  } finally {
+    await sql.close();
+  }
 });

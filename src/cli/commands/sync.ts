@@ -29,7 +29,7 @@ export default defineCommand({
       valueHint: "url",
     },
     project: { type: "string", description: "share, unshare (and init, join: share it at once): the project (name, key or directory; default: the current one)", valueHint: "name|dir" },
-    global: { type: "boolean", description: "share, unshare (and init, join): global-scope memories (preferences about you) instead of a project" },
+    global: { type: "boolean", description: "share, unshare (and init, join): your global-scope preferences instead of a project (other global memories stay here)" },
     discard: { type: "boolean", description: "leave: even with erases not sent to the team yet (the team keeps those memories)" },
     ...jsonFlag,
   },
@@ -157,8 +157,11 @@ function sharedScope(s: CliSession): { projects: string[]; global: boolean } {
 function shareAtOnce(s: CliSession, project: string | null | undefined): string | null {
   if (project === undefined) return null;
   setShared(s.paths.dataDir, s.store.sync, project, true);
-  return project === null ? "global-scope memories" : `project ${project}`;
+  return scopeName(project);
 }
+
+/** What sharing `project` (null: global scope) takes, in words. */
+const scopeName = (project: string | null): string => (project === null ? "global-scope preferences (other global memories stay on this device)" : `project ${project}`);
 
 function target({ engine, paths }: CliSession, a: Args): string | null {
   if (a.global && a.project) throw cairnError("ONE_OF", ["--project and --global"]);
@@ -183,7 +186,7 @@ function share(s: CliSession, a: Args, on: boolean): void {
   const { store, paths } = s;
   const project = target(s, a);
   const { queued, config } = setShared(paths.dataDir, store.sync, project, on);
-  const what = project === null ? "global-scope memories" : `project ${project}`;
+  const what = scopeName(project);
   if (a.json) return output.json({ project, shared: on, queued, projects: config.shared.projects, global: config.shared.global });
   output.text(
     on
