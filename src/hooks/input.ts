@@ -123,6 +123,20 @@ function shellResult(response: unknown): { exitCode: number | null; stdout: stri
 }
 
 /**
+ * The event's working directory when it can name one: an absolute path without a NUL (QA: a cwd ending in NUL
+ * made a second project of the same folder). Otherwise undefined, with a problem to log.
+ */
+/** An absolute path: POSIX, a Windows drive, or a UNC share (no node:path import on the hook's hot path). */
+const ABSOLUTE = /^(?:\/|[A-Za-z]:[\\/]|\\\\)/;
+
+function usableCwd(cwd: string | undefined, problems: string[]): string | undefined {
+  if (!cwd) return undefined;
+  if (!cwd.includes("\0") && ABSOLUTE.test(cwd)) return cwd;
+  problems.push(`cwd ${JSON.stringify(cwd.slice(0, 200))} is not an absolute path; the hook's own working directory is used`);
+  return undefined;
+}
+
+/**
  * Parses stdin into a {@link HookInput}. The event comes from the CLI argument, else from the JSON's own
  * event name. Returns null when there is nothing to act on (unknown event, not a JSON object). What was
  * wrong with the input, if anything, is pushed to `problems` (for hooks.log), one short reason each.
@@ -197,7 +211,7 @@ export function parseHookInput(argEvent: string | undefined, raw: string, fallba
     event,
     agentEvent,
     sessionId: d.session_id ?? d.sessionId ?? null,
-    cwd: d.cwd || fallbackCwd,
+    cwd: usableCwd(d.cwd, problems) ?? fallbackCwd,
     prompt: d.prompt ?? "",
     toolName,
     toolKind: toolKind(toolName),

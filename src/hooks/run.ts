@@ -58,7 +58,7 @@ export async function runHook(args: readonly string[]): Promise<number> {
     const problems: string[] = [];
     const input = parseHookInput(args[0], raw, process.cwd(), problems);
     // Logged here, before the warm/cold split, so each bad event is one line whichever path serves it.
-    if (problems.length > 0) appendHookLog(paths.dataDir, `${input?.event ?? event} malformed input: ${problems.join("; ")}`);
+    if (problems.length > 0) appendHookLog(paths.dataDir, `${args[0] ?? input?.event ?? event} malformed input: ${problems.join("; ")}`);
     if (!input) return 0;
     event = input.event;
     const sock = warmEnabled() ? socketPath(paths.dataDir) : null;

@@ -161,7 +161,10 @@ export function addHookOps(value: JsonObject, ctx: SetupContext): OpsResult {
     const extra = found.filter((p) => p !== keep);
     if (keep) {
       const handler = handlersOf(groups[keep.g])[keep.h] as JsonObject;
-      const differing = Object.entries(wanted).filter(([k, v]) => !sameJson(handler[k], v));
+      // A longer timeout the user gave is theirs to keep (QA: setup set a raised 20 back to 5); a shorter one
+      // would cut cairn's own deadline, so it is raised.
+      const raised = typeof handler.timeout === "number" && handler.timeout >= spec.timeout;
+      const differing = Object.entries(wanted).filter(([k, v]) => !sameJson(handler[k], v) && !(k === "timeout" && raised));
       for (const [k, v] of differing) ops.push({ kind: "set", path: ["hooks", spec.event, keep.g, "hooks", keep.h, k], value: v });
       if (differing.length > 0) changes.push({ action: "updated", key, detail: wanted.command });
     }

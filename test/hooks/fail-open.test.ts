@@ -41,6 +41,13 @@ describe("fail open", () => {
     );
   });
 
+  test("the log names the hook as it was run, and a cwd that is no absolute path is not taken as a project (QA: NUL made a second project)", async () => {
+    await quiet(["hook", "post-tool-failure"], "");
+    expect(logLines().at(-1)).toContain("post-tool-failure malformed input: stdin was empty");
+    await quiet(["hook", "prompt"], JSON.stringify({ session_id: "n1", cwd: `${sb.cwd}\u0000`, prompt: "remember that we deploy on fridays only" }));
+    expect(logLines().at(-1)).toContain("is not an absolute path; the hook's own working directory is used");
+  });
+
   test("unknown events and no event are ignored", async () => {
     await quiet(["hook", "Notification"], JSON.stringify({ hook_event_name: "Notification", message: "hi" }));
     await quiet(["hook"], "{}");

@@ -90,8 +90,9 @@ describe("user scope", () => {
     const settings = w.fixture("claude-settings-stale.json", "home/.claude/settings.json");
     const report = w.setup({ client: "claude-code" });
     const h = json(settings);
+    // The path is brought up to date; its timeout of 30, above cairn's 10, is kept as the user's.
     expect(h.hooks.Stop).toEqual([
-      { hooks: [{ type: "command", command: `${w.bin} hook stop`, timeout: 10 }, { type: "command", command: "notify-send done" }] },
+      { hooks: [{ type: "command", command: `${w.bin} hook stop`, timeout: 30 }, { type: "command", command: "notify-send done" }] },
     ]);
     expect(h.hooks.SessionEnd).toEqual([{ hooks: [{ type: "command", command: `${w.bin} hook session-end`, timeout: 5 }] }]);
     const changes = report.clients[0]!.files[1]!.changes;
@@ -105,6 +106,19 @@ describe("user scope", () => {
     const report = w.setup({ client: "claude-code" });
     expect(json(state).mcpServers.cairn).toEqual({ command: w.bin, args: ["mcp"], env: { HTTPS_PROXY: "http://proxy:3128" }, type: "stdio" });
     expect(report.clients[0]!.files[0]!.changes.map((c) => `${c.action} ${c.key}`)).toEqual(["added mcpServers.cairn.type", "updated mcpServers.cairn.command"]);
+  });
+
+  test("a hook timeout the user raised stays on a re-run; one below cairn's is raised to it (QA)", () => {
+    w.setup({ client: "claude-code" });
+    const settings = join(w.home, ".claude", "settings.json");
+    const h = json(settings);
+    h.hooks.PreToolUse[0].hooks[0].timeout = 20;
+    h.hooks.Stop[0].hooks[0].timeout = 2;
+    writeFileSync(settings, JSON.stringify(h, null, 2));
+    w.setup({ client: "claude-code" });
+    const after = json(settings);
+    expect(after.hooks.PreToolUse[0].hooks[0].timeout).toBe(20);
+    expect(after.hooks.Stop[0].hooks[0].timeout).toBe(CLAUDE_HOOKS.find((s) => s.event === "Stop")!.timeout);
   });
 
   test("a hand-written `cairn mcp` with arguments of the user's own (a project pin) keeps them; only the command's path is updated (QA M3)", () => {
