@@ -45,6 +45,20 @@ export function hasCairnHooks(path: string): boolean {
   }
 }
 
+/** The note for a settings file that turns every hook off: Claude Code then runs none, cairn's included (QA). */
+export const hooksOffNote = (path: string): string =>
+  `${path} sets "disableAllHooks": true, so Claude Code runs no hooks, cairn's included: remove it for memories to be injected and captured`;
+
+/** Whether the settings file at `path` holds `"disableAllHooks": true`. */
+export function hooksDisabled(path: string): boolean {
+  try {
+    const value = parseJsonc(readText(path) ?? "") as JsonObject | null;
+    return isObject(value) && value.disableAllHooks === true;
+  } catch {
+    return false;
+  }
+}
+
 /** `~/.claude` (or CLAUDE_CONFIG_DIR, which Claude Code uses for both settings and its `.claude.json`). */
 const configDir = (ctx: SetupContext): string => ctx.env.CLAUDE_CONFIG_DIR || join(ctx.home, ".claude");
 const stateFile = (ctx: SetupContext): string => (ctx.env.CLAUDE_CONFIG_DIR ? join(ctx.env.CLAUDE_CONFIG_DIR, ".claude.json") : join(ctx.home, ".claude.json"));

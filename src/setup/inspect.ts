@@ -4,7 +4,7 @@
  * Read-only; a client that is neither installed nor configured is not mentioned.
  */
 import { accessSync, constants, existsSync } from "node:fs";
-import { CLAUDE_HOOKS, isCairnHook, localServerIn, localServerNote, twiceRegistered } from "./claude-code.ts";
+import { CLAUDE_HOOKS, hooksOffNote, isCairnHook, localServerIn, localServerNote, twiceRegistered } from "./claude-code.ts";
 import { type JsonObject, isObject } from "./json-file.ts";
 import { parseJsonc } from "./jsonc.ts";
 import { resolve } from "node:path";
@@ -84,6 +84,7 @@ function inspectClient(client: ClientSetup, ctxFor: (scope: Scope) => SetupConte
         if (home) problems.push(home);
       } else {
         const hooks = isObject(value.hooks) ? value.hooks : {};
+        if (value.disableAllHooks === true) problems.push(hooksOffNote(target.path));
         const commands = CLAUDE_HOOKS.map((h) => cairnHookCommand(hooks[h.event], mcpCommand));
         const present = commands.filter((c) => c !== undefined).length;
         if (present === 0) continue;

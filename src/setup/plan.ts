@@ -89,7 +89,28 @@ export interface ClientPlan {
   notes: string[];
 }
 
-const message = (err: unknown): string => (err instanceof Error ? err.message : String(err));
+/** What went wrong with a config file, said so the user knows what to do (QA: raw EISDIR/EEXIST/EACCES text). */
+function message(err: unknown): string {
+  if (!(err instanceof Error)) return String(err);
+  const { code, path } = err as NodeJS.ErrnoException;
+  const at = path ?? "the file";
+  switch (code) {
+    case "EISDIR":
+      return `${at} is a folder where a config file should be: move it away and run setup again`;
+    case "EEXIST":
+    case "ENOTDIR":
+      return `a file stands where a folder is needed on the way to ${at}: move it away and run setup again`;
+    case "EACCES":
+    case "EPERM":
+      return `no permission to write ${at} (or its folder): fix its permissions, or run setup as the user who owns it`;
+    case "EROFS":
+      return `${at} is on a read-only file system`;
+    case "ENOSPC":
+      return `no space left on the disk holding ${at}`;
+    default:
+      return err.message;
+  }
+}
 
 /** Reads a config file; `null` when it does not exist. */
 export function readText(path: string): string | null {
@@ -168,6 +189,7 @@ function writeFile(file: FilePlan, now: Date): string | undefined {
   let mode = file.newMode;
   if (current !== null) {
     mode = statSync(real).mode & 0o777;
+    assertWritable(file.path, mode);
     backup = backupCopy(file, real, now);
   } else {
     mkdirSync(dirname(real), { recursive: true });
@@ -179,10 +201,16 @@ function writeFile(file: FilePlan, now: Date): string | undefined {
   return backup;
 }
 
+/** A file made read-only on purpose (chmod 444): replacing or removing it would go around that (QA). */
+function assertWritable(path: string, mode: number): void {
+  if ((mode & 0o200) === 0) throw new SetupFileError(`${path} is read-only (mode ${mode.toString(8)}): make it writable (chmod u+w) if cairn may edit it, then run setup again`);
+}
+
 /** Removes a file uninstall emptied (after a backup), then the folders that held only it. */
 function deleteFile(file: FilePlan, now: Date): string | undefined {
   const real = existsSync(file.path) ? realpathSync(file.path) : file.path;
   if (readText(real) !== file.before) throw new SetupFileError("the file changed while cairn was editing it; run `cairn setup --uninstall` again");
+  assertWritable(file.path, statSync(real).mode & 0o777);
   const backup = backupCopy(file, real, now);
   unlinkSync(file.path);
   if (file.pruneUpTo === undefined) return backup;

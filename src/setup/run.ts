@@ -3,7 +3,7 @@ import { accessSync, constants, existsSync, realpathSync } from "node:fs";
 import { basename, delimiter, isAbsolute, join, resolve, sep } from "node:path";
 import { detectProject } from "../config/project.ts";
 import { cairnError } from "../errors.ts";
-import { claudeCode, claudeCodeFiles, hasCairnHooks, localServerEntry, localServerNote, twiceRegistered } from "./claude-code.ts";
+import { claudeCode, claudeCodeFiles, hasCairnHooks, hooksDisabled, hooksOffNote, localServerEntry, localServerNote, twiceRegistered } from "./claude-code.ts";
 import { claudeDesktop } from "./claude-desktop.ts";
 import { codex } from "./codex.ts";
 import { cursor } from "./cursor.ts";
@@ -144,7 +144,8 @@ function claudeCodeWarnings(chosen: readonly ClientSetup[], ctx: SetupContext): 
   const here = claudeCodeFiles(ctx).hooks;
   const other = claudeCodeFiles({ ...ctx, scope: ctx.scope === "user" ? "project" : "user" }).hooks;
   const local = localServerEntry(ctx);
-  return [...(other !== here && hasCairnHooks(other) ? [twiceRegistered([here, other])] : []), ...(local ? [localServerNote(local, ctx.projectDir)] : [])];
+  const off = [here, other].filter((path, i, all) => all.indexOf(path) === i && hooksDisabled(path)).map(hooksOffNote);
+  return [...(other !== here && hasCairnHooks(other) ? [twiceRegistered([here, other])] : []), ...(local ? [localServerNote(local, ctx.projectDir)] : []), ...off];
 }
 
 /**

@@ -1,6 +1,6 @@
 /** @module `cairn setup --client claude-code`: MCP in ~/.claude.json / .mcp.json and hooks merged into settings.json. */
 import { afterEach, beforeEach, describe, expect, test } from "bun:test";
-import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { CLAUDE_HOOKS } from "../../src/setup/claude-code.ts";
@@ -215,6 +215,20 @@ describe("files that cannot be edited safely", () => {
     const state = w.fixture("empty.json", "home/.claude.json");
     w.setup({ client: "claude-code" });
     expect(parseJsonc(w.read(state))).toEqual({ mcpServers: { cairn: { type: "stdio", command: w.bin, args: ["mcp"] } } });
+  });
+
+  test("a read-only file is refused and left as it is; a folder in its place is named as such (QA: replaced by a rename, raw EISDIR)", () => {
+    const state = w.write("home/.claude.json", '{ "mcpServers": {} }\n');
+    chmodSync(state, 0o444);
+    const report = w.setup({ client: "claude-code" });
+    expect(report.clients[0]!.files[0]!.error).toContain("is read-only (mode 444): make it writable (chmod u+w)");
+    expect(w.read(state)).toBe('{ "mcpServers": {} }\n');
+    expect(statSync(state).mode & 0o777).toBe(0o444);
+    const settings = join(w.home, ".claude", "settings.json");
+    rmSync(settings, { force: true });
+    mkdirSync(settings, { recursive: true });
+    const hooks = w.setup({ client: "claude-code" }).clients[0]!.files[1]!;
+    expect(hooks.error).toContain("is a folder where a config file should be: move it away");
   });
 
   test("hooks that are not a list are refused, not overwritten", () => {

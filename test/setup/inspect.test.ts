@@ -68,3 +68,14 @@ test("a local cairn server in ~/.claude.json (what `claude mcp add` writes) take
   expect(report.warnings).toContainEqual(expect.stringContaining(`a local "cairn" server for ${w.project} in ${join(w.home, ".claude.json")} (command /old/cairn)`));
   expect(checks()["claude-code"]).toMatchObject({ level: "warn", detail: expect.stringContaining("claude mcp remove cairn -s local") });
 });
+
+test("settings that turn every hook off (disableAllHooks) are named by setup and doctor (QA: doctor said ok)", () => {
+  const settings = w.write("home/.claude/settings.json", JSON.stringify({ disableAllHooks: true }, null, 2));
+  const report = w.setup({ client: "claude-code" });
+  expect(report.warnings).toContainEqual(expect.stringContaining(`${settings} sets "disableAllHooks": true, so Claude Code runs no hooks`));
+  expect(checks()["claude-code"]).toMatchObject({ level: "warn", detail: expect.stringContaining('"disableAllHooks": true') });
+  const value = JSON.parse(w.read(settings));
+  delete value.disableAllHooks;
+  w.write("home/.claude/settings.json", JSON.stringify(value));
+  expect(checks()["claude-code"]!.level).toBe("ok");
+});
