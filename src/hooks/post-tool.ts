@@ -213,12 +213,10 @@ async function pastFixes(ctx: HookContext, key: string, signature: string): Prom
     if (m && m.status === "active" && !skip.has(m.id) && !shown.some((s) => s.id === m.id)) shown.push(m);
   };
   for (const h of hits) {
-    if (h.memory.type === "error") {
-      for (const link of engine.links(h.memory.id)) {
-        if (link.relation === "fixes" && link.direction === "in") add(engine.store.get(link.id));
-      }
-    }
-    add(h.memory);
+    // An error with a fix shows as its fix, not beside it (QA: the lesson and the raw error it fixes, both).
+    const fixes = h.memory.type === "error" ? engine.links(h.memory.id).filter((l) => l.relation === "fixes" && l.direction === "in").map((l) => engine.store.get(l.id)) : [];
+    if (fixes.some((f) => f?.status === "active")) fixes.forEach(add);
+    else add(h.memory);
   }
   const top = shown.sort((a, b) => (a.type === "lesson" ? 0 : 1) - (b.type === "lesson" ? 0 : 1)).slice(0, MAX_SHOWN);
   if (top.length === 0) return { advice: null, known };

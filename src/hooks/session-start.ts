@@ -30,6 +30,12 @@ export function sessionStart(ctx: HookContext): string | null {
   // where work stopped, then how the user works.
   // Each memory that makes it into the briefing is noted as shown (the activity log; `cairn ui` lists them).
   const shown = (ms: readonly Memory[]) => (i: number) => ctx.noteShown(ms[i]!.id);
+  // Lessons and pitfalls briefed are not shown again before the command they name (QA: the same lesson at
+  // SessionStart and PreToolUse seconds apart); the failure itself still brings its fix back once.
+  const briefed = (ms: readonly Memory[]) => (i: number) => {
+    ctx.noteShown(ms[i]!.id);
+    if (ctx.input.sessionId) ctx.touchState().surfaced.push(ms[i]!.id);
+  };
   // A memory a later one may have changed says so, with the later one's words.
   const line = (m: Memory, max?: number) => {
     const by = b.changedLater.get(m.id);
@@ -39,8 +45,8 @@ export function sessionStart(ctx: HookContext): string | null {
   if (b.checkpoint) out.section(`Last checkpoint (${day(b.checkpoint)}):`, [checkpointLines(b.checkpoint)], shown([b.checkpoint]));
   out.section("About the user:", b.user.map((m) => line(m, 200)), shown(b.user));
   out.section("User preferences:", b.preferences.map((m) => line(m, 200)), shown(b.preferences));
-  out.section("Lessons learned:", b.lessons.map((m) => bullet(m)), shown(b.lessons));
-  out.section("Known pitfalls (errors seen before, with fixes when known):", b.pitfalls.map((m) => bullet(m)), shown(b.pitfalls));
+  out.section("Lessons learned:", b.lessons.map((m) => bullet(m)), briefed(b.lessons));
+  out.section("Known pitfalls (errors seen before, with fixes when known):", b.pitfalls.map((m) => bullet(m)), briefed(b.pitfalls));
   out.section("Project facts:", facts.map((m) => line(m)), shown(facts));
   out.section("Recent decisions:", b.decisions.map((m) => line(m)), shown(b.decisions));
   out.section("Open tasks:", tasks.map((m) => bullet(m, 200)), shown(tasks));

@@ -80,6 +80,20 @@ describe("post-tool", () => {
     expect(await w.hook("post-tool", fail("npm run test:integration", ECONN, "s2"))).toBe("");
   });
 
+  test("a lesson briefed at SessionStart is not shown again before its command; the failure brings it back once, without the error it fixes (QA)", async () => {
+    await w.hook("post-tool", fail("npm run test:integration", ECONN, "s1"));
+    await w.hook("post-tool", ok("docker compose up -d db", "s1"));
+    await w.hook("post-tool", ok("npm run test:integration", "s1"));
+    const brief = await w.hook("session-start", fixture("session-start", { cwd: w.project, session: "s2" }));
+    expect(contextOf(brief)).toContain("docker compose up -d db");
+    expect(await w.hook("pre-tool", fixture("pre-tool-bash", { cwd: w.project, command: "npm run test:integration", session: "s2" }))).toBe("");
+    const failed = contextOf(await w.hook("post-tool", fail("npm run test:integration", ECONN, "s2")));
+    expect(failed).toContain("docker compose up -d db");
+    expect(failed).not.toContain("(error,");
+    // Another session that was not briefed hears of it before the command.
+    expect(contextOf(await w.hook("pre-tool", fixture("pre-tool-bash", { cwd: w.project, command: "npm run test:integration", session: "s3" })))).toContain("docker compose up -d db");
+  });
+
   test("an error without a code, of a command of two words, brings back its fix in a later session (QA: tags hold `pnpm-test`)", async () => {
     const error = "Exit code 1\nfailed to load config from /repo/vitest.config.ts\nError: Cannot find module '@vitejs/plugin-react'";
     await w.hook("post-tool", fail("pnpm test", error, "c1"));
