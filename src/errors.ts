@@ -43,6 +43,10 @@ const catalog = {
   UNKNOWN_ACTION: 'Unknown {0} action "{1}". Use {2}.',
   BAD_TYPE: 'Unknown memory type "{0}". Use one of: {1}.',
   BAD_TIME: 'Cannot read "{0}" as a time. Use ISO 8601 (2024-05-01, 2024-05-01T14:30:00Z) or a relative time like 3d, 12h, 2w.',
+  BAD_DUE_TIME: {
+    cli: 'Cannot read "{0}" as a due time. Give a date and time (2027-03-01, 2027-03-01T09:00:00Z, tomorrow), or a delay with `--in` (30min, 3d, 2w). Nothing was changed.',
+    mcp: 'Cannot read "{0}" as a due time. Give `at` as a date and time (2027-03-01, 2027-03-01T09:00:00Z), or a delay as `in` (30min, 3d, 2w). Nothing was changed.',
+  },
   BAD_DURATION: 'Cannot read "{0}" as a duration. Use a number and a unit: 30min, 12h, 7d, 2w, 6mo, 1y.',
   AMBIGUOUS_DURATION: '"{0}" could mean minutes or months. Write {1}min for minutes or {1}mo for months. Nothing was changed.',
   DURATION_TOO_LONG: 'The duration "{0}" is longer than 1,000 years. Nothing was changed; give a shorter one (a lifetime also takes "never").',
@@ -336,6 +340,7 @@ const usageCodes: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
   "ONE_OF",
   "UNKNOWN_ACTION",
   "BAD_TIME",
+  "BAD_DUE_TIME",
   "BAD_DURATION",
   "AMBIGUOUS_DURATION",
   "DURATION_TOO_LONG",

@@ -59,7 +59,7 @@ const UNITS: Array<[string, number]> = [
 ];
 
 /**
- * "in 2h", "1h 30m ago", "now": how far `ms` is from `now` to the minute, in at most two units (the units
+ * "in 2h", "1h 30m ago", "in less than a minute", "now": how far `ms` is from `now` to the minute, in at most two units (the units
  * `--in` reads). Rounded to the minute, so a reminder set "in 2h" reads "in 2h" a few milliseconds later.
  */
 export function fromNow(ms: number, now: number): string {
@@ -73,6 +73,7 @@ export function fromNow(ms: number, now: number): string {
     else if (parts.length > 0) break;
     left -= n * size;
   }
-  if (parts.length === 0) return "now";
+  // Under half a minute either way: "now" only once it is due (QA: a reminder due in 30 s read "now" under Upcoming).
+  if (parts.length === 0) return delta > 0 ? "in less than a minute" : "now";
   return delta > 0 ? `in ${parts.join(" ")}` : `${parts.join(" ")} ago`;
 }

@@ -5,7 +5,7 @@
 import type { Memory, Scope } from "../domain/memory.ts";
 import { dueAt, type ReminderMetadata } from "../domain/reminder.ts";
 import { parseDuration, parseTime, toIso } from "../domain/time.ts";
-import { cairnError } from "../errors.ts";
+import { CairnError, cairnError } from "../errors.ts";
 import type { EngineContext } from "./context.ts";
 import { resolveId } from "./ids.ts";
 import { writeProject } from "./projects.ts";
@@ -75,7 +75,13 @@ export function dueTime(when: RemindWhen, now: number): number {
     if (/ago$/i.test(delay)) throw cairnError("REMIND_PAST", [delay, toIso(now - ms)!, toIso(now)!]);
     due = now + ms;
   } else {
-    due = parseTime(at!, now);
+    try {
+      due = parseTime(at!, now);
+    } catch (err) {
+      // The time parser's hint offers "3d", which as a due time is three days ago: a reminder's is its own.
+      if (err instanceof CairnError && err.code === "BAD_TIME") throw cairnError("BAD_DUE_TIME", [at!]);
+      throw err;
+    }
     if (due < now - PAST_GRACE_MS) throw cairnError("REMIND_PAST", [at!, toIso(due)!, toIso(now)!]);
     // Up to a minute past is a time typed a moment ago: taken as now.
     due = Math.max(due, now);

@@ -59,7 +59,9 @@ describe("remind: creating", () => {
       [{ content: "yesterday", at: "2025-12-31" }, "REMIND_PAST"],
       [{ content: "relative at means ago", at: "3d" }, "REMIND_PAST"],
       [{ content: "a delay in the past", in: "3d ago" }, "REMIND_PAST"],
-      [{ content: "not a time", at: "next blursday" }, "BAD_TIME"],
+      // Its own message: the time parser's hint ("3d") would name a time past (QA).
+      [{ content: "not a time", at: "next blursday" }, "BAD_DUE_TIME"],
+      [{ content: "not on the calendar", at: "2027-02-30" }, "BAD_DUE_TIME"],
       [{ content: "not a delay", in: "soon" }, "BAD_DURATION"],
       [{ content: "absurdly far", in: "999999999y" }, "DURATION_TOO_LONG"],
       [{ content: "   ", in: "1h" }, "EMPTY_REMINDER"],
@@ -146,7 +148,9 @@ describe("remind: due and upcoming", () => {
       [2 * HOUR - 20, "in 2h"],
       [-(3 * DAY + HOUR + 5 * MIN), "3d 1h ago"],
       [3 * DAY + 5 * MIN, "in 3d"],
-      [20_000, "now"],
+      // Due in 20 s is not due yet (QA: listed under Upcoming as "now"); 20 s past is now.
+      [20_000, "in less than a minute"],
+      [-20_000, "now"],
       [-45 * MIN, "45m ago"],
     ];
     expect(cases.map(([delta]) => fromNow(T0 + delta, T0))).toEqual(cases.map(([, text]) => text));
