@@ -18,16 +18,32 @@ function askTwice(): string {
 }
 
 /** A new key for the store at `location` ({@link makeNewKey}), a passphrase typed twice when one is chosen. */
-export function makeKey(location: string, choice: KeyChoice): NewKey {
-  return makeNewKey(location, choice, process.env, askTwice);
+export function makeKey(location: string, choice: KeyChoice, env: NodeJS.ProcessEnv = process.env): NewKey {
+  return makeNewKey(location, choice, env, askTwice);
+}
+
+/**
+ * What a rotation's new key is made from. CAIRN_PASSPHRASE and CAIRN_KEY unlock the store being rotated: the
+ * old secret, never the new one (QA: a rotation under them re-derived the same passphrase and the leaked one
+ * still opened the store). The new one comes from CAIRN_NEW_PASSPHRASE / CAIRN_NEW_KEY, the terminal, a new
+ * key file or the keychain; a passphrase store stays one unless --keychain is given. The same secret again is
+ * refused.
+ */
+export function rotationKeyEnv(env: NodeJS.ProcessEnv, oldUsesPassphrase: boolean, choice: KeyChoice): { env: NodeJS.ProcessEnv; choice: KeyChoice } {
+  if (env.CAIRN_NEW_PASSPHRASE && env.CAIRN_NEW_PASSPHRASE === env.CAIRN_PASSPHRASE) throw cairnError("KEY_REUSED", ["CAIRN_NEW_PASSPHRASE", "CAIRN_PASSPHRASE"]);
+  if (env.CAIRN_NEW_KEY && env.CAIRN_NEW_KEY.trim().toLowerCase() === env.CAIRN_KEY?.trim().toLowerCase()) throw cairnError("KEY_REUSED", ["CAIRN_NEW_KEY", "CAIRN_KEY"]);
+  const { CAIRN_PASSPHRASE: _p, CAIRN_KEY: _k, CAIRN_NEW_PASSPHRASE, CAIRN_NEW_KEY, ...rest } = env;
+  const next: NodeJS.ProcessEnv = { ...rest, ...(CAIRN_NEW_PASSPHRASE ? { CAIRN_PASSPHRASE: CAIRN_NEW_PASSPHRASE } : {}), ...(CAIRN_NEW_KEY ? { CAIRN_KEY: CAIRN_NEW_KEY } : {}) };
+  const passphrase = choice.passphrase === true || (oldUsesPassphrase && !choice.keychain && !CAIRN_NEW_KEY);
+  return { env: next, choice: { ...choice, passphrase } };
 }
 
 /**
  * Re-encodes `store` under a new key made by {@link makeKey}: the key is saved first, dropped again if the
  * re-encoding fails, and committed once it succeeded.
  */
-export function recodeUnderNewKey(store: SqliteStore, choice: KeyChoice, json: boolean | undefined): { key: NewKey; report: RecodeReport } {
-  const key = makeKey(store.location, choice);
+export function recodeUnderNewKey(store: SqliteStore, choice: KeyChoice, json: boolean | undefined, env: NodeJS.ProcessEnv = process.env): { key: NewKey; report: RecodeReport } {
+  const key = makeKey(store.location, choice, env);
   let report: RecodeReport;
   try {
     report = store.recode(key.codec, key.record, recodeProgress(json));

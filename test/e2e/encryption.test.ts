@@ -248,6 +248,31 @@ describe("encryption at rest", () => {
     expect(none.stderr).toContain("CAIRN_PASSPHRASE");
   });
 
+  test("key rotate never keeps the secret that unlocked the store: a passphrase store takes CAIRN_NEW_PASSPHRASE, a key store a new key file (QA)", async () => {
+    const env = { ...ENV, CAIRN_PASSPHRASE: "leaked horse battery", CAIRN_KDF_LOG_N: "12" };
+    await sb.ok(["init", "--encrypt", "--passphrase"], { env });
+    await sb.ok(["remember", "the otterword rotation note"], { env });
+    // No new passphrase and no terminal: refused, and the old one still opens the store.
+    const none = await sb.run(["key", "rotate"], { env });
+    expect(none.exitCode).toBe(2);
+    expect(none.stderr).toContain("CAIRN_NEW_PASSPHRASE");
+    const same = await sb.run(["key", "rotate"], { env: { ...env, CAIRN_NEW_PASSPHRASE: "leaked horse battery" } });
+    expect(same.exitCode).toBe(2);
+    expect(same.stderr).toContain("is the same secret as CAIRN_PASSPHRASE");
+    await sb.ok(["list"], { env });
+    expect(await sb.json(["key", "rotate", "--json"], { env: { ...env, CAIRN_NEW_PASSPHRASE: "fresh horse battery" } })).toMatchObject({ ok: true, key: "the passphrase (scrypt)" });
+    expect((await sb.run(["list"], { env })).exitCode).toBe(1);
+    expect((await sb.json(["recall", "otterword", "--mode", "keyword", "--json"], { env: { ...env, CAIRN_PASSPHRASE: "fresh horse battery" } })).results).toHaveLength(1);
+    // A key given in CAIRN_KEY: the new one goes to a key file, and CAIRN_KEY no longer opens the store.
+    await sb.ok(["decrypt"], { env: { ...env, CAIRN_PASSPHRASE: "fresh horse battery" } });
+    const key = "ab".repeat(32);
+    await sb.ok(["encrypt"], { env: { ...ENV, CAIRN_KEY: key } });
+    const rotated = await sb.json<{ key: string }>(["key", "rotate", "--json"], { env: { ...ENV, CAIRN_KEY: key } });
+    expect(rotated.key).toEndWith(".key");
+    expect((await sb.run(["list"], { env: { ...ENV, CAIRN_KEY: key } })).exitCode).toBe(1);
+    expect((await sb.json(["recall", "otterword", "--mode", "keyword", "--json"], { env: ENV })).results).toHaveLength(1);
+  });
+
   test("hook session state of an encrypted store is sealed; its words are in no file; the session still reads it", async () => {
     const project = sb.project("shop");
     await sb.ok(["init", "--encrypt"], { env: ENV });

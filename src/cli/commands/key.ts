@@ -9,7 +9,7 @@ import { cairnError } from "../../errors.ts";
 import { keyFilePath, leftKeyFile } from "../../keys/key-file.ts";
 import { SqliteStore } from "../../store/sqlite-store.ts";
 import { actionArg, jsonFlag } from "../flags.ts";
-import { recodeUnderNewKey } from "../key-setup.ts";
+import { recodeUnderNewKey, rotationKeyEnv } from "../key-setup.ts";
 import { keyFlags, reportRecode } from "../encryption-output.ts";
 import { CLI_UNLOCK, loadCliConfig, requireStore } from "../session.ts";
 
@@ -25,7 +25,8 @@ export default defineCommand({
       const old = store.encryption();
       if (!store.codec.encrypted || !old) throw cairnError("NOT_ENCRYPTED", [paths.dbFile]);
       const oldFile = process.env.CAIRN_KEY_FILE ? null : keyFilePath(old.storeId);
-      const { key, report } = recodeUnderNewKey(store, { passphrase: args.passphrase, keychain: args.keychain }, args.json);
+      const { env, choice } = rotationKeyEnv(process.env, old.kdf !== null, { passphrase: args.passphrase, keychain: args.keychain });
+      const { key, report } = recodeUnderNewKey(store, choice, args.json, env);
       dropSessionStates(paths.dataDir);
       const removed = oldFile !== null && store.keySource === `the key file ${oldFile}` ? (rmSync(oldFile, { force: true }), oldFile) : null;
       // The key an earlier rotation left when it was killed after the switch (doctor says so too).
