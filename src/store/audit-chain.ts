@@ -42,7 +42,15 @@ export interface RepairNote {
 }
 
 export type ChainReport =
-  | { ok: true; head: AuditHead; checked: number; /** Repairs that rebuilt the log, oldest first (none: absent). */ rebuilt?: RepairNote[] }
+  | {
+      ok: true;
+      head: AuditHead;
+      checked: number;
+      /** Repairs that rebuilt the log, oldest first (none: absent). */
+      rebuilt?: RepairNote[];
+      /** The memories could not be compared with the log: a plain store's audit.key is gone or another (audit-key.ts). */
+      memoriesUnchecked?: "missing" | "other";
+    }
   | { ok: false; head: AuditHead; checked: number; brokenAt: number; problem: string; /** Set when the log verifies but this memory does not match it (audit-memories.ts). */ memory?: string; /** Set when the log verifies but this hold or rule does not match it (policy-audit.ts). */ policy?: string };
 
 export function entryHash(f: ChainFields, prev: string): string {

@@ -1,4 +1,5 @@
 /** @module The append-only audit log: who changed which memory, when, and the content hashes around it. */
+import { safeLabel } from "../domain/label.ts";
 import type { Database } from "bun:sqlite";
 import type { AuditEntry, AuditOp, AuditQuery, AuditRecord } from "./store.ts";
 import { chainTail, entryHash, type StoredChainRow } from "./audit-chain.ts";
@@ -28,14 +29,14 @@ export function appendAudit(db: Database, e: AuditEntry, codec: ContentCodec): v
     if (!codec.encrypted && (e.hashBefore !== null || after !== null)) recordAuditKeyCheck(db, db.filename, tail.seq + 1);
     const hashBefore = keyed(e.hashBefore);
     const hashAfter = keyed(after);
-    const fields = { seq: tail.seq + 1, at: e.at, actor: e.actor, op: e.op, memory_id: e.memoryId, hash_before: hashBefore, hash_after: hashAfter };
+    const fields = { seq: tail.seq + 1, at: e.at, actor: safeLabel(e.actor), op: e.op, memory_id: e.memoryId, hash_before: hashBefore, hash_after: hashAfter };
     db.query(
       `INSERT INTO audit (seq, at, actor, op, memory_id, hash_before, hash_after, content_before, detail, prev_hash, entry_hash)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     ).run(
       fields.seq,
       e.at,
-      e.actor,
+      fields.actor,
       e.op,
       e.memoryId,
       storedHash(hashBefore),

@@ -99,6 +99,16 @@ test("each entry names who acted: the CLI user, the MCP client and version, the 
   expect(log.entries.map((e) => e.actor).sort()).toEqual(["cli:alice", "hook:s-123", "mcp:e2e/1"]);
 });
 
+test("an actor's line breaks and escapes are taken out before it is logged: no forged rows in `audit log` (QA)", async () => {
+  const user = "mallory\n    99  2026-01-01 00:00  cli:root purge \u001b[8mhidden";
+  await s.ok(["remember", "written by an odd user name"], { env: { USER: user } });
+  const log = await s.json<{ entries: Array<{ actor: string }> }>(["audit", "log", "--json"]);
+  expect(log.entries[0]!.actor).toBe("cli:mallory?    99  2026-01-01 00:00  cli:root purge ?[8mhidden");
+  const text = (await s.ok(["audit", "log"])).stdout;
+  expect(text.trim().split("\n")).toHaveLength(1);
+  expect((await s.run(["audit", "verify"])).exitCode).toBe(0);
+});
+
 test("doctor says when audit.key was deleted or replaced: receipts from before cannot be checked with the new one", async () => {
   await s.ok(["remember", "a memory whose create entry keys a hash"]);
   const key = join(s.cairnHome, "audit.key");
@@ -108,6 +118,19 @@ test("doctor says when audit.key was deleted or replaced: receipts from before c
   await s.ok(["remember", "written after the key was lost: a new key is made"]);
   const other = (await s.json<{ checks: Array<{ name: string; level: string; detail: string }> }>(["doctor", "--json"])).checks.find((c) => c.name === "audit key");
   expect(other).toMatchObject({ level: "warn", detail: expect.stringContaining("is not the key the log's hashes were made with") });
+});
+
+test("audit verify says, and exits 1, when a deleted or replaced audit.key kept it from comparing the memories (QA: 'intact', exit 0)", async () => {
+  await s.ok(["remember", "a memory whose create entry keys a hash"]);
+  expect((await s.run(["audit", "verify"])).exitCode).toBe(0);
+  rmSync(join(s.cairnHome, "audit.key"));
+  const gone = await s.run(["audit", "verify"]);
+  expect(gone.exitCode).toBe(1);
+  expect(gone.stdout).toContain("But the memories were not compared with it: audit.key beside the database is gone");
+  await s.ok(["remember", "written after the key was lost: a new key is made"]);
+  const other = await s.run(["audit", "verify", "--json"]);
+  expect(other.exitCode).toBe(1);
+  expect(JSON.parse(other.stdout)).toMatchObject({ ok: true, memories_checked: false, memories_unchecked: expect.stringContaining("is not the key the log's hashes were made with") });
 });
 
 test("an audit.key that is not a key: writes fail with what to do (not Internal error), doctor fails naming it", async () => {

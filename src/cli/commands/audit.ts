@@ -3,6 +3,7 @@
  * the hash chain (exit 1 naming the first broken entry), `--from <seq:hash>` also proves the log only grew
  * since a head recorded earlier; `head` prints that anchor; `log` lists entries.
  */
+import { safeLabel } from "../../domain/label.ts";
 import { defineCommand } from "citty";
 import { parseOptionalTime, parseOptionalUntil } from "../../domain/time.ts";
 import { cairnError } from "../../errors.ts";
@@ -10,6 +11,12 @@ import { actionArg, intFlag, jsonFlag } from "../flags.ts";
 import { formatDate } from "../format.ts";
 import { output } from "../output.ts";
 import { withEngine } from "../session.ts";
+
+/** Why the memories were not compared with the log, for the user. */
+const UNCHECKED = {
+  missing: "audit.key beside the database is gone (deleted?), so a memory edited outside cairn cannot be told; restore it from a backup of the data folder (`cairn doctor` says so too)",
+  other: "audit.key beside the database is not the key the log's hashes were made with (deleted and made anew, or replaced), so a memory edited outside cairn cannot be told; restore the old one from a backup of the data folder",
+} as const;
 
 export default defineCommand({
   meta: { name: "audit", description: "Verify the audit log's hash chain, print its head (an anchor to keep elsewhere), or list entries." },
@@ -52,7 +59,8 @@ export default defineCommand({
           });
         }
         if (entries.length === 0) return output.text("No audit entries match.");
-        const lines = entries.map((e) => `${String(e.seq).padStart(6)}  ${formatDate(e.at)}  ${e.actor.padEnd(8)} ${e.op.padEnd(10)} ${e.memoryId}  ${(e.entryHash ?? "").slice(0, 12)}`);
+        // Entries written before actors were cleaned may hold line breaks or escapes: shown cleaned (domain/label.ts).
+        const lines = entries.map((e) => `${String(e.seq).padStart(6)}  ${formatDate(e.at)}  ${safeLabel(e.actor).padEnd(8)} ${e.op.padEnd(10)} ${e.memoryId}  ${(e.entryHash ?? "").slice(0, 12)}`);
         if (more) lines.push(`(the newest ${limit}; older entries match too: --limit ${limit * 4}, or --until ${new Date(entries.at(-1)!.at).toISOString()})`);
         return output.text(lines.join("\n"));
       }
@@ -60,6 +68,7 @@ export default defineCommand({
       if (args.json) {
         output.json({
           ok: report.ok, checked: report.checked, head: report.head,
+          ...(report.ok && report.memoriesUnchecked ? { memories_checked: false, memories_unchecked: UNCHECKED[report.memoriesUnchecked] } : {}),
           ...(report.ok && report.rebuilt ? { rebuilt: report.rebuilt.map((r) => ({ seq: r.seq, at: new Date(r.at).toISOString(), copied: r.read, missing: r.missing, missing_at: r.missingAt })) } : {}),
           ...(report.ok ? {} : { broken_at: report.brokenAt, problem: report.problem, ...(report.memory ? { memory: report.memory } : {}), ...(report.policy ? { policy: report.policy } : {}) }),
         });
@@ -67,6 +76,7 @@ export default defineCommand({
         output.text(`Audit log intact: ${report.checked} entries chained${anchor ? `, and it still holds ${anchor.seq}:${anchor.hash.slice(0, 12)}…` : ""}; head ${report.head.seq}:${report.head.hash}.`);
         // Without an anchor, entries cut from the end leave a chain that verifies (QA: nothing said so).
         if (!anchor) output.text(`Entries removed from the end of the log leave it intact: keep this head elsewhere and check later with \`cairn audit verify --from ${report.head.seq}:${report.head.hash}\`.`);
+        if (report.memoriesUnchecked) output.text(`But the memories were not compared with it: ${UNCHECKED[report.memoriesUnchecked]}.`);
         for (const r of report.rebuilt ?? []) {
           const missing = r.missing === 0 ? "none missing" : `${r.missing} missing (at ${r.missingAt.join(", ")}${r.missing > r.missingAt.length ? ", …" : ""}): lost with the damage, or removed before it`;
           output.text(`Rebuilt by \`cairn doctor --repair\` on ${new Date(r.at).toISOString()} (entry ${r.seq}): ${r.read} entries of the damaged log copied, ${missing}.`);
@@ -80,7 +90,8 @@ export default defineCommand({
       } else {
         output.text(`Audit log broken at entry ${report.brokenAt}: ${report.problem}. ${report.checked} entries before it verify.`);
       }
-      if (!report.ok) process.exitCode = 1;
+      // A check that could not be made is no pass.
+      if (!report.ok || report.memoriesUnchecked) process.exitCode = 1;
     });
   },
 });
