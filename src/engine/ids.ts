@@ -65,8 +65,11 @@ export function resolveId(store: Store, idOrPart: string): string {
   // erased). Lower case only for what cairn's own ids are made of, hex and dashes ("DB1744EA"): "NOTE-ABC" is not
   // "note-abc", which may be another memory (QA: a miscased id picked it silently).
   const wanted = /^[0-9a-f-]+$/i.test(given) ? given.toLowerCase() : given;
-  if (store.get(given)) return given;
-  if (store.get(wanted)) return wanted;
+  // Whether the id is there, without reading the memory: one whose sealed value fails to open must still be
+  // found, to be erased (QA: `forget --hard` of it, which its error advises, failed on the same read).
+  const stored = (id: string) => store.idsWithPrefix(id, 1)[0] === id;
+  if (stored(given)) return given;
+  if (stored(wanted)) return wanted;
   const matches = new Set<string>();
   // Any end of an id, dashes and all ("9b72-f7716bd5d5c2"; QA), is found through its last 8 characters.
   if (/^[0-9a-f-]+$/.test(wanted) && /^[0-9a-f]{8}$/.test(wanted.slice(-SHORT_ID_LENGTH))) {

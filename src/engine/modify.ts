@@ -4,7 +4,7 @@ import { withoutQuotes } from "../capture/quotes.ts";
 import { redactMemory } from "../capture/redact-record.ts";
 import type { Memory } from "../domain/memory.ts";
 import { toIso } from "../domain/time.ts";
-import { cairnError } from "../errors.ts";
+import { CairnError, cairnError } from "../errors.ts";
 import type { AuditEntry } from "../store/store.ts";
 import type { EngineContext } from "./context.ts";
 import { resolveId, resolveLoggedId, shortId } from "./ids.ts";
@@ -19,8 +19,10 @@ import { currentVersion } from "./current-version.ts";
 
 export function getMemory(ctx: EngineContext, idOrPrefix: string, track = true): Memory {
   const id = resolveId(ctx.store, idOrPrefix);
+  // Read first: a memory that cannot be read (sealed value damaged) is not counted as used, and nothing is written.
+  const memory = ctx.store.get(id)!;
   if (track) ctx.store.touch([id], ctx.now());
-  return ctx.store.get(id)!;
+  return memory;
 }
 
 export function history(ctx: EngineContext, idOrPrefix: string): { id: string; entries: AuditEntry[] } {
@@ -176,7 +178,13 @@ function purgeMemory(ctx: EngineContext, idOrPrefix: string, opts: { reason?: st
 
 /** The purge's transaction; `erased` receives every text it erases, for the files outside the database. */
 function purgeRow(ctx: EngineContext, id: string, opts: { reason?: string; keepReason?: boolean }, erased: string[]): ForgetResult {
-  const old = ctx.store.get(resolveId(ctx.store, id))!;
+  let old: Memory;
+  try {
+    old = ctx.store.get(resolveId(ctx.store, id))!;
+  } catch (err) {
+    if (damagedRow(err, id)) return purgeDamaged(ctx, id);
+    throw err;
+  }
   // A legal hold stops an erase before anything is touched (the retention sweep purges through here too).
   assertNotHeld(ctx, old, "erased");
   const now = ctx.now();
@@ -211,6 +219,26 @@ function purgeRow(ctx: EngineContext, id: string, opts: { reason?: string; keepR
     ...(current.length > 0 ? { current } : {}),
     ...(purgedSources.length > 0 ? { sources: purgedSources } : {}),
   };
+}
+
+/** The store's integrity error for this very memory (encrypted: its sealed value fails to open). */
+const damagedRow = (err: unknown, id: string): boolean => err instanceof CairnError && err.code === "TAMPERED" && err.args[0] === `memory ${id}`;
+
+/**
+ * Purges a memory whose sealed value no longer opens (altered on disk, or written under another key): the
+ * error every read gave told the user to do this, and it failed on the same read (QA: one damaged row locked
+ * the whole store). Nothing of it can be read, so neither quotes nor links are rewritten; a legal hold cannot
+ * be checked against it, so any hold in force stops the purge.
+ */
+function purgeDamaged(ctx: EngineContext, id: string): ForgetResult {
+  if (ctx.store.policy.holds(false).length > 0) throw cairnError("DAMAGED_UNDER_HOLD", [id]);
+  const now = ctx.now();
+  // Its content hash as the log last recorded it (keyed): the receipt names what was erased, as a purge's does.
+  const contentHash = ctx.store.auditLog({ memoryId: id, limit: 20 }).find((e) => e.hashAfter !== null)?.hashAfter ?? null;
+  ctx.store.purge(id);
+  ctx.store.appendAudit({ at: now, actor: ctx.actor, memoryId: id, hashBefore: contentHash, contentBefore: null, op: "purge", hashAfter: null, detail: { damaged: true } });
+  const head = ctx.store.auditHead();
+  return { id, status: "purged", receipt: { contentHash: contentHash ?? "unknown (the memory could not be read)", at: now, auditSeq: head.seq, auditHash: head.hash } };
 }
 
 /**

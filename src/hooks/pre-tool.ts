@@ -153,7 +153,7 @@ export async function preTool(ctx: HookContext): Promise<string | null> {
  */
 function withFixes(ctx: HookContext, found: Memory[]): Memory[] {
   const engine = ctx.engine();
-  const skip = new Set([...ctx.state.created, ...ctx.state.surfaced]);
+  const skip = new Set([...ctx.state.created, ...ctx.state.surfaced, ...ctx.state.briefed]);
   const out: Memory[] = [];
   const add = (m: Memory | null) => {
     if (m && m.status === "active" && !skip.has(m.id) && !out.some((o) => o.id === m.id)) out.push(m);
@@ -178,7 +178,7 @@ export async function mentions(ctx: HookContext, mention: string, types: string[
   const terms = queryTerms(phrase);
   if (terms.length === 0) return [];
   const { results } = await ctx.engine().recall({ query: phrase, mode: "keyword", types, limit: 10, track: false, abstain: false });
-  const skip = new Set([...ctx.state.created, ...ctx.state.surfaced]);
+  const skip = new Set([...ctx.state.created, ...ctx.state.surfaced, ...ctx.state.briefed]);
   const seen = new Set<string>();
   const { command } = ctx.input;
   return results

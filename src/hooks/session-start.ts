@@ -34,7 +34,7 @@ export function sessionStart(ctx: HookContext): string | null {
   // SessionStart and PreToolUse seconds apart); the failure itself still brings its fix back once.
   const briefed = (ms: readonly Memory[]) => (i: number) => {
     ctx.noteShown(ms[i]!.id);
-    if (ctx.input.sessionId) ctx.touchState().surfaced.push(ms[i]!.id);
+    if (ctx.input.sessionId) ctx.touchState().briefed.push(ms[i]!.id);
   };
   // A memory a later one may have changed says so, with the later one's words.
   const line = (m: Memory, max?: number) => {
@@ -55,9 +55,10 @@ export function sessionStart(ctx: HookContext): string | null {
 
 function forgetShown(ctx: HookContext): void {
   const s = ctx.state;
-  if (s.surfaced.length === 0 && s.advised.length === 0 && s.governed.length === 0) return;
+  if (s.surfaced.length === 0 && s.briefed.length === 0 && s.advised.length === 0 && s.governed.length === 0) return;
   const state = ctx.touchState();
   state.surfaced = [];
+  state.briefed = [];
   state.advised = [];
   state.governed = [];
 }

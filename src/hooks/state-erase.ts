@@ -53,6 +53,7 @@ export function afterErase(disk: SessionState, mine: SessionState, running: bool
     ...disk,
     created: union(disk.created, mine.created),
     surfaced: union(disk.surfaced, mine.surfaced),
+    briefed: union(disk.briefed, mine.briefed),
     advised: union(disk.advised, mine.advised),
     governed: union(disk.governed, mine.governed),
     errorsCaptured: Math.max(disk.errorsCaptured, mine.errorsCaptured),

@@ -27,6 +27,11 @@ export interface SessionState {
   created: string[];
   /** Memories already shown to the agent this session; showing them again is noise. */
   surfaced: string[];
+  /**
+   * Lessons and pitfalls the SessionStart briefing gave: not shown again before the command they name (QA: the
+   * same lesson at SessionStart and PreToolUse seconds apart). Prompts may bring them back (a question about them).
+   */
+  briefed: string[];
   /** Fixes already given after a failure: a failing command gets its fix again even if a prompt showed it, but only once. */
   advised: string[];
   /** Rules shown before a command, each with its command's lead hashed (governing.ts governedKey): once per command, not per session. */
@@ -63,7 +68,7 @@ const MAX_LIST = 200;
 export const STALE_MS = 24 * 3_600_000;
 
 export function emptyState(): SessionState {
-  return { v: 1, firstPrompt: null, created: [], surfaced: [], advised: [], governed: [], errorsCaptured: 0, failures: {}, summaryId: null, lastMessage: null, checkpointContent: null, checkpointId: null, checkpointAt: 0, checkpointSteps: null, worked: false };
+  return { v: 1, firstPrompt: null, created: [], surfaced: [], briefed: [], advised: [], governed: [], errorsCaptured: 0, failures: {}, summaryId: null, lastMessage: null, checkpointContent: null, checkpointId: null, checkpointAt: 0, checkpointSteps: null, worked: false };
 }
 
 /** Session ids come from the agent: anything outside a safe file-name alphabet is replaced. */
@@ -115,6 +120,7 @@ export function saveState(dataDir: string, sessionId: string | null, state: Sess
   else if (!existsSync(file)) sweepStale(dataDir, now);
   state.created = state.created.slice(-MAX_LIST);
   state.surfaced = state.surfaced.slice(-MAX_LIST);
+  state.briefed = state.briefed.slice(-MAX_LIST);
   state.advised = state.advised.slice(-MAX_LIST);
   state.governed = state.governed.slice(-MAX_LIST);
   const tmp = `${file}.${process.pid}.tmp`;

@@ -232,6 +232,21 @@ describe("encryption at rest", () => {
     const tampered = await sb.run(["get", rows[2]!.id], { env: ENV });
     expect(tampered.exitCode).toBe(1);
     expect(tampered.stderr).toContain(`memory ${rows[2]!.id}`);
+    // What the error advises works: each damaged memory can be erased, and the rest of the store reads again (QA).
+    // A hold in force on anything: whether it covers the unreadable memory cannot be told, so nothing is erased.
+    const { hold } = await sb.json<{ hold: { id: string } }>(["hold", "add", "--tag", "contract-dispute", "--reason", "litigation", "--json"], { env: ENV });
+    const refused = await sb.run(["forget", rows[2]!.id, "--hard", "--yes"], { env: ENV });
+    expect(refused.exitCode).toBe(1);
+    expect(refused.stderr).toContain("whether a legal hold covers it cannot be told");
+    await sb.ok(["hold", "release", hold.id, "--reason", "case closed"], { env: ENV });
+    for (const row of rows.slice(0, 3)) {
+      const erased = await sb.json<{ status: string; receipt: { content_hash: string } }>(["forget", row.id, "--hard", "--yes", "--json"], { env: ENV });
+      expect(erased).toMatchObject({ status: "purged", receipt: { content_hash: expect.stringMatching(/^hmac:/) } });
+    }
+    await sb.ok(["remember", "written once the damaged rows were erased", "--project", "github.com/acme/a"], { env: ENV });
+    const left = await sb.json<{ memories: Array<{ content: string }> }>(["list", "--all-projects", "--json"], { env: ENV });
+    expect(left.memories.map((m) => m.content)).toEqual(["written once the damaged rows were erased"]);
+    expect((await sb.run(["audit", "verify"], { env: ENV })).exitCode).toBe(0);
   });
 
   test("a passphrase store: scrypt once per process, a wrong passphrase is refused", async () => {
