@@ -1,7 +1,7 @@
 /** @module `cairn audit` through the binary: writers in many processes form one chain; verify names the first broken entry; an anchor proves growth only. */
 import { Database } from "bun:sqlite";
 import { afterEach, beforeEach, expect, test } from "bun:test";
-import { rmSync, writeFileSync } from "node:fs";
+import { existsSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { requireBinary } from "../helpers/bin.ts";
 import { createSandbox, type Sandbox } from "../helpers/sandbox.ts";
@@ -142,4 +142,13 @@ test("an audit.key that is not a key: writes fail with what to do (not Internal 
   const doctor = await s.run(["doctor", "--json"]);
   expect(doctor.exitCode).toBe(1);
   expect((JSON.parse(doctor.stdout) as { checks: Array<{ name: string; level: string }> }).checks.find((c) => c.name === "audit key")).toMatchObject({ level: "fail" });
+});
+
+test("audit verify of a database deleted from beside its audit key fails and creates nothing (QA: 'intact', a new empty store)", async () => {
+  await s.ok(["remember", "a memory whose log goes with the database"]);
+  for (const f of ["cairn.db", "cairn.db-wal", "cairn.db-shm"]) rmSync(join(s.cairnHome, f), { force: true });
+  const r = await s.run(["audit", "verify"]);
+  expect(r.exitCode).toBe(1);
+  expect(r.stderr).toContain("is not there, but its audit key");
+  expect(existsSync(join(s.cairnHome, "cairn.db"))).toBe(false);
 });
