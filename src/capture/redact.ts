@@ -28,8 +28,9 @@ export const PREFIXED: Array<{ kind: string; re: RegExp }> = [
   { kind: "private_key", re: /-----BEGIN [A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?-----[\s\S]*?(?:-----END [A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?-----|$)/g },
   // The signature may be missing: a token cut short (a 100-character tag) still carries its payload.
   { kind: "jwt", re: /\bey[A-Za-z0-9_-]{10,}\.ey[A-Za-z0-9_-]{10,}(?:\.[A-Za-z0-9_-]*)?/g },
-  { kind: "aws_access_key_id", re: /\b(?:AKIA|ASIA|AGPA|AIDA|AROA|AIPA|ANPA|ANVA|ABIA|ACCA)[A-Z0-9]{16}\b/g },
-  { kind: "github_token", re: /\bgh[pousr]_[A-Za-z0-9]{36,255}\b/g },
+  // Not after a letter or digit, but after "_" too: `signs_with_AKIA…` in an identifier (QA: kept in metadata).
+  { kind: "aws_access_key_id", re: /(?<![A-Za-z0-9])(?:AKIA|ASIA|AGPA|AIDA|AROA|AIPA|ANPA|ANVA|ABIA|ACCA)[A-Z0-9]{16}(?![A-Za-z0-9])/g },
+  { kind: "github_token", re: /(?<![A-Za-z0-9])gh[pousr]_[A-Za-z0-9]{36,255}(?![A-Za-z0-9])/g },
   { kind: "github_token", re: /\bgithub_pat_[A-Za-z0-9_]{22,255}/g },
   { kind: "anthropic_key", re: /\bsk-ant-[A-Za-z0-9_-]{20,}/g },
   { kind: "openai_key", re: /\bsk-(?:proj-|svcacct-|admin-|None-)?[A-Za-z0-9_-]{20,}/g },

@@ -12,7 +12,7 @@ import { isRelation, relationName } from "../domain/edge.ts";
 import { MAX_CONTENT_BYTES } from "../engine/validate.ts";
 import { type Note, parseNote, permalinkOf } from "./basic-memory-note.ts";
 import { badRecord, isDirectory, readText } from "./read-source.ts";
-import { slugify } from "../domain/slug.ts";
+import { tagSlug } from "./tag-slug.ts";
 import { sourceKey, stableId } from "./stable-id.ts";
 import type { Adapter, AdapterOptions, PeerBatch, PeerRecord, PeerSkip } from "./types.ts";
 import { cairnError, describeError } from "../errors.ts";
@@ -75,7 +75,7 @@ function read(path: string, opts: AdapterOptions): PeerBatch {
   };
   for (const { note, rel, id } of notes) {
     const base = { source_format: FORMAT, note: note.title, permalink: note.permalink, file: rel };
-    const noteTags = [...note.tags.map(slugify), slugify(note.type)].filter((t) => t !== "");
+    const noteTags = [...note.tags.map(tagSlug), tagSlug(note.type)].filter((t) => t !== "");
     const created = isoOrUndefined(note.created);
     const record = (rid: string, content: string, type: string, tags: string[], metadata: Record<string, unknown>, where: string): PeerRecord => ({
       id: rid, content, type, tags, project, metadata: { ...base, ...metadata }, where, source: rel, ...(created ? { created_at: created } : {}),
@@ -92,7 +92,7 @@ function read(path: string, opts: AdapterOptions): PeerBatch {
       }
       const oid = stableId(FORMAT, `${source}note:${note.permalink}:observation:${o.category}:${o.text}`);
       const type = own(CATEGORY_TYPES, o.category.toLowerCase()) ?? "fact";
-      const tags = [slugify(o.category), ...o.tags.map(slugify), ...noteTags].filter((t) => t !== "");
+      const tags = [tagSlug(o.category), ...o.tags.map(tagSlug), ...noteTags].filter((t) => t !== "");
       if (add(record(oid, `${note.title}: ${o.text}`, type, tags, { category: o.category }, where))) batch.links.push({ from: oid, to: id, relation: "part_of", where });
     }
     for (const r of note.relations) {
@@ -110,7 +110,7 @@ function read(path: string, opts: AdapterOptions): PeerBatch {
       }
       const rid = stableId(FORMAT, `${source}note:${note.permalink}:relation:${r.type}:${r.target}`);
       const words = `${note.title} ${r.type.replace(/_/g, " ")} ${r.target}${r.context ? ` (${r.context})` : ""}`;
-      const tags = ["relation", slugify(r.type), ...noteTags].filter((t) => t !== "");
+      const tags = ["relation", tagSlug(r.type), ...noteTags].filter((t) => t !== "");
       if (!add(record(rid, words, "fact", tags, { relation: { from: note.title, to: r.target, relation_type: r.type } }, where))) continue;
       batch.links.push({ from: rid, to: id, relation: "relates_to", where });
       if (target && target !== id) batch.links.push({ from: rid, to: target, relation: "relates_to", where });

@@ -11,7 +11,7 @@
 import { basename } from "node:path";
 import { isRelation, relationName } from "../domain/edge.ts";
 import { badRecord, isPlainObject, readText } from "./read-source.ts";
-import { slugify } from "../domain/slug.ts";
+import { tagSlug } from "./tag-slug.ts";
 import { realPath, sourceKey, stableId } from "./stable-id.ts";
 import type { Adapter, AdapterOptions, PeerBatch, PeerRecord } from "./types.ts";
 
@@ -59,7 +59,7 @@ function read(path: string, opts: AdapterOptions): PeerBatch {
       if (!Array.isArray(observations) || observations.some((o) => typeof o !== "string")) {
         throw badRecord(path, where, `"observations" of entity "${name}" must be an array of strings`);
       }
-      const tags = [FORMAT, slugify(entityType), slugify(name)].filter((t) => t !== "");
+      const tags = [FORMAT, tagSlug(entityType), tagSlug(name)].filter((t) => t !== "");
       const meta = { source_format: FORMAT, file: real, entity: name, entity_type: entityType };
       const entityId = stableId(FORMAT, `${source}entity:${name}`);
       add(fact(entityId, `${name} is ${/^[aeiou]/i.test(entityType) ? "an" : "a"} ${entityType}.`, tags, project, meta, `${file} ${where} (entity "${name}")`));
@@ -94,7 +94,7 @@ function read(path: string, opts: AdapterOptions): PeerBatch {
       continue;
     }
     const id = stableId(FORMAT, `${source}relation:${r.from}\u0000${r.relationType}\u0000${r.to}`);
-    const tags = [FORMAT, "relation", slugify(r.relationType), slugify(r.from), slugify(r.to)].filter((t) => t !== "");
+    const tags = [FORMAT, "relation", tagSlug(r.relationType), tagSlug(r.from), tagSlug(r.to)].filter((t) => t !== "");
     const meta = { source_format: FORMAT, file: real, relation: { from: r.from, to: r.to, relation_type: r.relationType } };
     if (!add(fact(id, `${r.from} ${r.relationType.replace(/_/g, " ")} ${r.to}`, tags, project, meta, r.where))) continue;
     if (fromId) batch.links.push({ from: id, to: fromId, relation: "relates_to", where: r.where });

@@ -7,7 +7,7 @@
  */
 import { basename } from "node:path";
 import { badRecord, isPlainObject, readText } from "./read-source.ts";
-import { slugify } from "../domain/slug.ts";
+import { tagSlug } from "./tag-slug.ts";
 import { stableId } from "./stable-id.ts";
 import type { Adapter, AdapterOptions, PeerBatch, PeerRecord } from "./types.ts";
 
@@ -61,7 +61,7 @@ function toRecord(item: Record<string, unknown>, where: string, project: string 
     id: stableId(FORMAT, `${project ?? ""}\u0000${item.id as string}`),
     content,
     type: PREFERENCE.test(content) ? "preference" : "fact",
-    tags: ["mem0", ...categories.map(slugify).filter((t) => t !== "")],
+    tags: ["mem0", ...categories.map(tagSlug).filter((t) => t !== "")],
     project,
     metadata,
     where,

@@ -11,7 +11,7 @@ import { existsSync, statSync } from "node:fs";
 import { basename, isAbsolute, join } from "node:path";
 import { readForeignTables } from "../store/foreign-sqlite.ts";
 import { badRecord, isPlainObject } from "./read-source.ts";
-import { slugify } from "../domain/slug.ts";
+import { tagSlug } from "./tag-slug.ts";
 import { stableId } from "./stable-id.ts";
 import type { Adapter, AdapterOptions, PeerBatch, PeerRecord } from "./types.ts";
 import { own } from "../domain/own.ts";
@@ -124,7 +124,7 @@ function toRecord(row: Record<string, unknown>, meta: Record<string, unknown>, c
     id: c.id,
     content: reminder?.content ?? (row.content as string),
     type: reminder ? "reminder" : (own(EVENT_TYPES, c.eventType) ?? "note"),
-    tags: ["omega", slugify(c.eventType), ...tags.map(slugify)].filter((t) => t !== ""),
+    tags: ["omega", tagSlug(c.eventType), ...tags.map(tagSlug)].filter((t) => t !== ""),
     project,
     metadata: {
       source_format: FORMAT,

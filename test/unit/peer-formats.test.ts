@@ -102,6 +102,28 @@ describe("mcp-memory", () => {
   });
 });
 
+test("a secret in an entity's name or type, a relation's type or a mem0 category is taken out before it becomes a tag (QA)", () => {
+  const dir = mkdtempSync(join(tmpdir(), "cairn-peer-secret-"));
+  try {
+    const gh = "ghp_R4nd0mT0k3nV4lu3xyzABCDEFGHIJKLMNOP12";
+    const aws = "AKIAQWERTYUIOPASDFGH";
+    const file = join(dir, "memory.jsonl");
+    writeFileSync(file, [
+      JSON.stringify({ type: "entity", name: gh, entityType: aws, observations: ["deploy key for CI"] }),
+      JSON.stringify({ type: "entity", name: "ci", entityType: "service", observations: [] }),
+      JSON.stringify({ type: "relation", from: "ci", to: "ci2", relationType: `signs_with_${aws}` }),
+    ].join("\n"));
+    const mem0File = join(dir, "mem0.json");
+    writeFileSync(mem0File, JSON.stringify({ results: [{ id: "m1", memory: "staging creds rotated", user_id: "alice", categories: [`key ${aws}`] }] }));
+    const tags = [...mcpMemory.read(file, opts()).records, ...mem0.read(mem0File, opts()).records].flatMap((r) => r.tags);
+    expect(tags.filter((t) => /r4nd0m|akiaq/i.test(t))).toEqual([]);
+    expect(tags).toContain("redacted-github-token");
+    expect(tags).toContain("redacted-aws-access-key-id");
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 describe("mem0", () => {
   test("get_all results keep text, dates in UTC, owners and categories", () => {
     const batch = mem0.read(join(FIX, "mem0", "get_all.json"), opts());
