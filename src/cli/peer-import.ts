@@ -20,8 +20,11 @@ export interface PlanItem {
   id: string;
   type: string;
   content: string;
-  /** `update`: imported before, and its text has changed in the source since (the memory takes the new text). */
-  action: "create" | "update" | "skip";
+  /**
+   * `update`: imported before, and its text has changed in the source since (the memory takes the new text);
+   * `held`: so too, but a legal hold keeps the memory as it is.
+   */
+  action: "create" | "update" | "skip" | "held";
   /** Why a record is skipped or updated: already imported, same text as a stored memory, or as another record. */
   reason?: string;
 }
@@ -31,7 +34,8 @@ export interface LinkPlan {
   to: string;
   relation: string;
   where: string;
-  action: "create" | "exists";
+  /** `held`: a supersedes link onto a memory under a legal hold, left out. */
+  action: "create" | "exists" | "held";
 }
 
 /** A memory imported before from a file the batch holds whole, that the file no longer says. */
@@ -65,6 +69,10 @@ export function planPeerImport(engine: Engine, source: string, batch: PeerBatch)
     const stored = locate(engine, record, content);
     if (stored) {
       target.set(record.id, stored.id);
+      // Changed in the source, but under a legal hold here: it stays as it is, and the rest of the import goes
+      // on (QA: the update failed after the import had written the other records, "nothing was changed").
+      const hold = stored.changed ? engine.store.policy.holdsOn(engine.store.get(stored.id)!)[0] : undefined;
+      if (hold) return { ...base, id: stored.id, action: "held", reason: `changed in the source, but kept as it is while hold ${hold.id} is in force` };
       return { ...base, id: stored.id, action: stored.changed ? "update" : "skip", reason: stored.why };
     }
     const key = `${record.project ?? ""}\u0000${canonicalize(content)}`;
@@ -88,7 +96,9 @@ export function planPeerImport(engine: Engine, source: string, batch: PeerBatch)
     if (seen.has(key)) continue;
     seen.add(key);
     const exists = linkAmong(engine.store.edges(from), from, to, link.relation) !== undefined;
-    links.push({ from, to, relation: link.relation, where: link.where, action: exists ? "exists" : "create" });
+    // A supersedes link would retire a held memory, which `relate` refuses: left out, said in the plan.
+    const held = !exists && link.relation === "supersedes" && heldMemory(engine, to);
+    links.push({ from, to, relation: link.relation, where: link.where, action: exists ? "exists" : held ? "held" : "create" });
   }
   return { items, links, retire: batch.whole ? noLongerSaid(engine, batch.whole, new Set(target.values())) : [] };
 }
@@ -127,16 +137,17 @@ export interface PeerReport {
  */
 export async function applyPeerImport(engine: Engine, source: string, batch: PeerBatch, plan: PeerPlan, onProgress?: Progress): Promise<PeerReport> {
   const updates = new Map(plan.items.flatMap((item, i) => (item.action === "update" ? [[i, item] as const] : [])));
+  const held = new Set(plan.items.flatMap((item, i) => (item.action === "held" ? [i] : [])));
   // Serialised one record at a time as the import reads them: a large peer store is not held twice.
   const lines = (function* () {
-    for (const [i, r] of batch.records.entries()) if (!updates.has(i)) yield JSON.stringify(toImportLine(withSourceHash(r)));
+    for (const [i, r] of batch.records.entries()) if (!updates.has(i) && !held.has(i)) yield JSON.stringify(toImportLine(withSourceHash(r)));
   })();
   let report;
   try {
     report = await engine.import(lines, onProgress, { sameText: "merge", storedId: "keep" });
   } catch (err) {
     if (err instanceof CairnError && err.code === "BAD_IMPORT_LINE") {
-      const record = batch.records.filter((_, i) => !updates.has(i))[Number(err.args[0]) - 1];
+      const record = batch.records.filter((_, i) => !updates.has(i) && !held.has(i))[Number(err.args[0]) - 1];
       throw cairnError("PEER_RECORD", [source, record?.where ?? `record ${err.args[0]}`, String(err.args[1] ?? describeError(err))], err);
     }
     throw err;
@@ -150,11 +161,12 @@ export async function applyPeerImport(engine: Engine, source: string, batch: Pee
   let linksCreated = 0;
   let linksExisting = 0;
   for (const link of plan.links) {
+    if (link.action === "held") continue;
     const result = engine.relate(link.from, link.to, link.relation);
     if (result.status === "created") linksCreated++;
     else linksExisting++;
   }
-  return { records: report.lines + updates.size, created: report.created, already_present: report.duplicates, updated: updates.size, links_created: linksCreated, links_existing: linksExisting, retired: retired.length };
+  return { records: report.lines + updates.size + held.size, created: report.created, already_present: report.duplicates + held.size, updated: updates.size, links_created: linksCreated, links_existing: linksExisting, retired: retired.length };
 }
 
 /**
@@ -188,6 +200,12 @@ function locate(engine: Engine, record: PeerRecord, content: string): { id: stri
   const { contentHash, canonicalHash } = contentHashes(content);
   const twin = engine.store.findDuplicate(record.project, contentHash, canonicalHash);
   return twin ? { id: twin.id, why: `same text as memory ${twin.id}` } : null;
+}
+
+/** Whether the stored memory `id` (none yet: not held) is under a legal hold. */
+function heldMemory(engine: Engine, id: string): boolean {
+  const m = engine.store.get(id);
+  return m !== null && engine.store.policy.holdsOn(m).length > 0;
 }
 
 function isActive(record: PeerRecord): boolean {

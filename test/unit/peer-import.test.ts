@@ -71,6 +71,25 @@ describe("peer import", () => {
     expect(engine.get(id, { track: false }).content).toBe("Set the grinder to 25 clicks (new burrs).");
   });
 
+  test("a held memory changed in the source stays as it is and the rest is imported; a supersedes link onto it is left out (QA: half written, 'nothing was changed')", async () => {
+    const { engine } = testEngine();
+    const rec = (id: string, content: string) => ({ id: stableId("t", id), content, type: "fact", tags: [], project: null, metadata: {}, where: `${id}.md` });
+    const run = async (records: ReturnType<typeof rec>[], links: PeerBatch["links"] = []) => {
+      const batch: PeerBatch = { records, links, skipped: [] };
+      const plan = planPeerImport(engine, "src", batch);
+      return { plan, report: await applyPeerImport(engine, "src", batch, plan) };
+    };
+    await run([rec("a", "The water ratio is 15:1.")]);
+    const held = stableId("t", "a");
+    engine.addHold({ id: held, reason: "audit" });
+    const again = await run([rec("a", "The water ratio is 16:1."), rec("b", "Grind medium-fine.")], [{ from: stableId("t", "b"), to: held, relation: "supersedes", where: "b.md" }]);
+    expect(again.plan.items[0]).toMatchObject({ action: "held", reason: expect.stringContaining("kept as it is while hold") });
+    expect(again.plan.links[0]).toMatchObject({ action: "held" });
+    expect(again.report).toMatchObject({ records: 2, created: 1, updated: 0, already_present: 1, links_created: 0 });
+    expect(engine.get(held, { track: false })).toMatchObject({ content: "The water ratio is 15:1.", status: "active" });
+    expect(engine.get(stableId("t", "b"), { track: false }).content).toBe("Grind medium-fine.");
+  });
+
   test("memory.jsonl is the server's whole graph: an observation reworded or deleted there, or a relation removed, is retired by the next import; another file's are not", async () => {
     const { engine } = testEngine();
     const dir = mkdtempSync(join(tmpdir(), "cairn-mm-"));
