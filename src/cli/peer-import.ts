@@ -8,6 +8,7 @@ import { redactSecrets } from "../capture/redact.ts";
 import { linkAmong } from "../domain/edge.ts";
 import type { Engine } from "../engine/engine.ts";
 import type { Progress } from "../engine/import.ts";
+import { checkImportProject } from "../engine/import-parse.ts";
 import { checkContent, checkType } from "../engine/validate.ts";
 import { CairnError, cairnError, describeError } from "../errors.ts";
 import { type PeerBatch, type PeerRecord, toImportLine, type WholeFiles } from "../import-formats/types.ts";
@@ -212,11 +213,18 @@ function isActive(record: PeerRecord): boolean {
   return record.status === undefined || record.status === "active";
 }
 
+/**
+ * The record's content as cairn takes it; PEER_RECORD when cairn would refuse the record, found here so a dry
+ * run says what the import would (QA: a project named "global" passed the dry run and stopped the import).
+ */
 function checked(source: string, record: PeerRecord): string {
   try {
     checkType(record.type);
+    if (typeof record.project === "string") checkImportProject(record.project);
     return checkContent(record.content);
   } catch (err) {
-    throw cairnError("PEER_RECORD", [source, record.where, describeError(err)], err);
+    // A peer's project name cannot be fixed in its source: --project is the way round it.
+    const way = typeof record.project === "string" && /field "project"/.test(describeError(err)) ? "; `--project <name>` stores every record of the source in that project instead" : "";
+    throw cairnError("PEER_RECORD", [source, record.where, `${describeError(err)}${way}`], err);
   }
 }

@@ -194,14 +194,17 @@ function noSecretIn(field: string, value: string): void {
   if (found) throw new Error(`field "${field}": it holds what looks like a secret (${found.kind}); ids and projects are stored as given, so give one without it`);
 }
 
+/** An imported project name cairn can store: no secret in it (stored as given), not a scope word. Throws Error. */
+export function checkImportProject(project: string): void {
+  noSecretIn("project", project);
+  // The scope words every reader takes as scopes: a project so named could never be read on its own (QA).
+  if (/^(?:global|all)$/i.test(project.trim())) throw new Error(`field "project": "${project}" is a scope word, not a project name: give null for the global scope, or another name`);
+}
+
 function toMemory(pc: ParseContext, line: ImportLine): Memory {
   const { now, aliases } = pc;
   if (line.id !== undefined) checkId("id", line.id);
-  if (typeof line.project === "string") {
-    noSecretIn("project", line.project);
-    // The scope words every reader takes as scopes: a project so named could never be read on its own (QA).
-    if (/^(?:global|all)$/i.test(line.project.trim())) throw new Error(`field "project": "${line.project}" is a scope word, not a project name: give null for the global scope, or another name`);
-  }
+  if (typeof line.project === "string") checkImportProject(line.project);
   if (line.superseded_by != null && line.superseded_by === line.id) throw new Error(`field "superseded_by": it names the line's own id; a memory is superseded by another one`);
   const t = (v: string | number | null | undefined) =>
     v === undefined || v === null ? null : typeof v === "number" ? v : parseTime(v, now);

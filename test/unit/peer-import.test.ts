@@ -167,6 +167,9 @@ describe("peer import", () => {
     const badType: PeerBatch = { records: [good, { ...good, id: stableId("t", "c"), content: "other", type: "bogus", where: "record 2" }], links: [], skipped: [] };
     await expect(applyPeerImport(engine, "src.json", badType, { items: [], links: [], retire: [] })).rejects.toThrow(/src\.json stopped at record 2: Unknown memory type "bogus"/);
     expect(count(engine)).toBe(0);
+    // A project the import would refuse is found by the plan, the dry run's too, with the way round it (QA).
+    const scopeWord: PeerBatch = { records: [good, { ...good, id: stableId("t", "d"), content: "other", project: "global", where: "omega.db memory 7" }], links: [], skipped: [] };
+    expect(() => planPeerImport(engine, "omega.db", scopeWord)).toThrow(/stopped at omega\.db memory 7: field "project": "global" is a scope word.*`--project <name>` stores every record/);
   });
 
   test("a rule its file no longer says is archived by the next import; another file's rules and a held rule stay", async () => {
