@@ -2,8 +2,8 @@
  * @module `cairn import <folder>` of what `cairn export --format markdown` wrote: each memory's file gives back
  * its fields (the frontmatter, JSON values), its content (the body, without the links section the export adds)
  * and its outgoing links (the section's relative links, by the file each one names), as the JSONL lines
- * `cairn import` reads — so a Markdown export kept in git is a backup that comes back whole. A link's state as a
- * possible conflict is not in the Markdown, so it comes back as a plain link (the JSONL export keeps it).
+ * `cairn import` reads — so a Markdown export kept in git is a backup that comes back whole. A link's time and
+ * state as a possible conflict come from the frontmatter's copy of the links, for each link the section still has.
  */
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
@@ -39,7 +39,12 @@ export function markdownExportLines(dir: string): string[] {
       if (outside) return [{ relation: outside[1]!, to: outside[2]!.startsWith('"') ? (JSON.parse(outside[2]!) as string) : outside[2]! }];
       return []; // "relation (from)": the other memory's file holds it as its own
     });
-    return JSON.stringify({ ...fields, content, ...(out.length > 0 ? { links: out } : {}) });
+    // The links section says which links there are (a hand edit counts); the frontmatter's copy of each keeps
+    // its time and whether it is a possible conflict, settled or not (QA: a dismissed one came back confirmed).
+    const kept = Array.isArray(fields.links) ? (fields.links as Array<Record<string, unknown>>) : [];
+    const withState = out.map((l) => ({ ...(kept.find((k) => k.relation === l.relation && k.to === l.to) ?? {}), ...l }));
+    const { links: _, ...rest } = fields;
+    return JSON.stringify({ ...rest, content, ...(withState.length > 0 ? { links: withState } : {}) });
   });
 }
 
