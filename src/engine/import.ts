@@ -14,6 +14,9 @@ import { parsedLines } from "./import-thread.ts";
 import { settle } from "./relate.ts";
 import { storeOrReinforce } from "./remember.ts";
 
+/** Links of a superseded_by chain followed to see whether it comes back to its start. */
+const MAX_CHAIN = 64;
+
 export interface ImportReport {
   lines: number;
   created: number;
@@ -76,7 +79,7 @@ export function importJsonl(ctx: EngineContext, source: string | Iterable<RawLin
   const total = typeof source === "string" ? (lines as string[]).filter((l) => l.trim() !== "").length : undefined;
   const report: ImportReport = { lines: 0, created: 0, duplicates: 0, links: 0, linksExisting: 0, unlinked: 0, orphans: 0 };
   // Successors named by superseded lines, checked once every line is in (a successor may come later in the file).
-  const successors: string[] = [];
+  const successors: Array<{ from: string; to: string; line: number }> = [];
   const { store } = ctx;
   store.transaction(() => {
     // A line that repeats a stored memory is reinforced there: its links start from that memory instead.
@@ -102,14 +105,26 @@ export function importJsonl(ctx: EngineContext, source: string | Iterable<RawLin
       const { status, id } = stored ? { status: "duplicate" as const, id: memory.id } : insertImported(ctx, memory, now, hasId && keepCopies);
       if (id !== memory.id) storedAs.set(memory.id, id);
       for (const l of lineLinks) links.push(l);
-      if (status === "created" && memory.status === "superseded" && memory.supersededBy !== null) successors.push(memory.supersededBy);
+      if (status === "created" && memory.status === "superseded" && memory.supersededBy !== null) successors.push({ from: id, to: memory.supersededBy, line: lineNo });
       if (status === "created") report.created++;
       else report.duplicates++;
       report.lines++;
       if (onProgress && report.lines % 1000 === 0) onProgress(report.lines, total);
     }
     if (onProgress && report.lines % 1000 !== 0) onProgress(report.lines, total);
-    report.orphans = successors.filter((id) => !store.get(storedAs.get(id) ?? id)).length;
+    report.orphans = successors.filter((s) => !store.get(storedAs.get(s.to) ?? s.to)).length;
+    // A chain of superseded_by that comes back to where it started leaves none of its memories current: recall
+    // would return none of them (QA: two lines superseding each other imported, both hidden).
+    for (const s of successors) {
+      const seen = new Set([s.from]);
+      for (let id = storedAs.get(s.to) ?? s.to, hop = 0; hop < MAX_CHAIN; hop++) {
+        if (seen.has(id)) throw badImportLine(s.line, `its superseded_by chain comes back to it (${[...seen, id].join(" → ")}): none of those memories would be current; one of them must not be superseded`);
+        seen.add(id);
+        const m = store.get(id);
+        if (!m || m.status !== "superseded" || m.supersededBy === null) break;
+        id = storedAs.get(m.supersededBy) ?? m.supersededBy;
+      }
+    }
     for (const l of links) {
       const from = storedAs.get(l.from) ?? l.from;
       const to = storedAs.get(l.to) ?? l.to;

@@ -203,6 +203,10 @@ describe("import and export", () => {
     expect(r).toMatchObject({ created: 3, orphans: 1 });
     expect(engine.get("s2", { track: false }).status).toBe("superseded");
     expect((await engine.import(old("s5", "s3"))).orphans).toBe(0);
+    // Two lines superseding each other (or a longer loop, through a stored memory too) leave none current: refused whole (QA).
+    await expect(engine.import([old("c1", "c2"), old("c2", "c1")].join("\n"))).rejects.toThrow(/line 1: its superseded_by chain comes back to it \(c1 → c2 → c1\)/);
+    await expect(engine.import([old("d1", "d2"), old("d2", "d3"), old("d3", "d1")].join("\n"))).rejects.toThrow(/line 1: its superseded_by chain comes back to it/);
+    expect(engine.stats().total).toBe(4);
   });
 });
 
