@@ -196,6 +196,8 @@ function noSecretIn(field: string, value: string): void {
 
 /** An imported project name cairn can store: no secret in it (stored as given), not a scope word. Throws Error. */
 export function checkImportProject(project: string): void {
+  // As `remember` takes it: no empty name, no spaces around it (QA: stored as given, then reachable only with --all-projects).
+  if (project.trim() === "") throw new Error(`field "project": it is empty; give null for the global scope, or a project name`);
   noSecretIn("project", project);
   // The scope words every reader takes as scopes: a project so named could never be read on its own (QA).
   if (/^(?:global|all)$/i.test(project.trim())) throw new Error(`field "project": "${project}" is a scope word, not a project name: give null for the global scope, or another name`);

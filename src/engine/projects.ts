@@ -68,7 +68,9 @@ export function writeProject(ctx: EngineContext, project: string | null | undefi
 
 /** An imported record's project: an old alias or a unique display name becomes the project's key; anything else is kept as written. */
 export function importedProject(aliases: ReadonlyMap<string, string>, project: string | null | undefined): string | null | undefined {
-  return typeof project === "string" ? (aliases.get(project) ?? project) : project;
+  if (typeof project !== "string") return project;
+  const name = project.trim();
+  return aliases.get(name) ?? name;
 }
 
 const SHOWN = 20;

@@ -193,6 +193,14 @@ describe("import and export", () => {
     );
   });
 
+  test("an imported project is taken as remember takes it: spaces around it dropped, an empty one refused (QA)", async () => {
+    const { engine } = testEngine();
+    await expect(engine.import(JSON.stringify({ content: "no project name", project: "  " }))).rejects.toThrow(/field "project": it is empty/);
+    const { id } = (await engine.import(JSON.stringify({ id: "p1", content: "a padded project", project: "  billing-api  " })), { id: "p1" });
+    expect(engine.get(id, { track: false }).project).toBe("billing-api");
+    expect((await engine.import(JSON.stringify({ id: "p1", content: "a padded project", project: "billing-api" }))).duplicates).toBe(1);
+  });
+
   test("a superseded line names its successor: itself is refused, one in neither the file nor the store is counted", async () => {
     const { engine } = testEngine();
     const old = (id: string, by: string) => JSON.stringify({ id, content: `old ${id}`, status: "superseded", superseded_by: by });
