@@ -60,6 +60,7 @@ const catalog = {
   BAD_STATUS: 'Unknown status "{0}". Use one of: active, superseded, archived, all.',
   // {2}, when the caller knows the file: " of <file>".
   BAD_IMPORT_LINE: "Import stopped at line {0}{2}: {1}. Nothing was imported; fix that line and run the import again.",
+  BAD_IMPORT_FILE: "Import stopped at {0}: {1}. Nothing was imported; fix that file and run the import again.",
   IMPORT_READ: 'Cannot read import file "{0}": {1}.',
   EXPORT_FILE: 'Cannot write the export to "{0}": {1}. Nothing was written, and what was there is as it was; give a path in a directory that exists and that you may write to.',
   EXPORT_FULL: {

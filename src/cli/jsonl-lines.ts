@@ -17,6 +17,8 @@ export interface LineFile {
   /** Bytes read so far. */
   readonly bytesRead: number;
   close(): void;
+  /** The file each line came from, when the lines were read from a folder (a Markdown export). */
+  sources?: readonly string[];
 }
 
 /** Opens `path` (or stdin for "-") for reading line by line; throws what the open throws. */

@@ -22,12 +22,12 @@ export function isMarkdownExport(dir: string): boolean {
   return existsSync(index) && readFileSync(index, "utf8").startsWith(`${INDEX_TITLE}\n`);
 }
 
-/** The import lines of a Markdown export folder, one a memory, in the order of its files' paths. */
-export function markdownExportLines(dir: string): string[] {
+/** The import lines of a Markdown export folder, one a memory, in the order of its files' paths, and those files (relative). */
+export function markdownExportLines(dir: string): { lines: string[]; files: string[] } {
   const files = memoryFiles(dir);
   const parsed = files.map((file) => ({ file, ...readMemoryFile(dir, file) }));
   const idOf = new Map(parsed.map((p) => [resolve(p.file), p.fields.id]));
-  return parsed.map(({ file, fields, content, links }) => {
+  const lines = parsed.map(({ file, fields, content, links }) => {
     const out = links.flatMap((line) => {
       const inside = OUT_LINK.exec(line);
       if (inside) {
@@ -46,6 +46,7 @@ export function markdownExportLines(dir: string): string[] {
     const { links: _, ...rest } = fields;
     return JSON.stringify({ ...rest, content, ...(withState.length > 0 ? { links: withState } : {}) });
   });
+  return { lines, files: files.map((f) => relative(dir, f)) };
 }
 
 function memoryFiles(dir: string): string[] {

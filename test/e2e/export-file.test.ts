@@ -116,6 +116,12 @@ test("a Markdown export imports back whole: every field, content with its lines,
     expect(strip((await other.ok(["export"])).stdout)).toEqual(strip(before));
     // Again: nothing new.
     expect(JSON.parse((await other.ok(["import", out, "--json"])).stdout)).toMatchObject({ created: 0, duplicates: 4 });
+    // A file of the folder made wrong by hand is named by its path, not as a line of the folder (QA).
+    const file = readdirSync(out, { recursive: true }).map(String).find((f) => f.endsWith(".md") && f !== "README.md")!;
+    writeFileSync(join(out, file), readFileSync(join(out, file), "utf8").replace(/^type: .*$/m, 'type: "bogus"'));
+    const bad = await other.run(["import", out]);
+    expect(bad.exitCode).toBe(1);
+    expect(bad.stderr).toContain(`Import stopped at ${join(out, file)}: `);
     const folder = await other.run(["import", s.root]);
     expect(folder.exitCode).toBe(1);
     expect(folder.stderr).toContain("it is a folder. Give a JSONL file (`cairn export`), a folder `cairn export --format markdown` wrote");

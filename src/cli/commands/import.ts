@@ -2,6 +2,7 @@
  * @module `cairn import <file.jsonl|->`: all-or-nothing import of JSONL memories, with progress on stderr; and
  * `cairn import --from <format> <path>`: memories from another memory tool (see src/import-formats/).
  */
+import { join } from "node:path";
 import { defineCommand } from "citty";
 import { CairnError, cairnError, describeError } from "../../errors.ts";
 import { jsonFlag } from "../flags.ts";
@@ -67,9 +68,11 @@ export default defineCommand({
           progress(`import: ${done} lines written${read}, ${Math.round(done / ((shown - started) / 1000))}/s`);
         });
       } catch (err) {
-        // The line's number names the file it is in (QA: the error did not say which file).
+        // The line's number names the file it is in (QA: the error did not say which file); a folder's line is a file of it.
         const where = args.file === "-" ? "standard input" : args.file;
-        throw err instanceof CairnError && err.code === "BAD_IMPORT_LINE" ? cairnError("BAD_IMPORT_LINE", [...err.args.slice(0, 2), ` of ${where}`], err) : err;
+        if (!(err instanceof CairnError && err.code === "BAD_IMPORT_LINE")) throw err;
+        const source = file.sources?.[Number(err.args[0]) - 1];
+        throw source !== undefined ? cairnError("BAD_IMPORT_FILE", [join(where, source), err.args[1]!], err) : cairnError("BAD_IMPORT_LINE", [...err.args.slice(0, 2), ` of ${where}`], err);
       } finally {
         file.close();
       }
@@ -105,8 +108,8 @@ function folderLines(path: string): LineFile | null {
   if (!isMarkdownExport(path)) {
     throw cairnError("IMPORT_READ", [path, "it is a folder. Give a JSONL file (`cairn export`), a folder `cairn export --format markdown` wrote, or another tool's folder with --from <format>"]);
   }
-  const lines = markdownExportLines(path);
-  return { lines, size: null, bytesRead: 0, close: () => {} };
+  const { lines, files } = markdownExportLines(path);
+  return { lines, size: null, bytesRead: 0, close: () => {}, sources: files };
 }
 
 /** The file's lines; a read failing midway is IMPORT_READ, like one failing at the start. */
