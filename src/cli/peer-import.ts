@@ -111,7 +111,7 @@ function noLongerSaid(engine: Engine, whole: WholeFiles, kept: ReadonlySet<strin
   for (const m of engine.store.listAll(filter, engine.now(), "oldest")) {
     const file = m.metadata.file;
     if (m.metadata.source_format !== whole.format || typeof file !== "string" || kept.has(m.id)) continue;
-    if (!whole.covers(file)) continue;
+    if (!whole.covers(file, m.metadata)) continue;
     const hold = engine.store.policy.holdsOn(m)[0];
     const base = { id: m.id, type: m.type, content: m.content, where: file };
     out.push(hold ? { ...base, action: "keep", reason: `no longer in ${file}; kept as it is while hold ${hold.id} is in force` } : { ...base, action: "retire", reason: `no longer in ${file}` });

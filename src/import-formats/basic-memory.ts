@@ -6,7 +6,7 @@
  * (works_at, implements …) become facts "A works at B" linked `relates_to` both notes; `[[links]]` in prose
  * link the notes `relates_to`. Notes describe a knowledge base, not one repository: global unless --project.
  */
-import { readdirSync, statSync } from "node:fs";
+import { readdirSync, realpathSync, statSync } from "node:fs";
 import { join, relative } from "node:path";
 import { isRelation, relationName } from "../domain/edge.ts";
 import { MAX_CONTENT_BYTES } from "../engine/validate.ts";
@@ -47,7 +47,13 @@ function read(path: string, opts: AdapterOptions): PeerBatch {
   const { root, files, skipped } = noteFiles(path);
   const project = opts.project === undefined ? null : opts.project;
   const source = sourceKey(project, root);
-  const batch: PeerBatch = { records: [], links: [], skipped };
+  // The notes read are the whole of what they say now, the folder (or the one note) the whole of its notes: a
+  // memory imported from one of them before that the batch no longer has is archived (QA: an edited
+  // observation stayed active beside its new wording). Told by the folder each memory came from.
+  const realRoot = realpathSync(root);
+  const single = files.length === 1 && !isDirectory(path) ? relative(root, files[0]!) : null;
+  const whole = { format: FORMAT, project, tag: FORMAT, covers: (file: string, meta: Record<string, unknown>) => meta.root === realRoot && (single === null || file === single) };
+  const batch: PeerBatch = { records: [], links: [], skipped, whole };
   const notes: Array<{ note: Note; rel: string; id: string }> = [];
   const byName = new Map<string, string>();
   for (const file of files) {
@@ -74,11 +80,11 @@ function read(path: string, opts: AdapterOptions): PeerBatch {
     return true;
   };
   for (const { note, rel, id } of notes) {
-    const base = { source_format: FORMAT, note: note.title, permalink: note.permalink, file: rel };
+    const base = { source_format: FORMAT, note: note.title, permalink: note.permalink, file: rel, root: realRoot };
     const noteTags = [...note.tags.map(tagSlug), tagSlug(note.type)].filter((t) => t !== "");
     const created = isoOrUndefined(note.created);
     const record = (rid: string, content: string, type: string, tags: string[], metadata: Record<string, unknown>, where: string): PeerRecord => ({
-      id: rid, content, type, tags, project, metadata: { ...base, ...metadata }, where, source: rel, ...(created ? { created_at: created } : {}),
+      id: rid, content, type, tags: [...new Set([...tags, FORMAT])], project, metadata: { ...base, ...metadata }, where, source: rel, ...(created ? { created_at: created } : {}),
     });
     const whole = note.text ? `${note.title}: ${note.text}` : `${note.title} (${note.type})`;
     const content = withinLimit(whole);

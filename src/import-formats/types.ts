@@ -58,9 +58,10 @@ export interface WholeFiles {
   project: string | null;
   /**
    * Whether the batch says everything `file` (as `metadata.file` names it) holds now: a file it read, or one
-   * of its kind that is gone from the source (it says nothing now).
+   * of its kind that is gone from the source (it says nothing now). `metadata` is the memory's (basic-memory
+   * tells the folder a note came from by it).
    */
-  covers(file: string): boolean;
+  covers(file: string, metadata: Record<string, unknown>): boolean;
   /** A tag every memory imported from these files carries (to find them through the tag index). */
   tag: string;
 }

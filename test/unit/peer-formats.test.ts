@@ -264,12 +264,12 @@ describe("basic-memory", () => {
     expect(byContent(batch, "Coffee Brewing Methods: Buy a burr grinder for the office")).toMatchObject({
       type: "decision",
       project: null,
-      tags: ["decision", "equipment", "coffee", "brewing", "note"],
+      tags: ["decision", "equipment", "coffee", "brewing", "note", "basic-memory"],
       where: "coffee-brewing-methods.md line 16",
     });
-    expect(byContent(batch, "Tea Brewing Methods: Boiling water makes green tea bitter")).toMatchObject({ type: "lesson", tags: ["lesson", "temperature", "tea", "brewing", "note"] });
+    expect(byContent(batch, "Tea Brewing Methods: Boiling water makes green tea bitter")).toMatchObject({ type: "lesson", tags: ["lesson", "temperature", "tea", "brewing", "note", "basic-memory"] });
     expect(byContent(batch, "Coffee Brewing Methods: Ethiopian beans work well with lighter roasts (personal experience)").type).toBe("preference");
-    expect(byContent(batch, "Paul Graham: Essayist and investor")).toMatchObject({ type: "fact", metadata: { category: "role", permalink: "paul-graham", file: "people/paul-graham.md" } });
+    expect(byContent(batch, "Paul Graham: Essayist and investor")).toMatchObject({ type: "fact", metadata: { category: "role", permalink: "paul-graham", file: "people/paul-graham.md", root: realpathSync(notes) } });
     expect(batch.records.some((r) => r.content.includes("basic-memory keeps tool state"))).toBe(false);
   });
 

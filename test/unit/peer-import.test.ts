@@ -5,6 +5,7 @@ import { applyPeerImport, planPeerImport } from "../../src/cli/peer-import.ts";
 import { mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { adapter as agentRules } from "../../src/import-formats/agent-rules.ts";
+import { adapter as basicMemory } from "../../src/import-formats/basic-memory.ts";
 import { adapter as mcpMemory } from "../../src/import-formats/mcp-memory.ts";
 import { stableId } from "../../src/import-formats/stable-id.ts";
 import type { PeerBatch } from "../../src/import-formats/types.ts";
@@ -88,6 +89,35 @@ describe("peer import", () => {
     expect(again.report).toMatchObject({ records: 2, created: 1, updated: 0, already_present: 1, links_created: 0 });
     expect(engine.get(held, { track: false })).toMatchObject({ content: "The water ratio is 15:1.", status: "active" });
     expect(engine.get(stableId("t", "b"), { track: false }).content).toBe("Grind medium-fine.");
+  });
+
+  test("a basic-memory folder is the whole of its notes: an edited observation replaces its old wording, a deleted note's memories are archived; another folder's stay (QA)", async () => {
+    const { engine } = testEngine();
+    const dir = mkdtempSync(join(tmpdir(), "cairn-bm-"));
+    const other = mkdtempSync(join(tmpdir(), "cairn-bm-other-"));
+    try {
+      const note = (folder: string, name: string, ratio: string) =>
+        writeFileSync(join(folder, `${name}.md`), `---\ntitle: ${name}\ntype: note\npermalink: ${name}\n---\n\n## Observations\n- [decision] Always use a ${ratio} water ratio\n`);
+      const run = async (folder: string) => {
+        const batch = basicMemory.read(folder, { project: undefined, projectOfDir: () => "unused" });
+        const plan = planPeerImport(engine, folder, batch);
+        return { plan, report: await applyPeerImport(engine, folder, batch, plan) };
+      };
+      const active = () => engine.list({ allProjects: true, limit: 100 }).memories.map((m) => m.content).sort();
+      note(dir, "coffee", "15:1");
+      note(dir, "tea", "20:1");
+      note(other, "cocoa", "10:1");
+      await run(dir);
+      await run(other);
+      note(dir, "coffee", "16:1");
+      rmSync(join(dir, "tea.md"));
+      const again = await run(dir);
+      expect(again.report).toMatchObject({ created: 1, retired: 3 });
+      expect(active()).toEqual(["cocoa (note)", "cocoa: Always use a 10:1 water ratio", "coffee (note)", "coffee: Always use a 16:1 water ratio"]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+      rmSync(other, { recursive: true, force: true });
+    }
   });
 
   test("memory.jsonl is the server's whole graph: an observation reworded or deleted there, or a relation removed, is retired by the next import; another file's are not", async () => {
