@@ -129,6 +129,11 @@ function shellResult(response: unknown): { exitCode: number | null; stdout: stri
 /** An absolute path: POSIX, a Windows drive, or a UNC share (no node:path import on the hook's hot path). */
 const ABSOLUTE = /^(?:\/|[A-Za-z]:[\\/]|\\\\)/;
 
+/** Cursor sends the workspace's folders instead of a cwd (`workspace_roots`): the first one is the project (QA). */
+function firstRoot(roots: unknown): string | undefined {
+  return Array.isArray(roots) && typeof roots[0] === "string" ? roots[0] : undefined;
+}
+
 function usableCwd(cwd: string | undefined, problems: string[]): string | undefined {
   if (!cwd) return undefined;
   if (!cwd.includes("\0") && ABSOLUTE.test(cwd)) return cwd;
@@ -211,7 +216,7 @@ export function parseHookInput(argEvent: string | undefined, raw: string, fallba
     event,
     agentEvent,
     sessionId: d.session_id ?? d.sessionId ?? null,
-    cwd: usableCwd(d.cwd, problems) ?? fallbackCwd,
+    cwd: usableCwd(d.cwd || firstRoot(raw_.workspace_roots), problems) ?? fallbackCwd,
     prompt: d.prompt ?? "",
     toolName,
     toolKind: toolKind(toolName),

@@ -34,6 +34,14 @@ describe("parseHookInput", () => {
     expect(b.camelCase).toBe(true);
   });
 
+  test("Cursor's workspace_roots stands for a missing cwd; a cwd that is no absolute path is not taken (QA)", () => {
+    const cursor = JSON.stringify({ hook_event_name: "beforeSubmitPrompt", conversation_id: "c1", workspace_roots: ["/home/u/app", "/home/u/lib"], prompt: "hi" });
+    expect(parseHookInput("prompt", cursor, "/fallback")!.cwd).toBe("/home/u/app");
+    const problems: string[] = [];
+    expect(parseHookInput("prompt", JSON.stringify({ cwd: "relative/dir", prompt: "hi" }), "/fallback", problems)!.cwd).toBe("/fallback");
+    expect(problems.join(" ")).toContain("is not an absolute path");
+  });
+
   test("the event comes from the JSON when the CLI argument is missing or unknown", () => {
     expect(parseHookInput(undefined, fixture("session-start", { cwd: "/x" }), "/")!.event).toBe("session-start");
     expect(parseHookInput("bogus", fixture("stop", { cwd: "/x", message: "m" }), "/")!.event).toBe("stop");
