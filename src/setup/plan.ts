@@ -139,7 +139,8 @@ export function planClient(client: ClientSetup, ctx: SetupContext, explicit: boo
       file.changes = changes;
       if (ctx.scope === "project") file.backupDir = join(ctx.dataDir, "backups");
       // A project file that held only cairn's entries goes entirely: no `{}` stub left to commit.
-      if (ctx.uninstall && ctx.scope === "project" && changes.length > 0 && isEmptyConfig(text)) {
+      // Unless the repository tracks it: then it was the team's file, and deleting it is a change to commit (QA).
+      if (ctx.uninstall && ctx.scope === "project" && changes.length > 0 && isEmptyConfig(text) && !trackedByGit(target.path, ctx.projectDir)) {
         file.status = "deleted";
         file.pruneUpTo = ctx.projectDir;
       } else if (text !== (file.before ?? "")) {
@@ -154,6 +155,15 @@ export function planClient(client: ClientSetup, ctx: SetupContext, explicit: boo
     base.files.push(file);
   }
   return { ...base, status: base.files.some((f) => f.status === "error") ? "error" : "ok" };
+}
+
+/** Whether git tracks `path` in the repository at `dir` (false without git, or outside a repository). */
+function trackedByGit(path: string, dir: string): boolean {
+  try {
+    return Bun.spawnSync(["git", "ls-files", "--error-unmatch", "--", path], { cwd: dir, stdout: "ignore", stderr: "ignore" }).exitCode === 0;
+  } catch {
+    return false;
+  }
 }
 
 /** Nothing but whitespace, or an empty JSON object with no comments. */

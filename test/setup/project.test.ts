@@ -111,3 +111,15 @@ test("--project in the home folder (no repository) is refused before anything is
   expect(readFileSync(settings, "utf8")).toBe(before);
   expect(readdirSync(s.home, { recursive: true }).map(String).sort()).toEqual(listed);
 });
+
+test("--uninstall keeps a file the repository tracks, emptied of cairn's entries, instead of deleting it (QA: ' D .mcp.json')", async () => {
+  writeFileSync(join(repo, ".mcp.json"), `{ "mcpServers": { "cairn": { "type": "stdio", "command": "cairn", "args": ["mcp"] } } }\n`);
+  git("add", "-A");
+  git("commit", "-q", "-m", "team config");
+  const env = withCairn();
+  await s.ok(["setup", "--project", "--client", "claude-code"], { cwd: repo, env });
+  await s.ok(["setup", "--project", "--uninstall", "--client", "claude-code"], { cwd: repo, env });
+  expect(existsSync(join(repo, ".mcp.json"))).toBe(true);
+  expect(readFileSync(join(repo, ".mcp.json"), "utf8")).not.toContain("cairn");
+  expect(git("status", "--porcelain")).toBe(" M .mcp.json\n");
+});
