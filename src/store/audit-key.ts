@@ -7,6 +7,7 @@
 import { chmodSync, closeSync, existsSync, linkSync, openSync, readFileSync, rmSync, writeSync } from "node:fs";
 import type { Database } from "bun:sqlite";
 import { cairnError } from "../errors.ts";
+import type { ChainReport } from "./audit-chain.ts";
 import { besideDatabase } from "./db-path.ts";
 
 /** Stored keyed hashes start with this, so they are told apart from plain ones written before (schema ≤ 5). */
@@ -134,6 +135,16 @@ export function auditKeyState(db: Database, dbFile: string): "ok" | "missing" | 
   const text = readFileSync(file, "utf8").trim();
   if (!/^[0-9a-f]{64}$/.test(text)) return "invalid";
   return auditKeyCheck(text) === row.value ? "ok" : "other";
+}
+
+/**
+ * `chain` with why the memories were not compared with it, when a plain store's audit.key is gone or another:
+ * deleting it switched the memory check off without a word (QA).
+ */
+export function notedUnchecked(chain: ChainReport, state: () => ReturnType<typeof auditKeyState>): ChainReport {
+  if (!chain.ok) return chain;
+  const key = state();
+  return key === "missing" || key === "other" ? { ...chain, memoriesUnchecked: key } : chain;
 }
 
 /**

@@ -3,7 +3,7 @@ import type { Database } from "bun:sqlite";
 import type { Edge } from "../domain/edge.ts";
 import type { Memory, MemoryFilter } from "../domain/memory.ts";
 import { appendAudit, auditHistory, auditLog, eraseAuditContent, loggedIds, sealedAuditProblem } from "./audit.ts";
-import { auditKeyState } from "./audit-key.ts";
+import { auditKeyState, notedUnchecked } from "./audit-key.ts";
 import { memoryAuditProblem } from "./audit-memories.ts";
 import { auditHead, verifyChain } from "./audit-chain.ts";
 import { repairsInLog, withRepairs } from "./salvage-audit.ts";
@@ -420,10 +420,7 @@ export class SqliteStore implements Store {
   verifyAudit(anchor?: { seq: number; hash: string }): ChainReport {
     const chain = withRepairs(verifyChain(this.#db, anchor), repairsInLog(this.#db, this.#codec), anchor);
     const found: { seq: number; problem: string; memory?: string; policy?: string } | null = chain.ok ? (sealedAuditProblem(this.#db, this.#codec) ?? memoryAuditProblem(this.#db, this.#codec) ?? this.policy.auditProblem()) : null;
-    if (found) return { ok: false, head: chain.head, checked: chain.checked, brokenAt: found.seq, problem: found.problem, ...(found.memory ? { memory: found.memory } : {}), ...(found.policy ? { policy: found.policy } : {}) };
-    // Deleting audit.key switched the memory check off without a word (QA): the report says it was not made.
-    const key = chain.ok ? this.auditKeyState() : "ok";
-    return chain.ok && (key === "missing" || key === "other") ? { ...chain, memoriesUnchecked: key } : chain;
+    return found ? { ok: false, head: chain.head, checked: chain.checked, brokenAt: found.seq, problem: found.problem, ...(found.memory ? { memory: found.memory } : {}), ...(found.policy ? { policy: found.policy } : {}) } : notedUnchecked(chain, () => this.auditKeyState());
   }
 
   /** Whether `audit.key` is the key this log's hashes were keyed with (audit-key.ts auditKeyState). */
