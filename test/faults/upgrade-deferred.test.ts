@@ -47,6 +47,8 @@ function olderStore(path: string, version: number, bytes: number, project: strin
 const versionOf = (path: string) => {
   const db = new Database(path, { readonly: true });
   try {
+    // The worker's upgrade may hold the file while this polls it (SQLITE_BUSY on a loaded machine): wait, as cairn does.
+    db.run("PRAGMA busy_timeout = 10000");
     return schemaVersion(db);
   } finally {
     db.close();
