@@ -29,7 +29,8 @@ const list = () => sb.json(["remind", "--list", "--json"], { cwd: project });
 describe("cairn remind", () => {
   test("due reminders reach the SessionStart briefing until acknowledged by the id it shows; upcoming ones do not", async () => {
     const due = await sb.json(["remind", "tell the user the nightly backfill finished", "--at", "now", "--json"], { cwd: project });
-    expect(due).toMatchObject({ status: "created", project });
+    // The fields README promises everywhere, as --list and MCP give them (QA: create gave only id, status, due_at).
+    expect(due).toMatchObject({ status: "created", project, due: true, state: "pending", content: "tell the user the nightly backfill finished" });
     const later = await sb.json(["remind", "remove the checkout feature flag", "--in", "3d", "--json"], { cwd: project });
     expect(Date.parse(later.due_at) - Date.parse(due.due_at)).toBeGreaterThan(3 * 86_400_000 - 60_000);
 
@@ -50,7 +51,7 @@ describe("cairn remind", () => {
     expect(done.stdout).toContain(`Done: reminder ${short}`);
     expect(await sessionStart()).toBe("");
     expect((await list()).due).toEqual([]);
-    expect(await sb.json(["remind", "--done", short!, "--json"], { cwd: project })).toEqual({ id: due.id, state: "done", changed: false });
+    expect(await sb.json(["remind", "--done", short!, "--json"], { cwd: project })).toMatchObject({ id: due.id, state: "done", due_at: due.due_at, changed: false });
   });
 
   test("a short --in falls due by itself", async () => {

@@ -105,7 +105,8 @@ function create(engine: Engine, a: Args): void {
     source: "cli",
   });
   const now = engine.now();
-  if (a.json) return output.json({ id, status, due_at: reminderToJson(reminder, now).due_at, project: reminder.project });
+  // The reminder as --list and MCP give it (due, state …), with what this call did (QA: README's fields were missing).
+  if (a.json) return output.json({ ...reminderToJson(reminder, now), status });
   const short = engine.shortIds([id]).get(id)!;
   const when = `${formatDate(dueAt(reminder))} UTC, ${fromNow(dueAt(reminder), now)} (${projectLabel(reminder.project)})`;
   output.text(
@@ -147,7 +148,7 @@ function line(m: Memory, short: string, now: number): string {
 function close(engine: Engine, id: string, how: "done" | "cancel", json: boolean): void {
   const { reminder, changed } = engine.closeReminder(id, how === "done" ? "done" : "cancelled");
   const state = reminderState(reminder);
-  if (json) return output.json({ id: reminder.id, state, changed });
+  if (json) return output.json({ ...reminderToJson(reminder, engine.now()), changed });
   const short = engine.shortIds([reminder.id]).get(reminder.id)!;
   if (!changed) return output.text(`Reminder ${short} was already ${state === "done" ? "done" : "cancelled"}; nothing was changed.`);
   const verb = how === "done" ? "Done" : "Cancelled";
