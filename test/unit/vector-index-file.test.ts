@@ -730,3 +730,47 @@ test.skipIf(!existsSync("/proc/self/fd"))("a long-lived search moves to the newe
   await channel.dispose();
   engine.close();
 });
+
+test("a long-lived search ranking from its loaded matrix moves to the IVF file once the store grew past IVF_FROM (QA: 2.3 times a new process's cost)", async () => {
+  const dir = tempDir();
+  const store = new SqliteStore(join(dir, "cairn.db"));
+  const r = rng(13);
+  const add = async (from: number, n: number) => {
+    const texts = Array.from({ length: n }, (_, i) => text(r, from + i));
+    const vectors = await embedder.embed(texts, "document");
+    const memory = store.database.query("INSERT INTO memories (id, content, type, project, created_at, updated_at, priority, content_hash, canonical_hash) VALUES (?, ?, 'note', '/p', 1, 1, 3, ?, ?)");
+    store.database.transaction(() => {
+      for (let i = 0; i < n; i++) memory.run(`m-${from + i}`, texts[i]!, `h${from + i}`, `c${from + i}`);
+    })();
+    store.vectors.put("fake", 64, vectors.map((vector, i) => ({ seq: from + i + 1, contentHash: `h${from + i}`, vector })), 1);
+  };
+  await add(0, 2_000);
+  const v = store.vectors;
+  const calls = { loads: 0 };
+  const read = v.read.bind(v);
+  v.read = (...a) => (calls.loads++, read(...a));
+  const channel = new DenseChannel({ store, open: async () => embedder, model: "fake", indexDir: dir, kernel: null });
+  const q = "merge build token";
+  for (let i = 0; i < 2; i++) await channel.search({ text: q, limit: 10, filter: ALL, now: Date.now() });
+  expect(calls.loads).toBe(1); // the loaded matrix, kept up to date from then on
+  await add(2_000, IVF_FROM);
+  await channel.search({ text: q, limit: 10, filter: ALL, now: Date.now() });
+  // No file yet: the matrix stays. The worker writes the IVF file; the next search ranks from it.
+  const w = await writeIndex(dir, store.vectors, "fake", 64);
+  expect(w.lists).toBeGreaterThan(1);
+  const ranked = { file: 0 };
+  const rank = FileIndex.prototype.rank;
+  FileIndex.prototype.rank = function (...a) {
+    ranked.file++;
+    return rank.apply(this, a);
+  };
+  try {
+    await add(2_000 + IVF_FROM, 2_500);
+    const hits = await channel.search({ text: q, limit: 10, filter: ALL, now: Date.now() });
+    expect(ranked.file).toBe(1);
+    expect(hits).toHaveLength(10);
+  } finally {
+    FileIndex.prototype.rank = rank;
+  }
+  store.close();
+});
