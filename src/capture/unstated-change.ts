@@ -21,13 +21,27 @@ const FORBIDDEN =
 const NOT_MADE =
   /\b(?:tried|attempted|experimented|considered|evaluated|looked (?:into|at)|thought about|tested)\b[^.;]*\b(?:but|then|and)\b[^.;]*\b(?:stay(?:ed)?|kept|keep|stick|stuck|remain(?:ed)?|revert(?:ed)?|rolled back|went back|back to|decided against|gave up|abandoned|not)\b/i;
 
+/** A change decided against: "we decided against switching", "chose not to move". */
+const DECIDED_AGAINST = /\b(?:decided|chose|opted|voted)\s+(?:against|not\s+to)\b/i;
+/**
+ * A change turned down: these words before the change cue ("we rejected switching"), or said of it
+ * ("switching … was rejected"). After the cue and active they may be about something else ("moved to pnpm
+ * after the registry rejected our token").
+ */
+const REJECTED = /\b(?:rejected|ruled\s+out|turned\s+down|vetoed|shelved|called\s+off)\b/i;
+const REJECTED_PASSIVE = /\b(?:was|were|is|got|been)\s+(?:rejected|ruled\s+out|turned\s+down|vetoed|shelved|called\s+off)\b/i;
+
 /** The clauses of `text` (a sentence, or a part of one after ";"). */
 const clauses = (text: string): string[] => text.split(/(?<=[.!?;])\s+/).filter((s) => s.trim() !== "");
 
 /** Whether `clause` speaks of the change `at` its cue without making it. */
 function hedged(clause: string, at: number): boolean {
   const proposed = PROPOSED.exec(clause);
-  return (proposed !== null && proposed.index < at) || UNAPPROVED.test(clause) || FORBIDDEN.test(clause) || NOT_MADE.test(clause);
+  const rejected = REJECTED.exec(clause);
+  return (
+    (proposed !== null && proposed.index < at) || (rejected !== null && rejected.index < at) ||
+    UNAPPROVED.test(clause) || FORBIDDEN.test(clause) || NOT_MADE.test(clause) || DECIDED_AGAINST.test(clause) || REJECTED_PASSIVE.test(clause)
+  );
 }
 
 /**

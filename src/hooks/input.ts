@@ -128,6 +128,8 @@ function shellResult(response: unknown): { exitCode: number | null; stdout: stri
  */
 /** An absolute path: POSIX, a Windows drive, or a UNC share (no node:path import on the hook's hot path). */
 const ABSOLUTE = /^(?:\/|[A-Za-z]:[\\/]|\\\\)/;
+/** A control character (NUL, ESC, DEL …): no folder an agent works in has one (QA: each made a second project). */
+const CONTROL = /\p{Cc}/u;
 
 /** Cursor sends the workspace's folders instead of a cwd (`workspace_roots`): the first one is the project (QA). */
 function firstRoot(roots: unknown): string | undefined {
@@ -136,8 +138,8 @@ function firstRoot(roots: unknown): string | undefined {
 
 function usableCwd(cwd: string | undefined, problems: string[]): string | undefined {
   if (!cwd) return undefined;
-  if (!cwd.includes("\0") && ABSOLUTE.test(cwd)) return cwd;
-  problems.push(`cwd ${JSON.stringify(cwd.slice(0, 200))} is not an absolute path; the hook's own working directory is used`);
+  if (!CONTROL.test(cwd) && ABSOLUTE.test(cwd)) return cwd;
+  problems.push(`cwd ${JSON.stringify(cwd.slice(0, 200))} is not an absolute path without control characters; the hook's own working directory is used`);
   return undefined;
 }
 

@@ -92,7 +92,7 @@ export function splitPassword(server: string): { url: string; password: string |
 }
 
 /** `password=…` among a URL's query parameters: the separator before it, the value, and a separator after it. */
-const QUERY_PASSWORD = /([?&])password=([^&#]*)(&?)/;
+const QUERY_PASSWORD = /([?&])password=([^&#]*)(&?)/i;
 
 /** `url` (`postgres://user@host/db`) with `password` put back: in the user part, or as `?password=` when there is none. */
 function withPassword(url: string, password: string): string {

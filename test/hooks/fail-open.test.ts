@@ -45,7 +45,7 @@ describe("fail open", () => {
     await quiet(["hook", "post-tool-failure"], "");
     expect(logLines().at(-1)).toContain("post-tool-failure malformed input: stdin was empty");
     await quiet(["hook", "prompt"], JSON.stringify({ session_id: "n1", cwd: `${sb.cwd}\u0000`, prompt: "remember that we deploy on fridays only" }));
-    expect(logLines().at(-1)).toContain("is not an absolute path; the hook's own working directory is used");
+    expect(logLines().at(-1)).toContain("is not an absolute path without control characters; the hook's own working directory is used");
   });
 
   test("unknown events and no event are ignored", async () => {

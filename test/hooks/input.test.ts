@@ -40,6 +40,7 @@ describe("parseHookInput", () => {
     const problems: string[] = [];
     expect(parseHookInput("prompt", JSON.stringify({ cwd: "relative/dir", prompt: "hi" }), "/fallback", problems)!.cwd).toBe("/fallback");
     expect(problems.join(" ")).toContain("is not an absolute path");
+    for (const odd of ["/home/u/app\u0001", "/home/u/app\u001b", "/home/u/app\u007f"]) expect(parseHookInput("prompt", JSON.stringify({ cwd: odd, prompt: "hi" }), "/fallback")!.cwd).toBe("/fallback");
   });
 
   test("the event comes from the JSON when the CLI argument is missing or unknown", () => {

@@ -170,11 +170,15 @@ describe("changeOf", () => {
       "TODO: evaluate switching from Jest to Vitest",
       "Proposal: switch unit tests from Jest to Vitest (not approved yet)",
       "We considered switching from Jest to Vitest but decided to stay on Jest",
+      "We decided against switching unit tests from Jest to Vitest",
+      "Switching unit tests from Jest to Vitest was rejected",
+      "We rejected switching unit tests from Jest to Vitest",
     ]) expect(changeOf(decision, next)).toMatchObject({ relation: "none", confident: false });
     expect(changeOf("Our Python services use Poetry", "We tried moving from Poetry to uv but reverted").relation).toBe("none");
     // Made, it supersedes; a hedge about something else in another clause does not take that back.
     expect(changeOf(decision, "We switched from Jest to Vitest")).toMatchObject({ relation: "update", confident: true });
     expect(changeOf("We deploy with Helm", "We moved deploys from Helm to Argo CD; it might be faster")).toMatchObject({ confident: true });
+    expect(changeOf("We use npm for packages", "We moved from npm to pnpm after the registry rejected our token").confident).toBe(true);
   });
 
   test("what was replaced, said with replace or in favour of, is named: confident (QA: only flagged)", () => {

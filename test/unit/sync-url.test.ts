@@ -12,6 +12,8 @@ test("a ?password= parameter is taken out too, the other parameters kept (QA: st
   expect(splitPassword("postgres://db/team?password=s3cret&sslmode=require")).toEqual({ url: "postgres://db/team?sslmode=require", password: "s3cret" });
   expect(splitPassword("postgres://db/team?sslmode=require&password=s3cret")).toEqual({ url: "postgres://db/team?sslmode=require", password: "s3cret" });
   expect(splitPassword("postgres://db/team?a=1&password=s3cret&b=2")).toEqual({ url: "postgres://db/team?a=1&b=2", password: "s3cret" });
+  // The driver takes the name in any case (QA: ?PASSWORD= authenticated and stayed in clear).
+  expect(splitPassword("postgres://db/team?PASSWORD=s3cret")).toEqual({ url: "postgres://db/team", password: "s3cret" });
   for (const url of ["postgres://cairn@db/team?password=s3cret", "postgres://db/team?sslmode=require&password=s3cret"]) expect(redactUrl(url)).not.toContain("s3cret");
   expect(splitPassword("postgres://db/team?sslmode=require")).toEqual({ url: "postgres://db/team?sslmode=require", password: null });
 });
