@@ -279,7 +279,8 @@ export class SqliteSyncLog implements SyncLog {
         `SELECT count(*) AS n FROM sync_outbox o
            LEFT JOIN sync_versions v ON v.memory_id = o.memory_id
            LEFT JOIN memories m ON m.id = o.memory_id
-         WHERE (v.memory_id IS NOT NULL AND v.erased = 0) OR (m.id IS NOT NULL AND (${shared.length > 0 ? shared.join(" OR ") : "0"}))`,
+         WHERE (v.memory_id IS NOT NULL AND v.erased = 0 AND (m.id IS NULL OR m.project IS NOT NULL OR m.type = '${GLOBAL_SHARED_TYPE}'))
+            OR (m.id IS NOT NULL AND (${shared.length > 0 ? shared.join(" OR ") : "0"}))`,
       )
       .get(...stored) as { n: number };
     return row.n;

@@ -33,8 +33,9 @@ export function sealOutbox(ctx: SyncContext): number {
           // Its history erased here: the team's copies of the old versions go too (once the team has seen it).
           const erasedHistory = log.historyErased(e.memoryId);
           if (erasedHistory) log.clearHistoryErased(e.memoryId);
-          // A memory already shared keeps syncing; others only when their project is shared.
-          if (!m || (!known && !isShared(config, m))) continue;
+          // A memory already shared keeps syncing; others only when their project is shared. A global one only
+          // while it is a preference: retyped to a note, its later (private) edits stay here (QA re-check).
+          if (!m || ((!known || m.project === null) && !isShared(config, m))) continue;
           record = { ...putRecord(m, store.edges(m.id), e.hlc, config.device), ...(erasedHistory && known ? { eraseHistory: true as const } : {}) };
         }
         counter++;

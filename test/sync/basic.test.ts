@@ -459,5 +459,12 @@ test("share --global sends the user's global preferences only: a global note or 
   expect(b!.store.get(pref)?.content).toBe("User prefers terse commit messages");
   expect(b!.store.get(note)).toBeNull();
   expect(b!.exported().some((line) => line.includes("personal") || line.includes("dentist"))).toBe(false);
+  // A shared preference retyped to a note: its later edits stay here too (QA re-check), and are not counted as waiting.
+  a!.engine.update(pref, { type: "note" });
+  a!.engine.update(pref, { content: "my private note about commit messages and my manager" });
+  expect((await syncStatus(readConfig(a!.dir, a!.store.sync)!, a!.store.sync)).pending).toBe(0);
+  await a!.sync();
+  await b!.sync();
+  expect(b!.store.get(pref)?.content).toBe("User prefers terse commit messages");
   for (const d of [a, b]) d!.close();
 });
