@@ -48,7 +48,10 @@ const catalog = {
     mcp: 'Cannot read "{0}" as a due time. Give `at` as a date and time (2027-03-01, 2027-03-01T09:00:00Z), or a delay as `in` (30min, 3d, 2w). Nothing was changed.',
   },
   DAMAGED_UNDER_HOLD: "Memory {0} cannot be read (its sealed value fails its integrity check), so whether a legal hold covers it cannot be told, and a hold is in force: nothing was erased. Release the holds, or restore the store from a backup.",
-  AUDIT_DATABASE_GONE: "{0} is not there, but its audit key {1} is: the database was deleted or moved, and its audit log with it, so there is nothing to verify (nothing was created). Restore the database from a backup, or point CAIRN_HOME at where it is.",
+  DATABASE_GONE: {
+    cli: "{0} is not there, but its audit key {1} is: the store was deleted or moved, and nothing was created in its place. Restore the database from a backup (or point CAIRN_HOME at where it is); to start a new, empty store here, move {1} away first.",
+    mcp: "{0} is not there, but its audit key {1} is: the store was deleted or moved, and nothing was created in its place. Ask the user to restore it from a backup, or to move the audit key away to start a new store.",
+  },
   KEY_REUSED: "{0} is the same secret as {1}, which unlocks the store now: a rotation to it would leave the old secret opening the store. Give a new one in {0} (or leave it unset: a passphrase is asked at the terminal, a key goes to a new key file). Nothing was changed.",
   BAD_DURATION: 'Cannot read "{0}" as a duration. Use a number and a unit: 30min, 12h, 7d, 2w, 6mo, 1y.',
   AMBIGUOUS_DURATION: '"{0}" could mean minutes or months. Write {1}min for minutes or {1}mo for months. Nothing was changed.',

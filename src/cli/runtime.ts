@@ -16,7 +16,7 @@ import type { UnlockOptions } from "../keys/unlock.ts";
 import { SqliteStore } from "../store/sqlite-store.ts";
 import { SEARCH_THREAD_FROM } from "../store/search-thread.ts";
 import { buildRetrieval, type Retrieval } from "./retrieval.ts";
-import { CLI_UNLOCK, hookStateErasure, loadCliConfig, recallRecorder, requireStore } from "./session.ts";
+import { CLI_UNLOCK, hookStateErasure, loadCliConfig, recallRecorder, refuseGoneDatabase, requireStore } from "./session.ts";
 import { createConfiguredStore } from "../keys/new-store.ts";
 import { progress } from "./output.ts";
 import { staleBackups } from "../store/recode.ts";
@@ -96,6 +96,7 @@ export function openRuntime(role: Role, opts: RuntimeOptions): Runtime {
   const preset = PRESETS[role];
   const { config, paths } = opts.loaded ?? loadCliConfig();
   if (!opts.create) requireStore(paths);
+  refuseGoneDatabase(paths);
   createConfiguredStoreHere(paths, config);
   const store = new SqliteStore(paths.dbFile, { verifyBeforeWrite: preset.longLived, ...(preset.longLived ? { searchThreadFrom: SEARCH_THREAD_FROM } : {}), unlock: preset.unlock });
   warnLeftCopies(paths.dbFile);

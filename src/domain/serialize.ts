@@ -33,6 +33,8 @@ export interface LinkJson {
   possible?: true;
   /** How that possible conflict was settled: confirmed or dismissed (domain/edge.ts SETTLED). */
   settled?: "conflict" | "not_conflict";
+  /** A `supersedes` link whose retirement was undone (domain/edge.ts UNDONE). */
+  undone?: true;
 }
 
 export function memoryToJson(m: Memory): MemoryJson {

@@ -1,5 +1,5 @@
 /** @module Export: every memory matching a filter, as records in the stable JSON shape `cairn import` reads back. */
-import { conflictState, type Edge } from "../domain/edge.ts";
+import { conflictState, type Edge, UNDONE } from "../domain/edge.ts";
 import type { MemoryFilter } from "../domain/memory.ts";
 import { type LinkJson, memoryToJson, type MemoryJson } from "../domain/serialize.ts";
 import type { EngineContext } from "./context.ts";
@@ -23,5 +23,7 @@ function linkToJson(e: Edge): LinkJson {
     created_at: new Date(e.createdAt).toISOString(),
     ...(state === "none" ? {} : { possible: true }),
     ...(state === "conflict" || state === "not_conflict" ? { settled: state } : {}),
+    // An undone supersede stays undone where the file is imported (QA re-check: a restore brought it back).
+    ...(e.metadata[UNDONE] !== undefined ? { undone: true as const } : {}),
   };
 }

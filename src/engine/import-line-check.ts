@@ -13,7 +13,7 @@ const KEYS = new Set([
 ]);
 const TEXT = new Set(["project", "superseded_by", "session_id", "agent", "source"]);
 const TIME = new Set(["event_time", "created_at", "updated_at", "expires_at", "last_accessed_at"]);
-const LINK_KEYS = new Set(["relation", "to", "created_at", "possible", "settled"]);
+const LINK_KEYS = new Set(["relation", "to", "created_at", "possible", "settled", "undone"]);
 const STATUS = new Set<unknown>(STATUSES);
 
 const isPlainObject = (v: unknown): v is Record<string, unknown> =>
@@ -61,6 +61,7 @@ function plainLink(l: unknown): boolean {
     Object.keys(l).every((k) => LINK_KEYS.has(k)) &&
     isTime(l.created_at) &&
     (l.possible === undefined || typeof l.possible === "boolean") &&
-    (l.settled === undefined || l.settled === "conflict" || l.settled === "not_conflict")
+    (l.settled === undefined || l.settled === "conflict" || l.settled === "not_conflict") &&
+    (l.undone === undefined || typeof l.undone === "boolean")
   );
 }

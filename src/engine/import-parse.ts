@@ -64,6 +64,7 @@ export const ImportLine = z.strictObject({
           created_at: time,
           possible: z.optional(z.boolean()),
           settled: z.optional(z.enum(["conflict", "not_conflict"])),
+          undone: z.optional(z.boolean()),
         }),
       )
       .check(z.maxLength(MAX_IMPORT_LINKS)),
@@ -80,6 +81,8 @@ export interface PendingLink {
   possible: boolean;
   /** How that possible conflict was settled, if it was. */
   settled?: Settlement;
+  /** A `supersedes` link whose retirement was undone (domain/edge.ts UNDONE), exported as such. */
+  undone?: true;
 }
 
 /**
@@ -148,7 +151,7 @@ function linksOf(from: string, line: ImportLine, now: number): PendingLink[] {
     if (l.to === from) throw new Error(`field "links.${i}.to": it names the line's own id; a link joins two memories`);
     if (!isRelation(l.relation)) throw new Error(`field "links.${i}.relation": "${l.relation}" is not one of ${RELATIONS.join(", ")}`);
     const createdAt = l.created_at === undefined || l.created_at === null ? null : typeof l.created_at === "number" ? l.created_at : parseTime(l.created_at, now);
-    return { from, relation: l.relation, to: l.to, createdAt, possible: l.possible === true, ...(l.possible === true && l.settled ? { settled: l.settled } : {}) };
+    return { from, relation: l.relation, to: l.to, createdAt, possible: l.possible === true, ...(l.possible === true && l.settled ? { settled: l.settled } : {}), ...(l.undone === true && l.relation === "supersedes" ? { undone: true as const } : {}) };
   });
 }
 

@@ -5,7 +5,7 @@
  * half an import behind (the transaction rolls back). Loaded only when importing (the Engine imports it
  * dynamically), so its schema library stays off the start-up path of recalls and hooks.
  */
-import { conflictState, linkAmong, POSSIBLE_CHANGE, SETTLED } from "../domain/edge.ts";
+import { conflictState, linkAmong, POSSIBLE_CHANGE, SETTLED, UNDONE } from "../domain/edge.ts";
 import type { Memory } from "../domain/memory.ts";
 import { projectName } from "../domain/project.ts";
 import type { EngineContext } from "./context.ts";
@@ -134,7 +134,7 @@ export function importJsonl(ctx: EngineContext, source: string | Iterable<RawLin
         report.unlinked++;
         continue;
       }
-      const metadata = l.possible ? { auto: true, [POSSIBLE_CHANGE]: true, ...(l.settled ? { [SETTLED]: l.settled } : {}) } : {};
+      const metadata = { ...(l.possible ? { auto: true, [POSSIBLE_CHANGE]: true, ...(l.settled ? { [SETTLED]: l.settled } : {}) } : {}), ...(l.undone ? { [UNDONE]: l.createdAt ?? now } : {}) };
       if (store.addEdge({ fromId: from, toId: to, relation: l.relation, weight: 1, createdAt: l.createdAt ?? now, metadata })) {
         store.appendAudit({ at: now, actor: ctx.actor, op: "link", memoryId: from, hashBefore: null, hashAfter: null, contentBefore: null, detail: { relation: l.relation, to, imported: true } });
       } else {

@@ -152,3 +152,17 @@ test("audit verify of a database deleted from beside its audit key fails and cre
   expect(r.stderr).toContain("is not there, but its audit key");
   expect(existsSync(join(s.cairnHome, "cairn.db"))).toBe(false);
 });
+
+test("no command makes an empty store where a deleted one was (its audit key left): doctor, list, remember refuse (QA re-check)", async () => {
+  await s.ok(["remember", "a memory of the store that goes"]);
+  for (const f of ["cairn.db", "cairn.db-wal", "cairn.db-shm"]) rmSync(join(s.cairnHome, f), { force: true });
+  for (const args of [["doctor"], ["list"], ["remember", "written into an empty store"], ["stats"]]) {
+    const r = await s.run(args);
+    expect(r.exitCode, args.join(" ")).toBe(1);
+    expect(r.stderr + r.stdout).toContain("the store was deleted or moved, and nothing was created in its place");
+  }
+  expect(existsSync(join(s.cairnHome, "cairn.db"))).toBe(false);
+  // Moving the key away starts a new store, as the message says.
+  rmSync(join(s.cairnHome, "audit.key"));
+  await s.ok(["remember", "a new store's first memory"]);
+});

@@ -82,6 +82,19 @@ describe("a supersede undone", () => {
     expect(engine.verifyAudit().ok).toBe(true);
   });
 
+  test("an undone supersede stays undone through export and import (QA re-check: a restore from a backup brought it back)", async () => {
+    const { engine, old, next } = pair();
+    engine.restore(old);
+    const file = [...engine.export()].map((r) => JSON.stringify(r)).join("\n");
+    expect(file).toContain('"undone":true');
+    const b = testEngine();
+    await b.engine.import(file);
+    expect(b.engine.links(old)).toEqual([{ relation: "supersedes", direction: "in", id: next, undone: true }]);
+    b.engine.forget(next);
+    b.engine.restore(next);
+    expect(b.engine.get(old, { track: false }).status).toBe("active");
+  });
+
   test("a supersedes link the other way round undoes the older one: restores no longer flip which one is current (QA)", () => {
     const { engine, old, next, status } = pair();
     engine.restore(old);

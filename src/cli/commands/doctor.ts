@@ -18,7 +18,7 @@ import { startEmbedWorker } from "../../embed-worker.ts";
 import { VERSION } from "../../version.ts";
 import { jsonFlag } from "../flags.ts";
 import { output, progress } from "../output.ts";
-import { CLI_UNLOCK, storeMissing } from "../session.ts";
+import { CLI_UNLOCK, refuseGoneDatabase, storeMissing } from "../session.ts";
 import { detectProjectKey } from "../../config/project.ts";
 import { modelChecks } from "../doctor-models.ts";
 import { keywordIndexCheck, searchThreadCheck } from "../doctor-search-thread.ts";
@@ -126,6 +126,12 @@ async function runChecks(repair: boolean, wasDamaged = false): Promise<Check[]> 
   }
   if (storeMissing(paths)) {
     checks.push({ name: "database", level: "fail", detail: cairnError("NO_STORE", [paths.dataDir, "CAIRN_HOME"]).message });
+    return checks;
+  }
+  try {
+    refuseGoneDatabase(paths);
+  } catch (err) {
+    checks.push({ name: "database", level: "fail", detail: describeError(err) });
     return checks;
   }
   const marked = markCheck(paths.dbFile);
