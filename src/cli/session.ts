@@ -10,7 +10,7 @@ import type { Engine } from "../engine/engine.ts";
 import type { QueryAhead } from "../embed/query-ahead.ts";
 import { cairnError, damagedDatabaseError } from "../errors.ts";
 import { setLogLevel } from "../log.ts";
-import { auditKeyFile } from "../store/audit-key.ts";
+import { assertDatabaseHere } from "../store/audit-key.ts";
 import type { SqliteStore } from "../store/sqlite-store.ts";
 import type { ErasurePort } from "../engine/context.ts";
 import type { UnlockOptions } from "../keys/unlock.ts";
@@ -47,14 +47,9 @@ export function requireStore(paths: Paths): void {
   if (storeMissing(paths)) throw cairnError("NO_STORE", [paths.dataDir, "CAIRN_HOME"]);
 }
 
-/**
- * A data folder whose database is gone while its audit key stays had a store that was deleted or moved: an empty
- * one made in its place would answer every command, and `audit verify` would call its empty log intact (QA
- * re-check). Refused until the database is back, or the key is moved away to start anew.
- */
+/** DATABASE_GONE when the store at `paths` was deleted and its audit key left (store/audit-key.ts). */
 export function refuseGoneDatabase(paths: Paths): void {
-  const key = auditKeyFile(paths.dbFile);
-  if (!existsSync(paths.dbFile) && key !== null && existsSync(key)) throw cairnError("DATABASE_GONE", [paths.dbFile, key]);
+  assertDatabaseHere(paths.dbFile);
 }
 
 /**

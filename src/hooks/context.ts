@@ -134,6 +134,8 @@ export class HookContext {
   /** The store of a cold hook; a first write creates it, encrypted when the configuration says so. */
   #openStore(Store: typeof SqliteStore): SqliteStore {
     if (!existsSync(this.paths.dbFile)) {
+      // A store deleted with its audit key left is not made anew by a hook (store/audit-key.ts).
+      (require("../store/audit-key.ts") as typeof import("../store/audit-key.ts")).assertDatabaseHere(this.paths.dbFile);
       const { createStoreIfConfigured } = require("../keys/new-store.ts") as typeof import("../keys/new-store.ts");
       const savedIn = createStoreIfConfigured(this.paths.dbFile, this.paths.configFile);
       if (savedIn) appendHookLog(this.paths.dataDir, `created an encrypted store (newStores: encrypted); its key: ${savedIn}`);

@@ -29,6 +29,16 @@ export function auditKeyFile(dbFile: string): string | null {
   return besideDatabase(dbFile, "audit.key");
 }
 
+/**
+ * A data folder whose database is gone while its audit key stays had a store that was deleted or moved: an empty
+ * one made in its place would answer every command, and `audit verify` would call its empty log intact (QA
+ * re-check). DATABASE_GONE until the database is back, or the key is moved away to start anew. Never creates.
+ */
+export function assertDatabaseHere(dbFile: string): void {
+  const key = auditKeyFile(dbFile);
+  if (!existsSync(dbFile) && key !== null && existsSync(key)) throw cairnError("DATABASE_GONE", [dbFile, key]);
+}
+
 /** The secret for `dbFile`, created (0600, exclusive create so two first writers agree) when missing. */
 export function auditKey(dbFile: string): string {
   const file = auditKeyFile(dbFile);

@@ -161,6 +161,9 @@ test("no command makes an empty store where a deleted one was (its audit key lef
     expect(r.exitCode, args.join(" ")).toBe(1);
     expect(r.stderr + r.stdout).toContain("the store was deleted or moved, and nothing was created in its place");
   }
+  // Nor a hook's capture (it fails open, silently, as hooks do).
+  const prompt = fixture("prompt", { cwd: s.cwd, prompt: "from now on always use pnpm in this repo", session: "s-gone" });
+  await s.ok(["hook", "prompt"], { stdin: prompt, env: { CAIRN_HOOK_DAEMON: "off" } });
   expect(existsSync(join(s.cairnHome, "cairn.db"))).toBe(false);
   // Moving the key away starts a new store, as the message says.
   rmSync(join(s.cairnHome, "audit.key"));
