@@ -188,7 +188,9 @@ export function addHookOps(value: JsonObject, ctx: SetupContext): OpsResult {
       changes.push({ action: "removed", key, detail: `${extra.length} duplicate cairn handler(s)` });
     }
     if (!keep) {
-      const group = { ...(spec.matcher ? { matcher: spec.matcher } : {}), hooks: [wanted] };
+      // Put in place of cairn's handler under another matcher: a longer timeout the user gave it is kept (QA re-check).
+      const theirs = Math.max(0, ...extra.map(({ g, h }) => Number((handlersOf(groups[g])[h] as JsonObject).timeout) || 0));
+      const group = { ...(spec.matcher ? { matcher: spec.matcher } : {}), hooks: [{ ...wanted, timeout: Math.max(spec.timeout, theirs) }] };
       const removed = removals(groups, extra, spec.event);
       // Replacing a list that held only cairn's old handlers keeps the event key where the user had it.
       if (hooks?.[spec.event] === undefined || (extra.length > 0 && removed.emptiesEvent)) ops.push({ kind: "set", path: ["hooks", spec.event], value: [group] });

@@ -119,6 +119,12 @@ describe("user scope", () => {
     const after = json(settings);
     expect(after.hooks.PreToolUse[0].hooks[0].timeout).toBe(20);
     expect(after.hooks.Stop[0].hooks[0].timeout).toBe(CLAUDE_HOOKS.find((s) => s.event === "Stop")!.timeout);
+    // Its matcher narrowed by the user too: the handler is put back under cairn's matcher, the timeout kept.
+    after.hooks.PreToolUse[0].matcher = "Bash";
+    writeFileSync(settings, JSON.stringify(after, null, 2));
+    w.setup({ client: "claude-code" });
+    const pre = json(settings).hooks.PreToolUse as Array<{ matcher: string; hooks: Array<{ timeout: number }> }>;
+    expect(pre.map((g) => [g.matcher, g.hooks[0]!.timeout])).toEqual([["Edit|Write|MultiEdit|Bash", 20]]);
   });
 
   test("a hand-written `cairn mcp` with arguments of the user's own (a project pin) keeps them; only the command's path is updated (QA M3)", () => {
