@@ -118,6 +118,14 @@ const SLASHED_LOGIN = /\b(?:login|logins|creds|credentials|credential)(?:\s+(?:a
 const USED_TO_LOG_IN = /\buse\s+(?<value>[^\s"'`,;()<>{}[\]]{8,})(?=\s+to\s+(?:log\s*in|login|sign\s*in|authenticate|unlock|connect)\b)/gi;
 
 /**
+ * A password one logs in or connects with: "ssh in with password hunter2hunter2", "log in using the password
+ * abc123def" (QA: letters and digits of one case slipped through DIRECT_SECRET, which wants a symbol or both
+ * cases). "with" or "using" before the word says the value is the password: any with letters and digits counts.
+ */
+const WITH_PASSWORD = /\b(?:with|using|via)\s+(?:the\s+|a\s+|its\s+|their\s+)?(?:password|passphrase|passwd|pwd)\s+(?<value>[^\s"'`,;()<>{}[\]]{6,})/gi;
+const lettersAndDigits = (v: string): boolean => /[A-Za-z]/.test(v) && /\d/.test(v) && !isPlaceholder(v) && !isCodeReference(v) && !looksLikePath(v);
+
+/**
  * A value that cannot be an ordinary word or name: letters and digits with a symbol, or both cases and two
  * digits or more ("React18" and "Node20" are names).
  */
@@ -150,7 +158,7 @@ const pairedPassword = (v: string, { sign }: Record<string, string | undefined>)
 export function redactProseSecrets(text: string, hit: (kind: string) => string): string {
   const stated = redactValues(redactValues(redactStated(redactStated(text, PROSE_SECRET, hit), SET_SECRET, hit), SLASHED_LOGIN, hit), USED_TO_LOG_IN, hit);
   if (!/pass|pwd|pw|token|secret|api/i.test(stated)) return stated;
-  const paired = redactValues(stated, CREDENTIAL_PAIR, hit, pairedPassword);
+  const paired = redactValues(redactValues(stated, CREDENTIAL_PAIR, hit, pairedPassword), WITH_PASSWORD, hit, lettersAndDigits);
   return paired.replace(DIRECT_SECRET, (m: string, ...args: unknown[]) => {
     const { key, value } = args[args.length - 1] as { key: string; value: string };
     if (!looksLikeDirectSecret(value, key)) return m;

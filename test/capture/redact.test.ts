@@ -131,6 +131,9 @@ describe("secrets stated in prose", () => {
     const cases: Array<[string, string]> = [
       ["ssh root@host with password Kq7vR2mzX9kk", "ssh root@host with password [REDACTED:password]"],
       ["connect using password Kq7vR2mzX9mm", "connect using password [REDACTED:password]"],
+      // Letters and digits of one case after "with password" (QA: stored in clear through MCP).
+      ["ssh in with password hunter2hunter2", "ssh in with password [REDACTED:password]"],
+      ["log in using the password abc123def", "log in using the password [REDACTED:password]"],
       ["sftp creds: user bob pass Kq7vR2mzX9oo", "sftp creds: user bob pass [REDACTED:password]"],
       ["username: admin, password: hunter", "username: admin, password: [REDACTED:password]"],
       ["The vault passphrase: correcthorsebatterystaple", "The vault passphrase: [REDACTED:password]"],
@@ -142,6 +145,8 @@ describe("secrets stated in prose", () => {
     for (const [input, output] of cases) expect(redactSecrets(input).text).toBe(output);
     for (const text of [
       "user guide pass rates are improving",
+      "reset it with password reset flow",
+      "sign in with password authentication v2",
       "the password is automatically rotated",
       "the password is different per environment",
       "the password is whitespace-trimmed",
