@@ -3,6 +3,7 @@ import { contentHashes, normalizeTags } from "../capture/normalize.ts";
 import { withoutQuotes } from "../capture/quotes.ts";
 import { redactMemory } from "../capture/redact-record.ts";
 import type { Memory } from "../domain/memory.ts";
+import { KIND_DEFAULTS, type MemoryType } from "../domain/kinds.ts";
 import { toIso } from "../domain/time.ts";
 import { CairnError, cairnError } from "../errors.ts";
 import type { AuditEntry } from "../store/store.ts";
@@ -45,6 +46,19 @@ export interface UpdateInput {
 }
 
 /** Applies `patch`; the replaced content is kept in the audit log so `cairn get --history` can show it. */
+/**
+ * The expiry a memory retyped to `type` has: a type that keeps (a lesson, a decision) drops the lifetime the
+ * old one's kind gave it, a type that fades (a task, an error) gets its own when it had none (QA: an error made
+ * a lesson still expired 180 days on). An expiry the old type does not explain by itself stays.
+ */
+function lifetimeFor(old: Memory, type: MemoryType, now: number): number | null {
+  const before = KIND_DEFAULTS[old.type].ttlMs;
+  const after = KIND_DEFAULTS[type].ttlMs;
+  if (old.expiresAt !== null && before !== null && after === null) return null;
+  if (old.expiresAt === null && before === null && after !== null) return now + after;
+  return old.expiresAt;
+}
+
 export function updateMemory(ctx: EngineContext, idOrPrefix: string, patch: UpdateInput): Memory {
   const hasChange = Object.values(patch).some((v) => v !== undefined);
   if (!hasChange) throw cairnError("NOTHING_TO_UPDATE");
@@ -75,6 +89,7 @@ export function updateMemory(ctx: EngineContext, idOrPrefix: string, patch: Upda
       eventTime: patch.eventTime === undefined ? old.eventTime : patch.eventTime,
       metadata: metadata ?? old.metadata,
       project: project === undefined ? old.project : project,
+      expiresAt: type === undefined ? old.expiresAt : lifetimeFor(old, type, now),
       updatedAt: now,
     };
     // The same boundary as every write; the count is kept in metadata and in the audit entry.
@@ -101,6 +116,7 @@ export function updateMemory(ctx: EngineContext, idOrPrefix: string, patch: Upda
       detail: {
         changed,
         before: Object.fromEntries(changed.filter((k) => k !== "content").map((k) => [k, old[k]])),
+        ...(next.expiresAt !== old.expiresAt ? { expires_at: { before: toIso(old.expiresAt), after: toIso(next.expiresAt) } } : {}),
         ...(red.count > 0 ? { redacted: red.count } : {}),
       },
     });

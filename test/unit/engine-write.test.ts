@@ -168,6 +168,21 @@ describe("update", () => {
     expect(engine.check()).toMatchObject({ ftsMissing: 0, ftsOrphans: 0, tagMismatches: 0, ftsErrors: [] });
   });
 
+  test("a new type brings its own lifetime: an error made a lesson keeps, a note made a task fades (QA: it still expired)", () => {
+    const { engine, advance } = testEngine();
+    const error = engine.remember({ content: "npm ci fails without the lockfile; run npm install once", type: "error" }).id;
+    expect(engine.get(error, { track: false }).expiresAt).not.toBeNull();
+    advance(DAY);
+    expect(engine.update(error, { type: "lesson" }).expiresAt).toBeNull();
+    expect(engine.history(error).entries.at(-1)!.detail).toMatchObject({ expires_at: { after: null } });
+    const task = engine.remember({ content: "Move the billing cron to the worker", type: "task" }).id;
+    expect(engine.update(task, { type: "decision" }).expiresAt).toBeNull();
+    const note = engine.remember({ content: "Look into the flaky login test", type: "note" }).id;
+    expect(engine.update(note, { type: "task" }).expiresAt).toBe(T0 + DAY + 30 * DAY);
+    // Between two types that fade, the expiry it has stays.
+    expect(engine.update(note, { type: "error" }).expiresAt).toBe(T0 + DAY + 30 * DAY);
+  });
+
   test("rejects an empty patch and edits of archived memories", () => {
     const { engine } = testEngine();
     const { id } = engine.remember({ content: "something" });
