@@ -67,6 +67,15 @@ export function writeProject(ctx: EngineContext, project: string | null | undefi
 }
 
 /** An imported record's project: an old alias or a unique display name becomes the project's key; anything else is kept as written. */
+/**
+ * Whether a memory moved by an edit went into a project no memory was in (`known`: the project keys read before
+ * the edit): said to the user or agent, in case of a typo, as `remember` says it (QA: an MCP update moved a
+ * decision into "payements" silently).
+ */
+export function startedProject(known: ReadonlySet<string>, moved: { project: string | null }, current: string): boolean {
+  return moved.project !== null && moved.project !== current && !known.has(moved.project);
+}
+
 export function importedProject(aliases: ReadonlyMap<string, string>, project: string | null | undefined): string | null | undefined {
   if (typeof project !== "string") return project;
   const name = project.trim();

@@ -200,6 +200,11 @@ describe("get, update, forget, list, stats", () => {
     const updated = await h.ok("update", { id, content: "API rate limit is 500 requests per minute", tags: ["api"] });
     expect(updated.memory).toMatchObject({ id, content: "API rate limit is 500 requests per minute", type: "fact", tags: ["api"] });
     expect(errorText(await h.call("update", { id }))).toContain("Nothing to change");
+    // A move into a project no memory was in is said, as remember says it (QA: a typo moved it silently).
+    const other = (await h.ok("remember", { content: "The payments ledger is append-only", type: "decision" })).id;
+    const moved = await h.ok("update", { id: other, project: "payements" });
+    expect(moved).toMatchObject({ new_project: true, memory: { project: "payements" } });
+    expect((await h.ok("update", { id: other, tags: ["ledger"] })).new_project).toBeUndefined();
 
     expect(await h.ok("forget", { id, reason: "limit removed" })).toEqual({ id, status: "archived" });
     expect((await h.ok("recall", { query: "rate limit" })).abstained).toBe(true);

@@ -9,6 +9,7 @@ import { splitTagList } from "../../capture/normalize.ts";
 import { output, progress } from "../output.ts";
 import { pendingWalText } from "../format.ts";
 import { withEngine } from "../session.ts";
+import { startedProject } from "../../engine/projects.ts";
 import { readStdinText } from "../stdin.ts";
 
 export default defineCommand({
@@ -47,7 +48,7 @@ export default defineCommand({
       // --erase-history alone changes nothing else; with changes, it erases the version they replaced too.
       const updated = changes || !args["erase-history"] ? engine.update(args.id, patch) : before;
       const erased = args["erase-history"] ? engine.eraseHistory(updated.id) : null;
-      const newProject = known !== null && updated.project !== null && updated.project !== engine.project && !known.has(updated.project);
+      const newProject = known !== null && startedProject(known, updated, engine.project);
       // A memory the team has keeps syncing wherever it is moved (sync/team.ts): moving it into a project this
       // device does not share does not make it private (QA sync: the new text and project went to every device).
       const team = patch.project !== undefined ? readSettings(paths.dataDir) : null;

@@ -2,6 +2,7 @@
 import * as z from "zod";
 import { memoryToJson } from "../../domain/serialize.ts";
 import { defineTool } from "../tool.ts";
+import { startedProject } from "../../engine/projects.ts";
 import { contentArg, memoryFull, memoryId, memoryType, projectArg, tags, timeArg, timeArgValue, writeProjectArg } from "../schemas.ts";
 
 export default defineTool({
@@ -22,10 +23,14 @@ export default defineTool({
       metadata: z.record(z.string(), z.unknown()).optional().describe("replaces the old metadata"),
       project: projectArg.describe('move it to this project directory or name; "global" = shared by all projects'),
     }),
-    outputSchema: z.object({ memory: memoryFull }),
+    outputSchema: z.object({
+      memory: memoryFull,
+      new_project: z.literal(true).optional().describe("the memory moved into a project no memory was in: if that name is a typo, update it again"),
+    }),
     annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: false },
   },
   handler(args, { engine }) {
+    const known = typeof args.project === "string" ? new Set(engine.store.projectKeys()) : null;
     const memory = engine.update(args.id, {
       content: args.content,
       type: args.type,
@@ -35,6 +40,6 @@ export default defineTool({
       metadata: args.metadata,
       project: writeProjectArg(args.project),
     });
-    return { memory: memoryToJson(memory) };
+    return { memory: memoryToJson(memory), ...(known !== null && startedProject(known, memory, engine.project) ? { new_project: true as const } : {}) };
   },
 });
