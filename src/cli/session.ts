@@ -45,6 +45,8 @@ export function storeMissing(paths: Paths): boolean {
 /** Fails with NO_STORE when {@link storeMissing}. */
 export function requireStore(paths: Paths): void {
   if (storeMissing(paths)) throw cairnError("NO_STORE", [paths.dataDir, "CAIRN_HOME"]);
+  // Nor a store deleted with its audit key left: encrypt, decrypt, key rotate, models and logs made an empty one (QA).
+  refuseGoneDatabase(paths);
 }
 
 /** DATABASE_GONE when the store at `paths` was deleted and its audit key left (store/audit-key.ts). */

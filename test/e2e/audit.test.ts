@@ -156,7 +156,7 @@ test("audit verify of a database deleted from beside its audit key fails and cre
 test("no command makes an empty store where a deleted one was (its audit key left): doctor, list, remember refuse (QA re-check)", async () => {
   await s.ok(["remember", "a memory of the store that goes"]);
   for (const f of ["cairn.db", "cairn.db-wal", "cairn.db-shm"]) rmSync(join(s.cairnHome, f), { force: true });
-  for (const args of [["doctor"], ["list"], ["remember", "written into an empty store"], ["stats"]]) {
+  for (const args of [["doctor"], ["list"], ["remember", "written into an empty store"], ["stats"], ["init"], ["encrypt"], ["decrypt"], ["key", "rotate"], ["models", "list"]]) {
     const r = await s.run(args);
     expect(r.exitCode, args.join(" ")).toBe(1);
     expect(r.stderr + r.stdout).toContain("the store was deleted or moved, and nothing was created in its place");

@@ -11,13 +11,15 @@ import { jsonFlag } from "../flags.ts";
 import { makeKey } from "../key-setup.ts";
 import { keyFlags } from "../encryption-output.ts";
 import { output, progress } from "../output.ts";
-import { CLI_UNLOCK, loadCliConfig } from "../session.ts";
+import { CLI_UNLOCK, loadCliConfig, refuseGoneDatabase } from "../session.ts";
 
 export default defineCommand({
   meta: { name: "init", description: "Create the memory store; --encrypt makes it start encrypted under a new key." },
   args: { encrypt: { type: "boolean", description: "start encrypted (AES-256-GCM); the key goes to a key file unless --passphrase/--keychain/CAIRN_KEY" }, ...keyFlags, ...jsonFlag },
   run({ args }) {
     const { config, paths } = loadCliConfig();
+    // A store deleted with its audit key left is not started anew by init either: the key says to move it away first.
+    refuseGoneDatabase(paths);
     // The configuration may ask every new store to start encrypted (newStores: encrypted).
     const encrypt = args.encrypt || config.values.newStores === "encrypted";
     const existed = existsSync(paths.dbFile);

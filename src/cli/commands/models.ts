@@ -15,7 +15,7 @@ import { own } from "../../domain/own.ts";
 import { addModelFolder } from "../models-add.ts";
 import { output, progress } from "../output.ts";
 import { openModelEmbedder } from "../retrieval.ts";
-import { loadCliConfig, requireStore } from "../session.ts";
+import { loadCliConfig, refuseGoneDatabase, requireStore } from "../session.ts";
 import { runningWorker, startEmbedWorker, takeWorkerLock } from "../../embed-worker.ts";
 
 export default defineCommand({
@@ -49,6 +49,7 @@ export default defineCommand({
     };
     // Listing and re-embedding read the store; they must not create one where a mistyped CAIRN_HOME points.
     if (action === "list" || action === "reembed" || action === "reindex") requireStore(paths);
+    else refuseGoneDatabase(paths);
     if (action === "list") return list(paths.dataDir, paths.dbFile, config.values.model, config.values.reranker, Boolean(args.json));
     if (action === "add") {
       const maxLength = args["max-length"] === undefined ? undefined : Number(args["max-length"]);
