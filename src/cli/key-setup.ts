@@ -3,6 +3,7 @@
  * re-encoding a store under the new key.
  */
 import { cairnError } from "../errors.ts";
+import { parseKey } from "../keys/key-file.ts";
 import { type KeyChoice, makeKey as makeNewKey, MIN_PASSPHRASE, type NewKey } from "../keys/new-key.ts";
 import type { RecodeReport } from "../store/recode.ts";
 import type { SqliteStore } from "../store/sqlite-store.ts";
@@ -32,6 +33,8 @@ export function makeKey(location: string, choice: KeyChoice, env: NodeJS.Process
 export function rotationKeyEnv(env: NodeJS.ProcessEnv, oldUsesPassphrase: boolean, choice: KeyChoice): { env: NodeJS.ProcessEnv; choice: KeyChoice } {
   if (env.CAIRN_NEW_PASSPHRASE && env.CAIRN_NEW_PASSPHRASE === env.CAIRN_PASSPHRASE) throw cairnError("KEY_REUSED", ["CAIRN_NEW_PASSPHRASE", "CAIRN_PASSPHRASE"]);
   if (env.CAIRN_NEW_KEY && env.CAIRN_NEW_KEY.trim().toLowerCase() === env.CAIRN_KEY?.trim().toLowerCase()) throw cairnError("KEY_REUSED", ["CAIRN_NEW_KEY", "CAIRN_KEY"]);
+  // Read here under its own name: passed on as CAIRN_KEY, a malformed one was blamed on CAIRN_KEY (QA re-check).
+  if (env.CAIRN_NEW_KEY) parseKey(env.CAIRN_NEW_KEY, "CAIRN_NEW_KEY");
   const { CAIRN_PASSPHRASE: _p, CAIRN_KEY: _k, CAIRN_NEW_PASSPHRASE, CAIRN_NEW_KEY, ...rest } = env;
   const next: NodeJS.ProcessEnv = { ...rest, ...(CAIRN_NEW_PASSPHRASE ? { CAIRN_PASSPHRASE: CAIRN_NEW_PASSPHRASE } : {}), ...(CAIRN_NEW_KEY ? { CAIRN_KEY: CAIRN_NEW_KEY } : {}) };
   const passphrase = choice.passphrase === true || (oldUsesPassphrase && !choice.keychain && !CAIRN_NEW_KEY);

@@ -282,6 +282,9 @@ describe("encryption at rest", () => {
     await sb.ok(["decrypt"], { env: { ...env, CAIRN_PASSPHRASE: "fresh horse battery" } });
     const key = "ab".repeat(32);
     await sb.ok(["encrypt"], { env: { ...ENV, CAIRN_KEY: key } });
+    const malformed = await sb.run(["key", "rotate"], { env: { ...ENV, CAIRN_KEY: key, CAIRN_NEW_KEY: "abc" } });
+    expect(malformed.exitCode).not.toBe(0);
+    expect(malformed.stderr).toContain("CAIRN_NEW_KEY");
     const rotated = await sb.json<{ key: string }>(["key", "rotate", "--json"], { env: { ...ENV, CAIRN_KEY: key } });
     expect(rotated.key).toEndWith(".key");
     expect((await sb.run(["list"], { env: { ...ENV, CAIRN_KEY: key } })).exitCode).toBe(1);

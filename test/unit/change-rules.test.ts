@@ -173,7 +173,16 @@ describe("changeOf", () => {
       "We decided against switching unit tests from Jest to Vitest",
       "Switching unit tests from Jest to Vitest was rejected",
       "We rejected switching unit tests from Jest to Vitest",
+      "Replacing Jest with Vitest was proposed but rejected",
+      "Replacing Jest with Vitest: rejected",
+      "Not switching from Jest to Vitest for unit tests",
+      "No move from Jest to Vitest for now",
     ]) expect(changeOf(decision, next)).toMatchObject({ relation: "none", confident: false });
+    // A change made beside a proposal accepted, or beside a rejection of another thing, is one (QA re-check).
+    for (const next of ["Proposal accepted: we replaced Jenkins with GitHub Actions", "We rejected GitLab CI and replaced Jenkins with GitHub Actions"]) {
+      expect(changeOf("Deploys go through Jenkins", next)).toMatchObject({ relation: "update", confident: true });
+    }
+    expect(changeOf("We use npm for packages", "We moved from npm to pnpm after the token was rejected").confident).toBe(true);
     expect(changeOf("Our Python services use Poetry", "We tried moving from Poetry to uv but reverted").relation).toBe("none");
     // Made, it supersedes; a hedge about something else in another clause does not take that back.
     expect(changeOf(decision, "We switched from Jest to Vitest")).toMatchObject({ relation: "update", confident: true });
