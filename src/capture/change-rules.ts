@@ -130,6 +130,9 @@ const some = <T>(xs: Iterable<T>, f: (x: T) => boolean) => {
   return false;
 };
 
+/** Verbs a negation leaves to their object: "do not run npm install" is about npm install. */
+const BARE_VERBS = new Set(["run", "us", "use", "call", "add", "set", "put", "get", "keep", "make", "do", "push", "instal", "commit", "touch", "edit", "chang"]);
+
 /** Signals of a change from `p` (older) to `n` (newer); exported for the bench's --show. */
 export function changeSignals(p: StatementParts, n: StatementParts, prev: string, next: string): ChangeSignals {
   const shared = sharedStems(p.stems, n.stems);
@@ -141,7 +144,15 @@ export function changeSignals(p: StatementParts, n: StatementParts, prev: string
   const goneNames = [...p.valueNames].filter((w) => !n.stems.has(w));
   const freshNames = [...n.valueNames].filter((w) => !p.stems.has(w));
   const freshValue = [...n.value].some((w) => !hasLike(p.stems, w));
-  const negatedShared = (x: StatementParts) => shared.some((w) => x.negated.has(w));
+  // A negation flips what both say only when what it governs is there in both: "do not run npm install" and
+  // "tests run with vitest" share "run" alone, a verb that says little without its object (QA: "says the
+  // opposite", and recall moved the fact ahead). "is not idempotent" needs no more than its word.
+  const negatedShared = (x: StatementParts, other: StatementParts) => {
+    const [head, ...governed] = [...x.negated];
+    if (head === undefined || !shared.some((w) => x.negated.has(w))) return false;
+    // Or the two share enough besides ("services must not run queries" / "services may run raw SQL"): pairs a, j.
+    return !BARE_VERBS.has(head) || governed.length === 0 || governed.some((w) => other.stems.has(w)) || shared.length >= 3;
+  };
   return {
     shared: shared.length,
     cue: !CHANGE.test(prev) && cueAbout(p, next),
@@ -153,7 +164,7 @@ export function changeSignals(p: StatementParts, n: StatementParts, prev: string
       n.quantities,
       (a, b) => sharedStems(clauseAt(prev, a.at), clauseAt(next, b.at)).some((w) => !UNIT_STEMS.has(w)) && namedAlike(a, b, a.unit === "" ? n.stems : p.stems),
     ),
-    flip: negatedShared(p) !== negatedShared(n),
+    flip: negatedShared(p, n) !== negatedShared(n, p),
     slot: sameSlot && subjectKept && valueGone && p.valueNames.size > 0 && freshValue,
     replaced: sameSlot && goneNames.length > 0 && freshNames.length > 0,
     nameGone: goneNames.length > 0,

@@ -119,6 +119,12 @@ describe("changeOf", () => {
     for (const [prev, next] of stated) expect(changeOf(prev!, next!)).toMatchObject({ relation: "update", confident: false });
   });
 
+  test("a negated verb flips only with what it governs: 'do not run npm install' is not the opposite of 'tests run with vitest' (QA)", () => {
+    expect(changeOf("The webapp uses yarn 4 with Plug'n'Play; do not run npm install here", "Frontend tests run with vitest: `yarn vitest run`; end-to-end tests use Playwright via `yarn e2e`").relation).toBe("none");
+    expect(changeOf("Database migrations may run during business hours.", "Never run DB migrations during business hours; schedule them after 20:00.")).toMatchObject({ relation: "conflict", reason: "says the opposite" });
+    expect(changeOf("Use WebClient for downstream calls; RestTemplate is in maintenance mode.", "With virtual threads we went back to blocking calls: new code uses Spring's RestClient. Don't add new WebClient usages.").relation).not.toBe("none");
+  });
+
   test("opposite words count only where no negation governs them, and not when the older one says both", () => {
     expect(changeOf("Releases are published automatically on merge", "Merging publishes a release with no manual step").relation).toBe("none");
     expect(changeOf("Telemetry is disabled unless enabled per team", "Telemetry stays disabled for the finance team").relation).toBe("none");
