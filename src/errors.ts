@@ -123,6 +123,10 @@ const catalog = {
     cli: "A reminder needs exactly one of --at <time> (2026-05-01, 2026-05-01T09:00:00Z, now) or --in <delay> (30m, 2h, 3d); {0} given. Nothing was stored.",
     mcp: "A reminder needs exactly one of the `at` argument (a time: 2026-05-01, 2026-05-01T09:00:00Z, now) or the `in` argument (a delay: 30m, 2h, 3d); {0} given. Nothing was stored.",
   },
+  REMIND_DELAY_PAST: {
+    cli: 'The delay "{0}" points back in time ({1}, it is {2} now); nothing was stored. --in takes a delay from now: drop the "ago" (--in 3d).',
+    mcp: 'The delay "{0}" points back in time ({1}, it is {2} now); nothing was stored. `in` takes a delay from now: drop the "ago" ("3d").',
+  },
   REMIND_PAST: {
     cli: 'The reminder time "{0}" is {1}, already past (it is {2} now); nothing was stored. Give --at a time still to come (on its own, 3d means 3 days ago), or a delay to --in, e.g. --in 3d.',
     mcp: 'The reminder time "{0}" is {1}, already past (it is {2} now); nothing was stored. Give `at` a time still to come (on its own, 3d means 3 days ago), or a delay in the `in` argument, e.g. "3d".',
@@ -369,6 +373,7 @@ const usageCodes: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
   "CONFLICT_CONFIRMED",
   "REMIND_WHEN",
   "REMIND_PAST",
+  "REMIND_DELAY_PAST",
   "NOT_A_REMINDER",
   "REMINDER_DUE_EDIT",
   "CONFIG_KEY",

@@ -72,7 +72,8 @@ export function dueTime(when: RemindWhen, now: number): number {
   if (delay !== undefined) {
     const ms = parseDuration(delay);
     // parseDuration also reads "3d ago" (for --since); as a delay from now that is a time already past.
-    if (/ago$/i.test(delay)) throw cairnError("REMIND_PAST", [delay, toIso(now - ms)!, toIso(now)!]);
+    // QA: the message spoke of `at`, which the caller had not given.
+    if (/ago$/i.test(delay)) throw cairnError("REMIND_DELAY_PAST", [delay, toIso(now - ms)!, toIso(now)!]);
     due = now + ms;
   } else {
     try {

@@ -76,7 +76,7 @@ describe("remind tool", () => {
       [{ content: "no time given" }, "`at` argument"],
       [{ content: "both", at: "2026-02-01", in: "1d" }, "both were given"],
       [{ content: "past", at: "2025-06-01" }, "already past"],
-      [{ content: "ago", in: "2h ago" }, "already past"],
+      [{ content: "ago", in: "2h ago" }, "points back in time"],
       [{ content: "nonsense", in: "whenever" }, "Cannot read"],
       [{ content: "  ", in: "1h" }, "`content` argument"],
       [{ action: "done" }, "`id` argument"],

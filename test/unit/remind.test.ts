@@ -58,7 +58,7 @@ describe("remind: creating", () => {
       [{ content: "two times", at: "2026-02-01", in: "1d" }, "REMIND_WHEN"],
       [{ content: "yesterday", at: "2025-12-31" }, "REMIND_PAST"],
       [{ content: "relative at means ago", at: "3d" }, "REMIND_PAST"],
-      [{ content: "a delay in the past", in: "3d ago" }, "REMIND_PAST"],
+      [{ content: "a delay in the past", in: "3d ago" }, "REMIND_DELAY_PAST"],
       // Its own message: the time parser's hint ("3d") would name a time past (QA).
       [{ content: "not a time", at: "next blursday" }, "BAD_DUE_TIME"],
       [{ content: "not on the calendar", at: "2027-02-30" }, "BAD_DUE_TIME"],
