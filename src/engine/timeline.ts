@@ -7,7 +7,7 @@ import type { ScopeOptions } from "./scope.ts";
 export interface TimelineInput extends ScopeOptions {
   /** Inclusive, epoch ms (event time when known, else creation time). */
   since?: number;
-  /** Exclusive, epoch ms. */
+  /** Exclusive, epoch ms; by default now: what is still to come (a reminder due next week) did not happen yet. */
   until?: number;
   types?: string[];
   /** At most this many events, the latest ones in the window (default 50). */
@@ -25,8 +25,10 @@ export const DEFAULT_TIMELINE_LIMIT = 50;
 
 /** Takes the latest `limit` events of the window, then returns them oldest first, as a timeline reads. */
 export function timeline(ctx: EngineContext, input: TimelineInput): TimelineResult {
+  // QA: three pending reminders filled "the latest events" and pushed out what had happened.
   const { memories, total } = listMemories(ctx, {
     ...input,
+    until: input.until ?? ctx.now() + 1,
     limit: input.limit ?? DEFAULT_TIMELINE_LIMIT,
     order: "newest",
     by: "event",

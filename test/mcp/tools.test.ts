@@ -294,6 +294,11 @@ describe("relate and timeline", () => {
     const latest = await h.ok("timeline", { limit: 2 });
     expect(latest).toMatchObject({ total: 4 });
     expect(latest.events.map((e: any) => e.content)).toEqual(["hotfix v2.0.1", "stored today"]);
+    // What is still to come did not happen yet: out of the default window, in when asked for (QA).
+    await h.ok("remind", { content: "review the v3 plan", in: "3d" });
+    expect((await h.ok("timeline", { limit: 2 })).events.map((e: any) => e.content)).toEqual(["hotfix v2.0.1", "stored today"]);
+    const ahead = new Date(h.clock.now + 7 * 86_400_000).toISOString();
+    expect((await h.ok("timeline", { limit: 1, until: ahead })).events.map((e: any) => e.content)).toEqual(["review the v3 plan"]);
   });
 });
 
