@@ -76,6 +76,10 @@ export function startedProject(known: ReadonlySet<string>, moved: { project: str
   return moved.project !== null && moved.project !== current && !known.has(moved.project);
 }
 
+/** Secrets an edit took out: the count the memory's metadata keeps grew by it (redact-record.ts). */
+export const redactedByEdit = (before: { metadata: Record<string, unknown> }, after: { metadata: Record<string, unknown> }): number =>
+  Math.max(0, Number(after.metadata.redacted ?? 0) - Number(before.metadata.redacted ?? 0));
+
 export function importedProject(aliases: ReadonlyMap<string, string>, project: string | null | undefined): string | null | undefined {
   if (typeof project !== "string") return project;
   const name = project.trim();

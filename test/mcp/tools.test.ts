@@ -205,6 +205,7 @@ describe("get, update, forget, list, stats", () => {
     const moved = await h.ok("update", { id: other, project: "payements" });
     expect(moved).toMatchObject({ new_project: true, memory: { project: "payements" } });
     expect((await h.ok("update", { id: other, tags: ["ledger"] })).new_project).toBeUndefined();
+    expect((await h.ok("update", { id: other, content: "The ledger db password is hunter2hunter2 and it is append-only" })).redacted).toBe(1);
 
     expect(await h.ok("forget", { id, reason: "limit removed" })).toEqual({ id, status: "archived" });
     expect((await h.ok("recall", { query: "rate limit" })).abstained).toBe(true);

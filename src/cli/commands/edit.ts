@@ -9,7 +9,7 @@ import { splitTagList } from "../../capture/normalize.ts";
 import { output, progress } from "../output.ts";
 import { pendingWalText } from "../format.ts";
 import { withEngine } from "../session.ts";
-import { startedProject } from "../../engine/projects.ts";
+import { redactedByEdit, startedProject } from "../../engine/projects.ts";
 import { readStdinText } from "../stdin.ts";
 
 export default defineCommand({
@@ -44,7 +44,6 @@ export default defineCommand({
       // A move to a project no memory is in starts it, as `remember --project` does: said, in case of a typo (QA).
       const known = typeof patch.project === "string" ? new Set(engine.store.projectKeys()) : null;
       const before = engine.get(args.id, { track: false });
-      const redactedBefore = Number(before.metadata.redacted ?? 0);
       // --erase-history alone changes nothing else; with changes, it erases the version they replaced too.
       const updated = changes || !args["erase-history"] ? engine.update(args.id, patch) : before;
       const erased = args["erase-history"] ? engine.eraseHistory(updated.id) : null;
@@ -57,7 +56,7 @@ export default defineCommand({
         const sid = engine.shortIds([updated.id]).get(updated.id);
         progress(`Memory ${sid} is one team ${team!.team} has: moved into a scope this device does not share, it still syncs, and the team sees this change. \`cairn forget ${sid} --hard\` erases it for the whole team.`);
       }
-      const redacted = Number(updated.metadata.redacted ?? 0) - redactedBefore;
+      const redacted = redactedByEdit(before, updated);
       // An edit giving what the memory already holds writes nothing, and no version (QA: it said "Updated").
       const unchanged = changes && updated.updatedAt === before.updatedAt;
       if (args.json) {

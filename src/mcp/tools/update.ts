@@ -2,7 +2,7 @@
 import * as z from "zod";
 import { memoryToJson } from "../../domain/serialize.ts";
 import { defineTool } from "../tool.ts";
-import { startedProject } from "../../engine/projects.ts";
+import { redactedByEdit, startedProject } from "../../engine/projects.ts";
 import { contentArg, memoryFull, memoryId, memoryType, projectArg, tags, timeArg, timeArgValue, writeProjectArg } from "../schemas.ts";
 
 export default defineTool({
@@ -26,11 +26,13 @@ export default defineTool({
     outputSchema: z.object({
       memory: memoryFull,
       new_project: z.literal(true).optional().describe("the memory moved into a project no memory was in: if that name is a typo, update it again"),
+      redacted: z.number().int().optional().describe("how many secrets were taken out of what you sent; the stored text holds [REDACTED:<kind>] in their place"),
     }),
     annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: false },
   },
   handler(args, { engine }) {
     const known = typeof args.project === "string" ? new Set(engine.store.projectKeys()) : null;
+    const before = engine.get(args.id, { track: false });
     const memory = engine.update(args.id, {
       content: args.content,
       type: args.type,
@@ -40,6 +42,8 @@ export default defineTool({
       metadata: args.metadata,
       project: writeProjectArg(args.project),
     });
-    return { memory: memoryToJson(memory), ...(known !== null && startedProject(known, memory, engine.project) ? { new_project: true as const } : {}) };
+    // As remember says it (QA: update said nothing of the secrets it took out).
+    const redacted = redactedByEdit(before, memory);
+    return { memory: memoryToJson(memory), ...(known !== null && startedProject(known, memory, engine.project) ? { new_project: true as const } : {}), ...(redacted > 0 ? { redacted } : {}) };
   },
 });
