@@ -2,9 +2,10 @@
  * @module A statement that speaks of a change without saying it happened: a question ("Should we switch from
  * Jest to Vitest?"), a proposal or a task ("Proposal: …", "TODO: evaluate switching …", "not approved yet"),
  * a rule against it ("Do not switch from Jest to Vitest"), or a change tried or weighed and not made ("We
- * considered switching … but decided to stay", "We tried moving from Poetry to uv but reverted"). Each names
- * the old thing beside a change cue, which alone would supersede it (QA: storing the question retired the
- * decision it asked about, and recall answered with the question).
+ * considered switching … but decided to stay", "We tried moving from Poetry to uv but reverted"), or one decided
+ * against or rejected ("we decided against switching …", "switching … was rejected"). Each names the old thing
+ * beside a change cue, which alone would supersede it (QA: storing the question retired the decision it asked
+ * about, and recall answered with the question).
  */
 
 /** A sentence that asks: a question mark, or the way a question starts. */
@@ -15,7 +16,7 @@ const PROPOSED =
 /** Not agreed yet, or only put forward, wherever it is said: "not approved yet", "was proposed". */
 const UNAPPROVED = /\bnot (?:yet )?(?:approved|decided|agreed)\b|\bpending approval\b|\b(?:was|were|is|been)\s+(?:proposed|suggested|floated|discussed|considered)\b/i;
 /** Agreed and made: a proposal word then says where the change came from ("Proposal accepted: we replaced …"). */
-const ACCEPTED = /\b(?:accepted|approved|adopted|agreed|merged|implemented|done|completed|rolled out)\b/i;
+const ACCEPTED = /\b(?:accepted|approved|adopted|agreed|merged|implemented|rolled out)\b/i;
 /** Not making it: "not switching from Jest", "no move from Jest to Vitest for now". */
 const NOT_DOING = /\bnot\s+(?:switching|moving|migrating|replacing|changing|upgrading|downgrading|dropping|porting)\b|\bno\s+(?:move|switch|migration|change|upgrade|replacement)\s+(?:from|to|away|off)\b/i;
 /** A rule against the change: "do not switch", "never migrate", "no need to move". */

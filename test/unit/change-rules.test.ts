@@ -183,6 +183,7 @@ describe("changeOf", () => {
       "Replacing Jest with Vitest: rejected",
       "Not switching from Jest to Vitest for unit tests",
       "No move from Jest to Vitest for now",
+      "TODO: switch unit tests from Jest to Vitest once the migration is done",
     ]) expect(changeOf(decision, next)).toMatchObject({ relation: "none", confident: false });
     // A change made beside a proposal accepted, or beside a rejection of another thing, is one (QA re-check).
     for (const next of ["Proposal accepted: we replaced Jenkins with GitHub Actions", "We rejected GitLab CI and replaced Jenkins with GitHub Actions"]) {
