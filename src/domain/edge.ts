@@ -41,7 +41,8 @@ export type Settlement = "conflict" | "not_conflict";
 /**
  * The metadata key of a `supersedes` link whose retirement was undone (the replaced memory restored while its
  * successor stood, or a later link the other way): the link stays as history, and restoring the successor no
- * longer retires the memory again. A `relate … supersedes` of the same pair clears it.
+ * longer retires the memory again. Grow-only, as team sync merges it: a `relate … supersedes` of the same pair
+ * retires the memory again but leaves the mark.
  */
 export const UNDONE = "undone";
 
@@ -73,7 +74,9 @@ export function linkState(metadata: Record<string, unknown>): LinkState {
  */
 export function mergeLinkMetadata(local: Record<string, unknown>, remote: Record<string, unknown>): Record<string, unknown> {
   const rank = (m: Record<string, unknown>) => ({ none: 0, open: 0, not_conflict: 1, conflict: 2 })[conflictState(m)];
-  return rank(remote) > rank(local) ? { ...local, [POSSIBLE_CHANGE]: true, [SETTLED]: remote[SETTLED] } : local;
+  const settled = rank(remote) > rank(local) ? { ...local, [POSSIBLE_CHANGE]: true, [SETTLED]: remote[SETTLED] } : local;
+  // An undone supersede is undone everywhere (grow-only too: the devices end alike whatever the order).
+  return remote[UNDONE] !== undefined && settled[UNDONE] === undefined ? { ...settled, [UNDONE]: remote[UNDONE] } : settled;
 }
 
 /** The link from `from` to `to` of `relation` among `edges` (a store's edges of either end), if there is one. */

@@ -1,10 +1,10 @@
 /** @module Typed links between memories: relate two memories, and read a memory's links back. */
-import { conflictState, type Edge, isRelation, linkAmong, linkState, mergeLinkMetadata, POSSIBLE_CHANGE, RELATIONS, type Relation, SETTLED, type Settlement } from "../domain/edge.ts";
+import { conflictState, type Edge, isRelation, linkState, mergeLinkMetadata, POSSIBLE_CHANGE, RELATIONS, type Relation, SETTLED, type Settlement } from "../domain/edge.ts";
 import { cairnError } from "../errors.ts";
 import type { EngineContext } from "./context.ts";
 import { resolveId, shortId } from "./ids.ts";
 import { assertNotHeld } from "./holds.ts";
-import { redoSupersedes, undoSupersedes } from "./successor-gone.ts";
+import { undoSupersedes } from "./successor-gone.ts";
 
 export interface RelateResult {
   from: string;
@@ -73,13 +73,8 @@ export function relate(ctx: EngineContext, fromRef: string, toRef: string, relat
         detail: { relation, to },
       });
     }
-    if (relation === "supersedes") {
-      // Said again, it retires again; said the other way round, the older link no longer does (a cycle
-      // flipped which one was current at each restore).
-      const existing = created ? undefined : linkAmong(ctx.store.edges(from), from, to, relation);
-      if (existing) redoSupersedes(ctx, existing);
-      undoSupersedes(ctx, from, now, to);
-    }
+    // Said the other way round, the older link no longer retires (a cycle flipped which one was current at each restore).
+    if (relation === "supersedes") undoSupersedes(ctx, from, now, to);
     let superseded = false;
     const target = ctx.store.get(to)!;
     if (relation === "supersedes" && target.status === "active") {

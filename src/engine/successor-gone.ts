@@ -65,13 +65,6 @@ export function undoSupersedes(ctx: EngineContext, id: string, now: number, from
   }
 }
 
-/** A `supersedes` link `relate` makes again retires again: its {@link UNDONE} mark goes. */
-export function redoSupersedes(ctx: EngineContext, e: Edge): void {
-  if (e.metadata[UNDONE] === undefined) return;
-  const { [UNDONE]: _, ...metadata } = e.metadata;
-  ctx.store.setEdgeMetadata({ ...e, metadata });
-}
-
 function audit(ctx: EngineContext, m: Memory, at: number, op: "restore" | "update", detail: Record<string, unknown>): void {
   ctx.store.appendAudit({ at, actor: ctx.actor, op, memoryId: m.id, hashBefore: m.contentHash, hashAfter: m.contentHash, contentBefore: null, detail });
 }

@@ -128,6 +128,16 @@ test("two copies of a link merge their settlement the same whatever the order: s
   expect(mergeLinkMetadata({}, {})).toEqual({});
 });
 
+test("an undone supersede merges grow-only, whatever the order: the devices end alike (sync convergence)", () => {
+  const undone = { undone: 1 };
+  expect(mergeLinkMetadata({}, undone)).toEqual({ undone: 1 });
+  expect(mergeLinkMetadata(undone, {})).toBe(undone);
+  const settled = { possible: true, settled: "conflict" };
+  expect(mergeLinkMetadata(settled, undone)).toEqual({ possible: true, settled: "conflict", undone: 1 });
+  const plain = {};
+  expect(mergeLinkMetadata(plain, {})).toBe(plain);
+});
+
 test("recall's flaggers: an open or confirmed conflict flags the earlier memory, a dismissed one does not", () => {
   const link = (other: string, extra: object) => ({ id: "old", other, relation: "contradicts" as const, outgoing: false, createdAt: 1, ...extra });
   const by = flaggers([link("open", { possible: true }), link("confirmed", { possible: false, settled: "conflict" }), link("dismissed", { possible: false, settled: "not_conflict" })]);

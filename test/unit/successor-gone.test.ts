@@ -76,9 +76,9 @@ describe("a supersede undone", () => {
     engine.forget(next);
     expect(engine.restore(next)).toMatchObject({ already: false, superseded: [] });
     expect([status(old), status(next)]).toEqual(["active", "active"]);
-    // Said again, the link retires it again.
+    // Said again, the link retires it again; the mark stays (grow-only, as team sync merges it).
     expect(engine.relate(next, old, "supersedes")).toMatchObject({ status: "exists", superseded: true });
-    expect(engine.links(old)).toEqual([{ relation: "supersedes", direction: "in", id: next }]);
+    expect(engine.links(old)).toEqual([{ relation: "supersedes", direction: "in", id: next, undone: true }]);
     expect(engine.verifyAudit().ok).toBe(true);
   });
 
