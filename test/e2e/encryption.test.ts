@@ -275,7 +275,7 @@ describe("encryption at rest", () => {
     expect(same.exitCode).toBe(2);
     expect(same.stderr).toContain("is the same secret as CAIRN_PASSPHRASE");
     await sb.ok(["list"], { env });
-    expect(await sb.json(["key", "rotate", "--json"], { env: { ...env, CAIRN_NEW_PASSPHRASE: "fresh horse battery" } })).toMatchObject({ ok: true, key: "the passphrase (scrypt)" });
+    expect(await sb.json(["key", "rotate", "--json"], { env: { ...env, CAIRN_NEW_PASSPHRASE: "fresh horse battery" } })).toMatchObject({ ok: true, key: "the passphrase in CAIRN_NEW_PASSPHRASE (scrypt): give it as CAIRN_PASSPHRASE from now on" });
     expect((await sb.run(["list"], { env })).exitCode).toBe(1);
     expect((await sb.json(["recall", "otterword", "--mode", "keyword", "--json"], { env: { ...env, CAIRN_PASSPHRASE: "fresh horse battery" } })).results).toHaveLength(1);
     // A key given in CAIRN_KEY: the new one goes to a key file, and CAIRN_KEY no longer opens the store.
