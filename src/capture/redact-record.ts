@@ -84,3 +84,7 @@ export function redactHold(hold: Hold): Hold {
   const target = hold.kind === "tag" ? (storedTags([hold.target])[0] ?? hold.target) : hold.target;
   return { ...hold, target, reason: text(hold.reason)!, releaseReason: text(hold.releaseReason) };
 }
+
+/** Secrets an edit took out: what the count a memory's metadata keeps (`redacted`) grew by. */
+export const redactedByEdit = (before: { metadata: Record<string, unknown> }, after: { metadata: Record<string, unknown> }): number =>
+  Math.max(0, Number(after.metadata.redacted ?? 0) - Number(before.metadata.redacted ?? 0));

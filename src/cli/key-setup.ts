@@ -30,7 +30,7 @@ export function makeKey(location: string, choice: KeyChoice, env: NodeJS.Process
  * key file or the keychain; a passphrase store stays one unless --keychain is given. The same secret again is
  * refused.
  */
-export function rotationKeyEnv(env: NodeJS.ProcessEnv, oldUsesPassphrase: boolean, choice: KeyChoice): { env: NodeJS.ProcessEnv; choice: KeyChoice } {
+export function rotationKeyEnv(env: NodeJS.ProcessEnv, oldUsesPassphrase: boolean, choice: KeyChoice): { env: NodeJS.ProcessEnv; choice: KeyChoice; from?: string } {
   if (env.CAIRN_NEW_PASSPHRASE && env.CAIRN_NEW_PASSPHRASE === env.CAIRN_PASSPHRASE) throw cairnError("KEY_REUSED", ["CAIRN_NEW_PASSPHRASE", "CAIRN_PASSPHRASE"]);
   if (env.CAIRN_NEW_KEY && env.CAIRN_NEW_KEY.trim().toLowerCase() === env.CAIRN_KEY?.trim().toLowerCase()) throw cairnError("KEY_REUSED", ["CAIRN_NEW_KEY", "CAIRN_KEY"]);
   // Read here under its own name: passed on as CAIRN_KEY, a malformed one was blamed on CAIRN_KEY (QA re-check).
@@ -38,7 +38,12 @@ export function rotationKeyEnv(env: NodeJS.ProcessEnv, oldUsesPassphrase: boolea
   const { CAIRN_PASSPHRASE: _p, CAIRN_KEY: _k, CAIRN_NEW_PASSPHRASE, CAIRN_NEW_KEY, ...rest } = env;
   const next: NodeJS.ProcessEnv = { ...rest, ...(CAIRN_NEW_PASSPHRASE ? { CAIRN_PASSPHRASE: CAIRN_NEW_PASSPHRASE } : {}), ...(CAIRN_NEW_KEY ? { CAIRN_KEY: CAIRN_NEW_KEY } : {}) };
   const passphrase = choice.passphrase === true || (oldUsesPassphrase && !choice.keychain && !CAIRN_NEW_KEY);
-  return { env: next, choice: { ...choice, passphrase } };
+  // A new secret from the environment opens the store only once it is given as the usual variable (QA: "key: CAIRN_KEY").
+  const from =
+    CAIRN_NEW_KEY && !passphrase && !choice.keychain ? "the key in CAIRN_NEW_KEY (cairn stored it nowhere): give it as CAIRN_KEY from now on"
+    : CAIRN_NEW_PASSPHRASE && passphrase ? "the passphrase in CAIRN_NEW_PASSPHRASE (scrypt): give it as CAIRN_PASSPHRASE from now on"
+    : undefined;
+  return { env: next, choice: { ...choice, passphrase }, ...(from ? { from } : {}) };
 }
 
 /**

@@ -13,6 +13,7 @@ import { checkContent, checkType } from "../engine/validate.ts";
 import { CairnError, cairnError, describeError } from "../errors.ts";
 import { type PeerBatch, type PeerRecord, toImportLine, type WholeFiles } from "../import-formats/types.ts";
 import type { MemoryFilter } from "../domain/memory.ts";
+import type { Hold } from "../domain/retention.ts";
 import { exactScope } from "../engine/scope.ts";
 
 export interface PlanItem {
@@ -72,7 +73,7 @@ export function planPeerImport(engine: Engine, source: string, batch: PeerBatch)
       target.set(record.id, stored.id);
       // Changed in the source, but under a legal hold here: it stays as it is, and the rest of the import goes
       // on (QA: the update failed after the import had written the other records, "nothing was changed").
-      const hold = stored.changed ? engine.store.policy.holdsOn(engine.store.get(stored.id)!)[0] : undefined;
+      const hold = stored.changed ? holdOn(engine, stored.id) : undefined;
       if (hold) return { ...base, id: stored.id, action: "held", reason: `changed in the source, but kept as it is while hold ${hold.id} is in force` };
       return { ...base, id: stored.id, action: stored.changed ? "update" : "skip", reason: stored.why };
     }
@@ -98,7 +99,7 @@ export function planPeerImport(engine: Engine, source: string, batch: PeerBatch)
     seen.add(key);
     const exists = linkAmong(engine.store.edges(from), from, to, link.relation) !== undefined;
     // A supersedes link would retire a held memory, which `relate` refuses: left out, said in the plan.
-    const held = !exists && link.relation === "supersedes" && heldMemory(engine, to);
+    const held = !exists && link.relation === "supersedes" && holdOn(engine, to) !== undefined;
     links.push({ from, to, relation: link.relation, where: link.where, action: exists ? "exists" : held ? "held" : "create" });
   }
   return { items, links, retire: batch.whole ? noLongerSaid(engine, batch.whole, new Set(target.values())) : [] };
@@ -139,16 +140,18 @@ export interface PeerReport {
 export async function applyPeerImport(engine: Engine, source: string, batch: PeerBatch, plan: PeerPlan, onProgress?: Progress): Promise<PeerReport> {
   const updates = new Map(plan.items.flatMap((item, i) => (item.action === "update" ? [[i, item] as const] : [])));
   const held = new Set(plan.items.flatMap((item, i) => (item.action === "held" ? [i] : [])));
+  // The records the import writes: not those updated in place or kept as they are under a hold.
+  const imported = batch.records.filter((_, i) => !updates.has(i) && !held.has(i));
   // Serialised one record at a time as the import reads them: a large peer store is not held twice.
   const lines = (function* () {
-    for (const [i, r] of batch.records.entries()) if (!updates.has(i) && !held.has(i)) yield JSON.stringify(toImportLine(withSourceHash(r)));
+    for (const r of imported) yield JSON.stringify(toImportLine(withSourceHash(r)));
   })();
   let report;
   try {
     report = await engine.import(lines, onProgress, { sameText: "merge", storedId: "keep" });
   } catch (err) {
     if (err instanceof CairnError && err.code === "BAD_IMPORT_LINE") {
-      const record = batch.records.filter((_, i) => !updates.has(i) && !held.has(i))[Number(err.args[0]) - 1];
+      const record = imported[Number(err.args[0]) - 1];
       throw cairnError("PEER_RECORD", [source, record?.where ?? `record ${err.args[0]}`, String(err.args[1] ?? describeError(err))], err);
     }
     throw err;
@@ -203,10 +206,10 @@ function locate(engine: Engine, record: PeerRecord, content: string): { id: stri
   return twin ? { id: twin.id, why: `same text as memory ${twin.id}` } : null;
 }
 
-/** Whether the stored memory `id` (none yet: not held) is under a legal hold. */
-function heldMemory(engine: Engine, id: string): boolean {
+/** The first legal hold on the stored memory `id` (none yet: not held). */
+function holdOn(engine: Engine, id: string): Hold | undefined {
   const m = engine.store.get(id);
-  return m !== null && engine.store.policy.holdsOn(m).length > 0;
+  return m === null ? undefined : engine.store.policy.holdsOn(m)[0];
 }
 
 function isActive(record: PeerRecord): boolean {

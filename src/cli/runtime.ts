@@ -96,7 +96,7 @@ export function openRuntime(role: Role, opts: RuntimeOptions): Runtime {
   const preset = PRESETS[role];
   const { config, paths } = opts.loaded ?? loadCliConfig();
   if (!opts.create) requireStore(paths);
-  refuseGoneDatabase(paths);
+  else refuseGoneDatabase(paths);
   createConfiguredStoreHere(paths, config);
   const store = new SqliteStore(paths.dbFile, { verifyBeforeWrite: preset.longLived, ...(preset.longLived ? { searchThreadFrom: SEARCH_THREAD_FROM } : {}), unlock: preset.unlock });
   warnLeftCopies(paths.dbFile);

@@ -45,7 +45,6 @@ export interface UpdateInput {
   project?: string | null;
 }
 
-/** Applies `patch`; the replaced content is kept in the audit log so `cairn get --history` can show it. */
 /**
  * The expiry a memory retyped to `type` has: a type that keeps (a lesson, a decision) drops the lifetime the
  * old one's kind gave it, a type that fades (a task, an error) gets its own when it had none (QA: an error made
@@ -59,6 +58,7 @@ function lifetimeFor(old: Memory, type: MemoryType, now: number): number | null 
   return old.expiresAt;
 }
 
+/** Applies `patch`; the replaced content is kept in the audit log so `cairn get --history` can show it. */
 export function updateMemory(ctx: EngineContext, idOrPrefix: string, patch: UpdateInput): Memory {
   const hasChange = Object.values(patch).some((v) => v !== undefined);
   if (!hasChange) throw cairnError("NOTHING_TO_UPDATE");

@@ -66,7 +66,6 @@ export function writeProject(ctx: EngineContext, project: string | null | undefi
   return typeof project === "string" ? resolveProject(ctx, project, "write") : project;
 }
 
-/** An imported record's project: an old alias or a unique display name becomes the project's key; anything else is kept as written. */
 /**
  * Whether a memory moved by an edit went into a project no memory was in (`known`: the project keys read before
  * the edit): said to the user or agent, in case of a typo, as `remember` says it (QA: an MCP update moved a
@@ -76,10 +75,7 @@ export function startedProject(known: ReadonlySet<string>, moved: { project: str
   return moved.project !== null && moved.project !== current && !known.has(moved.project);
 }
 
-/** Secrets an edit took out: the count the memory's metadata keeps grew by it (redact-record.ts). */
-export const redactedByEdit = (before: { metadata: Record<string, unknown> }, after: { metadata: Record<string, unknown> }): number =>
-  Math.max(0, Number(after.metadata.redacted ?? 0) - Number(before.metadata.redacted ?? 0));
-
+/** An imported record's project: an old alias or a unique display name becomes the project's key; anything else is kept as written. */
 export function importedProject(aliases: ReadonlyMap<string, string>, project: string | null | undefined): string | null | undefined {
   if (typeof project !== "string") return project;
   const name = project.trim();

@@ -122,10 +122,6 @@ function shellResult(response: unknown): { exitCode: number | null; stdout: stri
   };
 }
 
-/**
- * The event's working directory when it can name one: an absolute path without a NUL (QA: a cwd ending in NUL
- * made a second project of the same folder). Otherwise undefined, with a problem to log.
- */
 /** An absolute path: POSIX, a Windows drive, or a UNC share (no node:path import on the hook's hot path). */
 const ABSOLUTE = /^(?:\/|[A-Za-z]:[\\/]|\\\\)/;
 /** A control character (NUL, ESC, DEL …): no folder an agent works in has one (QA: each made a second project). */
@@ -136,6 +132,10 @@ function firstRoot(roots: unknown): string | undefined {
   return Array.isArray(roots) && typeof roots[0] === "string" ? roots[0] : undefined;
 }
 
+/**
+ * The event's working directory when it can name one: an absolute path without a control character (QA: a cwd
+ * ending in NUL made a second project of the same folder). Otherwise undefined, with a problem to log.
+ */
 function usableCwd(cwd: string | undefined, problems: string[]): string | undefined {
   if (!cwd) return undefined;
   if (!CONTROL.test(cwd) && ABSOLUTE.test(cwd)) return cwd;

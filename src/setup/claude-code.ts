@@ -34,15 +34,21 @@ export function twiceRegistered(files: readonly string[]): string {
   return `cairn's hooks are in ${files.join(" and ")}: Claude Code runs both, so every event runs cairn twice; keep one (\`cairn setup --client claude-code --project --uninstall\` removes the project's)`;
 }
 
-/** Whether the settings file at `path` registers a cairn hook (unreadable or malformed: no). */
-export function hasCairnHooks(path: string): boolean {
+/** The settings file at `path` as an object; null when missing, unreadable or malformed. */
+function settingsAt(path: string): JsonObject | null {
   try {
     const value = parseJsonc(readText(path) ?? "") as JsonObject | null;
-    const hooks = isObject(value) && isObject(value.hooks) ? value.hooks : {};
-    return Object.values(hooks).some((groups) => Array.isArray(groups) && groups.some((g) => handlersOf(g).some((h) => isObject(h) && isCairnHook(h.command))));
+    return isObject(value) ? value : null;
   } catch {
-    return false;
+    return null;
   }
+}
+
+/** Whether the settings file at `path` registers a cairn hook (unreadable or malformed: no). */
+export function hasCairnHooks(path: string): boolean {
+  const value = settingsAt(path);
+  const hooks = value && isObject(value.hooks) ? value.hooks : {};
+  return Object.values(hooks).some((groups) => Array.isArray(groups) && groups.some((g) => handlersOf(g).some((h) => isObject(h) && isCairnHook(h.command))));
 }
 
 /** The note for a settings file that turns every hook off: Claude Code then runs none, cairn's included (QA). */
@@ -51,12 +57,7 @@ export const hooksOffNote = (path: string): string =>
 
 /** Whether the settings file at `path` holds `"disableAllHooks": true`. */
 export function hooksDisabled(path: string): boolean {
-  try {
-    const value = parseJsonc(readText(path) ?? "") as JsonObject | null;
-    return isObject(value) && value.disableAllHooks === true;
-  } catch {
-    return false;
-  }
+  return settingsAt(path)?.disableAllHooks === true;
 }
 
 /** `~/.claude` (or CLAUDE_CONFIG_DIR, which Claude Code uses for both settings and its `.claude.json`). */

@@ -9,7 +9,8 @@ import { splitTagList } from "../../capture/normalize.ts";
 import { output, progress } from "../output.ts";
 import { pendingWalText } from "../format.ts";
 import { withEngine } from "../session.ts";
-import { redactedByEdit, startedProject } from "../../engine/projects.ts";
+import { redactedByEdit } from "../../capture/redact-record.ts";
+import { startedProject } from "../../engine/projects.ts";
 import { readStdinText } from "../stdin.ts";
 
 export default defineCommand({

@@ -25,18 +25,14 @@ export default defineCommand({
       const old = store.encryption();
       if (!store.codec.encrypted || !old) throw cairnError("NOT_ENCRYPTED", [paths.dbFile]);
       const oldFile = process.env.CAIRN_KEY_FILE ? null : keyFilePath(old.storeId);
-      const { env, choice } = rotationKeyEnv(process.env, old.kdf !== null, { passphrase: args.passphrase, keychain: args.keychain });
+      const { env, choice, from } = rotationKeyEnv(process.env, old.kdf !== null, { passphrase: args.passphrase, keychain: args.keychain });
       const { key, report } = recodeUnderNewKey(store, choice, args.json, env);
       dropSessionStates(paths.dataDir);
       const removed = oldFile !== null && store.keySource === `the key file ${oldFile}` ? (rmSync(oldFile, { force: true }), oldFile) : null;
       // The key an earlier rotation left when it was killed after the switch (doctor says so too).
       const earlier = leftKeyFile(old);
       if (earlier) rmSync(earlier, { force: true });
-      // A new secret from the environment opens the store only once it is given as the usual variable (QA: "key: CAIRN_KEY").
-      const where = process.env.CAIRN_NEW_KEY && !choice.passphrase && !choice.keychain
-        ? "the key in CAIRN_NEW_KEY (cairn stored it nowhere): give it as CAIRN_KEY from now on"
-        : process.env.CAIRN_NEW_PASSPHRASE && choice.passphrase ? "the passphrase in CAIRN_NEW_PASSPHRASE (scrypt): give it as CAIRN_PASSPHRASE from now on" : key.savedIn;
-      reportRecode(args.json, "rekeyed", paths.dbFile, report, { store_id: key.record.storeId, key: where, old_key_file_removed: removed, ...(earlier ? { earlier_key_file_removed: earlier } : {}) });
+      reportRecode(args.json, "rekeyed", paths.dbFile, report, { store_id: key.record.storeId, key: from ?? key.savedIn, old_key_file_removed: removed, ...(earlier ? { earlier_key_file_removed: earlier } : {}) });
     } finally {
       store.close();
     }

@@ -2,7 +2,8 @@
 import * as z from "zod";
 import { memoryToJson } from "../../domain/serialize.ts";
 import { defineTool } from "../tool.ts";
-import { redactedByEdit, startedProject } from "../../engine/projects.ts";
+import { redactedByEdit } from "../../capture/redact-record.ts";
+import { startedProject } from "../../engine/projects.ts";
 import { contentArg, memoryFull, memoryId, memoryType, projectArg, tags, timeArg, timeArgValue, writeProjectArg } from "../schemas.ts";
 
 export default defineTool({
