@@ -30,13 +30,16 @@ export function auditKeyFile(dbFile: string): string | null {
 }
 
 /**
- * A data folder whose database is gone while its audit key stays had a store that was deleted or moved: an empty
- * one made in its place would answer every command, and `audit verify` would call its empty log intact (QA
- * re-check). DATABASE_GONE until the database is back, or the key is moved away to start anew. Never creates.
+ * A data folder whose database is gone, -wal and -shm with it, while its audit key stays had a store that was
+ * deleted or moved: an empty one made in its place would answer every command, and `audit verify` would call
+ * its empty log intact (QA re-check). DATABASE_GONE until the database is back, or the key is moved away to start
+ * anew. Never creates. A database file deleted under a process that had it open leaves its -wal and -shm: that
+ * process makes the new store, and the others may too (the live-deletion recovery, test/faults/db-replaced).
  */
 export function assertDatabaseHere(dbFile: string): void {
   const key = auditKeyFile(dbFile);
-  if (!existsSync(dbFile) && key !== null && existsSync(key)) throw cairnError("DATABASE_GONE", [dbFile, key]);
+  if (existsSync(dbFile) || existsSync(`${dbFile}-wal`) || existsSync(`${dbFile}-shm`)) return;
+  if (key !== null && existsSync(key)) throw cairnError("DATABASE_GONE", [dbFile, key]);
 }
 
 /** The secret for `dbFile`, created (0600, exclusive create so two first writers agree) when missing. */
