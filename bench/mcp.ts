@@ -2,7 +2,9 @@
  * @module Benchmark of `cairn mcp` over stdio with the compiled binary: start-up to the first answered
  * tools/list, `tools/call recall` round trips at 10k memories (the shared bench corpus and its agent-like
  * queries), and the resident memory of an idle server.
- * Run: `npm run build && node scripts/bun.mjs run bench/mcp.ts [--memories 10000] [--calls 500]`.
+ * Run: `npm run build && node scripts/bun.mjs run bench/mcp.ts [--memories 10000] [--calls 500] [--projects 8]`
+ * (`--projects`: the memories spread over that many projects, the server in the first, as one store serving
+ * several repositories holds them; default 1).
  */
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -20,12 +22,14 @@ const { values } = parseArgs({
     starts: { type: "string", default: "20" },
     // hybrid is what agents get by default; its vectors are computed before timing starts.
     mode: { type: "string", default: "hybrid" },
+    projects: { type: "string", default: "1" },
   },
 });
 const MODE = values.mode as "keyword" | "hybrid" | "semantic";
 const MEMORIES = Number(values.memories);
 const CALLS = Number(values.calls);
 const STARTS = Number(values.starts);
+const PROJECTS = Number(values.projects);
 const BIN = join(import.meta.dir, "../dist/cairn");
 if (!existsSync(BIN)) throw new Error("dist/cairn is missing: run `npm run build` first.");
 
@@ -60,7 +64,7 @@ try {
   const engine = new Engine({ store, project: home, actor: "bench" });
   const corpus = generateMemories(MEMORIES);
   store.transaction(() => {
-    for (const m of corpus) engine.remember(m);
+    corpus.forEach((m, i) => engine.remember(i % PROJECTS === 0 ? m : { ...m, project: `github.com/bench/p${i % PROJECTS}` }));
   });
   const seedMs = performance.now() - seedStart;
   if (MODE !== "keyword") {
@@ -97,7 +101,7 @@ try {
   if (cpu.length > 0) console.log(`  CPU time per server run (start, initialize, tools/list, exit): p50 ${ms(pct(cpu, 50))}`);
   console.log(`seeded ${MEMORIES} memories in ${ms(seedMs)}`);
   console.log(
-    `tools/call recall ${MODE} round trip (${CALLS} calls, ${MEMORIES} memories, avg ${(hits / CALLS).toFixed(1)} results): ` +
+    `tools/call recall ${MODE} round trip (${CALLS} calls, ${MEMORIES} memories${PROJECTS > 1 ? ` over ${PROJECTS} projects` : ""}, avg ${(hits / CALLS).toFixed(1)} results): ` +
       `p50 ${ms(pct(rtts, 50))}  p95 ${ms(pct(rtts, 95))}  p99 ${ms(pct(rtts, 99))}  (target p50 ≤ 5 ms)`,
   );
   console.log(`RSS idle: ${rssStart.toFixed(1)} MB after initialize, ${rssFirstQuery.toFixed(1)} MB after the first query, ${rssAfter.toFixed(1)} MB after ${CALLS} queries (OMEGA: ~337 MB)`);

@@ -194,8 +194,9 @@ export class DenseChannel implements RetrievalChannel {
     const index = this.#fileIndex ?? this.#scan ?? this.#index!;
     if (index.size === 0) return [];
     const kernel = index instanceof VectorIndex ? await this.#kernelFor(index.size) : undefined;
-    // The file leaves other projects' rows out by the project code it holds for each (file-index.ts).
-    const scope = index instanceof FileIndex ? this.#opts.store.vectors.projectScope(query.filter) : undefined;
+    // The file and the loaded matrix leave other projects' rows out by a project code for each (file-index.ts,
+    // vector-index.ts): a search in one project of eight ranked every row, then threw most of them away.
+    const scope = index instanceof VectorScan ? undefined : this.#opts.store.vectors.projectScope(query.filter);
     const [q] = await embedder.embed([query.text], "query", this.#opts.oneShot ? { oneShot: true } : {});
     this.#searched = { model: embedder.model, dims: embedder.dims };
     // Every candidate is kept for ranking (fusion normalises within the list; cutting at the model's bar
@@ -354,16 +355,16 @@ export class DenseChannel implements RetrievalChannel {
         const { model, dims } = index;
         this.#index = new VectorIndex(model, dims);
         this.#index.sync(this.#opts.store.vectors);
-        return this.#index.rank(q, want);
+        return this.#index.rank(q, want, undefined, scope);
       }
     }
-    if (!kernel) return index.rank(q, want);
+    if (!kernel) return index.rank(q, want, undefined, scope);
     try {
-      return await index.rank(q, want, kernel);
+      return await index.rank(q, want, kernel, scope);
     } catch (err) {
       log.debug(`vector top-k kernel failed, scoring in JS from now on: ${describeError(err)}`);
       this.#kernel = Promise.resolve(null);
-      return index.rank(q, want);
+      return index.rank(q, want, undefined, scope);
     }
   }
 

@@ -4,13 +4,16 @@
  * where the last one stopped, drops the rows of the memories it names (moving the last row into each hole)
  * and reads their current vectors; a log it cannot follow (another database, pruned past its place, another
  * history) or a large share of changes reloads everything. Large matrices also keep an int8 copy for the
- * top-k kernel (see vector-rank.ts), updated the same way.
+ * top-k kernel (see vector-rank.ts), updated the same way. Each row's project is kept as a code, so a search
+ * in one project of eight ranks that project's rows (and the global ones), not all of them.
  */
+import type { ProjectScope } from "../store/filter-sql.ts";
 import { sameEntry } from "../store/log-mark.ts";
+import { acceptedCodes, ProjectCoder, UNKNOWN_PROJECT } from "../store/project-codes.ts";
 import type { StoredVector, VectorLogState, VectorStore } from "../store/vector-store.ts";
 import type { TopKKernel } from "../embed/vector-kernel.ts";
 import { Int8Columns } from "./vector-quant.ts";
-import { dotRow, type Ranking, rankScores, rankWithKernel } from "./vector-rank.ts";
+import { dotRow, type KernelScope, type Ranking, rankScores, rankWithKernel } from "./vector-rank.ts";
 
 /** Changes beyond this share of the rows reload everything: one bulk read beats that many lookups. */
 const RELOAD_SHARE = 0.25;
@@ -23,6 +26,11 @@ export class VectorIndex {
   #matrix = new Float32Array(0);
   /** Per row: the memory's seq (handed to callers with each ranking; replaced, never mutated, on change). */
   #seqs: number[] = [];
+  /** Per row: its project's code (project-codes.ts); codes stay for the index's life. */
+  #codes = new Uint8Array(0);
+  readonly #coder = new ProjectCoder();
+  /** The rows the last scope searched keeps, at the index's version then (a new project comes with a change). */
+  #lastScope: { key: string; rows: number[]; keep: Uint8Array; kernel?: KernelScope } | undefined;
   readonly #rowOf = new Map<number, number>();
   /** Where the rows stand in the change log: null until loaded. */
   #log: VectorLogState | null = null;
@@ -74,25 +82,54 @@ export class VectorIndex {
 
   /**
    * The `want` best rows by exact cosine, best first, equal scores by seq (more when the kernel certifies
-   * more; all rows when fewer exist). With a kernel, only a few hundred rows are scored in float; the
-   * result is the same.
+   * more; all rows when fewer exist), of the rows in `scope` (stored project keys) when given. With a
+   * kernel, only a few hundred rows are scored in float; the result is the same.
    */
-  async rank(query: Float32Array, want: number, kernel?: TopKKernel): Promise<Ranking & { seqs: number[] }> {
+  async rank(query: Float32Array, want: number, kernel?: TopKKernel, scope?: ProjectScope): Promise<Ranking & { seqs: number[] }> {
     this.#check(query);
     for (;;) {
       const n = this.#seqs.length;
       const seqs = this.#seqs;
-      if (!kernel || want >= n) return { ...rankScores(this.scores(query).scores, want, seqs), seqs };
+      const kept = this.#scoped(scope);
+      if (!kernel || want >= (kept?.rows.length ?? n)) return { ...this.#rankAll(query, want, kept?.rows), seqs };
       if (!this.#columnsBuilt) {
         this.#columns.build(this.#matrix, n);
         this.#columnsBuilt = true;
       }
+      if (kept) kept.kernel ??= { bias: this.#columns.biasKeeping(kept.keep), count: kept.rows.length };
       const version = this.#version;
       const matrix = this.#matrix;
-      const ranking = await rankWithKernel(kernel, this.#columns, (row) => dotRow(matrix, row, this.dims, query), n, query, want, seqs);
+      const ranking = await rankWithKernel(kernel, this.#columns, (row) => dotRow(matrix, row, this.dims, query), n, query, want, seqs, kept?.kernel);
       // Another search may have synced the index while the kernel ran; then rank again on the new rows.
       if (version === this.#version) return { ...ranking, seqs };
     }
+  }
+
+  /** Exact scores of every row, or of `rows` only, ranked. */
+  #rankAll(query: Float32Array, want: number, rows?: number[]): Ranking {
+    if (!rows) return rankScores(this.scores(query).scores, want, this.#seqs);
+    const scores = new Float32Array(rows.length);
+    for (let i = 0; i < rows.length; i++) scores[i] = dotRow(this.#matrix, rows[i]!, this.dims, query);
+    const ranked = rankScores(scores, want, Uint32Array.from(rows, (r) => this.#seqs[r]!));
+    return { ...ranked, rows: ranked.rows.map((i) => rows[i]!) };
+  }
+
+  /** The rows `scope` keeps, made again only for another scope or after a change; undefined when it keeps all. */
+  #scoped(scope: ProjectScope | undefined): { rows: number[]; keep: Uint8Array; kernel?: KernelScope } | undefined {
+    if (!scope || (scope.projects === null && scope.global)) return undefined;
+    const key = `${this.#version}|${JSON.stringify(scope)}`;
+    if (this.#lastScope?.key === key) return this.#lastScope;
+    const accept = acceptedCodes(this.#coder.names, scope.projects, scope.global);
+    const n = this.#seqs.length;
+    const keep = new Uint8Array(n);
+    const rows: number[] = [];
+    for (let r = 0; r < n; r++) {
+      if (!accept[this.#codes[r]!]) continue;
+      keep[r] = 1;
+      rows.push(r);
+    }
+    this.#lastScope = { key, rows, keep };
+    return this.#lastScope;
   }
 
   #check(query: Float32Array): void {
@@ -102,6 +139,7 @@ export class VectorIndex {
   #reload(store: VectorStore, log: VectorLogState): boolean {
     this.#version++;
     this.#matrix = new Float32Array(0);
+    this.#codes = new Uint8Array(0);
     this.#seqs = [];
     this.#rowOf.clear();
     this.#columns.clear();
@@ -117,7 +155,11 @@ export class VectorIndex {
       const grown = new Float32Array(Math.max(64, row * 2) * this.dims);
       grown.set(this.#matrix);
       this.#matrix = grown;
+      const codes = new Uint8Array(grown.length / this.dims);
+      codes.set(this.#codes);
+      this.#codes = codes;
     }
+    this.#codes[row] = v.project === undefined ? UNKNOWN_PROJECT : this.#coder.code(v.project);
     this.#matrix.set(v.vector, row * this.dims);
     if (this.#columnsBuilt) this.#columns.set(row, v.vector);
     this.#seqs.push(v.seq);
@@ -132,6 +174,7 @@ export class VectorIndex {
       const { dims } = this;
       this.#matrix.copyWithin(row * dims, last * dims, (last + 1) * dims);
       this.#seqs[row] = this.#seqs[last]!;
+      this.#codes[row] = this.#codes[last]!;
       this.#rowOf.set(this.#seqs[row]!, row);
     }
     if (this.#columnsBuilt) this.#columns.move(last, row);

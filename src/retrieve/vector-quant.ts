@@ -111,6 +111,13 @@ export class Int8Columns {
     return { query: query.values, columns: this.#columns, scales: this.#scales, bias: this.#bias, dims: this.dims, capacity: this.#capacity, k };
   }
 
+  /** The columns' bias with every row whose `keep` entry is 0 unused (PAD_BIAS), for a search in a scope. */
+  biasKeeping(keep: Uint8Array): Float32Array {
+    const bias = this.#bias.slice();
+    for (let r = 0; r < keep.length; r++) if (keep[r] === 0) bias[r] = PAD_BIAS;
+    return bias;
+  }
+
   /** Rows [from, to) of a row-major matrix, walking dimensions in the outer loop (one write run per dim). */
   #quantize(matrix: Float32Array, from: number, to: number): void {
     const { dims } = this;

@@ -149,10 +149,21 @@ export function rankScores(scores: Float32Array, want: number, key?: ArrayLike<n
 }
 
 /**
- * Exact top rows through the kernel; at least `want` of them unless fewer exist. Candidates are re-scored
- * best-approximate first, 32 at a time, stopping once `want` are certain: a row not yet re-scored, or never
- * proposed, scores at most its approximate value + bound, and the best such value only falls as the
- * re-scoring moves down the list. At 10k USE-lite vectors ~200 of the 400 candidates get re-scored.
+ * The rows a search may return, for the kernel: `bias` is the columns' own with every other row's set to
+ * PAD_BIAS, so the kernel never proposes one while `count` (how many are kept) is at least what it is asked.
+ */
+export interface KernelScope {
+  bias: Float32Array;
+  count: number;
+}
+
+/**
+ * Exact top rows through the kernel; at least `want` of them unless fewer exist (of the `scope`'s rows, when
+ * given). Candidates are re-scored best-approximate first, 32 at a time, stopping once `want` are certain: a
+ * row not yet re-scored, or never proposed, scores at most its approximate value + bound, and the best such
+ * value only falls as the re-scoring moves down the list. At 10k USE-lite vectors ~200 of the 400 candidates
+ * get re-scored. When too few are certain the kernel is asked for more; a row re-scored before is not again,
+ * and rows leave the uncertain ones by a heap, so a deep ranking over near-identical vectors stays linear.
  */
 export async function rankWithKernel(
   kernel: TopKKernel,
@@ -162,34 +173,100 @@ export async function rankWithKernel(
   query: Float32Array,
   want: number,
   key?: ArrayLike<number>,
+  scope?: KernelScope,
 ): Promise<Ranking> {
   const q = columns.quantizeQuery(query);
-  let k = Math.min(n, Math.max(want * 2, MIN_CANDIDATES));
+  const eligible = scope ? Math.min(n, scope.count) : n;
+  const known = new Map<number, number>();
+  const score = (row: number) => {
+    let s = known.get(row);
+    if (s === undefined) known.set(row, (s = exact(row)));
+    return s;
+  };
+  let k = Math.min(eligible, Math.max(want * 2, MIN_CANDIDATES));
   for (;;) {
-    const { rows, values } = await kernel.top(columns.input(q, k));
+    const input = columns.input(q, k);
+    // k ≤ eligible: a column outside the scope, or unused (−3e38 too), is never among the k best.
+    const { rows, values } = await kernel.top(scope ? { ...input, bias: scope.bias } : input);
     const m = rows.length;
     // TopK proposes the k best, so a row it left out is at most the lowest value proposed.
     let outside = Number.NEGATIVE_INFINITY;
-    if (k < n) for (let i = 0; i < m; i++) outside = i === 0 || values[i]! < outside ? values[i]! : outside;
+    if (k < eligible) for (let i = 0; i < m; i++) outside = i === 0 || values[i]! < outside ? values[i]! : outside;
     // The best value from each position on (TopK sorts its output, but the bound must not depend on it).
     const from = new Float64Array(m + 1).fill(outside);
     for (let i = m - 1; i >= 0; i--) from[i] = Math.max(values[i]!, from[i + 1]!);
     const scores = new Float64Array(m);
-    let certain: number[] = [];
+    const certain: number[] = [];
+    const uncertain = new ScoreHeap(scores);
     for (let done = 0; done < m && certain.length < want; ) {
       const end = Math.min(m, done + 32);
-      for (let i = done; i < end; i++) scores[i] = exact(rows[i]!); // rows[i] < n while k ≤ n: unused columns carry −3e38
+      for (let i = done; i < end; i++) {
+        scores[i] = score(rows[i]!);
+        uncertain.push(i);
+      }
       done = end;
+      // The line only falls as `done` grows: a row above it stays above it.
       const line = lineAbove(from[done]!, q.scale, q.errorBound);
-      certain = [];
-      for (let i = 0; i < done; i++) if (scores[i]! > line) certain.push(i);
+      while (uncertain.size > 0 && scores[uncertain.top()]! > line) certain.push(uncertain.pop());
     }
-    if (certain.length >= want || k >= n) {
+    if (certain.length >= want || k >= eligible) {
       // Ties by key: a tied row outside the candidates cannot exist (it would score above the line too).
       certain.sort((a, b) => scores[b]! - scores[a]! || (key ? key[rows[a]!]! - key[rows[b]!]! : 0) || rows[a]! - rows[b]!);
-      return { rows: certain.map((i) => rows[i]!), scores: certain.map((i) => scores[i]!), complete: certain.length === n };
+      return { rows: certain.map((i) => rows[i]!), scores: certain.map((i) => scores[i]!), complete: certain.length === eligible };
     }
-    k = Math.min(n, k * 4);
+    k = Math.min(eligible, k * 4);
+  }
+}
+
+/** A max-heap of indices into `scores`, best score on top. */
+class ScoreHeap {
+  readonly #scores: Float64Array;
+  readonly #items: number[] = [];
+
+  constructor(scores: Float64Array) {
+    this.#scores = scores;
+  }
+
+  get size(): number {
+    return this.#items.length;
+  }
+
+  top(): number {
+    return this.#items[0]!;
+  }
+
+  push(index: number): void {
+    const items = this.#items;
+    const s = this.#scores;
+    let at = items.push(index) - 1;
+    while (at > 0) {
+      const up = (at - 1) >> 1;
+      if (s[items[up]!]! >= s[index]!) break;
+      items[at] = items[up]!;
+      at = up;
+    }
+    items[at] = index;
+  }
+
+  pop(): number {
+    const items = this.#items;
+    const s = this.#scores;
+    const best = items[0]!;
+    const last = items.pop()!;
+    const n = items.length;
+    if (n > 0) {
+      let at = 0;
+      for (;;) {
+        let child = 2 * at + 1;
+        if (child >= n) break;
+        if (child + 1 < n && s[items[child + 1]!]! > s[items[child]!]!) child++;
+        if (s[items[child]!]! <= s[last]!) break;
+        items[at] = items[child]!;
+        at = child;
+      }
+      items[at] = last;
+    }
+    return best;
   }
 }
 

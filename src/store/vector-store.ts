@@ -25,6 +25,11 @@ export interface StoredVector {
   seq: number;
   vector: Float32Array;
   createdAt: number;
+  /**
+   * The memory's project as stored (null: global; an encrypted store's key is sealed), where the read joined
+   * it: an in-memory index leaves other projects out by it. A move to another project is in the change log.
+   */
+  project?: string | null;
 }
 
 export interface VectorLogState {

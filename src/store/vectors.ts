@@ -14,7 +14,7 @@ import { packedBytes, packVector, repacked, unpackVector } from "./vector-codec.
 import { hashText, type StoredHash, storedHash } from "./stored-hash.ts";
 import type { PackedSnapshot, PendingCursor, PendingText, StoredVector, VectorLogState, VectorStore } from "./vector-store.ts";
 
-type VectorRow = { seq: number; vector: Uint8Array; createdAt: number };
+type VectorRow = { seq: number; vector: Uint8Array; createdAt: number; project?: string | null };
 
 /** Where a vector is stored, bound into its ciphertext in an encrypted store. */
 export function vectorPlace(model: string, seq: number): string {
@@ -46,7 +46,7 @@ function toStored(rows: VectorRow[], dims: number, codec: ContentCodec, model: s
   const out: StoredVector[] = [];
   for (const r of rows) {
     const vector = unpackVector(blobBytes(r.vector, codec, model, r.seq), dims);
-    if (vector) out.push({ seq: r.seq, createdAt: r.createdAt, vector });
+    if (vector) out.push({ seq: r.seq, createdAt: r.createdAt, vector, ...(r.project !== undefined ? { project: r.project } : {}) });
   }
   return out;
 }
@@ -179,7 +179,9 @@ export class SqliteVectors implements VectorStore {
   }
 
   read(model: string, dims: number): StoredVector[] {
-    const rows = this.#db.query("SELECT memory_seq AS seq, vector, created_at AS createdAt FROM vectors WHERE model = ? AND dims = ?").all(model, dims) as VectorRow[];
+    const rows = this.#db
+      .query("SELECT v.memory_seq AS seq, v.vector, v.created_at AS createdAt, m.project FROM vectors v LEFT JOIN memories m ON m.seq = v.memory_seq WHERE v.model = ? AND v.dims = ?")
+      .all(model, dims) as VectorRow[];
     return toStored(rows, dims, this.#codec, model);
   }
 
@@ -200,8 +202,9 @@ export class SqliteVectors implements VectorStore {
     // (through an index since dropped: 12 ms for 10 seqs at 100k memories; 0.1 ms this way).
     const rows = this.#db
       .query(
-        `SELECT v.memory_seq AS seq, v.vector AS vector, v.created_at AS createdAt
-         FROM json_each(?1) j CROSS JOIN vectors v ON v.memory_seq = j.value AND v.model = ?2 AND v.dims = ?3`,
+        `SELECT v.memory_seq AS seq, v.vector AS vector, v.created_at AS createdAt, m.project AS project
+         FROM json_each(?1) j CROSS JOIN vectors v ON v.memory_seq = j.value AND v.model = ?2 AND v.dims = ?3
+         LEFT JOIN memories m ON m.seq = v.memory_seq`,
       )
       .all(JSON.stringify(seqs), model, dims) as VectorRow[];
     return toStored(rows, dims, this.#codec, model);
