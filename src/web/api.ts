@@ -78,16 +78,22 @@ const GET: Record<string, Route> = {
   "/api/dashboard": (ctx) => dashboard(ctx),
 };
 
+/**
+ * Sent by the page with a change: the version of the memory it showed. One changed since (by an agent, the CLI) is
+ * not overwritten, archived or erased (QA: an erase confirmed over the old text took the new one for good).
+ */
+function unchangedSinceShown(engine: Engine, b: Body): void {
+  const shown = optionalString(b.updated_at, "updated_at");
+  if (shown === undefined) return;
+  const now = memoryToJson(engine.get(required(b.id, "id"), { track: false }));
+  if (now.updated_at !== shown) throw cairnError("CHANGED_SINCE", [now.id, now.updated_at]);
+}
+
 const POST: Record<string, Route> = {
   "/api/edit": ({ engine }, _q, b) => {
     const priority = b.priority === undefined || b.priority === "" ? undefined : Number(b.priority);
     if (priority !== undefined && !Number.isInteger(priority)) throw cairnError("BAD_NUMBER", ["priority", String(b.priority), " from 1 to 5"]);
-    // Sent by the page: the version it showed. One changed since (by an agent, the CLI) is not overwritten (QA).
-    const loaded = optionalString(b.updated_at, "updated_at");
-    if (loaded !== undefined) {
-      const now = memoryToJson(engine.get(required(b.id, "id"), { track: false }));
-      if (now.updated_at !== loaded) throw cairnError("CHANGED_SINCE", [now.id, now.updated_at]);
-    }
+    unchangedSinceShown(engine, b);
     const m = engine.update(required(b.id, "id"), {
       content: optionalString(b.content, "content"),
       type: optionalString(b.type, "type"),
@@ -97,6 +103,7 @@ const POST: Record<string, Route> = {
     return { memory: memoryToJson(m) };
   },
   "/api/forget": ({ engine }, _q, b) => {
+    unchangedSinceShown(engine, b);
     const r = engine.forget(required(b.id, "id"), { reason: optionalString(b.reason, "reason") });
     return { id: r.id, status: r.status };
   },
@@ -109,6 +116,8 @@ const POST: Record<string, Route> = {
     const memory = engine.get(id, { track: false });
     // The page asks first; the API still wants the full id typed back, so no stray request erases anything.
     if (b.confirm !== memory.id) throw cairnError("USAGE", ["Erasing needs `confirm` set to the memory's full id. Nothing was erased."]);
+    // An erase confirmed over text the page showed must not take a newer text nobody saw (QA).
+    unchangedSinceShown(engine, b);
     const result = engine.forget(memory.id, { hard: true });
     const r = result.receipt;
     return {

@@ -160,6 +160,24 @@ describe("cairn ui's API over the one Engine", () => {
     expect(gone.exitCode, describeRun(["get", other], gone)).toBe(1);
   });
 
+  test("an erase or forget from a page showing an older version is refused and changes nothing (QA: it erased text nobody saw)", async () => {
+    const other = (await sb.json(["remember", "temporary note: scratch value 17", "--json"])).id as string;
+    const shown = (await sb.json(["get", other, "--json"])).updated_at as string;
+    await Bun.sleep(5);
+    await sb.ok(["edit", other, "--content", "PROD ROLLBACK PROCEDURE: run the rollback job, then page on-call"]);
+    const origin = { origin: ui.base, "sec-fetch-site": "same-origin" };
+    for (const [path, body] of [["/api/erase", { id: other, confirm: other, updated_at: shown }], ["/api/forget", { id: other, updated_at: shown }]] as const) {
+      const res = await post(path, body, origin);
+      expect(res.status).toBe(409);
+      expect(((await res.json()) as { error: { code: string } }).error.code).toBe("CHANGED_SINCE");
+    }
+    const after = await sb.json(["get", other, "--json"]);
+    expect([after.status, after.content]).toEqual(["active", "PROD ROLLBACK PROCEDURE: run the rollback job, then page on-call"]);
+    // The version shown now: erased.
+    const r = await post("/api/erase", { id: other, confirm: other, updated_at: after.updated_at }, origin);
+    expect(r.status).toBe(200);
+  });
+
   test("the dashboard shows what hooks captured and injected, and recall latency", async () => {
     const project = sb.project("shop");
     const hook = (event: string, name: string, vars: Record<string, string>) =>

@@ -30,7 +30,7 @@
       h("div", { class: "content", id: "memory-content" }, m.content),
       h("div", { class: "actions" },
         m.status === "active" ? h("button", { type: "button", id: "edit", onclick: () => { edit.hidden = false; edit.querySelector("textarea").focus(); } }, "Edit") : null,
-        m.status === "active" ? h("button", { type: "button", id: "forget", onclick: () => act("Forgotten (archived); Restore brings it back.", () => api("/api/forget", {}, { id: m.id, reason: "forgotten in cairn ui" })) }, "Forget") : null,
+        m.status === "active" ? h("button", { type: "button", id: "forget", onclick: () => act("Forgotten (archived); Restore brings it back.", () => api("/api/forget", {}, { id: m.id, updated_at: m.updated_at, reason: "forgotten in cairn ui" })) }, "Forget") : null,
         m.status !== "active" ? h("button", { type: "button", id: "restore", onclick: () => act("Restored.", () => api("/api/restore", {}, { id: m.id })) }, "Restore") : null,
         h("button", { type: "button", id: "erase", class: "danger", onclick: () => confirmErase(m, data.short_id, status) }, "Erase for good…"),
         h("a", { href: `#/g/${encodeURIComponent(m.id)}`, id: "graph-link" }, "Graph view")),
@@ -87,7 +87,7 @@
         h("button", { type: "button", id: "erase-confirm", class: "danger", onclick: async () => {
           dialog.close();
           try {
-            showReceipt(await api("/api/erase", {}, { id: m.id, confirm: m.id }));
+            showReceipt(await api("/api/erase", {}, { id: m.id, confirm: m.id, updated_at: m.updated_at }));
           } catch (err) {
             status.replaceChildren(failure(err));
           }
