@@ -252,7 +252,7 @@ const catalog = {
   KEY_BAD: "The key from {0} is not a cairn key: {1}. A key is 64 hex digits (32 bytes), as in the key files cairn writes; a store made with a passphrase takes CAIRN_PASSPHRASE instead.",
   KEY_FILE_UNSAFE: "The key file {0} can be read by other users (mode {1}); it was not used and nothing was read or written. Run `chmod 600 {0}` and try again.",
   KEY_CHANGED: {
-    cli: "The memory store {0} was {1} by another cairn process while this one had it open; nothing was written. Run the command again.",
+    cli: "The memory store {0} was {1} by another cairn process while this one had it open; nothing was written. Start what showed this again: run the command again, or stop `cairn ui` (Ctrl-C) and start it again.",
     mcp: "The memory store {0} was {1} by another cairn process while this server had it open; nothing was written. Ask the user to restart the MCP server.",
   },
   TAMPERED: {

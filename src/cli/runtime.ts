@@ -21,6 +21,7 @@ import { createConfiguredStore } from "../keys/new-store.ts";
 import { progress } from "./output.ts";
 import { staleBackups } from "../store/recode.ts";
 import { log } from "../log.ts";
+import { describeError } from "../errors.ts";
 
 export type Role = "cli" | "mcp" | "ui";
 
@@ -105,6 +106,8 @@ export function openRuntime(role: Role, opts: RuntimeOptions): Runtime {
   let wrote = false;
   /** When to measure for the planner next: at once, again a minute after a failed try, never after one succeeded. */
   let measureAt = 0;
+  /** What went wrong between requests last, said once. */
+  let lastProblem = "";
   const engine = new Engine({
     store,
     project: detectProjectKey(),
@@ -128,12 +131,20 @@ export function openRuntime(role: Role, opts: RuntimeOptions): Runtime {
     engine,
     retrieval,
     betweenRequests(quiet = true) {
-      if (engine.pendingErasure()) engine.finishErasure();
-      if (!quiet) return;
-      store.checkIntegrityNow();
-      // Once per process: a store grown by one-shot writes gets its planner statistics. Retried a minute after
-      // a busy or read-only attempt, not every check: each waits up to 200 ms for another process's lock.
-      if (Date.now() >= measureAt) measureAt = store.refreshPlannerStats() ? Number.POSITIVE_INFINITY : Date.now() + MEASURE_RETRY_MS;
+      try {
+        if (engine.pendingErasure()) engine.finishErasure();
+        if (!quiet) return;
+        store.checkIntegrityNow();
+        // Once per process: a store grown by one-shot writes gets its planner statistics. Retried a minute after
+        // a busy or read-only attempt, not every check: each waits up to 200 ms for another process's lock.
+        if (Date.now() >= measureAt) measureAt = store.refreshPlannerStats() ? Number.POSITIVE_INFINITY : Date.now() + MEASURE_RETRY_MS;
+      } catch (err) {
+        // Nobody waits on this: a problem (the store re-keyed by `cairn encrypt`, a damaged file) is said once, not
+        // thrown from a timer as a stack trace (QA); the next request meets it and answers with what to do.
+        const problem = describeError(err);
+        if (problem !== lastProblem) log.warn(problem);
+        lastProblem = problem;
+      }
     },
     async close() {
       try {

@@ -270,3 +270,30 @@ describe("cairn ui's API over the one Engine", () => {
     expect(listeningAddresses(ui.port) ?? []).toEqual([]);
   });
 });
+
+describe("cairn ui when another process encrypts its store", () => {
+  test("requests say to start it again, and its timer logs the problem once, with no stack trace (QA)", async () => {
+    const box = createSandbox("cairn-ui-rekey-");
+    try {
+      await box.json(["remember", "plain then encrypted marker wombat", "--json"]);
+      const page = await startUi(box);
+      try {
+        await box.ok(["encrypt", "--json"]);
+        // Past two of the server's between-request checks (every 2 s).
+        await Bun.sleep(4500);
+        const res = await fetch(`${page.base}/api/list?token=${page.token}`);
+        expect(res.status).toBe(500);
+        const error = ((await res.json()) as { error: { code: string; message: string } }).error;
+        expect(error.code).toBe("KEY_CHANGED");
+        expect(error.message).toContain("stop `cairn ui` (Ctrl-C) and start it again");
+        const err = page.stderr();
+        expect(err).not.toMatch(/^\s+at /m);
+        expect(err.split("was encrypted by another cairn process").length - 1).toBe(1);
+      } finally {
+        await page.stop();
+      }
+    } finally {
+      box.cleanup();
+    }
+  });
+});
