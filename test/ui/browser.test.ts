@@ -143,6 +143,18 @@ describe.skipIf(!browser)("cairn ui in Chromium", () => {
     await shot("memory");
   });
 
+  test("a pasted stack trace of 13 KB is searched by its start and says so, not a blank error (QA)", async () => {
+    const trace = `Error: which package manager\n${Array.from({ length: 260 }, (_, i) => `    at handler${i} (/srv/app/src/routes/payments/handler${i}.ts:${i}:17)`).join("\n")}`;
+    expect(trace.length).toBeGreaterThan(13_000);
+    await ready("#/");
+    await page.fill("#search", trace);
+    await page.keyboard.press("Enter");
+    await page.waitForSelector("#results[data-done]");
+    const text = await page.textContent("#results");
+    expect(text).toContain("Searched the first 4,000 characters of the text.");
+    expect(await page.locator("#results p.error").count()).toBe(0);
+  });
+
   test("edit changes the memory (the CLI sees the new text and the old one in its history)", async () => {
     await ready(`#/m/${ids.flaky}`);
     await page.click("#edit");

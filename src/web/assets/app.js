@@ -29,6 +29,9 @@
     } }, first, filterControls(p, withStatus), h("button", { type: "submit", class: "primary" }, withStatus ? "Show" : "Search"));
   }
 
+  /** The longest search sent to the server, in characters (escaped, it stays well inside a request line). */
+  const MAX_QUERY = 4000;
+
   async function searchPage(p) {
     const q = p.get("q") || "";
     const box = h("input", { class: "q", id: "search", name: "q", type: "search", value: q, placeholder: "What did the agent learn about…", "aria-label": "Search memories", autocomplete: "off" });
@@ -41,8 +44,11 @@
     }
     results.append(h("p", { class: "muted" }, "Searching…"));
     try {
-      const r = await api("/api/recall", Object.fromEntries(p));
+      // A pasted log or stack trace is searched by its start: a longer address is refused by the server (HTTP 431).
+      const cut = q.length > MAX_QUERY;
+      const r = await api("/api/recall", { ...Object.fromEntries(p), ...(cut ? { q: q.slice(0, MAX_QUERY) } : {}) });
       const notes = r.warnings.map((w) => h("p", { class: "error" }, w));
+      if (cut) notes.push(h("p", { class: "muted" }, `Searched the first ${MAX_QUERY.toLocaleString("en")} characters of the text.`));
       results.replaceChildren(...notes, h("p", { class: "muted" }, `${r.results.length} result${r.results.length === 1 ? "" : "s"} · ${r.mode} (${r.channels.join(", ")})`),
         r.results.length === 0 ? h("p", {}, "No matching memories.") :
           h("ol", { class: "results" }, r.results.map((hit) => memoryItem(hit, r.short_ids[hit.id], explain(hit)))));

@@ -46,7 +46,8 @@ window.Cairn = (() => {
     const res = await fetch(url, init);
     const type = res.headers.get("content-type") || "";
     const data = type.includes("json") ? await res.json() : { error: { message: await res.text() } };
-    if (!res.ok) throw new ApiError(data.error ? data.error.message : `HTTP ${res.status}`);
+    // A refusal without a body of ours (a request the server would not read) still says what happened.
+    if (!res.ok) throw new ApiError((data.error && data.error.message) || `The server refused the request: HTTP ${res.status}${res.statusText ? ` ${res.statusText}` : ""}.`);
     return data;
   }
 
