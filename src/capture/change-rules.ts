@@ -14,7 +14,7 @@ import { type ChangeMarks, changeMarks, retiresNameOf, versionChanged } from "./
 import { opposite } from "./opposites.ts";
 import { hasLike, sharedStems, statementParts, type StatementParts } from "./statement-parts.ts";
 import { changeFeatures, changeLikelihood, type ChangeSignals } from "./change-model.ts";
-import { namesOld } from "./named-old.ts";
+import { namesOld, swapsOtherThing } from "./named-old.ts";
 import { changesOneOfTwo } from "./partial-change.ts";
 import { holderChanged } from "./role-holders.ts";
 import { unstatedChange } from "./unstated-change.ts";
@@ -234,6 +234,9 @@ export const CHANGES_ANOTHER_THING = "states a change of another thing it names"
 /** The reason of a conflict found by a negation one statement has and the other lacks in a shared frame. */
 export const SAYS_OPPOSITE = "says the opposite";
 
+/** The reason of a newer statement that replaced something the older one never mentions (named-old.ts). */
+export const SWAPS_OTHER_THING = "replaced something it does not mention";
+
 /**
  * Whether a change found for `reason` is only reported to the writer: never kept as a link, and not read as a
  * change by recall (a negation in a shared frame; a change of another thing the older statement names).
@@ -273,6 +276,7 @@ function changeByRules(p: StatementParts, n: StatementParts, s: ChangeSignals, p
   if (s.shared === 0) return { relation: "none", reason: "another subject", confident: false };
   // A question, a proposal, a rule against the change or one tried and not made keeps what the older one says.
   if (unstatedChange(next, CHANGE)) return { relation: "none", reason: UNSTATED, confident: false };
+  if (s.cue && !s.namesOld && swapsOtherThing(p, prev, next)) return { relation: "none", reason: SWAPS_OTHER_THING, confident: false };
   const framed = s.shared >= 2;
   // Confident only when the newer statement says it changed and names what it replaced ("from X to Y",
   // "instead of X", "no longer X"), or gives another value of the same thing in a shared frame. Any two

@@ -1,6 +1,6 @@
 /** @module Changes on write from structure alone: which signals flag a change, which supersede it, and what is left alone. */
 import { describe, expect, test } from "bun:test";
-import { changeOf, sameMeaning } from "../../src/capture/change-rules.ts";
+import { changeOf, sameMeaning, SWAPS_OTHER_THING } from "../../src/capture/change-rules.ts";
 import { roleHolders } from "../../src/capture/role-holders.ts";
 import { changedQuantity, quantities } from "../../src/capture/quantities.ts";
 import { testEngine } from "../helpers/engine.ts";
@@ -202,6 +202,18 @@ describe("changeOf", () => {
     expect(changeOf("We use winston for logging", "Winston was replaced by pino").confident).toBe(true);
     expect(changeOf("Alice is the team lead", "Bob replaced Alice as team lead").confident).toBe(true);
     expect(changeOf("We use Yarn for packages", "We dropped Yarn in favour of pnpm").confident).toBe(true);
+  });
+
+  test("a swap of a thing the older statement never mentions changes nothing in it; its acronym or a word it starts is mentioned (QA)", () => {
+    const registry = "Container images are pushed to the internal registry at registry.internal/platform/harbor.";
+    const swap = changeOf(registry, "Switched harbor's base image from distroless to Chainguard static because of faster CVE patching.");
+    expect(swap.relation).toBe("none");
+    expect(swap.reason).toBe(SWAPS_OTHER_THING);
+    expect(changeOf("harbor's container base image is gcr.io/distroless/static:nonroot.", "Switched harbor's base image from distroless to Chainguard static.").relation).toBe("update");
+    expect(changeOf("Frontend uses Create React App.", "Frontend build switched from CRA to Vite 5 last sprint.").relation).toBe("update");
+    expect(changeOf("The user runs tests with `make test` before committing.", "User changed their pre-commit habit to `just check`: the Makefile was replaced by a justfile.").relation).not.toBe("none");
+    // A version replaced is the quantity rules' to judge.
+    expect(changeOf("CI runs on Node 18.", "Upgraded CI from v18 to v20.").relation).not.toBe("none");
   });
 
   test("a change of one of two things the older statement joins is flagged, not superseded: the other stays true (QA)", () => {

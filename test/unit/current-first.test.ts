@@ -90,3 +90,22 @@ test("a later statement of state naming another thing of the kind an older resul
   expect(order(currentFirst([old, other, both], 10).hits)).toEqual(["old", "other", "new"]);
   expect(order(currentFirst([old, other, slog], 10, false).hits)).toEqual(["old", "other", "new"]);
 });
+
+test("a newer statement does not move ahead of one it only contradicts by a negation, or when what it replaced is another thing (QA)", () => {
+  const typed = (h: FusedHit, type: string) => ({ ...h, memory: { ...h.memory, type } as Memory });
+  // "Says the opposite" (a negation one has and the other lacks) is only reported on write: recall left it alone
+  // nowhere else, and the emoji rule went ahead of the commit-message preference a question asked for.
+  const commits = typed(hit("commits", "User prefers small commits with imperative commit messages (e.g. 'Add invoice export').", 1, 1 * DAY, null), "preference");
+  const emojis = typed(hit("emojis", "User dislikes emojis in commit messages and code comments.", 0.8, 3 * DAY, null), "preference");
+  expect(order(currentFirst([commits, emojis], 10).hits)).toEqual(["commits", "emojis"]);
+  // A change word and two shared words ("run", "pnpm") made the Jest → Vitest switch an update of the npm rule.
+  const npm = typed(hit("npm", "We use pnpm workspaces for the ledger monorepo; never run npm install, it breaks the lockfile.", 1, 1 * DAY), "decision");
+  const vitest = typed(hit("vitest", "Switched unit tests from Jest to Vitest because Jest's ESM support kept breaking; run pnpm vitest.", 0.8, 3 * DAY), "decision");
+  expect(order(currentFirst([npm, vitest], 10).hits)).toEqual(["npm", "vitest"]);
+  const registry = typed(hit("registry", "Container images are pushed to the internal registry at registry.internal/platform/harbor.", 1, 1 * DAY), "fact");
+  const base = typed(hit("base", "Switched harbor's base image from distroless to Chainguard static because of faster CVE patching.", 0.8, 3 * DAY), "decision");
+  expect(order(currentFirst([registry, base], 10).hits)).toEqual(["registry", "base"]);
+  // What it replaced, held by the older one, still moves it.
+  const distroless = typed(hit("distroless", "harbor's container base image is gcr.io/distroless/static:nonroot.", 1, 1 * DAY), "fact");
+  expect(order(currentFirst([distroless, base], 10).hits)).toEqual(["base", "distroless"]);
+});
