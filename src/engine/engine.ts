@@ -225,8 +225,8 @@ export class Engine {
   }
 
   /** Memories within `depth` links of one (either direction) and the links between them (`cairn graph`, the ui). */
-  neighbourhood(idOrPrefix: string, depth: number): Neighbourhood {
-    return neighbourhood(this.#ctx, getMemory(this.#ctx, idOrPrefix, false), depth);
+  neighbourhood(idOrPrefix: string, depth: number, maxNodes?: number): Neighbourhood {
+    return neighbourhood(this.#ctx, getMemory(this.#ctx, idOrPrefix, false), depth, maxNodes);
   }
 
   /** How many memories were created each day, by type (every status): the ui's growth chart. */

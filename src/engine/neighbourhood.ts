@@ -19,11 +19,17 @@ export interface Neighbourhood {
   /** The root first, then by hop. */
   nodes: Map<string, Memory>;
   edges: NeighbourEdge[];
+  /** Memories within the depth were left out past the node limit (the nearest hops are kept). */
+  truncated: boolean;
 }
 
-/** Memories within `depth` links of `root` (either direction) and the links between them. */
-export function neighbourhood(ctx: EngineContext, root: Memory, depth: number): Neighbourhood {
+/**
+ * Memories within `depth` links of `root` (either direction) and the links between them; past `maxNodes`
+ * memories the rest are left out (`truncated`), nearer hops first.
+ */
+export function neighbourhood(ctx: EngineContext, root: Memory, depth: number, maxNodes = Number.POSITIVE_INFINITY): Neighbourhood {
   const nodes = new Map([[root.id, root]]);
+  let truncated = false;
   const edges: NeighbourEdge[] = [];
   const known = new Set<string>();
   let frontier = [root.id];
@@ -39,6 +45,10 @@ export function neighbourhood(ctx: EngineContext, root: Memory, depth: number): 
         const key = `${e.from}>${e.to}>${e.relation}`;
         if (!known.has(key)) (known.add(key), edges.push(e));
         if (!nodes.has(l.id)) {
+          if (nodes.size >= maxNodes) {
+            truncated = true;
+            continue;
+          }
           const m = ctx.store.get(l.id);
           if (m) (nodes.set(l.id, m), next.push(l.id));
         }
@@ -46,13 +56,14 @@ export function neighbourhood(ctx: EngineContext, root: Memory, depth: number): 
     }
     frontier = next;
   }
-  return { root, nodes, edges: edges.filter((e) => nodes.has(e.from) && nodes.has(e.to)) };
+  return { root, nodes, edges: edges.filter((e) => nodes.has(e.from) && nodes.has(e.to)), truncated };
 }
 
 /** The JSON of `cairn graph --json`, shared with the ui. */
-export function neighbourhoodJson(n: Neighbourhood): { root: string; nodes: Array<Record<string, unknown>>; edges: NeighbourEdge[] } {
+export function neighbourhoodJson(n: Neighbourhood): { root: string; nodes: Array<Record<string, unknown>>; edges: NeighbourEdge[]; truncated?: true } {
   return {
     root: n.root.id,
+    ...(n.truncated ? { truncated: true as const } : {}),
     nodes: [...n.nodes.values()].map((m) => ({ id: m.id, type: m.type, status: m.status, project: m.project, content: m.content })),
     edges: n.edges.map((e) => ({ from: e.from, to: e.to, relation: e.relation, ...stateOf(e) })),
   };

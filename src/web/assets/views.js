@@ -114,6 +114,7 @@
       const root = hood.nodes.find((n) => n.id === hood.root);
       render(h("h2", {}, "Links around ", memoryLink(root.id, fmt.cut(root.content, 60))),
         hood.edges.length === 0 ? h("p", { class: "muted" }, "This memory has no links yet.") : null,
+        hood.truncated ? h("p", { class: "muted" }, `The nearest ${hood.nodes.length} memories are drawn; more are linked beyond them (\`cairn graph ${root.id}\` lists them all).`) : null,
         C.charts.graph(hood, (n) => `${n.type}: ${fmt.cut(n.content, 28)}`),
         h("p", { class: "muted" }, "Tab moves between memories; Enter opens one."));
     } catch (err) {
