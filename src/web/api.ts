@@ -8,10 +8,11 @@ import { memoryToJson, recallHitToJson } from "../domain/serialize.ts";
 import { toIso } from "../domain/time.ts";
 import type { Engine } from "../engine/engine.ts";
 import { neighbourhoodJson } from "../engine/neighbourhood.ts";
-import { CairnError, cairnError } from "../errors.ts";
+import { CairnError, cairnError, damagedDatabaseError } from "../errors.ts";
 import { explainJson } from "../retrieve/explain.ts";
 import { RECALL_MODES, type RecallMode } from "../retrieve/channel.ts";
 import { parseTagList } from "../capture/normalize.ts";
+import { confirmDamage } from "../store/integrity-check.ts";
 import { dashboard } from "./dashboard.ts";
 import { filterParams, intParam } from "./params.ts";
 
@@ -141,7 +142,11 @@ export async function handleApi(ctx: ApiContext, req: Request, url: URL): Promis
   try {
     const body = req.method === "POST" ? await readBody(req) : {};
     return Response.json(await route(ctx, url.searchParams, body));
-  } catch (err) {
+  } catch (thrown) {
+    // A damaged file is said as the CLI says it, with the way out, and marked so later requests are refused at once.
+    const damaged = damagedDatabaseError(thrown, ctx.dbFile);
+    if (damaged) setTimeout(() => confirmDamage(ctx.dbFile), 0);
+    const err = damaged ?? thrown;
     if (err instanceof CairnError) {
       // A legal hold refusing the change is the memory's state, not a failure: 409, with the hold named.
       const status = err.code === "NOT_FOUND" ? 404 : err.code === "HELD" || err.code === "CHANGED_SINCE" ? 409 : err.isUsage ? 400 : 500;

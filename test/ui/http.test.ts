@@ -297,3 +297,29 @@ describe("cairn ui when another process encrypts its store", () => {
     }
   });
 });
+
+describe("cairn ui over a damaged database", () => {
+  test("a request meeting the damage answers DB_CORRUPT with the way out, not an internal error (QA)", async () => {
+    const box = createSandbox("cairn-ui-damaged-");
+    try {
+      const filler = () => Buffer.from(crypto.getRandomValues(new Uint8Array(300))).toString("base64");
+      for (let i = 0; i < 50; i++) await box.ok(["remember", `memory ${i} with some text to fill pages ${filler()}`], { env: { CAIRN_EMBED_WORKER: "off" } });
+      await box.ok(["doctor"], { env: { CAIRN_EMBED_WORKER: "off" } }); // a checkpoint: every page in cairn.db
+      const db = join(box.cairnHome, "cairn.db");
+      const bytes = readFileSync(db);
+      bytes.fill(0xab, 4096 * 5 + 100, 4096 * 5 + 2000);
+      writeFileSync(db, bytes);
+      const page = await startUi(box, box.cwd, { env: { CAIRN_EMBED_WORKER: "off" } });
+      try {
+        const res = await fetch(`${page.base}/api/meta?token=${page.token}`);
+        const error = ((await res.json()) as { error: { code: string; message: string } }).error;
+        expect(error.code).toBe("DB_CORRUPT");
+        expect(error.message).toContain("cairn doctor --repair");
+      } finally {
+        await page.stop();
+      }
+    } finally {
+      box.cleanup();
+    }
+  });
+});
