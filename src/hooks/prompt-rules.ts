@@ -46,7 +46,7 @@ export async function promptRules(ctx: HookContext, prompt: string, candidates: 
 
 /**
  * Whether a rule rules the tool `name` out: "never use X", "X was removed", "Y instead of X", "Y over X", "moved
- * off X", "switched from X". Stricter than governing.ts `retires`, whose "from X" is safe only for a program a
+ * off X", "switched (unit tests) from X". Stricter than governing.ts `retires`, whose "from X" is safe only for a program a
  * command runs (prose says "reads from kafka" of tools in use). The rule must write X as a name — capitalised,
  * in backticks, or with a dot, dash, underscore or digit (`Jest`, `react-query`, `log4j`) — not as a word: "never
  * commit secrets" does not rule out commits.
@@ -59,7 +59,8 @@ export function rulesOut(content: string, name: string): boolean {
   const patterns = [
     new RegExp(`\\b(?:never|don'?t|do not|no longer|stop|avoid)\\s+(?:use\\s+|using\\s+|run\\s+|add\\s+|install\\s+)?${x}`, "gi"),
     new RegExp(`\\b(?:instead of|rather than|over)\\s+${x}`, "gi"),
-    new RegExp(`\\b(?:switched|moved|migrated|went)\\s+(?:away\\s+)?(?:from|off)\\s+${x}`, "gi"),
+    // "Switched unit tests from Jest to Vitest": a few words may name what moved.
+    new RegExp(`\\b(?:switched|moved|migrated|went)\\s+(?:[\\p{L}\\p{N}'-]+\\s+){0,3}?(?:away\\s+)?(?:from|off)\\s+${x}`, "giu"),
     new RegExp(`\\b(?:dropped|removed|banned|replaced|deprecated)\\s+${x}`, "gi"),
     new RegExp(`\\b()(${n})\`?(?:\\s+(?:and|or)\\s+[\\w-]+)?\\s+(?:is|are|was|were|has been|have been)\\s+(?:now\\s+)?(?:removed|banned|deprecated|replaced|gone|dropped)\\b`, "gi"),
   ];

@@ -61,6 +61,10 @@ describe("what counts", () => {
     expect(rulesOut("We chose Vitest over Jest.", "jest")).toBe(true);
     expect(rulesOut("Moved off `react-query` to SWR.", "react-query")).toBe(true);
     expect(rulesOut("log4j was removed everywhere.", "log4j")).toBe(true);
+    // A few words may say what moved (QA: "Should we switch to Jest?" got nothing from the warm hook).
+    expect(rulesOut("Switched unit tests from Jest to Vitest because Jest's ESM support kept breaking.", "jest")).toBe(true);
+    expect(rulesOut("Moved the reporting stack off Jenkins last spring.", "jenkins")).toBe(true);
+    expect(rulesOut("We moved to the new office; the build box still runs Jenkins, copied from Jenkins docs.", "jenkins")).toBe(false);
     expect(rulesOut("Never commit secrets.", "commit")).toBe(false);
     expect(rulesOut("Ingestion reads from Kafka.", "kafka")).toBe(false);
     expect(rulesOut("We use Jest for unit tests.", "jest")).toBe(false);
