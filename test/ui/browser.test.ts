@@ -244,6 +244,30 @@ describe.skipIf(!browser)("cairn ui in Chromium", () => {
     await shot("browse");
   });
 
+  test("browse reaches expired memories, an address past the end or not a number shows the memories, projects sharing a name are told apart (QA)", async () => {
+    await sb.ok(["remember", "a wombat note that lives one second", "--ttl", "1s"]);
+    await sb.ok(["remember", "the web app of another owner", "--project", "github.com/other/web"]);
+    await sb.ok(["remember", "the web app of acme", "--project", "github.com/acme/web"]);
+    await Bun.sleep(1200);
+    await ready("#/list");
+    await page.waitForSelector("#results[data-done]");
+    expect(await page.textContent("#results")).not.toContain("wombat");
+    await page.check("input[name=expired]");
+    await page.click("form.filters button[type=submit]");
+    await page.waitForFunction(() => /wombat/.test((globalThis as any).document.querySelector("#results")?.textContent ?? ""));
+    for (const hash of ["#/list?offset=1000", "#/list?offset=abc"]) {
+      await ready(hash);
+      await page.waitForSelector("#results[data-done]");
+      const text = (await page.textContent("#results")) ?? "";
+      expect(text).toContain("Redis 7");
+      expect(text).not.toMatch(/NaN|1001–/);
+    }
+    await page.reload(); // the projects are read once a page load
+    await page.waitForSelector("body[data-ready='1']");
+    const options = await page.locator("select[name=project] option").allTextContents();
+    expect(options.filter((o) => o.includes("web"))).toEqual(expect.arrayContaining([expect.stringContaining("github.com/other/web"), expect.stringContaining("github.com/acme/web")]));
+  });
+
   test("graph view draws the neighbourhood as links one can Tab to", async () => {
     await ready(`#/g/${ids.redis}`);
     await page.waitForSelector("svg.graph");

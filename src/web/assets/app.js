@@ -4,18 +4,24 @@
   const C = window.Cairn;
   const { h, api, render, failure, fmt, memoryItem } = C;
 
+  const sameName = (projects, x) => projects.some((o) => o !== x && o.name === x.name);
+
   /** The filter controls shared by search and browse; values come from (and go back to) the URL. */
   function filterControls(p, withStatus) {
     const meta = C.meta;
     const select = (name, label, options, current) => h("label", {}, label,
       h("select", { name }, options.map(([v, text]) => h("option", { value: v, selected: v === (current || "") }, text))));
     return [
-      select("project", "Project", [["", "all projects"], ["global", "global only"], ...meta.projects.map((x) => [x.key, `${x.name} (${x.count})`])], p.get("project")),
+      // A project's own count, and the global memories shown with it (as `cairn list --project` does); a name two
+      // projects share is told apart by its key (QA: three "web (1)").
+      select("project", "Project", [["", "all projects"], ["global", "global only"], ...meta.projects.map((x) => [x.key, `${sameName(meta.projects, x) ? x.key : x.name} (${x.count}, with global)`])], p.get("project")),
       select("type", "Type", [["", "any type"], ...meta.types.map((t) => [t, t])], p.get("type")),
       h("label", {}, "Tag", h("input", { name: "tag", value: p.get("tag") || "", size: 10 })),
       h("label", {}, "Since", h("input", { name: "since", value: p.get("since") || "", placeholder: "2026-01-01 or 7d", size: 11 })),
       h("label", {}, "Until", h("input", { name: "until", value: p.get("until") || "", placeholder: "date or 1d", size: 11 })),
       withStatus ? select("status", "Status", [["", "active"], ["archived", "archived"], ["superseded", "superseded"], ["all", "all"]], p.get("status")) : null,
+      // Past their lifetime, memories leave lists until the sweep archives them; the dashboard counts them (QA).
+      withStatus ? h("label", {}, h("input", { type: "checkbox", name: "expired", value: "1", checked: p.get("expired") === "1" }), " expired too") : null,
     ];
   }
 
@@ -73,9 +79,15 @@
   async function listPage(p) {
     const results = h("section", { "aria-label": "Memories", id: "results" }, h("p", { class: "muted" }, "Loading…"));
     render(h("h2", {}, "Browse"), filterForm("#/list", p, [], true), results);
-    const offset = Number(p.get("offset") || 0);
+    // An address edited by hand (offset=abc, past the end) starts over or shows the last page, not "1001–1000 shown".
+    const asked = Number(p.get("offset") || 0);
+    let offset = Number.isInteger(asked) && asked > 0 ? asked : 0;
     try {
-      const r = await api("/api/list", { ...Object.fromEntries(p), limit: PAGE, offset });
+      let r = await api("/api/list", { ...Object.fromEntries(p), limit: PAGE, offset });
+      if (offset > 0 && offset >= r.total) {
+        offset = Math.max(0, Math.floor((r.total - 1) / PAGE) * PAGE);
+        r = await api("/api/list", { ...Object.fromEntries(p), limit: PAGE, offset });
+      }
       const page = (o) => { const q = new URLSearchParams(p); q.set("offset", String(o)); return `#/list?${q}`; };
       results.replaceChildren(h("p", { class: "muted" }, `${r.total} memor${r.total === 1 ? "y" : "ies"}${r.total > PAGE ? `, ${offset + 1}–${offset + r.memories.length} shown` : ""}`),
         r.memories.length === 0 ? h("p", {}, "No memories match.") : h("ol", { class: "results" }, r.memories.map((m) => memoryItem(m, r.short_ids[m.id]))),

@@ -69,7 +69,8 @@
       h("h3", {}, "Edit"),
       h("label", {}, "Content", h("textarea", { name: "content", value: m.content, "aria-label": "Content" })),
       h("div", { class: "actions" },
-        h("label", {}, "Type ", h("select", { name: "type" }, (C.meta ? C.meta.types : [m.type]).map((t) => h("option", { value: t, selected: t === m.type }, t)))),
+        // A reminder is made with its due time (`cairn remind`), not by changing a type: not offered.
+        h("label", {}, "Type ", h("select", { name: "type" }, (C.meta ? C.meta.types.filter((t) => t !== "reminder" || m.type === "reminder") : [m.type]).map((t) => h("option", { value: t, selected: t === m.type }, t)))),
         h("label", {}, "Tags ", h("input", { name: "tags", value: m.tags.join(", ") })),
         h("label", {}, "Priority ", h("input", { name: "priority", type: "number", min: 1, max: 5, value: m.priority })),
         h("button", { type: "submit", class: "primary" }, "Save"),
