@@ -65,8 +65,8 @@ const SAME_PRODUCT: ReadonlyMap<string, readonly string[]> = new Map(
 );
 /**
  * A platform a note names by one of its services: "what Kubernetes version is the training cluster" is about
- * the note saying GKE 1.29, "which AWS region" about the one naming S3 or RDS. One way only: GKE mentions
- * Kubernetes, Kubernetes does not mention GKE.
+ * the note saying GKE 1.29, "which AWS region" about the one naming S3 or RDS; an acronym by the word it stands
+ * for (RAM: memory). One way only: GKE mentions Kubernetes, Kubernetes does not mention GKE.
  */
 const NAMED_BY_PARTS: ReadonlyMap<string, readonly string[]> = new Map(
   (
@@ -75,6 +75,12 @@ const NAMED_BY_PARTS: ReadonlyMap<string, readonly string[]> = new Map(
       [["aws"], ["s3", "ec2", "lambda", "rds", "ecs", "eks", "sqs", "sns", "cloudfront", "dynamodb", "route53", "cloudwatch", "fargate", "aurora"]],
       [["gcp"], ["gke", "bigquery", "gcs", "firestore", "spanner", "pubsub"]],
       [["azure"], ["aks", "cosmosdb"]],
+      // An everyday word's acronym is said by the word: "uses too much RAM" beside "its 512Mi memory limit" was
+      // abstained on (QA; coding-h and -i each answer one more search). Not CPU by "cores": coding-a's "enable
+      // pprof CPU profiling" then lost its abstention.
+      [["ram"], ["memory"]],
+      [["vat"], ["tax"]],
+      [["db"], ["database"]],
     ] as const
   ).flatMap(([names, parts]) => names.map((name) => [name, parts] as const)),
 );

@@ -212,6 +212,13 @@ test("a platform is mentioned where one of its services is, and not the other wa
   expect((await engine.recall({ query: "which GKE release channel are the clusters on", track: false })).abstained).toBe(true);
 });
 
+test("an everyday word's acronym is mentioned where the word is: RAM by memory, VAT by tax (QA)", async () => {
+  await expectAnsweredBy(seeded().engine, "OOMKilled: harbor-controller exceeded its 512Mi memory limit during reconcile; scope informers to labelled objects.", "the harbor controller pod uses too much RAM during reconcile");
+  await expectAnsweredBy(seeded().engine, "Sales tax is computed by the internal taxman service; ledger calls it at /v2/quote.", "which service computes the VAT for an invoice");
+  // One way: a note saying RAM does not make "memory" a name, and a store saying neither still abstains.
+  expect((await seeded().engine.recall({ query: "how much RAM does the harbor controller get", track: false })).abstained).toBe(true);
+});
+
 test("a question naming only the kind of thing (CDN, ORM) is answered by the note naming the thing", async () => {
   const content = "Fastly serves the static traffic of edge-gateway; VCL snippets live in fastly/.";
   await expectAnsweredBy(seeded().engine, content, "which CDN sits before edge-gateway for production clients");
