@@ -3,18 +3,22 @@
  * time) or its own TTL passed; the sweep then expires it (expires_at set to the sweep's time, so recall stops
  * returning it, and a mark that starts its grace) and, once the rule's grace has passed since, purges it
  * through the same path as `forget --hard` (text gone from every table, a receipt, a `purge` audit entry).
- * Memories under a legal hold are skipped and reported. Where several rules cover a memory, the shortest
- * keep wins. A dry run plans the same work and writes nothing.
+ * Memories under a legal hold are skipped and reported. Where several rules cover a memory, the strictest
+ * wins: it is past retention once one rule's keep passed, and purged once the shortest grace of the rules it is
+ * past retention under passed. Each sweep asks again, of every memory it expired, whether a rule still holds it
+ * past retention: one whose rule was cleared or lengthened, or whose tag was taken off, comes back (its
+ * expiry as before), and one whose rule was cleared but that another rule covers is purged under that one. A dry
+ * run plans the same work and writes nothing.
  */
 import type { Memory } from "../domain/memory.ts";
-import { describeSelector, type RetentionRule, ruleCovers } from "../domain/retention.ts";
+import { describeSelector, type RetentionMark, type RetentionRule, ruleCovers } from "../domain/retention.ts";
 import { CairnError } from "../errors.ts";
 import type { EngineContext } from "./context.ts";
 import { assertNotHeld, assertPolicyIntact } from "./holds.ts";
 import { forgetMemory } from "./modify.ts";
 
 /** Expirations per rule in one sweep: an idle sweep stays short; the next one goes on. */
-const BATCH = 1000;
+export const SWEEP_BATCH = 1000;
 
 export interface SweepInput {
   dryRun?: boolean;
@@ -40,24 +44,28 @@ export interface SweepReport {
   purged: Array<SweptMemory & { receipt?: { contentHash: string; auditSeq: number; auditHash: string } }>;
   /** Past retention but under a legal hold: left as they are. */
   held: Array<{ id: string; hold: string; step: "expire" | "purge" }>;
+  /** Expired by an earlier sweep, and no rule holds them past retention any more: their expiry is as before. */
+  released: Array<{ id: string; type: string; project: string | null; rule: string }>;
+  /** More memories were past retention than one sweep takes (`batch` a rule): the next sweep goes on. */
+  more: boolean;
 }
 
 export function sweep(ctx: EngineContext, input: SweepInput = {}): SweepReport {
   const now = ctx.now();
   const dryRun = input.dryRun === true;
   const actx: EngineContext = { ...ctx, actor: input.actor ?? ctx.actor, now: () => now };
-  const report: SweepReport = { at: now, dryRun, expired: [], purged: [], held: [] };
+  const report: SweepReport = { at: now, dryRun, expired: [], purged: [], held: [], released: [], more: false };
   // A rule set or a hold lifted outside cairn would purge what the audit log protects (holds.ts).
   assertPolicyIntact(ctx);
   const rules = ctx.store.policy.rules();
   const byId = new Map(rules.map((r) => [r.id, r]));
 
-  const batch = input.batch ?? BATCH;
-  for (const { memory } of pastRetention(ctx, rules, now, batch, true)) {
+  const batch = input.batch ?? SWEEP_BATCH;
+  for (const { memory } of pastRetention(ctx, rules, now, batch, true, report)) {
     const hold = ctx.store.policy.holdsOn(memory)[0];
     if (hold) report.held.push({ id: memory.id, hold: hold.id, step: "expire" });
   }
-  for (const { memory, rule } of pastRetention(ctx, rules, now, batch, false)) {
+  for (const { memory, rule } of pastRetention(ctx, rules, now, batch, false, report)) {
     const item = swept(memory, rule, now);
     if (dryRun) {
       const hold = ctx.store.policy.holdsOn(memory)[0];
@@ -74,11 +82,19 @@ export function sweep(ctx: EngineContext, input: SweepInput = {}): SweepReport {
 
   if (!dryRun) ctx.store.policy.pruneMarks();
   for (const mark of ctx.store.policy.marks()) {
-    const rule = byId.get(mark.ruleId);
-    // A cleared rule purges nothing more; its expired memories stay as they are.
-    if (!rule || mark.expiredAt + rule.graceMs > now) continue;
     const memory = ctx.store.get(mark.memoryId);
     if (!memory) continue;
+    // Asked again now, not taken from the expiring sweep: the rules and the memory may have changed since (QA:
+    // a tag taken off, a longer keep, a cleared rule all still purged, or never did).
+    const before = expiryBefore(ctx, mark);
+    const rule = governing(rules, memory, before, now);
+    if (!rule) {
+      if (ctx.store.policy.holdsOn(memory).length > 0) continue;
+      report.released.push({ id: memory.id, type: memory.type, project: memory.project, rule: byId.get(mark.ruleId)?.id ?? mark.ruleId });
+      if (!dryRun) release(actx, memory.id, mark, before);
+      continue;
+    }
+    if (mark.expiredAt + rule.graceMs > now) continue;
     const item = swept(memory, rule, now);
     if (dryRun) {
       const hold = ctx.store.policy.holdsOn(memory)[0];
@@ -99,22 +115,64 @@ export function sweep(ctx: EngineContext, input: SweepInput = {}): SweepReport {
   return report;
 }
 
-/** Each memory past retention once, with the rule that governs it (shortest keep, then shortest grace). */
+/** Each memory past retention once, with the rule that governs it ({@link governing}); `report.more` when a batch was full. */
 function pastRetention(
   ctx: EngineContext,
   rules: readonly RetentionRule[],
   now: number,
   batch: number,
   held: boolean,
+  report: SweepReport,
 ): Array<{ memory: Memory; rule: RetentionRule }> {
   const found = new Map<string, { memory: Memory; rule: RetentionRule }>();
   for (const rule of rules) {
-    for (const memory of ctx.store.policy.pastRetention(rule, now, batch, held)) {
-      const best = rules.filter((r) => ruleCovers(r, memory)).sort((a, b) => a.keepMs - b.keepMs || a.graceMs - b.graceMs)[0] ?? rule;
-      found.set(memory.id, { memory, rule: best });
-    }
+    const past = ctx.store.policy.pastRetention(rule, now, batch, held);
+    if (!held && past.length >= batch) report.more = true;
+    for (const memory of past) found.set(memory.id, { memory, rule: governing(rules, memory, memory.expiresAt, now) ?? rule });
   }
   return [...found.values()];
+}
+
+/**
+ * Of the rules covering `memory`, those it is past retention under (older than the keep, or its own expiry
+ * `expiresAt` passed), the one whose grace ends first (then the shortest keep); null when none.
+ */
+function governing(rules: readonly RetentionRule[], memory: Memory, expiresAt: number | null, now: number): RetentionRule | null {
+  const past = rules.filter((r) => ruleCovers(r, memory) && (memory.createdAt <= now - r.keepMs || (expiresAt !== null && expiresAt <= now)));
+  return past.sort((a, b) => a.graceMs - b.graceMs || a.keepMs - b.keepMs)[0] ?? null;
+}
+
+/** The memory's own expiry before the sweep that marked it expired it (its audit entry says), or null. */
+function expiryBefore(ctx: EngineContext, mark: RetentionMark): number | null {
+  const entry = ctx.store.auditLog({ memoryId: mark.memoryId, limit: 200 }).find((e) => e.op === "expire" && e.at === mark.expiredAt);
+  const before = entry?.detail?.expires_at_before;
+  return typeof before === "string" ? Date.parse(before) : null;
+}
+
+/** Gives a memory no rule holds past retention any more its expiry back, and drops its mark; audit-logged. */
+function release(ctx: EngineContext, id: string, mark: RetentionMark, before: number | null): void {
+  ctx.store.transaction(() => {
+    const memory = ctx.store.get(id);
+    if (!memory) return;
+    const at = ctx.now();
+    // Unless someone set another expiry since (an edit's --ttl), the one the sweep set goes.
+    if (memory.expiresAt === mark.expiredAt && before !== memory.expiresAt) ctx.store.replace({ ...memory, expiresAt: before, updatedAt: at });
+    ctx.store.policy.deleteMark(id);
+    ctx.store.appendAudit({
+      at,
+      actor: ctx.actor,
+      op: "update",
+      memoryId: id,
+      hashBefore: memory.contentHash,
+      hashAfter: memory.contentHash,
+      contentBefore: null,
+      detail: {
+        changed: ["expires_at"],
+        before: { expires_at: memory.expiresAt === null ? null : new Date(memory.expiresAt).toISOString() },
+        reason: `no retention rule holds it past retention any more (it was expired under ${mark.ruleId})`,
+      },
+    });
+  });
 }
 
 /** Expires one memory inside its own transaction, re-reading it and its holds there (another process may act). */

@@ -79,3 +79,15 @@ test("a hold on a tag nothing carries is placed (it holds what is tagged later) 
   expect((await s.json<{ covered: number }>(["hold", "add", "--tag", "legal", "--reason", "case 1", "--json"])).covered).toBe(1);
   expect((await s.run(["hold", "add", "--tag", "legl", "--reason", "a typo"])).stdout).toContain("it covers 0 memories now (none carries that tag yet");
 });
+
+test("cairn sweep takes everything past retention, a batch at a time; a dry run says when more remain than it lists (QA)", async () => {
+  const lines = Array.from({ length: 1030 }, (_, i) => record(`01900000-0000-7000-8000-${String(i).padStart(12, "0")}`, `old build error number ${i}`, []));
+  await s.ok(["import", "-", "--no-embed"], { stdin: `${lines.join("\n")}\n` });
+  await s.ok(["retention", "set", "--type", "error", "--keep", "90d", "--grace", "30d"]);
+  const dry = await s.json<{ expired: unknown[]; more: boolean }>(["sweep", "--dry-run", "--json"]);
+  expect([dry.expired.length, dry.more]).toEqual([1000, true]);
+  expect((await s.ok(["sweep", "--dry-run"])).stdout).toContain("takes them all");
+  const real = await s.json<{ expired: unknown[]; more: boolean }>(["sweep", "--json"]);
+  expect([real.expired.length, real.more]).toEqual([1030, false]);
+  expect((await s.json<{ memories: unknown[] }>(["list", "--json"])).memories).toEqual([]);
+});

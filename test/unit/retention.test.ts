@@ -160,16 +160,74 @@ describe("sweep", () => {
     expect(report.held.map((h) => h.id)).toEqual(held.slice(0, 2).map((m) => m.id));
   });
 
-  test("clearing a rule stops its pending purges; memories it expired stay expired", () => {
+  test("clearing a rule stops its pending purges and brings back what it expired, its expiry as before", () => {
     const { engine, store, advance } = testEngine();
     const m = engine.remember({ content: "short-lived note", tags: ["tmp"] }).memory;
+    const before = m.expiresAt;
     const rule = engine.setRetention({ tag: "tmp", keepMs: DAY, graceMs: DAY }).rule;
     advance(2 * DAY);
     engine.sweep();
+    expect(store.get(m.id)!.expiresAt).toBe(T0 + 2 * DAY);
     engine.clearRetention([rule.id]);
     advance(5 * DAY);
-    expect(engine.sweep().purged).toEqual([]);
+    const dry = engine.sweep({ dryRun: true });
+    expect(dry.released.map((r) => [r.id, r.rule])).toEqual([[m.id, rule.id]]);
     expect(store.get(m.id)!.expiresAt).toBe(T0 + 2 * DAY);
+    const report = engine.sweep();
+    expect(report.purged).toEqual([]);
+    expect(report.released.map((r) => r.id)).toEqual([m.id]);
+    expect(store.get(m.id)!.expiresAt).toBe(before);
+    expect(store.policy.marks()).toEqual([]);
+    expect(engine.history(m.id).entries.at(-1)).toMatchObject({ op: "update", detail: { changed: ["expires_at"] } });
+    expect(engine.sweep().released).toEqual([]);
+    expect(engine.verifyAudit().ok).toBe(true);
+  });
+
+  test("each sweep asks again whether a rule holds an expired memory past retention (QA: decided once, never again)", () => {
+    const { engine, store, advance } = testEngine();
+    const past = (content: string, tags: string[]) => engine.remember({ content, tags }).memory;
+    const retagged = past("record to keep, re-tagged", ["pii"]);
+    const lengthened = past("record under a lengthened rule", ["audit"]);
+    const handedOver = past("record whose strict rule was cleared", ["pii2", "scratch"]);
+    engine.setRetention({ tag: "pii", keepMs: 30 * DAY, graceMs: DAY });
+    engine.setRetention({ tag: "audit", keepMs: 30 * DAY, graceMs: DAY });
+    engine.setRetention({ tag: "pii2", keepMs: 10 * DAY, graceMs: 365 * DAY });
+    const other = engine.setRetention({ tag: "scratch", keepMs: 30 * DAY, graceMs: 0 }).rule;
+    advance(60 * DAY);
+    const first = engine.sweep();
+    expect(first.expired.map((e) => e.id).sort()).toEqual([retagged.id, lengthened.id, handedOver.id].sort());
+    // Of the rules it is past retention under, the shortest grace: purged in the same run under `other`.
+    expect(first.purged.map((p) => [p.id, p.rule])).toEqual([[handedOver.id, other.id]]);
+    engine.update(retagged.id, { tags: ["keepme"] });
+    engine.setRetention({ tag: "audit", keepMs: 365 * DAY, graceMs: DAY });
+    advance(2 * DAY);
+    const second = engine.sweep();
+    expect(second.purged).toEqual([]);
+    expect(second.released.map((r) => r.id).sort()).toEqual([retagged.id, lengthened.id].sort());
+    for (const m of [retagged, lengthened]) expect(store.get(m.id)!.expiresAt).toBe(m.expiresAt);
+  });
+
+  test("a cleared rule's expired memory that another rule holds past retention is purged under that one (QA: kept forever)", () => {
+    const { engine, store, advance } = testEngine();
+    const m = engine.remember({ content: "a personal record", tags: ["pii"], type: "note" }).memory;
+    engine.setRetention({ tag: "pii", keepMs: 30 * DAY, graceMs: 0 });
+    const loose = engine.setRetention({ type: "note", keepMs: 10 * DAY, graceMs: 365 * DAY }).rule;
+    advance(20 * DAY);
+    expect(engine.sweep().expired.map((e) => [e.id, e.rule])).toEqual([[m.id, loose.id]]);
+    engine.clearRetention([loose.id]);
+    advance(15 * DAY); // 35 days old: past the pii rule's keep
+    const report = engine.sweep();
+    expect(report.purged.map((p) => p.id)).toEqual([m.id]);
+    expect(store.get(m.id)).toBeNull();
+  });
+
+  test("a sweep that cannot take everything past retention says so", () => {
+    const { engine, advance } = testEngine();
+    for (let i = 0; i < 5; i++) engine.remember({ content: `old error ${i}`, type: "error" });
+    engine.setRetention({ type: "error", keepMs: DAY, graceMs: DAY });
+    advance(2 * DAY);
+    expect(engine.sweep({ batch: 3 }).more).toBe(true);
+    expect(engine.sweep({ batch: 3 }).more).toBe(false);
   });
 
   test("a memory purged by forget --hard after the sweep expired it leaves no mark behind", () => {

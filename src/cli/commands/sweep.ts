@@ -3,10 +3,10 @@
  * retention, purge what is past its grace, skip what a legal hold covers; print each.
  */
 import { defineCommand } from "citty";
-import type { SweepReport } from "../../engine/sweep.ts";
+import { SWEEP_BATCH, type SweepReport } from "../../engine/sweep.ts";
 import { jsonFlag } from "../flags.ts";
 import { formatDate, projectLabel } from "../format.ts";
-import { output } from "../output.ts";
+import { output, progress } from "../output.ts";
 import { withEngine } from "../session.ts";
 
 export default defineCommand({
@@ -18,7 +18,13 @@ export default defineCommand({
   async run({ args }) {
     await withEngine(({ engine }) => {
       const rules = engine.retentionRules().length;
-      const r = engine.sweep({ dryRun: args["dry-run"] === true });
+      const dryRun = args["dry-run"] === true;
+      let r = engine.sweep({ dryRun });
+      // Asked for, the sweep takes everything past retention, a batch at a time (an idle one takes one batch).
+      while (!dryRun && r.more) {
+        progress(`cairn sweep: ${r.expired.length} expired so far; more are past retention…`);
+        r = merged(r, engine.sweep());
+      }
       if (args.json) return output.json(sweepToJson(r, rules));
       const short = (id: string) => id.slice(-8);
       const lines: string[] = [];
@@ -38,11 +44,22 @@ export default defineCommand({
         lines.push(`Left ${r.held.length} under legal hold:`);
         for (const h of r.held) lines.push(`  ${short(h.id)}  not ${h.step === "expire" ? "expired" : "purged"}: ${h.hold}`);
       }
-      if (rules > 0 && r.expired.length + r.purged.length + r.held.length === 0) lines.push("Nothing is past retention.");
+      if (r.released.length > 0) {
+        lines.push(`${verb("Brought back", "Would bring back")} ${r.released.length} expired by an earlier sweep that no rule holds past retention any more (a rule cleared or lengthened, a tag taken off):`);
+        for (const b of r.released) lines.push(`  ${short(b.id)}  ${b.type.padEnd(10)} ${projectLabel(b.project).padEnd(16)} was expired under ${b.rule}`);
+      }
+      if (rules > 0 && r.expired.length + r.purged.length + r.held.length + r.released.length === 0) lines.push("Nothing is past retention.");
+      if (r.more) lines.push(`More are past retention than a dry run lists (${SWEEP_BATCH} a rule); \`cairn sweep\` takes them all.`);
       output.text(lines.join("\n"));
     });
   },
 });
+
+/** Two sweeps' reports as one; a memory reported held by both is listed once. */
+function merged(a: SweepReport, b: SweepReport): SweepReport {
+  const held = new Map([...a.held, ...b.held].map((h) => [`${h.id} ${h.step}`, h]));
+  return { ...b, expired: [...a.expired, ...b.expired], purged: [...a.purged, ...b.purged], released: [...a.released, ...b.released], held: [...held.values()] };
+}
 
 function sweepToJson(r: SweepReport, rules: number) {
   const iso = (ms: number) => new Date(ms).toISOString();
@@ -60,5 +77,7 @@ function sweepToJson(r: SweepReport, rules: number) {
       ...(p.receipt ? { receipt: { content_hash: p.receipt.contentHash, audit_seq: p.receipt.auditSeq, audit_hash: p.receipt.auditHash } } : {}),
     })),
     held: r.held.map((h) => ({ id: h.id, hold: h.hold, step: h.step })),
+    released: r.released,
+    more: r.more,
   };
 }
