@@ -1,34 +1,26 @@
 /**
  * @module Where a text quotes an erased one. Hook-written memories (session summaries, checkpoints) and hook
  * state repeat the user's words cut, re-spaced and embedded in other text, so a purge looks for shared
- * stretches rather than the whole text: every run of at least {@link MIN_QUOTE} characters (case, spacing
- * and punctuation ignored) that also occurs in an erased text is a quote, widened to whole words, and replaced by
- * {@link ERASED}. A shorter erased text counts as quoted only where it occurs whole.
+ * stretches rather than the whole text: every run of at least {@link MIN_QUOTE} letters and digits (case, spacing
+ * and punctuation ignored: "zanzibarquetzalbucket9" is quoted by "Zanzibar-Quetzal-Bucket9" and
+ * "zanzibar_quetzal_bucket9", QA) that also occurs in an erased text is a quote, widened to whole words, and
+ * replaced by {@link ERASED}. A shorter erased text counts as quoted only where it occurs whole.
  */
 
 export const MIN_QUOTE = 12;
 export const ERASED = "[erased]";
 
 /**
- * Lower-cased with every run of characters other than letters and digits as one space (so a slug such as
- * `task:the-launch-codename` and spacing or punctuation changes still match), and for each kept character
- * its index in `text`.
+ * The letters and digits of `text`, lower-cased, with nothing between them (so a slug such as
+ * `task:the-launch-codename`, a name written with dashes or underscores, and spacing changes still match), and
+ * for each its index in `text`.
  */
 function normalise(text: string): { s: string; at: number[] } {
   let s = "";
   const at: number[] = [];
-  let space = false;
   for (let i = 0; i < text.length; i++) {
     const c = text[i]!;
-    if (!/[\p{L}\p{N}]/u.test(c)) {
-      space = s.length > 0;
-      continue;
-    }
-    if (space) {
-      s += " ";
-      at.push(i - 1);
-      space = false;
-    }
+    if (!/[\p{L}\p{N}]/u.test(c)) continue;
     s += c.toLowerCase();
     at.push(i);
   }
@@ -59,13 +51,6 @@ export function withoutQuotes(text: string, erased: readonly string[]): { text: 
     let j = i;
     while (j < n.s.length && cover[j]) j++;
     const next = j;
-    // A stretch that begins or ends at a word gap stops at the word, so the widening below stays inside it.
-    while (n.s[i] === " " && i < j) i++;
-    while (n.s[j - 1] === " " && j > i) j--;
-    if (i === j) {
-      i = next;
-      continue;
-    }
     // Whole words: a quote cut mid-word leaves no half token behind.
     let start = n.at[i]!;
     let end = n.at[j - 1]! + 1;

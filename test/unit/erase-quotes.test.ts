@@ -1,5 +1,6 @@
 /** @module What a purge rewrites besides the memory: only real quotes of its text, not the labels every checkpoint shares. */
 import { describe, expect, test } from "bun:test";
+import { withoutQuotes } from "../../src/capture/quotes.ts";
 import { quotable } from "../../src/engine/erase-quotes.ts";
 import { testEngine } from "../helpers/engine.ts";
 
@@ -29,5 +30,16 @@ describe("purging a checkpoint", () => {
     expect(quotable(["PIN 1234"])).toEqual(["PIN 1234"]);
     expect(quotable(["Checkpoint: sdk\nProgress: p\nNext steps: none (task complete)"])).toEqual([]);
     expect(quotable(["Checkpoint: sdk\nProgress: the staging deploy is green"]).map((p) => p.trim())).toEqual(["the staging deploy is green"]);
+  });
+});
+
+describe("a quote written with other separators", () => {
+  test("a name quoted with dashes, underscores or capitals is erased; other words stay (QA: the summary kept Zanzibar-Quetzal-Bucket9)", () => {
+    const erased = ["the deploy bucket is named zanzibarquetzalbucket9 in prod"];
+    const { text, quoted } = withoutQuotes("Checked Zanzibar-Quetzal-Bucket9 (aka zanzibar_quetzal_bucket9). Next steps: verify the CDN.", erased);
+    expect(quoted).toBe(true);
+    expect(text).not.toMatch(/zanzibar|quetzal/i);
+    expect(text).toContain("Next steps: verify the CDN.");
+    expect(withoutQuotes("Next steps: verify the CDN and the cache headers.", erased)).toEqual({ text: "Next steps: verify the CDN and the cache headers.", quoted: false });
   });
 });
