@@ -29,6 +29,8 @@ export interface ImportReport {
   unlinked: number;
   /** Superseded memories whose `superseded_by` is neither in the file nor in the store (a filtered export): kept superseded. */
   orphans: number;
+  /** Lines holding a memory erased here (`forget --hard`, a retention purge): left out unless `restoreErased`. */
+  erased: number;
 }
 
 export interface ImportOptions {
@@ -44,6 +46,11 @@ export interface ImportOptions {
    * reports such records as already imported: the source's id maps to the memory made from it the first time).
    */
   storedId?: "refuse" | "keep";
+  /**
+   * Import lines holding a memory this store erased (its id, or its text, in a purge audit entry). Default: left
+   * out and counted, so an old export does not bring back what was erased on purpose (QA).
+   */
+  restoreErased?: boolean;
 }
 
 /** Lines written so far and, when known in advance, how many there are. */
@@ -77,7 +84,8 @@ export function importJsonl(ctx: EngineContext, source: string | Iterable<RawLin
   const aliases = projectNames(ctx);
   const lines = typeof source === "string" ? source.split("\n") : source;
   const total = typeof source === "string" ? (lines as string[]).filter((l) => l.trim() !== "").length : undefined;
-  const report: ImportReport = { lines: 0, created: 0, duplicates: 0, links: 0, linksExisting: 0, unlinked: 0, orphans: 0 };
+  const report: ImportReport = { lines: 0, created: 0, duplicates: 0, links: 0, linksExisting: 0, unlinked: 0, orphans: 0, erased: 0 };
+  const erased = opts.restoreErased ? null : erasedHere(ctx);
   // Successors named by superseded lines, checked once every line is in (a successor may come later in the file).
   const successors: Array<{ from: string; to: string; line: number }> = [];
   const { store } = ctx;
@@ -92,6 +100,11 @@ export function importJsonl(ctx: EngineContext, source: string | Iterable<RawLin
       const { memory, hasId, links: lineLinks } = parsed;
       // A fresh id cannot be stored yet; only a line that brings its own is looked up.
       const stored = hasId && store.get(memory.id);
+      if (!stored && erased && ((hasId && erased.ids.has(memory.id)) || erased.hashes.has(store.auditedHash(memory.contentHash)))) {
+        report.erased++;
+        report.lines++;
+        continue;
+      }
       if (stored && stored.contentHash !== memory.contentHash) {
         if (fromThisImport(ctx, stored.id, now)) throw badImportLine(lineNo, `it repeats the id ${memory.id} of an earlier line with other content`);
         if (refuseOther) {
@@ -176,6 +189,12 @@ function insertImported(ctx: EngineContext, memory: Memory, now: number, keepCop
     detail: { imported: true, status: memory.status },
   });
   return { status: "created", id: memory.id };
+}
+
+/** The ids and content hashes of the memories this store erased, from the audit log's purge entries. */
+function erasedHere(ctx: EngineContext): { ids: Set<string>; hashes: Set<string> } {
+  const purges = ctx.store.auditLog({ op: "purge", limit: Number.MAX_SAFE_INTEGER });
+  return { ids: new Set(purges.map((e) => e.memoryId)), hashes: new Set(purges.flatMap((e) => e.hashBefore ?? [])) };
 }
 
 /** Whether memory `id` was created by the import running at `now` (its one audit entry is that creation). */

@@ -15,6 +15,11 @@ export interface AuditRow extends Omit<StoredChainRow, "seq" | "prev_hash" | "en
 }
 
 /** Appends `e` at the end of the hash chain (inside the caller's write transaction, or in its own). */
+/** A content hash as the audit log holds it: keyed, under the store's key if encrypted, else its audit key. */
+export function auditedHash(db: Database, codec: ContentCodec, h: string): string {
+  return h.startsWith(KEYED_PREFIX) ? h : codec.encrypted ? codec.keyedHash(h) : keyedHash(db.filename, h)!;
+}
+
 export function appendAudit(db: Database, e: AuditEntry, codec: ContentCodec): void {
   const append = () => {
     const tail = chainTail(db);
@@ -25,7 +30,7 @@ export function appendAudit(db: Database, e: AuditEntry, codec: ContentCodec): v
     // Keyed from the start: the chain covers the stored hashes, so they cannot be re-keyed at purge time.
     // An encrypted store keys them under the user's key instead: audit.key lies in the data folder, beside
     // the database, so it would not stop someone holding both from testing guesses.
-    const keyed = (h: string | null) => (h === null || h.startsWith(KEYED_PREFIX) ? h : codec.encrypted ? codec.keyedHash(h) : keyedHash(db.filename, h));
+    const keyed = (h: string | null) => (h === null ? h : auditedHash(db, codec, h));
     if (!codec.encrypted && (e.hashBefore !== null || after !== null)) recordAuditKeyCheck(db, db.filename, tail.seq + 1);
     const hashBefore = keyed(e.hashBefore);
     const hashAfter = keyed(after);
@@ -102,6 +107,7 @@ export function auditLog(db: Database, q: AuditQuery, codec: ContentCodec): Audi
   const where: string[] = [];
   const params: Array<string | number> = [];
   if (q.memoryId !== undefined) (where.push("memory_id = ?"), params.push(q.memoryId));
+  if (q.op !== undefined) (where.push("op = ?"), params.push(q.op));
   // A kind of actor ("mcp", "hook") takes in each of its clients and sessions ("mcp:claude-code/1.0", "hook:abc123").
   if (q.actor !== undefined && q.actor.includes(":")) (where.push("actor = ?"), params.push(q.actor));
   else if (q.actor !== undefined) (where.push("(actor = ? OR substr(actor, 1, ?) = ?)"), params.push(q.actor, q.actor.length + 1, `${q.actor}:`));

@@ -42,6 +42,8 @@ export interface AuditRecord extends AuditEntry {
 
 export interface AuditQuery {
   memoryId?: string;
+  /** Entries of this operation only ("purge", …). */
+  op?: AuditOp;
   actor?: string;
   since?: number;
   until?: number;
@@ -199,8 +201,10 @@ export interface Store {
   auditHead(): AuditHead;
   /** Walks the audit chain; with `anchor`, also proves the log still holds that earlier head. */
   verifyAudit(anchor?: { seq: number; hash: string }): ChainReport;
-  /** Audit entries, newest first, filtered by memory, actor and time. */
+  /** Audit entries, newest first, filtered by memory, operation, actor and time. */
   auditLog(query: AuditQuery): AuditRecord[];
+  /** A content hash as audit entries hold it (keyed), to find a memory's text among them. */
+  auditedHash(contentHash: string): string;
   /**
    * Memory ids the audit log names that start with `part`, or end with it (at most `limit`): a purged memory's
    * id as people type it. The ends are read from every entry, so only when nothing stored matched.

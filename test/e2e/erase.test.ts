@@ -292,3 +292,22 @@ describe("retention purges", () => {
     expect(readFileSync(join(sb.cairnHome, "hooks", `${session}.json`), "utf8")).toContain("show up in the error log");
   });
 });
+
+test("an export from before an erase does not bring the erased memory back on import, by id or by text, unless asked (QA)", async () => {
+  const id = (await sb.json<{ id: string }>(["remember", "Jane Doe asked to be erased, phone 555 0100", "--type", "fact", "--json"])).id;
+  await sb.ok(["remember", "the build cache lives in ~/.cache/rocket", "--json"]);
+  const backup = join(sb.home, "backup.jsonl");
+  await sb.ok(["export", "--output", backup]);
+  await sb.ok(["forget", id, "--hard", "--yes"]);
+  const report = await sb.json<{ created: number; duplicates: number; erased: number }>(["import", backup, "--no-embed", "--json"]);
+  expect([report.created, report.duplicates, report.erased]).toEqual([0, 1, 1]);
+  expect((await sb.run(["get", id])).exitCode).toBe(1);
+  // The same text under no id is the erased memory too.
+  const bare = join(sb.home, "bare.jsonl");
+  writeFileSync(bare, `${JSON.stringify({ content: "Jane Doe asked to be erased, phone 555 0100", type: "fact" })}\n`);
+  expect((await sb.ok(["import", bare, "--no-embed"])).stdout).toContain("left out (`--restore-erased` imports them)");
+  expect((await sb.json<{ memories: Array<{ content: string }> }>(["list", "--json"])).memories.map((m) => m.content)).not.toContain("Jane Doe asked to be erased, phone 555 0100");
+  // Asked for, it comes back.
+  expect((await sb.json<{ created: number }>(["import", backup, "--no-embed", "--restore-erased", "--json"])).created).toBe(1);
+  expect((await sb.json<{ id: string }>(["get", id, "--json"])).id).toBe(id);
+});

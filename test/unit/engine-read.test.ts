@@ -98,7 +98,7 @@ describe("import and export", () => {
     const { engine } = testEngine();
     const text = `${lines.map((l) => JSON.stringify(l)).join("\n")}\n${JSON.stringify(lines[0])}\n`;
     const progress: number[] = [];
-    expect(await engine.import(text, (done) => progress.push(done))).toEqual({ lines: 4, created: 3, duplicates: 1, links: 0, linksExisting: 0, unlinked: 0, orphans: 0 });
+    expect(await engine.import(text, (done) => progress.push(done))).toEqual({ lines: 4, created: 3, duplicates: 1, links: 0, linksExisting: 0, unlinked: 0, orphans: 0, erased: 0 });
     expect(progress.at(-1)).toBe(4);
     const decision = engine.list({ types: ["decision"] }).memories[0]!;
     expect(decision.eventTime).toBe(Date.parse("2024-05-01T00:00:00Z"));

@@ -195,3 +195,14 @@ describe("the audit key", () => {
     engine.close();
   });
 });
+
+test("an import line holding an erased memory, by id or by its text, is left out and counted; asked for, it is imported", async () => {
+  const { engine } = testEngine();
+  const m = engine.remember({ content: "Jane Doe asked to be erased, phone 555 0100", type: "fact" }).memory;
+  const line = JSON.stringify({ id: m.id, content: m.content, type: "fact", created_at: new Date(m.createdAt).toISOString() });
+  engine.forget(m.id, { hard: true });
+  expect(await engine.import(`${line}\n${JSON.stringify({ content: m.content, type: "fact" })}\n`)).toMatchObject({ lines: 2, created: 0, erased: 2 });
+  expect(engine.list({}).memories).toEqual([]);
+  expect(await engine.import(`${line}\n`, undefined, { restoreErased: true })).toMatchObject({ created: 1, erased: 0 });
+  expect(engine.get(m.id, { track: false }).content).toBe(m.content);
+});

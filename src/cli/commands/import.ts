@@ -35,6 +35,7 @@ export default defineCommand({
     },
     global: { type: "boolean", description: "with --from: put every memory in the global scope" },
     quiet: { type: "boolean", description: "no progress on stderr" },
+    "restore-erased": { type: "boolean", description: "also import lines holding memories this store erased (forget --hard, a retention purge); by default they are left out" },
     // citty reads --no-embed as embed=false.
     embed: { type: "boolean", default: true, description: "embed before returning (--no-embed: return once written; the background worker embeds)" },
     ...jsonFlag,
@@ -66,7 +67,7 @@ export default defineCommand({
           // The reader runs ahead of the writer: what share of the file it has read, not how much is written.
           const read = file.size ? `, ${Math.floor((100 * file.bytesRead) / file.size)}% of the file read` : "";
           progress(`import: ${done} lines written${read}, ${Math.round(done / ((shown - started) / 1000))}/s`);
-        });
+        }, { restoreErased: args["restore-erased"] === true });
       } catch (err) {
         // The line's number names the file it is in (QA: the error did not say which file); a folder's line is a file of it.
         const where = args.file === "-" ? "standard input" : args.file;
@@ -92,6 +93,9 @@ export default defineCommand({
           (report.links + report.unlinked > 0 ? ` Links: ${linked}${report.unlinked > 0 ? `, ${report.unlinked} not made (their target is in neither the file nor the store)` : ""}.` : "") +
           (report.orphans > 0
             ? ` ${report.orphans} superseded ${report.orphans === 1 ? "memory names a successor" : "memories name successors"} in neither the file nor the store: kept superseded (\`cairn restore <id>\` makes one current).`
+            : "") +
+          (report.erased > 0
+            ? ` ${report.erased} ${report.erased === 1 ? "line holds a memory" : "lines hold memories"} this store erased (forget --hard, a retention purge): left out (\`--restore-erased\` imports them).`
             : "") +
           (vectors?.error ? ` Vectors: not made (${vectors.error}); recall finds them by keyword until \`cairn models reembed\` succeeds.` : ""),
       );
