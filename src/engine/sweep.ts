@@ -75,9 +75,10 @@ export function sweep(ctx: EngineContext, input: SweepInput = {}): SweepReport {
       if (!hold && rule.graceMs === 0) report.purged.push(item);
       continue;
     }
-    const held = refusedBy(() => expire(actx, memory.id, rule));
+    let done = false;
+    const held = refusedBy(() => (done = expire(actx, memory.id, rule)));
     if (held) report.held.push({ id: memory.id, hold: held, step: "expire" });
-    else report.expired.push({ ...item, purgeAfter: now + rule.graceMs });
+    else if (done) report.expired.push({ ...item, purgeAfter: now + rule.graceMs });
   }
 
   if (!dryRun) ctx.store.policy.pruneMarks();
@@ -103,13 +104,20 @@ export function sweep(ctx: EngineContext, input: SweepInput = {}): SweepReport {
       continue;
     }
     let receipt: SweepReport["purged"][number]["receipt"];
+    let gone = false;
     const held = refusedBy(() => {
-      const r = forgetMemory(actx, memory.id, { hard: true, reason: `retention rule ${rule.id} (${describeSelector(rule.kind, rule.target)})` });
+      try {
+        const r = forgetMemory(actx, memory.id, { hard: true, reason: `retention rule ${rule.id} (${describeSelector(rule.kind, rule.target)})` });
+        if (r.receipt) receipt = { contentHash: r.receipt.contentHash, auditSeq: r.receipt.auditSeq, auditHash: r.receipt.auditHash };
+      } catch (err) {
+        // Another sweep running at once purged it first (QA: "No memory with id …" failed the second one).
+        if (!(err instanceof CairnError && err.code === "NOT_FOUND")) throw err;
+        gone = true;
+      }
       ctx.store.policy.deleteMark(memory.id);
-      if (r.receipt) receipt = { contentHash: r.receipt.contentHash, auditSeq: r.receipt.auditSeq, auditHash: r.receipt.auditHash };
     });
     if (held) report.held.push({ id: memory.id, hold: held, step: "purge" });
-    else report.purged.push({ ...item, ...(receipt ? { receipt } : {}) });
+    else if (!gone) report.purged.push({ ...item, ...(receipt ? { receipt } : {}) });
   }
   if (!dryRun) ctx.store.policy.setLastSweep(now);
   return report;
@@ -175,11 +183,14 @@ function release(ctx: EngineContext, id: string, mark: RetentionMark, before: nu
   });
 }
 
-/** Expires one memory inside its own transaction, re-reading it and its holds there (another process may act). */
-function expire(ctx: EngineContext, id: string, rule: RetentionRule): void {
-  ctx.store.transaction(() => {
+/**
+ * Expires one memory inside its own transaction, re-reading it, its holds and its mark there (another process
+ * may act: a sweep running at once expired it first, QA); false when there was nothing to do.
+ */
+function expire(ctx: EngineContext, id: string, rule: RetentionRule): boolean {
+  return ctx.store.transaction(() => {
     const memory = ctx.store.get(id);
-    if (!memory) return;
+    if (!memory || ctx.store.policy.hasMark(id)) return false;
     assertNotHeld(ctx, memory, "expired");
     const at = ctx.now();
     const expiresAt = memory.expiresAt !== null && memory.expiresAt <= at ? memory.expiresAt : at;
@@ -200,6 +211,7 @@ function expire(ctx: EngineContext, id: string, rule: RetentionRule): void {
         purge_after: new Date(at + rule.graceMs).toISOString(),
       },
     });
+    return true;
   });
 }
 

@@ -190,6 +190,10 @@ export class SqlitePolicy implements PolicyStore {
     );
   }
 
+  hasMark(memoryId: string): boolean {
+    return this.#db.query("SELECT 1 FROM retention_marks WHERE memory_id = ?").get(memoryId) !== null;
+  }
+
   deleteMark(memoryId: string): void {
     this.#write((db) => db.query("DELETE FROM retention_marks WHERE memory_id = ?").run(memoryId));
   }

@@ -29,6 +29,8 @@ export interface PolicyStore {
   marks(): RetentionMark[];
   addMark(mark: RetentionMark): void;
   deleteMark(memoryId: string): void;
+  /** Whether a sweep (this process's or another's) expired the memory and has not purged it yet. */
+  hasMark(memoryId: string): boolean;
   /** Drops marks whose memory is gone (purged by `forget --hard`); returns how many. */
   pruneMarks(): number;
   /** When a sweep last ran to completion (any process), or null. */

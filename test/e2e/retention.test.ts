@@ -91,3 +91,17 @@ test("cairn sweep takes everything past retention, a batch at a time; a dry run 
   expect([real.expired.length, real.more]).toEqual([1030, false]);
   expect((await s.json<{ memories: unknown[] }>(["list", "--json"])).memories).toEqual([]);
 });
+
+test("sweeps running at once each succeed, and each memory is expired and purged once (QA: 'No memory with id', two expire entries)", async () => {
+  const lines = Array.from({ length: 60 }, (_, i) => record(`01900000-0000-7000-8000-1${String(i).padStart(11, "0")}`, `race memory number ${i}`, ["pii"]));
+  await s.ok(["import", "-", "--no-embed"], { stdin: `${lines.join("\n")}\n` });
+  await s.ok(["retention", "set", "--tag", "pii", "--keep", "30d", "--grace", "0d"]);
+  const runs = await Promise.all([1, 2, 3].map(() => s.run(["sweep", "--json"])));
+  for (const r of runs) expect(r.exitCode, r.stderr).toBe(0);
+  const reports = runs.map((r) => JSON.parse(r.stdout) as { expired: Array<{ id: string }>; purged: Array<{ id: string }> });
+  expect(reports.flatMap((r) => r.expired).length).toBe(60);
+  expect(reports.flatMap((r) => r.purged).length).toBe(60);
+  const log = await s.json<{ entries: Array<{ op: string }> }>(["audit", "log", "--limit", "1000", "--json"]);
+  expect(log.entries.filter((e) => e.op === "expire").length).toBe(60);
+  expect(log.entries.filter((e) => e.op === "purge").length).toBe(60);
+});
