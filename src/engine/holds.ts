@@ -9,7 +9,7 @@ import { describeSelector, type Hold, type HoldKind } from "../domain/retention.
 import { cairnError } from "../errors.ts";
 import type { EngineContext } from "./context.ts";
 import { resolveId, shortId } from "./ids.ts";
-import { resolveProject } from "./projects.ts";
+import { policyProject } from "./projects.ts";
 
 export interface HoldInput {
   project?: string;
@@ -46,7 +46,7 @@ export function addHold(ctx: EngineContext, input: HoldInput): Hold {
   return ctx.store.transaction(() => {
     const raw = input[kind]!;
     // A hold on a name no project answers to would protect nothing: an unknown name is refused, as for a read.
-    const target = kind === "project" ? resolveProject(ctx, raw, "read") : kind === "tag" ? tagOf(raw) : resolveId(ctx.store, raw);
+    const target = kind === "project" ? policyProject(ctx, raw, "hold") : kind === "tag" ? tagOf(raw) : resolveId(ctx.store, raw);
     const hold: Hold = {
       id: `hold-${randomHex()}`,
       kind,

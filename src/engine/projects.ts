@@ -36,6 +36,17 @@ export function knownProjects(ctx: EngineContext): ProjectInfo[] {
 }
 
 /** The key a project reference names; see {@link ProjectUse} for what happens when nothing matches. */
+/**
+ * The project a hold or retention rule names. The global scope is no project key a hold or rule can name (QA: it
+ * said no project "global" holds memories, though `list --project global` lists them): said so, with the ways that do.
+ */
+export function policyProject(ctx: EngineContext, ref: string, what: "hold" | "retention rule"): string {
+  if (ref.trim().toLowerCase() === "global") {
+    throw cairnError("USAGE", [`A ${what} names a project, and the global scope is not one. Give its memories a tag (\`cairn edit <id> --tags <tag>\`) and name the tag (--tag)${what === "hold" ? ", or hold one memory by --id" : ""}. Nothing changed.`]);
+  }
+  return resolveProject(ctx, ref, "read");
+}
+
 export function resolveProject(ctx: EngineContext, ref: string, use: ProjectUse): string {
   const text = ref.trim();
   if (text === ctx.project) return text;

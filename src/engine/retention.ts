@@ -4,7 +4,7 @@ import type { RetentionRule, RuleKind } from "../domain/retention.ts";
 import { cairnError } from "../errors.ts";
 import type { EngineContext } from "./context.ts";
 import { randomHex } from "./holds.ts";
-import { resolveProject } from "./projects.ts";
+import { policyProject } from "./projects.ts";
 import { checkType } from "./validate.ts";
 
 /** Without `--grace`, purges wait this long after the sweep expired a memory: time to notice and object. */
@@ -35,7 +35,7 @@ export function setRule(ctx: EngineContext, input: RuleInput): SetRuleResult {
   return ctx.store.transaction(() => {
     const raw = input[kind]!;
     // A rule for a name no project answers to would keep nothing: an unknown name is refused, as for a read.
-    const target = kind === "type" ? checkType(raw) : kind === "project" ? resolveProject(ctx, raw, "read") : storedTags([raw])[0];
+    const target = kind === "type" ? checkType(raw) : kind === "project" ? policyProject(ctx, raw, "retention rule") : storedTags([raw])[0];
     if (!target) throw cairnError("RULE_TARGET", ["an empty tag"]);
     const draft: RetentionRule = { id: `ret-${randomHex()}`, kind, target, keepMs: input.keepMs, graceMs, createdAt: ctx.now(), actor: ctx.actor };
     const replaced = ctx.store.policy.putRule(draft);

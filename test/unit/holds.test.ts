@@ -51,6 +51,12 @@ describe("holds: add, list, release", () => {
     const { engine } = testEngine();
     expect(cairnErrorOf(() => engine.addHold({ reason: "x" })).code).toBe("HOLD_TARGET");
     expect(cairnErrorOf(() => engine.addHold({ tag: "a", project: "/work/app", reason: "x" })).code).toBe("HOLD_TARGET");
+    // The global scope is no project: said so, with what to give instead (QA: "No project \"global\" holds memories").
+    for (const refused of [() => engine.addHold({ project: "global", reason: "x" }), () => engine.setRetention({ project: "Global", keepMs: 86_400_000 })]) {
+      const err = cairnErrorOf(refused);
+      expect(err.code).toBe("USAGE");
+      expect(err.message).toContain("the global scope is not one");
+    }
     expect(cairnErrorOf(() => engine.addHold({ tag: "a", reason: "  " })).code).toBe("REASON_REQUIRED");
     expect(cairnErrorOf(() => engine.addHold({ id: "ffffffff", reason: "x" })).code).toBe("NOT_FOUND");
     expect(engine.holds()).toEqual([]);
