@@ -173,6 +173,10 @@ const catalog = {
   },
   HOLD_NOT_FOUND: 'No legal hold "{0}". Run `cairn hold list` to see the holds and their ids.',
   HOLD_RELEASED: 'Legal hold {0} was already released on {1} by {2}; nothing was changed. Run `cairn hold list` to see the holds in force.',
+  GLOBAL_NOT_PROJECT: {
+    cli: "A {0} names a project, and the global scope is not one. Give its memories a tag (`cairn edit <id> --tags <tag>`) and name the tag (--tag){1}. Nothing changed.",
+    mcp: "A {0} names a project, and the global scope is not one. Give its memories a tag and name the tag instead. Nothing changed.",
+  },
   HOLD_TARGET: {
     cli: "A legal hold covers exactly one of --project <name|dir>, --tag <tag> or --id <memory id>; {0} given. Nothing was stored.",
     mcp: "A legal hold covers exactly one project, tag or memory id; {0} given. Nothing was stored.",
@@ -323,6 +327,7 @@ export type ErrorCode = keyof typeof catalog;
 /** Codes that mean "the caller asked wrongly" (exit code 2) rather than "something failed" (exit code 1). */
 const usageCodes: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
   "USAGE",
+  "GLOBAL_NOT_PROJECT",
   "PASSPHRASE_NEEDED",
   "PASSPHRASE_SHORT",
   "PASSPHRASE_MISMATCH",

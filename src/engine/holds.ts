@@ -19,7 +19,7 @@ export interface HoldInput {
 }
 
 /** What a refused change would have done to the memory, as the refusal says it ("edited", "forgotten", …). */
-export type HeldAction = "edited" | "forgotten" | "erased" | "expired" | "purged" | "superseded" | "closed" | "rewritten to erase what it quotes";
+export type HeldAction = "edited" | "forgotten" | "restored" | "erased" | "expired" | "purged" | "superseded" | "closed" | "rewritten to erase what it quotes";
 
 /** Throws HELD naming the first hold in force that covers `memory`. */
 export function assertNotHeld(ctx: EngineContext, memory: Memory, action: HeldAction): void {

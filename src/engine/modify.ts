@@ -286,6 +286,8 @@ export function restoreMemory(ctx: EngineContext, idOrPrefix: string): RestoreRe
     const id = resolveId(ctx.store, idOrPrefix);
     const old = ctx.store.get(id)!;
     if (old.status === "active") return { memory: old, already: true, superseded: [] };
+    // A hold freezes the memory's state as it is (QA: a held archived memory came back).
+    assertNotHeld(ctx, old, "restored");
     const now = ctx.now();
     const successor = old.status === "archived" && old.supersededBy ? ctx.store.get(old.supersededBy) : null;
     const replaced = successor !== null && currentVersion(ctx.store, successor).status === "active";

@@ -42,7 +42,7 @@ export function knownProjects(ctx: EngineContext): ProjectInfo[] {
  */
 export function policyProject(ctx: EngineContext, ref: string, what: "hold" | "retention rule"): string {
   if (ref.trim().toLowerCase() === "global") {
-    throw cairnError("USAGE", [`A ${what} names a project, and the global scope is not one. Give its memories a tag (\`cairn edit <id> --tags <tag>\`) and name the tag (--tag)${what === "hold" ? ", or hold one memory by --id" : ""}. Nothing changed.`]);
+    throw cairnError("GLOBAL_NOT_PROJECT", [what, what === "hold" ? ", or hold one memory by --id" : ""]);
   }
   return resolveProject(ctx, ref, "read");
 }

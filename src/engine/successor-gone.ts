@@ -27,6 +27,8 @@ export function successorGone(ctx: EngineContext, gone: Memory, predecessors: re
   if (!purged && gone.status !== "active") return [];
   const current: string[] = [];
   for (const m of predecessors) {
+    // A held memory keeps its state, superseded included (QA: it became current when its successor was forgotten).
+    if (ctx.store.policy.holdsOn(m).length > 0) continue;
     if (handOn) {
       ctx.store.replace({ ...m, supersededBy: handOn, updatedAt: now });
       audit(ctx, m, now, "update", { changed: ["superseded_by"], superseded_by: handOn, successorPurged: gone.id });

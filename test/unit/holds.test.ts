@@ -54,7 +54,7 @@ describe("holds: add, list, release", () => {
     // The global scope is no project: said so, with what to give instead (QA: "No project \"global\" holds memories").
     for (const refused of [() => engine.addHold({ project: "global", reason: "x" }), () => engine.setRetention({ project: "Global", keepMs: 86_400_000 })]) {
       const err = cairnErrorOf(refused);
-      expect(err.code).toBe("USAGE");
+      expect(err.code).toBe("GLOBAL_NOT_PROJECT");
       expect(err.message).toContain("the global scope is not one");
     }
     expect(cairnErrorOf(() => engine.addHold({ tag: "a", reason: "  " })).code).toBe("REASON_REQUIRED");
@@ -97,6 +97,23 @@ describe("holds: held memories cannot change", () => {
     engine.releaseHold(hold.id, "inquiry closed");
     expect(engine.update(m.id, { content: "Payment ledger notes, revised" }).content).toBe("Payment ledger notes, revised");
     expect(engine.forget(m.id, { hard: true }).status).toBe("purged");
+  });
+
+  test("a held memory is not restored, nor made current when the memory that superseded it is forgotten (QA)", () => {
+    const { engine, store } = testEngine();
+    const old = engine.remember({ content: "Contract renewal goes through legal review first", type: "decision" }).memory;
+    const neu = engine.remember({ content: "Contract renewals skip legal review under 10k", type: "decision" }).memory;
+    engine.relate(neu.id, old.id, "supersedes");
+    const archived = engine.remember({ content: "Vendor call notes from the dispute", tags: ["dispute"] }).memory;
+    engine.forget(archived.id);
+    engine.addHold({ id: old.id, reason: "dispute 4" });
+    engine.addHold({ tag: "dispute", reason: "dispute 4" });
+    const before = store.get(old.id);
+    engine.forget(neu.id);
+    expect(store.get(old.id)).toEqual(before);
+    const err = cairnErrorOf(() => engine.restore(archived.id));
+    expect([err.code, err.message]).toEqual(["HELD", expect.stringContaining("cannot be restored")]);
+    expect(store.get(archived.id)!.status).toBe("archived");
   });
 
   test("remembering a held memory again answers duplicate without merging tags, lifetime or priority into it", () => {
