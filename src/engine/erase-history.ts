@@ -22,7 +22,11 @@ export function eraseMemoryHistory(ctx: EngineContext, idOrPrefix: string): Eras
   const versions = ctx.store.transaction(() => {
     const m = ctx.store.get(id)!;
     assertNotHeld(ctx, m, "edited");
-    const erased = ctx.store.history(id).filter((e) => e.contentBefore !== null).length;
+    const history = ctx.store.history(id);
+    const erased = history.filter((e) => e.contentBefore !== null).length;
+    // Nothing to erase (no earlier text, no details such as a forget's reason) changes nothing, the log included
+    // (QA: every run added an entry).
+    if (history.every((e) => e.op === "erase_history" || (e.contentBefore === null && Object.keys(e.detail).length === 0))) return 0;
     ctx.store.eraseHistory(id);
     const now = ctx.now();
     ctx.store.appendAudit({ at: now, actor: ctx.actor, op: "erase_history", memoryId: id, hashBefore: m.contentHash, hashAfter: m.contentHash, contentBefore: null, detail: { versions: erased } });

@@ -9,6 +9,7 @@ import { describeSelector, type Hold, type HoldKind } from "../domain/retention.
 import { cairnError } from "../errors.ts";
 import type { EngineContext } from "./context.ts";
 import { resolveId, shortId } from "./ids.ts";
+import { cleanContent } from "../capture/normalize.ts";
 import { policyProject } from "./projects.ts";
 
 export interface HoldInput {
@@ -101,7 +102,8 @@ export function listHolds(ctx: EngineContext, includeReleased = false): Hold[] {
 }
 
 function checkReason(reason: string | undefined): string {
-  const text = (reason ?? "").trim();
+  // Control characters (a terminal's escape sequences) only corrupt `hold list` (QA), as in memory text.
+  const text = cleanContent(reason ?? "");
   if (text === "") throw cairnError("REASON_REQUIRED");
   // Reasons are stored in the holds table and the audit log; secrets never are.
   return redactSecrets(text).text;

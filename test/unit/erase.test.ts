@@ -48,6 +48,14 @@ describe("erasing old versions", () => {
     expect(r.pendingWal).toBeUndefined();
     expect(JSON.stringify(engine.history(m.id))).not.toContain("PELICAN");
     expect(engine.history(m.id).entries.map((e) => e.op)).toEqual(["create", "update", "update", "erase_history"]);
+    // Again, with nothing left to erase: nothing changes, the log included (QA).
+    expect(engine.eraseHistory(m.id).versions).toBe(0);
+    expect(engine.history(m.id).entries.map((e) => e.op)).toEqual(["create", "update", "update", "erase_history"]);
+    // A forget's reason is erasable history too.
+    engine.forget(m.id, { reason: "it named the vault path" });
+    engine.restore(m.id);
+    expect(engine.eraseHistory(m.id).versions).toBe(0);
+    expect(JSON.stringify(engine.history(m.id))).not.toContain("vault path");
     expect(store.get(m.id)!.content).toBe("The staging password is in the vault (rotated).");
     expect(store.verifyAudit().ok).toBe(true);
     const held = engine.remember({ content: "Exhibit 7 said PELICAN-2" }).memory;

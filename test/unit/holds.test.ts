@@ -67,6 +67,9 @@ describe("holds: add, list, release", () => {
     const h = engine.addHold({ tag: "x", reason: "token ghp_0123456789abcdefghijklmnopqrstuvwxyzAB leaked" });
     expect(engine.holds()[0]!.reason).not.toContain("ghp_0123456789");
     expect(h.reason).toContain("REDACTED");
+    // Nor a terminal's escape sequences, which `hold list` would print raw (QA).
+    const e = engine.addHold({ tag: "y", reason: "case \u001b[31m12\u001b[0m\u0007 opened" });
+    expect(e.reason).toBe("case [31m12[0m opened");
   });
 });
 

@@ -35,7 +35,7 @@ export default defineCommand({
         if (args.json) return output.json({ hold: holdToJson(hold), covered });
         return output.text(
           `Placed ${describeHold(hold)}: it covers ${covered} memor${covered === 1 ? "y" : "ies"} now` +
-            (covered === 0 ? " (none carries that tag yet: it will hold those given it later; check the spelling)" : "") +
+            (covered === 0 ? (hold.kind === "tag" ? " (none carries that tag yet: it will hold those given it later; check the spelling)" : " (the project holds none yet: it will hold those stored in it later)") : "") +
             `.\nCovered memories cannot be edited, forgotten, expired or purged until \`cairn hold release ${hold.id} --reason <why>\`.`,
         );
       }
