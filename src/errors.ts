@@ -7,6 +7,10 @@
  */
 const catalog = {
   USAGE: "{0}",
+  ERASED: {
+    cli: "Memory {0} was erased on {1} (`forget --hard` or a retention purge; audit entry {2}): nothing of it is left to show or change. `cairn audit log --memory {0}` shows its entries.",
+    mcp: "Memory {0} was erased on {1} (audit entry {2}): nothing of it is left to show or change.",
+  },
   NOT_FOUND: {
     cli: 'No memory with id "{0}". Run `cairn list` or `cairn recall <words>` to find the right id.',
     mcp: 'No memory with id "{0}". Use the `recall` or `list` tool to find the right id.',

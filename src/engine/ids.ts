@@ -4,7 +4,7 @@
  * minute; its last 12 are random. The short form is therefore the end of the id: its last 8 characters,
  * longer only when another stored memory ends the same way. Full ids and prefixes of them work too.
  */
-import { cairnError } from "../errors.ts";
+import { type CairnError, cairnError } from "../errors.ts";
 import type { Store } from "../store/store.ts";
 
 /** A new time-sortable unique id. */
@@ -82,7 +82,7 @@ export function resolveId(store: Store, idOrPart: string): string {
     for (const id of store.idsWithTailStart(wanted, SHOWN_CANDIDATES + 1)) matches.add(id);
   }
   if (matches.size === 1) return [...matches][0]!;
-  if (matches.size === 0) throw cairnError("NOT_FOUND", [idOrPart]);
+  if (matches.size === 0) throw erasedOrMissing(store, idOrPart, wanted);
   const candidates = [...matches].sort();
   const shown = candidates.slice(0, SHOWN_CANDIDATES);
   const short = shortIds(store, shown);
@@ -99,14 +99,29 @@ export function resolveLoggedId(store: Store, idOrPart: string): string {
   try {
     return resolveId(store, idOrPart);
   } catch (err) {
+    const code = (err as { code?: string }).code;
+    if (code === "ERASED") return String((err as CairnError).args[0]);
     const wanted = idOrPart.trim().toLowerCase();
-    if ((err as { code?: string }).code !== "NOT_FOUND" || !/^[0-9a-f-]+$/.test(wanted) || wanted.length < MIN_PREFIX) throw err;
+    if (code !== "NOT_FOUND" || !/^[0-9a-f-]+$/.test(wanted) || wanted.length < MIN_PREFIX) throw err;
     const logged = store.loggedIds(wanted, SHOWN_CANDIDATES + 1);
     if (logged.length === 1) return logged[0]!;
     if (logged.length === 0) throw err;
     const count = logged.length > SHOWN_CANDIDATES ? `more than ${SHOWN_CANDIDATES}` : String(logged.length);
     throw cairnError("AMBIGUOUS_ID", [idOrPart, count, logged.slice(0, SHOWN_CANDIDATES).join(", ")]);
   }
+}
+
+/**
+ * NOT_FOUND, or ERASED when the audit log names one memory of that id (or start or end of one) and a purge of it:
+ * a second `forget --hard` or a `get` of an erased memory was told of a typo (QA).
+ */
+function erasedOrMissing(store: Store, given: string, wanted: string): CairnError {
+  if (/^[0-9a-f-]+$/.test(wanted) && wanted.length >= MIN_PREFIX) {
+    const logged = store.loggedIds(wanted, 2);
+    const purge = logged.length === 1 ? store.auditLog({ memoryId: logged[0]!, op: "purge", limit: 1 })[0] : undefined;
+    if (purge) return cairnError("ERASED", [logged[0]!, new Date(purge.at).toISOString(), purge.seq]);
+  }
+  return cairnError("NOT_FOUND", [given]);
 }
 
 function snippet(content: string): string {

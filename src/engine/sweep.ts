@@ -111,7 +111,7 @@ export function sweep(ctx: EngineContext, input: SweepInput = {}): SweepReport {
         if (r.receipt) receipt = { contentHash: r.receipt.contentHash, auditSeq: r.receipt.auditSeq, auditHash: r.receipt.auditHash };
       } catch (err) {
         // Another sweep running at once purged it first (QA: "No memory with id …" failed the second one).
-        if (!(err instanceof CairnError && err.code === "NOT_FOUND")) throw err;
+        if (!(err instanceof CairnError && (err.code === "NOT_FOUND" || err.code === "ERASED"))) throw err;
         gone = true;
       }
       ctx.store.policy.deleteMark(memory.id);

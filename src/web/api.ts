@@ -149,7 +149,7 @@ export async function handleApi(ctx: ApiContext, req: Request, url: URL): Promis
     const err = damaged ?? thrown;
     if (err instanceof CairnError) {
       // A legal hold refusing the change is the memory's state, not a failure: 409, with the hold named.
-      const status = err.code === "NOT_FOUND" ? 404 : err.code === "HELD" || err.code === "CHANGED_SINCE" ? 409 : err.isUsage ? 400 : 500;
+      const status = err.code === "NOT_FOUND" ? 404 : err.code === "ERASED" ? 410 : err.code === "HELD" || err.code === "CHANGED_SINCE" ? 409 : err.isUsage ? 400 : 500;
       return Response.json({ error: { code: err.code, message: err.message } }, { status });
     }
     return Response.json({ error: { code: "INTERNAL", message: err instanceof Error ? err.message : String(err) } }, { status: 500 });

@@ -235,7 +235,7 @@ describe("cairn consolidate", () => {
     engine.forget(errors[0]!, { hard: true });
     expect(engine.get(id, { track: false }).content).toContain("--legacy-peer-deps");
     expect(engine.forget(errors[1]!, { hard: true }).quoting!.purged).toEqual([id]);
-    expect(codeOf(() => engine.get(id, { track: false }))).toBe("NOT_FOUND");
+    expect(codeOf(() => engine.get(id, { track: false }))).toBe("ERASED");
   });
 
   test("purging a consolidated memory purges the archived sources it was built from; a restored one stays; a held one refuses", () => {
@@ -244,7 +244,7 @@ describe("cairn consolidate", () => {
     engine.restore(errors[0]!);
     const purged = engine.forget(id, { hard: true });
     expect([...purged.sources!].sort()).toEqual([errors[1]!, errors[2]!].sort());
-    for (const e of [errors[1]!, errors[2]!]) expect(codeOf(() => engine.get(e, { track: false }))).toBe("NOT_FOUND");
+    for (const e of [errors[1]!, errors[2]!]) expect(codeOf(() => engine.get(e, { track: false }))).toBe("ERASED");
     expect(engine.get(errors[0]!, { track: false }).status).toBe("active");
     expect(JSON.stringify(engine.list({ statuses: ["active", "superseded", "archived"], limit: 100 }))).not.toContain("pinning react");
     expect(engine.verifyAudit().ok).toBe(true);

@@ -121,7 +121,11 @@ describe("resolving what people type", () => {
   test("a purged memory's audit entries are found by its short id, or the start of its id (QA)", async () => {
     const { engine } = await withIds([A, B, C]);
     engine.forget(C, { hard: true });
-    expect(cairnErrorOf(() => engine.get("0000c0de")).code).toBe("NOT_FOUND");
+    // Said to be erased, with when and the entry, not taken for a typo (QA).
+    const gone = cairnErrorOf(() => engine.get("0000c0de"));
+    expect([gone.code, gone.args[0]]).toEqual(["ERASED", C]);
+    expect(gone.message).toContain("was erased on");
+    expect(cairnErrorOf(() => engine.forget(C, { hard: true })).code).toBe("ERASED");
     const ops = (memory: string) => engine.auditLog({ memory, limit: 10 }).map((e) => [e.memoryId, e.op]);
     expect(ops("0000c0de")).toEqual([[C, "purge"], [C, "create"]]);
     expect(ops("01a23787-e740")).toEqual(ops("0000c0de"));
