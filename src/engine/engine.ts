@@ -307,6 +307,12 @@ export class Engine {
     return listRules(this.#ctx);
   }
 
+  /** The sweep's mark on memory `id` (expired under a rule, not purged yet), with the rule if it still stands. */
+  retentionMark(id: string): { ruleId: string; expiredAt: number; rule: RetentionRule | null } | null {
+    const mark = this.#ctx.store.policy.marks().find((m) => m.memoryId === id);
+    return mark ? { ruleId: mark.ruleId, expiredAt: mark.expiredAt, rule: listRules(this.#ctx).find((r) => r.id === mark.ruleId) ?? null } : null;
+  }
+
   clearRetention(ids: readonly string[] | "all"): RetentionRule[] {
     return clearRules(this.#ctx, ids);
   }

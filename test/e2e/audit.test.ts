@@ -169,3 +169,14 @@ test("no command makes an empty store where a deleted one was (its audit key lef
   rmSync(join(s.cairnHome, "audit.key"));
   await s.ok(["remember", "a new store's first memory"]);
 });
+
+test("the text audit log says what a rule's or hold's entry did: set or clear, and the reason (QA: a set and its clear read alike)", async () => {
+  await s.ok(["remember", "x", "--tags", "a"]);
+  const rule = (await s.json<{ rule: { id: string } }>(["retention", "set", "--tag", "a", "--keep", "1y", "--json"])).rule.id;
+  await s.ok(["retention", "clear", rule]);
+  const hold = (await s.json<{ hold: { id: string } }>(["hold", "add", "--tag", "a", "--reason", "case \u001b[31m9", "--json"])).hold.id;
+  const lines = (await s.ok(["audit", "log"])).stdout.trim().split("\n");
+  expect(lines.find((l) => l.includes(rule) && l.includes("retention") && l.endsWith("clear"))).toBeDefined();
+  expect(lines.find((l) => l.includes(rule) && l.endsWith("set"))).toBeDefined();
+  expect(lines.find((l) => l.includes(hold))).toMatch(/"case \[31m9"$/);
+});

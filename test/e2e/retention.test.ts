@@ -105,3 +105,13 @@ test("sweeps running at once each succeed, and each memory is expired and purged
   expect(log.entries.filter((e) => e.op === "expire").length).toBe(60);
   expect(log.entries.filter((e) => e.op === "purge").length).toBe(60);
 });
+
+test("restore of a memory a rule expired says when it is purged and how to keep it, not just 'active already' (QA)", async () => {
+  await s.ok(["import", "-", "--no-embed"], { stdin: `${record(ID_OLD, "ENOSPC writing the build cache", ["pii"])}\n` });
+  const rule = await s.json<{ rule: { id: string } }>(["retention", "set", "--tag", "pii", "--keep", "30d", "--grace", "30d", "--json"]);
+  await s.ok(["sweep"]);
+  const out = (await s.ok(["restore", ID_OLD])).stdout;
+  expect(out).toContain(`retention rule ${rule.rule.id} expired it`);
+  expect(out).toContain("the sweep purges it after");
+  expect(out).toContain("cairn hold add --id");
+});

@@ -60,7 +60,7 @@ export default defineCommand({
         }
         if (entries.length === 0) return output.text("No audit entries match.");
         // Entries written before actors were cleaned may hold line breaks or escapes: shown cleaned (domain/label.ts).
-        const lines = entries.map((e) => `${String(e.seq).padStart(6)}  ${formatDate(e.at)}  ${safeLabel(e.actor).padEnd(8)} ${e.op.padEnd(10)} ${e.memoryId}  ${(e.entryHash ?? "").slice(0, 12)}`);
+        const lines = entries.map((e) => `${String(e.seq).padStart(6)}  ${formatDate(e.at)}  ${safeLabel(e.actor).padEnd(8)} ${e.op.padEnd(10)} ${e.memoryId}  ${(e.entryHash ?? "").slice(0, 12)}${policyNote(e.op, e.detail)}`);
         if (more) lines.push(`(the newest ${limit}; older entries match too: --limit ${limit * 4}, or --until ${new Date(entries.at(-1)!.at).toISOString()})`);
         return output.text(lines.join("\n"));
       }
@@ -100,4 +100,14 @@ function parseAnchor(text: string): { seq: number; hash: string } {
   const m = /^(\d+):([0-9a-f]{64})$/.exec(text.trim());
   if (!m) throw cairnError("USAGE", [`--from takes a head as \`cairn audit head\` prints it (seq:hash, 64 hex digits), got "${text}".`]);
   return { seq: Number(m[1]), hash: m[2]! };
+}
+
+/**
+ * What a hold's or rule's entry did, for the text log: set or clear, placed or released, and the reason given
+ * (QA: a rule set and its clear printed alike; --json has the whole detail).
+ */
+function policyNote(op: string, detail: Record<string, unknown>): string {
+  if (op !== "retention" && op !== "hold" && op !== "release") return "";
+  const parts = [typeof detail.action === "string" ? detail.action : "", typeof detail.reason === "string" ? `"${safeLabel(detail.reason).slice(0, 80)}"` : ""].filter((p) => p !== "");
+  return parts.length > 0 ? `  ${parts.join(" ")}` : "";
 }
