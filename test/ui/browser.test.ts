@@ -268,6 +268,20 @@ describe.skipIf(!browser)("cairn ui in Chromium", () => {
     expect(options.filter((o) => o.includes("web"))).toEqual(expect.arrayContaining([expect.stringContaining("github.com/other/web"), expect.stringContaining("github.com/acme/web")]));
   });
 
+  test("at 320 CSS pixels (a laptop at 400% zoom) no page scrolls sideways (QA)", async () => {
+    await page.setViewportSize({ width: 320, height: 640 });
+    try {
+      for (const hash of ["#/", "#/list", `#/m/${ids.redis}`, "#/dashboard"]) {
+        await ready(hash);
+        await page.waitForTimeout(100);
+        const w = await page.evaluate(() => ({ scroll: (globalThis as any).document.documentElement.scrollWidth, client: (globalThis as any).document.documentElement.clientWidth }));
+        expect({ hash, ...w }).toEqual({ hash, scroll: w.client, client: w.client });
+      }
+    } finally {
+      await page.setViewportSize({ width: 1366, height: 800 });
+    }
+  });
+
   test("graph view draws the neighbourhood as links one can Tab to", async () => {
     await ready(`#/g/${ids.redis}`);
     await page.waitForSelector("svg.graph");
