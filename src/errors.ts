@@ -47,6 +47,7 @@ const catalog = {
   UNKNOWN_ACTION: 'Unknown {0} action "{1}". Use {2}.',
   BAD_TYPE: 'Unknown memory type "{0}". Use one of: {1}.',
   BAD_TIME: 'Cannot read "{0}" as a time. Use ISO 8601 (2024-05-01, 2024-05-01T14:30:00Z) or a relative time like 3d, 12h, 2w.',
+  TIME_OUT_OF_RANGE: '"{0}" is a time outside the years 0000–9999, which cairn stores and shows; nothing was changed. Give a time within them.',
   BAD_DUE_TIME: {
     cli: 'Cannot read "{0}" as a due time. Give a date and time (2027-03-01, 2027-03-01T09:00:00Z, tomorrow), or a delay with `--in` (30min, 3d, 2w). Nothing was changed.',
     mcp: 'Cannot read "{0}" as a due time. Give `at` as a date and time (2027-03-01, 2027-03-01T09:00:00Z), or a delay as `in` (30min, 3d, 2w). Nothing was changed.',
@@ -331,6 +332,7 @@ export type ErrorCode = keyof typeof catalog;
 /** Codes that mean "the caller asked wrongly" (exit code 2) rather than "something failed" (exit code 1). */
 const usageCodes: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
   "USAGE",
+  "TIME_OUT_OF_RANGE",
   "GLOBAL_NOT_PROJECT",
   "PASSPHRASE_NEEDED",
   "PASSPHRASE_SHORT",

@@ -37,6 +37,8 @@ export function intFlag(name: string, value: unknown, fallback: number | undefin
   if (value === undefined) return fallback;
   const text = String(value).trim();
   if (!/^\d+$/.test(text) || Number(text) < min) throw cairnError("BAD_NUMBER", [name, String(value), min > 0 ? ` ≥ ${min}` : ""]);
+  // Past what a number holds exactly (and the database takes as one): an internal error before (QA).
+  if (Number(text) > Number.MAX_SAFE_INTEGER) throw cairnError("BAD_NUMBER", [name, String(value), ` from ${min} to ${Number.MAX_SAFE_INTEGER}`]);
   return Number(text);
 }
 

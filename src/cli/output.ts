@@ -4,6 +4,8 @@
  * stream machinery, which measured ~15 ms of start-up on every CLI call. `cli/run.ts` flushes at the end.
  */
 
+import { describeError } from "../errors.ts";
+
 let pending = "";
 
 /** Writes a chunk now when the buffer grows large (exports), so memory stays bounded. */
@@ -47,8 +49,18 @@ export async function flushOutput(): Promise<void> {
   try {
     await Bun.write(Bun.stdout, chunk);
   } catch (err) {
-    if ((err as { code?: unknown }).code === "EPIPE") throw new OutputClosed("stdout closed");
-    throw err;
+    const code = (err as { code?: unknown }).code;
+    if (code === "EPIPE") throw new OutputClosed("stdout closed");
+    // A full disk or a device that refuses writes (`cairn export > /dev/full`): said in one line, not Bun's crash
+    // dump of minified source (QA).
+    throw new OutputFailed(code === "ENOSPC" ? "no space is left on the disk it goes to" : typeof code === "string" ? `${code}: ${describeError(err)}` : describeError(err));
+  }
+}
+
+/** Writing the output failed for a reason other than its reader going away. */
+export class OutputFailed extends Error {
+  constructor(why: string) {
+    super(`The output could not be written (${why}); what was written before may be cut short. Free some space or send the output elsewhere, then run the command again.`);
   }
 }
 

@@ -5,7 +5,7 @@
 import { type ArgsDef, type CommandDef, renderUsage, runCommand } from "citty";
 import { CairnError, describeError } from "../errors.ts";
 import { COMMANDS } from "./commands/index.ts";
-import { flushOutput, output, OutputClosed } from "./output.ts";
+import { flushOutput, output, OutputClosed, OutputFailed } from "./output.ts";
 import { VERSION } from "../version.ts";
 import { own } from "../domain/own.ts";
 import { WORDS_COMMANDS } from "./flags.ts";
@@ -20,7 +20,9 @@ export async function main(argv: string[]): Promise<number> {
     await flushOutput();
   } catch (err) {
     if (err instanceof OutputClosed) return code;
-    throw err;
+    if (!(err instanceof OutputFailed)) throw err;
+    process.stderr.write(`cairn: ${err.message}\n`);
+    return EXIT_FAILURE;
   }
   return code;
 }
@@ -78,6 +80,11 @@ function report(err: unknown, command: string, json: boolean): number {
     (err as { name?: string })?.name === "CLIError";
   const code = err instanceof CairnError ? err.code : usage ? "USAGE" : "INTERNAL";
   let message = describeError(err).replace(/\u001b\[[0-9;]*m/g, "");
+  // The output itself cannot be written: the message goes to stderr only, and no JSON error follows it on stdout.
+  if (err instanceof OutputFailed) {
+    process.stderr.write(`cairn: ${message}\n`);
+    return EXIT_FAILURE;
+  }
   if ((err as { name?: string })?.name === "CLIError") message = `${message.replace(/[^.!?]$/, "$&.")} Run \`cairn ${command} --help\` for usage.`;
   if (code === "INTERNAL" && !(err instanceof CairnError)) {
     message = `Internal error: ${message}. Please report it with the output of \`cairn doctor\`.`;

@@ -22,6 +22,24 @@ const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
  * understands (`8 May 2023`). Throws BAD_TIME otherwise.
  */
 export function parseTime(input: string, now: number): number {
+  const ms = readTime(input, now);
+  if (!onTimeline(ms)) throw cairnError("TIME_OUT_OF_RANGE", [input.trim()]);
+  return ms;
+}
+
+/** The first and last instants cairn stores: years 0000 to 9999, what ISO 8601 text holds in four digits. */
+const EARLIEST_MS = Date.parse("0000-01-01T00:00:00.000Z");
+const LATEST_MS = Date.parse("9999-12-31T23:59:59.999Z");
+
+/**
+ * Whether `ms` is an instant cairn can store and show: a whole number of milliseconds within years 0000–9999
+ * (QA: `--event-time 99999999999d` was stored, and every list, recall and export then failed on "Invalid Date").
+ */
+export function onTimeline(ms: number): boolean {
+  return Number.isSafeInteger(ms) && ms >= EARLIEST_MS && ms <= LATEST_MS;
+}
+
+function readTime(input: string, now: number): number {
   const text = input.trim();
   const lower = text.toLowerCase();
   if (lower === "now") return now;

@@ -8,7 +8,7 @@ import { isRelation, RELATIONS, type Relation, type Settlement } from "../domain
 import type { Memory } from "../domain/memory.ts";
 import { STATUSES } from "../domain/memory.ts";
 import { MAX_ID_CHARS, unsafeIdReason } from "../domain/safe-id.ts";
-import { parseTime } from "../domain/time.ts";
+import { onTimeline, parseTime } from "../domain/time.ts";
 import { CairnError, cairnError, describeError } from "../errors.ts";
 import { importedProject } from "./projects.ts";
 import { redactSecrets } from "../capture/redact.ts";
@@ -150,7 +150,7 @@ function linksOf(from: string, line: ImportLine, now: number): PendingLink[] {
     // A link joins two memories (QA: one to itself was counted as a link whose target was not found).
     if (l.to === from) throw new Error(`field "links.${i}.to": it names the line's own id; a link joins two memories`);
     if (!isRelation(l.relation)) throw new Error(`field "links.${i}.relation": "${l.relation}" is not one of ${RELATIONS.join(", ")}`);
-    const createdAt = l.created_at === undefined || l.created_at === null ? null : typeof l.created_at === "number" ? l.created_at : parseTime(l.created_at, now);
+    const createdAt = importedTime(l.created_at, now);
     return { from, relation: l.relation, to: l.to, createdAt, possible: l.possible === true, ...(l.possible === true && l.settled ? { settled: l.settled } : {}), ...(l.undone === true && l.relation === "supersedes" ? { undone: true as const } : {}) };
   });
 }
@@ -206,13 +206,24 @@ export function checkImportProject(project: string): void {
   if (/^(?:global|all)$/i.test(project.trim())) throw new Error(`field "project": "${project}" is a scope word, not a project name: give null for the global scope, or another name`);
 }
 
+/**
+ * A line's time: epoch milliseconds, or text as `parseTime` reads it (an ISO time; a relative one counts back from
+ * the import). Either must fall within years 0000–9999 (QA: -9e15 and "99999999999d" were imported, and list and
+ * export then failed for the whole store; 1e300 was an internal error).
+ */
+function importedTime(v: string | number | null | undefined, now: number): number | null {
+  if (v === undefined || v === null) return null;
+  if (typeof v === "string") return parseTime(v, now);
+  if (!onTimeline(v)) throw cairnError("TIME_OUT_OF_RANGE", [String(v)]);
+  return v;
+}
+
 function toMemory(pc: ParseContext, line: ImportLine): Memory {
   const { now, aliases } = pc;
   if (line.id !== undefined) checkId("id", line.id);
   if (typeof line.project === "string") checkImportProject(line.project);
   if (line.superseded_by != null && line.superseded_by === line.id) throw new Error(`field "superseded_by": it names the line's own id; a memory is superseded by another one`);
-  const t = (v: string | number | null | undefined) =>
-    v === undefined || v === null ? null : typeof v === "number" ? v : parseTime(v, now);
+  const t = (v: string | number | null | undefined) => importedTime(v, now);
   const tags = typeof line.tags === "string" ? line.tags.split(",") : (line.tags ?? []);
   if (tags.length > MAX_IMPORT_TAGS) throw new Error(`field "tags": ${tags.length} tags; the limit is ${MAX_IMPORT_TAGS} per memory`);
   const long = tags.find((tag) => tag.length > MAX_TAG_CHARS);

@@ -292,3 +292,35 @@ describe("unknown commands", () => {
     }
   });
 });
+
+describe("out-of-range input and unwritable output (QA)", () => {
+  test("a time outside 0000–9999, by flag or import line, is refused and the store stays readable", async () => {
+    await remember("a memory that must stay listable");
+    const flag = await s.run(["remember", "x", "--event-time", "99999999999d"]);
+    expect(flag.exitCode).toBe(2);
+    expect(flag.stderr).toContain("outside the years 0000–9999");
+    for (const line of [{ content: "x", event_time: -9_000_000_000_000_000 }, { content: "y", created_at: "99999999999d" }, { content: "z", event_time: 1e300 }]) {
+      const r = await s.run(["import", "-"], { stdin: `${JSON.stringify(line)}\n` });
+      expect(r.exitCode, r.stderr).toBe(1);
+      expect(r.stderr).toContain("outside the years 0000–9999");
+    }
+    expect(await total()).toBe(1);
+    expect((await s.ok(["export"])).stdout.trim().split("\n")).toHaveLength(1);
+  });
+
+  test("a number past what is held exactly is a usage error, not an internal one", async () => {
+    const r = await s.run(["list", "--limit", "9223372036854775807"]);
+    expect([r.exitCode, r.stderr]).toEqual([2, expect.stringContaining("from 1 to 9007199254740991")]);
+    expect((await s.run(["logs", "--lines", "-1"])).stderr).toContain("Option --lines needs");
+  });
+
+  test("output to a full disk is one line on stderr and exit 1, not a crash dump", async () => {
+    if (!existsSync("/dev/full")) return;
+    await remember("something to export");
+    const r = Bun.spawnSync(["sh", "-c", `"${bin}" export > /dev/full`], { env: s.env(), cwd: s.cwd, stderr: "pipe" });
+    const err = r.stderr.toString();
+    expect(r.exitCode).toBe(1);
+    expect(err).toContain("no space is left on the disk it goes to");
+    expect(err).not.toMatch(/Bun v|syscall/);
+  });
+});

@@ -16,6 +16,7 @@ import { resolvePaths } from "../../src/config/paths.ts";
 import { detectProject, projectKeyOfDirectory } from "../../src/config/project.ts";
 import type { Memory } from "../../src/domain/memory.ts";
 import { parseDuration, parseOptionalUntil, parseTime } from "../../src/domain/time.ts";
+import { cairnErrorOf } from "../helpers/errors.ts";
 import { applyBudget, estimateTokens } from "../../src/retrieve/budget.ts";
 import { fuse } from "../../src/retrieve/fusion.ts";
 
@@ -48,6 +49,13 @@ describe("parseTime", () => {
     expect(parseTime("2024-02-29", NOW)).toBe(Date.parse("2024-02-29T00:00:00Z"));
     for (const t of ["-0001-01-01", "99999-01-01", "+002024-01-01"]) expect(() => parseTime(t, NOW)).toThrow(/ISO 8601/);
     expect(parseTime("2025-02-28T23:30:00-02:00", NOW)).toBe(Date.parse("2025-03-01T01:30:00Z"));
+  });
+
+  test("a time outside the years 0000–9999 is refused, however given (QA: stored, then every list failed on Invalid Date)", () => {
+    for (const t of ["99999999999d", "9999999999y ago", "99999999999999999"]) expect(cairnErrorOf(() => parseTime(t, NOW)).code).toBe("TIME_OUT_OF_RANGE");
+    expect(parseTime("700000d", NOW)).toBe(NOW - 700_000 * 86_400_000);
+    expect(cairnErrorOf(() => parseTime("100000000d", NOW)).code).toBe("TIME_OUT_OF_RANGE");
+    expect(parseTime("9999-12-31T23:59:59Z", NOW)).toBe(Date.parse("9999-12-31T23:59:59Z"));
   });
 });
 

@@ -26,7 +26,7 @@ export default defineCommand({
   },
   async run({ args }) {
     const which = actionArg("logs", args.which ?? "all", ["all", "hooks", "worker"]);
-    const lines = intFlag("--lines", args.lines, 50);
+    const lines = intFlag("lines", args.lines, 50);
     const { paths } = loadCliConfig();
     requireStore(paths);
     const names = (which === "all" ? ["hooks", "worker"] : [which]) as LogName[];
