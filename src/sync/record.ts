@@ -6,6 +6,7 @@
  */
 import type { Edge } from "../domain/edge.ts";
 import type { Memory } from "../domain/memory.ts";
+import { onTimeline } from "../domain/time.ts";
 
 export type SyncedMemory = Omit<Memory, "accessCount" | "lastAccessedAt" | "contentHash" | "canonicalHash">;
 export interface SyncedLink { to: string; relation: string; weight: number; createdAt: number; metadata: Record<string, unknown> }
@@ -36,6 +37,10 @@ export function parseRecord(text: string): ChangeRecord | null {
     if (typeof r.id !== "string" || typeof r.hlc !== "number" || typeof r.device !== "string") return null;
     if (r.op === "erase") return r;
     if (r.op !== "put" || typeof r.memory !== "object" || r.memory === null || r.memory.id !== r.id || !Array.isArray(r.links)) return null;
+    // A time no calendar holds (a device on an older cairn took one) would make every list of this store fail.
+    const m = r.memory;
+    const times = [m.createdAt, m.updatedAt, m.eventTime, m.expiresAt, ...r.links.map((l) => l?.createdAt)];
+    if (!times.every((t) => t === null || t === undefined || (typeof t === "number" && onTimeline(t))) || !onTimeline(m.createdAt)) return null;
     return r;
   } catch {
     return null;
