@@ -1,6 +1,7 @@
 /** @module Human-readable rendering of memories for the terminal. */
 import type { Memory } from "../domain/memory.ts";
 import { projectName } from "../domain/project.ts";
+import { toIso } from "../domain/time.ts";
 
 export function projectLabel(project: string | null): string {
   if (project === null) return "global";
@@ -19,8 +20,8 @@ export function distinctLabels(projects: ReadonlyArray<string | null>): Map<stri
 }
 
 export function formatDate(ms: number | null): string {
-  if (ms === null) return "-";
-  return new Date(ms).toISOString().slice(0, 16).replace("T", " ");
+  // A time no Date holds (stored unchecked by an earlier cairn) shows as none, as toIso gives it.
+  return toIso(ms)?.slice(0, 16).replace("T", " ") ?? "-";
 }
 
 /**

@@ -110,8 +110,14 @@ export function parseOptionalUntil(input: string | undefined | null, now: number
   return DATE_ONLY.test(day) || day === "today" || day === "yesterday" ? at + UNIT_MS.d! : at;
 }
 
+/**
+ * ISO 8601 text of `ms`; null for none, and for a time no Date holds (a value an earlier cairn stored unchecked):
+ * one such value must not make every list and export of the store fail.
+ */
 export function toIso(ms: number | null): string | null {
-  return ms === null ? null : new Date(ms).toISOString();
+  if (ms === null) return null;
+  const date = new Date(ms);
+  return Number.isNaN(date.getTime()) ? null : date.toISOString();
 }
 
 function startOfUtcDay(ms: number): number {

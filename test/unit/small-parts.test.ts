@@ -15,7 +15,7 @@ import { firstInvalidUtf8 } from "../../src/text/utf8.ts";
 import { resolvePaths } from "../../src/config/paths.ts";
 import { detectProject, projectKeyOfDirectory } from "../../src/config/project.ts";
 import type { Memory } from "../../src/domain/memory.ts";
-import { parseDuration, parseOptionalUntil, parseTime } from "../../src/domain/time.ts";
+import { parseDuration, parseOptionalUntil, parseTime, toIso } from "../../src/domain/time.ts";
 import { cairnErrorOf } from "../helpers/errors.ts";
 import { applyBudget, estimateTokens } from "../../src/retrieve/budget.ts";
 import { fuse } from "../../src/retrieve/fusion.ts";
@@ -49,6 +49,11 @@ describe("parseTime", () => {
     expect(parseTime("2024-02-29", NOW)).toBe(Date.parse("2024-02-29T00:00:00Z"));
     for (const t of ["-0001-01-01", "99999-01-01", "+002024-01-01"]) expect(() => parseTime(t, NOW)).toThrow(/ISO 8601/);
     expect(parseTime("2025-02-28T23:30:00-02:00", NOW)).toBe(Date.parse("2025-03-01T01:30:00Z"));
+  });
+
+  test("a time no Date holds, stored by an earlier cairn, is shown as none rather than failing the whole list", () => {
+    expect(toIso(-9_000_000_000_000_000)).toBeNull();
+    expect(toIso(Date.parse("2026-01-02T03:04:05Z"))).toBe("2026-01-02T03:04:05.000Z");
   });
 
   test("a time outside the years 0000–9999 is refused, however given (QA: stored, then every list failed on Invalid Date)", () => {
