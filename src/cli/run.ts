@@ -36,6 +36,8 @@ async function dispatch(argv: string[]): Promise<number> {
     process.stderr.write(`${rootHelp()}\n`);
     return EXIT_USAGE;
   }
+  // `cairn help recall` is `cairn recall --help` (QA: it printed the list of commands).
+  if (name === "help" && rest[0] !== undefined && rest[0] !== "--json" && own(COMMANDS, rest[0])) return dispatch([rest[0], "--help", ...rest.slice(1)]);
   if (name === "--help" || name === "-h" || name === "help") {
     if (wantsJson) output.json({ version: VERSION, commands: Object.entries(COMMANDS).map(([command, c]) => ({ command, description: c.description })) });
     else output.text(rootHelp());
@@ -50,7 +52,9 @@ async function dispatch(argv: string[]): Promise<number> {
     const entry = own(COMMANDS, name);
     if (!entry) throw new UsageError(`Unknown command "${name}".${suggest(name)} Run \`cairn --help\` to see all commands.`);
     const cmd = await entry.load();
-    if (rest.includes("--help") || rest.includes("-h")) {
+    // After `--` everything is text (`cairn remember -- --help` stores "--help"; QA: it printed the help).
+    const options = rest.includes("--") ? rest.slice(0, rest.indexOf("--")) : rest;
+    if (options.includes("--help") || options.includes("-h")) {
       const usage = await renderUsage(cmd, { meta: { name: "cairn" } });
       // citty colours its help unconditionally; keep escape codes out of pipes and files.
       const { isatty } = await import("node:tty");
@@ -111,8 +115,35 @@ function rootHelp(): string {
 }
 
 function suggest(name: string): string {
-  const close = Object.keys(COMMANDS).find((c) => c.startsWith(name.slice(0, 3)) || name.startsWith(c.slice(0, 3)));
+  const typed = name.toLowerCase();
+  if (typed.trim() === "") return "";
+  const close = closest(typed, Object.keys(COMMANDS)) ?? Object.keys(COMMANDS).find((c) => c.startsWith(typed.slice(0, 3)) || typed.startsWith(c.slice(0, 3)));
   return close ? ` Did you mean "${close}"?` : "";
+}
+
+/** The one of `names` within two edits of `typed` (a third of its length at most), the nearest; none otherwise. */
+function closest(typed: string, names: readonly string[]): string | undefined {
+  const limit = Math.min(2, Math.max(1, Math.floor(typed.length / 3)));
+  let best: { name: string; d: number } | undefined;
+  for (const name of names) {
+    const d = editDistance(typed, name);
+    if (d <= limit && (!best || d < best.d)) best = { name, d };
+  }
+  return best?.name;
+}
+
+/** Levenshtein distance, a swap of two neighbours counted as one edit. */
+function editDistance(a: string, b: string): number {
+  const d = Array.from({ length: a.length + 1 }, (_, i) => [i, ...Array<number>(b.length).fill(0)]);
+  for (let j = 1; j <= b.length; j++) d[0]![j] = j;
+  for (let i = 1; i <= a.length; i++) {
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      d[i]![j] = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d[i]![j] = Math.min(d[i]![j]!, d[i - 2]![j - 2]! + 1);
+    }
+  }
+  return d[a.length]![b.length]!;
 }
 
 async function resolve<T>(value: T | Promise<T> | (() => T | Promise<T>) | undefined): Promise<T | undefined> {
@@ -184,8 +215,11 @@ function checkArgs(rawArgs: string[], { known, strings }: CommandFlags, places: 
       continue;
     }
     if (!known.has(flag)) {
-      const list = [...known].filter((k) => !k.startsWith("no-") && k.length > 1).map((k) => `--${k}`);
-      throw new UsageError(`Unknown option "${echoed(arg.split("=")[0]!)}". Known options: ${list.join(", ")}.${textAfterDashes(places, command)}`);
+      const list = [...known].filter((k) => !k.startsWith("no-") && k.length > 1);
+      const near = closest(flag, list);
+      throw new UsageError(
+        `Unknown option "${echoed(arg.split("=")[0]!)}".${near ? ` Did you mean --${near}?` : ""} Known options: ${list.map((k) => `--${k}`).join(", ")}.${textAfterDashes(places, command)}`,
+      );
     }
   }
   if (places === null || words.length <= places.length) return;

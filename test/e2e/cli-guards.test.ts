@@ -324,3 +324,15 @@ describe("out-of-range input and unwritable output (QA)", () => {
     expect(err).not.toMatch(/Bun v|syscall/);
   });
 });
+
+describe("help and typos (QA)", () => {
+  test("a mistyped option or command gets the nearest; help <command> is that command's help; --help after -- is text", async () => {
+    const typo = await s.run(["list", "--limt", "3"]);
+    expect([typo.exitCode, typo.stderr]).toEqual([2, expect.stringContaining("Did you mean --limit?")]);
+    expect((await s.run(["LIST"])).stderr).toContain('Did you mean "list"?');
+    expect((await s.run([""])).stderr).not.toContain("Did you mean");
+    expect((await s.ok(["help", "recall"])).stdout).toContain("USAGE cairn recall");
+    await s.ok(["remember", "--", "--help"]);
+    expect((await s.json<{ memories: Array<{ content: string }> }>(["list", "--json"])).memories.map((m) => m.content)).toEqual(["--help"]);
+  });
+});
