@@ -192,6 +192,7 @@ const isOption = (arg: string, known: ReadonlySet<string>): boolean => known.has
  */
 function checkArgs(rawArgs: string[], { known, strings }: CommandFlags, places: readonly string[] | null, command: string): void {
   const words: string[] = [];
+  const given = new Set<string>();
   for (let i = 0; i < rawArgs.length; i++) {
     const arg = rawArgs[i]!;
     if (arg === "--") {
@@ -207,6 +208,9 @@ function checkArgs(rawArgs: string[], { known, strings }: CommandFlags, places: 
       throw new UsageError(`"${echoed(arg.split("=")[0]!)}": a long option takes two dashes${known.has(flag) ? ` (--${flag})` : ""}.${textAfterDashes(places, command)}`);
     }
     if (strings.has(flag)) {
+      // Only the last of two would count, silently (QA: `--type decision --type error` listed errors only).
+      if (given.has(flag)) throw new UsageError(`Option --${flag} was given twice; give it once${/^(type|tags|status)$/.test(flag) ? `, with several values comma-separated (--${flag} a,b)` : ""}.`);
+      given.add(flag);
       const inline = arg.includes("=") ? arg.slice(arg.indexOf("=") + 1) : null;
       const next = rawArgs[i + 1];
       const missing = inline !== null ? inline === "" : next === undefined || next === "--" || isOption(next, known);

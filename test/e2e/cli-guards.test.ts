@@ -332,6 +332,8 @@ describe("help and typos (QA)", () => {
     expect((await s.run(["LIST"])).stderr).toContain('Did you mean "list"?');
     expect((await s.run([""])).stderr).not.toContain("Did you mean");
     expect((await s.ok(["help", "recall"])).stdout).toContain("USAGE cairn recall");
+    const twice = await s.run(["list", "--type", "decision", "--type", "error"]);
+    expect([twice.exitCode, twice.stderr]).toEqual([2, expect.stringContaining("--type was given twice; give it once, with several values comma-separated")]);
     await s.ok(["remember", "--", "--help"]);
     expect((await s.json<{ memories: Array<{ content: string }> }>(["list", "--json"])).memories.map((m) => m.content)).toEqual(["--help"]);
   });
