@@ -25,17 +25,19 @@ export function extractFile(embeddedPath: string, area: string, key: string, rel
     markUsed(join(areaDir, key));
     return target;
   }
-  // Private to the user: native code is loaded from here, so nobody else may be able to swap it.
-  mkdirSync(dirname(target), { recursive: true, mode: 0o700 });
   // Unique per thread too: a recall's query thread (embed/query-ahead.ts) may extract beside its main thread.
   const tmp = `${target}.${process.pid}.${Date.now()}.${Math.random().toString(36).slice(2)}.tmp`;
   try {
+    // Private to the user: native code is loaded from here, so nobody else may be able to swap it.
+    mkdirSync(dirname(target), { recursive: true, mode: 0o700 });
     writeFileSync(tmp, readFileSync(embeddedPath));
     renameSync(tmp, target);
   } catch (err) {
     // A full or read-only disk: leave no partial copy behind (each run would add another).
     rmSync(tmp, { force: true });
-    throw err;
+    // The folder is what to fix, not the model (QA: the runtime was "unavailable, pick another model").
+    const code = (err as { code?: unknown }).code;
+    throw new Error(`the cache folder ${dirname(areaDir)} could not be written (${typeof code === "string" ? code : String(err)}): set CAIRN_CACHE_DIR to a folder of yours that can be written, or free space on its disk`, { cause: err });
   }
   pruneFamily(areaDir, key);
   return target;

@@ -38,7 +38,9 @@ test("when the copy cannot be put in place, its temporary file is removed and th
   const blocker = join(root, "cache", "ort", "k2", "lib.so");
   mkdirSync(blocker, { recursive: true });
   writeFileSync(join(blocker, "keep"), "");
-  expect(() => extractFile(source, "ort", "k2", "lib.so")).toThrow();
+  // The error names the cache folder and what to do about it (QA: it read as a model problem).
+  expect(() => extractFile(source, "ort", "k2", "lib.so")).toThrow(`the cache folder ${join(root, "cache")} could not be written`);
+  expect(() => extractFile(source, "ort", "k2", "lib.so")).toThrow("set CAIRN_CACHE_DIR");
   expect(readdirSync(join(root, "cache", "ort", "k2"))).toEqual(["lib.so"]);
   expect(existsSync(join(blocker, "keep"))).toBe(true);
 });
