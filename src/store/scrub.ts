@@ -13,8 +13,21 @@ import type { ScrubOutcome } from "./store.ts";
 import { walHolders } from "./wal-holders.ts";
 
 
+/**
+ * A row that stands beside the index's one segment while it is rewritten, then goes: no memory has its rowid.
+ * SQLite's FTS5 (3.54) rewriting a single segment that holds deletions ('optimize' on a contentless_delete table)
+ * adds a level to the index's structure each time, and at 2,000 levels the structure is "corrupt": a store's
+ * 2,001st purge, over its whole life, damaged it (QA: one sweep purging 2,001 memories). Rewritten beside a second
+ * segment, the index keeps at most 65 levels, and one grown before comes back to that.
+ */
+const PLACEHOLDER_ROWID = -1;
+
 export function scrubDeleted(db: Database, now: number): ScrubOutcome {
-  writeTransaction(db, () => db.run("INSERT INTO memories_fts (memories_fts) VALUES ('optimize')"));
+  writeTransaction(db, () => {
+    db.query("INSERT INTO memories_fts (rowid, content, tags) VALUES (?, 'cairn', '')").run(PLACEHOLDER_ROWID);
+    db.run("INSERT INTO memories_fts (memories_fts) VALUES ('optimize')");
+    db.query("DELETE FROM memories_fts WHERE rowid = ?").run(PLACEHOLDER_ROWID);
+  });
   // The WAL is empty now: erasures left pending by earlier purges are done too.
   if (truncateWal(db)) return (clearPending(db.filename), { complete: true });
   recordPending(db.filename, now);
