@@ -153,6 +153,13 @@ describe.skipIf(!browser)("cairn ui in Chromium", () => {
     const text = await page.textContent("#results");
     expect(text).toContain("Searched the first 4,000 characters of the text.");
     expect(await page.locator("#results p.error").count()).toBe(0);
+    // Text that escapes long in an address (Japanese: 9 characters each) is cut shorter, not refused (QA).
+    await ready("#/");
+    await page.fill("#search", "データベースの接続がタイムアウトしました。".repeat(150));
+    await page.keyboard.press("Enter");
+    await page.waitForSelector("#results[data-done]");
+    expect(await page.textContent("#results")).toMatch(/Searched the first 1,\d{3} characters of the text\./);
+    expect(await page.locator("#results p.error").count()).toBe(0);
   });
 
   test("edit changes the memory (the CLI sees the new text and the old one in its history)", async () => {

@@ -35,8 +35,16 @@
     } }, first, filterControls(p, withStatus), h("button", { type: "submit", class: "primary" }, withStatus ? "Show" : "Search"));
   }
 
-  /** The longest search sent to the server, in characters (escaped, it stays well inside a request line). */
+  /** The longest search sent to the server: 4,000 characters, and 12,000 once escaped for the address (CJK text escapes to 9 a character; the server takes 16 KiB). */
   const MAX_QUERY = 4000;
+  const MAX_ESCAPED = 12000;
+
+  /** The start of `q` that fits both bounds, cut at a whole character. */
+  function searchedPart(q) {
+    let part = Array.from(q).slice(0, MAX_QUERY).join("");
+    while (encodeURIComponent(part).length > MAX_ESCAPED) part = Array.from(part).slice(0, Math.floor(Array.from(part).length * 0.9)).join("");
+    return part;
+  }
 
   async function searchPage(p) {
     const q = p.get("q") || "";
@@ -51,10 +59,10 @@
     results.append(h("p", { class: "muted" }, "Searching…"));
     try {
       // A pasted log or stack trace is searched by its start: a longer address is refused by the server (HTTP 431).
-      const cut = q.length > MAX_QUERY;
-      const r = await api("/api/recall", { ...Object.fromEntries(p), ...(cut ? { q: q.slice(0, MAX_QUERY) } : {}) });
+      const sent = searchedPart(q);
+      const r = await api("/api/recall", { ...Object.fromEntries(p), q: sent });
       const notes = r.warnings.map((w) => h("p", { class: "error" }, w));
-      if (cut) notes.push(h("p", { class: "muted" }, `Searched the first ${MAX_QUERY.toLocaleString("en")} characters of the text.`));
+      if (sent.length < q.length) notes.push(h("p", { class: "muted" }, `Searched the first ${sent.length.toLocaleString("en")} characters of the text.`));
       results.replaceChildren(...notes, h("p", { class: "muted" }, `${r.results.length} result${r.results.length === 1 ? "" : "s"} · ${r.mode} (${r.channels.join(", ")})`),
         r.results.length === 0 ? h("p", {}, "No matching memories.") :
           h("ol", { class: "results" }, r.results.map((hit) => memoryItem(hit, r.short_ids[hit.id], explain(hit)))));
