@@ -116,6 +116,9 @@ export function resolveLoggedId(store: Store, idOrPart: string): string {
  * a second `forget --hard` or a `get` of an erased memory was told of a typo (QA).
  */
 function erasedOrMissing(store: Store, given: string, wanted: string): CairnError {
+  // An id of its own (an import's "p1") as typed; cairn's own by any unique part.
+  const exact = store.auditLog({ memoryId: given.trim(), op: "purge", limit: 1 })[0];
+  if (exact) return cairnError("ERASED", [exact.memoryId, new Date(exact.at).toISOString(), exact.seq]);
   if (/^[0-9a-f-]+$/.test(wanted) && wanted.length >= MIN_PREFIX) {
     const logged = store.loggedIds(wanted, 2);
     const purge = logged.length === 1 ? store.auditLog({ memoryId: logged[0]!, op: "purge", limit: 1 })[0] : undefined;

@@ -213,4 +213,8 @@ test("an import line holding an erased memory, by id or by its text, is left out
   expect(engine.list({}).memories).toEqual([]);
   expect(await engine.import(`${line}\n`, undefined, { restoreErased: true })).toMatchObject({ created: 1, erased: 0 });
   expect(engine.get(m.id, { track: false }).content).toBe(m.content);
+  // An id of its own, erased, is said to be erased too (QA re-check: "No memory with id").
+  await engine.import(`${JSON.stringify({ id: "custom-7", content: "an imported note with its own id" })}\n`);
+  engine.forget("custom-7", { hard: true });
+  expect(() => engine.get("custom-7")).toThrow(expect.objectContaining({ code: "ERASED" }));
 });

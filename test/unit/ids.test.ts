@@ -64,7 +64,7 @@ describe("resolving what people type", () => {
     engine.update("Note-ABC", { content: "a changed note" });
     expect(engine.get("Note-ABC", { track: false }).content).toBe("a changed note");
     engine.forget("Note-ABC", { hard: true });
-    expect(cairnErrorOf(() => engine.get("Note-ABC")).code).toBe("NOT_FOUND");
+    expect(cairnErrorOf(() => engine.get("Note-ABC")).code).toBe("ERASED");
     expect(engine.get("Trip-2024").id).toBe("Trip-2024");
     // Another casing of a name is not it: "NOTE-XYZ" does not pick "note-xyz" (QA).
     const both = await withIds(["Note-XYZ", "note-xyz"]);
