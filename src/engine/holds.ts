@@ -102,8 +102,9 @@ export function listHolds(ctx: EngineContext, includeReleased = false): Hold[] {
 }
 
 function checkReason(reason: string | undefined): string {
-  // Control characters (a terminal's escape sequences) only corrupt `hold list` (QA), as in memory text.
-  const text = cleanContent(reason ?? "");
+  // One line, shown by `hold list` and the audit log: control characters (a terminal's escape sequences), line
+  // breaks and bidi overrides only corrupt it (QA).
+  const text = cleanContent(reason ?? "").replace(/\s*\n\s*/g, " ").replace(/[\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c]/g, "");
   if (text === "") throw cairnError("REASON_REQUIRED");
   // Reasons are stored in the holds table and the audit log; secrets never are.
   return redactSecrets(text).text;

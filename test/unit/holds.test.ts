@@ -68,8 +68,8 @@ describe("holds: add, list, release", () => {
     expect(engine.holds()[0]!.reason).not.toContain("ghp_0123456789");
     expect(h.reason).toContain("REDACTED");
     // Nor a terminal's escape sequences, which `hold list` would print raw (QA).
-    const e = engine.addHold({ tag: "y", reason: "case \u001b[31m12\u001b[0m\u0007 opened" });
-    expect(e.reason).toBe("case [31m12[0m opened");
+    const e = engine.addHold({ tag: "y", reason: "case \u001b[31m12\u001b[0m\u0007 opened\n  by \u202elegal" });
+    expect(e.reason).toBe("case [31m12[0m opened by legal");
   });
 });
 
