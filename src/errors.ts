@@ -320,7 +320,7 @@ const catalog = {
     mcp: "This device is in team {0} but its database holds no team key (the database was replaced). The user must run `cairn sync leave` and join the team again (`cairn sync join`).",
   },
   CHANGED_SINCE:
-    "Memory {0} was changed since this page showed it (at {1}, by an agent or another window): nothing was saved. Reload it to see the change, then edit again.",
+    "Memory {0} was changed since this page showed it (at {1}, by an agent or another window): nothing was changed here. Reload it to see the change, then do it again if it still applies.",
   INTERNAL: "Internal error: {0}. Please report it with the output of `cairn doctor`.",
 } as const satisfies Record<string, string | { cli: string; mcp: string }>;
 
