@@ -92,11 +92,20 @@ export class HookContext {
    * wait, the write is skipped and logged, and the event is still answered.
    */
   writeOrSkip(what: string, write: () => void): void {
+    this.writeOrKeep(what, write);
+  }
+
+  /**
+   * {@link writeOrSkip}, with `keep` run instead when the lock was not had: it puts what the write would have
+   * stored in the session state, for a later event to write (prompt.ts).
+   */
+  writeOrKeep(what: string, write: () => void, keep?: () => void): void {
     try {
       this.#writeChecked(write);
     } catch (err) {
       if ((err as { code?: unknown } | null)?.code !== "DB_BUSY") throw err;
-      appendHookLog(this.paths.dataDir, `${this.input.event} ${what} skipped: another process held the database's write lock`);
+      keep?.();
+      appendHookLog(this.paths.dataDir, `${this.input.event} ${what} ${keep ? "kept for the session's next write" : "skipped"}: another process held the database's write lock`);
     }
   }
 

@@ -16,7 +16,7 @@ import { promptEvidence } from "./inject-evidence.ts";
 import { INJECT_BAR, injectLikelihood } from "./inject-model.ts";
 import { LOOSE_MIN_OVERLAP } from "../capture/change-rules.ts";
 import { updates } from "../retrieve/current-first.ts";
-import { noteCreated } from "./state.ts";
+import { keepCaptures, preparedKept, writeCaptures } from "./pending.ts";
 import { appendHookLog } from "./log.ts";
 import { promptRules } from "./prompt-rules.ts";
 
@@ -36,7 +36,14 @@ export async function prompt(ctx: HookContext): Promise<string | null> {
   const captures = extractCaptures(text);
   const prepared = captures.length === 0 ? [] : await Promise.all(captures.map((c) => ctx.engine().prepareMemory(captureInput(ctx, c))));
   prepared.push(...(ctx.hasMemory() ? await corrections(ctx, text, captures) : []));
-  ctx.writeOrSkip("capture", () => capture(ctx, text, prepared));
+  // Captures an earlier prompt could not write (another process held the lock) go first (pending.ts).
+  const kept = ctx.hasMemory() ? await preparedKept(ctx) : [];
+  notePrompt(ctx, text);
+  ctx.writeOrKeep(
+    "capture",
+    () => writeCaptures(ctx, prepared, kept),
+    () => keepCaptures(ctx, prepared),
+  );
   return injected;
 }
 
@@ -96,12 +103,13 @@ async function recallFor(ctx: HookContext, text: string): Promise<string | null>
   return ["cairn memory — notes from earlier sessions related to this prompt:", ...lines.map((l) => l.content)].join("\n");
 }
 
-function capture(ctx: HookContext, text: string, prepared: readonly PreparedMemory[]): void {
-  const state = ctx.touchState();
-  // The session's task, for its checkpoint: the first prompt that says more than a greeting or "let's go on"
-  // (one that does not stands in until then).
-  if (text.length >= 12 && (state.firstPrompt === null || (chatter(state.firstPrompt) && !chatter(text)))) state.firstPrompt = redactedCut(text, 200);
-  for (const p of prepared) noteCreated(state, ctx.engine().rememberPrepared(p).id);
+/**
+ * The session's task, for its checkpoint: the first prompt that says more than a greeting or "let's go on" (one
+ * that does not stands in until then). State only: kept whether or not the captures could be written.
+ */
+function notePrompt(ctx: HookContext, text: string): void {
+  const state = ctx.state;
+  if (text.length >= 12 && (state.firstPrompt === null || (chatter(state.firstPrompt) && !chatter(text)))) ctx.touchState().firstPrompt = redactedCut(text, 200);
 }
 
 function captureInput(ctx: HookContext, c: ReturnType<typeof extractCaptures>[number]): RememberInput {

@@ -63,13 +63,14 @@ export function afterErase(disk: SessionState, mine: SessionState, running: bool
     checkpointAt: Math.max(disk.checkpointAt, mine.checkpointAt),
     checkpointSteps: mine.checkpointSteps ?? disk.checkpointSteps,
     worked: disk.worked || mine.worked,
+    pending: [...disk.pending, ...mine.pending.filter((p) => !disk.pending.some((d) => d.content === p.content))],
   };
   return running ? withoutText(merged) : merged;
 }
 
 /** The state with every field that can hold the user's words emptied. */
 export function withoutText(s: SessionState): SessionState {
-  return { ...s, firstPrompt: null, lastMessage: null, failures: {} };
+  return { ...s, firstPrompt: null, lastMessage: null, failures: {}, pending: [] };
 }
 
 /** Removes every quote of `texts` from the session state files and hooks.log of `dataDir`. */

@@ -19,6 +19,15 @@ export interface OpenFailure {
   since: string[];
 }
 
+/** A capture of a prompt that could not be written (another process held the write lock): written by a later event. */
+export interface PendingCapture {
+  content: string;
+  type: string;
+  tags: string[];
+  /** About the user (the global scope), not the project. */
+  global: boolean;
+}
+
 export interface SessionState {
   v: 1;
   /** The first substantial prompt: names the session's task in its checkpoint. */
@@ -53,7 +62,16 @@ export interface SessionState {
   checkpointSteps: string | null;
   /** Whether the agent used a tool this session: a conversation that never did leaves no checkpoint unless it states next steps. */
   worked: boolean;
+  /**
+   * Captures a prompt stated while another process held the write lock past the hook's wait (an import, a sweep):
+   * the session's next prompt, Stop or SessionEnd writes them, instead of their being lost (QA: 11 skipped in a
+   * 2-minute run of four agents).
+   */
+  pending: PendingCapture[];
 }
+
+/** Captures kept for a later write, at most: a session that never gets the lock keeps its newest. */
+export const MAX_PENDING = 20;
 
 /** Records a memory this session wrote; a duplicate write (reinforcing the same memory) is listed once. */
 export function noteCreated(state: SessionState, id: string): void {
@@ -68,7 +86,7 @@ const MAX_LIST = 200;
 export const STALE_MS = 24 * 3_600_000;
 
 export function emptyState(): SessionState {
-  return { v: 1, firstPrompt: null, created: [], surfaced: [], briefed: [], advised: [], governed: [], errorsCaptured: 0, failures: {}, summaryId: null, lastMessage: null, checkpointContent: null, checkpointId: null, checkpointAt: 0, checkpointSteps: null, worked: false };
+  return { v: 1, firstPrompt: null, created: [], surfaced: [], briefed: [], advised: [], governed: [], errorsCaptured: 0, failures: {}, summaryId: null, lastMessage: null, checkpointContent: null, checkpointId: null, checkpointAt: 0, checkpointSteps: null, worked: false, pending: [] };
 }
 
 /** Session ids come from the agent: anything outside a safe file-name alphabet is replaced. */
@@ -123,6 +141,7 @@ export function saveState(dataDir: string, sessionId: string | null, state: Sess
   state.briefed = state.briefed.slice(-MAX_LIST);
   state.advised = state.advised.slice(-MAX_LIST);
   state.governed = state.governed.slice(-MAX_LIST);
+  state.pending = state.pending.slice(-MAX_PENDING);
   const tmp = `${file}.${process.pid}.tmp`;
   // Loaded on first save, not with this module: most events (a successful command) never write state.
   const { redactDeep } = require("../capture/redact-deep.ts") as typeof import("../capture/redact-deep.ts");

@@ -8,6 +8,7 @@
 import { redactedCut } from "../capture/redact-deep.ts";
 import type { HookContext } from "./context.ts";
 import { oneLine } from "./format.ts";
+import { writeKept } from "./pending.ts";
 import { clearState, noteCreated } from "./state.ts";
 
 const MAX_MESSAGE_CHARS = 1500;
@@ -21,11 +22,12 @@ export const STOP_CHECKPOINT_EVERY_MS = 5 * 60_000;
  * both). Refreshing them on every turn would add an audit entry per turn; PreCompact and SessionEnd bring them
  * up to date.
  */
-export function stop(ctx: HookContext): null {
+export async function stop(ctx: HookContext): Promise<null> {
   // stop_hook_active (another Stop hook made the agent go on) is read like any Stop: its message is the newest,
   // and cairn never blocks, so it cannot loop (QA: such a session left no checkpoint, not even at SessionEnd).
   const message = ctx.input.lastAssistantMessage.trim();
   if (message === "" || !ctx.input.sessionId) return null;
+  await writeKept(ctx);
   const state = ctx.touchState();
   state.lastMessage = redactedCut(message, MAX_MESSAGE_CHARS);
   if (!state.summaryId) ctx.writeOrSkip("summary", () => writeSummary(ctx));
@@ -34,7 +36,8 @@ export function stop(ctx: HookContext): null {
 }
 
 
-export function preCompact(ctx: HookContext): null {
+export async function preCompact(ctx: HookContext): Promise<null> {
+  await writeKept(ctx);
   if (ctx.input.customInstructions.trim()) ctx.touchState();
   ctx.writeOrSkip("summary", () => writeSummary(ctx, ctx.input.customInstructions.trim()));
   ctx.writeOrSkip("checkpoint", () => writeCheckpoint(ctx));
@@ -42,7 +45,8 @@ export function preCompact(ctx: HookContext): null {
 }
 
 /** SessionEnd has a 1.5 s budget shared by all hooks: two small writes and a file removal. */
-export function sessionEnd(ctx: HookContext): null {
+export async function sessionEnd(ctx: HookContext): Promise<null> {
+  await writeKept(ctx);
   ctx.writeOrSkip("summary", () => writeSummary(ctx));
   ctx.writeOrSkip("checkpoint", () => writeCheckpoint(ctx));
   clearState(ctx.paths.dataDir, ctx.input.sessionId, Date.now());

@@ -1,7 +1,7 @@
 /**
  * @module Hooks while another process holds the database's write lock (BEGIN IMMEDIATE): read-only events answer
- * promptly on both paths, and a capture that cannot get the lock is skipped and logged instead of stalling the
- * hook — and, in the daemon, every other session's hooks.
+ * promptly on both paths, and a capture that cannot get the lock is kept in the session state and logged instead
+ * of stalling the hook — and, in the daemon, every other session's hooks; the session's next prompt writes it.
  */
 import { afterEach, beforeEach, expect, setDefaultTimeout, test } from "bun:test";
 import { join } from "node:path";
@@ -44,14 +44,19 @@ test("warm: read-only hooks answer promptly, a capture is skipped and logged, ot
   expect(capture.out).toBe("");
   // Far inside the 3–5 s deadlines: before, every one of them waited 5.2 s behind the capture's lock wait.
   for (const r of [capture, read, pre]) expect(r.ms).toBeLessThan(2000);
-  expect(w.log()).toContain("prompt capture skipped: another process held the database's write lock");
+  expect(w.log()).toContain("prompt capture kept for the session's next write: another process held the database's write lock");
   expect(w.log()).not.toContain("did not answer");
 
   (holder!.stdin as import("bun").FileSink).end();
   await holder!.exited;
   await w.prompt("s-capture-2", "on", "remember that the deploy cron runs at 03:00 UTC");
-  const listed = await w.sb.json<{ memories: Array<{ content: string }> }>(["list", "--json"], { cwd: w.project });
+  let listed = await w.sb.json<{ memories: Array<{ content: string }> }>(["list", "--json"], { cwd: w.project });
   expect(listed.memories.map((m) => m.content)).toContain("The deploy cron runs at 03:00 UTC.");
+  expect(listed.memories.map((m) => m.content)).not.toContain("The billing cron runs at 02:00 UTC.");
+  // The session that could not write its capture writes it with its next prompt (it was lost before).
+  await w.prompt("s-capture", "on");
+  listed = await w.sb.json<{ memories: Array<{ content: string }> }>(["list", "--json"], { cwd: w.project });
+  expect(listed.memories.map((m) => m.content)).toContain("The billing cron runs at 02:00 UTC.");
 });
 
 test("cold: a capture gives up within the deadline and the prompt is still answered", async () => {
@@ -61,5 +66,10 @@ test("cold: a capture gives up within the deadline and the prompt is still answe
   const r = await w.prompt("cold-locked", "off", `${PROMPT} remember that the deploy cron runs at 03:00 UTC`);
   expect(r.out).toBe(expected);
   expect(r.ms).toBeLessThan(DEADLINE_MS.prompt);
-  expect(w.log()).toContain("prompt capture skipped");
+  expect(w.log()).toContain("prompt capture kept for the session's next write");
+  (holder!.stdin as import("bun").FileSink).end();
+  await holder!.exited;
+  await w.prompt("cold-locked", "off");
+  const listed = await w.sb.json<{ memories: Array<{ content: string }> }>(["list", "--json"], { cwd: w.project });
+  expect(listed.memories.map((m) => m.content)).toContain("The deploy cron runs at 03:00 UTC.");
 });

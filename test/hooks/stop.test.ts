@@ -1,6 +1,6 @@
 /** @module Stop / PreCompact / SessionEnd: one summary per session, a checkpoint with next steps, state cleaned up. */
 import { afterEach, beforeEach, describe, expect, test } from "bun:test";
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Engine } from "../../src/engine/engine.ts";
 import { stateFile } from "../../src/hooks/state.ts";
@@ -176,5 +176,21 @@ describe("stop family", () => {
   test("chatter: greetings and \"let's go on\" name no task", () => {
     for (const t of ["morning. let's pick up where we left off yesterday", "hey!", "ok continue from where we stopped", "good morning", "let's keep going"]) expect(chatter(t)).toBe(true);
     for (const t of ["morning standup notes need a template", "continue the migration of the auth routes to OAuth", "what did we decide about db sessions in the routes?"]) expect(chatter(t)).toBe(false);
+  });
+});
+
+describe("captures kept while the database was locked", () => {
+  test("Stop and SessionEnd write a session's kept captures first, in their scope, and the state forgets them", async () => {
+    await w.hook("stop", fixture("stop", { cwd: w.project, message: MESSAGE })); // the store and the session's state exist
+    const state = JSON.parse(readFileSync(stateFile(w.cairnHome, "sess-fixture-1"), "utf8"));
+    state.pending = [
+      { content: "The billing cron runs at 02:00 UTC.", type: "fact", tags: ["captured"], global: false },
+      { content: "User prefers tabs over spaces.", type: "preference", tags: ["captured"], global: true },
+    ];
+    writeFileSync(stateFile(w.cairnHome, "sess-fixture-1"), JSON.stringify(state));
+    await w.hook("stop", fixture("stop", { cwd: w.project, message: `again: ${MESSAGE}` }));
+    const stored = withEngine((e) => e.list({ allProjects: true }).memories.filter((m) => m.tags.includes("captured")).map((m) => [m.content, m.project === null]));
+    expect(stored.sort()).toEqual([["The billing cron runs at 02:00 UTC.", false], ["User prefers tabs over spaces.", true]]);
+    expect(JSON.parse(readFileSync(stateFile(w.cairnHome, "sess-fixture-1"), "utf8")).pending).toEqual([]);
   });
 });
