@@ -8,6 +8,7 @@
 import { conflictState, linkAmong, POSSIBLE_CHANGE, SETTLED, UNDONE } from "../domain/edge.ts";
 import type { Memory } from "../domain/memory.ts";
 import { projectName } from "../domain/project.ts";
+import { auditedHash } from "../store/audit.ts";
 import type { EngineContext } from "./context.ts";
 import { badImportLine, type PendingLink, type RawLine } from "./import-parse.ts";
 import { parsedLines } from "./import-thread.ts";
@@ -100,7 +101,7 @@ export function importJsonl(ctx: EngineContext, source: string | Iterable<RawLin
       const { memory, hasId, links: lineLinks } = parsed;
       // A fresh id cannot be stored yet; only a line that brings its own is looked up.
       const stored = hasId && store.get(memory.id);
-      if (!stored && erased && ((hasId && erased.ids.has(memory.id)) || erased.hashes.has(store.auditedHash(memory.contentHash)))) {
+      if (!stored && erased && ((hasId && erased.ids.has(memory.id)) || erased.hashes.has(auditedHash(store.location, store.codec, memory.contentHash)))) {
         report.erased++;
         report.lines++;
         continue;
@@ -191,7 +192,7 @@ function insertImported(ctx: EngineContext, memory: Memory, now: number, keepCop
   return { status: "created", id: memory.id };
 }
 
-/** The ids and content hashes of the memories this store erased, from the audit log's purge entries. */
+/** The ids and content hashes (as the log keys them) of the memories this store erased, from its purge entries. */
 function erasedHere(ctx: EngineContext): { ids: Set<string>; hashes: Set<string> } {
   const purges = ctx.store.auditLog({ op: "purge", limit: Number.MAX_SAFE_INTEGER });
   return { ids: new Set(purges.map((e) => e.memoryId)), hashes: new Set(purges.flatMap((e) => e.hashBefore ?? [])) };

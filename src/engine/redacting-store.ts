@@ -19,7 +19,7 @@ const MEMBERS = {
   findDuplicate: "read", list: "read", listAll: "read", count: "read", sessionNeighbours: "read", searchText: "read", searchTextSoon: "read",
   getMany: "read", termStats: "read", touch: "read", history: "read", edges: "read", links: "read", stats: "read", createdByDay: "read",
   check: "read", refreshPlannerStats: "read", close: "read", idsWithTail: "read", idsWithTailStart: "read", projects: "read", projectKeys: "read", projectAliases: "read",
-  auditHead: "read", verifyAudit: "read", auditLog: "read", auditedHash: "read", loggedIds: "read",
+  auditHead: "read", verifyAudit: "read", auditLog: "read", loggedIds: "read",
   writeRefusal: "read", lastScrub: "read", eraseHistory: "read", pendingErasure: "read", finishErasure: "read",
   insert: "write", replace: "write", appendAudit: "write", addEdge: "write", setEdgeMetadata: "write",
   // Rules and holds hold tag selectors and reasons: their writers are wrapped below.

@@ -15,9 +15,12 @@ export interface AuditRow extends Omit<StoredChainRow, "seq" | "prev_hash" | "en
 }
 
 /** Appends `e` at the end of the hash chain (inside the caller's write transaction, or in its own). */
-/** A content hash as the audit log holds it: keyed, under the store's key if encrypted, else its audit key. */
-export function auditedHash(db: Database, codec: ContentCodec, h: string): string {
-  return h.startsWith(KEYED_PREFIX) ? h : codec.encrypted ? codec.keyedHash(h) : keyedHash(db.filename, h)!;
+/**
+ * A content hash as the audit log of the database at `file` holds it: keyed, under the store's key if encrypted,
+ * else its audit key (so a memory's text can be found among its entries: an import meeting an erased memory).
+ */
+export function auditedHash(file: string, codec: ContentCodec, h: string): string {
+  return h.startsWith(KEYED_PREFIX) ? h : codec.encrypted ? codec.keyedHash(h) : keyedHash(file, h)!;
 }
 
 export function appendAudit(db: Database, e: AuditEntry, codec: ContentCodec): void {
@@ -30,7 +33,7 @@ export function appendAudit(db: Database, e: AuditEntry, codec: ContentCodec): v
     // Keyed from the start: the chain covers the stored hashes, so they cannot be re-keyed at purge time.
     // An encrypted store keys them under the user's key instead: audit.key lies in the data folder, beside
     // the database, so it would not stop someone holding both from testing guesses.
-    const keyed = (h: string | null) => (h === null ? h : auditedHash(db, codec, h));
+    const keyed = (h: string | null) => (h === null ? h : auditedHash(db.filename, codec, h));
     if (!codec.encrypted && (e.hashBefore !== null || after !== null)) recordAuditKeyCheck(db, db.filename, tail.seq + 1);
     const hashBefore = keyed(e.hashBefore);
     const hashAfter = keyed(after);

@@ -2,7 +2,7 @@
 import type { Database } from "bun:sqlite";
 import type { Edge } from "../domain/edge.ts";
 import type { Memory, MemoryFilter } from "../domain/memory.ts";
-import { appendAudit, auditedHash, auditHistory, auditLog, eraseAuditContent, loggedIds, sealedAuditProblem } from "./audit.ts";
+import { appendAudit, auditHistory, auditLog, eraseAuditContent, loggedIds, sealedAuditProblem } from "./audit.ts";
 import { auditKeyState, notedUnchecked } from "./audit-key.ts";
 import { memoryAuditProblem } from "./audit-memories.ts";
 import { auditHead, verifyChain } from "./audit-chain.ts";
@@ -391,10 +391,6 @@ export class SqliteStore implements Store {
 
   appendAudit(entry: AuditEntry): void {
     appendAudit(this.#db, entry, this.#codec);
-  }
-
-  auditedHash(contentHash: string): string {
-    return auditedHash(this.#db, this.#codec, contentHash);
   }
 
   addEdge(edge: Edge): boolean {

@@ -203,8 +203,6 @@ export interface Store {
   verifyAudit(anchor?: { seq: number; hash: string }): ChainReport;
   /** Audit entries, newest first, filtered by memory, operation, actor and time. */
   auditLog(query: AuditQuery): AuditRecord[];
-  /** A content hash as audit entries hold it (keyed), to find a memory's text among them. */
-  auditedHash(contentHash: string): string;
   /**
    * Memory ids the audit log names that start with `part`, or end with it (at most `limit`): a purged memory's
    * id as people type it. The ends are read from every entry, so only when nothing stored matched.
