@@ -46,6 +46,7 @@ const catalog = {
   ONE_OF: "Use only one of {0}.",
   UNKNOWN_ACTION: 'Unknown {0} action "{1}". Use {2}.',
   BAD_TYPE: 'Unknown memory type "{0}". Use one of: {1}.',
+  TAGS_TOO_LARGE: "{0} is more than a memory takes: at most {1} tags of {2} characters each. Nothing was stored.",
   BAD_TIME: 'Cannot read "{0}" as a time. Use ISO 8601 (2024-05-01, 2024-05-01T14:30:00Z) or a relative time like 3d, 12h, 2w.',
   TIME_OUT_OF_RANGE: '"{0}" is a time outside the years 0000–9999, which cairn stores and shows; nothing was changed. Give a time within them.',
   BAD_DUE_TIME: {
@@ -333,6 +334,7 @@ export type ErrorCode = keyof typeof catalog;
 const usageCodes: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
   "USAGE",
   "TIME_OUT_OF_RANGE",
+  "TAGS_TOO_LARGE",
   "GLOBAL_NOT_PROJECT",
   "PASSPHRASE_NEEDED",
   "PASSPHRASE_SHORT",

@@ -14,7 +14,7 @@ import { importedProject } from "./projects.ts";
 import { redactSecrets } from "../capture/redact.ts";
 import { plainImportLine } from "./import-line-check.ts";
 import { buildMemory } from "./remember.ts";
-import { checkPriority, MAX_CONTENT_BYTES, MAX_METADATA_BYTES, MAX_METADATA_DEPTH, nestingDepth } from "./validate.ts";
+import { checkPriority, MAX_CONTENT_BYTES, MAX_METADATA_BYTES, MAX_METADATA_DEPTH, MAX_TAG_CHARS, MAX_TAGS, nestingDepth } from "./validate.ts";
 
 /**
  * The longest line read: an exported memory (content and metadata at their limits, every character
@@ -28,9 +28,8 @@ export const MAX_IMPORT_LINE_DEPTH = MAX_METADATA_DEPTH + 1;
 /** Links per line. */
 export const MAX_IMPORT_LINKS = 1000;
 
-/** Tags per line: far above what a memory gathers, even merged over many reinforcements. */
-export const MAX_IMPORT_TAGS = 1000;
-const MAX_TAG_CHARS = 1000;
+/** Tags per line: far above what a memory gathers, even merged over many reinforcements (validate.ts). */
+export const MAX_IMPORT_TAGS = MAX_TAGS;
 
 const time = z.nullish(z.union([z.string(), z.number()]));
 const text = z.nullish(z.string());

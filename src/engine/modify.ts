@@ -12,7 +12,7 @@ import { resolveId, resolveLoggedId, shortId } from "./ids.ts";
 import { writeProject } from "./projects.ts";
 import { PAST_GRACE_MS } from "./remind.ts";
 import { consolidationsOf, erasedTexts, hookWrittenLinks, rebuildConsolidated, rewriteQuoting } from "./erase-quotes.ts";
-import { checkContent, checkMetadata, checkPriority, checkType } from "./validate.ts";
+import { checkContent, checkMetadata, checkPriority, checkTags, checkType } from "./validate.ts";
 import { assertNotHeld, assertPolicyIntact } from "./holds.ts";
 import { consolidatedSources } from "./consolidate-undo.ts";
 import { successorBack, successorGone, supersededBy, undoSupersedes } from "./successor-gone.ts";
@@ -84,7 +84,7 @@ export function updateMemory(ctx: EngineContext, idOrPrefix: string, patch: Upda
       ...(content === undefined ? {} : { content, ...contentHashes(content) }),
       type: type ?? old.type,
       // Raw tags, normalised after redaction (lower-casing would hide a token's shape).
-      tags: patch.tags === undefined ? old.tags : [...patch.tags],
+      tags: patch.tags === undefined ? old.tags : checkTags(patch.tags),
       priority: checkPriority(patch.priority, old.priority),
       eventTime: patch.eventTime === undefined ? old.eventTime : patch.eventTime,
       metadata: metadata ?? old.metadata,

@@ -11,7 +11,7 @@ import { currentVersion } from "./current-version.ts";
 import { newId } from "./ids.ts";
 import { type Compared, compareNearest, type Conflict, nearestOnWrite, nearestOnWriteSoon, relatedOnWrite } from "./related-on-write.ts";
 import { writeProject } from "./projects.ts";
-import { checkContent, checkMetadata, checkPriority, checkType } from "./validate.ts";
+import { checkContent, checkMetadata, checkPriority, checkTags, checkType } from "./validate.ts";
 
 export interface RememberInput {
   content: string;
@@ -70,7 +70,7 @@ export function buildMemory(ctx: Pick<EngineContext, "project">, input: Remember
     content,
     type,
     // Raw tags: redaction must see them before lower-casing hides a token's shape.
-    tags: [...(input.tags ?? [])],
+    tags: checkTags(input.tags),
     project,
     sessionId: input.sessionId ?? null,
     agent: input.agent ?? null,

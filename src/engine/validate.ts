@@ -24,6 +24,20 @@ export function checkContent(raw: string): string {
   return content;
 }
 
+/** Tags a memory may carry, and characters a tag may hold: far above real use, as import has them. */
+export const MAX_TAGS = 1000;
+export const MAX_TAG_CHARS = 1000;
+
+/** `tags` as given, refused past {@link MAX_TAGS} or with a tag past {@link MAX_TAG_CHARS} (QA: a 100,000-character tag was stored, and filled every listing). */
+export function checkTags(tags: readonly string[] | undefined): string[] {
+  const given = [...(tags ?? [])];
+  const long = given.find((t) => t.length > MAX_TAG_CHARS);
+  if (given.length > MAX_TAGS || long !== undefined) {
+    throw cairnError("TAGS_TOO_LARGE", [long !== undefined ? `a tag of ${long.length} characters` : `${given.length} tags`, MAX_TAGS, MAX_TAG_CHARS]);
+  }
+  return given;
+}
+
 export function checkType(value: string | undefined): MemoryType {
   if (value === undefined || value === "") return DEFAULT_TYPE;
   const type = value.trim().toLowerCase();

@@ -241,3 +241,15 @@ describe("time ranges", () => {
     expect(engine.list({ since: Date.parse("2025-01-01"), until: Date.parse("2027-01-01") }).total).toBe(1);
   });
 });
+
+test("a tag past 1,000 characters, or more than 1,000 tags, is refused by remember and update alike (QA: stored, and filled every listing)", () => {
+  const { engine } = testEngine();
+  const huge = "x".repeat(1001);
+  expect(() => engine.remember({ content: "a note with a huge tag", tags: [huge] })).toThrow(expect.objectContaining({ code: "TAGS_TOO_LARGE" }));
+  const many = Array.from({ length: 1001 }, (_, i) => `t${i}`);
+  expect(() => engine.remember({ content: "a note with many tags", tags: many })).toThrow(expect.objectContaining({ code: "TAGS_TOO_LARGE" }));
+  const m = engine.remember({ content: "a note", tags: ["ok"] }).memory;
+  expect(() => engine.update(m.id, { tags: [huge] })).toThrow(expect.objectContaining({ code: "TAGS_TOO_LARGE" }));
+  expect(engine.get(m.id, { track: false }).tags).toEqual(["ok"]);
+  expect(engine.list({}).total).toBe(1);
+});
