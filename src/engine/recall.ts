@@ -143,14 +143,17 @@ export async function recall(ctx: EngineContext, input: RecallInput): Promise<Re
     } catch (err) {
       // A model that cannot load degrades recall to the remaining channels, visibly, never silently.
       if (!(err instanceof CairnError && err.code === "MODEL_UNAVAILABLE")) throw err;
-      warnings.push(`${describeError(err)}`);
+      if (!warnings.includes(describeError(err))) warnings.push(describeError(err));
       return [];
     }
   };
   const searching = channels.filter((c) => c.channel.stage !== "rescore");
-  let lists = (await Promise.all(searching.map((c) => search(c)))).flat();
   const keyword = ctx.channels.keyword;
-  if (lists.length === 0 && keyword && !channels.some((c) => c.channel === keyword)) lists = await search({ channel: keyword, weight: 1 });
+  const searchAll = async (depth: number) => {
+    const found = (await Promise.all(searching.map((c) => search(c, undefined, depth)))).flat();
+    return found.length === 0 && keyword && !channels.some((c) => c.channel === keyword) ? await search({ channel: keyword, weight: 1 }, undefined, depth) : found;
+  };
+  let lists = await searchAll(candidates);
   // A query naming a time or an event to place the answer by ("in March", "before the migration") asks about
   // then, not about what holds now: a later statement on the subject stays where it scored. Superseded
   // memories asked for (`--include-superseded`) come with what holds now still first (QA: a flagged change
@@ -159,7 +162,10 @@ export async function recall(ctx: EngineContext, input: RecallInput): Promise<Re
   const pass = { ctx, query: input.query, channels, filter, searchFilter, now, standIn, namesTime, warnings, search };
   // The first ten are ranked from the candidates a default recall has, so asking for more results (`--limit
   // 50`, the page's 20) lists more after them instead of reordering them; the rest come from all candidates.
-  let ranked = await rankCandidates(pass, lists.map((l) => ({ ...l, hits: l.hits.slice(0, BASE_CANDIDATES) })), BASE_CANDIDATES);
+  // The channels are asked for a default recall's candidates again: a channel's best 40 of 80 need not be its best
+  // 40, where scores tie (QA: `--limit 20` ranked another top ten than the default's).
+  const head = candidates > BASE_CANDIDATES ? await searchAll(BASE_CANDIDATES) : lists;
+  let ranked = await rankCandidates(pass, head.map((l) => ({ ...l, hits: l.hits.slice(0, BASE_CANDIDATES) })), BASE_CANDIDATES);
   if (candidates > BASE_CANDIDATES) ranked = withTail(ranked, await rankCandidates(pass, lists, candidates));
   const { context, explain } = ranked;
   lists = ranked.lists;
