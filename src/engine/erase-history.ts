@@ -13,9 +13,14 @@ export interface EraseHistoryResult {
   id: string;
   /** Old versions whose text was erased. */
   versions: number;
+  /** False when the history held nothing to erase: nothing was changed, the log included. */
+  changed: boolean;
   /** Another process's read kept the old pages on disk for now (see ForgetResult.pendingWal). */
   pendingWal?: { holders: number | null };
 }
+
+/** Audit detail fields that never hold the memory's or the user's words: erasing only these erases nothing. */
+const NO_TEXT = new Set(["type", "versions", "status", "statusBefore", "changed", "imported", "superseded_by", "auto", "relation", "to", "possible", "settled", "rule", "selector", "expires_at_before", "purge_after"]);
 
 export function eraseMemoryHistory(ctx: EngineContext, idOrPrefix: string): EraseHistoryResult {
   const id = resolveId(ctx.store, idOrPrefix);
@@ -26,12 +31,13 @@ export function eraseMemoryHistory(ctx: EngineContext, idOrPrefix: string): Eras
     const erased = history.filter((e) => e.contentBefore !== null).length;
     // Nothing to erase (no earlier text, no details such as a forget's reason) changes nothing, the log included
     // (QA: every run added an entry).
-    if (history.every((e) => e.op === "erase_history" || (e.contentBefore === null && Object.keys(e.detail).length === 0))) return 0;
+    if (history.every((e) => e.op === "erase_history" || (e.contentBefore === null && Object.keys(e.detail).every((k) => NO_TEXT.has(k))))) return null;
     ctx.store.eraseHistory(id);
     const now = ctx.now();
     ctx.store.appendAudit({ at: now, actor: ctx.actor, op: "erase_history", memoryId: id, hashBefore: m.contentHash, hashAfter: m.contentHash, contentBefore: null, detail: { versions: erased } });
     return erased;
   });
+  if (versions === null) return { id, versions: 0, changed: false };
   const scrub = ctx.store.lastScrub();
-  return { id, versions, ...(scrub && !scrub.complete ? { pendingWal: { holders: scrub.holders } } : {}) };
+  return { id, versions, changed: true, ...(scrub && !scrub.complete ? { pendingWal: { holders: scrub.holders } } : {}) };
 }

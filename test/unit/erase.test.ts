@@ -51,6 +51,10 @@ describe("erasing old versions", () => {
     // Again, with nothing left to erase: nothing changes, the log included (QA).
     expect(engine.eraseHistory(m.id).versions).toBe(0);
     expect(engine.history(m.id).entries.map((e) => e.op)).toEqual(["create", "update", "update", "erase_history"]);
+    // Nor on a memory never changed: its creation's type is no text (QA re-check: the first run wrote an entry).
+    const plain = engine.remember({ content: "a plain note never edited" }).memory;
+    expect(engine.eraseHistory(plain.id)).toMatchObject({ versions: 0, changed: false });
+    expect(engine.history(plain.id).entries.map((e) => e.op)).toEqual(["create"]);
     // A forget's reason is erasable history too.
     engine.forget(m.id, { reason: "it named the vault path" });
     engine.restore(m.id);

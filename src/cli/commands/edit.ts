@@ -74,6 +74,7 @@ export default defineCommand({
       if (newProject) output.text(`No memory was in project "${updated.project}" before: it starts now. If that was a typo, \`cairn edit ${id} --project <name>\` moves it back (\`cairn stats\` lists the projects).`);
       if (unchanged && !erased) return output.text(`Nothing changed: memory ${id} already says that.`);
       if (!erased) return output.text(`Updated ${id}. The previous version is kept: cairn get ${id} --history`);
+      if (!erased.changed) return output.text(`${changes && !unchanged ? `Updated ${id}; its` : `Nothing changed: memory ${id}'s`} history holds no earlier text to erase.`);
       output.text(
         `${changes ? `Updated ${id}; e` : "E"}rased the text of ${erased.versions} earlier version${erased.versions === 1 ? "" : "s"} from the audit log` +
           (erased.pendingWal ? `, not yet from disk: ${pendingWalText(erased.pendingWal.holders)}.` : " and the files on disk.") +
