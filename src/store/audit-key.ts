@@ -38,9 +38,19 @@ export function auditKeyFile(dbFile: string): string | null {
  */
 export function assertDatabaseHere(dbFile: string): void {
   const key = auditKeyFile(dbFile);
-  if (existsSync(dbFile) || existsSync(`${dbFile}-wal`) || existsSync(`${dbFile}-shm`)) return;
-  if (key !== null && existsSync(key)) throw cairnError("DATABASE_GONE", [dbFile, key]);
+  const here = () => existsSync(dbFile) || existsSync(`${dbFile}-wal`) || existsSync(`${dbFile}-shm`);
+  if (here() || key === null || !existsSync(key)) return;
+  // A process that had the deleted file open removes its -wal and -shm and makes the new store a moment later:
+  // not refused in between (the live-deletion test failed whenever a one-shot command looked in that moment).
+  for (let waited = 0; waited < SETTLE_MS; waited += 25) {
+    Bun.sleepSync(25);
+    if (here()) return;
+  }
+  throw cairnError("DATABASE_GONE", [dbFile, key]);
 }
+
+/** How long a store found gone is looked for again before it is refused (rare: a command then starts 0.3 s late). */
+const SETTLE_MS = 300;
 
 /** The secret for `dbFile`, created (0600, exclusive create so two first writers agree) when missing. */
 export function auditKey(dbFile: string): string {
