@@ -87,7 +87,11 @@ export function scrubHookFiles(dataDir: string, texts: readonly string[]): void 
       }
       const parsed = JSON.parse(text) as SessionState;
       const r = withoutQuotesDeep({ ...emptyState(), ...parsed }, texts);
-      if (r.quoted) replace(file, JSON.stringify(r.value));
+      // A failure is keyed by its command's program: a key quoting the text goes with its entry (QA soak: the
+      // erased error's "acme-payroll-export" stayed on disk as a key).
+      const failures = Object.entries(r.value.failures).filter(([key]) => !withoutQuotes(key, texts).quoted);
+      const keysQuoted = failures.length < Object.keys(r.value.failures).length;
+      if (r.quoted || keysQuoted) replace(file, JSON.stringify({ ...r.value, failures: Object.fromEntries(failures) }));
     } catch {
       // removed by its session meanwhile, or not a state file
     }

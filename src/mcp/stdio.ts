@@ -249,10 +249,14 @@ function notAMessage(value: unknown): string {
 
 /** A {@link LineOutput} over a Node-style writable, honouring backpressure. */
 export function streamOutput(stream: NodeJS.WritableStream): LineOutput {
+  // Writers waiting for the reader share one 'drain' listener: one each made Node warn of a listener leak once
+  // eleven replies waited on a slow client (QA soak).
+  let drained: Promise<void> | null = null;
+  const drain = () => (drained ??= new Promise<void>((resolve) => stream.once("drain", () => ((drained = null), resolve()))));
   return (line) =>
     new Promise((resolve, reject) => {
       const ok = stream.write(line, (err) => err && reject(err));
       if (ok) resolve();
-      else stream.once("drain", resolve);
+      else void drain().then(resolve);
     });
 }

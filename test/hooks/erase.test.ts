@@ -91,3 +91,12 @@ test("erasing a captured error takes its whole command out of the session's stat
   purge(error.id);
   expect(stateText()).not.toContain("Quartermaine");
 });
+
+test("erasing a captured error takes its program's name out of the state's keys too (QA soak: 'acme-payroll-export' stayed as a key)", async () => {
+  const command = "./acme-payroll-export.sh --month 11";
+  await w.hook("post-tool-failure", fixture("post-tool-bash-failure", { cwd: w.project, command, error: "Error: ECONNREFUSED 10.0.0.5:5432 while exporting" }));
+  expect(stateText()).toContain("acme-payroll-export");
+  const error = w.withEngine((e) => e.list({ types: ["error"] }).memories[0]!);
+  purge(error.id);
+  expect(stateText()).not.toContain("acme-payroll-export");
+});

@@ -128,3 +128,17 @@ describe("many servers, one database", () => {
     for (const s of servers) expect((await s.ok("recall", { query: "zebra" })).results).toHaveLength(3);
   });
 });
+
+describe("calls sent without waiting", () => {
+  test("a recall sent right behind a remember reads what it wrote; calls answer in the order they came (QA soak)", async () => {
+    const h = await session();
+    for (let i = 0; i < 5; i++) {
+      const [stored, found] = await Promise.all([
+        h.ok("remember", { content: `the zorblat${i} service owns the ledger exports`, type: "fact" }),
+        h.ok("recall", { query: `zorblat${i}` }),
+      ]);
+      expect(found.abstained).toBe(false);
+      expect(found.results.map((r: any) => r.id)).toContain(stored.id);
+    }
+  });
+});

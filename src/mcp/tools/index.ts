@@ -51,14 +51,22 @@ export interface ToolDeps {
 
 export function registerTools(server: McpServer, deps: ToolDeps): void {
   let bound: Engine | null = null;
+  // Calls run one after another, in the order they came: a client that sends `remember` and then `recall` without
+  // waiting (JSON-RPC allows it) reads what it wrote (QA soak: the recall ran while the remember awaited its
+  // search, and abstained).
+  let previous: Promise<unknown> = Promise.resolve();
   for (const tool of TOOLS) {
-    server.registerTool(tool.name, tool.config, async (args: unknown) => {
-      deps.activity?.begin();
-      try {
-        return await call(tool, args);
-      } finally {
-        deps.activity?.end();
-      }
+    server.registerTool(tool.name, tool.config, (args: unknown) => {
+      const run = previous.then(async () => {
+        deps.activity?.begin();
+        try {
+          return await call(tool, args);
+        } finally {
+          deps.activity?.end();
+        }
+      });
+      previous = run.catch(() => undefined);
+      return run;
     });
   }
 
