@@ -29,6 +29,8 @@ const TOKEN = /[\p{L}\p{N}][\p{L}\p{N}._/:@#~+'-]*[\p{L}\p{N}+#]|[\p{L}\p{N}]|[.
 /** Verbs that link a subject to what it is, uses or where it lives: the split between subject and value. */
 const LINK =
   /^(is|are|was|were|be|been|becomes?|became|uses?|using|runs?|goes|go|lives?|sits?|handled|built|builds|done|managed|stored|kept|hosted|deployed|processed|shipped|generated|defined|written|targets?|listens|pinned|points?|stores?|talks|calls|hits?|expires?|consumes?|carries|serves)$/;
+/** Nouns for a part of a system that a word before them tells apart: the ledger service, the billing API. */
+const SYSTEM_NOUN = /^(services?|api|apis|workers?|servers?|databases?|db|clusters?|queues?|jobs?|apps?|buckets?|repos?|modules?|pipelines?|containers?|pods?|daemons?|gateways?|proxy|proxies|frontends?|backends?)$/i;
 /** Function words the search stop list keeps. */
 const FUNCTION_WORDS = new Set(["via", "per", "etc", "e.g", "i.e"]);
 /** Words too general to tie two statements to one subject. */
@@ -122,7 +124,10 @@ function split(text: string): StatementParts {
     if (STOPWORDS.has(lower) || FUNCTION_WORDS.has(lower) || (raw.length < 2 && !/\d/.test(raw))) continue;
     const name = isName(raw, first, code.some(([a, b]) => m.index! > a && m.index! < b));
     const stems = stemsOf(raw);
-    if (name && !linked && !GENERIC.has(stems[0]!)) p.subjectNames.add(stems[0]!);
+    // A word naming which system the subject is ("the ledger service", "the billing API") names it as a name does
+    // (QA soak: "the billing service listens on port 1301" was flagged as a change of the ledger service's port).
+    const names_ = name || (!linked && SYSTEM_NOUN.test(tokens[i + 1]?.[0] ?? "") && !/\d/.test(raw));
+    if (names_ && !linked && !GENERIC.has(stems[0]!)) p.subjectNames.add(stems[0]!);
     for (const stem of stems) {
       p.stems.add(stem);
       if (name) p.names.add(stem);

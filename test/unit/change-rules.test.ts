@@ -204,6 +204,12 @@ describe("changeOf", () => {
     expect(changeOf("We use Yarn for packages", "We dropped Yarn in favour of pnpm").confident).toBe(true);
   });
 
+  test("the same frame about two systems told apart by a word (the ledger service, the billing service) is two facts (QA soak)", () => {
+    expect(changeOf("The ledger service listens on port 8080 behind envoy.", "The billing service listens on port 1301 behind envoy.").relation).toBe("none");
+    expect(changeOf("The ledger service listens on port 8080 behind envoy.", "The ledger service listens on port 9090 behind envoy.").relation).not.toBe("none");
+    expect(changeOf("The ledger service listens on port 8080 behind envoy.", "The ledger service now listens on port 9090 behind envoy.").relation).toBe("update");
+  });
+
   test("a swap of a thing the older statement never mentions changes nothing in it; its acronym or a word it starts is mentioned (QA)", () => {
     const registry = "Container images are pushed to the internal registry at registry.internal/platform/harbor.";
     const swap = changeOf(registry, "Switched harbor's base image from distroless to Chainguard static because of faster CVE patching.");
