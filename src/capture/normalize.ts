@@ -11,6 +11,11 @@ export function cleanContent(text: string): string {
 /** Every control character and bidirectional override: a tag is one short word, shown inline. */
 const TAG_CONTROL = /[\p{Cc}\u202a-\u202e\u2066-\u2069]/gu;
 
+/** `text` on one line: line breaks (and the spaces around them) as one space; controls and bidi overrides gone. */
+export function oneLine(text: string): string {
+  return text.replace(/\s*[\r\n]+\s*/g, " ").replace(TAG_CONTROL, "").trim();
+}
+
 const ASCII = /^[\x00-\x7f]*$/;
 
 /**

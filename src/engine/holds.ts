@@ -9,7 +9,7 @@ import { describeSelector, type Hold, type HoldKind } from "../domain/retention.
 import { cairnError } from "../errors.ts";
 import type { EngineContext } from "./context.ts";
 import { resolveId, shortId } from "./ids.ts";
-import { cleanContent } from "../capture/normalize.ts";
+import { oneLine } from "../capture/normalize.ts";
 import { policyProject } from "./projects.ts";
 
 export interface HoldInput {
@@ -104,7 +104,7 @@ export function listHolds(ctx: EngineContext, includeReleased = false): Hold[] {
 function checkReason(reason: string | undefined): string {
   // One line, shown by `hold list` and the audit log: control characters (a terminal's escape sequences), line
   // breaks and bidi overrides only corrupt it (QA).
-  const text = cleanContent(reason ?? "").replace(/\s*\n\s*/g, " ").replace(/[\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c]/g, "");
+  const text = oneLine(reason ?? "");
   if (text === "") throw cairnError("REASON_REQUIRED");
   // Reasons are stored in the holds table and the audit log; secrets never are.
   return redactSecrets(text).text;

@@ -58,7 +58,6 @@ export function sweep(ctx: EngineContext, input: SweepInput = {}): SweepReport {
   // A rule set or a hold lifted outside cairn would purge what the audit log protects (holds.ts).
   assertPolicyIntact(ctx);
   const rules = ctx.store.policy.rules();
-  const byId = new Map(rules.map((r) => [r.id, r]));
 
   const batch = input.batch ?? SWEEP_BATCH;
   for (const { memory } of pastRetention(ctx, rules, now, batch, true, report)) {
@@ -91,7 +90,7 @@ export function sweep(ctx: EngineContext, input: SweepInput = {}): SweepReport {
     const rule = governing(rules, memory, before, now);
     if (!rule) {
       if (ctx.store.policy.holdsOn(memory).length > 0) continue;
-      report.released.push({ id: memory.id, type: memory.type, project: memory.project, rule: byId.get(mark.ruleId)?.id ?? mark.ruleId });
+      report.released.push({ id: memory.id, type: memory.type, project: memory.project, rule: mark.ruleId });
       if (!dryRun) release(actx, memory.id, mark, before);
       continue;
     }

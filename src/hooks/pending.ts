@@ -20,7 +20,7 @@ export function keepCaptures(ctx: HookContext, prepared: readonly PreparedMemory
 export async function preparedKept(ctx: HookContext): Promise<PreparedMemory[]> {
   const kept = ctx.state.pending;
   if (kept.length === 0) return [];
-  return Promise.all(kept.map((k) => ctx.engine().prepareMemory(keptInput(ctx, k))));
+  return Promise.all(kept.map((k) => ctx.engine().prepareMemory(hookCapture(ctx, k, k.global))));
 }
 
 /** Writes prepared captures (inside the caller's write) and notes them as this session's; the kept ones are done. */
@@ -36,6 +36,7 @@ export async function writeKept(ctx: HookContext): Promise<void> {
   if (kept.length > 0) ctx.writeOrSkip("kept captures", () => writeCaptures(ctx, [], kept));
 }
 
-function keptInput(ctx: HookContext, k: PendingCapture): RememberInput {
-  return { content: k.content, type: k.type, tags: k.tags, project: k.global ? null : ctx.project, source: "hook", agent: ctx.agent, sessionId: ctx.input.sessionId };
+/** What a hook stores of a captured statement: about the user (`global`) or the project, from this session. */
+export function hookCapture(ctx: HookContext, c: { content: string; type: string; tags: string[] }, global: boolean): RememberInput {
+  return { content: c.content, type: c.type, tags: c.tags, project: global ? null : ctx.project, source: "hook", agent: ctx.agent, sessionId: ctx.input.sessionId };
 }

@@ -16,7 +16,7 @@ import { promptEvidence } from "./inject-evidence.ts";
 import { INJECT_BAR, injectLikelihood } from "./inject-model.ts";
 import { LOOSE_MIN_OVERLAP } from "../capture/change-rules.ts";
 import { updates } from "../retrieve/current-first.ts";
-import { keepCaptures, preparedKept, writeCaptures } from "./pending.ts";
+import { hookCapture, keepCaptures, preparedKept, writeCaptures } from "./pending.ts";
 import { appendHookLog } from "./log.ts";
 import { promptRules } from "./prompt-rules.ts";
 
@@ -113,16 +113,8 @@ function notePrompt(ctx: HookContext, text: string): void {
 }
 
 function captureInput(ctx: HookContext, c: ReturnType<typeof extractCaptures>[number]): RememberInput {
-  return {
-    content: c.content,
-    type: c.type,
-    tags: c.tags,
-    // The capture knows whom the sentence is about; a type's default would make every rule global.
-    project: c.scope === "global" ? null : ctx.project,
-    source: "hook",
-    agent: ctx.agent,
-    sessionId: ctx.input.sessionId,
-  };
+  // The capture knows whom the sentence is about; a type's default would make every rule global.
+  return hookCapture(ctx, c, c.scope === "global");
 }
 
 /** A rule (decision, preference, fact) that a newer rule among `pool` changed. Errors and lessons stay: a fix does not retire them. */

@@ -97,8 +97,9 @@ function states(newer: Memory, older: Memory, oldWords: () => Set<string>, newWo
   if (newer.createdAt <= older.createdAt || newer.project !== older.project) return false;
   const said = statesChange(newer, older, minLooseOverlap);
   if (said !== undefined) return said;
-  if (!CHANGE.test(newer.content) || !shareWords(newWords(), oldWords())) return false;
+  if (!CHANGE.test(newer.content)) return false;
   const old = oldWords();
+  if (!shareWords(newWords(), old)) return false;
   return newer.content.split(CLAUSE).some((clause) => CHANGE.test(clause) && [...distinctive(clause)].some((w) => old.has(w)));
 }
 

@@ -9,7 +9,7 @@
  */
 import type { ProjectScope } from "../store/filter-sql.ts";
 import { sameEntry } from "../store/log-mark.ts";
-import { acceptedCodes, ProjectCoder, UNKNOWN_PROJECT } from "../store/project-codes.ts";
+import { LastScope, ProjectCoder, UNKNOWN_PROJECT } from "../store/project-codes.ts";
 import type { StoredVector, VectorLogState, VectorStore } from "../store/vector-store.ts";
 import type { TopKKernel } from "../embed/vector-kernel.ts";
 import { Int8Columns } from "./vector-quant.ts";
@@ -19,6 +19,13 @@ import { dotRow, type KernelScope, type Ranking, rankScores, rankWithKernel } fr
 const RELOAD_SHARE = 0.25;
 /** Up to this many changes are applied one by one whatever the size: each costs microseconds. */
 const RELOAD_MIN = 64;
+
+/** A scope's rows (`keep`: 1 per row kept), and, once a kernel search asked, the kernel's bias for them. */
+interface ScopedRows {
+  rows: number[];
+  keep: Uint8Array;
+  kernel?: KernelScope;
+}
 
 export class VectorIndex {
   readonly model: string;
@@ -30,7 +37,7 @@ export class VectorIndex {
   #codes = new Uint8Array(0);
   readonly #coder = new ProjectCoder();
   /** The rows the last scope searched keeps, at the index's version then (a new project comes with a change). */
-  #lastScope: { key: string; rows: number[]; keep: Uint8Array; kernel?: KernelScope } | undefined;
+  readonly #lastScope = new LastScope<ScopedRows>();
   readonly #rowOf = new Map<number, number>();
   /** Where the rows stand in the change log: null until loaded. */
   #log: VectorLogState | null = null;
@@ -115,21 +122,17 @@ export class VectorIndex {
   }
 
   /** The rows `scope` keeps, made again only for another scope or after a change; undefined when it keeps all. */
-  #scoped(scope: ProjectScope | undefined): { rows: number[]; keep: Uint8Array; kernel?: KernelScope } | undefined {
-    if (!scope || (scope.projects === null && scope.global)) return undefined;
-    const key = `${this.#version}|${JSON.stringify(scope)}`;
-    if (this.#lastScope?.key === key) return this.#lastScope;
-    const accept = acceptedCodes(this.#coder.names, scope.projects, scope.global);
-    const n = this.#seqs.length;
-    const keep = new Uint8Array(n);
-    const rows: number[] = [];
-    for (let r = 0; r < n; r++) {
-      if (!accept[this.#codes[r]!]) continue;
-      keep[r] = 1;
-      rows.push(r);
-    }
-    this.#lastScope = { key, rows, keep };
-    return this.#lastScope;
+  #scoped(scope: ProjectScope | undefined): ScopedRows | undefined {
+    return this.#lastScope.of(scope, this.#coder.names, (accept) => {
+      const keep = new Uint8Array(this.#seqs.length);
+      const rows: number[] = [];
+      for (let r = 0; r < keep.length; r++) {
+        if (!accept[this.#codes[r]!]) continue;
+        keep[r] = 1;
+        rows.push(r);
+      }
+      return { rows, keep };
+    }, String(this.#version));
   }
 
   #check(query: Float32Array): void {

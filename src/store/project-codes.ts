@@ -47,9 +47,10 @@ export function acceptedCodes(names: readonly string[], projects: readonly strin
 export class LastScope<T> {
   #last: { key: string; value: T } | undefined;
 
-  of(scope: ProjectScope | undefined, names: readonly string[], make: (accept: Uint8Array) => T): T | undefined {
+  /** `stamp` names what else `make` read (an in-memory index's version): another stamp makes it again. */
+  of(scope: ProjectScope | undefined, names: readonly string[], make: (accept: Uint8Array) => T, stamp = ""): T | undefined {
     if (!scope || (scope.projects === null && scope.global)) return undefined;
-    const key = JSON.stringify(scope);
+    const key = `${stamp}|${JSON.stringify(scope)}`;
     if (this.#last?.key !== key) this.#last = { key, value: make(acceptedCodes(names, scope.projects, scope.global)) };
     return this.#last.value;
   }

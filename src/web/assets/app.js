@@ -41,9 +41,9 @@
 
   /** The start of `q` that fits both bounds, cut at a whole character. */
   function searchedPart(q) {
-    let part = Array.from(q).slice(0, MAX_QUERY).join("");
-    while (encodeURIComponent(part).length > MAX_ESCAPED) part = Array.from(part).slice(0, Math.floor(Array.from(part).length * 0.9)).join("");
-    return part;
+    let chars = Array.from(q).slice(0, MAX_QUERY);
+    while (encodeURIComponent(chars.join("")).length > MAX_ESCAPED) chars = chars.slice(0, Math.floor(chars.length * 0.9));
+    return chars.join("");
   }
 
   async function searchPage(p) {
