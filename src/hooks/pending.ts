@@ -1,39 +1,88 @@
 /**
  * @module Captures kept for later: when another process holds the database's write lock past a hook's wait (an
- * import, a sweep, another agent's burst of writes), a prompt's captures go into the session state instead of
- * being dropped, and the session's next prompt, Stop, PreCompact or SessionEnd writes them first.
+ * import, a sweep, another agent's burst of writes), a prompt's captures, a failing command's error and the
+ * lesson of its fix go into the session state instead of being dropped, and the session's next prompt, command
+ * outcome, Stop, PreCompact or SessionEnd writes them first.
  */
 import type { PreparedMemory, RememberInput } from "../engine/remember.ts";
 import type { HookContext } from "./context.ts";
-import { noteCreated, type PendingCapture } from "./state.ts";
+import { noteCreated, type PendingCapture, type SessionState } from "./state.ts";
 
 /** Puts the captures of `prepared` in the session state, for a later write. */
 export function keepCaptures(ctx: HookContext, prepared: readonly PreparedMemory[]): void {
+  for (const p of prepared) keepCapture(ctx, { ...p.input, type: p.candidate.type, tags: p.candidate.tags, project: p.candidate.project });
+}
+
+/** Puts one capture in the session state, for a later write; `failure` ties an error or lesson to its command. */
+export function keepCapture(ctx: HookContext, input: RememberInput, failure?: PendingCapture["failure"]): void {
   const state = ctx.touchState();
-  for (const p of prepared) {
-    const kept: PendingCapture = { content: p.input.content, type: p.candidate.type, tags: [...p.candidate.tags], global: p.candidate.project === null };
-    if (!state.pending.some((k) => k.content === kept.content)) state.pending.push(kept);
-  }
+  const metadata = Object.entries(input.metadata ?? {}).filter((e): e is [string, string] => typeof e[1] === "string");
+  const kept: PendingCapture = {
+    content: input.content,
+    type: input.type ?? "fact",
+    tags: [...(input.tags ?? [])],
+    global: input.project === null,
+    ...(metadata.length > 0 ? { metadata: Object.fromEntries(metadata) } : {}),
+    ...(failure ? { failure } : {}),
+  };
+  if (!state.pending.some((k) => k.content === kept.content)) state.pending.push(kept);
 }
 
 /** The session's kept captures, their nearest memories searched (before the write transaction, as prompt.ts does). */
 export async function preparedKept(ctx: HookContext): Promise<PreparedMemory[]> {
   const kept = ctx.state.pending;
   if (kept.length === 0) return [];
-  return Promise.all(kept.map((k) => ctx.engine().prepareMemory(hookCapture(ctx, k, k.global))));
+  await ctx.ready();
+  return Promise.all(kept.map((k) => ctx.engine().prepareMemory({ ...hookCapture(ctx, k, k.global), ...(k.metadata ? { metadata: k.metadata } : {}) })));
 }
 
 /** Writes prepared captures (inside the caller's write) and notes them as this session's; the kept ones are done. */
 export function writeCaptures(ctx: HookContext, prepared: readonly PreparedMemory[], kept: readonly PreparedMemory[]): void {
   const state = ctx.touchState();
-  for (const p of [...kept, ...prepared]) noteCreated(state, ctx.engine().rememberPrepared(p).id);
+  const errors = new Map<string, string>();
+  for (const p of kept) {
+    const failure = state.pending.find((k) => k.content === p.input.content)?.failure;
+    const id = ctx.engine().rememberPrepared(p).id;
+    if (failure) settleFailure(ctx, state, failure, p.input.type === "error" ? "error" : "lesson", id, errors);
+    noteCreated(state, id);
+  }
+  for (const p of prepared) noteCreated(state, ctx.engine().rememberPrepared(p).id);
   if (kept.length > 0) state.pending = state.pending.filter((k) => !kept.some((p) => p.input.content === k.content));
 }
 
-/** Writes the session's kept captures now, if any (Stop, PreCompact, SessionEnd). */
-export async function writeKept(ctx: HookContext): Promise<void> {
+/**
+ * A kept error, now written, becomes its command's open failure's error (the lesson of a later success links to
+ * it); a kept lesson is linked to the error it fixes, written before it or in this same batch.
+ */
+function settleFailure(ctx: HookContext, state: SessionState, failure: NonNullable<PendingCapture["failure"]>, role: "error" | "lesson", id: string, errors: Map<string, string>): void {
+  if (role === "error") {
+    errors.set(failure.key, id);
+    if (!state.created.includes(id)) state.errorsCaptured++;
+    const open = state.failures[failure.key];
+    if (open && !open.errorId) open.errorId = id;
+    return;
+  }
+  const errorId = failure.errorId ?? errors.get(failure.key);
+  if (!errorId || errorId === id) return;
+  try {
+    ctx.engine().relate(id, errorId, "fixes");
+  } catch {
+    // the error memory was forgotten meanwhile: the lesson stands on its own
+  }
+}
+
+/** Writes the session's kept captures now, if any (a command's outcome, Stop, PreCompact, SessionEnd), then `then`. */
+export async function writeKept(ctx: HookContext, what = "kept captures", then?: () => void, keep?: () => void): Promise<void> {
   const kept = await preparedKept(ctx);
-  if (kept.length > 0) ctx.writeOrSkip("kept captures", () => writeCaptures(ctx, [], kept));
+  if (kept.length === 0 && !then) return;
+  ctx.writeOrKeep(
+    what,
+    () => {
+      if (kept.length > 0) writeCaptures(ctx, [], kept);
+      then?.();
+    },
+    keep,
+  );
 }
 
 /** What a hook stores of a captured statement: about the user (`global`) or the project, from this session. */

@@ -9,6 +9,7 @@ import { answersByExit, commandHead, commandKey, errorCommand, errorSignature, l
 import type { HookContext } from "./context.ts";
 import { bullet, oneLine } from "./format.ts";
 import { relevant } from "./relevance.ts";
+import { keepCapture, writeKept } from "./pending.ts";
 import { noteCreated, type SessionState } from "./state.ts";
 
 /** Errors captured per session at most: a broken build can fail fifty times in a row. */
@@ -41,7 +42,8 @@ export async function postTool(ctx: HookContext): Promise<string | null> {
     const open = ctx.state.failures[key];
     if (open) await ctx.ready();
     const lesson = open ? await ctx.engine().prepareMemory(lessonInput(ctx, key, command, open)) : null;
-    ctx.writeOrSkip("lesson", () => succeeded(ctx, key, command, lesson));
+    // An error kept under another process's lock is written first: the lesson links to it (pending.ts).
+    await writeKept(ctx, "lesson", () => succeeded(ctx, key, command, lesson), () => succeeded(ctx, key, command, null, true));
     return null;
   }
   await ctx.ready();
@@ -53,7 +55,12 @@ export async function postTool(ctx: HookContext): Promise<string | null> {
   // an error: "`npm install` failed: exit code non-zero" tells a later session nothing (QA).
   const untold = known || told === "";
   const error = !untold && capturesError(ctx.state, key, signature) ? await ctx.engine().prepareMemory(errorInput(ctx, key, command, signature)) : null;
-  ctx.writeOrSkip("error capture", () => captureFailure(ctx, key, command, signature, error, untold));
+  await writeKept(
+    ctx,
+    "error capture",
+    () => captureFailure(ctx, key, command, signature, error, untold),
+    () => captureFailure(ctx, key, command, signature, error, untold, true),
+  );
   return advice;
 }
 
@@ -75,12 +82,14 @@ export function noteStep(ctx: HookContext, step: string, exceptKey?: string): vo
   }
 }
 
-function succeeded(ctx: HookContext, key: string, command: string, prepared: PreparedMemory | null): void {
+/** Closes the command's open failure with its lesson: written, or (`keep`, the lock not had) kept for a later write. */
+function succeeded(ctx: HookContext, key: string, command: string, prepared: PreparedMemory | null, keep = false): void {
   noteStep(ctx, `running \`${oneLine(command, 100)}\``, key);
   const open = ctx.state.failures[key];
   if (!open) return;
   const state = ctx.touchState();
   delete state.failures[key];
+  if (keep) return keepCapture(ctx, lessonInput(ctx, key, command, open), { key, errorId: open.errorId });
   const engine = ctx.engine();
   const lesson = rememberAsPrepared(ctx, lessonInput(ctx, key, command, open), prepared);
   noteCreated(state, lesson.id);
@@ -142,14 +151,15 @@ function errorInput(ctx: HookContext, key: string, command: string, signature: s
 
 /**
  * Records the failure in the session (a later success of the command becomes a lesson) and captures it as an
- * error memory, unless `untold`: a lesson or a note the user wrote already tells this error (a copy without the
+ * error memory (or, `keep`: the lock not had, keeps the capture for a later write), unless `untold`: a lesson or a note the user wrote already tells this error (a copy without the
  * fix only crowded the briefing's pitfalls out), or the failure printed nothing to tell it by.
  */
-function captureFailure(ctx: HookContext, key: string, command: string, signature: string, prepared: PreparedMemory | null, untold: boolean): void {
+function captureFailure(ctx: HookContext, key: string, command: string, signature: string, prepared: PreparedMemory | null, untold: boolean, keep = false): void {
   const state: SessionState = ctx.touchState();
   const previous = state.failures[key];
   let errorId = previous?.signature === signature ? previous.errorId : null;
-  if (!untold && capturesError(state, key, signature)) {
+  if (keep && !untold && capturesError(state, key, signature)) keepCapture(ctx, errorInput(ctx, key, command, signature), { key, errorId: null });
+  else if (!untold && capturesError(state, key, signature)) {
     const saved = rememberAsPrepared(ctx, errorInput(ctx, key, command, signature), prepared);
     errorId = saved.id;
     if (!state.created.includes(saved.id)) state.errorsCaptured++;

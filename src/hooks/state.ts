@@ -26,6 +26,14 @@ export interface PendingCapture {
   tags: string[];
   /** About the user (the global scope), not the project. */
   global: boolean;
+  /** What the capture carries besides (an error's command line). */
+  metadata?: Record<string, string>;
+  /**
+   * An error of a failing command, or the lesson its later success left (post-tool.ts): the command's key, and the
+   * error memory the lesson fixes when that was written already. A kept error written later becomes the open
+   * failure's error; a kept lesson is linked to it (`fixes`).
+   */
+  failure?: { key: string; errorId: string | null };
 }
 
 export interface SessionState {

@@ -73,3 +73,44 @@ test("cold: a capture gives up within the deadline and the prompt is still answe
   const listed = await w.sb.json<{ memories: Array<{ content: string }> }>(["list", "--json"], { cwd: w.project });
   expect(listed.memories.map((m) => m.content)).toContain("The deploy cron runs at 03:00 UTC.");
 });
+
+test("cold: a failing command's error and the lesson of its fix, met by the lock, are kept and written linked", async () => {
+  const command = "cargo build --release";
+  const error = "Exit code 101\nerror[E0433]: failed to resolve: use of undeclared crate `serde_json`";
+  const failure = { session: "cold-fix", command, error };
+  await holdLock();
+  await w.hook("post-tool-failure", "post-tool-bash-failure", failure, "off");
+  expect(w.log()).toContain("error capture kept for the session's next write");
+  const before = await w.sb.json<{ memories: Array<{ content: string }> }>(["list", "--json"], { cwd: w.project });
+  expect(before.memories.some((m) => m.content.includes("E0433"))).toBe(false);
+  // The fix succeeds while the lock is still held: the lesson is kept too.
+  await w.hook("post-tool", "post-tool-bash-ok", { session: "cold-fix", command }, "off");
+  expect(w.log()).toContain("lesson kept for the session's next write");
+  (holder!.stdin as import("bun").FileSink).end();
+  await holder!.exited;
+  await w.hook("stop", "stop", { session: "cold-fix" }, "off");
+  const listed = await w.sb.json<{ memories: Array<{ id: string; type: string; content: string }> }>(["list", "--json"], { cwd: w.project });
+  const err = listed.memories.find((m) => m.type === "error" && m.content.includes("E0433"));
+  const lesson = listed.memories.find((m) => m.type === "lesson" && m.content.includes("E0433"));
+  expect(err).toBeDefined();
+  expect(lesson).toBeDefined();
+  const graph = await w.sb.json<{ edges: Array<{ from: string; to: string; relation: string }> }>(["graph", lesson!.id, "--json"], { cwd: w.project });
+  expect(graph.edges).toContainEqual(expect.objectContaining({ from: lesson!.id, to: err!.id, relation: "fixes" }));
+});
+
+test("cold: an error kept under the lock is written by the command's next outcome, and its fix links to it", async () => {
+  const command = "go test ./...";
+  const error = "Exit code 1\npanic: runtime error: invalid memory address or nil pointer dereference";
+  await holdLock();
+  await w.hook("post-tool-failure", "post-tool-bash-failure", { session: "cold-fix2", command, error }, "off");
+  (holder!.stdin as import("bun").FileSink).end();
+  await holder!.exited;
+  await w.hook("post-tool", "post-tool-bash-ok", { session: "cold-fix2", command }, "off");
+  const listed = await w.sb.json<{ memories: Array<{ id: string; type: string; content: string }> }>(["list", "--json"], { cwd: w.project });
+  const err = listed.memories.find((m) => m.type === "error" && m.content.includes("nil pointer"));
+  const lesson = listed.memories.find((m) => m.type === "lesson" && m.content.includes("go test"));
+  expect(err).toBeDefined();
+  expect(lesson).toBeDefined();
+  const graph = await w.sb.json<{ edges: Array<{ from: string; to: string; relation: string }> }>(["graph", lesson!.id, "--json"], { cwd: w.project });
+  expect(graph.edges).toContainEqual(expect.objectContaining({ from: lesson!.id, to: err!.id, relation: "fixes" }));
+});
