@@ -114,6 +114,21 @@ export function actionArg<const T extends string>(command: string, given: string
 }
 
 /**
+ * Refuses an option the action does not read (`cairn hold list --tag x` listed every hold, as if no tag were
+ * given): `readBy` names, for each option of the command's actions, the actions that read it. A boolean given
+ * as false is not given.
+ */
+export function onlyOptions(command: string, action: string, args: Readonly<Record<string, unknown>>, readBy: Readonly<Record<string, readonly string[]>>): void {
+  for (const [name, actions] of Object.entries(readBy)) {
+    const value = args[name];
+    if (value === undefined || value === false || actions.includes(action)) continue;
+    const by = actions.map((a) => `\`cairn ${command} ${a}\``);
+    const readers = by.length === 1 ? by[0] : `${by.slice(0, -1).join(", ")} or ${by.at(-1)}`;
+    throw cairnError("USAGE", [`--${name} is for ${readers}, not \`cairn ${command} ${action}\`; nothing was changed.`]);
+  }
+}
+
+/**
  * Refuses words an action does not read (`cairn hold list x` listed the holds and dropped the x): `words` are
  * the command's positionals after the action, in order; the action reads the first `takes` of them.
  */

@@ -106,6 +106,22 @@ describe("config set validates before writing", () => {
       expect({ args, exit: r.exitCode, stdout: r.stdout }).toEqual({ args: [...args], exit: 2, stdout: "" });
       expect(r.stderr).toContain(`Unexpected argument "${word}": \`${reads}`);
     }
+    // ... and only its own options: `hold list --tag x` listed every hold as if no tag were given.
+    for (const [args, says] of [
+      [["hold", "list", "--tag", "x"], "--tag is for `cairn hold add`, not `cairn hold list`"],
+      [["hold", "release", "h1", "--reason", "done", "--all"], "--all is for `cairn hold list`, not `cairn hold release`"],
+      [["retention", "show", "--keep", "30d"], "--keep is for `cairn retention set`, not `cairn retention show`"],
+      [["retention", "set", "--keep", "30d", "--all"], "--all is for `cairn retention clear`, not `cairn retention set`"],
+      [["audit", "verify", "--limit", "5"], "--limit is for `cairn audit log`, not `cairn audit verify`"],
+      [["audit", "head", "--from", "1:ab"], "--from is for `cairn audit verify`, not `cairn audit head`"],
+      [["sync", "status", "--project", "x"], "--project is for `cairn sync share`, `cairn sync unshare`, `cairn sync init` or `cairn sync join`, not `cairn sync status`"],
+      [["sync", "share", "--discard"], "--discard is for `cairn sync leave`, not `cairn sync share`"],
+    ] as const) {
+      const r = await s.run([...args]);
+      expect({ args, exit: r.exitCode, stdout: r.stdout }).toEqual({ args: [...args], exit: 2, stdout: "" });
+      expect(r.stderr).toContain(says);
+    }
+    expect((await s.json<{ rules: unknown[] }>(["retention", "show", "--json"])).rules).toEqual([]);
     expect((await s.run(["config", "set", "limit", "7"])).exitCode).toBe(0);
     expect((await s.run(["config", "get", "limit"])).stdout.trim()).toBe("7");
     expect(await total()).toBe(2);

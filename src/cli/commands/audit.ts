@@ -7,7 +7,7 @@ import { safeLabel } from "../../domain/label.ts";
 import { defineCommand } from "citty";
 import { parseOptionalTime, parseOptionalUntil } from "../../domain/time.ts";
 import { cairnError } from "../../errors.ts";
-import { actionArg, intFlag, jsonFlag } from "../flags.ts";
+import { actionArg, intFlag, jsonFlag, onlyOptions } from "../flags.ts";
 import { formatDate } from "../format.ts";
 import { output } from "../output.ts";
 import { withEngine } from "../session.ts";
@@ -32,6 +32,7 @@ export default defineCommand({
   },
   async run({ args }) {
     const action = actionArg("audit", args.action, ["verify", "head", "log"]);
+    onlyOptions("audit", action, args, { from: ["verify"], memory: ["log"], actor: ["log"], since: ["log"], until: ["log"], limit: ["log"] });
     const anchor = args.from === undefined ? undefined : parseAnchor(args.from);
     await withEngine(({ engine }) => {
       if (action === "head") {

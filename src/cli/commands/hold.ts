@@ -5,7 +5,7 @@
 import { defineCommand } from "citty";
 import { describeSelector, type Hold, holdToJson } from "../../domain/retention.ts";
 import { cairnError } from "../../errors.ts";
-import { actionArg, jsonFlag, onlyWords } from "../flags.ts";
+import { actionArg, jsonFlag, onlyOptions, onlyWords } from "../flags.ts";
 import { formatDate } from "../format.ts";
 import { output } from "../output.ts";
 import { withEngine } from "../session.ts";
@@ -25,6 +25,7 @@ export default defineCommand({
   async run({ args }) {
     const action = actionArg("hold", args.action, ["list", "add", "release"]);
     onlyWords("hold", action, [args.hold], action === "release" ? 1 : 0);
+    onlyOptions("hold", action, args, { project: ["add"], tag: ["add"], id: ["add"], reason: ["add", "release"], all: ["list"] });
     if (action === "release" && !args.hold) throw cairnError("USAGE", ["`cairn hold release` takes the hold id; `cairn hold list` shows them."]);
     await withEngine(({ engine }) => {
       if (action === "add") {

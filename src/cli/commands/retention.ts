@@ -7,7 +7,7 @@ import { parseDuration } from "../../domain/time.ts";
 import { describeSelector, type RetentionRule, ruleToJson } from "../../domain/retention.ts";
 import { formatSpan } from "../../engine/sweep.ts";
 import { cairnError } from "../../errors.ts";
-import { actionArg, jsonFlag, onlyWords } from "../flags.ts";
+import { actionArg, jsonFlag, onlyOptions, onlyWords } from "../flags.ts";
 import { formatDate } from "../format.ts";
 import { output } from "../output.ts";
 import { withEngine } from "../session.ts";
@@ -28,6 +28,7 @@ export default defineCommand({
   async run({ args }) {
     const action = actionArg("retention", args.action, ["show", "set", "clear"]);
     onlyWords("retention", action, [args.rule], action === "clear" ? 1 : 0);
+    onlyOptions("retention", action, args, { type: ["set"], project: ["set"], tag: ["set"], keep: ["set"], grace: ["set"], all: ["clear"] });
     if (action === "set" && !args.keep) throw cairnError("RULE_KEEP", [""]);
     if (action === "clear" && !args.rule === !args.all) throw cairnError("USAGE", ["`cairn retention clear` takes a rule id or --all (not both); `cairn retention show` lists the ids."]);
     const keepMs = action === "set" ? parseDuration(args.keep!, { lifetime: true }) : 0;

@@ -11,7 +11,7 @@ import { readSettings, redactUrl, writeConfig } from "../../sync/settings.ts";
 import { syncStatus } from "../../sync/status.ts";
 import { initTeam, joinTeam, leaveTeam, requireConfig, setShared } from "../../sync/team.ts";
 import { rejoinTeam, rotateTeam } from "../../sync/rotate.ts";
-import { actionArg, jsonFlag, onlyWords } from "../flags.ts";
+import { actionArg, jsonFlag, onlyOptions, onlyWords } from "../flags.ts";
 import { output, progress } from "../output.ts";
 import { type CliSession, withEngine } from "../session.ts";
 import { renderStatus } from "../sync-format.ts";
@@ -36,6 +36,7 @@ export default defineCommand({
   async run({ args }) {
     const action = actionArg("sync", args.action, [...ACTIONS]);
     onlyWords("sync", action, [args.code], action === "join" ? 1 : 0);
+    onlyOptions("sync", action, args, { project: ["share", "unshare", "init", "join"], global: ["share", "unshare", "init", "join"], discard: ["leave"] });
     const json = args.json === true;
     const needsServer = action === "init" || action === "join";
     if (needsServer && !args.server) throw cairnError("USAGE", [`\`cairn sync ${action}\` needs --server <postgres url>.`]);
