@@ -22,11 +22,48 @@ export const CLAUDE_HOOKS: ReadonlyArray<{ event: string; name: string; matcher?
   { event: "SessionEnd", name: "session-end", timeout: 5 },
 ];
 
-/** A hook command cairn wrote: the executable is named cairn (quoted or not) and its first argument is `hook`. */
+/** `NAME=value ` assignments before a command (the value quoted or not). */
+const ASSIGNMENT = String.raw`[A-Za-z_][A-Za-z0-9_]*=(?:'(?:[^']|'\\'')*'|"(?:[^"\\]|\\.)*"|[^\s'"|;&]*)\s+`;
+/** An executable named cairn: a path ending in it or the bare name, quoted or not. */
+const CAIRN_EXECUTABLE = String.raw`(?:'(?:[^']*[\\/])?cairn(?:\.exe)?'|"(?:[^"]*[\\/])?cairn(?:\.exe)?"|(?:[^\s'"|;&]*[\\/])?cairn(?:\.exe)?)`;
+/**
+ * cairn's handler: the command (after variable assignments), or the last stage of a pipeline the user wrapped it
+ * in, runs an executable named cairn with `hook` first. A command that only mentions `cairn hook stop` (echoed,
+ * in a comment, as an argument) is the user's own (QA: setup replaced, and --uninstall deleted, such hooks).
+ */
+const CAIRN_HANDLER = new RegExp(String.raw`^(?<prefix>(?:[^|'"#]|'[^']*'|"(?:[^"\\]|\\.)*")*\|\s*)?(?<vars>(?:${ASSIGNMENT})*)(?<exe>${CAIRN_EXECUTABLE})\s+hook(?:\s|$)`);
+
+/** A shell word as the shell reads it: quotes taken off (`'…'` with `'\''` inside, `"…"` with backslash escapes). */
+export const unquote = (word: string): string =>
+  word.startsWith("'") ? word.slice(1, -1).replace(/'\\''/g, "'") : word.startsWith('"') ? word.slice(1, -1).replace(/\\(.)/g, "$1") : word;
+
+/** cairn's invocation in a handler's command: the variables set for it (name → value) and its executable; null when none. */
+export function cairnInvocation(command: string): { vars: Map<string, string>; executable: string } | null {
+  const m = CAIRN_HANDLER.exec(command.trimStart());
+  if (!m) return null;
+  const vars = new Map([...(m.groups!.vars ?? "").matchAll(new RegExp(ASSIGNMENT, "g"))].map((a) => {
+    const at = a[0].indexOf("=");
+    return [a[0].slice(0, at), unquote(a[0].slice(at + 1).trim())] as const;
+  }));
+  return { vars, executable: unquote(m.groups!.exe!) };
+}
+
+/** A hook command cairn wrote (or the user wrapped, {@link CAIRN_HANDLER}); `ownCommand` this binary's command. */
 export function isCairnHook(command: unknown, ownCommand?: string): boolean {
   if (typeof command !== "string") return false;
   if (ownCommand !== undefined && command.startsWith(`${ownCommand} hook `)) return true;
-  return /(^|[\s\/\\"'])cairn(\.exe)?["']?\s+hook(\s|$)/.test(command);
+  return CAIRN_HANDLER.test(command.trimStart());
+}
+
+/**
+ * The command cairn's handler should run, from the one the user has: setup's `wanted` command, after the user's own
+ * variables (those setup does not set) and the pipeline they wrapped it in (`tee -a log | cairn hook stop`).
+ */
+export function keepUsersParts(current: string, wanted: string, setupVars: readonly string[]): string {
+  const m = CAIRN_HANDLER.exec(current.trimStart());
+  if (!m) return wanted;
+  const vars = [...(m.groups!.vars ?? "").matchAll(new RegExp(ASSIGNMENT, "g"))].map((a) => a[0].trim()).filter((a) => !setupVars.includes(a.slice(0, a.indexOf("="))));
+  return [m.groups!.prefix?.trimEnd() ?? "", ...vars, wanted].filter((part) => part !== "").join(" ");
 }
 
 /** Claude Code runs the hooks of every settings file: cairn's in two of them run twice (two briefings, two captures). */
@@ -168,14 +205,15 @@ export function addHookOps(value: JsonObject, ctx: SetupContext): OpsResult {
   const ops: Op[] = [];
   const changes: Change[] = [];
   for (const spec of CLAUDE_HOOKS) {
-    const wanted = { type: "command", command: hookCommand(ctx, spec.name), timeout: spec.timeout };
+    const command = hookCommand(ctx, spec.name);
     const groups = groupsOf(hooks, spec.event) ?? [];
     const found = cairnPositions(groups, ctx.command);
     const key = `hooks.${spec.event}`;
     const keep = found.find(({ g }) => ((groups[g] as JsonObject).matcher ?? "") === (spec.matcher ?? ""));
     const extra = found.filter((p) => p !== keep);
-    if (keep) {
-      const handler = handlersOf(groups[keep.g])[keep.h] as JsonObject;
+    const handler = keep ? (handlersOf(groups[keep.g])[keep.h] as JsonObject) : undefined;
+    const wanted = { type: "command", command: handler ? keepUsersParts(String(handler.command), command, Object.keys(ctx.dataEnv)) : command, timeout: spec.timeout };
+    if (keep && handler) {
       // A longer timeout the user gave is theirs to keep (QA: setup set a raised 20 back to 5); a shorter one
       // would cut cairn's own deadline, so it is raised.
       const raised = typeof handler.timeout === "number" && handler.timeout >= spec.timeout;

@@ -79,6 +79,13 @@ export function editCodex(current: string | null, command: string, uninstall: bo
     }
     changes.push({ action: "removed", key: "mcp_servers.cairn" });
   } else if (existing === undefined) {
+    // TOML lets no table extend an inline one: the user's servers must be edited by hand, or written as tables (QA:
+    // a valid file was called malformed).
+    if (lines.some((l) => /^\s*mcp_servers\s*=/.test(l))) {
+      throw new SetupFileError(
+        `mcp_servers is an inline table (\`mcp_servers = { … }\`), which no [mcp_servers.cairn] table may extend; add \`cairn = { command = ${tomlString(command)}, args = ["mcp"] }\` inside it by hand, or write your servers as [mcp_servers.<name>] tables — cairn left the file untouched`,
+      );
+    }
     const env = needsEnv ? `${envLine(setting)}${eol}` : "";
     const table = `[mcp_servers.cairn]${eol}command = ${tomlString(command)}${eol}args = ["mcp"]${eol}${env}`;
     const body = text.replace(/\s+$/, "");

@@ -4,7 +4,7 @@
  * Read-only; a client that is neither installed nor configured is not mentioned.
  */
 import { accessSync, constants, existsSync } from "node:fs";
-import { CLAUDE_HOOKS, hooksOffNote, isCairnHook, localServerIn, localServerNote, twiceRegistered } from "./claude-code.ts";
+import { CLAUDE_HOOKS, cairnInvocation, unquote, hooksOffNote, isCairnHook, localServerIn, localServerNote, twiceRegistered } from "./claude-code.ts";
 import { type JsonObject, isObject } from "./json-file.ts";
 import { parseJsonc } from "./jsonc.ts";
 import { resolve } from "node:path";
@@ -127,25 +127,11 @@ function cairnHookCommand(groups: unknown, own: string | undefined): string | un
   return undefined;
 }
 
-/** A shell-quoted value as hook commands written by setup quote it (`'…'`, a quote inside as `'\\''`). */
-const QUOTED = String.raw`'((?:[^']|'\\'')*)'`;
-/** `NAME='value' ` assignments a hook command written by setup may start with (its data directory). */
-const ASSIGNMENTS = new RegExp(String.raw`^(?:[A-Z_][A-Z0-9_]*=${QUOTED}\s+)+`);
-const HOME = new RegExp(String.raw`^(?:[A-Z_][A-Z0-9_]*=${QUOTED}\s+)*?CAIRN_HOME=${QUOTED}`);
-
 /** The CAIRN_HOME a hook command written by setup sets, or undefined. */
-function hookHome(command: string): string | undefined {
-  const m = HOME.exec(command);
-  return m ? m.at(-1)!.replace(/'\\''/g, "'") : undefined;
-}
+const hookHome = (command: string): string | undefined => cairnInvocation(command)?.vars.get("CAIRN_HOME");
 
-/** The executable of a shell-form hook command written by setup (possibly double-quoted, after its assignments). */
-function executableOf(full: string): string {
-  const command = full.replace(ASSIGNMENTS, "");
-  const quoted = /^"((?:[^"\\]|\\.)*)"/.exec(command);
-  if (quoted) return quoted[1]!.replace(/\\(.)/g, "$1");
-  return command.split(/\s+/)[0] ?? "";
-}
+/** The executable of a hook command written by setup (possibly quoted, after its assignments, or piped into). */
+const executableOf = (command: string): string => cairnInvocation(command)?.executable ?? unquote(/^(?:"(?:[^"\\]|\\.)*"|'[^']*'|\S*)/.exec(command.trim())![0]);
 
 function checkCommand(command: string, where: string, problems: string[], env: Env): void {
   if (command === "") return void problems.push(`the cairn entry in ${where} has no command`);

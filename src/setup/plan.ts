@@ -123,7 +123,8 @@ export function planClient(client: ClientSetup, ctx: SetupContext, explicit: boo
   const base = { client: client.id, name: client.name, files: [] as FilePlan[], notes: client.notes(ctx) };
   if (!client.scopes.includes(ctx.scope)) return { ...base, status: "skipped", reason: `${client.name} has no ${ctx.scope}-level configuration` };
   if (!explicit && !ctx.uninstall && !client.detect(ctx)) {
-    return { ...base, status: "skipped", reason: `not found on this machine; run \`cairn setup --client ${client.id}\` to set it up anyway` };
+    const scope = ctx.scope === "project" ? " --project" : "";
+    return { ...base, status: "skipped", reason: `not found on this machine; run \`cairn setup --client ${client.id}${scope}\` to set it up anyway` };
   }
   const targets = client.targets(ctx);
   if (!explicit && ctx.uninstall && !targets.some((t) => existsSync(t.path))) return { ...base, notes: [], status: "skipped", reason: "nothing to remove (no config file)" };

@@ -116,7 +116,10 @@ export function runSetup(opts: SetupOptions): SetupReport {
   const chosen = opts.clients === "all" ? CLIENTS : CLIENTS.filter((c) => (opts.clients as ClientId[]).includes(c.id));
   const plans = chosen.map((c) => planClient(c, ctx, explicit));
   if (!opts.dryRun) applyPlans(plans, opts.now);
-  const warnings = opts.uninstall ? [] : [...commandWarnings(opts.command, env, opts.self), ...homeWarnings(ownHome, ctx), ...claudeCodeWarnings(chosen, ctx)];
+  // What the written files run and which store they use matters only when a client's files hold cairn (QA: both
+  // were said with every client skipped and nothing written).
+  const configured = plans.some((p) => p.status === "ok");
+  const warnings = opts.uninstall ? [] : [...(configured ? [...commandWarnings(opts.command, env, opts.self), ...homeWarnings(ownHome, ctx)] : []), ...claudeCodeWarnings(chosen, ctx)];
   return { action: opts.uninstall ? "uninstall" : "setup", dryRun: opts.dryRun, scope: opts.scope, command: opts.command, warnings, clients: plans };
 }
 

@@ -138,6 +138,32 @@ describe("user scope", () => {
     expect(json(state).mcpServers.cairn.args).toEqual(["mcp"]);
   });
 
+  test("a user's hook that only mentions `cairn hook stop` is theirs: setup and uninstall leave it (QA)", () => {
+    const theirs = [
+      { type: "command", command: "echo 'cairn hook stop' >> /tmp/hook-audit.log" },
+      { type: "command", command: "python3 ~/bin/my_stop_hook.py  # replaces cairn hook stop" },
+    ];
+    const settings = w.write("home/.claude/settings.json", JSON.stringify({ hooks: { Stop: [{ hooks: theirs }] } }, null, 2));
+    w.setup({ client: "claude-code" });
+    const stop = json(settings).hooks.Stop as Array<{ hooks: Array<{ command: string }> }>;
+    expect(stop[0]!.hooks).toEqual(theirs);
+    expect(stop.flatMap((g) => g.hooks.map((h) => h.command))).toContain(`${w.bin} hook stop`);
+    w.setup({ client: "claude-code", uninstall: true });
+    expect(json(settings).hooks).toEqual({ Stop: [{ hooks: theirs }] });
+  });
+
+  test("cairn's handler wrapped by the user (a pipeline, variables of their own) keeps the wrapping on a re-run with a new path (QA)", () => {
+    const settings = w.write(
+      "home/.claude/settings.json",
+      JSON.stringify({ hooks: { Stop: [{ hooks: [{ type: "command", command: "tee -a /tmp/stop.log | CAIRN_HOOK_DEBUG=1 /old/bin/cairn hook stop", timeout: 10 }] }], SessionEnd: [{ hooks: [{ type: "command", command: "CAIRN_HOOK_DEBUG=1 '/old dir/cairn' hook session-end", timeout: 5 }] }] } }, null, 2),
+    );
+    w.setup({ client: "claude-code" });
+    const h = json(settings).hooks;
+    expect(h.Stop).toEqual([{ hooks: [{ type: "command", command: `tee -a /tmp/stop.log | CAIRN_HOOK_DEBUG=1 ${w.bin} hook stop`, timeout: 10 }] }]);
+    expect(h.SessionEnd).toEqual([{ hooks: [{ type: "command", command: `CAIRN_HOOK_DEBUG=1 ${w.bin} hook session-end`, timeout: 5 }] }]);
+    expect(w.setup({ client: "claude-code" }).clients[0]!.files[1]!.status).toBe("unchanged");
+  });
+
   test("a path with spaces is quoted in hook commands and still recognised on uninstall", () => {
     const bin = join(w.root, "my tools", "cairn");
     const settings = join(w.home, ".claude", "settings.json");

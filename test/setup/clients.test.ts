@@ -112,4 +112,14 @@ describe("dry run, --client all, failures", () => {
     const report = w.setup({ client: ["claude-desktop", "windsurf"], scope: "project" });
     expect(report.clients.map((c) => c.status)).toEqual(["skipped", "skipped"]);
   });
+
+  test("with --project, a client not found is forced by a command that keeps --project; nothing written, nothing warned of (QA)", () => {
+    const report = w.setup({ scope: "project", command: "no-such-cairn-on-path" });
+    const code = report.clients.find((c) => c.client === "claude-code")!;
+    expect(code.status).toBe("skipped");
+    expect(code.reason).toContain("`cairn setup --client claude-code --project`");
+    expect(report.clients.every((c) => c.status === "skipped")).toBe(true);
+    // The command is not on PATH, but no file runs it: no warning about what "these files now run".
+    expect(report.warnings).toEqual([]);
+  });
 });

@@ -55,6 +55,11 @@ describe("codex", () => {
     expect(w.read(file)).toBe(before);
   });
 
+  test("servers written as one inline table are valid TOML: cairn says what to add by hand, not that the file is malformed (QA)", () => {
+    expect(() => editCodex(`mcp_servers = { docs = { command = "docs-mcp" } }\n`, "/c", false)).toThrow(/inline table.*add `cairn = \{ command = "\/c", args = \["mcp"\] \}` inside it by hand/);
+    expect(() => editCodex(`mcp_servers = { docs = { command = "docs-mcp" } }\n`, "/c", false)).not.toThrow(/malformed/);
+  });
+
   test("an inline definition it cannot edit as a table is refused", () => {
     expect(() => editCodex(`mcp_servers = { cairn = { command = "x", args = ["mcp"] } }\n`, "/c", false)).toThrow(/inline/);
   });
