@@ -38,6 +38,8 @@ export class HookContext {
   readonly #shown: string[] = [];
   /** Something was captured: its vector is made by the background worker, not on the agent's clock. */
   #wrote = false;
+  /** A write of this event met another process's lock past its wait: the event's later writes do not wait again. */
+  #lockMissed = false;
   /** A store owned by a long-lived caller (the warm daemon): used instead of opening one, never closed here. */
   readonly #sharedStore: (() => SqliteStore) | undefined;
   /** The long-lived caller's dense channel (its model loaded): hooks then weigh meaning, not only words. */
@@ -100,13 +102,18 @@ export class HookContext {
    * stored in the session state, for a later event to write (prompt.ts).
    */
   writeOrKeep(what: string, write: () => void, keep?: () => void): void {
-    try {
-      this.#writeChecked(write);
-    } catch (err) {
-      if ((err as { code?: unknown } | null)?.code !== "DB_BUSY") throw err;
-      keep?.();
-      appendHookLog(this.paths.dataDir, `${this.input.event} ${what} ${keep ? "kept for the session's next write" : "skipped"}: another process held the database's write lock`);
+    // Once the lock was not had, the event's later writes do not wait for it again: SessionEnd's three writes
+    // waited 1.5 s, its whole budget.
+    if (!this.#lockMissed) {
+      try {
+        return this.#writeChecked(write);
+      } catch (err) {
+        if ((err as { code?: unknown } | null)?.code !== "DB_BUSY") throw err;
+        this.#lockMissed = true;
+      }
     }
+    keep?.();
+    appendHookLog(this.paths.dataDir, `${this.input.event} ${what} ${keep ? "kept for the session's next write" : "skipped"}: another process held the database's write lock`);
   }
 
   /**
@@ -158,6 +165,11 @@ export class HookContext {
    * only when a state file is sealed or a state is written, never for a plain read.
    */
   #seal(): StateSeal | null {
+    return this.sealFor(this.input.sessionId ?? "");
+  }
+
+  /** {@link #seal} for the state file named `name` (another session's, an ended session's kept captures). */
+  sealFor(name: string): StateSeal | null {
     if (!this.hasMemory()) return null;
     modules ??= {
       Engine: (require("../engine/engine.ts") as typeof import("../engine/engine.ts")).Engine,
@@ -165,9 +177,8 @@ export class HookContext {
     };
     const codec = this.engine().store.codec;
     if (!codec.encrypted) return null;
-    const sid = this.input.sessionId ?? "";
-    const where = place("hooks", "state", sid);
-    return { seal: (json) => codec.encode(json, where), open: (stored) => codec.decode(stored, where, `the hook state file of session ${sid}`) };
+    const where = place("hooks", "state", name);
+    return { seal: (json) => codec.encode(json, where), open: (stored) => codec.decode(stored, where, `the hook state file of session ${name}`) };
   }
 
   get state(): SessionState {

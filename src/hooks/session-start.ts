@@ -7,15 +7,18 @@ import type { Memory } from "../domain/memory.ts";
 import { dueAt } from "../domain/reminder.ts";
 import type { HookContext } from "./context.ts";
 import { bullet, day, oneLine, TokenBudget } from "./format.ts";
+import { adoptEnded } from "./pending.ts";
 
 /** About 3% of a 200k context: enough for a real briefing, small enough to never crowd out the task. */
 export const SESSION_START_BUDGET = 800;
 const PER_SECTION = 5;
 
-export function sessionStart(ctx: HookContext): string | null {
+export async function sessionStart(ctx: HookContext): Promise<string | null> {
   // After a compaction or /clear the agent's context no longer holds what was shown to it: it may be shown again.
   if (ctx.input.source === "compact" || ctx.input.source === "clear") forgetShown(ctx);
   if (!ctx.hasMemory()) return null;
+  // Captures a session that ended could not write (pending.ts), written before the briefing that may show them.
+  await adoptEnded(ctx);
   const engine = ctx.engine();
   const b = engine.briefing({ perSection: PER_SECTION });
   const tasks = engine.list({ types: ["task"], limit: 3, includeGlobal: false }).memories;

@@ -28,6 +28,9 @@ export interface PendingCapture {
   global: boolean;
   /** What the capture carries besides (an error's command line). */
   metadata?: Record<string, string>;
+  /** The project and session it was stated in (another session may write it: pending.ts adoptEnded). */
+  project?: string;
+  sessionId?: string;
   /**
    * An error of a failing command, or the lesson its later success left (post-tool.ts): the command's key, and the
    * error memory the lesson fixes when that was written already. A kept error written later becomes the open
@@ -120,18 +123,23 @@ export function loadState(dataDir: string, sessionId: string | null, now = Date.
   try {
     const file = stateFile(dataDir, sessionId);
     if (now - statSync(file).mtimeMs > STALE_MS) return emptyState();
-    let text = readFileSync(file, "utf8");
-    if (text.startsWith(SEALED_PREFIX)) {
-      const s = seal?.();
-      if (!s) return emptyState();
-      text = s.open(text);
-    }
-    const parsed = JSON.parse(text) as Partial<SessionState>;
-    if (parsed?.v !== 1) return emptyState();
-    return { ...emptyState(), ...parsed };
+    return readStateFile(file, seal);
   } catch {
     return emptyState();
   }
+}
+
+/** The state in `file`, opened with `seal` when sealed; empty when it cannot be (throws when unreadable). */
+export function readStateFile(file: string, seal?: () => StateSeal | null): SessionState {
+  let text = readFileSync(file, "utf8");
+  if (text.startsWith(SEALED_PREFIX)) {
+    const s = seal?.();
+    if (!s) return emptyState();
+    text = s.open(text);
+  }
+  const parsed = JSON.parse(text) as Partial<SessionState>;
+  if (parsed?.v !== 1) return emptyState();
+  return { ...emptyState(), ...parsed };
 }
 
 /**

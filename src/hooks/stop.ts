@@ -8,7 +8,7 @@
 import { redactedCut } from "../capture/redact-deep.ts";
 import type { HookContext } from "./context.ts";
 import { oneLine } from "./format.ts";
-import { writeKept } from "./pending.ts";
+import { leaveKept, writeKept } from "./pending.ts";
 import { clearState, noteCreated } from "./state.ts";
 
 const MAX_MESSAGE_CHARS = 1500;
@@ -49,6 +49,7 @@ export async function sessionEnd(ctx: HookContext): Promise<null> {
   await writeKept(ctx);
   ctx.writeOrSkip("summary", () => writeSummary(ctx));
   ctx.writeOrSkip("checkpoint", () => writeCheckpoint(ctx));
+  leaveKept(ctx);
   clearState(ctx.paths.dataDir, ctx.input.sessionId, Date.now());
   // The state file is gone; do not write it back.
   ctx.discardState();

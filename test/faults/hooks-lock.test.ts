@@ -4,9 +4,11 @@
  * of stalling the hook — and, in the daemon, every other session's hooks; the session's next prompt writes it.
  */
 import { afterEach, beforeEach, expect, setDefaultTimeout, test } from "bun:test";
+import { readdirSync } from "node:fs";
 import { join } from "node:path";
 import { DEADLINE_MS } from "../../src/hooks/deadlines.ts";
 import { requireBinary } from "../helpers/bin.ts";
+import { fixture } from "../hooks/helpers.ts";
 import { type HookFaults, hookFaults, PROMPT } from "./hook-faults.ts";
 
 requireBinary();
@@ -113,4 +115,27 @@ test("cold: an error kept under the lock is written by the command's next outcom
   expect(lesson).toBeDefined();
   const graph = await w.sb.json<{ edges: Array<{ from: string; to: string; relation: string }> }>(["graph", lesson!.id, "--json"], { cwd: w.project });
   expect(graph.edges).toContainEqual(expect.objectContaining({ from: lesson!.id, to: err!.id, relation: "fixes" }));
+});
+
+test("cold: captures SessionEnd cannot write either are written by the next session that starts, in their own project", async () => {
+  await holdLock();
+  await w.prompt("ended-locked", "off", "from now on always use black to format python files");
+  const ended = await w.hook("session-end", "session-end", { session: "ended-locked" }, "off");
+  expect(w.log()).toContain("session-end kept captures kept for the session's next write");
+  // One lock wait (500 ms cold), not one per write (three waits take 1.5 s at least: SessionEnd's whole budget).
+  expect(w.log().match(/session-end [\w ]+? (?:kept for|skipped)/g)).toHaveLength(3);
+  expect(ended.ms).toBeLessThan(1500);
+  const hooksDir = join(w.sb.cairnHome, "hooks");
+  expect(readdirSync(hooksDir).filter((n) => n.startsWith("ended."))).toHaveLength(1);
+  (holder!.stdin as import("bun").FileSink).end();
+  await holder!.exited;
+  // Another session, started from another folder: the capture keeps the project it was stated in.
+  const elsewhere = w.sb.project("elsewhere");
+  const r = await w.sb.run(["hook", "session-start"], { cwd: elsewhere, stdin: fixture("session-start", { cwd: elsewhere, session: "next-one" }), env: { CAIRN_HOOK_DAEMON: "off" } });
+  expect(r.exitCode).toBe(0);
+  const listed = await w.sb.json<{ memories: Array<{ content: string; project: string | null; session_id: string }> }>(["list", "--json", "--all-projects"], { cwd: w.project });
+  const black = listed.memories.filter((m) => /black to format python/i.test(m.content));
+  expect(black).toHaveLength(1);
+  expect(black[0]).toMatchObject({ project: expect.stringMatching(/\/shop$/), session_id: "ended-locked" });
+  expect(readdirSync(hooksDir).filter((n) => n.startsWith("ended."))).toEqual([]);
 });
