@@ -56,7 +56,9 @@ export function recodeUnderNewKey(store: SqliteStore, choice: KeyChoice, json: b
   try {
     report = store.recode(key.codec, key.record, recodeProgress(json));
   } catch (err) {
-    key.abort();
+    // Nothing fails after the commit (store/recode.ts), but should anything, the key the store is under stays.
+    if (store.encryption()?.keyCheck === key.record.keyCheck) key.commit();
+    else key.abort();
     throw err;
   }
   key.commit();

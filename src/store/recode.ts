@@ -16,6 +16,7 @@ import { type EncryptionRecord, writeEncryption } from "./encryption-record.ts";
 import { ftsInsert } from "./fts.ts";
 import { readTarget, storedTarget } from "./policy-sql.ts";
 import { MEMORY_COLUMNS, type MemoryRow, memoryValues, PROJECT_DOMAIN, rowToMemory, storedTag, UPDATE_SQL } from "./rows.ts";
+import { recordPending } from "./pending-erasure.ts";
 import { scrubDeleted } from "./scrub.ts";
 import { SERVER_PASSWORD_PLACE, TEAM_KEY_PLACE } from "./sync-log.ts";
 import { vectorPlace } from "./vectors.ts";
@@ -28,6 +29,8 @@ export interface RecodeReport {
   /** Where the copy of the old state was kept while re-encoding (removed once it succeeded). */
   backup: string | null;
   scrub: ScrubOutcome;
+  /** Why the file could not be rewritten without the old encoding's pages after the commit (a full disk), or null. */
+  rewriteFailed: string | null;
 }
 
 /** Progress callback: what is being re-encoded and how far. */
@@ -68,12 +71,27 @@ export function recode(db: Database, from: ContentCodec, to: ContentCodec, recor
     if (backup) rmSync(backup, { force: true });
     throw err;
   }
-  if (!from.encrypted && to.encrypted && onDisk(db.filename)) removeAuditKeyFile(db.filename);
-  // The old encoding is in freed pages and the WAL: rewrite the file and empty the log.
-  db.run("VACUUM");
-  const scrub = scrubDeleted(db, Date.now());
+  // Committed: the store is under the new encoding whatever follows, and nothing after may fail the re-encoding
+  // (QA: a VACUUM out of disk space made `encrypt` fail after its commit, and it deleted the key the store was
+  // now under). The copy of the old state goes first: not needed any more, and its room lets the VACUUM run.
   if (backup) rmSync(backup, { force: true });
-  return { memories, auditEntries, backup, scrub };
+  if (!from.encrypted && to.encrypted && onDisk(db.filename)) removeAuditKeyFile(db.filename);
+  return { memories, auditEntries, backup, ...rewriteWithoutOld(db) };
+}
+
+/**
+ * The old encoding is in freed pages and the WAL: the file is rewritten and the log emptied. Freed pages are
+ * zeroed (`secure_delete`) either way; when the rewrite fails (a full disk) the emptying of the log is left
+ * pending, as after a purge a reader held up, for the next write or `cairn doctor` to finish.
+ */
+function rewriteWithoutOld(db: Database): { scrub: ScrubOutcome; rewriteFailed: string | null } {
+  try {
+    db.run("VACUUM");
+    return { scrub: scrubDeleted(db, Date.now()), rewriteFailed: null };
+  } catch (err) {
+    if (onDisk(db.filename)) recordPending(db.filename, Date.now());
+    return { scrub: { complete: false, holders: null }, rewriteFailed: (err as Error).message };
+  }
 }
 
 /**
