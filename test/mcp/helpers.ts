@@ -50,6 +50,8 @@ export async function connect(opts: HarnessOptions = {}): Promise<Harness> {
   if (roots) client.setRequestHandler(ListRootsRequestSchema, () => ({ roots: roots.map((uri) => ({ uri })) }));
   const [clientTransport, serverTransport] = InMemoryTransport.createLinkedPair();
   await Promise.all([client.connect(clientTransport), server.connect(serverTransport)]);
+  // Listed first, as clients do: the SDK client then checks every result against its tool's output schema.
+  await client.listTools();
   const call = async (name: string, args: Record<string, unknown> = {}) =>
     (await client.callTool({ name, arguments: args })) as ToolResult;
   return {

@@ -14,7 +14,14 @@ export default defineTool({
       id: memoryId,
       reason: z.string().max(1000).optional().describe("why, for the audit log, e.g. \"we moved to Postgres\""),
     }),
-    outputSchema: z.object({ id: z.string(), status: z.enum(["archived", "purged"]) }),
+    // Every field the result may carry: one the schema did not list failed the SDK client's check of a forget that
+    // was done (QA: "forget" twice, or of a memory that had superseded another, reported as an error).
+    outputSchema: z.object({
+      id: z.string(),
+      status: z.enum(["archived", "purged"]),
+      already: z.literal(true).optional().describe("it was archived already: nothing changed"),
+      current: z.array(z.string()).optional().describe("memories it had superseded, current again now that it is gone"),
+    }),
     annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: false },
   },
   handler(args, { engine }) {
