@@ -47,8 +47,13 @@ export function policyProject(ctx: EngineContext, ref: string, what: "hold" | "r
   return resolveProject(ctx, ref, "read");
 }
 
+/** Characters a new project's name may not hold: C0/C1 controls (escapes, line breaks, NUL) and bidi overrides. */
+export const NOT_IN_NAMES = /[\p{Cc}\u202a-\u202e\u2066-\u2069]/u;
+
 export function resolveProject(ctx: EngineContext, ref: string, use: ProjectUse): string {
   const text = ref.trim();
+  // Blank was taken for the current project, or moved nothing and said it had (QA: MCP update with "   ").
+  if (text === "") throw cairnError("USAGE", ["The project is blank: give a project's name, key or directory (or \"global\"); nothing was changed."]);
   if (text === ctx.project) return text;
   const located = ctx.locateProject?.(text);
   if (located !== undefined) return located;
@@ -67,6 +72,8 @@ export function resolveProject(ctx: EngineContext, ref: string, use: ProjectUse)
     // A new project's name is stored as given, never redacted: one holding a secret is refused (QA).
     const found = redactSecrets(text).redactions[0];
     if (found) throw cairnError("USAGE", [`The project name holds what looks like a secret (${found.kind}): project names are stored as given. Give a name without it; nothing was stored.`]);
+    // Printed as given by every listing: an escape sequence or a line break in one reached the user's terminal (QA).
+    if (NOT_IN_NAMES.test(text)) throw cairnError("USAGE", ["The project name holds control characters (an escape, a line break, NUL) or text-direction overrides: give a name without them; nothing was stored."]);
     return text;
   }
   throw cairnError("PROJECT_UNKNOWN", [text, describeKnown(ctx)]);

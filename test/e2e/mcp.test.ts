@@ -57,6 +57,40 @@ describe("cairn mcp --project", () => {
   });
 });
 
+describe("cairn mcp --project global | all | a new name (QA)", () => {
+  test("global and all are scopes of a call, not a session's project: the calls relying on it say so, nothing is stored", async () => {
+    for (const scope of ["global", "all"]) {
+      const p = new McpProcess(BIN, { home, cwd: home, args: ["--project", scope] });
+      procs.push(p);
+      await p.initialize();
+      const r = await p.call("remember", { content: `a fact meant for ${scope}`, type: "fact" });
+      expect(r.result.isError).toBe(true);
+      expect(r.result.content[0].text).toContain(`\`cairn mcp --project ${scope}\` names no project`);
+      // A call naming its own scope still works.
+      expect((await p.call("remember", { content: `a rule for everyone, via ${scope}`, project: "global" })).result.isError).toBeUndefined();
+    }
+    const seed = start();
+    await seed.initialize();
+    const stats = (await seed.call("stats", {})).result.structuredContent;
+    expect(JSON.stringify(stats)).not.toContain('"global":');
+    expect(stats.total).toBe(2);
+  });
+
+  test("a name no memory is in yet starts that project and says so on stderr, in case it was a typo", async () => {
+    const seed = start();
+    await seed.initialize();
+    await seed.call("remember", { content: "the payments ledger is append-only", type: "fact", project: "payments" });
+    const p = new McpProcess(BIN, { home, cwd: home, args: ["--project", "paymnets"] });
+    procs.push(p);
+    await p.initialize();
+    expect((await p.call("remember", { content: "a fact of the new project", type: "fact" })).result.isError).toBeUndefined();
+    p.closeStdin();
+    await p.exited;
+    await Bun.sleep(50);
+    expect(p.stderr).toContain("--project paymnets: no memory is in that project yet, so this session starts it (known projects: payments");
+  });
+});
+
 describe("cairn mcp audit actor", () => {
   test("a call piped right behind initialize is audited under the client's name (QA: a bare \"mcp\")", async () => {
     const p = start();

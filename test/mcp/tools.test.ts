@@ -187,6 +187,19 @@ describe("bad input gets an error result the agent can act on", () => {
     expect(errorText(await h.call("nonexistent"))).toContain("not found");
     expect(errorText(await h.call("remember", { content: "x", project: "all" }))).toContain("belongs to one project");
   });
+
+  test("a blank project, or one holding control characters or direction overrides, is refused and nothing changes (QA)", async () => {
+    h = await connect();
+    const { id } = await h.ok("remember", { content: "The ledger is append-only", type: "fact" });
+    expect(errorText(await h.call("update", { id, project: "   " }))).toContain("The project is blank");
+    expect(errorText(await h.call("remember", { content: "a fact", project: "  " }))).toContain("The project is blank");
+    for (const project of ["\u001b[31mred", "a\u0000b", "two\nlines", "evil\u202etxt.exe"]) {
+      expect(errorText(await h.call("remember", { content: `a fact of ${JSON.stringify(project)}`, project }))).toContain("control characters");
+      expect(errorText(await h.call("update", { id, project }))).toContain("control characters");
+    }
+    expect(h.engine.projects().map((p) => p.key)).toEqual([PROJECT]);
+    expect((await h.ok("stats")).total).toBe(1);
+  });
 });
 
 describe("get, update, forget, list, stats", () => {

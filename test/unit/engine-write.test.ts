@@ -61,6 +61,9 @@ describe("remember", () => {
     await expect(engine.import(JSON.stringify({ content: "project is a conn string", project: "postgres://u:ProjPw5566@h/db" }))).rejects.toThrow(/field "project": it holds what looks like a secret/);
     await expect(engine.import(JSON.stringify({ content: "a project named like a scope", project: "global" }))).rejects.toThrow(/field "project": "global" is a scope word/);
     await expect(engine.import(JSON.stringify({ content: "a project named like a scope", project: "All" }))).rejects.toThrow(/is a scope word/);
+    // Control characters and direction overrides reached the terminal through every listing (QA).
+    await expect(engine.import(JSON.stringify({ content: "an escape in a project", project: "\u001b[2Jwiped" }))).rejects.toThrow(/field "project": it holds control characters/);
+    expect(() => engine.remember({ content: "a line break in a project", project: "two\nlines" })).toThrow(/project name holds control characters/);
     expect(engine.list({ allProjects: true }).total).toBe(0);
     // Ordinary names and ids go in.
     expect(engine.remember({ content: "a note in payments", project: "payments-api" }).status).toBe("created");

@@ -140,12 +140,30 @@ export default defineCommand({
   },
 });
 
-/** The project `--project` names, for writing; one fitting several projects is PROJECT_PIN, which says where to fix it. */
+/**
+ * The project `--project` names, for writing; one fitting several projects is PROJECT_PIN, which says where to fix
+ * it. "global" and "all" are scopes a tool call's `project` names, not a session's project (QA: a project called
+ * "global" was started, its memories seen from nowhere); a name no memory is in yet starts that project, said on
+ * stderr in case it was a typo.
+ */
 function pinnedProject(engine: Engine, ref: string): string {
+  const scope = ref.trim().toLowerCase();
+  if (scope === "global" || scope === "all") {
+    throw cairnError("USAGE", [
+      `\`cairn mcp --project ${scope}\` names no project: a session works in one project, and a tool call's \`project\` argument takes "global" or "all" for that call. Give a project's name, key or directory.`,
+    ]);
+  }
+  let key: string;
   try {
-    return engine.resolveProject(ref, "write");
+    key = engine.resolveProject(ref, "write");
   } catch (err) {
     if (err instanceof CairnError && err.code === "PROJECT_AMBIGUOUS") throw cairnError("PROJECT_PIN", [ref, String(err.args[1])]);
     throw err;
   }
+  const known = engine.projects();
+  if (!known.some((p) => p.key === key)) {
+    const names = known.map((p) => p.name).slice(0, 20).join(", ") || "none yet";
+    log.warn(`--project ${ref.trim()}: no memory is in that project yet, so this session starts it (known projects: ${names}); check the spelling if it should be one of those`);
+  }
+  return key;
 }
