@@ -4,7 +4,7 @@
  */
 import { redactSecrets } from "../capture/redact.ts";
 import type { Memory } from "../domain/memory.ts";
-import { cairnError } from "../errors.ts";
+import { CairnError, cairnError } from "../errors.ts";
 import { buildKeywordQuery } from "../retrieve/fts-query.ts";
 import { queryTerms, stem, tokens } from "../retrieve/terms.ts";
 import type { EngineContext } from "./context.ts";
@@ -101,7 +101,7 @@ export function checkpoint(ctx: EngineContext, input: CheckpointInput): Checkpoi
   const common = { project: writeProject(ctx, input.project), sessionId: input.sessionId, agent: input.agent, source: "checkpoint" };
   // The state goes into metadata unchecked: its size is bounded by the rendered content's limit instead. It is
   // redacted on its way into the store (engine/redacting-store.ts), like every field.
-  const built = buildMemory(ctx, { ...common, content: render(state, input.nextSteps !== null), type: "checkpoint", tags: ["checkpoint", taskTag(task)] }, now);
+  const built = withinLimit(() => buildMemory(ctx, { ...common, content: render(state, input.nextSteps !== null), type: "checkpoint", tags: ["checkpoint", taskTag(task)] }, now));
   const cp = { ...built, metadata: { checkpoint: state } };
   const decisions = state.decisions.map((d) =>
     buildMemory(ctx, { ...common, content: d, type: "decision", tags: [taskTag(task)] }, now),
@@ -189,4 +189,17 @@ function readState(m: Memory): CheckpointState {
     files: list(raw?.files),
     decisions: list(raw?.decisions),
   };
+}
+
+/**
+ * `build`, its content's size refused in a checkpoint's terms: "split it into smaller memories" told an agent whose
+ * fields were each within the tool's schema nothing it could do (QA).
+ */
+function withinLimit<T>(build: () => T): T {
+  try {
+    return build();
+  } catch (err) {
+    if (err instanceof CairnError && err.code === "CONTENT_TOO_LARGE") throw cairnError("CHECKPOINT_TOO_LARGE", err.args);
+    throw err;
+  }
 }

@@ -371,5 +371,9 @@ describe("checkpoint and resume", () => {
     h = await connect();
     expect(errorText(await h.call("checkpoint", { task: " ", progress: "x", next_steps: [] }))).toContain("Name the task");
     expect(errorText(await h.call("checkpoint", { task: "t", next_steps: [] }))).toContain("progress");
+    // Each field within the schema, the whole too large: said in the checkpoint's terms, nothing saved (QA).
+    const big = await h.call("checkpoint", { task: "t", progress: "p".repeat(19_500), next_steps: Array.from({ length: 40 }, (_, i) => `${i} ${"s".repeat(1_500)}`), decisions: ["use Postgres"] });
+    expect(errorText(big)).toMatch(/^The checkpoint is \d+ bytes written out .* Shorten the progress or the lists; decisions are stored on their own/);
+    expect((await h.ok("stats")).total).toBe(0);
   });
 });
