@@ -142,7 +142,20 @@ function insertNew(ctx: SyncContext, incoming: Memory, actor: string, hints: Bat
     at: Date.now(), actor, op: "create", memoryId: incoming.id, hashBefore: null, hashAfter: incoming.contentHash, contentBefore: null,
     detail: { type: incoming.type, sync: "applied" },
   });
-  if (dup && dup.id !== incoming.id && (dup.type === "reminder") === (incoming.type === "reminder")) mergeDuplicate(ctx, dup, incoming, actor);
+  if (dup && dup.id !== incoming.id && (dup.type === "reminder") === (incoming.type === "reminder") && !consolidationOf(dup, incoming)) mergeDuplicate(ctx, dup, incoming, actor);
+}
+
+/**
+ * Whether one of two memories is a consolidation the other is a source of: the consolidated memory starts with its
+ * representative source's text, but it takes the sources' place (their archive follows it), it is no second copy
+ * (QA: merged as one, it was superseded by its own source on every other device, and then archived with it).
+ */
+function consolidationOf(a: Memory, b: Memory): boolean {
+  const sources = (m: Memory): unknown[] => {
+    const c = m.metadata.consolidated as { sources?: unknown } | undefined;
+    return Array.isArray(c?.sources) ? c.sources : [];
+  };
+  return sources(a).includes(b.id) || sources(b).includes(a.id);
 }
 
 function applyErase(ctx: SyncContext, rec: ChangeRecord): void {

@@ -468,3 +468,29 @@ test("share --global sends the user's global preferences only: a global note or 
   expect(b!.store.get(pref)?.content).toBe("User prefers terse commit messages");
   for (const d of [a, b]) d!.close();
 });
+
+test("a consolidation reaches the other devices active, their sources archived, also after a teammate's edit of a source (QA)", async () => {
+  const pg = postgres.current();
+  if (!pg) return;
+  const [a, b] = await team(2);
+  const lines = ["The billing cron job runs nightly at 02:00 UTC", "Billing cron job runs nightly at 02:00 UTC."];
+  await a!.engine.import(lines.map((content) => JSON.stringify({ content, type: "fact", project: "github.com/acme/app" })).join("\n"));
+  await a!.sync();
+  await b!.sync();
+  const sources = a!.engine.list({ limit: 10 }).memories.filter((m) => m.content.includes("cron")).map((m) => m.id);
+  expect(sources).toHaveLength(2);
+  // A teammate's edit of a source, not yet synced, while the other device consolidates.
+  b!.engine.update(sources[0]!, { tags: ["billing", "cron"] });
+  const report = a!.engine.consolidate();
+  expect(report.groups).toHaveLength(1);
+  const merged = report.groups[0]!.id!;
+  for (const d of [a, b, a, b]) await d!.sync();
+  for (const d of [a, b]) {
+    const active = d!.engine.list({ limit: 10 }).memories.filter((m) => m.content.includes("cron"));
+    expect(active.map((m) => m.id)).toEqual([merged]);
+    for (const s of sources) expect(d!.store.get(s)?.status).toBe("archived");
+  }
+  const { device: c } = await joinNow(a!);
+  expect(c.engine.list({ limit: 10 }).memories.filter((m) => m.content.includes("cron")).map((m) => m.id)).toEqual([merged]);
+  for (const d of [a, b, c]) d!.close();
+});
