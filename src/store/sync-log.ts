@@ -106,6 +106,12 @@ export interface SyncLog {
    * cursor and what was applied of the old team's devices start again. How many memories were queued.
    */
   restartForTeam(): number;
+  /**
+   * Readies the tables for a new device id (a data folder restored from a backup or copied: sync/copied.ts): records
+   * sealed under the old id and not sent go back to the outbox at their version's clock, and the device counter
+   * starts again. How many memories were queued.
+   */
+  restartAsDevice(): number;
 }
 
 export class SqliteSyncLog implements SyncLog {
@@ -299,6 +305,23 @@ export class SqliteSyncLog implements SyncLog {
       db.run("DELETE FROM sync_pending");
       db.run("DELETE FROM sync_local WHERE key LIKE 'seen:%'");
       db.run("UPDATE sync_local SET value = 0 WHERE key IN ('counter', 'cursor')");
+      return queued;
+    });
+  }
+
+  restartAsDevice(): number {
+    return this.#w((db) => {
+      const queued = db
+        .query(
+          `INSERT INTO sync_outbox (memory_id, op, hlc)
+             SELECT p.memory_id, CASE p.erase WHEN 1 THEN 'erase' ELSE 'put' END, coalesce(v.hlc, 0)
+               FROM sync_pending p LEFT JOIN sync_versions v ON v.memory_id = p.memory_id WHERE true
+           ON CONFLICT (memory_id) DO UPDATE SET op = CASE WHEN excluded.hlc > sync_outbox.hlc THEN excluded.op ELSE sync_outbox.op END,
+             hlc = max(sync_outbox.hlc, excluded.hlc)`,
+        )
+        .run().changes;
+      db.run("DELETE FROM sync_pending");
+      db.run("UPDATE sync_local SET value = 0 WHERE key = 'counter'");
       return queued;
     });
   }

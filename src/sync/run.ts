@@ -11,6 +11,7 @@ import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { type LastSync, readConfig, readSettings, writeSettings } from "./settings.ts";
 import { keyOpensOthers } from "./team.ts";
+import { asOwnDevice } from "./copied.ts";
 
 export interface SyncReport {
   pushed: number;
@@ -19,15 +20,17 @@ export interface SyncReport {
 }
 
 /** Push then pull. Records the outcome in sync.json (in `dataDir`) whether it succeeded or not. */
-export async function syncOnce(ctx: SyncContext, dataDir: string, opts: { timeoutS?: number; batch?: number } = {}): Promise<SyncReport> {
+export async function syncOnce(given: SyncContext, dataDir: string, opts: { timeoutS?: number; batch?: number } = {}): Promise<SyncReport> {
   let pushed = 0;
   let pulled = 0;
   let server: SyncServer | undefined;
+  let ctx = given;
   try {
     server = await SyncServer.connect(ctx.config.server, opts.timeoutS);
     await server.checkSchema();
     await server.registerTeam(ctx.config.team);
     await resumeRecording(ctx, server);
+    ctx = await asOwnDevice(ctx, server, dataDir);
     // A device that never pulled (it just joined) takes what the team has first: what it holds already is then
     // not sent again, and an older copy of it loses to the team's newer version (apply.ts).
     if (ctx.log.get("cursor") === 0) pulled = await pullAll(ctx, server, opts.batch);

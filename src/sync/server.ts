@@ -188,6 +188,15 @@ export class SyncServer {
     return rows.map((r) => ({ device: r.device, records: r.n, lastAt: Math.round(r.last) }));
   }
 
+  /** The bodies of `device`'s records numbered `counters` that the server holds, by number. */
+  async bodies(team: string, device: string, counters: readonly number[]): Promise<Map<number, Uint8Array>> {
+    if (counters.length === 0) return new Map();
+    const rows = (await this.#run(
+      () => this.#sql`SELECT counter, body FROM cairn_sync_records WHERE team = ${team} AND device = ${device} AND counter = ANY(${this.#sql.array(counters.map(String), "INT8")})`,
+    )) as Array<{ counter: string; body: Uint8Array }>;
+    return new Map(rows.map((r) => [Number(r.counter), r.body]));
+  }
+
   /** The highest device counter the server holds for `device` (0 when none). */
   async maxCounter(team: string, device: string): Promise<number> {
     const rows = (await this.#run(

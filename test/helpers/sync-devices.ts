@@ -1,5 +1,5 @@
 /** @module Test helper: "machines" for team sync — each a data directory with its own store and engine, synced in process. */
-import { mkdtempSync, rmSync } from "node:fs";
+import { cpSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Engine } from "../../src/engine/engine.ts";
@@ -15,12 +15,16 @@ import type { Postgres } from "./postgres.ts";
 export const PROJECT = "github.com/acme/app";
 
 export class Device {
-  readonly dir = mkdtempSync(join(tmpdir(), "cairn-sync-dev-"));
+  readonly dir: string;
   readonly store: SqliteStore;
   readonly engine: Engine;
 
-  /** `encrypted`: the store is encrypted at rest under its own random key (default: CAIRN_TEST_CODEC=aead). */
-  constructor(opts: { encrypted?: boolean } = {}) {
+  /**
+   * `encrypted`: the store is encrypted at rest under its own random key (default: CAIRN_TEST_CODEC=aead); `dir`: a
+   * data folder to open (a plain store's, as {@link copy} makes) instead of a new one.
+   */
+  constructor(opts: { encrypted?: boolean; dir?: string } = {}) {
+    this.dir = opts.dir ?? mkdtempSync(join(tmpdir(), "cairn-sync-dev-"));
     const file = join(this.dir, "cairn.db");
     const encrypted = opts.encrypted ?? process.env.CAIRN_TEST_CODEC === "aead";
     this.store = new SqliteStore(file, encrypted ? encryptedOptions(undefined, file) : {});
@@ -55,6 +59,14 @@ export class Device {
   /** Every memory as exported, without this device's own access statistics. */
   exported(): string[] {
     return [...this.engine.export()].map(({ access_count: _a, last_accessed_at: _l, ...m }) => JSON.stringify(m)).sort();
+  }
+
+  /** A copy of this device's data folder as it is now (a backup, or a folder copied to another machine). */
+  copy(): string {
+    this.store.database.run("PRAGMA wal_checkpoint(TRUNCATE)");
+    const to = mkdtempSync(join(tmpdir(), "cairn-sync-copy-"));
+    cpSync(this.dir, to, { recursive: true });
+    return to;
   }
 
   close() {

@@ -494,3 +494,33 @@ test("a consolidation reaches the other devices active, their sources archived, 
   expect(c.engine.list({ limit: 10 }).memories.filter((m) => m.content.includes("cron")).map((m) => m.id)).toEqual([merged]);
   for (const d of [a, b, c]) d!.close();
 });
+
+test("a data folder restored from a backup goes on as a new device: its changes reach the team, and what its id sent since comes back (QA)", async () => {
+  const pg = postgres.current();
+  if (!pg) return;
+  await pg.createDb("copied");
+  const url = pg.url("copied");
+  const [a, b] = [new Device({ encrypted: false }), new Device({ encrypted: false })];
+  await a.init(url);
+  await b.join(a.code(), url);
+  b.engine.remember({ content: "seed from b before the backup" });
+  await b.sync();
+  const backup = b.copy();
+  const x = b.engine.remember({ content: "written on b after the backup" }).id;
+  await b.sync();
+  const oldId = readSettings(b.dir)!.device;
+  b.close();
+  const restored = new Device({ dir: backup });
+  const y = restored.engine.remember({ content: "written on the restored b" }).id;
+  expect((await restored.sync()).pushed).toBeGreaterThan(0);
+  await a.sync();
+  expect(a.store.get(y)?.content).toBe("written on the restored b");
+  expect(restored.store.get(x)?.content).toBe("written on b after the backup");
+  expect(readSettings(restored.dir)!.device).not.toBe(oldId);
+  // Synced again: nothing more to send, and no further change of id.
+  const id = readSettings(restored.dir)!.device;
+  await restored.sync();
+  expect(readSettings(restored.dir)!.device).toBe(id);
+  expect(restored.store.sync.counts()).toEqual({ outbox: 0, pending: 0 });
+  for (const d of [a, restored]) d.close();
+});
