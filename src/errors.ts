@@ -288,6 +288,7 @@ const catalog = {
   },
   SYNC_ALREADY: "This data directory already syncs with team {0} through {1}. Run `cairn sync leave` first to start or join another team.",
   SYNC_BAD_URL: 'Cannot use "{0}" as a sync server: give a PostgreSQL URL, e.g. postgres://user:password@host:5432/db.',
+  SYNC_URL_PART: 'Cannot use "{0}" as a sync server: {1}. Nothing was changed.',
   SYNC_BAD_CODE: "That join code is not valid (cut short or mistyped). Copy the whole code `cairn sync invite` printed (it starts with cairn-team1-).",
   SYNC_UNREACHABLE: "The sync server {0} cannot be reached ({1}). Nothing is lost: local work continues and changes stay queued; run `cairn sync` again when the server is back (`cairn sync status` shows what waits).",
   SYNC_SETUP_FAILED: "Could not set up team sync through {0} ({1}). This device is in no team yet and nothing was changed: check the server URL (user, password, host, database) and run the command again.",
@@ -401,6 +402,7 @@ const usageCodes: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
   "RULE_KEEP",
   "TTL_NOT_POSITIVE",
   "SYNC_BAD_URL",
+  "SYNC_URL_PART",
   "SYNC_BAD_CODE",
   "SYNC_SHARE_UNKNOWN",
 ]);

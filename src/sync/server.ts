@@ -65,7 +65,7 @@ export class SyncServer {
 
   /** Connects (one connection) and proves the server answers; SYNC_UNREACHABLE otherwise. */
   static async connect(url: string, timeoutS = 5, callS?: number): Promise<SyncServer> {
-    if (!/^postgres(ql)?:\/\//.test(url)) throw cairnError("SYNC_BAD_URL", [redactUrl(url)]);
+    checkServerUrl(url);
     const sql = new SQL({ url: withSslMode(url), max: 1, connectionTimeout: timeoutS, idleTimeout: 30 });
     const server = new SyncServer(sql, url, callS);
     await server.#run(() => sql`SELECT 1`);
@@ -261,6 +261,34 @@ export class SyncServer {
  * `url` with `sslmode=prefer` when it names no mode: TLS whenever the server offers it, as psql does (Bun's client
  * connected in clear to a server offering TLS: QA). `require` or `verify-full` in the URL is kept as given.
  */
+/** The sslmode values the PostgreSQL client takes. */
+const SSL_MODES = ["disable", "allow", "prefer", "require", "verify-ca", "verify-full"];
+
+/**
+ * Refuses a URL the PostgreSQL client cannot use, saying what is wrong with it (QA: a port of 99999, a bad
+ * %-escape, an unclosed [ or an unknown sslmode were "Internal error … Please report it").
+ */
+export function checkServerUrl(url: string): void {
+  if (!/^postgres(ql)?:\/\//.test(url)) throw cairnError("SYNC_BAD_URL", [redactUrl(url)]);
+  const bad = (why: string) => cairnError("SYNC_URL_PART", [redactUrl(url), why]);
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw bad("it is not a well-formed URL (check the host, the port (1–65535), a [bracketed] IPv6 address, and any character that must be %-escaped)");
+  }
+  if (parsed.hostname === "" && !parsed.searchParams.has("host")) throw bad("it names no host");
+  try {
+    decodeURIComponent(parsed.username);
+    decodeURIComponent(parsed.password);
+    decodeURIComponent(parsed.pathname);
+  } catch {
+    throw bad("its user, password or database holds a % that starts no valid %-escape (write % itself as %25)");
+  }
+  const sslmode = parsed.searchParams.get("sslmode");
+  if (sslmode !== null && !SSL_MODES.includes(sslmode)) throw bad(`sslmode must be one of ${SSL_MODES.join(", ")}`);
+}
+
 export function withSslMode(url: string): string {
   if (/[?&]sslmode=/i.test(url)) return url;
   return `${url}${url.includes("?") ? "&" : "?"}sslmode=prefer`;

@@ -149,6 +149,31 @@ test("join or init naming a project this device does not know fails before touch
   }
 });
 
+test("a URL the client cannot use is a usage error saying what is wrong; a failed init or join leaves no store behind (QA)", async () => {
+  const d = new CliDevice();
+  try {
+    for (const [url, says] of [
+      ["postgres://u:p@127.0.0.1:99999/db", "not a well-formed URL"],
+      ["postgres://u:%ZZ@127.0.0.1:5432/db", "% that starts no valid %-escape"],
+      ["postgres://u:p@[::1:5432/db", "not a well-formed URL"],
+      ["postgres://u:p@127.0.0.1:5432/db?sslmode=bogus", "sslmode must be one of disable, allow"],
+    ] as const) {
+      const r = await d.cairn(["sync", "init", "--server", url], false);
+      expect({ url, exit: r.exitCode }).toEqual({ url, exit: 2 });
+      expect(r.stderr).toContain(says);
+      expect(r.stderr).not.toContain("Internal error");
+    }
+    // Nothing answers on port 9, and a made-up code: the store a new device got for them is gone again.
+    for (const action of [["init"], ["join", `cairn-team1-${"A".repeat(64)}`]]) {
+      const r = await d.cairn(["sync", ...action, "--server", "postgres://cairn:secret@127.0.0.1:9/cairn"], false);
+      expect(r.exitCode).not.toBe(0);
+      expect(existsSync(join(d.env.CAIRN_HOME!, "cairn.db"))).toBe(false);
+    }
+  } finally {
+    d.close();
+  }
+});
+
 test("rotate prints the new team's code; a device still on the old team is told to join it, and joins with its memories", async () => {
   const pg = postgres.current();
   if (!pg) return;
