@@ -8,7 +8,8 @@ import { cairnError } from "../../errors.ts";
 import { SqliteStore } from "../../store/sqlite-store.ts";
 import { jsonFlag } from "../flags.ts";
 import { recodeUnderNewKey } from "../key-setup.ts";
-import { progress } from "../output.ts";
+import { output, progress } from "../output.ts";
+import { removeStaleBackups } from "../../store/recode.ts";
 import { CLI_UNLOCK, loadCliConfig, requireStore } from "../session.ts";
 import { keyFlags, reportRecode } from "../encryption-output.ts";
 
@@ -20,7 +21,13 @@ export default defineCommand({
     requireStore(paths);
     const store = new SqliteStore(paths.dbFile, { unlock: CLI_UNLOCK });
     try {
-      if (store.codec.encrypted) throw cairnError("ALREADY_ENCRYPTED", [paths.dbFile]);
+      if (store.codec.encrypted) {
+        // The natural retry of an encrypt killed after its commit: the copy it left holds the store in the clear (QA).
+        const removed = removeStaleBackups(paths.dbFile);
+        if (removed.length === 0) throw cairnError("ALREADY_ENCRYPTED", [paths.dbFile]);
+        if (args.json) return output.json({ ok: true, encrypted: true, already: true, db: paths.dbFile, removed_backups: removed });
+        return output.text(`The memory store ${paths.dbFile} is already encrypted. Removed the copy an interrupted encrypt left beside it, which held it in the clear: ${removed.join(", ")}.`);
+      }
       const { key, report } = recodeUnderNewKey(store, { passphrase: args.passphrase, keychain: args.keychain }, args.json);
       dropSessionStates(paths.dataDir);
       reportRecode(args.json, "encrypted", paths.dbFile, report, { store_id: key.record.storeId, key: key.savedIn, kdf: key.record.kdf?.name ?? null });
