@@ -15,11 +15,13 @@ import type { Memory } from "../domain/memory.ts";
  * --legacy-peer-deps" after "Fix: pin eslint 8"); with one allowed, such lines were lost (QA).
  */
 const NEW_WORDS = 0;
-/** Content limit guard: a consolidated text stops growing here (members are kept, archived, in full). */
+/** Content limit guard: a consolidated text stops growing here; a group whose text would lose sentences is not folded. */
 const MAX_CHARS = 16_000;
 
 export interface MergedFields {
   content: string;
+  /** Sentences of members the text had no room for (it stops at {@link MAX_CHARS}): the group is then not folded. */
+  left: number;
   tags: string[];
   first: number;
   last: number;
@@ -38,10 +40,14 @@ export function mergeMembers(members: readonly Memory[]): MergedFields {
   const parts = [rep.content.trim()];
   let length = parts[0]!.length;
   const said = stemsOf(rep.content);
+  let left = 0;
   for (const m of members) {
     if (m === rep) continue;
     for (const s of newSentences(m.content, said)) {
-      if (length + 1 + s.length > MAX_CHARS) break;
+      if (length + 1 + s.length > MAX_CHARS) {
+        left++;
+        continue;
+      }
       parts.push(s);
       length += 1 + s.length;
       for (const w of stemsOf(s)) said.add(w);
@@ -50,6 +56,7 @@ export function mergeMembers(members: readonly Memory[]): MergedFields {
   const time = (m: Memory) => m.eventTime ?? m.createdAt;
   return {
     content: parts.join(parts.length > 1 ? "\n" : ""),
+    left,
     tags: [...new Set(members.flatMap((m) => m.tags))],
     first: Math.min(...members.map(time)),
     last: Math.max(...members.map(time)),

@@ -7,6 +7,7 @@
 import type { Memory } from "../domain/memory.ts";
 import { cairnError } from "../errors.ts";
 import type { EngineContext } from "./context.ts";
+import { moveSuccessor } from "./consolidate.ts";
 import { assertNotHeld } from "./holds.ts";
 import { resolveId, shortId } from "./ids.ts";
 
@@ -20,6 +21,10 @@ export interface UndoConsolidationResult {
   missing: string[];
   /** Undone before (the consolidated memory archived, no source archived): nothing changed. */
   already: boolean;
+  /** The memory that superseded the consolidated one: the sources come back superseded by it, not current. */
+  supersededBy?: string;
+  /** The consolidated memory's text was edited after it was made: those edits stay with it, archived. */
+  edited?: true;
 }
 
 /** The sources a consolidated memory records, or null when it is not one. */
@@ -48,22 +53,36 @@ export function undoConsolidation(ctx: EngineContext, idOrPrefix: string): UndoC
     const restored: string[] = [];
     const purged: string[] = [];
     const notArchived: string[] = [];
+    // Superseded since it was made: its sources are as outdated as it is (QA: they came back current beside the newer one).
+    const successor = memory.status === "superseded" && memory.supersededBy && store.get(memory.supersededBy) ? memory.supersededBy : null;
     for (const sid of sources) {
       const s = store.get(sid);
       if (!s || s.status !== "archived") {
         (s ? notArchived : purged).push(sid);
         continue;
       }
-      store.replace({ ...s, status: "active", updatedAt: now });
-      store.appendAudit({ at: now, actor: ctx.actor, op: "restore", memoryId: sid, hashBefore: s.contentHash, hashAfter: s.contentHash, contentBefore: null, detail: { statusBefore: "archived", undoConsolidation: id } });
+      // Marked as brought back by an undo: an idle pass leaves it unfolded (an explicit `cairn consolidate` may fold it).
+      const back: Memory = { ...s, status: successor ? "superseded" : "active", supersededBy: successor, metadata: { ...s.metadata, unfolded: id }, updatedAt: now };
+      store.replace(back);
+      store.appendAudit({ at: now, actor: ctx.actor, op: "restore", memoryId: sid, hashBefore: s.contentHash, hashAfter: s.contentHash, contentBefore: null, detail: { statusBefore: "archived", status: back.status, undoConsolidation: id } });
+      if (successor && store.addEdge({ fromId: successor, toId: sid, relation: "supersedes", weight: 1, createdAt: now, metadata: { undoConsolidation: id } })) {
+        store.appendAudit({ at: now, actor: ctx.actor, op: "link", memoryId: successor, hashBefore: null, hashAfter: null, contentBefore: null, detail: { relation: "supersedes", to: sid } });
+      }
       restored.push(sid);
     }
+    // What it took over superseding from a source is superseded by that source again.
+    for (const e of store.edges(id)) {
+      if (e.fromId !== id || e.relation !== "supersedes") continue;
+      const from = restored.find((sid) => store.edges(sid).some((s) => s.fromId === sid && s.toId === e.toId && s.relation === "supersedes"));
+      if (from) moveSuccessor(ctx, e.toId, id, from, now);
+    }
+    const edited = store.history(id).some((e) => e.op === "update" && e.hashBefore !== null && e.hashBefore !== e.hashAfter);
     const already = memory.status === "archived" && restored.length === 0;
     const missing = sources.filter((sid) => purged.includes(sid) || (!already && notArchived.includes(sid)));
     if (memory.status !== "archived") {
       store.replace({ ...memory, status: "archived", updatedAt: now });
       store.appendAudit({ at: now, actor: ctx.actor, op: "forget", memoryId: id, hashBefore: memory.contentHash, hashAfter: memory.contentHash, contentBefore: null, detail: { reason: "consolidation undone", statusBefore: memory.status } });
     }
-    return { id, restored, missing, already };
+    return { id, restored, missing, already, ...(successor ? { supersededBy: successor } : {}), ...(edited ? { edited: true as const } : {}) };
   });
 }

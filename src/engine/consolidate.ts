@@ -10,6 +10,8 @@ import { nearCopyGroups } from "../capture/near-copies.ts";
 import { rootCauseKey } from "../capture/root-cause.ts";
 import type { MemoryType } from "../domain/kinds.ts";
 import type { Memory } from "../domain/memory.ts";
+import { CairnError } from "../errors.ts";
+import { checkTags } from "./validate.ts";
 import type { EngineContext } from "./context.ts";
 import { mergeMembers } from "./consolidate-merge.ts";
 import { buildMemory } from "./remember.ts";
@@ -31,6 +33,8 @@ export interface ConsolidateInput extends ScopeOptions {
   actor?: string;
   /** Read at most this many active memories, newest first (idle passes keep a pass short). */
   limit?: number;
+  /** An idle pass: sources an undo brought back stay unfolded (QA: an idle server folded them again minutes later). */
+  idle?: boolean;
 }
 
 export interface ConsolidatedGroup {
@@ -60,19 +64,48 @@ export function consolidate(ctx: EngineContext, input: ConsolidateInput = {}): C
   const reasons = new Set(input.reasons ?? CONSOLIDATION_REASONS);
   const actx: EngineContext = { ...ctx, actor: input.actor ?? ctx.actor, now: () => now };
   const scope = resolveScope(ctx, input);
-  const all = ctx.store.list({ scope }, now, { limit: input.limit ?? SCAN_LIMIT }).filter((m) => !NEVER_MERGED.has(m.type));
+  const all = ctx.store
+    .list({ scope }, now, { limit: input.limit ?? SCAN_LIMIT })
+    .filter((m) => !NEVER_MERGED.has(m.type) && !(input.idle && typeof m.metadata.unfolded === "string"));
   const planned = planGroups(all, reasons);
   const report: ConsolidateReport = { at: now, dryRun: input.dryRun === true, scanned: all.length, groups: [] };
   for (const { reason, members } of planned) {
     const merged = mergeMembers(members);
     const type = reason === "same-error" && members.some((m) => m.type === "lesson") ? "lesson" : members[0]!.type;
     const group: ConsolidatedGroup = { reason, project: members[0]!.project, type, sources: members.map((m) => m.id), id: null, content: merged.content, tags: merged.tags, first: merged.first, last: merged.last };
-    const held = members.find((m) => ctx.store.policy.holdsOn(m).length > 0);
-    if (held) group.skipped = `${held.id} is under a legal hold`;
-    else if (!report.dryRun) apply(actx, group, members, merged);
+    group.skipped = unfoldable(ctx, members, merged);
+    if (!group.skipped && !report.dryRun) applyOrSkip(actx, group, members, merged);
     report.groups.push(group);
   }
   return report;
+}
+
+/** Why a group is left as it is, or undefined: a hold, a text that would lose sentences, tags past the limit. */
+function unfoldable(ctx: EngineContext, members: readonly Memory[], merged: ReturnType<typeof mergeMembers>): string | undefined {
+  const held = members.find((m) => ctx.store.policy.holdsOn(m).length > 0);
+  if (held) return `${held.id} is under a legal hold`;
+  // The sources are archived once folded: a sentence the text has no room for would be out of recall (QA).
+  if (merged.left > 0) return `its text would leave ${merged.left} sentence(s) of the sources out (a consolidated memory holds at most 16,000 characters)`;
+  try {
+    checkTags(merged.tags);
+  } catch (err) {
+    if (err instanceof CairnError) return `its merged tags would pass the limit (${err.message})`;
+    throw err;
+  }
+  return undefined;
+}
+
+/**
+ * {@link apply}; a group the store refuses is reported skipped, and the groups before it stay folded and reported
+ * (QA: one refusal ended the run with "Nothing was stored" after earlier groups were folded, their ids unsaid).
+ */
+function applyOrSkip(ctx: EngineContext, group: ConsolidatedGroup, members: readonly Memory[], merged: ReturnType<typeof mergeMembers>): void {
+  try {
+    apply(ctx, group, members, merged);
+  } catch (err) {
+    if (!(err instanceof CairnError && err.isUsage)) throw err;
+    group.skipped = err.message;
+  }
 }
 
 /** Near-copies per (project, type); same-error groups per project among errors and lessons. */
@@ -128,8 +161,22 @@ function carryLinks(ctx: EngineContext, members: readonly Memory[], into: string
         at: now, actor: ctx.actor, op: "link", memoryId: carried.fromId, hashBefore: null, hashAfter: null, contentBefore: null,
         detail: { relation: e.relation, to: carried.toId, carried_from: m.id },
       });
+      // What a source superseded is superseded by the memory that took its place: forgetting that one makes it
+      // current again, as forgetting the source would have (QA: it pointed at the archived source for good).
+      if (e.relation === "supersedes" && e.fromId === m.id) moveSuccessor(ctx, e.toId, m.id, into, now);
     }
   }
+}
+
+/** `id`, superseded by `from`, is superseded by `to` from now on (audited); otherwise left as it is. */
+export function moveSuccessor(ctx: EngineContext, id: string, from: string, to: string, now: number): void {
+  const old = ctx.store.get(id);
+  if (!old || old.status !== "superseded" || old.supersededBy !== from) return;
+  ctx.store.replace({ ...old, supersededBy: to, updatedAt: now });
+  ctx.store.appendAudit({
+    at: now, actor: ctx.actor, op: "update", memoryId: id, hashBefore: old.contentHash, hashAfter: old.contentHash, contentBefore: null,
+    detail: { changed: ["supersededBy"], before: { supersededBy: from }, superseded_by: to },
+  });
 }
 
 function apply(ctx: EngineContext, group: ConsolidatedGroup, members: readonly Memory[], merged: ReturnType<typeof mergeMembers>): void {
@@ -147,7 +194,8 @@ function apply(ctx: EngineContext, group: ConsolidatedGroup, members: readonly M
       type: group.type,
       tags: group.tags,
       project: group.project,
-      eventTime: merged.first,
+      // An event time only when a source had one: the sources' creation is not when something happened (QA).
+      eventTime: members.some((m) => m.eventTime !== null) ? merged.first : null,
       priority: merged.priority,
       metadata: { consolidated: { reason: group.reason, sources: group.sources, first: merged.first, last: merged.last } },
     }, now);

@@ -13,7 +13,7 @@ import type { Engine } from "./engine.ts";
  */
 export function idleWork(engine: Engine): void {
   engine.sweep({ actor: "sweep" });
-  engine.consolidate({ allProjects: true, reasons: ["near-copies"], actor: "consolidate", limit: IDLE_CONSOLIDATE_SCAN });
+  engine.consolidate({ allProjects: true, reasons: ["near-copies"], actor: "consolidate", limit: IDLE_CONSOLIDATE_SCAN, idle: true });
   engine.refreshPlannerStats();
 }
 

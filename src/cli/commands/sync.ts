@@ -3,6 +3,7 @@
  * only ever holds ciphertext (src/sync/). Without an action: push queued changes, then pull the team's.
  */
 import { Database } from "bun:sqlite";
+import { secureDelete } from "../../store/db.ts";
 import { existsSync, rmSync } from "node:fs";
 import { defineCommand } from "citty";
 import { CairnError, cairnError } from "../../errors.ts";
@@ -215,7 +216,7 @@ function share(s: CliSession, a: Args, on: boolean): void {
  */
 function removeNewStore(dbFile: string): void {
   try {
-    const db = new Database(dbFile, { readonly: true });
+    const db = secureDelete(new Database(dbFile, { readonly: true }));
     try {
       if ((db.query("SELECT count(*) AS n FROM memories").get() as { n: number }).n > 0) return;
     } finally {
