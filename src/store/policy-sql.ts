@@ -168,8 +168,10 @@ export class SqlitePolicy implements PolicyStore {
     const rows = this.#db
       .query(
         `SELECT ${MEMORY_COLUMNS} FROM memories m
-         WHERE ${COVERS[rule.kind]} AND (m.created_at <= ? OR (m.expires_at IS NOT NULL AND m.expires_at <= ?))
+         WHERE ${COVERS[rule.kind]} AND (m.created_at <= ? OR (m.expires_at IS NOT NULL AND m.expires_at <= ?3))
            AND NOT EXISTS (SELECT 1 FROM retention_marks r WHERE r.memory_id = m.id)
+           -- A reminder not yet due is kept until it is: expired, it would never be told (QA).
+           AND NOT (m.type = 'reminder' AND m.status = 'active' AND coalesce(m.event_time, m.created_at) > ?3)
            AND ${held ? "" : "NOT "}${HELD_SQL}
          ORDER BY m.seq LIMIT ?`,
       )

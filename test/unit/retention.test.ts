@@ -89,6 +89,16 @@ describe("sweep", () => {
     expect(store.get(kept.id)).not.toBeNull();
   });
 
+  test("a reminder not yet due is kept past retention until it is due; then the rule takes it (QA: dropped before it was told)", () => {
+    const { engine, advance } = testEngine();
+    const pending = engine.remind({ content: "renew the TLS certificate", in: "60d" }).reminder;
+    advance(40 * DAY);
+    engine.setRetention({ project: "/work/app", keepMs: 30 * DAY, graceMs: 0 });
+    expect(engine.sweep().expired.map((e) => e.id)).not.toContain(pending.id);
+    advance(21 * DAY);
+    expect(engine.sweep().expired.map((e) => e.id)).toContain(pending.id);
+  });
+
   test("the shortest keep wins where several rules cover a memory", () => {
     const { engine, advance } = testEngine();
     const m = engine.remember({ content: "flaky test notes", tags: ["scratch"] }).memory;
