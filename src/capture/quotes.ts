@@ -27,17 +27,32 @@ function normalise(text: string): { s: string; at: number[] } {
   return { s, at };
 }
 
-/** `text` with every stretch it shares with one of `erased` replaced by {@link ERASED}; `quoted` says whether any was. */
-export function withoutQuotes(text: string, erased: readonly string[]): { text: string; quoted: boolean } {
+/** The `w`-character stretches of each of `texts` (normalised). */
+function gramsOf(texts: readonly string[], w: number): Set<string> {
+  const grams = new Set<string>();
+  for (const s of texts) for (let i = 0; i + w <= s.length; i++) grams.add(s.slice(i, i + w));
+  return grams;
+}
+
+/**
+ * `text` with every stretch it shares with one of `erased` replaced by {@link ERASED}; `quoted` says whether any was.
+ * A stretch one of `kept` holds too stays: it is not the erased text's alone.
+ */
+export function withoutQuotes(text: string, erased: readonly string[], kept: readonly string[] = []): { text: string; quoted: boolean } {
   const n = normalise(text);
   const cover = new Uint8Array(n.s.length);
+  const keptText = kept.map((k) => normalise(k).s);
+  const keptGrams = new Map<number, Set<string>>();
   for (const e of erased) {
     const s = normalise(e).s;
     if (s.length === 0) continue;
     const w = Math.min(MIN_QUOTE, s.length);
-    const grams = new Set<string>();
-    for (let i = 0; i + w <= s.length; i++) grams.add(s.slice(i, i + w));
-    for (let i = 0; i + w <= n.s.length; i++) if (grams.has(n.s.slice(i, i + w))) cover.fill(1, i, i + w);
+    const grams = gramsOf([s], w);
+    const keep = keptGrams.get(w) ?? keptGrams.set(w, gramsOf(keptText, w)).get(w)!;
+    for (let i = 0; i + w <= n.s.length; i++) {
+      const gram = n.s.slice(i, i + w);
+      if (grams.has(gram) && !keep.has(gram)) cover.fill(1, i, i + w);
+    }
   }
   if (!cover.includes(1)) return { text, quoted: false };
   let out = "";

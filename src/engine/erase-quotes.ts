@@ -146,7 +146,8 @@ export function rebuildConsolidated(ctx: EngineContext, purgedId: string, into: 
       continue;
     }
     const rebuilt = edited ? null : mergeMembers(members);
-    const content = rebuilt ? rebuilt.content : withoutQuotes(m.content, quoted).text;
+    // Words a remaining source says too are not the purged one's alone: kept (QA: an edited consolidation lost them).
+    const content = rebuilt ? rebuilt.content : withoutQuotes(m.content, quoted, members.map((s) => s.content)).text;
     const consolidated = { ...(m.metadata.consolidated as Record<string, unknown>), sources, ...(rebuilt ? { first: rebuilt.first, last: rebuilt.last } : {}) };
     const metadata = { ...(rebuilt ? m.metadata : withoutQuotesDeep(m.metadata, quoted).value), consolidated };
     const again: Memory = {
