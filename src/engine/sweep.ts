@@ -41,7 +41,11 @@ export interface SweepReport {
   at: number;
   dryRun: boolean;
   expired: Array<SweptMemory & { purgeAfter: number }>;
-  purged: Array<SweptMemory & { receipt?: { contentHash: string; auditSeq: number; auditHash: string } }>;
+  /**
+   * `with`: what the purge took along (a consolidation built from it alone, the archived sources of a consolidated
+   * one, a summary left with nothing of its own) or rewrote without its text (QA: a consolidation was purged unsaid).
+   */
+  purged: Array<SweptMemory & { receipt?: { contentHash: string; auditSeq: number; auditHash: string }; with?: { purged: string[]; rewritten: string[] } }>;
   /** Past retention but under a legal hold: left as they are. */
   held: Array<{ id: string; hold: string; step: "expire" | "purge" }>;
   /** Expired by an earlier sweep, and no rule holds them past retention any more: their expiry is as before. */
@@ -103,11 +107,14 @@ export function sweep(ctx: EngineContext, input: SweepInput = {}): SweepReport {
       continue;
     }
     let receipt: SweepReport["purged"][number]["receipt"];
+    let along: SweepReport["purged"][number]["with"];
     let gone = false;
     const held = refusedBy(() => {
       try {
         const r = forgetMemory(actx, memory.id, { hard: true, reason: `retention rule ${rule.id} (${describeSelector(rule.kind, rule.target)})` });
         if (r.receipt) receipt = { contentHash: r.receipt.contentHash, auditSeq: r.receipt.auditSeq, auditHash: r.receipt.auditHash };
+        const taken = [...(r.quoting?.purged ?? []), ...(r.sources ?? [])];
+        if (taken.length > 0 || (r.quoting?.rewritten.length ?? 0) > 0) along = { purged: taken, rewritten: r.quoting?.rewritten ?? [] };
       } catch (err) {
         // Another sweep running at once purged it first (QA: "No memory with id …" failed the second one).
         if (!(err instanceof CairnError && (err.code === "NOT_FOUND" || err.code === "ERASED"))) throw err;
@@ -116,7 +123,7 @@ export function sweep(ctx: EngineContext, input: SweepInput = {}): SweepReport {
       ctx.store.policy.deleteMark(memory.id);
     });
     if (held) report.held.push({ id: memory.id, hold: held, step: "purge" });
-    else if (!gone) report.purged.push({ ...item, ...(receipt ? { receipt } : {}) });
+    else if (!gone) report.purged.push({ ...item, ...(receipt ? { receipt } : {}), ...(along ? { with: along } : {}) });
   }
   if (!dryRun) ctx.store.policy.setLastSweep(now);
   return report;

@@ -4,6 +4,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { IdleSweeper } from "../../src/engine/idle-sweep.ts";
+import { buildMemory } from "../../src/engine/remember.ts";
 import { salvage } from "../../src/store/salvage.ts";
 import { SqliteStore } from "../../src/store/sqlite-store.ts";
 import { T0, testEngine } from "../helpers/engine.ts";
@@ -97,6 +98,23 @@ describe("sweep", () => {
     expect(engine.sweep().expired.map((e) => e.id)).not.toContain(pending.id);
     advance(21 * DAY);
     expect(engine.sweep().expired.map((e) => e.id)).toContain(pending.id);
+  });
+
+  test("what a purge takes along (a consolidation built from the purged sources) is in the report (QA: purged unsaid)", () => {
+    const { engine, store, advance, clock } = testEngine();
+    const copies = ["Always run `pnpm db:migrate` before the integration tests.", "Always run `pnpm db:migrate` before running the integration tests."].map((content) => {
+      const m = buildMemory({ project: "/work/app" }, { content, type: "lesson" }, clock.now);
+      store.insert(m);
+      store.appendAudit({ at: clock.now, actor: "import", op: "create", memoryId: m.id, hashBefore: null, hashAfter: m.contentHash, contentBefore: null, detail: {} });
+      return m.id;
+    });
+    advance(40 * DAY);
+    const folded = engine.consolidate({ reasons: ["near-copies"] }).groups[0]!.id!;
+    engine.setRetention({ type: "lesson", keepMs: 30 * DAY, graceMs: 0 });
+    const report = engine.sweep();
+    expect(report.purged.map((p) => p.id).sort()).toEqual([...copies].sort());
+    expect(report.purged.flatMap((p) => p.with?.purged ?? [])).toEqual([folded]);
+    expect(store.get(folded)).toBeNull();
   });
 
   test("the shortest keep wins where several rules cover a memory", () => {

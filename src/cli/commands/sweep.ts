@@ -38,7 +38,10 @@ export default defineCommand({
         lines.push(`${verb("Purged", "Would purge")} ${r.purged.length} (text gone from every table):`);
         for (const p of r.purged) {
           lines.push(`  ${short(p.id)}  ${p.type.padEnd(10)} ${projectLabel(p.project).padEnd(16)} rule ${p.rule}` + (p.receipt ? `; receipt: content hash ${p.receipt.contentHash} (keyed), audit entry ${p.receipt.auditSeq}:${p.receipt.auditHash}` : ""));
+          if (p.with?.purged.length) lines.push(`            purged with it (built from or quoting its text): ${p.with.purged.map(short).join(", ")}`);
+          if (p.with?.rewritten.length) lines.push(`            rewritten without its text: ${p.with.rewritten.map(short).join(", ")}`);
         }
+        if (r.dryRun) lines.push("  Memories built from or quoting them (consolidations, session summaries) are rebuilt, rewritten or purged with them, as `forget --hard` does.");
       }
       if (r.held.length > 0) {
         lines.push(`Left ${r.held.length} under legal hold:`);
@@ -75,6 +78,7 @@ function sweepToJson(r: SweepReport, rules: number) {
       rule: p.rule,
       why: p.why,
       ...(p.receipt ? { receipt: { content_hash: p.receipt.contentHash, audit_seq: p.receipt.auditSeq, audit_hash: p.receipt.auditHash } } : {}),
+      ...(p.with ? { with: p.with } : {}),
     })),
     held: r.held.map((h) => ({ id: h.id, hold: h.hold, step: h.step })),
     released: r.released,
