@@ -30,6 +30,13 @@ export interface Memory {
 }
 
 /** Which memories an operation may see. `projects` lists project keys; `includeGlobal` adds the global scope. */
+/**
+ * When what a memory states held: its event time, else when it was written. "The staging database ran PostgreSQL
+ * 12" dated 2020 and written today is older than "… runs PostgreSQL 16" written last week (QA: it was moved ahead
+ * of it as the later statement).
+ */
+export const statedAt = (m: Pick<Memory, "eventTime" | "createdAt">): number => m.eventTime ?? m.createdAt;
+
 export interface Scope {
   /** null = every project. */
   projects: string[] | null;

@@ -12,7 +12,7 @@ import { LOOSE_MIN_OVERLAP, reportedOnly } from "../capture/change-rules.ts";
 import { type Comparison, compareStatements } from "../capture/compare.ts";
 import { POSSIBLE_CHANGE } from "../domain/edge.ts";
 import { statesHowThingsAre } from "../domain/kinds.ts";
-import type { Memory, MemoryFilter } from "../domain/memory.ts";
+import { type Memory, type MemoryFilter, statedAt } from "../domain/memory.ts";
 import { isStanding } from "../domain/standing.ts";
 import { buildKeywordQuery } from "../retrieve/fts-query.ts";
 import type { TextHit } from "../store/store.ts";
@@ -169,7 +169,7 @@ function flagPossibleChange(ctx: EngineContext, by: Memory, old: Memory, now: nu
 }
 
 /** The earlier statement is the one replaced: by the time it happened (event time), else by when it was written. */
-const older = (m: Memory, than: Memory) => (m.eventTime ?? m.createdAt) <= (than.eventTime ?? than.createdAt);
+const older = (m: Memory, than: Memory) => statedAt(m) <= statedAt(than);
 
 function supersede(ctx: EngineContext, by: Memory, old: Memory, now: number, reason: string): void {
   ctx.store.addEdge({ fromId: by.id, toId: old.id, relation: "supersedes", weight: 1, createdAt: now, metadata: { auto: true } });

@@ -109,3 +109,14 @@ test("a newer statement does not move ahead of one it only contradicts by a nega
   const distroless = typed(hit("distroless", "harbor's container base image is gcr.io/distroless/static:nonroot.", 1, 1 * DAY), "fact");
   expect(order(currentFirst([distroless, base], 10).hits)).toEqual(["base", "distroless"]);
 });
+
+test("a statement written later about an earlier time is not the newer one (QA: a backdated note was moved ahead of the current fact)", async () => {
+  const backdated = { ...hit("new", "Switched unit tests from jest to vitest.", 0.8, 3 * DAY), memory: { ...NEW.memory, id: "new", content: "Switched unit tests from jest to vitest.", eventTime: 0 } as Memory };
+  expect(order(currentFirst([OLD, OTHER, backdated], 10).hits)).toEqual(["old", "other", "new"]);
+  const t = testEngine();
+  const current = t.engine.remember({ content: "The staging database runs PostgreSQL 16", type: "fact" }).id;
+  t.advance(DAY);
+  t.engine.remember({ content: "The staging database ran PostgreSQL 12", type: "fact", eventTime: Date.parse("2020-01-01") });
+  const { results } = await t.engine.recall({ query: "what PostgreSQL version does the staging database run", mode: "keyword" });
+  expect(results[0]!.memory.id).toBe(current);
+});
