@@ -39,6 +39,16 @@ test("links are followed hop by hop in both directions, up to --depth", async ()
   expect(text).not.toContain("fonts");
 });
 
+test("relate supersedes on a pair noted as a possible conflict says the newer one is current, not that both stay (QA)", async () => {
+  const old = await s.json<{ id: string }>(["remember", "We use Node 18", "--type", "fact", "--json"]);
+  const next = await s.json<{ id: string; conflicts?: unknown[] }>(["remember", "We use Node 20", "--type", "fact", "--json"]);
+  expect(next.conflicts).toHaveLength(1);
+  const out = (await s.ok(["relate", next.id, "supersedes", old.id])).stdout;
+  expect(out).toContain("The possible conflict noted on write between them is settled: the newer one is current.");
+  expect(out).not.toContain("both stay");
+  expect(out).toContain(`${old.id.slice(-8)} is now superseded`);
+});
+
 test("cairn get lists a memory's links and a conflict noted on write, which relate --dismiss settles", async () => {
   const remember = async (content: string, type = "fact") => await s.json<{ id: string; conflicts?: Array<{ id: string }> }>(["remember", content, "--type", type, "--json"]);
   const before = await remember("The public API listens on port 8080 behind nginx.");

@@ -34,7 +34,9 @@ export default defineCommand({
         return;
       }
       const lines = [r.status === "created" ? `Linked ${link}.` : `Already linked: ${link}.`];
-      if (r.settled === "conflict") lines.push("The possible conflict noted on write between them is confirmed; both stay (`cairn forget` the one no longer true, or relate the newer one `supersedes` the older).");
+      // Settled by a supersede, the conflict is resolved, not left standing (QA: "both stay", then "now superseded").
+      if (r.settled === "conflict" && r.relation === "supersedes") lines.push("The possible conflict noted on write between them is settled: the newer one is current.");
+      else if (r.settled === "conflict") lines.push("The possible conflict noted on write between them is confirmed; both stay (`cairn forget` the one no longer true, or relate the newer one `supersedes` the older).");
       if (r.superseded) lines.push(`${short.get(r.to)} is now superseded: recall leaves it out (\`--include-superseded\` shows it; \`cairn restore ${short.get(r.to)}\` undoes).`);
       output.text(lines.join("\n"));
     });
