@@ -37,6 +37,14 @@ export interface Memory {
  */
 export const statedAt = (m: Pick<Memory, "eventTime" | "createdAt">): number => m.eventTime ?? m.createdAt;
 
+/**
+ * Whether `newer` is the later of two statements: written after `older` (by at least `byMs`), and not about an
+ * earlier time than it ({@link statedAt}). Both must hold: event times alone would make every dated note an update
+ * of the one dated before it (a question naming March then got May's).
+ */
+export const laterThan = (newer: Pick<Memory, "eventTime" | "createdAt">, older: Pick<Memory, "eventTime" | "createdAt">, byMs = 1): boolean =>
+  newer.createdAt >= older.createdAt + byMs && statedAt(newer) >= statedAt(older);
+
 export interface Scope {
   /** null = every project. */
   projects: string[] | null;

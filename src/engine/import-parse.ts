@@ -252,7 +252,8 @@ function toMemory(pc: ParseContext, line: ImportLine): Memory {
     id: line.id ?? base.id,
     createdAt,
     updatedAt: t(line.updated_at) ?? createdAt,
-    expiresAt: line.expires_at === undefined ? base.expiresAt : t(line.expires_at),
+    // A type's lifetime counts from the memory's creation, not from the import (QA: a task of 2024 was live again).
+    expiresAt: line.expires_at !== undefined ? t(line.expires_at) : base.expiresAt === null ? null : createdAt + (base.expiresAt - base.createdAt),
     priority: checkPriority(line.priority, base.priority),
     status: line.status ?? "active",
     supersededBy: line.superseded_by ?? null,

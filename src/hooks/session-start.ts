@@ -28,7 +28,7 @@ export async function sessionStart(ctx: HookContext): Promise<string | null> {
   if (empty) return null;
   const name = ctx.project.split(/[\\/]/).filter(Boolean).pop() ?? ctx.project;
   const out = new TokenBudget(SESSION_START_BUDGET);
-  out.add(`cairn memory for project ${name} (notes saved in earlier sessions; dates are when they were recorded):`);
+  out.add(`cairn memory for project ${name} (notes saved in earlier sessions; dates are when each happened, where a note says, else when it was recorded):`);
   // Order = what the agent most needs if the budget runs out: what the user asked to be reminded of now,
   // where work stopped, then how the user works.
   // Each memory that makes it into the briefing is noted as shown (the activity log; `cairn ui` lists them).

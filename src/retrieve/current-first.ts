@@ -12,7 +12,7 @@
 import { namedAlternatives, swapBetween } from "../capture/alternatives.ts";
 import { changedOutright, type Outright, outrightOf } from "../capture/change-rules.ts";
 import { statesHowThingsAre } from "../domain/kinds.ts";
-import { type Memory, statedAt } from "../domain/memory.ts";
+import { laterThan, type Memory } from "../domain/memory.ts";
 import type { FusedHit } from "./fusion.ts";
 import { moveAhead } from "./move-ahead.ts";
 import { statesChange } from "./stated-change.ts";
@@ -71,7 +71,7 @@ function isUpdate(older: FusedHit, newer: FusedHit, wordsOf: (h: FusedHit) => Se
   if (newer.score >= MIN_SCORE_RATIO * older.score && states(newer.memory, older.memory, () => wordsOf(older), () => wordsOf(newer))) return true;
   if (!outright || newer.score < MIN_STATED_RATIO * older.score) return false;
   const [a, b] = [older.memory, newer.memory];
-  if (statedAt(b) <= statedAt(a) || b.project !== a.project || !statesHowThingsAre(a) || !statesHowThingsAre(b)) return false;
+  if (!laterThan(b, a) || b.project !== a.project || !statesHowThingsAre(a) || !statesHowThingsAre(b)) return false;
   if (changedOutright(outright(older), outright(newer))) return true;
   // Another thing of the kind the older one names, on a subject they share a word of ("Services log with
   // logrus" → "New services log through log/slog"): current above stale b 0.850 → 0.867, c 0.950 → 0.967,
@@ -94,7 +94,7 @@ export function updates(newer: Memory, older: Memory, minLooseOverlap = 0): bool
  * the cheaper tests, and reading them was 3 ms of a 100k-store recall.
  */
 function states(newer: Memory, older: Memory, oldWords: () => Set<string>, newWords: () => Set<string>, minLooseOverlap = 0): boolean {
-  if (statedAt(newer) <= statedAt(older) || newer.project !== older.project) return false;
+  if (!laterThan(newer, older) || newer.project !== older.project) return false;
   const said = statesChange(newer, older, minLooseOverlap);
   if (said !== undefined) return said;
   if (!CHANGE.test(newer.content)) return false;

@@ -12,7 +12,7 @@
 import { reportedOnly } from "../capture/change-rules.ts";
 import { compareStatements } from "../capture/compare.ts";
 import { statesHowThingsAre } from "../domain/kinds.ts";
-import { type Memory, statedAt } from "../domain/memory.ts";
+import { laterThan, type Memory } from "../domain/memory.ts";
 import type { Link } from "../store/edges.ts";
 import type { FusedHit } from "./fusion.ts";
 import { moveAhead } from "./move-ahead.ts";
@@ -51,7 +51,7 @@ function stillAChange(prev: string, next: string): boolean {
 
 /** Whether `newer`'s flag on `older` holds: it is later, and confirmed or still read as a change. */
 export function flagHolds(older: Memory, newer: Memory, confirmed: boolean): boolean {
-  return statedAt(newer) >= statedAt(older) && (confirmed || stillAChange(older.content, newer.content));
+  return laterThan(newer, older, 0) && (confirmed || stillAChange(older.content, newer.content));
 }
 
 /**

@@ -6,8 +6,8 @@
  * and MRR within ±0.4; sharing 2 words instead of 3 cost coding-a current-first 0.889 → 0.778. Session notes
  * (LoCoMo, multi-session turns) are not standing statements and never move.
  */
-import { statedAt } from "../domain/memory.ts";
 import { sharedStems, statementParts } from "../capture/statement-parts.ts";
+import { laterThan } from "../domain/memory.ts";
 import { isStanding } from "../domain/standing.ts";
 import type { FusedHit } from "./fusion.ts";
 
@@ -23,7 +23,7 @@ export function newerFirst(hits: FusedHit[], depth: number): FusedHit[] {
     const a = out[i]!;
     const b = out[i + 1]!;
     const [older, newer] = [a.memory, b.memory];
-    if (statedAt(newer) < statedAt(older) + DAY || newer.project !== older.project) continue;
+    if (!laterThan(newer, older, DAY) || newer.project !== older.project) continue;
     if (!isStanding(newer) || !isStanding(older) || b.score < CLOSE * a.score) continue;
     if (sharedStems(statementParts(older.content).stems, statementParts(newer.content).stems).length < SHARED) continue;
     out[i] = b;

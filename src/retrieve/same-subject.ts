@@ -10,7 +10,7 @@
  * coding MRR a 0.730 → 0.730, b 0.738 → 0.739, c 0.752 → 0.749; LoCoMo, multi-session, inject unchanged.
  * Each-other's-3-closest instead of the margin reached current-a 0.883 but cost coding MRR b −2.5, c −3.8.
  */
-import { statedAt } from "../domain/memory.ts";
+import { laterThan } from "../domain/memory.ts";
 import { statesHowThingsAre } from "../domain/kinds.ts";
 import type { FusedHit } from "./fusion.ts";
 import { moveAhead } from "./move-ahead.ts";
@@ -55,7 +55,7 @@ export function sameSubjectNewerFirst(hits: readonly FusedHit[], vectors: Readon
 
 function sameSubjectLater(older: FusedHit, newer: FusedHit): boolean {
   const [o, n] = [older.memory, newer.memory];
-  if (statedAt(n) < statedAt(o) + DAY || n.project !== o.project) return false;
+  if (!laterThan(n, o, DAY) || n.project !== o.project) return false;
   return statesHowThingsAre(n) && statesHowThingsAre(o) && newer.score >= MIN_RATIO * older.score;
 }
 

@@ -54,6 +54,19 @@ describe("remember", () => {
     expect(engine.remember({ content: "nothing secret here" }).redacted).toBeUndefined();
   });
 
+  test("an imported memory's type lifetime counts from its creation, not from the import (QA: a 2024 task was live again)", async () => {
+    const { engine, store } = testEngine();
+    const created = Date.parse("2024-01-01T00:00:00Z");
+    await engine.import([
+      JSON.stringify({ id: "old-task", content: "rotate the staging certificates", type: "task", created_at: "2024-01-01T00:00:00Z" }),
+      JSON.stringify({ id: "given", content: "renew the wildcard certificate", type: "task", created_at: "2024-01-01T00:00:00Z", expires_at: null }),
+      JSON.stringify({ id: "fresh", content: "update the runbook", type: "task" }),
+    ].join("\n"));
+    expect(store.get("old-task")!.expiresAt).toBe(created + 30 * 86_400_000);
+    expect(store.get("given")!.expiresAt).toBeNull();
+    expect(store.get("fresh")!.expiresAt).toBe(store.get("fresh")!.createdAt + 30 * 86_400_000);
+  });
+
   test("a project name or an imported id or project holding a secret is refused, never stored in the clear (QA)", async () => {
     const { engine } = testEngine();
     expect(() => engine.remember({ content: "note in a secret-named project", project: "proj-sk_live_51HqLyjWDarjtT1zdp7dcXYZabc123def456" })).toThrow(/project name holds what looks like a secret/);
