@@ -15,8 +15,8 @@ export interface UndoConsolidationResult {
   id: string;
   restored: string[];
   /**
-   * Sources no longer there to restore (purged), or no longer archived (restored or changed by hand); for an
-   * undo done before, only the purged ones.
+   * Sources no longer there to restore (purged), no longer archived (restored or changed by hand) or forgotten since
+   * they were folded; for an undo done before, only the purged ones.
    */
   missing: string[];
   /** Undone before (the consolidated memory archived, no source archived): nothing changed. */
@@ -25,6 +25,12 @@ export interface UndoConsolidationResult {
   supersededBy?: string;
   /** The consolidated memory's text was edited after it was made: those edits stay with it, archived. */
   edited?: true;
+}
+
+/** Whether `id`'s last change of status in the audit log is a forget (not its consolidation or a restore). */
+export function forgottenSince(ctx: EngineContext, id: string): boolean {
+  const last = ctx.store.history(id).filter((e) => e.op === "forget" || e.op === "restore" || e.op === "consolidate").at(-1);
+  return last?.op === "forget";
 }
 
 /** The sources a consolidated memory records, or null when it is not one. */
@@ -57,7 +63,8 @@ export function undoConsolidation(ctx: EngineContext, idOrPrefix: string): UndoC
     const successor = memory.status === "superseded" && memory.supersededBy && store.get(memory.supersededBy) ? memory.supersededBy : null;
     for (const sid of sources) {
       const s = store.get(sid);
-      if (!s || s.status !== "archived") {
+      // Forgotten by the user since it was folded: not brought back.
+      if (!s || s.status !== "archived" || forgottenSince(ctx, sid)) {
         (s ? notArchived : purged).push(sid);
         continue;
       }

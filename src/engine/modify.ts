@@ -14,7 +14,7 @@ import { PAST_GRACE_MS } from "./remind.ts";
 import { consolidationsOf, erasedTexts, hookWrittenLinks, rebuildConsolidated, rewriteQuoting } from "./erase-quotes.ts";
 import { checkContent, checkMetadata, checkPriority, checkTags, checkType } from "./validate.ts";
 import { assertNotHeld, assertPolicyIntact } from "./holds.ts";
-import { consolidatedSources } from "./consolidate-undo.ts";
+import { consolidatedSources, forgottenSince } from "./consolidate-undo.ts";
 import { successorBack, successorGone, supersededBy, undoSupersedes } from "./successor-gone.ts";
 import { currentVersion } from "./current-version.ts";
 
@@ -133,6 +133,11 @@ export interface ForgetResult {
   current?: string[];
   /** A soft forget of a memory already archived: nothing changed. */
   already?: true;
+  /**
+   * A soft forget of a memory a consolidation archived (the consolidated memories it is a source of): now forgotten
+   * too, so an undo of the consolidation leaves it archived.
+   */
+  folded?: string[];
   /** For a purge: session summaries, checkpoints and consolidated memories that held the text, rewritten without it or purged too. */
   quoting?: { rewritten: string[]; purged: string[] };
   /** For a purge of a consolidated memory: the archived sources it was built from (the same text), purged with it. */
@@ -158,7 +163,14 @@ export function forgetMemory(ctx: EngineContext, idOrPrefix: string, opts: { rea
     const old = ctx.store.get(id)!;
     assertNotHeld(ctx, old, "forgotten");
     const now = ctx.now();
-    if (old.status === "archived") return { id, status: "archived", already: true };
+    if (old.status === "archived") {
+      // Archived by a consolidation, not forgotten: said so, and kept out of an undo's restore (QA: "forgotten
+      // already; nothing changed", and the undo brought it back).
+      const folded = consolidationsOf(ctx, id).filter((c) => ctx.store.get(c) !== null);
+      if (folded.length === 0 || forgottenSince(ctx, id)) return { id, status: "archived", already: true };
+      ctx.store.appendAudit({ at: now, actor: ctx.actor, memoryId: id, hashBefore: old.contentHash, contentBefore: null, op: "forget", hashAfter: old.contentHash, detail: { reason: opts.reason ?? null, statusBefore: old.status, folded_into: folded } });
+      return { id, status: "archived", folded };
+    }
     ctx.store.replace({ ...old, status: "archived", updatedAt: now });
     ctx.store.appendAudit({
       at: now,

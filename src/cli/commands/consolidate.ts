@@ -32,7 +32,7 @@ export default defineCommand({
         if (r.already) return output.text(`Consolidation ${r.id} was undone already (it is archived and no source is); nothing changed.`);
         const back = r.supersededBy ? `superseded by ${r.supersededBy}, as it was` : "active again";
         const lines = [`Undid consolidation ${r.id}: it is archived, ${r.restored.length} source(s) are ${back}.`];
-        if (r.missing.length > 0) lines.push(`Not restored (purged, or no longer archived): ${r.missing.join(", ")}`);
+        if (r.missing.length > 0) lines.push(`Not restored (purged, forgotten since, or no longer archived): ${r.missing.join(", ")}`);
         if (r.edited) lines.push(`${r.id} was edited after it was made: those edits stay with it, archived (\`cairn get ${r.id} --history\` shows them; \`cairn restore ${r.id}\` brings it back).`);
         return output.text(lines.join("\n"));
       }

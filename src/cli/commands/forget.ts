@@ -49,6 +49,10 @@ export default defineCommand({
       const back = current.length > 0
         ? `\n${current.length === 1 ? "The memory" : "The memories"} it had superseded (${current.map((id) => shorts.get(id)).join(", ")}) ${current.length === 1 ? "is" : "are"} current again; \`cairn forget\` ${current.length === 1 ? "it" : "them"} if out of date too.`
         : "";
+      if (result.folded) {
+        const into = result.folded.map((c) => engine.shortIds([c]).get(c)).join(", ");
+        return output.text(`${short} was archived by the consolidation it is part of (${into}); it is forgotten now too, so \`cairn consolidate --undo\` leaves it archived. \`cairn forget ${short} --hard\` erases it.`);
+      }
       if (result.already) return output.text(`${short} was forgotten (archived) already; nothing changed. \`cairn forget ${short} --hard\` erases it.`);
       if (result.status !== "purged") return output.text(`Forgot ${short} (archived). Undo with: cairn restore ${short}${back}`);
       const also = q && q.rewritten.length + q.purged.length > 0

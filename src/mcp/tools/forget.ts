@@ -21,6 +21,7 @@ export default defineTool({
       status: z.enum(["archived", "purged"]),
       already: z.literal(true).optional().describe("it was archived already: nothing changed"),
       current: z.array(z.string()).optional().describe("memories it had superseded, current again now that it is gone"),
+      folded: z.array(z.string()).optional().describe("it had been folded into these consolidated memories (archived by that); now forgotten too"),
     }),
     annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: false },
   },
