@@ -265,11 +265,11 @@ describe("cairn consolidate", () => {
   test("a source forgotten after it was folded is said to be, and an undo leaves it archived (QA: \"already\", then brought back)", () => {
     const { engine, copies } = planted();
     const id = engine.consolidate({ reasons: ["near-copies"] }).groups[0]!.id!;
-    expect(engine.forget(copies[1]!)).toEqual({ id: copies[1], status: "archived", folded: [id] });
-    expect(engine.forget(copies[1]!)).toEqual({ id: copies[1], status: "archived", already: true });
+    expect(engine.forget(copies[1]!)).toEqual({ id: copies[1]!, status: "archived", folded: [id] });
+    expect(engine.forget(copies[1]!)).toEqual({ id: copies[1]!, status: "archived", already: true });
     const undone = engine.undoConsolidation(id);
     expect(undone.restored.sort()).toEqual([copies[0]!, copies[2]!].sort());
-    expect(undone.missing).toEqual([copies[1]]);
+    expect(undone.missing).toEqual([copies[1]!]);
     expect(engine.get(copies[1]!, { track: false }).status).toBe("archived");
   });
 
