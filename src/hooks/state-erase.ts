@@ -12,6 +12,7 @@ import { withoutQuotes, withoutQuotesDeep } from "../capture/quotes.ts";
 import type { ErasurePort } from "../engine/context.ts";
 import { type LineSeal, logSealOf, parseLogLine, SEALED_LINE } from "../log-file.ts";
 import { HOOK_LOG, hookLogFile } from "./log.ts";
+import { writeFailure } from "../store/write-access.ts";
 import { emptyState, SEALED_PREFIX, type SessionState } from "./state.ts";
 
 function genFile(dataDir: string): string {
@@ -33,8 +34,14 @@ function bump(dataDir: string, odd: boolean): void {
   const now = eraseGeneration(dataDir);
   const next = now + ((now % 2 === 1) === odd ? 2 : 1);
   const tmp = `${genFile(dataDir)}.${process.pid}.tmp`;
-  writeFileSync(tmp, String(next), { mode: 0o600 });
-  renameSync(tmp, genFile(dataDir));
+  try {
+    writeFileSync(tmp, String(next), { mode: 0o600 });
+    renameSync(tmp, genFile(dataDir));
+  } catch (err) {
+    // A full disk is said as a full disk, and no temporary file stays behind (QA: "Internal error: ENOSPC").
+    rmSync(tmp, { force: true });
+    throw writeFailure(err, join(dataDir, "cairn.db")) ?? err;
+  }
 }
 
 /** Whether state loaded at generation `loaded` may be written back as it is now. */

@@ -17,6 +17,7 @@ import { ftsInsert } from "./fts.ts";
 import { readTarget, storedTarget } from "./policy-sql.ts";
 import { MEMORY_COLUMNS, type MemoryRow, memoryValues, PROJECT_DOMAIN, rowToMemory, storedTag, UPDATE_SQL } from "./rows.ts";
 import { recordPending } from "./pending-erasure.ts";
+import { writeFailure } from "./write-access.ts";
 import { scrubDeleted } from "./scrub.ts";
 import { SERVER_PASSWORD_PLACE, TEAM_KEY_PLACE } from "./sync-log.ts";
 import { vectorPlace } from "./vectors.ts";
@@ -40,8 +41,14 @@ export function recode(db: Database, from: ContentCodec, to: ContentCodec, recor
   if (onDisk(db.filename)) removeStaleBackups(db.filename);
   const backup = onDisk(db.filename) ? `${db.filename}.backup-${Date.now()}` : null;
   if (backup) {
-    closeSync(openSync(backup, "wx", 0o600));
-    db.query("VACUUM INTO ?").run(backup);
+    try {
+      closeSync(openSync(backup, "wx", 0o600));
+      db.query("VACUUM INTO ?").run(backup);
+    } catch (err) {
+      // Nothing was changed yet: the partial copy goes, and a full disk is said as one (QA: "Internal error").
+      rmSync(backup, { force: true });
+      throw writeFailure(err, db.filename) ?? err;
+    }
   }
   let memories = 0;
   let auditEntries = 0;

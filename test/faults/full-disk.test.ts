@@ -130,3 +130,21 @@ test.skipIf(!MOUNTS_ALLOWED)(`a server started on a full disk reads, refuses wri
   }
   expect(await count()).toBe(2);
 });
+
+test.skipIf(!MOUNTS_ALLOWED)(`forget --hard and encrypt on a full disk say so in one line, change nothing and leave no file behind (QA)${when}`, async () => {
+  const made = await onDisk(["remember", "--json", "--", "the harbour crane lifts forty tonnes"]);
+  const id = JSON.parse(made.stdout).id as string;
+  fillDisk(join(mnt, "fill"));
+  const erase = await onDisk(["forget", id, "--hard", "--yes"]);
+  expect(erase.exitCode).toBe(1);
+  expect(stderrLines(erase.stderr)).toEqual([expect.stringMatching(/^cairn: The disk holding the memory database ".*" is full .*nothing was stored or changed/)]);
+  const encrypt = await onDisk(["encrypt"]);
+  expect(encrypt.exitCode).toBe(1);
+  expect(stderrLines(encrypt.stderr).filter((l) => !l.startsWith("re-encoding"))).toEqual([expect.stringMatching(/is full .*nothing was stored or changed/)]);
+  expect(leftovers()).toBe("");
+  expect(Bun.spawnSync(["find", mnt, "-name", "*.backup-*"]).stdout.toString().trim()).toBe("");
+  rmSync(join(mnt, "fill"));
+  expect((await onDisk(["get", id])).stdout).toContain("the harbour crane lifts forty tonnes");
+  expect((await onDisk(["forget", id, "--hard", "--yes"])).exitCode).toBe(0);
+  expect(await count()).toBe(0);
+});
