@@ -12,7 +12,8 @@
  * the audit key's check value), while `audit.key` is the key recorded; in an encrypted store those from
  * `audit_sealed_from` on (set by every encrypt and rotation). Older entries, and memories whose last such entry
  * predates them, are not compared (nor, so, their text against their own hash: a store upgraded from an earlier
- * cairn, whose rows were never checked, is checked from its next writes on).
+ * cairn, whose rows were never checked, is checked from its next writes on); in an encrypted store their sealed
+ * rows are still opened, which one swapped for another's, or altered, fails.
  */
 import type { Database } from "bun:sqlite";
 import { readFileSync } from "node:fs";
@@ -66,7 +67,12 @@ export function memoryAuditProblem(db: Database, codec: ContentCodec): { seq: nu
   for (const r of rows.iterate() as Iterable<{ row: number; id: string; content: string; content_hash: unknown; seq: number | null }>) {
     // Made in this era, it was written with an entry: none at all means it was added around cairn.
     if (r.seq === null && r.row >= key.memoriesFrom) return { seq: 0, memory: r.id, problem: `memory ${r.id} has no audit entry (it was added outside cairn)` };
-    if (r.seq === null || r.seq < key.from) continue;
+    if (r.seq === null || r.seq < key.from) {
+      // Of an earlier era, its hash is not compared; sealed, its row is still bound to its id (QA: a row swapped
+      // for another's after an encrypt was called intact, though listing it failed).
+      if (codec.encrypted && !opens(codec, r.id, r.content)) return { seq: r.seq ?? 0, memory: r.id, problem: `memory ${r.id} fails its integrity check (its sealed row was altered or moved)` };
+      continue;
+    }
     let text: string;
     let hash: string | null;
     try {
@@ -80,6 +86,16 @@ export function memoryAuditProblem(db: Database, codec: ContentCodec): { seq: nu
     if (after !== key.keyed(hash)) return { seq: r.seq, memory: r.id, problem: `memory ${r.id}'s text is not the one this entry records (it was changed outside cairn)` };
   }
   return missingMemory(db, key);
+}
+
+/** Whether a sealed row's content opens as memory `id`'s. */
+function opens(codec: ContentCodec, id: string, content: string): boolean {
+  try {
+    decodeContent(codec, id, content);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /**

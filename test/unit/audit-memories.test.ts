@@ -127,6 +127,23 @@ test("in an encrypted store a sealed row put back from an older copy (a rollback
   engine.close();
 });
 
+test("a sealed row written before the store was encrypted, swapped for another's, is named (QA: called intact)", async () => {
+  const path = storeFile();
+  const plain = new SqliteStore(path);
+  const engine = new Engine({ store: plain, project: "/work/app", actor: "test", now: () => T0 });
+  const a = engine.remember({ content: "payments-api runs 3 replicas", type: "fact" }).memory.id;
+  const b = engine.remember({ content: "the ledger keeps 7 years of entries", type: "fact" }).memory.id;
+  const opts = encryptedOptions(undefined, path);
+  plain.recode(opts.codec, opts.newRecord);
+  engine.close();
+  const store = new SqliteStore(path, opts);
+  expect(store.verifyAudit()).toMatchObject({ ok: true });
+  const other = store.database.query("SELECT content, content_hash FROM memories WHERE id = ?").get(b) as { content: string; content_hash: unknown };
+  store.database.run("UPDATE memories SET content = ?, content_hash = ? WHERE id = ?", [other.content, other.content_hash as Uint8Array, a]);
+  expect(store.verifyAudit()).toMatchObject({ ok: false, problem: `memory ${a} fails its integrity check (its sealed row was altered or moved)` });
+  store.close();
+});
+
 test("a repair's copy of a store that was encrypted and decrypted again verifies: copied entries' eras are not guessed", async () => {
   const path = storeFile();
   let store = new SqliteStore(path);
