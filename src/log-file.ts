@@ -75,3 +75,27 @@ export function parseLogLine(name: string, line: string, seal: LineSeal | null):
     return { at, text: "[sealed: this line does not open under the store's key (altered, or another key)]", sealed: true, readable: false };
   }
 }
+
+/**
+ * Re-seals the logs of `dataDir` (every `*.log`, and its rotated generation) from `from` to `to` (null: plain), as
+ * an encrypt, decrypt or key rotation re-encodes the store: lines sealed under the old key were unreadable after a
+ * rotation or a decrypt, and plain lines stayed in the clear after an encrypt (QA). A line that does not open
+ * under `from` is left as it is.
+ */
+export function resealLogs(dataDir: string, from: LineSeal | null, to: LineSeal | null): void {
+  const { existsSync, readdirSync, readFileSync, renameSync, writeFileSync } = require("node:fs") as typeof import("node:fs");
+  if (!existsSync(dataDir)) return;
+  for (const file of readdirSync(dataDir).filter((n) => /\.log(\.1)?$/.test(n))) {
+    const name = file.replace(/\.1$/, "");
+    const path = join(dataDir, file);
+    const lines = readFileSync(path, "utf8").split("\n").map((line) => {
+      if (line.trim() === "" || !/^\S+ /.test(line)) return line;
+      const p = parseLogLine(name, line, from);
+      if (p.sealed && !p.readable) return line;
+      return `${p.at} ${to ? SEALED_LINE + to.seal(p.text, `${name} ${p.at}`) : p.text}`;
+    });
+    const tmp = `${path}.${process.pid}.reseal`;
+    writeFileSync(tmp, lines.join("\n"), { mode: 0o600 });
+    renameSync(tmp, path);
+  }
+}

@@ -8,9 +8,11 @@
 import type { Database } from "bun:sqlite";
 import { closeSync, openSync, readdirSync, rmSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
-import { cairnError } from "../errors.ts";
+import { cairnError, describeError } from "../errors.ts";
 import { removeAuditKeyFile, retireAuditKey, startKeyingEra } from "./audit-key.ts";
-import { type ContentCodec, place } from "./content-codec.ts";
+import { type ContentCodec, logSeal, place } from "./content-codec.ts";
+import { resealLogs } from "../log-file.ts";
+import { log } from "../log.ts";
 import { writeTransaction } from "./db.ts";
 import { type EncryptionRecord, writeEncryption } from "./encryption-record.ts";
 import { ftsInsert } from "./fts.ts";
@@ -83,7 +85,21 @@ export function recode(db: Database, from: ContentCodec, to: ContentCodec, recor
   // now under). The copy of the old state goes first: not needed any more, and its room lets the VACUUM run.
   if (backup) rmSync(backup, { force: true });
   if (!from.encrypted && to.encrypted && onDisk(db.filename)) removeAuditKeyFile(db.filename);
+  if (onDisk(db.filename)) resealBeside(db.filename, from, to);
   return { memories, auditEntries, backup, ...rewriteWithoutOld(db) };
+}
+
+/**
+ * The logs beside the database follow its new encoding (log-file.ts resealLogs): sealed under the old key, their
+ * lines were unreadable after a rotation or a decrypt, and plain ones stayed in the clear after an encrypt (QA). A
+ * log that cannot be rewritten keeps its lines: the re-encoding is done.
+ */
+function resealBeside(dbFile: string, from: ContentCodec, to: ContentCodec): void {
+  try {
+    resealLogs(dirname(dbFile), logSeal(from), logSeal(to));
+  } catch (err) {
+    log.warn(`the logs beside ${dbFile} were not re-sealed: ${describeError(err)}`);
+  }
 }
 
 /**

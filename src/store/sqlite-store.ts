@@ -165,6 +165,7 @@ export class SqliteStore implements Store {
     // The index files are plain or sealed as the old codec was (a plain keyword file holds words in the
     // clear): gone with it; the background worker or `cairn models reindex` writes them for the new one.
     removeIndexFiles(this.location);
+    sealLogsOf(this.location, logSeal(to)); // as recode.ts re-sealed the logs beside it
     return report;
   }
 
