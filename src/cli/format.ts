@@ -20,8 +20,10 @@ export function distinctLabels(projects: ReadonlyArray<string | null>): Map<stri
 }
 
 export function formatDate(ms: number | null): string {
-  // A time no Date holds (stored unchecked by an earlier cairn) shows as none, as toIso gives it.
-  return toIso(ms)?.slice(0, 16).replace("T", " ") ?? "-";
+  // A time no Date holds (stored unchecked by an earlier cairn) shows as none, as toIso gives it. The zone is said:
+  // a time typed without one is read as local, and shown as UTC it looked hours off (QA).
+  const iso = toIso(ms);
+  return iso ? `${iso.slice(0, 16).replace("T", " ")} UTC` : "-";
 }
 
 /**

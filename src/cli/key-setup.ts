@@ -12,7 +12,8 @@ import { promptHidden } from "./tty-prompt.ts";
 
 function askTwice(): string {
   const first = promptHidden("New passphrase for the cairn store: ");
-  if (!first) throw cairnError("PASSPHRASE_NEEDED");
+  // No terminal to type at, or nothing typed at one: each told as what it is (QA: Enter was told to find a terminal).
+  if (first === null) throw cairnError("PASSPHRASE_NEEDED");
   if (first.length < MIN_PASSPHRASE) throw cairnError("PASSPHRASE_SHORT", [MIN_PASSPHRASE]);
   if (promptHidden("Type it again: ") !== first) throw cairnError("PASSPHRASE_MISMATCH");
   return first;

@@ -138,10 +138,10 @@ describe("canonical form", () => {
   });
   test("a memory's header shows when it was stored (what list sorts by), and its event time beside it when that differs (QA)", () => {
     const base = { id: "m1", type: "fact", project: null, tags: [], status: "active", content: "x", createdAt: Date.parse("2026-03-10T12:00:00Z"), eventTime: null } as unknown as Memory;
-    expect(formatMemory(base).split("\n")[0]).toBe("m1  fact  global  2026-03-10 12:00");
-    expect(formatMemory({ ...base, eventTime: base.createdAt }).split("\n")[0]).toBe("m1  fact  global  2026-03-10 12:00");
-    expect(formatMemory({ ...base, eventTime: Date.parse("2025-11-03T09:30:00Z") }).split("\n")[0]).toBe("m1  fact  global  2026-03-10 12:00  happened 2025-11-03 09:30");
-    expect(formatMemory({ ...base, type: "reminder", eventTime: Date.parse("2027-03-01T00:00:00Z") }).split("\n")[0]).toBe("m1  reminder  global  2026-03-10 12:00  due 2027-03-01 00:00");
+    expect(formatMemory(base).split("\n")[0]).toBe("m1  fact  global  2026-03-10 12:00 UTC");
+    expect(formatMemory({ ...base, eventTime: base.createdAt }).split("\n")[0]).toBe("m1  fact  global  2026-03-10 12:00 UTC");
+    expect(formatMemory({ ...base, eventTime: Date.parse("2025-11-03T09:30:00Z") }).split("\n")[0]).toBe("m1  fact  global  2026-03-10 12:00 UTC  happened 2025-11-03 09:30 UTC");
+    expect(formatMemory({ ...base, type: "reminder", eventTime: Date.parse("2027-03-01T00:00:00Z") }).split("\n")[0]).toBe("m1  reminder  global  2026-03-10 12:00 UTC  due 2027-03-01 00:00 UTC");
   });
   test("an until of a date alone, today or yesterday takes in that whole day; another time is the end itself (QA)", () => {
     expect(parseOptionalUntil("2026-03-06", NOW)).toBe(Date.parse("2026-03-07T00:00:00Z"));

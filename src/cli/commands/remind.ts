@@ -108,7 +108,7 @@ function create(engine: Engine, a: Args): void {
   // The reminder as --list and MCP give it (due, state …), with what this call did (QA: README's fields were missing).
   if (a.json) return output.json({ ...reminderToJson(reminder, now), status });
   const short = engine.shortIds([id]).get(id)!;
-  const when = `${formatDate(dueAt(reminder))} UTC, ${fromNow(dueAt(reminder), now)} (${projectLabel(reminder.project)})`;
+  const when = `${formatDate(dueAt(reminder))}, ${fromNow(dueAt(reminder), now)} (${projectLabel(reminder.project)})`;
   output.text(
     status === "created"
       ? `Reminder ${short} set for ${when}. Once due it shows in session briefings until \`cairn remind --done ${short}\`.`
@@ -141,7 +141,7 @@ function list(engine: Engine, a: Args): void {
 
 function line(m: Memory, short: string, now: number): string {
   const tags = m.tags.length > 0 ? `  ${m.tags.map((t) => `#${t}`).join(" ")}` : "";
-  const head = `${short}  due ${formatDate(dueAt(m))} UTC (${fromNow(dueAt(m), now)})  ${projectLabel(m.project)}${tags}`;
+  const head = `${short}  due ${formatDate(dueAt(m))} (${fromNow(dueAt(m), now)})  ${projectLabel(m.project)}${tags}`;
   return `${head}\n${m.content.split("\n").map((l) => `  ${l}`).join("\n")}`;
 }
 
