@@ -35,7 +35,12 @@ export function batchHints(ctx: SyncContext, records: readonly ChangeRecord[]): 
 export function applyRecord(ctx: SyncContext, rec: ChangeRecord, hints: BatchHints): void {
   const { log } = ctx;
   const known = log.version(rec.id);
-  if (known?.erased) return;
+  if (known?.erased) {
+    // Erased here and by the team too: an erase queued here (a device that joined a rotated team queues every
+    // erase it knew) has nothing left to tell (QA: each joining device sent every erase again).
+    if (rec.op === "erase" && log.outboxEntry(rec.id)?.op === "erase") log.dropOutbox(rec.id);
+    return;
+  }
   if (rec.op === "erase") return applyErase(ctx, rec);
   const queued = log.outboxEntry(rec.id);
   // Erased here and not yet sent: an erase is final, whatever the clocks say; it goes out with the next push.

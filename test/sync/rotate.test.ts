@@ -152,3 +152,23 @@ test("a rotation cut short once this device moved still gives the new code; the 
   expect(b.exported()).toEqual(a.exported());
   for (const d of [a, b]) d.close();
 });
+
+test("a device joining the rotated team does not send again the erases the team has (QA: every joining device re-sent them all)", async () => {
+  if (!postgres.current()) return;
+  const { devices, url } = await team(2);
+  const [a, b] = devices as [Device, Device];
+  const ids = [1, 2, 3].map((i) => a.engine.remember({ content: `a note to be erased, number ${i}` }).id);
+  await a.sync();
+  await b.sync();
+  for (const id of ids) a.engine.forget(id, { hard: true });
+  await a.sync();
+  await b.sync();
+  await rotateTeam(a.context(), a.dir);
+  await rejoinTeam(b.store, b.store.sync, b.dir, a.code(), url);
+  expect((await b.sync()).pushed).toBe(0);
+  await withSql(url, async (sql) => {
+    const [row] = (await sql`SELECT count(*)::int AS n, count(DISTINCT mid)::int AS mids FROM cairn_sync_records WHERE erase`) as Array<{ n: number; mids: number }>;
+    expect(row).toEqual({ n: 3, mids: 3 });
+  });
+  for (const d of [a, b]) d.close();
+});
