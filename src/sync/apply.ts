@@ -63,6 +63,9 @@ export function applyRecord(ctx: SyncContext, rec: ChangeRecord, hints: BatchHin
     log.setVersion(rec.id, { hlc: rec.hlc, device: rec.device, erased: false });
     return applyLinks(ctx, rec.id, rec.links, rec.device);
   }
+  // A copy held here before this device (re)joined, its version unknown: the team's earlier states of it are its
+  // history, not news (QA: a re-join set the text back to the first version, then forward again, an entry each).
+  if (local && !current && olderState(incoming, local)) return applyLinks(ctx, rec.id, rec.links, rec.device);
   if (!local || !current || compareVersions(rec, current) > 0) {
     if (!local) insertNew(ctx, incoming, actor, hints);
     else if (heldHere(ctx, local, changed, rec)) return applyLinks(ctx, rec.id, rec.links, rec.device);
@@ -74,6 +77,9 @@ export function applyRecord(ctx: SyncContext, rec: ChangeRecord, hints: BatchHin
     // of the history, and the memory goes out again with its history erased, so the server drops that record too.
     const erasedAt = rec.eraseHistory ? null : log.historyErasedAt(rec.id);
     if (erasedAt !== null && rec.hlc < erasedAt) log.resendHistoryErased(rec.id);
+    // An earlier state of a copy this device held before it (re)joined, not a rival edit: a device catching up
+    // replays the team's history, which its copy already went through (QA: a re-join added an entry per old version).
+    else if (!known && olderState(incoming, local!)) return applyLinks(ctx, rec.id, rec.links, rec.device);
     // The remote version lost: it stays in this memory's history, readable with `cairn get --history`.
     else if (changed.length > 0) {
       ctx.store.appendAudit({
@@ -116,6 +122,9 @@ function eraseHistoryHere(ctx: SyncContext, rec: ChangeRecord): void {
     logger.warn(`sync: memory ${rec.id}'s history was erased by device ${rec.device} but it is under a legal hold here; kept`);
   }
 }
+
+/** Whether `incoming` is a state of the memory from before `local`'s (by the time each was last changed). */
+const olderState = (incoming: Memory, local: Memory): boolean => incoming.updatedAt < local.updatedAt;
 
 function toMemory(m: SyncedMemory, local: Memory | null): Memory {
   return { ...m, ...contentHashes(m.content), accessCount: local?.accessCount ?? 0, lastAccessedAt: local?.lastAccessedAt ?? null };

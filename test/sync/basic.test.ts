@@ -524,3 +524,23 @@ test("a data folder restored from a backup goes on as a new device: its changes 
   expect(restored.store.sync.counts()).toEqual({ outbox: 0, pending: 0 });
   for (const d of [a, restored]) d.close();
 });
+
+test("a device that leaves and joins again, nothing changed anywhere, keeps its memories and their history as they were (QA)", async () => {
+  const pg = postgres.current();
+  if (!pg) return;
+  const [a, b] = (await team(2)) as [Device, Device];
+  const id = a.engine.remember({ content: "the deploy window is Monday, v1" }).id;
+  await a.sync();
+  for (const v of [2, 3, 4]) {
+    a.engine.update(id, { content: `the deploy window is Monday, v${v}` });
+    await a.sync();
+  }
+  await b.sync();
+  const before = b.engine.history(id).entries.length;
+  leaveTeam(b.dir, b.store.sync);
+  await b.join(a.code(), postgres.current()!.url(`t${dbs}`));
+  await b.sync();
+  expect(b.store.get(id)?.content).toBe("the deploy window is Monday, v4");
+  expect(b.engine.history(id).entries.length).toBe(before);
+  for (const d of [a, b]) d.close();
+});
