@@ -57,7 +57,7 @@ export function sealOutbox(ctx: SyncContext): number {
  * Sends the sealed records in order; returns how many the server did not have yet (two syncs of one device at
  * once send the same records, and only one of them stored each: both reported all of them).
  */
-export async function sendPending(ctx: SyncContext, server: SyncServer): Promise<number> {
+export async function sendPending(ctx: SyncContext, server: SyncServer, dropped?: Set<string>): Promise<number> {
   const { log, config } = ctx;
   let sent = 0;
   for (;;) {
@@ -65,7 +65,9 @@ export async function sendPending(ctx: SyncContext, server: SyncServer): Promise
     const records = log.pending(BATCH);
     if (records.length === 0) return sent;
     assertCurrent(ctx);
-    const added = await server.push(config.team, config.device, records);
+    const added = await server.push(config.team, config.device, records, (mids) => {
+      for (const r of records) if (!r.erase && mids.includes(r.mid)) dropped?.add(r.memoryId);
+    });
     log.dropPending(records[records.length - 1]!.counter);
     sent += added;
     ctx.progress?.(`pushed ${sent} change(s)`);

@@ -131,11 +131,12 @@ export class SyncServer {
    * can pass a sequence number still to be committed. Erased memories' other records are deleted.
    */
   /** Stores the records the server does not have yet; returns how many were new (a record sent before is skipped). */
-  async push(team: string, device: string, records: readonly OutgoingRecord[]): Promise<number> {
+  async push(team: string, device: string, records: readonly OutgoingRecord[], onDropped?: (mids: string[]) => void): Promise<number> {
     if (records.length === 0) return 0;
     const rows = records.map((r) => ({ team, device, counter: r.counter, mid: r.mid, erase: r.erase, size: r.body.byteLength, body: r.body }));
     const mids = [...new Set(records.map((r) => r.mid))];
-    return await this.#run(() =>
+    const droppedMids: string[] = [];
+    const added = await this.#run(() =>
       this.#sql.begin(async (tx) => {
         await tx`SELECT pg_advisory_xact_lock(hashtext(${team}))`;
         // Under the team's lock, as its retirement takes it: nothing is added to a retired team after it was emptied.
@@ -148,10 +149,12 @@ export class SyncServer {
         let dropped = 0;
         if (erased.length > 0) {
           const gone = (await tx`DELETE FROM cairn_sync_records WHERE team = ${team} AND NOT erase AND mid = ANY(${tx.array(erased.map((e) => e.mid), "TEXT")})
-                                 RETURNING device, counter`) as Array<{ device: string; counter: string }>;
+                                 RETURNING device, counter, mid`) as Array<{ device: string; counter: string; mid: string }>;
           // A change of a memory the team erased is not kept: not counted as sent (QA sync: "1 change(s) sent").
           const ours = new Set((added as Array<{ counter: string }>).map((a) => Number(a.counter)));
-          dropped = gone.filter((g) => g.device === device && ours.has(Number(g.counter))).length;
+          const mine = gone.filter((g) => g.device === device && ours.has(Number(g.counter)));
+          dropped = mine.length;
+          if (mine.length > 0) droppedMids.push(...mine.map((g) => g.mid));
         }
         // A memory's history erased: its records before this one (each a whole earlier state) go.
         for (const r of records.filter((r) => r.compact)) {
@@ -161,6 +164,9 @@ export class SyncServer {
         return added.length - dropped;
       }),
     );
+    // Which of these the server dropped for an erase it holds: the caller checks the team really erased them.
+    if (droppedMids.length > 0) onDropped?.(droppedMids);
+    return added;
   }
 
   /** Records after sequence `after`, in order. */

@@ -1,5 +1,5 @@
 /** @module Team sync between devices through a real PostgreSQL: what one writes, the others get; conflicts, erase, tampering. */
-import { describe, expect, test } from "bun:test";
+import { describe, expect, spyOn, test } from "bun:test";
 import { SQL } from "bun";
 import { readConfig, readSettings } from "../../src/sync/settings.ts";
 import { syncStatus } from "../../src/sync/status.ts";
@@ -542,5 +542,35 @@ test("a device that leaves and joins again, nothing changed anywhere, keeps its 
   await b.sync();
   expect(b.store.get(id)?.content).toBe("the deploy window is Monday, v4");
   expect(b.engine.history(id).entries.length).toBe(before);
+  for (const d of [a, b]) d.close();
+});
+
+test("a change the server drops on an erase flag no team member wrote is said, not taken as sent silently (QA)", async () => {
+  const pg = postgres.current();
+  if (!pg) return;
+  const [a, b] = (await team(2)) as [Device, Device];
+  const id = a.engine.remember({ content: "the billing cron runs at 02:00 UTC" }).id;
+  await a.sync();
+  await b.sync();
+  // The server's erase flag is in the clear: set on the memory's record by hand, as a tampering server could.
+  const sql = new SQL(postgres.current()!.url(`t${dbs}`));
+  try {
+    await sql`UPDATE cairn_sync_records SET erase = true`;
+  } finally {
+    await sql.close();
+  }
+  a.engine.update(id, { content: "the billing cron runs at 03:00 UTC" });
+  const said: string[] = [];
+  const spy = spyOn(process.stderr, "write").mockImplementation((chunk: unknown) => {
+    said.push(String(chunk));
+    return true;
+  });
+  try {
+    await a.sync();
+  } finally {
+    spy.mockRestore();
+  }
+  expect(a.store.get(id)?.content).toBe("the billing cron runs at 03:00 UTC");
+  expect(said.join("")).toContain("as erased, but no erase of it came from the team");
   for (const d of [a, b]) d.close();
 });
