@@ -151,8 +151,9 @@ function errorInput(ctx: HookContext, key: string, command: string, signature: s
 
 /**
  * Records the failure in the session (a later success of the command becomes a lesson) and captures it as an
- * error memory (or, `keep`: the lock not had, keeps the capture for a later write), unless `untold`: a lesson or a note the user wrote already tells this error (a copy without the
- * fix only crowded the briefing's pitfalls out), or the failure printed nothing to tell it by.
+ * error memory (or, `keep`: the lock not had, keeps the capture for a later write), unless `untold`: a lesson or a
+ * note the user wrote already tells this error (a copy without the fix only crowded the briefing's pitfalls out),
+ * or the failure printed nothing to tell it by.
  */
 function captureFailure(ctx: HookContext, key: string, command: string, signature: string, prepared: PreparedMemory | null, untold: boolean, keep = false): void {
   const state: SessionState = ctx.touchState();
