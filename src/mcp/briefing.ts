@@ -1,6 +1,7 @@
 /** @module The session briefing as Markdown, offered both as a resource and as a prompt. */
 import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
-import { ErrorCode, McpError } from "@modelcontextprotocol/sdk/types.js";
+import { ErrorCode } from "@modelcontextprotocol/sdk/types.js";
+import { protocolError } from "./protocol-error.ts";
 import * as z from "zod";
 import { CairnError } from "../errors.ts";
 import type { Briefing } from "../engine/briefing.ts";
@@ -59,9 +60,9 @@ export function registerBriefing(server: McpServer, deps: { engine: Promise<Engi
       const current = await deps.scope.current().catch((err: unknown) => (chosen ? deps.scope.fallback : Promise.reject(err)));
       return renderBriefing((await deps.engine).forProject(current).briefing({ project: chosen }));
     } catch (err) {
-      if (err instanceof CairnError && err.code === "PROJECT_PIN") throw new McpError(ErrorCode.InvalidParams, err.forMcp().message);
+      if (err instanceof CairnError && err.code === "PROJECT_PIN") throw protocolError(ErrorCode.InvalidParams, err.forMcp().message);
       // A project no memory is in (or several fit) is the caller's argument, not a server fault.
-      if (err instanceof CairnError && (err.code === "PROJECT_UNKNOWN" || err.code === "PROJECT_AMBIGUOUS")) throw new McpError(ErrorCode.InvalidParams, err.forMcp().message);
+      if (err instanceof CairnError && (err.code === "PROJECT_UNKNOWN" || err.code === "PROJECT_AMBIGUOUS")) throw protocolError(ErrorCode.InvalidParams, err.forMcp().message);
       throw err;
     }
   };

@@ -1,9 +1,9 @@
 /** @module Memories as MCP resources: `cairn://memory/{id}`, listed newest first for the current project. */
 import { ResourceTemplate, type McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
-import { McpError } from "@modelcontextprotocol/sdk/types.js";
 import type { Engine } from "../engine/engine.ts";
 import { memoryToJson } from "../domain/serialize.ts";
 import { CairnError } from "../errors.ts";
+import { protocolError } from "./protocol-error.ts";
 import type { ProjectScope } from "./scope.ts";
 
 export const MEMORY_URI_PREFIX = "cairn://memory/";
@@ -38,19 +38,19 @@ export function registerResources(server: McpServer, deps: { engine: Promise<Eng
     async (uri, { id }) => {
       const wanted = (Array.isArray(id) ? id[0] : id) ?? "";
       if (wanted.length > MAX_ID_CHARS) {
-        throw new McpError(RESOURCE_NOT_FOUND, `No memory has an id of ${wanted.length} characters: memory ids are 36. Use the \`recall\` or \`list\` tool to find the right id.`);
+        throw protocolError(RESOURCE_NOT_FOUND, `No memory has an id of ${wanted.length} characters: memory ids are 36. Use the \`recall\` or \`list\` tool to find the right id.`);
       }
       let decoded: string;
       try {
         decoded = decodeURIComponent(wanted);
       } catch {
-        throw new McpError(RESOURCE_NOT_FOUND, `"${wanted}" is not a well-formed memory id (bad %-escape). Use the \`recall\` or \`list\` tool to find the right id.`, { uri: uri.href });
+        throw protocolError(RESOURCE_NOT_FOUND, `"${wanted}" is not a well-formed memory id (bad %-escape). Use the \`recall\` or \`list\` tool to find the right id.`, { uri: uri.href });
       }
       try {
         const memory = (await deps.engine).get(decoded);
         return { contents: [{ uri: uri.href, mimeType: "application/json", text: JSON.stringify(memoryToJson(memory)) }] };
       } catch (err) {
-        if (err instanceof CairnError) throw new McpError(RESOURCE_NOT_FOUND, err.forMcp().message, { uri: uri.href });
+        if (err instanceof CairnError) throw protocolError(RESOURCE_NOT_FOUND, err.forMcp().message, { uri: uri.href });
         throw err;
       }
     },

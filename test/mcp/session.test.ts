@@ -80,6 +80,9 @@ describe("resources and prompts", () => {
     const templates = await h.client.listResourceTemplates();
     expect(templates.resourceTemplates.map((t) => t.uriTemplate)).toEqual(["cairn://memory/{id}"]);
     await expect(h.client.readResource({ uri: "cairn://memory/00000000-dead" })).rejects.toThrow(/No memory with id/);
+    // The code once, as a client's McpError puts it in front: the server's message does not carry it too (QA).
+    const missing = await h.client.readResource({ uri: "cairn://memory/00000000-dead" }).catch((err: Error & { code?: number }) => err);
+    expect(missing).toMatchObject({ code: -32002, message: expect.stringMatching(/^MCP error -32002: No memory with id/) });
   });
 
   test("the briefing has preferences, decisions, lessons, pitfalls and the last checkpoint, as resource and prompt", async () => {
