@@ -45,6 +45,7 @@ export class LineTransport implements Transport {
   readonly #input: LineInput;
   readonly #write: LineOutput;
   readonly #max: number;
+  readonly #tools: readonly string[] | undefined;
   #parts: Buffer[] = [];
   #size = 0;
   /** Set while an oversized message is skipped: finds its id for the reply. */
@@ -56,10 +57,15 @@ export class LineTransport implements Transport {
   readonly #pending = new Set<Id>();
   #idleWaiters: Array<() => void> = [];
 
-  constructor(input: LineInput, write: LineOutput, opts: { maxMessageBytes?: number } = {}) {
+  /**
+   * `tools`: the names `tools/call` may name; another is a protocol error (-32602), as the 2025-11-25 spec has it
+   * (the SDK answered it as a tool result with isError).
+   */
+  constructor(input: LineInput, write: LineOutput, opts: { maxMessageBytes?: number; tools?: readonly string[] } = {}) {
     this.#input = input;
     this.#write = write;
     this.#max = opts.maxMessageBytes ?? MAX_MESSAGE_BYTES;
+    this.#tools = opts.tools;
   }
 
   async start(): Promise<void> {
@@ -202,7 +208,7 @@ export class LineTransport implements Transport {
     }
     const message = parsed.data;
     if ("method" in message && "id" in message) {
-      const problem = paramsProblem(message.method, message.params);
+      const problem = paramsProblem(message.method, message.params, this.#tools);
       if (problem !== null) {
         this.#reply(message.id, -32602, `Invalid params: ${problem}`);
         return;

@@ -27,6 +27,20 @@ async function until(check: () => boolean, ms = 2000): Promise<void> {
 const ping = (id: number) => `${JSON.stringify({ jsonrpc: "2.0", id, method: "ping" })}\n`;
 
 describe("LineTransport", () => {
+  test("a tools/call naming no tool is a protocol error (-32602) listing the tools; one naming a tool goes on (QA)", async () => {
+    const input = new PassThrough();
+    const lines: any[] = [];
+    const received: JSONRPCMessage[] = [];
+    const transport = new LineTransport(input, async (line) => void lines.push(JSON.parse(line)), { tools: ["recall", "remember"] });
+    transport.onmessage = (m) => received.push(m);
+    await transport.start();
+    const call = (id: number, name: string) => `${JSON.stringify({ jsonrpc: "2.0", id, method: "tools/call", params: { name, arguments: {} } })}\n`;
+    input.write(call(1, "no_such_tool") + call(2, "recall"));
+    await until(() => lines.length === 1 && received.length === 1);
+    expect(lines[0]).toMatchObject({ id: 1, error: { code: -32602, message: 'Invalid params: no tool is named "no_such_tool"; the tools are recall, remember.' } });
+    expect((received[0] as any).id).toBe(2);
+  });
+
   test("splits messages across and within chunks, multi-byte text included", async () => {
     const { input, received, transport } = wire();
     await transport.start();

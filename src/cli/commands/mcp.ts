@@ -7,6 +7,7 @@ import { manageLifecycle } from "../../mcp/lifecycle.ts";
 import { ProjectScope } from "../../mcp/scope.ts";
 import { createMcpServer } from "../../mcp/server.ts";
 import { LineTransport, streamOutput } from "../../mcp/stdio.ts";
+import { TOOLS } from "../../mcp/tools/index.ts";
 import { BackgroundSync, whenQuiet } from "../../sync/background.ts";
 import { syncIfConfigured } from "../../sync/run.ts";
 import { openRuntime, type Runtime } from "../runtime.ts";
@@ -90,7 +91,7 @@ export default defineCommand({
     };
     const server = createMcpServer({ engine: opening.then((r) => r.engine), scope, defaults: config.values, activity });
     client = () => server.server.getClientVersion();
-    const transport = new LineTransport(process.stdin, streamOutput(process.stdout));
+    const transport = new LineTransport(process.stdin, streamOutput(process.stdout), { tools: TOOLS.map((t) => t.name) });
     transport.onerror = (err) => log.warn(`mcp: ${err.message}`);
     const lifecycle = manageLifecycle({
       transport,
