@@ -162,10 +162,10 @@ export class SqliteStore implements Store {
    */
   recode(to: ContentCodec, record: EncryptionRecord | null, progress?: RecodeProgress): RecodeReport {
     const report = recode(this.#live.write(), this.#codec, to, record, progress);
-    // The index files are plain or sealed as the old codec was (a plain keyword file holds words in the
-    // clear): gone with it; the background worker or `cairn models reindex` writes them for the new one.
+    // The index files are plain or sealed as the old codec was (a plain keyword file holds words in the clear): gone
+    // with it (the worker or `cairn models reindex` writes them anew). Logs are sealed as recode.ts re-sealed them.
     removeIndexFiles(this.location);
-    sealLogsOf(this.location, logSeal(to)); // as recode.ts re-sealed the logs beside it
+    sealLogsOf(this.location, logSeal(to));
     return report;
   }
 
@@ -421,7 +421,7 @@ export class SqliteStore implements Store {
   verifyAudit(anchor?: { seq: number; hash: string }): ChainReport {
     const chain = withRepairs(verifyChain(this.#db, anchor), repairsInLog(this.#db, this.#codec), anchor);
     const found: { seq: number; problem: string; memory?: string; policy?: string } | null = chain.ok ? (sealedAuditProblem(this.#db, this.#codec) ?? memoryAuditProblem(this.#db, this.#codec) ?? this.policy.auditProblem()) : null;
-    return found ? { ok: false, head: chain.head, checked: chain.checked, brokenAt: found.seq, problem: found.problem, ...(found.memory ? { memory: found.memory } : {}), ...(found.policy ? { policy: found.policy } : {}) } : notedUnchecked(chain, () => this.auditKeyState());
+    return found ? { ok: false, head: chain.head, checked: found.memory || found.policy ? chain.checked : found.seq - 1, brokenAt: found.seq, problem: found.problem, ...(found.memory ? { memory: found.memory } : {}), ...(found.policy ? { policy: found.policy } : {}) } : notedUnchecked(chain, () => this.auditKeyState());
   }
 
   /** Whether `audit.key` is the key this log's hashes were keyed with (audit-key.ts auditKeyState). */

@@ -113,5 +113,7 @@ test("in an encrypted store, an entry's sealed old text or details altered, or m
     if (tamper === "blank details") db.query("UPDATE audit SET detail = '{}' WHERE seq = ?").run(a.seq);
     const report = store.verifyAudit();
     expect(report).toMatchObject({ ok: false, brokenAt: a.seq, problem: expect.stringContaining(tamper.startsWith("blank") ? "blanked" : "integrity check") });
+    // The entries before it verify, not the whole log (QA: "4 entries before it verify" of entry 2).
+    expect(report).toMatchObject({ checked: a.seq - 1 });
   }
 });
