@@ -41,8 +41,10 @@ export interface SetupReport {
 
 /** Parses `--client a,b` (or `all`); throws a message for an unknown name. */
 export function parseClients(value: string | undefined): ClientId[] | "all" {
-  if (value === undefined || value === "" || value === "all") return "all";
+  if (value === undefined || value === "all") return "all";
   const names = value.split(",").map((s) => s.trim()).filter(Boolean);
+  // An empty value (an unset variable in a script) names no client: it set up every client found (QA).
+  if (names.length === 0) throw new Error(`--client names no client. Use one of: ${CLIENT_IDS.join(", ")}, all.`);
   for (const n of names) if (!(CLIENT_IDS as readonly string[]).includes(n)) throw new Error(`Unknown client "${n}". Use one of: ${CLIENT_IDS.join(", ")}, all.`);
   return names as ClientId[];
 }

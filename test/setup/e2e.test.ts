@@ -53,4 +53,11 @@ test("an unknown client is a usage error", async () => {
   const r = await s.run(["setup", "--client", "emacs"]);
   expect(r.exitCode).toBe(2);
   expect(r.stderr).toContain('Unknown client "emacs"');
+  // An empty one (an unset variable) names no client, not every client found (QA).
+  for (const empty of ["", " , "]) {
+    const none = await s.run(["setup", "--client", empty]);
+    expect(none.exitCode).toBe(2);
+    expect(none.stderr).toContain("--client names no client");
+  }
+  expect(existsSync(join(s.home, ".claude.json"))).toBe(false);
 });
