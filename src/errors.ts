@@ -113,6 +113,10 @@ const catalog = {
   },
   BAD_RELATION: 'Unknown relation "{0}". Use one of: {1} (read as "from <relation> to").',
   SELF_LINK: "Memory {0} cannot be linked to itself. Give two different memory ids.",
+  REMINDER_NOT_SUPERSEDED: {
+    cli: "Memory {0} is a reminder: it is acknowledged or withdrawn, not superseded (`cairn remind --done {0}` or `--cancel {0}`). Nothing was changed.",
+    mcp: 'Memory {0} is a reminder: it is acknowledged or withdrawn, not superseded (the `remind` tool with action "done" or "cancel" and its id). Nothing was changed.',
+  },
   SUPERSEDER_NOT_ACTIVE: "Memory {0} is {1}: only a current (active) memory can supersede another. `cairn restore {0}` first if it holds. Nothing was changed.",
   DISMISS_RELATION: {
     cli: "--dismiss settles a possible conflict, so it goes with contradicts (`cairn relate <later> contradicts <earlier> --dismiss`), not {0}. Nothing changed.",
@@ -384,6 +388,7 @@ const usageCodes: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
   "CONSOLIDATE_KIND",
   "SELF_LINK",
   "SUPERSEDER_NOT_ACTIVE",
+  "REMINDER_NOT_SUPERSEDED",
   "DISMISS_RELATION",
   "NO_POSSIBLE_CONFLICT",
   "CONFLICT_CONFIRMED",

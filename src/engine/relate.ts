@@ -59,6 +59,8 @@ export function relate(ctx: EngineContext, fromRef: string, toRef: string, relat
     // current (a cycle of two `supersedes` links hid both).
     const source = ctx.store.get(from)!;
     if (relation === "supersedes" && source.status !== "active") throw cairnError("SUPERSEDER_NOT_ACTIVE", [shortId(ctx.store, from), source.status]);
+    // Superseded, a reminder left every list and briefing unsaid (QA): its own commands close it.
+    if (relation === "supersedes" && ctx.store.get(to)!.type === "reminder") throw cairnError("REMINDER_NOT_SUPERSEDED", [shortId(ctx.store, to)]);
     const edge: Edge = { fromId: from, toId: to, relation, weight: 1, createdAt: now, metadata: {} };
     const created = ctx.store.addEdge(edge);
     if (created) {

@@ -25,6 +25,14 @@ describe("supersedes and the successor's life", () => {
     expect(engine.links(other)).toEqual([]);
   });
 
+  test("a reminder is not superseded: it would leave every list and briefing unsaid (QA)", () => {
+    const { engine, next } = pair();
+    const reminder = engine.remind({ content: "renew the TLS certificate", in: "3d" }).reminder.id;
+    expect(codeOf(() => engine.relate(next, reminder, "supersedes"))).toBe("REMINDER_NOT_SUPERSEDED");
+    expect(engine.get(reminder, { track: false }).status).toBe("active");
+    expect(engine.links(reminder)).toEqual([]);
+  });
+
   test("forgetting the successor makes what it replaced current; restoring it retires that again", () => {
     const { engine, old, next, status } = pair();
     expect(engine.forget(next).current).toEqual([old]);
