@@ -294,6 +294,7 @@ const catalog = {
   SYNC_BAD_URL: 'Cannot use "{0}" as a sync server: give a PostgreSQL URL, e.g. postgres://user:password@host:5432/db.',
   SYNC_URL_PART: 'Cannot use "{0}" as a sync server: {1}. Nothing was changed.',
   SYNC_BAD_CODE: "That join code is not valid (cut short or mistyped). Copy the whole code `cairn sync invite` printed (it starts with cairn-team1-).",
+  SYNC_DROPPED: "The sync server dropped the change(s) of {0} memor{1} ({2}) as erased, but no erase of them came from the team: the server's records may have been altered (its erase flags are not sealed). The team does not have these changes; they stay here.",
   SYNC_UNREACHABLE: "The sync server {0} cannot be reached ({1}). Nothing is lost: local work continues and changes stay queued; run `cairn sync` again when the server is back (`cairn sync status` shows what waits).",
   SYNC_SETUP_FAILED: "Could not set up team sync through {0} ({1}). This device is in no team yet and nothing was changed: check the server URL (user, password, host, database) and run the command again.",
   SYNC_SERVER: "The sync server {0} refused the request: {1}. Check the user, password, database name and permissions in the server URL; local work continues and changes stay queued.",

@@ -2,7 +2,7 @@
  * @module One sync: seal what is queued, push it, pull what others wrote. Local work never waits for the
  * server: when it cannot be reached, changes stay queued and the outcome is kept for `cairn sync status`.
  */
-import { describeError } from "../errors.ts";
+import { cairnError, describeError } from "../errors.ts";
 import type { SyncContext } from "./context.ts";
 import { pullAll } from "./pull.ts";
 import { sealOutbox, sendPending } from "./push.ts";
@@ -12,7 +12,6 @@ import { join } from "node:path";
 import { type LastSync, readConfig, readSettings, writeSettings } from "./settings.ts";
 import { keyOpensOthers } from "./team.ts";
 import { asOwnDevice } from "./copied.ts";
-import { log as logger } from "../log.ts";
 
 export interface SyncReport {
   pushed: number;
@@ -44,9 +43,13 @@ export async function syncOnce(given: SyncContext, dataDir: string, opts: { time
       if (ctx.config.retiring) await finishRetiring(ctx, server, dataDir);
     }
     pulled += await pullAll(ctx, server, opts.batch);
-    warnUnerased(ctx, dropped);
+    // The server drops a change of a memory it holds an erase record for, and that erase comes with the pull and
+    // erases it here too. One still here was dropped on a flag no team member's record carries (the flag is the
+    // server's, in the clear: QA set it by hand, and the writer was told "0 change(s) sent").
+    const unerased = [...dropped].filter((id) => ctx.store.get(id) !== null && !ctx.log.version(id)?.erased);
     // Changes made while applying (duplicates merged) go out in the same run.
     if (sealOutbox(ctx) > 0) pushed += await sendPending(ctx, server);
+    if (unerased.length > 0) throw cairnError("SYNC_DROPPED", [unerased.length, unerased.length === 1 ? "y" : "ies", unerased.slice(0, 5).join(", ")]);
     record(ctx, dataDir, { at: Date.now(), ok: true, pushed, pulled });
     return { pushed, pulled, cursor: ctx.log.get("cursor") };
   } catch (err) {
@@ -55,20 +58,6 @@ export async function syncOnce(given: SyncContext, dataDir: string, opts: { time
   } finally {
     await server?.close();
   }
-}
-
-/**
- * The server drops a change of a memory it holds an erase record for; the erase then comes with the pull and
- * erases it here too. One still here after the pull was dropped on an erase flag no team member's record carries
- * (the flag is the server's, in the clear: QA set it by hand, and the writer was told nothing): said, not hidden.
- */
-function warnUnerased(ctx: SyncContext, dropped: ReadonlySet<string>): void {
-  const kept = [...dropped].filter((id) => ctx.store.get(id) !== null && !ctx.log.version(id)?.erased);
-  if (kept.length === 0) return;
-  logger.warn(
-    `sync: the server dropped the change(s) of ${kept.length} memor${kept.length === 1 ? "y" : "ies"} (${kept.slice(0, 5).join(", ")}) as erased, but no erase of ${kept.length === 1 ? "it" : "them"} came from the team: ` +
-      "the server's records may have been altered; the team does not have these changes",
-  );
 }
 
 /**

@@ -89,7 +89,7 @@ export default defineCommand({
       } else if (report.policy) {
         output.text(`A legal hold or retention rule does not match the audit log (audit entry ${report.brokenAt}): ${report.problem}. The log's ${report.checked} entries verify; nothing is purged until the tables match it again: \`cairn doctor --repair\` writes them back from the log.`);
       } else {
-        output.text(`Audit log broken at entry ${report.brokenAt}: ${report.problem}. ${report.checked} entries before it verify.`);
+        output.text(`Audit log broken at entry ${report.brokenAt}: ${report.problem}. ${report.checked === 1 ? "1 entry before it verifies" : `${report.checked} entries before it verify`}.`);
       }
       // A check that could not be made is no pass.
       if (!report.ok || report.memoriesUnchecked) process.exitCode = 1;
