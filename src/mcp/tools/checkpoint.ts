@@ -12,7 +12,8 @@ export default defineTool({
     description:
       "Save where a task stands before the session ends, the context fills up, or you hand work over: what is done, " +
       "what comes next, which files matter and which decisions were made. A later session calls `resume` to continue. " +
-      "Decisions are also remembered on their own so they outlive the checkpoint (checkpoints expire after 14 days).",
+      "Decisions are also remembered on their own so they outlive the checkpoint (checkpoints expire after 14 days). " +
+      "Written out, the task, progress, next steps and files must stay under 64 KiB together (decisions do not count).",
     inputSchema: z.strictObject({
       task: z.string().max(300).describe("short stable name of the task, e.g. \"migrate auth to OAuth\""),
       progress: z.string().max(20_000).describe("what is done and the current state"),
