@@ -33,7 +33,7 @@ export function exportMarkdown(source: MarkdownSource, dir: string, onProgress?:
         const label = `${l.direction === "out" ? l.relation : `${l.relation} (from)`}`;
         return target ? `- ${label}: [${linkText(short.get(l.id) ?? l.id)}](${encodeURI(relative(dirname(rel), target))})` : `- ${label}: ${linkText(l.id)} (not in this export)`;
       });
-      folder.write(rel, `${frontmatter(r)}\n${r.content}\n${links.length > 0 ? `\n## Links\n\n${links.join("\n")}\n` : ""}`);
+      folder.write(rel, `${frontmatter(r, links.length > 0)}\n${r.content}\n${links.length > 0 ? `\n## Links\n\n${links.join("\n")}\n` : ""}`);
       if ((i + 1) % 1000 === 0) onProgress?.(i + 1);
     });
     folder.write("README.md", index(records, folders));
@@ -72,9 +72,13 @@ function hashOf(text: string, chars: number): string {
 }
 
 /** Every field, in the JSONL export's names; JSON strings are valid YAML scalars, so nothing needs escaping. */
-function frontmatter(r: MemoryJson): string {
+/**
+ * The memory's fields, and whether the body ends with the links section the export adds (`links_section`): a
+ * memory's own text may end with a "## Links" list, which the import took for the export's (QA: content cut).
+ */
+function frontmatter(r: MemoryJson, linksSection: boolean): string {
   const { content: _content, ...fields } = r;
-  const lines = Object.entries(fields).map(([k, v]) => `${k}: ${JSON.stringify(v)}`);
+  const lines = [...Object.entries(fields), ["links_section", linksSection] as const].map(([k, v]) => `${k}: ${JSON.stringify(v)}`);
   return `---\n${lines.join("\n")}\n---\n`;
 }
 

@@ -78,9 +78,12 @@ function readMemoryFile(dir: string, file: string): { fields: Record<string, unk
     }
   }
   if (typeof fields.id !== "string") throw bad(dir, file, 'its frontmatter has no "id"');
-  // The export writes a blank line, the content and a new line, then the links section, if any.
+  // The export writes a blank line, the content and a new line, then the links section, if any: said by the
+  // frontmatter since session 59 (the content's own "## Links" list was taken for it); read by its shape before.
   const body = text.slice(end + 5).replace(/^\n/, "");
-  const section = LINKS.exec(body);
+  const said = fields.links_section;
+  delete fields.links_section;
+  const section = said === false ? null : LINKS.exec(body);
   const content = section ? body.slice(0, section.index) : body.replace(/\n$/, "");
   return { fields: fields as Record<string, unknown> & { id: string }, content, links: section ? section[1]!.trimEnd().split("\n") : [] };
 }

@@ -100,6 +100,11 @@ test("a Markdown export imports back whole: every field, content with its lines,
   const argo = await s.json<{ id: string; conflicts?: unknown[] }>(["remember", "Staging API: port 9090", "--type", "fact", "--json"]);
   expect(argo.conflicts).toHaveLength(1);
   await s.ok(["relate", argo.id, "contradicts", helm.id, "--dismiss"]);
+  // A memory's own text ending with a "## Links" list, with no links of its own, and one with both (QA: cut there).
+  const own = "Useful resources for the project\n\n## Links\n\n- [Docs](https://example.com/docs)\n- [Runbook](https://example.com/runbook)";
+  await s.ok(["remember", own, "--type", "fact", "--json"]);
+  const both = await s.json<{ id: string }>(["remember", `Rollback steps\n\n## Links\n\n- supersedes: [x](x-not-a-file.md)`, "--type", "lesson", "--json"]);
+  await s.ok(["relate", both.id, "refines", b.id]);
   const out = join(s.root, "md");
   await s.ok(["export", "--format", "markdown", "--out", out]);
   const before = (await s.ok(["export"])).stdout;
@@ -107,7 +112,7 @@ test("a Markdown export imports back whole: every field, content with its lines,
   try {
     const r = await other.run(["import", out, "--json"]);
     expect(r.exitCode).toBe(0);
-    expect(JSON.parse(r.stdout)).toMatchObject({ lines: 4, created: 4, links: 2 });
+    expect(JSON.parse(r.stdout)).toMatchObject({ lines: 6, created: 6, links: 3 });
     const strip = (jsonl: string) =>
       jsonl.trim().split("\n").map((l) => {
         const { access_count: _a, last_accessed_at: _l, ...m } = JSON.parse(l);
@@ -115,7 +120,7 @@ test("a Markdown export imports back whole: every field, content with its lines,
       });
     expect(strip((await other.ok(["export"])).stdout)).toEqual(strip(before));
     // Again: nothing new.
-    expect(JSON.parse((await other.ok(["import", out, "--json"])).stdout)).toMatchObject({ created: 0, duplicates: 4 });
+    expect(JSON.parse((await other.ok(["import", out, "--json"])).stdout)).toMatchObject({ created: 0, duplicates: 6 });
     // A file of the folder made wrong by hand is named by its path, not as a line of the folder (QA).
     const file = readdirSync(out, { recursive: true }).map(String).find((f) => f.endsWith(".md") && f !== "README.md")!;
     writeFileSync(join(out, file), readFileSync(join(out, file), "utf8").replace(/^type: .*$/m, 'type: "bogus"'));
