@@ -4,6 +4,8 @@ import { detectProjectKey } from "../config/project.ts";
 import { cairnError } from "../errors.ts";
 import { isPeerFormat, PEER_FORMATS } from "../import-formats/registry.ts";
 import type { PeerBatch } from "../import-formats/types.ts";
+import { redactDeep } from "../capture/redact-deep.ts";
+import { redactSecrets } from "../capture/redact.ts";
 import { output, progress } from "./output.ts";
 import { applyPeerImport, type PeerPlan, planPeerImport, type PeerReport } from "./peer-import.ts";
 import { type CliSession, loadCliConfig, storeMissing, withEngine } from "./session.ts";
@@ -88,8 +90,10 @@ function report(
 ): void {
   const dryRun = Boolean(args["dry-run"]);
   const seconds = Math.round(performance.now() - started) / 1000;
+  // What locates a record in the source quotes it ("entity "AKIA…", observation "has token ghp_…""): redacted
+  // like the memories, as an agent reading the report takes it into its transcript (QA).
   if (args.json) {
-    output.json({
+    output.json(redactDeep({
       format,
       source,
       dry_run: dryRun,
@@ -102,7 +106,7 @@ function report(
       no_longer_in_source: plan.retire,
       ...(vectors ? { vectors } : {}),
       seconds,
-    });
+    }).value);
     return;
   }
   const lines: string[] = [];
@@ -126,7 +130,7 @@ function report(
       `links: ${counts.links_created} ${verb(counts.links_created)} created, ${counts.links_existing} already there; ${batch.skipped.length} left out.`,
   );
   if (vectors?.error) lines.push(`Vectors: not made (${vectors.error}); recall finds them by keyword until \`cairn models reembed\` succeeds.`);
-  output.text(lines.join("\n"));
+  output.text(lines.map((l) => redactSecrets(l).text).join("\n"));
 }
 
 /** Lines of each kind a real import prints; the dry run prints all, --json always has all. */

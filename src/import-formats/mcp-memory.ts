@@ -9,6 +9,7 @@
  * observation deleted or reworded, an entity or relation removed) is retired by the next import of it.
  */
 import { basename } from "node:path";
+import { redactSecrets } from "../capture/redact.ts";
 import { isRelation, relationName } from "../domain/edge.ts";
 import { badRecord, isPlainObject, readText } from "./read-source.ts";
 import { tagSlug } from "./tag-slug.ts";
@@ -113,6 +114,8 @@ function text(value: unknown, path: string, where: string, field: string): strin
   return value.trim();
 }
 
+/** An observation as a record's place names it: redacted before it is cut (a secret cut short is no longer found). */
 function short(s: string): string {
-  return s.length > 40 ? `${s.slice(0, 39)}…` : s;
+  const text = redactSecrets(s).text;
+  return text.length > 40 ? `${text.slice(0, 39)}…` : text;
 }

@@ -160,6 +160,23 @@ describe("cairn import --from", () => {
     expect(again.stdout).toContain("1 record: 0 were created, 1 already present; 1 earlier memory the source no longer holds was archived");
   });
 
+  test("the report of an mcp-memory import quotes no secret of the source, text or --json, dry run or not (QA)", async () => {
+    const file = join(s.root, "secret-memory.jsonl");
+    writeFileSync(
+      file,
+      [
+        JSON.stringify({ type: "entity", name: "AKIAIOSFODNN7EXAMPLE", entityType: "key", observations: ["has token ghp_aBcDeFgHiJkLmNoPqRsTuVwXyZ0123456789 in it"] }),
+        JSON.stringify({ type: "entity", name: "Other", entityType: "thing", observations: [] }),
+        JSON.stringify({ type: "relation", from: "AKIAIOSFODNN7EXAMPLE", to: "Other", relationType: "password=hunter2hunter2" }),
+      ].join("\n"),
+    );
+    for (const args of [["--dry-run", "--json"], ["--dry-run"], ["--json"], []]) {
+      const r = await s.run(["import", "--from", "mcp-memory", file, "--no-embed", ...args]);
+      expect(r.exitCode).toBe(0);
+      for (const secret of ["AKIAIOSFODNN7EXAMPLE", "ghp_aBcDeFgHiJk", "hunter2hunter2"]) expect({ args, leaked: r.stdout.includes(secret) }).toEqual({ args, leaked: false });
+    }
+  });
+
   test("mcp-memory into a named project, found by recall there; an unknown format is a usage error", async () => {
     const app = s.project("app");
     await s.ok(["import", "--from", "mcp-memory", join(FIX, "mcp-memory", "memory.jsonl"), "--project", app]);
