@@ -10,7 +10,7 @@ import type { Engine } from "../engine/engine.ts";
 import type { QueryAhead } from "../embed/query-ahead.ts";
 import { cairnError, damagedDatabaseError } from "../errors.ts";
 import { setLogLevel } from "../log.ts";
-import { assertDatabaseHere } from "../store/audit-key.ts";
+import { assertDatabaseHere, removeAuditKeyFile } from "../store/audit-key.ts";
 import type { SqliteStore } from "../store/sqlite-store.ts";
 import type { ErasurePort } from "../engine/context.ts";
 import type { UnlockOptions } from "../keys/unlock.ts";
@@ -64,18 +64,45 @@ export async function withEngine<T>(
   opts: { create?: boolean; loaded?: { config: LoadedConfig; paths: Paths }; queryAhead?: QueryAhead } = {},
 ): Promise<T> {
   const { openRuntime } = await import("./runtime.ts");
-  const runtime = openRuntime("cli", { actor: cliActor(), create: opts.create === true, loaded: opts.loaded, queryAhead: opts.queryAhead });
+  const loaded = opts.loaded ?? loadCliConfig();
+  // A store this command makes goes again when the command fails with it still empty: a refused import or a
+  // failed `sync join` left one, while saying nothing was changed (QA).
+  const made = !existsSync(loaded.paths.dbFile);
+  const runtime = openRuntime("cli", { actor: cliActor(), create: opts.create === true, loaded, queryAhead: opts.queryAhead });
   const { engine, config, paths, store } = runtime;
+  let failed = false;
   try {
     return await fn({ engine, config, paths, store });
   } catch (err) {
+    failed = true;
     const damaged = damagedDatabaseError(err, paths.dbFile);
     // Checked whole, then marked, so every later command refuses the file too (store/damage-mark.ts).
     if (damaged) (await import("../store/integrity-check.ts")).confirmDamage(paths.dbFile);
     throw damaged ?? err;
   } finally {
     await runtime.close();
+    if (failed && made) dropEmptyStore(paths.dbFile);
   }
+}
+
+/** Removes the store at `dbFile` with its WAL files and audit key, only while it holds no memory. */
+function dropEmptyStore(dbFile: string): void {
+  // Loaded here: most commands never fail this way, and start-up pays for every module.
+  const { Database } = require("bun:sqlite") as typeof import("bun:sqlite");
+  const { rmSync } = require("node:fs") as typeof import("node:fs");
+  const { secureDelete } = require("../store/db.ts") as typeof import("../store/db.ts");
+  try {
+    const db = secureDelete(new Database(dbFile, { readonly: true }));
+    try {
+      if ((db.query("SELECT count(*) AS n FROM memories").get() as { n: number }).n > 0) return;
+    } finally {
+      db.close();
+    }
+  } catch {
+    return; // not a store cairn can read: left as it is
+  }
+  for (const file of [dbFile, `${dbFile}-wal`, `${dbFile}-shm`]) rmSync(file, { force: true });
+  removeAuditKeyFile(dbFile);
 }
 
 /** Records each recall's time in the activity log (activity/log.ts), for the ui's latency chart. */

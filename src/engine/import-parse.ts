@@ -215,8 +215,16 @@ function importedTime(v: string | number | null | undefined, now: number): numbe
   if (v === undefined || v === null) return null;
   if (typeof v === "string") return parseTime(v, now);
   if (!onTimeline(v)) throw cairnError("TIME_OUT_OF_RANGE", [String(v)]);
+  // Milliseconds before 1973 are seconds since 1970 written by another tool (1733500000 is December 2024, not
+  // January 1970): refused, not imported half a century off (QA).
+  if (v !== 0 && Math.abs(v) < SECONDS_LOOK) {
+    throw new Error(`a time of ${v} reads as ${new Date(v).toISOString()} in milliseconds, as cairn reads numbers; seconds since 1970 are ${new Date(v * 1000).toISOString()}: give milliseconds (${v * 1000}) or an ISO time`);
+  }
   return v;
 }
+
+/** A number of milliseconds below this (March 1973) is taken for seconds, and refused. */
+const SECONDS_LOOK = 1e11;
 
 function toMemory(pc: ParseContext, line: ImportLine): Memory {
   const { now, aliases } = pc;

@@ -3,7 +3,7 @@
  * (terminal and pipe), `recall -`, a CAIRN_HOME that does not exist, short ids, and the reranker warning.
  */
 import { afterEach, beforeEach, describe, expect, setDefaultTimeout, test } from "bun:test";
-import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { requireBinary } from "../helpers/bin.ts";
 import { createSandbox, type Sandbox } from "../helpers/sandbox.ts";
@@ -310,6 +310,18 @@ describe("unknown commands", () => {
 });
 
 describe("out-of-range input and unwritable output (QA)", () => {
+  test("a number time that is seconds, not milliseconds, is refused naming both readings; a refused first import leaves no store", async () => {
+    const fresh = join(s.root, "fresh-home");
+    mkdirSync(fresh);
+    const file = join(s.root, "seconds.jsonl");
+    writeFileSync(file, `${JSON.stringify({ content: "the audit happened", event_time: 1733500000 })}\n`);
+    const r = await s.run(["import", file], { env: { CAIRN_HOME: fresh } });
+    expect(r.exitCode).not.toBe(0);
+    expect(r.stderr).toContain("a time of 1733500000 reads as 1970-01-21T01:31:40.000Z in milliseconds");
+    expect(r.stderr).toContain("seconds since 1970 are 2024-12-06T15:46:40.000Z");
+    expect(readdirSync(fresh)).toEqual([]);
+  });
+
   test("a time outside 0000–9999, by flag or import line, is refused and the store stays readable", async () => {
     await remember("a memory that must stay listable");
     const flag = await s.run(["remember", "x", "--event-time", "99999999999d"]);

@@ -2,9 +2,6 @@
  * @module `cairn sync [init|invite|join|status|share|unshare|leave|rotate]`: team memory over a PostgreSQL server that
  * only ever holds ciphertext (src/sync/). Without an action: push queued changes, then pull the team's.
  */
-import { Database } from "bun:sqlite";
-import { secureDelete } from "../../store/db.ts";
-import { existsSync, rmSync } from "node:fs";
 import { defineCommand } from "citty";
 import { CairnError, cairnError } from "../../errors.ts";
 import { encodeJoinCode } from "../../sync/code.ts";
@@ -17,7 +14,7 @@ import { initTeam, joinTeam, leaveTeam, requireConfig, setShared } from "../../s
 import { rejoinTeam, rotateTeam } from "../../sync/rotate.ts";
 import { actionArg, jsonFlag, onlyOptions, onlyWords } from "../flags.ts";
 import { output, progress } from "../output.ts";
-import { type CliSession, loadCliConfig, withEngine } from "../session.ts";
+import { type CliSession, withEngine } from "../session.ts";
 import { renderStatus } from "../sync-format.ts";
 
 const ACTIONS = ["now", "init", "invite", "join", "status", "share", "unshare", "leave", "rotate"] as const;
@@ -49,17 +46,9 @@ export default defineCommand({
       throw cairnError("USAGE", [`\`cairn sync ${action}\` takes no --server: to sync through another URL from now on, run \`cairn sync --server <postgres url>\`.`]);
     }
     if (action === "join" && !args.code) throw cairnError("USAGE", ["`cairn sync join` takes the code `cairn sync invite` printed on a device of the team."]);
-    // The URL is checked before a new device's store is made, and a store made for an init or join that failed goes
-    // again: one was left behind while the command said nothing was changed (QA).
+    // The URL is checked before a new device's store is made (one made for an init or join that fails goes again).
     if (needsServer) checkServerUrl(args.server!);
-    const { dbFile } = loadCliConfig().paths;
-    const made = needsServer && !existsSync(dbFile);
-    try {
-      await withEngine((s) => ACTION_RUN[action](s, { ...args, json }), { create: needsServer });
-    } catch (err) {
-      if (made) removeNewStore(dbFile);
-      throw err;
-    }
+    await withEngine((s) => ACTION_RUN[action](s, { ...args, json }), { create: needsServer });
   },
 });
 
@@ -208,22 +197,4 @@ function share(s: CliSession, a: Args, on: boolean): void {
       ? `Sharing ${what} with team ${config.team}: ${queued} memor${queued === 1 ? "y" : "ies"} queued; \`cairn sync\` sends them.`
       : `Stopped sharing ${what}: new memories there stay on this device (those the team already has keep syncing).`,
   );
-}
-
-/**
- * Removes a store this command made for an init or join that failed, with its WAL files: only while it holds no
- * memory (a hook of a session started meanwhile may have written one).
- */
-function removeNewStore(dbFile: string): void {
-  try {
-    const db = secureDelete(new Database(dbFile, { readonly: true }));
-    try {
-      if ((db.query("SELECT count(*) AS n FROM memories").get() as { n: number }).n > 0) return;
-    } finally {
-      db.close();
-    }
-  } catch {
-    return; // not a store cairn can read: left as it is
-  }
-  for (const file of [dbFile, `${dbFile}-wal`, `${dbFile}-shm`]) rmSync(file, { force: true });
 }
