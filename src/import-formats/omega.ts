@@ -7,7 +7,7 @@
  * directory that exists here goes to cairn's project for it. Superseded memories stay superseded. Edges become links.
  * Code-index rows (code_chunk, file_summary) and coordination state are not memories and are left out.
  */
-import { existsSync, statSync } from "node:fs";
+import { closeSync, existsSync, openSync, readSync, statSync } from "node:fs";
 import { basename, isAbsolute, join } from "node:path";
 import { readForeignTables } from "../store/foreign-sqlite.ts";
 import { badRecord, isPlainObject } from "./read-source.ts";
@@ -53,6 +53,10 @@ function read(given: string, opts: AdapterOptions): PeerBatch {
   // OMEGA's folder (~/.omega) holds its database as omega.db (QA: the folder gave a raw EISDIR).
   const path = statSync(given, { throwIfNoEntry: false })?.isDirectory() ? join(given, "omega.db") : given;
   if (path !== given && !existsSync(path)) throw badRecord(given, "the directory", "it holds no omega.db; give OMEGA's database file (usually ~/.omega/omega.db)");
+  if (isJsonBackup(path)) {
+    // `omega export` / `omega backup` write JSON (~/.omega/backups/omega-*.json): said as what it is (QA: "not a SQLite database").
+    throw badRecord(path, "the file", "it is an OMEGA JSON export or backup; cairn reads OMEGA's database itself: give ~/.omega/omega.db (or restore the backup into OMEGA first)");
+  }
   const tables = readForeignTables(path, ["memories", "edges"]);
   const memories = tables.get("memories");
   if (!memories) throw badRecord(path, "the database", "it has no `memories` table, so it is not an OMEGA store (omega.db)");
@@ -93,8 +97,10 @@ function read(given: string, opts: AdapterOptions): PeerBatch {
       continue;
     }
     const type = String(edge.edge_type ?? "related");
-    if (type === "superseded_by") batch.links.push({ from: to, to: from, relation: "supersedes", where });
-    else if (from !== to) batch.links.push({ from, to, relation: own(EDGE_TYPES, type) ?? "relates_to", where });
+    // A memory linked to itself is no link: said, as the mcp-memory import says its self-relations (QA).
+    if (from === to) batch.skipped.push({ where, reason: "it links a memory to itself" });
+    else if (type === "superseded_by") batch.links.push({ from: to, to: from, relation: "supersedes", where });
+    else batch.links.push({ from, to, relation: own(EDGE_TYPES, type) ?? "relates_to", where });
   }
   return batch;
 }
@@ -138,7 +144,8 @@ function toRecord(row: Record<string, unknown>, meta: Record<string, unknown>, c
     created_at: created,
     updated_at: isoUtc(row.updated_at, c.path, c.place, "updated_at") ?? isoUtc(meta.edited_at, c.path, c.place, "edited_at") ?? created,
     expires_at: ttl === null ? null : new Date(Date.parse(created) + ttl * 1000).toISOString(),
-    status: superseded ? "superseded" : row.status === "archived" || reminder?.closedAt ? "archived" : "active",
+    // Flagged for review (feedback of −3 or lower), OMEGA keeps it out of every query: archived here (QA: it came back).
+    status: superseded ? "superseded" : row.status === "archived" || reminder?.closedAt || meta.flagged_for_review === true ? "archived" : "active",
     where: c.where,
   };
   const eventTime = reminder?.dueAt ?? isoUtc(row.referenced_date ?? meta.referenced_date, c.path, c.place, "referenced_date");
@@ -212,4 +219,20 @@ function priorityOf(value: unknown): number | undefined {
 
 function str(value: unknown): string | undefined {
   return typeof value === "string" && value.trim() !== "" ? value : undefined;
+}
+
+/** Whether the file at `path` starts as OMEGA's JSON export does (`{"version": "omega-…`). */
+function isJsonBackup(path: string): boolean {
+  try {
+    const fd = openSync(path, "r");
+    try {
+      const head = Buffer.alloc(256);
+      const n = readSync(fd, head, 0, head.length, 0);
+      return /^\s*\{\s*"version"\s*:\s*"omega-/.test(head.subarray(0, n).toString("utf8"));
+    } finally {
+      closeSync(fd);
+    }
+  } catch {
+    return false;
+  }
 }

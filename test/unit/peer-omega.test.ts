@@ -31,6 +31,25 @@ describe("omega v5 (omega-memory 0.10.x)", () => {
     expect(() => omega.read(empty, opts)).toThrow(/holds no omega\.db; give OMEGA's database file/);
   });
 
+  test("OMEGA's JSON export or backup is named as such, with the database to give instead (QA: \"not a SQLite database\")", () => {
+    const backup = join(dir, "omega-2026-01-15.json");
+    writeFileSync(backup, JSON.stringify({ version: "omega-sqlite-v1", nodes: [{ id: "mem-1", content: "x" }] }));
+    expect(() => omega.read(backup, opts)).toThrow(/it is an OMEGA JSON export or backup; cairn reads OMEGA's database itself: give ~\/\.omega\/omega\.db/);
+  });
+
+  test("a memory flagged for review is archived, as OMEGA keeps it out of queries; an edge to itself is said to be left out (QA)", () => {
+    const flagged = omegaDb(mkdtempSync(join(dir, "flagged-")), "omega-v5");
+    const db = new Database(flagged);
+    db.run(`UPDATE memories SET metadata = json_set(metadata, '$.flagged_for_review', json('true')) WHERE node_id = 'mem-2b3c4d5e6f70'`);
+    db.run(`INSERT INTO edges (source_id, target_id, edge_type, weight, created_at) VALUES ('mem-1a2b3c4d5e6f', 'mem-1a2b3c4d5e6f', 'related', 1, '2026-01-14 08:15:02')`);
+    db.close();
+    const read = omega.read(flagged, opts);
+    expect(bySource(read, "mem-2b3c4d5e6f70").status).toBe("archived");
+    expect(bySource(read, "mem-1a2b3c4d5e6f").status).toBe("active");
+    expect(read.skipped.filter((s) => s.reason === "it links a memory to itself")).toHaveLength(1);
+    expect(read.links).toHaveLength(batch.links.length);
+  });
+
   test("event types map to cairn types; the code index is left out", () => {
     expect(batch.records.map((r) => [r.metadata.source_id, r.type])).toEqual([
       ["mem-1a2b3c4d5e6f", "decision"],
