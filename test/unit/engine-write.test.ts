@@ -67,6 +67,20 @@ describe("remember", () => {
     expect(store.get("fresh")!.expiresAt).toBe(store.get("fresh")!.createdAt + 30 * 86_400_000);
   });
 
+  test("an imported time without a zone is UTC, on any machine (QA: another time under each TZ)", async () => {
+    const { engine, store } = testEngine();
+    const tz = process.env.TZ;
+    process.env.TZ = "Asia/Tokyo";
+    try {
+      await engine.import([JSON.stringify({ id: "tz-1", content: "the audit started", event_time: "2025-03-02T10:00:00" }), JSON.stringify({ id: "tz-2", content: "the audit ended", event_time: "2025-03-02 18:30" })].join("\n"));
+    } finally {
+      if (tz === undefined) delete process.env.TZ;
+      else process.env.TZ = tz;
+    }
+    expect(new Date(store.get("tz-1")!.eventTime!).toISOString()).toBe("2025-03-02T10:00:00.000Z");
+    expect(new Date(store.get("tz-2")!.eventTime!).toISOString()).toBe("2025-03-02T18:30:00.000Z");
+  });
+
   test("a project name or an imported id or project holding a secret is refused, never stored in the clear (QA)", async () => {
     const { engine } = testEngine();
     expect(() => engine.remember({ content: "note in a secret-named project", project: "proj-sk_live_51HqLyjWDarjtT1zdp7dcXYZabc123def456" })).toThrow(/project name holds what looks like a secret/);
