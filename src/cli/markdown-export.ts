@@ -88,7 +88,8 @@ function projectFolders(projects: ReadonlyArray<string | null>): Map<string | nu
   const names = keys.map((k) => safeName(projectLabel(k)));
   return new Map(
     keys.map((k, i) => {
-      const clash = names.filter((n) => n === names[i]).length > 1;
+      // The index is README.md at the top: a project shown so gets its key's hash too (QA: the export failed, EEXIST).
+      const clash = names.filter((n) => n === names[i]).length > 1 || names[i]!.toLowerCase() === "readme.md";
       return [k, clash && k !== null ? `${names[i]}-${hashOf(k, 6)}` : names[i]!];
     }),
   );

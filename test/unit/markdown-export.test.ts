@@ -117,3 +117,14 @@ test("an export failing midway leaves no folder, or an empty one as it was", () 
   expect(() => exportMarkdown(again, empty)).toThrow(/The disk holding ".*empty" is full/);
   expect(readdirSync(empty)).toEqual([]);
 });
+
+test("a project shown as README.md gets a folder of its own beside the index (QA: the export failed)", () => {
+  const { engine } = testEngine({ project: "/work/README.md" });
+  engine.remember({ content: "The docs site builds from README.md files", type: "fact" });
+  const out = join(root, "export-readme");
+  const source = { records: engine.export({ allProjects: true }), links: (id: string) => engine.links(id), shortIds: (ids: readonly string[]) => engine.shortIds(ids) };
+  expect(exportMarkdown(source, out)).toBe(1);
+  const all = files(out).map((f) => f.slice(out.length + 1)).sort();
+  expect(all).toContain("README.md");
+  expect(all.filter((f) => /^README\.md-[0-9a-f]+\/fact\//.test(f))).toHaveLength(1);
+});
