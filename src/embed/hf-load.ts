@@ -52,3 +52,17 @@ export function tensorData(value: unknown, name: string, entryId: string): { dat
   }
   return { data: t.data, dims: t.dims };
 }
+
+/**
+ * `tokenizer` with a padding id: a folder whose tokenizer_config.json names no pad (nor eos) token left it
+ * undefined, and the first batch of texts of different lengths failed inside transformers ("Invalid argument type
+ * in ToBigInt"; QA). Padded positions are masked out, so the id only has to be a token: tokenizer.json's padding
+ * id, else the unknown token's, else 0.
+ */
+export function withPadding<T>(tokenizer: T): T {
+  const t = tokenizer as { pad_token_id?: number | null; unk_token_id?: number | null; _tokenizerJSON?: { padding?: { pad_id?: unknown } | null } };
+  if (typeof t.pad_token_id === "number") return tokenizer;
+  const fromJson = t._tokenizerJSON?.padding?.pad_id;
+  t.pad_token_id = typeof fromJson === "number" ? fromJson : typeof t.unk_token_id === "number" ? t.unk_token_id : 0;
+  return tokenizer;
+}

@@ -3,7 +3,7 @@
  * ms-marco-MiniLM-L-6-v2): scores (query, document) pairs jointly, which ranks better than comparing vectors.
  */
 import { clipForEmbedding } from "./clip.ts";
-import { loadFolder, tensorData } from "./hf-load.ts";
+import { loadFolder, tensorData, withPadding } from "./hf-load.ts";
 import type { ModelEntry } from "./manifest.ts";
 import type { Reranker } from "./port.ts";
 
@@ -29,7 +29,7 @@ export class HfReranker implements Reranker {
     const [tokenizer, net] = await loadFolder(entry, dir, (t, name, o) =>
       Promise.all([t.AutoTokenizer.from_pretrained(name, o), t.AutoModelForSequenceClassification.from_pretrained(name, o)]),
     );
-    return new HfReranker(entry, tokenizer as unknown as Callable, net as unknown as Net);
+    return new HfReranker(entry, withPadding(tokenizer) as unknown as Callable, net as unknown as Net);
   }
 
   async score(query: string, documents: string[]): Promise<number[]> {

@@ -5,7 +5,7 @@
  */
 import { cairnError } from "../errors.ts";
 import { clipForEmbedding } from "./clip.ts";
-import { loadFolder, tensorData } from "./hf-load.ts";
+import { loadFolder, tensorData, withPadding } from "./hf-load.ts";
 import type { ModelEntry } from "./manifest.ts";
 import type { EmbedKind, Embedder } from "./port.ts";
 
@@ -35,7 +35,7 @@ export class HfEmbedder implements Embedder {
     const [tokenizer, net] = await loadFolder(entry, dir, (t, name, o) =>
       Promise.all([t.AutoTokenizer.from_pretrained(name, o), t.AutoModel.from_pretrained(name, o)]),
     );
-    const embedder = new HfEmbedder(entry, entry.dims ?? 0, tokenizer as unknown as Callable, net as unknown as Net);
+    const embedder = new HfEmbedder(entry, entry.dims ?? 0, withPadding(tokenizer) as unknown as Callable, net as unknown as Net);
     // Probe once: the output width must match the manifest (or defines dims when the manifest has none).
     const [probe] = await embedder.#run(["probe"], "document");
     if (entry.dims !== undefined && probe!.length !== entry.dims) {

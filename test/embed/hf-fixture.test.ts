@@ -4,7 +4,7 @@
  * cross-encoder reranker, and `models add` registration from local files only.
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { makeFixtureModels } from "../../scripts/make-fixture-models.ts";
@@ -40,6 +40,20 @@ describe("HF embedder on a tiny BERT fixture", () => {
     expect(same(alone!, padded!)).toBe(true);
     expect(same(alone!, long!)).toBe(false);
     expect(Math.abs(norm(alone!) - 1)).toBeLessThan(1e-5);
+    await e.dispose();
+  });
+
+  test("a tokenizer_config.json naming no pad token still pads a batch of texts of different lengths (QA: ToBigInt)", async () => {
+    const folder = join(dir, "no-pad");
+    cpSync(fx.embedder, folder, { recursive: true });
+    const config = JSON.parse(readFileSync(join(folder, "tokenizer_config.json"), "utf8"));
+    delete config.pad_token;
+    writeFileSync(join(folder, "tokenizer_config.json"), JSON.stringify(config));
+    const e = await HfEmbedder.open({ ...base, source: "no-pad" }, folder);
+    const [alone] = await e.embed(["alpha bravo"], "document");
+    const [padded, long] = await e.embed(["alpha bravo", "alpha bravo charlie delta echo"], "document");
+    expect(same(alone!, padded!)).toBe(true);
+    expect(long).toHaveLength(32);
     await e.dispose();
   });
 
