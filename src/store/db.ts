@@ -183,12 +183,13 @@ function prepareFile(path: string): CairnError | null {
   const dir = dirname(path);
   try {
     if (!existsSync(dir)) mkdirSync(dir, { recursive: true, mode: 0o700 });
-    const dirLocked = !tryChmod(dir, 0o700);
+    const dirLocked = !tryPrivate(dir);
     const exists = existsSync(path);
     if (exists) checkDatabaseFile(path, { walPresent: existsSync(`${path}-wal`) });
-    // chmod succeeds for the owner unless the file system is read-only; only when it fails is writing asked about.
-    const fileLocked = exists && !tryChmod(path, 0o600);
-    const why = dirLocked || fileLocked ? unwritable(path) : null;
+    // chmod succeeds for the owner unless the file system is read-only; only when it fails, or the owner took the
+    // write bit away, is writing asked about.
+    const fileLocked = exists && !tryPrivate(path);
+    const why = dirLocked || fileLocked ? (unwritable(path) ?? ownerReadOnly(dirLocked ? dir : path)) : null;
     if (why) {
       // Nothing to read, and no way to create it.
       if (!exists) throw readOnlyError(path, `${why}, and no database exists there yet`);
@@ -205,11 +206,17 @@ function prepareFile(path: string): CairnError | null {
   }
 }
 
-/** chmod as far as allowed: false when the file system or the owner refuses it (then writability is checked). */
-function tryChmod(target: string, mode: number): boolean {
+/**
+ * Takes group and other permissions off `target`, leaving the owner's as they are: false when the file system
+ * refuses it, or when the owner has no write permission (a folder or file its owner made read-only was made
+ * writable again by any command: QA). Then writability is checked.
+ */
+function tryPrivate(target: string): boolean {
   try {
-    chmodSync(target, mode);
-    return true;
+    const mode = statSync(target).mode & 0o777;
+    // Asked even when nothing changes: a read-only file system refuses it (EROFS), which is how it is told.
+    chmodSync(target, mode & 0o700);
+    return (mode & 0o200) !== 0;
   } catch (err) {
     const code = (err as { code?: string }).code;
     if (code === "EROFS" || code === "EPERM" || code === "EACCES") return false;
@@ -222,6 +229,11 @@ function tryChmod(target: string, mode: number): boolean {
  * is never empty (an empty one is then never cairn's: see file-check.ts). Creators take turns through a lock
  * file: only a creator that finds no database under the lock may clear a -wal/-shm left at the path.
  */
+/** Why `target` is read-only when only its mode says so (root may write anyway; the owner's choice stands). */
+function ownerReadOnly(target: string): string {
+  return `its owner made ${target} read-only (mode ${(statSync(target).mode & 0o777).toString(8)})`;
+}
+
 function createDatabaseFile(path: string): void {
   const lock = `${path}.creating`;
   const release = takeCreateLock(lock);

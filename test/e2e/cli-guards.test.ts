@@ -3,7 +3,7 @@
  * (terminal and pipe), `recall -`, a CAIRN_HOME that does not exist, short ids, and the reranker warning.
  */
 import { afterEach, beforeEach, describe, expect, setDefaultTimeout, test } from "bun:test";
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { requireBinary } from "../helpers/bin.ts";
 import { createSandbox, type Sandbox } from "../helpers/sandbox.ts";
@@ -364,5 +364,27 @@ describe("help and typos (QA)", () => {
     expect([twice.exitCode, twice.stderr]).toEqual([2, expect.stringContaining("--type was given twice; give it once, with several values comma-separated")]);
     await s.ok(["remember", "--", "--help"]);
     expect((await s.json<{ memories: Array<{ content: string }> }>(["list", "--json"])).memories.map((m) => m.content)).toEqual(["--help"]);
+  });
+});
+
+describe("a data folder its owner made read-only (QA: made writable again by any command)", () => {
+  test("stays read-only: reads work, a write is refused and changes nothing, the modes are kept", async () => {
+    await remember("a note before the folder was locked");
+    const db = join(s.cairnHome, "cairn.db");
+    await s.ok(["stats"]);
+    chmodSync(db, 0o400);
+    chmodSync(s.cairnHome, 0o500);
+    try {
+      expect((await s.run(["stats"])).exitCode).toBe(0);
+      expect((statSync(s.cairnHome).mode & 0o777).toString(8)).toBe("500");
+      expect((statSync(db).mode & 0o777).toString(8)).toBe("400");
+      const write = await s.run(["remember", "a note while it is locked"]);
+      expect(write.exitCode).toBe(1);
+      expect(write.stderr).toContain("is read-only");
+    } finally {
+      chmodSync(s.cairnHome, 0o700);
+      chmodSync(db, 0o600);
+    }
+    expect(await total()).toBe(1);
   });
 });
