@@ -241,6 +241,7 @@ const catalog = {
       'The disk holding the memory database "{0}" is full ({1}); nothing was stored or changed. The recall, list and get tools still work; ' +
       "ask the user to free some space on the disk of {2}, then try again.",
   },
+  CONFIG_UNWRITABLE: "Cannot write the configuration file {0} ({1}); nothing was changed. Make its folder writable, or set the value for one run with its CAIRN_ variable.",
   CONFIG_INVALID: {
     cli: "Invalid configuration in {0}: {1}. `cairn config set <key> <value>` or `cairn config unset <key>` fixes it, or edit or delete that file.",
     mcp: "Invalid configuration in {0}: {1}. Ask the user to fix or delete the file (`cairn config` shows every setting and where it comes from).",

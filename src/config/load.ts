@@ -2,7 +2,8 @@
  * @module Loading configuration with precedence flags > environment (CAIRN_*) > config file > defaults,
  * validated once, with the source of every key kept for `cairn config --explain` and `cairn doctor`.
  */
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, rmSync, renameSync, writeFileSync } from "node:fs";
+import { dirname } from "node:path";
 import * as z from "zod/mini";
 import { cairnError, describeError } from "../errors.ts";
 import { log } from "../log.ts";
@@ -49,6 +50,27 @@ const warned = new Set<string>();
  * ignored with one warning on stderr, so it never stops every command, the MCP server and the hooks; a known
  * setting with a bad value is an error naming the value and what is allowed.
  */
+/**
+ * Writes `values` as the configuration file (0600, its folder 0700), whole or not at all: a folder or disk that
+ * refuses it is said as such, not as an internal error (QA: `config set` and `models use` on a read-only folder).
+ */
+export function saveConfigFile(file: string, values: object): void {
+  const tmp = `${file}.${process.pid}.tmp`;
+  try {
+    mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
+    writeFileSync(tmp, `${JSON.stringify(values, null, 2)}\n`, { mode: 0o600 });
+    renameSync(tmp, file);
+  } catch (err) {
+    try {
+      rmSync(tmp, { force: true });
+    } catch {
+      // a read-only folder holds none
+    }
+    const code = (err as { code?: unknown } | null)?.code;
+    throw cairnError("CONFIG_UNWRITABLE", [file, typeof code === "string" ? code : describeError(err)], err);
+  }
+}
+
 export function readConfigFile(file: string): Partial<Config> {
   const json = readConfigJson(file);
   if (!json) return {};

@@ -132,3 +132,12 @@ test.skipIf(!MOUNTS_ALLOWED)(`doctor on a read-only disk says the integrity chec
   }
   expect(existsSync(join(s.cairnHome, "cairn.db.damaged"))).toBe(false);
 });
+
+test.skipIf(!MOUNTS_ALLOWED)(`config set and models use on a read-only disk say the file cannot be written, in one line (QA: "Internal error: EROFS")${when}`, async () => {
+  for (const args of [["config", "set", "limit", "5"], ["models", "use", "use-lite"]]) {
+    const r = await onRo(args);
+    expect({ args, exit: r.exitCode }).toEqual({ args, exit: 1 });
+    expect(stderrLines(r.stderr)).toEqual([expect.stringMatching(/^cairn: Cannot write the configuration file .*config\.json \(EROFS\); nothing was changed/)]);
+  }
+  expect(existsSync(join(s.cairnHome, "config.json"))).toBe(false);
+});

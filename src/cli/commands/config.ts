@@ -1,9 +1,8 @@
 /** @module `cairn config`: show effective settings and where each comes from; get, set and unset keys in the file. */
 import { defineCommand } from "citty";
-import { existsSync, mkdirSync, writeFileSync } from "node:fs";
-import { dirname } from "node:path";
+import { existsSync } from "node:fs";
 import * as z from "zod/mini";
-import { CONFIG_KEYS, loadConfig, readConfigJson } from "../../config/load.ts";
+import { CONFIG_KEYS, loadConfig, readConfigJson, saveConfigFile } from "../../config/load.ts";
 import { resolvePaths } from "../../config/paths.ts";
 import { type ConfigKey, configSchema, DESCRIPTIONS, ENV_NAMES } from "../../config/schema.ts";
 import { cairnError } from "../../errors.ts";
@@ -57,14 +56,14 @@ export default defineCommand({
       stored = parseConfigValue(key, value, paths.dataDir);
       const parsed = z.partial(configSchema()).safeParse({ [key]: stored });
       if (!parsed.success) throw cairnError("CONFIG_VALUE", [value, key, parsed.error.issues[0]?.message ?? "see `cairn config --explain`"]);
-      save(paths.configFile, { ...file, [key]: stored });
+      saveConfigFile(paths.configFile, { ...file, [key]: stored });
     } else if (!(key in file)) {
       // Nothing to remove: said so, and the file is left as it is (QA: a second unset said "Removed" again).
       if (args.json) return output.json({ key, action, file: paths.configFile, unchanged: true });
       return output.text(`${key} was not set in ${paths.configFile}: nothing to remove (the default applies).`);
     } else {
       const { [key]: _removed, ...rest } = file;
-      save(paths.configFile, rest);
+      saveConfigFile(paths.configFile, rest);
     }
     if (args.json) return output.json({ key, action, file: paths.configFile });
     output.text(action === "set" ? `Set ${key} = ${stored} in ${paths.configFile}` : `Removed ${key} from ${paths.configFile}`);
@@ -77,7 +76,3 @@ function checkKey(key: string | undefined): ConfigKey {
   return key as ConfigKey;
 }
 
-function save(file: string, values: object): void {
-  mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
-  writeFileSync(file, `${JSON.stringify(values, null, 2)}\n`, { mode: 0o600 });
-}

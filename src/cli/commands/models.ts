@@ -1,8 +1,8 @@
 /** @module `cairn models list|add|use|remove|reembed|reindex`: the embedding models and rerankers cairn can use. */
 import { defineCommand } from "citty";
-import { mkdirSync, rmSync, writeFileSync } from "node:fs";
-import { dirname, join } from "node:path";
-import { loadConfig, readConfigFile } from "../../config/load.ts";
+import { rmSync } from "node:fs";
+import { join } from "node:path";
+import { loadConfig, readConfigFile, saveConfigFile } from "../../config/load.ts";
 import { findModel, listModels, readUserManifest, writeUserManifest } from "../../embed/registry.ts";
 import { embedPending } from "../../retrieve/embed-pending.ts";
 import { cairnError, describeError } from "../../errors.ts";
@@ -136,8 +136,7 @@ async function use(paths: { dataDir: string; dbFile: string; configFile: string 
   if (!info.available) throw cairnError("MODEL_INVALID", [id, info.problem ?? "its files are missing"]);
   const key = info.entry.kind === "reranker" ? "reranker" : "model";
   const file = readConfigFile(paths.configFile);
-  mkdirSync(dirname(paths.configFile), { recursive: true, mode: 0o700 });
-  writeFileSync(paths.configFile, `${JSON.stringify({ ...file, [key]: id }, null, 2)}\n`, { mode: 0o600 });
+  saveConfigFile(paths.configFile, { ...file, [key]: id });
   loadConfig(paths.configFile); // fails loudly if the file is now invalid
   if (key === "reranker") return json ? output.json({ reranker: id }) : output.text(`Recall now reranks with ${id}.`);
   if (wait) return reembed(paths.dataDir, paths.dbFile, id, json);
