@@ -66,7 +66,7 @@ export async function addModelFolder(
   let entry = parsed.data;
   const { required, optional } = folderFiles(entry);
   const missing = required.filter((f) => !existsSync(join(dir, f)));
-  if (missing.length > 0) throw cairnError("MODEL_INVALID", [dir, `missing ${missing.join(", ")} (a HuggingFace ONNX export has tokenizer.json, config.json and onnx/model.onnx)`]);
+  if (missing.length > 0) throw cairnError("MODEL_INVALID", [dir, `missing ${missing.join(", ")} (a HuggingFace ONNX export has tokenizer.json, tokenizer_config.json, config.json and onnx/model.onnx)`]);
   const root = userModelsDir(dataDir);
   // Not a dot-name: transformers refuses model names that start with "." (hidden folders).
   const staging = join(root, `_staging-${process.pid}-${id}`);

@@ -47,7 +47,9 @@ export type Manifest = z.infer<ReturnType<typeof manifestSchema>>;
 /** The files of a HuggingFace folder that loading needs (besides optional tokenizer_config.json etc.). */
 export function folderFiles(entry: ModelEntry): { required: string[]; optional: string[] } {
   return {
-    required: ["tokenizer.json", "config.json", `onnx/${entry.onnxFile ?? "model"}.onnx`],
-    optional: ["tokenizer_config.json", "special_tokens_map.json"],
+    // transformers reads tokenizer_config.json to build the tokenizer: without it, `models add` leaked its
+    // "undefined is not an object (evaluating 'i.tokenizer_class')" (QA).
+    required: ["tokenizer.json", "tokenizer_config.json", "config.json", `onnx/${entry.onnxFile ?? "model"}.onnx`],
+    optional: ["special_tokens_map.json"],
   };
 }

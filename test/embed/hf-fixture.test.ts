@@ -138,5 +138,10 @@ describe("models add", () => {
     const empty = mkdtempSync(join(dir, "empty-"));
     writeFileSync(join(empty, "config.json"), "{}");
     await expect(addModelFolder(join(dir, "data2"), empty, {}, async () => undefined)).rejects.toThrow(/missing tokenizer.json/);
+    // Without tokenizer_config.json transformers cannot build the tokenizer: named, not its own error (QA).
+    const noConfig = join(dir, "no-tokenizer-config");
+    cpSync(fx.embedder, noConfig, { recursive: true });
+    rmSync(join(noConfig, "tokenizer_config.json"));
+    await expect(addModelFolder(join(dir, "data3"), noConfig, {}, async () => undefined)).rejects.toThrow(/missing tokenizer_config\.json/);
   });
 });
