@@ -98,6 +98,18 @@ export function indexPath(dataDir: string, model: string, dims: number): string 
   return join(dataDir, indexFileName(model, dims));
 }
 
+/** Deletes `model`'s vector index files in `dataDir`, of any width (its vectors are gone: `models remove`). */
+export function removeModelIndexFiles(dataDir: string, model: string): void {
+  const stem = indexFileName(model, 0).replace(/0\.idx$/, "");
+  let names: string[];
+  try {
+    names = readdirSync(dataDir);
+  } catch {
+    return;
+  }
+  for (const n of names) if (n.startsWith(stem) && /^\d+\.idx(\.tmp-.*)?$/.test(n.slice(stem.length))) rmSync(join(dataDir, n), { force: true });
+}
+
 const modelHash = (model: string) => Bun.hash.crc32(new TextEncoder().encode(model));
 
 const align4 = (n: number) => (n + 3) & ~3;

@@ -8,6 +8,7 @@ import { embedPending } from "../../retrieve/embed-pending.ts";
 import { cairnError, describeError } from "../../errors.ts";
 import { indexStatus, refreshIndex, withFastAssign, writeIndex } from "../../retrieve/index-build.ts";
 import { SqliteStore } from "../../store/sqlite-store.ts";
+import { removeModelIndexFiles } from "../../store/vector-file.ts";
 import { confirmDamage } from "../../store/integrity-check.ts";
 import { refreshKeywordFile } from "../../store/keyword-file-state.ts";
 import { jsonFlag, onlyWords } from "../flags.ts";
@@ -90,6 +91,8 @@ export default defineCommand({
       writeUserManifest(paths.dataDir, { models: manifest.models.filter((m) => m.id !== id) });
       rmSync(join(paths.dataDir, "models", id), { recursive: true, force: true });
       const dropped = withStore(paths.dbFile, (s) => s.vectors.deleteModel(id));
+      // Its index file held its vectors too (QA: left behind, and doctor said nothing of it).
+      removeModelIndexFiles(paths.dataDir, id);
       return args.json ? output.json({ removed: id, vectors_deleted: dropped }) : output.text(`Removed ${id} and its ${dropped} vectors.`);
     }
     if (action === "reembed" && args.background) return backgroundWorker(paths.dataDir, paths.dbFile, config.values.model);
