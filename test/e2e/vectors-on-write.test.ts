@@ -5,7 +5,7 @@
  * reported exactly (CLI and MCP).
  */
 import { afterEach, beforeEach, expect, test } from "bun:test";
-import { existsSync } from "node:fs";
+import { existsSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { CAIRN_BIN } from "../helpers/bin.ts";
 import { createSandbox, type DoctorReport, type Sandbox } from "../helpers/sandbox.ts";
@@ -34,6 +34,17 @@ test("remember starts the background worker: the memory gets its vector and the 
   await waitFor("doctor to report every vector made", async () => (await vectorsCheck()).level === "ok");
   expect((await vectorsCheck()).detail).toContain("every memory has a use-lite vector");
   await waitFor("the worker's lock to go", () => !existsSync(join(sb.cairnHome, "embed-worker.lock")));
+});
+
+test("a memory remembered while the worker rewrites the index after an import gets its vector too (QA: never)", async () => {
+  const on = { env: { CAIRN_EMBED_WORKER: "on" } };
+  const file = join(sb.root, "thirty.jsonl");
+  writeFileSync(file, Array.from({ length: 30 }, (_, i) => JSON.stringify({ content: `imported memory ${i} about topic alpha${i} and the deploy pipeline` })).join("\n"));
+  for (let attempt = 0; attempt < 2; attempt++) {
+    await sb.ok(["import", file], on);
+    await sb.ok(["remember", `We use pnpm workspaces, take ${attempt}; never run npm install`, "--type", "decision"], on);
+    await waitFor("every memory's vector", async () => (await vectorsCheck()).level === "ok");
+  }
 });
 
 test("with the worker off, a remembered memory stays without a vector and doctor says so", async () => {

@@ -168,7 +168,13 @@ async function backgroundWorker(dataDir: string, dbFile: string, activeModel: st
     // Checked before the model loads: a write that only reinforced a memory leaves nothing to do.
     // Writes landing after a round's last batch saw the lock and started no worker; the next round has them.
     const pending = withStore(dbFile, (s) => s.vectors.pendingCount(model));
-    if (pending === 0) return await refreshIndexQuietly(dataDir, dbFile, model);
+    if (pending === 0) {
+      await refreshIndexQuietly(dataDir, dbFile, model);
+      // A write while the index was rewritten found the lock held and started no worker: this one takes it (QA: a
+      // memory remembered right after an import was never embedded).
+      if (withStore(dbFile, (s) => s.vectors.pendingCount(model)) === 0) return;
+      continue;
+    }
     const release = takeWorkerLock(dataDir);
     if (!release) return; // another worker is on it
     let embedded = 0;
