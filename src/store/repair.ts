@@ -49,7 +49,8 @@ export function repairDatabase(dbFile: string, now: Date = new Date(), unlock?: 
   if (problem === null) {
     // A mark left by a check that saw damage the file no longer has (its WAL was since checkpointed or rolled back).
     clearDamageMark(dbFile);
-    return { repaired: false, detail: "the integrity check passed; nothing to repair" };
+    // Said of the database only: the index files beside it are checked (and rebuilt) by their own lines (QA).
+    return { repaired: false, detail: "the database's integrity check passed; the database needs no repair" };
   }
   const kept = `${dbFile}.damaged-${now.toISOString().replace(/[:.]/g, "-")}`;
   const fresh = `${dbFile}.repair-${process.pid}`;
