@@ -31,6 +31,8 @@ export interface SalvageReport {
    * are not among those copied, or, when more, the old store's own count of its rows less those copied.
    */
   lost: number;
+  /** Of those, the ones the audit log names (its entries show what each held: `cairn audit log --memory <id>`). */
+  lostIds: string[];
   /** The old audit log as it was read: entries missing, where its chain broke (written into the new log too). */
   oldLog: OldChain;
 }
@@ -60,7 +62,7 @@ export function diagnose(path: string, walPresent: boolean): string | null {
 /** Copies what can be read from the database at `from` (opened read-only, never changed) into `to`. */
 export function salvage(from: string, to: SqliteStore): SalvageReport {
   const walk = new OldChainWalk();
-  const report: SalvageReport = { memories: 0, links: 0, auditEntries: 0, unreadable: 0, lost: 0, oldLog: walk.result() };
+  const report: SalvageReport = { memories: 0, links: 0, auditEntries: 0, unreadable: 0, lost: 0, lostIds: [], oldLog: walk.result() };
   if ((statSync(from, { throwIfNoEntry: false })?.size ?? 0) === 0) return report; // nothing was ever in it
   const source = salvageSource(from);
   let db: Database;
@@ -93,7 +95,8 @@ export function salvage(from: string, to: SqliteStore): SalvageReport {
       report.unreadable += salvagePolicy(db, to.database);
       // Copied entries were keyed under keys whose eras are not known here: the memory check starts afresh.
       forgetKeyingEras(to.database);
-      report.lost = Math.max(lostMemories(to.database), countedRows(db) - report.memories);
+      report.lostIds = lostMemories(to.database);
+      report.lost = Math.max(report.lostIds.length, countedRows(db) - report.memories);
     });
   } finally {
     db.close();
@@ -112,15 +115,15 @@ function countedRows(db: Database): number {
 }
 
 /** Memories with a `create` entry whose last entry is not a purge, missing from the memories table. */
-function lostMemories(db: Database): number {
-  const row = db
+function lostMemories(db: Database): string[] {
+  const rows = db
     .query(
-      `SELECT count(*) AS n FROM (SELECT memory_id AS id, max(seq) AS seq FROM audit WHERE memory_id IN (SELECT memory_id FROM audit WHERE op = 'create') GROUP BY memory_id) l
+      `SELECT l.id FROM (SELECT memory_id AS id, max(seq) AS seq FROM audit WHERE memory_id IN (SELECT memory_id FROM audit WHERE op = 'create') GROUP BY memory_id) l
        JOIN audit a ON a.seq = l.seq
-       WHERE a.op <> 'purge' AND NOT EXISTS (SELECT 1 FROM memories m WHERE m.id = l.id)`,
+       WHERE a.op <> 'purge' AND NOT EXISTS (SELECT 1 FROM memories m WHERE m.id = l.id) ORDER BY l.seq`,
     )
-    .get() as { n: number };
-  return row.n;
+    .all() as Array<{ id: string }>;
+  return rows.map((r) => r.id);
 }
 
 interface EdgeRow {

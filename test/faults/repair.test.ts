@@ -58,6 +58,12 @@ test("a damaged page: the readable memories move to a new sound database; the da
   expect(left.length).toBeLessThan(SEEDED);
   const lost = SEEDED - left.length;
   expect(d.checks.repair!.detail).toContain(` ${lost} ${lost === 1 ? "memory" : "memories"} could not be read and ${lost === 1 ? "is" : "are"} lost (at least,`);
+  // Named as the log names them, and what each held is in its audit entries (QA: a count only).
+  const named = /They include ([0-9a-f-]+)/.exec(d.checks.repair!.detail)![1]!;
+  expect(left.length).toBeLessThan(SEEDED);
+  const entries = await s.json<{ entries: Array<{ op: string }> }>(["audit", "log", "--memory", named, "--json"]);
+  expect(entries.entries.map((e) => e.op)).toContain("create");
+  expect((await s.run(["get", named])).exitCode).not.toBe(0);
   expect(left).toContain(`harbour crane fact ${SEEDED - 1}: ${"cargo ".repeat((SEEDED - 1) % 7)}lifted`);
   // The new store works: search, tags and writes.
   expect((await s.json(["recall", "--json", "--mode", "keyword", "--", "harbour crane fact 250"])).results.length).toBeGreaterThan(0);

@@ -208,11 +208,13 @@ function repairCheck(): { check: Check; damaged: boolean } {
   const { dataDir, dbFile } = resolvePaths();
   const outcome = repairDatabase(dbFile, new Date(), CLI_UNLOCK);
   if (!outcome.repaired) return { check: { name: "repair", level: outcome.failed ? "fail" : "info", detail: outcome.detail }, damaged: false };
-  const { memories, links, auditEntries, unreadable, lost: lostMemories, oldLog } = outcome.salvaged;
+  const { memories, links, auditEntries, unreadable, lost: lostMemories, lostIds, oldLog } = outcome.salvaged;
   const lost = unreadable === 0 ? "nothing unreadable was met" : `${unreadable} unreadable rows or damaged stretches were left behind`;
   // The audit log knows which memories were there: those it shows that were not copied are lost (QA: a repair
   // that lost memories reported OK with one "unreadable stretch").
-  const gone = lostMemories > 0 ? ` ${lostMemories} ${lostMemories === 1 ? "memory" : "memories"} could not be read and ${lostMemories === 1 ? "is" : "are"} lost (at least, by the audit log and the store's own count; restore them from a backup, or from the damaged file by an expert).` : "";
+  // Named, as far as the log names them: `cairn audit log --memory <id>` shows what each held (QA: only a count).
+  const named = lostIds.length === 0 ? "" : ` They include ${lostIds.slice(0, 10).join(", ")}${lostIds.length > 10 ? ` and ${lostIds.length - 10} more` : ""} (\`cairn audit log --memory <id>\` shows what each held).`;
+  const gone = lostMemories > 0 ? ` ${lostMemories} ${lostMemories === 1 ? "memory" : "memories"} could not be read and ${lostMemories === 1 ? "is" : "are"} lost (at least, by the audit log and the store's own count; restore them from a backup, or from the damaged file by an expert).${named}` : "";
   // The copy's chain is new: what the old one showed is said here and written into it (salvage-audit.ts).
   const log =
     (oldLog.missing > 0
