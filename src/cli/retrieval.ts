@@ -7,7 +7,7 @@ import type { LoadedConfig } from "../config/load.ts";
 import type { Paths } from "../config/paths.ts";
 import type { Embedder, Reranker } from "../embed/port.ts";
 import { type QueryAhead, withQueryAhead } from "../embed/query-ahead.ts";
-import { pickReranker } from "../embed/registry.ts";
+import { findModel, pickReranker } from "../embed/registry.ts";
 import { startEmbedWorker } from "../embed-worker.ts";
 import { CairnError, cairnError } from "../errors.ts";
 import { DenseChannel } from "../retrieve/dense-channel.ts";
@@ -34,6 +34,13 @@ export function asRerankerError(id: string, err: unknown): unknown {
   return err;
 }
 
+/** Throws MODEL_UNAVAILABLE when model `id` is not installed here or its files are missing (no load: a registry read). */
+function assertLoadable(dataDir: string, id: string): void {
+  const info = findModel(dataDir, id);
+  if (!info) throw cairnError("MODEL_UNAVAILABLE", [id, "no model with this id is installed (see `cairn models list`)"]);
+  if (!info.available) throw cairnError("MODEL_UNAVAILABLE", [id, info.problem ?? "its files are missing"]);
+}
+
 /**
  * The dense channel a one-shot command searches with: a few fresh writes (~30 ms) are embedded before the
  * search, so a recall right after a remember finds them semantically; a backlog (an import, a worker that
@@ -50,6 +57,7 @@ export function oneShotDense(store: Store, dataDir: string, model: string, open:
     open,
     catchUpLimit: 32,
     oneShot,
+    loadable: () => assertLoadable(dataDir, model),
     onBacklog: () => startEmbedWorker(dataDir),
     indexDir: dataDir,
     onStaleIndex: () => void startEmbedWorker(dataDir),

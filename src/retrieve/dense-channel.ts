@@ -52,6 +52,12 @@ export interface DenseChannelOptions {
    */
   model?: string;
   /**
+   * Throws MODEL_UNAVAILABLE when `model` cannot be loaded at all, asked when a search would skip loading it (no
+   * vector of it, a backlog left to the background): a misnamed or missing model then went unsaid, recall
+   * answering "No matching memories" (QA). Without it, such a search returns nothing.
+   */
+  loadable?: () => void;
+  /**
    * A backlog of at most this many memories (default 256) is embedded before the search; a larger one is
    * left to the background (see `onBacklog`) and reported exactly by {@link DenseChannel.unsearched},
    * instead of a query paying for part of it. The CLI and MCP server keep it small (see cli/retrieval.ts).
@@ -248,6 +254,7 @@ export class DenseChannel implements RetrievalChannel {
     if (model === undefined || this.#embedder !== undefined || store.vectors.hasAny(model)) return false;
     const missing = store.vectors.pendingCount(model);
     if (missing > 0 && missing <= (this.#opts.catchUpLimit ?? 256)) return false; // embedded before this search
+    this.#opts.loadable?.();
     this.#remaining = missing;
     if (missing > 0 && store.writeRefusal() === null) this.#opts.onBacklog?.(missing);
     return true;
