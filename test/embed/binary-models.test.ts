@@ -91,6 +91,7 @@ describe("embedded models in the compiled binary", () => {
     mkdirSync(join(bad, "onnx"), { recursive: true });
     writeFileSync(join(bad, "config.json"), "{}");
     writeFileSync(join(bad, "tokenizer.json"), "{}");
+    writeFileSync(join(bad, "tokenizer_config.json"), "{}");
     writeFileSync(join(bad, "onnx", "model.onnx"), "junk");
     const r = await cairn(home, ["models", "add", bad]);
     expect(r.exitCode).not.toBe(0);
