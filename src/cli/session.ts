@@ -68,6 +68,7 @@ export async function withEngine<T>(
   // A store this command makes goes again when the command fails with it still empty: a refused import or a
   // failed `sync join` left one, while saying nothing was changed (QA).
   const made = !existsSync(loaded.paths.dbFile);
+  const dirMade = !existsSync(loaded.paths.dataDir);
   const runtime = openRuntime("cli", { actor: cliActor(), create: opts.create === true, loaded, queryAhead: opts.queryAhead });
   const { engine, config, paths, store } = runtime;
   let failed = false;
@@ -81,15 +82,18 @@ export async function withEngine<T>(
     throw damaged ?? err;
   } finally {
     await runtime.close();
-    if (failed && made) dropEmptyStore(paths.dbFile);
+    if (failed && made) dropEmptyStore(paths.dbFile, dirMade ? paths.dataDir : null);
   }
 }
 
-/** Removes the store at `dbFile` with its WAL files and audit key, only while it holds no memory. */
-function dropEmptyStore(dbFile: string): void {
+/**
+ * Removes the store at `dbFile` with its WAL files and audit key, only while it holds no memory, and `dir` (the
+ * data folder the command made for it) when nothing else is in it.
+ */
+function dropEmptyStore(dbFile: string, dir: string | null): void {
   // Loaded here: most commands never fail this way, and start-up pays for every module.
   const { Database } = require("bun:sqlite") as typeof import("bun:sqlite");
-  const { rmSync } = require("node:fs") as typeof import("node:fs");
+  const { rmdirSync, rmSync } = require("node:fs") as typeof import("node:fs");
   const { secureDelete } = require("../store/db.ts") as typeof import("../store/db.ts");
   try {
     const db = secureDelete(new Database(dbFile, { readonly: true }));
@@ -103,6 +107,12 @@ function dropEmptyStore(dbFile: string): void {
   }
   for (const file of [dbFile, `${dbFile}-wal`, `${dbFile}-shm`]) rmSync(file, { force: true });
   removeAuditKeyFile(dbFile);
+  if (dir === null) return;
+  try {
+    rmdirSync(dir); // only when empty
+  } catch {
+    // something else is in it: kept
+  }
 }
 
 /** Records each recall's time in the activity log (activity/log.ts), for the ui's latency chart. */

@@ -320,6 +320,10 @@ describe("out-of-range input and unwritable output (QA)", () => {
     expect(r.stderr).toContain("a time of 1733500000 reads as 1970-01-21T01:31:40.000Z in milliseconds");
     expect(r.stderr).toContain("seconds since 1970 are 2024-12-06T15:46:40.000Z");
     expect(readdirSync(fresh)).toEqual([]);
+    // A data folder the refused import made for it goes too.
+    const none = join(s.root, "no-such-home");
+    expect((await s.run(["import", file], { env: { CAIRN_HOME: none } })).exitCode).not.toBe(0);
+    expect(existsSync(none)).toBe(false);
   });
 
   test("a time outside 0000–9999, by flag or import line, is refused and the store stays readable", async () => {
