@@ -99,9 +99,9 @@ function report(
       dry_run: dryRun,
       ...counts,
       left_out: batch.skipped,
-      // A dry run lists every record; an import those that did not become new memories, with why (the created
-      // ones are the store's now: a 100k-line source printed 58 MB of them; QA).
-      items: dryRun ? plan.items : plan.items.filter((i) => i.action !== "create"),
+      // A dry run lists every record; an import lists the created ones by id and place only (their text is the
+      // store's now: a 100k-line source printed 58 MB of it; QA), the others with why.
+      items: dryRun ? plan.items : plan.items.map((i) => (i.action === "create" ? { where: i.where, id: i.id, type: i.type, action: i.action } : i)),
       links: plan.links,
       no_longer_in_source: plan.retire,
       ...(vectors ? { vectors } : {}),

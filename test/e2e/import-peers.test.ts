@@ -99,9 +99,13 @@ describe("cairn import --from", () => {
 
       const done = await s.json<Report>(["import", "--from", c.format, source, "--json", "--no-embed"]);
       expect(done).toMatchObject({ dry_run: false, created: c.records, already_present: 0, links_created: c.links });
-      // The created records are the store's now: the import's --json lists only the others (QA: 58 MB of them).
-      expect(done.items).toEqual([]);
+      // The created records are the store's now: the import's --json lists them by id and place, without their
+      // text (QA: 58 MB of it), so a script knows what it made (QA: it listed none of them).
+      expect(done.items).toHaveLength(c.records);
+      expect(done.items.every((i) => i.action === "create" && i.content === undefined && typeof (i as { id?: unknown }).id === "string")).toBe(true);
       expect(await total()).toBe(c.records);
+      const ids = new Set((await s.ok(["export"])).stdout.trim().split("\n").map((l) => (JSON.parse(l) as { id: string }).id));
+      expect(done.items.every((i) => ids.has((i as unknown as { id: string }).id))).toBe(true);
       const exported = (await s.ok(["export"])).stdout.trim().split("\n").map((l) => JSON.parse(l) as { project: string | null; metadata: { source_format?: string } });
       expect(new Set(exported.map((m) => m.project))).toEqual(new Set(c.projects()));
       expect(new Set(exported.map((m) => m.metadata.source_format))).toEqual(new Set([c.format]));
