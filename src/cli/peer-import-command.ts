@@ -4,7 +4,6 @@ import { detectProjectKey } from "../config/project.ts";
 import { cairnError } from "../errors.ts";
 import { isPeerFormat, PEER_FORMATS } from "../import-formats/registry.ts";
 import type { PeerBatch } from "../import-formats/types.ts";
-import { redactDeep } from "../capture/redact-deep.ts";
 import { redactSecrets } from "../capture/redact.ts";
 import { output, progress } from "./output.ts";
 import { applyPeerImport, type PeerPlan, planPeerImport, type PeerReport } from "./peer-import.ts";
@@ -36,7 +35,7 @@ export async function runPeerImport(args: PeerArgs, embed: Embed): Promise<void>
   const started = performance.now();
   const read = (engine: Engine) => {
     const project = args.global ? null : args.project !== undefined ? engine.resolveProject(args.project, "write") : undefined;
-    const batch = adapter.read(path, { project, projectOfDir: (dir) => detectProjectKey(dir) });
+    const batch = withPlacesRedacted(adapter.read(path, { project, projectOfDir: (dir) => detectProjectKey(dir) }));
     return { batch, plan: planPeerImport(engine, path, batch) };
   };
   const loaded = loadCliConfig();
@@ -61,6 +60,21 @@ export async function runPeerImport(args: PeerArgs, embed: Embed): Promise<void>
     const vectors = args.embed === false ? null : await embed(session, Boolean(args.quiet));
     report(args, format, path, batch, plan, done, vectors, started);
   }, { create: !dryRun, loaded });
+}
+
+/**
+ * `batch` with what locates each record, link and left-out record redacted: it quotes the source ("entity "AKIA…",
+ * observation "has token ghp_…""), and the report and any error naming a record are read by an agent into its
+ * transcript (QA). Records' texts are redacted as they are stored (peer-import.ts).
+ */
+function withPlacesRedacted(batch: PeerBatch): PeerBatch {
+  const clean = (text: string) => redactSecrets(text).text;
+  return {
+    ...batch,
+    records: batch.records.map((r) => ({ ...r, where: clean(r.where) })),
+    links: batch.links.map((l) => ({ ...l, where: clean(l.where) })),
+    skipped: batch.skipped.map((s) => ({ where: clean(s.where), reason: clean(s.reason) })),
+  };
 }
 
 function planned(plan: PeerPlan): PeerReport {
@@ -90,10 +104,8 @@ function report(
 ): void {
   const dryRun = Boolean(args["dry-run"]);
   const seconds = Math.round(performance.now() - started) / 1000;
-  // What locates a record in the source quotes it ("entity "AKIA…", observation "has token ghp_…""): redacted
-  // like the memories, as an agent reading the report takes it into its transcript (QA).
   if (args.json) {
-    output.json(redactDeep({
+    output.json({
       format,
       source,
       dry_run: dryRun,
@@ -106,7 +118,7 @@ function report(
       no_longer_in_source: plan.retire,
       ...(vectors ? { vectors } : {}),
       seconds,
-    }).value);
+    });
     return;
   }
   const lines: string[] = [];
@@ -130,7 +142,7 @@ function report(
       `links: ${counts.links_created} ${verb(counts.links_created)} created, ${counts.links_existing} already there; ${batch.skipped.length} left out.`,
   );
   if (vectors?.error) lines.push(`Vectors: not made (${vectors.error}); recall finds them by keyword until \`cairn models reembed\` succeeds.`);
-  output.text(lines.map((l) => redactSecrets(l).text).join("\n"));
+  output.text(lines.join("\n"));
 }
 
 /** Lines of each kind a real import prints; the dry run prints all, --json always has all. */

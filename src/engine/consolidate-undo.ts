@@ -4,6 +4,7 @@
  * with its audit entry. Its `part_of` links stay, as history (a team shares links as a union: one removed here
  * would come back from the others).
  */
+import { consolidatedSources } from "../domain/consolidated.ts";
 import type { Memory } from "../domain/memory.ts";
 import { cairnError } from "../errors.ts";
 import type { EngineContext } from "./context.ts";
@@ -33,11 +34,6 @@ export function forgottenSince(ctx: EngineContext, id: string): boolean {
   return last?.op === "forget";
 }
 
-/** The sources a consolidated memory records, or null when it is not one. */
-export function consolidatedSources(memory: Memory): string[] | null {
-  const c = memory.metadata.consolidated as { sources?: unknown } | undefined;
-  return Array.isArray(c?.sources) && c.sources.every((s) => typeof s === "string") ? (c.sources as string[]) : null;
-}
 
 export function undoConsolidation(ctx: EngineContext, idOrPrefix: string): UndoConsolidationResult {
   const { store } = ctx;
@@ -83,6 +79,7 @@ export function undoConsolidation(ctx: EngineContext, idOrPrefix: string): UndoC
       const from = restored.find((sid) => store.edges(sid).some((s) => s.fromId === sid && s.toId === e.toId && s.relation === "supersedes"));
       if (from) moveSuccessor(ctx, e.toId, id, from, now);
     }
+    // Its text changed since it was built (a supersede or a tag edit is not lost by the undo, it stays with it).
     const edited = store.history(id).some((e) => e.op === "update" && e.hashBefore !== null && e.hashBefore !== e.hashAfter);
     const already = memory.status === "archived" && restored.length === 0;
     const missing = sources.filter((sid) => purged.includes(sid) || (!already && notArchived.includes(sid)));

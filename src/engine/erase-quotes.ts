@@ -12,7 +12,7 @@ import { ERASED, MIN_QUOTE, withoutQuotes, withoutQuotesDeep } from "../capture/
 import { contentHashes, normalizeTags } from "../capture/normalize.ts";
 import { STATUSES, type Memory } from "../domain/memory.ts";
 import { mergeMembers } from "./consolidate-merge.ts";
-import { consolidatedSources } from "./consolidate-undo.ts";
+import { consolidatedSources } from "../domain/consolidated.ts";
 import type { EngineContext } from "./context.ts";
 import { assertNotHeld } from "./holds.ts";
 

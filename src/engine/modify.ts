@@ -14,7 +14,8 @@ import { PAST_GRACE_MS } from "./remind.ts";
 import { consolidationsOf, erasedTexts, hookWrittenLinks, rebuildConsolidated, rewriteQuoting } from "./erase-quotes.ts";
 import { checkContent, checkMetadata, checkPriority, checkTags, checkType } from "./validate.ts";
 import { assertNotHeld, assertPolicyIntact } from "./holds.ts";
-import { consolidatedSources, forgottenSince } from "./consolidate-undo.ts";
+import { consolidatedSources } from "../domain/consolidated.ts";
+import { forgottenSince } from "./consolidate-undo.ts";
 import { successorBack, successorGone, supersededBy, undoSupersedes } from "./successor-gone.ts";
 import { currentVersion } from "./current-version.ts";
 

@@ -37,15 +37,23 @@ const CAIRN_HANDLER = new RegExp(String.raw`^(?<prefix>(?:[^|'"#]|'[^']*'|"(?:[^
 export const unquote = (word: string): string =>
   word.startsWith("'") ? word.slice(1, -1).replace(/'\\''/g, "'") : word.startsWith('"') ? word.slice(1, -1).replace(/\\(.)/g, "$1") : word;
 
-/** cairn's invocation in a handler's command: the variables set for it (name → value) and its executable; null when none. */
-export function cairnInvocation(command: string): { vars: Map<string, string>; executable: string } | null {
+/** cairn's invocation in a handler's command, or null when none ({@link CAIRN_HANDLER}). */
+export interface CairnInvocation {
+  /** The pipeline before it, with its `|` (empty when none). */
+  prefix: string;
+  /** The variable assignments set for it, as written (`NAME='value'`), in order. */
+  assignments: string[];
+  /** Those variables' values, unquoted, by name. */
+  vars: Map<string, string>;
+  executable: string;
+}
+
+export function cairnInvocation(command: string): CairnInvocation | null {
   const m = CAIRN_HANDLER.exec(command.trimStart());
   if (!m) return null;
-  const vars = new Map([...(m.groups!.vars ?? "").matchAll(new RegExp(ASSIGNMENT, "g"))].map((a) => {
-    const at = a[0].indexOf("=");
-    return [a[0].slice(0, at), unquote(a[0].slice(at + 1).trim())] as const;
-  }));
-  return { vars, executable: unquote(m.groups!.exe!) };
+  const assignments = [...(m.groups!.vars ?? "").matchAll(new RegExp(ASSIGNMENT, "g"))].map((a) => a[0].trim());
+  const vars = new Map(assignments.map((a) => [a.slice(0, a.indexOf("=")), unquote(a.slice(a.indexOf("=") + 1))] as const));
+  return { prefix: m.groups!.prefix?.trimEnd() ?? "", assignments, vars, executable: unquote(m.groups!.exe!) };
 }
 
 /** A hook command cairn wrote (or the user wrapped, {@link CAIRN_HANDLER}); `ownCommand` this binary's command. */
@@ -60,10 +68,10 @@ export function isCairnHook(command: unknown, ownCommand?: string): boolean {
  * variables (those setup does not set) and the pipeline they wrapped it in (`tee -a log | cairn hook stop`).
  */
 export function keepUsersParts(current: string, wanted: string, setupVars: readonly string[]): string {
-  const m = CAIRN_HANDLER.exec(current.trimStart());
-  if (!m) return wanted;
-  const vars = [...(m.groups!.vars ?? "").matchAll(new RegExp(ASSIGNMENT, "g"))].map((a) => a[0].trim()).filter((a) => !setupVars.includes(a.slice(0, a.indexOf("="))));
-  return [m.groups!.prefix?.trimEnd() ?? "", ...vars, wanted].filter((part) => part !== "").join(" ");
+  const found = cairnInvocation(current);
+  if (!found) return wanted;
+  const own = found.assignments.filter((a) => !setupVars.includes(a.slice(0, a.indexOf("="))));
+  return [found.prefix, ...own, wanted].filter((part) => part !== "").join(" ");
 }
 
 /** Claude Code runs the hooks of every settings file: cairn's in two of them run twice (two briefings, two captures). */

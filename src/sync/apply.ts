@@ -6,6 +6,7 @@
  */
 import { contentHashes } from "../capture/normalize.ts";
 import { linkAmong, mergeLinkMetadata, type Relation, SETTLED } from "../domain/edge.ts";
+import { consolidatedSources } from "../domain/consolidated.ts";
 import type { Memory } from "../domain/memory.ts";
 import { CairnError } from "../errors.ts";
 import { log as logger } from "../log.ts";
@@ -165,11 +166,7 @@ function insertNew(ctx: SyncContext, incoming: Memory, actor: string, hints: Bat
  * (QA: merged as one, it was superseded by its own source on every other device, and then archived with it).
  */
 function consolidationOf(a: Memory, b: Memory): boolean {
-  const sources = (m: Memory): unknown[] => {
-    const c = m.metadata.consolidated as { sources?: unknown } | undefined;
-    return Array.isArray(c?.sources) ? c.sources : [];
-  };
-  return sources(a).includes(b.id) || sources(b).includes(a.id);
+  return consolidatedSources(a)?.includes(b.id) === true || consolidatedSources(b)?.includes(a.id) === true;
 }
 
 function applyErase(ctx: SyncContext, rec: ChangeRecord): void {

@@ -138,6 +138,7 @@ export class SyncServer {
     const droppedMids: string[] = [];
     const added = await this.#run(() =>
       this.#sql.begin(async (tx) => {
+        droppedMids.length = 0;
         await tx`SELECT pg_advisory_xact_lock(hashtext(${team}))`;
         // Under the team's lock, as its retirement takes it: nothing is added to a retired team after it was emptied.
         if (((await tx`SELECT 1 FROM cairn_sync_meta WHERE key = ${`retired:${team}`}`) as unknown[]).length > 0) throw cairnError("SYNC_TEAM_RETIRED", [team, redactUrl(this.url)]);
@@ -146,22 +147,19 @@ export class SyncServer {
         // Two steps: one join let the planner loop over the team's records once per record (quadratic).
         const erased = (await tx`SELECT DISTINCT mid FROM cairn_sync_records
                                  WHERE team = ${team} AND erase AND mid = ANY(${tx.array(mids, "TEXT")})`) as Array<{ mid: string }>;
-        let dropped = 0;
         if (erased.length > 0) {
           const gone = (await tx`DELETE FROM cairn_sync_records WHERE team = ${team} AND NOT erase AND mid = ANY(${tx.array(erased.map((e) => e.mid), "TEXT")})
                                  RETURNING device, counter, mid`) as Array<{ device: string; counter: string; mid: string }>;
           // A change of a memory the team erased is not kept: not counted as sent (QA sync: "1 change(s) sent").
           const ours = new Set((added as Array<{ counter: string }>).map((a) => Number(a.counter)));
-          const mine = gone.filter((g) => g.device === device && ours.has(Number(g.counter)));
-          dropped = mine.length;
-          if (mine.length > 0) droppedMids.push(...mine.map((g) => g.mid));
+          for (const g of gone) if (g.device === device && ours.has(Number(g.counter))) droppedMids.push(g.mid);
         }
         // A memory's history erased: its records before this one (each a whole earlier state) go.
         for (const r of records.filter((r) => r.compact)) {
           await tx`DELETE FROM cairn_sync_records WHERE team = ${team} AND mid = ${r.mid}
                    AND seq < (SELECT seq FROM cairn_sync_records WHERE team = ${team} AND device = ${device} AND counter = ${r.counter})`;
         }
-        return added.length - dropped;
+        return added.length - droppedMids.length;
       }),
     );
     // Which of these the server dropped for an erase it holds: the caller checks the team really erased them.

@@ -76,6 +76,17 @@ test("cold: a capture gives up within the deadline and the prompt is still answe
   expect(listed.memories.map((m) => m.content)).toContain("The deploy cron runs at 03:00 UTC.");
 });
 
+/** The error memory holding `errorWords` and the lesson holding `lessonWords` are stored, the lesson linked `fixes` to it. */
+async function expectFixLinked(errorWords: string, lessonWords: string): Promise<void> {
+  const listed = await w.sb.json<{ memories: Array<{ id: string; type: string; content: string }> }>(["list", "--json"], { cwd: w.project });
+  const err = listed.memories.find((m) => m.type === "error" && m.content.includes(errorWords));
+  const lesson = listed.memories.find((m) => m.type === "lesson" && m.content.includes(lessonWords));
+  expect(err).toBeDefined();
+  expect(lesson).toBeDefined();
+  const graph = await w.sb.json<{ edges: Array<{ from: string; to: string; relation: string }> }>(["graph", lesson!.id, "--json"], { cwd: w.project });
+  expect(graph.edges).toContainEqual(expect.objectContaining({ from: lesson!.id, to: err!.id, relation: "fixes" }));
+}
+
 test("cold: a failing command's error and the lesson of its fix, met by the lock, are kept and written linked", async () => {
   const command = "cargo build --release";
   const error = "Exit code 101\nerror[E0433]: failed to resolve: use of undeclared crate `serde_json`";
@@ -91,13 +102,7 @@ test("cold: a failing command's error and the lesson of its fix, met by the lock
   (holder!.stdin as import("bun").FileSink).end();
   await holder!.exited;
   await w.hook("stop", "stop", { session: "cold-fix" }, "off");
-  const listed = await w.sb.json<{ memories: Array<{ id: string; type: string; content: string }> }>(["list", "--json"], { cwd: w.project });
-  const err = listed.memories.find((m) => m.type === "error" && m.content.includes("E0433"));
-  const lesson = listed.memories.find((m) => m.type === "lesson" && m.content.includes("E0433"));
-  expect(err).toBeDefined();
-  expect(lesson).toBeDefined();
-  const graph = await w.sb.json<{ edges: Array<{ from: string; to: string; relation: string }> }>(["graph", lesson!.id, "--json"], { cwd: w.project });
-  expect(graph.edges).toContainEqual(expect.objectContaining({ from: lesson!.id, to: err!.id, relation: "fixes" }));
+  await expectFixLinked("E0433", "E0433");
 });
 
 test("cold: an error kept under the lock is written by the command's next outcome, and its fix links to it", async () => {
@@ -108,13 +113,7 @@ test("cold: an error kept under the lock is written by the command's next outcom
   (holder!.stdin as import("bun").FileSink).end();
   await holder!.exited;
   await w.hook("post-tool", "post-tool-bash-ok", { session: "cold-fix2", command }, "off");
-  const listed = await w.sb.json<{ memories: Array<{ id: string; type: string; content: string }> }>(["list", "--json"], { cwd: w.project });
-  const err = listed.memories.find((m) => m.type === "error" && m.content.includes("nil pointer"));
-  const lesson = listed.memories.find((m) => m.type === "lesson" && m.content.includes("go test"));
-  expect(err).toBeDefined();
-  expect(lesson).toBeDefined();
-  const graph = await w.sb.json<{ edges: Array<{ from: string; to: string; relation: string }> }>(["graph", lesson!.id, "--json"], { cwd: w.project });
-  expect(graph.edges).toContainEqual(expect.objectContaining({ from: lesson!.id, to: err!.id, relation: "fixes" }));
+  await expectFixLinked("nil pointer", "go test");
 });
 
 test("cold: captures SessionEnd cannot write either are written by the next session that starts, in their own project", async () => {
