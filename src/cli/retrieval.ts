@@ -11,11 +11,13 @@ import { findModel, pickReranker } from "../embed/registry.ts";
 import { startEmbedWorker } from "../embed-worker.ts";
 import { CairnError, cairnError } from "../errors.ts";
 import { DenseChannel } from "../retrieve/dense-channel.ts";
+import { FollowingDense } from "../retrieve/following-dense.ts";
 import { CrossEncoderStage } from "../retrieve/rerank.ts";
 import type { Store } from "../store/store.ts";
 
 export interface Retrieval {
-  dense: DenseChannel;
+  /** The dense channel; a long-lived process has it follow the configured model (runtime.ts). */
+  dense: FollowingDense;
   reranker?: CrossEncoderStage;
   dispose(): Promise<void>;
 }
@@ -71,10 +73,12 @@ export function oneShotDense(store: Store, dataDir: string, model: string, open:
  */
 export function buildRetrieval(store: Store, paths: Paths, config: LoadedConfig, opts: { oneShot?: boolean; queryAhead?: QueryAhead } = {}): Retrieval {
   const { queryAhead } = opts;
-  const load = () => openModelEmbedder(paths.dataDir, config.values.model);
-  const local = queryAhead ? async () => withQueryAhead(await load(), queryAhead) : load;
-  const open = opts.oneShot ? async () => (await import("./warm-embedder.ts")).openOneShotEmbedder(paths.dataDir, config.values.model, local) : local;
-  const dense = oneShotDense(store, paths.dataDir, config.values.model, open, opts.oneShot === true);
+  const dense = new FollowingDense(config.values.model, (model) => {
+    const load = () => openModelEmbedder(paths.dataDir, model);
+    const local = queryAhead && model === config.values.model ? async () => withQueryAhead(await load(), queryAhead) : load;
+    const open = opts.oneShot ? async () => (await import("./warm-embedder.ts")).openOneShotEmbedder(paths.dataDir, model, local) : local;
+    return oneShotDense(store, paths.dataDir, model, open, opts.oneShot === true);
+  });
   const setting = config.values.reranker;
   const info = pickReranker(paths.dataDir, setting);
   let reranker: CrossEncoderStage | undefined;

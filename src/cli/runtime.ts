@@ -5,7 +5,8 @@
  * configured model, and the engine with its actor, erasure port and recall recorder. Roles are presets.
  * (Hooks wire their own, keyword-only and lazily loaded: src/hooks/context.ts and the daemon's store holder.)
  */
-import type { LoadedConfig } from "../config/load.ts";
+import { loadConfig, type LoadedConfig } from "../config/load.ts";
+import { FileWatch } from "../config/file-watch.ts";
 import type { Paths } from "../config/paths.ts";
 import { detectProject, detectProjectKey, projectKeyOfDirectory } from "../config/project.ts";
 import type { Adopted } from "../engine/adopt-root.ts";
@@ -104,6 +105,7 @@ export function openRuntime(role: Role, opts: RuntimeOptions): Runtime {
   // A one-shot command embeds its query through the warm hook daemon when one runs (cli/warm-embedder.ts).
   const retrieval = buildRetrieval(store, paths, config, { oneShot: !preset.longLived, queryAhead: opts.queryAhead });
   let wrote = false;
+  const configWatch = new FileWatch(paths.configFile);
   /** When to measure for the planner next: at once, again a minute after a failed try, never after one succeeded. */
   let measureAt = 0;
   /** What went wrong between requests last, said once. */
@@ -134,6 +136,7 @@ export function openRuntime(role: Role, opts: RuntimeOptions): Runtime {
       try {
         if (engine.pendingErasure()) engine.finishErasure();
         if (!quiet) return;
+        if (preset.longLived && configWatch.changed()) followModel(retrieval, paths.configFile);
         store.checkIntegrityNow();
         // Once per process: a store grown by one-shot writes gets its planner statistics. Retried a minute after
         // a busy or read-only attempt, not every check: each waits up to 200 ms for another process's lock.
@@ -157,6 +160,15 @@ export function openRuntime(role: Role, opts: RuntimeOptions): Runtime {
       }
     },
   };
+}
+
+/**
+ * A long-lived process's dense channel follows the configuration's model, once no request is in flight (QA: after
+ * `cairn models use`, a running `cairn mcp` searched and embedded with the old model until restarted).
+ */
+function followModel(retrieval: Retrieval, configFile: string): void {
+  const model = loadConfig(configFile).values.model;
+  if (retrieval.dense.follow(model)) log.info(`the configured model is now ${model}: recall searches with it`);
 }
 
 /** Whether memories lack vectors; false when the database cannot say (a damaged file is reported already). */

@@ -9,6 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { makeFixtureModels } from "../../scripts/make-fixture-models.ts";
 import { requireBinary } from "../helpers/bin.ts";
+import { McpProcess } from "../e2e/mcp-process.ts";
 
 let root: string;
 let bin: string;
@@ -161,4 +162,32 @@ describe("embedded models in the compiled binary", () => {
     expect(json.warnings.join(" ")).toContain("without reranking");
     expect(json.warnings.join(" ")).not.toMatch(/keyword-only/);
   });
+
+  test("a running cairn mcp follows `models use`: what it writes next is embedded with the new model", async () => {
+    const home = join(root, "h-follow");
+    await seed(home);
+    expect((await cairn(home, ["models", "add", fixtures.embedder])).exitCode).toBe(0);
+    const env = { CAIRN_HOME: home, HOME: join(root, "nohome"), CAIRN_EMBED_WORKER: "off" };
+    const mcp = new McpProcess(bin, { home, cwd: join(root, "empty"), env });
+    try {
+      await mcp.initialize();
+      expect((await cairn(home, ["models", "use", "tiny-bert", "--wait"])).exitCode).toBe(0);
+      const tinyVectors = async () => JSON.parse((await cairn(home, ["models", "list", "--json"])).stdout).models.find((m: { id: string }) => m.id === "tiny-bert").vectors;
+      expect(await tinyVectors()).toBe(3);
+      // The server looks at the configuration between requests (every 2 s while idle); then a write of its own
+      // is embedded in process, with the model now configured (the worker is off: nothing else embeds it).
+      await Bun.sleep(4500);
+      const wrote = await mcp.call("remember", { content: "Nightly backups are copied to the offsite bucket at 03:00." });
+      expect(wrote.result.isError).toBeFalsy();
+      let vectors = 3;
+      for (let i = 0; i < 40 && vectors < 4; i++) {
+        await Bun.sleep(250);
+        vectors = await tinyVectors();
+      }
+      expect(vectors).toBe(4);
+    } finally {
+      mcp.closeStdin();
+      await mcp.exited;
+    }
+  }, 60_000);
 });

@@ -5,6 +5,7 @@
  * (server.ts), sharing the session with one-shot commands' embed requests (daemon-models.ts); a model that
  * cannot load leaves the hooks on keyword evidence (logged once).
  */
+import { FileWatch } from "../../config/file-watch.ts";
 import { loadConfig } from "../../config/load.ts";
 import type { Paths } from "../../config/paths.ts";
 import { startEmbedWorker } from "../../embed-worker.ts";
@@ -25,18 +26,33 @@ export class DenseHolder {
   readonly #store: () => SqliteStore;
   readonly #models: DaemonModels;
   #dense: DenseChannel | null = null;
+  /** The model #dense searches with. */
+  #model = "";
+  readonly #config: FileWatch;
 
   constructor(paths: Paths, store: () => SqliteStore, models: DaemonModels) {
     this.#paths = paths;
     this.#store = store;
     this.#models = models;
+    this.#config = new FileWatch(paths.configFile);
   }
 
-  /** The channel (built on first use, over the daemon's open store). */
+  /**
+   * The channel (built on first use, over the daemon's open store), for the configured model: after a
+   * `cairn models use` the next event gets the new model's (the daemon lives through a working session).
+   */
   get(): DenseChannel {
+    if (this.#dense && this.#config.changed()) {
+      const model = this.#configuredModel();
+      if (model !== null && model !== this.#model) {
+        void this.#dense.dispose().catch(() => undefined);
+        this.#dense = null;
+      }
+    }
     if (this.#dense) return this.#dense;
     const { dataDir } = this.#paths;
     const model = loadConfig(this.#paths.configFile).values.model;
+    this.#model = model;
     this.#dense = new DenseChannel({
       store: this.#store(),
       open: () => this.#models.open(model),
@@ -47,6 +63,15 @@ export class DenseHolder {
       onStaleIndex: () => void startEmbedWorker(dataDir),
     });
     return this.#dense;
+  }
+
+  /** The configuration's model; null when the file does not load now (an edit half done: the old model stays). */
+  #configuredModel(): string | null {
+    try {
+      return loadConfig(this.#paths.configFile).values.model;
+    } catch {
+      return null;
+    }
   }
 
   /** Loads the model and the vectors with one search, so the first event pays for neither. */
