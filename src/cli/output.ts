@@ -5,6 +5,7 @@
  */
 
 import { describeError } from "../errors.ts";
+import { showHidden } from "../text/hidden.ts";
 
 let pending = "";
 
@@ -12,10 +13,17 @@ let pending = "";
 const FLUSH_AT = 1 << 20;
 
 export const output = {
-  /** Human-readable text; a trailing newline is added. Control characters in it never reach the terminal. */
+  /**
+   * Human-readable text; a trailing newline is added. Control characters in it never reach the terminal, and
+   * invisible or reordering characters show as `[U+XXXX]` (text/hidden.ts).
+   */
   text(text: string): void {
-    const safe = terminalSafe(text);
+    const safe = showHidden(terminalSafe(text));
     pending += safe.endsWith("\n") ? safe : `${safe}\n`;
+  },
+  /** cairn's own help, with the colours citty gives it (no stored text in it). */
+  help(text: string): void {
+    pending += text.endsWith("\n") ? text : `${text}\n`;
   },
   /** One JSON document on one line (stable machine output). */
   json(value: unknown): void {
@@ -29,10 +37,11 @@ export const output = {
 };
 
 /**
- * Control characters that would drive the terminal (an OSC 52 clipboard write, a retitle, a cursor move) taken
- * out of human output: stored text could carry them (QA: a tag written through MCP). Colours (SGR) stay.
+ * Control characters that would drive the terminal (an OSC 52 clipboard write, a retitle, a cursor move, colours
+ * that hide the text after them) taken out of human output: stored text could carry them (QA: a tag written
+ * through MCP; an imported line's `agent` field setting conceal before the memory `cairn get` printed).
  */
-const TERMINAL_CONTROL = /\u001b(?!\[[0-9;]*m)|[\u0000-\u0008\u000b-\u001a\u001c-\u001f\u007f-\u009f]/g;
+const TERMINAL_CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g;
 export const terminalSafe = (text: string): string => text.replace(TERMINAL_CONTROL, "");
 
 /**

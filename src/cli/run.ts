@@ -60,7 +60,7 @@ async function dispatch(argv: string[]): Promise<number> {
       const { isatty } = await import("node:tty");
       // citty prints every alias with one dash; a long one (`--out` for --output) takes two, as the flag check insists.
       const spelled = usage.replace(/(^|\s|\u001b\[[0-9;]*m)-([a-z][\w-]+)(?=(?:\u001b\[[0-9;]*m)?,)/gm, "$1--$2");
-      output.text(isatty(1) ? spelled : spelled.replace(/\u001b\[[0-9;]*m/g, ""));
+      output.help(isatty(1) ? spelled : spelled.replace(/\u001b\[[0-9;]*m/g, ""));
       return EXIT_OK;
     }
     const argsDef = (await resolve(cmd.args)) ?? {};

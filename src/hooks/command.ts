@@ -152,6 +152,7 @@ export function errorSignature(text: string, redact: (line: string) => string = 
   const chosen = lines[at]?.raw.endsWith(":") && lines[at + 1] ? `${lines[at]!.raw} ${lines[at + 1]!.raw}` : lines[at]?.raw;
   // Redacted before any rewrite: a URL folded to its last segment or a token cut at 200 characters no
   // longer has the shape that identifies it, and its remains would be stored.
+  // Its placeholders are PLACEHOLDERS below.
   return withoutLocation(redact(chosen ?? ""))
     // A URL keeps its host and last segment; a path of three or more parts its last (a home directory, a
     // checkout's location), while a short one is what the error names (`@/components/Button`).
@@ -172,3 +173,6 @@ export function errorSignature(text: string, redact: (line: string) => string = 
     .slice(0, 200)
     .trim();
 }
+
+/** What an error's signature puts in place of what changes between runs (`<ip>`, `<n>`…): not markup to defuse. */
+export const PLACEHOLDERS: ReadonlySet<string> = new Set(["file", "ip", "id", "n", "time"]);

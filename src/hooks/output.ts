@@ -2,6 +2,9 @@
  * @module The only stdout writer of `cairn hook`: one JSON object carrying `additionalContext` for the
  * event, capped below the agent's 10,000-character limit, or nothing at all.
  */
+import { showHidden } from "../text/hidden.ts";
+import { defuseMarkup } from "../text/markup.ts";
+import { PLACEHOLDERS } from "./command.ts";
 import type { HookInput } from "./input.ts";
 
 /** Claude Code replaces longer hook output by a file path and a preview; we stay under it ourselves. */
@@ -23,7 +26,8 @@ const CONTEXT_EVENTS = new Set(["session-start", "prompt", "pre-tool", "post-too
 /** The exact stdout for `context` under this event, or "" when nothing should be printed. */
 export function renderOutput(input: Pick<HookInput, "event" | "agentEvent">, context: string | null): string {
   if (!context || !CONTEXT_EVENTS.has(input.event)) return "";
-  const body = { hookSpecificOutput: { hookEventName: input.agentEvent, additionalContext: capContext(context) } };
+  // Stored text is quoted, never markup or hidden text of its own: it cannot close the agent's wrapper.
+  const body = { hookSpecificOutput: { hookEventName: input.agentEvent, additionalContext: capContext(defuseMarkup(showHidden(context), PLACEHOLDERS)) } };
   return `${JSON.stringify(body)}\n`;
 }
 

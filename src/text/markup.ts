@@ -1,0 +1,19 @@
+/**
+ * @module Stored text made safe to quote inside an agent's context. Agents wrap what a hook adds in markup of
+ * their own (Claude Code: `<system-reminder>…</system-reminder>`), so a memory holding `</system-reminder>` and
+ * a made-up "SYSTEM:" line (text an agent read on a web page, a malicious repository's test output captured
+ * as an error) could close that wrapper early and speak as the system (QA). Every tag-like `<name` or `</name`
+ * has its `<` written as `‹`, which no wrapper parses and a reader still reads; control characters other than
+ * line breaks and tabs are dropped. Only the quoted text changes, never what is stored.
+ */
+
+const TAG = /<(\/?)([A-Za-z!?][\w.:-]*)?(>?)/g;
+const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g;
+
+/** `keep`: bare opening tags (`<ip>`) that are the writer's own placeholders, left as they are. */
+export function defuseMarkup(text: string, keep: ReadonlySet<string> = new Set()): string {
+  return text.replace(CONTROL, "").replace(TAG, (all, slash: string, name: string | undefined, close: string) => {
+    if (name === undefined || (slash === "" && close === ">" && keep.has(name))) return all;
+    return `‹${all.slice(1)}`;
+  });
+}
