@@ -6,14 +6,14 @@
  * built from it (a summary, a checkpoint) it compares generations, and when they moved it takes the text
  * fields from the scrubbed file (or drops them while a purge is still running) and keeps only its ids.
  */
-import { existsSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { withoutQuotes, withoutQuotesDeep } from "../capture/quotes.ts";
 import type { ErasurePort } from "../engine/context.ts";
 import { type LineSeal, logSealOf, parseLogLine, SEALED_LINE } from "../log-file.ts";
 import { HOOK_LOG, hookLogFile } from "./log.ts";
 import { writeFailure } from "../store/write-access.ts";
-import { emptyState, SEALED_PREFIX, type SessionState } from "./state.ts";
+import { emptyState, SEALED_PREFIX, type SessionState, stateFiles } from "./state.ts";
 
 function genFile(dataDir: string): string {
   return join(dataDir, "erase.gen");
@@ -82,9 +82,7 @@ export function withoutText(s: SessionState): SessionState {
 
 /** Removes every quote of `texts` from the session state files and hooks.log of `dataDir`. */
 export function scrubHookFiles(dataDir: string, texts: readonly string[]): void {
-  const dir = join(dataDir, "hooks");
-  const files = existsSync(dir) ? readdirSync(dir).filter((n) => n.endsWith(".json")).map((n) => join(dir, n)) : [];
-  for (const file of files) {
+  for (const file of stateFiles(dataDir)) {
     try {
       const text = readFileSync(file, "utf8");
       // Sealed (an encrypted store): unreadable here, so it cannot be scrubbed; the state is a cache: it goes.

@@ -4,7 +4,7 @@
  * It holds the user's words only as long as needed: every string passes secret redaction on the way to
  * disk, the file goes at SessionEnd, and a session silent for {@link STALE_MS} is treated as over.
  */
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { closeSync, existsSync, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 
 export interface OpenFailure {
@@ -177,18 +177,56 @@ export function dropSessionStates(dataDir: string): void {
 
 /** Removes state files (and temp files left by a crash) not written for {@link STALE_MS}. */
 export function sweepStale(dataDir: string, now: number): void {
-  const dir = join(dataDir, "hooks");
-  try {
-    for (const name of readdirSync(dir)) {
-      const path = join(dir, name);
-      try {
-        if (now - statSync(path).mtimeMs > STALE_MS) rmSync(path, { force: true });
-      } catch {
-        // removed by another session's sweep meanwhile
-      }
+  for (const path of stateFiles(dataDir, true)) {
+    try {
+      if (now - statSync(path).mtimeMs > STALE_MS) rmSync(path, { force: true });
+    } catch {
+      // removed by another session's sweep meanwhile
     }
+  }
+}
+
+/** A state file's name, a temp file's (`<name>.<pid>.tmp`) with `temps`. */
+const STATE_NAME = /^[A-Za-z0-9_.-]+\.json$/;
+const TEMP_NAME = /^[A-Za-z0-9_.-]+\.json\.\d+\.tmp$/;
+
+/**
+ * The session state files in `<dataDir>/hooks/` (with `temps`, the temp files of their writes too): regular files
+ * named so that begin as cairn writes them, in the clear or sealed. Nothing else there is cairn's to sweep or
+ * scrub, and nothing through a link (QA: a `hooks` folder linked elsewhere, or a CAIRN_HOME that was a repository
+ * with a hooks/ folder of its own, lost every file older than a day).
+ */
+export function stateFiles(dataDir: string, temps = false): string[] {
+  const dir = join(dataDir, "hooks");
+  let names: string[];
+  try {
+    if (!lstatSync(dir).isDirectory()) return [];
+    names = readdirSync(dir);
   } catch {
-    // no state directory yet
+    return []; // no state directory yet
+  }
+  return names
+    .filter((n) => STATE_NAME.test(n) || (temps && TEMP_NAME.test(n)))
+    .map((n) => join(dir, n))
+    .filter((path) => {
+      try {
+        return lstatSync(path).isFile() && writtenByCairn(path);
+      } catch {
+        return false;
+      }
+    });
+}
+
+/** Whether the file begins as a state file cairn wrote does: `{"v":1,` or the sealed prefix. */
+function writtenByCairn(path: string): boolean {
+  const fd = openSync(path, "r");
+  try {
+    const head = Buffer.alloc(8);
+    const n = readSync(fd, head, 0, head.length, 0);
+    const text = head.subarray(0, n).toString("utf8");
+    return text.startsWith('{"v":1,') || text.startsWith(SEALED_PREFIX);
+  } finally {
+    closeSync(fd);
   }
 }
 
