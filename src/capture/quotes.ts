@@ -4,7 +4,8 @@
  * stretches rather than the whole text: every run of at least {@link MIN_QUOTE} letters and digits (case, spacing
  * and punctuation ignored: "zanzibarquetzalbucket9" is quoted by "Zanzibar-Quetzal-Bucket9" and
  * "zanzibar_quetzal_bucket9", QA) that also occurs in an erased text is a quote, widened to whole words, and
- * replaced by {@link ERASED}. A shorter erased text counts as quoted only where it occurs whole.
+ * replaced by {@link ERASED}. A shorter erased text counts as quoted only where it occurs whole. A stretch inside one
+ * ordinary word does not count by itself ({@link isQuote}).
  */
 
 export const MIN_QUOTE = 12;
@@ -49,15 +50,18 @@ export function withoutQuotes(text: string, erased: readonly string[], kept: rea
     const w = Math.min(MIN_QUOTE, s.length);
     const grams = gramsOf([s], w);
     const keep = keptGrams.get(w) ?? keptGrams.set(w, gramsOf(keptText, w)).get(w)!;
+    // An erased text that is one word (a token, an identifier) counts wherever it occurs, whatever it is.
+    const mark = ONE_WORD.test(e.trim()) ? WHOLE : SHARED;
     for (let i = 0; i + w <= n.s.length; i++) {
       const gram = n.s.slice(i, i + w);
-      if (grams.has(gram) && !keep.has(gram)) cover.fill(1, i, i + w);
+      if (grams.has(gram) && !keep.has(gram)) for (let k = i; k < i + w; k++) cover[k] = Math.max(cover[k]!, mark);
     }
   }
-  if (!cover.includes(1)) return { text, quoted: false };
+  if (!cover.includes(SHARED) && !cover.includes(WHOLE)) return { text, quoted: false };
   let out = "";
   let i = 0;
   let last = 0;
+  let quoted = false;
   while (i < n.s.length) {
     if (!cover[i]) {
       i++;
@@ -66,6 +70,11 @@ export function withoutQuotes(text: string, erased: readonly string[], kept: rea
     let j = i;
     while (j < n.s.length && cover[j]) j++;
     const next = j;
+    if (!isQuote(text, n, i, j, cover)) {
+      i = next;
+      continue;
+    }
+    quoted = true;
     // Whole words: a quote cut mid-word leaves no half token behind.
     let start = n.at[i]!;
     let end = n.at[j - 1]! + 1;
@@ -75,8 +84,30 @@ export function withoutQuotes(text: string, erased: readonly string[], kept: rea
     last = end;
     i = next;
   }
+  if (!quoted) return { text, quoted: false };
   out += text.slice(last);
   return { text: out.replace(new RegExp(`(${escape(ERASED)}[\\s…,.;:-]*)+${escape(ERASED)}`, "g"), ERASED), quoted: true };
+}
+
+/** Marks of {@link withoutQuotes}'s cover: shared with an erased text, or with an erased text that is one word. */
+const SHARED = 1;
+const WHOLE = 2;
+const ONE_WORD = /^[\p{L}\p{N}]+$/u;
+
+/**
+ * Whether the shared stretch [i, j) (normalised positions) is a quote: it runs across words (a phrase of the
+ * erased text, or a name written with dashes, dots or spaces), is a whole one-word erased text, or is one word
+ * that is no ordinary word: with a digit, or a capital inside it. One ordinary long word alone
+ * ("configuration", "documentation") is not the erased text's: QA, erasing "The staging configuration uses port
+ * 5433" rewrote an unrelated summary's "configuration loader" to "[erased] loader", irreversibly.
+ */
+function isQuote(text: string, n: { at: number[] }, i: number, j: number, cover: Uint8Array): boolean {
+  const from = n.at[i]!;
+  const to = n.at[j - 1]!;
+  if (to - from + 1 !== j - i) return true;
+  if (cover.subarray(i, j).includes(WHOLE)) return true;
+  const word = text.slice(from, to + 1);
+  return /\p{N}/u.test(word) || /\p{Lu}/u.test(word.slice(1));
 }
 
 function escape(s: string): string {

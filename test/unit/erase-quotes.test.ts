@@ -33,6 +33,18 @@ describe("purging a checkpoint", () => {
   });
 });
 
+describe("one ordinary word is no quote", () => {
+  test("a summary sharing one long ordinary word with the erased text keeps it; a phrase, a token or a name is erased (QA)", () => {
+    const erased = ["The staging configuration uses port 5433"];
+    expect(withoutQuotes("I added a regression test for the configuration loader.", erased)).toEqual({ text: "I added a regression test for the configuration loader.", quoted: false });
+    expect(withoutQuotes("Checked the staging configuration again.", erased).text).toBe("Checked [erased] again.");
+    // A one-word erased text counts wherever it occurs; so does a word with a digit or a capital inside.
+    expect(withoutQuotes("the key was correcthorsebattery, rotated", ["correcthorsebattery"]).text).toBe("the key was [erased], rotated");
+    expect(withoutQuotes("bucket AKIAIOSFODNN7EXAMPLE seen", ["creds: AKIAIOSFODNN7EXAMPLE for prod"]).text).toBe("bucket [erased] seen");
+    expect(withoutQuotes("met with the QuetzalCoatlus team", ["the QuetzalCoatlus launch is secret"]).text).toBe("met with [erased] team");
+  });
+});
+
 describe("a quote written with other separators", () => {
   test("a name quoted with dashes, underscores or capitals is erased; other words stay (QA: the summary kept Zanzibar-Quetzal-Bucket9)", () => {
     const erased = ["the deploy bucket is named zanzibarquetzalbucket9 in prod"];
