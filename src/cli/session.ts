@@ -5,7 +5,7 @@
 import { existsSync } from "node:fs";
 import { appendActivity } from "../activity/log.ts";
 import { loadConfig, type LoadedConfig } from "../config/load.ts";
-import { type Paths, resolvePaths } from "../config/paths.ts";
+import { homeMissing, type Paths, resolvePaths } from "../config/paths.ts";
 import type { Engine } from "../engine/engine.ts";
 import type { QueryAhead } from "../embed/query-ahead.ts";
 import { cairnError, damagedDatabaseError } from "../errors.ts";
@@ -38,9 +38,7 @@ export function loadCliConfig(): { config: LoadedConfig; paths: Paths } {
  * True when CAIRN_HOME names a directory that does not exist: most likely a typo, so commands that only
  * read (or change existing memories) must say so instead of creating an empty store there.
  */
-export function storeMissing(paths: Paths): boolean {
-  return paths.source === "CAIRN_HOME" && !existsSync(paths.dataDir);
-}
+export const storeMissing = homeMissing;
 
 /** Fails with NO_STORE when {@link storeMissing}. */
 export function requireStore(paths: Paths): void {

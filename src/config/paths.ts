@@ -1,4 +1,5 @@
 /** @module Where cairn keeps its data and config: platform conventions, overridable with CAIRN_HOME. */
+import { existsSync } from "node:fs";
 import { join, resolve } from "node:path";
 
 export interface Paths {
@@ -52,4 +53,13 @@ export function homeDir(env: Env): string {
 
 function make(dataDir: string, configDir: string, source: Paths["source"]): Paths {
   return { dataDir, dbFile: join(dataDir, "cairn.db"), configFile: join(configDir, "config.json"), source };
+}
+
+/**
+ * Whether CAIRN_HOME names a directory that does not exist: a typo or an unmounted volume is likelier than a
+ * wish for an empty store, so only commands that store memories create it (and `cairn setup`, which wires agents
+ * to it); the MCP server answers every call with NO_STORE, and the hooks do nothing.
+ */
+export function homeMissing(paths: Paths): boolean {
+  return paths.source === "CAIRN_HOME" && !existsSync(paths.dataDir);
 }

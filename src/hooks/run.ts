@@ -5,7 +5,7 @@
  * open: whatever goes wrong inside, the agent gets exit 0 and no output (the problem goes to
  * `<dataDir>/hooks.log`), because a memory tool must never block or derail the user's session.
  */
-import { type Paths, resolvePaths } from "../config/paths.ts";
+import { homeMissing, type Paths, resolvePaths } from "../config/paths.ts";
 import { DEADLINE_MS, warmWaits } from "./deadlines.ts";
 import { limitEvent } from "./event-size.ts";
 import { type HookEvent, type HookInput, parseHookInput } from "./input.ts";
@@ -52,6 +52,9 @@ export async function runHook(args: readonly string[]): Promise<number> {
     paths = resolvePaths();
     const idleMs = DEADLINE_MS[args[0] as HookEvent] ?? DEADLINE_MS.prompt;
     const read = await readStdin(idleMs);
+    // CAIRN_HOME names no directory (a typo, an unmounted volume): nothing to recall, and no store, state or log
+    // is made there (QA: a capture made a new, empty store on the wrong disk).
+    if (homeMissing(paths)) return 0;
     if (read.open === "idle") appendHookLog(paths.dataDir, `${args[0] ?? "?"} stdin still open and silent after ${idleMs} ms: read what had come`);
     const { raw, note } = limitEvent(read.text);
     if (note) appendHookLog(paths.dataDir, `${args[0] ?? "?"} ${note}`);

@@ -1,5 +1,5 @@
 /** @module The client table and one `cairn setup` run: choose clients, plan every file, apply unless dry-run, report. */
-import { accessSync, constants, existsSync, realpathSync } from "node:fs";
+import { accessSync, constants, existsSync, mkdirSync, realpathSync } from "node:fs";
 import { basename, delimiter, isAbsolute, join, resolve, sep } from "node:path";
 import { detectProject } from "../config/project.ts";
 import { cairnError } from "../errors.ts";
@@ -121,6 +121,9 @@ export function runSetup(opts: SetupOptions): SetupReport {
   // What the written files run and which store they use matters only when a client's files hold cairn (QA: both
   // were said with every client skipped and nothing written).
   const configured = plans.some((p) => p.status === "ok");
+  // The agents are wired to this CAIRN_HOME now: it is made, since the MCP server and hooks refuse one that does
+  // not exist (a typo or an unmounted volume later must not become a new, empty store).
+  if (!opts.dryRun && !opts.uninstall && configured && ownHome && !existsSync(ownHome)) mkdirSync(ownHome, { recursive: true, mode: 0o700 });
   const warnings = opts.uninstall ? [] : [...(configured ? [...commandWarnings(opts.command, env, opts.self), ...homeWarnings(ownHome, ctx)] : []), ...claudeCodeWarnings(chosen, ctx)];
   return { action: opts.uninstall ? "uninstall" : "setup", dryRun: opts.dryRun, scope: opts.scope, command: opts.command, warnings, clients: plans };
 }

@@ -7,6 +7,7 @@ import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, st
 import { join } from "node:path";
 import { requireBinary } from "../helpers/bin.ts";
 import { createSandbox, type Sandbox } from "../helpers/sandbox.ts";
+import { McpProcess } from "./mcp-process.ts";
 
 const bin = requireBinary();
 // Each test spawns the binary several times; a loaded 2-core machine needs room.
@@ -271,6 +272,27 @@ describe("a CAIRN_HOME that does not exist", () => {
     await remember("the first memory creates the store");
     expect(existsSync(join(s.cairnHome, "cairn.db"))).toBe(true);
     expect(await total()).toBe(1);
+  });
+
+  test("cairn mcp answers every call with NO_STORE and a capturing hook does nothing; setup makes the folder it wires agents to (QA)", async () => {
+    rmSync(s.cairnHome, { recursive: true });
+    const mcp = new McpProcess(bin, { home: s.cairnHome, cwd: s.cwd, env: s.env() });
+    try {
+      await mcp.initialize();
+      const r = await mcp.call("remember", { content: "the staging db is rebuilt nightly" });
+      expect(r.result.isError).toBe(true);
+      expect(r.result.content[0].text).toContain(`No cairn store exists at ${s.cairnHome}`);
+    } finally {
+      mcp.closeStdin();
+      await mcp.exited;
+    }
+    expect(existsSync(s.cairnHome)).toBe(false);
+    const prompt = JSON.stringify({ session_id: "s1", cwd: s.cwd, hook_event_name: "UserPromptSubmit", prompt: "from now on always use tabs for indentation" });
+    const hook = await s.run(["hook", "prompt"], { stdin: prompt, env: { CAIRN_HOOK_DAEMON: "off" } });
+    expect({ exit: hook.exitCode, stdout: hook.stdout }).toEqual({ exit: 0, stdout: "" });
+    expect(existsSync(s.cairnHome)).toBe(false);
+    await s.ok(["setup", "--client", "claude-code"]);
+    expect(statSync(s.cairnHome).mode & 0o777).toBe(0o700);
   });
 });
 

@@ -42,7 +42,8 @@ export default defineCommand({
     };
     const loaded = loadCliConfig();
     const { config, paths } = loaded;
-    const open = () => openRuntime("mcp", { actor, create: true, loaded });
+    // A CAIRN_HOME that does not exist is not made here: every call says so (NO_STORE), as the CLI does.
+    const open = () => openRuntime("mcp", { actor, create: false, loaded });
     let opening: Promise<Runtime>;
     let fixed: string | Promise<string> | undefined;
     if (longUpgradeDueAt(paths.dbFile)) {
