@@ -16,6 +16,7 @@ import { diskFull, unwritable } from "./write-access.ts";
 import { log } from "../log.ts";
 import { BackgroundCheck, markOn, quickCheck } from "./integrity-check.ts";
 import { markDamaged, markedError } from "./damage-mark.ts";
+import { SCHEMA_VERSION } from "./migrations.ts";
 
 /** How often a long-lived connection's reads look for a damage mark another process left (a stat, ~2 µs). */
 const MARK_CHECK_MS = 500;
@@ -88,7 +89,26 @@ export class LiveDatabase {
     if (this.#memory || this.#db.inTransaction) return this.#db;
     if (fileId(this.path) !== this.#ids.db) return this.#reopen(this.#db, this.#idsNow());
     this.#refuseMarked(false);
+    this.#refuseNewer(this.#db, false);
     return this.#db;
+  }
+
+  /** When the schema version was last read (reads look at most every {@link MARK_CHECK_MS}). */
+  #schemaCheckedAt = 0;
+
+  /**
+   * A newer cairn upgraded the file while this connection was open (an agent's `cairn mcp` or the hook daemon
+   * lives across an upgrade of the binary): this process does not know the new schema, so it refuses the file
+   * as its one-shot commands do (DB_TOO_NEW) instead of writing in its own format (QA: an older server's writes
+   * into the upgraded file broke the audit chain for good). Before every write; reads at most every 500 ms.
+   */
+  #refuseNewer(db: Database, always: boolean): void {
+    if (this.#memory) return;
+    const now = performance.now();
+    if (!always && now - this.#schemaCheckedAt < MARK_CHECK_MS) return;
+    this.#schemaCheckedAt = now;
+    const version = (db.query("PRAGMA user_version").get() as { user_version: number }).user_version;
+    if (version > SCHEMA_VERSION) throw cairnError("DB_TOO_NEW", [version, SCHEMA_VERSION]);
   }
 
   /** When a damage mark was last looked for (reads look at most every {@link MARK_CHECK_MS} while none is found). */
@@ -126,6 +146,7 @@ export class LiveDatabase {
     }
     if (refusal) throw refusal;
     this.#refuseMarked(true);
+    this.#refuseNewer(db, true);
     if (this.#verify && this.#verdict !== "ok") this.#quickCheck();
     return db;
   }

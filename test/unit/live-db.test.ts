@@ -11,6 +11,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { clearDamageMark, markDamaged } from "../../src/store/damage-mark.ts";
 import { SqliteStore } from "../../src/store/sqlite-store.ts";
+import { SCHEMA_VERSION } from "../../src/store/migrations.ts";
 import { testEngine } from "../helpers/engine.ts";
 import { breakLeftLeaf } from "../helpers/damage.ts";
 
@@ -64,6 +65,21 @@ test("a damage mark another process left stops an open store's reads and writes;
   await Bun.sleep(20);
   writeFileSync(path, sound);
   expect(idsIn(path)).toHaveLength(1);
+});
+
+test("a file a newer cairn upgraded under an open store is refused, writes at once and reads within a second (QA)", async () => {
+  const open = testEngine({ path, encrypted: false });
+  open.engine.remember({ content: "written before the upgrade" });
+  const newer = new Database(path);
+  newer.run(`PRAGMA user_version = ${SCHEMA_VERSION + 1}`);
+  newer.close();
+  expect(() => open.engine.remember({ content: "in this cairn's own format" })).toThrow(expect.objectContaining({ code: "DB_TOO_NEW" }));
+  await Bun.sleep(600); // reads look at most twice a second
+  expect(() => open.engine.list()).toThrow(expect.objectContaining({ code: "DB_TOO_NEW" }));
+  open.engine.close();
+  const check = new Database(path, { readonly: true });
+  expect((check.query("SELECT count(*) AS n FROM memories").get() as { n: number }).n).toBe(1);
+  check.close();
 });
 
 test("a deleted file becomes a new store at the same path", () => {
