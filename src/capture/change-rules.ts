@@ -86,6 +86,17 @@ function otherNamedSubject(p: StatementParts, n: StatementParts): boolean {
   return !some(p.subjectNames, (w) => n.stems.has(w)) && !some(n.subjectNames, (w) => p.stems.has(w));
 }
 
+/**
+ * Whether the two statements are said of different things: the newer one's subject names a word the older one
+ * does not hold, and the older one's subject is nowhere in the newer ("The billing API listens on port 8443 in
+ * staging" → "The staging db is on port 5433 now": the db's port, not the API's; QA: the API fact was
+ * superseded and vanished from recall). Such a change, naming nothing it replaced, is flagged, not superseded.
+ */
+function subjectsApart(p: StatementParts, n: StatementParts): boolean {
+  if (p.subject.size === 0 || n.subject.size === 0) return false;
+  return !some(p.subject, (w) => n.stems.has(w)) && some(n.subject, (w) => !p.stems.has(w));
+}
+
 /** "… for <purpose>": what a thing is used for, up to the end of the clause. */
 const PURPOSE = /\bfor\s+([^.,;:!?()]+)/iu;
 
@@ -288,7 +299,8 @@ function changeByRules(p: StatementParts, n: StatementParts, s: ChangeSignals, p
   const otherPart = counterparts(prev, next);
   const sameSubject = !movesOtherThing(prev, next, s.shared) && !otherPart;
   // A change of one of two things the older statement joins leaves the other true: flagged, not superseded.
-  const confident = s.cue && (s.namesOld || (s.quantity && framed)) && sameSubject && !changesOneOfTwo(prev, next);
+  // Another value with no word of what it replaced is said of the same thing only when the subjects meet.
+  const confident = s.cue && (s.namesOld || (s.quantity && framed && !subjectsApart(p, n))) && sameSubject && !changesOneOfTwo(prev, next);
   // "X also purges soft-deleted rows" adds; a change that names what it replaced is one, "also" or not.
   // Additions flagged: pairs-b 0.067 → 0.033, pairs-d 0.085 → 0.064, no flag lost.
   // A change of another thing that names what this one names is reported, never kept as a link: recall would

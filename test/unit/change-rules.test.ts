@@ -163,6 +163,15 @@ describe("changeOf", () => {
     expect(changeOf("Email delivery is handled by Mailgun", "We switched email delivery from Mailgun to Postmark").confident).toBe(true);
   });
 
+  test("another value said of another subject is flagged, not superseded (QA: the billing API's port was retired by the staging db's)", () => {
+    const c = changeOf("The billing API listens on port 8443 in staging (TLS)", "The staging db is on port 5433 now.");
+    expect(c.relation).not.toBe("none");
+    expect(c.confident).toBe(false);
+    // The same subject keeps its confident change; so does one that names what it replaced.
+    expect(changeOf("API rate limit is 100 req/min per key.", "per-key rate limit raised to 300 requests/minute").confident).toBe(true);
+    expect(changeOf("Error tracking goes to Sentry.", "We report exceptions to Rollbar instead of Sentry now.").confident).toBe(true);
+  });
+
   test("what a change names as replaced must be what the older statement holds, not what it already rules out", () => {
     expect(changeOf("This repo uses npm for packages.", "This repo uses pnpm instead of npm.").confident).toBe(true);
     expect(changeOf("Use pnpm, not npm, in this repo.", "This repo uses pnpm instead of npm.").confident).toBe(false);
