@@ -314,13 +314,18 @@ export const LONG_UPGRADE_FROM_BYTES = 64 * 2 ** 20;
  * `deferUpgrade` (hooks, on a clock no timer can enforce during a migration), a large database of an older
  * schema is not migrated here: DB_UPGRADE_PENDING, and the caller starts a process that does it.
  */
-export function openMigrated(path: string, opts: { readOnly: boolean; lockWaitMs: number | undefined; deferUpgrade?: boolean }): Database {
+export function openMigrated(
+  path: string,
+  opts: { readOnly: boolean; lockWaitMs: number | undefined; deferUpgrade?: boolean; beforeUpgrade?: (db: Database) => void },
+): Database {
   // A file found damaged before is refused, reads included (damage-mark.ts), until repaired or found sound.
   const mark = markOn(path);
   if (mark) throw markedError(path, mark);
   const db = openDatabase(path, opts);
   try {
     if (opts.deferUpgrade && longUpgradeDue(db, path)) throw cairnError("DB_UPGRADE_PENDING", [schemaVersion(db), SCHEMA_VERSION]);
+    const version = schemaVersion(db);
+    if (version > 0 && version < SCHEMA_VERSION) opts.beforeUpgrade?.(db);
     migrate(db);
   } catch (err) {
     db.close();

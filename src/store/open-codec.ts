@@ -46,3 +46,20 @@ function startEncrypted(db: Database, record: EncryptionRecord, path: string): E
     return record;
   });
 }
+
+/** What a store's key is missing or wrong with: a refusal that must come before the file is touched. */
+const KEY_REFUSALS = new Set(["KEY_WRONG", "KEY_MISSING", "NOT_ENCRYPTED"]);
+
+/**
+ * {@link codecAtOpen} of a store of an older schema, before its upgrade: a wrong or missing key is refused with
+ * the file as it was (QA: the refused command had upgraded it already, and the older cairn the user still ran was
+ * locked out of its own store). Null when the older schema cannot say (its upgrade then goes first, as before).
+ */
+export function codecBeforeUpgrade(db: Database, path: string, opts: CodecOptions): { codec: ContentCodec; source: string | null } | null {
+  try {
+    return codecAtOpen(db, path, { ...opts, newRecord: undefined });
+  } catch (err) {
+    if (KEY_REFUSALS.has((err as { code?: string }).code ?? "")) throw err;
+    return null;
+  }
+}

@@ -10,7 +10,7 @@ import { repairsInLog, withRepairs } from "./salvage-audit.ts";
 import { type ContentCodec, PLAIN_CODEC, logSeal } from "./content-codec.ts";
 import { assertKeyCheck, type EncryptionRecord, readEncryption } from "./encryption-record.ts";
 import { assertKeyUnchanged, ReadKeyCheck } from "./checked-write.ts";
-import { type CodecOptions, codecAtOpen } from "./open-codec.ts";
+import { type CodecOptions, codecAtOpen, codecBeforeUpgrade } from "./open-codec.ts";
 import { recode, type RecodeProgress, type RecodeReport } from "./recode.ts";
 import { CACHE_KIB, isBusy, leaveMapToReader, withLockWait, writeTransaction } from "./db.ts";
 import { LiveDatabase, type LiveOptions } from "./live-db.ts";
@@ -134,21 +134,21 @@ export class SqliteStore implements Store {
 
   /**
    * Opens and migrates the file, and settles the codec: on the first open from the store's encryption record
-   * and the key (a wrong or missing key fails here, before anything is read or written); on a reopen (the file
-   * was replaced) the record must still match, or a process holding the old key would write with it.
+   * and the key (a wrong or missing key fails here, before anything is read or written, an older schema's before
+   * its upgrade); on a reopen (the file replaced) the record must still match, or the old key would write.
    */
   #openChecked(path: string, opts: StoreOptions): Database {
-    const db = openMigrated(path, { readOnly: opts.readOnly === true, lockWaitMs: opts.lockWaitMs, deferUpgrade: opts.deferUpgrade });
-    // Undefined during the first open, in the constructor (the thread starts after it).
-    if (this.#keyword?.threaded) leaveMapToReader(db);
+    const early: { found: ReturnType<typeof codecBeforeUpgrade> } = { found: null };
+    const beforeUpgrade = this.#opened ? undefined : (old: Database) => void (early.found = codecBeforeUpgrade(old, path, opts));
+    const db = openMigrated(path, { readOnly: opts.readOnly === true, lockWaitMs: opts.lockWaitMs, deferUpgrade: opts.deferUpgrade, beforeUpgrade });
+    if (this.#keyword?.threaded) leaveMapToReader(db); // undefined in the constructor's first open
     try {
       if (!this.#opened) {
-        ({ codec: this.#codec, source: this.keySource } = codecAtOpen(db, path, opts));
+        if (early.found) assertKeyCheck(db, early.found.codec.keyCheck, path);
+        ({ codec: this.#codec, source: this.keySource } = early.found ?? codecAtOpen(db, path, opts));
         sealLogsOf(path, logSeal(this.#codec));
         this.#opened = true;
-      } else {
-        assertKeyCheck(db, this.#codec.keyCheck, path);
-      }
+      } else assertKeyCheck(db, this.#codec.keyCheck, path);
     } catch (err) {
       db.close();
       throw err;

@@ -14,6 +14,7 @@ import { KEPT, PRUNE_EVERY, TEXT_LOG_WINDOW } from "../../src/store/text-log.ts"
 import { VECTOR_LOG_KEPT } from "../../src/store/vector-log.ts";
 import { logHead } from "../../src/store/log-mark.ts";
 import { packedBytes, unpackVector } from "../../src/store/vector-codec.ts";
+import { encryptedOptions } from "../helpers/engine.ts";
 
 const dirs: string[] = [];
 function tempDb(): string {
@@ -684,6 +685,26 @@ describe("migrations", () => {
     const db = new Database(":memory:");
     expect(migrate(db)).toBe(SCHEMA_VERSION);
     expect(migrate(db)).toBe(SCHEMA_VERSION);
+  });
+
+  test("an encrypted store of an older schema opened with a wrong key is refused before its upgrade; the right key upgrades it (QA)", () => {
+    const path = tempDb();
+    const { key } = encryptedOptions(undefined, path);
+    const made = new SqliteStore(path, encryptedOptions(key, path));
+    const id = new Engine({ store: made, project: "/p", actor: "test" }).remember({ content: "sealed before the upgrade" }).id;
+    made.close();
+    const raw = new Database(path);
+    raw.run("ALTER TABLE sync_secret DROP COLUMN server_password");
+    raw.run(`PRAGMA user_version = ${SCHEMA_VERSION - 1}`);
+    raw.close();
+    expect(() => new SqliteStore(path, encryptedOptions(undefined, path))).toThrow(expect.objectContaining({ code: "KEY_WRONG" }));
+    const after = new Database(path, { readonly: true });
+    expect(schemaVersion(after)).toBe(SCHEMA_VERSION - 1);
+    after.close();
+    const store = new SqliteStore(path, encryptedOptions(key, path));
+    expect(store.get(id)?.content).toBe("sealed before the upgrade");
+    expect(schemaVersion(store.database)).toBe(SCHEMA_VERSION);
+    store.close();
   });
 
   test("a database from a newer cairn is refused, not modified", () => {
