@@ -45,6 +45,11 @@ export function writeRefusal(db: Database): CairnError | null {
   return refusals.get(db) ?? null;
 }
 
+/** Makes every write on `db` fail up front with `refusal`, as on a database {@link openDatabase} opened read-only. */
+export function refuseWrites(db: Database, refusal: CairnError): void {
+  refusals.set(db, refusal);
+}
+
 /**
  * Opens (creating if needed) the database at `path`, or an in-memory one for `":memory:"`.
  * The directory is made 0700 and the file 0600 before SQLite touches it, so memories are never

@@ -2,10 +2,11 @@
  * @module Forward-only schema migrations, tracked in `PRAGMA user_version`. Migration N takes a database at
  * version N-1 to version N; a migration is never edited once released, only followed by a new one.
  */
-import type { Database } from "bun:sqlite";
+import { Database } from "bun:sqlite";
 import { statSync } from "node:fs";
-import { cairnError } from "../errors.ts";
-import { openDatabase, writeTransaction } from "./db.ts";
+import { type CairnError, cairnError } from "../errors.ts";
+import { log } from "../log.ts";
+import { openDatabase, refuseWrites, writeRefusal, writeTransaction } from "./db.ts";
 import { markedError } from "./damage-mark.ts";
 import { markOn } from "./integrity-check.ts";
 import { packAuditHashes, packMemoryHashes } from "./migrate-hashes.ts";
@@ -326,12 +327,35 @@ export function openMigrated(
     if (opts.deferUpgrade && longUpgradeDue(db, path)) throw cairnError("DB_UPGRADE_PENDING", [schemaVersion(db), SCHEMA_VERSION]);
     const version = schemaVersion(db);
     if (version > 0 && version < SCHEMA_VERSION) opts.beforeUpgrade?.(db);
+    const refusal = writeRefusal(db);
+    if (refusal && version > 0 && version < SCHEMA_VERSION) return upgradedCopy(db, path, refusal);
     migrate(db);
   } catch (err) {
     db.close();
     throw err;
   }
   return db;
+}
+
+/**
+ * A store of an older schema that cannot be written (a read-only folder or disk, a full one) is read from a copy
+ * in memory, upgraded there; writes are refused as on the file, which stays as it is (QA: an archived store could
+ * not even be exported by a newer cairn, whose message said reading still worked). The copy holds the whole file
+ * in memory, once per process.
+ */
+function upgradedCopy(db: Database, path: string, refusal: CairnError): Database {
+  const copy = Database.deserialize(db.serialize(), { strict: true });
+  db.close();
+  try {
+    copy.run("PRAGMA foreign_keys = ON");
+    migrate(copy);
+  } catch (err) {
+    copy.close();
+    throw err;
+  }
+  refuseWrites(copy, refusal);
+  log.warn(`${path} is of an older schema and cannot be written (${refusal.code === "DB_FULL" ? "the disk is full" : "read-only"}): read from a copy upgraded in memory; the file is left as it is`);
+  return copy;
 }
 
 /** Whether `db` (the file at `path`) is a large one of an older, non-empty schema: its upgrade may take seconds. */

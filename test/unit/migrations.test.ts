@@ -1,7 +1,7 @@
 /** @module Schema migrations: every earlier version migrates forward with its data intact; newer schemas are refused. */
 import { Database } from "bun:sqlite";
 import { afterEach, describe, expect, test } from "bun:test";
-import { mkdirSync, mkdtempSync, realpathSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Engine } from "../../src/engine/engine.ts";
@@ -705,6 +705,22 @@ describe("migrations", () => {
     expect(store.get(id)?.content).toBe("sealed before the upgrade");
     expect(schemaVersion(store.database)).toBe(SCHEMA_VERSION);
     store.close();
+  });
+
+  test("a store of an older schema that cannot be written is read from a copy upgraded in memory; the file stays as it was (QA)", () => {
+    const path = fixtureDb(14);
+    const before = readFileSync(path);
+    const store = new SqliteStore(path, { readOnly: true });
+    try {
+      expect(store.get("01900000-0000-7000-8000-000000000001")?.content).toBe("fixture memory about rollbacks");
+      expect(schemaVersion(store.database)).toBe(SCHEMA_VERSION);
+      const engine = new Engine({ store, project: "/p", actor: "test" });
+      expect(engine.list().total).toBeGreaterThan(0);
+      expect(() => engine.remember({ content: "not into the copy" })).toThrow(expect.objectContaining({ code: "DB_READ_ONLY" }));
+    } finally {
+      store.close();
+    }
+    expect(readFileSync(path).equals(before)).toBe(true);
   });
 
   test("a database from a newer cairn is refused, not modified", () => {
