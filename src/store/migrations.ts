@@ -344,8 +344,12 @@ export function openMigrated(
  * in memory, once per process.
  */
 function upgradedCopy(db: Database, path: string, refusal: CairnError): Database {
-  const copy = Database.deserialize(db.serialize(), { strict: true });
+  const bytes = db.serialize();
   db.close();
+  // The header's read and write versions say WAL (2), which a database in memory cannot open: rollback (1).
+  bytes[18] = 1;
+  bytes[19] = 1;
+  const copy = Database.deserialize(bytes, { strict: true });
   try {
     copy.run("PRAGMA foreign_keys = ON");
     migrate(copy);
