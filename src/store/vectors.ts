@@ -2,7 +2,7 @@
 import type { Database } from "bun:sqlite";
 import type { Memory, MemoryFilter } from "../domain/memory.ts";
 import { type ContentCodec, PLAIN_CODEC, place } from "./content-codec.ts";
-import { writeTransaction } from "./db.ts";
+import { checkedWrite, ReadKeyCheck } from "./checked-write.ts";
 import type { LiveDatabase } from "./live-db.ts";
 import { filterToSql, type ProjectScope, projectScopeOf, rowsBySeq } from "./filter-sql.ts";
 import { indexFileState } from "./index-file-io.ts";
@@ -69,15 +69,19 @@ export class SqliteVectors implements VectorStore {
   #generation = 0;
 
   readonly #codec: ContentCodec;
+  readonly #reads = new ReadKeyCheck();
 
   constructor(live: LiveDatabase, codec: ContentCodec = PLAIN_CODEC) {
     this.#live = live;
     this.#codec = codec;
   }
 
-  /** The connection for a read (checked against the file outside transactions). */
+  /**
+   * The connection for a read (checked against the file outside transactions, and the key: a process opened before
+   * `cairn encrypt` must not read sealed text as plain, nor write vectors of it unsealed, QA: the embedding worker).
+   */
   get #db(): Database {
-    const db = this.#live.read();
+    const db = this.#reads.connection(this.#live, this.#codec.keyCheck);
     if (this.#live.generation !== this.#generation) {
       // A reopened connection counts its own changes from zero.
       this.#generation = this.#live.generation;
@@ -146,9 +150,8 @@ export class SqliteVectors implements VectorStore {
     const orphans = () => (this.#db.query(`SELECT count(*) AS n FROM vectors v WHERE ${ORPHAN}`).get() as { n: number }).n;
     if (countDrift(this.#db).length === 0 && orphans() === 0) return { drift: [], orphans: 0, fixed: false };
     try {
-      this.#live.write();
       // Counted again inside the transaction: a writer may have moved the tables meanwhile.
-      return writeTransaction(this.#db, () => {
+      return checkedWrite(this.#live, this.#codec.keyCheck, () => {
         const dropped = this.#db.query(`DELETE FROM vectors AS v WHERE ${ORPHAN}`).run().changes;
         const found = countDrift(this.#db);
         fixCounts(this.#db, found);
@@ -161,8 +164,7 @@ export class SqliteVectors implements VectorStore {
 
   put(model: string, dims: number, rows: ReadonlyArray<{ seq: number; contentHash: string; vector: Float32Array }>, now: number): number {
     for (const r of rows) if (r.vector.length !== dims) throw new Error(`vector for seq ${r.seq} has ${r.vector.length} dims, expected ${dims}`);
-    this.#live.write();
-    return writeTransaction(this.#db, () => {
+    return checkedWrite(this.#live, this.#codec.keyCheck, () => {
       const stmt = this.#db.query(
         `INSERT OR REPLACE INTO vectors (memory_seq, model, dims, vector, created_at)
          SELECT seq, ?, ?, ?, ? FROM memories WHERE seq = ? AND content_hash = ?`,
@@ -272,8 +274,7 @@ export class SqliteVectors implements VectorStore {
   }
 
   publishIndex(erase: number, prune: number, publish: () => void): boolean {
-    this.#live.write();
-    return writeTransaction(this.#db, () => {
+    return checkedWrite(this.#live, this.#codec.keyCheck, () => {
       const state = this.logState();
       // A purge since the snapshot, or a newer file already published (it pruned past this one): keep out.
       if (state.erase !== erase || state.pruned > prune) return false;
@@ -295,8 +296,7 @@ export class SqliteVectors implements VectorStore {
   }
 
   deleteModel(model: string): number {
-    this.#live.write();
-    return writeTransaction(this.#db, () => this.#db.query("DELETE FROM vectors WHERE model = ?").run(model).changes);
+    return checkedWrite(this.#live, this.#codec.keyCheck, (db) => db.query("DELETE FROM vectors WHERE model = ?").run(model).changes);
   }
 
   changeToken(): string {

@@ -49,3 +49,22 @@ test("an import whose vectors failed because the store was re-keyed meanwhile sa
   expect(rekeyedMeanwhile(engine)).toBe("another cairn process encrypted the store meanwhile (the imported memories are stored and intact)");
   engine.close();
 });
+
+test("the embedding of a process opened before an encrypt reads no sealed text as plain and writes no unsealed vector (QA: the worker)", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "cairn-key-changed-"));
+  dirs.push(dir);
+  const path = join(dir, "cairn.db");
+  const worker = new SqliteStore(path);
+  new Engine({ store: worker, project: "/work/app", actor: "test", now: () => T0 }).remember({ content: "embedded after the encrypt", type: "fact" });
+  expect(worker.vectors.pendingCount("fake")).toBe(1);
+  const other = new SqliteStore(path);
+  const { codec, newRecord } = encryptedOptions(undefined, path);
+  other.recode(codec, newRecord);
+  other.close();
+  expect(codeOf(() => worker.vectors.pending("fake", 10))).toBe("KEY_CHANGED");
+  expect(codeOf(() => worker.vectors.put("fake", 2, [{ seq: 1, contentHash: "00", vector: new Float32Array([1, 0]) }], T0))).toBe("KEY_CHANGED");
+  worker.close();
+  const sealed = new SqliteStore(path, { codec, newRecord });
+  expect(sealed.vectors.count("fake")).toBe(0);
+  sealed.close();
+});
