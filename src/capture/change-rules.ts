@@ -51,8 +51,13 @@ const CORRECTION = /\b(wrong|incorrect|inaccurate|mistaken|untrue|not true|turn(
  */
 const ADDITION = /\b(also|additionally|as well|too|in addition|another|besides|plus|there'?s a separate|an? (?:additional|extra|separate))\b|(?:^|[.;:!?]\s+)a (?:second|third) (?!(?:or|and|to|later|before|after|apart|delay|timeout)\b)(?=[a-z])/i;
 
+/** "Also" in other languages: "Die Tests laufen auch mit vitest" was merged into "Die Tests laufen mit vitest" (QA). */
+const ADDITION_OTHER =
+  /(?<![\p{L}\p{N}'’-])(?:auch|zusätzlich|aussi|également|también|además|anche|inoltre|também|ook|også|också|также|тоже|też|także|również)(?![\p{L}\p{N}'’-])/iu;
+const adds = (text: string) => ADDITION.test(text) || ADDITION_OTHER.test(text);
+
 /** `next` says it adds to what `prev` said, in however few new words ("Also cache the token list in Redis"). */
-export const addsTo = (prev: string, next: string): boolean => ADDITION.test(next) && !ADDITION.test(prev);
+export const addsTo = (prev: string, next: string): boolean => adds(next) && !adds(prev);
 
 /** A change cue in a clause of `next` that names something the older statement holds ("…; use X instead" about another thing is not). */
 function cueAbout(p: StatementParts, next: string): boolean {

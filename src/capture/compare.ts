@@ -8,10 +8,13 @@
 import { STOPWORDS } from "../retrieve/stopwords.ts";
 import { findTimeSpans } from "../retrieve/time-expr.ts";
 import { addsTo, CHANGE, type Comparison, changeOf, oneSaysMore, sameWords, swappedRoles } from "./change-rules.ts";
+import { hasOtherNegation } from "./negation-words.ts";
 
 export type { Comparison, Relation } from "./change-rules.ts";
 
 const NEGATION = /\b(never|not|no|don'?t|doesn'?t|avoid|stop|without)\b/i;
+/** A negation in English or another language ("nicht", "ne … pas", "não"): a near-copy never flips one. */
+const negates = (text: string) => NEGATION.test(text) || hasOtherNegation(text);
 const WORD = /[\p{L}\p{N}][\p{L}\p{N}._/:-]*[\p{L}\p{N}]|[\p{L}\p{N}]/gu;
 
 /** Share of distinctive words two statements must have in common to be about the same subject. */
@@ -95,7 +98,7 @@ export function compareStatements(prev: string, next: string): Comparison {
   const total = overlap(allA, allB);
   const changedValue = a.values.size > 0 && b.values.size > 0 && overlap(a.values, b.values).shared < Math.max(a.values.size, b.values.size);
   const cue = CHANGE.test(next) && !CHANGE.test(prev);
-  const flipped = NEGATION.test(prev) !== NEGATION.test(next);
+  const flipped = negates(prev) !== negates(next);
   if (!changedValue && !flipped && !cue && !addsTo(prev, next) && total.jaccard >= SAME_STATEMENT && !smallWordsDiffer(prev, next) && !namesDiffer(prev, next) && !oneSaysMore(prev, next) && !swappedRoles(prev, next)) return { relation: "duplicate", reason: "says the same thing", confident: false };
   return changeOf(prev, next);
 }

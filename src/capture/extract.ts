@@ -13,6 +13,7 @@ import { type Scope, statementScope } from "./scope.ts";
 import { capitalize, cleanSentence, isCodeLike, sentences } from "./sentences.ts";
 import { topicTags } from "./topics.ts";
 import { STOPWORDS } from "../retrieve/stopwords.ts";
+import { cutText } from "../text/cut.ts";
 
 export interface Capture {
   content: string;
@@ -58,8 +59,8 @@ interface Hit {
 
 function trimContent(s: string): string {
   if (s.length <= MAX_CONTENT) return s;
-  const cut = s.slice(0, MAX_CONTENT);
-  return `${cut.slice(0, Math.max(cut.lastIndexOf(" "), MAX_CONTENT / 2)).trimEnd()}…`;
+  const cut = cutText(s, MAX_CONTENT);
+  return `${cutText(cut, Math.max(cut.lastIndexOf(" "), MAX_CONTENT / 2)).trimEnd()}…`;
 }
 
 /**

@@ -41,11 +41,16 @@ export function contentHashes(content: string): { contentHash: string; canonical
   return { contentHash: sha256(content), canonicalHash: sha256(canonicalize(content)) };
 }
 
-/** Tags are trimmed, lower-cased, de-duplicated and sorted so equal sets compare equal. */
+/**
+ * Tags are trimmed, NFKC-normalised, lower-cased, de-duplicated and sorted so equal sets compare equal, and a
+ * tag matches what a user types: `ＡＰＩ` (a Japanese IME's full width) is `api`, and `İzmir` is `izmir`, not
+ * the `i̇zmir` lower-casing gives (an i and a combining dot above: QA, `--tags izmir` found nothing).
+ */
 export function normalizeTags(tags: Iterable<string>): string[] {
   const out = new Set<string>();
   for (const raw of tags) {
-    const tag = raw.replace(TAG_CONTROL, "").trim().toLowerCase().replace(/\s+/g, "-");
+    const text = raw.replace(TAG_CONTROL, "").trim();
+    const tag = (ASCII.test(text) ? text.toLowerCase() : text.normalize("NFKC").toLowerCase().replace(/i\u0307/g, "i")).replace(/\s+/g, "-");
     // A tag of invisible characters only (a zero-width space) shows as a bare "#" and matches nothing anyone types.
     if (tag && tag.replace(/\p{Cf}/gu, "") !== "") out.add(tag);
   }

@@ -46,7 +46,8 @@ const MEASURE = /^\d+(?:ms|s|m|h|d|w|min|mins|sec|secs|hrs?|days?|k|kb|mb|gb|%|x
 /** A following word that makes a number a quantity ("the password is 12 characters"). */
 const UNIT_AFTER = /^\s+(?:chars?|characters?|digits?|letters?|bytes?|bits?|minutes?|hours?|days?|seconds?|weeks?|months?|years?|long|max|min|times|tokens?|words?)\b/i;
 
-function looksLikeSecret(value: string, key: string, after: string): boolean {
+/** Whether `value`, stated for the credential word `key` (English), looks like one; `after`: the text right after it. */
+export function looksLikeSecret(value: string, key: string, after: string): boolean {
   const v = value.replace(/[.,!?:]+$/, "");
   // "key" alone names too many things (a cache key, a primary key, a map key): only a random value counts.
   if (/^key$/i.test(key)) return isHighEntropy(v) && !looksLikeIdentifierHash(v);
@@ -61,7 +62,8 @@ function looksLikeSecret(value: string, key: string, after: string): boolean {
   // A passphrase of words run together ("correcthorsebatterystaple", "horsestaple"; QA: kept in clear): long
   // for one English word, and without the endings of the words that describe a password ("unchanged",
   // "automatically", "configurable"). Shorter ones ("letmein") cannot be told from "required".
-  if (PASS_KEY.test(key) && /^[a-z]{10,}$/.test(v) && !DESCRIBING_WORD.test(v)) return true;
+  // A word of another language can be as long ("Kennwort ist abgelaufen"): after its password word, only a longer run.
+  if (PASS_KEY.test(key) && /^[a-z]{10,}$/.test(v) && !DESCRIBING_WORD.test(v) && (v.length >= 16 || /^(?:pass\w*|pwd|pw)$/i.test(key))) return true;
   // No digit or symbol: only a long, mixed-case, random-looking string counts.
   return v.length >= 16 && /[a-z]/.test(v) && /[A-Z]/.test(v) && entropy(v) >= 3.5;
 }
@@ -129,7 +131,7 @@ const lettersAndDigits = (v: string): boolean => /[A-Za-z]/.test(v) && /\d/.test
  * A value that cannot be an ordinary word or name: letters and digits with a symbol, or both cases and two
  * digits or more ("React18" and "Node20" are names).
  */
-const passwordLike = (v: string): boolean =>
+export const passwordLike = (v: string): boolean =>
   /[A-Za-z]/.test(v) &&
   /\d/.test(v) &&
   (/[!@#$%^&*+=~|?]/.test(v) || (/[a-z]/.test(v) && /[A-Z]/.test(v) && (v.match(/\d/g) ?? []).length >= 2)) &&

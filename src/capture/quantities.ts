@@ -8,6 +8,7 @@
 import { porterStem, type StemSet, stemSet } from "../text/porter.ts";
 import { own } from "../domain/own.ts";
 import { STOPWORDS } from "../retrieve/stopwords.ts";
+import { isOtherNegation } from "./negation-words.ts";
 
 export interface Quantity {
   /** A measure ({@link DURATION}, {@link SIZE_UNIT}, {@link CLOCK}, {@link PORT_NUMBER}), or the counted word's stem ("" for a bare number or a version). */
@@ -64,13 +65,19 @@ const CONDITION = /\b(?:over|above|under|below|exceeding|beyond|(?:more|less|few
 const BEFORE = /([\p{L}][\p{L}\p{N}._+#-]*)(?:\s+(?:of|a|an|the))*\s+$/u;
 /** Words before a number that set it against the value stated: "on 8443, not 8080". */
 const AGAINST = /\b(?:not|instead of|rather than|no longer)\s+(?:port\s+)?$/iu;
+/** The word right before a number, for the same in another language: "auf 8443, nicht 8080" (negation-words.ts). */
+const WORD_BEFORE = /(?<![\p{L}\p{N}])([\p{L}]+)\s+$/u;
 const WORD_COUNT = /\b(an?|one|two|three|four|five|ten)\s+(ms|millisecond|second|minute|hour|day|week|month|year)s?\b/giu;
 
 /** The quantities `text` states, in order of appearance. */
 export function quantities(text: string): Quantity[] {
   const out: Quantity[] = [];
   const taken = new Set<number>();
-  const against = (at: number) => (AGAINST.test(text.slice(Math.max(0, at - 24), at)) ? { negated: true as const } : {});
+  const against = (at: number) => {
+    const before = text.slice(Math.max(0, at - 24), at);
+    const other = isOtherNegation(WORD_BEFORE.exec(before)?.[1]!.toLowerCase() ?? "");
+    return AGAINST.test(before) || other ? { negated: true as const } : {};
+  };
   for (const m of text.matchAll(CLOCK_TIME)) {
     out.push({ unit: CLOCK, value: Number(m[1]) * 60 + Number(m[2]), at: m.index!, ...against(m.index!) });
     for (let i = m.index!; i < m.index! + m[0].length; i++) taken.add(i);

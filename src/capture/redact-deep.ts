@@ -4,6 +4,7 @@
  */
 import { keyStrength, redactSecrets } from "./redact.ts";
 import { isPlaceholder } from "./secret-values.ts";
+import { cutText } from "../text/cut.ts";
 
 function redactString(text: string, counter: { n: number }): string {
   const r = redactSecrets(text);
@@ -61,5 +62,5 @@ export function redactDeep<T>(value: T): { value: T; count: number } {
  * longer has the shape that identifies it, and its first half would be kept.
  */
 export function redactedCut(text: string, max: number): string {
-  return redactSecrets(text.slice(0, max + 1000)).text.slice(0, max);
+  return cutText(redactSecrets(cutText(text, max + 1000)).text, max);
 }

@@ -6,6 +6,7 @@ import { redactCardNumbers } from "./card-numbers.ts";
 import { redactIdNumbers } from "./id-numbers.ts";
 import { redactCommandSecrets } from "./command-secrets.ts";
 import { redactProseSecrets } from "./prose-secrets.ts";
+import { redactOtherLanguageSecrets } from "./other-language-secrets.ts";
 import { redactBlobs } from "./secret-blobs.ts";
 import { isCodeReference, isHighEntropy, isPlaceholder, looksLikeIdentifierHash, looksLikePath } from "./secret-values.ts";
 
@@ -260,6 +261,7 @@ function scan(text: string): RedactResult {
   out = redactIdNumbers(out, hit);
   // Last: a value already replaced above reads as a placeholder here, so nothing is counted twice.
   out = redactProseSecrets(out, hit);
+  out = redactOtherLanguageSecrets(out, hit);
   out = redactBlobs(out, hit);
   return { text: out, redactions };
 }

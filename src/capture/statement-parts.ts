@@ -9,6 +9,7 @@
 import { porterStem, stemSet } from "../text/porter.ts";
 import { STOPWORDS } from "../retrieve/stopwords.ts";
 import { type Quantity, quantities } from "./quantities.ts";
+import { isOtherNegation } from "./negation-words.ts";
 
 export interface StatementParts {
   stems: Set<string>;
@@ -106,7 +107,7 @@ function split(text: string): StatementParts {
     const lower = raw.toLowerCase();
     const first = sentenceStart;
     sentenceStart = false;
-    if (NEGATION.test(lower)) {
+    if (NEGATION.test(lower) || isOtherNegation(lower)) {
       negating = NEGATION_REACH;
       continue;
     }

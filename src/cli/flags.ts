@@ -25,7 +25,7 @@ export const scopeFlags = {
 export const filterFlags = {
   type: { type: "string", description: "only these types (comma-separated)", valueHint: "decision,lesson,…" },
   tags: { type: "string", description: "only memories with all of these tags (comma-separated)", valueHint: "a,b" },
-  since: { type: "string", description: "only memories from this time on (ISO date or 3d, 2w …)", valueHint: "time" },
+  since: { type: "string", description: "only memories from this time on (ISO date or time, UTC unless it says; or 3d, 2w …)", valueHint: "time" },
   until: { type: "string", description: "only memories before this time", valueHint: "time" },
 } as const satisfies ArgsDef;
 

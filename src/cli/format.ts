@@ -2,6 +2,7 @@
 import type { Memory } from "../domain/memory.ts";
 import { projectName } from "../domain/project.ts";
 import { toIso } from "../domain/time.ts";
+import { cutText } from "../text/cut.ts";
 
 export function projectLabel(project: string | null): string {
   if (project === null) return "global";
@@ -65,7 +66,7 @@ export function linkArrow(e: { from: string; relation: string; possible?: true; 
 
 /** One memory on a line: short id, type, status when not active, and the start of its content. */
 export const memoryLine = (m: Memory, short: string) =>
-  `${short}  ${m.type}${m.status === "active" ? "" : ` (${m.status})`}  ${m.content.replace(/\s+/g, " ").slice(0, 80)}`;
+  `${short}  ${m.type}${m.status === "active" ? "" : ` (${m.status})`}  ${cutText(m.content.replace(/\s+/g, " "), 80)}`;
 
 /** Full detail for `cairn get`. */
 export function formatDetail(m: Memory, short: string = m.id): string {

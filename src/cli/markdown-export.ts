@@ -12,6 +12,7 @@ import type { MemoryJson } from "../domain/serialize.ts";
 import type { Link } from "../engine/relate.ts";
 import { withExportFolder } from "./export-folder.ts";
 import { projectLabel } from "./format.ts";
+import { cutText } from "../text/cut.ts";
 
 export interface MarkdownSource {
   records: Iterable<MemoryJson>;
@@ -115,5 +116,5 @@ function slug(content: string): string {
 }
 
 function safeName(text: string): string {
-  return text.replace(/[^\p{L}\p{N}._-]+/gu, "-").replace(/^[.-]+/, "").slice(0, 64) || "project";
+  return cutText(text.replace(/[^\p{L}\p{N}._-]+/gu, "-").replace(/^[.-]+/, ""), 64) || "project";
 }

@@ -10,6 +10,7 @@ import { applyPeerImport, type PeerPlan, planPeerImport, type PeerReport } from 
 import { type CliSession, loadCliConfig, storeMissing, withEngine } from "./session.ts";
 import { Engine } from "../engine/engine.ts";
 import { SqliteStore } from "../store/sqlite-store.ts";
+import { cutText } from "../text/cut.ts";
 
 interface PeerArgs {
   file: string;
@@ -150,5 +151,5 @@ const SHOWN = 20;
 
 function oneLine(text: string): string {
   const flat = text.replace(/\s+/g, " ");
-  return flat.length > 70 ? `${flat.slice(0, 69)}…` : flat;
+  return flat.length > 70 ? `${cutText(flat, 69)}…` : flat;
 }

@@ -9,6 +9,7 @@ import { flushOutput, output, OutputClosed, OutputFailed } from "./output.ts";
 import { VERSION } from "../version.ts";
 import { own } from "../domain/own.ts";
 import { WORDS_COMMANDS } from "./flags.ts";
+import { cutText } from "../text/cut.ts";
 
 export const EXIT_OK = 0;
 export const EXIT_FAILURE = 1;
@@ -245,7 +246,7 @@ const textAfterDashes = (places: readonly string[] | null, command: string): str
  */
 function echoed(arg: string): string {
   const word = arg.split(/\s/)[0]!;
-  return word.length > 40 || word !== arg ? `${word.slice(0, 40)}…` : word;
+  return word.length > 40 || word !== arg ? `${cutText(word, 40)}…` : word;
 }
 
 export type { CommandDef };

@@ -1,6 +1,6 @@
 /** @module Where cairn extracts embedded native libraries and model folders: a cache, safe to delete. */
 import { join } from "node:path";
-import { homeDir } from "./paths.ts";
+import { cairnHome, homeDir } from "./paths.ts";
 
 type Env = Record<string, string | undefined>;
 
@@ -11,7 +11,7 @@ type Env = Record<string, string | undefined>;
  */
 export function resolveCacheDir(env: Env = process.env, platform: NodeJS.Platform = process.platform): string {
   if (env.CAIRN_CACHE_DIR) return env.CAIRN_CACHE_DIR;
-  if (env.CAIRN_HOME) return join(env.CAIRN_HOME, "cache");
+  if (env.CAIRN_HOME) return join(cairnHome(env.CAIRN_HOME, env), "cache");
   const home = homeDir(env);
   if (platform === "darwin") return join(home, "Library", "Caches", "cairn");
   if (platform === "win32") return join(env.LOCALAPPDATA || join(home, "AppData", "Local"), "cairn", "cache");

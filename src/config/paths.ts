@@ -1,6 +1,7 @@
 /** @module Where cairn keeps its data and config: platform conventions, overridable with CAIRN_HOME. */
 import { existsSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { isAbsolute, join, resolve } from "node:path";
+import { cairnError } from "../errors.ts";
 
 export interface Paths {
   /** Directory holding the database (mode 0700). */
@@ -17,17 +18,18 @@ type Env = Record<string, string | undefined>;
 
 /**
  * Resolves cairn's directories.
- * - `CAIRN_HOME` set: data and config both live there (handy for tests and portable installs).
+ * - `CAIRN_HOME` set: data and config both live there (handy for tests and portable installs); see {@link cairnHome}.
  * - Linux and other Unix: `$XDG_DATA_HOME/cairn` (default `~/.local/share/cairn`) and
  *   `$XDG_CONFIG_HOME/cairn/config.json` (default `~/.config/cairn`).
  * - macOS: `~/Library/Application Support/cairn` for both.
  * - Windows: `%APPDATA%\cairn` for both.
  */
 export function resolvePaths(env: Env = process.env, platform: NodeJS.Platform = process.platform): Paths {
-  const home = homeDir(env);
   if (env.CAIRN_HOME) {
-    return make(env.CAIRN_HOME, env.CAIRN_HOME, "CAIRN_HOME");
+    const dir = cairnHome(env.CAIRN_HOME, env);
+    return make(dir, dir, "CAIRN_HOME");
   }
+  const home = homeDir(env);
   if (platform === "darwin") {
     const dir = join(home, "Library", "Application Support", "cairn");
     return make(dir, dir, "platform");
@@ -44,6 +46,22 @@ export function resolvePaths(env: Env = process.env, platform: NodeJS.Platform =
 /** The data directory without CAIRN_HOME (what an agent started without it uses), absolute. */
 export function defaultDataDir(env: Env, platform: NodeJS.Platform = process.platform): string {
   return resolve(resolvePaths({ ...env, CAIRN_HOME: undefined }, platform).dataDir);
+}
+
+/**
+ * CAIRN_HOME as a directory: a leading `~` or `~/` is the home folder, since an MCP client's JSON `env` or a
+ * systemd unit passes `~/cairn` on unexpanded (QA: a literal `~` folder was made inside each repository). Any
+ * other relative path is refused: it named another store in every working directory.
+ */
+export function cairnHome(value: string, env: Env): string {
+  const expanded = expandHome(value, env);
+  if (!isAbsolute(expanded)) throw cairnError("CAIRN_HOME_RELATIVE", [value]);
+  return expanded;
+}
+
+/** `value` with a leading `~` (alone, or before `/` or `\\`) put as the home folder; anything else as it is. */
+export function expandHome(value: string, env: Env): string {
+  return /^~(?:$|[/\\])/.test(value) ? join(homeDir(env), value.slice(1)) : value;
 }
 
 /** The user's home; node:os is loaded only when neither HOME nor USERPROFILE is set (start-up cost). */

@@ -19,20 +19,42 @@ export function normaliseRemote(url: string): string | null {
   const withScheme = /^([a-z][a-z0-9+.-]*):\/\/(?:[^@/]*@)?([^/:]*)(?::\d*)?(\/.*)?$/i.exec(text);
   const scpLike = /^(?:[^@/:\s]+@)?([^/:\s]+):(?!\/\/)(.+)$/.exec(text);
   if (withScheme) {
-    if (withScheme[1]!.toLowerCase() === "file") return stripRepoSuffix(withScheme[3] ?? "") || null;
+    if (withScheme[1]!.toLowerCase() === "file") return stripRepoSuffix(cleanRemotePart(withScheme[3] ?? "")) || null;
     host = withScheme[2]!;
     path = withScheme[3] ?? "";
   } else if (scpLike && !isAbsolute(text)) {
     host = scpLike[1]!;
     path = scpLike[2]!;
   } else if (isAbsolute(text)) {
-    return stripRepoSuffix(text) || null; // a remote on this machine's disk: its path names it
+    return stripRepoSuffix(cleanRemotePart(text, false)) || null; // a remote on this machine's disk: its path names it
   } else {
     return null;
   }
-  path = stripRepoSuffix(path.replace(/^\/+/, ""));
+  path = stripRepoSuffix(cleanRemotePart(path).replace(/^\/+/, ""));
+  host = cleanRemotePart(host);
   if (host === "" || path === "") return null;
   return `${host.toLowerCase()}/${path}`;
+}
+
+/** Characters a project's name may not hold: C0/C1 controls (escapes, line breaks, NUL) and bidi overrides. */
+export const NOT_IN_NAMES = /[\p{Cc}\u202a-\u202e\u2066-\u2069]/u;
+
+/**
+ * A remote's host or path as a name: percent-escapes decoded (`%D0%9F%D1%80…` is "Пр…", `Payments%20Platform`
+ * "Payments Platform": the https clone a browser gave and the ssh clone were two projects, QA), then what a
+ * `--project` name may not hold taken out, since nobody typed it to be told so (QA: an ESC sequence in a
+ * repository's remote URL reached the terminal through the project name). A run of escapes that is not UTF-8
+ * stays as written; a path on disk (`escaped` false) is not a URL and is only cleaned.
+ */
+function cleanRemotePart(part: string, escaped = true): string {
+  const decoded = !escaped ? part : part.replace(/(?:%[0-9a-f]{2})+/gi, (run) => {
+    try {
+      return decodeURIComponent(run);
+    } catch {
+      return run;
+    }
+  });
+  return decoded.replace(new RegExp(NOT_IN_NAMES.source, "gu"), "");
 }
 
 function stripRepoSuffix(path: string): string {

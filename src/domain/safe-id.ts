@@ -4,6 +4,7 @@
  * an id is also shown in paths and file names (`export --format markdown`), so one that could name another
  * place ("../../victim", "/abs/path", a newline) is refused at the door.
  */
+import { cutText } from "../text/cut.ts";
 
 /** The longest id an import line may give (the import schema's limit). */
 export const MAX_ID_CHARS = 100;
@@ -19,7 +20,7 @@ export function isSafeId(id: string): boolean {
 export function unsafeIdReason(id: string): string | null {
   if (isSafeId(id)) return null;
   return (
-    `${JSON.stringify(id.length > 40 ? `${id.slice(0, 40)}…` : id)} is not a usable id: give 1–${MAX_ID_CHARS} letters, digits, ".", "_", ":" or "-", ` +
+    `${JSON.stringify(id.length > 40 ? `${cutText(id, 40)}…` : id)} is not a usable id: give 1–${MAX_ID_CHARS} letters, digits, ".", "_", ":" or "-", ` +
     `not starting with "." or "-" and without ".." (or leave the id out and cairn makes one)`
   );
 }

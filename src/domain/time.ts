@@ -14,12 +14,16 @@ const UNIT_MS: Record<string, number> = {
 
 const RELATIVE = /^(\d+(?:\.\d+)?)\s*(s|min|mo|m|h|d|w|y)(?:\s*ago)?$/i;
 const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
+/** An ISO date and time with no zone or offset ("2027-01-10T09:00", "2027-01-10 09:00:00"). */
+const ISO_NO_ZONE = /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?$/;
+/** A zone in a time `Date` reads another way ("8 May 2023 10:00 GMT+2", "… PST", "… +0200"). */
+const HAS_ZONE = /\b(?:Z|UTC|GMT|UT)\b|[+-]\d{2}:?\d{2}\s*$|\b[A-Z]{1,4}T\b/;
 
 /**
  * Parses a time given by a user or an agent and returns epoch milliseconds.
  * Accepts `now`, `today`, `yesterday`, `tomorrow` (UTC midnights), relative offsets (`90m`, `3d`, `2w`, `1y`, optionally followed by
  * "ago"), ISO dates (`2024-05-01`, read as UTC midnight), ISO date-times, and other formats `Date`
- * understands (`8 May 2023`). Throws BAD_TIME otherwise.
+ * understands (`8 May 2023`); a date or date-time without a zone or offset is UTC. Throws BAD_TIME otherwise.
  */
 export function parseTime(input: string, now: number): number {
   const ms = readTime(input, now);
@@ -52,9 +56,23 @@ function readTime(input: string, now: number): number {
   if (/^\d{12,}$/.test(text)) return Number(text);
   // A year before 0 or past 9999 ("-0001-01-01" was read as 2001, "99999-01-01" kept as such): not a time meant.
   if (/^[-+]\d|^\d{5,}-/.test(text)) throw cairnError("BAD_TIME", [input]);
-  const ms = DATE_ONLY.test(text) ? Date.parse(`${text}T00:00:00Z`) : Date.parse(text);
+  const ms = zonelessAsUtc(text);
   if (Number.isNaN(ms) || !onCalendar(text)) throw cairnError("BAD_TIME", [input]);
   return ms;
+}
+
+/**
+ * `Date.parse` of `text`, a date or date-time given without a zone read as UTC: a date alone was UTC and a
+ * date-time local, so in Kiritimati `--at 2027-01-10` and `--at 2027-01-10T00:00:00` were 14 hours apart, a
+ * "09:00" showed as "19:00 UTC" the day before, and a script gave other times under another TZ (QA).
+ */
+function zonelessAsUtc(text: string): number {
+  if (DATE_ONLY.test(text)) return Date.parse(`${text}T00:00:00Z`);
+  if (ISO_NO_ZONE.test(text)) return Date.parse(`${text.replace(" ", "T")}Z`);
+  if (/^\d{4}-\d{2}-\d{2}T/.test(text) || HAS_ZONE.test(text)) return Date.parse(text);
+  // Another form Date reads ("8 May 2023", "May 8, 2023 10:00"), with no zone of its own.
+  const utc = Date.parse(`${text} UTC`);
+  return Number.isNaN(utc) ? Date.parse(text) : utc;
 }
 
 const LEADING_DATE = /^(\d{4})-(\d{2})-(\d{2})(?![\d])/;

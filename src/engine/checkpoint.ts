@@ -14,6 +14,7 @@ import { writeProject } from "./projects.ts";
 import { resolveScope, type ScopeOptions } from "./scope.ts";
 import { slugify } from "../domain/slug.ts";
 import { stemSet } from "../text/porter.ts";
+import { cutText } from "../text/cut.ts";
 
 export interface CheckpointState {
   task: string;
@@ -62,7 +63,7 @@ const MAX_ITEMS = 100;
 
 /** A stable tag per task, so resume finds a task's checkpoints exactly rather than by keyword luck. */
 export function taskTag(task: string): string {
-  const slug = slugify(task).slice(0, 60);
+  const slug = cutText(slugify(task), 60);
   return `task:${slug || "untitled"}`;
 }
 

@@ -6,6 +6,7 @@
  */
 import { type CairnError, cairnError } from "../errors.ts";
 import type { Store } from "../store/store.ts";
+import { cutText } from "../text/cut.ts";
 
 /** A new time-sortable unique id. */
 export function newId(): string {
@@ -129,5 +130,5 @@ function erasedOrMissing(store: Store, given: string, wanted: string): CairnErro
 
 function snippet(content: string): string {
   const flat = content.replace(/\s+/g, " ").trim();
-  return flat.length > 40 ? `"${flat.slice(0, 39)}…"` : `"${flat}"`;
+  return flat.length > 40 ? `"${cutText(flat, 39)}…"` : `"${flat}"`;
 }

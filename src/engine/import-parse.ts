@@ -213,9 +213,9 @@ export function checkImportProject(project: string): void {
  */
 function importedTime(v: string | number | null | undefined, now: number): number | null {
   if (v === undefined || v === null) return null;
-  // A file's time without a zone is UTC, as OMEGA's and cairn's own exports write them: read as local, the same
-  // line gave another time on each machine (QA).
-  if (typeof v === "string") return parseTime(NO_ZONE.test(v.trim()) ? `${v.trim().replace(" ", "T")}Z` : v, now);
+  // A file's time without a zone is UTC (parseTime), as OMEGA's and cairn's own exports write them: read as
+  // local, the same line gave another time on each machine (QA).
+  if (typeof v === "string") return parseTime(v, now);
   if (!onTimeline(v)) throw cairnError("TIME_OUT_OF_RANGE", [String(v)]);
   // Milliseconds before 1973 are seconds since 1970 written by another tool (1733500000 is December 2024, not
   // January 1970): refused, not imported half a century off (QA).
@@ -224,9 +224,6 @@ function importedTime(v: string | number | null | undefined, now: number): numbe
   }
   return v;
 }
-
-/** An ISO date and time with no zone or offset. */
-const NO_ZONE = /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?$/;
 
 /** A number of milliseconds below this (March 1973) is taken for seconds, and refused. */
 const SECONDS_LOOK = 1e11;

@@ -4,7 +4,7 @@
  * unknown name is an error listing the known projects, never a silently empty answer.
  */
 import { redactSecrets } from "../capture/redact.ts";
-import { normaliseRemote, projectName } from "../domain/project.ts";
+import { normaliseRemote, NOT_IN_NAMES, projectName } from "../domain/project.ts";
 import { cairnError } from "../errors.ts";
 import type { EngineContext } from "./context.ts";
 
@@ -47,8 +47,7 @@ export function policyProject(ctx: EngineContext, ref: string, what: "hold" | "r
   return resolveProject(ctx, ref, "read");
 }
 
-/** Characters a new project's name may not hold: C0/C1 controls (escapes, line breaks, NUL) and bidi overrides. */
-export const NOT_IN_NAMES = /[\p{Cc}\u202a-\u202e\u2066-\u2069]/u;
+export { NOT_IN_NAMES };
 
 export function resolveProject(ctx: EngineContext, ref: string, use: ProjectUse): string {
   const text = ref.trim();

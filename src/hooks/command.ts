@@ -1,4 +1,5 @@
 /** @module Reading shell commands and errors: the command's identity, and an error's normalised signature. */
+import { cutText } from "../text/cut.ts";
 
 /** Wrappers that say nothing about what runs. */
 const PREFIXES = new Set(["sudo", "time", "env", "nohup", "exec", "command", "npx", "bunx", "pnpx"]);
@@ -140,7 +141,7 @@ function withoutLocation(line: string): string {
 export function errorSignature(text: string, redact: (line: string) => string = (l) => l): string {
   const raw = text
     .split("\n")
-    .map((l) => l.slice(0, 1000).replace(/\x1b\[[0-9;]*m/g, "").trim().replace(LEADING_TIME, ""))
+    .map((l) => cutText(l, 1000).replace(/\x1b\[[0-9;]*m/g, "").trim().replace(LEADING_TIME, ""))
     .filter((l) => l !== "" && !/^Exit code -?\d+$/i.test(l));
   // Where an error happened is not what it is: one error in three files is one error.
   const all = raw.map((l) => ({ raw: l, line: withoutLocation(l) })).filter((l) => l.line !== "");
@@ -153,7 +154,7 @@ export function errorSignature(text: string, redact: (line: string) => string = 
   // Redacted before any rewrite: a URL folded to its last segment or a token cut at 200 characters no
   // longer has the shape that identifies it, and its remains would be stored.
   // Its placeholders are PLACEHOLDERS below.
-  return withoutLocation(redact(chosen ?? ""))
+  const signature = withoutLocation(redact(chosen ?? ""))
     // A URL keeps its host and last segment; a path of three or more parts its last (a home directory, a
     // checkout's location), while a short one is what the error names (`@/components/Button`).
     .replace(/\b([a-z][a-z\d+.-]*:\/\/[\w.-]+)((?:\/[\w.@+%~-]*)+)/gi, (_u, host: string, path: string) => {
@@ -169,9 +170,8 @@ export function errorSignature(text: string, redact: (line: string) => string = 
     .replace(/:\d+(:\d+)?\b/g, "")
     // An HTTP status is what went wrong, not a count that changes between runs ("401 Unauthorized", "status 503").
     .replace(/\b\d{2,}\b/g, (n, at: number, line: string) => (HTTP_STATUS_AT.test(line.slice(Math.max(0, at - 12), at + n.length + 16)) && /^[1-5]\d\d$/.test(n) ? n : "<n>"))
-    .replace(/\s+/g, " ")
-    .slice(0, 200)
-    .trim();
+    .replace(/\s+/g, " ");
+  return cutText(signature, 200).trim();
 }
 
 /** What an error's signature puts in place of what changes between runs (`<ip>`, `<n>`…): not markup to defuse. */

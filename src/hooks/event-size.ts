@@ -4,6 +4,7 @@
  * their end (where a failing command says why), so a huge event costs two linear passes and is still
  * answered. Applied before the warm/cold split, so both paths see the same event.
  */
+import { cutIndex, tailIndex } from "../text/cut.ts";
 
 /** Events up to this many characters pass untouched (real ones are far smaller; agents cut tool output). */
 export const MAX_EVENT_CHARS = 4 * 1024 * 1024;
@@ -54,5 +55,5 @@ function cutString(s: string, cut: { fields: number; chars: number }): string {
   const head = Math.floor(MAX_FIELD_CHARS / 4);
   cut.fields += 1;
   cut.chars += dropped;
-  return `${s.slice(0, head)}\n… (${dropped} characters cut by cairn) …\n${s.slice(s.length - (MAX_FIELD_CHARS - head))}`;
+  return `${s.slice(0, cutIndex(s, head))}\n… (${dropped} characters cut by cairn) …\n${s.slice(tailIndex(s, s.length - (MAX_FIELD_CHARS - head)))}`;
 }

@@ -1,6 +1,7 @@
 /** @module How memories read inside injected context: one line each, dated, typed, plain statements. */
 import type { Memory } from "../domain/memory.ts";
 import { estimateTokens } from "../retrieve/budget.ts";
+import { cutText } from "../text/cut.ts";
 
 /** The day a memory is about (event time when known), as YYYY-MM-DD: dates let the agent weigh staleness. */
 export function day(m: Pick<Memory, "eventTime" | "createdAt">): string {
@@ -10,7 +11,7 @@ export function day(m: Pick<Memory, "eventTime" | "createdAt">): string {
 /** Content folded to one line and cut at `max` characters. */
 export function oneLine(text: string, max: number): string {
   const flat = text.replace(/\s*\n\s*/g, " ").trim();
-  return flat.length > max ? `${flat.slice(0, max - 1).trimEnd()}…` : flat;
+  return flat.length > max ? `${cutText(flat, max - 1).trimEnd()}…` : flat;
 }
 
 export function bullet(m: Memory, max = 300, withType = false): string {

@@ -6,6 +6,7 @@ import { showHidden } from "../text/hidden.ts";
 import { defuseMarkup } from "../text/markup.ts";
 import { PLACEHOLDERS } from "./command.ts";
 import type { HookInput } from "./input.ts";
+import { cutIndex } from "../text/cut.ts";
 
 /** Claude Code replaces longer hook output by a file path and a preview; we stay under it ourselves. */
 export const MAX_CONTEXT_CHARS = 10_000;
@@ -17,7 +18,7 @@ export function capContext(text: string, max = MAX_CONTEXT_CHARS): string {
   if (text.length <= max) return text;
   const room = max - CUT_MARK.length;
   const nl = text.lastIndexOf("\n", room);
-  return `${text.slice(0, nl > room * 0.6 ? nl : room)}${CUT_MARK}`;
+  return `${text.slice(0, nl > room * 0.6 ? nl : cutIndex(text, room))}${CUT_MARK}`;
 }
 
 /** Events whose additionalContext reaches the model (Stop/PreCompact/SessionEnd are fire-and-forget for us). */

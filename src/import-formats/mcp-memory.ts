@@ -15,6 +15,7 @@ import { badRecord, isPlainObject, readText } from "./read-source.ts";
 import { tagSlug } from "./tag-slug.ts";
 import { realPath, sourceKey, stableId } from "./stable-id.ts";
 import type { Adapter, AdapterOptions, PeerBatch, PeerRecord } from "./types.ts";
+import { cutText } from "../text/cut.ts";
 
 const FORMAT = "mcp-memory";
 /** `supersedes` would retire the target memory; an entity graph never means that. */
@@ -117,5 +118,5 @@ function text(value: unknown, path: string, where: string, field: string): strin
 /** An observation as a record's place names it: redacted before it is cut (a secret cut short is no longer found). */
 function short(s: string): string {
   const text = redactSecrets(s).text;
-  return text.length > 40 ? `${text.slice(0, 39)}…` : text;
+  return text.length > 40 ? `${cutText(text, 39)}…` : text;
 }

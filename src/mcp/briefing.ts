@@ -8,6 +8,7 @@ import type { Briefing } from "../engine/briefing.ts";
 import type { Engine } from "../engine/engine.ts";
 import type { Memory } from "../domain/memory.ts";
 import type { ProjectScope } from "./scope.ts";
+import { cutText } from "../text/cut.ts";
 
 export const BRIEFING_URI = "cairn://briefing";
 
@@ -16,7 +17,7 @@ const MAX_ITEM_CHARS = 400;
 
 function item(m: Memory): string {
   const text = m.content.replace(/\s*\n\s*/g, " ");
-  const cut = text.length > MAX_ITEM_CHARS ? `${text.slice(0, MAX_ITEM_CHARS)}…` : text;
+  const cut = text.length > MAX_ITEM_CHARS ? `${cutText(text, MAX_ITEM_CHARS)}…` : text;
   return `- ${cut} (${m.id})`;
 }
 

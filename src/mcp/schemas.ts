@@ -40,7 +40,7 @@ export const readProjectArg = projectArg.describe(
 );
 
 export const timeArg = (what: string) =>
-  z.string().min(1).max(100).optional().describe(`${what}: ISO 8601 (2024-05-01, 2024-05-01T14:30:00Z) or relative (3d, 12h, 2w ago)`);
+  z.string().min(1).max(100).optional().describe(`${what}: ISO 8601 (2024-05-01, 2024-05-01T14:30:00Z; without a zone: UTC) or relative (3d, 12h, 2w ago)`);
 
 export const memoryId = z.string().min(1).max(100).describe("a memory id: the full id, its last 8 or more characters, or a unique prefix of at least 4 characters");
 

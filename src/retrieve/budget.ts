@@ -1,4 +1,5 @@
 /** @module Token budgets: estimating the size of text in model tokens and trimming results to fit. */
+import { cutText } from "../text/cut.ts";
 
 // CJK characters are roughly one token each; other text averages about four characters per token.
 const WIDE = /[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]/g;
@@ -35,7 +36,7 @@ export function applyBudget<T extends { content: string }>(
       // of it when the content alone fits.
       const room = Math.max(budget - PER_RESULT_OVERHEAD, Math.ceil(budget / 2));
       const fits = estimateTokens(item.content) <= budget;
-      out.push(fits ? { ...item, truncated: false } : { ...item, content: `${item.content.slice(0, room * 4)}…`, truncated: true });
+      out.push(fits ? { ...item, truncated: false } : { ...item, content: `${cutText(item.content, room * 4)}…`, truncated: true });
       used = budget;
     }
   }

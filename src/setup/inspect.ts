@@ -8,7 +8,7 @@ import { CLAUDE_HOOKS, cairnInvocation, unquote, hooksOffNote, isCairnHook, loca
 import { type JsonObject, isObject } from "./json-file.ts";
 import { parseJsonc } from "./jsonc.ts";
 import { resolve } from "node:path";
-import { defaultDataDir, homeDir, resolvePaths } from "../config/paths.ts";
+import { defaultDataDir, expandHome, homeDir, resolvePaths } from "../config/paths.ts";
 import { type ClientSetup, type Env, type Scope, type SetupContext, readText } from "./plan.ts";
 import { CLIENTS } from "./run.ts";
 import { detectProject } from "../config/project.ts";
@@ -44,8 +44,9 @@ function dataDirs(env: Env, platform: NodeJS.Platform): { current: string; byDef
  * A problem when the data directory a user file's entry gives its agents (its CAIRN_HOME, or the default) is not
  * this shell's: the agents would read and write another store than the CLI's.
  */
-function homeProblem(home: unknown, dirs: { current: string; byDefault: string }, what: string): string | null {
-  const wired = typeof home === "string" && home !== "" ? resolve(home) : dirs.byDefault;
+function homeProblem(home: unknown, dirs: { current: string; byDefault: string }, what: string, env: Env): string | null {
+  // "~/cairn" is the home folder's, as cairn reads CAIRN_HOME (config/paths.ts).
+  const wired = typeof home === "string" && home !== "" ? resolve(expandHome(home, env)) : dirs.byDefault;
   if (wired === dirs.current) return null;
   return `${what} use the data directory ${wired}, this shell ${dirs.current}: run \`cairn setup\` with the CAIRN_HOME the agents should use (or without it for the default)`;
 }
@@ -80,7 +81,7 @@ function inspectClient(client: ClientSetup, ctxFor: (scope: Scope) => SetupConte
         found.push(`MCP in ${target.path}`);
         mcpCommand = typeof entry.command === "string" ? entry.command : "";
         checkCommand(mcpCommand, target.path, problems, ctxFor(scope).env);
-        const home = scope === "user" ? homeProblem(isObject(entry.env) ? entry.env.CAIRN_HOME : undefined, dirs, `agents started from ${target.path}`) : null;
+        const home = scope === "user" ? homeProblem(isObject(entry.env) ? entry.env.CAIRN_HOME : undefined, dirs, `agents started from ${target.path}`, ctxFor(scope).env) : null;
         if (home) problems.push(home);
       } else {
         const hooks = isObject(value.hooks) ? value.hooks : {};
@@ -93,7 +94,7 @@ function inspectClient(client: ClientSetup, ctxFor: (scope: Scope) => SetupConte
         if (present < CLAUDE_HOOKS.length) problems.push(`hooks missing for ${CLAUDE_HOOKS.filter((_, i) => commands[i] === undefined).map((h) => h.event).join(", ")}; run \`cairn setup --client ${client.id}${scope === "project" ? " --project" : ""}\``);
         const first = commands.find((c) => c !== undefined)!;
         checkCommand(executableOf(first), target.path, problems, ctxFor(scope).env);
-        const home = scope === "user" ? homeProblem(hookHome(first), dirs, `the hooks in ${target.path}`) : null;
+        const home = scope === "user" ? homeProblem(hookHome(first), dirs, `the hooks in ${target.path}`, ctxFor(scope).env) : null;
         if (home) problems.push(home);
       }
     }

@@ -163,7 +163,7 @@ function claudeCodeWarnings(chosen: readonly ClientSetup[], ctx: SetupContext): 
  */
 function customHome(env: Env, platform: NodeJS.Platform, cwd: string): string | null {
   if (!env.CAIRN_HOME) return null;
-  const dir = resolve(cwd, env.CAIRN_HOME);
+  const dir = resolve(cwd, resolvePaths(env, platform).dataDir);
   return dir === defaultDataDir(env, platform) ? null : dir;
 }
 

@@ -7,6 +7,7 @@ import { type ActivityEntry, readActivity } from "../activity/log.ts";
 import { projectName } from "../domain/project.ts";
 import { toIso } from "../domain/time.ts";
 import type { ApiContext } from "./api.ts";
+import { cutText } from "../text/cut.ts";
 
 /** Enough points for a readable scatter; older ones are summarised by the percentiles only. */
 const MAX_POINTS = 400;
@@ -19,7 +20,7 @@ export function dashboard({ engine, dbFile, dataDir }: ApiContext) {
   const hooks = activity.filter((e): e is Extract<ActivityEntry, { kind: "hook" }> => e.kind === "hook");
   const describe = (id: string) => {
     const m = engine.store.get(id);
-    return m ? { id, type: m.type, status: m.status, content: m.content.slice(0, 160) } : { id, type: null, status: "erased", content: null };
+    return m ? { id, type: m.type, status: m.status, content: cutText(m.content, 160) } : { id, type: null, status: "erased", content: null };
   };
   return {
     stats: {

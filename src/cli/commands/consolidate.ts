@@ -9,6 +9,7 @@ import { jsonFlag, listFlag, scopeFlags, scopeFrom } from "../flags.ts";
 import { formatDate, projectLabel } from "../format.ts";
 import { output } from "../output.ts";
 import { withEngine } from "../session.ts";
+import { cutText } from "../../text/cut.ts";
 
 export default defineCommand({
   meta: {
@@ -63,7 +64,7 @@ function describe(r: ConsolidateReport): string {
     lines.push(`  ${g.reason.padEnd(11)} ${g.type.padEnd(10)} ${projectLabel(g.project).padEnd(16)} ${g.sources.length} memories, ${formatDate(g.first)} … ${formatDate(g.last)} ${head}`);
     lines.push(`    sources: ${g.sources.map((s) => s.slice(-8)).join(" ")}`);
     const text = g.content.split("\n");
-    for (const line of text.slice(0, 4)) lines.push(`    │ ${line.length > 160 ? `${line.slice(0, 157)}…` : line}`);
+    for (const line of text.slice(0, 4)) lines.push(`    │ ${line.length > 160 ? `${cutText(line, 157)}…` : line}`);
     // The rest is said to be there (a later fix line looked lost: QA).
     if (text.length > 4) lines.push(`    │ … ${text.length - 4} more line(s): --json shows the whole text`);
   }

@@ -7,6 +7,7 @@ import { pendingWalText } from "../format.ts";
 import { output } from "../output.ts";
 import { withEngine } from "../session.ts";
 import { storeCopies } from "../../store/store-copies.ts";
+import { cutText } from "../../text/cut.ts";
 
 export default defineCommand({
   meta: { name: "forget", description: "Stop recalling a memory. --hard erases its content everywhere (irreversible; asks, or needs --yes)." },
@@ -24,7 +25,7 @@ export default defineCommand({
         const memory = engine.get(args.id, { track: false });
         const short = engine.shortIds([memory.id]).get(memory.id)!;
         if (!(await stdinIsTerminal())) throw cairnError("CONFIRM_HARD_FORGET", [short]);
-        const preview = memory.content.replace(/\s+/g, " ").slice(0, 60);
+        const preview = cutText(memory.content.replace(/\s+/g, " "), 60);
         if (!askYesNo(`Erase memory ${short} ("${preview}${memory.content.length > 60 ? "…" : ""}") for good? This cannot be undone.`)) {
           if (args.json) return output.json({ id: memory.id, status: memory.status, purged: false });
           return output.text("Nothing was deleted.");

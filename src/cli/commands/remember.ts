@@ -16,7 +16,7 @@ export default defineCommand({
     text: { type: "positional", required: false, description: "what to remember (- reads stdin)" },
     type: { type: "string", description: "decision | lesson | error | preference | fact | task | checkpoint | note", default: undefined },
     tags: { type: "string", description: "comma-separated tags", valueHint: "a,b" },
-    "event-time": { type: "string", description: "when it happened, if not now (ISO date or 3d, 2w …)", valueHint: "time" },
+    "event-time": { type: "string", description: "when it happened, if not now (ISO date or time, UTC unless it says; or 3d, 2w …)", valueHint: "time" },
     priority: { type: "string", description: "1 (low) … 5 (high); default depends on the type", valueHint: "1-5" },
     ttl: { type: "string", description: "expire after this long: 12h, 7d, 2w, 6mo, 1y (minutes: 30min); 'never' to keep forever", valueHint: "duration" },
     distinct: { type: "boolean", description: "store it even if a memory says the same in other words (an exact repeat is still reinforced)" },

@@ -38,7 +38,7 @@ export default defineCommand({
   },
   args: {
     text: { type: "positional", required: false, description: "what to be reminded of" },
-    at: { type: "string", description: "when: ISO date or time (2026-05-01, 2026-05-01T09:00:00Z) or now", valueHint: "time" },
+    at: { type: "string", description: "when: ISO date or time (2026-05-01, 2026-05-01T09:00:00Z; without a zone: UTC) or now", valueHint: "time" },
     in: { type: "string", description: "when, as a delay from now: 30m, 2h, 3d, 1w", valueHint: "delay" },
     list: { type: "boolean", description: "list pending reminders, due ones first (current project + global)" },
     done: { type: "string", description: "acknowledge a reminder: it stops showing in briefings", valueHint: "id" },

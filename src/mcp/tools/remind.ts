@@ -50,7 +50,7 @@ export default defineTool({
         .min(1)
         .max(100)
         .optional()
-        .describe("create: when it falls due, ISO 8601 (2026-05-01, 2026-05-01T09:00:00Z) or \"now\"; not in the past"),
+        .describe("create: when it falls due, ISO 8601 (2026-05-01, 2026-05-01T09:00:00Z; without a zone: UTC) or \"now\"; not in the past"),
       in: z.string().min(1).max(100).optional().describe("create: when it falls due, as a delay from now: 30m, 2h, 3d, 1w"),
       id: memoryId.optional().describe("done, cancel: the reminder's id (full, its last 8 characters, or a unique prefix)"),
       tags: tags.optional().describe("create: a few lowercase keywords"),

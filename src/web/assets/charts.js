@@ -104,7 +104,7 @@
     const nodes = hood.nodes.map((n) => {
       const [x, y] = pos.get(n.id);
       const root = n.id === hood.root;
-      return s("a", { href: `#/m/${encodeURIComponent(n.id)}`, "aria-label": `${n.type} ${n.status}: ${n.content.slice(0, 80)}` },
+      return s("a", { href: `#/m/${encodeURIComponent(n.id)}`, "aria-label": `${n.type} ${n.status}: ${fmt.cut(n.content, 80)}` },
         s("circle", { cx: x, cy: y, r: root ? 16 : 11, fill: color(n.type), stroke: n.status === "active" ? "#fff" : "#d68910", "stroke-width": 3 }),
         s("text", { x, y: y + (root ? 32 : 26), "text-anchor": "middle", "font-size": 12, fill: "#1d1f21" }, `${shortLabel(n)}`),
         s("title", {}, n.content));

@@ -78,7 +78,11 @@ window.Cairn = (() => {
   const date = (iso) => (iso ? iso.replace("T", " ").slice(0, 16) : "—");
   const bytes = (n) => (n >= 1 << 20 ? `${(n / (1 << 20)).toFixed(1)} MiB` : `${(n / 1024).toFixed(0)} KiB`);
   const ms = (n) => (n === null || n === undefined ? "—" : `${n < 10 ? n.toFixed(1) : Math.round(n)} ms`);
-  const cut = (text, n) => (text.length > n ? `${text.slice(0, n - 1)}…` : text);
+  // Cut by code point: a cut by UTF-16 unit split an emoji and showed half of it as "�".
+  const cut = (text, n) => {
+    const points = Array.from(text);
+    return points.length > n ? `${points.slice(0, n - 1).join("")}…` : text;
+  };
   const memoryLink = (id, text, attrs) => h("a", { href: `#/m/${encodeURIComponent(id)}`, ...attrs }, text);
   const badge = (text, cls) => h("span", { class: `badge ${cls || ""}` }, text);
 
