@@ -4,7 +4,7 @@
  * the target on success; on any failure the temporary file is removed and an existing target is left as it
  * was, never truncated or cut short. Failures are EXPORT_FULL (no space) or EXPORT_FILE, never INTERNAL.
  */
-import { closeSync, fchmodSync, fsyncSync, lstatSync, openSync, realpathSync, renameSync, rmSync, statSync, writeSync } from "node:fs";
+import { accessSync, closeSync, constants, fchmodSync, fsyncSync, lstatSync, openSync, realpathSync, renameSync, rmSync, statSync, writeSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import { CairnError, cairnError, describeError } from "../errors.ts";
 
@@ -46,6 +46,7 @@ export function exportWriteError(path: string, err: unknown): unknown {
 export function openExportFile(path: string, fs: ExportFs = realFs): ExportFile {
   const target = resolveTarget(path);
   if (target === null) return direct(path, fs);
+  refuseReadOnly(path, target);
   const tmp = join(dirname(target), `.${basename(target)}.cairn-export-${process.pid}-${Math.random().toString(36).slice(2, 10)}.tmp`);
   let fd: number | null;
   try {
@@ -109,6 +110,23 @@ function resolveTarget(path: string): string | null {
   } catch {
     return null;
   }
+}
+
+/**
+ * EXPORT_FILE for an existing file that is not writable: the rename goes through the directory, so it replaced a
+ * file its owner had made read-only (QA: a `chmod 444` export was lost). The mode bits are checked as well as
+ * access, since root may write any file: a file no one may write is refused for root too, as `cp` would not.
+ */
+function refuseReadOnly(path: string, target: string): void {
+  const st = statSync(target, { throwIfNoEntry: false });
+  if (!st) return; // a new file
+  let writable = (st.mode & 0o222) !== 0;
+  try {
+    if (writable) accessSync(target, constants.W_OK);
+  } catch {
+    writable = false;
+  }
+  if (!writable) throw cairnError("EXPORT_FILE", [path, `the file is not writable (mode ${(st.mode & 0o777).toString(8).padStart(4, "0")}); make it writable (chmod u+w) to replace it`]);
 }
 
 /** A device or FIFO: written in place, as a pipe is. */

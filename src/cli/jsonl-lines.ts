@@ -8,6 +8,8 @@ import type { RawLine } from "../engine/import-parse.ts";
 import { firstInvalidUtf8 } from "../text/utf8.ts";
 
 const CHUNK = 1 << 20;
+/** How far past the line limit an over-long line is measured (times the limit) before reading stops. */
+const MEASURED = 64;
 
 export interface LineFile {
   /** Every line in order (the newline stripped); iterate once. */
@@ -68,6 +70,12 @@ function readLines(fd: number, maxLineBytes: number, state: { bytes: number }): 
       // Past the limit the line is only counted: its bytes are dropped, so memory stays bounded.
       if (partBytes <= maxLineBytes) parts.push(Buffer.from(rest));
       else parts = [];
+      // ... and only so far: the import stops at it anyway, and a line that never ends (`cairn import /dev/zero`)
+      // was counted forever (QA). Nothing after it is read.
+      if (partBytes > maxLineBytes * MEASURED) {
+        yield { overLimitBytes: partBytes, unended: true };
+        return;
+      }
     }
     if (partBytes > 0) yield finish(Buffer.alloc(0));
   })();

@@ -5,9 +5,10 @@
  * `cairn import` reads — so a Markdown export kept in git is a backup that comes back whole. A link's time and
  * state as a possible conflict come from the frontmatter's copy of the links, for each link the section still has.
  */
-import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
 import { cairnError } from "../errors.ts";
+import { folderEntries, notReadable } from "../import-formats/folder-files.ts";
 
 /** The first line of the index the export writes at the folder's top. */
 const INDEX_TITLE = "# cairn memories";
@@ -19,7 +20,7 @@ const OUT_OF_EXPORT = /^- ([a-z_]+): (.+) \(not in this export\)$/;
 /** Whether `dir` is a folder `cairn export --format markdown` wrote (its README.md index says so). */
 export function isMarkdownExport(dir: string): boolean {
   const index = join(dir, "README.md");
-  return existsSync(index) && readFileSync(index, "utf8").startsWith(`${INDEX_TITLE}\n`);
+  return existsSync(index) && notReadable(dir, index) === null && readFileSync(index, "utf8").startsWith(`${INDEX_TITLE}\n`);
 }
 
 /** The import lines of a Markdown export folder, one a memory, in the order of its files' paths, and those files (relative). */
@@ -49,16 +50,19 @@ export function markdownExportLines(dir: string): { lines: string[]; files: stri
   return { lines, files: files.map((f) => relative(dir, f)) };
 }
 
+/**
+ * The memory files, by path. The export writes files and folders only: a link in the folder is someone else's
+ * and stops the import, named (QA: one out of the folder was imported; links to `..` were walked in a loop).
+ */
 function memoryFiles(dir: string): string[] {
   const out: string[] = [];
-  const walk = (d: string) => {
-    for (const name of readdirSync(d).sort()) {
-      const path = join(d, name);
-      if (statSync(path).isDirectory()) walk(path);
-      else if (name.endsWith(".md") && !(d === dir && name === "README.md")) out.push(path);
-    }
-  };
-  walk(dir);
+  for (const rel of folderEntries(dir)) {
+    if (!rel.endsWith(".md") || rel === "README.md") continue;
+    const path = join(dir, rel);
+    const why = notReadable(dir, path);
+    if (why !== null) throw bad(dir, path, `${why} (an export folder holds the files cairn wrote; remove it, or import what it leads to on its own)`);
+    out.push(path);
+  }
   return out;
 }
 

@@ -8,7 +8,7 @@ import { redactSecrets } from "../capture/redact.ts";
 import { linkAmong } from "../domain/edge.ts";
 import type { Engine } from "../engine/engine.ts";
 import type { Progress } from "../engine/import.ts";
-import { checkImportProject } from "../engine/import-parse.ts";
+import { checkImportProject, readImportLine } from "../engine/import-parse.ts";
 import { checkContent, checkType } from "../engine/validate.ts";
 import { CairnError, cairnError, describeError } from "../errors.ts";
 import { type PeerBatch, type PeerRecord, toImportLine, type WholeFiles } from "../import-formats/types.ts";
@@ -63,10 +63,11 @@ export interface PeerPlan {
 export function planPeerImport(engine: Engine, source: string, batch: PeerBatch): PeerPlan {
   const target = new Map<string, string>();
   const inBatch = new Map<string, PlanItem>();
-  const items = batch.records.map((record): PlanItem => {
+  const items = batch.records.map((record, i): PlanItem => {
+    collectGarbageEvery(i);
     // As it will be stored: a report (dry run, --json) must not print a secret the store never holds (QA), and
     // the stored text it is compared with is redacted too.
-    const content = redactSecrets(checked(source, record)).text;
+    const content = redactSecrets(checked(engine, source, record)).text;
     const base = { where: record.where, type: record.type, content };
     const stored = locate(engine, record, content);
     if (stored) {
@@ -144,7 +145,10 @@ export async function applyPeerImport(engine: Engine, source: string, batch: Pee
   const imported = batch.records.filter((_, i) => !updates.has(i) && !held.has(i));
   // Serialised one record at a time as the import reads them: a large peer store is not held twice.
   const lines = (function* () {
-    for (const r of imported) yield JSON.stringify(toImportLine(withSourceHash(r)));
+    for (const [i, r] of imported.entries()) {
+      collectGarbageEvery(i);
+      yield importLine(r);
+    }
   })();
   let report;
   try {
@@ -183,8 +187,9 @@ const SOURCE_HASH = "source_text_sha256";
 
 const sourceHash = (content: string) => contentHashes(redactSecrets(content).text).contentHash;
 
-function withSourceHash(record: PeerRecord): PeerRecord {
-  return { ...record, metadata: { ...record.metadata, [SOURCE_HASH]: sourceHash(record.content) } };
+/** The line `engine.import` reads for the record: its fields, and the hash of its text as the source gave it. */
+function importLine(record: PeerRecord): string {
+  return JSON.stringify(toImportLine({ ...record, metadata: { ...record.metadata, [SOURCE_HASH]: sourceHash(record.content) } }));
 }
 
 /**
@@ -206,6 +211,19 @@ function locate(engine: Engine, record: PeerRecord, content: string): { id: stri
   return twin ? { id: twin.id, why: `same text as memory ${twin.id}` } : null;
 }
 
+/** Records between forced collections in the per-record loops of a plan and an import. */
+const COLLECT_EVERY = 5000;
+
+/**
+ * A full collection every {@link COLLECT_EVERY} records. Each record leaves garbage behind (redaction, hashes,
+ * lookups, its import line) while the whole batch stays alive, and with that much live heap the collector let
+ * the garbage grow far past it: a 100k-record mem0 import peaked at 770 MB, ~6.5 KB a record (QA); ~400 MB with
+ * this and flat ids (stable-id.ts), 610 MB at 200k. A JSONL import, which holds no batch, needs ~220 MB.
+ */
+function collectGarbageEvery(i: number): void {
+  if (i > 0 && i % COLLECT_EVERY === 0) Bun.gc(true);
+}
+
 /** The first legal hold on the stored memory `id` (none yet: not held). */
 function holdOn(engine: Engine, id: string): Hold | undefined {
   const m = engine.store.get(id);
@@ -220,14 +238,22 @@ function isActive(record: PeerRecord): boolean {
  * The record's content as cairn takes it; PEER_RECORD when cairn would refuse the record, found here so a dry
  * run says what the import would (QA: a project named "global" passed the dry run and stopped the import).
  */
-function checked(source: string, record: PeerRecord): string {
+function checked(engine: Engine, source: string, record: PeerRecord): string {
+  let content: string;
   try {
     checkType(record.type);
     if (typeof record.project === "string") checkImportProject(record.project);
-    return checkContent(record.content);
+    content = checkContent(record.content);
   } catch (err) {
     // A peer's project name cannot be fixed in its source: --project is the way round it.
     const way = typeof record.project === "string" && /field "project"/.test(describeError(err)) ? "; `--project <name>` stores every record of the source in that project instead" : "";
     throw cairnError("PEER_RECORD", [source, record.where, `${describeError(err)}${way}`], err);
   }
+  // The line the import will write, read as the import reads it: every check it makes (nesting, sizes, tags,
+  // times) holds for the plan too (QA: metadata nested 40 deep was "create" in the dry run, and the import refused it).
+  const read = readImportLine({ project: engine.project, now: engine.now(), aliases: NO_ALIASES }, importLine(record));
+  if ("why" in read) throw cairnError("PEER_RECORD", [source, record.where, read.why], read.cause);
+  return content;
 }
+
+const NO_ALIASES: ReadonlyMap<string, string> = new Map();

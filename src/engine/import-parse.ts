@@ -88,7 +88,7 @@ export interface PendingLink {
  * One line of an import source: its text, or only its size when it is over {@link MAX_IMPORT_LINE_BYTES}, or
  * the offset of a byte that is not UTF-8 (it would be stored as U+FFFD: text other than the file's).
  */
-export type RawLine = string | { overLimitBytes: number } | { invalidUtf8At: number };
+export type RawLine = string | { overLimitBytes: number; unended?: true } | { invalidUtf8At: number };
 
 /** What reading a line needs besides the line: all plain data, so it can be sent to the parse thread. */
 export interface ParseContext {
@@ -124,7 +124,7 @@ export function readImportLine(pc: ParseContext, raw: RawLine): { parsed: Parsed
   try {
     if (typeof raw !== "string") {
       if ("invalidUtf8At" in raw) throw new Error(`byte ${raw.invalidUtf8At} of the line is not valid UTF-8 (the file must be UTF-8 text)`);
-      throw overLimit(raw.overLimitBytes);
+      throw overLimit(raw.overLimitBytes, raw.unended === true);
     }
     const text = raw.trim();
     if (text === "") return { parsed: null };
@@ -137,9 +137,10 @@ export function readImportLine(pc: ParseContext, raw: RawLine): { parsed: Parsed
   }
 }
 
-function overLimit(bytes: number): Error {
+/** `unended`: the line was measured only this far (reading stopped there: it may never end). */
+function overLimit(bytes: number, unended = false): Error {
   return new Error(
-    `the line is ${bytes} bytes; the limit is ${MAX_IMPORT_LINE_BYTES} (content may hold ${MAX_CONTENT_BYTES} bytes, metadata ${MAX_METADATA_BYTES})`,
+    `the line is ${unended ? `over ${bytes} bytes (read no further)` : `${bytes} bytes`}; the limit is ${MAX_IMPORT_LINE_BYTES} (content may hold ${MAX_CONTENT_BYTES} bytes, metadata ${MAX_METADATA_BYTES})`,
   );
 }
 

@@ -9,12 +9,13 @@
 import { existsSync } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
 import { detectProject } from "../config/project.ts";
+import { notReadable } from "./folder-files.ts";
 import { splitFrontmatter } from "./frontmatter.ts";
 import { markdownItems } from "./markdown-items.ts";
 import { badRecord, isDirectory, readText } from "./read-source.ts";
 import { isRuleFilePath, MAX_FOLDERS, relativePath, repositoryRuleFiles, ROOT_FILES } from "./rule-files.ts";
 import { stableId } from "./stable-id.ts";
-import type { Adapter, AdapterOptions, PeerBatch } from "./types.ts";
+import type { Adapter, AdapterOptions, PeerBatch, PeerSkip } from "./types.ts";
 
 const FORMAT = "agent-rules";
 const PREFERENCE = /\b(prefer|prefers|preferred|preferably|rather than|instead of|favou?r)\b/i;
@@ -31,7 +32,7 @@ export function classify(text: string): "preference" | "decision" | "fact" {
 }
 
 function read(path: string, opts: AdapterOptions): PeerBatch {
-  const { root, within, files, whole, truncated } = ruleFiles(path);
+  const { root, within, files, whole, truncated, left } = ruleFiles(path);
   const project = opts.project === undefined ? opts.projectOfDir(root) : opts.project;
   const rels = files.map((file) => relativePath(root, file) || basename(file));
   // The files say what their rules are now: a rule imported before that they no longer hold is retired (QA M1:
@@ -44,7 +45,7 @@ function read(path: string, opts: AdapterOptions): PeerBatch {
   const below = within === "" ? "" : `${within}/`;
   const gone = (file: string) => file.startsWith(below) && isRuleFilePath(file) && !existsSync(join(root, file));
   const covers = whole ? (file: string) => readNow.has(file) || gone(file) : (file: string) => readNow.has(file);
-  const batch: PeerBatch = { records: [], links: [], skipped: [], whole: { format: FORMAT, project, tag: FORMAT, covers } };
+  const batch: PeerBatch = { records: [], links: [], skipped: [...left], whole: { format: FORMAT, project, tag: FORMAT, covers } };
   if (truncated) batch.skipped.push({ where: root, reason: `rule files in folders past the first ${MAX_FOLDERS.toLocaleString("en-US")} searched (import such a file on its own)` });
   const seen = new Map<string, string>();
   for (const [i, file] of files.entries()) {
@@ -86,19 +87,27 @@ function read(path: string, opts: AdapterOptions): PeerBatch {
  * nearest folder holding `.git`, else the directory or the file's folder), which files are named from;
  * `within`: the folder read, relative to it ("" for the root).
  */
-function ruleFiles(path: string): { root: string; within: string; files: string[]; whole: boolean; truncated: boolean } {
+function ruleFiles(path: string): { root: string; within: string; files: string[]; whole: boolean; truncated: boolean; left: PeerSkip[] } {
   if (!isDirectory(path)) {
     // A memory.jsonl or a mem0 export given here was stored whole as one fact (QA): a rule file is markdown.
     if (!/\.(md|mdc|markdown)$/i.test(path)) throw badRecord(path, "the file", "it is not a rule file (CLAUDE.md, AGENTS.md, a .cursor/rules .mdc or any .md); for another tool's export give its --from format");
     const root = detectProject(dirname(path));
-    return { root, within: relativePath(root, dirname(path)), files: [path], whole: false, truncated: false };
+    return { root, within: relativePath(root, dirname(path)), files: [path], whole: false, truncated: false, left: [] };
   }
   const { files, truncated } = repositoryRuleFiles(path);
   if (files.length === 0) {
     throw badRecord(path, "the directory", `it holds none of ${ROOT_FILES.join(", ")}, .cursor/rules/*.mdc (nor CLAUDE.md or AGENTS.md in its folders); give the repository's root or one rule file`);
   }
   const root = detectProject(path);
-  return { root, within: relativePath(root, resolve(path)), files, whole: true, truncated };
+  // A repository is someone else's files: a rule file that is a link out of the folder given (AGENTS.md ->
+  // ~/.ssh/config) is left out unread, and said (QA: the file went into memory and every session's briefing).
+  const left: PeerSkip[] = [];
+  const readable = files.filter((file) => {
+    const why = notReadable(path, file);
+    if (why !== null) left.push({ where: relativePath(root, file), reason: why });
+    return why === null;
+  });
+  return { root, within: relativePath(root, resolve(path)), files: readable, whole: true, truncated, left };
 }
 
 

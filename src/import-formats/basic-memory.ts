@@ -6,16 +6,16 @@
  * (works_at, implements …) become facts "A works at B" linked `relates_to` both notes; `[[links]]` in prose
  * link the notes `relates_to`. Notes describe a knowledge base, not one repository: global unless --project.
  */
-import { readdirSync, realpathSync, statSync } from "node:fs";
+import { realpathSync } from "node:fs";
 import { join, relative } from "node:path";
 import { isRelation, relationName } from "../domain/edge.ts";
 import { MAX_CONTENT_BYTES } from "../engine/validate.ts";
 import { type Note, parseNote, permalinkOf } from "./basic-memory-note.ts";
+import { folderEntries, notReadable } from "./folder-files.ts";
 import { badRecord, isDirectory, readText } from "./read-source.ts";
 import { tagSlug } from "./tag-slug.ts";
 import { sourceKey, stableId } from "./stable-id.ts";
 import type { Adapter, AdapterOptions, PeerBatch, PeerRecord, PeerSkip } from "./types.ts";
-import { cairnError, describeError } from "../errors.ts";
 import { own } from "../domain/own.ts";
 
 const FORMAT = "basic-memory";
@@ -145,27 +145,17 @@ function noteFiles(path: string): { root: string; files: string[]; skipped: Peer
   }
   const files: string[] = [];
   const skipped: PeerSkip[] = [];
-  // Hidden folders (.git, .obsidian, .basic-memory) hold tool state, not notes.
-  const entries = (readdirSync(path, { recursive: true }) as string[]).filter((f) => !f.split(/[\\/]/).some((part) => part.startsWith("."))).sort();
-  for (const rel of entries) {
-    const kind = entryKind(join(path, rel));
-    if (kind === "directory") continue;
-    if (kind === "missing") skipped.push({ where: rel, reason: "a link to a file that is not there" });
+  // Hidden folders (.git, .obsidian, .basic-memory) hold tool state, not notes. Links are not followed out of
+  // the folder, nor into folders (folder-files.ts: `up -> ..` made a walk that never ended, QA).
+  const hidden = (rel: string) => rel.split("/").some((part) => part.startsWith("."));
+  for (const rel of folderEntries(path, (dir) => !hidden(dir)).filter((rel) => !hidden(rel))) {
+    const why = notReadable(path, join(path, rel));
+    if (why !== null) skipped.push({ where: rel, reason: why });
     else if (!rel.endsWith(".md")) skipped.push({ where: rel, reason: "not a note (basic-memory notes are .md files)" });
     else files.push(join(path, rel));
   }
   if (files.length === 0) throw badRecord(path, "the directory", "it holds no .md notes; give basic-memory's project folder or one note");
   return { root: path, files, skipped };
-}
-
-/** What a folder entry is, links followed: a link to nothing (a dangling symlink) aborted the whole import (QA). */
-function entryKind(path: string): "file" | "directory" | "missing" {
-  try {
-    return statSync(path).isDirectory() ? "directory" : "file";
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === "ENOENT") return "missing";
-    throw cairnError("IMPORT_READ", [path, describeError(err)], err);
-  }
 }
 
 function isoOrUndefined(value: string | null): string | undefined {

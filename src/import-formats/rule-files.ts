@@ -7,6 +7,7 @@
  */
 import { existsSync, type Dirent, readdirSync } from "node:fs";
 import { basename, join, relative, sep } from "node:path";
+import { folderEntries } from "./folder-files.ts";
 
 export const ROOT_FILES = ["CLAUDE.md", "AGENTS.md", ".github/copilot-instructions.md"];
 /** The rule files a folder below the root may hold. */
@@ -47,7 +48,9 @@ export function repositoryRuleFiles(root: string): RepositoryRules {
     const cursor = join(dir, CURSOR_RULES);
     if (existsSync(cursor)) nested.push(...mdcFiles(cursor));
     for (const e of entries) {
-      if (depth > 0 && e.isFile() && NESTED_FILES.includes(e.name)) nested.push(join(dir, e.name));
+      // A link too (a symlinked CLAUDE.md was passed over without a word, QA): agent-rules reads it only if it
+      // stays in the folder (folder-files.ts). Links to folders are not entered.
+      if (depth > 0 && !e.isDirectory() && NESTED_FILES.includes(e.name)) nested.push(join(dir, e.name));
       else if (e.isDirectory() && depth < MAX_DEPTH && !e.name.startsWith(".") && !NOT_SEARCHED.has(e.name)) queue.push({ dir: join(dir, e.name), depth: depth + 1 });
     }
   }
@@ -56,11 +59,7 @@ export function repositoryRuleFiles(root: string): RepositoryRules {
 }
 
 function mdcFiles(dir: string): string[] {
-  try {
-    return (readdirSync(dir, { recursive: true }) as string[]).filter((f) => f.endsWith(".mdc")).sort().map((f) => join(dir, f));
-  } catch {
-    return [];
-  }
+  return folderEntries(dir).filter((f) => f.endsWith(".mdc")).map((f) => join(dir, f));
 }
 
 /**

@@ -9,7 +9,10 @@ export function stableId(format: string, key: string): string {
   const hex = new Bun.CryptoHasher("sha256").update(`${format}\u0000${key}`).digest("hex");
   // Version nibble 8, variant bits 10xx: a well-formed UUID that cairn shows and resolves like its own ids.
   const variant = ((parseInt(hex[16]!, 16) & 0x3) | 0x8).toString(16);
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-8${hex.slice(13, 16)}-${variant}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
+  // Joined, not a template literal: a template makes a rope of nine pieces, each kept alive with the hash it was
+  // cut from (~380 bytes an id where a flat one is ~60); an import holds every record's id at once (QA: a 100k
+  // mem0 import peaked at 770 MB).
+  return [hex.slice(0, 8), hex.slice(8, 12), `8${hex.slice(13, 16)}`, `${variant}${hex.slice(17, 20)}`, hex.slice(20, 32)].join("-");
 }
 
 /**

@@ -4,7 +4,7 @@
  * EXPORT_FULL, not INTERNAL.
  */
 import { afterEach, beforeEach, expect, test } from "bun:test";
-import { fsyncSync, lstatSync, mkdtempSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync, symlinkSync, writeFileSync, writeSync } from "node:fs";
+import { chmodSync, fsyncSync, lstatSync, mkdtempSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync, symlinkSync, writeFileSync, writeSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type ExportFs, openExportFile } from "../../src/cli/export-file.ts";
@@ -106,4 +106,18 @@ test("a loop of links is EXPORT_FILE, not an internal error", () => {
   symlinkSync(join(dir, "loop2"), join(dir, "loop1"));
   symlinkSync(join(dir, "loop1"), join(dir, "loop2"));
   expect(() => openExportFile(join(dir, "loop1"))).toThrow(expect.objectContaining({ code: "EXPORT_FILE" }));
+});
+
+test("a read-only file (0444) is EXPORT_FILE and left as it was, for root too; a link to one likewise (QA: the rename replaced it)", () => {
+  const file = join(dir, "keep.jsonl");
+  writeFileSync(file, "an earlier export I protected\n");
+  chmodSync(file, 0o444);
+  const link = join(dir, "link.jsonl");
+  symlinkSync(file, link);
+  for (const path of [file, link]) {
+    expect(() => openExportFile(path)).toThrow(expect.objectContaining({ code: "EXPORT_FILE", message: expect.stringContaining("not writable (mode 0444)") }));
+  }
+  expect(readFileSync(file, "utf8")).toBe("an earlier export I protected\n");
+  expect(statSync(file).mode & 0o777).toBe(0o444);
+  expect(readdirSync(dir).sort()).toEqual(["keep.jsonl", "link.jsonl"]);
 });

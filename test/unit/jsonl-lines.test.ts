@@ -53,6 +53,14 @@ test("a line over the limit is measured, not held; the lines around it are intac
   expect(read(path, 1_000_000)).toEqual(["first", { overLimitBytes: 2_500_000 }, "third\r"]);
 });
 
+test("a line that never ends (/dev/zero) is measured only so far, then reading stops and the import names it (QA: it never ended)", async () => {
+  expect(read("/dev/zero", 1000)).toEqual([{ overLimitBytes: 1 << 20, unended: true }]);
+  const { engine } = testEngine();
+  const f = openLines("/dev/zero", 1000);
+  const err = await engine.import(f.lines).catch((e: unknown) => e).finally(() => f.close());
+  expect(err).toMatchObject({ code: "BAD_IMPORT_LINE", args: [1, expect.stringMatching(/^the line is over 1048576 bytes \(read no further\); the limit is/)] });
+});
+
 test("an import from the reader is all-or-nothing: a bad line far down names its number and writes nothing", async () => {
   const { engine } = testEngine();
   const good = Array.from({ length: 2500 }, (_, i) => JSON.stringify({ content: `streamed memory number ${i}` }));

@@ -1,6 +1,6 @@
 /** @module Peer-format adapters on fixtures built from each format's documentation: records, links, what is left out, and errors that name the record. */
 import { afterAll, describe, expect, test } from "bun:test";
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, symlinkSync, truncateSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { adapter as agentRules, classify } from "../../src/import-formats/agent-rules.ts";
@@ -8,6 +8,7 @@ import { adapter as basicMemory } from "../../src/import-formats/basic-memory.ts
 import { markdownItems } from "../../src/import-formats/markdown-items.ts";
 import { adapter as mcpMemory } from "../../src/import-formats/mcp-memory.ts";
 import { adapter as mem0 } from "../../src/import-formats/mem0.ts";
+import { MAX_PEER_FILE_BYTES } from "../../src/import-formats/read-source.ts";
 import { stableId } from "../../src/import-formats/stable-id.ts";
 import type { AdapterOptions, PeerBatch } from "../../src/import-formats/types.ts";
 
@@ -161,6 +162,20 @@ describe("mem0", () => {
       /bad-record\.json stopped at record 2 \(id 1c8f0a3b-4d5e-4f60-9b0c-1d2e3f4a5b6c\): "memory" must be a string/,
     );
     expect(errorOf(() => mem0.read(join(FIX, "mcp-memory", "memory.jsonl"), opts()))).toMatch(/stopped at the file: not valid JSON/);
+  });
+
+  test("a file past the size limit is refused before it is read, naming the limit (QA: endless inputs grew to GBs)", () => {
+    const dir = mkdtempSync(join(tmpdir(), "cairn-mem0-big-"));
+    try {
+      const big = join(dir, "mem0.json");
+      writeFileSync(big, "");
+      truncateSync(big, MAX_PEER_FILE_BYTES + 1); // sparse: nothing is written
+      for (const read of [() => mem0.read(big, opts()), () => mcpMemory.read(big, opts())]) {
+        expect(errorOf(read)).toMatch(/Cannot read .*mem0\.json.*more than 256 MiB, the most an import --from reads/);
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 

@@ -202,6 +202,21 @@ describe("peer import", () => {
     expect(() => planPeerImport(engine, "omega.db", scopeWord)).toThrow(/stopped at omega\.db memory 7: field "project": "global" is a scope word.*`--project <name>` stores every record/);
   });
 
+  test("the plan (a dry run's too) refuses what the import's own line checks refuse: metadata nested too deep (QA)", async () => {
+    const { engine } = testEngine();
+    let deep: Record<string, unknown> = { leaf: 1 };
+    for (let i = 0; i < 40; i++) deep = { a: deep };
+    const good = { id: stableId("t", "a"), content: "fine", type: "fact", tags: [], project: null, metadata: {}, where: "record 1 (id a)" };
+    const batch: PeerBatch = { records: [good, { ...good, id: stableId("t", "d"), content: "deep", metadata: { mem0_metadata: deep }, where: "record 2 (id d)" }], links: [], skipped: [] };
+    const said = /Import from mem0\.json stopped at record 2 \(id d\): it nests more than \d+ levels deep/;
+    expect(() => planPeerImport(engine, "mem0.json", batch)).toThrow(said);
+    await expect(applyPeerImport(engine, "mem0.json", batch, { items: [], links: [], retire: [] })).rejects.toThrow(said);
+    // Too many tags, too: a check only the import's line reader made.
+    const tagged: PeerBatch = { records: [{ ...good, tags: Array.from({ length: 5000 }, (_, i) => `t${i}`) }], links: [], skipped: [] };
+    expect(() => planPeerImport(engine, "mem0.json", tagged)).toThrow(/stopped at record 1 \(id a\): field "tags"/);
+    expect(count(engine)).toBe(0);
+  });
+
   test("a rule its file no longer says is archived by the next import; another file's rules and a held rule stay", async () => {
     const { engine } = testEngine();
     const repo = mkdtempSync(join(tmpdir(), "cairn-rules-"));
