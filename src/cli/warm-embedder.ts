@@ -22,6 +22,7 @@ class WarmEmbedder implements Embedder {
   readonly model: string;
   readonly dims: number;
   readonly minScore?: number;
+  readonly oneScript?: boolean;
   readonly #sock: string;
   readonly #openLocal: () => Promise<Embedder>;
   #local: Promise<Embedder> | undefined;
@@ -30,6 +31,7 @@ class WarmEmbedder implements Embedder {
     this.model = shape.model;
     this.dims = shape.dims;
     if (shape.minScore !== undefined) this.minScore = shape.minScore;
+    if (shape.oneScript !== undefined) this.oneScript = shape.oneScript;
     this.#sock = sock;
     this.#openLocal = openLocal;
   }

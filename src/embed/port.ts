@@ -19,13 +19,30 @@ export interface Embedder {
   /** Cosine below which a match is noise for this model (dense recall drops it); 0 keeps everything. */
   readonly minScore?: number;
   /**
-   * The model knows one writing system's words (USE-lite: English): a query and a memory in different scripts
-   * match by accident, and dense recall does not return such a match on its own (text/script.ts).
+   * The model knows English words only, in the Latin script (USE-lite): a match of a query or a memory in another
+   * script is an accident, and dense recall does not return it on its own (text/script.ts).
    */
   readonly oneScript?: boolean;
   /** One unit-length vector per text, in order. */
   embed(texts: string[], kind: EmbedKind, opts?: EmbedOptions): Promise<Float32Array[]>;
   dispose(): Promise<void>;
+}
+
+/** What a wrapper of an embedder must pass on for dense recall to treat its vectors as the model's own. */
+export type EmbedderTraits = Pick<Embedder, "model" | "dims" | "minScore" | "oneScript">;
+
+/**
+ * `e`'s traits, the optional ones only when set. Every wrapper (the daemon's shared session, a one-shot command's
+ * embedder through the daemon, the query read ahead) spreads them: a copy that dropped `oneScript` let the daemon
+ * return a Korean memory for a Chinese query on the dense channel alone, where the command did not (QA).
+ */
+export function traitsOf(e: EmbedderTraits): EmbedderTraits {
+  return {
+    model: e.model,
+    dims: e.dims,
+    ...(e.minScore !== undefined ? { minScore: e.minScore } : {}),
+    ...(e.oneScript !== undefined ? { oneScript: e.oneScript } : {}),
+  };
 }
 
 export interface Reranker {

@@ -7,7 +7,7 @@
  * the vector is the same; when it fails, is late for another model or was started for another text, the
  * recall embeds the query itself, as before.
  */
-import type { EmbedKind, EmbedOptions, Embedder } from "./port.ts";
+import { type EmbedKind, type EmbedOptions, type Embedder, traitsOf } from "./port.ts";
 import { describeError } from "../errors.ts";
 import { log } from "../log.ts";
 import { workerUrl } from "../worker-url.ts";
@@ -98,10 +98,7 @@ export class QueryAhead {
  */
 export function withQueryAhead(embedder: Embedder, ahead: QueryAhead): Embedder {
   return {
-    model: embedder.model,
-    dims: embedder.dims,
-    ...(embedder.minScore !== undefined ? { minScore: embedder.minScore } : {}),
-    ...(embedder.oneScript !== undefined ? { oneScript: embedder.oneScript } : {}),
+    ...traitsOf(embedder),
     async embed(texts: string[], kind: EmbedKind, opts: EmbedOptions = {}): Promise<Float32Array[]> {
       if (kind === "query" && opts.oneShot && texts.length === 1) {
         const vector = await ahead.vectorOf(texts[0]!, embedder.model, embedder.dims);

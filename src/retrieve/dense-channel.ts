@@ -210,9 +210,11 @@ export class DenseChannel implements RetrievalChannel {
     // weak dense matches support, so a query that matches nothing still gets nothing — unless one of the best
     // stands out from the query's other candidates (dense-bar.ts).
     const bar = embedder.minScore ?? 0;
-    // A one-script model relates nothing across scripts, nor a query with no letters ("(((", "🚀").
+    // A model of English words relates nothing outside the Latin script: not across scripts, not a query with no
+    // letters ("(((", "🚀"), and not two texts of another script, which it maps to nearly one vector (QA: a Chinese
+    // query returned Korean and Japanese memories at cosine 1.006 on this channel alone).
     const script = embedder.oneScript ? mainScript(query.text) : undefined;
-    const foreign = (m: Memory) => script !== undefined && (script === null || mainScript(m.content) !== script);
+    const foreign = (m: Memory) => script !== undefined && (script !== "latin" || mainScript(m.content) !== "latin");
     const hits: ChannelHit[] = [];
     const { limit } = query;
     let asked = limit * 2;

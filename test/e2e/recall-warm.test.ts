@@ -47,7 +47,9 @@ async function startDaemon(): Promise<void> {
 
 test("the warm daemon answers a recall with exactly the command's own output", async () => {
   const other = sb.project("billing");
-  const texts = ["We keep invoices in PostgreSQL, one schema per tenant", "The deploy script lives in ops/deploy.sh", "Caroline painted a sunrise over the lake last summer", "Retry the payment webhook three times before alerting"];
+  // Notes in other scripts too: the daemon's copy of the model must keep what it knows (only English: QA, a
+  // Chinese query got Korean and Japanese notes from the daemon alone).
+  const texts = ["We keep invoices in PostgreSQL, one schema per tenant", "The deploy script lives in ops/deploy.sh", "Caroline painted a sunrise over the lake last summer", "Retry the payment webhook three times before alerting", "배포는금요일에하지않기로결정했습니다", "本番環境のデプロイは毎週金曜日に禁止されています。"];
   for (const text of texts) await sb.ok(["remember", text], { cwd: project, env: { CAIRN_EMBED_WORKER: "off" } });
   await sb.ok(["remember", "Billing invoices are rendered with Typst", "--type", "decision"], { cwd: other, env: { CAIRN_EMBED_WORKER: "off" } });
   await sb.ok(["models", "reembed", "--wait"], { cwd: project, env: { CAIRN_EMBED_WORKER: "off" } });
@@ -61,6 +63,8 @@ test("the warm daemon answers a recall with exactly the command's own output", a
     { args: ["invoices", "--project", "../billing", "--type", "decision", "--since", "2020-01-01"] },
     { args: ["invoices", "--project", "..", "--budget", "20", "--json"], cwd: sub },
     { args: ["quantum chromodynamics lecture notes", "--json", "--explain"] },
+    { args: ["腾讯云部署", "--json", "--explain"] },
+    { args: ["сервисы", "--mode", "semantic", "--json"] },
   ];
   const run = async (env: Record<string, string>) => {
     const outs = [];

@@ -4,7 +4,7 @@
  * (~100 MB each). Loaded on first use; a model that fails to load is tried again by the next caller (it may
  * have been installed since). The daemon disposes them once, when it stops.
  */
-import type { Embedder } from "../../embed/port.ts";
+import { type Embedder, traitsOf } from "../../embed/port.ts";
 
 export class DaemonModels {
   readonly #dataDir: string;
@@ -38,9 +38,7 @@ export class DaemonModels {
 /** `e` with a dispose that leaves the session to its owner. */
 function shared(e: Embedder): Embedder {
   return {
-    model: e.model,
-    dims: e.dims,
-    ...(e.minScore !== undefined ? { minScore: e.minScore } : {}),
+    ...traitsOf(e),
     embed: (texts, kind, opts) => e.embed(texts, kind, opts),
     dispose: async () => {},
   };

@@ -5,7 +5,7 @@
  * 0.3–0.6 s wall). The model (daemon-models.ts, shared with the hooks' dense channel) loads on the first
  * request that needs it and stays for the daemon's life. Vectors travel as base64 of their float32 bytes.
  */
-import type { EmbedKind } from "../../embed/port.ts";
+import { type EmbedderTraits, type EmbedKind, traitsOf } from "../../embed/port.ts";
 import { describeError } from "../../errors.ts";
 import type { DaemonModels } from "./daemon-models.ts";
 
@@ -19,7 +19,7 @@ export interface EmbedRequest {
   oneShot?: boolean;
 }
 
-export type EmbedReply = { model: string; dims: number; minScore?: number; vectors: string[] } | { error: string };
+export type EmbedReply = (EmbedderTraits & { vectors: string[] }) | { error: string };
 
 export function encodeVector(v: Float32Array): string {
   return Buffer.from(v.buffer, v.byteOffset, v.byteLength).toString("base64");
@@ -45,7 +45,7 @@ export class EmbedService {
       // Loaded on demand: a daemon that only serves hooks never maps the runtime.
       const embedder = await this.#models.open(req.model);
       const vectors = req.texts.length > 0 ? await embedder.embed(req.texts.map(String), req.kind, { oneShot: req.oneShot === true }) : [];
-      return { model: embedder.model, dims: embedder.dims, ...(embedder.minScore !== undefined ? { minScore: embedder.minScore } : {}), vectors: vectors.map(encodeVector) };
+      return { ...traitsOf(embedder), vectors: vectors.map(encodeVector) };
     } catch (err) {
       return { error: describeError(err) };
     }
