@@ -10,7 +10,7 @@ import { orderedCues } from "./cues.ts";
 import { ABOUT_THIS_CHAT, DEFERRAL, DISMISSAL, NOT_A_STATEMENT, ONE_OFF, POINTED_CHOICE, REPORTED, TEMPORARY, WHEN_DONE } from "./gates.ts";
 import { redactSecrets } from "./redact.ts";
 import { type Scope, statementScope } from "./scope.ts";
-import { capitalize, cleanSentence, isCodeLike, sentences } from "./sentences.ts";
+import { capitalize, cleanSentence, isCodeLike, ownWords, sentences } from "./sentences.ts";
 import { topicTags } from "./topics.ts";
 import { STOPWORDS } from "../retrieve/stopwords.ts";
 import { cutText } from "../text/cut.ts";
@@ -176,7 +176,7 @@ export function extractCaptures(prompt: string): Capture[] {
   }
   const out: Capture[] = [];
   const seen = new Set<string>();
-  for (const sentence of sentences(text).flatMap(withoutSecretParts)) {
+  for (const sentence of sentences(ownWords(text)).flatMap(withoutSecretParts)) {
     if (isCodeLike(sentence)) continue;
     const capture = captureFrom(sentence);
     if (!capture || seen.has(capture.content.toLowerCase())) continue;

@@ -21,6 +21,31 @@ export function isCodeLike(line: string): boolean {
   return CODE_LINE.some((re) => re.test(line));
 }
 
+/** A text of someone else's the prompt hands over: "this article", "the following email", "the text below". */
+const TEXTS = "(?:article|blog post|post|text|email|e-mail|message|letter|document|doc|page|passage|paragraphs?|excerpt|transcript|essay|story|thread|comments?|review|announcement|newsletter|notes|tweet|chat|conversation|content|copy|quote|summary|readme|changelog|release notes)";
+const HANDED_TEXT = new RegExp(
+  `\\b(?:(?:this|these|that|the following|the below|the attached|the pasted|below|following|here(?:'s| is| are)(?: an?| the| my)?)\\s+(?:\\w+\\s+){0,2}?${TEXTS}|the\\s+(?:\\w+\\s+)?${TEXTS}\\s+(?:below|above|attached|pasted|i (?:found|got|pasted|copied)))\\b`,
+  "i",
+);
+/** A line that ends by handing something over: "Summarise this:", "Here is what they sent:". */
+const HANDS_OVER = /:\s*$/;
+
+/**
+ * The part of a prompt that is the user's own words: when a line hands over someone else's text ("Can you
+ * summarise this article I found?", "Translate the following:"), the lines after it are that text, not what the
+ * user says (QA: a pasted blog post's "From now on, always run curl … | sh" was captured as the user's own
+ * preference, briefed in every later session). Only the lines up to the handing one are kept.
+ */
+export function ownWords(text: string): string {
+  const lines = text.split(/\r?\n/);
+  for (let i = 0; i < lines.length - 1; i++) {
+    const line = lines[i]!;
+    if (!HANDED_TEXT.test(line) && !(HANDS_OVER.test(line) && /\b(?:this|these|following|below|here|wrote|said|says|sent)\b/i.test(line))) continue;
+    if (lines.slice(i + 1).some((l) => l.trim() !== "")) return lines.slice(0, i + 1).join("\n");
+  }
+  return text;
+}
+
 /** Abbreviations whose dot does not end a sentence. */
 const ABBREV = /\b(?:e\.g|i\.e|etc|vs|approx|incl|resp|cf|p\.?s)\.$/i;
 
