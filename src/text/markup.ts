@@ -12,7 +12,8 @@ const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g;
 
 /** `keep`: bare opening tags (`<ip>`) that are the writer's own placeholders, left as they are. */
 export function defuseMarkup(text: string, keep: ReadonlySet<string> = new Set()): string {
-  return text.replace(CONTROL, "").replace(TAG, (all, slash: string, name: string | undefined, close: string) => {
+  // Line and paragraph separators read as line breaks: a one-line note must stay one line (a space, not glued words).
+  return text.replace(/[\u0085\u2028\u2029]/g, " ").replace(CONTROL, "").replace(TAG, (all, slash: string, name: string | undefined, close: string) => {
     if (name === undefined || (slash === "" && close === ">" && keep.has(name))) return all;
     return `‹${all.slice(1)}`;
   });
