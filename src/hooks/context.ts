@@ -38,8 +38,8 @@ export class HookContext {
   readonly #shown: string[] = [];
   /** Something was captured: its vector is made by the background worker, not on the agent's clock. */
   #wrote = false;
-  /** A write of this event met another process's lock past its wait: the event's later writes do not wait again. */
-  #lockMissed = false;
+  /** Why a write of this event did not happen (another process's lock past its wait, a full disk): later ones do not try again. */
+  #lockMissed: false | "DB_BUSY" | "DB_FULL" = false;
   /** A store owned by a long-lived caller (the warm daemon): used instead of opening one, never closed here. */
   readonly #sharedStore: (() => SqliteStore) | undefined;
   /** The long-lived caller's dense channel (its model loaded): hooks then weigh meaning, not only words. */
@@ -108,12 +108,14 @@ export class HookContext {
       try {
         return this.#writeChecked(write);
       } catch (err) {
-        if ((err as { code?: unknown } | null)?.code !== "DB_BUSY") throw err;
-        this.#lockMissed = true;
+        const code = (err as { code?: unknown } | null)?.code;
+        if (code !== "DB_BUSY" && code !== "DB_FULL") throw err;
+        this.#lockMissed = code;
       }
     }
     keep?.();
-    appendHookLog(this.paths.dataDir, `${this.input.event} ${what} ${keep ? "kept for the session's next write" : "skipped"}: another process held the database's write lock`);
+    const why = this.#lockMissed === "DB_FULL" ? "the disk is full" : "another process held the database's write lock";
+    appendHookLog(this.paths.dataDir, `${this.input.event} ${what} ${keep ? "kept for the session's next write" : "skipped"}: ${why}`);
   }
 
   /**

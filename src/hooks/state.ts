@@ -162,8 +162,14 @@ export function saveState(dataDir: string, sessionId: string | null, state: Sess
   // Loaded on first save, not with this module: most events (a successful command) never write state.
   const { redactDeep } = require("../capture/redact-deep.ts") as typeof import("../capture/redact-deep.ts");
   const json = JSON.stringify(redactDeep(state).value);
-  writeFileSync(tmp, seal ? seal.seal(json) : json, { mode: 0o600 });
-  renameSync(tmp, file);
+  try {
+    writeFileSync(tmp, seal ? seal.seal(json) : json, { mode: 0o600 });
+    renameSync(tmp, file);
+  } catch (err) {
+    // A full disk left a 0-byte temp file per event (QA); the state stays as it was.
+    rmSync(tmp, { force: true });
+    throw err;
+  }
 }
 
 /**

@@ -148,3 +148,18 @@ test.skipIf(!MOUNTS_ALLOWED)(`forget --hard and encrypt on a full disk say so in
   expect((await onDisk(["forget", id, "--hard", "--yes"])).exitCode).toBe(0);
   expect(await count()).toBe(0);
 });
+
+test.skipIf(!MOUNTS_ALLOWED)(`a hook capture on a full disk fails open and leaves no temp file; one made once space is back is stored (QA)${when}`, async () => {
+  expect((await onDisk(["remember", "--", "the harbour crane lifts forty tonnes"])).exitCode).toBe(0);
+  fillDisk(join(mnt, "fill"));
+  const prompt = (session: string, text: string) =>
+    s.run(["hook", "prompt"], { env: { CAIRN_HOME: home, CAIRN_HOOK_DAEMON: "off" }, stdin: JSON.stringify({ session_id: session, cwd: s.cwd, hook_event_name: "UserPromptSubmit", prompt: text }) });
+  for (const session of ["full-1", "full-2"]) {
+    const r = await prompt(session, "We decided to use fullmark1q as the tracing backend.");
+    expect({ exit: r.exitCode, stdout: r.stdout }).toEqual({ exit: 0, stdout: "" });
+  }
+  expect(leftovers()).toBe("");
+  rmSync(join(mnt, "fill"));
+  expect((await prompt("full-3", "We decided to use otelspan7 as the metrics backend.")).exitCode).toBe(0);
+  expect((await onDisk(["export", "--all-projects"])).stdout).toContain("otelspan7");
+});
