@@ -6,7 +6,7 @@
  * a build extracts a new one, the directories of the same family (`use-lite-…`, `linux-x64-…`) unused for
  * {@link STALE_DAYS} days are removed — an upgrade otherwise left the previous model and runtime (~35 MB).
  */
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statfsSync, statSync, utimesSync, writeFileSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import { resolveCacheDir } from "../config/cache-dir.ts";
 
@@ -30,6 +30,9 @@ export function extractFile(embeddedPath: string, area: string, key: string, rel
   try {
     // Private to the user: native code is loaded from here, so nobody else may be able to swap it.
     mkdirSync(dirname(target), { recursive: true, mode: 0o700 });
+    // Not started without room for it and some to spare: a copy that filled the disk before failing made the
+    // store's own writes fail meanwhile, once per worker started (QA: a small disk holding CAIRN_HOME).
+    if (freeBytes(dirname(target)) < size + SPARE_BYTES) throw Object.assign(new Error("no space for it"), { code: "ENOSPC" });
     writeFileSync(tmp, readFileSync(embeddedPath));
     renameSync(tmp, target);
   } catch (err) {
@@ -41,6 +44,19 @@ export function extractFile(embeddedPath: string, area: string, key: string, rel
   }
   pruneFamily(areaDir, key);
   return target;
+}
+
+/** Room left beside a copy, for the store and its logs on the same disk. */
+const SPARE_BYTES = 16 * 1024 * 1024;
+
+/** Bytes an unprivileged writer may still use on the disk holding `dir` (infinite when it cannot say). */
+function freeBytes(dir: string): number {
+  try {
+    const s = statfsSync(dir);
+    return s.bavail * s.bsize;
+  } catch {
+    return Number.POSITIVE_INFINITY;
+  }
 }
 
 /**

@@ -8,6 +8,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, 
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { extractFile, removeOwnTemps, STALE_DAYS } from "../../src/embed/extract.ts";
+import { MOUNTS_ALLOWED, mountTmpfs, unmount } from "../helpers/mounts.ts";
 
 let root: string;
 let saved: string | undefined;
@@ -54,6 +55,22 @@ function keyDir(area: string, name: string, daysAgo: number): string {
   utimesSync(dir, at, at);
   return dir;
 }
+
+test.skipIf(!MOUNTS_ALLOWED)("a copy that would leave its disk nearly full is not begun: nothing is written, the error says ENOSPC (QA)", () => {
+  const disk = join(root, "small");
+  mkdirSync(disk);
+  if (!mountTmpfs(disk, 8 * 1024 * 1024)) throw new Error("could not mount a tmpfs");
+  try {
+    process.env.CAIRN_CACHE_DIR = join(disk, "cache");
+    const source = join(root, "lib.so");
+    writeFileSync(source, "z".repeat(1_000_000));
+    // 1 MB would fit in the 8 MiB, but would leave less than the room kept for the store beside it.
+    expect(() => extractFile(source, "ort", "k3", "lib.so")).toThrow("ENOSPC");
+    expect(readdirSync(join(disk, "cache", "ort", "k3"))).toEqual([]);
+  } finally {
+    unmount(disk);
+  }
+});
 
 test("a new build's copy removes the copies of its family no build used for STALE_DAYS days, and only those", () => {
   const stale = keyDir("ort", "linux-x64-aaaaaaaaaaaaaaaa", STALE_DAYS + 10);
