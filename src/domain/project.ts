@@ -39,6 +39,9 @@ export function normaliseRemote(url: string): string | null {
 /** Characters a project's name may not hold: C0/C1 controls (escapes, line breaks, NUL) and bidi overrides. */
 export const NOT_IN_NAMES = /[\p{Cc}\u202a-\u202e\u2066-\u2069]/u;
 
+/** The longest project name a write or an import may give (a directory's path or a remote fits many times over). */
+export const MAX_PROJECT_NAME = 1024;
+
 /**
  * A remote's host or path as a name: percent-escapes decoded (`%D0%9F%D1%80…` is "Пр…", `Payments%20Platform`
  * "Payments Platform": the https clone a browser gave and the ssh clone were two projects, QA), then what a

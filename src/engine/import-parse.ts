@@ -10,7 +10,7 @@ import { STATUSES } from "../domain/memory.ts";
 import { MAX_ID_CHARS, unsafeIdReason } from "../domain/safe-id.ts";
 import { onTimeline, parseTime } from "../domain/time.ts";
 import { CairnError, cairnError, describeError } from "../errors.ts";
-import { importedProject, NOT_IN_NAMES } from "./projects.ts";
+import { importedProject, MAX_PROJECT_NAME, NOT_IN_NAMES } from "./projects.ts";
 import { redactSecrets } from "../capture/redact.ts";
 import { plainImportLine } from "./import-line-check.ts";
 import { buildMemory } from "./remember.ts";
@@ -203,6 +203,7 @@ export function checkImportProject(project: string): void {
   if (project.trim() === "") throw new Error(`field "project": it is empty; give null for the global scope, or a project name`);
   noSecretIn("project", project);
   if (NOT_IN_NAMES.test(project)) throw new Error(`field "project": it holds control characters (an escape, a line break, NUL) or text-direction overrides; give a name without them`);
+  if (project.length > MAX_PROJECT_NAME) throw new Error(`field "project": it is ${project.length} characters long; give a name of at most ${MAX_PROJECT_NAME}`);
   // The scope words every reader takes as scopes: a project so named could never be read on its own (QA).
   if (/^(?:global|all)$/i.test(project.trim())) throw new Error(`field "project": "${project}" is a scope word, not a project name: give null for the global scope, or another name`);
 }

@@ -4,7 +4,7 @@
  * unknown name is an error listing the known projects, never a silently empty answer.
  */
 import { redactSecrets } from "../capture/redact.ts";
-import { normaliseRemote, NOT_IN_NAMES, projectName } from "../domain/project.ts";
+import { MAX_PROJECT_NAME, normaliseRemote, NOT_IN_NAMES, projectName } from "../domain/project.ts";
 import { cairnError } from "../errors.ts";
 import type { EngineContext } from "./context.ts";
 
@@ -47,7 +47,7 @@ export function policyProject(ctx: EngineContext, ref: string, what: "hold" | "r
   return resolveProject(ctx, ref, "read");
 }
 
-export { NOT_IN_NAMES };
+export { MAX_PROJECT_NAME, NOT_IN_NAMES };
 
 export function resolveProject(ctx: EngineContext, ref: string, use: ProjectUse): string {
   const text = ref.trim();
@@ -73,6 +73,8 @@ export function resolveProject(ctx: EngineContext, ref: string, use: ProjectUse)
     if (found) throw cairnError("USAGE", [`The project name holds what looks like a secret (${found.kind}): project names are stored as given. Give a name without it; nothing was stored.`]);
     // Printed as given by every listing: an escape sequence or a line break in one reached the user's terminal (QA).
     if (NOT_IN_NAMES.test(text)) throw cairnError("USAGE", ["The project name holds control characters (an escape, a line break, NUL) or text-direction overrides: give a name without them; nothing was stored."]);
+    // Printed whole in every listing row (QA: a 900 KB name was accepted).
+    if (text.length > MAX_PROJECT_NAME) throw cairnError("USAGE", [`The project name is ${text.length} characters long; give one of at most ${MAX_PROJECT_NAME}. Nothing was stored.`]);
     return text;
   }
   throw cairnError("PROJECT_UNKNOWN", [text, describeKnown(ctx)]);

@@ -91,6 +91,9 @@ describe("remember", () => {
     // Control characters and direction overrides reached the terminal through every listing (QA).
     await expect(engine.import(JSON.stringify({ content: "an escape in a project", project: "\u001b[2Jwiped" }))).rejects.toThrow(/field "project": it holds control characters/);
     expect(() => engine.remember({ content: "a line break in a project", project: "two\nlines" })).toThrow(/project name holds control characters/);
+    // Nor a name longer than any directory or remote, printed whole in every listing row (QA: 900 KB imported).
+    expect(() => engine.remember({ content: "a huge project name", project: "p".repeat(1025) })).toThrow(/1025 characters long; give one of at most 1024/);
+    await expect(engine.import(JSON.stringify({ content: "a huge imported project", project: "p".repeat(5000) }))).rejects.toThrow(/field "project": it is 5000 characters long/);
     expect(engine.list({ allProjects: true }).total).toBe(0);
     // Ordinary names and ids go in.
     expect(engine.remember({ content: "a note in payments", project: "payments-api" }).status).toBe("created");
