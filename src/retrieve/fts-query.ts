@@ -50,6 +50,16 @@ export function buildKeywordQuery(text: string): KeywordQuery {
     const tokens = indexText(chunk).match(TOKEN);
     if (!tokens) continue;
     const lower = tokens.map((t) => t.toLowerCase());
+    // Chinese and Japanese are written without spaces: a run of their characters is searched as its two-character
+    // pairs, each a phrase, so a question matches the memories sharing most of its pairs (QA: "請求サービスのデプロイ"
+    // found nothing, the whole run being one phrase no memory held); what else the chunk holds stays as it was.
+    if (lower.length > 2 && lower.some(isCjk)) {
+      const rest = lower.filter((t) => !isCjk(t));
+      for (const pair of cjkPairs(chunk)) add(`"${pair}"`, false);
+      if (rest.length > 0) add(rest.length > 1 ? `"${rest.join(" ")}"` : `"${rest[0]}"`, rest.length === 1 && STOPWORDS.has(rest[0]!));
+      words.push({ lower, name: false, stop: false });
+      continue;
+    }
     let term: string;
     if (lower.length > 1) term = `"${lower.join(" ")}"`;
     else if (chunk.endsWith("*") && lower[0]!.length >= 2) {
@@ -71,6 +81,26 @@ export function buildKeywordQuery(text: string): KeywordQuery {
 }
 
 const allStop = (tokens: readonly string[]) => tokens.every((t) => STOPWORDS.has(t));
+
+/** One character of a script written without spaces, as the index spaces them (text/tokenize.ts). */
+const isCjk = (token: string) => token.length === 1 && indexText(token) !== token;
+
+/** The two-character pairs of each run of such characters in `chunk`, in order ("日 本", "本 語"); a lone one alone. */
+function cjkPairs(chunk: string): string[] {
+  const out: string[] = [];
+  let run: string[] = [];
+  const flush = () => {
+    if (run.length === 1) out.push(run[0]!);
+    for (let i = 0; i + 1 < run.length; i++) out.push(`${run[i]} ${run[i + 1]}`);
+    run = [];
+  };
+  for (const c of chunk.toLowerCase()) {
+    if (isCjk(c)) run.push(c);
+    else flush();
+  }
+  flush();
+  return out;
+}
 
 /**
  * The prefix to search for `word*`. The index holds stems, and FTS5 stems a prefix too: "deploy*" became

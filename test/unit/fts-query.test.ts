@@ -71,6 +71,17 @@ describe("buildKeywordQuery", () => {
     expect(buildKeywordQuery("日本").match).toBe('"日 本"');
   });
 
+  test("a question written without spaces finds the memory sharing most of its character pairs (QA)", async () => {
+    const local = new Engine({ store: new SqliteStore(":memory:"), project: "/p" });
+    for (const content of ["金曜日には請求サービスをデプロイしない。", "周五不要部署计费服务，值班人员不足。", "We deploy billing on Tuesdays."]) local.remember({ content });
+    const top = async (query: string) => (await local.recall({ query, mode: "keyword", track: false })).results[0]?.memory.content;
+    expect(await top("請求サービスのデプロイ")).toBe("金曜日には請求サービスをデプロイしない。");
+    expect(await top("今天周五，可以部署计费服务吗？")).toBe("周五不要部署计费服务，值班人员不足。");
+    // Pairs within each run, none across punctuation; other words of the chunk stay terms of their own.
+    expect(buildKeywordQuery("日本語，東京").terms).toEqual(['"日 本"', '"本 語"', '"東 京"']);
+    expect(buildKeywordQuery("API请求").terms).toEqual(['"请 求"', '"api"']);
+  });
+
   test("stop words are dropped unless nothing else is left", () => {
     expect(buildKeywordQuery("what is the pnpm").terms).toEqual(['"pnpm"']);
     expect(buildKeywordQuery("what is the").terms).toEqual(['"what"', '"is"', '"the"']);
