@@ -37,8 +37,14 @@ export function recordPending(dbFile: string, now: number): PendingErasure | nul
   const old = readPending(dbFile);
   const next: PendingErasure = { since: old?.since || now, purges: (old?.purges ?? 0) + 1 };
   const tmp = `${file}.${process.pid}.tmp`;
-  writeFileSync(tmp, JSON.stringify(next), { mode: 0o600 });
-  renameSync(tmp, file);
+  try {
+    writeFileSync(tmp, JSON.stringify(next), { mode: 0o600 });
+    renameSync(tmp, file);
+  } catch (err) {
+    // A full disk: the empty temporary file was left in the data folder (QA).
+    rmSync(tmp, { force: true });
+    throw err;
+  }
   return next;
 }
 
