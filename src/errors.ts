@@ -235,6 +235,10 @@ const catalog = {
       'The memory database "{0}" is read-only ({1}); nothing was changed. The recall, list and get tools still work; ' +
       "storing or changing memories needs write access to {2}, which only the user can give.",
   },
+  DB_FULL_PART_WAY: {
+    cli: 'The disk holding the memory database "{0}" filled up ({1}) part-way through `cairn {3}`. Done before that, and kept: {4}; the rest was not done. Free some space on the disk of {2} and run it again to finish.',
+    mcp: 'The disk holding the memory database "{0}" filled up ({1}) part-way through {3}. Done before that, and kept: {4}; the rest was not done. Ask the user to free some space on the disk of {2}.',
+  },
   DB_FULL: {
     cli: 'The disk holding the memory database "{0}" is full ({1}); nothing was stored or changed. Recall still works; free some space on the disk of {2} and try again.',
     mcp:
