@@ -8,9 +8,9 @@
 import { clearDamageMark } from "./damage-mark.ts";
 import { unwritable, writeFailure } from "./write-access.ts";
 import { describeError } from "../errors.ts";
-import { closeSync, copyFileSync, existsSync, fsyncSync, linkSync, openSync, readdirSync, renameSync, rmSync, statfsSync, statSync } from "node:fs";
-import { basename, dirname, join } from "node:path";
-import { processAlive } from "../process-alive.ts";
+import { closeSync, copyFileSync, existsSync, fsyncSync, linkSync, openSync, renameSync, rmSync, statfsSync, statSync } from "node:fs";
+import { dirname } from "node:path";
+import { removeDeadLeftovers } from "./leftovers.ts";
 import { type SalvageReport, diagnose, salvage } from "./salvage.ts";
 import { Database } from "bun:sqlite";
 import { secureDelete } from "./db.ts";
@@ -61,7 +61,7 @@ export function repairDatabase(dbFile: string, now: Date = new Date(), unlock?: 
     for (const f of [fresh, `${fresh}-wal`, `${fresh}-shm`]) rmSync(f, { force: true });
   };
   removeFresh();
-  removeDeadRepairs(dbFile);
+  removeDeadLeftovers(dbFile);
   const short = tooLittleSpace(dbFile);
   if (short) return { repaired: false, failed: true, detail: `${short}; ${dbFile} was left as it is. Free some space there and run \`cairn doctor --repair\` again` };
   let salvaged: SalvageReport;
@@ -149,18 +149,3 @@ function tooLittleSpace(dbFile: string): string | null {
 }
 
 const megabytes = (bytes: number) => `${Math.max(0.1, Math.round(bytes / 1e5) / 10)} MB`;
-
-/** New databases an interrupted repair left (`<db>.repair-<pid>`, its WAL): their process is gone. */
-function removeDeadRepairs(dbFile: string): void {
-  const prefix = `${basename(dbFile)}.repair-`;
-  let names: string[];
-  try {
-    names = readdirSync(dirname(dbFile));
-  } catch {
-    return;
-  }
-  for (const n of names) {
-    const pid = Number(/^(\d+)(?:-wal|-shm)?$/.exec(n.slice(prefix.length))?.[1]);
-    if (n.startsWith(prefix) && Number.isInteger(pid) && pid !== process.pid && !processAlive(pid)) rmSync(join(dirname(dbFile), n), { force: true });
-  }
-}
