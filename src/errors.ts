@@ -235,6 +235,10 @@ const catalog = {
       'The memory database "{0}" is read-only ({1}); nothing was changed. The recall, list and get tools still work; ' +
       "storing or changing memories needs write access to {2}, which only the user can give.",
   },
+  DB_FULL_PART_WAY: {
+    cli: 'The disk holding the memory database "{0}" filled up ({1}) part-way through `cairn {3}`. Done before that, and kept: {4}; the rest was not done. Free some space on the disk of {2} and run it again to finish.',
+    mcp: 'The disk holding the memory database "{0}" filled up ({1}) part-way through {3}. Done before that, and kept: {4}; the rest was not done. Ask the user to free some space on the disk of {2}.',
+  },
   DB_FULL: {
     cli: 'The disk holding the memory database "{0}" is full ({1}); nothing was stored or changed. Recall still works; free some space on the disk of {2} and try again.',
     mcp:
@@ -272,6 +276,7 @@ const catalog = {
     cli: "The memory store {0} was {1} by another cairn process while this one had it open; nothing was written. Start what showed this again: run the command again, or stop `cairn ui` (Ctrl-C) and start it again.",
     mcp: "The memory store {0} was {1} by another cairn process while this server had it open; nothing was written. Ask the user to restart the MCP server.",
   },
+  RECODED_THEN_FAILED: "The memory store {0} is now {1}: the re-encoding was committed, but a step after it failed ({2}). Do not run the command again, and keep the key it reported; free some disk space if the disk is full, then run `cairn doctor` to check the store.",
   TAMPERED: {
     cli: "{0} in the encrypted memory store {1} fails its integrity check: it was altered, moved from another row, or written under another key; nothing was written. Restore the store from a backup, or `cairn forget --hard` that memory.",
     mcp: "{0} in the encrypted memory store {1} fails its integrity check: it was altered, moved from another row, or written under another key; nothing was written. Ask the user to restore the store from a backup.",

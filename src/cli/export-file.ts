@@ -1,12 +1,16 @@
 /**
  * @module Where `cairn export` writes: a file replaced only once the whole export is in it. The export goes to a
  * private temporary file beside the target (same directory, so the same disk), is synced, and is renamed over
- * the target on success; on any failure the temporary file is removed and an existing target is left as it
- * was, never truncated or cut short. Failures are EXPORT_FULL (no space) or EXPORT_FILE, never INTERNAL.
+ * the target on success; on any failure, or Ctrl-C, SIGTERM or SIGHUP, the temporary file is removed and an
+ * existing target is left as it was, never truncated or cut short. A temporary file a killed export left (its
+ * process gone) is removed by the next export to the same target. Failures are EXPORT_FULL (no space) or
+ * EXPORT_FILE, never INTERNAL.
  */
-import { accessSync, closeSync, constants, fchmodSync, fsyncSync, lstatSync, openSync, realpathSync, renameSync, rmSync, statSync, writeSync } from "node:fs";
+import { accessSync, closeSync, constants, fchmodSync, fsyncSync, lstatSync, openSync, readdirSync, realpathSync, renameSync, rmSync, statSync, writeSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import { CairnError, cairnError, describeError } from "../errors.ts";
+import { processAlive } from "../process-alive.ts";
+import { cleanUpOnSignal } from "./interrupt.ts";
 
 /** The file system calls an export file makes; tests swap one for a failing one. */
 export interface ExportFs {
@@ -47,7 +51,9 @@ export function openExportFile(path: string, fs: ExportFs = realFs): ExportFile 
   const target = resolveTarget(path);
   if (target === null) return direct(path, fs);
   refuseReadOnly(path, target);
-  const tmp = join(dirname(target), `.${basename(target)}.cairn-export-${process.pid}-${Math.random().toString(36).slice(2, 10)}.tmp`);
+  const prefix = `.${basename(target)}.cairn-export-`;
+  removeDeadExports(dirname(target), (name) => (name.startsWith(prefix) && name.endsWith(".tmp") ? name.slice(prefix.length, -".tmp".length) : null));
+  const tmp = join(dirname(target), `${prefix}${process.pid}-${Math.random().toString(36).slice(2, 10)}.tmp`);
   let fd: number | null;
   try {
     fd = fs.openSync(tmp, "wx", 0o600);
@@ -55,6 +61,8 @@ export function openExportFile(path: string, fs: ExportFs = realFs): ExportFile 
   } catch (err) {
     throw exportWriteError(path, err);
   }
+  // The partial copy is plain text even from an encrypted store: an interrupted export takes it away.
+  const signals = cleanUpOnSignal(() => rmSync(tmp, { force: true }));
   const close = () => {
     if (fd === null) return;
     const was = fd;
@@ -77,6 +85,7 @@ export function openExportFile(path: string, fs: ExportFs = realFs): ExportFile 
       } catch (err) {
         throw exportWriteError(path, err);
       }
+      signals();
       syncDirectory(dirname(target));
     },
     abort() {
@@ -86,8 +95,32 @@ export function openExportFile(path: string, fs: ExportFs = realFs): ExportFile 
         // Closing a file whose writes failed may fail too; the file is removed either way.
       }
       rmSync(tmp, { force: true });
+      signals();
     },
   };
+}
+
+/**
+ * Removes what earlier exports into `dir` left when they were killed (SIGKILL, a crash, a power cut): entries
+ * whose name `tail` recognises (returning its `<pid>-<random>` part) and whose process is gone. A live export's
+ * files are left alone; a pid reused since only keeps a leftover until a later export.
+ */
+export function removeDeadExports(dir: string, tail: (name: string) => string | null): void {
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return; // the export's own open reports an unreadable folder
+  }
+  for (const name of names) {
+    const pid = Number(/^(\d+)-[a-z0-9]+$/.exec(tail(name) ?? "")?.[1] ?? NaN);
+    if (!Number.isSafeInteger(pid) || pid <= 0 || pid === process.pid || processAlive(pid)) continue;
+    try {
+      rmSync(join(dir, name), { recursive: true, force: true });
+    } catch {
+      // Not ours to remove (another user's folder): the export goes on beside it.
+    }
+  }
 }
 
 /**

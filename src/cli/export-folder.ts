@@ -2,13 +2,17 @@
  * @module Where `cairn export --format markdown` writes: a new or empty folder that holds either the whole
  * export or nothing of it. Files are written into a private staging folder inside the target (same disk, so
  * the final moves are renames), and only once every file is in are its entries moved up; on a failure the
- * staging folder (and a target folder the export created) is removed. Every path is checked to stay inside
- * the folder, whatever names the memories bring.
+ * staging folder (and a target folder the export created) is removed, on Ctrl-C, SIGTERM or SIGHUP too. A
+ * staging folder a killed export left (its process gone) is removed by the next export into the folder. Every
+ * path is checked to stay inside the folder, whatever names the memories bring.
  */
 import { existsSync, mkdirSync, readdirSync, renameSync, rmdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
 import { cairnError } from "../errors.ts";
-import { exportWriteError } from "./export-file.ts";
+import { exportWriteError, removeDeadExports } from "./export-file.ts";
+import { cleanUpOnSignal } from "./interrupt.ts";
+
+const STAGING = ".cairn-export-";
 
 export interface ExportFolder {
   /** Writes `text` at `rel` (a relative path inside the folder), mode 0600, folders 0700. */
@@ -19,20 +23,31 @@ export interface ExportFolder {
  * Runs `fill` against the staging folder and moves what it wrote into `dir`; returns fill's result. `dir` must
  * not exist or be empty (USAGE otherwise). Write failures are EXPORT_FULL or EXPORT_FILE, and leave `dir` as it was.
  */
-export function withExportFolder<T>(dir: string, fill: (folder: ExportFolder) => T): T {
+export async function withExportFolder<T>(dir: string, fill: (folder: ExportFolder) => Promise<T>): Promise<T> {
   if (existsSync(dir)) {
     if (!statSync(dir).isDirectory()) throw cairnError("EXPORT_FILE", [dir, "it is a file, not a folder"]);
-    if (readdirSync(dir).length > 0) throw cairnError("USAGE", [`${dir} is not empty; give --out a new or empty folder.`]);
+    // A killed export's staging folder made the folder "not empty" for every retry (QA).
+    removeDeadExports(dir, (name) => (name.startsWith(STAGING) ? name.slice(STAGING.length) : null));
+    const left = readdirSync(dir);
+    if (left.length > 0) {
+      const busy = left.find((name) => name.startsWith(STAGING));
+      throw cairnError("USAGE", [`${dir} is not empty${busy ? ` (${busy} is the staging folder of an export still running)` : ""}; give --out a new or empty folder.`]);
+    }
   }
   let created: string | undefined;
   let staging: string | null = null;
   const moved: string[] = [];
+  let signals = () => {};
   try {
     created = mkdirSync(dir, { recursive: true, mode: 0o700 });
-    staging = join(dir, `.cairn-export-${process.pid}-${Math.random().toString(36).slice(2, 10)}`);
+    staging = join(dir, `${STAGING}${process.pid}-${Math.random().toString(36).slice(2, 10)}`);
     mkdirSync(staging, { mode: 0o700 });
     const root = staging;
-    const result = fill({
+    signals = cleanUpOnSignal(() => {
+      rmSync(root, { recursive: true, force: true });
+      if (created !== undefined) removeCreated(dir, created);
+    });
+    const result = await fill({
       write(rel, text) {
         const path = inside(root, rel);
         mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
@@ -44,8 +59,10 @@ export function withExportFolder<T>(dir: string, fill: (folder: ExportFolder) =>
       moved.push(entry);
     }
     rmdirSync(staging);
+    signals();
     return result;
   } catch (err) {
+    signals();
     // The folder was new or empty: everything in it now is this export's, and goes.
     if (staging !== null) rmSync(staging, { recursive: true, force: true });
     for (const entry of moved) rmSync(join(dir, entry), { recursive: true, force: true });

@@ -2,9 +2,10 @@
  * @module The CLI's side of making a key (keys/new-key.ts): a passphrase typed twice at the terminal, and
  * re-encoding a store under the new key.
  */
-import { cairnError } from "../errors.ts";
+import { CairnError, cairnError } from "../errors.ts";
 import { parseKey } from "../keys/key-file.ts";
 import { type KeyChoice, makeKey as makeNewKey, MIN_PASSPHRASE, type NewKey } from "../keys/new-key.ts";
+import { readEncryption } from "../store/encryption-record.ts";
 import type { RecodeReport } from "../store/recode.ts";
 import type { SqliteStore } from "../store/sqlite-store.ts";
 import { recodeProgress } from "./encryption-output.ts";
@@ -57,11 +58,25 @@ export function recodeUnderNewKey(store: SqliteStore, choice: KeyChoice, json: b
   try {
     report = store.recode(key.codec, key.record, recodeProgress(json));
   } catch (err) {
-    // Nothing fails after the commit (store/recode.ts), but should anything, the key the store is under stays.
-    if (store.encryption()?.keyCheck === key.record.keyCheck) key.commit();
+    // Nothing should fail after the commit (store/recode.ts), but should anything, the key the store is under stays.
+    if (underNewKey(store, key, err)) key.commit();
     else key.abort();
     throw err;
   }
   key.commit();
   return { key, report };
+}
+
+/**
+ * Whether the failed re-encoding had committed: the store's record names the new key. Read without this store's
+ * key check, which refuses a store re-keyed since it opened (QA: KEY_CHANGED was thrown here in place of the
+ * error). When that cannot be told, the key is kept: a key file too many is harmless, one too few loses the store.
+ */
+function underNewKey(store: SqliteStore, key: NewKey, err: unknown): boolean {
+  if (err instanceof CairnError && err.code === "RECODED_THEN_FAILED") return true;
+  try {
+    return readEncryption(store.database)?.keyCheck === key.record.keyCheck;
+  } catch {
+    return true;
+  }
 }

@@ -11,6 +11,7 @@ import { isSafeId } from "../domain/safe-id.ts";
 import type { MemoryJson } from "../domain/serialize.ts";
 import type { Link } from "../engine/relate.ts";
 import { withExportFolder } from "./export-folder.ts";
+import { letSignalsIn } from "./interrupt.ts";
 import { projectLabel } from "./format.ts";
 import { cutText } from "../text/cut.ts";
 
@@ -21,13 +22,13 @@ export interface MarkdownSource {
 }
 
 /** Writes the folder; returns how many memories it holds. `dir` must not exist or be empty. */
-export function exportMarkdown(source: MarkdownSource, dir: string, onProgress?: (n: number) => void): number {
-  return withExportFolder(dir, (folder) => {
+export function exportMarkdown(source: MarkdownSource, dir: string, onProgress?: (n: number) => void): Promise<number> {
+  return withExportFolder(dir, async (folder) => {
     const records = [...source.records];
     const short = source.shortIds(records.map((r) => r.id));
     const folders = projectFolders(records.map((r) => r.project));
     const pathOf = filePaths(records, short, folders);
-    records.forEach((r, i) => {
+    for (const [i, r] of records.entries()) {
       const rel = pathOf.get(r.id)!;
       const links = source.links(r.id).map((l) => {
         const target = pathOf.get(l.id);
@@ -36,7 +37,9 @@ export function exportMarkdown(source: MarkdownSource, dir: string, onProgress?:
       });
       folder.write(rel, `${frontmatter(r, links.length > 0)}\n${r.content}\n${links.length > 0 ? `\n## Links\n\n${links.join("\n")}\n` : ""}`);
       if ((i + 1) % 1000 === 0) onProgress?.(i + 1);
-    });
+      // Ctrl-C is handled between files, so the staging folder goes with the export.
+      if ((i + 1) % 200 === 0) await letSignalsIn();
+    }
     folder.write("README.md", index(records, folders));
     return records.length;
   });

@@ -16,6 +16,7 @@ import type { EngineContext } from "./context.ts";
 import { mergeMembers } from "./consolidate-merge.ts";
 import { buildMemory } from "./remember.ts";
 import { resolveScope, type ScopeOptions } from "./scope.ts";
+import { stoppedPartWay } from "./part-way.ts";
 
 export const CONSOLIDATION_REASONS = ["near-copies", "same-error"] as const;
 export type ConsolidationReason = (typeof CONSOLIDATION_REASONS)[number];
@@ -69,13 +70,20 @@ export function consolidate(ctx: EngineContext, input: ConsolidateInput = {}): C
     .filter((m) => !NEVER_MERGED.has(m.type) && !(input.idle && typeof m.metadata.unfolded === "string"));
   const planned = planGroups(all, reasons);
   const report: ConsolidateReport = { at: now, dryRun: input.dryRun === true, scanned: all.length, groups: [] };
-  for (const { reason, members } of planned) {
-    const merged = mergeMembers(members);
-    const type = reason === "same-error" && members.some((m) => m.type === "lesson") ? "lesson" : members[0]!.type;
-    const group: ConsolidatedGroup = { reason, project: members[0]!.project, type, sources: members.map((m) => m.id), id: null, content: merged.content, tags: merged.tags, first: merged.first, last: merged.last };
-    group.skipped = unfoldable(ctx, members, merged);
-    if (!group.skipped && !report.dryRun) applyOrSkip(actx, group, members, merged);
-    report.groups.push(group);
+  try {
+    for (const { reason, members } of planned) {
+      const merged = mergeMembers(members);
+      const type = reason === "same-error" && members.some((m) => m.type === "lesson") ? "lesson" : members[0]!.type;
+      const group: ConsolidatedGroup = { reason, project: members[0]!.project, type, sources: members.map((m) => m.id), id: null, content: merged.content, tags: merged.tags, first: merged.first, last: merged.last };
+      group.skipped = unfoldable(ctx, members, merged);
+      if (!group.skipped && !report.dryRun) applyOrSkip(actx, group, members, merged);
+      report.groups.push(group);
+    }
+  } catch (err) {
+    // Each group is folded in its own transaction: those before the failure stay folded.
+    const folded = report.groups.filter((g) => g.id !== null && !g.skipped);
+    const done = folded.length === 0 ? null : `${folded.length} group(s) consolidated, into ${folded.map((g) => g.id).join(", ")} (\`cairn consolidate --undo <id>\` reverses one)`;
+    throw stoppedPartWay(err, "consolidate", done, report);
   }
   return report;
 }

@@ -16,6 +16,7 @@ import { CairnError } from "../errors.ts";
 import type { EngineContext } from "./context.ts";
 import { assertNotHeld, assertPolicyIntact } from "./holds.ts";
 import { forgetMemory } from "./modify.ts";
+import { stoppedPartWay } from "./part-way.ts";
 
 /** Expirations per rule in one sweep: an idle sweep stays short; the next one goes on. */
 export const SWEEP_BATCH = 1000;
@@ -62,7 +63,27 @@ export function sweep(ctx: EngineContext, input: SweepInput = {}): SweepReport {
   // A rule set or a hold lifted outside cairn would purge what the audit log protects (holds.ts).
   assertPolicyIntact(ctx);
   const rules = ctx.store.policy.rules();
+  try {
+    sweepSteps(ctx, actx, input, rules, report);
+  } catch (err) {
+    // Each expiry and purge is its own transaction: those before the failure stay done, receipts and all.
+    throw stoppedPartWay(err, "sweep", sweptSoFar(report), report);
+  }
+  return report;
+}
 
+/** What a sweep did, said in one line (receipts included): null when it did nothing. */
+export function sweptSoFar(r: SweepReport): string | null {
+  const parts = [
+    r.expired.length > 0 ? `${r.expired.length} expired (${r.expired.map((e) => e.id).join(", ")})` : "",
+    r.purged.length > 0 ? `${r.purged.length} purged (${r.purged.map((p) => (p.receipt ? `${p.id}: receipt content hash ${p.receipt.contentHash}, audit entry ${p.receipt.auditSeq}:${p.receipt.auditHash}` : p.id)).join("; ")})` : "",
+    r.released.length > 0 ? `${r.released.length} brought back (${r.released.map((b) => b.id).join(", ")})` : "",
+  ].filter(Boolean);
+  return parts.length === 0 ? null : parts.join("; ");
+}
+
+function sweepSteps(ctx: EngineContext, actx: EngineContext, input: SweepInput, rules: readonly RetentionRule[], report: SweepReport): void {
+  const { at: now, dryRun } = report;
   const batch = input.batch ?? SWEEP_BATCH;
   for (const { memory } of pastRetention(ctx, rules, now, batch, true, report)) {
     const hold = ctx.store.policy.holdsOn(memory)[0];
@@ -126,7 +147,6 @@ export function sweep(ctx: EngineContext, input: SweepInput = {}): SweepReport {
     else if (!gone) report.purged.push({ ...item, ...(receipt ? { receipt } : {}), ...(along ? { with: along } : {}) });
   }
   if (!dryRun) ctx.store.policy.setLastSweep(now);
-  return report;
 }
 
 /** Each memory past retention once, with the rule that governs it ({@link governing}); `report.more` when a batch was full. */

@@ -18,7 +18,7 @@ import { type EncryptionRecord, writeEncryption } from "./encryption-record.ts";
 import { ftsInsert } from "./fts.ts";
 import { readTarget, storedTarget } from "./policy-sql.ts";
 import { MEMORY_COLUMNS, type MemoryRow, memoryValues, PROJECT_DOMAIN, rowToMemory, storedTag, UPDATE_SQL } from "./rows.ts";
-import { recordPending } from "./pending-erasure.ts";
+import { recordPending, truncateWal } from "./pending-erasure.ts";
 import { writeFailure } from "./write-access.ts";
 import { scrubDeleted } from "./scrub.ts";
 import { SERVER_PASSWORD_PLACE, TEAM_KEY_PLACE } from "./sync-log.ts";
@@ -83,10 +83,16 @@ export function recode(db: Database, from: ContentCodec, to: ContentCodec, recor
   // Committed: the store is under the new encoding whatever follows, and nothing after may fail the re-encoding
   // (QA: a VACUUM out of disk space made `encrypt` fail after its commit, and it deleted the key the store was
   // now under). The copy of the old state goes first: not needed any more, and its room lets the VACUUM run.
-  if (backup) rmSync(backup, { force: true });
-  if (!from.encrypted && to.encrypted && onDisk(db.filename)) removeAuditKeyFile(db.filename);
-  if (onDisk(db.filename)) resealBeside(db.filename, from, to);
-  return { memories, auditEntries, backup, ...rewriteWithoutOld(db) };
+  try {
+    if (backup) rmSync(backup, { force: true });
+    if (!from.encrypted && to.encrypted && onDisk(db.filename)) removeAuditKeyFile(db.filename);
+    if (onDisk(db.filename)) resealBeside(db.filename, from, to);
+    return { memories, auditEntries, backup, ...rewriteWithoutOld(db) };
+  } catch (err) {
+    // Should a step after the commit fail all the same, it is said as what it is: the store IS re-encoded (QA: a
+    // failure here was reported as KEY_CHANGED, "nothing was written", of a store now under a new key file).
+    throw cairnError("RECODED_THEN_FAILED", [db.filename, to.encrypted ? (from.encrypted ? "under its new key" : "encrypted") : "decrypted (plain)", describeError(err)], err);
+  }
 }
 
 /**
@@ -104,16 +110,29 @@ function resealBeside(dbFile: string, from: ContentCodec, to: ContentCodec): voi
 
 /**
  * The old encoding is in freed pages and the WAL: the file is rewritten and the log emptied. Freed pages are
- * zeroed (`secure_delete`) either way; when the rewrite fails (a full disk) the emptying of the log is left
- * pending, as after a purge a reader held up, for the next write or `cairn doctor` to finish.
+ * zeroed (`secure_delete`) either way; the emptying of the log is recorded as pending first, as after a purge a
+ * reader held up, so that when the rewrite fails (a full disk) the next write or `cairn doctor` finishes it. The
+ * record is made before the VACUUM, which may take the disk's last room (QA: the record, made after it, failed
+ * on a full disk and was thrown after the commit, as if nothing had been encrypted).
  */
 function rewriteWithoutOld(db: Database): { scrub: ScrubOutcome; rewriteFailed: string | null } {
+  let unrecorded: string | null = null;
+  if (onDisk(db.filename)) {
+    try {
+      recordPending(db.filename, Date.now());
+    } catch (err) {
+      unrecorded = describeError(err);
+    }
+  }
   try {
     db.run("VACUUM");
     return { scrub: scrubDeleted(db, Date.now()), rewriteFailed: null };
   } catch (err) {
-    if (onDisk(db.filename)) recordPending(db.filename, Date.now());
-    return { scrub: { complete: false, holders: null }, rewriteFailed: (err as Error).message };
+    const failed = (err as Error).message;
+    if (unrecorded === null) return { scrub: { complete: false, holders: null }, rewriteFailed: failed };
+    // Nothing recorded it for later: the log is emptied now if readers and the disk allow.
+    if (truncateWal(db)) return { scrub: { complete: true }, rewriteFailed: failed };
+    return { scrub: { complete: false, holders: null }, rewriteFailed: `${failed}; the erasure of the old pages could not be recorded for later either (${unrecorded}): they stay in the WAL file until a checkpoint empties it` };
   }
 }
 

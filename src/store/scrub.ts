@@ -5,10 +5,11 @@
  * `secure_delete` (set on every connection cairn opens, db.ts) zeroes every freed page, so the text is gone
  * from disk. When another process reads an older snapshot, the WAL cannot be emptied yet: the purge does not
  * wait for it but records a pending erasure (pending-erasure.ts) that the next cairn process to write finishes.
+ * The erasing transaction itself records that this rewrite is owed, and the rewrite clears it as it commits.
  */
 import type { Database } from "bun:sqlite";
 import { writeTransaction } from "./db.ts";
-import { clearPending, recordPending, truncateWal } from "./pending-erasure.ts";
+import { clearPending, clearScrubOwed, recordPending, truncateWal } from "./pending-erasure.ts";
 import type { ScrubOutcome } from "./store.ts";
 import { walHolders } from "./wal-holders.ts";
 
@@ -27,6 +28,7 @@ export function scrubDeleted(db: Database, now: number): ScrubOutcome {
     db.query("INSERT INTO memories_fts (rowid, content, tags) VALUES (?, 'cairn', '')").run(PLACEHOLDER_ROWID);
     db.run("INSERT INTO memories_fts (memories_fts) VALUES ('optimize')");
     db.query("DELETE FROM memories_fts WHERE rowid = ?").run(PLACEHOLDER_ROWID);
+    clearScrubOwed(db);
   });
   // The WAL is empty now: erasures left pending by earlier purges are done too.
   if (truncateWal(db)) return (clearPending(db.filename), { complete: true });

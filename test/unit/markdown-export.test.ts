@@ -20,7 +20,7 @@ function files(dir: string): string[] {
   return readdirSync(dir, { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).map((e) => join(e.parentPath, e.name));
 }
 
-test("every memory becomes a file with all its fields, grouped by project and type, links resolving", () => {
+test("every memory becomes a file with all its fields, grouped by project and type, links resolving", async () => {
   const { engine, advance } = testEngine({ project: "/work/shop" });
   const old = engine.remember({ content: "We deploy with Heroku using git push", type: "decision", tags: ["deploy"] });
   advance(1000);
@@ -30,7 +30,7 @@ test("every memory becomes a file with all its fields, grouped by project and ty
   engine.remember({ content: "Élodie owns the Öresund café rollout", type: "fact", project: null });
   const out = join(root, "export");
   const source = { records: engine.export({ allProjects: true }), links: (id: string) => engine.links(id), shortIds: (ids: readonly string[]) => engine.shortIds(ids) };
-  expect(exportMarkdown(source, out)).toBe(4);
+  expect(await exportMarkdown(source, out)).toBe(4);
 
   const all = files(out).map((f) => f.slice(out.length + 1)).sort();
   expect(all).toHaveLength(5);
@@ -53,26 +53,26 @@ test("every memory becomes a file with all its fields, grouped by project and ty
   expect(statSync(newFile).mode & 0o777).toBe(0o600);
 });
 
-test("a folder that is not empty is refused and left as it was", () => {
+test("a folder that is not empty is refused and left as it was", async () => {
   const { engine } = testEngine();
   engine.remember({ content: "something worth keeping" });
   writeFileSync(join(root, "notes.txt"), "mine");
   const source = { records: engine.export({ allProjects: true }), links: (id: string) => engine.links(id), shortIds: (ids: readonly string[]) => engine.shortIds(ids) };
-  expect(() => exportMarkdown(source, root)).toThrow("not empty");
+  await expect(exportMarkdown(source, root)).rejects.toThrow("not empty");
   expect(readdirSync(root)).toEqual(["notes.txt"]);
   expect(existsSync(join(root, "README.md"))).toBe(false);
 });
 
 const hostile = ["../../../victim", "/tmp/cairn-abs-victim", "a\nb", "..", "a:b", "a-b", "ABC", "abc", "x/../../y", "CON"];
 
-test("ids stored before ids were checked (or synced in) name no path outside the folder, and no two memories share a file", () => {
+test("ids stored before ids were checked (or synced in) name no path outside the folder, and no two memories share a file", async () => {
   const { engine, store } = testEngine();
   const template = store.get(engine.remember({ content: "We deploy on Fridays" }).id)!;
   // Straight into the store, as an old import or a team sync could have put them; same text, so names would meet.
   for (const id of hostile) store.insert({ ...template, id });
   const out = join(root, "a", "export");
   const source = { records: engine.export({ allProjects: true }), links: (id: string) => engine.links(id), shortIds: (ids: readonly string[]) => engine.shortIds(ids) };
-  expect(exportMarkdown(source, out)).toBe(hostile.length + 1);
+  expect(await exportMarkdown(source, out)).toBe(hostile.length + 1);
 
   // Nothing beside the folder, nothing at the absolute path, one file per memory (plus the index) inside it.
   expect(readdirSync(root)).toEqual(["a"]);
@@ -94,7 +94,7 @@ test("a file name that would leave the folder is refused", () => {
   expect(inside(root, "a/b.md")).toBe(join(root, "a", "b.md"));
 });
 
-test("an export failing midway leaves no folder, or an empty one as it was", () => {
+test("an export failing midway leaves no folder, or an empty one as it was", async () => {
   const { engine } = testEngine();
   for (let i = 0; i < 5; i++) engine.remember({ content: `memory number ${i} worth keeping`, type: "fact" });
   let calls = 0;
@@ -107,23 +107,23 @@ test("an export failing midway leaves no folder, or an empty one as it was", () 
     shortIds: (ids: readonly string[]) => engine.shortIds(ids),
   };
   const fresh = join(root, "new", "export");
-  expect(() => exportMarkdown(failing, fresh)).toThrow(expect.objectContaining({ code: "EXPORT_FULL" }));
+  await expect(exportMarkdown(failing, fresh)).rejects.toThrow(expect.objectContaining({ code: "EXPORT_FULL" }));
   expect(readdirSync(root)).toEqual([]);
 
   calls = 0;
   const empty = join(root, "empty");
   mkdirSync(empty);
   const again = { ...failing, records: engine.export({ allProjects: true }) };
-  expect(() => exportMarkdown(again, empty)).toThrow(/The disk holding ".*empty" is full/);
+  await expect(exportMarkdown(again, empty)).rejects.toThrow(/The disk holding ".*empty" is full/);
   expect(readdirSync(empty)).toEqual([]);
 });
 
-test("a project shown as README.md gets a folder of its own beside the index (QA: the export failed)", () => {
+test("a project shown as README.md gets a folder of its own beside the index (QA: the export failed)", async () => {
   const { engine } = testEngine({ project: "/work/README.md" });
   engine.remember({ content: "The docs site builds from README.md files", type: "fact" });
   const out = join(root, "export-readme");
   const source = { records: engine.export({ allProjects: true }), links: (id: string) => engine.links(id), shortIds: (ids: readonly string[]) => engine.shortIds(ids) };
-  expect(exportMarkdown(source, out)).toBe(1);
+  expect(await exportMarkdown(source, out)).toBe(1);
   const all = files(out).map((f) => f.slice(out.length + 1)).sort();
   expect(all).toContain("README.md");
   expect(all.filter((f) => /^README\.md-[0-9a-f]+\/fact\//.test(f))).toHaveLength(1);

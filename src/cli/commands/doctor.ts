@@ -10,6 +10,7 @@ import { repairDatabase } from "../../store/repair.ts";
 import { clearDamageMark, damageMark, markDamaged } from "../../store/damage-mark.ts";
 import { diagnose } from "../../store/salvage.ts";
 import { damagedCopies } from "../../store/store-copies.ts";
+import { deadLeftovers, removeDeadLeftovers } from "../../store/leftovers.ts";
 import { diskFull, unwritable } from "../../store/write-access.ts";
 import { auditKeyFile } from "../../store/audit-key.ts";
 import { leftKeyFile } from "../../keys/key-file.ts";
@@ -99,6 +100,14 @@ function policyRepair(store: SqliteStore): Check[] {
   return [{ name: "holds and rules", level: "ok", detail: `written back from the audit log (${rows} ${rows === 1 ? "row" : "rows"}): ${problem.problem}` }];
 }
 
+/** Temporary files killed or failed processes left beside the database (store/leftovers.ts); none when there are none. */
+function leftoversCheck(dbFile: string, repair: boolean): Check[] {
+  const left = repair ? removeDeadLeftovers(dbFile) : deadLeftovers(dbFile);
+  if (left.length === 0) return [];
+  if (repair) return [{ name: "leftovers", level: "ok", detail: `removed ${left.join(", ")}, left by cairn processes that are gone` }];
+  return [{ name: "leftovers", level: "warn", detail: `${left.join(", ")} beside the database, left by cairn processes that were killed or failed (a repair's unfinished copy holds memories); \`cairn doctor --repair\` removes them` }];
+}
+
 /** Damaged files an earlier repair set aside: the store as it was then, erased memories included. */
 function damagedCopiesCheck(dbFile: string): Check[] {
   const kept = damagedCopies(dbFile);
@@ -152,7 +161,7 @@ async function runChecks(repair: boolean, wasDamaged = false): Promise<Check[]> 
   }
   try {
     const step = stepper(paths.dbFile);
-    checks.push(encryptionCheck(store), ...leftKeyCheck(store, repair), backupCheck(paths.dbFile, store, repair, wasDamaged), ...damagedCopiesCheck(paths.dbFile));
+    checks.push(encryptionCheck(store), ...leftKeyCheck(store, repair), backupCheck(paths.dbFile, store, repair, wasDamaged), ...damagedCopiesCheck(paths.dbFile), ...leftoversCheck(paths.dbFile, repair));
     if (repair) checks.push(...policyRepair(store));
     checks.push(permissionCheck("permissions", paths.dataDir, 0o700), permissionCheck("db file", paths.dbFile, 0o600));
     checks.push(...storeChecks(engine, step), ...auditKeyCheck(store), erasureCheck(engine));

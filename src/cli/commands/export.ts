@@ -5,6 +5,7 @@
 import { defineCommand } from "citty";
 import { cairnError } from "../../errors.ts";
 import { openExportFile } from "../export-file.ts";
+import { letSignalsIn } from "../interrupt.ts";
 import { realpathSync, statSync } from "node:fs";
 import { dirname, sep } from "node:path";
 import { keyFilePath } from "../../keys/key-file.ts";
@@ -41,7 +42,7 @@ export default defineCommand({
       });
       if (args.format === "markdown") {
         const dir = out!;
-        const count = exportMarkdown({ records, links: (id) => engine.links(id), shortIds: (ids) => engine.shortIds(ids) }, dir, (n) =>
+        const count = await exportMarkdown({ records, links: (id) => engine.links(id), shortIds: (ids) => engine.shortIds(ids) }, dir, (n) =>
           progress(`export: ${n} memories written`),
         );
         if (args.json) return output.json({ exported: count, folder: dir, format: "markdown" });
@@ -57,6 +58,8 @@ export default defineCommand({
           if (++count % 1000 === 0) {
             await write(buffer);
             buffer = "";
+            // Ctrl-C or SIGTERM is handled here, not once the export is over: the temporary file goes with it.
+            await letSignalsIn();
           }
         }
         await write(buffer);

@@ -1,4 +1,5 @@
 /** @module `cairn models list|add|use|remove|reembed|reindex`: the embedding models and rerankers cairn can use. */
+import { stoppedPartWay } from "../../engine/part-way.ts";
 import { defineCommand } from "citty";
 import { rmSync } from "node:fs";
 import { join } from "node:path";
@@ -264,10 +265,12 @@ async function reembed(dataDir: string, dbFile: string, id: string, json: boolea
   const store = new SqliteStore(dbFile);
   const started = performance.now();
   let shown = 0;
+  let stored = 0;
   try {
     const result = await embedPending(store, embedder, {
       oldestFirst: true,
       onProgress: ({ done, total }) => {
+        stored = done; // each batch's vectors are stored, and stay, before it is counted
         // About one line per second, plus the last one, so a 10k re-embed does not flood the terminal.
         if (done < total && performance.now() - shown < 1000) return;
         shown = performance.now();
@@ -278,6 +281,8 @@ async function reembed(dataDir: string, dbFile: string, id: string, json: boolea
     const seconds = (performance.now() - started) / 1000;
     if (json) return output.json({ model: id, embedded: result.embedded, remaining: result.remaining, seconds: Math.round(seconds * 10) / 10 });
     output.text(`${id}: embedded ${result.embedded} memories in ${seconds.toFixed(1)} s; ${result.remaining} left.`);
+  } catch (err) {
+    throw stoppedPartWay(err, "models reembed", stored > 0 ? `${stored} memories embedded, their ${id} vectors stored` : null);
   } finally {
     await embedder.dispose();
     store.close();

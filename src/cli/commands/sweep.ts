@@ -3,7 +3,8 @@
  * retention, purge what is past its grace, skip what a legal hold covers; print each.
  */
 import { defineCommand } from "citty";
-import { SWEEP_BATCH, type SweepReport } from "../../engine/sweep.ts";
+import { SWEEP_BATCH, sweptSoFar, type SweepReport } from "../../engine/sweep.ts";
+import { partialOf, stoppedPartWay } from "../../engine/part-way.ts";
 import { jsonFlag } from "../flags.ts";
 import { formatDate, projectLabel } from "../format.ts";
 import { output, progress } from "../output.ts";
@@ -23,7 +24,13 @@ export default defineCommand({
       // Asked for, the sweep takes everything past retention, a batch at a time (an idle one takes one batch).
       while (!dryRun && r.more) {
         progress(`cairn sweep: ${r.expired.length} expired so far; more are past retention…`);
-        r = merged(r, engine.sweep());
+        try {
+          r = merged(r, engine.sweep());
+        } catch (err) {
+          // The batches before this one are done too, and their receipts are said with the failure.
+          const partial = partialOf<SweepReport>(err);
+          throw stoppedPartWay(err, "sweep", sweptSoFar(partial ? merged(r, partial) : r));
+        }
       }
       if (args.json) return output.json(sweepToJson(r, rules));
       const short = (id: string) => id.slice(-8);
