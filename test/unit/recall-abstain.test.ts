@@ -179,8 +179,12 @@ test("an English model's match of another script, across scripts or within one, 
   }
   // Nor within another script: the model maps every such text to nearly one vector (QA: a Chinese query returned
   // Korean and Japanese memories at cosine 1.006 on the dense channel alone).
-  const same = await engine.recall({ query: "数据库什么时候迁移", mode: "hybrid", track: false, abstain: false });
+  const same = await engine.recall({ query: "数据库什么时候迁移", mode: "semantic", track: false, abstain: false });
   expect(same.results.map((x) => x.memory.content)).not.toContain("数据库迁移必须在周五之前完成");
+  // Its words still find it (the character pairs it shares with the query).
+  const words = await engine.recall({ query: "数据库什么时候迁移", mode: "hybrid", track: false, abstain: false });
+  expect(words.results[0]!.memory.content).toBe("数据库迁移必须在周五之前完成");
+  expect(words.results[0]!.channels.keyword).toBeDefined();
   // English still matches by meaning.
   const english = await engine.recall({ query: "when does the release ship", mode: "semantic", track: false, abstain: false });
   expect(english.results.map((x) => x.memory.content)).toContain("The release goes out on wednesdays");
