@@ -24,7 +24,7 @@ export default defineCommand({
     action: { type: "positional", required: false, description: "verify (default) | head | log" },
     from: { type: "string", description: "verify: a head printed earlier by `cairn audit head` (seq:hash); proves the log only grew since", valueHint: "seq:hash" },
     memory: { type: "string", description: "log: only this memory's entries (an id, also of a purged memory)", valueHint: "id" },
-    actor: { type: "string", description: "log: only entries by this actor: a kind (cli, mcp, hook, ui, sync) takes in all of its clients and sessions; mcp:<client> one", valueHint: "actor" },
+    actor: { type: "string", description: "log: only entries by this actor: a kind (cli, mcp, hook, ui, sync) takes in all of its clients and sessions, mcp:<client> every version of one client, mcp:<client>/<version> only that version", valueHint: "actor" },
     since: { type: "string", description: "log: from this time on (ISO date or 3d, 2w …)", valueHint: "time" },
     until: { type: "string", description: "log: before this time", valueHint: "time" },
     limit: { type: "string", description: "log: at most this many entries (default 50)", valueHint: "n" },
