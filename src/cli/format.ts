@@ -1,4 +1,5 @@
 /** @module Human-readable rendering of memories for the terminal. */
+import { safeLabel } from "../domain/label.ts";
 import type { Memory } from "../domain/memory.ts";
 import { projectName } from "../domain/project.ts";
 import { toIso } from "../domain/time.ts";
@@ -18,6 +19,16 @@ export function distinctLabels(projects: ReadonlyArray<string | null>): Map<stri
   const uses = new Map<string, number>();
   for (const p of projects) uses.set(projectLabel(p), (uses.get(projectLabel(p)) ?? 0) + 1);
   return new Map(projects.map((p) => [p, p !== null && (uses.get(projectLabel(p)) ?? 0) > 1 ? p : projectLabel(p)]));
+}
+
+/**
+ * The reason an audit entry's details give (a forget's, a hold's, a supersede's), on one line and cut to `max`
+ * characters; null when it gives none. QA: a forget's reason was in `--json` only.
+ */
+export function entryReason(detail: Record<string, unknown>, max: number): string | null {
+  if (typeof detail.reason !== "string" || detail.reason === "") return null;
+  const line = safeLabel(detail.reason.replace(/\s+/g, " "));
+  return `"${line.length > max ? `${cutText(line, max - 1)}…` : line}"`;
 }
 
 export function formatDate(ms: number | null): string {

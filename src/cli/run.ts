@@ -40,7 +40,7 @@ async function dispatch(argv: string[]): Promise<number> {
   // `cairn help recall` is `cairn recall --help` (QA: it printed the list of commands).
   if (name === "help" && rest[0] !== undefined && rest[0] !== "--json" && own(COMMANDS, rest[0])) return dispatch([rest[0], "--help", ...rest.slice(1)]);
   if (name === "--help" || name === "-h" || name === "help") {
-    if (wantsJson) output.json({ version: VERSION, commands: Object.entries(COMMANDS).map(([command, c]) => ({ command, description: c.description })) });
+    if (wantsJson) output.json({ version: VERSION, commands: listed().map(([command, description]) => ({ command, description })) });
     else output.text(rootHelp());
     return EXIT_OK;
   }
@@ -100,13 +100,19 @@ function report(err: unknown, command: string, json: boolean): number {
   return usage ? EXIT_USAGE : EXIT_FAILURE;
 }
 
+/** The commands help lists: `hook` too, routed by main.ts before the table (start-up time), which README documents (QA). */
+function listed(): Array<[string, string]> {
+  return [...Object.entries(COMMANDS).map(([n, c]): [string, string] => [n, c.description]), ["hook", "the agent hooks `cairn setup` registers (<event>, a JSON event on stdin)"]];
+}
+
 function rootHelp(): string {
-  const width = Math.max(...Object.keys(COMMANDS).map((n) => n.length));
-  const lines = Object.entries(COMMANDS).map(([n, c]) => `  ${n.padEnd(width)}  ${c.description}`);
+  const all = listed();
+  const width = Math.max(...all.map(([n]) => n.length));
+  const lines = all.map(([n, description]) => `  ${n.padEnd(width)}  ${description}`);
   return [
     `cairn ${VERSION} — local-first long-term memory for AI agents`,
     "",
-    "Usage: cairn <command> [options]      (every command takes --json and --help)",
+    "Usage: cairn <command> [options]      (every command takes --help; all but mcp and hook, which speak JSON already, take --json)",
     "",
     "Commands:",
     ...lines,

@@ -19,6 +19,9 @@ export async function transformers(): Promise<Transformers> {
   t.env.allowLocalModels = true;
   t.env.useBrowserCache = false;
   t.env.useFSCache = false;
+  // Its warnings went straight to stderr, before cairn's own message (QA: `Unknown model class "null", attempting
+  // to construct from base class.` from `models add` of a folder without a model type); its errors still show.
+  t.env.logLevel = t.LogLevel.ERROR;
   lib = t;
   return t;
 }

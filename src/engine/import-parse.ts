@@ -296,9 +296,12 @@ function describeIssue(issue: z.core.$ZodIssue, input: unknown): string {
     }
     case "unrecognized_keys":
       return `unknown field${issue.keys.length === 1 ? "" : "s"} ${issue.keys.map((k) => `"${k}"`).join(", ")}`;
+    // Text said in characters, an empty one as empty (QA: "is under the limit of 1 characters").
     case "too_big":
+      return issue.origin === "string" ? `is longer than ${String(issue.maximum)} characters` : `is over the limit of ${String(issue.maximum)}`;
     case "too_small":
-      return `is ${issue.code === "too_big" ? "over" : "under"} the limit of ${String(issue.code === "too_big" ? issue.maximum : issue.minimum)}${issue.origin === "string" ? " characters" : ""}`;
+      if (issue.origin === "string") return Number(issue.minimum) <= 1 ? "is empty" : `is shorter than ${String(issue.minimum)} characters`;
+      return `is under the limit of ${String(issue.minimum)}`;
     default:
       return issue.message;
   }

@@ -9,6 +9,7 @@ import { conflictState, linkAmong, POSSIBLE_CHANGE, SETTLED, UNDONE } from "../d
 import type { Memory } from "../domain/memory.ts";
 import { projectName } from "../domain/project.ts";
 import { auditedHash } from "../store/audit.ts";
+import type { ContentCodec } from "../store/content-codec.ts";
 import type { EngineContext } from "./context.ts";
 import { badImportLine, type PendingLink, type RawLine } from "./import-parse.ts";
 import { parsedLines } from "./import-thread.ts";
@@ -101,7 +102,7 @@ export function importJsonl(ctx: EngineContext, source: string | Iterable<RawLin
       const { memory, hasId, links: lineLinks } = parsed;
       // A fresh id cannot be stored yet; only a line that brings its own is looked up.
       const stored = hasId && store.get(memory.id);
-      if (!stored && erased && ((hasId && erased.ids.has(memory.id)) || erased.hashes.has(auditedHash(store.location, store.codec, memory.contentHash)))) {
+      if (!stored && erased && ((hasId && erased.ids.has(memory.id)) || wasErased(erased.hashes, memory.contentHash, store.location, store.codec))) {
         report.erased++;
         report.lines++;
         continue;
@@ -196,6 +197,15 @@ function insertImported(ctx: EngineContext, memory: Memory, now: number, keepCop
 function erasedHere(ctx: EngineContext): { ids: Set<string>; hashes: Set<string> } {
   const purges = ctx.store.auditLog({ op: "purge", limit: Number.MAX_SAFE_INTEGER });
   return { ids: new Set(purges.map((e) => e.memoryId)), hashes: new Set(purges.flatMap((e) => e.hashBefore ?? [])) };
+}
+
+/**
+ * Whether a purge entry names content `hash`: keyed as this store keys it now, or plain, as purges before the audit
+ * key (schema ≤ 5) wrote it and as those entries stay (SECURITY.md); a text erased by such an older cairn came back on
+ * import (QA).
+ */
+function wasErased(hashes: Set<string>, hash: string, file: string, codec: ContentCodec): boolean {
+  return hashes.has(auditedHash(file, codec, hash)) || hashes.has(hash);
 }
 
 /** Whether memory `id` was created by the import running at `now` (its one audit entry is that creation). */

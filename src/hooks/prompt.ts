@@ -26,6 +26,13 @@ export const PROMPT_BUDGET = 600;
 export const MIN_PROMPT_TERMS = 2;
 /** A prompt this long is a pasted log or file, not a question; recall over it matches everything. */
 const MAX_QUERY_CHARS = 2000;
+/**
+ * Statements captured from one prompt, and from one session's prompts, at most: more than a person states in one
+ * message is a pasted list or page (QA: 500 "Remember that …" sentences made 500 memories). The first are kept;
+ * how many were left is logged in hooks.log.
+ */
+export const MAX_PROMPT_CAPTURES = 10;
+export const MAX_SESSION_CAPTURES = 100;
 
 export async function prompt(ctx: HookContext): Promise<string | null> {
   const text = ctx.input.prompt.trim();
@@ -33,9 +40,16 @@ export async function prompt(ctx: HookContext): Promise<string | null> {
   const injected = ctx.hasMemory() ? await recallFor(ctx, text) : null;
   // Each capture's nearest memories are searched before the write transaction: on the warm daemon's search
   // thread (inside the transaction FTS5 ranked every match of its words, 0.15–0.4 s at 1M memories).
-  const captures = extractCaptures(text);
+  const found = extractCaptures(text);
+  const room = Math.max(0, Math.min(MAX_PROMPT_CAPTURES, MAX_SESSION_CAPTURES - ctx.state.promptCaptures));
+  const captures = found.slice(0, room);
   const prepared = captures.length === 0 ? [] : await Promise.all(captures.map((c) => ctx.engine().prepareMemory(captureInput(ctx, c))));
-  prepared.push(...(ctx.hasMemory() ? await corrections(ctx, text, captures) : []));
+  // Sentences capture took, over the cap or not, are not taken again as corrections.
+  const fixes = ctx.hasMemory() && prepared.length < room ? await corrections(ctx, text, found) : [];
+  prepared.push(...fixes.slice(0, room - prepared.length));
+  const left = found.length + fixes.length - prepared.length;
+  if (left > 0) appendHookLog(ctx.paths.dataDir, `prompt: ${left} more statement${left === 1 ? "" : "s"} not captured (at most ${MAX_PROMPT_CAPTURES} a prompt, ${MAX_SESSION_CAPTURES} a session)`);
+  if (prepared.length > 0) ctx.touchState().promptCaptures += prepared.length;
   // Captures an earlier prompt could not write (another process held the lock) go first (pending.ts).
   const kept = ctx.hasMemory() ? await preparedKept(ctx) : [];
   notePrompt(ctx, text);

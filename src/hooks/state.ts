@@ -58,6 +58,8 @@ export interface SessionState {
   governed: string[];
   /** Error memories captured this session (capped). */
   errorsCaptured: number;
+  /** Statements captured from this session's prompts (capped: prompt.ts). */
+  promptCaptures: number;
   /** Open failures by command key. */
   failures: Record<string, OpenFailure>;
   /** The session summary memory, updated in place as the session goes on. */
@@ -97,7 +99,7 @@ const MAX_LIST = 200;
 export const STALE_MS = 24 * 3_600_000;
 
 export function emptyState(): SessionState {
-  return { v: 1, firstPrompt: null, created: [], surfaced: [], briefed: [], advised: [], governed: [], errorsCaptured: 0, failures: {}, summaryId: null, lastMessage: null, checkpointContent: null, checkpointId: null, checkpointAt: 0, checkpointSteps: null, worked: false, pending: [] };
+  return { v: 1, firstPrompt: null, created: [], surfaced: [], briefed: [], advised: [], governed: [], errorsCaptured: 0, promptCaptures: 0, failures: {}, summaryId: null, lastMessage: null, checkpointContent: null, checkpointId: null, checkpointAt: 0, checkpointSteps: null, worked: false, pending: [] };
 }
 
 /** Session ids come from the agent: anything outside a safe file-name alphabet is replaced. */

@@ -3,9 +3,15 @@
  * refused for its size (never held in memory) can still be answered under its own id: a client waiting for
  * that reply would otherwise wait for ever.
  */
-
 /** The longest id kept; a longer one is not an id a client would wait on. */
 const MAX_ID_BYTES = 256;
+
+/** A JSON number as the grammar has it: nothing else is ever written back into a reply unquoted (exact-ids.ts). */
+const JSON_NUMBER = /^-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?$/;
+
+export function isJsonNumber(text: string): boolean {
+  return JSON_NUMBER.test(text);
+}
 
 const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
@@ -29,10 +35,16 @@ export class TopLevelIdScanner {
   #value: number[] | null = null;
   #valueIsString = false;
   #id: string | number | null = null;
+  #numberText: string | null = null;
 
   /** The id, once seen (null if none was, or it was not a string or number). */
   get id(): string | number | null {
     return this.#id;
+  }
+
+  /** A number id as the message writes it (beyond 2^53 too, where {@link id} is null: exact-ids.ts). */
+  get numberText(): string | null {
+    return this.#numberText;
   }
 
   feed(bytes: Uint8Array): void {
@@ -110,6 +122,9 @@ export class TopLevelIdScanner {
       } catch {
         // Not a well-formed string: no id to answer under.
       }
-    } else if (/^-?\d+$/.test(text) && Number.isSafeInteger(Number(text))) this.#id = Number(text);
+    } else {
+      if (/^-?\d+$/.test(text) && Number.isSafeInteger(Number(text))) this.#id = Number(text);
+      if (isJsonNumber(text)) this.#numberText = text;
+    }
   }
 }

@@ -9,6 +9,7 @@ import type { Transport } from "@modelcontextprotocol/sdk/shared/transport.js";
 import { type JSONRPCMessage, JSONRPCMessageSchema } from "@modelcontextprotocol/sdk/types.js";
 import { MAX_CONTENT_BYTES, MAX_METADATA_DEPTH, nestingDepth } from "../engine/validate.ts";
 import { describeError } from "../errors.ts";
+import { ExactIds, withNumberId } from "./exact-ids.ts";
 import { TopLevelIdScanner } from "./message-id.ts";
 import { paramsProblem } from "./params-check.ts";
 
@@ -55,6 +56,8 @@ export class LineTransport implements Transport {
   #closed = false;
   /** Requests received and not yet answered. */
   readonly #pending = new Set<Id>();
+  /** Number ids JSON.parse would not keep exact, given back as sent. */
+  readonly #ids = new ExactIds();
   #idleWaiters: Array<() => void> = [];
 
   /**
@@ -100,7 +103,7 @@ export class LineTransport implements Transport {
   async send(message: JSONRPCMessage): Promise<void> {
     if ("id" in message && !("method" in message)) this.#settle(message.id as Id);
     try {
-      await this.#write(`${JSON.stringify(message)}\n`);
+      await this.#write(`${this.#ids.line(message)}\n`);
     } catch (err) {
       this.onerror?.(new Error(`cannot write to stdout: ${describeError(err)}`));
     }
@@ -172,6 +175,7 @@ export class LineTransport implements Transport {
         -32600,
         `Message too large: ${this.#oversizedBytes} bytes; the limit is ${this.#max} bytes per JSON-RPC message. ` +
           `A memory's content may hold at most ${MAX_CONTENT_BYTES} bytes: split long text into several memories.`,
+        scanner.id === null ? scanner.numberText : null,
       );
       return;
     }
@@ -189,7 +193,7 @@ export class LineTransport implements Transport {
       this.#reply(null, -32700, `Parse error: ${describeError(err)}. Send one JSON-RPC message per line.`);
       return;
     }
-    const id = (value as { id?: unknown } | null)?.id;
+    const id = this.#ids.take(value, line);
     const validId = typeof id === "string" || typeof id === "number" ? id : null;
     const depth = nestingDepth(value, MAX_MESSAGE_DEPTH);
     if (depth > MAX_MESSAGE_DEPTH) {
@@ -222,8 +226,11 @@ export class LineTransport implements Transport {
     this.onmessage?.(message);
   }
 
-  #reply(id: Id | null, code: number, message: string): void {
-    this.#write(`${JSON.stringify({ jsonrpc: "2.0", id, error: { code, message } })}\n`).catch((err) =>
+  /** An error reply; under `numberText` when given: an oversized message's number id beyond 2^53, as sent. */
+  #reply(id: Id | null, code: number, message: string, numberText: string | null = null): void {
+    const reply = { jsonrpc: "2.0", id, error: { code, message } };
+    const line = numberText !== null ? withNumberId(reply, numberText) : this.#ids.line(reply);
+    this.#write(`${line}\n`).catch((err) =>
       this.onerror?.(new Error(`cannot write to stdout: ${describeError(err)}`)),
     );
   }

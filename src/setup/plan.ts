@@ -3,8 +3,9 @@
  * changes, touching nothing) then apply (backup + atomic write). Dry runs stop after the plan, so what
  * they print is exactly what a real run would do; a failure in one file never stops the others.
  */
-import { chmodSync, copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, realpathSync, renameSync, rmdirSync, statSync, unlinkSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, realpathSync, renameSync, rmdirSync, statSync, unlinkSync, writeFileSync } from "node:fs";
 import { dirname, join, relative } from "node:path";
+import { keepPrivate, privateCopy } from "./private-copy.ts";
 
 export const CLIENT_IDS = ["claude-code", "claude-desktop", "cursor", "vscode", "codex", "windsurf", "gemini"] as const;
 export type ClientId = (typeof CLIENT_IDS)[number];
@@ -235,7 +236,7 @@ function deleteFile(file: FilePlan, now: Date): string | undefined {
 /**
  * Copies the current file before it is changed. User files get `<file>.cairn-backup-<time>` beside them;
  * project files are backed up under cairn's data directory (mirroring their absolute path), so nothing
- * cairn leaves behind shows up in the repository.
+ * cairn leaves behind shows up in the repository. Either copy is 0600: it may hold other servers' secrets.
  */
 function backupCopy(file: FilePlan, real: string, now: Date): string {
   const base = file.backupDir === undefined ? `${file.path}.cairn-backup-${stamp(now)}` : join(file.backupDir, stamp(now), file.path.replace(/^[A-Za-z]:/, "").replace(/^[\\/]+/, ""));
@@ -243,6 +244,7 @@ function backupCopy(file: FilePlan, real: string, now: Date): string {
   let backup = base;
   for (let n = 2; existsSync(backup); n++) backup = `${base}-${n}`;
   mkdirSync(dirname(backup), { recursive: true, mode: 0o700 });
-  copyFileSync(real, backup);
+  if (file.backupDir !== undefined) keepPrivate(file.backupDir);
+  privateCopy(real, backup);
   return backup;
 }

@@ -111,9 +111,14 @@ export function auditLog(db: Database, q: AuditQuery, codec: ContentCodec): Audi
   const params: Array<string | number> = [];
   if (q.memoryId !== undefined) (where.push("memory_id = ?"), params.push(q.memoryId));
   if (q.op !== undefined) (where.push("op = ?"), params.push(q.op));
-  // A kind of actor ("mcp", "hook") takes in each of its clients and sessions ("mcp:claude-code/1.0", "hook:abc123").
-  if (q.actor !== undefined && q.actor.includes(":")) (where.push("actor = ?"), params.push(q.actor));
-  else if (q.actor !== undefined) (where.push("(actor = ? OR substr(actor, 1, ?) = ?)"), params.push(q.actor, q.actor.length + 1, `${q.actor}:`));
+  // A kind of actor ("mcp", "hook") takes in each of its clients and sessions ("mcp:claude-code/1.0", "hook:abc123");
+  // a client without a version ("mcp:claude-code") each of its versions: `audit --help` offers that form, and it
+  // matched nothing (QA).
+  if (q.actor !== undefined) {
+    const below = q.actor.includes(":") ? `${q.actor}/` : `${q.actor}:`;
+    where.push("(actor = ? OR substr(actor, 1, ?) = ?)");
+    params.push(q.actor, below.length, below);
+  }
   if (q.since !== undefined) (where.push("at >= ?"), params.push(q.since));
   if (q.until !== undefined) (where.push("at < ?"), params.push(q.until));
   const rows = db

@@ -180,3 +180,12 @@ test("the text audit log says what a rule's or hold's entry did: set or clear, a
   expect(lines.find((l) => l.includes(rule) && l.endsWith("set"))).toBeDefined();
   expect(lines.find((l) => l.includes(hold))).toMatch(/"case \[31m9"$/);
 });
+
+test("a forget's reason shows in the human audit log and in get --history, not only in --json (QA)", async () => {
+  const { id } = await s.json<{ id: string }>(["remember", "the staging database is read-only", "--json"]);
+  await s.ok(["forget", id, "--reason", "obsolete since the March migration"]);
+  const log = (await s.ok(["audit", "log", "--memory", id])).stdout.split("\n").find((l) => l.includes(" forget "));
+  expect(log).toContain('"obsolete since the March migration"');
+  const history = (await s.ok(["get", id, "--history"])).stdout.split("\n").find((l) => l.includes(" forget "));
+  expect(history).toContain('"obsolete since the March migration"');
+});

@@ -217,15 +217,42 @@ describe("forget --hard asks first", () => {
       terminal.close();
       return { exit, seen };
     };
+    // Declined is not done: exit 1, so a script tells it from a purge (QA: exit 0).
     const no = await ask("n");
-    expect(no.exit).toBe(0);
+    expect(no.exit).toBe(1);
     expect(no.seen).toContain("a memory asked about on a terminal");
-    expect(no.seen).toContain("Nothing was deleted");
+    expect(no.seen).toContain("Nothing was erased");
     expect((await s.json<{ status: string }>(["get", made.id, "--json"])).status).toBe("active");
     const yes = await ask("y");
     expect(yes.exit).toBe(0);
     expect(yes.seen).toContain("Purged");
     expect((await s.run(["get", made.id])).exitCode).toBe(1);
+  });
+});
+
+describe("options and words no action reads are refused, and messages say what happened (QA)", () => {
+  test("forget --keep-reason without --hard, models list --id, models reindex --wait: exit 2 naming the reader, nothing changed", async () => {
+    const made = await remember("a memory a stray flag must not forget");
+    const cases: Array<[string[], string]> = [
+      [["forget", made.id, "--keep-reason", "--reason", "x"], "--keep-reason is for `cairn forget --hard`"],
+      [["models", "list", "--id", "x"], "--id is for `cairn models add`"],
+      [["models", "reindex", "--wait"], "--wait is for `cairn models use`"],
+    ];
+    for (const [args, says] of cases) {
+      const r = await s.run(args);
+      expect({ args, exit: r.exitCode }).toEqual({ args, exit: 2 });
+      expect(r.stderr).toContain(says);
+    }
+    expect((await s.json<{ status: string }>(["get", made.id, "--json"])).status).toBe("active");
+  });
+
+  test("`config limit` names the setting and how to read it; import counts one line as a line", async () => {
+    const r = await s.run(["config", "limit"]);
+    expect(r.exitCode).toBe(2);
+    expect(r.stderr).toContain("`cairn config get limit`");
+    expect(r.stderr).not.toContain("Give a key");
+    const imported = await s.ok(["import", "-"], { stdin: `${JSON.stringify({ content: "one imported line" })}\n` });
+    expect(imported.stdout).toContain("Imported 1 line in");
   });
 });
 

@@ -376,6 +376,12 @@ describe("list, stats, doctor, config, version", () => {
     expect((await s.json<{ version: string }>(["--json", "version"])).version).toBe(version);
     const help = await s.json<{ commands: Array<{ command: string; description: string }> }>(["--help", "--json"]);
     expect(help.commands.find((c) => c.command === "recall")?.description).toBe("find memories relevant to a query");
+    // `hook` is a command too, and the --json promise names the two that speak JSON already (QA).
+    expect(help.commands.map((c) => c.command)).toContain("hook");
+    const rootHelp = (await s.ok(["--help"])).stdout;
+    expect(rootHelp).toMatch(/\n {2}hook {2,}/);
+    expect(rootHelp).toContain("all but mcp and hook, which speak JSON already, take --json");
+    expect(rootHelp).toContain("unshare");
     // A long alias is shown with the two dashes it takes (QA: help showed `-out`, which the flag check refuses).
     const exportHelp = (await s.ok(["export", "--help"])).stdout;
     expect(exportHelp).toContain("--out, --output=<path>");

@@ -115,3 +115,14 @@ test("restore of a memory a rule expired says when it is purged and how to keep 
   expect(out).toContain("the sweep purges it after");
   expect(out).toContain("cairn hold add --id");
 });
+
+test("a sweep with no rules that brings expired memories back does not say nothing was swept (QA)", async () => {
+  await s.ok(["import", "-"], { stdin: `${record(ID_OLD, "ENOSPC writing the build cache", [])}\n` });
+  await s.ok(["retention", "set", "--type", "error", "--keep", "90d", "--grace", "30d"]);
+  expect((await s.json<{ expired: Array<{ id: string }> }>(["sweep", "--json"])).expired.map((e) => e.id)).toEqual([ID_OLD]);
+  await s.ok(["retention", "clear", "--all"]);
+  const out = (await s.ok(["sweep"])).stdout;
+  expect(out).toContain("Brought back 1");
+  expect(out).not.toContain("nothing is swept");
+  expect(out).toContain("No retention rules are set, so nothing expires or is purged");
+});

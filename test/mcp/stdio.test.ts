@@ -165,3 +165,35 @@ describe("lifecycle", () => {
     expect(await s.life.done).toBe(0);
   });
 });
+
+describe("ids JSON.parse would not keep exact", () => {
+  /** A transport whose replies are kept as the lines written. */
+  function rawWire() {
+    const input = new PassThrough();
+    const lines: string[] = [];
+    const received: JSONRPCMessage[] = [];
+    const transport = new LineTransport(input, async (line) => void lines.push(line), { maxMessageBytes: 1024 });
+    transport.onmessage = (m) => received.push(m);
+    return { input, lines, received, transport };
+  }
+
+  test("a request with an id beyond 2^53 or a fraction is taken, and its reply carries the id as sent (QA)", async () => {
+    const { input, lines, received, transport } = rawWire();
+    await transport.start();
+    input.write('{"jsonrpc":"2.0","id":9007199254740993,"method":"ping"}\n{"jsonrpc":"2.0","id":1.5,"method":"ping"}\n');
+    await until(() => received.length === 2);
+    for (const m of received) await transport.send({ jsonrpc: "2.0", id: (m as any).id, result: {} });
+    expect(lines).toEqual(['{"id":9007199254740993,"jsonrpc":"2.0","result":{}}\n', '{"id":1.5,"jsonrpc":"2.0","result":{}}\n']);
+    expect(transport.pendingRequests).toBe(0);
+  });
+
+  test("refused messages with such an id are answered under it too, an oversized one included", async () => {
+    const { input, lines, transport } = rawWire();
+    await transport.start();
+    input.write('{"jsonrpc":"1.0","id":123456789012345678901234567890,"method":"ping"}\n');
+    input.write(`{"jsonrpc":"2.0","id":18446744073709551615,"method":"x","params":{"a":"${"y".repeat(1100)}"}}\n`);
+    await until(() => lines.length === 2);
+    expect(lines[0]).toStartWith('{"id":123456789012345678901234567890,"jsonrpc":"2.0","error":{"code":-32600');
+    expect(lines[1]).toStartWith('{"id":18446744073709551615,"jsonrpc":"2.0","error":{"code":-32600');
+  });
+});

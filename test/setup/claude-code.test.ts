@@ -219,6 +219,28 @@ describe("project scope", () => {
     expect(json(join(w.home, ".claude", "settings.json"))).toEqual({});
   });
 
+  test("backups are 0600 in 0700 folders whatever the original's mode, and earlier ones there are made so (QA: 0644 with secrets)", () => {
+    const mcp = w.write("project/.mcp.json", `{ "mcpServers": { "other": { "command": "x", "env": { "API_TOKEN": "tok_abc123secret" } } } }\n`);
+    chmodSync(mcp, 0o644);
+    const backups = join(w.home, ".local", "share", "cairn", "backups");
+    const earlier = w.write("home/.local/share/cairn/backups/20260801T000000Z/old/.mcp.json", "{}\n");
+    chmodSync(earlier, 0o644);
+    chmodSync(dirname(earlier), 0o755);
+    const file = w.setup({ client: "claude-code", scope: "project", command: "cairn" }).clients[0]!.files[0]!;
+    expect(file.backup!.startsWith(`${backups}/`)).toBe(true);
+    expect(w.read(file.backup!)).toContain("tok_abc123secret");
+    expect(statSync(file.backup!).mode & 0o777).toBe(0o600);
+    expect(statSync(dirname(file.backup!)).mode & 0o777).toBe(0o700);
+    expect(statSync(earlier).mode & 0o777).toBe(0o600);
+    expect(statSync(dirname(earlier)).mode & 0o777).toBe(0o700);
+    expect(statSync(mcp).mode & 0o777).toBe(0o644);
+    // A user file's copy beside it is private too.
+    const state = w.write("home/.claude.json", `{ "mcpServers": { "other": { "command": "x" } } }\n`);
+    chmodSync(state, 0o644);
+    const userFile = w.setup({ client: "claude-code" }).clients[0]!.files[0]!;
+    expect(statSync(userFile.backup!).mode & 0o777).toBe(0o600);
+  });
+
   test("writes .mcp.json and .claude/settings.json at the git root, not the home directory", () => {
     const report = w.setup({ client: "claude-code", scope: "project", cwd: join(w.project) });
     expect(report.clients[0]!.files.map((f) => f.path)).toEqual([join(w.project, ".mcp.json"), join(w.project, ".claude", "settings.json")]);

@@ -3,12 +3,16 @@
  * their audit history), keyed audit hashes with a chain that still verifies, no reason kept unless asked,
  * and `secure_delete` on every connection cairn opens.
  */
+import { Database } from "bun:sqlite";
 import { afterEach, describe, expect, test } from "bun:test";
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ERASED, withoutQuotes } from "../../src/capture/quotes.ts";
+import { Engine } from "../../src/engine/engine.ts";
 import { openDatabase } from "../../src/store/db.ts";
+import { migrate } from "../../src/store/migrations.ts";
+import { SqliteStore } from "../../src/store/sqlite-store.ts";
 import { REPO_ROOT } from "../helpers/bin.ts";
 import { testEngine } from "../helpers/engine.ts";
 
@@ -221,4 +225,20 @@ test("an import line holding an erased memory, by id or by its text, is left out
   await engine.import(`${JSON.stringify({ id: "custom-7", content: "an imported note with its own id" })}\n`);
   engine.forget("custom-7", { hard: true });
   expect(() => engine.get("custom-7")).toThrow(expect.objectContaining({ code: "ERASED" }));
+});
+
+test("a text erased by an older cairn, whose purge entry holds its plain SHA-256, is left out of an import too", async () => {
+  // A schema-3 store as cairn wrote it before audit hashes were keyed: the purge entry names the text by its
+  // plain SHA-256, and the chain covers it, so it stays plain after the upgrade (SECURITY.md).
+  const path = join(tempDir(), "cairn.db");
+  const raw = new Database(path, { create: true, strict: true });
+  migrate(raw, 3);
+  const text = "The root password hint for the vault is purple-elephant-42";
+  const plain = new Bun.CryptoHasher("sha256").update(text).digest("hex");
+  raw.query("INSERT INTO audit (at, actor, op, memory_id, hash_before, hash_after, content_before, detail) VALUES (1, 'cli', 'purge', 'm-old', ?, NULL, NULL, '{}')").run(plain);
+  raw.close();
+  const engine = new Engine({ store: new SqliteStore(path), project: "/work/app", actor: "test" });
+  expect(await engine.import(`${JSON.stringify({ content: text, type: "note" })}\n`)).toMatchObject({ lines: 1, created: 0, erased: 1 });
+  expect(engine.list({}).memories).toEqual([]);
+  engine.close();
 });

@@ -151,3 +151,16 @@ test("audit log --actor: a kind of actor takes in its clients and sessions; a fu
   expect(actors("mcp:claude-code/1.2")).toEqual(["mcp:claude-code/1.2"]);
   expect(actors("mc")).toEqual([]);
 });
+
+test("audit log --actor mcp:<client> takes in every version of that client, and no other client (QA: it found none)", () => {
+  const { engine, store } = testEngine();
+  const id = engine.remember({ content: "a memory to log against" }).id;
+  for (const actor of ["mcp:claude-code/1.2", "mcp:claude-code/1.3", "mcp:claude-code-insiders/0.9", "mcp", "cli:alice"]) {
+    store.appendAudit({ at: T0, actor, op: "update", memoryId: id, hashBefore: null, hashAfter: null, contentBefore: null, detail: {} });
+  }
+  const actors = (actor: string) => engine.auditLog({ actor, limit: 50 }).map((e) => e.actor).sort();
+  expect(actors("mcp:claude-code")).toEqual(["mcp:claude-code/1.2", "mcp:claude-code/1.3"]);
+  expect(actors("mcp:claude-code/1.3")).toEqual(["mcp:claude-code/1.3"]);
+  expect(actors("mcp:claude")).toEqual([]);
+  expect(actors("cli:alice")).toEqual(["cli:alice"]);
+});

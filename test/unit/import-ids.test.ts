@@ -23,6 +23,13 @@ describe("import ids", () => {
     expect(engine.stats().total).toBe(0);
   });
 
+  test("an empty or over-long id is said so in characters (QA: \"is under the limit of 1 characters\")", async () => {
+    const { engine } = testEngine();
+    const message = async (id: string) => ((await engine.import(lines({ id, content: "x" })).catch((e: unknown) => e)) as Error).message;
+    expect(await message("")).toContain('field "id": is empty');
+    expect(await message("a".repeat(101))).toContain('field "id": is longer than 100 characters');
+  });
+
   test("an unsafe link target stops the import too, naming the link", async () => {
     const { engine } = testEngine();
     const err = await engine.import(lines({ content: "linked", links: [{ relation: "fixes", to: "../../etc/passwd" }] })).catch((e: unknown) => e);

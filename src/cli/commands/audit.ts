@@ -8,7 +8,7 @@ import { defineCommand } from "citty";
 import { parseOptionalTime, parseOptionalUntil } from "../../domain/time.ts";
 import { cairnError } from "../../errors.ts";
 import { actionArg, intFlag, jsonFlag, onlyOptions } from "../flags.ts";
-import { formatDate } from "../format.ts";
+import { entryReason, formatDate } from "../format.ts";
 import { output } from "../output.ts";
 import { withEngine } from "../session.ts";
 
@@ -24,7 +24,7 @@ export default defineCommand({
     action: { type: "positional", required: false, description: "verify (default) | head | log" },
     from: { type: "string", description: "verify: a head printed earlier by `cairn audit head` (seq:hash); proves the log only grew since", valueHint: "seq:hash" },
     memory: { type: "string", description: "log: only this memory's entries (an id, also of a purged memory)", valueHint: "id" },
-    actor: { type: "string", description: "log: only entries by this actor: a kind (cli, mcp, hook, ui, sync) takes in all of its clients and sessions; mcp:<client> one", valueHint: "actor" },
+    actor: { type: "string", description: "log: only entries by this actor: a kind (cli, mcp, hook, ui, sync) takes in all of its clients and sessions, mcp:<client> every version of one client, mcp:<client>/<version> only that version", valueHint: "actor" },
     since: { type: "string", description: "log: from this time on (ISO date or 3d, 2w …)", valueHint: "time" },
     until: { type: "string", description: "log: before this time", valueHint: "time" },
     limit: { type: "string", description: "log: at most this many entries (default 50)", valueHint: "n" },
@@ -61,7 +61,7 @@ export default defineCommand({
         }
         if (entries.length === 0) return output.text("No audit entries match.");
         // Entries written before actors were cleaned may hold line breaks or escapes: shown cleaned (domain/label.ts).
-        const lines = entries.map((e) => `${String(e.seq).padStart(6)}  ${formatDate(e.at)}  ${safeLabel(e.actor).padEnd(8)} ${e.op.padEnd(10)} ${e.memoryId}  ${(e.entryHash ?? "").slice(0, 12)}${policyNote(e.op, e.detail)}`);
+        const lines = entries.map((e) => `${String(e.seq).padStart(6)}  ${formatDate(e.at)}  ${safeLabel(e.actor).padEnd(8)} ${e.op.padEnd(10)} ${e.memoryId}  ${(e.entryHash ?? "").slice(0, 12)}${entryNote(e.op, e.detail)}`);
         if (more) lines.push(`(the newest ${limit}; older entries match too: --limit ${limit * 4}, or --until ${new Date(entries.at(-1)!.at).toISOString()})`);
         return output.text(lines.join("\n"));
       }
@@ -104,11 +104,11 @@ function parseAnchor(text: string): { seq: number; hash: string } {
 }
 
 /**
- * What a hold's or rule's entry did, for the text log: set or clear, placed or released, and the reason given
- * (QA: a rule set and its clear printed alike; --json has the whole detail).
+ * What an entry adds for the text log: a hold's or rule's action (set or clear, placed or released; QA: a rule set
+ * and its clear printed alike) and any entry's reason (a forget's too: QA, it was in --json only).
  */
-function policyNote(op: string, detail: Record<string, unknown>): string {
-  if (op !== "retention" && op !== "hold" && op !== "release") return "";
-  const parts = [typeof detail.action === "string" ? detail.action : "", typeof detail.reason === "string" ? `"${safeLabel(detail.reason).slice(0, 80)}"` : ""].filter((p) => p !== "");
+function entryNote(op: string, detail: Record<string, unknown>): string {
+  const policy = op === "retention" || op === "hold" || op === "release";
+  const parts = [policy && typeof detail.action === "string" ? detail.action : "", entryReason(detail, 80) ?? ""].filter((p) => p !== "");
   return parts.length > 0 ? `  ${parts.join(" ")}` : "";
 }

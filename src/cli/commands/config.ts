@@ -37,6 +37,11 @@ export default defineCommand({
         }).join("\n") + `\n\nfile: ${paths.configFile}${existsSync(paths.configFile) ? "" : " (not created yet)"}`,
       );
     }
+    // Named before the key is asked for: `cairn config limit` was told "Give a key" (QA).
+    if (action !== "get" && action !== "set" && action !== "unset") {
+      if ((CONFIG_KEYS as string[]).includes(action)) throw cairnError("USAGE", [`${action} is a setting, not an action: \`cairn config get ${action}\` shows it, \`cairn config set ${action} <value>\` changes it.`]);
+      throw cairnError("UNKNOWN_ACTION", ["config", action, "show, get, set, unset or path"]);
+    }
     // `unset` of a key this version does not know removes it: the way out of a setting the file should not hold.
     const stray = action === "unset" && args.key !== undefined && !(CONFIG_KEYS as string[]).includes(args.key) && readConfigJson(paths.configFile)?.[args.key] !== undefined;
     const key = stray ? (args.key as ConfigKey) : checkKey(args.key);
@@ -44,7 +49,6 @@ export default defineCommand({
       const config = loadConfig(paths.configFile);
       return args.json ? output.json({ key, value: config.values[key], source: config.sources[key] }) : output.text(String(config.values[key]));
     }
-    if (action !== "set" && action !== "unset") throw cairnError("UNKNOWN_ACTION", ["config", action, "show, get, set, unset or path"]);
     // Rewritten from the file as it is: settings this version does not know are kept (a newer cairn's), and one
     // with a bad value can be set or unset (the way out the error names), whatever the others hold.
     const file = readConfigJson(paths.configFile) ?? {};

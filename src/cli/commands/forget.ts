@@ -20,6 +20,8 @@ export default defineCommand({
     ...jsonFlag,
   },
   async run({ args }) {
+    // A soft forget keeps its reason anyway: the flag did nothing there, silently (QA).
+    if (args["keep-reason"] && !args.hard) throw cairnError("USAGE", ["--keep-reason is for `cairn forget --hard` (a forget without --hard always keeps its --reason); nothing was changed."]);
     await withEngine(async ({ engine, paths }) => {
       if (args.hard && !args.yes) {
         const memory = engine.get(args.id, { track: false });
@@ -27,8 +29,10 @@ export default defineCommand({
         if (!(await stdinIsTerminal())) throw cairnError("CONFIRM_HARD_FORGET", [short]);
         const preview = cutText(memory.content.replace(/\s+/g, " "), 60);
         if (!askYesNo(`Erase memory ${short} ("${preview}${memory.content.length > 60 ? "…" : ""}") for good? This cannot be undone.`)) {
+          // Not done is not success: a script must tell it from a purge (QA: exit 0).
+          process.exitCode = 1;
           if (args.json) return output.json({ id: memory.id, status: memory.status, purged: false });
-          return output.text("Nothing was deleted.");
+          return output.text("Nothing was erased (the answer was not yes).");
         }
       }
       const result = engine.forget(args.id, { reason: args.reason, hard: args.hard, keepReason: args["keep-reason"] });

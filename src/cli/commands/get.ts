@@ -3,7 +3,7 @@ import { defineCommand } from "citty";
 import { memoryToJson } from "../../domain/serialize.ts";
 import { toIso } from "../../domain/time.ts";
 import { jsonFlag } from "../flags.ts";
-import { formatDate, formatDetail, linkArrow, memoryLine } from "../format.ts";
+import { entryReason, formatDate, formatDetail, linkArrow, memoryLine } from "../format.ts";
 import { output } from "../output.ts";
 import { withEngine } from "../session.ts";
 
@@ -50,7 +50,8 @@ export default defineCommand({
       if (entries) {
         text += "\n\nHistory:";
         for (const e of entries) {
-          text += `\n  ${formatDate(e.at)}  ${e.op.padEnd(9)} by ${e.actor}`;
+          const reason = entryReason(e.detail, 200);
+          text += `\n  ${formatDate(e.at)}  ${e.op.padEnd(9)} by ${e.actor}${reason ? `  ${reason}` : ""}`;
           if (e.contentBefore !== null) text += `\n    was: ${e.contentBefore.replace(/\n/g, "\n         ")}`;
         }
       }

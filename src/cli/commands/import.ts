@@ -89,7 +89,7 @@ export default defineCommand({
       const made = report.links - linksExisting;
       const linked = linksExisting === 0 ? `${made} restored` : made === 0 ? `${linksExisting} already there` : `${made} restored, ${linksExisting} already there`;
       output.text(
-        `Imported ${report.lines} lines in ${seconds.toFixed(2)} s: ${report.created} new, ${report.duplicates} already known.` +
+        `Imported ${report.lines} ${report.lines === 1 ? "line" : "lines"} in ${seconds.toFixed(2)} s: ${report.created} new, ${report.duplicates} already known.` +
           (report.links + report.unlinked > 0 ? ` Links: ${linked}${report.unlinked > 0 ? `, ${report.unlinked} not made (their target is in neither the file nor the store)` : ""}.` : "") +
           (report.orphans > 0
             ? ` ${report.orphans} superseded ${report.orphans === 1 ? "memory names a successor" : "memories name successors"} in neither the file nor the store: kept superseded (\`cairn restore <id>\` makes one current).`

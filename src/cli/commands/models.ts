@@ -12,7 +12,7 @@ import { SqliteStore } from "../../store/sqlite-store.ts";
 import { removeModelIndexFiles } from "../../store/vector-file.ts";
 import { confirmDamage } from "../../store/integrity-check.ts";
 import { refreshKeywordFile } from "../../store/keyword-file-state.ts";
-import { jsonFlag, onlyWords } from "../flags.ts";
+import { jsonFlag, onlyOptions, onlyWords } from "../flags.ts";
 import { own } from "../../domain/own.ts";
 import { addModelFolder } from "../models-add.ts";
 import { output, progress } from "../output.ts";
@@ -45,6 +45,11 @@ export default defineCommand({
     // Words an action reads (an unknown action is named as such further on).
     const takes = own({ list: 0, reembed: 0, reindex: 0, add: 1, use: 1, remove: 1 }, action);
     if (takes !== undefined) onlyWords("models", action, [target], takes);
+    // Options another action reads were taken and dropped (QA: `models list --id x`, `models reindex --wait`).
+    if (takes !== undefined) {
+      const add = ["add"];
+      onlyOptions("models", action, args, { id: add, kind: add, pooling: add, "query-prefix": add, "document-prefix": add, "max-length": add, "min-score": add, wait: ["use"], background: ["reembed"] });
+    }
     const need = (what: string) => {
       if (!target) throw cairnError("USAGE", [`Give ${what}: cairn models ${action} <${what}>.`]);
       return target;

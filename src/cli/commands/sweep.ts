@@ -36,7 +36,7 @@ export default defineCommand({
       const short = (id: string) => id.slice(-8);
       const lines: string[] = [];
       const verb = (done: string, would: string) => (r.dryRun ? would : done);
-      if (rules === 0) lines.push("No retention rules are set, so nothing is swept (`cairn retention set --type <type> --keep <duration>` adds one).");
+      if (rules === 0) lines.push("No retention rules are set, so nothing expires or is purged (`cairn retention set --type <type> --keep <duration>` adds one).");
       if (r.expired.length > 0) {
         lines.push(`${verb("Expired", "Would expire")} ${r.expired.length} (no longer recalled; purged after their grace):`);
         for (const e of r.expired) lines.push(`  ${short(e.id)}  ${e.type.padEnd(10)} ${projectLabel(e.project).padEnd(16)} ${e.why}; purge after ${formatDate(e.purgeAfter)}`);
