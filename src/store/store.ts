@@ -103,6 +103,8 @@ export interface IntegrityReport {
   schemaVersion: number;
   integrity: string[];
   ftsErrors: string[];
+  /** Why FTS5's own check could not run (another process held the lock): not a fault of the index. */
+  ftsUnchecked?: string;
   ftsMissing: number;
   ftsOrphans: number;
   tagMismatches: number;

@@ -281,9 +281,11 @@ function storeChecks(engine: Engine, step: (what: string) => void): Check[] {
     integrityCheck(report.integrity, engine.store.location),
     {
       name: "fts index",
-      level: fts ? "ok" : "fail",
+      level: fts ? (report.ftsUnchecked ? "warn" : "ok") : "fail",
       detail: fts
-        ? "full-text index matches the memories table"
+        ? report.ftsUnchecked
+          ? `its rows match the memories table; its own check did not run, another process holds the database's lock (${report.ftsUnchecked}): run doctor again when it is done`
+          : "full-text index matches the memories table"
         : report.ftsMissing < 0 || report.ftsOrphans < 0
           ? `cannot be read: ${unread}. ${RECOVERY}`
           : `${report.ftsMissing} memories missing from the index, ${report.ftsOrphans} orphan entries${report.ftsErrors.length ? `; ${report.ftsErrors[0]}` : ""}`,
