@@ -10,7 +10,7 @@ export function freeSpaceCheck(store: SqliteStore, repair: boolean): { name: str
   const name = "free space";
   try {
     const before = freeSpace(store.database);
-    if (!worthCompacting(before)) return { name, level: "ok", detail: `${mib(before.freeBytes)} of ${mib(before.fileBytes)} free inside the database file (reused by later writes)` };
+    if (!worthCompacting(before, repair)) return { name, level: "ok", detail: `${mib(before.freeBytes)} of ${mib(before.fileBytes)} free inside the database file (reused by later writes)` };
     if (!repair) {
       return {
         name,
