@@ -44,3 +44,18 @@ test("leftovers of processes that are gone are named, then removed by --repair; 
   expect(readdirSync(s.cairnHome)).toContain(live);
   expect(await leftovers()).toBeUndefined();
 });
+
+test("doctor says when it upgraded the store it checks, and from which version (QA: it did so silently)", async () => {
+  await s.ok(["remember", "a note from an older cairn's day"]);
+  const { Database } = await import("bun:sqlite");
+  const { SCHEMA_VERSION } = await import("../../src/store/migrations.ts");
+  // The store as the cairn before the last migration left it.
+  const raw = new Database(join(s.cairnHome, "cairn.db"));
+  raw.run("ALTER TABLE sync_secret DROP COLUMN server_password");
+  raw.run(`PRAGMA user_version = ${SCHEMA_VERSION - 1}`);
+  raw.close();
+  const first = await s.run(["doctor", "--json"]);
+  const schema = (r: { stdout: string }) => (JSON.parse(r.stdout) as { checks: Array<{ name: string; detail: string }> }).checks.find((c) => c.name === "schema")!.detail;
+  expect(schema(first)).toContain(`upgraded just now from version ${SCHEMA_VERSION - 1}`);
+  expect(schema(await s.run(["doctor", "--json"]))).toBe(`version ${SCHEMA_VERSION} (this cairn: ${SCHEMA_VERSION})`);
+});

@@ -5,6 +5,7 @@ import { resolvePaths } from "../../config/paths.ts";
 import { Engine } from "../../engine/engine.ts";
 import { CairnError, cairnError, describeError } from "../../errors.ts";
 import { loadConfig } from "../../config/load.ts";
+import { Database } from "bun:sqlite";
 import { SCHEMA_VERSION } from "../../store/migrations.ts";
 import { repairDatabase } from "../../store/repair.ts";
 import { clearDamageMark, damageMark, markDamaged } from "../../store/damage-mark.ts";
@@ -150,6 +151,7 @@ async function runChecks(repair: boolean, wasDamaged = false): Promise<Check[]> 
   }
   let engine: Engine;
   let store: SqliteStore;
+  const versionBefore = versionOnDisk(paths.dbFile);
   try {
     store = new SqliteStore(paths.dbFile, { unlock: CLI_UNLOCK });
     engine = new Engine({ store, project: detectProjectKey(), actor: "doctor" });
@@ -164,7 +166,7 @@ async function runChecks(repair: boolean, wasDamaged = false): Promise<Check[]> 
     checks.push(encryptionCheck(store), ...leftKeyCheck(store, repair), backupCheck(paths.dbFile, store, repair, wasDamaged), ...damagedCopiesCheck(paths.dbFile), ...leftoversCheck(paths.dbFile, repair));
     if (repair) checks.push(...policyRepair(store));
     checks.push(permissionCheck("permissions", paths.dataDir, 0o700), permissionCheck("db file", paths.dbFile, 0o600));
-    checks.push(...storeChecks(engine, step), ...auditKeyCheck(store), erasureCheck(engine));
+    checks.push(...storeChecks(engine, step, versionBefore), ...auditKeyCheck(store), erasureCheck(engine));
     step("the keyword search thread and index file");
     checks.push(await searchThreadCheck(store), await keywordIndexCheck(store, repair));
     try {
@@ -265,7 +267,7 @@ function firstProblems(rows: readonly string[]): string {
 }
 
 /** Schema, integrity, full-text index and tag index; each reports what it could not read instead of throwing. */
-function storeChecks(engine: Engine, step: (what: string) => void): Check[] {
+function storeChecks(engine: Engine, step: (what: string) => void, versionBefore: number | null): Check[] {
   step("the database file: integrity, full-text index, tags");
   const report = engine.check();
   step("the audit chain");
@@ -276,7 +278,10 @@ function storeChecks(engine: Engine, step: (what: string) => void): Check[] {
     {
       name: "schema",
       level: report.schemaVersion === SCHEMA_VERSION ? "ok" : "fail",
-      detail: report.schemaVersion < 0 ? `cannot be read: ${unread}` : `version ${report.schemaVersion} (this cairn: ${SCHEMA_VERSION})`,
+      detail:
+        report.schemaVersion < 0
+          ? `cannot be read: ${unread}`
+          : `version ${report.schemaVersion} (this cairn: ${SCHEMA_VERSION})${versionBefore !== null && versionBefore > 0 && versionBefore < report.schemaVersion ? `; upgraded just now from version ${versionBefore}, as any command of this cairn does: an older cairn can no longer open it` : ""}`,
     },
     integrityCheck(report.integrity, engine.store.location),
     {
@@ -354,4 +359,21 @@ function permissionCheck(name: string, path: string, wanted: number): Check {
   const mode = statSync(path).mode & 0o777;
   if (process.platform === "win32" || (mode & 0o077) === 0) return { name, level: "ok", detail: `${path} ${mode.toString(8)}` };
   return { name, level: "warn", detail: `${path} is ${mode.toString(8)}, readable by others; run: chmod ${wanted.toString(8)} "${path}"` };
+}
+
+/**
+ * The schema version of the file as it is, before this cairn opens (and upgrades) it: doctor says when it upgraded
+ * the store (QA: it did so silently, and the older cairn the user ran was refused afterwards). Null when unreadable.
+ */
+function versionOnDisk(dbFile: string): number | null {
+  try {
+    const db = new Database(dbFile, { readonly: true });
+    try {
+      return (db.query("PRAGMA user_version").get() as { user_version: number }).user_version;
+    } finally {
+      db.close();
+    }
+  } catch {
+    return null;
+  }
 }
