@@ -3,7 +3,9 @@
  * level), does the registered command exist and run, and — for Claude Code — are all hooks present.
  * Read-only; a client that is neither installed nor configured is not mentioned.
  */
-import { accessSync, constants, existsSync } from "node:fs";
+import { accessSync, closeSync, constants, existsSync, openSync, readSync, realpathSync, statSync } from "node:fs";
+import { buildId } from "../hooks/warm/protocol.ts";
+import { selfCommand } from "../self-command.ts";
 import { CLAUDE_HOOKS, cairnInvocation, unquote, hooksOffNote, isCairnHook, localServerIn, localServerNote, twiceRegistered } from "./claude-code.ts";
 import { type JsonObject, isObject } from "./json-file.ts";
 import { parseJsonc } from "./jsonc.ts";
@@ -145,6 +147,46 @@ function checkCommand(command: string, where: string, problems: string[], env: E
   try {
     accessSync(command, constants.X_OK);
   } catch {
-    problems.push(`${command} (in ${where}) is not executable`);
+    return void problems.push(`${command} (in ${where}) is not executable`);
   }
+  const other = otherBuild(command);
+  if (other) problems.push(`${command} (in ${where}) is another cairn build than this one (${other}): an older build's hooks and MCP server cannot open a store a newer one upgraded, and do nothing; run \`cairn setup\` with the cairn you use`);
+}
+
+/**
+ * How the binary at `command` differs from this one (its size and date), when both are compiled cairn binaries and
+ * not the same build (hooks/warm/protocol.ts buildId): QA, doctor called the wiring OK while every hook ran an
+ * older cairn that refused the store. Null when it is this build, or this process runs from source (tests).
+ */
+function otherBuild(command: string): string | null {
+  const self = selfCommand();
+  if (self.length > 1) return null;
+  try {
+    const [mine, theirs] = [realpathSync(self[0]!), realpathSync(command)];
+    if (mine === theirs || buildId(mine) === buildId(theirs) || sameBytes(mine, theirs)) return null;
+    const file = Bun.file(theirs);
+    return `${(file.size / 2 ** 20).toFixed(1)} MB, built ${new Date(file.lastModified).toISOString().slice(0, 10)}`;
+  } catch {
+    return null; // unreadable: the checks above say what is wrong with it
+  }
+}
+
+/** A copy of the same binary (its date is the copy's): the same size, and the same first and last 4 MiB. */
+function sameBytes(a: string, b: string): boolean {
+  const [fa, fb] = [statSync(a).size, statSync(b).size];
+  if (fa !== fb) return false;
+  const ends = (path: string) => {
+    const fd = openSync(path, "r");
+    try {
+      const n = Math.min(fa, 4 * 2 ** 20);
+      const head = Buffer.alloc(n);
+      const tail = Buffer.alloc(n);
+      readSync(fd, head, 0, n, 0);
+      readSync(fd, tail, 0, n, fa - n);
+      return Bun.hash(Buffer.concat([head, tail]));
+    } finally {
+      closeSync(fd);
+    }
+  };
+  return ends(a) === ends(b);
 }

@@ -61,3 +61,23 @@ test("an unknown client is a usage error", async () => {
   }
   expect(existsSync(join(s.home, ".claude.json"))).toBe(false);
 });
+
+test("doctor flags agents wired to another cairn build, not to a copy of this one (QA: OK while every hook ran an older cairn)", async () => {
+  const { copyFileSync, chmodSync, writeFileSync } = await import("node:fs");
+  const other = join(s.root, "elsewhere", "cairn");
+  mkdirSync(join(s.root, "elsewhere"));
+  copyFileSync(CAIRN_BIN, other);
+  chmodSync(other, 0o755);
+  await s.ok(["remember", "a memory, so doctor checks the store"]);
+  const wire = Bun.spawnSync([other, "setup", "--client", "claude-code"], { env: s.env(), cwd: s.cwd });
+  expect(wire.exitCode).toBe(0);
+  const claude = async () => (await s.json<{ checks: Array<{ name: string; level: string; detail: string }> }>(["doctor", "--json"])).checks.find((c) => c.name === "claude-code")!;
+  // A copy of this very binary (its date is the copy's) is this build.
+  expect((await claude()).detail).not.toContain("another cairn build");
+  // Another build in its place (here: other bytes of another size).
+  writeFileSync(other, "#!/bin/sh\nexit 0\n");
+  const flagged = await claude();
+  expect(flagged.level).toBe("warn");
+  expect(flagged.detail).toContain(`${other} (in `);
+  expect(flagged.detail).toContain("is another cairn build than this one");
+});
