@@ -92,14 +92,12 @@ function otherNamedSubject(p: StatementParts, n: StatementParts): boolean {
 }
 
 /**
- * Whether the two statements are said of different things: the newer one's subject names a word the older one
- * does not hold, and the older one's subject is nowhere in the newer ("The billing API listens on port 8443 in
- * staging" → "The staging db is on port 5433 now": the db's port, not the API's; QA: the API fact was
- * superseded and vanished from recall). Such a change, naming nothing it replaced, is flagged, not superseded.
+ * Said of different things: the newer subject names a word the older statement lacks, and the older subject is
+ * nowhere in the newer ("The billing API listens on port 8443 in staging" → "The staging db is on port 5433 now";
+ * QA: the API fact was superseded and vanished from recall). Flagged then, not superseded.
  */
 function subjectsApart(p: StatementParts, n: StatementParts): boolean {
-  if (p.subject.size === 0 || n.subject.size === 0) return false;
-  return !some(p.subject, (w) => n.stems.has(w)) && some(n.subject, (w) => !p.stems.has(w));
+  return p.subject.size > 0 && n.subject.size > 0 && !some(p.subject, (w) => n.stems.has(w)) && some(n.subject, (w) => !p.stems.has(w));
 }
 
 /** "… for <purpose>": what a thing is used for, up to the end of the clause. */

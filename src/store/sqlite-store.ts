@@ -31,9 +31,8 @@ import { idsWithPrefix, idsWithTail, idsWithTailStart } from "./id-lookup.ts";
 import { checkIntegrity } from "./integrity.ts";
 import { openMigrated } from "./migrations.ts";
 import { INSERT_SQL, MEMORY_COLUMNS, type MemoryRow, memoryValues, UPDATE_SQL, rowToMemory, storedTag } from "./rows.ts";
-import { scrubDeleted } from "./scrub.ts";
-import { finishPending, markScrubOwed, readPending, scrubOwed } from "./pending-erasure.ts";
-import { walHolders } from "./wal-holders.ts";
+import { markScrubOwed } from "./pending-erasure.ts";
+import { erasureLeft, finishErasure, settleAfterWrite } from "./erasure-settle.ts";
 import { collectStats, createdByDay } from "./stats.ts";
 import type { PendingErasure, ScrubOutcome, AuditEntry, AuditHead, AuditQuery, AuditRecord, ChainReport, IntegrityReport, ListOptions, TransactionOptions, ProjectAlias, ProjectCount, Store, StoreStats, DayCount, TextHit } from "./store.ts";
 import { removeIndexFiles } from "./vector-file.ts";
@@ -219,20 +218,8 @@ export class SqliteStore implements Store {
       if (opts.bulk) db.run(`PRAGMA cache_size = ${CACHE_KIB}`);
     }
     // Also a rewrite another process's erasure owes: killed after its commit, it never made it (QA).
-    if (this.#scrubPending || scrubOwed(db) !== null) {
-      this.#scrubPending = false;
-      try {
-        this.#lastScrub = scrubDeleted(db, Date.now());
-      } catch {
-        // The erasure is committed; a rewrite that fails (a full disk) stays owed for the next write or doctor.
-        // Thrown, it read as the erasure failing (QA: a sweep's purge, done, was left out of its report).
-        this.#lastScrub = { complete: false, holders: null };
-      }
-      removeIndexFiles(this.location);
-    } else {
-      // Any write is an opportunity to finish an erasure another process left pending (a stat when none is).
-      finishPending(db);
-    }
+    const settled = settleAfterWrite(db, this.location, this.#scrubPending);
+    if (settled) [this.#scrubPending, this.#lastScrub] = [false, settled];
     return result;
   }
 
@@ -312,30 +299,11 @@ export class SqliteStore implements Store {
   }
 
   pendingErasure(): PendingErasure | null {
-    const pending = readPending(this.location);
-    if (pending) return pending;
-    const owed = scrubOwed(this.#db);
-    return owed === null ? null : { since: owed, purges: 1 };
+    return erasureLeft(this.#db, this.location);
   }
 
   finishErasure(): ScrubOutcome {
-    if (scrubOwed(this.#db) !== null) {
-      // An erasure whose process died before rewriting the index: rewritten now, the WAL emptied with it.
-      try {
-        this.#lastScrub = scrubDeleted(this.#live.write(), Date.now());
-        removeIndexFiles(this.location);
-        return this.#lastScrub;
-      } catch {
-        return { complete: false, holders: walHolders(this.location) };
-      }
-    }
-    if (!readPending(this.location)) return { complete: true };
-    try {
-      if (finishPending(this.#live.write())) return { complete: true };
-    } catch {
-      // a read-only or damaged store cannot checkpoint: the erasure stays pending
-    }
-    return { complete: false, holders: walHolders(this.location) };
+    return finishErasure(this.#db, () => this.#live.write(), this.location);
   }
 
   get(id: string): Memory | null {

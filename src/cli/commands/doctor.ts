@@ -5,8 +5,8 @@ import { resolvePaths } from "../../config/paths.ts";
 import { Engine } from "../../engine/engine.ts";
 import { CairnError, cairnError, describeError } from "../../errors.ts";
 import { loadConfig } from "../../config/load.ts";
-import { Database } from "bun:sqlite";
-import { SCHEMA_VERSION } from "../../store/migrations.ts";
+import { openReader } from "../../store/db.ts";
+import { SCHEMA_VERSION, schemaVersion } from "../../store/migrations.ts";
 import { repairDatabase } from "../../store/repair.ts";
 import { clearDamageMark, damageMark, markDamaged } from "../../store/damage-mark.ts";
 import { diagnose } from "../../store/salvage.ts";
@@ -367,9 +367,9 @@ function permissionCheck(name: string, path: string, wanted: number): Check {
  */
 function versionOnDisk(dbFile: string): number | null {
   try {
-    const db = new Database(dbFile, { readonly: true });
+    const db = openReader(dbFile);
     try {
-      return (db.query("PRAGMA user_version").get() as { user_version: number }).user_version;
+      return schemaVersion(db);
     } finally {
       db.close();
     }
