@@ -6,7 +6,7 @@
  * `CAIRN_EMBED_WORKER=off` turns the worker off (recall then embeds a bounded number before searching).
  */
 import { processAlive } from "./process-alive.ts";
-import { closeSync, linkSync, openSync, readFileSync, unlinkSync, writeFileSync } from "node:fs";
+import { closeSync, linkSync, openSync, readFileSync, rmSync, statSync, unlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { selfCommand } from "./self-command.ts";
 
@@ -25,9 +25,38 @@ export function runningWorker(dataDir: string): number | null {
   return Number.isInteger(pid) && pid > 0 && processAlive(pid) ? pid : null;
 }
 
-/** Starts a worker unless one is running or workers are off. Never throws: vectors are an optimisation. */
+/** After a worker could not open its model (a cache folder it cannot write: a full disk), how long none starts. */
+const FAILED_BACKOFF_MS = 5 * 60_000;
+
+function failedPath(dataDir: string): string {
+  return join(dataDir, "embed-worker.failed");
+}
+
+/**
+ * Notes that a worker could not open its model, or that one could again (`failed` false): each write started a
+ * worker that tried the same again, on a small disk filling it each time (QA); for a few minutes none starts.
+ */
+export function noteWorkerOutcome(dataDir: string, failed: boolean): void {
+  try {
+    if (failed) writeFileSync(failedPath(dataDir), String(Date.now()), { mode: 0o600 });
+    else rmSync(failedPath(dataDir), { force: true });
+  } catch {
+    // a full or read-only disk: the next worker tries again, as before
+  }
+}
+
+/** Whether a worker could not open its model within the last few minutes. */
+export function failedLately(dataDir: string): boolean {
+  try {
+    return Date.now() - statSync(failedPath(dataDir)).mtimeMs < FAILED_BACKOFF_MS;
+  } catch {
+    return false;
+  }
+}
+
+/** Starts a worker unless one is running, one failed lately, or workers are off. Never throws: vectors are an optimisation. */
 export function startEmbedWorker(dataDir: string, env: Record<string, string | undefined> = process.env): boolean {
-  if (env.CAIRN_EMBED_WORKER === "off" || runningWorker(dataDir) !== null) return false;
+  if (env.CAIRN_EMBED_WORKER === "off" || runningWorker(dataDir) !== null || failedLately(dataDir)) return false;
   try {
     const log = openSync(join(dataDir, "reembed.log"), "a", 0o600);
     try {

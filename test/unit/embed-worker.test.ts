@@ -1,9 +1,9 @@
 /** @module The background embedding worker's lock: one worker per data directory, a dead worker's lock taken over. */
 import { afterEach, beforeEach, expect, test } from "bun:test";
-import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, rmSync, utimesSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { embedLockPath, runningWorker, startEmbedWorker, takeWorkerLock } from "../../src/embed-worker.ts";
+import { embedLockPath, failedLately, noteWorkerOutcome, runningWorker, startEmbedWorker, takeWorkerLock } from "../../src/embed-worker.ts";
 
 let dir: string;
 beforeEach(() => {
@@ -42,4 +42,19 @@ test("no worker starts while one runs, or when workers are off", () => {
   release();
   expect(startEmbedWorker(dir, { CAIRN_EMBED_WORKER: "off" })).toBe(false);
   expect(readdirSync(dir)).toEqual([]);
+});
+
+test("for a few minutes after a worker could not open its model, none starts; one that could lifts it (QA: a full disk)", () => {
+  noteWorkerOutcome(dir, true);
+  // No worker is spawned (it would try the same and fail again): nothing is started, no log is opened.
+  expect(startEmbedWorker(dir, { PATH: process.env.PATH })).toBe(false);
+  expect(existsSync(join(dir, "reembed.log"))).toBe(false);
+  expect(failedLately(dir)).toBe(true);
+  const old = new Date(Date.now() - 6 * 60_000);
+  utimesSync(join(dir, "embed-worker.failed"), old, old);
+  expect(failedLately(dir)).toBe(false);
+  noteWorkerOutcome(dir, true);
+  noteWorkerOutcome(dir, false);
+  expect(failedLately(dir)).toBe(false);
+  expect(existsSync(join(dir, "embed-worker.failed"))).toBe(false);
 });

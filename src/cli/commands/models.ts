@@ -18,7 +18,7 @@ import { addModelFolder } from "../models-add.ts";
 import { output, progress } from "../output.ts";
 import { openModelEmbedder } from "../retrieval.ts";
 import { loadCliConfig, refuseGoneDatabase, requireStore } from "../session.ts";
-import { runningWorker, startEmbedWorker, takeWorkerLock } from "../../embed-worker.ts";
+import { noteWorkerOutcome, runningWorker, startEmbedWorker, takeWorkerLock } from "../../embed-worker.ts";
 
 export default defineCommand({
   meta: { name: "models", description: "List, add, switch, remove embedding models and rerankers; re-embed memories." },
@@ -153,6 +153,7 @@ async function use(paths: { dataDir: string; dbFile: string; configFile: string 
   // Re-embedding runs detached, so switching is instant; recall meanwhile uses keyword plus whatever
   // already has a vector for the new model, and says so. A worker already running picks the new model up
   // on its next round.
+  noteWorkerOutcome(paths.dataDir, false); // another model: a failure of the last one's worker holds none back
   const background = pending > 0 && (startEmbedWorker(paths.dataDir) || runningWorker(paths.dataDir) !== null);
   if (json) return output.json({ model: id, pending, reembedding: background });
   output.text(`Active model: ${id}.${background ? ` Re-embedding ${pending} memories in the background; run \`cairn models reembed\` to follow it.` : ""}`);
@@ -187,7 +188,14 @@ async function backgroundWorker(dataDir: string, dbFile: string, activeModel: st
     try {
       // A backlog (an import, a model switch) gets every core; a few fresh writes are done on one thread
       // before a larger session would even have started.
-      const embedder = await openModelEmbedder(dataDir, model, { bulk: pending >= BULK_FROM });
+      let embedder: Awaited<ReturnType<typeof openModelEmbedder>>;
+      try {
+        embedder = await openModelEmbedder(dataDir, model, { bulk: pending >= BULK_FROM });
+        noteWorkerOutcome(dataDir, false);
+      } catch (err) {
+        noteWorkerOutcome(dataDir, true);
+        throw err;
+      }
       const store = new SqliteStore(dbFile);
       try {
         embedded = (await embedPending(store, embedder, { oldestFirst: true })).embedded;
