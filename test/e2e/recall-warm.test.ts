@@ -52,7 +52,7 @@ test("the warm daemon answers a recall with exactly the command's own output", a
   const texts = ["We keep invoices in PostgreSQL, one schema per tenant", "The deploy script lives in ops/deploy.sh", "Caroline painted a sunrise over the lake last summer", "Retry the payment webhook three times before alerting", "배포는금요일에하지않기로결정했습니다", "本番環境のデプロイは毎週金曜日に禁止されています。"];
   for (const text of texts) await sb.ok(["remember", text], { cwd: project, env: { CAIRN_EMBED_WORKER: "off" } });
   await sb.ok(["remember", "Billing invoices are rendered with Typst", "--type", "decision"], { cwd: other, env: { CAIRN_EMBED_WORKER: "off" } });
-  await sb.ok(["models", "reembed", "--wait"], { cwd: project, env: { CAIRN_EMBED_WORKER: "off" } });
+  await sb.ok(["models", "reembed"], { cwd: project, env: { CAIRN_EMBED_WORKER: "off" } });
   const sub = join(project, "src");
   mkdirSync(sub);
   const cases: Array<{ args: string[]; cwd?: string }> = [

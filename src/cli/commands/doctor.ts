@@ -1,12 +1,11 @@
 /** @module `cairn doctor`: checks that everything cairn depends on is sound, and says how to fix what is not. */
 import { defineCommand } from "citty";
-import { existsSync, rmSync, statSync } from "node:fs";
+import { closeSync, existsSync, openSync, readSync, rmSync, statSync } from "node:fs";
 import { resolvePaths } from "../../config/paths.ts";
 import { Engine } from "../../engine/engine.ts";
 import { CairnError, cairnError, describeError } from "../../errors.ts";
 import { loadConfig } from "../../config/load.ts";
-import { openReader } from "../../store/db.ts";
-import { SCHEMA_VERSION, schemaVersion } from "../../store/migrations.ts";
+import { SCHEMA_VERSION } from "../../store/migrations.ts";
 import { repairDatabase } from "../../store/repair.ts";
 import { clearDamageMark, damageMark, markDamaged } from "../../store/damage-mark.ts";
 import { diagnose } from "../../store/salvage.ts";
@@ -363,15 +362,19 @@ function permissionCheck(name: string, path: string, wanted: number): Check {
 
 /**
  * The schema version of the file as it is, before this cairn opens (and upgrades) it: doctor says when it upgraded
- * the store (QA: it did so silently, and the older cairn the user ran was refused afterwards). Null when unreadable.
+ * the store (QA: it did so silently, and the older cairn the user ran was refused afterwards). Read from the
+ * header's bytes (offset 60), not through SQLite, which would leave a write-ahead log beside a file cut short;
+ * null when a log holds newer pages than the header, or the file is unreadable.
  */
 function versionOnDisk(dbFile: string): number | null {
   try {
-    const db = openReader(dbFile);
+    if ((statSync(`${dbFile}-wal`, { throwIfNoEntry: false })?.size ?? 0) > 0) return null;
+    const fd = openSync(dbFile, "r");
     try {
-      return schemaVersion(db);
+      const header = Buffer.alloc(64);
+      return readSync(fd, header, 0, 64, 0) === 64 ? header.readUInt32BE(60) : null;
     } finally {
-      db.close();
+      closeSync(fd);
     }
   } catch {
     return null;
