@@ -58,6 +58,7 @@ export function withoutQuotes(text: string, erased: readonly string[], kept: rea
     }
   }
   if (!cover.includes(SHARED) && !cover.includes(WHOLE)) return { text, quoted: false };
+  const names = namesIn(erased);
   let out = "";
   let i = 0;
   let last = 0;
@@ -70,7 +71,7 @@ export function withoutQuotes(text: string, erased: readonly string[], kept: rea
     let j = i;
     while (j < n.s.length && cover[j]) j++;
     const next = j;
-    if (!isQuote(text, n, i, j, cover)) {
+    if (!isQuote(text, n, i, j, cover, names)) {
       i = next;
       continue;
     }
@@ -97,17 +98,28 @@ const ONE_WORD = /^[\p{L}\p{N}]+$/u;
 /**
  * Whether the shared stretch [i, j) (normalised positions) is a quote: it runs across words (a phrase of the
  * erased text, or a name written with dashes, dots or spaces), is a whole one-word erased text, or is one word
- * that is no ordinary word: with a digit, or a capital inside it. One ordinary long word alone
+ * that is no ordinary word: with a digit, a capital inside it, or written with a capital in the erased text (a name).
+ * One ordinary long word alone
  * ("configuration", "documentation") is not the erased text's: QA, erasing "The staging configuration uses port
  * 5433" rewrote an unrelated summary's "configuration loader" to "[erased] loader", irreversibly.
  */
-function isQuote(text: string, n: { at: number[] }, i: number, j: number, cover: Uint8Array): boolean {
+function isQuote(text: string, n: { at: number[] }, i: number, j: number, cover: Uint8Array, names: ReadonlySet<string>): boolean {
   const from = n.at[i]!;
   const to = n.at[j - 1]!;
   if (to - from + 1 !== j - i) return true;
   if (cover.subarray(i, j).includes(WHOLE)) return true;
   const word = text.slice(from, to + 1);
-  return /\p{N}/u.test(word) || /\p{Lu}/u.test(word.slice(1));
+  return /\p{N}/u.test(word) || /\p{Lu}/u.test(word.slice(1)) || names.has(word.toLowerCase());
+}
+
+/**
+ * The words the erased texts write with a capital (a name: "Zanzibarquetzal", the codename the erase was for; QA:
+ * it stayed in a summary that named it alone), lower-cased; an ordinary word written in lower case is not one.
+ */
+function namesIn(erased: readonly string[]): Set<string> {
+  const out = new Set<string>();
+  for (const e of erased) for (const m of e.matchAll(/\p{Lu}[\p{L}\p{N}]*/gu)) out.add(m[0].toLowerCase());
+  return out;
 }
 
 function escape(s: string): string {

@@ -42,6 +42,8 @@ describe("one ordinary word is no quote", () => {
     expect(withoutQuotes("the key was correcthorsebattery, rotated", ["correcthorsebattery"]).text).toBe("the key was [erased], rotated");
     expect(withoutQuotes("bucket AKIAIOSFODNN7EXAMPLE seen", ["creds: AKIAIOSFODNN7EXAMPLE for prod"]).text).toBe("bucket [erased] seen");
     expect(withoutQuotes("met with the QuetzalCoatlus team", ["the QuetzalCoatlus launch is secret"]).text).toBe("met with [erased] team");
+    // A name the erased text writes with a capital is its own, named alone too (QA: the codename stayed).
+    expect(withoutQuotes("Kicked off Zanzibarquetzal with the vendor.", ["The acquisition target is Zanzibarquetzal"]).text).toBe("Kicked off [erased] with the vendor.");
   });
 });
 
