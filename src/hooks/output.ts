@@ -28,7 +28,7 @@ const CONTEXT_EVENTS = new Set(["session-start", "prompt", "pre-tool", "post-too
 export function renderOutput(input: Pick<HookInput, "event" | "agentEvent">, context: string | null): string {
   if (!context || !CONTEXT_EVENTS.has(input.event)) return "";
   // Stored text is quoted, never markup or hidden text of its own: it cannot close the agent's wrapper.
-  const body = { hookSpecificOutput: { hookEventName: input.agentEvent, additionalContext: capContext(defuseMarkup(showHidden(context), PLACEHOLDERS)) } };
+  const body = { hookSpecificOutput: { hookEventName: input.agentEvent, additionalContext: capContext(showHidden(defuseMarkup(context, PLACEHOLDERS))) } };
   return `${JSON.stringify(body)}\n`;
 }
 

@@ -63,7 +63,7 @@ export function registerBriefing(server: McpServer, deps: { engine: Promise<Engi
       const current = await deps.scope.current().catch((err: unknown) => (chosen ? deps.scope.fallback : Promise.reject(err)));
       // Quoted into the agent's context as the hooks' briefing is: stored text cannot bring markup or hidden text
       // of its own (QA: agents wired only through MCP, Codex and Gemini CLI, got `<system>` and TAG characters raw).
-      return defuseMarkup(showHidden(renderBriefing((await deps.engine).forProject(current).briefing({ project: chosen }))));
+      return showHidden(defuseMarkup(renderBriefing((await deps.engine).forProject(current).briefing({ project: chosen }))));
     } catch (err) {
       if (err instanceof CairnError && err.code === "PROJECT_PIN") throw protocolError(ErrorCode.InvalidParams, err.forMcp().message);
       // A project no memory is in (or several fit) is the caller's argument, not a server fault.

@@ -7,7 +7,8 @@
  * line breaks and tabs are dropped. Only the quoted text changes, never what is stored.
  */
 
-const TAG = /<(\/?)([A-Za-z!?][\w.:-]*)?(>?)/g;
+/** `<`, invisible format characters it may hide behind (a zero-width space), a slash, a name in any script. */
+const TAG = /<([\p{Cf}]*\/?[\p{Cf}]*)([\p{L}!?][\p{L}\p{N}_.:-]*)?(>?)/gu;
 const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g;
 
 /** `keep`: bare opening tags (`<ip>`) that are the writer's own placeholders, left as they are. */
@@ -15,6 +16,7 @@ export function defuseMarkup(text: string, keep: ReadonlySet<string> = new Set()
   // Line and paragraph separators read as line breaks: a one-line note must stay one line (a space, not glued words).
   return text.replace(/[\u0085\u2028\u2029]/g, " ").replace(CONTROL, "").replace(TAG, (all, slash: string, name: string | undefined, close: string) => {
     if (name === undefined || (slash === "" && close === ">" && keep.has(name))) return all;
-    return `‹${all.slice(1)}`;
+    // The invisible characters go with it: nothing stands between the `‹` and the name a reader sees.
+    return `‹${slash.replace(/\p{Cf}/gu, "")}${name}${close}`;
   });
 }
