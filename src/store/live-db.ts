@@ -104,12 +104,17 @@ export class LiveDatabase {
    */
   #refuseNewer(db: Database, always: boolean): void {
     if (this.#memory) return;
+    // Once seen, every call is refused (QA: reads between two looks went on reading the newer file).
+    if (this.#newer) throw this.#newer;
     const now = performance.now();
     if (!always && now - this.#schemaCheckedAt < MARK_CHECK_MS) return;
     this.#schemaCheckedAt = now;
     const version = (db.query("PRAGMA user_version").get() as { user_version: number }).user_version;
-    if (version > SCHEMA_VERSION) throw cairnError("DB_TOO_NEW", [version, SCHEMA_VERSION]);
+    if (version > SCHEMA_VERSION) throw (this.#newer = cairnError("DB_TOO_NEW", [version, SCHEMA_VERSION]));
   }
+
+  /** The refusal of a file a newer cairn upgraded, once seen. */
+  #newer: CairnError | null = null;
 
   /** When a damage mark was last looked for (reads look at most every {@link MARK_CHECK_MS} while none is found). */
   #markCheckedAt = 0;

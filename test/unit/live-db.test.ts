@@ -76,6 +76,9 @@ test("a file a newer cairn upgraded under an open store is refused, writes at on
   expect(() => open.engine.remember({ content: "in this cairn's own format" })).toThrow(expect.objectContaining({ code: "DB_TOO_NEW" }));
   await Bun.sleep(600); // reads look at most twice a second
   expect(() => open.engine.list()).toThrow(expect.objectContaining({ code: "DB_TOO_NEW" }));
+  // Once seen, every read is refused (none slips through until the next look).
+  expect(() => open.engine.stats()).toThrow(expect.objectContaining({ code: "DB_TOO_NEW" }));
+  expect(() => open.engine.list()).toThrow(expect.objectContaining({ code: "DB_TOO_NEW" }));
   open.engine.close();
   const check = new Database(path, { readonly: true });
   expect((check.query("SELECT count(*) AS n FROM memories").get() as { n: number }).n).toBe(1);
