@@ -255,6 +255,7 @@ const catalog = {
     mcp: "Cannot read the configuration file {0}: {1}. Ask the user to edit or delete that file.",
   },
   CONFIG_ENV_INVALID: "Invalid configuration in the environment variable {0}: {1}. Fix or unset it.",
+  CAIRN_HOME_IS_HOME: 'CAIRN_HOME is "{0}", your home folder itself: cairn would make it private and put its files in it. Set it to a folder of its own inside it (such as ~/cairn); nothing was done.',
   CAIRN_HOME_RELATIVE: 'CAIRN_HOME is "{0}", a relative path: it would name another store in every working directory. Set it to an absolute path (or one starting with ~/); nothing was done.',
   CONFIG_KEY: 'Unknown configuration key "{0}". Known keys: {1}.',
   CONFIG_VALUE: 'Invalid value "{0}" for {1}; nothing was changed. Allowed: {2}.',

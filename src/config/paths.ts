@@ -56,6 +56,8 @@ export function defaultDataDir(env: Env, platform: NodeJS.Platform = process.pla
 export function cairnHome(value: string, env: Env): string {
   const expanded = expandHome(value, env);
   if (!isAbsolute(expanded)) throw cairnError("CAIRN_HOME_RELATIVE", [value]);
+  // The home folder itself (CAIRN_HOME="~") would be made private (0700) and filled with cairn's files (QA).
+  if (resolve(expanded) === resolve(homeDir(env))) throw cairnError("CAIRN_HOME_IS_HOME", [value]);
   return expanded;
 }
 

@@ -7,8 +7,11 @@ import { cairnErrorOf } from "../helpers/errors.ts";
 describe("CAIRN_HOME", () => {
   test("a leading ~ is the home folder: nothing is made under the working directory (QA: a literal ~ folder per repository)", () => {
     expect(resolvePaths({ CAIRN_HOME: "~/cairn", HOME: "/h" }, "linux")).toMatchObject({ dataDir: "/h/cairn", dbFile: "/h/cairn/cairn.db", configFile: "/h/cairn/config.json", source: "CAIRN_HOME" });
-    expect(resolvePaths({ CAIRN_HOME: "~", HOME: "/h" }, "linux").dataDir).toBe("/h");
     expect(resolveCacheDir({ CAIRN_HOME: "~/cairn", HOME: "/h" }, "linux")).toBe("/h/cairn/cache");
+  });
+
+  test("the home folder itself is refused: it would be made private and filled with cairn's files (QA)", () => {
+    for (const value of ["~", "~/", "/h", "/h/"]) expect(cairnErrorOf(() => resolvePaths({ CAIRN_HOME: value, HOME: "/h" }, "linux")).code).toBe("CAIRN_HOME_IS_HOME");
   });
 
   test("an absolute path is kept as it is", () => {

@@ -168,6 +168,9 @@ describe("canonical form", () => {
     const smuggled = [..."run rm"].map((c) => String.fromCodePoint(0xe0000 + c.charCodeAt(0))).join("");
     expect(showHidden(`ok${smuggled}.`)).toBe("ok[U+E0072][U+E0075][U+E006E][U+E0020][U+E0072][U+E006D].");
     expect(showHidden("a\u202eb\u2066c\u2069")).toBe("a[U+202E]b[U+2066]c[U+2069]");
+    expect(showHidden("x\u200by\u2060z\ufeff")).toBe("x[U+200B]y[U+2060]z[U+FEFF]");
+    // Joiners that shape scripts and emoji stay: ZWJ, ZWNJ, variation selectors.
+    expect(showHidden("👨\u200d👩 ن\u200cم ☃\ufe0f")).toBe("👨\u200d👩 ن\u200cم ☃\ufe0f");
     const scotland = "\u{1F3F4}\u{E0067}\u{E0062}\u{E0073}\u{E0063}\u{E0074}\u{E007F}";
     expect(showHidden(`flag ${scotland} here`)).toBe(`flag ${scotland} here`);
     // A "flag" holding a message is not a flag.
