@@ -38,13 +38,31 @@ const HANDS_OVER = /:\s*$/;
  */
 export function ownWords(text: string): string {
   const lines = text.split(/\r?\n/);
-  for (let i = 0; i < lines.length - 1; i++) {
+  const more = (i: number) => lines.slice(i + 1).some((l) => l.trim() !== "");
+  for (let i = 0; i < lines.length; i++) {
     const line = lines[i]!;
-    if (!HANDED_TEXT.test(line) && !(HANDS_OVER.test(line) && /\b(?:this|these|following|below|here|wrote|said|says|sent)\b/i.test(line))) continue;
-    if (lines.slice(i + 1).some((l) => l.trim() !== "")) return lines.slice(0, i + 1).join("\n");
+    // An email's headers: what follows is the email (QA).
+    if (EMAIL_HEADER.test(line)) return lines.slice(0, i).join("\n");
+    // "Proofread: …", "translate this to French: …": the text starts after the colon, on the same line or the next.
+    const work = TEXT_WORK.exec(line);
+    if (work) {
+      const colon = line.indexOf(":", work[0].length);
+      if (colon >= 0) return [...lines.slice(0, i), line.slice(0, colon + 1)].join("\n");
+      if (line.length <= SHORT_REQUEST && more(i)) return lines.slice(0, i + 1).join("\n");
+    }
+    const hands = HANDED_TEXT.test(line) || (HANDS_OVER.test(line) && /\b(?:this|these|following|below|here|wrote|said|says|sent)\b/i.test(line));
+    if (hands && more(i)) return lines.slice(0, i + 1).join("\n");
   }
   return text;
 }
+
+/** A request to work on a text ("summarise", "proofread", "tl;dr"), at the start of a line. */
+const TEXT_WORK =
+  /^\s*(?:(?:please|pls|can you|could you|would you|kindly)\s+)*(?:summari[sz]e|translate|proof-?read|rewrite|rephrase|paraphrase|reword|shorten|condense|simplify|critique|analy[sz]e|polish|tl;?\s?dr|eli5)\b/i;
+/** A request line this short, followed by more lines, hands those lines over ("tl;dr this please"). */
+const SHORT_REQUEST = 80;
+/** The first header of a pasted email. */
+const EMAIL_HEADER = /^\s*(?:from|to|cc|subject|date|sent|reply-to):\s+\S/i;
 
 /** Abbreviations whose dot does not end a sentence. */
 const ABBREV = /\b(?:e\.g|i\.e|etc|vs|approx|incl|resp|cf|p\.?s)\.$/i;
