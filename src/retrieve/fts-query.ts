@@ -82,6 +82,8 @@ export function buildKeywordQuery(text: string): KeywordQuery {
 
 const allStop = (tokens: readonly string[]) => tokens.every((t) => STOPWORDS.has(t));
 
+const HIRAGANA = /[\u3040-\u309f]/;
+
 /** One character of a script written without spaces, as the index spaces them (text/tokenize.ts). */
 const isCjk = (token: string) => token.length === 1 && indexText(token) !== token;
 
@@ -91,7 +93,12 @@ function cjkPairs(chunk: string): string[] {
   let run: string[] = [];
   const flush = () => {
     if (run.length === 1) out.push(run[0]!);
-    for (let i = 0; i + 1 < run.length; i++) out.push(`${run[i]} ${run[i + 1]}`);
+    const pairs: string[] = [];
+    for (let i = 0; i + 1 < run.length; i++) pairs.push(`${run[i]} ${run[i + 1]}`);
+    // Japanese grammar is written in hiragana (particles, endings: "スの", "の再"): a pair holding one matches
+    // notes about anything (QA: "サービスの再起動" found a database note by "スの" alone). Kept when all are such.
+    const content = pairs.filter((p) => !HIRAGANA.test(p));
+    out.push(...(content.length > 0 ? content : pairs));
     run = [];
   };
   for (const c of chunk.toLowerCase()) {

@@ -80,6 +80,9 @@ describe("buildKeywordQuery", () => {
     // Pairs within each run, none across punctuation; other words of the chunk stay terms of their own.
     expect(buildKeywordQuery("日本語，東京").terms).toEqual(['"日 本"', '"本 語"', '"東 京"']);
     expect(buildKeywordQuery("API请求").terms).toEqual(['"请 求"', '"api"']);
+    // Pairs holding Japanese grammar (hiragana) are left out when the run has others: no note is found by "スの" alone.
+    expect(buildKeywordQuery("サービスの再起動").terms).toEqual(['"サ ー"', '"ー ビ"', '"ビ ス"', '"再 起"', '"起 動"']);
+    expect(buildKeywordQuery("すし").terms).toEqual(['"す し"']);
   });
 
   test("stop words are dropped unless nothing else is left", () => {
