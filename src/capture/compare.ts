@@ -112,6 +112,10 @@ export function saysTheSame(prev: string, next: string, compared?: Comparison): 
   // A statement that says when ("Yesterday I went to a pottery workshop") tells of one occasion: the same
   // words about another day are another memory.
   if (findTimeSpans(prev, 0).length > 0 || findTimeSpans(next, 0).length > 0) return false;
+  // One says not in another language, the other does not: never the same, wherever the word stands (QA: a
+  // sentence-final German "nicht" or Dutch "niet" governs no word after it, so the negated statement was merged
+  // into its opposite). English paraphrases of a rule ("never commit secrets" / "secrets stay out of git") pass.
+  if (hasOtherNegation(prev) !== hasOtherNegation(next)) return false;
   // Not a near-copy, the comparison is changeOf's: "none" is sameMeaning's condition on it.
   const { relation } = compared ?? compareStatements(prev, next);
   return relation === "duplicate" || (relation === "none" && sameWords(prev, next) && !smallWordsDiffer(prev, next));

@@ -19,6 +19,9 @@ const PAIRS: ReadonlyArray<readonly [string, string, string]> = [
   ["es", "El servicio de facturación se puede desplegar el viernes", "El servicio de facturación no se puede desplegar el viernes"],
   ["ru", "Сервис биллинга можно деплоить в пятницу", "Сервис биллинга не можно деплоить в пятницу"],
   ["pl", "Usługę rozliczeń można wdrażać w piątek", "Usługę rozliczeń nie można wdrażać w piątek"],
+  // At the sentence's end, governing no word after it (QA).
+  ["de", "Der Server unterstützt IPv6", "Der Server unterstützt IPv6 nicht"],
+  ["nl", "Het team gebruikt Docker voor builds", "Het team gebruikt Docker voor builds niet"],
 ];
 
 describe("negation in other languages", () => {
