@@ -92,7 +92,10 @@ function ruleFiles(path: string): { root: string; within: string; files: string[
     // A memory.jsonl or a mem0 export given here was stored whole as one fact (QA): a rule file is markdown.
     if (!/\.(md|mdc|markdown)$/i.test(path)) throw badRecord(path, "the file", "it is not a rule file (CLAUDE.md, AGENTS.md, a .cursor/rules .mdc or any .md); for another tool's export give its --from format");
     const root = detectProject(dirname(path));
-    return { root, within: relativePath(root, dirname(path)), files: [path], whole: false, truncated: false, left: [] };
+    // Named alone, a rule file that links out of its repository is left out as in a whole import (QA).
+    const why = notReadable(root, path);
+    const left: PeerSkip[] = why === null ? [] : [{ where: relativePath(root, path) || basename(path), reason: why }];
+    return { root, within: relativePath(root, dirname(path)), files: why === null ? [path] : [], whole: false, truncated: false, left };
   }
   const { files, truncated } = repositoryRuleFiles(path);
   if (files.length === 0) {

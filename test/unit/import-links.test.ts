@@ -53,6 +53,12 @@ test("agent-rules: rule files linking out of the repository are left out unread 
     { where: ".cursor/rules/team.mdc", reason: outside },
     { where: "pkg/CLAUDE.md", reason: outside },
   ]);
+  // Named alone, the same file is left out the same way; a rule file inside the repository is read (QA).
+  const alone = agentRules.read(join(repo, "AGENTS.md"), opts);
+  expect(alone.records).toEqual([]);
+  expect(alone.skipped).toEqual([{ where: "AGENTS.md", reason: outside }]);
+  expect(JSON.stringify(alone)).not.toContain("OUTSIDE_MARKER");
+  expect(agentRules.read(join(repo, "pkg", "AGENTS.md"), opts).records.map((r) => r.content)).toEqual(["Always use pnpm."]);
 });
 
 test("basic-memory: links to folders are not entered, notes linking out of the folder are not read; both are said", () => {
