@@ -206,6 +206,7 @@ const catalog = {
     cli: 'Retention needs how long to keep memories: --keep <duration> such as 90d, 12w or 1y (got "{0}"). Nothing was stored.',
     mcp: 'Retention needs how long to keep memories, a duration such as 90d, 12w or 1y (got "{0}"). Nothing was stored.',
   },
+  NO_STORE_SERVER: "No cairn store exists at {0} (the data directory set by CAIRN_HOME); nothing was created. Check the path for a typo, or create the store there (`cairn init`), then restart the agent: this server looks for the store when it starts.",
   NO_STORE: "No cairn store exists at {0} (the data directory set by {1}); nothing was created. Check the path for a typo, or create a store there by storing something: `cairn remember <text>` or `cairn import <file>`.",
   DB_OPEN: 'Cannot open the memory database at "{0}": {1}. Check the path and its permissions, or set CAIRN_HOME.',
   DB_TOO_NEW: "The memory database has schema version {0}, newer than this cairn understands ({1}). Upgrade cairn.",

@@ -309,6 +309,7 @@ describe("a CAIRN_HOME that does not exist", () => {
       const r = await mcp.call("remember", { content: "the staging db is rebuilt nightly" });
       expect(r.result.isError).toBe(true);
       expect(r.result.content[0].text).toContain(`No cairn store exists at ${s.cairnHome}`);
+      expect(r.result.content[0].text).toContain("then restart the agent");
     } finally {
       mcp.closeStdin();
       await mcp.exited;

@@ -62,8 +62,10 @@ export default defineCommand({
         const runtime = open();
         opening = Promise.resolve(runtime);
       } catch (err) {
-        log.error(`could not open the memory store: ${describeError(err)}`);
-        opening = Promise.reject(err);
+        // A store made after this server started is not looked for again: said, so the way out is known (QA).
+        const said = err instanceof CairnError && err.code === "NO_STORE" ? cairnError("NO_STORE_SERVER", [paths.dataDir], err) : err;
+        log.error(`could not open the memory store: ${describeError(said)}`);
+        opening = Promise.reject(said);
         opening.catch(() => {});
       }
       // A --project that fits several projects fails only the calls that rely on it (QA: it was taken for a store
