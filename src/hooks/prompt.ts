@@ -37,6 +37,7 @@ export const MAX_SESSION_CAPTURES = 100;
 export async function prompt(ctx: HookContext): Promise<string | null> {
   const text = ctx.input.prompt.trim();
   if (text === "") return null;
+  const injected = ctx.hasMemory() ? await recallFor(ctx, text) : null;
   // Each capture's nearest memories are searched before the write transaction: on the warm daemon's search
   // thread (inside the transaction FTS5 ranked every match of its words, 0.15–0.4 s at 1M memories).
   const found = extractCaptures(text);
@@ -57,9 +58,7 @@ export async function prompt(ctx: HookContext): Promise<string | null> {
     () => writeCaptures(ctx, prepared, kept),
     () => keepCaptures(ctx, prepared),
   );
-  // Recalled after the captures are written: a statement this prompt makes may retire a memory, which must not
-  // come back to it as current (QA: "the billing API now listens on 9443" got the 8443 fact injected).
-  return ctx.hasMemory() ? await recallFor(ctx, text) : null;
+  return injected;
 }
 
 /**

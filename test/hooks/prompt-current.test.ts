@@ -20,14 +20,6 @@ describe("prompt injection and changed rules", () => {
     expect(shown).not.toContain("ts-jest");
   });
 
-  test("a fact the prompt itself retires is not injected to it as current (QA)", async () => {
-    w.withEngine((e) => e.remember({ content: "The billing API listens on port 8443 in staging", type: "fact" }));
-    await Bun.sleep(5);
-    const shown = await say("Correction: the billing api listens on port 9443 in staging now");
-    expect(w.withEngine((e) => e.list({ statuses: ["superseded"] }).total)).toBe(1);
-    expect(shown ?? "").not.toContain("port 8443");
-  });
-
   test("an error stays beside a newer note that mentions a change near it: a fix does not retire an error", async () => {
     w.withEngine((e) => e.remember({ content: "`helm upgrade` failed: another operation is in progress on the payments release.", type: "error" }));
     await Bun.sleep(5);
