@@ -18,7 +18,7 @@ export const output = {
    * invisible or reordering characters show as `[U+XXXX]` (text/hidden.ts).
    */
   text(text: string): void {
-    const safe = showHidden(terminalSafe(text));
+    const safe = forTerminal(text);
     pending += safe.endsWith("\n") ? safe : `${safe}\n`;
   },
   /** cairn's own help, with the colours citty gives it (no stored text in it). */
@@ -43,6 +43,9 @@ export const output = {
  */
 const TERMINAL_CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g;
 export const terminalSafe = (text: string): string => text.replace(TERMINAL_CONTROL, "");
+
+/** Text for a person at a terminal (stdout or an error on stderr): no control of its own, hidden characters shown. */
+export const forTerminal = (text: string): string => showHidden(terminalSafe(text));
 
 /**
  * The reader of stdout went away (`cairn export | head -1`): what was asked for was read, and the command stops

@@ -7,7 +7,8 @@ import type { PeerBatch } from "../import-formats/types.ts";
 import { redactSecrets } from "../capture/redact.ts";
 import { output, progress } from "./output.ts";
 import { applyPeerImport, type PeerPlan, planPeerImport, type PeerReport } from "./peer-import.ts";
-import { type CliSession, loadCliConfig, storeMissing, withEngine } from "./session.ts";
+import { type CliSession, loadCliConfig, withEngine } from "./session.ts";
+import { homeMissing } from "../config/paths.ts";
 import { Engine } from "../engine/engine.ts";
 import { SqliteStore } from "../store/sqlite-store.ts";
 import { cutText } from "../text/cut.ts";
@@ -40,7 +41,7 @@ export async function runPeerImport(args: PeerArgs, embed: Embed): Promise<void>
     return { batch, plan: planPeerImport(engine, path, batch) };
   };
   const loaded = loadCliConfig();
-  if (dryRun && storeMissing(loaded.paths)) {
+  if (dryRun && homeMissing(loaded.paths)) {
     // Before the first import there is no store to plan against (QA: NO_STORE, which advised the real import):
     // an empty one in memory says the same as the store the import would create.
     const engine = new Engine({ store: new SqliteStore(":memory:"), project: detectProjectKey(), actor: "cli" });

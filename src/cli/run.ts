@@ -5,8 +5,7 @@
 import { type ArgsDef, type CommandDef, renderUsage, runCommand } from "citty";
 import { CairnError, describeError } from "../errors.ts";
 import { COMMANDS } from "./commands/index.ts";
-import { flushOutput, output, OutputClosed, OutputFailed, terminalSafe } from "./output.ts";
-import { showHidden } from "../text/hidden.ts";
+import { flushOutput, forTerminal, output, OutputClosed, OutputFailed } from "./output.ts";
 import { VERSION } from "../version.ts";
 import { own } from "../domain/own.ts";
 import { WORDS_COMMANDS } from "./flags.ts";
@@ -87,7 +86,7 @@ function report(err: unknown, command: string, json: boolean): number {
   const code = err instanceof CairnError ? err.code : usage ? "USAGE" : "INTERNAL";
   // Errors quote what they were given (an import line's fields, a file's text): never a terminal control of its own
   // (QA: an OSC 52 clipboard write in an imported file reached the terminal through the error).
-  let message = showHidden(terminalSafe(describeError(err).replace(/\u001b\[[0-9;]*m/g, "")));
+  let message = forTerminal(describeError(err).replace(/\u001b\[[0-9;]*m/g, ""));
   // The output itself cannot be written: the message goes to stderr only, and no JSON error follows it on stdout.
   if (err instanceof OutputFailed) {
     process.stderr.write(`cairn: ${message}\n`);

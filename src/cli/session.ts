@@ -34,15 +34,9 @@ export function loadCliConfig(): { config: LoadedConfig; paths: Paths } {
   return { config, paths };
 }
 
-/**
- * True when CAIRN_HOME names a directory that does not exist: most likely a typo, so commands that only
- * read (or change existing memories) must say so instead of creating an empty store there.
- */
-export const storeMissing = homeMissing;
-
-/** Fails with NO_STORE when {@link storeMissing}. */
+/** Fails with NO_STORE when CAIRN_HOME names a directory that does not exist (config/paths.ts homeMissing). */
 export function requireStore(paths: Paths): void {
-  if (storeMissing(paths)) throw cairnError("NO_STORE", [paths.dataDir, "CAIRN_HOME"]);
+  if (homeMissing(paths)) throw cairnError("NO_STORE", [paths.dataDir, "CAIRN_HOME"]);
   // Nor a store deleted with its audit key left: encrypt, decrypt, key rotate, models and logs made an empty one (QA).
   refuseGoneDatabase(paths);
 }

@@ -2,8 +2,7 @@
  * @module The only stdout writer of `cairn hook`: one JSON object carrying `additionalContext` for the
  * event, capped below the agent's 10,000-character limit, or nothing at all.
  */
-import { showHidden } from "../text/hidden.ts";
-import { defuseMarkup } from "../text/markup.ts";
+import { quoteForAgent } from "../text/markup.ts";
 import { PLACEHOLDERS } from "./command.ts";
 import type { HookInput } from "./input.ts";
 import { cutIndex } from "../text/cut.ts";
@@ -28,7 +27,7 @@ const CONTEXT_EVENTS = new Set(["session-start", "prompt", "pre-tool", "post-too
 export function renderOutput(input: Pick<HookInput, "event" | "agentEvent">, context: string | null): string {
   if (!context || !CONTEXT_EVENTS.has(input.event)) return "";
   // Stored text is quoted, never markup or hidden text of its own: it cannot close the agent's wrapper.
-  const body = { hookSpecificOutput: { hookEventName: input.agentEvent, additionalContext: capContext(showHidden(defuseMarkup(context, PLACEHOLDERS))) } };
+  const body = { hookSpecificOutput: { hookEventName: input.agentEvent, additionalContext: capContext(quoteForAgent(context, PLACEHOLDERS)) } };
   return `${JSON.stringify(body)}\n`;
 }
 

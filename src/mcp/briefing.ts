@@ -1,6 +1,5 @@
 /** @module The session briefing as Markdown, offered both as a resource and as a prompt. */
-import { showHidden } from "../text/hidden.ts";
-import { defuseMarkup } from "../text/markup.ts";
+import { quoteForAgent } from "../text/markup.ts";
 import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { ErrorCode } from "@modelcontextprotocol/sdk/types.js";
 import { protocolError } from "./protocol-error.ts";
@@ -63,7 +62,7 @@ export function registerBriefing(server: McpServer, deps: { engine: Promise<Engi
       const current = await deps.scope.current().catch((err: unknown) => (chosen ? deps.scope.fallback : Promise.reject(err)));
       // Quoted into the agent's context as the hooks' briefing is: stored text cannot bring markup or hidden text
       // of its own (QA: agents wired only through MCP, Codex and Gemini CLI, got `<system>` and TAG characters raw).
-      return showHidden(defuseMarkup(renderBriefing((await deps.engine).forProject(current).briefing({ project: chosen }))));
+      return quoteForAgent(renderBriefing((await deps.engine).forProject(current).briefing({ project: chosen })));
     } catch (err) {
       if (err instanceof CairnError && err.code === "PROJECT_PIN") throw protocolError(ErrorCode.InvalidParams, err.forMcp().message);
       // A project no memory is in (or several fit) is the caller's argument, not a server fault.

@@ -4,7 +4,7 @@
  * filters) is searched for as words and can never raise a syntax error.
  */
 import { porterStem } from "../text/porter.ts";
-import { indexText } from "../text/tokenize.ts";
+import { indexText, isCjkChar } from "../text/tokenize.ts";
 import { STOPWORDS } from "./stopwords.ts";
 
 /** Bounds the cost of one query: enough for a paragraph-long prompt. */
@@ -53,8 +53,8 @@ export function buildKeywordQuery(text: string): KeywordQuery {
     // Chinese and Japanese are written without spaces: a run of their characters is searched as its two-character
     // pairs, each a phrase, so a question matches the memories sharing most of its pairs (QA: "請求サービスのデプロイ"
     // found nothing, the whole run being one phrase no memory held); what else the chunk holds stays as it was.
-    if (lower.length > 2 && lower.some(isCjk)) {
-      const rest = lower.filter((t) => !isCjk(t));
+    if (lower.length > 2 && lower.some(isCjkChar)) {
+      const rest = lower.filter((t) => !isCjkChar(t));
       for (const pair of cjkPairs(chunk)) add(`"${pair}"`, false);
       if (rest.length > 0) add(rest.length > 1 ? `"${rest.join(" ")}"` : `"${rest[0]}"`, rest.length === 1 && STOPWORDS.has(rest[0]!));
       words.push({ lower, name: false, stop: false });
@@ -84,8 +84,6 @@ const allStop = (tokens: readonly string[]) => tokens.every((t) => STOPWORDS.has
 
 const HIRAGANA = /[\u3040-\u309f]/;
 
-/** One character of a script written without spaces, as the index spaces them (text/tokenize.ts). */
-const isCjk = (token: string) => token.length === 1 && indexText(token) !== token;
 
 /** The two-character pairs of each run of such characters in `chunk`, in order ("日 本", "本 語"); a lone one alone. */
 function cjkPairs(chunk: string): string[] {
@@ -102,7 +100,7 @@ function cjkPairs(chunk: string): string[] {
     run = [];
   };
   for (const c of chunk.toLowerCase()) {
-    if (isCjk(c)) run.push(c);
+    if (isCjkChar(c)) run.push(c);
     else flush();
   }
   flush();

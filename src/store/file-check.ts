@@ -3,7 +3,7 @@
  * is not SQLite, or one shorter than its header says. SQLite itself would take an empty file for a new database
  * (a truncated store silently became an empty one) and meet the others only on the pages it happens to read.
  */
-import { closeSync, fstatSync, openSync, readSync } from "node:fs";
+import { closeSync, fstatSync, openSync, readSync, statSync } from "node:fs";
 import { cairnError } from "../errors.ts";
 
 const MAGIC = "SQLite format 3\u0000";
@@ -11,20 +11,40 @@ const HEADER_BYTES = 100;
 
 /** Throws DB_EMPTY or DB_CORRUPT when the file at `path` cannot be a sound cairn database. */
 export function checkDatabaseFile(path: string, opts: { walPresent: boolean }): void {
+  const { header, size } = readHeader(path);
+  if (size === 0) throw cairnError("DB_EMPTY", [path]);
+  const problem = headerProblem(header, size, opts.walPresent);
+  if (problem) throw cairnError("DB_CORRUPT", [path, problem]);
+}
+
+/** The first 100 bytes of the file at `path` (fewer when it is shorter), and its size. */
+function readHeader(path: string): { header: Uint8Array; size: number } {
   const fd = openSync(path, "r");
-  let size: number;
   // A plain Uint8Array: Buffer's first use costs ~0.2 ms, on every command's start-up.
   const header = new Uint8Array(HEADER_BYTES);
-  let read: number;
   try {
-    size = fstatSync(fd).size;
-    read = size === 0 ? 0 : readSync(fd, header, 0, HEADER_BYTES, 0);
+    const size = fstatSync(fd).size;
+    const read = size === 0 ? 0 : readSync(fd, header, 0, HEADER_BYTES, 0);
+    return { header: header.subarray(0, read), size };
   } finally {
     closeSync(fd);
   }
-  if (size === 0) throw cairnError("DB_EMPTY", [path]);
-  const problem = headerProblem(header.subarray(0, read), size, opts.walPresent);
-  if (problem) throw cairnError("DB_CORRUPT", [path, problem]);
+}
+
+/**
+ * The schema version (`PRAGMA user_version`, header offset 60) of the file at `path` as it is on disk, without
+ * SQLite (which would leave a write-ahead log beside a file cut short); null when it is no SQLite file, cannot be
+ * read, or a write-ahead log beside it may hold a newer header.
+ */
+export function schemaVersionOnDisk(path: string): number | null {
+  try {
+    if ((statSync(`${path}-wal`, { throwIfNoEntry: false })?.size ?? 0) > 0) return null;
+    const { header, size } = readHeader(path);
+    if (header.length < HEADER_BYTES || headerProblem(header, size, false) !== null) return null;
+    return new DataView(header.buffer, header.byteOffset, header.byteLength).getUint32(60);
+  } catch {
+    return null;
+  }
 }
 
 /** What is wrong with a database file of `size` bytes starting with `header`, or null. Exported for tests. */

@@ -111,7 +111,7 @@ export class SqliteStore implements Store {
     this.location = path;
     this.#writeWaitMs = opts.writeWaitMs;
     this.#live = new LiveDatabase(path, (p) => this.#openChecked(p, opts), opts);
-    this.vectors = new SqliteVectors(this.#live, this.#codec);
+    this.vectors = new SqliteVectors(this.#live, this.#codec, this.#reads);
     this.policy = new SqlitePolicy(this.#live, this.#codec);
     this.sync = new SqliteSyncLog(this.#live, this.#codec);
     this.#access = new AccessCounts({ live: this.#live, read: () => this.#db, location: path, writeWaitMs: opts.writeWaitMs, changes: this.vectors.accessChanges });

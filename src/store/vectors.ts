@@ -69,11 +69,13 @@ export class SqliteVectors implements VectorStore {
   #generation = 0;
 
   readonly #codec: ContentCodec;
-  readonly #reads = new ReadKeyCheck();
+  /** The store's own key check of reads (one per connection: checked once per change, whichever table reads). */
+  readonly #reads: ReadKeyCheck;
 
-  constructor(live: LiveDatabase, codec: ContentCodec = PLAIN_CODEC) {
+  constructor(live: LiveDatabase, codec: ContentCodec = PLAIN_CODEC, reads: ReadKeyCheck = new ReadKeyCheck()) {
     this.#live = live;
     this.#codec = codec;
+    this.#reads = reads;
   }
 
   /**

@@ -6,6 +6,7 @@
  * has its `<` written as `‹`, which no wrapper parses and a reader still reads; control characters other than
  * line breaks and tabs are dropped. Only the quoted text changes, never what is stored.
  */
+import { showHidden } from "./hidden.ts";
 
 /** `<`, invisible format characters it may hide behind (a zero-width space), a slash, a name in any script. */
 const TAG = /<([\p{Cf}]*\/?[\p{Cf}]*)([\p{L}!?][\p{L}\p{N}_.:-]*)?(>?)/gu;
@@ -19,4 +20,12 @@ export function defuseMarkup(text: string, keep: ReadonlySet<string> = new Set()
     // The invisible characters go with it: nothing stands between the `‹` and the name a reader sees.
     return `‹${slash.replace(/\p{Cf}/gu, "")}${name}${close}`;
   });
+}
+
+/**
+ * Stored text as an agent's context quotes it (the hooks' output, the MCP briefing): markup defused first, then
+ * hidden characters shown (text/hidden.ts), so a tag hidden behind one is defused whole.
+ */
+export function quoteForAgent(text: string, keep?: ReadonlySet<string>): string {
+  return showHidden(defuseMarkup(text, keep));
 }

@@ -9,7 +9,12 @@ import { porterStem } from "./porter.ts";
 // CJK ideographs, kana, hangul: scripts written without spaces, where unicode61 would index a whole
 // run as one token. Spacing each character lets a phrase query of consecutive characters match any
 // substring, so Chinese, Japanese and Korean text is searchable.
-const CJK = /([\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff\uff66-\uff9f])/g;
+const CJK_CHARS = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff\uff66-\uff9f";
+const CJK = new RegExp(`([${CJK_CHARS}])`, "g");
+const ONE_CJK = new RegExp(`^[${CJK_CHARS}]$`);
+
+/** Whether `c` is one character of those scripts (the index holds each as a token of its own). */
+export const isCjkChar = (c: string): boolean => ONE_CJK.test(c);
 
 /** The notion of a token of FTS5's unicode61 tokenizer: letters, numbers, marks, private use. */
 export const TOKEN = /[\p{L}\p{N}\p{M}\p{Co}]+/gu;

@@ -191,5 +191,5 @@ describe("embedded models in the compiled binary", () => {
       mcp.closeStdin();
       await mcp.exited;
     }
-  }, 60_000);
+  });
 });

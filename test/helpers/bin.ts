@@ -18,8 +18,8 @@ export interface RunOptions {
   /** The whole environment of the child (nothing is inherited); see {@link baseEnv}. */
   env: Record<string, string>;
   cwd: string;
-  /** Text piped to stdin; stdin is /dev/null when omitted. */
-  stdin?: string;
+  /** Text (or raw bytes) piped to stdin; stdin is /dev/null when omitted. */
+  stdin?: string | Uint8Array;
   /** Another executable to run instead of dist/cairn (e.g. a copy of it). */
   bin?: string;
   /** Kill the child after this long; a hang then fails the test quickly and visibly. */
@@ -38,7 +38,7 @@ export async function run(args: readonly string[], opts: RunOptions): Promise<Ru
   const proc = Bun.spawn([opts.bin ?? requireBinary(), ...args], {
     cwd: opts.cwd,
     env: opts.env,
-    stdin: opts.stdin === undefined ? "ignore" : new TextEncoder().encode(opts.stdin),
+    stdin: opts.stdin === undefined ? "ignore" : typeof opts.stdin === "string" ? new TextEncoder().encode(opts.stdin) : opts.stdin,
     stdout: "pipe",
     stderr: "pipe",
     timeout: opts.timeoutMs ?? 30_000,

@@ -9,7 +9,7 @@ import { baseEnv, describeRun, run, type RunResult } from "./bin.ts";
 
 export interface CallOptions {
   cwd?: string;
-  stdin?: string;
+  stdin?: string | Uint8Array;
   env?: Record<string, string>;
   timeoutMs?: number;
 }

@@ -1,11 +1,12 @@
 /** @module `cairn doctor`: checks that everything cairn depends on is sound, and says how to fix what is not. */
 import { defineCommand } from "citty";
-import { closeSync, existsSync, openSync, readSync, rmSync, statSync } from "node:fs";
-import { resolvePaths } from "../../config/paths.ts";
+import { existsSync, rmSync, statSync } from "node:fs";
+import { homeMissing, resolvePaths } from "../../config/paths.ts";
 import { Engine } from "../../engine/engine.ts";
 import { CairnError, cairnError, describeError } from "../../errors.ts";
 import { loadConfig } from "../../config/load.ts";
 import { SCHEMA_VERSION } from "../../store/migrations.ts";
+import { schemaVersionOnDisk } from "../../store/file-check.ts";
 import { repairDatabase } from "../../store/repair.ts";
 import { clearDamageMark, damageMark, markDamaged } from "../../store/damage-mark.ts";
 import { diagnose } from "../../store/salvage.ts";
@@ -19,7 +20,7 @@ import { startEmbedWorker } from "../../embed-worker.ts";
 import { VERSION } from "../../version.ts";
 import { jsonFlag } from "../flags.ts";
 import { output, progress } from "../output.ts";
-import { CLI_UNLOCK, refuseGoneDatabase, storeMissing } from "../session.ts";
+import { CLI_UNLOCK, refuseGoneDatabase } from "../session.ts";
 import { detectProjectKey } from "../../config/project.ts";
 import { modelChecks } from "../doctor-models.ts";
 import { keywordIndexCheck, searchThreadCheck } from "../doctor-search-thread.ts";
@@ -133,7 +134,7 @@ async function runChecks(repair: boolean, wasDamaged = false): Promise<Check[]> 
   } catch (err) {
     checks.push({ name: "config", level: "fail", detail: describeError(err) });
   }
-  if (storeMissing(paths)) {
+  if (homeMissing(paths)) {
     checks.push({ name: "database", level: "fail", detail: cairnError("NO_STORE", [paths.dataDir, "CAIRN_HOME"]).message });
     return checks;
   }
@@ -150,7 +151,8 @@ async function runChecks(repair: boolean, wasDamaged = false): Promise<Check[]> 
   }
   let engine: Engine;
   let store: SqliteStore;
-  const versionBefore = versionOnDisk(paths.dbFile);
+  // Before this cairn opens (and upgrades) it: doctor says when it upgraded the store (QA: it did so silently).
+  const versionBefore = schemaVersionOnDisk(paths.dbFile);
   try {
     store = new SqliteStore(paths.dbFile, { unlock: CLI_UNLOCK });
     engine = new Engine({ store, project: detectProjectKey(), actor: "doctor" });
@@ -358,25 +360,4 @@ function permissionCheck(name: string, path: string, wanted: number): Check {
   const mode = statSync(path).mode & 0o777;
   if (process.platform === "win32" || (mode & 0o077) === 0) return { name, level: "ok", detail: `${path} ${mode.toString(8)}` };
   return { name, level: "warn", detail: `${path} is ${mode.toString(8)}, readable by others; run: chmod ${wanted.toString(8)} "${path}"` };
-}
-
-/**
- * The schema version of the file as it is, before this cairn opens (and upgrades) it: doctor says when it upgraded
- * the store (QA: it did so silently, and the older cairn the user ran was refused afterwards). Read from the
- * header's bytes (offset 60), not through SQLite, which would leave a write-ahead log beside a file cut short;
- * null when a log holds newer pages than the header, or the file is unreadable.
- */
-function versionOnDisk(dbFile: string): number | null {
-  try {
-    if ((statSync(`${dbFile}-wal`, { throwIfNoEntry: false })?.size ?? 0) > 0) return null;
-    const fd = openSync(dbFile, "r");
-    try {
-      const header = Buffer.alloc(64);
-      return readSync(fd, header, 0, 64, 0) === 64 ? header.readUInt32BE(60) : null;
-    } finally {
-      closeSync(fd);
-    }
-  } catch {
-    return null;
-  }
 }

@@ -10,7 +10,8 @@ import { filterFlags, intFlag, jsonFlag, listFlag, positionalText, scopeFlags, s
 import { output, progress } from "../output.ts";
 import type { RenderedRecall } from "../recall-output.ts";
 import { reranks } from "../../embed/registry.ts";
-import { cliActor, loadCliConfig, storeMissing, withEngine } from "../session.ts";
+import { cliActor, loadCliConfig, withEngine } from "../session.ts";
+import { homeMissing } from "../../config/paths.ts";
 import { readStdinText } from "../stdin.ts";
 
 export default defineCommand({
@@ -51,7 +52,7 @@ export default defineCommand({
     // A CAIRN_HOME that does not exist is reported by withEngine first, as before any flag is read.
     const loaded = loadCliConfig();
     const { config, paths } = loaded;
-    const input = storeMissing(paths) ? null : inputFor(config);
+    const input = homeMissing(paths) ? null : inputFor(config);
     const reranking = reranks(paths.dataDir, config.values.reranker);
     if (input && !reranking) {
       const { recallThroughDaemon } = await import("../warm-recall.ts");

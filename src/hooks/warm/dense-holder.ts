@@ -42,16 +42,11 @@ export class DenseHolder {
    * `cairn models use` the next event gets the new model's (the daemon lives through a working session).
    */
   get(): DenseChannel {
-    if (this.#dense && this.#config.changed()) {
-      const model = this.#configuredModel();
-      if (model !== null && model !== this.#model) {
-        void this.#dense.dispose().catch(() => undefined);
-        this.#dense = null;
-      }
-    }
-    if (this.#dense) return this.#dense;
+    const changed = this.#dense !== null && this.#config.changed() ? this.#configuredModel() : null;
+    if (this.#dense && (changed === null || changed === this.#model)) return this.#dense;
+    void this.#dense?.dispose().catch(() => undefined);
     const { dataDir } = this.#paths;
-    const model = loadConfig(this.#paths.configFile).values.model;
+    const model = changed ?? loadConfig(this.#paths.configFile).values.model;
     this.#model = model;
     this.#dense = new DenseChannel({
       store: this.#store(),
