@@ -18,6 +18,15 @@ import { encryptedOptions } from "../helpers/engine.ts";
 import { Engine } from "../../src/engine/engine.ts";
 import { recodeUnderNewKey } from "../../src/cli/key-setup.ts";
 
+/** A plain store in `dir` holding one memory; its file. */
+function plainStoreIn(dir: string): string {
+  const file = join(dir, "cairn.db");
+  const plain = new SqliteStore(file);
+  new Engine({ store: plain, project: "/work/app", actor: "test" }).remember({ content: "the ledger service listens on port 8080" });
+  plain.close();
+  return file;
+}
+
 /** `db` with its VACUUM failing as on a full disk. */
 function vacuumFails(db: Database): Database {
   return new Proxy(db, {
@@ -37,10 +46,7 @@ function vacuumFails(db: Database): Database {
 test("the VACUUM failing after the commit is reported; the store is under the new key and the backup is gone", () => {
   const dir = mkdtempSync(join(tmpdir(), "cairn-recode-"));
   try {
-    const file = join(dir, "cairn.db");
-    const plain = new SqliteStore(file);
-    new Engine({ store: plain, project: "/work/app", actor: "test" }).remember({ content: "the ledger service listens on port 8080" });
-    plain.close();
+    const file = plainStoreIn(dir);
     const next = encryptedOptions(undefined, file);
     const store = new SqliteStore(file);
     const report = recode(vacuumFails(store.database), PLAIN_CODEC, next.codec, next.newRecord);
@@ -67,10 +73,7 @@ test("the VACUUM failing after the commit is reported; the store is under the ne
 test("the record of the pending erasure failing as well is reported too, and leaves no temporary file", () => {
   const dir = mkdtempSync(join(tmpdir(), "cairn-recode-"));
   try {
-    const file = join(dir, "cairn.db");
-    const plain = new SqliteStore(file);
-    new Engine({ store: plain, project: "/work/app", actor: "test" }).remember({ content: "the ledger service listens on port 8080" });
-    plain.close();
+    const file = plainStoreIn(dir);
     // A folder where the record goes: its rename fails, as its write does on a full disk.
     mkdirSync(join(dir, "erase-pending.json"));
     const next = encryptedOptions(undefined, file);
@@ -94,10 +97,7 @@ test("the record of the pending erasure failing as well is reported too, and lea
 test("a failure after the commit keeps the new key file and is thrown as it is, not as KEY_CHANGED", () => {
   const dir = mkdtempSync(join(tmpdir(), "cairn-recode-"));
   try {
-    const file = join(dir, "cairn.db");
-    const plain = new SqliteStore(file);
-    new Engine({ store: plain, project: "/work/app", actor: "test" }).remember({ content: "the ledger service listens on port 8080" });
-    plain.close();
+    const file = plainStoreIn(dir);
     // Opened as `cairn encrypt` opens it: nothing read through it before the re-encoding.
     const store = new SqliteStore(file);
     const recodeNow = store.recode.bind(store);
