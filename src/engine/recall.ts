@@ -22,7 +22,8 @@ import { analyzeQueryTime } from "../retrieve/query-time.ts";
 import { type FlaggedFirst, flaggedFirst, flaggers } from "../retrieve/flagged-first.ts";
 import { newerFirst } from "../retrieve/newer-first.ts";
 import { type InPlaceOf, inPlaceOf } from "../retrieve/in-place-of.ts";
-import { POOL, type SameSubject, sameSubjectNewerFirst } from "../retrieve/same-subject.ts";
+import { type LaterFirst, laterFirst, type LaterMove, POOL as LATER_POOL } from "../retrieve/later-first.ts";
+import { idf, queryTerms } from "../retrieve/terms.ts";
 import type { EngineContext } from "./context.ts";
 import { type FilterOptions, resolveFilter } from "./filter.ts";
 
@@ -182,7 +183,7 @@ export async function recall(ctx: EngineContext, input: RecallInput): Promise<Re
     lifts: k.lifts ?? {},
     ...(explain.demoted.has(k.memory.id) ? { duplicateOf: explain.demoted.get(k.memory.id)!.duplicateOf } : {}),
     ...(explain.updates.has(k.memory.id) ? { updates: explain.updates.get(k.memory.id)! } : {}),
-    ...(explain.newerThan.has(k.memory.id) ? { newerThan: explain.newerThan.get(k.memory.id)! } : {}),
+    ...(explain.newerThan.has(k.memory.id) ? { newerThan: explain.newerThan.get(k.memory.id)!.older, newerLikelihood: explain.newerThan.get(k.memory.id)!.likelihood } : {}),
     ...(explain.hops.has(k.memory.id) ? { linked: explain.hops.get(k.memory.id)! } : {}),
     ...(explain.flagged.has(k.memory.id) ? { flaggedAgainst: explain.flagged.get(k.memory.id)! } : {}),
     ...(explain.replaced.has(k.memory.id) ? { inPlaceOf: explain.replaced.get(k.memory.id)! } : {}),
@@ -212,7 +213,7 @@ interface RankPass {
 interface Moves {
   demoted: ReadonlyMap<string, { duplicateOf: string }>;
   updates: ReadonlyMap<string, string>;
-  newerThan: ReadonlyMap<string, string>;
+  newerThan: ReadonlyMap<string, LaterMove>;
   hops: ReadonlyMap<string, Hop>;
   flagged: ReadonlyMap<string, string>;
   replaced: ReadonlyMap<string, string>;
@@ -253,8 +254,7 @@ async function rankCandidates(p: RankPass, searched: ChannelResult[], depth: num
   // Reordered within a default recall's results, whatever the limit, so a larger one does not reorder them.
   const window = DEFAULT_RECALL_LIMIT;
   const current = currentFirst(fused, window, !p.namesTime);
-  const newer = newerFirst(current.hits, window);
-  const subject = p.namesTime ? { hits: newer, newerThan: new Map<string, string>() } : withSameSubject(p.channels, newer, p.query);
+  const subject = p.namesTime ? { hits: newerFirst(current.hits, window), newerThan: new Map<string, LaterMove>() } : withLaterFirst(ctx, p.channels, current.hits, p.query, window);
   const { hits: distinct, demoted } = demoteNearDuplicates(subject.hits, window);
   const flagged = p.namesTime ? { hits: distinct, flagged: new Map<string, string>() } : withFlagged(ctx, distinct, window, filter, now);
   const explain = { demoted, updates: current.updates, newerThan: subject.newerThan, hops: graph.hops, flagged: flagged.flagged, replaced: stoodIn.replaced };
@@ -280,13 +280,24 @@ function withTail(head: Ranked, all: Ranked): Ranked {
 }
 
 /**
- * Later statements on one subject first, where the mode has a vector channel that searched (same-subject.ts):
- * the best results' stored vectors tell which of them are about the same thing.
+ * Query terms' counts for later-first's weights stop here: exact on stores this size (where it was fitted), and
+ * a count of a common term at 1M memories (~3 ms) is not paid on every recall.
  */
-function withSameSubject(channels: ReadonlyArray<{ channel: RetrievalChannel }>, hits: FusedHit[], query: string): SameSubject {
+const COUNT_UP_TO = 5_000;
+
+/**
+ * Later statements first (later-first.ts) where the mode has a vector channel that searched: the best results'
+ * stored vectors are part of what the model weighs. Without one, newer-first.ts's word rule orders neighbours.
+ */
+function withLaterFirst(ctx: EngineContext, channels: ReadonlyArray<{ channel: RetrievalChannel }>, hits: FusedHit[], query: string, window: number): LaterFirst {
   const vectors = channels.find((c) => c.channel.vectorsOf)?.channel;
-  if (!vectors) return { hits, newerThan: new Map() };
-  return sameSubjectNewerFirst(hits, vectors.vectorsOf!(hits.slice(0, POOL).map((h) => h.memory.id)), query);
+  if (!vectors) return { hits: newerFirst(hits, window), newerThan: new Map() };
+  const terms = queryTerms(query);
+  const weigh = () => {
+    const { docs, counts } = ctx.store.termStats(terms.map((t) => t.match), COUNT_UP_TO);
+    return counts.map((n) => idf(n, docs));
+  };
+  return laterFirst(hits, vectors.vectorsOf!(hits.slice(0, LATER_POOL).map((h) => h.memory.id)), terms, weigh);
 }
 
 /** The best results whose later statements are fetched when no channel found them. */

@@ -58,7 +58,7 @@ export interface RetrievalChannel {
   unsearched?(): number;
   /**
    * Vector channels: the stored vectors of those of `ids` that have one, for the model the last search used
-   * (none before a search). Recall compares candidates with each other through them (same-subject.ts).
+   * (none before a search). Recall compares candidates with each other through them (later-first.ts).
    */
   vectorsOf?(ids: readonly string[]): ReadonlyMap<string, Float32Array>;
 }

@@ -18,9 +18,10 @@ export interface Explained {
   duplicateOf?: string;
   /** Set when this newer memory states a change to an older result and was moved just ahead of it (current-first.ts). */
   updates?: string;
-  /** Set when this later statement and an earlier result are closer in meaning to each other than to any other
-   *  result (one subject) and it was moved just ahead of that earlier one (same-subject.ts). */
+  /** Set when the fitted model judged this later statement of the project to replace that earlier result and it
+   *  was moved just ahead of it (later-first.ts); `newerLikelihood` is the model's likelihood. */
   newerThan?: string;
+  newerLikelihood?: number;
   /** Set when a link to a strong hit lifted this memory (lifts.graph): that hit and the relation. */
   linked?: Hop;
   /** Set when remember flagged this later statement as a possible change of that earlier result, and it was
@@ -48,7 +49,10 @@ export function explainText(hit: Explained, short: (id: string) => string = (id)
   for (const [name, lift] of Object.entries(hit.lifts)) if (lift !== 0) parts.push(`${name} ${signed(lift)}`);
   if (hit.linked) parts.push(`linked: ${hit.linked.outgoing ? `${short(hit.linked.from)} ${hit.linked.relation} this` : `this ${hit.linked.relation} ${short(hit.linked.from)}`}`);
   if (hit.updates) parts.push(`updates ${short(hit.updates)}, moved ahead of it`);
-  if (hit.newerThan) parts.push(`later on the same subject as ${short(hit.newerThan)} (closer in meaning to it than either is to any other result), moved ahead of it`);
+  if (hit.newerThan) {
+    const p = hit.newerLikelihood === undefined ? "" : ` ${hit.newerLikelihood.toFixed(2)}`;
+    parts.push(`later statement judged to replace ${short(hit.newerThan)} (newer-first model${p}: closeness in meaning and words, query coverage, places, age), moved ahead of it`);
+  }
   if (hit.flaggedAgainst) parts.push(`flagged on write as a possible change of ${short(hit.flaggedAgainst)}, moved ahead of it`);
   if (hit.inPlaceOf) parts.push(`in place of ${short(hit.inPlaceOf)}, which matched and which it superseded`);
   if (hit.duplicateOf) parts.push(`near-duplicate of ${short(hit.duplicateOf)}`);
@@ -73,6 +77,7 @@ export function explainJson(hit: Explained): Record<string, unknown> {
     lifts: Object.fromEntries(Object.entries(hit.lifts).map(([name, v]) => [name, round(v)])),
     ...(hit.updates ? { updates: hit.updates } : {}),
     ...(hit.newerThan ? { newer_than: hit.newerThan } : {}),
+    ...(hit.newerLikelihood !== undefined ? { newer_likelihood: round(hit.newerLikelihood) } : {}),
     ...(hit.flaggedAgainst ? { flagged_against: hit.flaggedAgainst } : {}),
     ...(hit.inPlaceOf ? { in_place_of: hit.inPlaceOf } : {}),
     ...(hit.duplicateOf ? { duplicate_of: hit.duplicateOf } : {}),

@@ -1,5 +1,5 @@
 /**
- * @module The reordering current-first.ts and same-subject.ts share: a later memory that replaces an earlier
+ * @module The reordering current-first.ts and later-first.ts share: a later memory that replaces an earlier
  * result goes just ahead of it. Only the order changes. Each memory moves at most once, so this ends; after
  * a move the same place is looked at again, since the memory now there may itself have been replaced later
  * (jest → vitest → bun test).
