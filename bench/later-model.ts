@@ -1,11 +1,11 @@
 /**
- * @module Fits the model of src/retrieve/later-model.ts: every pair recall's later-first step weighs (a later
- * statement up to BELOW places below an earlier one among the best ten, hybrid mode), collected on the unmoved
- * order of the blind current and coding sets, labelled 1 when the later one answers the search (current /
- * relevant) and the earlier does not, 0 the other way round; pairs where both or neither answer are left out.
- * Prints the model as the source holds it, then on every set the pairs the shipped model moves ahead (right /
- * wrong) for fit and held-out sets. What the moves do to ranking is measured by bench/current.ts and
- * bench/coding.ts.
+ * @module Fits the two models of src/retrieve/later-model.ts on every pair recall's later-first step weighs (a
+ * later statement up to BELOW places below an earlier one among the best ten, hybrid mode), collected on the
+ * unmoved order of the blind current and coding sets. LATER_MODEL: pairs where exactly one answers the search
+ * (current / relevant), 1 when it is the later one. MOVE_MODEL: every pair, 1 only when the later one answers
+ * and the earlier does not. Prints both as the source holds them, then per set the pairs the shipped models
+ * move ahead: right (the later one answers, the earlier not) / wrong (the other way) / neither answers / pairs.
+ * What the moves do to ranking is measured by bench/current.ts and bench/coding.ts.
  *
  *   node scripts/bun.mjs run bench/later-model.ts [--fit a,c,e,g,i] [--held b,d,f,h,j] [--l2 0.01]
  */
@@ -14,7 +14,7 @@ import { parseArgs } from "node:util";
 import { Engine } from "../src/engine/engine.ts";
 import { DenseChannel } from "../src/retrieve/dense-channel.ts";
 import { embedPending } from "../src/retrieve/embed-pending.ts";
-import { LATER_BAR, LATER_FEATURES, LATER_MODEL, laterLikelihood } from "../src/retrieve/later-model.ts";
+import { LATER_FEATURES, LATER_MODEL, laterGoesFirst, type LaterModel, MOVE_MODEL } from "../src/retrieve/later-model.ts";
 import { laterTap } from "../src/retrieve/later-first.ts";
 import { SqliteStore } from "../src/store/sqlite-store.ts";
 import { type BlindSet, type BlindQuery, replaySet } from "./coding.ts";
@@ -42,8 +42,15 @@ function load(file: string): Labelled {
   return { memories: raw.memories, queries: raw.queries.map((q) => ({ query: q.query, project: q.project, relevant: q.current ?? q.relevant })) };
 }
 
-/** Every labelled pair of one set's searches, on the unmoved order. */
-async function pairs(file: string): Promise<Example[]> {
+/** A pair weighed: its features, and whether the later one (`later`) and the earlier one (`earlier`) answer. */
+interface Pair {
+  x: number[];
+  later: boolean;
+  earlier: boolean;
+}
+
+/** Every pair of one set's answerable searches, on the unmoved order. */
+async function pairs(file: string): Promise<Pair[]> {
   const set = load(file);
   let clock = 0;
   const store = new SqliteStore(":memory:");
@@ -51,15 +58,14 @@ async function pairs(file: string): Promise<Example[]> {
   const engine = new Engine({ store, project: "bench", actor: "bench", channels: { dense: new DenseChannel({ store, open: async () => embedder }) }, now: () => clock });
   const { toBlind } = replaySet(engine, { memories: set.memories, queries: [] } as unknown as BlindSet, (t) => (clock = t));
   await embedPending(store, embedder);
-  const out: Example[] = [];
+  const out: Pair[] = [];
   try {
     for (const q of set.queries.filter((q) => q.relevant.length > 0)) {
       const seen = new Set<string>();
       const want = new Set(q.relevant);
       laterTap.decide = (x, older, newer) => {
         const key = `${older.memory.id} ${newer.memory.id}`;
-        const [o, n] = [want.has(toBlind.get(older.memory.id)!), want.has(toBlind.get(newer.memory.id)!)];
-        if (o !== n && !seen.has(key)) out.push({ x, y: n ? 1 : 0 });
+        if (!seen.has(key)) out.push({ x, later: want.has(toBlind.get(newer.memory.id)!), earlier: want.has(toBlind.get(older.memory.id)!) });
         seen.add(key);
         return false;
       };
@@ -74,23 +80,30 @@ async function pairs(file: string): Promise<Example[]> {
 }
 
 const file = (name: string) => (existsSync(`bench/data/current-${name}.json`) ? [`bench/data/current-${name}.json`] : []).concat(existsSync(`bench/data/coding-${name}.json`) ? [`bench/data/coding-${name}.json`] : []);
-const byFile = new Map<string, Example[]>();
+const byFile = new Map<string, Pair[]>();
 for (const f of [...values.fit!.split(","), ...values.held!.split(",")].flatMap(file)) {
   process.stderr.write(`later-model: ${f}\n`);
   byFile.set(f, await pairs(f));
 }
-const train = values.fit!.split(",").flatMap(file).flatMap((f) => byFile.get(f)!);
-const model = fitLogistic(train, Number(values.l2));
+const fitted = values.fit!.split(",").flatMap(file).flatMap((f) => byFile.get(f)!);
+const which: Example[] = fitted.filter((p) => p.later !== p.earlier).map((p) => ({ x: p.x, y: p.later ? 1 : 0 }));
+const move: Example[] = fitted.map((p) => ({ x: p.x, y: p.later && !p.earlier ? 1 : 0 }));
+const l2 = Number(values.l2);
 const list = (v: readonly number[]) => `[${v.join(", ")}]`;
-process.stdout.write(`fitted on ${train.length} pairs (${train.filter((e) => e.y === 1).length} where the later one answers)\n`);
-process.stdout.write(`export const LATER_MODEL: LaterModel = {\n  mu: ${list(model.mu)},\n  sd: ${list(model.sd)},\n  w: ${list(model.w)},\n  b0: ${model.b0},\n};\n`);
-for (const [k, name] of LATER_FEATURES.entries()) process.stdout.write(`  ${name.padEnd(24)} ${model.w[k]! >= 0 ? "+" : ""}${model.w[k]}\n`);
-const same = LATER_MODEL.w.length === model.w.length && model.w.every((w, k) => w === LATER_MODEL.w[k]);
-process.stdout.write(same ? "the source holds this model\n" : "the source holds another model: paste the one above into src/retrieve/later-model.ts\n");
-if (LATER_MODEL.w.length === LATER_FEATURES.length) {
-  process.stdout.write(`\npairs the shipped model moves at ${LATER_BAR} (right / wrong / pairs)\n`);
+const print = (name: string, m: LaterModel, shipped: LaterModel, n: Example[]) => {
+  process.stdout.write(`${name}: ${n.length} pairs, ${n.filter((e) => e.y === 1).length} labelled 1\n`);
+  process.stdout.write(`export const ${name}: LaterModel = {\n  mu: ${list(m.mu)},\n  sd: ${list(m.sd)},\n  w: ${list(m.w)},\n  b0: ${m.b0},\n};\n`);
+  for (const [k, feature] of LATER_FEATURES.entries()) process.stdout.write(`  ${feature.padEnd(24)} ${m.w[k]! >= 0 ? "+" : ""}${m.w[k]}\n`);
+  const same = shipped.w.length === m.w.length && m.w.every((w, k) => w === shipped.w[k]);
+  process.stdout.write(same ? "the source holds this model\n\n" : "the source holds another: paste the one above into src/retrieve/later-model.ts\n\n");
+  return same;
+};
+const shipped = [print("LATER_MODEL", fitLogistic(which, l2), LATER_MODEL, which), print("MOVE_MODEL", fitLogistic(move, l2), MOVE_MODEL, move)].every(Boolean);
+if (shipped) {
+  process.stdout.write("pairs the shipped models move ahead (right / wrong / neither answers / pairs)\n");
   for (const [f, rows] of byFile) {
-    const moved = rows.filter((r) => laterLikelihood(r.x) >= LATER_BAR);
-    process.stdout.write(`  ${f.padEnd(28)} ${moved.filter((r) => r.y === 1).length} / ${moved.filter((r) => r.y === 0).length} / ${rows.length}\n`);
+    const moved = rows.filter((r) => laterGoesFirst(r.x));
+    const count = (ok: (r: Pair) => boolean) => moved.filter(ok).length;
+    process.stdout.write(`  ${f.padEnd(28)} ${count((r) => r.later && !r.earlier)} / ${count((r) => r.earlier && !r.later)} / ${count((r) => !r.later && !r.earlier)} / ${rows.length}\n`);
   }
 }

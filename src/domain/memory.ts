@@ -45,6 +45,14 @@ export const statedAt = (m: Pick<Memory, "eventTime" | "createdAt">): number => 
 export const laterThan = (newer: Pick<Memory, "eventTime" | "createdAt">, older: Pick<Memory, "eventTime" | "createdAt">, byMs = 1): boolean =>
   newer.createdAt >= older.createdAt + byMs && statedAt(newer) >= statedAt(older);
 
+/**
+ * {@link laterThan}, or written after `older` (by any time) and about a time at least `byMs` later: history written
+ * down in one sitting with event times (`remember --event-time`, an import without creation dates) has its
+ * statements a second apart and their times months apart.
+ */
+export const statedLater = (newer: Pick<Memory, "eventTime" | "createdAt">, older: Pick<Memory, "eventTime" | "createdAt">, byMs: number): boolean =>
+  laterThan(newer, older, byMs) || (newer.createdAt >= older.createdAt && statedAt(newer) >= statedAt(older) + byMs);
+
 export interface Scope {
   /** null = every project. */
   projects: string[] | null;

@@ -291,7 +291,7 @@ const COUNT_UP_TO = 5_000;
  */
 function withLaterFirst(ctx: EngineContext, channels: ReadonlyArray<{ channel: RetrievalChannel }>, hits: FusedHit[], query: string, window: number): LaterFirst {
   const vectors = channels.find((c) => c.channel.vectorsOf)?.channel;
-  if (!vectors) return { hits: newerFirst(hits, window), newerThan: new Map() };
+  if (!vectors) return { hits: newerFirst(hits, window, true), newerThan: new Map() };
   const terms = queryTerms(query);
   const weigh = () => {
     const { docs, counts } = ctx.store.termStats(terms.map((t) => t.match), COUNT_UP_TO);

@@ -18,8 +18,8 @@ export interface Explained {
   duplicateOf?: string;
   /** Set when this newer memory states a change to an older result and was moved just ahead of it (current-first.ts). */
   updates?: string;
-  /** Set when the fitted model judged this later statement of the project to replace that earlier result and it
-   *  was moved just ahead of it (later-first.ts); `newerLikelihood` is the model's likelihood. */
+  /** Set when the newer-first model (later-first.ts) moved this later statement of the project just ahead of that
+   *  earlier result; `newerLikelihood` is its likelihood that the later of the two is the answer. */
   newerThan?: string;
   newerLikelihood?: number;
   /** Set when a link to a strong hit lifted this memory (lifts.graph): that hit and the relation. */
@@ -51,7 +51,7 @@ export function explainText(hit: Explained, short: (id: string) => string = (id)
   if (hit.updates) parts.push(`updates ${short(hit.updates)}, moved ahead of it`);
   if (hit.newerThan) {
     const p = hit.newerLikelihood === undefined ? "" : ` ${hit.newerLikelihood.toFixed(2)}`;
-    parts.push(`later statement judged to replace ${short(hit.newerThan)} (newer-first model${p}: closeness in meaning and words, query coverage, places, age), moved ahead of it`);
+    parts.push(`later statement of the project, moved ahead of ${short(hit.newerThan)} by the newer-first model (likelihood${p} that the later of the two is the answer, from closeness in meaning and words, query coverage, places and age; not a judgement that it replaces it)`);
   }
   if (hit.flaggedAgainst) parts.push(`flagged on write as a possible change of ${short(hit.flaggedAgainst)}, moved ahead of it`);
   if (hit.inPlaceOf) parts.push(`in place of ${short(hit.inPlaceOf)}, which matched and which it superseded`);

@@ -5,7 +5,7 @@
  * cannot. Without vectors (keyword mode, a cold hook) newer-first.ts's word rule orders neighbours instead.
  */
 import type { FusedHit } from "./fusion.ts";
-import { comparable, LATER_BAR, laterFeatures, laterLikelihood, type PairContext } from "./later-model.ts";
+import { comparable, laterFeatures, laterGoesFirst, laterLikelihood, type PairContext } from "./later-model.ts";
 import { moveAhead } from "./move-ahead.ts";
 import type { Term } from "./terms.ts";
 import { dotRow } from "./vector-rank.ts";
@@ -49,9 +49,8 @@ export function laterFirst(hits: readonly FusedHit[], vectors: ReadonlyMap<strin
     if (i === undefined || j === undefined || !comparable(older.memory, newer.memory)) return false;
     const x = laterFeatures(context(), older, newer, i, j);
     if (laterTap.decide) return laterTap.decide(x, older, newer);
-    const p = laterLikelihood(x);
-    likelihoods.set(`${older.memory.id} ${newer.memory.id}`, p);
-    return p >= LATER_BAR;
+    likelihoods.set(`${older.memory.id} ${newer.memory.id}`, laterLikelihood(x));
+    return laterGoesFirst(x);
   };
   const { hits: out, moved } = moveAhead(hits, { depth: POOL, below: BELOW, within: POOL }, replaces);
   const newerThan = new Map([...moved].map(([newer, older]) => [newer, { older, likelihood: likelihoods.get(`${older} ${newer}`) ?? 1 }]));

@@ -7,7 +7,7 @@
  * (LoCoMo, multi-session turns) are not standing statements and never move.
  */
 import { sharedStems, statementParts } from "../capture/statement-parts.ts";
-import { laterThan } from "../domain/memory.ts";
+import { laterThan, statedLater } from "../domain/memory.ts";
 import { isStanding } from "../domain/standing.ts";
 import type { FusedHit } from "./fusion.ts";
 
@@ -17,13 +17,18 @@ const CLOSE = 0.5;
 const SHARED = 3;
 const DAY = 86_400_000;
 
-export function newerFirst(hits: FusedHit[], depth: number): FusedHit[] {
+/**
+ * `hits` with later statements ahead of their neighbours on one subject. With `eventTimes`, a statement written
+ * after another and about a time a day later counts as later too (statedLater); not for a query that names a
+ * time, whose answer is the statement of that time, not the newest.
+ */
+export function newerFirst(hits: FusedHit[], depth: number, eventTimes = false): FusedHit[] {
   const out = [...hits];
   for (let i = 0; i + 1 < Math.min(depth, out.length); i++) {
     const a = out[i]!;
     const b = out[i + 1]!;
     const [older, newer] = [a.memory, b.memory];
-    if (!laterThan(newer, older, DAY) || newer.project !== older.project) continue;
+    if (!(eventTimes ? statedLater(newer, older, DAY) : laterThan(newer, older, DAY)) || newer.project !== older.project) continue;
     if (!isStanding(newer) || !isStanding(older) || b.score < CLOSE * a.score) continue;
     if (sharedStems(statementParts(older.content).stems, statementParts(newer.content).stems).length < SHARED) continue;
     out[i] = b;

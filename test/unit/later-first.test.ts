@@ -7,7 +7,7 @@ import { DenseChannel } from "../../src/retrieve/dense-channel.ts";
 import { explainJson, explainText } from "../../src/retrieve/explain.ts";
 import type { FusedHit } from "../../src/retrieve/fusion.ts";
 import { BELOW, laterFirst, laterTap } from "../../src/retrieve/later-first.ts";
-import { LATER_BAR, LATER_FEATURES, LATER_MODEL, laterFeatures, laterLikelihood } from "../../src/retrieve/later-model.ts";
+import { LATER_BAR, LATER_FEATURES, LATER_MODEL, laterFeatures, laterGoesFirst, laterLikelihood, MOVE_BAR, MOVE_MODEL } from "../../src/retrieve/later-model.ts";
 import { queryTerms } from "../../src/retrieve/terms.ts";
 import { SqliteStore } from "../../src/store/sqlite-store.ts";
 import { T0 } from "../helpers/engine.ts";
@@ -29,7 +29,7 @@ afterEach(() => {
 });
 
 test("the model holds one weight per feature, and its bar is a likelihood", () => {
-  for (const v of [LATER_MODEL.mu, LATER_MODEL.sd, LATER_MODEL.w]) expect(v.length).toBe(LATER_FEATURES.length);
+  for (const v of [LATER_MODEL.mu, LATER_MODEL.sd, LATER_MODEL.w, MOVE_MODEL.mu, MOVE_MODEL.sd, MOVE_MODEL.w]) expect(v.length).toBe(LATER_FEATURES.length);
   expect(LATER_BAR).toBeGreaterThan(0);
   expect(LATER_BAR).toBeLessThan(1);
 });
@@ -120,7 +120,8 @@ test("the model moves a later statement that says the same thing anew, not a lat
 
 test("--explain names the earlier result a later statement was moved ahead of, and the model's likelihood", () => {
   const text = explainText({ channels: {}, lifts: {}, newerThan: "berlin-id", newerLikelihood: 0.734 }, (id) => id.slice(0, 6));
-  expect(text).toContain("judged to replace berlin");
+  expect(text).toContain("moved ahead of berlin by the newer-first model");
+  expect(text).toContain("not a judgement that it replaces it");
   expect(text).toContain("0.73");
   expect(explainJson({ channels: {}, lifts: {}, newerThan: "berlin-id", newerLikelihood: 0.734 })).toMatchObject({ newer_than: "berlin-id", newer_likelihood: 0.734 });
 });
@@ -162,4 +163,39 @@ test("hybrid recall puts the later statement on the subject first and says why; 
   const past = await engine.recall({ query: "what timezone was the user in last year", mode: "hybrid", track: false });
   expect(past.results.some((h) => h.newerThan)).toBe(false);
   await dense.dispose();
+});
+
+test("history written in one sitting with event times is ordered by them; an earlier event written later is not later", () => {
+  const weighed: string[] = [];
+  laterTap.decide = (_x, older, newer) => {
+    weighed.push(`${older.memory.id}<${newer.memory.id}`);
+    return true;
+  };
+  const terms = queryTerms("where does code review happen");
+  // Written a second apart, about events 137 days apart.
+  const gerrit = hit("gerrit", "Code review happens in Gerrit", 1, T0, { eventTime: T0 - 142 * DAY });
+  const github = hit("github", "Code reviews take place on GitHub pull requests", 0.8, T0 + 1000, { eventTime: T0 - 5 * DAY });
+  expect(ids(laterFirst([gerrit, github], vectorsFor([gerrit, github]), terms, () => [1, 1]).hits)).toEqual(["github", "gerrit"]);
+  // Written later but about an earlier time: not the later statement.
+  const backdated = hit("github", "Code reviews take place on GitHub pull requests", 0.8, T0 + 1000, { eventTime: T0 - 300 * DAY });
+  expect(ids(laterFirst([gerrit, backdated], vectorsFor([gerrit, backdated]), terms, () => [1, 1]).hits)).toEqual(["gerrit", "github"]);
+  expect(weighed).toEqual(["gerrit<github"]);
+});
+
+test("a move needs both models: the later one the likelier answer, and the move worth making", () => {
+  const at = (name: (typeof LATER_FEATURES)[number]) => LATER_FEATURES.indexOf(name);
+  // A typical pair, the earlier one far down the list: the later one is the likelier answer of the two, but
+  // moves that far down rarely help (MOVE_MODEL), so nothing moves.
+  const low = LATER_MODEL.mu.slice();
+  low[at("earlier's place")] = 8;
+  expect(laterLikelihood(low)).toBeGreaterThanOrEqual(LATER_BAR);
+  expect(laterLikelihood(low, MOVE_MODEL)).toBeLessThan(MOVE_BAR);
+  expect(laterGoesFirst(low)).toBe(false);
+  // The later one found by keyword, covering most of the query, the nearest in meaning: both agree.
+  const strong = LATER_MODEL.mu.slice();
+  strong[at("earlier's place")] = 1;
+  strong[at("later found by keyword")] = 1;
+  strong[at("later's coverage")] = 0.8;
+  strong[at("later's dense rank⁻¹")] = 1;
+  expect(laterGoesFirst(strong)).toBe(true);
 });

@@ -47,3 +47,10 @@ test("a question naming a past time or asking what came before reaches supersede
   const past = await engine.recall({ query: "what published the docs before the migration? Jekyll?", track: false });
   expect(past.results.map((r) => r.memory.id)).toContain(old.id);
 });
+
+test("with event times, neighbours written a second apart about times months apart are ordered by them; not for a query naming a time", () => {
+  const old = hit("old", "Release builds are signed on the mac-mini runner with the team certificate", 1, 0, { eventTime: -140 * DAY });
+  const neu = hit("new", "Release builds are signed by the cloud signing service; the team certificate was revoked", 0.7, 1000, { eventTime: -5 * DAY });
+  expect(ids(newerFirst([old, neu], 10, true))).toEqual(["new", "old"]);
+  expect(ids(newerFirst([old, neu], 10))).toEqual(["old", "new"]);
+});
