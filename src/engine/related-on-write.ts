@@ -148,6 +148,14 @@ function namingTheOldValue<T extends { memory: Memory }>(sure: readonly T[], con
   return holding.length === 1 ? holding : sure;
 }
 
+/**
+ * A possible conflict found outside the comparison of {@link relatedOnWrite} (remember.ts: a statement saying
+ * again what a later one replaced), kept as a link on the same terms as those it finds.
+ */
+export function keepPossibleConflict(ctx: EngineContext, candidate: Memory, memory: Memory, now: number, reason: string): void {
+  if (kept(memory, candidate, reason)) flagPossibleChange(ctx, candidate, memory, now, reason);
+}
+
 /** Whether a possible conflict of `candidate` with the earlier `memory` is kept as a link (see flagPossibleChange). */
 const kept = (memory: Memory, candidate: Memory, reason: string) =>
   older(memory, candidate) && statesHowThingsAre(memory) && statesHowThingsAre(candidate) && !reportedOnly(reason);
