@@ -10,6 +10,7 @@
  */
 import { LOOSE_MIN_OVERLAP, reportedOnly } from "../capture/change-rules.ts";
 import { type Comparison, compareStatements } from "../capture/compare.ts";
+import { leavesPartAlone } from "../capture/untouched-part.ts";
 import { POSSIBLE_CHANGE } from "../domain/edge.ts";
 import { statesHowThingsAre } from "../domain/kinds.ts";
 import { type Memory, type MemoryFilter, statedAt } from "../domain/memory.ts";
@@ -111,7 +112,9 @@ export function relatedOnWrite(ctx: EngineContext, candidate: Memory, now: numbe
       if (looseKept || looseOverlap < LOOSE_MIN_OVERLAP) continue;
       looseKept = true;
     }
-    changed.push({ memory, found: { id: memory.id, content: memory.content, reason }, sure });
+    // A memory holding a statement the change leaves alone stays current, flagged, and the reply says why.
+    const partly = sure && leavesPartAlone(memory.content, candidate.content);
+    changed.push({ memory, found: { id: memory.id, content: memory.content, reason: partly ? `${reason}; it also says what this does not change, so it was kept` : reason }, sure: sure && !partly });
   }
   const sure = namingTheOldValue(changed.filter((c) => c.sure), candidate.content);
   for (const c of changed) {
