@@ -10,6 +10,7 @@
  */
 import { LOOSE_MIN_OVERLAP, reportedOnly } from "../capture/change-rules.ts";
 import { type Comparison, compareStatements } from "../capture/compare.ts";
+import { speaksOfThePerson, statementScope } from "../capture/scope.ts";
 import { leavesPartAlone } from "../capture/untouched-part.ts";
 import { POSSIBLE_CHANGE } from "../domain/edge.ts";
 import { statesHowThingsAre } from "../domain/kinds.ts";
@@ -45,7 +46,9 @@ export interface RelatedOnWrite {
  */
 export function nearestOnWrite(ctx: EngineContext, candidate: Memory, now: number): Memory[] {
   const match = nearestMatch(candidate);
-  return match === null ? [] : nearestOf(candidate, ctx.store.searchText(match, scopeOf(candidate), now, CANDIDATES));
+  if (match === null) return [];
+  const own = nearestOf(candidate, ctx.store.searchText(match, scopeOf(candidate), now, CANDIDATES));
+  return personal(candidate) ? [...own, ...aboutThePerson(ctx.store.searchText(match, GLOBAL, now, CANDIDATES))] : own;
 }
 
 /**
@@ -55,7 +58,9 @@ export function nearestOnWrite(ctx: EngineContext, candidate: Memory, now: numbe
  */
 export async function nearestOnWriteSoon(ctx: EngineContext, candidate: Memory, now: number): Promise<Memory[]> {
   const match = nearestMatch(candidate);
-  return match === null ? [] : nearestOf(candidate, await ctx.store.searchTextSoon(match, scopeOf(candidate), now, CANDIDATES));
+  if (match === null) return [];
+  const own = nearestOf(candidate, await ctx.store.searchTextSoon(match, scopeOf(candidate), now, CANDIDATES));
+  return personal(candidate) ? [...own, ...aboutThePerson(await ctx.store.searchTextSoon(match, GLOBAL, now, CANDIDATES))] : own;
 }
 
 /** The keyword query of a new memory's nearest search; null when it has none (or is not a standing statement). */
@@ -68,6 +73,17 @@ function nearestOf(candidate: Memory, hits: readonly TextHit[]): Memory[] {
 }
 
 const scopeOf = (m: Memory): MemoryFilter => ({ scope: exactScope(m.project) });
+const GLOBAL: MemoryFilter = { scope: exactScope(null) };
+
+/**
+ * A project statement speaking of the person ("I moved from Lisbon to Berlin", stored in the project as a fact's
+ * default scope is) is compared with the global memories about them too ("I live in Lisbon."): otherwise the
+ * briefing showed both as current (QA). Only flagged, never superseded or reinforced: a project write leaves
+ * the global scope as it is.
+ */
+const personal = (candidate: Memory) => candidate.project !== null && speaksOfThePerson(candidate.content);
+const aboutThePerson = (hits: readonly TextHit[]): Memory[] =>
+  hits.map((h) => h.memory).filter((m) => m.project === null && standing(m) && statementScope(m.content) === "global");
 
 /** An active memory near a new one, and how the new one relates to it (capture/compare.ts compareStatements). */
 export interface Compared {
@@ -81,7 +97,8 @@ export interface Compared {
  */
 export function compareNearest(ctx: EngineContext, nearest: readonly Memory[], candidate: Memory, now: number): Compared[] {
   if (nearest.length === 0) return [];
-  const byId = new Map(ctx.store.getMany(nearest.map((m) => m.id), scopeOf(candidate), now).map((m) => [m.id, m]));
+  const seen: MemoryFilter = { scope: { ...exactScope(candidate.project), includeGlobal: true } };
+  const byId = new Map(ctx.store.getMany(nearest.map((m) => m.id), seen, now).map((m) => [m.id, m]));
   return nearest.flatMap((m) => {
     const current = byId.get(m.id);
     return current && current.updatedAt === m.updatedAt ? [{ memory: current, comparison: compareStatements(current.content, candidate.content) }] : [];
@@ -107,7 +124,7 @@ export function relatedOnWrite(ctx: EngineContext, candidate: Memory, now: numbe
   for (const { memory, comparison } of nearest) {
     const { relation, reason, confident, looseOverlap } = comparison;
     if (relation !== "update" && relation !== "conflict") continue;
-    const sure = confident && older(memory, candidate) && ctx.store.policy.holdsOn(memory).length === 0;
+    const sure = confident && older(memory, candidate) && memory.project === candidate.project && ctx.store.policy.holdsOn(memory).length === 0;
     if (looseOverlap !== undefined) {
       if (looseKept || looseOverlap < LOOSE_MIN_OVERLAP) continue;
       looseKept = true;

@@ -123,7 +123,8 @@ export function storeOrReinforce(
   // A pending reminder with the same words is a task for later, not this statement: it is not reinforced.
   const existing = found && (found.type === "reminder") === (candidate.type === "reminder") ? found : null;
   if (existing) return reinforce(ctx, existing, candidate, now, { exact: existing.contentHash === candidate.contentHash }, lifeGiven);
-  const reworded = nearest.find((c) => saysTheSame(c.memory.content, candidate.content, c.comparison))?.memory;
+  // Of its own scope: a global memory about the person is compared for changes only (related-on-write.ts).
+  const reworded = nearest.find((c) => c.memory.project === candidate.project && saysTheSame(c.memory.content, candidate.content, c.comparison))?.memory;
   if (reworded) return { ...reinforce(ctx, reworded, candidate, now, { exact: false, same_meaning: true }, lifeGiven), sameMeaning: true };
   store.insert(candidate);
   store.appendAudit({
