@@ -8,6 +8,7 @@
 import { STOPWORDS } from "../retrieve/stopwords.ts";
 import { findTimeSpans } from "../retrieve/time-expr.ts";
 import { addsTo, CHANGE, type Comparison, changeOf, oneSaysMore, sameWords, swappedRoles } from "./change-rules.ts";
+import { oneNarrows } from "./narrows.ts";
 import { hasOtherNegation } from "./negation-words.ts";
 
 export type { Comparison, Relation } from "./change-rules.ts";
@@ -118,5 +119,7 @@ export function saysTheSame(prev: string, next: string, compared?: Comparison): 
   if (hasOtherNegation(prev) !== hasOtherNegation(next)) return false;
   // Not a near-copy, the comparison is changeOf's: "none" is sameMeaning's condition on it.
   const { relation } = compared ?? compareStatements(prev, next);
-  return relation === "duplicate" || (relation === "none" && sameWords(prev, next) && !smallWordsDiffer(prev, next));
+  const same = relation === "duplicate" || (relation === "none" && sameWords(prev, next) && !smallWordsDiffer(prev, next));
+  // One that holds all the other's words and a condition besides ("… read-only at night") narrows it (QA).
+  return same && !oneNarrows(prev, next);
 }

@@ -34,6 +34,12 @@ const NARRATOR =
   /\bi(?:'ve| have)?\s+(?:(?:just|finally|recently|already|eventually|also)\s+)?(?:learned|learnt|found(?: out)?|discovered|reali[sz]ed|noticed|figured(?: out)?|decided|chose|picked|went with|settled on|set up|added|wrote|created|moved|changed|configured|migrated|renamed|deleted|removed|fixed|updated|bumped|upgraded|refactored|merged|pushed|deployed|reverted|traced|tracked down|debugged|ran into|hit|saw|(?:want|need|expect)(?= (?:all|every|each|our|the)\b))\b|\bi(?:'d| would)\s+like(?= (?:all|every|each|our|the)\b)/gi;
 
 /**
+ * Whether the statement speaks of the person, in the first person or as "the user …", narrating project work or
+ * not ("I moved from Lisbon to Berlin"): one that may change what is known of them (engine/related-on-write.ts).
+ */
+export const speaksOfThePerson = (text: string): boolean => PERSON.test(text.replace(/[\u2018\u2019]/g, "'"));
+
+/**
  * "project" or "global" when the statement says whom it is about, null when it does not (then the caller's
  * default applies: captures stay in the project, preferences an agent stores go global).
  */

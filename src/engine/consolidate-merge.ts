@@ -1,10 +1,10 @@
 /**
  * @module The text and fields of a consolidated memory, extractive (no model): the representative member's
- * text, then whatever another member says that the text so far does not (its uncovered sentences), so
- * nothing a source said is lost; tags merged, the earliest and latest dates, the highest priority, the
+ * text, then whatever another member says that the text so far does not (its uncovered sentences, none a
+ * near-copy of one the text holds), so nothing a source said is lost; tags merged, the earliest and latest dates, the highest priority, the
  * uses added up, the longest lifetime.
  */
-import { statementWords } from "../capture/compare.ts";
+import { compareStatements, SAME_STATEMENT, statementWords } from "../capture/compare.ts";
 import { porterStem } from "../text/porter.ts";
 import { sentences } from "../capture/sentences.ts";
 import type { Memory } from "../domain/memory.ts";
@@ -40,15 +40,20 @@ export function mergeMembers(members: readonly Memory[]): MergedFields {
   const parts = [rep.content.trim()];
   let length = parts[0]!.length;
   const said = stemsOf(rep.content);
+  const held = sentences(rep.content);
   let left = 0;
   for (const m of members) {
     if (m === rep) continue;
     for (const s of newSentences(m.content, said)) {
+      // The same statement in nearly the same words ("each Friday" / "every Friday") says nothing new: the text
+      // held both, the copy consolidation is there to remove (QA).
+      if (held.some((h) => nearCopy(h, s))) continue;
       if (length + 1 + s.length > MAX_CHARS) {
         left++;
         continue;
       }
       parts.push(s);
+      held.push(s);
       length += 1 + s.length;
       for (const w of stemsOf(s)) said.add(w);
     }
@@ -64,6 +69,14 @@ export function mergeMembers(members: readonly Memory[]): MergedFields {
     accessCount: members.reduce((n, m) => n + m.accessCount, 0),
     expiresAt: members.some((m) => m.expiresAt === null) ? null : Math.max(...members.map((m) => m.expiresAt!)),
   };
+}
+
+/** Whether two sentences are near-copies as consolidation groups them (compare.ts; its word overlap first, which most pairs fail). */
+function nearCopy(a: string, b: string): boolean {
+  const [x, y] = [statementWords(a), statementWords(b)];
+  let shared = 0;
+  for (const w of x) if (y.has(w)) shared++;
+  return shared / (x.size + y.size - shared) >= SAME_STATEMENT && compareStatements(a, b).relation === "duplicate";
 }
 
 /** A text's distinctive words, plain words by their stem. */

@@ -2,7 +2,7 @@
  * @module Undoing a consolidation: the sources the consolidated memory records come back to active (those
  * still archived; one forgotten or purged since stays as it is) and the consolidated memory is archived, each
  * with its audit entry. Its `part_of` links stay, as history (a team shares links as a union: one removed here
- * would come back from the others).
+ * would come back from the others); its other links, those made after it too, are given to the sources restored.
  */
 import { consolidatedSources } from "../domain/consolidated.ts";
 import type { Memory } from "../domain/memory.ts";
@@ -34,6 +34,29 @@ export function forgottenSince(ctx: EngineContext, id: string): boolean {
   return last?.op === "forget";
 }
 
+
+/**
+ * The consolidated memory's links to other memories, given to each source restored (both directions, as they
+ * were, settled or not): a possible conflict a later statement was flagged with against the consolidated memory
+ * holds against the sources that say the same (QA: the undo lost it, and the stale source ranked first again).
+ * A source holding the link already (it had it before the fold) keeps its own; `part_of` and `supersedes` have
+ * their own handling above.
+ */
+function carryBack(ctx: EngineContext, id: string, sources: readonly string[], restored: readonly string[], now: number): void {
+  const { store } = ctx;
+  for (const e of store.edges(id)) {
+    const other = e.fromId === id ? e.toId : e.fromId;
+    if (sources.includes(other) || e.relation === "part_of" || e.relation === "supersedes") continue;
+    for (const sid of restored) {
+      const carried = e.fromId === id ? { ...e, fromId: sid } : { ...e, toId: sid };
+      if (!store.addEdge({ ...carried, createdAt: now })) continue;
+      store.appendAudit({
+        at: now, actor: ctx.actor, op: "link", memoryId: carried.fromId, hashBefore: null, hashAfter: null, contentBefore: null,
+        detail: { relation: e.relation, to: carried.toId, carried_from: id },
+      });
+    }
+  }
+}
 
 export function undoConsolidation(ctx: EngineContext, idOrPrefix: string): UndoConsolidationResult {
   const { store } = ctx;
@@ -79,6 +102,7 @@ export function undoConsolidation(ctx: EngineContext, idOrPrefix: string): UndoC
       const from = restored.find((sid) => store.edges(sid).some((s) => s.fromId === sid && s.toId === e.toId && s.relation === "supersedes"));
       if (from) moveSuccessor(ctx, e.toId, id, from, now);
     }
+    carryBack(ctx, id, sources, restored, now);
     // Its text changed since it was built (a supersede or a tag edit is not lost by the undo, it stays with it).
     const edited = store.history(id).some((e) => e.op === "update" && e.hashBefore !== null && e.hashBefore !== e.hashAfter);
     const already = memory.status === "archived" && restored.length === 0;

@@ -10,6 +10,8 @@
  */
 import { LOOSE_MIN_OVERLAP, reportedOnly } from "../capture/change-rules.ts";
 import { type Comparison, compareStatements } from "../capture/compare.ts";
+import { speaksOfThePerson, statementScope } from "../capture/scope.ts";
+import { leavesPartAlone } from "../capture/untouched-part.ts";
 import { POSSIBLE_CHANGE } from "../domain/edge.ts";
 import { statesHowThingsAre } from "../domain/kinds.ts";
 import { type Memory, type MemoryFilter, statedAt } from "../domain/memory.ts";
@@ -44,7 +46,9 @@ export interface RelatedOnWrite {
  */
 export function nearestOnWrite(ctx: EngineContext, candidate: Memory, now: number): Memory[] {
   const match = nearestMatch(candidate);
-  return match === null ? [] : nearestOf(candidate, ctx.store.searchText(match, scopeOf(candidate), now, CANDIDATES));
+  if (match === null) return [];
+  const own = nearestOf(candidate, ctx.store.searchText(match, scopeOf(candidate), now, CANDIDATES));
+  return personal(candidate) ? [...own, ...aboutThePerson(ctx.store.searchText(match, GLOBAL, now, CANDIDATES))] : own;
 }
 
 /**
@@ -54,7 +58,9 @@ export function nearestOnWrite(ctx: EngineContext, candidate: Memory, now: numbe
  */
 export async function nearestOnWriteSoon(ctx: EngineContext, candidate: Memory, now: number): Promise<Memory[]> {
   const match = nearestMatch(candidate);
-  return match === null ? [] : nearestOf(candidate, await ctx.store.searchTextSoon(match, scopeOf(candidate), now, CANDIDATES));
+  if (match === null) return [];
+  const own = nearestOf(candidate, await ctx.store.searchTextSoon(match, scopeOf(candidate), now, CANDIDATES));
+  return personal(candidate) ? [...own, ...aboutThePerson(await ctx.store.searchTextSoon(match, GLOBAL, now, CANDIDATES))] : own;
 }
 
 /** The keyword query of a new memory's nearest search; null when it has none (or is not a standing statement). */
@@ -67,6 +73,17 @@ function nearestOf(candidate: Memory, hits: readonly TextHit[]): Memory[] {
 }
 
 const scopeOf = (m: Memory): MemoryFilter => ({ scope: exactScope(m.project) });
+const GLOBAL: MemoryFilter = { scope: exactScope(null) };
+
+/**
+ * A project statement speaking of the person ("I moved from Lisbon to Berlin", stored in the project as a fact's
+ * default scope is) is compared with the global memories about them too ("I live in Lisbon."): otherwise the
+ * briefing showed both as current (QA). Only flagged, never superseded or reinforced: a project write leaves
+ * the global scope as it is.
+ */
+const personal = (candidate: Memory) => candidate.project !== null && speaksOfThePerson(candidate.content);
+const aboutThePerson = (hits: readonly TextHit[]): Memory[] =>
+  hits.map((h) => h.memory).filter((m) => m.project === null && standing(m) && statementScope(m.content) === "global");
 
 /** An active memory near a new one, and how the new one relates to it (capture/compare.ts compareStatements). */
 export interface Compared {
@@ -80,7 +97,8 @@ export interface Compared {
  */
 export function compareNearest(ctx: EngineContext, nearest: readonly Memory[], candidate: Memory, now: number): Compared[] {
   if (nearest.length === 0) return [];
-  const byId = new Map(ctx.store.getMany(nearest.map((m) => m.id), scopeOf(candidate), now).map((m) => [m.id, m]));
+  const seen: MemoryFilter = { scope: { ...exactScope(candidate.project), includeGlobal: true } };
+  const byId = new Map(ctx.store.getMany(nearest.map((m) => m.id), seen, now).map((m) => [m.id, m]));
   return nearest.flatMap((m) => {
     const current = byId.get(m.id);
     return current && current.updatedAt === m.updatedAt ? [{ memory: current, comparison: compareStatements(current.content, candidate.content) }] : [];
@@ -106,12 +124,14 @@ export function relatedOnWrite(ctx: EngineContext, candidate: Memory, now: numbe
   for (const { memory, comparison } of nearest) {
     const { relation, reason, confident, looseOverlap } = comparison;
     if (relation !== "update" && relation !== "conflict") continue;
-    const sure = confident && older(memory, candidate) && ctx.store.policy.holdsOn(memory).length === 0;
+    const sure = confident && older(memory, candidate) && memory.project === candidate.project && ctx.store.policy.holdsOn(memory).length === 0;
     if (looseOverlap !== undefined) {
       if (looseKept || looseOverlap < LOOSE_MIN_OVERLAP) continue;
       looseKept = true;
     }
-    changed.push({ memory, found: { id: memory.id, content: memory.content, reason }, sure });
+    // A memory holding a statement the change leaves alone stays current, flagged, and the reply says why.
+    const partly = sure && leavesPartAlone(memory.content, candidate.content);
+    changed.push({ memory, found: { id: memory.id, content: memory.content, reason: partly ? `${reason}; it also says what this does not change, so it was kept` : reason }, sure: sure && !partly });
   }
   const sure = namingTheOldValue(changed.filter((c) => c.sure), candidate.content);
   for (const c of changed) {
@@ -146,6 +166,14 @@ function namingTheOldValue<T extends { memory: Memory }>(sure: readonly T[], con
     return wanted.every((w) => have.has(w));
   });
   return holding.length === 1 ? holding : sure;
+}
+
+/**
+ * A possible conflict found outside the comparison of {@link relatedOnWrite} (remember.ts: a statement saying
+ * again what a later one replaced), kept as a link on the same terms as those it finds.
+ */
+export function keepPossibleConflict(ctx: EngineContext, candidate: Memory, memory: Memory, now: number, reason: string): void {
+  if (kept(memory, candidate, reason)) flagPossibleChange(ctx, candidate, memory, now, reason);
 }
 
 /** Whether a possible conflict of `candidate` with the earlier `memory` is kept as a link (see flagPossibleChange). */

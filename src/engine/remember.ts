@@ -9,7 +9,7 @@ import type { Memory } from "../domain/memory.ts";
 import type { EngineContext } from "./context.ts";
 import { currentVersion } from "./current-version.ts";
 import { newId } from "./ids.ts";
-import { type Compared, compareNearest, type Conflict, nearestOnWrite, nearestOnWriteSoon, relatedOnWrite } from "./related-on-write.ts";
+import { type Compared, compareNearest, type Conflict, keepPossibleConflict, nearestOnWrite, nearestOnWriteSoon, relatedOnWrite } from "./related-on-write.ts";
 import { writeProject } from "./projects.ts";
 import { checkContent, checkMetadata, checkPriority, checkTags, checkType } from "./validate.ts";
 
@@ -123,7 +123,8 @@ export function storeOrReinforce(
   // A pending reminder with the same words is a task for later, not this statement: it is not reinforced.
   const existing = found && (found.type === "reminder") === (candidate.type === "reminder") ? found : null;
   if (existing) return reinforce(ctx, existing, candidate, now, { exact: existing.contentHash === candidate.contentHash }, lifeGiven);
-  const reworded = nearest.find((c) => saysTheSame(c.memory.content, candidate.content, c.comparison))?.memory;
+  // Of its own scope: a global memory about the person is compared for changes only (related-on-write.ts).
+  const reworded = nearest.find((c) => c.memory.project === candidate.project && saysTheSame(c.memory.content, candidate.content, c.comparison))?.memory;
   if (reworded) return { ...reinforce(ctx, reworded, candidate, now, { exact: false, same_meaning: true }, lifeGiven), sameMeaning: true };
   store.insert(candidate);
   store.appendAudit({
@@ -218,12 +219,14 @@ function prepare(ctx: EngineContext, input: RememberInput): { candidate: Memory;
  * the chain of supersedes), for the caller to settle — a move back, or a stale note said again. Stored anyway
  * (it may be the move back), and newest first in recall as a new statement is (QA: it came back silently).
  */
-function replacedStatement(ctx: EngineContext, candidate: Memory): Conflict | null {
+function replacedStatement(ctx: EngineContext, candidate: Memory): Memory | null {
   const replaced = ctx.store.findDuplicate(candidate.project, candidate.contentHash, candidate.canonicalHash, "superseded");
   const m = replaced && currentVersion(ctx.store, replaced);
-  if (!m || m.status !== "active" || m.id === candidate.id) return null;
-  return { id: m.id, content: m.content, reason: "says again what this replaced" };
+  return !m || m.status !== "active" || m.id === candidate.id ? null : m;
 }
+
+/** The reason given for {@link replacedStatement}'s conflict. */
+const SAYS_AGAIN = "says again what this replaced";
 
 /** Stores `candidate` or reinforces what it repeats, given the memories nearest it (read before the transaction). */
 function rememberNear(ctx: EngineContext, input: RememberInput, candidate: Memory, now: number, nearest: readonly Memory[]): RememberResult {
@@ -239,7 +242,12 @@ function rememberNear(ctx: EngineContext, input: RememberInput, candidate: Memor
     const result: RememberResult = fresh ? { ...stored, newProject: true } : stored;
     const { conflicts, superseded } = relatedOnWrite(ctx, candidate, now, current);
     const repeated = replacedStatement(ctx, candidate);
-    if (repeated && !conflicts.some((c) => c.id === repeated.id)) conflicts.push(repeated);
+    if (repeated && !conflicts.some((c) => c.id === repeated.id)) {
+      conflicts.push({ id: repeated.id, content: repeated.content, reason: SAYS_AGAIN });
+      // Kept as a possible conflict like any other between decisions, preferences or facts (QA: only reported,
+      // the briefing showed the move and the old value as two current decisions).
+      keepPossibleConflict(ctx, candidate, repeated, now, SAYS_AGAIN);
+    }
     return {
       ...result,
       ...(conflicts.length > 0 ? { conflicts } : {}),

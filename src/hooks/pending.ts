@@ -53,18 +53,28 @@ export async function preparedKept(ctx: HookContext): Promise<PreparedMemory[]> 
   );
 }
 
-/** Writes prepared captures (inside the caller's write) and notes them as this session's; the kept ones are done. */
-export function writeCaptures(ctx: HookContext, prepared: readonly PreparedMemory[], kept: readonly PreparedMemory[]): void {
+/**
+ * Writes prepared captures (inside the caller's write) and notes them as this session's; the kept ones are done.
+ * Returns the ids of the memories the writes superseded.
+ */
+export function writeCaptures(ctx: HookContext, prepared: readonly PreparedMemory[], kept: readonly PreparedMemory[]): Set<string> {
   const state = ctx.touchState();
   const errors = new Map<string, string>();
+  const retired = new Set<string>();
+  const write = (p: PreparedMemory) => {
+    const r = ctx.engine().rememberPrepared(p);
+    for (const c of r.superseded ?? []) retired.add(c.id);
+    return r.id;
+  };
   for (const p of kept) {
     const failure = state.pending.find((k) => k.content === p.input.content)?.failure;
-    const id = ctx.engine().rememberPrepared(p).id;
+    const id = write(p);
     if (failure) settleFailure(ctx, state, failure, p.input.type === "error" ? "error" : "lesson", id, errors);
     noteCreated(state, id);
   }
-  for (const p of prepared) noteCreated(state, ctx.engine().rememberPrepared(p).id);
+  for (const p of prepared) noteCreated(state, write(p));
   if (kept.length > 0) state.pending = state.pending.filter((k) => !kept.some((p) => p.input.content === k.content));
+  return retired;
 }
 
 /**

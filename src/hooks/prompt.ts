@@ -1,7 +1,8 @@
 /**
  * @module UserPromptSubmit: inject the few memories that clearly bear on the prompt (silence beats noise),
  * and capture explicit statements in it ("from now on use pnpm", "the fix was …") as memories. What is
- * captured now is never injected back in the same turn: recall runs before the capture is written.
+ * captured now is never injected back in the same turn: recall runs before the capture is written. What the
+ * capture retired is not injected either (recall found it current a moment before).
  */
 import { statesHowThingsAre } from "../domain/kinds.ts";
 import type { Memory } from "../domain/memory.ts";
@@ -37,7 +38,7 @@ export const MAX_SESSION_CAPTURES = 100;
 export async function prompt(ctx: HookContext): Promise<string | null> {
   const text = ctx.input.prompt.trim();
   if (text === "") return null;
-  const injected = ctx.hasMemory() ? await recallFor(ctx, text) : null;
+  const chosen = ctx.hasMemory() ? await recallFor(ctx, text) : [];
   // Each capture's nearest memories are searched before the write transaction: on the warm daemon's search
   // thread (inside the transaction FTS5 ranked every match of its words, 0.15–0.4 s at 1M memories).
   const found = extractCaptures(text);
@@ -53,12 +54,19 @@ export async function prompt(ctx: HookContext): Promise<string | null> {
   // Captures an earlier prompt could not write (another process held the lock) go first (pending.ts).
   const kept = ctx.hasMemory() ? await preparedKept(ctx) : [];
   notePrompt(ctx, text);
+  let retired = new Set<string>();
   ctx.writeOrKeep(
     "capture",
-    () => writeCaptures(ctx, prepared, kept),
-    () => keepCaptures(ctx, prepared),
+    () => {
+      retired = writeCaptures(ctx, prepared, kept);
+    },
+    () => {
+      retired = new Set();
+      keepCaptures(ctx, prepared);
+    },
   );
-  return injected;
+  // A correction in this prompt superseded a fact recall chose: the agent is not told the fact it just retired (QA).
+  return inject(ctx, chosen.filter((m) => !retired.has(m.id)));
 }
 
 /**
@@ -78,7 +86,8 @@ async function corrections(ctx: HookContext, text: string, captured: readonly Ca
   return prepared.filter((p) => p.nearest.some((m) => m.status === "active" && statesHowThingsAre(m) && updates(p.candidate, m, LOOSE_MIN_OVERLAP)));
 }
 
-async function recallFor(ctx: HookContext, text: string): Promise<string | null> {
+/** The memories to inject for the prompt, best first (none when nothing clears the bar). */
+async function recallFor(ctx: HookContext, text: string): Promise<Memory[]> {
   const engine = ctx.engine();
   const query = text.slice(0, MAX_QUERY_CHARS);
   const state = ctx.state;
@@ -106,7 +115,13 @@ async function recallFor(ctx: HookContext, text: string): Promise<string | null>
   for (const m of await promptRules(ctx, query, keywordFound)) {
     if (chosen.length < PROMPT_LIMIT && !chosen.some((c) => c.id === m.id) && !changedBy(m, fresh)) chosen.push(m);
   }
+  return chosen;
+}
+
+/** The context injected for `chosen`, within the budget; they are marked used and surfaced in this session. */
+function inject(ctx: HookContext, chosen: readonly Memory[]): string | null {
   if (chosen.length === 0) return null;
+  const engine = ctx.engine();
   const lines = applyBudget(
     chosen.map((memory) => ({ memory, content: bullet(memory, 400, true) })),
     PROMPT_BUDGET,

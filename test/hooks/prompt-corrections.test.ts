@@ -33,6 +33,14 @@ describe("corrections in prompts", () => {
     expect(facts()).not.toContain("The release train leaves on Tuesdays now.");
   });
 
+  test("the prompt that supersedes a fact is not injected with it (QA: the retired fact was its context)", async () => {
+    w.withEngine((e) => e.remember({ content: "The staging database is read-only for developers.", type: "fact", project: w.project }));
+    const out = await say("Correction: the staging database is no longer read-only, developers can write to it now. Can you add a seed script for it?", "r2");
+    const superseded = w.withEngine((e) => e.list({ types: ["fact"], statuses: ["superseded"] }).memories.map((m) => m.content));
+    expect(superseded).toEqual(["The staging database is read-only for developers."]);
+    expect(out).not.toContain("The staging database is read-only for developers.");
+  });
+
   test("a sentence the capture rules took is not stored a second time in other words (QA: \"FYI X\" and \"X\")", async () => {
     await say("FYI service 1 is owned by team 1", "f1");
     await say("FYI service 2 is owned by team 2", "f2");

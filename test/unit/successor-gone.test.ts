@@ -130,4 +130,16 @@ describe("a replaced statement said again", () => {
     // Said again in another scope, or never replaced: nothing to report.
     expect(engine.remember({ content: "Alpha: the cache is redis on the shared cluster", type: "fact", project: "/elsewhere" }).conflicts).toBeUndefined();
   });
+
+  test("the conflict is kept as a possible contradicts link, as every other reported one between facts is (QA)", () => {
+    const { engine, advance } = testEngine();
+    engine.remember({ content: "Unit tests run with Jest.", type: "decision" });
+    advance(60_000);
+    const moved = engine.remember({ content: "We switched unit tests from Jest to Vitest.", type: "decision" });
+    expect(moved.superseded?.length).toBe(1);
+    advance(60_000);
+    const again = engine.remember({ content: "Unit tests run with Jest.", type: "decision" });
+    expect(again.conflicts).toEqual([{ id: moved.id, content: "We switched unit tests from Jest to Vitest.", reason: "says again what this replaced" }]);
+    expect(engine.links(moved.id)).toContainEqual({ relation: "contradicts", direction: "in", id: again.id, possible: true });
+  });
 });
