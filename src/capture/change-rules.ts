@@ -100,6 +100,19 @@ function subjectsApart(p: StatementParts, n: StatementParts): boolean {
   return p.subject.size > 0 && n.subject.size > 0 && !some(p.subject, (w) => n.stems.has(w)) && some(n.subject, (w) => !p.stems.has(w));
 }
 
+/** The reason a pair is left alone when each statement's subject is a thing the other never names. */
+export const ANOTHER_SUBJECT = "is about another thing";
+
+/**
+ * Said of two things in one frame: both statements have a subject and no word of either subject is anywhere in
+ * the other ("The API listens on port 8080" / "The Redis cache listens on port 6379", "The frontend runs on
+ * Node 20" / "The data pipeline runs on Python 3.12"). Unlike {@link subjectsApart}, both ways.
+ */
+function otherSubjects(p: StatementParts, n: StatementParts): boolean {
+  if (p.subject.size === 0 || n.subject.size === 0) return false;
+  return !some(p.subject, (w) => hasLike(n.stems, w)) && !some(n.subject, (w) => hasLike(p.stems, w));
+}
+
 /** "… for <purpose>": what a thing is used for, up to the end of the clause. */
 const PURPOSE = /\bfor\s+([^.,;:!?()]+)/iu;
 
@@ -291,6 +304,12 @@ function changeByRules(p: StatementParts, n: StatementParts, s: ChangeSignals, p
   // A question, a proposal, a rule against the change or one tried and not made keeps what the older one says.
   if (unstatedChange(next, CHANGE)) return { relation: "none", reason: UNSTATED, confident: false };
   if (s.cue && !s.namesOld && swapsOtherThing(p, prev, next)) return { relation: "none", reason: SWAPS_OTHER_THING, confident: false };
+  // Another value said of two things is each one's own value, with a change word or not, unless the newer names
+  // what it replaced (QA: "The Redis cache listens on port 6379" was flagged against "The API listens on port
+  // 8080", and recall put it first for the API's port). Pairs a–m: unrelated flagged d 0.042 → 0.021, no flag lost. The same test for the model's and
+  // the slot's changes cost flags (g, i), and subjects told apart by a qualifier ("the orders table" / "the
+  // audit table") cost a–l flag recall up to 0.02 and current-above-stale on h.
+  if (s.quantity && !s.namesOld && otherSubjects(p, n)) return { relation: "none", reason: ANOTHER_SUBJECT, confident: false };
   const framed = s.shared >= 2;
   // Confident only when the newer statement says it changed and names what it replaced ("from X to Y",
   // "instead of X", "no longer X"), or gives another value of the same thing in a shared frame. Any two

@@ -1,0 +1,29 @@
+/** @module Pairs the write-time change rules must leave alone: another thing's value, a statement that already agrees, a restriction said two ways (QA). */
+import { describe, expect, test } from "bun:test";
+import { changeOf } from "../../src/capture/change-rules.ts";
+import { testEngine } from "../helpers/engine.ts";
+
+const DAY = 86_400_000;
+
+describe("another thing's value", () => {
+  test("the same frame with another value, said of a thing the other statement never names, is no change (QA)", () => {
+    expect(changeOf("The API listens on port 8080.", "The Redis cache listens on port 6379.").relation).toBe("none");
+    expect(changeOf("The frontend runs on Node 20.", "The data pipeline runs on Python 3.12.").relation).toBe("none");
+    expect(changeOf("The database listens on port 5432.", "The API now listens on port 9090.").relation).toBe("none");
+    expect(changeOf("The API is rate limited to 100 requests per minute.", "The webhook endpoint is rate limited to 10 requests per second.").relation).toBe("none");
+    // The same thing with another value still is one.
+    expect(changeOf("The API listens on port 8080.", "The API now listens on port 9090.").relation).not.toBe("none");
+    expect(changeOf("The frontend runs on Node 20.", "The frontend runs on Node 22 now.").relation).not.toBe("none");
+  });
+
+  test("nothing is flagged on write, and recall answers with the fact asked about", async () => {
+    const { engine, advance } = testEngine();
+    const api = engine.remember({ content: "The API listens on port 8080.", type: "fact" }).id;
+    advance(DAY);
+    const redis = engine.remember({ content: "The Redis cache listens on port 6379.", type: "fact" });
+    expect(redis.conflicts ?? []).toEqual([]);
+    expect(engine.links(api)).toEqual([]);
+    const r = await engine.recall({ query: "what port does the API listen on", mode: "keyword" });
+    expect(r.results[0]?.memory.id).toBe(api);
+  });
+});
