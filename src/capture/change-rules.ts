@@ -8,6 +8,7 @@
  * RabbitMQ") is not a change. A stated change that names what it replaced, or gives another value of the
  * same thing, is confident enough to supersede on its own.
  */
+import { alreadySaid } from "./already-said.ts";
 import { swappedAlternative } from "./alternatives.ts";
 import { changedQuantity, namedAlike, UNIT_STEMS } from "./quantities.ts";
 import { type ChangeMarks, changeMarks, retiresNameOf, versionChanged } from "./retired-names.ts";
@@ -99,6 +100,9 @@ function otherNamedSubject(p: StatementParts, n: StatementParts): boolean {
 function subjectsApart(p: StatementParts, n: StatementParts): boolean {
   return p.subject.size > 0 && n.subject.size > 0 && !some(p.subject, (w) => n.stems.has(w)) && some(n.subject, (w) => !p.stems.has(w));
 }
+
+/** The reason a pair is left alone when the newer statement holds no more than the older already says. */
+export const ALREADY_SAID = "already says what it changed to";
 
 /** The reason a pair is left alone when each statement's subject is a thing the other never names. */
 export const ANOTHER_SUBJECT = "is about another thing";
@@ -310,6 +314,11 @@ function changeByRules(p: StatementParts, n: StatementParts, s: ChangeSignals, p
   // the slot's changes cost flags (g, i), and subjects told apart by a qualifier ("the orders table" / "the
   // audit table") cost a–l flag recall up to 0.02 and current-above-stale on h.
   if (s.quantity && !s.namesOld && otherSubjects(p, n)) return { relation: "none", reason: ANOTHER_SUBJECT, confident: false };
+  // A change to what the older statement already states, or the same change said again, is no change of it (QA:
+  // "CI now runs on GitHub Actions; Jenkins was retired." was flagged against "CI runs on GitHub Actions." and took
+  // the one loose flag a write keeps from the stale Jenkins memory). Pairs a–m and current a–l identical.
+  const agrees = !s.quantity && !s.opposed && !s.corrects && !versionChanged(changeMarks(prev), changeMarks(next));
+  if (agrees && alreadySaid(p, n, prev, next)) return { relation: "none", reason: ALREADY_SAID, confident: false };
   const framed = s.shared >= 2;
   // Confident only when the newer statement says it changed and names what it replaced ("from X to Y",
   // "instead of X", "no longer X"), or gives another value of the same thing in a shared frame. Any two

@@ -1,6 +1,6 @@
 /** @module Pairs the write-time change rules must leave alone: another thing's value, a statement that already agrees, a restriction said two ways (QA). */
 import { describe, expect, test } from "bun:test";
-import { changeOf } from "../../src/capture/change-rules.ts";
+import { changeOf, SAYS_OPPOSITE } from "../../src/capture/change-rules.ts";
 import { testEngine } from "../helpers/engine.ts";
 
 const DAY = 86_400_000;
@@ -25,5 +25,33 @@ describe("another thing's value", () => {
     expect(engine.links(api)).toEqual([]);
     const r = await engine.recall({ query: "what port does the API listen on", mode: "keyword" });
     expect(r.results[0]?.memory.id).toBe(api);
+  });
+});
+
+describe("a change the older statement already holds", () => {
+  test("a change to what the older one states, or the same change said twice, is no change of it (QA)", () => {
+    expect(changeOf("CI runs on GitHub Actions.", "CI now runs on GitHub Actions; Jenkins was retired.").relation).toBe("none");
+    expect(changeOf("The staging database runs PostgreSQL 16.", "The staging database was upgraded to PostgreSQL 16.").relation).toBe("none");
+    const twice = changeOf("We switched from tabs to spaces for indentation.", "The user now prefers spaces instead of tabs for indentation.");
+    expect(twice.relation).toBe("none");
+    expect(twice.reason).not.toBe(SAYS_OPPOSITE);
+    // What the older one holds, changed, dropped, negated or joined by another, still is a change.
+    expect(changeOf("Our CI pipeline runs on Jenkins.", "CI now runs on GitHub Actions; Jenkins was retired.").relation).not.toBe("none");
+    expect(changeOf("The staging database runs PostgreSQL 13.", "The staging database was upgraded to PostgreSQL 16.").relation).not.toBe("none");
+    expect(changeOf("CI runs on GitHub Actions.", "CI no longer runs on GitHub Actions.").relation).not.toBe("none");
+    expect(changeOf("Dark mode is the default theme.", "Dark mode is not the default theme now.").relation).not.toBe("none");
+    expect(changeOf("CI runs on GitHub Actions.", "CI now runs on GitHub Actions and CircleCI.").relation).not.toBe("none");
+  });
+
+  test("on write, the stale memory is the one flagged, not the one that already agrees (QA)", () => {
+    const { engine, advance } = testEngine();
+    const jenkins = engine.remember({ content: "Our CI pipeline runs on Jenkins.", type: "decision" }).id;
+    advance(DAY);
+    const actions = engine.remember({ content: "CI runs on GitHub Actions.", type: "decision" }).id;
+    advance(DAY);
+    const change = engine.remember({ content: "CI now runs on GitHub Actions; Jenkins was retired.", type: "decision" });
+    const touched = [...(change.conflicts ?? []), ...(change.superseded ?? [])].map((c) => c.id);
+    expect(touched).toContain(jenkins);
+    expect(touched).not.toContain(actions);
   });
 });
