@@ -20,6 +20,7 @@ import { changesOneOfTwo } from "./partial-change.ts";
 import { holderChanged } from "./role-holders.ts";
 import { unstatedChange } from "./unstated-change.ts";
 import { STOPWORDS } from "../retrieve/stopwords.ts";
+import { porterStem } from "../text/porter.ts";
 
 export type Relation = "duplicate" | "update" | "conflict" | "none";
 
@@ -136,6 +137,11 @@ const some = <T>(xs: Iterable<T>, f: (x: T) => boolean) => {
   return false;
 };
 
+/** A restriction: "only reachable over the VPN" rules out the rest without a negation. */
+const ONLY = /\b(?:only|solely|exclusively)\b/i;
+/** A negation of a manner: "not publicly", "never directly", "isn't manually". */
+const NEGATED_MANNER = /(?:\bnot|\bnever|n't)\s+\p{L}{3,}ly\b/giu;
+
 /** Verbs a negation leaves to their object: "do not run npm install" is about npm install. */
 const BARE_VERBS = new Set(["run", "us", "use", "call", "add", "set", "put", "get", "keep", "make", "do", "push", "instal", "commit", "touch", "edit", "chang"]);
 
@@ -153,9 +159,14 @@ export function changeSignals(p: StatementParts, n: StatementParts, prev: string
   // A negation flips what both say only when what it governs is there in both: "do not run npm install" and
   // "tests run with vitest" share "run" alone, a verb that says little without its object (QA: "says the
   // opposite", and recall moved the fact ahead). "is not idempotent" needs no more than its word.
-  const negatedShared = (x: StatementParts, other: StatementParts) => {
+  const negatedShared = (x: StatementParts, other: StatementParts, xText: string, otherText: string) => {
     const [head, ...governed] = [...x.negated];
     if (head === undefined || !shared.some((w) => x.negated.has(w))) return false;
+    // "Only" in the other restricts what a negated manner rules out: "not publicly reachable" and "only reachable
+    // over the VPN" agree (QA: "says the opposite"). Any negated word the other lacks, not just a manner, lost
+    // true contradictions on pairs c and f: what one rules out and the other allows "only" may clash ("never use an
+    // ORM" / "only use Prisma").
+    if (ONLY.test(otherText) && [...(xText.match(NEGATED_MANNER) ?? [])].some((m) => !hasLike(other.stems, porterStem(m.split(/\s+/).pop()!.toLowerCase())))) return false;
     // Or the two share enough besides ("services must not run queries" / "services may run raw SQL"): pairs a, j.
     return !BARE_VERBS.has(head) || governed.length === 0 || governed.some((w) => other.stems.has(w)) || shared.length >= 3;
   };
@@ -170,7 +181,7 @@ export function changeSignals(p: StatementParts, n: StatementParts, prev: string
       n.quantities,
       (a, b) => sharedStems(clauseAt(prev, a.at), clauseAt(next, b.at)).some((w) => !UNIT_STEMS.has(w)) && namedAlike(a, b, a.unit === "" ? n.stems : p.stems),
     ),
-    flip: negatedShared(p, n) !== negatedShared(n, p),
+    flip: negatedShared(p, n, prev, next) !== negatedShared(n, p, next, prev),
     slot: sameSlot && subjectKept && valueGone && p.valueNames.size > 0 && freshValue,
     replaced: sameSlot && goneNames.length > 0 && freshNames.length > 0,
     nameGone: goneNames.length > 0,

@@ -55,3 +55,14 @@ describe("a change the older statement already holds", () => {
     expect(touched).not.toContain(actions);
   });
 });
+
+describe("a restriction said two ways", () => {
+  test("a negated manner and an 'only' agree; a negation of what 'only' allows still says the opposite (QA)", () => {
+    const vpn = changeOf("The staging database is not publicly reachable.", "The staging database is only reachable over the VPN.");
+    expect(vpn.reason).not.toBe(SAYS_OPPOSITE);
+    expect(vpn.relation).toBe("none");
+    expect(changeOf("The admin panel isn't directly reachable.", "The admin panel is only reachable through the bastion host.").relation).toBe("none");
+    expect(changeOf("We don't deploy on Fridays.", "We only deploy on Fridays.").reason).toBe(SAYS_OPPOSITE);
+    expect(changeOf("The staging database is publicly reachable.", "The staging database is not publicly reachable.").relation).not.toBe("none");
+  });
+});
