@@ -8,6 +8,7 @@
  * RabbitMQ") is not a change. A stated change that names what it replaced, or gives another value of the
  * same thing, is confident enough to supersede on its own.
  */
+import { alreadySaid } from "./already-said.ts";
 import { swappedAlternative } from "./alternatives.ts";
 import { changedQuantity, namedAlike, UNIT_STEMS } from "./quantities.ts";
 import { type ChangeMarks, changeMarks, retiresNameOf, versionChanged } from "./retired-names.ts";
@@ -19,6 +20,7 @@ import { changesOneOfTwo } from "./partial-change.ts";
 import { holderChanged } from "./role-holders.ts";
 import { unstatedChange } from "./unstated-change.ts";
 import { STOPWORDS } from "../retrieve/stopwords.ts";
+import { porterStem } from "../text/porter.ts";
 
 export type Relation = "duplicate" | "update" | "conflict" | "none";
 
@@ -100,6 +102,22 @@ function subjectsApart(p: StatementParts, n: StatementParts): boolean {
   return p.subject.size > 0 && n.subject.size > 0 && !some(p.subject, (w) => n.stems.has(w)) && some(n.subject, (w) => !p.stems.has(w));
 }
 
+/** The reason a pair is left alone when the newer statement holds no more than the older already says. */
+export const ALREADY_SAID = "already says what it changed to";
+
+/** The reason a pair is left alone when each statement's subject is a thing the other never names. */
+export const ANOTHER_SUBJECT = "is about another thing";
+
+/**
+ * Said of two things in one frame: both statements have a subject and no word of either subject is anywhere in
+ * the other ("The API listens on port 8080" / "The Redis cache listens on port 6379", "The frontend runs on
+ * Node 20" / "The data pipeline runs on Python 3.12"). Unlike {@link subjectsApart}, both ways.
+ */
+function otherSubjects(p: StatementParts, n: StatementParts): boolean {
+  if (p.subject.size === 0 || n.subject.size === 0) return false;
+  return !some(p.subject, (w) => hasLike(n.stems, w)) && !some(n.subject, (w) => hasLike(p.stems, w));
+}
+
 /** "… for <purpose>": what a thing is used for, up to the end of the clause. */
 const PURPOSE = /\bfor\s+([^.,;:!?()]+)/iu;
 
@@ -119,6 +137,11 @@ const some = <T>(xs: Iterable<T>, f: (x: T) => boolean) => {
   return false;
 };
 
+/** A restriction: "only reachable over the VPN" rules out the rest without a negation. */
+const ONLY = /\b(?:only|solely|exclusively)\b/i;
+/** A negation of a manner: "not publicly", "never directly", "isn't manually". */
+const NEGATED_MANNER = /(?:\bnot|\bnever|n't)\s+\p{L}{3,}ly\b/giu;
+
 /** Verbs a negation leaves to their object: "do not run npm install" is about npm install. */
 const BARE_VERBS = new Set(["run", "us", "use", "call", "add", "set", "put", "get", "keep", "make", "do", "push", "instal", "commit", "touch", "edit", "chang"]);
 
@@ -136,9 +159,14 @@ export function changeSignals(p: StatementParts, n: StatementParts, prev: string
   // A negation flips what both say only when what it governs is there in both: "do not run npm install" and
   // "tests run with vitest" share "run" alone, a verb that says little without its object (QA: "says the
   // opposite", and recall moved the fact ahead). "is not idempotent" needs no more than its word.
-  const negatedShared = (x: StatementParts, other: StatementParts) => {
+  const negatedShared = (x: StatementParts, other: StatementParts, xText: string, otherText: string) => {
     const [head, ...governed] = [...x.negated];
     if (head === undefined || !shared.some((w) => x.negated.has(w))) return false;
+    // "Only" in the other restricts what a negated manner rules out: "not publicly reachable" and "only reachable
+    // over the VPN" agree (QA: "says the opposite"). Any negated word the other lacks, not just a manner, lost
+    // true contradictions on pairs c and f: what one rules out and the other allows "only" may clash ("never use an
+    // ORM" / "only use Prisma").
+    if (ONLY.test(otherText) && [...(xText.match(NEGATED_MANNER) ?? [])].some((m) => !hasLike(other.stems, porterStem(m.split(/\s+/).pop()!.toLowerCase())))) return false;
     // Or the two share enough besides ("services must not run queries" / "services may run raw SQL"): pairs a, j.
     return !BARE_VERBS.has(head) || governed.length === 0 || governed.some((w) => other.stems.has(w)) || shared.length >= 3;
   };
@@ -153,7 +181,7 @@ export function changeSignals(p: StatementParts, n: StatementParts, prev: string
       n.quantities,
       (a, b) => sharedStems(clauseAt(prev, a.at), clauseAt(next, b.at)).some((w) => !UNIT_STEMS.has(w)) && namedAlike(a, b, a.unit === "" ? n.stems : p.stems),
     ),
-    flip: negatedShared(p, n) !== negatedShared(n, p),
+    flip: negatedShared(p, n, prev, next) !== negatedShared(n, p, next, prev),
     slot: sameSlot && subjectKept && valueGone && p.valueNames.size > 0 && freshValue,
     replaced: sameSlot && goneNames.length > 0 && freshNames.length > 0,
     nameGone: goneNames.length > 0,
@@ -291,6 +319,17 @@ function changeByRules(p: StatementParts, n: StatementParts, s: ChangeSignals, p
   // A question, a proposal, a rule against the change or one tried and not made keeps what the older one says.
   if (unstatedChange(next, CHANGE)) return { relation: "none", reason: UNSTATED, confident: false };
   if (s.cue && !s.namesOld && swapsOtherThing(p, prev, next)) return { relation: "none", reason: SWAPS_OTHER_THING, confident: false };
+  // Another value said of two things is each one's own value, with a change word or not, unless the newer names
+  // what it replaced (QA: "The Redis cache listens on port 6379" was flagged against "The API listens on port
+  // 8080", and recall put it first for the API's port). Pairs a–m: unrelated flagged d 0.042 → 0.021, no flag lost. The same test for the model's and
+  // the slot's changes cost flags (g, i), and subjects told apart by a qualifier ("the orders table" / "the
+  // audit table") cost a–l flag recall up to 0.02 and current-above-stale on h.
+  if (s.quantity && !s.namesOld && otherSubjects(p, n)) return { relation: "none", reason: ANOTHER_SUBJECT, confident: false };
+  // A change to what the older statement already states, or the same change said again, is no change of it (QA:
+  // "CI now runs on GitHub Actions; Jenkins was retired." was flagged against "CI runs on GitHub Actions." and took
+  // the one loose flag a write keeps from the stale Jenkins memory). Pairs a–m and current a–l identical.
+  const agrees = !s.quantity && !s.opposed && !s.corrects && !versionChanged(changeMarks(prev), changeMarks(next));
+  if (agrees && alreadySaid(p, n, prev, next)) return { relation: "none", reason: ALREADY_SAID, confident: false };
   const framed = s.shared >= 2;
   // Confident only when the newer statement says it changed and names what it replaced ("from X to Y",
   // "instead of X", "no longer X"), or gives another value of the same thing in a shared frame. Any two

@@ -37,6 +37,19 @@ export function namesOld(p: StatementParts, next: string): boolean {
 }
 
 /**
+ * The content words of what `text` names as replaced ("from X to Y", "instead of X", "no longer X", "replaced X
+ * with Y" …): the first word of each, as {@link namesOld} reads them.
+ */
+export function replacedStems(text: string): Set<string> {
+  const out = new Set<string>();
+  for (const re of NAMED_OLD) {
+    const m = re.exec(text);
+    if (m) for (const w of statementParts(m[1]!).stems) out.add(w);
+  }
+  return out;
+}
+
+/**
  * Whether `next` says it replaced one thing by another ("from X to Y", "replaced X with Y" …) and the older
  * statement (`prev`, its parts `p`) holds none of what it replaced: the change is of something else, whatever
  * words the two share ("Switched harbor's base image from distroless to Chainguard" changes nothing in

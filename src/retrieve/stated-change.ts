@@ -6,7 +6,7 @@
  * a pair the writer put side by side, not to reorder results). Session notes (conversation turns) are left
  * out, as on write: "I moved to Berlin" in a chat is not a project fact replacing another.
  */
-import { CHANGES_ANOTHER_THING, changeOf, reportedOnly, SWAPS_OTHER_THING, UNSTATED } from "../capture/change-rules.ts";
+import { ALREADY_SAID, ANOTHER_SUBJECT, CHANGES_ANOTHER_THING, changeOf, reportedOnly, SWAPS_OTHER_THING, UNSTATED } from "../capture/change-rules.ts";
 import { sharedStems, statementParts } from "../capture/statement-parts.ts";
 import type { Memory } from "../domain/memory.ts";
 import { isStanding } from "../domain/standing.ts";
@@ -15,9 +15,10 @@ const MIN_SHARED = 2;
 
 /**
  * What the rules say of a change the newer statement speaks of: it is not one of the older statement (it replaced
- * another thing, or it is a question or a proposal), whatever change word it holds.
+ * another thing, it gives another thing's value, it already holds what the older one says, or it is a question or a
+ * proposal), whatever change word it holds.
  */
-const NOT_OF_IT = new Set([SWAPS_OTHER_THING, CHANGES_ANOTHER_THING, UNSTATED]);
+const NOT_OF_IT = new Set([SWAPS_OTHER_THING, CHANGES_ANOTHER_THING, ANOTHER_SUBJECT, ALREADY_SAID, UNSTATED]);
 
 /**
  * Whether `newer` changes or contradicts `older` by the write-time rules (true), the rules find that the change
