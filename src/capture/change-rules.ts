@@ -19,6 +19,7 @@ import { namesOld, swapsOtherThing } from "./named-old.ts";
 import { changesOneOfTwo } from "./partial-change.ts";
 import { holderChanged } from "./role-holders.ts";
 import { unstatedChange } from "./unstated-change.ts";
+import { otherNamedSubject, otherPurpose, otherSubjects, subjectsApart } from "./subjects.ts";
 import { STOPWORDS } from "../retrieve/stopwords.ts";
 import { porterStem } from "../text/porter.ts";
 
@@ -81,56 +82,11 @@ export const ANOTHER_NAMED_SUBJECT = "about another named thing";
 /** Content words two statements share from which they are one frame filled for two things (see below). */
 const OTHER_SUBJECT_FRAME = 3;
 
-/**
- * Whether each statement's subject names a thing (`payments-api`, `BillingService`) and neither names the
- * other's: "The payments-api deployment runs in namespace payments with 3 replicas" and "The invoice-renderer
- * deployment runs in namespace payments with 2 replicas" are two services' facts in one frame, not a change
- * of one. Asked only of pairs sharing {@link OTHER_SUBJECT_FRAME} words: a change told in other words
- * ("On-call is scheduled in PagerDuty" → "pages route through Opsgenie") shares few.
- */
-function otherNamedSubject(p: StatementParts, n: StatementParts): boolean {
-  if (p.subjectNames.size === 0 || n.subjectNames.size === 0) return false;
-  return !some(p.subjectNames, (w) => n.stems.has(w)) && !some(n.subjectNames, (w) => p.stems.has(w));
-}
-
-/**
- * Said of different things: the newer subject names a word the older statement lacks, and the older subject is
- * nowhere in the newer ("The billing API listens on port 8443 in staging" → "The staging db is on port 5433 now";
- * QA: the API fact was superseded and vanished from recall). Flagged then, not superseded.
- */
-function subjectsApart(p: StatementParts, n: StatementParts): boolean {
-  return p.subject.size > 0 && n.subject.size > 0 && !some(p.subject, (w) => n.stems.has(w)) && some(n.subject, (w) => !p.stems.has(w));
-}
-
 /** The reason a pair is left alone when the newer statement holds no more than the older already says. */
 export const ALREADY_SAID = "already says what it changed to";
 
 /** The reason a pair is left alone when each statement's subject is a thing the other never names. */
 export const ANOTHER_SUBJECT = "is about another thing";
-
-/**
- * Said of two things in one frame: both statements have a subject and no word of either subject is anywhere in
- * the other ("The API listens on port 8080" / "The Redis cache listens on port 6379", "The frontend runs on
- * Node 20" / "The data pipeline runs on Python 3.12"). Unlike {@link subjectsApart}, both ways.
- */
-function otherSubjects(p: StatementParts, n: StatementParts): boolean {
-  if (p.subject.size === 0 || n.subject.size === 0) return false;
-  return !some(p.subject, (w) => hasLike(n.stems, w)) && !some(n.subject, (w) => hasLike(p.stems, w));
-}
-
-/** "… for <purpose>": what a thing is used for, up to the end of the clause. */
-const PURPOSE = /\bfor\s+([^.,;:!?()]+)/iu;
-
-/**
- * Whether both statements say what their thing is for, and the purposes share no word: "uses Hilt for DI"
- * and "uses Room for local persistence" fill two slots, not one.
- */
-function otherPurpose(prev: string, next: string): boolean {
-  const [a, b] = [PURPOSE.exec(prev)?.[1], PURPOSE.exec(next)?.[1]];
-  if (a === undefined || b === undefined) return false;
-  const [pa, pb] = [statementParts(a).stems, statementParts(b).stems];
-  return pa.size > 0 && pb.size > 0 && sharedStems(pa, pb).length === 0;
-}
 
 const some = <T>(xs: Iterable<T>, f: (x: T) => boolean) => {
   for (const x of xs) if (f(x)) return true;
