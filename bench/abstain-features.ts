@@ -123,7 +123,7 @@ async function features(file: string): Promise<Row[]> {
       relRank: q.relevant.length === 0 ? -1 : ranked.findIndex((id) => q.relevant.includes(id)) + 1,
       terms: terms.map((t, i) => [t.match, counts[i]!]),
       unknownShare: totalIdf > 0 ? counts.reduce((a, n) => a + (n === 0 ? idf(n, docs) : 0), 0) / totalIdf : 0,
-      current: abstention(store, q.query, r.results.map((h) => h.memory)) !== null,
+      current: abstention(store, q.query, r.results.map((h) => h.memory), filter.scope) !== null,
       gated: !q.query.includes("\n") && terms.length > 0 && terms.length <= 12 && bestCoverage < 0.5 && r.results.length > 0,
       bestCoverage,
       keywordHits: kh.length,

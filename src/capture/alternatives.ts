@@ -22,7 +22,7 @@ const KINDS: Readonly<Record<string, readonly string[]>> = {
   "Python web framework": ["django", "flask", "fastapi"],
   "Node web framework": ["express", "fastify", "koa", "nestjs", "hapi"],
   "JVM framework": ["spring boot", "quarkus", "micronaut"],
-  ORM: ["prisma", "typeorm", "sequelize", "drizzle", "knex", "mikro-orm", "sqlalchemy", "peewee", "hibernate"],
+  ORM: ["prisma", "typeorm", "sequelize", "drizzle|drizzle-kit", "knex", "mikro-orm", "sqlalchemy", "peewee", "hibernate"],
   "migration tool": ["flyway", "liquibase", "alembic"],
   database: ["postgres|postgresql", "mysql", "mariadb", "sqlite", "sql server|mssql", "oracle", "cockroachdb", "mongodb|mongo", "dynamodb", "firestore", "cassandra"],
   cache: ["redis", "memcached", "valkey"],

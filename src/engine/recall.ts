@@ -171,7 +171,7 @@ export async function recall(ctx: EngineContext, input: RecallInput): Promise<Re
   const { context, explain } = ranked;
   lists = ranked.lists;
   let fused = ranked.hits.slice(0, limit);
-  const declined = input.abstain === false ? null : abstention(ctx.store, input.query, fused.map((f) => f.memory));
+  const declined = input.abstain === false ? null : abstention(ctx.store, input.query, fused.map((f) => f.memory), filter.scope);
   if (declined) fused = [];
   const shaped = fused.map((f) => ({ ...f, content: f.memory.content }));
   const kept = input.budget === undefined ? shaped.map((s) => ({ ...s, truncated: false })) : applyBudget(shaped, input.budget);

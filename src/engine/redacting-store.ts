@@ -17,7 +17,7 @@ import type { Store } from "../store/store.ts";
 const MEMBERS = {
   location: "read", codec: "read", vectors: "read", transaction: "read", purge: "read", get: "read", idsWithPrefix: "read",
   findDuplicate: "read", list: "read", listAll: "read", count: "read", sessionNeighbours: "read", searchText: "read", searchTextSoon: "read",
-  getMany: "read", termStats: "read", touch: "read", history: "read", edges: "read", links: "read", stats: "read", createdByDay: "read",
+  getMany: "read", termStats: "read", matchedIn: "read", touch: "read", history: "read", edges: "read", links: "read", stats: "read", createdByDay: "read",
   check: "read", refreshPlannerStats: "read", close: "read", idsWithTail: "read", idsWithTailStart: "read", projects: "read", projectKeys: "read", projectAliases: "read",
   auditHead: "read", verifyAudit: "read", auditLog: "read", loggedIds: "read",
   writeRefusal: "read", lastScrub: "read", eraseHistory: "read", pendingErasure: "read", finishErasure: "read",

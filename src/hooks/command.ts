@@ -83,6 +83,9 @@ export function answersByExit(command: string): boolean {
 /** A word naming a file rather than a sub-command: it has a directory part or a file extension. */
 const FILE_ARG = /[\\/]|^[\w@+-]+\.[A-Za-z]\w{0,5}$/;
 
+/** Whether a command's word names a file (`scripts/seed.ts`, `app.py`) rather than a sub-command. */
+export const namesFile = (word: string): boolean => FILE_ARG.test(word);
+
 /**
  * The program an error belongs to, for the error memory: the head without file arguments, so
  * `eslint src/a.ts` and `eslint src/b.ts` failing the same way are one error of `eslint`.

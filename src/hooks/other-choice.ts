@@ -18,7 +18,15 @@ const COMMAND_KINDS = new Set([
   "browser test tool", "bundler", "ORM", "migration tool", "infrastructure-as-code tool",
   "configuration management tool", "deploy tool", "container engine", "formatter", "linter", "type checker",
   "JVM build tool", "monorepo tool", "Python app server",
+  // `heroku releases` where "Ledgerly now deploys to Fly.io" (QA): each platform's CLI is named after it.
+  "hosting platform",
 ]);
+/**
+ * Kinds a project often uses several of at once (the site on Vercel, the API on Fly.io): the newest choice of
+ * another counts only as replacing an older choice of the command's own (QA: Heroku, then "now deploys to
+ * Fly.io"). Shown against any `vercel` or `heroku` command, it cost inject-h a wanted-nothing injection.
+ */
+const SEVERAL_AT_ONCE = new Set(["hosting platform"]);
 const CANDIDATES = 10;
 const CHOICE_TYPES = ["decision", "preference", "fact"];
 
@@ -34,7 +42,8 @@ export async function otherChoice(ctx: HookContext, command: string, limit: numb
   const named = [...namedAlternatives(program)].find(([kind]) => COMMAND_KINDS.has(kind));
   if (!named) return [];
   const [kind, used] = named;
-  const words = namesOfKind(kind).filter((n) => /^[\p{L}\p{N}]+$/u.test(n));
+  // One word each, or dotted (`fly.io`: the keyword query reads it as a phrase); not `argo cd`, two loose words.
+  const words = namesOfKind(kind).filter((n) => /^[\p{L}\p{N}]+(?:\.[\p{L}\p{N}]+)*$/u.test(n));
   const { results } = await ctx.engine().recall({ query: words.join(" "), mode: "keyword", types: CHOICE_TYPES, limit: CANDIDATES, track: false, abstain: false });
   const choices = results
     .map((r) => ({ memory: r.memory, chosen: chosenOf(r.memory.content, kind) }))
@@ -44,13 +53,24 @@ export async function otherChoice(ctx: HookContext, command: string, limit: numb
   // with poetry"); when it names the command's own tool, the command follows it.
   const current = choices[0];
   if (!current || [...current.chosen].some((n) => used.has(n))) return [];
+  if (SEVERAL_AT_ONCE.has(kind) && !choices.slice(1).some((c) => [...c.chosen].some((n) => used.has(n)))) return [];
   const skip = new Set([...ctx.state.created, ...ctx.state.surfaced]);
   return skip.has(current.memory.id) || limit < 1 ? [] : [current.memory];
 }
 
-/** The tools of `kind` a memory names as used: outside quoted commands, and not as what it retires. */
+/**
+ * The tools of `kind` a memory names as used: outside quoted commands, and not as what it retires or calls old
+ * ("Migrations are now generated with drizzle-kit; the old knex migration folder is frozen" chooses drizzle, not
+ * knex, QA).
+ */
 function chosenOf(content: string, kind: string): Set<string> {
   const prose = content.replace(/`[^`]*`/g, " ");
   const names = namedAlternatives(prose).get(kind) ?? new Set<string>();
-  return new Set([...names].filter((n) => !aliasesOf(n).some((alias) => retires(prose, alias))));
+  return new Set([...names].filter((n) => !aliasesOf(n).some((alias) => retires(prose, alias) || calledOld(prose, alias))));
+}
+
+/** Whether `prose` writes `name` as the old one ("the old knex migration folder", "our legacy Heroku app"). */
+function calledOld(prose: string, name: string): boolean {
+  const escaped = name.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+  return new RegExp(`\\b(?:old|former|legacy|previous)\\s+${escaped}(?![\\w-])`, "i").test(prose);
 }

@@ -5,7 +5,7 @@
  * at most once per session, so routine edits stay silent.
  */
 import type { Memory } from "../domain/memory.ts";
-import { commandHead, headCutByFlag } from "./command.ts";
+import { commandHead, headCutByFlag, namesFile } from "./command.ts";
 import type { HookContext } from "./context.ts";
 import { noteStep } from "./post-tool.ts";
 import { bullet, oneLine } from "./format.ts";
@@ -110,6 +110,7 @@ export async function preTool(ctx: HookContext): Promise<string | null> {
   for (const m of specific(ctx, about.more)) exact.push(...(await mentions(ctx, m, WEAK_TYPES, CANDIDATES)));
   const { command } = ctx.input;
   if (ctx.input.toolKind === "shell" && command) {
+    for (const m of await retiredOnAnyFile(ctx, command)) if (!exact.some((e) => e.id === m.id)) exact.push(m);
     // Notes that write out this command past its program and first argument, then (model loaded) errors and
     // lessons close in meaning that share two of its words.
     for (const m of [...(await quotingCommand(ctx, command)), ...(await nearCommand(ctx, command))]) if (!exact.some((e) => e.id === m.id)) exact.push(m);
@@ -145,6 +146,18 @@ export async function preTool(ctx: HookContext): Promise<string | null> {
     return bullet(m, 400, true);
   };
   return [`cairn memory — ${what} about ${about.label}:`, ...found.map(line)].join("\n");
+}
+
+/**
+ * Lessons and errors that retire the program a command runs on a file (`ts-node scripts/seed.ts`: "… fix: run them
+ * with tsx instead of ts-node"): about every run of it, though they never name the file the head holds (QA). Only
+ * those: a note naming the program alone is about another of its runs (on the blind inject sets, showing every
+ * lesson naming a rare program run on a file cost bash precision and silence on g, j and l).
+ */
+async function retiredOnAnyFile(ctx: HookContext, command: string): Promise<Memory[]> {
+  const [program, arg] = commandHead(command, 2);
+  if (!program || !arg || !namesFile(arg)) return [];
+  return (await mentions(ctx, program, ["lesson", "error"], CANDIDATES)).filter((m) => retires(m.content, program));
 }
 
 /**

@@ -3,7 +3,7 @@
 export const INSTRUCTIONS = `cairn is your long-term memory for this user and project. It lives on this machine and persists across sessions.
 
 Protocol:
-1. Before acting on a task, call recall with the task's key words (and resume if it continues earlier work). Follow the preferences, decisions and lessons you get back. If recall abstains, nothing is stored on that topic: do not guess from memory.
+1. Before acting on a task, call recall with the task's key words (and resume if it continues earlier work). Follow the preferences, decisions and lessons you get back. If recall abstains, nothing is stored on that topic: do not guess from memory. Results are the nearest memories, not always relevant ones: use only those that fit.
 2. After you learn something worth keeping, call remember with one self-contained idea:
    - decision: a choice made and why
    - lesson: something learned the hard way

@@ -11,7 +11,8 @@
  * no store signal beyond names (unknown common words, coverage, cosine, standout, channel agreement) separates
  * those from found paraphrases (DESIGN.md, "Abstention beyond names").
  */
-import type { Memory } from "../domain/memory.ts";
+import type { Memory, Scope } from "../domain/memory.ts";
+import { namedAlternatives } from "../capture/alternatives.ts";
 import { indexText } from "../text/tokenize.ts";
 import type { Store } from "../store/store.ts";
 import { STOPWORDS } from "./stopwords.ts";
@@ -137,12 +138,29 @@ const anyNameOf = (part: string): string =>
   [...(SAME_PRODUCT.get(part) ?? [part]), ...(NAMED_BY_PARTS.get(part) ?? [])].map((n) => `"${n}"`).concat(numbered(part)).join(" OR ");
 
 /**
- * Whether recall should abstain on `query` given its final `results`: null when it should answer, else why
- * not. Asks the index whether any memory holds each distinct name part, then, for a part none holds, any of its
- * other names: each stops at the first memory found (counting every memory holding a common part, as a count of
- * these expressions did, cost ~3 ms of a recall at 1M memories).
+ * Whether some memory holds each expression of `matches` (one per name part of `parts`): for a product one picks
+ * one of (capture/alternatives.ts: Keycloak, Snowflake), a memory of the searched `scope`, as another project's
+ * choice says nothing of this one's (QA: "How is our Keycloak realm configured?" got 10 unrelated notes of a
+ * project that never names it). For other names, any memory: counting every name only in scope also abstained on
+ * answerable searches naming a class, library or tool other projects' notes name (coding e, j, k R@10 −0.007 to
+ * −0.015, their answers in other words), where this way loses none (abstention i +1, k +2 searches).
  */
-export function abstention(store: Store, query: string, results: readonly Memory[]): Abstention | null {
+function heldIn(store: Store, matches: readonly string[], parts: readonly string[], scope: Scope): boolean[] {
+  const picked = parts.map((p) => namedAlternatives(p).size > 0);
+  const inScope = store.matchedIn(matches.filter((_, i) => picked[i]), scope);
+  const anywhere = store.termStats(matches.filter((_, i) => !picked[i]), 1).counts;
+  let [a, b] = [0, 0];
+  return picked.map((p) => (p ? inScope[a++]! : anywhere[b++]! > 0));
+}
+
+/**
+ * Whether recall should abstain on `query` given its final `results`: null when it should answer, else why
+ * not. Asks the index whether a memory holds each distinct name part (one of the searched `scope` for a product
+ * one picks, {@link heldIn}), then, for a part none holds, any of its other names. Each stops at the first memory
+ * found (counting every memory holding a common part, as a count of these expressions did, cost ~3 ms of a recall
+ * at 1M memories); in scope, it looks at a bounded number of matches.
+ */
+export function abstention(store: Store, query: string, results: readonly Memory[], scope: Scope): Abstention | null {
   if (results.length === 0 || query.includes("\n") || ERROR_TEXT.test(query)) return null;
   const terms = queryTerms(query);
   if (terms.length === 0 || terms.length > MAX_TERMS) return null;
@@ -150,11 +168,11 @@ export function abstention(store: Store, query: string, results: readonly Memory
   if (names.length === 0) return null;
   const parts = names.map((n) => (indexText(n).toLowerCase().match(TOKEN) ?? []).filter((p) => p.length >= 2 && !STOPWORDS.has(p)));
   const distinct = [...new Set(parts.flat())];
-  const held = store.termStats(distinct.map((p) => `"${p}"`), 1).counts;
-  const absent = distinct.filter((_, i) => held[i] === 0);
+  const held = heldIn(store, distinct.map((p) => `"${p}"`), distinct, scope);
+  const absent = distinct.filter((_, i) => !held[i]);
   if (absent.length === 0) return null;
-  const named = store.termStats(absent.map(anyNameOf), 1).counts;
-  const unseen = new Set(absent.filter((_, i) => named[i] === 0));
+  const named = heldIn(store, absent.map(anyNameOf), absent, scope);
+  const unseen = new Set(absent.filter((_, i) => !named[i]));
   const unknown = names.filter((_, i) => parts[i]!.some((p) => unseen.has(p)));
   if (unknown.length === 0) return null;
   const { docs, counts: termCounts } = store.termStats(terms.map((t) => t.match));

@@ -7,14 +7,14 @@
  * written; this module only reads.
  */
 import type { Database } from "bun:sqlite";
-import type { MemoryFilter } from "../domain/memory.ts";
+import type { MemoryFilter, Scope } from "../domain/memory.ts";
 import type { ContentCodec } from "./content-codec.ts";
-import { filterToSql } from "./filter-sql.ts";
+import { filterToSql, projectScopeOf } from "./filter-sql.ts";
 import { type ftsSearch, ftsSearchTerms, type KeywordRequest, type PassRate, PassRates } from "./fts.ts";
 import { rowToMemory } from "./rows.ts";
 import type { SearchThread } from "./search-thread.ts";
 import type { TextHit } from "./store.ts";
-import { indexTotals, termStats } from "./term-stats.ts";
+import { indexTotals, matchedIn, termStats } from "./term-stats.ts";
 import type { TextIndex } from "./text-index.ts";
 import { closeTextIndexFile, keywordIndexPath, openTextIndexFile } from "./text-index-file.ts";
 import { indexFileState } from "./index-file-io.ts";
@@ -181,6 +181,13 @@ export class KeywordSearch {
   termStats(matches: readonly string[], upTo?: number): { docs: number; counts: number[]; tokens?: number } {
     const codec = this.#host.codec();
     return termStats(this.#host.db(), matches.map((m) => codec.indexQuery(m)), upTo);
+  }
+
+  /** Whether a memory `scope` passes matches each safe expression in `matches` (term-stats.ts matchedIn). */
+  matchedIn(matches: readonly string[], scope: Scope): boolean[] {
+    const codec = this.#host.codec();
+    const stored = projectScopeOf({ scope }, codec);
+    return matches.map((m) => matchedIn(this.#host.db(), codec.indexQuery(m), stored));
   }
 
   close(): void {

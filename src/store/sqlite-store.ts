@@ -1,7 +1,7 @@
 /** @module The SQLite implementation of {@link Store} on bun:sqlite. */
 import type { Database } from "bun:sqlite";
 import type { Edge } from "../domain/edge.ts";
-import type { Memory, MemoryFilter } from "../domain/memory.ts";
+import type { Memory, MemoryFilter, Scope } from "../domain/memory.ts";
 import { appendAudit, auditHistory, auditLog, eraseAuditContent, loggedIds, sealedAuditProblem } from "./audit.ts";
 import { auditKeyState, notedUnchecked } from "./audit-key.ts";
 import { memoryAuditProblem } from "./audit-memories.ts";
@@ -374,6 +374,10 @@ export class SqliteStore implements Store {
 
   termStats(matches: readonly string[], upTo?: number): { docs: number; counts: number[]; tokens?: number } {
     return this.#keyword.termStats(matches, upTo);
+  }
+
+  matchedIn(matches: readonly string[], scope: Scope): boolean[] {
+    return this.#keyword.matchedIn(matches, scope);
   }
 
   touch(ids: readonly string[], now: number): void {

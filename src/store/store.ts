@@ -2,7 +2,7 @@
 import type { ContentCodec } from "./content-codec.ts";
 import type { Edge } from "../domain/edge.ts";
 import type { Link } from "./edges.ts";
-import type { Memory, MemoryFilter } from "../domain/memory.ts";
+import type { Memory, MemoryFilter, Scope } from "../domain/memory.ts";
 import type { PolicyStore } from "./policy-store.ts";
 import type { VectorStore } from "./vector-store.ts";
 
@@ -185,6 +185,11 @@ export interface Store {
    * `tokens`: all memories' tokens (every column), when the index's totals are readable.
    */
   termStats(matches: readonly string[], upTo?: number): { docs: number; counts: number[]; tokens?: number };
+  /**
+   * For each safe FTS5 expression in `matches`, whether a memory of `scope` (any status) matches it; bounded, so
+   * an expression that very many memories of other projects match counts as matched.
+   */
+  matchedIn(matches: readonly string[], scope: Scope): boolean[];
   /** Records that memories were read (access count and time); skipped, said once, where writes are refused. */
   touch(ids: readonly string[], now: number): void;
   /** Why writes fail before they start (a read-only file or disk, or a disk full at open), or null. */

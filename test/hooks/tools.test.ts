@@ -322,6 +322,39 @@ describe("pre-tool", () => {
     expect(out).toContain("`npm run test:integration` failed: Error: connect ECONNREFUSED <ip>");
   });
 
+  test("a program run on a file: an error whose fix retires the program is shown, though it never names the file (QA)", async () => {
+    withEngine((e) => {
+      e.remember({ content: 'TypeError [ERR_UNKNOWN_FILE_EXTENSION]: Unknown file extension ".ts" when running scripts; fix: run them with tsx instead of ts-node', type: "error" });
+      e.remember({ content: "ts-node needs the --transpile-only flag for the worker entry point", type: "lesson" });
+    });
+    const bash = async (command: string, session: string) => contextOf(await w.hook("pre-tool", fixture("pre-tool-bash", { cwd: w.project, command, session })));
+    const seed = await bash("ts-node scripts/seed.ts", "f1");
+    expect(seed).toContain("run them with tsx instead of ts-node");
+    // A note naming the program alone is about another of its runs: the file must be named too, as before.
+    expect(seed).not.toContain("transpile-only");
+    expect(await bash("npx ts-node ./tools/backfill.ts --dry-run", "f2")).toContain("run them with tsx instead of ts-node");
+  });
+
+  test("before a hosting platform's CLI: the platform that replaced it (QA), not one used beside it", async () => {
+    withEngine((e) => e.remember({ content: "Ledgerly deploys to Heroku from the main branch via the Heroku GitHub integration", type: "fact" }));
+    const bash = async (command: string, session: string) => contextOf(await w.hook("pre-tool", fixture("pre-tool-bash", { cwd: w.project, command, session })));
+    expect(await bash("heroku releases -a ledgerly", "h1")).toBe("");
+    nextMillisecond();
+    withEngine((e) => e.remember({ content: "Ledgerly now deploys to Fly.io in the ams and fra regions; the release command runs migrations first", type: "decision" }));
+    expect(await bash("heroku releases -a ledgerly", "h2")).toContain("now deploys to Fly.io");
+    // A project runs on several platforms at once: the API on Fly.io says nothing of a `vercel` command.
+    expect(await bash("vercel deploy --prod", "h3")).toBe("");
+  });
+
+  test("a choice that calls the command's tool the old one chooses the other (QA: drizzle-kit over the old knex folder)", async () => {
+    withEngine((e) => e.remember({ content: "Database migrations in ledgerly are written with knex migrate", type: "fact" }));
+    nextMillisecond();
+    withEngine((e) => e.remember({ content: "Migrations are now generated with drizzle-kit; the old knex migration folder is frozen and read-only", type: "decision" }));
+    const bash = async (command: string, session: string) => contextOf(await w.hook("pre-tool", fixture("pre-tool-bash", { cwd: w.project, command, session })));
+    expect(await bash("npx knex migrate:make add_payouts", "k1")).toContain("generated with drizzle-kit");
+    expect(await bash("npx drizzle-kit generate", "k2")).toBe("");
+  });
+
   test("before a command: the decisions and preferences that govern it", async () => {
     withEngine((e) => {
       e.remember({ content: "Always use pnpm in every repo, never npm install.", type: "preference", project: null });

@@ -31,6 +31,12 @@ describe("tools/list", () => {
     expect(byName.recall!.readOnlyHint).toBe(true);
     expect(byName.remember!.readOnlyHint).toBe(false);
     expect(byName.forget!.destructiveHint).toBe(true);
+    // Abstention catches names no memory mentions, not every question nothing answers (README, Performance): the
+    // agent is not told that results mean something relevant is stored (QA).
+    const recall = tools.find((t) => t.name === "recall")!;
+    expect(recall.description).not.toContain("means nothing relevant is stored");
+    expect(recall.description).toContain("`abstained: false` does not mean a relevant memory was found");
+    expect((recall.outputSchema!.properties as Record<string, { description?: string }>).abstained!.description).toContain("false does not mean the results are relevant");
   });
 
   test("instructions fit Claude Code's 2 KB and teach the protocol", async () => {

@@ -10,6 +10,7 @@ import { nameLike } from "../../src/retrieve/abstain.ts";
 import { DenseChannel } from "../../src/retrieve/dense-channel.ts";
 import { abstentionText } from "../../src/retrieve/explain.ts";
 import { SqliteStore } from "../../src/store/sqlite-store.ts";
+import { SCOPED_MATCH_WINDOW } from "../../src/store/term-stats.ts";
 import { testEngine } from "../helpers/engine.ts";
 
 const NOTES = [
@@ -230,4 +231,30 @@ test("an everyday word's acronym is mentioned where the word is: RAM by memory, 
 test("a question naming only the kind of thing (CDN, ORM) is answered by the note naming the thing", async () => {
   const content = "Fastly serves the static traffic of edge-gateway; VCL snippets live in fastly/.";
   await expectAnsweredBy(seeded().engine, content, "which CDN sits before edge-gateway for production clients");
+});
+
+test("a product only another project's memories name is unknown in this one: recall cannot return them (QA)", async () => {
+  const { engine } = seeded();
+  const keycloak = "Login uses OIDC with PKCE against the clinic's Keycloak; tokens are kept in the secure store.";
+  const { id } = engine.remember({ content: keycloak, project: "/work/other" });
+  const query = "How is the Keycloak realm of the dashboard configured?";
+  const here = await engine.recall({ query, track: false });
+  expect([here.abstained, here.abstention?.unknown]).toEqual([true, ["Keycloak"]]);
+  // Where the memory can be returned, the name is known: its own project, every project, or a global memory.
+  expect((await engine.recall({ query, project: "/work/other", track: false })).results[0]?.memory.id).toBe(id);
+  expect((await engine.recall({ query, allProjects: true, track: false })).abstained).toBe(false);
+  await expectAnsweredBy(engine, "Keycloak realms are exported to infra/keycloak/realm.json on every release.", query);
+  // Other names (a class, a library) still count wherever they are: answers put them in other words.
+  engine.remember({ content: "LedgerWriter batches journal rows per account before the commit.", project: "/work/other" });
+  expect((await engine.recall({ query: "How does LedgerWriter batch the dashboard metrics?", track: false })).abstained).toBe(false);
+});
+
+test("the look for a name in scope is bounded: a word that many other projects' memories hold counts as mentioned", () => {
+  const { engine, store } = testEngine();
+  for (let i = 0; i < SCOPED_MATCH_WINDOW; i++) engine.remember({ content: `Zitadel tenant ${i} holds the login users of shop ${i}`, project: "/work/other" });
+  const here = { projects: ["/work/app"], includeGlobal: true };
+  expect(store.matchedIn(['"zitadel"', '"tenant"', '"keycloak"'], here)).toEqual([false, false, false]);
+  expect(store.matchedIn(['"zitadel"'], { projects: ["/work/other"], includeGlobal: false })).toEqual([true]);
+  engine.remember({ content: "Zitadel tenant for the staging shop", project: "/work/third" });
+  expect(store.matchedIn(['"zitadel"', '"keycloak"'], here)).toEqual([true, false]);
 });

@@ -27,8 +27,11 @@ export default defineTool({
     description:
       "Search long-term memory. Call it before acting on a task (\"how do we run tests\", \"auth token refresh bug\"), " +
       "before answering questions about past decisions, and when an error looks familiar. Searches the current project " +
-      "and global memories by default. Returns the best matches with scores; `abstained: true` means nothing relevant " +
-      "is stored, so do not invent an answer from memory.",
+      "and global memories by default. Returns the best matches with scores, which are the nearest stored memories, " +
+      "not always an answer: check that they address the question before relying on them. `abstained: true` means " +
+      "nothing matched or the query names something no memory in scope mentions, so do not invent an answer from " +
+      "memory; `abstained: false` does not mean a relevant memory was found (a question naming no product or tool " +
+      "still gets its nearest matches).",
     inputSchema: z.strictObject({
       query: z.string().max(10_000).describe("what to look for, in words likely to appear in the memory"),
       limit: z.number().int().min(1).max(100).optional().describe("most results to return (default 10)"),
@@ -49,7 +52,7 @@ export default defineTool({
     }),
     outputSchema: z.object({
       results: z.array(hit),
-      abstained: z.boolean().describe("true when nothing relevant was found"),
+      abstained: z.boolean().describe("true when nothing matched or the query names something no memory in scope mentions; false does not mean the results are relevant"),
       warnings: z
         .array(z.string())
         .optional()
