@@ -287,7 +287,7 @@ const COUNT_UP_TO = 5_000;
 
 /**
  * Later statements first (later-first.ts) where the mode has a vector channel that searched: the best results'
- * stored vectors are part of what the model weighs. Without one, newer-first.ts's word rule orders neighbours.
+ * stored vectors are part of what the models weigh. Without them, newer-first.ts's word rule orders neighbours.
  */
 function withLaterFirst(ctx: EngineContext, channels: ReadonlyArray<{ channel: RetrievalChannel }>, hits: FusedHit[], query: string, window: number): LaterFirst {
   const vectors = channels.find((c) => c.channel.vectorsOf)?.channel;
@@ -297,7 +297,10 @@ function withLaterFirst(ctx: EngineContext, channels: ReadonlyArray<{ channel: R
     const { docs, counts } = ctx.store.termStats(terms.map((t) => t.match), COUNT_UP_TO);
     return counts.map((n) => idf(n, docs));
   };
-  return laterFirst(hits, vectors.vectorsOf!(hits.slice(0, LATER_POOL).map((h) => h.memory.id)), terms, weigh);
+  const stored = vectors.vectorsOf!(hits.slice(0, LATER_POOL).map((h) => h.memory.id));
+  // No vectors to weigh (the model could not load, or nothing is embedded yet): the word rule, as in keyword mode.
+  if (stored.size < 2) return { hits: newerFirst(hits, window, true), newerThan: new Map() };
+  return laterFirst(hits, stored, terms, weigh);
 }
 
 /** The best results whose later statements are fetched when no channel found them. */

@@ -1,7 +1,7 @@
 /**
  * @module Later statements first, where recall has the best results' stored vectors: each later decision,
  * preference or fact of the project up to {@link BELOW} places below an earlier one goes just ahead of it when
- * the fitted model (later-model.ts) says so. Only the order of the best {@link POOL} changes, so recall@10
+ * both fitted models (later-model.ts) agree. Only the order of the best {@link POOL} changes, so recall@10
  * cannot. Without vectors (keyword mode, a cold hook) newer-first.ts's word rule orders neighbours instead.
  */
 import type { FusedHit } from "./fusion.ts";
@@ -22,7 +22,7 @@ export interface LaterMove {
 
 export interface LaterFirst {
   hits: FusedHit[];
-  /** For each memory moved ahead: the earlier statement it now stands before, and the model's likelihood. */
+  /** For each memory moved ahead: the earlier statement it now stands before, and LATER_MODEL's likelihood. */
   newerThan: Map<string, LaterMove>;
 }
 
@@ -33,7 +33,7 @@ export interface LaterFirst {
 export const laterTap: { decide?: (x: number[], older: FusedHit, newer: FusedHit) => boolean } = {};
 
 /**
- * `hits` with later statements moved ahead of the earlier ones the model says they replace. `weigh` gives the
+ * `hits` with later statements moved ahead of the earlier ones the models put them before. `weigh` gives the
  * query terms' weights (idf in the store), asked once, when a first pair is weighed; `vectors` are the stored
  * vectors of the best {@link POOL}.
  */

@@ -3,6 +3,7 @@ import { afterEach, expect, test } from "bun:test";
 import type { Memory } from "../../src/domain/memory.ts";
 import type { EmbedKind, Embedder } from "../../src/embed/port.ts";
 import { Engine } from "../../src/engine/engine.ts";
+import { cairnError } from "../../src/errors.ts";
 import { DenseChannel } from "../../src/retrieve/dense-channel.ts";
 import { explainJson, explainText } from "../../src/retrieve/explain.ts";
 import type { FusedHit } from "../../src/retrieve/fusion.ts";
@@ -198,4 +199,20 @@ test("a move needs both models: the later one the likelier answer, and the move 
   strong[at("later's coverage")] = 0.8;
   strong[at("later's dense rank⁻¹")] = 1;
   expect(laterGoesFirst(strong)).toBe(true);
+});
+
+test("hybrid recall whose model cannot load orders neighbours by the word rule, as keyword mode does", async () => {
+  const store = new SqliteStore(":memory:");
+  const dense = new DenseChannel({ store, open: async () => Promise.reject(cairnError("MODEL_UNAVAILABLE", ["broken", "its onnx file is corrupt"])) });
+  let now = T0;
+  const engine = new Engine({ store, project: "/work/app", actor: "test", channels: { dense }, now: () => now });
+  engine.remember({ content: "Release builds are signed on the mac-mini runner with the team certificate", type: "fact" });
+  now += 40 * DAY;
+  const later = engine.remember({ content: "Release builds are signed by the cloud signing service; the team certificate was revoked", type: "fact" }).id;
+  now += DAY;
+  for (const mode of ["keyword", "hybrid"] as const) {
+    const r = await engine.recall({ query: "release builds signed team certificate", mode, track: false });
+    expect(r.results[0]!.memory.id).toBe(later);
+  }
+  await dense.dispose();
 });
