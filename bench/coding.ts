@@ -211,15 +211,21 @@ function score(set: BlindSet, rankings: Rankings): CodingReport {
   };
 }
 
+/** A blind set's file, with (unless `extra` is false) the `<set>-extra.json` searches written later beside it. */
+export function readBlindSet(file: string, extra = true): BlindSet {
+  const set = JSON.parse(readFileSync(file, "utf8")) as BlindSet;
+  // Searches written later for the same memories (raw error text, time, several memories at once).
+  const more = file.replace(/\.json$/, "-extra.json");
+  if (extra && existsSync(more)) set.queries.push(...(JSON.parse(readFileSync(more, "utf8")) as { queries: BlindQuery[] }).queries);
+  return set;
+}
+
 /** Runs each set file through cairn and BM25; keyed by file name without `.json`. */
 export async function runCoding(files: readonly string[], opts: CodingOptions = {}): Promise<Record<string, { cairn: CodingReport; bm25: CodingReport }>> {
   const mode = opts.mode ?? "hybrid";
   const results: Record<string, { cairn: CodingReport; bm25: CodingReport }> = {};
   for (const file of files) {
-    const set = JSON.parse(readFileSync(file, "utf8")) as BlindSet;
-    // Searches written later for the same memories (raw error text, time, several memories at once).
-    const extra = file.replace(/\.json$/, "-extra.json");
-    if (opts.extra !== false && existsSync(extra)) set.queries.push(...(JSON.parse(readFileSync(extra, "utf8")) as { queries: BlindQuery[] }).queries);
+    const set = readBlindSet(file, opts.extra !== false);
     process.stderr.write(`coding: ${basename(file)} (${set.memories.length} memories, ${set.queries.length} searches, mode ${mode})\n`);
     const { rankings: cairn, fidelity } = await runCairn(set, mode, opts.links === true, opts.edges !== false);
     const bm25 = runBm25(set);

@@ -9,7 +9,7 @@
  *
  *   node scripts/bun.mjs run bench/later-model.ts [--fit a,c,e,g,i] [--held b,d,f,h,j] [--l2 0.01]
  */
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { Engine } from "../src/engine/engine.ts";
 import { DenseChannel } from "../src/retrieve/dense-channel.ts";
@@ -17,7 +17,7 @@ import { embedPending } from "../src/retrieve/embed-pending.ts";
 import { LATER_FEATURES, LATER_MODEL, laterGoesFirst, type LaterModel, MOVE_MODEL } from "../src/retrieve/later-model.ts";
 import { laterTap } from "../src/retrieve/later-first.ts";
 import { SqliteStore } from "../src/store/sqlite-store.ts";
-import { type BlindSet, type BlindQuery, replaySet } from "./coding.ts";
+import { type BlindQuery, type BlindSet, readBlindSet, replaySet } from "./coding.ts";
 import { openBenchEmbedder } from "./embedder.ts";
 import { type Example, fitLogistic } from "./logistic.ts";
 
@@ -36,9 +36,7 @@ interface Labelled {
 
 /** A current set (current → relevant) or a coding set with its extra searches, as one shape. */
 function load(file: string): Labelled {
-  const raw = JSON.parse(readFileSync(file, "utf8")) as { memories: BlindSet["memories"]; queries: Array<BlindQuery & { current?: string[] }> };
-  const extra = file.replace(/\.json$/, "-extra.json");
-  if (file.includes("coding-") && existsSync(extra)) raw.queries.push(...(JSON.parse(readFileSync(extra, "utf8")) as { queries: BlindQuery[] }).queries);
+  const raw = readBlindSet(file) as unknown as { memories: BlindSet["memories"]; queries: Array<BlindQuery & { current?: string[] }> };
   return { memories: raw.memories, queries: raw.queries.map((q) => ({ query: q.query, project: q.project, relevant: q.current ?? q.relevant })) };
 }
 

@@ -13,7 +13,7 @@ import { swappedAlternative } from "./alternatives.ts";
 import { changedQuantity, namedAlike, UNIT_STEMS } from "./quantities.ts";
 import { type ChangeMarks, changeMarks, retiresNameOf, versionChanged } from "./retired-names.ts";
 import { opposite } from "./opposites.ts";
-import { hasLike, sharedStems, statementParts, type StatementParts } from "./statement-parts.ts";
+import { hasLike, sharedStems, some, statementParts, type StatementParts } from "./statement-parts.ts";
 import { changeFeatures, changeLikelihood, type ChangeSignals } from "./change-model.ts";
 import { namesOld, swapsOtherThing } from "./named-old.ts";
 import { changesOneOfTwo } from "./partial-change.ts";
@@ -87,11 +87,6 @@ export const ALREADY_SAID = "already says what it changed to";
 
 /** The reason a pair is left alone when each statement's subject is a thing the other never names. */
 export const ANOTHER_SUBJECT = "is about another thing";
-
-const some = <T>(xs: Iterable<T>, f: (x: T) => boolean) => {
-  for (const x of xs) if (f(x)) return true;
-  return false;
-};
 
 /** A restriction: "only reachable over the VPN" rules out the rest without a negation. */
 const ONLY = /\b(?:only|solely|exclusively)\b/i;

@@ -168,3 +168,9 @@ export function hasLike(set: ReadonlySet<string>, word: string): boolean {
   for (const w of set) if (/^\p{L}{3,}$/u.test(w) && (w.startsWith(word) || word.startsWith(w))) return true;
   return false;
 }
+
+/** Whether some element of `xs` (a set of stems, say) passes `f`. */
+export const some = <T>(xs: Iterable<T>, f: (x: T) => boolean): boolean => {
+  for (const x of xs) if (f(x)) return true;
+  return false;
+};

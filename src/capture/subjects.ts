@@ -2,12 +2,7 @@
  * @module Whether two statements in one frame are said of different things — their subjects, named subjects or
  * purposes apart — so a different value in them is each thing's own, not a change (change-rules.ts asks).
  */
-import { hasLike, sharedStems, statementParts, type StatementParts } from "./statement-parts.ts";
-
-const some = <T>(xs: Iterable<T>, f: (x: T) => boolean) => {
-  for (const x of xs) if (f(x)) return true;
-  return false;
-};
+import { hasLike, sharedStems, some, statementParts, type StatementParts } from "./statement-parts.ts";
 
 /**
  * Whether each statement's subject names a thing (`payments-api`, `BillingService`) and neither names the

@@ -30,7 +30,26 @@ export function comparable(older: Memory, newer: Memory): boolean {
   return statedLater(newer, older, DAY) && newer.project === older.project && statesHowThingsAre(newer) && statesHowThingsAre(older);
 }
 
-const words = (m: Memory): Set<string> => new Set(tokens(m.content).filter((t) => !STOPWORDS.has(t)));
+/** What the features read of one memory: its content words and its share of the query's weighted terms. */
+interface Read {
+  words: Set<string>;
+  coverage: number;
+}
+
+/** Each context's reads by memory id: one recall weighs a memory in several pairs (later-first.ts BELOW). */
+const reads = new WeakMap<PairContext, Map<string, Read>>();
+
+function read(ctx: PairContext, m: Memory): Read {
+  let byId = reads.get(ctx);
+  if (!byId) reads.set(ctx, (byId = new Map()));
+  let r = byId.get(m.id);
+  if (!r) {
+    const c = coverage(ctx.terms, m, (_, k) => ctx.weights[k]!);
+    r = { words: new Set(tokens(m.content).filter((t) => !STOPWORDS.has(t))), coverage: c.total > 0 ? c.matched / c.total : 0 };
+    byId.set(m.id, r);
+  }
+  return r;
+}
 
 /** The names of the features, in order (bench/later-model.ts prints the model with them). */
 export const LATER_FEATURES = [
@@ -53,17 +72,11 @@ export const LATER_FEATURES = [
 
 /** The features of moving the result at `j` (later) ahead of the one at `i` (earlier), both original places. */
 export function laterFeatures(ctx: PairContext, older: FusedHit, newer: FusedHit, i: number, j: number): number[] {
-  const { sims, terms, weights } = ctx;
+  const { sims, terms } = ctx;
   let other = 0;
   for (let k = 0; k < sims.length; k++) if (k !== i && k !== j) other = Math.max(other, sims[i]![k]!, sims[j]![k]!);
   const cos = sims[i]![j]!;
-  const weight = (_: Term, k: number) => weights[k]!;
-  const share = (m: Memory) => {
-    const c = coverage(terms, m, weight);
-    return c.total > 0 ? c.matched / c.total : 0;
-  };
-  const [covOld, covNew] = [share(older.memory), share(newer.memory)];
-  const [wo, wn] = [words(older.memory), words(newer.memory)];
+  const [{ words: wo, coverage: covOld }, { words: wn, coverage: covNew }] = [read(ctx, older.memory), read(ctx, newer.memory)];
   let both = 0;
   for (const w of wo) if (wn.has(w)) both++;
   const union = wo.size + wn.size - both;
